@@ -1,0 +1,273 @@
+/*
+ * kiln.h — the whole public surface of libkiln, a JIT-compiling array expression engine.
+ *
+ * A caller wraps its buffers as arrays (no copy), builds a lazy expression graph from them,
+ * and evaluates it.  kiln removes common subexpressions while the graph is built, fuses every
+ * element-wise region into one kernel, compiles that kernel once with LLVM (vectorized to the
+ * machine's full width, run over all cores with OpenMP) and caches it by its structure.
+ *
+ *     kiln_ctx   *ctx = kiln_ctx_new(NULL);
+ *     kiln_array *a   = kiln_wrap(ctx, KILN_F64, 1, (int64_t[]){n}, NULL, data_a);
+ *     kiln_expr  *x   = kiln_var(ctx, a);
+ *     kiln_expr  *y   = kiln_mul(ctx, kiln_sin(ctx, x), kiln_sin(ctx, x));  // one SIN node
+ *     kiln_status st  = kiln_eval_into(ctx, y, out);
+ *
+ * Conventions
+ * - Every function that can fail returns a kiln_status or NULL and leaves a message on the
+ *   context (kiln_errmsg).  Errors are kept per thread, so two threads sharing a context see
+ *   their own.  The library never prints, exits or aborts on bad input.
+ * - Builders accept NULL arguments and then return NULL without replacing the error that
+ *   produced the NULL, so nested calls report the first failure.
+ * - Ownership: every returned handle is a new reference owned by the caller, who releases it
+ *   with the matching *_free call.  Arguments are borrowed.  The context owns everything it
+ *   made and frees what is left when it is freed, so release handles before the context.
+ * - Semantics follow NumPy 2: broadcasting, type promotion with weak Python scalars (NEP 50),
+ *   integer // and % with Python's signs, integer division by zero gives 0, floats are IEEE.
+ */
+#ifndef KILN_H
+#define KILN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KILN_BUILDING)
+#define KILN_API __attribute__((visibility("default")))
+#else
+#define KILN_API
+#endif
+
+#define KILN_VERSION "0.1.0"
+#define KILN_MAX_DIMS 8 /* most dimensions an array or expression may have */
+
+/* ---------------------------------------------------------------- status and errors */
+
+typedef enum kiln_status {
+    KILN_OK = 0,
+    KILN_ERR_NOMEM,    /* an allocation failed */
+    KILN_ERR_ARG,      /* a NULL handle, a bad enum value, a bad rank or stride */
+    KILN_ERR_SHAPE,    /* shapes that do not broadcast, or an output of the wrong shape */
+    KILN_ERR_DTYPE,    /* an op that has no loop for these dtypes, a scalar out of range */
+    KILN_ERR_SYNTAX,   /* an expression string that does not parse (with an offset) */
+    KILN_ERR_NAME,     /* an unknown name in an expression string (with an offset) */
+    KILN_ERR_COMPILE,  /* the backend failed to compile a kernel */
+    KILN_ERR_BACKEND,  /* a backend is unavailable on this machine */
+    KILN_ERR_IO,       /* a file could not be read or written */
+    KILN_STATUS_COUNT
+} kiln_status;
+
+/* A short English name for a status ("out of memory", "shape mismatch", ...). Static. */
+KILN_API const char *kiln_status_str(kiln_status st);
+
+/* ---------------------------------------------------------------- dtypes */
+
+typedef enum kiln_dtype {
+    KILN_BOOL, /* 1 byte, 0 or 1 */
+    KILN_I32,
+    KILN_I64,
+    KILN_F32,
+    KILN_F64,
+    KILN_DTYPE_COUNT
+} kiln_dtype;
+
+KILN_API const char *kiln_dtype_name(kiln_dtype dt); /* NumPy's name: "float64"...; static */
+KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if invalid */
+
+/* ---------------------------------------------------------------- the op list
+ * Defined once here; the enum, the builders below, the graph, the reference evaluator, the
+ * printer and every backend are generated from or checked against it.
+ *   X(ENUM, builder, numpy name, arity, kind, operator spelling, C math function)          */
+#define KILN_OPS(X)                                                        \
+    X(ADD,      add,      "add",           2, ARITH,  "+",  "")            \
+    X(SUB,      sub,      "subtract",      2, ARITH,  "-",  "")            \
+    X(MUL,      mul,      "multiply",      2, ARITH,  "*",  "")            \
+    X(DIV,      div,      "divide",        2, FDIV,   "/",  "")            \
+    X(FLOORDIV, floordiv, "floor_divide",  2, IDIV,   "//", "")            \
+    X(MOD,      mod,      "remainder",     2, IDIV,   "%",  "")            \
+    X(POW,      pow,      "power",         2, IDIV,   "**", "pow")         \
+    X(MAXIMUM,  maximum,  "maximum",       2, ARITH,  "",   "")            \
+    X(MINIMUM,  minimum,  "minimum",       2, ARITH,  "",   "")            \
+    X(ARCTAN2,  arctan2,  "arctan2",       2, FMATH,  "",   "atan2")       \
+    X(EQ,       eq,       "equal",         2, CMP,    "==", "")            \
+    X(NE,       ne,       "not_equal",     2, CMP,    "!=", "")            \
+    X(LT,       lt,       "less",          2, CMP,    "<",  "")            \
+    X(LE,       le,       "less_equal",    2, CMP,    "<=", "")            \
+    X(GT,       gt,       "greater",       2, CMP,    ">",  "")            \
+    X(GE,       ge,       "greater_equal", 2, CMP,    ">=", "")            \
+    X(AND,      and,      "bitwise_and",   2, BIT,    "&",  "")            \
+    X(OR,       or,       "bitwise_or",    2, BIT,    "|",  "")            \
+    X(XOR,      xor,      "bitwise_xor",   2, BIT,    "^",  "")            \
+    X(NEG,      neg,      "negative",      1, NUM,    "-",  "")            \
+    X(INVERT,   invert,   "invert",        1, BIT,    "~",  "")            \
+    X(ABS,      abs,      "absolute",      1, ANY,    "",   "")            \
+    X(SIGN,     sign,     "sign",          1, NUM,    "",   "")            \
+    X(FLOOR,    floor,    "floor",         1, ANY,    "",   "floor")       \
+    X(CEIL,     ceil,     "ceil",          1, ANY,    "",   "ceil")        \
+    X(SQRT,     sqrt,     "sqrt",          1, FMATH,  "",   "sqrt")        \
+    X(EXP,      exp,      "exp",           1, FMATH,  "",   "exp")         \
+    X(EXPM1,    expm1,    "expm1",         1, FMATH,  "",   "expm1")       \
+    X(LOG,      log,      "log",           1, FMATH,  "",   "log")         \
+    X(LOG1P,    log1p,    "log1p",         1, FMATH,  "",   "log1p")       \
+    X(LOG2,     log2,     "log2",          1, FMATH,  "",   "log2")        \
+    X(LOG10,    log10,    "log10",         1, FMATH,  "",   "log10")       \
+    X(SIN,      sin,      "sin",           1, FMATH,  "",   "sin")         \
+    X(COS,      cos,      "cos",           1, FMATH,  "",   "cos")         \
+    X(TAN,      tan,      "tan",           1, FMATH,  "",   "tan")         \
+    X(ARCSIN,   arcsin,   "arcsin",        1, FMATH,  "",   "asin")        \
+    X(ARCCOS,   arccos,   "arccos",        1, FMATH,  "",   "acos")        \
+    X(ARCTAN,   arctan,   "arctan",        1, FMATH,  "",   "atan")        \
+    X(SINH,     sinh,     "sinh",          1, FMATH,  "",   "sinh")        \
+    X(COSH,     cosh,     "cosh",          1, FMATH,  "",   "cosh")        \
+    X(TANH,     tanh,     "tanh",          1, FMATH,  "",   "tanh")        \
+    X(ARCSINH,  arcsinh,  "arcsinh",       1, FMATH,  "",   "asinh")       \
+    X(ARCCOSH,  arccosh,  "arccosh",       1, FMATH,  "",   "acosh")       \
+    X(ARCTANH,  arctanh,  "arctanh",       1, FMATH,  "",   "atanh")       \
+    X(WHERE,    where,    "where",         3, WHERE,  "",   "")
+
+/* Ops: three leaf/structural ops first, then one per line of KILN_OPS. */
+typedef enum kiln_op {
+    KILN_OP_VAR,   /* an array leaf (kiln_var) */
+    KILN_OP_CONST, /* a scalar leaf (kiln_scalar and friends) */
+    KILN_OP_CAST,  /* a dtype conversion (kiln_cast) */
+#define KILN_X_ENUM(E, b, np, ar, k, sp, cf) KILN_OP_##E,
+    KILN_OPS(KILN_X_ENUM)
+#undef KILN_X_ENUM
+    KILN_OP_COUNT
+} kiln_op;
+
+/* ---------------------------------------------------------------- context */
+
+typedef struct kiln_ctx kiln_ctx;
+typedef struct kiln_array kiln_array;
+typedef struct kiln_expr kiln_expr;
+
+/* Allocator hook, as Lua's lua_Alloc: size 0 frees ptr and returns NULL; otherwise it behaves
+ * as realloc.  All of kiln's own bookkeeping goes through it (not LLVM's, not array data). */
+typedef void *(*kiln_alloc_fn)(void *ud, void *ptr, size_t size);
+
+typedef struct kiln_config {
+    kiln_alloc_fn alloc; /* NULL: the C library's realloc/free */
+    void *alloc_ud;      /* passed to alloc */
+    int num_threads;     /* 0: KILN_NUM_THREADS, else OMP_NUM_THREADS, else all cores */
+} kiln_config;
+
+/* Creates a context.  cfg may be NULL (defaults); it is copied.  Returns NULL only when memory
+ * runs out.  The LLVM JIT is started on the first compile, not here. */
+KILN_API kiln_ctx *kiln_ctx_new(const kiln_config *cfg);
+/* Frees the context, its graph, its compiled kernels, its buffer pool, and every array and
+ * expression the caller has not freed (those handles become invalid; memory the caller
+ * wrapped stays the caller's). NULL is a no-op. */
+KILN_API void kiln_ctx_free(kiln_ctx *ctx);
+
+KILN_API kiln_status kiln_errcode(const kiln_ctx *ctx); /* this thread's last error, or KILN_OK */
+KILN_API const char *kiln_errmsg(const kiln_ctx *ctx);  /* its message; valid until the next error */
+KILN_API int64_t kiln_error_offset(const kiln_ctx *ctx); /* byte offset into a source, or -1 */
+KILN_API void kiln_clear_error(const kiln_ctx *ctx);
+
+KILN_API int kiln_num_threads(const kiln_ctx *ctx);
+KILN_API kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n); /* n >= 1 */
+
+/* Counters since the context was made.  Times are nanoseconds of wall clock. */
+typedef struct kiln_stats {
+    uint64_t evals;            /* kiln_eval / kiln_eval_into calls that ran */
+    uint64_t kernels_compiled; /* kernels handed to the backend */
+    uint64_t cache_hits;       /* kernel lookups answered by the in-memory cache */
+    uint64_t cache_misses;     /* lookups that had to compile */
+    uint64_t nodes;            /* graph nodes alive now */
+    uint64_t ns_fuse;          /* partitioning graphs into kernels */
+    uint64_t ns_emit;          /* building backend IR */
+    uint64_t ns_opt;           /* the optimizer (LLVM passes) */
+    uint64_t ns_codegen;       /* machine code generation and linking */
+    uint64_t ns_jit_init;      /* starting the JIT (once per context) */
+} kiln_stats;
+KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
+
+/* ---------------------------------------------------------------- arrays */
+
+/* Wraps caller memory without copying.  shape has ndim entries (ndim 0 is a scalar); strides
+ * are in bytes (may be 0 or negative), NULL meaning C order.  The caller keeps data alive and
+ * unmodified-in-shape for the array's lifetime.  Returns a new reference, or NULL. */
+KILN_API kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape,
+                               const int64_t *strides, void *data);
+/* Allocates a C-ordered, uninitialized array; large ones get huge pages and come from a pool
+ * of recycled buffers.  Returns a new reference, or NULL. */
+KILN_API kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
+/* A view of base's memory with another shape, byte strides and byte offset (a slice or a
+ * transpose); the view holds a reference to base.  No bounds are checked beyond overflow. */
+KILN_API kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim,
+                                     const int64_t *shape, const int64_t *strides,
+                                     int64_t byte_offset);
+KILN_API kiln_array *kiln_array_retain(kiln_array *a);  /* returns a; one more reference */
+KILN_API void kiln_array_free(kiln_array *a);           /* drops one reference; NULL is a no-op */
+
+KILN_API void *kiln_array_data(const kiln_array *a);
+KILN_API kiln_dtype kiln_array_dtype(const kiln_array *a);
+KILN_API int kiln_array_ndim(const kiln_array *a);
+KILN_API const int64_t *kiln_array_shape(const kiln_array *a);   /* ndim entries; owned by a */
+KILN_API const int64_t *kiln_array_strides(const kiln_array *a); /* bytes; owned by a */
+KILN_API int64_t kiln_array_size(const kiln_array *a);           /* number of elements */
+
+/* ---------------------------------------------------------------- expressions */
+
+/* A leaf that reads array a (the node holds a reference to a).  Building kiln_var twice on
+ * the same array yields the same node. */
+KILN_API kiln_expr *kiln_var(kiln_ctx *ctx, kiln_array *a);
+/* Python-style scalars: weak in type promotion (NEP 50), as `x * 2.0` in NumPy. */
+KILN_API kiln_expr *kiln_scalar(kiln_ctx *ctx, double v); /* a Python float */
+KILN_API kiln_expr *kiln_int(kiln_ctx *ctx, int64_t v);   /* a Python int */
+KILN_API kiln_expr *kiln_bool(kiln_ctx *ctx, int v);      /* a Python bool */
+/* A typed scalar (as np.float32(v)); for KILN_I64 values beyond 2^53 use kiln_const_i64. */
+KILN_API kiln_expr *kiln_const(kiln_ctx *ctx, kiln_dtype dt, double v);
+KILN_API kiln_expr *kiln_const_i64(kiln_ctx *ctx, kiln_dtype dt, int64_t v);
+/* x converted to dt with NumPy's unsafe casting (astype). */
+KILN_API kiln_expr *kiln_cast(kiln_ctx *ctx, kiln_expr *x, kiln_dtype dt);
+
+/* One builder per op of KILN_OPS: kiln_add(ctx, a, b), kiln_sin(ctx, x), kiln_where(ctx, c, x, y)
+ * and so on.  Each returns a new reference or NULL (shape, dtype or argument error). */
+#define KILN_X_DECL_1(b) KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x);
+#define KILN_X_DECL_2(b) KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y);
+#define KILN_X_DECL_3(b) \
+    KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y, kiln_expr *z);
+#define KILN_X_DECL(E, b, np, ar, k, sp, cf) KILN_X_DECL_##ar(b)
+KILN_OPS(KILN_X_DECL)
+#undef KILN_X_DECL
+
+/* The same, by op number: args holds the op's arity of expressions. */
+KILN_API kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args);
+
+KILN_API kiln_expr *kiln_expr_retain(kiln_expr *e); /* returns e; one more reference */
+KILN_API void kiln_expr_free(kiln_expr *e);         /* drops one reference; NULL is a no-op */
+
+KILN_API kiln_op kiln_expr_op(const kiln_expr *e);
+KILN_API kiln_dtype kiln_expr_dtype(const kiln_expr *e);
+KILN_API int kiln_expr_ndim(const kiln_expr *e);
+KILN_API const int64_t *kiln_expr_shape(const kiln_expr *e); /* ndim entries; owned by e */
+
+/* Op metadata from KILN_OPS: NumPy name ("multiply"), arity, operator spelling ("*" or ""). */
+KILN_API const char *kiln_op_name(kiln_op op);
+KILN_API int kiln_op_arity(kiln_op op);
+KILN_API const char *kiln_op_symbol(kiln_op op);
+
+/* ---------------------------------------------------------------- evaluation */
+
+/* Evaluates e into out, which must have e's shape and dtype (any strides; out may be an input
+ * of e: overlapping memory is handled as NumPy does).  Compiles on the first call for this
+ * kernel structure; later calls with any sizes reuse the compiled kernel. */
+KILN_API kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);
+/* Evaluates e into a new C-ordered array (a new reference), or returns NULL. */
+KILN_API kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e);
+
+/* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),
+ * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel).
+ * Returns a string the caller frees with kiln_string_free, or NULL. */
+enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4 };
+KILN_API char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what);
+KILN_API void kiln_string_free(char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KILN_H */

@@ -1,0 +1,692 @@
+/*
+ * cpu.c — the LLVM backend: fused kernel description → LLVM IR → ORC LLJIT → machine code.
+ *
+ * Pipeline position: codegen, called by the runtime on a kernel-cache miss.
+ *
+ * Each kernel is one function  void k(i64 n, ptr ptrs, ptr strides, ptr consts)  with two
+ * loops that share one emitter (cpu_emit_inst) parameterized by the lane count L:
+ *
+ *     entry:  load operand pointers, strides, constants, broadcast values (all hoisted)
+ *     vloop:  i in [0, n & -W) step W      — every value is a <W x T> vector
+ *     sloop:  i in [n & -W, n) step 1      — the same instructions on scalars
+ *
+ * The vector loop is explicit (no reliance on LLVM's loop vectorizer), so transcendental
+ * functions call glibc's libmvec directly (_ZGVeN8v_sin for 8 doubles in a zmm register) and
+ * the pass pipeline can stay short.  Kernels with an operand that is neither contiguous nor
+ * broadcast along the row run the scalar loop only.
+ */
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "../../runtime/ctx.h"
+#include "../backend.h"
+
+/* The pass pipeline: the IR is vectorized already, so a short clean-up suffices. */
+#define CPU_PIPELINE "function(instcombine<no-verify-fixpoint>,simplifycfg,early-cse,instcombine<no-verify-fixpoint>)"
+
+typedef struct cpu_state {
+    kiln_ctx *ctx;           /* whose allocator made this */
+    LLVMOrcLLJITRef jit;
+    LLVMTargetMachineRef tm; /* for the optimizer's cost models; the JIT has its own copy */
+    char *triple, *cpu, *features;
+    int vec_bytes;           /* 64 with AVX-512, 32 with AVX2, else 16 */
+    bool mvec;               /* glibc's libmvec is loaded */
+    unsigned counter;        /* kernels compiled, for unique names */
+    pthread_mutex_t lock;    /* one compile at a time */
+} cpu_state;
+
+/* Integer power for the JIT (ir/ref.c defines the semantics; this is its copy for kernels). */
+static int64_t kiln_rt_ipow(int64_t a, int64_t e) {
+    if (e < 0) return a == 1 ? 1 : a == -1 ? ((e & 1) ? -1 : 1) : 0;
+    uint64_t r = 1, b = (uint64_t)a;
+    while (e) {
+        if (e & 1) r *= b;
+        b *= b;
+        e >>= 1;
+    }
+    return (int64_t)r;
+}
+
+static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
+    char *m = LLVMGetErrorMessage(err);
+    kiln_status st = kiln_fail(ctx, KILN_ERR_COMPILE, "%s: %s", what, m);
+    LLVMDisposeErrorMessage(m);
+    return st;
+}
+
+/* ------------------------------------------------------------------ start-up */
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+static void llvm_global_init(void) {
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+}
+
+static LLVMTargetMachineRef make_tm(cpu_state *cs, LLVMTargetRef t) {
+    return LLVMCreateTargetMachine(t, cs->triple, cs->cpu, cs->features, LLVMCodeGenLevelAggressive,
+                                   LLVMRelocPIC, LLVMCodeModelJITDefault);
+}
+
+static void cpu_free(void *state);
+
+static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
+    *state = NULL;
+    pthread_once(&llvm_once, llvm_global_init);
+    cpu_state *cs = kiln_calloc(ctx, sizeof *cs);
+    if (!cs) return KILN_ERR_NOMEM;
+    pthread_mutex_init(&cs->lock, NULL);
+    cs->ctx = ctx;
+    cs->triple = LLVMGetDefaultTargetTriple();
+    cs->cpu = LLVMGetHostCPUName();
+    cs->features = LLVMGetHostCPUFeatures();
+    cs->vec_bytes = strstr(cs->features, "+avx512f") ? 64 : strstr(cs->features, "+avx2") ? 32 : 16;
+    if (getenv("KILN_VECTOR_BYTES")) { /* for testing narrower machines */
+        int v = atoi(getenv("KILN_VECTOR_BYTES"));
+        if (v == 16 || v == 32 || (v == 64 && cs->vec_bytes == 64)) cs->vec_bytes = v;
+    }
+    /* libmvec's vector functions; without them vector math is done lane by lane. */
+    cs->mvec = dlopen("libmvec.so.1", RTLD_NOW | RTLD_GLOBAL) != NULL;
+
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(cs->triple, &target, &msg)) {
+        kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM has no target for %s: %s", cs->triple, msg);
+        LLVMDisposeMessage(msg);
+        cpu_free(cs);
+        return KILN_ERR_BACKEND;
+    }
+    cs->tm = make_tm(cs, target);
+    LLVMTargetMachineRef jtm = make_tm(cs, target);
+    if (!cs->tm || !jtm) {
+        if (jtm) LLVMDisposeTargetMachine(jtm);
+        cpu_free(cs);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM could not make a target machine for %s", cs->cpu);
+    }
+    LLVMOrcLLJITBuilderRef jb = LLVMOrcCreateLLJITBuilder();
+    LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(jb, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jtm));
+    LLVMErrorRef err = LLVMOrcCreateLLJIT(&cs->jit, jb);
+    if (err) {
+        cs->jit = NULL;
+        llvm_fail(ctx, err, "creating the LLJIT");
+        cpu_free(cs);
+        return KILN_ERR_BACKEND;
+    }
+    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(cs->jit);
+    LLVMOrcDefinitionGeneratorRef gen;
+    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(cs->jit), NULL, NULL);
+    if (err) {
+        llvm_fail(ctx, err, "searching the process for symbols");
+        cpu_free(cs);
+        return KILN_ERR_BACKEND;
+    }
+    LLVMOrcJITDylibAddGenerator(jd, gen);
+    LLVMOrcCSymbolMapPair helper = {
+        LLVMOrcLLJITMangleAndIntern(cs->jit, "kiln_rt_ipow"),
+        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow,
+         {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
+    err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(&helper, 1));
+    if (err) {
+        llvm_fail(ctx, err, "defining runtime helpers");
+        cpu_free(cs);
+        return KILN_ERR_BACKEND;
+    }
+    *state = cs;
+    return KILN_OK;
+}
+
+static void cpu_free(void *state) {
+    cpu_state *cs = state;
+    if (!cs) return;
+    if (cs->jit) LLVMOrcDisposeLLJIT(cs->jit);
+    if (cs->tm) LLVMDisposeTargetMachine(cs->tm);
+    LLVMDisposeMessage(cs->triple);
+    LLVMDisposeMessage(cs->cpu);
+    LLVMDisposeMessage(cs->features);
+    pthread_mutex_destroy(&cs->lock);
+    kiln_free(cs->ctx, cs);
+}
+
+static bool cpu_supports(void *state, const kernel_desc *kd) {
+    KILN_UNUSED(state);
+    KILN_UNUSED(kd);
+    return true; /* every element-wise op has a lowering below */
+}
+
+/* ------------------------------------------------------------------ the emitter */
+
+typedef struct emitter {
+    cpu_state *cs;
+    const kernel_desc *kd;
+    LLVMContextRef c;
+    LLVMModuleRef m;
+    LLVMBuilderRef b;
+    LLVMTypeRef i1, i8, i32, i64, f32, f64, ptr;
+    LLVMValueRef *base;   /* per operand: first element of the row */
+    LLVMValueRef *stride; /* per operand: byte stride (strided operands only) */
+    LLVMValueRef *cval;   /* per constant slot: the scalar value */
+    LLVMValueRef *bval;   /* per input: the scalar value, for broadcast inputs */
+    LLVMValueRef *val;    /* per instruction: its value in the loop being emitted */
+} emitter;
+
+static LLVMTypeRef cpu_scalar_type(emitter *e, kiln_dtype dt) {
+    switch (dt) {
+    case KILN_BOOL: return e->i1;
+    case KILN_I32: return e->i32;
+    case KILN_I64: return e->i64;
+    case KILN_F32: return e->f32;
+    case KILN_F64: return e->f64;
+    case KILN_DTYPE_COUNT: break;
+    }
+    KILN_ASSERT(0);
+    return NULL;
+}
+static LLVMTypeRef cpu_type(emitter *e, kiln_dtype dt, int L) {
+    LLVMTypeRef t = cpu_scalar_type(e, dt);
+    return L == 1 ? t : LLVMVectorType(t, (unsigned)L);
+}
+/* The in-memory type: bools are bytes. */
+static LLVMTypeRef cpu_mem_type(emitter *e, kiln_dtype dt, int L) {
+    LLVMTypeRef t = dt == KILN_BOOL ? e->i8 : cpu_scalar_type(e, dt);
+    return L == 1 ? t : LLVMVectorType(t, (unsigned)L);
+}
+
+static LLVMValueRef cpu_splat(emitter *e, LLVMValueRef v, int L) {
+    if (L == 1) return v;
+    LLVMTypeRef vt = LLVMVectorType(LLVMTypeOf(v), (unsigned)L);
+    LLVMValueRef ins = LLVMBuildInsertElement(e->b, LLVMGetPoison(vt), v, LLVMConstInt(e->i32, 0, 0), "");
+    return LLVMBuildShuffleVector(e->b, ins, LLVMGetPoison(vt), LLVMConstNull(LLVMVectorType(e->i32, (unsigned)L)), "");
+}
+
+/* A constant of dtype dt (from a double or an integer) at lane count L. */
+static LLVMValueRef cpu_constf(emitter *e, kiln_dtype dt, double v, int L) {
+    LLVMTypeRef t = cpu_scalar_type(e, dt);
+    LLVMValueRef s = dtype_is_float(dt) ? LLVMConstReal(t, v) : LLVMConstInt(t, (unsigned long long)(long long)v, 1);
+    if (L == 1) return s;
+    LLVMValueRef elems[64];
+    KILN_ASSERT(L <= 64);
+    for (int i = 0; i < L; i++) elems[i] = s;
+    return LLVMConstVector(elems, (unsigned)L);
+}
+static LLVMValueRef cpu_const_int(emitter *e, kiln_dtype dt, int64_t v, int L) {
+    LLVMValueRef s = LLVMConstInt(cpu_scalar_type(e, dt), (unsigned long long)v, 1);
+    if (L == 1) return s;
+    LLVMValueRef elems[64];
+    for (int i = 0; i < L; i++) elems[i] = s;
+    return LLVMConstVector(elems, (unsigned)L);
+}
+
+static LLVMValueRef cpu_intrinsic(emitter *e, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    KILN_ASSERT(id != 0);
+    LLVMValueRef f = LLVMGetIntrinsicDeclaration(e->m, id, &ty, 1);
+    LLVMTypeRef ft = LLVMIntrinsicGetType(e->c, id, &ty, 1);
+    return LLVMBuildCall2(e->b, ft, f, args, (unsigned)n, "");
+}
+
+static LLVMValueRef cpu_call(emitter *e, const char *name, LLVMTypeRef ret, LLVMValueRef *args, int n) {
+    LLVMTypeRef pt[3];
+    for (int i = 0; i < n; i++) pt[i] = LLVMTypeOf(args[i]);
+    LLVMTypeRef ft = LLVMFunctionType(ret, pt, (unsigned)n, 0);
+    LLVMValueRef f = LLVMGetNamedFunction(e->m, name);
+    if (!f) {
+        f = LLVMAddFunction(e->m, name, ft);
+        LLVMSetLinkage(f, LLVMExternalLinkage);
+    }
+    return LLVMBuildCall2(e->b, ft, f, args, (unsigned)n, "");
+}
+
+/* Calls scalar function name(args) lane by lane on L-wide vectors. */
+static LLVMValueRef cpu_call_lanes(emitter *e, const char *name, LLVMTypeRef sret, LLVMValueRef *args, int n, int L) {
+    if (L == 1) return cpu_call(e, name, sret, args, n);
+    LLVMValueRef r = LLVMGetPoison(LLVMVectorType(sret, (unsigned)L));
+    for (int l = 0; l < L; l++) {
+        LLVMValueRef idx = LLVMConstInt(e->i32, (unsigned)l, 0), s[3];
+        for (int i = 0; i < n; i++) s[i] = LLVMBuildExtractElement(e->b, args[i], idx, "");
+        r = LLVMBuildInsertElement(e->b, r, cpu_call(e, name, sret, s, n), idx, "");
+    }
+    return r;
+}
+
+static LLVMValueRef cpu_lanes(emitter *e, LLVMValueRef v, int from, int count) {
+    LLVMValueRef mask[64];
+    for (int i = 0; i < count; i++) mask[i] = LLVMConstInt(e->i32, (unsigned)(from + i), 0);
+    return LLVMBuildShuffleVector(e->b, v, LLVMGetPoison(LLVMTypeOf(v)), LLVMConstVector(mask, (unsigned)count), "");
+}
+static LLVMValueRef cpu_concat(emitter *e, LLVMValueRef a, LLVMValueRef b, int count) {
+    LLVMValueRef mask[64];
+    for (int i = 0; i < 2 * count; i++) mask[i] = LLVMConstInt(e->i32, (unsigned)i, 0);
+    return LLVMBuildShuffleVector(e->b, a, b, LLVMConstVector(mask, (unsigned)(2 * count)), "");
+}
+
+/* A C math function (op's column in KILN_OPS) on L lanes of dt: libm for scalars, libmvec's
+ * vector variants (split to the register width) for vectors. */
+static LLVMValueRef cpu_emit_math(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef *args, int n, int L) {
+    char name[64];
+    const char *cf = kiln_op_cfunc[op];
+    LLVMTypeRef st = cpu_scalar_type(e, dt);
+    snprintf(name, sizeof name, "%s%s", cf, dt == KILN_F32 ? "f" : "");
+    if (L == 1 || !e->cs->mvec) return cpu_call_lanes(e, name, st, args, n, L);
+    int esz = dt == KILN_F32 ? 4 : 8;
+    int chunk = e->cs->vec_bytes / esz < L ? e->cs->vec_bytes / esz : L;
+    int bytes = chunk * esz;
+    char isa = bytes == 64 ? 'e' : bytes == 32 ? 'd' : 'b';
+    char vname[128];
+    snprintf(vname, sizeof vname, "_ZGV%cN%d%s_%s", isa, chunk, n == 2 ? "vv" : "v", name);
+    LLVMTypeRef vt = LLVMVectorType(st, (unsigned)chunk);
+    LLVMValueRef parts[16];
+    int np = L / chunk;
+    KILN_ASSERT(np <= 16 && np * chunk == L);
+    for (int p = 0; p < np; p++) {
+        LLVMValueRef a[2];
+        for (int i = 0; i < n; i++) a[i] = np == 1 ? args[i] : cpu_lanes(e, args[i], p * chunk, chunk);
+        parts[p] = cpu_call(e, vname, vt, a, n);
+    }
+    for (int w = chunk; np > 1; w *= 2, np /= 2)
+        for (int p = 0; p < np / 2; p++) parts[p] = cpu_concat(e, parts[2 * p], parts[2 * p + 1], w);
+    return parts[0];
+}
+
+#define B e->b
+static LLVMValueRef sel(emitter *e, LLVMValueRef c, LLVMValueRef x, LLVMValueRef y) {
+    return LLVMBuildSelect(B, c, x, y, "");
+}
+
+/* Float floor division and remainder, exactly as NumPy's npy_divmod. */
+static LLVMValueRef cpu_emit_fdivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
+    LLVMTypeRef t = cpu_type(e, dt, L);
+    LLVMValueRef zero = cpu_constf(e, dt, 0, L), one = cpu_constf(e, dt, 1, L);
+    LLVMValueRef mod = LLVMBuildFRem(B, a, b, "");
+    LLVMValueRef q = LLVMBuildFDiv(B, a, b, "");
+    LLVMValueRef div = LLVMBuildFDiv(B, LLVMBuildFSub(B, a, mod, ""), b, "");
+    LLVMValueRef modnz = LLVMBuildFCmp(B, LLVMRealUNE, mod, zero, "");
+    LLVMValueRef adj = LLVMBuildAnd(B, modnz,
+                                    LLVMBuildXor(B, LLVMBuildFCmp(B, LLVMRealOLT, b, zero, ""),
+                                                 LLVMBuildFCmp(B, LLVMRealOLT, mod, zero, ""), ""), "");
+    LLVMValueRef bz = LLVMBuildFCmp(B, LLVMRealOEQ, b, zero, "");
+    if (want_mod) {
+        LLVMValueRef cs[2] = {zero, b};
+        LLVMValueRef m1 = sel(e, adj, LLVMBuildFAdd(B, mod, b, ""), mod);
+        LLVMValueRef m2 = sel(e, modnz, m1, cpu_intrinsic(e, "llvm.copysign", t, cs, 2));
+        return sel(e, bz, mod, m2);
+    }
+    LLVMValueRef d1 = sel(e, adj, LLVMBuildFSub(B, div, one, ""), div);
+    LLVMValueRef fl = cpu_intrinsic(e, "llvm.floor", t, &d1, 1);
+    LLVMValueRef up = LLVMBuildFCmp(B, LLVMRealOGT, LLVMBuildFSub(B, d1, fl, ""), cpu_constf(e, dt, 0.5, L), "");
+    LLVMValueRef fl2 = sel(e, up, LLVMBuildFAdd(B, fl, one, ""), fl);
+    LLVMValueRef cs[2] = {zero, q};
+    LLVMValueRef r = sel(e, LLVMBuildFCmp(B, LLVMRealUNE, d1, zero, ""), fl2, cpu_intrinsic(e, "llvm.copysign", t, cs, 2));
+    return sel(e, bz, q, r);
+}
+
+/* Integer floor division and remainder with Python's signs; x // 0 and x % 0 are 0 and
+ * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
+ * or MIN/-1 is undefined). */
+static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
+    LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L), m1 = cpu_const_int(e, dt, -1, L);
+    LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
+    LLVMValueRef bm1 = LLVMBuildICmp(B, LLVMIntEQ, b, m1, "");
+    LLVMValueRef bs = sel(e, LLVMBuildOr(B, bz, bm1, ""), one, b);
+    LLVMValueRef q = LLVMBuildSDiv(B, a, bs, ""), r = LLVMBuildSRem(B, a, bs, "");
+    LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, zero, ""),
+                                    LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, b, ""), zero, ""), "");
+    if (want_mod) return sel(e, LLVMBuildOr(B, bz, bm1, ""), zero, sel(e, adj, LLVMBuildAdd(B, r, b, ""), r));
+    LLVMValueRef q1 = sel(e, adj, LLVMBuildSub(B, q, one, ""), q);
+    return sel(e, bz, zero, sel(e, bm1, LLVMBuildSub(B, zero, a, ""), q1));
+}
+
+/* NumPy's astype on x86-64: float-to-int of NaN or out of range gives the most negative value. */
+static LLVMValueRef cpu_emit_cast(emitter *e, LLVMValueRef v, kiln_dtype from, kiln_dtype to, int L) {
+    LLVMTypeRef t = cpu_type(e, to, L);
+    if (from == to) return v;
+    if (to == KILN_BOOL)
+        return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, cpu_constf(e, from, 0, L), "")
+                                    : LLVMBuildICmp(B, LLVMIntNE, v, cpu_const_int(e, from, 0, L), "");
+    if (from == KILN_BOOL) return dtype_is_float(to) ? LLVMBuildUIToFP(B, v, t, "") : LLVMBuildZExt(B, v, t, "");
+    if (dtype_is_int(from) && dtype_is_int(to))
+        return to == KILN_I64 ? LLVMBuildSExt(B, v, t, "") : LLVMBuildTrunc(B, v, t, "");
+    if (dtype_is_int(from)) return LLVMBuildSIToFP(B, v, t, "");
+    if (dtype_is_float(to)) return to == KILN_F64 ? LLVMBuildFPExt(B, v, t, "") : LLVMBuildFPTrunc(B, v, t, "");
+    double lim = to == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
+    LLVMValueRef inr = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOGE, v, cpu_constf(e, from, -lim, L), ""),
+                                    LLVMBuildFCmp(B, LLVMRealOLT, v, cpu_constf(e, from, lim, L), ""), "");
+    int64_t mn = to == KILN_I32 ? INT32_MIN : INT64_MIN;
+    return sel(e, inr, LLVMBuildFPToSI(B, v, t, ""), cpu_const_int(e, to, mn, L));
+}
+
+/* Comparisons, in KILN_OPS order EQ NE LT LE GT GE: NaN compares unequal to everything. */
+static LLVMValueRef cpu_emit_cmp(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, LLVMValueRef y) {
+    static const LLVMRealPredicate fp[6] = {LLVMRealOEQ, LLVMRealUNE, LLVMRealOLT, LLVMRealOLE, LLVMRealOGT, LLVMRealOGE};
+    static const LLVMIntPredicate sp[6] = {LLVMIntEQ, LLVMIntNE, LLVMIntSLT, LLVMIntSLE, LLVMIntSGT, LLVMIntSGE};
+    static const LLVMIntPredicate up[6] = {LLVMIntEQ, LLVMIntNE, LLVMIntULT, LLVMIntULE, LLVMIntUGT, LLVMIntUGE};
+    int k = (int)op - KILN_OP_EQ;
+    KILN_ASSERT(k >= 0 && k < 6 && KILN_OP_GE - KILN_OP_EQ == 5);
+    if (dtype_is_float(dt)) return LLVMBuildFCmp(e->b, fp[k], x, y, "");
+    return LLVMBuildICmp(e->b, dt == KILN_BOOL ? up[k] : sp[k], x, y, "");
+}
+
+/* Loads input operand `in` (an instruction of op VAR) at element index idx, L lanes. */
+static LLVMValueRef cpu_emit_load(emitter *e, const kd_inst *in, LLVMValueRef idx, int L) {
+    kiln_dtype dt = (kiln_dtype)in->dtype;
+    int op = in->slot;
+    if (e->kd->layout[op] == KD_BCAST) return cpu_splat(e, e->bval[op], L);
+    LLVMTypeRef mt = cpu_mem_type(e, dt, 1), lt = cpu_mem_type(e, dt, L);
+    LLVMValueRef p;
+    if (e->kd->layout[op] == KD_CONTIG) p = LLVMBuildGEP2(B, mt, e->base[op], &idx, 1, "");
+    else p = LLVMBuildGEP2(B, e->i8, e->base[op], (LLVMValueRef[]){LLVMBuildMul(B, idx, e->stride[op], "")}, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(B, lt, p, "");
+    LLVMSetAlignment(v, (unsigned)kiln_dtype_size(dt));
+    if (dt == KILN_BOOL) v = LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(lt), "");
+    return v;
+}
+
+static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, int L) {
+    const kernel_desc *kd = e->kd;
+    int op = kd->n_in + k;
+    kiln_dtype dt = kd_out_dtype(kd, k);
+    LLVMTypeRef mt = cpu_mem_type(e, dt, 1);
+    if (dt == KILN_BOOL) v = LLVMBuildZExt(B, v, cpu_mem_type(e, dt, L), "");
+    LLVMValueRef p;
+    if (kd->layout[op] == KD_CONTIG) p = LLVMBuildGEP2(B, mt, e->base[op], &idx, 1, "");
+    else p = LLVMBuildGEP2(B, e->i8, e->base[op], (LLVMValueRef[]){LLVMBuildMul(B, idx, e->stride[op], "")}, 1, "");
+    LLVMValueRef s = LLVMBuildStore(B, v, p);
+    LLVMSetAlignment(s, (unsigned)kiln_dtype_size(dt));
+}
+
+/* One instruction at L lanes.  A switch with no default: a new op in KILN_OPS does not
+ * compile (-Wswitch-enum) until it is lowered here. */
+static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef idx, int L) {
+    kiln_op op = (kiln_op)in->op;
+    kiln_dtype dt = (kiln_dtype)in->dtype;
+    kiln_dtype odt = op == KILN_OP_VAR || op == KILN_OP_CONST ? dt : kd_operand_dtype(e->kd, in);
+    LLVMValueRef x = NULL, y = NULL, z = NULL;
+    int ar = kiln_op_arity(op);
+    if (ar >= 1) x = e->val[in->arg[0]];
+    if (ar >= 2) y = e->val[in->arg[1]];
+    if (ar >= 3) z = e->val[in->arg[2]];
+    bool fl = dtype_is_float(odt), bo = odt == KILN_BOOL;
+    LLVMTypeRef t = cpu_type(e, odt, L);
+    LLVMValueRef args[2] = {x, y};
+    switch (op) {
+    case KILN_OP_VAR: return cpu_emit_load(e, in, idx, L);
+    case KILN_OP_CONST: return cpu_splat(e, e->cval[in->slot], L);
+    case KILN_OP_CAST: return cpu_emit_cast(e, x, odt, dt, L);
+    case KILN_OP_ADD: return fl ? LLVMBuildFAdd(B, x, y, "") : bo ? LLVMBuildOr(B, x, y, "") : LLVMBuildAdd(B, x, y, "");
+    case KILN_OP_SUB: return fl ? LLVMBuildFSub(B, x, y, "") : LLVMBuildSub(B, x, y, "");
+    case KILN_OP_MUL: return fl ? LLVMBuildFMul(B, x, y, "") : bo ? LLVMBuildAnd(B, x, y, "") : LLVMBuildMul(B, x, y, "");
+    case KILN_OP_DIV: return LLVMBuildFDiv(B, x, y, "");
+    case KILN_OP_FLOORDIV:
+        return fl ? cpu_emit_fdivmod(e, odt, x, y, false, L) : cpu_emit_idivmod(e, odt, x, y, false, L);
+    case KILN_OP_MOD:
+        return fl ? cpu_emit_fdivmod(e, odt, x, y, true, L) : cpu_emit_idivmod(e, odt, x, y, true, L);
+    case KILN_OP_POW:
+        if (fl) return cpu_emit_math(e, op, odt, args, 2, L);
+        if (odt == KILN_I64) return cpu_call_lanes(e, "kiln_rt_ipow", e->i64, args, 2, L);
+        {
+            LLVMTypeRef t64 = cpu_type(e, KILN_I64, L);
+            LLVMValueRef w[2] = {LLVMBuildSExt(B, x, t64, ""), LLVMBuildSExt(B, y, t64, "")};
+            return LLVMBuildTrunc(B, cpu_call_lanes(e, "kiln_rt_ipow", e->i64, w, 2, L), t, "");
+        }
+    case KILN_OP_MAXIMUM:
+    case KILN_OP_MINIMUM: {
+        bool mx = op == KILN_OP_MAXIMUM;
+        if (bo) return mx ? LLVMBuildOr(B, x, y, "") : LLVMBuildAnd(B, x, y, "");
+        if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", t, args, 2);
+        LLVMValueRef c = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, x, y, ""),
+                                     LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), "");
+        return sel(e, c, x, y);
+    }
+    case KILN_OP_ARCTAN2: return cpu_emit_math(e, op, odt, args, 2, L);
+    case KILN_OP_EQ:
+    case KILN_OP_NE:
+    case KILN_OP_LT:
+    case KILN_OP_LE:
+    case KILN_OP_GT:
+    case KILN_OP_GE: return cpu_emit_cmp(e, op, odt, x, y);
+    case KILN_OP_AND: return LLVMBuildAnd(B, x, y, "");
+    case KILN_OP_OR: return LLVMBuildOr(B, x, y, "");
+    case KILN_OP_XOR: return LLVMBuildXor(B, x, y, "");
+    case KILN_OP_NEG: return fl ? LLVMBuildFNeg(B, x, "") : LLVMBuildNeg(B, x, "");
+    case KILN_OP_INVERT: return LLVMBuildNot(B, x, "");
+    case KILN_OP_ABS:
+        if (fl) return cpu_intrinsic(e, "llvm.fabs", t, &x, 1);
+        if (bo) return x;
+        return sel(e, LLVMBuildICmp(B, LLVMIntSLT, x, cpu_const_int(e, odt, 0, L), ""), LLVMBuildNeg(B, x, ""), x);
+    case KILN_OP_SIGN:
+        if (fl) {
+            LLVMValueRef zero = cpu_constf(e, odt, 0, L);
+            return sel(e, LLVMBuildFCmp(B, LLVMRealOGT, x, zero, ""), cpu_constf(e, odt, 1, L),
+                       sel(e, LLVMBuildFCmp(B, LLVMRealOLT, x, zero, ""), cpu_constf(e, odt, -1, L),
+                           sel(e, LLVMBuildFCmp(B, LLVMRealOEQ, x, zero, ""), zero, x)));
+        } else {
+            LLVMValueRef zero = cpu_const_int(e, odt, 0, L);
+            return LLVMBuildSub(B, LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSGT, x, zero, ""), t, ""),
+                                LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSLT, x, zero, ""), t, ""), "");
+        }
+    case KILN_OP_FLOOR: return fl ? cpu_intrinsic(e, "llvm.floor", t, &x, 1) : x;
+    case KILN_OP_CEIL: return fl ? cpu_intrinsic(e, "llvm.ceil", t, &x, 1) : x;
+    case KILN_OP_SQRT: return cpu_intrinsic(e, "llvm.sqrt", t, &x, 1);
+    case KILN_OP_EXP:
+    case KILN_OP_EXPM1:
+    case KILN_OP_LOG:
+    case KILN_OP_LOG1P:
+    case KILN_OP_LOG2:
+    case KILN_OP_LOG10:
+    case KILN_OP_SIN:
+    case KILN_OP_COS:
+    case KILN_OP_TAN:
+    case KILN_OP_ARCSIN:
+    case KILN_OP_ARCCOS:
+    case KILN_OP_ARCTAN:
+    case KILN_OP_SINH:
+    case KILN_OP_COSH:
+    case KILN_OP_TANH:
+    case KILN_OP_ARCSINH:
+    case KILN_OP_ARCCOSH:
+    case KILN_OP_ARCTANH: return cpu_emit_math(e, op, odt, &x, 1, L);
+    case KILN_OP_WHERE: return sel(e, x, y, z);
+    case KILN_OP_COUNT: break;
+    }
+    KILN_ASSERT(0 && "op without a CPU lowering");
+    return NULL;
+}
+
+static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L) {
+    const kernel_desc *kd = e->kd;
+    for (int i = 0; i < kd->n_inst; i++) e->val[i] = cpu_emit_inst(e, &kd->inst[i], idx, L);
+    for (int k = 0; k < kd->n_out; k++) cpu_emit_store(e, k, e->val[kd->out_inst[k]], idx, L);
+}
+
+/* The widest dtype of the kernel decides the lane count: a full register of it. */
+static int cpu_lanes_for(const cpu_state *cs, const kernel_desc *kd) {
+    size_t widest = 1;
+    for (int i = 0; i < kd->n_inst; i++) {
+        size_t s = kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
+        if (s > widest) widest = s;
+    }
+    int L = cs->vec_bytes / (int)(widest < 4 ? 4 : widest);
+    return L < 4 ? 4 : L;
+}
+
+/* Emits the kernel function `name` for kd into e->m. */
+static void cpu_emit_kernel(emitter *e, const char *name) {
+    const kernel_desc *kd = e->kd;
+    int nops = kd->n_in + kd->n_out;
+    LLVMTypeRef params[4] = {e->i64, e->ptr, e->ptr, e->ptr};
+    LLVMValueRef fn = LLVMAddFunction(e->m, name, LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0));
+    if (e->cs->vec_bytes == 64) { /* keep 512-bit vectors whole, as libmvec's 'e' ABI needs */
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "min-legal-vector-width", 22, "512", 3));
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "prefer-vector-width", 19, "512", 3));
+    }
+    LLVMValueRef n = LLVMGetParam(fn, 0), ptrs = LLVMGetParam(fn, 1), strides = LLVMGetParam(fn, 2), consts = LLVMGetParam(fn, 3);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(e->c, fn, "entry");
+    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "vloop");
+    LLVMBasicBlockRef vexit = LLVMAppendBasicBlockInContext(e->c, fn, "vexit");
+    LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
+    LLVMPositionBuilderAtEnd(B, entry);
+
+    bool strided = false;
+    for (int i = 0; i < nops; i++) {
+        LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)i, 0);
+        e->base[i] = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, ptrs, &ix, 1, ""), "");
+        if (kd->layout[i] == KD_STRIDED) {
+            strided = true;
+            e->stride[i] = LLVMBuildLoad2(B, e->i64, LLVMBuildGEP2(B, e->i64, strides, &ix, 1, ""), "");
+        }
+    }
+    for (int i = 0; i < kd->n_inst; i++) {
+        const kd_inst *in = &kd->inst[i];
+        kiln_dtype dt = (kiln_dtype)in->dtype;
+        LLVMValueRef v = NULL;
+        if (in->op == KILN_OP_CONST) {
+            LLVMValueRef ix = LLVMConstInt(e->i64, in->slot * 8u, 0);
+            v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), LLVMBuildGEP2(B, e->i8, consts, &ix, 1, ""), "");
+            e->cval[in->slot] = dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+        } else if (in->op == KILN_OP_VAR && kd->layout[in->slot] == KD_BCAST) {
+            v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), e->base[in->slot], "");
+            e->bval[in->slot] = dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+        }
+    }
+    int W = cpu_lanes_for(e->cs, kd);
+    LLVMValueRef nvec = strided ? LLVMConstInt(e->i64, 0, 0) : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)W, 1), "nvec");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, LLVMConstInt(e->i64, 0, 0), ""), vloop, vexit);
+
+    /* vector loop */
+    LLVMPositionBuilderAtEnd(B, vloop);
+    LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i");
+    cpu_emit_body(e, i, W);
+    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)W, 0), "");
+    LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vexit);
+    LLVMValueRef zero64 = LLVMConstInt(e->i64, 0, 0);
+    LLVMAddIncoming(i, (LLVMValueRef[]){zero64, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+
+    /* scalar remainder (or everything, when an operand is strided) */
+    LLVMPositionBuilderAtEnd(B, vexit);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvec, n, ""), sloop, done);
+    LLVMPositionBuilderAtEnd(B, sloop);
+    LLVMValueRef j = LLVMBuildPhi(B, e->i64, "j");
+    cpu_emit_body(e, j, 1);
+    LLVMValueRef jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 1, 0), "");
+    LLVMBasicBlockRef slatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n, ""), sloop, done);
+    LLVMAddIncoming(j, (LLVMValueRef[]){nvec, jnext}, (LLVMBasicBlockRef[]){vexit, slatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, done);
+    LLVMBuildRetVoid(B);
+}
+#undef B
+
+/* ------------------------------------------------------------------ compile */
+
+static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, kiln_kernel_fn *fn, kstr *dump) {
+    cpu_state *cs = state;
+    kiln_status st = KILN_OK;
+    int nops = kd->n_in + kd->n_out;
+    emitter e = {.cs = cs, .kd = kd};
+    e.base = kiln_calloc(ctx, (size_t)nops * sizeof *e.base);
+    e.stride = kiln_calloc(ctx, (size_t)nops * sizeof *e.stride);
+    e.bval = kiln_calloc(ctx, (size_t)nops * sizeof *e.bval);
+    e.cval = kiln_calloc(ctx, (kd->n_const + 1u) * sizeof *e.cval);
+    e.val = kiln_calloc(ctx, (kd->n_inst + 1u) * sizeof *e.val);
+    if (!e.base || !e.stride || !e.bval || !e.cval || !e.val) {
+        st = KILN_ERR_NOMEM;
+        goto out_free;
+    }
+    pthread_mutex_lock(&cs->lock);
+    char name[32];
+    snprintf(name, sizeof name, "kiln_k%u", cs->counter++);
+
+    uint64_t t0 = kiln_now_ns();
+    LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+    e.c = LLVMOrcThreadSafeContextGetContext(tsc);
+    e.m = LLVMModuleCreateWithNameInContext(name, e.c);
+    LLVMSetTarget(e.m, cs->triple);
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(cs->tm);
+    LLVMSetModuleDataLayout(e.m, td);
+    LLVMDisposeTargetData(td);
+    e.b = LLVMCreateBuilderInContext(e.c);
+    e.i1 = LLVMInt1TypeInContext(e.c);
+    e.i8 = LLVMInt8TypeInContext(e.c);
+    e.i32 = LLVMInt32TypeInContext(e.c);
+    e.i64 = LLVMInt64TypeInContext(e.c);
+    e.f32 = LLVMFloatTypeInContext(e.c);
+    e.f64 = LLVMDoubleTypeInContext(e.c);
+    e.ptr = LLVMPointerTypeInContext(e.c, 0);
+    cpu_emit_kernel(&e, name);
+    LLVMDisposeBuilder(e.b);
+    char *msg = NULL;
+    if (LLVMVerifyModule(e.m, LLVMReturnStatusAction, &msg)) {
+        st = kiln_fail(ctx, KILN_ERR_COMPILE, "kiln generated invalid LLVM IR (a kiln bug): %.400s", msg);
+        LLVMDisposeMessage(msg);
+        LLVMDisposeModule(e.m);
+        LLVMOrcDisposeThreadSafeContext(tsc);
+        goto out_unlock;
+    }
+    LLVMDisposeMessage(msg);
+    uint64_t t1 = kiln_now_ns();
+
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(e.m, CPU_PIPELINE, cs->tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (err) {
+        st = llvm_fail(ctx, err, "optimizing a kernel");
+        LLVMDisposeModule(e.m);
+        LLVMOrcDisposeThreadSafeContext(tsc);
+        goto out_unlock;
+    }
+    if (dump) {
+        char *ir = LLVMPrintModuleToString(e.m);
+        kstr_printf(dump, "%s", ir);
+        LLVMDisposeMessage(ir);
+    }
+    uint64_t t2 = kiln_now_ns();
+
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(e.m, tsc);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    err = LLVMOrcLLJITAddLLVMIRModule(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), tsm);
+    if (err) {
+        LLVMOrcDisposeThreadSafeModule(tsm);
+        st = llvm_fail(ctx, err, "adding a kernel to the JIT");
+        goto out_unlock;
+    }
+    LLVMOrcExecutorAddress addr = 0;
+    err = LLVMOrcLLJITLookup(cs->jit, &addr, name);
+    if (err) {
+        st = llvm_fail(ctx, err, "linking a kernel");
+        goto out_unlock;
+    }
+    uint64_t t3 = kiln_now_ns();
+    *fn = (kiln_kernel_fn)(uintptr_t)addr;
+    atomic_fetch_add(&ctx->st.ns_emit, t1 - t0);
+    atomic_fetch_add(&ctx->st.ns_opt, t2 - t1);
+    atomic_fetch_add(&ctx->st.ns_codegen, t3 - t2);
+out_unlock:
+    pthread_mutex_unlock(&cs->lock);
+out_free:
+    kiln_free(ctx, e.base);
+    kiln_free(ctx, e.stride);
+    kiln_free(ctx, e.bval);
+    kiln_free(ctx, e.cval);
+    kiln_free(ctx, e.val);
+    return st == KILN_ERR_NOMEM ? kiln_fail(ctx, st, "out of memory while compiling") : st;
+}
+
+const kiln_backend_i kiln_cpu_backend = {
+    .name = "cpu",
+    .init = cpu_init,
+    .supports = cpu_supports,
+    .compile = cpu_compile,
+    .free = cpu_free,
+};

@@ -1,0 +1,22 @@
+/*
+ * fuse.h — the fusion pass: from a graph node to fused kernels with their bindings.
+ */
+#ifndef KILN_IR_FUSE_H
+#define KILN_IR_FUSE_H
+
+#include "graph.h"
+#include "kernel.h"
+
+/* One kernel and what its operands and constant slots are bound to. */
+typedef struct fused_kernel {
+    kernel_desc kd;      /* layouts are all KD_CONTIG until the runtime specializes them */
+    kiln_expr **inputs;  /* n_in VAR nodes, kept alive by the root they were fused from */
+    kscalar *consts; /* n_const values */
+} fused_kernel;
+
+/* Fuses the element-wise region under root into fk (which the caller frees with
+ * ir_fused_free, also after a failure).  Returns KILN_OK or an error set on ctx. */
+kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, fused_kernel *fk);
+void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk);
+
+#endif

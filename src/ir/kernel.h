@@ -1,0 +1,64 @@
+/*
+ * kernel.h — the fused-kernel description: what the fusion pass produces and every backend
+ * consumes.  Backend-neutral: the LLVM backend renders it as IR, a CUDA backend would render
+ * the very same description as CUDA C.
+ *
+ * A kernel computes, for i in [0, n):   out_k[i] = f_k(in_0[i], ..., in_m[i], c_0, ..., c_j)
+ * as a straight-line list of instructions in topological order.  Its operands are the inputs
+ * (arrays), then the outputs; constants are read from a slot array so that `a*2` and `a*3`
+ * share one compiled kernel.  Each operand's layout along the innermost (collapsed) dimension
+ * is part of the description, and so of the cache key; sizes never are.
+ *
+ * Kernel ABI (what a compiled kernel is called with):
+ *     void kernel(int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts)
+ * ptrs[i] is operand i's first element for this row, strides[i] its byte stride (read only
+ * for KD_STRIDED operands).
+ */
+#ifndef KILN_IR_KERNEL_H
+#define KILN_IR_KERNEL_H
+
+#include "../common.h"
+
+typedef enum kd_layout {
+    KD_CONTIG,  /* unit stride: element i at ptr + i*size */
+    KD_BCAST,   /* stride 0: one element for the whole row */
+    KD_STRIDED, /* any other stride, in strides[] */
+} kd_layout;
+
+typedef struct kd_inst {
+    uint8_t op;      /* kiln_op */
+    uint8_t dtype;   /* result dtype; the operand dtype is that of arg[0] (WHERE: arg[1]) */
+    uint16_t arg[3]; /* earlier instruction indices */
+    uint16_t slot;   /* VAR: input operand index; CONST: constant slot */
+} kd_inst;
+
+#define KD_MAX_INST 60000
+#define KD_MAX_OPERANDS 1024
+
+typedef struct kernel_desc {
+    uint16_t n_inst, n_in, n_const, n_out;
+    kd_inst *inst;        /* n_inst, topological */
+    uint16_t *out_inst;   /* n_out: which instruction each output stores */
+    uint8_t *layout;      /* n_in + n_out: inputs then outputs */
+} kernel_desc;
+
+typedef void (*kiln_kernel_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
+                               const kscalar *consts);
+
+static inline kiln_dtype kd_operand_dtype(const kernel_desc *kd, const kd_inst *in) {
+    return (kiln_dtype)kd->inst[in->arg[in->op == KILN_OP_WHERE ? 1 : 0]].dtype;
+}
+static inline kiln_dtype kd_out_dtype(const kernel_desc *kd, int k) {
+    return (kiln_dtype)kd->inst[kd->out_inst[k]].dtype;
+}
+kiln_dtype kd_in_dtype(const kernel_desc *kd, int i); /* dtype of input operand i */
+
+/* The cache key: a byte string that is equal exactly when two descriptions are.  Writes at
+ * most kd_key_size(kd) bytes to buf and returns the length. */
+size_t kd_key_size(const kernel_desc *kd);
+size_t kd_key(const kernel_desc *kd, uint8_t *buf);
+
+/* A readable listing of the kernel (for KILN_DEBUG=fuse and kiln_dump). */
+void kd_print(const kernel_desc *kd, kstr *b);
+
+#endif

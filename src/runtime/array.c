@@ -1,0 +1,221 @@
+/*
+ * array.c — arrays (wrapped caller memory, kiln-allocated buffers, views) and the buffer pool.
+ *
+ * Pipeline position: the runtime's data side.  Fresh pages are expensive on the machines kiln
+ * targets (a first touch costs ~10 µs per 4 KiB page in a VM), so large buffers are mapped
+ * with transparent huge pages and recycled through a small per-context pool.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "ctx.h"
+
+#define BIG_BUFFER (4u << 20)      /* from here on: mmap, huge pages, pooling */
+#define HUGE_PAGE (2u << 20)
+#define POOL_MAX_BYTES (4ull << 30) /* most bytes the pool keeps */
+
+static size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
+
+void *kiln_buf_alloc(kiln_ctx *ctx, size_t size) {
+    if (size < BIG_BUFFER) {
+        void *p = aligned_alloc(64, round_up(size ? size : 1, 64));
+        if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
+        return p;
+    }
+    size_t want = round_up(size, HUGE_PAGE);
+    pthread_mutex_lock(&ctx->lock);
+    int best = -1;
+    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+        size_t s = ctx->pool[i].size;
+        if (s >= want && s <= 2 * want && (best < 0 || s < ctx->pool[best].size)) best = i;
+    }
+    if (best >= 0) {
+        void *p = ctx->pool[best].p;
+        ctx->pool[best] = (pool_buf){0};
+        pthread_mutex_unlock(&ctx->lock);
+        return p;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    /* map with room to align the start to a huge page, then trim both ends */
+    char *raw = mmap(NULL, want + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) {
+        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
+        return NULL;
+    }
+    char *p = (char *)round_up((uintptr_t)raw, HUGE_PAGE);
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    size_t tail = (size_t)(raw + want + HUGE_PAGE - (p + want));
+    if (tail) munmap(p + want, tail);
+    madvise(p, want, MADV_HUGEPAGE);
+    return p;
+}
+
+/* Returns a buffer from kiln_buf_alloc: big ones to the pool while it has room. */
+void kiln_buf_release(kiln_ctx *ctx, void *p, size_t size) {
+    if (!p) return;
+    if (size < BIG_BUFFER) {
+        free(p);
+        return;
+    }
+    size_t want = round_up(size, HUGE_PAGE);
+    pthread_mutex_lock(&ctx->lock);
+    size_t total = 0;
+    int empty = -1;
+    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+        total += ctx->pool[i].size;
+        if (!ctx->pool[i].size) empty = i;
+    }
+    if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
+        ctx->pool[empty] = (pool_buf){p, want};
+        p = NULL;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (p) munmap(p, want);
+}
+
+void kiln_buf_pool_drain(kiln_ctx *ctx) {
+    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+        if (ctx->pool[i].size) munmap(ctx->pool[i].p, ctx->pool[i].size);
+        ctx->pool[i] = (pool_buf){0};
+    }
+}
+
+/* ------------------------------------------------------------------ arrays */
+
+/* Checks dtype, rank, shape and that the element count fits; fills a's shape. */
+static kiln_status check_shape(kiln_ctx *ctx, const char *fn, kiln_dtype dt, int ndim, const int64_t *shape, int64_t *count) {
+    if (!dtype_valid(dt)) return kiln_fail(ctx, KILN_ERR_ARG, "%s: invalid dtype %d", fn, (int)dt);
+    if (ndim < 0 || ndim > KILN_MAX_DIMS)
+        return kiln_fail(ctx, KILN_ERR_ARG, "%s: rank %d is outside 0..%d", fn, ndim, KILN_MAX_DIMS);
+    if (ndim > 0 && !shape) return kiln_fail(ctx, KILN_ERR_ARG, "%s: shape is NULL", fn);
+    int64_t n = 1, lim = INT64_MAX / 16;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] < 0) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: negative dimension %lld", fn, (long long)shape[d]);
+        if (shape[d] && n > lim / shape[d]) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: array is too big", fn);
+        n *= shape[d];
+    }
+    *count = n;
+    return KILN_OK;
+}
+
+static kiln_array *array_alloc(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
+    kiln_array *a = kiln_calloc(ctx, sizeof *a);
+    if (!a) return NULL;
+    atomic_init(&a->refs, 1);
+    a->ctx = ctx;
+    a->dtype = (uint8_t)dt;
+    a->ndim = (uint8_t)ndim;
+    for (int d = 0; d < ndim; d++) a->shape[d] = shape[d];
+    int64_t s = (int64_t)kiln_dtype_size(dt);
+    for (int d = ndim - 1; d >= 0; d--) {
+        a->strides[d] = s;
+        s *= shape[d];
+    }
+    pthread_mutex_lock(&ctx->lock);
+    a->next = ctx->arrays;
+    if (a->next) a->next->prev = a;
+    ctx->arrays = a;
+    pthread_mutex_unlock(&ctx->lock);
+    return a;
+}
+
+static void array_destroy(kiln_array *a) {
+    kiln_ctx *ctx = a->ctx;
+    pthread_mutex_lock(&ctx->lock);
+    if (a->prev) a->prev->next = a->next;
+    else ctx->arrays = a->next;
+    if (a->next) a->next->prev = a->prev;
+    pthread_mutex_unlock(&ctx->lock);
+    kiln_buf_release(ctx, a->buf, a->buf_size);
+    kiln_free(ctx, a);
+}
+
+void kiln_arrays_free_all(kiln_ctx *ctx) {
+    while (ctx->arrays) array_destroy(ctx->arrays); /* views and bases alike: no refcounts now */
+}
+
+kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides, void *data) {
+    if (!ctx) return NULL;
+    int64_t n;
+    if (check_shape(ctx, "kiln_wrap", dt, ndim, shape, &n) != KILN_OK) return NULL;
+    if (!data && n > 0) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap: data is NULL");
+        return NULL;
+    }
+    kiln_array *a = array_alloc(ctx, dt, ndim, shape);
+    if (!a) return NULL;
+    if (strides) memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
+    a->data = data;
+    return a;
+}
+
+kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
+    if (!ctx) return NULL;
+    int64_t n;
+    if (check_shape(ctx, "kiln_array_new", dt, ndim, shape, &n) != KILN_OK) return NULL;
+    kiln_array *a = array_alloc(ctx, dt, ndim, shape);
+    if (!a) return NULL;
+    a->buf_size = (size_t)n * kiln_dtype_size(dt);
+    a->buf = kiln_buf_alloc(ctx, a->buf_size);
+    if (!a->buf) {
+        array_destroy(a);
+        return NULL;
+    }
+    a->data = a->buf;
+    return a;
+}
+
+kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int64_t *shape, const int64_t *strides, int64_t byte_offset) {
+    if (!ctx) return NULL;
+    if (!base || !strides) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: %s is NULL", base ? "strides" : "base");
+        return NULL;
+    }
+    int64_t n;
+    if (check_shape(ctx, "kiln_array_view", (kiln_dtype)base->dtype, ndim, shape, &n) != KILN_OK) return NULL;
+    kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
+    if (!a) return NULL;
+    memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
+    a->data = base->data + byte_offset;
+    a->base = kiln_array_retain(base);
+    return a;
+}
+
+kiln_array *kiln_array_retain(kiln_array *a) {
+    if (a) atomic_fetch_add(&a->refs, 1);
+    return a;
+}
+
+void kiln_array_free(kiln_array *a) {
+    if (!a || atomic_fetch_sub(&a->refs, 1) != 1) return;
+    kiln_array *base = a->base;
+    array_destroy(a);
+    kiln_array_free(base);
+}
+
+void *kiln_array_data(const kiln_array *a) { return a ? a->data : NULL; }
+kiln_dtype kiln_array_dtype(const kiln_array *a) { return a ? (kiln_dtype)a->dtype : KILN_DTYPE_COUNT; }
+int kiln_array_ndim(const kiln_array *a) { return a ? a->ndim : -1; }
+const int64_t *kiln_array_shape(const kiln_array *a) { return a ? a->shape : NULL; }
+const int64_t *kiln_array_strides(const kiln_array *a) { return a ? a->strides : NULL; }
+int64_t kiln_array_size(const kiln_array *a) {
+    if (!a) return -1;
+    int64_t n = 1;
+    for (int d = 0; d < a->ndim; d++) n *= a->shape[d];
+    return n;
+}
+
+void kiln_array_extent(const kiln_array *a, const char **lo, const char **hi) {
+    const char *l = a->data, *h = a->data;
+    for (int d = 0; d < a->ndim; d++) {
+        if (a->shape[d] == 0) {
+            *lo = *hi = a->data;
+            return;
+        }
+        int64_t span = (a->shape[d] - 1) * a->strides[d];
+        if (span < 0) l += span;
+        else h += span;
+    }
+    *lo = l;
+    *hi = h + kiln_dtype_size((kiln_dtype)a->dtype);
+}

@@ -1,0 +1,47 @@
+/*
+ * helpers.h — what the test suites share: arrays filled with awkward values, comparisons in
+ * ulps, and running an expression through both the JIT and the reference evaluator.
+ */
+#ifndef KILN_TEST_HELPERS_H
+#define KILN_TEST_HELPERS_H
+
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ir/graph.h"
+#include "kiln.h"
+#include "runtime/ctx.h"
+
+Suite *suite_ir(void);
+Suite *suite_jit(void);
+Suite *suite_random(void);
+Suite *suite_api(void);
+Suite *suite_fault(void);
+
+/* A small deterministic generator (xorshift64*), so failures reproduce. */
+static inline uint64_t rng_next(uint64_t *s) {
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ull;
+}
+static inline double rng_unit(uint64_t *s) { return (double)(rng_next(s) >> 11) / 9007199254740992.0; }
+
+/* Fills n elements of dtype dt at p (contiguous): special values first, then random ones. */
+void fill_values(void *p, kiln_dtype dt, int64_t n, uint64_t *seed, bool specials);
+
+/* Distance in units of the last place between two floats of dtype dt (0 if both NaN). */
+uint64_t ulp_diff(kscalar a, kscalar b, kiln_dtype dt);
+
+/* Compares the JIT's out with the reference: elements must match exactly (any NaN equals any
+ * NaN; -0 and +0 are one ulp apart) or, for floats, within max_ulp.  Returns the number of mismatches and
+ * describes the first in msg. */
+int64_t compare_arrays(const kiln_array *got, const kiln_array *want, uint64_t max_ulp, char *msg, size_t cap);
+
+/* Evaluates e with the JIT into a fresh array and with ref_eval into another, compares them.
+ * Returns mismatches (0 is a pass), or -1 if evaluation failed (message in msg). */
+int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, size_t cap);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * main.c — the one test runner: every module's Check suite, run under CTest.
+ * Also holds the helpers all suites share (helpers.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+void fill_values(void *p, kiln_dtype dt, int64_t n, uint64_t *seed, bool specials) {
+    static const double fspecial[] = {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -7.0, 7.0, 3.5, -3.5,
+                                      NAN, INFINITY, -INFINITY, 1e300, -1e300, 1e-310, 3e9, -3e9, 1e19};
+    static const int64_t ispecial[] = {0, 1, -1, 2, -2, 7, -7, 3, INT32_MAX, INT32_MIN, INT64_MAX,
+                                       INT64_MIN, 100, -100, 31, 62};
+    int nf = specials ? (int)(sizeof fspecial / sizeof *fspecial) : 0;
+    int ni = specials ? (int)(sizeof ispecial / sizeof *ispecial) : 0;
+    for (int64_t i = 0; i < n; i++) {
+        kscalar v = {.bits = 0};
+        switch (dt) {
+        case KILN_BOOL: v.b = rng_next(seed) & 1; break;
+        case KILN_I32: v.i32 = i < ni ? (int32_t)ispecial[i] : (int32_t)(rng_next(seed) % 41) - 20; break;
+        case KILN_I64: v.i64 = i < ni ? ispecial[i] : (int64_t)(rng_next(seed) % 41) - 20; break;
+        case KILN_F32: v.f32 = i < nf ? (float)fspecial[i] : (float)((rng_unit(seed) - 0.5) * 20); break;
+        case KILN_F64: v.f64 = i < nf ? fspecial[i] : (rng_unit(seed) - 0.5) * 20; break;
+        case KILN_DTYPE_COUNT: break;
+        }
+        ref_store((char *)p + i * (int64_t)kiln_dtype_size(dt), dt, v);
+    }
+}
+
+static int64_t ordered(double x) {
+    int64_t i;
+    memcpy(&i, &x, 8);
+    return i < 0 ? INT64_MIN - i - 1 : i; /* -0 sits one step below +0 */
+}
+static int32_t ordered_f(float x) {
+    int32_t i;
+    memcpy(&i, &x, 4);
+    return i < 0 ? INT32_MIN - i - 1 : i;
+}
+
+uint64_t ulp_diff(kscalar a, kscalar b, kiln_dtype dt) {
+    if (dt == KILN_F64) {
+        if (isnan(a.f64) || isnan(b.f64)) return isnan(a.f64) && isnan(b.f64) ? 0 : UINT64_MAX;
+        int64_t x = ordered(a.f64), y = ordered(b.f64);
+        return x > y ? (uint64_t)x - (uint64_t)y : (uint64_t)y - (uint64_t)x;
+    }
+    if (dt == KILN_F32) {
+        if (isnan(a.f32) || isnan(b.f32)) return isnan(a.f32) && isnan(b.f32) ? 0 : UINT64_MAX;
+        int64_t x = ordered_f(a.f32), y = ordered_f(b.f32);
+        return (uint64_t)(x > y ? x - y : y - x);
+    }
+    return a.bits == b.bits ? 0 : UINT64_MAX;
+}
+
+static void scalar_str(kscalar v, kiln_dtype dt, char *b, size_t cap) {
+    switch (dt) {
+    case KILN_BOOL: snprintf(b, cap, "%d", v.b); break;
+    case KILN_I32: snprintf(b, cap, "%d", v.i32); break;
+    case KILN_I64: snprintf(b, cap, "%lld", (long long)v.i64); break;
+    case KILN_F32: snprintf(b, cap, "%.9g", v.f32); break;
+    case KILN_F64: snprintf(b, cap, "%.17g", v.f64); break;
+    case KILN_DTYPE_COUNT: snprintf(b, cap, "?"); break;
+    }
+}
+
+int64_t compare_arrays(const kiln_array *got, const kiln_array *want, uint64_t max_ulp, char *msg, size_t cap) {
+    kiln_dtype dt = (kiln_dtype)want->dtype;
+    int64_t n = kiln_array_size(want), bad = 0, idx[KILN_MAX_DIMS] = {0};
+    for (int64_t k = 0; k < n; k++) {
+        const char *pg = got->data, *pw = want->data;
+        for (int d = 0; d < want->ndim; d++) {
+            pg += idx[d] * got->strides[d];
+            pw += idx[d] * want->strides[d];
+        }
+        kscalar g = ref_load(pg, dt), w = ref_load(pw, dt);
+        uint64_t u = ulp_diff(g, w, dt);
+        if (u > max_ulp) {
+            if (!bad && msg) {
+                char gs[64], ws[64];
+                scalar_str(g, dt, gs, sizeof gs);
+                scalar_str(w, dt, ws, sizeof ws);
+                snprintf(msg, cap, "element %lld: got %s, want %s (%s)", (long long)k, gs, ws, kiln_dtype_name(dt));
+            }
+            bad++;
+        }
+        for (int d = want->ndim - 1; d >= 0; d--) {
+            if (++idx[d] < want->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return bad;
+}
+
+int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, size_t cap) {
+    kiln_array *got = kiln_eval(ctx, e);
+    if (!got) {
+        snprintf(msg, cap, "eval failed: %s", kiln_errmsg(ctx));
+        return -1;
+    }
+    kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(e), kiln_expr_ndim(e), kiln_expr_shape(e));
+    int64_t bad = -1;
+    if (want && ref_eval(ctx, e, want) == KILN_OK) bad = compare_arrays(got, want, max_ulp, msg, cap);
+    else snprintf(msg, cap, "reference failed: %s", kiln_errmsg(ctx));
+    kiln_array_free(got);
+    kiln_array_free(want);
+    return bad;
+}
+
+/* ------------------------------------------------------------------ runner */
+
+int main(void) {
+    SRunner *sr = srunner_create(suite_ir());
+    srunner_add_suite(sr, suite_jit());
+    srunner_add_suite(sr, suite_random());
+    srunner_add_suite(sr, suite_api());
+    srunner_add_suite(sr, suite_fault());
+    /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

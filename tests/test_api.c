@@ -1,0 +1,216 @@
+/*
+ * test_api.c — the public API's contracts: NULL handles and bad arguments give errors (never
+ * crashes), errors propagate through nested builders, outputs are checked, the kernel cache
+ * reuses kernels across lengths and constants, scalars and empty arrays work, and two
+ * threads can evaluate on one context.
+ */
+#include <pthread.h>
+
+#include "helpers.h"
+
+static kiln_ctx *ctx;
+static void setup(void) { ctx = kiln_ctx_new(NULL); }
+static void teardown(void) { kiln_ctx_free(ctx); }
+
+START_TEST(null_and_bad_arguments) {
+    int64_t n = 4, neg = -1;
+    double d[4] = {0};
+    ck_assert_int_eq(kiln_eval_into(NULL, NULL, NULL), KILN_ERR_ARG);
+    ck_assert_ptr_null(kiln_var(NULL, NULL));
+    kiln_ctx_free(NULL);
+    kiln_array_free(NULL);
+    kiln_expr_free(NULL);
+    ck_assert_ptr_null(kiln_var(ctx, NULL));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_ARG);
+    ck_assert_ptr_null(kiln_wrap(ctx, (kiln_dtype)17, 1, &n, NULL, d));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "dtype"));
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_F64, 9, &n, NULL, d));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "rank"));
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_F64, 1, &neg, NULL, d));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_SHAPE);
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_F64, 1, &n, NULL, NULL));
+    int64_t huge[2] = {INT64_MAX / 2, 4};
+    ck_assert_ptr_null(kiln_array_new(ctx, KILN_F64, 2, huge));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "too big"));
+    ck_assert_ptr_null(kiln_add(ctx, NULL, NULL)); /* keeps the earlier error... */
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "too big"));
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_add(ctx, NULL, NULL)); /* ...and reports NULL when there was none */
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "NULL"));
+    ck_assert_ptr_null(kiln_cast(ctx, NULL, KILN_F32));
+    kiln_array *a = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, d);
+    kiln_expr *x = kiln_var(ctx, a);
+    ck_assert_ptr_null(kiln_cast(ctx, x, (kiln_dtype)-3));
+    ck_assert_ptr_null(kiln_apply(ctx, KILN_OP_VAR, &x));
+    ck_assert_ptr_null(kiln_apply(ctx, (kiln_op)999, &x));
+    ck_assert_int_eq(kiln_eval_into(ctx, x, NULL), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_set_num_threads(ctx, 0), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_expr_op(NULL), KILN_OP_COUNT);
+    ck_assert_int_eq(kiln_array_size(NULL), -1);
+    for (int s = 0; s < KILN_STATUS_COUNT; s++) ck_assert_ptr_nonnull(kiln_status_str((kiln_status)s));
+    ck_assert_str_eq(kiln_status_str(KILN_STATUS_COUNT), "unknown status");
+    ck_assert_str_eq(kiln_dtype_name(KILN_F32), "float32");
+    ck_assert_int_eq(kiln_error_offset(ctx), -1);
+    kiln_clear_error(ctx);
+    ck_assert_str_eq(kiln_errmsg(ctx), "no error");
+    kiln_expr_free(x);
+    kiln_array_free(a);
+}
+END_TEST
+
+START_TEST(first_error_survives_nesting) {
+    int64_t n3 = 3, n4 = 4;
+    double d[4] = {0};
+    kiln_array *a = kiln_wrap(ctx, KILN_F64, 1, &n3, NULL, d), *b = kiln_wrap(ctx, KILN_F64, 1, &n4, NULL, d);
+    kiln_expr *x = kiln_var(ctx, a), *y = kiln_var(ctx, b);
+    kiln_expr *e = kiln_sin(ctx, kiln_mul(ctx, kiln_add(ctx, x, y), x));
+    ck_assert_ptr_null(e);
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "(3,) (4,)"));
+    ck_assert_int_eq(kiln_eval_into(ctx, e, a), KILN_ERR_SHAPE); /* the builder's error, again */
+    kiln_expr_free(x);
+    kiln_expr_free(y);
+    kiln_array_free(a);
+    kiln_array_free(b);
+}
+END_TEST
+
+START_TEST(output_checks_and_contexts) {
+    int64_t n = 4, m = 5;
+    double d[5] = {1, 2, 3, 4, 5}, o[5];
+    float of[4];
+    kiln_array *a = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, d), *o5 = kiln_wrap(ctx, KILN_F64, 1, &m, NULL, o),
+               *o4f = kiln_wrap(ctx, KILN_F32, 1, &n, NULL, of);
+    kiln_expr *x = kiln_var(ctx, a);
+    ck_assert_int_eq(kiln_eval_into(ctx, x, o5), KILN_ERR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "output has shape (5)"));
+    ck_assert_int_eq(kiln_eval_into(ctx, x, o4f), KILN_ERR_DTYPE);
+    kiln_ctx *other = kiln_ctx_new(NULL);
+    kiln_array *b = kiln_wrap(other, KILN_F64, 1, &n, NULL, d);
+    ck_assert_ptr_null(kiln_var(ctx, b));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "another context"));
+    kiln_expr *y = kiln_var(other, b);
+    ck_assert_ptr_null(kiln_add(ctx, x, y));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_ARG);
+    kiln_expr_free(y);
+    kiln_array_free(b);
+    kiln_ctx_free(other);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+    kiln_array_free(o5);
+    kiln_array_free(o4f);
+}
+END_TEST
+
+/* A new length, new data and new constant values reuse the compiled kernel. */
+START_TEST(cache_reuses_kernels_across_sizes) {
+    kiln_stats s0, s1;
+    int64_t lens[] = {1000, 5000, 7, 100000};
+    double cs[] = {2.0, 3.0, -1.5, 2.0};
+    for (int k = 0; k < 4; k++) {
+        int64_t n = lens[k];
+        kiln_array *a = kiln_array_new(ctx, KILN_F64, 1, &n), *b = kiln_array_new(ctx, KILN_F64, 1, &n);
+        for (int64_t i = 0; i < n; i++) ((double *)a->data)[i] = (double)i;
+        kiln_expr *x = kiln_var(ctx, a), *c = kiln_scalar(ctx, cs[k]), *e = kiln_add(ctx, kiln_mul(ctx, x, c), x);
+        ck_assert_int_eq(kiln_eval_into(ctx, e, b), KILN_OK);
+        for (int64_t i = 0; i < n; i++) ck_assert_double_eq(((double *)b->data)[i], (double)i * cs[k] + (double)i);
+        if (k == 0) kiln_get_stats(ctx, &s0);
+        kiln_expr_free(e);
+        kiln_expr_free(c);
+        kiln_expr_free(x);
+        kiln_array_free(a);
+        kiln_array_free(b);
+    }
+    kiln_get_stats(ctx, &s1);
+    ck_assert_uint_eq(s0.kernels_compiled, 1);
+    ck_assert_uint_eq(s1.kernels_compiled, 1);
+    ck_assert_uint_ge(s1.cache_hits, 3);
+    ck_assert_uint_eq(s1.evals, 4);
+}
+END_TEST
+
+START_TEST(scalars_and_empty_arrays) {
+    double v = 0.25, r = 0;
+    kiln_array *s = kiln_wrap(ctx, KILN_F64, 0, NULL, NULL, &v), *o = kiln_wrap(ctx, KILN_F64, 0, NULL, NULL, &r);
+    kiln_expr *x = kiln_var(ctx, s), *e = kiln_sqrt(ctx, x);
+    ck_assert_int_eq(kiln_eval_into(ctx, e, o), KILN_OK);
+    ck_assert_double_eq(r, 0.5);
+    int64_t z[2] = {0, 3};
+    kiln_array *emp = kiln_array_new(ctx, KILN_I32, 2, z);
+    kiln_expr *y = kiln_var(ctx, emp), *f = kiln_add(ctx, y, kiln_int(ctx, 1));
+    kiln_array *res = kiln_eval(ctx, f);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_eq(kiln_array_size(res), 0);
+    ck_assert_int_eq(kiln_array_shape(res)[1], 3);
+    kiln_array_free(res);
+    kiln_expr *es[] = {x, e, y, f};
+    for (int i = 0; i < 4; i++) kiln_expr_free(es[i]);
+    kiln_array_free(s);
+    kiln_array_free(o);
+    kiln_array_free(emp);
+}
+END_TEST
+
+/* Two threads building and evaluating on one context, the same and different expressions. */
+typedef struct job {
+    kiln_ctx *ctx;
+    int id;
+    int failures;
+} job;
+
+static void *worker(void *p) {
+    job *j = p;
+    int64_t n = 20000 + j->id * 77;
+    for (int round = 0; round < 40; round++) {
+        kiln_array *a = kiln_array_new(j->ctx, KILN_F64, 1, &n);
+        for (int64_t i = 0; i < n; i++) ((double *)a->data)[i] = (double)(i % 100) * 0.01;
+        kiln_expr *x = kiln_var(j->ctx, a);
+        kiln_expr *c = kiln_scalar(j->ctx, (double)(round % 3));
+        kiln_expr *e = round % 2 ? kiln_mul(j->ctx, kiln_sin(j->ctx, x), kiln_sin(j->ctx, x))
+                                 : kiln_add(j->ctx, kiln_mul(j->ctx, x, c), kiln_int(j->ctx, j->id));
+        kiln_array *r = kiln_eval(j->ctx, e);
+        if (!r) j->failures++;
+        for (int64_t i = 0; r && i < n; i++) {
+            double xi = (double)(i % 100) * 0.01;
+            double want = round % 2 ? sin(xi) * sin(xi) : xi * (double)(round % 3) + j->id;
+            if (fabs(((double *)r->data)[i] - want) > 1e-15) {
+                j->failures++;
+                break;
+            }
+        }
+        kiln_array_free(r);
+        kiln_expr_free(e);
+        kiln_expr_free(c);
+        kiln_expr_free(x);
+        kiln_array_free(a);
+    }
+    return NULL;
+}
+
+START_TEST(two_threads_one_context) {
+    pthread_t th[2];
+    job jobs[2] = {{ctx, 0, 0}, {ctx, 1, 0}};
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, worker, &jobs[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    ck_assert_int_eq(jobs[0].failures, 0);
+    ck_assert_int_eq(jobs[1].failures, 0);
+    kiln_stats st;
+    kiln_get_stats(ctx, &st);
+    ck_assert_uint_le(st.kernels_compiled, 4); /* two structures (the int constant is typed per thread... at most 4) */
+}
+END_TEST
+
+Suite *suite_api(void) {
+    Suite *s = suite_create("api");
+    TCase *t = tcase_create("contracts");
+    tcase_set_timeout(t, 300);
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, null_and_bad_arguments);
+    tcase_add_test(t, first_error_survives_nesting);
+    tcase_add_test(t, output_checks_and_contexts);
+    tcase_add_test(t, cache_reuses_kernels_across_sizes);
+    tcase_add_test(t, scalars_and_empty_arrays);
+    tcase_add_test(t, two_threads_one_context);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what kiln needs on Debian 12 (bookworm), only where it is missing.
+# Build: gcc, cmake, pkg-config, LLVM 19 (C API, ORC JIT), Check.  Benchmark: python3-venv.
+set -euo pipefail
+need=(build-essential cmake pkg-config llvm-19-dev check python3-venv)
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "kiln: installing ${missing[*]}"
+  sudo_=""
+  [ "$(id -u)" -ne 0 ] && sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
