@@ -263,6 +263,31 @@ START_TEST(threads_give_the_same_answer) {
 }
 END_TEST
 
+/* Outputs past 16 MiB are written with aligned streaming stores after a peeled, unaligned
+ * start: an output one element off alignment exercises all three loops. */
+START_TEST(streaming_stores_for_big_outputs) {
+    int64_t n = 2500001, n1 = n + 1;
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, 1, &n), *big = kiln_array_new(ctx, KILN_F64, 1, &n1);
+    uint64_t seed = 17;
+    fill_values(a->data, KILN_F64, n, &seed, true);
+    kiln_array *out = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, big->data + 8); /* 8 bytes past a page */
+    kiln_array *want = kiln_array_new(ctx, KILN_F64, 1, &n);
+    kiln_expr *x = kiln_var(ctx, a), *e = kiln_add(ctx, kiln_mul(ctx, x, x), kiln_scalar(ctx, 0.5));
+    ck_assert_int_eq(kiln_eval_into(ctx, e, out), KILN_OK);
+    ck_assert_int_eq(ref_eval(ctx, e, want), KILN_OK);
+    char msg[256] = "";
+    ck_assert_msg(compare_arrays(out, want, 0, msg, sizeof msg) == 0, "%s", msg);
+    char *d = kiln_dump(ctx, e, KILN_DUMP_KERNELS | KILN_DUMP_LLVM);
+    ck_assert_ptr_nonnull(strstr(d, "streaming stores"));
+    ck_assert_ptr_nonnull(strstr(d, "!nontemporal"));
+    kiln_string_free(d);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array *as[] = {a, big, out, want};
+    for (int i = 0; i < 4; i++) kiln_array_free(as[i]);
+}
+END_TEST
+
 /* Machines without AVX-512 take the AVX2 and SSE paths: force them. */
 START_TEST(narrower_vector_isas) {
     const char *widths[] = {"32", "16"};
@@ -306,6 +331,7 @@ Suite *suite_jit(void) {
     tcase_add_test(t, in_place_and_overlapping_outputs);
     tcase_add_test(t, threads_give_the_same_answer);
     tcase_add_test(t, narrower_vector_isas);
+    tcase_add_test(t, streaming_stores_for_big_outputs);
     suite_add_tcase(s, t);
     return s;
 }

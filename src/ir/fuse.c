@@ -146,7 +146,7 @@ void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk) {
 /* ------------------------------------------------------------------ keys and printing */
 
 size_t kd_key_size(const kernel_desc *kd) {
-    return 8 + (size_t)kd->n_inst * 10 + (size_t)(kd->n_in + kd->n_out) + (size_t)kd->n_out * 2;
+    return 9 + (size_t)kd->n_inst * 10 + (size_t)(kd->n_in + kd->n_out) + (size_t)kd->n_out * 2;
 }
 
 size_t kd_key(const kernel_desc *kd, uint8_t *buf) {
@@ -154,6 +154,7 @@ size_t kd_key(const kernel_desc *kd, uint8_t *buf) {
     uint16_t head[4] = {kd->n_inst, kd->n_in, kd->n_const, kd->n_out};
     memcpy(p, head, 8);
     p += 8;
+    *p++ = kd->stream;
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         *p++ = in->op;
@@ -176,8 +177,8 @@ static const char *layout_name(int l) {
 }
 
 void kd_print(const kernel_desc *kd, kstr *b) {
-    kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions\n", kd->n_in,
-                kd->n_const, kd->n_out, kd->n_inst);
+    kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions%s\n", kd->n_in,
+                kd->n_const, kd->n_out, kd->n_inst, kd->stream ? ", streaming stores" : "");
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         kstr_printf(b, "  %%%d = ", i);

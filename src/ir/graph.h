@@ -98,6 +98,8 @@ void ir_print(const kiln_expr *root, kstr *b);
  * value of dtype out.  CAST converts a[0] from odt to out. */
 kscalar ref_apply(kiln_op op, kiln_dtype odt, kiln_dtype out, const kscalar *a);
 kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to);
+/* Integer power with wrap-around (compiled kernels call this one too: kiln_rt_ipow). */
+int64_t ref_ipow(int64_t a, int64_t e);
 kscalar ref_load(const void *p, kiln_dtype dt);
 void ref_store(void *p, kiln_dtype dt, kscalar v);
 /* Evaluates e element by element, recursively, into out (e's shape and dtype). */

@@ -37,6 +37,7 @@ typedef struct kd_inst {
 
 typedef struct kernel_desc {
     uint16_t n_inst, n_in, n_const, n_out;
+    uint8_t stream;       /* a hint: the output is large; write it around the caches */
     kd_inst *inst;        /* n_inst, topological */
     uint16_t *out_inst;   /* n_out: which instruction each output stores */
     uint8_t *layout;      /* n_in + n_out: inputs then outputs */

@@ -98,7 +98,7 @@ static int64_t imod(int64_t a, int64_t b) {
 }
 /* Integer power with wrap-around.  A negative exponent (NumPy refuses it) gives the
  * truncated result: 1 for a base of 1, ±1 for -1, else 0. */
-static int64_t ipow(int64_t a, int64_t e) {
+int64_t ref_ipow(int64_t a, int64_t e) {
     if (e < 0) return a == 1 ? 1 : a == -1 ? ((e & 1) ? -1 : 1) : 0;
     uint64_t r = 1, b = (uint64_t)a;
     while (e) {
@@ -119,7 +119,7 @@ static int64_t ref_int(kiln_op op, int64_t x, int64_t y) {
     case KILN_OP_MUL: return (int64_t)(ux * uy);
     case KILN_OP_FLOORDIV: return ifloordiv(x, y);
     case KILN_OP_MOD: return imod(x, y);
-    case KILN_OP_POW: return ipow(x, y);
+    case KILN_OP_POW: return ref_ipow(x, y);
     case KILN_OP_MAXIMUM: return x > y ? x : y;
     case KILN_OP_MINIMUM: return x < y ? x : y;
     case KILN_OP_AND: return x & y;

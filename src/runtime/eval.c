@@ -18,13 +18,15 @@
 #include "ctx.h"
 
 #define GRAIN 32768       /* elements per thread below which more threads do not pay */
+#define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches */
 #define INLINE_OPERANDS 32 /* operands handled without heap allocation */
 
 /* What the runtime keeps on a graph node after its first evaluation. */
 struct eval_plan {
     fused_kernel fk;
     pthread_mutex_t lock;  /* guards the memo */
-    uint8_t *memo_layout;  /* layouts of the last kernel used (n_in + n_out) */
+    uint8_t *memo_layout;  /* specialization of the last kernel used: n_in + n_out layouts,
+                              then the streaming-store hint */
     kiln_kernel_fn memo_fn;
 };
 
@@ -48,7 +50,7 @@ static struct eval_plan *plan_get(kiln_ctx *ctx, kiln_expr *e) {
         kiln_free(ctx, p);
         return NULL;
     }
-    p->memo_layout = kiln_calloc(ctx, p->fk.kd.n_in + p->fk.kd.n_out);
+    p->memo_layout = kiln_calloc(ctx, p->fk.kd.n_in + p->fk.kd.n_out + 1u);
     if (!p->memo_layout) {
         ir_fused_free(ctx, &p->fk);
         kiln_free(ctx, p);
@@ -81,12 +83,12 @@ typedef struct geometry {
     char **base;                   /* nops first elements */
     int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
     int64_t *inner;                /* nops innermost strides */
-    uint8_t *layout;               /* nops layouts (kd_layout) */
+    uint8_t *layout;               /* nops layouts (kd_layout), then the streaming hint */
     /* inline storage for small kernels */
     char *base_s[INLINE_OPERANDS];
     int64_t strides_s[INLINE_OPERANDS][KILN_MAX_DIMS];
     int64_t inner_s[INLINE_OPERANDS];
-    uint8_t layout_s[INLINE_OPERANDS];
+    uint8_t layout_s[INLINE_OPERANDS + 1];
     bool heap;
 } geometry;
 
@@ -110,7 +112,7 @@ static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int 
         g->base = kiln_calloc(ctx, (size_t)nops * sizeof *g->base);
         g->strides = kiln_calloc(ctx, (size_t)nops * sizeof *g->strides);
         g->inner = kiln_calloc(ctx, (size_t)nops * sizeof *g->inner);
-        g->layout = kiln_calloc(ctx, (size_t)nops);
+        g->layout = kiln_calloc(ctx, (size_t)nops + 1);
         if (!g->base || !g->strides || !g->inner || !g->layout) {
             geometry_free(ctx, g);
             return KILN_ERR_NOMEM;
@@ -196,6 +198,11 @@ static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int 
         g->layout[i] = s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
         if (g->shape[w - 1] == 1 && s == 0 && i >= kd->n_in) g->layout[i] = KD_CONTIG;
     }
+    /* 6. big contiguous outputs with element-aligned rows may be written with streaming stores */
+    int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));
+    bool aligned = ((uintptr_t)g->base[outop] % (uintptr_t)es) == 0;
+    for (int d = 0; d < w; d++) aligned = aligned && g->strides[outop][d] % es == 0;
+    g->layout[nops] = kd->n_out == 1 && g->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES;
     return KILN_OK;
 }
 
@@ -219,7 +226,7 @@ static kiln_status backend_ready(kiln_ctx *ctx) {
 /* The compiled kernel for plan with layouts: the plan's memo, else the context's cache, else
  * a compile (one at a time; a kernel another thread just compiled is found, not redone). */
 static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8_t *layout, kstr *dump) {
-    int nops = p->fk.kd.n_in + p->fk.kd.n_out;
+    int nops = p->fk.kd.n_in + p->fk.kd.n_out + 1; /* layouts and the streaming hint */
     kiln_kernel_fn fn = NULL;
     if (!dump) {
         pthread_mutex_lock(&p->lock);
@@ -232,6 +239,7 @@ static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8
     }
     kernel_desc kd = p->fk.kd;
     kd.layout = (uint8_t *)layout;
+    kd.stream = layout[nops - 1];
     size_t cap = kd_key_size(&kd);
     uint8_t kbuf[512], *key = cap <= sizeof kbuf ? kbuf : kiln_malloc(ctx, cap);
     if (!key) return NULL;
@@ -435,6 +443,7 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
         }
         kernel_desc kd = p->fk.kd;
         kd.layout = g.layout;
+        kd.stream = g.layout[g.nops];
         if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
         if ((what & KILN_DUMP_LLVM) && !kernel_get(ctx, p, g.layout, &b)) {
             geometry_free(ctx, &g);

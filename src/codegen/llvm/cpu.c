@@ -46,18 +46,6 @@ typedef struct cpu_state {
     pthread_mutex_t lock;    /* one compile at a time */
 } cpu_state;
 
-/* Integer power for the JIT (ir/ref.c defines the semantics; this is its copy for kernels). */
-static int64_t kiln_rt_ipow(int64_t a, int64_t e) {
-    if (e < 0) return a == 1 ? 1 : a == -1 ? ((e & 1) ? -1 : 1) : 0;
-    uint64_t r = 1, b = (uint64_t)a;
-    while (e) {
-        if (e & 1) r *= b;
-        b *= b;
-        e >>= 1;
-    }
-    return (int64_t)r;
-}
-
 static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
     char *m = LLVMGetErrorMessage(err);
     kiln_status st = kiln_fail(ctx, KILN_ERR_COMPILE, "%s: %s", what, m);
@@ -133,7 +121,7 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     LLVMOrcJITDylibAddGenerator(jd, gen);
     LLVMOrcCSymbolMapPair helper = {
         LLVMOrcLLJITMangleAndIntern(cs->jit, "kiln_rt_ipow"),
-        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow,
+        {(LLVMOrcExecutorAddress)(uintptr_t)&ref_ipow, /* kernels call the reference's own */
          {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
     err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(&helper, 1));
     if (err) {
@@ -177,6 +165,7 @@ typedef struct emitter {
     LLVMValueRef *cval;   /* per constant slot: the scalar value */
     LLVMValueRef *bval;   /* per input: the scalar value, for broadcast inputs */
     LLVMValueRef *val;    /* per instruction: its value in the loop being emitted */
+    bool stream;          /* the vector loop uses aligned streaming stores */
 } emitter;
 
 static LLVMTypeRef cpu_scalar_type(emitter *e, kiln_dtype dt) {
@@ -390,7 +379,7 @@ static LLVMValueRef cpu_emit_load(emitter *e, const kd_inst *in, LLVMValueRef id
     return v;
 }
 
-static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, int L) {
+static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, int L, bool stream) {
     const kernel_desc *kd = e->kd;
     int op = kd->n_in + k;
     kiln_dtype dt = kd_out_dtype(kd, k);
@@ -400,7 +389,12 @@ static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, 
     if (kd->layout[op] == KD_CONTIG) p = LLVMBuildGEP2(B, mt, e->base[op], &idx, 1, "");
     else p = LLVMBuildGEP2(B, e->i8, e->base[op], (LLVMValueRef[]){LLVMBuildMul(B, idx, e->stride[op], "")}, 1, "");
     LLVMValueRef s = LLVMBuildStore(B, v, p);
-    LLVMSetAlignment(s, (unsigned)kiln_dtype_size(dt));
+    LLVMSetAlignment(s, stream ? 64u : (unsigned)kiln_dtype_size(dt));
+    if (stream) {
+        LLVMValueRef one = LLVMConstInt(e->i32, 1, 0);
+        LLVMMetadataRef md = LLVMMDNodeInContext2(e->c, (LLVMMetadataRef[]){LLVMValueAsMetadata(one)}, 1);
+        LLVMSetMetadata(s, LLVMGetMDKindIDInContext(e->c, "nontemporal", 11), LLVMMetadataAsValue(e->c, md));
+    }
 }
 
 /* One instruction at L lanes.  A switch with no default: a new op in KILN_OPS does not
@@ -501,10 +495,10 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     return NULL;
 }
 
-static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L) {
+static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L, bool stream) {
     const kernel_desc *kd = e->kd;
     for (int i = 0; i < kd->n_inst; i++) e->val[i] = cpu_emit_inst(e, &kd->inst[i], idx, L);
-    for (int k = 0; k < kd->n_out; k++) cpu_emit_store(e, k, e->val[kd->out_inst[k]], idx, L);
+    for (int k = 0; k < kd->n_out; k++) cpu_emit_store(e, k, e->val[kd->out_inst[k]], idx, L, stream);
 }
 
 /* The widest dtype of the kernel decides the lane count: a full register of it. */
@@ -518,6 +512,33 @@ static int cpu_lanes_for(const cpu_state *cs, const kernel_desc *kd) {
     return L < 4 ? 4 : L;
 }
 
+/* Emits  for (i = from; i < to; i += L) body(i)  at the builder's position and leaves the
+ * builder after the loop. */
+static void cpu_emit_loop(emitter *e, LLVMValueRef from, LLVMValueRef to, int L, bool stream) {
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+    LLVMValueRef fn = LLVMGetBasicBlockParent(pre);
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(e->c, fn, L == 1 ? "sloop" : "vloop");
+    LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(e->c, fn, "after");
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, from, to, ""), body, after);
+    LLVMPositionBuilderAtEnd(e->b, body);
+    LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
+    cpu_emit_body(e, i, L, stream);
+    LLVMValueRef next = LLVMBuildAdd(e->b, i, LLVMConstInt(e->i64, (unsigned)L, 0), "");
+    LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, next, to, ""), body, after);
+    LLVMAddIncoming(i, (LLVMValueRef[]){from, next}, (LLVMBasicBlockRef[]){pre, latch}, 2);
+    LLVMPositionBuilderAtEnd(e->b, after);
+}
+
+/* Streaming (non-temporal) stores bypass the caches for outputs too big to stay there; the
+ * runtime asks for them (kd->stream) and they are used when the single output fills whole
+ * vector registers. */
+static bool cpu_can_stream(emitter *e, int W) {
+    const kernel_desc *kd = e->kd;
+    return kd->stream && kd->n_out == 1 && kd->layout[kd->n_in] == KD_CONTIG &&
+           (int)kiln_dtype_size(kd_out_dtype(kd, 0)) * W == e->cs->vec_bytes;
+}
+
 /* Emits the kernel function `name` for kd into e->m. */
 static void cpu_emit_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
@@ -528,12 +549,12 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "min-legal-vector-width", 22, "512", 3));
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "prefer-vector-width", 19, "512", 3));
     }
+    /* libmvec's AVX-512 functions spill zmm registers to the stack: a 64-byte-aligned stack
+     * makes sin(a)*sin(a) ~11% faster (measured; gcc's vectorized loops realign too). */
+    unsigned as = LLVMGetEnumAttributeKindForName("alignstack", 10);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(e->c, as, 64));
     LLVMValueRef n = LLVMGetParam(fn, 0), ptrs = LLVMGetParam(fn, 1), strides = LLVMGetParam(fn, 2), consts = LLVMGetParam(fn, 3);
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(e->c, fn, "entry");
-    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "vloop");
-    LLVMBasicBlockRef vexit = LLVMAppendBasicBlockInContext(e->c, fn, "vexit");
-    LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
-    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
     LLVMPositionBuilderAtEnd(B, entry);
 
     bool strided = false;
@@ -559,31 +580,31 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
         }
     }
     int W = cpu_lanes_for(e->cs, kd);
-    LLVMValueRef nvec = strided ? LLVMConstInt(e->i64, 0, 0) : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)W, 1), "nvec");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, LLVMConstInt(e->i64, 0, 0), ""), vloop, vexit);
-
-    /* vector loop */
-    LLVMPositionBuilderAtEnd(B, vloop);
-    LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i");
-    cpu_emit_body(e, i, W);
-    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)W, 0), "");
-    LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vexit);
-    LLVMValueRef zero64 = LLVMConstInt(e->i64, 0, 0);
-    LLVMAddIncoming(i, (LLVMValueRef[]){zero64, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
-
-    /* scalar remainder (or everything, when an operand is strided) */
-    LLVMPositionBuilderAtEnd(B, vexit);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvec, n, ""), sloop, done);
-    LLVMPositionBuilderAtEnd(B, sloop);
-    LLVMValueRef j = LLVMBuildPhi(B, e->i64, "j");
-    cpu_emit_body(e, j, 1);
-    LLVMValueRef jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 1, 0), "");
-    LLVMBasicBlockRef slatch = LLVMGetInsertBlock(B);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n, ""), sloop, done);
-    LLVMAddIncoming(j, (LLVMValueRef[]){nvec, jnext}, (LLVMBasicBlockRef[]){vexit, slatch}, 2);
-
-    LLVMPositionBuilderAtEnd(B, done);
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+    e->stream = cpu_can_stream(e, W) && !strided;
+    LLVMValueRef start = zero;
+    if (e->stream) {
+        /* scalar iterations until the output is 64-byte aligned, then aligned streaming stores */
+        int out = kd->n_in;
+        uint64_t es = kiln_dtype_size(kd_out_dtype(kd, 0));
+        LLVMValueRef addr = LLVMBuildPtrToInt(B, e->base[out], e->i64, "");
+        LLVMValueRef gap = LLVMBuildAnd(B, LLVMBuildSub(B, LLVMConstInt(e->i64, 64, 0), LLVMBuildAnd(B, addr, LLVMConstInt(e->i64, 63, 0), ""), ""),
+                                        LLVMConstInt(e->i64, 63, 0), "");
+        LLVMValueRef peel = LLVMBuildUDiv(B, gap, LLVMConstInt(e->i64, es, 0), "peel");
+        start = sel(e, LLVMBuildICmp(B, LLVMIntSLT, peel, n, ""), peel, n);
+        cpu_emit_loop(e, zero, start, 1, false);
+    }
+    LLVMValueRef nvec = strided ? zero
+                                : LLVMBuildAdd(B, start, LLVMBuildAnd(B, LLVMBuildSub(B, n, start, ""),
+                                                                       LLVMConstInt(e->i64, (unsigned long long)-(int64_t)W, 1), ""), "nvec");
+    cpu_emit_loop(e, start, nvec, W, e->stream); /* the vector loop */
+    cpu_emit_loop(e, nvec, n, 1, false);         /* the remainder, or everything when strided */
+    if (e->stream) { /* streaming stores are weakly ordered: fence before other threads read */
+        LLVMTypeRef ft = LLVMFunctionType(LLVMVoidTypeInContext(e->c), NULL, 0, 0);
+        LLVMValueRef f = LLVMGetNamedFunction(e->m, "llvm.x86.sse.sfence");
+        if (!f) f = LLVMAddFunction(e->m, "llvm.x86.sse.sfence", ft);
+        LLVMBuildCall2(B, ft, f, NULL, 0, "");
+    }
     LLVMBuildRetVoid(B);
 }
 #undef B

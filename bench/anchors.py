@@ -1,0 +1,98 @@
+"""anchors.py — NumPy, numexpr and Numba on the benchmark's cases, timed the same way as
+bench.c (median of repeated runs after a warm-up).  Writes JSON to argv[1].
+
+Run by bench/run.sh in the same session as kiln_bench, with the same thread count."""
+import json
+import os
+import sys
+import time
+
+import numba
+import numexpr as ne
+import numpy as np
+from numba import njit, prange
+
+N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
+THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
+ne.set_num_threads(THREADS)
+numba.set_num_threads(THREADS)
+
+
+def median_ms(fn, reps=REPS):
+    fn()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        ts.append((time.perf_counter() - t0) * 1e3)
+    return sorted(ts)[len(ts) // 2]
+
+
+def us_per_call(fn, calls=100_000):
+    fn()
+    ts = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        ts.append((time.perf_counter() - t0) * 1e6 / calls)
+    return sorted(ts)[len(ts) // 2]
+
+
+@njit(parallel=True, fastmath=False)
+def nb_fma(a, b, c, o):
+    for i in prange(a.shape[0]):
+        o[i] = a[i] * b[i] + c[i]
+
+
+@njit
+def nb_fma_serial(a, b, c, o):
+    for i in range(a.shape[0]):
+        o[i] = a[i] * b[i] + c[i]
+
+
+@njit(parallel=True)
+def nb_sin2(a, o):
+    for i in prange(a.shape[0]):
+        o[i] = np.sin(a[i]) * np.sin(a[i])
+
+
+def main():
+    i = np.arange(N_BIG)
+    a = (i % 1000) * 1e-3 - 0.5
+    b = (i % 777) * 2e-3
+    c = (i % 333).astype(np.float64)
+    o = np.empty_like(a)
+    r = {"versions": {"numpy": np.__version__, "numexpr": ne.__version__, "numba": numba.__version__},
+         "threads": THREADS}
+
+    r["fma_big"] = {
+        "numpy": median_ms(lambda: a * b + c),
+        "numpy_out": median_ms(lambda: (np.multiply(a, b, out=o), np.add(o, c, out=o))),
+        "numexpr_out": median_ms(lambda: ne.evaluate("a*b+c", local_dict={"a": a, "b": b, "c": c}, out=o)),
+        "numba_out": median_ms(lambda: nb_fma(a, b, c, o)),
+    }
+    sa, sb, sc, so = a[:N_SMALL].copy(), b[:N_SMALL].copy(), c[:N_SMALL].copy(), o[:N_SMALL].copy()
+    r["fma_small_us"] = {
+        "numpy": us_per_call(lambda: sa * sb + sc),
+        "numexpr": us_per_call(lambda: ne.evaluate("a*b+c", local_dict={"a": sa, "b": sb, "c": sc}, out=so), calls=20_000),
+        "numba": us_per_call(lambda: nb_fma_serial(sa, sb, sc, so)),
+    }
+    r["sin2_f64"] = {
+        "numpy": median_ms(lambda: np.sin(a) * np.sin(a)),
+        "numexpr": median_ms(lambda: ne.evaluate("sin(a)*sin(a)", local_dict={"a": a}, out=o)),
+        "numba": median_ms(lambda: nb_sin2(a, o)),
+    }
+    af = a.astype(np.float32)
+    of = np.empty_like(af)
+    r["sin2_f32"] = {
+        "numpy": median_ms(lambda: np.sin(af) * np.sin(af)),
+        "numexpr": median_ms(lambda: ne.evaluate("sin(a)*sin(a)", local_dict={"a": af}, out=of)),
+        "numba": median_ms(lambda: nb_sin2(af, of)),
+    }
+    with open(sys.argv[1], "w") as f:
+        json.dump(r, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+/*
+ * bench.c — kiln against hand-written C, in one process, same buffers, same threads.
+ *
+ * Cases: a*b+c (float64, 10^7 with the output reused, and 10^3 per call), sin(a)*sin(a)
+ * (float64 and float32, 10^7), the bandwidth of a STREAM triad, and the cost of compiling a new
+ * kernel.  Prints a readable summary and writes JSON (argv[1]) for bench/report.py, which puts
+ * these figures side by side with NumPy, numexpr and Numba measured in the same run.
+ * Timings are medians of repeated runs after a warm-up.
+ */
+#include <kiln.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "bench.h"
+
+#define N_BIG 10000000L
+#define N_SMALL 1000L
+#define REPS 21
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double median(double *t, int n) {
+    qsort(t, (size_t)n, sizeof *t, cmp_d);
+    return t[n / 2];
+}
+
+/* A big buffer with huge pages, first touched by the threads that will use it. */
+static void *big(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        perror("mmap");
+        exit(1);
+    }
+    madvise(p, bytes, MADV_HUGEPAGE);
+    hw_touch(p, (long)(bytes / sizeof(double)));
+    return p;
+}
+
+/* Times two statements REPS times each, alternating so that both see the same machine (this
+ * one is shared and noisy), after a warm-up; yields each one's median in ms. */
+#define TIME_PAIR(out1, stmt1, out2, stmt2)        \
+    do {                                           \
+        double t1_[REPS], t2_[REPS], t0_;          \
+        stmt1;                                     \
+        stmt2;                                     \
+        for (int r_ = 0; r_ < REPS; r_++) {        \
+            t0_ = now();                           \
+            stmt1;                                 \
+            t1_[r_] = (now() - t0_) * 1e3;         \
+            t0_ = now();                           \
+            stmt2;                                 \
+            t2_[r_] = (now() - t0_) * 1e3;         \
+        }                                          \
+        out1 = median(t1_, REPS);                  \
+        out2 = median(t2_, REPS);                  \
+    } while (0)
+
+/* STREAM reports the best of its runs: the bandwidth the machine can reach (with plain or
+ * streaming stores, whichever is faster). */
+static double best_triad_ms(double *a, const double *b, const double *c, long n) {
+    double best = 1e30;
+    for (int r = 0; r < 2 * REPS; r++) {
+        double t0 = now();
+        if (r % 2) hw_triad(a, b, c, 3.0, n);
+        else hw_triad_nt(a, b, c, 3.0, n);
+        double t = (now() - t0) * 1e3;
+        if (t < best) best = t;
+    }
+    return best;
+}
+
+/* µs per call of `stmt`, the median of 7 batches of `calls` calls. */
+#define TIME_US_PER_CALL(out, calls, stmt)           \
+    do {                                             \
+        double t_[7];                                \
+        for (long c_ = 0; c_ < (calls); c_++) stmt;  \
+        for (int r_ = 0; r_ < 7; r_++) {             \
+            double t0_ = now();                      \
+            for (long c_ = 0; c_ < (calls); c_++) stmt; \
+            t_[r_] = (now() - t0_) * 1e6 / (double)(calls); \
+        }                                            \
+        out = median(t_, 7);                         \
+    } while (0)
+
+static void check(kiln_ctx *ctx, kiln_status st) {
+    if (st != KILN_OK) {
+        fprintf(stderr, "kiln: %s\n", kiln_errmsg(ctx));
+        exit(1);
+    }
+}
+
+static double max_rel_err(const double *x, const double *y, long n) {
+    double m = 0;
+    for (long i = 0; i < n; i++) {
+        double e = fabs(x[i] - y[i]) / (fabs(y[i]) + 1e-300);
+        if (y[i] != 0 && e > m) m = e;
+    }
+    return m;
+}
+
+int main(int argc, char **argv) {
+    const char *json = argc > 1 ? argv[1] : NULL;
+    int threads = omp_get_max_threads();
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    size_t bytes = (size_t)N_BIG * sizeof(double);
+    double *a = big(bytes), *b = big(bytes), *c = big(bytes), *o = big(bytes), *ref = big(bytes);
+    for (long i = 0; i < N_BIG; i++) {
+        a[i] = (double)(i % 1000) * 1e-3 - 0.5;
+        b[i] = (double)(i % 777) * 2e-3;
+        c[i] = (double)(i % 333);
+    }
+
+    /* ---- the bandwidth floor: STREAM triad (reads 2 arrays, writes 1) */
+    double t_triad = best_triad_ms(o, b, c, N_BIG);
+    double triad_gbs = 3.0 * (double)bytes / (t_triad * 1e-3) / 1e9;
+    double floor_fma = 4.0 * (double)bytes / (triad_gbs * 1e9) * 1e3; /* a*b+c moves 4 arrays */
+    double floor_sin = 2.0 * (double)bytes / (triad_gbs * 1e9) * 1e3;
+
+    /* ---- a*b+c, float64, 10^7, output reused */
+    int64_t n = N_BIG, ns = N_SMALL;
+    kiln_array *A = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, a), *B = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, b),
+               *C = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, c), *O = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, o);
+    kiln_expr *va = kiln_var(ctx, A), *vb = kiln_var(ctx, B), *vc = kiln_var(ctx, C);
+    kiln_expr *ab = kiln_mul(ctx, va, vb), *fma = kiln_add(ctx, ab, vc);
+    double t_kiln_fma, t_c_fma;
+    TIME_PAIR(t_c_fma, hw_fma(a, b, c, ref, N_BIG), t_kiln_fma, check(ctx, kiln_eval_into(ctx, fma, O)));
+    double err_fma = max_rel_err(o, ref, N_BIG);
+
+    /* ---- a*b+c, float64, 10^3, per call through the C API */
+    kiln_array *As = kiln_wrap(ctx, KILN_F64, 1, &ns, NULL, a), *Bs = kiln_wrap(ctx, KILN_F64, 1, &ns, NULL, b),
+               *Cs = kiln_wrap(ctx, KILN_F64, 1, &ns, NULL, c), *Os = kiln_wrap(ctx, KILN_F64, 1, &ns, NULL, o);
+    kiln_expr *sa = kiln_var(ctx, As), *sb = kiln_var(ctx, Bs), *sc = kiln_var(ctx, Cs);
+    kiln_expr *sab = kiln_mul(ctx, sa, sb), *sfma = kiln_add(ctx, sab, sc);
+    double us_kiln_small, us_c_small;
+    TIME_US_PER_CALL(us_c_small, 200000, hw_fma_serial(a, b, c, ref, N_SMALL));
+    TIME_US_PER_CALL(us_kiln_small, 200000, kiln_eval_into(ctx, sfma, Os));
+
+    /* ---- sin(a)*sin(a), float64 and float32, 10^7; the first compile timed on the way */
+    kiln_stats s0, s1;
+    kiln_get_stats(ctx, &s0);
+    double t0 = now();
+    kiln_expr *sn = kiln_sin(ctx, va), *sin2 = kiln_mul(ctx, sn, sn);
+    check(ctx, kiln_eval_into(ctx, sin2, O));
+    double first_sin2 = (now() - t0) * 1e3;
+    kiln_get_stats(ctx, &s1);
+    double compile_sin2 = (double)(s1.ns_emit + s1.ns_opt + s1.ns_codegen - s0.ns_emit - s0.ns_opt - s0.ns_codegen) * 1e-6;
+    double emit_ms = (double)(s1.ns_emit - s0.ns_emit) * 1e-6, opt_ms = (double)(s1.ns_opt - s0.ns_opt) * 1e-6,
+           cg_ms = (double)(s1.ns_codegen - s0.ns_codegen) * 1e-6;
+    double t_kiln_sin, t_c_sin;
+    TIME_PAIR(t_c_sin, hw_sin2(a, ref, N_BIG), t_kiln_sin, check(ctx, kiln_eval_into(ctx, sin2, O)));
+    double err_sin = max_rel_err(o, ref, N_BIG);
+
+    float *af = (float *)b, *of = (float *)o, *reff = (float *)ref; /* reuse the buffers */
+    for (long i = 0; i < N_BIG; i++) af[i] = (float)a[i];
+    kiln_array *AF = kiln_wrap(ctx, KILN_F32, 1, &n, NULL, af), *OF = kiln_wrap(ctx, KILN_F32, 1, &n, NULL, of);
+    kiln_expr *vf = kiln_var(ctx, AF), *snf = kiln_sin(ctx, vf), *sin2f = kiln_mul(ctx, snf, snf);
+    double t_kiln_sinf, t_c_sinf;
+    TIME_PAIR(t_c_sinf, hw_sin2f(af, reff, N_BIG), t_kiln_sinf, check(ctx, kiln_eval_into(ctx, sin2f, OF)));
+    double err_sinf = 0;
+    for (long i = 0; i < N_BIG; i++) {
+        double e = fabs((double)of[i] - (double)reff[i]) / (fabs((double)reff[i]) + 1e-30);
+        if (reff[i] != 0 && e > err_sinf) err_sinf = e;
+    }
+
+    /* ---- compile cost of a new structure in a running context (median of 7 new kernels):
+     *      sin(x)*sin(x) + x + x + ... with k additions is a new kernel for every k */
+    double tc[7];
+    int64_t n16 = 16;
+    kiln_array *S16 = kiln_wrap(ctx, KILN_F64, 1, &n16, NULL, a), *O16 = kiln_wrap(ctx, KILN_F64, 1, &n16, NULL, o);
+    kiln_expr *x16 = kiln_var(ctx, S16), *sx = kiln_sin(ctx, x16), *y16 = kiln_mul(ctx, sx, sx);
+    for (int k = 0; k < 7; k++) {
+        kiln_expr *y = kiln_add(ctx, y16, x16);
+        kiln_expr_free(y16);
+        y16 = y;
+        kiln_get_stats(ctx, &s0);
+        double t1 = now();
+        check(ctx, kiln_eval_into(ctx, y16, O16));
+        tc[k] = (now() - t1) * 1e3;
+        kiln_get_stats(ctx, &s1);
+        if (s1.kernels_compiled != s0.kernels_compiled + 1) fprintf(stderr, "bench: expected one compile\n");
+    }
+    double compile_new = median(tc, 7);
+
+    double t_triad2 = best_triad_ms(o, (double *)a, c, N_BIG); /* again at the end: the best of both */
+    if (t_triad2 < t_triad) {
+        t_triad = t_triad2;
+        triad_gbs = 3.0 * (double)bytes / (t_triad * 1e-3) / 1e9;
+        floor_fma = 4.0 * (double)bytes / (triad_gbs * 1e9) * 1e3;
+        floor_sin = 2.0 * (double)bytes / (triad_gbs * 1e9) * 1e3;
+    }
+    printf("kiln benchmark, %d threads, n = 10^7 unless marked (medians of %d runs, ms)\n", threads, REPS);
+    printf("  STREAM triad              %8.3f ms  = %.1f GB/s; floors: a*b+c %.2f ms, sin2 memory %.2f ms\n", t_triad,
+           triad_gbs, floor_fma, floor_sin);
+    printf("  a*b+c f64        kiln %8.3f   C loop %8.3f   kiln/C %.2f   (max rel err %.1g)\n", t_kiln_fma, t_c_fma,
+           t_kiln_fma / t_c_fma, err_fma);
+    printf("  a*b+c f64 10^3   kiln %8.3f us C loop %8.3f us per call\n", us_kiln_small, us_c_small);
+    printf("  sin2 f64         kiln %8.3f   C loop %8.3f   kiln/C %.2f   (max rel err %.1g)\n", t_kiln_sin, t_c_sin,
+           t_kiln_sin / t_c_sin, err_sin);
+    printf("  sin2 f32         kiln %8.3f   C loop %8.3f   kiln/C %.2f   (max rel err %.1g)\n", t_kiln_sinf, t_c_sinf,
+           t_kiln_sinf / t_c_sinf, err_sinf);
+    printf("  first sin2 call (a new kernel; JIT already started) %.2f ms, of which compile %.2f ms "
+           "(emit %.2f, opt %.2f, codegen %.2f)\n", first_sin2, compile_sin2, emit_ms, opt_ms, cg_ms);
+    printf("  new kernel in a running context, first call: %.2f ms\n", compile_new);
+
+    if (json) {
+        FILE *f = fopen(json, "w");
+        if (!f) {
+            perror(json);
+            return 1;
+        }
+        fprintf(f, "{\"threads\": %d, \"triad_ms\": %.4f, \"triad_gbs\": %.2f, \"floor_fma_ms\": %.4f, \"floor_sin_ms\": %.4f,\n",
+                threads, t_triad, triad_gbs, floor_fma, floor_sin);
+        fprintf(f, " \"fma_big\": {\"kiln\": %.4f, \"c\": %.4f},\n", t_kiln_fma, t_c_fma);
+        fprintf(f, " \"fma_small_us\": {\"kiln\": %.4f, \"c\": %.4f},\n", us_kiln_small, us_c_small);
+        fprintf(f, " \"sin2_f64\": {\"kiln\": %.4f, \"c\": %.4f},\n", t_kiln_sin, t_c_sin);
+        fprintf(f, " \"sin2_f32\": {\"kiln\": %.4f, \"c\": %.4f},\n", t_kiln_sinf, t_c_sinf);
+        fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f}\n", compile_new,
+                compile_sin2, first_sin2);
+        fclose(f);
+    }
+    kiln_ctx_free(ctx);
+    return 0;
+}

@@ -1,0 +1,30 @@
+"""report.py — one table from kiln_bench's and anchors.py's JSON (same run, same machine):
+absolute times and ratios.  Prints Markdown; argv: kiln.json anchors.json."""
+import json
+import sys
+
+k = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[2]))
+v = a["versions"]
+
+
+def row(case, unit, kiln, c, anchors, floor=None):
+    best = min(x for x in anchors.values())
+    cells = [case, f"{kiln:.3f} {unit}", f"{c:.3f}", f"{kiln / c:.2f}×"]
+    cells += [f"{anchors[n]:.3f} ({anchors[n] / kiln:.1f}× slower)" if n in anchors else "–"
+              for n in ("numpy", "numpy_out", "numexpr", "numexpr_out", "numba", "numba_out")]
+    cells.append(f"{floor:.2f} ({kiln / floor:.2f}×)" if floor else "–")
+    return "| " + " | ".join(cells) + " |"
+
+
+print(f"kiln benchmark — {k['threads']} threads; NumPy {v['numpy']}, numexpr {v['numexpr']}, Numba {v['numba']}; "
+      f"STREAM triad {k['triad_gbs']:.1f} GB/s\n")
+print("| case | kiln | hand-written C | kiln / C | NumPy | NumPy `out=` | numexpr | numexpr `out=` | Numba | "
+      "Numba `out=` | bandwidth floor (kiln / floor) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+print(row("`a*b+c` f64 10^7, out reused", "ms", k["fma_big"]["kiln"], k["fma_big"]["c"], a["fma_big"], k["floor_fma_ms"]))
+print(row("`a*b+c` f64 10^3, per call", "µs", k["fma_small_us"]["kiln"], k["fma_small_us"]["c"], a["fma_small_us"]))
+print(row("`sin(a)*sin(a)` f64 10^7", "ms", k["sin2_f64"]["kiln"], k["sin2_f64"]["c"], a["sin2_f64"], k["floor_sin_ms"]))
+print(row("`sin(a)*sin(a)` f32 10^7", "ms", k["sin2_f32"]["kiln"], k["sin2_f32"]["c"], a["sin2_f32"], k["floor_sin_ms"] / 2))
+print(f"\nCompile: a new kernel in a running context, first call {k['compile_new_ms']:.2f} ms; "
+      f"sin(a)*sin(a)'s compile {k['compile_sin2_ms']:.2f} ms (its first call at 10^7: {k['first_sin2_ms']:.2f} ms).")
