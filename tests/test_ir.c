@@ -272,6 +272,31 @@ START_TEST(nodes_are_reclaimed) {
 }
 END_TEST
 
+/* A 3000-deep chain: printing, fusing and compiling do not recurse on the C stack. */
+START_TEST(deep_chains) {
+    int64_t n = 40;
+    for (int i = 0; i < 40; i++) buf_a[i] = i;
+    kiln_array *F = arr(KILN_F64, 1, &n);
+    kiln_expr *x = kiln_var(ctx, F), *y = kiln_expr_retain(x), *c = kiln_scalar(ctx, 0.5);
+    for (int i = 0; i < 3000; i++) {
+        kiln_expr *t = kiln_add(ctx, (i % 2) ? kiln_mul(ctx, y, c) : y, x);
+        if (i % 2) kiln_expr_free(ir_arg(t, 0)); /* the multiply's handle; t keeps it alive */
+        kiln_expr_free(y);
+        y = t;
+    }
+    char *g = kiln_dump(ctx, y, KILN_DUMP_GRAPH | KILN_DUMP_KERNELS);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(count_in(g, "= add"), 2 * 3000); /* in the graph and in the kernel */
+    kiln_string_free(g);
+    char msg[256] = "";
+    ck_assert_msg(jit_vs_ref(ctx, y, 0, msg, sizeof msg) == 0, "%s", msg);
+    kiln_expr_free(y);
+    kiln_expr_free(x);
+    kiln_expr_free(c);
+    kiln_array_free(F);
+}
+END_TEST
+
 Suite *suite_ir(void) {
     Suite *s = suite_create("ir");
     TCase *t = tcase_create("graph");
@@ -285,6 +310,7 @@ Suite *suite_ir(void) {
     tcase_add_test(t, constant_folding_and_weakness);
     tcase_add_test(t, ieee_safe_simplification);
     tcase_add_test(t, nodes_are_reclaimed);
+    tcase_add_test(t, deep_chains);
     suite_add_tcase(s, t);
     return s;
 }

@@ -22,13 +22,6 @@
 
 #include "../runtime/ctx.h"
 
-kiln_dtype kd_in_dtype(const kernel_desc *kd, int i) {
-    for (int k = 0; k < kd->n_inst; k++)
-        if (kd->inst[k].op == KILN_OP_VAR && kd->inst[k].slot == i) return (kiln_dtype)kd->inst[k].dtype;
-    KILN_ASSERT(0 && "input without a load");
-    return KILN_F64;
-}
-
 typedef struct fuser {
     kiln_ctx *ctx;
     fused_kernel *fk;

@@ -675,11 +675,7 @@ static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
     }
 }
 
-static void print_rec(const kiln_expr *n, kstr *b, uint8_t *seen) {
-    if (seen[n->id]) return;
-    seen[n->id] = 1;
-    for (int i = 0; i < 3; i++)
-        if (n->arg[i] != IR_NONE) print_rec(ir_arg(n, i), b, seen);
+static void print_node(const kiln_expr *n, kstr *b) {
     kstr_printf(b, "%%%u = %s", n->id, op_names[n->op]);
     if (n->op == KILN_OP_CONST) {
         kstr_printf(b, " ");
@@ -695,12 +691,35 @@ static void print_rec(const kiln_expr *n, kstr *b, uint8_t *seen) {
     kstr_printf(b, "]\n");
 }
 
+/* Post-order, each node once, with an explicit stack: deep graphs do not recurse. */
 void ir_print(const kiln_expr *root, kstr *b) {
     ir_graph *g = root->g;
     pthread_mutex_lock(&g->lock);
-    uint8_t *seen = kiln_calloc(g->ctx, g->top ? g->top : 1);
-    if (seen) print_rec(root, b, seen);
-    else b->oom = true;
+    uint32_t top = g->top;
+    uint8_t *seen = kiln_calloc(g->ctx, top);                  /* 1 pushed, 2 printed */
+    const kiln_expr **stk = kiln_malloc(g->ctx, (size_t)top * sizeof *stk);
+    if (seen && stk) {
+        uint32_t sp = 0;
+        stk[sp++] = root;
+        seen[root->id] = 1;
+        while (sp) {
+            const kiln_expr *n = stk[sp - 1];
+            bool pushed = false;
+            for (int i = 0; i < 3 && !pushed; i++) {
+                if (n->arg[i] == IR_NONE || seen[n->arg[i]]) continue;
+                seen[n->arg[i]] = 1;
+                stk[sp++] = ir_arg(n, i); /* each node is pushed once: sp stays below top */
+                pushed = true;
+            }
+            if (pushed) continue;
+            sp--;
+            if (seen[n->id] == 1) print_node(n, b);
+            seen[n->id] = 2;
+        }
+    } else {
+        b->oom = true;
+    }
     kiln_free(g->ctx, seen);
+    kiln_free(g->ctx, stk);
     pthread_mutex_unlock(&g->lock);
 }

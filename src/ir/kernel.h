@@ -52,7 +52,6 @@ static inline kiln_dtype kd_operand_dtype(const kernel_desc *kd, const kd_inst *
 static inline kiln_dtype kd_out_dtype(const kernel_desc *kd, int k) {
     return (kiln_dtype)kd->inst[kd->out_inst[k]].dtype;
 }
-kiln_dtype kd_in_dtype(const kernel_desc *kd, int i); /* dtype of input operand i */
 
 /* The cache key: a byte string that is equal exactly when two descriptions are.  Writes at
  * most kd_key_size(kd) bytes to buf and returns the length. */

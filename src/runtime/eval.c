@@ -192,7 +192,7 @@ static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int 
     memcpy(g->shape, shape, sizeof shape);
     /* 5. the row layout of each operand */
     for (int i = 0; i < nops; i++) {
-        kiln_dtype dt = i < kd->n_in ? kd_in_dtype(kd, i) : kd_out_dtype(kd, i - kd->n_in);
+        kiln_dtype dt = i < kd->n_in ? (kiln_dtype)p->fk.inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
         int64_t s = g->strides[i][w - 1];
         g->inner[i] = s;
         g->layout[i] = s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
@@ -255,11 +255,13 @@ static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8
             atomic_fetch_add(&ctx->st.hits, 1);
         } else {
             atomic_fetch_add(&ctx->st.misses, 1);
-            if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, &fn, dump) == KILN_OK) {
+            if (!kiln_cpu_backend.supports(ctx->cpu, &kd)) {
+                kiln_fail(ctx, KILN_ERR_BACKEND, "the %s backend cannot compile this kernel", kiln_cpu_backend.name);
+            } else if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, &fn, dump) == KILN_OK) {
                 atomic_fetch_add(&ctx->st.compiled, 1);
-                if (!dump && kcache_put(ctx, &ctx->cache, key, klen, h, fn) != KILN_OK) {
-                    /* still usable; it will just be compiled again next time */
-                }
+                /* without memory for the cache entry the kernel still runs; it is compiled again
+                 * next time */
+                if (!dump) (void)kcache_put(ctx, &ctx->cache, key, klen, h, fn);
             } else {
                 fn = NULL;
             }
