@@ -245,11 +245,50 @@ KILN_API kiln_op kiln_expr_op(const kiln_expr *e);
 KILN_API kiln_dtype kiln_expr_dtype(const kiln_expr *e);
 KILN_API int kiln_expr_ndim(const kiln_expr *e);
 KILN_API const int64_t *kiln_expr_shape(const kiln_expr *e); /* ndim entries; owned by e */
+/* Whether e is a constant scalar; if so its value as a double and as an integer. */
+KILN_API int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i);
 
 /* Op metadata from KILN_OPS: NumPy name ("multiply"), arity, operator spelling ("*" or ""). */
 KILN_API const char *kiln_op_name(kiln_op op);
 KILN_API int kiln_op_arity(kiln_op op);
 KILN_API const char *kiln_op_symbol(kiln_op op);
+
+/* The transpose (NumPy's .T: dimensions reversed; a 1-D or 0-D expression is itself).  Built by
+ * reading every leaf through a transposed view, so it fuses like anything else. */
+KILN_API kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x);
+
+/* ---------------------------------------------------------------- .npy files */
+
+/* Reads a NumPy .npy file (format 1.0-3.0, either byte order, C or Fortran order).  Files in
+ * this machine's byte order are mapped copy-on-write, not read.  Returns a new reference, or
+ * NULL with KILN_ERR_IO and a message naming the problem. */
+KILN_API kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path);
+/* Writes a in C order as .npy 1.0, through a temporary file renamed into place: on failure no
+ * file is left behind and an existing file at path is untouched. */
+KILN_API kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a);
+
+/* ---------------------------------------------------------------- expression strings */
+
+/* Names bound to arrays, for kiln_parse.  The scope holds a reference to each bound array. */
+typedef struct kiln_scope kiln_scope;
+KILN_API kiln_scope *kiln_scope_new(kiln_ctx *ctx);   /* NULL when out of memory */
+KILN_API void kiln_scope_free(kiln_scope *s);          /* releases every binding */
+/* Binds name to a (retained), replacing and releasing any earlier binding. */
+KILN_API kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a);
+KILN_API kiln_array *kiln_scope_get(const kiln_scope *s, const char *name); /* borrowed, or NULL */
+KILN_API int kiln_scope_count(const kiln_scope *s);
+KILN_API const char *kiln_scope_name(const kiln_scope *s, int i); /* i-th name in binding order */
+/* Seeds rand() and randn() in expressions parsed with s (default seed 0). */
+KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
+
+/* Parses one expression in Python's syntax with NumPy's names: operators with Python's
+ * precedence, int/float/True/False literals, names from scope, calls of every op by its NumPy
+ * name, casts float32(x) ... bool(x), x.T, and the constructors zeros ones arange linspace rand
+ * randn load("f.npy").  Returns a new reference, or NULL with an error whose kiln_error_offset
+ * is the byte offset of the offending token in src. */
+KILN_API kiln_expr *kiln_parse(kiln_ctx *ctx, kiln_scope *scope, const char *src);
+/* The same for src[0..len): for statements that embed an expression in a longer line. */
+KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len);
 
 /* ---------------------------------------------------------------- evaluation */
 

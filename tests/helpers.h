@@ -19,6 +19,8 @@ Suite *suite_jit(void);
 Suite *suite_random(void);
 Suite *suite_api(void);
 Suite *suite_fault(void);
+Suite *suite_frontend(void);
+Suite *suite_npy(void);
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t rng_next(uint64_t *s) {

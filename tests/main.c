@@ -117,6 +117,8 @@ int main(void) {
     srunner_add_suite(sr, suite_random());
     srunner_add_suite(sr, suite_api());
     srunner_add_suite(sr, suite_fault());
+    srunner_add_suite(sr, suite_frontend());
+    srunner_add_suite(sr, suite_npy());
     /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

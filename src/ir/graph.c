@@ -89,20 +89,34 @@ void ir_graph_destroy(ir_graph *g) {
     g->buckets = NULL;
 }
 
+/* A VAR node stands for the memory it reads, not for the array handle: two views with the
+ * same data, dtype, shape and strides are one node (so x.T built twice is one node). */
 static uint64_t node_hash(const kiln_expr *n) {
     uint64_t h = KILN_HASH_SEED;
     uint8_t head[4] = {n->op, n->dtype, n->weak, n->ndim};
     h = kiln_hash_bytes(h, head, sizeof head);
     h = kiln_hash_bytes(h, n->arg, sizeof n->arg);
     h = kiln_hash_bytes(h, &n->val.bits, sizeof n->val.bits);
-    h = kiln_hash_bytes(h, &n->array, sizeof n->array);
+    if (n->array) {
+        h = kiln_hash_bytes(h, &n->array->data, sizeof n->array->data);
+        h = kiln_hash_bytes(h, n->array->shape, n->ndim * sizeof *n->array->shape);
+        h = kiln_hash_bytes(h, n->array->strides, n->ndim * sizeof *n->array->strides);
+    }
     return h ^ (h >> 29);
+}
+
+static bool same_memory(const kiln_array *a, const kiln_array *b) {
+    if (a == b) return true;
+    if (!a || !b) return false;
+    return a->data == b->data && a->dtype == b->dtype && a->ndim == b->ndim &&
+           memcmp(a->shape, b->shape, a->ndim * sizeof *a->shape) == 0 &&
+           memcmp(a->strides, b->strides, a->ndim * sizeof *a->strides) == 0;
 }
 
 static bool node_same(const kiln_expr *a, const kiln_expr *b) {
     return a->op == b->op && a->dtype == b->dtype && a->weak == b->weak && a->ndim == b->ndim &&
            memcmp(a->arg, b->arg, sizeof a->arg) == 0 && a->val.bits == b->val.bits &&
-           a->array == b->array;
+           same_memory(a->array, b->array);
 }
 
 /* Doubles the bucket array; on failure the table keeps working at its old size. */
@@ -531,6 +545,9 @@ kiln_expr *ir_build(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args, kiln_dtyp
     } else if (type_rule(ctx, op, args, n, &odt, &out, &all_weak) != KILN_OK) {
         return NULL;
     }
+    /* Python's int ** negative int is a float: 2**-1 is 0.5 */
+    if (op == KILN_OP_POW && all_weak && dtype_is_int(odt) && args[1]->op == KILN_OP_CONST && args[1]->val.i64 < 0)
+        odt = out = KILN_F64;
     proto_init(&proto, op, out);
     if (broadcast(ctx, args, n, &proto) != KILN_OK) return NULL;
 
@@ -661,6 +678,14 @@ kiln_op kiln_expr_op(const kiln_expr *e) { return e ? (kiln_op)e->op : KILN_OP_C
 kiln_dtype kiln_expr_dtype(const kiln_expr *e) { return e ? (kiln_dtype)e->dtype : KILN_DTYPE_COUNT; }
 int kiln_expr_ndim(const kiln_expr *e) { return e ? e->ndim : -1; }
 const int64_t *kiln_expr_shape(const kiln_expr *e) { return e ? e->shape : NULL; }
+int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i) {
+    if (!e || e->op != KILN_OP_CONST) return 0;
+    kscalar v = e->val;
+    kiln_dtype dt = (kiln_dtype)e->dtype;
+    if (f) *f = ref_cast(v, dt, KILN_F64).f64;
+    if (i) *i = ref_cast(v, dt, KILN_I64).i64; /* floats truncate; NaN and out-of-range give INT64_MIN */
+    return 1;
+}
 
 /* ------------------------------------------------------------------ printer */
 
@@ -722,4 +747,84 @@ void ir_print(const kiln_expr *root, kstr *b) {
     kiln_free(g->ctx, seen);
     kiln_free(g->ctx, stk);
     pthread_mutex_unlock(&g->lock);
+}
+
+/* ------------------------------------------------------------------ transpose */
+
+/* The leaf n of an expression of rank nd, read transposed: padded to rank nd with leading
+ * size-1 dims (as broadcasting would), then its dims reversed.  A new reference. */
+static kiln_expr *transpose_leaf(kiln_ctx *ctx, kiln_expr *n, int nd) {
+    if (n->op != KILN_OP_VAR) {
+        ir_retain(n); /* a scalar constant reads the same either way */
+        return n;
+    }
+    const kiln_array *a = n->array;
+    int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++) {
+        int k = d - (nd - a->ndim); /* padded dim d is the array's dim k */
+        shape[nd - 1 - d] = k < 0 ? 1 : a->shape[k];
+        strides[nd - 1 - d] = k < 0 ? 0 : a->strides[k];
+    }
+    kiln_array *v = kiln_array_view(ctx, n->array, nd, shape, strides, 0);
+    kiln_expr *r = v ? kiln_var(ctx, v) : NULL;
+    kiln_array_free(v);
+    return r;
+}
+
+kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x) {
+    if (!ctx) return NULL;
+    if (!x) {
+        if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "transpose: operand is NULL");
+        return NULL;
+    }
+    if (x->ndim < 2) {
+        ir_retain(x);
+        return x;
+    }
+    /* rebuild x bottom-up (iteratively, each node once) with every leaf transposed */
+    pthread_mutex_lock(&ctx->graph.lock);
+    uint32_t top = ctx->graph.top;
+    pthread_mutex_unlock(&ctx->graph.lock);
+    kiln_expr **memo = kiln_calloc(ctx, (size_t)top * sizeof *memo);
+    kiln_expr **stk = kiln_malloc(ctx, (size_t)top * sizeof *stk);
+    kiln_expr *res = NULL;
+    bool failed = !memo || !stk;
+    uint32_t sp = 0;
+    if (!failed) stk[sp++] = x;
+    while (sp && !failed) {
+        kiln_expr *n = stk[sp - 1];
+        if (memo[n->id]) {
+            sp--;
+            continue;
+        }
+        bool pushed = false;
+        for (int i = 0; i < 3 && !pushed; i++) {
+            if (n->arg[i] == IR_NONE || memo[n->arg[i]]) continue;
+            stk[sp++] = ir_arg(n, i); /* at most one pending child per frame: sp < top */
+            pushed = true;
+        }
+        if (pushed) continue;
+        sp--;
+        kiln_expr *r;
+        if (n->op == KILN_OP_VAR || n->op == KILN_OP_CONST) {
+            r = transpose_leaf(ctx, n, x->ndim);
+        } else {
+            kiln_expr *a[3] = {NULL, NULL, NULL};
+            for (int i = 0; i < 3; i++)
+                if (n->arg[i] != IR_NONE) a[i] = memo[n->arg[i]];
+            r = ir_build(ctx, (kiln_op)n->op, a, (kiln_dtype)n->dtype);
+        }
+        if (!r) failed = true;
+        memo[n->id] = r;
+    }
+    if (!failed) {
+        res = memo[x->id];
+        ir_retain(res);
+    }
+    for (uint32_t i = 0; memo && i < top; i++)
+        if (memo[i]) ir_release(memo[i]);
+    kiln_free(ctx, memo);
+    kiln_free(ctx, stk);
+    if (!memo || !stk) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    return res;
 }

@@ -127,6 +127,7 @@ static void array_destroy(kiln_array *a) {
     if (a->next) a->next->prev = a->prev;
     pthread_mutex_unlock(&ctx->lock);
     kiln_buf_release(ctx, a->buf, a->buf_size);
+    if (a->map) munmap(a->map, a->map_size);
     kiln_free(ctx, a);
 }
 

@@ -49,6 +49,8 @@ struct kiln_array {
     kiln_array *base;               /* view: the array whose memory this is (a reference) */
     void *buf;                      /* owned buffer (kiln_array_new), else NULL */
     size_t buf_size;
+    void *map;                      /* owned file mapping (kiln_load_npy), else NULL */
+    size_t map_size;
     kiln_array *prev, *next;        /* the context's list of live arrays, under ctx->lock */
 };
 

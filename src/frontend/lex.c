@@ -1,0 +1,139 @@
+/*
+ * lex.c — the tokenizer: numbers as Python writes them, names, strings, operators.
+ */
+#include "lex.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lex_init(lexer *lx, const char *src, size_t len) {
+    lx->src = src;
+    lx->len = len;
+    lx->pos = 0;
+    lx->err = NULL;
+}
+
+static token err_tok(lexer *lx, size_t off, const char *msg) {
+    lx->err = msg;
+    return (token){.kind = TK_ERROR, .off = off, .len = 1};
+}
+
+/* Digits with Python's optional single underscores between them; returns the count. */
+static size_t digits(lexer *lx, char *buf, size_t *n, size_t cap) {
+    size_t count = 0;
+    while (lx->pos < lx->len) {
+        char c = lx->src[lx->pos];
+        if (isdigit((unsigned char)c)) {
+            if (*n + 1 < cap) buf[(*n)++] = c;
+            lx->pos++;
+            count++;
+        } else if (c == '_' && count && lx->pos + 1 < lx->len && isdigit((unsigned char)lx->src[lx->pos + 1])) {
+            lx->pos++;
+        } else {
+            break;
+        }
+    }
+    return count;
+}
+
+static token lex_number(lexer *lx) {
+    size_t start = lx->pos, n = 0;
+    char buf[128];
+    bool is_float = false;
+    digits(lx, buf, &n, sizeof buf);
+    if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
+        is_float = true;
+        buf[n++] = '.';
+        lx->pos++;
+        digits(lx, buf, &n, sizeof buf);
+    }
+    if (lx->pos < lx->len && (lx->src[lx->pos] == 'e' || lx->src[lx->pos] == 'E')) {
+        size_t save = lx->pos, save_n = n;
+        buf[n++] = 'e';
+        lx->pos++;
+        if (lx->pos < lx->len && (lx->src[lx->pos] == '+' || lx->src[lx->pos] == '-')) buf[n++] = lx->src[lx->pos++];
+        if (digits(lx, buf, &n, sizeof buf) == 0) return err_tok(lx, save, "malformed exponent in a number");
+        (void)save_n;
+        is_float = true;
+    }
+    if (n >= sizeof buf - 1) return err_tok(lx, start, "number is too long");
+    buf[n] = 0;
+    if (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_'))
+        return err_tok(lx, lx->pos, lx->src[lx->pos] == 'j' || lx->src[lx->pos] == 'J' ? "complex numbers are not supported"
+                                                                                       : "invalid character in a number");
+    token t = {.kind = is_float ? TK_FLOAT : TK_INT, .off = start, .len = lx->pos - start};
+    errno = 0;
+    if (is_float) {
+        t.fval = strtod(buf, NULL);
+    } else {
+        if (n > 1 && buf[0] == '0') return err_tok(lx, start, "leading zeros in a decimal integer are not allowed");
+        unsigned long long v = strtoull(buf, NULL, 10);
+        if (errno == ERANGE || v > (unsigned long long)INT64_MAX) return err_tok(lx, start, "integer literal is too large for int64");
+        t.ival = (int64_t)v;
+    }
+    return t;
+}
+
+token lex_next(lexer *lx) {
+    while (lx->pos < lx->len && (lx->src[lx->pos] == ' ' || lx->src[lx->pos] == '\t' || lx->src[lx->pos] == '\r'))
+        lx->pos++;
+    if (lx->pos >= lx->len) return (token){.kind = TK_END, .off = lx->len};
+    size_t start = lx->pos;
+    char c = lx->src[start];
+    if (isdigit((unsigned char)c) || (c == '.' && start + 1 < lx->len && isdigit((unsigned char)lx->src[start + 1])))
+        return lex_number(lx);
+    if (isalpha((unsigned char)c) || c == '_') {
+        while (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_')) lx->pos++;
+        return (token){.kind = TK_NAME, .off = start, .len = lx->pos - start};
+    }
+    if (c == '\'' || c == '"') {
+        lx->pos++;
+        while (lx->pos < lx->len && lx->src[lx->pos] != c) {
+            if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) lx->pos++;
+            if (lx->src[lx->pos] == '\n') break;
+            lx->pos++;
+        }
+        if (lx->pos >= lx->len || lx->src[lx->pos] != c) return err_tok(lx, start, "unterminated string");
+        lx->pos++;
+        return (token){.kind = TK_STRING, .off = start, .len = lx->pos - start};
+    }
+    static const char *const two[] = {"**", "//", "==", "!=", "<=", ">="};
+    token t = {.kind = TK_OP, .off = start, .len = 1};
+    for (size_t i = 0; i < sizeof two / sizeof *two; i++) {
+        if (start + 1 < lx->len && lx->src[start] == two[i][0] && lx->src[start + 1] == two[i][1]) {
+            memcpy(t.text, two[i], 3);
+            t.len = 2;
+            lx->pos += 2;
+            return t;
+        }
+    }
+    if (strchr("+-*/%@&|^~<>(),.=[]:;", c)) {
+        t.text[0] = c;
+        lx->pos++;
+        return t;
+    }
+    lx->pos++;
+    return err_tok(lx, start, c == '!' ? "'!' is not an operator (use ~ for logical not, != to compare)"
+                                       : "invalid character");
+}
+
+bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
+    size_t off = t->off, len = t->len;
+    if (t->kind == TK_STRING) { /* strip the quotes, undo backslash escapes */
+        size_t n = 0;
+        for (size_t i = off + 1; i < off + len - 1; i++) {
+            char c = lx->src[i];
+            if (c == '\\' && i + 1 < off + len - 1) c = lx->src[++i];
+            if (n + 1 >= cap) return false;
+            buf[n++] = c;
+        }
+        buf[n] = 0;
+        return true;
+    }
+    if (len + 1 > cap) return false;
+    memcpy(buf, lx->src + off, len);
+    buf[len] = 0;
+    return true;
+}

@@ -1,0 +1,42 @@
+/*
+ * lex.h — the tokenizer for kiln's expression language (a subset of Python's).
+ *
+ * Pipeline position: the very start; parse.c pulls tokens one at a time.  Every token carries
+ * its byte offset, which is what error messages point at.
+ */
+#ifndef KILN_FRONTEND_LEX_H
+#define KILN_FRONTEND_LEX_H
+
+#include "../common.h"
+
+typedef enum tok_kind {
+    TK_END,    /* end of input */
+    TK_INT,    /* 42, 1_000 */
+    TK_FLOAT,  /* 1., .5, 1e-3 */
+    TK_NAME,   /* identifiers, True, False */
+    TK_STRING, /* 'x' or "x" (no escapes but \\ and quotes) */
+    TK_OP,     /* operators and punctuation, spelled in text */
+    TK_ERROR,  /* a character that starts no token; lx->err says why */
+} tok_kind;
+
+typedef struct token {
+    tok_kind kind;
+    size_t off, len;  /* where it is in the source */
+    char text[4];     /* TK_OP: its spelling ("**", "(", ...) */
+    int64_t ival;     /* TK_INT */
+    double fval;      /* TK_FLOAT */
+} token;
+
+typedef struct lexer {
+    const char *src;
+    size_t len, pos;
+    const char *err; /* TK_ERROR: a static message */
+} lexer;
+
+void lex_init(lexer *lx, const char *src, size_t len);
+/* The next token (TK_END forever at the end). */
+token lex_next(lexer *lx);
+/* Copies a TK_NAME or TK_STRING's text (string without quotes) into buf; false if too long. */
+bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap);
+
+#endif

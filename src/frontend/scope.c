@@ -1,0 +1,107 @@
+/*
+ * scope.c — names bound to arrays, and the random generator behind rand() and randn().
+ *
+ * Pipeline position: beside the parser, which looks names up here.  The REPL keeps one scope
+ * for the whole session; a binding is replaced only when a statement succeeded.
+ */
+#include "scope.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../runtime/ctx.h"
+
+kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
+    if (!ctx) return NULL;
+    kiln_scope *s = kiln_calloc(ctx, sizeof *s);
+    if (!s) return NULL;
+    s->ctx = ctx;
+    kiln_scope_seed(s, 0);
+    return s;
+}
+
+void kiln_scope_free(kiln_scope *s) {
+    if (!s) return;
+    for (int i = 0; i < s->n; i++) {
+        kiln_free(s->ctx, s->names[i]);
+        kiln_array_free(s->arrays[i]);
+    }
+    kiln_free(s->ctx, s->names);
+    kiln_free(s->ctx, s->arrays);
+    kiln_free(s->ctx, s);
+}
+
+static int find(const kiln_scope *s, const char *name) {
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->names[i], name)) return i;
+    return -1;
+}
+
+kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {
+    if (!s) return KILN_ERR_ARG;
+    if (!name || !a) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: %s is NULL", name ? "array" : "name");
+    int i = find(s, name);
+    if (i >= 0) {
+        kiln_array_retain(a);
+        kiln_array_free(s->arrays[i]);
+        s->arrays[i] = a;
+        return KILN_OK;
+    }
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 8;
+        char **nn = kiln_realloc(s->ctx, s->names, (size_t)nc * sizeof *nn);
+        if (!nn) return KILN_ERR_NOMEM;
+        s->names = nn;
+        kiln_array **na = kiln_realloc(s->ctx, s->arrays, (size_t)nc * sizeof *na);
+        if (!na) return KILN_ERR_NOMEM;
+        s->arrays = na;
+        s->cap = nc;
+    }
+    char *copy = kiln_strdup(s->ctx, name);
+    if (!copy) return KILN_ERR_NOMEM;
+    s->names[s->n] = copy;
+    s->arrays[s->n++] = kiln_array_retain(a);
+    return KILN_OK;
+}
+
+kiln_array *kiln_scope_get(const kiln_scope *s, const char *name) {
+    if (!s || !name) return NULL;
+    int i = find(s, name);
+    return i < 0 ? NULL : s->arrays[i];
+}
+
+int kiln_scope_count(const kiln_scope *s) { return s ? s->n : 0; }
+const char *kiln_scope_name(const kiln_scope *s, int i) { return s && i >= 0 && i < s->n ? s->names[i] : NULL; }
+
+/* xoshiro256**, seeded through splitmix64. */
+static uint64_t splitmix(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void kiln_scope_seed(kiln_scope *s, uint64_t seed) {
+    if (!s) return;
+    for (int i = 0; i < 4; i++) s->rng[i] = splitmix(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t scope_rand_u64(kiln_scope *s) {
+    uint64_t *r = s->rng, out = rotl(r[1] * 5, 7) * 9, t = r[1] << 17;
+    r[2] ^= r[0];
+    r[3] ^= r[1];
+    r[1] ^= r[2];
+    r[0] ^= r[3];
+    r[2] ^= t;
+    r[3] = rotl(r[3], 45);
+    return out;
+}
+
+double scope_rand_unit(kiln_scope *s) { return (double)(scope_rand_u64(s) >> 11) * 0x1.0p-53; }
+
+double scope_rand_normal(kiln_scope *s) { /* Box-Muller; u1 in (0, 1] */
+    double u1 = 1.0 - scope_rand_unit(s), u2 = scope_rand_unit(s);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}

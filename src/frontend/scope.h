@@ -1,0 +1,21 @@
+/*
+ * scope.h — the scope's layout, for the parser.
+ */
+#ifndef KILN_FRONTEND_SCOPE_H
+#define KILN_FRONTEND_SCOPE_H
+
+#include "../common.h"
+
+struct kiln_scope {
+    kiln_ctx *ctx;
+    char **names;         /* n names, owned */
+    kiln_array **arrays;  /* n arrays, one reference each */
+    int n, cap;
+    uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
+};
+
+uint64_t scope_rand_u64(kiln_scope *s);
+double scope_rand_unit(kiln_scope *s);   /* uniform in [0, 1) */
+double scope_rand_normal(kiln_scope *s); /* standard normal */
+
+#endif

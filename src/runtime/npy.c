@@ -1,0 +1,337 @@
+/*
+ * npy.c — NumPy's .npy format, in and out.
+ *
+ * Pipeline position: beside the runtime; the REPL's load() and save() come here.
+ *
+ * Reading accepts format versions 1.0, 2.0 and 3.0, little- and big-endian, C and Fortran
+ * order, for kiln's dtypes.  Native-endian files are mapped, not copied (copy-on-write, so an
+ * array loaded and then written to never touches the file); big-endian ones are byte-swapped
+ * into a new buffer.  The header is parsed strictly, and absurd shapes, sizes that overflow and
+ * files shorter than their header promises are refused.
+ *
+ * Writing produces version 1.0 (2.0 for huge headers), C order, little-endian, through a
+ * temporary file renamed into place, so a failed save leaves no file behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctx.h"
+
+#define NPY_MAGIC "\x93NUMPY"
+#define NPY_MAX_HEADER 65536 /* NumPy itself refuses headers over 10000 bytes by default */
+
+typedef struct npy_header {
+    kiln_dtype dtype;
+    bool big_endian;
+    bool fortran;
+    int ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    size_t data_offset;
+} npy_header;
+
+/* ------------------------------------------------------------------ the header's dict */
+
+typedef struct hparse {
+    const char *p, *end;
+} hparse;
+
+static void skip_ws(hparse *h) {
+    while (h->p < h->end && (*h->p == ' ' || *h->p == '\t' || *h->p == '\n')) h->p++;
+}
+static bool eat(hparse *h, char c) {
+    skip_ws(h);
+    if (h->p < h->end && *h->p == c) {
+        h->p++;
+        return true;
+    }
+    return false;
+}
+/* A quoted string ('...' or "...") into buf. */
+static bool read_str(hparse *h, char *buf, size_t cap) {
+    skip_ws(h);
+    if (h->p >= h->end || (*h->p != '\'' && *h->p != '"')) return false;
+    char q = *h->p++;
+    size_t n = 0;
+    while (h->p < h->end && *h->p != q) {
+        if (n + 1 >= cap) return false;
+        buf[n++] = *h->p++;
+    }
+    if (h->p >= h->end) return false;
+    h->p++;
+    buf[n] = 0;
+    return true;
+}
+
+static kiln_status bad(kiln_ctx *ctx, const char *path, const char *why) {
+    return kiln_fail(ctx, KILN_ERR_IO, "%s: not a valid .npy file: %s", path, why);
+}
+
+static kiln_status parse_descr(kiln_ctx *ctx, const char *path, const char *d, npy_header *hd) {
+    char order = d[0];
+    if (!strcmp(d, "?") || !strcmp(d, "|b1") || !strcmp(d, "b1")) {
+        hd->dtype = KILN_BOOL;
+        return KILN_OK;
+    }
+    if (order != '<' && order != '>' && order != '=' && order != '|')
+        return kiln_fail(ctx, KILN_ERR_IO, "%s: unsupported dtype '%s'", path, d);
+    hd->big_endian = order == '>';
+    const char *t = d + 1;
+    if (!strcmp(t, "f8")) hd->dtype = KILN_F64;
+    else if (!strcmp(t, "f4")) hd->dtype = KILN_F32;
+    else if (!strcmp(t, "i8")) hd->dtype = KILN_I64;
+    else if (!strcmp(t, "i4")) hd->dtype = KILN_I32;
+    else if (!strcmp(t, "b1")) hd->dtype = KILN_BOOL;
+    else
+        return kiln_fail(ctx, KILN_ERR_IO,
+                         "%s: dtype '%s' is not supported (kiln has bool, int32, int64, float32, float64)", path, d);
+    return KILN_OK;
+}
+
+/* Parses {'descr': ..., 'fortran_order': ..., 'shape': (...), } in any key order. */
+static kiln_status parse_dict(kiln_ctx *ctx, const char *path, const char *s, size_t len, npy_header *hd) {
+    hparse h = {s, s + len};
+    bool have_descr = false, have_order = false, have_shape = false;
+    if (!eat(&h, '{')) return bad(ctx, path, "header is not a dict");
+    while (!eat(&h, '}')) {
+        char key[32], val[32];
+        if (!read_str(&h, key, sizeof key) || !eat(&h, ':')) return bad(ctx, path, "malformed header dict");
+        if (!strcmp(key, "descr")) {
+            if (!read_str(&h, val, sizeof val)) return bad(ctx, path, "descr is not a simple dtype string");
+            kiln_status st = parse_descr(ctx, path, val, hd);
+            if (st != KILN_OK) return st;
+            have_descr = true;
+        } else if (!strcmp(key, "fortran_order")) {
+            skip_ws(&h);
+            if ((size_t)(h.end - h.p) >= 4 && !memcmp(h.p, "True", 4)) hd->fortran = true, h.p += 4;
+            else if ((size_t)(h.end - h.p) >= 5 && !memcmp(h.p, "False", 5)) hd->fortran = false, h.p += 5;
+            else return bad(ctx, path, "fortran_order is not True or False");
+            have_order = true;
+        } else if (!strcmp(key, "shape")) {
+            if (!eat(&h, '(')) return bad(ctx, path, "shape is not a tuple");
+            hd->ndim = 0;
+            while (!eat(&h, ')')) {
+                skip_ws(&h);
+                int64_t v = 0;
+                int digits = 0;
+                while (h.p < h.end && *h.p >= '0' && *h.p <= '9') {
+                    if (v > (INT64_MAX - 9) / 10) return bad(ctx, path, "a dimension is absurdly large");
+                    v = v * 10 + (*h.p++ - '0');
+                    digits++;
+                }
+                if (!digits) return bad(ctx, path, "shape holds something other than non-negative integers");
+                skip_ws(&h);
+                if (h.p < h.end && *h.p == 'L') h.p++; /* Python 2 longs */
+                if (hd->ndim == KILN_MAX_DIMS)
+                    return kiln_fail(ctx, KILN_ERR_IO, "%s: more than %d dimensions", path, KILN_MAX_DIMS);
+                hd->shape[hd->ndim++] = v;
+                if (!eat(&h, ',')) {
+                    if (!eat(&h, ')')) return bad(ctx, path, "malformed shape tuple");
+                    break;
+                }
+            }
+            have_shape = true;
+        } else {
+            return bad(ctx, path, "unknown key in header");
+        }
+        if (!eat(&h, ',')) {
+            if (!eat(&h, '}')) return bad(ctx, path, "malformed header dict");
+            break;
+        }
+    }
+    if (!have_descr || !have_order || !have_shape) return bad(ctx, path, "header lacks descr, fortran_order or shape");
+    return KILN_OK;
+}
+
+/* Reads and checks the magic, version and header of fd (of size fsize). */
+static kiln_status read_header(kiln_ctx *ctx, const char *path, int fd, size_t fsize, npy_header *hd) {
+    unsigned char pre[12];
+    memset(hd, 0, sizeof *hd);
+    if (fsize < 10 || pread(fd, pre, sizeof pre, 0) < 10) return bad(ctx, path, "file is too short");
+    if (memcmp(pre, NPY_MAGIC, 6) != 0) return bad(ctx, path, "missing the \\x93NUMPY magic");
+    int major = pre[6];
+    size_t hlen, pos;
+    if (major == 1) {
+        hlen = pre[8] | (size_t)pre[9] << 8;
+        pos = 10;
+    } else if (major == 2 || major == 3) {
+        if (fsize < 12) return bad(ctx, path, "file is too short");
+        hlen = pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+        pos = 12;
+    } else {
+        return kiln_fail(ctx, KILN_ERR_IO, "%s: .npy format version %d.%d is not supported", path, major, pre[7]);
+    }
+    if (hlen > NPY_MAX_HEADER) return bad(ctx, path, "header is absurdly long");
+    if (pos + hlen > fsize) return bad(ctx, path, "file ends inside the header");
+    char *text = kiln_malloc(ctx, hlen + 1);
+    if (!text) return KILN_ERR_NOMEM;
+    kiln_status st = KILN_OK;
+    if (pread(fd, text, hlen, (off_t)pos) != (ssize_t)hlen) st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+    if (st == KILN_OK) st = parse_dict(ctx, path, text, hlen, hd);
+    kiln_free(ctx, text);
+    hd->data_offset = pos + hlen;
+    return st;
+}
+
+/* ------------------------------------------------------------------ load */
+
+static void bswap_n(char *p, size_t es, int64_t n) {
+    for (int64_t i = 0; i < n; i++, p += es)
+        for (size_t a = 0, b = es - 1; a < b; a++, b--) {
+            char t = p[a];
+            p[a] = p[b];
+            p[b] = t;
+        }
+}
+
+kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path) {
+    if (!ctx) return NULL;
+    if (!path) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_load_npy: path is NULL");
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    kiln_array *a = NULL;
+    npy_header hd;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        kiln_fail(ctx, KILN_ERR_IO, "%s: not a regular file", path);
+        goto out;
+    }
+    size_t fsize = (size_t)sb.st_size;
+    if (read_header(ctx, path, fd, fsize, &hd) != KILN_OK) goto out;
+    size_t es = kiln_dtype_size(hd.dtype);
+    uint64_t count = 1;
+    for (int d = 0; d < hd.ndim; d++) {
+        if (hd.shape[d] && count > (UINT64_MAX / es) / (uint64_t)hd.shape[d]) {
+            bad(ctx, path, "its shape's size overflows");
+            goto out;
+        }
+        count *= (uint64_t)hd.shape[d];
+    }
+    if (count * es > fsize - hd.data_offset) {
+        kiln_fail(ctx, KILN_ERR_IO, "%s: truncated: the header promises %llu bytes of data, the file has %llu", path,
+                  (unsigned long long)(count * es), (unsigned long long)(fsize - hd.data_offset));
+        goto out;
+    }
+    int64_t strides[KILN_MAX_DIMS], s = (int64_t)es;
+    for (int k = 0; k < hd.ndim; k++) { /* C order: last dim fastest; Fortran: first */
+        int d = hd.fortran ? k : hd.ndim - 1 - k;
+        strides[d] = s;
+        s *= hd.shape[d];
+    }
+    if (!hd.big_endian && count > 0) {
+        /* map the file copy-on-write; the array owns the mapping */
+        char *map = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            kiln_fail(ctx, KILN_ERR_IO, "%s: mmap: %s", path, strerror(errno));
+            goto out;
+        }
+        a = kiln_wrap(ctx, hd.dtype, hd.ndim, hd.shape, strides, map + hd.data_offset);
+        if (!a) {
+            munmap(map, fsize);
+            goto out;
+        }
+        a->map = map;
+        a->map_size = fsize;
+    } else {
+        kiln_array *t = kiln_array_new(ctx, hd.dtype, hd.ndim, hd.shape);
+        if (!t) goto out;
+        memcpy(t->strides, strides, sizeof strides);
+        size_t nbytes = (size_t)count * es;
+        if (nbytes && pread(fd, t->data, nbytes, (off_t)hd.data_offset) != (ssize_t)nbytes) {
+            kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+            kiln_array_free(t);
+            goto out;
+        }
+        if (hd.big_endian) bswap_n(t->data, es, (int64_t)count);
+        a = t;
+    }
+out:
+    close(fd);
+    return a;
+}
+
+/* ------------------------------------------------------------------ save */
+
+static bool is_c_contiguous(const kiln_array *a) {
+    int64_t s = (int64_t)kiln_dtype_size((kiln_dtype)a->dtype);
+    for (int d = a->ndim - 1; d >= 0; d--) {
+        if (a->shape[d] != 1 && a->strides[d] != s) return false;
+        s *= a->shape[d];
+    }
+    return true;
+}
+
+static bool write_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (!path || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_save_npy: %s is NULL", path ? "array" : "path");
+    kiln_array *src = a, *copy = NULL;
+    if (!is_c_contiguous(a)) { /* a C-ordered copy, by kiln itself */
+        kiln_expr *v = kiln_var(ctx, a);
+        copy = v ? kiln_eval(ctx, v) : NULL;
+        kiln_expr_free(v);
+        if (!copy) return kiln_errcode(ctx);
+        src = copy;
+    }
+    static const char *const descr[KILN_DTYPE_COUNT] = {"|b1", "<i4", "<i8", "<f4", "<f8"};
+    char dict[512];
+    int o = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr[src->dtype]);
+    for (int d = 0; d < src->ndim; d++) o += snprintf(dict + o, sizeof dict - (size_t)o, "%lld,%s", (long long)src->shape[d], d + 1 < src->ndim ? " " : "");
+    if (src->ndim > 1) o--; /* (3, 4) not (3, 4,) — but (3,) keeps its comma */
+    o += snprintf(dict + o, sizeof dict - (size_t)o, "), }");
+    size_t total = 10 + (size_t)o + 1, padded = (total + 63) / 64 * 64;
+    char head[640];
+    memcpy(head, NPY_MAGIC "\x01\x00", 8);
+    size_t hlen = padded - 10;
+    head[8] = (char)(hlen & 0xff);
+    head[9] = (char)(hlen >> 8);
+    memcpy(head + 10, dict, (size_t)o);
+    memset(head + 10 + o, ' ', padded - 10 - (size_t)o - 1);
+    head[padded - 1] = '\n';
+
+    size_t plen = strlen(path);
+    char *tmp = kiln_malloc(ctx, plen + 16);
+    if (!tmp) {
+        kiln_array_free(copy);
+        return KILN_ERR_NOMEM;
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+    kiln_status st = KILN_OK;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+    } else {
+        size_t nbytes = (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype);
+        bool ok = write_all(fd, head, padded) && write_all(fd, src->data, nbytes);
+        ok = (fchmod(fd, 0644) == 0) && ok;
+        if (close(fd) != 0) ok = false;
+        if (!ok || rename(tmp, path) != 0) {
+            st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno ? errno : EIO));
+            unlink(tmp);
+        }
+    }
+    kiln_free(ctx, tmp);
+    kiln_array_free(copy);
+    return st;
+}

@@ -1,0 +1,251 @@
+/*
+ * test_frontend.c — expression strings: Python's precedence (every expression against its
+ * fully parenthesized form: hash-consing makes equal structure the same node), literals,
+ * functions and constructors, .T, and a table of errors with their offsets and words.
+ */
+#include "helpers.h"
+
+static kiln_ctx *ctx;
+static kiln_scope *scope;
+static int64_t ibuf[4][12];
+static double fbuf[4][12];
+
+static void setup(void) {
+    ctx = kiln_ctx_new(NULL);
+    scope = kiln_scope_new(ctx);
+    int64_t n = 12, s3 = 3, s4 = 4, m[2] = {3, 4};
+    const char *inames[] = {"a", "b", "c", "d"}, *fnames[] = {"x", "y", "z", "w"};
+    for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 12; k++) {
+            ibuf[i][k] = k * (i + 1) - 5;
+            fbuf[i][k] = (k - 6) * 0.25 * (i + 1);
+        }
+        kiln_array *ai = kiln_wrap(ctx, KILN_I64, 1, &n, NULL, ibuf[i]), *af = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, fbuf[i]);
+        kiln_scope_set(scope, inames[i], ai);
+        kiln_scope_set(scope, fnames[i], af);
+        kiln_array_free(ai);
+        kiln_array_free(af);
+    }
+    kiln_array *v3 = kiln_wrap(ctx, KILN_F64, 1, &s3, NULL, fbuf[0]), *v4 = kiln_wrap(ctx, KILN_F64, 1, &s4, NULL, fbuf[1]);
+    kiln_array *M = kiln_wrap(ctx, KILN_F64, 2, m, NULL, fbuf[2]);
+    kiln_scope_set(scope, "s3", v3);
+    kiln_scope_set(scope, "s4", v4);
+    kiln_scope_set(scope, "M", M);
+    kiln_array_free(v3);
+    kiln_array_free(v4);
+    kiln_array_free(M);
+}
+static void teardown(void) {
+    kiln_scope_free(scope);
+    kiln_ctx_free(ctx);
+}
+
+/* Each expression and its fully parenthesized meaning under Python's rules. */
+static const char *const precedence[][2] = {
+    {"a+b*c", "a+(b*c)"},           {"a*b+c", "(a*b)+c"},           {"a-b-c", "(a-b)-c"},
+    {"a-b+c", "(a-b)+c"},           {"x/y/z", "(x/y)/z"},           {"a//b//c", "(a//b)//c"},
+    {"a%b*c", "(a%b)*c"},           {"a//b%c", "(a//b)%c"},         {"x**y**z", "x**(y**z)"},
+    {"-x**2", "-(x**2)"},           {"-x*y", "(-x)*y"},             {"x*-y", "x*(-y)"},
+    {"x**-y", "x**(-y)"},           {"-x**-y", "-(x**(-y))"},       {"~a&b", "(~a)&b"},
+    {"a&b|c", "(a&b)|c"},           {"a|b&c", "a|(b&c)"},           {"a^b&c", "a^(b&c)"},
+    {"a|b^c", "a|(b^c)"},           {"a|b^c&d", "a|(b^(c&d))"},     {"a&b==c", "(a&b)==c"},
+    {"a==b|c", "a==(b|c)"},         {"a+b<c*d", "(a+b)<(c*d)"},     {"a<b+c", "a<(b+c)"},
+    {"a&b+c", "a&(b+c)"},           {"a+b&c+d", "(a+b)&(c+d)"},     {"x>=y-z", "x>=(y-z)"},
+    {"sin(x)**2", "(sin(x))**2"},   {"-sin(x)", "-(sin(x))"},       {"x*y**2", "x*(y**2)"},
+    {"M.T*2", "(M.T)*2"},           {"-M.T", "-(M.T)"},             {"x+y*z-w", "(x+(y*z))-w"},
+    {"2*x+1", "((2*x)+1)"},         {"x/2/y", "((x/2)/y)"},         {"a%3==0", "(a%3)==0"},
+    {"~a|~b", "(~a)|(~b)"},         {"-(-x)", "x"},                 {"+x", "x"},
+    {"x**2**-1", "x**(2**(-1))"},   {"where(x>0,x,-x)", "where((x>0),x,(-x))"},
+    {"maximum(x,y)*2", "(maximum(x,y))*2"}, {"a!=b&c", "a!=(b&c)"},
+};
+
+START_TEST(python_precedence) {
+    for (size_t i = 0; i < sizeof precedence / sizeof *precedence; i++) {
+        kiln_expr *e = kiln_parse(ctx, scope, precedence[i][0]);
+        ck_assert_msg(e, "%s: %s", precedence[i][0], kiln_errmsg(ctx));
+        kiln_expr *f = kiln_parse(ctx, scope, precedence[i][1]);
+        ck_assert_msg(f, "%s: %s", precedence[i][1], kiln_errmsg(ctx));
+        ck_assert_msg(e == f, "'%s' does not mean '%s'", precedence[i][0], precedence[i][1]);
+        kiln_expr_free(e);
+        kiln_expr_free(f);
+    }
+}
+END_TEST
+
+START_TEST(literals_and_constants) {
+    struct { const char *src; double v; kiln_dtype dt; } cases[] = {
+        {"1.", 1.0, KILN_F64}, {".5", 0.5, KILN_F64}, {"1e-3", 1e-3, KILN_F64}, {"1E+10", 1e10, KILN_F64},
+        {"1_000", 1000, KILN_I64}, {"-2**2", -4, KILN_I64}, {"2**-1", 0.5, KILN_F64}, {"7//2", 3, KILN_I64},
+        {"-7//2", -4, KILN_I64}, {"-7%3", 2, KILN_I64}, {"True", 1, KILN_BOOL}, {"False|True", 1, KILN_BOOL},
+        {"float32(1.5)", 1.5, KILN_F32}, {"int32(7.9)", 7, KILN_I32}, {"sqrt(16)", 4, KILN_F64},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        kiln_expr *e = kiln_parse(ctx, scope, cases[i].src);
+        ck_assert_msg(e, "%s: %s", cases[i].src, kiln_errmsg(ctx));
+        double v;
+        ck_assert_msg(kiln_expr_scalar(e, &v, NULL), "%s is not folded", cases[i].src);
+        ck_assert_msg(v == cases[i].v, "%s = %g, want %g", cases[i].src, v, cases[i].v);
+        ck_assert_int_eq(kiln_expr_dtype(e), cases[i].dt);
+        kiln_expr_free(e);
+    }
+}
+END_TEST
+
+START_TEST(constructors_and_transpose) {
+    kiln_expr *e = kiln_parse(ctx, scope, "zeros((2, 3)) + ones(2, 3) + arange(3)");
+    ck_assert_msg(e, "%s", kiln_errmsg(ctx));
+    kiln_array *r = kiln_eval(ctx, e);
+    ck_assert_int_eq(kiln_array_ndim(r), 2);
+    double *d = kiln_array_data(r);
+    for (int i = 0; i < 6; i++) ck_assert_double_eq(d[i], 1 + i % 3);
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    e = kiln_parse(ctx, scope, "linspace(0, 1, 5)");
+    r = kiln_eval(ctx, e);
+    d = kiln_array_data(r);
+    ck_assert_double_eq(d[1], 0.25);
+    ck_assert_double_eq(d[4], 1.0);
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    e = kiln_parse(ctx, scope, "arange(1, 10, 3)");
+    ck_assert_int_eq(kiln_expr_dtype(e), KILN_I64);
+    ck_assert_int_eq(kiln_expr_shape(e)[0], 3);
+    kiln_expr_free(e);
+    /* rand is uniform in [0, 1) and repeats under the same seed */
+    kiln_scope_seed(scope, 42);
+    kiln_expr *r1 = kiln_parse(ctx, scope, "rand(1000)");
+    kiln_scope_seed(scope, 42);
+    kiln_expr *r2 = kiln_parse(ctx, scope, "rand(1000)");
+    kiln_array *a1 = kiln_eval(ctx, r1), *a2 = kiln_eval(ctx, r2);
+    double mean = 0;
+    for (int i = 0; i < 1000; i++) {
+        double v = ((double *)kiln_array_data(a1))[i];
+        ck_assert(v >= 0 && v < 1);
+        ck_assert_double_eq(v, ((double *)kiln_array_data(a2))[i]);
+        mean += v / 1000;
+    }
+    ck_assert(mean > 0.45 && mean < 0.55);
+    kiln_array_free(a1);
+    kiln_array_free(a2);
+    kiln_expr_free(r1);
+    kiln_expr_free(r2);
+    /* (M*2 + s4).T reads M and s4 transposed: element [j][i] of the original */
+    e = kiln_parse(ctx, scope, "(M*2 + s4).T");
+    ck_assert_msg(e, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_expr_shape(e)[0], 4);
+    ck_assert_int_eq(kiln_expr_shape(e)[1], 3);
+    r = kiln_eval(ctx, e);
+    d = kiln_array_data(r);
+    for (int j = 0; j < 4; j++)
+        for (int i = 0; i < 3; i++) ck_assert_double_eq(d[j * 3 + i], fbuf[2][i * 4 + j] * 2 + fbuf[1][j]);
+    kiln_array_free(r);
+    kiln_expr_free(e);
+}
+END_TEST
+
+/* Errors: source, offset of the token it is about, words the message must contain. */
+static const struct {
+    const char *src;
+    int64_t off;
+    kiln_status st;
+    const char *words;
+} errors[] = {
+    {"a +", 3, KILN_ERR_SYNTAX, "expected an expression, found end of input"},
+    {"a + * b", 4, KILN_ERR_SYNTAX, "expected an expression, found '*'"},
+    {"foo(a)", 0, KILN_ERR_NAME, "unknown function 'foo'"},
+    {"q + 1", 0, KILN_ERR_NAME, "name 'q' is not defined"},
+    {"x + undefined_name", 4, KILN_ERR_NAME, "'undefined_name' is not defined"},
+    {"sin(a, b)", 0, KILN_ERR_ARG, "takes 1 argument (2 given)"},
+    {"where(x, y)", 0, KILN_ERR_ARG, "takes 3 arguments (2 given)"},
+    {"a + (b", 6, KILN_ERR_SYNTAX, "expected ')'"},
+    {"a $ b", 2, KILN_ERR_SYNTAX, "invalid character"},
+    {"a ! b", 2, KILN_ERR_SYNTAX, "'!' is not an operator"},
+    {"x & y", 2, KILN_ERR_DTYPE, "bitwise_and"},
+    {"a[0]", 1, KILN_ERR_SYNTAX, "indexing"},
+    {"a < b < c", 6, KILN_ERR_SYNTAX, "chained comparisons"},
+    {"a and b", 2, KILN_ERR_SYNTAX, "truth value"},
+    {"not a", 0, KILN_ERR_SYNTAX, "truth value"},
+    {"1.5e", 3, KILN_ERR_SYNTAX, "malformed exponent"},
+    {"3j", 1, KILN_ERR_SYNTAX, "complex"},
+    {"'abc'", 0, KILN_ERR_SYNTAX, "string"},
+    {"zeros(-1)", 6, KILN_ERR_SHAPE, "negative"},
+    {"zeros(x)", 6, KILN_ERR_ARG, "integer constant"},
+    {"load('/nonexistent/a.npy')", 5, KILN_ERR_IO, "No such file"},
+    {"s3 + s4", 3, KILN_ERR_SHAPE, "could not be broadcast together with shapes (3,) (4,)"},
+    {"12345678901234567890", 0, KILN_ERR_SYNTAX, "too large"},
+    {"a @ b", 2, KILN_ERR_SYNTAX, "matrix products"},
+    {"sum(a)", 0, KILN_ERR_NAME, "not available yet"},
+    {"a.foo", 2, KILN_ERR_NAME, "unknown attribute 'foo'"},
+    {"(a, b)", 2, KILN_ERR_SYNTAX, "tuples"},
+    {"int32(a) + 2**40", 9, KILN_ERR_DTYPE, "out of bounds for int32"},
+    {"sin(a, keepdims=True)", 7, KILN_ERR_SYNTAX, "keyword"},
+    {"a = 1", 2, KILN_ERR_SYNTAX, "unexpected '='"},
+    {"a b", 2, KILN_ERR_SYNTAX, "unexpected 'b'"},
+    {"arange(0, 5, 0)", 0, KILN_ERR_ARG, "step"},
+    {"True // False", 5, KILN_ERR_DTYPE, "int8"},
+    {"a ** -1", 2, KILN_ERR_DTYPE, "negative integer powers"},
+    {"", 0, KILN_ERR_SYNTAX, "found end of input"},
+    {"((((", 4, KILN_ERR_SYNTAX, "found end of input"},
+    {"\"unterminated", 0, KILN_ERR_SYNTAX, "unterminated string"},
+    {"01", 0, KILN_ERR_SYNTAX, "leading zeros"},
+};
+
+START_TEST(errors_have_offsets) {
+    for (size_t i = 0; i < sizeof errors / sizeof *errors; i++) {
+        kiln_clear_error(ctx);
+        kiln_expr *e = kiln_parse(ctx, scope, errors[i].src);
+        ck_assert_msg(e == NULL, "'%s' should fail", errors[i].src);
+        ck_assert_msg(kiln_errcode(ctx) == errors[i].st, "'%s': status %s, want %s (%s)", errors[i].src,
+                      kiln_status_str(kiln_errcode(ctx)), kiln_status_str(errors[i].st), kiln_errmsg(ctx));
+        ck_assert_msg(kiln_error_offset(ctx) == errors[i].off, "'%s': offset %lld, want %lld (%s)", errors[i].src,
+                      (long long)kiln_error_offset(ctx), (long long)errors[i].off, kiln_errmsg(ctx));
+        ck_assert_msg(strstr(kiln_errmsg(ctx), errors[i].words), "'%s': message '%s' lacks '%s'", errors[i].src,
+                      kiln_errmsg(ctx), errors[i].words);
+    }
+}
+END_TEST
+
+/* int64 // bool promotes the bool: allowed, as in NumPy. */
+START_TEST(a_floordiv_bool) {
+    kiln_expr *e = kiln_parse(ctx, scope, "a // True");
+    ck_assert_msg(e, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_expr_dtype(e), KILN_I64);
+    kiln_expr_free(e);
+}
+END_TEST
+
+/* Random byte strings never crash the parser, and every failure has an offset in range. */
+START_TEST(random_input_never_crashes) {
+    static const char alphabet[] = "ab xy()+-*/%&|^~<>=!.,0123456789eE_'\"Tsinwhere[]@";
+    uint64_t seed = 99;
+    char src[64];
+    for (int t = 0; t < 20000; t++) {
+        int n = (int)(rng_next(&seed) % 40);
+        for (int i = 0; i < n; i++) src[i] = alphabet[rng_next(&seed) % (sizeof alphabet - 1)];
+        src[n] = 0;
+        kiln_clear_error(ctx);
+        kiln_expr *e = kiln_parse(ctx, scope, src);
+        if (e) {
+            kiln_expr_free(e);
+        } else {
+            ck_assert_msg(kiln_error_offset(ctx) >= 0 && kiln_error_offset(ctx) <= n, "'%s': offset %lld", src,
+                          (long long)kiln_error_offset(ctx));
+        }
+    }
+}
+END_TEST
+
+Suite *suite_frontend(void) {
+    Suite *s = suite_create("frontend");
+    TCase *t = tcase_create("parse");
+    tcase_set_timeout(t, 120);
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, python_precedence);
+    tcase_add_test(t, literals_and_constants);
+    tcase_add_test(t, constructors_and_transpose);
+    tcase_add_test(t, errors_have_offsets);
+    tcase_add_test(t, a_floordiv_bool);
+    tcase_add_test(t, random_input_never_crashes);
+    suite_add_tcase(s, t);
+    return s;
+}
