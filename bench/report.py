@@ -28,3 +28,4 @@ print(row("`sin(a)*sin(a)` f64 10^7", "ms", k["sin2_f64"]["kiln"], k["sin2_f64"]
 print(row("`sin(a)*sin(a)` f32 10^7", "ms", k["sin2_f32"]["kiln"], k["sin2_f32"]["c"], a["sin2_f32"], k["floor_sin_ms"] / 2))
 print(f"\nCompile: a new kernel in a running context, first call {k['compile_new_ms']:.2f} ms; "
       f"sin(a)*sin(a)'s compile {k['compile_sin2_ms']:.2f} ms (its first call at 10^7: {k['first_sin2_ms']:.2f} ms).")
+print(f"Parsing and binding `sin(a)*sin(a) + b*2.5 - c/3`: {k['parse_us']:.2f} µs.")

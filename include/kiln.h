@@ -74,6 +74,8 @@ typedef enum kiln_dtype {
 } kiln_dtype;
 
 KILN_API const char *kiln_dtype_name(kiln_dtype dt); /* NumPy's name: "float64"...; static */
+/* "kiln 0.1.0 (LLVM 19.1.7, znver5)": kiln's version, LLVM's, and the CPU kernels target. */
+KILN_API const char *kiln_build_info(void);
 KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if invalid */
 
 /* ---------------------------------------------------------------- the op list
@@ -245,6 +247,8 @@ KILN_API kiln_op kiln_expr_op(const kiln_expr *e);
 KILN_API kiln_dtype kiln_expr_dtype(const kiln_expr *e);
 KILN_API int kiln_expr_ndim(const kiln_expr *e);
 KILN_API const int64_t *kiln_expr_shape(const kiln_expr *e); /* ndim entries; owned by e */
+/* The array a VAR node reads (borrowed), or NULL for any other node. */
+KILN_API kiln_array *kiln_expr_array(const kiln_expr *e);
 /* Whether e is a constant scalar; if so its value as a double and as an integer. */
 KILN_API int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i);
 
@@ -300,9 +304,10 @@ KILN_API kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out
 KILN_API kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e);
 
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),
- * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel).
- * Returns a string the caller frees with kiln_string_free, or NULL. */
-enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4 };
+ * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel),
+ * KILN_DUMP_ASM (its machine code).  Returns a string the caller frees with
+ * kiln_string_free, or NULL. */
+enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4, KILN_DUMP_ASM = 8 };
 KILN_API char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what);
 KILN_API void kiln_string_free(char *s);
 

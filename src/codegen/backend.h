@@ -19,9 +19,10 @@ typedef struct kiln_backend_i {
     /* Whether the backend can compile kd (it then must not fail for lack of an op). */
     bool (*supports)(void *state, const kernel_desc *kd);
     /* Compiles kd into *fn, valid until free.  When dump is not NULL, appends the backend's
-     * final code (optimized LLVM IR) to it.  On failure *fn is untouched. */
+     * final code to it: KILN_DUMP_LLVM (optimized LLVM IR) and/or KILN_DUMP_ASM (machine
+     * assembly), as `what` says.  On failure *fn is untouched. */
     kiln_status (*compile)(void *state, kiln_ctx *ctx, const kernel_desc *kd, kiln_kernel_fn *fn,
-                           kstr *dump);
+                           kstr *dump, int what);
     /* Frees the state and every kernel compiled with it. */
     void (*free)(void *state);
 } kiln_backend_i;

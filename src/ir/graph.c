@@ -678,6 +678,7 @@ kiln_op kiln_expr_op(const kiln_expr *e) { return e ? (kiln_op)e->op : KILN_OP_C
 kiln_dtype kiln_expr_dtype(const kiln_expr *e) { return e ? (kiln_dtype)e->dtype : KILN_DTYPE_COUNT; }
 int kiln_expr_ndim(const kiln_expr *e) { return e ? e->ndim : -1; }
 const int64_t *kiln_expr_shape(const kiln_expr *e) { return e ? e->shape : NULL; }
+kiln_array *kiln_expr_array(const kiln_expr *e) { return e && e->op == KILN_OP_VAR ? e->array : NULL; }
 int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i) {
     if (!e || e->op != KILN_OP_CONST) return 0;
     kscalar v = e->val;

@@ -225,7 +225,7 @@ static kiln_status backend_ready(kiln_ctx *ctx) {
 
 /* The compiled kernel for plan with layouts: the plan's memo, else the context's cache, else
  * a compile (one at a time; a kernel another thread just compiled is found, not redone). */
-static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8_t *layout, kstr *dump) {
+static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8_t *layout, kstr *dump, int what) {
     int nops = p->fk.kd.n_in + p->fk.kd.n_out + 1; /* layouts and the streaming hint */
     kiln_kernel_fn fn = NULL;
     if (!dump) {
@@ -257,7 +257,7 @@ static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8
             atomic_fetch_add(&ctx->st.misses, 1);
             if (!kiln_cpu_backend.supports(ctx->cpu, &kd)) {
                 kiln_fail(ctx, KILN_ERR_BACKEND, "the %s backend cannot compile this kernel", kiln_cpu_backend.name);
-            } else if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, &fn, dump) == KILN_OK) {
+            } else if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, &fn, dump, what) == KILN_OK) {
                 atomic_fetch_add(&ctx->st.compiled, 1);
                 /* without memory for the cache entry the kernel still runs; it is compiled again
                  * next time */
@@ -391,7 +391,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (geometry_build(ctx, p, out->ndim, out->shape, out->strides, out->data, &g) != KILN_OK)
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     kiln_status st = KILN_OK;
-    kiln_kernel_fn fn = kernel_get(ctx, p, g.layout, NULL);
+    kiln_kernel_fn fn = kernel_get(ctx, p, g.layout, NULL, 0);
     if (!fn) st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
     else st = launch(ctx, fn, &g, p->fk.consts);
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
@@ -426,7 +426,7 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
     }
     kstr b = {0};
     if (what & KILN_DUMP_GRAPH) ir_print(e, &b);
-    if (what & (KILN_DUMP_KERNELS | KILN_DUMP_LLVM)) {
+    if (what & (KILN_DUMP_KERNELS | KILN_DUMP_LLVM | KILN_DUMP_ASM)) {
         struct eval_plan *p = plan_get(ctx, e);
         if (!p) {
             kstr_free(&b);
@@ -447,7 +447,7 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
         kd.layout = g.layout;
         kd.stream = g.layout[g.nops];
         if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
-        if ((what & KILN_DUMP_LLVM) && !kernel_get(ctx, p, g.layout, &b)) {
+        if ((what & (KILN_DUMP_LLVM | KILN_DUMP_ASM)) && !kernel_get(ctx, p, g.layout, &b, what)) {
             geometry_free(ctx, &g);
             kstr_free(&b);
             return NULL;

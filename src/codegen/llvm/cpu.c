@@ -611,7 +611,7 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
 
 /* ------------------------------------------------------------------ compile */
 
-static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, kiln_kernel_fn *fn, kstr *dump) {
+static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, kiln_kernel_fn *fn, kstr *dump, int what) {
     cpu_state *cs = state;
     kiln_status st = KILN_OK;
     int nops = kd->n_in + kd->n_out;
@@ -667,10 +667,23 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
         LLVMOrcDisposeThreadSafeContext(tsc);
         goto out_unlock;
     }
-    if (dump) {
+    if (dump && (what & KILN_DUMP_LLVM)) {
         char *ir = LLVMPrintModuleToString(e.m);
         kstr_printf(dump, "%s", ir);
         LLVMDisposeMessage(ir);
+    }
+    if (dump && (what & KILN_DUMP_ASM)) { /* from a copy: code generation changes the module */
+        LLVMModuleRef copy = LLVMCloneModule(e.m);
+        LLVMMemoryBufferRef mb = NULL;
+        char *emsg = NULL;
+        if (!LLVMTargetMachineEmitToMemoryBuffer(cs->tm, copy, LLVMAssemblyFile, &emsg, &mb)) {
+            kstr_printf(dump, "%.*s", (int)LLVMGetBufferSize(mb), LLVMGetBufferStart(mb));
+            LLVMDisposeMemoryBuffer(mb);
+        } else {
+            kstr_printf(dump, "(no assembly: %s)\n", emsg ? emsg : "?");
+            LLVMDisposeMessage(emsg);
+        }
+        LLVMDisposeModule(copy);
     }
     uint64_t t2 = kiln_now_ns();
 
@@ -702,6 +715,22 @@ out_free:
     kiln_free(ctx, e.cval);
     kiln_free(ctx, e.val);
     return st == KILN_ERR_NOMEM ? kiln_fail(ctx, st, "out of memory while compiling") : st;
+}
+
+static char build_info[128];
+static pthread_once_t build_info_once = PTHREAD_ONCE_INIT;
+
+static void build_info_fill(void) {
+    unsigned maj, min, patch;
+    LLVMGetVersion(&maj, &min, &patch);
+    char *cpu = LLVMGetHostCPUName();
+    snprintf(build_info, sizeof build_info, "kiln %s (LLVM %u.%u.%u, %s)", KILN_VERSION, maj, min, patch, cpu);
+    LLVMDisposeMessage(cpu);
+}
+
+const char *kiln_build_info(void) {
+    pthread_once(&build_info_once, build_info_fill);
+    return build_info;
 }
 
 const kiln_backend_i kiln_cpu_backend = {

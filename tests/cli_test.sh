@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# cli_test.sh — the kiln program end to end: -c, scripts, standard input, output as NumPy
+# prints it, errors (stderr lines beginning "error:", exit status 1), .npy files in and out,
+# and a failing save that leaves no file.      usage: cli_test.sh path/to/kiln
+set -u
+kiln=$1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+no() { fail=$((fail + 1)); echo "FAILED: $1"; }
+# expect NAME EXPECTED-STATUS PATTERN-IN-STDOUT-OR-STDERR -- command...
+expect() {
+  local name=$1 status=$2 pattern=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" -eq "$status" ] && grep -qF -- "$pattern" <<<"$out"; then ok "$name"
+  else no "$name (status $rc, wanted $status; output: $out)"; fi
+}
+
+expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
+expect "--help" 0 "usage: kiln" -- "$kiln" --help
+expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
+expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'
+expect "floats like NumPy" 0 "array([0. , 0.5, 1. ])" -- "$kiln" -c 'linspace(0, 1, 3)'
+expect "float32 named" 0 "dtype=float32)" -- "$kiln" -c 'float32(arange(3))/3'
+expect "precedence" 0 "array(-4.)" -- "$kiln" -c 'x = -2**2; x + zeros(())'
+expect "syntax error" 1 "error: -c:1:" -- "$kiln" -c 'a = arange(5); b = a +'
+expect "error message" 1 "expected an expression, found end of input" -- "$kiln" -c 'a = arange(5); b = a +'
+expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broadcast" -- "$kiln" -c 'a = zeros(3); a + zeros(4)'
+expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
+out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
+[ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"
+expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
+
+# .npy out and back in
+expect "save" 0 "" -- "$kiln" -c "a = linspace(0, 1, 5); save(\"$d/a.npy\", a*2)"
+expect "load" 0 "array([0. , 0.5, 1. , 1.5, 2. ])" -- "$kiln" -c "load(\"$d/a.npy\")"
+expect "failing save" 1 "No such file" -- "$kiln" -c "save(\"$d/no/dir/x.npy\", ones(2))"
+[ -z "$(ls -A "$d" | grep -v '^a.npy$')" ] && ok "a failing save leaves no file" || no "left: $(ls -A "$d")"
+expect "corrupt file" 1 "not a valid .npy file" -- "$kiln" -c "load(\"$0\")"
+
+# a script file and standard input
+printf 'x = arange(4)\ny = x * x\ny\n' >"$d/s.kiln"
+expect "script file" 0 "array([0, 1, 4, 9])" -- "$kiln" "$d/s.kiln"
+expect "standard input" 0 "array([0, 1, 4, 9])" -- bash -c "\"$kiln\" < \"$d/s.kiln\""
+printf 'x = arange(4)\ny = x +* 2\n' >"$d/bad.kiln"
+expect "script error names file and line" 1 "error: $d/bad.kiln:2:8:" -- "$kiln" "$d/bad.kiln"
+expect "missing script" 1 "error:" -- "$kiln" "$d/none.kiln"
+expect ":ir" 0 "= sin" -- "$kiln" -c 'a = arange(3.); :ir sin(a)*sin(a)'
+expect ":llvm" 0 "_ZGV" -- "$kiln" -c 'a = arange(3.); :llvm sin(a)*sin(a)'
+expect ":asm" 0 "ret" -- "$kiln" -c 'a = arange(3.); :asm a*2+1'
+expect ":time" 0 "cached" -- "$kiln" -c 'a = arange(1000.); :time exp(a)*2'
+expect ":cuda unavailable" 1 "CUDA backend" -- "$kiln" -c ':cuda arange(3)'
+expect "unknown command" 1 "unknown command" -- "$kiln" -c ':frob'
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
