@@ -129,7 +129,21 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(ARCTANH,  arctanh,  "arctanh",       1, FMATH,  "",   "atanh")       \
     X(WHERE,    where,    "where",         3, WHERE,  "",   "")
 
-/* Ops: three leaf/structural ops first, then one per line of KILN_OPS. */
+/* The ops that are not element-wise: reductions over an axis or all axes, and the matrix
+ * product.  Fusion ends at them.       X(ENUM, builder, numpy name, kind)                  */
+#define KILN_STRUCT_OPS(X)                        \
+    X(SUM,    sum,    "sum",    REDUCE)           \
+    X(PROD,   prod,   "prod",   REDUCE)           \
+    X(MAX,    max,    "max",    REDUCE)           \
+    X(MIN,    min,    "min",    REDUCE)           \
+    X(ARGMAX, argmax, "argmax", REDUCE)           \
+    X(ARGMIN, argmin, "argmin", REDUCE)           \
+    X(ANY,    any,    "any",    REDUCE)           \
+    X(ALL,    all,    "all",    REDUCE)           \
+    X(MATMUL, matmul, "matmul", MATMUL)           \
+    X(TRANSPOSE, transpose, "transpose", VIEW)
+
+/* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
     KILN_OP_VAR,   /* an array leaf (kiln_var) */
     KILN_OP_CONST, /* a scalar leaf (kiln_scalar and friends) */
@@ -137,8 +151,13 @@ typedef enum kiln_op {
 #define KILN_X_ENUM(E, b, np, ar, k, sp, cf) KILN_OP_##E,
     KILN_OPS(KILN_X_ENUM)
 #undef KILN_X_ENUM
+#define KILN_X_ENUM(E, b, np, k) KILN_OP_##E,
+    KILN_STRUCT_OPS(KILN_X_ENUM)
+#undef KILN_X_ENUM
     KILN_OP_COUNT
 } kiln_op;
+
+#define KILN_ALL_AXES (-128) /* a reduction's axis: reduce over every axis */
 
 /* ---------------------------------------------------------------- context */
 
@@ -237,6 +256,26 @@ KILN_API kiln_expr *kiln_cast(kiln_ctx *ctx, kiln_expr *x, kiln_dtype dt);
 KILN_OPS(KILN_X_DECL)
 #undef KILN_X_DECL
 
+/* Reductions, as NumPy's: over one axis (negative counts from the end) or KILN_ALL_AXES, with
+ * keepdims keeping the reduced axes as size 1.  Result dtypes: sum and prod of bool and
+ * integers give int64; max and min keep the dtype; argmax and argmin give int64 (first
+ * occurrence; NaN counts as the maximum and the minimum); any and all give bool.  Floating sums
+ * are pairwise in fixed blocks: deterministic for any thread count. */
+#define KILN_X_DECL_R(E, b, np, k) KILN_X_DECL_R_##k(b)
+#define KILN_X_DECL_R_REDUCE(b) KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);
+#define KILN_X_DECL_R_MATMUL(b)
+#define KILN_X_DECL_R_VIEW(b)
+KILN_STRUCT_OPS(KILN_X_DECL_R)
+#undef KILN_X_DECL_R
+/* The same, by op number (a reduction op of KILN_STRUCT_OPS). */
+KILN_API kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims);
+/* The mean: sum / count, float64 for bool and integers (NumPy's rule). */
+KILN_API kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);
+/* The matrix product x @ y: 1-D and 2-D operands as NumPy's matmul (1-D·1-D is a 0-D dot
+ * product).  float32 and float64 go to a tuned GEMM (OpenBLAS when it is installed), element-wise
+ * work on the result fuses into the product's epilogue. */
+KILN_API kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y);
+
 /* The same, by op number: args holds the op's arity of expressions. */
 KILN_API kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args);
 
@@ -257,8 +296,10 @@ KILN_API const char *kiln_op_name(kiln_op op);
 KILN_API int kiln_op_arity(kiln_op op);
 KILN_API const char *kiln_op_symbol(kiln_op op);
 
-/* The transpose (NumPy's .T: dimensions reversed; a 1-D or 0-D expression is itself).  Built by
- * reading every leaf through a transposed view, so it fuses like anything else. */
+/* The transpose (NumPy's .T: dimensions reversed; a 1-D or 0-D expression is itself).  An
+ * element-wise expression is rebuilt reading every leaf through a transposed view, so it fuses
+ * like anything else; an expression with a reduction or a product inside is computed once and
+ * read through a transposed view of its result. */
 KILN_API kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x);
 
 /* ---------------------------------------------------------------- .npy files */
@@ -302,6 +343,10 @@ KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *s
 KILN_API kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);
 /* Evaluates e into a new C-ordered array (a new reference), or returns NULL. */
 KILN_API kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e);
+/* Evaluates n expressions together into outs (as kiln_eval_into each): what they share is
+ * computed once (a training step's gradients, say).  outs[i] may be NULL, and then receives a
+ * new array that the caller owns (on failure every such outs[i] is left NULL). */
+KILN_API kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs);
 
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),
  * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel),

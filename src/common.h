@@ -53,7 +53,12 @@ typedef enum op_kind {
     KIND_NUM,   /* negative, sign: no bool */
     KIND_ANY,   /* absolute, floor, ceil: any dtype, kept */
     KIND_WHERE,
+    KIND_REDUCE, /* sum, max, argmax, any...: over an axis or all */
+    KIND_MATMUL,
+    KIND_VIEW,   /* transpose: another array's memory read through other strides */
 } op_kind;
+
+static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }
 
 extern const op_kind kiln_op_kind[KILN_OP_COUNT];
 extern const char *const kiln_op_cfunc[KILN_OP_COUNT]; /* C math name ("sin") or "" */

@@ -21,6 +21,7 @@ Suite *suite_api(void);
 Suite *suite_fault(void);
 Suite *suite_frontend(void);
 Suite *suite_npy(void);
+Suite *suite_reduce(void);
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t rng_next(uint64_t *s) {

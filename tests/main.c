@@ -119,6 +119,7 @@ int main(void) {
     srunner_add_suite(sr, suite_fault());
     srunner_add_suite(sr, suite_frontend());
     srunner_add_suite(sr, suite_npy());
+    srunner_add_suite(sr, suite_reduce());
     /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what kiln needs on Debian 12 (bookworm), only where it is missing.
 # Build: gcc, cmake, pkg-config, LLVM 19 (C API, ORC JIT), Check, libedit (the REPL).
-# Benchmark: python3-venv.
+# Matrix products: OpenBLAS, its OpenMP build (loaded at run time).  Benchmark: python3-venv.
 set -euo pipefail
-need=(build-essential cmake pkg-config llvm-19-dev check libedit-dev python3-venv)
+need=(build-essential cmake pkg-config llvm-19-dev check libedit-dev libopenblas0-openmp python3-venv)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -242,7 +242,72 @@ static const struct {
     kiln_dtype dt;
 } casts[] = {{"float32", KILN_F32}, {"float64", KILN_F64}, {"int32", KILN_I32}, {"int64", KILN_I64}, {"bool", KILN_BOOL}};
 
-static const char *const not_yet[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "dot", "matmul"};
+/* Reductions by NumPy name (mean is sum / count); NumPy's amax and amin too. */
+static const struct {
+    const char *name;
+    kiln_op op;
+} reductions[] = {
+#define X(E, b, np, k) {np, KILN_OP_##E},
+    KILN_STRUCT_OPS(X)
+#undef X
+    {"amax", KILN_OP_MAX}, {"amin", KILN_OP_MIN}, {"mean", KILN_OP_COUNT},
+};
+
+/* reduction = NAME "(" expr ["," (INT | "None")] ["," "keepdims" "=" BOOL] ")"  with axis= and
+ * keepdims= also accepted as keywords (the "(" is consumed) */
+static kiln_expr *p_reduction(parser *p, const char *name, kiln_op op, size_t name_off) {
+    kiln_expr *x = p_expr(p);
+    int axis = KILN_ALL_AXES, pos = 1, keepdims = 0;
+    while (x && !p->failed && is_op(p, ",")) {
+        advance(p);
+        char kw[16] = "";
+        size_t off = p->tok.off;
+        if (p->tok.kind == TK_NAME) { /* a keyword? */
+            lexer save = p->lx;
+            token t = p->tok;
+            advance(p);
+            if (is_op(p, "=")) {
+                lex_text(&p->lx, &t, kw, sizeof kw);
+                advance(p);
+                off = p->tok.off;
+            } else {
+                p->lx = save;
+                p->tok = t;
+            }
+        }
+        bool is_axis = kw[0] ? !strcmp(kw, "axis") : pos == 1;
+        bool is_keep = kw[0] ? !strcmp(kw, "keepdims") : pos == 2;
+        pos++;
+        if (is_axis && is_name(p, "None")) {
+            advance(p);
+            continue;
+        }
+        kiln_expr *v = p_expr(p);
+        double f;
+        int64_t iv;
+        if (!v) break;
+        bool konst = kiln_expr_scalar(v, &f, &iv);
+        kiln_dtype vdt = kiln_expr_dtype(v);
+        kiln_expr_free(v);
+        if (is_axis && konst && (vdt == KILN_I64 || vdt == KILN_I32) && iv >= -KILN_MAX_DIMS && iv < KILN_MAX_DIMS) {
+            axis = (int)iv;
+        } else if (is_keep && konst && vdt == KILN_BOOL) {
+            keepdims = iv != 0;
+        } else {
+            perr(p, off, KILN_ERR_ARG, "%s(): %s", name,
+                 is_axis ? "axis must be an integer constant or None" : is_keep ? "keepdims must be True or False"
+                                                                       : "takes an array, an axis and keepdims=");
+            break;
+        }
+    }
+    if (p->failed || !x || !expect(p, ")", "to close the call")) {
+        kiln_expr_free(x);
+        return NULL;
+    }
+    kiln_expr *r = op == KILN_OP_COUNT ? kiln_mean(p->ctx, x, axis, keepdims) : kiln_reduce(p->ctx, op, x, axis, keepdims);
+    kiln_expr_free(x);
+    return checked(p, r, name_off);
+}
 
 /* args = [expr ("," expr)* [","]] ")"   (the "(" is consumed) */
 static int p_args(parser *p, kiln_expr **args, const char *fn) {
@@ -281,10 +346,10 @@ static int p_args(parser *p, kiln_expr **args, const char *fn) {
 /* call = NAME "(" args ")"   (NAME at name_off, "(" current) */
 static kiln_expr *p_call(parser *p, const char *name, size_t name_off) {
     advance(p); /* "(" */
-    for (size_t i = 0; i < sizeof not_yet / sizeof *not_yet; i++)
-        if (!strcmp(name, not_yet[i])) {
-            perr(p, name_off, KILN_ERR_NAME, "%s() is not available yet: this kiln has element-wise operations only", name);
-            return NULL;
+    for (size_t i = 0; i < sizeof reductions / sizeof *reductions; i++)
+        if (!strcmp(name, reductions[i].name)) {
+            if (reductions[i].op == KILN_OP_MATMUL) break;
+            return p_reduction(p, name, reductions[i].op, name_off);
         }
     bool shaped = !strcmp(name, "zeros") || !strcmp(name, "ones") || !strcmp(name, "rand") || !strcmp(name, "randn");
     if (shaped) {
@@ -315,7 +380,12 @@ static kiln_expr *p_call(parser *p, const char *name, size_t name_off) {
     kiln_expr *r = NULL;
     if (!strcmp(name, "arange")) r = p_arange(p, args, n, name_off);
     else if (!strcmp(name, "linspace")) r = p_linspace(p, args, n, name_off);
-    else if (!strcmp(name, "transpose")) {
+    else if (!strcmp(name, "matmul") || !strcmp(name, "dot")) {
+        if (n != 2) perr(p, name_off, KILN_ERR_ARG, "%s() takes 2 arguments (%d given)", name, n);
+        else if (!strcmp(name, "dot") && (kiln_expr_ndim(args[0]) == 0 || kiln_expr_ndim(args[1]) == 0))
+            r = checked(p, kiln_mul(p->ctx, args[0], args[1]), name_off); /* np.dot with a scalar multiplies */
+        else r = checked(p, kiln_matmul(p->ctx, args[0], args[1]), name_off);
+    } else if (!strcmp(name, "transpose")) {
         if (n != 1) perr(p, name_off, KILN_ERR_ARG, "transpose() takes 1 argument (%d given)", n);
         else r = checked(p, kiln_transpose(p->ctx, args[0]), name_off);
     } else {
@@ -467,10 +537,6 @@ static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *op
             if (is_op(p, ops[i].sym)) k = i;
         if (k < 0) return l;
         size_t off = p->tok.off;
-        if (ops[k].op == KILN_OP_COUNT) {
-            perr(p, off, KILN_ERR_SYNTAX, "matrix products (@) are not available yet");
-            break;
-        }
         advance(p);
         kiln_expr *r = sub(p), *args[2] = {l, r};
         kiln_expr *e = r ? checked(p, kiln_apply(p->ctx, ops[k].op, args), off) : NULL;
@@ -485,7 +551,7 @@ static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *op
 /* term = factor (("*" | "/" | "//" | "%" | "@") factor)* */
 static kiln_expr *p_term(parser *p) {
     static const binop ops[] = {{"*", KILN_OP_MUL}, {"/", KILN_OP_DIV}, {"//", KILN_OP_FLOORDIV},
-                                {"%", KILN_OP_MOD}, {"@", KILN_OP_COUNT}};
+                                {"%", KILN_OP_MOD}, {"@", KILN_OP_MATMUL}};
     return p_left(p, p_factor, ops, 5);
 }
 /* sum = term (("+" | "-") term)* */

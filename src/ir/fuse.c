@@ -25,6 +25,8 @@
 typedef struct fuser {
     kiln_ctx *ctx;
     fused_kernel *fk;
+    kiln_expr *root;
+    const uint8_t *mat; /* by node id: computed by an earlier step (NULL: none) */
     uint32_t *map; /* node id -> instruction index, IR_NONE if not yet emitted */
     uint32_t cap_inst, cap_in, cap_const;
 } fuser;
@@ -60,7 +62,9 @@ static int add_node(fuser *f, kiln_expr *root) {
         frame *fr = &stk[sp - 1];
         kiln_expr *n = fr->n;
         if (f->map[n->id] != IR_NONE) { sp--; continue; } /* already emitted */
-        if (fr->next < 3 && n->arg[fr->next] != IR_NONE) {
+        /* leaves: arrays, and results of other steps (every non-element-wise node is one) */
+        bool leaf = n->op == KILN_OP_VAR || !op_is_elementwise(n->op) || (n != f->root && f->mat && f->mat[n->id]);
+        if (!leaf && fr->next < 3 && n->arg[fr->next] != IR_NONE) {
             kiln_expr *c = ir_arg(n, fr->next++);
             if (!grow(f->ctx, (void **)&stk, &cap, sp + 1, sizeof *stk)) goto out;
             stk[sp++] = (frame){c, 0};
@@ -75,11 +79,11 @@ static int add_node(fuser *f, kiln_expr *root) {
             goto out;
         kd_inst *in = &kd->inst[kd->n_inst];
         memset(in, 0, sizeof *in);
-        in->op = n->op;
+        in->op = leaf ? KILN_OP_VAR : n->op;
         in->dtype = n->dtype;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 3 && !leaf; i++)
             in->arg[i] = n->arg[i] == IR_NONE ? 0 : (uint16_t)f->map[n->arg[i]];
-        if (n->op == KILN_OP_VAR) {
+        if (leaf) {
             if (kd->n_in >= KD_MAX_OPERANDS - 1) {
                 kiln_fail(f->ctx, KILN_ERR_ARG, "expression reads more than %d arrays",
                           KD_MAX_OPERANDS - 2);
@@ -104,9 +108,10 @@ out:
     return result;
 }
 
-kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, fused_kernel *fk) {
+kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk) {
     memset(fk, 0, sizeof *fk);
-    fuser f = {.ctx = ctx, .fk = fk};
+    fuser f = {.ctx = ctx, .fk = fk, .root = root, .mat = mat};
+    fk->kd.reduce = (uint8_t)reduce;
     pthread_mutex_lock(&ctx->graph.lock);
     uint32_t top = ctx->graph.top; /* every node under root has a smaller id */
     pthread_mutex_unlock(&ctx->graph.lock);
@@ -139,7 +144,7 @@ void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk) {
 /* ------------------------------------------------------------------ keys and printing */
 
 size_t kd_key_size(const kernel_desc *kd) {
-    return 9 + (size_t)kd->n_inst * 10 + (size_t)(kd->n_in + kd->n_out) + (size_t)kd->n_out * 2;
+    return 10 + (size_t)kd->n_inst * 10 + (size_t)(kd->n_in + kd->n_out) + (size_t)kd->n_out * 2;
 }
 
 size_t kd_key(const kernel_desc *kd, uint8_t *buf) {
@@ -148,6 +153,7 @@ size_t kd_key(const kernel_desc *kd, uint8_t *buf) {
     memcpy(p, head, 8);
     p += 8;
     *p++ = kd->stream;
+    *p++ = kd->reduce;
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         *p++ = in->op;
@@ -170,8 +176,12 @@ static const char *layout_name(int l) {
 }
 
 void kd_print(const kernel_desc *kd, kstr *b) {
-    kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions%s\n", kd->n_in,
-                kd->n_const, kd->n_out, kd->n_inst, kd->stream ? ", streaming stores" : "");
+    if (kd->reduce)
+        kstr_printf(b, "kernel: %s-reduction of %u inputs, %u constants, %u instructions\n",
+                    kiln_op_name((kiln_op)kd->reduce), kd->n_in, kd->n_const, kd->n_inst);
+    else
+        kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions%s\n", kd->n_in,
+                    kd->n_const, kd->n_out, kd->n_inst, kd->stream ? ", streaming stores" : "");
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         kstr_printf(b, "  %%%d = ", i);
@@ -186,7 +196,8 @@ void kd_print(const kernel_desc *kd, kstr *b) {
         }
         kstr_printf(b, " : %s\n", kiln_dtype_name((kiln_dtype)in->dtype));
     }
-    for (int k = 0; k < kd->n_out; k++)
-        kstr_printf(b, "  store out%d (%s) <- %%%u\n", k, layout_name(kd->layout[kd->n_in + k]),
-                    kd->out_inst[k]);
+    for (int k = 0; k < kd->n_out; k++) {
+        if (kd->reduce) kstr_printf(b, "  %s-reduce <- %%%u\n", kiln_op_name((kiln_op)kd->reduce), kd->out_inst[k]);
+        else kstr_printf(b, "  store out%d (%s) <- %%%u\n", k, layout_name(kd->layout[kd->n_in + k]), kd->out_inst[k]);
+    }
 }

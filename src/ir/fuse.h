@@ -10,13 +10,17 @@
 /* One kernel and what its operands and constant slots are bound to. */
 typedef struct fused_kernel {
     kernel_desc kd;      /* layouts are all KD_CONTIG until the runtime specializes them */
-    kiln_expr **inputs;  /* n_in VAR nodes, kept alive by the root they were fused from */
+    kiln_expr **inputs;  /* n_in leaf nodes: arrays (VAR) or results of earlier steps; kept
+                            alive by the root they were fused from */
     kscalar *consts; /* n_const values */
 } fused_kernel;
 
 /* Fuses the element-wise region under root into fk (which the caller frees with
- * ir_fused_free, also after a failure).  Returns KILN_OK or an error set on ctx. */
-kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, fused_kernel *fk);
+ * ir_fused_free, also after a failure).  The region ends at arrays, at non-element-wise nodes
+ * and at nodes marked in mat (by id; NULL marks none), which become the kernel's inputs.  With
+ * reduce (a reduction op, else 0) the kernel reduces root's values instead of storing them.
+ * Returns KILN_OK or an error set on ctx. */
+kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk);
 void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk);
 
 #endif

@@ -24,11 +24,17 @@ const op_kind kiln_op_kind[KILN_OP_COUNT] = {
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = KIND_##k,
     KILN_OPS(X)
 #undef X
+#define X(E, b, np, k) [KILN_OP_##E] = KIND_##k,
+    KILN_STRUCT_OPS(X)
+#undef X
 };
 const char *const kiln_op_cfunc[KILN_OP_COUNT] = {
     [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = cf,
     KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = "",
+    KILN_STRUCT_OPS(X)
 #undef X
 };
 static const char *const op_names[KILN_OP_COUNT] = {
@@ -36,17 +42,26 @@ static const char *const op_names[KILN_OP_COUNT] = {
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = np,
     KILN_OPS(X)
 #undef X
+#define X(E, b, np, k) [KILN_OP_##E] = np,
+    KILN_STRUCT_OPS(X)
+#undef X
 };
 static const char *const op_symbols[KILN_OP_COUNT] = {
     [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = sp,
     KILN_OPS(X)
 #undef X
+#define X(E, b, np, k) [KILN_OP_##E] = "",
+    KILN_STRUCT_OPS(X)
+#undef X
 };
 static const int op_arity[KILN_OP_COUNT] = {
     [KILN_OP_VAR] = 0, [KILN_OP_CONST] = 0, [KILN_OP_CAST] = 1,
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = ar,
     KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL ? 2 : 1),
+    KILN_STRUCT_OPS(X)
 #undef X
 };
 
@@ -93,7 +108,7 @@ void ir_graph_destroy(ir_graph *g) {
  * same data, dtype, shape and strides are one node (so x.T built twice is one node). */
 static uint64_t node_hash(const kiln_expr *n) {
     uint64_t h = KILN_HASH_SEED;
-    uint8_t head[4] = {n->op, n->dtype, n->weak, n->ndim};
+    uint8_t head[6] = {n->op, n->dtype, n->weak, n->ndim, (uint8_t)n->axis, n->keepdims};
     h = kiln_hash_bytes(h, head, sizeof head);
     h = kiln_hash_bytes(h, n->arg, sizeof n->arg);
     h = kiln_hash_bytes(h, &n->val.bits, sizeof n->val.bits);
@@ -115,8 +130,8 @@ static bool same_memory(const kiln_array *a, const kiln_array *b) {
 
 static bool node_same(const kiln_expr *a, const kiln_expr *b) {
     return a->op == b->op && a->dtype == b->dtype && a->weak == b->weak && a->ndim == b->ndim &&
-           memcmp(a->arg, b->arg, sizeof a->arg) == 0 && a->val.bits == b->val.bits &&
-           same_memory(a->array, b->array);
+           a->axis == b->axis && a->keepdims == b->keepdims && memcmp(a->arg, b->arg, sizeof a->arg) == 0 &&
+           a->val.bits == b->val.bits && same_memory(a->array, b->array);
 }
 
 /* Doubles the bucket array; on failure the table keeps working at its old size. */
@@ -312,6 +327,9 @@ static kiln_status type_rule(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args, 
     case KIND_CAST:
     case KIND_ANY:
     case KIND_WHERE:
+    case KIND_REDUCE: /* built by ir_reduce, kiln_matmul and kiln_transpose */
+    case KIND_MATMUL:
+    case KIND_VIEW:
         return KILN_OK;
     case KIND_ARITH:
         if (op == KILN_OP_SUB && t == KILN_BOOL)
@@ -650,7 +668,8 @@ kiln_expr *kiln_cast(kiln_ctx *ctx, kiln_expr *x, kiln_dtype dt) {
 
 kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args) {
     ARGCHK(ctx);
-    if ((unsigned)op >= KILN_OP_COUNT || op <= KILN_OP_CAST || !args) {
+    if (op == KILN_OP_MATMUL && args) return kiln_matmul(ctx, args[0], args[1]);
+    if ((unsigned)op >= KILN_OP_COUNT || op <= KILN_OP_CAST || !op_is_elementwise(op) || !args) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_apply: op %d is not an element-wise op", (int)op);
         return NULL;
     }
@@ -688,6 +707,147 @@ int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i) {
     return 1;
 }
 
+/* ------------------------------------------------------------------ reductions and matmul */
+
+static bool check_operand(kiln_ctx *ctx, kiln_expr *x, const char *fn, int i) {
+    if (!x) {
+        if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "%s: operand %d is NULL", fn, i);
+        return false;
+    }
+    if (x->g != &ctx->graph) {
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: operand %d belongs to another context", fn, i);
+        return false;
+    }
+    return true;
+}
+
+/* The number of elements a reduction of x over axis combines. */
+static int64_t reduced_count(const kiln_expr *x, int axis) {
+    return axis == KILN_ALL_AXES ? ir_size(x) : x->shape[axis];
+}
+
+kiln_expr *ir_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, bool keepdims) {
+    const char *fn = op_names[op];
+    if (!check_operand(ctx, x, fn, 1)) return NULL;
+    if (axis != KILN_ALL_AXES) {
+        if (axis < -(int)x->ndim || axis >= (int)x->ndim) {
+            kiln_fail(ctx, KILN_ERR_ARG, "%s: axis %d is out of bounds for array of dimension %d", fn, axis, x->ndim);
+            return NULL;
+        }
+        if (axis < 0) axis += x->ndim;
+    }
+    kiln_dtype in = (kiln_dtype)x->dtype, want = in, out = in;
+    switch (op) {
+    case KILN_OP_SUM:
+    case KILN_OP_PROD: want = out = dtype_is_float(in) ? in : KILN_I64; break;
+    case KILN_OP_ARGMAX:
+    case KILN_OP_ARGMIN: out = KILN_I64; break;
+    case KILN_OP_ANY:
+    case KILN_OP_ALL: want = out = KILN_BOOL; break;
+    default: break;
+    }
+    if (x->weak && want == in) want = out = in == KILN_BOOL ? KILN_BOOL : in; /* a Python scalar: its default dtype */
+    if (reduced_count(x, axis) == 0 && op != KILN_OP_SUM && op != KILN_OP_PROD && op != KILN_OP_ANY && op != KILN_OP_ALL) {
+        kiln_fail(ctx, KILN_ERR_SHAPE, op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN
+                                           ? "attempt to get %s of an empty sequence"
+                                           : "zero-size array to reduction operation %s which has no identity",
+                  fn);
+        return NULL;
+    }
+    kiln_expr p;
+    proto_init(&p, op, out);
+    p.axis = (int8_t)axis;
+    p.keepdims = keepdims;
+    for (int d = 0; d < x->ndim; d++) {
+        bool reduced = axis == KILN_ALL_AXES || axis == d;
+        if (reduced && !keepdims) continue;
+        p.shape[p.ndim++] = reduced ? 1 : x->shape[d];
+    }
+    kiln_expr *c = coerce(ctx, x, want);
+    if (!c) return NULL;
+    p.arg[0] = c->id;
+    kiln_expr *r = intern(ctx, &p);
+    ir_release(c);
+    return r;
+}
+
+#define X(E, b, np, k) X_##k(b, E)
+#define X_REDUCE(b, E) \
+    kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims) { ARGCHK(ctx); return ir_reduce(ctx, KILN_OP_##E, x, axis, keepdims != 0); }
+#define X_MATMUL(b, E)
+#define X_VIEW(b, E)
+KILN_STRUCT_OPS(X)
+#undef X
+
+kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims) {
+    ARGCHK(ctx);
+    if ((unsigned)op >= KILN_OP_COUNT || kiln_op_kind[op] != KIND_REDUCE) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_reduce: op %d is not a reduction", (int)op);
+        return NULL;
+    }
+    return ir_reduce(ctx, op, x, axis, keepdims != 0);
+}
+
+kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims) {
+    ARGCHK(ctx);
+    if (!check_operand(ctx, x, "mean", 1)) return NULL;
+    if (axis != KILN_ALL_AXES && (axis < -(int)x->ndim || axis >= (int)x->ndim)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "mean: axis %d is out of bounds for array of dimension %d", axis, x->ndim);
+        return NULL;
+    }
+    int64_t count = reduced_count(x, axis == KILN_ALL_AXES || axis >= 0 ? axis : axis + x->ndim);
+    kiln_expr *f = dtype_is_float((kiln_dtype)x->dtype) && !x->weak ? (ir_retain(x), x) : kiln_cast(ctx, x, KILN_F64);
+    kiln_expr *s = f ? ir_reduce(ctx, KILN_OP_SUM, f, axis, keepdims) : NULL;
+    kiln_expr *n = s ? kiln_const(ctx, (kiln_dtype)s->dtype, (double)count) : NULL;
+    kiln_expr *r = n ? kiln_div(ctx, s, n) : NULL;
+    kiln_expr_free(n);
+    kiln_expr_free(s);
+    kiln_expr_free(f);
+    return r;
+}
+
+static void core_shape(const kiln_expr *e, char *b, size_t cap) { shape_str(e, b, cap); }
+
+kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *a, kiln_expr *b) {
+    ARGCHK(ctx);
+    if (!check_operand(ctx, a, "matmul", 1) || !check_operand(ctx, b, "matmul", 2)) return NULL;
+    for (int i = 0; i < 2; i++) {
+        const kiln_expr *x = i ? b : a;
+        if (x->ndim == 0) {
+            kiln_fail(ctx, KILN_ERR_SHAPE, "matmul: Input operand %d does not have enough dimensions", i);
+            return NULL;
+        }
+        if (x->ndim > 2) {
+            kiln_fail(ctx, KILN_ERR_SHAPE, "matmul: batched (3-D and more) operands are not supported");
+            return NULL;
+        }
+    }
+    int64_t k1 = a->shape[a->ndim - 1], k2 = b->shape[b->ndim == 2 ? 0 : 0];
+    if (k1 != k2) {
+        char sa[64], sb[64];
+        core_shape(a, sa, sizeof sa);
+        core_shape(b, sb, sizeof sb);
+        kiln_fail(ctx, KILN_ERR_SHAPE, "matmul: shapes %s and %s are not aligned: %lld (dim %d) != %lld (dim 0)", sa, sb,
+                  (long long)k1, a->ndim - 1, (long long)k2);
+        return NULL;
+    }
+    kiln_dtype dt = ir_promote((kiln_dtype)a->dtype, (kiln_dtype)b->dtype);
+    kiln_expr p;
+    proto_init(&p, KILN_OP_MATMUL, dt);
+    if (a->ndim == 2) p.shape[p.ndim++] = a->shape[0];
+    if (b->ndim == 2) p.shape[p.ndim++] = b->shape[1];
+    kiln_expr *ca = coerce(ctx, a, dt), *cb = ca ? coerce(ctx, b, dt) : NULL;
+    kiln_expr *r = NULL;
+    if (ca && cb) {
+        p.arg[0] = ca->id;
+        p.arg[1] = cb->id;
+        r = intern(ctx, &p);
+    }
+    if (ca) ir_release(ca);
+    if (cb) ir_release(cb);
+    return r;
+}
+
 /* ------------------------------------------------------------------ printer */
 
 static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
@@ -709,6 +869,9 @@ static void print_node(const kiln_expr *n, kstr *b) {
         if (n->weak) kstr_printf(b, " (weak)");
     } else if (n->op == KILN_OP_VAR) {
         kstr_printf(b, " %p", (void *)n->array);
+    } else if (kiln_op_kind[n->op] == KIND_REDUCE) {
+        if (n->axis == KILN_ALL_AXES) kstr_printf(b, " (all axes%s)", n->keepdims ? ", keepdims" : "");
+        else kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims ? ", keepdims" : "");
     }
     for (int i = 0; i < 3; i++)
         if (n->arg[i] != IR_NONE) kstr_printf(b, "%s%%%u", i ? ", " : " ", n->arg[i]);
@@ -782,14 +945,19 @@ kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x) {
         ir_retain(x);
         return x;
     }
-    /* rebuild x bottom-up (iteratively, each node once) with every leaf transposed */
+    if (x->op == KILN_OP_TRANSPOSE) { /* x.T.T */
+        ir_retain(ir_arg(x, 0));
+        return ir_arg(x, 0);
+    }
+    /* rebuild x bottom-up (iteratively, each node once) with every leaf transposed; a
+     * reduction or product inside makes it a view of x's result instead */
     pthread_mutex_lock(&ctx->graph.lock);
     uint32_t top = ctx->graph.top;
     pthread_mutex_unlock(&ctx->graph.lock);
     kiln_expr **memo = kiln_calloc(ctx, (size_t)top * sizeof *memo);
     kiln_expr **stk = kiln_malloc(ctx, (size_t)top * sizeof *stk);
     kiln_expr *res = NULL;
-    bool failed = !memo || !stk;
+    bool failed = !memo || !stk, view = false;
     uint32_t sp = 0;
     if (!failed) stk[sp++] = x;
     while (sp && !failed) {
@@ -807,6 +975,10 @@ kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x) {
         if (pushed) continue;
         sp--;
         kiln_expr *r;
+        if (!op_is_elementwise(n->op)) {
+            view = true;
+            break;
+        }
         if (n->op == KILN_OP_VAR || n->op == KILN_OP_CONST) {
             r = transpose_leaf(ctx, n, x->ndim);
         } else {
@@ -818,7 +990,14 @@ kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x) {
         if (!r) failed = true;
         memo[n->id] = r;
     }
-    if (!failed) {
+    if (!failed && view) { /* the transposed view of x's result */
+        kiln_expr p;
+        proto_init(&p, KILN_OP_TRANSPOSE, (kiln_dtype)x->dtype);
+        p.ndim = x->ndim;
+        for (int d = 0; d < x->ndim; d++) p.shape[d] = x->shape[x->ndim - 1 - d];
+        p.arg[0] = x->id;
+        res = intern(ctx, &p);
+    } else if (!failed) {
         res = memo[x->id];
         ir_retain(res);
     }

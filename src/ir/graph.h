@@ -30,6 +30,8 @@ struct kiln_expr {
     uint8_t dtype;  /* result dtype */
     uint8_t ndim;   /* result rank */
     uint8_t weak;   /* CONST only: 1 for a Python scalar (weak in promotion, NEP 50) */
+    int8_t axis;    /* reductions: the reduced axis of the operand, or KILN_ALL_AXES */
+    uint8_t keepdims; /* reductions: reduced axes kept as size 1 */
     ir_ref id;      /* index in the graph's arena */
     uint32_t refs;  /* caller handles + uses by other nodes; changed under the graph lock */
     ir_ref arg[3];  /* operands by id; IR_NONE where the op has fewer */
@@ -80,6 +82,8 @@ static inline int64_t ir_size(const kiln_expr *n) {
  * new reference or NULL with an error on ctx. */
 kiln_expr *ir_build(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args, kiln_dtype cast_to);
 kiln_expr *ir_const(kiln_ctx *ctx, kiln_dtype dt, kscalar v, bool weak);
+/* A reduction of x (axis already checked against x's rank, or KILN_ALL_AXES). */
+kiln_expr *ir_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, bool keepdims);
 
 /* Reference counting under the graph lock. */
 void ir_retain(kiln_expr *n);
@@ -101,6 +105,10 @@ kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to);
 /* Integer power with wrap-around (compiled kernels call this one too: kiln_rt_ipow). */
 int64_t ref_ipow(int64_t a, int64_t e);
 kscalar ref_load(const void *p, kiln_dtype dt);
+/* Reductions: the starting accumulator (acc[0] value, acc[1].i64 index for argmax/argmin) and
+ * the fold acc ⊕ v that kernels and the runtime's block combining both perform. */
+void ref_reduce_init(int op, kiln_dtype dt, kscalar *acc);
+void ref_reduce_combine(int op, kiln_dtype dt, kscalar *acc, const kscalar *v);
 void ref_store(void *p, kiln_dtype dt, kscalar v);
 /* Evaluates e element by element, recursively, into out (e's shape and dtype). */
 kiln_status ref_eval(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);

@@ -38,6 +38,8 @@ typedef struct kd_inst {
 typedef struct kernel_desc {
     uint16_t n_inst, n_in, n_const, n_out;
     uint8_t stream;       /* a hint: the output is large; write it around the caches */
+    uint8_t reduce;       /* 0, or a reduction op: the kernel folds out_inst[0]'s values into an
+                             accumulator instead of storing them (see the reduction ABI) */
     kd_inst *inst;        /* n_inst, topological */
     uint16_t *out_inst;   /* n_out: which instruction each output stores */
     uint8_t *layout;      /* n_in + n_out: inputs then outputs */
@@ -45,6 +47,16 @@ typedef struct kernel_desc {
 
 typedef void (*kiln_kernel_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
                                const kscalar *consts);
+
+/* Reduction ABI (kd->reduce != 0): the same row of n elements, folded into acc:
+ *     void kernel(int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
+ *                 kscalar *acc, int64_t base)
+ * acc[0] holds the running value in the reduced dtype; argmax/argmin also keep acc[1].i64, the
+ * index of the chosen element (-1 while none), elements being numbered base, base+1, ...  The
+ * row is folded in a fixed order (vector lanes, then a fixed tree of lanes, then the tail), and
+ * then combined after what acc already holds. */
+typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
+                               const kscalar *consts, kscalar *acc, int64_t base);
 
 static inline kiln_dtype kd_operand_dtype(const kernel_desc *kd, const kd_inst *in) {
     return (kiln_dtype)kd->inst[in->arg[in->op == KILN_OP_WHERE ? 1 : 0]].dtype;

@@ -246,6 +246,53 @@ kscalar ref_apply(kiln_op op, kiln_dtype odt, kiln_dtype out, const kscalar *a) 
     return r;
 }
 
+/* ------------------------------------------------------------------ reductions */
+
+static bool is_arg(int op) { return op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; }
+
+void ref_reduce_init(int op, kiln_dtype dt, kscalar *acc) {
+    bool hi = op == KILN_OP_MIN || op == KILN_OP_ARGMIN || op == KILN_OP_ALL;
+    acc[0].bits = acc[1].bits = 0;
+    if (op == KILN_OP_SUM) return;
+    if (op == KILN_OP_PROD) acc[0] = ref_cast((kscalar){.i64 = 1}, KILN_I64, dt);
+    else if (dtype_is_float(dt)) acc[0] = ref_cast((kscalar){.f64 = hi ? INFINITY : -INFINITY}, KILN_F64, dt);
+    else if (dt == KILN_BOOL) acc[0].b = hi;
+    else if (dt == KILN_I32) acc[0].i32 = hi ? INT32_MAX : INT32_MIN;
+    else acc[0].i64 = hi ? INT64_MAX : INT64_MIN;
+    if (is_arg(op)) acc[1].i64 = -1;
+}
+
+/* acc ⊕ v, the fold every reduction kernel performs (value reductions: acc[0] and v[0];
+ * argmax/argmin: the pairs (acc[0], acc[1].i64) and (v[0], v[1].i64)). */
+void ref_reduce_combine(int op, kiln_dtype dt, kscalar *acc, const kscalar *v) {
+    if (is_arg(op)) {
+        if (v[1].i64 < 0) return;
+        /* NaN beats every number (the first NaN is both the argmax and the argmin) */
+        double x = ref_cast(v[0], dt, KILN_F64).f64, y = ref_cast(acc[0], dt, KILN_F64).f64;
+        bool xn = x != x, yn = y != y;
+        if (!dtype_is_float(dt)) { /* exact for int64 too */
+            int64_t xi = as_i64(v[0], dt), yi = as_i64(acc[0], dt);
+            x = xi > yi ? 1 : xi < yi ? -1 : 0;
+            y = 0;
+        }
+        bool better = (xn && !yn) || (!xn && !yn && (op == KILN_OP_ARGMAX ? x > y : x < y));
+        bool equal = (xn && yn) || (!xn && !yn && x == y);
+        bool take = acc[1].i64 < 0 || better || (equal && v[1].i64 < acc[1].i64);
+        if (take) {
+            acc[0] = v[0];
+            acc[1] = v[1];
+        }
+        return;
+    }
+    if (op == KILN_OP_ANY) acc[0].b = acc[0].b || v[0].b;
+    else if (op == KILN_OP_ALL) acc[0].b = acc[0].b && v[0].b;
+    else {
+        kscalar a[2] = {acc[0], v[0]};
+        kiln_op e = op == KILN_OP_SUM ? KILN_OP_ADD : op == KILN_OP_PROD ? KILN_OP_MUL : op == KILN_OP_MAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM;
+        acc[0] = ref_apply(e, dt, dt, a);
+    }
+}
+
 /* ------------------------------------------------------------------ whole expressions */
 
 kscalar ref_load(const void *p, kiln_dtype dt) {
@@ -272,6 +319,64 @@ void ref_store(void *p, kiln_dtype dt, kscalar v) {
     }
 }
 
+static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd);
+
+/* A reduction at output index idx: the operand's elements in C order, folded one by one;
+ * float sums and products in long double (the reference is more accurate than any kernel). */
+static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *x = ir_arg(n, 0);
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    kscalar acc[2];
+    ref_reduce_init(n->op, dt, acc);
+    int64_t xi[KILN_MAX_DIMS] = {0}, count = 1;
+    int o = 0; /* walk n's index over x's kept dims */
+    for (int d = 0; d < x->ndim; d++) {
+        bool red = n->axis == KILN_ALL_AXES || n->axis == d;
+        if (red) count *= x->shape[d];
+        else xi[d] = idx[o];
+        if (!red || n->keepdims) o++;
+    }
+    bool wide = dtype_is_float(dt) && (n->op == KILN_OP_SUM || n->op == KILN_OP_PROD);
+    long double w = n->op == KILN_OP_PROD ? 1.0L : 0.0L;
+    for (int64_t k = 0; k < count; k++) {
+        int64_t rem = k; /* the k-th reduced position, C order */
+        for (int d = x->ndim - 1; d >= 0; d--) {
+            if (!(n->axis == KILN_ALL_AXES || n->axis == d)) continue;
+            xi[d] = rem % x->shape[d];
+            rem /= x->shape[d];
+        }
+        kscalar v[2] = {ref_at(x, xi, x->ndim), {.i64 = k}};
+        if (wide) {
+            long double f = dt == KILN_F32 ? (long double)v[0].f32 : (long double)v[0].f64;
+            w = n->op == KILN_OP_SUM ? w + f : w * f;
+        } else {
+            ref_reduce_combine(n->op, dt, acc, v);
+        }
+    }
+    if (wide) return ref_cast((kscalar){.f64 = (double)w}, KILN_F64, dt);
+    return is_arg(n->op) ? acc[1] : acc[0];
+}
+
+/* A matrix product at output index idx, summed in long double (floats) or with wrap-around. */
+static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *a = ir_arg(n, 0), *b = ir_arg(n, 1);
+    kiln_dtype dt = (kiln_dtype)n->dtype;
+    int64_t K = a->shape[a->ndim - 1], i = a->ndim == 2 ? idx[0] : 0, j = b->ndim == 2 ? idx[a->ndim == 2 ? 1 : 0] : 0;
+    long double w = 0;
+    uint64_t u = 0;
+    bool any = false;
+    for (int64_t k = 0; k < K; k++) {
+        int64_t ai[2] = {i, k}, bi[2] = {k, j};
+        kscalar x = ref_at(a, a->ndim == 2 ? ai : ai + 1, a->ndim), y = ref_at(b, bi, b->ndim);
+        if (dtype_is_float(dt)) w += (dt == KILN_F32 ? (long double)x.f32 * y.f32 : (long double)x.f64 * y.f64);
+        else if (dt == KILN_BOOL) any = any || (x.b && y.b);
+        else u += (uint64_t)as_i64(x, dt) * (uint64_t)as_i64(y, dt);
+    }
+    if (dtype_is_float(dt)) return ref_cast((kscalar){.f64 = (double)w}, KILN_F64, dt);
+    if (dt == KILN_BOOL) return (kscalar){.b = any};
+    return ref_cast((kscalar){.i64 = (int64_t)u}, KILN_I64, dt);
+}
+
 /* The value of n at output index idx (of rank nd), recomputing shared nodes: this is the
  * definition, not the fast path. */
 static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
@@ -284,6 +389,13 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
             p += i * a->strides[d];
         }
         return ref_load(p, (kiln_dtype)a->dtype);
+    }
+    if (kiln_op_kind[n->op] == KIND_REDUCE) return ref_reduce_at(n, idx);
+    if (n->op == KILN_OP_MATMUL) return ref_matmul_at(n, idx);
+    if (n->op == KILN_OP_TRANSPOSE) {
+        int64_t r[KILN_MAX_DIMS];
+        for (int d = 0; d < n->ndim; d++) r[d] = idx[n->ndim - 1 - d];
+        return ref_at(ir_arg(n, 0), r, n->ndim);
     }
     kscalar v[3];
     for (int i = 0; i < 3 && n->arg[i] != IR_NONE; i++) {

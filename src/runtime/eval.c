@@ -1,71 +1,34 @@
 /*
- * eval.c — evaluation: the whole pipeline from an expression to its values.
+ * eval.c — evaluation: the whole pipeline from expressions to their values.
  *
- *     kiln_eval_into(e, out)
- *       plan_get         graph (CSE'd, folded, simplified when built) ─▶ fused kernel   [ir/fuse.c]
- *       geometry_build   broadcast operands to out, drop size-1 dims, order dims by out's
- *                        strides, collapse contiguous dims, classify each operand's row layout
- *       kernel_get       memo on the plan ─▶ in-memory cache ─▶ backend compile [codegen/]
- *       launch           rows split into chunks over OpenMP threads (one thread when small)
+ *     kiln_eval_into(e, out) / kiln_eval_many(es, outs)
+ *       plan_get          graph (CSE'd, folded, simplified when built) ─▶ steps   [plan.c, ir/fuse.c]
+ *       plan_run          each step in order, temporaries between them:
+ *         map_run           geometry_build: broadcast operands to the output, drop size-1 dims,
+ *                           order dims by the output's strides, collapse contiguous dims, classify
+ *                           each operand's row layout;  kernel_get: memo ─▶ in-memory cache ─▶
+ *                           backend compile [codegen/];  launch: rows over OpenMP threads
+ *         reduce_run        fixed blocks, partials combined in a fixed tree      [reduce.c]
+ *         matmul_run        BLAS or kiln's loop, epilogue on each panel           [matmul.c]
  *
- * KILN_DEBUG=fuse prints each fused kernel to stderr when its plan is made.
+ * KILN_DEBUG=fuse prints each plan's kernels to stderr when the plan is made.
  */
 #include <omp.h>
 #include <string.h>
 
 #include "../codegen/backend.h"
-#include "../ir/fuse.h"
-#include "ctx.h"
+#include "exec.h"
 
-#define GRAIN 32768       /* elements per thread below which more threads do not pay */
 #define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches */
-#define INLINE_OPERANDS 32 /* operands handled without heap allocation */
 
-/* What the runtime keeps on a graph node after its first evaluation. */
-struct eval_plan {
-    fused_kernel fk;
-    pthread_mutex_t lock;  /* guards the memo */
-    uint8_t *memo_layout;  /* specialization of the last kernel used: n_in + n_out layouts,
-                              then the streaming-store hint */
-    kiln_kernel_fn memo_fn;
-};
-
-void eval_plan_free(kiln_ctx *ctx, struct eval_plan *p) {
-    ir_fused_free(ctx, &p->fk);
-    kiln_free(ctx, p->memo_layout);
-    pthread_mutex_destroy(&p->lock);
-    kiln_free(ctx, p);
-}
-
-/* The plan for e, made on first use (and published with a compare-and-swap so that two
- * threads racing both end up with one). */
-static struct eval_plan *plan_get(kiln_ctx *ctx, kiln_expr *e) {
-    struct eval_plan *p = atomic_load_explicit(&e->plan, memory_order_acquire);
+/* The plan for e, made on first use and kept on the node (published with a compare-and-swap
+ * so that two threads racing both end up with one). */
+static eval_plan *plan_get(kiln_ctx *ctx, kiln_expr *e) {
+    eval_plan *p = atomic_load_explicit(&e->plan, memory_order_acquire);
     if (p) return p;
-    uint64_t t0 = kiln_now_ns();
-    p = kiln_calloc(ctx, sizeof *p);
+    p = plan_build(ctx, &e, 1);
     if (!p) return NULL;
-    p->memo_layout = NULL;
-    if (ir_fuse(ctx, e, &p->fk) != KILN_OK) {
-        kiln_free(ctx, p);
-        return NULL;
-    }
-    p->memo_layout = kiln_calloc(ctx, p->fk.kd.n_in + p->fk.kd.n_out + 1u);
-    if (!p->memo_layout) {
-        ir_fused_free(ctx, &p->fk);
-        kiln_free(ctx, p);
-        return NULL;
-    }
-    pthread_mutex_init(&p->lock, NULL);
-    const char *dbg = getenv("KILN_DEBUG");
-    if (dbg && strstr(dbg, "fuse")) {
-        kstr b = {0};
-        kd_print(&p->fk.kd, &b);
-        if (b.s) fprintf(stderr, "kiln: fused %s", b.s);
-        kstr_free(&b);
-    }
-    atomic_fetch_add(&ctx->st.ns_fuse, kiln_now_ns() - t0);
-    struct eval_plan *expected = NULL;
+    eval_plan *expected = NULL;
     if (!atomic_compare_exchange_strong(&e->plan, &expected, p)) {
         eval_plan_free(ctx, p);
         return expected;
@@ -75,24 +38,7 @@ static struct eval_plan *plan_get(kiln_ctx *ctx, kiln_expr *e) {
 
 /* ------------------------------------------------------------------ geometry */
 
-/* Operands (inputs then outputs) broadcast to the output's shape, with dims collapsed. */
-typedef struct geometry {
-    int nops, ndim;
-    int64_t total;                 /* elements */
-    int64_t shape[KILN_MAX_DIMS];
-    char **base;                   /* nops first elements */
-    int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
-    int64_t *inner;                /* nops innermost strides */
-    uint8_t *layout;               /* nops layouts (kd_layout), then the streaming hint */
-    /* inline storage for small kernels */
-    char *base_s[INLINE_OPERANDS];
-    int64_t strides_s[INLINE_OPERANDS][KILN_MAX_DIMS];
-    int64_t inner_s[INLINE_OPERANDS];
-    uint8_t layout_s[INLINE_OPERANDS + 1];
-    bool heap;
-} geometry;
-
-static void geometry_free(kiln_ctx *ctx, geometry *g) {
+void geometry_free(kiln_ctx *ctx, geometry *g) {
     if (!g->heap) return;
     kiln_free(ctx, g->base);
     kiln_free(ctx, g->strides);
@@ -100,11 +46,9 @@ static void geometry_free(kiln_ctx *ctx, geometry *g) {
     kiln_free(ctx, g->layout);
 }
 
-/* Fills g for evaluating plan into an output of shape/strides (out_data may be NULL when only
- * the layouts are wanted).  Returns KILN_OK or KILN_ERR_NOMEM. */
-static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int ondim, const int64_t *oshape,
-                                  const int64_t *ostrides, char *out_data, geometry *g) {
-    const kernel_desc *kd = &p->fk.kd;
+kiln_status geometry_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim,
+                           const int64_t *oshape, const int64_t *ostrides, char *out_data, geometry *g) {
+    const kernel_desc *kd = &fk->kd;
     int nops = kd->n_in + kd->n_out;
     g->nops = nops;
     g->heap = nops > INLINE_OPERANDS;
@@ -125,8 +69,7 @@ static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int 
     }
     /* 1. every operand's strides over the output's dims (0 where broadcast) */
     for (int i = 0; i < nops; i++) {
-        const kiln_array *a = NULL;
-        if (i < kd->n_in) a = p->fk.inputs[i]->array;
+        const kiln_array *a = i < kd->n_in ? ins[i] : NULL;
         int and_ = a ? a->ndim : ondim;
         for (int d = 0; d < ondim; d++) {
             int k = d - (ondim - and_);
@@ -192,7 +135,7 @@ static kiln_status geometry_build(kiln_ctx *ctx, const struct eval_plan *p, int 
     memcpy(g->shape, shape, sizeof shape);
     /* 5. the row layout of each operand */
     for (int i = 0; i < nops; i++) {
-        kiln_dtype dt = i < kd->n_in ? (kiln_dtype)p->fk.inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+        kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
         int64_t s = g->strides[i][w - 1];
         g->inner[i] = s;
         g->layout[i] = s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
@@ -223,9 +166,9 @@ static kiln_status backend_ready(kiln_ctx *ctx) {
     return st;
 }
 
-/* The compiled kernel for plan with layouts: the plan's memo, else the context's cache, else
- * a compile (one at a time; a kernel another thread just compiled is found, not redone). */
-static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8_t *layout, kstr *dump, int what) {
+/* The memo, else the context's cache, else a compile (one at a time; a kernel another thread
+ * just compiled is found, not redone). */
+void *kernel_get(kiln_ctx *ctx, step *p, const uint8_t *layout, kstr *dump, int what) {
     int nops = p->fk.kd.n_in + p->fk.kd.n_out + 1; /* layouts and the streaming hint */
     kiln_kernel_fn fn = NULL;
     if (!dump) {
@@ -275,7 +218,7 @@ static kiln_kernel_fn kernel_get(kiln_ctx *ctx, struct eval_plan *p, const uint8
         p->memo_fn = fn;
         pthread_mutex_unlock(&p->lock);
     }
-    return fn;
+    return (void *)fn;
 }
 
 /* ------------------------------------------------------------------ launch */
@@ -308,7 +251,7 @@ static void run_range(kiln_kernel_fn fn, const geometry *g, const kscalar *const
     }
 }
 
-static kiln_status launch(kiln_ctx *ctx, kiln_kernel_fn fn, const geometry *g, const kscalar *consts) {
+kiln_status launch(kiln_ctx *ctx, kiln_kernel_fn fn, const geometry *g, const kscalar *consts) {
     int64_t total = g->total;
     if (total == 0) return KILN_OK;
     int nt = atomic_load(&ctx->nthreads);
@@ -333,36 +276,118 @@ static kiln_status launch(kiln_ctx *ctx, kiln_kernel_fn fn, const geometry *g, c
     return KILN_OK;
 }
 
+kiln_status map_run(kiln_ctx *ctx, step *s, kiln_array *const *ins, kiln_array *out) {
+    geometry g;
+    if (geometry_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &g) != KILN_OK)
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    kiln_kernel_fn fn = (kiln_kernel_fn)kernel_get(ctx, s, g.layout, NULL, 0);
+    kiln_status st = fn ? launch(ctx, fn, &g, s->fk.consts)
+                        : (kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel"));
+    if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
+    geometry_free(ctx, &g);
+    return st;
+}
+
+/* ------------------------------------------------------------------ running a plan */
+
+/* The arrays step s reads (its kernel inputs), into ins (n_in entries). */
+static void resolve(const eval_plan *p, const step *s, const run_arrays *ra, kiln_array **ins) {
+    for (int i = 0; i < s->fk.kd.n_in; i++) ins[i] = plan_array(p, s->fk.inputs[i], ra);
+}
+
+/* Runs every step of p, roots into outs (distinct, checked by the callers). */
+static kiln_status plan_run(kiln_ctx *ctx, eval_plan *p, kiln_array *const *outs) {
+    kiln_array *temps_s[8], views_s[4];
+    run_arrays ra = {.temps = p->ntemps <= 8 ? temps_s : kiln_calloc(ctx, (size_t)p->ntemps * sizeof *ra.temps),
+                     .outs = outs,
+                     .views = p->nviews <= 4 ? views_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.views)};
+    kiln_status st = KILN_OK;
+    int made = 0;
+    if (!ra.temps || !ra.views) st = KILN_ERR_NOMEM;
+    for (; made < p->ntemps && st == KILN_OK; made++) {
+        kiln_expr *t = p->temps[made];
+        ra.temps[made] = kiln_array_new(ctx, (kiln_dtype)t->dtype, t->ndim, t->shape);
+        if (!ra.temps[made]) st = kiln_errcode(ctx);
+    }
+    for (int v = 0; v < p->nviews && st == KILN_OK; v++) { /* transposed views, in graph order */
+        const kiln_expr *n = p->views[v];
+        const kiln_array *src = plan_array(p, ir_arg(n, 0), &ra);
+        kiln_array *view = &ra.views[v];
+        *view = *src;
+        for (int d = 0; d < src->ndim; d++) {
+            view->shape[d] = src->shape[src->ndim - 1 - d];
+            view->strides[d] = src->strides[src->ndim - 1 - d];
+        }
+    }
+    for (int i = 0; i < p->nsteps && st == KILN_OK; i++) {
+        step *s = &p->steps[i];
+        kiln_array *out = s->root >= 0 ? outs[s->root] : ra.temps[s->temp];
+        kiln_array *ins_s[INLINE_OPERANDS], **ins = ins_s;
+        if (s->fk.kd.n_in > INLINE_OPERANDS && !(ins = kiln_malloc(ctx, (size_t)s->fk.kd.n_in * sizeof *ins))) {
+            st = KILN_ERR_NOMEM;
+            break;
+        }
+        resolve(p, s, &ra, ins);
+        switch (s->kind) {
+        case STEP_MAP:
+            if (!s->in_epilogue) st = map_run(ctx, s, ins, out);
+            break;
+        case STEP_REDUCE:
+            st = reduce_run(ctx, s, ins, out);
+            break;
+        case STEP_MATMUL: {
+            step *epi = s->epilogue >= 0 ? &p->steps[s->epilogue] : NULL;
+            kiln_array *eins_s[INLINE_OPERANDS], **eins = eins_s;
+            if (epi && epi->fk.kd.n_in > INLINE_OPERANDS && !(eins = kiln_malloc(ctx, (size_t)epi->fk.kd.n_in * sizeof *eins))) {
+                st = KILN_ERR_NOMEM;
+                break;
+            }
+            if (epi) resolve(p, epi, &ra, eins);
+            st = matmul_run(ctx, s, plan_array(p, ir_arg(s->node, 0), &ra), plan_array(p, ir_arg(s->node, 1), &ra), out, epi, eins);
+            if (eins != eins_s) kiln_free(ctx, eins);
+            break;
+        }
+        }
+        if (ins != ins_s) kiln_free(ctx, ins);
+    }
+    for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
+    if (ra.temps != temps_s) kiln_free(ctx, ra.temps);
+    if (ra.views != views_s) kiln_free(ctx, ra.views);
+    if (st == KILN_ERR_NOMEM && kiln_errcode(ctx) != KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
+    return st;
+}
+
 /* ------------------------------------------------------------------ the public entry points */
 
 static bool same_shape(const kiln_expr *e, const kiln_array *a) {
     return e->ndim == a->ndim && memcmp(e->shape, a->shape, e->ndim * sizeof *e->shape) == 0;
 }
 
-/* Whether writing out while reading the plan's inputs could read an element already
- * overwritten: memory overlaps and the input is not walked exactly as out is. */
-static bool needs_temporary(const struct eval_plan *p, const kiln_array *out) {
+/* Whether writing out while reading p's arrays could read an element already overwritten:
+ * memory overlaps and the array is not walked exactly as out is by one element-wise step. */
+static bool needs_temporary(const eval_plan *p, const kiln_array *out) {
     const char *olo, *ohi;
     kiln_array_extent(out, &olo, &ohi);
-    for (int i = 0; i < p->fk.kd.n_in; i++) {
-        const kiln_array *a = p->fk.inputs[i]->array;
-        const char *lo, *hi;
-        kiln_array_extent(a, &lo, &hi);
-        if (hi <= olo || lo >= ohi) continue;
-        bool same = a->data == out->data && a->ndim == out->ndim && a->dtype == out->dtype;
-        for (int d = 0; same && d < a->ndim; d++)
-            same = a->shape[d] == out->shape[d] && (a->strides[d] == out->strides[d] || a->shape[d] == 1);
-        if (!same) return true;
+    for (int k = 0; k < p->nsteps; k++) {
+        const step *s = &p->steps[k];
+        for (int i = 0; i < s->fk.kd.n_in + (s->kind == STEP_MATMUL ? 2 : 0); i++) {
+            const kiln_expr *n = i < s->fk.kd.n_in ? s->fk.inputs[i] : ir_arg(s->node, i - s->fk.kd.n_in);
+            if (n->op != KILN_OP_VAR) continue;
+            const kiln_array *a = n->array;
+            const char *lo, *hi;
+            kiln_array_extent(a, &lo, &hi);
+            if (hi <= olo || lo >= ohi) continue;
+            bool same = s->kind == STEP_MAP && p->nsteps == 1 && a->data == out->data && a->ndim == out->ndim &&
+                        a->dtype == out->dtype;
+            for (int d = 0; same && d < a->ndim; d++)
+                same = a->shape[d] == out->shape[d] && (a->strides[d] == out->strides[d] || a->shape[d] == 1);
+            if (!same) return true;
+        }
     }
     return false;
 }
 
-kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
-    if (!ctx) return KILN_ERR_ARG;
-    if (!e || !out) {
-        if (kiln_errcode(ctx) != KILN_OK) return kiln_errcode(ctx); /* what made the NULL */
-        return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: %s is NULL", e ? "output" : "expression");
-    }
+static kiln_status check_out(kiln_ctx *ctx, const kiln_expr *e, const kiln_array *out) {
     if (e->g != &ctx->graph || out->ctx != ctx)
         return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: arguments belong to another context");
     if (!same_shape(e, out)) {
@@ -374,29 +399,32 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (e->dtype != out->dtype)
         return kiln_fail(ctx, KILN_ERR_DTYPE, "output has dtype %s but the expression has dtype %s",
                          kiln_dtype_name((kiln_dtype)out->dtype), kiln_dtype_name((kiln_dtype)e->dtype));
+    return KILN_OK;
+}
 
-    struct eval_plan *p = plan_get(ctx, e);
-    if (!p) return kiln_errcode(ctx);
-    if (needs_temporary(p, out)) {
-        kiln_array *tmp = kiln_array_new(ctx, (kiln_dtype)e->dtype, e->ndim, e->shape);
-        kiln_expr *copy = NULL;
-        kiln_status st = tmp ? kiln_eval_into(ctx, e, tmp) : kiln_errcode(ctx);
-        if (st == KILN_OK) copy = kiln_var(ctx, tmp);
-        if (st == KILN_OK) st = copy ? kiln_eval_into(ctx, copy, out) : kiln_errcode(ctx);
-        kiln_expr_free(copy);
-        kiln_array_free(tmp);
-        return st;
+/* Evaluates into a fresh array, then copies it into out. */
+static kiln_status via_temporary(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
+    kiln_array *tmp = kiln_eval(ctx, e);
+    kiln_expr *copy = tmp ? kiln_var(ctx, tmp) : NULL;
+    kiln_status st = copy ? kiln_eval_into(ctx, copy, out) : kiln_errcode(ctx);
+    kiln_expr_free(copy);
+    kiln_array_free(tmp);
+    return st;
+}
+
+kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (!e || !out) {
+        if (kiln_errcode(ctx) != KILN_OK) return kiln_errcode(ctx); /* what made the NULL */
+        return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: %s is NULL", e ? "output" : "expression");
     }
-    geometry g;
-    if (geometry_build(ctx, p, out->ndim, out->shape, out->strides, out->data, &g) != KILN_OK)
-        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-    kiln_status st = KILN_OK;
-    kiln_kernel_fn fn = kernel_get(ctx, p, g.layout, NULL, 0);
-    if (!fn) st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
-    else st = launch(ctx, fn, &g, p->fk.consts);
-    if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
+    kiln_status st = check_out(ctx, e, out);
+    if (st != KILN_OK) return st;
+    eval_plan *p = plan_get(ctx, e);
+    if (!p) return kiln_errcode(ctx);
+    if (needs_temporary(p, out)) return via_temporary(ctx, e, out);
+    st = plan_run(ctx, p, &out);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
-    geometry_free(ctx, &g);
     return st;
 }
 
@@ -418,6 +446,45 @@ kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e) {
     return out;
 }
 
+kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (n < 1 || !exprs || !outs) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: nothing to evaluate");
+    bool *made = kiln_calloc(ctx, (size_t)n);
+    if (!made) return KILN_ERR_NOMEM;
+    kiln_status st = KILN_OK;
+    for (int i = 0; i < n && st == KILN_OK; i++) {
+        if (!exprs[i]) {
+            st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expression %d is NULL", i);
+            break;
+        }
+        for (int j = 0; j < i; j++)
+            if (exprs[j] == exprs[i]) st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expressions %d and %d are the same", j, i);
+        if (st != KILN_OK) break;
+        if (!outs[i]) {
+            outs[i] = kiln_array_new(ctx, (kiln_dtype)exprs[i]->dtype, exprs[i]->ndim, exprs[i]->shape);
+            made[i] = outs[i] != NULL;
+            if (!outs[i]) st = kiln_errcode(ctx);
+        } else {
+            st = check_out(ctx, exprs[i], outs[i]);
+        }
+    }
+    eval_plan *p = st == KILN_OK ? plan_build(ctx, exprs, n) : NULL;
+    if (st == KILN_OK && !p) st = kiln_errcode(ctx);
+    for (int i = 0; p && i < n && st == KILN_OK; i++)
+        if (needs_temporary(p, outs[i]))
+            st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
+    if (st == KILN_OK) st = plan_run(ctx, p, outs);
+    if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
+    eval_plan_free(ctx, p);
+    for (int i = 0; i < n && st != KILN_OK; i++)
+        if (made[i]) {
+            kiln_array_free(outs[i]);
+            outs[i] = NULL;
+        }
+    kiln_free(ctx, made);
+    return st;
+}
+
 char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
     if (!ctx) return NULL;
     if (!e) {
@@ -426,33 +493,66 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
     }
     kstr b = {0};
     if (what & KILN_DUMP_GRAPH) ir_print(e, &b);
-    if (what & (KILN_DUMP_KERNELS | KILN_DUMP_LLVM | KILN_DUMP_ASM)) {
-        struct eval_plan *p = plan_get(ctx, e);
-        if (!p) {
-            kstr_free(&b);
-            return NULL;
+    eval_plan *p = what & (KILN_DUMP_KERNELS | KILN_DUMP_LLVM | KILN_DUMP_ASM) ? plan_get(ctx, e) : NULL;
+    if ((what & (KILN_DUMP_KERNELS | KILN_DUMP_LLVM | KILN_DUMP_ASM)) && !p) {
+        kstr_free(&b);
+        return NULL;
+    }
+    for (int i = 0; p && i < p->nsteps; i++) {
+        step *s = &p->steps[i];
+        if (s->kind == STEP_MATMUL) {
+            if (what & KILN_DUMP_KERNELS)
+                kstr_printf(&b, "matmul %s @ %s -> %s[%lld%s%s] via %s%s\n", kiln_dtype_name((kiln_dtype)ir_arg(s->node, 0)->dtype),
+                            kiln_dtype_name((kiln_dtype)ir_arg(s->node, 1)->dtype), kiln_dtype_name((kiln_dtype)s->node->dtype),
+                            s->node->ndim ? (long long)s->node->shape[0] : 1LL, s->node->ndim > 1 ? "," : "",
+                            s->node->ndim > 1 ? "..." : "", blas_name() ? blas_name() : "kiln's own loop",
+                            s->epilogue >= 0 ? ", with the next kernel as its epilogue on each panel" : "");
+            continue;
         }
-        int64_t cstr[KILN_MAX_DIMS], s = (int64_t)kiln_dtype_size((kiln_dtype)e->dtype);
-        for (int d = e->ndim - 1; d >= 0; d--) {
-            cstr[d] = s;
-            s *= e->shape[d];
+        /* the layouts of a contiguous run: the node's own C-ordered output */
+        kiln_expr *shape_of = s->kind == STEP_REDUCE ? ir_arg(s->node, 0) : s->node;
+        int64_t cstr[KILN_MAX_DIMS], sz = (int64_t)kiln_dtype_size((kiln_dtype)shape_of->dtype);
+        for (int d = shape_of->ndim - 1; d >= 0; d--) {
+            cstr[d] = sz;
+            sz *= shape_of->shape[d];
+        }
+        int nin = s->fk.kd.n_in;
+        kiln_array **ins = kiln_malloc(ctx, (size_t)(nin + 1) * sizeof *ins);
+        kiln_array *stand = kiln_calloc(ctx, (size_t)(nin + 1) * sizeof *stand);
+        bool ok = ins && stand;
+        for (int k = 0; ok && k < nin; k++) { /* results of other steps: C-ordered stand-ins */
+            kiln_expr *n = s->fk.inputs[k];
+            if (n->op == KILN_OP_VAR) {
+                ins[k] = n->array;
+                continue;
+            }
+            kiln_array *a = &stand[k];
+            a->dtype = n->dtype;
+            a->ndim = n->ndim;
+            int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
+            for (int d = n->ndim - 1; d >= 0; d--) {
+                a->shape[d] = n->shape[d];
+                a->strides[d] = es;
+                es *= n->shape[d];
+            }
+            ins[k] = a;
         }
         geometry g;
-        if (geometry_build(ctx, p, e->ndim, e->shape, cstr, NULL, &g) != KILN_OK) {
-            kstr_free(&b);
-            kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-            return NULL;
-        }
-        kernel_desc kd = p->fk.kd;
-        kd.layout = g.layout;
-        kd.stream = g.layout[g.nops];
-        if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
-        if ((what & (KILN_DUMP_LLVM | KILN_DUMP_ASM)) && !kernel_get(ctx, p, g.layout, &b, what)) {
+        ok = ok && geometry_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;
+        if (ok) {
+            kernel_desc kd = s->fk.kd;
+            kd.layout = g.layout;
+            kd.stream = g.layout[g.nops];
+            if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
+            if ((what & (KILN_DUMP_LLVM | KILN_DUMP_ASM)) && !kernel_get(ctx, s, g.layout, &b, what)) ok = false;
             geometry_free(ctx, &g);
+        }
+        kiln_free(ctx, ins);
+        kiln_free(ctx, stand);
+        if (!ok) {
             kstr_free(&b);
             return NULL;
         }
-        geometry_free(ctx, &g);
     }
     if (b.oom || !b.s) {
         kstr_free(&b);

@@ -489,15 +489,29 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_ARCCOSH:
     case KILN_OP_ARCTANH: return cpu_emit_math(e, op, odt, &x, 1, L);
     case KILN_OP_WHERE: return sel(e, x, y, z);
+    case KILN_OP_SUM:
+    case KILN_OP_PROD:
+    case KILN_OP_MAX:
+    case KILN_OP_MIN:
+    case KILN_OP_ARGMAX:
+    case KILN_OP_ARGMIN:
+    case KILN_OP_ANY:
+    case KILN_OP_ALL:
+    case KILN_OP_MATMUL:
+    case KILN_OP_TRANSPOSE: /* never inside a kernel: the fuser makes them kernel inputs */
     case KILN_OP_COUNT: break;
     }
     KILN_ASSERT(0 && "op without a CPU lowering");
     return NULL;
 }
 
+static void cpu_emit_values(emitter *e, LLVMValueRef idx, int L) {
+    for (int i = 0; i < e->kd->n_inst; i++) e->val[i] = cpu_emit_inst(e, &e->kd->inst[i], idx, L);
+}
+
 static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L, bool stream) {
     const kernel_desc *kd = e->kd;
-    for (int i = 0; i < kd->n_inst; i++) e->val[i] = cpu_emit_inst(e, &kd->inst[i], idx, L);
+    cpu_emit_values(e, idx, L);
     for (int k = 0; k < kd->n_out; k++) cpu_emit_store(e, k, e->val[kd->out_inst[k]], idx, L, stream);
 }
 
@@ -539,12 +553,13 @@ static bool cpu_can_stream(emitter *e, int W) {
            (int)kiln_dtype_size(kd_out_dtype(kd, 0)) * W == e->cs->vec_bytes;
 }
 
-/* Emits the kernel function `name` for kd into e->m. */
-static void cpu_emit_kernel(emitter *e, const char *name) {
+/* Adds function `name` (void, with the parameter types given), its attributes and its entry
+ * block, which loads every operand's row pointer, the strides of strided operands, the
+ * constants and the values of broadcast inputs.  *strided tells whether any operand is. */
+static LLVMValueRef cpu_emit_function(emitter *e, const char *name, LLVMTypeRef *params, unsigned np, bool *strided) {
     const kernel_desc *kd = e->kd;
-    int nops = kd->n_in + kd->n_out;
-    LLVMTypeRef params[4] = {e->i64, e->ptr, e->ptr, e->ptr};
-    LLVMValueRef fn = LLVMAddFunction(e->m, name, LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, 4, 0));
+    int nops = kd->n_in + (kd->reduce ? 0 : kd->n_out);
+    LLVMValueRef fn = LLVMAddFunction(e->m, name, LLVMFunctionType(LLVMVoidTypeInContext(e->c), params, np, 0));
     if (e->cs->vec_bytes == 64) { /* keep 512-bit vectors whole, as libmvec's 'e' ABI needs */
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "min-legal-vector-width", 22, "512", 3));
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateStringAttribute(e->c, "prefer-vector-width", 19, "512", 3));
@@ -553,16 +568,15 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
      * makes sin(a)*sin(a) ~11% faster (measured; gcc's vectorized loops realign too). */
     unsigned as = LLVMGetEnumAttributeKindForName("alignstack", 10);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(e->c, as, 64));
-    LLVMValueRef n = LLVMGetParam(fn, 0), ptrs = LLVMGetParam(fn, 1), strides = LLVMGetParam(fn, 2), consts = LLVMGetParam(fn, 3);
+    LLVMValueRef ptrs = LLVMGetParam(fn, 1), strides = LLVMGetParam(fn, 2), consts = LLVMGetParam(fn, 3);
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(e->c, fn, "entry");
     LLVMPositionBuilderAtEnd(B, entry);
-
-    bool strided = false;
+    *strided = false;
     for (int i = 0; i < nops; i++) {
         LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)i, 0);
         e->base[i] = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, ptrs, &ix, 1, ""), "");
         if (kd->layout[i] == KD_STRIDED) {
-            strided = true;
+            *strided = true;
             e->stride[i] = LLVMBuildLoad2(B, e->i64, LLVMBuildGEP2(B, e->i64, strides, &ix, 1, ""), "");
         }
     }
@@ -579,6 +593,16 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
             e->bval[in->slot] = dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
         }
     }
+    return fn;
+}
+
+/* Emits the element-wise kernel function `name` for kd into e->m. */
+static void cpu_emit_kernel(emitter *e, const char *name) {
+    const kernel_desc *kd = e->kd;
+    LLVMTypeRef params[4] = {e->i64, e->ptr, e->ptr, e->ptr};
+    bool strided;
+    LLVMValueRef fn = cpu_emit_function(e, name, params, 4, &strided);
+    LLVMValueRef n = LLVMGetParam(fn, 0);
     int W = cpu_lanes_for(e->cs, kd);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
     e->stream = cpu_can_stream(e, W) && !strided;
@@ -605,6 +629,189 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
         if (!f) f = LLVMAddFunction(e->m, "llvm.x86.sse.sfence", ft);
         LLVMBuildCall2(B, ft, f, NULL, 0, "");
     }
+    LLVMBuildRetVoid(B);
+}
+/* ------------------------------------------------------------------ reduction kernels */
+
+static bool is_arg_reduce(int op) { return op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; }
+
+/* The reduction's starting value (argmax/argmin start empty: index -1, any value). */
+static LLVMValueRef cpu_reduce_identity(emitter *e, int op, kiln_dtype dt, int L) {
+    bool fl = dtype_is_float(dt), hi = op == KILN_OP_MIN || op == KILN_OP_ARGMIN || op == KILN_OP_ALL;
+    if (op == KILN_OP_SUM) return fl ? cpu_constf(e, dt, 0, L) : cpu_const_int(e, dt, 0, L);
+    if (op == KILN_OP_PROD) return fl ? cpu_constf(e, dt, 1, L) : cpu_const_int(e, dt, 1, L);
+    if (fl) return cpu_constf(e, dt, hi ? INFINITY : -INFINITY, L);
+    if (dt == KILN_BOOL) return cpu_const_int(e, dt, hi, L);
+    int64_t big = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+    return cpu_const_int(e, dt, hi ? big : -big - 1, L);
+}
+
+/* acc ⊕ v: what ref_reduce_combine does, on L lanes. */
+static LLVMValueRef cpu_reduce_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef acc, LLVMValueRef v, int L) {
+    bool fl = dtype_is_float(dt), bo = dt == KILN_BOOL;
+    LLVMTypeRef t = cpu_type(e, dt, L);
+    LLVMValueRef a[2] = {acc, v};
+    switch (op) {
+    case KILN_OP_SUM: return fl ? LLVMBuildFAdd(B, acc, v, "") : bo ? LLVMBuildOr(B, acc, v, "") : LLVMBuildAdd(B, acc, v, "");
+    case KILN_OP_PROD: return fl ? LLVMBuildFMul(B, acc, v, "") : bo ? LLVMBuildAnd(B, acc, v, "") : LLVMBuildMul(B, acc, v, "");
+    case KILN_OP_ANY: return LLVMBuildOr(B, acc, v, "");
+    case KILN_OP_ALL: return LLVMBuildAnd(B, acc, v, "");
+    case KILN_OP_MAX:
+    case KILN_OP_MIN: {
+        bool mx = op == KILN_OP_MAX;
+        if (bo) return mx ? LLVMBuildOr(B, acc, v, "") : LLVMBuildAnd(B, acc, v, "");
+        if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", t, a, 2);
+        /* NumPy's maximum(acc, v): NaN wins */
+        LLVMValueRef keep = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, acc, v, ""),
+                                        LLVMBuildFCmp(B, LLVMRealUNO, acc, acc, ""), "");
+        return sel(e, keep, acc, v);
+    }
+    default: KILN_ASSERT(0 && "not a value reduction");
+    }
+    return NULL;
+}
+
+/* (a, ai) ⊕ (b, bi) for argmax/argmin: b wins when a is empty, when b is better (NaN beats
+ * every number), or when they are equal and b comes first. */
+static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLVMValueRef *ai, LLVMValueRef b, LLVMValueRef bi, int L) {
+    bool fl = dtype_is_float(dt), mx = op == KILN_OP_ARGMAX;
+    LLVMValueRef zero = cpu_const_int(e, KILN_I64, 0, L), better, equal;
+    if (fl) {
+        LLVMValueRef bnan = LLVMBuildFCmp(B, LLVMRealUNO, b, b, ""), anan = LLVMBuildFCmp(B, LLVMRealUNO, *a, *a, "");
+        better = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, b, *a, ""),
+                             LLVMBuildAnd(B, bnan, LLVMBuildNot(B, anan, ""), ""), "");
+        equal = LLVMBuildOr(B, LLVMBuildFCmp(B, LLVMRealOEQ, b, *a, ""), LLVMBuildAnd(B, bnan, anan, ""), "");
+    } else {
+        LLVMIntPredicate p = dt == KILN_BOOL ? (mx ? LLVMIntUGT : LLVMIntULT) : (mx ? LLVMIntSGT : LLVMIntSLT);
+        better = LLVMBuildICmp(B, p, b, *a, "");
+        equal = LLVMBuildICmp(B, LLVMIntEQ, b, *a, "");
+    }
+    LLVMValueRef a_empty = LLVMBuildICmp(B, LLVMIntSLT, *ai, zero, ""), b_full = LLVMBuildICmp(B, LLVMIntSGE, bi, zero, "");
+    LLVMValueRef first = LLVMBuildAnd(B, equal, LLVMBuildICmp(B, LLVMIntSLT, bi, *ai, ""), "");
+    LLVMValueRef take = LLVMBuildAnd(B, b_full, LLVMBuildOr(B, a_empty, LLVMBuildOr(B, better, first, ""), ""), "");
+    *a = sel(e, take, b, *a);
+    *ai = sel(e, take, bi, *ai);
+}
+
+/* Emits the reduction kernel `name` (see kiln_reduce_fn). */
+static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
+    const kernel_desc *kd = e->kd;
+    int op = kd->reduce;
+    bool arg = is_arg_reduce(op);
+    kiln_dtype dt = (kiln_dtype)kd->inst[kd->out_inst[0]].dtype;
+    LLVMTypeRef params[6] = {e->i64, e->ptr, e->ptr, e->ptr, e->ptr, e->i64};
+    bool strided;
+    LLVMValueRef fn = cpu_emit_function(e, name, params, 6, &strided);
+    LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
+    int W = cpu_lanes_for(e->cs, kd), U = arg ? 1 : 4; /* 4 vector accumulators hide the add latency */
+    enum { MAXU = 4 };
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), minus1 = cpu_const_int(e, KILN_I64, -1, W);
+    LLVMValueRef nvec = strided ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)(W * U), 1), "nvec");
+    LLVMBasicBlockRef entry = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "vloop");
+    LLVMBasicBlockRef vdone = LLVMAppendBasicBlockInContext(e->c, fn, "vdone");
+    LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
+    LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(e->c, fn, "fin");
+    LLVMValueRef ident = cpu_reduce_identity(e, op, dt, W);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), vloop, vdone);
+
+    /* the vector loop: U accumulators of W lanes (with lane indices for argmax/argmin) */
+    LLVMPositionBuilderAtEnd(B, vloop);
+    LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i"), acc[MAXU], idx[MAXU], acc_in[MAXU], idx_in[MAXU];
+    for (int u = 0; u < U; u++) {
+        acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
+        if (arg) idx[u] = idx_in[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "idx");
+    }
+    LLVMValueRef iota[64];
+    for (int l = 0; l < W; l++) iota[l] = LLVMConstInt(e->i64, (unsigned)l, 0);
+    for (int u = 0; u < U; u++) {
+        LLVMValueRef iu = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), "");
+        cpu_emit_values(e, iu, W);
+        LLVMValueRef v = e->val[kd->out_inst[0]];
+        if (arg) {
+            LLVMValueRef vi = LLVMBuildAdd(B, cpu_splat(e, LLVMBuildAdd(B, base, iu, ""), W), LLVMConstVector(iota, (unsigned)W), "");
+            cpu_arg_step(e, op, dt, &acc[u], &idx[u], v, vi, W);
+        } else {
+            acc[u] = cpu_reduce_step(e, op, dt, acc[u], v, W);
+        }
+    }
+    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
+    LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vdone);
+    LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+    for (int u = 0; u < U; u++) {
+        LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+        if (arg) LLVMAddIncoming(idx_in[u], (LLVMValueRef[]){minus1, idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+    }
+
+    /* the lanes, folded in a fixed tree: u-major, lane-minor, neighbours first */
+    LLVMPositionBuilderAtEnd(B, vdone);
+    LLVMValueRef lv[MAXU * 64], li[MAXU * 64], pa[MAXU], pi[MAXU];
+    int nl = 0;
+    for (int u = 0; u < U; u++) { /* the phis first: they head the block */
+        pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "");
+        LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+        if (arg) {
+            pi[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "");
+            LLVMAddIncoming(pi[u], (LLVMValueRef[]){minus1, idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+        }
+    }
+    for (int u = 0; u < U; u++)
+        for (int l = 0; l < W; l++, nl++) {
+            LLVMValueRef li32 = LLVMConstInt(e->i32, (unsigned)l, 0);
+            lv[nl] = LLVMBuildExtractElement(B, pa[u], li32, "");
+            if (arg) li[nl] = LLVMBuildExtractElement(B, pi[u], li32, "");
+        }
+    for (int w = nl; w > 1; w /= 2)
+        for (int k = 0; k < w / 2; k++) {
+            if (arg) {
+                lv[k] = lv[2 * k];
+                li[k] = li[2 * k];
+                cpu_arg_step(e, op, dt, &lv[k], &li[k], lv[2 * k + 1], li[2 * k + 1], 1);
+            } else {
+                lv[k] = cpu_reduce_step(e, op, dt, lv[2 * k], lv[2 * k + 1], 1);
+            }
+        }
+    LLVMValueRef r0 = lv[0], ri0 = arg ? li[0] : NULL;
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvec, n, ""), sloop, fin);
+
+    /* the remaining elements, in order (everything when an operand is strided) */
+    LLVMPositionBuilderAtEnd(B, sloop);
+    LLVMValueRef j = LLVMBuildPhi(B, e->i64, "j"), r = LLVMBuildPhi(B, cpu_type(e, dt, 1), "r"), rphi = r;
+    LLVMValueRef ri = arg ? LLVMBuildPhi(B, e->i64, "ri") : NULL, riphi = ri;
+    cpu_emit_values(e, j, 1);
+    LLVMValueRef v = e->val[kd->out_inst[0]];
+    if (arg) cpu_arg_step(e, op, dt, &r, &ri, v, LLVMBuildAdd(B, base, j, ""), 1);
+    else r = cpu_reduce_step(e, op, dt, r, v, 1);
+    LLVMValueRef jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 1, 0), "");
+    LLVMBasicBlockRef slatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n, ""), sloop, fin);
+    LLVMAddIncoming(j, (LLVMValueRef[]){nvec, jnext}, (LLVMBasicBlockRef[]){vdone, slatch}, 2);
+    LLVMAddIncoming(rphi, (LLVMValueRef[]){r0, r}, (LLVMBasicBlockRef[]){vdone, slatch}, 2);
+    if (arg) LLVMAddIncoming(riphi, (LLVMValueRef[]){ri0, ri}, (LLVMBasicBlockRef[]){vdone, slatch}, 2);
+
+    /* after what acc already holds */
+    LLVMPositionBuilderAtEnd(B, fin);
+    LLVMValueRef rf = LLVMBuildPhi(B, cpu_type(e, dt, 1), ""), rif = NULL;
+    LLVMAddIncoming(rf, (LLVMValueRef[]){r0, r}, (LLVMBasicBlockRef[]){vdone, slatch}, 2);
+    if (arg) {
+        rif = LLVMBuildPhi(B, e->i64, "");
+        LLVMAddIncoming(rif, (LLVMValueRef[]){ri0, ri}, (LLVMBasicBlockRef[]){vdone, slatch}, 2);
+    }
+    LLVMValueRef old = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), accp, "");
+    if (dt == KILN_BOOL) old = LLVMBuildICmp(B, LLVMIntNE, old, LLVMConstInt(e->i8, 0, 0), "");
+    LLVMValueRef res;
+    if (arg) {
+        LLVMValueRef ip = LLVMBuildGEP2(B, e->i8, accp, (LLVMValueRef[]){LLVMConstInt(e->i64, 8, 0)}, 1, "");
+        LLVMValueRef oldi = LLVMBuildLoad2(B, e->i64, ip, "");
+        cpu_arg_step(e, op, dt, &old, &oldi, rf, rif, 1);
+        LLVMBuildStore(B, oldi, ip);
+        res = old;
+    } else {
+        res = cpu_reduce_step(e, op, dt, old, rf, 1);
+    }
+    if (dt == KILN_BOOL) res = LLVMBuildZExt(B, res, e->i8, "");
+    LLVMBuildStore(B, res, accp);
     LLVMBuildRetVoid(B);
 }
 #undef B
@@ -645,7 +852,8 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
     e.f32 = LLVMFloatTypeInContext(e.c);
     e.f64 = LLVMDoubleTypeInContext(e.c);
     e.ptr = LLVMPointerTypeInContext(e.c, 0);
-    cpu_emit_kernel(&e, name);
+    if (kd->reduce) cpu_emit_reduce_kernel(&e, name);
+    else cpu_emit_kernel(&e, name);
     LLVMDisposeBuilder(e.b);
     char *msg = NULL;
     if (LLVMVerifyModule(e.m, LLVMReturnStatusAction, &msg)) {

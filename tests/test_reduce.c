@@ -1,0 +1,372 @@
+/*
+ * test_reduce.c — reductions and matrix products: every reduction, axis, keepdims and dtype
+ * against the reference; float sums within an error bound and, on 10^7 elements, at least as
+ * accurate as pairwise summation; the same bits for 1, 2 and 4 threads; matrix products of odd
+ * shapes, transposed and strided views and every dtype; fused epilogues; kiln_eval_many; and
+ * the plan's structure (sum(a*b) is one kernel, W@X+b writes no temporary).
+ */
+#include "helpers.h"
+#include "runtime/exec.h"
+
+static kiln_ctx *ctx;
+static void setup(void) { ctx = kiln_ctx_new(NULL); }
+static void teardown(void) { kiln_ctx_free(ctx); }
+
+static kiln_array *random_array(kiln_dtype dt, int nd, const int64_t *shape, uint64_t seed, bool specials) {
+    kiln_array *a = kiln_array_new(ctx, dt, nd, shape);
+    fill_values(kiln_array_data(a), dt, kiln_array_size(a), &seed, specials);
+    return a;
+}
+
+/* Float sums and products are compared with an error bound (the reference sums in long double,
+ * in C order; kiln in blocks and lanes): |got - want| <= tol * (sum of |terms|). */
+static int64_t compare_sum(kiln_expr *e, kiln_expr *abs_terms, double tol, char *msg, size_t cap) {
+    kiln_array *got = kiln_eval(ctx, e);
+    kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(e), kiln_expr_ndim(e), kiln_expr_shape(e));
+    kiln_array *scale = kiln_array_new(ctx, kiln_expr_dtype(abs_terms), kiln_expr_ndim(abs_terms), kiln_expr_shape(abs_terms));
+    if (!got) {
+        snprintf(msg, cap, "eval failed: %s", kiln_errmsg(ctx));
+        return -1;
+    }
+    ref_eval(ctx, e, want);
+    ref_eval(ctx, abs_terms, scale);
+    kiln_dtype dt = kiln_expr_dtype(e);
+    int64_t bad = 0;
+    for (int64_t i = 0; i < kiln_array_size(want); i++) {
+        double g = ref_cast(ref_load((char *)kiln_array_data(got) + i * kiln_dtype_size(dt), dt), dt, KILN_F64).f64;
+        double w = ref_cast(ref_load((char *)kiln_array_data(want) + i * kiln_dtype_size(dt), dt), dt, KILN_F64).f64;
+        double sc = ref_cast(ref_load((char *)kiln_array_data(scale) + i * kiln_dtype_size(dt), dt), dt, KILN_F64).f64;
+        bool ok = (isnan(g) && isnan(w)) || g == w || (isfinite(w) && fabs(g - w) <= tol * (sc > 1e-300 ? sc : 1e-300));
+        if (!ok && !bad++) snprintf(msg, cap, "element %lld: got %.17g, want %.17g (scale %.3g)", (long long)i, g, w, sc);
+    }
+    kiln_array_free(got);
+    kiln_array_free(want);
+    kiln_array_free(scale);
+    return bad;
+}
+
+static const kiln_op reductions[] = {KILN_OP_SUM, KILN_OP_PROD, KILN_OP_MAX, KILN_OP_MIN,
+                                     KILN_OP_ARGMAX, KILN_OP_ARGMIN, KILN_OP_ANY, KILN_OP_ALL};
+
+START_TEST(every_reduction_axis_and_dtype) {
+    int64_t shapes[3][3] = {{37, 0, 0}, {9, 53, 0}, {3, 5, 130}};
+    int nds[3] = {1, 2, 3}, checked = 0;
+    for (int s = 0; s < 3; s++)
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
+            kiln_array *a = random_array((kiln_dtype)dt, nds[s], shapes[s], 100 + (uint64_t)(s * 7 + dt), dt != KILN_F32 && dt != KILN_F64);
+            kiln_array *sp = random_array((kiln_dtype)dt, nds[s], shapes[s], 200 + (uint64_t)dt, true); /* with NaN, inf */
+            for (int src = 0; src < 2; src++) {
+                kiln_expr *x = kiln_var(ctx, src ? sp : a);
+                for (size_t r = 0; r < sizeof reductions / sizeof *reductions; r++)
+                    for (int axis = -1; axis < nds[s]; axis++)
+                        for (int keep = 0; keep < 2; keep++) {
+                            int ax = axis < 0 ? KILN_ALL_AXES : axis;
+                            kiln_op op = reductions[r];
+                            if (src && (op == KILN_OP_SUM || op == KILN_OP_PROD) && dtype_is_float((kiln_dtype)dt)) continue;
+                            kiln_expr *e = kiln_reduce(ctx, op, x, ax, keep);
+                            ck_assert_msg(e, "%s: %s", kiln_op_name(op), kiln_errmsg(ctx));
+                            char msg[256] = "";
+                            int64_t bad;
+                            if (dtype_is_float((kiln_dtype)dt) && (op == KILN_OP_SUM || op == KILN_OP_PROD)) {
+                                kiln_expr *ab = kiln_abs(ctx, x), *sc = kiln_reduce(ctx, op, ab, ax, keep);
+                                double tol = dt == KILN_F32 ? 2e-6 : 4e-15;
+                                bad = op == KILN_OP_PROD ? compare_sum(e, sc, 1e3 * tol, msg, sizeof msg) : compare_sum(e, sc, tol, msg, sizeof msg);
+                                kiln_expr_free(sc);
+                                kiln_expr_free(ab);
+                            } else {
+                                /* max/min: ±0 may come out either way; 1 ulp is that and nothing else */
+                                bad = jit_vs_ref(ctx, e, op == KILN_OP_MAX || op == KILN_OP_MIN ? 1 : 0, msg, sizeof msg);
+                            }
+                            ck_assert_msg(bad == 0, "%s(%s%s, axis %d, keepdims %d): %s", kiln_op_name(op),
+                                          kiln_dtype_name((kiln_dtype)dt), src ? " with specials" : "", axis, keep, msg);
+                            checked++;
+                            kiln_expr_free(e);
+                        }
+                kiln_expr_free(x);
+            }
+            kiln_array_free(a);
+            kiln_array_free(sp);
+        }
+    ck_assert_int_gt(checked, 1000);
+}
+END_TEST
+
+START_TEST(mean_and_fused_producers) {
+    int64_t sh[2] = {40, 70};
+    kiln_array *a = random_array(KILN_F64, 2, sh, 1, false), *b = random_array(KILN_I32, 2, sh, 2, false);
+    kiln_expr *x = kiln_var(ctx, a), *y = kiln_var(ctx, b);
+    kiln_expr *m0 = kiln_mean(ctx, y, 0, 0), *m1 = kiln_mean(ctx, kiln_mul(ctx, x, y), 1, 1);
+    ck_assert_int_eq(kiln_expr_dtype(m0), KILN_F64); /* integer mean is float64 */
+    char msg[256] = "";
+    ck_assert_msg(jit_vs_ref(ctx, m0, 0, msg, sizeof msg) == 0, "%s", msg);
+    kiln_expr *sc = kiln_mean(ctx, kiln_abs(ctx, kiln_mul(ctx, x, y)), 1, 1);
+    ck_assert_msg(compare_sum(m1, sc, 4e-15, msg, sizeof msg) == 0, "%s", msg);
+    /* softmax along rows: exp(x - max(x, 1, keepdims)) / sum(..., 1, keepdims) */
+    kiln_expr *mx = kiln_max(ctx, x, 1, 1), *ex = kiln_exp(ctx, kiln_sub(ctx, x, mx));
+    kiln_expr *sm = kiln_div(ctx, ex, kiln_sum(ctx, ex, 1, 1));
+    ck_assert_msg(jit_vs_ref(ctx, sm, 8, msg, sizeof msg) == 0, "softmax: %s", msg);
+    kiln_expr *all[] = {x, y, m0, m1, sc, mx, ex, sm};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_expr_free(all[i]);
+    kiln_array_free(a);
+    kiln_array_free(b);
+}
+END_TEST
+
+/* Relative error of a 10^7-element sum of random data against a long double sum.  NumPy's
+ * pairwise summation reaches about 1e-16 (float64) and 1e-7 (float32) on such data; kiln must
+ * be at least as good (the bound) and prints what it got. */
+START_TEST(big_sums_are_accurate) {
+    int64_t n = 10000000;
+    for (int dt = KILN_F32; dt <= KILN_F64; dt++) {
+        kiln_array *a = kiln_array_new(ctx, (kiln_dtype)dt, 1, &n);
+        uint64_t seed = 77;
+        long double exact = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double v = rng_unit(&seed);
+            if (dt == KILN_F32) {
+                ((float *)kiln_array_data(a))[i] = (float)v;
+                exact += (float)v;
+            } else {
+                ((double *)kiln_array_data(a))[i] = v;
+                exact += v;
+            }
+        }
+        kiln_expr *x = kiln_var(ctx, a), *s = kiln_sum(ctx, x, KILN_ALL_AXES, 0);
+        kiln_array *r = kiln_eval(ctx, s);
+        double got = dt == KILN_F32 ? *(float *)kiln_array_data(r) : *(double *)kiln_array_data(r);
+        double rel = fabs((double)((long double)got - exact) / (double)exact);
+        fprintf(stderr, "sum of 10^7 uniform %s: relative error %.2e\n", kiln_dtype_name((kiln_dtype)dt), rel);
+        ck_assert_msg(rel <= (dt == KILN_F32 ? 1e-6 : 1e-15), "%s: relative error %g", kiln_dtype_name((kiln_dtype)dt), rel);
+        kiln_array_free(r);
+        kiln_expr_free(s);
+        kiln_expr_free(x);
+        kiln_array_free(a);
+    }
+}
+END_TEST
+
+START_TEST(same_bits_for_any_thread_count) {
+    int64_t sh[2] = {3, 1000003};
+    kiln_array *a = random_array(KILN_F64, 2, sh, 5, false), *b = random_array(KILN_F32, 2, sh, 6, false);
+    kiln_expr *x = kiln_var(ctx, a), *y = kiln_var(ctx, b);
+    kiln_expr *es[] = {kiln_sum(ctx, kiln_mul(ctx, x, y), KILN_ALL_AXES, 0), kiln_sum(ctx, y, 1, 0),
+                       kiln_mean(ctx, x, 0, 0), kiln_argmax(ctx, kiln_sin(ctx, x), KILN_ALL_AXES, 0),
+                       kiln_prod(ctx, kiln_add(ctx, kiln_mul(ctx, y, kiln_scalar(ctx, 1e-6)), kiln_scalar(ctx, 1.0)), 1, 0)};
+    for (size_t k = 0; k < sizeof es / sizeof *es; k++) {
+        kiln_array *first = NULL;
+        for (int t = 1; t <= 4; t *= 2) {
+            kiln_set_num_threads(ctx, t);
+            kiln_array *r = kiln_eval(ctx, es[k]);
+            ck_assert_ptr_nonnull(r);
+            if (!first) first = r;
+            else {
+                size_t bytes = (size_t)kiln_array_size(r) * kiln_dtype_size(kiln_array_dtype(r));
+                ck_assert_msg(memcmp(kiln_array_data(first), kiln_array_data(r), bytes) == 0, "expression %zu differs with %d threads", k, t);
+                kiln_array_free(r);
+            }
+        }
+        kiln_array_free(first);
+        kiln_expr_free(es[k]);
+    }
+    kiln_expr_free(x);
+    kiln_expr_free(y);
+    kiln_array_free(a);
+    kiln_array_free(b);
+}
+END_TEST
+
+/* Matrix products against the long double reference, relative to the largest |a||b| sum. */
+static void check_matmul(kiln_expr *e, double tol, const char *what) {
+    char msg[256] = "";
+    kiln_expr *a = ir_arg(e, 0), *b = ir_arg(e, 1);
+    kiln_expr *sc = kiln_matmul(ctx, kiln_abs(ctx, a), kiln_abs(ctx, b));
+    int64_t bad = dtype_is_float(kiln_expr_dtype(e)) ? compare_sum(e, sc, tol, msg, sizeof msg) : jit_vs_ref(ctx, e, 0, msg, sizeof msg);
+    ck_assert_msg(bad == 0, "%s: %s", what, msg);
+    kiln_expr_free(sc);
+}
+
+START_TEST(matmul_shapes_views_and_dtypes) {
+    static const int64_t dims[][3] = {{1, 1, 1}, {7, 1, 7}, {1, 7, 1}, {7, 33, 5}, {33, 7, 33}, {64, 100, 48},
+                                      {1000, 40, 30}, {5, 300, 2}, {130, 1, 70}, {2, 0, 3}};
+    for (size_t c = 0; c < sizeof dims / sizeof *dims; c++) {
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
+            int64_t sa[2] = {dims[c][0], dims[c][1]}, sb[2] = {dims[c][1], dims[c][2]};
+            kiln_array *A = random_array((kiln_dtype)dt, 2, sa, 11 + c, false), *B = random_array((kiln_dtype)dt, 2, sb, 12 + c, false);
+            kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B), *e = kiln_matmul(ctx, x, y);
+            char what[96];
+            snprintf(what, sizeof what, "%s (%lld,%lld)@(%lld,%lld)", kiln_dtype_name((kiln_dtype)dt), (long long)sa[0],
+                     (long long)sa[1], (long long)sb[0], (long long)sb[1]);
+            check_matmul(e, dt == KILN_F32 ? 1e-5 : 1e-13, what);
+            /* transposed views: x.T.T reads A through reversed strides */
+            kiln_expr *xt = kiln_transpose(ctx, kiln_transpose(ctx, x)), *et = kiln_matmul(ctx, xt, kiln_transpose(ctx, kiln_transpose(ctx, y)));
+            check_matmul(et, dt == KILN_F32 ? 1e-5 : 1e-13, what);
+            kiln_expr_free(et);
+            kiln_expr_free(xt);
+            kiln_expr_free(e);
+            kiln_expr_free(x);
+            kiln_expr_free(y);
+            kiln_array_free(A);
+            kiln_array_free(B);
+        }
+    }
+    /* 1-D operands, Fortran-ordered and strided operands */
+    int64_t k = 50, sm[2] = {40, 50}, sw[2] = {50, 60};
+    kiln_array *v = random_array(KILN_F64, 1, &k, 3, false), *M = random_array(KILN_F64, 2, sm, 4, false);
+    kiln_array *W = random_array(KILN_F64, 2, sw, 5, false);
+    kiln_array *MF = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){50, 40}, (int64_t[]){8, 400}, kiln_array_data(M)); /* M.T */
+    kiln_array *WS = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){50, 30}, (int64_t[]){480, 16}, kiln_array_data(W)); /* W[:, ::2] */
+    kiln_expr *vv = kiln_var(ctx, v), *mm = kiln_var(ctx, M), *ww = kiln_var(ctx, W), *mf = kiln_var(ctx, MF), *ws = kiln_var(ctx, WS);
+    kiln_expr *cases[] = {kiln_matmul(ctx, vv, vv), kiln_matmul(ctx, mm, vv), kiln_matmul(ctx, vv, ww),
+                          kiln_matmul(ctx, mf, kiln_var(ctx, M)), kiln_matmul(ctx, mm, ws), kiln_matmul(ctx, kiln_transpose(ctx, ws), mf)};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ck_assert_msg(cases[i], "case %zu: %s", i, kiln_errmsg(ctx));
+        char what[32];
+        snprintf(what, sizeof what, "view case %zu", i);
+        check_matmul(cases[i], 1e-13, what);
+        kiln_expr_free(cases[i]);
+    }
+    ck_assert_int_eq(kiln_expr_ndim(kiln_matmul(ctx, vv, vv)), 0);
+    ck_assert_ptr_null(kiln_matmul(ctx, mm, mm));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "not aligned"));
+    kiln_expr *all[] = {vv, mm, ww, mf, ws};
+    for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+    kiln_array *arrs[] = {v, M, W, MF, WS};
+    for (int i = 0; i < 5; i++) kiln_array_free(arrs[i]);
+}
+END_TEST
+
+/* W@X + b, relu and tanh of it: the epilogue runs on panels of the product. */
+START_TEST(fused_epilogues) {
+    int64_t sw[2] = {300, 40}, sx[2] = {40, 1000}, sb[2] = {300, 1}, sr[1] = {1000};
+    for (int dt = KILN_F32; dt <= KILN_F64; dt++) {
+        kiln_array *W = random_array((kiln_dtype)dt, 2, sw, 1, false), *X = random_array((kiln_dtype)dt, 2, sx, 2, false);
+        kiln_array *b = random_array((kiln_dtype)dt, 2, sb, 3, false), *r = random_array((kiln_dtype)dt, 1, sr, 4, false);
+        kiln_expr *w = kiln_var(ctx, W), *x = kiln_var(ctx, X), *bb = kiln_var(ctx, b), *rr = kiln_var(ctx, r);
+        kiln_expr *z = kiln_add(ctx, kiln_matmul(ctx, w, x), bb);
+        kiln_expr *relu = kiln_maximum(ctx, kiln_add(ctx, z, rr), kiln_scalar(ctx, 0.0));
+        kiln_expr *th = kiln_tanh(ctx, z);
+        kiln_expr *es[] = {z, relu, th};
+        for (int i = 0; i < 3; i++) {
+            eval_plan *p = plan_build(ctx, &es[i], 1);
+            ck_assert_int_eq(p->ntemps, 0); /* the product is written straight into the output */
+            int epi = 0;
+            for (int k = 0; k < p->nsteps; k++) epi += p->steps[k].kind == STEP_MATMUL && p->steps[k].epilogue >= 0;
+            ck_assert_int_eq(epi, 1);
+            eval_plan_free(ctx, p);
+            char msg[256] = "";
+            double tol = dt == KILN_F32 ? 1e-4 : 1e-12;
+            kiln_array *got = kiln_eval(ctx, es[i]);
+            kiln_array *want = kiln_array_new(ctx, (kiln_dtype)dt, 2, kiln_expr_shape(es[i]));
+            ref_eval(ctx, es[i], want);
+            int64_t bad = 0;
+            for (int64_t k = 0; k < kiln_array_size(want); k++) {
+                double g = dt == KILN_F32 ? ((float *)kiln_array_data(got))[k] : ((double *)kiln_array_data(got))[k];
+                double wv = dt == KILN_F32 ? ((float *)kiln_array_data(want))[k] : ((double *)kiln_array_data(want))[k];
+                if (fabs(g - wv) > tol * (1 + fabs(wv)) && !bad++) snprintf(msg, sizeof msg, "element %lld: %g vs %g", (long long)k, g, wv);
+            }
+            ck_assert_msg(bad == 0, "epilogue %d (%s): %s", i, kiln_dtype_name((kiln_dtype)dt), msg);
+            kiln_array_free(got);
+            kiln_array_free(want);
+        }
+        kiln_expr *all[] = {w, x, bb, rr, z, relu, th};
+        for (int i = 0; i < 7; i++) kiln_expr_free(all[i]);
+        kiln_array *arrs[] = {W, X, b, r};
+        for (int i = 0; i < 4; i++) kiln_array_free(arrs[i]);
+    }
+}
+END_TEST
+
+/* sum(a*b) is one reduction kernel reading a and b; nothing is materialized. */
+START_TEST(sum_of_product_is_one_kernel) {
+    int64_t n = 1000;
+    kiln_array *A = random_array(KILN_F64, 1, &n, 1, false), *B = random_array(KILN_F64, 1, &n, 2, false);
+    kiln_expr *a = kiln_var(ctx, A), *b = kiln_var(ctx, B), *ab = kiln_mul(ctx, a, b), *s = kiln_sum(ctx, ab, KILN_ALL_AXES, 0);
+    char *d = kiln_dump(ctx, s, KILN_DUMP_KERNELS);
+    int kernels = 0;
+    for (const char *q = d; (q = strstr(q, "kernel:")); q++) kernels++;
+    ck_assert_int_eq(kernels, 1);
+    ck_assert_ptr_nonnull(strstr(d, "sum-reduction of 2 inputs"));
+    kiln_string_free(d);
+    eval_plan *p = plan_build(ctx, &s, 1);
+    ck_assert_int_eq(p->nsteps, 1);
+    ck_assert_int_eq(p->ntemps, 0);
+    eval_plan_free(ctx, p);
+    kiln_expr *all[] = {a, b, ab, s};
+    for (int i = 0; i < 4; i++) kiln_expr_free(all[i]);
+    kiln_array_free(A);
+    kiln_array_free(B);
+}
+END_TEST
+
+/* A logistic-regression step with kiln_eval_many: the shared A - Y is computed once. */
+START_TEST(eval_many_logistic_step) {
+    int64_t sx[2] = {20, 500}, sw[2] = {20, 1}, sy[2] = {1, 500};
+    kiln_array *X = random_array(KILN_F64, 2, sx, 1, false), *W = random_array(KILN_F64, 2, sw, 2, false);
+    kiln_array *Y = kiln_array_new(ctx, KILN_F64, 2, sy);
+    for (int i = 0; i < 500; i++) ((double *)kiln_array_data(Y))[i] = i % 3 == 0;
+    kiln_expr *x = kiln_var(ctx, X), *w = kiln_var(ctx, W), *y = kiln_var(ctx, Y), *b = kiln_scalar(ctx, 0.1);
+    kiln_expr *z = kiln_add(ctx, kiln_matmul(ctx, kiln_transpose(ctx, w), x), b);
+    kiln_expr *one = kiln_scalar(ctx, 1.0);
+    kiln_expr *A = kiln_div(ctx, one, kiln_add(ctx, one, kiln_exp(ctx, kiln_neg(ctx, z))));
+    kiln_expr *dz = kiln_sub(ctx, A, y), *m = kiln_scalar(ctx, 500.0);
+    kiln_expr *dw = kiln_div(ctx, kiln_matmul(ctx, x, kiln_transpose(ctx, dz)), m);
+    kiln_expr *db = kiln_div(ctx, kiln_sum(ctx, dz, KILN_ALL_AXES, 0), m);
+    kiln_expr *roots[3] = {dw, db, A};
+    kiln_array *outs[3] = {NULL, NULL, NULL};
+    ck_assert_int_eq(kiln_eval_many(ctx, 3, roots, outs), KILN_OK);
+    for (int i = 0; i < 3; i++) {
+        kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(roots[i]), kiln_expr_ndim(roots[i]), kiln_expr_shape(roots[i]));
+        ref_eval(ctx, roots[i], want);
+        for (int64_t k = 0; k < kiln_array_size(want); k++) {
+            double g = ((double *)kiln_array_data(outs[i]))[k], wv = ((double *)kiln_array_data(want))[k];
+            ck_assert_msg(fabs(g - wv) <= 1e-12 * (1 + fabs(wv)), "root %d element %lld: %g vs %g", i, (long long)k, g, wv);
+        }
+        kiln_array_free(want);
+        kiln_array_free(outs[i]);
+    }
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, (kiln_expr *[]){dw, dw}, (kiln_array *[]){NULL, NULL}), KILN_ERR_ARG);
+    kiln_expr *all[] = {x, w, y, b, z, one, A, dz, m, dw, db};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_expr_free(all[i]);
+    kiln_array_free(X);
+    kiln_array_free(W);
+    kiln_array_free(Y);
+}
+END_TEST
+
+START_TEST(reduction_errors) {
+    int64_t sh[2] = {3, 0};
+    kiln_array *E = kiln_array_new(ctx, KILN_F64, 2, sh);
+    kiln_expr *e = kiln_var(ctx, E);
+    ck_assert_ptr_null(kiln_max(ctx, e, KILN_ALL_AXES, 0));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "zero-size array to reduction operation max"));
+    ck_assert_ptr_null(kiln_argmin(ctx, e, 1, 0));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "empty sequence"));
+    ck_assert_ptr_null(kiln_sum(ctx, e, 2, 0));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "axis 2 is out of bounds for array of dimension 2"));
+    kiln_expr *s = kiln_sum(ctx, e, 1, 0); /* an empty sum is 0, as in NumPy */
+    kiln_array *r = kiln_eval(ctx, s);
+    for (int i = 0; i < 3; i++) ck_assert_double_eq(((double *)kiln_array_data(r))[i], 0.0);
+    kiln_array_free(r);
+    kiln_expr_free(s);
+    kiln_expr_free(e);
+    kiln_array_free(E);
+}
+END_TEST
+
+Suite *suite_reduce(void) {
+    Suite *s = suite_create("reduce");
+    TCase *t = tcase_create("reductions and products");
+    tcase_set_timeout(t, 600);
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, every_reduction_axis_and_dtype);
+    tcase_add_test(t, mean_and_fused_producers);
+    tcase_add_test(t, big_sums_are_accurate);
+    tcase_add_test(t, same_bits_for_any_thread_count);
+    tcase_add_test(t, matmul_shapes_views_and_dtypes);
+    tcase_add_test(t, fused_epilogues);
+    tcase_add_test(t, sum_of_product_is_one_kernel);
+    tcase_add_test(t, eval_many_logistic_step);
+    tcase_add_test(t, reduction_errors);
+    suite_add_tcase(s, t);
+    return s;
+}
