@@ -8,6 +8,7 @@
  * Timings are medians of repeated runs after a warm-up.
  */
 #include <kiln.h>
+#include <dlfcn.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -194,6 +195,62 @@ int main(int argc, char **argv) {
     }
     double compile_new = median(tc, 7);
 
+    /* ---- sum(a*b), float64, 10^7: one pass, nothing written */
+    double dsum = 0, csum = 0;
+    int64_t none[1];
+    kiln_array *D = kiln_wrap(ctx, KILN_F64, 0, none, NULL, &dsum);
+    kiln_expr *dot = kiln_sum(ctx, ab, KILN_ALL_AXES, 0);
+    double t_kiln_dot, t_c_dot;
+    TIME_PAIR(t_c_dot, csum = hw_dot(a, b, N_BIG), t_kiln_dot, check(ctx, kiln_eval_into(ctx, dot, D)));
+    double floor_dot = 2.0 * (double)bytes / (triad_gbs * 1e9) * 1e3;
+
+    /* ---- W@X+b, float32, 1024^3, against OpenBLAS's sgemm alone (the same library kiln loads) */
+    int64_t G = 1024;
+    float *Wm = big((size_t)(G * G) * 4), *Xm = big((size_t)(G * G) * 4), *Zm = big((size_t)(G * G) * 4), *Zr = big((size_t)(G * G) * 4);
+    float *bias = malloc((size_t)G * 4);
+    for (int64_t i = 0; i < G * G; i++) {
+        Wm[i] = (float)((i * 7 % 1000) * 1e-3 - 0.5);
+        Xm[i] = (float)((i * 13 % 997) * 1e-3);
+    }
+    for (int64_t i = 0; i < G; i++) bias[i] = (float)(i % 10) * 0.1f;
+    kiln_array *Wa = kiln_wrap(ctx, KILN_F32, 2, (int64_t[]){G, G}, NULL, Wm), *Xa = kiln_wrap(ctx, KILN_F32, 2, (int64_t[]){G, G}, NULL, Xm);
+    kiln_array *Ba = kiln_wrap(ctx, KILN_F32, 2, (int64_t[]){G, 1}, NULL, bias), *Za = kiln_wrap(ctx, KILN_F32, 2, (int64_t[]){G, G}, NULL, Zm);
+    kiln_expr *wx = kiln_matmul(ctx, kiln_var(ctx, Wa), kiln_var(ctx, Xa)), *lin = kiln_add(ctx, wx, kiln_var(ctx, Ba));
+    check(ctx, kiln_eval_into(ctx, lin, Za)); /* loads OpenBLAS */
+    typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+    void *blas = dlopen("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+    if (!blas) blas = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+    sgemm_fn sgemm = blas ? (sgemm_fn)dlsym(blas, "cblas_sgemm") : NULL;
+    char *(*corename)(void) = blas ? (char *(*)(void))dlsym(blas, "openblas_get_corename") : NULL;
+    double t_kiln_gemm, t_sgemm = 0;
+    if (sgemm)
+        TIME_PAIR(t_sgemm, sgemm(101, 111, 111, (int)G, (int)G, (int)G, 1.0f, Wm, (int)G, Xm, (int)G, 0.0f, Zr, (int)G), t_kiln_gemm,
+                  check(ctx, kiln_eval_into(ctx, lin, Za)));
+    else
+        TIME_PAIR(t_kiln_gemm, check(ctx, kiln_eval_into(ctx, lin, Za)), t_sgemm, (void)0);
+    const char *core = corename ? corename() : "none";
+
+    /* ---- a logistic-regression step: X 1000 x 100000 float64 (800 MB), dw and db together */
+    int64_t nf = 1000, ms = 100000;
+    double *Xl = big((size_t)(nf * ms) * 8), *Yl = big((size_t)ms * 8), *wl = malloc((size_t)nf * 8);
+    for (int64_t i = 0; i < nf * ms; i++) Xl[i] = (double)(i * 7 % 1001) * 1e-3 - 0.5;
+    for (int64_t i = 0; i < ms; i++) Yl[i] = (double)(i % 3 == 0);
+    for (int64_t i = 0; i < nf; i++) wl[i] = (double)(i % 17) * 1e-3;
+    kiln_array *XL = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){nf, ms}, NULL, Xl), *YL = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){1, ms}, NULL, Yl);
+    kiln_array *WL = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){nf, 1}, NULL, wl);
+    kiln_expr *xv = kiln_var(ctx, XL), *yv = kiln_var(ctx, YL), *wv = kiln_var(ctx, WL), *one = kiln_scalar(ctx, 1.0);
+    kiln_expr *zl = kiln_add(ctx, kiln_matmul(ctx, kiln_transpose(ctx, wv), xv), kiln_scalar(ctx, 0.1));
+    kiln_expr *al = kiln_div(ctx, one, kiln_add(ctx, one, kiln_exp(ctx, kiln_neg(ctx, zl))));
+    kiln_expr *dz = kiln_sub(ctx, al, yv), *mm = kiln_scalar(ctx, (double)ms);
+    kiln_expr *dw = kiln_div(ctx, kiln_matmul(ctx, xv, kiln_transpose(ctx, dz)), mm);
+    kiln_expr *db = kiln_div(ctx, kiln_sum(ctx, dz, KILN_ALL_AXES, 0), mm);
+    kiln_array *outs[2] = {kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){nf, 1}), kiln_array_new(ctx, KILN_F64, 0, none)};
+    kiln_expr *roots[2] = {dw, db};
+    double t_logreg, t_dummy;
+    TIME_PAIR(t_logreg, check(ctx, kiln_eval_many(ctx, 2, roots, outs)), t_dummy, (void)0);
+    (void)t_dummy;
+    double floor_logreg = 2.0 * (double)(nf * ms * 8) / (triad_gbs * 1e9) * 1e3;
+
     /* ---- parsing and binding a one-line expression (the REPL's and kiln -c's front end) */
     kiln_scope *scope = kiln_scope_new(ctx);
     kiln_scope_set(scope, "a", A);
@@ -224,6 +281,12 @@ int main(int argc, char **argv) {
            "(emit %.2f, opt %.2f, codegen %.2f)\n", first_sin2, compile_sin2, emit_ms, opt_ms, cg_ms);
     printf("  new kernel in a running context, first call: %.2f ms\n", compile_new);
     printf("  parse and bind 'sin(a)*sin(a) + b*2.5 - c/3': %.2f us\n", us_parse);
+    printf("  sum(a*b) f64     kiln %8.3f   C loop %8.3f   kiln/C %.2f   (sums %.17g, %.17g; floor %.2f ms)\n", t_kiln_dot,
+           t_c_dot, t_kiln_dot / t_c_dot, dsum, csum, floor_dot);
+    printf("  W@X+b f32 1024^3 kiln %8.3f   sgemm alone %8.3f (OpenBLAS, %s kernels)   kiln/sgemm %.3f   %.0f GFLOP/s\n",
+           t_kiln_gemm, t_sgemm, core, t_kiln_gemm / t_sgemm, 2.0 * 1024 * 1024 * 1024 / (t_kiln_gemm * 1e-3) * 1e-9);
+    printf("  logistic-regression step, X 1000x100000 f64: kiln %.3f ms (reading X twice at the triad's rate: %.2f ms)\n",
+           t_logreg, floor_logreg);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -237,6 +300,9 @@ int main(int argc, char **argv) {
         fprintf(f, " \"fma_small_us\": {\"kiln\": %.4f, \"c\": %.4f},\n", us_kiln_small, us_c_small);
         fprintf(f, " \"sin2_f64\": {\"kiln\": %.4f, \"c\": %.4f},\n", t_kiln_sin, t_c_sin);
         fprintf(f, " \"sin2_f32\": {\"kiln\": %.4f, \"c\": %.4f},\n", t_kiln_sinf, t_c_sinf);
+        fprintf(f, " \"dot\": {\"kiln\": %.4f, \"c\": %.4f}, \"floor_dot_ms\": %.4f,\n", t_kiln_dot, t_c_dot, floor_dot);
+        fprintf(f, " \"gemm\": {\"kiln\": %.4f, \"sgemm\": %.4f, \"core\": \"%s\"},\n", t_kiln_gemm, t_sgemm, core);
+        fprintf(f, " \"logreg\": {\"kiln\": %.4f}, \"floor_logreg_ms\": %.4f,\n", t_logreg, floor_logreg);
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);
         fclose(f);

@@ -39,6 +39,14 @@ void hw_triad_nt(double *a, const double *b, const double *c, double s, long n) 
     hw_triad(a, b, c, s, n);
 }
 
+/* sum(a*b): an OpenMP reduction, vectorized (omp simd allows the reassociation). */
+double hw_dot(const double *a, const double *b, long n) {
+    double s = 0;
+#pragma omp parallel for simd reduction(+ : s) schedule(static)
+    for (long i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
 /* Pages touched by the threads that will use them, before any timing. */
 void hw_touch(double *a, long n) {
 #pragma omp parallel for schedule(static)

@@ -36,13 +36,25 @@ CASES = [
     ("log1p(abs(b))", 4), ("log(abs(a)) + log2(abs(b)) - log10(abs(a))", 12), ("expm1(f)", 4),
     ("arcsin(a/100) + arccos(b/100)", 8), ("arctan(a) * sinh(f/10)", 8), ("tan(f)", 4),
     ("arcsinh(a) + arccosh(abs(b) + 1) + arctanh(a/1000)", 12), ("cos(f)", 4), ("a**b", 4),
+    # reductions (sums of integer-valued floats are exact in any order)
+    ("sum(i)", 0), ("sum(k)", 0), ("sum(m)", 0), ("prod(k % 3 + 1)", 0), ("max(a)", 0), ("min(b)", 0),
+    ("argmax(a)", 0), ("argmin(b)", 0), ("argmax(k)", 0), ("argmin(m)", 0), ("any(m)", 0), ("all(m)", 0),
+    ("mean(k)", 0), ("sum(N)", 0), ("sum(N, 0)", 0), ("sum(N, axis=1, keepdims=True)", 0), ("max(M, 1)", 0),
+    ("min(M, axis=0, keepdims=True)", 0), ("argmax(M, axis=0)", 0), ("argmin(M, 1)", 0), ("mean(N, 1)", 0),
+    ("sum(F)", 8), ("mean(M)", 8), ("prod(N + 6, 0)", 0), ("any(M > 0.9, 1)", 0), ("all(M > -0.9, 0)", 0),
+    ("sum(a * 0 + 1)", 0), ("sum(f > 0)", 0), ("mean(f)", 8),
+    ("exp(M - max(M, 1, keepdims=True)) / sum(exp(M - max(M, 1, keepdims=True)), 1, keepdims=True)", 8),
+    # matrix products (integer-valued floats: exact whatever the summation order)
+    ("N @ u", 0), ("u @ N.T", 0), ("N @ N.T", 0), ("N.T @ N + 1", 0), ("u @ u", 0), ("i @ j", 0),
+    ("k @ k", 0), ("matmul(N, u) * 2", 0), ("N @ u + sum(N, 1)", 0), ("maximum(N @ N.T - 3, 0)", 0),
 ]
 
 NUMPY_NAMES = {name: getattr(np, name) for name in [
     "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "power", "maximum", "minimum",
     "arctan2", "where", "abs", "absolute", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "log",
     "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "arcsinh", "arccosh", "arctanh", "arange", "linspace", "zeros", "ones"]}
+    "tanh", "arcsinh", "arccosh", "arctanh", "arange", "linspace", "zeros", "ones",
+    "sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "matmul"]}
 for t in ["float32", "float64", "int32", "int64"]:
     NUMPY_NAMES[t] = (lambda dt: lambda x: np.asarray(x).astype(dt))(getattr(np, t))
 NUMPY_NAMES["bool"] = lambda x: np.asarray(x).astype(np.bool_)
@@ -64,6 +76,7 @@ def inputs():
         "a": a, "b": b, "f": np.clip(a, -1e30, 1e30).astype(np.float32), "i": i, "j": j,
         "k": rng.integers(-100, 100, n).astype(np.int32), "m": rng.integers(0, 2, n).astype(bool),
         "M": rng.uniform(-1, 1, (3, 4)), "v4": rng.uniform(-1, 1, 4),
+        "N": rng.integers(-5, 5, (6, 4)).astype(np.float64), "u": rng.integers(-5, 5, 4).astype(np.float64),
         "F": np.asfortranarray(rng.uniform(-1, 1, (3, 5))),
         "B": rng.uniform(-1, 1, 9).astype(">f8"),
     }
@@ -71,8 +84,8 @@ def inputs():
 
 def ulps(x, y):
     """Largest distance in ulps between two float arrays (NaNs matching NaNs count 0)."""
-    x = np.asarray(x)
-    y = np.asarray(y)
+    x = np.atleast_1d(np.asarray(x))
+    y = np.atleast_1d(np.asarray(y))
     both_nan = np.isnan(x) & np.isnan(y)
     ity = np.int32 if x.dtype == np.float32 else np.int64
     xi = x.view(ity).astype(np.int64)

@@ -57,6 +57,9 @@ static const char *const precedence[][2] = {
     {"~a|~b", "(~a)|(~b)"},         {"-(-x)", "x"},                 {"+x", "x"},
     {"x**2**-1", "x**(2**(-1))"},   {"where(x>0,x,-x)", "where((x>0),x,(-x))"},
     {"maximum(x,y)*2", "(maximum(x,y))*2"}, {"a!=b&c", "a!=(b&c)"},
+    {"M@s4+1", "(M@s4)+1"},         {"2*M@s4", "(2*M)@s4"},         {"M@s4*2", "(M@s4)*2"},
+    {"-M@s4", "(-M)@s4"},           {"M.T@M", "(M.T)@M"},           {"sum(x)*2", "(sum(x))*2"},
+    {"x-max(x,0)", "x-(max(x,0))"}, {"sum(x,axis=0,keepdims=False)", "sum(x,0)"},
 };
 
 START_TEST(python_precedence) {

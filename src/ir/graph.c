@@ -15,6 +15,8 @@
 
 #include "../runtime/ctx.h"
 
+const char *blas_name(void); /* runtime/matmul.c */
+
 void eval_plan_free(kiln_ctx *ctx, struct eval_plan *p); /* runtime/eval.c */
 
 /* ------------------------------------------------------------------ op metadata */
@@ -808,6 +810,35 @@ kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims) {
 
 static void core_shape(const kiln_expr *e, char *b, size_t cap) { shape_str(e, b, cap); }
 
+/* A product with a vector side is a reduction over an element-wise product, and can be done as
+ * one: the reduction fuses whatever computes its operands, reads the matrix once at memory speed
+ * and sums pairwise.  Used for dot products, for integers, and when there is no BLAS (whose
+ * gemv, reading several rows at once, is faster still).
+ *     (k,)·(k,)   sum(a*b)          (m,k)·(k,)   sum(a*b, 1)
+ *     (m,k)·(k,1) sum(a*b.T, 1, keepdims)      (1,k)·(k,n) sum(a.T*b, 0, keepdims)
+ * *handled tells whether the shapes were these; then NULL is an error, set on ctx. */
+static kiln_expr *matmul_as_reduction(kiln_ctx *ctx, kiln_expr *a, kiln_expr *b, kiln_dtype dt, bool *handled) {
+    if (dt != KILN_F32 && dt != KILN_F64 && dt != KILN_I64) return NULL; /* sum's dtype must be the product's */
+    /* with BLAS, gemv reads the matrix faster (several rows at a time) unless the vector side is
+     * computed: then fusing its producer into the reduction saves a pass */
+    if (dtype_is_float(dt) && blas_name() && !(a->ndim == 1 && b->ndim == 1)) return NULL;
+    int axis, keep;
+    kiln_expr *x = a, *y = b, *tx = NULL, *ty = NULL;
+    if (a->ndim == 1 && b->ndim == 1) axis = KILN_ALL_AXES, keep = 0;
+    else if (a->ndim == 2 && b->ndim == 1) axis = 1, keep = 0;
+    else if (a->ndim == 2 && b->ndim == 2 && b->shape[1] == 1) axis = 1, keep = 1, y = ty = kiln_transpose(ctx, b);
+    else if (a->ndim == 2 && b->ndim == 2 && a->shape[0] == 1) axis = 0, keep = 1, x = tx = kiln_transpose(ctx, a);
+    else return NULL;
+    *handled = true;
+    kiln_expr *ca = x ? coerce(ctx, x, dt) : NULL, *cb = y && ca ? coerce(ctx, y, dt) : NULL;
+    kiln_expr *prod = cb ? kiln_mul(ctx, ca, cb) : NULL;
+    kiln_expr *r = prod ? ir_reduce(ctx, KILN_OP_SUM, prod, axis, keep) : NULL;
+    kiln_expr *tmp[] = {tx, ty, ca, cb, prod};
+    for (int i = 0; i < 5; i++) kiln_expr_free(tmp[i]);
+    if (!r && kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    return r;
+}
+
 kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *a, kiln_expr *b) {
     ARGCHK(ctx);
     if (!check_operand(ctx, a, "matmul", 1) || !check_operand(ctx, b, "matmul", 2)) return NULL;
@@ -832,12 +863,14 @@ kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *a, kiln_expr *b) {
         return NULL;
     }
     kiln_dtype dt = ir_promote((kiln_dtype)a->dtype, (kiln_dtype)b->dtype);
+    bool handled = false;
+    kiln_expr *r = matmul_as_reduction(ctx, a, b, dt, &handled);
+    if (handled) return r;
     kiln_expr p;
     proto_init(&p, KILN_OP_MATMUL, dt);
     if (a->ndim == 2) p.shape[p.ndim++] = a->shape[0];
     if (b->ndim == 2) p.shape[p.ndim++] = b->shape[1];
     kiln_expr *ca = coerce(ctx, a, dt), *cb = ca ? coerce(ctx, b, dt) : NULL;
-    kiln_expr *r = NULL;
     if (ca && cb) {
         p.arg[0] = ca->id;
         p.arg[1] = cb->id;

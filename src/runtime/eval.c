@@ -319,8 +319,11 @@ static kiln_status plan_run(kiln_ctx *ctx, eval_plan *p, kiln_array *const *outs
             view->strides[d] = src->strides[src->ndim - 1 - d];
         }
     }
+    static int timing = -1; /* KILN_DEBUG=steps: each step's time on stderr */
+    if (timing < 0) timing = getenv("KILN_DEBUG") && strstr(getenv("KILN_DEBUG"), "steps");
     for (int i = 0; i < p->nsteps && st == KILN_OK; i++) {
         step *s = &p->steps[i];
+        uint64_t t0 = timing ? kiln_now_ns() : 0;
         kiln_array *out = s->root >= 0 ? outs[s->root] : ra.temps[s->temp];
         kiln_array *ins_s[INLINE_OPERANDS], **ins = ins_s;
         if (s->fk.kd.n_in > INLINE_OPERANDS && !(ins = kiln_malloc(ctx, (size_t)s->fk.kd.n_in * sizeof *ins))) {
@@ -349,6 +352,9 @@ static kiln_status plan_run(kiln_ctx *ctx, eval_plan *p, kiln_array *const *outs
         }
         }
         if (ins != ins_s) kiln_free(ctx, ins);
+        if (timing && !(s->kind == STEP_MAP && s->in_epilogue))
+            fprintf(stderr, "kiln: step %d (%s %s) %.3f ms\n", i, s->kind == STEP_MAP ? "map" : s->kind == STEP_REDUCE ? "reduce" : "matmul",
+                    kiln_op_name((kiln_op)s->node->op), (double)(kiln_now_ns() - t0) * 1e-6);
     }
     for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
     if (ra.temps != temps_s) kiln_free(ctx, ra.temps);

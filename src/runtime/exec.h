@@ -34,6 +34,7 @@ typedef struct step {
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
     void *memo_fn;
+    struct step *aux;      /* REDUCE: the accumulate kernel of the column path, made on demand */
 } step;
 
 struct eval_plan {
@@ -91,6 +92,7 @@ kiln_status launch(kiln_ctx *ctx, kiln_kernel_fn fn, const geometry *g, const ks
 kiln_status map_run(kiln_ctx *ctx, step *s, kiln_array *const *ins, kiln_array *out);
 
 kiln_status reduce_run(kiln_ctx *ctx, step *s, kiln_array *const *ins, kiln_array *out);
+void reduce_step_free(kiln_ctx *ctx, step *s);
 /* A matrix product a @ b into out; with epi, that step's kernel is applied to each panel of
  * out right after the product wrote it (its inputs epi_ins; the product's own result among
  * them is read back from out). */

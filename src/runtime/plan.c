@@ -22,6 +22,7 @@
 void eval_plan_free(kiln_ctx *ctx, eval_plan *p) {
     if (!p) return;
     for (int i = 0; i < p->nsteps; i++) {
+        reduce_step_free(ctx, &p->steps[i]);
         ir_fused_free(ctx, &p->steps[i].fk);
         kiln_free(ctx, p->steps[i].memo_layout);
         pthread_mutex_destroy(&p->steps[i].lock);
@@ -142,6 +143,24 @@ eval_plan *plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     memcpy(p->roots, roots, (size_t)nroots * sizeof *roots);
     /* which nodes get arrays of their own */
     for (int r = 0; r < nroots; r++) mat[roots[r]->id] = 1;
+    /* An expensive element-wise node (a transcendental function under it) that its consumer
+     * broadcasts at least 4-fold gets an array: fused, it would be recomputed for every copy
+     * (sigmoid(Z) - Y inside sum(X * dz, 1) would cost an exp per element of X). */
+    for (uint32_t k = 0; k < n; k++) {
+        kiln_expr *x = order[k];
+        bool costly = kiln_op_kind[x->op] == KIND_FMATH;
+        for (int i = 0; i < 3 && !costly; i++)
+            if (x->arg[i] != IR_NONE && op_is_elementwise(ir_arg(x, i)->op)) costly = mat[x->arg[i]] & 2;
+        if (costly) mat[x->id] |= 2;
+        if (!op_is_elementwise(x->op) && x->op != KILN_OP_TRANSPOSE && kiln_op_kind[x->op] != KIND_REDUCE) continue;
+        for (int i = 0; i < 3; i++) {
+            if (x->arg[i] == IR_NONE) continue;
+            kiln_expr *c = ir_arg(x, i);
+            int64_t big = x->op == KILN_OP_MATMUL ? 0 : ir_size(kiln_op_kind[x->op] == KIND_REDUCE ? c : x);
+            if ((mat[c->id] & 2) && c->op != KILN_OP_VAR && c->op != KILN_OP_CONST && ir_size(c) * 4 <= big) mat[c->id] |= 1;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1; /* from here on: 1 = gets an array */
     uint32_t nviews = 0;
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
