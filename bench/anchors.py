@@ -52,6 +52,14 @@ def nb_fma_serial(a, b, c, o):
 
 
 @njit(parallel=True)
+def nb_dot(a, b):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+@njit(parallel=True)
 def nb_sin2(a, o):
     for i in prange(a.shape[0]):
         o[i] = np.sin(a[i]) * np.sin(a[i])
@@ -90,6 +98,32 @@ def main():
         "numexpr": median_ms(lambda: ne.evaluate("sin(a)*sin(a)", local_dict={"a": af}, out=of)),
         "numba": median_ms(lambda: nb_sin2(af, of)),
     }
+    r["dot"] = {
+        "numpy": median_ms(lambda: np.dot(a, b)),
+        "numpy_sum": median_ms(lambda: np.sum(a * b)),
+        "numexpr": median_ms(lambda: ne.evaluate("sum(a*b)", local_dict={"a": a, "b": b})),
+        "numba": median_ms(lambda: nb_dot(a, b)),
+    }
+    del af, of
+    g = 1024
+    ii = np.arange(g * g)
+    W = ((ii * 7 % 1000) * 1e-3 - 0.5).astype(np.float32).reshape(g, g)
+    X = ((ii * 13 % 997) * 1e-3).astype(np.float32).reshape(g, g)
+    bias = ((np.arange(g) % 10) * 0.1).astype(np.float32).reshape(g, 1)
+    r["gemm"] = {"numpy": median_ms(lambda: W @ X + bias),
+                 "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE", "(unset)")}
+    nf, m = 1000, 100000
+    Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
+    Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)
+    wl = ((np.arange(nf) % 17) * 1e-3).reshape(nf, 1)
+
+    def step():
+        Z = wl.T @ Xl + 0.1
+        A = 1 / (1 + np.exp(-Z))
+        dz = A - Yl
+        return Xl @ dz.T / m, np.sum(dz) / m
+
+    r["logreg"] = {"numpy": median_ms(step, reps=7)}
     with open(sys.argv[1], "w") as f:
         json.dump(r, f, indent=1)
 

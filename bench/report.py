@@ -26,6 +26,19 @@ print(row("`a*b+c` f64 10^7, out reused", "ms", k["fma_big"]["kiln"], k["fma_big
 print(row("`a*b+c` f64 10^3, per call", "µs", k["fma_small_us"]["kiln"], k["fma_small_us"]["c"], a["fma_small_us"]))
 print(row("`sin(a)*sin(a)` f64 10^7", "ms", k["sin2_f64"]["kiln"], k["sin2_f64"]["c"], a["sin2_f64"], k["floor_sin_ms"]))
 print(row("`sin(a)*sin(a)` f32 10^7", "ms", k["sin2_f32"]["kiln"], k["sin2_f32"]["c"], a["sin2_f32"], k["floor_sin_ms"] / 2))
+print(row("`sum(a*b)` f64 10^7", "ms", k["dot"]["kiln"], k["dot"]["c"],
+          {"numpy": a["dot"]["numpy"], "numexpr": a["dot"]["numexpr"], "numba": a["dot"]["numba"]}, k["floor_dot_ms"]))
+print(f"\n`np.sum(a*b)` (a temporary, then a sum): {a['dot']['numpy_sum']:.3f} ms; the table's NumPy is `np.dot(a, b)`.")
+print(f"\n| case | kiln | OpenBLAS sgemm alone ({k['gemm']['core']} kernels) | kiln / sgemm | NumPy `W@X+b` "
+      f"(OPENBLAS_CORETYPE={a['gemm']['openblas_coretype_env']}) |")
+print("|---|---|---|---|---|")
+print(f"| `W@X+b` f32 1024³ | {k['gemm']['kiln']:.3f} ms ({2 * 1024**3 / k['gemm']['kiln'] * 1e-6:.0f} GFLOP/s) | "
+      f"{k['gemm']['sgemm']:.3f} ms | {k['gemm']['kiln'] / k['gemm']['sgemm']:.3f}× | {a['gemm']['numpy']:.3f} ms "
+      f"({a['gemm']['numpy'] / k['gemm']['kiln']:.1f}× slower) |")
+print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
+print("|---|---|---|---|")
+print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "
+      f"({a['logreg']['numpy'] / k['logreg']['kiln']:.1f}× slower) | {k['floor_logreg_ms']:.2f} ms |")
 print(f"\nCompile: a new kernel in a running context, first call {k['compile_new_ms']:.2f} ms; "
       f"sin(a)*sin(a)'s compile {k['compile_sin2_ms']:.2f} ms (its first call at 10^7: {k['first_sin2_ms']:.2f} ms).")
 print(f"Parsing and binding `sin(a)*sin(a) + b*2.5 - c/3`: {k['parse_us']:.2f} µs.")
