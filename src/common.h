@@ -62,6 +62,9 @@ static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }
 
 extern const op_kind kiln_op_kind[KILN_OP_COUNT];
 extern const char *const kiln_op_cfunc[KILN_OP_COUNT]; /* C math name ("sin") or "" */
+/* For a value reduction, the element-wise op that combines two partial results (sum: add, max:
+ * maximum, any: or...); 0 for the others. */
+extern const kiln_op reduce_combine_op[KILN_OP_COUNT];
 
 /* ---- context services (runtime/ctx.c) ---- */
 

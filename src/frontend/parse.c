@@ -523,19 +523,23 @@ static kiln_expr *p_factor(parser *p) {
     return p_power(p);
 }
 
-/* One level of left-associative binary operators. */
 typedef struct binop {
     const char *sym;
     kiln_op op;
 } binop;
 
-static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *ops, int nops) {
+/* One level of binary operators: left-associative, or (chain false) at most one of them. */
+static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *ops, int nops, bool chain) {
     kiln_expr *l = sub(p);
-    while (l && !p->failed) {
+    for (int count = 0; l && !p->failed; count++) {
         int k = -1;
         for (int i = 0; i < nops; i++)
             if (is_op(p, ops[i].sym)) k = i;
         if (k < 0) return l;
+        if (count && !chain) {
+            perr(p, p->tok.off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
+            break;
+        }
         size_t off = p->tok.off;
         advance(p);
         kiln_expr *r = sub(p), *args[2] = {l, r};
@@ -552,27 +556,27 @@ static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *op
 static kiln_expr *p_term(parser *p) {
     static const binop ops[] = {{"*", KILN_OP_MUL}, {"/", KILN_OP_DIV}, {"//", KILN_OP_FLOORDIV},
                                 {"%", KILN_OP_MOD}, {"@", KILN_OP_MATMUL}};
-    return p_left(p, p_factor, ops, 5);
+    return p_left(p, p_factor, ops, 5, true);
 }
 /* sum = term (("+" | "-") term)* */
 static kiln_expr *p_sum(parser *p) {
     static const binop ops[] = {{"+", KILN_OP_ADD}, {"-", KILN_OP_SUB}};
-    return p_left(p, p_term, ops, 2);
+    return p_left(p, p_term, ops, 2, true);
 }
 /* band = sum ("&" sum)* */
 static kiln_expr *p_band(parser *p) {
     static const binop ops[] = {{"&", KILN_OP_AND}};
-    return p_left(p, p_sum, ops, 1);
+    return p_left(p, p_sum, ops, 1, true);
 }
 /* bxor = band ("^" band)* */
 static kiln_expr *p_bxor(parser *p) {
     static const binop ops[] = {{"^", KILN_OP_XOR}};
-    return p_left(p, p_band, ops, 1);
+    return p_left(p, p_band, ops, 1, true);
 }
 /* bor = bxor ("|" bxor)* */
 static kiln_expr *p_bor(parser *p) {
     static const binop ops[] = {{"|", KILN_OP_OR}};
-    return p_left(p, p_bxor, ops, 1);
+    return p_left(p, p_bxor, ops, 1, true);
 }
 
 /* expr = bor [("<" | "<=" | ">" | ">=" | "==" | "!=") bor]   (chains like a < b < c are refused:
@@ -580,25 +584,7 @@ static kiln_expr *p_bor(parser *p) {
 static kiln_expr *p_expr(parser *p) {
     static const binop cmps[] = {{"<", KILN_OP_LT}, {"<=", KILN_OP_LE}, {">", KILN_OP_GT},
                                  {">=", KILN_OP_GE}, {"==", KILN_OP_EQ}, {"!=", KILN_OP_NE}};
-    kiln_expr *l = p_bor(p);
-    int k = -1;
-    for (int i = 0; l && i < 6; i++)
-        if (is_op(p, cmps[i].sym)) k = i;
-    if (k < 0) return l;
-    size_t off = p->tok.off;
-    advance(p);
-    kiln_expr *r = p_bor(p), *args[2] = {l, r};
-    kiln_expr *e = r ? checked(p, kiln_apply(p->ctx, cmps[k].op, args), off) : NULL;
-    kiln_expr_free(l);
-    kiln_expr_free(r);
-    for (int i = 0; e && i < 6; i++)
-        if (is_op(p, cmps[i].sym)) {
-            perr(p, p->tok.off, KILN_ERR_SYNTAX,
-                 "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
-            kiln_expr_free(e);
-            return NULL;
-        }
-    return e;
+    return p_left(p, p_bor, cmps, 6, false);
 }
 
 kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len) {

@@ -39,6 +39,10 @@ const char *const kiln_op_cfunc[KILN_OP_COUNT] = {
     KILN_STRUCT_OPS(X)
 #undef X
 };
+const kiln_op reduce_combine_op[KILN_OP_COUNT] = {
+    [KILN_OP_SUM] = KILN_OP_ADD, [KILN_OP_PROD] = KILN_OP_MUL, [KILN_OP_MAX] = KILN_OP_MAXIMUM,
+    [KILN_OP_MIN] = KILN_OP_MINIMUM, [KILN_OP_ANY] = KILN_OP_OR, [KILN_OP_ALL] = KILN_OP_AND,
+};
 static const char *const op_names[KILN_OP_COUNT] = {
     [KILN_OP_VAR] = "var", [KILN_OP_CONST] = "const", [KILN_OP_CAST] = "astype",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = np,

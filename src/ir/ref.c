@@ -284,12 +284,9 @@ void ref_reduce_combine(int op, kiln_dtype dt, kscalar *acc, const kscalar *v) {
         }
         return;
     }
-    if (op == KILN_OP_ANY) acc[0].b = acc[0].b || v[0].b;
-    else if (op == KILN_OP_ALL) acc[0].b = acc[0].b && v[0].b;
-    else {
+    {
         kscalar a[2] = {acc[0], v[0]};
-        kiln_op e = op == KILN_OP_SUM ? KILN_OP_ADD : op == KILN_OP_PROD ? KILN_OP_MUL : op == KILN_OP_MAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM;
-        acc[0] = ref_apply(e, dt, dt, a);
+        acc[0] = ref_apply(reduce_combine_op[op], dt, dt, a);
     }
 }
 

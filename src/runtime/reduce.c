@@ -144,11 +144,6 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
  * i of the reduced axis, out[j] = out[j] ⊕ f(x[i, j]) over the contiguous kept dim j, by an
  * element-wise kernel that reads out as an accumulator.  Every out[j] is still folded in one
  * fixed order (i ascending), whatever the threads; threads split j. */
-static const kiln_op col_combine[KILN_OP_COUNT] = {
-    [KILN_OP_SUM] = KILN_OP_ADD, [KILN_OP_PROD] = KILN_OP_MUL, [KILN_OP_MAX] = KILN_OP_MAXIMUM,
-    [KILN_OP_MIN] = KILN_OP_MINIMUM, [KILN_OP_ANY] = KILN_OP_OR, [KILN_OP_ALL] = KILN_OP_AND,
-};
-
 static step *column_step_make(kiln_ctx *ctx, step *s);
 
 /* The accumulate kernel's step (made once per reduction step): the producer's instructions,
@@ -186,7 +181,7 @@ static step *column_step_make(kiln_ctx *ctx, step *s) {
     memcpy(c->fk.kd.inst, kd->inst, kd->n_inst * sizeof *kd->inst);
     kiln_dtype dt = (kiln_dtype)kd->inst[kd->out_inst[0]].dtype;
     c->fk.kd.inst[kd->n_inst] = (kd_inst){.op = KILN_OP_VAR, .dtype = (uint8_t)dt, .slot = kd->n_in};
-    c->fk.kd.inst[kd->n_inst + 1] = (kd_inst){.op = (uint8_t)col_combine[s->node->op], .dtype = (uint8_t)dt,
+    c->fk.kd.inst[kd->n_inst + 1] = (kd_inst){.op = (uint8_t)reduce_combine_op[s->node->op], .dtype = (uint8_t)dt,
                                               .arg = {kd->n_inst, kd->out_inst[0], 0}};
     c->fk.kd.n_inst = kd->n_inst + 2;
     c->fk.kd.n_in = kd->n_in + 1;

@@ -397,6 +397,23 @@ static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, 
     }
 }
 
+/* The ops that also fold reductions: add, multiply, maximum, minimum (NumPy's: NaN wins, from
+ * either side), bitwise and/or.  On bools add is or and multiply is and, as in NumPy. */
+static LLVMValueRef cpu_emit_combine(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, LLVMValueRef y, int L) {
+    bool fl = dtype_is_float(dt), bo = dt == KILN_BOOL, mx = op == KILN_OP_MAXIMUM;
+    LLVMValueRef args[2] = {x, y};
+    if (op == KILN_OP_ADD) return fl ? LLVMBuildFAdd(B, x, y, "") : bo ? LLVMBuildOr(B, x, y, "") : LLVMBuildAdd(B, x, y, "");
+    if (op == KILN_OP_MUL) return fl ? LLVMBuildFMul(B, x, y, "") : bo ? LLVMBuildAnd(B, x, y, "") : LLVMBuildMul(B, x, y, "");
+    if (op == KILN_OP_OR) return LLVMBuildOr(B, x, y, "");
+    if (op == KILN_OP_AND) return LLVMBuildAnd(B, x, y, "");
+    KILN_ASSERT(op == KILN_OP_MAXIMUM || op == KILN_OP_MINIMUM);
+    if (bo) return mx ? LLVMBuildOr(B, x, y, "") : LLVMBuildAnd(B, x, y, "");
+    if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", cpu_type(e, dt, L), args, 2);
+    LLVMValueRef c = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, x, y, ""),
+                                 LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), "");
+    return sel(e, c, x, y);
+}
+
 /* One instruction at L lanes.  A switch with no default: a new op in KILN_OPS does not
  * compile (-Wswitch-enum) until it is lowered here. */
 static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef idx, int L) {
@@ -415,9 +432,9 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_VAR: return cpu_emit_load(e, in, idx, L);
     case KILN_OP_CONST: return cpu_splat(e, e->cval[in->slot], L);
     case KILN_OP_CAST: return cpu_emit_cast(e, x, odt, dt, L);
-    case KILN_OP_ADD: return fl ? LLVMBuildFAdd(B, x, y, "") : bo ? LLVMBuildOr(B, x, y, "") : LLVMBuildAdd(B, x, y, "");
+    case KILN_OP_ADD: return cpu_emit_combine(e, op, odt, x, y, L);
     case KILN_OP_SUB: return fl ? LLVMBuildFSub(B, x, y, "") : LLVMBuildSub(B, x, y, "");
-    case KILN_OP_MUL: return fl ? LLVMBuildFMul(B, x, y, "") : bo ? LLVMBuildAnd(B, x, y, "") : LLVMBuildMul(B, x, y, "");
+    case KILN_OP_MUL: return cpu_emit_combine(e, op, odt, x, y, L);
     case KILN_OP_DIV: return LLVMBuildFDiv(B, x, y, "");
     case KILN_OP_FLOORDIV:
         return fl ? cpu_emit_fdivmod(e, odt, x, y, false, L) : cpu_emit_idivmod(e, odt, x, y, false, L);
@@ -432,14 +449,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
             return LLVMBuildTrunc(B, cpu_call_lanes(e, "kiln_rt_ipow", e->i64, w, 2, L), t, "");
         }
     case KILN_OP_MAXIMUM:
-    case KILN_OP_MINIMUM: {
-        bool mx = op == KILN_OP_MAXIMUM;
-        if (bo) return mx ? LLVMBuildOr(B, x, y, "") : LLVMBuildAnd(B, x, y, "");
-        if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", t, args, 2);
-        LLVMValueRef c = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, x, y, ""),
-                                     LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), "");
-        return sel(e, c, x, y);
-    }
+    case KILN_OP_MINIMUM: return cpu_emit_combine(e, op, odt, x, y, L);
     case KILN_OP_ARCTAN2: return cpu_emit_math(e, op, odt, args, 2, L);
     case KILN_OP_EQ:
     case KILN_OP_NE:
@@ -648,27 +658,9 @@ static LLVMValueRef cpu_reduce_identity(emitter *e, int op, kiln_dtype dt, int L
 
 /* acc ⊕ v: what ref_reduce_combine does, on L lanes. */
 static LLVMValueRef cpu_reduce_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef acc, LLVMValueRef v, int L) {
-    bool fl = dtype_is_float(dt), bo = dt == KILN_BOOL;
-    LLVMTypeRef t = cpu_type(e, dt, L);
-    LLVMValueRef a[2] = {acc, v};
-    switch (op) {
-    case KILN_OP_SUM: return fl ? LLVMBuildFAdd(B, acc, v, "") : bo ? LLVMBuildOr(B, acc, v, "") : LLVMBuildAdd(B, acc, v, "");
-    case KILN_OP_PROD: return fl ? LLVMBuildFMul(B, acc, v, "") : bo ? LLVMBuildAnd(B, acc, v, "") : LLVMBuildMul(B, acc, v, "");
-    case KILN_OP_ANY: return LLVMBuildOr(B, acc, v, "");
-    case KILN_OP_ALL: return LLVMBuildAnd(B, acc, v, "");
-    case KILN_OP_MAX:
-    case KILN_OP_MIN: {
-        bool mx = op == KILN_OP_MAX;
-        if (bo) return mx ? LLVMBuildOr(B, acc, v, "") : LLVMBuildAnd(B, acc, v, "");
-        if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", t, a, 2);
-        /* NumPy's maximum(acc, v): NaN wins */
-        LLVMValueRef keep = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, acc, v, ""),
-                                        LLVMBuildFCmp(B, LLVMRealUNO, acc, acc, ""), "");
-        return sel(e, keep, acc, v);
-    }
-    default: KILN_ASSERT(0 && "not a value reduction");
-    }
-    return NULL;
+    /* the element-wise op that combines two partial results */
+    KILN_ASSERT(reduce_combine_op[op] != 0);
+    return cpu_emit_combine(e, reduce_combine_op[op], dt, acc, v, L);
 }
 
 /* (a, ai) ⊕ (b, bi) for argmax/argmin: b wins when a is empty, when b is better (NaN beats
