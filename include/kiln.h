@@ -203,8 +203,33 @@ typedef struct kiln_stats {
     uint64_t ns_opt;           /* the optimizer (LLVM passes) */
     uint64_t ns_codegen;       /* machine code generation and linking */
     uint64_t ns_jit_init;      /* starting the JIT (once per context) */
+    uint64_t disk_hits;        /* kernels loaded from the disk cache instead of compiled */
+    uint64_t disk_misses;      /* kernels the disk cache did not have (or was off for) */
+    uint64_t disk_corrupt;     /* disk entries refused: damaged, foreign or untrusted; replaced */
+    uint64_t disk_stores;      /* kernels written to the disk cache */
+    uint64_t ns_disk_load;     /* reading, checking and linking disk entries */
+    uint64_t ns_parse;         /* kiln_parse: tokens, syntax and graph building */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
+
+/* ---------------------------------------------------------------- the disk cache
+ * Compiled kernels are kept under $KILN_CACHE_DIR (else $XDG_CACHE_HOME/kiln, else
+ * ~/.cache/kiln), keyed by kiln's and LLVM's versions, the target, CPU and its features, and the
+ * kernel's structure; KILN_DISABLE_CACHE=1 turns it off and KILN_CACHE_MAX_MB caps it (default
+ * 256, least recently used out first).  KILN_LOG=compile prints a line per kernel compiled or
+ * loaded, with the reason and the time of each phase. */
+typedef struct kiln_cache_stats {
+    char dir[1024];
+    int enabled;
+    char why_disabled[1100];
+    uint64_t entries, bytes, max_bytes;
+    uint64_t hits, misses, corrupt, stores; /* added up by every process that used it */
+} kiln_cache_stats;
+KILN_API kiln_status kiln_cache_info(kiln_cache_stats *out);
+/* Calls fn for each entry, least recently used first. */
+KILN_API kiln_status kiln_cache_list(void (*fn)(const char *name, uint64_t bytes, int64_t mtime_s, void *ud), void *ud);
+KILN_API kiln_status kiln_cache_clear(uint64_t *removed); /* every entry and the counters */
+KILN_API kiln_status kiln_cache_prune(uint64_t *removed); /* down to the size cap; stale temporaries */
 
 /* ---------------------------------------------------------------- arrays */
 

@@ -82,6 +82,7 @@ void kiln_free(kiln_ctx *ctx, void *p);
 char *kiln_strdup(kiln_ctx *ctx, const char *s);
 
 uint64_t kiln_now_ns(void);
+void kiln_note_parse(kiln_ctx *ctx, uint64_t ns); /* the frontend's time, for kiln_stats */
 
 /* A growable string (for dumps and for the printer). */
 typedef struct kstr {

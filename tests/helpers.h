@@ -22,6 +22,7 @@ Suite *suite_fault(void);
 Suite *suite_frontend(void);
 Suite *suite_npy(void);
 Suite *suite_reduce(void);
+Suite *suite_disk(void);
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t rng_next(uint64_t *s) {

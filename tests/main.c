@@ -112,6 +112,8 @@ int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, siz
 /* ------------------------------------------------------------------ runner */
 
 int main(void) {
+    /* the disk cache would carry kernels from test to test: the disk suite turns it on for itself */
+    setenv("KILN_DISABLE_CACHE", "1", 1);
     SRunner *sr = srunner_create(suite_ir());
     srunner_add_suite(sr, suite_jit());
     srunner_add_suite(sr, suite_random());
@@ -120,6 +122,7 @@ int main(void) {
     srunner_add_suite(sr, suite_frontend());
     srunner_add_suite(sr, suite_npy());
     srunner_add_suite(sr, suite_reduce());
+    srunner_add_suite(sr, suite_disk());
     /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

@@ -593,6 +593,7 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse: source is NULL");
         return NULL;
     }
+    uint64_t t0 = kiln_now_ns();
     parser p = {.ctx = ctx, .scope = scope};
     lex_init(&p.lx, src, len);
     advance(&p);
@@ -607,6 +608,7 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
         else
             perr(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected %s", tok_str(&p, b, sizeof b));
     }
+    kiln_note_parse(ctx, kiln_now_ns() - t0);
     if (p.failed) {
         kiln_expr_free(e);
         return NULL;

@@ -173,7 +173,10 @@ static int cmd_time(session *s, int lineno, const char *line, size_t off, size_t
     }
     uint64_t emit = b.ns_emit - a.ns_emit, opt = b.ns_opt - a.ns_opt, cg = b.ns_codegen - a.ns_codegen,
              fuse = b.ns_fuse - a.ns_fuse, init = b.ns_jit_init - a.ns_jit_init;
-    if (b.kernels_compiled > a.kernels_compiled) {
+    uint64_t disk = b.ns_disk_load - a.ns_disk_load;
+    if (b.disk_hits > a.disk_hits && b.kernels_compiled == a.kernels_compiled) {
+        printf("loaded from the disk cache in %.3f ms (parse+graph %.3f, fuse %.3f)", ms(disk), t_parse * 1e3, ms(fuse));
+    } else if (b.kernels_compiled > a.kernels_compiled) {
         printf("compile %.2f ms (parse+graph %.3f, fuse %.3f, llvm-emit %.2f, llvm-opt %.2f, codegen %.2f", ms(emit + opt + cg + fuse) + t_parse * 1e3,
                t_parse * 1e3, ms(fuse), ms(emit), ms(opt), ms(cg));
         if (init) printf(", jit start-up %.2f", ms(init));
@@ -227,12 +230,20 @@ static int cmd_timeit(session *s, int lineno, const char *line, size_t off, size
 static int cmd_cache(session *s) {
     kiln_stats st;
     kiln_get_stats(s->ctx, &st);
-    printf("kernels compiled %llu · cache hits %llu · misses %llu · evaluations %llu · graph nodes %llu\n"
-           "time: jit start-up %.2f ms, fuse %.2f, llvm-emit %.2f, llvm-opt %.2f, codegen %.2f\n"
-           "(kernels are cached in memory for this session)\n",
-           (unsigned long long)st.kernels_compiled, (unsigned long long)st.cache_hits, (unsigned long long)st.cache_misses,
-           (unsigned long long)st.evals, (unsigned long long)st.nodes, ms(st.ns_jit_init), ms(st.ns_fuse), ms(st.ns_emit),
-           ms(st.ns_opt), ms(st.ns_codegen));
+    kiln_cache_stats cs;
+    kiln_cache_info(&cs);
+    printf("this session: kernels compiled %llu · loaded from disk %llu · memory-cache hits %llu · evaluations %llu\n"
+           "time: parse+graph %.3f ms, jit start-up %.2f, fuse %.2f, llvm-emit %.2f, llvm-opt %.2f, codegen %.2f, "
+           "disk loads %.3f\n",
+           (unsigned long long)st.kernels_compiled, (unsigned long long)st.disk_hits, (unsigned long long)st.cache_hits,
+           (unsigned long long)st.evals, ms(st.ns_parse), ms(st.ns_jit_init), ms(st.ns_fuse), ms(st.ns_emit), ms(st.ns_opt),
+           ms(st.ns_codegen), ms(st.ns_disk_load));
+    if (cs.enabled)
+        printf("disk cache: %s, %llu entries, %llu bytes; this session %llu misses, %llu corrupt, %llu stored\n", cs.dir,
+               (unsigned long long)cs.entries, (unsigned long long)cs.bytes, (unsigned long long)st.disk_misses,
+               (unsigned long long)st.disk_corrupt, (unsigned long long)st.disk_stores);
+    else
+        printf("disk cache: off (%s)\n", cs.why_disabled);
     return 0;
 }
 
@@ -516,17 +527,61 @@ static char *read_all(FILE *f) {
     return b;
 }
 
+static void list_one(const char *name, uint64_t bytes, int64_t mtime, void *ud) {
+    (void)ud;
+    char when[32];
+    time_t t = (time_t)mtime;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&t));
+    printf("%s  %8llu bytes  last used %s\n", name, (unsigned long long)bytes, when);
+}
+
+/* kiln cache info|list|clear|prune */
+static int cache_command(const char *what) {
+    kiln_cache_stats cs;
+    kiln_cache_info(&cs);
+    if (!cs.enabled) {
+        fprintf(stderr, "error: the disk cache is off: %s\n", cs.why_disabled);
+        return 1;
+    }
+    uint64_t removed = 0;
+    if (!strcmp(what, "info")) {
+        printf("location   %s\nentries    %llu\nbytes      %llu (cap %llu, KILN_CACHE_MAX_MB)\n"
+               "hits       %llu\nmisses     %llu\ncorrupt    %llu (refused and replaced)\nstores     %llu\n",
+               cs.dir, (unsigned long long)cs.entries, (unsigned long long)cs.bytes, (unsigned long long)cs.max_bytes,
+               (unsigned long long)cs.hits, (unsigned long long)cs.misses, (unsigned long long)cs.corrupt,
+               (unsigned long long)cs.stores);
+        return 0;
+    }
+    if (!strcmp(what, "list")) return kiln_cache_list(list_one, NULL) == KILN_OK ? 0 : 1;
+    if (!strcmp(what, "clear") || !strcmp(what, "prune")) {
+        kiln_status st = what[0] == 'c' ? kiln_cache_clear(&removed) : kiln_cache_prune(&removed);
+        printf("%llu entries removed from %s\n", (unsigned long long)removed, cs.dir);
+        return st == KILN_OK ? 0 : 1;
+    }
+    fprintf(stderr, "error: unknown cache command '%s' (info, list, clear, prune)\n", what);
+    return 2;
+}
+
 static void usage(FILE *f) {
     fprintf(f, "usage: kiln [-c PROGRAM | FILE | -]\n"
+               "       kiln cache info|list|clear|prune\n"
                "  (no arguments)  the interactive REPL (standard input when it is not a terminal)\n"
                "  -c PROGRAM      run PROGRAM: statements separated by ';' or newlines\n"
                "  FILE            run the statements in FILE ('-' for standard input)\n"
                "  -h, --help      this help;  --version  the version\n"
-               "Environment: KILN_NUM_THREADS (else OMP_NUM_THREADS), KILN_DEBUG=fuse.\n");
+               "Environment: KILN_NUM_THREADS (else OMP_NUM_THREADS), KILN_CACHE_DIR, KILN_DISABLE_CACHE,\n"
+               "KILN_CACHE_MAX_MB, KILN_LOG=compile, KILN_DEBUG=fuse,steps.\n");
 }
 
 int main(int argc, char **argv) {
     const char *prog = NULL, *file = NULL;
+    if (argc >= 2 && !strcmp(argv[1], "cache")) {
+        if (argc != 3) {
+            usage(stderr);
+            return 2;
+        }
+        return cache_command(argv[2]);
+    }
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);

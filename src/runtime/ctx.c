@@ -117,6 +117,8 @@ char *kiln_strdup(kiln_ctx *ctx, const char *s) {
     return d;
 }
 
+void kiln_note_parse(kiln_ctx *ctx, uint64_t ns) { atomic_fetch_add(&ctx->st.ns_parse, ns); }
+
 uint64_t kiln_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -186,6 +188,9 @@ fail:
 
 void kiln_ctx_free(kiln_ctx *ctx) {
     if (!ctx) return;
+    if (ctx->disk_open)
+        dc_add_counters(&ctx->disk, atomic_load(&ctx->st.disk_hits), atomic_load(&ctx->st.disk_misses),
+                        atomic_load(&ctx->st.disk_corrupt), atomic_load(&ctx->st.disk_stores));
     ir_graph_destroy(&ctx->graph); /* frees plans and releases arrays held by VAR nodes */
     kcache_destroy(ctx, &ctx->cache);
     if (ctx->cpu) kiln_cpu_backend.free(ctx->cpu);
@@ -216,6 +221,12 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->ns_opt = atomic_load(&c->st.ns_opt);
     out->ns_codegen = atomic_load(&c->st.ns_codegen);
     out->ns_jit_init = atomic_load(&c->st.ns_jit_init);
+    out->disk_hits = atomic_load(&c->st.disk_hits);
+    out->disk_misses = atomic_load(&c->st.disk_misses);
+    out->disk_corrupt = atomic_load(&c->st.disk_corrupt);
+    out->disk_stores = atomic_load(&c->st.disk_stores);
+    out->ns_disk_load = atomic_load(&c->st.ns_disk_load);
+    out->ns_parse = atomic_load(&c->st.ns_parse);
     pthread_mutex_lock(&c->graph.lock);
     out->nodes = c->graph.live;
     pthread_mutex_unlock(&c->graph.lock);

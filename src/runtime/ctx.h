@@ -12,6 +12,7 @@
 
 #include "../ir/graph.h"
 #include "cache.h"
+#include "diskcache.h"
 
 struct cpu_backend;
 
@@ -30,11 +31,14 @@ struct kiln_ctx {
     kcache cache;              /* compiled kernels by structure */
     pthread_mutex_t lock;      /* guards pool and backend start-up */
     struct cpu_backend *cpu;   /* NULL until the first compile */
+    diskcache disk;            /* opened with the backend (under cache.compile) */
+    bool disk_open;
     pool_buf pool[KILN_POOL_SLOTS]; /* free large buffers, size 0 where empty */
     kiln_array *arrays;        /* every live array (a list through prev/next), freed last */
     struct {
         atomic_uint_fast64_t evals, compiled, hits, misses;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
+        atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse;
     } st;
 };
 

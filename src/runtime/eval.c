@@ -166,8 +166,88 @@ static kiln_status backend_ready(kiln_ctx *ctx) {
     return st;
 }
 
-/* The memo, else the context's cache, else a compile (one at a time; a kernel another thread
- * just compiled is found, not redone). */
+/* Why a kernel had to be compiled, for KILN_LOG=compile. */
+static const char *miss_reason(dc_result r) {
+    switch (r) {
+    case DC_OFF: return "new kernel; no disk cache";
+    case DC_MISS: return "new kernel; not in the disk cache";
+    case DC_CORRUPT: return "new kernel; its disk entry was corrupt, replaced";
+    case DC_FOREIGN: return "new kernel; another kernel's disk entry under its name, replaced";
+    case DC_REFUSED: return "new kernel; its disk entry is not trusted (owner or permissions), replaced";
+    case DC_HIT: break;
+    }
+    return "new kernel";
+}
+
+static bool log_compiles(void) {
+    static int on = -1;
+    if (on < 0) on = getenv("KILN_LOG") && strstr(getenv("KILN_LOG"), "compile");
+    return on;
+}
+
+/* The kernel for key from the disk cache, or a fresh compile stored there; under the compile
+ * lock, so a kernel two threads need is made once and the other waits for it. */
+static kiln_kernel_fn load_or_compile(kiln_ctx *ctx, kernel_desc *kd, const uint8_t *key, size_t klen) {
+    void *state = ctx->cpu;
+    if (!ctx->disk_open) {
+        dc_open(&ctx->disk);
+        ctx->disk_open = true;
+    }
+    const char *target = kiln_cpu_backend.target(state);
+    size_t tlen = strlen(target) + 1, flen = tlen + klen;
+    uint8_t *full = kiln_malloc(ctx, flen);
+    if (!full) return NULL;
+    memcpy(full, target, tlen);
+    memcpy(full + tlen, key, klen);
+    char name[48];
+    snprintf(name, sizeof name, "kiln_%016llx%016llx", (unsigned long long)kiln_hash_bytes(KILN_HASH_SEED, full, flen),
+             (unsigned long long)kiln_hash_bytes(0x84222325cbf29ce4ull, full, flen));
+    kiln_kernel_fn fn = NULL;
+    void *obj = NULL;
+    size_t olen = 0;
+    uint64_t t0 = kiln_now_ns();
+    dc_result r = dc_load(&ctx->disk, full, flen, &obj, &olen);
+    if (r == DC_HIT) {
+        if (kiln_cpu_backend.load(state, ctx, obj, olen, name, &fn) != KILN_OK) {
+            fn = NULL;
+            r = DC_CORRUPT; /* checked out, yet would not link: compile and replace it */
+        } else {
+            uint64_t ns = kiln_now_ns() - t0;
+            atomic_fetch_add(&ctx->st.disk_hits, 1);
+            atomic_fetch_add(&ctx->st.ns_disk_load, ns);
+            if (log_compiles()) fprintf(stderr, "kiln: loaded %s from the disk cache in %.3f ms\n", name, (double)ns * 1e-6);
+        }
+        free(obj);
+        obj = NULL;
+    }
+    if (!fn) {
+        if (r == DC_CORRUPT || r == DC_FOREIGN || r == DC_REFUSED) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
+        else atomic_fetch_add(&ctx->st.disk_misses, 1);
+        kiln_stats a, b;
+        if (log_compiles()) kiln_get_stats(ctx, &a);
+        if (!kiln_cpu_backend.supports(state, kd)) {
+            kiln_fail(ctx, KILN_ERR_BACKEND, "the %s backend cannot compile this kernel", kiln_cpu_backend.name);
+        } else if (kiln_cpu_backend.compile(state, ctx, kd, name, &fn, NULL, 0, &obj, &olen) == KILN_OK) {
+            atomic_fetch_add(&ctx->st.compiled, 1);
+            /* REFUSED entries are not ours to replace: rename would drop someone else's file */
+            bool stored = obj && r != DC_REFUSED && dc_store(&ctx->disk, full, flen, obj, olen);
+            if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
+            if (log_compiles()) {
+                kiln_get_stats(ctx, &b);
+                fprintf(stderr, "kiln: compiled %s (%s): emit %.3f ms, llvm-opt %.3f ms, codegen %.3f ms%s\n", name,
+                        miss_reason(r), (double)(b.ns_emit - a.ns_emit) * 1e-6, (double)(b.ns_opt - a.ns_opt) * 1e-6,
+                        (double)(b.ns_codegen - a.ns_codegen) * 1e-6, stored ? ", stored on disk" : "");
+            }
+        } else {
+            fn = NULL;
+        }
+        free(obj);
+    }
+    kiln_free(ctx, full);
+    return fn;
+}
+
+/* The memo, else the context's cache, else the disk cache, else a compile. */
 void *kernel_get(kiln_ctx *ctx, step *p, const uint8_t *layout, kstr *dump, int what) {
     int nops = p->fk.kd.n_in + p->fk.kd.n_out + 1; /* layouts and the streaming hint */
     kiln_kernel_fn fn = NULL;
@@ -177,7 +257,7 @@ void *kernel_get(kiln_ctx *ctx, step *p, const uint8_t *layout, kstr *dump, int 
         pthread_mutex_unlock(&p->lock);
         if (fn) {
             atomic_fetch_add(&ctx->st.hits, 1);
-            return fn;
+            return (void *)fn;
         }
     }
     kernel_desc kd = p->fk.kd;
@@ -195,19 +275,14 @@ void *kernel_get(kiln_ctx *ctx, step *p, const uint8_t *layout, kstr *dump, int 
         pthread_mutex_lock(&ctx->cache.compile);
         fn = dump ? NULL : kcache_find(&ctx->cache, key, klen, h);
         if (fn) {
-            atomic_fetch_add(&ctx->st.hits, 1);
+            atomic_fetch_add(&ctx->st.hits, 1); /* another thread made it while we waited */
+        } else if (dump) {
+            if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, NULL, &fn, dump, what, NULL, NULL) != KILN_OK) fn = NULL;
         } else {
             atomic_fetch_add(&ctx->st.misses, 1);
-            if (!kiln_cpu_backend.supports(ctx->cpu, &kd)) {
-                kiln_fail(ctx, KILN_ERR_BACKEND, "the %s backend cannot compile this kernel", kiln_cpu_backend.name);
-            } else if (kiln_cpu_backend.compile(ctx->cpu, ctx, &kd, &fn, dump, what) == KILN_OK) {
-                atomic_fetch_add(&ctx->st.compiled, 1);
-                /* without memory for the cache entry the kernel still runs; it is compiled again
-                 * next time */
-                if (!dump) (void)kcache_put(ctx, &ctx->cache, key, klen, h, fn);
-            } else {
-                fn = NULL;
-            }
+            fn = load_or_compile(ctx, &kd, key, klen);
+            /* without memory for the cache entry the kernel still runs; it is made again next time */
+            if (fn) (void)kcache_put(ctx, &ctx->cache, key, klen, h, fn);
         }
         pthread_mutex_unlock(&ctx->cache.compile);
     }

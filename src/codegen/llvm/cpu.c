@@ -39,6 +39,9 @@ typedef struct cpu_state {
     kiln_ctx *ctx;           /* whose allocator made this */
     LLVMOrcLLJITRef jit;
     LLVMTargetMachineRef tm; /* for the optimizer's cost models; the JIT has its own copy */
+    LLVMTargetMachineRef otm; /* emits relocatable object code (PIC, small code model) for the
+                                 JIT and the disk cache */
+    char target[4096];       /* what object code depends on, for the disk cache's key */
     char *triple, *cpu, *features;
     int vec_bytes;           /* 64 with AVX-512, 32 with AVX2, else 16 */
     bool mvec;               /* glibc's libmvec is loaded */
@@ -95,8 +98,17 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
         return KILN_ERR_BACKEND;
     }
     cs->tm = make_tm(cs, target);
+    cs->otm = LLVMCreateTargetMachine(target, cs->triple, cs->cpu, cs->features, LLVMCodeGenLevelAggressive, LLVMRelocPIC,
+                                      LLVMCodeModelSmall);
     LLVMTargetMachineRef jtm = make_tm(cs, target);
-    if (!cs->tm || !jtm) {
+    unsigned maj, min, patch;
+    LLVMGetVersion(&maj, &min, &patch);
+    /* KILN_TEST_VERSION and KILN_TEST_CPU_FEATURES stand in for another kiln or another CPU
+     * in the key only (the tests' way to prove that either change is a miss) */
+    const char *ver = getenv("KILN_TEST_VERSION"), *feat = getenv("KILN_TEST_CPU_FEATURES");
+    snprintf(cs->target, sizeof cs->target, "kiln %s|llvm %u.%u.%u|%s|%s|%s|v%d|%s", ver ? ver : KILN_VERSION, maj, min, patch,
+             cs->triple, cs->cpu, feat ? feat : cs->features, cs->vec_bytes, cs->mvec ? "libmvec" : "libm");
+    if (!cs->tm || !cs->otm || !jtm) {
         if (jtm) LLVMDisposeTargetMachine(jtm);
         cpu_free(cs);
         return kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM could not make a target machine for %s", cs->cpu);
@@ -138,6 +150,7 @@ static void cpu_free(void *state) {
     if (!cs) return;
     if (cs->jit) LLVMOrcDisposeLLJIT(cs->jit);
     if (cs->tm) LLVMDisposeTargetMachine(cs->tm);
+    if (cs->otm) LLVMDisposeTargetMachine(cs->otm);
     LLVMDisposeMessage(cs->triple);
     LLVMDisposeMessage(cs->cpu);
     LLVMDisposeMessage(cs->features);
@@ -810,7 +823,30 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
 
 /* ------------------------------------------------------------------ compile */
 
-static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, kiln_kernel_fn *fn, kstr *dump, int what) {
+/* Adds object code obj to the JIT and finds its kernel `name`. */
+static kiln_status cpu_add_object(cpu_state *cs, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel_fn *fn) {
+    LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), mb);
+    if (err) return llvm_fail(ctx, err, "adding a kernel to the JIT");
+    LLVMOrcExecutorAddress addr = 0;
+    err = LLVMOrcLLJITLookup(cs->jit, &addr, name);
+    if (err) return llvm_fail(ctx, err, "linking a kernel");
+    *fn = (kiln_kernel_fn)(uintptr_t)addr;
+    return KILN_OK;
+}
+
+static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel_fn *fn) {
+    cpu_state *cs = state;
+    pthread_mutex_lock(&cs->lock);
+    kiln_status st = cpu_add_object(cs, ctx, obj, len, name, fn);
+    pthread_mutex_unlock(&cs->lock);
+    return st;
+}
+
+static const char *cpu_target(void *state) { return ((cpu_state *)state)->target; }
+
+static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *fname, kiln_kernel_fn *fn,
+                               kstr *dump, int what, void **obj, size_t *objlen) {
     cpu_state *cs = state;
     kiln_status st = KILN_OK;
     int nops = kd->n_in + kd->n_out;
@@ -825,8 +861,9 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
         goto out_free;
     }
     pthread_mutex_lock(&cs->lock);
-    char name[32];
-    snprintf(name, sizeof name, "kiln_k%u", cs->counter++);
+    char name[64];
+    if (fname) snprintf(name, sizeof name, "%s", fname);
+    else snprintf(name, sizeof name, "kiln_dump%u", cs->counter++); /* a dump's private copy */
 
     uint64_t t0 = kiln_now_ns();
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
@@ -887,22 +924,31 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
     }
     uint64_t t2 = kiln_now_ns();
 
-    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(e.m, tsc);
+    /* object code: what the JIT links, and what the disk cache keeps */
+    LLVMMemoryBufferRef mb = NULL;
+    char *emsg = NULL;
+    if (LLVMTargetMachineEmitToMemoryBuffer(cs->otm, e.m, LLVMObjectFile, &emsg, &mb)) {
+        st = kiln_fail(ctx, KILN_ERR_COMPILE, "LLVM could not generate code for a kernel: %s", emsg ? emsg : "?");
+        LLVMDisposeMessage(emsg);
+        LLVMDisposeModule(e.m);
+        LLVMOrcDisposeThreadSafeContext(tsc);
+        goto out_unlock;
+    }
+    LLVMDisposeModule(e.m);
     LLVMOrcDisposeThreadSafeContext(tsc);
-    err = LLVMOrcLLJITAddLLVMIRModule(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), tsm);
-    if (err) {
-        LLVMOrcDisposeThreadSafeModule(tsm);
-        st = llvm_fail(ctx, err, "adding a kernel to the JIT");
-        goto out_unlock;
+    const char *code = LLVMGetBufferStart(mb);
+    size_t clen = LLVMGetBufferSize(mb);
+    st = cpu_add_object(cs, ctx, code, clen, name, fn);
+    if (st == KILN_OK && obj) { /* a copy for the caller (the disk cache) */
+        *obj = malloc(clen);
+        if (*obj) {
+            memcpy(*obj, code, clen);
+            *objlen = clen;
+        }
     }
-    LLVMOrcExecutorAddress addr = 0;
-    err = LLVMOrcLLJITLookup(cs->jit, &addr, name);
-    if (err) {
-        st = llvm_fail(ctx, err, "linking a kernel");
-        goto out_unlock;
-    }
+    LLVMDisposeMemoryBuffer(mb);
+    if (st != KILN_OK) goto out_unlock;
     uint64_t t3 = kiln_now_ns();
-    *fn = (kiln_kernel_fn)(uintptr_t)addr;
     atomic_fetch_add(&ctx->st.ns_emit, t1 - t0);
     atomic_fetch_add(&ctx->st.ns_opt, t2 - t1);
     atomic_fetch_add(&ctx->st.ns_codegen, t3 - t2);
@@ -938,5 +984,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .init = cpu_init,
     .supports = cpu_supports,
     .compile = cpu_compile,
+    .load = cpu_load,
+    .target = cpu_target,
     .free = cpu_free,
 };
