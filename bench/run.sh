@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark: builds kiln (Release), installs the pinned anchors into bench/.venv, runs
 # kiln_bench and anchors.py back to back with the same threads, prints one table of ratios
-# (also written to bench/results/table.md).
+# (also written to bench/results/table.md); then the compile-cost comparison (table, JSON and a
+# plot in bench/results/compile_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target kiln_bench >/dev/null
+cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost >/dev/null
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q -r bench/requirements.txt
@@ -16,3 +17,9 @@ mkdir -p bench/results
 ./build/kiln_bench bench/results/kiln.json
 bench/.venv/bin/python bench/anchors.py bench/results/anchors.json
 bench/.venv/bin/python bench/report.py bench/results/kiln.json bench/results/anchors.json | tee bench/results/table.md
+
+# compile cost: first calls in fresh processes against cached calls, kiln and the anchors
+./build/kiln_compile_cost bench/results/compile_kiln.json
+bench/.venv/bin/python bench/compile_anchors.py bench/results/compile_anchors.json
+bench/.venv/bin/python bench/compile_report.py bench/results/compile_kiln.json bench/results/compile_anchors.json \
+  bench/results/compile_cost.json bench/results/compile_cost.png | tee bench/results/compile_table.md

@@ -53,5 +53,18 @@ expect ":asm" 0 "ret" -- "$kiln" -c 'a = arange(3.); :asm a*2+1'
 expect ":time" 0 "cached" -- "$kiln" -c 'a = arange(1000.); :time exp(a)*2'
 expect ":cuda unavailable" 1 "CUDA backend" -- "$kiln" -c ':cuda arange(3)'
 expect "unknown command" 1 "unknown command" -- "$kiln" -c ':frob'
+# the disk cache, through the kiln program
+export KILN_CACHE_DIR="$d/cache"
+expect "first process compiles" 0 "stored on disk" -- env KILN_LOG=compile "$kiln" -c 'a = arange(5.); tanh(a) * 3'
+expect "second process loads" 0 "loaded kiln_" -- env KILN_LOG=compile "$kiln" -c 'a = arange(7.); tanh(a) * 3'
+expect "cache info" 0 "entries    1" -- "$kiln" cache info
+expect "cache info counts" 0 "hits       1" -- "$kiln" cache info
+expect "cache list" 0 ".ko" -- "$kiln" cache list
+expect ":time from disk" 0 "loaded from the disk cache" -- "$kiln" -c 'a = arange(9.); :time tanh(a) * 3'
+expect "cache prune" 0 "entries removed" -- "$kiln" cache prune
+expect "cache clear" 0 "1 entries removed" -- "$kiln" cache clear
+expect "cache off" 1 "disabled by KILN_DISABLE_CACHE" -- env KILN_DISABLE_CACHE=1 "$kiln" cache info
+expect "cache usage" 2 "unknown cache command" -- "$kiln" cache frob
+unset KILN_CACHE_DIR
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
