@@ -209,6 +209,7 @@ typedef struct kiln_stats {
     uint64_t disk_stores;      /* kernels written to the disk cache */
     uint64_t ns_disk_load;     /* reading, checking and linking disk entries */
     uint64_t ns_parse;         /* kiln_parse: tokens, syntax and graph building */
+    uint64_t ns_first_run;     /* evaluations that had to make a kernel: their running time */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -234,10 +234,10 @@ static int cmd_cache(session *s) {
     kiln_cache_info(&cs);
     printf("this session: kernels compiled %llu · loaded from disk %llu · memory-cache hits %llu · evaluations %llu\n"
            "time: parse+graph %.3f ms, jit start-up %.2f, fuse %.2f, llvm-emit %.2f, llvm-opt %.2f, codegen %.2f, "
-           "disk loads %.3f\n",
+           "disk loads %.3f, first runs %.3f\n",
            (unsigned long long)st.kernels_compiled, (unsigned long long)st.disk_hits, (unsigned long long)st.cache_hits,
            (unsigned long long)st.evals, ms(st.ns_parse), ms(st.ns_jit_init), ms(st.ns_fuse), ms(st.ns_emit), ms(st.ns_opt),
-           ms(st.ns_codegen), ms(st.ns_disk_load));
+           ms(st.ns_codegen), ms(st.ns_disk_load), ms(st.ns_first_run));
     if (cs.enabled)
         printf("disk cache: %s, %llu entries, %llu bytes; this session %llu misses, %llu corrupt, %llu stored\n", cs.dir,
                (unsigned long long)cs.entries, (unsigned long long)cs.bytes, (unsigned long long)st.disk_misses,

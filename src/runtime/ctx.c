@@ -227,6 +227,7 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->disk_stores = atomic_load(&c->st.disk_stores);
     out->ns_disk_load = atomic_load(&c->st.ns_disk_load);
     out->ns_parse = atomic_load(&c->st.ns_parse);
+    out->ns_first_run = atomic_load(&c->st.ns_first_run);
     pthread_mutex_lock(&c->graph.lock);
     out->nodes = c->graph.live;
     pthread_mutex_unlock(&c->graph.lock);

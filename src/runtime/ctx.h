@@ -38,7 +38,7 @@ struct kiln_ctx {
     struct {
         atomic_uint_fast64_t evals, compiled, hits, misses;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
-        atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse;
+        atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
     } st;
 };
 
