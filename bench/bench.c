@@ -23,16 +23,6 @@
 #define N_SMALL 1000L
 #define REPS 21
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 static double median(double *t, int n) {
     qsort(t, (size_t)n, sizeof *t, cmp_d);
     return t[n / 2];

@@ -19,18 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define REPS 5
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* The child: builds expression `which` at length n, evaluates it twice, then at another length.
  * Prints: first_ms cached_ms compiled disk_hits ready_ms opt_ms codegen_ms new_length_compiles */
