@@ -30,7 +30,6 @@ static int child(const char *which, int64_t n) {
     double t0 = now();
     kiln_ctx *ctx = kiln_ctx_new(NULL);
     int nroots = 1;
-    kiln_expr *roots[2] = {NULL, NULL};
     kiln_array *outs[2] = {NULL, NULL};
     for (int pass = 0; pass < 2; pass++) {
         int64_t len = pass ? n + 17 : n; /* the second pass: a new length */
@@ -88,7 +87,6 @@ static int child(const char *which, int64_t n) {
         } else {
             printf("%llu\n", (unsigned long long)(s1.kernels_compiled - s0.kernels_compiled));
         }
-        (void)roots;
     }
     kiln_ctx_free(ctx);
     return 0;
