@@ -335,6 +335,47 @@ START_TEST(eval_many_logistic_step) {
 }
 END_TEST
 
+/* Transposes of computed results are views of them: as a root, inside an expression, twice. */
+START_TEST(transposed_results) {
+    int64_t sx[2] = {5, 7}, sw[2] = {40, 30}, sy[2] = {30, 20};
+    kiln_array *X = random_array(KILN_F64, 2, sx, 1, false), *W = random_array(KILN_F64, 2, sw, 2, false);
+    kiln_array *Y = random_array(KILN_F64, 2, sy, 3, false);
+    kiln_expr *x = kiln_var(ctx, X), *w = kiln_var(ctx, W), *y = kiln_var(ctx, Y);
+    kiln_expr *m = kiln_mean(ctx, x, 1, 1), *p = kiln_add(ctx, kiln_matmul(ctx, w, y), kiln_scalar(ctx, 1.0));
+    kiln_expr *cases[] = {kiln_transpose(ctx, m), kiln_transpose(ctx, p), kiln_mul(ctx, kiln_transpose(ctx, p), kiln_scalar(ctx, 2.0)),
+                          kiln_add(ctx, kiln_transpose(ctx, kiln_sum(ctx, x, 0, 1)), kiln_transpose(ctx, x)),
+                          kiln_transpose(ctx, kiln_transpose(ctx, p))};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ck_assert_msg(cases[i], "case %zu: %s", i, kiln_errmsg(ctx));
+        kiln_array *got = kiln_eval(ctx, cases[i]);
+        kiln_array *want = kiln_array_new(ctx, KILN_F64, kiln_expr_ndim(cases[i]), kiln_expr_shape(cases[i]));
+        ref_eval(ctx, cases[i], want);
+        for (int64_t k = 0; k < kiln_array_size(want); k++) {
+            double g = ((double *)kiln_array_data(got))[k], v = ((double *)kiln_array_data(want))[k];
+            ck_assert_msg(fabs(g - v) <= 1e-12 * (1 + fabs(v)), "case %zu element %lld: %g vs %g", i, (long long)k, g, v);
+        }
+        kiln_array_free(got);
+        kiln_array_free(want);
+    }
+    /* a transposed root beside its operand, in one plan */
+    kiln_expr *pt = kiln_transpose(ctx, p), *roots[2] = {p, pt};
+    kiln_array *outs[2] = {NULL, NULL};
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, roots, outs), KILN_OK);
+    for (int i = 0; i < 40; i++)
+        for (int j = 0; j < 20; j++)
+            ck_assert_double_eq(((double *)kiln_array_data(outs[0]))[i * 20 + j], ((double *)kiln_array_data(outs[1]))[j * 40 + i]);
+    kiln_array_free(outs[0]);
+    kiln_array_free(outs[1]);
+    kiln_expr_free(pt);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) kiln_expr_free(cases[i]);
+    kiln_expr *all[] = {x, w, y, m, p};
+    for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+    kiln_array_free(X);
+    kiln_array_free(W);
+    kiln_array_free(Y);
+}
+END_TEST
+
 START_TEST(reduction_errors) {
     int64_t sh[2] = {3, 0};
     kiln_array *E = kiln_array_new(ctx, KILN_F64, 2, sh);
@@ -368,6 +409,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, fused_epilogues);
     tcase_add_test(t, sum_of_product_is_one_kernel);
     tcase_add_test(t, eval_many_logistic_step);
+    tcase_add_test(t, transposed_results);
     tcase_add_test(t, reduction_errors);
     suite_add_tcase(s, t);
     return s;

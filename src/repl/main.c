@@ -487,7 +487,7 @@ static int repl(session *s) {
     using_history();
     stifle_history(1000);
     if (hist[0]) read_history(hist);
-    printf("kiln %s — element-wise NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
+    printf("kiln %s — NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
     int lineno = 0;
     for (;;) {
         char *line = readline("kiln> ");

@@ -79,13 +79,14 @@ static int step_of(const eval_plan *p, const kiln_expr *n) {
 
 kiln_array *plan_array(const eval_plan *p, const kiln_expr *n, const run_arrays *ra) {
     if (n->op == KILN_OP_VAR) return n->array;
+    /* a view first: a transposed root is copied out of its view by its own step */
+    for (int v = 0; v < p->nviews; v++)
+        if (p->views[v] == n) return &ra->views[v];
     int k = step_of(p, n);
     if (k >= 0) {
         const step *src = &p->steps[k];
         return src->root >= 0 ? ra->outs[src->root] : ra->temps[src->temp];
     }
-    for (int v = 0; v < p->nviews; v++)
-        if (p->views[v] == n) return &ra->views[v];
     KILN_ASSERT(0 && "a node with no array in this plan");
     return NULL;
 }
