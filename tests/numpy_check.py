@@ -47,6 +47,10 @@ CASES = [
     # matrix products (integer-valued floats: exact whatever the summation order)
     ("N @ u", 0), ("u @ N.T", 0), ("N @ N.T", 0), ("N.T @ N + 1", 0), ("u @ u", 0), ("i @ j", 0),
     ("k @ k", 0), ("matmul(N, u) * 2", 0), ("N @ u + sum(N, 1)", 0), ("maximum(N @ N.T - 3, 0)", 0),
+    # transposes of computed results, products of computed operands
+    ("(N @ N.T).T", 0), ("sum(N, 1, keepdims=True).T * 2", 0), ("sum(N.T @ N, 0)", 0), ("max(N @ u)", 0),
+    ("(N * 2) @ (u + 1)", 0), ("(N.T @ N).T + N.T @ N", 0), ("argmax(N @ u)", 0), ("mean(N.T, 0)", 0),
+    ("u @ (N.T @ N)", 0), ("exp(M - max(M, 1, keepdims=True)).T", 8),
 ]
 
 NUMPY_NAMES = {name: getattr(np, name) for name in [
