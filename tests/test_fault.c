@@ -68,6 +68,17 @@ static kiln_status scenario(faulty *f) {
         if (!d) st = kiln_errcode(ctx);
         kiln_string_free(d);
     }
+    if (st == KILN_OK) { /* reductions (row and column paths), a product, a transposed view, two roots */
+        kiln_expr *s0 = kiln_sum(ctx, e, 0, 0), *m1 = kiln_max(ctx, e, 1, 1), *mm = kiln_matmul(ctx, y, kiln_transpose(ctx, e));
+        kiln_expr *both[2] = {kiln_add(ctx, mm, kiln_scalar(ctx, 1.0)), kiln_transpose(ctx, kiln_mul(ctx, m1, s0))};
+        kiln_array *outs[2] = {NULL, NULL};
+        if (!both[0] || !both[1]) st = kiln_errcode(ctx);
+        else st = kiln_eval_many(ctx, 2, both, outs);
+        kiln_array_free(outs[0]);
+        kiln_array_free(outs[1]);
+        kiln_expr *all[] = {s0, m1, mm, both[0], both[1]};
+        for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+    }
 out:
     if (st != KILN_OK && st != KILN_ERR_NOMEM) {
         fprintf(stderr, "fault %ld: unexpected status %s: %s\n", f->fail_at, kiln_status_str(st), kiln_errmsg(ctx));
