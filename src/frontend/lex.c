@@ -20,13 +20,19 @@ static token err_tok(lexer *lx, size_t off, const char *msg) {
     return (token){.kind = TK_ERROR, .off = off, .len = 1};
 }
 
+/* Appends c to buf unless it is full (the caller then refuses the number as too long). */
+static void put(char *buf, size_t *n, size_t cap, char c) {
+    if (*n + 1 < cap) buf[*n] = c;
+    (*n)++;
+}
+
 /* Digits with Python's optional single underscores between them; returns the count. */
 static size_t digits(lexer *lx, char *buf, size_t *n, size_t cap) {
     size_t count = 0;
     while (lx->pos < lx->len) {
         char c = lx->src[lx->pos];
         if (isdigit((unsigned char)c)) {
-            if (*n + 1 < cap) buf[(*n)++] = c;
+            put(buf, n, cap, c);
             lx->pos++;
             count++;
         } else if (c == '_' && count && lx->pos + 1 < lx->len && isdigit((unsigned char)lx->src[lx->pos + 1])) {
@@ -45,17 +51,16 @@ static token lex_number(lexer *lx) {
     digits(lx, buf, &n, sizeof buf);
     if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
         is_float = true;
-        buf[n++] = '.';
+        put(buf, &n, sizeof buf, '.');
         lx->pos++;
         digits(lx, buf, &n, sizeof buf);
     }
     if (lx->pos < lx->len && (lx->src[lx->pos] == 'e' || lx->src[lx->pos] == 'E')) {
-        size_t save = lx->pos, save_n = n;
-        buf[n++] = 'e';
+        size_t save = lx->pos;
+        put(buf, &n, sizeof buf, 'e');
         lx->pos++;
-        if (lx->pos < lx->len && (lx->src[lx->pos] == '+' || lx->src[lx->pos] == '-')) buf[n++] = lx->src[lx->pos++];
+        if (lx->pos < lx->len && (lx->src[lx->pos] == '+' || lx->src[lx->pos] == '-')) put(buf, &n, sizeof buf, lx->src[lx->pos++]);
         if (digits(lx, buf, &n, sizeof buf) == 0) return err_tok(lx, save, "malformed exponent in a number");
-        (void)save_n;
         is_float = true;
     }
     if (n >= sizeof buf - 1) return err_tok(lx, start, "number is too long");

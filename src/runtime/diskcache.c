@@ -281,10 +281,16 @@ void dc_add_counters(const diskcache *dc, uint64_t hits, uint64_t misses, uint64
     close(fd);
 }
 
+/* The cache directory for the commands below: whether it is there to work on. */
+static bool open_enabled(diskcache *dc) {
+    dc_open(dc);
+    return dc->enabled;
+}
+
 kiln_status kiln_cache_list(void (*fn)(const char *name, uint64_t bytes, int64_t mtime_s, void *ud), void *ud) {
     diskcache dc;
-    dc_open(&dc);
-    if (!dc.enabled || !fn) return dc.enabled ? KILN_ERR_ARG : KILN_ERR_IO;
+    if (!open_enabled(&dc)) return KILN_ERR_IO;
+    if (!fn) return KILN_ERR_ARG;
     size_t n;
     dc_file *v = list_entries(dc.dir, &n);
     if (v) qsort(v, n, sizeof *v, by_age);
@@ -295,8 +301,7 @@ kiln_status kiln_cache_list(void (*fn)(const char *name, uint64_t bytes, int64_t
 
 kiln_status kiln_cache_clear(uint64_t *removed) {
     diskcache dc;
-    dc_open(&dc);
-    if (!dc.enabled) return KILN_ERR_IO;
+    if (!open_enabled(&dc)) return KILN_ERR_IO;
     uint64_t r;
     evict(dc.dir, 0, &r);
     char path[sizeof dc.dir + 16];
@@ -308,8 +313,7 @@ kiln_status kiln_cache_clear(uint64_t *removed) {
 
 kiln_status kiln_cache_prune(uint64_t *removed) {
     diskcache dc;
-    dc_open(&dc);
-    if (!dc.enabled) return KILN_ERR_IO;
+    if (!open_enabled(&dc)) return KILN_ERR_IO;
     uint64_t r;
     evict(dc.dir, dc.max_bytes, &r);
     /* and temporaries that a killed process left behind */
