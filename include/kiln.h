@@ -74,7 +74,8 @@ typedef enum kiln_dtype {
 } kiln_dtype;
 
 KILN_API const char *kiln_dtype_name(kiln_dtype dt); /* NumPy's name: "float64"...; static */
-/* "kiln 0.1.0 (LLVM 19.1.7, znver5)": kiln's version, LLVM's, and the CPU kernels target. */
+/* "kiln 0.1.0 (LLVM 19.1.7, znver5)": kiln's version, LLVM's, and the CPU kernels target (or
+ * that kiln was built without LLVM). */
 KILN_API const char *kiln_build_info(void);
 KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if invalid */
 
@@ -173,10 +174,13 @@ typedef struct kiln_config {
     kiln_alloc_fn alloc; /* NULL: the C library's realloc/free */
     void *alloc_ud;      /* passed to alloc */
     int num_threads;     /* 0: KILN_NUM_THREADS, else OMP_NUM_THREADS, else all cores */
+    const char *backend; /* NULL: KILN_BACKEND, else the build's default (see kiln_backends) */
 } kiln_config;
 
 /* Creates a context.  cfg may be NULL (defaults); it is copied.  Returns NULL only when memory
- * runs out.  The LLVM JIT is started on the first compile, not here. */
+ * runs out.  The backend is started on the first evaluation, not here: a backend this build
+ * does not have, or that cannot run on this machine, makes evaluations fail with
+ * KILN_ERR_BACKEND and one sentence saying why (see kiln_set_backend to find out early). */
 KILN_API kiln_ctx *kiln_ctx_new(const kiln_config *cfg);
 /* Frees the context, its graph, its compiled kernels, its buffer pool, and every array and
  * expression the caller has not freed (those handles become invalid; memory the caller
@@ -189,6 +193,20 @@ KILN_API int64_t kiln_error_offset(const kiln_ctx *ctx); /* byte offset into a s
 KILN_API void kiln_clear_error(const kiln_ctx *ctx);
 
 KILN_API int kiln_num_threads(const kiln_ctx *ctx);
+
+/* Backends: where kernels are made and run.  "cpu" is the LLVM JIT (vectorized, OpenMP; the
+ * default where kiln was built with LLVM), "interp" the interpreter (no compile at all).
+ * The names this build has, comma-separated ("cpu, interp").  Static. */
+KILN_API const char *kiln_backends(void);
+/* The name of ctx's backend, or NULL when its configuration named none this build has. */
+KILN_API const char *kiln_backend_name(const kiln_ctx *ctx);
+/* Switches ctx to the backend called name, starting it now: a backend that cannot run here
+ * fails here (KILN_ERR_BACKEND, saying why) and ctx keeps the one it had.  Plans made for the
+ * old backend are remade on their next use; switch while no evaluation is running. */
+KILN_API kiln_status kiln_set_backend(kiln_ctx *ctx, const char *name);
+/* One line on ctx's backend as it runs here (versions, target, products), starting it if
+ * needed; owned by ctx.  NULL (error set) when it cannot start. */
+KILN_API const char *kiln_backend_info(kiln_ctx *ctx);
 KILN_API kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n); /* n >= 1 */
 
 /* Counters since the context was made.  Times are nanoseconds of wall clock. */
@@ -376,9 +394,10 @@ KILN_API kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *expr
 
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),
  * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel),
- * KILN_DUMP_ASM (its machine code).  Returns a string the caller frees with
- * kiln_string_free, or NULL. */
-enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4, KILN_DUMP_ASM = 8 };
+ * KILN_DUMP_ASM (its machine code), KILN_DUMP_SOURCE (whatever the context's backend makes of
+ * each kernel: LLVM IR, or the interpreter's program).  LLVM IR and assembly need a backend
+ * that has them.  Returns a string the caller frees with kiln_string_free, or NULL. */
+enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4, KILN_DUMP_ASM = 8, KILN_DUMP_SOURCE = 16 };
 KILN_API char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what);
 KILN_API void kiln_string_free(char *s);
 

@@ -23,6 +23,18 @@ Suite *suite_frontend(void);
 Suite *suite_npy(void);
 Suite *suite_reduce(void);
 Suite *suite_disk(void);
+Suite *suite_backend(void);
+
+/* Whether ctx's kernels are LLVM's (the "cpu" backend): the tests that read generated LLVM IR
+ * check it only then; every other test runs on whatever backend KILN_BACKEND chose. */
+static inline bool uses_llvm(const kiln_ctx *ctx) {
+    const char *b = kiln_backend_name(ctx);
+    return b && !strcmp(b, "cpu");
+}
+/* The kernels of e, with their LLVM IR where the backend is LLVM's. */
+static inline char *dump_kernels(kiln_ctx *ctx, kiln_expr *e) {
+    return kiln_dump(ctx, e, KILN_DUMP_KERNELS | (uses_llvm(ctx) ? KILN_DUMP_LLVM : 0));
+}
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t rng_next(uint64_t *s) {
@@ -47,5 +59,15 @@ int64_t compare_arrays(const kiln_array *got, const kiln_array *want, uint64_t m
 /* Evaluates e with the JIT into a fresh array and with ref_eval into another, compares them.
  * Returns mismatches (0 is a pass), or -1 if evaluation failed (message in msg). */
 int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, size_t cap);
+
+/* Evaluates e on ctx's backend and then on every other backend this build has (switching ctx
+ * back afterwards), comparing each result with the first within max_ulp.  Returns mismatches,
+ * or -1 when an evaluation failed (message in msg). */
+int64_t backends_agree(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, size_t cap);
+
+/* Whether ctx's backend keeps compiled kernels on disk (the disk suite needs one that does). */
+static inline bool caches_on_disk(const kiln_ctx *ctx) {
+    return ctx->backend >= 0 && rt_backends[ctx->backend]->disk_cache;
+}
 
 #endif

@@ -102,9 +102,39 @@ int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, siz
     }
     kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(e), kiln_expr_ndim(e), kiln_expr_shape(e));
     int64_t bad = -1;
-    if (want && ref_eval(ctx, e, want) == KILN_OK) bad = compare_arrays(got, want, max_ulp, msg, cap);
+    if (want && rt_ref_eval(ctx, e, want) == KILN_OK) bad = compare_arrays(got, want, max_ulp, msg, cap);
     else snprintf(msg, cap, "reference failed: %s", kiln_errmsg(ctx));
     kiln_array_free(got);
+    kiln_array_free(want);
+    return bad;
+}
+
+int64_t backends_agree(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, size_t cap) {
+    const char *first = kiln_backend_name(ctx);
+    kiln_array *want = kiln_eval(ctx, e);
+    if (!want) {
+        snprintf(msg, cap, "eval on %s failed: %s", first, kiln_errmsg(ctx));
+        return -1;
+    }
+    int64_t bad = 0;
+    char list[128];
+    snprintf(list, sizeof list, "%s", kiln_backends());
+    for (char *save = NULL, *b = strtok_r(list, ", ", &save); b && bad == 0; b = strtok_r(NULL, ", ", &save)) {
+        if (!strcmp(b, first) || kiln_set_backend(ctx, b) != KILN_OK) continue;
+        kiln_array *got = kiln_eval(ctx, e);
+        if (!got) {
+            snprintf(msg, cap, "eval on %s failed: %s", b, kiln_errmsg(ctx));
+            bad = -1;
+        } else {
+            bad = compare_arrays(got, want, max_ulp, msg, cap);
+            if (bad) {
+                size_t l = strlen(msg);
+                snprintf(msg + l, cap - l, " (%s against %s)", b, first);
+            }
+        }
+        kiln_array_free(got);
+    }
+    kiln_set_backend(ctx, first);
     kiln_array_free(want);
     return bad;
 }
@@ -114,6 +144,11 @@ int64_t jit_vs_ref(kiln_ctx *ctx, kiln_expr *e, uint64_t max_ulp, char *msg, siz
 int main(void) {
     /* the disk cache would carry kernels from test to test: the disk suite turns it on for itself */
     setenv("KILN_DISABLE_CACHE", "1", 1);
+    kiln_ctx *probe = kiln_ctx_new(NULL);
+    if (!uses_llvm(probe))
+        fprintf(stderr, "kiln_tests: the checks of generated LLVM IR are skipped: this run's backend is %s (%s)\n",
+                kiln_backend_name(probe) ? kiln_backend_name(probe) : "none", kiln_build_info());
+    kiln_ctx_free(probe);
     SRunner *sr = srunner_create(suite_ir());
     srunner_add_suite(sr, suite_jit());
     srunner_add_suite(sr, suite_random());
@@ -123,6 +158,7 @@ int main(void) {
     srunner_add_suite(sr, suite_npy());
     srunner_add_suite(sr, suite_reduce());
     srunner_add_suite(sr, suite_disk());
+    srunner_add_suite(sr, suite_backend());
     /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
     srunner_set_fork_status(sr, CK_NOFORK);
     srunner_run_all(sr, CK_NORMAL);

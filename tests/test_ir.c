@@ -38,11 +38,13 @@ START_TEST(cse_sin_twice_is_one_node) {
     ck_assert_int_eq(count_in(g, "= sin"), 1);
     kiln_string_free(g);
     /* one kernel, calling sin once per element (one vector call, one scalar tail call) */
-    char *k = kiln_dump(ctx, y, KILN_DUMP_KERNELS | KILN_DUMP_LLVM);
+    char *k = dump_kernels(ctx, y);
     ck_assert_int_eq(count_in(k, "kernel:"), 1);
     ck_assert_int_eq(count_in(k, "= sin"), 1);
-    ck_assert_int_eq(count_in(k, "call <8 x double> @_ZGVeN8v_sin") + count_in(k, "call <4 x double> @_ZGVdN4v_sin"), 1);
-    ck_assert_int_eq(count_in(k, "call double @sin("), 1);
+    if (uses_llvm(ctx)) {
+        ck_assert_int_eq(count_in(k, "call <8 x double> @_ZGVeN8v_sin") + count_in(k, "call <4 x double> @_ZGVdN4v_sin"), 1);
+        ck_assert_int_eq(count_in(k, "call double @sin("), 1);
+    }
     kiln_string_free(k);
     kiln_expr *all[] = {y, s1, s2, x1, x2};
     for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
@@ -56,12 +58,14 @@ START_TEST(fma_shape_is_one_kernel) {
                *C = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, buf_c);
     kiln_expr *a = kiln_var(ctx, A), *b = kiln_var(ctx, B), *c = kiln_var(ctx, C);
     kiln_expr *ab = kiln_mul(ctx, a, b), *y = kiln_add(ctx, ab, c);
-    char *k = kiln_dump(ctx, y, KILN_DUMP_KERNELS | KILN_DUMP_LLVM);
+    char *k = dump_kernels(ctx, y);
     ck_assert_int_eq(count_in(k, "kernel:"), 1);
     ck_assert_int_eq(count_in(k, "3 inputs"), 1);
-    ck_assert_int_eq(count_in(k, "fmul <8 x double>"), 1);
-    ck_assert_int_eq(count_in(k, "fadd <8 x double>"), 1);
-    ck_assert_int_eq(count_in(k, "llvm.fma"), 0); /* NumPy does not contract a*b+c */
+    if (uses_llvm(ctx)) {
+        ck_assert_int_eq(count_in(k, "fmul <8 x double>"), 1);
+        ck_assert_int_eq(count_in(k, "fadd <8 x double>"), 1);
+        ck_assert_int_eq(count_in(k, "llvm.fma"), 0); /* NumPy does not contract a*b+c */
+    }
     kiln_string_free(k);
     kiln_expr *all[] = {y, ab, a, b, c};
     for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The second command: builds kiln (if needed) and runs the whole test suite, then builds it
-# again with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
+# The second command: builds kiln (if needed) and runs the whole test suite; then builds it
+# without LLVM (build-nollvm/: every kernel on the interpreter) and runs the suite there; then
+# builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
 # under them.  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure
+cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
+cmake --build build-nollvm -j "$jobs"
+ctest --test-dir build-nollvm --output-on-failure
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -1,39 +1,156 @@
 /*
- * backend.h — the contract every code generator fulfils.
+ * backend.h — the contract every backend fulfils: render → compile → load → launch.
  *
- * A backend turns a kernel_desc (ir/kernel.h) into something the runtime can run.  The CPU
- * backend (codegen/llvm/cpu.c) produces a kiln_kernel_fn that the runtime calls over row
- * chunks from OpenMP threads; a CUDA backend would produce a module and a launch function
- * from the same description.  Backends never see the graph or the frontend.
+ * A backend turns a kernel description (ir/kernel.h) into something that runs, and runs it.
+ * It sees the ground floor (base/) and the IR's kernel description, never the graph, the
+ * runtime or the frontend; the runtime reaches backends only through the table in
+ * runtime/backends.c, one entry per backend this build has.
+ *
+ *     render   kernel_desc → the backend's own text: LLVM IR and assembly, CUDA C, a bytecode
+ *              listing.  What kiln_dump, :llvm, :asm and :cuda show.
+ *     compile  kernel_desc → bytes (object code, a cubin, a bytecode program) that the disk
+ *              cache can keep, with the time of each phase returned, not recorded anywhere.
+ *     load     bytes → a kiln_kernel, an opaque handle that knows its backend.
+ *     launch   a kernel over an element-wise map, a reduction (a fold of rows into partials
+ *              and a fixed combining tree) or an accumulation (the column form of a reduction),
+ *              given the geometry the runtime worked out and the constants.  The backend owns
+ *              its iteration: the CPU backends split rows over OpenMP threads and keep the
+ *              deterministic block tree; a GPU backend owns grids and block reductions.
+ *     matmul   a matrix product, with an epilogue callback run on each panel of the result
+ *              (the runtime launches the fused element-wise root there).
+ *
+ * Adding a backend: write render/compile/load and the launches for your device (a host
+ * backend can reuse codegen/host.h for OpenMP rows, the block tree and matrix products), fill
+ * a kiln_backend_i, add it to the table in runtime/backends.c, and build it only where its
+ * dependencies exist.  Every lowering is a switch over kiln_op with no default
+ * (-Werror=switch-enum), so the op list and the backend cannot drift apart; the tests run
+ * their differential corpus against whatever backend KILN_BACKEND names.
  */
 #ifndef KILN_CODEGEN_BACKEND_H
 #define KILN_CODEGEN_BACKEND_H
 
 #include "../ir/kernel.h"
 
+/* A compiled, loaded kernel.  Each backend's own kernel struct begins with this; kernels live
+ * until their backend's state is freed. */
+typedef struct kiln_kernel {
+    const struct kiln_backend_i *backend;
+} kiln_kernel;
+
+/* What one compile cost, per phase, in nanoseconds (the runtime adds them to kiln_stats). */
+typedef struct kiln_compile_times {
+    uint64_t emit;    /* building the backend's IR or source */
+    uint64_t opt;     /* optimization passes */
+    uint64_t codegen; /* machine code (or PTX/cubin) generation */
+} kiln_compile_times;
+
+/* ---------------------------------------------------------------- launch geometry */
+
+#define KILN_INLINE_OPERANDS 32 /* operands handled without heap allocation */
+
+/* An element-wise launch: nops operands (the kernel's inputs, then its output) walked over one
+ * iteration space of ndim collapsed dims, total elements, the last dim innermost.  An
+ * operand's element at index (i_0 .. i_{ndim-1}) is at base[op] + Σ i_d * strides[op][d]. */
+typedef struct kiln_map_geom {
+    int nops, ndim;
+    int64_t total;
+    int64_t shape[KILN_MAX_DIMS];
+    char **base;                       /* nops first elements */
+    int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
+    int64_t *inner;                    /* nops innermost strides (what a row call gets) */
+} kiln_map_geom;
+
+/* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
+ * C order, so argmax's flat index is NumPy's) and nk kept dims (one output element each).
+ * Output o's reduced range of R elements is cut into blocks of KILN_REDUCE_BLOCK elements;
+ * each block is folded in a fixed order into its own partial, and the partials of an output
+ * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
+ * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
+#define KILN_REDUCE_BLOCK 8192
+typedef struct kiln_reduce_geom {
+    int op;                             /* the reduction (kiln_op) */
+    kiln_dtype dt, out_dt;              /* the folded dtype; the result's (int64 for arg*) */
+    int nin;                            /* the kernel's inputs */
+    int nr, nk;                         /* reduced and kept dims after collapsing */
+    int64_t rshape[KILN_MAX_DIMS], kshape[KILN_MAX_DIMS];
+    int64_t (*rstr)[KILN_MAX_DIMS];     /* nin × nr byte strides */
+    int64_t (*kstr)[KILN_MAX_DIMS];     /* nin × nk */
+    int64_t ostr[KILN_MAX_DIMS];        /* the output's stride for each kept dim */
+    int64_t R, O;                       /* reduced elements per output, outputs */
+    int64_t *inner;                     /* nin innermost reduced strides */
+    char **base;                        /* nin first elements */
+    char *out;                          /* the output's first element */
+} kiln_reduce_geom;
+
+/* A matrix product C = A @ B in dtype dt: A is m×K, B is K×n, C is m×n, each given by its
+ * first element and byte strides (a dim of extent 1 may have any stride).  When epilogue is
+ * set it is called on each panel of rows [i0, i0+rows) of C right after the product wrote it
+ * (whole C at once when panels is false), while the panel is still in cache. */
+typedef struct kiln_matmul_args {
+    kiln_dtype dt;
+    int64_t m, n, K;
+    const char *a, *b;
+    char *c;
+    int64_t a_rs, a_cs, b_rs, b_cs, c_rs, c_cs;
+    bool panels; /* C is a 2-D result whose rows the epilogue can take a panel at a time */
+    kiln_status (*epilogue)(void *ud, int64_t i0, int64_t rows);
+    void *epilogue_ud;
+} kiln_matmul_args;
+
+/* ---------------------------------------------------------------- the contract */
+
 typedef struct kiln_backend_i {
-    const char *name;
-    /* Starts the backend (for LLVM: target, JIT).  *state is the backend's own; on failure it
-     * is left NULL and the error is set on ctx. */
+    const char *name; /* what kiln_config.backend, KILN_BACKEND and :backend call it */
+    bool disk_cache;  /* whether its compiled bytes are worth keeping on disk */
+    /* What this build's backend is made with, without starting it ("LLVM 19.1.7, znver5"),
+     * for kiln_build_info.  Static. */
+    const char *(*about)(void);
+
+    /* Starts the backend for ctx (for LLVM: target and JIT; for CUDA: driver and device).
+     * *state is the backend's own.  On failure *state is NULL and the error, one sentence
+     * saying what is missing, is set on ctx. */
     kiln_status (*init)(kiln_ctx *ctx, void **state);
+    /* Frees the state and every kernel loaded with it. */
+    void (*free)(void *state);
+    /* Everything compiled bytes depend on besides the kernel (versions, target, CPU and its
+     * features, or GPU architecture): cache keys start with it.  Owned by the state. */
+    const char *(*target)(void *state);
+    /* One line on what this backend is here ("LLVM 19.1.7 JIT for znver5, 64-byte vectors,
+     * libmvec; products: OpenBLAS ..."), for :backend.  Owned by the state. */
+    const char *(*describe)(void *state);
     /* Whether the backend can compile kd (it then must not fail for lack of an op). */
     bool (*supports)(void *state, const kernel_desc *kd);
-    /* Compiles kd into *fn (its symbol called name; NULL: a private name), valid until free.
-     * When dump is not NULL, appends the backend's final code to it: KILN_DUMP_LLVM (optimized
-     * LLVM IR) and/or KILN_DUMP_ASM (machine assembly), as `what` says.  When obj is not NULL
-     * it receives a malloc'd copy of the object code (for the disk cache) and *objlen its
-     * length, or NULL.  On failure *fn is untouched. */
-    kiln_status (*compile)(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, kiln_kernel_fn *fn,
-                           kstr *dump, int what, void **obj, size_t *objlen);
-    /* Loads object code made by compile (from the disk cache) and finds its kernel `name`. */
-    kiln_status (*load)(void *state, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel_fn *fn);
-    /* Everything object code depends on besides the kernel (versions, target, CPU, features):
-     * the disk cache's key starts with it.  Owned by the state. */
-    const char *(*target)(void *state);
-    /* Frees the state and every kernel compiled with it. */
-    void (*free)(void *state);
-} kiln_backend_i;
 
-extern const kiln_backend_i kiln_cpu_backend;
+    /* Appends the backend's text for kd to out: what = KILN_DUMP_* flags (KILN_DUMP_LLVM and
+     * KILN_DUMP_ASM for LLVM, KILN_DUMP_SOURCE for anyone's own source).  Fails with
+     * KILN_ERR_BACKEND for a kind of text the backend does not have. */
+    kiln_status (*render)(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out);
+    /* Compiles kd into bytes (malloc'd into *bytes, *len; the caller frees them) holding one
+     * kernel called name; adds each phase's time to *t. */
+    kiln_status (*compile)(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes,
+                           size_t *len, kiln_compile_times *t);
+    /* Loads bytes made by compile (now, or by another process through the disk cache) and
+     * finds its kernel `name`.  Damaged bytes give an error, never a crash where it can be
+     * told. */
+    kiln_status (*load)(void *state, kiln_ctx *ctx, const void *bytes, size_t len, const char *name, kiln_kernel **k);
+
+    /* Runs element-wise kernel k over g with constants consts, on up to nthreads threads. */
+    kiln_status (*launch_map)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_map_geom *g,
+                              const kscalar *consts, int nthreads);
+    /* Runs reduction kernel k (kd->reduce set) over g into g->out. */
+    kiln_status (*launch_reduce)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                 const kscalar *consts, int nthreads);
+    /* The column form of a reduction over one reduced and one contiguous kept dim: out[j] =
+     * out[j] ⊕ f(x[i, j]) for i = 0 .. R-1 in order, by element-wise kernel k whose last input
+     * is the accumulator (the output itself).  out starts at the reduction's identity. */
+    kiln_status (*launch_accumulate)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                     const kscalar *consts, int nthreads);
+
+    /* The tuned matrix product the backend has for dt ("OpenBLAS 0.3.21 (SkylakeX kernels)"),
+     * or NULL when it would use a plain loop: the planner then computes products with a vector
+     * side as reductions, which fuse with what produces their operands. */
+    const char *(*gemm)(void *state, kiln_dtype dt);
+    kiln_status (*matmul)(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads);
+} kiln_backend_i;
 
 #endif

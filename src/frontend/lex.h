@@ -7,7 +7,7 @@
 #ifndef KILN_FRONTEND_LEX_H
 #define KILN_FRONTEND_LEX_H
 
-#include "../common.h"
+#include "../base/base.h"
 
 typedef enum tok_kind {
     TK_END,    /* end of input */

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "../runtime/ctx.h"
 #include "lex.h"
 #include "scope.h"
 

@@ -4,7 +4,7 @@
 #ifndef KILN_FRONTEND_SCOPE_H
 #define KILN_FRONTEND_SCOPE_H
 
-#include "../common.h"
+#include "../base/base.h"
 
 struct kiln_scope {
     kiln_ctx *ctx;

@@ -13,131 +13,90 @@
  *           \   /                       %2 = load in2     store out0 <- %4
  *             +
  *
- * Non-element-wise ops (reductions, matrix products) will end regions: their results become
- * inputs of the kernels that consume them.
+ * Non-element-wise ops (reductions, matrix products, transposed views) end regions: their
+ * results become inputs of the kernels that consume them, as do nodes the planner marks as
+ * materialized (computed into arrays of their own by earlier steps).
  */
 #include "fuse.h"
 
 #include <string.h>
 
-#include "../runtime/ctx.h"
-
-typedef struct fuser {
-    kiln_ctx *ctx;
-    fused_kernel *fk;
-    kiln_expr *root;
+typedef struct region {
+    const kiln_expr *root;
     const uint8_t *mat; /* by node id: computed by an earlier step (NULL: none) */
-    uint32_t *map; /* node id -> instruction index, IR_NONE if not yet emitted */
-    uint32_t cap_inst, cap_in, cap_const;
-} fuser;
+} region;
 
-static bool grow(kiln_ctx *ctx, void **p, uint32_t *cap, uint32_t need, size_t elem) {
-    if (need <= *cap) return true;
-    uint32_t nc = *cap ? *cap * 2 : 16;
-    while (nc < need) nc *= 2;
-    void *q = kiln_realloc(ctx, *p, nc * elem);
-    if (!q) return false;
-    *p = q;
-    *cap = nc;
-    return true;
+/* Leaves of the region: arrays, and results of other steps (every non-element-wise node is
+ * one).  Constants are instructions of their own. */
+static bool is_input(const region *r, const kiln_expr *n) {
+    return n->op == KILN_OP_VAR || !op_is_elementwise(n->op) || (n != r->root && r->mat && r->mat[n->id]);
 }
+static bool stop_at_input(void *ud, const kiln_expr *n) { return is_input(ud, n); }
 
-/* A post-order walk frame: the node and the next operand to visit. */
-typedef struct frame {
-    kiln_expr *n;
-    int next;
-} frame;
-
-/* Adds root and its element-wise operands (post-order, iteratively); returns its
- * instruction index, or -1 with an error set. */
-static int add_node(fuser *f, kiln_expr *root) {
-    fused_kernel *fk = f->fk;
+kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk) {
+    kiln_ctx *ctx = g->ctx;
+    memset(fk, 0, sizeof *fk);
     kernel_desc *kd = &fk->kd;
-    uint32_t cap = 0, sp = 0;
-    frame *stk = NULL;
-    int result = -1;
-    if (!grow(f->ctx, (void **)&stk, &cap, 1, sizeof *stk)) return -1;
-    stk[sp++] = (frame){root, 0};
-    while (sp) {
-        frame *fr = &stk[sp - 1];
-        kiln_expr *n = fr->n;
-        if (f->map[n->id] != IR_NONE) { sp--; continue; } /* already emitted */
-        /* leaves: arrays, and results of other steps (every non-element-wise node is one) */
-        bool leaf = n->op == KILN_OP_VAR || !op_is_elementwise(n->op) || (n != f->root && f->mat && f->mat[n->id]);
-        if (!leaf && fr->next < 3 && n->arg[fr->next] != IR_NONE) {
-            kiln_expr *c = ir_arg(n, fr->next++);
-            if (!grow(f->ctx, (void **)&stk, &cap, sp + 1, sizeof *stk)) goto out;
-            stk[sp++] = (frame){c, 0};
-            continue;
-        }
-        sp--;
-        if (kd->n_inst >= KD_MAX_INST) {
-            kiln_fail(f->ctx, KILN_ERR_ARG, "expression has more than %d nodes", KD_MAX_INST);
-            goto out;
-        }
-        if (!grow(f->ctx, (void **)&kd->inst, &f->cap_inst, kd->n_inst + 1u, sizeof *kd->inst))
-            goto out;
-        kd_inst *in = &kd->inst[kd->n_inst];
-        memset(in, 0, sizeof *in);
+    kd->reduce = (uint8_t)reduce;
+    region rg = {root, mat};
+    kiln_expr **order = NULL;
+    uint32_t count = 0, *map = NULL;
+    if (ir_walk(g, &root, 1, stop_at_input, &rg, &order, &count) != KILN_OK) goto fail;
+    if (count > KD_MAX_INST) {
+        kiln_fail(ctx, KILN_ERR_ARG, "expression has more than %d nodes", KD_MAX_INST);
+        goto fail;
+    }
+    uint32_t nin = 0, ncon = 0;
+    for (uint32_t k = 0; k < count; k++) {
+        nin += is_input(&rg, order[k]);
+        ncon += order[k]->op == KILN_OP_CONST;
+    }
+    if (nin > KD_MAX_OPERANDS - 2) {
+        kiln_fail(ctx, KILN_ERR_ARG, "expression reads more than %d arrays", KD_MAX_OPERANDS - 2);
+        goto fail;
+    }
+    map = kiln_malloc(ctx, (size_t)ir_top(g) * sizeof *map); /* node id -> instruction */
+    kd->inst = kiln_calloc(ctx, (count + 1u) * sizeof *kd->inst);
+    fk->inputs = kiln_malloc(ctx, (nin + 1u) * sizeof *fk->inputs);
+    fk->consts = kiln_malloc(ctx, (ncon + 1u) * sizeof *fk->consts);
+    kd->out_inst = kiln_malloc(ctx, sizeof *kd->out_inst);
+    kd->layout = kiln_calloc(ctx, nin + 1u);
+    if (!map || !kd->inst || !fk->inputs || !fk->consts || !kd->out_inst || !kd->layout) goto fail;
+    for (uint32_t k = 0; k < count; k++) {
+        kiln_expr *n = order[k];
+        kd_inst *in = &kd->inst[k];
+        bool leaf = is_input(&rg, n);
         in->op = leaf ? KILN_OP_VAR : n->op;
         in->dtype = n->dtype;
-        for (int i = 0; i < 3 && !leaf; i++)
-            in->arg[i] = n->arg[i] == IR_NONE ? 0 : (uint16_t)f->map[n->arg[i]];
+        for (int i = 0; i < 3 && !leaf; i++) in->arg[i] = n->arg[i] == IR_NONE ? 0 : (uint16_t)map[n->arg[i]];
         if (leaf) {
-            if (kd->n_in >= KD_MAX_OPERANDS - 1) {
-                kiln_fail(f->ctx, KILN_ERR_ARG, "expression reads more than %d arrays",
-                          KD_MAX_OPERANDS - 2);
-                goto out;
-            }
-            if (!grow(f->ctx, (void **)&fk->inputs, &f->cap_in, kd->n_in + 1u, sizeof *fk->inputs))
-                goto out;
             fk->inputs[kd->n_in] = n;
             in->slot = kd->n_in++;
         } else if (n->op == KILN_OP_CONST) {
-            if (!grow(f->ctx, (void **)&fk->consts, &f->cap_const, kd->n_const + 1u,
-                      sizeof *fk->consts))
-                goto out;
             fk->consts[kd->n_const] = n->val;
             in->slot = kd->n_const++;
         }
-        f->map[n->id] = kd->n_inst++;
+        map[n->id] = k;
     }
-    result = (int)f->map[root->id];
-out:
-    kiln_free(f->ctx, stk);
-    return result;
-}
-
-kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk) {
-    memset(fk, 0, sizeof *fk);
-    fuser f = {.ctx = ctx, .fk = fk, .root = root, .mat = mat};
-    fk->kd.reduce = (uint8_t)reduce;
-    pthread_mutex_lock(&ctx->graph.lock);
-    uint32_t top = ctx->graph.top; /* every node under root has a smaller id */
-    pthread_mutex_unlock(&ctx->graph.lock);
-    f.map = kiln_malloc(ctx, top * sizeof *f.map);
-    if (!f.map) return KILN_ERR_NOMEM;
-    memset(f.map, 0xff, top * sizeof *f.map);
-    int r = add_node(&f, root);
-    kiln_free(ctx, f.map);
-    if (r < 0) goto fail;
-    fk->kd.n_out = 1;
-    fk->kd.out_inst = kiln_malloc(ctx, sizeof *fk->kd.out_inst);
-    fk->kd.layout = kiln_calloc(ctx, fk->kd.n_in + 1u);
-    if (!fk->kd.out_inst || !fk->kd.layout) goto fail;
-    fk->kd.out_inst[0] = (uint16_t)r;
+    kd->n_inst = (uint16_t)count;
+    kd->n_out = 1;
+    kd->out_inst[0] = (uint16_t)map[root->id];
+    kiln_free(ctx, map);
+    kiln_free(ctx, order);
     return KILN_OK;
 fail:
-    ir_fused_free(ctx, fk);
-    return kiln_errcode(ctx);
+    kiln_free(ctx, map);
+    kiln_free(ctx, order);
+    ir_fused_free(g, fk);
+    return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
 }
 
-void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk) {
-    kiln_free(ctx, fk->kd.inst);
-    kiln_free(ctx, fk->kd.out_inst);
-    kiln_free(ctx, fk->kd.layout);
-    kiln_free(ctx, fk->inputs);
-    kiln_free(ctx, fk->consts);
+void ir_fused_free(ir_graph *g, fused_kernel *fk) {
+    kiln_free(g->ctx, fk->kd.inst);
+    kiln_free(g->ctx, fk->kd.out_inst);
+    kiln_free(g->ctx, fk->kd.layout);
+    kiln_free(g->ctx, fk->inputs);
+    kiln_free(g->ctx, fk->consts);
     memset(fk, 0, sizeof *fk);
 }
 

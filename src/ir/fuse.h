@@ -20,7 +20,7 @@ typedef struct fused_kernel {
  * and at nodes marked in mat (by id; NULL marks none), which become the kernel's inputs.  With
  * reduce (a reduction op, else 0) the kernel reduces root's values instead of storing them.
  * Returns KILN_OK or an error set on ctx. */
-kiln_status ir_fuse(kiln_ctx *ctx, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk);
-void ir_fused_free(kiln_ctx *ctx, fused_kernel *fk);
+kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk);
+void ir_fused_free(ir_graph *g, fused_kernel *fk);
 
 #endif

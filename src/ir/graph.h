@@ -1,15 +1,21 @@
 /*
  * graph.h — kiln's expression graph: a hash-consed DAG of immutable nodes.
  *
- * Pipeline position: the first stage.  The public builders (and the string frontend, which only
- * calls them) come here; type rules, broadcasting, constant folding and IEEE-safe
- * simplification all happen while a node is built, and hash-consing makes building the same
- * node twice return the first one — common-subexpression elimination at construction.
+ * Pipeline position: the first stage.  The runtime's public builders (runtime/expr.c), and the
+ * string frontend through them, come here; type rules, broadcasting, constant folding and
+ * IEEE-safe simplification all happen while a node is built, and hash-consing makes building
+ * the same node twice return the first one — common-subexpression elimination at construction.
  *
  * Every op node's operands already have the op's operand dtype: the builders insert CAST nodes
  * (or retype weak constants) so that neither the reference evaluator nor any backend ever
  * converts implicitly.  The operand dtype is that of arg[0], except for WHERE (arg[1]; arg[0]
  * is bool) — see ir_operand_dtype.
+ *
+ * The graph is the same on every machine: nothing here asks what the machine or a backend
+ * can do.  It knows nothing of the runtime either: a VAR node keeps a copy of the memory it
+ * reads (data, shape, strides) and an opaque leaf token the runtime gave it (a kiln_array),
+ * which it retains and releases through hooks; the runtime's per-node memo (a plan) is freed
+ * through a hook too.  The IR never frees a runtime object itself.
  */
 #ifndef KILN_IR_GRAPH_H
 #define KILN_IR_GRAPH_H
@@ -17,56 +23,77 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "../common.h"
+#include "../base/base.h"
 
 typedef uint32_t ir_ref;
 #define IR_NONE UINT32_MAX
 
-struct eval_plan; /* runtime's memo for evaluating a node (runtime/eval.c) */
-
 /* A graph node.  Public kiln_expr handles point at these. */
 struct kiln_expr {
-    uint8_t op;     /* kiln_op */
-    uint8_t dtype;  /* result dtype */
-    uint8_t ndim;   /* result rank */
-    uint8_t weak;   /* CONST only: 1 for a Python scalar (weak in promotion, NEP 50) */
-    int8_t axis;    /* reductions: the reduced axis of the operand, or KILN_ALL_AXES */
+    uint8_t op;       /* kiln_op */
+    uint8_t dtype;    /* result dtype */
+    uint8_t ndim;     /* result rank */
+    uint8_t weak;     /* CONST only: 1 for a Python scalar (weak in promotion, NEP 50) */
+    int8_t axis;      /* reductions: the reduced axis of the operand, or KILN_ALL_AXES */
     uint8_t keepdims; /* reductions: reduced axes kept as size 1 */
-    ir_ref id;      /* index in the graph's arena */
-    uint32_t refs;  /* caller handles + uses by other nodes; changed under the graph lock */
-    ir_ref arg[3];  /* operands by id; IR_NONE where the op has fewer */
+    ir_ref id;        /* index in the graph's arena */
+    uint32_t refs;    /* caller handles + uses by other nodes; changed under the graph lock */
+    ir_ref arg[3];    /* operands by id; IR_NONE where the op has fewer */
     int64_t shape[KILN_MAX_DIMS]; /* result shape, ndim entries */
     kscalar val;      /* CONST: the value in dtype (all 8 bytes defined) */
-    kiln_array *array;    /* VAR: the array read; the node holds a reference */
-    uint64_t hash;        /* structural hash (op, dtype, weak, args, val, array) */
-    ir_ref chain;         /* next node in the same hash bucket, or next free slot */
-    struct ir_graph *g;   /* owning graph */
-    _Atomic(struct eval_plan *) plan; /* runtime memo; freed with the node */
+    void *leaf;       /* VAR: the runtime's token for the memory read (held through the hooks) */
+    char *data;       /* VAR: first element */
+    int64_t strides[KILN_MAX_DIMS]; /* VAR: byte strides, ndim entries */
+    uint64_t hash;    /* structural hash (op, dtype, weak, args, val, memory) */
+    ir_ref chain;     /* next node in the same hash bucket, next free slot, or next dead node */
+    struct ir_graph *g;     /* owning graph */
+    _Atomic(void *) memo;   /* the runtime's memo (its plan); freed through the hooks */
 };
+
+/* What the runtime lends the graph: leaves' lifetimes and its memo's. */
+typedef struct ir_hooks {
+    void (*leaf_retain)(void *leaf);
+    void (*leaf_release)(void *leaf);
+    /* A new token for leaf's memory read with another shape and strides (a transposed view):
+     * a new reference, or NULL with an error on the context. */
+    void *(*leaf_view)(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides);
+    void (*memo_free)(void *ud, void *memo);
+    void *ud;
+} ir_hooks;
 
 #define IR_BLOCK_BITS 8 /* nodes live in blocks of 256 that never move */
 
 typedef struct ir_graph {
-    kiln_ctx *ctx;
+    kiln_ctx *ctx;       /* errors and allocation (only its kiln_base is used) */
+    const ir_hooks *hooks;
     pthread_mutex_t lock;
-    kiln_expr **blocks; /* blocks of 1<<IR_BLOCK_BITS nodes */
-    uint32_t nblocks;
-    uint32_t top;       /* slots ever handed out */
-    uint32_t live;      /* nodes alive */
-    ir_ref free_head;   /* freed slots, linked through chain */
-    ir_ref *buckets;    /* hash buckets, heads of chains */
-    uint32_t nbuckets;  /* a power of two */
+    _Atomic(kiln_expr **) blocks; /* blocks of 1<<IR_BLOCK_BITS nodes; read without the lock */
+    kiln_expr ***retired;         /* earlier, smaller block tables (readers may still hold
+                                     them), freed with the graph */
+    uint32_t nretired;
+    uint32_t nblocks, capblocks;
+    uint32_t top;        /* slots ever handed out */
+    uint32_t live;       /* nodes alive */
+    ir_ref free_head;    /* freed slots, linked through chain */
+    ir_ref *buckets;     /* hash buckets, heads of chains */
+    uint32_t nbuckets;   /* a power of two */
+    bool dying;          /* being destroyed: releases are no-ops */
 } ir_graph;
 
-/* Sets up g inside ctx.  Returns KILN_OK or KILN_ERR_NOMEM (g then needs no free). */
-kiln_status ir_graph_init(ir_graph *g, kiln_ctx *ctx);
-/* Frees every node, alive or not, and the arrays they hold. */
+/* Sets up g for ctx with the runtime's hooks (kept by pointer).  KILN_OK or KILN_ERR_NOMEM (g
+ * then needs no destroy). */
+kiln_status ir_graph_init(ir_graph *g, kiln_ctx *ctx, const ir_hooks *hooks);
+/* Frees every node, alive or not, releasing their leaves and memos through the hooks. */
 void ir_graph_destroy(ir_graph *g);
 
 static inline kiln_expr *ir_node(const ir_graph *g, ir_ref id) {
-    return &g->blocks[id >> IR_BLOCK_BITS][id & ((1u << IR_BLOCK_BITS) - 1)];
+    kiln_expr **b = atomic_load_explicit(&((ir_graph *)g)->blocks, memory_order_acquire);
+    return &b[id >> IR_BLOCK_BITS][id & ((1u << IR_BLOCK_BITS) - 1)];
 }
 static inline kiln_expr *ir_arg(const kiln_expr *n, int i) { return ir_node(n->g, n->arg[i]); }
+/* One past the highest node id handed out so far: every node alive now has a smaller id. */
+uint32_t ir_top(ir_graph *g);
+uint32_t ir_live(ir_graph *g);
 
 /* The dtype the op computes in (all operands but WHERE's condition have it). */
 static inline kiln_dtype ir_operand_dtype(const kiln_expr *n) {
@@ -78,39 +105,78 @@ static inline int64_t ir_size(const kiln_expr *n) {
     return s;
 }
 
-/* Builds (or finds) the node op(args) with all of NumPy's rules.  args are borrowed; returns a
- * new reference or NULL with an error on ctx. */
-kiln_expr *ir_build(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args, kiln_dtype cast_to);
-kiln_expr *ir_const(kiln_ctx *ctx, kiln_dtype dt, kscalar v, bool weak);
-/* A reduction of x (axis already checked against x's rank, or KILN_ALL_AXES). */
-kiln_expr *ir_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, bool keepdims);
+/* ---- building (ir/graph.c).  Every builder borrows its arguments, returns a new reference or
+ * NULL with an error on g's context, and returns NULL without a new error when an argument is
+ * NULL (the error that made it is kept). */
+
+/* op(args) with all of NumPy's rules; cast_to is the target of a CAST (ignored otherwise). */
+kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype cast_to);
+kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak);
+/* A leaf reading memory (data, dtype, shape, byte strides); leaf is the runtime's token for
+ * it, retained by the node.  Two leaves reading the same memory the same way are one node. */
+kiln_expr *ir_var(ir_graph *g, void *leaf, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides,
+                  char *data);
+/* A reduction of x over axis (negative counts from the end) or KILN_ALL_AXES. */
+kiln_expr *ir_reduce(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepdims);
+kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, int axis, bool keepdims);
+/* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
+ * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
+kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
+/* A product with a vector side rewritten as a reduction of an element-wise product:
+ *     (k,)·(k,)  sum(a*b)        (m,k)·(k,)  sum(a*b, 1)
+ *     (m,k)·(k,1)  sum(a*b.T, 1, keepdims)      (1,k)·(k,n)  sum(a.T*b, 0, keepdims)
+ * with mm's shape and dtype; NULL without an error when mm's shapes are not these or its dtype
+ * has no such reduction (bool, int32). */
+kiln_expr *ir_matmul_as_reduction(ir_graph *g, kiln_expr *mm);
+/* NumPy's .T (ir/walk.c): an element-wise x is rebuilt reading every leaf transposed; an x with
+ * a reduction or product inside is computed once and read through a TRANSPOSE view. */
+kiln_expr *ir_transpose(ir_graph *g, kiln_expr *x);
+/* The TRANSPOSE node reading x's result with its dims reversed (x of rank 2 or more). */
+kiln_expr *ir_transpose_view(ir_graph *g, kiln_expr *x);
 
 /* Reference counting under the graph lock. */
 void ir_retain(kiln_expr *n);
 void ir_release(kiln_expr *n);
 
-/* Type rules, for the builders and for tests. */
-kiln_dtype ir_promote(kiln_dtype a, kiln_dtype b);
+/* ---- walking and rewriting (ir/walk.c) ---- */
+
+/* The one topological walk: post-order over the nodes under roots[0..n), each once (operands
+ * before their users, roots in order).  The walk does not go below a node for which
+ * stop(ud, node) is true (stop may be NULL); such a node is listed.  *order is allocated with
+ * the context's allocator (free it with kiln_free) and holds *count nodes. */
+kiln_status ir_walk(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(void *ud, const kiln_expr *node),
+                    void *ud, kiln_expr ***order, uint32_t *count);
+
+/* For ir_rebuild: *out = what node becomes (a new reference), given its operands as rebuilt
+ * (args, borrowed); leaving *out NULL rebuilds node the usual way. */
+typedef kiln_status (*ir_subst_fn)(void *ud, kiln_expr *node, kiln_expr *const *args, kiln_expr **out);
+/* The graphs under roots[0..n) rebuilt bottom-up with sub applied to every node: out[i] is
+ * roots[i]'s counterpart (a new reference; roots[i] itself when nothing under it changed).
+ * On failure nothing is left in out. */
+kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn sub, void *ud, kiln_expr **out);
 
 /* Appends a readable listing of the graph under root (one node per line, in topological
  * order, shared nodes once) to b. */
 void ir_print(const kiln_expr *root, kstr *b);
 
-/* ---- reference evaluator (ir/ref.c): plain scalar C, the definition of each op ---- */
+/* ---- reference evaluator (ir/ref.c): base/scalar.h applied element by element ---- */
 
 /* Applies op to operands a[] (in the op's operand dtype odt; WHERE's a[0] is bool) giving a
  * value of dtype out.  CAST converts a[0] from odt to out. */
 kscalar ref_apply(kiln_op op, kiln_dtype odt, kiln_dtype out, const kscalar *a);
 kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to);
-/* Integer power with wrap-around (compiled kernels call this one too: kiln_rt_ipow). */
-int64_t ref_ipow(int64_t a, int64_t e);
 kscalar ref_load(const void *p, kiln_dtype dt);
+void ref_store(void *p, kiln_dtype dt, kscalar v);
+/* Whether scalar.h has op for operand dtype dt (a table the tests check against the type
+ * rules). */
+bool ref_has(kiln_op op, kiln_dtype dt);
 /* Reductions: the starting accumulator (acc[0] value, acc[1].i64 index for argmax/argmin) and
- * the fold acc ⊕ v that kernels and the runtime's block combining both perform. */
+ * the fold acc ⊕ v that kernels and the block tree both perform. */
 void ref_reduce_init(int op, kiln_dtype dt, kscalar *acc);
 void ref_reduce_combine(int op, kiln_dtype dt, kscalar *acc, const kscalar *v);
-void ref_store(void *p, kiln_dtype dt, kscalar v);
-/* Evaluates e element by element, recursively, into out (e's shape and dtype). */
-kiln_status ref_eval(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);
+/* Evaluates e element by element, recursively, into memory at out with byte strides ostr
+ * (e's shape and dtype): the definition of every op, not a fast path.  Float sums and products
+ * are accumulated in long double. */
+void ref_eval_into(const kiln_expr *e, char *out, const int64_t *ostr);
 
 #endif

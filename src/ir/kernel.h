@@ -17,7 +17,7 @@
 #ifndef KILN_IR_KERNEL_H
 #define KILN_IR_KERNEL_H
 
-#include "../common.h"
+#include "../base/base.h"
 
 typedef enum kd_layout {
     KD_CONTIG,  /* unit stride: element i at ptr + i*size */

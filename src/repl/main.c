@@ -107,8 +107,11 @@ static int cmd_help(void) {
            "  :timeit expr           the best time of repeated cached calls\n"
            "  :ir expr               the graph after CSE, and the fused kernels\n"
            "  :llvm expr             the optimized LLVM IR     :asm expr   the machine code\n"
+           "  :code expr             what the backend makes of each kernel (LLVM IR, a program)\n"
            "  :cuda expr             the CUDA source (needs the CUDA backend)\n"
-           "  :backend cpu|cuda      :threads [n]     :cache (statistics)     :quit\n");
+           "  :backend [name]        show or switch the backend (%s)\n"
+           "  :threads [n]           :cache (statistics)     :quit\n",
+           kiln_backends());
     return 0;
 }
 
@@ -272,32 +275,43 @@ static int run_command(session *s, int lineno, const char *line, size_t start, s
         return 0;
     }
     if (!strcmp(name, "backend")) {
-        if (alen == 3 && !memcmp(line + arg, "cpu", 3)) {
-            printf("backend: cpu (LLVM)\n");
-            return 0;
+        char want[32];
+        size_t wl = alen < sizeof want - 1 ? alen : sizeof want - 1;
+        memcpy(want, line + arg, wl);
+        want[wl] = 0;
+        while (wl && isspace((unsigned char)want[wl - 1])) want[--wl] = 0;
+        kiln_clear_error(s->ctx);
+        if (wl && kiln_set_backend(s->ctx, want) != KILN_OK) {
+            report(s, lineno, line, arg, kiln_errmsg(s->ctx));
+            return 1;
         }
-        report(s, lineno, line, arg, alen >= 4 && !memcmp(line + arg, "cuda", 4)
-                                        ? "the CUDA backend is not part of this build of kiln"
-                                        : "usage: :backend cpu|cuda");
-        return 1;
+        const char *info = kiln_backend_info(s->ctx);
+        if (!info) {
+            report(s, lineno, line, start, kiln_errmsg(s->ctx));
+            return 1;
+        }
+        printf("backend: %s — %s (this build has: %s)\n", kiln_backend_name(s->ctx), info, kiln_backends());
+        return 0;
     }
     if (!strcmp(name, "cuda")) {
-        report(s, lineno, line, start, "the CUDA backend is not part of this build of kiln");
+        report(s, lineno, line, start, "not built with CUDA: this build of kiln has no CUDA backend");
         return 1;
     }
     static const struct {
         const char *name;
         int what;
-    } dumps[] = {{"ir", KILN_DUMP_GRAPH | KILN_DUMP_KERNELS}, {"llvm", KILN_DUMP_LLVM}, {"asm", KILN_DUMP_ASM}};
+    } dumps[] = {{"ir", KILN_DUMP_GRAPH | KILN_DUMP_KERNELS}, {"llvm", KILN_DUMP_LLVM}, {"asm", KILN_DUMP_ASM},
+                 {"code", KILN_DUMP_SOURCE}};
+    enum { NDUMPS = sizeof dumps / sizeof *dumps };
     bool needs_expr = !strcmp(name, "time") || !strcmp(name, "timeit");
-    for (size_t k = 0; k < 3; k++) needs_expr |= !strcmp(name, dumps[k].name);
+    for (size_t k = 0; k < NDUMPS; k++) needs_expr |= !strcmp(name, dumps[k].name);
     if (needs_expr && !alen) {
         report(s, lineno, line, end, "this command needs an expression");
         return 1;
     }
     if (!strcmp(name, "time")) return cmd_time(s, lineno, line, arg, alen);
     if (!strcmp(name, "timeit")) return cmd_timeit(s, lineno, line, arg, alen);
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < NDUMPS; k++)
         if (!strcmp(name, dumps[k].name)) return cmd_dump(s, lineno, line, arg, alen, dumps[k].what);
     report(s, lineno, line, start, "unknown command (:help lists them)");
     return 1;
@@ -454,7 +468,7 @@ static char *completion_gen(const char *text, int state) {
     static int idx;
     static const char *const extra[] = {"float32", "float64", "int32", "int64", "bool", "zeros", "ones", "arange",
                                         "linspace", "rand", "randn", "load", "save", "seed", "where", "transpose",
-                                        ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":cuda",
+                                        ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":code", ":cuda",
                                         ":backend", ":threads", ":cache", ":quit", NULL};
     if (!state) idx = 0;
     size_t len = strlen(text);

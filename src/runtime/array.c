@@ -16,7 +16,7 @@
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
 
-void *kiln_buf_alloc(kiln_ctx *ctx, size_t size) {
+void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     if (size < BIG_BUFFER) {
         void *p = aligned_alloc(64, round_up(size ? size : 1, 64));
         if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
@@ -25,13 +25,13 @@ void *kiln_buf_alloc(kiln_ctx *ctx, size_t size) {
     size_t want = round_up(size, HUGE_PAGE);
     pthread_mutex_lock(&ctx->lock);
     int best = -1;
-    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+    for (int i = 0; i < RT_POOL_SLOTS; i++) {
         size_t s = ctx->pool[i].size;
         if (s >= want && s <= 2 * want && (best < 0 || s < ctx->pool[best].size)) best = i;
     }
     if (best >= 0) {
         void *p = ctx->pool[best].p;
-        ctx->pool[best] = (pool_buf){0};
+        ctx->pool[best] = (rt_pool_buf){0};
         pthread_mutex_unlock(&ctx->lock);
         return p;
     }
@@ -50,8 +50,8 @@ void *kiln_buf_alloc(kiln_ctx *ctx, size_t size) {
     return p;
 }
 
-/* Returns a buffer from kiln_buf_alloc: big ones to the pool while it has room. */
-void kiln_buf_release(kiln_ctx *ctx, void *p, size_t size) {
+/* Returns a buffer from rt_buf_alloc: big ones to the pool while it has room. */
+void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
     if (size < BIG_BUFFER) {
         free(p);
@@ -61,22 +61,22 @@ void kiln_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     pthread_mutex_lock(&ctx->lock);
     size_t total = 0;
     int empty = -1;
-    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+    for (int i = 0; i < RT_POOL_SLOTS; i++) {
         total += ctx->pool[i].size;
         if (!ctx->pool[i].size) empty = i;
     }
     if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
-        ctx->pool[empty] = (pool_buf){p, want};
+        ctx->pool[empty] = (rt_pool_buf){p, want};
         p = NULL;
     }
     pthread_mutex_unlock(&ctx->lock);
     if (p) munmap(p, want);
 }
 
-void kiln_buf_pool_drain(kiln_ctx *ctx) {
-    for (int i = 0; i < KILN_POOL_SLOTS; i++) {
+void rt_buf_pool_drain(kiln_ctx *ctx) {
+    for (int i = 0; i < RT_POOL_SLOTS; i++) {
         if (ctx->pool[i].size) munmap(ctx->pool[i].p, ctx->pool[i].size);
-        ctx->pool[i] = (pool_buf){0};
+        ctx->pool[i] = (rt_pool_buf){0};
     }
 }
 
@@ -126,12 +126,12 @@ static void array_destroy(kiln_array *a) {
     else ctx->arrays = a->next;
     if (a->next) a->next->prev = a->prev;
     pthread_mutex_unlock(&ctx->lock);
-    kiln_buf_release(ctx, a->buf, a->buf_size);
+    rt_buf_release(ctx, a->buf, a->buf_size);
     if (a->map) munmap(a->map, a->map_size);
     kiln_free(ctx, a);
 }
 
-void kiln_arrays_free_all(kiln_ctx *ctx) {
+void rt_arrays_free_all(kiln_ctx *ctx) {
     while (ctx->arrays) array_destroy(ctx->arrays); /* views and bases alike: no refcounts now */
 }
 
@@ -157,7 +157,7 @@ kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t
     kiln_array *a = array_alloc(ctx, dt, ndim, shape);
     if (!a) return NULL;
     a->buf_size = (size_t)n * kiln_dtype_size(dt);
-    a->buf = kiln_buf_alloc(ctx, a->buf_size);
+    a->buf = rt_buf_alloc(ctx, a->buf_size);
     if (!a->buf) {
         array_destroy(a);
         return NULL;
@@ -206,7 +206,7 @@ int64_t kiln_array_size(const kiln_array *a) {
     return n;
 }
 
-void kiln_array_extent(const kiln_array *a, const char **lo, const char **hi) {
+void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     const char *l = a->data, *h = a->data;
     for (int d = 0; d < a->ndim; d++) {
         if (a->shape[d] == 0) {

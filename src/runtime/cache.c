@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include "ctx.h"
-
 kiln_status kcache_init(kiln_ctx *ctx, kcache *c) {
     memset(c, 0, sizeof *c);
     c->nbuckets = 64;
@@ -34,33 +32,33 @@ void kcache_destroy(kiln_ctx *ctx, kcache *c) {
     c->buckets = NULL;
 }
 
-kiln_kernel_fn kcache_find(kcache *c, const uint8_t *key, size_t klen, uint64_t hash) {
-    kiln_kernel_fn fn = NULL;
+const kiln_kernel *kcache_find(kcache *c, const uint8_t *key, size_t klen, uint64_t hash) {
+    const kiln_kernel *k = NULL;
     pthread_mutex_lock(&c->lock);
     for (kentry *e = c->buckets[hash & (c->nbuckets - 1)]; e; e = e->next) {
         if (e->hash == hash && e->klen == klen && memcmp(e->key, key, klen) == 0) {
-            fn = e->fn;
+            k = e->k;
             break;
         }
     }
     pthread_mutex_unlock(&c->lock);
-    return fn;
+    return k;
 }
 
-kiln_status kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uint64_t hash, kiln_kernel_fn fn) {
+kiln_status kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uint64_t hash, const kiln_kernel *k) {
     kentry *e = kiln_malloc(ctx, sizeof *e);
-    uint8_t *k = kiln_malloc(ctx, klen);
-    if (!e || !k) {
+    uint8_t *kc = kiln_malloc(ctx, klen);
+    if (!e || !kc) {
         kiln_free(ctx, e);
-        kiln_free(ctx, k);
+        kiln_free(ctx, kc);
         return KILN_ERR_NOMEM;
     }
-    memcpy(k, key, klen);
-    *e = (kentry){.hash = hash, .key = k, .klen = klen, .fn = fn};
+    memcpy(kc, key, klen);
+    *e = (kentry){.hash = hash, .key = kc, .klen = klen, .k = k};
     pthread_mutex_lock(&c->lock);
     if (c->count >= c->nbuckets * 2) { /* grow; if that fails, chains just get longer */
         uint32_t nb = c->nbuckets * 4;
-        kentry **b = ctx->alloc(ctx->alloc_ud, NULL, nb * sizeof *b);
+        kentry **b = kiln_base_of(ctx)->alloc(kiln_base_of(ctx)->alloc_ud, NULL, nb * sizeof *b); /* no error if it fails */
         if (b) {
             memset(b, 0, nb * sizeof *b);
             for (uint32_t i = 0; i < c->nbuckets; i++) {

@@ -1,160 +1,25 @@
 /*
- * ctx.c — contexts, per-thread errors, the allocator hook, statistics, small shared helpers.
+ * ctx.c — contexts: making and freeing them, threads, statistics, and the hooks the graph
+ * calls for the runtime objects it holds.
  *
- * Pipeline position: around everything; every other module reports errors and allocates
- * through here.
+ * Pipeline position: around everything; the context owns the graph, the caches, the arrays
+ * and the started backends, and frees them in dependency order.
  */
-#include "ctx.h"
-
 #include <omp.h>
-#include <stdarg.h>
 #include <string.h>
-#include <time.h>
 
-#include "../codegen/backend.h"
+#include "exec.h"
 
-/* ------------------------------------------------------------------ errors */
+/* ------------------------------------------------------------------ the graph's hooks */
 
-/* This thread's last error, tagged with the context it belongs to. */
-static _Thread_local struct {
-    const kiln_ctx *ctx;
-    kiln_status st;
-    int64_t offset;
-    char msg[512];
-} tl_err;
-
-static kiln_status vfail(const kiln_ctx *ctx, kiln_status st, int64_t off, const char *fmt, va_list ap) {
-    tl_err.ctx = ctx;
-    tl_err.st = st;
-    tl_err.offset = off;
-    vsnprintf(tl_err.msg, sizeof tl_err.msg, fmt, ap);
-    return st;
-}
-
-kiln_status kiln_fail(const kiln_ctx *ctx, kiln_status st, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(ctx, st, -1, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
-kiln_status kiln_fail_at(const kiln_ctx *ctx, kiln_status st, int64_t offset, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(ctx, st, offset, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
-kiln_status kiln_errcode(const kiln_ctx *ctx) { return tl_err.ctx == ctx ? tl_err.st : KILN_OK; }
-const char *kiln_errmsg(const kiln_ctx *ctx) {
-    return tl_err.ctx == ctx && tl_err.st != KILN_OK ? tl_err.msg : "no error";
-}
-int64_t kiln_error_offset(const kiln_ctx *ctx) {
-    return tl_err.ctx == ctx && tl_err.st != KILN_OK ? tl_err.offset : -1;
-}
-void kiln_clear_error(const kiln_ctx *ctx) {
-    if (tl_err.ctx == ctx) tl_err.st = KILN_OK;
-}
-
-const char *kiln_status_str(kiln_status st) {
-    static const char *const names[KILN_STATUS_COUNT] = {
-        [KILN_OK] = "ok",
-        [KILN_ERR_NOMEM] = "out of memory",
-        [KILN_ERR_ARG] = "invalid argument",
-        [KILN_ERR_SHAPE] = "shape mismatch",
-        [KILN_ERR_DTYPE] = "unsupported dtype",
-        [KILN_ERR_SYNTAX] = "syntax error",
-        [KILN_ERR_NAME] = "unknown name",
-        [KILN_ERR_COMPILE] = "compilation failed",
-        [KILN_ERR_BACKEND] = "backend unavailable",
-        [KILN_ERR_IO] = "I/O error",
-    };
-    return (unsigned)st < KILN_STATUS_COUNT ? names[st] : "unknown status";
-}
-
-/* ------------------------------------------------------------------ dtypes */
-
-const char *kiln_dtype_name(kiln_dtype dt) {
-    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64"};
-    return dtype_valid(dt) ? n[dt] : "invalid";
-}
-size_t kiln_dtype_size(kiln_dtype dt) {
-    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8};
-    return dtype_valid(dt) ? s[dt] : 0;
-}
-
-/* ------------------------------------------------------------------ allocation */
-
-static void *default_alloc(void *ud, void *p, size_t n) {
+static void leaf_retain(void *leaf) { kiln_array_retain(leaf); }
+static void leaf_release(void *leaf) { kiln_array_free(leaf); }
+static void *leaf_view(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides) {
     KILN_UNUSED(ud);
-    if (n == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, n);
+    kiln_array *a = leaf;
+    return kiln_array_view(a->ctx, a, ndim, shape, strides, 0);
 }
-
-void *kiln_realloc(kiln_ctx *ctx, void *p, size_t n) {
-    void *q = ctx->alloc(ctx->alloc_ud, p, n ? n : 1);
-    if (!q) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes)", n);
-    return q;
-}
-void *kiln_malloc(kiln_ctx *ctx, size_t n) { return kiln_realloc(ctx, NULL, n); }
-void *kiln_calloc(kiln_ctx *ctx, size_t n) {
-    void *p = kiln_malloc(ctx, n);
-    if (p) memset(p, 0, n);
-    return p;
-}
-void kiln_free(kiln_ctx *ctx, void *p) {
-    if (p) ctx->alloc(ctx->alloc_ud, p, 0);
-}
-char *kiln_strdup(kiln_ctx *ctx, const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = kiln_malloc(ctx, n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
-void kiln_note_parse(kiln_ctx *ctx, uint64_t ns) { atomic_fetch_add(&ctx->st.ns_parse, ns); }
-
-uint64_t kiln_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* kstr uses the C library directly: dumps are handed to callers who free them with
- * kiln_string_free, which must not need the context. */
-void kstr_printf(kstr *b, const char *fmt, ...) {
-    if (b->oom) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->len + (size_t)n + 1) nc *= 2;
-        char *s = realloc(b->s, nc);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = nc;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-void kstr_free(kstr *b) {
-    free(b->s);
-    memset(b, 0, sizeof *b);
-}
-void kiln_string_free(char *s) { free(s); }
+static void memo_free(void *ud, void *memo) { rt_plan_free(ud, memo); }
 
 /* ------------------------------------------------------------------ contexts */
 
@@ -165,16 +30,19 @@ static int env_threads(void) {
 }
 
 kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
-    kiln_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : default_alloc;
+    kiln_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : kiln_default_alloc;
     void *ud = cfg ? cfg->alloc_ud : NULL;
     kiln_ctx *ctx = alloc(ud, NULL, sizeof *ctx);
     if (!ctx) return NULL;
     memset(ctx, 0, sizeof *ctx);
-    ctx->alloc = alloc;
-    ctx->alloc_ud = ud;
+    ctx->base.alloc = alloc;
+    ctx->base.alloc_ud = ud;
     atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
+    atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);
-    if (ir_graph_init(&ctx->graph, ctx) != KILN_OK) goto fail;
+    rt_backend_choose(ctx, cfg ? cfg->backend : NULL);
+    ctx->hooks = (ir_hooks){leaf_retain, leaf_release, leaf_view, memo_free, ctx};
+    if (ir_graph_init(&ctx->graph, ctx, &ctx->hooks) != KILN_OK) goto fail;
     if (kcache_init(ctx, &ctx->cache) != KILN_OK) {
         ir_graph_destroy(&ctx->graph);
         goto fail;
@@ -193,12 +61,13 @@ void kiln_ctx_free(kiln_ctx *ctx) {
                         atomic_load(&ctx->st.disk_corrupt), atomic_load(&ctx->st.disk_stores));
     ir_graph_destroy(&ctx->graph); /* frees plans and releases arrays held by VAR nodes */
     kcache_destroy(ctx, &ctx->cache);
-    if (ctx->cpu) kiln_cpu_backend.free(ctx->cpu);
-    kiln_arrays_free_all(ctx);     /* what the caller did not free */
-    kiln_buf_pool_drain(ctx);
+    for (int b = 0; b < rt_nbackends; b++)
+        if (atomic_load(&ctx->be_state[b])) rt_backends[b]->free(atomic_load(&ctx->be_state[b]));
+    rt_arrays_free_all(ctx); /* what the caller did not free */
+    rt_buf_pool_drain(ctx);
     pthread_mutex_destroy(&ctx->lock);
-    if (tl_err.ctx == ctx) tl_err.ctx = NULL;
-    ctx->alloc(ctx->alloc_ud, ctx, 0);
+    kiln_forget_errors(ctx);
+    ctx->base.alloc(ctx->base.alloc_ud, ctx, 0);
 }
 
 int kiln_num_threads(const kiln_ctx *ctx) { return ctx ? atomic_load(&ctx->nthreads) : 0; }
@@ -208,6 +77,10 @@ kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n) {
     atomic_store(&ctx->nthreads, n);
     return KILN_OK;
 }
+
+/* ------------------------------------------------------------------ statistics */
+
+void kiln_note_parse(kiln_ctx *ctx, uint64_t ns) { atomic_fetch_add(&ctx->st.ns_parse, ns); }
 
 kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     if (!ctx || !out) return KILN_ERR_ARG;
@@ -228,8 +101,16 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->ns_disk_load = atomic_load(&c->st.ns_disk_load);
     out->ns_parse = atomic_load(&c->st.ns_parse);
     out->ns_first_run = atomic_load(&c->st.ns_first_run);
-    pthread_mutex_lock(&c->graph.lock);
-    out->nodes = c->graph.live;
-    pthread_mutex_unlock(&c->graph.lock);
+    out->nodes = ir_live(&c->graph);
+    return KILN_OK;
+}
+
+/* ------------------------------------------------------------------ the reference path */
+
+kiln_status rt_ref_eval(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
+    if (!e || !out) return kiln_fail(ctx, KILN_ERR_ARG, "rt_ref_eval: NULL argument");
+    if (out->ndim != e->ndim || memcmp(out->shape, e->shape, e->ndim * sizeof(int64_t)) != 0 || out->dtype != e->dtype)
+        return kiln_fail(ctx, KILN_ERR_SHAPE, "rt_ref_eval: output does not match the expression");
+    ref_eval_into(e, out->data, out->strides);
     return KILN_OK;
 }

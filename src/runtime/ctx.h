@@ -1,8 +1,11 @@
 /*
  * ctx.h — the context and the array object, shared by the runtime's files.
  *
- * The context owns the graph (ir/graph.c), the kernel cache (runtime/cache.c), the CPU backend
- * (started on the first compile), and a pool of large buffers (runtime/array.c).
+ * The runtime is the top floor of the library: it owns the context's lifecycle, the arrays,
+ * the plans, the kernel caches and the choice of backend, and it is the public API's home
+ * (runtime/expr.c binds the builders to the graph).  It stands on the ground floor (base/),
+ * the IR (ir/) and the backend contract (codegen/backend.h); the backends themselves are named
+ * only in the table of runtime/backends.c.
  */
 #ifndef KILN_RUNTIME_CTX_H
 #define KILN_RUNTIME_CTX_H
@@ -10,30 +13,33 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "../codegen/backend.h"
 #include "../ir/graph.h"
 #include "cache.h"
 #include "diskcache.h"
 
-struct cpu_backend;
-
 /* A recycled large buffer. */
-typedef struct pool_buf {
+typedef struct rt_pool_buf {
     void *p;
     size_t size;
-} pool_buf;
-#define KILN_POOL_SLOTS 16
+} rt_pool_buf;
+#define RT_POOL_SLOTS 16
+#define RT_MAX_BACKENDS 4
 
 struct kiln_ctx {
-    kiln_alloc_fn alloc;       /* allocator hook, never NULL */
-    void *alloc_ud;
+    kiln_base base;            /* the allocator hook: first, as base/base.h requires */
     atomic_int nthreads;       /* threads for kernels, >= 1 */
     ir_graph graph;            /* every expression node */
-    kcache cache;              /* compiled kernels by structure */
-    pthread_mutex_t lock;      /* guards pool and backend start-up */
-    struct cpu_backend *cpu;   /* NULL until the first compile */
-    diskcache disk;            /* opened with the backend (under cache.compile) */
+    ir_hooks hooks;            /* what the graph calls for arrays and plans it holds */
+    kcache cache;              /* compiled kernels by backend, target and structure */
+    pthread_mutex_t lock;      /* guards the pool, the array list and starting backends */
+    int backend;               /* index in the backend table of the one evaluations use, or -1 */
+    char backend_why[256];     /* when -1: why (an unknown name) */
+    _Atomic(void *) be_state[RT_MAX_BACKENDS]; /* each backend's state once started, by index */
+    atomic_uint generation;    /* bumped when the backend changes: older plans are stale */
+    diskcache disk;            /* opened on the first compile (under cache.compile) */
     bool disk_open;
-    pool_buf pool[KILN_POOL_SLOTS]; /* free large buffers, size 0 where empty */
+    rt_pool_buf pool[RT_POOL_SLOTS]; /* free large buffers, size 0 where empty */
     kiln_array *arrays;        /* every live array (a list through prev/next), freed last */
     struct {
         atomic_uint_fast64_t evals, compiled, hits, misses;
@@ -41,6 +47,8 @@ struct kiln_ctx {
         atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
     } st;
 };
+
+_Static_assert(offsetof(struct kiln_ctx, base) == 0, "a context begins with its kiln_base");
 
 struct kiln_array {
     atomic_uint refs;
@@ -58,15 +66,36 @@ struct kiln_array {
     kiln_array *prev, *next;        /* the context's list of live arrays, under ctx->lock */
 };
 
+/* ---- arrays and buffers (runtime/array.c) ---- */
+
 /* Frees every array still alive (at context teardown). */
-void kiln_arrays_free_all(kiln_ctx *ctx);
-
-/* Large-buffer allocation with huge pages and reuse (runtime/array.c). */
-void *kiln_buf_alloc(kiln_ctx *ctx, size_t size);
-void kiln_buf_release(kiln_ctx *ctx, void *p, size_t size);
-void kiln_buf_pool_drain(kiln_ctx *ctx);
-
+void rt_arrays_free_all(kiln_ctx *ctx);
+/* Large-buffer allocation with huge pages and reuse. */
+void *rt_buf_alloc(kiln_ctx *ctx, size_t size);
+void rt_buf_release(kiln_ctx *ctx, void *p, size_t size);
+void rt_buf_pool_drain(kiln_ctx *ctx);
 /* The lowest and one-past-highest byte an array touches. */
-void kiln_array_extent(const kiln_array *a, const char **lo, const char **hi);
+void rt_array_extent(const kiln_array *a, const char **lo, const char **hi);
+
+/* ---- backends (runtime/backends.c) ---- */
+
+/* The table of backends this build has, and how many. */
+extern const kiln_backend_i *const rt_backends[];
+extern const int rt_nbackends;
+/* Index of the backend called name, or -1. */
+int rt_backend_find(const char *name);
+/* The context's backend, started (its state in *state); NULL with KILN_ERR_BACKEND set when
+ * there is none or it cannot start here.  Starting time goes to ns_jit_init. */
+const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state);
+/* Chooses ctx's backend by name (NULL: $KILN_BACKEND, else the build's default); an unknown name
+ * leaves none, and evaluations then fail saying why. */
+void rt_backend_choose(kiln_ctx *ctx, const char *name);
+
+/* ---- statistics ---- */
+
+void kiln_note_parse(kiln_ctx *ctx, uint64_t ns); /* the frontend's time, for kiln_stats */
+
+/* The reference evaluator on arrays (for the tests and the tools): e into out. */
+kiln_status rt_ref_eval(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);
 
 #endif

@@ -2,14 +2,14 @@
  * diskcache.c — the persistent kernel cache: compiled object code on disk, so that only the
  * very first process ever pays for LLVM's optimizer and code generator.
  *
- * Pipeline position: under the in-memory cache (eval.c's kernel_get); a hit hands the object
- * to the backend's load, a miss compiles and stores.
+ * Pipeline position: under the in-memory cache (kernels.c's rt_kernel_get); a hit hands the
+ * bytes to the backend's load, a miss compiles and stores.
  *
  * Location: $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln; KILN_DISABLE_CACHE=1
  * turns it off; KILN_CACHE_MAX_MB caps its size (default 256 MB), least recently used first out.
  *
- * One file per kernel, named by a 128-bit hash of its complete key: kiln's version, LLVM's, the
- * target triple, CPU name and features (the backend's target string), then the kernel's
+ * One file per kernel, named by a 128-bit hash of its complete key: the backend's name and
+ * target (kiln's version, LLVM's, the target triple, CPU name and features), then the kernel's
  * structure.  A file is
  *     "KILNOBJ\0" | u32 format | u32 key length | u64 object length | u64 checksum | key | object
  * and is trusted only when all of it checks out: magic, format, lengths against the file size,
@@ -101,8 +101,9 @@ void dc_open(diskcache *dc) {
 }
 
 static void entry_name(const diskcache *dc, const uint8_t *key, size_t klen, char *path, size_t cap) {
-    uint64_t h1 = kiln_hash_bytes(KILN_HASH_SEED, key, klen), h2 = kiln_hash_bytes(0x84222325cbf29ce4ull, key, klen);
-    snprintf(path, cap, "%s/%016llx%016llx" SUFFIX, dc->dir, (unsigned long long)h1, (unsigned long long)h2);
+    char name[40];
+    kiln_hash_name(name, sizeof name, "", key, klen);
+    snprintf(path, cap, "%s/%s" SUFFIX, dc->dir, name);
 }
 
 dc_result dc_load(diskcache *dc, const uint8_t *key, size_t klen, void **obj, size_t *olen) {

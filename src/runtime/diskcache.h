@@ -4,7 +4,7 @@
 #ifndef KILN_RUNTIME_DISKCACHE_H
 #define KILN_RUNTIME_DISKCACHE_H
 
-#include "../common.h"
+#include "../base/base.h"
 
 typedef struct diskcache {
     bool enabled;

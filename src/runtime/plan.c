@@ -14,19 +14,29 @@
  *
  * A root that is element-wise in exactly one matrix product of its own shape becomes that
  * product's epilogue: it runs on each panel of the product while the panel is in cache.
+ *
+ * The passes, in order (rt_plan_build):
+ *     lower_products   a product with a vector side becomes a reduction of an element-wise
+ *                      product (sum(a*b, 1) for M@v), which fuses with what computes its
+ *                      operands, unless the backend has a tuned product (gemv) for it
+ *     materialize      which nodes get arrays: roots, reductions, products, their operands,
+ *                      and costly element-wise nodes that a consumer would recompute
+ *     make_steps       one step per materialized node, each fused (ir/fuse.c)
+ *     fuse_epilogues   roots of one product's shape run on its panels
  */
 #include <string.h>
 
 #include "exec.h"
 
-void eval_plan_free(kiln_ctx *ctx, eval_plan *p) {
+void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     if (!p) return;
     for (int i = 0; i < p->nsteps; i++) {
-        reduce_step_free(ctx, &p->steps[i]);
-        ir_fused_free(ctx, &p->steps[i].fk);
+        rt_reduce_step_free(ctx, &p->steps[i]);
+        ir_fused_free(&ctx->graph, &p->steps[i].fk);
         kiln_free(ctx, p->steps[i].memo_layout);
         pthread_mutex_destroy(&p->steps[i].lock);
     }
+    for (int r = 0; p->roots && r < p->nroots; r++) kiln_expr_free(p->roots[r]);
     kiln_free(ctx, p->steps);
     kiln_free(ctx, p->roots);
     kiln_free(ctx, p->temps);
@@ -34,57 +44,27 @@ void eval_plan_free(kiln_ctx *ctx, eval_plan *p) {
     kiln_free(ctx, p);
 }
 
-/* Post-order over everything under the roots, each node once. */
-static kiln_expr **topo_order(kiln_ctx *ctx, kiln_expr *const *roots, int nroots, uint32_t top, uint32_t *count) {
-    kiln_expr **order = kiln_malloc(ctx, (size_t)top * sizeof *order);
-    kiln_expr **stk = kiln_malloc(ctx, (size_t)top * sizeof *stk);
-    uint8_t *state = kiln_calloc(ctx, top); /* 1 on the stack, 2 emitted */
-    *count = 0;
-    if (!order || !stk || !state) {
-        kiln_free(ctx, order);
-        order = NULL;
-        goto out;
-    }
-    for (int r = 0; r < nroots; r++) {
-        if (state[roots[r]->id]) continue;
-        uint32_t sp = 0;
-        stk[sp++] = roots[r];
-        state[roots[r]->id] = 1;
-        while (sp) {
-            kiln_expr *n = stk[sp - 1];
-            bool pushed = false;
-            for (int i = 0; i < 3 && !pushed; i++) {
-                if (n->arg[i] == IR_NONE || state[n->arg[i]]) continue;
-                state[n->arg[i]] = 1;
-                stk[sp++] = ir_arg(n, i);
-                pushed = true;
-            }
-            if (pushed) continue;
-            sp--;
-            state[n->id] = 2;
-            order[(*count)++] = n;
-        }
-    }
-out:
-    kiln_free(ctx, stk);
-    kiln_free(ctx, state);
-    return order;
+bool rt_exec_for(kiln_ctx *ctx, const rt_plan *p, rt_exec *x) {
+    x->ctx = ctx;
+    x->be = rt_backends[p->backend];
+    x->state = atomic_load_explicit(&ctx->be_state[p->backend], memory_order_acquire); /* started by rt_plan_build */
+    return x->state != NULL;
 }
 
-static int step_of(const eval_plan *p, const kiln_expr *n) {
+static int step_of(const rt_plan *p, const kiln_expr *n) {
     for (int i = 0; i < p->nsteps; i++)
         if (p->steps[i].node == n) return i;
     return -1;
 }
 
-kiln_array *plan_array(const eval_plan *p, const kiln_expr *n, const run_arrays *ra) {
-    if (n->op == KILN_OP_VAR) return n->array;
+kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arrays *ra) {
+    if (n->op == KILN_OP_VAR) return n->leaf;
     /* a view first: a transposed root is copied out of its view by its own step */
     for (int v = 0; v < p->nviews; v++)
         if (p->views[v] == n) return &ra->views[v];
     int k = step_of(p, n);
     if (k >= 0) {
-        const step *src = &p->steps[k];
+        const rt_step *src = &p->steps[k];
         return src->root >= 0 ? ra->outs[src->root] : ra->temps[src->temp];
     }
     KILN_ASSERT(0 && "a node with no array in this plan");
@@ -92,57 +72,50 @@ kiln_array *plan_array(const eval_plan *p, const kiln_expr *n, const run_arrays 
 }
 
 /* How many steps read node n (as a kernel input or a matrix operand). */
-static int readers(const eval_plan *p, const kiln_expr *n) {
+static int readers(const rt_plan *p, const kiln_expr *n) {
     int c = 0;
     for (int i = 0; i < p->nsteps; i++) {
-        const step *s = &p->steps[i];
+        const rt_step *s = &p->steps[i];
         for (int k = 0; k < s->fk.kd.n_in; k++) c += s->fk.inputs[k] == n;
-        if (s->kind == STEP_MATMUL) c += (ir_arg(s->node, 0) == n) + (ir_arg(s->node, 1) == n);
+        if (s->kind == RT_STEP_MATMUL) c += (ir_arg(s->node, 0) == n) + (ir_arg(s->node, 1) == n);
     }
     for (int v = 0; v < p->nviews; v++) c += ir_arg(p->views[v], 0) == n;
     return c;
 }
 
-/* Makes the one matrix product a root's map reads, when it has the root's shape and dtype and
- * nothing else reads it, compute straight into the root's output with the map as epilogue. */
-static void fuse_epilogues(eval_plan *p) {
-    for (int i = 0; i < p->nsteps; i++) {
-        step *s = &p->steps[i];
-        if (s->kind != STEP_MAP || s->root < 0) continue;
-        int found = -1, count = 0;
-        for (int k = 0; k < s->fk.kd.n_in; k++)
-            if (s->fk.inputs[k]->op == KILN_OP_MATMUL) {
-                count++;
-                found = step_of(p, s->fk.inputs[k]);
-            }
-        if (count != 1 || found < 0) continue;
-        step *m = &p->steps[found];
-        const kiln_expr *mn = m->node, *sn = s->node;
-        if (m->root >= 0 || mn->ndim != 2 || mn->dtype != sn->dtype || mn->ndim != sn->ndim ||
-            memcmp(mn->shape, sn->shape, sizeof(int64_t) * 2) != 0 || readers(p, mn) != 1)
-            continue;
-        m->epilogue = i;
-        m->root = s->root; /* the product is written where the root goes */
-        m->temp = -1;
-        s->in_epilogue = true;
-    }
+/* ------------------------------------------------------------------ lower_products */
+
+typedef struct lowering {
+    kiln_ctx *ctx;
+    const kiln_backend_i *be;
+    void *state;
+} lowering;
+
+/* Whether product mm is better done as a reduction: a dot product always (it then fuses what
+ * computes its operands); another product with a vector side when the backend has no tuned
+ * product for its dtype (gemv reads the matrix faster, several rows at a time). */
+static bool lower_this(const lowering *lw, const kiln_expr *mm) {
+    const kiln_expr *a = ir_arg(mm, 0), *b = ir_arg(mm, 1);
+    bool vector_side = b->ndim == 1 || a->ndim == 1 || b->shape[1] == 1 || a->shape[0] == 1;
+    if (!vector_side) return false;
+    return (a->ndim == 1 && b->ndim == 1) || !lw->be->gemm(lw->state, (kiln_dtype)mm->dtype);
 }
 
-eval_plan *plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
-    uint64_t t0 = kiln_now_ns();
-    pthread_mutex_lock(&ctx->graph.lock);
-    uint32_t top = ctx->graph.top;
-    pthread_mutex_unlock(&ctx->graph.lock);
-    eval_plan *p = kiln_calloc(ctx, sizeof *p);
-    uint8_t *mat = kiln_calloc(ctx, top);
-    uint32_t n = 0;
-    kiln_expr **order = p && mat ? topo_order(ctx, roots, nroots, top, &n) : NULL;
-    if (!order) goto fail;
-    p->nroots = nroots;
-    p->roots = kiln_malloc(ctx, (size_t)nroots * sizeof *p->roots);
-    if (!p->roots) goto fail;
-    memcpy(p->roots, roots, (size_t)nroots * sizeof *roots);
-    /* which nodes get arrays of their own */
+static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
+    lowering *lw = ud;
+    ir_graph *g = &lw->ctx->graph;
+    if (n->op != KILN_OP_MATMUL || !lower_this(lw, n)) return KILN_OK;
+    kiln_expr *mm = args[0] == ir_arg(n, 0) && args[1] == ir_arg(n, 1) ? kiln_expr_retain(n) : ir_matmul(g, args[0], args[1]);
+    if (!mm) return kiln_errcode(lw->ctx);
+    *out = ir_matmul_as_reduction(g, mm); /* NULL without an error: not one of its shapes */
+    kiln_expr_free(mm);
+    return *out || kiln_errcode(lw->ctx) == KILN_OK ? KILN_OK : kiln_errcode(lw->ctx);
+}
+
+/* ------------------------------------------------------------------ materialize */
+
+/* Marks (bit 1 of mat, by node id) the nodes that get arrays of their own. */
+static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat, uint32_t *nviews) {
     for (int r = 0; r < nroots; r++) mat[roots[r]->id] = 1;
     /* An expensive element-wise node (a transcendental function under it) that its consumer
      * broadcasts at least 4-fold gets an array: fused, it would be recomputed for every copy
@@ -162,12 +135,12 @@ eval_plan *plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
         }
     }
     for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1; /* from here on: 1 = gets an array */
-    uint32_t nviews = 0;
+    *nviews = 0;
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
         if (op_is_elementwise(x->op)) continue;
         if (x->op == KILN_OP_TRANSPOSE) { /* no step: a view of its operand, which gets one */
-            nviews++;
+            (*nviews)++;
             if (ir_arg(x, 0)->op != KILN_OP_VAR) mat[x->arg[0]] = 1;
             continue;
         }
@@ -176,68 +149,156 @@ eval_plan *plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
             for (int i = 0; i < 2; i++)
                 if (ir_arg(x, i)->op != KILN_OP_VAR && ir_arg(x, i)->op != KILN_OP_TRANSPOSE) mat[x->arg[i]] = 1;
     }
+}
+
+/* ------------------------------------------------------------------ make_steps */
+
+static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint32_t n, const uint8_t *mat, uint32_t nviews) {
     uint32_t nsteps = 0;
     for (uint32_t k = 0; k < n; k++) nsteps += mat[order[k]->id];
     p->steps = kiln_calloc(ctx, nsteps * sizeof *p->steps);
     p->temps = kiln_malloc(ctx, (nsteps + 1) * sizeof *p->temps);
     p->views = kiln_malloc(ctx, (nviews + 1) * sizeof *p->views);
-    if (!p->steps || !p->temps || !p->views) goto fail;
+    if (!p->steps || !p->temps || !p->views) return KILN_ERR_NOMEM;
     for (uint32_t k = 0; k < n; k++)
         if (order[k]->op == KILN_OP_TRANSPOSE) p->views[p->nviews++] = order[k];
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
         if (!mat[x->id]) continue;
-        step *s = &p->steps[p->nsteps];
+        rt_step *s = &p->steps[p->nsteps];
         s->node = x;
         s->root = s->temp = s->epilogue = -1;
-        for (int r = 0; r < nroots && s->root < 0; r++)
-            if (roots[r] == x) s->root = r;
+        for (int r = 0; r < p->nroots && s->root < 0; r++)
+            if (p->roots[r] == x) s->root = r;
         if (s->root < 0) {
             s->temp = p->ntemps;
             p->temps[p->ntemps++] = x;
         }
         kiln_status st = KILN_OK;
         if (kiln_op_kind[x->op] == KIND_REDUCE) {
-            s->kind = STEP_REDUCE;
-            st = ir_fuse(ctx, ir_arg(x, 0), mat, x->op, &s->fk);
+            s->kind = RT_STEP_REDUCE;
+            st = ir_fuse(&ctx->graph, ir_arg(x, 0), mat, x->op, &s->fk);
         } else if (x->op == KILN_OP_MATMUL) {
-            s->kind = STEP_MATMUL;
+            s->kind = RT_STEP_MATMUL;
         } else {
-            s->kind = STEP_MAP;
-            st = ir_fuse(ctx, x, mat, 0, &s->fk);
+            s->kind = RT_STEP_MAP;
+            st = ir_fuse(&ctx->graph, x, mat, 0, &s->fk);
         }
         pthread_mutex_init(&s->lock, NULL);
         p->nsteps++;
-        if (st != KILN_OK) goto fail;
+        if (st != KILN_OK) return st;
         s->memo_layout = kiln_calloc(ctx, s->fk.kd.n_in + s->fk.kd.n_out + 1u);
-        if (!s->memo_layout) goto fail;
+        if (!s->memo_layout) return KILN_ERR_NOMEM;
     }
-    fuse_epilogues(p);
+    return KILN_OK;
+}
+
+/* ------------------------------------------------------------------ fuse_epilogues */
+
+/* Makes the one matrix product a root's map reads, when it has the root's shape and dtype and
+ * nothing else reads it, compute straight into the root's output with the map as epilogue. */
+static void fuse_epilogues(rt_plan *p) {
+    for (int i = 0; i < p->nsteps; i++) {
+        rt_step *s = &p->steps[i];
+        if (s->kind != RT_STEP_MAP || s->root < 0) continue;
+        int found = -1, count = 0;
+        for (int k = 0; k < s->fk.kd.n_in; k++)
+            if (s->fk.inputs[k]->op == KILN_OP_MATMUL) {
+                count++;
+                found = step_of(p, s->fk.inputs[k]);
+            }
+        if (count != 1 || found < 0) continue;
+        rt_step *m = &p->steps[found];
+        const kiln_expr *mn = m->node, *sn = s->node;
+        if (m->root >= 0 || mn->ndim != 2 || mn->dtype != sn->dtype || mn->ndim != sn->ndim ||
+            memcmp(mn->shape, sn->shape, sizeof(int64_t) * 2) != 0 || readers(p, mn) != 1)
+            continue;
+        m->epilogue = i;
+        m->root = s->root; /* the product is written where the root goes */
+        m->temp = -1;
+        s->in_epilogue = true;
+    }
     p->ntemps = 0; /* renumber: products with an epilogue need none */
     for (int i = 0; i < p->nsteps; i++)
         if (p->steps[i].temp >= 0) {
             p->steps[i].temp = p->ntemps;
             p->temps[p->ntemps++] = p->steps[i].node;
         }
+}
+
+/* ------------------------------------------------------------------ the pipeline */
+
+static void debug_print(const rt_plan *p) {
+    kstr b = {0};
+    for (int i = 0; i < p->nsteps; i++) {
+        const rt_step *s = &p->steps[i];
+        if (s->kind == RT_STEP_MATMUL) kstr_printf(&b, "matmul%s\n", s->epilogue >= 0 ? " with epilogue:" : "");
+        else kd_print(&s->fk.kd, &b);
+    }
+    if (b.s) fprintf(stderr, "kiln: fused into %d steps:\n%s", p->nsteps, b.s);
+    kstr_free(&b);
+}
+
+static bool has_product_to_lower(const lowering *lw, kiln_expr **order, uint32_t n) {
+    for (uint32_t k = 0; k < n; k++)
+        if (order[k]->op == KILN_OP_MATMUL && lower_this(lw, order[k])) return true;
+    return false;
+}
+
+rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
+    uint64_t t0 = kiln_now_ns();
+    ir_graph *g = &ctx->graph;
+    lowering lw = {.ctx = ctx};
+    unsigned gen = atomic_load(&ctx->generation);
+    int backend = ctx->backend;
+    if (!(lw.be = rt_backend(ctx, &lw.state))) return NULL;
+    rt_plan *p = kiln_calloc(ctx, sizeof *p);
+    kiln_expr **order = NULL;
+    uint8_t *mat = NULL;
+    uint32_t n = 0, nviews = 0;
+    kiln_status st = p ? KILN_OK : KILN_ERR_NOMEM;
+    if (st == KILN_OK) {
+        p->generation = gen;
+        p->backend = backend;
+        p->nroots = nroots;
+        p->roots = kiln_calloc(ctx, (size_t)nroots * sizeof *p->roots);
+        st = p->roots ? ir_walk(g, roots, nroots, NULL, NULL, &order, &n) : KILN_ERR_NOMEM;
+    }
+    if (st == KILN_OK && has_product_to_lower(&lw, order, n)) { /* lower_products */
+        kiln_free(ctx, order);
+        order = NULL;
+        st = ir_rebuild(g, roots, nroots, lower_product, &lw, p->roots);
+        if (st == KILN_OK) st = ir_walk(g, p->roots, nroots, NULL, NULL, &order, &n);
+    } else if (st == KILN_OK) {
+        for (int r = 0; r < nroots; r++) p->roots[r] = kiln_expr_retain(roots[r]);
+    }
+    if (st == KILN_OK && !(mat = kiln_calloc(ctx, ir_top(g)))) st = KILN_ERR_NOMEM;
+    if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);
+    if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
+    if (st == KILN_OK) fuse_epilogues(p);
     kiln_free(ctx, order);
     kiln_free(ctx, mat);
-    const char *dbg = getenv("KILN_DEBUG");
-    if (dbg && strstr(dbg, "fuse")) {
-        kstr b = {0};
-        for (int i = 0; i < p->nsteps; i++) {
-            const step *s = &p->steps[i];
-            if (s->kind == STEP_MATMUL) kstr_printf(&b, "matmul%s\n", s->epilogue >= 0 ? " with epilogue:" : "");
-            else kd_print(&s->fk.kd, &b);
-        }
-        if (b.s) fprintf(stderr, "kiln: fused into %d steps:\n%s", p->nsteps, b.s);
-        kstr_free(&b);
+    if (st != KILN_OK) {
+        if (kiln_errcode(ctx) != st) kiln_fail(ctx, st, "out of memory while planning");
+        rt_plan_free(ctx, p);
+        return NULL;
     }
+    const char *dbg = getenv("KILN_DEBUG");
+    if (dbg && strstr(dbg, "fuse")) debug_print(p);
     atomic_fetch_add(&ctx->st.ns_fuse, kiln_now_ns() - t0);
     return p;
-fail:
-    if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory while planning");
-    kiln_free(ctx, order);
-    kiln_free(ctx, mat);
-    eval_plan_free(ctx, p);
-    return NULL;
+}
+
+rt_plan *rt_plan_get(kiln_ctx *ctx, kiln_expr *e) {
+    rt_plan *p = atomic_load_explicit(&e->memo, memory_order_acquire);
+    if (p && p->generation == atomic_load(&ctx->generation)) return p;
+    rt_plan *fresh = rt_plan_build(ctx, &e, 1);
+    if (!fresh) return NULL;
+    void *expected = p;
+    if (!atomic_compare_exchange_strong(&e->memo, &expected, fresh)) { /* another thread won */
+        rt_plan_free(ctx, fresh);
+        return expected;
+    }
+    rt_plan_free(ctx, p); /* a plan for an earlier backend (switched while nothing ran) */
+    return fresh;
 }

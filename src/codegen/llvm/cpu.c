@@ -1,7 +1,9 @@
 /*
  * cpu.c — the LLVM backend: fused kernel description → LLVM IR → ORC LLJIT → machine code.
  *
- * Pipeline position: codegen, called by the runtime on a kernel-cache miss.
+ * Pipeline position: codegen, behind the backend contract (codegen/backend.h): the runtime
+ * asks it to render, compile and load on a kernel-cache miss, and to launch; its kernels run on
+ * this machine's cores through the shared host iteration (codegen/host.c).
  *
  * Each kernel is one function  void k(i64 n, ptr ptrs, ptr strides, ptr consts)  with two
  * loops that share one emitter (cpu_emit_inst) parameterized by the lane count L:
@@ -29,8 +31,8 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
-#include "../../runtime/ctx.h"
-#include "../backend.h"
+#include "../../base/scalar.h"
+#include "../host.h"
 
 /* The pass pipeline: the IR is vectorized already, so a short clean-up suffices. */
 #define CPU_PIPELINE "function(instcombine<no-verify-fixpoint>,simplifycfg,early-cse,instcombine<no-verify-fixpoint>)"
@@ -45,9 +47,23 @@ typedef struct cpu_state {
     char *triple, *cpu, *features;
     int vec_bytes;           /* 64 with AVX-512, 32 with AVX2, else 16 */
     bool mvec;               /* glibc's libmvec is loaded */
-    unsigned counter;        /* kernels compiled, for unique names */
-    pthread_mutex_t lock;    /* one compile at a time */
+    unsigned counter;        /* kernels rendered, for unique names */
+    pthread_mutex_t lock;    /* one compile or load at a time */
+    struct cpu_kernel *kernels; /* every kernel loaded, freed with the state */
+    char describe[512];
 } cpu_state;
+
+/* A loaded kernel: a function in the JIT's memory (kiln_kernel_fn or kiln_reduce_fn). */
+typedef struct cpu_kernel {
+    host_kernel head;
+    void (*fn)(void);
+    struct cpu_kernel *next;
+} cpu_kernel;
+
+extern const kiln_backend_i kiln_cpu_backend;
+
+/* Integer power for int64 kernels: the scalar semantics' own, with an address to call. */
+static int64_t kiln_rt_ipow(int64_t a, int64_t e) { return ks_ipow(a, e); }
 
 static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
     char *m = LLVMGetErrorMessage(err);
@@ -81,13 +97,12 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     cs->triple = LLVMGetDefaultTargetTriple();
     cs->cpu = LLVMGetHostCPUName();
     cs->features = LLVMGetHostCPUFeatures();
-    cs->vec_bytes = strstr(cs->features, "+avx512f") ? 64 : strstr(cs->features, "+avx2") ? 32 : 16;
-    if (getenv("KILN_VECTOR_BYTES")) { /* for testing narrower machines */
-        int v = atoi(getenv("KILN_VECTOR_BYTES"));
-        if (v == 16 || v == 32 || (v == 64 && cs->vec_bytes == 64)) cs->vec_bytes = v;
-    }
+    /* the width every host backend uses (the interpreter folds reductions in the same lanes);
+     * capped by what LLVM says this CPU has */
+    int llvm_bytes = strstr(cs->features, "+avx512f") ? 64 : strstr(cs->features, "+avx2") ? 32 : 16;
+    cs->vec_bytes = host_vector_bytes() < llvm_bytes ? host_vector_bytes() : llvm_bytes;
     /* libmvec's vector functions; without them vector math is done lane by lane. */
-    cs->mvec = dlopen("libmvec.so.1", RTLD_NOW | RTLD_GLOBAL) != NULL;
+    cs->mvec = host_mvec_loaded();
 
     LLVMTargetRef target;
     char *msg = NULL;
@@ -133,7 +148,7 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     LLVMOrcJITDylibAddGenerator(jd, gen);
     LLVMOrcCSymbolMapPair helper = {
         LLVMOrcLLJITMangleAndIntern(cs->jit, "kiln_rt_ipow"),
-        {(LLVMOrcExecutorAddress)(uintptr_t)&ref_ipow, /* kernels call the reference's own */
+        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow,
          {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
     err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(&helper, 1));
     if (err) {
@@ -141,6 +156,8 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
         cpu_free(cs);
         return KILN_ERR_BACKEND;
     }
+    snprintf(cs->describe, sizeof cs->describe, "LLVM %u.%u.%u JIT for %s (%d-byte vectors, %s)", maj, min, patch, cs->cpu,
+             cs->vec_bytes, cs->mvec ? "libmvec vector math" : "scalar libm");
     *state = cs;
     return KILN_OK;
 }
@@ -148,6 +165,10 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
 static void cpu_free(void *state) {
     cpu_state *cs = state;
     if (!cs) return;
+    for (cpu_kernel *k = cs->kernels, *n; k; k = n) {
+        n = k->next;
+        kiln_free(cs->ctx, k);
+    }
     if (cs->jit) LLVMOrcDisposeLLJIT(cs->jit);
     if (cs->tm) LLVMDisposeTargetMachine(cs->tm);
     if (cs->otm) LLVMDisposeTargetMachine(cs->otm);
@@ -279,12 +300,8 @@ static LLVMValueRef cpu_emit_math(emitter *e, kiln_op op, kiln_dtype dt, LLVMVal
     LLVMTypeRef st = cpu_scalar_type(e, dt);
     snprintf(name, sizeof name, "%s%s", cf, dt == KILN_F32 ? "f" : "");
     if (L == 1 || !e->cs->mvec) return cpu_call_lanes(e, name, st, args, n, L);
-    int esz = dt == KILN_F32 ? 4 : 8;
-    int chunk = e->cs->vec_bytes / esz < L ? e->cs->vec_bytes / esz : L;
-    int bytes = chunk * esz;
-    char isa = bytes == 64 ? 'e' : bytes == 32 ? 'd' : 'b';
     char vname[128];
-    snprintf(vname, sizeof vname, "_ZGV%cN%d%s_%s", isa, chunk, n == 2 ? "vv" : "v", name);
+    int chunk = host_mvec_variant(op, dt, L, e->cs->vec_bytes, vname, sizeof vname); /* the interpreter calls the same */
     LLVMTypeRef vt = LLVMVectorType(st, (unsigned)chunk);
     LLVMValueRef parts[16];
     int np = L / chunk;
@@ -539,15 +556,7 @@ static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L, bool stream) {
 }
 
 /* The widest dtype of the kernel decides the lane count: a full register of it. */
-static int cpu_lanes_for(const cpu_state *cs, const kernel_desc *kd) {
-    size_t widest = 1;
-    for (int i = 0; i < kd->n_inst; i++) {
-        size_t s = kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
-        if (s > widest) widest = s;
-    }
-    int L = cs->vec_bytes / (int)(widest < 4 ? 4 : widest);
-    return L < 4 ? 4 : L;
-}
+static int cpu_lanes_for(const cpu_state *cs, const kernel_desc *kd) { return host_vector_lanes(kd, cs->vec_bytes); }
 
 /* Emits  for (i = from; i < to; i += L) body(i)  at the builder's position and leaves the
  * builder after the loop. */
@@ -656,8 +665,6 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
 }
 /* ------------------------------------------------------------------ reduction kernels */
 
-static bool is_arg_reduce(int op) { return op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; }
-
 /* The reduction's starting value (argmax/argmin start empty: index -1, any value). */
 static LLVMValueRef cpu_reduce_identity(emitter *e, int op, kiln_dtype dt, int L) {
     bool fl = dtype_is_float(dt), hi = op == KILN_OP_MIN || op == KILN_OP_ARGMIN || op == KILN_OP_ALL;
@@ -702,7 +709,7 @@ static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLV
 static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
     int op = kd->reduce;
-    bool arg = is_arg_reduce(op);
+    bool arg = op_is_arg_reduce(op);
     kiln_dtype dt = (kiln_dtype)kd->inst[kd->out_inst[0]].dtype;
     LLVMTypeRef params[6] = {e->i64, e->ptr, e->ptr, e->ptr, e->ptr, e->i64};
     bool strided;
@@ -823,31 +830,10 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
 
 /* ------------------------------------------------------------------ compile */
 
-/* Adds object code obj to the JIT and finds its kernel `name`. */
-static kiln_status cpu_add_object(cpu_state *cs, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel_fn *fn) {
-    LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
-    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), mb);
-    if (err) return llvm_fail(ctx, err, "adding a kernel to the JIT");
-    LLVMOrcExecutorAddress addr = 0;
-    err = LLVMOrcLLJITLookup(cs->jit, &addr, name);
-    if (err) return llvm_fail(ctx, err, "linking a kernel");
-    *fn = (kiln_kernel_fn)(uintptr_t)addr;
-    return KILN_OK;
-}
-
-static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel_fn *fn) {
-    cpu_state *cs = state;
-    pthread_mutex_lock(&cs->lock);
-    kiln_status st = cpu_add_object(cs, ctx, obj, len, name, fn);
-    pthread_mutex_unlock(&cs->lock);
-    return st;
-}
-
-static const char *cpu_target(void *state) { return ((cpu_state *)state)->target; }
-
-static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *fname, kiln_kernel_fn *fn,
-                               kstr *dump, int what, void **obj, size_t *objlen) {
-    cpu_state *cs = state;
+/* Emits kd as function `name` into a fresh module, verifies it and runs the pass pipeline;
+ * adds the time of each phase to *t.  On success *tsc and *m are the caller's to dispose. */
+static kiln_status cpu_build_module(cpu_state *cs, kiln_ctx *ctx, const kernel_desc *kd, const char *name,
+                                    LLVMOrcThreadSafeContextRef *tsc_out, LLVMModuleRef *m_out, kiln_compile_times *t) {
     kiln_status st = KILN_OK;
     int nops = kd->n_in + kd->n_out;
     emitter e = {.cs = cs, .kd = kd};
@@ -856,17 +842,13 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
     e.bval = kiln_calloc(ctx, (size_t)nops * sizeof *e.bval);
     e.cval = kiln_calloc(ctx, (kd->n_const + 1u) * sizeof *e.cval);
     e.val = kiln_calloc(ctx, (kd->n_inst + 1u) * sizeof *e.val);
+    LLVMOrcThreadSafeContextRef tsc = NULL;
     if (!e.base || !e.stride || !e.bval || !e.cval || !e.val) {
-        st = KILN_ERR_NOMEM;
-        goto out_free;
+        st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory while compiling");
+        goto out;
     }
-    pthread_mutex_lock(&cs->lock);
-    char name[64];
-    if (fname) snprintf(name, sizeof name, "%s", fname);
-    else snprintf(name, sizeof name, "kiln_dump%u", cs->counter++); /* a dump's private copy */
-
     uint64_t t0 = kiln_now_ns();
-    LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+    tsc = LLVMOrcCreateNewThreadSafeContext();
     e.c = LLVMOrcThreadSafeContextGetContext(tsc);
     e.m = LLVMModuleCreateWithNameInContext(name, e.c);
     LLVMSetTarget(e.m, cs->triple);
@@ -888,103 +870,170 @@ static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd
     if (LLVMVerifyModule(e.m, LLVMReturnStatusAction, &msg)) {
         st = kiln_fail(ctx, KILN_ERR_COMPILE, "kiln generated invalid LLVM IR (a kiln bug): %.400s", msg);
         LLVMDisposeMessage(msg);
-        LLVMDisposeModule(e.m);
-        LLVMOrcDisposeThreadSafeContext(tsc);
-        goto out_unlock;
+        goto out;
     }
     LLVMDisposeMessage(msg);
     uint64_t t1 = kiln_now_ns();
-
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMErrorRef err = LLVMRunPasses(e.m, CPU_PIPELINE, cs->tm, po);
     LLVMDisposePassBuilderOptions(po);
     if (err) {
         st = llvm_fail(ctx, err, "optimizing a kernel");
-        LLVMDisposeModule(e.m);
-        LLVMOrcDisposeThreadSafeContext(tsc);
-        goto out_unlock;
+        goto out;
     }
-    if (dump && (what & KILN_DUMP_LLVM)) {
-        char *ir = LLVMPrintModuleToString(e.m);
-        kstr_printf(dump, "%s", ir);
-        LLVMDisposeMessage(ir);
+    t->emit += t1 - t0;
+    t->opt += kiln_now_ns() - t1;
+out:
+    if (st != KILN_OK && e.m) LLVMDisposeModule(e.m);
+    if (st != KILN_OK && tsc) LLVMOrcDisposeThreadSafeContext(tsc);
+    if (st == KILN_OK) {
+        *tsc_out = tsc;
+        *m_out = e.m;
     }
-    if (dump && (what & KILN_DUMP_ASM)) { /* from a copy: code generation changes the module */
-        LLVMModuleRef copy = LLVMCloneModule(e.m);
-        LLVMMemoryBufferRef mb = NULL;
-        char *emsg = NULL;
-        if (!LLVMTargetMachineEmitToMemoryBuffer(cs->tm, copy, LLVMAssemblyFile, &emsg, &mb)) {
-            kstr_printf(dump, "%.*s", (int)LLVMGetBufferSize(mb), LLVMGetBufferStart(mb));
-            LLVMDisposeMemoryBuffer(mb);
-        } else {
-            kstr_printf(dump, "(no assembly: %s)\n", emsg ? emsg : "?");
-            LLVMDisposeMessage(emsg);
-        }
-        LLVMDisposeModule(copy);
-    }
-    uint64_t t2 = kiln_now_ns();
-
-    /* object code: what the JIT links, and what the disk cache keeps */
-    LLVMMemoryBufferRef mb = NULL;
-    char *emsg = NULL;
-    if (LLVMTargetMachineEmitToMemoryBuffer(cs->otm, e.m, LLVMObjectFile, &emsg, &mb)) {
-        st = kiln_fail(ctx, KILN_ERR_COMPILE, "LLVM could not generate code for a kernel: %s", emsg ? emsg : "?");
-        LLVMDisposeMessage(emsg);
-        LLVMDisposeModule(e.m);
-        LLVMOrcDisposeThreadSafeContext(tsc);
-        goto out_unlock;
-    }
-    LLVMDisposeModule(e.m);
-    LLVMOrcDisposeThreadSafeContext(tsc);
-    const char *code = LLVMGetBufferStart(mb);
-    size_t clen = LLVMGetBufferSize(mb);
-    st = cpu_add_object(cs, ctx, code, clen, name, fn);
-    if (st == KILN_OK && obj) { /* a copy for the caller (the disk cache) */
-        *obj = malloc(clen);
-        if (*obj) {
-            memcpy(*obj, code, clen);
-            *objlen = clen;
-        }
-    }
-    LLVMDisposeMemoryBuffer(mb);
-    if (st != KILN_OK) goto out_unlock;
-    uint64_t t3 = kiln_now_ns();
-    atomic_fetch_add(&ctx->st.ns_emit, t1 - t0);
-    atomic_fetch_add(&ctx->st.ns_opt, t2 - t1);
-    atomic_fetch_add(&ctx->st.ns_codegen, t3 - t2);
-out_unlock:
-    pthread_mutex_unlock(&cs->lock);
-out_free:
     kiln_free(ctx, e.base);
     kiln_free(ctx, e.stride);
     kiln_free(ctx, e.bval);
     kiln_free(ctx, e.cval);
     kiln_free(ctx, e.val);
-    return st == KILN_ERR_NOMEM ? kiln_fail(ctx, st, "out of memory while compiling") : st;
+    return st;
 }
 
-static char build_info[128];
-static pthread_once_t build_info_once = PTHREAD_ONCE_INIT;
+/* The optimized LLVM IR (KILN_DUMP_LLVM) and the machine code (KILN_DUMP_ASM) of kd. */
+static kiln_status cpu_render(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out) {
+    cpu_state *cs = state;
+    if (!(what & (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE))) return KILN_OK;
+    pthread_mutex_lock(&cs->lock);
+    char name[64];
+    snprintf(name, sizeof name, "kiln_dump%u", cs->counter++);
+    LLVMOrcThreadSafeContextRef tsc;
+    LLVMModuleRef m;
+    kiln_compile_times t = {0};
+    kiln_status st = cpu_build_module(cs, ctx, kd, name, &tsc, &m, &t);
+    pthread_mutex_unlock(&cs->lock);
+    if (st != KILN_OK) return st;
+    if (what & (KILN_DUMP_LLVM | KILN_DUMP_SOURCE)) {
+        char *ir = LLVMPrintModuleToString(m);
+        kstr_printf(out, "%s", ir);
+        LLVMDisposeMessage(ir);
+    }
+    if (what & KILN_DUMP_ASM) {
+        LLVMMemoryBufferRef mb = NULL;
+        char *emsg = NULL;
+        if (!LLVMTargetMachineEmitToMemoryBuffer(cs->tm, m, LLVMAssemblyFile, &emsg, &mb)) {
+            kstr_printf(out, "%.*s", (int)LLVMGetBufferSize(mb), LLVMGetBufferStart(mb));
+            LLVMDisposeMemoryBuffer(mb);
+        } else {
+            kstr_printf(out, "(no assembly: %s)\n", emsg ? emsg : "?");
+            LLVMDisposeMessage(emsg);
+        }
+    }
+    LLVMDisposeModule(m);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return KILN_OK;
+}
 
-static void build_info_fill(void) {
+/* Object code for kd (PIC, small code model): what the JIT links and the disk cache keeps. */
+static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes, size_t *len,
+                               kiln_compile_times *t) {
+    cpu_state *cs = state;
+    pthread_mutex_lock(&cs->lock);
+    LLVMOrcThreadSafeContextRef tsc;
+    LLVMModuleRef m;
+    kiln_status st = cpu_build_module(cs, ctx, kd, name, &tsc, &m, t);
+    pthread_mutex_unlock(&cs->lock);
+    if (st != KILN_OK) return st;
+    uint64_t t0 = kiln_now_ns();
+    LLVMMemoryBufferRef mb = NULL;
+    char *emsg = NULL;
+    if (LLVMTargetMachineEmitToMemoryBuffer(cs->otm, m, LLVMObjectFile, &emsg, &mb)) {
+        st = kiln_fail(ctx, KILN_ERR_COMPILE, "LLVM could not generate code for a kernel: %s", emsg ? emsg : "?");
+        LLVMDisposeMessage(emsg);
+    } else {
+        *len = LLVMGetBufferSize(mb);
+        *bytes = malloc(*len);
+        if (*bytes) memcpy(*bytes, LLVMGetBufferStart(mb), *len);
+        else st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of object code)", *len);
+        LLVMDisposeMemoryBuffer(mb);
+    }
+    LLVMDisposeModule(m);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    t->codegen += kiln_now_ns() - t0;
+    return st;
+}
+
+static void cpu_row(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts);
+static void cpu_fold(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
+                     kscalar *acc, int64_t base);
+
+/* Adds object code to the JIT and finds its kernel `name`. */
+static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel **out) {
+    cpu_state *cs = state;
+    cpu_kernel *k = kiln_calloc(ctx, sizeof *k);
+    if (!k) return KILN_ERR_NOMEM;
+    pthread_mutex_lock(&cs->lock);
+    kiln_status st = KILN_OK;
+    LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), mb);
+    LLVMOrcExecutorAddress addr = 0;
+    if (err) st = llvm_fail(ctx, err, "adding a kernel to the JIT");
+    else if ((err = LLVMOrcLLJITLookup(cs->jit, &addr, name))) st = llvm_fail(ctx, err, "linking a kernel");
+    if (st == KILN_OK) {
+        k->head = (host_kernel){{&kiln_cpu_backend}, cpu_row, cpu_fold};
+        k->fn = (void (*)(void))(uintptr_t)addr;
+        k->next = cs->kernels;
+        cs->kernels = k;
+    }
+    pthread_mutex_unlock(&cs->lock);
+    if (st != KILN_OK) kiln_free(ctx, k);
+    else *out = &k->head.head;
+    return st;
+}
+
+static const char *cpu_target(void *state) { return ((cpu_state *)state)->target; }
+static const char *cpu_describe(void *state) { return ((cpu_state *)state)->describe; }
+
+/* ------------------------------------------------------------------ launch */
+
+static void cpu_row(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts) {
+    ((kiln_kernel_fn)((const cpu_kernel *)k)->fn)(n, ptrs, strides, consts);
+}
+static void cpu_fold(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
+                     kscalar *acc, int64_t base) {
+    ((kiln_reduce_fn)((const cpu_kernel *)k)->fn)(n, ptrs, strides, consts, acc, base);
+}
+
+/* What kiln_build_info says of this backend without starting it: LLVM's version and the CPU. */
+static char about[128];
+static pthread_once_t about_once = PTHREAD_ONCE_INIT;
+
+static void about_fill(void) {
     unsigned maj, min, patch;
     LLVMGetVersion(&maj, &min, &patch);
     char *cpu = LLVMGetHostCPUName();
-    snprintf(build_info, sizeof build_info, "kiln %s (LLVM %u.%u.%u, %s)", KILN_VERSION, maj, min, patch, cpu);
+    snprintf(about, sizeof about, "LLVM %u.%u.%u, %s", maj, min, patch, cpu);
     LLVMDisposeMessage(cpu);
 }
 
-const char *kiln_build_info(void) {
-    pthread_once(&build_info_once, build_info_fill);
-    return build_info;
+static const char *cpu_about(void) {
+    pthread_once(&about_once, about_fill);
+    return about;
 }
 
 const kiln_backend_i kiln_cpu_backend = {
     .name = "cpu",
+    .disk_cache = true,
+    .about = cpu_about,
     .init = cpu_init,
+    .free = cpu_free,
+    .target = cpu_target,
+    .describe = cpu_describe,
     .supports = cpu_supports,
+    .render = cpu_render,
     .compile = cpu_compile,
     .load = cpu_load,
-    .target = cpu_target,
-    .free = cpu_free,
+    .launch_map = host_launch_map,
+    .launch_reduce = host_launch_reduce,
+    .launch_accumulate = host_launch_accumulate,
+    .gemm = host_gemm,
+    .matmul = host_matmul,
 };

@@ -1,0 +1,242 @@
+/*
+ * base.c — the ground floor's functions: per-thread errors, allocation through the context's
+ * hook, growable strings, dtype and op metadata, the clock and kernel names.
+ *
+ * Pipeline position: under everything; nothing here knows about graphs, kernels or contexts
+ * beyond their kiln_base head.
+ */
+#include "base.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+/* ------------------------------------------------------------------ errors */
+
+/* This thread's last error, tagged with the context it belongs to. */
+static _Thread_local struct {
+    const kiln_ctx *ctx;
+    kiln_status st;
+    int64_t offset;
+    char msg[512];
+} tl_err;
+
+static kiln_status vfail(const kiln_ctx *ctx, kiln_status st, int64_t off, const char *fmt, va_list ap) {
+    tl_err.ctx = ctx;
+    tl_err.st = st;
+    tl_err.offset = off;
+    vsnprintf(tl_err.msg, sizeof tl_err.msg, fmt, ap);
+    return st;
+}
+
+kiln_status kiln_fail(const kiln_ctx *ctx, kiln_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(ctx, st, -1, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+kiln_status kiln_fail_at(const kiln_ctx *ctx, kiln_status st, int64_t offset, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(ctx, st, offset, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+kiln_status kiln_errcode(const kiln_ctx *ctx) { return tl_err.ctx == ctx ? tl_err.st : KILN_OK; }
+const char *kiln_errmsg(const kiln_ctx *ctx) {
+    return tl_err.ctx == ctx && tl_err.st != KILN_OK ? tl_err.msg : "no error";
+}
+int64_t kiln_error_offset(const kiln_ctx *ctx) {
+    return tl_err.ctx == ctx && tl_err.st != KILN_OK ? tl_err.offset : -1;
+}
+void kiln_clear_error(const kiln_ctx *ctx) {
+    if (tl_err.ctx == ctx) tl_err.st = KILN_OK;
+}
+void kiln_forget_errors(const kiln_ctx *ctx) {
+    if (tl_err.ctx == ctx) tl_err.ctx = NULL;
+}
+
+const char *kiln_status_str(kiln_status st) {
+    static const char *const names[KILN_STATUS_COUNT] = {
+        [KILN_OK] = "ok",
+        [KILN_ERR_NOMEM] = "out of memory",
+        [KILN_ERR_ARG] = "invalid argument",
+        [KILN_ERR_SHAPE] = "shape mismatch",
+        [KILN_ERR_DTYPE] = "unsupported dtype",
+        [KILN_ERR_SYNTAX] = "syntax error",
+        [KILN_ERR_NAME] = "unknown name",
+        [KILN_ERR_COMPILE] = "compilation failed",
+        [KILN_ERR_BACKEND] = "backend unavailable",
+        [KILN_ERR_IO] = "I/O error",
+    };
+    return (unsigned)st < KILN_STATUS_COUNT ? names[st] : "unknown status";
+}
+
+/* ------------------------------------------------------------------ allocation */
+
+void *kiln_default_alloc(void *ud, void *p, size_t n) {
+    KILN_UNUSED(ud);
+    if (n == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, n);
+}
+
+void *kiln_realloc(kiln_ctx *ctx, void *p, size_t n) {
+    kiln_base *b = kiln_base_of(ctx);
+    void *q = b->alloc(b->alloc_ud, p, n ? n : 1);
+    if (!q) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes)", n);
+    return q;
+}
+void *kiln_malloc(kiln_ctx *ctx, size_t n) { return kiln_realloc(ctx, NULL, n); }
+void *kiln_calloc(kiln_ctx *ctx, size_t n) {
+    void *p = kiln_malloc(ctx, n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+void kiln_free(kiln_ctx *ctx, void *p) {
+    kiln_base *b = kiln_base_of(ctx);
+    if (p) b->alloc(b->alloc_ud, p, 0);
+}
+char *kiln_strdup(kiln_ctx *ctx, const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = kiln_malloc(ctx, n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+bool kiln_grow(kiln_ctx *ctx, void **p, uint32_t *cap, uint32_t need, size_t elem) {
+    if (need <= *cap) return true;
+    uint32_t nc = *cap ? *cap * 2 : 16;
+    while (nc < need) nc *= 2;
+    void *q = kiln_realloc(ctx, *p, (size_t)nc * elem);
+    if (!q) return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* ------------------------------------------------------------------ strings */
+
+void kstr_printf(kstr *b, const char *fmt, ...) {
+    if (b->oom) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 256;
+        while (nc < b->len + (size_t)n + 1) nc *= 2;
+        char *s = realloc(b->s, nc);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = nc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+void kstr_free(kstr *b) {
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+void kiln_string_free(char *s) { free(s); }
+
+/* ------------------------------------------------------------------ dtypes */
+
+const char *kiln_dtype_name(kiln_dtype dt) {
+    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64"};
+    return dtype_valid(dt) ? n[dt] : "invalid";
+}
+size_t kiln_dtype_size(kiln_dtype dt) {
+    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8};
+    return dtype_valid(dt) ? s[dt] : 0;
+}
+
+static const uint8_t promote_table[KILN_DTYPE_COUNT][KILN_DTYPE_COUNT] = {
+    /*            bool      i32       i64       f32       f64 */
+    [KILN_BOOL] = {KILN_BOOL, KILN_I32, KILN_I64, KILN_F32, KILN_F64},
+    [KILN_I32] = {KILN_I32, KILN_I32, KILN_I64, KILN_F64, KILN_F64},
+    [KILN_I64] = {KILN_I64, KILN_I64, KILN_I64, KILN_F64, KILN_F64},
+    [KILN_F32] = {KILN_F32, KILN_F64, KILN_F64, KILN_F32, KILN_F64},
+    [KILN_F64] = {KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64},
+};
+
+kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b) { return (kiln_dtype)promote_table[a][b]; }
+
+/* ------------------------------------------------------------------ op metadata */
+
+const op_kind kiln_op_kind[KILN_OP_COUNT] = {
+    [KILN_OP_VAR] = KIND_LEAF, [KILN_OP_CONST] = KIND_LEAF, [KILN_OP_CAST] = KIND_CAST,
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = KIND_##k,
+    KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = KIND_##k,
+    KILN_STRUCT_OPS(X)
+#undef X
+};
+const char *const kiln_op_cfunc[KILN_OP_COUNT] = {
+    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = cf,
+    KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = "",
+    KILN_STRUCT_OPS(X)
+#undef X
+};
+const kiln_op reduce_combine_op[KILN_OP_COUNT] = {
+    [KILN_OP_SUM] = KILN_OP_ADD, [KILN_OP_PROD] = KILN_OP_MUL, [KILN_OP_MAX] = KILN_OP_MAXIMUM,
+    [KILN_OP_MIN] = KILN_OP_MINIMUM, [KILN_OP_ANY] = KILN_OP_OR, [KILN_OP_ALL] = KILN_OP_AND,
+};
+static const char *const op_names[KILN_OP_COUNT] = {
+    [KILN_OP_VAR] = "var", [KILN_OP_CONST] = "const", [KILN_OP_CAST] = "astype",
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = np,
+    KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = np,
+    KILN_STRUCT_OPS(X)
+#undef X
+};
+static const char *const op_symbols[KILN_OP_COUNT] = {
+    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = sp,
+    KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = "",
+    KILN_STRUCT_OPS(X)
+#undef X
+};
+static const int op_arity[KILN_OP_COUNT] = {
+    [KILN_OP_VAR] = 0, [KILN_OP_CONST] = 0, [KILN_OP_CAST] = 1,
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = ar,
+    KILN_OPS(X)
+#undef X
+#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL ? 2 : 1),
+    KILN_STRUCT_OPS(X)
+#undef X
+};
+
+const char *kiln_op_name(kiln_op op) { return (unsigned)op < KILN_OP_COUNT ? op_names[op] : "?"; }
+int kiln_op_arity(kiln_op op) { return (unsigned)op < KILN_OP_COUNT ? op_arity[op] : -1; }
+const char *kiln_op_symbol(kiln_op op) { return (unsigned)op < KILN_OP_COUNT ? op_symbols[op] : ""; }
+
+/* ------------------------------------------------------------------ clock and names */
+
+uint64_t kiln_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void kiln_hash_name(char *buf, size_t cap, const char *prefix, const void *key, size_t len) {
+    snprintf(buf, cap, "%s%016llx%016llx", prefix, (unsigned long long)kiln_hash_bytes(KILN_HASH_SEED, key, len),
+             (unsigned long long)kiln_hash_bytes(KILN_HASH_SEED2, key, len));
+}

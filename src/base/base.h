@@ -1,0 +1,151 @@
+/*
+ * base.h — kiln's ground floor: what every layer needs and what needs nothing of kiln's own.
+ *
+ *     errors       kiln_fail / kiln_fail_at: a status and a message for this thread
+ *     allocation   kiln_malloc & co., through the context's allocator hook
+ *     strings      kstr, a growable buffer for dumps and printing
+ *     dtypes       sizes, names, kinds and the promotion table (NumPy 2)
+ *     ops          the metadata generated from the op list in kiln.h
+ *     clock        kiln_now_ns
+ *     hashing      FNV-1a, and the 128-bit names of compiled kernels
+ *
+ * The IR, the backends, the runtime, the frontend and the REPL all stand on this file and on
+ * base/scalar.h (NumPy's scalar semantics); it includes nothing above it.
+ *
+ * A context is the runtime's (runtime/ctx.h), but allocation needs its allocator: every
+ * struct kiln_ctx begins with a kiln_base, so the floors below the runtime hold a kiln_ctx *
+ * without knowing the rest of it (the runtime checks the layout with a static assertion).
+ */
+#ifndef KILN_BASE_H
+#define KILN_BASE_H
+
+#define KILN_BUILDING 1
+#include "kiln.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Bugs are not errors: a broken invariant aborts with its place. */
+#define KILN_ASSERT(c)                                                                       \
+    do {                                                                                     \
+        if (!(c)) {                                                                          \
+            fprintf(stderr, "kiln: assertion failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
+            abort();                                                                         \
+        }                                                                                    \
+    } while (0)
+
+#define KILN_UNUSED(x) ((void)(x))
+
+/* One element of any dtype, as a constant or a reference-evaluator value. */
+typedef union kscalar {
+    bool b;
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    uint64_t bits; /* all 8 bytes, for hashing and comparison (zero the union first) */
+} kscalar;
+
+/* ---------------------------------------------------------------- the context's head */
+
+/* The part of every context the ground floor uses.  Never copied; lives at offset 0. */
+typedef struct kiln_base {
+    kiln_alloc_fn alloc; /* allocator hook, never NULL */
+    void *alloc_ud;
+} kiln_base;
+
+static inline kiln_base *kiln_base_of(const kiln_ctx *ctx) { return (kiln_base *)(void *)ctx; }
+/* The C library's realloc/free as a kiln_alloc_fn (the default hook). */
+void *kiln_default_alloc(void *ud, void *ptr, size_t size);
+
+/* ---------------------------------------------------------------- errors */
+
+/* Records an error for this thread on ctx; returns st so callers can `return kiln_fail(...)`.
+ * ctx is only an identity here: errors are per thread, tagged with their context. */
+kiln_status kiln_fail(const kiln_ctx *ctx, kiln_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+kiln_status kiln_fail_at(const kiln_ctx *ctx, kiln_status st, int64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Forgets this thread's error if it belongs to ctx (a context being freed). */
+void kiln_forget_errors(const kiln_ctx *ctx);
+
+/* ---------------------------------------------------------------- allocation */
+
+/* The context's allocator.  Each records KILN_ERR_NOMEM on failure and returns NULL. */
+void *kiln_malloc(kiln_ctx *ctx, size_t n);
+void *kiln_calloc(kiln_ctx *ctx, size_t n);
+void *kiln_realloc(kiln_ctx *ctx, void *p, size_t n);
+void kiln_free(kiln_ctx *ctx, void *p);
+char *kiln_strdup(kiln_ctx *ctx, const char *s);
+/* Grows *p (elements of elem bytes, capacity *cap) to hold need; false on failure (*p kept). */
+bool kiln_grow(kiln_ctx *ctx, void **p, uint32_t *cap, uint32_t need, size_t elem);
+
+/* ---------------------------------------------------------------- strings */
+
+/* A growable string (for dumps and for the printer).  It uses the C library directly: dumps
+ * are handed to callers who free them with kiln_string_free, which needs no context. */
+typedef struct kstr {
+    char *s;
+    size_t len, cap;
+    bool oom; /* an append failed; s holds what came before */
+} kstr;
+void kstr_printf(kstr *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kstr_free(kstr *b);
+
+/* ---------------------------------------------------------------- dtypes */
+
+static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
+static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64; }
+static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
+/* NumPy's promotion of two array dtypes (no weak scalars: the IR adds NEP 50 on top). */
+kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b);
+
+/* ---------------------------------------------------------------- ops */
+
+/* Kinds of op, from the kind column of KILN_OPS: they decide the type rules. */
+typedef enum op_kind {
+    KIND_LEAF, /* VAR, CONST */
+    KIND_CAST,
+    KIND_ARITH,  /* + - * maximum minimum: promoted type; bool allowed except for - */
+    KIND_FDIV,   /* /: promoted type, integers and bools give float64 */
+    KIND_IDIV,   /* // % **: promoted type, no bool */
+    KIND_FMATH,  /* sin, sqrt, arctan2...: floats; integers give float64, bool float32 */
+    KIND_CMP,    /* comparisons: promoted type in, bool out */
+    KIND_BIT,    /* & | ^ ~: bool and integers only */
+    KIND_NUM,    /* negative, sign: no bool */
+    KIND_ANY,    /* absolute, floor, ceil: any dtype, kept */
+    KIND_WHERE,
+    KIND_REDUCE, /* sum, max, argmax, any...: over an axis or all */
+    KIND_MATMUL,
+    KIND_VIEW,   /* transpose: another array's memory read through other strides */
+} op_kind;
+
+static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }
+static inline bool op_is_arg_reduce(int op) { return op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; }
+
+extern const op_kind kiln_op_kind[KILN_OP_COUNT];
+extern const char *const kiln_op_cfunc[KILN_OP_COUNT]; /* C math name ("sin") or "" */
+/* For a value reduction, the element-wise op that combines two partial results (sum: add, max:
+ * maximum, any: or...); 0 for the others. */
+extern const kiln_op reduce_combine_op[KILN_OP_COUNT];
+
+/* ---------------------------------------------------------------- clock and hashing */
+
+uint64_t kiln_now_ns(void); /* monotonic */
+
+/* FNV-1a over bytes, continued from h. */
+static inline uint64_t kiln_hash_bytes(uint64_t h, const void *p, size_t n) {
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 0x100000001b3ull;
+    return h;
+}
+#define KILN_HASH_SEED 0xcbf29ce484222325ull
+#define KILN_HASH_SEED2 0x84222325cbf29ce4ull
+/* "<prefix><32 hex digits>": a 128-bit name for key (kernel symbols, disk-cache files).
+ * buf holds at least strlen(prefix) + 33 bytes. */
+void kiln_hash_name(char *buf, size_t cap, const char *prefix, const void *key, size_t len);
+
+#endif

@@ -1,0 +1,484 @@
+/*
+ * host.c — running kernels on this machine's cores: the iteration every host backend shares.
+ *
+ * Pipeline position: the launch step of the LLVM backend and of the interpreter, after the
+ * runtime has worked out the geometry (runtime/geometry.c) and fetched the kernel.
+ *
+ *   maps         the flat iteration space cut into one contiguous chunk per thread (edges on
+ *                multiples of 64 elements, so threads share no cache line), walked row by row
+ *   reductions   every output's reduced range cut into blocks of KILN_REDUCE_BLOCK elements;
+ *                a work unit folds one block into its own partial, and the partials of an
+ *                output are combined in a fixed pairwise tree: the same bits for any thread
+ *                count, and a float sum is pairwise above the block, as NumPy's is
+ *   columns      a reduction over an outer axis as out[j] ⊕= f(x[i, j]), i ascending; threads
+ *                split j
+ *   products     OpenBLAS's cblas_[sd]gemm/gemv, loaded with dlopen (its OpenMP build first,
+ *                so that its threads and kiln's are one pool), or kiln's own loop for small,
+ *                integer and bool products; the result is made in panels of rows that fit
+ *                the last-level cache and the epilogue runs on each right after (measured:
+ *                256 KB panels made OpenBLAS 28% slower on a 1024³ float32 product; 8 MB
+ *                panels leave it at full speed, and the epilogue then reads each panel from L3)
+ *
+ * OpenBLAS reads OPENBLAS_CORETYPE when it is loaded; kiln sets it, for the load only, to the
+ * best kernels this CPU runs (SkylakeX with AVX-512, Haswell with AVX2): an environment that
+ * forces older kernels halves sgemm's speed.  KILN_OPENBLAS_CORETYPE chooses otherwise, and
+ * KILN_NO_BLAS=1 keeps BLAS out entirely.
+ */
+#include "host.h"
+
+#include <dlfcn.h>
+#include <omp.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "../ir/graph.h"
+
+/* ------------------------------------------------------------------ vector width */
+
+int host_vector_bytes(void) {
+    int v = __builtin_cpu_supports("avx512f") ? 64 : __builtin_cpu_supports("avx2") ? 32 : 16;
+    const char *env = getenv("KILN_VECTOR_BYTES");
+    if (env) {
+        int w = atoi(env);
+        if (w == 16 || w == 32 || (w == 64 && v == 64)) v = w;
+    }
+    return v;
+}
+
+int host_vector_lanes(const kernel_desc *kd, int vec_bytes) {
+    size_t widest = 1;
+    for (int i = 0; i < kd->n_inst; i++) {
+        size_t s = kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
+        if (s > widest) widest = s;
+    }
+    int L = vec_bytes / (int)(widest < 4 ? 4 : widest);
+    return L < 4 ? 4 : L;
+}
+
+int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
+    return host_vector_lanes(kd, vec_bytes) * (op_is_arg_reduce(kd->reduce) ? 1 : 4);
+}
+
+void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec) {
+    bool strided = false;
+    for (int i = 0; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
+    if (strided) {
+        *start = *nvec = 0;
+        return;
+    }
+    int W = host_vector_lanes(kd, vec_bytes);
+    int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0)), s = 0;
+    bool stream = kd->stream && kd->n_out == 1 && kd->layout[kd->n_in] == KD_CONTIG && es * W == vec_bytes;
+    if (stream) {
+        int64_t peel = ((64 - (int64_t)((uintptr_t)out & 63)) & 63) / es;
+        s = peel < n ? peel : n;
+    }
+    *start = s;
+    *nvec = s + ((n - s) & -(int64_t)W);
+}
+
+/* ------------------------------------------------------------------ libmvec */
+
+static void *mvec_handle;
+static pthread_once_t mvec_once = PTHREAD_ONCE_INIT;
+static void mvec_open(void) { mvec_handle = dlopen("libmvec.so.1", RTLD_NOW | RTLD_GLOBAL); }
+
+bool host_mvec_loaded(void) {
+    pthread_once(&mvec_once, mvec_open);
+    return mvec_handle != NULL;
+}
+
+int host_mvec_variant(kiln_op op, kiln_dtype dt, int lanes, int vec_bytes, char *name, size_t cap) {
+    int esz = (int)kiln_dtype_size(dt), chunk = vec_bytes / esz < lanes ? vec_bytes / esz : lanes, bytes = chunk * esz;
+    char isa = bytes == 64 ? 'e' : bytes == 32 ? 'd' : 'b';
+    snprintf(name, cap, "_ZGV%cN%d%s_%s%s", isa, chunk, kiln_op_arity(op) == 2 ? "vv" : "v", kiln_op_cfunc[op],
+             dt == KILN_F32 ? "f" : "");
+    return chunk;
+}
+
+/* ------------------------------------------------------------------ maps */
+
+/* Runs row over flat output elements [start, end), one row call at a time. */
+static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
+                      int64_t end, char **ptrs) {
+    int nd = g->ndim, nops = g->nops;
+    int64_t inner = g->shape[nd - 1];
+    int64_t idx[KILN_MAX_DIMS];
+    int64_t r = start / inner, col = start % inner;
+    for (int d = nd - 2; d >= 0; d--) {
+        idx[d] = r % g->shape[d];
+        r /= g->shape[d];
+    }
+    for (int64_t pos = start; pos < end;) {
+        int64_t count = inner - col < end - pos ? inner - col : end - pos;
+        for (int i = 0; i < nops; i++) {
+            char *p = g->base[i] + col * g->strides[i][nd - 1];
+            for (int d = 0; d < nd - 1; d++) p += idx[d] * g->strides[i][d];
+            ptrs[i] = p;
+        }
+        row(k, count, ptrs, g->inner, consts);
+        pos += count;
+        col = 0;
+        for (int d = nd - 2; d >= 0; d--) {
+            if (++idx[d] < g->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts,
+                            int nthreads) {
+    KILN_UNUSED(state);
+    host_row_fn row = ((const host_kernel *)k)->row;
+    int64_t total = g->total;
+    if (total == 0) return KILN_OK;
+    int nt = nthreads;
+    if (total / KILN_HOST_GRAIN < nt) nt = (int)(total / KILN_HOST_GRAIN);
+    if (nt <= 1) {
+        char *ptrs_s[KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
+        if (g->nops > KILN_INLINE_OPERANDS && !(ptrs = kiln_malloc(ctx, (size_t)g->nops * sizeof *ptrs)))
+            return KILN_ERR_NOMEM;
+        map_range(row, k, g, consts, 0, total, ptrs);
+        if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
+        return KILN_OK;
+    }
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)g->nops * sizeof *ptrs);
+    if (!ptrs) return KILN_ERR_NOMEM;
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), n = omp_get_num_threads();
+        /* chunk edges on multiples of 64 elements, so threads do not share cache lines */
+        int64_t s = total * t / n / 64 * 64, e = t == n - 1 ? total : total * (t + 1) / n / 64 * 64;
+        if (e > s) map_range(row, k, g, consts, s, e, ptrs + (size_t)t * (size_t)g->nops);
+    }
+    kiln_free(ctx, ptrs);
+    return KILN_OK;
+}
+
+/* ------------------------------------------------------------------ reductions */
+
+/* Folds reduced elements [start, end) of output o into acc, one row call at a time. */
+static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t o,
+                       int64_t start, int64_t end, kscalar *acc, char **ptrs) {
+    int64_t rem = o, kidx[KILN_MAX_DIMS];
+    for (int d = g->nk - 1; d >= 0; d--) {
+        kidx[d] = rem % g->kshape[d];
+        rem /= g->kshape[d];
+    }
+    int nr = g->nr;
+    int64_t inner = g->rshape[nr - 1], idx[KILN_MAX_DIMS], row = start / inner, col = start % inner;
+    for (int d = nr - 2; d >= 0; d--) {
+        idx[d] = row % g->rshape[d];
+        row /= g->rshape[d];
+    }
+    for (int64_t pos = start; pos < end;) {
+        int64_t count = inner - col < end - pos ? inner - col : end - pos;
+        for (int i = 0; i < g->nin; i++) {
+            char *p = g->base[i] + col * g->rstr[i][nr - 1];
+            for (int d = 0; d < g->nk; d++) p += kidx[d] * g->kstr[i][d];
+            for (int d = 0; d < nr - 1; d++) p += idx[d] * g->rstr[i][d];
+            ptrs[i] = p;
+        }
+        fold(k, count, ptrs, g->inner, consts, acc, pos);
+        pos += count;
+        col = 0;
+        for (int d = nr - 2; d >= 0; d--) {
+            if (++idx[d] < g->rshape[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *acc) {
+    int64_t rem = o;
+    char *p = g->out;
+    for (int d = g->nk - 1; d >= 0; d--) {
+        p += (rem % g->kshape[d]) * g->ostr[d];
+        rem /= g->kshape[d];
+    }
+    if (op_is_arg_reduce(g->op)) ref_store(p, KILN_I64, acc[1]);
+    else ref_store(p, g->out_dt, acc[0]);
+}
+
+kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                               const kscalar *consts, int nthreads) {
+    KILN_UNUSED(state);
+    host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
+    int op = g->op, nin = g->nin;
+    int64_t nb = g->R == 0 ? 0 : (g->R + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK, units = g->O * (nb ? nb : 1);
+    int nt = nthreads;
+    if (g->R * g->O < 2 * KILN_HOST_GRAIN || units < 2) nt = 1;
+    if (nt > units) nt = (int)units;
+    if (nt < 1) nt = 1;
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)(nin + 1) * sizeof *ptrs);
+    kscalar *part = nb > 1 ? kiln_malloc(ctx, (size_t)units * 2 * sizeof *part) : NULL;
+    if (!ptrs || (nb > 1 && !part)) {
+        kiln_free(ctx, ptrs);
+        kiln_free(ctx, part);
+        return KILN_ERR_NOMEM;
+    }
+    int64_t nbu = nb ? nb : 1;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t u = 0; u < units; u++) {
+        int64_t o = u / nbu, b = u % nbu;
+        kscalar acc[2];
+        ref_reduce_init(op, g->dt, acc);
+        if (nb) {
+            int64_t start = b * KILN_REDUCE_BLOCK, end = start + KILN_REDUCE_BLOCK < g->R ? start + KILN_REDUCE_BLOCK : g->R;
+            fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)omp_get_thread_num() * (size_t)(nin + 1));
+        }
+        if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
+        else store_result(g, o, acc);
+    }
+    if (nb > 1) { /* each output's partials, in a fixed pairwise tree */
+        for (int64_t o = 0; o < g->O; o++) {
+            kscalar *p = &part[2 * o * nb];
+            for (int64_t w = 1; w < nb; w *= 2)
+                for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
+            store_result(g, o, p);
+        }
+    }
+    kiln_free(ctx, part);
+    kiln_free(ctx, ptrs);
+    return KILN_OK;
+}
+
+kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                   const kscalar *consts, int nthreads) {
+    KILN_UNUSED(state);
+    host_row_fn row = ((const host_kernel *)k)->row;
+    int nin = g->nin, nops = nin + 2;
+    int64_t J = g->kshape[0], R = g->R, es = (int64_t)kiln_dtype_size(g->dt);
+    int nt = nthreads;
+    if (J * R < 2 * KILN_HOST_GRAIN) nt = 1;
+    if (nt > J / 64) nt = (int)(J / 64) > 0 ? (int)(J / 64) : 1;
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)nops * sizeof *ptrs);
+    int64_t *inner = kiln_malloc(ctx, (size_t)nops * sizeof *inner);
+    if (!ptrs || !inner) {
+        kiln_free(ctx, ptrs);
+        kiln_free(ctx, inner);
+        return KILN_ERR_NOMEM;
+    }
+    for (int i = 0; i < nin; i++) inner[i] = g->kstr[i][0];
+    inner[nin] = inner[nin + 1] = es; /* the accumulator in, the output out: the same array */
+    kscalar id[2];
+    ref_reduce_init(g->op, g->dt, id);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        int t = omp_get_thread_num(), n = omp_get_num_threads();
+        int64_t j0 = J * t / n / 64 * 64, j1 = t == n - 1 ? J : J * (t + 1) / n / 64 * 64;
+        char **pt = ptrs + (size_t)t * (size_t)nops;
+        for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
+        for (int64_t i = 0; i < R && j1 > j0; i++) {
+            for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + j0 * g->kstr[q][0];
+            pt[nin] = pt[nin + 1] = g->out + j0 * es;
+            row(k, j1 - j0, pt, inner, consts);
+        }
+    }
+    kiln_free(ctx, ptrs);
+    kiln_free(ctx, inner);
+    return KILN_OK;
+}
+
+/* ------------------------------------------------------------------ BLAS */
+
+#define SMALL_PRODUCT (32.0 * 32 * 32) /* below m*n*k of this, BLAS's call costs more than it saves */
+#define PANEL_BYTES (8u << 20) /* output panel: big enough for GEMM's efficiency, small enough for L3 */
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *,
+                         int);
+typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*dgemv_fn)(int, int, int, int, double, const double *, int, const double *, int, double, double *, int);
+
+static struct {
+    sgemm_fn sgemm;
+    dgemm_fn dgemm;
+    sgemv_fn sgemv;
+    dgemv_fn dgemv;
+    void (*set_threads)(int);
+    char name[128];
+} blas;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void blas_load(void) {
+    const char *off = getenv("KILN_NO_BLAS");
+    if (off && *off && strcmp(off, "0")) return;
+    const char *want = getenv("KILN_OPENBLAS_CORETYPE");
+    if (!want) want = __builtin_cpu_supports("avx512f") ? "SkylakeX" : __builtin_cpu_supports("avx2") ? "Haswell" : NULL;
+    const char *old = getenv("OPENBLAS_CORETYPE");
+    char *saved = old ? strdup(old) : NULL;
+    if (want) setenv("OPENBLAS_CORETYPE", want, 1);
+    static const char *const paths[] = {"/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+                                        "libopenblaso.so.0", "libopenblas.so.0", "libopenblas.so"};
+    void *h = NULL;
+    for (size_t i = 0; i < sizeof paths / sizeof *paths && !h; i++) h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+    if (saved) setenv("OPENBLAS_CORETYPE", saved, 1); /* the environment as it was */
+    else if (want) unsetenv("OPENBLAS_CORETYPE");
+    free(saved);
+    if (!h) return;
+    blas.sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
+    blas.dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
+    blas.sgemv = (sgemv_fn)dlsym(h, "cblas_sgemv");
+    blas.dgemv = (dgemv_fn)dlsym(h, "cblas_dgemv");
+    blas.set_threads = (void (*)(int))dlsym(h, "openblas_set_num_threads");
+    char *(*corename)(void) = (char *(*)(void))dlsym(h, "openblas_get_corename");
+    int (*parallel)(void) = (int (*)(void))dlsym(h, "openblas_get_parallel");
+    if (!blas.sgemm || !blas.dgemm || !blas.sgemv || !blas.dgemv) {
+        blas.sgemm = NULL;
+        blas.dgemm = NULL;
+        return;
+    }
+    int par = parallel ? parallel() : -1;
+    snprintf(blas.name, sizeof blas.name, "OpenBLAS (%s kernels, %s)", corename ? corename() : "?",
+             par == 2 ? "OpenMP" : par == 1 ? "pthreads" : par == 0 ? "serial" : "?");
+}
+
+const char *host_gemm(void *state, kiln_dtype dt) {
+    KILN_UNUSED(state);
+    if (!dtype_is_float(dt)) return NULL;
+    pthread_once(&blas_once, blas_load);
+    return blas.sgemm ? blas.name : NULL;
+}
+
+/* ------------------------------------------------------------------ kiln's own loop */
+
+/* C[i,:] = Σk A[i,k] B[k,:] for rows [i0, i1), any strides (bytes), in the product's dtype. */
+#define OWN_LOOP(T, ZERO, ACC)                                                                          \
+    for (int64_t i = i0; i < i1; i++) {                                                                  \
+        char *c = C + i * c_rs;                                                                          \
+        for (int64_t j = 0; j < n; j++) *(T *)(c + j * c_cs) = ZERO;                                     \
+        for (int64_t k = 0; k < K; k++) {                                                                \
+            T aik = *(const T *)(A + i * a_rs + k * a_cs);                                               \
+            const char *bk = B + k * b_rs;                                                               \
+            for (int64_t j = 0; j < n; j++) {                                                            \
+                T *cij = (T *)(c + j * c_cs);                                                            \
+                T bkj = *(const T *)(bk + j * b_cs);                                                     \
+                *cij = ACC;                                                                              \
+            }                                                                                            \
+        }                                                                                                \
+    }
+
+static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A, int64_t a_rs, int64_t a_cs,
+                     const char *B, int64_t b_rs, int64_t b_cs, char *C, int64_t c_rs, int64_t c_cs) {
+    switch (dt) {
+    case KILN_F32: OWN_LOOP(float, 0.0f, *cij + aik * bkj) break;
+    case KILN_F64: OWN_LOOP(double, 0.0, *cij + aik * bkj) break;
+    case KILN_I32: OWN_LOOP(int32_t, 0, (int32_t)((uint32_t)*cij + (uint32_t)aik * (uint32_t)bkj)) break;
+    case KILN_I64: OWN_LOOP(int64_t, 0, (int64_t)((uint64_t)*cij + (uint64_t)aik * (uint64_t)bkj)) break;
+    case KILN_BOOL: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij | (aik & bkj))) break;
+    case KILN_DTYPE_COUNT: break;
+    }
+}
+
+/* ------------------------------------------------------------------ products */
+
+/* BLAS's view of a (rows × cols, byte strides rs, cs): 0 with trans/ld set, or -1 when the
+ * operand has to be copied first. */
+static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int64_t es, int *trans, int64_t *ld) {
+    if ((cols == 1 || cs == es) && (rows == 1 || (rs % es == 0 && rs / es >= cols))) {
+        *trans = NO_TRANS;
+        *ld = rows == 1 ? (cols > 1 ? cols : 1) : rs / es;
+        return 0;
+    }
+    if ((rows == 1 || rs == es) && (cols == 1 || (cs % es == 0 && cs / es >= rows))) {
+        *trans = TRANS;
+        *ld = cols == 1 ? (rows > 1 ? rows : 1) : cs / es;
+        return 0;
+    }
+    return -1;
+}
+
+/* A C-ordered copy of rows × cols elements of es bytes at p (byte strides rs, cs). */
+static char *dense_copy(kiln_ctx *ctx, const char *p, int64_t rows, int64_t cols, int64_t rs, int64_t cs, int64_t es) {
+    char *d = kiln_malloc(ctx, (size_t)(rows * cols * es) + 1);
+    if (!d) return NULL;
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) memcpy(d + (i * cols + j) * es, p + i * rs + j * cs, (size_t)es);
+    return d;
+}
+
+kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads) {
+    kiln_dtype dt = mm->dt;
+    int64_t es = (int64_t)kiln_dtype_size(dt), m = mm->m, n = mm->n, K = mm->K;
+    const char *A = mm->a, *B = mm->b;
+    int64_t a_rs = mm->a_rs, a_cs = mm->a_cs, b_rs = mm->b_rs, b_cs = mm->b_cs, c_rs = mm->c_rs, c_cs = mm->c_cs;
+    char *copies[2] = {NULL, NULL};
+    kiln_status st = KILN_OK;
+    int ta = 0, tb = 0;
+    int64_t lda = 0, ldb = 0, ldc = 0;
+    bool use_blas = (double)m * (double)n * (double)K >= SMALL_PRODUCT && host_gemm(state, dt) && m < INT32_MAX && n < INT32_MAX &&
+                    K < INT32_MAX;
+    if (use_blas && ((n != 1 && c_cs != es) || (m != 1 && (c_rs % es || c_rs / es < n)))) use_blas = false;
+    if (use_blas) {
+        ldc = m == 1 ? (n > 1 ? n : 1) : c_rs / es;
+        for (int i = 0; i < 2; i++) { /* operands BLAS cannot read as they are: a C-ordered copy */
+            int64_t r = i ? K : m, c = i ? n : K, *rs = i ? &b_rs : &a_rs, *cs = i ? &b_cs : &a_cs;
+            int *t = i ? &tb : &ta;
+            int64_t *ld = i ? &ldb : &lda;
+            if (blas_layout(r, c, *rs, *cs, es, t, ld) == 0) continue;
+            copies[i] = dense_copy(ctx, i ? B : A, r, c, *rs, *cs, es);
+            if (!copies[i]) {
+                st = KILN_ERR_NOMEM;
+                goto out;
+            }
+            if (i) B = copies[1];
+            else A = copies[0];
+            *rs = c * es;
+            *cs = es;
+            blas_layout(r, c, *rs, *cs, es, t, ld);
+        }
+    }
+    /* gemv's vector and result strides, in elements (a dim of extent 1 has any stride) */
+    int64_t incx = n == 1 ? (K > 1 ? b_rs / es : 1) : (K > 1 ? a_cs / es : 1);
+    int64_t incy = n == 1 ? (m > 1 ? c_rs / es : 1) : (n > 1 ? c_cs / es : 1);
+    bool gemv_ok = incx > 0 && incy > 0 && (n == 1 ? b_rs : a_cs) % es == 0;
+    /* rows per panel: the epilogue runs on each while it is still in cache */
+    int64_t rows = m;
+    if (mm->epilogue && mm->panels && !(use_blas && (n == 1 || m == 1) && gemv_ok)) {
+        rows = (int64_t)PANEL_BYTES / (n * es > 0 ? n * es : 1);
+        rows = rows < 64 ? 64 : rows / 16 * 16;
+        if (rows > m) rows = m;
+    }
+    if (rows < 1) rows = 1;
+    if (use_blas && blas.set_threads) blas.set_threads(nthreads);
+    for (int64_t i0 = 0; i0 < m && st == KILN_OK; i0 += rows) {
+        int64_t r = m - i0 < rows ? m - i0 : rows;
+        if (use_blas && (n == 1 || m == 1) && gemv_ok) {
+            /* a matrix-vector product: gemv reads the matrix once, several rows at a time.
+             * n == 1: y = a·x over a's rows;  m == 1: y = bᵀ·x over b's columns */
+            bool col = n == 1;
+            int trans;
+            int64_t M, N;
+            if (col) trans = ta, M = ta == NO_TRANS ? m : K, N = ta == NO_TRANS ? K : m;
+            else trans = tb == NO_TRANS ? TRANS : NO_TRANS, M = tb == NO_TRANS ? K : n, N = tb == NO_TRANS ? n : K;
+            const char *mat = col ? A : B, *x = col ? B : A;
+            int ld = (int)(col ? lda : ldb);
+            if (dt == KILN_F32)
+                blas.sgemv(ROW_MAJOR, trans, (int)M, (int)N, 1.0f, (const float *)mat, ld, (const float *)x, (int)incx, 0.0f,
+                           (float *)mm->c, (int)incy);
+            else
+                blas.dgemv(ROW_MAJOR, trans, (int)M, (int)N, 1.0, (const double *)mat, ld, (const double *)x, (int)incx, 0.0,
+                           (double *)mm->c, (int)incy);
+        } else if (use_blas) {
+            const char *ap = A + (ta == NO_TRANS ? i0 * lda : i0) * es;
+            if (dt == KILN_F32)
+                blas.sgemm(ROW_MAJOR, ta, tb, (int)r, (int)n, (int)K, 1.0f, (const float *)ap, (int)lda, (const float *)B,
+                           (int)ldb, 0.0f, (float *)(mm->c + i0 * c_rs), (int)ldc);
+            else
+                blas.dgemm(ROW_MAJOR, ta, tb, (int)r, (int)n, (int)K, 1.0, (const double *)ap, (int)lda, (const double *)B,
+                           (int)ldb, 0.0, (double *)(mm->c + i0 * c_rs), (int)ldc);
+        } else {
+            int t = (double)r * (double)n * (double)K >= 4.0 * KILN_HOST_GRAIN && r > 1 ? nthreads : 1;
+            int64_t i1 = i0 + r;
+#pragma omp parallel for num_threads(t) schedule(static) if (t > 1)
+            for (int64_t i = i0; i < i1; i++) own_rows(dt, i, i + 1, n, K, A, a_rs, a_cs, B, b_rs, b_cs, mm->c, c_rs, c_cs);
+        }
+        if (mm->epilogue) st = mm->epilogue(mm->epilogue_ud, i0, r);
+    }
+out:
+    kiln_free(ctx, copies[0]);
+    kiln_free(ctx, copies[1]);
+    return st;
+}

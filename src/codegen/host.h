@@ -1,0 +1,75 @@
+/*
+ * host.h — iteration for backends whose kernels run on this machine's cores (the LLVM JIT and
+ * the interpreter): rows over OpenMP threads, the deterministic block tree of reductions, the
+ * column form of reductions, and matrix products (OpenBLAS, loaded at run time, or kiln's own
+ * loop) with an epilogue per panel.
+ *
+ * A host backend hands these a row function and its kernel; everything else is shared, so the
+ * two host backends split work, order reductions and call BLAS identically.
+ */
+#ifndef KILN_CODEGEN_HOST_H
+#define KILN_CODEGEN_HOST_H
+
+#include "backend.h"
+
+/* Elements per thread below which more threads do not pay (an OpenMP region costs ~3 µs). */
+#define KILN_HOST_GRAIN 32768
+
+/* An element-wise row: out and inputs at ptrs[op] (the row's first elements), n elements,
+ * inner byte strides (read only for strided operands). */
+typedef void (*host_row_fn)(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides,
+                            const kscalar *consts);
+/* A reduction row (the reduction ABI of ir/kernel.h): folded into acc after what it holds;
+ * elements numbered base, base+1, ... for argmax/argmin. */
+typedef void (*host_fold_fn)(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides,
+                             const kscalar *consts, kscalar *acc, int64_t base);
+
+/* The vector width host kernels are made for, in bytes: 64 with AVX-512, 32 with AVX2, else
+ * 16; KILN_VECTOR_BYTES=16|32 narrows it (the tests' way to reach the narrower code paths).
+ * Reductions fold rows in 4 × (this / widest element) lanes on every host backend, so the
+ * JIT and the interpreter give the same bits. */
+int host_vector_bytes(void);
+/* The lanes a reduction kernel of kd folds a row in (see host_vector_bytes), and the lane
+ * count of one vector of its widest dtype. */
+int host_reduce_lanes(const kernel_desc *kd, int vec_bytes);
+int host_vector_lanes(const kernel_desc *kd, int vec_bytes);
+
+/* A map kernel's row of n elements, as the JIT's loops cut it: scalar [0, *start) until the
+ * output is 64-byte aligned (only for kernels that write with streaming stores: kd->stream,
+ * one contiguous output filling whole vectors of vec_bytes), then vectors of
+ * host_vector_lanes(kd) elements [*start, *nvec), then scalar [*nvec, n).  A strided operand
+ * makes the whole row scalar.  out is the output's first element of the row. */
+void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec);
+
+/* glibc's libmvec, loaded once with RTLD_GLOBAL (the JIT links against it); false when this
+ * system has none.  Vector math then goes lane by lane through libm. */
+bool host_mvec_loaded(void);
+/* The libmvec variant (its symbol in name) that computes op's C function (kiln_op_cfunc) for
+ * dtype dt inside a kernel whose vectors have `lanes` lanes: a whole register of dt or the
+ * kernel's lane count, whichever is smaller, called lanes/chunk times per vector.  Returns
+ * the chunk (lanes per call). */
+int host_mvec_variant(kiln_op op, kiln_dtype dt, int lanes, int vec_bytes, char *name, size_t cap);
+
+/* A host backend's kernel begins with this: its row functions. */
+typedef struct host_kernel {
+    kiln_kernel head;
+    host_row_fn row;   /* element-wise rows (maps, and the column form's accumulation) */
+    host_fold_fn fold; /* reduction rows */
+} host_kernel;
+
+/* The launches of the backend contract for kernels that begin with a host_kernel: a host
+ * backend puts these in its kiln_backend_i as they are (state is not used). */
+kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts,
+                            int nthreads);
+kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                               const kscalar *consts, int nthreads);
+kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                   const kscalar *consts, int nthreads);
+
+/* Products, for the same contract: OpenBLAS's name for products of dt ("OpenBLAS (SkylakeX
+ * kernels, OpenMP)"), NULL for integer and bool products or when OpenBLAS is not installed (or
+ * KILN_NO_BLAS=1); and the product itself. */
+const char *host_gemm(void *state, kiln_dtype dt);
+kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads);
+
+#endif

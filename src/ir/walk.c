@@ -1,0 +1,215 @@
+/*
+ * walk.c — the one topological walk, and the passes built on it: rebuilding a graph with some
+ * nodes substituted (the planner's lowering of products, transposes), and the printer.
+ *
+ * Pipeline position: under every pass that visits a graph — fusion (ir/fuse.c), planning
+ * (runtime/plan.c), printing — so that "operands before users, each node once, no recursion"
+ * is written once.
+ */
+#include <string.h>
+
+#include "graph.h"
+
+/* ------------------------------------------------------------------ the walk */
+
+kiln_status ir_walk(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(void *ud, const kiln_expr *node),
+                    void *ud, kiln_expr ***order_out, uint32_t *count) {
+    uint32_t top = ir_top(g); /* every node reachable from a held root has a smaller id */
+    kiln_expr **order = kiln_malloc(g->ctx, (size_t)top * sizeof *order);
+    kiln_expr **stk = kiln_malloc(g->ctx, (size_t)top * sizeof *stk);
+    uint8_t *state = kiln_calloc(g->ctx, top); /* 1 pushed, 2 listed */
+    *order_out = NULL;
+    *count = 0;
+    if (!order || !stk || !state) {
+        kiln_free(g->ctx, order);
+        kiln_free(g->ctx, stk);
+        kiln_free(g->ctx, state);
+        return KILN_ERR_NOMEM;
+    }
+    uint32_t c = 0;
+    for (int r = 0; r < n; r++) {
+        if (state[roots[r]->id]) continue;
+        uint32_t sp = 0;
+        stk[sp++] = roots[r];
+        state[roots[r]->id] = 1;
+        while (sp) {
+            kiln_expr *x = stk[sp - 1];
+            bool pushed = false;
+            if (!stop || !stop(ud, x)) {
+                for (int i = 0; i < 3 && !pushed; i++) {
+                    if (x->arg[i] == IR_NONE || state[x->arg[i]]) continue;
+                    state[x->arg[i]] = 1;
+                    stk[sp++] = ir_arg(x, i); /* each node is pushed once: sp stays below top */
+                    pushed = true;
+                }
+            }
+            if (pushed) continue;
+            sp--;
+            state[x->id] = 2;
+            order[c++] = x;
+        }
+    }
+    kiln_free(g->ctx, stk);
+    kiln_free(g->ctx, state);
+    *order_out = order;
+    *count = c;
+    return KILN_OK;
+}
+
+/* ------------------------------------------------------------------ rebuilding */
+
+/* n rebuilt from operands args (new nodes, in n's slots): the same op with the same
+ * parameters; n itself when the operands are n's own. */
+static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args) {
+    bool same = true;
+    for (int i = 0; i < 3; i++)
+        if (n->arg[i] != IR_NONE && args[i] != ir_arg(n, i)) same = false;
+    if (same) {
+        ir_retain(n);
+        return n;
+    }
+    if (op_is_elementwise(n->op)) return ir_build(g, (kiln_op)n->op, args, (kiln_dtype)n->dtype);
+    switch (kiln_op_kind[n->op]) {
+    case KIND_REDUCE: return ir_reduce(g, (kiln_op)n->op, args[0], n->axis, n->keepdims);
+    case KIND_MATMUL: return ir_matmul(g, args[0], args[1]);
+    case KIND_VIEW: return ir_transpose(g, args[0]);
+    default: break;
+    }
+    KILN_ASSERT(0 && "a structural op rebuild_one does not know");
+    return NULL;
+}
+
+kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn sub, void *ud, kiln_expr **out) {
+    kiln_expr **order;
+    uint32_t count;
+    if (ir_walk(g, roots, n, NULL, NULL, &order, &count) != KILN_OK) return kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
+    uint32_t top = ir_top(g);
+    kiln_expr **memo = kiln_calloc(g->ctx, (size_t)top * sizeof *memo);
+    kiln_status st = memo ? KILN_OK : KILN_ERR_NOMEM;
+    for (uint32_t k = 0; k < count && st == KILN_OK; k++) {
+        kiln_expr *x = order[k], *args[3] = {NULL, NULL, NULL}, *r = NULL;
+        for (int i = 0; i < 3; i++)
+            if (x->arg[i] != IR_NONE) args[i] = memo[x->arg[i]];
+        st = sub ? sub(ud, x, args, &r) : KILN_OK;
+        if (st == KILN_OK && !r) r = rebuild_one(g, x, args);
+        if (st == KILN_OK && !r) st = kiln_errcode(g->ctx) != KILN_OK ? kiln_errcode(g->ctx) : KILN_ERR_NOMEM;
+        memo[x->id] = r; /* ids here are below top: x was alive before the walk */
+    }
+    for (int r = 0; r < n && st == KILN_OK; r++) {
+        out[r] = memo[roots[r]->id];
+        ir_retain(out[r]);
+    }
+    for (uint32_t k = 0; memo && k < count; k++)
+        if (memo[order[k]->id]) ir_release(memo[order[k]->id]);
+    kiln_free(g->ctx, memo);
+    kiln_free(g->ctx, order);
+    if (st == KILN_ERR_NOMEM && kiln_errcode(g->ctx) != KILN_ERR_NOMEM) kiln_fail(g->ctx, st, "out of memory");
+    return st;
+}
+
+/* ------------------------------------------------------------------ transpose */
+
+typedef struct transpose_job {
+    ir_graph *g;
+    int nd; /* the rank of the expression being transposed */
+} transpose_job;
+
+/* A leaf of an expression of rank nd, read transposed: padded to rank nd with leading size-1
+ * dims (as broadcasting would), then its dims reversed.  Constants read the same either way. */
+static kiln_status transpose_leaf(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
+    KILN_UNUSED(args);
+    transpose_job *j = ud;
+    ir_graph *g = j->g;
+    if (n->op != KILN_OP_VAR) return KILN_OK;
+    int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+    for (int d = 0; d < j->nd; d++) {
+        int k = d - (j->nd - n->ndim); /* padded dim d is the leaf's dim k */
+        shape[j->nd - 1 - d] = k < 0 ? 1 : n->shape[k];
+        strides[j->nd - 1 - d] = k < 0 ? 0 : n->strides[k];
+    }
+    void *leaf = g->hooks->leaf_view(g->hooks->ud, n->leaf, j->nd, shape, strides);
+    if (!leaf) return kiln_errcode(g->ctx) != KILN_OK ? kiln_errcode(g->ctx) : KILN_ERR_NOMEM;
+    *out = ir_var(g, leaf, (kiln_dtype)n->dtype, j->nd, shape, strides, n->data);
+    g->hooks->leaf_release(leaf);
+    return *out ? KILN_OK : KILN_ERR_NOMEM;
+}
+
+static bool has_structure(void *ud, const kiln_expr *n) {
+    bool *found = ud;
+    if (!op_is_elementwise(n->op)) *found = true;
+    return !op_is_elementwise(n->op);
+}
+
+kiln_expr *ir_transpose(ir_graph *g, kiln_expr *x) {
+    if (!x) {
+        if (kiln_errcode(g->ctx) == KILN_OK) kiln_fail(g->ctx, KILN_ERR_ARG, "transpose: operand is NULL");
+        return NULL;
+    }
+    if (x->ndim < 2) {
+        ir_retain(x);
+        return x;
+    }
+    if (x->op == KILN_OP_TRANSPOSE) { /* x.T.T */
+        ir_retain(ir_arg(x, 0));
+        return ir_arg(x, 0);
+    }
+    kiln_expr **order;
+    uint32_t count;
+    bool structural = false;
+    if (ir_walk(g, &x, 1, has_structure, &structural, &order, &count) != KILN_OK) {
+        kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    kiln_free(g->ctx, order);
+    kiln_expr *res = NULL;
+    if (structural) { /* a reduction or product inside: a transposed view of x's result */
+        return ir_transpose_view(g, x);
+    }
+    transpose_job j = {g, x->ndim};
+    if (ir_rebuild(g, &x, 1, transpose_leaf, &j, &res) != KILN_OK) return NULL;
+    return res;
+}
+
+/* ------------------------------------------------------------------ printer */
+
+static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
+    switch (dt) {
+    case KILN_BOOL: kstr_printf(b, "%s", v.b ? "True" : "False"); break;
+    case KILN_I32: kstr_printf(b, "%d", v.i32); break;
+    case KILN_I64: kstr_printf(b, "%lld", (long long)v.i64); break;
+    case KILN_F32: kstr_printf(b, "%.9g", v.f32); break;
+    case KILN_F64: kstr_printf(b, "%.17g", v.f64); break;
+    case KILN_DTYPE_COUNT: break;
+    }
+}
+
+static void print_node(const kiln_expr *n, kstr *b) {
+    kstr_printf(b, "%%%u = %s", n->id, kiln_op_name((kiln_op)n->op));
+    if (n->op == KILN_OP_CONST) {
+        kstr_printf(b, " ");
+        print_scalar(b, (kiln_dtype)n->dtype, n->val);
+        if (n->weak) kstr_printf(b, " (weak)");
+    } else if (n->op == KILN_OP_VAR) {
+        kstr_printf(b, " %p", (void *)n->leaf);
+    } else if (kiln_op_kind[n->op] == KIND_REDUCE) {
+        if (n->axis == KILN_ALL_AXES) kstr_printf(b, " (all axes%s)", n->keepdims ? ", keepdims" : "");
+        else kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims ? ", keepdims" : "");
+    }
+    for (int i = 0; i < 3; i++)
+        if (n->arg[i] != IR_NONE) kstr_printf(b, "%s%%%u", i ? ", " : " ", n->arg[i]);
+    kstr_printf(b, " : %s[", kiln_dtype_name((kiln_dtype)n->dtype));
+    for (int d = 0; d < n->ndim; d++) kstr_printf(b, "%s%lld", d ? "," : "", (long long)n->shape[d]);
+    kstr_printf(b, "]\n");
+}
+
+void ir_print(const kiln_expr *root, kstr *b) {
+    kiln_expr **order;
+    uint32_t count;
+    kiln_expr *r = (kiln_expr *)root;
+    if (ir_walk(root->g, &r, 1, NULL, NULL, &order, &count) != KILN_OK) {
+        b->oom = true;
+        return;
+    }
+    for (uint32_t k = 0; k < count; k++) print_node(order[k], b);
+    kiln_free(root->g->ctx, order);
+}

@@ -1,0 +1,97 @@
+/*
+ * dump.c — kiln_dump: what kiln did with an expression, as text.
+ *
+ * Pipeline position: beside the pipeline.  The graph comes from the IR's printer; the kernels
+ * are the plan's, specialized to the layouts a C-ordered run would have; their code is what the
+ * context's backend renders for them (LLVM IR and assembly, or the interpreter's program).
+ */
+#include <string.h>
+
+#include "exec.h"
+
+#define CODE (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE)
+
+char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
+    if (!ctx) return NULL;
+    if (!e) {
+        if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "kiln_dump: expression is NULL");
+        return NULL;
+    }
+    kstr b = {0};
+    if (what & KILN_DUMP_GRAPH) ir_print(e, &b);
+    rt_plan *p = what & (KILN_DUMP_KERNELS | CODE) ? rt_plan_get(ctx, e) : NULL;
+    if ((what & (KILN_DUMP_KERNELS | CODE)) && !p) {
+        kstr_free(&b);
+        return NULL;
+    }
+    rt_exec x;
+    if (p && !rt_exec_for(ctx, p, &x)) {
+        kstr_free(&b);
+        kiln_fail(ctx, KILN_ERR_BACKEND, "the plan's backend is not running");
+        return NULL;
+    }
+    for (int i = 0; p && i < p->nsteps; i++) {
+        rt_step *s = &p->steps[i];
+        if (s->kind == RT_STEP_MATMUL) {
+            const char *gemm = x.be->gemm(x.state, (kiln_dtype)s->node->dtype);
+            if (what & KILN_DUMP_KERNELS)
+                kstr_printf(&b, "matmul %s @ %s -> %s[%lld%s%s] via %s%s\n", kiln_dtype_name((kiln_dtype)ir_arg(s->node, 0)->dtype),
+                            kiln_dtype_name((kiln_dtype)ir_arg(s->node, 1)->dtype), kiln_dtype_name((kiln_dtype)s->node->dtype),
+                            s->node->ndim ? (long long)s->node->shape[0] : 1LL, s->node->ndim > 1 ? "," : "",
+                            s->node->ndim > 1 ? "..." : "", gemm ? gemm : "kiln's own loop",
+                            s->epilogue >= 0 ? ", with the next kernel as its epilogue on each panel" : "");
+            continue;
+        }
+        /* the layouts of a contiguous run: the node's own C-ordered output */
+        kiln_expr *shape_of = s->kind == RT_STEP_REDUCE ? ir_arg(s->node, 0) : s->node;
+        int64_t cstr[KILN_MAX_DIMS], sz = (int64_t)kiln_dtype_size((kiln_dtype)shape_of->dtype);
+        for (int d = shape_of->ndim - 1; d >= 0; d--) {
+            cstr[d] = sz;
+            sz *= shape_of->shape[d];
+        }
+        int nin = s->fk.kd.n_in;
+        kiln_array **ins = kiln_malloc(ctx, (size_t)(nin + 1) * sizeof *ins);
+        kiln_array *stand = kiln_calloc(ctx, (size_t)(nin + 1) * sizeof *stand);
+        bool ok = ins && stand;
+        for (int k = 0; ok && k < nin; k++) { /* results of other steps: C-ordered stand-ins */
+            kiln_expr *n = s->fk.inputs[k];
+            if (n->op == KILN_OP_VAR) {
+                ins[k] = n->leaf;
+                continue;
+            }
+            kiln_array *a = &stand[k];
+            a->dtype = n->dtype;
+            a->ndim = n->ndim;
+            int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
+            for (int d = n->ndim - 1; d >= 0; d--) {
+                a->shape[d] = n->shape[d];
+                a->strides[d] = es;
+                es *= n->shape[d];
+            }
+            ins[k] = a;
+        }
+        rt_geom g;
+        ok = ok && rt_geom_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;
+        if (ok) {
+            kernel_desc kd = s->fk.kd;
+            kd.layout = g.layout;
+            kd.stream = g.layout[g.g.nops];
+            if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
+            if ((what & CODE) && rt_kernel_render(&x, s, g.layout, what, &b) != KILN_OK) ok = false;
+            rt_geom_free(ctx, &g);
+        }
+        kiln_free(ctx, ins);
+        kiln_free(ctx, stand);
+        if (!ok) {
+            kstr_free(&b);
+            return NULL;
+        }
+    }
+    if (b.oom || !b.s) {
+        kstr_free(&b);
+        if (!b.oom) return calloc(1, 1);
+        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return b.s;
+}

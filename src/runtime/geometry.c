@@ -1,0 +1,146 @@
+/*
+ * geometry.c — where an element-wise step's operands are, as its kernel walks them.
+ *
+ * Pipeline position: between planning and launch.  Every operand is broadcast to the output's
+ * shape, size-1 dims are dropped, the dims are ordered by the output's strides (so a
+ * transposed or Fortran-ordered output is still written in memory order) and neighbours that
+ * every operand walks as one are collapsed; then each operand's row is classified as
+ * contiguous, broadcast or strided.  The layouts choose the kernel (they are part of its
+ * cache key); the rest is the kiln_map_geom the backend launches over.
+ */
+#include <string.h>
+
+#include "exec.h"
+
+#define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches */
+
+kd_layout rt_layout_of(int64_t s, kiln_dtype dt) {
+    return s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
+}
+
+void rt_geom_free(kiln_ctx *ctx, rt_geom *rg) {
+    kiln_map_geom *g = &rg->g;
+    if (!rg->heap) return;
+    kiln_free(ctx, g->base);
+    kiln_free(ctx, g->strides);
+    kiln_free(ctx, g->inner);
+    kiln_free(ctx, rg->layout);
+}
+
+kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
+                          const int64_t *ostrides, char *out_data, rt_geom *rg) {
+    kiln_map_geom *g = &rg->g;
+    const kernel_desc *kd = &fk->kd;
+    int nops = kd->n_in + kd->n_out;
+    g->nops = nops;
+    rg->heap = nops > KILN_INLINE_OPERANDS;
+    if (rg->heap) {
+        g->base = kiln_calloc(ctx, (size_t)nops * sizeof *g->base);
+        g->strides = kiln_calloc(ctx, (size_t)nops * sizeof *g->strides);
+        g->inner = kiln_calloc(ctx, (size_t)nops * sizeof *g->inner);
+        rg->layout = kiln_calloc(ctx, (size_t)nops + 1);
+        if (!g->base || !g->strides || !g->inner || !rg->layout) {
+            rt_geom_free(ctx, rg);
+            return KILN_ERR_NOMEM;
+        }
+    } else {
+        g->base = rg->base_s;
+        g->strides = rg->strides_s;
+        g->inner = rg->inner_s;
+        rg->layout = rg->layout_s;
+    }
+    /* 1. every operand's strides over the output's dims (0 where broadcast) */
+    for (int i = 0; i < nops; i++) {
+        const kiln_array *a = i < kd->n_in ? ins[i] : NULL;
+        int and_ = a ? a->ndim : ondim;
+        for (int d = 0; d < ondim; d++) {
+            int k = d - (ondim - and_);
+            int64_t s;
+            if (!a) s = ostrides[d];
+            else s = (k < 0 || a->shape[k] == 1) ? 0 : a->strides[k];
+            g->strides[i][d] = s;
+        }
+        g->base[i] = a ? a->data : out_data;
+    }
+    /* 2. drop size-1 dims; 3. order dims by the output's stride, largest first (stable) */
+    int nd = 0, order[KILN_MAX_DIMS];
+    g->total = 1;
+    for (int d = 0; d < ondim; d++) {
+        g->total *= oshape[d];
+        if (oshape[d] != 1) order[nd++] = d;
+    }
+    int outop = nops - 1;
+    for (int a = 1; a < nd; a++) {
+        int d = order[a], b = a;
+        int64_t sd = g->strides[outop][d] < 0 ? -g->strides[outop][d] : g->strides[outop][d];
+        while (b > 0) {
+            int64_t sp = g->strides[outop][order[b - 1]];
+            if (sp < 0) sp = -sp;
+            if (sp >= sd) break;
+            order[b] = order[b - 1];
+            b--;
+        }
+        order[b] = d;
+    }
+    /* 4. permute every operand's strides into that order, then collapse neighbours that
+     *    every operand walks as one */
+    int64_t shape[KILN_MAX_DIMS];
+    for (int a = 0; a < nd; a++) shape[a] = oshape[order[a]];
+    for (int i = 0; i < nops; i++) {
+        int64_t tmp[KILN_MAX_DIMS];
+        for (int a = 0; a < nd; a++) tmp[a] = g->strides[i][order[a]];
+        memcpy(g->strides[i], tmp, (size_t)nd * sizeof *tmp);
+    }
+    int m = nd;
+    /* merge pass over the reordered dims */
+    int w = 0;
+    for (int a = 0; a < m; a++) {
+        if (w > 0) {
+            bool merge = true;
+            for (int i = 0; i < nops && merge; i++) merge = g->strides[i][w - 1] == g->strides[i][a] * shape[a];
+            if (merge) {
+                shape[w - 1] *= shape[a];
+                for (int i = 0; i < nops; i++) g->strides[i][w - 1] = g->strides[i][a];
+                continue;
+            }
+        }
+        shape[w] = shape[a];
+        for (int i = 0; i < nops; i++) g->strides[i][w] = g->strides[i][a];
+        w++;
+    }
+    if (w == 0) { /* a scalar, or all dims of size 1 */
+        shape[0] = 1;
+        for (int i = 0; i < nops; i++) g->strides[i][0] = 0;
+        w = 1;
+    }
+    g->ndim = w;
+    memcpy(g->shape, shape, sizeof shape);
+    /* 5. the row layout of each operand */
+    for (int i = 0; i < nops; i++) {
+        kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+        int64_t s = g->strides[i][w - 1];
+        g->inner[i] = s;
+        rg->layout[i] = rt_layout_of(s, dt);
+        if (g->shape[w - 1] == 1 && s == 0 && i >= kd->n_in) rg->layout[i] = KD_CONTIG;
+    }
+    /* 6. big contiguous outputs with element-aligned rows may be written with streaming stores */
+    int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));
+    bool aligned = ((uintptr_t)g->base[outop] % (uintptr_t)es) == 0;
+    for (int d = 0; d < w; d++) aligned = aligned && g->strides[outop][d] % es == 0;
+    rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES;
+    return KILN_OK;
+}
+
+kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
+    kiln_ctx *ctx = x->ctx;
+    rt_geom g;
+    if (rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &g) != KILN_OK)
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    const kiln_kernel *k = rt_kernel_get(x, s, g.layout);
+    kiln_status st = k ? x->be->launch_map(x->state, ctx, k, &g.g, s->fk.consts, atomic_load(&ctx->nthreads))
+                       : kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx)
+                                                      : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
+    if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
+    rt_geom_free(ctx, &g);
+    return st;
+}
