@@ -2,12 +2,13 @@
 # The benchmark: builds kiln (Release), installs the pinned anchors into bench/.venv, runs
 # kiln_bench and anchors.py back to back with the same threads, prints one table of ratios
 # (also written to bench/results/table.md); then the compile-cost comparison (table, JSON and a
-# plot in bench/results/compile_*).
+# plot in bench/results/compile_*); then the tiers: first calls of new expressions, the
+# interpreter's steady state, a workload of 200 distinct expressions (bench/results/tier_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost >/dev/null
+cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench >/dev/null
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q -r bench/requirements.txt
@@ -23,3 +24,9 @@ bench/.venv/bin/python bench/report.py bench/results/kiln.json bench/results/anc
 bench/.venv/bin/python bench/compile_anchors.py bench/results/compile_anchors.json
 bench/.venv/bin/python bench/compile_report.py bench/results/compile_kiln.json bench/results/compile_anchors.json \
   bench/results/compile_cost.json bench/results/compile_cost.png | tee bench/results/compile_table.md
+
+# tiers: kiln auto / jit / interp against numexpr and Numba on the same random expressions
+./build/kiln_tier_bench bench/results/tier.json bench/results/tier_exprs.txt
+bench/.venv/bin/python bench/tier_anchors.py bench/results/tier_exprs.txt bench/results/tier_anchors.json
+bench/.venv/bin/python bench/tier_report.py bench/results/tier.json bench/results/tier_anchors.json bench/results/anchors.json \
+  | tee bench/results/tier_table.md

@@ -170,11 +170,26 @@ typedef struct kiln_expr kiln_expr;
  * as realloc.  All of kiln's own bookkeeping goes through it (not LLVM's, not array data). */
 typedef void *(*kiln_alloc_fn)(void *ud, void *ptr, size_t size);
 
+/* Tiers: how a new kernel gets run.  With AUTO (the default) its first calls run on the
+ * interpreter, at once, while the backend compiles it on a background thread once the
+ * interpreter has spent KILN_JIT_AFTER_MS (default 10) milliseconds on it; later calls run the
+ * compiled kernel the moment it is ready, and no call waits for a compile.  A kernel found in
+ * the disk cache skips the interpreter.  JIT compiles every new kernel before its first call;
+ * INTERP never compiles.  Tiers apply to backends that compile (the LLVM JIT); the interpreter
+ * backend is always INTERP.  Results are the same bits in every tier. */
+typedef enum kiln_tier {
+    KILN_TIER_DEFAULT = 0, /* in kiln_config: KILN_TIER (auto|interp|jit), else AUTO */
+    KILN_TIER_AUTO,
+    KILN_TIER_INTERP,
+    KILN_TIER_JIT,
+} kiln_tier;
+
 typedef struct kiln_config {
     kiln_alloc_fn alloc; /* NULL: the C library's realloc/free */
     void *alloc_ud;      /* passed to alloc */
     int num_threads;     /* 0: KILN_NUM_THREADS, else OMP_NUM_THREADS, else all cores */
     const char *backend; /* NULL: KILN_BACKEND, else the build's default (see kiln_backends) */
+    kiln_tier tier;      /* KILN_TIER_DEFAULT: KILN_TIER, else AUTO */
 } kiln_config;
 
 /* Creates a context.  cfg may be NULL (defaults); it is copied.  Returns NULL only when memory
@@ -204,6 +219,12 @@ KILN_API const char *kiln_backend_name(const kiln_ctx *ctx);
  * fails here (KILN_ERR_BACKEND, saying why) and ctx keeps the one it had.  Plans made for the
  * old backend are remade on their next use; switch while no evaluation is running. */
 KILN_API kiln_status kiln_set_backend(kiln_ctx *ctx, const char *name);
+/* The tier policy of ctx (see kiln_tier); setting KILN_TIER_DEFAULT means AUTO. */
+KILN_API kiln_status kiln_set_tier(kiln_ctx *ctx, kiln_tier tier);
+KILN_API kiln_tier kiln_get_tier(const kiln_ctx *ctx);
+/* Waits until every background compile queued so far has finished (for measuring, and for a
+ * program that wants compiled speed from here on).  A program never needs to call it. */
+KILN_API kiln_status kiln_wait_compiles(kiln_ctx *ctx);
 /* One line on ctx's backend as it runs here (versions, target, products), starting it if
  * needed; owned by ctx.  NULL (error set) when it cannot start. */
 KILN_API const char *kiln_backend_info(kiln_ctx *ctx);
@@ -228,6 +249,13 @@ typedef struct kiln_stats {
     uint64_t ns_disk_load;     /* reading, checking and linking disk entries */
     uint64_t ns_parse;         /* kiln_parse: tokens, syntax and graph building */
     uint64_t ns_first_run;     /* evaluations that had to make a kernel: their running time */
+    uint64_t runs_interp;      /* kernel launches on the interpreter (a first tier, or chosen) */
+    uint64_t runs_compiled;    /* kernel launches on compiled kernels */
+    uint64_t tier_kernels;     /* kernels given to the interpreter while their compile waits */
+    uint64_t tier_queued;      /* background compiles queued */
+    uint64_t tier_compiled;    /* background compiles finished (their kernels now run) */
+    uint64_t tier_dropped;     /* compiles not queued because the queue was full (retried later) */
+    uint64_t ns_background;    /* wall time the background thread spent compiling */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -71,8 +71,12 @@ if [ "$llvm" = 0 ]; then
   [ "$fail" -eq 0 ]
   exit
 fi
-# the disk cache, through the kiln program
-export KILN_CACHE_DIR="$d/cache"
+# tiers: a new kernel starts on the interpreter, and is compiled once it has run long enough
+expect "auto tier interprets first" 0 "runs on the interpreter" -- env KILN_LOG=compile KILN_DISABLE_CACHE=1 "$kiln" -c 'a = arange(5.); a*3'
+expect "a hot kernel is compiled" 0 "compiled kiln_" -- env KILN_LOG=compile KILN_DISABLE_CACHE=1 KILN_JIT_AFTER_MS=0 "$kiln" -c 'a = arange(5.); b = a*3; :time a*3'
+expect "KILN_TIER=interp" 0 "runs on the interpreter (KILN_TIER=interp)" -- env KILN_LOG=compile KILN_TIER=interp KILN_DISABLE_CACHE=1 "$kiln" -c 'a = arange(5.); a*3'
+# the disk cache, through the kiln program (kernels compiled before their first call)
+export KILN_CACHE_DIR="$d/cache" KILN_TIER=jit
 expect "first process compiles" 0 "stored on disk" -- env KILN_LOG=compile "$kiln" -c 'a = arange(5.); tanh(a) * 3'
 expect "second process loads" 0 "loaded kiln_" -- env KILN_LOG=compile "$kiln" -c 'a = arange(7.); tanh(a) * 3'
 expect "cache info" 0 "entries    1" -- "$kiln" cache info
@@ -83,6 +87,6 @@ expect "cache prune" 0 "entries removed" -- "$kiln" cache prune
 expect "cache clear" 0 "1 entries removed" -- "$kiln" cache clear
 expect "cache off" 1 "disabled by KILN_DISABLE_CACHE" -- env KILN_DISABLE_CACHE=1 "$kiln" cache info
 expect "cache usage" 2 "unknown cache command" -- "$kiln" cache frob
-unset KILN_CACHE_DIR
+unset KILN_CACHE_DIR KILN_TIER
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -24,6 +24,7 @@ Suite *suite_npy(void);
 Suite *suite_reduce(void);
 Suite *suite_disk(void);
 Suite *suite_backend(void);
+Suite *suite_tier(void);
 
 /* Whether ctx's kernels are LLVM's (the "cpu" backend): the tests that read generated LLVM IR
  * check it only then; every other test runs on whatever backend KILN_BACKEND chose. */
@@ -35,6 +36,10 @@ static inline bool uses_llvm(const kiln_ctx *ctx) {
 static inline char *dump_kernels(kiln_ctx *ctx, kiln_expr *e) {
     return kiln_dump(ctx, e, KILN_DUMP_KERNELS | (uses_llvm(ctx) ? KILN_DUMP_LLVM : 0));
 }
+
+/* The ulps libmvec's transcendental functions may be from the reference's libm (measured: at
+ * most 3 for float64, 4 for float32). */
+#define MATH_ULP 4
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t rng_next(uint64_t *s) {

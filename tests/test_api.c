@@ -105,6 +105,7 @@ END_TEST
 /* A new length, new data and new constant values reuse the compiled kernel. */
 START_TEST(cache_reuses_kernels_across_sizes) {
     kiln_stats s0, s1;
+    kiln_set_tier(ctx, KILN_TIER_JIT); /* every kernel compiled before its first call */
     int64_t lens[] = {1000, 5000, 7, 100000};
     double cs[] = {2.0, 3.0, -1.5, 2.0};
     for (int k = 0; k < 4; k++) {

@@ -70,7 +70,7 @@ END_TEST
 /* A plan made on one backend is remade after a switch: the same expression runs on each, with
  * each backend's own kernels (the cache keys start with the backend's name). */
 START_TEST(switching_backends_remakes_plans) {
-    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_JIT});
     int64_t n = 5000;
     kiln_array *a = kiln_array_new(ctx, KILN_F32, 1, &n);
     uint64_t seed = 3;

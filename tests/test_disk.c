@@ -21,6 +21,7 @@ static void setup(void) {
     chmod(dir, 0700);
     setenv("KILN_CACHE_DIR", dir, 1);
     unsetenv("KILN_DISABLE_CACHE");
+    setenv("KILN_TIER", "jit", 1); /* kernels compiled (and stored) before their first call */
 }
 static void teardown(void) {
     char cmd[128];
@@ -28,6 +29,7 @@ static void teardown(void) {
     ck_assert_int_eq(system(cmd), 0);
     unsetenv("KILN_CACHE_DIR");
     unsetenv("KILN_CACHE_MAX_MB");
+    unsetenv("KILN_TIER");
     setenv("KILN_DISABLE_CACHE", "1", 1); /* as the other suites run */
 }
 

@@ -9,6 +9,8 @@
  * Written in the subset of C that gcc, clang and NVRTC (CUDA C++) all accept: fixed-width
  * integers, <math.h>-style functions, no long double, no other library.  Names are
  * ks_<op>_<dtype> with dtypes b (bool), i32, i64, f32, f64; casts are ks_cast_<from>_<to>.
+ * A bool is a ks_bool, a byte holding 0 or 1 (as in memory; compilers vectorize loops over
+ * bytes, not over _Bool), and every function here returns 0 or 1 for one.
  *
  * What NumPy 2 does on x86-64, and so what these do:
  * - integers wrap (two's complement); // and % take Python's signs; x // 0 and x % 0 give 0;
@@ -37,12 +39,13 @@ typedef unsigned long long uint64_t;
 #define KS_INF_F64 __longlong_as_double(0x7ff0000000000000LL)
 #else
 #include <math.h>
-#include <stdbool.h>
 #include <stdint.h>
 #define KS_FN static inline
 #define KS_INF_F32 ((float)INFINITY)
 #define KS_INF_F64 ((double)INFINITY)
 #endif
+
+typedef uint8_t ks_bool;
 
 #define KS_I32_MIN (-2147483647 - 1)
 #define KS_I32_MAX 2147483647
@@ -55,13 +58,13 @@ typedef unsigned long long uint64_t;
 #define KS_ARITH(S, T)                                                              \
     KS_FN T ks_maximum_##S(T x, T y) { return (x > y || x != x) ? x : y; }          \
     KS_FN T ks_minimum_##S(T x, T y) { return (x < y || x != x) ? x : y; }          \
-    KS_FN bool ks_eq_##S(T x, T y) { return x == y; }                               \
-    KS_FN bool ks_ne_##S(T x, T y) { return x != y; }                               \
-    KS_FN bool ks_lt_##S(T x, T y) { return x < y; }                                \
-    KS_FN bool ks_le_##S(T x, T y) { return x <= y; }                               \
-    KS_FN bool ks_gt_##S(T x, T y) { return x > y; }                                \
-    KS_FN bool ks_ge_##S(T x, T y) { return x >= y; }                               \
-    KS_FN T ks_where_##S(bool c, T x, T y) { return c ? x : y; }
+    KS_FN ks_bool ks_eq_##S(T x, T y) { return x == y; }                               \
+    KS_FN ks_bool ks_ne_##S(T x, T y) { return x != y; }                               \
+    KS_FN ks_bool ks_lt_##S(T x, T y) { return x < y; }                                \
+    KS_FN ks_bool ks_le_##S(T x, T y) { return x <= y; }                               \
+    KS_FN ks_bool ks_gt_##S(T x, T y) { return x > y; }                                \
+    KS_FN ks_bool ks_ge_##S(T x, T y) { return x >= y; }                               \
+    KS_FN T ks_where_##S(ks_bool c, T x, T y) { return c ? x : y; }
 KS_ARITH(i32, int32_t)
 KS_ARITH(i64, int64_t)
 KS_ARITH(f32, float)
@@ -70,24 +73,24 @@ KS_ARITH(f64, double)
 
 /* ---------------------------------------------------------------- bool */
 
-KS_FN bool ks_add_b(bool x, bool y) { return x | y; }
-KS_FN bool ks_mul_b(bool x, bool y) { return x & y; }
-KS_FN bool ks_maximum_b(bool x, bool y) { return x | y; }
-KS_FN bool ks_minimum_b(bool x, bool y) { return x & y; }
-KS_FN bool ks_and_b(bool x, bool y) { return x & y; }
-KS_FN bool ks_or_b(bool x, bool y) { return x | y; }
-KS_FN bool ks_xor_b(bool x, bool y) { return x ^ y; }
-KS_FN bool ks_invert_b(bool x) { return !x; }
-KS_FN bool ks_abs_b(bool x) { return x; }
-KS_FN bool ks_floor_b(bool x) { return x; }
-KS_FN bool ks_ceil_b(bool x) { return x; }
-KS_FN bool ks_eq_b(bool x, bool y) { return x == y; }
-KS_FN bool ks_ne_b(bool x, bool y) { return x != y; }
-KS_FN bool ks_lt_b(bool x, bool y) { return !x && y; }
-KS_FN bool ks_le_b(bool x, bool y) { return !x || y; }
-KS_FN bool ks_gt_b(bool x, bool y) { return x && !y; }
-KS_FN bool ks_ge_b(bool x, bool y) { return x || !y; }
-KS_FN bool ks_where_b(bool c, bool x, bool y) { return c ? x : y; }
+KS_FN ks_bool ks_add_b(ks_bool x, ks_bool y) { return x | y; }
+KS_FN ks_bool ks_mul_b(ks_bool x, ks_bool y) { return x & y; }
+KS_FN ks_bool ks_maximum_b(ks_bool x, ks_bool y) { return x | y; }
+KS_FN ks_bool ks_minimum_b(ks_bool x, ks_bool y) { return x & y; }
+KS_FN ks_bool ks_and_b(ks_bool x, ks_bool y) { return x & y; }
+KS_FN ks_bool ks_or_b(ks_bool x, ks_bool y) { return x | y; }
+KS_FN ks_bool ks_xor_b(ks_bool x, ks_bool y) { return x ^ y; }
+KS_FN ks_bool ks_invert_b(ks_bool x) { return !x; }
+KS_FN ks_bool ks_abs_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_floor_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_ceil_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_eq_b(ks_bool x, ks_bool y) { return x == y; }
+KS_FN ks_bool ks_ne_b(ks_bool x, ks_bool y) { return x != y; }
+KS_FN ks_bool ks_lt_b(ks_bool x, ks_bool y) { return !x && y; }
+KS_FN ks_bool ks_le_b(ks_bool x, ks_bool y) { return !x || y; }
+KS_FN ks_bool ks_gt_b(ks_bool x, ks_bool y) { return x && !y; }
+KS_FN ks_bool ks_ge_b(ks_bool x, ks_bool y) { return x || !y; }
+KS_FN ks_bool ks_where_b(ks_bool c, ks_bool x, ks_bool y) { return c ? x : y; }
 
 /* ---------------------------------------------------------------- integers */
 
@@ -208,14 +211,14 @@ KS_FLOAT(f64, double, )
 
 /* ---------------------------------------------------------------- casts */
 
-/* From bool and integers: through int64 (exact), except int64 to float32, which rounds once. */
+/* From ks_bool and integers: through int64 (exact), except int64 to float32, which rounds once. */
 #define KS_FROM_INT(S, T)                                                                 \
-    KS_FN bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
+    KS_FN ks_bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
     KS_FN int32_t ks_cast_##S##_i32(T x) { return (int32_t)(uint32_t)(uint64_t)(int64_t)x; } \
     KS_FN int64_t ks_cast_##S##_i64(T x) { return (int64_t)x; }                           \
     KS_FN float ks_cast_##S##_f32(T x) { return (float)x; }                               \
     KS_FN double ks_cast_##S##_f64(T x) { return (double)x; }
-KS_FROM_INT(b, bool)
+KS_FROM_INT(b, ks_bool)
 KS_FROM_INT(i32, int32_t)
 KS_FROM_INT(i64, int64_t)
 #undef KS_FROM_INT
@@ -223,7 +226,7 @@ KS_FROM_INT(i64, int64_t)
 /* From floats: through double (exact); NaN and out-of-range values give the most negative
  * integer. */
 #define KS_FROM_FLOAT(S, T)                                                               \
-    KS_FN bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
+    KS_FN ks_bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
     KS_FN int32_t ks_cast_##S##_i32(T x) {                                                \
         double f = (double)x;                                                             \
         return (f >= -2147483648.0 && f < 2147483648.0) ? (int32_t)f : KS_I32_MIN;        \

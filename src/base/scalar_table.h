@@ -16,7 +16,7 @@
 
 #include "scalar.h"
 
-#define KS_T_b bool
+#define KS_T_b ks_bool
 #define KS_T_i32 int32_t
 #define KS_T_i64 int64_t
 #define KS_T_f32 float
@@ -58,14 +58,14 @@
     KS_FLT(X, ARCTANH, arctanh, 1, SAME) KS_ALL(X, WHERE, where, 3, SAME)
 
 #define KS_CAST_TO(X, SF) \
-    X(KS_DT_##SF, SF, KS_T_##SF, KILN_BOOL, b, bool) X(KS_DT_##SF, SF, KS_T_##SF, KILN_I32, i32, int32_t) \
+    X(KS_DT_##SF, SF, KS_T_##SF, KILN_BOOL, b, ks_bool) X(KS_DT_##SF, SF, KS_T_##SF, KILN_I32, i32, int32_t) \
     X(KS_DT_##SF, SF, KS_T_##SF, KILN_I64, i64, int64_t) X(KS_DT_##SF, SF, KS_T_##SF, KILN_F32, f32, float) \
     X(KS_DT_##SF, SF, KS_T_##SF, KILN_F64, f64, double)
 #define KS_CAST_TABLE(X) KS_CAST_TO(X, b) KS_CAST_TO(X, i32) KS_CAST_TO(X, i64) KS_CAST_TO(X, f32) KS_CAST_TO(X, f64)
 
 /* The C type of a table row's result. */
 #define KS_RT_SAME(T) T
-#define KS_RT_BOOL(T) bool
+#define KS_RT_BOOL(T) ks_bool
 /* The kscalar member that holds a row's result. */
 #define KS_RM_SAME(S) S
 #define KS_RM_BOOL(S) b

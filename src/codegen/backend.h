@@ -42,6 +42,7 @@ typedef struct kiln_compile_times {
     uint64_t emit;    /* building the backend's IR or source */
     uint64_t opt;     /* optimization passes */
     uint64_t codegen; /* machine code (or PTX/cubin) generation */
+    uint64_t start;   /* starting the compiler itself, when this compile had to (once) */
 } kiln_compile_times;
 
 /* ---------------------------------------------------------------- launch geometry */
@@ -49,11 +50,12 @@ typedef struct kiln_compile_times {
 #define KILN_INLINE_OPERANDS 32 /* operands handled without heap allocation */
 
 /* An element-wise launch: nops operands (the kernel's inputs, then its output) walked over one
- * iteration space of ndim collapsed dims, total elements, the last dim innermost.  An
- * operand's element at index (i_0 .. i_{ndim-1}) is at base[op] + Σ i_d * strides[op][d]. */
+ * iteration space of ndim collapsed dims, the last dim innermost; the launch covers the flat
+ * (C-order) elements [first, first + total) of it.  An operand's element at index
+ * (i_0 .. i_{ndim-1}) is at base[op] + Σ i_d * strides[op][d]. */
 typedef struct kiln_map_geom {
     int nops, ndim;
-    int64_t total;
+    int64_t first, total;
     int64_t shape[KILN_MAX_DIMS];
     char **base;                       /* nops first elements */
     int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
@@ -101,7 +103,12 @@ typedef struct kiln_matmul_args {
 
 typedef struct kiln_backend_i {
     const char *name; /* what kiln_config.backend, KILN_BACKEND and :backend call it */
+    bool compiles;    /* it makes machine code (false: it interprets) */
     bool disk_cache;  /* whether its compiled bytes are worth keeping on disk */
+    /* The backend that runs a kernel while this one compiles it in the background (a
+     * backend reading the same memory, compiling nothing), or NULL: every kernel is compiled
+     * before its first call. */
+    const char *first_tier;
     /* What this build's backend is made with, without starting it ("LLVM 19.1.7, znver5"),
      * for kiln_build_info.  Static. */
     const char *(*about)(void);

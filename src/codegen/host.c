@@ -134,11 +134,12 @@ kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, co
     if (total == 0) return KILN_OK;
     int nt = nthreads;
     if (total / KILN_HOST_GRAIN < nt) nt = (int)(total / KILN_HOST_GRAIN);
+    int64_t f = g->first;
     if (nt <= 1) {
         char *ptrs_s[KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
         if (g->nops > KILN_INLINE_OPERANDS && !(ptrs = kiln_malloc(ctx, (size_t)g->nops * sizeof *ptrs)))
             return KILN_ERR_NOMEM;
-        map_range(row, k, g, consts, 0, total, ptrs);
+        map_range(row, k, g, consts, f, f + total, ptrs);
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
         return KILN_OK;
     }
@@ -149,7 +150,7 @@ kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, co
         int t = omp_get_thread_num(), n = omp_get_num_threads();
         /* chunk edges on multiples of 64 elements, so threads do not share cache lines */
         int64_t s = total * t / n / 64 * 64, e = t == n - 1 ? total : total * (t + 1) / n / 64 * 64;
-        if (e > s) map_range(row, k, g, consts, s, e, ptrs + (size_t)t * (size_t)g->nops);
+        if (e > s) map_range(row, k, g, consts, f + s, f + e, ptrs + (size_t)t * (size_t)g->nops);
     }
     kiln_free(ctx, ptrs);
     return KILN_OK;

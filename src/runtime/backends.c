@@ -64,12 +64,13 @@ void rt_backend_choose(kiln_ctx *ctx, const char *name) {
     if (ctx->backend < 0) why_not(name, ctx->backend_why, sizeof ctx->backend_why);
 }
 
-const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state) {
-    int b = ctx->backend;
-    if (b < 0) {
-        kiln_fail(ctx, KILN_ERR_BACKEND, "%s", ctx->backend_why);
-        return NULL;
-    }
+int rt_backend_index(const kiln_backend_i *be) {
+    for (int i = 0; i < rt_nbackends; i++)
+        if (rt_backends[i] == be) return i;
+    return -1;
+}
+
+void *rt_backend_start(kiln_ctx *ctx, int b) {
     const kiln_backend_i *be = rt_backends[b];
     void *s = atomic_load_explicit(&ctx->be_state[b], memory_order_acquire);
     if (!s) {
@@ -80,10 +81,18 @@ const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state) {
             atomic_fetch_add(&ctx->st.ns_jit_init, kiln_now_ns() - t0);
         }
         pthread_mutex_unlock(&ctx->lock);
-        if (!s) return NULL; /* init said why */
     }
-    *state = s;
-    return be;
+    return s; /* NULL: init said why */
+}
+
+const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state) {
+    int b = ctx->backend;
+    if (b < 0) {
+        kiln_fail(ctx, KILN_ERR_BACKEND, "%s", ctx->backend_why);
+        return NULL;
+    }
+    *state = rt_backend_start(ctx, b);
+    return *state ? rt_backends[b] : NULL;
 }
 
 const char *kiln_backend_name(const kiln_ctx *ctx) {

@@ -1,37 +1,64 @@
 /*
- * cache.h — the in-memory kernel cache: compiled kernels keyed by their structure.
+ * cache.h — the in-memory kernel cache: a slot per kernel, keyed by its structure.
  *
  * The key is the backend's name and target, then the kernel description's byte string
  * (ir/kernel.h: ops, dtypes, operand layouts; never sizes), so a new array length or new
- * constant values reuse a kernel (runtime/kernels.c makes the keys).
+ * constant values reuse a kernel (runtime/kernels.c makes the keys).  A slot holds what calls
+ * run: the compiled kernel, or, while the backend compiles it in the background, the
+ * interpreter's (runtime/tier.c); it is upgraded in place, so every plan that found it runs the
+ * compiled kernel the moment it is ready.
  */
 #ifndef KILN_RUNTIME_CACHE_H
 #define KILN_RUNTIME_CACHE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "../codegen/backend.h"
+#include "diskcache.h"
+
+typedef enum kslot_state {
+    KSLOT_FINAL,  /* best is the backend's own kernel (or the interpreter, by choice) */
+    KSLOT_INTERP, /* best is the interpreter's; no compile queued yet */
+    KSLOT_QUEUED, /* a background compile is queued or running */
+    KSLOT_FAILED, /* the background compile failed: the interpreter runs it for good */
+} kslot_state;
+
+typedef struct kslot {
+    _Atomic(const kiln_kernel *) best; /* what calls run now */
+    atomic_int state;                  /* kslot_state */
+    atomic_uint_fast64_t ns;           /* time spent running it on the interpreter */
+    int backend;                       /* the backend the kernel is for (table index) */
+    kernel_desc kd;                    /* not FINAL: the description to compile (owned copy) */
+    dc_result disk;                    /* what the disk cache said when the slot was made */
+    const uint8_t *key;                /* the entry's copy of the key */
+    size_t klen;
+} kslot;
 
 typedef struct kentry {
     uint64_t hash;
     uint8_t *key;
     size_t klen;
-    const kiln_kernel *k;
+    kslot slot;
     struct kentry *next;
 } kentry;
 
 typedef struct kcache {
     pthread_mutex_t lock;    /* guards the table */
-    pthread_mutex_t compile; /* held while compiling: one compile at a time, none twice */
+    pthread_mutex_t compile; /* held while making a kernel: one at a time, none twice */
     kentry **buckets;
     uint32_t nbuckets, count;
 } kcache;
 
 kiln_status kcache_init(kiln_ctx *ctx, kcache *c);
 void kcache_destroy(kiln_ctx *ctx, kcache *c);
-/* The kernel stored under key, or NULL. */
-const kiln_kernel *kcache_find(kcache *c, const uint8_t *key, size_t klen, uint64_t hash);
-/* Stores k under a copy of key.  On failure (no memory) the cache is unchanged. */
-kiln_status kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uint64_t hash, const kiln_kernel *k);
+/* The slot stored under key, or NULL. */
+kslot *kcache_find(kcache *c, const uint8_t *key, size_t klen, uint64_t hash);
+/* Stores a slot made from proto (its description's arrays now owned by the cache) under a
+ * copy of key and returns it, or NULL when out of memory (the cache is then unchanged and
+ * proto's arrays still the caller's).  The slot lives until the cache is destroyed. */
+kslot *kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uint64_t hash, const kslot *proto);
+/* Copies kd (its arrays with the context's allocator) into *dst; false when out of memory. */
+bool kcache_copy_desc(kiln_ctx *ctx, kernel_desc *dst, const kernel_desc *kd);
 
 #endif

@@ -41,6 +41,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);
     rt_backend_choose(ctx, cfg ? cfg->backend : NULL);
+    rt_tier_init(ctx, cfg ? cfg->tier : KILN_TIER_DEFAULT);
     ctx->hooks = (ir_hooks){leaf_retain, leaf_release, leaf_view, memo_free, ctx};
     if (ir_graph_init(&ctx->graph, ctx, &ctx->hooks) != KILN_OK) goto fail;
     if (kcache_init(ctx, &ctx->cache) != KILN_OK) {
@@ -49,6 +50,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     }
     return ctx;
 fail:
+    rt_tier_shutdown(ctx);
     pthread_mutex_destroy(&ctx->lock);
     alloc(ud, ctx, 0);
     return NULL;
@@ -56,6 +58,7 @@ fail:
 
 void kiln_ctx_free(kiln_ctx *ctx) {
     if (!ctx) return;
+    rt_tier_shutdown(ctx); /* first: the background compiler uses the cache and the backends */
     if (ctx->disk_open)
         dc_add_counters(&ctx->disk, atomic_load(&ctx->st.disk_hits), atomic_load(&ctx->st.disk_misses),
                         atomic_load(&ctx->st.disk_corrupt), atomic_load(&ctx->st.disk_stores));
@@ -101,6 +104,13 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->ns_disk_load = atomic_load(&c->st.ns_disk_load);
     out->ns_parse = atomic_load(&c->st.ns_parse);
     out->ns_first_run = atomic_load(&c->st.ns_first_run);
+    out->runs_interp = atomic_load(&c->st.runs_interp);
+    out->runs_compiled = atomic_load(&c->st.runs_compiled);
+    out->tier_kernels = atomic_load(&c->st.tier_kernels);
+    out->tier_queued = atomic_load(&c->st.tier_queued);
+    out->tier_compiled = atomic_load(&c->st.tier_compiled);
+    out->tier_dropped = atomic_load(&c->st.tier_dropped);
+    out->ns_background = atomic_load(&c->st.ns_background);
     out->nodes = ir_live(&c->graph);
     return KILN_OK;
 }

@@ -25,6 +25,18 @@ typedef struct rt_pool_buf {
 } rt_pool_buf;
 #define RT_POOL_SLOTS 16
 #define RT_MAX_BACKENDS 4
+#define RT_TIER_QUEUE 32 /* background compiles waiting at most; more are dropped and retried */
+
+/* The background compiler of the tier policy (runtime/tier.c): one thread per context, started
+ * on the first compile it is given, with a bounded queue. */
+typedef struct rt_tier {
+    pthread_mutex_t lock;
+    pthread_cond_t wake, idle;
+    pthread_t thread;
+    bool started, stop;
+    kslot *queue[RT_TIER_QUEUE];
+    int head, count, busy;
+} rt_tier;
 
 struct kiln_ctx {
     kiln_base base;            /* the allocator hook: first, as base/base.h requires */
@@ -37,6 +49,9 @@ struct kiln_ctx {
     char backend_why[256];     /* when -1: why (an unknown name) */
     _Atomic(void *) be_state[RT_MAX_BACKENDS]; /* each backend's state once started, by index */
     atomic_uint generation;    /* bumped when the backend changes: older plans are stale */
+    atomic_int tier;           /* kiln_tier: AUTO, INTERP or JIT */
+    uint64_t jit_after_ns;     /* AUTO: interpreted time after which a kernel is compiled */
+    rt_tier worker;            /* background compiles */
     diskcache disk;            /* opened on the first compile (under cache.compile) */
     bool disk_open;
     rt_pool_buf pool[RT_POOL_SLOTS]; /* free large buffers, size 0 where empty */
@@ -45,6 +60,7 @@ struct kiln_ctx {
         atomic_uint_fast64_t evals, compiled, hits, misses;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
         atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
+        atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_compiled, tier_dropped, ns_background;
     } st;
 };
 
@@ -87,9 +103,22 @@ int rt_backend_find(const char *name);
 /* The context's backend, started (its state in *state); NULL with KILN_ERR_BACKEND set when
  * there is none or it cannot start here.  Starting time goes to ns_jit_init. */
 const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state);
+/* The state of the backend at index b, starting it if needed; NULL with an error when it cannot
+ * start here. */
+void *rt_backend_start(kiln_ctx *ctx, int b);
+/* The table index of backend be. */
+int rt_backend_index(const kiln_backend_i *be);
 /* Chooses ctx's backend by name (NULL: $KILN_BACKEND, else the build's default); an unknown name
  * leaves none, and evaluations then fail saying why. */
 void rt_backend_choose(kiln_ctx *ctx, const char *name);
+
+/* ---- the tier policy (runtime/tier.c) ---- */
+
+void rt_tier_init(kiln_ctx *ctx, kiln_tier tier);
+/* Stops the background thread (after the compile it is running) and drops what is queued. */
+void rt_tier_shutdown(kiln_ctx *ctx);
+/* Queues slot's compile (state KSLOT_INTERP); false when the queue is full. */
+bool rt_tier_queue(kiln_ctx *ctx, kslot *slot);
 
 /* ---- statistics ---- */
 

@@ -31,15 +31,13 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
 /* Runs every step of p, roots into outs (distinct, checked by the callers).  A run that had to
  * make kernels reports its own time, less that making, as a first run. */
 static kiln_status plan_run(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) {
-    uint64_t made0 = atomic_load(&ctx->st.compiled) + atomic_load(&ctx->st.disk_hits);
-    uint64_t busy0 = atomic_load(&ctx->st.ns_emit) + atomic_load(&ctx->st.ns_opt) + atomic_load(&ctx->st.ns_codegen) +
-                     atomic_load(&ctx->st.ns_disk_load) + atomic_load(&ctx->st.ns_jit_init);
+    uint64_t made0, ns0, made1, ns1;
+    rt_kernel_made(&made0, &ns0);
     uint64_t t0 = kiln_now_ns();
     kiln_status st = plan_run_steps(ctx, p, outs);
-    if (atomic_load(&ctx->st.compiled) + atomic_load(&ctx->st.disk_hits) != made0) {
-        uint64_t busy = atomic_load(&ctx->st.ns_emit) + atomic_load(&ctx->st.ns_opt) + atomic_load(&ctx->st.ns_codegen) +
-                        atomic_load(&ctx->st.ns_disk_load) + atomic_load(&ctx->st.ns_jit_init) - busy0;
-        uint64_t run = kiln_now_ns() - t0;
+    rt_kernel_made(&made1, &ns1);
+    if (made1 != made0) {
+        uint64_t run = kiln_now_ns() - t0, busy = ns1 - ns0;
         run = run > busy ? run - busy : 0;
         atomic_fetch_add(&ctx->st.ns_first_run, run);
         if (rt_log_compiles()) fprintf(stderr, "kiln: first run %.3f ms\n", (double)run * 1e-6);

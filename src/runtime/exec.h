@@ -33,7 +33,7 @@ typedef struct rt_step {
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
-    const kiln_kernel *memo_kernel;
+    kslot *memo_slot;
     struct rt_step *aux;   /* REDUCE: the accumulate step of the column form, made on demand */
 } rt_step;
 
@@ -41,8 +41,10 @@ typedef struct rt_plan {
     unsigned generation;   /* the context's generation it was made in (its backend's) */
     int backend;           /* index of that backend in the table */
     int nroots;
-    kiln_expr **roots;     /* references: the caller's roots, or their rewrites with products
-                              lowered to reductions */
+    kiln_expr **roots;     /* the caller's roots (borrowed: a plan memoized on a node must not
+                              keep that node alive), or their rewrites with products lowered to
+                              reductions (references, also in owned) */
+    kiln_expr **owned;     /* nroots entries: the rewritten roots the plan holds, else NULL */
     int nsteps;
     rt_step *steps;        /* in dependency order */
     int ntemps;
@@ -101,9 +103,28 @@ kd_layout rt_layout_of(int64_t s, kiln_dtype dt);
 
 /* ---- kernels (kernels.c) ---- */
 
-/* The compiled kernel for step s with these layouts (n_in + n_out of them, then the streaming
- * hint): the step's memo, the context's cache, the disk cache, or a compile and load. */
-const kiln_kernel *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout);
+/* The kernel slot for step s with these layouts (n_in + n_out of them, then the streaming
+ * hint): the step's memo, the context's cache, the disk cache, or a new kernel (compiled, or
+ * interpreted first, by the tier policy).  NULL with an error set. */
+kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout);
+/* A launch of slot's kernel over `elements` elements: rt_kernel_begin gives the kernel to run
+ * now and its backend's state (counts the run by tier, and queues the compile at once when this
+ * launch alone will have earned it, at about a nanosecond an element); rt_kernel_end, after the
+ * launch, accounts interpreted time and queues the compile once the kernel has earned it. */
+const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0);
+/* An interpreted map launch of RT_PIECES × RT_PIECE_MIN elements or more, whose compile is on
+ * the way, runs in RT_PIECES pieces: a compile that lands mid-launch takes over the rest. */
+#define RT_PIECES 8
+#define RT_PIECE_MIN (1 << 17)
+void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0);
+/* Compiles kd with backend b (started), loads it, adds the phases to the stats and stores the
+ * bytes in the disk cache (unless r, what the cache said of key, forbids), holding disk_lock
+ * (the context's compile lock, for a caller that does not hold it already) while it writes;
+ * NULL with an error set. */
+kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8_t *key, size_t klen, dc_result r,
+                        pthread_mutex_t *disk_lock, bool *stored, kiln_compile_times *t);
+/* This thread's kernels made synchronously so far, and the time spent making them. */
+void rt_kernel_made(uint64_t *count, uint64_t *ns);
 /* Whether KILN_LOG=compile asks for a line per kernel made. */
 bool rt_log_compiles(void);
 /* Appends the backend's text for step s's kernel with these layouts (KILN_DUMP_* flags). */

@@ -64,6 +64,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     }
     /* 2. drop size-1 dims; 3. order dims by the output's stride, largest first (stable) */
     int nd = 0, order[KILN_MAX_DIMS];
+    g->first = 0;
     g->total = 1;
     for (int d = 0; d < ondim; d++) {
         g->total *= oshape[d];
@@ -136,10 +137,31 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
     rt_geom g;
     if (rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &g) != KILN_OK)
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-    const kiln_kernel *k = rt_kernel_get(x, s, g.layout);
-    kiln_status st = k ? x->be->launch_map(x->state, ctx, k, &g.g, s->fk.consts, atomic_load(&ctx->nthreads))
-                       : kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx)
-                                                      : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
+    kslot *slot = rt_kernel_get(x, s, g.layout);
+    kiln_status st = KILN_OK;
+    if (slot) {
+        /* an interpreted launch while its compile is on the way runs in pieces, each with the
+         * best kernel there is when it starts: the compiled one takes over mid-launch */
+        int64_t total = g.g.total, piece = total, first = 0;
+        if (atomic_load(&slot->state) != KSLOT_FINAL && total >= RT_PIECES * RT_PIECE_MIN) piece = (total / RT_PIECES + 63) / 64 * 64;
+        while (first < total && st == KILN_OK) {
+            int64_t count = atomic_load(&slot->state) == KSLOT_FINAL ? total - first : piece; /* compiled: the rest at once */
+            if (count > total - first) count = total - first;
+            void *state;
+            uint64_t t0;
+            const kiln_kernel *k = rt_kernel_begin(x, slot, total - first, &state, &t0);
+            g.g.first = first;
+            g.g.total = count;
+            /* while a compile runs, one core is the compiler's */
+            int nt = atomic_load(&ctx->nthreads);
+            if (nt > 1 && atomic_load(&slot->state) == KSLOT_QUEUED) nt--;
+            st = k->backend->launch_map(state, ctx, k, &g.g, s->fk.consts, nt);
+            rt_kernel_end(x, slot, t0);
+            first += count;
+        }
+    } else {
+        st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
+    }
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     rt_geom_free(ctx, &g);
     return st;

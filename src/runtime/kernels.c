@@ -11,8 +11,13 @@
  *         ▲                    ▲                        │ hit                  │ bytes
  *         └────────────────────┴──── backend load ◀─────┴──────────────────────┘ (stored)
  *
- * Compiles are serialized per context (kcache.compile): a kernel two threads need is made once
- * and the other waits for it.
+ * The cache holds slots (cache.h).  With the tier policy at AUTO (kiln_tier), a kernel the
+ * disk cache does not have is not compiled on the spot: its slot starts with the interpreter's
+ * kernel (made from the same description, in microseconds), and the background compiler
+ * (tier.c) upgrades the slot once the kernel has run long enough to be worth compiling.
+ *
+ * Making kernels is serialized per context (kcache.compile): a kernel two threads need is made
+ * once and the other waits for it.
  */
 #include <string.h>
 
@@ -50,61 +55,152 @@ static uint8_t *kernel_key(const rt_exec *x, const kernel_desc *kd, uint8_t *buf
     return key;
 }
 
-/* Loads the kernel for key from the disk cache, or compiles, loads and stores it there. */
-static const kiln_kernel *make_kernel(const rt_exec *x, const kernel_desc *kd, const uint8_t *key, size_t klen) {
+/* This thread's synchronous kernel-making, for first-run accounting (eval.c): kernels made and
+ * the time spent making them. */
+static _Thread_local uint64_t tl_made, tl_made_ns;
+void rt_kernel_made(uint64_t *count, uint64_t *ns) {
+    *count = tl_made;
+    *ns = tl_made_ns;
+}
+
+/* The kernel for key from the disk cache (what it said in *r), or NULL. */
+static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen, const char *name, dc_result *r) {
     kiln_ctx *ctx = x->ctx;
-    const kiln_backend_i *be = x->be;
-    char name[48];
-    kiln_hash_name(name, sizeof name, "kiln_", key, klen);
+    *r = DC_OFF;
+    if (!x->be->disk_cache) return NULL;
+    if (!ctx->disk_open) {
+        dc_open(&ctx->disk);
+        ctx->disk_open = true;
+    }
     kiln_kernel *k = NULL;
     void *bytes = NULL;
     size_t len = 0;
-    dc_result r = DC_OFF;
-    if (be->disk_cache) {
-        if (!ctx->disk_open) {
-            dc_open(&ctx->disk);
-            ctx->disk_open = true;
-        }
-        uint64_t t0 = kiln_now_ns();
-        r = dc_load(&ctx->disk, key, klen, &bytes, &len);
-        if (r == DC_HIT && be->load(x->state, ctx, bytes, len, name, &k) != KILN_OK) {
-            k = NULL;
-            r = DC_CORRUPT; /* checked out, yet would not load: compile and replace it */
-        } else if (r == DC_HIT) {
-            uint64_t ns = kiln_now_ns() - t0;
-            atomic_fetch_add(&ctx->st.disk_hits, 1);
-            atomic_fetch_add(&ctx->st.ns_disk_load, ns);
-            if (rt_log_compiles()) fprintf(stderr, "kiln: loaded %s from the disk cache in %.3f ms\n", name, (double)ns * 1e-6);
-        }
-        free(bytes);
-        bytes = NULL;
-        if (!k && (r == DC_CORRUPT || r == DC_FOREIGN || r == DC_REFUSED)) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
-        else if (!k) atomic_fetch_add(&ctx->st.disk_misses, 1);
+    uint64_t t0 = kiln_now_ns();
+    *r = dc_load(&ctx->disk, key, klen, &bytes, &len);
+    if (*r == DC_HIT && x->be->load(x->state, ctx, bytes, len, name, &k) != KILN_OK) {
+        k = NULL;
+        *r = DC_CORRUPT; /* checked out, yet would not load: compile and replace it */
+    } else if (*r == DC_HIT) {
+        uint64_t ns = kiln_now_ns() - t0;
+        atomic_fetch_add(&ctx->st.disk_hits, 1);
+        atomic_fetch_add(&ctx->st.ns_disk_load, ns);
+        if (rt_log_compiles()) fprintf(stderr, "kiln: loaded %s from the disk cache in %.3f ms\n", name, (double)ns * 1e-6);
     }
-    if (k) return k;
-    if (!be->supports(x->state, kd)) {
+    free(bytes);
+    if (!k && (*r == DC_CORRUPT || *r == DC_FOREIGN || *r == DC_REFUSED)) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
+    else if (!k) atomic_fetch_add(&ctx->st.disk_misses, 1);
+    return k;
+}
+
+kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8_t *key, size_t klen, dc_result r,
+                        pthread_mutex_t *disk_lock, bool *stored, kiln_compile_times *t) {
+    const kiln_backend_i *be = rt_backends[b];
+    void *state = atomic_load(&ctx->be_state[b]);
+    char name[48];
+    kiln_hash_name(name, sizeof name, "kiln_", key, klen);
+    *stored = false;
+    if (!be->supports(state, kd)) {
         kiln_fail(ctx, KILN_ERR_BACKEND, "the %s backend cannot compile this kernel", be->name);
         return NULL;
     }
-    kiln_compile_times t = {0};
-    uint64_t t0 = kiln_now_ns();
-    if (be->compile(x->state, ctx, kd, name, &bytes, &len, &t) != KILN_OK) return NULL;
-    atomic_fetch_add(&ctx->st.compiled, 1);
+    void *bytes = NULL;
+    size_t len = 0;
+    kiln_kernel *k = NULL;
+    if (be->compile(state, ctx, kd, name, &bytes, &len, t) != KILN_OK) return NULL;
     uint64_t tl = kiln_now_ns();
-    kiln_status st = be->load(x->state, ctx, bytes, len, name, &k);
-    t.codegen += kiln_now_ns() - tl; /* linking is part of making machine code */
-    atomic_fetch_add(&ctx->st.ns_emit, t.emit);
-    atomic_fetch_add(&ctx->st.ns_opt, t.opt);
-    atomic_fetch_add(&ctx->st.ns_codegen, t.codegen);
-    /* REFUSED entries are not ours to replace: rename would drop someone else's file */
-    bool stored = st == KILN_OK && be->disk_cache && r != DC_REFUSED && dc_store(&ctx->disk, key, klen, bytes, len);
-    if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
-    if (st == KILN_OK && rt_log_compiles())
-        fprintf(stderr, "kiln: compiled %s (%s, %s backend): emit %.3f ms, opt %.3f ms, codegen %.3f ms%s (%.3f ms in all)\n", name,
-                miss_reason(r), be->name, (double)t.emit * 1e-6, (double)t.opt * 1e-6, (double)t.codegen * 1e-6,
-                stored ? ", stored on disk" : "", (double)(kiln_now_ns() - t0) * 1e-6);
+    kiln_status st = be->load(state, ctx, bytes, len, name, &k);
+    t->codegen += kiln_now_ns() - tl; /* linking is part of making machine code */
+    if (st == KILN_OK) {
+        atomic_fetch_add(&ctx->st.compiled, 1);
+        atomic_fetch_add(&ctx->st.ns_emit, t->emit);
+        atomic_fetch_add(&ctx->st.ns_opt, t->opt);
+        atomic_fetch_add(&ctx->st.ns_codegen, t->codegen);
+        atomic_fetch_add(&ctx->st.ns_jit_init, t->start);
+        /* REFUSED entries are not ours to replace: rename would drop someone else's file */
+        if (be->disk_cache && ctx->disk_open && r != DC_REFUSED) {
+            if (disk_lock) pthread_mutex_lock(disk_lock);
+            *stored = dc_store(&ctx->disk, key, klen, bytes, len);
+            if (disk_lock) pthread_mutex_unlock(disk_lock);
+        }
+        if (*stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
+    }
     free(bytes);
     return st == KILN_OK ? k : NULL;
+}
+
+/* Compiles kd with the context's backend now (see rt_compile). */
+static kiln_kernel *compile_now(const rt_exec *x, const kernel_desc *kd, const uint8_t *key, size_t klen, const char *name,
+                                dc_result r) {
+    kiln_compile_times t = {0};
+    bool stored;
+    uint64_t t0 = kiln_now_ns();
+    kiln_kernel *k = rt_compile(x->ctx, rt_backend_index(x->be), kd, key, klen, r, NULL, &stored, &t);
+    if (k && rt_log_compiles())
+        fprintf(stderr, "kiln: compiled %s (%s, %s backend): emit %.3f ms, opt %.3f ms, codegen %.3f ms%s (%.3f ms in all)\n", name,
+                miss_reason(r), x->be->name, (double)t.emit * 1e-6, (double)t.opt * 1e-6, (double)t.codegen * 1e-6,
+                stored ? ", stored on disk" : "", (double)(kiln_now_ns() - t0) * 1e-6);
+    return k;
+}
+
+/* kd made by the backend that runs kernels while the context's backend compiles them (the
+ * interpreter), or NULL when there is none. */
+static kiln_kernel *first_tier(const rt_exec *x, const kernel_desc *kd, const char *name) {
+    kiln_ctx *ctx = x->ctx;
+    int b = x->be->first_tier ? rt_backend_find(x->be->first_tier) : -1;
+    void *state = b >= 0 ? rt_backend_start(ctx, b) : NULL;
+    if (!state) return NULL;
+    const kiln_backend_i *be = rt_backends[b];
+    kiln_compile_times t = {0};
+    void *bytes = NULL;
+    size_t len = 0;
+    kiln_kernel *k = NULL;
+    if (be->supports(state, kd) && be->compile(state, ctx, kd, name, &bytes, &len, &t) == KILN_OK &&
+        be->load(state, ctx, bytes, len, name, &k) != KILN_OK)
+        k = NULL;
+    free(bytes);
+    if (k) atomic_fetch_add(&ctx->st.tier_kernels, 1);
+    return k;
+}
+
+/* Makes the slot of a kernel the cache does not have: from the disk cache; else, by the tier
+ * policy, the interpreter's kernel with the compile left for later, or a compile now. */
+static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *key, size_t klen, uint64_t h) {
+    kiln_ctx *ctx = x->ctx;
+    uint64_t t0 = kiln_now_ns();
+    char name[48];
+    kiln_hash_name(name, sizeof name, "kiln_", key, klen);
+    kslot proto = {.backend = rt_backend_index(x->be)};
+    atomic_init(&proto.state, KSLOT_FINAL);
+    kiln_tier tier = x->be->first_tier ? (kiln_tier)atomic_load(&ctx->tier) : KILN_TIER_JIT;
+    kiln_kernel *k = tier == KILN_TIER_INTERP ? NULL : disk_load(x, key, klen, name, &proto.disk);
+    if (!k && tier != KILN_TIER_JIT) {
+        k = first_tier(x, kd, name);
+        if (k && !kcache_copy_desc(ctx, &proto.kd, kd)) k = NULL;
+        if (k) atomic_init(&proto.state, KSLOT_INTERP);
+        if (k && rt_log_compiles())
+            fprintf(stderr, "kiln: %s runs on the interpreter%s\n", name,
+                    tier == KILN_TIER_INTERP ? " (KILN_TIER=interp)" : " until it has earned a compile");
+    }
+    if (!k) k = compile_now(x, kd, key, klen, name, proto.disk);
+    if (!k) {
+        if (proto.kd.inst) {
+            kiln_free(ctx, proto.kd.inst);
+            kiln_free(ctx, proto.kd.out_inst);
+            kiln_free(ctx, proto.kd.layout);
+        }
+        return NULL;
+    }
+    atomic_init(&proto.best, k);
+    kslot *slot = kcache_put(ctx, &ctx->cache, key, klen, h, &proto);
+    if (!slot) { /* no memory for the entry: the kernel runs once, from a slot of the caller's */
+        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory for the kernel cache");
+        kiln_free(ctx, proto.kd.inst);
+        kiln_free(ctx, proto.kd.out_inst);
+        kiln_free(ctx, proto.kd.layout);
+    }
+    tl_made++;
+    tl_made_ns += kiln_now_ns() - t0;
+    return slot;
 }
 
 /* s's kernel description with the layouts of this run. */
@@ -115,16 +211,16 @@ static kernel_desc specialize(const rt_step *s, const uint8_t *layout) {
     return kd;
 }
 
-const kiln_kernel *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
+kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
     kiln_ctx *ctx = x->ctx;
     size_t nl = (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1; /* layouts and the streaming hint */
-    const kiln_kernel *k = NULL;
+    kslot *slot = NULL;
     pthread_mutex_lock(&s->lock);
-    if (s->memo_kernel && memcmp(s->memo_layout, layout, nl) == 0) k = s->memo_kernel;
+    if (s->memo_slot && memcmp(s->memo_layout, layout, nl) == 0) slot = s->memo_slot;
     pthread_mutex_unlock(&s->lock);
-    if (k) {
+    if (slot) {
         atomic_fetch_add(&ctx->st.hits, 1);
-        return k;
+        return slot;
     }
     kernel_desc kd = specialize(s, layout);
     uint8_t kbuf[512];
@@ -132,30 +228,49 @@ const kiln_kernel *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *la
     uint8_t *key = kernel_key(x, &kd, kbuf, sizeof kbuf, &klen);
     if (!key) return NULL;
     uint64_t h = kiln_hash_bytes(KILN_HASH_SEED, key, klen);
-    k = kcache_find(&ctx->cache, key, klen, h);
-    if (k) {
+    slot = kcache_find(&ctx->cache, key, klen, h);
+    if (slot) {
         atomic_fetch_add(&ctx->st.hits, 1);
     } else {
         pthread_mutex_lock(&ctx->cache.compile);
-        k = kcache_find(&ctx->cache, key, klen, h);
-        if (k) {
+        slot = kcache_find(&ctx->cache, key, klen, h);
+        if (slot) {
             atomic_fetch_add(&ctx->st.hits, 1); /* another thread made it while we waited */
         } else {
             atomic_fetch_add(&ctx->st.misses, 1);
-            k = make_kernel(x, &kd, key, klen);
-            /* without memory for the cache entry the kernel still runs; it is made again next time */
-            if (k) (void)kcache_put(ctx, &ctx->cache, key, klen, h, k);
+            slot = make_slot(x, &kd, key, klen, h);
         }
         pthread_mutex_unlock(&ctx->cache.compile);
     }
     if (key != kbuf) kiln_free(ctx, key);
-    if (k) {
+    if (slot) {
         pthread_mutex_lock(&s->lock);
         memcpy(s->memo_layout, layout, nl);
-        s->memo_kernel = k;
+        s->memo_slot = slot;
         pthread_mutex_unlock(&s->lock);
     }
+    return slot;
+}
+
+const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0) {
+    kiln_ctx *ctx = x->ctx;
+    if (atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO &&
+        (uint64_t)elements + atomic_load(&slot->ns) >= ctx->jit_after_ns)
+        rt_tier_queue(ctx, slot); /* this launch will earn it: compile while it runs */
+    const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
+    bool interp = atomic_load(&slot->state) != KSLOT_FINAL;
+    *state = interp ? atomic_load(&x->ctx->be_state[rt_backend_index(k->backend)]) : x->state;
+    *t0 = interp ? kiln_now_ns() : 0;
+    atomic_fetch_add(k->backend->compiles ? &x->ctx->st.runs_compiled : &x->ctx->st.runs_interp, 1);
     return k;
+}
+
+void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0) {
+    if (!t0) return;
+    kiln_ctx *ctx = x->ctx;
+    uint64_t ns = atomic_fetch_add(&slot->ns, kiln_now_ns() - t0) + (kiln_now_ns() - t0);
+    if (ns >= ctx->jit_after_ns && atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO)
+        rt_tier_queue(ctx, slot);
 }
 
 kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *layout, int what, kstr *out) {

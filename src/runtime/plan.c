@@ -36,9 +36,10 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
         kiln_free(ctx, p->steps[i].memo_layout);
         pthread_mutex_destroy(&p->steps[i].lock);
     }
-    for (int r = 0; p->roots && r < p->nroots; r++) kiln_expr_free(p->roots[r]);
+    for (int r = 0; p->owned && r < p->nroots; r++) kiln_expr_free(p->owned[r]);
     kiln_free(ctx, p->steps);
     kiln_free(ctx, p->roots);
+    kiln_free(ctx, p->owned);
     kiln_free(ctx, p->temps);
     kiln_free(ctx, p->views);
     kiln_free(ctx, p);
@@ -262,15 +263,20 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
         p->backend = backend;
         p->nroots = nroots;
         p->roots = kiln_calloc(ctx, (size_t)nroots * sizeof *p->roots);
-        st = p->roots ? ir_walk(g, roots, nroots, NULL, NULL, &order, &n) : KILN_ERR_NOMEM;
+        p->owned = kiln_calloc(ctx, (size_t)nroots * sizeof *p->owned);
+        st = p->roots && p->owned ? ir_walk(g, roots, nroots, NULL, NULL, &order, &n) : KILN_ERR_NOMEM;
     }
     if (st == KILN_OK && has_product_to_lower(&lw, order, n)) { /* lower_products */
         kiln_free(ctx, order);
         order = NULL;
         st = ir_rebuild(g, roots, nroots, lower_product, &lw, p->roots);
+        for (int r = 0; st == KILN_OK && r < nroots; r++) {
+            if (p->roots[r] != roots[r]) p->owned[r] = p->roots[r];
+            else kiln_expr_free(p->roots[r]); /* the caller's own: borrowed */
+        }
         if (st == KILN_OK) st = ir_walk(g, p->roots, nroots, NULL, NULL, &order, &n);
     } else if (st == KILN_OK) {
-        for (int r = 0; r < nroots; r++) p->roots[r] = kiln_expr_retain(roots[r]);
+        for (int r = 0; r < nroots; r++) p->roots[r] = roots[r];
     }
     if (st == KILN_OK && !(mat = kiln_calloc(ctx, ir_top(g)))) st = KILN_ERR_NOMEM;
     if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);

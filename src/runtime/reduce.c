@@ -166,9 +166,14 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     for (int i = 0; i < nin; i++) layout[i] = g->kstr[i][0] == 0 ? KD_BCAST : KD_CONTIG;
     layout[nin] = layout[nin + 1] = KD_CONTIG; /* the accumulator in, the output out: the same array */
     layout[nin + 2] = 0;
-    const kiln_kernel *k = rt_kernel_get(x, c, layout);
-    if (!k) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_COMPILE;
-    return x->be->launch_accumulate(x->state, ctx, k, g, s->fk.consts, atomic_load(&ctx->nthreads));
+    kslot *slot = rt_kernel_get(x, c, layout);
+    if (!slot) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_COMPILE;
+    void *state;
+    uint64_t t0;
+    const kiln_kernel *k = rt_kernel_begin(x, slot, g->R * g->kshape[0], &state, &t0);
+    kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, atomic_load(&ctx->nthreads));
+    rt_kernel_end(x, slot, t0);
+    return st;
 }
 
 /* ------------------------------------------------------------------ the step */
@@ -195,9 +200,18 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
         for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g.inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
         layout[nin] = KD_CONTIG; /* the accumulator, not an operand */
         layout[nin + 1] = 0;
-        const kiln_kernel *k = g.R ? rt_kernel_get(x, s, layout) : NULL;
-        if (g.R && !k) st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
-        else st = x->be->launch_reduce(x->state, ctx, k, &g, s->fk.consts, atomic_load(&ctx->nthreads));
+        kslot *slot = g.R ? rt_kernel_get(x, s, layout) : NULL;
+        if (g.R && !slot) {
+            st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
+        } else if (!slot) { /* nothing to fold: the backend stores identities */
+            st = x->be->launch_reduce(x->state, ctx, NULL, &g, s->fk.consts, atomic_load(&ctx->nthreads));
+        } else {
+            void *state;
+            uint64_t t0;
+            const kiln_kernel *k = rt_kernel_begin(x, slot, g.R * g.O, &state, &t0);
+            st = k->backend->launch_reduce(state, ctx, k, &g, s->fk.consts, atomic_load(&ctx->nthreads));
+            rt_kernel_end(x, slot, t0);
+        }
     }
     kiln_free(ctx, mem);
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");

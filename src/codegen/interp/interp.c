@@ -28,17 +28,16 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "../../base/scalar_table.h"
 #include "../../ir/graph.h"
 #include "../host.h"
+#include "loops.h"
 
-#define INTERP_BLOCK 256     /* elements per block: a few buffers stay in L1 */
-#define INTERP_STACK_INSTS 24 /* instructions whose buffers fit on the stack */
+#define INTERP_BLOCK 512     /* elements per block: a few buffers stay in L1 */
+#define INTERP_STACK_INSTS 16 /* instructions whose buffers fit on the stack */
 #define PROGRAM_MAGIC 0x4b494e54u /* "KINT" */
 
 extern const kiln_backend_i kiln_interp_backend;
 
-typedef void (*blk_fn)(int64_t n, void *out, const void *a, const void *b, const void *c);
 /* Calls libmvec variant f over bytes of out from x (and y), one register at a time. */
 typedef void (*mv_fn)(void *f, int64_t bytes, char *out, const char *x, const char *y);
 
@@ -48,6 +47,7 @@ typedef struct interp_kernel {
     blk_fn *fn;              /* per instruction: its block loop (NULL for loads and constants) */
     void **mvec;             /* per instruction: its libmvec variant, or NULL */
     mv_fn *mwrap;            /* per instruction with one: how to call it */
+    const interp_loops *loops; /* the block loops for this machine's ISA */
     int vec_bytes;           /* the JIT's vector width, for its row split */
     int lanes;               /* reductions: the lanes a row is folded in */
     struct interp_kernel *next;
@@ -56,48 +56,11 @@ typedef struct interp_kernel {
 typedef struct interp_state {
     kiln_ctx *ctx;
     int vec_bytes;
+    const interp_loops *loops;
     pthread_mutex_t lock;
     interp_kernel *kernels;
     char target[64], describe[160];
 } interp_state;
-
-/* ------------------------------------------------------------------ block loops */
-
-#define BLK_ARGS1(S) x[i]
-#define BLK_ARGS2(S) x[i], y[i]
-#define BLK_ARGS3(S) cnd[i], y[i], z[i]
-#define BLK_IN1(T) const T *x = a;
-#define BLK_IN2(T) const T *x = a, *y = b;
-#define BLK_IN3(T) const bool *cnd = a; const T *y = b, *z = c;
-#define X(OP, fn, ar, DT, S, T, R)                                                        \
-    static void blk_##fn##_##S(int64_t n, void *o, const void *a, const void *b, const void *c) { \
-        KS_RT_##R(T) *out = o;                                                            \
-        BLK_IN##ar(T)                                                                     \
-        (void)b, (void)c;                                                                 \
-        for (int64_t i = 0; i < n; i++) out[i] = ks_##fn##_##S(BLK_ARGS##ar(S));          \
-    }
-KS_OP_TABLE(X)
-#undef X
-#define X(DF, SF, TF, DT, ST, TT)                                                          \
-    static void cast_##SF##_##ST(int64_t n, void *o, const void *a, const void *b, const void *c) { \
-        TT *out = o;                                                                       \
-        const TF *x = a;                                                                   \
-        (void)b, (void)c;                                                                  \
-        for (int64_t i = 0; i < n; i++) out[i] = ks_cast_##SF##_##ST(x[i]);               \
-    }
-KS_CAST_TABLE(X)
-#undef X
-
-static const blk_fn op_loops[KILN_OP_COUNT][KILN_DTYPE_COUNT] = {
-#define X(OP, fn, ar, DT, S, T, R) [KILN_OP_##OP][DT] = blk_##fn##_##S,
-    KS_OP_TABLE(X)
-#undef X
-};
-static const blk_fn cast_loops[KILN_DTYPE_COUNT][KILN_DTYPE_COUNT] = {
-#define X(DF, SF, TF, DT, ST, TT) [DF][DT] = cast_##SF##_##ST,
-    KS_CAST_TABLE(X)
-#undef X
-};
 
 /* ------------------------------------------------------------------ libmvec */
 
@@ -214,7 +177,7 @@ static bool program_valid(const kernel_desc *kd) {
             if (in->arg[a] >= i) return false;
         kiln_dtype odt = kd_operand_dtype(kd, in);
         if (in->op == KILN_OP_CAST) continue;
-        if (!op_loops[in->op][odt]) return false;
+        if (!interp_loops_base.op[in->op][odt]) return false;
         if (in->op == KILN_OP_WHERE && kd->inst[in->arg[0]].dtype != KILN_BOOL) return false;
         for (int a = 0; a < ar; a++)
             if (!(in->op == KILN_OP_WHERE && a == 0) && kd->inst[in->arg[a]].dtype != odt) return false;
@@ -264,11 +227,12 @@ static kiln_status interp_load(void *state, kiln_ctx *ctx, const void *bytes, si
     }
     for (int i = 0; i < kd.n_inst; i++) {
         const kd_inst *in = &k->kd.inst[i];
-        if (in->op == KILN_OP_CAST) k->fn[i] = cast_loops[kd_operand_dtype(&k->kd, in)][in->dtype];
-        else if (in->op != KILN_OP_VAR && in->op != KILN_OP_CONST) k->fn[i] = op_loops[in->op][kd_operand_dtype(&k->kd, in)];
+        if (in->op == KILN_OP_CAST) k->fn[i] = is->loops->cast[kd_operand_dtype(&k->kd, in)][in->dtype];
+        else if (in->op != KILN_OP_VAR && in->op != KILN_OP_CONST) k->fn[i] = is->loops->op[in->op][kd_operand_dtype(&k->kd, in)];
         if (k->fn[i]) k->mvec[i] = mvec_for(&k->kd, in, is->vec_bytes, &k->mwrap[i]);
     }
     k->vec_bytes = is->vec_bytes;
+    k->loops = is->loops;
     k->lanes = kd.reduce ? host_reduce_lanes(&k->kd, is->vec_bytes) : 0;
     k->head = (host_kernel){{&kiln_interp_backend}, interp_row, interp_fold};
     pthread_mutex_lock(&is->lock);
@@ -326,16 +290,42 @@ static void fill(void *dst, kiln_dtype dt, kscalar v, int64_t n) {
 
 /* Broadcast inputs and constants hold one value for the whole row: their buffers are filled
  * once. */
-static void frame_fill_invariants(frame *f, const kernel_desc *kd, char *const *ptrs, const kscalar *consts) {
+static void frame_fill_invariants(frame *f, const kernel_desc *kd, char *const *ptrs, const kscalar *consts, int64_t n) {
+    if (n > INTERP_BLOCK) n = INTERP_BLOCK;
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         char *b = f->buf + (size_t)i * INTERP_BLOCK * 8;
-        if (in->op == KILN_OP_CONST) fill(b, (kiln_dtype)in->dtype, consts[in->slot], INTERP_BLOCK);
+        if (in->op == KILN_OP_CONST) fill(b, (kiln_dtype)in->dtype, consts[in->slot], n);
         else if (in->op == KILN_OP_VAR && kd->layout[in->slot] == KD_BCAST)
-            fill(b, (kiln_dtype)in->dtype, ref_load(ptrs[in->slot], (kiln_dtype)in->dtype), INTERP_BLOCK);
+            fill(b, (kiln_dtype)in->dtype, ref_load(ptrs[in->slot], (kiln_dtype)in->dtype), n);
         else continue;
         f->val[i] = b;
     }
+}
+
+/* n elements of dt, stride st bytes apart from p, packed into dst (bools made 0 or 1). */
+static void gather(char *dst, const char *p, int64_t st, kiln_dtype dt, int64_t n) {
+    switch (kiln_dtype_size(dt)) {
+    case 1:
+        for (int64_t j = 0; j < n; j++) ((uint8_t *)dst)[j] = *(const uint8_t *)(p + j * st) != 0;
+        break;
+    case 4:
+        for (int64_t j = 0; j < n; j++) memcpy(dst + j * 4, p + j * st, 4);
+        break;
+    default:
+        for (int64_t j = 0; j < n; j++) memcpy(dst + j * 8, p + j * st, 8);
+        break;
+    }
+}
+
+/* n elements of es bytes from src scattered to p, stride st bytes apart. */
+static void scatter(char *p, int64_t st, const char *src, int64_t es, int64_t n) {
+    if (es == 1)
+        for (int64_t j = 0; j < n; j++) *(uint8_t *)(p + j * st) = ((const uint8_t *)src)[j];
+    else if (es == 4)
+        for (int64_t j = 0; j < n; j++) memcpy(p + j * st, src + j * 4, 4);
+    else
+        for (int64_t j = 0; j < n; j++) memcpy(p + j * st, src + j * 8, 8);
 }
 
 /* Computes every instruction over elements [s, s+n) of the row (n <= INTERP_BLOCK), the first
@@ -357,11 +347,10 @@ static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const
                 f->val[i] = p + s * es; /* read in place */
                 continue;
             }
-            int64_t st = layout == KD_CONTIG ? es : strides[in->slot];
-            for (int64_t j = 0; j < n; j++) {
-                const char *q = p + (s + j) * st;
-                if (dt == KILN_BOOL) ((bool *)b)[j] = *(const uint8_t *)q != 0;
-                else memcpy(b + j * es, q, (size_t)es);
+            if (layout == KD_CONTIG) { /* bools: bytes made 0 or 1, as the JIT's loads do */
+                for (int64_t j = 0; j < n; j++) ((uint8_t *)b)[j] = ((const uint8_t *)p)[s + j] != 0;
+            } else {
+                gather(b, p + s * strides[in->slot], strides[in->slot], dt, n);
             }
             f->val[i] = b;
             continue;
@@ -379,6 +368,14 @@ static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const
     }
 }
 
+/* Copies bytes from src to 16-byte aligned dst around the caches (non-temporal stores): the
+ * interpreter's form of the JIT's streaming stores for outputs too big to stay in cache. */
+static void stream_copy(char *dst, const char *src, int64_t bytes) {
+    int64_t i = 0;
+    for (; i + 16 <= bytes; i += 16) _mm_stream_si128((__m128i *)(void *)(dst + i), _mm_loadu_si128((const __m128i *)(const void *)(src + i)));
+    if (i < bytes) memcpy(dst + i, src + i, (size_t)(bytes - i));
+}
+
 static void store_block(const interp_kernel *k, const frame *f, char *const *ptrs, const int64_t *strides, int64_t s, int64_t n) {
     const kernel_desc *kd = &k->kd;
     for (int o = 0; o < kd->n_out; o++) {
@@ -387,14 +384,9 @@ static void store_block(const interp_kernel *k, const frame *f, char *const *ptr
         int64_t es = (int64_t)kiln_dtype_size(dt), st = kd->layout[op] == KD_CONTIG ? es : strides[op];
         const char *v = f->val[kd->out_inst[o]];
         char *p = ptrs[op] + s * st;
-        if (kd->layout[op] == KD_CONTIG && dt != KILN_BOOL) {
-            memmove(p, v, (size_t)(n * es)); /* memmove: an output may be an input, in place */
-            continue;
-        }
-        for (int64_t j = 0; j < n; j++) {
-            if (dt == KILN_BOOL) *(uint8_t *)(p + j * st) = ((const bool *)v)[j];
-            else memcpy(p + j * st, v + j * es, (size_t)es);
-        }
+        if (kd->layout[op] != KD_CONTIG) scatter(p, st, v, es, n);
+        else if (kd->stream && kd->n_out == 1 && ((uintptr_t)p & 15) == 0 && v != p) stream_copy(p, v, n * es);
+        else memmove(p, v, (size_t)(n * es)); /* an output may be an input, in place */
     }
 }
 
@@ -402,7 +394,7 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
     const interp_kernel *k = (const interp_kernel *)kk;
     frame f;
     if (!frame_open(&f, &k->kd)) abort(); /* rows cannot fail; out of memory here is fatal */
-    frame_fill_invariants(&f, &k->kd, ptrs, consts);
+    frame_fill_invariants(&f, &k->kd, ptrs, consts, n);
     int64_t start, nvec; /* blocks start where the JIT's vector loop does */
     host_map_split(&k->kd, k->vec_bytes, n, ptrs[k->kd.n_in], &start, &nvec);
     if (start > 0) {
@@ -414,58 +406,69 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
         run_block(k, &f, ptrs, strides, s, m, nv > 0 ? nv : 0);
         store_block(k, &f, ptrs, strides, s, m);
     }
+    if (k->kd.stream) _mm_sfence(); /* streaming stores are weakly ordered: fence before others read */
     frame_close(&f);
 }
 
 /* ------------------------------------------------------------------ reductions */
 
 /* Folds a row as the JIT's reduction kernels do: element i of the first n & -L goes to lane
- * i mod L; the lanes are combined in a tree of neighbours; the rest follows one by one; the
- * result is combined after what acc holds.  With a strided operand every element is in the
- * rest. */
+ * i mod L (computed with the JIT's vector math); the lanes are combined in a tree of
+ * neighbours; the rest follows one by one (scalar math); the result is combined after what acc
+ * holds.  With a strided operand every element is in the rest. */
 static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
                         kscalar *acc, int64_t base) {
     const interp_kernel *k = (const interp_kernel *)kk;
     const kernel_desc *kd = &k->kd;
     int op = kd->reduce, L = k->lanes;
     kiln_dtype dt = kd_out_dtype(kd, 0);
+    int64_t es = (int64_t)kiln_dtype_size(dt);
     bool strided = false;
     for (int i = 0; i < kd->n_in; i++) strided = strided || kd->layout[i] == KD_STRIDED;
     int64_t nvec = strided ? 0 : n / L * L;
+    bool arg = op_is_arg_reduce(op);
+    fold_fn ff = arg ? NULL : k->loops->fold[op][dt]; /* typed lanes */
+    argfold_fn af = arg ? k->loops->argfold[op == KILN_OP_ARGMIN][dt] : NULL;
     kscalar lanes[2 * 64], r[2];
+    uint64_t typed[64]; /* L lanes of dt */
+    int64_t index[64];
     KILN_ASSERT(L <= 64);
-    for (int l = 0; l < L; l++) ref_reduce_init(op, dt, &lanes[2 * l]);
+    for (int l = 0; l < L; l++) {
+        ref_reduce_init(op, dt, &lanes[2 * l]);
+        ref_store((char *)typed + l * es, dt, lanes[2 * l]);
+        index[l] = lanes[2 * l + 1].i64;
+    }
     frame f;
-    if (!frame_open(&f, kd)) abort();
-    frame_fill_invariants(&f, kd, ptrs, consts);
-    bool tree_done = false;
-    int64_t es = (int64_t)kiln_dtype_size(dt);
-    for (int64_t s = 0; s <= n; s += INTERP_BLOCK) {
-        int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
-        int64_t nv = nvec - s < m ? nvec - s : m;
-        if (m > 0) run_block(k, &f, ptrs, strides, s, m, nv > 0 ? nv : 0);
+    if (!frame_open(&f, kd)) abort(); /* rows cannot fail; out of memory here is fatal */
+    frame_fill_invariants(&f, kd, ptrs, consts, n);
+    for (int64_t s = 0; s < nvec; s += INTERP_BLOCK) { /* the vector part */
+        int64_t m = nvec - s < INTERP_BLOCK ? nvec - s : INTERP_BLOCK;
+        run_block(k, &f, ptrs, strides, s, m, m);
         const char *v = f.val[kd->out_inst[0]];
-        for (int64_t j = 0; j <= m; j++) {
-            int64_t i = s + j;
-            if (i == nvec && !tree_done) { /* the lanes, in a fixed tree */
-                for (int w = L; w > 1; w /= 2)
-                    for (int q = 0; q < w / 2; q++) {
-                        kscalar a[2] = {lanes[4 * q], lanes[4 * q + 1]};
-                        ref_reduce_combine(op, dt, a, &lanes[4 * q + 2]);
-                        lanes[2 * q] = a[0];
-                        lanes[2 * q + 1] = a[1];
-                    }
-                r[0] = lanes[0];
-                r[1] = lanes[1];
-                tree_done = true;
-            }
-            if (j == m) break;
-            kscalar e[2] = {{.bits = 0}, {.i64 = base + i}};
-            if (dt == KILN_BOOL) e[0].b = ((const bool *)v)[j];
-            else e[0] = ref_load(v + j * es, dt);
-            ref_reduce_combine(op, dt, i < nvec ? &lanes[2 * (i % L)] : r, e);
+        if (ff) ff(m, L, typed, v);
+        else af(m, L, typed, index, v, base + s);
+    }
+    for (int l = 0; l < L; l++) {
+        lanes[2 * l] = ref_load((const char *)typed + l * es, dt);
+        lanes[2 * l + 1].i64 = index[l];
+    }
+    for (int w = L; w > 1; w /= 2) /* the lanes, in a fixed tree */
+        for (int q = 0; q < w / 2; q++) {
+            kscalar a[2] = {lanes[4 * q], lanes[4 * q + 1]};
+            ref_reduce_combine(op, dt, a, &lanes[4 * q + 2]);
+            lanes[2 * q] = a[0];
+            lanes[2 * q + 1] = a[1];
         }
-        if (m == 0) break;
+    r[0] = lanes[0];
+    r[1] = lanes[1];
+    for (int64_t s = nvec; s < n; s += INTERP_BLOCK) { /* the rest, one by one */
+        int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
+        run_block(k, &f, ptrs, strides, s, m, 0);
+        const char *v = f.val[kd->out_inst[0]];
+        for (int64_t j = 0; j < m; j++) {
+            kscalar e[2] = {dt == KILN_BOOL ? (kscalar){.b = ((const bool *)v)[j]} : ref_load(v + j * es, dt), {.i64 = base + s + j}};
+            ref_reduce_combine(op, dt, r, e);
+        }
     }
     frame_close(&f);
     ref_reduce_combine(op, dt, acc, r);
@@ -481,10 +484,16 @@ static kiln_status interp_init(kiln_ctx *ctx, void **state) {
     }
     is->ctx = ctx;
     is->vec_bytes = host_vector_bytes();
+    bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                  __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
+    is->loops = is->vec_bytes == 64 && avx512                                 ? &interp_loops_avx512
+                : is->vec_bytes >= 32 && __builtin_cpu_supports("avx2") ? &interp_loops_avx2
+                                                                          : &interp_loops_base;
     pthread_mutex_init(&is->lock, NULL);
     snprintf(is->target, sizeof is->target, "kiln %s|interp|v%d", KILN_VERSION, is->vec_bytes);
     snprintf(is->describe, sizeof is->describe,
-             "interpreter: blocks of %d elements, scalar-semantics loops compiled into libkiln (no JIT)", INTERP_BLOCK);
+             "interpreter: blocks of %d elements, %s loops compiled into libkiln%s (no JIT)", INTERP_BLOCK, is->loops->isa,
+             host_mvec_loaded() ? ", libmvec vector math" : "");
     *state = is;
     return KILN_OK;
 }
@@ -523,6 +532,7 @@ static kiln_status interp_render(void *state, kiln_ctx *ctx, const kernel_desc *
 
 const kiln_backend_i kiln_interp_backend = {
     .name = "interp",
+    .compiles = false,
     .disk_cache = false, /* making a program costs less than reading a file */
     .about = interp_about,
     .init = interp_init,

@@ -51,6 +51,7 @@ typedef struct cpu_state {
     pthread_mutex_t lock;    /* one compile or load at a time */
     struct cpu_kernel *kernels; /* every kernel loaded, freed with the state */
     char describe[512];
+    uint64_t ns_start;       /* what cpu_start took (reported with the first compile) */
 } cpu_state;
 
 /* A loaded kernel: a function in the JIT's memory (kiln_kernel_fn or kiln_reduce_fn). */
@@ -87,9 +88,11 @@ static LLVMTargetMachineRef make_tm(cpu_state *cs, LLVMTargetRef t) {
 
 static void cpu_free(void *state);
 
+/* What the kernels' code depends on (the cache keys' target) and what :backend says: cheap,
+ * so a context whose kernels all come from the interpreter or the disk never pays for the JIT;
+ * the target machines and the LLJIT are made by cpu_start, at the first compile or load. */
 static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     *state = NULL;
-    pthread_once(&llvm_once, llvm_global_init);
     cpu_state *cs = kiln_calloc(ctx, sizeof *cs);
     if (!cs) return KILN_ERR_NOMEM;
     pthread_mutex_init(&cs->lock, NULL);
@@ -103,19 +106,6 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     cs->vec_bytes = host_vector_bytes() < llvm_bytes ? host_vector_bytes() : llvm_bytes;
     /* libmvec's vector functions; without them vector math is done lane by lane. */
     cs->mvec = host_mvec_loaded();
-
-    LLVMTargetRef target;
-    char *msg = NULL;
-    if (LLVMGetTargetFromTriple(cs->triple, &target, &msg)) {
-        kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM has no target for %s: %s", cs->triple, msg);
-        LLVMDisposeMessage(msg);
-        cpu_free(cs);
-        return KILN_ERR_BACKEND;
-    }
-    cs->tm = make_tm(cs, target);
-    cs->otm = LLVMCreateTargetMachine(target, cs->triple, cs->cpu, cs->features, LLVMCodeGenLevelAggressive, LLVMRelocPIC,
-                                      LLVMCodeModelSmall);
-    LLVMTargetMachineRef jtm = make_tm(cs, target);
     unsigned maj, min, patch;
     LLVMGetVersion(&maj, &min, &patch);
     /* KILN_TEST_VERSION and KILN_TEST_CPU_FEATURES stand in for another kiln or another CPU
@@ -123,42 +113,57 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     const char *ver = getenv("KILN_TEST_VERSION"), *feat = getenv("KILN_TEST_CPU_FEATURES");
     snprintf(cs->target, sizeof cs->target, "kiln %s|llvm %u.%u.%u|%s|%s|%s|v%d|%s", ver ? ver : KILN_VERSION, maj, min, patch,
              cs->triple, cs->cpu, feat ? feat : cs->features, cs->vec_bytes, cs->mvec ? "libmvec" : "libm");
+    snprintf(cs->describe, sizeof cs->describe, "LLVM %u.%u.%u JIT for %s (%d-byte vectors, %s)", maj, min, patch, cs->cpu,
+             cs->vec_bytes, cs->mvec ? "libmvec vector math" : "scalar libm");
+    *state = cs;
+    return KILN_OK;
+}
+
+/* Makes the target machines and the LLJIT, once (under cs->lock).  On failure the error is set
+ * on ctx and the next call tries again. */
+static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
+    if (cs->jit) return KILN_OK;
+    uint64_t t0 = kiln_now_ns();
+    pthread_once(&llvm_once, llvm_global_init);
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(cs->triple, &target, &msg)) {
+        kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM has no target for %s: %s", cs->triple, msg);
+        LLVMDisposeMessage(msg);
+        return KILN_ERR_BACKEND;
+    }
+    if (!cs->tm) cs->tm = make_tm(cs, target);
+    if (!cs->otm)
+        cs->otm = LLVMCreateTargetMachine(target, cs->triple, cs->cpu, cs->features, LLVMCodeGenLevelAggressive, LLVMRelocPIC,
+                                          LLVMCodeModelSmall);
+    LLVMTargetMachineRef jtm = make_tm(cs, target);
     if (!cs->tm || !cs->otm || !jtm) {
         if (jtm) LLVMDisposeTargetMachine(jtm);
-        cpu_free(cs);
         return kiln_fail(ctx, KILN_ERR_BACKEND, "LLVM could not make a target machine for %s", cs->cpu);
     }
     LLVMOrcLLJITBuilderRef jb = LLVMOrcCreateLLJITBuilder();
     LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(jb, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jtm));
-    LLVMErrorRef err = LLVMOrcCreateLLJIT(&cs->jit, jb);
-    if (err) {
-        cs->jit = NULL;
-        llvm_fail(ctx, err, "creating the LLJIT");
-        cpu_free(cs);
-        return KILN_ERR_BACKEND;
-    }
-    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(cs->jit);
+    LLVMOrcLLJITRef jit;
+    LLVMErrorRef err = LLVMOrcCreateLLJIT(&jit, jb);
+    if (err) return llvm_fail(ctx, err, "creating the LLJIT");
+    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(jit);
     LLVMOrcDefinitionGeneratorRef gen;
-    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(cs->jit), NULL, NULL);
+    err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(jit), NULL, NULL);
     if (err) {
-        llvm_fail(ctx, err, "searching the process for symbols");
-        cpu_free(cs);
-        return KILN_ERR_BACKEND;
+        LLVMOrcDisposeLLJIT(jit);
+        return llvm_fail(ctx, err, "searching the process for symbols");
     }
     LLVMOrcJITDylibAddGenerator(jd, gen);
     LLVMOrcCSymbolMapPair helper = {
-        LLVMOrcLLJITMangleAndIntern(cs->jit, "kiln_rt_ipow"),
-        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow,
-         {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
+        LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"),
+        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
     err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(&helper, 1));
     if (err) {
-        llvm_fail(ctx, err, "defining runtime helpers");
-        cpu_free(cs);
-        return KILN_ERR_BACKEND;
+        LLVMOrcDisposeLLJIT(jit);
+        return llvm_fail(ctx, err, "defining runtime helpers");
     }
-    snprintf(cs->describe, sizeof cs->describe, "LLVM %u.%u.%u JIT for %s (%d-byte vectors, %s)", maj, min, patch, cs->cpu,
-             cs->vec_bytes, cs->mvec ? "libmvec vector math" : "scalar libm");
-    *state = cs;
+    cs->jit = jit;
+    cs->ns_start = kiln_now_ns() - t0;
     return KILN_OK;
 }
 
@@ -834,7 +839,10 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
  * adds the time of each phase to *t.  On success *tsc and *m are the caller's to dispose. */
 static kiln_status cpu_build_module(cpu_state *cs, kiln_ctx *ctx, const kernel_desc *kd, const char *name,
                                     LLVMOrcThreadSafeContextRef *tsc_out, LLVMModuleRef *m_out, kiln_compile_times *t) {
-    kiln_status st = KILN_OK;
+    bool cold = !cs->jit;
+    kiln_status st = cpu_start(cs, ctx);
+    if (st != KILN_OK) return st;
+    if (cold) t->start += cs->ns_start;
     int nops = kd->n_in + kd->n_out;
     emitter e = {.cs = cs, .kd = kd};
     e.base = kiln_calloc(ctx, (size_t)nops * sizeof *e.base);
@@ -971,7 +979,12 @@ static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t 
     cpu_kernel *k = kiln_calloc(ctx, sizeof *k);
     if (!k) return KILN_ERR_NOMEM;
     pthread_mutex_lock(&cs->lock);
-    kiln_status st = KILN_OK;
+    kiln_status st = cpu_start(cs, ctx);
+    if (st != KILN_OK) {
+        pthread_mutex_unlock(&cs->lock);
+        kiln_free(ctx, k);
+        return st;
+    }
     LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
     LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), mb);
     LLVMOrcExecutorAddress addr = 0;
@@ -1021,7 +1034,9 @@ static const char *cpu_about(void) {
 
 const kiln_backend_i kiln_cpu_backend = {
     .name = "cpu",
+    .compiles = true,
     .disk_cache = true,
+    .first_tier = "interp",
     .about = cpu_about,
     .init = cpu_init,
     .free = cpu_free,

@@ -1,0 +1,326 @@
+/*
+ * test_tier.c — the tier policy: the interpreter and the JIT give the same bits; a kernel keeps
+ * running while its compile is in flight and switches when it lands; freeing a context with
+ * compiles in flight leaves no thread and no leak; 10^4 distinct expressions keep memory and
+ * the queue bounded; the disk cache still skips both tiers.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static int threads_now(void) {
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') n++;
+    if (d) closedir(d);
+    return n;
+}
+
+static long rss_kb(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (f && fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    if (f) fclose(f);
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A context whose kernels are compiled after their first launch (KILN_JIT_AFTER_MS=0). */
+static kiln_ctx *eager_auto(void) {
+    setenv("KILN_JIT_AFTER_MS", "0", 1);
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_AUTO});
+    unsetenv("KILN_JIT_AFTER_MS");
+    return ctx;
+}
+
+/* Expression k of a small corpus over a (f64) and b (f32), both 70×301. */
+static kiln_expr *corpus(kiln_ctx *ctx, int k, kiln_expr *a, kiln_expr *b) {
+    switch (k) {
+    case 0: return kiln_add(ctx, kiln_mul(ctx, kiln_sin(ctx, a), kiln_sin(ctx, a)), b);
+    case 1: return kiln_sum(ctx, kiln_exp(ctx, kiln_mul(ctx, b, kiln_scalar(ctx, 0.01))), 1, 0);
+    case 2: return kiln_argmax(ctx, kiln_tanh(ctx, a), 0, 1);
+    case 3: return kiln_max(ctx, kiln_where(ctx, kiln_gt(ctx, a, b), a, kiln_log1p(ctx, kiln_abs(ctx, a))), KILN_ALL_AXES, 0);
+    case 4: return kiln_matmul(ctx, kiln_transpose(ctx, a), kiln_cos(ctx, a));
+    case 5: return kiln_sum(ctx, kiln_mul(ctx, a, kiln_cast(ctx, b, KILN_F64)), 0, 0); /* the column form */
+    default: return kiln_floordiv(ctx, kiln_cast(ctx, a, KILN_I64), kiln_int(ctx, 7));
+    }
+}
+#define CORPUS 7
+
+/* Each expression on the interpreter alone, compiled alone, and in AUTO before and after its
+ * compile lands: the same bits (transcendental functions too: the interpreter calls the JIT's
+ * libmvec over the same elements). */
+START_TEST(tiers_give_the_same_bits) {
+    kiln_ctx *ctxs[3] = {kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_INTERP}),
+                         kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_JIT}), eager_auto()};
+    kiln_expr *a[3], *b[3];
+    kiln_array *arrs[6];
+    int64_t sh[2] = {70, 301};
+    for (int t = 0; t < 3; t++) {
+        arrs[2 * t] = kiln_array_new(ctxs[t], KILN_F64, 2, sh);
+        arrs[2 * t + 1] = kiln_array_new(ctxs[t], KILN_F32, 2, sh);
+        uint64_t seed = 11;
+        fill_values(kiln_array_data(arrs[2 * t]), KILN_F64, 70 * 301, &seed, true);
+        fill_values(kiln_array_data(arrs[2 * t + 1]), KILN_F32, 70 * 301, &seed, true);
+        a[t] = kiln_var(ctxs[t], arrs[2 * t]);
+        b[t] = kiln_var(ctxs[t], arrs[2 * t + 1]);
+    }
+    for (int k = 0; k < CORPUS; k++) {
+        kiln_array *got[4];
+        kiln_expr *e[3];
+        for (int t = 0; t < 3; t++) {
+            e[t] = corpus(ctxs[t], k, a[t], b[t]);
+            ck_assert_msg(e[t], "%s", kiln_errmsg(ctxs[t]));
+            got[t] = kiln_eval(ctxs[t], e[t]);
+            ck_assert_ptr_nonnull(got[t]);
+        }
+        kiln_wait_compiles(ctxs[2]);
+        got[3] = kiln_eval(ctxs[2], e[2]); /* now compiled */
+        for (int t = 1; t < 4; t++) {
+            char msg[256] = "";
+            ck_assert_msg(compare_arrays(got[t], got[0], 0, msg, sizeof msg) == 0, "expression %d, run %d: %s", k, t, msg);
+        }
+        for (int t = 0; t < 3; t++) kiln_expr_free(e[t]);
+        for (int t = 0; t < 4; t++) kiln_array_free(got[t]);
+    }
+    kiln_stats st[3];
+    for (int t = 0; t < 3; t++) kiln_get_stats(ctxs[t], &st[t]);
+    ck_assert_uint_eq(st[0].runs_compiled, 0);
+    if (uses_llvm(ctxs[1])) {
+        ck_assert_uint_eq(st[0].kernels_compiled, 0);
+        ck_assert_uint_eq(st[1].runs_interp, 0);
+        ck_assert_uint_gt(st[2].tier_compiled, 0);
+        ck_assert_uint_gt(st[2].runs_interp, 0);
+        ck_assert_uint_gt(st[2].runs_compiled, 0);
+    }
+    for (int t = 0; t < 3; t++) {
+        kiln_expr_free(a[t]);
+        kiln_expr_free(b[t]);
+        kiln_array_free(arrs[2 * t]);
+        kiln_array_free(arrs[2 * t + 1]);
+        kiln_ctx_free(ctxs[t]);
+    }
+}
+END_TEST
+
+/* A kernel launched again and again while its compile is in flight: every result right, the
+ * first launches interpreted, the last ones compiled; no launch waited for the compile. */
+START_TEST(kernel_used_while_its_compile_is_in_flight) {
+    kiln_ctx *ctx = eager_auto();
+    if (!uses_llvm(ctx)) {
+        kiln_ctx_free(ctx);
+        return;
+    }
+    int64_t n = 100000;
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n);
+    uint64_t seed = 5;
+    fill_values(kiln_array_data(A), KILN_F64, n, &seed, true);
+    kiln_expr *x = kiln_var(ctx, A), *e = kiln_add(ctx, kiln_mul(ctx, kiln_cos(ctx, x), x), kiln_scalar(ctx, 3));
+    kiln_array *want = kiln_eval(ctx, e); /* the interpreter's, on the first launch */
+    char msg[256] = "";
+    kiln_stats st = {0};
+    int runs = 0;
+    for (; runs < 100000 && st.tier_compiled == 0; runs++) {
+        kiln_array *got = kiln_eval(ctx, e);
+        ck_assert_msg(compare_arrays(got, want, 0, msg, sizeof msg) == 0, "run %d: %s", runs, msg);
+        kiln_array_free(got);
+        kiln_get_stats(ctx, &st);
+    }
+    ck_assert_uint_eq(st.tier_compiled, 1);
+    ck_assert_uint_ge(st.runs_interp, 1);
+    uint64_t compiled_before = st.runs_compiled;
+    kiln_array *got = kiln_eval(ctx, e);
+    kiln_get_stats(ctx, &st);
+    ck_assert_uint_eq(st.runs_compiled, compiled_before + 1); /* switched */
+    ck_assert_msg(compare_arrays(got, want, 0, msg, sizeof msg) == 0, "%s", msg);
+    kiln_expr *c = kiln_cos(ctx, x); /* and the values are right */
+    ck_assert_msg(jit_vs_ref(ctx, c, MATH_ULP, msg, sizeof msg) == 0, "%s", msg);
+    kiln_expr_free(c);
+    kiln_array_free(got);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array_free(A);
+    kiln_array_free(want);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* Contexts freed with compiles queued and running: no crash, no thread left behind (and, under
+ * AddressSanitizer, no leak). */
+START_TEST(freeing_a_context_with_compiles_in_flight) {
+    int before = threads_now();
+    for (int round = 0; round < 5; round++) {
+        kiln_ctx *ctx = eager_auto();
+        int64_t n = 64;
+        kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n);
+        uint64_t seed = 1;
+        fill_values(kiln_array_data(A), KILN_F64, n, &seed, false);
+        kiln_expr *x = kiln_var(ctx, A);
+        for (int k = 0; k < 40; k++) { /* distinct kernels, each queued at its first launch */
+            kiln_expr *e = kiln_add(ctx, kiln_sin(ctx, x), kiln_scalar(ctx, k));
+            for (int j = 0; j < k % 5; j++) {
+                kiln_expr *f = kiln_mul(ctx, e, x);
+                kiln_expr_free(e);
+                e = f;
+            }
+            if (k % 2) {
+                kiln_expr *f = kiln_cos(ctx, e);
+                kiln_expr_free(e);
+                e = f;
+            }
+            kiln_array *r = kiln_eval(ctx, e);
+            ck_assert_ptr_nonnull(r);
+            kiln_array_free(r);
+            kiln_expr_free(e);
+        }
+        kiln_expr_free(x);
+        kiln_array_free(A);
+        kiln_ctx_free(ctx); /* compiles still queued */
+    }
+    ck_assert_int_eq(threads_now(), before);
+}
+END_TEST
+
+/* 10^4 distinct expressions on small arrays, one launch each: none earns a compile, the queue
+ * stays empty, and memory grows by what the interpreter's small kernels take.  (A full queue is
+ * what freeing_a_context_with_compiles_in_flight makes: 40 kernels for 32 places.) */
+START_TEST(ten_thousand_distinct_expressions) {
+    setenv("KILN_JIT_AFTER_MS", "100", 1); /* a launch descheduled for 10 ms must not count as hot */
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_AUTO});
+    unsetenv("KILN_JIT_AFTER_MS");
+    int64_t n = 16;
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n), *B = kiln_array_new(ctx, KILN_F64, 1, &n);
+    uint64_t seed = 2;
+    fill_values(kiln_array_data(A), KILN_F64, n, &seed, false);
+    fill_values(kiln_array_data(B), KILN_F64, n, &seed, false);
+    kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B);
+    long rss0 = rss_kb();
+    int count = 10000;
+    for (int k = 0; k < count; k++) {
+        kiln_expr *e = kiln_expr_retain(x);
+        for (int bit = 0; bit < 14; bit++) { /* the bits of k choose the ops: a new structure each */
+            kiln_expr *s = (k >> bit) & 1 ? kiln_add(ctx, e, y) : NULL;
+            kiln_expr *f = s ? kiln_sin(ctx, s) : kiln_mul(ctx, e, y);
+            kiln_expr_free(s);
+            kiln_expr_free(e);
+            e = f;
+        }
+        kiln_array *r = kiln_eval(ctx, e);
+        ck_assert_msg(r, "%s", kiln_errmsg(ctx));
+        kiln_array_free(r);
+        kiln_expr_free(e);
+    }
+    kiln_stats st;
+    kiln_get_stats(ctx, &st);
+    long grown = rss_kb() - rss0;
+    fprintf(stderr, "tier: %d distinct expressions: %llu kernels interpreted, %llu compiles queued, memory +%ld KiB\n", count,
+            (unsigned long long)st.tier_kernels, (unsigned long long)st.tier_queued, grown);
+    if (uses_llvm(ctx)) ck_assert_uint_ge(st.tier_kernels, (uint64_t)count);
+    ck_assert_uint_eq(st.tier_queued, 0);
+#ifndef __SANITIZE_ADDRESS__ /* (AddressSanitizer's redzones and quarantine are another story) */
+    ck_assert_int_lt(grown, 64 * 1024); /* ~1 KiB per kernel here */
+#endif
+    ck_assert_uint_le(st.nodes, 10);    /* the expressions' nodes and plans are gone */
+    kiln_expr_free(x);
+    kiln_expr_free(y);
+    kiln_array_free(A);
+    kiln_array_free(B);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* A kernel on disk is loaded at its first call: neither interpreted nor compiled. */
+START_TEST(the_disk_cache_skips_both_tiers) {
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/kiln-tier-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    chmod(dir, 0700);
+    setenv("KILN_CACHE_DIR", dir, 1);
+    unsetenv("KILN_DISABLE_CACHE");
+    for (int round = 0; round < 2; round++) {
+        kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = round ? KILN_TIER_AUTO : KILN_TIER_JIT});
+        if (!caches_on_disk(ctx)) {
+            kiln_ctx_free(ctx);
+            break;
+        }
+        int64_t n = 1000;
+        kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n);
+        uint64_t seed = 3;
+        fill_values(kiln_array_data(A), KILN_F64, n, &seed, false);
+        kiln_expr *x = kiln_var(ctx, A), *e = kiln_mul(ctx, kiln_tanh(ctx, x), kiln_scalar(ctx, 3));
+        char msg[256] = "";
+        ck_assert_msg(jit_vs_ref(ctx, e, MATH_ULP, msg, sizeof msg) == 0, "%s", msg);
+        kiln_stats st;
+        kiln_get_stats(ctx, &st);
+        if (round == 0) {
+            ck_assert_uint_eq(st.disk_stores, 1);
+        } else {
+            ck_assert_uint_eq(st.disk_hits, 1);
+            ck_assert_uint_eq(st.tier_kernels, 0);
+            ck_assert_uint_eq(st.kernels_compiled, 0);
+            ck_assert_uint_eq(st.runs_compiled, 1);
+        }
+        kiln_expr_free(e);
+        kiln_expr_free(x);
+        kiln_array_free(A);
+        kiln_ctx_free(ctx);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    unsetenv("KILN_CACHE_DIR");
+    setenv("KILN_DISABLE_CACHE", "1", 1);
+}
+END_TEST
+
+/* The knobs: kiln_config.tier, KILN_TIER, kiln_set_tier; INTERP never compiles, however hot. */
+START_TEST(tier_knobs) {
+    setenv("KILN_TIER", "interp", 1);
+    setenv("KILN_JIT_AFTER_MS", "0", 1);
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    unsetenv("KILN_TIER");
+    unsetenv("KILN_JIT_AFTER_MS");
+    ck_assert_int_eq(kiln_get_tier(ctx), KILN_TIER_INTERP);
+    int64_t n = 50000;
+    kiln_array *A = kiln_array_new(ctx, KILN_F32, 1, &n);
+    uint64_t seed = 4;
+    fill_values(kiln_array_data(A), KILN_F32, n, &seed, true);
+    kiln_expr *x = kiln_var(ctx, A), *e = kiln_exp(ctx, x);
+    for (int i = 0; i < 20; i++) {
+        kiln_array *r = kiln_eval(ctx, e);
+        kiln_array_free(r);
+    }
+    kiln_wait_compiles(ctx);
+    kiln_stats st;
+    kiln_get_stats(ctx, &st);
+    if (uses_llvm(ctx)) ck_assert_uint_eq(st.kernels_compiled, 0); /* (the interpreter backend "compiles" programs) */
+    ck_assert_uint_eq(st.tier_queued, 0);
+    ck_assert_uint_eq(st.runs_interp, 20);
+    ck_assert_int_eq(kiln_set_tier(ctx, KILN_TIER_JIT), KILN_OK);
+    ck_assert_int_eq(kiln_get_tier(ctx), KILN_TIER_JIT);
+    ck_assert_int_eq(kiln_set_tier(ctx, (kiln_tier)9), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_set_tier(ctx, KILN_TIER_DEFAULT), KILN_OK);
+    ck_assert_int_eq(kiln_get_tier(ctx), KILN_TIER_AUTO);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array_free(A);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+Suite *suite_tier(void) {
+    Suite *s = suite_create("tier");
+    TCase *t = tcase_create("policy");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, tiers_give_the_same_bits);
+    tcase_add_test(t, kernel_used_while_its_compile_is_in_flight);
+    tcase_add_test(t, freeing_a_context_with_compiles_in_flight);
+    tcase_add_test(t, ten_thousand_distinct_expressions);
+    tcase_add_test(t, the_disk_cache_skips_both_tiers);
+    tcase_add_test(t, tier_knobs);
+    suite_add_tcase(s, t);
+    return s;
+}
