@@ -56,6 +56,8 @@ typedef enum kiln_status {
     KILN_ERR_COMPILE,  /* the backend failed to compile a kernel */
     KILN_ERR_BACKEND,  /* a backend is unavailable on this machine */
     KILN_ERR_IO,       /* a file could not be read or written */
+    KILN_ERR_INTERRUPTED, /* kiln_interrupt stopped the evaluation */
+    KILN_ERR_INDEX,    /* an index out of bounds (a gather's index array, a subscript) */
     KILN_STATUS_COUNT
 } kiln_status;
 
@@ -128,26 +130,38 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(ARCSINH,  arcsinh,  "arcsinh",       1, FMATH,  "",   "asinh")       \
     X(ARCCOSH,  arccosh,  "arccosh",       1, FMATH,  "",   "acosh")       \
     X(ARCTANH,  arctanh,  "arctanh",       1, FMATH,  "",   "atanh")       \
+    X(RINT,     rint,     "rint",          1, ANY,    "",   "rint")        \
+    X(POSITIVE, positive, "positive",      1, ANY,    "",   "")            \
+    X(ISNAN,    isnan,    "isnan",         1, PRED,   "",   "")            \
+    X(ISINF,    isinf,    "isinf",         1, PRED,   "",   "")            \
+    X(ISFINITE, isfinite, "isfinite",      1, PRED,   "",   "")            \
     X(WHERE,    where,    "where",         3, WHERE,  "",   "")
 
-/* The ops that are not element-wise: reductions over an axis or all axes, and the matrix
- * product.  Fusion ends at them.       X(ENUM, builder, numpy name, kind)                  */
-#define KILN_STRUCT_OPS(X)                        \
-    X(SUM,    sum,    "sum",    REDUCE)           \
-    X(PROD,   prod,   "prod",   REDUCE)           \
-    X(MAX,    max,    "max",    REDUCE)           \
-    X(MIN,    min,    "min",    REDUCE)           \
-    X(ARGMAX, argmax, "argmax", REDUCE)           \
-    X(ARGMIN, argmin, "argmin", REDUCE)           \
-    X(ANY,    any,    "any",    REDUCE)           \
-    X(ALL,    all,    "all",    REDUCE)           \
-    X(MATMUL, matmul, "matmul", MATMUL)           \
-    X(TRANSPOSE, transpose, "transpose", VIEW)
+/* The ops that are not element-wise: reductions, scans, the matrix product, views of computed
+ * results, concatenation and gathers.  Fusion ends at them (an element-wise view of arrays is
+ * pushed down to the arrays instead, and fuses).   X(ENUM, builder, numpy name, kind)        */
+#define KILN_STRUCT_OPS(X)                            \
+    X(SUM,     sum,     "sum",     REDUCE)            \
+    X(PROD,    prod,    "prod",    REDUCE)            \
+    X(MAX,     max,     "max",     REDUCE)            \
+    X(MIN,     min,     "min",     REDUCE)            \
+    X(ARGMAX,  argmax,  "argmax",  REDUCE)            \
+    X(ARGMIN,  argmin,  "argmin",  REDUCE)            \
+    X(ANY,     any,     "any",     REDUCE)            \
+    X(ALL,     all,     "all",     REDUCE)            \
+    X(CUMSUM,  cumsum,  "cumsum",  SCAN)              \
+    X(CUMPROD, cumprod, "cumprod", SCAN)              \
+    X(MATMUL,  matmul,  "matmul",  MATMUL)            \
+    X(VIEW,    view,    "view",    VIEW)              \
+    X(RESHAPE, reshape, "reshape", VIEW)              \
+    X(CONCAT,  concat,  "concatenate", CONCAT)        \
+    X(TAKE,    take,    "take",    GATHER)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
     KILN_OP_VAR,   /* an array leaf (kiln_var) */
     KILN_OP_CONST, /* a scalar leaf (kiln_scalar and friends) */
+    KILN_OP_PARAM, /* a placeholder leaf, bound to an array later (kiln_param) */
     KILN_OP_CAST,  /* a dtype conversion (kiln_cast) */
 #define KILN_X_ENUM(E, b, np, ar, k, sp, cf) KILN_OP_##E,
     KILN_OPS(KILN_X_ENUM)
@@ -208,6 +222,13 @@ KILN_API int64_t kiln_error_offset(const kiln_ctx *ctx); /* byte offset into a s
 KILN_API void kiln_clear_error(const kiln_ctx *ctx);
 
 KILN_API int kiln_num_threads(const kiln_ctx *ctx);
+
+/* Asks the evaluations running on ctx (and the next ones) to stop at the next kernel or block
+ * boundary: they fail with KILN_ERR_INTERRUPTED, leaving their outputs partly written.  Safe to
+ * call from a signal handler or another thread; kiln_clear_interrupt lets evaluations run
+ * again. */
+KILN_API void kiln_interrupt(kiln_ctx *ctx);
+KILN_API void kiln_clear_interrupt(kiln_ctx *ctx);
 
 /* Backends: where kernels are made and run.  "cpu" is the LLVM JIT (vectorized, OpenMP; the
  * default where kiln was built with LLVM), "interp" the interpreter (no compile at all).
@@ -288,6 +309,10 @@ KILN_API kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int
 /* Allocates a C-ordered, uninitialized array; large ones get huge pages and come from a pool
  * of recycled buffers.  Returns a new reference, or NULL. */
 KILN_API kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
+/* A new C-ordered array filled with v (converted to dt as astype would). */
+KILN_API kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v);
+/* np.eye(n, m, k): ones on the k-th diagonal of an n×m array of dt. */
+KILN_API kiln_array *kiln_eye(kiln_ctx *ctx, kiln_dtype dt, int64_t n, int64_t m, int64_t k);
 /* A view of base's memory with another shape, byte strides and byte offset (a slice or a
  * transpose); the view holds a reference to base.  No bounds are checked beyond overflow. */
 KILN_API kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim,
@@ -335,12 +360,26 @@ KILN_OPS(KILN_X_DECL)
  * are pairwise in fixed blocks: deterministic for any thread count. */
 #define KILN_X_DECL_R(E, b, np, k) KILN_X_DECL_R_##k(b)
 #define KILN_X_DECL_R_REDUCE(b) KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);
+#define KILN_X_DECL_R_SCAN(b) KILN_API kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, int axis);
 #define KILN_X_DECL_R_MATMUL(b)
 #define KILN_X_DECL_R_VIEW(b)
+#define KILN_X_DECL_R_CONCAT(b)
+#define KILN_X_DECL_R_GATHER(b)
 KILN_STRUCT_OPS(KILN_X_DECL_R)
 #undef KILN_X_DECL_R
+/* (the scans above: cumsum and cumprod along axis, or over the flattened array with
+ * KILN_ALL_AXES; bool and integers give int64, as NumPy's) */
 /* The same, by op number (a reduction op of KILN_STRUCT_OPS). */
 KILN_API kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims);
+/* A reduction over several axes at once: bit d of axes set for axis d (NumPy's axis=(0, 2)).
+ * Not for argmax/argmin, which take one axis or all, as NumPy's. */
+KILN_API kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims);
+KILN_API kiln_expr *kiln_mean_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims);
+/* The variance and the standard deviation over axes (KILN_ALL_AXES: every one; else a bit mask
+ * as kiln_reduce_axes), with NumPy's ddof; float64 for bool and integers. */
+KILN_API kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims);
+KILN_API kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims);
+#define KILN_EVERY_AXIS 0xffu /* for the axes masks: all of them */
 /* The mean: sum / count, float64 for bool and integers (NumPy's rule). */
 KILN_API kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);
 /* The matrix product x @ y: 1-D and 2-D operands as NumPy's matmul (1-D·1-D is a 0-D dot
@@ -350,6 +389,71 @@ KILN_API kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y);
 
 /* The same, by op number: args holds the op's arity of expressions. */
 KILN_API kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args);
+
+/* ---------------------------------------------------------------- placeholders
+ * A graph built on placeholders is built, planned and compiled once and evaluated for whatever
+ * arrays they are bound to at the time (a training loop's body).  A placeholder has a fixed
+ * dtype and shape; bindings belong to the context, so bind and evaluate from one thread. */
+
+/* A placeholder for an array of dt and shape (unbound).  Returns a new reference, or NULL. */
+KILN_API kiln_expr *kiln_param(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
+/* Binds param to a (retained; the array bound before is released).  a must have param's dtype
+ * and shape; any strides.  Evaluating an expression with an unbound placeholder fails. */
+KILN_API kiln_status kiln_bind(kiln_ctx *ctx, kiln_expr *param, kiln_array *a);
+
+/* ---------------------------------------------------------------- views and shapes
+ * Views never copy an array: a view of arrays, or of an element-wise expression of arrays, reads
+ * them through other strides and fuses like anything else; a view of a computed result (a
+ * reduction, a product...) reads that result's array. */
+
+typedef enum kiln_ix_kind {
+    KILN_IX_INDEX,    /* x[i]: drops the axis; negative counts from the end */
+    KILN_IX_SLICE,    /* x[start:stop:step] with NumPy's rules for missing and negative bounds */
+    KILN_IX_NEWAXIS,  /* x[None]: a new axis of length 1 */
+    KILN_IX_ELLIPSIS, /* x[...]: as many full slices as the other items leave */
+} kiln_ix_kind;
+#define KILN_IX_HAS_START 1
+#define KILN_IX_HAS_STOP 2
+#define KILN_IX_HAS_STEP 4
+typedef struct kiln_ix {
+    kiln_ix_kind kind;
+    int64_t index;             /* KILN_IX_INDEX */
+    int64_t start, stop, step; /* KILN_IX_SLICE: those present by flags */
+    int flags;
+} kiln_ix;
+
+/* Basic indexing and slicing, NumPy's x[ix0, ix1, ...] with n items. */
+KILN_API kiln_expr *kiln_index(kiln_ctx *ctx, kiln_expr *x, int n, const kiln_ix *ix);
+/* np.transpose(x, axes): axes is a permutation of 0..ndim-1 (NULL: reversed). */
+KILN_API kiln_expr *kiln_permute(kiln_ctx *ctx, kiln_expr *x, const int *axes);
+/* x.reshape(shape): one entry may be -1; a view when the layout allows, else a copy. */
+KILN_API kiln_expr *kiln_reshape(kiln_ctx *ctx, kiln_expr *x, int ndim, const int64_t *shape);
+KILN_API kiln_expr *kiln_ravel(kiln_ctx *ctx, kiln_expr *x);
+KILN_API kiln_expr *kiln_expand_dims(kiln_ctx *ctx, kiln_expr *x, int axis);
+/* Removes axis (which must have length 1), or with KILN_ALL_AXES every axis of length 1. */
+KILN_API kiln_expr *kiln_squeeze(kiln_ctx *ctx, kiln_expr *x, int axis);
+/* np.concatenate(xs, axis) and np.stack(xs, axis) of n expressions (n >= 1). */
+KILN_API kiln_expr *kiln_concatenate(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis);
+KILN_API kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis);
+/* Integer-array indexing: np.take(x, idx, axis) (KILN_ALL_AXES: of the flattened x; x[idx] is
+ * axis 0) and np.take_along_axis(x, idx, axis).  Indices may be negative; an index out of
+ * bounds fails the evaluation, naming it. */
+KILN_API kiln_expr *kiln_take(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis);
+KILN_API kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis);
+
+/* ---------------------------------------------------------------- compositions
+ * NumPy's and the ML world's everyday functions, built from the ops above (so they fuse):
+ * sigmoid 1/(1+exp(-x)); relu maximum(x, 0); softmax, log_softmax and logsumexp along an axis,
+ * with the maximum subtracted first (stable); clip(x, lo, hi) = minimum(maximum(x, lo), hi);
+ * square x*x; round to `decimals` places, halves to even (np.round). */
+KILN_API kiln_expr *kiln_sigmoid(kiln_ctx *ctx, kiln_expr *x);
+KILN_API kiln_expr *kiln_relu(kiln_ctx *ctx, kiln_expr *x);
+KILN_API kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis);
+KILN_API kiln_expr *kiln_log_softmax(kiln_ctx *ctx, kiln_expr *x, int axis);
+KILN_API kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims);
+KILN_API kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi);
+KILN_API kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x);
+KILN_API kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals);
 
 KILN_API kiln_expr *kiln_expr_retain(kiln_expr *e); /* returns e; one more reference */
 KILN_API void kiln_expr_free(kiln_expr *e);         /* drops one reference; NULL is a no-op */
@@ -368,10 +472,8 @@ KILN_API const char *kiln_op_name(kiln_op op);
 KILN_API int kiln_op_arity(kiln_op op);
 KILN_API const char *kiln_op_symbol(kiln_op op);
 
-/* The transpose (NumPy's .T: dimensions reversed; a 1-D or 0-D expression is itself).  An
- * element-wise expression is rebuilt reading every leaf through a transposed view, so it fuses
- * like anything else; an expression with a reduction or a product inside is computed once and
- * read through a transposed view of its result. */
+/* The transpose (NumPy's .T: dimensions reversed; a 1-D or 0-D expression is itself): a view,
+ * as kiln_permute. */
 KILN_API kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x);
 
 /* ---------------------------------------------------------------- .npy files */

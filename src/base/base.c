@@ -71,6 +71,8 @@ const char *kiln_status_str(kiln_status st) {
         [KILN_ERR_COMPILE] = "compilation failed",
         [KILN_ERR_BACKEND] = "backend unavailable",
         [KILN_ERR_IO] = "I/O error",
+        [KILN_ERR_INTERRUPTED] = "interrupted",
+        [KILN_ERR_INDEX] = "index out of bounds",
     };
     return (unsigned)st < KILN_STATUS_COUNT ? names[st] : "unknown status";
 }
@@ -175,7 +177,7 @@ kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b) { return (kiln_dtype)promot
 /* ------------------------------------------------------------------ op metadata */
 
 const op_kind kiln_op_kind[KILN_OP_COUNT] = {
-    [KILN_OP_VAR] = KIND_LEAF, [KILN_OP_CONST] = KIND_LEAF, [KILN_OP_CAST] = KIND_CAST,
+    [KILN_OP_VAR] = KIND_LEAF, [KILN_OP_CONST] = KIND_LEAF, [KILN_OP_PARAM] = KIND_LEAF, [KILN_OP_CAST] = KIND_CAST,
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = KIND_##k,
     KILN_OPS(X)
 #undef X
@@ -184,7 +186,7 @@ const op_kind kiln_op_kind[KILN_OP_COUNT] = {
 #undef X
 };
 const char *const kiln_op_cfunc[KILN_OP_COUNT] = {
-    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
+    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_PARAM] = "", [KILN_OP_CAST] = "",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = cf,
     KILN_OPS(X)
 #undef X
@@ -197,7 +199,7 @@ const kiln_op reduce_combine_op[KILN_OP_COUNT] = {
     [KILN_OP_MIN] = KILN_OP_MINIMUM, [KILN_OP_ANY] = KILN_OP_OR, [KILN_OP_ALL] = KILN_OP_AND,
 };
 static const char *const op_names[KILN_OP_COUNT] = {
-    [KILN_OP_VAR] = "var", [KILN_OP_CONST] = "const", [KILN_OP_CAST] = "astype",
+    [KILN_OP_VAR] = "var", [KILN_OP_CONST] = "const", [KILN_OP_PARAM] = "param", [KILN_OP_CAST] = "astype",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = np,
     KILN_OPS(X)
 #undef X
@@ -206,7 +208,7 @@ static const char *const op_names[KILN_OP_COUNT] = {
 #undef X
 };
 static const char *const op_symbols[KILN_OP_COUNT] = {
-    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_CAST] = "",
+    [KILN_OP_VAR] = "", [KILN_OP_CONST] = "", [KILN_OP_PARAM] = "", [KILN_OP_CAST] = "",
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = sp,
     KILN_OPS(X)
 #undef X
@@ -215,11 +217,11 @@ static const char *const op_symbols[KILN_OP_COUNT] = {
 #undef X
 };
 static const int op_arity[KILN_OP_COUNT] = {
-    [KILN_OP_VAR] = 0, [KILN_OP_CONST] = 0, [KILN_OP_CAST] = 1,
+    [KILN_OP_VAR] = 0, [KILN_OP_CONST] = 0, [KILN_OP_PARAM] = 0, [KILN_OP_CAST] = 1,
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = ar,
     KILN_OPS(X)
 #undef X
-#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL ? 2 : 1),
+#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL || KIND_##k == KIND_CONCAT || KIND_##k == KIND_GATHER ? 2 : 1),
     KILN_STRUCT_OPS(X)
 #undef X
 };

@@ -22,6 +22,7 @@
 #define KILN_BUILDING 1
 #include "kiln.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,9 +56,14 @@ typedef union kscalar {
 typedef struct kiln_base {
     kiln_alloc_fn alloc; /* allocator hook, never NULL */
     void *alloc_ud;
+    atomic_int interrupt; /* kiln_interrupt: set, evaluations stop at the next boundary */
 } kiln_base;
 
 static inline kiln_base *kiln_base_of(const kiln_ctx *ctx) { return (kiln_base *)(void *)ctx; }
+/* Whether kiln_interrupt asked ctx's evaluations to stop (launches look between blocks). */
+static inline bool kiln_interrupted(const kiln_ctx *ctx) {
+    return atomic_load_explicit(&kiln_base_of(ctx)->interrupt, memory_order_relaxed) != 0;
+}
 /* The C library's realloc/free as a kiln_alloc_fn (the default hook). */
 void *kiln_default_alloc(void *ud, void *ptr, size_t size);
 
@@ -116,15 +122,22 @@ typedef enum op_kind {
     KIND_CMP,    /* comparisons: promoted type in, bool out */
     KIND_BIT,    /* & | ^ ~: bool and integers only */
     KIND_NUM,    /* negative, sign: no bool */
-    KIND_ANY,    /* absolute, floor, ceil: any dtype, kept */
+    KIND_ANY,    /* absolute, floor, ceil, rint, positive: any dtype, kept */
+    KIND_PRED,   /* isnan, isinf, isfinite: any dtype in, bool out */
     KIND_WHERE,
-    KIND_REDUCE, /* sum, max, argmax, any...: over an axis or all */
+    KIND_REDUCE, /* sum, max, argmax, any...: over axes or all */
+    KIND_SCAN,   /* cumsum, cumprod: along an axis */
     KIND_MATMUL,
-    KIND_VIEW,   /* transpose: another array's memory read through other strides */
+    KIND_VIEW,   /* view, reshape: an operand's values read through other strides or shape */
+    KIND_CONCAT, /* concatenate: two operands one after the other along an axis */
+    KIND_GATHER, /* take: an operand's elements picked by an index array */
 } op_kind;
 
 static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }
 static inline bool op_is_arg_reduce(int op) { return op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; }
+static inline bool op_is_leaf(int op) { return op == KILN_OP_VAR || op == KILN_OP_CONST || op == KILN_OP_PARAM; }
+/* A leaf that reads an array: VAR (its memory is known) or PARAM (bound later). */
+static inline bool op_is_array_leaf(int op) { return op == KILN_OP_VAR || op == KILN_OP_PARAM; }
 
 extern const op_kind kiln_op_kind[KILN_OP_COUNT];
 extern const char *const kiln_op_cfunc[KILN_OP_COUNT]; /* C math name ("sin") or "" */

@@ -84,6 +84,11 @@ KS_FN ks_bool ks_invert_b(ks_bool x) { return !x; }
 KS_FN ks_bool ks_abs_b(ks_bool x) { return x; }
 KS_FN ks_bool ks_floor_b(ks_bool x) { return x; }
 KS_FN ks_bool ks_ceil_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_rint_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_positive_b(ks_bool x) { return x; }
+KS_FN ks_bool ks_isnan_b(ks_bool x) { return (ks_bool)((void)x, 0); }
+KS_FN ks_bool ks_isinf_b(ks_bool x) { return (ks_bool)((void)x, 0); }
+KS_FN ks_bool ks_isfinite_b(ks_bool x) { return (ks_bool)((void)x, 1); }
 KS_FN ks_bool ks_eq_b(ks_bool x, ks_bool y) { return x == y; }
 KS_FN ks_bool ks_ne_b(ks_bool x, ks_bool y) { return x != y; }
 KS_FN ks_bool ks_lt_b(ks_bool x, ks_bool y) { return !x && y; }
@@ -131,7 +136,12 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
     KS_FN T ks_abs_##S(T x) { return x < 0 ? (T)((U)0 - (U)x) : x; }                     \
     KS_FN T ks_sign_##S(T x) { return (T)((x > 0) - (x < 0)); }                          \
     KS_FN T ks_floor_##S(T x) { return x; }                                              \
-    KS_FN T ks_ceil_##S(T x) { return x; }
+    KS_FN T ks_ceil_##S(T x) { return x; }                                               \
+    KS_FN T ks_rint_##S(T x) { return x; }                                               \
+    KS_FN T ks_positive_##S(T x) { return x; }                                           \
+    KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)((void)x, 0); }                    \
+    KS_FN ks_bool ks_isinf_##S(T x) { return (ks_bool)((void)x, 0); }                    \
+    KS_FN ks_bool ks_isfinite_##S(T x) { return (ks_bool)((void)x, 1); }
 KS_INT(i32, int32_t, uint32_t)
 KS_INT(i64, int64_t, uint64_t)
 #undef KS_INT
@@ -204,7 +214,14 @@ KS_INT(i64, int64_t, uint64_t)
     KS_FN T ks_tanh_##S(T x) { return tanh##F(x); }                                      \
     KS_FN T ks_arcsinh_##S(T x) { return asinh##F(x); }                                  \
     KS_FN T ks_arccosh_##S(T x) { return acosh##F(x); }                                  \
-    KS_FN T ks_arctanh_##S(T x) { return atanh##F(x); }
+    KS_FN T ks_arctanh_##S(T x) { return atanh##F(x); }                                  \
+    KS_FN T ks_rint_##S(T x) { return rint##F(x); } /* halves to even, as np.round */    \
+    KS_FN T ks_positive_##S(T x) { return x; }                                           \
+    KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)(x != x); }                        \
+    KS_FN ks_bool ks_isinf_##S(T x) { return (ks_bool)(fabs##F(x) == KS_INF_##S); }      \
+    KS_FN ks_bool ks_isfinite_##S(T x) { return (ks_bool)(fabs##F(x) < KS_INF_##S); }
+#define KS_INF_f32 KS_INF_F32
+#define KS_INF_f64 KS_INF_F64
 KS_FLOAT(f32, float, f)
 KS_FLOAT(f64, double, )
 #undef KS_FLOAT

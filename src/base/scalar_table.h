@@ -55,7 +55,10 @@
     KS_FLT(X, ARCTAN, arctan, 1, SAME) KS_FLT(X, SINH, sinh, 1, SAME)                        \
     KS_FLT(X, COSH, cosh, 1, SAME) KS_FLT(X, TANH, tanh, 1, SAME)                            \
     KS_FLT(X, ARCSINH, arcsinh, 1, SAME) KS_FLT(X, ARCCOSH, arccosh, 1, SAME)                \
-    KS_FLT(X, ARCTANH, arctanh, 1, SAME) KS_ALL(X, WHERE, where, 3, SAME)
+    KS_FLT(X, ARCTANH, arctanh, 1, SAME) KS_ALL(X, RINT, rint, 1, SAME)                      \
+    KS_ALL(X, POSITIVE, positive, 1, SAME) KS_ALL(X, ISNAN, isnan, 1, BOOL)                  \
+    KS_ALL(X, ISINF, isinf, 1, BOOL) KS_ALL(X, ISFINITE, isfinite, 1, BOOL)                  \
+    KS_ALL(X, WHERE, where, 3, SAME)
 
 #define KS_CAST_TO(X, SF) \
     X(KS_DT_##SF, SF, KS_T_##SF, KILN_BOOL, b, ks_bool) X(KS_DT_##SF, SF, KS_T_##SF, KILN_I32, i32, int32_t) \

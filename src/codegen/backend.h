@@ -99,6 +99,35 @@ typedef struct kiln_matmul_args {
     void *epilogue_ud;
 } kiln_matmul_args;
 
+/* A cumulative sum or product (op KILN_OP_CUMSUM / KILN_OP_CUMPROD) of dtype dt along one dim
+ * of an ndim-dim array: in and out are walked over shape with their own byte strides, and
+ * out[.., k, ..] = out[.., k-1, ..] ⊕ in[.., k, ..] in order along `axis` (NumPy's sequential
+ * accumulation, so float sums agree with NumPy bit for bit). */
+typedef struct kiln_scan_args {
+    int op;
+    kiln_dtype dt;
+    int ndim, axis;
+    int64_t shape[KILN_MAX_DIMS];
+    const char *in;
+    char *out;
+    int64_t in_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
+} kiln_scan_args;
+
+/* A gather of elements of `elsize` bytes: out (ndim dims of shape, byte strides out_str) at
+ * index i takes x at x + Σ i_d·x_str[d] + j·axis_str, where j is the int64 at idx + Σ
+ * i_d·idx_str[d], taken modulo axis_len when negative (NumPy's take: -axis_len ≤ j <
+ * axis_len).  An index out of that range fails with KILN_ERR_INDEX naming it (the first
+ * found in C order), and out is then unspecified. */
+typedef struct kiln_gather_args {
+    int elsize, ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    const char *x, *idx;
+    char *out;
+    int64_t x_str[KILN_MAX_DIMS], idx_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
+    int64_t axis_len, axis_str;
+    int axis; /* for the message only */
+} kiln_gather_args;
+
 /* ---------------------------------------------------------------- the contract */
 
 typedef struct kiln_backend_i {
@@ -152,6 +181,10 @@ typedef struct kiln_backend_i {
      * is the accumulator (the output itself).  out starts at the reduction's identity. */
     kiln_status (*launch_accumulate)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                      const kscalar *consts, int nthreads);
+
+    /* Cumulative sums and products, and gathers (data movement, no kernel to compile). */
+    kiln_status (*scan)(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
+    kiln_status (*gather)(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
 
     /* The tuned matrix product the backend has for dt ("OpenBLAS 0.3.21 (SkylakeX kernels)"),
      * or NULL when it would use a plain loop: the planner then computes products with a vector

@@ -126,6 +126,18 @@ static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom
     }
 }
 
+/* map_range in pieces of HOST_PIECE elements, looking for kiln_interrupt between them (a
+ * piece is well under a millisecond); true when it stopped early. */
+#define HOST_PIECE ((int64_t)1 << 20)
+static bool map_pieces(kiln_ctx *ctx, host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts,
+                       int64_t start, int64_t end, char **ptrs) {
+    for (int64_t s = start; s < end; s += HOST_PIECE) {
+        if (kiln_interrupted(ctx)) return true;
+        map_range(row, k, g, consts, s, end - s > HOST_PIECE ? s + HOST_PIECE : end, ptrs);
+    }
+    return false;
+}
+
 kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts,
                             int nthreads) {
     KILN_UNUSED(state);
@@ -139,21 +151,23 @@ kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, co
         char *ptrs_s[KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
         if (g->nops > KILN_INLINE_OPERANDS && !(ptrs = kiln_malloc(ctx, (size_t)g->nops * sizeof *ptrs)))
             return KILN_ERR_NOMEM;
-        map_range(row, k, g, consts, f, f + total, ptrs);
+        bool stopped = map_pieces(ctx, row, k, g, consts, f, f + total, ptrs);
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
-        return KILN_OK;
+        return stopped ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
     }
     char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)g->nops * sizeof *ptrs);
     if (!ptrs) return KILN_ERR_NOMEM;
+    atomic_bool stopped = false;
 #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num(), n = omp_get_num_threads();
         /* chunk edges on multiples of 64 elements, so threads do not share cache lines */
         int64_t s = total * t / n / 64 * 64, e = t == n - 1 ? total : total * (t + 1) / n / 64 * 64;
-        if (e > s) map_range(row, k, g, consts, f + s, f + e, ptrs + (size_t)t * (size_t)g->nops);
+        if (e > s && map_pieces(ctx, row, k, g, consts, f + s, f + e, ptrs + (size_t)t * (size_t)g->nops))
+            atomic_store(&stopped, true);
     }
     kiln_free(ctx, ptrs);
-    return KILN_OK;
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -219,12 +233,15 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
         return KILN_ERR_NOMEM;
     }
     int64_t nbu = nb ? nb : 1;
+    atomic_bool stopped = false;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int64_t u = 0; u < units; u++) {
         int64_t o = u / nbu, b = u % nbu;
         kscalar acc[2];
         ref_reduce_init(op, g->dt, acc);
-        if (nb) {
+        if (nb && kiln_interrupted(ctx)) {
+            atomic_store(&stopped, true);
+        } else if (nb) {
             int64_t start = b * KILN_REDUCE_BLOCK, end = start + KILN_REDUCE_BLOCK < g->R ? start + KILN_REDUCE_BLOCK : g->R;
             fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)omp_get_thread_num() * (size_t)(nin + 1));
         }
@@ -241,7 +258,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     }
     kiln_free(ctx, part);
     kiln_free(ctx, ptrs);
-    return KILN_OK;
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
 kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
@@ -446,6 +463,10 @@ kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, 
     if (use_blas && blas.set_threads) blas.set_threads(nthreads);
     for (int64_t i0 = 0; i0 < m && st == KILN_OK; i0 += rows) {
         int64_t r = m - i0 < rows ? m - i0 : rows;
+        if (kiln_interrupted(ctx)) { /* between panels: as soon as BLAS returns */
+            st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+            break;
+        }
         if (use_blas && (n == 1 || m == 1) && gemv_ok) {
             /* a matrix-vector product: gemv reads the matrix once, several rows at a time.
              * n == 1: y = a·x over a's rows;  m == 1: y = bᵀ·x over b's columns */
@@ -482,4 +503,167 @@ out:
     kiln_free(ctx, copies[0]);
     kiln_free(ctx, copies[1]);
     return st;
+}
+
+/* ------------------------------------------------------------------ scans and gathers */
+
+/* Offsets (in, out) of the flat positions [p0, p0 + n) of the dims after the scanned one. */
+static void scan_offsets(const kiln_scan_args *a, int64_t p0, int64_t n, int64_t *ioff, int64_t *ooff) {
+    int nd = a->ndim, first = a->axis + 1;
+    int64_t idx[KILN_MAX_DIMS], rem = p0;
+    for (int d = nd - 1; d >= first; d--) {
+        idx[d] = rem % a->shape[d];
+        rem /= a->shape[d];
+    }
+    for (int64_t j = 0; j < n; j++) {
+        int64_t io = 0, oo = 0;
+        for (int d = first; d < nd; d++) {
+            io += idx[d] * a->in_str[d];
+            oo += idx[d] * a->out_str[d];
+        }
+        ioff[j] = io;
+        ooff[j] = oo;
+        for (int d = nd - 1; d >= first; d--) {
+            if (++idx[d] < a->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+#define SCAN_TILE 512
+#define SCAN_LOOP(T, OPR)                                                                                              \
+    for (int64_t k = 0; k < len; k++) {                                                                                \
+        const char *ip = in + k * a->in_str[ax];                                                                       \
+        char *op = out + k * a->out_str[ax];                                                                           \
+        if (k == 0)                                                                                                    \
+            for (int64_t j = 0; j < n; j++) *(T *)(op + ooff[j]) = *(const T *)(ip + ioff[j]);                         \
+        else                                                                                                           \
+            for (int64_t j = 0; j < n; j++)                                                                            \
+                *(T *)(op + ooff[j]) = *(const T *)(op - a->out_str[ax] + ooff[j]) OPR *(const T *)(ip + ioff[j]);     \
+    }
+
+/* One tile: outer position o, the dims after the axis at flat positions [p0, p0 + n). */
+static void scan_tile(const kiln_scan_args *a, int64_t o, int64_t p0, int64_t n, int64_t *ioff, int64_t *ooff) {
+    int ax = a->axis;
+    const char *in = a->in;
+    char *out = a->out;
+    for (int d = ax - 1; d >= 0; d--) {
+        int64_t i = o % a->shape[d];
+        o /= a->shape[d];
+        in += i * a->in_str[d];
+        out += i * a->out_str[d];
+    }
+    scan_offsets(a, p0, n, ioff, ooff);
+    int64_t len = a->shape[ax];
+    bool sum = a->op == KILN_OP_CUMSUM;
+    switch (a->dt) {
+    case KILN_F32:
+        if (sum) SCAN_LOOP(float, +) else SCAN_LOOP(float, *)
+        break;
+    case KILN_F64:
+        if (sum) SCAN_LOOP(double, +) else SCAN_LOOP(double, *)
+        break;
+    default: /* int64: wraps as NumPy's does */
+        if (sum) SCAN_LOOP(uint64_t, +) else SCAN_LOOP(uint64_t, *)
+        break;
+    }
+}
+
+kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
+    KILN_UNUSED(state);
+    int64_t outer = 1, post = 1;
+    for (int d = 0; d < a->axis; d++) outer *= a->shape[d];
+    for (int d = a->axis + 1; d < a->ndim; d++) post *= a->shape[d];
+    if (outer == 0 || post == 0 || a->shape[a->axis] == 0) return KILN_OK;
+    int64_t tiles = (post + SCAN_TILE - 1) / SCAN_TILE, units = outer * tiles;
+    double work = (double)outer * (double)post * (double)a->shape[a->axis];
+    int nt = work < 2.0 * KILN_HOST_GRAIN || units < 2 ? 1 : nthreads;
+    if (nt > units) nt = (int)units;
+    atomic_bool stopped = false;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        int64_t ioff[SCAN_TILE], ooff[SCAN_TILE];
+#pragma omp for schedule(static)
+        for (int64_t u = 0; u < units; u++) {
+            if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
+            if (kiln_interrupted(ctx)) {
+                atomic_store(&stopped, true);
+                continue;
+            }
+            int64_t p0 = (u % tiles) * SCAN_TILE;
+            scan_tile(a, u / tiles, p0, post - p0 < SCAN_TILE ? post - p0 : SCAN_TILE, ioff, ooff);
+        }
+    }
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}
+
+/* Gathers flat output elements [start, end); the first bad index position found, or -1. */
+static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad) {
+    int nd = a->ndim;
+    int64_t idx[KILN_MAX_DIMS], rem = start;
+    for (int d = nd - 1; d >= 0; d--) {
+        idx[d] = rem % a->shape[d];
+        rem /= a->shape[d];
+    }
+    int64_t L = a->axis_len;
+    for (int64_t pos = start; pos < end; pos++) {
+        const char *xp = a->x, *ip = a->idx;
+        char *op = a->out;
+        for (int d = 0; d < nd; d++) {
+            xp += idx[d] * a->x_str[d];
+            ip += idx[d] * a->idx_str[d];
+            op += idx[d] * a->out_str[d];
+        }
+        int64_t j;
+        memcpy(&j, ip, sizeof j);
+        if (j < 0) j += L;
+        if (j < 0 || j >= L) {
+            memcpy(bad, ip, sizeof *bad);
+            return pos;
+        }
+        xp += j * a->axis_str;
+        switch (a->elsize) {
+        case 1: *op = *xp; break;
+        case 2: memcpy(op, xp, 2); break;
+        case 4: memcpy(op, xp, 4); break;
+        default: memcpy(op, xp, (size_t)a->elsize); break;
+        }
+        for (int d = nd - 1; d >= 0; d--) {
+            if (++idx[d] < a->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return -1;
+}
+
+kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
+    KILN_UNUSED(state);
+    int64_t total = 1;
+    for (int d = 0; d < a->ndim; d++) total *= a->shape[d];
+    if (total == 0) return KILN_OK;
+    int64_t chunks = (total + HOST_PIECE / 16 - 1) / (HOST_PIECE / 16);
+    int nt = total < 2 * KILN_HOST_GRAIN || chunks < 2 ? 1 : nthreads;
+    if (nt > chunks) nt = (int)chunks;
+    int64_t first_bad = INT64_MAX, bad_value = 0;
+    atomic_bool stopped = false;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+    for (int64_t c = 0; c < chunks; c++) {
+        if (kiln_interrupted(ctx)) {
+            atomic_store(&stopped, true);
+            continue;
+        }
+        int64_t s = c * (HOST_PIECE / 16), e = s + HOST_PIECE / 16 < total ? s + HOST_PIECE / 16 : total, v;
+        int64_t p = gather_range(a, s, e, &v);
+        if (p >= 0) {
+#pragma omp critical(kiln_gather_bad)
+            if (p < first_bad) {
+                first_bad = p;
+                bad_value = v;
+            }
+        }
+    }
+    if (first_bad != INT64_MAX)
+        return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad_value,
+                         a->axis, (long long)a->axis_len);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }

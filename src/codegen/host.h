@@ -66,6 +66,10 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
 kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                    const kscalar *consts, int nthreads);
 
+/* Scans and gathers, for the same contract. */
+kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
+kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
+
 /* Products, for the same contract: OpenBLAS's name for products of dt ("OpenBLAS (SkylakeX
  * kernels, OpenMP)"), NULL for integer and bool products or when OpenBLAS is not installed (or
  * KILN_NO_BLAS=1); and the product itself. */

@@ -29,7 +29,7 @@ typedef struct region {
 /* Leaves of the region: arrays, and results of other steps (every non-element-wise node is
  * one).  Constants are instructions of their own. */
 static bool is_input(const region *r, const kiln_expr *n) {
-    return n->op == KILN_OP_VAR || !op_is_elementwise(n->op) || (n != r->root && r->mat && r->mat[n->id]);
+    return op_is_array_leaf(n->op) || !op_is_elementwise(n->op) || (n != r->root && r->mat && r->mat[n->id]);
 }
 static bool stop_at_input(void *ud, const kiln_expr *n) { return is_input(ud, n); }
 

@@ -71,28 +71,37 @@ uint32_t ir_live(ir_graph *g) {
 }
 
 /* A VAR node stands for the memory it reads, not for the runtime's handle: two views with the
- * same data, dtype, shape and strides are one node (so x.T built twice is one node). */
+ * same data, dtype, shape and strides are one node (so x.T built twice is one node).  A PARAM
+ * stands for itself (its number, in val); a VIEW for its map. */
 static uint64_t node_hash(const kiln_expr *n) {
     uint64_t h = KILN_HASH_SEED;
-    uint8_t head[6] = {n->op, n->dtype, n->weak, n->ndim, (uint8_t)n->axis, n->keepdims};
+    uint8_t head[7] = {n->op, n->dtype, n->weak, n->ndim, (uint8_t)n->axis, n->keepdims, n->axes};
     h = kiln_hash_bytes(h, head, sizeof head);
     h = kiln_hash_bytes(h, n->arg, sizeof n->arg);
     h = kiln_hash_bytes(h, &n->val.bits, sizeof n->val.bits);
+    h = kiln_hash_bytes(h, n->shape, n->ndim * sizeof *n->shape);
     if (n->op == KILN_OP_VAR) {
         h = kiln_hash_bytes(h, &n->data, sizeof n->data);
-        h = kiln_hash_bytes(h, n->shape, n->ndim * sizeof *n->shape);
         h = kiln_hash_bytes(h, n->strides, n->ndim * sizeof *n->strides);
+    } else if (n->op == KILN_OP_VIEW) {
+        h = kiln_hash_bytes(h, n->vsrc, sizeof n->vsrc);
+        h = kiln_hash_bytes(h, n->vstart, sizeof n->vstart);
+        h = kiln_hash_bytes(h, n->vstep, sizeof n->vstep);
+        h = kiln_hash_bytes(h, n->vfix, sizeof n->vfix);
     }
     return h ^ (h >> 29);
 }
 
 static bool node_same(const kiln_expr *a, const kiln_expr *b) {
     if (a->op != b->op || a->dtype != b->dtype || a->weak != b->weak || a->ndim != b->ndim || a->axis != b->axis ||
-        a->keepdims != b->keepdims || memcmp(a->arg, b->arg, sizeof a->arg) != 0 || a->val.bits != b->val.bits ||
-        memcmp(a->shape, b->shape, a->ndim * sizeof *a->shape) != 0)
+        a->keepdims != b->keepdims || a->axes != b->axes || memcmp(a->arg, b->arg, sizeof a->arg) != 0 ||
+        a->val.bits != b->val.bits || memcmp(a->shape, b->shape, a->ndim * sizeof *a->shape) != 0)
         return false;
-    return a->op != KILN_OP_VAR ||
-           (a->data == b->data && memcmp(a->strides, b->strides, a->ndim * sizeof *a->strides) == 0);
+    if (a->op == KILN_OP_VAR) return a->data == b->data && memcmp(a->strides, b->strides, a->ndim * sizeof *a->strides) == 0;
+    if (a->op == KILN_OP_VIEW)
+        return memcmp(a->vsrc, b->vsrc, sizeof a->vsrc) == 0 && memcmp(a->vstart, b->vstart, sizeof a->vstart) == 0 &&
+               memcmp(a->vstep, b->vstep, sizeof a->vstep) == 0 && memcmp(a->vfix, b->vfix, sizeof a->vfix) == 0;
+    return true;
 }
 
 /* Doubles the bucket array; on failure the table keeps working at its old size. */
@@ -154,7 +163,7 @@ static kiln_expr *slot_alloc(ir_graph *g) {
 }
 
 /* Finds proto in the table or adds a copy; returns a new reference or NULL.  Takes the lock. */
-static kiln_expr *intern(ir_graph *g, kiln_expr *proto) {
+kiln_expr *ir_intern(ir_graph *g, kiln_expr *proto) {
     proto->hash = node_hash(proto);
     pthread_mutex_lock(&g->lock);
     uint32_t k = (uint32_t)proto->hash & (g->nbuckets - 1);
@@ -299,9 +308,15 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     case KIND_CAST:
     case KIND_ANY:
     case KIND_WHERE:
-    case KIND_REDUCE: /* built by ir_reduce, kiln_matmul and kiln_transpose */
+    case KIND_REDUCE: /* the structural ops have builders of their own */
+    case KIND_SCAN:
     case KIND_MATMUL:
     case KIND_VIEW:
+    case KIND_CONCAT:
+    case KIND_GATHER:
+        return KILN_OK;
+    case KIND_PRED:
+        *out = KILN_BOOL;
         return KILN_OK;
     case KIND_ARITH:
         if (op == KILN_OP_SUB && t == KILN_BOOL)
@@ -383,7 +398,7 @@ static kiln_status broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_ex
 
 /* ------------------------------------------------------------------ leaves and coercion */
 
-static void proto_init(kiln_expr *p, kiln_op op, kiln_dtype dt) {
+void ir_proto(kiln_expr *p, kiln_op op, kiln_dtype dt) {
     memset(p, 0, sizeof *p);
     p->op = (uint8_t)op;
     p->dtype = (uint8_t)dt;
@@ -392,7 +407,7 @@ static void proto_init(kiln_expr *p, kiln_op op, kiln_dtype dt) {
 
 kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     kiln_expr p;
-    proto_init(&p, KILN_OP_CONST, dt);
+    ir_proto(&p, KILN_OP_CONST, dt);
     p.weak = weak;
     p.val.bits = 0;
     switch (dt) { /* canonical bytes, so equal values hash equal */
@@ -403,11 +418,11 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     case KILN_F64: p.val.f64 = v.f64; break;
     case KILN_DTYPE_COUNT: KILN_ASSERT(0);
     }
-    return intern(g, &p);
+    return ir_intern(g, &p);
 }
 
 /* x in dtype dt: x itself (retained), a retyped weak constant, or a CAST node. */
-static kiln_expr *coerce(ir_graph *g, kiln_expr *x, kiln_dtype dt) {
+kiln_expr *ir_coerce(ir_graph *g, kiln_expr *x, kiln_dtype dt) {
     if (x->dtype == dt) {
         ir_retain(x);
         return x;
@@ -538,7 +553,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     /* Python's int ** negative int is a float: 2**-1 is 0.5 */
     if (op == KILN_OP_POW && all_weak && dtype_is_int(odt) && args[1]->op == KILN_OP_CONST && args[1]->val.i64 < 0)
         odt = out = KILN_F64;
-    proto_init(&proto, op, out);
+    ir_proto(&proto, op, out);
     if (broadcast(g, args, n, &proto) != KILN_OK) return NULL;
 
     /* Operands in the op's operand dtype (WHERE's condition in bool). */
@@ -547,7 +562,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     bool folded = true;
     for (int i = 0; i < n; i++) {
         kiln_dtype want = op == KILN_OP_CAST ? odt : (op == KILN_OP_WHERE && i == 0) ? KILN_BOOL : odt;
-        c[i] = coerce(g, args[i], want);
+        c[i] = ir_coerce(g, args[i], want);
         if (!c[i]) goto done;
         if (c[i]->op != KILN_OP_CONST) folded = false;
     }
@@ -574,7 +589,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     }
     if (!res) {
         for (int i = 0; i < n; i++) proto.arg[i] = c[i]->id;
-        res = intern(g, &proto);
+        res = ir_intern(g, &proto);
     }
 done:
     for (int i = 0; i < n; i++)
@@ -587,13 +602,13 @@ done:
 kiln_expr *ir_var(ir_graph *g, void *leaf, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides,
                   char *data) {
     kiln_expr p;
-    proto_init(&p, KILN_OP_VAR, dt);
+    ir_proto(&p, KILN_OP_VAR, dt);
     p.ndim = (uint8_t)ndim;
     memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
     memcpy(p.strides, strides, (size_t)ndim * sizeof *strides);
     p.data = data;
     p.leaf = leaf;
-    return intern(g, &p);
+    return ir_intern(g, &p);
 }
 
 /* ------------------------------------------------------------------ public accessors */
@@ -620,7 +635,7 @@ int kiln_expr_scalar(const kiln_expr *e, double *f, int64_t *i) {
 
 /* ------------------------------------------------------------------ reductions and matmul */
 
-static bool check_operand(ir_graph *g, kiln_expr *x, const char *fn, int i) {
+bool ir_check_operand(ir_graph *g, kiln_expr *x, const char *fn, int i) {
     if (!x) {
         if (kiln_errcode(g->ctx) == KILN_OK) kiln_fail(g->ctx, KILN_ERR_ARG, "%s: operand %d is NULL", fn, i);
         return false;
@@ -632,20 +647,41 @@ static bool check_operand(ir_graph *g, kiln_expr *x, const char *fn, int i) {
     return true;
 }
 
-/* The number of elements a reduction of x over axis combines. */
-static int64_t reduced_count(const kiln_expr *x, int axis) {
-    return axis == KILN_ALL_AXES ? ir_size(x) : x->shape[axis];
+bool ir_axis_mask(ir_graph *g, const char *fn, int axis, int nd, unsigned *mask) {
+    if (axis == KILN_ALL_AXES) {
+        *mask = nd ? (1u << nd) - 1 : 0;
+        return true;
+    }
+    if (axis < -nd || axis >= nd) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "%s: axis %d is out of bounds for array of dimension %d", fn, axis, nd);
+        return false;
+    }
+    *mask = 1u << (axis < 0 ? axis + nd : axis);
+    return true;
+}
+
+/* The number of elements a reduction of x over the axes in mask combines. */
+static int64_t reduced_count(const kiln_expr *x, unsigned mask) {
+    int64_t c = 1;
+    for (int d = 0; d < x->ndim; d++)
+        if ((mask >> d) & 1) c *= x->shape[d];
+    return c;
 }
 
 kiln_expr *ir_reduce(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepdims) {
+    unsigned mask;
+    if (!ir_check_operand(g, x, kiln_op_name(op), 1) || !ir_axis_mask(g, kiln_op_name(op), axis, x->ndim, &mask)) return NULL;
+    return ir_reduce_axes(g, op, x, mask, keepdims);
+}
+
+kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, bool keepdims) {
     const char *fn = kiln_op_name(op);
-    if (!check_operand(g, x, fn, 1)) return NULL;
-    if (axis != KILN_ALL_AXES) {
-        if (axis < -(int)x->ndim || axis >= (int)x->ndim) {
-            kiln_fail(g->ctx, KILN_ERR_ARG, "%s: axis %d is out of bounds for array of dimension %d", fn, axis, x->ndim);
-            return NULL;
-        }
-        if (axis < 0) axis += x->ndim;
+    if (!ir_check_operand(g, x, fn, 1)) return NULL;
+    mask &= x->ndim ? (1u << x->ndim) - 1 : 0;
+    int count = __builtin_popcount(mask);
+    if (op_is_arg_reduce(op) && count > 1 && count < x->ndim) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "%s: takes one axis or all of them, not a tuple", fn);
+        return NULL;
     }
     kiln_dtype in = (kiln_dtype)x->dtype, want = in, out = in;
     switch (op) {
@@ -657,38 +693,35 @@ kiln_expr *ir_reduce(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepd
     case KILN_OP_ALL: want = out = KILN_BOOL; break;
     default: break;
     }
-    if (reduced_count(x, axis) == 0 && op != KILN_OP_SUM && op != KILN_OP_PROD && op != KILN_OP_ANY && op != KILN_OP_ALL) {
+    if (reduced_count(x, mask) == 0 && op != KILN_OP_SUM && op != KILN_OP_PROD && op != KILN_OP_ANY && op != KILN_OP_ALL) {
         kiln_fail(g->ctx, KILN_ERR_SHAPE, op_is_arg_reduce(op) ? "attempt to get %s of an empty sequence"
                                                                 : "zero-size array to reduction operation %s which has no identity",
                   fn);
         return NULL;
     }
     kiln_expr p;
-    proto_init(&p, op, out);
-    p.axis = (int8_t)axis;
+    ir_proto(&p, op, out);
+    p.axes = (uint8_t)mask;
     p.keepdims = keepdims;
     for (int d = 0; d < x->ndim; d++) {
-        bool reduced = axis == KILN_ALL_AXES || axis == d;
+        bool reduced = (mask >> d) & 1;
         if (reduced && !keepdims) continue;
         p.shape[p.ndim++] = reduced ? 1 : x->shape[d];
     }
-    kiln_expr *c = coerce(g, x, want);
+    kiln_expr *c = ir_coerce(g, x, want);
     if (!c) return NULL;
     p.arg[0] = c->id;
-    kiln_expr *r = intern(g, &p);
+    kiln_expr *r = ir_intern(g, &p);
     ir_release(c);
     return r;
 }
 
-kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, int axis, bool keepdims) {
-    if (!check_operand(g, x, "mean", 1)) return NULL;
-    if (axis != KILN_ALL_AXES && (axis < -(int)x->ndim || axis >= (int)x->ndim)) {
-        kiln_fail(g->ctx, KILN_ERR_ARG, "mean: axis %d is out of bounds for array of dimension %d", axis, x->ndim);
-        return NULL;
-    }
-    int64_t count = reduced_count(x, axis == KILN_ALL_AXES || axis >= 0 ? axis : axis + x->ndim);
+kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, unsigned mask, bool keepdims) {
+    if (!ir_check_operand(g, x, "mean", 1)) return NULL;
+    mask &= x->ndim ? (1u << x->ndim) - 1 : 0;
+    int64_t count = reduced_count(x, mask);
     kiln_expr *f = dtype_is_float((kiln_dtype)x->dtype) && !x->weak ? (ir_retain(x), x) : ir_build(g, KILN_OP_CAST, &x, KILN_F64);
-    kiln_expr *s = f ? ir_reduce(g, KILN_OP_SUM, f, axis, keepdims) : NULL;
+    kiln_expr *s = f ? ir_reduce_axes(g, KILN_OP_SUM, f, mask, keepdims) : NULL;
     kiln_expr *n = s ? ir_const(g, (kiln_dtype)s->dtype, ref_cast((kscalar){.f64 = (double)count}, KILN_F64, (kiln_dtype)s->dtype), false) : NULL;
     kiln_expr *r = n ? ir_build(g, KILN_OP_DIV, (kiln_expr *[]){s, n}, KILN_BOOL) : NULL;
     kiln_expr *tmp[] = {n, s, f};
@@ -697,8 +730,49 @@ kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, int axis, bool keepdims) {
     return r;
 }
 
+kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
+    const char *fn = kiln_op_name(op);
+    if (!ir_check_operand(g, x, fn, 1)) return NULL;
+    kiln_expr *flat = NULL;
+    if (axis == KILN_ALL_AXES) { /* NumPy: the flattened array */
+        int64_t n = ir_size(x);
+        if (!(flat = ir_reshape(g, x, 1, &n))) return NULL;
+        x = flat;
+        axis = 0;
+    }
+    unsigned mask;
+    kiln_expr *r = NULL;
+    if (x->ndim == 0) kiln_fail(g->ctx, KILN_ERR_ARG, "%s: needs an array of at least one dimension", fn);
+    else if (ir_axis_mask(g, fn, axis, x->ndim, &mask)) {
+        kiln_dtype dt = dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
+        kiln_expr p, *c = ir_coerce(g, x, dt);
+        if (c) {
+            ir_proto(&p, op, dt);
+            p.ndim = x->ndim;
+            memcpy(p.shape, x->shape, sizeof p.shape);
+            p.axis = (int8_t)__builtin_ctz(mask);
+            p.arg[0] = c->id;
+            r = ir_intern(g, &p);
+            ir_release(c);
+        }
+    }
+    if (flat) ir_release(flat);
+    return r;
+}
+
+kiln_expr *ir_param(ir_graph *g, kiln_dtype dt, int ndim, const int64_t *shape) {
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_PARAM, dt);
+    p.ndim = (uint8_t)ndim;
+    memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
+    pthread_mutex_lock(&g->lock);
+    p.val.bits = ++g->nparams;
+    pthread_mutex_unlock(&g->lock);
+    return ir_intern(g, &p);
+}
+
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *a, kiln_expr *b) {
-    if (!check_operand(g, a, "matmul", 1) || !check_operand(g, b, "matmul", 2)) return NULL;
+    if (!ir_check_operand(g, a, "matmul", 1) || !ir_check_operand(g, b, "matmul", 2)) return NULL;
     for (int i = 0; i < 2; i++) {
         const kiln_expr *x = i ? b : a;
         if (x->ndim == 0) {
@@ -720,15 +794,19 @@ kiln_expr *ir_matmul(ir_graph *g, kiln_expr *a, kiln_expr *b) {
         return NULL;
     }
     kiln_dtype dt = dtype_promote((kiln_dtype)a->dtype, (kiln_dtype)b->dtype);
-    kiln_expr p, *r = NULL;
-    proto_init(&p, KILN_OP_MATMUL, dt);
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_MATMUL, dt);
     if (a->ndim == 2) p.shape[p.ndim++] = a->shape[0];
     if (b->ndim == 2) p.shape[p.ndim++] = b->shape[1];
-    kiln_expr *ca = coerce(g, a, dt), *cb = ca ? coerce(g, b, dt) : NULL;
+    return ir_intern_binary(g, &p, a, b);
+}
+
+kiln_expr *ir_intern_binary(ir_graph *g, kiln_expr *proto, kiln_expr *a, kiln_expr *b) {
+    kiln_expr *r = NULL, *ca = ir_coerce(g, a, (kiln_dtype)proto->dtype), *cb = ca ? ir_coerce(g, b, (kiln_dtype)proto->dtype) : NULL;
     if (ca && cb) {
-        p.arg[0] = ca->id;
-        p.arg[1] = cb->id;
-        r = intern(g, &p);
+        proto->arg[0] = ca->id;
+        proto->arg[1] = cb->id;
+        r = ir_intern(g, proto);
     }
     if (ca) ir_release(ca);
     if (cb) ir_release(cb);
@@ -755,11 +833,3 @@ kiln_expr *ir_matmul_as_reduction(ir_graph *g, kiln_expr *mm) {
     return r;
 }
 
-kiln_expr *ir_transpose_view(ir_graph *g, kiln_expr *x) {
-    kiln_expr p;
-    proto_init(&p, KILN_OP_TRANSPOSE, (kiln_dtype)x->dtype);
-    p.ndim = x->ndim;
-    for (int d = 0; d < x->ndim; d++) p.shape[d] = x->shape[x->ndim - 1 - d];
-    p.arg[0] = x->id;
-    return intern(g, &p);
-}

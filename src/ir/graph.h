@@ -34,16 +34,29 @@ struct kiln_expr {
     uint8_t dtype;    /* result dtype */
     uint8_t ndim;     /* result rank */
     uint8_t weak;     /* CONST only: 1 for a Python scalar (weak in promotion, NEP 50) */
-    int8_t axis;      /* reductions: the reduced axis of the operand, or KILN_ALL_AXES */
-    uint8_t keepdims; /* reductions: reduced axes kept as size 1 */
+    int8_t axis;      /* SCAN, CONCAT, TAKE: the operand's axis */
+    uint8_t keepdims; /* reductions: reduced axes kept as size 1; TAKE: 1 for take_along_axis */
+    uint8_t axes;     /* reductions: bit d set when the operand's axis d is reduced */
     ir_ref id;        /* index in the graph's arena */
     uint32_t refs;    /* caller handles + uses by other nodes; changed under the graph lock */
     ir_ref arg[3];    /* operands by id; IR_NONE where the op has fewer */
     int64_t shape[KILN_MAX_DIMS]; /* result shape, ndim entries */
-    kscalar val;      /* CONST: the value in dtype (all 8 bytes defined) */
-    void *leaf;       /* VAR: the runtime's token for the memory read (held through the hooks) */
-    char *data;       /* VAR: first element */
-    int64_t strides[KILN_MAX_DIMS]; /* VAR: byte strides, ndim entries */
+    kscalar val;      /* CONST: the value in dtype (all 8 bytes defined); PARAM: its number */
+    void *leaf;       /* VAR: the runtime's token for the memory read; PARAM: the array bound
+                         now, or NULL (both held through the hooks) */
+    union {
+        struct {      /* VAR */
+            char *data;                     /* first element */
+            int64_t strides[KILN_MAX_DIMS]; /* byte strides, ndim entries */
+        };
+        struct {      /* VIEW: out[i] = operand[j] where, per output dim d, j[vsrc[d]] =
+                         vstart[d] + i[d] * vstep[d] (vsrc[d] < 0: a new axis of length 1),
+                         and j[k] = vfix[k] for each operand dim k no output dim maps (vfix[k]
+                         < 0 where one does) */
+            int8_t vsrc[KILN_MAX_DIMS];
+            int64_t vstart[KILN_MAX_DIMS], vstep[KILN_MAX_DIMS], vfix[KILN_MAX_DIMS];
+        };
+    };
     uint64_t hash;    /* structural hash (op, dtype, weak, args, val, memory) */
     ir_ref chain;     /* next node in the same hash bucket, next free slot, or next dead node */
     struct ir_graph *g;     /* owning graph */
@@ -54,10 +67,12 @@ struct kiln_expr {
 typedef struct ir_hooks {
     void (*leaf_retain)(void *leaf);
     void (*leaf_release)(void *leaf);
-    /* A new token for leaf's memory read with another shape and strides (a transposed view):
-     * a new reference, or NULL with an error on the context. */
-    void *(*leaf_view)(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides);
+    /* A new token for leaf's memory read from byte_offset with another shape and strides (a
+     * view): a new reference, or NULL with an error on the context. */
+    void *(*leaf_view)(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides, int64_t byte_offset);
     void (*memo_free)(void *ud, void *memo);
+    /* Where the array a leaf stands for is now (for the reference evaluator). */
+    void (*leaf_memory)(const void *leaf, char **data, const int64_t **strides);
     void *ud;
 } ir_hooks;
 
@@ -65,6 +80,7 @@ typedef struct ir_hooks {
 
 typedef struct ir_graph {
     kiln_ctx *ctx;       /* errors and allocation (only its kiln_base is used) */
+    uint64_t nparams;    /* placeholders made: each one's number */
     const ir_hooks *hooks;
     pthread_mutex_t lock;
     _Atomic(kiln_expr **) blocks; /* blocks of 1<<IR_BLOCK_BITS nodes; read without the lock */
@@ -116,9 +132,20 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak);
  * it, retained by the node.  Two leaves reading the same memory the same way are one node. */
 kiln_expr *ir_var(ir_graph *g, void *leaf, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides,
                   char *data);
-/* A reduction of x over axis (negative counts from the end) or KILN_ALL_AXES. */
+/* A placeholder leaf for an array of dt and shape, distinct from every other. */
+kiln_expr *ir_param(ir_graph *g, kiln_dtype dt, int ndim, const int64_t *shape);
+/* A reduction of x over axis (negative counts from the end) or KILN_ALL_AXES; ir_reduce_axes
+ * over the axes whose bits are set in mask (bits past x's rank are ignored). */
 kiln_expr *ir_reduce(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepdims);
-kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, int axis, bool keepdims);
+kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, bool keepdims);
+kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, unsigned mask, bool keepdims);
+/* The axes mask of axis (negative counts from the end; KILN_ALL_AXES: every one) for rank nd;
+ * false with an error naming fn when it is out of bounds. */
+bool ir_axis_mask(ir_graph *g, const char *fn, int axis, int nd, unsigned *mask);
+/* Whether reduction n reduces its operand's axis d. */
+static inline bool ir_reduces(const kiln_expr *n, int d) { return (n->axes >> d) & 1; }
+/* cumsum / cumprod along axis (KILN_ALL_AXES: of the flattened x). */
+kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis);
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
@@ -128,11 +155,54 @@ kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
  * with mm's shape and dtype; NULL without an error when mm's shapes are not these or its dtype
  * has no such reduction (bool, int32). */
 kiln_expr *ir_matmul_as_reduction(ir_graph *g, kiln_expr *mm);
-/* NumPy's .T (ir/walk.c): an element-wise x is rebuilt reading every leaf transposed; an x with
- * a reduction or product inside is computed once and read through a TRANSPOSE view. */
+/* ---- views (ir/view.c) ---- */
+
+/* A view of an operand, as a VIEW node holds it (see struct kiln_expr). */
+typedef struct ir_viewmap {
+    int ndim;                           /* output rank */
+    int64_t shape[KILN_MAX_DIMS];
+    int8_t src[KILN_MAX_DIMS];          /* per output dim: operand dim, or -1 for a new axis */
+    int64_t start[KILN_MAX_DIMS], step[KILN_MAX_DIMS];
+    int64_t fix[KILN_MAX_DIMS];         /* per operand dim: its fixed index, or -1 */
+} ir_viewmap;
+
+/* x viewed through m (m's indices already checked against x's shape).  An element-wise x of
+ * arrays is rebuilt reading every array through the view (so it fuses); a view of a view is
+ * one view; anything else is a VIEW node, read from x's computed result. */
+kiln_expr *ir_view(ir_graph *g, kiln_expr *x, const ir_viewmap *m);
+/* NumPy's basic indexing x[ix...], transpose with axes (NULL: reversed), expand_dims, squeeze
+ * (KILN_ALL_AXES: every axis of length 1); all views. */
+kiln_expr *ir_index(ir_graph *g, kiln_expr *x, int n, const kiln_ix *ix);
+kiln_expr *ir_permute(ir_graph *g, kiln_expr *x, const int *axes);
 kiln_expr *ir_transpose(ir_graph *g, kiln_expr *x);
-/* The TRANSPOSE node reading x's result with its dims reversed (x of rank 2 or more). */
-kiln_expr *ir_transpose_view(ir_graph *g, kiln_expr *x);
+kiln_expr *ir_expand_dims(ir_graph *g, kiln_expr *x, int axis);
+kiln_expr *ir_squeeze(ir_graph *g, kiln_expr *x, int axis);
+/* x.reshape(shape) (one -1 allowed): arrays whose layout allows it are viewed; otherwise a
+ * RESHAPE node, which the runtime reads as its operand's values in C order. */
+kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape);
+/* concatenate([a, b], axis) and take / take_along_axis (along: 1). */
+kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis);
+kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along);
+/* The new byte offset and strides of memory (shape, strides) viewed through m: an array leaf
+ * or a result read through a VIEW node. */
+void ir_view_memory(const ir_viewmap *m, const int64_t *shape, const int64_t *strides, int64_t *offset, int64_t *vstrides);
+/* NumPy's no-copy reshape: strides for nshape over memory (oshape, ostrides) when its layout
+ * allows, else false. */
+bool ir_reshape_strides(int ond, const int64_t *oshape, const int64_t *ostrides, int nnd, const int64_t *nshape,
+                        int64_t *nstrides);
+/* A VIEW node's map. */
+void ir_view_of(const kiln_expr *n, ir_viewmap *m);
+
+/* The IR's own helpers (graph.c), for its other files: a zeroed prototype of op with result
+ * dtype dt and no operands; the node equal to proto (found or added; a new reference); x in
+ * dtype dt (x itself, a retyped weak constant, or a CAST); a check that x is a usable operand
+ * of this graph (false with an error naming fn and operand i). */
+void ir_proto(kiln_expr *p, kiln_op op, kiln_dtype dt);
+kiln_expr *ir_intern(ir_graph *g, kiln_expr *proto);
+kiln_expr *ir_coerce(ir_graph *g, kiln_expr *x, kiln_dtype dt);
+/* proto (its dtype, shape and attributes set) over a and b, each coerced to its dtype. */
+kiln_expr *ir_intern_binary(ir_graph *g, kiln_expr *proto, kiln_expr *a, kiln_expr *b);
+bool ir_check_operand(ir_graph *g, kiln_expr *x, const char *fn, int i);
 
 /* Reference counting under the graph lock. */
 void ir_retain(kiln_expr *n);

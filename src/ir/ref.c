@@ -138,7 +138,7 @@ static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
     int64_t xi[KILN_MAX_DIMS] = {0}, count = 1;
     int o = 0; /* walk n's index over x's kept dims */
     for (int d = 0; d < x->ndim; d++) {
-        bool red = n->axis == KILN_ALL_AXES || n->axis == d;
+        bool red = ir_reduces(n, d);
         if (red) count *= x->shape[d];
         else xi[d] = idx[o];
         if (!red || n->keepdims) o++;
@@ -148,7 +148,7 @@ static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
     for (int64_t k = 0; k < count; k++) {
         int64_t rem = k; /* the k-th reduced position, C order */
         for (int d = x->ndim - 1; d >= 0; d--) {
-            if (!(n->axis == KILN_ALL_AXES || n->axis == d)) continue;
+            if (!ir_reduces(n, d)) continue;
             xi[d] = rem % x->shape[d];
             rem /= x->shape[d];
         }
@@ -184,31 +184,94 @@ static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
     return ref_cast((kscalar){.i64 = (int64_t)u}, KILN_I64, dt);
 }
 
+/* cumsum / cumprod at idx: the operand's elements along the axis up to idx, in order. */
+static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *x = ir_arg(n, 0);
+    kiln_dtype dt = (kiln_dtype)n->dtype;
+    int64_t xi[KILN_MAX_DIMS];
+    memcpy(xi, idx, sizeof xi);
+    kscalar acc[2];
+    ref_reduce_init(n->op == KILN_OP_CUMSUM ? KILN_OP_SUM : KILN_OP_PROD, dt, acc);
+    for (int64_t k = 0; k <= idx[n->axis]; k++) {
+        xi[n->axis] = k;
+        kscalar v[2] = {acc[0], ref_at(x, xi, x->ndim)};
+        acc[0] = ref_apply(n->op == KILN_OP_CUMSUM ? KILN_OP_ADD : KILN_OP_MUL, dt, dt, v);
+    }
+    return acc[0];
+}
+
+/* An index array's element at idx (a VAR or PARAM of int64, or anything else computed). */
+static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx) { return ref_at(n, idx, n->ndim).i64; }
+
 /* The value of n at output index idx (of rank nd), recomputing shared nodes: this is the
  * definition, not the fast path. */
 static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
+    KILN_UNUSED(nd);
     if (n->op == KILN_OP_CONST) return n->val;
-    if (n->op == KILN_OP_VAR) {
+    if (op_is_array_leaf(n->op)) {
         const char *p = n->data;
-        for (int d = 0; d < n->ndim; d++) {
-            int64_t i = n->shape[d] == 1 ? 0 : idx[nd - n->ndim + d];
-            p += i * n->strides[d];
+        const int64_t *strides = n->strides;
+        if (n->op == KILN_OP_PARAM) {
+            char *d;
+            n->g->hooks->leaf_memory(n->leaf, &d, &strides);
+            p = d;
         }
+        for (int d = 0; d < n->ndim; d++) p += (n->shape[d] == 1 ? 0 : idx[d]) * strides[d];
         return ref_load(p, (kiln_dtype)n->dtype);
     }
-    if (kiln_op_kind[n->op] == KIND_REDUCE) return ref_reduce_at(n, idx);
-    if (n->op == KILN_OP_MATMUL) return ref_matmul_at(n, idx);
-    if (n->op == KILN_OP_TRANSPOSE) {
-        int64_t r[KILN_MAX_DIMS];
-        for (int d = 0; d < n->ndim; d++) r[d] = idx[n->ndim - 1 - d];
-        return ref_at(ir_arg(n, 0), r, n->ndim);
+    const kiln_expr *x = n->arg[0] != IR_NONE ? ir_arg(n, 0) : NULL;
+    int64_t xi[KILN_MAX_DIMS] = {0};
+    switch (kiln_op_kind[n->op]) {
+    case KIND_REDUCE: return ref_reduce_at(n, idx);
+    case KIND_SCAN: return ref_scan_at(n, idx);
+    case KIND_MATMUL: return ref_matmul_at(n, idx);
+    case KIND_VIEW:
+        if (n->op == KILN_OP_RESHAPE) { /* the same C-order position in x */
+            int64_t flat = 0;
+            for (int d = 0; d < n->ndim; d++) flat = flat * n->shape[d] + idx[d];
+            for (int d = x->ndim - 1; d >= 0; d--) {
+                xi[d] = flat % x->shape[d];
+                flat /= x->shape[d];
+            }
+        } else {
+            for (int k = 0; k < x->ndim; k++) xi[k] = n->vfix[k] > 0 ? n->vfix[k] : 0;
+            for (int d = 0; d < n->ndim; d++)
+                if (n->vsrc[d] >= 0) xi[n->vsrc[d]] = n->vstart[d] + idx[d] * n->vstep[d];
+        }
+        return ref_at(x, xi, x->ndim);
+    case KIND_CONCAT: {
+        const kiln_expr *a = x, *b = ir_arg(n, 1);
+        memcpy(xi, idx, sizeof xi);
+        if (idx[n->axis] < a->shape[n->axis]) return ref_at(a, xi, a->ndim);
+        xi[n->axis] -= a->shape[n->axis];
+        return ref_at(b, xi, b->ndim);
+    }
+    case KIND_GATHER: {
+        const kiln_expr *ix = ir_arg(n, 1);
+        int ax = n->axis;
+        int64_t ii[KILN_MAX_DIMS] = {0};
+        if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along axis */
+            for (int d = 0; d < n->ndim; d++) {
+                ii[d] = ix->shape[d] == 1 ? 0 : idx[d];
+                xi[d] = x->shape[d] == 1 ? 0 : idx[d];
+            }
+        } else {
+            for (int d = 0; d < ax; d++) xi[d] = idx[d];
+            for (int d = 0; d < ix->ndim; d++) ii[d] = idx[ax + d];
+            for (int d = ax + 1; d < x->ndim; d++) xi[d] = idx[d - 1 + ix->ndim];
+        }
+        int64_t j = ref_index_at(ix, ii);
+        xi[ax] = j < 0 ? j + x->shape[ax] : j;
+        return ref_at(x, xi, x->ndim);
+    }
+    default: break;
     }
     kscalar v[3];
     for (int i = 0; i < 3 && n->arg[i] != IR_NONE; i++) {
         const kiln_expr *c = ir_arg(n, i);
         /* operands may have lower rank or size-1 dims: index them as broadcasting does */
         int64_t sub[KILN_MAX_DIMS];
-        for (int d = 0; d < c->ndim; d++) sub[d] = c->shape[d] == 1 ? 0 : idx[nd - c->ndim + d];
+        for (int d = 0; d < c->ndim; d++) sub[d] = c->shape[d] == 1 ? 0 : idx[n->ndim - c->ndim + d];
         v[i] = ref_at(c, sub, c->ndim);
     }
     return ref_apply((kiln_op)n->op, ir_operand_dtype(n), (kiln_dtype)n->dtype, v);

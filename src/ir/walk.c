@@ -1,6 +1,7 @@
 /*
  * walk.c — the one topological walk, and the passes built on it: rebuilding a graph with some
- * nodes substituted (the planner's lowering of products, transposes), and the printer.
+ * nodes substituted (the planner's lowering of products, views pushed down to arrays), and
+ * the printer.
  *
  * Pipeline position: under every pass that visits a graph — fusion (ir/fuse.c), planning
  * (runtime/plan.c), printing — so that "operands before users, each node once, no recursion"
@@ -69,10 +70,17 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         return n;
     }
     if (op_is_elementwise(n->op)) return ir_build(g, (kiln_op)n->op, args, (kiln_dtype)n->dtype);
+    ir_viewmap m;
     switch (kiln_op_kind[n->op]) {
-    case KIND_REDUCE: return ir_reduce(g, (kiln_op)n->op, args[0], n->axis, n->keepdims);
+    case KIND_REDUCE: return ir_reduce_axes(g, (kiln_op)n->op, args[0], n->axes, n->keepdims);
+    case KIND_SCAN: return ir_scan(g, (kiln_op)n->op, args[0], n->axis);
     case KIND_MATMUL: return ir_matmul(g, args[0], args[1]);
-    case KIND_VIEW: return ir_transpose(g, args[0]);
+    case KIND_VIEW:
+        if (n->op == KILN_OP_RESHAPE) return ir_reshape(g, args[0], n->ndim, n->shape);
+        ir_view_of(n, &m);
+        return ir_view(g, args[0], &m);
+    case KIND_CONCAT: return ir_concat(g, args[0], args[1], n->axis);
+    case KIND_GATHER: return ir_take(g, args[0], args[1], n->axis, n->keepdims);
     default: break;
     }
     KILN_ASSERT(0 && "a structural op rebuild_one does not know");
@@ -107,69 +115,6 @@ kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn 
     return st;
 }
 
-/* ------------------------------------------------------------------ transpose */
-
-typedef struct transpose_job {
-    ir_graph *g;
-    int nd; /* the rank of the expression being transposed */
-} transpose_job;
-
-/* A leaf of an expression of rank nd, read transposed: padded to rank nd with leading size-1
- * dims (as broadcasting would), then its dims reversed.  Constants read the same either way. */
-static kiln_status transpose_leaf(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
-    KILN_UNUSED(args);
-    transpose_job *j = ud;
-    ir_graph *g = j->g;
-    if (n->op != KILN_OP_VAR) return KILN_OK;
-    int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
-    for (int d = 0; d < j->nd; d++) {
-        int k = d - (j->nd - n->ndim); /* padded dim d is the leaf's dim k */
-        shape[j->nd - 1 - d] = k < 0 ? 1 : n->shape[k];
-        strides[j->nd - 1 - d] = k < 0 ? 0 : n->strides[k];
-    }
-    void *leaf = g->hooks->leaf_view(g->hooks->ud, n->leaf, j->nd, shape, strides);
-    if (!leaf) return kiln_errcode(g->ctx) != KILN_OK ? kiln_errcode(g->ctx) : KILN_ERR_NOMEM;
-    *out = ir_var(g, leaf, (kiln_dtype)n->dtype, j->nd, shape, strides, n->data);
-    g->hooks->leaf_release(leaf);
-    return *out ? KILN_OK : KILN_ERR_NOMEM;
-}
-
-static bool has_structure(void *ud, const kiln_expr *n) {
-    bool *found = ud;
-    if (!op_is_elementwise(n->op)) *found = true;
-    return !op_is_elementwise(n->op);
-}
-
-kiln_expr *ir_transpose(ir_graph *g, kiln_expr *x) {
-    if (!x) {
-        if (kiln_errcode(g->ctx) == KILN_OK) kiln_fail(g->ctx, KILN_ERR_ARG, "transpose: operand is NULL");
-        return NULL;
-    }
-    if (x->ndim < 2) {
-        ir_retain(x);
-        return x;
-    }
-    if (x->op == KILN_OP_TRANSPOSE) { /* x.T.T */
-        ir_retain(ir_arg(x, 0));
-        return ir_arg(x, 0);
-    }
-    kiln_expr **order;
-    uint32_t count;
-    bool structural = false;
-    if (ir_walk(g, &x, 1, has_structure, &structural, &order, &count) != KILN_OK) {
-        kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    kiln_free(g->ctx, order);
-    kiln_expr *res = NULL;
-    if (structural) { /* a reduction or product inside: a transposed view of x's result */
-        return ir_transpose_view(g, x);
-    }
-    transpose_job j = {g, x->ndim};
-    if (ir_rebuild(g, &x, 1, transpose_leaf, &j, &res) != KILN_OK) return NULL;
-    return res;
-}
-
 /* ------------------------------------------------------------------ printer */
 
 static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
@@ -189,11 +134,27 @@ static void print_node(const kiln_expr *n, kstr *b) {
         kstr_printf(b, " ");
         print_scalar(b, (kiln_dtype)n->dtype, n->val);
         if (n->weak) kstr_printf(b, " (weak)");
-    } else if (n->op == KILN_OP_VAR) {
+    } else if (n->op == KILN_OP_VAR || n->op == KILN_OP_PARAM) {
         kstr_printf(b, " %p", (void *)n->leaf);
+        if (n->op == KILN_OP_PARAM) kstr_printf(b, " #%llu", (unsigned long long)n->val.bits);
     } else if (kiln_op_kind[n->op] == KIND_REDUCE) {
-        if (n->axis == KILN_ALL_AXES) kstr_printf(b, " (all axes%s)", n->keepdims ? ", keepdims" : "");
-        else kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims ? ", keepdims" : "");
+        const kiln_expr *x = ir_arg(n, 0);
+        if (n->axes == (x->ndim ? (1u << x->ndim) - 1 : 0)) kstr_printf(b, " (all axes%s)", n->keepdims ? ", keepdims" : "");
+        else {
+            kstr_printf(b, " (axis");
+            for (int d = 0; d < x->ndim; d++)
+                if (ir_reduces(n, d)) kstr_printf(b, " %d", d);
+            kstr_printf(b, "%s)", n->keepdims ? ", keepdims" : "");
+        }
+    } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER) {
+        kstr_printf(b, " (axis %d%s)", n->axis, n->op == KILN_OP_TAKE && n->keepdims ? ", along" : "");
+    } else if (n->op == KILN_OP_VIEW) {
+        kstr_printf(b, " [");
+        for (int d = 0; d < n->ndim; d++) {
+            if (n->vsrc[d] < 0) kstr_printf(b, "%snew", d ? ", " : "");
+            else kstr_printf(b, "%s%d:%lld:%lld", d ? ", " : "", n->vsrc[d], (long long)n->vstart[d], (long long)n->vstep[d]);
+        }
+        kstr_printf(b, "]");
     }
     for (int i = 0; i < 3; i++)
         if (n->arg[i] != IR_NONE) kstr_printf(b, "%s%%%u", i ? ", " : " ", n->arg[i]);

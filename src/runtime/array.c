@@ -82,20 +82,38 @@ void rt_buf_pool_drain(kiln_ctx *ctx) {
 
 /* ------------------------------------------------------------------ arrays */
 
-/* Checks dtype, rank, shape and that the element count fits; fills a's shape. */
-static kiln_status check_shape(kiln_ctx *ctx, const char *fn, kiln_dtype dt, int ndim, const int64_t *shape, int64_t *count) {
+kiln_status rt_shape_check(kiln_ctx *ctx, const char *fn, kiln_dtype dt, int ndim, const int64_t *shape, int64_t *count) {
     if (!dtype_valid(dt)) return kiln_fail(ctx, KILN_ERR_ARG, "%s: invalid dtype %d", fn, (int)dt);
-    if (ndim < 0 || ndim > KILN_MAX_DIMS)
-        return kiln_fail(ctx, KILN_ERR_ARG, "%s: rank %d is outside 0..%d", fn, ndim, KILN_MAX_DIMS);
+    if (ndim < 0 || ndim > KILN_MAX_DIMS) return kiln_fail(ctx, KILN_ERR_ARG, "%s: rank %d is outside 0..%d", fn, ndim, KILN_MAX_DIMS);
     if (ndim > 0 && !shape) return kiln_fail(ctx, KILN_ERR_ARG, "%s: shape is NULL", fn);
-    int64_t n = 1, lim = INT64_MAX / 16;
+    int64_t n = 1, nonzero = (int64_t)kiln_dtype_size(dt), lim = INT64_MAX / 16;
     for (int d = 0; d < ndim; d++) {
-        if (shape[d] < 0) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: negative dimension %lld", fn, (long long)shape[d]);
-        if (shape[d] && n > lim / shape[d]) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: array is too big", fn);
+        if (shape[d] < 0) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: negative dimensions are not allowed", fn);
+        if (shape[d] && nonzero > lim / shape[d])
+            return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: array is too big; its size in bytes would overflow", fn);
+        if (shape[d]) nonzero *= shape[d];
         n *= shape[d];
     }
     *count = n;
     return KILN_OK;
+}
+
+rt_shape_text rt_shape_str(int ndim, const int64_t *shape) {
+    rt_shape_text t;
+    size_t o = (size_t)snprintf(t.s, sizeof t.s, "(");
+    for (int d = 0; d < ndim && o < sizeof t.s; d++) o += (size_t)snprintf(t.s + o, sizeof t.s - o, "%s%lld", d ? ", " : "", (long long)shape[d]);
+    if (o < sizeof t.s) snprintf(t.s + o, sizeof t.s - o, ndim == 1 ? ",)" : ")");
+    return t;
+}
+
+void rt_array_view_struct(kiln_array *dst, const kiln_array *a) {
+    memset(dst, 0, sizeof *dst);
+    dst->dtype = a->dtype;
+    dst->ndim = a->ndim;
+    dst->ctx = a->ctx;
+    dst->data = a->data;
+    memcpy(dst->shape, a->shape, sizeof dst->shape);
+    memcpy(dst->strides, a->strides, sizeof dst->strides);
 }
 
 static kiln_array *array_alloc(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
@@ -138,7 +156,7 @@ void rt_arrays_free_all(kiln_ctx *ctx) {
 kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides, void *data) {
     if (!ctx) return NULL;
     int64_t n;
-    if (check_shape(ctx, "kiln_wrap", dt, ndim, shape, &n) != KILN_OK) return NULL;
+    if (rt_shape_check(ctx, "kiln_wrap", dt, ndim, shape, &n) != KILN_OK) return NULL;
     if (!data && n > 0) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap: data is NULL");
         return NULL;
@@ -153,7 +171,7 @@ kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
 kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
     if (!ctx) return NULL;
     int64_t n;
-    if (check_shape(ctx, "kiln_array_new", dt, ndim, shape, &n) != KILN_OK) return NULL;
+    if (rt_shape_check(ctx, "kiln_array_new", dt, ndim, shape, &n) != KILN_OK) return NULL;
     kiln_array *a = array_alloc(ctx, dt, ndim, shape);
     if (!a) return NULL;
     a->buf_size = (size_t)n * kiln_dtype_size(dt);
@@ -173,7 +191,7 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
         return NULL;
     }
     int64_t n;
-    if (check_shape(ctx, "kiln_array_view", (kiln_dtype)base->dtype, ndim, shape, &n) != KILN_OK) return NULL;
+    if (rt_shape_check(ctx, "kiln_array_view", (kiln_dtype)base->dtype, ndim, shape, &n) != KILN_OK) return NULL;
     kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
     if (!a) return NULL;
     memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
@@ -219,4 +237,22 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     }
     *lo = l;
     *hi = h + kiln_dtype_size((kiln_dtype)a->dtype);
+}
+
+kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
+    kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
+    if (!a) return NULL;
+    kscalar s = ref_cast((kscalar){.f64 = v}, KILN_F64, dt);
+    int64_t n = kiln_array_size(a), es = (int64_t)kiln_dtype_size(dt);
+    for (int64_t i = 0; i < n; i++) ref_store(a->data + i * es, dt, s);
+    return a;
+}
+
+kiln_array *kiln_eye(kiln_ctx *ctx, kiln_dtype dt, int64_t n, int64_t m, int64_t k) {
+    kiln_array *a = kiln_full(ctx, dt, 2, (int64_t[]){n, m}, 0.0);
+    if (!a) return NULL;
+    kscalar one = ref_cast((kscalar){.f64 = 1.0}, KILN_F64, dt);
+    for (int64_t i = 0; i < n; i++)
+        if (i + k >= 0 && i + k < m) ref_store(a->data + i * a->strides[0] + (i + k) * a->strides[1], dt, one);
+    return a;
 }

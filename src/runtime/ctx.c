@@ -14,12 +14,17 @@
 
 static void leaf_retain(void *leaf) { kiln_array_retain(leaf); }
 static void leaf_release(void *leaf) { kiln_array_free(leaf); }
-static void *leaf_view(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides) {
+static void *leaf_view(void *ud, void *leaf, int ndim, const int64_t *shape, const int64_t *strides, int64_t offset) {
     KILN_UNUSED(ud);
     kiln_array *a = leaf;
-    return kiln_array_view(a->ctx, a, ndim, shape, strides, 0);
+    return kiln_array_view(a->ctx, a, ndim, shape, strides, offset);
 }
 static void memo_free(void *ud, void *memo) { rt_plan_free(ud, memo); }
+static void leaf_memory(const void *leaf, char **data, const int64_t **strides) {
+    const kiln_array *a = leaf;
+    *data = a->data;
+    *strides = a->strides;
+}
 
 /* ------------------------------------------------------------------ contexts */
 
@@ -37,12 +42,13 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     memset(ctx, 0, sizeof *ctx);
     ctx->base.alloc = alloc;
     ctx->base.alloc_ud = ud;
+    atomic_init(&ctx->base.interrupt, 0);
     atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);
     rt_backend_choose(ctx, cfg ? cfg->backend : NULL);
     rt_tier_init(ctx, cfg ? cfg->tier : KILN_TIER_DEFAULT);
-    ctx->hooks = (ir_hooks){leaf_retain, leaf_release, leaf_view, memo_free, ctx};
+    ctx->hooks = (ir_hooks){leaf_retain, leaf_release, leaf_view, memo_free, leaf_memory, ctx};
     if (ir_graph_init(&ctx->graph, ctx, &ctx->hooks) != KILN_OK) goto fail;
     if (kcache_init(ctx, &ctx->cache) != KILN_OK) {
         ir_graph_destroy(&ctx->graph);
@@ -74,6 +80,13 @@ void kiln_ctx_free(kiln_ctx *ctx) {
 }
 
 int kiln_num_threads(const kiln_ctx *ctx) { return ctx ? atomic_load(&ctx->nthreads) : 0; }
+
+void kiln_interrupt(kiln_ctx *ctx) {
+    if (ctx) atomic_store(&ctx->base.interrupt, 1);
+}
+void kiln_clear_interrupt(kiln_ctx *ctx) {
+    if (ctx) atomic_store(&ctx->base.interrupt, 0);
+}
 kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n) {
     if (!ctx) return KILN_ERR_ARG;
     if (n < 1 || n > 4096) return kiln_fail(ctx, KILN_ERR_ARG, "thread count must be in 1..4096, not %d", n);

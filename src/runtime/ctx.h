@@ -84,6 +84,19 @@ struct kiln_array {
 
 /* ---- arrays and buffers (runtime/array.c) ---- */
 
+/* Checks dt, rank and shape, and that the array's bytes can be counted: NumPy refuses a shape
+ * whose nonzero dims multiply past the largest size (even when another dim is zero).  The
+ * element count goes to *count.  An error names fn. */
+kiln_status rt_shape_check(kiln_ctx *ctx, const char *fn, kiln_dtype dt, int ndim, const int64_t *shape, int64_t *count);
+/* "(3, 4)", "(5,)", "()" */
+typedef struct rt_shape_text {
+    char s[200];
+} rt_shape_text;
+rt_shape_text rt_shape_str(int ndim, const int64_t *shape);
+/* A view struct of a (its memory, dtype, shape and strides; nothing of its ownership), for
+ * arrays made on the stack while a plan runs. */
+void rt_array_view_struct(kiln_array *dst, const kiln_array *a);
+
 /* Frees every array still alive (at context teardown). */
 void rt_arrays_free_all(kiln_ctx *ctx);
 /* Large-buffer allocation with huge pages and reuse. */

@@ -45,71 +45,95 @@ static kiln_status plan_run(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) 
     return st;
 }
 
+static const char *const step_names[] = {"map", "reduce", "matmul", "scan", "concatenate", "take", "view", "reshape"};
+
+/* Resolves step s's kernel inputs into ins (heap when they do not fit in inline); NULL when out
+ * of memory. */
+static kiln_array **inputs_of(kiln_ctx *ctx, const rt_plan *p, const rt_step *s, const rt_run_arrays *ra, kiln_array **inline_) {
+    kiln_array **ins = inline_;
+    if (s->fk.kd.n_in > KILN_INLINE_OPERANDS && !(ins = kiln_malloc(ctx, (size_t)s->fk.kd.n_in * sizeof *ins))) return NULL;
+    resolve(p, s, ra, ins);
+    return ins;
+}
+
+/* Runs step s of p. */
+static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arrays *ra) {
+    kiln_ctx *ctx = x->ctx;
+    kiln_array *out = s->root >= 0 ? ra->outs[s->root] : s->temp >= 0 ? ra->temps[s->temp] : NULL;
+    kiln_array *a0 = s->node->arg[0] != IR_NONE && s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT
+                         ? rt_plan_array(p, ir_arg(s->node, 0), ra)
+                         : NULL;
+    kiln_array *a1 = s->node->arg[1] != IR_NONE && (s->kind == RT_STEP_MATMUL || s->kind == RT_STEP_TAKE) ? rt_plan_array(p, ir_arg(s->node, 1), ra) : NULL;
+    kiln_array *ins_s[KILN_INLINE_OPERANDS], *eins_s[KILN_INLINE_OPERANDS], **ins = NULL, **eins = NULL;
+    kiln_status st = KILN_OK;
+    switch (s->kind) {
+    case RT_STEP_VIEW: rt_view_make(s->node, a0, &ra->views[s->view]); return KILN_OK;
+    case RT_STEP_RESHAPE: return rt_reshape_run(x, s, a0, &ra->views[s->view], &ra->copies[s->view]);
+    case RT_STEP_SCAN: return rt_scan_run(x, s, a0, out);
+    case RT_STEP_TAKE: return rt_take_run(x, s, a0, a1, out);
+    case RT_STEP_CONCAT:
+        if (!(ins = inputs_of(ctx, p, &s->aux[0], ra, ins_s)) || !(eins = inputs_of(ctx, p, &s->aux[1], ra, eins_s))) st = KILN_ERR_NOMEM;
+        else st = rt_concat_run(x, s, ins, eins, out);
+        break;
+    case RT_STEP_MAP:
+        if (s->in_epilogue) return KILN_OK;
+        if (!(ins = inputs_of(ctx, p, s, ra, ins_s))) return KILN_ERR_NOMEM;
+        st = rt_map_run(x, s, ins, out);
+        break;
+    case RT_STEP_REDUCE:
+        if (!(ins = inputs_of(ctx, p, s, ra, ins_s))) return KILN_ERR_NOMEM;
+        st = rt_reduce_run(x, s, ins, out);
+        break;
+    case RT_STEP_MATMUL: {
+        rt_step *epi = s->epilogue >= 0 ? &p->steps[s->epilogue] : NULL;
+        if (epi && !(eins = inputs_of(ctx, p, epi, ra, eins_s))) return KILN_ERR_NOMEM;
+        st = rt_matmul_run(x, s, a0, a1, out, epi, eins);
+        break;
+    }
+    }
+    if (ins && ins != ins_s) kiln_free(ctx, ins);
+    if (eins && eins != eins_s) kiln_free(ctx, eins);
+    return st;
+}
+
 static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) {
     rt_exec x;
     if (!rt_exec_for(ctx, p, &x)) return kiln_fail(ctx, KILN_ERR_BACKEND, "the plan's backend is not running");
-    kiln_array *temps_s[8], views_s[4];
+    for (int i = 0; i < p->nleaves; i++)
+        if (p->leaves[i]->op == KILN_OP_PARAM && !p->leaves[i]->leaf)
+            return kiln_fail(ctx, KILN_ERR_ARG, "placeholder #%llu is not bound to an array (kiln_bind)",
+                             (unsigned long long)p->leaves[i]->val.bits);
+    kiln_array *temps_s[8], views_s[4], *copies_s[4] = {NULL, NULL, NULL, NULL};
     rt_run_arrays ra = {.temps = p->ntemps <= 8 ? temps_s : kiln_calloc(ctx, (size_t)p->ntemps * sizeof *ra.temps),
-                     .outs = outs,
-                     .views = p->nviews <= 4 ? views_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.views)};
+                        .outs = outs,
+                        .views = p->nviews <= 4 ? views_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.views),
+                        .copies = p->nviews <= 4 ? copies_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.copies)};
     kiln_status st = KILN_OK;
     int made = 0;
-    if (!ra.temps || !ra.views) st = KILN_ERR_NOMEM;
+    if (!ra.temps || !ra.views || !ra.copies) st = KILN_ERR_NOMEM;
     for (; made < p->ntemps && st == KILN_OK; made++) {
         kiln_expr *t = p->temps[made];
         ra.temps[made] = kiln_array_new(ctx, (kiln_dtype)t->dtype, t->ndim, t->shape);
         if (!ra.temps[made]) st = kiln_errcode(ctx);
     }
-    for (int v = 0; v < p->nviews && st == KILN_OK; v++) { /* transposed views, in graph order */
-        const kiln_expr *n = p->views[v];
-        const kiln_array *src = rt_plan_array(p, ir_arg(n, 0), &ra);
-        kiln_array *view = &ra.views[v];
-        *view = *src;
-        for (int d = 0; d < src->ndim; d++) {
-            view->shape[d] = src->shape[src->ndim - 1 - d];
-            view->strides[d] = src->strides[src->ndim - 1 - d];
-        }
-    }
-    static int timing = -1; /* KILN_DEBUG=steps: each step's time on stderr */
-    if (timing < 0) timing = getenv("KILN_DEBUG") && strstr(getenv("KILN_DEBUG"), "steps");
+    bool timing = rt_debug("steps"); /* KILN_DEBUG=steps: each step's time on stderr */
     for (int i = 0; i < p->nsteps && st == KILN_OK; i++) {
         rt_step *s = &p->steps[i];
+        if (atomic_load(&kiln_base_of(ctx)->interrupt)) {
+            st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+            break;
+        }
         uint64_t t0 = timing ? kiln_now_ns() : 0;
-        kiln_array *out = s->root >= 0 ? outs[s->root] : ra.temps[s->temp];
-        kiln_array *ins_s[KILN_INLINE_OPERANDS], **ins = ins_s;
-        if (s->fk.kd.n_in > KILN_INLINE_OPERANDS && !(ins = kiln_malloc(ctx, (size_t)s->fk.kd.n_in * sizeof *ins))) {
-            st = KILN_ERR_NOMEM;
-            break;
-        }
-        resolve(p, s, &ra, ins);
-        switch (s->kind) {
-        case RT_STEP_MAP:
-            if (!s->in_epilogue) st = rt_map_run(&x, s, ins, out);
-            break;
-        case RT_STEP_REDUCE:
-            st = rt_reduce_run(&x, s, ins, out);
-            break;
-        case RT_STEP_MATMUL: {
-            rt_step *epi = s->epilogue >= 0 ? &p->steps[s->epilogue] : NULL;
-            kiln_array *eins_s[KILN_INLINE_OPERANDS], **eins = eins_s;
-            if (epi && epi->fk.kd.n_in > KILN_INLINE_OPERANDS && !(eins = kiln_malloc(ctx, (size_t)epi->fk.kd.n_in * sizeof *eins))) {
-                st = KILN_ERR_NOMEM;
-                break;
-            }
-            if (epi) resolve(p, epi, &ra, eins);
-            st = rt_matmul_run(&x, s, rt_plan_array(p, ir_arg(s->node, 0), &ra), rt_plan_array(p, ir_arg(s->node, 1), &ra), out, epi, eins);
-            if (eins != eins_s) kiln_free(ctx, eins);
-            break;
-        }
-        }
-        if (ins != ins_s) kiln_free(ctx, ins);
+        st = run_step(&x, p, s, &ra);
         if (timing && !(s->kind == RT_STEP_MAP && s->in_epilogue))
-            fprintf(stderr, "kiln: step %d (%s %s) %.3f ms\n", i, s->kind == RT_STEP_MAP ? "map" : s->kind == RT_STEP_REDUCE ? "reduce" : "matmul",
-                    kiln_op_name((kiln_op)s->node->op), (double)(kiln_now_ns() - t0) * 1e-6);
+            fprintf(stderr, "kiln: step %d (%s %s) %.3f ms\n", i, step_names[s->kind], kiln_op_name((kiln_op)s->node->op),
+                    (double)(kiln_now_ns() - t0) * 1e-6);
     }
     for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
+    for (int v = 0; ra.copies && v < p->nviews; v++) kiln_array_free(ra.copies[v]);
     if (ra.temps != temps_s) kiln_free(ctx, ra.temps);
     if (ra.views != views_s) kiln_free(ctx, ra.views);
+    if (ra.copies != copies_s) kiln_free(ctx, ra.copies);
     if (st == KILN_ERR_NOMEM && kiln_errcode(ctx) != KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     return st;
 }
@@ -121,25 +145,25 @@ static bool same_shape(const kiln_expr *e, const kiln_array *a) {
 }
 
 /* Whether writing out while reading p's arrays could read an element already overwritten:
- * memory overlaps and the array is not walked exactly as out is by one element-wise step. */
+ * memory overlaps and the array is not walked exactly as out is by a plan of one element-wise
+ * step reading it directly. */
 static bool needs_temporary(const rt_plan *p, const kiln_array *out) {
     const char *olo, *ohi;
     rt_array_extent(out, &olo, &ohi);
-    for (int k = 0; k < p->nsteps; k++) {
-        const rt_step *s = &p->steps[k];
-        for (int i = 0; i < s->fk.kd.n_in + (s->kind == RT_STEP_MATMUL ? 2 : 0); i++) {
-            const kiln_expr *n = i < s->fk.kd.n_in ? s->fk.inputs[i] : ir_arg(s->node, i - s->fk.kd.n_in);
-            if (n->op != KILN_OP_VAR) continue;
-            const kiln_array *a = n->leaf;
-            const char *lo, *hi;
-            rt_array_extent(a, &lo, &hi);
-            if (hi <= olo || lo >= ohi) continue;
-            bool same = s->kind == RT_STEP_MAP && p->nsteps == 1 && a->data == out->data && a->ndim == out->ndim &&
-                        a->dtype == out->dtype;
-            for (int d = 0; same && d < a->ndim; d++)
-                same = a->shape[d] == out->shape[d] && (a->strides[d] == out->strides[d] || a->shape[d] == 1);
-            if (!same) return true;
-        }
+    for (int i = 0; i < p->nleaves; i++) {
+        const kiln_expr *n = p->leaves[i];
+        const kiln_array *a = n->leaf;
+        if (!a) continue; /* an unbound placeholder: the run fails anyway */
+        const char *lo, *hi;
+        rt_array_extent(a, &lo, &hi);
+        if (hi <= olo || lo >= ohi) continue;
+        const rt_step *s = &p->steps[0];
+        bool direct = false;
+        for (int k = 0; p->nsteps == 1 && s->kind == RT_STEP_MAP && k < s->fk.kd.n_in; k++) direct |= s->fk.inputs[k] == n;
+        bool same = direct && a->data == out->data && a->ndim == out->ndim && a->dtype == out->dtype;
+        for (int d = 0; same && d < a->ndim; d++)
+            same = a->shape[d] == out->shape[d] && (a->strides[d] == out->strides[d] || a->shape[d] == 1);
+        if (!same) return true;
     }
     return false;
 }

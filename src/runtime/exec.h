@@ -16,9 +16,14 @@
 #include "ctx.h"
 
 typedef enum rt_step_kind {
-    RT_STEP_MAP,    /* an element-wise kernel writes node's values */
-    RT_STEP_REDUCE, /* a reduction kernel folds its operand's region */
-    RT_STEP_MATMUL, /* a matrix product, with an optional element-wise epilogue */
+    RT_STEP_MAP,     /* an element-wise kernel writes node's values */
+    RT_STEP_REDUCE,  /* a reduction kernel folds its operand's region */
+    RT_STEP_MATMUL,  /* a matrix product, with an optional element-wise epilogue */
+    RT_STEP_SCAN,    /* cumsum / cumprod of the operand's array */
+    RT_STEP_CONCAT,  /* two element-wise kernels (aux[0], aux[1]) write the halves of node */
+    RT_STEP_TAKE,    /* a gather from the operand's array by the index array */
+    RT_STEP_VIEW,    /* node's view array, from its operand's array (no kernel) */
+    RT_STEP_RESHAPE, /* node's view array: its operand's, reshaped, or a C-ordered copy of it */
 } rt_step_kind;
 
 /* One step of a plan: computes `node` into an array (a caller's output or a temporary). */
@@ -28,13 +33,15 @@ typedef struct rt_step {
     fused_kernel fk;       /* MAP: node's region; REDUCE: the region of node's operand */
     int root;              /* which caller output receives node (-1: a temporary) */
     int temp;              /* which temporary receives node (-1: a caller output) */
+    int view;              /* VIEW, RESHAPE: which view array it fills */
     int epilogue;          /* MATMUL: the MAP step run on each panel of its result, or -1 */
     bool in_epilogue;      /* MAP: run by a MATMUL step instead of on its own */
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
     kslot *memo_slot;
-    struct rt_step *aux;   /* REDUCE: the accumulate step of the column form, made on demand */
+    struct rt_step *aux;   /* REDUCE: the accumulate step of the column form, made on demand;
+                              CONCAT: the two halves' steps; RESHAPE: the copy step */
 } rt_step;
 
 typedef struct rt_plan {
@@ -50,7 +57,10 @@ typedef struct rt_plan {
     int ntemps;
     kiln_expr **temps;     /* nodes computed into temporaries */
     int nviews;
-    kiln_expr **views;     /* TRANSPOSE nodes: read through a view of their operand's array */
+    kiln_expr **views;     /* VIEW and RESHAPE nodes: read through view arrays made as the plan
+                              runs (by their steps) */
+    int nleaves;
+    kiln_expr **leaves;    /* the arrays and placeholders every step reads, for overlap checks */
 } rt_plan;
 
 /* What a step runs with: the context and the plan's backend, started. */
@@ -68,11 +78,13 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots);
 /* The plan for e: made on first use and kept on the node, remade when the backend changed. */
 rt_plan *rt_plan_get(kiln_ctx *ctx, kiln_expr *e);
 void rt_plan_free(kiln_ctx *ctx, rt_plan *p);
-/* The arrays of one run: temporaries, the caller's outputs, and views (structs, not handles). */
+/* The arrays of one run: temporaries, the caller's outputs, views (structs, not handles) and
+ * the copies reshapes had to make (handles, NULL where none). */
 typedef struct rt_run_arrays {
     kiln_array **temps;
     kiln_array *const *outs;
     kiln_array *views;
+    kiln_array **copies;
 } rt_run_arrays;
 /* The array node n stands for in a run: a VAR's array, a step's output, or a view. */
 kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arrays *ra);
@@ -127,6 +139,8 @@ kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8
 void rt_kernel_made(uint64_t *count, uint64_t *ns);
 /* Whether KILN_LOG=compile asks for a line per kernel made. */
 bool rt_log_compiles(void);
+/* Whether KILN_DEBUG names what ("fuse", "steps"). */
+bool rt_debug(const char *what);
 /* Appends the backend's text for step s's kernel with these layouts (KILN_DUMP_* flags). */
 kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *layout, int what, kstr *out);
 
@@ -134,6 +148,13 @@ kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *
 
 /* Runs an element-wise step into out, reading ins (geometry.c). */
 kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
+/* Runs a scan, take, view, reshape or concatenation step (steps.c). */
+kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
+kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *out);
+void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
+kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out);
+void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);
 /* Runs a reduction step (reduce.c). */
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s);

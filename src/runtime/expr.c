@@ -5,6 +5,8 @@
  * its operands to the IR (ir/graph.c), which applies NumPy's rules and hash-conses the node;
  * arrays become VAR leaves whose lifetime the graph manages through the context's hooks.
  */
+#include <string.h>
+
 #include "ctx.h"
 
 #define G (&ctx->graph)
@@ -24,7 +26,41 @@ kiln_expr *kiln_var(kiln_ctx *ctx, kiln_array *a) {
     return ir_var(G, a, (kiln_dtype)a->dtype, a->ndim, a->shape, a->strides, a->data);
 }
 
-kiln_array *kiln_expr_array(const kiln_expr *e) { return e && e->op == KILN_OP_VAR ? e->leaf : NULL; }
+kiln_array *kiln_expr_array(const kiln_expr *e) { return e && op_is_array_leaf(e->op) ? e->leaf : NULL; }
+
+/* ------------------------------------------------------------------ placeholders */
+
+kiln_expr *kiln_param(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
+    ARGCHK(ctx);
+    if (!dtype_valid(dt)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_param: invalid dtype %d", (int)dt);
+        return NULL;
+    }
+    if (ndim < 0 || ndim > KILN_MAX_DIMS || (ndim && !shape)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_param: rank %d (0..%d) with a shape", ndim, KILN_MAX_DIMS);
+        return NULL;
+    }
+    int64_t count;
+    if (rt_shape_check(ctx, "kiln_param", dt, ndim, shape, &count) != KILN_OK) return NULL;
+    return ir_param(G, dt, ndim, shape);
+}
+
+kiln_status kiln_bind(kiln_ctx *ctx, kiln_expr *param, kiln_array *a) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (!param || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: %s is NULL", param ? "array" : "placeholder");
+    if (param->op != KILN_OP_PARAM || param->g != G) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: not a placeholder of this context");
+    if (a->ctx != ctx) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: the array belongs to another context");
+    if (a->dtype != param->dtype || a->ndim != param->ndim || memcmp(a->shape, param->shape, (size_t)a->ndim * sizeof *a->shape))
+        return kiln_fail(ctx, a->dtype != param->dtype ? KILN_ERR_DTYPE : KILN_ERR_SHAPE, "kiln_bind: the placeholder is %s%s, the array %s%s", kiln_dtype_name((kiln_dtype)param->dtype),
+                         rt_shape_str(param->ndim, param->shape).s, kiln_dtype_name((kiln_dtype)a->dtype), rt_shape_str(a->ndim, a->shape).s);
+    kiln_array_retain(a);
+    pthread_mutex_lock(&G->lock);
+    kiln_array *old = param->leaf;
+    param->leaf = a;
+    pthread_mutex_unlock(&G->lock);
+    kiln_array_free(old);
+    return KILN_OK;
+}
 
 kiln_expr *kiln_scalar(kiln_ctx *ctx, double v) {
     ARGCHK(ctx);
@@ -93,10 +129,26 @@ KILN_OPS(X)
         ARGCHK(ctx);                                                                     \
         return ir_reduce(G, KILN_OP_##E, x, axis, keepdims != 0);                        \
     }
+#define X_SCAN(b, E)                                                  \
+    kiln_expr *kiln_##b(kiln_ctx *ctx, kiln_expr *x, int axis) {      \
+        ARGCHK(ctx);                                                  \
+        return ir_scan(G, KILN_OP_##E, x, axis);                      \
+    }
 #define X_MATMUL(b, E)
 #define X_VIEW(b, E)
+#define X_CONCAT(b, E)
+#define X_GATHER(b, E)
 KILN_STRUCT_OPS(X)
 #undef X
+
+kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims) {
+    ARGCHK(ctx);
+    if ((unsigned)op >= KILN_OP_COUNT || kiln_op_kind[op] != KIND_REDUCE) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_reduce_axes: op %d is not a reduction", (int)op);
+        return NULL;
+    }
+    return ir_reduce_axes(G, op, x, axes, keepdims != 0);
+}
 
 kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims) {
     ARGCHK(ctx);
@@ -109,7 +161,14 @@ kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int ke
 
 kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims) {
     ARGCHK(ctx);
-    return ir_mean(G, x, axis, keepdims != 0);
+    unsigned mask;
+    if (!ir_check_operand(G, x, "mean", 1) || !ir_axis_mask(G, "mean", axis, x->ndim, &mask)) return NULL;
+    return ir_mean(G, x, mask, keepdims != 0);
+}
+
+kiln_expr *kiln_mean_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
+    ARGCHK(ctx);
+    return ir_mean(G, x, axes, keepdims != 0);
 }
 
 kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y) {
@@ -119,9 +178,182 @@ kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y) {
 
 kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x) {
     ARGCHK(ctx);
-    if (x && x->g != G) {
-        kiln_fail(ctx, KILN_ERR_ARG, "transpose: operand belongs to another context");
+    return ir_check_operand(G, x, "transpose", 1) ? ir_transpose(G, x) : NULL;
+}
+
+/* ------------------------------------------------------------------ views and shapes */
+
+kiln_expr *kiln_index(kiln_ctx *ctx, kiln_expr *x, int n, const kiln_ix *ix) {
+    ARGCHK(ctx);
+    if (n < 0 || (n && !ix)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_index: %d items and no list", n);
         return NULL;
     }
-    return ir_transpose(G, x);
+    return ir_index(G, x, n, ix);
+}
+kiln_expr *kiln_permute(kiln_ctx *ctx, kiln_expr *x, const int *axes) {
+    ARGCHK(ctx);
+    return ir_permute(G, x, axes);
+}
+kiln_expr *kiln_reshape(kiln_ctx *ctx, kiln_expr *x, int ndim, const int64_t *shape) {
+    ARGCHK(ctx);
+    if (ndim && !shape) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_reshape: shape is NULL");
+        return NULL;
+    }
+    return ir_reshape(G, x, ndim, shape);
+}
+kiln_expr *kiln_ravel(kiln_ctx *ctx, kiln_expr *x) {
+    ARGCHK(ctx);
+    int64_t n = x ? ir_size(x) : 0;
+    return ir_reshape(G, x, 1, &n);
+}
+kiln_expr *kiln_expand_dims(kiln_ctx *ctx, kiln_expr *x, int axis) {
+    ARGCHK(ctx);
+    return ir_expand_dims(G, x, axis);
+}
+kiln_expr *kiln_squeeze(kiln_ctx *ctx, kiln_expr *x, int axis) {
+    ARGCHK(ctx);
+    return ir_squeeze(G, x, axis);
+}
+kiln_expr *kiln_concatenate(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
+    ARGCHK(ctx);
+    if (n < 1 || !xs) {
+        kiln_fail(ctx, KILN_ERR_ARG, "need at least one array to concatenate");
+        return NULL;
+    }
+    if (n == 1) return ir_check_operand(G, xs[0], "concatenate", 1) ? kiln_expr_retain(xs[0]) : NULL;
+    /* pairwise, balanced: each value is copied about log2(n) times */
+    int h = n / 2;
+    kiln_expr *a = kiln_concatenate(ctx, h, xs, axis), *b = a ? kiln_concatenate(ctx, n - h, xs + h, axis) : NULL;
+    kiln_expr *r = b ? ir_concat(G, a, b, axis) : NULL;
+    kiln_expr_free(a);
+    kiln_expr_free(b);
+    return r;
+}
+kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
+    ARGCHK(ctx);
+    if (n < 1 || !xs) {
+        kiln_fail(ctx, KILN_ERR_ARG, "need at least one array to stack");
+        return NULL;
+    }
+    kiln_expr **ex = kiln_calloc(ctx, (size_t)n * sizeof *ex), *r = NULL;
+    if (!ex) return NULL;
+    int i = 0;
+    for (; i < n; i++) {
+        if (!ir_check_operand(G, xs[i], "stack", i + 1)) break;
+        if (xs[i]->ndim != xs[0]->ndim || memcmp(xs[i]->shape, xs[0]->shape, (size_t)xs[0]->ndim * sizeof(int64_t))) {
+            kiln_fail(ctx, KILN_ERR_SHAPE, "stack: all input arrays must have the same shape");
+            break;
+        }
+        if (!(ex[i] = ir_expand_dims(G, xs[i], axis))) break;
+    }
+    if (i == n) r = kiln_concatenate(ctx, n, ex, axis);
+    for (int k = 0; k < n; k++) kiln_expr_free(ex[k]);
+    kiln_free(ctx, ex);
+    return r;
+}
+kiln_expr *kiln_take(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis) {
+    ARGCHK(ctx);
+    return ir_take(G, x, idx, axis, false);
+}
+kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis) {
+    ARGCHK(ctx);
+    return ir_take(G, x, idx, axis, true);
+}
+
+/* ------------------------------------------------------------------ compositions */
+
+/* Releases the n handles of t (NULLs allowed) and returns r. */
+static kiln_expr *drop(kiln_expr *r, int n, kiln_expr **t) {
+    for (int i = 0; i < n; i++) kiln_expr_free(t[i]);
+    return r;
+}
+
+kiln_expr *kiln_sigmoid(kiln_ctx *ctx, kiln_expr *x) {
+    ARGCHK(ctx);
+    kiln_expr *one = kiln_int(ctx, 1), *n = kiln_neg(ctx, x), *e = kiln_exp(ctx, n), *d = kiln_add(ctx, one, e);
+    return drop(kiln_div(ctx, one, d), 4, (kiln_expr *[]){one, n, e, d});
+}
+kiln_expr *kiln_relu(kiln_ctx *ctx, kiln_expr *x) {
+    ARGCHK(ctx);
+    kiln_expr *z = kiln_int(ctx, 0);
+    return drop(kiln_maximum(ctx, x, z), 1, &z);
+}
+kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x) {
+    ARGCHK(ctx);
+    return kiln_mul(ctx, x, x);
+}
+kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
+    ARGCHK(ctx);
+    kiln_expr *m = lo ? kiln_maximum(ctx, x, lo) : kiln_expr_retain(x);
+    return drop(hi ? kiln_minimum(ctx, m, hi) : kiln_expr_retain(m), 1, &m);
+}
+kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals) {
+    ARGCHK(ctx);
+    if (!x || decimals == 0 || !dtype_is_float((kiln_dtype)x->dtype)) return kiln_rint(ctx, x);
+    /* NumPy: rint(x * 10**d) / 10**d (for d < 0, x / 10**-d * 10**-d) */
+    double f = 1;
+    for (int i = 0; i < (decimals < 0 ? -decimals : decimals); i++) f *= 10;
+    kiln_expr *c = kiln_scalar(ctx, f);
+    kiln_expr *y = decimals > 0 ? kiln_mul(ctx, x, c) : kiln_div(ctx, x, c), *r = kiln_rint(ctx, y);
+    return drop(decimals > 0 ? kiln_div(ctx, r, c) : kiln_mul(ctx, r, c), 3, (kiln_expr *[]){c, y, r});
+}
+/* The maximum along axis kept as size 1, with non-finite maxima (an all -inf row) made 0: what
+ * stable softmax and logsumexp subtract. */
+/* r with its axes in mask (all of length 1) dropped. */
+static kiln_expr *drop_axes(kiln_ctx *ctx, kiln_expr *r, unsigned mask) {
+    kiln_ix ix[KILN_MAX_DIMS];
+    for (int d = 0; d < r->ndim; d++) ix[d] = (kiln_ix){.kind = (mask >> d) & 1 ? KILN_IX_INDEX : KILN_IX_SLICE};
+    return kiln_index(ctx, r, r->ndim, ix);
+}
+static kiln_expr *stable_max(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
+    kiln_expr *m = kiln_reduce_axes(ctx, KILN_OP_MAX, x, axes, 1), *f = kiln_isfinite(ctx, m), *z = kiln_int(ctx, 0);
+    return drop(kiln_where(ctx, f, m, z), 3, (kiln_expr *[]){m, f, z});
+}
+static unsigned one_axis(kiln_ctx *ctx, kiln_expr *x, int axis, bool *ok) {
+    unsigned mask = 0;
+    *ok = x && ir_axis_mask(G, "softmax", axis, x->ndim, &mask);
+    return mask;
+}
+kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
+    ARGCHK(ctx);
+    bool ok;
+    unsigned mask = one_axis(ctx, x, axis, &ok);
+    if (!ok) return NULL;
+    kiln_expr *m = stable_max(ctx, x, mask), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
+    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, mask, 1);
+    return drop(kiln_div(ctx, e, s), 4, (kiln_expr *[]){m, d, e, s});
+}
+kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
+    ARGCHK(ctx);
+    kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
+    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1), *l = kiln_log(ctx, s), *r = kiln_add(ctx, l, m);
+    kiln_expr *out = keepdims || !r ? kiln_expr_retain(r) : drop_axes(ctx, r, axes);
+    return drop(out, 6, (kiln_expr *[]){m, d, e, s, l, r});
+}
+kiln_expr *kiln_log_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
+    ARGCHK(ctx);
+    bool ok;
+    unsigned mask = one_axis(ctx, x, axis, &ok);
+    if (!ok) return NULL;
+    kiln_expr *l = kiln_logsumexp(ctx, x, mask, 1);
+    return drop(kiln_sub(ctx, x, l), 1, &l);
+}
+kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
+    ARGCHK(ctx);
+    if (!ir_check_operand(G, x, "var", 1)) return NULL;
+    axes &= x->ndim ? (1u << x->ndim) - 1 : 0;
+    int64_t n = 1;
+    for (int d = 0; d < x->ndim; d++)
+        if ((axes >> d) & 1) n *= x->shape[d];
+    kiln_expr *mu = ir_mean(G, x, axes, true), *d = kiln_sub(ctx, x, mu), *sq = kiln_mul(ctx, d, d);
+    kiln_expr *s = sq ? ir_reduce_axes(G, KILN_OP_SUM, sq, axes, keepdims != 0) : NULL;
+    kiln_expr *c = s ? kiln_const(ctx, (kiln_dtype)s->dtype, (double)(n - ddof)) : NULL; /* n - ddof <= 0 gives inf or NaN, as NumPy */
+    return drop(c ? kiln_div(ctx, s, c) : NULL, 5, (kiln_expr *[]){mu, d, sq, s, c});
+}
+kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
+    ARGCHK(ctx);
+    kiln_expr *v = kiln_variance(ctx, x, axes, ddof, keepdims);
+    return drop(kiln_sqrt(ctx, v), 1, &v);
 }

@@ -36,22 +36,60 @@ static const char *miss_reason(dc_result r) {
     return "new kernel";
 }
 
-bool rt_log_compiles(void) {
-    static int on = -1;
-    if (on < 0) on = getenv("KILN_LOG") && strstr(getenv("KILN_LOG"), "compile");
-    return on;
+/* The environment's switches, read once (a thread-safe lazy initialization). */
+static bool log_compile, debug_fuse, debug_steps;
+static pthread_once_t switches_once = PTHREAD_ONCE_INIT;
+static void switches_read(void) {
+    const char *l = getenv("KILN_LOG"), *d = getenv("KILN_DEBUG");
+    log_compile = l && strstr(l, "compile");
+    debug_fuse = d && strstr(d, "fuse");
+    debug_steps = d && strstr(d, "steps");
 }
 
-/* The full key of kd: "<backend>\0<target>\0" then kd's bytes, into buf (cap bytes) or a new
- * allocation; NULL when out of memory. */
+bool rt_log_compiles(void) {
+    pthread_once(&switches_once, switches_read);
+    return log_compile;
+}
+
+bool rt_debug(const char *what) {
+    pthread_once(&switches_once, switches_read);
+    return !strcmp(what, "fuse") ? debug_fuse : !strcmp(what, "steps") ? debug_steps : false;
+}
+
+/* What the bytes of a kernel description mean: a hash of the op list (names, arities, kinds),
+ * the dtypes and the instruction layout, so that a build whose op numbering changed never
+ * reads another build's disk entries (which a version string alone would not catch). */
+static uint64_t ir_fingerprint;
+static pthread_once_t fingerprint_once = PTHREAD_ONCE_INIT;
+static void fingerprint_make(void) {
+    uint64_t h = KILN_HASH_SEED;
+    for (int op = 0; op < KILN_OP_COUNT; op++) {
+        const char *nm = kiln_op_name((kiln_op)op);
+        uint8_t meta[2] = {(uint8_t)kiln_op_arity((kiln_op)op), (uint8_t)kiln_op_kind[op]};
+        h = kiln_hash_bytes(h, nm, strlen(nm) + 1);
+        h = kiln_hash_bytes(h, meta, sizeof meta);
+    }
+    for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
+        const char *nm = kiln_dtype_name((kiln_dtype)dt);
+        h = kiln_hash_bytes(h, nm, strlen(nm) + 1);
+    }
+    uint32_t sizes[2] = {(uint32_t)sizeof(kd_inst), (uint32_t)sizeof(kscalar)};
+    ir_fingerprint = kiln_hash_bytes(h, sizes, sizeof sizes);
+}
+
+/* The full key of kd: "<backend>\0<target>\0" and the IR's fingerprint, then kd's bytes, into
+ * buf (cap bytes) or a new allocation; NULL when out of memory. */
 static uint8_t *kernel_key(const rt_exec *x, const kernel_desc *kd, uint8_t *buf, size_t cap, size_t *len) {
+    pthread_once(&fingerprint_once, fingerprint_make);
     const char *name = x->be->name, *target = x->be->target(x->state);
-    size_t nlen = strlen(name) + 1, tlen = strlen(target) + 1, need = nlen + tlen + kd_key_size(kd);
+    size_t nlen = strlen(name) + 1, tlen = strlen(target) + 1, flen = sizeof ir_fingerprint;
+    size_t need = nlen + tlen + flen + kd_key_size(kd);
     uint8_t *key = need <= cap ? buf : kiln_malloc(x->ctx, need);
     if (!key) return NULL;
     memcpy(key, name, nlen);
     memcpy(key + nlen, target, tlen);
-    *len = nlen + tlen + kd_key(kd, key + nlen + tlen);
+    memcpy(key + nlen + tlen, &ir_fingerprint, flen);
+    *len = nlen + tlen + flen + kd_key(kd, key + nlen + tlen + flen);
     return key;
 }
 

@@ -31,7 +31,8 @@
 void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     if (!p) return;
     for (int i = 0; i < p->nsteps; i++) {
-        rt_reduce_step_free(ctx, &p->steps[i]);
+        if (p->steps[i].kind == RT_STEP_REDUCE) rt_reduce_step_free(ctx, &p->steps[i]);
+        else rt_aux_steps_free(ctx, &p->steps[i]);
         ir_fused_free(&ctx->graph, &p->steps[i].fk);
         kiln_free(ctx, p->steps[i].memo_layout);
         pthread_mutex_destroy(&p->steps[i].lock);
@@ -42,6 +43,7 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     kiln_free(ctx, p->owned);
     kiln_free(ctx, p->temps);
     kiln_free(ctx, p->views);
+    kiln_free(ctx, p->leaves);
     kiln_free(ctx, p);
 }
 
@@ -59,7 +61,7 @@ static int step_of(const rt_plan *p, const kiln_expr *n) {
 }
 
 kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arrays *ra) {
-    if (n->op == KILN_OP_VAR) return n->leaf;
+    if (op_is_array_leaf(n->op)) return n->leaf;
     /* a view first: a transposed root is copied out of its view by its own step */
     for (int v = 0; v < p->nviews; v++)
         if (p->views[v] == n) return &ra->views[v];
@@ -72,15 +74,17 @@ kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arr
     return NULL;
 }
 
-/* How many steps read node n (as a kernel input or a matrix operand). */
+/* How many steps read node n (as a kernel input or the operand of a structural step). */
 static int readers(const rt_plan *p, const kiln_expr *n) {
     int c = 0;
     for (int i = 0; i < p->nsteps; i++) {
         const rt_step *s = &p->steps[i];
         for (int k = 0; k < s->fk.kd.n_in; k++) c += s->fk.inputs[k] == n;
-        if (s->kind == RT_STEP_MATMUL) c += (ir_arg(s->node, 0) == n) + (ir_arg(s->node, 1) == n);
+        if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT)
+            for (int a = 0; a < 2; a++) c += s->node->arg[a] != IR_NONE && ir_arg(s->node, a) == n;
+        for (int h = 0; s->kind == RT_STEP_CONCAT && s->aux && h < 2; h++)
+            for (int k = 0; k < s->aux[h].fk.kd.n_in; k++) c += s->aux[h].fk.inputs[k] == n;
     }
-    for (int v = 0; v < p->nviews; v++) c += ir_arg(p->views[v], 0) == n;
     return c;
 }
 
@@ -115,6 +119,10 @@ static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args,
 
 /* ------------------------------------------------------------------ materialize */
 
+/* Whether node n has an array without a step of its own making one: an array or placeholder,
+ * or a view (whose step makes a view array, not a computed one). */
+static bool has_array(const kiln_expr *n) { return op_is_array_leaf(n->op) || kiln_op_kind[n->op] == KIND_VIEW; }
+
 /* Marks (bit 1 of mat, by node id) the nodes that get arrays of their own. */
 static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat, uint32_t *nviews) {
     for (int r = 0; r < nroots; r++) mat[roots[r]->id] = 1;
@@ -127,12 +135,12 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
         for (int i = 0; i < 3 && !costly; i++)
             if (x->arg[i] != IR_NONE && op_is_elementwise(ir_arg(x, i)->op)) costly = mat[x->arg[i]] & 2;
         if (costly) mat[x->id] |= 2;
-        if (!op_is_elementwise(x->op) && x->op != KILN_OP_TRANSPOSE && kiln_op_kind[x->op] != KIND_REDUCE) continue;
+        if (!op_is_elementwise(x->op) && kiln_op_kind[x->op] != KIND_REDUCE) continue;
         for (int i = 0; i < 3; i++) {
             if (x->arg[i] == IR_NONE) continue;
             kiln_expr *c = ir_arg(x, i);
-            int64_t big = x->op == KILN_OP_MATMUL ? 0 : ir_size(kiln_op_kind[x->op] == KIND_REDUCE ? c : x);
-            if ((mat[c->id] & 2) && c->op != KILN_OP_VAR && c->op != KILN_OP_CONST && ir_size(c) * 4 <= big) mat[c->id] |= 1;
+            int64_t big = ir_size(kiln_op_kind[x->op] == KIND_REDUCE ? c : x);
+            if ((mat[c->id] & 2) && !op_is_leaf(c->op) && ir_size(c) * 4 <= big) mat[c->id] |= 1;
         }
     }
     for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1; /* from here on: 1 = gets an array */
@@ -140,56 +148,102 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
         if (op_is_elementwise(x->op)) continue;
-        if (x->op == KILN_OP_TRANSPOSE) { /* no step: a view of its operand, which gets one */
+        switch (kiln_op_kind[x->op]) {
+        case KIND_VIEW: /* a view array of its operand's; a root is copied out of it by a step */
             (*nviews)++;
-            if (ir_arg(x, 0)->op != KILN_OP_VAR) mat[x->arg[0]] = 1;
-            continue;
-        }
-        mat[x->id] = 1;
-        if (x->op == KILN_OP_MATMUL)
+            if (!has_array(ir_arg(x, 0))) mat[x->arg[0]] = 1;
+            break;
+        case KIND_REDUCE: /* folds its operand's region: fused */
+        case KIND_CONCAT: /* writes its operands' regions into its halves: fused */
+            mat[x->id] = 1;
+            break;
+        case KIND_SCAN:
+        case KIND_MATMUL:
+        case KIND_GATHER: /* reads its operands' arrays */
+            mat[x->id] = 1;
             for (int i = 0; i < 2; i++)
-                if (ir_arg(x, i)->op != KILN_OP_VAR && ir_arg(x, i)->op != KILN_OP_TRANSPOSE) mat[x->arg[i]] = 1;
+                if (x->arg[i] != IR_NONE && !has_array(ir_arg(x, i))) mat[x->arg[i]] = 1;
+            break;
+        default: KILN_ASSERT(0 && "a structural op the planner does not know");
+        }
     }
 }
 
 /* ------------------------------------------------------------------ make_steps */
 
+/* Fuses the aux step h of s: the element-wise region under root into a map. */
+static kiln_status aux_map(kiln_ctx *ctx, rt_step *s, int h, kiln_expr *root, const uint8_t *mat) {
+    rt_step *a = &s->aux[h];
+    a->kind = RT_STEP_MAP;
+    a->node = root;
+    a->root = a->temp = a->epilogue = a->view = -1;
+    pthread_mutex_init(&a->lock, NULL);
+    kiln_status st = ir_fuse(&ctx->graph, root, mat, 0, &a->fk);
+    if (st == KILN_OK && !(a->memo_layout = kiln_calloc(ctx, a->fk.kd.n_in + a->fk.kd.n_out + 1u))) st = KILN_ERR_NOMEM;
+    return st;
+}
+
 static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint32_t n, const uint8_t *mat, uint32_t nviews) {
-    uint32_t nsteps = 0;
+    uint32_t nsteps = nviews;
     for (uint32_t k = 0; k < n; k++) nsteps += mat[order[k]->id];
     p->steps = kiln_calloc(ctx, nsteps * sizeof *p->steps);
     p->temps = kiln_malloc(ctx, (nsteps + 1) * sizeof *p->temps);
     p->views = kiln_malloc(ctx, (nviews + 1) * sizeof *p->views);
     if (!p->steps || !p->temps || !p->views) return KILN_ERR_NOMEM;
-    for (uint32_t k = 0; k < n; k++)
-        if (order[k]->op == KILN_OP_TRANSPOSE) p->views[p->nviews++] = order[k];
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
-        if (!mat[x->id]) continue;
-        rt_step *s = &p->steps[p->nsteps];
-        s->node = x;
-        s->root = s->temp = s->epilogue = -1;
-        for (int r = 0; r < p->nroots && s->root < 0; r++)
-            if (p->roots[r] == x) s->root = r;
-        if (s->root < 0) {
-            s->temp = p->ntemps;
-            p->temps[p->ntemps++] = x;
+        bool view = kiln_op_kind[x->op] == KIND_VIEW;
+        for (int pass = 0; pass < 2; pass++) { /* a view's own step, then a copy step if it gets an array */
+            if (pass == 0 && !view) continue;
+            if (pass == 1 && !mat[x->id]) continue;
+            rt_step *s = &p->steps[p->nsteps];
+            s->node = x;
+            s->root = s->temp = s->epilogue = s->view = -1;
+            pthread_mutex_init(&s->lock, NULL);
+            p->nsteps++;
+            kiln_status st = KILN_OK;
+            if (pass == 0) {
+                s->kind = x->op == KILN_OP_RESHAPE ? RT_STEP_RESHAPE : RT_STEP_VIEW;
+                s->view = p->nviews;
+                p->views[p->nviews++] = x;
+                if (x->op == KILN_OP_RESHAPE) { /* the copy a non-contiguous operand needs: a map
+                                                   reading the reshape's operand array (given
+                                                   for x, its one input) */
+                    if (!(s->aux = kiln_calloc(ctx, sizeof *s->aux))) return KILN_ERR_NOMEM;
+                    st = aux_map(ctx, s, 0, x, mat);
+                }
+                if (st != KILN_OK) return st;
+                continue;
+            }
+            for (int r = 0; r < p->nroots && s->root < 0; r++)
+                if (p->roots[r] == x) s->root = r;
+            if (s->root < 0) {
+                s->temp = p->ntemps;
+                p->temps[p->ntemps++] = x;
+            }
+            switch (view ? KIND_ANY : kiln_op_kind[x->op]) {
+            case KIND_REDUCE:
+                s->kind = RT_STEP_REDUCE;
+                st = ir_fuse(&ctx->graph, ir_arg(x, 0), mat, x->op, &s->fk);
+                break;
+            case KIND_MATMUL: s->kind = RT_STEP_MATMUL; break;
+            case KIND_SCAN: s->kind = RT_STEP_SCAN; break;
+            case KIND_GATHER: s->kind = RT_STEP_TAKE; break;
+            case KIND_CONCAT:
+                s->kind = RT_STEP_CONCAT;
+                if (!(s->aux = kiln_calloc(ctx, 2 * sizeof *s->aux))) return KILN_ERR_NOMEM;
+                st = aux_map(ctx, s, 0, ir_arg(x, 0), mat);
+                if (st == KILN_OK) st = aux_map(ctx, s, 1, ir_arg(x, 1), mat);
+                break;
+            default:
+                s->kind = RT_STEP_MAP;
+                st = ir_fuse(&ctx->graph, x, mat, 0, &s->fk);
+                break;
+            }
+            if (st != KILN_OK) return st;
+            s->memo_layout = kiln_calloc(ctx, s->fk.kd.n_in + s->fk.kd.n_out + 1u);
+            if (!s->memo_layout) return KILN_ERR_NOMEM;
         }
-        kiln_status st = KILN_OK;
-        if (kiln_op_kind[x->op] == KIND_REDUCE) {
-            s->kind = RT_STEP_REDUCE;
-            st = ir_fuse(&ctx->graph, ir_arg(x, 0), mat, x->op, &s->fk);
-        } else if (x->op == KILN_OP_MATMUL) {
-            s->kind = RT_STEP_MATMUL;
-        } else {
-            s->kind = RT_STEP_MAP;
-            st = ir_fuse(&ctx->graph, x, mat, 0, &s->fk);
-        }
-        pthread_mutex_init(&s->lock, NULL);
-        p->nsteps++;
-        if (st != KILN_OK) return st;
-        s->memo_layout = kiln_calloc(ctx, s->fk.kd.n_in + s->fk.kd.n_out + 1u);
-        if (!s->memo_layout) return KILN_ERR_NOMEM;
     }
     return KILN_OK;
 }
@@ -279,6 +333,9 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
         for (int r = 0; r < nroots; r++) p->roots[r] = roots[r];
     }
     if (st == KILN_OK && !(mat = kiln_calloc(ctx, ir_top(g)))) st = KILN_ERR_NOMEM;
+    if (st == KILN_OK && !(p->leaves = kiln_malloc(ctx, (n + 1) * sizeof *p->leaves))) st = KILN_ERR_NOMEM;
+    for (uint32_t k = 0; st == KILN_OK && k < n; k++)
+        if (op_is_array_leaf(order[k]->op)) p->leaves[p->nleaves++] = order[k];
     if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);
     if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
     if (st == KILN_OK) fuse_epilogues(p);
@@ -289,8 +346,7 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
         rt_plan_free(ctx, p);
         return NULL;
     }
-    const char *dbg = getenv("KILN_DEBUG");
-    if (dbg && strstr(dbg, "fuse")) debug_print(p);
+    if (rt_debug("fuse")) debug_print(p);
     atomic_fetch_add(&ctx->st.ns_fuse, kiln_now_ns() - t0);
     return p;
 }

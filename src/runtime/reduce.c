@@ -23,7 +23,7 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
     int xnd = x->ndim, o = 0, last_kept = -2;
     g->nr = g->nk = 0;
     for (int d = 0; d < xnd; d++) {
-        bool reduced = red->axis == KILN_ALL_AXES || red->axis == d;
+        bool reduced = ir_reduces(red, d);
         int64_t n = x->shape[d];
         if (reduced) {
             if (red->keepdims) o++;

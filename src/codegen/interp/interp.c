@@ -181,7 +181,7 @@ static bool program_valid(const kernel_desc *kd) {
         if (in->op == KILN_OP_WHERE && kd->inst[in->arg[0]].dtype != KILN_BOOL) return false;
         for (int a = 0; a < ar; a++)
             if (!(in->op == KILN_OP_WHERE && a == 0) && kd->inst[in->arg[a]].dtype != odt) return false;
-        bool cmp = kiln_op_kind[in->op] == KIND_CMP;
+        bool cmp = kiln_op_kind[in->op] == KIND_CMP || kiln_op_kind[in->op] == KIND_PRED;
         if (in->dtype != (cmp ? KILN_BOOL : odt)) return false;
     }
     for (int k = 0; k < kd->n_out; k++)
@@ -546,6 +546,8 @@ const kiln_backend_i kiln_interp_backend = {
     .launch_map = host_launch_map,
     .launch_reduce = host_launch_reduce,
     .launch_accumulate = host_launch_accumulate,
+    .scan = host_scan,
+    .gather = host_gather,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

@@ -512,6 +512,17 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
             return LLVMBuildSub(B, LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSGT, x, zero, ""), t, ""),
                                 LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSLT, x, zero, ""), t, ""), "");
         }
+    case KILN_OP_RINT: return fl ? cpu_intrinsic(e, "llvm.rint", t, &x, 1) : x;
+    case KILN_OP_POSITIVE: return x;
+    case KILN_OP_ISNAN:
+        if (fl) return LLVMBuildFCmp(B, LLVMRealUNO, x, x, "");
+        return cpu_const_int(e, KILN_BOOL, 0, L);
+    case KILN_OP_ISINF:
+    case KILN_OP_ISFINITE:
+        if (fl) /* |x| == inf; |x| < inf (false for NaN) */
+            return LLVMBuildFCmp(B, op == KILN_OP_ISINF ? LLVMRealOEQ : LLVMRealOLT, cpu_intrinsic(e, "llvm.fabs", t, &x, 1),
+                                 cpu_constf(e, odt, INFINITY, L), "");
+        return cpu_const_int(e, KILN_BOOL, op == KILN_OP_ISFINITE, L);
     case KILN_OP_FLOOR: return fl ? cpu_intrinsic(e, "llvm.floor", t, &x, 1) : x;
     case KILN_OP_CEIL: return fl ? cpu_intrinsic(e, "llvm.ceil", t, &x, 1) : x;
     case KILN_OP_SQRT: return cpu_intrinsic(e, "llvm.sqrt", t, &x, 1);
@@ -542,8 +553,14 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_ARGMIN:
     case KILN_OP_ANY:
     case KILN_OP_ALL:
+    case KILN_OP_CUMSUM:
+    case KILN_OP_CUMPROD:
     case KILN_OP_MATMUL:
-    case KILN_OP_TRANSPOSE: /* never inside a kernel: the fuser makes them kernel inputs */
+    case KILN_OP_VIEW:
+    case KILN_OP_RESHAPE:
+    case KILN_OP_CONCAT:
+    case KILN_OP_TAKE:
+    case KILN_OP_PARAM: /* never inside a kernel: the fuser makes them kernel inputs */
     case KILN_OP_COUNT: break;
     }
     KILN_ASSERT(0 && "op without a CPU lowering");
@@ -1049,6 +1066,8 @@ const kiln_backend_i kiln_cpu_backend = {
     .launch_map = host_launch_map,
     .launch_reduce = host_launch_reduce,
     .launch_accumulate = host_launch_accumulate,
+    .scan = host_scan,
+    .gather = host_gather,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

@@ -1,0 +1,123 @@
+/*
+ * steps.c — the steps that place values rather than compute them: views, reshapes,
+ * concatenations, cumulative sums and products, and gathers.
+ *
+ *     view         a view array over its operand's array (strides and an offset, no kernel)
+ *     reshape      its operand's array reshaped where the layout allows (NumPy's no-copy
+ *                  rule), else a C-ordered copy made by its aux map step, then reshaped
+ *     concatenate  its two aux map steps, each writing its operand's values into its half
+ *     scan, take   the backend's scan and gather launches
+ */
+#include <string.h>
+
+#include "exec.h"
+
+/* view: src's memory with n's shape and the given strides. */
+static void reshaped(const kiln_expr *n, const kiln_array *src, const int64_t *strides, kiln_array *view) {
+    rt_array_view_struct(view, src);
+    view->ndim = (uint8_t)n->ndim;
+    memset(view->shape, 0, sizeof view->shape);
+    memset(view->strides, 0, sizeof view->strides);
+    memcpy(view->shape, n->shape, (size_t)n->ndim * sizeof *n->shape);
+    memcpy(view->strides, strides, (size_t)n->ndim * sizeof *strides);
+}
+
+void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view) {
+    ir_viewmap m;
+    int64_t off, strides[KILN_MAX_DIMS];
+    ir_view_of(n, &m);
+    ir_view_memory(&m, src->shape, src->strides, &off, strides);
+    reshaped(n, src, strides, view);
+    view->data = src->data + off;
+}
+
+kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy) {
+    const kiln_expr *n = s->node;
+    int64_t strides[KILN_MAX_DIMS], size = 1;
+    for (int d = 0; d < src->ndim; d++) size *= src->shape[d];
+    if (size == 0 || ir_reshape_strides(src->ndim, src->shape, src->strides, n->ndim, n->shape, strides)) {
+        if (size == 0) memset(strides, 0, sizeof strides);
+        reshaped(n, src, strides, view);
+        return KILN_OK;
+    }
+    /* the layout does not allow it: the operand's values, C-ordered, then reshaped */
+    kiln_array_free(*copy);
+    *copy = kiln_array_new(x->ctx, (kiln_dtype)src->dtype, src->ndim, src->shape);
+    if (!*copy) return kiln_errcode(x->ctx);
+    rt_step *a = &s->aux[0]; /* one input: the reshape node, read as its operand's array */
+    KILN_ASSERT(a->fk.kd.n_in == 1 && a->fk.inputs[0] == n);
+    kiln_status st = rt_map_run(x, a, &src, *copy);
+    if (st != KILN_OK) return st;
+    bool ok = ir_reshape_strides((*copy)->ndim, (*copy)->shape, (*copy)->strides, n->ndim, n->shape, strides);
+    KILN_ASSERT(ok);
+    reshaped(n, *copy, strides, view);
+    return KILN_OK;
+}
+
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    int ax = n->axis;
+    int64_t first = ir_arg(n, 0)->shape[ax];
+    kiln_array half;
+    kiln_status st = KILN_OK;
+    for (int h = 0; h < 2 && st == KILN_OK; h++) {
+        rt_array_view_struct(&half, out);
+        half.shape[ax] = h ? out->shape[ax] - first : first;
+        if (h) half.data += first * out->strides[ax];
+        if (half.shape[ax] == 0) continue;
+        st = rt_map_run(x, &s->aux[h], h ? ins1 : ins0, &half);
+    }
+    return st;
+}
+
+kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    kiln_scan_args a = {.op = n->op, .dt = (kiln_dtype)n->dtype, .ndim = n->ndim, .axis = n->axis, .in = in->data, .out = out->data};
+    memcpy(a.shape, n->shape, sizeof a.shape);
+    memcpy(a.in_str, in->strides, sizeof a.in_str);
+    memcpy(a.out_str, out->strides, sizeof a.out_str);
+    kiln_status st = x->be->scan(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
+    return st;
+}
+
+kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    int ax = n->axis;
+    kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
+                          .ndim = n->ndim,
+                          .x = xa->data,
+                          .idx = idx->data,
+                          .out = out->data,
+                          .axis_len = xa->shape[ax],
+                          .axis_str = xa->strides[ax],
+                          .axis = ax};
+    memcpy(a.shape, n->shape, sizeof a.shape);
+    memcpy(a.out_str, out->strides, sizeof a.out_str);
+    if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along the axis */
+        for (int d = 0; d < n->ndim; d++) {
+            a.x_str[d] = d == ax || xa->shape[d] == 1 ? 0 : xa->strides[d];
+            a.idx_str[d] = idx->shape[d] == 1 ? 0 : idx->strides[d];
+        }
+    } else { /* take: x's dims before the axis, the index's dims, x's dims after it */
+        int k = 0;
+        for (int d = 0; d < ax; d++, k++) a.x_str[k] = xa->strides[d];
+        for (int d = 0; d < idx->ndim; d++, k++) a.idx_str[k] = idx->strides[d];
+        for (int d = ax + 1; d < xa->ndim; d++, k++) a.x_str[k] = xa->strides[d];
+    }
+    kiln_status st = x->be->gather(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
+    return st;
+}
+
+void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s) {
+    if (!s->aux) return;
+    int n = s->kind == RT_STEP_CONCAT ? 2 : s->kind == RT_STEP_RESHAPE ? 1 : 0;
+    for (int h = 0; h < n; h++) {
+        ir_fused_free(&ctx->graph, &s->aux[h].fk);
+        kiln_free(ctx, s->aux[h].memo_layout);
+        pthread_mutex_destroy(&s->aux[h].lock);
+    }
+    kiln_free(ctx, s->aux);
+    s->aux = NULL;
+}

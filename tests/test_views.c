@@ -1,0 +1,303 @@
+/*
+ * test_views.c — views, reshapes, concatenation, take, scans, placeholders and interrupts,
+ * each against the reference evaluator (ir/ref.c, a plain scalar loop over the graph) and on
+ * every backend this build has.
+ */
+#include <pthread.h>
+#include <time.h>
+
+#include "helpers.h"
+
+static kiln_ctx *ctx;
+static void setup(void) { ctx = kiln_ctx_new(NULL); }
+static void teardown(void) { kiln_ctx_free(ctx); }
+
+static kiln_array *random_array(kiln_dtype dt, int nd, const int64_t *shape, uint64_t seed) {
+    kiln_array *a = kiln_array_new(ctx, dt, nd, shape);
+    fill_values(kiln_array_data(a), dt, kiln_array_size(a), &seed, false);
+    return a;
+}
+/* Small integers in float64: products and sums of them are exact in any order. */
+static kiln_array *int_valued(int nd, const int64_t *shape, uint64_t seed) {
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, nd, shape);
+    double *p = kiln_array_data(a);
+    for (int64_t k = 0; k < kiln_array_size(a); k++) p[k] = (double)(int)(rng_next(&seed) % 7) - 3.0;
+    return a;
+}
+static kiln_expr *rvar(kiln_dtype dt, int nd, const int64_t *shape, uint64_t seed) {
+    kiln_array *a = random_array(dt, nd, shape, seed);
+    kiln_expr *e = kiln_var(ctx, a);
+    kiln_array_free(a);
+    return e;
+}
+
+/* e against the reference (exactly, or within ulp), then every backend against the first. */
+#define CHECK_REF(e, ulp, what)                                                                    \
+    do {                                                                                           \
+        char msg_[256] = "";                                                                       \
+        kiln_expr *e_ = (e);                                                                       \
+        ck_assert_msg(e_ != NULL, "%s: %s", what, kiln_errmsg(ctx));                               \
+        ck_assert_msg(jit_vs_ref(ctx, e_, ulp, msg_, sizeof msg_) == 0, "%s: %s", what, msg_);     \
+        ck_assert_msg(backends_agree(ctx, e_, ulp, msg_, sizeof msg_) == 0, "%s: %s", what, msg_); \
+    } while (0)
+
+static kiln_ix ix_i(int64_t i) { return (kiln_ix){.kind = KILN_IX_INDEX, .index = i}; }
+static kiln_ix ix_all(void) { return (kiln_ix){.kind = KILN_IX_SLICE}; }
+static kiln_ix ix_s(int64_t a, int64_t b, int64_t s, int flags) {
+    return (kiln_ix){.kind = KILN_IX_SLICE, .start = a, .stop = b, .step = s, .flags = flags};
+}
+#define HAS_ALL (KILN_IX_HAS_START | KILN_IX_HAS_STOP | KILN_IX_HAS_STEP)
+
+START_TEST(slices_of_arrays_and_expressions) {
+    int64_t sh[3] = {5, 7, 9};
+    kiln_expr *x = rvar(KILN_F64, 3, sh, 1), *y = rvar(KILN_F32, 3, sh, 2);
+    kiln_ix a[3] = {ix_s(-1, 0, -2, HAS_ALL), ix_i(-3), ix_s(1, 100, 3, HAS_ALL)};
+    CHECK_REF(kiln_index(ctx, x, 3, a), 0, "x[-1:0:-2, -3, 1:100:3]");
+    kiln_expr *s = kiln_add(ctx, kiln_mul(ctx, x, y), kiln_sin(ctx, y));
+    CHECK_REF(kiln_index(ctx, s, 3, a), MATH_ULP, "(x*y + sin(y))[...] fused on views");
+    kiln_ix b[3] = {(kiln_ix){.kind = KILN_IX_ELLIPSIS}, (kiln_ix){.kind = KILN_IX_NEWAXIS}, ix_s(0, 0, -1, KILN_IX_HAS_STEP)};
+    kiln_expr *v = kiln_index(ctx, s, 3, b);
+    ck_assert_int_eq(kiln_expr_ndim(v), 4);
+    ck_assert_int_eq(kiln_expr_shape(v)[2], 1);
+    CHECK_REF(v, MATH_ULP, "s[..., None, ::-1]");
+    /* a view of a computed result: a reduction's array, read through the view */
+    kiln_expr *r = kiln_sum(ctx, s, 1, 0);
+    kiln_ix c[2] = {ix_s(1, 4, 1, HAS_ALL), ix_s(0, 0, -2, KILN_IX_HAS_STEP)};
+    CHECK_REF(kiln_index(ctx, r, 2, c), 8, "sum(s, 1)[1:4, ::-2]");
+    CHECK_REF(kiln_add(ctx, kiln_index(ctx, r, 2, c), kiln_index(ctx, r, 2, c)), 8, "a view read twice");
+    /* a view of a view, and transposes of both */
+    kiln_expr *vv = kiln_index(ctx, kiln_index(ctx, r, 2, c), 1, (kiln_ix[]){ix_i(-1)});
+    CHECK_REF(vv, 8, "a view of a view");
+    CHECK_REF(kiln_transpose(ctx, kiln_index(ctx, x, 1, (kiln_ix[]){ix_all()})), 0, "x[:].T");
+    int perm[3] = {1, 2, 0};
+    CHECK_REF(kiln_permute(ctx, s, perm), MATH_ULP, "transpose(s, (1, 2, 0))");
+    /* broadcasting survives the push-down: a row vector indexed along the broadcast axis */
+    kiln_expr *row = rvar(KILN_F64, 1, (int64_t[]){9}, 3);
+    kiln_expr *bx = kiln_add(ctx, x, row);
+    CHECK_REF(kiln_index(ctx, bx, 2, (kiln_ix[]){ix_i(2), ix_s(1, 6, 2, HAS_ALL)}), 0, "(x + row)[2, 1:6:2]");
+    /* out of range */
+    ck_assert_ptr_null(kiln_index(ctx, x, 1, (kiln_ix[]){ix_i(5)}));
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "index 5 is out of bounds for axis 0 with size 5"), "%s", kiln_errmsg(ctx));
+    ck_assert_ptr_null(kiln_index(ctx, x, 4, (kiln_ix[]){ix_i(0), ix_i(0), ix_i(0), ix_i(0)}));
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "too many indices"), "%s", kiln_errmsg(ctx));
+    /* empty slices */
+    kiln_expr *empty = kiln_index(ctx, s, 1, (kiln_ix[]){ix_s(3, 1, 1, HAS_ALL)});
+    ck_assert_int_eq(kiln_expr_shape(empty)[0], 0);
+    CHECK_REF(empty, 0, "an empty slice");
+}
+END_TEST
+
+START_TEST(reshapes) {
+    int64_t sh[2] = {6, 8};
+    kiln_expr *x = rvar(KILN_F64, 2, sh, 4);
+    int64_t to[3] = {4, -1, 3};
+    kiln_expr *r = kiln_reshape(ctx, x, 3, to);
+    ck_assert_int_eq(kiln_expr_shape(r)[1], 4);
+    CHECK_REF(r, 0, "reshape of a C-ordered array (a view)");
+    CHECK_REF(kiln_reshape(ctx, kiln_transpose(ctx, x), 3, to), 0, "reshape of a transposed array (a copy)");
+    kiln_expr *e = kiln_exp(ctx, kiln_transpose(ctx, x));
+    CHECK_REF(kiln_reshape(ctx, e, 3, to), MATH_ULP, "reshape of an expression");
+    CHECK_REF(kiln_ravel(ctx, kiln_transpose(ctx, kiln_sum(ctx, kiln_reshape(ctx, e, 3, to), 2, 1))), 8,
+              "ravel of a transposed reduction");
+    CHECK_REF(kiln_mul(ctx, kiln_reshape(ctx, kiln_transpose(ctx, x), 3, to), kiln_reshape(ctx, x, 3, to)), 0,
+              "a product of a copy and a view");
+    CHECK_REF(kiln_squeeze(ctx, kiln_expand_dims(ctx, x, -1), KILN_ALL_AXES), 0, "squeeze(expand_dims(x, -1))");
+    ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){5, -1}));
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "cannot reshape array of size 48 into shape (5, -1)"), "%s", kiln_errmsg(ctx));
+    ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){-1, -1}));
+}
+END_TEST
+
+START_TEST(concatenate_and_stack) {
+    kiln_expr *a = rvar(KILN_F64, 2, (int64_t[]){3, 4}, 5), *b = rvar(KILN_I32, 2, (int64_t[]){2, 4}, 6);
+    kiln_expr *ab = kiln_concatenate(ctx, 2, (kiln_expr *[]){a, b}, 0);
+    ck_assert_int_eq(kiln_expr_dtype(ab), KILN_F64);
+    ck_assert_int_eq(kiln_expr_shape(ab)[0], 5);
+    CHECK_REF(ab, 0, "concatenate((a, b))");
+    kiln_expr *c = rvar(KILN_F32, 2, (int64_t[]){3, 2}, 7);
+    kiln_expr *three = kiln_concatenate(ctx, 3, (kiln_expr *[]){kiln_exp(ctx, a), c, kiln_transpose(ctx, a)}, -1);
+    ck_assert_ptr_null(three); /* (3,4), (3,2), (4,3): the last does not fit */
+    three = kiln_concatenate(ctx, 3, (kiln_expr *[]){kiln_exp(ctx, a), c, kiln_mul(ctx, c, c)}, -1);
+    CHECK_REF(three, MATH_ULP, "concatenate of expressions along the last axis");
+    CHECK_REF(kiln_sum(ctx, three, 1, 0), 8, "a reduction over a concatenation");
+    kiln_expr *st = kiln_stack(ctx, 2, (kiln_expr *[]){a, kiln_neg(ctx, a)}, 1);
+    ck_assert_int_eq(kiln_expr_ndim(st), 3);
+    ck_assert_int_eq(kiln_expr_shape(st)[1], 2);
+    CHECK_REF(st, 0, "stack((a, -a), axis=1)");
+}
+END_TEST
+
+START_TEST(take_and_take_along_axis) {
+    kiln_expr *x = rvar(KILN_F32, 2, (int64_t[]){5, 6}, 8);
+    int64_t iv[4] = {4, -1, 0, 2};
+    kiln_array *ia = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){4}, NULL, iv);
+    kiln_expr *idx = kiln_var(ctx, ia);
+    kiln_expr *t0 = kiln_take(ctx, x, idx, 0);
+    ck_assert_int_eq(kiln_expr_shape(t0)[0], 4);
+    CHECK_REF(t0, 0, "take(x, idx, 0)");
+    CHECK_REF(kiln_take(ctx, kiln_exp(ctx, x), idx, 1), MATH_ULP, "take(exp(x), idx, 1)");
+    CHECK_REF(kiln_take(ctx, x, idx, KILN_ALL_AXES), 0, "take of the flattened array");
+    int64_t jv[5] = {0, 5, 2, 1, 3};
+    kiln_array *ja = kiln_wrap(ctx, KILN_I64, 2, (int64_t[]){5, 1}, NULL, jv);
+    kiln_expr *j = kiln_var(ctx, ja);
+    CHECK_REF(kiln_take_along_axis(ctx, x, j, 1), 0, "take_along_axis(x, j, 1)");
+    CHECK_REF(kiln_take_along_axis(ctx, x, kiln_argmax(ctx, x, 1, 1), 1), 0, "x at its argmax");
+    /* a bad index fails the evaluation, naming it */
+    int64_t bad[2] = {1, 7};
+    kiln_array *ba = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){2}, NULL, bad);
+    kiln_expr *t = kiln_take(ctx, x, kiln_var(ctx, ba), 1);
+    ck_assert_ptr_nonnull(t);
+    kiln_array *out = kiln_eval(ctx, t);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_INDEX);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "index 7 is out of bounds for axis 1 with size 6"), "%s", kiln_errmsg(ctx));
+    kiln_array_free(ia);
+    kiln_array_free(ja);
+    kiln_array_free(ba);
+}
+END_TEST
+
+START_TEST(scans) {
+    kiln_expr *x = rvar(KILN_F64, 3, (int64_t[]){4, 300, 5}, 9), *i = rvar(KILN_I32, 2, (int64_t[]){70, 3}, 10);
+    for (int ax = -3; ax < 3; ax++) {
+        char what[64];
+        snprintf(what, sizeof what, "cumsum(x, %d)", ax);
+        CHECK_REF(kiln_cumsum(ctx, x, ax), 0, what); /* sequential, as NumPy: exact */
+        snprintf(what, sizeof what, "cumprod(x / 2, %d)", ax);
+        CHECK_REF(kiln_cumprod(ctx, kiln_div(ctx, x, kiln_const(ctx, KILN_F64, 2.0)), ax), 0, what);
+    }
+    kiln_expr *ci = kiln_cumsum(ctx, i, 0);
+    ck_assert_int_eq(kiln_expr_dtype(ci), KILN_I64);
+    CHECK_REF(ci, 0, "cumsum of int32 is int64");
+    CHECK_REF(kiln_cumsum(ctx, kiln_transpose(ctx, i), KILN_ALL_AXES), 0, "cumsum of a flattened transpose");
+    CHECK_REF(kiln_cumsum(ctx, kiln_index(ctx, x, 1, (kiln_ix[]){ix_s(0, 0, -1, KILN_IX_HAS_STEP)}), 1), 0,
+              "cumsum of a reversed view");
+}
+END_TEST
+
+START_TEST(compositions_are_stable) {
+    int64_t n = 7;
+    double big[7] = {1000, 999, -1000, 0, 710, -INFINITY, 3};
+    kiln_array *a = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, big);
+    kiln_expr *x = kiln_var(ctx, a);
+    kiln_array *sm = kiln_eval(ctx, kiln_softmax(ctx, x, 0));
+    ck_assert_ptr_nonnull(sm);
+    const double *p = kiln_array_data(sm);
+    double total = 0;
+    for (int k = 0; k < 7; k++) {
+        ck_assert(isfinite(p[k]));
+        total += p[k];
+    }
+    ck_assert_double_eq_tol(total, 1.0, 1e-15);
+    ck_assert_double_eq_tol(p[0], 1.0 / (1.0 + exp(-1.0)), 1e-15);
+    kiln_array *lse = kiln_eval(ctx, kiln_logsumexp(ctx, x, KILN_EVERY_AXIS, 0));
+    ck_assert_double_eq_tol(*(double *)kiln_array_data(lse), 1000 + log1p(exp(-1.0)), 1e-12);
+    kiln_expr *m = rvar(KILN_F32, 2, (int64_t[]){6, 33}, 11);
+    CHECK_REF(kiln_softmax(ctx, m, -1), MATH_ULP + 4, "softmax rows");
+    CHECK_REF(kiln_log_softmax(ctx, m, 0), MATH_ULP + 4, "log_softmax columns");
+    CHECK_REF(kiln_sigmoid(ctx, m), MATH_ULP + 2, "sigmoid");
+    CHECK_REF(kiln_clip(ctx, m, kiln_const(ctx, KILN_F64, -0.5), kiln_const(ctx, KILN_F64, 0.25)), 0, "clip");
+    CHECK_REF(kiln_round(ctx, kiln_mul(ctx, m, kiln_const(ctx, KILN_F64, 100.0)), 1), 1, "round(x, 1)");
+    CHECK_REF(kiln_std(ctx, m, 1u << 1, 1, 1), 16, "std(ddof=1, keepdims)");
+    CHECK_REF(kiln_variance(ctx, m, KILN_EVERY_AXIS, 0, 0), 16, "var");
+    kiln_array_free(a);
+    kiln_array_free(sm);
+    kiln_array_free(lse);
+}
+END_TEST
+
+START_TEST(placeholders_compile_once) {
+    int64_t sh[2] = {3, 50};
+    kiln_expr *w = kiln_param(ctx, KILN_F64, 1, (int64_t[]){50}), *X = kiln_param(ctx, KILN_F64, 2, sh);
+    kiln_expr *z = kiln_sigmoid(ctx, kiln_matmul(ctx, X, w));
+    kiln_array *out = kiln_eval(ctx, z);
+    ck_assert_ptr_null(out);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "not bound"), "%s", kiln_errmsg(ctx));
+    kiln_stats s0, s1;
+    for (int it = 0; it < 20; it++) {
+        kiln_array *wa = int_valued(1, (int64_t[]){50}, 100 + (uint64_t)it);
+        kiln_array *xa = int_valued(2, sh, 200 + (uint64_t)it);
+        ck_assert_int_eq(kiln_bind(ctx, w, wa), KILN_OK);
+        ck_assert_int_eq(kiln_bind(ctx, X, xa), KILN_OK);
+        if (it == 1) kiln_get_stats(ctx, &s0);
+        /* the same values through ordinary leaves, by the reference */
+        kiln_expr *direct = kiln_sigmoid(ctx, kiln_matmul(ctx, kiln_var(ctx, xa), kiln_var(ctx, wa)));
+        kiln_array *got = kiln_eval(ctx, z), *want = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){3});
+        ck_assert_ptr_nonnull(got);
+        rt_ref_eval(ctx, direct, want);
+        char msg[256] = "";
+        ck_assert_msg(compare_arrays(got, want, MATH_ULP, msg, sizeof msg) == 0, "iteration %d: %s", it, msg);
+        kiln_array_free(got);
+        kiln_array_free(want);
+        kiln_expr_free(direct);
+        kiln_array_free(wa);
+        kiln_array_free(xa);
+    }
+    kiln_get_stats(ctx, &s1);
+    ck_assert_uint_eq(s1.kernels_compiled + s1.tier_kernels, s0.kernels_compiled + s0.tier_kernels);
+    /* wrong shapes and dtypes are refused */
+    kiln_array *bad = kiln_array_new(ctx, KILN_F32, 1, (int64_t[]){50});
+    ck_assert_int_eq(kiln_bind(ctx, w, bad), KILN_ERR_DTYPE);
+    kiln_array_free(bad);
+    bad = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){49});
+    ck_assert_int_eq(kiln_bind(ctx, w, bad), KILN_ERR_SHAPE);
+    kiln_array_free(bad);
+}
+END_TEST
+
+/* Interrupts: a flag raised before a run stops it at once; raised from another thread during a
+ * long element-wise run, it stops the run within a piece. */
+typedef struct {
+    kiln_ctx *ctx;
+    int ms;
+} interrupter;
+static void *interrupt_later(void *p) {
+    interrupter *it = p;
+    struct timespec ts = {0, it->ms * 1000000L};
+    nanosleep(&ts, NULL);
+    kiln_interrupt(it->ctx);
+    return NULL;
+}
+
+START_TEST(interrupts) {
+    kiln_expr *x = rvar(KILN_F64, 1, (int64_t[]){1000}, 12);
+    kiln_interrupt(ctx);
+    ck_assert_ptr_null(kiln_eval(ctx, kiln_exp(ctx, x)));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_INTERRUPTED);
+    kiln_clear_interrupt(ctx);
+    kiln_array *ok = kiln_eval(ctx, kiln_exp(ctx, x));
+    ck_assert_ptr_nonnull(ok);
+    kiln_array_free(ok);
+    /* about a second of sin() over 2^24 elements, 40 times over, interrupted after 50 ms */
+    kiln_array *big = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){1 << 24});
+    memset(kiln_array_data(big), 0, (size_t)8 << 24);
+    kiln_expr *e = kiln_var(ctx, big);
+    for (int k = 0; k < 40; k++) e = kiln_sin(ctx, kiln_add(ctx, e, kiln_const(ctx, KILN_F64, 1.0)));
+    interrupter it = {ctx, 50};
+    pthread_t th;
+    pthread_create(&th, NULL, interrupt_later, &it);
+    kiln_array *r = kiln_eval(ctx, e);
+    pthread_join(th, NULL);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_INTERRUPTED);
+    kiln_clear_interrupt(ctx);
+    kiln_array_free(big);
+}
+END_TEST
+
+Suite *suite_views(void) {
+    Suite *s = suite_create("views");
+    TCase *t = tcase_create("views");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, slices_of_arrays_and_expressions);
+    tcase_add_test(t, reshapes);
+    tcase_add_test(t, concatenate_and_stack);
+    tcase_add_test(t, take_and_take_along_axis);
+    tcase_add_test(t, scans);
+    tcase_add_test(t, compositions_are_stable);
+    tcase_add_test(t, placeholders_compile_once);
+    tcase_add_test(t, interrupts);
+    suite_add_tcase(s, t);
+    return s;
+}
