@@ -397,8 +397,9 @@ KILN_API kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args
 
 /* A placeholder for an array of dt and shape (unbound).  Returns a new reference, or NULL. */
 KILN_API kiln_expr *kiln_param(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
-/* Binds param to a (retained; the array bound before is released).  a must have param's dtype
- * and shape; any strides.  Evaluating an expression with an unbound placeholder fails. */
+/* Binds param to a (retained; the array bound before is released); a NULL a unbinds.  a must
+ * have param's dtype and shape; any strides.  Evaluating an expression with an unbound
+ * placeholder fails. */
 KILN_API kiln_status kiln_bind(kiln_ctx *ctx, kiln_expr *param, kiln_array *a);
 
 /* ---------------------------------------------------------------- views and shapes

@@ -24,7 +24,7 @@ expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
 expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'
 expect "floats like NumPy" 0 "array([0. , 0.5, 1. ])" -- "$kiln" -c 'linspace(0, 1, 3)'
 expect "float32 named" 0 "dtype=float32)" -- "$kiln" -c 'float32(arange(3))/3'
-expect "precedence" 0 "array(-4.)" -- "$kiln" -c 'x = -2**2; x + zeros(())'
+expect "precedence" 0 "np.float64(-4.0)" -- "$kiln" -c 'x = -2**2; x + zeros(())'
 expect "syntax error" 1 "error: -c:1:" -- "$kiln" -c 'a = arange(5); b = a +'
 expect "error message" 1 "expected an expression, found end of input" -- "$kiln" -c 'a = arange(5); b = a +'
 expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broadcast" -- "$kiln" -c 'a = zeros(3); a + zeros(4)'

@@ -27,7 +27,7 @@ CASES = [
     ("where(m, a, i)", 0), ("where(a > 0, f, k)", 0), ("maximum(a, b)", 0), ("minimum(f, a)", 0),
     ("abs(i) + sign(a)", 0), ("floor(a) + ceil(b)", 0), ("floor(k)", 0), ("sqrt(abs(a))", 0),
     ("(a > b) & m", 0), ("~m | (i > 0)", 0), ("i & j ^ k", 0), ("-i", 0), ("~i", 0), ("-a", 0),
-    ("int32(a)", 0), ("int64(f)", 0), ("float32(i)", 0), ("bool(a)", 0), ("float64(k) / 7", 0),
+    ("int32(a)", 0), ("int64(f)", 0), ("float32(i)", 0), ("bool_(a)", 0), ("a.astype(bool)", 0), ("float64(k) / 7", 0),
     ("a**2", 0), ("a**0.5", 0), ("a**-1", 0), ("i**2", 0), ("i**abs(j)", 0), ("k**3", 0),
     ("M.T * 2", 0), ("M * v4 + 1", 0), ("(M + v4).T", 0), ("F + 1", 0), ("B * 2", 0),
     ("arange(7) * 2.5", 0), ("linspace(0, 1, 7) - 0.25", 0), ("-2**2 + a", 0), ("2**-1 * a", 0),
@@ -61,7 +61,7 @@ NUMPY_NAMES = {name: getattr(np, name) for name in [
     "sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "matmul"]}
 for t in ["float32", "float64", "int32", "int64"]:
     NUMPY_NAMES[t] = (lambda dt: lambda x: np.asarray(x).astype(dt))(getattr(np, t))
-NUMPY_NAMES["bool"] = lambda x: np.asarray(x).astype(np.bool_)
+NUMPY_NAMES["bool_"] = lambda x: np.asarray(x).astype(np.bool_)
 
 
 def inputs():

@@ -95,7 +95,7 @@ START_TEST(literals_and_constants) {
 END_TEST
 
 START_TEST(constructors_and_transpose) {
-    kiln_expr *e = kiln_parse(ctx, scope, "zeros((2, 3)) + ones(2, 3) + arange(3)");
+    kiln_expr *e = kiln_parse(ctx, scope, "zeros((2, 3)) + ones((2, 3)) + arange(3)");
     ck_assert_msg(e, "%s", kiln_errmsg(ctx));
     kiln_array *r = kiln_eval(ctx, e);
     ck_assert_int_eq(kiln_array_ndim(r), 2);
@@ -158,31 +158,31 @@ static const struct {
     {"foo(a)", 0, KILN_ERR_NAME, "unknown function 'foo'"},
     {"q + 1", 0, KILN_ERR_NAME, "name 'q' is not defined"},
     {"x + undefined_name", 4, KILN_ERR_NAME, "'undefined_name' is not defined"},
-    {"sin(a, b)", 0, KILN_ERR_ARG, "takes 1 argument (2 given)"},
-    {"where(x, y)", 0, KILN_ERR_ARG, "takes 3 arguments (2 given)"},
+    {"sin(a, b)", 7, KILN_ERR_ARG, "takes 1 positional argument but 2 were given"},
+    {"where(x, y)", 0, KILN_ERR_ARG, "missing required argument 'y'"},
     {"a + (b", 6, KILN_ERR_SYNTAX, "expected ')'"},
     {"a $ b", 2, KILN_ERR_SYNTAX, "invalid character"},
     {"a ! b", 2, KILN_ERR_SYNTAX, "'!' is not an operator"},
     {"x & y", 2, KILN_ERR_DTYPE, "bitwise_and"},
-    {"a[0]", 1, KILN_ERR_SYNTAX, "indexing"},
+    {"a[0, 0]", 1, KILN_ERR_INDEX, "too many indices"},
     {"a < b < c", 6, KILN_ERR_SYNTAX, "chained comparisons"},
-    {"a and b", 2, KILN_ERR_SYNTAX, "truth value"},
-    {"not a", 0, KILN_ERR_SYNTAX, "truth value"},
+    {"a and b", 0, KILN_ERR_ARG, "truth value of an array with more than one element is ambiguous"},
+    {"not a", 4, KILN_ERR_ARG, "truth value"},
     {"1.5e", 3, KILN_ERR_SYNTAX, "malformed exponent"},
     {"3j", 1, KILN_ERR_SYNTAX, "complex"},
-    {"'abc'", 0, KILN_ERR_SYNTAX, "string"},
+    {"'abc'", 0, KILN_ERR_ARG, "not a string"},
     {"zeros(-1)", 6, KILN_ERR_SHAPE, "negative"},
-    {"zeros(x)", 6, KILN_ERR_ARG, "integer constant"},
+    {"zeros(x)", 6, KILN_ERR_ARG, "must be a number known when the expression is built"},
     {"load('/nonexistent/a.npy')", 5, KILN_ERR_IO, "No such file"},
     {"s3 + s4", 3, KILN_ERR_SHAPE, "could not be broadcast together with shapes (3,) (4,)"},
     {"12345678901234567890", 0, KILN_ERR_SYNTAX, "too large"},
     {"M @ M", 2, KILN_ERR_SHAPE, "not aligned"},
-    {"sum(a, 1)", 0, KILN_ERR_ARG, "axis 1 is out of bounds"},
-    {"max(a, keepdims=3)", 16, KILN_ERR_ARG, "keepdims must be True or False"},
-    {"a.foo", 2, KILN_ERR_NAME, "unknown attribute 'foo'"},
-    {"(a, b)", 2, KILN_ERR_SYNTAX, "tuples"},
+    {"sum(a, 1)", 7, KILN_ERR_ARG, "axis 1 is out of bounds"},
+    {"max(a, axis=0.5)", 12, KILN_ERR_ARG, "must be an integer"},
+    {"a.foo", 2, KILN_ERR_NAME, "no attribute 'foo'"},
+    {"(a, b)", 0, KILN_ERR_ARG, "not a tuple"},
     {"int32(a) + 2**40", 9, KILN_ERR_DTYPE, "out of bounds for int32"},
-    {"sin(a, keepdims=True)", 7, KILN_ERR_SYNTAX, "keyword"},
+    {"sin(a, keepdims=True)", 7, KILN_ERR_ARG, "unexpected keyword argument 'keepdims'"},
     {"a = 1", 2, KILN_ERR_SYNTAX, "unexpected '='"},
     {"a b", 2, KILN_ERR_SYNTAX, "unexpected 'b'"},
     {"arange(0, 5, 0)", 0, KILN_ERR_ARG, "step"},

@@ -82,8 +82,14 @@ static token lex_number(lexer *lx) {
 }
 
 token lex_next(lexer *lx) {
-    while (lx->pos < lx->len && (lx->src[lx->pos] == ' ' || lx->src[lx->pos] == '\t' || lx->src[lx->pos] == '\r'))
-        lx->pos++;
+    /* blanks, and newlines (a statement spread over lines inside brackets reaches the parser
+     * whole), and backslash-newline continuations */
+    while (lx->pos < lx->len) {
+        char w = lx->src[lx->pos];
+        if (w == ' ' || w == '\t' || w == '\r' || w == '\n' || w == '\f') lx->pos++;
+        else if (w == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\n') lx->pos += 2;
+        else break;
+    }
     if (lx->pos >= lx->len) return (token){.kind = TK_END, .off = lx->len};
     size_t start = lx->pos;
     char c = lx->src[start];
@@ -104,6 +110,10 @@ token lex_next(lexer *lx) {
         lx->pos++;
         return (token){.kind = TK_STRING, .off = start, .len = lx->pos - start};
     }
+    if (c == '.' && start + 2 < lx->len && lx->src[start + 1] == '.' && lx->src[start + 2] == '.') {
+        lx->pos += 3;
+        return (token){.kind = TK_OP, .off = start, .len = 3, .text = "..."};
+    }
     static const char *const two[] = {"**", "//", "==", "!=", "<=", ">="};
     token t = {.kind = TK_OP, .off = start, .len = 1};
     for (size_t i = 0; i < sizeof two / sizeof *two; i++) {
@@ -114,13 +124,14 @@ token lex_next(lexer *lx) {
             return t;
         }
     }
-    if (strchr("+-*/%@&|^~<>(),.=[]:;", c)) {
+    if (c != 0 && strchr("+-*/%@&|^~<>(),.=[]:;", c)) {
         t.text[0] = c;
         lx->pos++;
         return t;
     }
     lx->pos++;
     return err_tok(lx, start, c == '!' ? "'!' is not an operator (use ~ for logical not, != to compare)"
+                              : c == 0 ? "a NUL byte in the source"
                                        : "invalid character");
 }
 
@@ -130,7 +141,15 @@ bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
         size_t n = 0;
         for (size_t i = off + 1; i < off + len - 1; i++) {
             char c = lx->src[i];
-            if (c == '\\' && i + 1 < off + len - 1) c = lx->src[++i];
+            if (c == '\\' && i + 1 < off + len - 1) { /* Python's escapes; others keep the backslash */
+                char e = lx->src[i + 1];
+                const char *from = "ntr\\'\"", *to = "\n\t\r\\'\"";
+                const char *k = e ? strchr(from, e) : NULL;
+                if (k) {
+                    c = to[k - from];
+                    i++;
+                }
+            }
             if (n + 1 >= cap) return false;
             buf[n++] = c;
         }

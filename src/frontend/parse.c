@@ -1,38 +1,59 @@
 /*
- * parse.c — the recursive-descent parser: one expression string → a graph, through the public
- * builders only.
+ * parse.c — the recursive-descent parser: an expression string → a value (an array expression
+ * built through the public builders, a tuple, a string, a dtype ...; see frontend.h).
  *
  * Pipeline position: first, before the graph (which does CSE, typing and folding as the
  * builders are called).  Precedence and associativity are Python's, lowest first:
  *
- *     comparison  <  |  <  ^  <  &  <  + -  <  * / // % @  <  unary + - ~  <  **  <  .T, calls
+ *     or  <  and  <  not  <  comparison  <  |  <  ^  <  &  <  + -  <  * / // % @
+ *         <  unary + - ~  <  **  <  calls, subscripts, attributes
  *
- * so an expression pasted from NumPy code means the same here.  The first error is kept, with
- * the byte offset of the token it is about; every function returns a new reference or NULL,
- * and releases what it holds on the way out.
+ * so an expression pasted from NumPy code means the same here (a leading "np." is accepted and
+ * ignored).  The first error is kept, with the byte offset of the token it is about; every
+ * function returns false or a value it owns, and releases what it holds on the way out.
+ * Functions and methods are in builtins.c.
  */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/ctx.h"
-#include "lex.h"
-#include "scope.h"
+#include "parser.h"
 
-#define MAX_ARGS 8
+/* ------------------------------------------------------------------ values */
 
-typedef struct parser {
-    kiln_ctx *ctx;
-    kiln_scope *scope;
-    lexer lx;
-    token tok;   /* the current token */
-    bool failed; /* an error is recorded; unwind */
-} parser;
+void kval_free(kiln_ctx *ctx, kval *v) {
+    if (!v) return;
+    kiln_expr_free(v->e);
+    for (int i = 0; i < v->n && v->items; i++) kval_free(ctx, &v->items[i]);
+    kiln_free(ctx, v->items);
+    kiln_free(ctx, v->s);
+    memset(v, 0, sizeof *v);
+}
 
-/* Records the first error, at byte offset off. */
-static void perr(parser *p, size_t off, kiln_status st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void perr(parser *p, size_t off, kiln_status st, const char *fmt, ...) {
-    if (p->failed) return;
+bool fe_is_py(const kval *v) {
+    return v->kind == KV_ARRAY && v->e && v->e->op == KILN_OP_CONST && v->e->weak && v->e->ndim == 0;
+}
+
+static const char *kind_name(const kval *v) {
+    switch (v->kind) {
+    case KV_NONE: return "None";
+    case KV_ARRAY: return fe_is_py(v) ? "a number" : "an array";
+    case KV_TUPLE: return "a tuple";
+    case KV_LIST: return "a list";
+    case KV_STR: return "a string";
+    case KV_DTYPE: return "a dtype";
+    case KV_SLICE: return "a slice";
+    case KV_ELLIPSIS: return "an ellipsis";
+    case KV_ABSENT: return "nothing";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------ errors and tokens */
+
+bool fe_err(parser *p, size_t off, kiln_status st, const char *fmt, ...) {
+    if (p->failed) return false;
     p->failed = true;
     char msg[512];
     va_list ap;
@@ -40,11 +61,31 @@ static void perr(parser *p, size_t off, kiln_status st, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     kiln_fail_at(p->ctx, st, (int64_t)off, "%s", msg);
+    return false;
+}
+
+bool fe_got(parser *p, const void *r, size_t off) {
+    if (!r && !p->failed) {
+        char msg[512];
+        kiln_status st = kiln_errcode(p->ctx);
+        snprintf(msg, sizeof msg, "%s", kiln_errmsg(p->ctx));
+        fe_err(p, off, st == KILN_OK ? KILN_ERR_ARG : st, "%s", msg);
+    }
+    return r != NULL;
+}
+
+bool fe_set_expr(parser *p, kval *v, kiln_expr *e, size_t off) {
+    if (!fe_got(p, e, off)) return false;
+    memset(v, 0, sizeof *v);
+    v->kind = KV_ARRAY;
+    v->e = e;
+    v->off = off;
+    return true;
 }
 
 static void advance(parser *p) {
     p->tok = lex_next(&p->lx);
-    if (p->tok.kind == TK_ERROR) perr(p, p->tok.off, KILN_ERR_SYNTAX, "%s", p->lx.err);
+    if (p->tok.kind == TK_ERROR) fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s", p->lx.err);
 }
 
 static bool is_op(const parser *p, const char *s) { return p->tok.kind == TK_OP && !strcmp(p->tok.text, s); }
@@ -70,458 +111,923 @@ static bool expect(parser *p, const char *op, const char *what) {
         return !p->failed;
     }
     char b[48];
-    perr(p, p->tok.off, KILN_ERR_SYNTAX, "expected '%s' %s, found %s", op, what, tok_str(p, b, sizeof b));
-    return false;
+    return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected '%s' %s, found %s", op, what, tok_str(p, b, sizeof b));
 }
 
-/* Whether a library call gave a result; if not, its error is recorded again with the offset
- * of the token it is about. */
-static bool got(parser *p, const void *r, size_t off) {
-    if (!r && !p->failed) {
-        char msg[512];
-        kiln_status st = kiln_errcode(p->ctx);
-        snprintf(msg, sizeof msg, "%s", kiln_errmsg(p->ctx));
-        perr(p, off, st == KILN_OK ? KILN_ERR_ARG : st, "%s", msg);
+/* Nesting: every rule that recurses goes through here. */
+static bool enter(parser *p) {
+    if (++p->env->depth > FE_MAX_DEPTH)
+        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expression nested too deeply (more than %d levels)", FE_MAX_DEPTH);
+    return true;
+}
+static void leave(parser *p) { p->env->depth--; }
+
+/* ------------------------------------------------------------------ dependencies */
+
+static fe_dep *dep_add(parser *p, const char *name, int what) {
+    fe_deps *d = &p->env->deps;
+    if (d->n == d->cap) {
+        int nc = d->cap ? d->cap * 2 : 8;
+        fe_dep *nd = kiln_realloc(p->ctx, d->d, (size_t)nc * sizeof *nd);
+        if (!nd) return NULL;
+        d->d = nd;
+        d->cap = nc;
     }
-    return r != NULL;
-}
-static kiln_expr *checked(parser *p, kiln_expr *r, size_t off) {
-    got(p, r, off);
-    return r;
+    fe_dep *x = &d->d[d->n];
+    memset(x, 0, sizeof *x);
+    if (!(x->name = kiln_strdup(p->ctx, name))) return NULL;
+    x->what = what;
+    d->n++;
+    return x;
 }
 
-static void release(kiln_expr **a, int n) {
-    for (int i = 0; i < n; i++) {
-        kiln_expr_free(a[i]);
-        a[i] = NULL;
+static fe_dep *dep_find(parser *p, const char *name) {
+    for (int i = 0; i < p->env->deps.n; i++)
+        if (!strcmp(p->env->deps.d[i].name, name)) return &p->env->deps.d[i];
+    return NULL;
+}
+
+void fe_note_free(parser *p, const char *name) {
+    if (p->env->params && !dep_find(p, name)) dep_add(p, name, FE_DEP_FREE);
+}
+
+bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
+    for (int i = 0; i < deps->n; i++) {
+        fe_dep *d = &deps->d[i];
+        kiln_array *a = kiln_scope_get(scope, d->name);
+        if (d->what == FE_DEP_FREE) {
+            if (a) return false;
+            continue;
+        }
+        if (!a || fe_scope_py(scope, d->name) != (d->what == FE_DEP_PY) || a->dtype != d->dt || a->ndim != d->ndim ||
+            memcmp(a->shape, d->shape, (size_t)a->ndim * sizeof *a->shape))
+            return false;
+        if (d->what == FE_DEP_PY) {
+            uint64_t bits = 0;
+            memcpy(&bits, a->data, kiln_dtype_size(a->dtype));
+            if (bits != d->bits) return false;
+        }
     }
-}
-
-static kiln_expr *p_expr(parser *p);
-static kiln_expr *p_factor(parser *p);
-
-/* ------------------------------------------------------------------ constants and arrays */
-
-/* The value of a constant integer expression (the shape arguments of zeros and friends). */
-static bool const_int(parser *p, kiln_expr *e, size_t off, const char *fn, int64_t *v) {
-    double f;
-    int64_t i;
-    if (!kiln_expr_scalar(e, &f, &i) || (kiln_expr_dtype(e) != KILN_I64 && kiln_expr_dtype(e) != KILN_I32)) {
-        perr(p, off, KILN_ERR_ARG, "%s: expected an integer constant", fn);
-        return false;
-    }
-    *v = i;
+    for (int i = 0; i < deps->n; i++)
+        if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, kiln_scope_get(scope, deps->d[i].name)) != KILN_OK)
+            return false;
     return true;
 }
 
-/* A new array of shape from the scope's generator or a constant, as a VAR node. */
-static kiln_expr *make_array(parser *p, size_t off, kiln_dtype dt, int nd, const int64_t *shape,
-                             double (*gen)(kiln_scope *), double fill) {
-    kiln_array *a = kiln_array_new(p->ctx, dt, nd, shape);
-    if (!got(p, a, off)) return NULL;
-    int64_t n = kiln_array_size(a);
-    double *d = kiln_array_data(a);
-    for (int64_t i = 0; i < n; i++) d[i] = gen ? gen(p->scope) : fill;
-    kiln_expr *v = checked(p, kiln_var(p->ctx, a), off);
-    kiln_array_free(a);
-    return v;
+void fe_deps_unbind(kiln_ctx *ctx, fe_deps *deps) {
+    for (int i = 0; i < deps->n; i++)
+        if (deps->d[i].what == FE_DEP_ARRAY) kiln_bind(ctx, deps->d[i].param, NULL);
 }
 
-/* shape = INT ("," INT)* | "(" [INT ("," INT)* [","]] ")"  — for zeros, ones, rand, randn */
-static bool p_shape(parser *p, const char *fn, int *nd, int64_t *shape) {
-    bool tuple = is_op(p, "(");
-    if (tuple) advance(p);
-    *nd = 0;
-    while (!p->failed && !(tuple ? is_op(p, ")") : is_op(p, ")"))) {
-        size_t off = p->tok.off;
-        kiln_expr *e = p_expr(p);
+void fe_deps_free(kiln_ctx *ctx, fe_deps *deps) {
+    for (int i = 0; i < deps->n; i++) {
+        kiln_free(ctx, deps->d[i].name);
+        kiln_expr_free(deps->d[i].param);
+    }
+    kiln_free(ctx, deps->d);
+    memset(deps, 0, sizeof *deps);
+}
+
+/* ------------------------------------------------------------------ names */
+
+/* A Python number bound in the scope, as a weak constant. */
+static kiln_expr *py_const(kiln_ctx *ctx, const kiln_array *a) {
+    switch (a->dtype) {
+    case KILN_BOOL: return kiln_bool(ctx, *(const uint8_t *)a->data != 0);
+    case KILN_I64: {
         int64_t v;
-        bool ok = e && const_int(p, e, off, fn, &v);
-        kiln_expr_free(e);
-        if (!ok) return false;
-        if (v < 0) {
-            perr(p, off, KILN_ERR_SHAPE, "%s: negative dimensions are not allowed", fn);
-            return false;
-        }
-        if (*nd == KILN_MAX_DIMS) {
-            perr(p, off, KILN_ERR_SHAPE, "%s: more than %d dimensions", fn, KILN_MAX_DIMS);
-            return false;
-        }
-        shape[(*nd)++] = v;
-        if (!is_op(p, ",")) break;
-        advance(p);
+        memcpy(&v, a->data, sizeof v);
+        return kiln_int(ctx, v);
     }
-    if (tuple && !expect(p, ")", "to close the shape")) return false;
-    return !p->failed;
+    default: {
+        double v;
+        memcpy(&v, a->data, sizeof v);
+        return kiln_scalar(ctx, v);
+    }
+    }
 }
 
-/* arange(stop) | arange(start, stop[, step]): int64 when all are integers, else float64 */
-static kiln_expr *p_arange(parser *p, kiln_expr **args, int n, size_t off) {
-    double v[3] = {0, 0, 1};
-    int64_t iv[3] = {0, 0, 1};
-    bool all_int = true;
-    if (n < 1 || n > 3) {
-        perr(p, off, KILN_ERR_ARG, "arange() takes 1 to 3 arguments (%d given)", n);
-        return NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        int k = n == 1 ? 1 : i;
-        if (!kiln_expr_scalar(args[i], &v[k], &iv[k])) {
-            perr(p, off, KILN_ERR_ARG, "arange: arguments must be constants");
-            return NULL;
+/* The value of a name bound in the scope: an array (a placeholder in params mode) or a
+ * Python number. */
+static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, kval *out) {
+    bool py = fe_scope_py(p->env->scope, name);
+    if (py) {
+        if (p->env->params && !dep_find(p, name)) {
+            fe_dep *d = dep_add(p, name, FE_DEP_PY);
+            if (!d) return fe_got(p, NULL, off);
+            d->dt = (kiln_dtype)a->dtype;
+            memcpy(&d->bits, a->data, kiln_dtype_size(a->dtype));
         }
-        if (kiln_expr_dtype(args[i]) != KILN_I64 && kiln_expr_dtype(args[i]) != KILN_I32) all_int = false;
+        return fe_set_expr(p, out, py_const(p->ctx, a), off);
     }
-    if (v[2] == 0) {
-        perr(p, off, KILN_ERR_ARG, "arange: step must not be zero");
-        return NULL;
+    if (!p->env->params) return fe_set_expr(p, out, kiln_var(p->ctx, a), off);
+    fe_dep *d = dep_find(p, name);
+    if (!d) {
+        if (!(d = dep_add(p, name, FE_DEP_ARRAY))) return fe_got(p, NULL, off);
+        d->dt = (kiln_dtype)a->dtype;
+        d->ndim = a->ndim;
+        memcpy(d->shape, a->shape, sizeof d->shape);
+        d->param = kiln_param(p->ctx, d->dt, d->ndim, d->shape);
+        if (!d->param || kiln_bind(p->ctx, d->param, a) != KILN_OK) return fe_got(p, NULL, off);
     }
-    double count = ceil((v[1] - v[0]) / v[2]);
-    if (!(count > 0)) count = 0;
-    if (count > 1e10) {
-        perr(p, off, KILN_ERR_SHAPE, "arange: %.0f elements is too many", count);
-        return NULL;
-    }
-    int64_t len = (int64_t)count;
-    kiln_array *a = kiln_array_new(p->ctx, all_int ? KILN_I64 : KILN_F64, 1, &len);
-    if (!got(p, a, off)) return NULL;
-    for (int64_t i = 0; i < len; i++) {
-        if (all_int) ((int64_t *)kiln_array_data(a))[i] = iv[0] + i * iv[2];
-        else ((double *)kiln_array_data(a))[i] = v[0] + (double)i * v[2];
-    }
-    kiln_expr *e = checked(p, kiln_var(p->ctx, a), off);
-    kiln_array_free(a);
-    return e;
+    return fe_set_expr(p, out, kiln_expr_retain(d->param), off);
 }
-
-/* linspace(start, stop[, num=50]): float64, the last element exactly stop */
-static kiln_expr *p_linspace(parser *p, kiln_expr **args, int n, size_t off) {
-    double v[3] = {0, 0, 50};
-    int64_t iv[3] = {0, 0, 50};
-    if (n < 2 || n > 3) {
-        perr(p, off, KILN_ERR_ARG, "linspace() takes 2 or 3 arguments (%d given)", n);
-        return NULL;
-    }
-    for (int i = 0; i < n; i++)
-        if (!kiln_expr_scalar(args[i], &v[i], &iv[i])) {
-            perr(p, off, KILN_ERR_ARG, "linspace: arguments must be constants");
-            return NULL;
-        }
-    if (n == 3 && (kiln_expr_dtype(args[2]) != KILN_I64 || iv[2] < 0)) {
-        perr(p, off, KILN_ERR_ARG, "linspace: num must be a non-negative integer");
-        return NULL;
-    }
-    int64_t num = n == 3 ? iv[2] : 50;
-    kiln_array *a = kiln_array_new(p->ctx, KILN_F64, 1, &num);
-    if (!got(p, a, off)) return NULL;
-    double *d = kiln_array_data(a), step = num > 1 ? (v[1] - v[0]) / (double)(num - 1) : 0;
-    for (int64_t i = 0; i < num; i++) d[i] = v[0] + (double)i * step;
-    if (num > 1) d[num - 1] = v[1];
-    kiln_expr *e = checked(p, kiln_var(p->ctx, a), off);
-    kiln_array_free(a);
-    return e;
-}
-
-/* ------------------------------------------------------------------ calls */
-
-/* Op builders by NumPy name (from KILN_OPS), and NumPy 2's short aliases. */
-static const struct {
-    const char *name;
-    kiln_op op;
-} fn_names[] = {
-#define X(E, b, np, ar, k, sp, cf) {np, KILN_OP_##E},
-    KILN_OPS(X)
-#undef X
-    {"abs", KILN_OP_ABS}, {"true_divide", KILN_OP_DIV}, {"mod", KILN_OP_MOD}, {"pow", KILN_OP_POW},
-    {"asin", KILN_OP_ARCSIN}, {"acos", KILN_OP_ARCCOS}, {"atan", KILN_OP_ARCTAN}, {"atan2", KILN_OP_ARCTAN2},
-    {"asinh", KILN_OP_ARCSINH}, {"acosh", KILN_OP_ARCCOSH}, {"atanh", KILN_OP_ARCTANH},
-    {"bitwise_not", KILN_OP_INVERT}, {"bitwise_invert", KILN_OP_INVERT},
-};
 
 static const struct {
     const char *name;
     kiln_dtype dt;
-} casts[] = {{"float32", KILN_F32}, {"float64", KILN_F64}, {"int32", KILN_I32}, {"int64", KILN_I64}, {"bool", KILN_BOOL}};
+} dtype_names[] = {{"float64", KILN_F64}, {"float32", KILN_F32}, {"int64", KILN_I64}, {"int32", KILN_I32}, {"bool", KILN_BOOL},
+                   {"float", KILN_F64},   {"int", KILN_I64},     {"bool_", KILN_BOOL}, {"double", KILN_F64}, {"single", KILN_F32},
+                   {"intp", KILN_I64}};
 
-/* Reductions by NumPy name (mean is sum / count); NumPy's amax and amin too. */
-static const struct {
-    const char *name;
-    kiln_op op;
-} reductions[] = {
-#define X(E, b, np, k) {np, KILN_OP_##E},
-    KILN_STRUCT_OPS(X)
-#undef X
-    {"amax", KILN_OP_MAX}, {"amin", KILN_OP_MIN}, {"mean", KILN_OP_COUNT},
-};
+bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out) {
+    static const struct {
+        const char *name;
+        double v;
+    } consts[] = {{"nan", NAN}, {"inf", INFINITY}, {"pi", 3.141592653589793}, {"e", 2.718281828459045}};
+    for (size_t i = 0; i < sizeof consts / sizeof *consts; i++)
+        if (!strcmp(name, consts[i].name)) {
+            fe_note_free(p, name);
+            return fe_set_expr(p, out, kiln_scalar(p->ctx, consts[i].v), off);
+        }
+    if (!strcmp(name, "newaxis")) {
+        fe_note_free(p, name);
+        memset(out, 0, sizeof *out);
+        out->kind = KV_NONE;
+        out->off = off;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof dtype_names / sizeof *dtype_names; i++)
+        if (!strcmp(name, dtype_names[i].name)) {
+            fe_note_free(p, name);
+            memset(out, 0, sizeof *out);
+            out->kind = KV_DTYPE;
+            out->dt = dtype_names[i].dt;
+            out->off = off;
+            return true;
+        }
+    return false;
+}
 
-/* reduction = NAME "(" expr ["," (INT | "None")] ["," "keepdims" "=" BOOL] ")"  with axis= and
- * keepdims= also accepted as keywords (the "(" is consumed) */
-static kiln_expr *p_reduction(parser *p, const char *name, kiln_op op, size_t name_off) {
-    kiln_expr *x = p_expr(p);
-    int axis = KILN_ALL_AXES, pos = 1, keepdims = 0;
-    while (x && !p->failed && is_op(p, ",")) {
-        advance(p);
-        char kw[16] = "";
-        size_t off = p->tok.off;
-        if (p->tok.kind == TK_NAME) { /* a keyword? */
-            lexer save = p->lx;
-            token t = p->tok;
-            advance(p);
-            if (is_op(p, "=")) {
-                lex_text(&p->lx, &t, kw, sizeof kw);
-                advance(p);
-                off = p->tok.off;
-            } else {
-                p->lx = save;
-                p->tok = t;
-            }
-        }
-        bool is_axis = kw[0] ? !strcmp(kw, "axis") : pos == 1;
-        bool is_keep = kw[0] ? !strcmp(kw, "keepdims") : pos == 2;
-        pos++;
-        if (is_axis && is_name(p, "None")) {
-            advance(p);
-            continue;
-        }
-        kiln_expr *v = p_expr(p);
+const char *const *fe_builtin_names(void) {
+    static const char *const names[] = {"nan", "inf", "pi", "e", "newaxis", "float64", "float32", "int64", "int32",
+                                        "bool", "True", "False", "None", NULL};
+    return names;
+}
+
+/* ------------------------------------------------------------------ argument values */
+
+kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what);
+
+static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what);
+
+kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what) {
+    if (v->kind == KV_ARRAY) return kiln_expr_retain(v->e);
+    if (v->kind == KV_LIST) return list_expr(ctx, v, what);
+    kiln_fail(ctx, KILN_ERR_ARG, "%s must be an array or a number, not %s", what, kind_name(v));
+    return NULL;
+}
+
+/* The shape a nested list claims (along its first items); -1 when too deep. */
+static int list_rank(const kval *v, int64_t *shape) {
+    int nd = 0;
+    while (v->kind == KV_LIST) {
+        if (nd == KILN_MAX_DIMS) return -1;
+        shape[nd++] = v->n;
+        if (v->n == 0) break;
+        v = &v->items[0];
+    }
+    return nd;
+}
+
+/* Whether every part of the list has that shape, with values (not lists) at depth nd; whether
+ * they are all constants, and their promoted dtype. */
+static bool list_check(const kval *v, int depth, int nd, const int64_t *shape, bool *all_const, kiln_dtype *dt, bool *any) {
+    if (depth == nd) {
+        if (v->kind != KV_ARRAY) return false;
         double f;
-        int64_t iv;
-        if (!v) break;
-        bool konst = kiln_expr_scalar(v, &f, &iv);
-        kiln_dtype vdt = kiln_expr_dtype(v);
-        kiln_expr_free(v);
-        if (is_axis && konst && (vdt == KILN_I64 || vdt == KILN_I32) && iv >= -KILN_MAX_DIMS && iv < KILN_MAX_DIMS) {
-            axis = (int)iv;
-        } else if (is_keep && konst && vdt == KILN_BOOL) {
-            keepdims = iv != 0;
-        } else {
-            perr(p, off, KILN_ERR_ARG, "%s(): %s", name,
-                 is_axis ? "axis must be an integer constant or None" : is_keep ? "keepdims must be True or False"
-                                                                       : "takes an array, an axis and keepdims=");
-            break;
-        }
+        int64_t i;
+        if (v->e->ndim != 0 || !kiln_expr_scalar(v->e, &f, &i)) *all_const = false;
+        *dt = *any ? dtype_promote(*dt, (kiln_dtype)v->e->dtype) : (kiln_dtype)v->e->dtype;
+        *any = true;
+        return true;
     }
-    if (p->failed || !x || !expect(p, ")", "to close the call")) {
-        kiln_expr_free(x);
-        return NULL;
-    }
-    kiln_expr *r = op == KILN_OP_COUNT ? kiln_mean(p->ctx, x, axis, keepdims) : kiln_reduce(p->ctx, op, x, axis, keepdims);
-    kiln_expr_free(x);
-    return checked(p, r, name_off);
+    if (v->kind != KV_LIST || v->n != shape[depth]) return false;
+    for (int k = 0; k < v->n; k++)
+        if (!list_check(&v->items[k], depth + 1, nd, shape, all_const, dt, any)) return false;
+    return true;
 }
 
-/* args = [expr ("," expr)* [","]] ")"   (the "(" is consumed) */
-static int p_args(parser *p, kiln_expr **args, const char *fn) {
-    int n = 0;
-    while (!p->failed && !is_op(p, ")")) {
-        if (p->tok.kind == TK_NAME) { /* a keyword argument? */
-            lexer save = p->lx;
-            token t = p->tok;
-            advance(p);
-            bool kw = is_op(p, "=");
-            p->lx = save;
-            p->tok = t;
-            if (kw) {
-                perr(p, t.off, KILN_ERR_SYNTAX, "%s(): keyword arguments are not supported", fn);
-                break;
-            }
-        }
-        if (n == MAX_ARGS) {
-            perr(p, p->tok.off, KILN_ERR_ARG, "%s(): too many arguments", fn);
-            break;
-        }
-        args[n] = p_expr(p);
-        if (!args[n]) break;
-        n++;
-        if (!is_op(p, ",")) break;
-        advance(p);
+static void list_fill(const kval *v, kiln_dtype dt, char **p) {
+    if (v->kind == KV_LIST) {
+        for (int k = 0; k < v->n; k++) list_fill(&v->items[k], dt, p);
+        return;
     }
-    if (!p->failed) expect(p, ")", "to close the call");
-    if (p->failed) {
-        release(args, n);
-        return -1;
-    }
-    return n;
+    ref_store(*p, dt, ref_cast(v->e->val, (kiln_dtype)v->e->dtype, dt));
+    *p += kiln_dtype_size(dt);
 }
 
-/* call = NAME "(" args ")"   (NAME at name_off, "(" current) */
-static kiln_expr *p_call(parser *p, const char *name, size_t name_off) {
-    advance(p); /* "(" */
-    for (size_t i = 0; i < sizeof reductions / sizeof *reductions; i++)
-        if (!strcmp(name, reductions[i].name)) {
-            if (reductions[i].op == KILN_OP_MATMUL) break;
-            return p_reduction(p, name, reductions[i].op, name_off);
-        }
-    bool shaped = !strcmp(name, "zeros") || !strcmp(name, "ones") || !strcmp(name, "rand") || !strcmp(name, "randn");
-    if (shaped) {
-        int nd;
-        int64_t shape[KILN_MAX_DIMS];
-        if (!p_shape(p, name, &nd, shape) || !expect(p, ")", "to close the call")) return NULL;
-        if (name[0] == 'z' || name[0] == 'o') return make_array(p, name_off, KILN_F64, nd, shape, NULL, name[0] == 'o');
-        return make_array(p, name_off, KILN_F64, nd, shape, name[4] ? scope_rand_normal : scope_rand_unit, 0);
+/* np.array(list): numbers become an array of their promoted dtype (Python ints int64, floats
+ * float64, bools bool); arrays of one shape are stacked along a new first axis. */
+static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
+    int64_t shape[KILN_MAX_DIMS] = {0};
+    int nd = list_rank(v, shape);
+    bool all_const = true, any = false;
+    kiln_dtype dt = KILN_F64;
+    if (nd < 0 || !list_check(v, 0, nd, shape, &all_const, &dt, &any)) {
+        /* maybe a list of arrays: stacked below, which checks their shapes */
+        all_const = false;
     }
-    if (!strcmp(name, "load")) {
-        char path[4096];
-        token t = p->tok;
-        if (t.kind != TK_STRING || !lex_text(&p->lx, &t, path, sizeof path)) {
-            perr(p, t.off, KILN_ERR_ARG, "load() takes a file name in quotes");
-            return NULL;
-        }
-        advance(p);
-        if (!expect(p, ")", "to close the call")) return NULL;
-        kiln_array *a = kiln_load_npy(p->ctx, path);
-        if (!got(p, a, t.off)) return NULL;
-        kiln_expr *e = checked(p, kiln_var(p->ctx, a), name_off);
+    if (all_const) {
+        if (!any) dt = KILN_F64; /* np.array([]) is float64 */
+        kiln_array *a = kiln_array_new(ctx, dt, nd, shape);
+        if (!a) return NULL;
+        char *p = a->data;
+        list_fill(v, dt, &p);
+        kiln_expr *e = kiln_var(ctx, a);
         kiln_array_free(a);
         return e;
     }
-    kiln_expr *args[MAX_ARGS] = {NULL};
-    int n = p_args(p, args, name);
-    if (n < 0) return NULL;
-    kiln_expr *r = NULL;
-    if (!strcmp(name, "arange")) r = p_arange(p, args, n, name_off);
-    else if (!strcmp(name, "linspace")) r = p_linspace(p, args, n, name_off);
-    else if (!strcmp(name, "matmul") || !strcmp(name, "dot")) {
-        if (n != 2) perr(p, name_off, KILN_ERR_ARG, "%s() takes 2 arguments (%d given)", name, n);
-        else if (!strcmp(name, "dot") && (kiln_expr_ndim(args[0]) == 0 || kiln_expr_ndim(args[1]) == 0))
-            r = checked(p, kiln_mul(p->ctx, args[0], args[1]), name_off); /* np.dot with a scalar multiplies */
-        else r = checked(p, kiln_matmul(p->ctx, args[0], args[1]), name_off);
-    } else if (!strcmp(name, "transpose")) {
-        if (n != 1) perr(p, name_off, KILN_ERR_ARG, "transpose() takes 1 argument (%d given)", n);
-        else r = checked(p, kiln_transpose(p->ctx, args[0]), name_off);
-    } else {
-        bool found = false;
-        for (size_t i = 0; i < sizeof casts / sizeof *casts && !found; i++) {
-            if (strcmp(name, casts[i].name)) continue;
-            found = true;
-            if (n != 1) perr(p, name_off, KILN_ERR_ARG, "%s() takes 1 argument (%d given)", name, n);
-            else r = checked(p, kiln_cast(p->ctx, args[0], casts[i].dt), name_off);
-        }
-        for (size_t i = 0; i < sizeof fn_names / sizeof *fn_names && !found; i++) {
-            if (strcmp(name, fn_names[i].name)) continue;
-            found = true;
-            int ar = kiln_op_arity(fn_names[i].op);
-            if (n != ar) perr(p, name_off, KILN_ERR_ARG, "%s() takes %d argument%s (%d given)", name, ar, ar == 1 ? "" : "s", n);
-            else r = checked(p, kiln_apply(p->ctx, fn_names[i].op, args), name_off);
-        }
-        if (!found) perr(p, name_off, KILN_ERR_NAME, "unknown function '%s'", name);
+    /* a list of arrays (or of lists of them): stacked */
+    kiln_expr *parts[64];
+    if (v->n == 0 || v->n > 64) {
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: a list of arrays must have 1 to 64 items", what);
+        return NULL;
     }
-    release(args, n);
+    int made = 0;
+    kiln_expr *r = NULL;
+    for (; made < v->n; made++)
+        if (!(parts[made] = fe_as_expr(ctx, &v->items[made], what))) goto out;
+    r = kiln_stack(ctx, v->n, parts, 0);
+    if (!r && kiln_errcode(ctx) == KILN_ERR_SHAPE)
+        kiln_fail(ctx, KILN_ERR_SHAPE, "%s: the list's items have different shapes (a ragged list is not an array)", what);
+out:
+    for (int i = 0; i < made; i++) kiln_expr_free(parts[i]);
     return r;
+}
+
+kiln_expr *fe_arg_expr(parser *p, const kval *v, const char *fn, const char *param) {
+    char what[96];
+    snprintf(what, sizeof what, "%s(): '%s'", fn, param);
+    kiln_expr *e = fe_as_expr(p->ctx, v, what);
+    fe_got(p, e, v->off);
+    return e;
+}
+
+bool fe_arg_number(parser *p, const kval *v, const char *fn, const char *param, double *f, int64_t *i, kiln_dtype *dt) {
+    if (v->kind == KV_ARRAY && v->e->ndim == 0 && kiln_expr_scalar(v->e, f, i)) {
+        if (dt) *dt = (kiln_dtype)v->e->dtype;
+        return true;
+    }
+    return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be a number known when the expression is built, not %s", fn, param,
+                  v->kind == KV_ARRAY ? "a computed array" : kind_name(v));
+}
+
+bool fe_arg_int(parser *p, const kval *v, const char *fn, const char *param, int64_t *out) {
+    double f;
+    kiln_dtype dt = KILN_F64;
+    if (!fe_arg_number(p, v, fn, param, &f, out, &dt)) return false;
+    if (dt != KILN_I64 && dt != KILN_I32)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be an integer, not %s", fn, param, kiln_dtype_name(dt));
+    return true;
+}
+
+bool fe_arg_bool(parser *p, const kval *v, const char *fn, const char *param, bool *out) {
+    double f;
+    int64_t i;
+    if (!fe_arg_number(p, v, fn, param, &f, &i, NULL)) return false;
+    *out = f != 0;
+    return true;
+}
+
+bool fe_arg_shape(parser *p, const kval *v, const char *fn, const char *param, int *nd, int64_t *shape) {
+    if (v->kind == KV_TUPLE && v->n == 1 && (v->items[0].kind == KV_TUPLE || v->items[0].kind == KV_LIST))
+        v = &v->items[0]; /* *shape given one tuple: zeros((3, 4)) and reshape((3, 4)) alike */
+    *nd = 0;
+    if (v->kind == KV_TUPLE || v->kind == KV_LIST) {
+        if (v->n > KILN_MAX_DIMS) return fe_err(p, v->off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", fn, KILN_MAX_DIMS);
+        for (int k = 0; k < v->n; k++)
+            if (!fe_arg_int(p, &v->items[k], fn, param, &shape[(*nd)++])) return false;
+        return true;
+    }
+    *nd = 1;
+    return fe_arg_int(p, v, fn, param, &shape[0]);
+}
+
+bool fe_arg_axes(parser *p, const kval *v, int nd, const char *fn, unsigned *mask, bool *all) {
+    *all = false;
+    if (v->kind == KV_ABSENT || v->kind == KV_NONE) {
+        *mask = KILN_EVERY_AXIS;
+        *all = true;
+        return true;
+    }
+    const kval *items = v->kind == KV_TUPLE ? v->items : v;
+    int n = v->kind == KV_TUPLE ? v->n : 1;
+    *mask = 0;
+    for (int k = 0; k < n; k++) {
+        int64_t a;
+        if (!fe_arg_int(p, &items[k], fn, "axis", &a)) return false;
+        if (a < -nd || a >= nd)
+            return fe_err(p, items[k].off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds for array of dimension %d", fn, (long long)a, nd);
+        unsigned bit = 1u << (a < 0 ? a + nd : a);
+        if (*mask & bit) return fe_err(p, items[k].off, KILN_ERR_ARG, "%s(): duplicate value in 'axis'", fn);
+        *mask |= bit;
+    }
+    return true;
+}
+
+bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
+    if (v->kind == KV_DTYPE) {
+        *dt = v->dt;
+        return true;
+    }
+    if (v->kind == KV_STR)
+        for (size_t i = 0; i < sizeof dtype_names / sizeof *dtype_names; i++)
+            if (!strcmp(v->s, dtype_names[i].name)) {
+                *dt = dtype_names[i].dt;
+                return true;
+            }
+    if (v->kind == KV_STR)
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, int32, int64, float32, float64)", fn, v->s);
+    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, int32, int64, float32, float64)", fn,
+                  kind_name(v));
+}
+
+/* ------------------------------------------------------------------ values known now */
+
+/* Evaluates v (an array of one element) now: the statement's value then depends on more than
+ * its names' dtypes and shapes. */
+static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
+    double f;
+    int64_t i;
+    kiln_expr *e = v->e;
+    if (kiln_expr_scalar(e, &f, &i)) {
+        *dt = (kiln_dtype)e->dtype;
+        *out = e->val;
+        return true;
+    }
+    int64_t n = 1;
+    for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+    if (n != 1)
+        return fe_err(p, v->off, KILN_ERR_ARG,
+                      "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()");
+    p->env->volatile_ = true;
+    kiln_array *a = kiln_eval(p->ctx, e);
+    if (!fe_got(p, a, v->off)) return false;
+    *dt = (kiln_dtype)a->dtype;
+    *out = ref_load(a->data, *dt);
+    kiln_array_free(a);
+    return true;
+}
+
+bool fe_truth(parser *p, const kval *v, bool *out) {
+    if (v->kind == KV_NONE) {
+        *out = false;
+        return true;
+    }
+    if (v->kind == KV_TUPLE || v->kind == KV_LIST || v->kind == KV_STR) {
+        *out = v->kind == KV_STR ? v->s[0] != 0 : v->n > 0;
+        return true;
+    }
+    if (v->kind != KV_ARRAY) return fe_err(p, v->off, KILN_ERR_ARG, "%s has no truth value", kind_name(v));
+    kscalar s;
+    kiln_dtype dt;
+    if (!eval_one(p, v, &s, &dt)) return false;
+    *out = ref_cast(s, dt, KILN_BOOL).b;
+    return true;
+}
+
+bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
+    if (v->kind != KV_ARRAY) return fe_err(p, v->off, KILN_ERR_ARG, "expected a number, not %s", kind_name(v));
+    int64_t n = 1;
+    for (int d = 0; d < v->e->ndim; d++) n *= v->e->shape[d];
+    if (n != 1) return fe_err(p, v->off, KILN_ERR_ARG, "only arrays of one element can be converted to Python scalars");
+    kscalar s;
+    kiln_dtype sdt;
+    if (!eval_one(p, v, &s, &sdt)) return false;
+    if (sdt == KILN_F32 || sdt == KILN_F64) {
+        double f = ref_cast(s, sdt, KILN_F64).f64;
+        if (dt == KILN_I64 && !isfinite(f))
+            return fe_err(p, off, KILN_ERR_ARG, "cannot convert float %s to integer", isnan(f) ? "NaN" : "infinity");
+    }
+    kscalar r = ref_cast(s, sdt, dt);
+    kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, r.f64) : dt == KILN_I64 ? kiln_int(p->ctx, r.i64) : kiln_bool(p->ctx, r.b);
+    kval_free(p->ctx, v);
+    return fe_set_expr(p, v, e, off);
+}
+
+void fe_make_strong(parser *p, kval *v) {
+    if (!fe_is_py(v)) return;
+    kiln_expr *e = v->e, *s = ir_const(&p->ctx->graph, (kiln_dtype)e->dtype, e->val, false);
+    if (!s) return;
+    kiln_expr_free(e);
+    v->e = s;
 }
 
 /* ------------------------------------------------------------------ the grammar */
 
-/* primary = INT | FLOAT | "True" | "False" | NAME | call | "(" expr ")" */
-static kiln_expr *p_primary(parser *p) {
-    token t = p->tok;
-    char b[64];
-    if (p->failed) return NULL;
-    switch (t.kind) {
-    case TK_INT:
-        advance(p);
-        return checked(p, kiln_int(p->ctx, t.ival), t.off);
-    case TK_FLOAT:
-        advance(p);
-        return checked(p, kiln_scalar(p->ctx, t.fval), t.off);
-    case TK_NAME: {
-        char name[128];
-        if (!lex_text(&p->lx, &t, name, sizeof name)) {
-            perr(p, t.off, KILN_ERR_NAME, "name is too long");
-            return NULL;
-        }
-        advance(p);
-        if (!strcmp(name, "True") || !strcmp(name, "False")) return checked(p, kiln_bool(p->ctx, name[0] == 'T'), t.off);
-        if (!strcmp(name, "not") || !strcmp(name, "and") || !strcmp(name, "or")) {
-            perr(p, t.off, KILN_ERR_SYNTAX, "'%s' needs one truth value, which an array does not have; use ~, & and | instead", name);
-            return NULL;
-        }
-        if (is_op(p, "(")) return p_call(p, name, t.off);
-        kiln_array *a = kiln_scope_get(p->scope, name);
-        if (!a) {
-            perr(p, t.off, KILN_ERR_NAME, "name '%s' is not defined", name);
-            return NULL;
-        }
-        return checked(p, kiln_var(p->ctx, a), t.off);
-    }
-    case TK_OP:
-        if (is_op(p, "(")) {
-            advance(p);
-            kiln_expr *e = p_expr(p);
-            if (e && is_op(p, ",")) {
-                perr(p, p->tok.off, KILN_ERR_SYNTAX, "tuples are allowed only as shapes, as in zeros((3, 4))");
-                kiln_expr_free(e);
-                return NULL;
-            }
-            if (e && !expect(p, ")", "to close the parenthesis")) {
-                kiln_expr_free(e);
-                return NULL;
-            }
-            return e;
-        }
-        break;
-    case TK_STRING:
-        perr(p, t.off, KILN_ERR_SYNTAX, "a string is allowed only as a file name, as in load(\"a.npy\")");
-        return NULL;
-    case TK_END:
-    case TK_ERROR:
-        break;
-    }
-    perr(p, t.off, KILN_ERR_SYNTAX, "expected an expression, found %s", tok_str(p, b, sizeof b));
-    return NULL;
+static bool p_test(parser *p, kval *out);
+static bool p_factor(parser *p, kval *out);
+
+/* A value of the given kind with nothing in it. */
+static void simple(kval *v, kv_kind k, size_t off) {
+    memset(v, 0, sizeof *v);
+    v->kind = k;
+    v->off = off;
 }
 
-/* postfix = primary ("." "T")*   (subscripts are not supported) */
-static kiln_expr *p_postfix(parser *p) {
-    kiln_expr *e = p_primary(p);
-    while (e && !p->failed) {
-        if (is_op(p, "[")) {
-            perr(p, p->tok.off, KILN_ERR_SYNTAX, "indexing and slicing are not supported");
-            break;
-        }
-        if (!is_op(p, ".")) return e;
-        size_t off = p->tok.off;
-        advance(p);
-        if (!is_name(p, "T")) {
-            char b[48];
-            perr(p, p->tok.off, KILN_ERR_NAME, "unknown attribute %s (only .T is supported)", tok_str(p, b, sizeof b));
-            break;
-        }
-        advance(p);
-        kiln_expr *t = checked(p, kiln_transpose(p->ctx, e), off);
-        kiln_expr_free(e);
-        e = t;
+/* Appends item (taken over) to the tuple or list v. */
+static bool push_item(parser *p, kval *v, kval *item) {
+    kval *ni = kiln_realloc(p->ctx, v->items, (size_t)(v->n + 1) * sizeof *ni);
+    if (!ni) {
+        kval_free(p->ctx, item);
+        return fe_got(p, NULL, item->off);
     }
-    kiln_expr_free(e);
-    return NULL;
+    v->items = ni;
+    v->items[v->n++] = *item;
+    memset(item, 0, sizeof *item);
+    return true;
+}
+
+/* tuple = test ("," test)* [","]   — a tuple when there is a comma, else the one value
+ * (the items end at one of the tokens in `end`) */
+static bool p_tuple_or_test(parser *p, const char *end, kval *out) {
+    size_t off = p->tok.off;
+    kval first = {0};
+    if (!p_test(p, &first)) return false;
+    if (!is_op(p, ",")) {
+        *out = first;
+        return true;
+    }
+    simple(out, KV_TUPLE, off);
+    if (!push_item(p, out, &first)) return false;
+    while (is_op(p, ",")) {
+        advance(p);
+        if (p->tok.kind == TK_END || (end && p->tok.kind == TK_OP && strstr(end, p->tok.text))) break;
+        kval item = {0};
+        if (!p_test(p, &item) || !push_item(p, out, &item)) {
+            kval_free(p->ctx, out);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The subscript items of x[...]: slices, indices, None, "..." */
+static bool p_subscript_item(parser *p, kval *out) {
+    size_t off = p->tok.off;
+    if (is_op(p, "...")) {
+        advance(p);
+        simple(out, KV_ELLIPSIS, off);
+        return true;
+    }
+    kval part[3];
+    int np = 0;
+    bool slice = false;
+    memset(part, 0, sizeof part);
+    for (;;) {
+        if (np == 3) {
+            for (int k = 0; k < 3; k++) kval_free(p->ctx, &part[k]);
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a slice has at most two ':'");
+        }
+        if (!is_op(p, ":") && !is_op(p, ",") && !is_op(p, "]")) {
+            if (!p_test(p, &part[np])) {
+                for (int k = 0; k < np; k++) kval_free(p->ctx, &part[k]);
+                return false;
+            }
+        } else {
+            simple(&part[np], KV_ABSENT, p->tok.off);
+        }
+        np++;
+        if (!is_op(p, ":")) break;
+        slice = true;
+        advance(p);
+    }
+    if (!slice) {
+        *out = part[0];
+        return true;
+    }
+    simple(out, KV_SLICE, off);
+    bool ok = true;
+    for (int k = 0; k < np && ok; k++) {
+        if (part[k].kind == KV_ABSENT || part[k].kind == KV_NONE) continue;
+        ok = fe_arg_int(p, &part[k], "slice", k == 0 ? "start" : k == 1 ? "stop" : "step", &out->sl[k]);
+        out->sl_flags |= 1 << k;
+    }
+    for (int k = 0; k < np; k++) kval_free(p->ctx, &part[k]);
+    if (ok && (out->sl_flags & KILN_IX_HAS_STEP) && out->sl[2] == 0)
+        return fe_err(p, off, KILN_ERR_ARG, "slice step cannot be zero");
+    return ok;
+}
+
+/* x[items] of a tuple: an index or a slice of it. */
+static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
+    if (n != 1 || (items[0].kind != KV_ARRAY && items[0].kind != KV_SLICE))
+        return fe_err(p, items[0].off, KILN_ERR_ARG, "tuple indices must be integers or slices");
+    int64_t len = x->n;
+    if (items[0].kind == KV_ARRAY) {
+        int64_t i;
+        if (!fe_arg_int(p, &items[0], "tuple index", "index", &i)) return false;
+        if (i < -len || i >= len) return fe_err(p, items[0].off, KILN_ERR_INDEX, "tuple index out of range");
+        *out = x->items[i < 0 ? i + len : i];
+        memset(&x->items[i < 0 ? i + len : i], 0, sizeof(kval));
+        return true;
+    }
+    /* Python's slice.indices */
+    const kval *s = &items[0];
+    int64_t step = s->sl_flags & KILN_IX_HAS_STEP ? s->sl[2] : 1, lo = step < 0 ? -1 : 0, hi = step < 0 ? len - 1 : len;
+    int64_t start = s->sl_flags & KILN_IX_HAS_START ? s->sl[0] : (step < 0 ? hi : lo);
+    int64_t stop = s->sl_flags & KILN_IX_HAS_STOP ? s->sl[1] : (step < 0 ? lo : hi);
+    if (s->sl_flags & KILN_IX_HAS_START) start = start < 0 ? (start + len < lo ? lo : start + len) : (start > hi ? hi : start);
+    if (s->sl_flags & KILN_IX_HAS_STOP) stop = stop < 0 ? (stop + len < lo ? lo : stop + len) : (stop > hi ? hi : stop);
+    simple(out, KV_TUPLE, x->off);
+    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+        kval item = x->items[i];
+        memset(&x->items[i], 0, sizeof item);
+        if (!push_item(p, out, &item)) return false;
+    }
+    return true;
+}
+
+/* x[items] of an array: basic indexing as views, one integer array as a take. */
+static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
+    kiln_expr *x = fe_arg_expr(p, xv, "subscript", "array");
+    if (!x) return false;
+    kiln_ix ix[2 * KILN_MAX_DIMS + 2];
+    if (n > (int)(sizeof ix / sizeof *ix)) {
+        kiln_expr_free(x);
+        return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
+    }
+    int adv = -1;
+    bool has_int = false, has_new = false;
+    for (int k = 0; k < n; k++) {
+        kval *it = &items[k];
+        memset(&ix[k], 0, sizeof ix[k]);
+        double f;
+        int64_t i;
+        switch (it->kind) {
+        case KV_SLICE:
+            ix[k].kind = KILN_IX_SLICE;
+            ix[k].start = it->sl[0];
+            ix[k].stop = it->sl[1];
+            ix[k].step = it->sl[2];
+            ix[k].flags = it->sl_flags;
+            break;
+        case KV_ELLIPSIS: ix[k].kind = KILN_IX_ELLIPSIS; break;
+        case KV_NONE:
+            ix[k].kind = KILN_IX_NEWAXIS;
+            has_new = true;
+            break;
+        case KV_ARRAY:
+            if (it->e->ndim == 0 && kiln_expr_scalar(it->e, &f, &i) && (it->e->dtype == KILN_I64 || it->e->dtype == KILN_I32)) {
+                ix[k].kind = KILN_IX_INDEX;
+                ix[k].index = i;
+                has_int = true;
+                break;
+            }
+            if (it->e->dtype == KILN_BOOL) {
+                kiln_expr_free(x);
+                return fe_err(p, it->off, KILN_ERR_INDEX,
+                              "boolean masks are not supported (the result's shape would depend on the values); "
+                              "use where(mask, x, 0) or sum(where(mask, x, 0))");
+            }
+            if (it->e->dtype != KILN_I64 && it->e->dtype != KILN_I32) {
+                kiln_expr_free(x);
+                return fe_err(p, it->off, KILN_ERR_INDEX,
+                              "only integers, slices (':'), ellipsis ('...'), None and integer arrays are valid indices");
+            }
+            __attribute__((fallthrough)); /* an integer array */
+        case KV_LIST:
+            if (adv >= 0) {
+                kiln_expr_free(x);
+                return fe_err(p, it->off, KILN_ERR_INDEX, "only one integer array per subscript is supported (use take_along_axis)");
+            }
+            adv = k;
+            ix[k].kind = KILN_IX_SLICE; /* a placeholder: the take below */
+            break;
+        default:
+            kiln_expr_free(x);
+            return fe_err(p, it->off, KILN_ERR_INDEX, "%s is not a valid index", kind_name(it));
+        }
+    }
+    kiln_expr *r = NULL;
+    if (adv < 0) {
+        r = kiln_index(p->ctx, x, n, ix);
+    } else if (has_int || has_new) {
+        kiln_expr_free(x);
+        return fe_err(p, items[adv].off, KILN_ERR_INDEX, "an integer array index mixed with integers or None is not supported");
+    } else {
+        int axis = 0; /* the array's dim the index array stands at */
+        for (int k = 0; k < adv; k++) {
+            if (ix[k].kind == KILN_IX_ELLIPSIS) axis += x->ndim - (n - 1);
+            else axis++;
+        }
+        kiln_expr *basic = kiln_index(p->ctx, x, n, ix), *idx = basic ? fe_arg_expr(p, &items[adv], "subscript", "index") : NULL;
+        if (idx && axis >= x->ndim) {
+            fe_err(p, items[adv].off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
+        } else if (idx) {
+            r = kiln_take(p->ctx, basic, idx, axis);
+        }
+        kiln_expr_free(basic);
+        kiln_expr_free(idx);
+    }
+    kiln_expr_free(x);
+    return fe_set_expr(p, out, r, off);
+}
+
+/* subscript = "[" item ("," item)* [","] "]"   (the "[" is current) */
+static bool p_subscript(parser *p, kval *x, kval *out) {
+    size_t off = p->tok.off;
+    advance(p);
+    kval items[2 * KILN_MAX_DIMS + 2];
+    int n = 0;
+    bool ok = true;
+    while (ok && !is_op(p, "]")) {
+        if (n == (int)(sizeof items / sizeof *items)) {
+            ok = fe_err(p, p->tok.off, KILN_ERR_INDEX, "too many indices");
+            break;
+        }
+        ok = p_subscript_item(p, &items[n]);
+        if (!ok) break;
+        n++;
+        if (!is_op(p, ",")) break;
+        advance(p);
+    }
+    if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an index inside '[]'");
+    if (ok) ok = expect(p, "]", "to close the subscript");
+    if (ok) {
+        if (x->kind == KV_TUPLE) ok = index_tuple(p, x, items, n, out);
+        else if (x->kind == KV_ARRAY || x->kind == KV_LIST) ok = index_array(p, x, items, n, off, out);
+        else ok = fe_err(p, off, KILN_ERR_ARG, "%s is not subscriptable", kind_name(x));
+    }
+    for (int k = 0; k < n; k++) kval_free(p->ctx, &items[k]);
+    return ok;
+}
+
+/* args = [arg ("," arg)* [","]] ")"   arg = NAME "=" test | test   (the "(" is consumed) */
+static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
+    *npos = *nkw = 0;
+    bool ok = true;
+    while (ok && !is_op(p, ")")) {
+        if (*npos + *nkw == FE_MAX_ARGS) {
+            ok = fe_err(p, p->tok.off, KILN_ERR_ARG, "%s(): too many arguments", fn);
+            break;
+        }
+        if (p->tok.kind == TK_NAME) { /* a keyword argument? */
+            lexer save = p->lx;
+            token t = p->tok;
+            advance(p);
+            if (is_op(p, "=")) {
+                fe_kwarg *k = &kw[*nkw];
+                if (t.len >= sizeof k->name) {
+                    ok = fe_err(p, t.off, KILN_ERR_ARG, "%s(): unknown keyword argument", fn);
+                    break;
+                }
+                lex_text(&p->lx, &t, k->name, sizeof k->name);
+                for (int j = 0; j < *nkw; j++)
+                    if (!strcmp(kw[j].name, k->name)) ok = fe_err(p, t.off, KILN_ERR_SYNTAX, "keyword argument repeated: %s", k->name);
+                if (!ok) break;
+                advance(p);
+                k->off = t.off;
+                if (!(ok = p_test(p, &k->v))) break;
+                (*nkw)++;
+                if (!is_op(p, ",")) break;
+                advance(p);
+                continue;
+            }
+            p->lx = save;
+            p->tok = t;
+        }
+        if (*nkw) {
+            ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "positional argument follows keyword argument");
+            break;
+        }
+        if (!(ok = p_test(p, &pos[*npos]))) break;
+        (*npos)++;
+        if (!is_op(p, ",")) break;
+        advance(p);
+    }
+    if (ok) ok = expect(p, ")", "to close the call");
+    if (!ok) {
+        for (int i = 0; i < *npos; i++) kval_free(p->ctx, &pos[i]);
+        for (int i = 0; i < *nkw; i++) kval_free(p->ctx, &kw[i].v);
+        *npos = *nkw = 0;
+    }
+    return ok;
+}
+
+/* call = "(" args ")" applied to function `name` or to the method `name` of self */
+static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *out) {
+    kval pos[FE_MAX_ARGS];
+    fe_kwarg kw[FE_MAX_ARGS];
+    int npos, nkw;
+    advance(p); /* "(" */
+    if (!p_args(p, name, pos, &npos, kw, &nkw)) {
+        if (self) kval_free(p->ctx, self);
+        return false;
+    }
+    return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
+}
+
+/* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
+static bool read_name(parser *p, token t, char *name, size_t cap) {
+    if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
+    if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
+    advance(p); /* "." */
+    if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
+    if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
+    advance(p);
+    if (!strcmp(name, "random") && is_op(p, ".")) {
+        advance(p);
+        if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, name, cap) || (strcmp(name, "rand") && strcmp(name, "randn") && strcmp(name, "seed")))
+            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand and randn");
+        advance(p);
+    }
+    return true;
+}
+
+/* atom = NUMBER | STRING+ | NAME | NAME call | "(" [tuple] ")" | "[" [tuple] "]" | "..." */
+static bool p_atom(parser *p, kval *out) {
+    token t = p->tok;
+    char b[64];
+    if (p->failed) return false;
+    switch (t.kind) {
+    case TK_INT: advance(p); return fe_set_expr(p, out, kiln_int(p->ctx, t.ival), t.off);
+    case TK_FLOAT: advance(p); return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
+    case TK_STRING: {
+        kstr s = {0};
+        while (p->tok.kind == TK_STRING) { /* "a" "b" is "ab", as in Python */
+            char buf[4096];
+            if (!lex_text(&p->lx, &p->tok, buf, sizeof buf)) {
+                kstr_free(&s);
+                return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "string is too long");
+            }
+            kstr_printf(&s, "%s", buf);
+            advance(p);
+        }
+        simple(out, KV_STR, t.off);
+        out->s = kiln_strdup(p->ctx, s.s ? s.s : "");
+        kstr_free(&s);
+        return fe_got(p, out->s, t.off);
+    }
+    case TK_NAME: {
+        char name[128];
+        advance(p);
+        if (!read_name(p, t, name, sizeof name) || p->failed) return false;
+        if (!strcmp(name, "True") || !strcmp(name, "False")) return fe_set_expr(p, out, kiln_bool(p->ctx, name[0] == 'T'), t.off);
+        if (!strcmp(name, "None")) {
+            simple(out, KV_NONE, t.off);
+            return true;
+        }
+        if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
+            return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
+        kiln_array *a = kiln_scope_get(p->env->scope, name);
+        if (is_op(p, "(")) {
+            if (a) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is an array, not a function", name);
+            fe_note_free(p, name);
+            return p_call(p, name, t.off, NULL, out);
+        }
+        if (a) return scope_value(p, name, a, t.off, out);
+        if (fe_builtin_value(p, name, t.off, out)) return true;
+        if (fe_is_function(name)) return fe_err(p, t.off, KILN_ERR_NAME, "'%s' is a function: call it, as in %s(x)", name, name);
+        return fe_err(p, t.off, KILN_ERR_NAME, "name '%s' is not defined", name);
+    }
+    case TK_OP:
+        if (is_op(p, "...")) {
+            advance(p);
+            simple(out, KV_ELLIPSIS, t.off);
+            return true;
+        }
+        if (is_op(p, "(")) {
+            advance(p);
+            if (is_op(p, ")")) { /* () */
+                advance(p);
+                simple(out, KV_TUPLE, t.off);
+                return true;
+            }
+            if (!p_tuple_or_test(p, ")", out)) return false;
+            if (!expect(p, ")", "to close the parenthesis")) {
+                kval_free(p->ctx, out);
+                return false;
+            }
+            if (out->kind == KV_TUPLE) out->off = t.off;
+            return true;
+        }
+        if (is_op(p, "[")) {
+            advance(p);
+            simple(out, KV_LIST, t.off);
+            while (!is_op(p, "]")) {
+                kval item = {0};
+                if (!p_test(p, &item) || !push_item(p, out, &item)) {
+                    kval_free(p->ctx, out);
+                    return false;
+                }
+                if (!is_op(p, ",")) break;
+                advance(p);
+            }
+            if (!expect(p, "]", "to close the list")) {
+                kval_free(p->ctx, out);
+                return false;
+            }
+            return true;
+        }
+        break;
+    case TK_END:
+    case TK_ERROR: break;
+    }
+    return fe_err(p, t.off, KILN_ERR_SYNTAX, "expected an expression, found %s", tok_str(p, b, sizeof b));
+}
+
+/* postfix = atom (call | subscript | "." NAME)* */
+static bool p_postfix(parser *p, kval *out) {
+    if (!enter(p)) return false;
+    kval v = {0};
+    bool ok = p_atom(p, &v);
+    while (ok && !p->failed) {
+        if (is_op(p, "[")) {
+            kval r = {0};
+            ok = p_subscript(p, &v, &r);
+            kval_free(p->ctx, &v);
+            if (ok) v = r;
+            continue;
+        }
+        if (!is_op(p, ".")) break;
+        advance(p);
+        char name[64];
+        size_t off = p->tok.off;
+        if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, name, sizeof name)) {
+            char b[48];
+            ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an attribute name after '.', found %s", tok_str(p, b, sizeof b));
+            break;
+        }
+        advance(p);
+        kval r = {0};
+        if (is_op(p, "(")) {
+            ok = p_call(p, name, off, &v, &r); /* takes v over */
+            memset(&v, 0, sizeof v);
+        } else {
+            ok = fe_attribute(p, &v, name, off, &r);
+            kval_free(p->ctx, &v);
+        }
+        if (ok) v = r;
+    }
+    leave(p);
+    if (!ok || p->failed) {
+        kval_free(p->ctx, &v);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Applies a binary op to two values (arrays, numbers or lists); both are released. */
+static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    kiln_expr *a = fe_arg_expr(p, l, kiln_op_symbol(op)[0] ? kiln_op_symbol(op) : kiln_op_name(op), "left operand");
+    kiln_expr *b = a ? fe_arg_expr(p, r, kiln_op_symbol(op), "right operand") : NULL;
+    bool ok = false;
+    if (a && b) {
+        kiln_expr *args[2] = {a, b};
+        ok = fe_set_expr(p, out, op == KILN_OP_MATMUL ? kiln_matmul(p->ctx, a, b) : kiln_apply(p->ctx, op, args), off);
+    }
+    kiln_expr_free(a);
+    kiln_expr_free(b);
+    kval_free(p->ctx, l);
+    kval_free(p->ctx, r);
+    if (!ok) memset(out, 0, sizeof *out); /* out may have been l's storage */
+    return ok;
 }
 
 /* power = postfix ["**" factor]   (right-associative; -a**2 is -(a**2)) */
-static kiln_expr *p_power(parser *p) {
-    kiln_expr *base = p_postfix(p);
-    if (!base || !is_op(p, "**")) return base;
+static bool p_power(parser *p, kval *out) {
+    if (!p_postfix(p, out)) return false;
+    if (!is_op(p, "**")) return true;
     size_t off = p->tok.off;
     advance(p);
-    kiln_expr *ex = p_factor(p);
-    kiln_expr *r = ex ? checked(p, kiln_pow(p->ctx, base, ex), off) : NULL;
-    kiln_expr_free(base);
-    kiln_expr_free(ex);
-    return r;
+    kval ex = {0};
+    if (!p_factor(p, &ex)) {
+        kval_free(p->ctx, out);
+        return false;
+    }
+    kval base = *out;
+    return binary(p, KILN_OP_POW, &base, &ex, off, out);
 }
 
 /* factor = ("+" | "-" | "~") factor | power */
-static kiln_expr *p_factor(parser *p) {
-    if (is_op(p, "-") || is_op(p, "+") || is_op(p, "~")) {
-        char op = p->tok.text[0];
-        size_t off = p->tok.off;
-        advance(p);
-        kiln_expr *x = p_factor(p);
-        if (!x || op == '+') return x;
-        kiln_expr *r = checked(p, op == '-' ? kiln_neg(p->ctx, x) : kiln_invert(p->ctx, x), off);
-        kiln_expr_free(x);
-        return r;
-    }
-    return p_power(p);
+static bool p_factor(parser *p, kval *out) {
+    if (!(is_op(p, "-") || is_op(p, "+") || is_op(p, "~"))) return p_power(p, out);
+    char op = p->tok.text[0];
+    size_t off = p->tok.off;
+    advance(p);
+    if (!enter(p)) return false;
+    kval x = {0};
+    bool ok = p_factor(p, &x);
+    leave(p);
+    if (!ok) return false;
+    kiln_expr *e = fe_arg_expr(p, &x, op == '-' ? "-" : op == '+' ? "+" : "~", "operand");
+    kiln_expr *r = !e ? NULL : op == '-' ? kiln_neg(p->ctx, e) : op == '+' ? kiln_expr_retain(e) : kiln_invert(p->ctx, e);
+    kiln_expr_free(e);
+    kval_free(p->ctx, &x);
+    return e && fe_set_expr(p, out, r, off);
 }
 
 typedef struct binop {
@@ -530,90 +1036,230 @@ typedef struct binop {
 } binop;
 
 /* One level of binary operators: left-associative, or (chain false) at most one of them. */
-static kiln_expr *p_left(parser *p, kiln_expr *(*sub)(parser *), const binop *ops, int nops, bool chain) {
-    kiln_expr *l = sub(p);
-    for (int count = 0; l && !p->failed; count++) {
+static bool p_left(parser *p, bool (*sub)(parser *, kval *), const binop *ops, int nops, bool chain, kval *out) {
+    if (!sub(p, out)) return false;
+    for (int count = 0; !p->failed; count++) {
         int k = -1;
         for (int i = 0; i < nops; i++)
             if (is_op(p, ops[i].sym)) k = i;
-        if (k < 0) return l;
-        if (count && !chain) {
-            perr(p, p->tok.off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
+        if (k < 0) return true;
+        if (count && !chain)
             break;
-        }
         size_t off = p->tok.off;
         advance(p);
-        kiln_expr *r = sub(p), *args[2] = {l, r};
-        kiln_expr *e = r ? checked(p, kiln_apply(p->ctx, ops[k].op, args), off) : NULL;
-        kiln_expr_free(l);
-        kiln_expr_free(r);
-        l = e;
+        kval r = {0};
+        if (!sub(p, &r)) break;
+        kval l = *out;
+        if (!binary(p, ops[k].op, &l, &r, off, out)) return false;
     }
-    kiln_expr_free(l);
-    return NULL;
+    if (!p->failed)
+        fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
+    kval_free(p->ctx, out);
+    return false;
 }
 
 /* term = factor (("*" | "/" | "//" | "%" | "@") factor)* */
-static kiln_expr *p_term(parser *p) {
-    static const binop ops[] = {{"*", KILN_OP_MUL}, {"/", KILN_OP_DIV}, {"//", KILN_OP_FLOORDIV},
-                                {"%", KILN_OP_MOD}, {"@", KILN_OP_MATMUL}};
-    return p_left(p, p_factor, ops, 5, true);
+static bool p_term(parser *p, kval *out) {
+    static const binop ops[] = {{"*", KILN_OP_MUL}, {"/", KILN_OP_DIV}, {"//", KILN_OP_FLOORDIV}, {"%", KILN_OP_MOD}, {"@", KILN_OP_MATMUL}};
+    return p_left(p, p_factor, ops, 5, true, out);
 }
 /* sum = term (("+" | "-") term)* */
-static kiln_expr *p_sum(parser *p) {
+static bool p_sum(parser *p, kval *out) {
     static const binop ops[] = {{"+", KILN_OP_ADD}, {"-", KILN_OP_SUB}};
-    return p_left(p, p_term, ops, 2, true);
+    return p_left(p, p_term, ops, 2, true, out);
 }
 /* band = sum ("&" sum)* */
-static kiln_expr *p_band(parser *p) {
+static bool p_band(parser *p, kval *out) {
     static const binop ops[] = {{"&", KILN_OP_AND}};
-    return p_left(p, p_sum, ops, 1, true);
+    return p_left(p, p_sum, ops, 1, true, out);
 }
 /* bxor = band ("^" band)* */
-static kiln_expr *p_bxor(parser *p) {
+static bool p_bxor(parser *p, kval *out) {
     static const binop ops[] = {{"^", KILN_OP_XOR}};
-    return p_left(p, p_band, ops, 1, true);
+    return p_left(p, p_band, ops, 1, true, out);
 }
 /* bor = bxor ("|" bxor)* */
-static kiln_expr *p_bor(parser *p) {
+static bool p_bor(parser *p, kval *out) {
     static const binop ops[] = {{"|", KILN_OP_OR}};
-    return p_left(p, p_bxor, ops, 1, true);
+    return p_left(p, p_bxor, ops, 1, true, out);
 }
-
-/* expr = bor [("<" | "<=" | ">" | ">=" | "==" | "!=") bor]   (chains like a < b < c are refused:
- * Python would need the truth value of an array) */
-static kiln_expr *p_expr(parser *p) {
+/* comparison = bor [("<" | "<=" | ">" | ">=" | "==" | "!=") bor]   (chains like a < b < c are
+ * refused: Python would need the truth value of an array) */
+static bool p_comparison(parser *p, kval *out) {
     static const binop cmps[] = {{"<", KILN_OP_LT}, {"<=", KILN_OP_LE}, {">", KILN_OP_GT},
                                  {">=", KILN_OP_GE}, {"==", KILN_OP_EQ}, {"!=", KILN_OP_NE}};
-    return p_left(p, p_bor, cmps, 6, false);
+    return p_left(p, p_bor, cmps, 6, false, out);
+}
+
+/* not_test = "not" not_test | comparison   (Python's: one truth value, so arrays of one
+ * element; use ~ for arrays) */
+static bool p_not(parser *p, kval *out) {
+    if (!is_name(p, "not")) return p_comparison(p, out);
+    size_t off = p->tok.off;
+    advance(p);
+    if (!enter(p)) return false;
+    kval x = {0};
+    bool ok = p_not(p, &x), t = false;
+    leave(p);
+    ok = ok && fe_truth(p, &x, &t);
+    kval_free(p->ctx, &x);
+    return ok && fe_set_expr(p, out, kiln_bool(p->ctx, !t), off);
+}
+
+/* and_test = not_test ("and" not_test)*  /  or_test = and_test ("or" and_test)*: Python's
+ * short-circuit, on truth values known now */
+static bool p_logic(parser *p, kval *out, bool is_or) {
+    if (!(is_or ? p_logic(p, out, false) : p_not(p, out))) return false;
+    while (is_name(p, is_or ? "or" : "and")) {
+        advance(p);
+        bool t = false;
+        if (!fe_truth(p, out, &t)) {
+            kval_free(p->ctx, out);
+            return false;
+        }
+        kval r = {0};
+        if (!(is_or ? p_logic(p, &r, false) : p_not(p, &r))) {
+            kval_free(p->ctx, out);
+            return false;
+        }
+        if (t == is_or) { /* decided: keep the left */
+            kval_free(p->ctx, &r);
+        } else {
+            kval_free(p->ctx, out);
+            *out = r;
+        }
+    }
+    return true;
+}
+
+/* test = or_test ["if" or_test "else" test] */
+static bool p_test(parser *p, kval *out) {
+    if (!enter(p)) return false;
+    bool ok = p_logic(p, out, true);
+    if (ok && is_name(p, "if")) { /* Python's conditional expression, decided now */
+        advance(p);
+        kval c = {0}, other = {0};
+        bool t = false;
+        ok = p_logic(p, &c, true) && fe_truth(p, &c, &t);
+        kval_free(p->ctx, &c);
+        if (ok && !is_name(p, "else")) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'else' in a conditional expression");
+        if (ok) advance(p);
+        ok = ok && p_test(p, &other);
+        if (ok && !t) {
+            kval_free(p->ctx, out);
+            *out = other;
+        } else if (ok) {
+            kval_free(p->ctx, &other);
+        }
+        if (!ok) kval_free(p->ctx, out);
+    }
+    leave(p);
+    return ok;
+}
+
+kiln_status fe_parse(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, bool tuple, kval *out) {
+    memset(out, 0, sizeof *out);
+    if (!ctx) return KILN_ERR_ARG;
+    if (!src) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse: source is NULL");
+    uint64_t t0 = kiln_now_ns();
+    parser p = {.ctx = ctx, .env = env};
+    lex_init(&p.lx, src, len);
+    advance(&p);
+    bool ok = !p.failed;
+    if (ok && p.tok.kind == TK_END) ok = fe_err(&p, p.tok.off, KILN_ERR_SYNTAX, "expected an expression, found end of input");
+    if (ok) ok = tuple ? p_tuple_or_test(&p, NULL, out) : p_test(&p, out);
+    if (ok && !p.failed && p.tok.kind != TK_END) {
+        char b[48];
+        if (is_op(&p, "="))
+            fe_err(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected '=' (assignments are statements, and == compares)");
+        else if (is_op(&p, ","))
+            fe_err(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected ',' (a tuple is not an array here)");
+        else
+            fe_err(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected %s", tok_str(&p, b, sizeof b));
+    }
+    kiln_note_parse(ctx, kiln_now_ns() - t0);
+    if (p.failed) {
+        kval_free(ctx, out);
+        return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_SYNTAX;
+    }
+    return KILN_OK;
+}
+
+kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
+    *npos = *nkw = 0;
+    parser p = {.ctx = ctx, .env = env};
+    lex_init(&p.lx, src, len);
+    advance(&p);
+    if (!p.failed && expect(&p, "(", "to open the arguments") && p_args(&p, "call", pos, npos, kw, nkw) && p.tok.kind != TK_END) {
+        char b[48];
+        fe_err(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected %s after the call", tok_str(&p, b, sizeof b));
+    }
+    if (p.failed) {
+        for (int i = 0; i < *npos; i++) kval_free(ctx, &pos[i]);
+        for (int i = 0; i < *nkw; i++) kval_free(ctx, &kw[i].v);
+        *npos = *nkw = 0;
+        return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_SYNTAX;
+    }
+    return KILN_OK;
+}
+
+/* NumPy's same_kind casting: within a kind or to a wider kind (bool < int < float). */
+static bool same_kind(kiln_dtype from, kiln_dtype to) {
+    int kf = from == KILN_BOOL ? 0 : dtype_is_int(from) ? 1 : 2, kt = to == KILN_BOOL ? 0 : dtype_is_int(to) ? 1 : 2;
+    return kf <= kt;
+}
+
+kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out) {
+    memset(out, 0, sizeof *out);
+    kiln_array *a = kiln_scope_get(env->scope, name);
+    if (!a) return kiln_fail_at(ctx, KILN_ERR_NAME, 0, "name '%s' is not defined", name);
+    kval rhs = {0}, self = {0};
+    kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
+    if (st != KILN_OK) return st;
+    parser p = {.ctx = ctx, .env = env};
+    lex_init(&p.lx, src, len);
+    bool py = fe_scope_py(env->scope, name);
+    if (!scope_value(&p, name, a, 0, &self) || !binary(&p, op, &self, &rhs, 0, out)) {
+        kval_free(ctx, &self);
+        kval_free(ctx, &rhs);
+        return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_ARG;
+    }
+    if (py) return KILN_OK;
+    kiln_expr *r = out->e;
+    if (r->ndim != a->ndim || memcmp(r->shape, a->shape, (size_t)a->ndim * sizeof *a->shape)) {
+        rt_shape_text want = rt_shape_str(a->ndim, a->shape), have = rt_shape_str(r->ndim, r->shape);
+        kval_free(ctx, out);
+        return kiln_fail_at(ctx, KILN_ERR_SHAPE, 0, "non-broadcastable output operand with shape %s doesn't match the broadcast shape %s",
+                            want.s, have.s);
+    }
+    if (r->dtype != a->dtype) {
+        if (!same_kind((kiln_dtype)r->dtype, (kiln_dtype)a->dtype)) {
+            kiln_fail_at(ctx, KILN_ERR_DTYPE, 0, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule 'same_kind'",
+                         kiln_op_name(op), kiln_dtype_name((kiln_dtype)r->dtype), kiln_dtype_name((kiln_dtype)a->dtype));
+            kval_free(ctx, out);
+            return KILN_ERR_DTYPE;
+        }
+        kiln_expr *c = kiln_cast(ctx, r, (kiln_dtype)a->dtype);
+        kval_free(ctx, out);
+        if (!c) return kiln_errcode(ctx);
+        out->kind = KV_ARRAY;
+        out->e = c;
+    }
+    return KILN_OK;
 }
 
 kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len) {
     if (!ctx) return NULL;
-    if (!src) {
-        kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse: source is NULL");
-        return NULL;
+    fe_env env = {.scope = scope};
+    kval v = {0};
+    if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK) return NULL;
+    kiln_expr *e = fe_as_expr(ctx, &v, "the expression");
+    if (!e) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
+        kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)v.off, "%s", msg);
     }
-    uint64_t t0 = kiln_now_ns();
-    parser p = {.ctx = ctx, .scope = scope};
-    lex_init(&p.lx, src, len);
-    advance(&p);
-    kiln_expr *e = p_expr(&p);
-    if (e && !p.failed && p.tok.kind != TK_END) {
-        char b[48];
-        if (is_name(&p, "and") || is_name(&p, "or"))
-            perr(&p, p.tok.off, KILN_ERR_SYNTAX, "'%.*s' needs one truth value, which an array does not have; use & and | instead",
-                 (int)p.tok.len, src + p.tok.off);
-        else if (is_op(&p, "="))
-            perr(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected '=' (assignments are statements, and == compares)");
-        else
-            perr(&p, p.tok.off, KILN_ERR_SYNTAX, "unexpected %s", tok_str(&p, b, sizeof b));
-    }
-    kiln_note_parse(ctx, kiln_now_ns() - t0);
-    if (p.failed) {
-        kiln_expr_free(e);
-        return NULL;
-    }
+    kval_free(ctx, &v);
     return e;
 }
 

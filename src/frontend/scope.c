@@ -6,6 +6,8 @@
  */
 #include "scope.h"
 
+#include "frontend.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -28,6 +30,7 @@ void kiln_scope_free(kiln_scope *s) {
     }
     kiln_free(s->ctx, s->names);
     kiln_free(s->ctx, s->arrays);
+    kiln_free(s->ctx, s->py);
     kiln_free(s->ctx, s);
 }
 
@@ -37,14 +40,18 @@ static int find(const kiln_scope *s, const char *name) {
     return -1;
 }
 
-kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {
+kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) { return fe_scope_set(s, name, a, false); }
+
+kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py) {
     if (!s) return KILN_ERR_ARG;
     if (!name || !a) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: %s is NULL", name ? "array" : "name");
+    if (a->ctx != s->ctx) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: the array belongs to another context");
     int i = find(s, name);
     if (i >= 0) {
         kiln_array_retain(a);
         kiln_array_free(s->arrays[i]);
         s->arrays[i] = a;
+        s->py[i] = py;
         return KILN_OK;
     }
     if (s->n == s->cap) {
@@ -55,12 +62,34 @@ kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {
         kiln_array **na = kiln_realloc(s->ctx, s->arrays, (size_t)nc * sizeof *na);
         if (!na) return KILN_ERR_NOMEM;
         s->arrays = na;
+        bool *np = kiln_realloc(s->ctx, s->py, (size_t)nc * sizeof *np);
+        if (!np) return KILN_ERR_NOMEM;
+        s->py = np;
         s->cap = nc;
     }
     char *copy = kiln_strdup(s->ctx, name);
     if (!copy) return KILN_ERR_NOMEM;
     s->names[s->n] = copy;
+    s->py[s->n] = py;
     s->arrays[s->n++] = kiln_array_retain(a);
+    return KILN_OK;
+}
+
+bool fe_scope_py(const kiln_scope *s, const char *name) {
+    if (!s || !name) return false;
+    int i = find(s, name);
+    return i >= 0 && s->py[i];
+}
+
+kiln_status fe_scope_del(kiln_scope *s, const char *name) {
+    int i = s ? find(s, name) : -1;
+    if (i < 0) return KILN_OK;
+    kiln_free(s->ctx, s->names[i]);
+    kiln_array_free(s->arrays[i]);
+    memmove(s->names + i, s->names + i + 1, (size_t)(s->n - i - 1) * sizeof *s->names);
+    memmove(s->arrays + i, s->arrays + i + 1, (size_t)(s->n - i - 1) * sizeof *s->arrays);
+    memmove(s->py + i, s->py + i + 1, (size_t)(s->n - i - 1) * sizeof *s->py);
+    s->n--;
     return KILN_OK;
 }
 

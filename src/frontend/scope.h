@@ -10,6 +10,7 @@ struct kiln_scope {
     kiln_ctx *ctx;
     char **names;         /* n names, owned */
     kiln_array **arrays;  /* n arrays, one reference each */
+    bool *py;             /* n flags: the value is a Python number (a weak 0-d scalar) */
     int n, cap;
     uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
 };

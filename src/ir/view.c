@@ -228,11 +228,11 @@ kiln_expr *ir_index(ir_graph *g, kiln_expr *x, int n, const kiln_ix *ix) {
         }
     }
     if (ellipses > 1) {
-        kiln_fail(g->ctx, KILN_ERR_ARG, "an index can only have a single ellipsis ('...')");
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "an index can only have a single ellipsis ('...')");
         return NULL;
     }
     if (real > x->ndim) {
-        kiln_fail(g->ctx, KILN_ERR_ARG, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, real);
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, real);
         return NULL;
     }
     ir_viewmap m;
@@ -264,7 +264,7 @@ kiln_expr *ir_index(ir_graph *g, kiln_expr *x, int n, const kiln_ix *ix) {
         if (ix[i].kind == KILN_IX_INDEX) {
             int64_t v = ix[i].index < 0 ? ix[i].index + len : ix[i].index;
             if (v < 0 || v >= len) {
-                kiln_fail(g->ctx, KILN_ERR_ARG, "index %lld is out of bounds for axis %d with size %lld", (long long)ix[i].index, j,
+                kiln_fail(g->ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)ix[i].index, j,
                           (long long)len);
                 return NULL;
             }
@@ -539,7 +539,7 @@ kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool alo
         for (int d = ax + 1; d < x->ndim; d++) p.shape[p.ndim++] = x->shape[d];
     }
     if (x->shape[ax] == 0 && ir_size(idx) > 0) {
-        kiln_fail(g->ctx, KILN_ERR_ARG, "%s: cannot do a non-empty take from an empty axis", fn);
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "%s: cannot do a non-empty take from an empty axis", fn);
         goto out;
     }
     p.axis = (int8_t)ax;

@@ -1,9 +1,18 @@
 /*
- * print.c — arrays printed the way NumPy's repr prints them: array([1. , 2.5]), one format
- * width for all elements, rows wrapped at 75 columns, arrays over 1000 elements summarized with
- * "..." (3 items at each edge), and the dtype named where NumPy names it.
+ * print.c — values printed exactly as NumPy 2.2 and Python print them: repr(a) and str(a) of
+ * arrays, NumPy scalars (what kiln's 0-d results are), Python floats and ints, dtypes.
  *
- * Part of the kiln program (the REPL), not of libkiln.
+ *     digits     Dragon4's decimal digits: the fewest that read back as the value, cut off at
+ *                a precision or carried on to a minimum count (numpy/_core/src/multiarray/dragon4.c)
+ *     numbers    NumPy's element formats: FloatingFormat (precision 8, floatmode 'maxprec',
+ *                positional or scientific, padded to one width), IntegerFormat, BoolFormat
+ *     layout     _formatArray: rows wrapped at 75 columns, arrays over 1000 elements summarized
+ *                with "..." between 3 items at each edge of every long axis
+ *     entry      repr and str of arrays and scalars; the dtype and shape that repr names
+ *
+ * Part of the kiln program (the REPL), not of libkiln.  The digits come from the C library:
+ * printf's %e is exact and rounds ties to even, strtod/strtof round correctly, and that is
+ * all Dragon4's decisions need (see cut_at).
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,222 +21,486 @@
 
 #include "repl.h"
 
-#define LINE_WIDTH 75
-#define THRESHOLD 1000
-#define EDGE 3
-#define PRECISION 8
+#define LINE_WIDTH 75 /* NumPy's linewidth */
+#define THRESHOLD 1000 /* more elements than this are summarized */
+#define EDGE 3         /* items shown at each edge of a summarized axis */
+#define PRECISION 8    /* digits after the point (positional) or after the first digit (scientific) */
 
-typedef struct fmt {
-    kiln_dtype dt;
-    bool exp;      /* floats: scientific notation */
-    int prec;      /* floats: digits after the point (the most any element needs) */
-    int width;     /* every element's printed width */
-    bool summary;  /* show EDGE items at each edge of long axes */
-} fmt;
+/* ------------------------------------------------------------------ digits */
 
-static double load_f(const char *p, kiln_dtype dt) { return dt == KILN_F32 ? *(const float *)p : *(const double *)p; }
-static long long load_i(const char *p, kiln_dtype dt) {
-    return dt == KILN_I32 ? *(const int32_t *)p : dt == KILN_I64 ? *(const int64_t *)p : *(const uint8_t *)p != 0;
-}
+/* A decimal m × 10^e with m < 10^18: the digits Dragon4 printed for a positive value. */
+typedef struct decimal {
+    uint64_t m;
+    int e;
+} decimal;
 
-/* Fewest digits (at most PRECISION) that give v back, in %f or %e. */
-static int digits_needed(double v, bool exp, kiln_dtype dt) {
+/* floor(log10(v)) for finite v > 0.  Exact: no double other than a power of ten itself comes
+ * within 1e-19 of one (relatively), so 41 correctly rounded digits never carry into the next
+ * decade. */
+static int decade_of(double v) {
     char b[64];
-    for (int p = 0; p < PRECISION; p++) {
-        snprintf(b, sizeof b, exp ? "%.*e" : "%.*f", p, v);
-        double back = strtod(b, NULL);
-        if (dt == KILN_F32 ? (float)back == (float)v : back == v) return p;
-    }
-    return PRECISION;
+    snprintf(b, sizeof b, "%.40e", v);
+    return atoi(strchr(b, 'e') + 1);
 }
 
-/* One element as text, unpadded. */
-static void elem_str(const fmt *f, const char *p, int prec, char *b, size_t cap) {
-    if (f->dt == KILN_BOOL) {
-        snprintf(b, cap, "%s", *(const uint8_t *)p ? "True" : "False");
-    } else if (f->dt == KILN_I32 || f->dt == KILN_I64) {
-        snprintf(b, cap, "%lld", load_i(p, f->dt));
-    } else {
-        double v = load_f(p, f->dt);
-        if (isnan(v)) snprintf(b, cap, "nan");
-        else if (isinf(v)) snprintf(b, cap, v > 0 ? "inf" : "-inf");
-        else if (f->exp) {
-            char t[64];
-            snprintf(t, sizeof t, "%.*e", prec, v);
-            char *e = strchr(t, 'e');
-            if (prec == 0 && e) /* NumPy writes 1.e+10 */
-                snprintf(b, cap, "%.*s.%s", (int)(e - t), t, e);
-            else
-                snprintf(b, cap, "%s", t);
-        } else {
-            snprintf(b, cap, "%.*f%s", prec, v, prec == 0 ? "." : "");
-        }
-    }
+/* The decimal text s read in v's own precision (float32 through strtof: no double rounding). */
+static double read_back(const char *s, bool f32) { return f32 ? (double)strtof(s, NULL) : strtod(s, NULL); }
+
+/* One cut of v's digits: the decimal printed, and whether it is one of the two candidates
+ * around v that read back as v. */
+typedef struct cut {
+    decimal d;
+    bool reads_back;
+} cut;
+
+/* v (finite, > 0, first digit at 10^x) cut to k significant digits the way Dragon4 ends its
+ * digit loop.  Of the two k-digit decimals t <= v < t + 1 unit, it keeps the one that reads
+ * back as v when exactly one does, and the nearer one otherwise (ties to the even digit).
+ * Reading back is Dragon4's "low"/"high" test: v's rounding interval includes its ends exactly
+ * when v's mantissa is even, which is also how strtod breaks ties. */
+static cut cut_at(double v, bool f32, int x, int k) {
+    char s[64];
+    snprintf(s, sizeof s, "%.*e", k - 1, v); /* the nearer candidate, exactly rounded */
+    uint64_t m = 0;
+    const char *p = s;
+    for (; *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9') m = m * 10 + (uint64_t)(*p - '0');
+    if (atoi(p + 1) > x) m *= 10; /* rounding carried into the next decade: 9.99 -> 1.00e+1 */
+    decimal near = {m, x - k + 1};
+    double back = read_back(s, f32);
+    if (back == v) return (cut){near, true};
+    decimal other = {back < v ? m + 1 : m - 1, near.e};
+    snprintf(s, sizeof s, "%llue%d", (unsigned long long)other.m, other.e);
+    if (read_back(s, f32) == v) return (cut){other, true};
+    return (cut){near, false};
 }
 
-/* Calls fn on every element that will be shown (all, or the edges of each long axis). */
-static void walk(const kiln_array *a, const fmt *f, int d, const char *p, void (*fn)(void *, const char *), void *ud) {
-    int nd = kiln_array_ndim(a);
-    if (d == nd) {
+/* Dragon4's digits of v (finite, > 0, first digit at 10^x) in its 'unique' mode: the fewest
+ * significant digits that read back as v, but at least kmin (the digit loop goes on to a
+ * minimum position, rounding the last digit of the exact value) and at most kmax (the cut-off
+ * of a precision, where the exact value is rounded).  Never more than 17 digits: NumPy asks
+ * for more only of positional values of 1e9 and over, which kiln does not print. */
+static decimal dragon4(double v, bool f32, int x, int kmin, int kmax) {
+    /* reading back holds from some count on (a k-digit decimal is also a (k+1)-digit one), and
+     * 17 digits always do (9 for float32): find the fewest by bisection */
+    int lo = 1, hi = f32 ? 9 : 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cut_at(v, f32, x, mid).reads_back) hi = mid;
+        else lo = mid + 1;
+    }
+    int k = lo < kmin ? kmin : lo;
+    if (k > kmax) k = kmax;
+    if (k > 17) k = 17; /* positional arrays stay below 1e8 */
+    if (k < 1) k = 1;   /* a cut-off above the first digit: positional arrays stay above 1e-4 */
+    return cut_at(v, f32, x, k).d;
+}
+
+/* The shortest digits of v (finite, > 0): NumPy's scalars and Python's floats. */
+static decimal shortest(double v, bool f32) { return dragon4(v, f32, decade_of(v), 1, 17); }
+
+/* ------------------------------------------------------------------ text of a decimal */
+
+/* d's significant digits into dig (trailing zeros dropped; "0" for zero); returns their count
+ * and sets *x to the power of ten of the first. */
+static int sig_digits(decimal d, char dig[24], int *x) {
+    if (d.m == 0) {
+        strcpy(dig, "0");
+        *x = 0;
+        return 1;
+    }
+    while (d.m % 10 == 0) {
+        d.m /= 10;
+        d.e++;
+    }
+    int n = snprintf(dig, 24, "%llu", (unsigned long long)d.m);
+    *x = d.e + n - 1;
+    return n;
+}
+
+/* Writes [-]d positionally to out (64 bytes: d is 0 or within [1e-5, 1e17)): the integer
+ * digits ("0" when there are none), a point, the fraction's digits padded with zeros to
+ * frac_min.  Returns the length of the integer part with its sign. */
+static int write_positional(char *out, bool neg, decimal d, int frac_min) {
+    char dig[24];
+    int x, n = sig_digits(d, dig, &x), o = 0;
+    if (neg) out[o++] = '-';
+    if (x < 0) out[o++] = '0';
+    for (int pos = x; pos >= 0; pos--) out[o++] = x - pos < n ? dig[x - pos] : '0';
+    int int_len = o;
+    out[o++] = '.';
+    int frac = 0;
+    for (int pos = -1; x - pos < n || frac < frac_min; pos--, frac++) out[o++] = x - pos >= 0 && x - pos < n ? dig[x - pos] : '0';
+    out[o] = 0;
+    return int_len;
+}
+
+/* Writes [-]d in scientific notation to out (64 bytes): one digit, a point (kept without a
+ * fraction only when point says so), the other digits padded with zeros to frac_min, and an
+ * exponent of at least exp_digits (and 2) digits. */
+static void write_scientific(char *out, bool neg, decimal d, int frac_min, bool point, int exp_digits) {
+    char dig[24];
+    int x, n = sig_digits(d, dig, &x), o = 0;
+    if (neg) out[o++] = '-';
+    out[o++] = dig[0];
+    if (point || n > 1 || frac_min > 0) out[o++] = '.';
+    for (int i = 1; i < n || i <= frac_min; i++) out[o++] = i < n ? dig[i] : '0';
+    int ed = exp_digits < 2 ? 2 : exp_digits > 3 ? 3 : exp_digits; /* |x| < 400 */
+    snprintf(out + o, 64 - (size_t)o, "e%c%0*d", x < 0 ? '-' : '+', ed, abs(x) % 1000);
+}
+
+/* str() of a NumPy float scalar (f32: a float32 one): its shortest digits, positional from
+ * 1e-4 up to 1e16 ("0.5", "100.0"), scientific outside ("1e-05", "1.5e+16") — also exactly
+ * what Python's repr of a float prints. */
+static void float_str(double v, bool f32, kstr *b) {
+    if (isnan(v)) {
+        kstr_printf(b, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        kstr_printf(b, v < 0 ? "-inf" : "inf");
+        return;
+    }
+    char t[64];
+    double a = fabs(v);
+    decimal d = a == 0 ? (decimal){0, 0} : shortest(a, f32);
+    if (a == 0 || (a >= 1e-4 && a < 1e16)) write_positional(t, signbit(v), d, 1);
+    else write_scientific(t, signbit(v), d, 0, false, 2);
+    kstr_printf(b, "%s", t);
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+static double load_float(const char *p, kiln_dtype dt) {
+    if (dt == KILN_F32) {
+        float f;
+        memcpy(&f, p, sizeof f);
+        return f;
+    }
+    double d;
+    memcpy(&d, p, sizeof d);
+    return d;
+}
+
+static int64_t load_int(const char *p, kiln_dtype dt) {
+    if (dt == KILN_I32) {
+        int32_t v;
+        memcpy(&v, p, sizeof v);
+        return v;
+    }
+    if (dt == KILN_I64) {
+        int64_t v;
+        memcpy(&v, p, sizeof v);
+        return v;
+    }
+    return *(const uint8_t *)p != 0; /* bool */
+}
+
+/* One format for every element of an array, chosen from the elements shown (NumPy's
+ * FloatingFormat.fillFormat, IntegerFormat, BoolFormat with their default options). */
+typedef struct numfmt {
+    kiln_dtype dt;
+    bool exp;       /* floats: scientific notation */
+    int prec;       /* scientific: digits after the point, the same in every element */
+    int exp_digits; /* scientific: digits of every exponent (2 or 3) */
+    int pad_left;   /* floats: characters left of the point, sign included */
+    int pad_right;  /* floats: characters right of it (scientific: fraction, 'e' and exponent) */
+    int width;      /* integers: every element's width */
+} numfmt;
+
+/* Digits of an element of a positional array: the fewest that read back, cut off 8 places
+ * after the point, and at least all of its integer digits (NumPy's min_digits=0). */
+static decimal positional_digits(double a, bool f32) {
+    if (a == 0) return (decimal){0, 0};
+    int x = decade_of(a);
+    return dragon4(a, f32, x, x + 1, x + 1 + PRECISION);
+}
+
+/* Calls fn on each element shown: all of them, or the edges of each long axis when summarized. */
+static void each_shown(const kiln_array *a, bool summary, int d, const char *p, void (*fn)(void *, const char *), void *ud) {
+    if (d == kiln_array_ndim(a)) {
         fn(ud, p);
         return;
     }
     int64_t n = kiln_array_shape(a)[d], s = kiln_array_strides(a)[d];
     for (int64_t i = 0; i < n; i++) {
-        if (f->summary && n > 2 * EDGE && i == EDGE) i = n - EDGE;
-        walk(a, f, d + 1, p + i * s, fn, ud);
+        if (summary && n > 2 * EDGE && i == EDGE) i = n - EDGE;
+        each_shown(a, summary, d + 1, p + i * s, fn, ud);
     }
 }
 
-typedef struct scan {
-    const fmt *f;
-    double maxabs, minabs;
-    bool any_finite;
-    int prec, width;
-} scan;
+/* What fillFormat learns in its passes over the elements shown. */
+typedef struct survey {
+    numfmt *f;
+    bool any_finite, any_nonfinite, neg_inf;
+    double max, min; /* of the finite nonzero magnitudes (min starts at +inf) */
+    int64_t imax, imin;
+} survey;
 
-static void scan_range(void *ud, const char *p) {
-    scan *s = ud;
-    double v = fabs(load_f(p, s->f->dt));
-    if (!isfinite(v)) return;
-    s->any_finite = true;
-    if (v > s->maxabs) s->maxabs = v;
-    if (v != 0 && v < s->minabs) s->minabs = v;
-}
-static void scan_prec(void *ud, const char *p) {
-    scan *s = ud;
-    double v = load_f(p, s->f->dt);
-    if (!isfinite(v)) return;
-    int d = digits_needed(v, s->f->exp, s->f->dt);
-    if (d > s->prec) s->prec = d;
-}
-static void scan_width(void *ud, const char *p) {
-    scan *s = ud;
-    char b[64];
-    elem_str(s->f, p, s->f->prec, b, sizeof b);
-    int w = (int)strlen(b);
-    if (w > s->width) s->width = w;
+static void survey_range(void *ud, const char *p) {
+    survey *s = ud;
+    if (dtype_is_float(s->f->dt)) {
+        double v = load_float(p, s->f->dt);
+        if (!isfinite(v)) {
+            s->any_nonfinite = true;
+            s->neg_inf |= v < 0;
+            return;
+        }
+        s->any_finite = true;
+        double a = fabs(v);
+        if (a != 0 && a > s->max) s->max = a;
+        if (a != 0 && a < s->min) s->min = a;
+    } else {
+        int64_t v = load_int(p, s->f->dt);
+        if (v > s->imax) s->imax = v;
+        if (v < s->imin) s->imin = v;
+    }
 }
 
-static fmt choose_format(const kiln_array *a) {
-    fmt f = {.dt = kiln_array_dtype(a), .summary = kiln_array_size(a) > THRESHOLD};
-    scan s = {.f = &f, .minabs = INFINITY};
+/* The first printing pass: each finite element as fillFormat prints it to measure it. */
+static void survey_widths(void *ud, const char *p) {
+    survey *s = ud;
+    numfmt *f = s->f;
+    bool f32 = f->dt == KILN_F32;
+    double v = load_float(p, f->dt);
+    if (!isfinite(v)) return;
+    char t[64];
+    double a = fabs(v);
+    if (f->exp) { /* precision 8, trimmed to the point: "1.5e-05", "1.e+10" */
+        decimal d = a == 0 ? (decimal){0, 0} : dragon4(a, f32, decade_of(a), 1, PRECISION + 1);
+        write_scientific(t, signbit(v), d, 0, true, 2);
+        const char *dot = strchr(t, '.'), *e = strchr(t, 'e');
+        int int_len = (int)(dot - t), frac = (int)(e - dot - 1), ed = (int)strlen(e + 2);
+        if (int_len > f->pad_left) f->pad_left = int_len;
+        if (frac > f->prec) f->prec = frac;
+        if (ed > f->exp_digits) f->exp_digits = ed;
+    } else { /* "0.25", "1.", "-0." */
+        int int_len = write_positional(t, signbit(v), positional_digits(a, f32), 0);
+        int frac = (int)strlen(t) - int_len - 1;
+        if (int_len > f->pad_left) f->pad_left = int_len;
+        if (frac > f->pad_right) f->pad_right = frac;
+    }
+}
+
+static int int_text_len(int64_t v) {
+    char t[32];
+    return snprintf(t, sizeof t, "%lld", (long long)v);
+}
+
+/* The format of a's elements, from those shown (summary: the edges of long axes). */
+static numfmt choose_format(const kiln_array *a, bool summary) {
+    numfmt f = {.dt = kiln_array_dtype(a)};
+    survey s = {.f = &f, .min = INFINITY, .imax = INT64_MIN, .imin = INT64_MAX};
     const char *p = kiln_array_data(a);
-    if (f.dt == KILN_F32 || f.dt == KILN_F64) {
-        walk(a, &f, 0, p, scan_range, &s);
-        /* NumPy's rule: scientific when values are huge, tiny, or spread over many decades */
-        f.exp = s.any_finite && (s.maxabs >= 1e8 || (s.minabs < 1e-4 && s.minabs != INFINITY) ||
-                                 (s.minabs != INFINITY && s.maxabs / s.minabs > 1e3));
-        walk(a, &f, 0, p, scan_prec, &s);
-        f.prec = s.prec;
+    if (f.dt == KILN_BOOL) return f;
+    each_shown(a, summary, 0, p, survey_range, &s);
+    if (dtype_is_int(f.dt)) {
+        int w1 = int_text_len(s.imax), w2 = int_text_len(s.imin);
+        f.width = w1 > w2 ? w1 : w2;
+        return f;
     }
-    walk(a, &f, 0, p, scan_width, &s);
-    f.width = s.width;
+    /* scientific when the nonzero magnitudes are huge, tiny or far apart — compared in the
+     * array's own precision, as NumPy compares a float32 scalar with a Python float */
+    if (s.max > 0) {
+        if (f.dt == KILN_F32) {
+            float mx = (float)s.max, mn = (float)s.min, ratio = mx / mn;
+            f.exp = mx >= 1e8f || mn < 1e-4f || ratio > 1000.f;
+        } else {
+            f.exp = s.max >= 1e8 || s.min < 1e-4 || s.max / s.min > 1000.;
+        }
+    }
+    if (s.any_finite) {
+        each_shown(a, summary, 0, p, survey_widths, &s);
+        if (f.exp) f.pad_right = f.exp_digits + 2 + f.prec;
+    }
+    if (s.any_nonfinite) { /* room for "nan", "inf" and "-inf" */
+        int offset = f.pad_right + 1;
+        if (3 - offset > f.pad_left) f.pad_left = 3 - offset;
+        if (3 + s.neg_inf - offset > f.pad_left) f.pad_left = 3 + s.neg_inf - offset;
+    }
     return f;
 }
 
-typedef struct out {
-    kstr *b;
-    const fmt *f;
-    int col; /* current column, for wrapping */
-} out;
-
-/* Drops trailing spaces (the separator before a line break). */
-static void rstrip(kstr *b) {
-    while (b->len && b->s[b->len - 1] == ' ') b->s[--b->len] = 0;
-}
-
-/* Adds a word, first breaking the line when it would pass the width (NumPy's rule: the last
- * word of a row leaves room for its ']'). */
-static void put_word(out *o, const char *w, int indent, bool last) {
-    int len = (int)strlen(w);
-    if (o->col + len > LINE_WIDTH - (last ? 1 : 0) && o->col > indent) {
-        rstrip(o->b);
-        kstr_printf(o->b, "\n%*s", indent, "");
-        o->col = indent;
+/* One element as the format prints it, padded to the common width; out holds 128 bytes. */
+static void format_elem(const numfmt *f, const char *p, char *out) {
+    char t[64];
+    if (f->dt == KILN_BOOL) {
+        snprintf(out, 128, "%s", *(const uint8_t *)p ? " True" : "False");
+        return;
     }
-    kstr_printf(o->b, "%s", w);
-    o->col += len;
+    if (dtype_is_int(f->dt)) {
+        snprintf(out, 128, "%*lld", f->width, (long long)load_int(p, f->dt));
+        return;
+    }
+    bool f32 = f->dt == KILN_F32;
+    double v = load_float(p, f->dt), a = fabs(v);
+    if (!isfinite(v)) {
+        snprintf(out, 128, "%*s", f->pad_left + f->pad_right + 1, isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
+        return;
+    }
+    if (f->exp) {
+        decimal d = a == 0 ? (decimal){0, 0} : dragon4(a, f32, decade_of(a), f->prec + 1, f->prec + 1);
+        write_scientific(t, signbit(v), d, f->prec, true, f->exp_digits);
+        snprintf(out, 128, "%*s%s", f->pad_left - (int)(strchr(t, '.') - t), "", t);
+    } else {
+        int il = write_positional(t, signbit(v), positional_digits(a, f32), 0);
+        int frac = (int)strlen(t) - il - 1;
+        snprintf(out, 128, "%*s%s%*s", f->pad_left - il, "", t, f->pad_right - frac, "");
+    }
 }
 
-/* Positional floats pad their fraction with spaces on the right (1. , 2.5), the rest align right. */
-static void put_elem(out *o, const char *p, int indent, bool last_in_row) {
-    char b[64], cell[96];
-    const fmt *f = o->f;
-    int prec = f->prec;
-    bool fixed_float = (f->dt == KILN_F32 || f->dt == KILN_F64) && !f->exp;
-    if (fixed_float && isfinite(load_f(p, f->dt))) prec = digits_needed(load_f(p, f->dt), false, f->dt);
-    elem_str(f, p, prec, b, sizeof b);
-    int pad_right = fixed_float && isfinite(load_f(p, f->dt)) ? f->prec - prec : 0;
-    snprintf(cell, sizeof cell, "%*s%*s", f->width - pad_right, b, pad_right, "");
-    put_word(o, cell, indent, last_in_row);
+/* ------------------------------------------------------------------ layout */
+
+/* How an array is laid out: its elements' format, the separator, whether it is summarized. */
+typedef struct layout {
+    const kiln_array *a;
+    const numfmt *f;
+    const char *sep; /* between elements: ", " (repr) or " " (str) */
+    bool summary;    /* over THRESHOLD elements: EDGE items at each end of long axes */
+} layout;
+
+static void spaces(kstr *b, int n) {
+    if (n > 0) kstr_printf(b, "%*s", n, "");
 }
 
-static void put(out *o, const char *s) {
-    kstr_printf(o->b, "%s", s);
-    const char *nl = strrchr(s, '\n');
-    o->col = nl ? (int)strlen(nl + 1) : o->col + (int)strlen(s);
+/* NumPy's _extendLine: adds word to line, first moving the line (without trailing spaces) to s
+ * and starting a new one at the indent when the word would pass width — unless the line holds
+ * no more than the indent, where a break would not help. */
+static void extend_line(kstr *s, kstr *line, const char *word, int width, int indent) {
+    size_t wl = strlen(word);
+    if (line->len + wl > (size_t)width && line->len > (size_t)indent) {
+        while (line->len && line->s[line->len - 1] == ' ') line->len--;
+        kstr_printf(s, "%.*s\n", (int)line->len, line->s);
+        line->len = 0;
+        if (line->s) line->s[0] = 0;
+        spaces(line, indent);
+    }
+    kstr_printf(line, "%s", word);
 }
 
-static void print_rec(out *o, const kiln_array *a, int d, const char *p, int indent) {
-    int nd = kiln_array_ndim(a);
-    int64_t n = kiln_array_shape(a)[d], s = kiln_array_strides(a)[d];
-    put(o, "[");
-    for (int64_t i = 0; i < n; i++) {
-        if (o->f->summary && n > 2 * EDGE && i == EDGE) {
-            if (d == nd - 1) {
-                put_word(o, "...", indent + 1, false);
-                put(o, ", ");
+/* Axis d of the sub-array at p as _formatArray's recurser writes it, '[' to ']', appended to
+ * out.  indent is the hanging indent (the column of the first element), width the columns
+ * left to it (each level gives up one to its ']'). */
+static void format_axis(const layout *L, int d, const char *p, int indent, int width, kstr *out) {
+    int left = kiln_array_ndim(L->a) - d; /* axes left, this one included */
+    int64_t n = kiln_array_shape(L->a)[d], st = kiln_array_strides(L->a)[d];
+    bool summary = L->summary && n > 2 * EDGE;
+    kstr s = {0};
+    if (left == 1) {
+        int ew = width - 1; /* room for the separator's ',' or the ']' after an element */
+        kstr line = {0};
+        spaces(&line, indent);
+        for (int64_t i = 0; i < n; i++) {
+            if (summary && i == EDGE) {
+                extend_line(&s, &line, "...", ew, indent);
+                kstr_printf(&line, "%s", L->sep);
+                i = n - EDGE;
             }
-            else {
-                put(o, "...,");
-                for (int k = 0; k < nd - 1 - d; k++) put(o, "\n");
-                kstr_printf(o->b, "%*s", indent + 1, "");
-                o->col = indent + 1;
-            }
-            i = n - EDGE;
+            char w[128];
+            format_elem(L->f, p + i * st, w);
+            extend_line(&s, &line, w, ew, indent);
+            if (i < n - 1) kstr_printf(&line, "%s", L->sep);
         }
-        if (d == nd - 1) {
-            put_elem(o, p + i * s, indent + 1, i == n - 1);
-            if (i < n - 1) put(o, ", ");
-        } else {
-            print_rec(o, a, d + 1, p + i * s, indent + 1);
-            if (i < n - 1) {
-                put(o, ",");
-                for (int k = 0; k < nd - 1 - d; k++) put(o, "\n");
-                kstr_printf(o->b, "%*s", indent + 1, "");
-                o->col = indent + 1;
+        if (line.s) kstr_printf(&s, "%s", line.s);
+        kstr_free(&line);
+    } else {
+        char line_sep[16]; /* the separator without trailing spaces, then a newline per axis left below */
+        int o = snprintf(line_sep, sizeof line_sep, "%s", L->sep);
+        while (o && line_sep[o - 1] == ' ') o--;
+        for (int k = 0; k < left - 1 && o < (int)sizeof line_sep - 1; k++) line_sep[o++] = '\n';
+        line_sep[o] = 0;
+        for (int64_t i = 0; i < n; i++) {
+            if (summary && i == EDGE) {
+                spaces(&s, indent);
+                kstr_printf(&s, "...%s", line_sep);
+                i = n - EDGE;
             }
+            spaces(&s, indent);
+            format_axis(L, d + 1, p + i * st, indent + 1, width - 1, &s);
+            if (i < n - 1) kstr_printf(&s, "%s", line_sep);
         }
     }
-    put(o, "]");
+    /* the hanging indent of the first line is where the '[' goes */
+    kstr_printf(out, "[%s]", s.s && s.len >= (size_t)indent ? s.s + indent : "");
+    kstr_free(&s);
+}
+
+/* array2string of a non-empty array with ndim >= 1: prefix is what stands before the '['
+ * ("array(" or nothing), suffix_len the width of what follows the last ']'. */
+static void format_body(const kiln_array *a, const char *sep, int prefix_len, int suffix_len, kstr *b) {
+    bool summary = kiln_array_size(a) > THRESHOLD;
+    numfmt f = choose_format(a, summary);
+    layout L = {.a = a, .f = &f, .sep = sep, .summary = summary};
+    format_axis(&L, 0, kiln_array_data(a), 1 + prefix_len, LINE_WIDTH - suffix_len, b);
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+/* repr() of the NumPy scalar at p: np.float64(0.5), np.int32(-2), np.True_. */
+static void scalar_repr(kiln_dtype dt, const char *p, kstr *b) {
+    if (dt == KILN_BOOL) {
+        kstr_printf(b, "np.%s_", load_int(p, dt) ? "True" : "False");
+        return;
+    }
+    kstr_printf(b, "np.%s(", kiln_dtype_name(dt));
+    if (dtype_is_float(dt)) float_str(load_float(p, dt), dt == KILN_F32, b);
+    else kstr_printf(b, "%lld", (long long)load_int(p, dt));
+    kstr_printf(b, ")");
+}
+
+/* str() of the NumPy scalar at p: 0.5, -2, True. */
+static void scalar_str(kiln_dtype dt, const char *p, kstr *b) {
+    if (dt == KILN_BOOL) kstr_printf(b, "%s", load_int(p, dt) ? "True" : "False");
+    else if (dtype_is_float(dt)) float_str(load_float(p, dt), dt == KILN_F32, b);
+    else kstr_printf(b, "%lld", (long long)load_int(p, dt));
 }
 
 void repl_format_array(const kiln_array *a, kstr *b) {
-    fmt f = choose_format(a);
-    out o = {.b = b, .f = &f};
     kiln_dtype dt = kiln_array_dtype(a);
-    bool named = dt == KILN_I32 || dt == KILN_F32 || kiln_array_size(a) == 0;
-    put(&o, "array(");
-    if (kiln_array_ndim(a) == 0) {
-        char e[64];
-        elem_str(&f, kiln_array_data(a), f.prec, e, sizeof e);
-        put(&o, e);
-    } else {
-        print_rec(&o, a, 0, kiln_array_data(a), 6);
+    int nd = kiln_array_ndim(a);
+    if (nd == 0) {
+        scalar_repr(dt, kiln_array_data(a), b);
+        return;
     }
-    /* NumPy 2.2 names the shape of summarized arrays, and the dtype unless it is a default */
-    char tail[160] = "";
+    size_t start = b->len;
+    kstr_printf(b, "array(");
+    int64_t size = kiln_array_size(a);
+    if (size == 0) kstr_printf(b, "[]");
+    else format_body(a, ", ", 6, 1, b);
+
+    /* what the text does not show: the shape of empty (but not (0,)) and summarized arrays,
+     * the dtype unless it is a default one (float64, int64, bool) or the array is empty */
+    char extra[192];
     int n = 0;
-    if (f.summary) {
-        n += snprintf(tail + n, sizeof tail - (size_t)n, ", shape=(");
-        for (int d = 0; d < kiln_array_ndim(a); d++)
-            n += snprintf(tail + n, sizeof tail - (size_t)n, "%s%lld", d ? ", " : "", (long long)kiln_array_shape(a)[d]);
-        n += snprintf(tail + n, sizeof tail - (size_t)n, "%s)", kiln_array_ndim(a) == 1 ? "," : "");
+    const int64_t *shape = kiln_array_shape(a);
+    if ((size == 0 && !(nd == 1 && shape[0] == 0)) || size > THRESHOLD) {
+        n += snprintf(extra + n, sizeof extra - (size_t)n, "shape=(");
+        for (int d = 0; d < nd && n < (int)sizeof extra - 40; d++)
+            n += snprintf(extra + n, sizeof extra - (size_t)n, "%s%lld", d ? ", " : "", (long long)shape[d]);
+        n += snprintf(extra + n, sizeof extra - (size_t)n, "%s)", nd == 1 ? "," : "");
     }
-    if (named) n += snprintf(tail + n, sizeof tail - (size_t)n, ", dtype=%s", kiln_dtype_name(dt));
-    if (n && o.col + n + 1 > LINE_WIDTH) /* on a line of its own, under the first element */
-        kstr_printf(b, ",\n      %s)", tail + 2);
-    else
-        kstr_printf(b, "%s)", tail);
+    if (dt == KILN_F32 || dt == KILN_I32 || size == 0)
+        n += snprintf(extra + n, sizeof extra - (size_t)n, "%sdtype=%s", n ? ", " : "", kiln_dtype_name(dt));
+    if (!n) {
+        kstr_printf(b, ")");
+        return;
+    }
+    /* on a line of its own, under the '[', when it would pass the line width */
+    kstr_printf(b, ",");
+    if (b->oom || !b->s) return;
+    const char *nl = strrchr(b->s + start, '\n');
+    size_t last = b->len - (nl ? (size_t)(nl + 1 - b->s) : start);
+    kstr_printf(b, "%s%s)", last + (size_t)n + 2 > LINE_WIDTH ? "\n      " : " ", extra);
 }
+
+void repl_format_str(const kiln_array *a, kstr *b) {
+    if (kiln_array_ndim(a) == 0) scalar_str(kiln_array_dtype(a), kiln_array_data(a), b);
+    else if (kiln_array_size(a) == 0) kstr_printf(b, "[]");
+    else format_body(a, " ", 0, 0, b);
+}
+
+void repl_format_pyfloat(double v, kstr *b) { float_str(v, false, b); }
+
+void repl_format_pyint(int64_t v, kstr *b) { kstr_printf(b, "%lld", (long long)v); }
+
+void repl_format_dtype(kiln_dtype dt, kstr *b) { kstr_printf(b, "dtype('%s')", kiln_dtype_name(dt)); }

@@ -47,13 +47,14 @@ kiln_expr *kiln_param(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
 
 kiln_status kiln_bind(kiln_ctx *ctx, kiln_expr *param, kiln_array *a) {
     if (!ctx) return KILN_ERR_ARG;
-    if (!param || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: %s is NULL", param ? "array" : "placeholder");
+    if (!param) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: the placeholder is NULL");
     if (param->op != KILN_OP_PARAM || param->g != G) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: not a placeholder of this context");
-    if (a->ctx != ctx) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: the array belongs to another context");
-    if (a->dtype != param->dtype || a->ndim != param->ndim || memcmp(a->shape, param->shape, (size_t)a->ndim * sizeof *a->shape))
-        return kiln_fail(ctx, a->dtype != param->dtype ? KILN_ERR_DTYPE : KILN_ERR_SHAPE, "kiln_bind: the placeholder is %s%s, the array %s%s", kiln_dtype_name((kiln_dtype)param->dtype),
-                         rt_shape_str(param->ndim, param->shape).s, kiln_dtype_name((kiln_dtype)a->dtype), rt_shape_str(a->ndim, a->shape).s);
-    kiln_array_retain(a);
+    if (a && a->ctx != ctx) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_bind: the array belongs to another context");
+    if (a && (a->dtype != param->dtype || a->ndim != param->ndim || memcmp(a->shape, param->shape, (size_t)a->ndim * sizeof *a->shape)))
+        return kiln_fail(ctx, a->dtype != param->dtype ? KILN_ERR_DTYPE : KILN_ERR_SHAPE, "kiln_bind: the placeholder is %s%s, the array %s%s",
+                         kiln_dtype_name((kiln_dtype)param->dtype), rt_shape_str(param->ndim, param->shape).s,
+                         kiln_dtype_name((kiln_dtype)a->dtype), rt_shape_str(a->ndim, a->shape).s);
+    if (a) kiln_array_retain(a);
     pthread_mutex_lock(&G->lock);
     kiln_array *old = param->leaf;
     param->leaf = a;

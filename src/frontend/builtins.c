@@ -1,0 +1,920 @@
+/*
+ * builtins.c — the language's functions, methods and attributes: one table, with NumPy's
+ * signatures (positional and keyword arguments bound as Python binds them), a handler each,
+ * and the one-line documentation :help shows.
+ *
+ * Pipeline position: called by the parser (parse.c) for NAME(...), x.NAME(...) and x.NAME; each
+ * handler builds its result through kiln.h's builders.  Every element-wise op of KILN_OPS is a
+ * function by its NumPy name; the rest are below.  A function of Python numbers gives a NumPy
+ * scalar (strong, NEP 50): exp(1) * f32 is float64, as np.exp(1) * f32 is.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "parser.h"
+
+/* The arguments of one call, bound to the parameters of a signature. */
+typedef struct fe_args {
+    int n;
+    char names[FE_MAX_ARGS][24];
+    kval v[FE_MAX_ARGS]; /* KV_ABSENT where not given */
+} fe_args;
+
+typedef struct fe_fn fe_fn;
+typedef bool (*fe_handler)(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
+struct fe_fn {
+    const char *name;
+    const char *sig; /* Python's: "a, axis=None, *, keepdims=False"; "*shape" collects the rest */
+    fe_handler fn;
+    int op;          /* the handler's own argument (an op, a dtype ...) */
+    const char *doc;
+    bool py;         /* a Python builtin: its result from Python numbers stays a Python number */
+};
+
+/* The argument for parameter `name` (KV_ABSENT when not given). */
+static kval *arg(fe_args *a, const char *name) {
+    for (int i = 0; i < a->n; i++)
+        if (!strcmp(a->names[i], name)) return &a->v[i];
+    KILN_ASSERT(0 && "a handler asked for a parameter its signature does not have");
+    return NULL;
+}
+static bool has(const fe_args *a, const char *name) {
+    for (int i = 0; i < a->n; i++)
+        if (!strcmp(a->names[i], name)) return true;
+    return false;
+}
+static bool given(fe_args *a, const char *name) {
+    kval *v = arg(a, name);
+    return v->kind != KV_ABSENT;
+}
+static bool given_not_none(fe_args *a, const char *name) {
+    kval *v = arg(a, name);
+    return v->kind != KV_ABSENT && v->kind != KV_NONE;
+}
+
+/* ------------------------------------------------------------------ binding */
+
+/* Binds pos and kw (taken over) to f's signature, as Python does, into a. */
+static bool bind(parser *p, const fe_fn *f, const char *shown, size_t off, kval *pos, int npos, fe_kwarg *kw, int nkw, fe_args *a) {
+    char sig[256];
+    snprintf(sig, sizeof sig, "%s", f->sig);
+    a->n = 0;
+    int kwonly_from = FE_MAX_ARGS, var = -1, npositional = 0;
+    bool required[FE_MAX_ARGS] = {false};
+    for (char *save = NULL, *t = strtok_r(sig, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        if (!strcmp(t, "/")) continue;
+        if (!strcmp(t, "*")) {
+            kwonly_from = a->n;
+            continue;
+        }
+        char *eq = strchr(t, '=');
+        if (eq) *eq = 0;
+        if (t[0] == '*') {
+            var = a->n;
+            t++;
+        }
+        KILN_ASSERT(a->n < FE_MAX_ARGS && strlen(t) < sizeof a->names[0]);
+        snprintf(a->names[a->n], sizeof a->names[0], "%s", t);
+        required[a->n] = !eq && var != a->n;
+        memset(&a->v[a->n], 0, sizeof a->v[0]);
+        a->v[a->n].kind = KV_ABSENT;
+        a->v[a->n].off = off;
+        if (var < 0 && a->n < kwonly_from) npositional++;
+        a->n++;
+    }
+    bool ok = true;
+    int i = 0;
+    for (; i < npos && ok; i++) {
+        if (var >= 0 && i >= var) { /* the rest go to *name, as a tuple */
+            kval *t = &a->v[var];
+            if (t->kind == KV_ABSENT) {
+                t->kind = KV_TUPLE;
+                t->off = pos[i].off;
+            }
+            kval *ni = kiln_realloc(p->ctx, t->items, (size_t)(t->n + 1) * sizeof *ni);
+            if (!(ok = fe_got(p, ni, off))) break;
+            t->items = ni;
+            t->items[t->n++] = pos[i];
+            memset(&pos[i], 0, sizeof pos[i]);
+            continue;
+        }
+        if (i >= npositional) {
+            ok = fe_err(p, pos[i].off, KILN_ERR_ARG, "%s() takes %s%d positional argument%s but %d were given", shown,
+                        npositional < a->n ? "at most " : "", npositional, npositional == 1 ? "" : "s", npos);
+            break;
+        }
+        a->v[i] = pos[i];
+        memset(&pos[i], 0, sizeof pos[i]);
+    }
+    for (int k = 0; k < nkw && ok; k++) {
+        int j = -1;
+        for (int m = 0; m < a->n; m++)
+            if (m != var && !strcmp(a->names[m], kw[k].name)) j = m;
+        if (j < 0) {
+            ok = fe_err(p, kw[k].off, KILN_ERR_ARG, "%s() got an unexpected keyword argument '%s'", shown, kw[k].name);
+        } else if (a->v[j].kind != KV_ABSENT) {
+            ok = fe_err(p, kw[k].off, KILN_ERR_ARG, "%s() got multiple values for argument '%s'", shown, kw[k].name);
+        } else {
+            a->v[j] = kw[k].v;
+            memset(&kw[k].v, 0, sizeof kw[k].v);
+        }
+    }
+    for (int m = 0; m < a->n && ok; m++)
+        if (required[m] && a->v[m].kind == KV_ABSENT)
+            ok = fe_err(p, off, KILN_ERR_ARG, "%s() missing required argument '%s'", shown, a->names[m]);
+    for (int k = 0; k < npos; k++) kval_free(p->ctx, &pos[k]);
+    for (int k = 0; k < nkw; k++) kval_free(p->ctx, &kw[k].v);
+    return ok;
+}
+
+static void args_free(parser *p, fe_args *a) {
+    for (int i = 0; i < a->n; i++) kval_free(p->ctx, &a->v[i]);
+}
+
+/* ------------------------------------------------------------------ helpers for handlers */
+
+/* The expression of parameter name (converted from a list or number), or NULL with an error. */
+static kiln_expr *expr_of(parser *p, const fe_fn *f, fe_args *a, const char *name) {
+    return fe_arg_expr(p, arg(a, name), f->name, name);
+}
+/* out = r (a reference taken over), then releases the n handles of t. */
+static bool result(parser *p, kval *out, kiln_expr *r, size_t off, int n, kiln_expr **t) {
+    bool ok = fe_set_expr(p, out, r, off);
+    for (int i = 0; i < n; i++) kiln_expr_free(t[i]);
+    return ok;
+}
+/* out = a new array (taken over) as an expression. */
+static bool array_result(parser *p, kval *out, kiln_array *a, size_t off) {
+    if (!fe_got(p, a, off)) return false;
+    kiln_expr *e = kiln_var(p->ctx, a);
+    kiln_array_free(a);
+    return fe_set_expr(p, out, e, off);
+}
+static bool no_out(parser *p, const fe_fn *f, fe_args *a) {
+    if (!given_not_none(a, "out")) return true;
+    return fe_err(p, arg(a, "out")->off, KILN_ERR_ARG, "%s(): out= is not supported (kiln's results are new arrays)", f->name);
+}
+/* axis as one int or None (KILN_ALL_AXES) */
+static bool one_axis(parser *p, const fe_fn *f, fe_args *a, int *axis) {
+    kval *v = arg(a, "axis");
+    int64_t ax;
+    if (v->kind == KV_ABSENT || v->kind == KV_NONE) {
+        *axis = KILN_ALL_AXES;
+        return true;
+    }
+    if (!fe_arg_int(p, v, f->name, "axis", &ax)) return false;
+    if (ax < -KILN_MAX_DIMS || ax >= KILN_MAX_DIMS)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds", f->name, (long long)ax);
+    *axis = (int)ax;
+    return true;
+}
+/* x cast to dtype= when given (a reference; x itself otherwise). */
+static kiln_expr *with_dtype(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x) {
+    kiln_dtype dt;
+    if (!given_not_none(a, "dtype")) return kiln_expr_retain(x);
+    if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return NULL;
+    kiln_expr *c = kiln_cast(p->ctx, x, dt);
+    fe_got(p, c, arg(a, "dtype")->off);
+    return c;
+}
+static bool keepdims_of(parser *p, const fe_fn *f, fe_args *a, bool *keep) {
+    *keep = false;
+    return !given_not_none(a, "keepdims") || fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", keep);
+}
+
+/* ------------------------------------------------------------------ element-wise */
+
+static bool h_ufunc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x[3] = {NULL, NULL, NULL};
+    int n = a->n;
+    for (int i = 0; i < n; i++)
+        if (!(x[i] = expr_of(p, f, a, a->names[i]))) return result(p, out, NULL, off, i, x);
+    return result(p, out, kiln_apply(p->ctx, (kiln_op)f->op, x), off, n, x);
+}
+
+enum { C_SIGMOID, C_RELU, C_SQUARE, C_SOFTMAX, C_LOG_SOFTMAX };
+static bool h_compose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, a->names[0]);
+    if (!x) return false;
+    int axis = -1;
+    if ((f->op == C_SOFTMAX || f->op == C_LOG_SOFTMAX) && !one_axis(p, f, a, &axis)) return result(p, out, NULL, off, 1, &x);
+    kiln_expr *r = f->op == C_SIGMOID ? kiln_sigmoid(p->ctx, x)
+                   : f->op == C_RELU  ? kiln_relu(p->ctx, x)
+                   : f->op == C_SQUARE ? kiln_square(p->ctx, x)
+                   : f->op == C_SOFTMAX ? kiln_softmax(p->ctx, x, axis)
+                                        : kiln_log_softmax(p->ctx, x, axis);
+    return result(p, out, r, off, 1, &x);
+}
+
+static bool h_logsumexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    unsigned mask;
+    bool all, keep;
+    if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep))
+        return result(p, out, NULL, off, 1, &x);
+    return result(p, out, kiln_logsumexp(p->ctx, x, mask, keep), off, 1, &x);
+}
+
+static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *t[3] = {expr_of(p, f, a, "a"), NULL, NULL};
+    if (!t[0]) return false;
+    const char *lo_name = given(a, "min") ? "min" : "a_min", *hi_name = given(a, "max") ? "max" : "a_max";
+    if ((given(a, "min") && given(a, "a_min")) || (given(a, "max") && given(a, "a_max"))) {
+        fe_err(p, off, KILN_ERR_ARG, "clip(): give a_min or min, and a_max or max, not both");
+        return result(p, out, NULL, off, 1, t);
+    }
+    if (!given_not_none(a, lo_name) && !given_not_none(a, hi_name)) {
+        kiln_expr_free(t[0]);
+        return fe_err(p, off, KILN_ERR_ARG, "clip(): one of max or min must be given");
+    }
+    if (given_not_none(a, lo_name) && !(t[1] = expr_of(p, f, a, lo_name))) return result(p, out, NULL, off, 1, t);
+    if (given_not_none(a, hi_name) && !(t[2] = expr_of(p, f, a, hi_name))) return result(p, out, NULL, off, 2, t);
+    return result(p, out, kiln_clip(p->ctx, t[0], t[1], t[2]), off, 3, t);
+}
+
+static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    int64_t d = 0;
+    if (!x || (given(a, "decimals") && !fe_arg_int(p, arg(a, "decimals"), f->name, "decimals", &d))) return result(p, out, NULL, off, 1, &x);
+    if (d < -300 || d > 300) {
+        fe_err(p, off, KILN_ERR_ARG, "round(): decimals out of range");
+        return result(p, out, NULL, off, 1, &x);
+    }
+    return result(p, out, kiln_round(p->ctx, x, (int)d), off, 1, &x);
+}
+
+/* ------------------------------------------------------------------ reductions */
+
+enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
+static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x0 = expr_of(p, f, a, "a"), *x = NULL;
+    bool keep = false, all = false;
+    unsigned mask = 0;
+    int axis = KILN_ALL_AXES;
+    kiln_op op = (kiln_op)f->op;
+    if (!x0) return false;
+    bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD;
+    bool ok = no_out(p, f, a) && (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
+    if (ok && op != KILN_OP_CUMSUM && op != KILN_OP_CUMPROD) ok = keepdims_of(p, f, a, &keep);
+    int64_t ddof = 0;
+    if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
+    if (ok) x = has(a, "dtype") ? with_dtype(p, f, a, x0) : kiln_expr_retain(x0);
+    kiln_expr *r = NULL;
+    if (x) {
+        switch (f->op) {
+        case R_MEAN: r = kiln_mean_axes(p->ctx, x, mask, keep); break;
+        case R_VAR: r = kiln_variance(p->ctx, x, mask, (int)ddof, keep); break;
+        case R_STD: r = kiln_std(p->ctx, x, mask, (int)ddof, keep); break;
+        case KILN_OP_CUMSUM: r = kiln_cumsum(p->ctx, x, axis); break;
+        case KILN_OP_CUMPROD: r = kiln_cumprod(p->ctx, x, axis); break;
+        case KILN_OP_ARGMAX:
+        case KILN_OP_ARGMIN: r = kiln_reduce(p->ctx, op, x, axis, keep); break;
+        default: r = kiln_reduce_axes(p->ctx, op, x, mask, keep); break;
+        }
+    }
+    if (!x) return result(p, out, NULL, off, 1, &x0);
+    return result(p, out, r, off, 2, (kiln_expr *[]){x0, x});
+}
+
+/* ------------------------------------------------------------------ shapes */
+
+static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    int nd;
+    int64_t shape[KILN_MAX_DIMS];
+    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return result(p, out, NULL, off, 1, &x);
+    return result(p, out, kiln_reshape(p->ctx, x, nd, shape), off, 1, &x);
+}
+
+static bool h_ravel(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    return result(p, out, x ? kiln_ravel(p->ctx, x) : NULL, off, 1, &x);
+}
+
+static bool h_transpose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    kval *ax = arg(a, "axes");
+    if (ax->kind == KV_ABSENT || ax->kind == KV_NONE || (ax->kind == KV_TUPLE && ax->n == 0) ||
+        (ax->kind == KV_TUPLE && ax->n == 1 && ax->items[0].kind == KV_NONE))
+        return result(p, out, kiln_transpose(p->ctx, x), off, 1, &x);
+    int nd;
+    int64_t v[KILN_MAX_DIMS];
+    int perm[KILN_MAX_DIMS];
+    if (!fe_arg_shape(p, ax, f->name, "axes", &nd, v)) return result(p, out, NULL, off, 1, &x);
+    if (nd != x->ndim) {
+        kiln_expr_free(x);
+        return fe_err(p, ax->off, KILN_ERR_ARG, "%s(): axes don't match array", f->name);
+    }
+    for (int d = 0; d < nd; d++) perm[d] = (int)(v[d] < 0 ? v[d] + nd : v[d]);
+    return result(p, out, kiln_permute(p->ctx, x, perm), off, 1, &x);
+}
+
+/* expand_dims / squeeze with an int or a tuple of axes */
+static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    bool expand = f->op;
+    kval *ax = arg(a, "axis");
+    if (!expand && (ax->kind == KV_ABSENT || ax->kind == KV_NONE))
+        return result(p, out, kiln_squeeze(p->ctx, x, KILN_ALL_AXES), off, 1, &x);
+    int n = ax->kind == KV_TUPLE ? ax->n : 1, rank = expand ? x->ndim + n : x->ndim;
+    unsigned mask;
+    bool all;
+    if (rank > KILN_MAX_DIMS || !fe_arg_axes(p, ax, rank, f->name, &mask, &all)) {
+        if (rank > KILN_MAX_DIMS) fe_err(p, ax->off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", f->name, KILN_MAX_DIMS);
+        return result(p, out, NULL, off, 1, &x);
+    }
+    kiln_expr *r = kiln_expr_retain(x);
+    if (expand) {
+        for (int d = 0; d < rank && r; d++)
+            if ((mask >> d) & 1) {
+                kiln_expr *t = kiln_expand_dims(p->ctx, r, d);
+                kiln_expr_free(r);
+                r = t;
+            }
+    } else {
+        for (int d = rank - 1; d >= 0 && r; d--)
+            if ((mask >> d) & 1) {
+                kiln_expr *t = kiln_squeeze(p->ctx, r, d);
+                kiln_expr_free(r);
+                r = t;
+            }
+    }
+    return result(p, out, r, off, 1, &x);
+}
+
+/* The arrays of a tuple or list argument (references), n of them. */
+static bool seq_of(parser *p, const fe_fn *f, kval *v, kiln_expr **xs, int *n, int cap) {
+    if (v->kind != KV_TUPLE && v->kind != KV_LIST)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected a tuple or list of arrays", f->name);
+    if (v->n == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name);
+    if (v->n > cap) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d arrays", f->name, cap);
+    for (*n = 0; *n < v->n; (*n)++)
+        if (!(xs[*n] = fe_arg_expr(p, &v->items[*n], f->name, "arrays"))) {
+            for (int i = 0; i < *n; i++) kiln_expr_free(xs[i]);
+            return false;
+        }
+    return true;
+}
+
+enum { J_CONCAT, J_STACK, J_VSTACK, J_HSTACK };
+static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *xs[64];
+    int n = 0;
+    if (!seq_of(p, f, arg(a, f->op == J_VSTACK || f->op == J_HSTACK ? "tup" : "arrays"), xs, &n, 64)) return false;
+    int64_t axis = 0;
+    bool flat = false;
+    if ((f->op == J_CONCAT || f->op == J_STACK) && given(a, "axis")) {
+        if (arg(a, "axis")->kind == KV_NONE && f->op == J_CONCAT) flat = true;
+        else if (!fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return result(p, out, NULL, off, n, xs);
+    }
+    for (int i = 0; i < n; i++) {
+        kiln_expr *t = NULL;
+        if (flat) t = kiln_ravel(p->ctx, xs[i]);
+        else if (f->op == J_VSTACK && xs[i]->ndim < 2) t = kiln_reshape(p->ctx, xs[i], 2, (int64_t[]){1, -1});
+        else if (f->op == J_HSTACK && xs[i]->ndim == 0) t = kiln_reshape(p->ctx, xs[i], 1, (int64_t[]){1});
+        else continue;
+        kiln_expr_free(xs[i]);
+        if (!(xs[i] = t)) return result(p, out, NULL, off, n, xs); /* frees the others (NULL-safe) */
+    }
+    if (f->op == J_HSTACK) axis = xs[0]->ndim == 1 ? 0 : 1;
+    if (axis < -KILN_MAX_DIMS - 1 || axis > KILN_MAX_DIMS) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): axis out of bounds", f->name);
+        return result(p, out, NULL, off, n, xs);
+    }
+    kiln_expr *r = f->op == J_STACK ? kiln_stack(p->ctx, n, xs, (int)axis) : kiln_concatenate(p->ctx, n, xs, (int)axis);
+    return result(p, out, r, off, n, xs);
+}
+
+static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool along = f->op;
+    kiln_expr *t[2] = {expr_of(p, f, a, along ? "arr" : "a"), NULL};
+    if (!t[0] || !(t[1] = expr_of(p, f, a, "indices"))) return result(p, out, NULL, off, 2, t);
+    int axis = KILN_ALL_AXES;
+    if (!one_axis(p, f, a, &axis)) return result(p, out, NULL, off, 2, t);
+    if (along && axis == KILN_ALL_AXES && t[0]->ndim != 1) {
+        fe_err(p, off, KILN_ERR_ARG, "take_along_axis(): with axis=None the array must be 1-D");
+        return result(p, out, NULL, off, 2, t);
+    }
+    if (along && axis == KILN_ALL_AXES) axis = 0;
+    kiln_expr *r = along ? kiln_take_along_axis(p->ctx, t[0], t[1], axis) : kiln_take(p->ctx, t[0], t[1], axis);
+    return result(p, out, r, off, 2, t);
+}
+
+static bool h_one_hot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *t[6] = {expr_of(p, f, a, "labels")};
+    int64_t k;
+    kiln_dtype dt = KILN_F64;
+    if (!t[0] || !fe_arg_int(p, arg(a, "k"), f->name, "k", &k) ||
+        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
+        return result(p, out, NULL, off, 1, t);
+    if (!dtype_is_int((kiln_dtype)t[0]->dtype)) {
+        kiln_expr_free(t[0]);
+        return fe_err(p, arg(a, "labels")->off, KILN_ERR_DTYPE, "one_hot(): labels must be integers");
+    }
+    if (k < 0 || k > (1 << 24)) {
+        kiln_expr_free(t[0]);
+        return fe_err(p, arg(a, "k")->off, KILN_ERR_ARG, "one_hot(): k must be between 0 and 2^24");
+    }
+    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &k);
+    if (!fe_got(p, r, off)) return result(p, out, NULL, off, 1, t);
+    for (int64_t i = 0; i < k; i++) ((int64_t *)r->data)[i] = i;
+    t[1] = kiln_var(p->ctx, r);
+    kiln_array_free(r);
+    t[2] = kiln_expand_dims(p->ctx, t[0], -1);
+    t[3] = kiln_eq(p->ctx, t[2], t[1]);
+    return result(p, out, kiln_cast(p->ctx, t[3], dt), off, 4, t);
+}
+
+/* ------------------------------------------------------------------ products */
+
+enum { M_MATMUL, M_DOT, M_OUTER };
+static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *t[4] = {expr_of(p, f, a, a->names[0]), NULL, NULL, NULL};
+    if (!t[0] || !(t[1] = expr_of(p, f, a, a->names[1]))) return result(p, out, NULL, off, 2, t);
+    if (f->op == M_DOT && (t[0]->ndim == 0 || t[1]->ndim == 0)) /* np.dot with a scalar multiplies */
+        return result(p, out, kiln_mul(p->ctx, t[0], t[1]), off, 2, t);
+    if (f->op == M_OUTER) {
+        kiln_expr *u = kiln_reshape(p->ctx, t[0], 2, (int64_t[]){-1, 1}), *v = kiln_reshape(p->ctx, t[1], 2, (int64_t[]){1, -1});
+        t[2] = u;
+        t[3] = v;
+        return result(p, out, u && v ? kiln_mul(p->ctx, u, v) : NULL, off, 4, t);
+    }
+    if (t[0]->ndim == 0 || t[1]->ndim == 0) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): input operand does not have enough dimensions (use * for scalars)", f->name);
+        return result(p, out, NULL, off, 2, t);
+    }
+    return result(p, out, kiln_matmul(p->ctx, t[0], t[1]), off, 2, t);
+}
+
+/* ------------------------------------------------------------------ constructors */
+
+/* zeros ones empty full (shape first) and the *_like ones (an array first) */
+enum { K_ZEROS, K_ONES, K_FULL, K_ZEROS_LIKE, K_ONES_LIKE, K_FULL_LIKE };
+static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd;
+    int64_t shape[KILN_MAX_DIMS];
+    kiln_dtype dt = KILN_F64, vdt = KILN_F64;
+    double v = f->op == K_ONES || f->op == K_ONES_LIKE ? 1 : 0;
+    int64_t iv = (int64_t)v;
+    bool like = f->op >= K_ZEROS_LIKE;
+    if (like) {
+        kiln_expr *x = expr_of(p, f, a, "a");
+        if (!x) return false;
+        nd = x->ndim;
+        memcpy(shape, x->shape, sizeof shape);
+        dt = (kiln_dtype)x->dtype;
+        kiln_expr_free(x);
+    } else if (!fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) {
+        return false;
+    }
+    if ((f->op == K_FULL || f->op == K_FULL_LIKE) && !fe_arg_number(p, arg(a, "fill_value"), f->name, "fill_value", &v, &iv, &vdt))
+        return false;
+    if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = vdt == KILN_I32 ? KILN_I64 : vdt; /* np.full(s, 3) is int64 */
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+    for (int d = 0; d < nd; d++)
+        if (shape[d] < 0) return fe_err(p, arg(a, like ? "a" : "shape")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
+    kiln_array *r = kiln_full(p->ctx, dt, nd, shape, v);
+    if (r && (dt == KILN_I64 || dt == KILN_I32) && (vdt == KILN_I64 || vdt == KILN_I32)) /* exact beyond 2^53 */
+        for (int64_t i = 0; i < kiln_array_size(r); i++) ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast((kscalar){.i64 = iv}, KILN_I64, dt));
+    return array_result(p, out, r, off);
+}
+
+static bool h_eye(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t n, m, k = 0;
+    kiln_dtype dt = KILN_F64;
+    bool identity = f->op;
+    if (!fe_arg_int(p, arg(a, identity ? "n" : "N"), f->name, identity ? "n" : "N", &n)) return false;
+    m = n;
+    if (!identity && given_not_none(a, "M") && !fe_arg_int(p, arg(a, "M"), f->name, "M", &m)) return false;
+    if (!identity && given(a, "k") && !fe_arg_int(p, arg(a, "k"), f->name, "k", &k)) return false;
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+    if (n < 0 || m < 0) return fe_err(p, off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
+    return array_result(p, out, kiln_eye(p->ctx, dt, n, m, k), off);
+}
+
+/* arange(stop) | arange(start, stop[, step]): int64 when all are integers, else float64 */
+static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    double v[3] = {0, 0, 1};
+    int64_t iv[3] = {0, 0, 1};
+    kiln_dtype dts[3] = {KILN_I64, KILN_I64, KILN_I64}, dt;
+    const char *names[3] = {"start", "stop", "step"};
+    bool two = given_not_none(a, "stop");
+    for (int i = 0; i < 3; i++) {
+        int k = !two && i == 0 ? 1 : i;
+        if (!given_not_none(a, names[i])) continue;
+        if (!fe_arg_number(p, arg(a, names[i]), f->name, names[i], &v[k], &iv[k], &dts[k])) return false;
+    }
+    bool all_int = true;
+    for (int i = 0; i < 3; i++) all_int &= dts[i] != KILN_F32 && dts[i] != KILN_F64;
+    dt = all_int ? KILN_I64 : KILN_F64;
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+    if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
+    double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
+    if (!(count > 0)) count = 0;
+    if (count > 1e11) return fe_err(p, off, KILN_ERR_SHAPE, "arange(): %.0f elements is too many", count);
+    int64_t len = (int64_t)count;
+    kiln_array *r = kiln_array_new(p->ctx, dt, 1, &len);
+    if (!fe_got(p, r, off)) return false;
+    for (int64_t i = 0; i < len; i++) {
+        kscalar s = all_int ? (kscalar){.i64 = iv[0] + i * iv[2]} : (kscalar){.f64 = v[0] + (double)i * v[2]};
+        ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast(s, all_int ? KILN_I64 : KILN_F64, dt));
+    }
+    return array_result(p, out, r, off);
+}
+
+/* linspace(start, stop, num=50, endpoint=True, dtype=None): float64, as NumPy computes it */
+static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    double v[2];
+    int64_t iv, num = 50;
+    bool endpoint = true;
+    kiln_dtype dt = KILN_F64;
+    if (!fe_arg_number(p, arg(a, "start"), f->name, "start", &v[0], &iv, NULL) ||
+        !fe_arg_number(p, arg(a, "stop"), f->name, "stop", &v[1], &iv, NULL) ||
+        (given(a, "num") && !fe_arg_int(p, arg(a, "num"), f->name, "num", &num)) ||
+        (given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
+        return false;
+    if (num < 0) return fe_err(p, off, KILN_ERR_ARG, "linspace(): number of samples, %lld, must be non-negative", (long long)num);
+    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &num);
+    if (!fe_got(p, r, off)) return false;
+    double *d = (double *)r->data, div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (v[1] - v[0]) / div : 0;
+    for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + v[0];
+    if (endpoint && num > 1) d[num - 1] = v[1];
+    if (dt == KILN_F64) return array_result(p, out, r, off);
+    kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL; /* cast like astype */
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
+    kiln_expr_free(c);
+    return array_result(p, out, cr, off);
+}
+
+static bool h_random(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS];
+    kval *s = arg(a, "shape");
+    if (s->kind != KV_ABSENT && !fe_arg_shape(p, s, f->name, "shape", &nd, shape)) return false;
+    for (int d = 0; d < nd; d++)
+        if (shape[d] < 0) return fe_err(p, s->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
+    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
+    p->env->volatile_ = true;
+    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, nd, shape);
+    if (!fe_got(p, r, off)) return false;
+    double *d = (double *)r->data;
+    for (int64_t i = 0; i < kiln_array_size(r); i++) d[i] = f->op ? scope_rand_normal(p->env->scope) : scope_rand_unit(p->env->scope);
+    if (nd == 0) { /* np.random.rand() is a Python float */
+        kiln_expr *e = kiln_scalar(p->ctx, d[0]);
+        kiln_array_free(r);
+        return fe_set_expr(p, out, e, off);
+    }
+    return array_result(p, out, r, off);
+}
+
+static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, "file");
+    if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): takes a file name in quotes", f->name);
+    p->env->volatile_ = true;
+    kiln_array *r = kiln_load_npy(p->ctx, v->s);
+    if (!r) return fe_got(p, r, v->off);
+    return array_result(p, out, r, off);
+}
+
+/* array(object, dtype=None) / asarray: lists become arrays; arrays stay (cast by dtype=) */
+static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "object");
+    if (!x) return false;
+    kiln_expr *c = with_dtype(p, f, a, x);
+    kiln_expr_free(x);
+    if (!c) return false;
+    kval v = {.kind = KV_ARRAY, .e = c, .off = off};
+    fe_make_strong(p, &v); /* np.array(3) is an array */
+    *out = v;
+    return true;
+}
+
+static bool h_cast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, a->names[0]);
+    kiln_dtype dt = (kiln_dtype)f->op;
+    if (x && has(a, "dtype") && given(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return result(p, out, NULL, off, 1, &x);
+    return result(p, out, x ? kiln_cast(p->ctx, x, dt) : NULL, off, 1, &x);
+}
+
+/* float(x) int(x) bool(x): Python numbers, computed now */
+static bool h_pyconv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, "x");
+    if (v->kind == KV_ABSENT) return fe_set_expr(p, out, f->op == KILN_F64 ? kiln_scalar(p->ctx, 0) : f->op == KILN_I64 ? kiln_int(p->ctx, 0) : kiln_bool(p->ctx, 0), off);
+    if (f->op == KILN_BOOL) {
+        bool t;
+        if (!fe_truth(p, v, &t)) return false;
+        return fe_set_expr(p, out, kiln_bool(p->ctx, t), off);
+    }
+    kval x = *v;
+    memset(v, 0, sizeof *v);
+    if (!fe_to_py(p, &x, (kiln_dtype)f->op, off)) {
+        kval_free(p->ctx, &x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+static bool h_item(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    KILN_UNUSED(f);
+    kval x = *arg(a, "a");
+    memset(arg(a, "a"), 0, sizeof x);
+    kiln_dtype dt = x.kind == KV_ARRAY ? (kiln_dtype)x.e->dtype : KILN_F64;
+    dt = dt == KILN_F32 ? KILN_F64 : dt == KILN_I32 ? KILN_I64 : dt;
+    if (!fe_to_py(p, &x, dt, off)) {
+        kval_free(p->ctx, &x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* shape(a) ndim(a) size(a) len(a) */
+enum { Q_SHAPE, Q_NDIM, Q_SIZE, Q_LEN };
+static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, "a");
+    if (f->op == Q_LEN && (v->kind == KV_TUPLE || v->kind == KV_LIST)) return fe_set_expr(p, out, kiln_int(p->ctx, v->n), off);
+    if (f->op == Q_LEN && v->kind == KV_STR) return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)strlen(v->s)), off);
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    static const char *const attrs[] = {"shape", "ndim", "size"};
+    if (f->op == Q_LEN) {
+        int64_t n = x->ndim ? x->shape[0] : 0;
+        bool ok = x->ndim ? fe_set_expr(p, out, kiln_int(p->ctx, n), off) : fe_err(p, off, KILN_ERR_ARG, "len() of unsized object");
+        kiln_expr_free(x);
+        return ok;
+    }
+    kval xv = {.kind = KV_ARRAY, .e = x, .off = off};
+    bool ok = fe_attribute(p, &xv, attrs[f->op], off, out);
+    kiln_expr_free(x);
+    return ok;
+}
+
+static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a"); /* values never change in place: the array itself */
+    return result(p, out, x ? kiln_expr_retain(x) : NULL, off, 1, &x);
+}
+
+static bool h_statement(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    KILN_UNUSED(a);
+    KILN_UNUSED(out);
+    if (!strcmp(f->name, "range")) return fe_err(p, off, KILN_ERR_SYNTAX, "range() is only for loops: for i in range(n):");
+    return fe_err(p, off, KILN_ERR_SYNTAX, "%s(...) is a statement; it cannot be part of an expression", f->name);
+}
+
+/* ------------------------------------------------------------------ the table */
+
+#define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
+#define UF2(np, E, doc) {np, "x1, x2", h_ufunc, KILN_OP_##E, doc, false}
+#define RED(np, E, sig, doc) {np, sig, h_reduce, E, doc, false}
+#define SIG_SUM "a, axis=None, dtype=None, out=None, keepdims=False"
+#define SIG_MAX "a, axis=None, out=None, keepdims=False"
+#define SIG_ARG "a, axis=None, out=None, *, keepdims=False"
+#define SIG_VAR "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
+#define SIG_CUM "a, axis=None, dtype=None, out=None"
+
+static const fe_fn functions[] = {
+    /* element-wise, from the op list (the docs say what NumPy's ufunc computes) */
+    UF2("add", ADD, "x1 + x2"), UF2("subtract", SUB, "x1 - x2"), UF2("multiply", MUL, "x1 * x2"),
+    UF2("divide", DIV, "x1 / x2, true division (float)"), UF2("true_divide", DIV, "x1 / x2"),
+    UF2("floor_divide", FLOORDIV, "x1 // x2, rounded toward minus infinity"),
+    UF2("mod", MOD, "x1 % x2, with the sign of x2"), UF2("remainder", MOD, "x1 % x2, with the sign of x2"),
+    UF2("power", POW, "x1 ** x2"), UF2("pow", POW, "x1 ** x2"), UF2("maximum", MAXIMUM, "element-wise maximum, NaN propagates"),
+    UF2("minimum", MINIMUM, "element-wise minimum, NaN propagates"), UF2("arctan2", ARCTAN2, "arctan(x1 / x2) in the right quadrant"),
+    UF2("atan2", ARCTAN2, "arctan(x1 / x2) in the right quadrant"), UF2("equal", EQ, "x1 == x2"),
+    UF2("not_equal", NE, "x1 != x2"), UF2("less", LT, "x1 < x2"), UF2("less_equal", LE, "x1 <= x2"),
+    UF2("greater", GT, "x1 > x2"), UF2("greater_equal", GE, "x1 >= x2"), UF2("bitwise_and", AND, "x1 & x2"),
+    UF2("bitwise_or", OR, "x1 | x2"), UF2("bitwise_xor", XOR, "x1 ^ x2"), UF2("logical_and", AND, "x1 & x2 of truth values"),
+    UF2("logical_or", OR, "x1 | x2 of truth values"), UF2("logical_xor", XOR, "x1 ^ x2 of truth values"),
+    UF1("negative", NEG, "-x"), UF1("positive", POSITIVE, "+x"), UF1("invert", INVERT, "~x, bitwise not"),
+    UF1("bitwise_not", INVERT, "~x"), UF1("logical_not", INVERT, "~x of truth values"), UF1("absolute", ABS, "|x|"),
+    UF1("abs", ABS, "|x|"), UF1("fabs", ABS, "|x|"), UF1("sign", SIGN, "-1, 0 or 1 (NaN for NaN)"),
+    UF1("floor", FLOOR, "the largest integer <= x"), UF1("ceil", CEIL, "the smallest integer >= x"),
+    UF1("rint", RINT, "the nearest integer, halves to even"), UF1("sqrt", SQRT, "the square root"),
+    UF1("exp", EXP, "e ** x"), UF1("expm1", EXPM1, "exp(x) - 1, accurate near 0"), UF1("log", LOG, "the natural logarithm"),
+    UF1("log1p", LOG1P, "log(1 + x), accurate near 0"), UF1("log2", LOG2, "the base-2 logarithm"),
+    UF1("log10", LOG10, "the base-10 logarithm"), UF1("sin", SIN, "sine"), UF1("cos", COS, "cosine"), UF1("tan", TAN, "tangent"),
+    UF1("arcsin", ARCSIN, "inverse sine"), UF1("arccos", ARCCOS, "inverse cosine"), UF1("arctan", ARCTAN, "inverse tangent"),
+    UF1("asin", ARCSIN, "inverse sine"), UF1("acos", ARCCOS, "inverse cosine"), UF1("atan", ARCTAN, "inverse tangent"),
+    UF1("sinh", SINH, "hyperbolic sine"), UF1("cosh", COSH, "hyperbolic cosine"), UF1("tanh", TANH, "hyperbolic tangent"),
+    UF1("arcsinh", ARCSINH, "inverse hyperbolic sine"), UF1("arccosh", ARCCOSH, "inverse hyperbolic cosine"),
+    UF1("arctanh", ARCTANH, "inverse hyperbolic tangent"), UF1("asinh", ARCSINH, "inverse hyperbolic sine"),
+    UF1("acosh", ARCCOSH, "inverse hyperbolic cosine"), UF1("atanh", ARCTANH, "inverse hyperbolic tangent"),
+    UF1("isnan", ISNAN, "whether x is NaN"), UF1("isinf", ISINF, "whether x is +inf or -inf"),
+    UF1("isfinite", ISFINITE, "whether x is neither infinite nor NaN"),
+    {"where", "condition, x, y", h_ufunc, KILN_OP_WHERE, "x where condition is true, else y", false},
+    /* compositions: built from the ops above, so they fuse */
+    {"sigmoid", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x)) (scipy.special.expit)", false},
+    {"expit", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x))", false},
+    {"relu", "x", h_compose, C_RELU, "maximum(x, 0)", false},
+    {"square", "x", h_compose, C_SQUARE, "x * x", false},
+    {"softmax", "x, axis=None", h_compose, C_SOFTMAX,
+     "exp(x) / sum(exp(x)) along axis (every axis when None, as scipy.special.softmax), max subtracted first", false},
+    {"log_softmax", "x, axis=None", h_compose, C_LOG_SOFTMAX, "x - logsumexp(x, axis, keepdims=True) (scipy.special.log_softmax)", false},
+    {"logsumexp", "a, axis=None, keepdims=False", h_logsumexp, 0, "log(sum(exp(a), axis)), max subtracted first (scipy.special)", false},
+    {"clip", "a, a_min=None, a_max=None, out=None, *, min=None, max=None", h_clip, 0, "minimum(maximum(a, a_min), a_max)", false},
+    {"round", "a, decimals=0, out=None", h_round, 0, "round to `decimals` places, halves to even (np.round)", false},
+    {"around", "a, decimals=0, out=None", h_round, 0, "np.round", false},
+    /* reductions and scans */
+    RED("sum", KILN_OP_SUM, SIG_SUM, "the sum over axis (an int, a tuple, or None for all)"),
+    RED("prod", KILN_OP_PROD, SIG_SUM, "the product over axis"),
+    RED("mean", R_MEAN, SIG_SUM, "the arithmetic mean over axis (float64 for integers)"),
+    RED("max", KILN_OP_MAX, SIG_MAX, "the maximum over axis (NaN propagates)"),
+    RED("min", KILN_OP_MIN, SIG_MAX, "the minimum over axis (NaN propagates)"),
+    RED("amax", KILN_OP_MAX, SIG_MAX, "np.max"), RED("amin", KILN_OP_MIN, SIG_MAX, "np.min"),
+    RED("argmax", KILN_OP_ARGMAX, SIG_ARG, "the index of the first maximum along axis (of the flattened array when None)"),
+    RED("argmin", KILN_OP_ARGMIN, SIG_ARG, "the index of the first minimum along axis"),
+    RED("any", KILN_OP_ANY, SIG_MAX, "whether any element along axis is true"),
+    RED("all", KILN_OP_ALL, SIG_MAX, "whether every element along axis is true"),
+    RED("var", R_VAR, SIG_VAR, "the variance: mean(abs(a - a.mean())**2) * n / (n - ddof)"),
+    RED("std", R_STD, SIG_VAR, "the standard deviation: sqrt(var(a, ddof=ddof))"),
+    RED("cumsum", KILN_OP_CUMSUM, SIG_CUM, "the running sum along axis (of the flattened array when None)"),
+    RED("cumprod", KILN_OP_CUMPROD, SIG_CUM, "the running product along axis"),
+    /* shapes */
+    {"reshape", "a, shape", h_reshape, 0, "the same values in another shape (one dim may be -1); a view when possible", false},
+    {"ravel", "a", h_ravel, 0, "the values as one dimension, in C order", false},
+    {"transpose", "a, axes=None", h_transpose, 0, "the dims permuted (reversed when axes is None); a view", false},
+    {"expand_dims", "a, axis", h_dims, 1, "a new axis of length 1 at axis (an int or a tuple)", false},
+    {"squeeze", "a, axis=None", h_dims, 0, "axes of length 1 removed (all of them when axis is None)", false},
+    {"concatenate", "arrays, axis=0", h_join, J_CONCAT, "the arrays joined along an existing axis (flattened when None)", false},
+    {"stack", "arrays, axis=0", h_join, J_STACK, "the arrays joined along a new axis", false},
+    {"vstack", "tup", h_join, J_VSTACK, "the arrays stacked as rows (1-D arrays become rows)", false},
+    {"hstack", "tup", h_join, J_HSTACK, "the arrays joined along columns (along the one axis of 1-D arrays)", false},
+    {"take", "a, indices, axis=None", h_take, 0, "the elements at integer indices along axis (of the flattened a when None)", false},
+    {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
+    {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype (kiln's; not NumPy's)", false},
+    {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
+    {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
+    {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
+    /* constructors */
+    {"zeros", "shape, dtype=float", h_fill, K_ZEROS, "a new array of zeros", false},
+    {"ones", "shape, dtype=float", h_fill, K_ONES, "a new array of ones", false},
+    {"empty", "shape, dtype=float", h_fill, K_ZEROS, "a new array (kiln's are zeros)", false},
+    {"full", "shape, fill_value, dtype=None", h_fill, K_FULL, "a new array filled with fill_value", false},
+    {"zeros_like", "a, dtype=None", h_fill, K_ZEROS_LIKE, "zeros of a's shape and dtype", false},
+    {"ones_like", "a, dtype=None", h_fill, K_ONES_LIKE, "ones of a's shape and dtype", false},
+    {"empty_like", "a, dtype=None", h_fill, K_ZEROS_LIKE, "zeros of a's shape and dtype", false},
+    {"full_like", "a, fill_value, dtype=None", h_fill, K_FULL_LIKE, "fill_value in a's shape and dtype", false},
+    {"eye", "N, M=None, k=0, dtype=float", h_eye, 0, "ones on the k-th diagonal of an N x M array", false},
+    {"identity", "n, dtype=float", h_eye, 1, "the n x n identity matrix", false},
+    {"arange", "start, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
+    {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
+    {"rand", "*shape", h_random, 0, "uniform random values in [0, 1) (np.random.rand; seed(n) seeds them)", false},
+    {"randn", "*shape", h_random, 1, "standard normal random values (np.random.randn)", false},
+    {"load", "file", h_load, 0, "the array in a .npy file", false},
+    {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
+    {"asarray", "object, dtype=None", h_array, 0, "np.array", false},
+    {"copy", "a", h_copy, 0, "a's values (kiln's arrays never change in place: no copy is made)", false},
+    /* dtypes as functions, and Python's builtins */
+    {"float32", "x", h_cast, KILN_F32, "x as float32 (np.float32)", false},
+    {"float64", "x", h_cast, KILN_F64, "x as float64", false},
+    {"int32", "x", h_cast, KILN_I32, "x as int32, truncated toward zero", false},
+    {"int64", "x", h_cast, KILN_I64, "x as int64, truncated toward zero", false},
+    {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
+    {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
+    {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
+    {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},
+    {"len", "a", h_query, Q_LEN, "the length of the first dimension", true},
+    {"shape", "a", h_query, Q_SHAPE, "a's shape, a tuple", true},
+    {"ndim", "a", h_query, Q_NDIM, "a's number of dimensions", true},
+    {"size", "a", h_query, Q_SIZE, "a's number of elements", true},
+    {"range", "*args", h_statement, 0, "for i in range(start, stop, step): ... (only in for loops)", true},
+    {"print", "*args", h_statement, 0, "print(values..., sep=' ', end='\\n'): a statement", true},
+    {"save", "*args", h_statement, 0, "save(\"f.npy\", expr): a statement", true},
+    {"seed", "*args", h_statement, 0, "seed(n): a statement; seeds rand() and randn()", true},
+};
+
+/* Methods whose signature differs from the function's (self is the first parameter). */
+static const fe_fn methods[] = {
+    {"reshape", "a, *shape", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4))", false},
+    {"transpose", "a, *axes", h_transpose, 0, "x.transpose(1, 0) or x.transpose((1, 0))", false},
+    {"astype", "a, dtype", h_cast, KILN_F64, "x as dtype", false},
+    {"flatten", "a", h_ravel, 0, "the values as one dimension", false},
+    {"clip", "a, min=None, max=None, out=None", h_clip, 0, "minimum(maximum(x, min), max)", false},
+    {"item", "a", h_item, 0, "the one element, as a Python number, computed now", true},
+};
+/* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
+static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
+                                           "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", NULL};
+
+static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t[i].name, name)) return &t[i];
+    return NULL;
+}
+
+bool fe_is_function(const char *name) { return find(functions, sizeof functions / sizeof *functions, name) != NULL; }
+
+int fe_functions(const fe_fninfo **list) {
+    static fe_fninfo info[sizeof functions / sizeof *functions];
+    for (size_t i = 0; i < sizeof functions / sizeof *functions; i++)
+        info[i] = (fe_fninfo){functions[i].name, functions[i].sig, functions[i].doc};
+    *list = info;
+    return (int)(sizeof functions / sizeof *functions);
+}
+
+bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
+    const fe_fn *f = NULL;
+    char shown[64];
+    if (self) {
+        snprintf(shown, sizeof shown, "%s", name);
+        f = find(methods, sizeof methods / sizeof *methods, name);
+        for (int i = 0; !f && method_names[i]; i++)
+            if (!strcmp(method_names[i], name)) f = find(functions, sizeof functions / sizeof *functions, name);
+        if (!f || (self->kind != KV_ARRAY && self->kind != KV_LIST)) {
+            bool ok = fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
+            kval_free(p->ctx, self);
+            for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+            for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);
+            return ok;
+        }
+        if (npos == FE_MAX_ARGS) kval_free(p->ctx, &pos[--npos]);
+        memmove(pos + 1, pos, (size_t)npos * sizeof *pos);
+        pos[0] = *self;
+        memset(self, 0, sizeof *self);
+        npos++;
+    } else {
+        snprintf(shown, sizeof shown, "%s", name);
+        f = find(functions, sizeof functions / sizeof *functions, name);
+        if (!f) {
+            for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+            for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);
+            return fe_err(p, off, KILN_ERR_NAME, "unknown function '%s' (:help lists them)", name);
+        }
+    }
+    fe_args a;
+    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a)) {
+        args_free(p, &a);
+        return false;
+    }
+    if (f == find(methods, sizeof methods / sizeof *methods, "astype")) { /* the dtype is an argument */
+        kiln_dtype dt;
+        if (!fe_arg_dtype(p, arg(&a, "dtype"), "astype", &dt)) {
+            args_free(p, &a);
+            return false;
+        }
+        fe_fn cast = *f;
+        cast.op = dt;
+        kval_free(p->ctx, arg(&a, "dtype"));
+        arg(&a, "dtype")->kind = KV_ABSENT;
+        bool ok = cast.fn(p, &cast, &a, off, out);
+        args_free(p, &a);
+        return ok;
+    }
+    bool ok = f->fn(p, f, &a, off, out);
+    args_free(p, &a);
+    if (ok && !f->py) fe_make_strong(p, out);
+    return ok;
+}
+
+bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out) {
+    if (self->kind != KV_ARRAY && self->kind != KV_LIST)
+        return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);
+    kiln_expr *x = fe_arg_expr(p, self, name, "self");
+    if (!x) return false;
+    bool ok;
+    memset(out, 0, sizeof *out);
+    out->off = off;
+    if (!strcmp(name, "T") || !strcmp(name, "mT")) {
+        ok = fe_set_expr(p, out, kiln_transpose(p->ctx, x), off);
+    } else if (!strcmp(name, "shape")) {
+        out->kind = KV_TUPLE;
+        ok = true;
+        for (int d = 0; d < x->ndim && ok; d++) {
+            kval item = {0};
+            ok = fe_set_expr(p, &item, kiln_int(p->ctx, x->shape[d]), off);
+            kval *ni = ok ? kiln_realloc(p->ctx, out->items, (size_t)(out->n + 1) * sizeof *ni) : NULL;
+            if (!ni) {
+                kval_free(p->ctx, &item);
+                ok = ok && fe_got(p, NULL, off);
+                break;
+            }
+            out->items = ni;
+            out->items[out->n++] = item;
+        }
+        if (!ok) kval_free(p->ctx, out);
+    } else if (!strcmp(name, "ndim")) {
+        ok = fe_set_expr(p, out, kiln_int(p->ctx, x->ndim), off);
+    } else if (!strcmp(name, "size")) {
+        int64_t n = 1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        ok = fe_set_expr(p, out, kiln_int(p->ctx, n), off);
+    } else if (!strcmp(name, "dtype")) {
+        out->kind = KV_DTYPE;
+        out->dt = (kiln_dtype)x->dtype;
+        ok = true;
+    } else {
+        bool method = find(methods, sizeof methods / sizeof *methods, name) != NULL;
+        for (int i = 0; method_names[i]; i++) method |= !strcmp(method_names[i], name);
+        ok = fe_err(p, off, KILN_ERR_NAME,
+                    method ? "'%s' is a method: call it, as in x.%s()" : "an array has no attribute '%s'%s", name,
+                    method ? name : " (kiln has .T .shape .ndim .size .dtype)");
+    }
+    kiln_expr_free(x);
+    return ok;
+}

@@ -1,0 +1,115 @@
+/*
+ * frontend.h — the expression language's values and parser, for the kiln program's statements
+ * (src/repl) and kiln_parse.
+ *
+ * An expression in the language is Python's with NumPy's names, and its value is one of:
+ *
+ *     KV_ARRAY    an expression graph (a Python number is a weak 0-d constant: fe_is_py)
+ *     KV_TUPLE    (a, b, ...): shapes, a.shape, several results
+ *     KV_LIST     [1, 2, 3]: a nested list of numbers, an array when used as one
+ *     KV_STR      "text": file names, print's words, dtype names
+ *     KV_DTYPE    float32, a.dtype
+ *     KV_SLICE    a:b:s, only inside a subscript;  KV_ELLIPSIS  ...
+ *     KV_NONE     None (newaxis inside a subscript)
+ *
+ * The parser builds graphs as it goes (CSE, typing and folding happen in the builders).  With
+ * fe_env.params set, every array name of the scope is read through a placeholder (kiln_param),
+ * bound to the name's array, and recorded in fe_env.deps: a statement parsed this way can be
+ * evaluated again, without parsing or planning, for as long as fe_deps_valid says the scope
+ * still has arrays of the same dtypes and shapes, and the same Python numbers, under its names.
+ */
+#ifndef KILN_FRONTEND_H
+#define KILN_FRONTEND_H
+
+#include "../base/base.h"
+
+typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_ABSENT } kv_kind;
+
+typedef struct kval {
+    kv_kind kind;
+    size_t off;           /* where it starts in the source (for messages) */
+    kiln_expr *e;         /* KV_ARRAY: a reference */
+    int n;                /* KV_TUPLE, KV_LIST: items */
+    struct kval *items;
+    char *s;              /* KV_STR */
+    kiln_dtype dt;        /* KV_DTYPE */
+    int64_t sl[3];        /* KV_SLICE: start, stop, step, present by sl_flags (KILN_IX_HAS_*) */
+    int sl_flags;
+} kval;
+
+void kval_free(kiln_ctx *ctx, kval *v);
+/* Whether v is a Python number: a weak 0-d constant (from a literal or Python arithmetic). */
+bool fe_is_py(const kval *v);
+
+/* A name a statement read, and what it was when the statement was built. */
+typedef struct fe_dep {
+    char *name;
+    int what;             /* FE_DEP_ARRAY, FE_DEP_PY (a Python number), FE_DEP_FREE (a builtin) */
+    kiln_expr *param;     /* FE_DEP_ARRAY: its placeholder (a reference) */
+    kiln_dtype dt;
+    int ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    uint64_t bits;        /* FE_DEP_PY: the value */
+} fe_dep;
+enum { FE_DEP_ARRAY, FE_DEP_PY, FE_DEP_FREE };
+
+typedef struct fe_deps {
+    int n, cap;
+    fe_dep *d;
+} fe_deps;
+
+typedef struct fe_env {
+    kiln_scope *scope;
+    bool params;          /* read array names through placeholders, recorded in deps */
+    fe_deps deps;
+    bool volatile_;       /* the value depends on more than deps: rand(), load(), float(x) */
+    int depth;            /* nesting, against FE_MAX_DEPTH */
+} fe_env;
+
+/* Deeper nesting than this is refused (a message, not a stack overflow). */
+#define FE_MAX_DEPTH 200
+
+/* Parses src[0..len) as one value (with `tuple`, a bare "a, b" is a tuple) into *out.  KILN_OK,
+ * or an error on ctx whose kiln_error_offset is the byte offset in src. */
+kiln_status fe_parse(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, bool tuple, kval *out);
+/* A call's arguments: "(" args ")" spanning src[0..len) exactly (print(...), save(...), a
+ * range(...)), into positional values pos (up to FE_MAX_ARGS) and keyword arguments kw. */
+#define FE_MAX_ARGS 16
+typedef struct fe_kwarg {
+    char name[32];
+    size_t off;
+    kval v;
+} fe_kwarg;
+kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, kval *pos, int *npos, fe_kwarg *kw, int *nkw);
+/* name OP= src[0..len) as NumPy does it in place: name's array combined with the value by op
+ * (KILN_OP_ADD for +=, ...), cast back to its dtype where NumPy's same_kind rule allows and
+ * required to keep its shape; for a name bound to a Python number, name OP value. */
+kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out);
+
+/* v as an array expression (a list is converted; a new reference), or NULL with an error
+ * naming what it is instead. */
+kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what);
+
+/* Whether the scope still matches what deps recorded; if so, binds every placeholder to its
+ * name's array. */
+bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope);
+/* Unbinds every placeholder (so that no array stays alive through them). */
+void fe_deps_unbind(kiln_ctx *ctx, fe_deps *deps);
+void fe_deps_free(kiln_ctx *ctx, fe_deps *deps);
+
+/* Names bound to Python numbers: a 0-d array of int64, float64 or bool marked as Python's.
+ * fe_scope_set binds a value (py: a Python number); fe_scope_py says whether a name's value
+ * is a Python number. */
+kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py);
+bool fe_scope_py(const kiln_scope *s, const char *name);
+kiln_status fe_scope_del(kiln_scope *s, const char *name);
+
+/* The language's functions, for :help and completion: name, signature, what it computes. */
+typedef struct fe_fninfo {
+    const char *name, *sig, *doc;
+} fe_fninfo;
+int fe_functions(const fe_fninfo **list);
+/* The constants and other names (nan, inf, pi, e, newaxis, the dtypes, True, False, None). */
+const char *const *fe_builtin_names(void);
+
+#endif

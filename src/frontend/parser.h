@@ -1,0 +1,68 @@
+/*
+ * parser.h — what the grammar (parse.c) and the functions (builtins.c) share: the parser, its
+ * error rule, and conversions of argument values.
+ */
+#ifndef KILN_FRONTEND_PARSER_H
+#define KILN_FRONTEND_PARSER_H
+
+#include "../ir/graph.h"
+#include "../runtime/ctx.h"
+#include "frontend.h"
+#include "lex.h"
+#include "scope.h"
+
+typedef struct parser {
+    kiln_ctx *ctx;
+    fe_env *env;
+    lexer lx;
+    token tok;   /* the current token */
+    bool failed; /* an error is recorded; unwind */
+} parser;
+
+/* Records the first error, at byte offset off; returns false. */
+bool fe_err(parser *p, size_t off, kiln_status st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Whether a library call gave a result; if not, its error again, at off. */
+bool fe_got(parser *p, const void *r, size_t off);
+/* v becomes the array e (a reference, taken over), or false with the library's error at off. */
+bool fe_set_expr(parser *p, kval *v, kiln_expr *e, size_t off);
+
+/* ---- arguments (builtins.c reads them; parse.c for subscripts) ----
+ * Each is false with an error naming fn and the parameter when v is not what is asked for. */
+kiln_expr *fe_arg_expr(parser *p, const kval *v, const char *fn, const char *param);
+bool fe_arg_int(parser *p, const kval *v, const char *fn, const char *param, int64_t *out);
+bool fe_arg_number(parser *p, const kval *v, const char *fn, const char *param, double *f, int64_t *i, kiln_dtype *dt);
+bool fe_arg_bool(parser *p, const kval *v, const char *fn, const char *param, bool *out);
+/* int or tuple of ints (or one int per argument, for *shape): shape[] with *nd dims. */
+bool fe_arg_shape(parser *p, const kval *v, const char *fn, const char *param, int *nd, int64_t *shape);
+/* None (every axis: *mask = KILN_EVERY_AXIS, *all = true), an int or a tuple of ints against
+ * rank nd. */
+bool fe_arg_axes(parser *p, const kval *v, int nd, const char *fn, unsigned *mask, bool *all);
+bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt);
+
+/* The truth value of v (a Python number, or an array of one element, evaluated now). */
+bool fe_truth(parser *p, const kval *v, bool *out);
+/* v, evaluated now, as a weak Python number of kind dt (float(x), int(x), x.item()). */
+bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off);
+/* A function's result from Python numbers is a NumPy scalar: strong (NEP 50). */
+void fe_make_strong(parser *p, kval *v);
+
+/* ---- calls (builtins.c) ---- */
+
+
+/* Calls the function `name` (or, with self, the method `name` of self) with positional
+ * arguments pos and keyword arguments kw (both taken over) into *out. */
+bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out);
+/* Whether name is a function (for messages about a name used without a call). */
+bool fe_is_function(const char *name);
+/* Attributes that are not calls: .T .shape .ndim .size .dtype. */
+bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out);
+
+/* ---- names (parse.c) ---- */
+
+/* The constant or dtype called name (nan inf pi e newaxis float32 ...), into *out; false when
+ * there is none. */
+bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out);
+/* Records, in params mode, that name was read as a builtin (a later binding of it invalidates). */
+void fe_note_free(parser *p, const char *name);
+
+#endif

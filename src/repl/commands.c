@@ -1,0 +1,388 @@
+/*
+ * commands.c — the REPL's :commands: help, names, timing, what kiln made of an expression,
+ * backends, threads and the kernel cache.
+ *
+ * :time and :timeit take one simple statement (an expression or an assignment) and run it as
+ * the program would, with its value kept between runs: the first run pays for parsing,
+ * planning and compiling, the others show what a cached call costs.  Both adapt their
+ * repetitions to the time a run takes, and a run over a second shows its progress.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+static double ms(uint64_t ns) { return (double)ns * 1e-6; }
+static double secs_since(uint64_t t0) { return (double)(kiln_now_ns() - t0) * 1e-9; }
+
+/* ------------------------------------------------------------------ help */
+
+static const struct {
+    const char *name, *usage, *doc;
+} commands[] = {
+    {"help", ":help [name]", "this list, or one function's signature and meaning"},
+    {"vars", ":vars", "the bound names, their dtypes and shapes"},
+    {"time", ":time stmt", "what the first run cost by phase, against cached runs"},
+    {"timeit", ":timeit stmt", "the best time of repeated cached runs (as IPython's %timeit)"},
+    {"ir", ":ir expr", "the graph after CSE and simplification, and the fused kernels"},
+    {"code", ":code expr", "what the backend makes of each kernel (LLVM IR, a program)"},
+    {"llvm", ":llvm expr", "the optimized LLVM IR of each kernel"},
+    {"asm", ":asm expr", "the machine code of each kernel"},
+    {"cuda", ":cuda expr", "the CUDA source of each kernel (needs the CUDA backend)"},
+    {"backend", ":backend [name]", "show or switch the backend"},
+    {"threads", ":threads [n]", "show or set the number of threads"},
+    {"cache", ":cache", "kernel and disk-cache statistics of this session"},
+    {"quit", ":quit", "leave (also :q, :exit, Ctrl-D)"},
+};
+
+static int cmd_help(session *s, const char *arg) {
+    const fe_fninfo *fns;
+    int n = fe_functions(&fns);
+    if (*arg) {
+        for (int i = 0; i < n; i++)
+            if (!strcmp(fns[i].name, arg)) {
+                printf("%s(%s)\n    %s\n", fns[i].name, fns[i].sig, fns[i].doc);
+                return RUN_OK;
+            }
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            if (!strcmp(commands[i].name, arg + (arg[0] == ':'))) {
+                printf("%s\n    %s\n", commands[i].usage, commands[i].doc);
+                return RUN_OK;
+            }
+        fprintf(stderr, "error: no function or command called '%s' (:help lists them)\n", arg);
+        return RUN_ERROR;
+    }
+    printf("Statements, in Python's syntax (separate them with ';' or newlines):\n"
+           "  name = expr            bind (a, b = x.shape unpacks; a failing statement binds nothing)\n"
+           "  name += expr           also -= *= /= //= %%= **= @= &= |= ^=\n"
+           "  expr                   evaluate and print, as NumPy's repr\n"
+           "  print(x, ..., sep=' ', end='\\n')   as Python prints\n"
+           "  for i in range(n):     an indented block; also while cond:, if/elif/else, break,\n"
+           "                         continue, pass (the REPL reads until an empty line)\n"
+           "  save(\"f.npy\", expr)    write a .npy file;   seed(n)  seed rand() and randn()\n"
+           "Expressions: Python's operators and precedence; x[i, a:b:s, None, ...] and x[idx];\n"
+           "  x.T .shape .ndim .size .dtype; methods x.sum() .mean() .max() .reshape() .astype()\n"
+           "  .ravel() .flatten() .squeeze() .clip() .round() .transpose() .item() ...;\n"
+           "  names nan inf pi e newaxis, dtypes float32 float64 int32 int64 bool; np. is optional.\n"
+           "Functions (:help NAME for one):\n");
+    int col = 0;
+    for (int i = 0; i < n; i++) {
+        int w = (int)strlen(fns[i].name) + 1;
+        if (col + w > 78) {
+            printf("\n");
+            col = 0;
+        }
+        printf("%s%s", col ? " " : "  ", fns[i].name);
+        col += w + (col ? 0 : 1);
+    }
+    printf("\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) printf("  %-18s %s\n", commands[i].usage, commands[i].doc);
+    printf("Backends in this build: %s.  Ctrl-C stops a running statement.\n", kiln_backends());
+    KILN_UNUSED(s);
+    return RUN_OK;
+}
+
+static int cmd_vars(session *s) {
+    for (int i = 0; i < kiln_scope_count(s->scope); i++) {
+        const char *n = kiln_scope_name(s->scope, i);
+        kiln_array *a = kiln_scope_get(s->scope, n);
+        if (fe_scope_py(s->scope, n)) {
+            printf("%-12s %-8s (a Python number)\n", n, kiln_array_dtype(a) == KILN_F64 ? "float" : kiln_array_dtype(a) == KILN_BOOL ? "bool" : "int");
+            continue;
+        }
+        printf("%-12s %-8s (", n, kiln_dtype_name(kiln_array_dtype(a)));
+        for (int d = 0; d < kiln_array_ndim(a); d++) printf("%s%lld", d ? ", " : "", (long long)kiln_array_shape(a)[d]);
+        printf("%s)\n", kiln_array_ndim(a) == 1 ? "," : "");
+    }
+    return RUN_OK;
+}
+
+static int cmd_dump(session *s, const char *text, size_t len, size_t off, size_t n, int what) {
+    kiln_clear_error(s->ctx);
+    kiln_expr *e = kiln_parse_n(s->ctx, s->scope, text + off, n);
+    if (!e) {
+        int64_t eo = kiln_error_offset(s->ctx);
+        run_report(s, text, len, off + (size_t)(eo > 0 ? eo : 0), kiln_errmsg(s->ctx));
+        return RUN_ERROR;
+    }
+    char *d = kiln_dump(s->ctx, e, what);
+    kiln_expr_free(e);
+    if (!d) {
+        run_report(s, text, len, off, kiln_errmsg(s->ctx));
+        return RUN_ERROR;
+    }
+    fputs(d, stdout);
+    kiln_string_free(d);
+    return RUN_OK;
+}
+
+/* ------------------------------------------------------------------ timing */
+
+/* Runs st once more, quietly; its time in seconds, or a negative value when it failed. */
+static double timed_run(session *s, const char *text, size_t len, stmt *st, int *rc) {
+    uint64_t t0 = kiln_now_ns();
+    s->quiet = true;
+    *rc = run_simple(s, text, len, st);
+    s->quiet = false;
+    return *rc == RUN_OK ? secs_since(t0) : -1;
+}
+
+static void show_time(double t) {
+    if (t < 1e-3) printf("%.3f us", t * 1e6);
+    else if (t < 1) printf("%.3f ms", t * 1e3);
+    else printf("%.3f s", t);
+}
+
+/* Runs of `reps` more, each over a second: a line of progress as each finishes. */
+static int timed_reps(session *s, const char *text, size_t len, stmt *st, int reps, long loops, double *best) {
+    int rc = RUN_OK;
+    for (int r = 0; r < reps && rc == RUN_OK; r++) {
+        double t = 0;
+        for (long i = 0; i < loops && rc == RUN_OK; i++) {
+            double one = timed_run(s, text, len, st, &rc);
+            t += one > 0 ? one : 0;
+        }
+        if (rc != RUN_OK) break;
+        double per = t / (double)loops;
+        if (per < *best) *best = per;
+        if (t > 1.0 && s->interactive) {
+            printf("  run %d of %d: ", r + 1, reps);
+            show_time(per);
+            printf("\n");
+            fflush(stdout);
+        }
+    }
+    return rc;
+}
+
+/* :time stmt — what the first run cost, phase by phase, and what a cached run costs (up to 7
+ * of them, fewer when they are slow: one more when a run takes over a second). */
+static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t n) {
+    stmt *st = run_parse_simple(s, text, len, off, n);
+    if (!st) return RUN_ERROR;
+    kiln_stats a, b, c, d;
+    kiln_clear_error(s->ctx);
+    kiln_get_stats(s->ctx, &a);
+    uint64_t build0 = s->ns_build, t0 = kiln_now_ns();
+    int rc;
+    s->quiet = true;
+    rc = run_simple(s, text, len, st);
+    s->quiet = false;
+    double t_first = secs_since(t0), t_build = (double)(s->ns_build - build0) * 1e-9;
+    kiln_get_stats(s->ctx, &b);
+    if (rc != RUN_OK) {
+        run_stmt_free(s, st);
+        return rc;
+    }
+    kiln_wait_compiles(s->ctx); /* cached runs show the speed the kernels settle at */
+    kiln_get_stats(s->ctx, &c);
+    int reps = t_first > 1.0 ? 1 : t_first > 0.3 ? 3 : 7;
+    double best = 1e30;
+    rc = timed_reps(s, text, len, st, reps, 1, &best);
+    kiln_get_stats(s->ctx, &d);
+    if (rc == RUN_OK) {
+        uint64_t emit = b.ns_emit - a.ns_emit, opt = b.ns_opt - a.ns_opt, cg = b.ns_codegen - a.ns_codegen, fuse = b.ns_fuse - a.ns_fuse,
+                 init = b.ns_jit_init - a.ns_jit_init, disk = b.ns_disk_load - a.ns_disk_load;
+        uint64_t sync = (b.kernels_compiled - a.kernels_compiled) - (b.tier_compiled - a.tier_compiled); /* not in the background */
+        if (b.disk_hits > a.disk_hits && sync == 0) {
+            printf("loaded from the disk cache in %.3f ms (parse+graph %.3f, fuse %.3f)", ms(disk), t_build * 1e3, ms(fuse));
+        } else if (sync > 0) {
+            printf("compile %.2f ms (parse+graph %.3f, fuse %.3f, emit %.2f, opt %.2f, codegen %.2f", ms(emit + opt + cg + fuse) + t_build * 1e3,
+                   t_build * 1e3, ms(fuse), ms(emit), ms(opt), ms(cg));
+            if (init) printf(", jit start-up %.2f", ms(init));
+            printf(")");
+        } else if (b.tier_kernels > a.tier_kernels) {
+            printf("no compile: interpreted (%llu new kernel%s; parse+graph %.3f, fuse %.3f ms)",
+                   (unsigned long long)(b.tier_kernels - a.tier_kernels), b.tier_kernels - a.tier_kernels == 1 ? "" : "s", t_build * 1e3,
+                   ms(fuse));
+        } else {
+            printf("no compile (kernel cached; parse+graph %.3f ms)", t_build * 1e3);
+        }
+        printf(" · first run %.3f ms", t_first * 1e3);
+        if (c.tier_compiled > b.tier_compiled || c.tier_compiled > a.tier_compiled)
+            printf(" · compiled in the background: %llu kernel%s, %.2f ms (emit %.2f, opt %.2f, codegen %.2f)",
+                   (unsigned long long)(c.tier_compiled - a.tier_compiled), c.tier_compiled - a.tier_compiled == 1 ? "" : "s",
+                   ms(c.ns_background - a.ns_background), ms(c.ns_emit - a.ns_emit), ms(c.ns_opt - a.ns_opt), ms(c.ns_codegen - a.ns_codegen));
+        const char *tier = d.runs_interp > c.runs_interp ? (d.runs_compiled > c.runs_compiled ? "partly interpreted" : "interpreted")
+                                                         : "compiled";
+        printf(" · cached %.3f ms (%s, best of %d)\n", best * 1e3, tier, reps);
+    }
+    run_stmt_free(s, st);
+    return rc;
+}
+
+/* :timeit stmt — as IPython's %timeit: loops per run grown by tens until a run takes 0.2 s,
+ * then the best of 7 runs; one run when a run takes over a second. */
+static int cmd_timeit(session *s, const char *text, size_t len, size_t off, size_t n) {
+    stmt *st = run_parse_simple(s, text, len, off, n);
+    if (!st) return RUN_ERROR;
+    int rc;
+    double first = timed_run(s, text, len, st, &rc); /* builds and compiles */
+    if (rc == RUN_OK) {
+        kiln_wait_compiles(s->ctx);
+        first = timed_run(s, text, len, st, &rc);
+    }
+    long loops = 1;
+    int reps = 7;
+    double best = 1e30;
+    if (rc == RUN_OK && first > 1.0) {
+        reps = 1;
+        best = first;
+    } else if (rc == RUN_OK) {
+        for (;;) {
+            double t = 0;
+            for (long i = 0; i < loops && rc == RUN_OK; i++) t += timed_run(s, text, len, st, &rc);
+            if (rc != RUN_OK || t >= 0.2 || loops >= 100000000L) break;
+            loops *= 10;
+        }
+        if (rc == RUN_OK) rc = timed_reps(s, text, len, st, reps, loops, &best);
+    }
+    if (rc == RUN_OK) {
+        printf("%ld loop%s, best of %d: ", loops, loops == 1 ? "" : "s", reps);
+        show_time(best);
+        printf(" per loop\n");
+    }
+    run_stmt_free(s, st);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ the rest */
+
+static int cmd_cache(session *s) {
+    kiln_stats st;
+    kiln_get_stats(s->ctx, &st);
+    kiln_cache_stats cs;
+    kiln_cache_info(&cs);
+    static const char *const tiers[] = {"auto", "auto", "interp", "jit"};
+    printf("this session: kernels compiled %llu · loaded from disk %llu · memory-cache hits %llu · evaluations %llu\n"
+           "tier %s: kernels interpreted first %llu, compiles queued %llu, finished in the background %llu (%.2f ms), "
+           "dropped %llu; launches interpreted %llu, compiled %llu\n"
+           "time: parse+graph %.3f ms, jit start-up %.2f, fuse %.2f, emit %.2f, opt %.2f, codegen %.2f, "
+           "disk loads %.3f, first runs %.3f\n",
+           (unsigned long long)st.kernels_compiled, (unsigned long long)st.disk_hits, (unsigned long long)st.cache_hits,
+           (unsigned long long)st.evals, tiers[kiln_get_tier(s->ctx)], (unsigned long long)st.tier_kernels,
+           (unsigned long long)st.tier_queued, (unsigned long long)st.tier_compiled, ms(st.ns_background),
+           (unsigned long long)st.tier_dropped, (unsigned long long)st.runs_interp, (unsigned long long)st.runs_compiled,
+           ms(st.ns_parse), ms(st.ns_jit_init), ms(st.ns_fuse), ms(st.ns_emit), ms(st.ns_opt), ms(st.ns_codegen),
+           ms(st.ns_disk_load), ms(st.ns_first_run));
+    if (cs.enabled)
+        printf("disk cache: %s, %llu entries, %llu bytes; this session %llu misses, %llu corrupt, %llu stored\n", cs.dir,
+               (unsigned long long)cs.entries, (unsigned long long)cs.bytes, (unsigned long long)st.disk_misses,
+               (unsigned long long)st.disk_corrupt, (unsigned long long)st.disk_stores);
+    else
+        printf("disk cache: off (%s)\n", cs.why_disabled);
+    return RUN_OK;
+}
+
+static int cmd_threads(session *s, const char *text, size_t len, size_t off, const char *arg) {
+    if (*arg) {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 1 || n > 4096) {
+            run_report(s, text, len, off, "usage: :threads N, with N from 1 to 4096");
+            return RUN_ERROR;
+        }
+        if (kiln_set_num_threads(s->ctx, (int)n) != KILN_OK) {
+            run_report(s, text, len, off, kiln_errmsg(s->ctx));
+            return RUN_ERROR;
+        }
+    }
+    int n = kiln_num_threads(s->ctx);
+    printf("%d thread%s\n", n, n == 1 ? "" : "s");
+    return RUN_OK;
+}
+
+static int cmd_backend(session *s, const char *text, size_t len, size_t off, const char *arg) {
+    kiln_clear_error(s->ctx);
+    if (*arg && kiln_set_backend(s->ctx, arg) != KILN_OK) {
+        run_report(s, text, len, off, kiln_errmsg(s->ctx));
+        return RUN_ERROR;
+    }
+    const char *info = kiln_backend_info(s->ctx);
+    if (!info) {
+        run_report(s, text, len, off, kiln_errmsg(s->ctx));
+        return RUN_ERROR;
+    }
+    printf("backend: %s — %s (this build has: %s)\n", kiln_backend_name(s->ctx), info, kiln_backends());
+    return RUN_OK;
+}
+
+int run_command(session *s, const char *text, size_t tlen, size_t off, size_t len) {
+    size_t i = off + 1, w = i, end = off + len;
+    while (w < end && isalpha((unsigned char)text[w])) w++;
+    char name[16];
+    size_t nl = w - i < sizeof name - 1 ? w - i : sizeof name - 1;
+    memcpy(name, text + i, nl);
+    name[nl] = 0;
+    size_t a = w;
+    while (a < end && isspace((unsigned char)text[a])) a++;
+    size_t alen = end - a;
+    char arg[256];
+    size_t al = alen < sizeof arg - 1 ? alen : sizeof arg - 1;
+    memcpy(arg, text + a, al);
+    arg[al] = 0;
+    while (al && isspace((unsigned char)arg[al - 1])) arg[--al] = 0;
+    if (!strcmp(name, "quit") || !strcmp(name, "q") || !strcmp(name, "exit")) return RUN_QUIT;
+    if (!strcmp(name, "help")) return cmd_help(s, arg);
+    if (!strcmp(name, "vars")) return cmd_vars(s);
+    if (!strcmp(name, "cache")) return cmd_cache(s);
+    if (!strcmp(name, "threads")) return cmd_threads(s, text, tlen, a, arg);
+    if (!strcmp(name, "backend")) return cmd_backend(s, text, tlen, a, arg);
+    if (!strcmp(name, "cuda")) {
+        const char *b = kiln_backends();
+        if (!strstr(b, "cuda")) {
+            run_report(s, text, tlen, off, "not built with CUDA: this build of kiln has no CUDA backend");
+            return RUN_ERROR;
+        }
+    }
+    static const struct {
+        const char *name;
+        int what;
+    } dumps[] = {{"ir", KILN_DUMP_GRAPH | KILN_DUMP_KERNELS}, {"llvm", KILN_DUMP_LLVM}, {"asm", KILN_DUMP_ASM},
+                 {"code", KILN_DUMP_SOURCE}, {"cuda", KILN_DUMP_SOURCE}};
+    bool known = !strcmp(name, "time") || !strcmp(name, "timeit");
+    for (size_t k = 0; k < sizeof dumps / sizeof *dumps; k++) known |= !strcmp(name, dumps[k].name);
+    if (!known) {
+        run_report(s, text, tlen, off, "unknown command (:help lists them)");
+        return RUN_ERROR;
+    }
+    if (!alen) {
+        run_report(s, text, tlen, end, "this command needs an expression");
+        return RUN_ERROR;
+    }
+    if (!strcmp(name, "time")) return cmd_time(s, text, tlen, a, alen);
+    if (!strcmp(name, "timeit")) return cmd_timeit(s, text, tlen, a, alen);
+    for (size_t k = 0; k < sizeof dumps / sizeof *dumps; k++)
+        if (!strcmp(name, dumps[k].name)) return cmd_dump(s, text, tlen, a, alen, dumps[k].what);
+    return RUN_ERROR;
+}
+
+const char *const *run_completions(void) {
+    static const char *list[512];
+    if (list[0]) return list;
+    int n = 0;
+    const fe_fninfo *fns;
+    int nf = fe_functions(&fns);
+    for (int i = 0; i < nf && n < 400; i++) {
+        bool dup = false;
+        for (int k = 0; k < n && !dup; k++) dup = !strcmp(list[k], fns[i].name);
+        if (!dup) list[n++] = fns[i].name;
+    }
+    for (const char *const *b = fe_builtin_names(); *b && n < 450; b++) {
+        bool dup = false;
+        for (int k = 0; k < n && !dup; k++) dup = !strcmp(list[k], *b);
+        if (!dup) list[n++] = *b;
+    }
+    static const char *const extra[] = {"for", "in", "range", "while", "if", "elif", "else", "break", "continue", "pass", "print",
+                                        ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":code", ":cuda", ":backend",
+                                        ":threads", ":cache", ":quit", NULL};
+    for (int k = 0; extra[k] && n < 510; k++) {
+        bool dup = false;
+        for (int j = 0; j < n && !dup; j++) dup = !strcmp(list[j], extra[k]);
+        if (!dup) list[n++] = extra[k];
+    }
+    list[n] = NULL;
+    return list;
+}

@@ -1,0 +1,1064 @@
+/*
+ * run.c — programs: text → logical lines → a tree of statements (run.h's grammar) → run.
+ *
+ *     split_lines    physical lines joined inside brackets and after a backslash; comments
+ *                    and blank lines dropped; each line's indentation measured
+ *     parse_suite    statements by indentation (Python's INDENT/DEDENT), compound headers,
+ *                    simple statements split at ';'
+ *     exec_block     each statement in turn: a value built (or the cached one reused, its
+ *                    placeholders bound to the names' arrays), evaluated, bound or printed
+ *
+ * A statement that fails binds nothing; Ctrl-C (repl_sigint and kiln_interrupt) stops the
+ * running kernel at its next piece and the program at the next statement.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ir/graph.h"
+#include "../runtime/ctx.h"
+#include "run.h"
+
+volatile sig_atomic_t repl_sigint;
+
+typedef enum stmt_kind {
+    S_EXPR,     /* a value, printed (x: the value) */
+    S_ASSIGN,   /* names = value (x: the value; names: the targets, flat) */
+    S_AUG,      /* names[0] op= value */
+    S_PRINT,    /* print(...) (x: "(...)") */
+    S_SAVE,     /* save(...) */
+    S_SEED,     /* seed(...) */
+    S_CMD,      /* ":name args" (x: the whole command) */
+    S_PASS,
+    S_BREAK,
+    S_CONTINUE,
+    S_FOR,      /* for names[0] in x: body */
+    S_WHILE,    /* while x: body */
+    S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
+} stmt_kind;
+
+#define MAX_TARGETS 8
+
+struct stmt {
+    stmt_kind kind;
+    size_t start, end;     /* the statement's text */
+    size_t x, xlen;        /* its expression (see stmt_kind) */
+    char names[MAX_TARGETS][64];
+    int nnames;
+    int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
+    int nchain;
+    kiln_op op;            /* S_AUG */
+    stmt *body, *orelse;
+    int nbody, nelse;
+    /* what the statement built, kept while its names keep their dtypes and shapes */
+    kval value;
+    fe_deps deps;
+    bool built, cached;
+    kiln_array *spare;     /* a buffer of the value's dtype and shape to evaluate into */
+};
+
+typedef struct prog {
+    session *s;
+    const char *text;
+    size_t len;
+} prog;
+
+/* ------------------------------------------------------------------ errors */
+
+void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg) {
+    if (off > len) off = len;
+    size_t ls = off;
+    while (ls > 0 && text[ls - 1] != '\n') ls--;
+    size_t le = off;
+    while (le < len && text[le] != '\n') le++;
+    int lineno = 1;
+    for (size_t i = 0; i < ls; i++) lineno += text[i] == '\n';
+    size_t col = off - ls;
+    char *shown = malloc(le - ls + 1);
+    if (!shown) return;
+    for (size_t i = ls; i < le; i++) shown[i - ls] = text[i] == '\t' || text[i] == '\r' ? ' ' : text[i];
+    shown[le - ls] = 0;
+    if (s->interactive)
+        fprintf(stderr, "  %s\n  %*s^\nerror: %s\n", shown, (int)col, "", msg);
+    else
+        fprintf(stderr, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, col + 1, msg, shown, (int)col, "");
+    free(shown);
+}
+
+static int report(prog *pg, size_t off, const char *msg) {
+    run_report(pg->s, pg->text, pg->len, off, msg);
+    return RUN_ERROR;
+}
+
+/* The context's error, at off plus the error's own offset into the text parsed from off. */
+static int report_kiln(prog *pg, size_t off) {
+    kiln_ctx *ctx = pg->s->ctx;
+    if (kiln_errcode(ctx) == KILN_ERR_INTERRUPTED) return RUN_INTERRUPTED;
+    int64_t eo = kiln_error_offset(ctx);
+    return report(pg, off + (size_t)(eo > 0 ? eo : 0), kiln_errmsg(ctx));
+}
+
+/* ------------------------------------------------------------------ scanning */
+
+/* Skips a string starting at text[i] (a quote); returns the index after it, or NOT_CLOSED when
+ * the line or the text ends first. */
+#define NOT_CLOSED ((size_t)-1)
+static size_t skip_string(const char *t, size_t i, size_t len) {
+    char q = t[i++];
+    while (i < len && t[i] != q && t[i] != '\n') i += t[i] == '\\' && i + 1 < len && t[i + 1] != '\n' ? 2 : 1;
+    return i < len && t[i] == q ? i + 1 : NOT_CLOSED;
+}
+
+/* Calls fn for each character of t[a, b) at bracket depth 0, outside strings and comments;
+ * returns the index where fn said stop, or b. */
+static size_t scan_top(const char *t, size_t a, size_t b, bool (*fn)(const char *t, size_t i, size_t b, void *ud), void *ud) {
+    int depth = 0;
+    for (size_t i = a; i < b;) {
+        char c = t[i];
+        if (c == '\'' || c == '"') {
+            i = skip_string(t, i, b);
+            if (i == NOT_CLOSED) return b;
+            continue;
+        }
+        if (c == '#') {
+            while (i < b && t[i] != '\n') i++;
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{') depth++;
+        else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+        else if (depth == 0 && fn(t, i, b, ud)) return i;
+        i++;
+    }
+    return b;
+}
+
+static bool is_char(const char *t, size_t i, size_t b, void *ud) {
+    KILN_UNUSED(b);
+    return t[i] == *(const char *)ud;
+}
+
+/* A lone '=' (not ==, <=, >=, !=, nor the '=' of an augmented operator). */
+static bool is_assign(const char *t, size_t i, size_t b, void *ud) {
+    KILN_UNUSED(ud);
+    if (t[i] != '=' || (i + 1 < b && t[i + 1] == '=')) return false;
+    return !(i > 0 && strchr("=<>!", t[i - 1]));
+}
+
+static size_t trim_left(const char *t, size_t a, size_t b) {
+    while (a < b && (t[a] == ' ' || t[a] == '\t' || t[a] == '\r' || t[a] == '\n' || t[a] == '\f')) a++;
+    return a;
+}
+static size_t trim_right(const char *t, size_t a, size_t b) {
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r' || t[b - 1] == '\n' || t[b - 1] == '\f')) b--;
+    return b;
+}
+/* The end of t[a, b) without a trailing comment. */
+static size_t strip_comment(const char *t, size_t a, size_t b) {
+    for (size_t i = a; i < b;) {
+        if (t[i] == '\'' || t[i] == '"') {
+            if ((i = skip_string(t, i, b)) == NOT_CLOSED) return b;
+        } else if (t[i] == '#') return i;
+        else i++;
+    }
+    return b;
+}
+
+static bool word_at(const char *t, size_t a, size_t b, const char *w) {
+    size_t n = strlen(w);
+    return b - a >= n && !memcmp(t + a, w, n) && (a + n == b || !(isalnum((unsigned char)t[a + n]) || t[a + n] == '_'));
+}
+
+static bool is_ident(const char *t, size_t a, size_t b) {
+    if (a >= b || !(isalpha((unsigned char)t[a]) || t[a] == '_')) return false;
+    for (size_t i = a; i < b; i++)
+        if (!(isalnum((unsigned char)t[i]) || t[i] == '_')) return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------ logical lines */
+
+typedef struct line {
+    size_t start, end; /* the content after the indentation, comments left in */
+    int indent;
+} line;
+
+/* The logical lines of t[0, len): physical lines joined inside brackets and after a trailing
+ * backslash.  Returns the count (*out malloc'd) or -1 after reporting an unclosed bracket or
+ * string. */
+static int split_lines(prog *pg, line **out) {
+    const char *t = pg->text;
+    size_t len = pg->len;
+    int n = 0, cap = 16;
+    line *v = malloc((size_t)cap * sizeof *v);
+    if (!v) return -1;
+    for (size_t i = 0; i < len;) {
+        size_t ls = i;
+        int indent = 0;
+        while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\f')) indent = t[i++] == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
+        size_t cs = i;
+        int depth = 0;
+        size_t open_at = 0;
+        for (;;) { /* to the end of the logical line */
+            if (i >= len) break;
+            char c = t[i];
+            if (c == '\'' || c == '"') {
+                size_t e = skip_string(t, i, len);
+                if (e == NOT_CLOSED) {
+                    free(v);
+                    report(pg, i, "unterminated string");
+                    return -1;
+                }
+                i = e;
+                continue;
+            }
+            if (c == '#') {
+                while (i < len && t[i] != '\n') i++;
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                if (depth++ == 0) open_at = i;
+            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+                depth--;
+            } else if (c == '\\' && i + 1 < len && t[i + 1] == '\n') {
+                i += 2;
+                continue;
+            } else if (c == '\n' && depth == 0) {
+                break;
+            }
+            i++;
+        }
+        if (depth > 0) {
+            free(v);
+            report(pg, open_at, "this bracket is never closed");
+            return -1;
+        }
+        size_t ce = trim_right(t, cs, strip_comment(t, cs, i));
+        KILN_UNUSED(ls);
+        if (ce > cs) {
+            if (n == cap) {
+                line *nv = realloc(v, (size_t)(cap *= 2) * sizeof *nv);
+                if (!nv) {
+                    free(v);
+                    return -1;
+                }
+                v = nv;
+            }
+            v[n++] = (line){cs, ce, indent};
+        }
+        if (i < len) i++; /* the newline */
+    }
+    *out = v;
+    return n;
+}
+
+bool run_needs_more(const char *t, size_t len) {
+    int depth = 0;
+    bool block = false;
+    for (size_t i = 0; i < len;) {
+        size_t ls = i, content = i;
+        for (; i < len && t[i] != '\n';) {
+            char c = t[i];
+            if (c == '\'' || c == '"') {
+                if ((i = skip_string(t, i, len)) == NOT_CLOSED) return false; /* an error to report, not more input */
+                content = i;
+                continue;
+            }
+            if (c == '#') {
+                while (i < len && t[i] != '\n') i++;
+                break;
+            }
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+            i++;
+            if (c != ' ' && c != '\t' && c != '\r') content = i;
+        }
+        /* a block header: a line whose code ends in ':' outside brackets (not a :command) */
+        size_t first = trim_left(t, ls, content);
+        if (depth == 0 && content > ls && t[content - 1] == ':' && first < content && t[first] != ':') block = true;
+        if (i < len) i++;
+    }
+    if (depth > 0) return true;
+    size_t e = trim_right(t, 0, len);
+    if (e > 0 && t[e - 1] == '\\') return true;
+    if (!block) return false;
+    /* a block goes on until an empty line */
+    size_t last = len;
+    if (last > 0 && t[last - 1] == '\n') last--;
+    size_t ls = last;
+    while (ls > 0 && t[ls - 1] != '\n') ls--;
+    return trim_left(t, ls, last) < last || last == 0 || ls == 0;
+}
+
+/* ------------------------------------------------------------------ statements */
+
+static void stmt_clear_cache(session *s, stmt *st) {
+    fe_deps_unbind(s->ctx, &st->deps);
+    kval_free(s->ctx, &st->value);
+    fe_deps_free(s->ctx, &st->deps);
+    st->built = st->cached = false;
+}
+
+static void stmts_free(session *s, stmt *v, int n) {
+    for (int i = 0; i < n; i++) {
+        stmt_clear_cache(s, &v[i]);
+        kiln_array_free(v[i].spare);
+        stmts_free(s, v[i].body, v[i].nbody);
+        stmts_free(s, v[i].orelse, v[i].nelse);
+    }
+    free(v);
+}
+
+void run_stmt_free(session *s, stmt *st) { stmts_free(s, st, 1); }
+
+static stmt *push_stmt(stmt **v, int *n) {
+    stmt *nv = realloc(*v, (size_t)(*n + 1) * sizeof *nv);
+    if (!nv) return NULL;
+    *v = nv;
+    memset(&nv[*n], 0, sizeof nv[*n]);
+    return &nv[(*n)++];
+}
+
+/* The names of a target list "a" / "a, b" / "(a, b)" into st->names; false after reporting. */
+static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
+    const char *t = pg->text;
+    a = trim_left(t, a, b);
+    b = trim_right(t, a, b);
+    if (a < b && (t[a] == '(' || t[a] == '[') && t[b - 1] == (t[a] == '(' ? ')' : ']')) {
+        a = trim_left(t, a + 1, b - 1);
+        b = trim_right(t, a, b - 1);
+    }
+    int count = 0;
+    while (a < b) {
+        char comma = ',';
+        size_t e = scan_top(t, a, b, is_char, &comma), ne = trim_right(t, a, e);
+        if (!is_ident(t, a, ne)) {
+            const char *why = "cannot assign to this: only names can be assigned";
+            for (size_t i = a; i < ne; i++)
+                if (t[i] == '[') why = "kiln's arrays do not change in place: assign a new array to a name (where() picks elements)";
+            for (size_t i = a; i < ne && t[i] != '['; i++)
+                if (t[i] == '.') why = "cannot assign to an attribute";
+            if (word_at(t, a, ne, "True") || word_at(t, a, ne, "False") || word_at(t, a, ne, "None"))
+                why = "cannot assign to a literal";
+            report(pg, a, why);
+            return false;
+        }
+        if (ne - a >= sizeof st->names[0] || st->nnames == MAX_TARGETS) {
+            report(pg, a, ne - a >= sizeof st->names[0] ? "name is too long" : "too many targets");
+            return false;
+        }
+        memcpy(st->names[st->nnames], t + a, ne - a);
+        st->names[st->nnames][ne - a] = 0;
+        const char *nm = st->names[st->nnames];
+        if (!strcmp(nm, "True") || !strcmp(nm, "False") || !strcmp(nm, "None")) {
+            report(pg, a, "cannot assign to a literal");
+            return false;
+        }
+        st->nnames++;
+        count++;
+        a = e < b ? trim_left(t, e + 1, b) : b;
+    }
+    if (!count) {
+        report(pg, a, "expected a name to assign to");
+        return false;
+    }
+    if (st->nchain == MAX_TARGETS) {
+        report(pg, a, "too many targets");
+        return false;
+    }
+    st->chain[st->nchain++] = count;
+    return true;
+}
+
+/* A call statement NAME(...) spanning t[a, b): the span of "(...)" in *x, or false. */
+static bool call_stmt(const char *t, size_t a, size_t b, const char *name, size_t *x, size_t *xlen) {
+    size_t n = strlen(name);
+    if (b - a <= n || memcmp(t + a, name, n)) return false;
+    size_t o = trim_left(t, a + n, b);
+    if (o >= b || t[o] != '(' || t[b - 1] != ')') return false;
+    char dummy = 0;
+    KILN_UNUSED(dummy);
+    /* the "(" must close at the very end */
+    int depth = 0;
+    for (size_t i = o; i < b;) {
+        if (t[i] == '\'' || t[i] == '"') {
+            i = skip_string(t, i, b);
+            continue;
+        }
+        if (t[i] == '(') depth++;
+        else if (t[i] == ')' && --depth == 0) {
+            if (trim_left(t, i + 1, b) != b) return false;
+            break;
+        }
+        i++;
+    }
+    *x = o;
+    *xlen = b - o;
+    return true;
+}
+
+/* One simple statement t[a, b) (trimmed) into st; false after reporting. */
+static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
+    const char *t = pg->text;
+    st->start = a;
+    st->end = b;
+    st->x = a;
+    st->xlen = b - a;
+    if (t[a] == ':') {
+        st->kind = S_CMD;
+        return true;
+    }
+    if (word_at(t, a, b, "pass") && trim_left(t, a + 4, b) == b) return st->kind = S_PASS, true;
+    if (word_at(t, a, b, "break") && trim_left(t, a + 5, b) == b) return st->kind = S_BREAK, true;
+    if (word_at(t, a, b, "continue") && trim_left(t, a + 8, b) == b) return st->kind = S_CONTINUE, true;
+    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "del", "global", "assert", NULL};
+    for (int k = 0; kw[k]; k++)
+        if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
+    if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
+    if (call_stmt(t, a, b, "save", &st->x, &st->xlen) || call_stmt(t, a, b, "np.save", &st->x, &st->xlen)) return st->kind = S_SAVE, true;
+    if (call_stmt(t, a, b, "seed", &st->x, &st->xlen) || call_stmt(t, a, b, "np.random.seed", &st->x, &st->xlen))
+        return st->kind = S_SEED, true;
+    /* an assignment: targets '=' ... '=' value, or NAME augop value */
+    size_t eq = scan_top(t, a, b, is_assign, NULL);
+    if (eq == b) {
+        st->kind = S_EXPR;
+        return true;
+    }
+    static const struct {
+        const char *sym;
+        kiln_op op;
+    } augs[] = {{"**", KILN_OP_POW}, {"//", KILN_OP_FLOORDIV}, {"+", KILN_OP_ADD}, {"-", KILN_OP_SUB}, {"*", KILN_OP_MUL},
+                {"/", KILN_OP_DIV},  {"%", KILN_OP_MOD},       {"@", KILN_OP_MATMUL}, {"&", KILN_OP_AND}, {"|", KILN_OP_OR},
+                {"^", KILN_OP_XOR}};
+    for (size_t k = 0; k < sizeof augs / sizeof *augs; k++) {
+        size_t n = strlen(augs[k].sym);
+        if (eq - a >= n && !memcmp(t + eq - n, augs[k].sym, n)) {
+            size_t te = trim_right(t, a, eq - n);
+            if (te > a && (t[te - 1] == '*' || t[te - 1] == '/' || t[te - 1] == '<' || t[te - 1] == '>')) break;
+            st->kind = S_AUG;
+            st->op = augs[k].op;
+            if (!parse_targets(pg, st, a, eq - n)) return false;
+            if (st->nnames != 1) return report(pg, a, "an augmented assignment has one target"), false;
+            st->x = trim_left(t, eq + 1, b);
+            st->xlen = b - st->x;
+            if (!st->xlen) return report(pg, eq, "expected a value after the operator"), false;
+            return true;
+        }
+    }
+    if (eq > a && strchr("<>", t[eq - 1])) return report(pg, eq - 1, "'<<=' and '>>=' are not supported"), false;
+    st->kind = S_ASSIGN;
+    size_t from = a;
+    for (;;) {
+        if (!parse_targets(pg, st, from, eq)) return false;
+        from = eq + 1;
+        size_t next = scan_top(t, from, b, is_assign, NULL);
+        if (next == b) break;
+        eq = next;
+    }
+    st->x = trim_left(t, from, b);
+    st->xlen = b - st->x;
+    if (!st->xlen) return report(pg, from, "expected a value after '='"), false;
+    return true;
+}
+
+/* Simple statements separated by ';' in t[a, b), appended to the suite. */
+static bool parse_simples(prog *pg, size_t a, size_t b, stmt **v, int *n) {
+    const char *t = pg->text;
+    while (a < b) {
+        char semi = ';';
+        size_t e = scan_top(t, a, b, is_char, &semi);
+        size_t sa = trim_left(t, a, e), sb = trim_right(t, sa, strip_comment(t, sa, e));
+        if (sb > sa) {
+            stmt *st = push_stmt(v, n);
+            if (!st) return report(pg, sa, "out of memory"), false;
+            if (!parse_simple_at(pg, st, sa, sb)) return false;
+        }
+        a = e + 1;
+    }
+    return true;
+}
+
+static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n);
+
+/* The ':' ending a compound header in t[a, b), or b. */
+static size_t header_colon(const char *t, size_t a, size_t b) {
+    char colon = ':';
+    return scan_top(t, a, b, is_char, &colon);
+}
+
+/* A compound statement on line *li (header keyword kw of length kl), its suite after it. */
+static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, size_t kl, stmt *st) {
+    const char *t = pg->text;
+    line L = ln[*li];
+    size_t colon = header_colon(t, L.start, L.end);
+    st->kind = kind;
+    st->start = L.start;
+    st->end = L.end;
+    if (colon == L.end) return report(pg, L.end, "expected ':' at the end of this line"), false;
+    size_t ha = trim_left(t, L.start + kl, colon), hb = trim_right(t, ha, colon);
+    if (kind == S_FOR) {
+        size_t i = ha;
+        while (i < hb && (isalnum((unsigned char)t[i]) || t[i] == '_')) i++;
+        if (!is_ident(t, ha, i) || i - ha >= sizeof st->names[0]) return report(pg, ha, "expected a loop variable: for i in range(n):"), false;
+        memcpy(st->names[0], t + ha, i - ha);
+        st->names[0][i - ha] = 0;
+        st->nnames = 1;
+        size_t in = trim_left(t, i, hb);
+        if (!word_at(t, in, hb, "in")) return report(pg, in, "expected 'in': for i in range(n):"), false;
+        ha = trim_left(t, in + 2, hb);
+    } else if (kind != S_PASS && ha == hb) { /* else: has no expression */
+        return report(pg, colon, "expected a condition before ':'"), false;
+    }
+    st->x = ha;
+    st->xlen = hb - ha;
+    size_t rest = trim_left(t, colon + 1, L.end);
+    (*li)++;
+    if (rest < L.end) return parse_simples(pg, rest, L.end, &st->body, &st->nbody);
+    if (*li >= nl || ln[*li].indent <= L.indent) return report(pg, L.end, "expected an indented block after this line"), false;
+    return parse_suite(pg, ln, nl, li, ln[*li].indent, &st->body, &st->nbody);
+}
+
+/* suite: the statements of lines at exactly `indent`, from *li on. */
+static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n) {
+    const char *t = pg->text;
+    stmt *open_if = NULL; /* the if statement an elif or else continues (index kept: v moves) */
+    int open_if_at = -1;
+    while (*li < nl) {
+        line L = ln[*li];
+        if (L.indent < indent) return true;
+        if (L.indent > indent) return report(pg, L.start, "unexpected indent"), false;
+        bool is_elif = word_at(t, L.start, L.end, "elif"), is_else = word_at(t, L.start, L.end, "else");
+        if (is_elif || is_else) {
+            if (open_if_at < 0) return report(pg, L.start, is_elif ? "'elif' without an 'if'" : "'else' without an 'if'"), false;
+            open_if = &(*v)[open_if_at];
+            while (open_if->nelse == 1 && open_if->orelse[0].kind == S_IF && open_if->orelse[0].start > open_if->start &&
+                   open_if->orelse[0].xlen && open_if->orelse[0].body)
+                open_if = &open_if->orelse[0]; /* the last elif of the chain */
+            if (open_if->nelse && open_if->orelse[0].kind != S_IF) return report(pg, L.start, "'else' after 'else'"), false;
+            if (open_if->nelse) open_if = &open_if->orelse[0];
+            if (is_elif) {
+                stmt *el = push_stmt(&open_if->orelse, &open_if->nelse);
+                if (!el || !parse_compound(pg, ln, nl, li, S_IF, 4, el)) return false;
+            } else {
+                size_t colon = header_colon(t, L.start, L.end);
+                if (trim_left(t, L.start + 4, colon) != colon) return report(pg, L.start + 4, "expected ':' after 'else'"), false;
+                stmt tmp = {0};
+                if (!parse_compound(pg, ln, nl, li, S_PASS, 4, &tmp)) {
+                    stmts_free(pg->s, tmp.body, tmp.nbody);
+                    return false;
+                }
+                open_if->orelse = tmp.body;
+                open_if->nelse = tmp.nbody;
+                open_if_at = -1;
+            }
+            continue;
+        }
+        stmt_kind k = S_EXPR;
+        size_t kl = 0;
+        if (word_at(t, L.start, L.end, "for")) k = S_FOR, kl = 3;
+        else if (word_at(t, L.start, L.end, "while")) k = S_WHILE, kl = 5;
+        else if (word_at(t, L.start, L.end, "if")) k = S_IF, kl = 2;
+        if (kl) {
+            stmt *st = push_stmt(v, n);
+            if (!st || !parse_compound(pg, ln, nl, li, k, kl, st)) return false;
+            open_if_at = k == S_IF ? *n - 1 : -1;
+            continue;
+        }
+        open_if_at = -1;
+        if (!parse_simples(pg, L.start, L.end, v, n)) return false;
+        (*li)++;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ values */
+
+/* Builds st's value from text (or reuses the one it kept); false after reporting. */
+static int build(prog *pg, stmt *st, bool tuple) {
+    session *s = pg->s;
+    if (st->built && st->cached && fe_deps_valid(s->ctx, &st->deps, s->scope)) return RUN_OK;
+    stmt_clear_cache(s, st);
+    uint64_t t0 = kiln_now_ns();
+    fe_env env = {.scope = s->scope, .params = true};
+    kiln_clear_error(s->ctx);
+    kiln_status rc = st->kind == S_AUG
+                         ? fe_parse_augmented(s->ctx, &env, st->names[0], st->op, pg->text + st->x, st->xlen, &st->value)
+                         : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, tuple, &st->value);
+    s->ns_build += kiln_now_ns() - t0;
+    st->deps = env.deps;
+    if (rc != KILN_OK) {
+        fe_deps_unbind(s->ctx, &st->deps);
+        fe_deps_free(s->ctx, &st->deps);
+        return report_kiln(pg, st->x);
+    }
+    st->built = true;
+    st->cached = !env.volatile_;
+    return RUN_OK;
+}
+
+/* After st ran: its placeholders let go of the arrays; a value that depends on more than its
+ * names is not kept. */
+static void release(prog *pg, stmt *st) {
+    fe_deps_unbind(pg->s->ctx, &st->deps);
+    if (!st->cached) stmt_clear_cache(pg->s, st);
+}
+
+/* An array whose only owner is the caller's handle, owning its buffer: safe to write into. */
+static bool exclusive(const kiln_array *a) { return atomic_load(&a->refs) == 1 && a->buf && !a->base && !a->map; }
+
+/* The array a value stands for (a new reference; *py when it is a Python number): the array
+ * of a name as it is, a number as a 0-d array, anything else evaluated (into st's spare
+ * buffer when it has one that fits).  NULL with an error on the context. */
+static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
+    kiln_ctx *ctx = pg->s->ctx;
+    *py = false;
+    if (v->kind == KV_LIST || v->kind == KV_TUPLE) { /* np.array of it */
+        kval list = *v;
+        list.kind = KV_LIST;
+        kiln_expr *e = fe_as_expr(ctx, &list, "the value");
+        kval tmp = {.kind = KV_ARRAY, .e = e};
+        kiln_array *a = e ? materialize(pg, NULL, &tmp, py) : NULL;
+        kiln_expr_free(e);
+        return a;
+    }
+    if (v->kind != KV_ARRAY) {
+        kiln_fail(ctx, KILN_ERR_ARG, "this is not an array or a number");
+        return NULL;
+    }
+    kiln_expr *e = v->e;
+    if (fe_is_py(v)) {
+        *py = true;
+        kiln_array *a = kiln_array_new(ctx, (kiln_dtype)e->dtype, 0, NULL);
+        if (a) ref_store(a->data, (kiln_dtype)e->dtype, e->val);
+        return a;
+    }
+    if (e->op == KILN_OP_VAR) return kiln_array_retain(kiln_expr_array(e));
+    if (e->op == KILN_OP_PARAM && e->leaf) return kiln_array_retain((kiln_array *)e->leaf);
+    kiln_array *sp = st ? st->spare : NULL;
+    if (sp && exclusive(sp) && sp->dtype == e->dtype && sp->ndim == e->ndim && !memcmp(sp->shape, e->shape, (size_t)e->ndim * sizeof *e->shape)) {
+        if (kiln_eval_into(ctx, e, sp) != KILN_OK) return NULL;
+        st->spare = NULL;
+        return sp;
+    }
+    return kiln_eval(ctx, e);
+}
+
+/* Binds name to a; the array name had before becomes st's spare buffer when nothing else holds
+ * it (the next run evaluates into it: no fresh pages). */
+static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a, bool py) {
+    session *s = pg->s;
+    kiln_array *old = kiln_scope_get(s->scope, name);
+    if (old) kiln_array_retain(old);
+    kiln_status rc = fe_scope_set(s->scope, name, a, py);
+    if (old && rc == KILN_OK && st && !py && old != a && exclusive(old) && old->ndim > 0) {
+        kiln_array_free(st->spare);
+        st->spare = old;
+    } else {
+        kiln_array_free(old);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ printing values */
+
+static void repr_value(session *s, const kval *v, kstr *b, bool str, int *err);
+
+static void repr_py(const kiln_expr *e, kstr *b) {
+    switch (e->dtype) {
+    case KILN_BOOL: kstr_printf(b, "%s", e->val.b ? "True" : "False"); break;
+    case KILN_I64: repl_format_pyint(e->val.i64, b); break;
+    default: repl_format_pyfloat(e->val.f64, b); break;
+    }
+}
+
+static void repr_string(const char *x, kstr *b) {
+    char q = strchr(x, '\'') && !strchr(x, '"') ? '"' : '\'';
+    kstr_printf(b, "%c", q);
+    for (const char *c = x; *c; c++) {
+        if (*c == '\\' || *c == q) kstr_printf(b, "\\%c", *c);
+        else if (*c == '\n') kstr_printf(b, "\\n");
+        else if (*c == '\t') kstr_printf(b, "\\t");
+        else kstr_printf(b, "%c", *c);
+    }
+    kstr_printf(b, "%c", q);
+}
+
+/* Python's repr (or, with str, its str) of v into b; *err set when evaluating failed. */
+static void repr_value(session *s, const kval *v, kstr *b, bool str, int *err) {
+    switch (v->kind) {
+    case KV_NONE: kstr_printf(b, "None"); return;
+    case KV_STR:
+        if (str) kstr_printf(b, "%s", v->s);
+        else repr_string(v->s, b);
+        return;
+    case KV_DTYPE:
+        if (str) kstr_printf(b, "%s", kiln_dtype_name(v->dt));
+        else repl_format_dtype(v->dt, b);
+        return;
+    case KV_TUPLE:
+    case KV_LIST:
+        kstr_printf(b, "%c", v->kind == KV_TUPLE ? '(' : '[');
+        for (int i = 0; i < v->n && !*err; i++) {
+            if (i) kstr_printf(b, ", ");
+            repr_value(s, &v->items[i], b, false, err);
+        }
+        kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
+        return;
+    case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return;
+    case KV_SLICE: kstr_printf(b, "slice(...)"); return;
+    case KV_ABSENT: return;
+    case KV_ARRAY:
+        if (fe_is_py(v)) {
+            repr_py(v->e, b);
+            return;
+        }
+        break;
+    }
+    prog tmp = {s, "", 0};
+    bool py;
+    kiln_array *a = materialize(&tmp, NULL, v, &py);
+    if (!a) {
+        *err = 1;
+        return;
+    }
+    if (str) repl_format_str(a, b);
+    else repl_format_array(a, b);
+    kiln_array_free(a);
+}
+
+static void print_out(const char *text) {
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ running */
+
+static int exec_block(prog *pg, stmt *v, int n);
+
+/* A call's arguments, parsed now (print, save, seed, range: nothing to keep). */
+typedef struct callargs {
+    kval pos[FE_MAX_ARGS];
+    fe_kwarg kw[FE_MAX_ARGS];
+    int npos, nkw;
+} callargs;
+static int parse_call(prog *pg, size_t x, size_t xlen, callargs *c) {
+    fe_env env = {.scope = pg->s->scope};
+    kiln_clear_error(pg->s->ctx);
+    if (fe_parse_args(pg->s->ctx, &env, pg->text + x, xlen, c->pos, &c->npos, c->kw, &c->nkw) != KILN_OK) return report_kiln(pg, x);
+    return RUN_OK;
+}
+static void callargs_free(session *s, callargs *c) {
+    for (int i = 0; i < c->npos; i++) kval_free(s->ctx, &c->pos[i]);
+    for (int i = 0; i < c->nkw; i++) kval_free(s->ctx, &c->kw[i].v);
+}
+
+static int exec_print(prog *pg, stmt *st) {
+    callargs c;
+    int rc = parse_call(pg, st->x, st->xlen, &c);
+    if (rc) return rc;
+    const char *sep = " ", *end = "\n";
+    for (int i = 0; i < c.nkw && rc == RUN_OK; i++) {
+        bool is_sep = !strcmp(c.kw[i].name, "sep"), is_end = !strcmp(c.kw[i].name, "end");
+        if (!is_sep && !is_end) rc = report(pg, st->x + c.kw[i].off, "print() takes sep= and end= (and values)");
+        else if (c.kw[i].v.kind == KV_STR) *(is_sep ? &sep : &end) = c.kw[i].v.s;
+        else if (c.kw[i].v.kind != KV_NONE) rc = report(pg, st->x + c.kw[i].v.off, is_sep ? "sep must be None or a string" : "end must be None or a string");
+    }
+    kstr b = {0};
+    int err = 0;
+    for (int i = 0; i < c.npos && rc == RUN_OK && !err; i++) {
+        if (i) kstr_printf(&b, "%s", sep);
+        repr_value(pg->s, &c.pos[i], &b, true, &err);
+        if (err) rc = report_kiln(pg, st->x + c.pos[i].off);
+    }
+    if (rc == RUN_OK) {
+        kstr_printf(&b, "%s", end);
+        if (b.s) print_out(b.s);
+    }
+    kstr_free(&b);
+    callargs_free(pg->s, &c);
+    return rc;
+}
+
+static int exec_save(prog *pg, stmt *st) {
+    callargs c;
+    int rc = parse_call(pg, st->x, st->xlen, &c);
+    if (rc) return rc;
+    if (c.npos != 2 || c.nkw || c.pos[0].kind != KV_STR) {
+        rc = report(pg, st->x, "usage: save(\"file.npy\", expression)");
+    } else {
+        bool py;
+        kiln_array *a = materialize(pg, NULL, &c.pos[1], &py);
+        if (!a) rc = report_kiln(pg, st->x + c.pos[1].off);
+        else if (kiln_save_npy(pg->s->ctx, c.pos[0].s, a) != KILN_OK) rc = report(pg, st->x + c.pos[0].off, kiln_errmsg(pg->s->ctx));
+        kiln_array_free(a);
+    }
+    callargs_free(pg->s, &c);
+    return rc;
+}
+
+static int exec_seed(prog *pg, stmt *st) {
+    callargs c;
+    int rc = parse_call(pg, st->x, st->xlen, &c);
+    if (rc) return rc;
+    double f;
+    int64_t v;
+    if (c.npos != 1 || c.nkw || c.pos[0].kind != KV_ARRAY || !kiln_expr_scalar(c.pos[0].e, &f, &v) ||
+        !(c.pos[0].e->dtype == KILN_I64 || c.pos[0].e->dtype == KILN_I32) || v < 0)
+        rc = report(pg, st->x, "usage: seed(n) with an integer n >= 0");
+    else kiln_scope_seed(pg->s->scope, (uint64_t)v);
+    callargs_free(pg->s, &c);
+    return rc;
+}
+
+/* name = value, or the names of a target list = a tuple's items. */
+static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
+    session *s = pg->s;
+    if (count > 1 || v->kind == KV_TUPLE) {
+        if (count == 1) { /* a = 1, 2: a tuple kept as an array, as np.array would */
+        } else if ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "cannot unpack %s into %d names", v->kind == KV_TUPLE || v->kind == KV_LIST ? "a sequence of another length" : "this value", count);
+            return report(pg, st->x, msg);
+        }
+    }
+    if (count > 1) {
+        kiln_array *arrs[MAX_TARGETS] = {NULL};
+        bool pys[MAX_TARGETS];
+        int rc = RUN_OK;
+        for (int i = 0; i < count && rc == RUN_OK; i++)
+            if (!(arrs[i] = materialize(pg, NULL, &v->items[i], &pys[i]))) rc = report_kiln(pg, st->x + v->items[i].off);
+        for (int i = 0; i < count && rc == RUN_OK; i++)
+            if (bind_name(pg, NULL, st->names[first + i], arrs[i], pys[i]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
+        for (int i = 0; i < count; i++) kiln_array_free(arrs[i]);
+        return rc;
+    }
+    bool py;
+    kiln_array *a = materialize(pg, st, v, &py);
+    if (!a) return report_kiln(pg, st->x + v->off);
+    int rc = bind_name(pg, st, st->names[first], a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
+    kiln_array_free(a);
+    return rc;
+}
+
+static int exec_for(prog *pg, stmt *st) {
+    session *s = pg->s;
+    int64_t r[3] = {0, 0, 1};
+    kval items = {0};
+    int rc = RUN_OK;
+    size_t x = st->x;
+    if (call_stmt(pg->text, x, x + st->xlen, "range", &x, &(size_t){0})) {
+        callargs c;
+        if ((rc = parse_call(pg, x, st->x + st->xlen - x, &c))) return rc;
+        double f;
+        int64_t v[3];
+        bool ok = c.npos >= 1 && c.npos <= 3 && !c.nkw;
+        for (int i = 0; i < c.npos && ok; i++)
+            ok = c.pos[i].kind == KV_ARRAY && c.pos[i].e->ndim == 0 && kiln_expr_scalar(c.pos[i].e, &f, &v[i]) &&
+                 (c.pos[i].e->dtype == KILN_I64 || c.pos[i].e->dtype == KILN_I32);
+        callargs_free(s, &c);
+        if (!ok) return report(pg, x, "range() takes 1 to 3 integers known before the loop");
+        if (c.npos == 1) r[1] = v[0];
+        else {
+            r[0] = v[0];
+            r[1] = v[1];
+            if (c.npos == 3) r[2] = v[2];
+        }
+        if (r[2] == 0) return report(pg, x, "range() arg 3 must not be zero");
+    } else { /* a tuple or list of values */
+        fe_env env = {.scope = s->scope};
+        kiln_clear_error(s->ctx);
+        if (fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, true, &items) != KILN_OK) return report_kiln(pg, st->x);
+        if (items.kind != KV_TUPLE && items.kind != KV_LIST) {
+            kval_free(s->ctx, &items);
+            return report(pg, st->x, "for loops go over range(...) or a tuple or list of values");
+        }
+        r[1] = items.n;
+    }
+    for (int64_t i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
+        if (repl_sigint) {
+            rc = RUN_INTERRUPTED;
+            break;
+        }
+        kiln_array *a;
+        bool py = true;
+        if (items.kind == KV_TUPLE || items.kind == KV_LIST) a = materialize(pg, NULL, &items.items[i], &py);
+        else if ((a = kiln_array_new(s->ctx, KILN_I64, 0, NULL))) memcpy(a->data, &i, sizeof i);
+        if (!a) {
+            rc = report_kiln(pg, st->x);
+            break;
+        }
+        kiln_status b = bind_name(pg, NULL, st->names[0], a, py);
+        kiln_array_free(a);
+        if (b != KILN_OK) {
+            rc = report(pg, st->start, kiln_errmsg(s->ctx));
+            break;
+        }
+        rc = exec_block(pg, st->body, st->nbody);
+        if (rc == RUN_BREAK) {
+            rc = RUN_OK;
+            break;
+        }
+        if (rc == RUN_CONTINUE) rc = RUN_OK;
+        if (rc != RUN_OK) break;
+    }
+    kval_free(s->ctx, &items);
+    return rc;
+}
+
+/* The truth value of an if's or while's condition. */
+static int condition(prog *pg, stmt *st, bool *t) {
+    session *s = pg->s;
+    kval v = {0};
+    fe_env env = {.scope = s->scope};
+    kiln_clear_error(s->ctx);
+    if (fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &v) != KILN_OK) return report_kiln(pg, st->x);
+    /* a truth value needs the value: an array of one element is evaluated */
+    int rc = RUN_OK;
+    if (v.kind == KV_ARRAY && !fe_is_py(&v)) {
+        int64_t n = 1;
+        for (int d = 0; d < v.e->ndim; d++) n *= v.e->shape[d];
+        if (n != 1) {
+            rc = report(pg, st->x, "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()");
+        } else {
+            bool py;
+            kiln_array *a = materialize(pg, NULL, &v, &py);
+            if (!a) rc = report_kiln(pg, st->x);
+            else *t = ref_cast(ref_load(a->data, (kiln_dtype)a->dtype), (kiln_dtype)a->dtype, KILN_BOOL).b;
+            kiln_array_free(a);
+        }
+    } else if (v.kind == KV_ARRAY) {
+        *t = ref_cast(v.e->val, (kiln_dtype)v.e->dtype, KILN_BOOL).b;
+    } else {
+        *t = v.kind == KV_STR ? v.s[0] != 0 : (v.kind == KV_TUPLE || v.kind == KV_LIST) ? v.n > 0 : false;
+    }
+    kval_free(s->ctx, &v);
+    return rc;
+}
+
+/* One statement. */
+static int exec_one(prog *pg, stmt *st) {
+    session *s = pg->s;
+    if (repl_sigint) return RUN_INTERRUPTED;
+    int rc = RUN_OK;
+    switch (st->kind) {
+    case S_PASS: return RUN_OK;
+    case S_BREAK: return RUN_BREAK;
+    case S_CONTINUE: return RUN_CONTINUE;
+    case S_CMD: return run_command(s, pg->text, pg->len, st->start, st->end - st->start);
+    case S_PRINT: return exec_print(pg, st);
+    case S_SAVE: return exec_save(pg, st);
+    case S_SEED: return exec_seed(pg, st);
+    case S_FOR: return exec_for(pg, st);
+    case S_WHILE:
+        for (;;) {
+            bool t = false;
+            if (repl_sigint) return RUN_INTERRUPTED;
+            if ((rc = condition(pg, st, &t)) || !t) return rc;
+            rc = exec_block(pg, st->body, st->nbody);
+            if (rc == RUN_BREAK) return RUN_OK;
+            if (rc != RUN_OK && rc != RUN_CONTINUE) return rc;
+        }
+    case S_IF: {
+        bool t = false;
+        if ((rc = condition(pg, st, &t))) return rc;
+        return t ? exec_block(pg, st->body, st->nbody) : exec_block(pg, st->orelse, st->nelse);
+    }
+    case S_EXPR: {
+        if ((rc = build(pg, st, true))) return rc;
+        if (!s->quiet && st->value.kind != KV_NONE) {
+            kstr b = {0};
+            int err = 0;
+            repr_value(s, &st->value, &b, false, &err);
+            if (err) rc = report_kiln(pg, st->x);
+            else if (b.s) {
+                kstr_printf(&b, "\n");
+                print_out(b.s);
+            }
+            kstr_free(&b);
+        } else if (s->quiet && st->value.kind == KV_ARRAY && !fe_is_py(&st->value)) {
+            bool py; /* timed: evaluate, print nothing */
+            kiln_array *a = materialize(pg, st, &st->value, &py);
+            if (!a) rc = report_kiln(pg, st->x);
+            else if (!py && a->ndim > 0 && exclusive(a)) {
+                kiln_array_free(st->spare);
+                st->spare = a;
+            } else {
+                kiln_array_free(a);
+            }
+        }
+        release(pg, st);
+        return rc;
+    }
+    case S_ASSIGN:
+    case S_AUG: {
+        if ((rc = build(pg, st, st->kind == S_ASSIGN))) return rc;
+        int first = 0;
+        for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
+            first = 0;
+            for (int k = 0; k < c; k++) first += st->chain[k];
+            rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, &st->value);
+        }
+        release(pg, st);
+        return rc;
+    }
+    }
+    return RUN_ERROR;
+}
+
+static int exec_block(prog *pg, stmt *v, int n) {
+    for (int i = 0; i < n; i++) {
+        int rc = exec_one(pg, &v[i]);
+        if (rc == RUN_INTERRUPTED || (rc == RUN_ERROR && kiln_errcode(pg->s->ctx) == KILN_ERR_INTERRUPTED)) return RUN_INTERRUPTED;
+        if (rc != RUN_OK) return rc;
+    }
+    return RUN_OK;
+}
+
+int run_program(session *s, const char *text, size_t len) {
+    prog pg = {s, text, len};
+    line *ln = NULL;
+    int nl = split_lines(&pg, &ln);
+    if (nl < 0) return RUN_ERROR;
+    stmt *top = NULL;
+    int ntop = 0, li = 0, rc = RUN_OK;
+    if (nl > 0 && ln[0].indent > 0) rc = report(&pg, ln[0].start, "unexpected indent");
+    if (rc == RUN_OK && !parse_suite(&pg, ln, nl, &li, 0, &top, &ntop)) rc = RUN_ERROR;
+    if (rc == RUN_OK && li < nl) rc = report(&pg, ln[li].start, "unindent does not match any outer indentation level");
+    free(ln);
+    if (rc == RUN_OK) rc = exec_block(&pg, top, ntop);
+    if (rc == RUN_BREAK || rc == RUN_CONTINUE) rc = report(&pg, 0, "'break' or 'continue' outside a loop");
+    stmts_free(s, top, ntop);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ for commands.c */
+
+stmt *run_parse_simple(session *s, const char *text, size_t len, size_t off, size_t slen) {
+    prog pg = {s, text, len};
+    stmt *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    size_t a = trim_left(text, off, off + slen), b = trim_right(text, a, off + slen);
+    if (a == b) {
+        free(st);
+        report(&pg, a, "this command needs a statement");
+        return NULL;
+    }
+    char semi = ';';
+    if (scan_top(text, a, b, is_char, &semi) != b || word_at(text, a, b, "for") || word_at(text, a, b, "while") || word_at(text, a, b, "if")) {
+        free(st);
+        report(&pg, a, "this command takes one simple statement (an expression or an assignment)");
+        return NULL;
+    }
+    if (!parse_simple_at(&pg, st, a, b)) {
+        stmts_free(s, st, 1);
+        return NULL;
+    }
+    return st;
+}
+
+int run_simple(session *s, const char *text, size_t len, stmt *st) {
+    prog pg = {s, text, len};
+    int rc = exec_one(&pg, st);
+    if (rc == RUN_ERROR && kiln_errcode(s->ctx) == KILN_ERR_INTERRUPTED) rc = RUN_INTERRUPTED;
+    return rc;
+}
