@@ -417,6 +417,9 @@ static char *dense_copy(kiln_ctx *ctx, const char *p, int64_t rows, int64_t cols
     return d;
 }
 
+/* Multiply-adds in one panel of a long product (about a quarter of a second here). */
+#define INTERRUPT_PANEL 1.6e10
+
 kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads) {
     kiln_dtype dt = mm->dt;
     int64_t es = (int64_t)kiln_dtype_size(dt), m = mm->m, n = mm->n, K = mm->K;
@@ -457,6 +460,13 @@ kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, 
     if (mm->epilogue && mm->panels && !(use_blas && (n == 1 || m == 1) && gemv_ok)) {
         rows = (int64_t)PANEL_BYTES / (n * es > 0 ? n * es : 1);
         rows = rows < 64 ? 64 : rows / 16 * 16;
+        if (rows > m) rows = m;
+    }
+    if (use_blas && rows == m && n > 1 && m > 1 && (double)m * (double)n * (double)K > INTERRUPT_PANEL) {
+        /* a long product runs in panels of rows, each a fraction of a second, so kiln_interrupt
+         * is seen between them (panels of 256 rows or more cost BLAS little) */
+        double r = INTERRUPT_PANEL / ((double)n * (double)K);
+        rows = r < 256 ? 256 : (int64_t)r / 16 * 16;
         if (rows > m) rows = m;
     }
     if (rows < 1) rows = 1;

@@ -120,23 +120,22 @@ static int repl(session *s) {
     catch_sigint();
     prompt("kiln> ");
     for (;;) {
+        if (repl_sigint) { /* Ctrl-C at the prompt (or while a line was read): the line, and a
+                              pending block, are dropped */
+            repl_sigint = 0;
+            kiln_clear_interrupt(s->ctx);
+            rl_replace_line("", 0);
+            rl_callback_handler_remove();
+            printf("\n");
+            fflush(stdout);
+            kstr_free(&R.chunk);
+            prompt("kiln> ");
+        }
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(0, &fds);
         int r = select(1, &fds, NULL, NULL, NULL);
-        if (r < 0 && errno == EINTR) {
-            if (repl_sigint) { /* Ctrl-C at the prompt: the line (and a pending block) is dropped */
-                repl_sigint = 0;
-                kiln_clear_interrupt(s->ctx);
-                rl_replace_line("", 0);
-                rl_callback_handler_remove();
-                printf("\n");
-                fflush(stdout);
-                kstr_free(&R.chunk);
-                prompt("kiln> ");
-            }
-            continue;
-        }
+        if (r < 0 && errno == EINTR) continue;
         if (r < 0) break;
         rl_callback_read_char();
         if (R.eof) {
@@ -211,6 +210,35 @@ static char *read_all(FILE *f, size_t *n) {
 
 static int exit_code(int rc) { return rc == RUN_ERROR ? 1 : rc == RUN_INTERRUPTED ? 130 : 0; }
 
+/* kiln --transcript: standard input typed into the REPL, line by line, printed as a session
+ * shows it (prompts, the lines, what they print, errors in the REPL's form), without line
+ * editing.  What tests/readme_check.py compares the README's sessions with. */
+static int transcript(session *s) {
+    size_t n = 0;
+    char *text = read_all(stdin, &n);
+    if (!text) {
+        fprintf(stderr, "error: <stdin>: %s\n", strerror(errno));
+        return 1;
+    }
+    setvbuf(stdout, NULL, _IONBF, 0);
+    dup2(1, 2); /* errors in order with the rest */
+    kstr chunk = {0};
+    int rc = RUN_OK;
+    for (char *p = text; *p && rc != RUN_QUIT;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        printf("%s%.*s\n", chunk.s ? "... " : "kiln> ", (int)len, p);
+        kstr_printf(&chunk, "%.*s\n", (int)len, p);
+        p += len + (nl != NULL);
+        if (chunk.s && run_needs_more(chunk.s, strlen(chunk.s)) && *p) continue;
+        if (chunk.s) rc = run_text(s, chunk.s, strlen(chunk.s));
+        kstr_free(&chunk);
+    }
+    kstr_free(&chunk);
+    free(text);
+    return 0;
+}
+
 static void list_one(const char *name, uint64_t bytes, int64_t mtime, void *ud) {
     (void)ud;
     char when[32];
@@ -252,6 +280,7 @@ static void usage(FILE *f) {
                "  (no arguments)  the interactive REPL (standard input when it is not a terminal)\n"
                "  -c PROGRAM      run PROGRAM: statements separated by ';' or newlines\n"
                "  FILE            run the statements in FILE ('-' for standard input)\n"
+               "  --transcript    type standard input into the REPL, printing the session as it looks\n"
                "  -h, --help      this help;  --version  the version\n"
                "Environment: KILN_NUM_THREADS (else OMP_NUM_THREADS), KILN_CACHE_DIR, KILN_DISABLE_CACHE,\n"
                "KILN_CACHE_MAX_MB, KILN_LOG=compile, KILN_DEBUG=fuse,steps.\n");
@@ -259,6 +288,7 @@ static void usage(FILE *f) {
 
 int main(int argc, char **argv) {
     const char *prog = NULL, *file = NULL;
+    bool as_transcript = false;
     if (argc >= 2 && !strcmp(argv[1], "cache")) {
         if (argc != 3) {
             usage(stderr);
@@ -273,6 +303,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--version")) {
             printf("%s\n", kiln_build_info());
             return 0;
+        } else if (!strcmp(argv[i], "--transcript")) {
+            as_transcript = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc && !prog && !file) {
             prog = argv[++i];
         } else if (argv[i][0] != '-' || !strcmp(argv[i], "-")) {
@@ -296,7 +328,11 @@ int main(int argc, char **argv) {
     S = &s;
     sig_ctx = s.ctx;
     int rc;
-    if (prog) {
+    if (as_transcript) {
+        s.interactive = true;
+        s.src = "<stdin>";
+        rc = transcript(&s);
+    } else if (prog) {
         s.src = "-c";
         catch_sigint();
         rc = exit_code(run_text(&s, prog, strlen(prog)));

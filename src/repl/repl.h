@@ -1,8 +1,9 @@
 /*
- * repl.h — the kiln program's own pieces (src/repl/): statements, commands and printing.
+ * repl.h — the kiln program's printing (print.c); its statements and commands are run.h's.
  *
- * The program stands on libkiln's public API (kiln.h) for everything it computes, and on the
- * ground floor (base/base.h) for its growable strings; it sees no other internals.
+ * The program computes through libkiln's public API (kiln.h) and the language's parser
+ * (frontend/frontend.h); it reads arrays' and nodes' fields (ownership, a placeholder's bound
+ * array) where the statements reuse buffers, and the ground floor's growable strings.
  */
 #ifndef KILN_REPL_H
 #define KILN_REPL_H
