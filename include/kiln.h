@@ -441,6 +441,9 @@ KILN_API kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int a
  * bounds fails the evaluation, naming it. */
 KILN_API kiln_expr *kiln_take(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis);
 KILN_API kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis);
+/* NumPy's x[..., i, j, ...] for two integer arrays i and j (broadcast together) indexing axes
+ * axis and axis + 1: p[arange(n), y] picks one element per row. */
+KILN_API kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
 
 /* ---------------------------------------------------------------- compositions
  * NumPy's and the ML world's everyday functions, built from the ops above (so they fuse):

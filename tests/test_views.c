@@ -142,6 +142,14 @@ START_TEST(take_and_take_along_axis) {
     kiln_expr *j = kiln_var(ctx, ja);
     CHECK_REF(kiln_take_along_axis(ctx, x, j, 1), 0, "take_along_axis(x, j, 1)");
     CHECK_REF(kiln_take_along_axis(ctx, x, kiln_argmax(ctx, x, 1, 1), 1), 0, "x at its argmax");
+    /* x[i, j]: one element per row, and a broadcast grid */
+    int64_t rows[5] = {0, 1, 2, 3, 4}, cols[5] = {5, 0, -1, 2, 3};
+    kiln_array *ra = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){5}, NULL, rows), *ca = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){5}, NULL, cols);
+    kiln_expr *ri = kiln_var(ctx, ra), *ci = kiln_var(ctx, ca);
+    CHECK_REF(kiln_take_pair(ctx, x, ri, ci, 0), 0, "x[rows, cols]");
+    CHECK_REF(kiln_take_pair(ctx, kiln_exp(ctx, x), kiln_expand_dims(ctx, ri, 1), ci, 0), MATH_ULP, "exp(x)[rows[:, None], cols]");
+    kiln_array_free(ra);
+    kiln_array_free(ca);
     /* a bad index fails the evaluation, naming it */
     int64_t bad[2] = {1, 7};
     kiln_array *ba = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){2}, NULL, bad);

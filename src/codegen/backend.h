@@ -126,6 +126,11 @@ typedef struct kiln_gather_args {
     int64_t x_str[KILN_MAX_DIMS], idx_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
     int64_t axis_len, axis_str;
     int axis; /* for the message only */
+    /* a second index (NULL when none): j2 at idx2 + Σ i_d·idx2_str[d] picks along axis + 1
+     * (axis2_len, axis2_str) as well, NumPy's x[i, j] */
+    const char *idx2;
+    int64_t idx2_str[KILN_MAX_DIMS];
+    int64_t axis2_len, axis2_str;
 } kiln_gather_args;
 
 /* ---------------------------------------------------------------- the contract */

@@ -608,7 +608,7 @@ kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int n
 }
 
 /* Gathers flat output elements [start, end); the first bad index position found, or -1. */
-static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad) {
+static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad, int *which) {
     int nd = a->ndim;
     int64_t idx[KILN_MAX_DIMS], rem = start;
     for (int d = nd - 1; d >= 0; d--) {
@@ -617,21 +617,33 @@ static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t en
     }
     int64_t L = a->axis_len;
     for (int64_t pos = start; pos < end; pos++) {
-        const char *xp = a->x, *ip = a->idx;
+        const char *xp = a->x, *ip = a->idx, *ip2 = a->idx2;
         char *op = a->out;
         for (int d = 0; d < nd; d++) {
             xp += idx[d] * a->x_str[d];
             ip += idx[d] * a->idx_str[d];
             op += idx[d] * a->out_str[d];
+            if (ip2) ip2 += idx[d] * a->idx2_str[d];
         }
         int64_t j;
         memcpy(&j, ip, sizeof j);
         if (j < 0) j += L;
         if (j < 0 || j >= L) {
             memcpy(bad, ip, sizeof *bad);
+            *which = 0;
             return pos;
         }
         xp += j * a->axis_str;
+        if (ip2) {
+            memcpy(&j, ip2, sizeof j);
+            if (j < 0) j += a->axis2_len;
+            if (j < 0 || j >= a->axis2_len) {
+                memcpy(bad, ip2, sizeof *bad);
+                *which = 1;
+                return pos;
+            }
+            xp += j * a->axis2_str;
+        }
         switch (a->elsize) {
         case 1: *op = *xp; break;
         case 2: memcpy(op, xp, 2); break;
@@ -655,6 +667,7 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
     int nt = total < 2 * KILN_HOST_GRAIN || chunks < 2 ? 1 : nthreads;
     if (nt > chunks) nt = (int)chunks;
     int64_t first_bad = INT64_MAX, bad_value = 0;
+    int bad_which = 0;
     atomic_bool stopped = false;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
     for (int64_t c = 0; c < chunks; c++) {
@@ -663,17 +676,19 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
             continue;
         }
         int64_t s = c * (HOST_PIECE / 16), e = s + HOST_PIECE / 16 < total ? s + HOST_PIECE / 16 : total, v;
-        int64_t p = gather_range(a, s, e, &v);
+        int w = 0;
+        int64_t p = gather_range(a, s, e, &v, &w);
         if (p >= 0) {
 #pragma omp critical(kiln_gather_bad)
             if (p < first_bad) {
                 first_bad = p;
                 bad_value = v;
+                bad_which = w;
             }
         }
     }
     if (first_bad != INT64_MAX)
         return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad_value,
-                         a->axis, (long long)a->axis_len);
+                         a->axis + bad_which, (long long)(bad_which ? a->axis2_len : a->axis_len));
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }

@@ -572,6 +572,81 @@ static bool h_random(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return array_result(p, out, r, off);
 }
 
+/* normal(loc, scale, size), uniform(low, high, size), randint(low, high, size): np.random's,
+ * from the scope's generator */
+enum { D_NORMAL, D_UNIFORM, D_RANDINT };
+static bool h_distribution(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS];
+    const char *pn[2] = {f->op == D_NORMAL ? "loc" : "low", f->op == D_NORMAL ? "scale" : "high"};
+    double v[2] = {0, 1};
+    int64_t iv[2] = {0, 0};
+    kiln_dtype dts[2] = {KILN_I64, KILN_I64};
+    for (int i = 0; i < 2; i++)
+        if (given_not_none(a, pn[i]) && !fe_arg_number(p, arg(a, pn[i]), f->name, pn[i], &v[i], &iv[i], &dts[i])) return false;
+    if (given_not_none(a, "size") && !fe_arg_shape(p, arg(a, "size"), f->name, "size", &nd, shape)) return false;
+    for (int d = 0; d < nd; d++)
+        if (shape[d] < 0) return fe_err(p, arg(a, "size")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
+    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
+    int64_t lo = iv[0], hi = iv[1];
+    if (f->op == D_RANDINT) {
+        if (!given_not_none(a, "high")) hi = lo, lo = 0; /* randint(n): [0, n) */
+        if (dts[0] != KILN_I64 || (given_not_none(a, "high") && dts[1] != KILN_I64))
+            return fe_err(p, off, KILN_ERR_ARG, "randint(): low and high must be integers");
+        if (hi <= lo) return fe_err(p, off, KILN_ERR_ARG, "randint(): low >= high");
+    }
+    p->env->volatile_ = true;
+    kiln_array *r = kiln_array_new(p->ctx, f->op == D_RANDINT ? KILN_I64 : KILN_F64, nd, shape);
+    if (!fe_got(p, r, off)) return false;
+    kiln_scope *sc = p->env->scope;
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    for (int64_t i = 0; i < kiln_array_size(r); i++) {
+        if (f->op == D_RANDINT) ((int64_t *)r->data)[i] = lo + (int64_t)(scope_rand_u64(sc) % span);
+        else if (f->op == D_NORMAL) ((double *)r->data)[i] = v[0] + v[1] * scope_rand_normal(sc);
+        else ((double *)r->data)[i] = v[0] + (v[1] - v[0]) * scope_rand_unit(sc);
+    }
+    if (nd == 0 && !given_not_none(a, "size")) { /* no size: a Python number */
+        kiln_expr *e = f->op == D_RANDINT ? kiln_int(p->ctx, ((int64_t *)r->data)[0]) : kiln_scalar(p->ctx, ((double *)r->data)[0]);
+        kiln_array_free(r);
+        return fe_set_expr(p, out, e, off);
+    }
+    return array_result(p, out, r, off);
+}
+
+/* permutation(x): a shuffled arange(x), or x's rows shuffled (np.random.permutation) */
+static bool h_permutation(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *x = arg(a, "x");
+    int64_t n;
+    kiln_expr *arr = NULL;
+    double fv;
+    if (x->kind == KV_ARRAY && x->e->ndim == 0 && kiln_expr_scalar(x->e, &fv, &n) && x->e->dtype == KILN_I64) {
+        if (n < 0) return fe_err(p, x->off, KILN_ERR_ARG, "permutation(): negative length");
+    } else {
+        if (!(arr = expr_of(p, f, a, "x"))) return false;
+        if (arr->ndim == 0) {
+            kiln_expr_free(arr);
+            return fe_err(p, x->off, KILN_ERR_ARG, "permutation(): x must be an integer or at least 1-d");
+        }
+        n = arr->shape[0];
+    }
+    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
+    p->env->volatile_ = true;
+    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &n);
+    if (!fe_got(p, r, off)) return result(p, out, NULL, off, 1, &arr);
+    int64_t *d = (int64_t *)r->data;
+    for (int64_t i = 0; i < n; i++) d[i] = i;
+    for (int64_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
+        int64_t j = (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)(i + 1)), t = d[i];
+        d[i] = d[j];
+        d[j] = t;
+    }
+    if (!arr) return array_result(p, out, r, off);
+    kiln_expr *idx = kiln_var(p->ctx, r);
+    kiln_array_free(r);
+    kiln_expr *t[2] = {arr, idx};
+    return result(p, out, idx ? kiln_take(p->ctx, arr, idx, 0) : NULL, off, 2, t);
+}
+
 static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *v = arg(a, "file");
     if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): takes a file name in quotes", f->name);
@@ -766,6 +841,10 @@ static const fe_fn functions[] = {
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
     {"rand", "*shape", h_random, 0, "uniform random values in [0, 1) (np.random.rand; seed(n) seeds them)", false},
     {"randn", "*shape", h_random, 1, "standard normal random values (np.random.randn)", false},
+    {"normal", "loc=0.0, scale=1.0, size=None", h_distribution, D_NORMAL, "normal random values (np.random.normal)", false},
+    {"uniform", "low=0.0, high=1.0, size=None", h_distribution, D_UNIFORM, "uniform random values in [low, high)", false},
+    {"randint", "low, high=None, size=None", h_distribution, D_RANDINT, "random integers in [low, high) (np.random.randint)", false},
+    {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
     {"load", "file", h_load, 0, "the array in a .npy file", false},
     {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
     {"asarray", "object, dtype=None", h_array, 0, "np.array", false},

@@ -104,6 +104,31 @@ kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py
 bool fe_scope_py(const kiln_scope *s, const char *name);
 kiln_status fe_scope_del(kiln_scope *s, const char *name);
 
+/* ---- printing (format.c): each appends to b exactly what NumPy 2.2 or Python prints with
+ * their default options ---- */
+
+/* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the
+ * shape and dtype named where NumPy names them.  A 0-d a is a NumPy scalar: np.float64(0.5),
+ * np.int32(-2), np.True_. */
+void fe_format_array(const kiln_array *a, kstr *b);
+/* str(a), what print(a) shows: [0.5  0.25], [[1 2]\n [3 4]], [].  A 0-d a: 0.5, -2, True. */
+void fe_format_str(const kiln_array *a, kstr *b);
+/* repr (and str) of a Python float: the shortest digits that read back, 0.1, 1e-05, 1e+16, nan. */
+void fe_format_pyfloat(double v, kstr *b);
+/* repr of a Python int: 3, -12. */
+void fe_format_pyint(int64_t v, kstr *b);
+/* repr of a dtype: dtype('float64') (its str is kiln_dtype_name's float64). */
+void fe_format_dtype(kiln_dtype dt, kstr *b);
+
+/* str(v) (str) or repr(v) of a value into b, evaluating an array; false with an error on ctx. */
+bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b);
+
+/* Python's format(x, spec) (the mini-language: [[fill]align][sign][z][#][0][width][,][.prec]
+ * [type]) of a number of dtype dt (bool and ints as Python's int, floats as Python's float) or
+ * of a string; false when spec does not apply to it. */
+bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *spec, kstr *b);
+bool fe_format_spec_str(const char *s, const char *spec, kstr *b);
+
 /* The language's functions, for :help and completion: name, signature, what it computes. */
 typedef struct fe_fninfo {
     const char *name, *sig, *doc;

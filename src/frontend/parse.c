@@ -524,6 +524,62 @@ void fe_make_strong(parser *p, kval *v) {
     v->e = s;
 }
 
+/* ------------------------------------------------------------------ values as text */
+
+static void text_string(const char *x, kstr *b) {
+    char q = strchr(x, '\'') && !strchr(x, '"') ? '"' : '\'';
+    kstr_printf(b, "%c", q);
+    for (const char *c = x; *c; c++) {
+        if (*c == '\\' || *c == q) kstr_printf(b, "\\%c", *c);
+        else if (*c == '\n') kstr_printf(b, "\\n");
+        else if (*c == '\t') kstr_printf(b, "\\t");
+        else kstr_printf(b, "%c", *c);
+    }
+    kstr_printf(b, "%c", q);
+}
+
+bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b) {
+    switch (v->kind) {
+    case KV_NONE: kstr_printf(b, "None"); return true;
+    case KV_STR:
+        if (str) kstr_printf(b, "%s", v->s);
+        else text_string(v->s, b);
+        return true;
+    case KV_DTYPE:
+        if (str) kstr_printf(b, "%s", kiln_dtype_name(v->dt));
+        else fe_format_dtype(v->dt, b);
+        return true;
+    case KV_TUPLE:
+    case KV_LIST:
+        kstr_printf(b, "%c", v->kind == KV_TUPLE ? '(' : '[');
+        for (int i = 0; i < v->n; i++) {
+            if (i) kstr_printf(b, ", ");
+            if (!fe_text(ctx, &v->items[i], false, b)) return false;
+        }
+        kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
+        return true;
+    case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return true;
+    case KV_SLICE:
+    case KV_ABSENT: kstr_printf(b, "slice(...)"); return true;
+    case KV_ARRAY: break;
+    }
+    if (fe_is_py(v)) {
+        kiln_expr *e = v->e;
+        if (e->dtype == KILN_BOOL) kstr_printf(b, "%s", e->val.b ? "True" : "False");
+        else if (e->dtype == KILN_I64) fe_format_pyint(e->val.i64, b);
+        else fe_format_pyfloat(e->val.f64, b);
+        return true;
+    }
+    kiln_array *a = v->e->op == KILN_OP_VAR ? kiln_array_retain(kiln_expr_array(v->e))
+                    : v->e->op == KILN_OP_PARAM && v->e->leaf ? kiln_array_retain(v->e->leaf)
+                                                               : kiln_eval(ctx, v->e);
+    if (!a) return false;
+    if (str) fe_format_str(a, b);
+    else fe_format_array(a, b);
+    kiln_array_free(a);
+    return true;
+}
+
 /* ------------------------------------------------------------------ the grammar */
 
 static bool p_test(parser *p, kval *out);
@@ -658,7 +714,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
-    int adv = -1;
+    int adv = -1, adv2 = -1;
     bool has_int = false, has_new = false;
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
@@ -698,11 +754,13 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             }
             __attribute__((fallthrough)); /* an integer array */
         case KV_LIST:
-            if (adv >= 0) {
+            if (adv2 >= 0 || (adv >= 0 && adv != k - 1)) {
                 kiln_expr_free(x);
-                return fe_err(p, it->off, KILN_ERR_INDEX, "only one integer array per subscript is supported (use take_along_axis)");
+                return fe_err(p, it->off, KILN_ERR_INDEX,
+                              "at most two integer arrays, next to each other, per subscript (x[i, j]); take_along_axis does the rest");
             }
-            adv = k;
+            if (adv >= 0) adv2 = k;
+            else adv = k;
             ix[k].kind = KILN_IX_SLICE; /* a placeholder: the take below */
             break;
         default:
@@ -723,13 +781,17 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             else axis++;
         }
         kiln_expr *basic = kiln_index(p->ctx, x, n, ix), *idx = basic ? fe_arg_expr(p, &items[adv], "subscript", "index") : NULL;
-        if (idx && axis >= x->ndim) {
+        kiln_expr *idx2 = idx && adv2 >= 0 ? fe_arg_expr(p, &items[adv2], "subscript", "index") : NULL;
+        if (idx && axis + (adv2 >= 0) >= x->ndim) {
             fe_err(p, items[adv].off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
+        } else if (idx && adv2 >= 0) {
+            if (idx2) r = kiln_take_pair(p->ctx, basic, idx, idx2, axis);
         } else if (idx) {
             r = kiln_take(p->ctx, basic, idx, axis);
         }
         kiln_expr_free(basic);
         kiln_expr_free(idx);
+        kiln_expr_free(idx2);
     }
     kiln_expr_free(x);
     return fe_set_expr(p, out, r, off);
@@ -829,6 +891,155 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 
+/* One replacement field of an f-string: src[a, b) holds "expr[=][!r|!s][:spec]" (the braces
+ * excluded); its text appended to out. */
+static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
+    const char *src = p->lx.src;
+    int depth = 0;
+    size_t e = a, conv = 0, colon = 0;
+    for (; e < b; e++) { /* where the expression ends: a top-level '!', ':' (or the end) */
+        char c = src[e];
+        if (c == '\'' || c == '"') {
+            char q = c;
+            for (e++; e < b && src[e] != q; e++) {
+            }
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{') depth++;
+        else if ((c == ')' || c == ']' || c == '}') && depth) depth--;
+        else if (!depth && c == '!' && e + 1 < b && src[e + 1] != '=') {
+            conv = e;
+            break;
+        } else if (!depth && c == ':') {
+            colon = e;
+            break;
+        }
+    }
+    size_t xe = e;
+    while (xe > a && (src[xe - 1] == ' ' || src[xe - 1] == '\t')) xe--;
+    bool debug = xe > a && src[xe - 1] == '=' && !(xe > a + 1 && strchr("=!<>", src[xe - 2])); /* f"{x=}" */
+    if (debug) xe--;
+    if (conv && conv + 1 < b) {
+        char k = src[conv + 1];
+        if (k != 'r' && k != 's' && k != 'a') return fe_err(p, conv, KILN_ERR_SYNTAX, "f-string: expected 'r', 's' or 'a' after '!'");
+        for (size_t i = conv + 2; i < b; i++)
+            if (src[i] == ':') {
+                colon = i;
+                break;
+            } else if (src[i] != ' ') {
+                return fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expected ':' or '}' after the conversion");
+            }
+    }
+    char spec[128] = "";
+    if (colon) {
+        if (b - colon - 1 >= sizeof spec) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: format spec too long");
+        memcpy(spec, src + colon + 1, b - colon - 1);
+        spec[b - colon - 1] = 0;
+        if (strchr(spec, '{')) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: nested fields in a format spec are not supported");
+    }
+    /* the expression, parsed in place (offsets stay the source's) */
+    parser sub = {.ctx = p->ctx, .env = p->env};
+    lex_init(&sub.lx, src, xe);
+    sub.lx.pos = a;
+    advance(&sub);
+    kval v = {0};
+    bool ok = !sub.failed && p_tuple_or_test(&sub, NULL, &v);
+    if (ok && sub.tok.kind != TK_END) {
+        char bb[48];
+        ok = fe_err(&sub, sub.tok.off, KILN_ERR_SYNTAX, "f-string: unexpected %s", tok_str(&sub, bb, sizeof bb));
+    }
+    if (!ok) {
+        p->failed = true;
+        kval_free(p->ctx, &v);
+        return false;
+    }
+    p->env->volatile_ = true; /* the text depends on the values */
+    if (debug) kstr_printf(out, "%.*s", (int)((colon ? colon : conv ? conv : e) - a), src + a);
+    char k = conv ? src[conv + 1] : debug && !colon ? 'r' : 's';
+    if (!spec[0] && k == 's' && v.kind == KV_ARRAY && v.e->ndim == 0 && v.e->dtype == KILN_F32 && !fe_is_py(&v)) {
+        kscalar x; /* format(np.float32(0.1), '') goes through Python's float: 0.10000000149011612 */
+        kiln_dtype dt;
+        ok = eval_one(p, &v, &x, &dt);
+        if (ok) fe_format_pyfloat((double)x.f32, out);
+    } else if (!spec[0] || k == 'r' || k == 'a') {
+        kstr t = {0};
+        ok = fe_text(p->ctx, &v, k == 's', &t);
+        if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a string", spec);
+        else if (ok) kstr_printf(out, "%s", t.s ? t.s : "");
+        kstr_free(&t);
+    } else if (v.kind == KV_STR) {
+        ok = fe_format_spec_str(v.s, spec, out) || fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a string", spec);
+    } else if (v.kind == KV_ARRAY) {
+        kscalar x;
+        kiln_dtype dt;
+        if (v.e->ndim > 0) ok = fe_err(p, a, KILN_ERR_ARG, "unsupported format string passed to numpy.ndarray.__format__");
+        else ok = eval_one(p, &v, &x, &dt);
+        if (ok && dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
+        if (ok && !fe_format_spec_num(x, dt, spec, out))
+            ok = fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a number", spec);
+    } else {
+        ok = fe_err(p, a, KILN_ERR_ARG, "f-string: %s cannot take a format spec", kind_name(&v));
+    }
+    kval_free(p->ctx, &v);
+    return ok;
+}
+
+/* f"text {expr!r:spec} text" (t: the string token after the f): its text, now. */
+static bool p_fstring(parser *p, token t, size_t off, kval *out) {
+    const char *src = p->lx.src;
+    size_t a = t.off + 1, b = t.off + t.len - 1;
+    kstr text = {0};
+    bool ok = true;
+    for (size_t i = a; i < b && ok;) {
+        char c = src[i];
+        if (c == '{' && i + 1 < b && src[i + 1] == '{') {
+            kstr_printf(&text, "{");
+            i += 2;
+        } else if (c == '}' && i + 1 < b && src[i + 1] == '}') {
+            kstr_printf(&text, "}");
+            i += 2;
+        } else if (c == '}') {
+            ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: single '}' is not allowed");
+        } else if (c == '{') {
+            size_t e = i + 1;
+            int depth = 0;
+            for (; e < b; e++) {
+                char d = src[e];
+                if (d == '\'' || d == '"') {
+                    for (e++; e < b && src[e] != d; e++) {
+                    }
+                    continue;
+                }
+                if (d == '(' || d == '[' || d == '{') depth++;
+                else if ((d == ')' || d == ']') && depth) depth--;
+                else if (d == '}' && depth) depth--;
+                else if (d == '}') break;
+            }
+            if (e >= b) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expecting '}'");
+            else if (e == i + 1) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: empty expression not allowed");
+            else ok = fstring_field(p, i + 1, e, &text);
+            i = e + 1;
+        } else if (c == '\\' && i + 1 < b) {
+            char e = src[i + 1];
+            const char *from = "ntr\\'\"", *to = "\n\t\r\\'\"", *k = strchr(from, e);
+            if (k && e) kstr_printf(&text, "%c", to[k - from]);
+            else kstr_printf(&text, "\\%c", e);
+            i += 2;
+        } else {
+            kstr_printf(&text, "%c", c);
+            i++;
+        }
+    }
+    if (!ok) {
+        kstr_free(&text);
+        return false;
+    }
+    simple(out, KV_STR, off);
+    out->s = kiln_strdup(p->ctx, text.s ? text.s : "");
+    kstr_free(&text);
+    return fe_got(p, out->s, off);
+}
+
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
 static bool read_name(parser *p, token t, char *name, size_t cap) {
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
@@ -839,8 +1050,11 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
     advance(p);
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
-        if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, name, cap) || (strcmp(name, "rand") && strcmp(name, "randn") && strcmp(name, "seed")))
-            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand and randn");
+        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", NULL};
+        bool known = false;
+        if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
+            for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
+        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn normal uniform randint permutation and seed");
         advance(p);
     }
     return true;
@@ -873,6 +1087,12 @@ static bool p_atom(parser *p, kval *out) {
     case TK_NAME: {
         char name[128];
         advance(p);
+        if ((t.len == 1 && (p->lx.src[t.off] == 'f' || p->lx.src[t.off] == 'F')) && p->tok.kind == TK_STRING &&
+            p->tok.off == t.off + 1) { /* an f-string */
+            token str = p->tok;
+            advance(p);
+            return p_fstring(p, str, t.off, out);
+        }
         if (!read_name(p, t, name, sizeof name) || p->failed) return false;
         if (!strcmp(name, "True") || !strcmp(name, "False")) return fe_set_expr(p, out, kiln_bool(p->ctx, name[0] == 'T'), t.off);
         if (!strcmp(name, "None")) {

@@ -366,7 +366,7 @@ static void shape_str(const kiln_expr *e, char *buf, size_t cap) {
 }
 
 /* NumPy broadcasting of args' shapes into *res. */
-static kiln_status broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res) {
+kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res) {
     int nd = 0;
     for (int i = 0; i < n; i++)
         if (args[i]->ndim > nd) nd = args[i]->ndim;
@@ -554,7 +554,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     if (op == KILN_OP_POW && all_weak && dtype_is_int(odt) && args[1]->op == KILN_OP_CONST && args[1]->val.i64 < 0)
         odt = out = KILN_F64;
     ir_proto(&proto, op, out);
-    if (broadcast(g, args, n, &proto) != KILN_OK) return NULL;
+    if (ir_broadcast(g, args, n, &proto) != KILN_OK) return NULL;
 
     /* Operands in the op's operand dtype (WHERE's condition in bool). */
     kiln_expr *c[3] = {NULL, NULL, NULL};

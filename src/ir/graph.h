@@ -35,7 +35,8 @@ struct kiln_expr {
     uint8_t ndim;     /* result rank */
     uint8_t weak;     /* CONST only: 1 for a Python scalar (weak in promotion, NEP 50) */
     int8_t axis;      /* SCAN, CONCAT, TAKE: the operand's axis */
-    uint8_t keepdims; /* reductions: reduced axes kept as size 1; TAKE: 1 for take_along_axis */
+    uint8_t keepdims; /* reductions: reduced axes kept as size 1; TAKE: 1 for take_along_axis, 2
+                         for a pair of indices (arg[1] and arg[2] at axis and axis + 1) */
     uint8_t axes;     /* reductions: bit d set when the operand's axis d is reduced */
     ir_ref id;        /* index in the graph's arena */
     uint32_t refs;    /* caller handles + uses by other nodes; changed under the graph lock */
@@ -183,6 +184,11 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape)
 /* concatenate([a, b], axis) and take / take_along_axis (along: 1). */
 kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis);
 kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along);
+/* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
+ * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */
+kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
+/* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
+kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res);
 /* The new byte offset and strides of memory (shape, strides) viewed through m: an array leaf
  * or a result read through a VIEW node. */
 void ir_view_memory(const ir_viewmap *m, const int64_t *shape, const int64_t *strides, int64_t *offset, int64_t *vstrides);

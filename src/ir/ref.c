@@ -250,6 +250,19 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
         const kiln_expr *ix = ir_arg(n, 1);
         int ax = n->axis;
         int64_t ii[KILN_MAX_DIMS] = {0};
+        if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast together */
+            const kiln_expr *jx = ir_arg(n, 2);
+            int nb = n->ndim - (x->ndim - 2);
+            int64_t jj[KILN_MAX_DIMS] = {0};
+            for (int d = 0; d < ax; d++) xi[d] = idx[d];
+            for (int d = 0; d < ix->ndim; d++) ii[d] = ix->shape[d] == 1 ? 0 : idx[ax + nb - ix->ndim + d];
+            for (int d = 0; d < jx->ndim; d++) jj[d] = jx->shape[d] == 1 ? 0 : idx[ax + nb - jx->ndim + d];
+            for (int d = ax + 2; d < x->ndim; d++) xi[d] = idx[d - 2 + nb];
+            int64_t a = ref_index_at(ix, ii), b = ref_index_at(jx, jj);
+            xi[ax] = a < 0 ? a + x->shape[ax] : a;
+            xi[ax + 1] = b < 0 ? b + x->shape[ax + 1] : b;
+            return ref_at(x, xi, x->ndim);
+        }
         if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along axis */
             for (int d = 0; d < n->ndim; d++) {
                 ii[d] = ix->shape[d] == 1 ? 0 : idx[d];

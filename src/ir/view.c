@@ -492,6 +492,51 @@ kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis) {
     return ir_intern_binary(g, &p, a, b);
 }
 
+kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis) {
+    if (!ir_check_operand(g, x, "index", 1) || !ir_check_operand(g, i, "index", 2) || !ir_check_operand(g, j, "index", 3)) return NULL;
+    if (!dtype_is_int((kiln_dtype)i->dtype) || !dtype_is_int((kiln_dtype)j->dtype)) {
+        kiln_fail(g->ctx, KILN_ERR_DTYPE, "arrays used as indices must be of integer type");
+        return NULL;
+    }
+    if (axis < 0 || axis + 2 > x->ndim) {
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
+        return NULL;
+    }
+    kiln_expr b, p, *ci = NULL, *cj = NULL, *r = NULL;
+    memset(&b, 0, sizeof b);
+    if (ir_broadcast(g, (kiln_expr *[]){i, j}, 2, &b) != KILN_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "shape mismatch: indexing arrays could not be broadcast together (%s)", kiln_errmsg(g->ctx));
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "%s", msg);
+        return NULL;
+    }
+    if (x->ndim - 2 + b.ndim > KILN_MAX_DIMS) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "index: the result would have more than %d dimensions", KILN_MAX_DIMS);
+        return NULL;
+    }
+    int64_t nb = 1;
+    for (int d = 0; d < b.ndim; d++) nb *= b.shape[d];
+    if ((x->shape[axis] == 0 || x->shape[axis + 1] == 0) && nb > 0) {
+        kiln_fail(g->ctx, KILN_ERR_INDEX, "index: cannot do a non-empty take from an empty axis");
+        return NULL;
+    }
+    ir_proto(&p, KILN_OP_TAKE, (kiln_dtype)x->dtype);
+    for (int d = 0; d < axis; d++) p.shape[p.ndim++] = x->shape[d];
+    for (int d = 0; d < b.ndim; d++) p.shape[p.ndim++] = b.shape[d];
+    for (int d = axis + 2; d < x->ndim; d++) p.shape[p.ndim++] = x->shape[d];
+    p.axis = (int8_t)axis;
+    p.keepdims = 2;
+    if ((ci = ir_coerce(g, i, KILN_I64)) && (cj = ir_coerce(g, j, KILN_I64))) {
+        p.arg[0] = x->id;
+        p.arg[1] = ci->id;
+        p.arg[2] = cj->id;
+        r = ir_intern(g, &p);
+    }
+    if (ci) ir_release(ci);
+    if (cj) ir_release(cj);
+    return r;
+}
+
 kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along) {
     const char *fn = along ? "take_along_axis" : "take";
     if (!ir_check_operand(g, x, fn, 1) || !ir_check_operand(g, idx, fn, 2)) return NULL;

@@ -80,7 +80,8 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         ir_view_of(n, &m);
         return ir_view(g, args[0], &m);
     case KIND_CONCAT: return ir_concat(g, args[0], args[1], n->axis);
-    case KIND_GATHER: return ir_take(g, args[0], args[1], n->axis, n->keepdims);
+    case KIND_GATHER:
+        return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis) : ir_take(g, args[0], args[1], n->axis, n->keepdims);
     default: break;
     }
     KILN_ASSERT(0 && "a structural op rebuild_one does not know");

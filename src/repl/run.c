@@ -12,6 +12,7 @@
  * running kernel at its next piece and the program at the next statement.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,14 @@ static size_t strip_comment(const char *t, size_t a, size_t b) {
 static bool word_at(const char *t, size_t a, size_t b, const char *w) {
     size_t n = strlen(w);
     return b - a >= n && !memcmp(t + a, w, n) && (a + n == b || !(isalnum((unsigned char)t[a + n]) || t[a + n] == '_'));
+}
+
+/* Whether w occurs in t[a, b). */
+static bool strstr_in(const char *t, size_t a, size_t b, const char *w) {
+    size_t n = strlen(w);
+    for (size_t i = a; i + n <= b; i++)
+        if (!memcmp(t + i, w, n)) return true;
+    return false;
 }
 
 static bool is_ident(const char *t, size_t a, size_t b) {
@@ -411,6 +420,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (word_at(t, a, b, "pass") && trim_left(t, a + 4, b) == b) return st->kind = S_PASS, true;
     if (word_at(t, a, b, "break") && trim_left(t, a + 5, b) == b) return st->kind = S_BREAK, true;
     if (word_at(t, a, b, "continue") && trim_left(t, a + 8, b) == b) return st->kind = S_CONTINUE, true;
+    if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
+        return st->kind = S_PASS, true; /* import numpy as np: kiln's names are NumPy's already */
     static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "del", "global", "assert", NULL};
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
@@ -496,16 +507,14 @@ static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, 
     st->end = L.end;
     if (colon == L.end) return report(pg, L.end, "expected ':' at the end of this line"), false;
     size_t ha = trim_left(t, L.start + kl, colon), hb = trim_right(t, ha, colon);
-    if (kind == S_FOR) {
-        size_t i = ha;
-        while (i < hb && (isalnum((unsigned char)t[i]) || t[i] == '_')) i++;
-        if (!is_ident(t, ha, i) || i - ha >= sizeof st->names[0]) return report(pg, ha, "expected a loop variable: for i in range(n):"), false;
-        memcpy(st->names[0], t + ha, i - ha);
-        st->names[0][i - ha] = 0;
-        st->nnames = 1;
-        size_t in = trim_left(t, i, hb);
-        if (!word_at(t, in, hb, "in")) return report(pg, in, "expected 'in': for i in range(n):"), false;
+    if (kind == S_FOR) { /* the target list runs to the first top-level "in" */
+        size_t in = ha;
+        while (in < hb && !(word_at(t, in, hb, "in") && in > ha && (t[in - 1] == ' ' || t[in - 1] == '\t' || t[in - 1] == ')')))
+            in++;
+        if (in >= hb) return report(pg, ha, "expected 'in': for i in range(n):"), false;
+        if (!parse_targets(pg, st, ha, in)) return false;
         ha = trim_left(t, in + 2, hb);
+        if (ha == hb) return report(pg, in + 2, "expected what to loop over after 'in'"), false;
     } else if (kind != S_PASS && ha == hb) { /* else: has no expression */
         return report(pg, colon, "expected a condition before ':'"), false;
     }
@@ -634,6 +643,20 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
     }
     if (e->op == KILN_OP_VAR) return kiln_array_retain(kiln_expr_array(e));
     if (e->op == KILN_OP_PARAM && e->leaf) return kiln_array_retain((kiln_array *)e->leaf);
+    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && ir_arg(e, 0)->op == KILN_OP_PARAM && ir_arg(e, 0)->leaf) {
+        /* x[::2], x.T, x.reshape(...) of a name: a view of its array, as NumPy's */
+        kiln_array *src = ir_arg(e, 0)->leaf;
+        int64_t off = 0, strides[KILN_MAX_DIMS];
+        bool ok = true;
+        if (e->op == KILN_OP_VIEW) {
+            ir_viewmap m;
+            ir_view_of(e, &m);
+            ir_view_memory(&m, src->shape, src->strides, &off, strides);
+        } else {
+            ok = ir_reshape_strides(src->ndim, src->shape, src->strides, e->ndim, e->shape, strides);
+        }
+        if (ok) return kiln_array_view(ctx, src, e->ndim, e->shape, strides, off);
+    }
     kiln_array *sp = st ? st->spare : NULL;
     if (sp && exclusive(sp) && sp->dtype == e->dtype && sp->ndim == e->ndim && !memcmp(sp->shape, e->shape, (size_t)e->ndim * sizeof *e->shape)) {
         if (kiln_eval_into(ctx, e, sp) != KILN_OK) return NULL;
@@ -661,69 +684,9 @@ static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a
 
 /* ------------------------------------------------------------------ printing values */
 
-static void repr_value(session *s, const kval *v, kstr *b, bool str, int *err);
-
-static void repr_py(const kiln_expr *e, kstr *b) {
-    switch (e->dtype) {
-    case KILN_BOOL: kstr_printf(b, "%s", e->val.b ? "True" : "False"); break;
-    case KILN_I64: repl_format_pyint(e->val.i64, b); break;
-    default: repl_format_pyfloat(e->val.f64, b); break;
-    }
-}
-
-static void repr_string(const char *x, kstr *b) {
-    char q = strchr(x, '\'') && !strchr(x, '"') ? '"' : '\'';
-    kstr_printf(b, "%c", q);
-    for (const char *c = x; *c; c++) {
-        if (*c == '\\' || *c == q) kstr_printf(b, "\\%c", *c);
-        else if (*c == '\n') kstr_printf(b, "\\n");
-        else if (*c == '\t') kstr_printf(b, "\\t");
-        else kstr_printf(b, "%c", *c);
-    }
-    kstr_printf(b, "%c", q);
-}
-
 /* Python's repr (or, with str, its str) of v into b; *err set when evaluating failed. */
 static void repr_value(session *s, const kval *v, kstr *b, bool str, int *err) {
-    switch (v->kind) {
-    case KV_NONE: kstr_printf(b, "None"); return;
-    case KV_STR:
-        if (str) kstr_printf(b, "%s", v->s);
-        else repr_string(v->s, b);
-        return;
-    case KV_DTYPE:
-        if (str) kstr_printf(b, "%s", kiln_dtype_name(v->dt));
-        else repl_format_dtype(v->dt, b);
-        return;
-    case KV_TUPLE:
-    case KV_LIST:
-        kstr_printf(b, "%c", v->kind == KV_TUPLE ? '(' : '[');
-        for (int i = 0; i < v->n && !*err; i++) {
-            if (i) kstr_printf(b, ", ");
-            repr_value(s, &v->items[i], b, false, err);
-        }
-        kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
-        return;
-    case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return;
-    case KV_SLICE: kstr_printf(b, "slice(...)"); return;
-    case KV_ABSENT: return;
-    case KV_ARRAY:
-        if (fe_is_py(v)) {
-            repr_py(v->e, b);
-            return;
-        }
-        break;
-    }
-    prog tmp = {s, "", 0};
-    bool py;
-    kiln_array *a = materialize(&tmp, NULL, v, &py);
-    if (!a) {
-        *err = 1;
-        return;
-    }
-    if (str) repl_format_str(a, b);
-    else repl_format_array(a, b);
-    kiln_array_free(a);
+    if (!fe_text(s->ctx, v, str, b)) *err = 1;
 }
 
 static void print_out(const char *text) {
@@ -840,59 +803,209 @@ static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
     return rc;
 }
 
-static int exec_for(prog *pg, stmt *st) {
+/* target OP= value where target's memory is shared: the value computed aside, then copied into
+ * target with Ctrl-C held back, so that the update is whole or not at all. */
+static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
     session *s = pg->s;
-    int64_t r[3] = {0, 0, 1};
-    kval items = {0};
-    int rc = RUN_OK;
-    size_t x = st->x;
-    if (call_stmt(pg->text, x, x + st->xlen, "range", &x, &(size_t){0})) {
-        callargs c;
-        if ((rc = parse_call(pg, x, st->x + st->xlen - x, &c))) return rc;
+    bool py;
+    kiln_array *a = materialize(pg, st, &st->value, &py);
+    if (!a) return report_kiln(pg, st->x);
+    kiln_expr *v = kiln_var(s->ctx, a);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int interrupted = atomic_exchange(&kiln_base_of(s->ctx)->interrupt, 0);
+    kiln_status c = v ? kiln_eval_into(s->ctx, v, target) : kiln_errcode(s->ctx);
+    if (interrupted) kiln_interrupt(s->ctx);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    kiln_expr_free(v);
+    if (a != target && exclusive(a) && a->ndim > 0) { /* the next run computes into it again */
+        kiln_array_free(st->spare);
+        st->spare = a;
+    } else {
+        kiln_array_free(a);
+    }
+    return c == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
+}
+
+/* What a for loop goes over: a range, a tuple or list's items, an array's rows (views), or
+ * zip/enumerate of those. */
+typedef struct iter {
+    int64_t n;              /* items */
+    int64_t r0, step;       /* range: item i is r0 + i * step */
+    bool range;
+    kval seq;               /* a tuple or list */
+    kiln_array *rows;       /* an array (its rows are items) */
+    int nparts;             /* zip: the parts; enumerate: one part after the count */
+    struct iter *parts;
+    bool enumerate;
+    int64_t start;          /* enumerate's start */
+    bool unpack;            /* a sequence's tuple items go to several names */
+} iter;
+
+static void iter_free(session *s, iter *it) {
+    kval_free(s->ctx, &it->seq);
+    kiln_array_free(it->rows);
+    for (int i = 0; i < it->nparts; i++) iter_free(s, &it->parts[i]);
+    free(it->parts);
+    memset(it, 0, sizeof *it);
+}
+
+/* An iterable value (taken over: *v is left empty). */
+static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
+    memset(it, 0, sizeof *it);
+    if (v->kind == KV_TUPLE || v->kind == KV_LIST) {
+        it->seq = *v;
+        memset(v, 0, sizeof *v);
+        it->n = it->seq.n;
+        return RUN_OK;
+    }
+    if (v->kind != KV_ARRAY) return report(pg, off, "for loops go over range(...), arrays, tuples, lists, zip(...) and enumerate(...)");
+    bool py;
+    kiln_array *a = materialize(pg, NULL, v, &py);
+    kval_free(pg->s->ctx, v);
+    if (!a) return report_kiln(pg, off);
+    if (a->ndim == 0) {
+        kiln_array_free(a);
+        return report(pg, off, "iteration over a 0-d array");
+    }
+    it->rows = a;
+    it->n = a->shape[0];
+    return RUN_OK;
+}
+
+/* Parses the iterable text[x, x+len) into it. */
+static int iter_parse(prog *pg, size_t x, size_t len, iter *it) {
+    session *s = pg->s;
+    memset(it, 0, sizeof *it);
+    size_t call, clen;
+    const char *t = pg->text;
+    bool is_range = call_stmt(t, x, x + len, "range", &call, &clen), is_zip = call_stmt(t, x, x + len, "zip", &call, &clen),
+         is_enum = call_stmt(t, x, x + len, "enumerate", &call, &clen);
+    if (!is_range && !is_zip && !is_enum) {
+        kval v = {0};
+        fe_env env = {.scope = s->scope};
+        kiln_clear_error(s->ctx);
+        if (fe_parse(s->ctx, &env, t + x, len, true, &v) != KILN_OK) return report_kiln(pg, x);
+        int rc = iter_of_value(pg, &v, x, it);
+        kval_free(s->ctx, &v);
+        return rc;
+    }
+    callargs c;
+    int rc = parse_call(pg, call, clen, &c);
+    if (rc) return rc;
+    if (is_range) {
         double f;
-        int64_t v[3];
+        int64_t v[3] = {0, 0, 1};
         bool ok = c.npos >= 1 && c.npos <= 3 && !c.nkw;
         for (int i = 0; i < c.npos && ok; i++)
             ok = c.pos[i].kind == KV_ARRAY && c.pos[i].e->ndim == 0 && kiln_expr_scalar(c.pos[i].e, &f, &v[i]) &&
                  (c.pos[i].e->dtype == KILN_I64 || c.pos[i].e->dtype == KILN_I32);
-        callargs_free(s, &c);
-        if (!ok) return report(pg, x, "range() takes 1 to 3 integers known before the loop");
-        if (c.npos == 1) r[1] = v[0];
-        else {
-            r[0] = v[0];
-            r[1] = v[1];
-            if (c.npos == 3) r[2] = v[2];
+        if (!ok) rc = report(pg, call, "range() takes 1 to 3 integers");
+        int64_t r0 = c.npos == 1 ? 0 : v[0], r1 = c.npos == 1 ? v[0] : v[1], step = c.npos == 3 ? v[2] : 1;
+        if (rc == RUN_OK && step == 0) rc = report(pg, call, "range() arg 3 must not be zero");
+        if (rc == RUN_OK) {
+            it->range = true;
+            it->r0 = r0;
+            it->step = step;
+            it->n = step > 0 ? (r1 > r0 ? (r1 - r0 + step - 1) / step : 0) : (r0 > r1 ? (r0 - r1 - step - 1) / -step : 0);
         }
-        if (r[2] == 0) return report(pg, x, "range() arg 3 must not be zero");
-    } else { /* a tuple or list of values */
-        fe_env env = {.scope = s->scope};
-        kiln_clear_error(s->ctx);
-        if (fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, true, &items) != KILN_OK) return report_kiln(pg, st->x);
-        if (items.kind != KV_TUPLE && items.kind != KV_LIST) {
-            kval_free(s->ctx, &items);
-            return report(pg, st->x, "for loops go over range(...) or a tuple or list of values");
+    } else {
+        int want = is_enum ? 1 : c.npos;
+        if ((is_enum && (c.npos != 1 || c.nkw > 1 || (c.nkw && strcmp(c.kw[0].name, "start")))) || (is_zip && (c.npos < 1 || c.nkw)))
+            rc = report(pg, call, is_enum ? "enumerate(iterable, start=0)" : "zip(iterable, ...)");
+        if (rc == RUN_OK && is_enum && c.nkw) {
+            double f;
+            if (!(c.kw[0].v.kind == KV_ARRAY && kiln_expr_scalar(c.kw[0].v.e, &f, &it->start))) rc = report(pg, call, "enumerate(): start must be an integer");
         }
-        r[1] = items.n;
+        it->parts = rc == RUN_OK ? calloc((size_t)want, sizeof *it->parts) : NULL;
+        if (rc == RUN_OK && !it->parts) rc = report(pg, call, "out of memory");
+        it->enumerate = is_enum;
+        it->n = INT64_MAX;
+        for (int i = 0; i < want && rc == RUN_OK; i++) {
+            rc = iter_of_value(pg, &c.pos[i], call + c.pos[i].off, &it->parts[i]);
+            it->nparts++;
+            if (it->parts[i].n < it->n) it->n = it->parts[i].n;
+        }
     }
-    for (int64_t i = r[0]; r[2] > 0 ? i < r[1] : i > r[1]; i += r[2]) {
+    callargs_free(s, &c);
+    if (rc) iter_free(s, it);
+    return rc;
+}
+
+/* Item i of it into arrays out[0 .. *count) (flattened: zip and enumerate give several). */
+static kiln_status iter_item(prog *pg, iter *it, int64_t i, kiln_array **out, bool *py, int *count, int cap) {
+    kiln_ctx *ctx = pg->s->ctx;
+    if (it->parts) {
+        if (it->enumerate) {
+            if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
+            int64_t k = it->start + i;
+            kiln_array *a = kiln_array_new(ctx, KILN_I64, 0, NULL);
+            if (!a) return kiln_errcode(ctx);
+            memcpy(a->data, &k, sizeof k);
+            py[*count] = true;
+            out[(*count)++] = a;
+        }
+        for (int p = 0; p < it->nparts; p++) {
+            kiln_status st = iter_item(pg, &it->parts[p], i, out, py, count, cap);
+            if (st != KILN_OK) return st;
+        }
+        return KILN_OK;
+    }
+    if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
+    kiln_array *a = NULL;
+    py[*count] = it->range;
+    if (it->range) {
+        int64_t k = it->r0 + i * it->step;
+        if ((a = kiln_array_new(ctx, KILN_I64, 0, NULL))) memcpy(a->data, &k, sizeof k);
+    } else if (it->rows) {
+        kiln_array *r = it->rows;
+        a = kiln_array_view(ctx, r, r->ndim - 1, r->shape + 1, r->strides + 1, i * r->strides[0]);
+    } else if ((it->seq.items[i].kind == KV_TUPLE || it->seq.items[i].kind == KV_LIST) && cap - *count > 1 && it->unpack) {
+        const kval *t = &it->seq.items[i]; /* for a, b in [(1, 2), (3, 4)] */
+        for (int k = 0; k < t->n; k++) {
+            if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
+            if (!(out[*count] = materialize(pg, NULL, &t->items[k], &py[*count]))) return kiln_errcode(ctx);
+            (*count)++;
+        }
+        return KILN_OK;
+    } else {
+        a = materialize(pg, NULL, &it->seq.items[i], &py[*count]);
+    }
+    if (!a) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
+    out[(*count)++] = a;
+    return KILN_OK;
+}
+
+static int exec_for(prog *pg, stmt *st) {
+    session *s = pg->s;
+    iter it;
+    int rc = iter_parse(pg, st->x, st->xlen, &it);
+    if (rc) return rc;
+    it.unpack = st->nnames > 1 && !it.parts;
+    for (int64_t i = 0; i < it.n; i++) {
         if (repl_sigint) {
             rc = RUN_INTERRUPTED;
             break;
         }
-        kiln_array *a;
-        bool py = true;
-        if (items.kind == KV_TUPLE || items.kind == KV_LIST) a = materialize(pg, NULL, &items.items[i], &py);
-        else if ((a = kiln_array_new(s->ctx, KILN_I64, 0, NULL))) memcpy(a->data, &i, sizeof i);
-        if (!a) {
-            rc = report_kiln(pg, st->x);
-            break;
+        kiln_array *a[MAX_TARGETS];
+        bool py[MAX_TARGETS];
+        int count = 0;
+        kiln_status ist = iter_item(pg, &it, i, a, py, &count, MAX_TARGETS);
+        if (ist == KILN_OK && count != st->nnames) {
+            char msg[96];
+            snprintf(msg, sizeof msg, count > st->nnames ? "too many values to unpack (expected %d)" : "not enough values to unpack (expected %d, got %d)",
+                     st->nnames, count);
+            rc = report(pg, st->start, msg);
+        } else if (ist != KILN_OK) {
+            rc = report(pg, st->x, kiln_errmsg(s->ctx));
         }
-        kiln_status b = bind_name(pg, NULL, st->names[0], a, py);
-        kiln_array_free(a);
-        if (b != KILN_OK) {
-            rc = report(pg, st->start, kiln_errmsg(s->ctx));
-            break;
+        for (int k = 0; k < count; k++) {
+            if (rc == RUN_OK && bind_name(pg, NULL, st->names[k], a[k], py[k]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
+            kiln_array_free(a[k]);
         }
+        if (rc != RUN_OK) break;
         rc = exec_block(pg, st->body, st->nbody);
         if (rc == RUN_BREAK) {
             rc = RUN_OK;
@@ -901,7 +1014,7 @@ static int exec_for(prog *pg, stmt *st) {
         if (rc == RUN_CONTINUE) rc = RUN_OK;
         if (rc != RUN_OK) break;
     }
-    kval_free(s->ctx, &items);
+    iter_free(s, &it);
     return rc;
 }
 
@@ -989,9 +1102,27 @@ static int exec_one(prog *pg, stmt *st) {
         release(pg, st);
         return rc;
     }
-    case S_ASSIGN:
     case S_AUG: {
-        if ((rc = build(pg, st, st->kind == S_ASSIGN))) return rc;
+        /* NumPy's x += y writes into x's memory: other names of that array, and views of it or
+         * of what it views, see the change.  An array nothing else holds is not observed by
+         * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
+        kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
+        bool shared = target && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
+        if (shared) kiln_array_retain(target);
+        if ((rc = build(pg, st, false))) {
+            kiln_array_free(shared ? target : NULL);
+            return rc;
+        }
+        rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, &st->value);
+        if (shared) kiln_array_free(target);
+        release(pg, st);
+        return rc;
+    }
+    case S_ASSIGN: {
+        if ((rc = build(pg, st, true))) return rc;
+        if (st->value.kind == KV_ARRAY && st->value.e->op == KILN_OP_VAR)
+            st->cached = false; /* a name bound to a constructor's array: a kept graph must not
+                                   hold it (an in-place update would change the graph's value) */
         int first = 0;
         for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
             first = 0;

@@ -22,7 +22,7 @@
 #include <signal.h>
 
 #include "../frontend/frontend.h"
-#include "repl.h"
+#include "../base/base.h"
 
 typedef struct session {
     kiln_ctx *ctx;

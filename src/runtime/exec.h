@@ -150,7 +150,7 @@ kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *
 kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 /* Runs a scan, take, view, reshape or concatenation step (steps.c). */
 kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
-kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *out);
+kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);
 kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out);

@@ -81,7 +81,7 @@ static int readers(const rt_plan *p, const kiln_expr *n) {
         const rt_step *s = &p->steps[i];
         for (int k = 0; k < s->fk.kd.n_in; k++) c += s->fk.inputs[k] == n;
         if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT)
-            for (int a = 0; a < 2; a++) c += s->node->arg[a] != IR_NONE && ir_arg(s->node, a) == n;
+            for (int a = 0; a < 3; a++) c += s->node->arg[a] != IR_NONE && ir_arg(s->node, a) == n;
         for (int h = 0; s->kind == RT_STEP_CONCAT && s->aux && h < 2; h++)
             for (int k = 0; k < s->aux[h].fk.kd.n_in; k++) c += s->aux[h].fk.inputs[k] == n;
     }
@@ -161,7 +161,7 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
         case KIND_MATMUL:
         case KIND_GATHER: /* reads its operands' arrays */
             mat[x->id] = 1;
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < 3; i++)
                 if (x->arg[i] != IR_NONE && !has_array(ir_arg(x, i))) mat[x->arg[i]] = 1;
             break;
         default: KILN_ASSERT(0 && "a structural op the planner does not know");

@@ -81,7 +81,7 @@ kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     return st;
 }
 
-kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *out) {
+kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
     const kiln_expr *n = s->node;
     int ax = n->axis;
     kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
@@ -94,7 +94,16 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
                           .axis = ax};
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
-    if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along the axis */
+    if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast over the result's dims at the axis */
+        int nb = n->ndim - (xa->ndim - 2);
+        for (int d = 0; d < ax; d++) a.x_str[d] = xa->strides[d];
+        for (int d = 0; d < idx->ndim; d++) a.idx_str[ax + nb - idx->ndim + d] = idx->shape[d] == 1 ? 0 : idx->strides[d];
+        for (int d = 0; d < idx2->ndim; d++) a.idx2_str[ax + nb - idx2->ndim + d] = idx2->shape[d] == 1 ? 0 : idx2->strides[d];
+        for (int d = ax + 2; d < xa->ndim; d++) a.x_str[d - 2 + nb] = xa->strides[d];
+        a.idx2 = idx2->data;
+        a.axis2_len = xa->shape[ax + 1];
+        a.axis2_str = xa->strides[ax + 1];
+    } else if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along the axis */
         for (int d = 0; d < n->ndim; d++) {
             a.x_str[d] = d == ax || xa->shape[d] == 1 ? 0 : xa->strides[d];
             a.idx_str[d] = idx->shape[d] == 1 ? 0 : idx->strides[d];

@@ -1,5 +1,5 @@
 /*
- * print.c — values printed exactly as NumPy 2.2 and Python print them: repr(a) and str(a) of
+ * format.c — values printed exactly as NumPy 2.2 and Python print them: repr(a) and str(a) of
  * arrays, NumPy scalars (what kiln's 0-d results are), Python floats and ints, dtypes.
  *
  *     digits     Dragon4's decimal digits: the fewest that read back as the value, cut off at
@@ -10,7 +10,7 @@
  *                with "..." between 3 items at each edge of every long axis
  *     entry      repr and str of arrays and scalars; the dtype and shape that repr names
  *
- * Part of the kiln program (the REPL), not of libkiln.  The digits come from the C library:
+ * The language's str(), repr(), print and f-strings use it.  The digits come from the C library:
  * printf's %e is exact and rounds ties to even, strtod/strtof round correctly, and that is
  * all Dragon4's decisions need (see cut_at).
  */
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "repl.h"
+#include "frontend.h"
 
 #define LINE_WIDTH 75 /* NumPy's linewidth */
 #define THRESHOLD 1000 /* more elements than this are summarized */
@@ -455,7 +455,7 @@ static void scalar_str(kiln_dtype dt, const char *p, kstr *b) {
     else kstr_printf(b, "%lld", (long long)load_int(p, dt));
 }
 
-void repl_format_array(const kiln_array *a, kstr *b) {
+void fe_format_array(const kiln_array *a, kstr *b) {
     kiln_dtype dt = kiln_array_dtype(a);
     int nd = kiln_array_ndim(a);
     if (nd == 0) {
@@ -493,14 +493,176 @@ void repl_format_array(const kiln_array *a, kstr *b) {
     kstr_printf(b, "%s%s)", last + (size_t)n + 2 > LINE_WIDTH ? "\n      " : " ", extra);
 }
 
-void repl_format_str(const kiln_array *a, kstr *b) {
+void fe_format_str(const kiln_array *a, kstr *b) {
     if (kiln_array_ndim(a) == 0) scalar_str(kiln_array_dtype(a), kiln_array_data(a), b);
     else if (kiln_array_size(a) == 0) kstr_printf(b, "[]");
     else format_body(a, " ", 0, 0, b);
 }
 
-void repl_format_pyfloat(double v, kstr *b) { float_str(v, false, b); }
+void fe_format_pyfloat(double v, kstr *b) { float_str(v, false, b); }
 
-void repl_format_pyint(int64_t v, kstr *b) { kstr_printf(b, "%lld", (long long)v); }
+void fe_format_pyint(int64_t v, kstr *b) { kstr_printf(b, "%lld", (long long)v); }
 
-void repl_format_dtype(kiln_dtype dt, kstr *b) { kstr_printf(b, "dtype('%s')", kiln_dtype_name(dt)); }
+void fe_format_dtype(kiln_dtype dt, kstr *b) { kstr_printf(b, "dtype('%s')", kiln_dtype_name(dt)); }
+
+/* ------------------------------------------------------------------ format specs */
+
+typedef struct spec {
+    char fill, align, sign, type, group;
+    bool alt, zero, nozero;
+    int width, prec; /* -1: none */
+} spec;
+
+/* Python's format-spec mini-language: [[fill]align][sign][z][#][0][width][grouping][.precision][type] */
+static bool spec_parse(const char *s, spec *f) {
+    memset(f, 0, sizeof *f);
+    f->fill = ' ';
+    f->width = f->prec = -1;
+    size_t n = strlen(s), i = 0;
+    if (n >= 2 && strchr("<>^=", s[1])) {
+        f->fill = s[0];
+        f->align = s[1];
+        i = 2;
+    } else if (n >= 1 && strchr("<>^=", s[0])) {
+        f->align = s[0];
+        i = 1;
+    }
+    if (i < n && strchr("+- ", s[i])) f->sign = s[i++];
+    if (i < n && s[i] == 'z') f->nozero = true, i++;
+    if (i < n && s[i] == '#') f->alt = true, i++;
+    if (i < n && s[i] == '0') {
+        f->zero = true;
+        i++;
+    }
+    if (i < n && s[i] >= '0' && s[i] <= '9') {
+        f->width = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && f->width < 10000) f->width = f->width * 10 + (s[i++] - '0');
+    }
+    if (i < n && (s[i] == ',' || s[i] == '_')) f->group = s[i++];
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || s[i] < '0' || s[i] > '9') return false;
+        f->prec = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && f->prec < 1000) f->prec = f->prec * 10 + (s[i++] - '0');
+    }
+    if (i < n && strchr("bcdeEfFgGnosxX%", s[i])) f->type = s[i++];
+    return i == n;
+}
+
+/* Inserts the grouping character every 3 digits of the integer part of digits[0..) */
+static void group_digits(char *d, size_t cap, char g) {
+    if (!g) return;
+    size_t n = strlen(d), end = strcspn(d, ".eE");
+    char out[512];
+    size_t o = 0;
+    for (size_t i = 0; i < end && o + 2 < sizeof out; i++) {
+        out[o++] = d[i];
+        size_t left = end - i - 1;
+        if (left && left % 3 == 0) out[o++] = g;
+    }
+    for (size_t i = end; i < n && o + 1 < sizeof out; i++) out[o++] = d[i];
+    out[o] = 0;
+    snprintf(d, cap, "%s", out);
+}
+
+/* body (digits, without sign) padded per f into b */
+static void pad_out(const spec *f, bool neg, const char *body, bool numeric, kstr *b) {
+    char sign[2] = {0, 0};
+    if (neg) sign[0] = '-';
+    else if (numeric && f->sign == '+') sign[0] = '+';
+    else if (numeric && f->sign == ' ') sign[0] = ' ';
+    int len = (int)strlen(body) + (sign[0] != 0);
+    char fill = f->fill, align = f->align ? f->align : numeric ? '>' : '<';
+    if (f->zero && !f->align) fill = '0', align = '=';
+    int padn = f->width > len ? f->width - len : 0;
+    int left = align == '>' ? padn : align == '^' ? padn / 2 : 0, right = align == '<' ? padn : align == '^' ? padn - padn / 2 : 0;
+    for (int i = 0; i < left; i++) kstr_printf(b, "%c", fill);
+    if (sign[0]) kstr_printf(b, "%s", sign);
+    if (align == '=')
+        for (int i = 0; i < padn; i++) kstr_printf(b, "%c", fill);
+    kstr_printf(b, "%s", body);
+    for (int i = 0; i < right; i++) kstr_printf(b, "%c", fill);
+}
+
+bool fe_format_spec_str(const char *s, const char *specs, kstr *b) {
+    spec f;
+    if (!spec_parse(specs, &f) || (f.type && f.type != 's') || f.sign || f.group || f.alt) return false;
+    char body[4096];
+    snprintf(body, sizeof body, "%.*s", f.prec >= 0 ? f.prec : (int)sizeof body, s);
+    pad_out(&f, false, body, false, b);
+    return true;
+}
+
+bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
+    spec f;
+    if (!spec_parse(specs, &f)) return false;
+    bool is_int = dt != KILN_F32 && dt != KILN_F64;
+    char t = f.type;
+    char body[512];
+    if (is_int && (!t || strchr("bcdnoxX", t))) {
+        if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
+        int64_t x = dt == KILN_BOOL ? v.b : v.i64;
+        if (dt == KILN_BOOL && !t && !f.width && !f.sign) { /* format(True, '') is 'True' */
+            kstr_printf(b, "%s", v.b ? "True" : "False");
+            return true;
+        }
+        bool neg = x < 0;
+        uint64_t u = neg ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+        if (t == 'c') {
+            snprintf(body, sizeof body, "%c", (int)(u & 0x7f));
+        } else if (t == 'b' || t == 'o' || t == 'x' || t == 'X') {
+            int base = t == 'b' ? 2 : t == 'o' ? 8 : 16;
+            char dig[80];
+            int n = 0;
+            do {
+                int d = (int)(u % (uint64_t)base);
+                dig[n++] = (char)(d < 10 ? '0' + d : (t == 'X' ? 'A' : 'a') + d - 10);
+                u /= (uint64_t)base;
+            } while (u);
+            int o = 0;
+            if (f.alt) o = snprintf(body, sizeof body, "0%c", t == 'b' ? 'b' : t == 'o' ? 'o' : t);
+            while (n) body[o++] = dig[--n];
+            body[o] = 0;
+        } else {
+            snprintf(body, sizeof body, "%llu", (unsigned long long)u);
+            group_digits(body, sizeof body, f.group);
+        }
+        pad_out(&f, neg, body, true, b);
+        return true;
+    }
+    if (t && strchr("bcoxX", t)) return false; /* integer-only types on a float */
+    double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : dt == KILN_BOOL ? (double)v.b : (double)v.i64;
+    if (dt == KILN_F32) x = (double)v.f32;
+    bool neg = signbit(x) && !(f.nozero && x == 0);
+    double a = fabs(x);
+    bool upper = t == 'E' || t == 'F' || t == 'G';
+    if (isnan(a) || isinf(a)) {
+        snprintf(body, sizeof body, "%s", isnan(a) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"));
+        if (t == '%') strcat(body, "%");
+        if (isnan(a)) neg = signbit(x) && !f.nozero;
+    } else if (!t && f.prec < 0) { /* repr */
+        kstr r = {0};
+        float_str(a, dt == KILN_F32, &r);
+        snprintf(body, sizeof body, "%s", r.s ? r.s : "");
+        kstr_free(&r);
+    } else {
+        int p = f.prec < 0 ? 6 : f.prec;
+        switch (t) {
+        case 'f':
+        case 'F': snprintf(body, sizeof body, f.alt ? "%#.*f" : "%.*f", p, a); break;
+        case 'e':
+        case 'E': snprintf(body, sizeof body, f.alt ? (upper ? "%#.*E" : "%#.*e") : (upper ? "%.*E" : "%.*e"), p, a); break;
+        case '%': snprintf(body, sizeof body, f.alt ? "%#.*f%%" : "%.*f%%", p, a * 100); break;
+        default: { /* g, G, n, and none with a precision: general */
+            if (p == 0) p = 1;
+            snprintf(body, sizeof body, f.alt ? (upper ? "%#.*G" : "%#.*g") : (upper ? "%.*G" : "%.*g"), p, a);
+            if (!t && !strpbrk(body, ".eE")) strcat(body, ".0"); /* none: a digit past the point */
+            break;
+        }
+        }
+        if (f.nozero && strspn(body, "0.") == strcspn(body, "eE%")) neg = false; /* z: -0.00 prints 0.00 */
+        group_digits(body, sizeof body, f.group);
+    }
+    pad_out(&f, neg, body, true, b);
+    return true;
+}
