@@ -730,6 +730,22 @@ static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return ok;
 }
 
+/* str(x) repr(x): the text print and the REPL show */
+static bool h_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kstr b = {0};
+    if (arg(a, "object")->kind != KV_ABSENT && !fe_text(p->ctx, arg(a, "object"), f->op, &b)) {
+        kstr_free(&b);
+        return fe_got(p, NULL, off);
+    }
+    p->env->volatile_ = true;
+    memset(out, 0, sizeof *out);
+    out->kind = KV_STR;
+    out->off = off;
+    out->s = kiln_strdup(p->ctx, b.s ? b.s : "");
+    kstr_free(&b);
+    return fe_got(p, out->s, off);
+}
+
 static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a"); /* values never change in place: the array itself */
     return result(p, out, x ? kiln_expr_retain(x) : NULL, off, 1, &x);
@@ -859,6 +875,8 @@ static const fe_fn functions[] = {
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
     {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},
     {"len", "a", h_query, Q_LEN, "the length of the first dimension", true},
+    {"str", "object=''", h_text, 1, "the text print shows for object", true},
+    {"repr", "object", h_text, 0, "the text the REPL shows for object", true},
     {"shape", "a", h_query, Q_SHAPE, "a's shape, a tuple", true},
     {"ndim", "a", h_query, Q_NDIM, "a's number of dimensions", true},
     {"size", "a", h_query, Q_SIZE, "a's number of elements", true},

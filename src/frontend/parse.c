@@ -1201,7 +1201,96 @@ static bool p_postfix(parser *p, kval *out) {
 }
 
 /* Applies a binary op to two values (arrays, numbers or lists); both are released. */
+/* "fmt" % args: printf-style formatting, as Python's str % does. */
+static bool percent_format(parser *p, const char *fmt, const kval *args, size_t off, kstr *out) {
+    const kval *items = args->kind == KV_TUPLE ? args->items : args;
+    int n = args->kind == KV_TUPLE ? args->n : 1, used = 0;
+    for (const char *c = fmt; *c; c++) {
+        if (*c != '%') {
+            kstr_printf(out, "%c", *c);
+            continue;
+        }
+        c++;
+        if (*c == '%') {
+            kstr_printf(out, "%%");
+            continue;
+        }
+        char spec[64] = "", align = 0, sign = 0;
+        bool zero = false, alt = false;
+        for (; *c && strchr("-+ 0#", *c); c++) {
+            if (*c == '-') align = '<';
+            else if (*c == '+' || *c == ' ') sign = sign == '+' ? '+' : *c;
+            else if (*c == '0') zero = true;
+            else alt = true;
+        }
+        char width[16] = "", prec[16] = "";
+        for (int k = 0; *c >= '0' && *c <= '9' && k < 8; c++) width[k++] = *c;
+        if (*c == '.') {
+            prec[0] = '.';
+            c++;
+            for (int k = 1; *c >= '0' && *c <= '9' && k < 8; c++) prec[k++] = *c;
+        }
+        char t = *c;
+        if (!t || !strchr("diouxXeEfFgGrsa", t)) return fe_err(p, off, KILN_ERR_ARG, "unsupported format character '%c'", t ? t : '?');
+        if (used >= n) return fe_err(p, off, KILN_ERR_ARG, "not enough arguments for format string");
+        const kval *v = &items[used++];
+        snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
+                 zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : t == 's' || t == 'r' || t == 'a' ? "" : (char[]){t, 0});
+        if (t == 's' || t == 'r' || t == 'a') {
+            kstr txt = {0};
+            bool ok = fe_text(p->ctx, v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
+            kstr_free(&txt);
+            if (!ok) return fe_got(p, NULL, off) && false;
+            continue;
+        }
+        kscalar x;
+        kiln_dtype dt;
+        if (v->kind != KV_ARRAY || v->e->ndim != 0) return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: a number is required, not %s", t, kind_name(v));
+        if (!eval_one(p, v, &x, &dt)) return false;
+        if (dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
+        if (strchr("doxX", t) && (dt == KILN_F32 || dt == KILN_F64)) { /* %d of a float truncates */
+            double f = dt == KILN_F32 ? (double)x.f32 : x.f64;
+            x = (kscalar){.i64 = (int64_t)f};
+            dt = KILN_I64;
+        }
+        if (!fe_format_spec_num(x, dt, spec, out)) return fe_err(p, off, KILN_ERR_ARG, "bad format '%%%c'", t);
+    }
+    if (used < n) return fe_err(p, off, KILN_ERR_ARG, "not all arguments converted during string formatting");
+    return true;
+}
+
+/* Strings: s + t, s * n, s % args. */
+static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    kstr b = {0};
+    bool ok = true;
+    if (op == KILN_OP_ADD && l->kind == KV_STR && r->kind == KV_STR) {
+        kstr_printf(&b, "%s%s", l->s, r->s);
+    } else if (op == KILN_OP_MUL && (l->kind == KV_STR) != (r->kind == KV_STR)) {
+        const kval *s = l->kind == KV_STR ? l : r, *k = l->kind == KV_STR ? r : l;
+        int64_t times;
+        ok = fe_arg_int(p, k, "*", "repeat count", &times);
+        for (int64_t i = 0; ok && i < times && i < 1000000; i++) kstr_printf(&b, "%s", s->s);
+    } else if (op == KILN_OP_MOD && l->kind == KV_STR) {
+        p->env->volatile_ = true;
+        ok = percent_format(p, l->s, r, off, &b);
+    } else {
+        ok = fe_err(p, off, KILN_ERR_ARG, "unsupported operand types for %s: %s and %s", kiln_op_symbol(op), kind_name(l), kind_name(r));
+    }
+    kval_free(p->ctx, l);
+    kval_free(p->ctx, r);
+    if (ok) {
+        simple(out, KV_STR, off);
+        out->s = kiln_strdup(p->ctx, b.s ? b.s : "");
+        ok = fe_got(p, out->s, off);
+    } else {
+        memset(out, 0, sizeof *out);
+    }
+    kstr_free(&b);
+    return ok;
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    if (l->kind == KV_STR || r->kind == KV_STR) return string_binary(p, op, l, r, off, out);
     kiln_expr *a = fe_arg_expr(p, l, kiln_op_symbol(op)[0] ? kiln_op_symbol(op) : kiln_op_name(op), "left operand");
     kiln_expr *b = a ? fe_arg_expr(p, r, kiln_op_symbol(op), "right operand") : NULL;
     bool ok = false;
