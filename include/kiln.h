@@ -455,6 +455,9 @@ KILN_API kiln_expr *kiln_relu(kiln_ctx *ctx, kiln_expr *x);
 KILN_API kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis);
 KILN_API kiln_expr *kiln_log_softmax(kiln_ctx *ctx, kiln_expr *x, int axis);
 KILN_API kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims);
+/* softmax and log_softmax over several axes at once (bit d of axes for axis d). */
+KILN_API kiln_expr *kiln_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes);
+KILN_API kiln_expr *kiln_log_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes);
 KILN_API kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi);
 KILN_API kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x);
 KILN_API kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals);

@@ -196,13 +196,15 @@ enum { C_SIGMOID, C_RELU, C_SQUARE, C_SOFTMAX, C_LOG_SOFTMAX };
 static bool h_compose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, a->names[0]);
     if (!x) return false;
-    int axis = -1;
-    if ((f->op == C_SOFTMAX || f->op == C_LOG_SOFTMAX) && !one_axis(p, f, a, &axis)) return result(p, out, NULL, off, 1, &x);
+    unsigned mask = 0;
+    bool all;
+    if ((f->op == C_SOFTMAX || f->op == C_LOG_SOFTMAX) && !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all))
+        return result(p, out, NULL, off, 1, &x);
     kiln_expr *r = f->op == C_SIGMOID ? kiln_sigmoid(p->ctx, x)
                    : f->op == C_RELU  ? kiln_relu(p->ctx, x)
                    : f->op == C_SQUARE ? kiln_square(p->ctx, x)
-                   : f->op == C_SOFTMAX ? kiln_softmax(p->ctx, x, axis)
-                                        : kiln_log_softmax(p->ctx, x, axis);
+                   : f->op == C_SOFTMAX ? kiln_softmax_axes(p->ctx, x, mask)
+                                        : kiln_log_softmax_axes(p->ctx, x, mask);
     return result(p, out, r, off, 1, &x);
 }
 
@@ -218,8 +220,9 @@ static bool h_logsumexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *t[3] = {expr_of(p, f, a, "a"), NULL, NULL};
     if (!t[0]) return false;
-    const char *lo_name = given(a, "min") ? "min" : "a_min", *hi_name = given(a, "max") ? "max" : "a_max";
-    if ((given(a, "min") && given(a, "a_min")) || (given(a, "max") && given(a, "a_max"))) {
+    bool positional = has(a, "a_min"); /* the function has a_min/a_max and min=/max=; the method min/max */
+    const char *lo_name = !positional || given(a, "min") ? "min" : "a_min", *hi_name = !positional || given(a, "max") ? "max" : "a_max";
+    if (positional && ((given(a, "min") && given(a, "a_min")) || (given(a, "max") && given(a, "a_max")))) {
         fe_err(p, off, KILN_ERR_ARG, "clip(): give a_min or min, and a_max or max, not both");
         return result(p, out, NULL, off, 1, t);
     }
@@ -241,6 +244,71 @@ static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         return result(p, out, NULL, off, 1, &x);
     }
     return result(p, out, kiln_round(p->ctx, x, (int)d), off, 1, &x);
+}
+
+/* logical_and/or/xor/not: the truth values (nonzero, NaN included) combined, as bool */
+static bool h_logical(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *t[4] = {NULL, NULL, NULL, NULL};
+    int n = a->n;
+    for (int i = 0; i < n; i++) {
+        kiln_expr *x = expr_of(p, f, a, a->names[i]);
+        if (!x) return result(p, out, NULL, off, 4, t);
+        t[i] = kiln_cast(p->ctx, x, KILN_BOOL);
+        kiln_expr_free(x);
+        if (!t[i]) return result(p, out, NULL, off, 4, t);
+    }
+    kiln_expr *r = n == 1 ? kiln_invert(p->ctx, t[0]) : kiln_apply(p->ctx, (kiln_op)f->op, t);
+    return result(p, out, r, off, 4, t);
+}
+
+/* fabs: the absolute value as a float (NumPy's fabs has float loops only); trunc and fix:
+ * toward zero */
+enum { F_FABS, F_TRUNC };
+static bool h_floatfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *t[5] = {expr_of(p, f, a, "x")};
+    if (!t[0]) return false;
+    kiln_dtype dt = (kiln_dtype)t[0]->dtype;
+    if (!dtype_is_float(dt)) {
+        if (f->op == F_TRUNC && f->name[0] == 'f') return result(p, out, kiln_expr_retain(t[0]), off, 1, t); /* np.fix keeps ints */
+        t[1] = kiln_cast(p->ctx, t[0], dt == KILN_BOOL ? KILN_F32 : KILN_F64);
+    } else {
+        t[1] = kiln_expr_retain(t[0]);
+    }
+    if (!t[1]) return result(p, out, NULL, off, 1, t);
+    if (f->op == F_FABS) return result(p, out, kiln_abs(p->ctx, t[1]), off, 2, t);
+    kiln_expr *zero = kiln_int(p->ctx, 0);
+    t[2] = kiln_lt(p->ctx, t[1], zero);
+    t[3] = kiln_ceil(p->ctx, t[1]);
+    t[4] = kiln_floor(p->ctx, t[1]);
+    kiln_expr_free(zero);
+    return result(p, out, kiln_where(p->ctx, t[2], t[3], t[4]), off, 5, t);
+}
+
+/* diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1] along axis, n times */
+static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    int64_t n = 1, axis = -1;
+    if (!x || (given(a, "n") && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) ||
+        (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
+        return result(p, out, NULL, off, 1, &x);
+    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) {
+        kiln_expr_free(x);
+        return fe_err(p, off, KILN_ERR_ARG, x->ndim ? "diff(): bad axis or n" : "diff requires input that is at least one dimensional");
+    }
+    int ax = (int)(axis < 0 ? axis + x->ndim : axis);
+    for (int64_t k = 0; k < n && x; k++) {
+        kiln_ix hi[KILN_MAX_DIMS], lo[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) hi[d] = lo[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+        hi[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .start = 1, .flags = KILN_IX_HAS_START};
+        lo[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = -1, .flags = KILN_IX_HAS_STOP};
+        kiln_expr *u = kiln_index(p->ctx, x, x->ndim, hi), *v = kiln_index(p->ctx, x, x->ndim, lo);
+        kiln_expr *d = u && v ? (x->dtype == KILN_BOOL ? kiln_ne(p->ctx, u, v) : kiln_sub(p->ctx, u, v)) : NULL;
+        kiln_expr_free(u);
+        kiln_expr_free(v);
+        kiln_expr_free(x);
+        x = d;
+    }
+    return fe_set_expr(p, out, x, off);
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -273,6 +341,13 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
     }
     if (!x) return result(p, out, NULL, off, 1, &x0);
+    kiln_dtype want;
+    if (r && has(a, "dtype") && given_not_none(a, "dtype") && fe_arg_dtype(p, arg(a, "dtype"), f->name, &want) && r->dtype != want &&
+        f->op != R_MEAN && f->op != R_VAR && f->op != R_STD) { /* sum(int32, dtype=int32) is int32 (wrapped as NumPy's) */
+        kiln_expr *c = kiln_cast(p->ctx, r, want);
+        kiln_expr_free(r);
+        r = c;
+    }
     return result(p, out, r, off, 2, (kiln_expr *[]){x0, x});
 }
 
@@ -469,8 +544,26 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     } else if (!fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) {
         return false;
     }
-    if ((f->op == K_FULL || f->op == K_FULL_LIKE) && !fe_arg_number(p, arg(a, "fill_value"), f->name, "fill_value", &v, &iv, &vdt))
-        return false;
+    kval *fv = f->op == K_FULL || f->op == K_FULL_LIKE ? arg(a, "fill_value") : NULL;
+    double fd;
+    int64_t fi;
+    if (fv && !(fv->kind == KV_ARRAY && fv->e->ndim == 0 && kiln_expr_scalar(fv->e, &fd, &fi))) {
+        /* an array-like fill value: broadcast to the shape, as np.full does */
+        kiln_expr *x = expr_of(p, f, a, "fill_value");
+        if (!x) return false;
+        if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = (kiln_dtype)x->dtype;
+        if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return result(p, out, NULL, off, 1, &x);
+        kiln_array *z = kiln_full(p->ctx, dt, nd, shape, 0);
+        kiln_expr *t[3] = {x, z ? kiln_var(p->ctx, z) : NULL, NULL};
+        kiln_array_free(z);
+        if (t[1]) t[2] = kiln_cast(p->ctx, x, dt);
+        kiln_expr *sum = t[2] ? kiln_add(p->ctx, t[1], t[2]) : NULL;
+        kiln_array *r = sum ? kiln_eval(p->ctx, sum) : NULL;
+        kiln_expr_free(sum);
+        for (int i = 0; i < 3; i++) kiln_expr_free(t[i]);
+        return array_result(p, out, r, off);
+    }
+    if (fv && !fe_arg_number(p, fv, f->name, "fill_value", &v, &iv, &vdt)) return false;
     if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = vdt == KILN_I32 ? KILN_I64 : vdt; /* np.full(s, 3) is int64 */
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     for (int d = 0; d < nd; d++)
@@ -494,16 +587,20 @@ static bool h_eye(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     return array_result(p, out, kiln_eye(p->ctx, dt, n, m, k), off);
 }
 
-/* arange(stop) | arange(start, stop[, step]): int64 when all are integers, else float64 */
+/* arange(stop) | arange(start, stop[, step]): int64 when all are integers, else float64; the
+ * float values as NumPy fills them: start, start + step, then start + i*delta with delta the
+ * difference of those two */
 static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     double v[3] = {0, 0, 1};
     int64_t iv[3] = {0, 0, 1};
     kiln_dtype dts[3] = {KILN_I64, KILN_I64, KILN_I64}, dt;
     const char *names[3] = {"start", "stop", "step"};
-    bool two = given_not_none(a, "stop");
+    bool have[3];
+    for (int i = 0; i < 3; i++) have[i] = given_not_none(a, names[i]);
+    if (!have[0] && !have[1]) return fe_err(p, off, KILN_ERR_ARG, "arange() requires stop to be specified");
     for (int i = 0; i < 3; i++) {
-        int k = !two && i == 0 ? 1 : i;
-        if (!given_not_none(a, names[i])) continue;
+        int k = i < 2 && !have[1] ? 1 : i; /* arange(n): n is the stop */
+        if (!have[i]) continue;
         if (!fe_arg_number(p, arg(a, names[i]), f->name, names[i], &v[k], &iv[k], &dts[k])) return false;
     }
     bool all_int = true;
@@ -517,8 +614,9 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int64_t len = (int64_t)count;
     kiln_array *r = kiln_array_new(p->ctx, dt, 1, &len);
     if (!fe_got(p, r, off)) return false;
+    double second = v[0] + v[2], delta = second - v[0];
     for (int64_t i = 0; i < len; i++) {
-        kscalar s = all_int ? (kscalar){.i64 = iv[0] + i * iv[2]} : (kscalar){.f64 = v[0] + (double)i * v[2]};
+        kscalar s = all_int ? (kscalar){.i64 = iv[0] + i * iv[2]} : (kscalar){.f64 = i == 0 ? v[0] : i == 1 ? second : v[0] + (double)i * delta};
         ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast(s, all_int ? KILN_I64 : KILN_F64, dt));
     }
     return array_result(p, out, r, off);
@@ -542,6 +640,8 @@ static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     double *d = (double *)r->data, div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (v[1] - v[0]) / div : 0;
     for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + v[0];
     if (endpoint && num > 1) d[num - 1] = v[1];
+    if (dtype_is_int(dt))
+        for (int64_t i = 0; i < num; i++) d[i] = floor(d[i]); /* NumPy 2 rounds toward -inf for integer dtypes */
     if (dt == KILN_F64) return array_result(p, out, r, off);
     kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL; /* cast like astype */
     kiln_array_free(r);
@@ -780,11 +880,12 @@ static const fe_fn functions[] = {
     UF2("atan2", ARCTAN2, "arctan(x1 / x2) in the right quadrant"), UF2("equal", EQ, "x1 == x2"),
     UF2("not_equal", NE, "x1 != x2"), UF2("less", LT, "x1 < x2"), UF2("less_equal", LE, "x1 <= x2"),
     UF2("greater", GT, "x1 > x2"), UF2("greater_equal", GE, "x1 >= x2"), UF2("bitwise_and", AND, "x1 & x2"),
-    UF2("bitwise_or", OR, "x1 | x2"), UF2("bitwise_xor", XOR, "x1 ^ x2"), UF2("logical_and", AND, "x1 & x2 of truth values"),
-    UF2("logical_or", OR, "x1 | x2 of truth values"), UF2("logical_xor", XOR, "x1 ^ x2 of truth values"),
+    UF2("bitwise_or", OR, "x1 | x2"), UF2("bitwise_xor", XOR, "x1 ^ x2"), {"logical_and", "x1, x2", h_logical, KILN_OP_AND, "the truth values of x1 and x2 (nonzero is true) and-ed, as bool", false},
+    {"logical_or", "x1, x2", h_logical, KILN_OP_OR, "the truth values of x1 and x2 (nonzero is true) or-ed, as bool", false}, {"logical_xor", "x1, x2", h_logical, KILN_OP_XOR, "the truth values of x1 and x2 (nonzero is true) xor-ed, as bool", false},
     UF1("negative", NEG, "-x"), UF1("positive", POSITIVE, "+x"), UF1("invert", INVERT, "~x, bitwise not"),
-    UF1("bitwise_not", INVERT, "~x"), UF1("logical_not", INVERT, "~x of truth values"), UF1("absolute", ABS, "|x|"),
-    UF1("abs", ABS, "|x|"), UF1("fabs", ABS, "|x|"), UF1("sign", SIGN, "-1, 0 or 1 (NaN for NaN)"),
+    UF1("bitwise_not", INVERT, "~x"), {"logical_not", "x", h_logical, 0, "not x's truth value (nonzero is true), as bool", false}, UF1("absolute", ABS, "|x|"),
+    UF1("abs", ABS, "|x|"), {"fabs", "x", h_floatfn, F_FABS, "|x| as a float", false}, {"trunc", "x", h_floatfn, F_TRUNC, "x rounded toward zero (a float)", false},
+    {"fix", "x", h_floatfn, F_TRUNC, "x rounded toward zero", false}, UF1("sign", SIGN, "-1, 0 or 1 (NaN for NaN)"),
     UF1("floor", FLOOR, "the largest integer <= x"), UF1("ceil", CEIL, "the smallest integer >= x"),
     UF1("rint", RINT, "the nearest integer, halves to even"), UF1("sqrt", SQRT, "the square root"),
     UF1("exp", EXP, "e ** x"), UF1("expm1", EXPM1, "exp(x) - 1, accurate near 0"), UF1("log", LOG, "the natural logarithm"),
@@ -838,6 +939,7 @@ static const fe_fn functions[] = {
     {"hstack", "tup", h_join, J_HSTACK, "the arrays joined along columns (along the one axis of 1-D arrays)", false},
     {"take", "a, indices, axis=None", h_take, 0, "the elements at integer indices along axis (of the flattened a when None)", false},
     {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
+    {"diff", "a, n=1, axis=-1", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times", false},
     {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype (kiln's; not NumPy's)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
@@ -853,7 +955,7 @@ static const fe_fn functions[] = {
     {"full_like", "a, fill_value, dtype=None", h_fill, K_FULL_LIKE, "fill_value in a's shape and dtype", false},
     {"eye", "N, M=None, k=0, dtype=float", h_eye, 0, "ones on the k-th diagonal of an N x M array", false},
     {"identity", "n, dtype=float", h_eye, 1, "the n x n identity matrix", false},
-    {"arange", "start, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
+    {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
     {"rand", "*shape", h_random, 0, "uniform random values in [0, 1) (np.random.rand; seed(n) seeds them)", false},
     {"randn", "*shape", h_random, 1, "standard normal random values (np.random.randn)", false},
@@ -970,6 +1072,19 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
 }
 
 bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out) {
+    if (self->kind == KV_DTYPE) { /* a dtype's name, itemsize and kind */
+        memset(out, 0, sizeof *out);
+        out->off = off;
+        kiln_dtype dt = self->dt;
+        if (!strcmp(name, "itemsize")) return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)kiln_dtype_size(dt)), off);
+        const char *text = !strcmp(name, "name") ? kiln_dtype_name(dt)
+                           : !strcmp(name, "kind") ? (dt == KILN_BOOL ? "b" : dtype_is_int(dt) ? "i" : "f")
+                                                   : NULL;
+        if (!text) return fe_err(p, off, KILN_ERR_NAME, "a dtype has no attribute '%s' (kiln has .name .itemsize .kind)", name);
+        out->kind = KV_STR;
+        out->s = kiln_strdup(p->ctx, text);
+        return fe_got(p, out->s, off);
+    }
     if (self->kind != KV_ARRAY && self->kind != KV_LIST)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);
     kiln_expr *x = fe_arg_expr(p, self, name, "self");
@@ -977,8 +1092,14 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     bool ok;
     memset(out, 0, sizeof *out);
     out->off = off;
-    if (!strcmp(name, "T") || !strcmp(name, "mT")) {
+    if (!strcmp(name, "T")) {
         ok = fe_set_expr(p, out, kiln_transpose(p->ctx, x), off);
+    } else if (!strcmp(name, "mT")) { /* the last two axes swapped */
+        int perm[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) perm[d] = d;
+        if (x->ndim >= 2) perm[x->ndim - 1] = x->ndim - 2, perm[x->ndim - 2] = x->ndim - 1;
+        ok = x->ndim >= 2 ? fe_set_expr(p, out, kiln_permute(p->ctx, x, perm), off)
+                          : fe_err(p, off, KILN_ERR_ARG, "matrix transpose with ndim < 2 is undefined");
     } else if (!strcmp(name, "shape")) {
         out->kind = KV_TUPLE;
         ok = true;

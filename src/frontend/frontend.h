@@ -103,6 +103,13 @@ void fe_deps_free(kiln_ctx *ctx, fe_deps *deps);
 kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py);
 bool fe_scope_py(const kiln_scope *s, const char *name);
 kiln_status fe_scope_del(kiln_scope *s, const char *name);
+/* Names bound to other values (a tuple of numbers, a string, a dtype, None): v is copied (its
+ * arrays must be arrays, not expressions of placeholders); fe_scope_value gives it back, or
+ * NULL where the name is unbound or has an array. */
+kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
+const kval *fe_scope_value(const kiln_scope *s, const char *name);
+/* A deep copy of src (new references to its expressions); false when out of memory. */
+bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src);
 
 /* ---- printing (format.c): each appends to b exactly what NumPy 2.2 or Python prints with
  * their default options ---- */

@@ -31,6 +31,30 @@ void kval_free(kiln_ctx *ctx, kval *v) {
     memset(v, 0, sizeof *v);
 }
 
+bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src) {
+    *dst = *src;
+    dst->items = NULL;
+    dst->s = NULL;
+    dst->n = 0;
+    if (src->e) kiln_expr_retain(src->e);
+    if (src->s && !(dst->s = kiln_strdup(ctx, src->s))) {
+        kval_free(ctx, dst);
+        return false;
+    }
+    if (src->n) {
+        if (!(dst->items = kiln_calloc(ctx, (size_t)src->n * sizeof *dst->items))) {
+            kval_free(ctx, dst);
+            return false;
+        }
+        for (int i = 0; i < src->n; i++, dst->n++)
+            if (!fe_kval_copy(ctx, &dst->items[i], &src->items[i])) {
+                kval_free(ctx, dst);
+                return false;
+            }
+    }
+    return true;
+}
+
 bool fe_is_py(const kval *v) {
     return v->kind == KV_ARRAY && v->e && v->e->op == KILN_OP_CONST && v->e->weak && v->e->ndim == 0;
 }
@@ -1102,12 +1126,19 @@ static bool p_atom(parser *p, kval *out) {
         if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
             return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
         kiln_array *a = kiln_scope_get(p->env->scope, name);
+        const kval *bound = fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {
-            if (a) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is an array, not a function", name);
+            if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
             return p_call(p, name, t.off, NULL, out);
         }
         if (a) return scope_value(p, name, a, t.off, out);
+        if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */
+            p->env->volatile_ = true;
+            if (!fe_kval_copy(p->ctx, out, bound)) return fe_got(p, NULL, t.off);
+            out->off = t.off;
+            return true;
+        }
         if (fe_builtin_value(p, name, t.off, out)) return true;
         if (fe_is_function(name)) return fe_err(p, t.off, KILN_ERR_NAME, "'%s' is a function: call it, as in %s(x)", name, name);
         return fe_err(p, t.off, KILN_ERR_NAME, "name '%s' is not defined", name);
@@ -1289,8 +1320,75 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     return ok;
 }
 
+/* Python's arithmetic on two Python numbers where it differs from NumPy's: True + True is 2,
+ * division by zero is an error, integers do not wrap (kiln's are 64-bit: an error instead). */
+static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
+    kiln_expr *a = l->e, *b = r->e;
+    bool arith = op == KILN_OP_ADD || op == KILN_OP_SUB || op == KILN_OP_MUL || op == KILN_OP_DIV || op == KILN_OP_FLOORDIV ||
+                 op == KILN_OP_MOD || op == KILN_OP_POW;
+    if (!arith) return true;
+    for (int k = 0; k < 2; k++) { /* bools are ints in Python's arithmetic */
+        kval *v = k ? r : l, ni = {0};
+        if (v->e->dtype != KILN_BOOL) continue;
+        if (!fe_set_expr(p, &ni, kiln_int(p->ctx, v->e->val.b), v->off)) return false;
+        kval_free(p->ctx, v);
+        *v = ni;
+    }
+    a = l->e;
+    b = r->e;
+    bool zero = b->dtype == KILN_I64 ? b->val.i64 == 0 : b->val.f64 == 0;
+    if (zero && (op == KILN_OP_DIV || op == KILN_OP_FLOORDIV || op == KILN_OP_MOD))
+        return fe_err(p, off, KILN_ERR_ARG, op == KILN_OP_DIV ? "division by zero" : a->dtype == KILN_I64 && b->dtype == KILN_I64 ? "integer division or modulo by zero" : "float floor division by zero");
+    if (a->dtype == KILN_I64 && b->dtype == KILN_I64) {
+        int64_t x = a->val.i64, y = b->val.i64, z = 0;
+        bool over = false;
+        if (op == KILN_OP_ADD) over = __builtin_add_overflow(x, y, &z);
+        else if (op == KILN_OP_SUB) over = __builtin_sub_overflow(x, y, &z);
+        else if (op == KILN_OP_MUL) over = __builtin_mul_overflow(x, y, &z);
+        else if (op == KILN_OP_POW && y > 0) {
+            z = 1;
+            for (int64_t k = 0; k < y && !over; k++) over = __builtin_mul_overflow(z, x, &z);
+            if (x == 0 || x == 1 || x == -1) over = false; /* the loop above is short for these anyway */
+        }
+        if (over) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
+    }
+    return true;
+}
+
+static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    bool eq;
+    if (l->kind == KV_DTYPE || r->kind == KV_DTYPE) { /* a.dtype == float64, a.dtype == "float32" */
+        kiln_dtype x = 0, y = 0;
+        bool okx = l->kind == KV_DTYPE ? (x = l->dt, true) : fe_arg_dtype(p, l, "==", &x);
+        if (!okx) p->failed = false, kiln_clear_error(p->ctx);
+        bool oky = r->kind == KV_DTYPE ? (y = r->dt, true) : fe_arg_dtype(p, r, "==", &y);
+        if (!oky) p->failed = false, kiln_clear_error(p->ctx);
+        eq = okx && oky && x == y;
+    } else if (l->kind == KV_STR && r->kind == KV_STR) {
+        eq = !strcmp(l->s, r->s);
+    } else if (l->kind == KV_NONE || r->kind == KV_NONE) {
+        eq = l->kind == r->kind;
+    } else {
+        eq = false;
+    }
+    kval_free(p->ctx, l);
+    kval_free(p->ctx, r);
+    return fe_set_expr(p, out, kiln_bool(p->ctx, op == KILN_OP_EQ ? eq : !eq), off);
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    if ((op == KILN_OP_EQ || op == KILN_OP_NE) &&
+        (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE || (l->kind == KV_STR && r->kind == KV_STR)))
+        return compare_other(p, op, l, r, off, out);
     if (l->kind == KV_STR || r->kind == KV_STR) return string_binary(p, op, l, r, off, out);
+    if (fe_is_py(l) && fe_is_py(r)) {
+        if (!py_binary(p, op, l, r, off)) {
+            kval_free(p->ctx, l);
+            kval_free(p->ctx, r);
+            memset(out, 0, sizeof *out);
+            return false;
+        }
+    }
     kiln_expr *a = fe_arg_expr(p, l, kiln_op_symbol(op)[0] ? kiln_op_symbol(op) : kiln_op_name(op), "left operand");
     kiln_expr *b = a ? fe_arg_expr(p, r, kiln_op_symbol(op), "right operand") : NULL;
     bool ok = false;
@@ -1332,7 +1430,21 @@ static bool p_factor(parser *p, kval *out) {
     bool ok = p_factor(p, &x);
     leave(p);
     if (!ok) return false;
+    if (fe_is_py(&x) && x.e->dtype == KILN_BOOL && op != '+') { /* -True is -1, ~True is -2: Python's ints */
+        int64_t b = x.e->val.b;
+        kval_free(p->ctx, &x);
+        return fe_set_expr(p, out, kiln_int(p->ctx, op == '-' ? -b : ~b), off);
+    }
+    if (fe_is_py(&x) && x.e->dtype == KILN_I64 && op == '-' && x.e->val.i64 == INT64_MIN) {
+        kval_free(p->ctx, &x);
+        return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
+    }
     kiln_expr *e = fe_arg_expr(p, &x, op == '-' ? "-" : op == '+' ? "+" : "~", "operand");
+    if (e && op == '+' && e->dtype == KILN_BOOL && !fe_is_py(&x)) {
+        kiln_expr_free(e);
+        kval_free(p->ctx, &x);
+        return fe_err(p, off, KILN_ERR_DTYPE, "ufunc 'positive' did not contain a loop with signature matching types (bool)");
+    }
     kiln_expr *r = !e ? NULL : op == '-' ? kiln_neg(p->ctx, e) : op == '+' ? kiln_expr_retain(e) : kiln_invert(p->ctx, e);
     kiln_expr_free(e);
     kval_free(p->ctx, &x);
@@ -1394,10 +1506,55 @@ static bool p_bor(parser *p, kval *out) {
 }
 /* comparison = bor [("<" | "<=" | ">" | ">=" | "==" | "!=") bor]   (chains like a < b < c are
  * refused: Python would need the truth value of an array) */
+static int cmp_at(const parser *p) {
+    static const char *const syms[] = {"<", "<=", ">", ">=", "==", "!="};
+    for (int i = 0; i < 6; i++)
+        if (is_op(p, syms[i])) return i;
+    return -1;
+}
+
 static bool p_comparison(parser *p, kval *out) {
-    static const binop cmps[] = {{"<", KILN_OP_LT}, {"<=", KILN_OP_LE}, {">", KILN_OP_GT},
-                                 {">=", KILN_OP_GE}, {"==", KILN_OP_EQ}, {"!=", KILN_OP_NE}};
-    return p_left(p, p_bor, cmps, 6, false, out);
+    static const kiln_op ops[] = {KILN_OP_LT, KILN_OP_LE, KILN_OP_GT, KILN_OP_GE, KILN_OP_EQ, KILN_OP_NE};
+    if (!p_bor(p, out)) return false;
+    int k = cmp_at(p);
+    if (k < 0) return true;
+    size_t off = p->tok.off;
+    advance(p);
+    kval r = {0}, left = *out;
+    memset(out, 0, sizeof *out);
+    if (!p_bor(p, &r)) {
+        kval_free(p->ctx, &left);
+        return false;
+    }
+    if (cmp_at(p) < 0) return binary(p, ops[k], &left, &r, off, out);
+    /* a < b < c is (a < b) and (b < c): Python numbers only (an array has no one truth value) */
+    bool all = true;
+    for (;;) {
+        if (!fe_is_py(&left) || !fe_is_py(&r)) {
+            kval_free(p->ctx, &left);
+            kval_free(p->ctx, &r);
+            return fe_err(p, off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
+        }
+        kval next = {.kind = KV_ARRAY, .e = kiln_expr_retain(r.e), .off = r.off}, res = {0};
+        bool t = false;
+        if (!binary(p, ops[k], &left, &r, off, &res) || !fe_truth(p, &res, &t)) {
+            kval_free(p->ctx, &res);
+            kval_free(p->ctx, &next);
+            return false;
+        }
+        kval_free(p->ctx, &res);
+        all = all && t;
+        left = next;
+        if ((k = cmp_at(p)) < 0) break;
+        off = p->tok.off;
+        advance(p);
+        if (!p_bor(p, &r)) {
+            kval_free(p->ctx, &left);
+            return false;
+        }
+    }
+    kval_free(p->ctx, &left);
+    return fe_set_expr(p, out, kiln_bool(p->ctx, all), off);
 }
 
 /* not_test = "not" not_test | comparison   (Python's: one truth value, so arrays of one

@@ -27,7 +27,10 @@ void kiln_scope_free(kiln_scope *s) {
     for (int i = 0; i < s->n; i++) {
         kiln_free(s->ctx, s->names[i]);
         kiln_array_free(s->arrays[i]);
+        if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
+        kiln_free(s->ctx, s->vals[i]);
     }
+    kiln_free(s->ctx, s->vals);
     kiln_free(s->ctx, s->names);
     kiln_free(s->ctx, s->arrays);
     kiln_free(s->ctx, s->py);
@@ -42,38 +45,88 @@ static int find(const kiln_scope *s, const char *name) {
 
 kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) { return fe_scope_set(s, name, a, false); }
 
+/* The slot of name, made when there is none; -1 when out of memory. */
+static int slot(kiln_scope *s, const char *name) {
+    int i = find(s, name);
+    if (i >= 0) return i;
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 8;
+        char **nn = kiln_realloc(s->ctx, s->names, (size_t)nc * sizeof *nn);
+        if (!nn) return -1;
+        s->names = nn;
+        kiln_array **na = kiln_realloc(s->ctx, s->arrays, (size_t)nc * sizeof *na);
+        if (!na) return -1;
+        s->arrays = na;
+        bool *np = kiln_realloc(s->ctx, s->py, (size_t)nc * sizeof *np);
+        if (!np) return -1;
+        s->py = np;
+        struct kval **nv = kiln_realloc(s->ctx, s->vals, (size_t)nc * sizeof *nv);
+        if (!nv) return -1;
+        s->vals = nv;
+        s->cap = nc;
+    }
+    char *copy = kiln_strdup(s->ctx, name);
+    if (!copy) return -1;
+    s->names[s->n] = copy;
+    s->arrays[s->n] = NULL;
+    s->py[s->n] = false;
+    s->vals[s->n] = NULL;
+    return s->n++;
+}
+
+/* Drops what slot i holds. */
+static void clear_slot(kiln_scope *s, int i) {
+    kiln_array_free(s->arrays[i]);
+    s->arrays[i] = NULL;
+    if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
+    kiln_free(s->ctx, s->vals[i]);
+    s->vals[i] = NULL;
+}
+
 kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py) {
     if (!s) return KILN_ERR_ARG;
     if (!name || !a) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: %s is NULL", name ? "array" : "name");
     if (a->ctx != s->ctx) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: the array belongs to another context");
-    int i = find(s, name);
-    if (i >= 0) {
-        kiln_array_retain(a);
-        kiln_array_free(s->arrays[i]);
-        s->arrays[i] = a;
-        s->py[i] = py;
-        return KILN_OK;
-    }
-    if (s->n == s->cap) {
-        int nc = s->cap ? s->cap * 2 : 8;
-        char **nn = kiln_realloc(s->ctx, s->names, (size_t)nc * sizeof *nn);
-        if (!nn) return KILN_ERR_NOMEM;
-        s->names = nn;
-        kiln_array **na = kiln_realloc(s->ctx, s->arrays, (size_t)nc * sizeof *na);
-        if (!na) return KILN_ERR_NOMEM;
-        s->arrays = na;
-        bool *np = kiln_realloc(s->ctx, s->py, (size_t)nc * sizeof *np);
-        if (!np) return KILN_ERR_NOMEM;
-        s->py = np;
-        s->cap = nc;
-    }
-    char *copy = kiln_strdup(s->ctx, name);
-    if (!copy) return KILN_ERR_NOMEM;
-    s->names[s->n] = copy;
-    s->py[s->n] = py;
-    s->arrays[s->n++] = kiln_array_retain(a);
+    int i = slot(s, name);
+    if (i < 0) return KILN_ERR_NOMEM;
+    kiln_array_retain(a);
+    clear_slot(s, i);
+    s->arrays[i] = a;
+    s->py[i] = py;
     return KILN_OK;
 }
+
+kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v) {
+    if (!s || !name || !v) return KILN_ERR_ARG;
+    kval *copy = kiln_calloc(s->ctx, sizeof *copy);
+    if (!copy || !fe_kval_copy(s->ctx, copy, v)) {
+        kiln_free(s->ctx, copy);
+        return KILN_ERR_NOMEM;
+    }
+    int i = slot(s, name);
+    if (i < 0) {
+        kval_free(s->ctx, copy);
+        kiln_free(s->ctx, copy);
+        return KILN_ERR_NOMEM;
+    }
+    clear_slot(s, i);
+    s->vals[i] = copy;
+    return KILN_OK;
+}
+
+const kval *fe_scope_value(const kiln_scope *s, const char *name) {
+    int i = s && name ? find(s, name) : -1;
+    return i < 0 ? NULL : s->vals[i];
+}
+
+kiln_array *kiln_scope_get(const kiln_scope *s, const char *name) {
+    if (!s || !name) return NULL;
+    int i = find(s, name);
+    return i < 0 ? NULL : s->arrays[i];
+}
+
+int kiln_scope_count(const kiln_scope *s) { return s ? s->n : 0; }
+const char *kiln_scope_name(const kiln_scope *s, int i) { return s && i >= 0 && i < s->n ? s->names[i] : NULL; }
 
 bool fe_scope_py(const kiln_scope *s, const char *name) {
     if (!s || !name) return false;
@@ -85,22 +138,14 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name) {
     int i = s ? find(s, name) : -1;
     if (i < 0) return KILN_OK;
     kiln_free(s->ctx, s->names[i]);
-    kiln_array_free(s->arrays[i]);
+    clear_slot(s, i);
     memmove(s->names + i, s->names + i + 1, (size_t)(s->n - i - 1) * sizeof *s->names);
     memmove(s->arrays + i, s->arrays + i + 1, (size_t)(s->n - i - 1) * sizeof *s->arrays);
     memmove(s->py + i, s->py + i + 1, (size_t)(s->n - i - 1) * sizeof *s->py);
+    memmove(s->vals + i, s->vals + i + 1, (size_t)(s->n - i - 1) * sizeof *s->vals);
     s->n--;
     return KILN_OK;
 }
-
-kiln_array *kiln_scope_get(const kiln_scope *s, const char *name) {
-    if (!s || !name) return NULL;
-    int i = find(s, name);
-    return i < 0 ? NULL : s->arrays[i];
-}
-
-int kiln_scope_count(const kiln_scope *s) { return s ? s->n : 0; }
-const char *kiln_scope_name(const kiln_scope *s, int i) { return s && i >= 0 && i < s->n ? s->names[i] : NULL; }
 
 /* xoshiro256**, seeded through splitmix64. */
 static uint64_t splitmix(uint64_t *x) {

@@ -11,6 +11,8 @@ struct kiln_scope {
     char **names;         /* n names, owned */
     kiln_array **arrays;  /* n arrays, one reference each */
     bool *py;             /* n flags: the value is a Python number (a weak 0-d scalar) */
+    struct kval **vals;   /* n: a tuple, list, string, dtype or None bound to the name (its
+                             arrays[i] is NULL), or NULL where the name has an array */
     int n, cap;
     uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
 };

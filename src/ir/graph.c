@@ -304,9 +304,11 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     char buf[64];
     *odt = *out = t;
     switch (kiln_op_kind[op]) {
+    case KIND_ANY:
+        if (op == KILN_OP_RINT && !dtype_is_float(t)) *odt = *out = t == KILN_BOOL ? KILN_F32 : KILN_F64; /* rint has float loops only */
+        return KILN_OK;
     case KIND_LEAF:
     case KIND_CAST:
-    case KIND_ANY:
     case KIND_WHERE:
     case KIND_REDUCE: /* the structural ops have builders of their own */
     case KIND_SCAN:

@@ -88,6 +88,14 @@ static int cmd_vars(session *s) {
     for (int i = 0; i < kiln_scope_count(s->scope); i++) {
         const char *n = kiln_scope_name(s->scope, i);
         kiln_array *a = kiln_scope_get(s->scope, n);
+        if (!a) { /* a tuple, a string...: its repr */
+            kstr b = {0};
+            const kval *v = fe_scope_value(s->scope, n);
+            if (v) fe_text(s->ctx, v, false, &b);
+            printf("%-12s %s\n", n, b.s ? b.s : "");
+            kstr_free(&b);
+            continue;
+        }
         if (fe_scope_py(s->scope, n)) {
             printf("%-12s %-8s (a Python number)\n", n, kiln_array_dtype(a) == KILN_F64 ? "float" : kiln_array_dtype(a) == KILN_BOOL ? "bool" : "int");
             continue;

@@ -37,6 +37,7 @@ typedef enum stmt_kind {
     S_FOR,      /* for names[0] in x: body */
     S_WHILE,    /* while x: body */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
+    S_DEL,      /* del names */
 } stmt_kind;
 
 #define MAX_TARGETS 8
@@ -68,6 +69,7 @@ typedef struct prog {
 /* ------------------------------------------------------------------ errors */
 
 void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg) {
+    fflush(stdout); /* what the program printed before the error comes first */
     if (off > len) off = len;
     size_t ls = off;
     while (ls > 0 && text[ls - 1] != '\n') ls--;
@@ -422,7 +424,11 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (word_at(t, a, b, "continue") && trim_left(t, a + 8, b) == b) return st->kind = S_CONTINUE, true;
     if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
         return st->kind = S_PASS, true; /* import numpy as np: kiln's names are NumPy's already */
-    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "del", "global", "assert", NULL};
+    if (word_at(t, a, b, "del")) {
+        st->kind = S_DEL;
+        return parse_targets(pg, st, a + 3, b);
+    }
+    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", "assert", NULL};
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
@@ -774,32 +780,89 @@ static int exec_seed(prog *pg, stmt *st) {
 }
 
 /* name = value, or the names of a target list = a tuple's items. */
-static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
-    session *s = pg->s;
-    if (count > 1 || v->kind == KV_TUPLE) {
-        if (count == 1) { /* a = 1, 2: a tuple kept as an array, as np.array would */
-        } else if ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "cannot unpack %s into %d names", v->kind == KV_TUPLE || v->kind == KV_LIST ? "a sequence of another length" : "this value", count);
-            return report(pg, st->x, msg);
+/* v with every array in it evaluated (a VAR of its array), so that it can be kept in the scope
+ * after the statement's placeholders are unbound; false with an error on the context. */
+static bool freeze(prog *pg, const kval *v, kval *out) {
+    if (!fe_kval_copy(pg->s->ctx, out, v)) return false;
+    if (out->kind == KV_ARRAY && !fe_is_py(out) && out->e->op != KILN_OP_VAR) {
+        bool py;
+        kiln_array *a = materialize(pg, NULL, out, &py);
+        kiln_expr_free(out->e);
+        out->e = a ? kiln_var(pg->s->ctx, a) : NULL;
+        kiln_array_free(a);
+        if (!out->e) {
+            out->kind = KV_NONE;
+            return false;
         }
     }
-    if (count > 1) {
-        kiln_array *arrs[MAX_TARGETS] = {NULL};
-        bool pys[MAX_TARGETS];
-        int rc = RUN_OK;
-        for (int i = 0; i < count && rc == RUN_OK; i++)
-            if (!(arrs[i] = materialize(pg, NULL, &v->items[i], &pys[i]))) rc = report_kiln(pg, st->x + v->items[i].off);
-        for (int i = 0; i < count && rc == RUN_OK; i++)
-            if (bind_name(pg, NULL, st->names[first + i], arrs[i], pys[i]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
-        for (int i = 0; i < count; i++) kiln_array_free(arrs[i]);
-        return rc;
+    for (int i = 0; i < out->n; i++) {
+        kval item = out->items[i];
+        bool ok = freeze(pg, &item, &out->items[i]);
+        kval_free(pg->s->ctx, &item);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+/* One name bound to value v: an array or a Python number evaluated and bound (into st's spare
+ * buffer when it has one), anything else (a tuple, a string...) kept as it is. */
+static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_t off) {
+    session *s = pg->s;
+    if (v->kind != KV_ARRAY) {
+        kval fz = {0};
+        bool ok = freeze(pg, v, &fz);
+        kiln_status rc = ok ? fe_scope_set_value(s->scope, name, &fz) : kiln_errcode(s->ctx);
+        kval_free(s->ctx, &fz);
+        if (!ok) return report_kiln(pg, off);
+        return rc == KILN_OK ? RUN_OK : report(pg, st->start, "out of memory");
     }
     bool py;
     kiln_array *a = materialize(pg, st, v, &py);
-    if (!a) return report_kiln(pg, st->x + v->off);
-    int rc = bind_name(pg, st, st->names[first], a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
+    if (!a) return report_kiln(pg, off);
+    int rc = bind_name(pg, st, name, a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
     kiln_array_free(a);
+    return rc;
+}
+
+/* name = value, or the names of a target list = a sequence's items or an array's rows. */
+static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
+    session *s = pg->s;
+    if (count == 1) return assign_one(pg, st, st->names[first], v, st->x + v->off);
+    kval rows = {0}; /* an array unpacks into its rows */
+    kval row_items[MAX_TARGETS];
+    int nrows = 0;
+    if (v->kind == KV_ARRAY && !fe_is_py(v) && v->e->ndim > 0) {
+        bool py;
+        kiln_array *a = materialize(pg, NULL, v, &py);
+        if (!a) return report_kiln(pg, st->x);
+        for (; a->shape[0] == count && nrows < count; nrows++) {
+            kiln_array *r = kiln_array_view(s->ctx, a, a->ndim - 1, a->shape + 1, a->strides + 1, nrows * a->strides[0]);
+            row_items[nrows] = (kval){.kind = KV_ARRAY, .e = r ? kiln_var(s->ctx, r) : NULL};
+            kiln_array_free(r);
+            if (!row_items[nrows].e) {
+                nrows++;
+                break;
+            }
+        }
+        rows = (kval){.kind = KV_TUPLE, .n = a->shape[0] == count ? count : -1, .items = row_items};
+        kiln_array_free(a);
+        v = &rows;
+    }
+    int rc = RUN_OK;
+    if ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count) {
+        char msg[128];
+        snprintf(msg, sizeof msg, v->kind == KV_TUPLE || v->kind == KV_LIST ? "cannot unpack: expected %d values" : "cannot unpack this value into %d names", count);
+        rc = report(pg, st->x, msg);
+    }
+    /* every value first, then the bindings: a failing statement binds nothing */
+    kval fz[MAX_TARGETS];
+    memset(fz, 0, sizeof fz);
+    for (int i = 0; i < count && rc == RUN_OK; i++)
+        if ((v->items[i].kind == KV_ARRAY && !v->items[i].e) || !freeze(pg, &v->items[i], &fz[i]))
+            rc = report_kiln(pg, st->x + v->items[i].off);
+    for (int i = 0; i < count && rc == RUN_OK; i++) rc = assign_one(pg, NULL, st->names[first + i], &fz[i], st->x);
+    for (int i = 0; i < count; i++) kval_free(s->ctx, &fz[i]);
+    for (int i = 0; i < nrows; i++) kiln_expr_free(row_items[i].e);
     return rc;
 }
 
@@ -1055,6 +1118,15 @@ static int exec_one(prog *pg, stmt *st) {
     int rc = RUN_OK;
     switch (st->kind) {
     case S_PASS: return RUN_OK;
+    case S_DEL:
+        for (int i = 0; i < st->nnames; i++)
+            if (!kiln_scope_get(s->scope, st->names[i]) && !fe_scope_value(s->scope, st->names[i])) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[i]);
+                return report(pg, st->start, msg);
+            }
+        for (int i = 0; i < st->nnames; i++) fe_scope_del(s->scope, st->names[i]);
+        return RUN_OK;
     case S_BREAK: return RUN_BREAK;
     case S_CONTINUE: return RUN_CONTINUE;
     case S_CMD: return run_command(s, pg->text, pg->len, st->start, st->end - st->start);

@@ -293,12 +293,31 @@ kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x) {
 }
 kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
     ARGCHK(ctx);
+    if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST) {
+        /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept) */
+        kiln_expr *below = kiln_lt(ctx, x, lo), *m = kiln_where(ctx, below, lo, x), *above = kiln_gt(ctx, m, hi);
+        return drop(kiln_where(ctx, above, hi, m), 3, (kiln_expr *[]){below, m, above});
+    }
+    if (lo && hi) { /* the clip ufunc: max = isnan(x) || x > lo ? x : lo, then min likewise */
+        kiln_expr *nx = kiln_isnan(ctx, x), *gt = kiln_gt(ctx, x, lo), *keep = kiln_or(ctx, nx, gt), *m = kiln_where(ctx, keep, x, lo);
+        kiln_expr *nm = kiln_isnan(ctx, m), *lt = kiln_lt(ctx, m, hi), *keep2 = kiln_or(ctx, nm, lt);
+        return drop(kiln_where(ctx, keep2, m, hi), 7, (kiln_expr *[]){nx, gt, keep, m, nm, lt, keep2});
+    }
     kiln_expr *m = lo ? kiln_maximum(ctx, x, lo) : kiln_expr_retain(x);
     return drop(hi ? kiln_minimum(ctx, m, hi) : kiln_expr_retain(m), 1, &m);
 }
 kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals) {
     ARGCHK(ctx);
-    if (!x || decimals == 0 || !dtype_is_float((kiln_dtype)x->dtype)) return kiln_rint(ctx, x);
+    if (!x) return NULL;
+    if (!dtype_is_float((kiln_dtype)x->dtype)) {
+        if (decimals >= 0) return kiln_expr_retain(x); /* integers are already round */
+        /* NumPy: rint(x / 10**-d) * 10**-d, in float64, cast back */
+        double f = 1;
+        for (int i = 0; i < -decimals && f < 1e300; i++) f *= 10;
+        kiln_expr *c = kiln_scalar(ctx, f), *q = kiln_div(ctx, x, c), *r = kiln_rint(ctx, q), *m = kiln_mul(ctx, r, c);
+        return drop(kiln_cast(ctx, m, (kiln_dtype)x->dtype), 4, (kiln_expr *[]){c, q, r, m});
+    }
+    if (decimals == 0) return kiln_rint(ctx, x);
     /* NumPy: rint(x * 10**d) / 10**d (for d < 0, x / 10**-d * 10**-d) */
     double f = 1;
     for (int i = 0; i < (decimals < 0 ? -decimals : decimals); i++) f *= 10;
@@ -323,14 +342,17 @@ static unsigned one_axis(kiln_ctx *ctx, kiln_expr *x, int axis, bool *ok) {
     *ok = x && ir_axis_mask(G, "softmax", axis, x->ndim, &mask);
     return mask;
 }
+kiln_expr *kiln_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
+    ARGCHK(ctx);
+    kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
+    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1);
+    return drop(kiln_div(ctx, e, s), 4, (kiln_expr *[]){m, d, e, s});
+}
 kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
     ARGCHK(ctx);
     bool ok;
     unsigned mask = one_axis(ctx, x, axis, &ok);
-    if (!ok) return NULL;
-    kiln_expr *m = stable_max(ctx, x, mask), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
-    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, mask, 1);
-    return drop(kiln_div(ctx, e, s), 4, (kiln_expr *[]){m, d, e, s});
+    return ok ? kiln_softmax_axes(ctx, x, mask) : NULL;
 }
 kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);
@@ -339,13 +361,18 @@ kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdi
     kiln_expr *out = keepdims || !r ? kiln_expr_retain(r) : drop_axes(ctx, r, axes);
     return drop(out, 6, (kiln_expr *[]){m, d, e, s, l, r});
 }
+kiln_expr *kiln_log_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
+    ARGCHK(ctx);
+    /* (x - max) - log(sum(exp(x - max))): the shifted values once, as SciPy's */
+    kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
+    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1), *l = kiln_log(ctx, s);
+    return drop(kiln_sub(ctx, d, l), 5, (kiln_expr *[]){m, d, e, s, l});
+}
 kiln_expr *kiln_log_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
     ARGCHK(ctx);
     bool ok;
     unsigned mask = one_axis(ctx, x, axis, &ok);
-    if (!ok) return NULL;
-    kiln_expr *l = kiln_logsumexp(ctx, x, mask, 1);
-    return drop(kiln_sub(ctx, x, l), 1, &l);
+    return ok ? kiln_log_softmax_axes(ctx, x, mask) : NULL;
 }
 kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
     ARGCHK(ctx);

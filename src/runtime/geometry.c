@@ -122,7 +122,9 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         int64_t s = g->strides[i][w - 1];
         g->inner[i] = s;
         rg->layout[i] = rt_layout_of(s, dt);
-        if (g->shape[w - 1] == 1 && s == 0 && i >= kd->n_in) rg->layout[i] = KD_CONTIG;
+        /* an output is written, never broadcast: stride 0 (a row of one element, or none at all
+         * in an empty array) is read as contiguous, or else walked as strided */
+        if (i >= kd->n_in && rg->layout[i] == KD_BCAST) rg->layout[i] = g->shape[w - 1] <= 1 ? KD_CONTIG : KD_STRIDED;
     }
     /* 6. big contiguous outputs with element-aligned rows may be written with streaming stores */
     int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));
