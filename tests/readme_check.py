@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """readme_check.py — the README's examples, run.
 
-    python3 tests/readme_check.py README.md path/to/kiln path/to/include path/to/libkiln.so
+    python3 tests/readme_check.py README.md path/to/kiln path/to/include path/to/libkiln.so [CFLAGS...]
 
 Every ```kiln block is a REPL session: the lines after `kiln> ` and `... ` are typed (through
 `kiln --transcript`), and the session kiln prints must be the block, line for line (`[...]` in
@@ -36,6 +36,7 @@ def matches(want, got):
 
 def main():
     readme, kiln, include, lib = sys.argv[1:5]
+    cflags = sys.argv[5:]  # the sanitizers, when libkiln has them
     text = open(readme).read()
     failed = passed = 0
     env = dict(os.environ, KILN_CACHE_DIR=os.environ.get("KILN_CACHE_DIR", tempfile.gettempdir() + "/kiln-readme-cache"))
@@ -61,7 +62,7 @@ def main():
             src, exe = os.path.join(d, f"c{k}.c"), os.path.join(d, f"c{k}")
             open(src, "w").write(block)
             libdir = os.path.dirname(os.path.abspath(lib))
-            cc = subprocess.run(["cc", "-std=c11", "-Wall", "-Werror", "-I", include, src, "-o", exe, "-L", libdir,
+            cc = subprocess.run(["cc", "-std=c11", "-Wall", "-Werror", *cflags, "-I", include, src, "-o", exe, "-L", libdir,
                                  "-Wl,-rpath," + libdir, "-lkiln", "-lm"], capture_output=True, text=True)
             r = cc if cc.returncode else subprocess.run([exe], capture_output=True, text=True, env=env, timeout=300)
             if r.returncode:
