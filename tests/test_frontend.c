@@ -222,6 +222,26 @@ START_TEST(a_floordiv_bool) {
 END_TEST
 
 /* Random byte strings never crash the parser, and every failure has an offset in range. */
+/* Deep nesting of every kind is an error naming the limit, not a stack overflow. */
+START_TEST(deep_nesting_is_refused) {
+    static const char *const opens[] = {"(", "-", "sin(", "[", "2**", "a[", "+"};
+    enum { N = 100000 };
+    char *src = malloc(N * 5 + 16);
+    for (size_t k = 0; k < sizeof opens / sizeof *opens; k++) {
+        size_t o = 0, w = strlen(opens[k]);
+        for (int i = 0; i < N; i++, o += w) memcpy(src + o, opens[k], w);
+        src[o++] = '1';
+        src[o] = 0;
+        kiln_clear_error(ctx);
+        kiln_expr *e = kiln_parse(ctx, scope, src);
+        ck_assert_msg(e == NULL, "'%s' x %d parsed", opens[k], N);
+        ck_assert_msg(strstr(kiln_errmsg(ctx), "nested too deeply (more than 200 levels)"), "'%s': %s", opens[k], kiln_errmsg(ctx));
+        ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_SYNTAX);
+    }
+    free(src);
+}
+END_TEST
+
 START_TEST(random_input_never_crashes) {
     static const char alphabet[] = "ab xy()+-*/%&|^~<>=!.,0123456789eE_'\"Tsinwhere[]@";
     uint64_t seed = 99;
@@ -252,6 +272,7 @@ Suite *suite_frontend(void) {
     tcase_add_test(t, constructors_and_transpose);
     tcase_add_test(t, errors_have_offsets);
     tcase_add_test(t, a_floordiv_bool);
+    tcase_add_test(t, deep_nesting_is_refused);
     tcase_add_test(t, random_input_never_crashes);
     suite_add_tcase(s, t);
     return s;

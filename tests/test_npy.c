@@ -164,7 +164,15 @@ START_TEST(corrupt_files_are_refused) {
     ck_assert_ptr_null(kiln_load_npy(ctx, path));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "inside the header"));
     ck_assert_ptr_null(kiln_load_npy(ctx, dir)); /* a directory */
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "Is a directory"));
+    char fifo[160]; /* a FIFO: refused without waiting for a writer */
+    snprintf(fifo, sizeof fifo, "%s/fifo.npy", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_ptr_null(kiln_load_npy(ctx, fifo));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "not a regular file"));
+    ck_assert_int_ne(kiln_save_npy(ctx, fifo, kiln_full(ctx, KILN_F64, 1, (int64_t[]){2}, 1.0)), KILN_OK);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "not a regular file"));
+    unlink(fifo);
 }
 END_TEST
 

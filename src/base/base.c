@@ -7,7 +7,11 @@
  */
 #include "base.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -241,4 +245,25 @@ uint64_t kiln_now_ns(void) {
 void kiln_hash_name(char *buf, size_t cap, const char *prefix, const void *key, size_t len) {
     snprintf(buf, cap, "%s%016llx%016llx", prefix, (unsigned long long)kiln_hash_bytes(KILN_HASH_SEED, key, len),
              (unsigned long long)kiln_hash_bytes(KILN_HASH_SEED2, key, len));
+}
+
+/* ------------------------------------------------------------------ files */
+
+int kiln_open_regular(const char *path, int extra, const char **why) {
+    *why = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | extra);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        bool dir = S_ISDIR(st.st_mode);
+        close(fd);
+        *why = dir ? NULL : "not a regular file"; /* strerror(EISDIR) says it for a directory */
+        errno = dir ? EISDIR : e ? e : EINVAL;
+        if (!dir) errno = EINVAL;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
 }

@@ -149,6 +149,14 @@ extern const kiln_op reduce_combine_op[KILN_OP_COUNT];
 
 uint64_t kiln_now_ns(void); /* monotonic */
 
+/* ---------------------------------------------------------------- files */
+
+/* Opens path for reading only if it is a regular file, without ever blocking on a FIFO or a
+ * device (O_NONBLOCK while it looks; blocking again after).  Returns the descriptor, or -1 with
+ * errno set (EINVAL for "not a regular file", which *why then names).  extra: more open()
+ * flags (O_NOFOLLOW). */
+int kiln_open_regular(const char *path, int extra, const char **why);
+
 /* FNV-1a over bytes, continued from h. */
 static inline uint64_t kiln_hash_bytes(uint64_t h, const void *p, size_t n) {
     const unsigned char *c = p;

@@ -27,6 +27,9 @@
 #include "host.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <omp.h>
 #include <pthread.h>
 #include <string.h>
@@ -320,9 +323,51 @@ static struct {
 } blas;
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 
+/* OpenBLAS maps its buffer pool when it is loaded (about 300 MB, measured with OpenBLAS 0.3.21)
+ * and more for each extra thread when it first runs (about 135 MB each), and when mmap fails
+ * it retries forever.  Under an address-space limit (ulimit -v) kiln looks at the room first:
+ * too little to load it, and kiln does without (blas_limited); too little to run it, and a
+ * product fails cleanly. */
+#define BLAS_LOAD_MB 320
+#define BLAS_THREAD_MB 140
+static atomic_bool blas_ran, blas_limited;
+
+/* The address space left under RLIMIT_AS, in MB (a huge number without a limit). */
+static double room_mb(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1e18;
+    long pages = 0, page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) pages = 0;
+    if (f) fclose(f);
+    return ((double)rl.rlim_cur - (double)pages * (double)page) / 1048576.0;
+}
+
+static kiln_status blas_limit_error(kiln_ctx *ctx, double need, int nthreads) {
+    return kiln_fail(ctx, KILN_ERR_NOMEM,
+                     "matmul: OpenBLAS needs about %.0f MB more address space for its buffers with %d thread%s, and the "
+                     "address-space limit (ulimit -v) leaves %.0f MB; raise the limit, use fewer threads, or set "
+                     "KILN_NO_BLAS=1 for kiln's own (slower) product",
+                     need, nthreads, nthreads == 1 ? "" : "s", room_mb());
+}
+
+/* Before a product that OpenBLAS runs, or would run were there room to load it. */
+static kiln_status blas_room(kiln_ctx *ctx, int nthreads) {
+    if (atomic_load(&blas_limited)) return blas_limit_error(ctx, BLAS_LOAD_MB + (double)BLAS_THREAD_MB * (nthreads - 1), nthreads);
+    if (atomic_load(&blas_ran)) return KILN_OK; /* its buffers are there */
+    double need = (double)BLAS_THREAD_MB * (nthreads - 1) + 16;
+    if (room_mb() < need) return blas_limit_error(ctx, need, nthreads);
+    atomic_store(&blas_ran, true);
+    return KILN_OK;
+}
+
 static void blas_load(void) {
     const char *off = getenv("KILN_NO_BLAS");
     if (off && *off && strcmp(off, "0")) return;
+    if (room_mb() < BLAS_LOAD_MB) { /* it would hang trying to map its buffers */
+        atomic_store(&blas_limited, true);
+        return;
+    }
     const char *want = getenv("KILN_OPENBLAS_CORETYPE");
     if (!want) want = __builtin_cpu_supports("avx512f") ? "SkylakeX" : __builtin_cpu_supports("avx2") ? "Haswell" : NULL;
     const char *old = getenv("OPENBLAS_CORETYPE");
@@ -429,9 +474,10 @@ kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, 
     kiln_status st = KILN_OK;
     int ta = 0, tb = 0;
     int64_t lda = 0, ldb = 0, ldc = 0;
-    bool use_blas = (double)m * (double)n * (double)K >= SMALL_PRODUCT && host_gemm(state, dt) && m < INT32_MAX && n < INT32_MAX &&
-                    K < INT32_MAX;
+    bool big = (double)m * (double)n * (double)K >= SMALL_PRODUCT && dtype_is_float(dt);
+    bool use_blas = big && host_gemm(state, dt) && m < INT32_MAX && n < INT32_MAX && K < INT32_MAX;
     if (use_blas && ((n != 1 && c_cs != es) || (m != 1 && (c_rs % es || c_rs / es < n)))) use_blas = false;
+    if ((use_blas || (big && atomic_load(&blas_limited))) && (st = blas_room(ctx, nthreads)) != KILN_OK) return st;
     if (use_blas) {
         ldc = m == 1 ? (n > 1 ? n : 1) : c_rs / es;
         for (int i = 0; i < 2; i++) { /* operands BLAS cannot read as they are: a C-ordered copy */

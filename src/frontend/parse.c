@@ -1411,7 +1411,13 @@ static bool p_power(parser *p, kval *out) {
     size_t off = p->tok.off;
     advance(p);
     kval ex = {0};
-    if (!p_factor(p, &ex)) {
+    if (!enter(p)) { /* 2**2**2...: right-associative, so it nests */
+        kval_free(p->ctx, out);
+        return false;
+    }
+    bool got_ex = p_factor(p, &ex);
+    leave(p);
+    if (!got_ex) {
         kval_free(p->ctx, out);
         return false;
     }

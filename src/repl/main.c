@@ -337,12 +337,14 @@ int main(int argc, char **argv) {
         catch_sigint();
         rc = exit_code(run_text(&s, prog, strlen(prog)));
     } else if (file || !isatty(0)) {
-        FILE *f = !file || !strcmp(file, "-") ? stdin : fopen(file, "r");
+        const char *why = NULL;
+        int fd = !file || !strcmp(file, "-") ? 0 : kiln_open_regular(file, 0, &why); /* a FIFO or a device: refused, not waited on */
+        FILE *f = fd == 0 ? stdin : fd > 0 ? fdopen(fd, "r") : NULL;
         s.src = f == stdin ? "<stdin>" : file;
         size_t n = 0;
         char *text = f ? read_all(f, &n) : NULL;
         if (!text) {
-            fprintf(stderr, "error: %s: %s\n", file ? file : "<stdin>", strerror(errno));
+            fprintf(stderr, "error: %s: %s\n", file ? file : "<stdin>", why ? why : strerror(errno));
             rc = 1;
         } else {
             catch_sigint();

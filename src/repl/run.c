@@ -77,15 +77,28 @@ void run_report(const session *s, const char *text, size_t len, size_t off, cons
     while (le < len && text[le] != '\n') le++;
     int lineno = 1;
     for (size_t i = 0; i < ls; i++) lineno += text[i] == '\n';
-    size_t col = off - ls;
-    char *shown = malloc(le - ls + 1);
+    size_t col = off - ls, column = col + 1;
+    /* a long line is shown as a window around the column */
+    bool cut_left = false, cut_right = false;
+    if (le - ls > 120) {
+        size_t a = col > 60 ? off - 60 : ls, b = a + 120 < le ? a + 120 : le;
+        cut_left = a > ls;
+        cut_right = b < le;
+        col = off - a + (cut_left ? 3 : 0);
+        ls = a;
+        le = b;
+    }
+    char *shown = malloc(le - ls + 7);
     if (!shown) return;
-    for (size_t i = ls; i < le; i++) shown[i - ls] = text[i] == '\t' || text[i] == '\r' ? ' ' : text[i];
-    shown[le - ls] = 0;
+    size_t o = 0;
+    if (cut_left) memcpy(shown, "...", 3), o = 3;
+    for (size_t i = ls; i < le; i++) shown[o++] = text[i] == '\t' || text[i] == '\r' || text[i] == 0 ? ' ' : text[i];
+    if (cut_right) memcpy(shown + o, "...", 3), o += 3;
+    shown[o] = 0;
     if (s->interactive)
         fprintf(stderr, "  %s\n  %*s^\nerror: %s\n", shown, (int)col, "", msg);
     else
-        fprintf(stderr, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, col + 1, msg, shown, (int)col, "");
+        fprintf(stderr, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, column, msg, shown, (int)col, "");
     free(shown);
 }
 
@@ -495,7 +508,10 @@ static bool parse_simples(prog *pg, size_t a, size_t b, stmt **v, int *n) {
     return true;
 }
 
-static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n);
+static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n, int depth);
+
+/* Blocks nested deeper than this are refused (Python's limit too), not a stack overflow. */
+#define MAX_BLOCK_DEPTH 100
 
 /* The ':' ending a compound header in t[a, b), or b. */
 static size_t header_colon(const char *t, size_t a, size_t b) {
@@ -504,7 +520,7 @@ static size_t header_colon(const char *t, size_t a, size_t b) {
 }
 
 /* A compound statement on line *li (header keyword kw of length kl), its suite after it. */
-static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, size_t kl, stmt *st) {
+static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, size_t kl, stmt *st, int depth) {
     const char *t = pg->text;
     line L = ln[*li];
     size_t colon = header_colon(t, L.start, L.end);
@@ -530,11 +546,12 @@ static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, 
     (*li)++;
     if (rest < L.end) return parse_simples(pg, rest, L.end, &st->body, &st->nbody);
     if (*li >= nl || ln[*li].indent <= L.indent) return report(pg, L.end, "expected an indented block after this line"), false;
-    return parse_suite(pg, ln, nl, li, ln[*li].indent, &st->body, &st->nbody);
+    if (depth >= MAX_BLOCK_DEPTH) return report(pg, L.start, "too many nested blocks (more than 100)"), false;
+    return parse_suite(pg, ln, nl, li, ln[*li].indent, &st->body, &st->nbody, depth + 1);
 }
 
 /* suite: the statements of lines at exactly `indent`, from *li on. */
-static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n) {
+static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n, int depth) {
     const char *t = pg->text;
     stmt *open_if = NULL; /* the if statement an elif or else continues (index kept: v moves) */
     int open_if_at = -1;
@@ -553,12 +570,12 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
             if (open_if->nelse) open_if = &open_if->orelse[0];
             if (is_elif) {
                 stmt *el = push_stmt(&open_if->orelse, &open_if->nelse);
-                if (!el || !parse_compound(pg, ln, nl, li, S_IF, 4, el)) return false;
+                if (!el || !parse_compound(pg, ln, nl, li, S_IF, 4, el, depth)) return false;
             } else {
                 size_t colon = header_colon(t, L.start, L.end);
                 if (trim_left(t, L.start + 4, colon) != colon) return report(pg, L.start + 4, "expected ':' after 'else'"), false;
                 stmt tmp = {0};
-                if (!parse_compound(pg, ln, nl, li, S_PASS, 4, &tmp)) {
+                if (!parse_compound(pg, ln, nl, li, S_PASS, 4, &tmp, depth)) {
                     stmts_free(pg->s, tmp.body, tmp.nbody);
                     return false;
                 }
@@ -575,7 +592,7 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
         else if (word_at(t, L.start, L.end, "if")) k = S_IF, kl = 2;
         if (kl) {
             stmt *st = push_stmt(v, n);
-            if (!st || !parse_compound(pg, ln, nl, li, k, kl, st)) return false;
+            if (!st || !parse_compound(pg, ln, nl, li, k, kl, st, depth)) return false;
             open_if_at = k == S_IF ? *n - 1 : -1;
             continue;
         }
@@ -1225,7 +1242,7 @@ int run_program(session *s, const char *text, size_t len) {
     stmt *top = NULL;
     int ntop = 0, li = 0, rc = RUN_OK;
     if (nl > 0 && ln[0].indent > 0) rc = report(&pg, ln[0].start, "unexpected indent");
-    if (rc == RUN_OK && !parse_suite(&pg, ln, nl, &li, 0, &top, &ntop)) rc = RUN_ERROR;
+    if (rc == RUN_OK && !parse_suite(&pg, ln, nl, &li, 0, &top, &ntop, 0)) rc = RUN_ERROR;
     if (rc == RUN_OK && li < nl) rc = report(&pg, ln[li].start, "unindent does not match any outer indentation level");
     free(ln);
     if (rc == RUN_OK) rc = exec_block(&pg, top, ntop);

@@ -97,6 +97,10 @@ void dc_open(diskcache *dc) {
         snprintf(dc->why, sizeof dc->why, "refused: %.900s belongs to another user or others can write to it", dc->dir);
         return;
     }
+    if (access(dc->dir, R_OK | W_OK | X_OK) != 0) { /* an entry it cannot read is not a corrupt one */
+        snprintf(dc->why, sizeof dc->why, "%.900s: %s", dc->dir, strerror(errno));
+        return;
+    }
     dc->enabled = true;
 }
 
@@ -111,7 +115,8 @@ dc_result dc_load(diskcache *dc, const uint8_t *key, size_t klen, void **obj, si
     if (!dc->enabled) return DC_OFF;
     char path[sizeof dc->dir + 48];
     entry_name(dc, key, klen, path, sizeof path);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    const char *why;
+    int fd = kiln_open_regular(path, O_NOFOLLOW, &why); /* a FIFO planted there must not hang us */
     if (fd < 0) return errno == ENOENT ? DC_MISS : DC_CORRUPT;
     dc_result r = DC_CORRUPT;
     struct stat st;
@@ -248,7 +253,10 @@ kiln_status kiln_cache_info(kiln_cache_stats *out) {
     /* counters that processes have added up over the cache's life */
     char path[sizeof dc.dir + 16];
     snprintf(path, sizeof path, "%s/stats", dc.dir);
-    FILE *f = dc.enabled ? fopen(path, "r") : NULL;
+    const char *why;
+    int sfd = dc.enabled ? kiln_open_regular(path, O_NOFOLLOW, &why) : -1;
+    FILE *f = sfd >= 0 ? fdopen(sfd, "r") : NULL;
+    if (sfd >= 0 && !f) close(sfd);
     if (f) {
         unsigned long long hit = 0, miss = 0, bad = 0, st = 0;
         if (fscanf(f, "hits %llu misses %llu corrupt %llu stores %llu", &hit, &miss, &bad, &st) == 4) {
@@ -266,8 +274,13 @@ void dc_add_counters(const diskcache *dc, uint64_t hits, uint64_t misses, uint64
     if (!dc->enabled || !(hits | misses | corrupt | stores)) return;
     char path[sizeof dc->dir + 16];
     snprintf(path, sizeof path, "%s/stats", dc->dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { /* not ours to write */
+        close(fd);
+        return;
+    }
     if (flock(fd, LOCK_EX) == 0) { /* processes add up one at a time */
         char buf[256] = "";
         ssize_t r = pread(fd, buf, sizeof buf - 1, 0);

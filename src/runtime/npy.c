@@ -14,9 +14,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctx.h"
@@ -193,29 +199,28 @@ kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_load_npy: path is NULL");
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why;
+    int fd = kiln_open_regular(path, 0, &why);
     if (fd < 0) {
-        kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+        kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, why ? why : strerror(errno));
         return NULL;
     }
     struct stat sb;
     kiln_array *a = NULL;
     npy_header hd;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        kiln_fail(ctx, KILN_ERR_IO, "%s: not a regular file", path);
+    if (fstat(fd, &sb) != 0) {
+        kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
         goto out;
     }
     size_t fsize = (size_t)sb.st_size;
     if (read_header(ctx, path, fd, fsize, &hd) != KILN_OK) goto out;
     size_t es = kiln_dtype_size(hd.dtype);
-    uint64_t count = 1;
-    for (int d = 0; d < hd.ndim; d++) {
-        if (hd.shape[d] && count > (UINT64_MAX / es) / (uint64_t)hd.shape[d]) {
-            bad(ctx, path, "its shape's size overflows");
-            goto out;
-        }
-        count *= (uint64_t)hd.shape[d];
+    int64_t n;
+    if (rt_shape_check(ctx, path, hd.dtype, hd.ndim, hd.shape, &n) != KILN_OK) { /* NumPy's rule */
+        bad(ctx, path, "array is too big; its size in bytes overflows");
+        goto out;
     }
+    uint64_t count = (uint64_t)n;
     if (count * es > fsize - hd.data_offset) {
         kiln_fail(ctx, KILN_ERR_IO, "%s: truncated: the header promises %llu bytes of data, the file has %llu", path,
                   (unsigned long long)(count * es), (unsigned long long)(fsize - hd.data_offset));
@@ -282,6 +287,65 @@ static bool write_all(int fd, const void *p, size_t n) {
     return true;
 }
 
+/* Where save writes: path itself, or the file its symlinks lead to (written through, as
+ * NumPy's open() does); a directory, FIFO, device or socket there is refused.  A new string,
+ * or NULL with an error. */
+static char *save_target(kiln_ctx *ctx, const char *path) {
+    char cur[PATH_MAX];
+    if (snprintf(cur, sizeof cur, "%s", path) >= (int)sizeof cur) {
+        kiln_fail(ctx, KILN_ERR_IO, "%s: path is too long", path);
+        return NULL;
+    }
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0) break; /* a new file (errors come when it is created) */
+        if (S_ISREG(st.st_mode)) break;
+        if (!S_ISLNK(st.st_mode)) {
+            kiln_fail(ctx, KILN_ERR_IO, "%s: not a regular file (%s); kiln saves .npy files to regular files only", path,
+                      S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+            return NULL;
+        }
+        if (hops == 40) {
+            kiln_fail(ctx, KILN_ERR_IO, "%s: too many levels of symbolic links", path);
+            return NULL;
+        }
+        char link[PATH_MAX];
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0) {
+            kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+            return NULL;
+        }
+        link[n] = 0;
+        if (link[0] == '/') {
+            snprintf(cur, sizeof cur, "%s", link);
+        } else { /* relative to the link's directory */
+            char *slash = strrchr(cur, '/');
+            char next[PATH_MAX];
+            int w = slash ? snprintf(next, sizeof next, "%.*s/%s", (int)(slash - cur), cur, link) : snprintf(next, sizeof next, "%s", link);
+            if (w >= (int)sizeof next) {
+                kiln_fail(ctx, KILN_ERR_IO, "%s: path is too long", path);
+                return NULL;
+            }
+            memcpy(cur, next, (size_t)w + 1);
+        }
+    }
+    return kiln_strdup(ctx, cur);
+}
+
+/* The mode a saved file gets: an existing file's own, else 0666 less the umask (read from
+ * /proc, since umask() cannot be read without changing it). */
+static mode_t new_file_mode(const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0) return st.st_mode & 07777;
+    mode_t mask = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "Umask:", 6)) mask = (mode_t)strtol(line + 6, NULL, 8);
+    if (f) fclose(f);
+    return 0666 & ~mask;
+}
+
 kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     if (!ctx) return KILN_ERR_ARG;
     if (!path || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_save_npy: %s is NULL", path ? "array" : "path");
@@ -309,28 +373,55 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     memset(head + 10 + o, ' ', padded - 10 - (size_t)o - 1);
     head[padded - 1] = '\n';
 
-    size_t plen = strlen(path);
+    char *target = save_target(ctx, path);
+    if (!target) {
+        kiln_array_free(copy);
+        return kiln_errcode(ctx);
+    }
+    size_t plen = strlen(target);
     char *tmp = kiln_malloc(ctx, plen + 16);
     if (!tmp) {
+        kiln_free(ctx, target);
         kiln_array_free(copy);
         return KILN_ERR_NOMEM;
     }
-    memcpy(tmp, path, plen);
+    memcpy(tmp, target, plen);
     memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+    /* a file-size limit makes write() fail with EFBIG and raise SIGXFSZ, whose default kills
+     * the process: held back here, and taken off the thread if it came */
+    sigset_t xfsz, old;
+    sigemptyset(&xfsz);
+    sigaddset(&xfsz, SIGXFSZ);
+    pthread_sigmask(SIG_BLOCK, &xfsz, &old);
     kiln_status st = KILN_OK;
     int fd = mkstemp(tmp);
     if (fd < 0) {
         st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
     } else {
         size_t nbytes = (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype);
+        errno = 0;
         bool ok = write_all(fd, head, padded) && write_all(fd, src->data, nbytes);
-        ok = (fchmod(fd, 0644) == 0) && ok;
-        if (close(fd) != 0) ok = false;
-        if (!ok || rename(tmp, path) != 0) {
-            st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno ? errno : EIO));
+        int err = errno;
+        ok = ok && fchmod(fd, new_file_mode(target)) == 0 && fsync(fd) == 0;
+        if (!err) err = errno;
+        if (close(fd) != 0 && ok) {
+            ok = false;
+            err = errno;
+        }
+        if (ok && rename(tmp, target) != 0) {
+            ok = false;
+            err = errno;
+        }
+        if (!ok) {
+            st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
             unlink(tmp);
         }
     }
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&xfsz, NULL, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    kiln_free(ctx, target);
     kiln_free(ctx, tmp);
     kiln_array_free(copy);
     return st;

@@ -169,6 +169,36 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
     }
 }
 
+/* Instructions a fused kernel grows to before the planner cuts it: beyond this LLVM's
+ * register allocation grows faster than linearly (a sum of 20000 terms took a minute to
+ * compile as one kernel), and kernels this big gain nothing from being one. */
+#define REGION_CAP 512
+
+/* Gives an array to element-wise nodes where the region fused above them would pass
+ * REGION_CAP instructions (counted as a tree: a shared node counts once per use, which only
+ * cuts earlier). */
+static kiln_status cap_regions(kiln_ctx *ctx, kiln_expr **order, uint32_t n, uint8_t *mat) {
+    uint32_t *size = kiln_calloc(ctx, ir_top(&ctx->graph) * sizeof *size);
+    if (!size) return KILN_ERR_NOMEM;
+    for (uint32_t k = 0; k < n; k++) { /* operands before their users */
+        kiln_expr *x = order[k];
+        if (!op_is_elementwise(x->op)) continue;
+        uint64_t sz = 1;
+        for (int i = 0; i < 3; i++) {
+            if (x->arg[i] == IR_NONE || (i > 0 && x->arg[i] == x->arg[0]) || (i > 1 && x->arg[i] == x->arg[1])) continue;
+            const kiln_expr *c = ir_arg(x, i); /* x*x counts x once */
+            if (op_is_elementwise(c->op) && !mat[c->id]) sz += size[c->id];
+        }
+        if (sz > REGION_CAP && !mat[x->id]) {
+            mat[x->id] = 1; /* a kernel of its own; its users read its array */
+            sz = 1;
+        }
+        size[x->id] = (uint32_t)(sz < UINT32_MAX ? sz : UINT32_MAX);
+    }
+    kiln_free(ctx, size);
+    return KILN_OK;
+}
+
 /* ------------------------------------------------------------------ make_steps */
 
 /* Fuses the aux step h of s: the element-wise region under root into a map. */
@@ -337,6 +367,7 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     for (uint32_t k = 0; st == KILN_OK && k < n; k++)
         if (op_is_array_leaf(order[k]->op)) p->leaves[p->nleaves++] = order[k];
     if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);
+    if (st == KILN_OK) st = cap_regions(ctx, order, n, mat);
     if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
     if (st == KILN_OK) fuse_epilogues(p);
     kiln_free(ctx, order);

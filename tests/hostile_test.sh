@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# hostile_test.sh — the kiln program against hostile input: each case must end (within a time
+# limit) with the status and the message named here, never a crash, a hang or a silent success.
+# These are the regressions of the hardening issue; the README's "Hostile input" table lists them.
+#     usage: hostile_test.sh path/to/kiln
+set -u
+kiln=$1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+no() { fail=$((fail + 1)); echo "FAILED: $1"; }
+# expect NAME EXPECTED-STATUS PATTERN -- command...   (30 s at most)
+expect() {
+  local name=$1 status=$2 pattern=$3; shift 4
+  local out rc
+  out=$(timeout 30 "$@" 2>&1); rc=$?
+  if [ "$rc" -eq "$status" ] && grep -qF -- "$pattern" <<<"$out"; then ok "$name"
+  else no "$name (status $rc, wanted $status; output: $(head -c 600 <<<"$out"))"; fi
+}
+export KILN_CACHE_DIR=$d/cache
+
+# 1. nesting: an error naming the limit, not a stack overflow
+python3 -c "print('(' * 100000 + '1' + ')' * 100000)" >"$d/parens.kiln"
+expect "100000 nested parentheses" 1 "nested too deeply (more than 200 levels)" -- "$kiln" "$d/parens.kiln"
+python3 -c "print('x = ' + '-' * 100000 + '1')" >"$d/minus.kiln"
+expect "100000 unary minuses" 1 "nested too deeply" -- "$kiln" "$d/minus.kiln"
+python3 -c "print('x = ' + 'sin(' * 20000 + '1' + ')' * 20000)" >"$d/sin.kiln"
+expect "20000 nested calls" 1 "nested too deeply" -- "$kiln" "$d/sin.kiln"
+python3 -c "print('x = 2' + '**2' * 50000)" >"$d/pow.kiln"
+expect "a chain of 50000 powers" 1 "nested too deeply" -- "$kiln" "$d/pow.kiln"
+python3 -c "print('x = ' + '[' * 50000 + ']' * 50000)" >"$d/lists.kiln"
+expect "50000 nested lists" 1 "nested too deeply" -- "$kiln" "$d/lists.kiln"
+python3 -c "
+s = ''
+for i in range(2000): s += ' ' * i + 'if True:\n'
+print(s + ' ' * 2000 + 'x = 1')" >"$d/blocks.kiln"
+expect "2000 nested blocks" 1 "too many nested blocks" -- "$kiln" "$d/blocks.kiln"
+python3 -c "print('a = arange(3.)\nb = ' + '+'.join('a*%d' % i for i in range(20000)) + '\nprint(b[1])')" >"$d/long.kiln"
+expect "a sum of 20000 terms (kernels cut at 512 instructions)" 0 "199990000.0" -- env KILN_TIER=jit "$kiln" "$d/long.kiln"
+
+# 2. no silent success
+expect "an unterminated string in the last statement" 1 "unterminated string" -- "$kiln" -c 'a = load("x'
+expect "a directory as the script" 1 "Is a directory" -- "$kiln" "$d"
+printf 'a = 1\n\0\nb = $$\n' >"$d/nul.kiln"
+expect "a NUL byte in a script" 1 "NUL byte" -- "$kiln" "$d/nul.kiln"
+
+# 3. keyword arguments
+expect "an unknown long keyword" 1 "unexpected keyword argument 'keepdims_is_not_a_thing'" -- "$kiln" -c 'a = ones((2, 3)); sum(a, keepdims_is_not_a_thing=1)'
+expect "a repeated keyword" 1 "keyword argument repeated: axis" -- "$kiln" -c 'a = ones((2, 3)); sum(a, axis=0, axis=1)'
+expect "a keyword given twice" 1 "got multiple values for argument 'axis'" -- "$kiln" -c 'a = ones((2, 3)); sum(a, 0, axis=1)'
+
+# 4. no hangs: FIFOs are refused without being opened for reading
+mkfifo "$d/fifo"
+expect "load() of a FIFO" 1 "not a regular file" -- "$kiln" -c "load(\"$d/fifo\")"
+expect "a FIFO as the script" 1 "not a regular file" -- "$kiln" "$d/fifo"
+expect "save() to a FIFO" 1 "not a regular file (a FIFO)" -- "$kiln" -c "save(\"$d/fifo\", ones(2))"
+# a disk-cache entry replaced by a FIFO: the kernel is compiled again, the FIFO replaced
+KILN_TIER=jit "$kiln" -c 'a = arange(5.); print(tanh(a) * 3 + 1)' >/dev/null
+entries=$(ls "$KILN_CACHE_DIR"/*.ko 2>/dev/null)
+if [ -n "$entries" ]; then
+  for e in $entries; do rm -f "$e" && mkfifo "$e"; done
+  expect "disk-cache entries that are FIFOs" 0 "3.28478247" -- env KILN_TIER=jit "$kiln" -c 'a = arange(5.); tanh(a) * 3 + 1'
+  regular=0
+  for e in $entries; do [ -f "$e" ] && regular=$((regular + 1)); done
+  [ "$regular" -ge 1 ] && ok "and the kernel's FIFO is replaced by its entry" || no "every FIFO is still there"
+else
+  no "disk-cache entries that are FIFOs (no entry was stored)"
+fi
+# a product under an address-space limit: OpenBLAS would retry its mmap forever
+expect "a product under ulimit -v" 1 "error:" -- bash -c "ulimit -v 450000; exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
+expect "the same with KILN_NO_BLAS=1" 0 "np.float64(500.0)" -- bash -c "ulimit -v 450000; KILN_NO_BLAS=1 exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
+
+# 5. sizes that overflow are refused, as NumPy refuses them
+expect "zeros((0, 2**62, 2**62))" 1 "array is too big" -- "$kiln" -c 'zeros((0, 2**62, 2**62))'
+python3 - "$d/huge.npy" <<'EOF'
+import sys
+head = "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 4611686018427387904, 4611686018427387904), }"
+head += " " * (118 - len(head)) + "\n"
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little") + head.encode())
+EOF
+expect "a .npy header with such a shape" 1 "array is too big" -- "$kiln" -c "load(\"$d/huge.npy\")"
+
+# 6. a file-size limit: the write error, no file left, no SIGXFSZ death
+expect "save under ulimit -f" 1 "File too large" -- bash -c "ulimit -f 1; exec \"$kiln\" -c 'save(\"$d/big.npy\", zeros(100000))'"
+left=$(ls "$d" | grep -c 'big.npy' || true)
+[ "$left" -eq 0 ] && ok "and no file or temporary is left" || no "files left: $(ls "$d")"
+
+# 7. special files and symlinks
+touch "$d/real.npy" && ln -s real.npy "$d/link.npy"
+expect "save through a symlink" 0 "" -- "$kiln" -c "save(\"$d/link.npy\", arange(3))"
+[ -L "$d/link.npy" ] && ok "the link is still a link" || no "the link was replaced"
+expect "and the file it points to has the array" 0 "array([0, 1, 2])" -- "$kiln" -c "load(\"$d/real.npy\")"
+expect "save to a device" 1 "not a regular file (a device)" -- "$kiln" -c 'save("/dev/null", arange(3))'
+expect "save to a directory" 1 "not a regular file (a directory)" -- "$kiln" -c "save(\"$d\", arange(3))"
+
+# 9. smaller ones
+expect "sum(a, 99)" 1 "axis 99 is out of bounds" -- "$kiln" -c 'a = ones(3); sum(a, 99)'
+expect "seed()" 1 "usage: seed(n)" -- "$kiln" -c 'seed()'
+expect "seed(-1)" 1 "usage: seed(n)" -- "$kiln" -c 'seed(-1)'
+expect "None = 1" 1 "cannot assign to a literal" -- "$kiln" -c 'None = 1'
+expect ":threads 99999999999999" 1 "usage: :threads N" -- "$kiln" -c ':threads 99999999999999'
+python3 - "$d/nul_descr.npy" <<'EOF'
+import sys
+head = "{'descr': '<f8\\x00', 'fortran_order': False, 'shape': (1,), }"
+head += " " * (118 - len(head)) + "\n"
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little") + head.encode() + b"\0" * 8)
+EOF
+expect "a descr with a NUL in it" 1 "is not supported" -- "$kiln" -c "load(\"$d/nul_descr.npy\")"
+python3 - "$d/odd.npy" <<'EOF'
+import sys
+head = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"
+head += " " * (117 - len(head)) + "\n"   # data at offset 127: not 8-byte aligned
+open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little") + head.encode() + (1.5).hex().encode()[:0] + b"\0" * 24)
+EOF
+expect "a loaded array whose data is not aligned" 0 "array([0., 0., 0.])" -- "$kiln" -c "load(\"$d/odd.npy\")"
+mkdir -p "$d/locked" && chmod 000 "$d/locked"
+if [ "$(id -u)" -ne 0 ]; then
+  expect "an unreadable cache directory" 0 "disk cache: off" -- env KILN_CACHE_DIR="$d/locked/c" "$kiln" -c ':cache'
+fi
+chmod 700 "$d/locked"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
