@@ -725,7 +725,7 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
         int w = 0;
         int64_t p = gather_range(a, s, e, &v, &w);
         if (p >= 0) {
-#pragma omp critical(kiln_gather_bad)
+#pragma omp critical
             if (p < first_bad) {
                 first_bad = p;
                 bad_value = v;
