@@ -14,6 +14,19 @@
 #include "kiln.h"
 #include "runtime/ctx.h"
 
+/* Built with ThreadSanitizer (tools/test.sh's build-tsan): tests that fork threaded processes or
+ * measure memory step aside. */
+#if defined(__SANITIZE_THREAD__)
+#define KILN_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KILN_TEST_TSAN 1
+#endif
+#endif
+#ifndef KILN_TEST_TSAN
+#define KILN_TEST_TSAN 0
+#endif
+
 Suite *suite_ir(void);
 Suite *suite_jit(void);
 Suite *suite_random(void);
@@ -26,6 +39,7 @@ Suite *suite_disk(void);
 Suite *suite_backend(void);
 Suite *suite_tier(void);
 Suite *suite_views(void);
+Suite *suite_stress(void);
 
 /* Whether ctx's kernels are LLVM's (the "cpu" backend): the tests that read generated LLVM IR
  * check it only then; every other test runs on whatever backend KILN_BACKEND chose. */

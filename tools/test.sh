@@ -2,7 +2,10 @@
 # The second command: builds kiln (if needed) and runs the whole test suite; then builds it
 # without LLVM (build-nollvm/: every kernel on the interpreter) and runs the suite there; then
 # builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
-# under them.  Exits non-zero on any failure.
+# under them; then with ThreadSanitizer (build-tsan/: clang, LLVM's OpenMP annotated by Archer)
+# and runs the unit suite (the 8-thread stress test among it); then fuzzes the parser, the .npy
+# reader, the disk cache's entry reader and whole programs for FUZZ_SECONDS each (default 60;
+# tools/fuzz.sh).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
@@ -22,3 +25,11 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure
+
+# ThreadSanitizer: the unit suite, OpenMP included (Archer), BLAS off (OpenBLAS's threads are not
+# instrumented); the suppressions name only libraries kiln does not build
+CC=clang-14 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_TSAN=ON >/dev/null
+cmake --build build-tsan -j "$jobs" --target kiln_tests
+OMP_TOOL_LIBRARIES=$(ls /usr/lib/llvm-14/lib/libarcher.so) KILN_NO_BLAS=1 CK_FORK=no \
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tools/tsan.supp" build-tsan/kiln_tests
+bash tools/fuzz.sh "${FUZZ_SECONDS:-60}"

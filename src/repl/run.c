@@ -95,10 +95,11 @@ void run_report(const session *s, const char *text, size_t len, size_t off, cons
     for (size_t i = ls; i < le; i++) shown[o++] = text[i] == '\t' || text[i] == '\r' || text[i] == 0 ? ' ' : text[i];
     if (cut_right) memcpy(shown + o, "...", 3), o += 3;
     shown[o] = 0;
+    FILE *err = s->err ? s->err : stderr;
     if (s->interactive)
-        fprintf(stderr, "  %s\n  %*s^\nerror: %s\n", shown, (int)col, "", msg);
+        fprintf(err, "  %s\n  %*s^\nerror: %s\n", shown, (int)col, "", msg);
     else
-        fprintf(stderr, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, column, msg, shown, (int)col, "");
+        fprintf(err, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, column, msg, shown, (int)col, "");
     free(shown);
 }
 
@@ -1132,6 +1133,7 @@ static int condition(prog *pg, stmt *st, bool *t) {
 static int exec_one(prog *pg, stmt *st) {
     session *s = pg->s;
     if (repl_sigint) return RUN_INTERRUPTED;
+    if (s->budget && --s->budget == 0) return report(pg, st->start, "the statement budget is spent");
     int rc = RUN_OK;
     switch (st->kind) {
     case S_PASS: return RUN_OK;

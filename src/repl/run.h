@@ -20,6 +20,7 @@
 #define KILN_REPL_RUN_H
 
 #include <signal.h>
+#include <stdio.h>
 
 #include "../frontend/frontend.h"
 #include "../base/base.h"
@@ -30,6 +31,8 @@ typedef struct session {
     bool interactive;      /* the REPL: errors shown with a caret, and the session goes on */
     const char *src;       /* the program's name for messages: "-c", a file name, "<stdin>" */
     bool quiet;            /* :time and :timeit: expression statements print nothing */
+    FILE *err;             /* where errors go (NULL: stderr) */
+    uint64_t budget;       /* statements it may still run (0: no limit; for the fuzzer) */
     uint64_t ns_build;     /* time spent parsing and building graphs (for :time) */
 } session;
 

@@ -5,6 +5,7 @@
  * targets (a first touch costs ~10 µs per 4 KiB page in a VM), so large buffers are mapped
  * with transparent huge pages and recycled through a small per-context pool.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -16,7 +17,21 @@
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
 
+/* KILN_MAX_ARRAY_MB: the most bytes one array may have (unset: no limit but the machine's). */
+static size_t max_array_bytes = SIZE_MAX;
+static pthread_once_t max_once = PTHREAD_ONCE_INIT;
+static void max_read(void) {
+    const char *m = getenv("KILN_MAX_ARRAY_MB");
+    double mb = m ? atof(m) : 0;
+    if (mb > 0) max_array_bytes = (size_t)(mb * 1048576.0);
+}
+
 void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
+    pthread_once(&max_once, max_read);
+    if (size > max_array_bytes) {
+        kiln_fail(ctx, KILN_ERR_NOMEM, "an array of %zu bytes is over the limit KILN_MAX_ARRAY_MB sets", size);
+        return NULL;
+    }
     if (size < BIG_BUFFER) {
         void *p = aligned_alloc(64, round_up(size ? size : 1, 64));
         if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);

@@ -26,7 +26,8 @@ static kiln_status epilogue_panel(void *ud, int64_t i0, int64_t rows) {
     kiln_array *out = j->out;
     if (out->ndim != 2) return rt_map_run(j->x, j->epi, j->ins, out);
     int nin = j->epi->fk.kd.n_in;
-    kiln_array panel = *out;
+    kiln_array panel;
+    rt_array_view_struct(&panel, out); /* not a struct copy: out's list links change under the lock */
     /* views of the inputs (as pointers, then their storage) */
     char *mem = kiln_malloc(ctx, (size_t)nin * (sizeof(kiln_array *) + sizeof(kiln_array)) + 1);
     if (!mem) return KILN_ERR_NOMEM;
@@ -38,7 +39,7 @@ static kiln_status epilogue_panel(void *ud, int64_t i0, int64_t rows) {
         if (a == out) {
             views[k] = &panel;
         } else if (a->ndim == 2 && a->shape[0] == out->shape[0] && out->shape[0] > 1) {
-            vs[k] = *a;
+            rt_array_view_struct(&vs[k], a);
             vs[k].shape[0] = rows;
             vs[k].data = a->data + i0 * a->strides[0];
             views[k] = &vs[k];

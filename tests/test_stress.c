@@ -1,0 +1,131 @@
+/*
+ * test_stress.c — threads, proven: 8 threads on one shared context, then 8 threads with a
+ * context each, mixing element-wise work, reductions, matrix products and parsing, every result
+ * checked against a plain C loop.  Run under ThreadSanitizer by tools/test.sh (build-tsan).
+ */
+#include <pthread.h>
+
+#include "helpers.h"
+
+#define THREADS 8
+#define ITERS 40
+
+typedef struct worker {
+    kiln_ctx *ctx; /* shared or its own */
+    int id;
+    int64_t mismatches, failures;
+    char first[256];
+} worker;
+
+static void note(worker *w, bool ok, const char *what, int it) {
+    if (ok) return;
+    if (!w->mismatches++) snprintf(w->first, sizeof w->first, "thread %d iteration %d: %s (%s)", w->id, it, what, kiln_errmsg(w->ctx));
+}
+
+static bool close_to(double got, double want, double tol) { return fabs(got - want) <= tol * (1 + fabs(want)); }
+
+static void *work(void *p) {
+    worker *w = p;
+    kiln_ctx *ctx = w->ctx;
+    kiln_scope *scope = kiln_scope_new(ctx);
+    for (int it = 0; it < ITERS; it++) {
+        int64_t n = it % 8 == 0 ? 150000 + w->id : 1000 + 37 * w->id + it, m = 24 + (w->id + it) % 9; /* some big enough for OpenMP */
+        kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n), *B = kiln_array_new(ctx, KILN_F64, 1, &n);
+        double *a = kiln_array_data(A), *b = kiln_array_data(B);
+        for (int64_t i = 0; i < n; i++) {
+            a[i] = sin((double)(i + w->id)) * 3;
+            b[i] = cos((double)i * 0.5 + it);
+        }
+        kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B);
+        /* element-wise: sin(a)*sin(a) + a*b - 2 */
+        kiln_expr *s = kiln_sin(ctx, x), *two = kiln_scalar(ctx, 2.0);
+        kiln_expr *e = kiln_sub(ctx, kiln_add(ctx, kiln_mul(ctx, s, s), kiln_mul(ctx, x, y)), two);
+        kiln_array *r = kiln_eval(ctx, e);
+        bool ok = r != NULL;
+        for (int64_t i = 0; ok && i < n; i++) ok = close_to(((double *)kiln_array_data(r))[i], sin(a[i]) * sin(a[i]) + a[i] * b[i] - 2, 1e-14);
+        note(w, ok, "sin(a)*sin(a) + a*b - 2", it);
+        kiln_array_free(r);
+        /* a reduction: sum(a*b) */
+        kiln_expr *d = kiln_sum(ctx, kiln_mul(ctx, x, y), KILN_ALL_AXES, 0);
+        r = kiln_eval(ctx, d);
+        double want = 0, scale = 0;
+        for (int64_t i = 0; i < n; i++) want += a[i] * b[i], scale += fabs(a[i] * b[i]);
+        note(w, r && fabs(*(double *)kiln_array_data(r) - want) <= 1e-13 * scale, "sum(a*b)", it);
+        kiln_array_free(r);
+        /* a product with an epilogue: relu(M @ N + 1) */
+        kiln_array *M = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){m, m}), *N = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){m, m});
+        double *mm = kiln_array_data(M), *nn = kiln_array_data(N);
+        for (int64_t i = 0; i < m * m; i++) {
+            mm[i] = (double)((i * 7 + w->id) % 11) - 5;
+            nn[i] = (double)((i * 3 + it) % 7) - 3;
+        }
+        kiln_expr *one = kiln_int(ctx, 1);
+        kiln_expr *pr = kiln_relu(ctx, kiln_add(ctx, kiln_matmul(ctx, kiln_var(ctx, M), kiln_var(ctx, N)), one));
+        r = kiln_eval(ctx, pr);
+        ok = r != NULL;
+        for (int64_t i = 0; ok && i < m; i++)
+            for (int64_t j = 0; ok && j < m; j++) {
+                double t = 1;
+                for (int64_t k = 0; k < m; k++) t += mm[i * m + k] * nn[k * m + j];
+                ok = ((double *)kiln_array_data(r))[i * m + j] == (t > 0 ? t : 0); /* small integers: exact */
+            }
+        note(w, ok, "relu(M @ N + 1)", it);
+        kiln_array_free(r);
+        /* parsing, in this thread's own scope */
+        kiln_scope_set(scope, "a", A);
+        kiln_expr *q = kiln_parse(ctx, scope, "a[::2] * 2 + a.sum()");
+        r = q ? kiln_eval(ctx, q) : NULL;
+        double total = 0;
+        for (int64_t i = 0; i < n; i++) total += a[i];
+        ok = r != NULL;
+        for (int64_t i = 0; ok && i < (n + 1) / 2; i++) ok = close_to(((double *)kiln_array_data(r))[i], a[2 * i] * 2 + total, 1e-12);
+        note(w, ok, "a[::2] * 2 + a.sum()", it);
+        kiln_array_free(r);
+        kiln_expr *all[] = {x, y, s, two, e, d, one, pr, q};
+        for (size_t k = 0; k < sizeof all / sizeof *all; k++) kiln_expr_free(all[k]);
+        kiln_array_free(A);
+        kiln_array_free(B);
+        kiln_array_free(M);
+        kiln_array_free(N);
+    }
+    kiln_scope_free(scope);
+    return NULL;
+}
+
+static int64_t run(bool shared, char *first, size_t cap) {
+    kiln_ctx *one = shared ? kiln_ctx_new(NULL) : NULL;
+    worker w[THREADS];
+    pthread_t th[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){.ctx = shared ? one : kiln_ctx_new(NULL), .id = i};
+        pthread_create(&th[i], NULL, work, &w[i]);
+    }
+    int64_t bad = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        if (w[i].mismatches && !bad) snprintf(first, cap, "%s", w[i].first);
+        bad += w[i].mismatches;
+        if (!shared) kiln_ctx_free(w[i].ctx);
+    }
+    kiln_ctx_free(one);
+    return bad;
+}
+
+START_TEST(threads_on_one_context_and_one_each) {
+    char first[256] = "";
+    int64_t bad = run(true, first, sizeof first);
+    ck_assert_msg(bad == 0, "shared context: %lld mismatches; first: %s", (long long)bad, first);
+    bad = run(false, first, sizeof first);
+    ck_assert_msg(bad == 0, "a context each: %lld mismatches; first: %s", (long long)bad, first);
+    printf("stress: %d threads x %d iterations x 4 kinds of work, on one shared context and on one each: 0 mismatches\n", THREADS, ITERS);
+}
+END_TEST
+
+Suite *suite_stress(void) {
+    Suite *s = suite_create("stress");
+    TCase *t = tcase_create("threads");
+    tcase_set_timeout(t, 600);
+    tcase_add_test(t, threads_on_one_context_and_one_each);
+    suite_add_tcase(s, t);
+    return s;
+}
