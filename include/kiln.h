@@ -277,6 +277,10 @@ typedef struct kiln_stats {
     uint64_t tier_compiled;    /* background compiles finished (their kernels now run) */
     uint64_t tier_dropped;     /* compiles not queued because the queue was full (retried later) */
     uint64_t ns_background;    /* wall time the background thread spent compiling */
+    uint64_t kernels_cached;   /* kernels in the in-memory cache now (at most KILN_KERNEL_CACHE,
+                                  default 4096; the least recently used leave and are unloaded
+                                  once nothing runs or remembers them) */
+    uint64_t cache_evictions;  /* kernels that left the in-memory cache */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

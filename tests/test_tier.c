@@ -311,6 +311,53 @@ START_TEST(tier_knobs) {
 }
 END_TEST
 
+/* The kernel cache's cap: least recently used kernels leave and are unloaded (with LLVM, their
+ * code and symbols leave the JIT), a kernel a plan still remembers lives on and is found again,
+ * and one made again after it was unloaded loads cleanly (its symbol is free again). */
+START_TEST(the_kernel_cache_keeps_its_cap) {
+    setenv("KILN_KERNEL_CACHE", "8", 1);
+    kiln_config cfg = {.tier = KILN_TIER_JIT};
+    kiln_ctx *c = kiln_ctx_new(&cfg);
+    unsetenv("KILN_KERNEL_CACHE");
+    int64_t n = 64;
+    kiln_array *a = kiln_array_new(c, KILN_F64, 1, &n);
+    for (int64_t i = 0; i < n; i++) ((double *)kiln_array_data(a))[i] = (double)i * 0.25;
+    kiln_expr *x = kiln_var(c, a);
+    /* one expression kept (its plan remembers its kernel), then 40 others */
+    kiln_expr *keep = kiln_sin(c, kiln_add(c, x, kiln_scalar(c, 0.5)));
+    kiln_array *r0 = kiln_eval(c, keep);
+    ck_assert_ptr_nonnull(r0);
+    for (int round = 0; round < 2; round++) /* the second round makes kernels unloaded in the first */
+        for (int k = 0; k < 40; k++) {
+            kiln_expr *e = kiln_mul(c, x, kiln_scalar(c, 1.0));
+            for (int j = 0; j <= k; j++) { /* k + 1 operations: a kernel of its own structure */
+                kiln_expr *t = j % 2 ? kiln_add(c, e, x) : kiln_mul(c, e, x);
+                kiln_expr_free(e);
+                e = t;
+            }
+            kiln_array *r = kiln_eval(c, e);
+            ck_assert_msg(r != NULL, "round %d, kernel %d: %s", round, k, kiln_errmsg(c));
+            kiln_array_free(r);
+            kiln_expr_free(e);
+        }
+    kiln_stats st;
+    kiln_get_stats(c, &st);
+    ck_assert_uint_le(st.kernels_cached, 8);
+    ck_assert_uint_ge(st.cache_evictions, 70);
+    /* the kept one: evicted long ago, still held by its plan, runs and gives the same values */
+    kiln_array *r1 = kiln_eval(c, keep);
+    ck_assert_ptr_nonnull(r1);
+    ck_assert_int_eq(memcmp(kiln_array_data(r0), kiln_array_data(r1), (size_t)n * 8), 0);
+    for (int64_t i = 0; i < n; i++) ck_assert_double_eq_tol(((double *)kiln_array_data(r1))[i], sin((double)i * 0.25 + 0.5), 1e-15);
+    kiln_array_free(r0);
+    kiln_array_free(r1);
+    kiln_expr_free(keep);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+    kiln_ctx_free(c);
+}
+END_TEST
+
 Suite *suite_tier(void) {
     Suite *s = suite_create("tier");
     TCase *t = tcase_create("policy");
@@ -321,6 +368,7 @@ Suite *suite_tier(void) {
     tcase_add_test(t, ten_thousand_distinct_expressions);
     tcase_add_test(t, the_disk_cache_skips_both_tiers);
     tcase_add_test(t, tier_knobs);
+    tcase_add_test(t, the_kernel_cache_keeps_its_cap);
     suite_add_tcase(s, t);
     return s;
 }

@@ -174,6 +174,9 @@ typedef struct kiln_backend_i {
      * finds its kernel `name`.  Damaged bytes give an error, never a crash where it can be
      * told. */
     kiln_status (*load)(void *state, kiln_ctx *ctx, const void *bytes, size_t len, const char *name, kiln_kernel **k);
+    /* Frees kernel k (loaded with state) and whatever it holds (its code, its symbols): the
+     * kernel cache's least recently used leave this way.  Nobody runs k any more. */
+    void (*unload)(void *state, const kiln_kernel *k);
 
     /* Runs element-wise kernel k over g with constants consts, on up to nthreads threads. */
     kiln_status (*launch_map)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_map_geom *g,

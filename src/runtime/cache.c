@@ -5,10 +5,17 @@
  */
 #include "cache.h"
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ctx.h"
 
 kiln_status kcache_init(kiln_ctx *ctx, kcache *c) {
     memset(c, 0, sizeof *c);
+    const char *cap = getenv("KILN_KERNEL_CACHE");
+    long n = cap && *cap ? strtol(cap, NULL, 10) : 4096;
+    c->cap = n >= 1 && n <= 1 << 24 ? (uint32_t)n : 4096;
     c->nbuckets = 64;
     c->buckets = kiln_calloc(ctx, c->nbuckets * sizeof *c->buckets);
     if (!c->buckets) return KILN_ERR_NOMEM;
@@ -24,15 +31,24 @@ static void free_desc(kiln_ctx *ctx, kernel_desc *kd) {
     memset(kd, 0, sizeof *kd);
 }
 
+static void entry_free(kiln_ctx *ctx, kentry *e) {
+    free_desc(ctx, &e->slot.kd);
+    kiln_free(ctx, e->key);
+    kiln_free(ctx, e);
+}
+
 void kcache_destroy(kiln_ctx *ctx, kcache *c) {
     if (!c->buckets) return;
+    /* the backends free every kernel they loaded after this */
     for (uint32_t i = 0; i < c->nbuckets; i++) {
         for (kentry *e = c->buckets[i], *n; e; e = n) {
             n = e->next;
-            free_desc(ctx, &e->slot.kd);
-            kiln_free(ctx, e->key);
-            kiln_free(ctx, e);
+            entry_free(ctx, e);
         }
+    }
+    for (kentry *e = c->evicted, *n; e; e = n) {
+        n = e->next;
+        entry_free(ctx, e);
     }
     kiln_free(ctx, c->buckets);
     pthread_mutex_destroy(&c->lock);
@@ -55,16 +71,104 @@ bool kcache_copy_desc(kiln_ctx *ctx, kernel_desc *dst, const kernel_desc *kd) {
     return true;
 }
 
-kslot *kcache_find(kcache *c, const uint8_t *key, size_t klen, uint64_t hash) {
+/* ---- the LRU list and the table (under c->lock) ---- */
+
+static void lru_unlink(kcache *c, kentry *e) {
+    if (e->newer) e->newer->older = e->older;
+    else c->newest = e->older;
+    if (e->older) e->older->newer = e->newer;
+    else c->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void lru_push(kcache *c, kentry *e) {
+    e->older = c->newest;
+    e->newer = NULL;
+    if (c->newest) c->newest->newer = e;
+    c->newest = e;
+    if (!c->oldest) c->oldest = e;
+}
+
+static void table_insert(kcache *c, kentry *e) {
+    kentry **b = &c->buckets[e->hash & (c->nbuckets - 1)];
+    e->next = *b;
+    *b = e;
+    c->count++;
+    lru_push(c, e);
+}
+
+static void table_remove(kcache *c, kentry *e) {
+    for (kentry **p = &c->buckets[e->hash & (c->nbuckets - 1)]; *p; p = &(*p)->next)
+        if (*p == e) {
+            *p = e->next;
+            break;
+        }
+    e->next = NULL;
+    c->count--;
+    lru_unlink(c, e);
+}
+
+/* Moves the oldest slots beyond the cap out of the table: held ones to the evicted list, the
+ * others into *dead (to be freed outside the lock). */
+static void evict(kcache *c, kentry **dead) {
+    while (c->count > c->cap && c->oldest) {
+        kentry *e = c->oldest;
+        table_remove(c, e);
+        c->evictions++;
+        if (atomic_fetch_sub(&e->slot.refs, 1) == 1) { /* the table's was the last */
+            e->next = *dead;
+            *dead = e;
+        } else {
+            e->evicted = true;
+            e->next = c->evicted;
+            c->evicted = e;
+        }
+    }
+}
+
+/* Unloads a dead slot's kernels and frees it. */
+static void slot_free(kiln_ctx *ctx, kentry *e) {
+    const kiln_kernel *k[2] = {atomic_load(&e->slot.best), e->slot.first};
+    for (int i = 0; i < 2; i++) {
+        if (!k[i] || (i == 1 && k[1] == k[0])) continue;
+        int b = rt_backend_index(k[i]->backend);
+        void *state = atomic_load(&ctx->be_state[b]);
+        if (state && k[i]->backend->unload) k[i]->backend->unload(state, k[i]);
+    }
+    entry_free(ctx, e);
+}
+
+kslot *kcache_find(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uint64_t hash) {
+    KILN_UNUSED(ctx);
     kslot *s = NULL;
     pthread_mutex_lock(&c->lock);
     for (kentry *e = c->buckets[hash & (c->nbuckets - 1)]; e; e = e->next) {
         if (e->hash == hash && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+            lru_unlink(c, e); /* the most recently used now */
+            lru_push(c, e);
             s = &e->slot;
+            atomic_fetch_add(&s->refs, 1);
             break;
         }
     }
+    for (kentry **p = &c->evicted; !s && *p; p = &(*p)->next) { /* evicted but held: back in the table */
+        kentry *e = *p;
+        if (e->hash == hash && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+            *p = e->next;
+            e->evicted = false;
+            table_insert(c, e);
+            s = &e->slot;
+            atomic_fetch_add(&s->refs, 2); /* the table's again, and the caller's */
+            break;
+        }
+    }
+    kentry *dead = NULL;
+    if (s) evict(c, &dead);
     pthread_mutex_unlock(&c->lock);
+    for (kentry *e = dead, *n; e; e = n) {
+        n = e->next;
+        slot_free(ctx, e);
+    }
     return s;
 }
 
@@ -81,6 +185,8 @@ kslot *kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uin
     e->key = kc;
     e->klen = klen;
     atomic_init(&e->slot.best, atomic_load(&proto->best));
+    e->slot.first = proto->first;
+    atomic_init(&e->slot.refs, 2); /* the table's and the caller's */
     atomic_init(&e->slot.state, atomic_load(&proto->state));
     atomic_init(&e->slot.ns, 0);
     e->slot.backend = proto->backend;
@@ -106,10 +212,31 @@ kslot *kcache_put(kiln_ctx *ctx, kcache *c, const uint8_t *key, size_t klen, uin
             c->nbuckets = nb;
         }
     }
-    kentry **slot = &c->buckets[hash & (c->nbuckets - 1)];
-    e->next = *slot;
-    *slot = e;
-    c->count++;
+    table_insert(c, e);
+    kentry *dead = NULL;
+    evict(c, &dead);
     pthread_mutex_unlock(&c->lock);
+    for (kentry *x = dead, *n; x; x = n) {
+        n = x->next;
+        slot_free(ctx, x);
+    }
     return &e->slot;
+}
+
+void kcache_retain(kslot *s) { atomic_fetch_add(&s->refs, 1); }
+
+void kcache_release(kiln_ctx *ctx, kcache *c, kslot *s) {
+    if (!s) return;
+    kentry *e = (kentry *)((char *)s - offsetof(kentry, slot));
+    pthread_mutex_lock(&c->lock); /* the last release and a find bringing it back: one at a time */
+    bool last = atomic_fetch_sub(&s->refs, 1) == 1;
+    if (last) { /* only an evicted slot can reach zero: the table holds the others */
+        for (kentry **p = &c->evicted; *p; p = &(*p)->next)
+            if (*p == e) {
+                *p = e->next;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (last) slot_free(ctx, e);
 }

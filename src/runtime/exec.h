@@ -117,8 +117,11 @@ kd_layout rt_layout_of(int64_t s, kiln_dtype dt);
 
 /* The kernel slot for step s with these layouts (n_in + n_out of them, then the streaming
  * hint): the step's memo, the context's cache, the disk cache, or a new kernel (compiled, or
- * interpreted first, by the tier policy).  NULL with an error set. */
+ * interpreted first, by the tier policy): a reference the caller drops with rt_kernel_release
+ * once its launches are done.  NULL with an error set. */
 kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout);
+/* Drops the reference rt_kernel_get gave (after the launches), or a step's memo. */
+void rt_kernel_release(kiln_ctx *ctx, kslot *slot);
 /* A launch of slot's kernel over `elements` elements: rt_kernel_begin gives the kernel to run
  * now and its backend's state (counts the run by tier, and queues the compile at once when this
  * launch alone will have earned it, at about a nanosecond an element); rt_kernel_end, after the

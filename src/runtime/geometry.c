@@ -161,6 +161,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
             rt_kernel_end(x, slot, t0);
             first += count;
         }
+        rt_kernel_release(ctx, slot);
     } else {
         st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
     }

@@ -215,6 +215,7 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
         k = first_tier(x, kd, name);
         if (k && !kcache_copy_desc(ctx, &proto.kd, kd)) k = NULL;
         if (k) atomic_init(&proto.state, KSLOT_INTERP);
+        proto.first = k;
         if (k && rt_log_compiles())
             fprintf(stderr, "kiln: %s runs on the interpreter%s\n", name,
                     tier == KILN_TIER_INTERP ? " (KILN_TIER=interp)" : " until it has earned a compile");
@@ -230,11 +231,13 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
     }
     atomic_init(&proto.best, k);
     kslot *slot = kcache_put(ctx, &ctx->cache, key, klen, h, &proto);
-    if (!slot) { /* no memory for the entry: the kernel runs once, from a slot of the caller's */
+    if (!slot) { /* no memory for the entry: the kernel goes */
         kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory for the kernel cache");
         kiln_free(ctx, proto.kd.inst);
         kiln_free(ctx, proto.kd.out_inst);
         kiln_free(ctx, proto.kd.layout);
+        void *state = atomic_load(&ctx->be_state[rt_backend_index(k->backend)]);
+        if (state && k->backend->unload) k->backend->unload(state, k);
     }
     tl_made++;
     tl_made_ns += kiln_now_ns() - t0;
@@ -254,7 +257,10 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
     size_t nl = (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1; /* layouts and the streaming hint */
     kslot *slot = NULL;
     pthread_mutex_lock(&s->lock);
-    if (s->memo_slot && memcmp(s->memo_layout, layout, nl) == 0) slot = s->memo_slot;
+    if (s->memo_slot && memcmp(s->memo_layout, layout, nl) == 0) {
+        slot = s->memo_slot;
+        kcache_retain(slot); /* the caller's, for its launch */
+    }
     pthread_mutex_unlock(&s->lock);
     if (slot) {
         atomic_fetch_add(&ctx->st.hits, 1);
@@ -266,12 +272,12 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
     uint8_t *key = kernel_key(x, &kd, kbuf, sizeof kbuf, &klen);
     if (!key) return NULL;
     uint64_t h = kiln_hash_bytes(KILN_HASH_SEED, key, klen);
-    slot = kcache_find(&ctx->cache, key, klen, h);
+    slot = kcache_find(ctx, &ctx->cache, key, klen, h);
     if (slot) {
         atomic_fetch_add(&ctx->st.hits, 1);
     } else {
         pthread_mutex_lock(&ctx->cache.compile);
-        slot = kcache_find(&ctx->cache, key, klen, h);
+        slot = kcache_find(ctx, &ctx->cache, key, klen, h);
         if (slot) {
             atomic_fetch_add(&ctx->st.hits, 1); /* another thread made it while we waited */
         } else {
@@ -281,14 +287,19 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
         pthread_mutex_unlock(&ctx->cache.compile);
     }
     if (key != kbuf) kiln_free(ctx, key);
-    if (slot) {
+    if (slot) { /* the step remembers it (a reference of its own) */
+        kcache_retain(slot);
         pthread_mutex_lock(&s->lock);
+        kslot *old = s->memo_slot;
         memcpy(s->memo_layout, layout, nl);
         s->memo_slot = slot;
         pthread_mutex_unlock(&s->lock);
+        kcache_release(ctx, &ctx->cache, old);
     }
     return slot;
 }
+
+void rt_kernel_release(kiln_ctx *ctx, kslot *slot) { kcache_release(ctx, &ctx->cache, slot); }
 
 const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0) {
     kiln_ctx *ctx = x->ctx;

@@ -31,6 +31,7 @@
 void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     if (!p) return;
     for (int i = 0; i < p->nsteps; i++) {
+        rt_kernel_release(ctx, p->steps[i].memo_slot);
         if (p->steps[i].kind == RT_STEP_REDUCE) rt_reduce_step_free(ctx, &p->steps[i]);
         else rt_aux_steps_free(ctx, &p->steps[i]);
         ir_fused_free(&ctx->graph, &p->steps[i].fk);

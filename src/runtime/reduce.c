@@ -137,6 +137,7 @@ static rt_step *column_step_make(kiln_ctx *ctx, rt_step *s) {
 void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s) {
     rt_step *c = s->aux;
     if (!c) return;
+    rt_kernel_release(ctx, c->memo_slot);
     ir_fused_free(&ctx->graph, &c->fk);
     kiln_free(ctx, c->memo_layout);
     pthread_mutex_destroy(&c->lock);
@@ -173,6 +174,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     const kiln_kernel *k = rt_kernel_begin(x, slot, g->R * g->kshape[0], &state, &t0);
     kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, atomic_load(&ctx->nthreads));
     rt_kernel_end(x, slot, t0);
+    rt_kernel_release(ctx, slot);
     return st;
 }
 
@@ -211,6 +213,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
             const kiln_kernel *k = rt_kernel_begin(x, slot, g.R * g.O, &state, &t0);
             st = k->backend->launch_reduce(state, ctx, k, &g, s->fk.consts, atomic_load(&ctx->nthreads));
             rt_kernel_end(x, slot, t0);
+            rt_kernel_release(ctx, slot);
         }
     }
     kiln_free(ctx, mem);

@@ -123,6 +123,7 @@ void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s) {
     if (!s->aux) return;
     int n = s->kind == RT_STEP_CONCAT ? 2 : s->kind == RT_STEP_RESHAPE ? 1 : 0;
     for (int h = 0; h < n; h++) {
+        rt_kernel_release(ctx, s->aux[h].memo_slot);
         ir_fused_free(&ctx->graph, &s->aux[h].fk);
         kiln_free(ctx, s->aux[h].memo_layout);
         pthread_mutex_destroy(&s->aux[h].lock);

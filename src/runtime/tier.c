@@ -90,6 +90,7 @@ static void *worker_main(void *arg) {
         w->busy++;
         pthread_mutex_unlock(&w->lock);
         compile_one(ctx, slot);
+        rt_kernel_release(ctx, slot);
         pthread_mutex_lock(&w->lock);
         w->busy--;
         pthread_cond_broadcast(&w->idle);
@@ -110,6 +111,7 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
         w->started = ok;
     }
     if (ok) {
+        kcache_retain(slot); /* the queue's, dropped once compiled */
         w->queue[(w->head + w->count) % RT_TIER_QUEUE] = slot;
         w->count++;
         pthread_cond_signal(&w->wake);

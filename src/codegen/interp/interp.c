@@ -498,18 +498,35 @@ static kiln_status interp_init(kiln_ctx *ctx, void **state) {
     return KILN_OK;
 }
 
+static void kernel_free(interp_state *is, interp_kernel *k) {
+    kiln_free(is->ctx, k->kd.inst);
+    kiln_free(is->ctx, k->kd.out_inst);
+    kiln_free(is->ctx, k->kd.layout);
+    kiln_free(is->ctx, k->fn);
+    kiln_free(is->ctx, k->mvec);
+    kiln_free(is->ctx, k->mwrap);
+    kiln_free(is->ctx, k);
+}
+
+static void interp_unload(void *state, const kiln_kernel *kk) {
+    interp_state *is = state;
+    pthread_mutex_lock(&is->lock);
+    for (interp_kernel **p = &is->kernels; *p; p = &(*p)->next)
+        if (&(*p)->head.head == kk) {
+            interp_kernel *k = *p;
+            *p = k->next;
+            kernel_free(is, k);
+            break;
+        }
+    pthread_mutex_unlock(&is->lock);
+}
+
 static void interp_free(void *state) {
     interp_state *is = state;
     if (!is) return;
     for (interp_kernel *k = is->kernels, *n; k; k = n) {
         n = k->next;
-        kiln_free(is->ctx, k->kd.inst);
-        kiln_free(is->ctx, k->kd.out_inst);
-        kiln_free(is->ctx, k->kd.layout);
-        kiln_free(is->ctx, k->fn);
-        kiln_free(is->ctx, k->mvec);
-        kiln_free(is->ctx, k->mwrap);
-        kiln_free(is->ctx, k);
+        kernel_free(is, k);
     }
     pthread_mutex_destroy(&is->lock);
     kiln_free(is->ctx, is);
@@ -545,6 +562,7 @@ const kiln_backend_i kiln_interp_backend = {
     .load = interp_load,
     .launch_map = host_launch_map,
     .launch_reduce = host_launch_reduce,
+    .unload = interp_unload,
     .launch_accumulate = host_launch_accumulate,
     .scan = host_scan,
     .gather = host_gather,

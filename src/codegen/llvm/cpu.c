@@ -58,6 +58,7 @@ typedef struct cpu_state {
 typedef struct cpu_kernel {
     host_kernel head;
     void (*fn)(void);
+    LLVMOrcResourceTrackerRef rt; /* its object in the JIT: removed when it is unloaded */
     struct cpu_kernel *next;
 } cpu_kernel;
 
@@ -172,6 +173,7 @@ static void cpu_free(void *state) {
     if (!cs) return;
     for (cpu_kernel *k = cs->kernels, *n; k; k = n) {
         n = k->next;
+        if (k->rt) LLVMOrcReleaseResourceTracker(k->rt);
         kiln_free(cs->ctx, k);
     }
     if (cs->jit) LLVMOrcDisposeLLJIT(cs->jit);
@@ -1003,7 +1005,8 @@ static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t 
         return st;
     }
     LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, name);
-    LLVMErrorRef err = LLVMOrcLLJITAddObjectFile(cs->jit, LLVMOrcLLJITGetMainJITDylib(cs->jit), mb);
+    k->rt = LLVMOrcJITDylibCreateResourceTracker(LLVMOrcLLJITGetMainJITDylib(cs->jit));
+    LLVMErrorRef err = LLVMOrcLLJITAddObjectFileWithRT(cs->jit, k->rt, mb);
     LLVMOrcExecutorAddress addr = 0;
     if (err) st = llvm_fail(ctx, err, "adding a kernel to the JIT");
     else if ((err = LLVMOrcLLJITLookup(cs->jit, &addr, name))) st = llvm_fail(ctx, err, "linking a kernel");
@@ -1013,10 +1016,31 @@ static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t 
         k->next = cs->kernels;
         cs->kernels = k;
     }
+    if (st != KILN_OK && k->rt) { /* nothing of it stays in the JIT */
+        LLVMErrorRef e = LLVMOrcResourceTrackerRemove(k->rt);
+        if (e) LLVMConsumeError(e);
+        LLVMOrcReleaseResourceTracker(k->rt);
+    }
     pthread_mutex_unlock(&cs->lock);
     if (st != KILN_OK) kiln_free(ctx, k);
     else *out = &k->head.head;
     return st;
+}
+
+static void cpu_unload(void *state, const kiln_kernel *kk) {
+    cpu_state *cs = state;
+    pthread_mutex_lock(&cs->lock);
+    for (cpu_kernel **p = &cs->kernels; *p; p = &(*p)->next)
+        if (&(*p)->head.head == kk) {
+            cpu_kernel *k = *p;
+            *p = k->next;
+            LLVMErrorRef e = LLVMOrcResourceTrackerRemove(k->rt); /* its code and its symbol */
+            if (e) LLVMConsumeError(e);
+            LLVMOrcReleaseResourceTracker(k->rt);
+            kiln_free(cs->ctx, k);
+            break;
+        }
+    pthread_mutex_unlock(&cs->lock);
 }
 
 static const char *cpu_target(void *state) { return ((cpu_state *)state)->target; }
@@ -1065,6 +1089,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .load = cpu_load,
     .launch_map = host_launch_map,
     .launch_reduce = host_launch_reduce,
+    .unload = cpu_unload,
     .launch_accumulate = host_launch_accumulate,
     .scan = host_scan,
     .gather = host_gather,
