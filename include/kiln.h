@@ -306,7 +306,8 @@ KILN_API kiln_status kiln_cache_prune(uint64_t *removed); /* down to the size ca
 /* ---------------------------------------------------------------- arrays */
 
 /* Wraps caller memory without copying.  shape has ndim entries (ndim 0 is a scalar); strides
- * are in bytes (may be 0 or negative), NULL meaning C order.  The caller keeps data alive and
+ * are in bytes (may be 0 or negative), NULL meaning C order; data and strides must be multiples
+ * of the element size (as NumPy's aligned arrays).  The caller keeps data alive and
  * unmodified-in-shape for the array's lifetime.  Returns a new reference, or NULL. */
 KILN_API kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape,
                                const int64_t *strides, void *data);

@@ -173,6 +173,27 @@ START_TEST(corrupt_files_are_refused) {
     ck_assert_int_ne(kiln_save_npy(ctx, fifo, kiln_full(ctx, KILN_F64, 1, (int64_t[]){2}, 1.0)), KILN_OK);
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "not a regular file"));
     unlink(fifo);
+    /* data off its dtype's alignment (an odd header length, as the fuzzer wrote): read, not mapped */
+    char head[128] = "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }";
+    memset(head + strlen(head), ' ', 116 - strlen(head));
+    head[116] = '\n';
+    unsigned char img2[160] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 117, 0};
+    memcpy(img2 + 10, head, 117);
+    int32_t vals[3] = {7, -2, 5};
+    memcpy(img2 + 127, vals, sizeof vals);
+    write_file(path, (const char *)img2, 127 + sizeof vals);
+    kiln_array *m = kiln_load_npy(ctx, path);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq((uintptr_t)kiln_array_data(m) % 4, 0);
+    ck_assert_int_eq(memcmp(kiln_array_data(m), vals, sizeof vals), 0);
+    kiln_array_free(m);
+    /* and kiln_wrap / kiln_array_view refuse what is off alignment */
+    static int64_t raw[4];
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){2}, NULL, (char *)raw + 4));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "multiples of the element size"));
+    kiln_array *w = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){4}, NULL, raw);
+    ck_assert_ptr_null(kiln_array_view(ctx, w, 1, (int64_t[]){2}, (int64_t[]){8}, 3));
+    kiln_array_free(w);
 }
 END_TEST
 

@@ -176,6 +176,14 @@ kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap: data is NULL");
         return NULL;
     }
+    size_t es = kiln_dtype_size(dt); /* kernels load whole elements: an element off its alignment is not one */
+    bool misaligned = (uintptr_t)data % es != 0;
+    for (int d = 0; strides && d < ndim && !misaligned; d++) misaligned = shape[d] > 1 && strides[d] % (int64_t)es != 0;
+    if (misaligned && n > 0) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap: data and strides must be multiples of the element size (%zu bytes) for %s",
+                  es, kiln_dtype_name(dt));
+        return NULL;
+    }
     kiln_array *a = array_alloc(ctx, dt, ndim, shape);
     if (!a) return NULL;
     if (strides) memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
@@ -207,6 +215,13 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
     }
     int64_t n;
     if (rt_shape_check(ctx, "kiln_array_view", (kiln_dtype)base->dtype, ndim, shape, &n) != KILN_OK) return NULL;
+    int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)base->dtype);
+    bool misaligned = n > 0 && byte_offset % es != 0;
+    for (int d = 0; d < ndim && !misaligned; d++) misaligned = shape[d] > 1 && strides[d] % es != 0;
+    if (misaligned) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the offset and strides must be multiples of the element size (%lld bytes)", (long long)es);
+        return NULL;
+    }
     kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
     if (!a) return NULL;
     memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);

@@ -127,7 +127,7 @@ dc_result dc_load(diskcache *dc, const uint8_t *key, size_t klen, void **obj, si
         r = DC_REFUSED;
         goto out;
     }
-    if ((size_t)st.st_size < HEADER || pread(fd, &h, HEADER, 0) != HEADER) goto out;
+    if ((size_t)st.st_size < HEADER + klen || pread(fd, &h, HEADER, 0) != HEADER) goto out; /* (no underflow below) */
     if (memcmp(h.magic, MAGIC, 8) != 0 || h.format != FORMAT || h.key_len != klen ||
         h.obj_len != (uint64_t)st.st_size - HEADER - klen)
         goto out;

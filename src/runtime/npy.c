@@ -232,7 +232,7 @@ kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path) {
         strides[d] = s;
         s *= hd.shape[d];
     }
-    if (!hd.big_endian && count > 0) {
+    if (!hd.big_endian && count > 0 && hd.data_offset % es == 0) { /* (data off its alignment is read instead) */
         /* map the file copy-on-write; the array owns the mapping */
         char *map = mmap(NULL, fsize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) {
