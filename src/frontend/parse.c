@@ -1345,10 +1345,18 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
         if (op == KILN_OP_ADD) over = __builtin_add_overflow(x, y, &z);
         else if (op == KILN_OP_SUB) over = __builtin_sub_overflow(x, y, &z);
         else if (op == KILN_OP_MUL) over = __builtin_mul_overflow(x, y, &z);
-        else if (op == KILN_OP_POW && y > 0) {
+        else if (op == KILN_OP_POW && y > 0 && x != 0 && x != 1 && x != -1) { /* by squaring: y may be huge */
+            int64_t base = x;
             z = 1;
-            for (int64_t k = 0; k < y && !over; k++) over = __builtin_mul_overflow(z, x, &z);
-            if (x == 0 || x == 1 || x == -1) over = false; /* the loop above is short for these anyway */
+            for (int64_t e = y; e && !over; e >>= 1) {
+                if (e & 1) over = __builtin_mul_overflow(z, base, &z);
+                if (e > 1 && !over) over = __builtin_mul_overflow(base, base, &base);
+            }
+        } else if (op == KILN_OP_POW && y < 0) { /* Python: 2 ** -1 is 0.5 */
+            kval f = {0};
+            if (!fe_set_expr(p, &f, kiln_scalar(p->ctx, (double)x), l->off)) return false;
+            kval_free(p->ctx, l);
+            *l = f;
         }
         if (over) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
     }
