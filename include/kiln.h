@@ -138,7 +138,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(WHERE,    where,    "where",         3, WHERE,  "",   "")
 
 /* The ops that are not element-wise: reductions, scans, the matrix product, views of computed
- * results, concatenation and gathers.  Fusion ends at them (an element-wise view of arrays is
+ * results, concatenation and gathers, and what gradients need of the last two: a view's values
+ * placed back where they came from in zeros (embed) and a gather's added back (scatter_add).  Fusion ends at them (an element-wise view of arrays is
  * pushed down to the arrays instead, and fuses).   X(ENUM, builder, numpy name, kind)        */
 #define KILN_STRUCT_OPS(X)                            \
     X(SUM,     sum,     "sum",     REDUCE)            \
@@ -155,7 +156,9 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(VIEW,    view,    "view",    VIEW)              \
     X(RESHAPE, reshape, "reshape", VIEW)              \
     X(CONCAT,  concat,  "concatenate", CONCAT)        \
-    X(TAKE,    take,    "take",    GATHER)
+    X(TAKE,    take,    "take",    GATHER)            \
+    X(EMBED,   embed,   "embed",   EMBED)             \
+    X(SCATTER, scatter, "scatter_add", SCATTER)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -370,6 +373,8 @@ KILN_OPS(KILN_X_DECL)
 #define KILN_X_DECL_R_VIEW(b)
 #define KILN_X_DECL_R_CONCAT(b)
 #define KILN_X_DECL_R_GATHER(b)
+#define KILN_X_DECL_R_EMBED(b)
+#define KILN_X_DECL_R_SCATTER(b)
 KILN_STRUCT_OPS(KILN_X_DECL_R)
 #undef KILN_X_DECL_R
 /* (the scans above: cumsum and cumprod along axis, or over the flattened array with
@@ -466,6 +471,21 @@ KILN_API kiln_expr *kiln_log_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned 
 KILN_API kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi);
 KILN_API kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x);
 KILN_API kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals);
+
+/* ---------------------------------------------------------------- gradients
+ * Reverse-mode automatic differentiation.  kiln_grad builds the gradients of a 0-d floating-point
+ * loss with respect to wrt[0..n) (leaves — arrays, placeholders — or any node of the loss's graph)
+ * as ordinary expressions: grads[i] has wrt[i]'s shape and dtype, and evaluating the loss and
+ * its gradients together (kiln_eval_many) runs one fused plan.  The rules are JAX's: broadcasting
+ * is undone by sums, ties of max, min, maximum and minimum share the gradient equally, prod's is
+ * exact at zeros; comparisons, floor, ceil, rint, sign, floor_divide, the predicates and every
+ * integer or bool value pass no gradient (zero), and integer or bool wrt are refused.  Gradients
+ * of gradients work the same way (they are graphs too).  cumprod's gradient divides by x: not
+ * defined where x has zeros.  On failure every grads[i] is NULL.
+ * kiln_vjp is the same for an output of any shape with a seed (the output's adjoint, broadcast
+ * to its shape): grads[i] = seedᵀ·∂out/∂wrt[i]. */
+KILN_API kiln_status kiln_grad(kiln_ctx *ctx, kiln_expr *loss, int n, kiln_expr *const *wrt, kiln_expr **grads);
+KILN_API kiln_status kiln_vjp(kiln_ctx *ctx, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads);
 
 KILN_API kiln_expr *kiln_expr_retain(kiln_expr *e); /* returns e; one more reference */
 KILN_API void kiln_expr_free(kiln_expr *e);         /* drops one reference; NULL is a no-op */

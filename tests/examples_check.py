@@ -8,7 +8,8 @@ and compares what the two printed: the same lines, the same text and integers, a
 number with a decimal point or an exponent within a relative 1e-9 (kiln orders a sum's
 additions differently from NumPy's pairwise sums and from BLAS, so the last bits may differ).
 Runs of spaces count as one, since an array's padding follows the widths of its numbers.
-Each example runs on kiln's default tier and with KILN_TIER=jit.
+Each example runs on kiln's default tier and with KILN_TIER=jit.  A program that uses grad (which
+NumPy has not) is compared with its twin that writes the gradients by hand, both run by kiln.
 
 Then checks that the logistic regression's loop body is built once: run with KILN_LOG=compile
 for 200 epochs and for 2 epochs (range(200) replaced by range(2)), the program makes as many
@@ -39,6 +40,8 @@ sys.path.insert(0, EXAMPLES)
 import make_data  # noqa: E402  (examples/make_data.py)
 
 PROGRAMS = ["perceptron.kiln", "logistic_regression.kiln", "mlp.kiln"]
+# Programs NumPy cannot run (they use kiln's grad): each must print what its twin prints.
+TWINS = [("mlp_grad.kiln", "mlp.kiln")]
 REL_TOL = 1e-9
 TIMEOUT = 120
 
@@ -189,6 +192,19 @@ def main():
                 report(why is None, what + f" ({len(want.splitlines())} lines)", why)
                 if why:
                     print("--- kiln printed:\n" + out + "--- NumPy printed:\n" + want, end="")
+
+        for prog, twin in TWINS:
+            outs = []
+            for name in (prog, twin):
+                with open(os.path.join(EXAMPLES, name)) as f:
+                    outs.append(run_kiln(kiln, f.read(), data, cache, name))
+            (rc1, out1, err1), (rc2, out2, err2) = outs
+            what = f"{prog} prints what {twin} prints"
+            if rc1 or rc2:
+                report(False, what, f"kiln exited with {rc1 or rc2}: {(err1 if rc1 else err2).strip()}")
+                continue
+            why = compare(out1, out2)
+            report(why is None, what + f" ({len(out2.splitlines())} lines)", why)
 
         # the loop body is built once: 200 epochs make as many kernels as 2
         with open(os.path.join(EXAMPLES, "logistic_regression.kiln")) as f:

@@ -225,7 +225,7 @@ static const int op_arity[KILN_OP_COUNT] = {
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = ar,
     KILN_OPS(X)
 #undef X
-#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL || KIND_##k == KIND_CONCAT || KIND_##k == KIND_GATHER ? 2 : 1),
+#define X(E, b, np, k) [KILN_OP_##E] = (KIND_##k == KIND_MATMUL || KIND_##k == KIND_CONCAT || KIND_##k == KIND_GATHER || KIND_##k == KIND_SCATTER ? 2 : 1),
     KILN_STRUCT_OPS(X)
 #undef X
 };

@@ -131,6 +131,8 @@ typedef enum op_kind {
     KIND_VIEW,   /* view, reshape: an operand's values read through other strides or shape */
     KIND_CONCAT, /* concatenate: two operands one after the other along an axis */
     KIND_GATHER, /* take: an operand's elements picked by an index array */
+    KIND_EMBED,  /* a view's adjoint: the operand's values at the view's places in zeros */
+    KIND_SCATTER, /* a take's adjoint: the operand's values added at the indices into zeros */
 } op_kind;
 
 static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }

@@ -193,6 +193,10 @@ typedef struct kiln_backend_i {
     /* Cumulative sums and products, and gathers (data movement, no kernel to compile). */
     kiln_status (*scan)(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
     kiln_status (*gather)(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
+    /* The gather's geometry backwards (a gradient's): adds the dt values at a->out[i] into the
+     * array at a->x where gather would read them (it starts at zero), in the order of i, so the
+     * sums do not depend on threads.  Bad indices fail as gather's do. */
+    kiln_status (*scatter)(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
 
     /* The tuned matrix product the backend has for dt ("OpenBLAS 0.3.21 (SkylakeX kernels)"),
      * or NULL when it would use a plain loop: the planner then computes products with a vector

@@ -738,3 +738,46 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
                          a->axis + bad_which, (long long)(bad_which ? a->axis2_len : a->axis_len));
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
+
+kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads) {
+    KILN_UNUSED(state);
+    KILN_UNUSED(nthreads); /* one thread: the additions in one fixed order */
+    int nd = a->ndim;
+    int64_t total = 1, idx[KILN_MAX_DIMS] = {0};
+    for (int d = 0; d < nd; d++) total *= a->shape[d];
+    for (int64_t pos = 0; pos < total; pos++) {
+        if ((pos & 0xffff) == 0 && kiln_interrupted(ctx)) return kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+        char *xp = (char *)a->x;
+        const char *ip = a->idx, *ip2 = a->idx2, *vp = a->out;
+        for (int d = 0; d < nd; d++) {
+            xp += idx[d] * a->x_str[d];
+            ip += idx[d] * a->idx_str[d];
+            vp += idx[d] * a->out_str[d];
+            if (ip2) ip2 += idx[d] * a->idx2_str[d];
+        }
+        int64_t j, which = 0, bad;
+        memcpy(&j, ip, sizeof j);
+        bad = j;
+        if (j < 0) j += a->axis_len;
+        bool ok = j >= 0 && j < a->axis_len;
+        xp += j * a->axis_str;
+        if (ok && ip2) {
+            memcpy(&j, ip2, sizeof j);
+            bad = j;
+            which = 1;
+            if (j < 0) j += a->axis2_len;
+            ok = j >= 0 && j < a->axis2_len;
+            xp += j * a->axis2_str;
+        }
+        if (!ok)
+            return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
+                             a->axis + (int)which, (long long)(which ? a->axis2_len : a->axis_len));
+        kscalar x = ref_load(xp, dt), v = ref_load(vp, dt), pair[2] = {x, v};
+        ref_store(xp, dt, ref_apply(KILN_OP_ADD, dt, dt, pair));
+        for (int d = nd - 1; d >= 0; d--) {
+            if (++idx[d] < a->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return KILN_OK;
+}

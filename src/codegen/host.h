@@ -69,6 +69,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
 /* Scans and gathers, for the same contract. */
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
+kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
 
 /* Products, for the same contract: OpenBLAS's name for products of dt ("OpenBLAS (SkylakeX
  * kernels, OpenMP)"), NULL for integer and bool products or when OpenBLAS is not installed (or

@@ -525,6 +525,66 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 
 /* ------------------------------------------------------------------ constructors */
 
+/* grad(expr, wrt, seed=None) and value_and_grad(expr, wrt, seed=None): expr is the graph the
+ * arguments built, so its gradients with respect to the arrays named by wrt (a name, or a tuple
+ * of names) are graphs too; a tuple of names gives a tuple of gradients, as JAX's argnums. */
+static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *wv = arg(a, "wrt");
+    bool many = wv->kind == KV_TUPLE || wv->kind == KV_LIST;
+    int n = many ? wv->n : 1;
+    if (n < 1 || n > FE_MAX_ARGS) return fe_err(p, wv->off, KILN_ERR_ARG, "%s(): 'wrt' must name 1 to %d arrays", f->name, FE_MAX_ARGS);
+    kiln_expr *wrt[FE_MAX_ARGS], *grads[FE_MAX_ARGS];
+    for (int i = 0; i < n; i++) {
+        const kval *v = many ? &wv->items[i] : wv;
+        if (v->kind == KV_ARRAY && fe_is_py(v))
+            return fe_err(p, v->off, KILN_ERR_ARG, "%s(): 'wrt' must name arrays, not a Python number (x = array(0.5) makes one)",
+                          f->name);
+        if (v->kind != KV_ARRAY || (v->e->op != KILN_OP_VAR && v->e->op != KILN_OP_PARAM))
+            return fe_err(p, v->off, KILN_ERR_ARG, "%s(): 'wrt' must be names of arrays (the variables), not %s", f->name,
+                          v->kind != KV_ARRAY ? "this value" : "an expression");
+        wrt[i] = v->e;
+    }
+    kiln_expr *e = expr_of(p, f, a, "expr"), *seed = NULL;
+    if (!e) return false;
+    if (given_not_none(a, "seed") && !(seed = expr_of(p, f, a, "seed"))) return result(p, out, NULL, off, 1, &e);
+    kiln_status st = kiln_vjp(p->ctx, e, seed, n, wrt, grads);
+    kiln_expr_free(seed);
+    if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
+    kval g = {0};
+    bool ok = true;
+    if (!many) ok = fe_set_expr(p, &g, grads[0], off);
+    else {
+        g.kind = KV_TUPLE;
+        g.off = off;
+        ok = fe_got(p, g.items = kiln_calloc(p->ctx, (size_t)n * sizeof *g.items), off);
+        for (int i = 0; i < n; i++) {
+            if (ok) ok = fe_set_expr(p, &g.items[g.n++], grads[i], off);
+            else kiln_expr_free(grads[i]);
+        }
+    }
+    if (!ok || !f->op) {
+        kiln_expr_free(e);
+        if (ok) *out = g;
+        else kval_free(p->ctx, &g);
+        return ok;
+    }
+    /* value_and_grad: (value, gradients) */
+    kval *items = kiln_calloc(p->ctx, 2 * sizeof *items);
+    if (!fe_got(p, items, off)) {
+        kiln_expr_free(e);
+        kval_free(p->ctx, &g);
+        return false;
+    }
+    fe_set_expr(p, &items[0], e, off);
+    items[1] = g;
+    memset(out, 0, sizeof *out);
+    out->kind = KV_TUPLE;
+    out->off = off;
+    out->n = 2;
+    out->items = items;
+    return true;
+}
+
 /* zeros ones empty full (shape first) and the *_like ones (an array first) */
 enum { K_ZEROS, K_ONES, K_FULL, K_ZEROS_LIKE, K_ONES_LIKE, K_FULL_LIKE };
 static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -945,6 +1005,9 @@ static const fe_fn functions[] = {
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
     /* constructors */
+    /* gradients */
+    {"grad", "expr, wrt, seed=None", h_grad, 0, "the gradient of a scalar expr with respect to the arrays named by wrt (a name or a tuple of names); seed: a vector-Jacobian product", false},
+    {"value_and_grad", "expr, wrt, seed=None", h_grad, 1, "(expr, grad(expr, wrt)), evaluated together", false},
     {"zeros", "shape, dtype=float", h_fill, K_ZEROS, "a new array of zeros", false},
     {"ones", "shape, dtype=float", h_fill, K_ONES, "a new array of ones", false},
     {"empty", "shape, dtype=float", h_fill, K_ZEROS, "a new array (kiln's are zeros)", false},

@@ -83,7 +83,7 @@ static uint64_t node_hash(const kiln_expr *n) {
     if (n->op == KILN_OP_VAR) {
         h = kiln_hash_bytes(h, &n->data, sizeof n->data);
         h = kiln_hash_bytes(h, n->strides, n->ndim * sizeof *n->strides);
-    } else if (n->op == KILN_OP_VIEW) {
+    } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
         h = kiln_hash_bytes(h, n->vsrc, sizeof n->vsrc);
         h = kiln_hash_bytes(h, n->vstart, sizeof n->vstart);
         h = kiln_hash_bytes(h, n->vstep, sizeof n->vstep);
@@ -98,7 +98,7 @@ static bool node_same(const kiln_expr *a, const kiln_expr *b) {
         a->val.bits != b->val.bits || memcmp(a->shape, b->shape, a->ndim * sizeof *a->shape) != 0)
         return false;
     if (a->op == KILN_OP_VAR) return a->data == b->data && memcmp(a->strides, b->strides, a->ndim * sizeof *a->strides) == 0;
-    if (a->op == KILN_OP_VIEW)
+    if (a->op == KILN_OP_VIEW || a->op == KILN_OP_EMBED)
         return memcmp(a->vsrc, b->vsrc, sizeof a->vsrc) == 0 && memcmp(a->vstart, b->vstart, sizeof a->vstart) == 0 &&
                memcmp(a->vstep, b->vstep, sizeof a->vstep) == 0 && memcmp(a->vfix, b->vfix, sizeof a->vfix) == 0;
     return true;
@@ -316,6 +316,8 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     case KIND_VIEW:
     case KIND_CONCAT:
     case KIND_GATHER:
+    case KIND_EMBED:
+    case KIND_SCATTER:
         return KILN_OK;
     case KIND_PRED:
         *out = KILN_BOOL;

@@ -187,6 +187,23 @@ kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool alo
 /* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
  * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */
 kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
+/* x read as an array of shape (x's dims broadcast to it: a VIEW with strides 0, never pushed
+ * down, so x is computed once). */
+kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape);
+/* A view's adjoint: an array of shape, zero except where view map m reads it, which holds v's
+ * values (v has m's shape).  An EMBED node carrying m. */
+kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, const int64_t *shape);
+/* A take's adjoint: an array of shape, zero but for v's values added at the indices of i (and
+ * j: mode 2, a pair; mode 1: along axis; mode 0: take), in order.  A SCATTER node. */
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape);
+/* ---- gradients (ir/grad.c) ---- */
+
+/* Reverse mode: grads[i] = the vector-Jacobian product seedᵀ·∂out/∂wrt[i] as graphs (new
+ * references, wrt[i]'s shape and dtype; zeros where out does not depend on wrt[i]).  seed NULL
+ * is 1 and needs a 0-d out; otherwise it is broadcast to out's shape.  out and the wrt must be
+ * floating point.  On failure grads[] are NULL. */
+kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads);
+
 /* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
 kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res);
 /* The new byte offset and strides of memory (shape, strides) viewed through m: an array leaf
@@ -196,8 +213,9 @@ void ir_view_memory(const ir_viewmap *m, const int64_t *shape, const int64_t *st
  * allows, else false. */
 bool ir_reshape_strides(int ond, const int64_t *oshape, const int64_t *ostrides, int nnd, const int64_t *nshape,
                         int64_t *nstrides);
-/* A VIEW node's map. */
+/* A VIEW node's map; an EMBED node's (the map of the view it undoes). */
 void ir_view_of(const kiln_expr *n, ir_viewmap *m);
+void ir_embed_of(const kiln_expr *n, ir_viewmap *m);
 
 /* The IR's own helpers (graph.c), for its other files: a zeroed prototype of op with result
  * dtype dt and no operands; the node equal to proto (found or added; a new reference); x in

@@ -200,6 +200,82 @@ static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
     return acc[0];
 }
 
+/* An EMBED at idx: the value of its operand whose view position is idx, or zero. */
+static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *v = ir_arg(n, 0);
+    kscalar zero = ref_cast((kscalar){.i64 = 0}, KILN_I64, (kiln_dtype)n->dtype);
+    for (int k = 0; k < n->ndim; k++)
+        if (n->vfix[k] >= 0 && idx[k] != n->vfix[k]) return zero;
+    int64_t vi[KILN_MAX_DIMS] = {0};
+    bool mapped[KILN_MAX_DIMS] = {false};
+    for (int d = 0; d < v->ndim; d++) {
+        if (n->vsrc[d] < 0) continue; /* a new axis: position 0 */
+        int k = n->vsrc[d];
+        int64_t j = idx[k] - n->vstart[d];
+        if (n->vstep[d] == 0) {
+            if (j != 0) return zero;
+        } else {
+            if (j % n->vstep[d] != 0 || j / n->vstep[d] < 0 || j / n->vstep[d] >= v->shape[d]) return zero;
+            vi[d] = j / n->vstep[d];
+        }
+        mapped[k] = true;
+    }
+    for (int k = 0; k < n->ndim; k++)
+        if (!mapped[k] && n->vfix[k] < 0 && n->shape[k] > 1) return zero; /* not a place the view read */
+    return ref_at(v, vi, v->ndim);
+}
+
+static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx);
+
+/* A SCATTER at idx: the sum, in order, of its operand's elements whose indices point at idx. */
+static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *v = ir_arg(n, 0), *ix = ir_arg(n, 1), *jx = n->arg[2] != IR_NONE ? ir_arg(n, 2) : NULL;
+    kiln_dtype dt = (kiln_dtype)n->dtype;
+    kscalar acc = ref_cast((kscalar){.i64 = 0}, KILN_I64, dt);
+    int ax = n->axis;
+    int64_t count = 1, vi[KILN_MAX_DIMS] = {0};
+    for (int d = 0; d < v->ndim; d++) count *= v->shape[d];
+    for (int64_t e = 0; e < count; e++) {
+        int64_t rem = e;
+        for (int d = v->ndim - 1; d >= 0; d--) {
+            vi[d] = rem % v->shape[d];
+            rem /= v->shape[d];
+        }
+        /* where v's element came from in x (the take's index map, as in KIND_GATHER below) */
+        int64_t xi[KILN_MAX_DIMS] = {0}, ii[KILN_MAX_DIMS] = {0};
+        if (n->keepdims == 2) {
+            int nb = v->ndim - (n->ndim - 2);
+            int64_t jj[KILN_MAX_DIMS] = {0};
+            for (int d = 0; d < ax; d++) xi[d] = vi[d];
+            for (int d = 0; d < ix->ndim; d++) ii[d] = ix->shape[d] == 1 ? 0 : vi[ax + nb - ix->ndim + d];
+            for (int d = 0; d < jx->ndim; d++) jj[d] = jx->shape[d] == 1 ? 0 : vi[ax + nb - jx->ndim + d];
+            for (int d = ax + 2; d < n->ndim; d++) xi[d] = vi[d - 2 + nb];
+            int64_t a = ref_index_at(ix, ii), b = ref_index_at(jx, jj);
+            xi[ax] = a < 0 ? a + n->shape[ax] : a;
+            xi[ax + 1] = b < 0 ? b + n->shape[ax + 1] : b;
+        } else if (n->keepdims) {
+            for (int d = 0; d < v->ndim; d++) {
+                ii[d] = ix->shape[d] == 1 ? 0 : vi[d];
+                xi[d] = vi[d];
+            }
+            int64_t a = ref_index_at(ix, ii);
+            xi[ax] = a < 0 ? a + n->shape[ax] : a;
+        } else {
+            for (int d = 0; d < ax; d++) xi[d] = vi[d];
+            for (int d = 0; d < ix->ndim; d++) ii[d] = vi[ax + d];
+            for (int d = ax + 1; d < n->ndim; d++) xi[d] = vi[d - 1 + ix->ndim];
+            int64_t a = ref_index_at(ix, ii);
+            xi[ax] = a < 0 ? a + n->shape[ax] : a;
+        }
+        bool here = true;
+        for (int d = 0; d < n->ndim && here; d++) here = n->shape[d] == 1 || xi[d] == idx[d];
+        if (!here) continue;
+        kscalar pair[2] = {acc, ref_at(v, vi, v->ndim)};
+        acc = ref_apply(KILN_OP_ADD, dt, dt, pair);
+    }
+    return acc;
+}
+
 /* An index array's element at idx (a VAR or PARAM of int64, or anything else computed). */
 static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx) { return ref_at(n, idx, n->ndim).i64; }
 
@@ -224,6 +300,8 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
     switch (kiln_op_kind[n->op]) {
     case KIND_REDUCE: return ref_reduce_at(n, idx);
     case KIND_SCAN: return ref_scan_at(n, idx);
+    case KIND_EMBED: return ref_embed_at(n, idx);
+    case KIND_SCATTER: return ref_scatter_at(n, idx);
     case KIND_MATMUL: return ref_matmul_at(n, idx);
     case KIND_VIEW:
         if (n->op == KILN_OP_RESHAPE) { /* the same C-order position in x */

@@ -6,11 +6,14 @@
  * operand's (struct kiln_expr's VIEW fields): per output dim an operand dim with a start and a
  * step, or a new axis; per operand dim not mapped, a fixed index.  Where it goes:
  *
- *     view of an array (VAR)                ─▶ a VAR reading the same memory through new strides
+ *     view of an array (VAR) or a           ─▶ a VIEW node over the leaf: the runtime reads the
+ *         placeholder (PARAM)                   leaf's memory through new strides (no copy), and
+ *                                               gradients find the array the view is of
  *     view of an element-wise expression    ─▶ the expression rebuilt on views of its arrays:
  *         of arrays and placeholders            (a + b)[1:] is a[1:] + b[1:], which fuses
- *     view of a placeholder (PARAM)         ─▶ a VIEW node over it (its memory comes later)
  *     view of a view                        ─▶ one VIEW, the maps composed
+ *     a broadcast (a dim read again and     ─▶ a VIEW node, never pushed down: the operand is
+ *         again, ir_broadcast_to)               computed once, then read
  *     view of anything else                 ─▶ a VIEW node: the operand is computed, then read
  *
  * Broadcasting is respected on the way down: an array of length 1 along a dim of the expression
@@ -28,17 +31,20 @@ static void shape_text(const int64_t *shape, int nd, char *buf, size_t cap) {
 
 /* ------------------------------------------------------------------ maps */
 
-void ir_view_of(const kiln_expr *n, ir_viewmap *m) {
-    const kiln_expr *x = ir_arg(n, 0);
-    m->ndim = n->ndim;
+/* The map a VIEW or EMBED node n holds, reading an array of rank in_nd to give out (its shape). */
+static void node_map(const kiln_expr *n, const kiln_expr *out, int in_nd, ir_viewmap *m) {
+    m->ndim = out->ndim;
     for (int d = 0; d < KILN_MAX_DIMS; d++) {
-        m->shape[d] = d < n->ndim ? n->shape[d] : 0;
-        m->src[d] = d < n->ndim ? n->vsrc[d] : -1;
-        m->start[d] = d < n->ndim ? n->vstart[d] : 0;
-        m->step[d] = d < n->ndim ? n->vstep[d] : 0;
-        m->fix[d] = d < x->ndim ? n->vfix[d] : -1;
+        m->shape[d] = d < out->ndim ? out->shape[d] : 0;
+        m->src[d] = d < out->ndim ? n->vsrc[d] : -1;
+        m->start[d] = d < out->ndim ? n->vstart[d] : 0;
+        m->step[d] = d < out->ndim ? n->vstep[d] : 0;
+        m->fix[d] = d < in_nd ? n->vfix[d] : -1;
     }
 }
+
+void ir_view_of(const kiln_expr *n, ir_viewmap *m) { node_map(n, n, ir_arg(n, 0)->ndim, m); }
+void ir_embed_of(const kiln_expr *n, ir_viewmap *m) { node_map(n, ir_arg(n, 0), n->ndim, m); }
 
 void ir_view_memory(const ir_viewmap *m, const int64_t *shape, const int64_t *strides, int64_t *offset, int64_t *vstrides) {
     KILN_UNUSED(shape);
@@ -139,17 +145,10 @@ static kiln_status push_leaf(void *ud, kiln_expr *n, kiln_expr *const *args, kil
     if (!op_is_array_leaf(n->op)) return KILN_OK; /* constants are 0-d: the same everywhere */
     ir_viewmap o;
     leaf_map(p->m, p->x, n, &o);
-    if (n->op == KILN_OP_PARAM) {
-        *out = view_node(g, n, &o);
-        return *out ? KILN_OK : kiln_errcode(g->ctx);
-    }
-    int64_t off, strides[KILN_MAX_DIMS];
-    ir_view_memory(&o, n->shape, n->strides, &off, strides);
-    void *leaf = g->hooks->leaf_view(g->hooks->ud, n->leaf, o.ndim, o.shape, strides, off);
-    if (!leaf) return kiln_errcode(g->ctx) != KILN_OK ? kiln_errcode(g->ctx) : KILN_ERR_NOMEM;
-    *out = ir_var(g, leaf, (kiln_dtype)n->dtype, o.ndim, o.shape, strides, n->data + off);
-    g->hooks->leaf_release(leaf);
-    return *out ? KILN_OK : KILN_ERR_NOMEM;
+    /* a VIEW node over the leaf (no copy: the runtime reads the leaf's memory through it), so
+     * that the view stays a view of that array, which gradients follow back */
+    *out = map_is_identity(&o, n) ? (ir_retain(n), n) : view_node(g, n, &o);
+    return *out ? KILN_OK : kiln_errcode(g->ctx);
 }
 
 static bool stop_at_structure(void *ud, const kiln_expr *n) {
@@ -164,6 +163,8 @@ kiln_expr *ir_view(ir_graph *g, kiln_expr *x, const ir_viewmap *m) {
         ir_retain(x);
         return x;
     }
+    bool broadcast = false; /* a dim read again and again (ir_broadcast_to): x is computed once */
+    for (int d = 0; d < m->ndim; d++) broadcast |= m->shape[d] > 1 && (m->src[d] < 0 || m->step[d] == 0);
     if (x->op == KILN_OP_VIEW) { /* compose: one view of x's operand */
         ir_viewmap in, o;
         ir_view_of(x, &in);
@@ -192,7 +193,7 @@ kiln_expr *ir_view(ir_graph *g, kiln_expr *x, const ir_viewmap *m) {
         return NULL;
     }
     kiln_free(g->ctx, order);
-    if (structural || x->op == KILN_OP_PARAM || x->op == KILN_OP_CONST) return view_node(g, x, m);
+    if (structural || broadcast || op_is_leaf(x->op)) return view_node(g, x, m);
     push p = {g, m, x};
     kiln_expr *r = NULL;
     if (ir_rebuild(g, &x, 1, push_leaf, &p, &r) != KILN_OK) return NULL;
@@ -436,24 +437,79 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_
         return x;
     }
     if (x->op == KILN_OP_RESHAPE) x = ir_arg(x, 0); /* a reshape of a reshape */
-    int64_t strides[KILN_MAX_DIMS];
-    if (x->op == KILN_OP_VAR && ir_reshape_strides(x->ndim, x->shape, x->strides, ndim, shape, strides)) {
-        if (size == 0) /* any strides will do: C order */
-            for (int64_t d = ndim - 1, s = (int64_t)kiln_dtype_size((kiln_dtype)x->dtype); d >= 0; d--) {
-                strides[d] = s;
-                s *= shape[d] > 0 ? shape[d] : 1;
-            }
-        void *leaf = g->hooks->leaf_view(g->hooks->ud, x->leaf, ndim, shape, strides, 0);
-        if (!leaf) return NULL;
-        kiln_expr *r = ir_var(g, leaf, (kiln_dtype)x->dtype, ndim, shape, strides, x->data);
-        g->hooks->leaf_release(leaf);
-        return r;
-    }
-    kiln_expr p;
+    kiln_expr p; /* (of an array whose layout allows it, the runtime makes it a view: no copy) */
     ir_proto(&p, KILN_OP_RESHAPE, (kiln_dtype)x->dtype);
     p.ndim = (uint8_t)ndim;
     memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
     p.arg[0] = x->id;
+    return ir_intern(g, &p);
+}
+
+/* ------------------------------------------------------------------ broadcasts, and the adjoints of views and takes */
+
+kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape) {
+    if (!ir_check_operand(g, x, "broadcast_to", 1)) return NULL;
+    if (x->ndim == ndim && !memcmp(x->shape, shape, (size_t)ndim * sizeof *shape)) {
+        ir_retain(x);
+        return x;
+    }
+    ir_viewmap m;
+    memset(&m, 0, sizeof m);
+    m.ndim = ndim;
+    for (int k = 0; k < KILN_MAX_DIMS; k++) m.fix[k] = -1;
+    int pad = ndim - x->ndim;
+    if (pad < 0) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "broadcast_to: cannot broadcast a %d-d value to %d dims", x->ndim, ndim);
+        return NULL;
+    }
+    for (int d = 0; d < ndim; d++) {
+        m.shape[d] = shape[d];
+        m.src[d] = -1; /* a new axis: stride 0 */
+        if (d < pad) continue;
+        int64_t n = x->shape[d - pad];
+        if (n != shape[d] && n != 1) {
+            kiln_fail(g->ctx, KILN_ERR_SHAPE, "broadcast_to: dim %d of length %lld cannot become %lld", d, (long long)n, (long long)shape[d]);
+            return NULL;
+        }
+        m.src[d] = (int8_t)(d - pad);
+        m.step[d] = n == 1 ? 0 : 1; /* a length-1 dim is read again and again */
+    }
+    return view_node(g, x, &m); /* never pushed down: the value is computed once, then read */
+}
+
+kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, const int64_t *shape) {
+    if (!ir_check_operand(g, v, "embed", 1)) return NULL;
+    if (v->ndim != m->ndim || memcmp(v->shape, m->shape, (size_t)m->ndim * sizeof *m->shape)) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "embed: the values do not have the view's shape");
+        return NULL;
+    }
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_EMBED, (kiln_dtype)v->dtype);
+    p.ndim = (uint8_t)ndim;
+    memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
+    for (int d = 0; d < KILN_MAX_DIMS; d++) {
+        p.vsrc[d] = d < m->ndim ? m->src[d] : -1;
+        p.vstart[d] = d < m->ndim && m->src[d] >= 0 && m->shape[d] > 0 ? m->start[d] : 0;
+        p.vstep[d] = d < m->ndim && m->src[d] >= 0 && m->shape[d] > 1 ? m->step[d] : 0;
+        p.vfix[d] = d < ndim ? m->fix[d] : -1;
+    }
+    p.arg[0] = v->id;
+    return ir_intern(g, &p);
+}
+
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape) {
+    if (!ir_check_operand(g, v, "scatter_add", 1) || !ir_check_operand(g, i, "scatter_add", 2) ||
+        (j && !ir_check_operand(g, j, "scatter_add", 3)))
+        return NULL;
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_SCATTER, (kiln_dtype)v->dtype);
+    p.ndim = (uint8_t)ndim;
+    memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
+    p.axis = (int8_t)axis;
+    p.keepdims = (uint8_t)mode;
+    p.arg[0] = v->id;
+    p.arg[1] = i->id;
+    if (j) p.arg[2] = j->id;
     return ir_intern(g, &p);
 }
 

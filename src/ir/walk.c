@@ -82,6 +82,8 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
     case KIND_CONCAT: return ir_concat(g, args[0], args[1], n->axis);
     case KIND_GATHER:
         return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis) : ir_take(g, args[0], args[1], n->axis, n->keepdims);
+    case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
+    case KIND_SCATTER: return ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape);
     default: break;
     }
     KILN_ASSERT(0 && "a structural op rebuild_one does not know");
@@ -147,11 +149,12 @@ static void print_node(const kiln_expr *n, kstr *b) {
                 if (ir_reduces(n, d)) kstr_printf(b, " %d", d);
             kstr_printf(b, "%s)", n->keepdims ? ", keepdims" : "");
         }
-    } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER) {
-        kstr_printf(b, " (axis %d%s)", n->axis, n->op == KILN_OP_TAKE && n->keepdims ? ", along" : "");
-    } else if (n->op == KILN_OP_VIEW) {
+    } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER ||
+               kiln_op_kind[n->op] == KIND_SCATTER) {
+        kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims == 2 ? ", pair" : n->keepdims ? ", along" : "");
+    } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
         kstr_printf(b, " [");
-        for (int d = 0; d < n->ndim; d++) {
+        for (int d = 0; d < (n->op == KILN_OP_VIEW ? n->ndim : ir_arg(n, 0)->ndim); d++) {
             if (n->vsrc[d] < 0) kstr_printf(b, "%snew", d ? ", " : "");
             else kstr_printf(b, "%s%d:%lld:%lld", d ? ", " : "", n->vsrc[d], (long long)n->vstart[d], (long long)n->vstep[d]);
         }

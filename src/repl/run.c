@@ -49,6 +49,7 @@ struct stmt {
     char names[MAX_TARGETS][64];
     int nnames;
     int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
+    int group[MAX_TARGETS]; /* S_ASSIGN: at the first name of a nested "(b, c)": its names */
     int nchain;
     kiln_op op;            /* S_AUG */
     stmt *body, *orelse;
@@ -344,7 +345,37 @@ static stmt *push_stmt(stmt **v, int *n) {
     return &nv[(*n)++];
 }
 
-/* The names of a target list "a" / "a, b" / "(a, b)" into st->names; false after reporting. */
+/* One name of a target list, t[a, ne), into st->names; false after reporting. */
+static bool target_name(prog *pg, stmt *st, size_t a, size_t ne) {
+    const char *t = pg->text;
+    if (!is_ident(t, a, ne)) {
+        const char *why = "cannot assign to this: only names can be assigned";
+        for (size_t i = a; i < ne; i++)
+            if (t[i] == '[') why = "kiln's arrays do not change in place: assign a new array to a name (where() picks elements)";
+        for (size_t i = a; i < ne && t[i] != '['; i++)
+            if (t[i] == '.') why = "cannot assign to an attribute";
+        if (word_at(t, a, ne, "True") || word_at(t, a, ne, "False") || word_at(t, a, ne, "None"))
+            why = "cannot assign to a literal";
+        report(pg, a, why);
+        return false;
+    }
+    if (ne - a >= sizeof st->names[0] || st->nnames == MAX_TARGETS) {
+        report(pg, a, ne - a >= sizeof st->names[0] ? "name is too long" : "too many targets");
+        return false;
+    }
+    memcpy(st->names[st->nnames], t + a, ne - a);
+    st->names[st->nnames][ne - a] = 0;
+    const char *nm = st->names[st->nnames];
+    if (!strcmp(nm, "True") || !strcmp(nm, "False") || !strcmp(nm, "None")) {
+        report(pg, a, "cannot assign to a literal");
+        return false;
+    }
+    st->group[st->nnames++] = 0;
+    return true;
+}
+
+/* The names of a target list "a" / "a, b" / "(a, b)" / "a, (b, c)" (one level of nesting) into
+ * st->names; false after reporting. */
 static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
     a = trim_left(t, a, b);
@@ -357,29 +388,21 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
     while (a < b) {
         char comma = ',';
         size_t e = scan_top(t, a, b, is_char, &comma), ne = trim_right(t, a, e);
-        if (!is_ident(t, a, ne)) {
-            const char *why = "cannot assign to this: only names can be assigned";
-            for (size_t i = a; i < ne; i++)
-                if (t[i] == '[') why = "kiln's arrays do not change in place: assign a new array to a name (where() picks elements)";
-            for (size_t i = a; i < ne && t[i] != '['; i++)
-                if (t[i] == '.') why = "cannot assign to an attribute";
-            if (word_at(t, a, ne, "True") || word_at(t, a, ne, "False") || word_at(t, a, ne, "None"))
-                why = "cannot assign to a literal";
-            report(pg, a, why);
+        if (ne - a >= 2 && (t[a] == '(' || t[a] == '[') && t[ne - 1] == (t[a] == '(' ? ')' : ']')) { /* (b, c) */
+            int first = st->nnames;
+            for (size_t ia = trim_left(t, a + 1, ne - 1), ib = trim_right(t, ia, ne - 1); ia < ib;) {
+                size_t ie = scan_top(t, ia, ib, is_char, &comma);
+                if (!target_name(pg, st, ia, trim_right(t, ia, ie))) return false;
+                ia = ie < ib ? trim_left(t, ie + 1, ib) : ib;
+            }
+            if (st->nnames == first) {
+                report(pg, a, "expected a name to assign to");
+                return false;
+            }
+            st->group[first] = st->nnames - first;
+        } else if (!target_name(pg, st, a, ne)) {
             return false;
         }
-        if (ne - a >= sizeof st->names[0] || st->nnames == MAX_TARGETS) {
-            report(pg, a, ne - a >= sizeof st->names[0] ? "name is too long" : "too many targets");
-            return false;
-        }
-        memcpy(st->names[st->nnames], t + a, ne - a);
-        st->names[st->nnames][ne - a] = 0;
-        const char *nm = st->names[st->nnames];
-        if (!strcmp(nm, "True") || !strcmp(nm, "False") || !strcmp(nm, "None")) {
-            report(pg, a, "cannot assign to a literal");
-            return false;
-        }
-        st->nnames++;
         count++;
         a = e < b ? trim_left(t, e + 1, b) : b;
     }
@@ -391,7 +414,9 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
         report(pg, a, "too many targets");
         return false;
     }
-    st->chain[st->nchain++] = count;
+    int names = 0; /* the earlier lists' names: this list has the rest */
+    for (int c = 0; c < st->nchain; c++) names += st->chain[c];
+    st->chain[st->nchain++] = st->nnames - names;
     return true;
 }
 
@@ -667,9 +692,9 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
     }
     if (e->op == KILN_OP_VAR) return kiln_array_retain(kiln_expr_array(e));
     if (e->op == KILN_OP_PARAM && e->leaf) return kiln_array_retain((kiln_array *)e->leaf);
-    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && ir_arg(e, 0)->op == KILN_OP_PARAM && ir_arg(e, 0)->leaf) {
-        /* x[::2], x.T, x.reshape(...) of a name: a view of its array, as NumPy's */
-        kiln_array *src = ir_arg(e, 0)->leaf;
+    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && op_is_array_leaf(ir_arg(e, 0)->op) && ir_arg(e, 0)->leaf) {
+        /* x[::2], x.T, x.reshape(...) of a name or an array: a view of its array, as NumPy's */
+        kiln_array *src = ir_arg(e, 0)->op == KILN_OP_VAR ? kiln_expr_array(ir_arg(e, 0)) : ir_arg(e, 0)->leaf;
         int64_t off = 0, strides[KILN_MAX_DIMS];
         bool ok = true;
         if (e->op == KILN_OP_VIEW) {
@@ -797,11 +822,53 @@ static int exec_seed(prog *pg, stmt *st) {
     return rc;
 }
 
-/* name = value, or the names of a target list = a tuple's items. */
+/* The array values in tuple or list v (at any depth) that need computing, up to cap of them. */
+static int pending(kval *v, kval **found, int n, int cap) {
+    for (int i = 0; i < v->n && n < cap; i++) {
+        kval *it = &v->items[i];
+        if (it->kind == KV_TUPLE || it->kind == KV_LIST) n = pending(it, found, n, cap);
+        else if (it->kind == KV_ARRAY && it->e && !fe_is_py(it) && !op_is_leaf(it->e->op) && kiln_op_kind[it->e->op] != KIND_VIEW)
+            found[n++] = it;
+    }
+    return n;
+}
+
+/* The arrays in tuple v computed together, in one plan (a loss and its gradients share their
+ * work), each replaced by a leaf of its result; false with an error on the context. */
+static bool evaluate_together(prog *pg, kval *v) {
+    kiln_ctx *ctx = pg->s->ctx;
+    kval *found[64];
+    int n = pending(v, found, 0, 64);
+    if (n < 2) return true;
+    kiln_expr *es[64];
+    kiln_array *outs[64];
+    int made = 0;
+    for (; made < n; made++) {
+        kiln_expr *e = found[made]->e;
+        es[made] = e;
+        if (!(outs[made] = kiln_array_new(ctx, (kiln_dtype)e->dtype, e->ndim, e->shape))) break;
+    }
+    bool ok = made == n && kiln_eval_many(ctx, n, es, outs) == KILN_OK;
+    for (int i = 0; i < made; i++) {
+        if (ok) {
+            kiln_expr *leaf = kiln_var(ctx, outs[i]);
+            if (leaf) {
+                kiln_expr_free(found[i]->e);
+                found[i]->e = leaf;
+            } else {
+                ok = false;
+            }
+        }
+        kiln_array_free(outs[i]);
+    }
+    return ok;
+}
+
 /* v with every array in it evaluated (a VAR of its array), so that it can be kept in the scope
  * after the statement's placeholders are unbound; false with an error on the context. */
 static bool freeze(prog *pg, const kval *v, kval *out) {
     if (!fe_kval_copy(pg->s->ctx, out, v)) return false;
+    if ((out->kind == KV_TUPLE || out->kind == KV_LIST) && !evaluate_together(pg, out)) return false;
     if (out->kind == KV_ARRAY && !fe_is_py(out) && out->e->op != KILN_OP_VAR) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
@@ -842,10 +909,13 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     return rc;
 }
 
-/* name = value, or the names of a target list = a sequence's items or an array's rows. */
-static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
+/* name = value, or the names of a target list = a sequence's items or an array's rows; a nested
+ * "(b, c)" takes an item that is a sequence of that many values. */
+static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     session *s = pg->s;
-    if (count == 1) return assign_one(pg, st, st->names[first], v, st->x + v->off);
+    int count = 0, at[MAX_TARGETS]; /* the targets, each at its first name */
+    for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1) at[count++] = k;
+    if (count == 1 && !st->group[first]) return assign_one(pg, st, st->names[first], v, st->x + v->off);
     kval rows = {0}; /* an array unpacks into its rows */
     kval row_items[MAX_TARGETS];
     int nrows = 0;
@@ -867,10 +937,24 @@ static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
         v = &rows;
     }
     int rc = RUN_OK;
-    if ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count) {
-        char msg[128];
+    kval together = {0}; /* a tuple's arrays computed in one plan (a loss and its gradients) */
+    if ((v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && v != &rows) {
+        if (!fe_kval_copy(s->ctx, &together, v)) return report(pg, st->x, "out of memory");
+        if (!evaluate_together(pg, &together)) rc = report_kiln(pg, st->x);
+        v = &together;
+    }
+    char msg[128];
+    if (rc == RUN_OK && ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count)) {
         snprintf(msg, sizeof msg, v->kind == KV_TUPLE || v->kind == KV_LIST ? "cannot unpack: expected %d values" : "cannot unpack this value into %d names", count);
         rc = report(pg, st->x, msg);
+    }
+    for (int i = 0; i < count && rc == RUN_OK; i++) {
+        const kval *it = &v->items[i];
+        int g = st->group[at[i]];
+        if (g && ((it->kind != KV_TUPLE && it->kind != KV_LIST) || it->n != g)) {
+            snprintf(msg, sizeof msg, "cannot unpack item %d into %d names: it is not a sequence of %d values", i + 1, g, g);
+            rc = report(pg, st->x + it->off, msg);
+        }
     }
     /* every value first, then the bindings: a failing statement binds nothing */
     kval fz[MAX_TARGETS];
@@ -878,9 +962,14 @@ static int assign(prog *pg, stmt *st, int first, int count, const kval *v) {
     for (int i = 0; i < count && rc == RUN_OK; i++)
         if ((v->items[i].kind == KV_ARRAY && !v->items[i].e) || !freeze(pg, &v->items[i], &fz[i]))
             rc = report_kiln(pg, st->x + v->items[i].off);
-    for (int i = 0; i < count && rc == RUN_OK; i++) rc = assign_one(pg, NULL, st->names[first + i], &fz[i], st->x);
+    for (int i = 0; i < count && rc == RUN_OK; i++) {
+        int g = st->group[at[i]];
+        if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
+        for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
+    }
     for (int i = 0; i < count; i++) kval_free(s->ctx, &fz[i]);
     for (int i = 0; i < nrows; i++) kiln_expr_free(row_items[i].e);
+    kval_free(s->ctx, &together);
     return rc;
 }
 

@@ -11,6 +11,52 @@
 
 #define CODE (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE)
 
+/* Appends the kernel of step s (a map or a reduction, or a step's aux map) to b: its description
+ * for a contiguous run, and with CODE bits its code. */
+static bool dump_kernel(kiln_ctx *ctx, const rt_exec *x, rt_step *s, int what, kstr *b) {
+    /* the layouts of a contiguous run: the node's own C-ordered output */
+    kiln_expr *shape_of = s->kind == RT_STEP_REDUCE ? ir_arg(s->node, 0) : s->node;
+    int64_t cstr[KILN_MAX_DIMS], sz = (int64_t)kiln_dtype_size((kiln_dtype)shape_of->dtype);
+    for (int d = shape_of->ndim - 1; d >= 0; d--) {
+        cstr[d] = sz;
+        sz *= shape_of->shape[d];
+    }
+    int nin = s->fk.kd.n_in;
+    kiln_array **ins = kiln_malloc(ctx, (size_t)(nin + 1) * sizeof *ins);
+    kiln_array *stand = kiln_calloc(ctx, (size_t)(nin + 1) * sizeof *stand);
+    bool ok = ins && stand;
+    for (int k = 0; ok && k < nin; k++) { /* results of other steps: C-ordered stand-ins */
+        kiln_expr *n = s->fk.inputs[k];
+        if (n->op == KILN_OP_VAR) {
+            ins[k] = n->leaf;
+            continue;
+        }
+        kiln_array *a = &stand[k];
+        a->dtype = n->dtype;
+        a->ndim = n->ndim;
+        int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
+        for (int d = n->ndim - 1; d >= 0; d--) {
+            a->shape[d] = n->shape[d];
+            a->strides[d] = es;
+            es *= n->shape[d];
+        }
+        ins[k] = a;
+    }
+    rt_geom g;
+    ok = ok && rt_geom_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;
+    if (ok) {
+        kernel_desc kd = s->fk.kd;
+        kd.layout = g.layout;
+        kd.stream = g.layout[g.g.nops];
+        if (what & KILN_DUMP_KERNELS) kd_print(&kd, b);
+        if ((what & CODE) && rt_kernel_render(x, s, g.layout, what, b) != KILN_OK) ok = false;
+        rt_geom_free(ctx, &g);
+    }
+    kiln_free(ctx, ins);
+    kiln_free(ctx, stand);
+    return ok;
+}
+
 char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
     if (!ctx) return NULL;
     if (!e) {
@@ -42,46 +88,16 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
                             s->epilogue >= 0 ? ", with the next kernel as its epilogue on each panel" : "");
             continue;
         }
-        /* the layouts of a contiguous run: the node's own C-ordered output */
-        kiln_expr *shape_of = s->kind == RT_STEP_REDUCE ? ir_arg(s->node, 0) : s->node;
-        int64_t cstr[KILN_MAX_DIMS], sz = (int64_t)kiln_dtype_size((kiln_dtype)shape_of->dtype);
-        for (int d = shape_of->ndim - 1; d >= 0; d--) {
-            cstr[d] = sz;
-            sz *= shape_of->shape[d];
-        }
-        int nin = s->fk.kd.n_in;
-        kiln_array **ins = kiln_malloc(ctx, (size_t)(nin + 1) * sizeof *ins);
-        kiln_array *stand = kiln_calloc(ctx, (size_t)(nin + 1) * sizeof *stand);
-        bool ok = ins && stand;
-        for (int k = 0; ok && k < nin; k++) { /* results of other steps: C-ordered stand-ins */
-            kiln_expr *n = s->fk.inputs[k];
-            if (n->op == KILN_OP_VAR) {
-                ins[k] = n->leaf;
-                continue;
-            }
-            kiln_array *a = &stand[k];
-            a->dtype = n->dtype;
-            a->ndim = n->ndim;
-            int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
-            for (int d = n->ndim - 1; d >= 0; d--) {
-                a->shape[d] = n->shape[d];
-                a->strides[d] = es;
-                es *= n->shape[d];
-            }
-            ins[k] = a;
-        }
-        rt_geom g;
-        ok = ok && rt_geom_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;
-        if (ok) {
-            kernel_desc kd = s->fk.kd;
-            kd.layout = g.layout;
-            kd.stream = g.layout[g.g.nops];
-            if (what & KILN_DUMP_KERNELS) kd_print(&kd, &b);
-            if ((what & CODE) && rt_kernel_render(&x, s, g.layout, what, &b) != KILN_OK) ok = false;
-            rt_geom_free(ctx, &g);
-        }
-        kiln_free(ctx, ins);
-        kiln_free(ctx, stand);
+        static const char *const moves[] = {[RT_STEP_SCAN] = "scan", [RT_STEP_TAKE] = "take", [RT_STEP_VIEW] = "view",
+                                            [RT_STEP_RESHAPE] = "reshape", [RT_STEP_SCATTER] = "scatter_add",
+                                            [RT_STEP_CONCAT] = "concatenate", [RT_STEP_EMBED] = "embed"};
+        int naux = s->kind == RT_STEP_CONCAT ? 2 : (s->kind == RT_STEP_EMBED || s->kind == RT_STEP_RESHAPE) && s->aux ? 1 : 0;
+        if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && (what & KILN_DUMP_KERNELS))
+            kstr_printf(&b, "%s -> %s[%d dims]%s\n", moves[s->kind], kiln_dtype_name((kiln_dtype)s->node->dtype), s->node->ndim,
+                        naux ? ", writing with:" : "");
+        bool ok = true;
+        if (s->kind == RT_STEP_MAP || s->kind == RT_STEP_REDUCE) ok = dump_kernel(ctx, &x, s, what, &b);
+        for (int h = 0; h < naux && ok; h++) ok = dump_kernel(ctx, &x, &s->aux[h], what, &b);
         if (!ok) {
             kstr_free(&b);
             return NULL;

@@ -45,7 +45,7 @@ static kiln_status plan_run(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) 
     return st;
 }
 
-static const char *const step_names[] = {"map", "reduce", "matmul", "scan", "concatenate", "take", "view", "reshape"};
+static const char *const step_names[] = {"map", "reduce", "matmul", "scan", "concatenate", "take", "view", "reshape", "embed", "scatter"};
 
 /* Resolves step s's kernel inputs into ins (heap when they do not fit in inline); NULL when out
  * of memory. */
@@ -60,10 +60,13 @@ static kiln_array **inputs_of(kiln_ctx *ctx, const rt_plan *p, const rt_step *s,
 static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arrays *ra) {
     kiln_ctx *ctx = x->ctx;
     kiln_array *out = s->root >= 0 ? ra->outs[s->root] : s->temp >= 0 ? ra->temps[s->temp] : NULL;
-    kiln_array *a0 = s->node->arg[0] != IR_NONE && s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT
+    kiln_array *a0 = s->node->arg[0] != IR_NONE && s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT &&
+                             s->kind != RT_STEP_EMBED
                          ? rt_plan_array(p, ir_arg(s->node, 0), ra)
                          : NULL;
-    kiln_array *a1 = s->node->arg[1] != IR_NONE && (s->kind == RT_STEP_MATMUL || s->kind == RT_STEP_TAKE) ? rt_plan_array(p, ir_arg(s->node, 1), ra) : NULL;
+    kiln_array *a1 = s->node->arg[1] != IR_NONE && (s->kind == RT_STEP_MATMUL || s->kind == RT_STEP_TAKE || s->kind == RT_STEP_SCATTER)
+                         ? rt_plan_array(p, ir_arg(s->node, 1), ra)
+                         : NULL;
     kiln_array *ins_s[KILN_INLINE_OPERANDS], *eins_s[KILN_INLINE_OPERANDS], **ins = NULL, **eins = NULL;
     kiln_status st = KILN_OK;
     switch (s->kind) {
@@ -72,6 +75,12 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     case RT_STEP_SCAN: return rt_scan_run(x, s, a0, out);
     case RT_STEP_TAKE:
         return rt_take_run(x, s, a0, a1, s->node->arg[2] != IR_NONE ? rt_plan_array(p, ir_arg(s->node, 2), ra) : NULL, out);
+    case RT_STEP_SCATTER:
+        return rt_scatter_run(x, s, a0, a1, s->node->arg[2] != IR_NONE ? rt_plan_array(p, ir_arg(s->node, 2), ra) : NULL, out);
+    case RT_STEP_EMBED:
+        if (!(ins = inputs_of(ctx, p, &s->aux[0], ra, ins_s))) return KILN_ERR_NOMEM;
+        st = rt_embed_run(x, s, ins, out);
+        break;
     case RT_STEP_CONCAT:
         if (!(ins = inputs_of(ctx, p, &s->aux[0], ra, ins_s)) || !(eins = inputs_of(ctx, p, &s->aux[1], ra, eins_s))) st = KILN_ERR_NOMEM;
         else st = rt_concat_run(x, s, ins, eins, out);

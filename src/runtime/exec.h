@@ -24,6 +24,9 @@ typedef enum rt_step_kind {
     RT_STEP_TAKE,    /* a gather from the operand's array by the index array */
     RT_STEP_VIEW,    /* node's view array, from its operand's array (no kernel) */
     RT_STEP_RESHAPE, /* node's view array: its operand's, reshaped, or a C-ordered copy of it */
+    RT_STEP_EMBED,   /* zeros, then an element-wise kernel (aux[0]) writes the operand's values
+                        into the view of node's array that the EMBED names */
+    RT_STEP_SCATTER, /* zeros, then the operand's values added at the index arrays' places */
 } rt_step_kind;
 
 /* One step of a plan: computes `node` into an array (a caller's output or a temporary). */
@@ -41,7 +44,8 @@ typedef struct rt_step {
                               then the streaming hint) */
     kslot *memo_slot;
     struct rt_step *aux;   /* REDUCE: the accumulate step of the column form, made on demand;
-                              CONCAT: the two halves' steps; RESHAPE: the copy step */
+                              CONCAT: the two halves' steps; RESHAPE: the copy step; EMBED: the
+                              step writing the values */
 } rt_step;
 
 typedef struct rt_plan {
@@ -157,6 +161,8 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
 void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);
 kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out);
+kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
+kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);
 /* Runs a reduction step (reduce.c). */
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);

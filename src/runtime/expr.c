@@ -139,6 +139,8 @@ KILN_OPS(X)
 #define X_VIEW(b, E)
 #define X_CONCAT(b, E)
 #define X_GATHER(b, E)
+#define X_EMBED(b, E)
+#define X_SCATTER(b, E)
 KILN_STRUCT_OPS(X)
 #undef X
 
@@ -390,4 +392,16 @@ kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int ke
     ARGCHK(ctx);
     kiln_expr *v = kiln_variance(ctx, x, axes, ddof, keepdims);
     return drop(kiln_sqrt(ctx, v), 1, &v);
+}
+
+/* ------------------------------------------------------------------ gradients */
+
+kiln_status kiln_vjp(kiln_ctx *ctx, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (n < 0 || (n && (!wrt || !grads))) return kiln_fail(ctx, KILN_ERR_ARG, "grad: %d variables and no list", n);
+    return ir_vjp(G, out, seed, n, wrt, grads);
+}
+
+kiln_status kiln_grad(kiln_ctx *ctx, kiln_expr *loss, int n, kiln_expr *const *wrt, kiln_expr **grads) {
+    return kiln_vjp(ctx, loss, NULL, n, wrt, grads);
 }

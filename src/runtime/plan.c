@@ -81,9 +81,9 @@ static int readers(const rt_plan *p, const kiln_expr *n) {
     for (int i = 0; i < p->nsteps; i++) {
         const rt_step *s = &p->steps[i];
         for (int k = 0; k < s->fk.kd.n_in; k++) c += s->fk.inputs[k] == n;
-        if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT)
+        if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT && s->kind != RT_STEP_EMBED)
             for (int a = 0; a < 3; a++) c += s->node->arg[a] != IR_NONE && ir_arg(s->node, a) == n;
-        for (int h = 0; s->kind == RT_STEP_CONCAT && s->aux && h < 2; h++)
+        for (int h = 0; (s->kind == RT_STEP_CONCAT || s->kind == RT_STEP_EMBED) && s->aux && h < (s->kind == RT_STEP_CONCAT ? 2 : 1); h++)
             for (int k = 0; k < s->aux[h].fk.kd.n_in; k++) c += s->aux[h].fk.inputs[k] == n;
     }
     return c;
@@ -156,11 +156,13 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
             break;
         case KIND_REDUCE: /* folds its operand's region: fused */
         case KIND_CONCAT: /* writes its operands' regions into its halves: fused */
+        case KIND_EMBED:  /* writes its operand's region into a view of its zeros: fused */
             mat[x->id] = 1;
             break;
         case KIND_SCAN:
         case KIND_MATMUL:
         case KIND_GATHER: /* reads its operands' arrays */
+        case KIND_SCATTER:
             mat[x->id] = 1;
             for (int i = 0; i < 3; i++)
                 if (x->arg[i] != IR_NONE && !has_array(ir_arg(x, i))) mat[x->arg[i]] = 1;
@@ -260,6 +262,12 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
             case KIND_MATMUL: s->kind = RT_STEP_MATMUL; break;
             case KIND_SCAN: s->kind = RT_STEP_SCAN; break;
             case KIND_GATHER: s->kind = RT_STEP_TAKE; break;
+            case KIND_SCATTER: s->kind = RT_STEP_SCATTER; break;
+            case KIND_EMBED:
+                s->kind = RT_STEP_EMBED;
+                if (!(s->aux = kiln_calloc(ctx, sizeof *s->aux))) return KILN_ERR_NOMEM;
+                st = aux_map(ctx, s, 0, ir_arg(x, 0), mat);
+                break;
             case KIND_CONCAT:
                 s->kind = RT_STEP_CONCAT;
                 if (!(s->aux = kiln_calloc(ctx, 2 * sizeof *s->aux))) return KILN_ERR_NOMEM;
@@ -294,6 +302,10 @@ static void fuse_epilogues(rt_plan *p) {
                 found = step_of(p, s->fk.inputs[k]);
             }
         if (count != 1 || found < 0) continue;
+        bool ready = true; /* the map's other inputs exist when the product runs */
+        for (int k = 0; k < s->fk.kd.n_in && ready; k++)
+            ready = step_of(p, s->fk.inputs[k]) <= found;
+        if (!ready) continue;
         rt_step *m = &p->steps[found];
         const kiln_expr *mn = m->node, *sn = s->node;
         if (m->root >= 0 || mn->ndim != 2 || mn->dtype != sn->dtype || mn->ndim != sn->ndim ||

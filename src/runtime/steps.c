@@ -119,9 +119,95 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
     return st;
 }
 
+/* out's elements set to zero (any strides). */
+static void zero_fill(kiln_array *out) {
+    int64_t n = 1, es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype);
+    for (int d = 0; d < out->ndim; d++) n *= out->shape[d];
+    if (n == 0) return;
+    bool contiguous = true;
+    int64_t want = es;
+    for (int d = out->ndim - 1; d >= 0 && contiguous; d--) {
+        contiguous = out->shape[d] == 1 || out->strides[d] == want;
+        want *= out->shape[d];
+    }
+    if (contiguous) {
+        memset(out->data, 0, (size_t)(n * es));
+        return;
+    }
+    int64_t idx[KILN_MAX_DIMS] = {0};
+    for (int64_t e = 0; e < n; e++) {
+        char *p = out->data;
+        for (int d = 0; d < out->ndim; d++) p += idx[d] * out->strides[d];
+        memset(p, 0, (size_t)es);
+        for (int d = out->ndim - 1; d >= 0; d--) {
+            if (++idx[d] < out->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+}
+
+kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    zero_fill(out);
+    ir_viewmap m;
+    int64_t off, strides[KILN_MAX_DIMS];
+    ir_embed_of(n, &m);
+    ir_view_memory(&m, out->shape, out->strides, &off, strides);
+    kiln_array view; /* where the view read: the values go there */
+    rt_array_view_struct(&view, out);
+    view.ndim = (uint8_t)m.ndim;
+    memset(view.shape, 0, sizeof view.shape);
+    memset(view.strides, 0, sizeof view.strides);
+    memcpy(view.shape, m.shape, (size_t)m.ndim * sizeof *m.shape);
+    memcpy(view.strides, strides, (size_t)m.ndim * sizeof *strides);
+    view.data = out->data + off;
+    int64_t count = 1;
+    for (int d = 0; d < m.ndim; d++) count *= m.shape[d];
+    return count ? rt_map_run(x, &s->aux[0], ins, &view) : KILN_OK;
+}
+
+kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    int ax = n->axis;
+    zero_fill(out);
+    kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
+                          .ndim = v->ndim,
+                          .x = out->data,
+                          .idx = idx->data,
+                          .out = v->data,
+                          .axis_len = out->shape[ax],
+                          .axis_str = out->strides[ax],
+                          .axis = ax};
+    memcpy(a.shape, v->shape, sizeof a.shape);
+    memcpy(a.out_str, v->strides, sizeof a.out_str);
+    if (n->keepdims == 2) {
+        int nb = v->ndim - (out->ndim - 2);
+        for (int d = 0; d < ax; d++) a.x_str[d] = out->strides[d];
+        for (int d = 0; d < idx->ndim; d++) a.idx_str[ax + nb - idx->ndim + d] = idx->shape[d] == 1 ? 0 : idx->strides[d];
+        for (int d = 0; d < idx2->ndim; d++) a.idx2_str[ax + nb - idx2->ndim + d] = idx2->shape[d] == 1 ? 0 : idx2->strides[d];
+        for (int d = ax + 2; d < out->ndim; d++) a.x_str[d - 2 + nb] = out->strides[d];
+        a.idx2 = idx2->data;
+        a.axis2_len = out->shape[ax + 1];
+        a.axis2_str = out->strides[ax + 1];
+    } else if (n->keepdims) {
+        for (int d = 0; d < v->ndim; d++) {
+            a.x_str[d] = d == ax || out->shape[d] == 1 ? 0 : out->strides[d];
+            a.idx_str[d] = idx->shape[d] == 1 ? 0 : idx->strides[d];
+        }
+    } else {
+        int k = 0;
+        for (int d = 0; d < ax; d++, k++) a.x_str[k] = out->strides[d];
+        for (int d = 0; d < idx->ndim; d++, k++) a.idx_str[k] = idx->strides[d];
+        for (int d = ax + 1; d < out->ndim; d++, k++) a.x_str[k] = out->strides[d];
+    }
+    kiln_status st = x->be->scatter(x->state, x->ctx, &a, (kiln_dtype)n->dtype, atomic_load(&x->ctx->nthreads));
+    if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
+    return st;
+}
+
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s) {
     if (!s->aux) return;
-    int n = s->kind == RT_STEP_CONCAT ? 2 : s->kind == RT_STEP_RESHAPE ? 1 : 0;
+    int n = s->kind == RT_STEP_CONCAT ? 2 : s->kind == RT_STEP_RESHAPE || s->kind == RT_STEP_EMBED ? 1 : 0;
     for (int h = 0; h < n; h++) {
         rt_kernel_release(ctx, s->aux[h].memo_slot);
         ir_fused_free(&ctx->graph, &s->aux[h].fk);

@@ -566,6 +566,7 @@ const kiln_backend_i kiln_interp_backend = {
     .launch_accumulate = host_launch_accumulate,
     .scan = host_scan,
     .gather = host_gather,
+    .scatter = host_scatter,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

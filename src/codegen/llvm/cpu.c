@@ -562,6 +562,8 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_RESHAPE:
     case KILN_OP_CONCAT:
     case KILN_OP_TAKE:
+    case KILN_OP_EMBED:
+    case KILN_OP_SCATTER:
     case KILN_OP_PARAM: /* never inside a kernel: the fuser makes them kernel inputs */
     case KILN_OP_COUNT: break;
     }
@@ -1093,6 +1095,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .launch_accumulate = host_launch_accumulate,
     .scan = host_scan,
     .gather = host_gather,
+    .scatter = host_scatter,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

@@ -1,0 +1,466 @@
+/*
+ * grad.c — reverse-mode automatic differentiation over kiln's graphs.
+ *
+ * Pipeline position: while the graph is built, beside the builders.  ir_vjp walks the graph
+ * under an output backwards (users before their operands) and builds, with the ordinary
+ * builders, each node's adjoint: the sum of what every user of the node passes down to it.
+ * Gradients are therefore expression graphs like any other: hash-consing shares what the
+ * forward graph and the backward graphs have in common (sigmoid(z) is one node for both),
+ * fusion puts element-wise adjoints into the kernels around them, and kiln_eval_many evaluates
+ * a loss and its gradients in one plan.
+ *
+ * The rules are JAX's (jax/_src/lax/lax.py's JVP and transpose rules written as VJPs):
+ *   - element-wise ops: the derivative times the adjoint, then summed over the axes the operand
+ *     was broadcast along (unbroadcast); maximum and minimum split a tie equally;
+ *   - piecewise-constant ops (comparisons, floor, ceil, rint, sign, floor_divide, the
+ *     predicates) and every integer or bool value have no gradient: nothing flows through them;
+ *   - reductions: sum's adjoint is broadcast back; max and min share it among the elements equal
+ *     to the result; prod's is the product of the other elements (exact at zeros);
+ *   - cumsum: a reversed cumsum; cumprod: a reversed cumsum of g * y, divided by x (not defined
+ *     where x has zeros: the one rule here that is not JAX's);
+ *   - matmul: g @ b.T and a.T @ g, with the 1-D cases as outer products;
+ *   - views: a view that covers its operand one-to-one (a transpose, a flip, new or dropped
+ *     axes of length 1) has its inverse view as adjoint; any other is an EMBED (zeros but where
+ *     the view read); reshape reshapes back; concatenate slices; take is a SCATTER (add at the
+ *     indices), and the adjoints of EMBED and SCATTER are a view and a take again, so gradients
+ *     of gradients are gradients too.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "graph.h"
+
+/* The state of one ir_vjp: the adjoints, and every temporary node made on the way (released
+ * at the end, so that only what the gradients use stays alive). */
+typedef struct grad {
+    ir_graph *g;
+    kiln_expr **adj;    /* by node id: the adjoint so far (a reference), or NULL */
+    uint8_t *needed;    /* by node id: a floating-point node on a path to a wrt node */
+    kiln_expr **tmp;
+    uint32_t ntmp, captmp;
+    bool failed;
+} grad;
+
+/* e kept until the end; NULL (and the walk failed) when a builder failed. */
+static kiln_expr *keep(grad *s, kiln_expr *e) {
+    if (!e) {
+        s->failed = true;
+        return NULL;
+    }
+    if (s->ntmp == s->captmp) {
+        uint32_t cap = s->captmp ? 2 * s->captmp : 64;
+        kiln_expr **t = kiln_realloc(s->g->ctx, s->tmp, cap * sizeof *t);
+        if (!t) {
+            ir_release(e);
+            s->failed = true;
+            kiln_fail(s->g->ctx, KILN_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        s->tmp = t;
+        s->captmp = cap;
+    }
+    return s->tmp[s->ntmp++] = e;
+}
+
+/* ---- builders over kept temporaries (NULL in, NULL out) ---- */
+
+static kiln_expr *op2(grad *s, kiln_op op, kiln_expr *a, kiln_expr *b) {
+    return a && b ? keep(s, ir_build(s->g, op, (kiln_expr *[]){a, b}, KILN_F64)) : NULL;
+}
+static kiln_expr *op1(grad *s, kiln_op op, kiln_expr *a) {
+    return a ? keep(s, ir_build(s->g, op, (kiln_expr *[]){a}, KILN_F64)) : NULL;
+}
+static kiln_expr *where(grad *s, kiln_expr *c, kiln_expr *a, kiln_expr *b) {
+    return c && a && b ? keep(s, ir_build(s->g, KILN_OP_WHERE, (kiln_expr *[]){c, a, b}, KILN_F64)) : NULL;
+}
+static kiln_expr *cast(grad *s, kiln_expr *a, kiln_dtype dt) {
+    return !a || a->dtype == dt ? a : keep(s, ir_build(s->g, KILN_OP_CAST, (kiln_expr *[]){a}, dt));
+}
+/* A Python float: weak, so it takes the other operand's float dtype. */
+static kiln_expr *num(grad *s, double v) {
+    kscalar k;
+    memset(&k, 0, sizeof k);
+    k.f64 = v;
+    return keep(s, ir_const(s->g, KILN_F64, k, true));
+}
+static kiln_expr *mul(grad *s, kiln_expr *a, kiln_expr *b) { return op2(s, KILN_OP_MUL, a, b); }
+static kiln_expr *dv(grad *s, kiln_expr *a, kiln_expr *b) { return op2(s, KILN_OP_DIV, a, b); }
+static kiln_expr *neg(grad *s, kiln_expr *a) { return op1(s, KILN_OP_NEG, a); }
+static kiln_expr *sq(grad *s, kiln_expr *a) { return mul(s, a, a); }
+static kiln_expr *sum_axes(grad *s, kiln_expr *a, unsigned mask, bool keepdims) {
+    return a ? keep(s, ir_reduce_axes(s->g, KILN_OP_SUM, a, mask, keepdims)) : NULL;
+}
+static kiln_expr *view(grad *s, kiln_expr *a, const ir_viewmap *m) { return a ? keep(s, ir_view(s->g, a, m)) : NULL; }
+
+static void map_init(ir_viewmap *m, int ndim) {
+    memset(m, 0, sizeof *m);
+    m->ndim = ndim;
+    for (int k = 0; k < KILN_MAX_DIMS; k++) m->fix[k] = -1;
+}
+
+/* c (the shape an op broadcast its operands to) summed back to operand a's shape and dtype. */
+static kiln_expr *unbroadcast(grad *s, kiln_expr *c, const kiln_expr *a) {
+    if (!c) return NULL;
+    int pad = c->ndim - a->ndim;
+    KILN_ASSERT(pad >= 0);
+    unsigned mask = 0;
+    for (int d = 0; d < c->ndim; d++)
+        if (c->shape[d] != 1 && (d < pad || a->shape[d - pad] == 1)) mask |= 1u << d;
+    if (mask) c = sum_axes(s, c, mask, true);
+    if (pad && c) { /* the leading axes, now of length 1, dropped: a view */
+        ir_viewmap m;
+        map_init(&m, a->ndim);
+        for (int d = 0; d < pad && d < KILN_MAX_DIMS; d++) m.fix[d] = 0;
+        for (int d = 0; d < a->ndim && d < KILN_MAX_DIMS; d++) {
+            m.shape[d] = a->shape[d];
+            m.src[d] = (int8_t)(d + pad);
+            m.step[d] = 1;
+        }
+        c = view(s, c, &m);
+    }
+    return cast(s, c, (kiln_dtype)a->dtype);
+}
+
+/* gr (reduction x's shape) read back at the shape of x's operand a: the reduced axes broadcast. */
+static kiln_expr *expand(grad *s, kiln_expr *gr, const kiln_expr *x, const kiln_expr *a) {
+    if (!gr) return NULL;
+    ir_viewmap m;
+    map_init(&m, a->ndim);
+    for (int d = 0, k = 0; d < a->ndim; d++) {
+        m.shape[d] = a->shape[d];
+        bool red = ir_reduces(x, d);
+        if (red && !x->keepdims) {
+            m.src[d] = -1; /* a new axis, read again and again */
+            continue;
+        }
+        m.src[d] = (int8_t)k++;
+        m.step[d] = red ? 0 : 1;
+    }
+    return view(s, gr, &m);
+}
+
+/* The reverse of a along axis (a view). */
+static kiln_expr *flip(grad *s, kiln_expr *a, int axis) {
+    if (!a) return NULL;
+    ir_viewmap m;
+    map_init(&m, a->ndim);
+    for (int d = 0; d < a->ndim; d++) {
+        m.shape[d] = a->shape[d];
+        m.src[d] = (int8_t)d;
+        m.step[d] = d == axis ? -1 : 1;
+        m.start[d] = d == axis && a->shape[d] > 0 ? a->shape[d] - 1 : 0;
+    }
+    return view(s, a, &m);
+}
+
+/* a viewed with a new axis of length 1 at position at (a column or row of an outer product). */
+static kiln_expr *with_axis(grad *s, kiln_expr *a, int at) {
+    return a ? keep(s, ir_expand_dims(s->g, a, at)) : NULL;
+}
+
+/* The adjoint of view x of a, given gv (x's shape). */
+static kiln_expr *view_adjoint(grad *s, kiln_expr *gv, const kiln_expr *x, const kiln_expr *a) {
+    ir_viewmap m;
+    ir_view_of(x, &m);
+    unsigned mask = 0; /* axes the view read again and again: their contributions add up */
+    for (int d = 0; d < m.ndim; d++)
+        if (m.shape[d] > 1 && (m.src[d] < 0 || m.step[d] == 0)) mask |= 1u << d;
+    if (mask) {
+        gv = sum_axes(s, gv, mask, true);
+        for (int d = 0; d < m.ndim; d++)
+            if (mask >> d & 1) m.shape[d] = 1;
+    }
+    if (!gv) return NULL;
+    /* one-to-one: each operand axis read whole, forwards or backwards, by one output axis (or
+     * of length 1 and fixed), and every other output axis of length 1 */
+    int by[KILN_MAX_DIMS];
+    bool onto = true;
+    for (int k = 0; k < a->ndim; k++) by[k] = -1;
+    for (int d = 0; d < m.ndim && onto; d++) {
+        int k = m.src[d];
+        if (k < 0) {
+            onto = m.shape[d] == 1;
+            continue;
+        }
+        int64_t n = a->shape[k];
+        onto = by[k] < 0 && m.shape[d] == n &&
+               (n <= 1 || (m.step[d] == 1 && m.start[d] == 0) || (m.step[d] == -1 && m.start[d] == n - 1));
+        by[k] = d;
+    }
+    for (int k = 0; k < a->ndim && onto; k++) onto = by[k] >= 0 || a->shape[k] == 1;
+    if (!onto) return keep(s, ir_embed(s->g, gv, &m, a->ndim, a->shape));
+    ir_viewmap inv;
+    map_init(&inv, a->ndim);
+    for (int k = 0; k < a->ndim; k++) {
+        inv.shape[k] = a->shape[k];
+        inv.src[k] = (int8_t)by[k];
+        if (by[k] >= 0) {
+            inv.start[k] = a->shape[k] > 1 ? m.start[by[k]] : 0;
+            inv.step[k] = a->shape[k] > 1 ? m.step[by[k]] : 1;
+        }
+    }
+    for (int d = 0; d < m.ndim; d++)
+        if (m.src[d] < 0) inv.fix[d] = 0;
+    return view(s, gv, &inv);
+}
+
+/* ---- the rules ---- */
+
+/* What x (with adjoint g) passes down to its operand i, in x's shape for element-wise ops (the
+ * caller unbroadcasts) and in the operand's shape for the others; NULL (not failed) for
+ * nothing. */
+static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
+    kiln_expr *a = ir_arg(x, 0), *b = x->arg[1] != IR_NONE ? ir_arg(x, 1) : NULL, *y = x;
+    kiln_expr *o = ir_arg(x, i);
+    switch ((kiln_op)x->op) {
+    case KILN_OP_VAR:
+    case KILN_OP_CONST:
+    case KILN_OP_PARAM: return NULL;
+    case KILN_OP_CAST: return cast(s, g, (kiln_dtype)a->dtype);
+    case KILN_OP_ADD: return g;
+    case KILN_OP_SUB: return i == 0 ? g : neg(s, g);
+    case KILN_OP_MUL: return mul(s, g, i == 0 ? b : a);
+    case KILN_OP_DIV: {
+        kiln_expr *ga = dv(s, g, b);
+        return i == 0 ? ga : neg(s, mul(s, ga, y));
+    }
+    case KILN_OP_MOD: /* a - floor(a / b) * b */
+        return i == 0 ? g : neg(s, mul(s, g, op1(s, KILN_OP_FLOOR, dv(s, a, b))));
+    case KILN_OP_POW:
+        if (i == 0) { /* b * a ** (b - 1), and 0 where b is 0 (as JAX) */
+            if (b->op == KILN_OP_CONST) {
+                double p = dtype_is_float((kiln_dtype)b->dtype) ? (b->dtype == KILN_F32 ? b->val.f32 : b->val.f64) : (double)b->val.i64;
+                if (p == 0) return NULL;
+                if (p == 1) return g;
+                if (p == 2) return mul(s, g, mul(s, num(s, 2), a));
+            }
+            kiln_expr *d = mul(s, b, op2(s, KILN_OP_POW, a, op2(s, KILN_OP_SUB, b, num(s, 1))));
+            if (b->op != KILN_OP_CONST) d = where(s, op2(s, KILN_OP_EQ, b, num(s, 0)), num(s, 0), d);
+            return mul(s, g, d);
+        } else { /* y * log(a), 0 where a is 0 (as JAX) */
+            kiln_expr *l = where(s, op2(s, KILN_OP_EQ, a, num(s, 0)), num(s, 0), op1(s, KILN_OP_LOG, a));
+            return mul(s, g, mul(s, y, l));
+        }
+    case KILN_OP_MAXIMUM:
+    case KILN_OP_MINIMUM: { /* 1 where this operand is the result, 1/2 for a tie (as JAX) */
+        kiln_expr *other = i == 0 ? b : a;
+        kiln_expr *share = where(s, op2(s, KILN_OP_EQ, other, y), num(s, 0.5), num(s, 1));
+        return mul(s, g, where(s, op2(s, KILN_OP_EQ, o, y), share, num(s, 0)));
+    }
+    case KILN_OP_ARCTAN2: { /* atan2(a, b): b / (a² + b²), -a / (a² + b²) */
+        kiln_expr *r = op2(s, KILN_OP_ADD, sq(s, a), sq(s, b));
+        return i == 0 ? mul(s, g, dv(s, b, r)) : neg(s, mul(s, g, dv(s, a, r)));
+    }
+    case KILN_OP_NEG: return neg(s, g);
+    case KILN_OP_POSITIVE: return g;
+    case KILN_OP_ABS: return mul(s, g, op1(s, KILN_OP_SIGN, a));
+    case KILN_OP_SQRT: return dv(s, g, mul(s, num(s, 2), y));
+    case KILN_OP_EXP: return mul(s, g, y);
+    case KILN_OP_EXPM1: return mul(s, g, op2(s, KILN_OP_ADD, y, num(s, 1)));
+    case KILN_OP_LOG: return dv(s, g, a);
+    case KILN_OP_LOG1P: return dv(s, g, op2(s, KILN_OP_ADD, a, num(s, 1)));
+    case KILN_OP_LOG2: return dv(s, g, mul(s, a, num(s, M_LN2)));
+    case KILN_OP_LOG10: return dv(s, g, mul(s, a, num(s, M_LN10)));
+    case KILN_OP_SIN: return mul(s, g, op1(s, KILN_OP_COS, a));
+    case KILN_OP_COS: return neg(s, mul(s, g, op1(s, KILN_OP_SIN, a)));
+    case KILN_OP_TAN: return mul(s, g, op2(s, KILN_OP_ADD, num(s, 1), sq(s, y)));
+    case KILN_OP_ARCSIN: return dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_SUB, num(s, 1), sq(s, a))));
+    case KILN_OP_ARCCOS: return neg(s, dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_SUB, num(s, 1), sq(s, a)))));
+    case KILN_OP_ARCTAN: return dv(s, g, op2(s, KILN_OP_ADD, num(s, 1), sq(s, a)));
+    case KILN_OP_SINH: return mul(s, g, op1(s, KILN_OP_COSH, a));
+    case KILN_OP_COSH: return mul(s, g, op1(s, KILN_OP_SINH, a));
+    case KILN_OP_TANH: return mul(s, g, op2(s, KILN_OP_SUB, num(s, 1), sq(s, y)));
+    case KILN_OP_ARCSINH: return dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_ADD, sq(s, a), num(s, 1))));
+    case KILN_OP_ARCCOSH: return dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_SUB, sq(s, a), num(s, 1))));
+    case KILN_OP_ARCTANH: return dv(s, g, op2(s, KILN_OP_SUB, num(s, 1), sq(s, a)));
+    case KILN_OP_WHERE:
+        return i == 0 ? NULL : i == 1 ? where(s, a, g, num(s, 0)) : where(s, a, num(s, 0), g);
+    /* piecewise constant, or of integers and bools: no gradient */
+    case KILN_OP_FLOORDIV:
+    case KILN_OP_EQ:
+    case KILN_OP_NE:
+    case KILN_OP_LT:
+    case KILN_OP_LE:
+    case KILN_OP_GT:
+    case KILN_OP_GE:
+    case KILN_OP_AND:
+    case KILN_OP_OR:
+    case KILN_OP_XOR:
+    case KILN_OP_INVERT:
+    case KILN_OP_SIGN:
+    case KILN_OP_FLOOR:
+    case KILN_OP_CEIL:
+    case KILN_OP_RINT:
+    case KILN_OP_ISNAN:
+    case KILN_OP_ISINF:
+    case KILN_OP_ISFINITE:
+    case KILN_OP_ARGMAX:
+    case KILN_OP_ARGMIN:
+    case KILN_OP_ANY:
+    case KILN_OP_ALL: return NULL;
+
+    case KILN_OP_SUM: return expand(s, g, x, a);
+    case KILN_OP_MAX:
+    case KILN_OP_MIN: { /* shared among the elements equal to the result */
+        kiln_expr *at = cast(s, op2(s, KILN_OP_EQ, a, expand(s, y, x, a)), (kiln_dtype)a->dtype);
+        kiln_expr *count = expand(s, sum_axes(s, at, x->axes, x->keepdims), x, a);
+        return dv(s, mul(s, expand(s, g, x, a), at), count);
+    }
+    case KILN_OP_PROD: { /* the product of the others: p/a without zeros, p' (the product of the
+                            nonzero ones) at a lone zero, 0 where there are two or more */
+        kiln_expr *zero = op2(s, KILN_OP_EQ, a, num(s, 0));
+        kiln_expr *nonzero = where(s, zero, num(s, 1), a);
+        kiln_expr *p = expand(s, keep(s, ir_reduce_axes(s->g, KILN_OP_PROD, nonzero, x->axes, x->keepdims)), x, a);
+        kiln_expr *nz = expand(s, sum_axes(s, cast(s, zero, KILN_I64), x->axes, x->keepdims), x, a);
+        kiln_expr *lone = op2(s, KILN_OP_AND, op2(s, KILN_OP_EQ, nz, num(s, 1)), zero);
+        kiln_expr *d = where(s, op2(s, KILN_OP_EQ, nz, num(s, 0)), dv(s, p, a), where(s, lone, p, num(s, 0)));
+        return mul(s, expand(s, g, x, a), d);
+    }
+    case KILN_OP_CUMSUM: return flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, g, x->axis), x->axis)), x->axis);
+    case KILN_OP_CUMPROD: {
+        kiln_expr *r = flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, mul(s, g, y), x->axis), x->axis)), x->axis);
+        return dv(s, r, a);
+    }
+    case KILN_OP_MATMUL: {
+        kiln_expr *t = i == 0 ? b : a;
+        if (a->ndim == 1 && b->ndim == 1) return mul(s, g, t); /* a 0-d g */
+        if (i == 0 && a->ndim == 1) return keep(s, ir_matmul(s->g, b, g));              /* (k,n)@(n,) */
+        if (i == 1 && b->ndim == 1) return keep(s, ir_matmul(s->g, keep(s, ir_transpose(s->g, a)), g));
+        if (i == 0 && b->ndim == 1) return mul(s, with_axis(s, g, 1), with_axis(s, b, 0)); /* outer(g, b) */
+        if (i == 1 && a->ndim == 1) return mul(s, with_axis(s, a, 1), with_axis(s, g, 0)); /* outer(a, g) */
+        return i == 0 ? keep(s, ir_matmul(s->g, g, keep(s, ir_transpose(s->g, b))))
+                      : keep(s, ir_matmul(s->g, keep(s, ir_transpose(s->g, a)), g));
+    }
+    case KILN_OP_VIEW: return view_adjoint(s, g, x, a);
+    case KILN_OP_RESHAPE: return keep(s, ir_reshape(s->g, g, a->ndim, a->shape));
+    case KILN_OP_CONCAT: {
+        ir_viewmap m;
+        map_init(&m, x->ndim);
+        for (int d = 0; d < x->ndim; d++) {
+            m.shape[d] = o->shape[d];
+            m.src[d] = (int8_t)d;
+            m.step[d] = 1;
+        }
+        m.start[x->axis] = i == 0 ? 0 : a->shape[x->axis];
+        return view(s, g, &m);
+    }
+    case KILN_OP_TAKE:
+        if (i > 0) return NULL; /* indices */
+        return keep(s, ir_scatter(s->g, g, ir_arg(x, 1), x->arg[2] != IR_NONE ? ir_arg(x, 2) : NULL, x->axis, x->keepdims,
+                                  a->ndim, a->shape));
+    case KILN_OP_EMBED: {
+        ir_viewmap m;
+        ir_embed_of(x, &m);
+        return view(s, g, &m);
+    }
+    case KILN_OP_SCATTER:
+        if (i > 0) return NULL;
+        if (x->keepdims == 2) return keep(s, ir_take_pair(s->g, g, ir_arg(x, 1), ir_arg(x, 2), x->axis));
+        return keep(s, ir_take(s->g, g, ir_arg(x, 1), x->axis, x->keepdims == 1));
+    case KILN_OP_COUNT: break;
+    }
+    KILN_ASSERT(0 && "an op without a gradient rule");
+    return NULL;
+}
+
+/* Adds contribution c to operand a's adjoint. */
+static void accumulate(grad *s, kiln_expr *a, kiln_expr *c) {
+    if (!c) return;
+    kiln_expr **slot = &s->adj[a->id];
+    if (!*slot) {
+        ir_retain(c);
+        *slot = c;
+        return;
+    }
+    kiln_expr *sum = ir_build(s->g, KILN_OP_ADD, (kiln_expr *[]){*slot, c}, KILN_F64);
+    if (!sum) {
+        s->failed = true;
+        return;
+    }
+    ir_release(*slot);
+    *slot = sum;
+}
+
+static bool differentiable(const kiln_expr *n) { return dtype_is_float((kiln_dtype)n->dtype); }
+
+kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads) {
+    kiln_ctx *ctx = g->ctx;
+    for (int i = 0; i < n; i++) grads[i] = NULL;
+    if (!ir_check_operand(g, out, "grad", 1) || (seed && !ir_check_operand(g, seed, "grad", 2))) return kiln_errcode(ctx);
+    if (!differentiable(out))
+        return kiln_fail(ctx, KILN_ERR_DTYPE, "grad: the output is %s; only floating-point values have gradients",
+                         kiln_dtype_name((kiln_dtype)out->dtype));
+    for (int i = 0; i < n; i++) {
+        if (!ir_check_operand(g, wrt[i], "grad", 3 + i)) return kiln_errcode(ctx);
+        if (!differentiable(wrt[i]))
+            return kiln_fail(ctx, KILN_ERR_DTYPE, "grad: variable %d is %s; integer and bool values have no gradient", i + 1,
+                             kiln_dtype_name((kiln_dtype)wrt[i]->dtype));
+    }
+    if (!seed && out->ndim != 0)
+        return kiln_fail(ctx, KILN_ERR_SHAPE, "grad: the output has %d dimension%s, not 0: reduce it to a scalar first, or give "
+                                              "a seed (a vector-Jacobian product)", out->ndim, out->ndim == 1 ? "" : "s");
+
+    grad s = {.g = g};
+    kiln_expr **order = NULL;
+    uint32_t count = 0, top = ir_top(g);
+    kiln_status st = ir_walk(g, &out, 1, NULL, NULL, &order, &count);
+    if (st != KILN_OK) return st;
+    s.adj = kiln_calloc(ctx, top * sizeof *s.adj);
+    s.needed = kiln_calloc(ctx, top);
+    if (!s.adj || !s.needed) {
+        st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < n; i++) s.needed[wrt[i]->id] = 1;
+    for (uint32_t k = 0; k < count; k++) { /* operands first: a node is needed when one of them is */
+        kiln_expr *x = order[k];
+        if (!differentiable(x)) continue;
+        for (int i = 0; i < 3; i++)
+            if (x->arg[i] != IR_NONE && s.needed[x->arg[i]] && differentiable(ir_arg(x, i))) s.needed[x->id] = 1;
+    }
+    if (s.needed[out->id]) { /* the seed: 1, or the caller's, in the output's shape and dtype */
+        kiln_expr *sd = seed ? cast(&s, seed, (kiln_dtype)out->dtype) : cast(&s, num(&s, 1), (kiln_dtype)out->dtype);
+        if (sd && seed) sd = keep(&s, ir_broadcast_to(g, sd, out->ndim, out->shape));
+        if (sd) accumulate(&s, out, sd);
+    }
+    for (uint32_t k = count; k-- > 0 && !s.failed;) { /* users before their operands */
+        kiln_expr *x = order[k], *gx = s.adj[x->id];
+        if (!gx) continue;
+        bool elementwise = x->op > KILN_OP_PARAM && x->op < KILN_OP_SUM;
+        for (int i = 0; i < 3 && !s.failed; i++) {
+            if (x->arg[i] == IR_NONE || !s.needed[x->arg[i]]) continue;
+            kiln_expr *a = ir_arg(x, i);
+            kiln_expr *c = rule(&s, x, i, gx);
+            if (c && elementwise) c = unbroadcast(&s, c, a);
+            if (c && (c->ndim != a->ndim || memcmp(c->shape, a->shape, (size_t)a->ndim * sizeof *a->shape))) {
+                st = kiln_fail(ctx, KILN_ERR_SHAPE, "grad: internal: %s's adjoint has the wrong shape", kiln_op_name((kiln_op)x->op));
+                s.failed = true;
+            }
+            if (c) accumulate(&s, a, cast(&s, c, (kiln_dtype)a->dtype));
+        }
+    }
+    for (int i = 0; i < n && !s.failed; i++) { /* unreached: zeros */
+        kiln_expr *w = wrt[i], *r = s.adj[w->id];
+        if (r) ir_retain(r);
+        else r = ir_broadcast_to(g, cast(&s, num(&s, 0), (kiln_dtype)w->dtype), w->ndim, w->shape);
+        if (!r) s.failed = true;
+        grads[i] = r;
+    }
+    if (s.failed) {
+        st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
+        for (int i = 0; i < n; i++) {
+            if (grads[i]) ir_release(grads[i]);
+            grads[i] = NULL;
+        }
+    }
+done:
+    if (s.adj)
+        for (uint32_t k = 0; k < count; k++)
+            if (s.adj[order[k]->id]) ir_release(s.adj[order[k]->id]);
+    for (uint32_t k = 0; k < s.ntmp; k++) ir_release(s.tmp[k]);
+    kiln_free(ctx, s.tmp);
+    kiln_free(ctx, s.adj);
+    kiln_free(ctx, s.needed);
+    kiln_free(ctx, order);
+    return st;
+}

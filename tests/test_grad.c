@@ -1,0 +1,327 @@
+/*
+ * test_grad.c — automatic differentiation: every adjoint against central finite differences
+ * (float64, random inputs, broadcasting, keepdims, views, gathers), the logistic-regression and
+ * MLP gradients against the hand-derived ones, gradients of gradients, seeds, and refusals.
+ */
+#include "helpers.h"
+
+static kiln_ctx *ctx;
+static kiln_scope *scope;
+
+/* name bound to a float64 array of shape with values in [lo, hi). */
+static void put(const char *name, int nd, const int64_t *shape, double lo, double hi, uint64_t seed) {
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, nd, shape);
+    double *p = kiln_array_data(a);
+    for (int64_t k = 0; k < kiln_array_size(a); k++) p[k] = lo + (hi - lo) * rng_unit(&seed);
+    kiln_scope_set(scope, name, a);
+    kiln_array_free(a);
+}
+static void put_index(const char *name, int nd, const int64_t *shape, int64_t n, uint64_t seed) {
+    kiln_array *a = kiln_array_new(ctx, KILN_I64, nd, shape);
+    int64_t *p = kiln_array_data(a);
+    for (int64_t k = 0; k < kiln_array_size(a); k++) p[k] = (int64_t)(rng_next(&seed) % (uint64_t)(2 * n)) - n; /* negatives too */
+    kiln_scope_set(scope, name, a);
+    kiln_array_free(a);
+}
+
+static void setup(void) {
+    ctx = kiln_ctx_new(NULL);
+    scope = kiln_scope_new(ctx);
+    put("a", 2, (int64_t[]){3, 4}, -1, 1, 1);
+    put("b", 1, (int64_t[]){4}, -1, 1, 2);
+    put("c", 2, (int64_t[]){3, 1}, -1, 1, 3);
+    put("p", 2, (int64_t[]){3, 4}, 0.5, 2, 4);  /* positive: log, sqrt, powers */
+    put("u", 2, (int64_t[]){3, 4}, -0.8, 0.8, 5); /* inside (-1, 1): arcsin, arctanh */
+    put("q", 1, (int64_t[]){4}, 1.5, 3, 6);      /* above 1: arccosh */
+    put("d", 2, (int64_t[]){4, 5}, -1, 1, 7);
+    put("e", 1, (int64_t[]){5}, -1, 1, 8);
+    put("s", 0, NULL, -1, 1, 9);
+    put_index("i", 1, (int64_t[]){6}, 4, 10);       /* repeats: the scatter adds */
+    put_index("j", 2, (int64_t[]){3, 2}, 4, 11);
+    put_index("k", 1, (int64_t[]){3}, 3, 12);
+}
+static void teardown(void) {
+    kiln_scope_free(scope);
+    kiln_ctx_free(ctx);
+}
+
+static double eval_scalar(kiln_expr *e) {
+    kiln_array *r = kiln_eval(ctx, e);
+    ck_assert_msg(r != NULL, "eval: %s", kiln_errmsg(ctx));
+    double v = *(double *)kiln_array_data(r);
+    kiln_array_free(r);
+    return v;
+}
+
+/* The float arrays of the scope, as variables. */
+static int float_vars(kiln_expr **wrt, kiln_array **arrays) {
+    int n = 0;
+    for (int k = 0; k < kiln_scope_count(scope); k++) {
+        kiln_array *a = kiln_scope_get(scope, kiln_scope_name(scope, k));
+        if (kiln_array_dtype(a) != KILN_F64) continue;
+        arrays[n] = a;
+        wrt[n++] = kiln_var(ctx, a);
+    }
+    return n;
+}
+
+/* loss's gradients (graphs in grads, evaluated) against central differences of loss itself, for
+ * every element of every float array of the scope. */
+static void check_against_differences(const char *src, kiln_expr *loss, kiln_expr **grads, kiln_expr **wrt, kiln_array **arrays, int n) {
+    for (int v = 0; v < n; v++) {
+        kiln_array *g = kiln_eval(ctx, grads[v]);
+        ck_assert_msg(g != NULL, "%s: d/d%s: %s", src, kiln_scope_name(scope, v), kiln_errmsg(ctx));
+        ck_assert_int_eq(kiln_array_ndim(g), kiln_expr_ndim(wrt[v]));
+        double *x = kiln_array_data(arrays[v]), *gv = kiln_array_data(g);
+        for (int64_t k = 0; k < kiln_array_size(arrays[v]); k++) {
+            double x0 = x[k], h = 1e-6 * fmax(1, fabs(x0));
+            x[k] = x0 + h;
+            double up = eval_scalar(loss);
+            x[k] = x0 - h;
+            double down = eval_scalar(loss);
+            x[k] = x0;
+            double fd = (up - down) / (2 * h);
+            ck_assert_msg(fabs(gv[k] - fd) <= 1e-6 * (1 + fabs(fd)), "%s: d/d(array %d)[%lld] is %.12g, differences give %.12g", src,
+                          v, (long long)k, gv[k], fd);
+        }
+        kiln_array_free(g);
+    }
+}
+
+static void check_expression(const char *src) {
+    if (getenv("GRAD_TRACE")) fprintf(stderr, "%s\n", src);
+    kiln_expr *loss = kiln_parse(ctx, scope, src);
+    ck_assert_msg(loss != NULL, "%s: %s", src, kiln_errmsg(ctx));
+    kiln_expr *wrt[16], *grads[16];
+    kiln_array *arrays[16];
+    int n = float_vars(wrt, arrays);
+    ck_assert_msg(kiln_grad(ctx, loss, n, wrt, grads) == KILN_OK, "%s: grad: %s", src, kiln_errmsg(ctx));
+    check_against_differences(src, loss, grads, wrt, arrays, n);
+    for (int v = 0; v < n; v++) {
+        kiln_expr_free(grads[v]);
+        kiln_expr_free(wrt[v]);
+    }
+    kiln_expr_free(loss);
+}
+
+START_TEST(every_adjoint_against_finite_differences) {
+    static const char *const cases[] = {
+        /* arithmetic, with broadcasting both ways */
+        "sum(a + b) + sum(a - c * 2)", "sum(a * b * c)", "sum(a / (p + c))", "sum(b / p)", "sum(p ** b)", "sum(p ** 3 + p ** -0.5)",
+        "sum(p ** s)", "sum(a % (p + 1)) + sum(a % 0.3)", "sum(maximum(a, c) * b)", "sum(minimum(a, b) * p)",
+        "sum(arctan2(a, c)) + sum(arctan2(b, p))", "sum(-a * abs(b)) + sum(+c)", "s * sum(a) + s ** 2",
+        /* functions */
+        "sum(sqrt(p) + exp(a) + expm1(b))", "sum(log(p) * log1p(p) + log2(p) - log10(p))", "sum(sin(a) * cos(a) * tan(u))",
+        "sum(arcsin(u) + arccos(u) * 2 + arctan(a))", "sum(sinh(a) * cosh(b) + tanh(c))", "sum(arcsinh(a) + arccosh(q) + arctanh(u))",
+        "sum(where(a > 0, a * a, b))", "sum(floor(p) * a + sign(a) * b + (a // 0.7) * b)", "sum(sigmoid(a) * relu(a - c))",
+        "sum(clip(a, -0.5, 0.5) * p)",
+        /* reductions, with axes and keepdims */
+        "sum(sum(a, 1) ** 2)", "sum(sum(a, 0, keepdims=True) * a)", "mean(a * b)", "sum(max(a, 1) * c[:, 0])",
+        "sum(max(a, axis=0) ** 2)", "sum(min(a, 1, keepdims=True) * a)", "max(a) * min(p)", "prod(p[0]) + sum(prod(p * a, 0))",
+        "sum(logsumexp(a, 1))", "sum(softmax(a, 1) * p)", "sum(log_softmax(a, 0) * a)", "var(a) + std(a, 0)[1]",
+        "sum(mean(a, (0, 1), keepdims=True) * p)",
+        /* scans */
+        "sum(cumsum(a, 1) * a)", "sum(cumprod(p, 0) * a)", "sum(cumsum(a) ** 2)",
+        /* products */
+        "sum((a @ d) ** 2)", "sum(a @ b)", "sum((b @ d) * e)", "b @ b", "sum(sigmoid(a @ d + e))", "sum((d @ e) * b) + sum(a.T @ a)",
+        /* views */
+        "sum(a[1:, ::-2] ** 2)", "sum(a[:, 1] * b[::-1][:3])", "sum(a[None, :, 2:] * a[:, None, 2:])", "sum(reshape(a, (4, 3)) @ a)",
+        "sum(a.reshape(12)[::5] ** 3)", "sum(transpose(a) * d[:, :3])", "sum(expand_dims(b, 0) * a)", "sum(squeeze(c) * a[:, 0])",
+        "sum(exp(a)[::2] * c[1:3])", "sum(sum(a, 0)[1:] ** 2)",
+        /* concatenation and gathers (repeated and negative indices) */
+        "sum(concatenate([a, a * 2, p], 0) ** 2)", "sum(stack([b, q]) * b)", "sum(take(a, i, 1) ** 2)", "sum(take(b, i) * b[0])",
+        "sum(take_along_axis(a, j, 1) ** 3)", "sum(a[k, i[:3]] ** 2)", "sum(take(a @ d, k, 0) ** 2)",
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) check_expression(cases[c]);
+}
+END_TEST
+
+/* The gradient of h(x) = sum(grad f(x) * r): a second derivative, against differences of the
+ * first. */
+START_TEST(gradients_of_gradients) {
+    static const char *const cases[] = {
+        "sum(a ** 3)", "sum(sin(a) * b)", "sum(exp(a @ d))", "sum(softmax(a, 1) * p)", "sum(a[1:, ::-1] ** 2 * c[1:])",
+        "sum(take(b, i) ** 3)", "sum(cumsum(a, 0) * a)", "sum(maximum(a, c) ** 2)", "sum(log(p) * concatenate([a, a], 1)[:, 3:7])",
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        kiln_expr *f = kiln_parse(ctx, scope, cases[c]);
+        ck_assert_msg(f != NULL, "%s: %s", cases[c], kiln_errmsg(ctx));
+        kiln_expr *wrt[16], *g1[16], *g2[16];
+        kiln_array *arrays[16];
+        int n = float_vars(wrt, arrays);
+        ck_assert_int_eq(kiln_grad(ctx, f, n, wrt, g1), KILN_OK);
+        uint64_t seed = 77 + c;
+        kiln_expr *h = kiln_scalar(ctx, 0);
+        for (int v = 0; v < n; v++) { /* h = Σ sum(g1[v] * r_v) */
+            kiln_array *r = kiln_array_new(ctx, KILN_F64, kiln_expr_ndim(wrt[v]), kiln_expr_shape(wrt[v]));
+            double *rp = kiln_array_data(r);
+            for (int64_t k = 0; k < kiln_array_size(r); k++) rp[k] = rng_unit(&seed) - 0.5;
+            kiln_expr *rv = kiln_var(ctx, r), *m = kiln_mul(ctx, g1[v], rv), *sm = kiln_sum(ctx, m, KILN_ALL_AXES, 0);
+            kiln_expr *h2 = kiln_add(ctx, h, sm);
+            kiln_expr_free(h);
+            h = h2;
+            kiln_expr_free(sm);
+            kiln_expr_free(m);
+            kiln_expr_free(rv);
+            kiln_array_free(r);
+        }
+        ck_assert_msg(kiln_grad(ctx, h, n, wrt, g2) == KILN_OK, "%s: second order: %s", cases[c], kiln_errmsg(ctx));
+        check_against_differences(cases[c], h, g2, wrt, arrays, n);
+        for (int v = 0; v < n; v++) {
+            kiln_expr_free(g1[v]);
+            kiln_expr_free(g2[v]);
+            kiln_expr_free(wrt[v]);
+        }
+        kiln_expr_free(h);
+        kiln_expr_free(f);
+    }
+}
+END_TEST
+
+/* max |x - y| / max |y| over two arrays of one shape. */
+static double rel_diff(kiln_array *x, kiln_array *y) {
+    ck_assert_int_eq(kiln_array_size(x), kiln_array_size(y));
+    const double *p = kiln_array_data(x), *q = kiln_array_data(y);
+    double num = 0, den = 0;
+    for (int64_t k = 0; k < kiln_array_size(x); k++) {
+        num = fmax(num, fabs(p[k] - q[k]));
+        den = fmax(den, fabs(q[k]));
+    }
+    return den > 0 ? num / den : num;
+}
+
+/* The gradients of loss (src) with respect to the names in vars, evaluated with the loss in one
+ * plan, against the hand-written ones (hand[], same order). */
+static void check_hand_written(const char *src, int n, const char *const *vars, const char *const *hand) {
+    kiln_expr *loss = kiln_parse(ctx, scope, src), *wrt[8], *grads[8], *all[9];
+    ck_assert_msg(loss != NULL, "%s", kiln_errmsg(ctx));
+    for (int v = 0; v < n; v++) wrt[v] = kiln_var(ctx, kiln_scope_get(scope, vars[v]));
+    ck_assert_msg(kiln_grad(ctx, loss, n, wrt, grads) == KILN_OK, "%s", kiln_errmsg(ctx));
+    all[0] = loss;
+    for (int v = 0; v < n; v++) all[v + 1] = grads[v];
+    kiln_array *outs[9];
+    for (int v = 0; v <= n; v++) outs[v] = kiln_array_new(ctx, kiln_expr_dtype(all[v]), kiln_expr_ndim(all[v]), kiln_expr_shape(all[v]));
+    ck_assert_msg(kiln_eval_many(ctx, n + 1, all, outs) == KILN_OK, "%s", kiln_errmsg(ctx));
+    for (int v = 0; v < n; v++) {
+        kiln_expr *h = kiln_parse(ctx, scope, hand[v]);
+        ck_assert_msg(h != NULL, "%s: %s", hand[v], kiln_errmsg(ctx));
+        kiln_array *want = kiln_eval(ctx, h);
+        ck_assert_msg(want != NULL, "%s", kiln_errmsg(ctx));
+        double r = rel_diff(outs[v + 1], want);
+        ck_assert_msg(r <= 1e-12, "d/d%s: %g relative from the hand-written %s", vars[v], r, hand[v]);
+        kiln_array_free(want);
+        kiln_expr_free(h);
+    }
+    for (int v = 0; v <= n; v++) kiln_array_free(outs[v]);
+    for (int v = 0; v < n; v++) {
+        kiln_expr_free(grads[v]);
+        kiln_expr_free(wrt[v]);
+    }
+    kiln_expr_free(loss);
+}
+
+START_TEST(logistic_regression_and_mlp_match_the_hand_written) {
+    /* logistic regression, the vectorization chapter's layout: X (n, m), w (n, 1), b a scalar */
+    put("X", 2, (int64_t[]){5, 40}, -2, 2, 21);
+    put("w", 2, (int64_t[]){5, 1}, -0.5, 0.5, 22);
+    put("bb", 0, NULL, -0.5, 0.5, 23);
+    kiln_array *y = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){1, 40});
+    uint64_t seed = 24;
+    for (int k = 0; k < 40; k++) ((double *)kiln_array_data(y))[k] = (double)(rng_next(&seed) & 1);
+    kiln_scope_set(scope, "Y", y);
+    kiln_array_free(y);
+    static const char *const lv[] = {"w", "bb"};
+    static const char *const lh[] = {"X @ (sigmoid(w.T @ X + bb) - Y).T / 40", "mean(sigmoid(w.T @ X + bb) - Y)"};
+    check_hand_written("-mean(Y * log(sigmoid(w.T @ X + bb)) + (1 - Y) * log(1 - sigmoid(w.T @ X + bb)))", 2, lv, lh);
+
+    /* a two-layer MLP: ReLU, then softmax cross-entropy against one-hot labels */
+    put("A0", 2, (int64_t[]){32, 6}, -1, 1, 31);
+    put("W1", 2, (int64_t[]){6, 16}, -0.5, 0.5, 32);
+    put("b1", 1, (int64_t[]){16}, -0.1, 0.1, 33);
+    put("W2", 2, (int64_t[]){16, 3}, -0.5, 0.5, 34);
+    put("b2", 1, (int64_t[]){3}, -0.1, 0.1, 35);
+    kiln_array *oh = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){32, 3});
+    double *o = kiln_array_data(oh);
+    memset(o, 0, 32 * 3 * sizeof *o);
+    for (int r = 0; r < 32; r++) o[r * 3 + (int)(rng_next(&seed) % 3)] = 1;
+    kiln_scope_set(scope, "T", oh);
+    kiln_array_free(oh);
+    static const char *const mv[] = {"W1", "b1", "W2", "b2"};
+    /* dZ2 = (softmax(Z2) - T) / m; dW2 = A1.T dZ2; dZ1 = dZ2 W2.T * (Z1 > 0); dW1 = A0.T dZ1 */
+#define Z1 "(A0 @ W1 + b1)"
+#define A1 "maximum(" Z1 ", 0)"
+#define DZ2 "((softmax(" A1 " @ W2 + b2, 1) - T) / 32)"
+#define DZ1 "((" DZ2 " @ W2.T) * (" Z1 " > 0))"
+    static const char *const mh[] = {"A0.T @ " DZ1, "sum(" DZ1 ", 0)", A1 ".T @ " DZ2, "sum(" DZ2 ", 0)"};
+    check_hand_written("-mean(sum(T * log_softmax(" A1 " @ W2 + b2, 1), 1))", 4, mv, mh);
+#undef Z1
+#undef A1
+#undef DZ2
+#undef DZ1
+}
+END_TEST
+
+START_TEST(seeds_zeros_and_refusals) {
+    kiln_expr *a = kiln_parse(ctx, scope, "a"), *b = kiln_parse(ctx, scope, "b"), *y = kiln_sin(ctx, a), *g = NULL;
+    /* a non-scalar output needs a seed */
+    ck_assert_int_eq(kiln_grad(ctx, y, 1, &a, &g), KILN_ERR_SHAPE);
+    ck_assert_ptr_null(g);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "seed") != NULL, "%s", kiln_errmsg(ctx));
+    /* vjp: seed * cos(a), the seed broadcast from a row */
+    kiln_expr *seed = kiln_parse(ctx, scope, "b * 3");
+    ck_assert_int_eq(kiln_vjp(ctx, y, seed, 1, &a, &g), KILN_OK);
+    kiln_expr *want = kiln_parse(ctx, scope, "b * 3 * cos(a)");
+    kiln_array *gv = kiln_eval(ctx, g), *wv = kiln_eval(ctx, want);
+    ck_assert_double_eq(rel_diff(gv, wv), 0);
+    kiln_array_free(gv);
+    kiln_array_free(wv);
+    kiln_expr_free(g);
+    kiln_expr_free(want);
+    kiln_expr_free(seed);
+    /* integer and bool variables and losses are refused, naming them */
+    kiln_expr *i = kiln_parse(ctx, scope, "i"), *li = kiln_parse(ctx, scope, "sum(i)"), *ls = kiln_parse(ctx, scope, "sum(a * b)");
+    ck_assert_int_eq(kiln_grad(ctx, ls, 1, &i, &g), KILN_ERR_DTYPE);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "int64") != NULL, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_grad(ctx, li, 1, &a, &g), KILN_ERR_DTYPE);
+    /* a variable the loss does not use: zeros of its shape; a constant loss too */
+    kiln_expr *p = kiln_parse(ctx, scope, "p"), *two[2] = {p, b}, *gs[2];
+    ck_assert_int_eq(kiln_grad(ctx, ls, 2, two, gs), KILN_OK);
+    kiln_array *z = kiln_eval(ctx, gs[0]);
+    ck_assert_msg(z != NULL, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_array_ndim(z), 2);
+    for (int k = 0; k < 12; k++) ck_assert_double_eq(((double *)kiln_array_data(z))[k], 0);
+    kiln_array_free(z);
+    /* float32: the gradient keeps the variable's dtype */
+    kiln_expr *f = kiln_cast(ctx, a, KILN_F32), *lf = kiln_sum(ctx, kiln_mul(ctx, f, f), KILN_ALL_AXES, 0), *gf;
+    ck_assert_int_eq(kiln_grad(ctx, lf, 1, &f, &gf), KILN_OK);
+    ck_assert_int_eq(kiln_expr_dtype(gf), KILN_F32);
+    kiln_expr *ga;
+    ck_assert_int_eq(kiln_grad(ctx, lf, 1, &a, &ga), KILN_OK); /* through the cast: float64 */
+    ck_assert_int_eq(kiln_expr_dtype(ga), KILN_F64);
+    kiln_expr_free(ga);
+    kiln_expr_free(gf);
+    kiln_expr_free(lf);
+    kiln_expr_free(f);
+    for (int k = 0; k < 2; k++) kiln_expr_free(gs[k]);
+    kiln_expr_free(p);
+    kiln_expr_free(ls);
+    kiln_expr_free(li);
+    kiln_expr_free(i);
+    kiln_expr_free(y);
+    kiln_expr_free(b);
+    kiln_expr_free(a);
+}
+END_TEST
+
+Suite *suite_grad(void) {
+    Suite *s = suite_create("grad");
+    TCase *t = tcase_create("grad");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, every_adjoint_against_finite_differences);
+    tcase_add_test(t, gradients_of_gradients);
+    tcase_add_test(t, logistic_regression_and_mlp_match_the_hand_written);
+    tcase_add_test(t, seeds_zeros_and_refusals);
+    suite_add_tcase(s, t);
+    return s;
+}
