@@ -138,9 +138,11 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(WHERE,    where,    "where",         3, WHERE,  "",   "")
 
 /* The ops that are not element-wise: reductions, scans, the matrix product, views of computed
- * results, concatenation and gathers, and what gradients need of the last two: a view's values
- * placed back where they came from in zeros (embed) and a gather's added back (scatter_add).  Fusion ends at them (an element-wise view of arrays is
- * pushed down to the arrays instead, and fuses).   X(ENUM, builder, numpy name, kind)        */
+ * results, concatenation and gathers, what gradients need of the last two (a view's values
+ * placed back where they came from in zeros, embed; a gather's added back, scatter_add), and
+ * softmax, log_softmax and logsumexp along the last axis, each one pass over a row (softmax's
+ * three modes).  Fusion ends at them (an element-wise view of arrays is pushed down to the
+ * arrays instead, and fuses).   X(ENUM, builder, numpy name, kind)                           */
 #define KILN_STRUCT_OPS(X)                            \
     X(SUM,     sum,     "sum",     REDUCE)            \
     X(PROD,    prod,    "prod",    REDUCE)            \
@@ -158,7 +160,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(CONCAT,  concat,  "concatenate", CONCAT)        \
     X(TAKE,    take,    "take",    GATHER)            \
     X(EMBED,   embed,   "embed",   EMBED)             \
-    X(SCATTER, scatter, "scatter_add", SCATTER)
+    X(SCATTER, scatter, "scatter_add", SCATTER)       \
+    X(SOFTMAX, softmax_rows, "softmax", ROWS)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -375,6 +378,7 @@ KILN_OPS(KILN_X_DECL)
 #define KILN_X_DECL_R_GATHER(b)
 #define KILN_X_DECL_R_EMBED(b)
 #define KILN_X_DECL_R_SCATTER(b)
+#define KILN_X_DECL_R_ROWS(b)
 KILN_STRUCT_OPS(KILN_X_DECL_R)
 #undef KILN_X_DECL_R
 /* (the scans above: cumsum and cumprod along axis, or over the flattened array with

@@ -180,6 +180,111 @@ START_TEST(same_bits_for_any_thread_count) {
 }
 END_TEST
 
+/* e against the reference elementwise within tol relative to |want| or floor, the larger (NaN
+ * matching NaN, infinities equal): logs near 0 come from log(1 + tiny), relative to 1. */
+static int64_t compare_rel(kiln_expr *e, double tol, double floor, char *msg, size_t cap) {
+    kiln_array *got = kiln_eval(ctx, e);
+    if (!got) {
+        snprintf(msg, cap, "eval failed: %s", kiln_errmsg(ctx));
+        return -1;
+    }
+    kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(e), kiln_expr_ndim(e), kiln_expr_shape(e));
+    rt_ref_eval(ctx, e, want);
+    kiln_dtype dt = kiln_expr_dtype(e);
+    int64_t bad = 0;
+    for (int64_t i = 0; i < kiln_array_size(want); i++) {
+        double g = ref_cast(ref_load((char *)kiln_array_data(got) + i * kiln_dtype_size(dt), dt), dt, KILN_F64).f64;
+        double w = ref_cast(ref_load((char *)kiln_array_data(want) + i * kiln_dtype_size(dt), dt), dt, KILN_F64).f64;
+        bool ok = (isnan(g) && isnan(w)) || g == w || (isfinite(w) && fabs(g - w) <= tol * fmax(fabs(w), floor));
+        if (!ok && !bad++) snprintf(msg, cap, "element %lld: got %.17g, want %.17g", (long long)i, g, w);
+    }
+    kiln_array_free(got);
+    kiln_array_free(want);
+    return bad;
+}
+
+/* Short rows (softmax's batch x classes): softmax, log_softmax and logsumexp as one pass per row,
+ * reductions along short rows (the column form, lanes over rows, a row-contiguous operand
+ * gathered), maps that broadcast a row's value along it (packed into blocks): against the
+ * reference, the same bits on every backend and for 1 and 2 threads. */
+START_TEST(short_rows_and_softmax) {
+    int64_t Rs[] = {1, 2, 3, 7, 10, 31, 32, 33, 100, 600}, Ns[] = {1, 5, 300, 2003};
+    int checked = 0;
+    for (size_t ri = 0; ri < sizeof Rs / sizeof *Rs; ri++)
+        for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
+            for (int f32 = 0; f32 < 2; f32++) {
+                int64_t R = Rs[ri], N = Ns[ni], sh[2] = {N, R};
+                if (N * R > 300000 || (R > 33 && N > 5) || (R > 100 && N > 1)) continue; /* the reference is O(R^2) a row */
+                kiln_dtype dt = f32 ? KILN_F32 : KILN_F64;
+                double tol = f32 ? 1e-5 : 1e-13 * (R > 100 ? 10 : 1); /* float32: x - max rounds to 2^-24 of |x| */
+                kiln_array *a = random_array(dt, 2, sh, 300 + ri * 10 + ni, (ri + ni) % 3 == 0); /* some with NaN, inf */
+                kiln_array *row = random_array(dt, 1, &R, 400 + ri, false);
+                kiln_expr *x = kiln_var(ctx, a), *b = kiln_var(ctx, row), *xt = kiln_transpose(ctx, kiln_transpose(ctx, x));
+                kiln_expr *big = kiln_mul(ctx, x, kiln_scalar(ctx, 30.0)); /* exp's range: large and tiny results */
+                kiln_expr *es[] = {kiln_softmax(ctx, x, -1), kiln_log_softmax(ctx, big, 1), kiln_logsumexp(ctx, x, 2, 0),
+                                   kiln_logsumexp(ctx, big, 2, 1), kiln_sum(ctx, kiln_exp(ctx, x), 1, 1),
+                                   kiln_sub(ctx, x, kiln_max(ctx, x, 1, 1)), kiln_add(ctx, x, b),
+                                   kiln_sub(ctx, x, kiln_mean(ctx, xt, 1, 1)), kiln_min(ctx, kiln_mul(ctx, x, b), 1, 0),
+                                   kiln_softmax(ctx, kiln_add(ctx, x, b), 1)};
+                for (size_t k = 0; k < sizeof es / sizeof *es; k++) {
+                    char msg[256] = "";
+                    ck_assert_msg(es[k] != NULL, "%s", kiln_errmsg(ctx));
+                    bool sums = k == 4 || k == 7, logs = (k >= 1 && k <= 3) || k == 7; /* sums: the reference's long double order; logs and x - mean(x) cancel, relative to 1 */
+                    ck_assert_msg(compare_rel(es[k], sums ? tol * 8 : tol, logs ? 1 : 1e-300, msg, sizeof msg) == 0, "%s rows of %lld, expression %zu: %s",
+                                  f32 ? "float32" : "float64", (long long)R, k, msg);
+                    ck_assert_msg(backends_agree(ctx, es[k], 0, msg, sizeof msg) == 0, "rows of %lld, expression %zu: %s", (long long)R, k,
+                                  msg);
+                    kiln_set_num_threads(ctx, 1);
+                    kiln_array *one = kiln_eval(ctx, es[k]);
+                    kiln_set_num_threads(ctx, 2);
+                    kiln_array *two = kiln_eval(ctx, es[k]);
+                    ck_assert_msg(one && two && !memcmp(kiln_array_data(one), kiln_array_data(two),
+                                                       (size_t)kiln_array_size(one) * kiln_dtype_size(kiln_array_dtype(one))),
+                                  "rows of %lld, expression %zu: 1 and 2 threads differ", (long long)R, k);
+                    kiln_array_free(one);
+                    kiln_array_free(two);
+                    kiln_expr_free(es[k]);
+                    checked++;
+                }
+                kiln_expr_free(big);
+                kiln_expr_free(xt);
+                kiln_expr_free(b);
+                kiln_expr_free(x);
+                kiln_array_free(row);
+                kiln_array_free(a);
+            }
+    ck_assert_int_gt(checked, 500);
+    /* rows longer than a block (4096 elements) go in pieces: against the compositions of ops */
+    int64_t sh[2] = {3, 9001};
+    kiln_array *a = random_array(KILN_F64, 2, sh, 77, false);
+    kiln_expr *x = kiln_var(ctx, a), *x30 = kiln_mul(ctx, x, kiln_scalar(ctx, 30.0));
+    kiln_expr *m = kiln_max(ctx, x30, 1, 1), *d = kiln_sub(ctx, x30, m), *e = kiln_exp(ctx, d), *s = kiln_sum(ctx, e, 1, 1);
+    kiln_expr *pairs[3][2] = {{kiln_softmax(ctx, x30, 1), kiln_div(ctx, e, s)},
+                              {kiln_log_softmax(ctx, x30, 1), kiln_sub(ctx, d, kiln_log(ctx, s))},
+                              {kiln_logsumexp(ctx, x30, 2, 1), kiln_add(ctx, kiln_log(ctx, s), m)}};
+    for (int k = 0; k < 3; k++) {
+        kiln_array *got = kiln_eval(ctx, pairs[k][0]), *want = kiln_eval(ctx, pairs[k][1]);
+        ck_assert_ptr_nonnull(got);
+        ck_assert_ptr_nonnull(want);
+        const double *g = kiln_array_data(got), *w = kiln_array_data(want);
+        for (int64_t i = 0; i < kiln_array_size(want); i++)
+            ck_assert_msg(fabs(g[i] - w[i]) <= 1e-12 * fmax(fabs(w[i]), k ? 1 : 1e-300), "long rows, mode %d, element %lld: %.17g against %.17g", k,
+                          (long long)i, g[i], w[i]);
+        kiln_array_free(got);
+        kiln_array_free(want);
+        kiln_expr_free(pairs[k][0]);
+        kiln_expr_free(pairs[k][1]);
+    }
+    kiln_expr_free(s);
+    kiln_expr_free(e);
+    kiln_expr_free(d);
+    kiln_expr_free(m);
+    kiln_expr_free(x30);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+}
+END_TEST
+
 /* Matrix products against the long double reference, relative to the largest |a||b| sum. */
 static void check_matmul(kiln_expr *a, kiln_expr *b, double tol, const char *what) {
     char msg[256] = "";
@@ -416,6 +521,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, eval_many_logistic_step);
     tcase_add_test(t, transposed_results);
     tcase_add_test(t, reduction_errors);
+    tcase_add_test(t, short_rows_and_softmax);
     suite_add_tcase(s, t);
     return s;
 }

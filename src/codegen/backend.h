@@ -60,7 +60,15 @@ typedef struct kiln_map_geom {
     char **base;                       /* nops first elements */
     int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
     int64_t *inner;                    /* nops innermost strides (what a row call gets) */
+    /* Short rows: when pack > 0 the geometry is 2-D with rows of pack (<= KILN_SHORT_ROW)
+     * elements, every output contiguous, and the kernel was specialized for contiguous rows of
+     * any length: operands with pack_es[op] != 0 (their element size) are copied a block at a
+     * time into contiguous buffers, the others are contiguous (or broadcast scalars) already.
+     * softmax's x / sum(x, 1, keepdims) then runs as a few long rows, not one call per row. */
+    int64_t pack;
+    const uint8_t *pack_es;
 } kiln_map_geom;
+#define KILN_SHORT_ROW 32
 
 /* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
  * C order, so argmax's flat index is NumPy's) and nk kept dims (one output element each).
@@ -69,6 +77,11 @@ typedef struct kiln_map_geom {
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
  * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
 #define KILN_REDUCE_BLOCK 8192
+/* Reductions of at most this many elements per output (short rows: softmax over 10 classes) go
+ * the column form, outputs as vector lanes (an operand contiguous along the row is gathered),
+ * KILN_SHORT_BLOCK outputs at a time; each output still folds its elements in order. */
+#define KILN_SHORT_REDUCTION 32
+#define KILN_SHORT_BLOCK 512
 typedef struct kiln_reduce_geom {
     int op;                             /* the reduction (kiln_op) */
     kiln_dtype dt, out_dt;              /* the folded dtype; the result's (int64 for arg*) */
@@ -98,6 +111,22 @@ typedef struct kiln_matmul_args {
     kiln_status (*epilogue)(void *ud, int64_t i0, int64_t rows);
     void *epilogue_ud;
 } kiln_matmul_args;
+
+/* softmax (mode 0), log_softmax (1) or logsumexp (2) of dtype dt (float32 or float64) along the
+ * last dim of an ndim-dim array walked with byte strides in_str; out is walked with out_str
+ * (for logsumexp its last dim has length 1).  Each row: W = its maximum (NaN wins; 0 where not
+ * finite), e = exp(x - W), s = the sum of e in order, then e * (1/s), (x - W) - log(s) or
+ * log(s) + W: what the composition of ops computes (up to the rounding of 1/s), in one pass
+ * over the row. */
+typedef struct kiln_rows_args {
+    int mode;
+    kiln_dtype dt;
+    int ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    const char *in;
+    char *out;
+    int64_t in_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
+} kiln_rows_args;
 
 /* A cumulative sum or product (op KILN_OP_CUMSUM / KILN_OP_CUMPROD) of dtype dt along one dim
  * of an ndim-dim array: in and out are walked over shape with their own byte strides, and
@@ -197,6 +226,8 @@ typedef struct kiln_backend_i {
      * array at a->x where gather would read them (it starts at zero), in the order of i, so the
      * sums do not depend on threads.  Bad indices fail as gather's do. */
     kiln_status (*scatter)(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
+    /* softmax, log_softmax and logsumexp along rows (kiln_rows_args): one pass per row. */
+    kiln_status (*rows)(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads);
 
     /* The tuned matrix product the backend has for dt ("OpenBLAS 0.3.21 (SkylakeX kernels)"),
      * or NULL when it would use a plain loop: the planner then computes products with a vector

@@ -63,8 +63,8 @@ int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
 }
 
 void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec) {
-    bool strided = false;
-    for (int i = 0; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
+    bool strided = false; /* a strided output: every element scalar (strided inputs are gathered) */
+    for (int i = kd->n_in; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
     if (strided) {
         *start = *nvec = 0;
         return;
@@ -101,9 +101,54 @@ int host_mvec_variant(kiln_op op, kiln_dtype dt, int lanes, int vec_bytes, char 
 
 /* ------------------------------------------------------------------ maps */
 
+/* Copies flat elements [p, p + n) of operand i of a packed geometry (rows of R elements) into
+ * dst, contiguous. */
+static void pack_operand(const kiln_map_geom *g, int i, int64_t p, int64_t n, char *dst) {
+    int64_t R = g->pack, r = p / R, c = p % R, s0 = g->strides[i][0], s1 = g->strides[i][1];
+    const char *row = g->base[i] + r * s0;
+    int es = g->pack_es[i];
+    for (int64_t f = 0; f < n;) {
+        int64_t m = R - c < n - f ? R - c : n - f; /* the rest of this row */
+        const char *src = row + c * s1;
+        if (es == 8)
+            for (int64_t j = 0; j < m; j++) memcpy(dst + (f + j) * 8, src + j * s1, 8);
+        else if (es == 4)
+            for (int64_t j = 0; j < m; j++) memcpy(dst + (f + j) * 4, src + j * s1, 4);
+        else
+            for (int64_t j = 0; j < m; j++) dst[f + j] = src[j * s1];
+        f += m;
+        c = 0;
+        row += s0;
+    }
+}
+
+#define PACK_BLOCK 2048 /* elements per packed call: every operand's block stays in L1 */
+
+/* map_range for a packed geometry: blocks of PACK_BLOCK flat elements, each one row call. */
+static void pack_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
+                       int64_t end, char **ptrs, char *buf) {
+    int64_t R = g->pack;
+    for (int64_t p = start; p < end; p += PACK_BLOCK) {
+        int64_t n = end - p < PACK_BLOCK ? end - p : PACK_BLOCK;
+        for (int i = 0; i < g->nops; i++) {
+            if (g->pack_es[i]) {
+                ptrs[i] = buf + (size_t)i * PACK_BLOCK * 8;
+                pack_operand(g, i, p, n, ptrs[i]);
+            } else {
+                ptrs[i] = g->base[i] + (p / R) * g->strides[i][0] + (p % R) * g->strides[i][1];
+            }
+        }
+        row(k, n, ptrs, g->inner, consts);
+    }
+}
+
 /* Runs row over flat output elements [start, end), one row call at a time. */
 static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
                       int64_t end, char **ptrs) {
+    if (g->pack) { /* the packing buffers follow the pointers */
+        pack_range(row, k, g, consts, start, end, ptrs, (char *)(ptrs + g->nops));
+        return;
+    }
     int nd = g->ndim, nops = g->nops;
     int64_t inner = g->shape[nd - 1];
     int64_t idx[KILN_MAX_DIMS];
@@ -150,26 +195,27 @@ kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, co
     int nt = nthreads;
     if (total / KILN_HOST_GRAIN < nt) nt = (int)(total / KILN_HOST_GRAIN);
     int64_t f = g->first;
+    /* per thread: the row pointers, then (short rows) a packing buffer per operand, 8-aligned */
+    size_t per = (size_t)g->nops * sizeof(char *) + (g->pack ? (size_t)g->nops * PACK_BLOCK * 8 : 0);
     if (nt <= 1) {
         char *ptrs_s[KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
-        if (g->nops > KILN_INLINE_OPERANDS && !(ptrs = kiln_malloc(ctx, (size_t)g->nops * sizeof *ptrs)))
-            return KILN_ERR_NOMEM;
+        if ((g->nops > KILN_INLINE_OPERANDS || g->pack) && !(ptrs = kiln_malloc(ctx, per))) return KILN_ERR_NOMEM;
         bool stopped = map_pieces(ctx, row, k, g, consts, f, f + total, ptrs);
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
         return stopped ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
     }
-    char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)g->nops * sizeof *ptrs);
-    if (!ptrs) return KILN_ERR_NOMEM;
+    char *mem = kiln_malloc(ctx, (size_t)nt * per);
+    if (!mem) return KILN_ERR_NOMEM;
     atomic_bool stopped = false;
 #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num(), n = omp_get_num_threads();
         /* chunk edges on multiples of 64 elements, so threads do not share cache lines */
         int64_t s = total * t / n / 64 * 64, e = t == n - 1 ? total : total * (t + 1) / n / 64 * 64;
-        if (e > s && map_pieces(ctx, row, k, g, consts, f + s, f + e, ptrs + (size_t)t * (size_t)g->nops))
+        if (e > s && map_pieces(ctx, row, k, g, consts, f + s, f + e, (char **)(void *)(mem + (size_t)t * per)))
             atomic_store(&stopped, true);
     }
-    kiln_free(ctx, ptrs);
+    kiln_free(ctx, mem);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
@@ -290,10 +336,16 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
         int64_t j0 = J * t / n / 64 * 64, j1 = t == n - 1 ? J : J * (t + 1) / n / 64 * 64;
         char **pt = ptrs + (size_t)t * (size_t)nops;
         for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
-        for (int64_t i = 0; i < R && j1 > j0; i++) {
-            for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + j0 * g->kstr[q][0];
-            pt[nin] = pt[nin + 1] = g->out + j0 * es;
-            row(k, j1 - j0, pt, inner, consts);
+        /* short reductions (rows of a few elements: softmax's) go a block of outputs at a
+         * time, so that the rows the block reads stay in cache for all R of its passes */
+        int64_t block = R <= KILN_SHORT_REDUCTION ? KILN_SHORT_BLOCK : j1 - j0;
+        for (int64_t b0 = j0; b0 < j1; b0 += block) {
+            int64_t b1 = j1 - b0 < block ? j1 : b0 + block;
+            for (int64_t i = 0; i < R; i++) {
+                for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + b0 * g->kstr[q][0];
+                pt[nin] = pt[nin + 1] = g->out + b0 * es;
+                row(k, b1 - b0, pt, inner, consts);
+            }
         }
     }
     kiln_free(ctx, ptrs);

@@ -37,8 +37,9 @@ int host_vector_lanes(const kernel_desc *kd, int vec_bytes);
 /* A map kernel's row of n elements, as the JIT's loops cut it: scalar [0, *start) until the
  * output is 64-byte aligned (only for kernels that write with streaming stores: kd->stream,
  * one contiguous output filling whole vectors of vec_bytes), then vectors of
- * host_vector_lanes(kd) elements [*start, *nvec), then scalar [*nvec, n).  A strided operand
- * makes the whole row scalar.  out is the output's first element of the row. */
+ * host_vector_lanes(kd) elements [*start, *nvec), then scalar [*nvec, n).  Strided inputs are
+ * gathered into vectors; a strided output makes the whole row scalar.  out is the output's
+ * first element of the row. */
 void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec);
 
 /* glibc's libmvec, loaded once with RTLD_GLOBAL (the JIT links against it); false when this
@@ -70,6 +71,8 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
 kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
+/* softmax and its kin along rows (rows.c): blocks of rows in cache, exp vectorized. */
+kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads);
 
 /* Products, for the same contract: OpenBLAS's name for products of dt ("OpenBLAS (SkylakeX
  * kernels, OpenMP)"), NULL for integer and bool products or when OpenBLAS is not installed (or

@@ -68,6 +68,8 @@ typedef struct fe_env {
 
 /* Deeper nesting than this is refused (a message, not a stack overflow). */
 #define FE_MAX_DEPTH 200
+/* Longer strings than this are refused (s * n, s + t: a message, not an allocation of gigabytes). */
+#define FE_MAX_STRING (16 << 20)
 
 /* Parses src[0..len) as one value (with `tuple`, a bare "a, b" is a tuple) into *out.  KILN_OK,
  * or an error on ctx whose kiln_error_offset is the byte offset in src. */

@@ -1295,12 +1295,19 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     kstr b = {0};
     bool ok = true;
     if (op == KILN_OP_ADD && l->kind == KV_STR && r->kind == KV_STR) {
-        kstr_printf(&b, "%s%s", l->s, r->s);
+        if (strlen(l->s) + strlen(r->s) > FE_MAX_STRING)
+            ok = fe_err(p, off, KILN_ERR_ARG, "the string would have %zu characters: kiln's strings stop at %d", strlen(l->s) + strlen(r->s),
+                        FE_MAX_STRING);
+        else kstr_printf(&b, "%s%s", l->s, r->s);
     } else if (op == KILN_OP_MUL && (l->kind == KV_STR) != (r->kind == KV_STR)) {
         const kval *s = l->kind == KV_STR ? l : r, *k = l->kind == KV_STR ? r : l;
         int64_t times;
+        size_t len = strlen(s->s);
         ok = fe_arg_int(p, k, "*", "repeat count", &times);
-        for (int64_t i = 0; ok && i < times && i < 1000000; i++) kstr_printf(&b, "%s", s->s);
+        if (ok && times > 0 && len > 0 && (uint64_t)times > FE_MAX_STRING / len)
+            ok = fe_err(p, off, KILN_ERR_ARG, "the string would have %llu characters: kiln's strings stop at %d",
+                        (unsigned long long)times * (unsigned long long)len, FE_MAX_STRING);
+        for (int64_t i = 0; ok && len > 0 && i < times; i++) kstr_printf(&b, "%s", s->s);
     } else if (op == KILN_OP_MOD && l->kind == KV_STR) {
         p->env->volatile_ = true;
         ok = percent_format(p, l->s, r, off, &b);

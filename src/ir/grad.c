@@ -348,6 +348,12 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         if (i > 0) return NULL; /* indices */
         return keep(s, ir_scatter(s->g, g, ir_arg(x, 1), x->arg[2] != IR_NONE ? ir_arg(x, 2) : NULL, x->axis, x->keepdims,
                                   a->ndim, a->shape));
+    case KILN_OP_SOFTMAX: { /* along the last axis */
+        unsigned last = 1u << (a->ndim - 1);
+        if (x->keepdims == 0) return mul(s, y, op2(s, KILN_OP_SUB, g, sum_axes(s, mul(s, g, y), last, true)));
+        if (x->keepdims == 1) return op2(s, KILN_OP_SUB, g, mul(s, op1(s, KILN_OP_EXP, y), sum_axes(s, g, last, true)));
+        return mul(s, g, op1(s, KILN_OP_EXP, op2(s, KILN_OP_SUB, a, y))); /* logsumexp, its axis kept */
+    }
     case KILN_OP_EMBED: {
         ir_viewmap m;
         ir_embed_of(x, &m);

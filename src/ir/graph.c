@@ -318,6 +318,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     case KIND_GATHER:
     case KIND_EMBED:
     case KIND_SCATTER:
+    case KIND_ROWS:
         return KILN_OK;
     case KIND_PRED:
         *out = KILN_BOOL;
@@ -761,6 +762,28 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
         }
     }
     if (flat) ir_release(flat);
+    return r;
+}
+
+kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode) {
+    static const char *const fn[] = {"softmax", "log_softmax", "logsumexp"};
+    if (!ir_check_operand(g, x, fn[mode], 1)) return NULL;
+    if (x->ndim == 0) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "%s: needs an array of at least one dimension", fn[mode]);
+        return NULL;
+    }
+    kiln_dtype dt = dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_F64;
+    kiln_expr p, *c = ir_coerce(g, x, dt);
+    if (!c) return NULL;
+    ir_proto(&p, KILN_OP_SOFTMAX, dt);
+    p.ndim = x->ndim;
+    memcpy(p.shape, x->shape, sizeof p.shape);
+    if (mode == 2) p.shape[x->ndim - 1] = 1;
+    p.axis = (int8_t)(x->ndim - 1);
+    p.keepdims = (uint8_t)mode;
+    p.arg[0] = c->id;
+    kiln_expr *r = ir_intern(g, &p);
+    ir_release(c);
     return r;
 }
 

@@ -147,6 +147,10 @@ bool ir_axis_mask(ir_graph *g, const char *fn, int axis, int nd, unsigned *mask)
 static inline bool ir_reduces(const kiln_expr *n, int d) { return (n->axes >> d) & 1; }
 /* cumsum / cumprod along axis (KILN_ALL_AXES: of the flattened x). */
 kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis);
+/* Along x's last axis (mode in the node's keepdims): 0 softmax, 1 log_softmax, 2 logsumexp
+ * (keeping the axis, of length 1), each with the row's maximum subtracted first where it is
+ * finite, as the compositions of ops do; a SOFTMAX node, x in float64 unless it is float. */
+kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode);
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);

@@ -200,6 +200,37 @@ static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
     return acc[0];
 }
 
+/* A SOFTMAX node at idx: its row's maximum W (0 where not finite), e = exp(x - W) and s, the
+ * sum of the row's e (in long double), then e / s, (x - W) - log(s) or log(s) + W. */
+static kscalar ref_rows_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *x = ir_arg(n, 0);
+    kiln_dtype dt = (kiln_dtype)n->dtype;
+    int ax = n->axis;
+    int64_t xi[KILN_MAX_DIMS], R = x->shape[ax];
+    memcpy(xi, idx, sizeof xi);
+    double m = -INFINITY;
+    for (int64_t j = 0; j < R; j++) {
+        xi[ax] = j;
+        double v = ref_cast(ref_at(x, xi, x->ndim), dt, KILN_F64).f64;
+        if (v > m || v != v) m = m != m ? m : v;
+    }
+    double W = isfinite(m) ? m : 0;
+    long double s = 0;
+    for (int64_t j = 0; j < R; j++) {
+        xi[ax] = j;
+        s += expl((long double)(ref_cast(ref_at(x, xi, x->ndim), dt, KILN_F64).f64 - W));
+    }
+    double r;
+    if (n->keepdims == 2) {
+        r = (double)logl(s) + W;
+    } else {
+        xi[ax] = idx[ax];
+        double d = ref_cast(ref_at(x, xi, x->ndim), dt, KILN_F64).f64 - W;
+        r = n->keepdims == 0 ? (double)(expl((long double)d) / s) : d - (double)logl(s);
+    }
+    return ref_cast((kscalar){.f64 = r}, KILN_F64, dt);
+}
+
 /* An EMBED at idx: the value of its operand whose view position is idx, or zero. */
 static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *v = ir_arg(n, 0);
@@ -302,6 +333,7 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
     case KIND_SCAN: return ref_scan_at(n, idx);
     case KIND_EMBED: return ref_embed_at(n, idx);
     case KIND_SCATTER: return ref_scatter_at(n, idx);
+    case KIND_ROWS: return ref_rows_at(n, idx);
     case KIND_MATMUL: return ref_matmul_at(n, idx);
     case KIND_VIEW:
         if (n->op == KILN_OP_RESHAPE) { /* the same C-order position in x */

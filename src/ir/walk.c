@@ -84,6 +84,7 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis) : ir_take(g, args[0], args[1], n->axis, n->keepdims);
     case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
     case KIND_SCATTER: return ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape);
+    case KIND_ROWS: return ir_rows(g, args[0], n->keepdims);
     default: break;
     }
     KILN_ASSERT(0 && "a structural op rebuild_one does not know");
@@ -152,6 +153,9 @@ static void print_node(const kiln_expr *n, kstr *b) {
     } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER ||
                kiln_op_kind[n->op] == KIND_SCATTER) {
         kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims == 2 ? ", pair" : n->keepdims ? ", along" : "");
+    } else if (n->op == KILN_OP_SOFTMAX) {
+        static const char *const mode[] = {"softmax", "log_softmax", "logsumexp"};
+        kstr_printf(b, " (%s along axis %d)", mode[n->keepdims], n->axis);
     } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
         kstr_printf(b, " [");
         for (int d = 0; d < (n->op == KILN_OP_VIEW ? n->ndim : ir_arg(n, 0)->ndim); d++) {

@@ -73,6 +73,7 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     case RT_STEP_VIEW: rt_view_make(s->node, a0, &ra->views[s->view]); return KILN_OK;
     case RT_STEP_RESHAPE: return rt_reshape_run(x, s, a0, &ra->views[s->view], &ra->copies[s->view]);
     case RT_STEP_SCAN: return rt_scan_run(x, s, a0, out);
+    case RT_STEP_ROWS: return rt_rows_run(x, s, a0, out);
     case RT_STEP_TAKE:
         return rt_take_run(x, s, a0, a1, s->node->arg[2] != IR_NONE ? rt_plan_array(p, ir_arg(s->node, 2), ra) : NULL, out);
     case RT_STEP_SCATTER:

@@ -27,6 +27,7 @@ typedef enum rt_step_kind {
     RT_STEP_EMBED,   /* zeros, then an element-wise kernel (aux[0]) writes the operand's values
                         into the view of node's array that the EMBED names */
     RT_STEP_SCATTER, /* zeros, then the operand's values added at the index arrays' places */
+    RT_STEP_ROWS,    /* softmax, log_softmax or logsumexp of the operand's array, row by row */
 } rt_step_kind;
 
 /* One step of a plan: computes `node` into an array (a caller's output or a temporary). */
@@ -106,6 +107,8 @@ typedef struct rt_geom {
     int64_t strides_s[KILN_INLINE_OPERANDS][KILN_MAX_DIMS];
     int64_t inner_s[KILN_INLINE_OPERANDS];
     uint8_t layout_s[KILN_INLINE_OPERANDS + 1];
+    uint8_t pack_s[KILN_INLINE_OPERANDS];
+    uint8_t *pack_es;                  /* g.pack_es's storage */
     bool heap;
 } rt_geom;
 
@@ -157,6 +160,7 @@ kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *
 kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 /* Runs a scan, take, view, reshape or concatenation step (steps.c). */
 kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
+kiln_status rt_rows_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
 kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);

@@ -141,6 +141,7 @@ KILN_OPS(X)
 #define X_GATHER(b, E)
 #define X_EMBED(b, E)
 #define X_SCATTER(b, E)
+#define X_ROWS(b, E)
 KILN_STRUCT_OPS(X)
 #undef X
 
@@ -344,8 +345,15 @@ static unsigned one_axis(kiln_ctx *ctx, kiln_expr *x, int axis, bool *ok) {
     *ok = x && ir_axis_mask(G, "softmax", axis, x->ndim, &mask);
     return mask;
 }
+/* Whether axes is x's last axis alone: softmax and its kin are then one SOFTMAX node (a pass
+ * per row) rather than their composition of ops. */
+static bool last_axis_only(const kiln_expr *x, unsigned axes) {
+    return x && x->ndim > 0 && (axes & ((1u << x->ndim) - 1)) == 1u << (x->ndim - 1);
+}
+
 kiln_expr *kiln_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
     ARGCHK(ctx);
+    if (last_axis_only(x, axes) && ir_check_operand(G, x, "softmax", 1)) return ir_rows(G, x, 0);
     kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1);
     return drop(kiln_div(ctx, e, s), 4, (kiln_expr *[]){m, d, e, s});
@@ -358,6 +366,11 @@ kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
 }
 kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);
+    if (last_axis_only(x, axes) && ir_check_operand(G, x, "logsumexp", 1)) {
+        kiln_expr *r = ir_rows(G, x, 2), *out = keepdims || !r ? r : drop_axes(ctx, r, axes);
+        if (out != r) kiln_expr_free(r);
+        return out;
+    }
     kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1), *l = kiln_log(ctx, s), *r = kiln_add(ctx, l, m);
     kiln_expr *out = keepdims || !r ? kiln_expr_retain(r) : drop_axes(ctx, r, axes);
@@ -365,6 +378,7 @@ kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdi
 }
 kiln_expr *kiln_log_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
     ARGCHK(ctx);
+    if (last_axis_only(x, axes) && ir_check_operand(G, x, "log_softmax", 1)) return ir_rows(G, x, 1);
     /* (x - max) - log(sum(exp(x - max))): the shifted values once, as SciPy's */
     kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1), *l = kiln_log(ctx, s);

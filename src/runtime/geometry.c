@@ -25,6 +25,7 @@ void rt_geom_free(kiln_ctx *ctx, rt_geom *rg) {
     kiln_free(ctx, g->strides);
     kiln_free(ctx, g->inner);
     kiln_free(ctx, rg->layout);
+    kiln_free(ctx, rg->pack_es);
 }
 
 kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
@@ -39,7 +40,8 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         g->strides = kiln_calloc(ctx, (size_t)nops * sizeof *g->strides);
         g->inner = kiln_calloc(ctx, (size_t)nops * sizeof *g->inner);
         rg->layout = kiln_calloc(ctx, (size_t)nops + 1);
-        if (!g->base || !g->strides || !g->inner || !rg->layout) {
+        rg->pack_es = kiln_calloc(ctx, (size_t)nops);
+        if (!g->base || !g->strides || !g->inner || !rg->layout || !rg->pack_es) {
             rt_geom_free(ctx, rg);
             return KILN_ERR_NOMEM;
         }
@@ -48,7 +50,11 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         g->strides = rg->strides_s;
         g->inner = rg->inner_s;
         rg->layout = rg->layout_s;
+        rg->pack_es = rg->pack_s;
     }
+    g->pack = 0;
+    g->pack_es = rg->pack_es;
+    memset(rg->pack_es, 0, (size_t)nops);
     /* 1. every operand's strides over the output's dims (0 where broadcast) */
     for (int i = 0; i < nops; i++) {
         const kiln_array *a = i < kd->n_in ? ins[i] : NULL;
@@ -125,6 +131,34 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         /* an output is written, never broadcast: stride 0 (a row of one element, or none at all
          * in an empty array) is read as contiguous, or else walked as strided */
         if (i >= kd->n_in && rg->layout[i] == KD_BCAST) rg->layout[i] = g->shape[w - 1] <= 1 ? KD_CONTIG : KD_STRIDED;
+    }
+    /* 5b. many short rows with an operand that is not contiguous along them (a row's
+     *     maximum, broadcast along it; a row vector broadcast down): such operands are packed
+     *     into contiguous blocks at launch, and the kernel runs over long contiguous rows */
+    if (w == 2 && g->shape[1] <= KILN_SHORT_ROW && g->shape[0] >= 2 && nops <= 16) {
+        bool flat_outs = true, any = false;
+        for (int i = kd->n_in; i < nops; i++) {
+            int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, i - kd->n_in));
+            flat_outs = flat_outs && g->strides[i][1] == es && g->strides[i][0] == g->shape[1] * es;
+        }
+        for (int i = 0; i < kd->n_in && flat_outs; i++) {
+            int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)fk->inputs[i]->dtype);
+            bool flat = g->strides[i][1] == es && g->strides[i][0] == g->shape[1] * es;
+            bool scalar = g->strides[i][1] == 0 && g->strides[i][0] == 0;
+            rg->pack_es[i] = flat || scalar ? 0 : (uint8_t)es;
+            any = any || rg->pack_es[i];
+        }
+        if (flat_outs && any) {
+            g->pack = g->shape[1];
+            for (int i = 0; i < nops; i++) {
+                bool scalar = i < kd->n_in && g->strides[i][1] == 0 && g->strides[i][0] == 0;
+                kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+                g->inner[i] = scalar ? 0 : (int64_t)kiln_dtype_size(dt);
+                rg->layout[i] = scalar ? KD_BCAST : KD_CONTIG;
+            }
+        } else {
+            memset(rg->pack_es, 0, (size_t)nops);
+        }
     }
     /* 6. big contiguous outputs with element-aligned rows may be written with streaming stores */
     int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));

@@ -160,6 +160,7 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
             mat[x->id] = 1;
             break;
         case KIND_SCAN:
+        case KIND_ROWS:
         case KIND_MATMUL:
         case KIND_GATHER: /* reads its operands' arrays */
         case KIND_SCATTER:
@@ -261,6 +262,7 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
                 break;
             case KIND_MATMUL: s->kind = RT_STEP_MATMUL; break;
             case KIND_SCAN: s->kind = RT_STEP_SCAN; break;
+            case KIND_ROWS: s->kind = RT_STEP_ROWS; break;
             case KIND_GATHER: s->kind = RT_STEP_TAKE; break;
             case KIND_SCATTER: s->kind = RT_STEP_SCATTER; break;
             case KIND_EMBED:

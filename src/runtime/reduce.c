@@ -145,11 +145,15 @@ void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s) {
     s->aux = NULL;
 }
 
-/* Whether g suits the column form: one reduced dim, one kept dim that every operand and the
- * output walk contiguously (or broadcast), enough of it to split, and a fold that is not arg*. */
+/* Whether g suits the column form: one reduced dim, one kept dim the output walks contiguously,
+ * enough of it to split, and a fold that is not arg*; and either short rows (at most
+ * KILN_SHORT_REDUCTION elements: the row form would pay a call per output, and vector lanes
+ * over outputs beat lanes over so few elements) or operands that walk the kept dim contiguously
+ * (or broadcast) and do not walk the reduced one so. */
 static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
     if (op_is_arg_reduce(g->op) || g->nr != 1 || g->nk != 1 || g->kshape[0] < 64 || g->R < 2 || g->out_dt != g->dt) return false;
     if (g->ostr[0] != (int64_t)kiln_dtype_size(g->dt)) return false;
+    if (g->R <= KILN_SHORT_REDUCTION) return true;
     bool reduced_contig = false;
     for (int i = 0; i < g->nin; i++) {
         int64_t ie = (int64_t)kiln_dtype_size((kiln_dtype)s->fk.inputs[i]->dtype);
@@ -164,7 +168,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     rt_step *c = column_step(ctx, s);
     if (!c) return KILN_ERR_NOMEM;
     int nin = g->nin;
-    for (int i = 0; i < nin; i++) layout[i] = g->kstr[i][0] == 0 ? KD_BCAST : KD_CONTIG;
+    for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->kstr[i][0], (kiln_dtype)s->fk.inputs[i]->dtype);
     layout[nin] = layout[nin + 1] = KD_CONTIG; /* the accumulator in, the output out: the same array */
     layout[nin + 2] = 0;
     kslot *slot = rt_kernel_get(x, c, layout);

@@ -81,6 +81,17 @@ kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     return st;
 }
 
+kiln_status rt_rows_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out) {
+    const kiln_expr *n = s->node;
+    kiln_rows_args a = {.mode = n->keepdims, .dt = (kiln_dtype)n->dtype, .ndim = in->ndim, .in = in->data, .out = out->data};
+    memcpy(a.shape, in->shape, sizeof a.shape);
+    memcpy(a.in_str, in->strides, sizeof a.in_str);
+    memcpy(a.out_str, out->strides, sizeof a.out_str);
+    kiln_status st = x->be->rows(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
+    return st;
+}
+
 kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
     const kiln_expr *n = s->node;
     int ax = n->axis;

@@ -567,6 +567,7 @@ const kiln_backend_i kiln_interp_backend = {
     .scan = host_scan,
     .gather = host_gather,
     .scatter = host_scatter,
+    .rows = host_rows,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

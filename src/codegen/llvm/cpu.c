@@ -408,6 +408,23 @@ static LLVMValueRef cpu_emit_load(emitter *e, const kd_inst *in, LLVMValueRef id
     if (e->kd->layout[op] == KD_BCAST) return cpu_splat(e, e->bval[op], L);
     LLVMTypeRef mt = cpu_mem_type(e, dt, 1), lt = cpu_mem_type(e, dt, L);
     LLVMValueRef p;
+    if (e->kd->layout[op] == KD_STRIDED && L > 1) { /* a gather: lane l at base + (idx + l) * stride */
+        LLVMValueRef iota[64];
+        for (int l = 0; l < L; l++) iota[l] = LLVMConstInt(e->i64, (unsigned)l, 0);
+        LLVMValueRef lanes = LLVMBuildAdd(B, cpu_splat(e, idx, L), LLVMConstVector(iota, (unsigned)L), "");
+        LLVMValueRef off = LLVMBuildMul(B, lanes, cpu_splat(e, e->stride[op], L), "");
+        LLVMValueRef ptrs = LLVMBuildGEP2(B, e->i8, e->base[op], &off, 1, "");
+        LLVMTypeRef tys[2] = {lt, LLVMTypeOf(ptrs)};
+        unsigned id = LLVMLookupIntrinsicID("llvm.masked.gather", 18);
+        LLVMValueRef f = LLVMGetIntrinsicDeclaration(e->m, id, tys, 2);
+        LLVMTypeRef ft = LLVMIntrinsicGetType(e->c, id, tys, 2);
+        LLVMValueRef ones[64];
+        for (int l = 0; l < L; l++) ones[l] = LLVMConstInt(e->i1, 1, 0);
+        LLVMValueRef args[4] = {ptrs, LLVMConstInt(e->i32, kiln_dtype_size(dt), 0), LLVMConstVector(ones, (unsigned)L), LLVMGetPoison(lt)};
+        LLVMValueRef v = LLVMBuildCall2(B, ft, f, args, 4, "");
+        if (dt == KILN_BOOL) v = LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(lt), "");
+        return v;
+    }
     if (e->kd->layout[op] == KD_CONTIG) p = LLVMBuildGEP2(B, mt, e->base[op], &idx, 1, "");
     else p = LLVMBuildGEP2(B, e->i8, e->base[op], (LLVMValueRef[]){LLVMBuildMul(B, idx, e->stride[op], "")}, 1, "");
     LLVMValueRef v = LLVMBuildLoad2(B, lt, p, "");
@@ -564,6 +581,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_TAKE:
     case KILN_OP_EMBED:
     case KILN_OP_SCATTER:
+    case KILN_OP_SOFTMAX:
     case KILN_OP_PARAM: /* never inside a kernel: the fuser makes them kernel inputs */
     case KILN_OP_COUNT: break;
     }
@@ -663,6 +681,10 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
     LLVMValueRef n = LLVMGetParam(fn, 0);
     int W = cpu_lanes_for(e->cs, kd);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+    /* strided inputs are gathered in the vector loop; a strided output makes every element
+     * scalar (host_map_split: the interpreter splits the same way) */
+    strided = false;
+    for (int i = kd->n_in; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
     e->stream = cpu_can_stream(e, W) && !strided;
     LLVMValueRef start = zero;
     if (e->stream) {
@@ -1096,6 +1118,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .scan = host_scan,
     .gather = host_gather,
     .scatter = host_scatter,
+    .rows = host_rows,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };
