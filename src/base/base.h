@@ -103,6 +103,16 @@ void kstr_free(kstr *b);
 
 /* ---------------------------------------------------------------- dtypes */
 
+/* Hot host loops compiled once per instruction set (AVX-512, AVX2, baseline x86-64) and picked
+ * when the library loads (GCC's target_clones); the files that use it are built with
+ * -ffp-contract=off, so every clone computes the same bits.  Clang and sanitizer builds take
+ * the baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define KILN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KILN_CLONES
+#endif
+
 static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
 static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }

@@ -22,12 +22,6 @@
 
 #define ROWS_BLOCK 4096 /* elements of a block (32 KiB of float64): a few rows, or part of one */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) &&     \
-    !defined(__clang__)
-#define ROWS_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define ROWS_CLONES
-#endif
 
 /* exp(x) in float64: x = n ln2 + r, |r| <= ln2/2, e^r by its Taylor polynomial to r^13 (the
  * remainder is below 1e-17 relative), times 2^n in two factors (so that results down to the
@@ -62,7 +56,7 @@ static inline double kexp(double x) {
     return p * sh * sl;
 }
 
-ROWS_CLONES static void exp_portable(double *v, int64_t n) {
+KILN_CLONES static void exp_portable(double *v, int64_t n) {
     for (int64_t i = 0; i < n; i++) v[i] = kexp(v[i]);
 }
 
@@ -168,7 +162,7 @@ static void exp_choose(void) {
 /* The rows of one slice, for float64 and float32, with contiguous rows (their loops vectorize)
  * or any strides; one clone per ISA. */
 #define ROWS_FN(NAME, LT, XC, OC)                                                                                      \
-    ROWS_CLONES static void NAME(int mode, int64_t R, const char *x, int64_t xr, int64_t xc, char *out, int64_t orr,   \
+    KILN_CLONES static void NAME(int mode, int64_t R, const char *x, int64_t xr, int64_t xc, char *out, int64_t orr,   \
                                  int64_t oc, int64_t r0, int64_t r1, void *buf, double *W, double *S) {                \
         KILN_UNUSED(xc);                                                                                               \
         KILN_UNUSED(oc);                                                                                               \

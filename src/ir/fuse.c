@@ -29,9 +29,10 @@ typedef struct region {
 /* Leaves of the region: arrays, and results of other steps (every non-element-wise node is
  * one).  Constants are instructions of their own. */
 static bool is_input(const region *r, const kiln_expr *n) {
+    if (ir_free_broadcast(n)) return false; /* read as its constant */
     return op_is_array_leaf(n->op) || !op_is_elementwise(n->op) || (n != r->root && r->mat && r->mat[n->id]);
 }
-static bool stop_at_input(void *ud, const kiln_expr *n) { return is_input(ud, n); }
+static bool stop_at_input(void *ud, const kiln_expr *n) { return is_input(ud, n) || ir_free_broadcast(n); }
 
 kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk) {
     kiln_ctx *ctx = g->ctx;
@@ -49,7 +50,7 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
     uint32_t nin = 0, ncon = 0;
     for (uint32_t k = 0; k < count; k++) {
         nin += is_input(&rg, order[k]);
-        ncon += order[k]->op == KILN_OP_CONST;
+        ncon += order[k]->op == KILN_OP_CONST || ir_free_broadcast(order[k]);
     }
     if (nin > KD_MAX_OPERANDS - 2) {
         kiln_fail(ctx, KILN_ERR_ARG, "expression reads more than %d arrays", KD_MAX_OPERANDS - 2);
@@ -65,11 +66,14 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
     for (uint32_t k = 0; k < count; k++) {
         kiln_expr *n = order[k];
         kd_inst *in = &kd->inst[k];
-        bool leaf = is_input(&rg, n);
-        in->op = leaf ? KILN_OP_VAR : n->op;
+        bool leaf = is_input(&rg, n), bcast = ir_free_broadcast(n);
+        in->op = leaf ? KILN_OP_VAR : bcast ? KILN_OP_CONST : n->op;
         in->dtype = n->dtype;
-        for (int i = 0; i < 3 && !leaf; i++) in->arg[i] = n->arg[i] == IR_NONE ? 0 : (uint16_t)map[n->arg[i]];
-        if (leaf) {
+        for (int i = 0; i < 3 && !leaf && !bcast; i++) in->arg[i] = n->arg[i] == IR_NONE ? 0 : (uint16_t)map[n->arg[i]];
+        if (bcast) {
+            fk->consts[kd->n_const] = ir_arg(n, 0)->val;
+            in->slot = kd->n_const++;
+        } else if (leaf) {
             fk->inputs[kd->n_in] = n;
             in->slot = kd->n_in++;
         } else if (n->op == KILN_OP_CONST) {

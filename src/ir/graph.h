@@ -221,6 +221,10 @@ bool ir_reshape_strides(int ond, const int64_t *oshape, const int64_t *ostrides,
 void ir_view_of(const kiln_expr *n, ir_viewmap *m);
 void ir_embed_of(const kiln_expr *n, ir_viewmap *m);
 
+/* A constant broadcast to a shape (a VIEW of a CONST: what gradients of sums and means are made
+ * of): kernels read it as the constant, and it needs no array unless a step reads one. */
+static inline bool ir_free_broadcast(const kiln_expr *n) { return n->op == KILN_OP_VIEW && ir_arg(n, 0)->op == KILN_OP_CONST; }
+
 /* The IR's own helpers (graph.c), for its other files: a zeroed prototype of op with result
  * dtype dt and no operands; the node equal to proto (found or added; a new reference); x in
  * dtype dt (x itself, a retyped weak constant, or a CAST); a check that x is a usable operand

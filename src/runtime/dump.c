@@ -81,11 +81,13 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
         if (s->kind == RT_STEP_MATMUL) {
             const char *gemm = x.be->gemm(x.state, (kiln_dtype)s->node->dtype);
             if (what & KILN_DUMP_KERNELS)
-                kstr_printf(&b, "matmul %s @ %s -> %s[%lld%s%s] via %s%s\n", kiln_dtype_name((kiln_dtype)ir_arg(s->node, 0)->dtype),
+                kstr_printf(&b, "matmul %s @ %s -> %s[%lld%s%s] via %s%s%s\n", kiln_dtype_name((kiln_dtype)ir_arg(s->node, 0)->dtype),
                             kiln_dtype_name((kiln_dtype)ir_arg(s->node, 1)->dtype), kiln_dtype_name((kiln_dtype)s->node->dtype),
                             s->node->ndim ? (long long)s->node->shape[0] : 1LL, s->node->ndim > 1 ? "," : "",
-                            s->node->ndim > 1 ? "..." : "", gemm ? gemm : "kiln's own loop",
-                            s->epilogue >= 0 ? ", with the next kernel as its epilogue on each panel" : "");
+                            s->node->ndim > 1 ? "..." : "", s->share_map >= 0 || s->in_share ? "one pass over the shared matrix"
+                                                             : gemm ? gemm : "kiln's own loop",
+                            s->epilogue >= 0 ? ", with the next kernel as its epilogue on each panel" : "",
+                            s->share_map >= 0 ? " (the forward product, the middle kernel and the product back, panel by panel)" : "");
             continue;
         }
         static const char *const moves[] = {[RT_STEP_SCAN] = "scan", [RT_STEP_TAKE] = "take", [RT_STEP_VIEW] = "view",

@@ -45,7 +45,8 @@ static kiln_status plan_run(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) 
     return st;
 }
 
-static const char *const step_names[] = {"map", "reduce", "matmul", "scan", "concatenate", "take", "view", "reshape", "embed", "scatter"};
+static const char *const step_names[] = {"map",     "reduce", "matmul", "scan",    "concatenate", "take",
+                                         "view",    "reshape", "embed", "scatter", "rows"};
 
 /* Resolves step s's kernel inputs into ins (heap when they do not fit in inline); NULL when out
  * of memory. */
@@ -128,6 +129,9 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
         if (!ra.temps[made]) st = kiln_errcode(ctx);
     }
     bool timing = rt_debug("steps"); /* KILN_DEBUG=steps: each step's time on stderr */
+    uint8_t shared_s[64], *shared = p->nsteps <= 64 ? shared_s : kiln_calloc(ctx, (size_t)p->nsteps); /* steps a group ran */
+    if (!shared) st = KILN_ERR_NOMEM;
+    else memset(shared, 0, p->nsteps <= 64 ? sizeof shared_s : 0);
     for (int i = 0; i < p->nsteps && st == KILN_OK; i++) {
         rt_step *s = &p->steps[i];
         if (atomic_load(&kiln_base_of(ctx)->interrupt)) {
@@ -135,11 +139,33 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
             break;
         }
         uint64_t t0 = timing ? kiln_now_ns() : 0;
+        if (shared[i]) { /* done by its group: what is left is a product's epilogue */
+            rt_step *epi = s->kind == RT_STEP_MATMUL && s->epilogue >= 0 ? &p->steps[s->epilogue] : NULL;
+            kiln_array *eins_s[KILN_INLINE_OPERANDS], **eins = epi ? inputs_of(ctx, p, epi, &ra, eins_s) : NULL;
+            if (epi && !eins) st = KILN_ERR_NOMEM;
+            else if (epi) st = rt_map_run(&x, epi, eins, s->root >= 0 ? ra.outs[s->root] : ra.temps[s->temp]);
+            if (eins && eins != eins_s) kiln_free(ctx, eins);
+            continue;
+        }
+        if (s->kind == RT_STEP_MATMUL && s->share_map >= 0) { /* one pass over a shared matrix */
+            kiln_array *mins_s[KILN_INLINE_OPERANDS], **mins = inputs_of(ctx, p, &p->steps[s->share_map], &ra, mins_s);
+            bool done = false;
+            st = mins ? rt_shared_run(&x, p, s, &ra, mins, &done) : KILN_ERR_NOMEM;
+            if (mins && mins != mins_s) kiln_free(ctx, mins);
+            if (done) {
+                shared[s->share_map] = shared[s->share_with] = 1;
+                if (timing) fprintf(stderr, "kiln: steps %d, %d, %d (a @ X, the middle, the product back) in one pass over X %.3f ms\n", i,
+                                    s->share_map, s->share_with, (double)(kiln_now_ns() - t0) * 1e-6);
+                continue;
+            }
+            if (st != KILN_OK) break;
+        }
         st = run_step(&x, p, s, &ra);
         if (timing && !(s->kind == RT_STEP_MAP && s->in_epilogue))
             fprintf(stderr, "kiln: step %d (%s %s) %.3f ms\n", i, step_names[s->kind], kiln_op_name((kiln_op)s->node->op),
                     (double)(kiln_now_ns() - t0) * 1e-6);
     }
+    if (shared && shared != shared_s) kiln_free(ctx, shared);
     for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
     for (int v = 0; ra.copies && v < p->nviews; v++) kiln_array_free(ra.copies[v]);
     if (ra.temps != temps_s) kiln_free(ctx, ra.temps);

@@ -40,6 +40,9 @@ typedef struct rt_step {
     int view;              /* VIEW, RESHAPE: which view array it fills */
     int epilogue;          /* MATMUL: the MAP step run on each panel of its result, or -1 */
     bool in_epilogue;      /* MAP: run by a MATMUL step instead of on its own */
+    int share_map, share_with; /* MATMUL a @ X: the MAP step and the MATMUL step (X @ v.T or
+                              v @ X.T) run with it in one pass over X (shared.c), or -1 */
+    bool in_share;         /* MAP, MATMUL: run by such a group (when it could run it) */
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
@@ -93,6 +96,15 @@ typedef struct rt_run_arrays {
 } rt_run_arrays;
 /* The array node n stands for in a run: a VAR's array, a step's output, or a view. */
 kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arrays *ra);
+
+/* ---- one pass over a shared matrix (shared.c) ---- */
+
+/* Whether v is a VIEW of src (2-D) that transposes it. */
+bool rt_is_transpose_of(const kiln_expr *v, const kiln_expr *src);
+/* Runs s1's group (s1, its share_map step reading mins, its share_with step) in one pass over
+ * their matrix; *done is false (and nothing written) when the arrays' layout does not suit it,
+ * and the steps then run one by one. */
+kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done);
 /* The context's backend as the plan needs it; false (error set) when it cannot start. */
 bool rt_exec_for(kiln_ctx *ctx, const rt_plan *p, rt_exec *x);
 

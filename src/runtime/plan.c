@@ -124,7 +124,8 @@ static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args,
  * or a view (whose step makes a view array, not a computed one). */
 static bool has_array(const kiln_expr *n) { return op_is_array_leaf(n->op) || kiln_op_kind[n->op] == KIND_VIEW; }
 
-/* Marks (bit 1 of mat, by node id) the nodes that get arrays of their own. */
+/* Marks (bit 1 of mat, by node id) the nodes that get arrays of their own, and (bit 4) the
+ * broadcast constants that need no step. */
 static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat, uint32_t *nviews) {
     for (int r = 0; r < nroots; r++) mat[roots[r]->id] = 1;
     /* An expensive element-wise node (a transcendental function under it) that its consumer
@@ -145,12 +146,26 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
         }
     }
     for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1; /* from here on: 1 = gets an array */
+    /* a constant broadcast by a view is read by kernels as the constant: it needs a view array
+     * (and its constant an array) only where a step reads arrays, or as a root (8, for now) */
+    for (int r = 0; r < nroots; r++) mat[roots[r]->id] |= 8;
+    for (uint32_t k = 0; k < n; k++) {
+        kiln_expr *x = order[k];
+        int kind = kiln_op_kind[x->op];
+        if (op_is_elementwise(x->op) || kind == KIND_REDUCE || kind == KIND_CONCAT || kind == KIND_EMBED) continue;
+        for (int i = 0; i < 3; i++)
+            if (x->arg[i] != IR_NONE) mat[x->arg[i]] |= 8;
+    }
     *nviews = 0;
     for (uint32_t k = 0; k < n; k++) {
         kiln_expr *x = order[k];
         if (op_is_elementwise(x->op)) continue;
         switch (kiln_op_kind[x->op]) {
         case KIND_VIEW: /* a view array of its operand's; a root is copied out of it by a step */
+            if (ir_free_broadcast(x) && !(mat[x->id] & 8)) { /* 4: no step, no array */
+                mat[x->id] |= 4;
+                break;
+            }
             (*nviews)++;
             if (!has_array(ir_arg(x, 0))) mat[x->arg[0]] = 1;
             break;
@@ -171,6 +186,7 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
         default: KILN_ASSERT(0 && "a structural op the planner does not know");
         }
     }
+    for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1 | 4;
 }
 
 /* Instructions a fused kernel grows to before the planner cuts it: beyond this LLVM's
@@ -219,7 +235,7 @@ static kiln_status aux_map(kiln_ctx *ctx, rt_step *s, int h, kiln_expr *root, co
 
 static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint32_t n, const uint8_t *mat, uint32_t nviews) {
     uint32_t nsteps = nviews;
-    for (uint32_t k = 0; k < n; k++) nsteps += mat[order[k]->id];
+    for (uint32_t k = 0; k < n; k++) nsteps += mat[order[k]->id] & 1;
     p->steps = kiln_calloc(ctx, nsteps * sizeof *p->steps);
     p->temps = kiln_malloc(ctx, (nsteps + 1) * sizeof *p->temps);
     p->views = kiln_malloc(ctx, (nviews + 1) * sizeof *p->views);
@@ -228,11 +244,11 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
         kiln_expr *x = order[k];
         bool view = kiln_op_kind[x->op] == KIND_VIEW;
         for (int pass = 0; pass < 2; pass++) { /* a view's own step, then a copy step if it gets an array */
-            if (pass == 0 && !view) continue;
-            if (pass == 1 && !mat[x->id]) continue;
+            if (pass == 0 && (!view || (mat[x->id] & 4))) continue;
+            if (pass == 1 && !(mat[x->id] & 1)) continue;
             rt_step *s = &p->steps[p->nsteps];
             s->node = x;
-            s->root = s->temp = s->epilogue = s->view = -1;
+            s->root = s->temp = s->epilogue = s->view = s->share_map = s->share_with = -1;
             pthread_mutex_init(&s->lock, NULL);
             p->nsteps++;
             kiln_status st = KILN_OK;
@@ -326,6 +342,63 @@ static void fuse_epilogues(rt_plan *p) {
         }
 }
 
+/* ------------------------------------------------------------------ fuse_shared */
+
+#define SHARED_MIN_BYTES (16u << 20) /* a matrix smaller than this stays in cache between products */
+
+/* Whether n is X itself (an array, a placeholder, a view of one: read in place). */
+static bool is_matrix_leaf(const kiln_expr *n) {
+    return op_is_array_leaf(n->op) || (n->op == KILN_OP_VIEW && op_is_array_leaf(ir_arg(n, 0)->op));
+}
+
+/* Whether map step m computes a (1, n) row from z (s1's product) and values computed before s1
+ * (step index below i1) that are scalars or rows of n: column by column. */
+static bool column_local(const rt_plan *p, const rt_step *m, const kiln_expr *z, int i1) {
+    int64_t n = z->shape[1];
+    if (m->node->ndim != 2 || m->node->shape[0] != 1 || m->node->shape[1] != n || m->node->dtype != z->dtype) return false;
+    bool reads_z = false;
+    for (int k = 0; k < m->fk.kd.n_in; k++) {
+        const kiln_expr *in = m->fk.inputs[k];
+        if (in == z) {
+            reads_z = true;
+            continue;
+        }
+        if (step_of(p, in) >= i1) return false;
+        int64_t sz = ir_size(in);
+        bool row = sz == 1 || (in->ndim >= 1 && in->shape[in->ndim - 1] == n && sz == n);
+        if (!row) return false;
+    }
+    return reads_z;
+}
+
+/* Finds z = a @ X, v = f(z, ...), dw = X @ v.T (or v @ X.T) over a matrix X too big for the
+ * caches, and marks them to run in one pass over X (shared.c). */
+static void fuse_shared(rt_plan *p) {
+    for (int i1 = 0; i1 < p->nsteps; i1++) {
+        rt_step *s1 = &p->steps[i1];
+        if (s1->kind != RT_STEP_MATMUL || s1->epilogue >= 0 || s1->in_share) continue;
+        const kiln_expr *z = s1->node, *a = ir_arg(z, 0), *X = ir_arg(z, 1);
+        if (a->ndim != 2 || a->shape[0] != 1 || X->ndim != 2 || !is_matrix_leaf(X) || !dtype_is_float((kiln_dtype)z->dtype)) continue;
+        if ((uint64_t)ir_size(X) * kiln_dtype_size((kiln_dtype)X->dtype) < SHARED_MIN_BYTES) continue;
+        for (int im = i1 + 1; im < p->nsteps && s1->share_map < 0; im++) {
+            rt_step *m = &p->steps[im];
+            if (m->kind != RT_STEP_MAP || m->in_epilogue || m->in_share || !column_local(p, m, z, i1)) continue;
+            for (int i2 = im + 1; i2 < p->nsteps; i2++) {
+                rt_step *s2 = &p->steps[i2];
+                if (s2->kind != RT_STEP_MATMUL || s2->in_share) continue;
+                const kiln_expr *l = ir_arg(s2->node, 0), *r = ir_arg(s2->node, 1);
+                bool hand = l == X && rt_is_transpose_of(r, m->node);  /* X @ v.T */
+                bool derived = l == m->node && rt_is_transpose_of(r, X); /* v @ X.T, as grad writes it */
+                if (!hand && !derived) continue;
+                s1->share_map = im;
+                s1->share_with = i2;
+                m->in_share = s2->in_share = true;
+                break;
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ the pipeline */
 
 static void debug_print(const rt_plan *p) {
@@ -385,6 +458,7 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     if (st == KILN_OK) st = cap_regions(ctx, order, n, mat);
     if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
     if (st == KILN_OK) fuse_epilogues(p);
+    if (st == KILN_OK) fuse_shared(p);
     kiln_free(ctx, order);
     kiln_free(ctx, mat);
     if (st != KILN_OK) {

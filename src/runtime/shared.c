@@ -1,0 +1,165 @@
+/*
+ * shared.c — two products that read one large matrix in both orientations, in one pass over it.
+ *
+ * Pipeline position: a plan step group (plan.c finds it, eval.c runs it).  A gradient step of a
+ * linear model reads its data matrix X (k × n, a sample per column) twice:
+ *
+ *     z  = a @ X              a (1, k): the forward product, one value per column
+ *     v  = f(z, ...)          an element-wise middle over the columns (sigmoid(z + b) - y)
+ *     dw = X @ v.T            (or v @ X.T, as grad writes it): the backward product
+ *
+ * and when X does not fit in the caches each product streams it from memory.  Here X goes by
+ * panels of columns that do fit (a few hundred KiB): a panel's z, then the middle's kernel on the
+ * panel's columns, then the panel's share of dw, while the panel is still in cache.  Columns are
+ * cut into fixed chunks of panels (not per thread): each chunk sums its share of dw in panel
+ * order, and the chunks' partial sums are added in a fixed pairwise tree, so dw has the same
+ * bits for any thread count.  z and v are written whole (other steps may read them).
+ */
+#include <omp.h>
+#include <string.h>
+
+#include "exec.h"
+
+#define SHARED_PANEL_BYTES (512u << 10) /* of X per panel: in L2 */
+#define SHARED_CHUNK 4096               /* columns per chunk (a multiple of every panel width) */
+
+bool rt_is_transpose_of(const kiln_expr *v, const kiln_expr *src) {
+    if (v->op != KILN_OP_VIEW || src->ndim != 2 || v->ndim != 2) return false;
+    if (src->op == KILN_OP_VIEW && ir_arg(v, 0) == ir_arg(src, 0)) { /* views of one array: the maps transposed */
+        for (int d = 0; d < 2; d++)
+            if (v->shape[d] != src->shape[1 - d] || v->vsrc[d] != src->vsrc[1 - d] || v->vstart[d] != src->vstart[1 - d] ||
+                v->vstep[d] != src->vstep[1 - d])
+                return false;
+        for (int k = 0; k < ir_arg(v, 0)->ndim; k++)
+            if (v->vfix[k] != src->vfix[k]) return false;
+        return true;
+    }
+    if (ir_arg(v, 0) != src) return false;
+    ir_viewmap m;
+    ir_view_of(v, &m);
+    for (int d = 0; d < 2; d++) {
+        int s = 1 - d;
+        if (m.shape[d] != src->shape[s]) return false;
+        if (m.shape[d] > 1 && (m.src[d] != s || m.start[d] != 0 || m.step[d] != 1)) return false;
+        if (m.shape[d] == 1 && m.src[d] >= 0 && m.start[d] != 0) return false;
+    }
+    return m.fix[0] <= 0 && m.fix[1] <= 0;
+}
+
+/* The panel's z (P columns from c0): z[j] = Σ_i a[i] X[i, c0 + j], i ascending. */
+KILN_CLONES static void panel_forward(kiln_dtype dt, int64_t k, const char *a, int64_t as, const char *X, int64_t xs, int64_t c0, int64_t P,
+                          char *z, int64_t zs) {
+    if (dt == KILN_F64) {
+        double acc[512];
+        for (int64_t j = 0; j < P; j++) acc[j] = 0;
+        for (int64_t i = 0; i < k; i++) {
+            double ai = *(const double *)(const void *)(a + i * as);
+            const double *row = (const double *)(const void *)(X + i * xs) + c0;
+            for (int64_t j = 0; j < P; j++) acc[j] += ai * row[j];
+        }
+        for (int64_t j = 0; j < P; j++) *(double *)(void *)(z + (c0 + j) * zs) = acc[j];
+    } else {
+        float acc[512];
+        for (int64_t j = 0; j < P; j++) acc[j] = 0;
+        for (int64_t i = 0; i < k; i++) {
+            float ai = *(const float *)(const void *)(a + i * as);
+            const float *row = (const float *)(const void *)(X + i * xs) + c0;
+            for (int64_t j = 0; j < P; j++) acc[j] += ai * row[j];
+        }
+        for (int64_t j = 0; j < P; j++) *(float *)(void *)(z + (c0 + j) * zs) = acc[j];
+    }
+}
+
+/* The panel's share of dw: part[i] += Σ_j X[i, c0 + j] v[c0 + j], in 8 lanes folded in a fixed
+ * tree (v contiguous in vbuf). */
+KILN_CLONES static void panel_backward(kiln_dtype dt, int64_t k, const char *X, int64_t xs, int64_t c0, int64_t P, const void *vbuf, double *part) {
+    for (int64_t i = 0; i < k; i++) {
+        double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        int64_t j = 0;
+        if (dt == KILN_F64) {
+            const double *row = (const double *)(const void *)(X + i * xs) + c0, *v = vbuf;
+            for (; j + 8 <= P; j += 8)
+                for (int q = 0; q < 8; q++) l[q] += row[j + q] * v[j + q];
+            for (; j < P; j++) l[j & 7] += row[j] * v[j];
+        } else {
+            const float *row = (const float *)(const void *)(X + i * xs) + c0, *v = vbuf;
+            for (; j + 8 <= P; j += 8)
+                for (int q = 0; q < 8; q++) l[q] += (double)(row[j + q] * v[j + q]);
+            for (; j < P; j++) l[j & 7] += (double)(row[j] * v[j]);
+        }
+        part[i] += ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    }
+}
+
+kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done) {
+    kiln_ctx *ctx = x->ctx;
+    rt_step *m = &p->steps[s1->share_map], *s2 = &p->steps[s1->share_with];
+    *done = false;
+    kiln_array *A = rt_plan_array(p, ir_arg(s1->node, 0), ra), *X = rt_plan_array(p, ir_arg(s1->node, 1), ra);
+    kiln_array *Z = s1->root >= 0 ? ra->outs[s1->root] : ra->temps[s1->temp];
+    kiln_array *V = m->root >= 0 ? ra->outs[m->root] : ra->temps[m->temp];
+    kiln_array *D = s2->root >= 0 ? ra->outs[s2->root] : ra->temps[s2->temp];
+    kiln_dtype dt = (kiln_dtype)s1->node->dtype;
+    int64_t es = (int64_t)kiln_dtype_size(dt), k = X->shape[0], n = X->shape[1];
+    /* X walked along its rows contiguously, v contiguous (else the steps run one by one) */
+    if (X->strides[1] != es || V->strides[1] != es || V->dtype != dt || k < 1) return KILN_OK;
+    int64_t P = (int64_t)SHARED_PANEL_BYTES / (k * es);
+    P = P >= 512 ? 512 : P >= 64 ? P / 64 * 64 : P >= 8 ? P / 8 * 8 : 8;
+    int64_t nchunks = (n + SHARED_CHUNK - 1) / SHARED_CHUNK;
+    double *part = kiln_calloc(ctx, (size_t)(nchunks * k) * sizeof *part);
+    rt_geom g;
+    if (!part || rt_geom_build(ctx, &m->fk, mins, V->ndim, V->shape, V->strides, V->data, &g) != KILN_OK) {
+        kiln_free(ctx, part);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    kiln_status st = KILN_OK;
+    kslot *slot = g.g.ndim == 1 ? rt_kernel_get(x, m, g.layout) : NULL;
+    if (!slot) {
+        rt_geom_free(ctx, &g);
+        kiln_free(ctx, part);
+        return g.g.ndim == 1 ? (kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_COMPILE) : KILN_OK;
+    }
+    void *state;
+    uint64_t t0;
+    const kiln_kernel *kern = rt_kernel_begin(x, slot, n, &state, &t0);
+    int nt = atomic_load(&ctx->nthreads);
+    if (nt > nchunks) nt = (int)nchunks;
+    atomic_bool stopped = false, failed = false;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
+    for (int64_t c = 0; c < nchunks; c++) {
+        if (atomic_load(&stopped) || atomic_load(&failed)) continue;
+        if (kiln_interrupted(ctx)) {
+            atomic_store(&stopped, true);
+            continue;
+        }
+        kiln_map_geom pg = g.g;
+        double *pc = part + c * k;
+        for (int64_t c0 = c * SHARED_CHUNK; c0 < n && c0 < (c + 1) * SHARED_CHUNK; c0 += P) {
+            int64_t w = n - c0 < P ? n - c0 : P;
+            panel_forward(dt, k, A->data, A->strides[1], X->data, X->strides[0], c0, w, Z->data, Z->strides[1]);
+            pg.first = c0;
+            pg.total = w;
+            if (kern->backend->launch_map(state, ctx, kern, &pg, m->fk.consts, 1) != KILN_OK) atomic_store(&failed, true);
+            panel_backward(dt, k, X->data, X->strides[0], c0, w, V->data + c0 * es, pc);
+        }
+    }
+    rt_kernel_end(x, slot, t0);
+    rt_kernel_release(ctx, slot);
+    rt_geom_free(ctx, &g);
+    if (atomic_load(&stopped)) st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+    else if (atomic_load(&failed)) st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    if (st == KILN_OK) {
+        for (int64_t w = 1; w < nchunks; w *= 2) /* the chunks' partial sums, in a fixed tree */
+            for (int64_t c = 0; c + w < nchunks; c += 2 * w)
+                for (int64_t i = 0; i < k; i++) part[c * k + i] += part[(c + w) * k + i];
+        int64_t ds = D->shape[0] == k ? D->strides[0] : D->strides[1]; /* dw is (k, 1) or (1, k) */
+        for (int64_t i = 0; i < k; i++) {
+            char *q = D->data + i * ds;
+            if (dt == KILN_F64) *(double *)(void *)q = part[i];
+            else *(float *)(void *)q = (float)part[i];
+        }
+        *done = true;
+    }
+    kiln_free(ctx, part);
+    return st;
+}
