@@ -287,6 +287,8 @@ typedef struct kiln_stats {
                                   default 4096; the least recently used leave and are unloaded
                                   once nothing runs or remembers them) */
     uint64_t cache_evictions;  /* kernels that left the in-memory cache */
+    uint64_t plans_built;      /* plans made (an expression's is kept on it; kiln_eval_many's, for
+                                  the same expressions, in a cache of 16) */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -186,6 +186,7 @@ kiln_expr *ir_intern(ir_graph *g, kiln_expr *proto) {
     n->id = id;
     n->g = g;
     n->refs = 1;
+    n->serial = ++g->serials;
     atomic_init(&n->memo, NULL);
     for (int i = 0; i < 3; i++)
         if (n->arg[i] != IR_NONE) ir_node(g, n->arg[i])->refs++;

@@ -59,6 +59,7 @@ struct kiln_expr {
         };
     };
     uint64_t hash;    /* structural hash (op, dtype, weak, args, val, memory) */
+    uint64_t serial;  /* which node this is, over the graph's life: a slot reused gets a new one */
     ir_ref chain;     /* next node in the same hash bucket, next free slot, or next dead node */
     struct ir_graph *g;     /* owning graph */
     _Atomic(void *) memo;   /* the runtime's memo (its plan); freed through the hooks */
@@ -82,6 +83,7 @@ typedef struct ir_hooks {
 typedef struct ir_graph {
     kiln_ctx *ctx;       /* errors and allocation (only its kiln_base is used) */
     uint64_t nparams;    /* placeholders made: each one's number */
+    uint64_t serials;    /* nodes made */
     const ir_hooks *hooks;
     pthread_mutex_t lock;
     _Atomic(kiln_expr **) blocks; /* blocks of 1<<IR_BLOCK_BITS nodes; read without the lock */

@@ -68,6 +68,7 @@ void kiln_ctx_free(kiln_ctx *ctx) {
     if (ctx->disk_open)
         dc_add_counters(&ctx->disk, atomic_load(&ctx->st.disk_hits), atomic_load(&ctx->st.disk_misses),
                         atomic_load(&ctx->st.disk_corrupt), atomic_load(&ctx->st.disk_stores));
+    rt_plan_cache_clear(ctx);
     ir_graph_destroy(&ctx->graph); /* frees plans and releases arrays held by VAR nodes */
     kcache_destroy(ctx, &ctx->cache);
     for (int b = 0; b < rt_nbackends; b++)
@@ -106,6 +107,7 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->cache_hits = atomic_load(&c->st.hits);
     out->cache_misses = atomic_load(&c->st.misses);
     out->ns_fuse = atomic_load(&c->st.ns_fuse);
+    out->plans_built = atomic_load(&c->st.plans);
     out->ns_emit = atomic_load(&c->st.ns_emit);
     out->ns_opt = atomic_load(&c->st.ns_opt);
     out->ns_codegen = atomic_load(&c->st.ns_codegen);

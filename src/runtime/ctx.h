@@ -24,6 +24,7 @@ typedef struct rt_pool_buf {
     size_t size;
 } rt_pool_buf;
 #define RT_POOL_SLOTS 16
+#define RT_MANY_PLANS 16
 #define RT_MAX_BACKENDS 4
 #define RT_TIER_QUEUE 32 /* background compiles waiting at most; more are dropped and retried */
 
@@ -55,9 +56,17 @@ struct kiln_ctx {
     diskcache disk;            /* opened on the first compile (under cache.compile) */
     bool disk_open;
     rt_pool_buf pool[RT_POOL_SLOTS]; /* free large buffers, size 0 where empty */
+    struct rt_many {         /* plans of several roots (kiln_eval_many), by their roots */
+        struct rt_plan *plan;
+        int n;
+        kiln_expr **roots;
+        uint64_t *serials;
+        uint64_t used;
+    } many[RT_MANY_PLANS];
+    uint64_t many_tick;
     kiln_array *arrays;        /* every live array (a list through prev/next), freed last */
     struct {
-        atomic_uint_fast64_t evals, compiled, hits, misses;
+        atomic_uint_fast64_t evals, compiled, hits, misses, plans;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
         atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
         atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_compiled, tier_dropped, ns_background;

@@ -115,19 +115,22 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
         if (p->leaves[i]->op == KILN_OP_PARAM && !p->leaves[i]->leaf)
             return kiln_fail(ctx, KILN_ERR_ARG, "placeholder #%llu is not bound to an array (kiln_bind)",
                              (unsigned long long)p->leaves[i]->val.bits);
-    kiln_array *temps_s[8], views_s[4], *copies_s[4] = {NULL, NULL, NULL, NULL};
-    rt_run_arrays ra = {.temps = p->ntemps <= 8 ? temps_s : kiln_calloc(ctx, (size_t)p->ntemps * sizeof *ra.temps),
+    kiln_array views_s[4], *copies_s[4] = {NULL, NULL, NULL, NULL};
+    /* the temporaries: the last run's when no other run holds them (no fresh pages), else new */
+    kiln_array **spare = p->ntemps ? atomic_exchange(&p->spare, NULL) : NULL;
+    rt_run_arrays ra = {.temps = spare ? spare : kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *ra.temps),
                         .outs = outs,
                         .views = p->nviews <= 4 ? views_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.views),
                         .copies = p->nviews <= 4 ? copies_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.copies)};
     kiln_status st = KILN_OK;
     int made = 0;
     if (!ra.temps || !ra.views || !ra.copies) st = KILN_ERR_NOMEM;
-    for (; made < p->ntemps && st == KILN_OK; made++) {
+    for (; !spare && made < p->ntemps && st == KILN_OK; made++) {
         kiln_expr *t = p->temps[made];
         ra.temps[made] = kiln_array_new(ctx, (kiln_dtype)t->dtype, t->ndim, t->shape);
         if (!ra.temps[made]) st = kiln_errcode(ctx);
     }
+    if (spare) made = p->ntemps;
     bool timing = rt_debug("steps"); /* KILN_DEBUG=steps: each step's time on stderr */
     uint8_t shared_s[64], *shared = p->nsteps <= 64 ? shared_s : kiln_calloc(ctx, (size_t)p->nsteps); /* steps a group ran */
     if (!shared) st = KILN_ERR_NOMEM;
@@ -166,9 +169,16 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
                     (double)(kiln_now_ns() - t0) * 1e-6);
     }
     if (shared && shared != shared_s) kiln_free(ctx, shared);
+    /* the temporaries stay with the plan for its next run (small ones: big ones go back to
+     * the buffer pool, which recycles them anyway) */
+    size_t bytes = 0;
+    for (int i = 0; i < made; i++) bytes += (size_t)kiln_array_size(ra.temps[i]) * kiln_dtype_size(kiln_array_dtype(ra.temps[i]));
+    kiln_array **keep = NULL;
+    if (ra.temps && made == p->ntemps && made > 0 && bytes <= RT_SPARE_TEMPS_BYTES && atomic_compare_exchange_strong(&p->spare, &keep, ra.temps))
+        made = 0, ra.temps = NULL;
     for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
     for (int v = 0; ra.copies && v < p->nviews; v++) kiln_array_free(ra.copies[v]);
-    if (ra.temps != temps_s) kiln_free(ctx, ra.temps);
+    kiln_free(ctx, ra.temps);
     if (ra.views != views_s) kiln_free(ctx, ra.views);
     if (ra.copies != copies_s) kiln_free(ctx, ra.copies);
     if (st == KILN_ERR_NOMEM && kiln_errcode(ctx) != KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
@@ -286,14 +296,14 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
             st = check_out(ctx, exprs[i], outs[i]);
         }
     }
-    rt_plan *p = st == KILN_OK ? rt_plan_build(ctx, exprs, n) : NULL;
+    rt_plan *p = st == KILN_OK ? rt_plan_many(ctx, exprs, n) : NULL;
     if (st == KILN_OK && !p) st = kiln_errcode(ctx);
     for (int i = 0; p && i < n && st == KILN_OK; i++)
         if (needs_temporary(p, outs[i]))
             st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
     if (st == KILN_OK) st = plan_run(ctx, p, outs);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
-    rt_plan_free(ctx, p);
+    rt_plan_release(ctx, p);
     for (int i = 0; i < n && st != KILN_OK; i++)
         if (made[i]) {
             kiln_array_free(outs[i]);

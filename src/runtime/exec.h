@@ -53,6 +53,7 @@ typedef struct rt_step {
 } rt_step;
 
 typedef struct rt_plan {
+    atomic_uint refs;      /* a plan kept by kiln_eval_many's cache: the cache's and each run's */
     unsigned generation;   /* the context's generation it was made in (its backend's) */
     int backend;           /* index of that backend in the table */
     int nroots;
@@ -64,6 +65,8 @@ typedef struct rt_plan {
     rt_step *steps;        /* in dependency order */
     int ntemps;
     kiln_expr **temps;     /* nodes computed into temporaries */
+    _Atomic(kiln_array **) spare; /* the last run's temporaries, for the next (no fresh pages) */
+#define RT_SPARE_TEMPS_BYTES (16u << 20)
     int nviews;
     kiln_expr **views;     /* VIEW and RESHAPE nodes: read through view arrays made as the plan
                               runs (by their steps) */
@@ -86,6 +89,13 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots);
 /* The plan for e: made on first use and kept on the node, remade when the backend changed. */
 rt_plan *rt_plan_get(kiln_ctx *ctx, kiln_expr *e);
 void rt_plan_free(kiln_ctx *ctx, rt_plan *p);
+/* The plan for roots[0..n) in the context's cache of plans of several roots (a new reference:
+ * rt_plan_release it), made and kept there when it is not: a training loop's kiln_eval_many
+ * plans once.  An entry is found by its roots' identities (serials): a root freed, its slot
+ * reused, is never taken for the old one. */
+rt_plan *rt_plan_many(kiln_ctx *ctx, kiln_expr *const *roots, int n);
+void rt_plan_release(kiln_ctx *ctx, rt_plan *p);
+void rt_plan_cache_clear(kiln_ctx *ctx);
 /* The arrays of one run: temporaries, the caller's outputs, views (structs, not handles) and
  * the copies reshapes had to make (handles, NULL where none). */
 typedef struct rt_run_arrays {

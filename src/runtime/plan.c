@@ -39,6 +39,9 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
         pthread_mutex_destroy(&p->steps[i].lock);
     }
     for (int r = 0; p->owned && r < p->nroots; r++) kiln_expr_free(p->owned[r]);
+    kiln_array **spare = atomic_load(&p->spare);
+    for (int t = 0; spare && t < p->ntemps; t++) kiln_array_free(spare[t]);
+    kiln_free(ctx, spare);
     kiln_free(ctx, p->steps);
     kiln_free(ctx, p->roots);
     kiln_free(ctx, p->owned);
@@ -468,6 +471,89 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     }
     if (rt_debug("fuse")) debug_print(p);
     atomic_fetch_add(&ctx->st.ns_fuse, kiln_now_ns() - t0);
+    atomic_fetch_add(&ctx->st.plans, 1);
+    return p;
+}
+
+void rt_plan_release(kiln_ctx *ctx, rt_plan *p) {
+    if (p && atomic_fetch_sub(&p->refs, 1) == 1) rt_plan_free(ctx, p);
+}
+
+
+/* Empties cache entry e; its plan is returned to be released outside the context's lock (a plan
+ * freed releases nodes, and nodes freed release arrays, which take that lock). */
+static rt_plan *many_take(kiln_ctx *ctx, struct rt_many *e) {
+    rt_plan *p = e->plan;
+    kiln_free(ctx, e->roots);
+    kiln_free(ctx, e->serials);
+    memset(e, 0, sizeof *e);
+    return p;
+}
+
+void rt_plan_cache_clear(kiln_ctx *ctx) {
+    for (int i = 0; i < RT_MANY_PLANS; i++)
+        if (ctx->many[i].plan) rt_plan_release(ctx, many_take(ctx, &ctx->many[i]));
+}
+
+rt_plan *rt_plan_many(kiln_ctx *ctx, kiln_expr *const *roots, int n) {
+    unsigned gen = atomic_load(&ctx->generation);
+    rt_plan *drop[RT_MANY_PLANS + 1];
+    int ndrop = 0;
+    pthread_mutex_lock(&ctx->lock);
+    /* entries whose roots are gone, or made for another backend, go first: a plan must not keep
+     * the arrays its lowered graph reads alive after the caller let go of everything */
+    pthread_mutex_lock(&ctx->graph.lock);
+    for (int i = 0; i < RT_MANY_PLANS; i++) {
+        struct rt_many *e = &ctx->many[i];
+        bool dead = e->plan && e->plan->generation != gen;
+        for (int r = 0; e->plan && !dead && r < e->n; r++) dead = e->roots[r]->serial != e->serials[r] || e->roots[r]->refs == 0;
+        if (dead) drop[ndrop++] = many_take(ctx, e);
+    }
+    pthread_mutex_unlock(&ctx->graph.lock);
+    struct rt_many *hit = NULL, *lru = &ctx->many[0];
+    for (int i = 0; i < RT_MANY_PLANS && !hit; i++) {
+        struct rt_many *e = &ctx->many[i];
+        if (!e->plan) {
+            lru = e;
+            continue;
+        }
+        bool same = e->n == n;
+        for (int r = 0; same && r < n; r++) same = e->roots[r] == roots[r] && e->serials[r] == roots[r]->serial;
+        if (same) hit = e;
+        else if (lru->plan && e->used < lru->used) lru = e;
+    }
+    rt_plan *p = NULL;
+    if (hit) {
+        hit->used = ++ctx->many_tick;
+        p = hit->plan;
+        atomic_fetch_add(&p->refs, 1);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    for (int i = 0; i < ndrop; i++) rt_plan_release(ctx, drop[i]);
+    ndrop = 0;
+    if (p) return p;
+    if (!(p = rt_plan_build(ctx, roots, n))) return NULL;
+    atomic_store(&p->refs, 1); /* the caller's */
+    kiln_expr **rs = kiln_malloc(ctx, (size_t)n * sizeof *rs);
+    uint64_t *ss = kiln_malloc(ctx, (size_t)n * sizeof *ss);
+    if (!rs || !ss) { /* not kept: the run still goes */
+        kiln_free(ctx, rs);
+        kiln_free(ctx, ss);
+        return p;
+    }
+    for (int r = 0; r < n; r++) {
+        rs[r] = roots[r];
+        ss[r] = roots[r]->serial;
+    }
+    pthread_mutex_lock(&ctx->lock);
+    lru = &ctx->many[0]; /* (another thread may have changed the table meanwhile) */
+    for (int i = 1; i < RT_MANY_PLANS && lru->plan; i++)
+        if (!ctx->many[i].plan || ctx->many[i].used < lru->used) lru = &ctx->many[i];
+    if (lru->plan) drop[ndrop++] = many_take(ctx, lru); /* the least recently used (its runs keep theirs) */
+    *lru = (struct rt_many){.plan = p, .n = n, .roots = rs, .serials = ss, .used = ++ctx->many_tick};
+    atomic_fetch_add(&p->refs, 1); /* the cache's */
+    pthread_mutex_unlock(&ctx->lock);
+    for (int i = 0; i < ndrop; i++) rt_plan_release(ctx, drop[i]);
     return p;
 }
 
