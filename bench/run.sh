@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # The benchmark: builds kiln (Release), installs the pinned anchors into bench/.venv, runs
 # kiln_bench and anchors.py back to back with the same threads, prints one table of ratios
-# (also written to bench/results/table.md); then the compile-cost comparison (table, JSON and a
+# (also written to bench/results/table.md); then the training workloads against NumPy and JAX
+# (bench/results/train_table.md); then the compile-cost comparison (table, JSON and a
 # plot in bench/results/compile_*); then the tiers: first calls of new expressions, the
 # interpreter's steady state, a workload of 200 distinct expressions (bench/results/tier_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench >/dev/null
-if [ ! -x bench/.venv/bin/python ]; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q -r bench/requirements.txt
-fi
+cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench kiln_train_bench >/dev/null
+[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
+bench/.venv/bin/pip install -q -r bench/requirements.txt # the pinned anchors (quick when they are there)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 mkdir -p bench/results
 ./build/kiln_bench bench/results/kiln.json
 bench/.venv/bin/python bench/anchors.py bench/results/anchors.json
 bench/.venv/bin/python bench/report.py bench/results/kiln.json bench/results/anchors.json | tee bench/results/table.md
+
+# training: softmax rows, the logistic step by hand and with grad, an MLP epoch; NumPy and JAX
+./build/kiln_train_bench bench/results/train.json
+bench/.venv/bin/python bench/train_anchors.py bench/results/train_anchors.json
+bench/.venv/bin/python bench/train_report.py bench/results/train.json bench/results/train_anchors.json | tee bench/results/train_table.md
 
 # compile cost: first calls in fresh processes against cached calls, kiln and the anchors
 ./build/kiln_compile_cost bench/results/compile_kiln.json

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 tools/deps.sh
 # NumPy for the test that checks kiln against NumPy itself (skipped if PyPI cannot be reached)
 if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c 'import numpy' 2>/dev/null; then
-  { python3 -m venv bench/.venv && bench/.venv/bin/pip install -q -r bench/requirements.txt; } ||
+  { python3 -m venv bench/.venv && bench/.venv/bin/pip install -q "$(grep '^numpy==' bench/requirements.txt)"; } ||
     echo "kiln: could not install NumPy into bench/.venv; the NumPy comparison will be skipped"
 fi
 jobs=$(nproc)
