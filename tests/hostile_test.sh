@@ -55,18 +55,24 @@ mkfifo "$d/fifo"
 expect "load() of a FIFO" 1 "not a regular file" -- "$kiln" -c "load(\"$d/fifo\")"
 expect "a FIFO as the script" 1 "not a regular file" -- "$kiln" "$d/fifo"
 expect "save() to a FIFO" 1 "not a regular file (a FIFO)" -- "$kiln" -c "save(\"$d/fifo\", ones(2))"
-# a disk-cache entry replaced by a FIFO: the kernel is compiled again, the FIFO replaced
+# a disk-cache entry replaced by a FIFO: the kernel is compiled again, the FIFO replaced (a
+# cache of its own: the earlier cases' entries play no part)
+export KILN_CACHE_DIR=$d/fifo-cache
 KILN_TIER=jit "$kiln" -c 'a = arange(5.); print(tanh(a) * 3 + 1)' >/dev/null
 entries=$(ls "$KILN_CACHE_DIR"/*.ko 2>/dev/null)
-if [ -n "$entries" ]; then
+if ! "$kiln" -c ':backend' | grep -q '^backend: cpu'; then
+  # without LLVM the interpreter runs every kernel and nothing goes to the disk cache
+  [ -z "$entries" ] && ok "no disk-cache entries without LLVM" || no "entries stored without LLVM: $entries"
+elif [ -n "$entries" ]; then
   for e in $entries; do rm -f "$e" && mkfifo "$e"; done
   expect "disk-cache entries that are FIFOs" 0 "3.28478247" -- env KILN_TIER=jit "$kiln" -c 'a = arange(5.); tanh(a) * 3 + 1'
   regular=0
   for e in $entries; do [ -f "$e" ] && regular=$((regular + 1)); done
   [ "$regular" -ge 1 ] && ok "and the kernel's FIFO is replaced by its entry" || no "every FIFO is still there"
 else
-  no "disk-cache entries that are FIFOs (no entry was stored)"
+  no "disk-cache entries that are FIFOs (no entry was stored: $(ls -la "$KILN_CACHE_DIR" 2>&1 | head -5))"
 fi
+export KILN_CACHE_DIR=$d/cache
 # a product under an address-space limit: OpenBLAS would retry its mmap forever
 expect "a product under ulimit -v" 1 "error:" -- bash -c "ulimit -v 450000; exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
 expect "the same with KILN_NO_BLAS=1" 0 "np.float64(500.0)" -- bash -c "ulimit -v 450000; KILN_NO_BLAS=1 exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
