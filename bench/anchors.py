@@ -10,7 +10,7 @@ import time
 import numba
 import numexpr as ne
 import numpy as np
-from numba import njit, prange
+from sweep_anchors import kernels, us_per_call
 
 N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
 THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
@@ -28,41 +28,9 @@ def median_ms(fn, reps=REPS):
     return sorted(ts)[len(ts) // 2]
 
 
-def us_per_call(fn, calls=100_000):
-    fn()
-    ts = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        ts.append((time.perf_counter() - t0) * 1e6 / calls)
-    return sorted(ts)[len(ts) // 2]
-
-
-@njit(parallel=True, fastmath=False)
-def nb_fma(a, b, c, o):
-    for i in prange(a.shape[0]):
-        o[i] = a[i] * b[i] + c[i]
-
-
-@njit
-def nb_fma_serial(a, b, c, o):
-    for i in range(a.shape[0]):
-        o[i] = a[i] * b[i] + c[i]
-
-
-@njit(parallel=True)
-def nb_dot(a, b):
-    s = 0.0
-    for i in prange(a.shape[0]):
-        s += a[i] * b[i]
-    return s
-
-
-@njit(parallel=True)
-def nb_sin2(a, o):
-    for i in prange(a.shape[0]):
-        o[i] = np.sin(a[i]) * np.sin(a[i])
+# Numba's loops, serial and parallel (the same as the size sweep's)
+_par, _ser = kernels(True), kernels(False)
+nb_fma, nb_fma_serial, nb_dot, nb_sin2 = _par["fma"], _ser["fma"], _par["dot"], _par["sin2"]
 
 
 def main():
@@ -83,7 +51,7 @@ def main():
     sa, sb, sc, so = a[:N_SMALL].copy(), b[:N_SMALL].copy(), c[:N_SMALL].copy(), o[:N_SMALL].copy()
     r["fma_small_us"] = {
         "numpy": us_per_call(lambda: sa * sb + sc),
-        "numexpr": us_per_call(lambda: ne.evaluate("a*b+c", local_dict={"a": sa, "b": sb, "c": sc}, out=so), calls=20_000),
+        "numexpr": us_per_call(lambda: ne.evaluate("a*b+c", local_dict={"a": sa, "b": sb, "c": sc}, out=so)),
         "numba": us_per_call(lambda: nb_fma_serial(sa, sb, sc, so)),
     }
     r["sin2_f64"] = {

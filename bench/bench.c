@@ -23,23 +23,6 @@
 #define N_SMALL 1000L
 #define REPS 21
 
-static double median(double *t, int n) {
-    qsort(t, (size_t)n, sizeof *t, cmp_d);
-    return t[n / 2];
-}
-
-/* A big buffer with huge pages, first touched by the threads that will use it. */
-static void *big(size_t bytes) {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        perror("mmap");
-        exit(1);
-    }
-    madvise(p, bytes, MADV_HUGEPAGE);
-    hw_touch(p, (long)(bytes / sizeof(double)));
-    return p;
-}
-
 /* Times two statements REPS times each, alternating so that both see the same machine (this
  * one is shared and noisy), after a warm-up; yields each one's median in ms. */
 #define TIME_PAIR(out1, stmt1, out2, stmt2)        \

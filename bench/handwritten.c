@@ -52,3 +52,10 @@ void hw_touch(double *a, long n) {
 #pragma omp parallel for schedule(static)
     for (long i = 0; i < n; i++) a[i] = (double)(i % 1000) * 1e-3;
 }
+
+double hw_dot_serial(const double *a, const double *b, long n) {
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}

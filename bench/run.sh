@@ -2,14 +2,15 @@
 # The benchmark: builds kiln (Release), installs the pinned anchors into bench/.venv, runs
 # kiln_bench and anchors.py back to back with the same threads, prints one table of ratios
 # (also written to bench/results/table.md); then the training workloads against NumPy and JAX
-# (bench/results/train_table.md); then the compile-cost comparison (table, JSON and a
+# (bench/results/train_table.md); then the size sweep, 10^2 to 10^7 elements, and the examples'
+# epochs (bench/results/sweep_*); then the compile-cost comparison (table, JSON and a
 # plot in bench/results/compile_*); then the tiers: first calls of new expressions, the
 # interpreter's steady state, a workload of 200 distinct expressions (bench/results/tier_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench kiln_train_bench >/dev/null
+cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench kiln_train_bench kiln_sweep_bench >/dev/null
 [ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 bench/.venv/bin/pip install -q -r bench/requirements.txt # the pinned anchors (quick when they are there)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
@@ -22,6 +23,13 @@ bench/.venv/bin/python bench/report.py bench/results/kiln.json bench/results/anc
 ./build/kiln_train_bench bench/results/train.json
 bench/.venv/bin/python bench/train_anchors.py bench/results/train_anchors.json
 bench/.venv/bin/python bench/train_report.py bench/results/train.json bench/results/train_anchors.json | tee bench/results/train_table.md
+
+# sizes: a*b+c, sin(a)*sin(a), sum(a*b) and the logistic step from 10^2 to 10^7 elements against
+# the C loop, NumPy, numexpr and Numba, and the two training examples' epochs (table and plot)
+./build/kiln_sweep_bench bench/results/sweep.json
+bench/.venv/bin/python bench/sweep_anchors.py bench/results/sweep_anchors.json
+bench/.venv/bin/python bench/sweep_report.py bench/results/sweep.json bench/results/sweep_anchors.json bench/results/sweep.png \
+  bench/results/train.json bench/results/train_anchors.json | tee bench/results/sweep_table.md
 
 # compile cost: first calls in fresh processes against cached calls, kiln and the anchors
 ./build/kiln_compile_cost bench/results/compile_kiln.json

@@ -64,11 +64,6 @@ static void gen(char *buf, size_t cap, int d) {
     }
 }
 
-static double median(double *t, int n) {
-    qsort(t, (size_t)n, sizeof *t, cmp_d);
-    return t[n / 2];
-}
-
 typedef struct env {
     kiln_ctx *ctx;
     kiln_scope *scope;

@@ -19,27 +19,11 @@
 
 #define REPS 11
 
-static double median(double *t, int n) {
-    qsort(t, (size_t)n, sizeof *t, cmp_d);
-    return t[n / 2];
-}
-
 static void check(kiln_ctx *ctx, kiln_status st) {
     if (st != KILN_OK) {
         fprintf(stderr, "kiln_train_bench: %s\n", kiln_errmsg(ctx));
         exit(1);
     }
-}
-
-static void *big(size_t bytes) {
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        perror("mmap");
-        exit(1);
-    }
-    madvise(p, bytes, MADV_HUGEPAGE);
-    hw_touch(p, (long)(bytes / sizeof(double)));
-    return p;
 }
 
 /* The median time (ms) of REPS runs of stmt after one warm-up. */

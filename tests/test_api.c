@@ -188,6 +188,60 @@ static void *worker(void *p) {
     return NULL;
 }
 
+/* A call with the arrays of the last one replays its launch (no geometry, no kernel lookup):
+ * the answers follow the arrays' current values, and a new output, a rebound placeholder, a
+ * strided view and an in-place update each get the right answer; every replay counts as an
+ * evaluation, a cache hit and a launch. */
+START_TEST(replayed_calls) {
+    kiln_set_tier(ctx, KILN_TIER_JIT);
+    int64_t n = 1000, half = 500;
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n), *B = kiln_array_new(ctx, KILN_F64, 1, &n);
+    kiln_array *O1 = kiln_array_new(ctx, KILN_F64, 1, &n), *O2 = kiln_array_new(ctx, KILN_F64, 1, &n);
+    kiln_array *H = kiln_array_new(ctx, KILN_F64, 1, &half);
+    double *a = kiln_array_data(A), *b = kiln_array_data(B);
+    for (int64_t i = 0; i < n; i++) a[i] = (double)i * 0.5, b[i] = 3.0 - (double)i;
+    kiln_expr *p = kiln_param(ctx, KILN_F64, 1, &n), *va = kiln_var(ctx, A);
+    kiln_expr *e = kiln_add(ctx, kiln_mul(ctx, va, p), kiln_scalar(ctx, 2.0));
+    ck_assert_int_eq(kiln_bind(ctx, p, B), KILN_OK);
+    kiln_stats s0, s1;
+    kiln_get_stats(ctx, &s0);
+    for (int it = 0; it < 12; it++) {
+        /* every third call: another output; every fourth: the placeholder bound to A */
+        kiln_array *out = it % 3 == 2 ? O2 : O1, *bound = it % 4 == 3 ? A : B;
+        ck_assert_int_eq(kiln_bind(ctx, p, bound), KILN_OK);
+        a[it] += 1; /* new values in place: the replay reads them */
+        ck_assert_int_eq(kiln_eval_into(ctx, e, out), KILN_OK);
+        const double *o = kiln_array_data(out), *pb = kiln_array_data(bound);
+        for (int64_t i = 0; i < n; i++) ck_assert_double_eq(o[i], a[i] * pb[i] + 2.0);
+    }
+    kiln_get_stats(ctx, &s1);
+    ck_assert_uint_eq(s1.evals - s0.evals, 12);
+    ck_assert_uint_eq(s1.runs_compiled + s1.runs_interp - s0.runs_compiled - s0.runs_interp, 12);
+    ck_assert_uint_eq(s1.cache_hits + s1.cache_misses - s0.cache_hits - s0.cache_misses, 12);
+    /* a strided view as the output, then in place: a = a * a + 2 over A itself */
+    kiln_array *V = kiln_array_view(ctx, O1, 1, &half, (int64_t[]){16}, 0);
+    kiln_expr *ev = kiln_add(ctx, kiln_mul(ctx, kiln_var(ctx, H), kiln_var(ctx, H)), kiln_scalar(ctx, 2.0));
+    double *h = kiln_array_data(H);
+    for (int r = 0; r < 3; r++) {
+        for (int64_t i = 0; i < half; i++) h[i] = (double)(i + r);
+        ck_assert_int_eq(kiln_eval_into(ctx, ev, V), KILN_OK);
+        const double *o = kiln_array_data(O1);
+        for (int64_t i = 0; i < half; i++) ck_assert_double_eq(o[2 * i], (double)(i + r) * (double)(i + r) + 2.0);
+    }
+    kiln_expr *sq = kiln_add(ctx, kiln_mul(ctx, va, va), kiln_scalar(ctx, 2.0));
+    for (int64_t i = 0; i < n; i++) a[i] = (double)(i % 7);
+    for (int r = 0; r < 3; r++) ck_assert_int_eq(kiln_eval_into(ctx, sq, A), KILN_OK);
+    for (int64_t i = 0; i < n; i++) {
+        double x = (double)(i % 7);
+        for (int r = 0; r < 3; r++) x = x * x + 2.0;
+        ck_assert_double_eq(a[i], x);
+    }
+    kiln_expr_free(sq), kiln_expr_free(ev), kiln_expr_free(e), kiln_expr_free(p), kiln_expr_free(va);
+    kiln_array *all[] = {A, B, O1, O2, H, V};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
+}
+END_TEST
+
 START_TEST(two_threads_one_context) {
     pthread_t th[2];
     job jobs[2] = {{ctx, 0, 0}, {ctx, 1, 0}};
@@ -211,6 +265,7 @@ Suite *suite_api(void) {
     tcase_add_test(t, output_checks_and_contexts);
     tcase_add_test(t, cache_reuses_kernels_across_sizes);
     tcase_add_test(t, scalars_and_empty_arrays);
+    tcase_add_test(t, replayed_calls);
     tcase_add_test(t, two_threads_one_context);
     suite_add_tcase(s, t);
     return s;

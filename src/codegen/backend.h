@@ -76,7 +76,7 @@ typedef struct kiln_map_geom {
  * each block is folded in a fixed order into its own partial, and the partials of an output
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
  * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
-#define KILN_REDUCE_BLOCK 8192
+#define KILN_REDUCE_BLOCK 2048
 /* Reductions of at most this many elements per output (short rows: softmax over 10 classes) go
  * the column form, outputs as vector lanes (an operand contiguous along the row is gathered),
  * KILN_SHORT_BLOCK outputs at a time; each output still folds its elements in order. */

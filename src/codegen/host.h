@@ -14,6 +14,9 @@
 
 /* Elements per thread below which more threads do not pay (an OpenMP region costs ~3 µs). */
 #define KILN_HOST_GRAIN 32768
+/* Elements a thread of a map, reduction or accumulation gets at least: the runtime has already
+ * weighed the launch's work (rt_threads_for) in the threads it passes. */
+#define KILN_HOST_SPLIT 512
 
 /* An element-wise row: out and inputs at ptrs[op] (the row's first elements), n elements,
  * inner byte strides (read only for strided operands). */

@@ -225,7 +225,7 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
         const char *x = a->in + xo;
         char *out = a->out + oo;
         int64_t xr = xs[m - 1], orr = os[m - 1];
-#pragma omp parallel num_threads(nt) if (nt > 1)
+        KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
         {
             int t = omp_get_thread_num(), n = omp_get_num_threads();
             int64_t r0 = rows * t / n, r1 = rows * (t + 1) / n;
@@ -243,7 +243,7 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
                 else
                     (contig ? rows_f64_contig : rows_f64)(a->mode, R, x, xr, xc, out, orr, oc, p, p1, buf, W, S);
             }
-        }
+        });
     }
     kiln_free(ctx, mem);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;

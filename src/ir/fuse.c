@@ -15,7 +15,8 @@
  *
  * Non-element-wise ops (reductions, matrix products, transposed views) end regions: their
  * results become inputs of the kernels that consume them, as do nodes the planner marks as
- * materialized (computed into arrays of their own by earlier steps).
+ * materialized (computed into arrays of their own by earlier steps); a reduction of such a node
+ * reads its array.
  */
 #include "fuse.h"
 
@@ -39,7 +40,9 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
     memset(fk, 0, sizeof *fk);
     kernel_desc *kd = &fk->kd;
     kd->reduce = (uint8_t)reduce;
-    region rg = {root, mat};
+    /* a reduction whose operand gets an array of its own (an earlier step computes it for
+     * another reader) reads that array instead of computing its region again */
+    region rg = {reduce && mat && mat[root->id] && op_is_elementwise(root->op) ? NULL : root, mat};
     kiln_expr **order = NULL;
     uint32_t count = 0, *map = NULL;
     if (ir_walk(g, &root, 1, stop_at_input, &rg, &order, &count) != KILN_OK) goto fail;
@@ -85,6 +88,7 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
     kd->n_inst = (uint16_t)count;
     kd->n_out = 1;
     kd->out_inst[0] = (uint16_t)map[root->id];
+    fk->cost = kd_cost(kd);
     kiln_free(ctx, map);
     kiln_free(ctx, order);
     return KILN_OK;
@@ -105,6 +109,17 @@ void ir_fused_free(ir_graph *g, fused_kernel *fk) {
 }
 
 /* ------------------------------------------------------------------ keys and printing */
+
+uint32_t kd_cost(const kernel_desc *kd) {
+    uint32_t c = kd->n_out;
+    for (int i = 0; i < kd->n_inst; i++) {
+        int op = kd->inst[i].op;
+        if (op == KILN_OP_CONST) continue;
+        int kind = kiln_op_kind[op];
+        c += op == KILN_OP_SQRT || kind == KIND_FDIV || kind == KIND_IDIV ? 4 : kind == KIND_FMATH ? 24 : 1;
+    }
+    return c;
+}
 
 size_t kd_key_size(const kernel_desc *kd) {
     return 10 + (size_t)kd->n_inst * 10 + (size_t)(kd->n_in + kd->n_out) + (size_t)kd->n_out * 2;

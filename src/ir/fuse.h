@@ -13,6 +13,7 @@ typedef struct fused_kernel {
     kiln_expr **inputs;  /* n_in leaf nodes: arrays (VAR) or results of earlier steps; kept
                             alive by the root they were fused from */
     kscalar *consts; /* n_const values */
+    uint32_t cost;   /* work per element (kd_cost), for the choice of threads */
 } fused_kernel;
 
 /* Fuses the element-wise region under root into fk (which the caller frees with

@@ -68,6 +68,10 @@ static inline kiln_dtype kd_out_dtype(const kernel_desc *kd, int k) {
 /* The cache key: a byte string that is equal exactly when two descriptions are.  Writes at
  * most kd_key_size(kd) bytes to buf and returns the length. */
 size_t kd_key_size(const kernel_desc *kd);
+/* The work of one element of kd in rough units of a vector add: loads, stores and cheap ops 1,
+ * divisions and square roots 4, other math functions (exp, log, sin...) 24.  The runtime
+ * weighs a launch's elements by it to decide how many threads can pay for themselves. */
+uint32_t kd_cost(const kernel_desc *kd);
 size_t kd_key(const kernel_desc *kd, uint8_t *buf);
 
 /* A readable listing of the kernel (for KILN_DEBUG=fuse and kiln_dump). */

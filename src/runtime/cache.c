@@ -227,6 +227,11 @@ void kcache_retain(kslot *s) { atomic_fetch_add(&s->refs, 1); }
 
 void kcache_release(kiln_ctx *ctx, kcache *c, kslot *s) {
     if (!s) return;
+    /* not the last reference: dropped without the lock (only a drop to zero races with a find
+     * bringing an evicted slot back) */
+    int refs = atomic_load_explicit(&s->refs, memory_order_relaxed);
+    while (refs > 1)
+        if (atomic_compare_exchange_weak_explicit(&s->refs, &refs, refs - 1, memory_order_release, memory_order_relaxed)) return;
     kentry *e = (kentry *)((char *)s - offsetof(kentry, slot));
     pthread_mutex_lock(&c->lock); /* the last release and a find bringing it back: one at a time */
     bool last = atomic_fetch_sub(&s->refs, 1) == 1;

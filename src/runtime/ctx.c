@@ -46,6 +46,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);
+    pthread_mutex_init(&ctx->replay_lock, NULL);
     rt_backend_choose(ctx, cfg ? cfg->backend : NULL);
     rt_tier_init(ctx, cfg ? cfg->tier : KILN_TIER_DEFAULT);
     ctx->hooks = (ir_hooks){leaf_retain, leaf_release, leaf_view, memo_free, leaf_memory, ctx};
@@ -58,6 +59,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
 fail:
     rt_tier_shutdown(ctx);
     pthread_mutex_destroy(&ctx->lock);
+    pthread_mutex_destroy(&ctx->replay_lock);
     alloc(ud, ctx, 0);
     return NULL;
 }
@@ -76,6 +78,7 @@ void kiln_ctx_free(kiln_ctx *ctx) {
     rt_arrays_free_all(ctx); /* what the caller did not free */
     rt_buf_pool_drain(ctx);
     pthread_mutex_destroy(&ctx->lock);
+    pthread_mutex_destroy(&ctx->replay_lock);
     kiln_forget_errors(ctx);
     ctx->base.alloc(ctx->base.alloc_ud, ctx, 0);
 }
@@ -102,9 +105,11 @@ void kiln_note_parse(kiln_ctx *ctx, uint64_t ns) { atomic_fetch_add(&ctx->st.ns_
 kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     if (!ctx || !out) return KILN_ERR_ARG;
     kiln_ctx *c = (kiln_ctx *)ctx;
-    out->evals = atomic_load(&c->st.evals);
+    uint64_t rc, ri; /* runs by replay records: evaluations, hits and launches */
+    rt_replay_count(c, &rc, &ri);
+    out->evals = atomic_load(&c->st.evals) + rc + ri;
     out->kernels_compiled = atomic_load(&c->st.compiled);
-    out->cache_hits = atomic_load(&c->st.hits);
+    out->cache_hits = atomic_load(&c->st.hits) + rc + ri;
     out->cache_misses = atomic_load(&c->st.misses);
     out->ns_fuse = atomic_load(&c->st.ns_fuse);
     out->plans_built = atomic_load(&c->st.plans);
@@ -119,8 +124,8 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->ns_disk_load = atomic_load(&c->st.ns_disk_load);
     out->ns_parse = atomic_load(&c->st.ns_parse);
     out->ns_first_run = atomic_load(&c->st.ns_first_run);
-    out->runs_interp = atomic_load(&c->st.runs_interp);
-    out->runs_compiled = atomic_load(&c->st.runs_compiled);
+    out->runs_interp = atomic_load(&c->st.runs_interp) + ri;
+    out->runs_compiled = atomic_load(&c->st.runs_compiled) + rc;
     out->tier_kernels = atomic_load(&c->st.tier_kernels);
     out->tier_queued = atomic_load(&c->st.tier_queued);
     out->tier_compiled = atomic_load(&c->st.tier_compiled);

@@ -72,6 +72,8 @@ typedef struct rt_plan {
                               runs (by their steps) */
     int nleaves;
     kiln_expr **leaves;    /* the arrays and placeholders every step reads, for overlap checks */
+    _Atomic(struct rt_replay *) replay; /* one MAP step over arrays: its last run (replay.c) */
+    atomic_bool warm;      /* a run made no kernel: later runs are not timed as first runs */
 } rt_plan;
 
 /* What a step runs with: the context and the plan's backend, started. */
@@ -95,6 +97,30 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p);
  * reused, is never taken for the old one. */
 rt_plan *rt_plan_many(kiln_ctx *ctx, kiln_expr *const *roots, int n);
 void rt_plan_release(kiln_ctx *ctx, rt_plan *p);
+
+/* Threads for a launch of elements × cost units of work (fused_kernel.cost): one per
+ * RT_GRAIN_WORK units, at most the context's.  Entering an OpenMP region costs about a
+ * microsecond here; a thread pays for itself from about that much work (a*b+c, 6 units an
+ * element, from 10^4 elements a thread; a sigmoid with a log, ~80 units, from 800). */
+#define RT_GRAIN_WORK 65536.0
+static inline int rt_threads_for(kiln_ctx *ctx, int64_t elements, uint32_t cost) {
+    int nt = atomic_load_explicit(&ctx->nthreads, memory_order_relaxed);
+    double w = (double)elements * (double)(cost ? cost : 1) / RT_GRAIN_WORK;
+    return w >= nt ? nt : w < 2 ? 1 : (int)w;
+}
+
+/* ---- the replayed launch (replay.c) ---- */
+
+/* Runs p (one root, out) by its replay record when out and p's arrays are those recorded:
+ * true with the run's status in *st; false when the full path must run. */
+bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st);
+/* After a full run of p into out: records it when p is one MAP step over arrays whose kernel
+ * is compiled. */
+void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out);
+void rt_replay_free(kiln_ctx *ctx, rt_plan *p);
+/* Runs made by replay records, live and freed (each an evaluation, a cache hit and a launch),
+ * of compiled kernels and of the interpreter's. */
+void rt_replay_count(kiln_ctx *ctx, uint64_t *compiled, uint64_t *interp);
 void rt_plan_cache_clear(kiln_ctx *ctx);
 /* The arrays of one run: temporaries, the caller's outputs, views (structs, not handles) and
  * the copies reshapes had to make (handles, NULL where none). */
@@ -173,6 +199,7 @@ void rt_kernel_made(uint64_t *count, uint64_t *ns);
 bool rt_log_compiles(void);
 /* Whether KILN_DEBUG names what ("fuse", "steps"). */
 bool rt_debug(const char *what);
+bool rt_debug_steps(void); /* rt_debug("steps"), for every run */
 /* Appends the backend's text for step s's kernel with these layouts (KILN_DUMP_* flags). */
 kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *layout, int what, kstr *out);
 

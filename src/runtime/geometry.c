@@ -189,7 +189,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
             g.g.first = first;
             g.g.total = count;
             /* while a compile runs, one core is the compiler's */
-            int nt = atomic_load(&ctx->nthreads);
+            int nt = rt_threads_for(ctx, total, s->fk.cost);
             if (nt > 1 && atomic_load(&slot->state) == KSLOT_QUEUED) nt--;
             st = k->backend->launch_map(state, ctx, k, &g.g, s->fk.consts, nt);
             rt_kernel_end(x, slot, t0);

@@ -51,6 +51,11 @@ bool rt_log_compiles(void) {
     return log_compile;
 }
 
+bool rt_debug_steps(void) {
+    pthread_once(&switches_once, switches_read);
+    return debug_steps;
+}
+
 bool rt_debug(const char *what) {
     pthread_once(&switches_once, switches_read);
     return !strcmp(what, "fuse") ? debug_fuse : !strcmp(what, "steps") ? debug_steps : false;

@@ -130,6 +130,7 @@ static rt_step *column_step_make(kiln_ctx *ctx, rt_step *s) {
     c->fk.kd.n_const = kd->n_const;
     c->fk.kd.n_out = 1;
     c->fk.kd.out_inst[0] = kd->n_inst + 1;
+    c->fk.cost = s->fk.cost + 2; /* the accumulator's load and store */
     s->aux = c;
     return c;
 }
@@ -176,7 +177,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     void *state;
     uint64_t t0;
     const kiln_kernel *k = rt_kernel_begin(x, slot, g->R * g->kshape[0], &state, &t0);
-    kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, atomic_load(&ctx->nthreads));
+    kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, rt_threads_for(ctx, g->R * g->kshape[0], c->fk.cost));
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
     return st;
@@ -189,10 +190,13 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
     const kiln_expr *red = s->node;
     int nin = s->fk.kd.n_in;
     kiln_reduce_geom g = {.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
-    /* one allocation for every per-input array, and the layouts (nin + 3 bytes) */
-    size_t per = 2 * sizeof *g.rstr + sizeof *g.inner + sizeof *g.base + 1;
-    char *mem = kiln_calloc(ctx, (size_t)(nin + 1) * per + 3);
+    /* one block for every per-input array, and the layouts (nin + 3 bytes): on the stack for
+     * a few inputs */
+    size_t per = 2 * sizeof *g.rstr + sizeof *g.inner + sizeof *g.base + 1, need = (size_t)(nin + 1) * per + 3;
+    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
+    char *mem = need <= sizeof mem_s ? mem_s : kiln_malloc(ctx, need);
     if (!mem) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    memset(mem, 0, need);
     g.rstr = (void *)mem;
     g.kstr = (void *)(mem + (size_t)(nin + 1) * sizeof *g.rstr);
     g.inner = (void *)(mem + (size_t)(nin + 1) * 2 * sizeof *g.rstr);
@@ -210,17 +214,17 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
         if (g.R && !slot) {
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
         } else if (!slot) { /* nothing to fold: the backend stores identities */
-            st = x->be->launch_reduce(x->state, ctx, NULL, &g, s->fk.consts, atomic_load(&ctx->nthreads));
+            st = x->be->launch_reduce(x->state, ctx, NULL, &g, s->fk.consts, 1);
         } else {
             void *state;
             uint64_t t0;
             const kiln_kernel *k = rt_kernel_begin(x, slot, g.R * g.O, &state, &t0);
-            st = k->backend->launch_reduce(state, ctx, k, &g, s->fk.consts, atomic_load(&ctx->nthreads));
+            st = k->backend->launch_reduce(state, ctx, k, &g, s->fk.consts, rt_threads_for(ctx, g.R * g.O, s->fk.cost));
             rt_kernel_end(x, slot, t0);
             rt_kernel_release(ctx, slot);
         }
     }
-    kiln_free(ctx, mem);
+    if (mem != mem_s) kiln_free(ctx, mem);
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     return st;
 }

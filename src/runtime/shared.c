@@ -125,7 +125,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     int nt = atomic_load(&ctx->nthreads);
     if (nt > nchunks) nt = (int)nchunks;
     atomic_bool stopped = false, failed = false;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nt > 1)
+    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
     for (int64_t c = 0; c < nchunks; c++) {
         if (atomic_load(&stopped) || atomic_load(&failed)) continue;
         if (kiln_interrupted(ctx)) {
@@ -142,7 +142,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
             if (kern->backend->launch_map(state, ctx, kern, &pg, m->fk.consts, 1) != KILN_OK) atomic_store(&failed, true);
             panel_backward(dt, k, X->data, X->strides[0], c0, w, V->data + c0 * es, pc);
         }
-    }
+    });
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
     rt_geom_free(ctx, &g);

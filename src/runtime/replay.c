@@ -1,0 +1,169 @@
+/*
+ * replay.c — the cached path of the commonest call: one element-wise kernel over the caller's
+ * arrays, evaluated again with the same arrays.
+ *
+ * Pipeline position: in front of plan_run (eval.c).  A plan of one MAP step reading only
+ * arrays (no temporaries, no views) keeps a replay record of its last run: every operand's
+ * handle, data, shape and strides, the geometry built from them and the compiled kernel's slot
+ * (a reference of its own).  A call whose operands match the record launches the kernel over
+ * the recorded geometry at once: no geometry, no kernel lookup, no cache lock, no bookkeeping
+ * of temporaries.  Anything else (another output, a rebound placeholder, a kernel still on the
+ * interpreter, a record in use by another thread) takes the full path, which records anew.
+ */
+#include <string.h>
+
+#include "exec.h"
+
+#define REPLAY_INPUTS 8 /* kernels with more inputs are not replayed */
+
+/* What an operand was when the record was made. */
+typedef struct {
+    const kiln_array *a;
+    const char *data;
+    int dtype, ndim;
+    int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+} operand;
+
+struct rt_replay {
+    struct rt_replay *prev, *next; /* the context's list (replay_lock) */
+    atomic_uint_fast64_t runs;     /* replayed runs (written only by the holder of busy) */
+    atomic_bool busy; /* held while the record is read or written: others take the full path */
+    bool valid;
+    int nin;
+    operand ops[REPLAY_INPUTS + 1]; /* the inputs, then the output */
+    kslot *slot;                    /* the kernel, final (a reference of the record's) */
+    bool compiled;                  /* its backend compiles (else an interpreter's program) */
+    void *state;                    /* the backend's state it was made with */
+    rt_geom g;
+};
+
+static void snap(operand *o, const kiln_array *a) {
+    o->a = a;
+    o->data = a->data;
+    o->dtype = a->dtype;
+    o->ndim = a->ndim;
+    memcpy(o->shape, a->shape, (size_t)a->ndim * sizeof *a->shape);
+    memcpy(o->strides, a->strides, (size_t)a->ndim * sizeof *a->strides);
+}
+
+static bool same(const operand *o, const kiln_array *a) {
+    if (!a || o->a != a || o->data != a->data || o->dtype != a->dtype || o->ndim != a->ndim) return false;
+    for (int d = 0; d < o->ndim; d++)
+        if (o->shape[d] != a->shape[d] || o->strides[d] != a->strides[d]) return false;
+    return true;
+}
+
+/* Whether p is one MAP step over arrays only, with few enough inputs. */
+static bool replayable(const rt_plan *p) {
+    if (p->nsteps != 1 || p->nroots != 1 || p->ntemps || p->nviews) return false;
+    const rt_step *s = &p->steps[0];
+    if (s->kind != RT_STEP_MAP || s->in_epilogue || s->fk.kd.n_out != 1 || s->fk.kd.n_in > REPLAY_INPUTS) return false;
+    for (int i = 0; i < s->fk.kd.n_in; i++)
+        if (!op_is_array_leaf(s->fk.inputs[i]->op)) return false;
+    return true;
+}
+
+bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st) {
+    struct rt_replay *r = atomic_load_explicit(&p->replay, memory_order_acquire);
+    if (!r || atomic_exchange_explicit(&r->busy, true, memory_order_acquire)) return false;
+    const rt_step *s = &p->steps[0];
+    bool hit = r->valid && same(&r->ops[r->nin], out) &&
+               atomic_load_explicit(&ctx->be_state[p->backend], memory_order_relaxed) == r->state;
+    for (int i = 0; hit && i < r->nin; i++) hit = same(&r->ops[i], s->fk.inputs[i]->leaf);
+    if (hit && atomic_load_explicit(&kiln_base_of(ctx)->interrupt, memory_order_relaxed)) {
+        *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+    } else if (hit) {
+        const kiln_kernel *k = atomic_load_explicit(&r->slot->best, memory_order_acquire);
+        *st = k->backend->launch_map(r->state, ctx, k, &r->g.g, s->fk.consts, rt_threads_for(ctx, r->g.g.total, s->fk.cost));
+        if (*st == KILN_ERR_NOMEM) kiln_fail(ctx, *st, "out of memory");
+        /* an evaluation, a kernel-cache hit and a compiled launch: counted here without a
+         * locked instruction (one writer), summed by kiln_get_stats */
+        if (*st == KILN_OK)
+            atomic_store_explicit(&r->runs, atomic_load_explicit(&r->runs, memory_order_relaxed) + 1, memory_order_relaxed);
+    }
+    atomic_store_explicit(&r->busy, false, memory_order_release);
+    return hit;
+}
+
+void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
+    if (!replayable(p)) return;
+    rt_step *s = &p->steps[0];
+    struct rt_replay *r = atomic_load_explicit(&p->replay, memory_order_acquire);
+    if (!r) {
+        struct rt_replay *fresh = kiln_calloc(ctx, sizeof *fresh);
+        if (!fresh) return; /* no record: every call takes the full path */
+        void *expected = NULL;
+        if (!atomic_compare_exchange_strong(&p->replay, &expected, fresh)) {
+            kiln_free(ctx, fresh);
+        } else {
+            pthread_mutex_lock(&ctx->replay_lock);
+            fresh->next = ctx->replays;
+            if (ctx->replays) ctx->replays->prev = fresh;
+            ctx->replays = fresh;
+            pthread_mutex_unlock(&ctx->replay_lock);
+        }
+        r = atomic_load_explicit(&p->replay, memory_order_acquire);
+    }
+    if (atomic_exchange_explicit(&r->busy, true, memory_order_acquire)) return;
+    /* the kernel the step used last, if it is compiled for good, and its layouts */
+    int nin = s->fk.kd.n_in;
+    size_t nl = (size_t)nin + 2; /* the inputs', the output's, the streaming hint */
+    uint8_t layout[REPLAY_INPUTS + 2];
+    pthread_mutex_lock(&s->lock);
+    kslot *slot = s->memo_slot;
+    if (slot && atomic_load(&slot->state) == KSLOT_FINAL) {
+        kcache_retain(slot);
+        memcpy(layout, s->memo_layout, nl);
+    } else {
+        slot = NULL;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (r->valid) {
+        rt_geom_free(ctx, &r->g);
+        rt_kernel_release(ctx, r->slot);
+        r->valid = false;
+        r->slot = NULL;
+    }
+    kiln_array *ins[REPLAY_INPUTS];
+    for (int i = 0; i < nin; i++) ins[i] = s->fk.inputs[i]->leaf;
+    if (slot && rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &r->g) == KILN_OK) {
+        if (memcmp(r->g.layout, layout, nl) == 0) { /* the kernel is specialized to these layouts */
+            r->nin = nin;
+            for (int i = 0; i < nin; i++) snap(&r->ops[i], ins[i]);
+            snap(&r->ops[nin], out);
+            r->slot = slot;
+            r->compiled = atomic_load(&slot->best)->backend->compiles;
+            r->state = atomic_load(&ctx->be_state[p->backend]);
+            r->valid = true;
+            slot = NULL;
+        } else {
+            rt_geom_free(ctx, &r->g);
+        }
+    }
+    rt_kernel_release(ctx, slot);
+    atomic_store_explicit(&r->busy, false, memory_order_release);
+}
+
+void rt_replay_count(kiln_ctx *ctx, uint64_t *compiled, uint64_t *interp) {
+    *compiled = atomic_load(&ctx->st.replayed);
+    *interp = atomic_load(&ctx->st.replayed_interp);
+    pthread_mutex_lock(&ctx->replay_lock);
+    for (struct rt_replay *r = ctx->replays; r; r = r->next) *(r->compiled ? compiled : interp) += atomic_load_explicit(&r->runs, memory_order_relaxed);
+    pthread_mutex_unlock(&ctx->replay_lock);
+}
+
+void rt_replay_free(kiln_ctx *ctx, rt_plan *p) {
+    struct rt_replay *r = atomic_load(&p->replay);
+    if (!r) return;
+    pthread_mutex_lock(&ctx->replay_lock);
+    if (r->prev) r->prev->next = r->next;
+    else ctx->replays = r->next;
+    if (r->next) r->next->prev = r->prev;
+    atomic_fetch_add(r->compiled ? &ctx->st.replayed : &ctx->st.replayed_interp, atomic_load(&r->runs));
+    pthread_mutex_unlock(&ctx->replay_lock);
+    if (r->valid) {
+        rt_geom_free(ctx, &r->g);
+        rt_kernel_release(ctx, r->slot);
+    }
+    kiln_free(ctx, r);
+}
