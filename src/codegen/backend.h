@@ -72,11 +72,19 @@ typedef struct kiln_map_geom {
 
 /* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
  * C order, so argmax's flat index is NumPy's) and nk kept dims (one output element each).
- * Output o's reduced range of R elements is cut into blocks of KILN_REDUCE_BLOCK elements;
+ * Output o's reduced range of R elements is cut into blocks of kiln_reduce_block(R) elements;
  * each block is folded in a fixed order into its own partial, and the partials of an output
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
  * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
-#define KILN_REDUCE_BLOCK 2048
+#define KILN_REDUCE_BLOCK 8192
+/* The block of a range of R elements: R/8 rounded up to a power of two, from 1024 to
+ * KILN_REDUCE_BLOCK, so that a range of a few thousand elements still splits between threads
+ * (a function of R alone: the same bits for any thread count). */
+static inline int64_t kiln_reduce_block(int64_t R) {
+    int64_t b = 1024;
+    while (b < KILN_REDUCE_BLOCK && b * 8 < R) b *= 2;
+    return b;
+}
 /* Reductions of at most this many elements per output (short rows: softmax over 10 classes) go
  * the column form, outputs as vector lanes (an operand contiguous along the row is gathered),
  * KILN_SHORT_BLOCK outputs at a time; each output still folds its elements in order. */

@@ -6,7 +6,7 @@
  *
  *   maps         the flat iteration space cut into one contiguous chunk per thread (edges on
  *                multiples of 64 elements, so threads share no cache line), walked row by row
- *   reductions   every output's reduced range cut into blocks of KILN_REDUCE_BLOCK elements;
+ *   reductions   every output's reduced range cut into blocks of kiln_reduce_block(R) elements;
  *                a work unit folds one block into its own partial, and the partials of an
  *                output are combined in a fixed pairwise tree: the same bits for any thread
  *                count, and a float sum is pairwise above the block, as NumPy's is
@@ -274,7 +274,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     KILN_UNUSED(state);
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
     int op = g->op, nin = g->nin;
-    int64_t nb = g->R == 0 ? 0 : (g->R + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK, units = g->O * (nb ? nb : 1);
+    int64_t blk = kiln_reduce_block(g->R), nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1);
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;
     if (nt > units) nt = (int)units;
@@ -297,7 +297,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
         if (nb && kiln_interrupted(ctx)) {
             atomic_store(&stopped, true);
         } else if (nb) {
-            int64_t start = b * KILN_REDUCE_BLOCK, end = start + KILN_REDUCE_BLOCK < g->R ? start + KILN_REDUCE_BLOCK : g->R;
+            int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
             fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)omp_get_thread_num() * (size_t)(nin + 1));
         }
         if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
