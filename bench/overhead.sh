@@ -5,7 +5,7 @@
 #
 #     bash bench/overhead.sh [build-dir]       (default build/; needs perf)
 #
-# Runs the example under `perf record` at each size for about a second and splits the samples:
+# Runs the example under `perf record` at each size for about two seconds and splits the samples:
 # kernels (the JIT's code, OpenBLAS, the vector math library, the interpreter's loops, kiln's
 # row loops for softmax and shared panels) against everything else (kiln's runtime, libgomp's
 # fork, join and spinning, libc's allocator, the kernel's page faults and futexes).  Prints a
@@ -20,21 +20,24 @@ trap 'rm -rf "$tmp"' EXIT
 echo "| elements of X | samples | per epoch | in kernels | beyond them: runtime | OpenMP (libgomp) | allocator, page faults, system |"
 echo "|---|---|---|---|---|---|---|"
 for m in 50 500 5000 50000; do
-  per=$("$ex" 50 "$m" | sed -n 's/.*(\([0-9.]*\) ms per epoch.*/\1/p')
-  epochs=$(python3 -c "print(max(50, int(1000 / $per)))") # about a second of epochs
+  per=$("$ex" 400 "$m" | sed -n 's/.*(\([0-9.]*\) ms per epoch.*/\1/p')
+  epochs=$(python3 -c "print(max(400, int(2000 / $per)))") # about two seconds of epochs
   per=$("$ex" "$epochs" "$m" | sed -n 's/.*(\([0-9.]*\) ms per epoch.*/\1/p')
   perf record -q -o "$tmp/p.data" "$ex" "$epochs" "$m" >/dev/null 2>&1
   perf report -i "$tmp/p.data" --no-children --stdio --sort dso,sym 2>/dev/null | grep -v '^#' | grep '%' >"$tmp/r.txt" || true
   python3 - "$tmp/r.txt" "$m" "$per" <<'EOF'
 import sys
-kern = rt = omp = sysc = 0.0 # the example's own set-up (its code, libm's log and cos) is left out
-KERNEL_SYMS = ("map_range", "pack_range", "fold_range", "cpu_row", "cpu_fold", "interp_", "rows_f", "panel_", "own_rows", "loop_")
+# left out: the example's set-up (its code, libm's log and cos) and the first epoch's compiles
+# (LLVM, its C++ runtime, the dynamic loader)
+kern = rt = omp = sysc = 0.0
+KERNEL_SYMS = ("map_range", "pack_range", "fold_range", "cpu_row", "cpu_fold", "interp_", "rows_f", "panel_", "own_rows",
+               "host_matmul", "loop_")  # kiln's own loops (host_matmul holds the small products' loop)
 for line in open(sys.argv[1]):
     f = line.split()
     if len(f) < 4 or not f[0].endswith("%"):
         continue
     pct, dso, sym = float(f[0][:-1]), f[1], " ".join(f[3:])
-    if dso.startswith("example_") or dso.startswith("libm."):
+    if dso.startswith(("example_", "libm.", "libLLVM", "libstdc++", "ld-linux")):
         continue
     if dso.startswith("[JIT]") or "openblas" in dso or "mvec" in dso or "sleef" in dso:
         kern += pct

@@ -55,13 +55,14 @@ try:
 except ImportError:
     sys.exit(0)
 fig, axes = plt.subplots(1, 4, figsize=(18, 4.2))
+colors = {"kiln": "C0", "C loop": "C1", "NumPy": "C2", "numexpr": "C3", "Numba": "C4"}
 for ax, case in zip(axes, names):
     series = {"kiln": k[case]["kiln"], "C loop": [c_best(case, i) for i in range(len(sizes))]}
     for eng, label in (("numpy", "NumPy"), ("numexpr", "numexpr"), ("numba", "Numba")):
         if a[case][eng][0] is not None:
             series[label] = a[case][eng]
     for label, ts in series.items():
-        ax.loglog(sizes, [t * 1e3 / n for t, n in zip(ts, sizes)], marker="o", label=label,
+        ax.loglog(sizes, [t * 1e3 / n for t, n in zip(ts, sizes)], marker="o", label=label, color=colors[label],
                   linewidth=2.5 if label == "kiln" else 1.2)
     ax.set_title(names[case].replace("`", ""))
     ax.set_xlabel("elements")
