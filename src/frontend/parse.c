@@ -1281,6 +1281,10 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
         if (dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
         if (strchr("doxX", t) && (dt == KILN_F32 || dt == KILN_F64)) { /* %d of a float truncates */
             double f = dt == KILN_F32 ? (double)x.f32 : x.f64;
+            if (f != f) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float NaN to integer");
+            if (f == INFINITY || f == -INFINITY) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float infinity to integer");
+            if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
+                return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: %g is too large for kiln's 64-bit integers", t, f);
             x = (kscalar){.i64 = (int64_t)f};
             dt = KILN_I64;
         }

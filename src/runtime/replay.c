@@ -92,7 +92,7 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
     if (!r) {
         struct rt_replay *fresh = kiln_calloc(ctx, sizeof *fresh);
         if (!fresh) return; /* no record: every call takes the full path */
-        void *expected = NULL;
+        struct rt_replay *expected = NULL;
         if (!atomic_compare_exchange_strong(&p->replay, &expected, fresh)) {
             kiln_free(ctx, fresh);
         } else {
