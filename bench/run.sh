@@ -31,6 +31,10 @@ bench/.venv/bin/python bench/sweep_anchors.py bench/results/sweep_anchors.json
 bench/.venv/bin/python bench/sweep_report.py bench/results/sweep.json bench/results/sweep_anchors.json bench/results/sweep.png \
   bench/results/train.json bench/results/train_anchors.json | tee bench/results/sweep_table.md
 
+# from Python: kiln.evaluate against numexpr, NumPy and Numba (the binding built into the venv)
+bench/.venv/bin/pip install -q .
+(cd bench && .venv/bin/python python_bench.py results/sweep.json | tee results/python_table.md)
+
 # compile cost: first calls in fresh processes against cached calls, kiln and the anchors
 ./build/kiln_compile_cost bench/results/compile_kiln.json
 bench/.venv/bin/python bench/compile_anchors.py bench/results/compile_anchors.json

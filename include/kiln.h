@@ -535,6 +535,9 @@ KILN_API kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array 
 KILN_API kiln_array *kiln_scope_get(const kiln_scope *s, const char *name); /* borrowed, or NULL */
 KILN_API int kiln_scope_count(const kiln_scope *s);
 KILN_API const char *kiln_scope_name(const kiln_scope *s, int i); /* i-th name in binding order */
+/* Binds name to a Python number: a 0-d float64, int64 or bool array (retained), read by
+ * expressions as NumPy reads a Python scalar (2.5 * x keeps a float32 x float32). */
+KILN_API kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a);
 /* Seeds rand() and randn() in expressions parsed with s (default seed 0). */
 KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
 
@@ -546,6 +549,17 @@ KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
 KILN_API kiln_expr *kiln_parse(kiln_ctx *ctx, kiln_scope *scope, const char *src);
 /* The same for src[0..len): for statements that embed an expression in a longer line. */
 KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len);
+
+/* Parses src as kiln_parse does, reading every array name of scope through a placeholder
+ * (kiln_param of the array's dtype and shape, bound to it): the expression can be evaluated
+ * again for other arrays of the same dtypes and shapes by rebinding its placeholders
+ * (kiln_bind), with neither parsing nor planning.  The placeholders go to params (new
+ * references, at most cap) and the scope index of each one's name to which; *n gets their
+ * number.  Python numbers (kiln_scope_set_number) are read as their values.  *reusable is false
+ * when the value depends on more than its names (rand(), load()).  Returns a new reference, or
+ * NULL with an error as kiln_parse's. */
+KILN_API kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params,
+                                      int *which, int *n, int *reusable);
 
 /* ---------------------------------------------------------------- evaluation */
 

@@ -262,6 +262,63 @@ START_TEST(random_input_never_crashes) {
 }
 END_TEST
 
+/* kiln_parse_params: array names become placeholders (rebound to other arrays, evaluated again
+ * without parsing), Python numbers their values (weak: x*k stays float64, f*k float32),
+ * rand() makes the value unfit for reuse, and errors keep their offsets. */
+START_TEST(parse_with_placeholders) {
+    kiln_array *k = kiln_array_new(ctx, KILN_F64, 0, NULL);
+    *(double *)kiln_array_data(k) = 2.5;
+    ck_assert_int_eq(kiln_scope_set_number(scope, "k", k), KILN_OK);
+    kiln_expr *params[4];
+    int which[4], n = -1, reusable = -1;
+    kiln_expr *e = kiln_parse_params(ctx, scope, "x*k + y", 4, params, which, &n, &reusable);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(reusable, 1);
+    ck_assert_str_eq(kiln_scope_name(scope, which[0]), "x");
+    ck_assert_str_eq(kiln_scope_name(scope, which[1]), "y");
+    kiln_array *r = kiln_eval(ctx, e);
+    for (int i = 0; i < 12; i++) ck_assert_double_eq(((double *)kiln_array_data(r))[i], fbuf[0][i] * 2.5 + fbuf[1][i]);
+    kiln_array_free(r);
+    /* the same expression over two other arrays: rebind, evaluate */
+    int64_t len = 12;
+    kiln_array *z = kiln_scope_get(scope, "z"), *w = kiln_scope_get(scope, "w");
+    ck_assert_int_eq(kiln_bind(ctx, params[0], z), KILN_OK);
+    ck_assert_int_eq(kiln_bind(ctx, params[1], w), KILN_OK);
+    kiln_stats s0, s1;
+    kiln_get_stats(ctx, &s0);
+    r = kiln_array_new(ctx, KILN_F64, 1, &len);
+    ck_assert_int_eq(kiln_eval_into(ctx, e, r), KILN_OK);
+    kiln_get_stats(ctx, &s1);
+    ck_assert_uint_eq(s1.plans_built, s0.plans_built);
+    for (int i = 0; i < 12; i++) ck_assert_double_eq(((double *)kiln_array_data(r))[i], fbuf[2][i] * 2.5 + fbuf[3][i]);
+    kiln_array_free(r);
+    for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
+    kiln_expr_free(e);
+    /* a weak number keeps float32 */
+    kiln_array *f = kiln_array_new(ctx, KILN_F32, 1, &len);
+    ck_assert_int_eq(kiln_scope_set(scope, "f", f), KILN_OK);
+    e = kiln_parse_params(ctx, scope, "f * k", 4, params, which, &n, &reusable);
+    ck_assert_int_eq(kiln_expr_dtype(e), KILN_F32);
+    for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
+    kiln_expr_free(e);
+    e = kiln_parse_params(ctx, scope, "rand(12) + x", 4, params, which, &n, &reusable);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(reusable, 0);
+    for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
+    kiln_expr_free(e);
+    /* too many arrays for cap; a syntax error at its token */
+    ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + y + z", 2, params, which, &n, &reusable));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 arrays"));
+    ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + * y", 4, params, which, &n, &reusable));
+    ck_assert_int_eq(kiln_error_offset(ctx), 4);
+    /* a Python number is a 0-d float64, int64 or bool */
+    ck_assert_int_eq(kiln_scope_set_number(scope, "bad", f), KILN_ERR_ARG);
+    kiln_array_free(f);
+    kiln_array_free(k);
+}
+END_TEST
+
 Suite *suite_frontend(void) {
     Suite *s = suite_create("frontend");
     TCase *t = tcase_create("parse");
@@ -274,6 +331,7 @@ Suite *suite_frontend(void) {
     tcase_add_test(t, a_floordiv_bool);
     tcase_add_test(t, deep_nesting_is_refused);
     tcase_add_test(t, random_input_never_crashes);
+    tcase_add_test(t, parse_with_placeholders);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what kiln needs on Debian 12 (bookworm), only where it is missing.
 # Build: gcc, cmake, pkg-config, LLVM 19 (C API, ORC JIT), Check, libedit (the REPL).
-# Matrix products: OpenBLAS, its OpenMP build (loaded at run time).  Benchmark: python3-venv.
+# Matrix products: OpenBLAS, its OpenMP build (loaded at run time).  Benchmark and the Python
+# binding: python3-venv, python3-dev.
 # The fuzzing and ThreadSanitizer runs: clang 14 with its runtimes (libFuzzer, sanitizers) and
 # LLVM's OpenMP (libomp, with the Archer tool that annotates OpenMP for ThreadSanitizer).
 set -euo pipefail
-need=(build-essential cmake pkg-config llvm-19-dev check libedit-dev libopenblas0-openmp python3-venv
+need=(build-essential cmake pkg-config llvm-19-dev check libedit-dev libopenblas0-openmp python3-venv python3-dev
       clang-14 libclang-rt-14-dev libomp-14-dev)
 missing=()
 for p in "${need[@]}"; do

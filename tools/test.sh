@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The second command: builds kiln (if needed) and runs the whole test suite; then builds it
+# The second command: builds kiln (if needed) and runs the whole test suite, and the Python
+# binding's (pip install . into bench/.venv, then pytest); then builds it
 # without LLVM (build-nollvm/: every kernel on the interpreter) and runs the suite there; then
 # builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
 # under them; then with ThreadSanitizer (build-tsan/: clang, LLVM's OpenMP annotated by Archer)
@@ -18,6 +19,14 @@ jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure
+# the Python binding: `pip install .` (scikit-build-core, pinned in pyproject.toml) into
+# bench/.venv, then its tests (every numpy_check case through kiln.evaluate, zero copy, reference
+# counts, bad input, threads) and the Python examples
+if bench/.venv/bin/python -c 'import numpy' 2>/dev/null && bench/.venv/bin/pip install -q "pytest==9.2.0" .; then
+  bench/.venv/bin/python -m pytest -q -p no:warnings python/tests
+else
+  echo "kiln: could not install the Python binding's build tools into bench/.venv; its tests are skipped"
+fi
 cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
 cmake --build build-nollvm -j "$jobs"
 ctest --test-dir build-nollvm --output-on-failure

@@ -1754,6 +1754,49 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
     return e;
 }
 
+kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params, int *which, int *n,
+                             int *reusable) {
+    if (!ctx) return NULL;
+    if (!src || !n || !reusable || (cap > 0 && (!params || !which))) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: a NULL argument");
+        return NULL;
+    }
+    fe_env env = {.scope = scope, .params = true};
+    kval v = {0};
+    kiln_expr *e = NULL;
+    size_t len = strlen(src);
+    if (fe_parse(ctx, &env, src, len, false, &v) == KILN_OK) {
+        e = fe_as_expr(ctx, &v, "the expression");
+        if (!e) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
+            kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)v.off, "%s", msg);
+        }
+    }
+    kval_free(ctx, &v);
+    int k = 0;
+    for (int i = 0; e && i < env.deps.n; i++) {
+        const fe_dep *d = &env.deps.d[i];
+        if (d->what != FE_DEP_ARRAY) continue;
+        if (k == cap) {
+            kiln_fail(ctx, KILN_ERR_ARG, "the expression reads more than %d arrays", cap);
+            kiln_expr_free(e);
+            e = NULL;
+            break;
+        }
+        int j = 0;
+        while (j < kiln_scope_count(scope) && strcmp(kiln_scope_name(scope, j), d->name)) j++;
+        params[k] = kiln_expr_retain(d->param);
+        which[k++] = j;
+    }
+    if (!e)
+        while (k > 0) kiln_expr_free(params[--k]);
+    *n = k;
+    *reusable = !env.volatile_;
+    fe_deps_free(ctx, &env.deps);
+    return e;
+}
+
 kiln_expr *kiln_parse(kiln_ctx *ctx, kiln_scope *scope, const char *src) {
     return kiln_parse_n(ctx, scope, src, src ? strlen(src) : 0);
 }

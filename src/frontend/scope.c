@@ -45,6 +45,13 @@ static int find(const kiln_scope *s, const char *name) {
 
 kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) { return fe_scope_set(s, name, a, false); }
 
+kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a) {
+    if (!s) return KILN_ERR_ARG;
+    if (a && (a->ndim != 0 || (a->dtype != KILN_F64 && a->dtype != KILN_I64 && a->dtype != KILN_BOOL)))
+        return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set_number: a Python number is a 0-d float64, int64 or bool array");
+    return fe_scope_set(s, name, a, true);
+}
+
 /* The slot of name, made when there is none; -1 when out of memory. */
 static int slot(kiln_scope *s, const char *name) {
     int i = find(s, name);

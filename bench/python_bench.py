@@ -1,0 +1,107 @@
+"""python_bench.py — kiln.evaluate against numexpr.evaluate, NumPy and Numba from Python, at 10^3,
+10^5 and 10^7 float64 elements: a*b+c and sin(a)*sin(a) into a reused output, sum(a*b); the
+cached call (µs, the median of 7 batches of at least 2 ms) and, in a fresh process each, the
+first call of an expression (parse, plan and compile, or Numba's jit).  With kiln_sweep_bench's
+JSON (argv[1]) the C API's time for the same case is shown beside kiln.evaluate's.
+
+    python bench/python_bench.py [sweep.json]      (prints Markdown)
+"""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import numexpr as ne
+from numba import njit
+
+import kiln
+from sweep_anchors import THREADS, us_per_call
+
+SIZES = [1000, 100000, 10000000]
+CASES = {"fma": "a*b+c", "sin2": "sin(a)*sin(a)", "dot": "sum(a*b)"}
+
+
+@njit
+def nb_fma(a, b, c, o):
+    for i in range(a.shape[0]):
+        o[i] = a[i] * b[i] + c[i]
+
+
+@njit
+def nb_sin2(a, o):
+    for i in range(a.shape[0]):
+        o[i] = np.sin(a[i]) * np.sin(a[i])
+
+
+@njit
+def nb_dot(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+FIRST = """
+import time, numpy as np
+n = {n}
+a = np.linspace(-1, 1, n); b = np.linspace(0, 2, n); c = np.ones(n); o = np.empty(n)
+t0 = time.perf_counter()
+{stmt}
+print((time.perf_counter() - t0) * 1e3)
+"""
+FIRST_STMTS = {
+    "kiln": ("import kiln", "kiln.evaluate('{ex}' if '{case}' == 'dot' else '{ex}', out=None if '{case}' == 'dot' else o)"),
+    "numexpr": ("import numexpr as ne", "ne.evaluate('{ex}', out=None if '{case}' == 'dot' else o)"),
+}
+
+
+def first_call_ms(engine, case, n):
+    imp, stmt = FIRST_STMTS[engine]
+    # a constant no run has seen makes the expression new to every cache (kiln's disk cache keys
+    # by structure, not constants: kiln compiles it once per machine, like a real first use)
+    src = imp + "\n" + FIRST.format(n=n, stmt=stmt.format(ex=CASES[case], case=case))
+    r = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True)
+    return float(r.stdout.strip().splitlines()[-1])
+
+
+def main():
+    sweep = json.load(open(sys.argv[1])) if len(sys.argv) > 1 else None
+    rows = []
+    for n in SIZES:
+        a, b, c = np.linspace(-1, 1, n), np.linspace(0, 2, n), np.ones(n)
+        o = np.empty(n)
+        env = {"a": a, "b": b, "c": c}  # the names, given (as a loop's locals would be found)
+        runs = {
+            "fma": (lambda: kiln.evaluate("a*b+c", env, out=o), lambda: ne.evaluate("a*b+c", env, out=o),
+                    lambda: np.add(np.multiply(a, b, out=o), c, out=o), lambda: nb_fma(a, b, c, o)),
+            "sin2": (lambda: kiln.evaluate("sin(a)*sin(a)", env, out=o), lambda: ne.evaluate("sin(a)*sin(a)", env, out=o),
+                     lambda: np.multiply(np.sin(a, out=o), o, out=o), lambda: nb_sin2(a, o)),
+            "dot": (lambda: kiln.evaluate("sum(a*b)", env), lambda: ne.evaluate("sum(a*b)", env), lambda: np.sum(a * b),
+                    lambda: nb_dot(a, b)),
+        }
+        for case, fns in runs.items():
+            t = [us_per_call(f) for f in fns]
+            capi = None
+            if sweep and n in sweep["sizes"]:
+                capi = sweep[case]["kiln"][sweep["sizes"].index(n)]
+            rows.append((case, n, t, capi))
+            print(f"{case} {n}: kiln {t[0]:.3f} µs, numexpr {t[1]:.3f}, NumPy {t[2]:.3f}, Numba {t[3]:.3f}", file=sys.stderr)
+    print(f"kiln.evaluate from Python, {THREADS} threads; µs per cached call (float64; numexpr, NumPy and "
+          "Numba's serial njit with their ratio to kiln's time)\n")
+    print("| case | n | kiln.evaluate | the C API (kiln_sweep_bench) | numexpr | NumPy | Numba |")
+    print("|---|---|---|---|---|---|---|")
+    for case, n, t, capi in rows:
+        cap = f"{capi:.3f} ({t[0] / capi - 1:+.1%})" if capi else "–"
+        print(f"| `{CASES[case]}` | 10^{len(str(n)) - 1} | {t[0]:.3f} | {cap} | "
+              + " | ".join(f"{x:.3f} ({x / t[0]:.1f}×)" for x in t[1:]) + " |")
+    print("\nFirst call of the expression in a fresh process (ms; parse, plan and compile — or the disk cache's "
+          "kernel — included; NumPy has none):\n")
+    print("| case | n | kiln.evaluate | numexpr |")
+    print("|---|---|---|---|")
+    for case in CASES:
+        n = 1000
+        print(f"| `{CASES[case]}` | 10^3 | {first_call_ms('kiln', case, n):.2f} | {first_call_ms('numexpr', case, n):.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""kiln for Python: whole array expressions compiled by kiln's JIT, on NumPy's buffers.
+
+    import numpy as np, kiln
+    a = np.arange(1e6); b = np.ones(10**6)
+    r = kiln.evaluate("sin(a)*sin(a) + 2*b")     # names from the caller's frame, as numexpr
+    kiln.evaluate("a*b + 1", out=a)               # written in place, a is returned
+    np.asarray(r)                                 # kiln.Array -> ndarray, no copy
+
+An expression is parsed once for its operands' dtypes and shapes; later calls bind the new
+buffers (no copy) and launch the compiled kernel.  The language is the `kiln` program's:
+NumPy's functions and names, reductions with axes, `@`, slicing, `x.T`.  Kernels run with the
+GIL released.
+"""
+from ._kiln import Array, _cache_size, _clear_cache, evaluate, stats
+
+__all__ = ["Array", "evaluate", "stats", "clear_cache", "cache_size"]
+
+
+def clear_cache():
+    """Forgets every parsed expression (compiled kernels stay in kiln's caches)."""
+    _clear_cache()
+
+
+def cache_size():
+    """How many parsed expressions evaluate() keeps."""
+    return _cache_size()

@@ -1,0 +1,681 @@
+/*
+ * _kiln.c — kiln for Python: numexpr's evaluate() over kiln's parser, fusion, JIT and caches.
+ *
+ * Operands come in through the buffer protocol (any dtype kiln has, any strides, read-only or
+ * writable) and are wrapped without a copy; results go out as kiln.Array objects, which export
+ * the buffer protocol, so numpy.asarray wraps them without a copy either.
+ *
+ *     evaluate(text, names, values, out)
+ *       key: the text, the names, each value's dtype and shape (a Python number's value)
+ *         ├─ hit:  the template's placeholders bound to the operands' buffers ─▶ launch
+ *         └─ miss: parsed once with the operands (kiln_parse_params), kept as a template
+ *
+ * A template is an expression over placeholders: a repeated call costs the key, the binding
+ * and the launch (plan and kernel are cached on the expression).  The GIL is released while
+ * kernels run.  A template in use by one thread is not shared: another thread parses its own.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <kiln.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define MAX_OPERANDS 64
+
+static kiln_ctx *ctx;       /* one context for the interpreter's life */
+static PyObject *templates; /* key -> Template */
+
+/* ------------------------------------------------------------------ errors */
+
+/* The context's error as a Python exception (with a caret under text's offending token). */
+static PyObject *raise_kiln(kiln_status st, const char *text) {
+    const char *msg = kiln_errmsg(ctx);
+    int64_t off = kiln_error_offset(ctx);
+    PyObject *type = st == KILN_ERR_NOMEM ? PyExc_MemoryError : st == KILN_ERR_DTYPE ? PyExc_TypeError : PyExc_ValueError;
+    if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
+        char pad[4097];
+        memset(pad, ' ', (size_t)off);
+        pad[off] = 0;
+        PyErr_Format(type, "%s\n    %s\n    %s^", msg, text, pad);
+    } else {
+        PyErr_SetString(type, msg);
+    }
+    kiln_clear_error(ctx);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ buffers */
+
+static int dtype_of(const Py_buffer *v, kiln_dtype *dt) {
+    const char *f = v->format ? v->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+#if PY_BIG_ENDIAN
+    if (*v->format == '<') f = "?!";
+#else
+    if (*v->format == '>' || *v->format == '!') f = "?!";
+#endif
+    if (f[0] && f[1]) return -1;
+    switch (f[0]) {
+    case 'd': *dt = KILN_F64; return v->itemsize == 8 ? 0 : -1;
+    case 'f': *dt = KILN_F32; return v->itemsize == 4 ? 0 : -1;
+    case '?': *dt = KILN_BOOL; return v->itemsize == 1 ? 0 : -1;
+    case 'i':
+    case 'l':
+    case 'q':
+        if (v->itemsize == 8) *dt = KILN_I64;
+        else if (v->itemsize == 4) *dt = KILN_I32;
+        else return -1;
+        return 0;
+    }
+    return -1;
+}
+
+/* An operand's buffer and its kiln array (wrapped, no copy). */
+typedef struct operand {
+    Py_buffer view;
+    bool held;
+    kiln_array *a;
+    kiln_dtype dt;
+} operand;
+
+static void operand_release(operand *o) {
+    kiln_array_free(o->a);
+    o->a = NULL;
+    if (o->held) PyBuffer_Release(&o->view);
+    o->held = false;
+}
+
+/* What an operand is called in messages: "operand 'a'", or "out" (name NULL). */
+static void describe(PyObject *name, char *buf, size_t cap) {
+    const char *s = name ? PyUnicode_AsUTF8(name) : NULL;
+    if (s) snprintf(buf, cap, "operand '%s'", s);
+    else snprintf(buf, cap, "out");
+    PyErr_Clear();
+}
+
+/* Takes obj's buffer (writable for an output) into o; -1 with a Python error. */
+static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o) {
+    char what[96];
+    memset(o, 0, sizeof *o);
+    if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
+        if (writable && PyObject_CheckBuffer(obj)) {
+            describe(name, what, sizeof what);
+            PyErr_Format(PyExc_ValueError, "%s is read-only", what);
+        }
+        return -1;
+    }
+    o->held = true;
+    if (dtype_of(&o->view, &o->dt) < 0) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32 and bool)",
+                     what, o->view.format ? o->view.format : "B");
+        operand_release(o);
+        return -1;
+    }
+    if (o->view.ndim > KILN_MAX_DIMS) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_ValueError, "%s has %d dimensions; kiln has at most %d", what, o->view.ndim, KILN_MAX_DIMS);
+        operand_release(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* o's kiln array; -1 with a Python error. */
+static int operand_wrap(operand *o, PyObject *name) {
+    int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+    for (int d = 0; d < o->view.ndim; d++) {
+        shape[d] = o->view.shape[d];
+        strides[d] = o->view.strides ? o->view.strides[d] : 0;
+    }
+    o->a = kiln_wrap(ctx, o->dt, o->view.ndim, shape, o->view.strides ? strides : NULL, o->view.buf);
+    if (!o->a) {
+        char what[96];
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_ValueError, "%s: %s", what, kiln_errmsg(ctx));
+        kiln_clear_error(ctx);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ kiln.Array */
+
+typedef struct {
+    PyObject_HEAD
+    kiln_array *a;
+    Py_ssize_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+} ArrayObject;
+
+static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d"};
+
+static void Array_dealloc(ArrayObject *self) {
+    kiln_array_free(self->a);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Array_getbuffer(ArrayObject *self, Py_buffer *view, int flags) {
+    kiln_dtype dt = kiln_array_dtype(self->a);
+    int nd = kiln_array_ndim(self->a);
+    view->buf = kiln_array_data(self->a);
+    view->obj = Py_NewRef((PyObject *)self);
+    view->itemsize = (Py_ssize_t)kiln_dtype_size(dt);
+    view->len = (Py_ssize_t)kiln_array_size(self->a) * view->itemsize;
+    view->readonly = 0;
+    view->ndim = nd;
+    view->format = (flags & PyBUF_FORMAT) ? (char *)formats[dt] : NULL;
+    view->shape = (flags & PyBUF_ND) ? self->shape : NULL;
+    view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? self->strides : NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+    if (!(flags & PyBUF_STRIDES)) { /* kiln's results are C-ordered: a plain buffer is fine */
+        Py_ssize_t want = view->itemsize;
+        for (int d = nd - 1; d >= 0; d--) {
+            if (self->shape[d] != 1 && self->strides[d] != want) {
+                Py_CLEAR(view->obj);
+                PyErr_SetString(PyExc_BufferError, "kiln.Array: not C-contiguous");
+                return -1;
+            }
+            want *= self->shape[d];
+        }
+    }
+    return 0;
+}
+
+static PyBufferProcs Array_as_buffer = {(getbufferproc)Array_getbuffer, NULL};
+
+static PyObject *Array_get_shape(ArrayObject *self, void *closure) {
+    (void)closure;
+    int nd = kiln_array_ndim(self->a);
+    PyObject *t = PyTuple_New(nd);
+    for (int d = 0; t && d < nd; d++) PyTuple_SET_ITEM(t, d, PyLong_FromSsize_t(self->shape[d]));
+    return t;
+}
+
+static PyObject *Array_get_dtype(ArrayObject *self, void *closure) {
+    (void)closure;
+    return PyUnicode_FromString(kiln_dtype_name(kiln_array_dtype(self->a)));
+}
+
+static PyObject *Array_get_ndim(ArrayObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLong(kiln_array_ndim(self->a));
+}
+
+static PyObject *Array_get_size(ArrayObject *self, void *closure) {
+    (void)closure;
+    return PyLong_FromLongLong(kiln_array_size(self->a));
+}
+
+static PyGetSetDef Array_getset[] = {
+    {"shape", (getter)Array_get_shape, NULL, "the shape, as NumPy's", NULL},
+    {"dtype", (getter)Array_get_dtype, NULL, "NumPy's name of the dtype", NULL},
+    {"ndim", (getter)Array_get_ndim, NULL, NULL, NULL},
+    {"size", (getter)Array_get_size, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static Py_ssize_t Array_len(ArrayObject *self) {
+    if (kiln_array_ndim(self->a) == 0) {
+        PyErr_SetString(PyExc_TypeError, "len() of a 0-d array");
+        return -1;
+    }
+    return self->shape[0];
+}
+
+static PySequenceMethods Array_as_sequence = {.sq_length = (lenfunc)Array_len};
+
+static PyObject *Array_repr(ArrayObject *self) {
+    PyObject *shape = Array_get_shape(self, NULL);
+    if (!shape) return NULL;
+    PyObject *r = PyUnicode_FromFormat("kiln.Array(shape=%R, dtype=%s)", shape, kiln_dtype_name(kiln_array_dtype(self->a)));
+    Py_DECREF(shape);
+    return r;
+}
+
+static PyTypeObject ArrayType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kiln.Array",
+    .tp_doc = "An array kiln computed; numpy.asarray(x) wraps its memory without a copy.",
+    .tp_basicsize = sizeof(ArrayObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)Array_dealloc,
+    .tp_as_buffer = &Array_as_buffer,
+    .tp_as_sequence = &Array_as_sequence,
+    .tp_getset = Array_getset,
+    .tp_repr = (reprfunc)Array_repr,
+};
+
+static PyObject *array_new(kiln_array *a) {
+    ArrayObject *self = PyObject_New(ArrayObject, &ArrayType);
+    if (!self) {
+        kiln_array_free(a);
+        return NULL;
+    }
+    self->a = a;
+    for (int d = 0; d < kiln_array_ndim(a); d++) {
+        self->shape[d] = (Py_ssize_t)kiln_array_shape(a)[d];
+        self->strides[d] = (Py_ssize_t)kiln_array_strides(a)[d];
+    }
+    return (PyObject *)self;
+}
+
+/* ------------------------------------------------------------------ templates */
+
+#define TEMPLATES_PER_TEXT 8 /* signatures kept for one text (the oldest goes) */
+
+enum { OPD_ABSENT, OPD_ARRAY, OPD_NUMBER };
+
+/* What a name was when its template was made. */
+typedef struct sig {
+    int kind;
+    kiln_dtype dt;
+    int ndim;
+    Py_ssize_t shape[KILN_MAX_DIMS];
+    PyObject *num; /* OPD_NUMBER: the value (a reference) */
+} sig;
+
+/* The wrapper of an operand's memory from the last call, reused while the memory is the same
+ * (so that kiln's replayed launch finds the same arrays). */
+typedef struct wrapper {
+    kiln_array *a;
+    const void *buf;
+    Py_ssize_t strides[KILN_MAX_DIMS];
+} wrapper;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *names; /* every name the text reads (a tuple of str) */
+    int nnames;
+    sig *sigs;       /* nnames */
+    wrapper *wraps;  /* nnames */
+    wrapper out;
+    kiln_expr *e;
+    int n;
+    kiln_expr *params[MAX_OPERANDS];
+    int which[MAX_OPERANDS]; /* each placeholder's name */
+    bool busy;               /* bound and running (under the GIL) */
+} TemplateObject;
+
+static void Template_dealloc(TemplateObject *self) {
+    for (int k = 0; k < self->n; k++) kiln_expr_free(self->params[k]);
+    kiln_expr_free(self->e);
+    for (int i = 0; i < self->nnames; i++) {
+        if (self->sigs) Py_XDECREF(self->sigs[i].num);
+        if (self->wraps) kiln_array_free(self->wraps[i].a);
+    }
+    kiln_array_free(self->out.a);
+    PyMem_Free(self->sigs);
+    PyMem_Free(self->wraps);
+    Py_XDECREF(self->names);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject TemplateType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kiln._Template",
+    .tp_doc = "A parsed expression over placeholders, kept for later calls.",
+    .tp_basicsize = sizeof(TemplateObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = (destructor)Template_dealloc,
+};
+
+/* Whether v is a Python number (bound as NumPy reads a Python scalar: weak).  NumPy's scalars
+ * (np.float64 derives from float) are strong: they go in as 0-d arrays, through their buffers. */
+static bool is_number(PyObject *v) { return PyFloat_CheckExact(v) || PyLong_CheckExact(v) || PyBool_Check(v); }
+
+/* A Python number as a 0-d kiln array, or NULL with a Python error. */
+static kiln_array *number_array(PyObject *v) {
+    kiln_dtype dt = PyBool_Check(v) ? KILN_BOOL : PyLong_Check(v) ? KILN_I64 : KILN_F64;
+    kiln_array *a = kiln_array_new(ctx, dt, 0, NULL);
+    if (!a) return (kiln_array *)PyErr_NoMemory();
+    void *p = kiln_array_data(a);
+    if (dt == KILN_BOOL) *(uint8_t *)p = v == Py_True;
+    else if (dt == KILN_F64) *(double *)p = PyFloat_AsDouble(v);
+    else {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (overflow) {
+            kiln_array_free(a);
+            PyErr_SetString(PyExc_OverflowError, "Python int too large for kiln's int64");
+            return NULL;
+        }
+        *(int64_t *)p = x;
+    }
+    return a;
+}
+
+/* The names text reads: identifiers outside strings, not after a dot (attributes), not before
+ * a parenthesis (calls), in order, each once. */
+static PyObject *names_of(const char *text) {
+    PyObject *seen = PyDict_New();
+    if (!seen) return NULL;
+    for (const char *c = text; *c;) {
+        if (*c == '"' || *c == '\'') {
+            const char *q = strchr(c + 1, *c);
+            c = q ? q + 1 : c + strlen(c);
+            continue;
+        }
+        bool start = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' || (unsigned char)*c >= 0x80;
+        if (!start || (c > text && c[-1] >= '0' && c[-1] <= '9')) {
+            c++;
+            continue;
+        }
+        const char *b = c;
+        while ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+               (unsigned char)*c >= 0x80)
+            c++;
+        const char *after = c;
+        while (*after == ' ' || *after == '\t') after++;
+        const char *before = b;
+        while (before > text && (before[-1] == ' ' || before[-1] == '\t')) before--;
+        if (*after == '(' || (before > text && before[-1] == '.')) continue;
+        PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
+        if (!nm || PyDict_SetItem(seen, nm, Py_None) < 0) {
+            Py_XDECREF(nm);
+            Py_DECREF(seen);
+            return NULL;
+        }
+        Py_DECREF(nm);
+    }
+    PyObject *t = PySequence_Tuple(seen);
+    Py_DECREF(seen);
+    return t;
+}
+
+/* Parses text with the names bound to this call's operands: a template, or NULL. */
+static TemplateObject *template_make(const char *text, PyObject *names, PyObject **vals, operand *ops, int *reusable) {
+    int n = (int)PyTuple_GET_SIZE(names);
+    TemplateObject *t = PyObject_New(TemplateObject, &TemplateType);
+    if (!t) return NULL;
+    t->names = Py_NewRef(names);
+    t->nnames = n;
+    t->sigs = PyMem_Calloc((size_t)n + 1, sizeof *t->sigs);
+    t->wraps = PyMem_Calloc((size_t)n + 1, sizeof *t->wraps);
+    memset(&t->out, 0, sizeof t->out);
+    t->e = NULL;
+    t->n = 0;
+    t->busy = false;
+    kiln_scope *scope = kiln_scope_new(ctx);
+    int *name_of = PyMem_Calloc((size_t)n + 1, sizeof *name_of); /* scope index -> name */
+    if (!t->sigs || !t->wraps || !scope || !name_of) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) {
+        sig *g = &t->sigs[i];
+        g->kind = !vals[i] ? OPD_ABSENT : ops[i].held ? OPD_ARRAY : OPD_NUMBER;
+        if (g->kind == OPD_ABSENT) continue;
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i));
+        kiln_array *num = g->kind == OPD_NUMBER ? number_array(vals[i]) : NULL;
+        if (!name || (g->kind == OPD_NUMBER && !num)) goto fail;
+        kiln_status st = num ? kiln_scope_set_number(scope, name, num) : kiln_scope_set(scope, name, ops[i].a);
+        kiln_array_free(num);
+        if (st != KILN_OK) {
+            raise_kiln(st, NULL);
+            goto fail;
+        }
+        name_of[kiln_scope_count(scope) - 1] = i;
+        if (g->kind == OPD_NUMBER) {
+            g->num = Py_NewRef(vals[i]);
+        } else {
+            g->dt = ops[i].dt;
+            g->ndim = ops[i].view.ndim;
+            memcpy(g->shape, ops[i].view.shape, (size_t)g->ndim * sizeof *g->shape);
+        }
+    }
+    t->e = kiln_parse_params(ctx, scope, text, MAX_OPERANDS, t->params, t->which, &t->n, reusable);
+    if (!t->e) {
+        raise_kiln(kiln_errcode(ctx), text);
+        goto fail;
+    }
+    for (int k = 0; k < t->n; k++) {
+        t->which[k] = name_of[t->which[k]];
+        kiln_bind(ctx, t->params[k], NULL); /* no operand stays alive through the template */
+    }
+    PyMem_Free(name_of);
+    kiln_scope_free(scope);
+    return t;
+fail:
+    PyMem_Free(name_of);
+    kiln_scope_free(scope);
+    Py_DECREF(t);
+    return NULL;
+}
+
+/* Whether t was made for operands like these. */
+static bool template_fits(const TemplateObject *t, PyObject **vals, const operand *ops) {
+    if (t->busy) return false;
+    for (int i = 0; i < t->nnames; i++) {
+        const sig *g = &t->sigs[i];
+        int kind = !vals[i] ? OPD_ABSENT : ops[i].held ? OPD_ARRAY : OPD_NUMBER;
+        if (kind != g->kind) return false;
+        if (kind == OPD_NUMBER) {
+            if (Py_TYPE(vals[i]) != Py_TYPE(g->num)) return false;
+            int eq = PyObject_RichCompareBool(vals[i], g->num, Py_EQ);
+            if (eq != 1) {
+                PyErr_Clear();
+                return false;
+            }
+        } else if (kind == OPD_ARRAY) {
+            if (ops[i].dt != g->dt || ops[i].view.ndim != g->ndim ||
+                memcmp(ops[i].view.shape, g->shape, (size_t)g->ndim * sizeof *g->shape))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* o's kiln array through w: the last call's wrapper when the memory is the same. */
+static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
+    const Py_buffer *v = &o->view;
+    bool same = w->a && w->buf == v->buf && kiln_array_dtype(w->a) == o->dt && kiln_array_ndim(w->a) == v->ndim;
+    for (int d = 0; same && d < v->ndim; d++)
+        same = kiln_array_shape(w->a)[d] == v->shape[d] && w->strides[d] == (v->strides ? v->strides[d] : 0);
+    if (!same) {
+        kiln_array_free(w->a);
+        w->a = NULL;
+        if (operand_wrap(o, name) < 0) return -1;
+        w->a = kiln_array_retain(o->a);
+        w->buf = v->buf;
+        for (int d = 0; d < v->ndim; d++) w->strides[d] = v->strides ? v->strides[d] : 0;
+        return 0;
+    }
+    o->a = kiln_array_retain(w->a);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ evaluate */
+
+static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
+    (void)mod;
+    static char *kwlist[] = {"ex", "local_dict", "global_dict", "out", NULL};
+    PyObject *text, *locals = Py_None, *globals = Py_None, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "U|OOO:evaluate", kwlist, &text, &locals, &globals, &out)) return NULL;
+    if (locals == Py_None) locals = PyEval_GetLocals(); /* the caller's, as numexpr's */
+    if (globals == Py_None) globals = PyEval_GetGlobals();
+    if ((locals && !PyMapping_Check(locals)) || (globals && !PyDict_Check(globals))) {
+        PyErr_SetString(PyExc_TypeError, "evaluate: local_dict must be a mapping and global_dict a dict");
+        return NULL;
+    }
+    const char *src = PyUnicode_AsUTF8(text);
+    if (!src) return NULL;
+    PyObject *list = PyDict_GetItemWithError(templates, text); /* borrowed */
+    if (!list && PyErr_Occurred()) return NULL;
+    PyObject *names = list && PyList_GET_SIZE(list) ? ((TemplateObject *)PyList_GET_ITEM(list, 0))->names : NULL;
+    if (names) Py_INCREF(names);
+    else if (!(names = names_of(src))) return NULL;
+    int n = (int)PyTuple_GET_SIZE(names);
+    if (n > MAX_OPERANDS) {
+        Py_DECREF(names);
+        PyErr_Format(PyExc_ValueError, "evaluate: the expression reads more than %d names", MAX_OPERANDS);
+        return NULL;
+    }
+    PyObject *vals[MAX_OPERANDS]; /* references, NULL where the name is not an operand */
+    operand ops[MAX_OPERANDS], res;
+    memset(&res, 0, sizeof res);
+    PyObject *result = NULL;
+    TemplateObject *t = NULL;
+    int got = 0;
+    for (; got < n; got++) {
+        PyObject *nm = PyTuple_GET_ITEM(names, got), *v = NULL;
+        memset(&ops[got], 0, sizeof ops[got]);
+        vals[got] = NULL;
+        if (locals) {
+            v = PyDict_Check(locals) ? Py_XNewRef(PyDict_GetItemWithError(locals, nm)) : PyObject_GetItem(locals, nm);
+            if (!v && PyErr_Occurred()) {
+                if (!PyErr_ExceptionMatches(PyExc_KeyError)) goto done_got;
+                PyErr_Clear();
+            }
+        }
+        if (!v && globals) {
+            v = Py_XNewRef(PyDict_GetItemWithError(globals, nm));
+            if (!v && PyErr_Occurred()) goto done_got;
+        }
+        if (!v) continue;
+        if (is_number(v)) {
+            vals[got] = v;
+        } else if (PyObject_CheckBuffer(v)) {
+            vals[got] = v;
+            if (operand_get(v, false, nm, &ops[got]) < 0) goto done_got;
+        } else {
+            Py_DECREF(v); /* a module, a function...: not an operand; kiln reads the name itself */
+        }
+    }
+    /* the template made for operands like these, or a new one */
+    for (Py_ssize_t k = 0; list && k < PyList_GET_SIZE(list) && !t; k++) {
+        TemplateObject *c = (TemplateObject *)PyList_GET_ITEM(list, k);
+        if (template_fits(c, vals, ops)) t = (TemplateObject *)Py_NewRef(c);
+    }
+    if (!t) {
+        int reusable = 0;
+        for (int i = 0; i < n; i++)
+            if (ops[i].held && operand_wrap(&ops[i], PyTuple_GET_ITEM(names, i)) < 0) goto done;
+        if (!(t = template_make(src, names, vals, ops, &reusable))) goto done;
+        for (int i = 0; i < n; i++) { /* the new template starts from these wrappers */
+            if (!ops[i].a) continue;
+            t->wraps[i].a = kiln_array_retain(ops[i].a);
+            t->wraps[i].buf = ops[i].view.buf;
+            for (int d = 0; d < ops[i].view.ndim; d++) t->wraps[i].strides[d] = ops[i].view.strides ? ops[i].view.strides[d] : 0;
+        }
+        if (reusable) {
+            if (!list) {
+                if (!(list = PyList_New(0)) || PyDict_SetItem(templates, text, list) < 0) {
+                    Py_XDECREF(list);
+                    goto done;
+                }
+                Py_DECREF(list); /* the dict's */
+            }
+            if (PyList_GET_SIZE(list) >= TEMPLATES_PER_TEXT && PySequence_DelItem(list, 0) < 0) goto done;
+            if (PyList_Append(list, (PyObject *)t) < 0) goto done;
+        }
+    } else {
+        for (int i = 0; i < n; i++)
+            if (ops[i].held && wrap_reused(&t->wraps[i], &ops[i], PyTuple_GET_ITEM(names, i)) < 0) goto done;
+    }
+    t->busy = true;
+    for (int k = 0; k < t->n; k++) {
+        kiln_status st = kiln_bind(ctx, t->params[k], ops[t->which[k]].a);
+        if (st != KILN_OK) {
+            raise_kiln(st, NULL);
+            goto unbind;
+        }
+    }
+    if (out != Py_None) {
+        if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;
+        kiln_status st;
+        Py_BEGIN_ALLOW_THREADS
+        st = kiln_eval_into(ctx, t->e, res.a);
+        Py_END_ALLOW_THREADS
+        if (st != KILN_OK) raise_kiln(st, NULL);
+        else result = Py_NewRef(out);
+    } else {
+        kiln_array *a;
+        Py_BEGIN_ALLOW_THREADS
+        a = kiln_eval(ctx, t->e);
+        Py_END_ALLOW_THREADS
+        result = a ? array_new(a) : raise_kiln(kiln_errcode(ctx), NULL);
+    }
+unbind:
+    for (int k = 0; k < t->n; k++) kiln_bind(ctx, t->params[k], NULL);
+    t->busy = false;
+done:
+    got = n;
+done_got:
+    operand_release(&res);
+    for (int i = 0; i < got && i < n; i++) {
+        operand_release(&ops[i]);
+        Py_XDECREF(vals[i]);
+    }
+    if (got < n) { /* stopped at got: its value (a reference) may be taken */
+        operand_release(&ops[got]);
+        Py_XDECREF(vals[got]);
+    }
+    Py_XDECREF((PyObject *)t);
+    Py_DECREF(names);
+    return result;
+}
+
+static PyObject *py_clear_cache(PyObject *mod, PyObject *unused) {
+    (void)mod;
+    (void)unused;
+    PyDict_Clear(templates);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_cache_size(PyObject *mod, PyObject *unused) {
+    (void)mod;
+    (void)unused;
+    Py_ssize_t n = 0, pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(templates, &pos, &k, &v)) n += PyList_GET_SIZE(v);
+    return PyLong_FromSsize_t(n);
+}
+
+static PyObject *py_stats(PyObject *mod, PyObject *unused) {
+    (void)mod;
+    (void)unused;
+    kiln_stats s;
+    kiln_get_stats(ctx, &s);
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K}", "evals", (unsigned long long)s.evals, "kernels_compiled",
+                         (unsigned long long)s.kernels_compiled, "cache_hits", (unsigned long long)s.cache_hits, "cache_misses",
+                         (unsigned long long)s.cache_misses, "plans_built", (unsigned long long)s.plans_built);
+}
+
+static PyMethodDef methods[] = {
+    {"evaluate", (PyCFunction)(void (*)(void))py_evaluate, METH_VARARGS | METH_KEYWORDS,
+     "evaluate(ex, local_dict=None, global_dict=None, out=None)\n--\n\n"
+     "The value of the expression ex, as numexpr.evaluate computes it: names are looked up in local_dict, then\n"
+     "global_dict (by default the caller's locals and globals); arrays (anything with the buffer protocol) are read\n"
+     "in place, Python numbers as NumPy reads Python scalars.  With out (a writable buffer of the result's shape and\n"
+     "dtype) the result is written there and out is returned; otherwise a new kiln.Array (numpy.asarray wraps it\n"
+     "without a copy).  The expression is parsed once for its operands' dtypes and shapes."},
+    {"_clear_cache", py_clear_cache, METH_NOARGS, "Forgets every parsed expression."},
+    {"_cache_size", py_cache_size, METH_NOARGS, "How many parsed expressions are kept."},
+    {"stats", py_stats, METH_NOARGS, "kiln's counters: evaluations, kernels compiled, cache hits and misses, plans built."},
+    {NULL, NULL, 0, NULL},
+};
+
+static void module_free(void *m) {
+    (void)m;
+    Py_CLEAR(templates);
+    kiln_ctx_free(ctx);
+    ctx = NULL;
+}
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kiln", "kiln's C extension (see the kiln package).", -1, methods,
+                                    NULL, NULL, NULL, module_free};
+
+PyMODINIT_FUNC PyInit__kiln(void) {
+    if (PyType_Ready(&ArrayType) < 0 || PyType_Ready(&TemplateType) < 0) return NULL;
+    ctx = kiln_ctx_new(NULL);
+    if (!ctx) {
+        PyErr_SetString(PyExc_RuntimeError, "kiln: could not make a context");
+        return NULL;
+    }
+    templates = PyDict_New();
+    PyObject *m = templates ? PyModule_Create(&module) : NULL;
+    if (!m || PyModule_AddObjectRef(m, "Array", (PyObject *)&ArrayType) < 0) {
+        Py_XDECREF(m);
+        return NULL;
+    }
+    return m;
+}
