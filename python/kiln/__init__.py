@@ -10,10 +10,24 @@ An expression is parsed once for its operands' dtypes and shapes; later calls bi
 buffers (no copy) and launch the compiled kernel.  The language is the `kiln` program's:
 NumPy's functions and names, reductions with axes, `@`, slicing, `x.T`.  Kernels run with the
 GIL released.
+
+Lazy arrays build the same expressions with NumPy's operators and functions:
+
+    x = kiln.asarray(a)                       # no copy
+    y = kiln.sum(kiln.exp(-x) * x, axis=0)    # nothing computed yet
+    np.asarray(y)                             # fused, compiled once, cached
 """
 from ._kiln import Array, _cache_size, _clear_cache, evaluate, stats
+from .lazy import Expr, asarray, function
 
-__all__ = ["Array", "evaluate", "stats", "clear_cache", "cache_size"]
+__all__ = ["Array", "Expr", "asarray", "evaluate", "stats", "clear_cache", "cache_size"]
+
+
+def __getattr__(name):
+    """kiln.sin, kiln.sum, kiln.softmax...: every function of kiln's language, lazily."""
+    if name.startswith("_"):
+        raise AttributeError(name)
+    return function(name)
 
 
 def clear_cache():

@@ -262,6 +262,7 @@ static PyObject *array_new(kiln_array *a) {
 /* ------------------------------------------------------------------ templates */
 
 #define TEMPLATES_PER_TEXT 8 /* signatures kept for one text (the oldest goes) */
+#define MAX_TEXTS 1024        /* texts kept (all are forgotten when a new one would pass it) */
 
 enum { OPD_ABSENT, OPD_ARRAY, OPD_NUMBER };
 
@@ -557,6 +558,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
             for (int d = 0; d < ops[i].view.ndim; d++) t->wraps[i].strides[d] = ops[i].view.strides ? ops[i].view.strides[d] : 0;
         }
         if (reusable) {
+            if (!list && PyDict_Size(templates) >= MAX_TEXTS) PyDict_Clear(templates); /* a bound, as numexpr's */
             if (!list) {
                 if (!(list = PyList_New(0)) || PyDict_SetItem(templates, text, list) < 0) {
                     Py_XDECREF(list);

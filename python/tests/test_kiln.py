@@ -180,3 +180,33 @@ def test_threads():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_lazy_arrays():
+    a = np.linspace(-2, 2, 1001)
+    b = np.arange(1001.0)
+    x, y = kiln.asarray(a), kiln.asarray(b)
+    e = kiln.sin(x) * kiln.sin(x) + 2 * y - x / 3
+    assert isinstance(e, kiln.Expr)
+    assert np.allclose(np.asarray(e), np.sin(a) ** 2 + 2 * b - a / 3)
+    assert np.allclose(np.asarray(a + x * 2), a + a * 2)  # NumPy's operand on the left defers to kiln
+    assert float(np.asarray(kiln.sum(x * y))) == pytest.approx(float(np.sum(a * b)))
+    M = np.arange(12.0).reshape(3, 4)
+    m = kiln.asarray(M)
+    assert np.array_equal(np.asarray(m.T @ m), M.T @ M)
+    assert np.array_equal(np.asarray(m.sum(axis=1, keepdims=True)), M.sum(axis=1, keepdims=True))
+    assert np.array_equal(np.asarray(m[1:, ::2]), M[1:, ::2])
+    assert np.allclose(np.asarray(kiln.softmax(m, 1)), np.exp(M) / np.exp(M).sum(1, keepdims=True))
+    assert np.asarray(m.astype(np.float32)).dtype == np.float32
+    assert np.array_equal(np.asarray(kiln.where(x > 0, x, 0)), np.where(a > 0, a, 0))
+    out = np.empty(1001)
+    assert (x * 3).numpy(out=out) is out and np.array_equal(out, a * 3)
+    # the same expression over new arrays: one template, parsed and planned once
+    n0 = kiln.stats()["plans_built"]
+    for _ in range(50):
+        np.asarray(kiln.exp(kiln.asarray(np.ones(1001))) + kiln.asarray(np.zeros(1001)))
+    assert kiln.stats()["plans_built"] - n0 <= 1
+    with pytest.raises(ValueError):
+        np.asarray(x @ kiln.asarray(np.ones(5)))
+    with pytest.raises(TypeError):
+        kiln.asarray([1, 2, 3])

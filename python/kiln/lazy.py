@@ -1,0 +1,190 @@
+"""Lazy arrays: NumPy-style operators and functions that build one kiln expression, evaluated
+(fused, compiled once, cached) when its value is asked for.
+
+    x = kiln.asarray(np_array)              # no copy: the array is read when evaluated
+    y = kiln.sin(x) * kiln.sin(x) + 2 * x   # nothing computed yet
+    np.asarray(y)                           # one fused kernel; y.numpy() the same
+
+An expression is kept as kiln's own text over its operands, so evaluating it is a call of
+kiln.evaluate: the same expression over arrays of the same dtypes and shapes is parsed and
+planned once.  Every function of kiln's language is reachable as kiln.NAME(...).
+"""
+import itertools
+import re
+
+from ._kiln import evaluate
+
+_counter = itertools.count()
+_OPERAND = re.compile(r"\b_k\d+\b")
+
+
+def _canonical(text, ops):
+    """text with its operands renamed _k0, _k1... in order of appearance, and the operands by
+    those names: the same expression over other arrays is the same text (evaluate's cache)."""
+    names = {}
+    for m in _OPERAND.finditer(text):
+        names.setdefault(m.group(0), f"_k{len(names)}")
+    return _OPERAND.sub(lambda m: names[m.group(0)], text), {names[k]: v for k, v in ops.items() if k in names}
+
+
+class Expr:
+    """A lazy array: kiln text over named operands (buffers or other expressions' operands)."""
+
+    __slots__ = ("_text", "_ops")
+    __array_ufunc__ = None  # NumPy's operators defer to ours: np_array + expr builds an expression
+
+    def __init__(self, text, ops):
+        self._text, self._ops = text, ops
+
+    # ---- evaluation
+    def numpy(self, out=None):
+        """The value: a kiln.Array (numpy.asarray wraps it without a copy), or written into out."""
+        text, ops = _canonical(self._text, self._ops)
+        return evaluate(text, ops, {}, out=out)
+
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+        a = np.asarray(self.numpy())
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __repr__(self):
+        return f"kiln.Expr({self._text!r})"
+
+    # ---- operators (Python's, as kiln's language reads them)
+    def _bin(self, other, op, right=False):
+        o = _as_expr(other)
+        ops = {**self._ops, **o._ops}
+        lhs, rhs = (o, self) if right else (self, o)
+        return Expr(f"({lhs._text}) {op} ({rhs._text})", ops)
+
+    def __add__(self, o): return self._bin(o, "+")
+    def __radd__(self, o): return self._bin(o, "+", True)
+    def __sub__(self, o): return self._bin(o, "-")
+    def __rsub__(self, o): return self._bin(o, "-", True)
+    def __mul__(self, o): return self._bin(o, "*")
+    def __rmul__(self, o): return self._bin(o, "*", True)
+    def __truediv__(self, o): return self._bin(o, "/")
+    def __rtruediv__(self, o): return self._bin(o, "/", True)
+    def __floordiv__(self, o): return self._bin(o, "//")
+    def __rfloordiv__(self, o): return self._bin(o, "//", True)
+    def __mod__(self, o): return self._bin(o, "%")
+    def __rmod__(self, o): return self._bin(o, "%", True)
+    def __pow__(self, o): return self._bin(o, "**")
+    def __rpow__(self, o): return self._bin(o, "**", True)
+    def __matmul__(self, o): return self._bin(o, "@")
+    def __rmatmul__(self, o): return self._bin(o, "@", True)
+    def __and__(self, o): return self._bin(o, "&")
+    def __rand__(self, o): return self._bin(o, "&", True)
+    def __or__(self, o): return self._bin(o, "|")
+    def __ror__(self, o): return self._bin(o, "|", True)
+    def __xor__(self, o): return self._bin(o, "^")
+    def __rxor__(self, o): return self._bin(o, "^", True)
+    def __lt__(self, o): return self._bin(o, "<")
+    def __le__(self, o): return self._bin(o, "<=")
+    def __gt__(self, o): return self._bin(o, ">")
+    def __ge__(self, o): return self._bin(o, ">=")
+    def __eq__(self, o): return self._bin(o, "==")  # noqa: PLE0307 -- element-wise, as NumPy's
+    def __ne__(self, o): return self._bin(o, "!=")
+    def __neg__(self): return Expr(f"-({self._text})", self._ops)
+    def __pos__(self): return self
+    def __invert__(self): return Expr(f"~({self._text})", self._ops)
+    def __abs__(self): return Expr(f"abs({self._text})", self._ops)
+    __hash__ = None
+
+    @property
+    def T(self):
+        return Expr(f"({self._text}).T", self._ops)
+
+    def __getitem__(self, key):
+        return Expr(f"({self._text})[{_index(key)}]", self._ops)
+
+    def __getattr__(self, name):  # x.sum(axis=1), x.reshape(...), x.astype(float32)...: kiln's methods
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kw: _call(f"({self._text}).{name}", self._ops, args, kw)
+
+
+def _index(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    parts = []
+    for k in key:
+        if isinstance(k, slice):
+            parts.append(":".join("" if v is None else repr(int(v)) for v in (k.start, k.stop, k.step)))
+        elif k is None:
+            parts.append("None")
+        elif k is Ellipsis:
+            parts.append("...")
+        else:
+            parts.append(repr(int(k)))
+    return ", ".join(parts)
+
+
+def _literal(v):
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if isinstance(v, int):
+        return repr(v)
+    if isinstance(v, float):
+        return repr(v) if v == v and abs(v) != float("inf") else ("nan" if v != v else ("inf" if v > 0 else "-inf"))
+    if isinstance(v, str):
+        return repr(v)  # dtype names: astype('float32')
+    if v is None:
+        return "None"
+    if isinstance(v, (tuple, list)):
+        inner = ", ".join(_literal(x) for x in v)
+        return f"({inner},)" if isinstance(v, tuple) and len(v) == 1 else (f"({inner})" if isinstance(v, tuple) else f"[{inner}]")
+    return None
+
+
+def _as_expr(v):
+    if isinstance(v, Expr):
+        return v
+    lit = _literal(v)
+    if lit is not None and not isinstance(v, (str, tuple, list)):
+        return Expr(lit, {})
+    return asarray(v)
+
+
+def _arg(v):
+    """An argument of a call: an expression's text (its operands merged by the caller) or a literal."""
+    if isinstance(v, Expr):
+        return v
+    lit = _literal(v)
+    if lit is not None:
+        return Expr(lit, {})
+    if hasattr(v, "__name__") and getattr(v, "__module__", "") == "numpy":  # np.float32 as a dtype
+        return Expr(v.__name__, {})
+    return asarray(v)
+
+
+def _call(fn, ops, args, kw):
+    ops = dict(ops)
+    texts = []
+    for a in args:
+        e = _arg(a)
+        ops.update(e._ops)
+        texts.append(e._text)
+    for k, a in kw.items():
+        e = _arg(a)
+        ops.update(e._ops)
+        texts.append(f"{k}={e._text}")
+    return Expr(f"{fn}({', '.join(texts)})", ops)
+
+
+def asarray(a):
+    """A lazy array over a's memory (any object with the buffer protocol; not copied)."""
+    if isinstance(a, Expr):
+        return a
+    memoryview(a)  # TypeError now, for what has no buffer
+    name = f"_k{next(_counter)}"
+    return Expr(name, {name: a})
+
+
+def function(name):
+    """kiln's function NAME as a Python function building expressions (kiln.sin, kiln.sum...)."""
+    def f(*args, **kw):
+        return _call(name, {}, args, kw)
+    f.__name__ = name
+    f.__doc__ = f"kiln's {name}(...), lazily: an expression evaluated by .numpy() or numpy.asarray."
+    return f
