@@ -206,6 +206,12 @@ def test_lazy_arrays():
     for _ in range(50):
         np.asarray(kiln.exp(kiln.asarray(np.ones(1001))) + kiln.asarray(np.zeros(1001)))
     assert kiln.stats()["plans_built"] - n0 <= 1
+    # gradients through the language's grad: d/dw sum(w*w*v) = 2*w*v
+    w, v = np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0])
+    W, V = kiln.asarray(w), kiln.asarray(v)
+    assert np.array_equal(np.asarray(kiln.grad(kiln.sum(W * W * V), W)), 2 * w * v)
+    s = 1 / (1 + np.exp(-w * v))
+    assert np.allclose(np.asarray(kiln.grad(kiln.sum(kiln.sigmoid(W * V)), V)), s * (1 - s) * w)
     with pytest.raises(ValueError):
         np.asarray(x @ kiln.asarray(np.ones(5)))
     with pytest.raises(TypeError):
