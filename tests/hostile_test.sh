@@ -109,6 +109,10 @@ expect "save to a directory" 1 "not a regular file (a directory)" -- "$kiln" -c 
 expect "sum(a, 99)" 1 "axis 99 is out of bounds" -- "$kiln" -c 'a = ones(3); sum(a, 99)'
 expect "seed()" 1 "usage: seed(n)" -- "$kiln" -c 'seed()'
 expect "seed(-1)" 1 "usage: seed(n)" -- "$kiln" -c 'seed(-1)'
+expect "s = s, s forty times (a fuzzer's find)" 1 "items in its tuples and lists" -- env KILN_MAX_ITEMS=65536 "$kiln" -c 's = "ab"
+for i in range(40):
+    s = s, s
+'
 expect "'%d' % inf (a fuzzer's find)" 1 "cannot convert float infinity to integer" -- "$kiln" -c 'print("%d" % inf)'
 expect "'%x' % nan" 1 "cannot convert float NaN to integer" -- "$kiln" -c 'print("%x" % nan)'
 expect "'%d' % 1e30" 1 "too large" -- "$kiln" -c 'print("%d" % 1e30)'

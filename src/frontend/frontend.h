@@ -68,6 +68,9 @@ typedef struct fe_env {
 
 /* Deeper nesting than this is refused (a message, not a stack overflow). */
 #define FE_MAX_DEPTH 200
+/* Values whose tuples and lists hold more items than this (all levels) are refused: kiln copies
+ * them where Python shares them (s = s, s in a loop doubles each time). */
+#define FE_MAX_ITEMS (1 << 20)
 /* Longer strings than this are refused (s * n, s + t: a message, not an allocation of gigabytes). */
 #define FE_MAX_STRING (16 << 20)
 

@@ -14,6 +14,7 @@
  * Functions and methods are in builtins.c.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,36 @@ void kval_free(kiln_ctx *ctx, kval *v) {
     memset(v, 0, sizeof *v);
 }
 
+/* Items in v, tuples and lists counted through, stopping past cap. */
+static int64_t items_in(const kval *v, int64_t cap) {
+    int64_t n = v->n;
+    for (int i = 0; i < v->n && n <= cap; i++) n += items_in(&v->items[i], cap - n);
+    return n;
+}
+
+static bool copy_rec(kiln_ctx *ctx, kval *dst, const kval *src);
+
+/* The cap on a copied value's items: FE_MAX_ITEMS, or KILN_MAX_ITEMS (the fuzzer's, lower). */
+static int64_t max_items = FE_MAX_ITEMS;
+static pthread_once_t max_items_once = PTHREAD_ONCE_INIT;
+static void max_items_read(void) {
+    const char *m = getenv("KILN_MAX_ITEMS");
+    long long v = m ? atoll(m) : 0;
+    if (v > 0) max_items = v;
+}
+
 bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src) {
+    pthread_once(&max_items_once, max_items_read);
+    if (src->n && items_in(src, max_items) > max_items) { /* s = s, s forty times: 2^40 copies */
+        memset(dst, 0, sizeof *dst);
+        kiln_fail(ctx, KILN_ERR_ARG, "the value has more than %lld items in its tuples and lists: kiln copies them",
+                  (long long)max_items);
+        return false;
+    }
+    return copy_rec(ctx, dst, src);
+}
+
+static bool copy_rec(kiln_ctx *ctx, kval *dst, const kval *src) {
     *dst = *src;
     dst->items = NULL;
     dst->s = NULL;
@@ -47,7 +77,7 @@ bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src) {
             return false;
         }
         for (int i = 0; i < src->n; i++, dst->n++)
-            if (!fe_kval_copy(ctx, &dst->items[i], &src->items[i])) {
+            if (!copy_rec(ctx, &dst->items[i], &src->items[i])) {
                 kval_free(ctx, dst);
                 return false;
             }

@@ -864,11 +864,8 @@ static bool evaluate_together(prog *pg, kval *v) {
     return ok;
 }
 
-/* v with every array in it evaluated (a VAR of its array), so that it can be kept in the scope
- * after the statement's placeholders are unbound; false with an error on the context. */
-static bool freeze(prog *pg, const kval *v, kval *out) {
-    if (!fe_kval_copy(pg->s->ctx, out, v)) return false;
-    if ((out->kind == KV_TUPLE || out->kind == KV_LIST) && !evaluate_together(pg, out)) return false;
+/* Every array in v (a copy: changed in place) evaluated into a VAR of its array. */
+static bool freeze_items(prog *pg, kval *out) {
     if (out->kind == KV_ARRAY && !fe_is_py(out) && out->e->op != KILN_OP_VAR) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
@@ -880,13 +877,18 @@ static bool freeze(prog *pg, const kval *v, kval *out) {
             return false;
         }
     }
-    for (int i = 0; i < out->n; i++) {
-        kval item = out->items[i];
-        bool ok = freeze(pg, &item, &out->items[i]);
-        kval_free(pg->s->ctx, &item);
-        if (!ok) return false;
-    }
+    for (int i = 0; i < out->n; i++)
+        if (!freeze_items(pg, &out->items[i])) return false;
     return true;
+}
+
+/* v with every array in it evaluated (a VAR of its array), so that it can be kept in the scope
+ * after the statement's placeholders are unbound; false with an error on the context.  One
+ * copy, then the arrays in place (the first 64 in one plan). */
+static bool freeze(prog *pg, const kval *v, kval *out) {
+    if (!fe_kval_copy(pg->s->ctx, out, v)) return false;
+    if ((out->kind == KV_TUPLE || out->kind == KV_LIST) && !evaluate_together(pg, out)) return false;
+    return freeze_items(pg, out);
 }
 
 /* One name bound to value v: an array or a Python number evaluated and bound (into st's spare
