@@ -560,6 +560,12 @@ KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *s
  * NULL with an error as kiln_parse's. */
 KILN_API kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params,
                                       int *which, int *n, int *reusable);
+/* The same for a text that may be a tuple of values ("a*b, sum(a*b)"): its values (each an
+ * array expression) go to values (new references, at most cap_values), over one set of
+ * placeholders, so that kiln_eval_many computes what they share once.  Returns the number of
+ * values (1 for a text that is not a tuple), or -1 with an error. */
+KILN_API int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
+                                    int cap, kiln_expr **params, int *which, int *n, int *reusable);
 
 /* ---------------------------------------------------------------- evaluation */
 

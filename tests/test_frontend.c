@@ -307,6 +307,20 @@ START_TEST(parse_with_placeholders) {
     ck_assert_int_eq(reusable, 0);
     for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
     kiln_expr_free(e);
+    /* a tuple: its values over one set of placeholders (x read once) */
+    kiln_expr *vals[3];
+    ck_assert_int_eq(kiln_parse_params_many(ctx, scope, "x*k, sum(x)", 3, vals, 4, params, which, &n, &reusable), 2);
+    ck_assert_int_eq(n, 1);
+    kiln_array *outs[2] = {NULL, NULL};
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, vals, outs), KILN_OK);
+    double sx = 0;
+    for (int i = 0; i < 12; i++) sx += fbuf[0][i];
+    ck_assert_double_eq(*(double *)kiln_array_data(outs[1]), sx);
+    ck_assert_double_eq(((double *)kiln_array_data(outs[0]))[3], fbuf[0][3] * 2.5);
+    for (int i = 0; i < 2; i++) kiln_expr_free(vals[i]), kiln_array_free(outs[i]);
+    kiln_expr_free(params[0]);
+    ck_assert_int_eq(kiln_parse_params_many(ctx, scope, "x, y, z", 2, vals, 4, params, which, &n, &reusable), -1);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 values"));
     /* too many arrays for cap; a syntax error at its token */
     ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + y + z", 2, params, which, &n, &reusable));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 arrays"));

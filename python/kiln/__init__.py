@@ -18,9 +18,9 @@ Lazy arrays build the same expressions with NumPy's operators and functions:
     np.asarray(y)                             # fused, compiled once, cached
 """
 from ._kiln import Array, _cache_size, _clear_cache, evaluate, stats
-from .lazy import Expr, asarray, function
+from .lazy import Expr, asarray, eval_many, function
 
-__all__ = ["Array", "Expr", "asarray", "evaluate", "stats", "clear_cache", "cache_size"]
+__all__ = ["Array", "Expr", "asarray", "eval_many", "evaluate", "stats", "clear_cache", "cache_size"]
 
 
 def __getattr__(name):

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #define MAX_OPERANDS 64
+#define MAX_VALUES 16 /* values of a tuple ("a*b, sum(a*b)"), evaluated together */
 
 static kiln_ctx *ctx;       /* one context for the interpreter's life */
 static PyObject *templates; /* key -> Template */
@@ -46,19 +47,20 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
 
 /* ------------------------------------------------------------------ buffers */
 
-static int dtype_of(const Py_buffer *v, kiln_dtype *dt) {
+/* The dtype of a buffer's format; *swap when its byte order is not this machine's. */
+static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
     const char *f = v->format ? v->format : "B";
-    if (*f == '<' || *f == '=' || *f == '@') f++;
 #if PY_BIG_ENDIAN
-    if (*v->format == '<') f = "?!";
+    *swap = *f == '<';
 #else
-    if (*v->format == '>' || *v->format == '!') f = "?!";
+    *swap = *f == '>' || *f == '!';
 #endif
+    if (*f == '<' || *f == '>' || *f == '!' || *f == '=' || *f == '@') f++;
     if (f[0] && f[1]) return -1;
     switch (f[0]) {
     case 'd': *dt = KILN_F64; return v->itemsize == 8 ? 0 : -1;
     case 'f': *dt = KILN_F32; return v->itemsize == 4 ? 0 : -1;
-    case '?': *dt = KILN_BOOL; return v->itemsize == 1 ? 0 : -1;
+    case '?': *dt = KILN_BOOL; *swap = false; return v->itemsize == 1 ? 0 : -1;
     case 'i':
     case 'l':
     case 'q':
@@ -74,6 +76,7 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt) {
 typedef struct operand {
     Py_buffer view;
     bool held;
+    bool swap;     /* the other byte order: read through a native copy (as NumPy converts) */
     kiln_array *a;
     kiln_dtype dt;
 } operand;
@@ -105,7 +108,13 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
         return -1;
     }
     o->held = true;
-    if (dtype_of(&o->view, &o->dt) < 0) {
+    if (writable && dtype_of(&o->view, &o->dt, &o->swap) == 0 && o->swap) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s: kiln writes this machine's byte order only", what);
+        operand_release(o);
+        return -1;
+    }
+    if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32 and bool)",
                      what, o->view.format ? o->view.format : "B");
@@ -121,8 +130,37 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
     return 0;
 }
 
-/* o's kiln array; -1 with a Python error. */
+/* A native C-ordered copy of o's elements in the other byte order, as o->a. */
+static int operand_swapped(operand *o) {
+    const Py_buffer *v = &o->view;
+    int64_t shape[KILN_MAX_DIMS], idx[KILN_MAX_DIMS] = {0}, n = 1;
+    for (int d = 0; d < v->ndim; d++) n *= shape[d] = v->shape[d];
+    if (!(o->a = kiln_array_new(ctx, o->dt, v->ndim, shape))) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    unsigned char *dst = kiln_array_data(o->a);
+    Py_ssize_t es = v->itemsize;
+    for (int64_t e = 0; e < n; e++) {
+        const unsigned char *src = v->buf;
+        Py_ssize_t step = es;
+        for (int d = v->ndim - 1; d >= 0; d--) {
+            src += idx[d] * (v->strides ? v->strides[d] : step);
+            step *= v->shape[d];
+        }
+        for (Py_ssize_t b = 0; b < es; b++) dst[e * es + b] = src[es - 1 - b];
+        for (int d = v->ndim - 1; d >= 0; d--) {
+            if (++idx[d] < v->shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return 0;
+}
+
+/* o's kiln array (the buffer wrapped; a native copy for the other byte order); -1 with a
+ * Python error. */
 static int operand_wrap(operand *o, PyObject *name) {
+    if (o->swap) return operand_swapped(o);
     int64_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
     for (int d = 0; d < o->view.ndim; d++) {
         shape[d] = o->view.shape[d];
@@ -290,7 +328,8 @@ typedef struct {
     sig *sigs;       /* nnames */
     wrapper *wraps;  /* nnames */
     wrapper out;
-    kiln_expr *e;
+    int nvals;
+    kiln_expr *e[MAX_VALUES]; /* the values (one, or a tuple's) */
     int n;
     kiln_expr *params[MAX_OPERANDS];
     int which[MAX_OPERANDS]; /* each placeholder's name */
@@ -299,7 +338,7 @@ typedef struct {
 
 static void Template_dealloc(TemplateObject *self) {
     for (int k = 0; k < self->n; k++) kiln_expr_free(self->params[k]);
-    kiln_expr_free(self->e);
+    for (int k = 0; k < self->nvals; k++) kiln_expr_free(self->e[k]);
     for (int i = 0; i < self->nnames; i++) {
         if (self->sigs) Py_XDECREF(self->sigs[i].num);
         if (self->wraps) kiln_array_free(self->wraps[i].a);
@@ -392,7 +431,7 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
     t->sigs = PyMem_Calloc((size_t)n + 1, sizeof *t->sigs);
     t->wraps = PyMem_Calloc((size_t)n + 1, sizeof *t->wraps);
     memset(&t->out, 0, sizeof t->out);
-    t->e = NULL;
+    t->nvals = 0;
     t->n = 0;
     t->busy = false;
     kiln_scope *scope = kiln_scope_new(ctx);
@@ -423,11 +462,12 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
             memcpy(g->shape, ops[i].view.shape, (size_t)g->ndim * sizeof *g->shape);
         }
     }
-    t->e = kiln_parse_params(ctx, scope, text, MAX_OPERANDS, t->params, t->which, &t->n, reusable);
-    if (!t->e) {
+    int nv = kiln_parse_params_many(ctx, scope, text, MAX_VALUES, t->e, MAX_OPERANDS, t->params, t->which, &t->n, reusable);
+    if (nv < 1) {
         raise_kiln(kiln_errcode(ctx), text);
         goto fail;
     }
+    t->nvals = nv;
     for (int k = 0; k < t->n; k++) {
         t->which[k] = name_of[t->which[k]];
         kiln_bind(ctx, t->params[k], NULL); /* no operand stays alive through the template */
@@ -467,6 +507,7 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
 
 /* o's kiln array through w: the last call's wrapper when the memory is the same. */
 static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
+    if (o->swap) return operand_wrap(o, name); /* a fresh copy each call */
     const Py_buffer *v = &o->view;
     bool same = w->a && w->buf == v->buf && kiln_array_dtype(w->a) == o->dt && kiln_array_ndim(w->a) == v->ndim;
     for (int d = 0; same && d < v->ndim; d++)
@@ -485,6 +526,56 @@ static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
 }
 
 /* ------------------------------------------------------------------ evaluate */
+
+/* A tuple's values, evaluated together (what they share computed once): a tuple of new
+ * arrays, or written into out (a tuple of as many writable buffers), which is returned. */
+static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
+    int nv = t->nvals;
+    kiln_array *outs[MAX_VALUES] = {NULL};
+    operand res[MAX_VALUES];
+    memset(res, 0, sizeof res);
+    PyObject *result = NULL;
+    int got = 0;
+    if (out != Py_None && (!PyTuple_Check(out) || PyTuple_GET_SIZE(out) != nv)) {
+        PyErr_Format(PyExc_ValueError, "out: the expression has %d values; out must be a tuple of as many arrays", nv);
+        return NULL;
+    }
+    for (; out != Py_None && got < nv; got++) {
+        if (operand_get(PyTuple_GET_ITEM(out, got), true, NULL, &res[got]) < 0 || operand_wrap(&res[got], NULL) < 0) {
+            got++;
+            goto done;
+        }
+        outs[got] = res[got].a;
+    }
+    kiln_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = kiln_eval_many(ctx, nv, t->e, outs);
+    Py_END_ALLOW_THREADS
+    if (st != KILN_OK) {
+        raise_kiln(st, NULL);
+        goto done;
+    }
+    if (out != Py_None) {
+        result = Py_NewRef(out);
+        goto done;
+    }
+    if (!(result = PyTuple_New(nv))) {
+        for (int i = 0; i < nv; i++) kiln_array_free(outs[i]);
+        goto done;
+    }
+    for (int i = 0; i < nv; i++) {
+        PyObject *a = array_new(outs[i]);
+        if (!a) {
+            for (int j = i + 1; j < nv; j++) kiln_array_free(outs[j]);
+            Py_CLEAR(result);
+            break;
+        }
+        PyTuple_SET_ITEM(result, i, a);
+    }
+done:
+    for (int i = 0; i < got; i++) operand_release(&res[i]);
+    return result;
+}
 
 static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
     (void)mod;
@@ -552,7 +643,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
             if (ops[i].held && operand_wrap(&ops[i], PyTuple_GET_ITEM(names, i)) < 0) goto done;
         if (!(t = template_make(src, names, vals, ops, &reusable))) goto done;
         for (int i = 0; i < n; i++) { /* the new template starts from these wrappers */
-            if (!ops[i].a) continue;
+            if (!ops[i].a || ops[i].swap) continue;
             t->wraps[i].a = kiln_array_retain(ops[i].a);
             t->wraps[i].buf = ops[i].view.buf;
             for (int d = 0; d < ops[i].view.ndim; d++) t->wraps[i].strides[d] = ops[i].view.strides ? ops[i].view.strides[d] : 0;
@@ -581,18 +672,20 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
             goto unbind;
         }
     }
-    if (out != Py_None) {
+    if (t->nvals > 1) {
+        result = evaluate_many(t, out);
+    } else if (out != Py_None) {
         if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;
         kiln_status st;
         Py_BEGIN_ALLOW_THREADS
-        st = kiln_eval_into(ctx, t->e, res.a);
+        st = kiln_eval_into(ctx, t->e[0], res.a);
         Py_END_ALLOW_THREADS
         if (st != KILN_OK) raise_kiln(st, NULL);
         else result = Py_NewRef(out);
     } else {
         kiln_array *a;
         Py_BEGIN_ALLOW_THREADS
-        a = kiln_eval(ctx, t->e);
+        a = kiln_eval(ctx, t->e[0]);
         Py_END_ALLOW_THREADS
         result = a ? array_new(a) : raise_kiln(kiln_errcode(ctx), NULL);
     }

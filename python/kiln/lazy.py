@@ -150,6 +150,10 @@ def _arg(v):
     """An argument of a call: an expression's text (its operands merged by the caller) or a literal."""
     if isinstance(v, Expr):
         return v
+    if isinstance(v, (tuple, list)) and any(isinstance(x, Expr) for x in v):  # grad(f, (W, b))
+        items = [_arg(x) for x in v]
+        ops = {k: o for e in items for k, o in e._ops.items()}
+        return Expr("(" + ", ".join(e._text for e in items) + ",)", ops)
     lit = _literal(v)
     if lit is not None:
         return Expr(lit, {})
@@ -170,6 +174,17 @@ def _call(fn, ops, args, kw):
         ops.update(e._ops)
         texts.append(f"{k}={e._text}")
     return Expr(f"{fn}({', '.join(texts)})", ops)
+
+
+def eval_many(*exprs, out=None):
+    """The values of several expressions from one plan (what they share computed once): a tuple
+    of kiln.Array, or written into out (a tuple of as many arrays)."""
+    items = [_as_expr(e) for e in exprs]
+    if len(items) == 1:
+        return (items[0].numpy(out=out[0] if out else None),)
+    ops = {k: o for e in items for k, o in e._ops.items()}
+    text, ops = _canonical(", ".join(f"({e._text})" for e in items), ops)
+    return evaluate(text, ops, {}, out=tuple(out) if out is not None else None)
 
 
 def asarray(a):

@@ -1784,34 +1784,47 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
     return e;
 }
 
-kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params, int *which, int *n,
-                             int *reusable) {
-    if (!ctx) return NULL;
-    if (!src || !n || !reusable || (cap > 0 && (!params || !which))) {
+int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, int cap,
+                           kiln_expr **params, int *which, int *n, int *reusable) {
+    if (!ctx) return -1;
+    if (!src || !n || !reusable || cap_values < 1 || !values || (cap > 0 && (!params || !which))) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: a NULL argument");
-        return NULL;
+        return -1;
     }
     fe_env env = {.scope = scope, .params = true};
     kval v = {0};
-    kiln_expr *e = NULL;
-    size_t len = strlen(src);
-    if (fe_parse(ctx, &env, src, len, false, &v) == KILN_OK) {
-        e = fe_as_expr(ctx, &v, "the expression");
-        if (!e) {
-            char msg[512];
-            snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
-            kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)v.off, "%s", msg);
+    int nv = -1;
+    if (fe_parse(ctx, &env, src, strlen(src), cap_values > 1, &v) == KILN_OK) {
+        /* one value, or (with room for several) a tuple's items, each an array */
+        bool tuple = v.kind == KV_TUPLE && cap_values > 1;
+        int count = tuple ? v.n : 1;
+        nv = 0;
+        if (count > cap_values) {
+            kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v.off, "more than %d values", cap_values);
+            nv = -1;
+        }
+        for (int i = 0; nv >= 0 && i < count; i++) {
+            const kval *item = tuple ? &v.items[i] : &v;
+            if (!(values[nv] = fe_as_expr(ctx, item, tuple ? "a value of the tuple" : "the expression"))) {
+                char msg[512];
+                snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
+                kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)item->off, "%s", msg);
+                while (nv > 0) kiln_expr_free(values[--nv]);
+                nv = -1;
+            } else {
+                nv++;
+            }
         }
     }
     kval_free(ctx, &v);
     int k = 0;
-    for (int i = 0; e && i < env.deps.n; i++) {
+    for (int i = 0; nv > 0 && i < env.deps.n; i++) {
         const fe_dep *d = &env.deps.d[i];
         if (d->what != FE_DEP_ARRAY) continue;
         if (k == cap) {
             kiln_fail(ctx, KILN_ERR_ARG, "the expression reads more than %d arrays", cap);
-            kiln_expr_free(e);
-            e = NULL;
+            while (nv > 0) kiln_expr_free(values[--nv]);
+            nv = -1;
             break;
         }
         int j = 0;
@@ -1819,12 +1832,18 @@ kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, 
         params[k] = kiln_expr_retain(d->param);
         which[k++] = j;
     }
-    if (!e)
+    if (nv < 0)
         while (k > 0) kiln_expr_free(params[--k]);
     *n = k;
     *reusable = !env.volatile_;
     fe_deps_free(ctx, &env.deps);
-    return e;
+    return nv;
+}
+
+kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params, int *which, int *n,
+                             int *reusable) {
+    kiln_expr *e = NULL;
+    return kiln_parse_params_many(ctx, scope, src, 1, &e, cap, params, which, n, reusable) == 1 ? e : NULL;
 }
 
 kiln_expr *kiln_parse(kiln_ctx *ctx, kiln_scope *scope, const char *src) {
