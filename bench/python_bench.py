@@ -6,7 +6,9 @@ JSON (argv[1]) the C API's time for the same case is shown beside kiln.evaluate'
 
     python bench/python_bench.py [sweep.json]      (prints Markdown)
 """
+import ctypes
 import json
+import os
 import subprocess
 import sys
 
@@ -64,8 +66,45 @@ def first_call_ms(engine, case, n):
     return float(r.stdout.strip().splitlines()[-1])
 
 
+class CApi:
+    """kiln's C API through ctypes over the very same NumPy buffers (build/libkiln.so): the
+    time of kiln_eval_into itself, for comparing kiln.evaluate with on equal memory (ctypes adds
+    about a microsecond a call: only for the big sizes)."""
+
+    def __init__(self, path):
+        lib = self.lib = ctypes.CDLL(path)
+        lib.kiln_ctx_new.restype = ctypes.c_void_p
+        lib.kiln_scope_new.restype = ctypes.c_void_p
+        lib.kiln_scope_new.argtypes = [ctypes.c_void_p]
+        lib.kiln_wrap.restype = ctypes.c_void_p
+        lib.kiln_wrap.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_int64),
+                                  ctypes.c_void_p, ctypes.c_void_p]
+        lib.kiln_scope_set.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        lib.kiln_parse.restype = ctypes.c_void_p
+        lib.kiln_parse.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
+        lib.kiln_eval_into.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        lib.kiln_array_new.restype = ctypes.c_void_p
+        lib.kiln_array_new.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.POINTER(ctypes.c_int64)]
+        self.ctx = lib.kiln_ctx_new(None)
+
+    def wrap(self, x):
+        shape = (ctypes.c_int64 * 1)(x.shape[0]) if x.ndim else None
+        return self.lib.kiln_wrap(self.ctx, 4, x.ndim, shape, None, x.ctypes.data)  # 4: KILN_F64
+
+    def call(self, text, arrays, out):
+        scope = self.lib.kiln_scope_new(self.ctx)
+        for name, x in arrays.items():
+            self.lib.kiln_scope_set(scope, name.encode(), self.wrap(x))
+        e = self.lib.kiln_parse(self.ctx, scope, text.encode())
+        o = self.wrap(out) if out is not None else self.lib.kiln_array_new(self.ctx, 4, 0, None)
+        lib, ctx = self.lib, self.ctx
+        return lambda: lib.kiln_eval_into(ctx, e, o)
+
+
 def main():
     sweep = json.load(open(sys.argv[1])) if len(sys.argv) > 1 else None
+    so = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "libkiln.so")
+    capi = CApi(so) if os.path.exists(so) else None
     rows = []
     for n in SIZES:
         a, b, c = np.linspace(-1, 1, n), np.linspace(0, 2, n), np.ones(n)
@@ -81,18 +120,19 @@ def main():
         }
         for case, fns in runs.items():
             t = [us_per_call(f) for f in fns]
-            capi = None
-            if sweep and n in sweep["sizes"]:
-                capi = sweep[case]["kiln"][sweep["sizes"].index(n)]
-            rows.append((case, n, t, capi))
+            same = us_per_call(capi.call(CASES[case], env, o if case != "dot" else None)) if capi and n >= 100000 else None
+            bench = sweep[case]["kiln"][sweep["sizes"].index(n)] if sweep and n in sweep["sizes"] else None
+            rows.append((case, n, t, (same, bench)))
             print(f"{case} {n}: kiln {t[0]:.3f} µs, numexpr {t[1]:.3f}, NumPy {t[2]:.3f}, Numba {t[3]:.3f}", file=sys.stderr)
     print(f"kiln.evaluate from Python, {THREADS} threads; µs per cached call (float64; numexpr, NumPy and "
           "Numba's serial njit with their ratio to kiln's time)\n")
-    print("| case | n | kiln.evaluate | the C API (kiln_sweep_bench) | numexpr | NumPy | Numba |")
-    print("|---|---|---|---|---|---|---|")
-    for case, n, t, capi in rows:
-        cap = f"{capi:.3f} ({t[0] / capi - 1:+.1%})" if capi else "–"
-        print(f"| `{CASES[case]}` | 10^{len(str(n)) - 1} | {t[0]:.3f} | {cap} | "
+    print("| case | n | kiln.evaluate | the C API on the same buffers (ctypes) | the C API in kiln_sweep_bench "
+          "(its own huge-page buffers) | numexpr | NumPy | Numba |")
+    print("|---|---|---|---|---|---|---|---|")
+    for case, n, t, (same, bench) in rows:
+        cap = f"{same:.3f} (evaluate {t[0] / same - 1:+.1%})" if same else "–"
+        cap2 = f"{bench:.3f}" if bench else "–"
+        print(f"| `{CASES[case]}` | 10^{len(str(n)) - 1} | {t[0]:.3f} | {cap} | {cap2} | "
               + " | ".join(f"{x:.3f} ({x / t[0]:.1f}×)" for x in t[1:]) + " |")
     print("\nFirst call of the expression in a fresh process (ms; parse, plan and compile — or the disk cache's "
           "kernel — included; NumPy has none):\n")
