@@ -77,12 +77,14 @@ typedef struct operand {
     Py_buffer view;
     bool held;
     bool swap;     /* the other byte order: read through a native copy (as NumPy converts) */
+    bool borrowed; /* a is a template's wrapper (not a reference of the operand's) */
     kiln_array *a;
     kiln_dtype dt;
 } operand;
 
 static void operand_release(operand *o) {
-    kiln_array_free(o->a);
+    if (!o->borrowed) kiln_array_free(o->a);
+    o->borrowed = false;
     o->a = NULL;
     if (o->held) PyBuffer_Release(&o->view);
     o->held = false;
@@ -333,6 +335,8 @@ typedef struct {
     int n;
     kiln_expr *params[MAX_OPERANDS];
     int which[MAX_OPERANDS]; /* each placeholder's name */
+    kiln_array *bound[MAX_OPERANDS]; /* what each placeholder is bound to (kept between calls:
+                                        a wrapper, dereferenced only while its buffer is held) */
     bool busy;               /* bound and running (under the GIL) */
 } TemplateObject;
 
@@ -470,7 +474,8 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
     t->nvals = nv;
     for (int k = 0; k < t->n; k++) {
         t->which[k] = name_of[t->which[k]];
-        kiln_bind(ctx, t->params[k], NULL); /* no operand stays alive through the template */
+        kiln_bind(ctx, t->params[k], NULL); /* bound again by each call */
+        t->bound[k] = NULL;
     }
     PyMem_Free(name_of);
     kiln_scope_free(scope);
@@ -521,7 +526,8 @@ static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
         for (int d = 0; d < v->ndim; d++) w->strides[d] = v->strides ? v->strides[d] : 0;
         return 0;
     }
-    o->a = kiln_array_retain(w->a);
+    o->a = w->a; /* the template keeps it */
+    o->borrowed = true;
     return 0;
 }
 
@@ -666,7 +672,9 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
     }
     t->busy = true;
     for (int k = 0; k < t->n; k++) {
+        if (t->bound[k] == ops[t->which[k]].a) continue; /* the same wrapper as last call */
         kiln_status st = kiln_bind(ctx, t->params[k], ops[t->which[k]].a);
+        t->bound[k] = st == KILN_OK ? ops[t->which[k]].a : NULL;
         if (st != KILN_OK) {
             raise_kiln(st, NULL);
             goto unbind;
@@ -690,7 +698,14 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
         result = a ? array_new(a) : raise_kiln(kiln_errcode(ctx), NULL);
     }
 unbind:
-    for (int k = 0; k < t->n; k++) kiln_bind(ctx, t->params[k], NULL);
+    /* bindings to the template's own wrappers stay (the next call with the same memory binds
+     * nothing); any other (a fresh wrap, a byte-swapped copy) is let go now */
+    for (int k = 0; k < t->n; k++) {
+        const wrapper *w = &t->wraps[t->which[k]];
+        if (t->bound[k] && t->bound[k] == w->a && !ops[t->which[k]].swap) continue;
+        kiln_bind(ctx, t->params[k], NULL);
+        t->bound[k] = NULL;
+    }
     t->busy = false;
 done:
     got = n;
