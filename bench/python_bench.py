@@ -17,7 +17,7 @@ import numexpr as ne
 from numba import njit
 
 import kiln
-from sweep_anchors import THREADS, us_per_call
+from sweep_anchors import THREADS, batch_of, us_per_batch, us_per_call
 
 SIZES = [1000, 100000, 10000000]
 CASES = {"fma": "a*b+c", "sin2": "sin(a)*sin(a)", "dot": "sum(a*b)"}
@@ -68,23 +68,12 @@ def first_call_ms(engine, case, n):
 
 def us_pair(f, g):
     """µs per call of f and of g, their batches alternating (so both see the same machine)."""
-    import time
-    f(), g()
-    calls = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            f()
-        if time.perf_counter() - t0 >= 2e-3 or calls >= 1 << 24:
-            break
-        calls *= 2
+    calls = batch_of(f)
+    g()
     tf, tg = [], []
     for _ in range(9):
-        for fn, ts in ((f, tf), (g, tg)):
-            t0 = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            ts.append((time.perf_counter() - t0) * 1e6 / calls)
+        tf.append(us_per_batch(f, calls))
+        tg.append(us_per_batch(g, calls))
     return sorted(tf)[4], sorted(tg)[4]
 
 

@@ -20,7 +20,8 @@ ne.set_num_threads(THREADS)
 numba.set_num_threads(THREADS)
 
 
-def us_per_call(fn):
+def batch_of(fn):
+    """Calls of fn in a batch: doubled from 1 until a batch takes 2 ms (fn run once first)."""
     fn()
     calls = 1
     while True:
@@ -28,15 +29,20 @@ def us_per_call(fn):
         for _ in range(calls):
             fn()
         if time.perf_counter() - t0 >= 2e-3 or calls >= 1 << 24:
-            break
+            return calls
         calls *= 2
-    ts = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        ts.append((time.perf_counter() - t0) * 1e6 / calls)
-    return sorted(ts)[3]
+
+
+def us_per_batch(fn, calls):
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t0) * 1e6 / calls
+
+
+def us_per_call(fn):
+    calls = batch_of(fn)
+    return sorted(us_per_batch(fn, calls) for _ in range(7))[3]
 
 
 def kernels(parallel):
