@@ -4,19 +4,7 @@
 # and a failing save that leaves no file.      usage: cli_test.sh path/to/kiln
 set -u
 kiln=$1
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-no() { fail=$((fail + 1)); echo "FAILED: $1"; }
-# expect NAME EXPECTED-STATUS PATTERN-IN-STDOUT-OR-STDERR -- command...
-expect() {
-  local name=$1 status=$2 pattern=$3; shift 4
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -eq "$status" ] && grep -qF -- "$pattern" <<<"$out"; then ok "$name"
-  else no "$name (status $rc, wanted $status; output: $out)"; fi
-}
+. "$(dirname "$0")/harness.sh" # $d, ok, no, expect NAME STATUS PATTERN -- command..., finish
 
 expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
 expect "--help" 0 "usage: kiln" -- "$kiln" --help
@@ -88,5 +76,4 @@ expect "cache clear" 0 "1 entries removed" -- "$kiln" cache clear
 expect "cache off" 1 "disabled by KILN_DISABLE_CACHE" -- env KILN_DISABLE_CACHE=1 "$kiln" cache info
 expect "cache usage" 2 "unknown cache command" -- "$kiln" cache frob
 unset KILN_CACHE_DIR KILN_TIER
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

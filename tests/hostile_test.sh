@@ -5,19 +5,8 @@
 #     usage: hostile_test.sh path/to/kiln
 set -u
 kiln=$1
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-no() { fail=$((fail + 1)); echo "FAILED: $1"; }
-# expect NAME EXPECTED-STATUS PATTERN -- command...   (30 s at most)
-expect() {
-  local name=$1 status=$2 pattern=$3; shift 4
-  local out rc
-  out=$(timeout 30 "$@" 2>&1); rc=$?
-  if [ "$rc" -eq "$status" ] && grep -qF -- "$pattern" <<<"$out"; then ok "$name"
-  else no "$name (status $rc, wanted $status; output: $(head -c 600 <<<"$out"))"; fi
-}
+expect_timeout=30 expect_show=600 # each case 30 s at most; failures show 600 bytes of output
+. "$(dirname "$0")/harness.sh"    # $d, ok, no, expect NAME STATUS PATTERN -- command..., finish
 export KILN_CACHE_DIR=$d/cache
 
 # 1. nesting: an error naming the limit, not a stack overflow
@@ -138,5 +127,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 chmod 700 "$d/locked"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

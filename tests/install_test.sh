@@ -6,11 +6,7 @@
 #     usage: install_test.sh SOURCE-DIR BUILD-DIR
 set -u
 src=$1 build=$2
-d=$(mktemp -d)
-trap 'rm -rf "$d"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-no() { fail=$((fail + 1)); echo "FAILED: $1"; }
+. "$(dirname "$0")/harness.sh" # $d, ok, no, finish
 run() { # NAME command...: passes when the command succeeds
   local name=$1; shift
   local out
@@ -39,5 +35,4 @@ libdir=$(dirname "$lib")
 static_libs=$(PKG_CONFIG_PATH=$pc pkg-config --static --libs kiln | sed 's/ -lkiln\b//')
 run "pkg-config --static kiln: build" bash -c "cc -std=c11 \$(PKG_CONFIG_PATH=$pc pkg-config --cflags kiln) '$src/examples/downstream/main.c' -o '$d/pcs' -Wl,-Bstatic -L'$libdir' -lkiln -Wl,-Bdynamic $static_libs -lm"
 run "pkg-config --static kiln: runs" "$d/pcs"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
