@@ -42,20 +42,6 @@
         out2 = median(t2_, REPS);                  \
     } while (0)
 
-/* STREAM reports the best of its runs: the bandwidth the machine can reach (with plain or
- * streaming stores, whichever is faster). */
-static double best_triad_ms(double *a, const double *b, const double *c, long n) {
-    double best = 1e30;
-    for (int r = 0; r < 2 * REPS; r++) {
-        double t0 = now();
-        if (r % 2) hw_triad(a, b, c, 3.0, n);
-        else hw_triad_nt(a, b, c, 3.0, n);
-        double t = (now() - t0) * 1e3;
-        if (t < best) best = t;
-    }
-    return best;
-}
-
 /* µs per call of `stmt`, the median of 7 batches of `calls` calls. */
 #define TIME_US_PER_CALL(out, calls, stmt)           \
     do {                                             \
@@ -101,7 +87,7 @@ int main(int argc, char **argv) {
     }
 
     /* ---- the bandwidth floor: STREAM triad (reads 2 arrays, writes 1) */
-    double t_triad = best_triad_ms(o, b, c, N_BIG);
+    double t_triad = best_triad_ms(o, b, c, N_BIG, 2 * REPS);
     double triad_gbs = 3.0 * (double)bytes / (t_triad * 1e-3) / 1e9;
     double floor_fma = 4.0 * (double)bytes / (triad_gbs * 1e9) * 1e3; /* a*b+c moves 4 arrays */
     double floor_sin = 2.0 * (double)bytes / (triad_gbs * 1e9) * 1e3;
@@ -236,7 +222,7 @@ int main(int argc, char **argv) {
     TIME_US_PER_CALL(us_parse, 100000, kiln_expr_free(kiln_parse(ctx, scope, "sin(a)*sin(a) + b*2.5 - c/3")));
     kiln_scope_free(scope);
 
-    double t_triad2 = best_triad_ms(o, (double *)a, c, N_BIG); /* again at the end: the best of both */
+    double t_triad2 = best_triad_ms(o, (double *)a, c, N_BIG, 2 * REPS); /* again at the end: the best of both */
     if (t_triad2 < t_triad) {
         t_triad = t_triad2;
         triad_gbs = 3.0 * (double)bytes / (t_triad * 1e-3) / 1e9;

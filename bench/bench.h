@@ -45,6 +45,20 @@ void hw_triad_nt(double *a, const double *b, const double *c, double s, long n);
 double hw_dot(const double *a, const double *b, long n);
 void hw_sin2(const double *a, double *o, long n);
 void hw_sin2f(const float *a, float *o, long n);
+
+/* STREAM's triad over n elements, runs times alternating plain and streaming stores: the best
+ * time in ms (STREAM reports the best of its runs: the bandwidth the machine can reach). */
+static inline double best_triad_ms(double *a, const double *b, const double *c, long n, int runs) {
+    double best = 1e30;
+    for (int r = 0; r < runs; r++) {
+        double t0 = now();
+        if (r % 2) hw_triad(a, b, c, 3.0, n);
+        else hw_triad_nt(a, b, c, 3.0, n);
+        double t = (now() - t0) * 1e3;
+        if (t < best) best = t;
+    }
+    return best;
+}
 double hw_dot_serial(const double *a, const double *b, long n);
 void hw_sin2_serial(const double *a, double *o, long n);
 double hw_logistic(const double *X, const double *Y, double *w, double *b, long nf, long m, double lr, int threads);
