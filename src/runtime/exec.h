@@ -97,6 +97,7 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p);
  * reused, is never taken for the old one. */
 rt_plan *rt_plan_many(kiln_ctx *ctx, kiln_expr *const *roots, int n);
 void rt_plan_release(kiln_ctx *ctx, rt_plan *p);
+void rt_plan_cache_clear(kiln_ctx *ctx);
 
 /* Threads for a launch of elements × cost units of work (fused_kernel.cost): one per
  * RT_GRAIN_WORK units, at most the context's.  Entering an OpenMP region costs about a
@@ -121,7 +122,7 @@ void rt_replay_free(kiln_ctx *ctx, rt_plan *p);
 /* Runs made by replay records, live and freed (each an evaluation, a cache hit and a launch),
  * of compiled kernels and of the interpreter's. */
 void rt_replay_count(kiln_ctx *ctx, uint64_t *compiled, uint64_t *interp);
-void rt_plan_cache_clear(kiln_ctx *ctx);
+
 /* The arrays of one run: temporaries, the caller's outputs, views (structs, not handles) and
  * the copies reshapes had to make (handles, NULL where none). */
 typedef struct rt_run_arrays {
