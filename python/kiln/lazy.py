@@ -121,11 +121,13 @@ def _index(key):
 
 
 def _literal(v):
-    if isinstance(v, bool):
+    """v as kiln's text when it is a Python literal; NumPy's scalars (np.float64 derives from
+    float) are not: they go in as 0-d arrays, strong as in NumPy."""
+    if type(v) is bool:
         return "True" if v else "False"
-    if isinstance(v, int):
+    if type(v) is int:
         return repr(v)
-    if isinstance(v, float):
+    if type(v) is float:
         return repr(v) if v == v and abs(v) != float("inf") else ("nan" if v != v else ("inf" if v > 0 else "-inf"))
     if isinstance(v, str):
         return repr(v)  # dtype names: astype('float32')

@@ -196,6 +196,9 @@ def test_lazy_arrays():
     assert np.array_equal(np.asarray(m[1:, ::2]), M[1:, ::2])
     assert np.allclose(np.asarray(kiln.softmax(m, 1)), np.exp(M) / np.exp(M).sum(1, keepdims=True))
     assert np.asarray(m.astype(np.float32)).dtype == np.float32
+    g = kiln.asarray(a.astype(np.float32))
+    assert np.asarray(g * 2.5).dtype == np.float32  # a Python float is weak
+    assert np.asarray(g * np.float64(2.5)).dtype == np.float64  # a NumPy scalar is strong
     assert np.array_equal(np.asarray(kiln.where(x > 0, x, 0)), np.where(a > 0, a, 0))
     out = np.empty(1001)
     assert (x * 3).numpy(out=out) is out and np.array_equal(out, a * 3)
