@@ -583,9 +583,12 @@ KILN_API kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *expr
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),
  * KILN_DUMP_KERNELS (the fused kernels), KILN_DUMP_LLVM (optimized LLVM IR of each kernel),
  * KILN_DUMP_ASM (its machine code), KILN_DUMP_SOURCE (whatever the context's backend makes of
- * each kernel: LLVM IR, or the interpreter's program).  LLVM IR and assembly need a backend
- * that has them.  Returns a string the caller frees with kiln_string_free, or NULL. */
-enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4, KILN_DUMP_ASM = 8, KILN_DUMP_SOURCE = 16 };
+ * each kernel: LLVM IR, CUDA C, or the interpreter's program), KILN_DUMP_CUDA (the CUDA C of
+ * each kernel whatever the context's backend: needs a build with the CUDA backend, not a GPU).
+ * LLVM IR and assembly need a backend that has them.  Returns a string the caller frees with
+ * kiln_string_free, or NULL. */
+enum { KILN_DUMP_GRAPH = 1, KILN_DUMP_KERNELS = 2, KILN_DUMP_LLVM = 4, KILN_DUMP_ASM = 8, KILN_DUMP_SOURCE = 16,
+       KILN_DUMP_CUDA = 32 };
 KILN_API char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what);
 KILN_API void kiln_string_free(char *s);
 

@@ -40,7 +40,10 @@ expect ":ir" 0 "= sin" -- "$kiln" -c 'a = arange(3.); :ir sin(a)*sin(a)'
 if "$kiln" -c ':backend' | grep -q '^backend: cpu'; then llvm=1; else llvm=0; fi
 expect ":backend" 0 "this build has:" -- "$kiln" -c ':backend'
 expect ":backend interp" 0 "backend: interp" -- "$kiln" -c ':backend interp'
-expect ":backend cuda" 1 "not built with CUDA" -- "$kiln" -c ':backend cuda'
+# CUDA without a driver (forced: KILN_CUDA_DRIVER names one that is not there): one sentence
+expect ":backend cuda, no driver" 1 "libcuda.so.1 cannot be loaded" -- env KILN_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$kiln" -c ':backend cuda'
+expect "--backend cuda, no driver" 1 "needs the NVIDIA driver" -- env KILN_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$kiln" --backend cuda -c '1+1'
+expect "--backend unknown" 1 "no backend 'metal'" -- "$kiln" --backend metal -c '1+1'
 expect ":code" 0 "multiply" -- "$kiln" -c 'a = arange(3.); :backend interp
 :code a*2+1'
 expect "KILN_BACKEND=interp" 0 "array([0.        , 0.84147098, 0.90929743])" -- env KILN_BACKEND=interp "$kiln" -c 'a = arange(3.); sin(a)'
@@ -51,7 +54,7 @@ else
   expect ":llvm without LLVM" 1 "no LLVM IR" -- "$kiln" -c 'a = arange(3.); :llvm sin(a)*sin(a)'
 fi
 expect ":time" 0 "cached" -- "$kiln" -c 'a = arange(1000.); :time exp(a)*2'
-expect ":cuda unavailable" 1 "not built with CUDA" -- "$kiln" -c ':cuda arange(3)'
+expect ":cuda without a GPU" 0 "extern \"C\" __global__" -- env KILN_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$kiln" -c 'a = arange(3.); :cuda sum(a*2)'
 expect "unknown command" 1 "unknown command" -- "$kiln" -c ':frob'
 if [ "$llvm" = 0 ]; then
   echo "skipped: the disk cache's tests (the interpreter keeps nothing on disk)"

@@ -38,13 +38,13 @@ START_TEST(choosing_a_backend) {
     kiln_array_free(a);
     kiln_ctx_free(c2);
     /* a backend this build does not have: one sentence, at the first evaluation */
-    kiln_ctx *c3 = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    kiln_ctx *c3 = kiln_ctx_new(&(kiln_config){.backend = "metal"});
     ck_assert_ptr_null(kiln_backend_name(c3));
     a = kiln_array_new(c3, KILN_F64, 1, &n);
     x = kiln_var(c3, a);
     ck_assert_ptr_null(kiln_eval(c3, x));
     ck_assert_int_eq(kiln_errcode(c3), KILN_ERR_BACKEND);
-    ck_assert_ptr_nonnull(strstr(kiln_errmsg(c3), "not built with CUDA"));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(c3), "no backend 'metal'"));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(c3), kiln_backends()));
     kiln_expr_free(x);
     kiln_array_free(a);
@@ -179,7 +179,14 @@ START_TEST(render_compile_load_and_damaged_bytes) {
     for (int b = 0; b < rt_nbackends; b++) {
         const kiln_backend_i *be = rt_backends[b];
         void *state = NULL;
-        ck_assert_int_eq(be->init(ctx, &state), KILN_OK);
+        if (be->device) setenv("KILN_CUDA_ARCH", "sm_90", 0); /* compile-only without a GPU */
+        kiln_status st = be->init(ctx, &state);
+        if (be->device) unsetenv("KILN_CUDA_ARCH");
+        if (be->device && st != KILN_OK) { /* no NVRTC here: the cuda test says so */
+            kiln_clear_error(ctx);
+            continue;
+        }
+        ck_assert_int_eq(st, KILN_OK);
         kstr text = {0};
         ck_assert_int_eq(be->render(state, ctx, &kd, KILN_DUMP_SOURCE, &text), KILN_OK);
         ck_assert_msg(text.s && strstr(text.s, "add"), "%s renders nothing useful", be->name);

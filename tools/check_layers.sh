@@ -34,7 +34,7 @@ for f in $(find . -name '*.[ch]' | sort); do
     fi
   done < <(sed -n 's/^#include "\(.*\)"/\1/p' "$f")
 done
-for b in kiln_cpu_backend kiln_interp_backend; do
+for b in kiln_cpu_backend kiln_interp_backend kiln_cuda_backend; do
   for f in $(grep -rlw "$b" . | grep -v '^./codegen/' | sort); do
     if [ "$f" != ./runtime/backends.c ]; then
       echo "layering: $f names $b; only the backend table (runtime/backends.c) may"

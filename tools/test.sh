@@ -18,7 +18,7 @@ fi
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
-ctest --test-dir build --output-on-failure
+ctest --test-dir build --output-on-failure -j "$jobs"
 # the Python binding: `pip install .` (scikit-build-core, pinned in pyproject.toml) into
 # bench/.venv, then its tests (every numpy_check case through kiln.evaluate, zero copy, reference
 # counts, bad input, threads) and the Python examples
@@ -29,10 +29,10 @@ else
 fi
 cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
 cmake --build build-nollvm -j "$jobs"
-ctest --test-dir build-nollvm --output-on-failure
+ctest --test-dir build-nollvm --output-on-failure -E cuda_compile # the same CUDA code as build/
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KILN_CUDA_TEST_QUICK=1 \
   ctest --test-dir build-asan --output-on-failure
 
 # ThreadSanitizer: the unit suite, OpenMP included (Archer), BLAS off (OpenBLAS's threads are not

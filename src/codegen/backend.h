@@ -176,6 +176,10 @@ typedef struct kiln_backend_i {
     const char *name; /* what kiln_config.backend, KILN_BACKEND and :backend call it */
     bool compiles;    /* it makes machine code (false: it interprets) */
     bool disk_cache;  /* whether its compiled bytes are worth keeping on disk */
+    /* Its kernels run on a device, not on this machine's cores: the runtime then leaves out the
+     * plans that run host code between a kernel's pieces (one-pass shared products, the
+     * column form of reductions, packed short rows). */
+    bool device;
     /* The backend that runs a kernel while this one compiles it in the background (a
      * backend reading the same memory, compiling nothing), or NULL: every kernel is compiled
      * before its first call. */
@@ -201,7 +205,8 @@ typedef struct kiln_backend_i {
 
     /* Appends the backend's text for kd to out: what = KILN_DUMP_* flags (KILN_DUMP_LLVM and
      * KILN_DUMP_ASM for LLVM, KILN_DUMP_SOURCE for anyone's own source).  Fails with
-     * KILN_ERR_BACKEND for a kind of text the backend does not have. */
+     * KILN_ERR_BACKEND for a kind of text the backend does not have.  A backend whose init
+     * needs a device (CUDA) renders with state NULL too: :cuda shows CUDA C without a GPU. */
     kiln_status (*render)(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out);
     /* Compiles kd into bytes (malloc'd into *bytes, *len; the caller frees them) holding one
      * kernel called name; adds each phase's time to *t. */

@@ -30,7 +30,7 @@ static const struct {
     {"code", ":code expr", "what the backend makes of each kernel (LLVM IR, a program)"},
     {"llvm", ":llvm expr", "the optimized LLVM IR of each kernel"},
     {"asm", ":asm expr", "the machine code of each kernel"},
-    {"cuda", ":cuda expr", "the CUDA source of each kernel (needs the CUDA backend)"},
+    {"cuda", ":cuda expr", "the CUDA C of each kernel (any backend; no GPU needed)"},
     {"backend", ":backend [name]", "show or switch the backend"},
     {"threads", ":threads [n]", "show or set the number of threads"},
     {"cache", ":cache", "kernel and disk-cache statistics of this session"},
@@ -349,7 +349,7 @@ int run_command(session *s, const char *text, size_t tlen, size_t off, size_t le
         const char *name;
         int what;
     } dumps[] = {{"ir", KILN_DUMP_GRAPH | KILN_DUMP_KERNELS}, {"llvm", KILN_DUMP_LLVM}, {"asm", KILN_DUMP_ASM},
-                 {"code", KILN_DUMP_SOURCE}, {"cuda", KILN_DUMP_SOURCE}};
+                 {"code", KILN_DUMP_SOURCE}, {"cuda", KILN_DUMP_CUDA}};
     bool known = !strcmp(name, "time") || !strcmp(name, "timeit");
     for (size_t k = 0; k < sizeof dumps / sizeof *dumps; k++) known |= !strcmp(name, dumps[k].name);
     if (!known) {

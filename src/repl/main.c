@@ -275,19 +275,20 @@ static int cache_command(const char *what) {
 }
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: kiln [-c PROGRAM | FILE | -]\n"
+    fprintf(f, "usage: kiln [--backend NAME] [-c PROGRAM | FILE | -]\n"
                "       kiln cache info|list|clear|prune\n"
                "  (no arguments)  the interactive REPL (standard input when it is not a terminal)\n"
                "  -c PROGRAM      run PROGRAM: statements separated by ';' or newlines\n"
                "  FILE            run the statements in FILE ('-' for standard input)\n"
                "  --transcript    type standard input into the REPL, printing the session as it looks\n"
+               "  --backend NAME  cpu, interp or cuda (what this build has: kiln_backends); else $KILN_BACKEND\n"
                "  -h, --help      this help;  --version  the version\n"
                "Environment: KILN_NUM_THREADS (else OMP_NUM_THREADS), KILN_CACHE_DIR, KILN_DISABLE_CACHE,\n"
-               "KILN_CACHE_MAX_MB, KILN_LOG=compile, KILN_DEBUG=fuse,steps.\n");
+               "KILN_CACHE_MAX_MB, KILN_LOG=compile,cuda, KILN_DEBUG=fuse,steps, KILN_BACKEND, KILN_CUDA_ARCH.\n");
 }
 
 int main(int argc, char **argv) {
-    const char *prog = NULL, *file = NULL;
+    const char *prog = NULL, *file = NULL, *backend = NULL;
     bool as_transcript = false;
     if (argc >= 2 && !strcmp(argv[1], "cache")) {
         if (argc != 3) {
@@ -303,6 +304,8 @@ int main(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--version")) {
             printf("%s\n", kiln_build_info());
             return 0;
+        } else if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
+            backend = argv[++i];
         } else if (!strcmp(argv[i], "--transcript")) {
             as_transcript = true;
         } else if (!strcmp(argv[i], "-c") && i + 1 < argc && !prog && !file) {
@@ -323,6 +326,10 @@ int main(int argc, char **argv) {
     s.scope = kiln_scope_new(s.ctx);
     if (!s.ctx || !s.scope) {
         fprintf(stderr, "error: out of memory\n");
+        return 1;
+    }
+    if (backend && kiln_set_backend(s.ctx, backend) != KILN_OK) {
+        fprintf(stderr, "error: %s\n", kiln_errmsg(s.ctx));
         return 1;
     }
     S = &s;

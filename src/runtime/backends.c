@@ -14,12 +14,18 @@
 extern const kiln_backend_i kiln_cpu_backend;
 #endif
 extern const kiln_backend_i kiln_interp_backend;
+#ifdef KILN_HAVE_CUDA
+extern const kiln_backend_i kiln_cuda_backend;
+#endif
 
 const kiln_backend_i *const rt_backends[] = {
 #ifdef KILN_HAVE_LLVM
     &kiln_cpu_backend,
 #endif
     &kiln_interp_backend,
+#ifdef KILN_HAVE_CUDA
+    &kiln_cuda_backend,
+#endif
 };
 const int rt_nbackends = (int)(sizeof rt_backends / sizeof *rt_backends);
 _Static_assert(sizeof rt_backends / sizeof *rt_backends <= RT_MAX_BACKENDS, "RT_MAX_BACKENDS is too small");

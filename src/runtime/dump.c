@@ -9,7 +9,7 @@
 
 #include "exec.h"
 
-#define CODE (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE)
+#define CODE (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE | KILN_DUMP_CUDA)
 
 /* Appends the kernel of step s (a map or a reduction, or a step's aux map) to b: its description
  * for a contiguous run, and with CODE bits its code. */

@@ -153,7 +153,7 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
             if (eins && eins != eins_s) kiln_free(ctx, eins);
             continue;
         }
-        if (s->kind == RT_STEP_MATMUL && s->share_map >= 0) { /* one pass over a shared matrix */
+        if (s->kind == RT_STEP_MATMUL && s->share_map >= 0 && !x.be->device) { /* one pass over a shared matrix */
             kiln_array *mins_s[KILN_INLINE_OPERANDS], **mins = inputs_of(ctx, p, &p->steps[s->share_map], &ra, mins_s);
             bool done = false;
             st = mins ? rt_shared_run(&x, p, s, &ra, mins, &done) : KILN_ERR_NOMEM;

@@ -135,7 +135,8 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     /* 5b. many short rows with an operand that is not contiguous along them (a row's
      *     maximum, broadcast along it; a row vector broadcast down): such operands are packed
      *     into contiguous blocks at launch, and the kernel runs over long contiguous rows */
-    if (w == 2 && g->shape[1] <= KILN_SHORT_ROW && g->shape[0] >= 2 && nops <= 16) {
+    bool device = ctx->backend >= 0 && rt_backends[ctx->backend]->device; /* packing is host code */
+    if (w == 2 && g->shape[1] <= KILN_SHORT_ROW && g->shape[0] >= 2 && nops <= 16 && !device) {
         bool flat_outs = true, any = false;
         for (int i = kd->n_in; i < nops; i++) {
             int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, i - kd->n_in));

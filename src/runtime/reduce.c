@@ -204,7 +204,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
     uint8_t *layout = (uint8_t *)((char *)g.base + (size_t)(nin + 1) * sizeof *g.base);
     rgeom_build(red, ins, out, &g);
     kiln_status st;
-    if (column_suits(s, &g)) {
+    if (!x->be->device && column_suits(s, &g)) {
         st = column_run(x, s, &g, layout);
     } else {
         for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g.inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);

@@ -1,0 +1,1039 @@
+/*
+ * cuda.c — the CUDA backend: NVRTC, the driver API and cuBLAS, all loaded with dlopen.
+ *
+ * Pipeline position: codegen, behind the backend contract (codegen/backend.h), beside the LLVM
+ * JIT and the interpreter.  kiln builds it everywhere: nothing of CUDA is needed to build or
+ * link, and a machine without it gets one sentence when CUDA is asked for.
+ *
+ *     render   render.c: CUDA C (base/scalar.h pasted in front, so integer division, casts and
+ *              ** are NumPy's, as on the CPU)
+ *     compile  NVRTC (libnvrtc.so.13, else .so.12; KILN_NVRTC names another) → a CUBIN for the
+ *              largest architecture NVRTC supports that the device has, or PTX when the device
+ *              is newer than NVRTC (the driver then finishes it); the bytes go to the disk cache
+ *              under a key holding NVRTC's version, the options and the target
+ *     load     cuModuleLoadData (libcuda.so.1 only: the toolkit's stub answers every call with
+ *              an error); an older driver's PTX refusal becomes a sentence saying so
+ *     launch   maps and reductions on the device; a kernel's operands are staged per launch:
+ *              each operand's bytes go up to device memory from a caching pool, outputs come
+ *              back when the launch ends (see the closing note of issue 9: arrays do not yet
+ *              stay on the device between launches)
+ *     matmul   cuBLAS (libcublas.so.13, else .so.12) for float32 and float64, the epilogue
+ *              right after; other products, scans, gathers and row passes run on the host
+ *
+ * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
+ * every kernel renders, compiles with NVRTC and loads as bytes, and a launch fails with one
+ * sentence.  The tests compile the whole corpus that way on machines without a GPU.
+ * KILN_CUDA_DUMP=dir keeps each program's CUDA C (.cu) and PTX (.ptx) there; KILN_LOG=cuda
+ * prints the source and NVRTC's log of each compile on stderr; KILN_LOG=cuda-time a line per
+ * launch: its uploads, the kernel (launch to completion) and its downloads, in milliseconds.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../host.h"
+#include "cuda.h"
+
+extern const kiln_backend_i kiln_cuda_backend;
+
+/* ------------------------------------------------------------------ the APIs, by hand */
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef struct CUctx_st *CUcontext;
+typedef struct CUmod_st *CUmodule;
+typedef struct CUfunc_st *CUfunction;
+typedef struct CUstream_st *CUstream;
+typedef unsigned long long CUdeviceptr;
+enum {
+    CU_OK = 0, CU_OOM = 2, CU_NO_DEVICE = 100, CU_PTX_VERSION = 222,
+    ATTR_SMS = 16, ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76,
+};
+typedef int nvrtcResult;
+typedef struct _nvrtcProgram *nvrtcProgram;
+typedef struct cublasContext *cublasHandle_t;
+enum { CUBLAS_OP_N = 0, CUBLAS_OP_T = 1 };
+
+static struct nvrtc_api {
+    void *lib;
+    char why[512]; /* when lib is NULL */
+    int major, minor;
+    int archs[64], narchs;
+    const char *(*GetErrorString)(nvrtcResult);
+    nvrtcResult (*Version)(int *, int *);
+    nvrtcResult (*GetNumSupportedArchs)(int *);
+    nvrtcResult (*GetSupportedArchs)(int *);
+    nvrtcResult (*CreateProgram)(nvrtcProgram *, const char *, const char *, int, const char *const *, const char *const *);
+    nvrtcResult (*DestroyProgram)(nvrtcProgram *);
+    nvrtcResult (*CompileProgram)(nvrtcProgram, int, const char *const *);
+    nvrtcResult (*GetProgramLogSize)(nvrtcProgram, size_t *);
+    nvrtcResult (*GetProgramLog)(nvrtcProgram, char *);
+    nvrtcResult (*GetPTXSize)(nvrtcProgram, size_t *);
+    nvrtcResult (*GetPTX)(nvrtcProgram, char *);
+    nvrtcResult (*GetCUBINSize)(nvrtcProgram, size_t *);
+    nvrtcResult (*GetCUBIN)(nvrtcProgram, char *);
+} nv;
+
+static struct cu_api {
+    void *lib;
+    char why[512];
+    CUresult (*GetErrorName)(CUresult, const char **);
+    CUresult (*GetErrorString)(CUresult, const char **);
+    CUresult (*Init)(unsigned);
+    CUresult (*DriverGetVersion)(int *);
+    CUresult (*DeviceGetCount)(int *);
+    CUresult (*DeviceGet)(CUdevice *, int);
+    CUresult (*DeviceGetName)(char *, int, CUdevice);
+    CUresult (*DeviceGetAttribute)(int *, int, CUdevice);
+    CUresult (*DeviceTotalMem)(size_t *, CUdevice);
+    CUresult (*DevicePrimaryCtxRetain)(CUcontext *, CUdevice);
+    CUresult (*DevicePrimaryCtxRelease)(CUdevice);
+    CUresult (*CtxSetCurrent)(CUcontext);
+    CUresult (*CtxSynchronize)(void);
+    CUresult (*ModuleLoadData)(CUmodule *, const void *);
+    CUresult (*ModuleUnload)(CUmodule);
+    CUresult (*ModuleGetFunction)(CUfunction *, CUmodule, const char *);
+    CUresult (*MemAlloc)(CUdeviceptr *, size_t);
+    CUresult (*MemFree)(CUdeviceptr);
+    CUresult (*MemcpyHtoD)(CUdeviceptr, const void *, size_t);
+    CUresult (*MemcpyDtoH)(void *, CUdeviceptr, size_t);
+    CUresult (*LaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream,
+                             void **, void **);
+} cu;
+
+static struct cublas_api {
+    void *lib;
+    int version;
+    int (*Create)(cublasHandle_t *);
+    int (*Destroy)(cublasHandle_t);
+    int (*GetVersion)(cublasHandle_t, int *);
+    int (*Sgemm)(cublasHandle_t, int, int, int, int, int, const float *, const float *, int, const float *, int, const float *,
+                 float *, int);
+    int (*Dgemm)(cublasHandle_t, int, int, int, int, int, const double *, const double *, int, const double *, int,
+                 const double *, double *, int);
+} blas;
+
+/* dlopen of the first of names that loads (env, when set, alone); the last error into why. */
+static void *open_first(const char *env, const char *const *names, int n, char *why, size_t cap) {
+    const char *e = getenv(env);
+    if (e && *e) {
+        names = &e;
+        n = 1;
+    }
+    for (int i = 0; i < n; i++) {
+        void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (h) return h;
+        snprintf(why, cap, "%s", dlerror());
+    }
+    return NULL;
+}
+
+#define SYM(api, h, field, name) (*(void **)&api.field = dlsym(h, name))
+
+static pthread_once_t nv_once = PTHREAD_ONCE_INIT, cu_once = PTHREAD_ONCE_INIT, blas_once = PTHREAD_ONCE_INIT;
+
+static void nv_load(void) {
+    static const char *const names[] = {"libnvrtc.so.13", "libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.13"};
+    char err[400] = "";
+    void *h = open_first("KILN_NVRTC", names, 3, err, sizeof err);
+    if (!h) {
+        snprintf(nv.why, sizeof nv.why, "kiln's CUDA backend needs NVRTC, and libnvrtc.so.13 (or .so.12, or $KILN_NVRTC) cannot be loaded: %s", err);
+        return;
+    }
+    bool ok = SYM(nv, h, GetErrorString, "nvrtcGetErrorString") && SYM(nv, h, Version, "nvrtcVersion") &&
+              SYM(nv, h, GetNumSupportedArchs, "nvrtcGetNumSupportedArchs") &&
+              SYM(nv, h, GetSupportedArchs, "nvrtcGetSupportedArchs") && SYM(nv, h, CreateProgram, "nvrtcCreateProgram") &&
+              SYM(nv, h, DestroyProgram, "nvrtcDestroyProgram") && SYM(nv, h, CompileProgram, "nvrtcCompileProgram") &&
+              SYM(nv, h, GetProgramLogSize, "nvrtcGetProgramLogSize") && SYM(nv, h, GetProgramLog, "nvrtcGetProgramLog") &&
+              SYM(nv, h, GetPTXSize, "nvrtcGetPTXSize") && SYM(nv, h, GetPTX, "nvrtcGetPTX") &&
+              SYM(nv, h, GetCUBINSize, "nvrtcGetCUBINSize") && SYM(nv, h, GetCUBIN, "nvrtcGetCUBIN");
+    int na = 0;
+    if (!ok || nv.Version(&nv.major, &nv.minor) || nv.GetNumSupportedArchs(&na) || na < 1 || na > 64 ||
+        nv.GetSupportedArchs(nv.archs)) {
+        snprintf(nv.why, sizeof nv.why, "kiln's CUDA backend found an NVRTC without the functions it needs (NVRTC 12 or later)");
+        dlclose(h);
+        return;
+    }
+    nv.narchs = na;
+    nv.lib = h;
+}
+
+static void cu_load(void) {
+    static const char *const names[] = {"libcuda.so.1"};
+    char err[400] = "";
+    void *h = open_first("KILN_CUDA_DRIVER", names, 1, err, sizeof err);
+    if (!h) {
+        snprintf(cu.why, sizeof cu.why, "kiln's CUDA backend needs the NVIDIA driver, and libcuda.so.1 cannot be loaded (%s): no GPU driver on this machine", err);
+        return;
+    }
+    bool ok = SYM(cu, h, GetErrorName, "cuGetErrorName") && SYM(cu, h, GetErrorString, "cuGetErrorString") &&
+              SYM(cu, h, Init, "cuInit") && SYM(cu, h, DriverGetVersion, "cuDriverGetVersion") &&
+              SYM(cu, h, DeviceGetCount, "cuDeviceGetCount") && SYM(cu, h, DeviceGet, "cuDeviceGet") &&
+              SYM(cu, h, DeviceGetName, "cuDeviceGetName") && SYM(cu, h, DeviceGetAttribute, "cuDeviceGetAttribute") &&
+              SYM(cu, h, DeviceTotalMem, "cuDeviceTotalMem_v2") &&
+              SYM(cu, h, DevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain") &&
+              SYM(cu, h, DevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2") &&
+              SYM(cu, h, CtxSetCurrent, "cuCtxSetCurrent") && SYM(cu, h, CtxSynchronize, "cuCtxSynchronize") &&
+              SYM(cu, h, ModuleLoadData, "cuModuleLoadData") && SYM(cu, h, ModuleUnload, "cuModuleUnload") &&
+              SYM(cu, h, ModuleGetFunction, "cuModuleGetFunction") && SYM(cu, h, MemAlloc, "cuMemAlloc_v2") &&
+              SYM(cu, h, MemFree, "cuMemFree_v2") && SYM(cu, h, MemcpyHtoD, "cuMemcpyHtoD_v2") &&
+              SYM(cu, h, MemcpyDtoH, "cuMemcpyDtoH_v2") && SYM(cu, h, LaunchKernel, "cuLaunchKernel");
+    if (!ok) {
+        snprintf(cu.why, sizeof cu.why, "kiln's CUDA backend found a libcuda.so.1 without the driver API it needs");
+        dlclose(h);
+        return;
+    }
+    cu.lib = h;
+}
+
+static void blas_load(void) {
+    static const char *const names[] = {"libcublas.so.13", "libcublas.so.12"};
+    char err[400];
+    void *h = open_first("KILN_CUBLAS", names, 2, err, sizeof err);
+    if (!h) return;
+    if (SYM(blas, h, Create, "cublasCreate_v2") && SYM(blas, h, Destroy, "cublasDestroy_v2") &&
+        SYM(blas, h, GetVersion, "cublasGetVersion_v2") && SYM(blas, h, Sgemm, "cublasSgemm_v2") &&
+        SYM(blas, h, Dgemm, "cublasDgemm_v2"))
+        blas.lib = h;
+    else
+        dlclose(h);
+}
+
+/* "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)" */
+static const char *cu_text(CUresult r, char *buf, size_t cap) {
+    static const struct {
+        int code;
+        const char *name, *str;
+    } known[] = { /* for a driver that cannot name them (the stub cannot) */
+        {2, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
+        {3, "CUDA_ERROR_NOT_INITIALIZED", "initialization error"},
+        {34, "CUDA_ERROR_STUB_LIBRARY", "the CUDA toolkit's stub libcuda was loaded instead of a real driver"},
+        {35, "CUDA_ERROR_INSUFFICIENT_DRIVER", "the driver is older than the CUDA runtime"},
+        {100, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected"},
+        {222, "CUDA_ERROR_UNSUPPORTED_PTX_VERSION", "the PTX was compiled with an unsupported toolchain"},
+    };
+    const char *name = NULL, *str = NULL;
+    if (cu.GetErrorName && cu.GetErrorName(r, &name) != CU_OK) name = NULL;
+    if (cu.GetErrorString && cu.GetErrorString(r, &str) != CU_OK) str = NULL;
+    for (size_t i = 0; i < sizeof known / sizeof *known && (!name || !str); i++)
+        if (known[i].code == r) {
+            if (!name) name = known[i].name;
+            if (!str) str = known[i].str;
+        }
+    if (name) snprintf(buf, cap, "%s (%s)", name, str ? str : "no description");
+    else snprintf(buf, cap, "CUDA error %d", r);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ state */
+
+#define POOL_CLASSES 48
+
+typedef struct cuda_kernel {
+    kiln_kernel head;
+    CUmodule mod;            /* NULL when compile-only */
+    CUfunction fn, tree, rows;
+    bool reduce;
+    int n_in, n_out, n_const;
+    uint8_t *es;             /* n_in + n_out element sizes */
+    char name[48];
+    struct cuda_kernel *next;
+} cuda_kernel;
+
+typedef struct cuda_state {
+    kiln_ctx *ctx;
+    bool offline;            /* compile-only: no driver or no device, KILN_CUDA_ARCH set */
+    char offline_why[640];
+    CUdevice dev;
+    CUcontext cuctx;
+    int cc, sms, driver;
+    char arch[32];           /* "sm_90" (a CUBIN) or "compute_100" (PTX) */
+    bool ptx;
+    bool fast_math;
+    char devname[128];
+    cublasHandle_t cublas;
+    pthread_mutex_t lock;
+    cuda_kernel *kernels;
+    /* the device memory pool: free blocks of 2^c bytes */
+    CUdeviceptr *free_[POOL_CLASSES];
+    uint32_t nfree[POOL_CLASSES], capfree[POOL_CLASSES];
+    char target[256], describe[1024];
+} cuda_state;
+
+static const char *cuda_about(void) { return "CUDA through NVRTC, loaded at run time"; }
+
+/* "sm_90" or "compute_90" → 90; 0 when not one of those. */
+static int arch_number(const char *a, bool *ptx) {
+    int n = 0;
+    if (!strncmp(a, "sm_", 3)) *ptx = false, a += 3;
+    else if (!strncmp(a, "compute_", 8)) *ptx = true, a += 8;
+    else return 0;
+    if (sscanf(a, "%d", &n) != 1) return 0;
+    return n;
+}
+
+static bool nvrtc_has(int a) {
+    for (int i = 0; i < nv.narchs; i++)
+        if (nv.archs[i] == a) return true;
+    return false;
+}
+
+/* The architecture kiln compiles for on a device of compute capability cc: the largest NVRTC
+ * supports that is at most cc, as a CUBIN; PTX of NVRTC's newest when the device is newer. */
+static void pick_arch(cuda_state *s) {
+    int best = 0, newest = 0;
+    for (int i = 0; i < nv.narchs; i++) {
+        if (nv.archs[i] <= s->cc && nv.archs[i] > best) best = nv.archs[i];
+        if (nv.archs[i] > newest) newest = nv.archs[i];
+    }
+    s->ptx = s->cc > newest || !best;
+    if (s->ptx) snprintf(s->arch, sizeof s->arch, "compute_%d", newest);
+    else snprintf(s->arch, sizeof s->arch, "sm_%d", best);
+}
+
+static void fill_texts(cuda_state *s) {
+    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d%s%s", s->arch, nv.major, nv.minor,
+             s->fast_math ? " -use_fast_math" : "", "");
+    if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
+        size_t l = strlen(s->target);
+        snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
+    }
+    if (s->offline) {
+        snprintf(s->describe, sizeof s->describe, "CUDA compile-only for %s (NVRTC %d.%d; %s)", s->arch, nv.major, nv.minor,
+                 s->offline_why);
+        return;
+    }
+    snprintf(s->describe, sizeof s->describe, "CUDA on %s (compute capability %d.%d, %d SMs), driver %d.%d, NVRTC %d.%d → %s %s%s; products: %s",
+             s->devname, s->cc / 10, s->cc % 10, s->sms, s->driver / 1000, s->driver % 1000 / 10, nv.major, nv.minor,
+             s->ptx ? "PTX" : "CUBIN", s->arch, s->fast_math ? ", fast math" : "",
+             s->cublas ? "cuBLAS" : "on the host (no cuBLAS)");
+}
+
+static void cuda_free(void *state);
+
+static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
+    *state = NULL;
+    pthread_once(&nv_once, nv_load);
+    if (!nv.lib) return kiln_fail(ctx, KILN_ERR_BACKEND, "%s", nv.why);
+    cuda_state *s = calloc(1, sizeof *s);
+    if (!s) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    s->ctx = ctx;
+    pthread_mutex_init(&s->lock, NULL);
+    const char *fm = getenv("KILN_CUDA_FAST_MATH");
+    s->fast_math = fm && *fm && strcmp(fm, "0");
+    const char *want = getenv("KILN_CUDA_ARCH");
+    bool ptx = false;
+    int wa = want && *want ? arch_number(want, &ptx) : 0;
+    if (want && *want && (!wa || !nvrtc_has(wa))) {
+        char list[256] = "";
+        for (int i = 0, o = 0; i < nv.narchs && o < (int)sizeof list - 8; i++) o += snprintf(list + o, sizeof list - (size_t)o, "%s%d", i ? " " : "", nv.archs[i]);
+        cuda_free(s);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_ARCH=%.40s is not an architecture NVRTC %d.%d compiles for (sm_NN or compute_NN with NN one of: %s)",
+                         want, nv.major, nv.minor, list);
+    }
+    pthread_once(&cu_once, cu_load);
+    char why[640] = "", e[200];
+    CUresult r = 0;
+    int count = 0;
+    if (!cu.lib) snprintf(why, sizeof why, "%s", cu.why);
+    else if ((r = cu.Init(0)) != CU_OK) snprintf(why, sizeof why, "kiln's CUDA backend could not start the driver: cuInit failed with %s", cu_text(r, e, sizeof e));
+    else if ((r = cu.DeviceGetCount(&count)) != CU_OK || count < 1)
+        snprintf(why, sizeof why, "kiln's CUDA backend found no GPU: %s", r ? cu_text(r, e, sizeof e) : "the driver reports 0 devices");
+    if (*why) {
+        if (!wa) {
+            cuda_free(s);
+            return kiln_fail(ctx, KILN_ERR_BACKEND, "%s (KILN_CUDA_ARCH=sm_90 compiles without one)", why);
+        }
+        s->offline = true;
+        snprintf(s->offline_why, sizeof s->offline_why, "%s", why);
+        snprintf(s->arch, sizeof s->arch, "%s", want);
+        s->ptx = ptx;
+        fill_texts(s);
+        *state = s;
+        return KILN_OK;
+    }
+    const char *devs = getenv("KILN_CUDA_DEVICE");
+    int ordinal = devs && *devs ? atoi(devs) : 0;
+    int major = 0, minor = 0;
+    if (ordinal < 0 || ordinal >= count) {
+        cuda_free(s);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_DEVICE=%d: this machine has %d GPU%s", ordinal, count, count == 1 ? "" : "s");
+    }
+    if ((r = cu.DeviceGet(&s->dev, ordinal)) || (r = cu.DeviceGetAttribute(&major, ATTR_CC_MAJOR, s->dev)) ||
+        (r = cu.DeviceGetAttribute(&minor, ATTR_CC_MINOR, s->dev)) || (r = cu.DeviceGetAttribute(&s->sms, ATTR_SMS, s->dev)) ||
+        (r = cu.DeviceGetName(s->devname, sizeof s->devname - 1, s->dev)) || (r = cu.DriverGetVersion(&s->driver)) ||
+        (r = cu.DevicePrimaryCtxRetain(&s->cuctx, s->dev))) {
+        cuda_free(s);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "kiln's CUDA backend could not open GPU %d: %s", ordinal, cu_text(r, e, sizeof e));
+    }
+    s->cc = major * 10 + minor;
+    if (wa) {
+        snprintf(s->arch, sizeof s->arch, "%s", want);
+        s->ptx = ptx;
+    } else {
+        pick_arch(s);
+    }
+    pthread_once(&blas_once, blas_load);
+    cu.CtxSetCurrent(s->cuctx);
+    if (blas.lib && blas.Create(&s->cublas) != 0) s->cublas = NULL;
+    fill_texts(s);
+    *state = s;
+    return KILN_OK;
+}
+
+static void cuda_free(void *state) {
+    cuda_state *s = state;
+    if (!s) return;
+    if (s->cuctx) cu.CtxSetCurrent(s->cuctx);
+    for (cuda_kernel *k = s->kernels, *n; k; k = n) {
+        n = k->next;
+        if (k->mod) cu.ModuleUnload(k->mod);
+        free(k);
+    }
+    for (int c = 0; c < POOL_CLASSES; c++) {
+        for (uint32_t i = 0; i < s->nfree[c]; i++) cu.MemFree(s->free_[c][i]);
+        free(s->free_[c]);
+    }
+    if (s->cublas) blas.Destroy(s->cublas);
+    if (s->cuctx) cu.DevicePrimaryCtxRelease(s->dev);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+static const char *cuda_target(void *state) { return ((cuda_state *)state)->target; }
+static const char *cuda_describe(void *state) { return ((cuda_state *)state)->describe; }
+
+static bool cuda_supports(void *state, const kernel_desc *kd) {
+    KILN_UNUSED(state);
+    return kc_renderable(kd);
+}
+
+static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out) {
+    KILN_UNUSED(state);
+    if (what != KILN_DUMP_SOURCE) return kiln_fail(ctx, KILN_ERR_BACKEND, "the CUDA backend shows its kernels as CUDA C (:cuda, KILN_DUMP_SOURCE)");
+    kstr_printf(out, "/* after base/scalar.h (NumPy's scalar semantics) and kiln's CUDA preamble */\n");
+    kc_render(kd, "kernel", false, out);
+    return out->oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory") : KILN_OK;
+}
+
+/* ------------------------------------------------------------------ compile and load */
+
+/* Compiled bytes: this head, the operands' element sizes (n_in + n_out bytes), then the CUBIN
+ * or the PTX (with its NUL). */
+#define BYTES_MAGIC 0x3255434bu /* "KCU2" */
+typedef struct bytes_head {
+    uint32_t magic;
+    uint8_t ptx, reduce;
+    uint16_t n_in, n_out, n_const;
+    uint64_t len;
+} bytes_head;
+
+/* KILN_CUDA_DUMP=dir: the program's source and PTX kept as dir/name.cu and dir/name.ptx. */
+static void dump_file(const char *name, const char *ext, const char *p, size_t n) {
+    const char *dir = getenv("KILN_CUDA_DUMP");
+    if (!dir || !*dir) return;
+    mkdir(dir, 0777);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fwrite(p, 1, n, f);
+    fclose(f);
+}
+
+static bool log_cuda(void) {
+    const char *l = getenv("KILN_LOG");
+    return l && strstr(l, "cuda");
+}
+
+bool kc_nvrtc_loaded(const char **why) {
+    pthread_once(&nv_once, nv_load);
+    *why = nv.lib ? NULL : nv.why;
+    return nv.lib != NULL;
+}
+
+kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, const char *arch, bool fast_math, bool ptx,
+                              char **out, size_t *len, uint64_t *ns) {
+    pthread_once(&nv_once, nv_load);
+    if (!nv.lib) return kiln_fail(ctx, KILN_ERR_BACKEND, "%s", nv.why);
+    uint64_t t0 = kiln_now_ns();
+    nvrtcProgram prog = NULL;
+    nvrtcResult r = nv.CreateProgram(&prog, src, name, 0, NULL, NULL);
+    if (r) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
+    char archopt[48];
+    snprintf(archopt, sizeof archopt, "--gpu-architecture=%s", arch);
+    const char *opts[4] = {archopt, "--std=c++17", "-default-device", "--use_fast_math"};
+    r = nv.CompileProgram(prog, fast_math ? 4 : 3, opts);
+    size_t ll = 0;
+    char *log = NULL;
+    if (!nv.GetProgramLogSize(prog, &ll) && ll > 1 && (log = malloc(ll))) nv.GetProgramLog(prog, log);
+    if (log_cuda()) fprintf(stderr, "kiln: cuda: %s for %s\n%s\n%s%s", name, arch, src, log ? log : "", log ? "\n" : "");
+    if (r) {
+        /* the log's first error line, with the program's name */
+        const char *first = log ? log : nv.GetErrorString(r);
+        const char *err = log ? strstr(log, "error") : NULL;
+        if (err) {
+            while (err > log && err[-1] != '\n') err--;
+            first = err;
+        }
+        int fl = (int)strcspn(first, "\n");
+        kiln_status st = kiln_fail(ctx, KILN_ERR_COMPILE,
+                                   "NVRTC %d.%d could not compile kernel %s for %s: %.*s (KILN_LOG=cuda shows the source and the whole log)",
+                                   nv.major, nv.minor, name, arch, fl > 400 ? 400 : fl, first);
+        free(log);
+        nv.DestroyProgram(&prog);
+        return st;
+    }
+    free(log);
+    size_t n = 0;
+    r = ptx ? nv.GetPTXSize(prog, &n) : nv.GetCUBINSize(prog, &n);
+    char *p = r || !n ? NULL : malloc(n + 1);
+    if (!p || (ptx ? nv.GetPTX(prog, p) : nv.GetCUBIN(prog, p))) {
+        free(p);
+        nv.DestroyProgram(&prog);
+        return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC gave no %s for kernel %s", ptx ? "PTX" : "CUBIN", name);
+    }
+    p[n] = 0;
+    if (getenv("KILN_CUDA_DUMP")) { /* the source, and the PTX (NVRTC keeps it beside a CUBIN) */
+        dump_file(name, "cu", src, strlen(src));
+        size_t pn = 0;
+        char *px;
+        if (ptx) dump_file(name, "ptx", p, strlen(p));
+        else if (!nv.GetPTXSize(prog, &pn) && pn > 1 && (px = malloc(pn))) {
+            if (!nv.GetPTX(prog, px)) dump_file(name, "ptx", px, strlen(px));
+            free(px);
+        }
+    }
+    nv.DestroyProgram(&prog);
+    *out = p;
+    *len = ptx ? strlen(p) + 1 : n;
+    *ns += kiln_now_ns() - t0;
+    return KILN_OK;
+}
+
+/* The dtype of kd's operand k (inputs as their VAR reads them, then outputs). */
+static size_t operand_size(const kernel_desc *kd, int k) {
+    if (k >= kd->n_in) return kiln_dtype_size(kd_out_dtype(kd, k - kd->n_in));
+    for (int i = 0; i < kd->n_inst; i++)
+        if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
+    return 8;
+}
+
+static kiln_status cuda_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes, size_t *len,
+                                kiln_compile_times *t) {
+    cuda_state *s = state;
+    uint64_t t0 = kiln_now_ns();
+    kstr src = {0};
+    kc_render(kd, name, true, &src);
+    t->emit += kiln_now_ns() - t0;
+    if (src.oom) {
+        kstr_free(&src);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    char *payload;
+    size_t n;
+    kiln_status st = kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, &payload, &n, &t->codegen);
+    kstr_free(&src);
+    if (st != KILN_OK) return st;
+    int nops = kd->n_in + kd->n_out;
+    char *b = malloc(sizeof(bytes_head) + (size_t)nops + n);
+    if (!b) {
+        free(payload);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, (uint64_t)n};
+    memcpy(b, &h, sizeof h);
+    for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)operand_size(kd, k);
+    memcpy(b + sizeof h + nops, payload, n);
+    free(payload);
+    *bytes = b;
+    *len = sizeof h + (size_t)nops + n;
+    return KILN_OK;
+}
+
+static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size_t len, const char *name, kiln_kernel **out) {
+    cuda_state *s = state;
+    bytes_head h;
+    if (len < sizeof h) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes (%zu)", name, len);
+    memcpy(&h, bytes, sizeof h);
+    size_t nops = (size_t)h.n_in + h.n_out;
+    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1)
+        return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
+    const uint8_t *es = (const uint8_t *)bytes + sizeof h;
+    const char *payload = (const char *)bytes + sizeof h + nops;
+    for (size_t k = 0; k < nops; k++)
+        if (es[k] != 1 && es[k] != 4 && es[k] != 8) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
+    if (h.ptx ? (h.len < 1 || payload[h.len - 1] != 0) : (h.len < 4 || memcmp(payload, "\177ELF", 4)))
+        return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged %s", name, h.ptx ? "PTX" : "CUBIN");
+    cuda_kernel *k = calloc(1, sizeof *k + nops);
+    if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    k->head.backend = &kiln_cuda_backend;
+    k->reduce = h.reduce;
+    k->n_in = h.n_in;
+    k->n_out = h.n_out;
+    k->n_const = h.n_const;
+    k->es = (uint8_t *)(k + 1);
+    memcpy(k->es, es, nops);
+    snprintf(k->name, sizeof k->name, "%s", name);
+    if (!s->offline) {
+        char e[200], fn[64];
+        cu.CtxSetCurrent(s->cuctx);
+        CUresult r = cu.ModuleLoadData(&k->mod, payload);
+        if (r == CU_PTX_VERSION) {
+            free(k);
+            return kiln_fail(ctx, KILN_ERR_BACKEND,
+                             "the NVIDIA driver (CUDA %d.%d) is older than NVRTC %d.%d and refuses its PTX; update the driver, or use an NVRTC no newer than it (KILN_NVRTC)",
+                             s->driver / 1000, s->driver % 1000 / 10, nv.major, nv.minor);
+        }
+        if (r == CU_OK) r = cu.ModuleGetFunction(&k->fn, k->mod, name);
+        if (r == CU_OK && k->reduce) {
+            snprintf(fn, sizeof fn, "%s_tree", name);
+            r = cu.ModuleGetFunction(&k->tree, k->mod, fn);
+            snprintf(fn, sizeof fn, "%s_rows", name);
+            if (r == CU_OK) r = cu.ModuleGetFunction(&k->rows, k->mod, fn);
+        }
+        if (r != CU_OK) {
+            if (k->mod) cu.ModuleUnload(k->mod);
+            free(k);
+            return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA could not load kernel %s: %s", name, cu_text(r, e, sizeof e));
+        }
+    }
+    pthread_mutex_lock(&s->lock);
+    k->next = s->kernels;
+    s->kernels = k;
+    pthread_mutex_unlock(&s->lock);
+    *out = &k->head;
+    return KILN_OK;
+}
+
+static void cuda_unload(void *state, const kiln_kernel *kk) {
+    cuda_state *s = state;
+    pthread_mutex_lock(&s->lock);
+    for (cuda_kernel **p = &s->kernels; *p; p = &(*p)->next)
+        if (&(*p)->head == kk) {
+            cuda_kernel *k = *p;
+            *p = k->next;
+            if (k->mod) {
+                cu.CtxSetCurrent(s->cuctx);
+                cu.ModuleUnload(k->mod);
+            }
+            free(k);
+            break;
+        }
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------------ device memory */
+
+static int pool_class(size_t n) {
+    int c = 9; /* 512 bytes at least */
+    while (c < POOL_CLASSES - 1 && ((size_t)1 << c) < n) c++;
+    return c;
+}
+
+/* A device block of at least n bytes from the pool (s->lock held). */
+static CUresult pool_get(cuda_state *s, size_t n, CUdeviceptr *p) {
+    int c = pool_class(n);
+    if (s->nfree[c]) {
+        *p = s->free_[c][--s->nfree[c]];
+        return CU_OK;
+    }
+    CUresult r = cu.MemAlloc(p, (size_t)1 << c);
+    if (r == CU_OOM) { /* give the cached blocks back and try once more */
+        for (int k = 0; k < POOL_CLASSES; k++) {
+            for (uint32_t i = 0; i < s->nfree[k]; i++) cu.MemFree(s->free_[k][i]);
+            s->nfree[k] = 0;
+        }
+        r = cu.MemAlloc(p, (size_t)1 << c);
+    }
+    return r;
+}
+
+static void pool_put(cuda_state *s, size_t n, CUdeviceptr p) {
+    int c = pool_class(n);
+    if (s->nfree[c] == s->capfree[c]) {
+        uint32_t cap = s->capfree[c] ? 2 * s->capfree[c] : 8;
+        CUdeviceptr *q = realloc(s->free_[c], cap * sizeof *q);
+        if (!q) {
+            cu.MemFree(p);
+            return;
+        }
+        s->free_[c] = q;
+        s->capfree[c] = cap;
+    }
+    s->free_[c][s->nfree[c]++] = p;
+}
+
+/* One operand's bytes on the device for a launch: host [lo, hi) mirrored at dev. */
+typedef struct staged {
+    char *lo, *hi;
+    CUdeviceptr dev;
+    bool out;
+} staged;
+
+typedef struct staging {
+    cuda_state *s;
+    int n;
+    staged *v;
+    staged inline_[KILN_INLINE_OPERANDS];
+} staging;
+
+/* The bytes [*lo, *hi) relative to the first element that an operand of element size es
+ * walked over ndim dims of shape with byte strides str touches (empty when a dim is 0). */
+static void extent(int ndim, const int64_t *shape, const int64_t *str, int64_t es, int64_t *lo, int64_t *hi) {
+    *lo = 0;
+    *hi = es;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] == 0) {
+            *hi = *lo;
+            return;
+        }
+        int64_t span = (shape[d] - 1) * str[d];
+        if (span < 0) *lo += span;
+        else *hi += span;
+    }
+}
+
+/* The device address of host address p, whose operand touches [p + lo, p + hi), staging those
+ * bytes (uploaded unless out_dense: an output the launch writes every byte of). */
+static CUresult stage(staging *sg, char *p, int64_t lo, int64_t hi, bool out, bool out_dense, CUdeviceptr *dev) {
+    if (hi <= lo) {
+        *dev = 0;
+        return CU_OK;
+    }
+    char *a = p + lo, *b = p + hi;
+    for (int i = 0; i < sg->n; i++) { /* inside one already staged: an in-place output, an input twice */
+        staged *x = &sg->v[i];
+        if (a >= x->lo && b <= x->hi) {
+            x->out |= out;
+            *dev = x->dev + (CUdeviceptr)(p - x->lo);
+            return CU_OK;
+        }
+    }
+    staged *x = &sg->v[sg->n];
+    x->lo = a;
+    x->hi = b;
+    x->out = out;
+    CUresult r = pool_get(sg->s, (size_t)(b - a), &x->dev);
+    if (r != CU_OK) return r;
+    if (!out || !out_dense) r = cu.MemcpyHtoD(x->dev, a, (size_t)(b - a));
+    if (r != CU_OK) {
+        pool_put(sg->s, (size_t)(b - a), x->dev);
+        return r;
+    }
+    sg->n++;
+    *dev = x->dev + (CUdeviceptr)(p - a);
+    return CU_OK;
+}
+
+static bool staging_init(staging *sg, cuda_state *s, int nops) {
+    sg->s = s;
+    sg->n = 0;
+    sg->v = nops <= KILN_INLINE_OPERANDS ? sg->inline_ : malloc((size_t)nops * sizeof *sg->v);
+    return sg->v != NULL;
+}
+
+/* Brings the outputs back (while r is CU_OK) and returns every block to the pool. */
+static CUresult staging_end(staging *sg, CUresult r) {
+    for (int i = 0; i < sg->n; i++) {
+        staged *x = &sg->v[i];
+        if (r == CU_OK && x->out) r = cu.MemcpyDtoH(x->lo, x->dev, (size_t)(x->hi - x->lo));
+        pool_put(sg->s, (size_t)(x->hi - x->lo), x->dev);
+    }
+    if (sg->v != sg->inline_) free(sg->v);
+    return r;
+}
+
+/* The one sentence for a launch that could not run. */
+static kiln_status launch_fail(cuda_state *s, kiln_ctx *ctx, const char *what, CUresult r) {
+    char e[200];
+    if (s->offline)
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "the CUDA backend is compile-only here (KILN_CUDA_ARCH=%s): %s", s->arch, s->offline_why);
+    if (r == CU_OOM) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of GPU memory (%s)", what);
+    return kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA %s failed: %s", what, cu_text(r, e, sizeof e));
+}
+
+static unsigned grid_for(const cuda_state *s, int64_t work) {
+    int64_t b = (work + KC_BLOCK - 1) / KC_BLOCK, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
+    return (unsigned)(b < 1 ? 1 : b > cap ? cap : b);
+}
+
+static bool log_times(void) {
+    static int on = -1;
+    if (on < 0) {
+        const char *l = getenv("KILN_LOG");
+        on = l && strstr(l, "cuda-time");
+    }
+    return on;
+}
+
+/* KILN_LOG=cuda-time: "kiln: cuda: NAME up 1.234 ms, kernel 0.456 ms, down 1.789 ms" */
+static void log_launch(const char *name, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3) {
+    if (log_times())
+        fprintf(stderr, "kiln: cuda: %s up %.3f ms, kernel %.3f ms, down %.3f ms\n", name, (double)(t1 - t0) / 1e6,
+                (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
+}
+
+static CUresult launch(CUfunction f, unsigned grid, void *args) {
+    void *params[1] = {args};
+    CUresult r = cu.LaunchKernel(f, grid, 1, 1, KC_BLOCK, 1, 1, 0, NULL, params, NULL);
+    return r != CU_OK ? r : cu.CtxSynchronize();
+}
+
+/* ------------------------------------------------------------------ launches */
+
+static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); }
+static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
+
+static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_map_geom *g,
+                                   const kscalar *consts, int nthreads) {
+    KILN_UNUSED(nthreads);
+    cuda_state *s = state;
+    const cuda_kernel *k = (const cuda_kernel *)kk;
+    if (s->offline) return launch_fail(s, ctx, "launch", 0);
+    if (g->total <= 0) return KILN_OK;
+    int N = g->nops, C = k->n_const ? k->n_const : 1, nd = g->ndim;
+    KILN_ASSERT(N == k->n_in + k->n_out && g->pack == 0);
+    size_t size = kc_map_size(N, C);
+    char *a = calloc(1, size);
+    staging sg;
+    if (!a || !staging_init(&sg, s, N)) {
+        free(a);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    int64_t count = 1, span = 0;
+    for (int d = 0; d < nd; d++) count *= g->shape[d];
+    bool whole = g->first == 0 && g->total == count, vec = nd == 1, narrow = g->first + g->total < ((int64_t)1 << 31);
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    CUresult r = CU_OK;
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
+    for (int op = 0; op < N && r == CU_OK; op++) {
+        int64_t es = k->es[op], lo, hi;
+        extent(nd, g->shape, g->strides[op], es, &lo, &hi);
+        bool out = op >= k->n_in, dense = out && whole && hi - lo == count * es;
+        CUdeviceptr d;
+        r = stage(&sg, g->base[op], lo, hi, out, dense, &d);
+        if (nd == 1) d += (CUdeviceptr)(g->first * g->strides[op][0]); /* 1-D: indices from 0 */
+        put64(a, (size_t)op * 8, (int64_t)d);
+        for (int dd = 0; dd < nd; dd++) put64(a, (size_t)(8 * N + 64 * op + 8 * dd), g->strides[op][dd]);
+        if (hi - lo > span) span = hi - lo;
+        if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
+    }
+    if (r == CU_OK) {
+        narrow = narrow && span < ((int64_t)1 << 31);
+        size_t o = (size_t)(72 * N);
+        for (int d = 0; d < nd; d++) put64(a, o + 8 * (size_t)d, g->shape[d]);
+        put64(a, o + 64, nd == 1 ? 0 : g->first);
+        put64(a, o + 72, g->total);
+        if (consts) memcpy(a + o + 80, consts, (size_t)k->n_const * 8);
+        put32(a, o + 80 + 8 * (size_t)C, nd);
+        put32(a, o + 84 + 8 * (size_t)C, (vec ? KC_VEC : 0) | (narrow ? KC_NARROW : 0));
+        t1 = kiln_now_ns();
+        r = launch(k->fn, grid_for(s, vec ? g->total / 4 + 1 : g->total), a);
+        t2 = kiln_now_ns();
+    }
+    r = staging_end(&sg, r);
+    log_launch(k->name, t0, t1, t2, kiln_now_ns());
+    pthread_mutex_unlock(&s->lock);
+    free(a);
+    return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "kernel launch", r);
+}
+
+static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_reduce_geom *g,
+                                      const kscalar *consts, int nthreads) {
+    cuda_state *s = state;
+    if (!kk) return host_launch_reduce(NULL, ctx, NULL, g, consts, nthreads); /* identities, on the host */
+    const cuda_kernel *k = (const cuda_kernel *)kk;
+    if (s->offline) return launch_fail(s, ctx, "launch", 0);
+    if (g->O <= 0) return KILN_OK;
+    int N = g->nin ? g->nin : 1, C = k->n_const ? k->n_const : 1;
+    size_t size = kc_red_size(N, C);
+    char *a = calloc(1, size);
+    staging sg;
+    if (!a || !staging_init(&sg, s, g->nin + 2)) {
+        free(a);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    int64_t nch = g->R <= KC_SHORT ? 1 : (g->R + KC_CHUNK - 1) / KC_CHUNK;
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    CUresult r = CU_OK;
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
+    int64_t shape[2 * KILN_MAX_DIMS], str[2 * KILN_MAX_DIMS];
+    for (int i = 0; i < g->nin && r == CU_OK; i++) { /* an input walks the kept dims and the reduced ones */
+        for (int d = 0; d < g->nk; d++) shape[d] = g->kshape[d], str[d] = g->kstr[i][d];
+        for (int d = 0; d < g->nr; d++) shape[g->nk + d] = g->rshape[d], str[g->nk + d] = g->rstr[i][d];
+        int64_t lo, hi;
+        extent(g->nk + g->nr, shape, str, k->es[i], &lo, &hi);
+        CUdeviceptr d;
+        r = stage(&sg, g->base[i], lo, hi, false, false, &d);
+        put64(a, (size_t)i * 8, (int64_t)d);
+        for (int dd = 0; dd < g->nr; dd++) put64(a, (size_t)(8 * N + 64 * i + 8 * dd), g->rstr[i][dd]);
+        for (int dd = 0; dd < g->nk; dd++) put64(a, (size_t)(72 * N + 64 * i + 8 * dd), g->kstr[i][dd]);
+    }
+    int64_t oes = op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), lo, hi;
+    extent(g->nk, g->kshape, g->ostr, oes, &lo, &hi);
+    CUdeviceptr out = 0, part = 0;
+    if (r == CU_OK) r = stage(&sg, g->out, lo, hi, true, hi - lo == g->O * oes, &out);
+    if (r == CU_OK && nch > 1) r = pool_get(s, (size_t)(g->O * nch * 16), &part);
+    if (r == CU_OK) {
+        size_t o = (size_t)(136 * N);
+        for (int d = 0; d < g->nr; d++) put64(a, o + 8 * (size_t)d, g->rshape[d]);
+        for (int d = 0; d < g->nk; d++) put64(a, o + 64 + 8 * (size_t)d, g->kshape[d]);
+        for (int d = 0; d < g->nk; d++) put64(a, o + 128 + 8 * (size_t)d, g->ostr[d]);
+        put64(a, o + 192, g->R);
+        put64(a, o + 200, g->O);
+        put64(a, o + 208, nch);
+        put64(a, o + 216, (int64_t)out);
+        put64(a, o + 224, (int64_t)part);
+        if (consts) memcpy(a + o + 232, consts, (size_t)k->n_const * 8);
+        put32(a, o + 232 + 8 * (size_t)C, g->nr);
+        put32(a, o + 236 + 8 * (size_t)C, g->nk);
+        t1 = kiln_now_ns();
+        if (g->R <= KC_SHORT) {
+            r = launch(k->rows, grid_for(s, g->O), a);
+        } else {
+            int64_t units = g->O * nch, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 8;
+            r = launch(k->fn, (unsigned)(units < cap ? units : cap), a);
+            if (r == CU_OK && nch > 1) r = launch(k->tree, (unsigned)(g->O < cap ? g->O : cap), a);
+        }
+        t2 = kiln_now_ns();
+    }
+    if (part) pool_put(s, (size_t)(g->O * nch * 16), part);
+    r = staging_end(&sg, r);
+    log_launch(k->name, t0, t1, t2, kiln_now_ns());
+    pthread_mutex_unlock(&s->lock);
+    free(a);
+    return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "reduction launch", r);
+}
+
+/* The column form is a host plan's (see kiln_backend_i.device): never asked of this backend. */
+static kiln_status cuda_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                          const kscalar *consts, int nthreads) {
+    KILN_UNUSED(state);
+    KILN_UNUSED(k);
+    KILN_UNUSED(g);
+    KILN_UNUSED(consts);
+    KILN_UNUSED(nthreads);
+    return kiln_fail(ctx, KILN_ERR_BACKEND, "internal: the CUDA backend has no column-form reduction");
+}
+
+/* ------------------------------------------------------------------ products */
+
+static const char *cuda_gemm(void *state, kiln_dtype dt) {
+    cuda_state *s = state;
+    return s->cublas && dtype_is_float(dt) ? "cuBLAS" : NULL;
+}
+
+/* Matrix M (rows × cols, byte strides rs, cs) as cuBLAS sees M^T in column-major order: op N
+ * with leading dimension rs/es when its rows are contiguous, op T with cs/es when its columns
+ * are.  False when neither. */
+static bool as_colmajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int64_t es, int *op, int64_t *ld) {
+    if ((cs == es || cols == 1) && (rows == 1 || (rs % es == 0 && rs / es >= cols && rs > 0))) {
+        *op = CUBLAS_OP_N;
+        *ld = rows == 1 ? cols : rs / es;
+        return true;
+    }
+    if ((rs == es || rows == 1) && (cols == 1 || (cs % es == 0 && cs / es >= rows && cs > 0))) {
+        *op = CUBLAS_OP_T;
+        *ld = cols == 1 ? rows : cs / es;
+        return true;
+    }
+    return false;
+}
+
+static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads) {
+    cuda_state *s = state;
+    int64_t es = (int64_t)kiln_dtype_size(mm->dt), lda, ldb, ldc;
+    int opa, opb, opc;
+    const int64_t big = INT32_MAX;
+    bool ok = !s->offline && s->cublas && dtype_is_float(mm->dt) && mm->m > 0 && mm->n > 0 && mm->K > 0 && mm->m < big &&
+              mm->n < big && mm->K < big && as_colmajor(mm->m, mm->K, mm->a_rs, mm->a_cs, es, &opa, &lda) &&
+              as_colmajor(mm->K, mm->n, mm->b_rs, mm->b_cs, es, &opb, &ldb) &&
+              as_colmajor(mm->m, mm->n, mm->c_rs, mm->c_cs, es, &opc, &ldc) && opc == CUBLAS_OP_N;
+    if (s->offline) return launch_fail(s, ctx, "product", 0);
+    if (!ok) return host_matmul(NULL, ctx, mm, nthreads); /* integers, odd strides: on the host, where the operands are */
+    staging sg;
+    if (!staging_init(&sg, s, 3)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
+    int64_t lo, hi;
+    CUdeviceptr A = 0, B = 0, Cd = 0;
+    extent(2, (int64_t[]){mm->m, mm->K}, (int64_t[]){mm->a_rs, mm->a_cs}, es, &lo, &hi);
+    CUresult r = stage(&sg, (char *)mm->a, lo, hi, false, false, &A);
+    extent(2, (int64_t[]){mm->K, mm->n}, (int64_t[]){mm->b_rs, mm->b_cs}, es, &lo, &hi);
+    if (r == CU_OK) r = stage(&sg, (char *)mm->b, lo, hi, false, false, &B);
+    extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
+    if (r == CU_OK) r = stage(&sg, mm->c, lo, hi, true, hi - lo == mm->m * mm->n * es, &Cd);
+    int br = 0;
+    t1 = kiln_now_ns();
+    if (r == CU_OK) { /* C^T = B^T A^T, column-major */
+        if (mm->dt == KILN_F32) {
+            const float one = 1, zero = 0;
+            br = blas.Sgemm(s->cublas, opb, opa, (int)mm->n, (int)mm->m, (int)mm->K, &one, (const float *)(uintptr_t)B, (int)ldb,
+                            (const float *)(uintptr_t)A, (int)lda, &zero, (float *)(uintptr_t)Cd, (int)ldc);
+        } else {
+            const double one = 1, zero = 0;
+            br = blas.Dgemm(s->cublas, opb, opa, (int)mm->n, (int)mm->m, (int)mm->K, &one, (const double *)(uintptr_t)B, (int)ldb,
+                            (const double *)(uintptr_t)A, (int)lda, &zero, (double *)(uintptr_t)Cd, (int)ldc);
+        }
+        if (!br) r = cu.CtxSynchronize();
+        t2 = kiln_now_ns();
+    }
+    r = staging_end(&sg, r);
+    log_launch(mm->dt == KILN_F32 ? "cublasSgemm" : "cublasDgemm", t0, t1, t2, kiln_now_ns());
+    pthread_mutex_unlock(&s->lock);
+    if (br) return kiln_fail(ctx, KILN_ERR_BACKEND, "cuBLAS %sgemm failed with status %d", mm->dt == KILN_F32 ? "S" : "D", br);
+    if (r != CU_OK) return launch_fail(s, ctx, "product", r);
+    return mm->epilogue ? mm->epilogue(mm->epilogue_ud, 0, mm->m) : KILN_OK;
+}
+
+/* ------------------------------------------------------------------ the rest, on the host */
+
+static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
+    KILN_UNUSED(state);
+    return host_scan(NULL, ctx, a, nthreads);
+}
+static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
+    KILN_UNUSED(state);
+    return host_gather(NULL, ctx, a, nthreads);
+}
+static kiln_status cuda_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads) {
+    KILN_UNUSED(state);
+    return host_scatter(NULL, ctx, a, dt, nthreads);
+}
+static kiln_status cuda_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads) {
+    KILN_UNUSED(state);
+    return host_rows(NULL, ctx, a, nthreads);
+}
+
+const kiln_backend_i kiln_cuda_backend = {
+    .name = "cuda",
+    .compiles = true,
+    .disk_cache = true,
+    .device = true,
+    .first_tier = NULL,
+    .about = cuda_about,
+    .init = cuda_init,
+    .free = cuda_free,
+    .target = cuda_target,
+    .describe = cuda_describe,
+    .supports = cuda_supports,
+    .render = cuda_render,
+    .compile = cuda_compile,
+    .load = cuda_load,
+    .unload = cuda_unload,
+    .launch_map = cuda_launch_map,
+    .launch_reduce = cuda_launch_reduce,
+    .launch_accumulate = cuda_launch_accumulate,
+    .scan = cuda_scan,
+    .gather = cuda_gather,
+    .scatter = cuda_scatter,
+    .rows = cuda_rows,
+    .gemm = cuda_gemm,
+    .matmul = cuda_matmul,
+};

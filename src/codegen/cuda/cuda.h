@@ -1,0 +1,56 @@
+/*
+ * cuda.h — the CUDA backend's parts, between its renderer (render.c) and its driver side
+ * (cuda.c): the kernels' argument blocks, which both must lay out alike.
+ *
+ * Every kernel takes one argument, a struct passed by value (__grid_constant__), so a launch
+ * needs no copy of its geometry to the device.  Its layout, for a kernel of N operands and C
+ * constant slots (C >= 1), with D = KILN_MAX_DIMS and every field 8 bytes unless said:
+ *
+ *   map      p[N] (device pointers), st[N][D] (byte strides), shape[D], first, total, c[C]
+ *            (constants' bits, as kscalar), ndim (4), flags (4: KC_VEC, KC_NARROW)
+ *   reduce   p[N], rst[N][D], kst[N][D], rshape[D], kshape[D], ost[D], R, O, nch, out, part,
+ *            c[C], nr (4), nk (4)
+ *
+ * A reduction kernel `name` folds chunks of KC_CHUNK reduced elements, one per block of
+ * KC_BLOCK threads (thread t takes elements t, t + KC_BLOCK, ..., then a fixed tree of warp
+ * shuffles and a fixed fold of the warps); `name_tree` folds an output's chunk partials the
+ * same way; `name_rows` gives each output a thread when R <= KC_SHORT.  The order of every
+ * fold is a function of R alone, never of the grid: the same bits on any GPU.
+ */
+#ifndef KILN_CODEGEN_CUDA_H
+#define KILN_CODEGEN_CUDA_H
+
+#include "../backend.h"
+
+#define KC_BLOCK 256
+#define KC_CHUNK 4096
+#define KC_SHORT 32
+#define KC_VEC 1    /* map flags: 1-D, every contiguous operand aligned to 4 elements */
+#define KC_NARROW 2 /* every index and byte offset fits 32 bits */
+#define KC_PARAM_MAX 32000 /* bytes of kernel argument a launch may pass (Volta and later) */
+
+/* Byte offsets of the argument blocks' fields (see above). */
+static inline size_t kc_map_size(int n, int c) { return (size_t)(72 * n + 88 + 8 * c); }
+static inline size_t kc_red_size(int n, int c) { return (size_t)(136 * n + 240 + 8 * c); }
+
+/* The text of base/scalar.h (generated at build time): every program begins with it. */
+extern const char kc_scalar_text[];
+extern const size_t kc_scalar_len;
+
+/* Appends the CUDA C of kd's kernels, named name (and name_tree, name_rows for a reduction),
+ * after the preamble when with_preamble. */
+void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out);
+/* Whether kd has no math functions: only such kernels get the vector path (KC_VEC). */
+bool kc_light(const kernel_desc *kd);
+/* Whether kd can be rendered (every op and dtype in scalar.h; argument block within limits). */
+bool kc_renderable(const kernel_desc *kd);
+
+/* NVRTC, loaded once: true, or false with *why saying what is missing. */
+bool kc_nvrtc_loaded(const char **why);
+/* Compiles a whole program src with NVRTC for arch ("sm_90": a CUBIN; "compute_90": PTX, which
+ * ptx must then say) into *out (malloc'd, *len bytes; PTX ends with its NUL); adds the time to
+ * *ns.  NVRTC's first error line becomes the error message (KILN_LOG=cuda: all of it). */
+kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, const char *arch, bool fast_math, bool ptx,
+                              char **out, size_t *len, uint64_t *ns);
+
+#endif

@@ -1,0 +1,391 @@
+/*
+ * render.c — the CUDA backend's renderer: a kernel description → CUDA C for NVRTC.
+ *
+ * Pipeline position: the render step of the CUDA backend (cuda.c compiles what this writes).
+ * A program is base/scalar.h (NumPy's scalar semantics, the very functions the reference
+ * evaluator and the interpreter run), then a short preamble (argument blocks, vector types,
+ * warp shuffles), then per kernel:
+ *
+ *   kc_f_NAME     the instructions, one ks_* call each, over one element's loaded inputs
+ *   map           NAME: a grid-stride loop over the flat elements; 1-D launches read
+ *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
+ *                 indices) with a scalar tail; others walk the collapsed dims; 32-bit indices
+ *                 when every offset fits (KC_NARROW), 64-bit otherwise.  Kernels with math
+ *                 functions have no vector path: they are bound by arithmetic, not loads, and
+ *                 its four inlined copies of the element more than doubled NVRTC's time
+ *                 (151 → 68 ms for sin(x)*sin(x)); the host then never sets KC_VEC for them
+ *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order),
+ *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
+ *                 per output for short rows): see cuda.h for the orders, which depend on R only
+ *
+ * Transcendentals are CUDA's own accurate functions (scalar.h calls sin, expf...); fast math is
+ * an option of the compile (KILN_CUDA_FAST_MATH), never of the source.
+ */
+#include <string.h>
+
+#include "../../ir/graph.h"
+#include "cuda.h"
+
+static const char *const ctype[KILN_DTYPE_COUNT] = {"ks_bool", "int32_t", "int64_t", "float", "double"};
+static const char *const sfx[KILN_DTYPE_COUNT] = {"b", "i32", "i64", "f32", "f64"};
+static const char *const fname[KILN_OP_COUNT] = {
+#define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = #b,
+    KILN_OPS(X)
+#undef X
+};
+
+/* The preamble after scalar.h: what every kernel of a program shares. */
+static const char preamble[] =
+    "\n/* ---- kiln's CUDA preamble ---- */\n"
+    "#define KC_D 8\n"
+    "template <int N, int C> struct kc_map {\n"
+    "    char *p[N]; long long st[N][KC_D]; long long shape[KC_D]; long long first, total; long long c[C];\n"
+    "    int ndim, flags;\n"
+    "};\n"
+    "template <int N, int C> struct kc_red {\n"
+    "    char *p[N]; long long rst[N][KC_D]; long long kst[N][KC_D]; long long rshape[KC_D], kshape[KC_D], ost[KC_D];\n"
+    "    long long R, O, nch; char *out; char *part; long long c[C]; int nr, nk;\n"
+    "};\n"
+    "template <typename T> struct kc_acc { T v; long long i; };\n"
+    "struct __align__(4) kc_v4_b { ks_bool v[4]; };\n"
+    "struct __align__(16) kc_v4_i32 { int32_t v[4]; };\n"
+    "struct __align__(32) kc_v4_i64 { int64_t v[4]; };\n"
+    "struct __align__(16) kc_v4_f32 { float v[4]; };\n"
+    "struct __align__(32) kc_v4_f64 { double v[4]; };\n"
+    "static __device__ __forceinline__ ks_bool kc_c_b(long long b) { return (ks_bool)(b & 0xff); }\n"
+    "static __device__ __forceinline__ int32_t kc_c_i32(long long b) { return (int32_t)b; }\n"
+    "static __device__ __forceinline__ int64_t kc_c_i64(long long b) { return (int64_t)b; }\n"
+    "static __device__ __forceinline__ float kc_c_f32(long long b) { return __int_as_float((int)b); }\n"
+    "static __device__ __forceinline__ double kc_c_f64(long long b) { return __longlong_as_double(b); }\n"
+    "static __device__ __forceinline__ ks_bool kc_shfl(ks_bool v, int d) { return (ks_bool)__shfl_down_sync(0xffffffffu, (int)v, d); }\n"
+    "static __device__ __forceinline__ int32_t kc_shfl(int32_t v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
+    "static __device__ __forceinline__ int64_t kc_shfl(int64_t v, int d) { return __shfl_down_sync(0xffffffffu, (long long)v, d); }\n"
+    "static __device__ __forceinline__ float kc_shfl(float v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
+    "static __device__ __forceinline__ double kc_shfl(double v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n";
+
+bool kc_renderable(const kernel_desc *kd) {
+    if (kd->n_out < 1 || kd->n_inst < 1) return false;
+    for (int i = 0; i < kd->n_inst; i++) {
+        const kd_inst *in = &kd->inst[i];
+        if (in->op == KILN_OP_VAR || in->op == KILN_OP_CONST || in->op == KILN_OP_CAST) continue;
+        if (!op_is_elementwise(in->op) || !ref_has((kiln_op)in->op, kd_operand_dtype(kd, in))) return false;
+    }
+    int c = kd->n_const ? kd->n_const : 1;
+    if (kd->reduce) {
+        kiln_dtype dt = kd_out_dtype(kd, 0);
+        if ((kd->reduce == KILN_OP_ANY || kd->reduce == KILN_OP_ALL) && dt != KILN_BOOL) return false;
+        return kiln_op_kind[kd->reduce] == KIND_REDUCE && kc_red_size(kd->n_in ? kd->n_in : 1, c) <= KC_PARAM_MAX;
+    }
+    return kc_map_size(kd->n_in + kd->n_out, c) <= KC_PARAM_MAX;
+}
+
+/* ------------------------------------------------------------------ the element function */
+
+/* static __device__ void kc_f_NAME(const long long *c, T0 x0, ..., To0 &y0, ...) */
+static void render_elem(const kernel_desc *kd, const char *name, kstr *b) {
+    kstr_printf(b, "static __device__ __forceinline__ void kc_f_%s(const long long *c", name);
+    /* an input's dtype is that of the first VAR instruction reading it */
+    for (int k = 0; k < kd->n_in; k++) {
+        kiln_dtype dt = KILN_F64;
+        for (int i = 0; i < kd->n_inst; i++)
+            if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) {
+                dt = (kiln_dtype)kd->inst[i].dtype;
+                break;
+            }
+        kstr_printf(b, ", %s x%d", ctype[dt], k);
+    }
+    int nst = kd->reduce ? 1 : kd->n_out;
+    for (int k = 0; k < nst; k++) kstr_printf(b, ", %s &y%d", ctype[kd_out_dtype(kd, k)], k);
+    kstr_printf(b, ") {\n    (void)c;\n");
+    for (int i = 0; i < kd->n_inst; i++) {
+        const kd_inst *in = &kd->inst[i];
+        kiln_dtype dt = (kiln_dtype)in->dtype;
+        kstr_printf(b, "    const %s v%d = ", ctype[dt], i);
+        if (in->op == KILN_OP_VAR) {
+            kstr_printf(b, "x%d;\n", in->slot);
+            continue;
+        }
+        if (in->op == KILN_OP_CONST) {
+            kstr_printf(b, "kc_c_%s(c[%d]);\n", sfx[dt], in->slot);
+            continue;
+        }
+        if (in->op == KILN_OP_CAST) {
+            kstr_printf(b, "ks_cast_%s_%s(v%d);\n", sfx[kd->inst[in->arg[0]].dtype], sfx[dt], in->arg[0]);
+            continue;
+        }
+        kstr_printf(b, "ks_%s_%s(", fname[in->op], sfx[kd_operand_dtype(kd, in)]);
+        int ar = kiln_op_arity((kiln_op)in->op);
+        for (int a = 0; a < ar; a++) kstr_printf(b, "%sv%d", a ? ", " : "", in->arg[a]);
+        kstr_printf(b, ");\n");
+    }
+    for (int k = 0; k < nst; k++) kstr_printf(b, "    y%d = v%d;\n", k, kd->out_inst[k]);
+    kstr_printf(b, "}\n");
+}
+
+/* The dtype of input k (as render_elem declares it). */
+static kiln_dtype in_dtype(const kernel_desc *kd, int k) {
+    for (int i = 0; i < kd->n_inst; i++)
+        if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return (kiln_dtype)kd->inst[i].dtype;
+    return KILN_F64;
+}
+
+static kiln_dtype op_dtype(const kernel_desc *kd, int op) {
+    return op < kd->n_in ? in_dtype(kd, op) : kd_out_dtype(kd, op - kd->n_in);
+}
+
+/* ------------------------------------------------------------------ maps */
+
+/* Whether kd is cheap per element (no math functions): its loads are what it waits for, so
+ * vector loads and unrolled folds pay for the code they add. */
+bool kc_light(const kernel_desc *kd) { return kd_cost(kd) < 24; }
+
+static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
+    int N = kd->n_in + kd->n_out, C = kd->n_const ? kd->n_const : 1;
+    bool vec = kc_light(kd);
+    char args[64];
+    snprintf(args, sizeof args, "kc_map<%d, %d>", N, C);
+    /* one element at flat index g */
+    kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_at_%s(const %s &a, I g) {\n", name, args);
+    for (int k = 0; k < N; k++) kstr_printf(b, "    I o%d = 0;\n", k);
+    kstr_printf(b, "    if (a.ndim == 1) {\n");
+    for (int k = 0; k < N; k++) {
+        int es = (int)kiln_dtype_size(op_dtype(kd, k));
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "        o%d = g * (I)%d;\n", k, es);
+        else if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        o%d = g * (I)a.st[%d][0];\n", k, k);
+    }
+    kstr_printf(b, "    } else {\n        I r = g;\n        for (int d = a.ndim - 1; d >= 0; d--) {\n"
+                   "            const I s = (I)a.shape[d], q = r / s, i = r - q * s;\n            r = q;\n");
+    for (int k = 0; k < N; k++) kstr_printf(b, "            o%d += i * (I)a.st[%d][d];\n", k, k);
+    kstr_printf(b, "        }\n    }\n");
+    for (int k = 0; k < kd->n_out; k++) kstr_printf(b, "    %s y%d;\n", ctype[kd_out_dtype(kd, k)], k);
+    kstr_printf(b, "    kc_f_%s(a.c", name);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(a.p[%d] + o%d)", ctype[in_dtype(kd, k)], k, k);
+    for (int k = 0; k < kd->n_out; k++) kstr_printf(b, ", y%d", k);
+    kstr_printf(b, ");\n");
+    for (int k = 0; k < kd->n_out; k++)
+        kstr_printf(b, "    *(%s *)(a.p[%d] + o%d) = y%d;\n", ctype[kd_out_dtype(kd, k)], kd->n_in + k, kd->n_in + k, k);
+    kstr_printf(b, "}\n");
+
+    /* four elements 4j .. 4j+3 of a 1-D launch whose contiguous operands are aligned */
+    if (vec) {
+        kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j) {\n", name, args);
+        for (int k = 0; k < N; k++) {
+            kiln_dtype dt = op_dtype(kd, k);
+            bool in = k < kd->n_in;
+            if (kd->layout[k] == KD_CONTIG && in)
+                kstr_printf(b, "    const kc_v4_%s X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", sfx[dt], k, sfx[dt], k);
+            else if (kd->layout[k] == KD_CONTIG)
+                kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[dt], k);
+            else if (kd->layout[k] == KD_BCAST && in)
+                kstr_printf(b, "    const %s X%d = *(const %s *)a.p[%d];\n", ctype[dt], k, ctype[dt], k);
+        }
+        kstr_printf(b, "#pragma unroll\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n");
+        for (int k = kd->n_in; k < N; k++)
+            if (kd->layout[k] != KD_CONTIG) kstr_printf(b, "        %s Y%d;\n", ctype[op_dtype(kd, k)], k);
+        kstr_printf(b, "        kc_f_%s(a.c", name);
+        for (int k = 0; k < N; k++) {
+            kiln_dtype dt = op_dtype(kd, k);
+            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, ", X%d.v[e]", k);
+            else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
+            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
+            else kstr_printf(b, ", *(const %s *)(a.p[%d] + g * (I)a.st[%d][0])", ctype[dt], k, k);
+        }
+        kstr_printf(b, ");\n");
+        for (int k = kd->n_in; k < N; k++) {
+            if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", ctype[op_dtype(kd, k)], k, k, k);
+            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", ctype[op_dtype(kd, k)], k, k);
+        }
+        kstr_printf(b, "    }\n");
+        for (int k = kd->n_in; k < N; k++)
+            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[op_dtype(kd, k)], k, k);
+        kstr_printf(b, "}\n");
+    }
+    /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only) */
+    kstr vecrun = {0};
+    if (vec)
+        kstr_printf(&vecrun,
+                    "    if constexpr (sizeof(I) == 4) {\n"
+                    "        if (a.flags & %d) {\n"
+                    "            const I n4 = n >> 2;\n"
+                    "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j);\n"
+                    "            for (I g = 4 * n4 + t; g < n; g += s) kc_at_%s<I>(a, g);\n"
+                    "            return;\n"
+                    "        }\n"
+                    "    }\n"
+                    "    {\n",
+                    KC_VEC, name, name);
+    kstr_printf(b,
+                "template <typename I> static __device__ __forceinline__ void kc_run_%s(const %s &a) {\n"
+                "    const I t = (I)(blockIdx.x * blockDim.x + threadIdx.x), s = (I)(gridDim.x * blockDim.x), n = (I)a.total;\n"
+                "%s"
+                "        for (I i = t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
+                "    }\n"
+                "}\n"
+                "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
+                "    if (a.flags & %d) kc_run_%s<int>(a);\n"
+                "    else kc_run_%s<long long>(a);\n"
+                "}\n",
+                name, args, vecrun.s ? vecrun.s : "    {\n", name, KC_BLOCK, name, args, KC_NARROW, name, name);
+    kstr_free(&vecrun);
+}
+
+/* ------------------------------------------------------------------ reductions */
+
+/* The reduction's identity, as a C expression of type T (dt's). */
+static void identity(int op, kiln_dtype dt, kstr *b) {
+    bool hi = op == KILN_OP_MIN || op == KILN_OP_ARGMIN || op == KILN_OP_ALL;
+    if (op == KILN_OP_SUM || op == KILN_OP_ANY) kstr_printf(b, "ks_cast_i64_%s(0)", sfx[dt]);
+    else if (op == KILN_OP_PROD || op == KILN_OP_ALL) kstr_printf(b, "ks_cast_i64_%s(1)", sfx[dt]);
+    else if (dt == KILN_BOOL) kstr_printf(b, "(ks_bool)%d", hi);
+    else if (dt == KILN_I32) kstr_printf(b, "%s", hi ? "KS_I32_MAX" : "KS_I32_MIN");
+    else if (dt == KILN_I64) kstr_printf(b, "%s", hi ? "KS_I64_MAX" : "KS_I64_MIN");
+    else kstr_printf(b, "%sKS_INF_F%s", hi ? "" : "-", dt == KILN_F32 ? "32" : "64");
+}
+
+static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
+    int op = kd->reduce, N = kd->n_in ? kd->n_in : 1, C = kd->n_const ? kd->n_const : 1;
+    kiln_dtype dt = kd_out_dtype(kd, 0);
+    const char *T = ctype[dt];
+    char args[64], acc[48];
+    snprintf(args, sizeof args, "kc_red<%d, %d>", N, C);
+    snprintf(acc, sizeof acc, "kc_acc<%s>", T);
+
+    kstr_printf(b, "static __device__ __forceinline__ %s kc_id_%s() {\n    %s x;\n    x.v = ", acc, name, acc);
+    identity(op, dt, b);
+    kstr_printf(b, ";\n    x.i = %d;\n    return x;\n}\n", op_is_arg_reduce(op) ? -1 : 0);
+
+    /* x ⊕ y: ref_reduce_combine's rule (argmax/argmin: NaN first, then the larger/smaller,
+     * then the smaller index) */
+    kstr_printf(b, "static __device__ __forceinline__ void kc_comb_%s(%s &x, const %s &y) {\n", name, acc, acc);
+    if (!op_is_arg_reduce(op)) {
+        kstr_printf(b, "    x.v = ks_%s_%s(x.v, y.v);\n}\n", fname[reduce_combine_op[op]], sfx[dt]);
+    } else {
+        kstr_printf(b,
+                    "    if (y.i < 0) return;\n"
+                    "    const bool xn = x.v != x.v, yn = y.v != y.v;\n"
+                    "    const bool better = (yn && !xn) || (!yn && !xn && y.v %s x.v);\n"
+                    "    const bool equal = (yn && xn) || (!yn && !xn && y.v == x.v);\n"
+                    "    if (x.i < 0 || better || (equal && y.i < x.i)) x = y;\n}\n",
+                    op == KILN_OP_ARGMAX ? ">" : "<");
+    }
+
+    /* output o's operands' first elements */
+    kstr_printf(b,
+                "static __device__ __forceinline__ void kc_base_%s(const %s &a, long long o, char **q) {\n"
+                "    for (int k = 0; k < %d; k++) q[k] = a.p[k];\n"
+                "    for (int d = a.nk - 1; d >= 0; d--) {\n"
+                "        const long long i = o %% a.kshape[d];\n"
+                "        o /= a.kshape[d];\n"
+                "        for (int k = 0; k < %d; k++) q[k] += i * a.kst[k][d];\n"
+                "    }\n"
+                "}\n",
+                name, args, N, N);
+    /* the value folded at reduced index r */
+    kstr_printf(b, "static __device__ __forceinline__ %s kc_e_%s(const %s &a, char *const *q, long long r) {\n", T, name, args);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "    long long o%d = 0;\n", k);
+    kstr_printf(b, "    if (a.nr == 1) {\n");
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "        o%d = r * a.rst[%d][0];\n", k, k);
+    kstr_printf(b, "    } else {\n        for (int d = a.nr - 1; d >= 0; d--) {\n"
+                   "            const long long i = r %% a.rshape[d];\n            r /= a.rshape[d];\n");
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "            o%d += i * a.rst[%d][d];\n", k, k);
+    kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[in_dtype(kd, k)], k, k);
+    kstr_printf(b, ", y0);\n    return y0;\n}\n");
+    /* the result of output o */
+    kstr_printf(b,
+                "static __device__ __forceinline__ void kc_store_%s(const %s &a, long long o, const %s &x) {\n"
+                "    char *p = a.out;\n"
+                "    for (int d = a.nk - 1; d >= 0; d--) {\n"
+                "        p += (o %% a.kshape[d]) * a.ost[d];\n"
+                "        o /= a.kshape[d];\n"
+                "    }\n"
+                "    %s\n"
+                "}\n",
+                name, args, acc, op_is_arg_reduce(op) ? "*(long long *)p = x.i;" : "*(decltype(x.v) *)p = x.v;");
+    /* a block's values folded into thread 0's: a fixed tree of shuffles, then the warps in order */
+    kstr_printf(b,
+                "static __device__ __forceinline__ void kc_block_%s(%s &x, %s *sh) {\n"
+                "    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;\n"
+                "#pragma unroll\n"
+                "    for (int d = 16; d > 0; d >>= 1) {\n"
+                "        %s y;\n"
+                "        y.v = kc_shfl(x.v, d);\n"
+                "        y.i = __shfl_down_sync(0xffffffffu, x.i, d);\n"
+                "        if (lane + d < 32) kc_comb_%s(x, y);\n"
+                "    }\n"
+                "    if (lane == 0) sh[warp] = x;\n"
+                "    __syncthreads();\n"
+                "    if (threadIdx.x == 0)\n"
+                "        for (int w = 1; w < %d; w++) kc_comb_%s(x, sh[w]);\n"
+                "    __syncthreads();\n"
+                "}\n",
+                name, acc, acc, acc, name, KC_BLOCK / 32, name);
+    /* the three kernels */
+    kstr_printf(b,
+                "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
+                "    __shared__ %s sh[%d];\n"
+                "    const long long units = a.O * a.nch;\n"
+                "    for (long long u = blockIdx.x; u < units; u += gridDim.x) {\n"
+                "        const long long o = u / a.nch, ch = u - o * a.nch;\n"
+                "        char *q[%d];\n"
+                "        kc_base_%s(a, o, q);\n"
+                "        %s x = kc_id_%s();\n"
+                "        const long long r1 = (ch + 1) * %d < a.R ? (ch + 1) * %d : a.R;\n"
+                "#pragma unroll %d\n"
+                "        for (long long r = ch * %d + threadIdx.x; r < r1; r += %d) {\n"
+                "            %s y;\n"
+                "            y.v = kc_e_%s(a, q, r);\n"
+                "            y.i = r;\n"
+                "            kc_comb_%s(x, y);\n"
+                "        }\n"
+                "        kc_block_%s(x, sh);\n"
+                "        if (threadIdx.x == 0) {\n"
+                "            if (a.nch == 1) kc_store_%s(a, o, x);\n"
+                "            else ((%s *)a.part)[u] = x;\n"
+                "        }\n"
+                "    }\n"
+                "}\n",
+                KC_BLOCK, name, args, acc, KC_BLOCK / 32, N, name, acc, name, KC_CHUNK, KC_CHUNK, kc_light(kd) ? 4 : 1, KC_CHUNK,
+                KC_BLOCK, acc, name,
+                name, name, name, acc);
+    kstr_printf(b,
+                "extern \"C\" __global__ void __launch_bounds__(%d) %s_tree(const __grid_constant__ %s a) {\n"
+                "    __shared__ %s sh[%d];\n"
+                "    for (long long o = blockIdx.x; o < a.O; o += gridDim.x) {\n"
+                "        const %s *p = (const %s *)a.part + o * a.nch;\n"
+                "        %s x = kc_id_%s();\n"
+                "        for (long long c = threadIdx.x; c < a.nch; c += %d) kc_comb_%s(x, p[c]);\n"
+                "        kc_block_%s(x, sh);\n"
+                "        if (threadIdx.x == 0) kc_store_%s(a, o, x);\n"
+                "    }\n"
+                "}\n",
+                KC_BLOCK, name, args, acc, KC_BLOCK / 32, acc, acc, acc, name, KC_BLOCK, name, name, name);
+    kstr_printf(b,
+                "extern \"C\" __global__ void __launch_bounds__(%d) %s_rows(const __grid_constant__ %s a) {\n"
+                "    for (long long o = (long long)blockIdx.x * blockDim.x + threadIdx.x; o < a.O; o += (long long)gridDim.x * blockDim.x) {\n"
+                "        char *q[%d];\n"
+                "        kc_base_%s(a, o, q);\n"
+                "        %s x = kc_id_%s();\n"
+                "        for (long long r = 0; r < a.R; r++) {\n"
+                "            %s y;\n"
+                "            y.v = kc_e_%s(a, q, r);\n"
+                "            y.i = r;\n"
+                "            kc_comb_%s(x, y);\n"
+                "        }\n"
+                "        kc_store_%s(a, o, x);\n"
+                "    }\n"
+                "}\n",
+                KC_BLOCK, name, args, N, name, acc, name, acc, name, name, name);
+}
+
+void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out) {
+    if (with_preamble) {
+        kstr_printf(out, "%.*s", (int)kc_scalar_len, kc_scalar_text);
+        kstr_printf(out, "%s", preamble);
+    }
+    kstr_printf(out, "\n/* ---- %s: %s, %d instructions, %d inputs ---- */\n", name,
+                kd->reduce ? kiln_op_name((kiln_op)kd->reduce) : "map", kd->n_inst, kd->n_in);
+    render_elem(kd, name, out);
+    if (kd->reduce) render_reduce(kd, name, out);
+    else render_map(kd, name, out);
+}

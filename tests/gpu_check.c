@@ -1,0 +1,285 @@
+/*
+ * gpu_check.c — the CUDA backend on a GPU: what test_cuda.c cannot prove without one.
+ * tools/gpu_check.sh builds it here and runs it on the GPU machine; plain C (no Check there).
+ *
+ *   gpu_check diff      every corpus expression (tests/cuda_corpus.h) on the GPU against the
+ *                       interpreter at sizes 37/5×7, 0, 1, 31 and 2^20+3, results equal (integers
+ *                       and bools bit for bit, floats within 16 ulp, float sums and products
+ *                       within 1e-9 / 1e-3 relative); the same sum twice gives the same bits;
+ *                       a bool array of 2^31 + 7 elements
+ *   gpu_check cache     one expression on the GPU, printing the context's disk-cache stats (the
+ *                       script runs it cold, warm, corrupted, and twice at once)
+ *   gpu_check first     the time to the first result of a new process: context creation, then
+ *                       the first call (CUBIN from the disk cache when warm)
+ *   gpu_check bench     kiln's side of the GPU benchmark: each case's time per call, whole
+ *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it
+ * Prints "PASS name" / "FAIL name: why" lines; exits 1 when anything failed.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cuda_corpus.h"
+
+static int failures;
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static double ulp_diff(double a, double b, bool f32) {
+    if (a == b || (a != a && b != b)) return 0;
+    if (a != a || b != b || isinf(a) || isinf(b)) return INFINITY;
+    double m = fmax(fabs(a), fabs(b)), u = f32 ? ldexp(1.0, ilogb(fmax(m, 1.1754943508222875e-38)) - 23)
+                                                : ldexp(1.0, ilogb(fmax(m, 2.2250738585072014e-308)) - 52);
+    return fabs(a - b) / u;
+}
+
+/* Whether g (the GPU's) equals c (the interpreter's); why into msg. */
+static bool same(const kiln_array *g, const kiln_array *c, bool loose, char *msg, size_t cap) {
+    kiln_dtype dt = kiln_array_dtype(g);
+    int nd = kiln_array_ndim(g);
+    if (dt != kiln_array_dtype(c) || nd != kiln_array_ndim(c)) {
+        snprintf(msg, cap, "dtype or rank differs");
+        return false;
+    }
+    int64_t n = 1;
+    for (int d = 0; d < nd; d++) {
+        if (kiln_array_shape(g)[d] != kiln_array_shape(c)[d]) {
+            snprintf(msg, cap, "shape differs");
+            return false;
+        }
+        n *= kiln_array_shape(g)[d];
+    }
+    bool ok = true;
+    for (int64_t i = 0; i < n && ok; i++) {
+        /* element i in C order, through each array's strides */
+        const char *p = kiln_array_data(g), *q = kiln_array_data(c);
+        for (int64_t d = nd - 1, rem = i; d >= 0; d--) {
+            int64_t ix = rem % kiln_array_shape(g)[d];
+            rem /= kiln_array_shape(g)[d];
+            p += ix * kiln_array_strides(g)[d];
+            q += ix * kiln_array_strides(c)[d];
+        }
+        double x, y;
+        switch (dt) {
+        case KILN_BOOL: ok = *p == *q; break;
+        case KILN_I32: ok = *(const int32_t *)(const void *)p == *(const int32_t *)(const void *)q; break;
+        case KILN_I64: ok = *(const int64_t *)(const void *)p == *(const int64_t *)(const void *)q; break;
+        case KILN_F32:
+            x = *(const float *)(const void *)p, y = *(const float *)(const void *)q;
+            ok = loose ? (x == y || (x != x && y != y) || fabs(x - y) <= 1e-3 * fmax(1, fmax(fabs(x), fabs(y)))) : ulp_diff(x, y, true) <= 16;
+            break;
+        case KILN_F64:
+        case KILN_DTYPE_COUNT:
+            x = *(const double *)(const void *)p, y = *(const double *)(const void *)q;
+            ok = loose ? (x == y || (x != x && y != y) || fabs(x - y) <= 1e-9 * fmax(1, fmax(fabs(x), fabs(y)))) : ulp_diff(x, y, false) <= 16;
+            break;
+        }
+        if (!ok) snprintf(msg, cap, "element %lld differs", (long long)i);
+    }
+    return ok;
+}
+
+static void diff_at(int64_t n, int64_t rows, int64_t cols) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"}), *cpu = kiln_ctx_new(&(kiln_config){.backend = "interp"});
+    kiln_scope *gs = corpus_scope_sized(gpu, n, rows, cols), *cs = corpus_scope_sized(cpu, n, rows, cols);
+    corpus c = make_corpus();
+    int ran = 0, bad = 0;
+    for (int k = 0; k < c.n; k++) {
+        kiln_expr *ge = kiln_parse(gpu, gs, c.v[k]), *ce = kiln_parse(cpu, cs, c.v[k]);
+        kiln_array *gr = ge ? kiln_eval(gpu, ge) : NULL, *cr = ce ? kiln_eval(cpu, ce) : NULL;
+        char msg[200] = "";
+        bool loose = !strncmp(c.v[k], "sum(", 4) || !strncmp(c.v[k], "prod(", 5) || strstr(c.v[k], "@");
+        if (!cr) {
+            /* refused by the language (or the host): the GPU must refuse it too */
+            if (gr) snprintf(msg, sizeof msg, "the GPU gave a result the host refused");
+        } else if (!gr) {
+            snprintf(msg, sizeof msg, "GPU: %s", kiln_errmsg(gpu));
+        } else if (!same(gr, cr, loose, msg, sizeof msg)) {
+        } else {
+            ran++;
+        }
+        if (*msg && bad++ < 10) printf("FAIL diff n=%lld %s: %s\n", (long long)n, c.v[k], msg);
+        kiln_array_free(gr);
+        kiln_array_free(cr);
+        kiln_expr_free(ge);
+        kiln_expr_free(ce);
+        kiln_clear_error(gpu);
+        kiln_clear_error(cpu);
+        free(c.v[k]);
+    }
+    free(c.v);
+    printf("%s diff n=%lld rows=%lld cols=%lld: %d equal, %d differ\n", bad ? "FAIL" : "PASS", (long long)n, (long long)rows,
+           (long long)cols, ran, bad);
+    failures += bad != 0;
+    kiln_scope_free(gs);
+    kiln_scope_free(cs);
+    kiln_ctx_free(gpu);
+    kiln_ctx_free(cpu);
+}
+
+static void determinism(void) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    kiln_scope *s = corpus_scope_sized(gpu, 10000019, 3001, 1001);
+    const char *ex[] = {"sum(d * d)", "sum(f * f)", "sum(D, 0)", "sum(F, 1)", "argmax(d)", "max(F, 1)"};
+    for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
+        kiln_expr *e = kiln_parse(gpu, s, ex[k]);
+        kiln_array *a = kiln_eval(gpu, e), *b = kiln_eval(gpu, e);
+        bool ok = a && b && kiln_array_size(a) == kiln_array_size(b) &&
+                  !memcmp(kiln_array_data(a), kiln_array_data(b), (size_t)kiln_array_size(a) * kiln_dtype_size(kiln_array_dtype(a)));
+        printf("%s determinism %s\n", ok ? "PASS" : "FAIL", ex[k]);
+        failures += !ok;
+        kiln_array_free(a);
+        kiln_array_free(b);
+        kiln_expr_free(e);
+    }
+    kiln_scope_free(s);
+    kiln_ctx_free(gpu);
+}
+
+static void huge(void) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    int64_t n = ((int64_t)1 << 31) + 7;
+    kiln_array *b = kiln_array_new(gpu, KILN_BOOL, 1, &n);
+    if (!b) {
+        printf("FAIL huge: %s\n", kiln_errmsg(gpu));
+        failures++;
+        kiln_ctx_free(gpu);
+        return;
+    }
+    char *p = kiln_array_data(b);
+    int64_t want = 0;
+    for (int64_t i = 0; i < n; i++) want += (p[i] = (char)(i % 3 == 0 || i == n - 1));
+    kiln_scope *s = kiln_scope_new(gpu);
+    kiln_scope_set(s, "h", b);
+    kiln_expr *e = kiln_parse(gpu, s, "sum(h & ~h[::-1] | h)");
+    kiln_array *r = e ? kiln_eval(gpu, e) : NULL;
+    bool ok = r && *(int64_t *)kiln_array_data(r) == want;
+    printf("%s huge: sum over %lld bools = %lld (want %lld)%s%s\n", ok ? "PASS" : "FAIL", (long long)n,
+           r ? (long long)*(int64_t *)kiln_array_data(r) : -1LL, (long long)want, r ? "" : ": ", r ? "" : kiln_errmsg(gpu));
+    failures += !ok;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_scope_free(s);
+    kiln_array_free(b);
+    kiln_ctx_free(gpu);
+}
+
+static void cache_round(void) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    kiln_scope *s = corpus_scope(gpu);
+    kiln_expr *e = kiln_parse(gpu, s, "sum(sin(D) * 3 + D, 1) + d[:5]");
+    kiln_array *r = kiln_eval(gpu, e);
+    kiln_stats st;
+    kiln_get_stats(gpu, &st);
+    printf("cache: %s compiled %llu disk_hits %llu disk_corrupt %llu disk_stores %llu%s%s\n", r ? "ok" : "FAILED",
+           (unsigned long long)st.kernels_compiled, (unsigned long long)st.disk_hits, (unsigned long long)st.disk_corrupt,
+           (unsigned long long)st.disk_stores, r ? "" : ": ", r ? "" : kiln_errmsg(gpu));
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_scope_free(s);
+    kiln_ctx_free(gpu);
+}
+
+static void first_call(void) {
+    double t0 = now_ms();
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    const char *info = kiln_backend_info(gpu); /* starts the driver and the context */
+    double t1 = now_ms();
+    int64_t n = 1000;
+    kiln_array *a = kiln_array_new(gpu, KILN_F32, 1, &n);
+    kiln_expr *x = kiln_var(gpu, a), *e = kiln_add(gpu, kiln_mul(gpu, x, x), kiln_scalar(gpu, 1));
+    kiln_array *r = kiln_eval(gpu, e);
+    double t2 = now_ms();
+    printf("first: %s; CUDA start %.2f ms, first call %.2f ms%s%s\n", info ? info : "?", t1 - t0, t2 - t1, r ? "" : ": ",
+           r ? "" : kiln_errmsg(gpu));
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+    kiln_ctx_free(gpu);
+}
+
+/* Best of reps calls of src into a preallocated result, in ms. */
+static double time_expr(kiln_ctx *ctx, kiln_scope *s, const char *src, int reps) {
+    kiln_expr *e = kiln_parse(ctx, s, src);
+    kiln_array *out = e ? kiln_eval(ctx, e) : NULL;
+    if (!out) {
+        printf("bench %s: %s\n", src, kiln_errmsg(ctx));
+        kiln_expr_free(e);
+        return -1;
+    }
+    double best = INFINITY;
+    fprintf(stderr, "case: %s\n", src); /* for tools/gpu_check.sh's sums of KILN_LOG=cuda-time */
+    for (int i = 0; i < reps; i++) {
+        double t0 = now_ms();
+        kiln_eval_into(ctx, e, out);
+        double t = now_ms() - t0;
+        fprintf(stderr, "call\n");
+        if (t < best) best = t;
+    }
+    kiln_array_free(out);
+    kiln_expr_free(e);
+    return best;
+}
+
+static void bench(void) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    printf("bench backend: %s\n", kiln_backend_info(gpu));
+    kiln_scope *s = kiln_scope_new(gpu);
+    int64_t n = 100000000, w[2] = {8192, 8192}, b[2] = {8192, 1}, x[2] = {20, 1000000}, v[2] = {1, 20}, y[2] = {1, 1000000};
+    struct {
+        const char *name;
+        kiln_dtype dt;
+        int nd;
+        int64_t *shape;
+    } arrays[] = {{"a", KILN_F32, 1, &n}, {"b", KILN_F32, 1, &n}, {"c", KILN_F32, 1, &n}, {"a64", KILN_F64, 1, &n},
+                  {"b64", KILN_F64, 1, &n}, {"c64", KILN_F64, 1, &n}, {"W", KILN_F32, 2, w}, {"X", KILN_F32, 2, w},
+                  {"bias", KILN_F32, 2, b}, {"Xl", KILN_F64, 2, x}, {"wl", KILN_F64, 2, v}, {"yl", KILN_F64, 2, y}};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+        kiln_array *a = filled(gpu, arrays[i].dt, arrays[i].nd, arrays[i].shape, (int)i);
+        kiln_scope_set(s, arrays[i].name, a);
+        kiln_array_free(a);
+    }
+    static const char *const cases[] = {"a * b + c", "sin(a) * sin(a)", "a64 * b64 + c64", "sin(a64) * sin(a64)", "sum(a * b)",
+                                        "sum(a64 * b64)", "W @ X + bias",
+                                        "sum((1 / (1 + exp(-(wl @ Xl))) - yl) * Xl, 1)"};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+        printf("bench kiln %-50s %10.3f ms per call (with staging)\n", cases[k], time_expr(gpu, s, cases[k], 5));
+    kiln_scope_free(s);
+    kiln_ctx_free(gpu);
+}
+
+int main(int argc, char **argv) {
+    const char *what = argc > 1 ? argv[1] : "diff";
+    if (!strcmp(what, "diff")) {
+        kiln_ctx *probe = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+        if (!kiln_backend_info(probe)) {
+            printf("FAIL no GPU here: %s\n", kiln_errmsg(probe));
+            return 1;
+        }
+        printf("backend: %s\n", kiln_backend_info(probe));
+        kiln_ctx_free(probe);
+        diff_at(37, 5, 7);
+        diff_at(0, 0, 3);
+        diff_at(1, 1, 1);
+        diff_at(31, 3, 31);
+        diff_at((1 << 20) + 3, 1025, 1027);
+        determinism();
+        huge();
+    } else if (!strcmp(what, "cache")) {
+        cache_round();
+    } else if (!strcmp(what, "first")) {
+        first_call();
+    } else if (!strcmp(what, "bench")) {
+        bench();
+    } else {
+        fprintf(stderr, "usage: gpu_check diff|cache|first|bench\n");
+        return 2;
+    }
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,282 @@
+/*
+ * test_cuda.c — the CUDA backend on a machine without a GPU (CTest: cuda_compile).
+ *
+ * Every kernel of the corpus (op × dtype, casts, strided, broadcast and transposed operands,
+ * every reduction over every axis, random expression trees) is rendered, compiled by the real
+ * NVRTC for sm_90 and sm_80 (KILN_CUDA_ARCH: the backend's compile-only mode), loaded, and its
+ * PTX assembled by ptxas; each kernel's registers, stack and spills are written to
+ * cuda_kernels_<arch>.txt.  A launch in compile-only mode must fail with the compile-only
+ * sentence, so any other message (an NVRTC error, an unsupported op) fails the test.  Also: the
+ * sentences for a missing driver, the toolkit's stub driver and a missing NVRTC; NVRTC's
+ * errors as messages; the disk cache keeping CUBINs; :cuda's source without a GPU.
+ *
+ * Each test runs in its own process (Check's fork mode): the libraries are loaded once per
+ * process.  Without NVRTC the program says why and exits 77 (CTest's skip).
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "codegen/cuda/cuda.h"
+#include "cuda_corpus.h"
+#include "kiln.h"
+#include "runtime/ctx.h"
+
+static char tmp[256];
+
+/* The whole corpus compiled by NVRTC to PTX for compute_<sm> into tmp/arch, and each kernel's PTX
+ * assembled by ptxas for sm_<sm> (what NVRTC does inside for a CUBIN, but one step at a time:
+ * half the time, and ptxas's own report). */
+static void corpus_for(int sm) {
+    char dir[400], report[512], cmd[2048], arch[32], virt[32];
+    snprintf(arch, sizeof arch, "sm_%d", sm);
+    snprintf(virt, sizeof virt, "compute_%d", sm);
+    snprintf(dir, sizeof dir, "%s/%s", tmp, arch);
+    setenv("KILN_CUDA_ARCH", virt, 1);
+    setenv("KILN_CUDA_DUMP", dir, 1);
+    setenv("KILN_DISABLE_CACHE", "1", 1);
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    ck_assert_ptr_nonnull(ctx);
+    kiln_scope *s = corpus_scope(ctx);
+    corpus c = make_corpus();
+    /* KILN_CUDA_TEST_QUICK=1 (the sanitizer build): every fifth expression */
+    int step = getenv("KILN_CUDA_TEST_QUICK") ? 5 : 1;
+    int compiled = 0, refused = 0, bad = 0;
+    char first_bad[600] = "";
+    for (int k = 0; k < c.n; k++) {
+        if (k % step) {
+            free(c.v[k]);
+            continue;
+        }
+        kiln_clear_error(ctx);
+        kiln_expr *e = kiln_parse(ctx, s, c.v[k]);
+        if (!e) { /* not an expression NumPy allows for this dtype (& of floats...) */
+            refused++;
+            continue;
+        }
+        kiln_stats before, after;
+        kiln_get_stats(ctx, &before);
+        kiln_array *r = kiln_eval(ctx, e);
+        kiln_get_stats(ctx, &after);
+        const char *msg = kiln_errmsg(ctx);
+        if (r) { /* no kernel at all (a view): nothing to launch */
+            kiln_array_free(r);
+        } else if (!strstr(msg, "compile-only")) {
+            if (!bad++) snprintf(first_bad, sizeof first_bad, "%s: %s", c.v[k], msg);
+        } else { /* compiled now, or earlier for an expression with the same kernel */
+            compiled += after.kernels_compiled > before.kernels_compiled;
+        }
+        kiln_expr_free(e);
+        free(c.v[k]);
+    }
+    free(c.v);
+    kiln_scope_free(s);
+    kiln_ctx_free(ctx);
+    printf("cuda %s: %d expressions compiled, %d refused by the language, %d failed\n", arch, compiled, refused, bad);
+    ck_assert_msg(bad == 0, "%d expressions failed for %s; the first: %s", bad, arch, first_bad);
+    ck_assert_int_gt(compiled, 250 / step);
+
+    /* ptxas over every kernel's PTX: exit status, registers, stack and spills recorded */
+    const char *ptxas = getenv("KILN_PTXAS") ? getenv("KILN_PTXAS") : "/usr/local/cuda/bin/ptxas";
+    if (access(ptxas, X_OK) != 0) {
+        printf("cuda %s: no ptxas at %s: PTX not assembled\n", arch, ptxas);
+        return;
+    }
+    snprintf(report, sizeof report, "cuda_kernels_%s.txt", arch);
+    /* one line per kernel: "<name>.ptx <ptxas's exit status> <registers, stack, spills>" */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && ls *.ptx | xargs -P %ld -I{} sh -c 'out=$(\"$0\" -arch=%s -v {} -o /dev/null 2>&1); rc=$?; "
+             "printf \"%%s %%s %%s\\n\" {} $rc \"$(printf %%s \"$out\" | grep -E \"Used|stack frame|rror\" | tr -s \" \\n\" \" \")\" > {}.rep' '%s' "
+             "&& cat *.rep > '%s' && echo $(ls *.ptx | wc -l) $(awk '$2 != 0' *.rep | wc -l) > ptxas_counts",
+             dir, sysconf(_SC_NPROCESSORS_ONLN), arch, ptxas, report);
+    ck_assert_int_eq(system(cmd), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/ptxas_counts", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    int n = 0, fail = 0;
+    ck_assert_int_eq(fscanf(f, "%d %d", &n, &fail), 2);
+    fclose(f);
+    /* keep the record beside the test binary (CI's log shows where) */
+    snprintf(cmd, sizeof cmd, "awk '$2 != 0' '%s/%s' | head -3", dir, report);
+    if (fail && system(cmd) != 0) printf("could not show the failures\n");
+    snprintf(cmd, sizeof cmd, "cp '%s/%s' .", dir, report);
+    if (system(cmd) != 0) printf("could not copy %s\n", report);
+    printf("cuda %s: ptxas assembled %d kernels, %d failed; registers and stack in %s\n", arch, n - fail, fail, report);
+    ck_assert_int_eq(fail, 0);
+    ck_assert_int_ge(n, compiled);
+}
+
+START_TEST(corpus_sm90) { corpus_for(90); }
+END_TEST
+
+START_TEST(corpus_sm80) { corpus_for(80); }
+END_TEST
+
+/* Asking for CUDA where there is no driver: one sentence, and everything else keeps working. */
+START_TEST(no_driver_sentence) {
+    setenv("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1", 1);
+    unsetenv("KILN_CUDA_ARCH");
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    int64_t n = 10;
+    kiln_array *a = filled(ctx, KILN_F64, 1, &n, 1);
+    kiln_expr *x = kiln_var(ctx, a), *e = kiln_mul(ctx, x, x);
+    ck_assert_ptr_null(kiln_eval(ctx, e));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_BACKEND);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "libcuda.so.1 cannot be loaded") && !strchr(kiln_errmsg(ctx), '\n'), "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_set_backend(ctx, "interp"), KILN_OK);
+    kiln_array *r = kiln_eval(ctx, e);
+    ck_assert_ptr_nonnull(r);
+    ck_assert(((double *)kiln_array_data(r))[3] == ((double *)kiln_array_data(a))[3] * ((double *)kiln_array_data(a))[3]);
+    /* and kiln_set_backend refuses it with the same sentence, changing nothing */
+    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
+    ck_assert_str_eq(kiln_backend_name(ctx), "interp");
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* The toolkit's stub libcuda answers every call with CUDA_ERROR_STUB_LIBRARY: a sentence too. */
+START_TEST(stub_driver_sentence) {
+    const char *stub = "/usr/local/cuda/lib64/stubs/libcuda.so";
+    if (access(stub, R_OK) != 0) return;
+    setenv("KILN_CUDA_DRIVER", stub, 1);
+    unsetenv("KILN_CUDA_ARCH");
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "cuInit failed with CUDA_ERROR_STUB_LIBRARY"), "%s", kiln_errmsg(ctx));
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(no_nvrtc_sentence) {
+    setenv("KILN_NVRTC", "/nonexistent/libnvrtc.so.13", 1);
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "needs NVRTC"), "%s", kiln_errmsg(ctx));
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* NVRTC's diagnostics become kiln's message, naming the kernel; an unknown architecture too. */
+START_TEST(nvrtc_errors_become_messages) {
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    char *out = NULL;
+    size_t len = 0;
+    uint64_t ns = 0;
+    ck_assert_int_eq(kc_compile_source(ctx, "extern \"C\" __global__ void k_bad(float *p) { p[0] = undefined_thing; }", "k_bad",
+                                       "sm_90", false, false, &out, &len, &ns),
+                     KILN_ERR_COMPILE);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "k_bad") && strstr(kiln_errmsg(ctx), "undefined_thing"), "%s", kiln_errmsg(ctx));
+    ck_assert_ptr_null(out);
+    kiln_clear_error(ctx);
+    ck_assert_int_eq(kc_compile_source(ctx, "extern \"C\" __global__ void k_ok(float *p) { p[0] = sinf(p[1]); }", "k_ok",
+                                       "compute_90", false, true, &out, &len, &ns),
+                     KILN_OK);
+    ck_assert_ptr_nonnull(strstr(out, ".version"));
+    ck_assert_uint_eq(strlen(out) + 1, len);
+    free(out);
+    setenv("KILN_CUDA_ARCH", "sm_70", 1); /* NVRTC 13 refuses Volta */
+    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "not an architecture"), "%s", kiln_errmsg(ctx));
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* The disk cache keeps CUBINs: a second context loads them without NVRTC; a damaged entry is
+ * refused and compiled again. */
+START_TEST(disk_cache_keeps_cubins) {
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/cache", tmp);
+    setenv("KILN_CACHE_DIR", dir, 1);
+    unsetenv("KILN_DISABLE_CACHE");
+    setenv("KILN_CUDA_ARCH", "sm_90", 1);
+    kiln_stats st[3];
+    for (int round = 0; round < 3; round++) {
+        if (round == 2) { /* damage every entry's middle byte */
+            char cmd[600];
+            snprintf(cmd, sizeof cmd,
+                     "for f in $(find '%s' -type f -name '*.ko'); do s=$(stat -c %%s $f); "
+                     "printf '\\377\\376' | dd of=$f bs=1 seek=$((s/2)) conv=notrunc 2>/dev/null; done",
+                     dir);
+            ck_assert_int_eq(system(cmd), 0);
+        }
+        kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+        kiln_scope *s = corpus_scope(ctx);
+        kiln_expr *e = kiln_parse(ctx, s, "sin(d) * 3 + f");
+        ck_assert_ptr_null(kiln_eval(ctx, e));
+        ck_assert_msg(strstr(kiln_errmsg(ctx), "compile-only"), "%s", kiln_errmsg(ctx));
+        kiln_get_stats(ctx, &st[round]);
+        kiln_expr_free(e);
+        kiln_scope_free(s);
+        kiln_ctx_free(ctx);
+    }
+    ck_assert_uint_eq(st[0].disk_stores, 1);
+    ck_assert_uint_eq(st[1].disk_hits, 1);
+    ck_assert_uint_eq(st[1].kernels_compiled, 0);
+    ck_assert_uint_eq(st[2].disk_corrupt, 1);
+    ck_assert_uint_eq(st[2].kernels_compiled, 1);
+}
+END_TEST
+
+/* :cuda / KILN_DUMP_CUDA: the CUDA C of each kernel from any backend, with no GPU. */
+START_TEST(cuda_source_without_gpu) {
+    setenv("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1", 1);
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    kiln_scope *s = corpus_scope(ctx);
+    kiln_expr *e = kiln_parse(ctx, s, "sum(sin(D) * 2, 1)");
+    char *d = kiln_dump(ctx, e, KILN_DUMP_CUDA);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_msg(strstr(d, "ks_sin_f64") && strstr(d, "__global__") && strstr(d, "kc_block_kernel"), "%s", d);
+    kiln_string_free(d);
+    kiln_expr_free(e);
+    kiln_scope_free(s);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+int main(void) {
+    /* whether NVRTC loads, asked in a child: the tests load the libraries their own ways */
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *why;
+        if (kc_nvrtc_loaded(&why)) _exit(0);
+        printf("cuda_compile: skipped: %s\n", why);
+        fflush(stdout);
+        _exit(77);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return 1;
+    if (WEXITSTATUS(status) == 77) return 77;
+    snprintf(tmp, sizeof tmp, "/tmp/kiln_cuda_test.XXXXXX");
+    if (!mkdtemp(tmp)) return 1;
+    Suite *su = suite_create("cuda");
+    TCase *t = tcase_create("without_gpu");
+    tcase_set_timeout(t, 600);
+    tcase_add_test(t, corpus_sm90);
+    if (!getenv("KILN_CUDA_TEST_QUICK")) tcase_add_test(t, corpus_sm80);
+    tcase_add_test(t, no_driver_sentence);
+    tcase_add_test(t, stub_driver_sentence);
+    tcase_add_test(t, no_nvrtc_sentence);
+    tcase_add_test(t, nvrtc_errors_become_messages);
+    tcase_add_test(t, disk_cache_keeps_cubins);
+    tcase_add_test(t, cuda_source_without_gpu);
+    suite_add_tcase(su, t);
+    SRunner *sr = srunner_create(su);
+    srunner_set_fork_status(sr, CK_FORK); /* each test loads the libraries its own way */
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+    return failed ? 1 : 0;
+}
