@@ -57,6 +57,7 @@ static void corpus_for(int sm) {
         kiln_expr *e = kiln_parse(ctx, s, c.v[k]);
         if (!e) { /* not an expression NumPy allows for this dtype (& of floats...) */
             refused++;
+            free(c.v[k]);
             continue;
         }
         kiln_stats before, after;
