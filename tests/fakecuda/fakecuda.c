@@ -1,0 +1,235 @@
+/*
+ * fakecuda.c — a stand-in for libcuda.so.1 that runs kiln's CUDA kernels on host threads, so
+ * that the CUDA backend's launch path (argument blocks, staging, grids, the reductions' block
+ * trees and warp shuffles, the kernels' indexing over every layout) is tested on machines
+ * without a GPU.  KILN_CUDA_DRIVER=libfakecuda.so points kiln at it (CTest: cuda_fake).
+ *
+ * The driver API kiln calls, on the host:
+ *   memory      cuMemAlloc is malloc, its bytes poisoned (0xCD) so that anything kiln forgets
+ *               to upload shows; copies are memcpy
+ *   modules     the CUBIN is ignored: the program's CUDA C, which kiln keeps under
+ *               $KILN_CUDA_DUMP/<name>.cu, is compiled by g++ with tests/fakecuda/shim.h
+ *               ($KILN_FAKECUDA_SHIM) into a shared object, one entry per kernel
+ *   launches    a block of blockDim.x threads (pthreads) runs the kernel for each block in
+ *               turn; __syncthreads is a barrier of the block, __shfl_down_sync an exchange
+ *               through memory between the 32 threads of a warp, __shared__ a static
+ * The device: "kiln fake GPU", compute capability 9.0, 2 multiprocessors, driver 13.0.
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef int CUresult;
+typedef unsigned long long CUdeviceptr;
+
+struct kc_fake_dim {
+    unsigned x, y, z;
+};
+__attribute__((visibility("default"))) __thread struct kc_fake_dim threadIdx, blockIdx;
+__attribute__((visibility("default"))) struct kc_fake_dim blockDim, gridDim;
+
+#define API __attribute__((visibility("default")))
+
+typedef struct module {
+    char name[128]; /* the kernel's base name, known at the first cuModuleGetFunction */
+    void *so;
+} module;
+
+typedef struct function {
+    void (*entry)(const void *);
+} function;
+
+API CUresult cuGetErrorName(CUresult r, const char **s) {
+    *s = r == 1 ? "CUDA_ERROR_INVALID_VALUE" : r == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : r == 500 ? "CUDA_ERROR_NOT_FOUND"
+                                                                                             : "CUDA_ERROR_UNKNOWN";
+    return 0;
+}
+API CUresult cuGetErrorString(CUresult r, const char **s) {
+    *s = r == 500 ? "the fake driver found no source for the kernel (is KILN_CUDA_DUMP set?)" : "an error of the fake driver";
+    return 0;
+}
+API CUresult cuInit(unsigned f) { return f ? 1 : 0; }
+API CUresult cuDriverGetVersion(int *v) { return *v = 13000, 0; }
+API CUresult cuDeviceGetCount(int *n) { return *n = 1, 0; }
+API CUresult cuDeviceGet(int *d, int i) { return i ? 1 : (*d = 0, 0); }
+API CUresult cuDeviceGetName(char *s, int n, int d) {
+    (void)d;
+    snprintf(s, (size_t)n, "kiln fake GPU (host threads)");
+    return 0;
+}
+API CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
+    (void)d;
+    *v = attr == 16 ? 2 : attr == 75 ? 9 : attr == 76 ? 0 : 0;
+    return 0;
+}
+API CUresult cuDeviceTotalMem_v2(size_t *n, int d) {
+    (void)d;
+    return *n = (size_t)1 << 34, 0;
+}
+static int ctx_token;
+API CUresult cuDevicePrimaryCtxRetain(void **c, int d) {
+    (void)d;
+    return *c = &ctx_token, 0;
+}
+API CUresult cuDevicePrimaryCtxRelease_v2(int d) { return (void)d, 0; }
+API CUresult cuCtxSetCurrent(void *c) { return c == &ctx_token ? 0 : 1; }
+API CUresult cuCtxSynchronize(void) { return 0; }
+
+API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t n) {
+    void *m = malloc(n ? n : 1);
+    if (!m) return 2;
+    memset(m, 0xCD, n);
+    *p = (CUdeviceptr)(uintptr_t)m;
+    return 0;
+}
+API CUresult cuMemFree_v2(CUdeviceptr p) { return free((void *)(uintptr_t)p), 0; }
+API CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *h, size_t n) { return memcpy((void *)(uintptr_t)d, h, n), 0; }
+API CUresult cuMemcpyDtoH_v2(void *h, CUdeviceptr d, size_t n) { return memcpy(h, (const void *)(uintptr_t)d, n), 0; }
+
+API CUresult cuModuleLoadData(void **m, const void *bytes) {
+    (void)bytes;
+    module *mod = calloc(1, sizeof *mod);
+    if (!mod) return 2;
+    *m = mod;
+    return 0;
+}
+API CUresult cuModuleUnload(void *m) { /* its shared object stays: another context may load the kernel again */
+    free(m);
+    return 0;
+}
+
+/* Compiles $KILN_CUDA_DUMP/<base>.cu with an entry per kernel of it into a shared object. */
+static void *compile(const char *base) {
+    const char *dir = getenv("KILN_CUDA_DUMP"), *shim = getenv("KILN_FAKECUDA_SHIM");
+    if (!dir || !shim) return NULL;
+    char src[1024], wrap[1100], so[1100], cmd[4096];
+    snprintf(src, sizeof src, "%s/%s.cu", dir, base);
+    snprintf(wrap, sizeof wrap, "%s/%s.fake.cpp", dir, base);
+    snprintf(so, sizeof so, "%s/%s.fake.so", dir, base);
+    if (access(so, R_OK) == 0) return dlopen(so, RTLD_NOW | RTLD_LOCAL); /* compiled for an earlier module */
+    FILE *f = fopen(wrap, "w");
+    if (!f) return NULL;
+    fprintf(f, "#include \"%s\"\n", src);
+    static const char *const suffixes[] = {"", "_tree", "_rows"};
+    FILE *s = fopen(src, "r");
+    if (!s) {
+        fclose(f);
+        return NULL;
+    }
+    fseek(s, 0, SEEK_END);
+    long len = ftell(s);
+    fseek(s, 0, SEEK_SET);
+    char *text = malloc((size_t)len + 1);
+    size_t got = text ? fread(text, 1, (size_t)len, s) : 0;
+    fclose(s);
+    if (!text) {
+        fclose(f);
+        return NULL;
+    }
+    text[got] = 0;
+    for (int k = 0; k < 3; k++) {
+        char fn[200];
+        snprintf(fn, sizeof fn, " %s%s(", base, suffixes[k]);
+        if (strstr(text, fn))
+            fprintf(f, "extern \"C\" void kc_fake_entry_%s%s(const void *p) { kc_fake_call(%s%s, p); }\n", base, suffixes[k], base,
+                    suffixes[k]);
+    }
+    free(text);
+    fclose(f);
+    /* linked against this library (kiln loaded it RTLD_LOCAL): threadIdx and the barriers */
+    Dl_info self;
+    if (!dladdr((void *)cuInit, &self) || !self.dli_fname) return NULL;
+    snprintf(cmd, sizeof cmd, "${CXX:-g++} -std=c++17 -O1 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'", shim, wrap, so,
+             self.dli_fname);
+    if (system(cmd) != 0) return NULL;
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    if (!h) fprintf(stderr, "fakecuda: %s\n", dlerror());
+    return h;
+}
+
+API CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
+    module *mod = m;
+    if (!mod->so) {
+        snprintf(mod->name, sizeof mod->name, "%s", name);
+        size_t l = strlen(mod->name);
+        if (l > 5 && (!strcmp(mod->name + l - 5, "_tree") || !strcmp(mod->name + l - 5, "_rows"))) mod->name[l - 5] = 0;
+        if (!(mod->so = compile(mod->name))) return 500;
+    }
+    char sym[256];
+    snprintf(sym, sizeof sym, "kc_fake_entry_%s", name);
+    void *e = dlsym(mod->so, sym);
+    if (!e) return 500;
+    function *f = malloc(sizeof *f);
+    if (!f) return 2;
+    *(void **)&f->entry = e;
+    *fn = f; /* lives as long as the process: kiln asks for each function once per module */
+    return 0;
+}
+
+/* ------------------------------------------------------------------ running a grid */
+
+#define MAX_BLOCK 1024
+static pthread_barrier_t block_bar, warp_bar[MAX_BLOCK / 32];
+static uint64_t slots[MAX_BLOCK];
+
+API void kc_fake_syncthreads(void) { pthread_barrier_wait(&block_bar); }
+
+API uint64_t kc_fake_shfl_down(uint64_t bits, int d) {
+    unsigned t = threadIdx.x, w = t / 32, lane = t % 32;
+    slots[t] = bits;
+    pthread_barrier_wait(&warp_bar[w]);
+    uint64_t r = lane + (unsigned)d < 32 ? slots[t + (unsigned)d] : bits;
+    pthread_barrier_wait(&warp_bar[w]);
+    return r;
+}
+
+typedef struct worker {
+    pthread_t th;
+    unsigned t;
+    const function *f;
+    const void *args;
+} worker;
+
+static void *run_thread(void *p) {
+    worker *w = p;
+    threadIdx.x = w->t;
+    for (unsigned b = 0; b < gridDim.x; b++) {
+        blockIdx.x = b;
+        w->f->entry(w->args);
+        pthread_barrier_wait(&block_bar); /* the next block starts when this one is done */
+    }
+    return NULL;
+}
+
+API CUresult cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                            unsigned shmem, void *stream, void **params, void **extra) {
+    (void)shmem, (void)stream, (void)extra;
+    if (gy != 1 || gz != 1 || by != 1 || bz != 1 || bx == 0 || bx > MAX_BLOCK || bx % 32 || !params) return 1;
+    static pthread_mutex_t one = PTHREAD_MUTEX_INITIALIZER; /* one grid at a time */
+    pthread_mutex_lock(&one);
+    gridDim = (struct kc_fake_dim){gx, 1, 1};
+    blockDim = (struct kc_fake_dim){bx, 1, 1};
+    pthread_barrier_init(&block_bar, NULL, bx);
+    for (unsigned w = 0; w < bx / 32; w++) pthread_barrier_init(&warp_bar[w], NULL, 32);
+    worker *ws = calloc(bx, sizeof *ws);
+    CUresult r = ws ? 0 : 2;
+    unsigned started = 0;
+    for (unsigned t = 0; ws && t < bx; t++) {
+        ws[t] = (worker){.t = t, .f = fn, .args = params[0]};
+        if (pthread_create(&ws[t].th, NULL, run_thread, &ws[t])) {
+            fprintf(stderr, "fakecuda: could not start thread %u of a block\n", t);
+            abort(); /* the others wait at a barrier for it */
+        }
+        started++;
+    }
+    for (unsigned t = 0; t < started; t++) pthread_join(ws[t].th, NULL);
+    free(ws);
+    pthread_barrier_destroy(&block_bar);
+    for (unsigned w = 0; w < bx / 32; w++) pthread_barrier_destroy(&warp_bar[w]);
+    pthread_mutex_unlock(&one);
+    return r;
+}
