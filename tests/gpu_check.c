@@ -177,6 +177,72 @@ static void huge(void) {
     kiln_ctx_free(gpu);
 }
 
+/* Arrays that stay on the device: every way the host can see or change their bytes. */
+static void check(bool ok, const char *what) {
+    printf("%s resident: %s\n", ok ? "PASS" : "FAIL", what);
+    failures += !ok;
+}
+
+static double at(kiln_array *a, int64_t i) { return ((double *)kiln_array_data(a))[i]; }
+
+static void resident(void) {
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    int64_t n = 10000, m2[2] = {100, 100};
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, 1, &n);
+    for (int64_t i = 0; i < n; i++) ((double *)kiln_array_data(a))[i] = (double)i;
+    kiln_expr *x = kiln_var(ctx, a), *y2 = kiln_mul(ctx, x, kiln_scalar(ctx, 2));
+    kiln_array *y = kiln_eval(ctx, y2); /* a result: on the host when the call returns */
+    check(y && at(y, 7) == 14, "a result is on the host when its call returns");
+    kiln_expr *yv = kiln_var(ctx, y), *z1 = kiln_add(ctx, yv, kiln_scalar(ctx, 1));
+    kiln_array *z = kiln_eval(ctx, z1);
+    check(z && at(z, 7) == 15, "a result as the next call's input");
+    ((double *)kiln_array_data(y))[7] = 100; /* the host writes it: the device's copy is stale */
+    kiln_array *z2 = kiln_eval(ctx, z1);
+    check(z2 && at(z2, 7) == 101 && at(z2, 8) == 17, "kiln_array_data's writes reach the next call");
+    /* in place, three times */
+    for (int k = 0; k < 3; k++) kiln_eval_into(ctx, kiln_add(ctx, x, kiln_scalar(ctx, 1)), a);
+    check(at(a, 5) == 8 && at(a, n - 1) == (double)(n - 1) + 3, "in place three times");
+    /* the caller's memory, changed behind kiln's back between calls */
+    double *mine = malloc((size_t)n * sizeof *mine);
+    for (int64_t i = 0; i < n; i++) mine[i] = 1;
+    kiln_array *w = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, mine);
+    kiln_expr *wv = kiln_var(ctx, w), *ws = kiln_reduce(ctx, KILN_OP_SUM, wv, KILN_ALL_AXES, 0);
+    kiln_array *s1 = kiln_eval(ctx, ws);
+    for (int64_t i = 0; i < n; i++) mine[i] = 2;
+    kiln_array *s2 = kiln_eval(ctx, ws);
+    check(s1 && s2 && at(s1, 0) == (double)n && at(s2, 0) == 2.0 * (double)n, "wrapped memory read afresh at each call");
+    /* a matrix, then its transpose and a slice of it as inputs */
+    kiln_array *M = kiln_array_new(ctx, KILN_F64, 2, m2);
+    for (int64_t i = 0; i < 10000; i++) ((double *)kiln_array_data(M))[i] = (double)(i % 97);
+    kiln_expr *mv = kiln_var(ctx, M);
+    kiln_array *M1 = kiln_eval(ctx, kiln_mul(ctx, mv, kiln_scalar(ctx, 1)));
+    kiln_scope *sc = kiln_scope_new(ctx);
+    kiln_scope_set(sc, "M", M1);
+    kiln_expr *t = kiln_parse(ctx, sc, "M.T * 2 + M[::2, :].sum(0)[0]");
+    kiln_array *T = t ? kiln_eval(ctx, t) : NULL;
+    double want = 2 * (double)((3 * 100 + 4) % 97), add = 0;
+    for (int64_t r = 0; r < 100; r += 2) add += (double)((r * 100) % 97);
+    check(T && at(T, 4 * 100 + 3) == want + add, "a result read through its transpose and a slice");
+    /* a host step (cumsum) over a device temporary, then a kernel over its result */
+    kiln_expr *cs = kiln_parse(ctx, sc, "cumsum(M[0] * 2)[-1] + 1");
+    kiln_array *C = cs ? kiln_eval(ctx, cs) : NULL;
+    double sum0 = 0;
+    for (int64_t j = 0; j < 100; j++) sum0 += 2.0 * (double)(j % 97);
+    check(C && at(C, 0) == sum0 + 1, "a host step between kernels");
+    /* another backend takes over the context's arrays */
+    kiln_set_backend(ctx, "interp");
+    kiln_array *z3 = kiln_eval(ctx, z1);
+    check(z3 && at(z3, 7) == 101 && at(z3, 9) == 19, "switching to a host backend");
+    kiln_set_backend(ctx, "cuda");
+    kiln_array *z4 = kiln_eval(ctx, z1);
+    check(z4 && at(z4, 7) == 101, "and back");
+    kiln_array *all[] = {y, z, z2, s1, s2, M1, T, C, z3, z4, w, M, a};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
+    free(mine);
+    kiln_scope_free(sc);
+    kiln_ctx_free(ctx);
+}
+
 static void cache_round(void) {
     kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     kiln_scope *s = corpus_scope(gpu);
@@ -276,6 +342,7 @@ int main(int argc, char **argv) {
         diff_at(0, 0, 3);
         diff_at(1, 1, 1);
         diff_at(31, 3, 31);
+        resident();
         if (!strcmp(what, "small")) {
             diff_at(5000, 9, 4100); /* reductions of more than one chunk, and their second pass */
             determinism(20011, 7, 9001);

@@ -247,6 +247,16 @@ typedef struct kiln_backend_i {
      * side as reductions, which fuse with what produces their operands. */
     const char *(*gemm)(void *state, kiln_dtype dt);
     kiln_status (*matmul)(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads);
+
+    /* A device backend's copies of host memory (NULL for host backends).  Launches name host
+     * addresses; a device backend keeps its own copy of the bytes they cover, fresher than the
+     * host's after a kernel wrote it, and the runtime tells it when the host is about to read
+     * bytes [p, p + len) (KILN_SYNC_READ: copies fresher than the host come back), to write
+     * them (KILN_SYNC_WRITE: they come back, then the device's copies are stale) or that they
+     * are freed (KILN_SYNC_FREE: copies dropped, nothing comes back).  p NULL: all of them. */
+    void (*sync)(void *state, kiln_ctx *ctx, const void *p, size_t len, int how);
 } kiln_backend_i;
+
+enum { KILN_SYNC_READ = 1, KILN_SYNC_WRITE = 2, KILN_SYNC_FREE = 3 };
 
 #endif

@@ -159,6 +159,7 @@ static void array_destroy(kiln_array *a) {
     else ctx->arrays = a->next;
     if (a->next) a->next->prev = a->prev;
     pthread_mutex_unlock(&ctx->lock);
+    rt_device_sync(ctx, a, KILN_SYNC_FREE);
     rt_buf_release(ctx, a->buf, a->buf_size);
     if (a->map) munmap(a->map, a->map_size);
     kiln_free(ctx, a);
@@ -242,7 +243,13 @@ void kiln_array_free(kiln_array *a) {
     kiln_array_free(base);
 }
 
-void *kiln_array_data(const kiln_array *a) { return a ? a->data : NULL; }
+/* The caller may read and write the bytes from now: a device's fresher copy comes back first,
+ * and the device copies them again when a kernel next reads them. */
+void *kiln_array_data(const kiln_array *a) {
+    if (!a) return NULL;
+    rt_device_sync(a->ctx, a, KILN_SYNC_WRITE);
+    return a->data;
+}
 kiln_dtype kiln_array_dtype(const kiln_array *a) { return a ? (kiln_dtype)a->dtype : KILN_DTYPE_COUNT; }
 int kiln_array_ndim(const kiln_array *a) { return a ? a->ndim : -1; }
 const int64_t *kiln_array_shape(const kiln_array *a) { return a ? a->shape : NULL; }

@@ -101,6 +101,33 @@ const kiln_backend_i *rt_backend(kiln_ctx *ctx, void **state) {
     return *state ? rt_backends[b] : NULL;
 }
 
+static void sync_range(kiln_ctx *ctx, const void *p, size_t len, int how) {
+    for (int b = 0; b < rt_nbackends; b++) {
+        if (!rt_backends[b]->sync) continue;
+        void *s = atomic_load_explicit(&ctx->be_state[b], memory_order_acquire);
+        if (s && (!p || len)) rt_backends[b]->sync(s, ctx, p, len, how);
+    }
+}
+
+void rt_device_sync(kiln_ctx *ctx, const kiln_array *a, int how) {
+    if (!a) {
+        sync_range(ctx, NULL, 0, how);
+        return;
+    }
+    const char *lo, *hi;
+    if (how == KILN_SYNC_FREE) { /* the memory a owns; a view frees nothing */
+        if (a->buf) sync_range(ctx, a->buf, a->buf_size, how);
+        else if (a->map) sync_range(ctx, a->map, a->map_size, how);
+        else if (!a->base) {
+            rt_array_extent(a, &lo, &hi);
+            sync_range(ctx, lo, (size_t)(hi - lo), how);
+        }
+        return;
+    }
+    rt_array_extent(a, &lo, &hi);
+    sync_range(ctx, lo, (size_t)(hi - lo), how);
+}
+
 const char *kiln_backend_name(const kiln_ctx *ctx) {
     return ctx && ctx->backend >= 0 ? rt_backends[ctx->backend]->name : NULL;
 }
@@ -121,7 +148,10 @@ kiln_status kiln_set_backend(kiln_ctx *ctx, const char *name) {
         ctx->backend = old; /* nothing changes when the new one cannot start */
         return kiln_errcode(ctx);
     }
-    if (old != b) atomic_fetch_add(&ctx->generation, 1);
+    if (old != b) {
+        atomic_fetch_add(&ctx->generation, 1);
+        if (old >= 0 && rt_backends[old]->sync) rt_device_sync(ctx, NULL, KILN_SYNC_WRITE); /* the host's from now */
+    }
     return KILN_OK;
 }
 

@@ -118,6 +118,10 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size);
 void rt_buf_pool_drain(kiln_ctx *ctx);
 /* The lowest and one-past-highest byte an array touches. */
 void rt_array_extent(const kiln_array *a, const char **lo, const char **hi);
+/* Tells every device backend ctx has started that the host is about to read (KILN_SYNC_READ)
+ * or write (KILN_SYNC_WRITE) a's bytes, or frees them (KILN_SYNC_FREE); a NULL: all memory.
+ * Nothing for host backends. */
+void rt_device_sync(kiln_ctx *ctx, const kiln_array *a, int how);
 
 /* ---- backends (runtime/backends.c) ---- */
 

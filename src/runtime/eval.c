@@ -233,6 +233,24 @@ static kiln_status check_out(kiln_ctx *ctx, const kiln_expr *e, const kiln_array
     return KILN_OK;
 }
 
+/* Whether ctx has started a backend whose kernels run on a device (its memory then needs the
+ * syncs below). */
+static bool device_started(kiln_ctx *ctx) {
+    for (int b = 0; b < rt_nbackends; b++)
+        if (rt_backends[b]->sync && atomic_load_explicit(&ctx->be_state[b], memory_order_relaxed)) return true;
+    return false;
+}
+
+/* Memory the caller owns (kiln_wrap) can change between calls without kiln seeing it: a device's
+ * copies of the plan's leaves there are stale at each call. */
+static void device_begin(kiln_ctx *ctx, const rt_plan *p) {
+    for (int i = 0; i < p->nleaves; i++) {
+        const kiln_array *a = (const kiln_array *)p->leaves[i]->leaf, *root = a;
+        while (root && root->base) root = root->base;
+        if (root && !root->buf && !root->map) rt_device_sync(ctx, a, KILN_SYNC_WRITE);
+    }
+}
+
 /* Evaluates into a fresh array, then copies it into out. */
 static kiln_status via_temporary(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     kiln_array *tmp = kiln_eval(ctx, e);
@@ -253,12 +271,19 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (st != KILN_OK) return st;
     rt_plan *p = rt_plan_get(ctx, e);
     if (!p) return kiln_errcode(ctx);
-    if (rt_replay_run(ctx, p, out, &st)) return st; /* the same arrays as the last run: launched at once */
+    /* on a device: results come back to the host when the call ends; temporaries stay there */
+    bool dev = device_started(ctx);
+    if (dev) device_begin(ctx, p);
+    if (rt_replay_run(ctx, p, out, &st)) { /* the same arrays as the last run: launched at once */
+        if (dev && st == KILN_OK) rt_device_sync(ctx, out, KILN_SYNC_READ);
+        return st;
+    }
     if (needs_temporary(p, out)) return via_temporary(ctx, e, out);
     st = plan_run(ctx, p, &out);
     if (st == KILN_OK) {
         rt_replay_record(ctx, p, out);
         atomic_fetch_add(&ctx->st.evals, 1);
+        if (dev || device_started(ctx)) rt_device_sync(ctx, out, KILN_SYNC_READ);
     }
     return st;
 }
@@ -308,8 +333,10 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
     for (int i = 0; p && i < n && st == KILN_OK; i++)
         if (needs_temporary(p, outs[i]))
             st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
+    if (st == KILN_OK && device_started(ctx)) device_begin(ctx, p);
     if (st == KILN_OK) st = plan_run(ctx, p, outs);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
+    for (int i = 0; i < n && st == KILN_OK && device_started(ctx); i++) rt_device_sync(ctx, outs[i], KILN_SYNC_READ);
     rt_plan_release(ctx, p);
     for (int i = 0; i < n && st != KILN_OK; i++)
         if (made[i]) {

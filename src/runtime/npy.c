@@ -399,6 +399,7 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
         st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
     } else {
         size_t nbytes = (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype);
+        rt_device_sync(ctx, src, KILN_SYNC_READ);
         errno = 0;
         bool ok = write_all(fd, head, padded) && write_all(fd, src->data, nbytes);
         int err = errno;

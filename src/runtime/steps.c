@@ -135,6 +135,7 @@ static void zero_fill(kiln_array *out) {
     int64_t n = 1, es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype);
     for (int d = 0; d < out->ndim; d++) n *= out->shape[d];
     if (n == 0) return;
+    rt_device_sync(out->ctx, out, KILN_SYNC_WRITE);
     bool contiguous = true;
     int64_t want = es;
     for (int d = out->ndim - 1; d >= 0 && contiguous; d--) {

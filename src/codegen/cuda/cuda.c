@@ -13,10 +13,11 @@
  *              under a key holding NVRTC's version, the options and the target
  *     load     cuModuleLoadData (libcuda.so.1 only: the toolkit's stub answers every call with
  *              an error); an older driver's PTX refusal becomes a sentence saying so
- *     launch   maps and reductions on the device; a kernel's operands are staged per launch:
- *              each operand's bytes go up to device memory from a caching pool, outputs come
- *              back when the launch ends (see the closing note of issue 9: arrays do not yet
- *              stay on the device between launches)
+ *     launch   maps and reductions on the device, over the device's copies of the operands'
+ *              bytes (mirrors, in blocks from a caching pool): an input goes up only when the
+ *              device's copy is not current, an output stays on the device until the runtime
+ *              says the host reads it (cuda_sync: at the end of each evaluation for its results,
+ *              at kiln_array_data, before a host step); temporaries never come back
  *     matmul   cuBLAS (libcublas.so.13, else .so.12) for float32 and float64, the epilogue
  *              right after; other products, scans, gathers and row passes run on the host
  *
@@ -242,6 +243,16 @@ typedef struct cuda_kernel {
     struct cuda_kernel *next;
 } cuda_kernel;
 
+/* The device's copies of host memory: each mirror holds host bytes [lo, hi) at dev; dev_ok
+ * when the device's bytes are current, host_ok when the host's are (one at least always is). */
+typedef struct mirror mirror;
+struct mirror {
+    char *lo, *hi;
+    CUdeviceptr dev;
+    bool dev_ok, host_ok;
+    int pins; /* launches using it now (it is not evicted or merged away meanwhile) */
+};
+
 typedef struct cuda_state {
     kiln_ctx *ctx;
     bool offline;            /* compile-only: no driver or no device, KILN_CUDA_ARCH set */
@@ -256,6 +267,9 @@ typedef struct cuda_state {
     cublasHandle_t cublas;
     pthread_mutex_t lock;
     cuda_kernel *kernels;
+    mirror **mirrors;        /* the device's copies of host memory (see cuda_sync) */
+    uint64_t bytes_up, bytes_down; /* copied so far, for KILN_LOG=cuda-time */
+    int nmirrors, capmirrors;
     /* the device memory pool: free blocks of 2^c bytes */
     CUdeviceptr *free_[POOL_CLASSES];
     uint32_t nfree[POOL_CLASSES], capfree[POOL_CLASSES];
@@ -392,6 +406,11 @@ static void cuda_free(void *state) {
         if (k->mod) cu.ModuleUnload(k->mod);
         free(k);
     }
+    for (int i = 0; i < s->nmirrors; i++) {
+        cu.MemFree(s->mirrors[i]->dev);
+        free(s->mirrors[i]);
+    }
+    free(s->mirrors);
     for (int c = 0; c < POOL_CLASSES; c++) {
         for (uint32_t i = 0; i < s->nfree[c]; i++) cu.MemFree(s->free_[c][i]);
         free(s->free_[c]);
@@ -443,10 +462,18 @@ static void dump_file(const char *name, const char *ext, const char *p, size_t n
     fclose(f);
 }
 
-static bool log_cuda(void) {
+/* Whether KILN_LOG's comma-separated list has word. */
+static bool log_has(const char *word) {
     const char *l = getenv("KILN_LOG");
-    return l && strstr(l, "cuda");
+    size_t n = strlen(word);
+    for (const char *p = l; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+        while (*p == ' ') p++;
+        if (!strncmp(p, word, n) && (p[n] == 0 || p[n] == ',' || p[n] == ' ')) return true;
+    }
+    return false;
 }
+
+static bool log_cuda(void) { return log_has("cuda"); }
 
 bool kc_nvrtc_loaded(const char **why) {
     pthread_once(&nv_once, nv_load);
@@ -666,16 +693,24 @@ static void pool_put(cuda_state *s, size_t n, CUdeviceptr p) {
     s->free_[c][s->nfree[c]++] = p;
 }
 
-/* One operand's bytes on the device for a launch: host [lo, hi) mirrored at dev. */
+/* The device's copies of host memory: each mirror holds host bytes [lo, hi) at dev; dev_ok
+ * when the device's bytes are current, host_ok when the host's are (one at least always is).
+ * A kernel's outputs leave their mirrors fresher than the host (host_ok false) until the
+ * runtime says the host reads them (cuda_sync); inputs are copied up only when the device's
+ * copy is not current.  Mirrors never overlap: a launch whose operands overlap mirrors
+ * partly (a view and its base met in another order) merges them into one first. */
+
+/* One operand of a launch: what it touches, and once staged its mirror and device address. */
 typedef struct staged {
-    char *lo, *hi;
-    CUdeviceptr dev;
-    bool out;
+    char *p, *lo, *hi;
+    bool out, dense; /* written by the launch; every byte of [lo, hi) written */
+    mirror *m;
+    CUdeviceptr dev; /* p's address on the device */
 } staged;
 
 typedef struct staging {
     cuda_state *s;
-    int n;
+    int n, cap;
     staged *v;
     staged inline_[KILN_INLINE_OPERANDS];
 } staging;
@@ -696,54 +731,211 @@ static void extent(int ndim, const int64_t *shape, const int64_t *str, int64_t e
     }
 }
 
-/* The device address of host address p, whose operand touches [p + lo, p + hi), staging those
- * bytes (uploaded unless out_dense: an output the launch writes every byte of). */
-static CUresult stage(staging *sg, char *p, int64_t lo, int64_t hi, bool out, bool out_dense, CUdeviceptr *dev) {
-    if (hi <= lo) {
-        *dev = 0;
-        return CU_OK;
+/* Host bytes to the device, counted for KILN_LOG=cuda-time (s->lock held). */
+static CUresult copy_up(cuda_state *s, CUdeviceptr d, const void *h, size_t n) {
+    s->bytes_up += n;
+    return cu.MemcpyHtoD(d, h, n);
+}
+
+static CUresult mirror_down(cuda_state *s, mirror *m) { /* the device's fresher bytes to the host */
+    CUresult r = CU_OK;
+    if (m->dev_ok && !m->host_ok) {
+        s->bytes_down += (uint64_t)(m->hi - m->lo);
+        r = cu.MemcpyDtoH(m->lo, m->dev, (size_t)(m->hi - m->lo));
     }
-    char *a = p + lo, *b = p + hi;
-    for (int i = 0; i < sg->n; i++) { /* inside one already staged: an in-place output, an input twice */
-        staged *x = &sg->v[i];
-        if (a >= x->lo && b <= x->hi) {
-            x->out |= out;
-            *dev = x->dev + (CUdeviceptr)(p - x->lo);
-            return CU_OK;
+    if (r == CU_OK) m->host_ok = true;
+    return r;
+}
+
+static void mirror_drop(cuda_state *s, int i) {
+    mirror *m = s->mirrors[i];
+    pool_put(s, (size_t)(m->hi - m->lo), m->dev);
+    free(m);
+    s->mirrors[i] = s->mirrors[--s->nmirrors];
+}
+
+/* A device block of n bytes; when the device is full, unpinned mirrors are evicted (their
+ * fresher bytes brought back first), largest first. */
+static CUresult block_get(cuda_state *s, size_t n, CUdeviceptr *p) {
+    for (;;) {
+        CUresult r = pool_get(s, n, p);
+        if (r != CU_OOM) return r;
+        int victim = -1;
+        for (int i = 0; i < s->nmirrors; i++)
+            if (!s->mirrors[i]->pins && (victim < 0 || s->mirrors[i]->hi - s->mirrors[i]->lo > s->mirrors[victim]->hi - s->mirrors[victim]->lo))
+                victim = i;
+        if (victim < 0) return r;
+        if ((r = mirror_down(s, s->mirrors[victim])) != CU_OK) return r;
+        mirror_drop(s, victim);
+    }
+}
+
+/* Operand p of a launch touches host bytes [p + lo, p + hi); out: the launch writes them (every
+ * byte of them when dense). */
+static void want(staging *sg, char *p, int64_t lo, int64_t hi, bool out, bool dense) {
+    staged *x = &sg->v[sg->n++];
+    *x = (staged){.p = p, .lo = p + lo, .hi = p + hi, .out = out, .dense = dense};
+}
+
+/* A mirror holding [a, b), made from the mirrors it overlaps (none pinned) and the host. */
+static CUresult mirror_for(cuda_state *s, char *a, char *b, bool write_all, mirror **out) {
+    for (int i = 0; i < s->nmirrors; i++) {
+        mirror *m = s->mirrors[i];
+        if (a >= m->lo && b <= m->hi) {
+            CUresult r = CU_OK;
+            if (!m->dev_ok && !(write_all && m->lo == a && m->hi == b)) r = copy_up(s, m->dev, m->lo, (size_t)(m->hi - m->lo));
+            if (r == CU_OK) m->dev_ok = true;
+            *out = m;
+            return r;
         }
     }
-    staged *x = &sg->v[sg->n];
-    x->lo = a;
-    x->hi = b;
-    x->out = out;
-    CUresult r = pool_get(sg->s, (size_t)(b - a), &x->dev);
-    if (r != CU_OK) return r;
-    if (!out || !out_dense) r = cu.MemcpyHtoD(x->dev, a, (size_t)(b - a));
+    for (int i = 0; i < s->nmirrors;) { /* overlapping ones: to the host, then one mirror of all */
+        mirror *m = s->mirrors[i];
+        if (m->lo < b && a < m->hi) {
+            KILN_ASSERT(!m->pins);
+            CUresult r = mirror_down(s, m);
+            if (r != CU_OK) return r;
+            if (m->lo < a) a = m->lo;
+            if (m->hi > b) b = m->hi;
+            write_all = false;
+            mirror_drop(s, i);
+        } else {
+            i++;
+        }
+    }
+    if (s->nmirrors == s->capmirrors) {
+        int cap = s->capmirrors ? 2 * s->capmirrors : 64;
+        mirror **v = realloc(s->mirrors, (size_t)cap * sizeof *v);
+        if (!v) return CU_OOM;
+        s->mirrors = v;
+        s->capmirrors = cap;
+    }
+    mirror *m = calloc(1, sizeof *m);
+    if (!m) return CU_OOM;
+    m->lo = a;
+    m->hi = b;
+    CUresult r = block_get(s, (size_t)(b - a), &m->dev);
+    if (r == CU_OK && !write_all) r = copy_up(s, m->dev, a, (size_t)(b - a));
     if (r != CU_OK) {
-        pool_put(sg->s, (size_t)(b - a), x->dev);
+        if (m->dev) pool_put(s, (size_t)(b - a), m->dev);
+        free(m);
         return r;
     }
-    sg->n++;
-    *dev = x->dev + (CUdeviceptr)(p - a);
+    m->dev_ok = true;
+    m->host_ok = !write_all;
+    s->mirrors[s->nmirrors++] = m;
+    *out = m;
+    return CU_OK;
+}
+
+/* Every operand wanted: operands that overlap are staged as one range (their union), so that
+ * no mirror is merged away under an operand already given its address. */
+static CUresult stage_all(staging *sg) {
+    cuda_state *s = sg->s;
+    for (int i = 0; i < sg->n; i++) {
+        staged *x = &sg->v[i];
+        if (x->hi <= x->lo || x->m) continue;
+        char *a = x->lo, *b = x->hi;
+        bool write_all = x->out && x->dense;
+        for (bool grew = true; grew;) { /* the union of the operands overlapping it */
+            grew = false;
+            for (int j = i + 1; j < sg->n; j++) {
+                staged *y = &sg->v[j];
+                if (y->hi > y->lo && y->lo < b && a < y->hi && (y->lo < a || y->hi > b)) {
+                    a = y->lo < a ? y->lo : a;
+                    b = y->hi > b ? y->hi : b;
+                    write_all = false;
+                    grew = true;
+                }
+            }
+        }
+        for (int j = i + 1; j < sg->n; j++)
+            if (sg->v[j].hi > sg->v[j].lo && sg->v[j].lo < b && a < sg->v[j].hi) write_all = write_all && sg->v[j].out && sg->v[j].dense;
+        mirror *m;
+        CUresult r = mirror_for(s, a, b, write_all && x->lo == a && x->hi == b, &m);
+        if (r != CU_OK) return r;
+        for (int j = i; j < sg->n; j++) {
+            staged *y = &sg->v[j];
+            if (y->hi > y->lo && !y->m && y->lo >= m->lo && y->hi <= m->hi) {
+                y->m = m;
+                m->pins++;
+            }
+        }
+    }
+    for (int i = 0; i < sg->n; i++) {
+        staged *x = &sg->v[i];
+        x->dev = x->m ? x->m->dev + (CUdeviceptr)(x->p - x->m->lo) : 0;
+    }
     return CU_OK;
 }
 
 static bool staging_init(staging *sg, cuda_state *s, int nops) {
     sg->s = s;
     sg->n = 0;
+    sg->cap = nops;
     sg->v = nops <= KILN_INLINE_OPERANDS ? sg->inline_ : malloc((size_t)nops * sizeof *sg->v);
     return sg->v != NULL;
 }
 
-/* Brings the outputs back (while r is CU_OK) and returns every block to the pool. */
+/* After the launch: its outputs' mirrors are fresher than the host (or, when it failed, their
+ * device bytes are not to be trusted), and nothing is pinned. */
 static CUresult staging_end(staging *sg, CUresult r) {
     for (int i = 0; i < sg->n; i++) {
         staged *x = &sg->v[i];
-        if (r == CU_OK && x->out) r = cu.MemcpyDtoH(x->lo, x->dev, (size_t)(x->hi - x->lo));
-        pool_put(sg->s, (size_t)(x->hi - x->lo), x->dev);
+        if (!x->m) continue;
+        if (x->out) {
+            x->m->dev_ok = r == CU_OK;
+            x->m->host_ok = r != CU_OK;
+        }
+        if (x->m->pins > 0) x->m->pins--;
     }
     if (sg->v != sg->inline_) free(sg->v);
     return r;
+}
+
+static bool log_times(void) {
+    static int on = -1;
+    if (on < 0) on = log_has("cuda-time");
+    return on;
+}
+
+/* cuda_sync: the runtime's word on host bytes [p, p + len) (all of them when p is NULL). */
+static void cuda_sync(void *state, kiln_ctx *ctx, const void *p, size_t len, int how) {
+    cuda_state *s = state;
+    if (s->offline) return;
+    const char *a = p, *b = a + len;
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    uint64_t t0 = kiln_now_ns(), down0 = s->bytes_down;
+    for (int i = 0; i < s->nmirrors;) {
+        mirror *m = s->mirrors[i];
+        if (p && !(m->lo < b && a < m->hi)) {
+            i++;
+            continue;
+        }
+        if (how == KILN_SYNC_FREE) {
+            mirror_drop(s, i);
+            continue;
+        }
+        CUresult r = mirror_down(s, m);
+        if (r != CU_OK) { /* the bytes are lost to the host: say so, once */
+            char e[200];
+            kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA could not copy results back: %s", cu_text(r, e, sizeof e));
+        }
+        if (how == KILN_SYNC_WRITE) m->dev_ok = false;
+        i++;
+    }
+    if (log_times() && s->bytes_down != down0)
+        fprintf(stderr, "kiln: cuda: down %llu B %.3f ms\n", (unsigned long long)(s->bytes_down - down0), (double)(kiln_now_ns() - t0) / 1e6);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* A host step of this backend (a scan, a gather, a product without cuBLAS...) reads host
+ * memory and writes [out, out + len): the device's fresher bytes come back first, and its
+ * copies of the output are stale after. */
+static void host_step(cuda_state *s, kiln_ctx *ctx, const char *out, int64_t lo, int64_t hi) {
+    cuda_sync(s, ctx, NULL, 0, KILN_SYNC_READ);
+    if (hi > lo) cuda_sync(s, ctx, out + lo, (size_t)(hi - lo), KILN_SYNC_WRITE);
 }
 
 /* The one sentence for a launch that could not run. */
@@ -760,20 +952,13 @@ static unsigned grid_for(const cuda_state *s, int64_t work) {
     return (unsigned)(b < 1 ? 1 : b > cap ? cap : b);
 }
 
-static bool log_times(void) {
-    static int on = -1;
-    if (on < 0) {
-        const char *l = getenv("KILN_LOG");
-        on = l && strstr(l, "cuda-time");
-    }
-    return on;
-}
 
-/* KILN_LOG=cuda-time: "kiln: cuda: NAME up 1.234 ms, kernel 0.456 ms, down 1.789 ms" */
-static void log_launch(const char *name, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3) {
+/* KILN_LOG=cuda-time: "kiln: cuda: NAME up 4000 B 0.012 ms, kernel 0.456 ms" (the bytes its
+ * inputs needed copied to the device; results come back in cuda_sync's own lines). */
+static void log_launch(const cuda_state *s, const char *name, uint64_t up0, uint64_t t0, uint64_t t1, uint64_t t2) {
     if (log_times())
-        fprintf(stderr, "kiln: cuda: %s up %.3f ms, kernel %.3f ms, down %.3f ms\n", name, (double)(t1 - t0) / 1e6,
-                (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
+        fprintf(stderr, "kiln: cuda: %s up %llu B %.3f ms, kernel %.3f ms\n", name, (unsigned long long)(s->bytes_up - up0),
+                (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6);
 }
 
 static CUresult launch(CUfunction f, unsigned grid, void *args) {
@@ -809,17 +994,21 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
     CUresult r = CU_OK;
-    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
-    for (int op = 0; op < N && r == CU_OK; op++) {
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
+    for (int op = 0; op < N; op++) {
         int64_t es = k->es[op], lo, hi;
         extent(nd, g->shape, g->strides[op], es, &lo, &hi);
-        bool out = op >= k->n_in, dense = out && whole && hi - lo == count * es;
-        CUdeviceptr d;
-        r = stage(&sg, g->base[op], lo, hi, out, dense, &d);
+        bool out = op >= k->n_in;
+        want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
+        if (hi - lo > span) span = hi - lo;
+    }
+    r = stage_all(&sg);
+    for (int op = 0; op < N && r == CU_OK; op++) {
+        int64_t es = k->es[op];
+        CUdeviceptr d = sg.v[op].dev;
         if (nd == 1) d += (CUdeviceptr)(g->first * g->strides[op][0]); /* 1-D: indices from 0 */
         put64(a, (size_t)op * 8, (int64_t)d);
         for (int dd = 0; dd < nd; dd++) put64(a, (size_t)(8 * N + 64 * op + 8 * dd), g->strides[op][dd]);
-        if (hi - lo > span) span = hi - lo;
         if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
     }
     if (r == CU_OK) {
@@ -836,7 +1025,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         t2 = kiln_now_ns();
     }
     r = staging_end(&sg, r);
-    log_launch(k->name, t0, t1, t2, kiln_now_ns());
+    log_launch(s, k->name, up0, t0, t1, t2);
     pthread_mutex_unlock(&s->lock);
     free(a);
     return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "kernel launch", r);
@@ -845,8 +1034,13 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
 static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_reduce_geom *g,
                                       const kscalar *consts, int nthreads) {
     cuda_state *s = state;
-    if (!kk) return host_launch_reduce(NULL, ctx, NULL, g, consts, nthreads); /* identities, on the host */
     const cuda_kernel *k = (const cuda_kernel *)kk;
+    if (!kk) { /* nothing to fold: identities, stored on the host */
+        int64_t lo, hi;
+        extent(g->nk, g->kshape, g->ostr, op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), &lo, &hi);
+        host_step(s, ctx, g->out, lo, hi);
+        return host_launch_reduce(NULL, ctx, NULL, g, consts, nthreads);
+    }
     if (s->offline) return launch_fail(s, ctx, "launch", 0);
     if (g->O <= 0) return KILN_OK;
     int N = g->nin ? g->nin : 1, C = k->n_const ? k->n_const : 1;
@@ -861,24 +1055,26 @@ static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_ker
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
     CUresult r = CU_OK;
-    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
     int64_t shape[2 * KILN_MAX_DIMS], str[2 * KILN_MAX_DIMS];
-    for (int i = 0; i < g->nin && r == CU_OK; i++) { /* an input walks the kept dims and the reduced ones */
+    for (int i = 0; i < g->nin; i++) { /* an input walks the kept dims and the reduced ones */
         for (int d = 0; d < g->nk; d++) shape[d] = g->kshape[d], str[d] = g->kstr[i][d];
         for (int d = 0; d < g->nr; d++) shape[g->nk + d] = g->rshape[d], str[g->nk + d] = g->rstr[i][d];
         int64_t lo, hi;
         extent(g->nk + g->nr, shape, str, k->es[i], &lo, &hi);
-        CUdeviceptr d;
-        r = stage(&sg, g->base[i], lo, hi, false, false, &d);
-        put64(a, (size_t)i * 8, (int64_t)d);
-        for (int dd = 0; dd < g->nr; dd++) put64(a, (size_t)(8 * N + 64 * i + 8 * dd), g->rstr[i][dd]);
-        for (int dd = 0; dd < g->nk; dd++) put64(a, (size_t)(72 * N + 64 * i + 8 * dd), g->kstr[i][dd]);
+        want(&sg, g->base[i], lo, hi, false, false);
     }
     int64_t oes = op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), lo, hi;
     extent(g->nk, g->kshape, g->ostr, oes, &lo, &hi);
-    CUdeviceptr out = 0, part = 0;
-    if (r == CU_OK) r = stage(&sg, g->out, lo, hi, true, hi - lo == g->O * oes, &out);
-    if (r == CU_OK && nch > 1) r = pool_get(s, (size_t)(g->O * nch * 16), &part);
+    want(&sg, g->out, lo, hi, true, hi - lo == g->O * oes);
+    r = stage_all(&sg);
+    for (int i = 0; i < g->nin && r == CU_OK; i++) {
+        put64(a, (size_t)i * 8, (int64_t)sg.v[i].dev);
+        for (int dd = 0; dd < g->nr; dd++) put64(a, (size_t)(8 * N + 64 * i + 8 * dd), g->rstr[i][dd]);
+        for (int dd = 0; dd < g->nk; dd++) put64(a, (size_t)(72 * N + 64 * i + 8 * dd), g->kstr[i][dd]);
+    }
+    CUdeviceptr out = sg.v[g->nin].dev, part = 0;
+    if (r == CU_OK && nch > 1) r = block_get(s, (size_t)(g->O * nch * 16), &part);
     if (r == CU_OK) {
         size_t o = (size_t)(136 * N);
         for (int d = 0; d < g->nr; d++) put64(a, o + 8 * (size_t)d, g->rshape[d]);
@@ -904,7 +1100,7 @@ static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_ker
     }
     if (part) pool_put(s, (size_t)(g->O * nch * 16), part);
     r = staging_end(&sg, r);
-    log_launch(k->name, t0, t1, t2, kiln_now_ns());
+    log_launch(s, k->name, up0, t0, t1, t2);
     pthread_mutex_unlock(&s->lock);
     free(a);
     return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "reduction launch", r);
@@ -955,20 +1151,27 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
               as_colmajor(mm->K, mm->n, mm->b_rs, mm->b_cs, es, &opb, &ldb) &&
               as_colmajor(mm->m, mm->n, mm->c_rs, mm->c_cs, es, &opc, &ldc) && opc == CUBLAS_OP_N;
     if (s->offline) return launch_fail(s, ctx, "product", 0);
-    if (!ok) return host_matmul(NULL, ctx, mm, nthreads); /* integers, odd strides: on the host, where the operands are */
+    if (!ok) { /* integers, odd strides: on the host */
+        int64_t lo, hi;
+        extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
+        host_step(s, ctx, mm->c, lo, hi);
+        return host_matmul(NULL, ctx, mm, nthreads);
+    }
     staging sg;
     if (!staging_init(&sg, s, 3)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
-    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0;
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
     int64_t lo, hi;
     CUdeviceptr A = 0, B = 0, Cd = 0;
     extent(2, (int64_t[]){mm->m, mm->K}, (int64_t[]){mm->a_rs, mm->a_cs}, es, &lo, &hi);
-    CUresult r = stage(&sg, (char *)mm->a, lo, hi, false, false, &A);
+    want(&sg, (char *)mm->a, lo, hi, false, false);
     extent(2, (int64_t[]){mm->K, mm->n}, (int64_t[]){mm->b_rs, mm->b_cs}, es, &lo, &hi);
-    if (r == CU_OK) r = stage(&sg, (char *)mm->b, lo, hi, false, false, &B);
+    want(&sg, (char *)mm->b, lo, hi, false, false);
     extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
-    if (r == CU_OK) r = stage(&sg, mm->c, lo, hi, true, hi - lo == mm->m * mm->n * es, &Cd);
+    want(&sg, mm->c, lo, hi, true, hi - lo == mm->m * mm->n * es);
+    CUresult r = stage_all(&sg);
+    A = sg.v[0].dev, B = sg.v[1].dev, Cd = sg.v[2].dev;
     int br = 0;
     t1 = kiln_now_ns();
     if (r == CU_OK) { /* C^T = B^T A^T, column-major */
@@ -985,7 +1188,7 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
         t2 = kiln_now_ns();
     }
     r = staging_end(&sg, r);
-    log_launch(mm->dt == KILN_F32 ? "cublasSgemm" : "cublasDgemm", t0, t1, t2, kiln_now_ns());
+    log_launch(s, mm->dt == KILN_F32 ? "cublasSgemm" : "cublasDgemm", up0, t0, t1, t2);
     pthread_mutex_unlock(&s->lock);
     if (br) return kiln_fail(ctx, KILN_ERR_BACKEND, "cuBLAS %sgemm failed with status %d", mm->dt == KILN_F32 ? "S" : "D", br);
     if (r != CU_OK) return launch_fail(s, ctx, "product", r);
@@ -995,19 +1198,34 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
 /* ------------------------------------------------------------------ the rest, on the host */
 
 static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
-    KILN_UNUSED(state);
+    int64_t lo, hi;
+    extent(a->ndim, a->shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
+    host_step(state, ctx, a->out, lo, hi);
     return host_scan(NULL, ctx, a, nthreads);
 }
 static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
-    KILN_UNUSED(state);
+    int64_t lo, hi;
+    extent(a->ndim, a->shape, a->out_str, a->elsize, &lo, &hi);
+    host_step(state, ctx, a->out, lo, hi);
     return host_gather(NULL, ctx, a, nthreads);
 }
 static kiln_status cuda_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads) {
-    KILN_UNUSED(state);
+    /* it adds into the array at a->x: its dims, then the indexed axis (and the second one) */
+    int64_t shape[KILN_MAX_DIMS + 2], str[KILN_MAX_DIMS + 2], lo, hi;
+    int n = 0;
+    for (int d = 0; d < a->ndim; d++, n++) shape[n] = a->shape[d], str[n] = a->x_str[d];
+    shape[n] = a->axis_len, str[n++] = a->axis_str;
+    if (a->idx2) shape[n] = a->axis2_len, str[n++] = a->axis2_str;
+    extent(n, shape, str, (int64_t)kiln_dtype_size(dt), &lo, &hi);
+    host_step(state, ctx, a->x, lo, hi);
     return host_scatter(NULL, ctx, a, dt, nthreads);
 }
 static kiln_status cuda_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads) {
-    KILN_UNUSED(state);
+    int64_t shape[KILN_MAX_DIMS], lo, hi;
+    for (int d = 0; d < a->ndim; d++) shape[d] = a->shape[d];
+    if (a->mode == 2 && a->ndim > 0) shape[a->ndim - 1] = 1; /* logsumexp: one per row */
+    extent(a->ndim, shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
+    host_step(state, ctx, a->out, lo, hi);
     return host_rows(NULL, ctx, a, nthreads);
 }
 
@@ -1036,4 +1254,5 @@ const kiln_backend_i kiln_cuda_backend = {
     .rows = cuda_rows,
     .gemm = cuda_gemm,
     .matmul = cuda_matmul,
+    .sync = cuda_sync,
 };
