@@ -61,7 +61,16 @@ static const char preamble[] =
     "static __device__ __forceinline__ int32_t kc_shfl(int32_t v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
     "static __device__ __forceinline__ int64_t kc_shfl(int64_t v, int d) { return __shfl_down_sync(0xffffffffu, (long long)v, d); }\n"
     "static __device__ __forceinline__ float kc_shfl(float v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
-    "static __device__ __forceinline__ double kc_shfl(double v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n";
+    "static __device__ __forceinline__ double kc_shfl(double v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
+    "/* r's index along each of nd dims of shape (C order): out of line, so that the divisions are\n"
+    " * not copied into every loop that walks more than one dim (it tripled NVRTC's time) */\n"
+    "template <typename I> static __device__ __noinline__ void kc_split(I r, const long long *shape, int nd, I *idx) {\n"
+    "    for (int d = nd - 1; d >= 0; d--) {\n"
+    "        const I s = (I)shape[d], q = r / s;\n"
+    "        idx[d] = r - q * s;\n"
+    "        r = q;\n"
+    "    }\n"
+    "}\n";
 
 bool kc_renderable(const kernel_desc *kd) {
     if (kd->n_out < 1 || kd->n_inst < 1) return false;
@@ -153,9 +162,9 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "        o%d = g * (I)%d;\n", k, es);
         else if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        o%d = g * (I)a.st[%d][0];\n", k, k);
     }
-    kstr_printf(b, "    } else {\n        I r = g;\n        for (int d = a.ndim - 1; d >= 0; d--) {\n"
-                   "            const I s = (I)a.shape[d], q = r / s, i = r - q * s;\n            r = q;\n");
-    for (int k = 0; k < N; k++) kstr_printf(b, "            o%d += i * (I)a.st[%d][d];\n", k, k);
+    kstr_printf(b, "    } else {\n        I idx[KC_D];\n        kc_split<I>(g, a.shape, a.ndim, idx);\n"
+                   "        for (int d = 0; d < a.ndim; d++) {\n");
+    for (int k = 0; k < N; k++) kstr_printf(b, "            o%d += idx[d] * (I)a.st[%d][d];\n", k, k);
     kstr_printf(b, "        }\n    }\n");
     for (int k = 0; k < kd->n_out; k++) kstr_printf(b, "    %s y%d;\n", ctype[kd_out_dtype(kd, k)], k);
     kstr_printf(b, "    kc_f_%s(a.c", name);
@@ -272,12 +281,11 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     /* output o's operands' first elements */
     kstr_printf(b,
                 "static __device__ __forceinline__ void kc_base_%s(const %s &a, long long o, char **q) {\n"
+                "    long long idx[KC_D];\n"
+                "    kc_split<long long>(o, a.kshape, a.nk, idx);\n"
                 "    for (int k = 0; k < %d; k++) q[k] = a.p[k];\n"
-                "    for (int d = a.nk - 1; d >= 0; d--) {\n"
-                "        const long long i = o %% a.kshape[d];\n"
-                "        o /= a.kshape[d];\n"
-                "        for (int k = 0; k < %d; k++) q[k] += i * a.kst[k][d];\n"
-                "    }\n"
+                "    for (int d = 0; d < a.nk; d++)\n"
+                "        for (int k = 0; k < %d; k++) q[k] += idx[d] * a.kst[k][d];\n"
                 "}\n",
                 name, args, N, N);
     /* the value folded at reduced index r */
@@ -285,9 +293,9 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "    long long o%d = 0;\n", k);
     kstr_printf(b, "    if (a.nr == 1) {\n");
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "        o%d = r * a.rst[%d][0];\n", k, k);
-    kstr_printf(b, "    } else {\n        for (int d = a.nr - 1; d >= 0; d--) {\n"
-                   "            const long long i = r %% a.rshape[d];\n            r /= a.rshape[d];\n");
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "            o%d += i * a.rst[%d][d];\n", k, k);
+    kstr_printf(b, "    } else {\n        long long idx[KC_D];\n        kc_split<long long>(r, a.rshape, a.nr, idx);\n"
+                   "        for (int d = 0; d < a.nr; d++) {\n");
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "            o%d += idx[d] * a.rst[%d][d];\n", k, k);
     kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[in_dtype(kd, k)], k, k);
     kstr_printf(b, ", y0);\n    return y0;\n}\n");
@@ -295,10 +303,9 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b,
                 "static __device__ __forceinline__ void kc_store_%s(const %s &a, long long o, const %s &x) {\n"
                 "    char *p = a.out;\n"
-                "    for (int d = a.nk - 1; d >= 0; d--) {\n"
-                "        p += (o %% a.kshape[d]) * a.ost[d];\n"
-                "        o /= a.kshape[d];\n"
-                "    }\n"
+                "    long long idx[KC_D];\n"
+                "    kc_split<long long>(o, a.kshape, a.nk, idx);\n"
+                "    for (int d = 0; d < a.nk; d++) p += idx[d] * a.ost[d];\n"
                 "    %s\n"
                 "}\n",
                 name, args, acc, op_is_arg_reduce(op) ? "*(long long *)p = x.i;" : "*(decltype(x.v) *)p = x.v;");
