@@ -322,6 +322,13 @@ KILN_API kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int
 /* Allocates a C-ordered, uninitialized array; large ones get huge pages and come from a pool
  * of recycled buffers.  Returns a new reference, or NULL. */
 KILN_API kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
+/* An array over GPU memory someone else allocated (a CUDA device pointer: cudaMalloc's, CuPy's
+ * or PyTorch's data pointer), for a context whose backend runs on that GPU (cuda).  Kernels
+ * read and write it in place and results evaluated into it stay there; kiln_array_data copies
+ * it into host memory the array owns (and the next kernel that uses it copies that back).  The
+ * GPU memory stays the caller's.  strides in bytes (NULL: C order), none negative. */
+KILN_API kiln_array *kiln_wrap_device(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides,
+                                      uint64_t device_ptr);
 /* A new C-ordered array filled with v (converted to dt as astype would). */
 KILN_API kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v);
 /* np.eye(n, m, k): ones on the k-th diagonal of an n×m array of dt. */

@@ -17,6 +17,7 @@
  *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it
  * Prints "PASS name" / "FAIL name: why" lines; exits 1 when anything failed.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -236,6 +237,42 @@ static void resident(void) {
     kiln_set_backend(ctx, "cuda");
     kiln_array *z4 = kiln_eval(ctx, z1);
     check(z4 && at(z4, 7) == 101, "and back");
+    /* memory someone else put on the GPU (the driver's own cuMemAlloc, as CuPy's or PyTorch's
+     * would be): read in place, and a result written into it stays there */
+    const char *drv = getenv("KILN_CUDA_DRIVER");
+    void *lib = dlopen(drv && *drv ? drv : "libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    int (*alloc)(uint64_t *, size_t) = lib ? (int (*)(uint64_t *, size_t))dlsym(lib, "cuMemAlloc_v2") : NULL;
+    int (*up)(uint64_t, const void *, size_t) = lib ? (int (*)(uint64_t, const void *, size_t))dlsym(lib, "cuMemcpyHtoD_v2") : NULL;
+    int (*down)(void *, uint64_t, size_t) = lib ? (int (*)(void *, uint64_t, size_t))dlsym(lib, "cuMemcpyDtoH_v2") : NULL;
+    int (*dfree)(uint64_t) = lib ? (int (*)(uint64_t))dlsym(lib, "cuMemFree_v2") : NULL;
+    uint64_t din = 0, dout = 0;
+    double host[64], back[64];
+    for (int i = 0; i < 64; i++) host[i] = i * 0.5;
+    if (alloc && up && down && dfree && !alloc(&din, sizeof host) && !alloc(&dout, sizeof host) && !up(din, host, sizeof host)) {
+        int64_t k = 64;
+        kiln_array *DI = kiln_wrap_device(ctx, KILN_F64, 1, &k, NULL, din), *DO = kiln_wrap_device(ctx, KILN_F64, 1, &k, NULL, dout);
+        kiln_expr *di = DI ? kiln_var(ctx, DI) : NULL, *e = di ? kiln_add(ctx, kiln_mul(ctx, di, di), kiln_scalar(ctx, 1)) : NULL;
+        kiln_status st = e ? kiln_eval_into(ctx, e, DO) : KILN_ERR_ARG;
+        bool ok = st == KILN_OK && !down(back, dout, sizeof back);
+        for (int i = 0; ok && i < 64; i++) ok = back[i] == host[i] * host[i] + 1;
+        check(ok, "kiln_wrap_device: read in place, the result written into the caller's GPU memory");
+        kiln_array *S = e ? kiln_eval(ctx, kiln_reduce(ctx, KILN_OP_SUM, kiln_var(ctx, DO), KILN_ALL_AXES, 0)) : NULL;
+        double want2 = 0;
+        for (int i = 0; i < 64; i++) want2 += host[i] * host[i] + 1;
+        check(S && at(S, 0) == want2, "a result that lives on the device as the next call's input");
+        check(DO && at(DO, 3) == host[3] * host[3] + 1, "kiln_array_data of a device array brings it to the host");
+        kiln_array_free(S);
+        kiln_array_free(DI);
+        kiln_array_free(DO);
+        dfree(din);
+        dfree(dout);
+    } else {
+        check(false, "kiln_wrap_device: could not allocate GPU memory through the driver");
+    }
+    kiln_ctx *hctx = kiln_ctx_new(&(kiln_config){.backend = "interp"});
+    kiln_array *host_only = kiln_wrap_device(hctx, KILN_F64, 1, &n, NULL, 64);
+    check(!host_only && strstr(kiln_errmsg(hctx), "not a GPU"), "kiln_wrap_device refused on a host backend");
+    kiln_ctx_free(hctx);
     kiln_array *all[] = {y, z, z2, s1, s2, M1, T, C, z3, z4, w, M, a};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
     free(mine);

@@ -255,6 +255,11 @@ typedef struct kiln_backend_i {
      * them (KILN_SYNC_WRITE: they come back, then the device's copies are stale) or that they
      * are freed (KILN_SYNC_FREE: copies dropped, nothing comes back).  p NULL: all of them. */
     void (*sync)(void *state, kiln_ctx *ctx, const void *p, size_t len, int how);
+    /* Device memory someone else allocated (kiln_wrap_device): from now on host bytes
+     * [p, p + len), which the runtime set aside for it, are the host's copy of the len bytes at
+     * device address dev, the device's being the current ones.  The device memory stays the
+     * caller's: never freed, never evicted.  NULL for host backends. */
+    kiln_status (*adopt)(void *state, kiln_ctx *ctx, void *p, size_t len, uint64_t dev);
 } kiln_backend_i;
 
 enum { KILN_SYNC_READ = 1, KILN_SYNC_WRITE = 2, KILN_SYNC_FREE = 3 };

@@ -192,6 +192,46 @@ kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
     return a;
 }
 
+kiln_array *kiln_wrap_device(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides,
+                             uint64_t device_ptr) {
+    if (!ctx) return NULL;
+    int64_t n;
+    if (rt_shape_check(ctx, "kiln_wrap_device", dt, ndim, shape, &n) != KILN_OK) return NULL;
+    void *state = NULL;
+    const kiln_backend_i *be = rt_backend(ctx, &state);
+    if (!be) return NULL;
+    if (!be->adopt) {
+        kiln_fail(ctx, KILN_ERR_BACKEND, "kiln_wrap_device: the context's backend (%s) runs on this machine's cores, not a GPU; choose cuda", be->name);
+        return NULL;
+    }
+    size_t es = kiln_dtype_size(dt);
+    int64_t span = (int64_t)es;
+    for (int d = 0; strides && d < ndim; d++) {
+        if (strides[d] < 0 || (shape[d] > 1 && strides[d] % (int64_t)es)) {
+            kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap_device: strides must be non-negative multiples of the element size (%zu bytes)", es);
+            return NULL;
+        }
+        if (shape[d] > 0) span += (shape[d] - 1) * strides[d];
+    }
+    if (!strides) span = n * (int64_t)es;
+    if ((!device_ptr && n > 0) || device_ptr % es) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_wrap_device: the device pointer is NULL or not aligned to its element (%zu bytes)", es);
+        return NULL;
+    }
+    kiln_array *a = array_alloc(ctx, dt, ndim, shape);
+    if (!a) return NULL;
+    if (strides) memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
+    a->buf_size = (size_t)(n ? span : 0);
+    a->buf = rt_buf_alloc(ctx, a->buf_size);
+    a->data = a->buf;
+    a->on_device = true;
+    if (!a->buf || (n && be->adopt(state, ctx, a->buf, a->buf_size, device_ptr) != KILN_OK)) {
+        kiln_array_free(a);
+        return NULL;
+    }
+    return a;
+}
+
 kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape) {
     if (!ctx) return NULL;
     int64_t n;

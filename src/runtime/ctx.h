@@ -92,6 +92,7 @@ struct kiln_array {
     size_t buf_size;
     void *map;                      /* owned file mapping (kiln_load_npy), else NULL */
     size_t map_size;
+    bool on_device;                 /* kiln_wrap_device: its home is a device's memory; buf is its host copy */
     kiln_array *prev, *next;        /* the context's list of live arrays, under ctx->lock */
 };
 

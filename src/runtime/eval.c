@@ -251,6 +251,13 @@ static void device_begin(kiln_ctx *ctx, const rt_plan *p) {
     }
 }
 
+/* A call's result to the host when it ends, unless its home is the device (kiln_wrap_device). */
+static void result_home(kiln_ctx *ctx, const kiln_array *out) {
+    const kiln_array *root = out;
+    while (root->base) root = root->base;
+    if (!root->on_device) rt_device_sync(ctx, out, KILN_SYNC_READ);
+}
+
 /* Evaluates into a fresh array, then copies it into out. */
 static kiln_status via_temporary(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     kiln_array *tmp = kiln_eval(ctx, e);
@@ -275,7 +282,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     bool dev = device_started(ctx);
     if (dev) device_begin(ctx, p);
     if (rt_replay_run(ctx, p, out, &st)) { /* the same arrays as the last run: launched at once */
-        if (dev && st == KILN_OK) rt_device_sync(ctx, out, KILN_SYNC_READ);
+        if (dev && st == KILN_OK) result_home(ctx, out);
         return st;
     }
     if (needs_temporary(p, out)) return via_temporary(ctx, e, out);
@@ -283,7 +290,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (st == KILN_OK) {
         rt_replay_record(ctx, p, out);
         atomic_fetch_add(&ctx->st.evals, 1);
-        if (dev || device_started(ctx)) rt_device_sync(ctx, out, KILN_SYNC_READ);
+        if (dev || device_started(ctx)) result_home(ctx, out);
     }
     return st;
 }
@@ -336,7 +343,7 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
     if (st == KILN_OK && device_started(ctx)) device_begin(ctx, p);
     if (st == KILN_OK) st = plan_run(ctx, p, outs);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
-    for (int i = 0; i < n && st == KILN_OK && device_started(ctx); i++) rt_device_sync(ctx, outs[i], KILN_SYNC_READ);
+    for (int i = 0; i < n && st == KILN_OK && device_started(ctx); i++) result_home(ctx, outs[i]);
     rt_plan_release(ctx, p);
     for (int i = 0; i < n && st != KILN_OK; i++)
         if (made[i]) {

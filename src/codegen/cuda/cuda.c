@@ -250,7 +250,8 @@ struct mirror {
     char *lo, *hi;
     CUdeviceptr dev;
     bool dev_ok, host_ok;
-    int pins; /* launches using it now (it is not evicted or merged away meanwhile) */
+    int pins;     /* launches using it now (it is not evicted or merged away meanwhile) */
+    bool foreign; /* the caller's device memory (kiln_wrap_device): never freed or evicted */
 };
 
 typedef struct cuda_state {
@@ -407,7 +408,7 @@ static void cuda_free(void *state) {
         free(k);
     }
     for (int i = 0; i < s->nmirrors; i++) {
-        cu.MemFree(s->mirrors[i]->dev);
+        if (!s->mirrors[i]->foreign) cu.MemFree(s->mirrors[i]->dev);
         free(s->mirrors[i]);
     }
     free(s->mirrors);
@@ -749,7 +750,7 @@ static CUresult mirror_down(cuda_state *s, mirror *m) { /* the device's fresher 
 
 static void mirror_drop(cuda_state *s, int i) {
     mirror *m = s->mirrors[i];
-    pool_put(s, (size_t)(m->hi - m->lo), m->dev);
+    if (!m->foreign) pool_put(s, (size_t)(m->hi - m->lo), m->dev);
     free(m);
     s->mirrors[i] = s->mirrors[--s->nmirrors];
 }
@@ -762,12 +763,23 @@ static CUresult block_get(cuda_state *s, size_t n, CUdeviceptr *p) {
         if (r != CU_OOM) return r;
         int victim = -1;
         for (int i = 0; i < s->nmirrors; i++)
-            if (!s->mirrors[i]->pins && (victim < 0 || s->mirrors[i]->hi - s->mirrors[i]->lo > s->mirrors[victim]->hi - s->mirrors[victim]->lo))
+            if (!s->mirrors[i]->pins && !s->mirrors[i]->foreign && (victim < 0 || s->mirrors[i]->hi - s->mirrors[i]->lo > s->mirrors[victim]->hi - s->mirrors[victim]->lo))
                 victim = i;
         if (victim < 0) return r;
         if ((r = mirror_down(s, s->mirrors[victim])) != CU_OK) return r;
         mirror_drop(s, victim);
     }
+}
+
+/* Room for one more mirror in s->mirrors. */
+static bool mirrors_room(cuda_state *s) {
+    if (s->nmirrors < s->capmirrors) return true;
+    int cap = s->capmirrors ? 2 * s->capmirrors : 64;
+    mirror **v = realloc(s->mirrors, (size_t)cap * sizeof *v);
+    if (!v) return false;
+    s->mirrors = v;
+    s->capmirrors = cap;
+    return true;
 }
 
 /* Operand p of a launch touches host bytes [p + lo, p + hi); out: the launch writes them (every
@@ -793,6 +805,7 @@ static CUresult mirror_for(cuda_state *s, char *a, char *b, bool write_all, mirr
         mirror *m = s->mirrors[i];
         if (m->lo < b && a < m->hi) {
             KILN_ASSERT(!m->pins);
+            if (m->foreign) return 1; /* CUDA_ERROR_INVALID_VALUE: a range reaching out of the caller's memory */
             CUresult r = mirror_down(s, m);
             if (r != CU_OK) return r;
             if (m->lo < a) a = m->lo;
@@ -803,13 +816,7 @@ static CUresult mirror_for(cuda_state *s, char *a, char *b, bool write_all, mirr
             i++;
         }
     }
-    if (s->nmirrors == s->capmirrors) {
-        int cap = s->capmirrors ? 2 * s->capmirrors : 64;
-        mirror **v = realloc(s->mirrors, (size_t)cap * sizeof *v);
-        if (!v) return CU_OOM;
-        s->mirrors = v;
-        s->capmirrors = cap;
-    }
+    if (!mirrors_room(s)) return CU_OOM;
     mirror *m = calloc(1, sizeof *m);
     if (!m) return CU_OOM;
     m->lo = a;
@@ -928,6 +935,29 @@ static void cuda_sync(void *state, kiln_ctx *ctx, const void *p, size_t len, int
     if (log_times() && s->bytes_down != down0)
         fprintf(stderr, "kiln: cuda: down %llu B %.3f ms\n", (unsigned long long)(s->bytes_down - down0), (double)(kiln_now_ns() - t0) / 1e6);
     pthread_mutex_unlock(&s->lock);
+}
+
+static kiln_status launch_fail(cuda_state *s, kiln_ctx *ctx, const char *what, CUresult r);
+
+static kiln_status cuda_adopt(void *state, kiln_ctx *ctx, void *p, size_t len, uint64_t dev) {
+    cuda_state *s = state;
+    if (s->offline) return launch_fail(s, ctx, "kiln_wrap_device", 0);
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < s->nmirrors;) { /* whatever was there is gone */
+        mirror *o = s->mirrors[i];
+        if (o->lo < (char *)p + len && (char *)p < o->hi && !o->pins) mirror_drop(s, i);
+        else i++;
+    }
+    mirror *m = calloc(1, sizeof *m);
+    if (!m || !mirrors_room(s)) {
+        pthread_mutex_unlock(&s->lock);
+        free(m);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    *m = (mirror){.lo = p, .hi = (char *)p + len, .dev = dev, .dev_ok = true, .host_ok = false, .foreign = true};
+    s->mirrors[s->nmirrors++] = m;
+    pthread_mutex_unlock(&s->lock);
+    return KILN_OK;
 }
 
 /* A host step of this backend (a scan, a gather, a product without cuBLAS...) reads host
@@ -1255,4 +1285,5 @@ const kiln_backend_i kiln_cuda_backend = {
     .gemm = cuda_gemm,
     .matmul = cuda_matmul,
     .sync = cuda_sync,
+    .adopt = cuda_adopt,
 };
