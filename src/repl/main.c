@@ -330,6 +330,8 @@ int main(int argc, char **argv) {
     }
     if (backend && kiln_set_backend(s.ctx, backend) != KILN_OK) {
         fprintf(stderr, "error: %s\n", kiln_errmsg(s.ctx));
+        kiln_scope_free(s.scope);
+        kiln_ctx_free(s.ctx);
         return 1;
     }
     S = &s;
