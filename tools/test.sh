@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The second command: builds kiln (if needed) and runs the whole test suite, and the Python
-# binding's (pip install . into bench/.venv, then pytest); then builds it
+# The second command: builds kiln (if needed) and runs the whole test suite (the CUDA backend's
+# among it: NVRTC and ptxas over every kernel, the fake driver's run; no GPU needed), and the
+# Python binding's (pip install . into bench/.venv, then pytest); then builds it
 # without LLVM (build-nollvm/: every kernel on the interpreter) and runs the suite there; then
 # builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
 # under them; then with ThreadSanitizer (build-tsan/: clang, LLVM's OpenMP annotated by Archer)
