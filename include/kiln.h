@@ -341,6 +341,9 @@ KILN_API kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim,
 KILN_API kiln_array *kiln_array_retain(kiln_array *a);  /* returns a; one more reference */
 KILN_API void kiln_array_free(kiln_array *a);           /* drops one reference; NULL is a no-op */
 
+/* a's first element, to read and write.  On a GPU backend (cuda) the array's current bytes are
+ * brought to the host first, and the pointer holds them until the next evaluation that uses a:
+ * call kiln_array_data again after one (host backends: the pointer never changes meaning). */
 KILN_API void *kiln_array_data(const kiln_array *a);
 KILN_API kiln_dtype kiln_array_dtype(const kiln_array *a);
 KILN_API int kiln_array_ndim(const kiln_array *a);

@@ -237,6 +237,37 @@ static void resident(void) {
     kiln_set_backend(ctx, "cuda");
     kiln_array *z4 = kiln_eval(ctx, z1);
     check(z4 && at(z4, 7) == 101, "and back");
+    /* operands that overlap an existing copy only in part (a slice's copy, then two slices
+     * reaching past it): the copies merge, nothing aborts */
+    kiln_scope_set(sc, "x", a);
+    kiln_expr *s100 = kiln_parse(ctx, sc, "x[:100] * 2"), *sx = kiln_parse(ctx, sc, "x[:10] + x[95:105]");
+    kiln_array *R1 = s100 ? kiln_eval(ctx, s100) : NULL, *R2 = sx ? kiln_eval(ctx, sx) : NULL;
+    check(R1 && R2 && at(R2, 0) == at(a, 0) + at(a, 95) && at(R2, 9) == at(a, 9) + at(a, 104), "operands overlapping a copy in part");
+    /* a product on the host (no cuBLAS) in several panels, its epilogue on the device, twice */
+    int64_t big[2] = {1200, 1200};
+    kiln_array *P = kiln_array_new(ctx, KILN_F64, 2, big);
+    for (int64_t i = 0; i < big[0] * big[1]; i++) ((double *)kiln_array_data(P))[i] = (double)(i % 7) - 3;
+    kiln_scope_set(sc, "P", P);
+    kiln_expr *pe = kiln_parse(ctx, sc, "sum(P @ P + 1)");
+    kiln_array *Q1 = pe ? kiln_eval(ctx, pe) : NULL, *Q2 = pe ? kiln_eval(ctx, pe) : NULL;
+    kiln_ctx *hc = kiln_ctx_new(&(kiln_config){.backend = "interp"});
+    kiln_array *Ph = kiln_array_new(hc, KILN_F64, 2, big);
+    memcpy(kiln_array_data(Ph), kiln_array_data(P), (size_t)(big[0] * big[1]) * 8);
+    kiln_expr *pv = kiln_var(hc, Ph);
+    kiln_array *Qh = kiln_eval(hc, kiln_reduce(hc, KILN_OP_SUM, kiln_add(hc, kiln_matmul(hc, pv, pv), kiln_scalar(hc, 1)), KILN_ALL_AXES, 0));
+    check(Q1 && Q2 && Qh && at(Q1, 0) == at(Qh, 0) && at(Q2, 0) == at(Qh, 0), "a host product's panels and its device epilogue, twice");
+    /* an output in the caller's memory, written in part, the rest changed by the caller between calls */
+    double mem[10] = {0};
+    int64_t ten = 10, five = 5, two = 16;
+    kiln_array *Wm = kiln_wrap(ctx, KILN_F64, 1, &ten, NULL, mem), *Wv = kiln_array_view(ctx, Wm, 1, &five, &two, 0);
+    kiln_expr *fill = kiln_add(ctx, kiln_scalar(ctx, 7), kiln_mul(ctx, kiln_var(ctx, Wv), kiln_scalar(ctx, 0)));
+    kiln_eval_into(ctx, fill, Wv);
+    mem[1] = 42; /* the caller's own write, between the calls */
+    kiln_eval_into(ctx, fill, Wv);
+    check(mem[0] == 7 && mem[8] == 7 && mem[1] == 42, "the caller's writes beside an output in its memory survive");
+    kiln_array *more[] = {R1, R2, Q1, Q2, Qh, Ph, P, Wv, Wm};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) kiln_array_free(more[i]);
+    kiln_ctx_free(hc);
     /* memory someone else put on the GPU (the driver's own cuMemAlloc, as CuPy's or PyTorch's
      * would be): read in place, and a result written into it stays there */
     const char *drv = getenv("KILN_CUDA_DRIVER");
@@ -278,6 +309,14 @@ static void resident(void) {
     free(mine);
     kiln_scope_free(sc);
     kiln_ctx_free(ctx);
+    /* arrays the caller never freed, with device copies, when the context goes (ASan's case) */
+    kiln_ctx *c2 = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    kiln_array *left = kiln_array_new(c2, KILN_F64, 1, &n);
+    memset(kiln_array_data(left), 0, (size_t)n * 8);
+    kiln_expr *lv = kiln_var(c2, left);
+    kiln_array *r2 = kiln_eval(c2, kiln_add(c2, lv, kiln_scalar(c2, 1)));
+    check(r2 && at(r2, 0) == 1, "a context freed with its arrays still on the device");
+    kiln_ctx_free(c2);
 }
 
 static void cache_round(void) {

@@ -73,9 +73,11 @@ void kiln_ctx_free(kiln_ctx *ctx) {
     rt_plan_cache_clear(ctx);
     ir_graph_destroy(&ctx->graph); /* frees plans and releases arrays held by VAR nodes */
     kcache_destroy(ctx, &ctx->cache);
-    for (int b = 0; b < rt_nbackends; b++)
-        if (atomic_load(&ctx->be_state[b])) rt_backends[b]->free(atomic_load(&ctx->be_state[b]));
-    rt_arrays_free_all(ctx); /* what the caller did not free */
+    rt_arrays_free_all(ctx); /* what the caller did not free (a device backend drops its copies) */
+    for (int b = 0; b < rt_nbackends; b++) {
+        void *s = atomic_exchange(&ctx->be_state[b], NULL);
+        if (s) rt_backends[b]->free(s);
+    }
     rt_buf_pool_drain(ctx);
     pthread_mutex_destroy(&ctx->lock);
     pthread_mutex_destroy(&ctx->replay_lock);

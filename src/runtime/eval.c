@@ -242,13 +242,16 @@ static bool device_started(kiln_ctx *ctx) {
 }
 
 /* Memory the caller owns (kiln_wrap) can change between calls without kiln seeing it: a device's
- * copies of the plan's leaves there are stale at each call. */
-static void device_begin(kiln_ctx *ctx, const rt_plan *p) {
-    for (int i = 0; i < p->nleaves; i++) {
-        const kiln_array *a = (const kiln_array *)p->leaves[i]->leaf, *root = a;
-        while (root && root->base) root = root->base;
-        if (root && !root->buf && !root->map) rt_device_sync(ctx, a, KILN_SYNC_WRITE);
-    }
+ * copies of the plan's leaves and of the call's outputs there are stale at each call. */
+static void caller_owned_stale(kiln_ctx *ctx, const kiln_array *a) {
+    const kiln_array *root = a;
+    while (root && root->base) root = root->base;
+    if (root && !root->buf && !root->map) rt_device_sync(ctx, a, KILN_SYNC_WRITE);
+}
+
+static void device_begin(kiln_ctx *ctx, const rt_plan *p, kiln_array *const *outs, int nouts) {
+    for (int i = 0; i < p->nleaves; i++) caller_owned_stale(ctx, (const kiln_array *)p->leaves[i]->leaf);
+    for (int i = 0; i < nouts; i++) caller_owned_stale(ctx, outs[i]);
 }
 
 /* A call's result to the host when it ends, unless its home is the device (kiln_wrap_device). */
@@ -280,7 +283,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (!p) return kiln_errcode(ctx);
     /* on a device: results come back to the host when the call ends; temporaries stay there */
     bool dev = device_started(ctx);
-    if (dev) device_begin(ctx, p);
+    if (dev) device_begin(ctx, p, &out, 1);
     if (rt_replay_run(ctx, p, out, &st)) { /* the same arrays as the last run: launched at once */
         if (dev && st == KILN_OK) result_home(ctx, out);
         return st;
@@ -340,7 +343,7 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
     for (int i = 0; p && i < n && st == KILN_OK; i++)
         if (needs_temporary(p, outs[i]))
             st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
-    if (st == KILN_OK && device_started(ctx)) device_begin(ctx, p);
+    if (st == KILN_OK && device_started(ctx)) device_begin(ctx, p, outs, n);
     if (st == KILN_OK) st = plan_run(ctx, p, outs);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
     for (int i = 0; i < n && st == KILN_OK && device_started(ctx); i++) result_home(ctx, outs[i]);

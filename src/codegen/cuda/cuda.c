@@ -236,7 +236,7 @@ typedef struct cuda_kernel {
     kiln_kernel head;
     CUmodule mod;            /* NULL when compile-only */
     CUfunction fn, tree, rows;
-    bool reduce;
+    bool reduce, light;
     int n_in, n_out, n_const;
     uint8_t *es;             /* n_in + n_out element sizes */
     char name[48];
@@ -442,11 +442,12 @@ static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd
 
 /* Compiled bytes: this head, the operands' element sizes (n_in + n_out bytes), then the CUBIN
  * or the PTX (with its NUL). */
-#define BYTES_MAGIC 0x3255434bu /* "KCU2" */
+#define BYTES_MAGIC 0x3355434bu /* "KCU3" */
 typedef struct bytes_head {
     uint32_t magic;
     uint8_t ptx, reduce;
     uint16_t n_in, n_out, n_const;
+    uint8_t light, pad[3]; /* light: the map has the vector path (kc_light) */
     uint64_t len;
 } bytes_head;
 
@@ -571,7 +572,7 @@ static kiln_status cuda_compile(void *state, kiln_ctx *ctx, const kernel_desc *k
         free(payload);
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     }
-    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, (uint64_t)n};
+    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, kc_light(kd), {0, 0, 0}, (uint64_t)n};
     memcpy(b, &h, sizeof h);
     for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)operand_size(kd, k);
     memcpy(b + sizeof h + nops, payload, n);
@@ -587,7 +588,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (len < sizeof h) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes (%zu)", name, len);
     memcpy(&h, bytes, sizeof h);
     size_t nops = (size_t)h.n_in + h.n_out;
-    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1)
+    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1 || h.light > 1)
         return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     const uint8_t *es = (const uint8_t *)bytes + sizeof h;
     const char *payload = (const char *)bytes + sizeof h + nops;
@@ -599,6 +600,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     k->head.backend = &kiln_cuda_backend;
     k->reduce = h.reduce;
+    k->light = h.light;
     k->n_in = h.n_in;
     k->n_out = h.n_out;
     k->n_const = h.n_const;
@@ -844,13 +846,25 @@ static CUresult stage_all(staging *sg) {
         if (x->hi <= x->lo || x->m) continue;
         char *a = x->lo, *b = x->hi;
         bool write_all = x->out && x->dense;
-        for (bool grew = true; grew;) { /* the union of the operands overlapping it */
+        /* the union of the operands and mirrors overlapping it, and of those overlapping them: a
+         * mirror already pinned by this launch overlaps none of them (it took every operand
+         * overlapping it, and mirrors never overlap), so mirror_for merges only unpinned ones */
+        for (bool grew = true; grew;) {
             grew = false;
             for (int j = i + 1; j < sg->n; j++) {
                 staged *y = &sg->v[j];
-                if (y->hi > y->lo && y->lo < b && a < y->hi && (y->lo < a || y->hi > b)) {
+                if (!y->m && y->hi > y->lo && y->lo < b && a < y->hi && (y->lo < a || y->hi > b)) {
                     a = y->lo < a ? y->lo : a;
                     b = y->hi > b ? y->hi : b;
+                    write_all = false;
+                    grew = true;
+                }
+            }
+            for (int k = 0; k < s->nmirrors; k++) {
+                mirror *m = s->mirrors[k];
+                if (m->lo < b && a < m->hi && !(a >= m->lo && b <= m->hi) && (m->lo < a || m->hi > b)) {
+                    a = m->lo < a ? m->lo : a;
+                    b = m->hi > b ? m->hi : b;
                     write_all = false;
                     grew = true;
                 }
@@ -884,15 +898,14 @@ static bool staging_init(staging *sg, cuda_state *s, int nops) {
     return sg->v != NULL;
 }
 
-/* After the launch: its outputs' mirrors are fresher than the host (or, when it failed, their
- * device bytes are not to be trusted), and nothing is pinned. */
+/* After the launch: its outputs' mirrors are fresher than the host, and nothing is pinned. */
 static CUresult staging_end(staging *sg, CUresult r) {
     for (int i = 0; i < sg->n; i++) {
         staged *x = &sg->v[i];
         if (!x->m) continue;
-        if (x->out) {
-            x->m->dev_ok = r == CU_OK;
-            x->m->host_ok = r != CU_OK;
+        if (x->out && r == CU_OK) { /* a failed launch leaves the flags as they were: its output is unspecified */
+            x->m->dev_ok = true;
+            x->m->host_ok = false;
         }
         if (x->m->pins > 0) x->m->pins--;
     }
@@ -929,7 +942,7 @@ static void cuda_sync(void *state, kiln_ctx *ctx, const void *p, size_t len, int
             char e[200];
             kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA could not copy results back: %s", cu_text(r, e, sizeof e));
         }
-        if (how == KILN_SYNC_WRITE) m->dev_ok = false;
+        else if (how == KILN_SYNC_WRITE) m->dev_ok = false; /* (a failed copy keeps the device's bytes) */
         i++;
     }
     if (log_times() && s->bytes_down != down0)
@@ -1020,7 +1033,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     }
     int64_t count = 1, span = 0;
     for (int d = 0; d < nd; d++) count *= g->shape[d];
-    bool whole = g->first == 0 && g->total == count, vec = nd == 1, narrow = g->first + g->total < ((int64_t)1 << 31);
+    bool whole = g->first == 0 && g->total == count, vec = nd == 1 && k->light;
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
     CUresult r = CU_OK;
@@ -1042,7 +1055,9 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
     }
     if (r == CU_OK) {
-        narrow = narrow && span < ((int64_t)1 << 31);
+        /* 32-bit indices when no index, step or offset can pass 2^31 - 1 */
+        unsigned grid = grid_for(s, vec ? g->total / 4 + 1 : g->total);
+        bool narrow = g->first + g->total + (int64_t)grid * KC_BLOCK < ((int64_t)1 << 31) && span < ((int64_t)1 << 31);
         size_t o = (size_t)(72 * N);
         for (int d = 0; d < nd; d++) put64(a, o + 8 * (size_t)d, g->shape[d]);
         put64(a, o + 64, nd == 1 ? 0 : g->first);
@@ -1051,7 +1066,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         put32(a, o + 80 + 8 * (size_t)C, nd);
         put32(a, o + 84 + 8 * (size_t)C, (vec ? KC_VEC : 0) | (narrow ? KC_NARROW : 0));
         t1 = kiln_now_ns();
-        r = launch(k->fn, grid_for(s, vec ? g->total / 4 + 1 : g->total), a);
+        r = launch(k->fn, grid, a);
         t2 = kiln_now_ns();
     }
     r = staging_end(&sg, r);
@@ -1179,13 +1194,16 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
     bool ok = !s->offline && s->cublas && dtype_is_float(mm->dt) && mm->m > 0 && mm->n > 0 && mm->K > 0 && mm->m < big &&
               mm->n < big && mm->K < big && as_colmajor(mm->m, mm->K, mm->a_rs, mm->a_cs, es, &opa, &lda) &&
               as_colmajor(mm->K, mm->n, mm->b_rs, mm->b_cs, es, &opb, &ldb) &&
-              as_colmajor(mm->m, mm->n, mm->c_rs, mm->c_cs, es, &opc, &ldc) && opc == CUBLAS_OP_N;
+              as_colmajor(mm->m, mm->n, mm->c_rs, mm->c_cs, es, &opc, &ldc) && opc == CUBLAS_OP_N && lda < big && ldb < big &&
+              ldc < big;
     if (s->offline) return launch_fail(s, ctx, "product", 0);
     if (!ok) { /* integers, odd strides: on the host */
         int64_t lo, hi;
         extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
         host_step(s, ctx, mm->c, lo, hi);
-        return host_matmul(NULL, ctx, mm, nthreads);
+        kiln_matmul_args whole = *mm; /* the device epilogue once, after the host wrote all of C */
+        whole.panels = false;
+        return host_matmul(NULL, ctx, &whole, nthreads);
     }
     staging sg;
     if (!staging_init(&sg, s, 3)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
@@ -1214,7 +1232,7 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
             br = blas.Dgemm(s->cublas, opb, opa, (int)mm->n, (int)mm->m, (int)mm->K, &one, (const double *)(uintptr_t)B, (int)ldb,
                             (const double *)(uintptr_t)A, (int)lda, &zero, (double *)(uintptr_t)Cd, (int)ldc);
         }
-        if (!br) r = cu.CtxSynchronize();
+        r = br ? 999 : cu.CtxSynchronize(); /* (999: CUDA_ERROR_UNKNOWN; C is not current then) */
         t2 = kiln_now_ns();
     }
     r = staging_end(&sg, r);
