@@ -7,13 +7,16 @@
 #                                   and gathers what the GPU machine needs into build-gpu/carry
 #                                   (libkiln, gpu_check, libgomp: a few MB)
 #   bash tools/gpu_check.sh run     on the GPU machine, from the repository root with build-gpu/carry
-#                                   beside it: the CPU-vs-GPU differential suite (tests/gpu_check.c
-#                                   diff: every op × dtype, strides, broadcasts, sizes 0, 1, 31,
-#                                   2^20+3 and 2^31+7), determinism, the disk cache cold / warm /
-#                                   corrupted / filled by two processes at once, the first call of
-#                                   a new process, NVRTC's compile time, and kiln against a
-#                                   device-to-device copy, CuPy and PyTorch (bench/gpu_bench.py).
-#                                   Results: $OUT/gpu_results.md (else build-gpu/gpu_results.md).
+#                                   beside it, in order of value, each part with its own time limit
+#                                   (about 12 minutes in all, for a 15-minute device budget):
+#                                   correctness at small sizes with residency and determinism
+#                                   (gpu_check small), kiln's benchmark and NVRTC's compile times,
+#                                   the same cases in CuPy and PyTorch with a device-to-device copy
+#                                   (bench/gpu_bench.py), the disk cache cold / warm / damaged /
+#                                   filled by two processes at once, the first call of a new
+#                                   process, then the corpus at 2^20+3, determinism at 10^7 and
+#                                   2^31+7 elements (gpu_check diff).  Results as they come:
+#                                   $OUT/gpu_results.md (else build-gpu/gpu_results.md).
 # With the device tool:  run(command="bash tools/gpu_check.sh run", carry=["build-gpu/carry"]).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,13 +46,28 @@ say '```'
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee -a "$res"
 say '```'
 
-say "## Differential suite (GPU vs the interpreter), determinism, 2^31+7 elements"
+say "## Correctness first: every third corpus expression at sizes 37, 0, 1, 31, 5000 against the interpreter, residency, determinism"
 say '```'
-KILN_CACHE_DIR=$work/c0 timeout 900 "$gc" diff 2>&1 | tee "$work/diff.log" | grep -v '^PASS diff' | head -60 | tee -a "$res"
-grep -c '^PASS' "$work/diff.log" | sed 's/^/PASS lines: /' | tee -a "$res"
-grep -q '^FAIL' "$work/diff.log" && fail=1
+KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=3 timeout 240 "$gc" small 2>&1 | tee "$work/small.log" | grep -v '^PASS diff' | head -60 | tee -a "$res"
+grep -c '^PASS' "$work/small.log" | sed 's/^/PASS lines: /' | tee -a "$res"
+grep -q '^FAIL' "$work/small.log" && fail=1
 say '```'
 
+say "## kiln: whole calls into GPU memory and into host arrays, and its kernels alone (KILN_LOG=cuda-time)"
+say '```'
+KILN_CACHE_DIR=$work/c4 KILN_LOG=cuda-time,compile timeout 200 "$gc" bench > "$work/bench.out" 2> "$work/bench.err"
+cat "$work/bench.out" | tee -a "$res"
+# per case: the smallest sum of kernel times over its calls (a call's launches between "call" marks)
+awk '/^case: /{c=substr($0,7)} /^call$/{if(k!="")best[c]=(c in best&&best[c]<k)?best[c]:k; k=0}
+     /kiln: cuda: .* kernel /{for(i=1;i<=NF;i++) if($i=="kernel") k+=$(i+1)}
+     END{for(c in best) printf "kernels of %-50s %10.3f ms\n", c, best[c]}' "$work/bench.err" | tee -a "$res"
+grep -m5 'compiled' "$work/bench.err" | sed 's/^/NVRTC: /' | tee -a "$res"
+say '```'
+
+say "## The same cases in CuPy and PyTorch, and a device-to-device copy"
+say '```'
+timeout 200 python3 bench/gpu_bench.py 2>&1 | tee -a "$res"
+say '```'
 say "## Disk cache: cold, warm, every entry damaged, two processes filling one cache"
 say '```'
 c=$work/c1
@@ -69,20 +87,11 @@ say "cold (NVRTC): $(KILN_CACHE_DIR=$c3 KILN_LOG=compile "$gc" first 2>&1 | tr '
 for i in 1 2 3; do say "warm (CUBIN on disk): $(KILN_CACHE_DIR=$c3 "$gc" first 2>&1)"; done
 say '```'
 
-say "## kiln (whole calls, with the per-launch staging) and its kernels alone (KILN_LOG=cuda-time)"
+say "## The whole corpus at 2^20+3 (every fourth expression), determinism at 10^7, 2^31+7 elements"
 say '```'
-KILN_CACHE_DIR=$work/c4 KILN_LOG=cuda-time,compile timeout 900 "$gc" bench > "$work/bench.out" 2> "$work/bench.err"
-cat "$work/bench.out" | tee -a "$res"
-# per case: the smallest sum of kernel times over its calls (a call's launches between "call" marks)
-awk '/^case: /{c=substr($0,7)} /^call$/{if(k!="")best[c]=(c in best&&best[c]<k)?best[c]:k; k=0}
-     /kiln: cuda: .* kernel /{for(i=1;i<=NF;i++) if($i=="kernel") k+=$(i+1)}
-     END{for(c in best) printf "kernels of %-50s %10.3f ms\n", c, best[c]}' "$work/bench.err" | tee -a "$res"
-grep -m5 'compiled' "$work/bench.err" | sed 's/^/NVRTC: /' | tee -a "$res"
-say '```'
-
-say "## The same cases in CuPy and PyTorch, and a device-to-device copy"
-say '```'
-timeout 900 python3 bench/gpu_bench.py 2>&1 | tee -a "$res"
+KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=4 timeout 300 "$gc" diff 2>&1 | tee "$work/diff.log" | grep -v '^PASS diff' | head -60 | tee -a "$res"
+grep -c '^PASS' "$work/diff.log" | sed 's/^/PASS lines: /' | tee -a "$res"
+grep -q '^FAIL' "$work/diff.log" && fail=1
 say '```'
 rm -rf "$work"
 echo "results: $res"
