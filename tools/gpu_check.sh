@@ -46,12 +46,19 @@ say '```'
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee -a "$res"
 say '```'
 
+# gpu_check MODE, every STEP-th expression, within LIMIT seconds: its failures and its PASS count
+checks() {
+  local mode=$1 step=$2 limit=$3
+  say '```'
+  KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=$step timeout "$limit" "$gc" "$mode" 2>&1 | tee "$work/$mode.log" |
+    grep -v '^PASS diff' | head -60 | tee -a "$res"
+  grep -c '^PASS' "$work/$mode.log" | sed 's/^/PASS lines: /' | tee -a "$res"
+  grep -q '^FAIL' "$work/$mode.log" && fail=1
+  say '```'
+}
+
 say "## Correctness first: every third corpus expression at sizes 37, 0, 1, 31, 5000 against the interpreter, residency, determinism"
-say '```'
-KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=3 timeout 240 "$gc" small 2>&1 | tee "$work/small.log" | grep -v '^PASS diff' | head -60 | tee -a "$res"
-grep -c '^PASS' "$work/small.log" | sed 's/^/PASS lines: /' | tee -a "$res"
-grep -q '^FAIL' "$work/small.log" && fail=1
-say '```'
+checks small 3 240
 
 say "## kiln: whole calls into GPU memory and into host arrays, and its kernels alone (KILN_LOG=cuda-time)"
 say '```'
@@ -88,11 +95,7 @@ for i in 1 2 3; do say "warm (CUBIN on disk): $(KILN_CACHE_DIR=$c3 "$gc" first 2
 say '```'
 
 say "## The whole corpus at 2^20+3 (every fourth expression), determinism at 10^7, 2^31+7 elements"
-say '```'
-KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=4 timeout 300 "$gc" diff 2>&1 | tee "$work/diff.log" | grep -v '^PASS diff' | head -60 | tee -a "$res"
-grep -c '^PASS' "$work/diff.log" | sed 's/^/PASS lines: /' | tee -a "$res"
-grep -q '^FAIL' "$work/diff.log" && fail=1
-say '```'
+checks diff 4 300
 rm -rf "$work"
 echo "results: $res"
 exit $fail

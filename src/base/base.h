@@ -184,6 +184,22 @@ uint64_t kiln_now_ns(void); /* monotonic */
  * flags (O_NOFOLLOW). */
 int kiln_open_regular(const char *path, int extra, const char **why);
 
+/* The bytes [*lo, *hi), relative to the first element, that ndim dims of shape walked with byte
+ * strides str touch, for elements of es bytes (empty, lo == hi, when a dim is 0). */
+static inline void kiln_extent(int ndim, const int64_t *shape, const int64_t *str, int64_t es, int64_t *lo, int64_t *hi) {
+    *lo = 0;
+    *hi = es;
+    for (int d = 0; d < ndim; d++) {
+        if (shape[d] == 0) {
+            *hi = *lo = 0;
+            return;
+        }
+        int64_t span = (shape[d] - 1) * str[d];
+        if (span < 0) *lo += span;
+        else *hi += span;
+    }
+}
+
 /* FNV-1a over bytes, continued from h. */
 static inline uint64_t kiln_hash_bytes(uint64_t h, const void *p, size_t n) {
     const unsigned char *c = p;

@@ -302,18 +302,10 @@ int64_t kiln_array_size(const kiln_array *a) {
 }
 
 void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
-    const char *l = a->data, *h = a->data;
-    for (int d = 0; d < a->ndim; d++) {
-        if (a->shape[d] == 0) {
-            *lo = *hi = a->data;
-            return;
-        }
-        int64_t span = (a->shape[d] - 1) * a->strides[d];
-        if (span < 0) l += span;
-        else h += span;
-    }
-    *lo = l;
-    *hi = h + kiln_dtype_size((kiln_dtype)a->dtype);
+    int64_t l, h;
+    kiln_extent(a->ndim, a->shape, a->strides, (int64_t)kiln_dtype_size((kiln_dtype)a->dtype), &l, &h);
+    *lo = a->data + l;
+    *hi = a->data + h;
 }
 
 kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {

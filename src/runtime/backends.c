@@ -109,7 +109,14 @@ static void sync_range(kiln_ctx *ctx, const void *p, size_t len, int how) {
     }
 }
 
+bool rt_device_started(kiln_ctx *ctx) {
+    for (int b = 0; b < rt_nbackends; b++)
+        if (rt_backends[b]->sync && atomic_load_explicit(&ctx->be_state[b], memory_order_relaxed)) return true;
+    return false;
+}
+
 void rt_device_sync(kiln_ctx *ctx, const kiln_array *a, int how) {
+    if (!rt_device_started(ctx)) return; /* host backends only (kiln_array_data's usual case): nothing to work out */
     if (!a) {
         sync_range(ctx, NULL, 0, how);
         return;

@@ -123,6 +123,8 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi);
  * or write (KILN_SYNC_WRITE) a's bytes, or frees them (KILN_SYNC_FREE); a NULL: all memory.
  * Nothing for host backends. */
 void rt_device_sync(kiln_ctx *ctx, const kiln_array *a, int how);
+/* Whether ctx has started a backend whose kernels run on a device (its memory then needs syncs). */
+bool rt_device_started(kiln_ctx *ctx);
 
 /* ---- backends (runtime/backends.c) ---- */
 

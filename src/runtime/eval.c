@@ -233,14 +233,6 @@ static kiln_status check_out(kiln_ctx *ctx, const kiln_expr *e, const kiln_array
     return KILN_OK;
 }
 
-/* Whether ctx has started a backend whose kernels run on a device (its memory then needs the
- * syncs below). */
-static bool device_started(kiln_ctx *ctx) {
-    for (int b = 0; b < rt_nbackends; b++)
-        if (rt_backends[b]->sync && atomic_load_explicit(&ctx->be_state[b], memory_order_relaxed)) return true;
-    return false;
-}
-
 /* Memory the caller owns (kiln_wrap) can change between calls without kiln seeing it: a device's
  * copies of the plan's leaves and of the call's outputs there are stale at each call. */
 static void caller_owned_stale(kiln_ctx *ctx, const kiln_array *a) {
@@ -282,7 +274,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     rt_plan *p = rt_plan_get(ctx, e);
     if (!p) return kiln_errcode(ctx);
     /* on a device: results come back to the host when the call ends; temporaries stay there */
-    bool dev = device_started(ctx);
+    bool dev = rt_device_started(ctx);
     if (dev) device_begin(ctx, p, &out, 1);
     if (rt_replay_run(ctx, p, out, &st)) { /* the same arrays as the last run: launched at once */
         if (dev && st == KILN_OK) result_home(ctx, out);
@@ -293,7 +285,7 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     if (st == KILN_OK) {
         rt_replay_record(ctx, p, out);
         atomic_fetch_add(&ctx->st.evals, 1);
-        if (dev || device_started(ctx)) result_home(ctx, out);
+        if (dev || rt_device_started(ctx)) result_home(ctx, out);
     }
     return st;
 }
@@ -343,10 +335,11 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
     for (int i = 0; p && i < n && st == KILN_OK; i++)
         if (needs_temporary(p, outs[i]))
             st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
-    if (st == KILN_OK && device_started(ctx)) device_begin(ctx, p, outs, n);
+    if (st == KILN_OK && rt_device_started(ctx)) device_begin(ctx, p, outs, n);
     if (st == KILN_OK) st = plan_run(ctx, p, outs);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
-    for (int i = 0; i < n && st == KILN_OK && device_started(ctx); i++) result_home(ctx, outs[i]);
+    if (st == KILN_OK && rt_device_started(ctx))
+        for (int i = 0; i < n; i++) result_home(ctx, outs[i]);
     rt_plan_release(ctx, p);
     for (int i = 0; i < n && st != KILN_OK; i++)
         if (made[i]) {

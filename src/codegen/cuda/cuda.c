@@ -309,8 +309,8 @@ static void pick_arch(cuda_state *s) {
 }
 
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d%s%s", s->arch, nv.major, nv.minor,
-             s->fast_math ? " -use_fast_math" : "", "");
+    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d%s", s->arch, nv.major, nv.minor,
+             s->fast_math ? " -use_fast_math" : "");
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -542,14 +542,6 @@ kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, 
     return KILN_OK;
 }
 
-/* The dtype of kd's operand k (inputs as their VAR reads them, then outputs). */
-static size_t operand_size(const kernel_desc *kd, int k) {
-    if (k >= kd->n_in) return kiln_dtype_size(kd_out_dtype(kd, k - kd->n_in));
-    for (int i = 0; i < kd->n_inst; i++)
-        if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
-    return 8;
-}
-
 static kiln_status cuda_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes, size_t *len,
                                 kiln_compile_times *t) {
     cuda_state *s = state;
@@ -574,7 +566,7 @@ static kiln_status cuda_compile(void *state, kiln_ctx *ctx, const kernel_desc *k
     }
     bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, kc_light(kd), {0, 0, 0}, (uint64_t)n};
     memcpy(b, &h, sizeof h);
-    for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)operand_size(kd, k);
+    for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)kiln_dtype_size(kc_operand_dtype(kd, k));
     memcpy(b + sizeof h + nops, payload, n);
     free(payload);
     *bytes = b;
@@ -717,22 +709,6 @@ typedef struct staging {
     staged *v;
     staged inline_[KILN_INLINE_OPERANDS];
 } staging;
-
-/* The bytes [*lo, *hi) relative to the first element that an operand of element size es
- * walked over ndim dims of shape with byte strides str touches (empty when a dim is 0). */
-static void extent(int ndim, const int64_t *shape, const int64_t *str, int64_t es, int64_t *lo, int64_t *hi) {
-    *lo = 0;
-    *hi = es;
-    for (int d = 0; d < ndim; d++) {
-        if (shape[d] == 0) {
-            *hi = *lo;
-            return;
-        }
-        int64_t span = (shape[d] - 1) * str[d];
-        if (span < 0) *lo += span;
-        else *hi += span;
-    }
-}
 
 /* Host bytes to the device, counted for KILN_LOG=cuda-time (s->lock held). */
 static CUresult copy_up(cuda_state *s, CUdeviceptr d, const void *h, size_t n) {
@@ -1012,6 +988,18 @@ static CUresult launch(CUfunction f, unsigned grid, void *args) {
 
 /* ------------------------------------------------------------------ launches */
 
+/* The end of a kernel's launch (s->lock held since before its staging, at t0; the kernel ran
+ * from t1 to t2): its operands' copies settled, the log line, the lock and the argument block
+ * args let go, and the launch's status. */
+static kiln_status launch_end(cuda_state *s, kiln_ctx *ctx, staging *sg, CUresult r, const char *name, uint64_t up0, uint64_t t0,
+                              uint64_t t1, uint64_t t2, char *args, const char *what) {
+    r = staging_end(sg, r);
+    log_launch(s, name, up0, t0, t1, t2);
+    pthread_mutex_unlock(&s->lock);
+    free(args);
+    return r == CU_OK ? KILN_OK : launch_fail(s, ctx, what, r);
+}
+
 static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); }
 static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
 
@@ -1040,7 +1028,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
     for (int op = 0; op < N; op++) {
         int64_t es = k->es[op], lo, hi;
-        extent(nd, g->shape, g->strides[op], es, &lo, &hi);
+        kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
         bool out = op >= k->n_in;
         want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
         if (hi - lo > span) span = hi - lo;
@@ -1069,11 +1057,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         r = launch(k->fn, grid, a);
         t2 = kiln_now_ns();
     }
-    r = staging_end(&sg, r);
-    log_launch(s, k->name, up0, t0, t1, t2);
-    pthread_mutex_unlock(&s->lock);
-    free(a);
-    return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "kernel launch", r);
+    return launch_end(s, ctx, &sg, r, k->name, up0, t0, t1, t2, a, "kernel launch");
 }
 
 static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_reduce_geom *g,
@@ -1082,7 +1066,7 @@ static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_ker
     const cuda_kernel *k = (const cuda_kernel *)kk;
     if (!kk) { /* nothing to fold: identities, stored on the host */
         int64_t lo, hi;
-        extent(g->nk, g->kshape, g->ostr, op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), &lo, &hi);
+        kiln_extent(g->nk, g->kshape, g->ostr, op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), &lo, &hi);
         host_step(s, ctx, g->out, lo, hi);
         return host_launch_reduce(NULL, ctx, NULL, g, consts, nthreads);
     }
@@ -1106,11 +1090,11 @@ static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_ker
         for (int d = 0; d < g->nk; d++) shape[d] = g->kshape[d], str[d] = g->kstr[i][d];
         for (int d = 0; d < g->nr; d++) shape[g->nk + d] = g->rshape[d], str[g->nk + d] = g->rstr[i][d];
         int64_t lo, hi;
-        extent(g->nk + g->nr, shape, str, k->es[i], &lo, &hi);
+        kiln_extent(g->nk + g->nr, shape, str, k->es[i], &lo, &hi);
         want(&sg, g->base[i], lo, hi, false, false);
     }
     int64_t oes = op_is_arg_reduce(g->op) ? 8 : (int64_t)kiln_dtype_size(g->out_dt), lo, hi;
-    extent(g->nk, g->kshape, g->ostr, oes, &lo, &hi);
+    kiln_extent(g->nk, g->kshape, g->ostr, oes, &lo, &hi);
     want(&sg, g->out, lo, hi, true, hi - lo == g->O * oes);
     r = stage_all(&sg);
     for (int i = 0; i < g->nin && r == CU_OK; i++) {
@@ -1144,11 +1128,7 @@ static kiln_status cuda_launch_reduce(void *state, kiln_ctx *ctx, const kiln_ker
         t2 = kiln_now_ns();
     }
     if (part) pool_put(s, (size_t)(g->O * nch * 16), part);
-    r = staging_end(&sg, r);
-    log_launch(s, k->name, up0, t0, t1, t2);
-    pthread_mutex_unlock(&s->lock);
-    free(a);
-    return r == CU_OK ? KILN_OK : launch_fail(s, ctx, "reduction launch", r);
+    return launch_end(s, ctx, &sg, r, k->name, up0, t0, t1, t2, a, "reduction launch");
 }
 
 /* The column form is a host plan's (see kiln_backend_i.device): never asked of this backend. */
@@ -1199,7 +1179,7 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
     if (s->offline) return launch_fail(s, ctx, "product", 0);
     if (!ok) { /* integers, odd strides: on the host */
         int64_t lo, hi;
-        extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
+        kiln_extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
         host_step(s, ctx, mm->c, lo, hi);
         kiln_matmul_args whole = *mm; /* the device epilogue once, after the host wrote all of C */
         whole.panels = false;
@@ -1212,11 +1192,11 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
     uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
     int64_t lo, hi;
     CUdeviceptr A = 0, B = 0, Cd = 0;
-    extent(2, (int64_t[]){mm->m, mm->K}, (int64_t[]){mm->a_rs, mm->a_cs}, es, &lo, &hi);
+    kiln_extent(2, (int64_t[]){mm->m, mm->K}, (int64_t[]){mm->a_rs, mm->a_cs}, es, &lo, &hi);
     want(&sg, (char *)mm->a, lo, hi, false, false);
-    extent(2, (int64_t[]){mm->K, mm->n}, (int64_t[]){mm->b_rs, mm->b_cs}, es, &lo, &hi);
+    kiln_extent(2, (int64_t[]){mm->K, mm->n}, (int64_t[]){mm->b_rs, mm->b_cs}, es, &lo, &hi);
     want(&sg, (char *)mm->b, lo, hi, false, false);
-    extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
+    kiln_extent(2, (int64_t[]){mm->m, mm->n}, (int64_t[]){mm->c_rs, mm->c_cs}, es, &lo, &hi);
     want(&sg, mm->c, lo, hi, true, hi - lo == mm->m * mm->n * es);
     CUresult r = stage_all(&sg);
     A = sg.v[0].dev, B = sg.v[1].dev, Cd = sg.v[2].dev;
@@ -1247,13 +1227,13 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
 
 static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     int64_t lo, hi;
-    extent(a->ndim, a->shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
+    kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
     host_step(state, ctx, a->out, lo, hi);
     return host_scan(NULL, ctx, a, nthreads);
 }
 static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
     int64_t lo, hi;
-    extent(a->ndim, a->shape, a->out_str, a->elsize, &lo, &hi);
+    kiln_extent(a->ndim, a->shape, a->out_str, a->elsize, &lo, &hi);
     host_step(state, ctx, a->out, lo, hi);
     return host_gather(NULL, ctx, a, nthreads);
 }
@@ -1264,7 +1244,7 @@ static kiln_status cuda_scatter(void *state, kiln_ctx *ctx, const kiln_gather_ar
     for (int d = 0; d < a->ndim; d++, n++) shape[n] = a->shape[d], str[n] = a->x_str[d];
     shape[n] = a->axis_len, str[n++] = a->axis_str;
     if (a->idx2) shape[n] = a->axis2_len, str[n++] = a->axis2_str;
-    extent(n, shape, str, (int64_t)kiln_dtype_size(dt), &lo, &hi);
+    kiln_extent(n, shape, str, (int64_t)kiln_dtype_size(dt), &lo, &hi);
     host_step(state, ctx, a->x, lo, hi);
     return host_scatter(NULL, ctx, a, dt, nthreads);
 }
@@ -1272,7 +1252,7 @@ static kiln_status cuda_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a
     int64_t shape[KILN_MAX_DIMS], lo, hi;
     for (int d = 0; d < a->ndim; d++) shape[d] = a->shape[d];
     if (a->mode == 2 && a->ndim > 0) shape[a->ndim - 1] = 1; /* logsumexp: one per row */
-    extent(a->ndim, shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
+    kiln_extent(a->ndim, shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
     host_step(state, ctx, a->out, lo, hi);
     return host_rows(NULL, ctx, a, nthreads);
 }

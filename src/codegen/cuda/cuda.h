@@ -40,6 +40,8 @@ extern const size_t kc_scalar_len;
 /* Appends the CUDA C of kd's kernels, named name (and name_tree, name_rows for a reduction),
  * after the preamble when with_preamble. */
 void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out);
+/* The dtype of kd's operand k: inputs (as the first VAR instruction reading them), then outputs. */
+kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k);
 /* Whether kd has no math functions: only such kernels get the vector path (KC_VEC). */
 bool kc_light(const kernel_desc *kd);
 /* Whether kd can be rendered (every op and dtype in scalar.h; argument block within limits). */

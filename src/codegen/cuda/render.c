@@ -93,16 +93,7 @@ bool kc_renderable(const kernel_desc *kd) {
 /* static __device__ void kc_f_NAME(const long long *c, T0 x0, ..., To0 &y0, ...) */
 static void render_elem(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "static __device__ __forceinline__ void kc_f_%s(const long long *c", name);
-    /* an input's dtype is that of the first VAR instruction reading it */
-    for (int k = 0; k < kd->n_in; k++) {
-        kiln_dtype dt = KILN_F64;
-        for (int i = 0; i < kd->n_inst; i++)
-            if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) {
-                dt = (kiln_dtype)kd->inst[i].dtype;
-                break;
-            }
-        kstr_printf(b, ", %s x%d", ctype[dt], k);
-    }
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", %s x%d", ctype[kc_operand_dtype(kd, k)], k);
     int nst = kd->reduce ? 1 : kd->n_out;
     for (int k = 0; k < nst; k++) kstr_printf(b, ", %s &y%d", ctype[kd_out_dtype(kd, k)], k);
     kstr_printf(b, ") {\n    (void)c;\n");
@@ -131,15 +122,11 @@ static void render_elem(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "}\n");
 }
 
-/* The dtype of input k (as render_elem declares it). */
-static kiln_dtype in_dtype(const kernel_desc *kd, int k) {
-    for (int i = 0; i < kd->n_inst; i++)
+kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k) {
+    if (k >= kd->n_in) return kd_out_dtype(kd, k - kd->n_in);
+    for (int i = 0; i < kd->n_inst; i++) /* an input's dtype: the first VAR reading it */
         if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return (kiln_dtype)kd->inst[i].dtype;
     return KILN_F64;
-}
-
-static kiln_dtype op_dtype(const kernel_desc *kd, int op) {
-    return op < kd->n_in ? in_dtype(kd, op) : kd_out_dtype(kd, op - kd->n_in);
 }
 
 /* ------------------------------------------------------------------ maps */
@@ -158,7 +145,7 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     for (int k = 0; k < N; k++) kstr_printf(b, "    I o%d = 0;\n", k);
     kstr_printf(b, "    if (a.ndim == 1) {\n");
     for (int k = 0; k < N; k++) {
-        int es = (int)kiln_dtype_size(op_dtype(kd, k));
+        int es = (int)kiln_dtype_size(kc_operand_dtype(kd, k));
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "        o%d = g * (I)%d;\n", k, es);
         else if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        o%d = g * (I)a.st[%d][0];\n", k, k);
     }
@@ -168,7 +155,7 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "        }\n    }\n");
     for (int k = 0; k < kd->n_out; k++) kstr_printf(b, "    %s y%d;\n", ctype[kd_out_dtype(kd, k)], k);
     kstr_printf(b, "    kc_f_%s(a.c", name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(a.p[%d] + o%d)", ctype[in_dtype(kd, k)], k, k);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(a.p[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
     for (int k = 0; k < kd->n_out; k++) kstr_printf(b, ", y%d", k);
     kstr_printf(b, ");\n");
     for (int k = 0; k < kd->n_out; k++)
@@ -179,7 +166,7 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     if (vec) {
         kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j) {\n", name, args);
         for (int k = 0; k < N; k++) {
-            kiln_dtype dt = op_dtype(kd, k);
+            kiln_dtype dt = kc_operand_dtype(kd, k);
             bool in = k < kd->n_in;
             if (kd->layout[k] == KD_CONTIG && in)
                 kstr_printf(b, "    const kc_v4_%s X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", sfx[dt], k, sfx[dt], k);
@@ -190,10 +177,10 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
         }
         kstr_printf(b, "#pragma unroll\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n");
         for (int k = kd->n_in; k < N; k++)
-            if (kd->layout[k] != KD_CONTIG) kstr_printf(b, "        %s Y%d;\n", ctype[op_dtype(kd, k)], k);
+            if (kd->layout[k] != KD_CONTIG) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
         kstr_printf(b, "        kc_f_%s(a.c", name);
         for (int k = 0; k < N; k++) {
-            kiln_dtype dt = op_dtype(kd, k);
+            kiln_dtype dt = kc_operand_dtype(kd, k);
             if (kd->layout[k] == KD_CONTIG) kstr_printf(b, ", X%d.v[e]", k);
             else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
             else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
@@ -201,12 +188,12 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
         }
         kstr_printf(b, ");\n");
         for (int k = kd->n_in; k < N; k++) {
-            if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", ctype[op_dtype(kd, k)], k, k, k);
-            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", ctype[op_dtype(kd, k)], k, k);
+            if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", ctype[kc_operand_dtype(kd, k)], k, k, k);
+            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", ctype[kc_operand_dtype(kd, k)], k, k);
         }
         kstr_printf(b, "    }\n");
         for (int k = kd->n_in; k < N; k++)
-            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[op_dtype(kd, k)], k, k);
+            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
         kstr_printf(b, "}\n");
     }
     /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only) */
@@ -297,7 +284,7 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                    "        for (int d = 0; d < a.nr; d++) {\n");
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "            o%d += idx[d] * a.rst[%d][d];\n", k, k);
     kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[in_dtype(kd, k)], k, k);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
     kstr_printf(b, ", y0);\n    return y0;\n}\n");
     /* the result of output o */
     kstr_printf(b,
