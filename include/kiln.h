@@ -289,6 +289,9 @@ typedef struct kiln_stats {
     uint64_t cache_evictions;  /* kernels that left the in-memory cache */
     uint64_t plans_built;      /* plans made (an expression's is kept on it; kiln_eval_many's, for
                                   the same expressions, in a cache of 16) */
+    uint64_t compiler_runs;    /* runs of the backend's compiler: one per kernel compiled, or one
+                                  per plan whose kernels the backend compiles together (CUDA:
+                                  one NVRTC program for the kernels a plan's first run needs) */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -7,8 +7,10 @@
  *                       and bools bit for bit, floats within 16 ulp, float sums and products
  *                       within 1e-9 / 1e-3 relative); the same sum twice gives the same bits;
  *                       a bool array of 2^31 + 7 elements
+ *                       (also: device-resident arrays; each plan's kernels in one program)
  *   gpu_check small     diff at the small sizes and determinism, without 2^20+3 and 2^31+7:
  *                       what CTest's cuda_fake runs under the fake driver (tests/fakecuda/)
+ *   gpu_check plans     the plans' check alone
  *   gpu_check cache     one expression on the GPU, printing the context's disk-cache stats (the
  *                       script runs it cold, warm, corrupted, and twice at once)
  *   gpu_check first     the time to the first result of a new process: context creation, then
@@ -319,6 +321,48 @@ static void resident(void) {
     kiln_ctx_free(c2);
 }
 
+/* A plan's kernels made together: the first run of each plan below makes every kernel it
+ * launches in one NVRTC program (its layouts foreseen right: nothing compiled on its own after
+ * it), and gives the interpreter's values.  The disk cache is off: every kernel is new. */
+static void plans(int64_t n, int64_t rows, int64_t cols) {
+    static const char *const ex[] = {
+        "d / sum(exp(d)) + max(d)",               /* two reductions of a vector, a map over their temporaries */
+        "sum(D * 2, 0) + max(D, 0)",              /* reductions over the outer axis */
+        "D - sum(D, 1)[:, None] * F",             /* a temporary read through a new axis */
+        "sin(D).T * 2 + min(D.T, 0)[None, :]",    /* transposed operands */
+        "sum(exp(D).T @ D + 1, 0)",               /* a product, its epilogue, a reduction */
+        "argmax(D, 1) + sum(J, 1) + i[:1]",       /* integers */
+        "cumsum(d * 2)[-1] + sum(d * d) + d",     /* a host step between kernels */
+    };
+    setenv("KILN_DISABLE_CACHE", "1", 1);
+    for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
+        kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"}), *cpu = kiln_ctx_new(&(kiln_config){.backend = "interp"});
+        kiln_scope *gs = corpus_scope_sized(gpu, n, rows, cols), *cs = corpus_scope_sized(cpu, n, rows, cols);
+        kiln_expr *ge = kiln_parse(gpu, gs, ex[k]), *ce = kiln_parse(cpu, cs, ex[k]);
+        kiln_array *gr = ge ? kiln_eval(gpu, ge) : NULL, *cr = ce ? kiln_eval(cpu, ce) : NULL;
+        kiln_stats st;
+        kiln_get_stats(gpu, &st);
+        char msg[300] = "";
+        if (!gr || !cr) snprintf(msg, sizeof msg, "%s", kiln_errcode(gpu) != KILN_OK ? kiln_errmsg(gpu) : kiln_errmsg(cpu));
+        else if (!same(gr, cr, strstr(ex[k], "sum") != NULL, msg, sizeof msg)) {
+        } else if (st.compiler_runs != 1 || st.kernels_compiled < 2) {
+            snprintf(msg, sizeof msg, "not one program for its kernels");
+        }
+        printf("%s plan %s: %llu kernels in %llu NVRTC programs%s%s\n", *msg ? "FAIL" : "PASS", ex[k], (unsigned long long)st.kernels_compiled,
+               (unsigned long long)st.compiler_runs, *msg ? ": " : "", msg);
+        failures += *msg != 0;
+        kiln_array_free(gr);
+        kiln_array_free(cr);
+        kiln_expr_free(ge);
+        kiln_expr_free(ce);
+        kiln_scope_free(gs);
+        kiln_scope_free(cs);
+        kiln_ctx_free(gpu);
+        kiln_ctx_free(cpu);
+    }
+    unsetenv("KILN_DISABLE_CACHE");
+}
+
 static void cache_round(void) {
     kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     kiln_scope *s = corpus_scope(gpu);
@@ -440,6 +484,7 @@ int main(int argc, char **argv) {
         diff_at(1, 1, 1);
         diff_at(31, 3, 31);
         resident();
+        plans(31, 3, 31);
         if (!strcmp(what, "small")) {
             diff_at(5000, 9, 4100); /* reductions of more than one chunk, and their second pass */
             determinism(20011, 7, 9001);
@@ -448,6 +493,8 @@ int main(int argc, char **argv) {
             determinism(10000019, 3001, 1001);
             huge();
         }
+    } else if (!strcmp(what, "plans")) {
+        plans(31, 3, 31);
     } else if (!strcmp(what, "cache")) {
         cache_round();
     } else if (!strcmp(what, "first")) {
@@ -455,7 +502,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(what, "bench")) {
         bench();
     } else {
-        fprintf(stderr, "usage: gpu_check diff|cache|first|bench\n");
+        fprintf(stderr, "usage: gpu_check diff|small|plans|cache|first|bench\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -8,7 +8,8 @@
  * cuda_kernels_<arch>.txt.  A launch in compile-only mode must fail with the compile-only
  * sentence, so any other message (an NVRTC error, an unsupported op) fails the test.  Also: the
  * sentences for a missing driver, the toolkit's stub driver and a missing NVRTC; NVRTC's
- * errors as messages; the disk cache keeping CUBINs; :cuda's source without a GPU.
+ * errors as messages; the disk cache keeping CUBINs; a plan's kernels in one NVRTC program; :cuda's
+ * source without a GPU.
  *
  * Each test runs in its own process (Check's fork mode): the libraries are loaded once per
  * process.  Without NVRTC the program says why and exits 77 (CTest's skip).
@@ -192,14 +193,33 @@ START_TEST(nvrtc_errors_become_messages) {
 }
 END_TEST
 
+/* ex evaluated by a new compile-only context (its launch fails with the compile-only sentence),
+ * whose stats go to *st. */
+static void compile_only_stats(const char *ex, kiln_stats *st) {
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    kiln_scope *s = corpus_scope(ctx);
+    kiln_expr *e = kiln_parse(ctx, s, ex);
+    ck_assert_ptr_null(kiln_eval(ctx, e));
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "compile-only"), "%s", kiln_errmsg(ctx));
+    kiln_get_stats(ctx, st);
+    kiln_expr_free(e);
+    kiln_scope_free(s);
+    kiln_ctx_free(ctx);
+}
+
+/* Compile-only for sm_90 with the disk cache in tmp/sub (its path into dir). */
+static void compile_only_cached(char *dir, size_t cap, const char *sub) {
+    snprintf(dir, cap, "%s/%s", tmp, sub);
+    setenv("KILN_CACHE_DIR", dir, 1);
+    unsetenv("KILN_DISABLE_CACHE");
+    setenv("KILN_CUDA_ARCH", "sm_90", 1);
+}
+
 /* The disk cache keeps CUBINs: a second context loads them without NVRTC; a damaged entry is
  * refused and compiled again. */
 START_TEST(disk_cache_keeps_cubins) {
     char dir[400];
-    snprintf(dir, sizeof dir, "%s/cache", tmp);
-    setenv("KILN_CACHE_DIR", dir, 1);
-    unsetenv("KILN_DISABLE_CACHE");
-    setenv("KILN_CUDA_ARCH", "sm_90", 1);
+    compile_only_cached(dir, sizeof dir, "cache");
     kiln_stats st[3];
     for (int round = 0; round < 3; round++) {
         if (round == 2) { /* damage every entry's middle byte */
@@ -210,21 +230,30 @@ START_TEST(disk_cache_keeps_cubins) {
                      dir);
             ck_assert_int_eq(system(cmd), 0);
         }
-        kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
-        kiln_scope *s = corpus_scope(ctx);
-        kiln_expr *e = kiln_parse(ctx, s, "sin(d) * 3 + f");
-        ck_assert_ptr_null(kiln_eval(ctx, e));
-        ck_assert_msg(strstr(kiln_errmsg(ctx), "compile-only"), "%s", kiln_errmsg(ctx));
-        kiln_get_stats(ctx, &st[round]);
-        kiln_expr_free(e);
-        kiln_scope_free(s);
-        kiln_ctx_free(ctx);
+        compile_only_stats("sin(d) * 3 + f", &st[round]);
     }
     ck_assert_uint_eq(st[0].disk_stores, 1);
     ck_assert_uint_eq(st[1].disk_hits, 1);
     ck_assert_uint_eq(st[1].kernels_compiled, 0);
     ck_assert_uint_eq(st[2].disk_corrupt, 1);
     ck_assert_uint_eq(st[2].kernels_compiled, 1);
+}
+END_TEST
+
+/* A plan's kernels in one NVRTC program: three kernels (two reductions and the map over their
+ * results) made by one compile before the first launch, each kept on disk under its own key;
+ * a second context loads all three from there without NVRTC. */
+START_TEST(plan_in_one_program) {
+    char dir[400];
+    compile_only_cached(dir, sizeof dir, "plan_cache");
+    kiln_stats st[2];
+    for (int round = 0; round < 2; round++) compile_only_stats("d / sum(exp(d)) + max(d)", &st[round]);
+    ck_assert_uint_eq(st[0].kernels_compiled, 3);
+    ck_assert_uint_eq(st[0].compiler_runs, 1);
+    ck_assert_uint_eq(st[0].disk_stores, 3);
+    ck_assert_uint_eq(st[1].kernels_compiled, 0);
+    ck_assert_uint_eq(st[1].compiler_runs, 0);
+    ck_assert_uint_eq(st[1].disk_hits, 3);
 }
 END_TEST
 
@@ -269,6 +298,7 @@ int main(void) {
     tcase_add_test(t, no_nvrtc_sentence);
     tcase_add_test(t, nvrtc_errors_become_messages);
     tcase_add_test(t, disk_cache_keeps_cubins);
+    tcase_add_test(t, plan_in_one_program);
     tcase_add_test(t, cuda_source_without_gpu);
     suite_add_tcase(su, t);
     SRunner *sr = srunner_create(su);

@@ -212,6 +212,14 @@ typedef struct kiln_backend_i {
      * kernel called name; adds each phase's time to *t. */
     kiln_status (*compile)(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes,
                            size_t *len, kiln_compile_times *t);
+    /* Optional (NULL: kernels compile one at a time).  Compiles n kernels (kds[i] called
+     * names[i]) in one go, for a compiler whose fixed cost per run dominates (NVRTC: one
+     * program for a plan's kernels takes about half the time of one program each): bytes[i],
+     * lens[i] (malloc'd; the caller frees them) hold what load needs to find kernel i, each
+     * loadable on its own (the disk cache keeps them under each kernel's key).  All or
+     * nothing: on failure no bytes are left and the runtime compiles them one by one. */
+    kiln_status (*compile_many)(void *state, kiln_ctx *ctx, int n, const kernel_desc *kds, const char *const *names,
+                                void **bytes, size_t *lens, kiln_compile_times *t);
     /* Loads bytes made by compile (now, or by another process through the disk cache) and
      * finds its kernel `name`.  Damaged bytes give an error, never a crash where it can be
      * told. */

@@ -111,6 +111,7 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     rt_replay_count(c, &rc, &ri);
     out->evals = atomic_load(&c->st.evals) + rc + ri;
     out->kernels_compiled = atomic_load(&c->st.compiled);
+    out->compiler_runs = atomic_load(&c->st.compiler_runs);
     out->cache_hits = atomic_load(&c->st.hits) + rc + ri;
     out->cache_misses = atomic_load(&c->st.misses);
     out->ns_fuse = atomic_load(&c->st.ns_fuse);

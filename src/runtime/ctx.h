@@ -68,7 +68,7 @@ struct kiln_ctx {
     pthread_mutex_t replay_lock; /* guards the list of replay records */
     struct rt_replay *replays; /* every plan's replay record (replay.c), for kiln_get_stats */
     struct {
-        atomic_uint_fast64_t evals, compiled, hits, misses, plans;
+        atomic_uint_fast64_t evals, compiled, compiler_runs, hits, misses, plans;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
         atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
         atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_compiled, tier_dropped, ns_background;

@@ -31,16 +31,8 @@ static bool dump_kernel(kiln_ctx *ctx, const rt_exec *x, rt_step *s, int what, k
             ins[k] = n->leaf;
             continue;
         }
-        kiln_array *a = &stand[k];
-        a->dtype = n->dtype;
-        a->ndim = n->ndim;
-        int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
-        for (int d = n->ndim - 1; d >= 0; d--) {
-            a->shape[d] = n->shape[d];
-            a->strides[d] = es;
-            es *= n->shape[d];
-        }
-        ins[k] = a;
+        rt_array_standin(&stand[k], n);
+        ins[k] = &stand[k];
     }
     rt_geom g;
     ok = ok && rt_geom_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;

@@ -111,6 +111,56 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     return st;
 }
 
+/* A backend that compiles several kernels at once (compile_many) gets the kernels of p's first
+ * run together, before it starts: each MAP and REDUCE step's layouts worked out as the run will
+ * (the caller's arrays and outputs as they are, temporaries and reshapes C-ordered, views made
+ * over those), no data read.  A layout guessed wrong costs a kernel compiled for nothing; the
+ * run then compiles the right one on its own. */
+static void plan_prefetch(const rt_exec *x, rt_plan *p, kiln_array *const *outs) {
+    kiln_ctx *ctx = x->ctx;
+    int n = 0;
+    kiln_array *temps = kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *temps), *views = kiln_calloc(ctx, (size_t)(p->nviews + 1) * sizeof *views);
+    kiln_array **tp = kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *tp);
+    rt_step **steps = kiln_calloc(ctx, (size_t)p->nsteps * sizeof *steps);
+    uint8_t **layouts = kiln_calloc(ctx, (size_t)p->nsteps * sizeof *layouts);
+    if (temps && views && tp && steps && layouts) {
+        for (int t = 0; t < p->ntemps; t++) rt_array_standin(&temps[t], p->temps[t]), tp[t] = &temps[t];
+        rt_run_arrays ra = {.temps = tp, .outs = outs, .views = views, .copies = NULL};
+        for (int i = 0; i < p->nsteps; i++) {
+            rt_step *s = &p->steps[i];
+            if (s->kind == RT_STEP_VIEW) rt_view_make(s->node, rt_plan_array(p, ir_arg(s->node, 0), &ra), &views[s->view]);
+            if (s->kind == RT_STEP_RESHAPE) rt_array_standin(&views[s->view], s->node);
+            if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE) continue;
+            kiln_array *ins_s[KILN_INLINE_OPERANDS], **ins = inputs_of(ctx, p, s, &ra, ins_s);
+            const rt_step *w = s; /* the step whose array s writes: an epilogue's is its product's */
+            for (int k = 0; s->in_epilogue && k < p->nsteps; k++)
+                if (p->steps[k].kind == RT_STEP_MATMUL && p->steps[k].epilogue == i) w = &p->steps[k];
+            kiln_array *out = w->root >= 0 ? outs[w->root] : w->temp >= 0 ? tp[w->temp] : NULL;
+            uint8_t *layout = ins && out ? kiln_malloc(ctx, (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1) : NULL;
+            bool want = false;
+            if (layout && s->kind == RT_STEP_REDUCE) {
+                want = rt_reduce_layout(x, s, ins, out, layout);
+            } else if (layout) {
+                rt_geom g;
+                want = rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &g) == KILN_OK;
+                if (want) memcpy(layout, g.layout, (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1);
+                if (want) rt_geom_free(ctx, &g);
+            }
+            if (want) steps[n] = s, layouts[n++] = layout;
+            else kiln_free(ctx, layout);
+            if (ins && ins != ins_s) kiln_free(ctx, ins);
+        }
+        rt_kernels_make_many(x, n, steps, layouts);
+    }
+    for (int i = 0; layouts && i < n; i++) kiln_free(ctx, layouts[i]);
+    kiln_free(ctx, temps);
+    kiln_free(ctx, views);
+    kiln_free(ctx, tp);
+    kiln_free(ctx, steps);
+    kiln_free(ctx, layouts);
+    kiln_clear_error(ctx); /* out of memory here is met again, and reported, by the run */
+}
+
 static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) {
     rt_exec x;
     if (!rt_exec_for(ctx, p, &x)) return kiln_fail(ctx, KILN_ERR_BACKEND, "the plan's backend is not running");
@@ -118,6 +168,8 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
         if (p->leaves[i]->op == KILN_OP_PARAM && !p->leaves[i]->leaf)
             return kiln_fail(ctx, KILN_ERR_ARG, "placeholder #%llu is not bound to an array (kiln_bind)",
                              (unsigned long long)p->leaves[i]->val.bits);
+    if (x.be->compile_many && !atomic_load_explicit(&p->warm, memory_order_relaxed) && !atomic_exchange(&p->prefetched, true))
+        plan_prefetch(&x, p, outs);
     kiln_array views_s[4], *copies_s[4] = {NULL, NULL, NULL, NULL};
     /* the temporaries: the last run's when no other run holds them (no fresh pages), else new */
     kiln_array **spare = p->ntemps ? atomic_exchange(&p->spare, NULL) : NULL, *no_temps[1] = {NULL};

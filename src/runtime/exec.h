@@ -74,6 +74,7 @@ typedef struct rt_plan {
     kiln_expr **leaves;    /* the arrays and placeholders every step reads, for overlap checks */
     _Atomic(struct rt_replay *) replay; /* one MAP step over arrays: its last run (replay.c) */
     atomic_bool warm;      /* a run made no kernel: later runs are not timed as first runs */
+    atomic_bool prefetched; /* its kernels were asked of the backend at once (compile_many) */
 } rt_plan;
 
 /* What a step runs with: the context and the plan's backend, started. */
@@ -166,6 +167,10 @@ typedef struct rt_geom {
 kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
                           const int64_t *ostrides, char *out_data, rt_geom *g);
 void rt_geom_free(kiln_ctx *ctx, rt_geom *g);
+/* A stand-in for the array node n will have in a run that has not happened (kiln_dump's
+ * kernels, a plan's kernels compiled before its first run): n's dtype and shape, C-ordered,
+ * its data a dummy address aligned as kiln's buffers are (never read). */
+void rt_array_standin(kiln_array *a, const kiln_expr *n);
 /* The layout of an operand with innermost byte stride s and elements of dtype dt. */
 kd_layout rt_layout_of(int64_t s, kiln_dtype dt);
 
@@ -194,6 +199,10 @@ void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0);
  * NULL with an error set. */
 kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8_t *key, size_t klen, dc_result r,
                         pthread_mutex_t *disk_lock, bool *stored, kiln_compile_times *t);
+/* The kernels of steps[0..n) with these layouts (as rt_kernel_get takes them), made together
+ * where the backend compiles several at once (compile_many) and neither cache has them: found
+ * in the cache afterwards.  Anything that fails is left for rt_kernel_get, no error kept. */
+void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_t *const *layouts);
 /* This thread's kernels made synchronously so far, and the time spent making them. */
 void rt_kernel_made(uint64_t *count, uint64_t *ns);
 /* Whether KILN_LOG=compile asks for a line per kernel made. */
@@ -220,6 +229,10 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);
 /* Runs a reduction step (reduce.c). */
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
+/* The layouts (n_in + 2 bytes) step s's own kernel is asked for with inputs ins and output out
+ * (data not read), into layout; false when it launches none (nothing to fold, the column form,
+ * or out of memory). */
+bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins, kiln_array *out, uint8_t *layout);
 void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s);
 /* A matrix product a @ b into out (matmul.c); with epi, that step's kernel is applied to each
  * panel of out right after the product wrote it (its inputs epi_ins; the product's own result

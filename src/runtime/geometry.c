@@ -18,6 +18,20 @@ kd_layout rt_layout_of(int64_t s, kiln_dtype dt) {
     return s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
 }
 
+void rt_array_standin(kiln_array *a, const kiln_expr *n) {
+    static _Alignas(64) char dummy[64];
+    memset(a, 0, sizeof *a);
+    a->dtype = n->dtype;
+    a->ndim = (uint8_t)n->ndim;
+    a->data = dummy;
+    int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
+    for (int d = n->ndim - 1; d >= 0; d--) {
+        a->shape[d] = n->shape[d];
+        a->strides[d] = es;
+        es *= n->shape[d];
+    }
+}
+
 void rt_geom_free(kiln_ctx *ctx, rt_geom *rg) {
     kiln_map_geom *g = &rg->g;
     if (!rg->heap) return;

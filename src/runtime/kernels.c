@@ -135,6 +135,29 @@ static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen,
     return k;
 }
 
+/* n kernels made by one run of the backend's compiler, which took t. */
+static void note_compiled(kiln_ctx *ctx, int n, const kiln_compile_times *t) {
+    atomic_fetch_add(&ctx->st.compiled, (uint64_t)n);
+    atomic_fetch_add(&ctx->st.compiler_runs, 1);
+    atomic_fetch_add(&ctx->st.ns_emit, t->emit);
+    atomic_fetch_add(&ctx->st.ns_opt, t->opt);
+    atomic_fetch_add(&ctx->st.ns_codegen, t->codegen);
+    atomic_fetch_add(&ctx->st.ns_jit_init, t->start);
+}
+
+/* Keeps a compiled kernel's bytes in the disk cache under key, unless r (what the cache said
+ * of key) forbids, holding disk_lock (when given) while it writes; whether it stored them. */
+static bool disk_store(kiln_ctx *ctx, const kiln_backend_i *be, const uint8_t *key, size_t klen, dc_result r, const void *bytes,
+                       size_t len, pthread_mutex_t *disk_lock) {
+    /* REFUSED entries are not ours to replace: rename would drop someone else's file */
+    if (!be->disk_cache || !ctx->disk_open || r == DC_REFUSED) return false;
+    if (disk_lock) pthread_mutex_lock(disk_lock);
+    bool stored = dc_store(&ctx->disk, key, klen, bytes, len);
+    if (disk_lock) pthread_mutex_unlock(disk_lock);
+    if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
+    return stored;
+}
+
 kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8_t *key, size_t klen, dc_result r,
                         pthread_mutex_t *disk_lock, bool *stored, kiln_compile_times *t) {
     const kiln_backend_i *be = rt_backends[b];
@@ -154,18 +177,8 @@ kiln_kernel *rt_compile(kiln_ctx *ctx, int b, const kernel_desc *kd, const uint8
     kiln_status st = be->load(state, ctx, bytes, len, name, &k);
     t->codegen += kiln_now_ns() - tl; /* linking is part of making machine code */
     if (st == KILN_OK) {
-        atomic_fetch_add(&ctx->st.compiled, 1);
-        atomic_fetch_add(&ctx->st.ns_emit, t->emit);
-        atomic_fetch_add(&ctx->st.ns_opt, t->opt);
-        atomic_fetch_add(&ctx->st.ns_codegen, t->codegen);
-        atomic_fetch_add(&ctx->st.ns_jit_init, t->start);
-        /* REFUSED entries are not ours to replace: rename would drop someone else's file */
-        if (be->disk_cache && ctx->disk_open && r != DC_REFUSED) {
-            if (disk_lock) pthread_mutex_lock(disk_lock);
-            *stored = dc_store(&ctx->disk, key, klen, bytes, len);
-            if (disk_lock) pthread_mutex_unlock(disk_lock);
-        }
-        if (*stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
+        note_compiled(ctx, 1, t);
+        *stored = disk_store(ctx, be, key, klen, r, bytes, len, disk_lock);
     }
     free(bytes);
     return st == KILN_OK ? k : NULL;
@@ -205,6 +218,27 @@ static kiln_kernel *first_tier(const rt_exec *x, const kernel_desc *kd, const ch
     return k;
 }
 
+/* The cache's new slot for kernel k (proto: how it starts) under key: a new reference; NULL
+ * (error set, k unloaded, proto's copies freed) when k is NULL or there is no memory. */
+static kslot *slot_put(kiln_ctx *ctx, kiln_kernel *k, kslot *proto, const uint8_t *key, size_t klen, uint64_t h) {
+    kslot *slot = NULL;
+    if (k) {
+        atomic_init(&proto->best, k);
+        slot = kcache_put(ctx, &ctx->cache, key, klen, h, proto);
+    }
+    if (k && !slot) { /* no memory for the entry: the kernel goes */
+        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory for the kernel cache");
+        void *state = atomic_load(&ctx->be_state[rt_backend_index(k->backend)]);
+        if (state && k->backend->unload) k->backend->unload(state, k);
+    }
+    if (!slot && proto->kd.inst) {
+        kiln_free(ctx, proto->kd.inst);
+        kiln_free(ctx, proto->kd.out_inst);
+        kiln_free(ctx, proto->kd.layout);
+    }
+    return slot;
+}
+
 /* Makes the slot of a kernel the cache does not have: from the disk cache; else, by the tier
  * policy, the interpreter's kernel with the compile left for later, or a compile now. */
 static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *key, size_t klen, uint64_t h) {
@@ -226,24 +260,7 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
                     tier == KILN_TIER_INTERP ? " (KILN_TIER=interp)" : " until it has earned a compile");
     }
     if (!k) k = compile_now(x, kd, key, klen, name, proto.disk);
-    if (!k) {
-        if (proto.kd.inst) {
-            kiln_free(ctx, proto.kd.inst);
-            kiln_free(ctx, proto.kd.out_inst);
-            kiln_free(ctx, proto.kd.layout);
-        }
-        return NULL;
-    }
-    atomic_init(&proto.best, k);
-    kslot *slot = kcache_put(ctx, &ctx->cache, key, klen, h, &proto);
-    if (!slot) { /* no memory for the entry: the kernel goes */
-        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory for the kernel cache");
-        kiln_free(ctx, proto.kd.inst);
-        kiln_free(ctx, proto.kd.out_inst);
-        kiln_free(ctx, proto.kd.layout);
-        void *state = atomic_load(&ctx->be_state[rt_backend_index(k->backend)]);
-        if (state && k->backend->unload) k->backend->unload(state, k);
-    }
+    kslot *slot = slot_put(ctx, k, &proto, key, klen, h);
     tl_made++;
     tl_made_ns += kiln_now_ns() - t0;
     return slot;
@@ -255,6 +272,98 @@ static kernel_desc specialize(const rt_step *s, const uint8_t *layout) {
     kd.layout = (uint8_t *)layout;
     kd.stream = layout[kd.n_in + kd.n_out];
     return kd;
+}
+
+/* One kernel of a batch: its description, key and name, and what the disk cache said. */
+typedef struct batch_kernel {
+    kernel_desc kd;
+    uint8_t *key;
+    size_t klen;
+    uint64_t h;
+    dc_result disk;
+    char name[48];
+} batch_kernel;
+
+/* Compiles batch b[0..m) in one run of the backend's compiler and puts each kernel in the
+ * cache (and on disk); what fails is left for rt_kernel_get, with no error kept. */
+static void batch_compile(const rt_exec *x, batch_kernel *b, int m) {
+    kiln_ctx *ctx = x->ctx;
+    kernel_desc *kds = kiln_malloc(ctx, (size_t)m * sizeof *kds);
+    const char **names = kiln_malloc(ctx, (size_t)m * sizeof *names);
+    void **bytes = kiln_calloc(ctx, (size_t)m * sizeof *bytes);
+    size_t *lens = kiln_calloc(ctx, (size_t)m * sizeof *lens);
+    kiln_compile_times t = {0};
+    uint64_t t0 = kiln_now_ns();
+    bool ok = kds && names && bytes && lens;
+    for (int i = 0; ok && i < m; i++) kds[i] = b[i].kd, names[i] = b[i].name;
+    ok = ok && x->be->compile_many(x->state, ctx, m, kds, names, bytes, lens, &t) == KILN_OK;
+    int made = 0;
+    for (int i = 0; ok && i < m; i++) {
+        kiln_kernel *k = NULL;
+        uint64_t tl = kiln_now_ns();
+        if (x->be->load(x->state, ctx, bytes[i], lens[i], b[i].name, &k) != KILN_OK) continue; /* made one by one later */
+        t.codegen += kiln_now_ns() - tl;
+        kslot proto = {.backend = rt_backend_index(x->be), .disk = b[i].disk};
+        atomic_init(&proto.state, KSLOT_FINAL);
+        kslot *slot = slot_put(ctx, k, &proto, b[i].key, b[i].klen, b[i].h);
+        if (!slot) continue;
+        kcache_release(ctx, &ctx->cache, slot); /* the table keeps it */
+        atomic_fetch_add(&ctx->st.misses, 1);
+        disk_store(ctx, x->be, b[i].key, b[i].klen, b[i].disk, bytes[i], lens[i], NULL);
+        made++;
+    }
+    if (made) note_compiled(ctx, made, &t);
+    if (made && rt_log_compiles())
+        fprintf(stderr, "kiln: compiled %d kernels in one program (%s, %s backend): emit %.3f ms, codegen %.3f ms (%.3f ms in all)\n", made,
+                miss_reason(b[0].disk), x->be->name, (double)t.emit * 1e-6, (double)t.codegen * 1e-6, (double)(kiln_now_ns() - t0) * 1e-6);
+    for (int i = 0; bytes && i < m; i++) free(bytes[i]);
+    kiln_free(ctx, kds);
+    kiln_free(ctx, names);
+    kiln_free(ctx, bytes);
+    kiln_free(ctx, lens);
+    if (made < m) kiln_clear_error(ctx); /* what failed is made again, one kernel at a time, and says why then */
+    tl_made += (uint64_t)made;
+    tl_made_ns += kiln_now_ns() - t0;
+}
+
+void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_t *const *layouts) {
+    kiln_ctx *ctx = x->ctx;
+    if (!x->be->compile_many || n < 2) return;
+    batch_kernel *b = kiln_calloc(ctx, (size_t)n * sizeof *b);
+    if (!b) {
+        kiln_clear_error(ctx);
+        return;
+    }
+    int m = 0;
+    pthread_mutex_lock(&ctx->cache.compile);
+    for (int i = 0; i < n; i++) {
+        batch_kernel *k = &b[m];
+        k->kd = specialize(steps[i], layouts[i]);
+        if (!x->be->supports(x->state, &k->kd) || !(k->key = kernel_key(x, &k->kd, NULL, 0, &k->klen))) continue;
+        k->h = kiln_hash_bytes(KILN_HASH_SEED, k->key, k->klen);
+        kiln_hash_name(k->name, sizeof k->name, "kiln_", k->key, k->klen);
+        bool have = false;
+        for (int j = 0; j < m && !have; j++) have = b[j].klen == k->klen && !memcmp(b[j].key, k->key, k->klen);
+        kslot *slot = have ? NULL : kcache_find(ctx, &ctx->cache, k->key, k->klen, k->h);
+        kiln_kernel *found = have || slot ? NULL : disk_load(x, k->key, k->klen, k->name, &k->disk);
+        if (found) { /* from the disk cache: in the table now (a miss of the in-memory cache) */
+            atomic_fetch_add(&ctx->st.misses, 1);
+            kslot proto = {.backend = rt_backend_index(x->be), .disk = DC_HIT};
+            atomic_init(&proto.state, KSLOT_FINAL);
+            slot = slot_put(ctx, found, &proto, k->key, k->klen, k->h);
+        }
+        if (have || slot) {
+            if (slot) kcache_release(ctx, &ctx->cache, slot);
+            kiln_free(ctx, k->key);
+            k->key = NULL;
+            continue;
+        }
+        m++;
+    }
+    if (m >= 2) batch_compile(x, b, m);
+    pthread_mutex_unlock(&ctx->cache.compile);
+    for (int i = 0; i < n; i++) kiln_free(ctx, b[i].key);
+    kiln_free(ctx, b);
 }
 
 kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {

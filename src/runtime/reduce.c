@@ -185,46 +185,86 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
 
 /* ------------------------------------------------------------------ the step */
 
-kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
-    kiln_ctx *ctx = x->ctx;
+/* A reduction's geometry, with one block for every per-input array and the layouts (nin + 3
+ * bytes): on the stack for a few inputs. */
+typedef struct rgeom {
+    kiln_reduce_geom g;
+    uint8_t *layout;
+    char *mem;
+    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
+} rgeom;
+
+/* Builds step s's geometry over ins and out into r: false when out of memory (error set). */
+static bool rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rgeom *r) {
     const kiln_expr *red = s->node;
     int nin = s->fk.kd.n_in;
-    kiln_reduce_geom g = {.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
-    /* one block for every per-input array, and the layouts (nin + 3 bytes): on the stack for
-     * a few inputs */
-    size_t per = 2 * sizeof *g.rstr + sizeof *g.inner + sizeof *g.base + 1, need = (size_t)(nin + 1) * per + 3;
-    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
-    char *mem = need <= sizeof mem_s ? mem_s : kiln_malloc(ctx, need);
-    if (!mem) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-    memset(mem, 0, need);
-    g.rstr = (void *)mem;
-    g.kstr = (void *)(mem + (size_t)(nin + 1) * sizeof *g.rstr);
-    g.inner = (void *)(mem + (size_t)(nin + 1) * 2 * sizeof *g.rstr);
-    g.base = (void *)((char *)g.inner + (size_t)(nin + 1) * sizeof *g.inner);
-    uint8_t *layout = (uint8_t *)((char *)g.base + (size_t)(nin + 1) * sizeof *g.base);
-    rgeom_build(red, ins, out, &g);
+    r->g = (kiln_reduce_geom){.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
+    size_t per = 2 * sizeof *r->g.rstr + sizeof *r->g.inner + sizeof *r->g.base + 1, need = (size_t)(nin + 1) * per + 3;
+    r->mem = need <= sizeof r->mem_s ? r->mem_s : kiln_malloc(ctx, need);
+    if (!r->mem) return false;
+    memset(r->mem, 0, need);
+    r->g.rstr = (void *)r->mem;
+    r->g.kstr = (void *)(r->mem + (size_t)(nin + 1) * sizeof *r->g.rstr);
+    r->g.inner = (void *)(r->mem + (size_t)(nin + 1) * 2 * sizeof *r->g.rstr);
+    r->g.base = (void *)((char *)r->g.inner + (size_t)(nin + 1) * sizeof *r->g.inner);
+    r->layout = (uint8_t *)((char *)r->g.base + (size_t)(nin + 1) * sizeof *r->g.base);
+    rgeom_build(red, ins, out, &r->g);
+    return true;
+}
+
+static void rgeom_free(kiln_ctx *ctx, rgeom *r) {
+    if (r->mem != r->mem_s) kiln_free(ctx, r->mem);
+}
+
+/* Whether s runs in the column form over g (host backends only: a device keeps its kernels'
+ * iteration to itself). */
+static bool column_form(const rt_exec *x, const rt_step *s, const kiln_reduce_geom *g) { return !x->be->device && column_suits(s, g); }
+
+/* The row form's layouts: the inputs' innermost reduced strides, the accumulator, no streaming. */
+static void row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
+    int nin = g->nin;
+    for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
+    layout[nin] = KD_CONTIG; /* the accumulator, not an operand */
+    layout[nin + 1] = 0;
+}
+
+bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins, kiln_array *out, uint8_t *layout) {
+    rgeom r;
+    if (!rgeom_make(x->ctx, s, ins, out, &r)) return false;
+    bool row = r.g.R && !column_form(x, s, &r.g);
+    if (row) {
+        row_layout(s, &r.g, r.layout);
+        memcpy(layout, r.layout, (size_t)s->fk.kd.n_in + 2);
+    }
+    rgeom_free(x->ctx, &r);
+    return row;
+}
+
+kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
+    kiln_ctx *ctx = x->ctx;
+    rgeom r;
+    if (!rgeom_make(ctx, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    kiln_reduce_geom *g = &r.g;
     kiln_status st;
-    if (!x->be->device && column_suits(s, &g)) {
-        st = column_run(x, s, &g, layout);
+    if (column_form(x, s, g)) {
+        st = column_run(x, s, g, r.layout);
     } else {
-        for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g.inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
-        layout[nin] = KD_CONTIG; /* the accumulator, not an operand */
-        layout[nin + 1] = 0;
-        kslot *slot = g.R ? rt_kernel_get(x, s, layout) : NULL;
-        if (g.R && !slot) {
+        row_layout(s, g, r.layout);
+        kslot *slot = g->R ? rt_kernel_get(x, s, r.layout) : NULL;
+        if (g->R && !slot) {
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
         } else if (!slot) { /* nothing to fold: the backend stores identities */
-            st = x->be->launch_reduce(x->state, ctx, NULL, &g, s->fk.consts, 1);
+            st = x->be->launch_reduce(x->state, ctx, NULL, g, s->fk.consts, 1);
         } else {
             void *state;
             uint64_t t0;
-            const kiln_kernel *k = rt_kernel_begin(x, slot, g.R * g.O, &state, &t0);
-            st = k->backend->launch_reduce(state, ctx, k, &g, s->fk.consts, rt_threads_for(ctx, g.R * g.O, s->fk.cost));
+            const kiln_kernel *k = rt_kernel_begin(x, slot, g->R * g->O, &state, &t0);
+            st = k->backend->launch_reduce(state, ctx, k, g, s->fk.consts, rt_threads_for(ctx, g->R * g->O, s->fk.cost));
             rt_kernel_end(x, slot, t0);
             rt_kernel_release(ctx, slot);
         }
     }
-    if (mem != mem_s) kiln_free(ctx, mem);
+    rgeom_free(ctx, &r);
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     return st;
 }

@@ -8,7 +8,8 @@
  *   memory      cuMemAlloc is malloc, its bytes poisoned (0xCD) so that anything kiln forgets
  *               to upload shows; copies are memcpy
  *   modules     the CUBIN is ignored: the program's CUDA C, which kiln keeps under
- *               $KILN_CUDA_DUMP/<name>.cu, is compiled by g++ with tests/fakecuda/shim.h
+ *               $KILN_CUDA_DUMP (<kernel>.cu, or <first kernel>_and_<n>.cu for a program of
+ *               a plan's kernels), is compiled by g++ with tests/fakecuda/shim.h
  *               ($KILN_FAKECUDA_SHIM) into a shared object, one entry per kernel
  *   launches    a block of blockDim.x threads (pthreads) runs the kernel for each block in
  *               turn; __syncthreads is a barrier of the block, __shfl_down_sync an exchange
@@ -17,6 +18,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +38,11 @@ __attribute__((visibility("default"))) struct kc_fake_dim blockDim, gridDim;
 
 typedef struct function {
     void (*entry)(const void *);
+    struct function *next;
 } function;
 
 typedef struct module {
-    char name[128]; /* the kernel's base name, known at the first cuModuleGetFunction */
-    void *so;
-    function fns[3]; /* name, name_tree, name_rows */
+    function *fns; /* the functions handed out (freed with the module) */
 } module;
 
 API CUresult cuGetErrorName(CUresult r, const char **s) {
@@ -99,45 +100,73 @@ API CUresult cuModuleLoadData(void **m, const void *bytes) {
     return 0;
 }
 API CUresult cuModuleUnload(void *m) { /* its shared object stays: another context may load the kernel again */
+    module *mod = m;
+    for (function *f = mod->fns, *n; f; f = n) {
+        n = f->next;
+        free(f);
+    }
     free(m);
     return 0;
 }
 
-/* Compiles $KILN_CUDA_DUMP/<base>.cu with an entry per kernel of it into a shared object. */
-static void *compile(const char *base) {
-    const char *dir = getenv("KILN_CUDA_DUMP"), *shim = getenv("KILN_FAKECUDA_SHIM");
-    if (!dir || !shim) return NULL;
-    char src[1024], wrap[1100], so[1100], cmd[4096];
-    snprintf(src, sizeof src, "%s/%s.cu", dir, base);
-    snprintf(wrap, sizeof wrap, "%s/%s.fake.cpp", dir, base);
-    snprintf(so, sizeof so, "%s/%s.fake.so", dir, base);
-    if (access(so, R_OK) == 0) return dlopen(so, RTLD_NOW | RTLD_LOCAL); /* compiled for an earlier module */
-    FILE *f = fopen(wrap, "w");
-    if (!f) return NULL;
-    fprintf(f, "#include \"%s\"\n", src);
-    static const char *const suffixes[] = {"", "_tree", "_rows"};
-    FILE *s = fopen(src, "r");
-    if (!s) {
-        fclose(f);
-        return NULL;
-    }
+/* The text of file path (malloc'd, NUL-terminated), or NULL. */
+static char *slurp(const char *path) {
+    FILE *s = fopen(path, "r");
+    if (!s) return NULL;
     fseek(s, 0, SEEK_END);
     long len = ftell(s);
     fseek(s, 0, SEEK_SET);
-    char *text = malloc((size_t)len + 1);
+    char *text = len >= 0 ? malloc((size_t)len + 1) : NULL;
     size_t got = text ? fread(text, 1, (size_t)len, s) : 0;
     fclose(s);
-    if (!text) {
-        fclose(f);
+    if (text) text[got] = 0;
+    return text;
+}
+
+/* The program (a .cu file under $KILN_CUDA_DUMP, by its name without .cu) that defines kernel
+ * base: base.cu for a program of one kernel, else the program of several that has it. */
+static bool program_of(const char *dir, const char *base, char *prog, size_t cap) {
+    char path[1100], cmd[1400];
+    snprintf(path, sizeof path, "%s/%s.cu", dir, base);
+    if (access(path, R_OK) == 0) return snprintf(prog, cap, "%s", base), true;
+    snprintf(cmd, sizeof cmd, "grep -l -F ' %s(const' '%s'/*_and_*.cu 2>/dev/null | head -1", base, dir);
+    FILE *p = popen(cmd, "r");
+    if (!p) return false;
+    bool ok = fgets(path, sizeof path, p) != NULL;
+    pclose(p);
+    if (!ok) return false;
+    path[strcspn(path, "\n")] = 0;
+    const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t l = strlen(file);
+    if (l < 4 || strcmp(file + l - 3, ".cu")) return false;
+    snprintf(prog, cap, "%.*s", (int)(l - 3), file);
+    return true;
+}
+
+/* Compiles $KILN_CUDA_DUMP/<prog>.cu, with an entry for each of its kernels, into a shared
+ * object. */
+static void *compile(const char *prog) {
+    const char *dir = getenv("KILN_CUDA_DUMP"), *shim = getenv("KILN_FAKECUDA_SHIM");
+    if (!dir || !shim) return NULL;
+    char src[1024], wrap[1100], so[1100], cmd[4096];
+    snprintf(src, sizeof src, "%s/%s.cu", dir, prog);
+    snprintf(wrap, sizeof wrap, "%s/%s.fake.cpp", dir, prog);
+    snprintf(so, sizeof so, "%s/%s.fake.so", dir, prog);
+    if (access(so, R_OK) == 0) return dlopen(so, RTLD_NOW | RTLD_LOCAL); /* compiled for an earlier module */
+    char *text = slurp(src);
+    FILE *f = text ? fopen(wrap, "w") : NULL;
+    if (!f) {
+        free(text);
         return NULL;
     }
-    text[got] = 0;
-    for (int k = 0; k < 3; k++) {
-        char fn[200];
-        snprintf(fn, sizeof fn, " %s%s(", base, suffixes[k]);
-        if (strstr(text, fn))
-            fprintf(f, "extern \"C\" void kc_fake_entry_%s%s(const void *p) { kc_fake_call(%s%s, p); }\n", base, suffixes[k], base,
-                    suffixes[k]);
+    fprintf(f, "#include \"%s\"\n", src);
+    /* every kernel: "__launch_bounds__(256) NAME(const __grid_constant__" */
+    for (const char *p = text; (p = strstr(p, "__launch_bounds__(")); p++) {
+        const char *n = strchr(p, ')');
+        if (!n) break;
+        n += 2;
+        int l = (int)strcspn(n, "(");
+        fprintf(f, "extern \"C\" void kc_fake_entry_%.*s(const void *p) { kc_fake_call(%.*s, p); }\n", l, n, l, n);
     }
     free(text);
     fclose(f);
@@ -152,21 +181,25 @@ static void *compile(const char *base) {
     return h;
 }
 
+/* Each function from a program that has it (the same kernel may be in several: its own, and
+ * a plan's); the programs' shared objects stay loaded. */
 API CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
     module *mod = m;
-    if (!mod->so) {
-        snprintf(mod->name, sizeof mod->name, "%s", name);
-        size_t l = strlen(mod->name);
-        if (l > 5 && (!strcmp(mod->name + l - 5, "_tree") || !strcmp(mod->name + l - 5, "_rows"))) mod->name[l - 5] = 0;
-        if (!(mod->so = compile(mod->name))) return 500;
-    }
+    char base[128], prog[256];
+    snprintf(base, sizeof base, "%s", name);
+    size_t l = strlen(base);
+    if (l > 5 && (!strcmp(base + l - 5, "_tree") || !strcmp(base + l - 5, "_rows"))) base[l - 5] = 0;
+    const char *dir = getenv("KILN_CUDA_DUMP");
+    void *so = dir && program_of(dir, base, prog, sizeof prog) ? compile(prog) : NULL;
+    if (!so) return 500;
     char sym[256];
     snprintf(sym, sizeof sym, "kc_fake_entry_%s", name);
-    void *e = dlsym(mod->so, sym);
-    if (!e) return 500;
-    size_t l = strlen(name);
-    function *f = &mod->fns[l > 5 && !strcmp(name + l - 5, "_tree") ? 1 : l > 5 && !strcmp(name + l - 5, "_rows") ? 2 : 0];
+    void *e = dlsym(so, sym);
+    function *f = e ? calloc(1, sizeof *f) : NULL;
+    if (!f) return 500;
     *(void **)&f->entry = e;
+    f->next = mod->fns;
+    mod->fns = f;
     *fn = f; /* lives as long as its module */
     return 0;
 }
