@@ -77,12 +77,13 @@ typedef struct kiln_map_geom {
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
  * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
 #define KILN_REDUCE_BLOCK 8192
-/* The block of a range of R elements: R/8 rounded up to a power of two, from 1024 to
- * KILN_REDUCE_BLOCK, so that a range of a few thousand elements still splits between threads
- * (a function of R alone: the same bits for any thread count). */
+/* The block of a range of R elements: R/16 rounded up to a power of two, from 512 to
+ * KILN_REDUCE_BLOCK, so that a range of a few thousand elements still splits evenly between
+ * threads (5000 elements: ten blocks, five a thread, where blocks of 1024 gave one thread three
+ * of five); a function of R alone: the same bits for any thread count. */
 static inline int64_t kiln_reduce_block(int64_t R) {
-    int64_t b = 1024;
-    while (b < KILN_REDUCE_BLOCK && b * 8 < R) b *= 2;
+    int64_t b = 512;
+    while (b < KILN_REDUCE_BLOCK && b * 16 < R) b *= 2;
     return b;
 }
 /* Reductions of at most this many elements per output (short rows: softmax over 10 classes) go

@@ -348,11 +348,12 @@ static void fuse_epilogues(rt_plan *p) {
 
 /* ------------------------------------------------------------------ fuse_shared */
 
-/* A matrix smaller than this is read as fast the second time (it stays in L2 or near it): the
- * steps one by one are quicker.  Measured on the logistic step over X 20 × m (float64): m =
- * 5000 (800 KB) 31 µs by steps against 47 in one pass; m = 50000 (8 MB) 0.46 ms an epoch in one
- * pass against 0.62 by steps. */
-#define SHARED_MIN_BYTES (4u << 20)
+/* A matrix smaller than this is read as fast the second time (it stays in L1 or L2): the steps
+ * one by one are quicker.  Measured on the logistic step over X 20 × m (float64, two threads,
+ * three alternating runs each): m = 1000 (160 KB) 10.7–11.4 µs by steps, 13.1 in one pass; m =
+ * 2000 (320 KB) about even (20.7–24.0 and 21.0–22.0); m = 5000 (800 KB) 50–53 by steps, 34–43
+ * in one pass; m = 50000 (8 MB) 0.46 ms an epoch in one pass against 0.62 by steps. */
+#define SHARED_MIN_BYTES (512u << 10)
 
 /* Whether n is X itself (an array, a placeholder, a view of one: read in place). */
 static bool is_matrix_leaf(const kiln_expr *n) {

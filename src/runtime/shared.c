@@ -21,7 +21,14 @@
 #include "exec.h"
 
 #define SHARED_PANEL_BYTES (512u << 10) /* of X per panel: in L2 */
-#define SHARED_CHUNK 4096               /* columns per chunk (a multiple of every panel width) */
+
+/* Columns per chunk of n columns: about n/16, so that up to sixteen threads get even shares (a
+ * chunk of 4096 left 5000 columns split 4096 / 904 between two threads), a multiple of 64, from
+ * 256 to 4096.  A function of n alone: dw's bits do not depend on the threads. */
+static int64_t chunk_of(int64_t n) {
+    int64_t c = (n / 16 + 63) / 64 * 64;
+    return c < 256 ? 256 : c > 4096 ? 4096 : c;
+}
 
 bool rt_is_transpose_of(const kiln_expr *v, const kiln_expr *src) {
     if (v->op != KILN_OP_VIEW || src->ndim != 2 || v->ndim != 2) return false;
@@ -70,23 +77,25 @@ KILN_CLONES static void panel_forward(kiln_dtype dt, int64_t k, const char *a, i
     }
 }
 
-/* The panel's share of dw: part[i] += Σ_j X[i, c0 + j] v[c0 + j], in 8 lanes folded in a fixed
+/* The panel's share of dw: part[i] += Σ_j X[i, c0 + j] v[c0 + j], in 32 lanes (four vectors'
+ * worth of independent sums, not one chain of adds waiting on each other) folded in a fixed
  * tree (v contiguous in vbuf). */
 KILN_CLONES static void panel_backward(kiln_dtype dt, int64_t k, const char *X, int64_t xs, int64_t c0, int64_t P, const void *vbuf, double *part) {
     for (int64_t i = 0; i < k; i++) {
-        double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        double l[32] = {0};
         int64_t j = 0;
         if (dt == KILN_F64) {
             const double *row = (const double *)(const void *)(X + i * xs) + c0, *v = vbuf;
-            for (; j + 8 <= P; j += 8)
-                for (int q = 0; q < 8; q++) l[q] += row[j + q] * v[j + q];
-            for (; j < P; j++) l[j & 7] += row[j] * v[j];
+            for (; j + 32 <= P; j += 32)
+                for (int q = 0; q < 32; q++) l[q] += row[j + q] * v[j + q];
+            for (; j < P; j++) l[j & 31] += row[j] * v[j];
         } else {
             const float *row = (const float *)(const void *)(X + i * xs) + c0, *v = vbuf;
-            for (; j + 8 <= P; j += 8)
-                for (int q = 0; q < 8; q++) l[q] += (double)(row[j + q] * v[j + q]);
-            for (; j < P; j++) l[j & 7] += (double)(row[j] * v[j]);
+            for (; j + 32 <= P; j += 32)
+                for (int q = 0; q < 32; q++) l[q] += (double)(row[j + q] * v[j + q]);
+            for (; j < P; j++) l[j & 31] += (double)(row[j] * v[j]);
         }
+        for (int q = 0; q < 8; q++) l[q] = (l[q] + l[q + 8]) + (l[q + 16] + l[q + 24]);
         part[i] += ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
     }
 }
@@ -105,7 +114,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     if (X->strides[1] != es || V->strides[1] != es || V->dtype != dt || k < 1) return KILN_OK;
     int64_t P = (int64_t)SHARED_PANEL_BYTES / (k * es);
     P = P >= 512 ? 512 : P >= 64 ? P / 64 * 64 : P >= 8 ? P / 8 * 8 : 8;
-    int64_t nchunks = (n + SHARED_CHUNK - 1) / SHARED_CHUNK;
+    int64_t chunk = chunk_of(n), nchunks = (n + chunk - 1) / chunk;
     double *part = kiln_calloc(ctx, (size_t)(nchunks * k) * sizeof *part);
     rt_geom g;
     if (!part || rt_geom_build(ctx, &m->fk, mins, V->ndim, V->shape, V->strides, V->data, &g) != KILN_OK) {
@@ -125,7 +134,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     int nt = atomic_load(&ctx->nthreads);
     if (nt > nchunks) nt = (int)nchunks;
     atomic_bool stopped = false, failed = false;
-    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
+    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t c = 0; c < nchunks; c++) {
         if (atomic_load(&stopped) || atomic_load(&failed)) continue;
         if (kiln_interrupted(ctx)) {
@@ -134,8 +143,9 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
         }
         kiln_map_geom pg = g.g;
         double *pc = part + c * k;
-        for (int64_t c0 = c * SHARED_CHUNK; c0 < n && c0 < (c + 1) * SHARED_CHUNK; c0 += P) {
-            int64_t w = n - c0 < P ? n - c0 : P;
+        int64_t end = (c + 1) * chunk < n ? (c + 1) * chunk : n;
+        for (int64_t c0 = c * chunk; c0 < end; c0 += P) {
+            int64_t w = end - c0 < P ? end - c0 : P;
             panel_forward(dt, k, A->data, A->strides[1], X->data, X->strides[0], c0, w, Z->data, Z->strides[1]);
             pg.first = c0;
             pg.total = w;
