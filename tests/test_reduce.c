@@ -475,19 +475,23 @@ static void check_shared_step(kiln_dtype dt, int64_t k, int64_t n, bool strided)
     char *plan = kiln_dump(ctx, dw, KILN_DUMP_KERNELS), *gplan = kiln_dump(ctx, gw, KILN_DUMP_KERNELS);
     /* (a strided X is planned so too, and the run finds it cannot go that way; without a tuned
      * product, KILN_NO_BLAS, vector products are reductions and X is read twice) */
-    if (!strided && strstr(plan, "matmul"))
+    bool products = strstr(plan, "matmul") != NULL;
+    if (!strided && products)
         ck_assert_msg(strstr(plan, "one pass over the shared matrix") && strstr(gplan, "one pass over the shared matrix"), "%s\n%s", plan, gplan);
     free(plan);
     free(gplan);
     /* the plain loop, in double */
-    double *want = calloc((size_t)k, sizeof *want), *zz = calloc((size_t)n, sizeof *zz);
+    double *want = calloc((size_t)k, sizeof *want), *zz = calloc((size_t)n, sizeof *zz), want_loss = 0, want_db = 0;
     const char *X = kiln_array_data(Xa);
     int64_t es = (int64_t)kiln_dtype_size(dt), rs = sx[1] * es, cs = (strided ? 2 : 1) * es;
 #define AT(p) ref_cast(ref_load((p), dt), dt, KILN_F64).f64
     for (int64_t j = 0; j < n; j++) {
         double z = 0.1;
         for (int64_t i = 0; i < k; i++) z += AT((char *)kiln_array_data(Wa) + i * es) * AT(X + i * rs + j * cs);
-        zz[j] = 1 / (1 + exp(-z)) - (j % 3 == 0);
+        double a = 1 / (1 + exp(-z)), yj = j % 3 == 0;
+        zz[j] = a - yj;
+        want_db += zz[j];
+        want_loss -= (yj * log(a) + (1 - yj) * log(1 - a)) / (double)n;
     }
     for (int64_t i = 0; i < k; i++) {
         for (int64_t j = 0; j < n; j++) want[i] += AT(X + i * rs + j * cs) * zz[j];
@@ -512,6 +516,30 @@ static void check_shared_step(kiln_dtype dt, int64_t k, int64_t n, bool strided)
         }
         kiln_array_free(got_g);
     }
+    /* with the loss and sum(dz) (kiln_eval_many: one plan), both folded in the same pass, chunk
+     * by chunk; the same bits for 1 and 2 threads */
+    kiln_expr *db = kiln_sum(ctx, dz, KILN_ALL_AXES, 0), *roots[3] = {dw, db, loss};
+    rt_plan *pm = rt_plan_many(ctx, roots, 3);
+    ck_assert_ptr_nonnull(pm);
+    int folded = 0;
+    for (int i = 0; i < pm->nsteps; i++) folded += pm->steps[i].nshare_reds;
+    rt_plan_release(ctx, pm);
+    if (products) ck_assert_int_eq(folded, 2);
+    kiln_array *prev[3] = {NULL, NULL, NULL};
+    for (int t = 1; t <= 2; t++) {
+        kiln_set_num_threads(ctx, t);
+        kiln_array *outs[3] = {NULL, NULL, NULL};
+        ck_assert_msg(kiln_eval_many(ctx, 3, roots, outs) == KILN_OK, "%s", kiln_errmsg(ctx));
+        double gl = AT(kiln_array_data(outs[2])), gdb = AT(kiln_array_data(outs[1]));
+        ck_assert_msg(fabs(gl - want_loss) <= tol * fabs(want_loss) && fabs(gdb - want_db) <= tol * (double)n, "%s%s loss %.17g want %.17g, db %.17g want %.17g",
+                      kiln_dtype_name(dt), strided ? " strided" : "", gl, want_loss, gdb, want_db);
+        for (int r = 0; r < 3 && prev[0]; r++)
+            ck_assert_msg(!memcmp(kiln_array_data(prev[r]), kiln_array_data(outs[r]), (size_t)(kiln_array_size(outs[r]) * es)),
+                          "root %d: 1 and 2 threads differ", r);
+        for (int r = 0; r < 3; r++) kiln_array_free(prev[r]), prev[r] = outs[r];
+    }
+    for (int r = 0; r < 3; r++) kiln_array_free(prev[r]);
+    kiln_expr_free(db);
 #undef AT
     kiln_array_free(first);
     free(want);

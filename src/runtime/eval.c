@@ -208,12 +208,15 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
         if (s->kind == RT_STEP_MATMUL && s->share_map >= 0 && !x.be->device) { /* one pass over a shared matrix */
             kiln_array *mins_s[KILN_INLINE_OPERANDS], **mins = inputs_of(ctx, p, &p->steps[s->share_map], &ra, mins_s);
             bool done = false;
-            st = mins ? rt_shared_run(&x, p, s, &ra, mins, &done) : KILN_ERR_NOMEM;
+            st = mins ? rt_shared_run(&x, p, s, &ra, mins, &done, shared) : KILN_ERR_NOMEM;
             if (mins && mins != mins_s) kiln_free(ctx, mins);
             if (done) {
                 shared[s->share_map] = shared[s->share_with] = 1;
-                if (timing) fprintf(stderr, "kiln: steps %d, %d, %d (a @ X, the middle, the product back) in one pass over X %.3f ms\n", i,
-                                    s->share_map, s->share_with, (double)(kiln_now_ns() - t0) * 1e-6);
+                int folded = 0;
+                for (int r = 0; r < s->nshare_reds; r++) folded += shared[s->share_reds[r]];
+                if (timing)
+                    fprintf(stderr, "kiln: steps %d, %d, %d (a @ X, the middle, the product back) and %d reductions in one pass over X %.3f ms\n",
+                            i, s->share_map, s->share_with, folded, (double)(kiln_now_ns() - t0) * 1e-6);
                 continue;
             }
             if (st != KILN_OK) break;

@@ -42,7 +42,11 @@ typedef struct rt_step {
     bool in_epilogue;      /* MAP: run by a MATMUL step instead of on its own */
     int share_map, share_with; /* MATMUL a @ X: the MAP step and the MATMUL step (X @ v.T or
                               v @ X.T) run with it in one pass over X (shared.c), or -1 */
-    bool in_share;         /* MAP, MATMUL: run by such a group (when it could run it) */
+    bool in_share;         /* MAP, MATMUL, REDUCE: run by such a group (when it could run it) */
+#define RT_SHARE_REDS 4
+    int share_reds[RT_SHARE_REDS]; /* MATMUL a @ X: reductions of a whole row over the columns
+                              (the loss, sum(dz)) folded in the same pass, chunk by chunk */
+    int nshare_reds;
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
@@ -139,10 +143,12 @@ kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arr
 
 /* Whether v is a VIEW of src (2-D) that transposes it. */
 bool rt_is_transpose_of(const kiln_expr *v, const kiln_expr *src);
-/* Runs s1's group (s1, its share_map step reading mins, its share_with step) in one pass over
- * their matrix; *done is false (and nothing written) when the arrays' layout does not suit it,
- * and the steps then run one by one. */
-kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done);
+/* Runs s1's group (s1, its share_map step reading mins, its share_with step, and those of its
+ * share_reds whose operands suit, each marked in ran[]) in one pass over their matrix; *done is
+ * false (and nothing written) when the arrays' layout does not suit it, and the steps then run
+ * one by one. */
+kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done,
+                          uint8_t *ran);
 /* The context's backend as the plan needs it; false (error set) when it cannot start. */
 bool rt_exec_for(kiln_ctx *ctx, const rt_plan *p, rt_exec *x);
 
@@ -229,6 +235,20 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);
 /* Runs a reduction step (reduce.c). */
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
+/* A reduction step's geometry, with one block for every per-input array and the layouts
+ * (nin + 3 bytes): on the stack for a few inputs. */
+typedef struct rt_rgeom {
+    kiln_reduce_geom g;
+    uint8_t *layout;
+    char *mem;
+    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
+} rt_rgeom;
+/* Builds reduce step s's geometry over ins and out into r: false when out of memory. */
+bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r);
+void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r);
+/* The row form's layouts of s over g: the inputs' innermost reduced strides, the accumulator,
+ * no streaming. */
+void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout);
 /* The layouts (n_in + 2 bytes) step s's own kernel is asked for with inputs ins and output out
  * (data not read), into layout; false when it launches none (nothing to fold, the column form,
  * or out of memory). */

@@ -360,15 +360,15 @@ static bool is_matrix_leaf(const kiln_expr *n) {
     return op_is_array_leaf(n->op) || (n->op == KILN_OP_VIEW && op_is_array_leaf(ir_arg(n, 0)->op));
 }
 
-/* Whether map step m computes a (1, n) row from z (s1's product) and values computed before s1
- * (step index below i1) that are scalars or rows of n: column by column. */
-static bool column_local(const rt_plan *p, const rt_step *m, const kiln_expr *z, int i1) {
+/* Whether step s's kernel reads, column by column, only z (s1's product), v (the middle's row,
+ * when given) and values computed before s1 (step index below i1) that are scalars or rows of
+ * n, and reads z or v. */
+static bool reads_columns(const rt_plan *p, const rt_step *s, const kiln_expr *z, const kiln_expr *v, int i1) {
     int64_t n = z->shape[1];
-    if (m->node->ndim != 2 || m->node->shape[0] != 1 || m->node->shape[1] != n || m->node->dtype != z->dtype) return false;
     bool reads_z = false;
-    for (int k = 0; k < m->fk.kd.n_in; k++) {
-        const kiln_expr *in = m->fk.inputs[k];
-        if (in == z) {
+    for (int k = 0; k < s->fk.kd.n_in; k++) {
+        const kiln_expr *in = s->fk.inputs[k];
+        if (in == z || (v && in == v)) {
             reads_z = true;
             continue;
         }
@@ -378,6 +378,23 @@ static bool column_local(const rt_plan *p, const rt_step *m, const kiln_expr *z,
         if (!row) return false;
     }
     return reads_z;
+}
+
+/* Whether map step m computes a (1, n) row from z and earlier values: column by column. */
+static bool column_local(const rt_plan *p, const rt_step *m, const kiln_expr *z, int i1) {
+    int64_t n = z->shape[1];
+    if (m->node->ndim != 2 || m->node->shape[0] != 1 || m->node->shape[1] != n || m->node->dtype != z->dtype) return false;
+    return reads_columns(p, m, z, NULL, i1);
+}
+
+/* Whether reduce step r folds a whole (1, n) row of z, v and earlier values into one value of
+ * the row's dtype (sum, prod, max, min: the loss, sum(dz)). */
+static bool row_reduction(const rt_plan *p, const rt_step *r, const kiln_expr *z, const kiln_expr *v, int i1) {
+    const kiln_expr *x = ir_arg(r->node, 0);
+    int op = r->node->op;
+    if (op != KILN_OP_SUM && op != KILN_OP_PROD && op != KILN_OP_MAX && op != KILN_OP_MIN) return false;
+    if (x->ndim != 2 || x->shape[0] != 1 || x->shape[1] != z->shape[1] || ir_size(r->node) != 1 || r->node->dtype != x->dtype) return false;
+    return reads_columns(p, r, z, v, i1);
 }
 
 /* Finds z = a @ X, v = f(z, ...), dw = X @ v.T (or v @ X.T) over a matrix X too big for the
@@ -402,6 +419,12 @@ static void fuse_shared(rt_plan *p) {
                 s1->share_map = im;
                 s1->share_with = i2;
                 m->in_share = s2->in_share = true;
+                for (int ir = i1 + 1; ir < p->nsteps && s1->nshare_reds < RT_SHARE_REDS; ir++) {
+                    rt_step *r = &p->steps[ir];
+                    if (r->kind != RT_STEP_REDUCE || r->in_share || !row_reduction(p, r, z, m->node, i1)) continue;
+                    s1->share_reds[s1->nshare_reds++] = ir;
+                    r->in_share = true;
+                }
                 break;
             }
         }

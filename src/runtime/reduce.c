@@ -185,17 +185,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
 
 /* ------------------------------------------------------------------ the step */
 
-/* A reduction's geometry, with one block for every per-input array and the layouts (nin + 3
- * bytes): on the stack for a few inputs. */
-typedef struct rgeom {
-    kiln_reduce_geom g;
-    uint8_t *layout;
-    char *mem;
-    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
-} rgeom;
-
-/* Builds step s's geometry over ins and out into r: false when out of memory (error set). */
-static bool rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rgeom *r) {
+bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r) {
     const kiln_expr *red = s->node;
     int nin = s->fk.kd.n_in;
     r->g = (kiln_reduce_geom){.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
@@ -212,7 +202,7 @@ static bool rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, 
     return true;
 }
 
-static void rgeom_free(kiln_ctx *ctx, rgeom *r) {
+void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r) {
     if (r->mem != r->mem_s) kiln_free(ctx, r->mem);
 }
 
@@ -220,8 +210,7 @@ static void rgeom_free(kiln_ctx *ctx, rgeom *r) {
  * iteration to itself). */
 static bool column_form(const rt_exec *x, const rt_step *s, const kiln_reduce_geom *g) { return !x->be->device && column_suits(s, g); }
 
-/* The row form's layouts: the inputs' innermost reduced strides, the accumulator, no streaming. */
-static void row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
+void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
     int nin = g->nin;
     for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
     layout[nin] = KD_CONTIG; /* the accumulator, not an operand */
@@ -229,27 +218,27 @@ static void row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *lay
 }
 
 bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins, kiln_array *out, uint8_t *layout) {
-    rgeom r;
-    if (!rgeom_make(x->ctx, s, ins, out, &r)) return false;
+    rt_rgeom r;
+    if (!rt_rgeom_make(x->ctx, s, ins, out, &r)) return false;
     bool row = r.g.R && !column_form(x, s, &r.g);
     if (row) {
-        row_layout(s, &r.g, r.layout);
+        rt_reduce_row_layout(s, &r.g, r.layout);
         memcpy(layout, r.layout, (size_t)s->fk.kd.n_in + 2);
     }
-    rgeom_free(x->ctx, &r);
+    rt_rgeom_free(x->ctx, &r);
     return row;
 }
 
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
     kiln_ctx *ctx = x->ctx;
-    rgeom r;
-    if (!rgeom_make(ctx, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    rt_rgeom r;
+    if (!rt_rgeom_make(ctx, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     kiln_reduce_geom *g = &r.g;
     kiln_status st;
     if (column_form(x, s, g)) {
         st = column_run(x, s, g, r.layout);
     } else {
-        row_layout(s, g, r.layout);
+        rt_reduce_row_layout(s, g, r.layout);
         kslot *slot = g->R ? rt_kernel_get(x, s, r.layout) : NULL;
         if (g->R && !slot) {
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
@@ -264,7 +253,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
             rt_kernel_release(ctx, slot);
         }
     }
-    rgeom_free(ctx, &r);
+    rt_rgeom_free(ctx, &r);
     if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     return st;
 }

@@ -100,7 +100,73 @@ KILN_CLONES static void panel_backward(kiln_dtype dt, int64_t k, const char *X, 
     }
 }
 
-kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done) {
+/* A reduction folded in the pass: its geometry over the whole row, its kernel, and each chunk's
+ * partial (two kscalars, as the backends' folds keep them). */
+typedef struct shared_red {
+    rt_step *s;
+    kiln_array *out;
+    rt_rgeom r;
+    kslot *slot;
+    const kiln_kernel *k;
+    void *state;
+    uint64_t t0;
+    kscalar *part;
+} shared_red;
+
+/* Sets up reduction step rs of the group over n columns; false (nothing held) when its operands
+ * do not suit (it then runs as a step of its own) or out of memory. */
+static bool red_begin(const rt_exec *x, rt_plan *p, rt_step *rs, rt_run_arrays *ra, int64_t n, int64_t nchunks, shared_red *sr) {
+    kiln_ctx *ctx = x->ctx;
+    int nin = rs->fk.kd.n_in;
+    kiln_array *ins[KILN_INLINE_OPERANDS];
+    if (nin > KILN_INLINE_OPERANDS) return false;
+    for (int i = 0; i < nin; i++) ins[i] = rt_plan_array(p, rs->fk.inputs[i], ra);
+    *sr = (shared_red){.s = rs, .out = rs->root >= 0 ? ra->outs[rs->root] : ra->temps[rs->temp]};
+    if (!rt_rgeom_make(ctx, rs, ins, sr->out, &sr->r)) return false;
+    if (sr->r.g.nr != 1 || sr->r.g.nk != 0 || sr->r.g.R != n || !(sr->part = kiln_calloc(ctx, (size_t)nchunks * 2 * sizeof *sr->part))) {
+        rt_rgeom_free(ctx, &sr->r);
+        return false;
+    }
+    rt_reduce_row_layout(rs, &sr->r.g, sr->r.layout);
+    if (!(sr->slot = rt_kernel_get(x, rs, sr->r.layout))) {
+        kiln_free(ctx, sr->part);
+        rt_rgeom_free(ctx, &sr->r);
+        return false;
+    }
+    sr->k = rt_kernel_begin(x, sr->slot, n, &sr->state, &sr->t0);
+    return true;
+}
+
+/* Folds columns [c0, c0 + w) of sr's row into acc (its chunk's partial): the backend's fold
+ * over them in order on this thread, then combined. */
+static bool red_panel(kiln_ctx *ctx, shared_red *sr, int64_t c0, int64_t w, kscalar *acc) {
+    kiln_reduce_geom g = sr->r.g;
+    char *base[KILN_INLINE_OPERANDS];
+    kscalar v[2] = {{0}, {0}}, out = {0};
+    for (int i = 0; i < g.nin; i++) base[i] = g.base[i] + c0 * g.rstr[i][0];
+    g.base = base;
+    g.R = g.rshape[0] = w;
+    g.out = (char *)&out;
+    if (sr->k->backend->launch_reduce(sr->state, ctx, sr->k, &g, sr->s->fk.consts, 1) != KILN_OK) return false;
+    v[0] = ref_load(&out, g.out_dt);
+    ref_reduce_combine(g.op, g.dt, acc, v);
+    return true;
+}
+
+/* The chunks' partials of sr in a fixed pairwise tree, into its output; frees what it held. */
+static void red_end(const rt_exec *x, shared_red *sr, int64_t nchunks, bool ok) {
+    kscalar *part = sr->part;
+    for (int64_t w = 1; ok && w < nchunks; w *= 2)
+        for (int64_t c = 0; c + w < nchunks; c += 2 * w) ref_reduce_combine(sr->r.g.op, sr->r.g.dt, &part[2 * c], &part[2 * (c + w)]);
+    if (ok) ref_store(sr->out->data, sr->r.g.out_dt, part[0]);
+    rt_kernel_end(x, sr->slot, sr->t0);
+    rt_kernel_release(x->ctx, sr->slot);
+    kiln_free(x->ctx, part);
+    rt_rgeom_free(x->ctx, &sr->r);
+}
+
+kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arrays *ra, kiln_array *const *mins, bool *done,
+                          uint8_t *ran) {
     kiln_ctx *ctx = x->ctx;
     rt_step *m = &p->steps[s1->share_map], *s2 = &p->steps[s1->share_with];
     *done = false;
@@ -131,6 +197,17 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     void *state;
     uint64_t t0;
     const kiln_kernel *kern = rt_kernel_begin(x, slot, n, &state, &t0);
+    shared_red reds[RT_SHARE_REDS];
+    int nreds = 0;
+    for (int i = 0; i < s1->nshare_reds; i++) {
+        if (!red_begin(x, p, &p->steps[s1->share_reds[i]], ra, n, nchunks, &reds[nreds])) {
+            kiln_clear_error(ctx); /* it runs as a step of its own, which says what is wrong */
+            continue;
+        }
+        for (int64_t c = 0; c < nchunks; c++) ref_reduce_init(reds[nreds].r.g.op, reds[nreds].r.g.dt, &reds[nreds].part[2 * c]);
+        ran[s1->share_reds[i]] = 1;
+        nreds++;
+    }
     int nt = atomic_load(&ctx->nthreads);
     if (nt > nchunks) nt = (int)nchunks;
     atomic_bool stopped = false, failed = false;
@@ -150,9 +227,12 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
             pg.first = c0;
             pg.total = w;
             if (kern->backend->launch_map(state, ctx, kern, &pg, m->fk.consts, 1) != KILN_OK) atomic_store(&failed, true);
+            for (int r = 0; r < nreds; r++)
+                if (!red_panel(ctx, &reds[r], c0, w, &reds[r].part[2 * c])) atomic_store(&failed, true);
             panel_backward(dt, k, X->data, X->strides[0], c0, w, V->data + c0 * es, pc);
         }
     });
+    for (int r = 0; r < nreds; r++) red_end(x, &reds[r], nchunks, !atomic_load(&stopped) && !atomic_load(&failed));
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
     rt_geom_free(ctx, &g);
