@@ -529,7 +529,9 @@ static void check_shared_step(kiln_dtype dt, int64_t k, int64_t n, bool strided)
     for (int t = 1; t <= 2; t++) {
         kiln_set_num_threads(ctx, t);
         kiln_array *outs[3] = {NULL, NULL, NULL};
+        uint64_t folds = atomic_load(&ctx->st.shared_folds);
         ck_assert_msg(kiln_eval_many(ctx, 3, roots, outs) == KILN_OK, "%s", kiln_errmsg(ctx));
+        if (products && !strided) ck_assert_uint_eq(atomic_load(&ctx->st.shared_folds) - folds, 2); /* folded, not only planned so */
         double gl = AT(kiln_array_data(outs[2])), gdb = AT(kiln_array_data(outs[1]));
         ck_assert_msg(fabs(gl - want_loss) <= tol * fabs(want_loss) && fabs(gdb - want_db) <= tol * (double)n, "%s%s loss %.17g want %.17g, db %.17g want %.17g",
                       kiln_dtype_name(dt), strided ? " strided" : "", gl, want_loss, gdb, want_db);

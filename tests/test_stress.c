@@ -121,11 +121,54 @@ START_TEST(threads_on_one_context_and_one_each) {
 }
 END_TEST
 
+/* kiln called from inside a program's own OpenMP team, a context per thread: launches small
+ * enough for one thread (softmax rows, the column form of sum(X, 0), a reduction of several
+ * blocks) must cover all their work, not the share the outer team's numbers would give them. */
+START_TEST(inside_a_programs_openmp_team) {
+    int bad = 0;
+#pragma omp parallel num_threads(4) reduction(+ : bad)
+    {
+        kiln_ctx *ctx = kiln_ctx_new(NULL);
+        int64_t sx[2] = {40, 10}, sc[2] = {30, 64}, nr = 3000;
+        kiln_array *X = kiln_array_new(ctx, KILN_F64, 2, sx), *C = kiln_array_new(ctx, KILN_F64, 2, sc), *R = kiln_array_new(ctx, KILN_F64, 1, &nr);
+        double *x = kiln_array_data(X), *c = kiln_array_data(C), *r = kiln_array_data(R);
+        for (int i = 0; i < 400; i++) x[i] = sin(i * 0.7);
+        for (int i = 0; i < 30 * 64; i++) c[i] = (double)(i % 13) - 6;
+        for (int i = 0; i < 3000; i++) r[i] = (double)(i % 7);
+        kiln_expr *sm = kiln_softmax(ctx, kiln_var(ctx, X), -1), *cs = kiln_sum(ctx, kiln_var(ctx, C), 0, 0);
+        kiln_expr *rs = kiln_sum(ctx, kiln_mul(ctx, kiln_var(ctx, R), kiln_scalar(ctx, 2.0)), KILN_ALL_AXES, 0);
+        kiln_array *S = kiln_eval(ctx, sm), *CS = kiln_eval(ctx, cs), *RS = kiln_eval(ctx, rs);
+        if (!S || !CS || !RS) bad++;
+        for (int i = 0; S && i < 40; i++) {
+            double m = -INFINITY, z = 0;
+            for (int j = 0; j < 10; j++) m = fmax(m, x[i * 10 + j]);
+            for (int j = 0; j < 10; j++) z += exp(x[i * 10 + j] - m);
+            for (int j = 0; j < 10; j++) bad += !close_to(((double *)kiln_array_data(S))[i * 10 + j], exp(x[i * 10 + j] - m) / z, 1e-13);
+        }
+        for (int j = 0; CS && j < 64; j++) {
+            double want = 0;
+            for (int i = 0; i < 30; i++) want += c[i * 64 + j];
+            bad += ((double *)kiln_array_data(CS))[j] != want;
+        }
+        double rwant = 0;
+        for (int i = 0; i < 3000; i++) rwant += 2.0 * r[i];
+        bad += RS && *(double *)kiln_array_data(RS) != rwant;
+        kiln_array *arrs[] = {X, C, R, S, CS, RS};
+        for (int i = 0; i < 6; i++) kiln_array_free(arrs[i]);
+        kiln_expr *es[] = {sm, cs, rs};
+        for (int i = 0; i < 3; i++) kiln_expr_free(es[i]);
+        kiln_ctx_free(ctx);
+    }
+    ck_assert_msg(bad == 0, "%d wrong values inside an OpenMP team", bad);
+}
+END_TEST
+
 Suite *suite_stress(void) {
     Suite *s = suite_create("stress");
     TCase *t = tcase_create("threads");
     tcase_set_timeout(t, 600);
     tcase_add_test(t, threads_on_one_context_and_one_each);
+    tcase_add_test(t, inside_a_programs_openmp_team);
     suite_add_tcase(s, t);
     return s;
 }

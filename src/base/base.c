@@ -18,12 +18,10 @@
 /* ------------------------------------------------------------------ errors */
 
 /* This thread's last error, tagged with the context it belongs to. */
-static _Thread_local struct {
-    const kiln_ctx *ctx;
-    kiln_status st;
-    int64_t offset;
-    char msg[512];
-} tl_err;
+static _Thread_local kiln_error_kept tl_err;
+
+void kiln_error_keep(kiln_error_kept *k) { *k = tl_err; }
+void kiln_error_restore(const kiln_error_kept *k) { tl_err = *k; }
 
 static kiln_status vfail(const kiln_ctx *ctx, kiln_status st, int64_t off, const char *fmt, va_list ap) {
     tl_err.ctx = ctx;

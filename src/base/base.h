@@ -77,6 +77,17 @@ kiln_status kiln_fail_at(const kiln_ctx *ctx, kiln_status st, int64_t offset, co
     __attribute__((format(printf, 4, 5)));
 /* Forgets this thread's error if it belongs to ctx (a context being freed). */
 void kiln_forget_errors(const kiln_ctx *ctx);
+/* This thread's error, kept around work whose failures are nobody's business (a plan's kernels
+ * compiled ahead of its run, which the run makes again if that failed): kiln_error_keep before,
+ * kiln_error_restore after puts back what the thread had, whatever failed between. */
+typedef struct kiln_error_kept {
+    const kiln_ctx *ctx;
+    kiln_status st;
+    int64_t offset;
+    char msg[512];
+} kiln_error_kept;
+void kiln_error_keep(kiln_error_kept *k);
+void kiln_error_restore(const kiln_error_kept *k);
 
 /* ---------------------------------------------------------------- allocation */
 
@@ -126,6 +137,13 @@ void kstr_free(kstr *b);
             __VA_ARGS__                 \
         }                               \
     } while (0)
+
+/* This thread's index and its team's size inside a KILN_OMP_IF body: 0 and 1 when the body ran
+ * as plain code (nt <= 1), whatever OpenMP region the caller itself is in (a launch on one thread
+ * inside kiln's one pass over a shared matrix, or inside a program's own parallel region, would
+ * otherwise take the outer team's numbers).  Where they are used, omp.h is included. */
+#define KILN_OMP_TID(nt) ((nt) > 1 ? omp_get_thread_num() : 0)
+#define KILN_OMP_NTH(nt) ((nt) > 1 ? omp_get_num_threads() : 1)
 
 static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
 static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64; }

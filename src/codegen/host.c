@@ -298,7 +298,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
             atomic_store(&stopped, true);
         } else if (nb) {
             int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
-            fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)omp_get_thread_num() * (size_t)(nin + 1));
+            fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)KILN_OMP_TID(nt) * (size_t)(nin + 1));
         }
         if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
         else store_result(g, o, acc);
@@ -338,7 +338,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
     ref_reduce_init(g->op, g->dt, id);
     KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
     {
-        int t = omp_get_thread_num(), n = omp_get_num_threads();
+        int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
         int64_t j0 = J * t / n / 64 * 64, j1 = t == n - 1 ? J : J * (t + 1) / n / 64 * 64;
         char **pt = ptrs + (size_t)t * (size_t)nops;
         for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);

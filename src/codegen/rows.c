@@ -227,7 +227,7 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
         int64_t xr = xs[m - 1], orr = os[m - 1];
         KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
         {
-            int t = omp_get_thread_num(), n = omp_get_num_threads();
+            int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
             int64_t r0 = rows * t / n, r1 = rows * (t + 1) / n;
             char *buf = mem + (size_t)t * per;
             double *W = (double *)(void *)(buf + (size_t)2 * ROWS_BLOCK * sizeof(double)), *S = W + block_rows;

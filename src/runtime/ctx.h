@@ -74,6 +74,8 @@ struct kiln_ctx {
         atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_compiled, tier_dropped, ns_background;
         atomic_uint_fast64_t replayed, replayed_interp; /* replayed runs of records freed (live ones
                                                            count their own) */
+        atomic_uint_fast64_t shared_folds; /* reductions folded in a one pass over a shared matrix
+                                              (shared.c), for the tests */
     } st;
 };
 

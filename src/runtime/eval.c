@@ -118,8 +118,11 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
  * run then compiles the right one on its own. */
 static void plan_prefetch(const rt_exec *x, rt_plan *p, kiln_array *const *outs) {
     kiln_ctx *ctx = x->ctx;
+    kiln_error_kept kept; /* out of memory here is met again, and reported, by the run */
+    kiln_error_keep(&kept);
     int n = 0;
-    kiln_array *temps = kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *temps), *views = kiln_calloc(ctx, (size_t)(p->nviews + 1) * sizeof *views);
+    kiln_array *temps = kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *temps);
+    kiln_array *views = kiln_calloc(ctx, (size_t)(p->nviews + 1) * sizeof *views);
     kiln_array **tp = kiln_calloc(ctx, (size_t)(p->ntemps + 1) * sizeof *tp);
     rt_step **steps = kiln_calloc(ctx, (size_t)p->nsteps * sizeof *steps);
     uint8_t **layouts = kiln_calloc(ctx, (size_t)p->nsteps * sizeof *layouts);
@@ -158,7 +161,7 @@ static void plan_prefetch(const rt_exec *x, rt_plan *p, kiln_array *const *outs)
     kiln_free(ctx, tp);
     kiln_free(ctx, steps);
     kiln_free(ctx, layouts);
-    kiln_clear_error(ctx); /* out of memory here is met again, and reported, by the run */
+    kiln_error_restore(&kept);
 }
 
 static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) {

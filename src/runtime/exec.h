@@ -30,6 +30,8 @@ typedef enum rt_step_kind {
     RT_STEP_ROWS,    /* softmax, log_softmax or logsumexp of the operand's array, row by row */
 } rt_step_kind;
 
+#define RT_SHARE_REDS 4 /* reductions one pass over a shared matrix folds at most */
+
 /* One step of a plan: computes `node` into an array (a caller's output or a temporary). */
 typedef struct rt_step {
     rt_step_kind kind;
@@ -43,10 +45,9 @@ typedef struct rt_step {
     int share_map, share_with; /* MATMUL a @ X: the MAP step and the MATMUL step (X @ v.T or
                               v @ X.T) run with it in one pass over X (shared.c), or -1 */
     bool in_share;         /* MAP, MATMUL, REDUCE: run by such a group (when it could run it) */
-#define RT_SHARE_REDS 4
-    int share_reds[RT_SHARE_REDS]; /* MATMUL a @ X: reductions of a whole row over the columns
-                              (the loss, sum(dz)) folded in the same pass, chunk by chunk */
-    int nshare_reds;
+    int share_reds[RT_SHARE_REDS]; /* MATMUL a @ X: the REDUCE steps of a whole row over the
+                              columns (the loss, sum(dz)) folded in the same pass, chunk by chunk */
+    int nshare_reds;       /* how many of share_reds there are */
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
@@ -245,6 +246,7 @@ typedef struct rt_rgeom {
 } rt_rgeom;
 /* Builds reduce step s's geometry over ins and out into r: false when out of memory. */
 bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r);
+/* Frees what rt_rgeom_make allocated (nothing for a few inputs). */
 void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r);
 /* The row form's layouts of s over g: the inputs' innermost reduced strides, the accumulator,
  * no streaming. */

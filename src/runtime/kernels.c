@@ -18,6 +18,11 @@
  *
  * Making kernels is serialized per context (kcache.compile): a kernel two threads need is made
  * once and the other waits for it.
+ *
+ * A backend that compiles several kernels in one go (compile_many: CUDA, one NVRTC program) is
+ * handed a plan's kernels before its first run (rt_kernels_make_many, from eval.c's prefetch):
+ * those neither cache has are compiled together and put in the cache, where the run's lookups
+ * then find them.
  */
 #include <string.h>
 
@@ -285,7 +290,8 @@ typedef struct batch_kernel {
 } batch_kernel;
 
 /* Compiles batch b[0..m) in one run of the backend's compiler and puts each kernel in the
- * cache (and on disk); what fails is left for rt_kernel_get, with no error kept. */
+ * cache (and on disk); what fails is left for rt_kernel_get (the caller puts back the thread's
+ * error). */
 static void batch_compile(const rt_exec *x, batch_kernel *b, int m) {
     kiln_ctx *ctx = x->ctx;
     kernel_desc *kds = kiln_malloc(ctx, (size_t)m * sizeof *kds);
@@ -321,7 +327,6 @@ static void batch_compile(const rt_exec *x, batch_kernel *b, int m) {
     kiln_free(ctx, names);
     kiln_free(ctx, bytes);
     kiln_free(ctx, lens);
-    if (made < m) kiln_clear_error(ctx); /* what failed is made again, one kernel at a time, and says why then */
     tl_made += (uint64_t)made;
     tl_made_ns += kiln_now_ns() - t0;
 }
@@ -329,9 +334,11 @@ static void batch_compile(const rt_exec *x, batch_kernel *b, int m) {
 void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_t *const *layouts) {
     kiln_ctx *ctx = x->ctx;
     if (!x->be->compile_many || n < 2) return;
+    kiln_error_kept kept; /* what fails is made again, one kernel at a time, and says why then */
+    kiln_error_keep(&kept);
     batch_kernel *b = kiln_calloc(ctx, (size_t)n * sizeof *b);
     if (!b) {
-        kiln_clear_error(ctx);
+        kiln_error_restore(&kept);
         return;
     }
     int m = 0;
@@ -348,6 +355,7 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
         kiln_kernel *found = have || slot ? NULL : disk_load(x, k->key, k->klen, k->name, &k->disk);
         if (found) { /* from the disk cache: in the table now (a miss of the in-memory cache) */
             atomic_fetch_add(&ctx->st.misses, 1);
+            tl_made++; /* the run that follows is a first run */
             kslot proto = {.backend = rt_backend_index(x->be), .disk = DC_HIT};
             atomic_init(&proto.state, KSLOT_FINAL);
             slot = slot_put(ctx, found, &proto, k->key, k->klen, k->h);
@@ -360,10 +368,11 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
         }
         m++;
     }
-    if (m >= 2) batch_compile(x, b, m);
+    if (m >= 1) batch_compile(x, b, m); /* one alone too: the run would look it up on disk again */
     pthread_mutex_unlock(&ctx->cache.compile);
     for (int i = 0; i < n; i++) kiln_free(ctx, b[i].key);
     kiln_free(ctx, b);
+    kiln_error_restore(&kept);
 }
 
 kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {

@@ -14,6 +14,13 @@
  * cut into fixed chunks of panels (not per thread): each chunk sums its share of dw in panel
  * order, and the chunks' partial sums are added in a fixed pairwise tree, so dw has the same
  * bits for any thread count.  z and v are written whole (other steps may read them).
+ *
+ * Reductions of the whole row that read only z, v and earlier rows (the loss, sum(dz)) are
+ * folded in the same pass: each panel's columns by the backend's own reduction kernel on this
+ * thread, panels in order within their chunk, chunks in the same fixed tree.  Their bits do not
+ * depend on the threads either, but they are not those of the same reduction run as a step of
+ * its own (blocks of kiln_reduce_block): the loss alone and the loss evaluated with dw may
+ * differ in the last bits, as may a contiguous X and a strided one.
  */
 #include <omp.h>
 #include <string.h>
@@ -139,7 +146,7 @@ static bool red_begin(const rt_exec *x, rt_plan *p, rt_step *rs, rt_run_arrays *
 
 /* Folds columns [c0, c0 + w) of sr's row into acc (its chunk's partial): the backend's fold
  * over them in order on this thread, then combined. */
-static bool red_panel(kiln_ctx *ctx, shared_red *sr, int64_t c0, int64_t w, kscalar *acc) {
+static kiln_status red_panel(kiln_ctx *ctx, shared_red *sr, int64_t c0, int64_t w, kscalar *acc) {
     kiln_reduce_geom g = sr->r.g;
     char *base[KILN_INLINE_OPERANDS];
     kscalar v[2] = {{0}, {0}}, out = {0};
@@ -147,10 +154,11 @@ static bool red_panel(kiln_ctx *ctx, shared_red *sr, int64_t c0, int64_t w, ksca
     g.base = base;
     g.R = g.rshape[0] = w;
     g.out = (char *)&out;
-    if (sr->k->backend->launch_reduce(sr->state, ctx, sr->k, &g, sr->s->fk.consts, 1) != KILN_OK) return false;
+    kiln_status st = sr->k->backend->launch_reduce(sr->state, ctx, sr->k, &g, sr->s->fk.consts, 1);
+    if (st != KILN_OK) return st;
     v[0] = ref_load(&out, g.out_dt);
     ref_reduce_combine(g.op, g.dt, acc, v);
-    return true;
+    return KILN_OK;
 }
 
 /* The chunks' partials of sr in a fixed pairwise tree, into its output; frees what it held. */
@@ -200,8 +208,10 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     shared_red reds[RT_SHARE_REDS];
     int nreds = 0;
     for (int i = 0; i < s1->nshare_reds; i++) {
+        kiln_error_kept kept; /* a reduction that cannot join runs as a step of its own, which says what is wrong */
+        kiln_error_keep(&kept);
         if (!red_begin(x, p, &p->steps[s1->share_reds[i]], ra, n, nchunks, &reds[nreds])) {
-            kiln_clear_error(ctx); /* it runs as a step of its own, which says what is wrong */
+            kiln_error_restore(&kept);
             continue;
         }
         for (int64_t c = 0; c < nchunks; c++) ref_reduce_init(reds[nreds].r.g.op, reds[nreds].r.g.dt, &reds[nreds].part[2 * c]);
@@ -210,7 +220,9 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     }
     int nt = atomic_load(&ctx->nthreads);
     if (nt > nchunks) nt = (int)nchunks;
+    /* errors are per thread: a worker's failure comes back as its status, the first one kept */
     atomic_bool stopped = false, failed = false;
+    atomic_int why = KILN_OK;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t c = 0; c < nchunks; c++) {
         if (atomic_load(&stopped) || atomic_load(&failed)) continue;
@@ -226,9 +238,14 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
             panel_forward(dt, k, A->data, A->strides[1], X->data, X->strides[0], c0, w, Z->data, Z->strides[1]);
             pg.first = c0;
             pg.total = w;
-            if (kern->backend->launch_map(state, ctx, kern, &pg, m->fk.consts, 1) != KILN_OK) atomic_store(&failed, true);
-            for (int r = 0; r < nreds; r++)
-                if (!red_panel(ctx, &reds[r], c0, w, &reds[r].part[2 * c])) atomic_store(&failed, true);
+            kiln_status ps = kern->backend->launch_map(state, ctx, kern, &pg, m->fk.consts, 1);
+            for (int r = 0; r < nreds && ps == KILN_OK; r++) ps = red_panel(ctx, &reds[r], c0, w, &reds[r].part[2 * c]);
+            if (ps != KILN_OK) {
+                int ok = KILN_OK;
+                atomic_compare_exchange_strong(&why, &ok, (int)ps);
+                atomic_store(&failed, true);
+                break;
+            }
             panel_backward(dt, k, X->data, X->strides[0], c0, w, V->data + c0 * es, pc);
         }
     });
@@ -236,9 +253,12 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
     rt_geom_free(ctx, &g);
-    if (atomic_load(&stopped)) st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
-    else if (atomic_load(&failed)) st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    kiln_status ws = (kiln_status)atomic_load(&why);
+    if (atomic_load(&stopped) || ws == KILN_ERR_INTERRUPTED) st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+    else if (ws == KILN_ERR_NOMEM) st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    else if (atomic_load(&failed)) st = kiln_fail(ctx, ws, "a kernel of the one pass over a shared matrix failed (%s)", kiln_status_str(ws));
     if (st == KILN_OK) {
+        atomic_fetch_add(&ctx->st.shared_folds, (uint64_t)nreds);
         for (int64_t w = 1; w < nchunks; w *= 2) /* the chunks' partial sums, in a fixed tree */
             for (int64_t c = 0; c + w < nchunks; c += 2 * w)
                 for (int64_t i = 0; i < k; i++) part[c * k + i] += part[(c + w) * k + i];

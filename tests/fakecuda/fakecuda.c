@@ -43,6 +43,8 @@ typedef struct function {
 
 typedef struct module {
     function *fns; /* the functions handed out (freed with the module) */
+    char *image;   /* a copy of what was loaded (a CUBIN or PTX): a function must be named in it */
+    size_t size;
 } module;
 
 API CUresult cuGetErrorName(CUresult r, const char **s) {
@@ -93,9 +95,25 @@ API CUresult cuMemcpyHtoD_v2(CUdeviceptr d, const void *h, size_t n) { return me
 API CUresult cuMemcpyDtoH_v2(void *h, CUdeviceptr d, size_t n) { return memcpy(h, (const void *)(uintptr_t)d, n), 0; }
 
 API CUresult cuModuleLoadData(void **m, const void *bytes) {
-    (void)bytes;
+    const unsigned char *b = bytes;
+    size_t size;
+    if (!memcmp(b, "\177ELF", 4)) { /* ELF64: the section headers end it */
+        uint64_t shoff;
+        uint16_t shentsize, shnum;
+        memcpy(&shoff, b + 0x28, 8);
+        memcpy(&shentsize, b + 0x3A, 2);
+        memcpy(&shnum, b + 0x3C, 2);
+        size = (size_t)shoff + (size_t)shentsize * shnum;
+    } else { /* PTX: text */
+        size = strlen(bytes) + 1;
+    }
     module *mod = calloc(1, sizeof *mod);
-    if (!mod) return 2;
+    if (!mod || !(mod->image = malloc(size))) {
+        free(mod);
+        return 2;
+    }
+    memcpy(mod->image, bytes, size);
+    mod->size = size;
     *m = mod;
     return 0;
 }
@@ -105,6 +123,7 @@ API CUresult cuModuleUnload(void *m) { /* its shared object stays: another conte
         n = f->next;
         free(f);
     }
+    free(mod->image);
     free(m);
     return 0;
 }
@@ -181,10 +200,11 @@ static void *compile(const char *prog) {
     return h;
 }
 
-/* Each function from a program that has it (the same kernel may be in several: its own, and
- * a plan's); the programs' shared objects stay loaded. */
+/* Each function named in the module's image, from a program that has it (the same kernel may
+ * be in several: its own, and a plan's); the programs' shared objects stay loaded. */
 API CUresult cuModuleGetFunction(void **fn, void *m, const char *name) {
     module *mod = m;
+    if (!memmem(mod->image, mod->size, name, strlen(name))) return 500; /* not in what was loaded */
     char base[128], prog[256];
     snprintf(base, sizeof base, "%s", name);
     size_t l = strlen(base);

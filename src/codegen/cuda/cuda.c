@@ -321,8 +321,11 @@ static void pick_arch(cuda_state *s) {
 
 /* NVRTC's options besides the architecture (and --use_fast_math when asked): the cache key
  * holds them.  --split-compile=0 optimizes a program's kernels on all cores at once (a
- * reduction's three kernels, a plan's kernels): 890 → 640 ms for a map and two reductions. */
+ * reduction's three kernels, a plan's kernels): 890 → 640 ms for a map and two reductions; an
+ * NVRTC that does not know it (nv_no_split) compiles the same code without it. */
 static const char *const nvrtc_opts[] = {"--std=c++17", "-default-device", "--split-compile=0", "--use_fast_math"};
+static atomic_bool nv_no_split;
+enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
 static void fill_texts(cuda_state *s) {
     snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d %s %s %s%s", s->arch, nv.major, nv.minor, nvrtc_opts[0], nvrtc_opts[1],
@@ -508,16 +511,20 @@ kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, 
     pthread_once(&nv_once, nv_load);
     if (!nv.lib) return kiln_fail(ctx, KILN_ERR_BACKEND, "%s", nv.why);
     uint64_t t0 = kiln_now_ns();
-    nvrtcProgram prog = NULL;
-    nvrtcResult r = nv.CreateProgram(&prog, src, name, 0, NULL, NULL);
-    if (r) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
     char archopt[48];
     snprintf(archopt, sizeof archopt, "--gpu-architecture=%s", arch);
-    const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], nvrtc_opts[3]};
-    r = nv.CompileProgram(prog, fast_math ? 5 : 4, opts);
-    if (r == 5) { /* NVRTC_ERROR_INVALID_OPTION: an NVRTC 12.0 without --split-compile */
-        opts[3] = nvrtc_opts[3];
-        r = nv.CompileProgram(prog, fast_math ? 4 : 3, opts);
+    nvrtcProgram prog = NULL;
+    nvrtcResult r;
+    for (;;) {
+        /* an NVRTC without --split-compile (12.0) refuses it: asked once, then left out */
+        bool split = !atomic_load_explicit(&nv_no_split, memory_order_relaxed);
+        const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], split ? nvrtc_opts[2] : nvrtc_opts[3], nvrtc_opts[3]};
+        r = nv.CreateProgram(&prog, src, name, 0, NULL, NULL);
+        if (r) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
+        r = nv.CompileProgram(prog, 3 + split + fast_math, opts);
+        if (r != NVRTC_INVALID_OPTION || !split) break;
+        atomic_store(&nv_no_split, true);
+        nv.DestroyProgram(&prog);
     }
     size_t ll = 0;
     char *log = NULL;
@@ -594,9 +601,11 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
         kstr_free(&src);
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     }
-    char *payload, prog[64];
+    char *payload, prog[80];
     size_t np;
-    if (n > 1) snprintf(prog, sizeof prog, "%s_and_%d", names[0], n - 1);
+    uint64_t h = KILN_HASH_SEED; /* a program of several: the first kernel's name, how many more, all of their names' hash */
+    for (int i = 0; i < n; i++) h = kiln_hash_bytes(h, names[i], strlen(names[i]));
+    if (n > 1) snprintf(prog, sizeof prog, "%s_and_%d_%08x", names[0], n - 1, (unsigned)h);
     else snprintf(prog, sizeof prog, "%s", names[0]);
     kiln_status st = kc_compile_source(ctx, src.s, prog, s->arch, s->fast_math, s->ptx, &payload, &np, &t->codegen);
     kstr_free(&src);
@@ -617,7 +626,8 @@ static kiln_status cuda_compile(void *state, kiln_ctx *ctx, const kernel_desc *k
 
 /* The module of a payload of len bytes (under s->lock): the one already loaded from the same
  * bytes (the kernels of one program), else a new one; a reference the kernel drops with
- * module_put. */
+ * module_put.  Bytes are told apart by length and a 64-bit hash (the payload is not kept): two
+ * programs that collided would fail to find a kernel's name, an error, never a wrong kernel. */
 static CUresult module_get(cuda_state *s, const char *payload, size_t len, cuda_module **out) {
     uint64_t h = kiln_hash_bytes(KILN_HASH_SEED, payload, len);
     for (cuda_module *m = s->modules; m; m = m->next)
@@ -628,7 +638,6 @@ static CUresult module_get(cuda_state *s, const char *payload, size_t len, cuda_
         }
     cuda_module *m = calloc(1, sizeof *m);
     if (!m) return CU_OOM;
-    cu.CtxSetCurrent(s->cuctx);
     CUresult r = cu.ModuleLoadData(&m->mod, payload);
     if (r != CU_OK) {
         free(m);
@@ -680,6 +689,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     snprintf(k->name, sizeof k->name, "%s", name);
     if (!s->offline) {
         char e[200], fn[64];
+        cu.CtxSetCurrent(s->cuctx); /* this thread's first CUDA call may be this one */
         pthread_mutex_lock(&s->lock);
         CUresult r = module_get(s, payload, h.len, &k->mod);
         if (r == CU_OK) r = cu.ModuleGetFunction(&k->fn, k->mod->mod, name);
