@@ -125,6 +125,13 @@ static corpus make_corpus(void) {
     corpus_add(&c, "sum(d * d)");
     corpus_add(&c, "sum(D.T * 2, 1)");
     corpus_add(&c, "1 / (1 + exp(-(D @ D.T[:, 0]))) - d[:D.shape[0]]");
+    /* softmax rows (on a device: their reductions and maps) */
+    corpus_add(&c, "softmax(D, 1)");
+    corpus_add(&c, "softmax(F, 0)");
+    corpus_add(&c, "log_softmax(D, 1)");
+    corpus_add(&c, "logsumexp(F, 1)");
+    corpus_add(&c, "softmax(d)");
+    corpus_add(&c, "logsumexp(D)");
     uint64_t seed = 42;
     for (int k = 0; k < 60; k++) {
         char e[400];

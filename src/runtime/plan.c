@@ -18,7 +18,9 @@
  * The passes, in order (rt_plan_build):
  *     lower_products   a product with a vector side becomes a reduction of an element-wise
  *                      product (sum(a*b, 1) for M@v), which fuses with what computes its
- *                      operands, unless the backend has a tuned product (gemv) for it
+ *                      operands, unless the backend has a tuned product (gemv) for it; on a
+ *                      device backend, softmax rows become the reductions and maps they are
+ *                      composed of (rows_composed)
  *     materialize      which nodes get arrays: roots, reductions, products, their operands,
  *                      and costly element-wise nodes that a consumer would recompute
  *     make_steps       one step per materialized node, each fused (ir/fuse.c)
@@ -111,9 +113,39 @@ static bool lower_this(const lowering *lw, const kiln_expr *mm) {
     return (a->ndim == 1 && b->ndim == 1) || !lw->be->gemm(lw->state, (kiln_dtype)mm->dtype);
 }
 
+/* Whether node n is lowered for the backend: a product lower_this picks, or softmax rows on a
+ * device (which has no row kernel of its own: the composition runs as its reductions and maps). */
+static bool lowered(const lowering *lw, const kiln_expr *n) {
+    return (n->op == KILN_OP_MATMUL && lower_this(lw, n)) || (n->op == KILN_OP_SOFTMAX && lw->be->device);
+}
+
+/* Row mode mode (ir_rows) of x, composed of ops as the host's row kernel computes it: W = the
+ * last axis's maximum where finite, else 0; e = exp(x - W); s = sum(e); then e * (1/s),
+ * (x - W) - log(s) or log(s) + W. */
+static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x, int mode) {
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    kiln_expr *zero = ir_const(g, dt, ref_cast((kscalar){.f64 = 0}, KILN_F64, dt), true);
+    kiln_expr *one = ir_const(g, dt, ref_cast((kscalar){.f64 = 1}, KILN_F64, dt), true);
+    kiln_expr *m = ir_reduce(g, KILN_OP_MAX, x, -1, true), *fin = ir_build(g, KILN_OP_ISFINITE, &m, KILN_F64);
+    kiln_expr *W = fin ? ir_build(g, KILN_OP_WHERE, (kiln_expr *[]){fin, m, zero}, KILN_F64) : NULL;
+    kiln_expr *d = W ? ir_build(g, KILN_OP_SUB, (kiln_expr *[]){x, W}, KILN_F64) : NULL;
+    kiln_expr *e = d ? ir_build(g, KILN_OP_EXP, &d, KILN_F64) : NULL;
+    kiln_expr *sum = e ? ir_reduce(g, KILN_OP_SUM, e, -1, true) : NULL, *r = NULL, *t = NULL;
+    if (sum && mode == 0) t = ir_build(g, KILN_OP_DIV, (kiln_expr *[]){one, sum}, KILN_F64), r = t ? ir_build(g, KILN_OP_MUL, (kiln_expr *[]){e, t}, KILN_F64) : NULL;
+    if (sum && mode == 1) t = ir_build(g, KILN_OP_LOG, &sum, KILN_F64), r = t ? ir_build(g, KILN_OP_SUB, (kiln_expr *[]){d, t}, KILN_F64) : NULL;
+    if (sum && mode == 2) t = ir_build(g, KILN_OP_LOG, &sum, KILN_F64), r = t ? ir_build(g, KILN_OP_ADD, (kiln_expr *[]){t, W}, KILN_F64) : NULL;
+    kiln_expr *held[] = {zero, one, m, fin, W, d, e, sum, t};
+    for (size_t i = 0; i < sizeof held / sizeof *held; i++) kiln_expr_free(held[i]);
+    return r;
+}
+
 static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
     lowering *lw = ud;
     ir_graph *g = &lw->ctx->graph;
+    if (n->op == KILN_OP_SOFTMAX && lowered(lw, n)) {
+        *out = rows_composed(g, args[0], n->keepdims);
+        return *out ? KILN_OK : kiln_errcode(lw->ctx) != KILN_OK ? kiln_errcode(lw->ctx) : KILN_ERR_NOMEM;
+    }
     if (n->op != KILN_OP_MATMUL || !lower_this(lw, n)) return KILN_OK;
     kiln_expr *mm = args[0] == ir_arg(n, 0) && args[1] == ir_arg(n, 1) ? kiln_expr_retain(n) : ir_matmul(g, args[0], args[1]);
     if (!mm) return kiln_errcode(lw->ctx);
@@ -446,7 +478,7 @@ static void debug_print(const rt_plan *p) {
 
 static bool has_product_to_lower(const lowering *lw, kiln_expr **order, uint32_t n) {
     for (uint32_t k = 0; k < n; k++)
-        if (order[k]->op == KILN_OP_MATMUL && lower_this(lw, order[k])) return true;
+        if (lowered(lw, order[k])) return true;
     return false;
 }
 
