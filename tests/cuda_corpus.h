@@ -127,9 +127,14 @@ static corpus make_corpus(void) {
     corpus_add(&c, "1 / (1 + exp(-(D @ D.T[:, 0]))) - d[:D.shape[0]]");
     /* softmax rows (on a device: their reductions and maps) */
     corpus_add(&c, "softmax(D, 1)");
+    corpus_add(&c, "softmax(F, 1)");
     corpus_add(&c, "softmax(F, 0)");
     corpus_add(&c, "log_softmax(D, 1)");
+    corpus_add(&c, "log_softmax(F, 1)");
     corpus_add(&c, "logsumexp(F, 1)");
+    corpus_add(&c, "softmax(D[None] * 2, 2)");
+    corpus_add(&c, "softmax(D[:, :0], 1)");
+    corpus_add(&c, "logsumexp(F[:, :0], 1)");
     corpus_add(&c, "softmax(d)");
     corpus_add(&c, "logsumexp(D)");
     uint64_t seed = 42;

@@ -114,16 +114,27 @@ static bool lower_this(const lowering *lw, const kiln_expr *mm) {
 }
 
 /* Whether node n is lowered for the backend: a product lower_this picks, or softmax rows on a
- * device (which has no row kernel of its own: the composition runs as its reductions and maps). */
+ * device (which has no row kernel of its own: the composition runs as its reductions and maps;
+ * rows of no elements, which a maximum refuses, stay a row step: the host's). */
 static bool lowered(const lowering *lw, const kiln_expr *n) {
-    return (n->op == KILN_OP_MATMUL && lower_this(lw, n)) || (n->op == KILN_OP_SOFTMAX && lw->be->device);
+    if (n->op == KILN_OP_SOFTMAX) return lw->be->device && ir_arg(n, 0)->shape[ir_arg(n, 0)->ndim - 1] > 0;
+    return n->op == KILN_OP_MATMUL && lower_this(lw, n);
 }
 
 /* Row mode mode (ir_rows) of x, composed of ops as the host's row kernel computes it: W = the
  * last axis's maximum where finite, else 0; e = exp(x - W); s = sum(e); then e * (1/s),
- * (x - W) - log(s) or log(s) + W. */
-static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x, int mode) {
-    kiln_dtype dt = (kiln_dtype)x->dtype;
+ * (x - W) - log(s) or log(s) + W; in float64 for float32 rows too (as the row kernel), rounded
+ * once at the end. */
+static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x32, int mode) {
+    if (x32->dtype != KILN_F64) {
+        kiln_expr *x = ir_build(g, KILN_OP_CAST, &x32, KILN_F64), *r = x ? rows_composed(g, x, mode) : NULL;
+        kiln_expr *back = r ? ir_build(g, KILN_OP_CAST, &r, (kiln_dtype)x32->dtype) : NULL;
+        kiln_expr_free(x);
+        kiln_expr_free(r);
+        return back;
+    }
+    kiln_expr *x = x32;
+    kiln_dtype dt = KILN_F64;
     kiln_expr *zero = ir_const(g, dt, ref_cast((kscalar){.f64 = 0}, KILN_F64, dt), true);
     kiln_expr *one = ir_const(g, dt, ref_cast((kscalar){.f64 = 1}, KILN_F64, dt), true);
     kiln_expr *m = ir_reduce(g, KILN_OP_MAX, x, -1, true), *fin = ir_build(g, KILN_OP_ISFINITE, &m, KILN_F64);
@@ -142,7 +153,8 @@ static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x, int mode) {
 static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
     lowering *lw = ud;
     ir_graph *g = &lw->ctx->graph;
-    if (n->op == KILN_OP_SOFTMAX && lowered(lw, n)) {
+    if (n->op == KILN_OP_SOFTMAX) {
+        if (!lowered(lw, n)) return KILN_OK;
         *out = rows_composed(g, args[0], n->keepdims);
         return *out ? KILN_OK : kiln_errcode(lw->ctx) != KILN_OK ? kiln_errcode(lw->ctx) : KILN_ERR_NOMEM;
     }
