@@ -289,6 +289,18 @@ typedef struct batch_kernel {
     char name[48];
 } batch_kernel;
 
+/* Puts final kernel k of batch entry b in the cache's table (what the disk said of it: disk),
+ * which keeps it; a miss of the in-memory cache.  False (k unloaded) when out of memory. */
+static bool table_keeps(const rt_exec *x, kiln_kernel *k, const batch_kernel *b, dc_result disk) {
+    kslot proto = {.backend = rt_backend_index(x->be), .disk = disk};
+    atomic_init(&proto.state, KSLOT_FINAL);
+    kslot *slot = slot_put(x->ctx, k, &proto, b->key, b->klen, b->h);
+    if (!slot) return false;
+    kcache_release(x->ctx, &x->ctx->cache, slot);
+    atomic_fetch_add(&x->ctx->st.misses, 1);
+    return true;
+}
+
 /* Compiles batch b[0..m) in one run of the backend's compiler and puts each kernel in the
  * cache (and on disk); what fails is left for rt_kernel_get (the caller puts back the thread's
  * error). */
@@ -309,12 +321,7 @@ static void batch_compile(const rt_exec *x, batch_kernel *b, int m) {
         uint64_t tl = kiln_now_ns();
         if (x->be->load(x->state, ctx, bytes[i], lens[i], b[i].name, &k) != KILN_OK) continue; /* made one by one later */
         t.codegen += kiln_now_ns() - tl;
-        kslot proto = {.backend = rt_backend_index(x->be), .disk = b[i].disk};
-        atomic_init(&proto.state, KSLOT_FINAL);
-        kslot *slot = slot_put(ctx, k, &proto, b[i].key, b[i].klen, b[i].h);
-        if (!slot) continue;
-        kcache_release(ctx, &ctx->cache, slot); /* the table keeps it */
-        atomic_fetch_add(&ctx->st.misses, 1);
+        if (!table_keeps(x, k, &b[i], b[i].disk)) continue;
         disk_store(ctx, x->be, b[i].key, b[i].klen, b[i].disk, bytes[i], lens[i], NULL);
         made++;
     }
@@ -353,14 +360,11 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
         for (int j = 0; j < m && !have; j++) have = b[j].klen == k->klen && !memcmp(b[j].key, k->key, k->klen);
         kslot *slot = have ? NULL : kcache_find(ctx, &ctx->cache, k->key, k->klen, k->h);
         kiln_kernel *found = have || slot ? NULL : disk_load(x, k->key, k->klen, k->name, &k->disk);
-        if (found) { /* from the disk cache: in the table now (a miss of the in-memory cache) */
-            atomic_fetch_add(&ctx->st.misses, 1);
+        if (found) { /* from the disk cache: in the table now */
             tl_made++; /* the run that follows is a first run */
-            kslot proto = {.backend = rt_backend_index(x->be), .disk = DC_HIT};
-            atomic_init(&proto.state, KSLOT_FINAL);
-            slot = slot_put(ctx, found, &proto, k->key, k->klen, k->h);
+            table_keeps(x, found, k, DC_HIT);
         }
-        if (have || slot) {
+        if (have || slot || found) {
             if (slot) kcache_release(ctx, &ctx->cache, slot);
             kiln_free(ctx, k->key);
             k->key = NULL;

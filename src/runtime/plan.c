@@ -16,7 +16,7 @@
  * product's epilogue: it runs on each panel of the product while the panel is in cache.
  *
  * The passes, in order (rt_plan_build):
- *     lower_products   a product with a vector side becomes a reduction of an element-wise
+ *     lower            a product with a vector side becomes a reduction of an element-wise
  *                      product (sum(a*b, 1) for M@v), which fuses with what computes its
  *                      operands, unless the backend has a tuned product (gemv) for it; on a
  *                      device backend, softmax rows become the reductions and maps they are
@@ -95,7 +95,7 @@ static int readers(const rt_plan *p, const kiln_expr *n) {
     return c;
 }
 
-/* ------------------------------------------------------------------ lower_products */
+/* ------------------------------------------------------------------ lower */
 
 typedef struct lowering {
     kiln_ctx *ctx;
@@ -125,18 +125,15 @@ static bool lowered(const lowering *lw, const kiln_expr *n) {
  * last axis's maximum where finite, else 0; e = exp(x - W); s = sum(e); then e * (1/s),
  * (x - W) - log(s) or log(s) + W; in float64 for float32 rows too (as the row kernel), rounded
  * once at the end. */
-static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x32, int mode) {
-    if (x32->dtype != KILN_F64) {
-        kiln_expr *x = ir_build(g, KILN_OP_CAST, &x32, KILN_F64), *r = x ? rows_composed(g, x, mode) : NULL;
-        kiln_expr *back = r ? ir_build(g, KILN_OP_CAST, &r, (kiln_dtype)x32->dtype) : NULL;
-        kiln_expr_free(x);
+static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x, int mode) {
+    if (x->dtype != KILN_F64) {
+        kiln_expr *x64 = ir_build(g, KILN_OP_CAST, &x, KILN_F64), *r = x64 ? rows_composed(g, x64, mode) : NULL;
+        kiln_expr *back = r ? ir_build(g, KILN_OP_CAST, &r, (kiln_dtype)x->dtype) : NULL;
+        kiln_expr_free(x64);
         kiln_expr_free(r);
         return back;
     }
-    kiln_expr *x = x32;
-    kiln_dtype dt = KILN_F64;
-    kiln_expr *zero = ir_const(g, dt, ref_cast((kscalar){.f64 = 0}, KILN_F64, dt), true);
-    kiln_expr *one = ir_const(g, dt, ref_cast((kscalar){.f64 = 1}, KILN_F64, dt), true);
+    kiln_expr *zero = ir_const(g, KILN_F64, (kscalar){.f64 = 0}, true), *one = ir_const(g, KILN_F64, (kscalar){.f64 = 1}, true);
     kiln_expr *m = ir_reduce(g, KILN_OP_MAX, x, -1, true), *fin = ir_build(g, KILN_OP_ISFINITE, &m, KILN_F64);
     kiln_expr *W = fin ? ir_build(g, KILN_OP_WHERE, (kiln_expr *[]){fin, m, zero}, KILN_F64) : NULL;
     kiln_expr *d = W ? ir_build(g, KILN_OP_SUB, (kiln_expr *[]){x, W}, KILN_F64) : NULL;
@@ -150,15 +147,15 @@ static kiln_expr *rows_composed(ir_graph *g, kiln_expr *x32, int mode) {
     return r;
 }
 
-static kiln_status lower_product(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
+/* n as the backend will run it (ir_rebuild's substitution): lowered (see lowered) or kept. */
+static kiln_status lower_node(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
     lowering *lw = ud;
     ir_graph *g = &lw->ctx->graph;
+    if (!lowered(lw, n)) return KILN_OK;
     if (n->op == KILN_OP_SOFTMAX) {
-        if (!lowered(lw, n)) return KILN_OK;
         *out = rows_composed(g, args[0], n->keepdims);
         return *out ? KILN_OK : kiln_errcode(lw->ctx) != KILN_OK ? kiln_errcode(lw->ctx) : KILN_ERR_NOMEM;
     }
-    if (n->op != KILN_OP_MATMUL || !lower_this(lw, n)) return KILN_OK;
     kiln_expr *mm = args[0] == ir_arg(n, 0) && args[1] == ir_arg(n, 1) ? kiln_expr_retain(n) : ir_matmul(g, args[0], args[1]);
     if (!mm) return kiln_errcode(lw->ctx);
     *out = ir_matmul_as_reduction(g, mm); /* NULL without an error: not one of its shapes */
@@ -488,7 +485,7 @@ static void debug_print(const rt_plan *p) {
     kstr_free(&b);
 }
 
-static bool has_product_to_lower(const lowering *lw, kiln_expr **order, uint32_t n) {
+static bool has_to_lower(const lowering *lw, kiln_expr **order, uint32_t n) {
     for (uint32_t k = 0; k < n; k++)
         if (lowered(lw, order[k])) return true;
     return false;
@@ -514,10 +511,10 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
         p->owned = kiln_calloc(ctx, (size_t)nroots * sizeof *p->owned);
         st = p->roots && p->owned ? ir_walk(g, roots, nroots, NULL, NULL, &order, &n) : KILN_ERR_NOMEM;
     }
-    if (st == KILN_OK && has_product_to_lower(&lw, order, n)) { /* lower_products */
+    if (st == KILN_OK && has_to_lower(&lw, order, n)) { /* lower */
         kiln_free(ctx, order);
         order = NULL;
-        st = ir_rebuild(g, roots, nroots, lower_product, &lw, p->roots);
+        st = ir_rebuild(g, roots, nroots, lower_node, &lw, p->roots);
         for (int r = 0; st == KILN_OK && r < nroots; r++) {
             if (p->roots[r] != roots[r]) p->owned[r] = p->roots[r];
             else kiln_expr_free(p->roots[r]); /* the caller's own: borrowed */
