@@ -17,9 +17,11 @@ for n, row in k["first"].items():
 print("\nSteady state: the interpreter against the JIT and numexpr (ms; the 10^3 case µs per call):\n")
 print("| case | kiln jit | kiln interp | interp / jit | numexpr | numexpr / interp |")
 print("|---|---|---|---|---|---|")
-names = {"fma_big": "`a*b+c` f64 10^7", "sin2_f64": "`sin(a)*sin(a)` f64 10^7", "dot": "`sum(a*b)` f64 10^7",
+names = {"fma_big": "`a*b+c` f64 10^7", "sin2_f64": "`sin(a)*sin(a)` f64 10^7", "sin2_f32": "`sin(a)*sin(a)` f32 10^7",
+         "dot": "`sum(a*b)` f64 10^7",
          "fma_small_us": "`a*b+c` f64 10^3 (µs)"}
-ne_key = {"fma_big": ("fma_big", "numexpr_out"), "sin2_f64": ("sin2_f64", "numexpr"), "dot": ("dot", "numexpr"),
+ne_key = {"fma_big": ("fma_big", "numexpr_out"), "sin2_f64": ("sin2_f64", "numexpr"), "sin2_f32": ("sin2_f32", "numexpr"),
+          "dot": ("dot", "numexpr"),
           "fma_small_us": ("fma_small_us", "numexpr")}
 for key, row in k["steady"].items():
     sec, col = ne_key[key]
@@ -31,3 +33,12 @@ print("| elements | kiln auto | kiln jit | kiln interp | numexpr |")
 print("|---|---|---|---|---|")
 for n, row in k["workload"].items():
     print(f"| {int(n):,} | {row['auto']:.1f} | {row['jit']:.1f} | {row['interp']:.1f} | {a['workload'][n]['numexpr']:.1f} |")
+if "threshold" in k:
+    print("\nWorkloads in auto by the rule's threshold (`KILN_JIT_AFTER_MS`; 10 is the default), the jit and interp "
+          "tiers for scale: ms in all (kernels compiled in the background):\n")
+    loads = list(next(iter(k["threshold"].values())).keys())
+    print("| compile after | " + " | ".join(f"{w} elements" for w in loads) + " |")
+    print("|---|" + "---|" * len(loads))
+    for ms, row in k["threshold"].items():
+        label = f"{ms} ms" if ms[0].isdigit() else f"tier {ms}"
+        print(f"| {label} | " + " | ".join(f"{row[w][0]:.1f} ({row[w][1]})" for w in loads) + " |")

@@ -292,6 +292,8 @@ typedef struct kiln_stats {
     uint64_t compiler_runs;    /* runs of the backend's compiler: one per kernel compiled, or one
                                   per plan whose kernels the backend compiles together (CUDA:
                                   one NVRTC program for the kernels a plan's first run needs) */
+    uint64_t tier_started;     /* background compiles started (tier_queued - tier_started wait in
+                                  the queue; tier_started - tier_compiled are running or failed) */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -36,6 +36,21 @@ static kiln_ctx *eager_auto(void) {
     return ctx;
 }
 
+/* eager_auto's, or NULL (with nothing to free) where the build has no second tier to queue for. */
+static kiln_ctx *eager_auto_tiered(void) {
+    kiln_ctx *ctx = eager_auto();
+    if (uses_llvm(ctx)) return ctx;
+    kiln_ctx_free(ctx);
+    return NULL;
+}
+
+/* A float64 vector of n seeded values (specials: fill_values' special values first). */
+static kiln_array *filled(kiln_ctx *ctx, int64_t n, uint64_t seed, bool specials) {
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, 1, &n);
+    fill_values(kiln_array_data(a), KILN_F64, n, &seed, specials);
+    return a;
+}
+
 /* Expression k of a small corpus over a (f64) and b (f32), both 70×301. */
 static kiln_expr *corpus(kiln_ctx *ctx, int k, kiln_expr *a, kiln_expr *b) {
     switch (k) {
@@ -109,15 +124,9 @@ END_TEST
 /* A kernel launched again and again while its compile is in flight: every result right, the
  * first launches interpreted, the last ones compiled; no launch waited for the compile. */
 START_TEST(kernel_used_while_its_compile_is_in_flight) {
-    kiln_ctx *ctx = eager_auto();
-    if (!uses_llvm(ctx)) {
-        kiln_ctx_free(ctx);
-        return;
-    }
-    int64_t n = 100000;
-    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n);
-    uint64_t seed = 5;
-    fill_values(kiln_array_data(A), KILN_F64, n, &seed, true);
+    kiln_ctx *ctx = eager_auto_tiered();
+    if (!ctx) return;
+    kiln_array *A = filled(ctx, 100000, 5, true);
     kiln_expr *x = kiln_var(ctx, A), *e = kiln_add(ctx, kiln_mul(ctx, kiln_cos(ctx, x), x), kiln_scalar(ctx, 3));
     kiln_array *want = kiln_eval(ctx, e); /* the interpreter's, on the first launch */
     char msg[256] = "";
@@ -186,7 +195,7 @@ END_TEST
 
 /* 10^4 distinct expressions on small arrays, one launch each: none earns a compile, the queue
  * stays empty, and memory grows by what the interpreter's small kernels take.  (A full queue is
- * what freeing_a_context_with_compiles_in_flight makes: 40 kernels for 32 places.) */
+ * a_full_queue_drops_and_offers_again's.) */
 START_TEST(ten_thousand_distinct_expressions) {
     setenv("KILN_JIT_AFTER_MS", "100", 1); /* a launch descheduled for 10 ms must not count as hot */
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_AUTO});
@@ -228,6 +237,53 @@ START_TEST(ten_thousand_distinct_expressions) {
     kiln_expr_free(y);
     kiln_array_free(A);
     kiln_array_free(B);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
+/* 256 distinct kernels, each hot at its first launch (KILN_JIT_AFTER_MS=0), launched faster than
+ * one thread compiles them: the queue never holds more than RT_TIER_QUEUE, the rest are dropped
+ * (counted), and a dropped kernel is offered again at its next launch, so every one is compiled
+ * in the end. */
+START_TEST(a_full_queue_drops_and_offers_again) {
+    kiln_ctx *ctx = eager_auto_tiered();
+    if (!ctx) return;
+    kiln_array *A = filled(ctx, 64, 3, false);
+    kiln_expr *x = kiln_var(ctx, A);
+    enum { KERNELS = 256 };
+    kiln_expr *es[KERNELS];
+    for (int k = 0; k < KERNELS; k++) { /* the bits of k choose the ops: a structure each */
+        kiln_expr *e = kiln_expr_retain(x);
+        for (int bit = 0; bit < 8; bit++) {
+            kiln_expr *f = (k >> bit) & 1 ? kiln_add(ctx, kiln_sin(ctx, e), x) : kiln_mul(ctx, e, x);
+            kiln_expr_free(e);
+            e = f;
+        }
+        es[k] = e;
+    }
+    kiln_stats st;
+    int rounds = 0;
+    for (; rounds < 50; rounds++) {
+        kiln_get_stats(ctx, &st);
+        if (st.tier_compiled >= KERNELS) break;
+        for (int k = 0; k < KERNELS; k++) {
+            kiln_array *r = kiln_eval(ctx, es[k]);
+            ck_assert_msg(r, "%s", kiln_errmsg(ctx));
+            kiln_array_free(r);
+            kiln_get_stats(ctx, &st);
+            ck_assert_uint_le(st.tier_queued - st.tier_started, RT_TIER_QUEUE);
+            ck_assert_uint_le(st.tier_started, st.tier_queued);
+        }
+        if (rounds == 0) ck_assert_uint_gt(st.tier_dropped, 0); /* faster than one thread compiles */
+        kiln_wait_compiles(ctx);
+    }
+    fprintf(stderr, "tier: %d hot kernels: %llu queued, %llu dropped and offered again, all compiled after %d rounds\n",
+            KERNELS, (unsigned long long)st.tier_queued, (unsigned long long)st.tier_dropped, rounds);
+    ck_assert_uint_eq(st.tier_compiled, KERNELS);
+    ck_assert_uint_eq(st.tier_queued, KERNELS);
+    for (int k = 0; k < KERNELS; k++) kiln_expr_free(es[k]);
+    kiln_expr_free(x);
+    kiln_array_free(A);
     kiln_ctx_free(ctx);
 }
 END_TEST
@@ -366,6 +422,7 @@ Suite *suite_tier(void) {
     tcase_add_test(t, kernel_used_while_its_compile_is_in_flight);
     tcase_add_test(t, freeing_a_context_with_compiles_in_flight);
     tcase_add_test(t, ten_thousand_distinct_expressions);
+    tcase_add_test(t, a_full_queue_drops_and_offers_again);
     tcase_add_test(t, the_disk_cache_skips_both_tiers);
     tcase_add_test(t, tier_knobs);
     tcase_add_test(t, the_kernel_cache_keeps_its_cap);

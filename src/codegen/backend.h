@@ -179,7 +179,9 @@ typedef struct kiln_backend_i {
     bool disk_cache;  /* whether its compiled bytes are worth keeping on disk */
     /* Its kernels run on a device, not on this machine's cores: the runtime then leaves out the
      * plans that run host code between a kernel's pieces (one-pass shared products, the
-     * column form of reductions, packed short rows). */
+     * column form of reductions, packed short rows). Those plans are the one place where the
+     * runtime, not the backend, splits work among threads (runtime/shared.c: one OpenMP loop over
+     * column chunks, calling the backend's own map and reduction kernels per panel). */
     bool device;
     /* The backend that runs a kernel while this one compiles it in the background (a
      * backend reading the same memory, compiling nothing), or NULL: every kernel is compiled

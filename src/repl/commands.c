@@ -265,13 +265,13 @@ static int cmd_cache(session *s) {
     kiln_cache_info(&cs);
     static const char *const tiers[] = {"auto", "auto", "interp", "jit"};
     printf("this session: kernels compiled %llu · loaded from disk %llu · memory-cache hits %llu · evaluations %llu\n"
-           "tier %s: kernels interpreted first %llu, compiles queued %llu, finished in the background %llu (%.2f ms), "
+           "tier %s: kernels interpreted first %llu, compiles queued %llu, started %llu, finished in the background %llu (%.2f ms), "
            "dropped %llu; launches interpreted %llu, compiled %llu\n"
            "time: parse+graph %.3f ms, jit start-up %.2f, fuse %.2f, emit %.2f, opt %.2f, codegen %.2f, "
            "disk loads %.3f, first runs %.3f\n",
            (unsigned long long)st.kernels_compiled, (unsigned long long)st.disk_hits, (unsigned long long)st.cache_hits,
            (unsigned long long)st.evals, tiers[kiln_get_tier(s->ctx)], (unsigned long long)st.tier_kernels,
-           (unsigned long long)st.tier_queued, (unsigned long long)st.tier_compiled, ms(st.ns_background),
+           (unsigned long long)st.tier_queued, (unsigned long long)st.tier_started, (unsigned long long)st.tier_compiled, ms(st.ns_background),
            (unsigned long long)st.tier_dropped, (unsigned long long)st.runs_interp, (unsigned long long)st.runs_compiled,
            ms(st.ns_parse), ms(st.ns_jit_init), ms(st.ns_fuse), ms(st.ns_emit), ms(st.ns_opt), ms(st.ns_codegen),
            ms(st.ns_disk_load), ms(st.ns_first_run));

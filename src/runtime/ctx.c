@@ -131,6 +131,7 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->runs_compiled = atomic_load(&c->st.runs_compiled) + rc;
     out->tier_kernels = atomic_load(&c->st.tier_kernels);
     out->tier_queued = atomic_load(&c->st.tier_queued);
+    out->tier_started = atomic_load(&c->st.tier_started);
     out->tier_compiled = atomic_load(&c->st.tier_compiled);
     out->tier_dropped = atomic_load(&c->st.tier_dropped);
     out->ns_background = atomic_load(&c->st.ns_background);

@@ -71,7 +71,7 @@ struct kiln_ctx {
         atomic_uint_fast64_t evals, compiled, compiler_runs, hits, misses, plans;
         atomic_uint_fast64_t ns_fuse, ns_emit, ns_opt, ns_codegen, ns_jit_init;
         atomic_uint_fast64_t disk_hits, disk_misses, disk_corrupt, disk_stores, ns_disk_load, ns_parse, ns_first_run;
-        atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_compiled, tier_dropped, ns_background;
+        atomic_uint_fast64_t runs_interp, runs_compiled, tier_kernels, tier_queued, tier_started, tier_compiled, tier_dropped, ns_background;
         atomic_uint_fast64_t replayed, replayed_interp; /* replayed runs of records freed (live ones
                                                            count their own) */
         atomic_uint_fast64_t shared_folds; /* reductions folded in a one pass over a shared matrix

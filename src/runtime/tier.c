@@ -30,8 +30,11 @@
 
 static kiln_tier tier_from_env(void) {
     const char *t = getenv("KILN_TIER");
-    if (t && !strcmp(t, "interp")) return KILN_TIER_INTERP;
-    if (t && !strcmp(t, "jit")) return KILN_TIER_JIT;
+    if (!t || !*t || !strcmp(t, "auto")) return KILN_TIER_AUTO;
+    if (!strcmp(t, "interp")) return KILN_TIER_INTERP;
+    if (!strcmp(t, "jit")) return KILN_TIER_JIT;
+    static atomic_bool told;
+    if (!atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_TIER=%s is not auto, interp or jit; using auto\n", t);
     return KILN_TIER_AUTO;
 }
 
@@ -52,6 +55,8 @@ void rt_tier_init(kiln_ctx *ctx, kiln_tier tier) {
 static void compile_one(kiln_ctx *ctx, kslot *slot) {
     char name[48];
     kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
+    atomic_fetch_add(&ctx->st.tier_started, 1);
+    if (rt_log_compiles()) fprintf(stderr, "kiln: compiling %s in the background\n", name);
     uint64_t t0 = kiln_now_ns();
     kiln_compile_times t = {0};
     bool stored = false;
@@ -119,8 +124,11 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
     pthread_mutex_unlock(&w->lock);
     if (ok) {
         atomic_fetch_add(&ctx->st.tier_queued, 1);
-        if (rt_log_compiles())
-            fprintf(stderr, "kiln: queued a compile after %.3f ms interpreted\n", (double)atomic_load(&slot->ns) * 1e-6);
+        if (rt_log_compiles()) {
+            char name[48];
+            kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
+            fprintf(stderr, "kiln: queued a compile of %s after %.3f ms interpreted\n", name, (double)atomic_load(&slot->ns) * 1e-6);
+        }
     } else {
         atomic_store(&slot->state, KSLOT_INTERP); /* offered again on a later launch */
         atomic_fetch_add(&ctx->st.tier_dropped, 1);
