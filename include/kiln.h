@@ -338,6 +338,11 @@ KILN_API kiln_array *kiln_wrap_device(kiln_ctx *ctx, kiln_dtype dt, int ndim, co
 KILN_API kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v);
 /* np.eye(n, m, k): ones on the k-th diagonal of an n×m array of dt. */
 KILN_API kiln_array *kiln_eye(kiln_ctx *ctx, kiln_dtype dt, int64_t n, int64_t m, int64_t k);
+/* np.full_like / zeros_like / ones_like: a new C-ordered array of x's shape and dtype (x is an
+ * expression: only its shape and dtype are read, nothing is evaluated). */
+KILN_API kiln_array *kiln_full_like(kiln_ctx *ctx, const kiln_expr *x, double v);
+KILN_API kiln_array *kiln_zeros_like(kiln_ctx *ctx, const kiln_expr *x);
+KILN_API kiln_array *kiln_ones_like(kiln_ctx *ctx, const kiln_expr *x);
 /* A view of base's memory with another shape, byte strides and byte offset (a slice or a
  * transpose); the view holds a reference to base.  No bounds are checked beyond overflow. */
 KILN_API kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim,
@@ -475,6 +480,9 @@ KILN_API kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr 
 /* NumPy's x[..., i, j, ...] for two integer arrays i and j (broadcast together) indexing axes
  * axis and axis + 1: p[arange(n), y] picks one element per row. */
 KILN_API kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
+/* One-hot rows: labels[..., None] == arange(k), as dt (a new last axis of length k).  Labels
+ * outside [0, k) give a row of zeros, as jax.nn.one_hot; labels must be integers. */
+KILN_API kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, kiln_dtype dt);
 
 /* ---------------------------------------------------------------- compositions
  * NumPy's and the ML world's everyday functions, built from the ops above (so they fuse):

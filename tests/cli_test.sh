@@ -19,6 +19,10 @@ expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broa
 expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
 out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 [ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"
+expect ":help lists signatures" 0 "logsumexp(a, axis=None, keepdims=False)" -- "$kiln" -c ':help'
+expect ":help NAME" 0 "the sum over axis" -- "$kiln" -c ':help sum'
+expect ":help of a constant" 0 "as numpy.pi" -- "$kiln" -c ':help pi'
+expect "NumPy's integers index" 0 "array([0, 1, 2])" -- "$kiln" -c 'x = arange(10); n = sum(arange(3)); x[:n]'
 expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
 
 # .npy out and back in

@@ -190,6 +190,13 @@ CASES += [
     ("M.var(axis=0)", 4), ("Z.cumsum(axis=1)", 0), ("Z.cumprod(0)", 0), ("N.prod(axis=1)", 0),
     ("A.sum(axis=-1, keepdims=True)", 0),
     ("k.sum(dtype=int32)", 0), ("Z.mean(axis=(0, 1))", 0),
+    # integer dtype= for the moments: NumPy sums in it, divides in float64 and truncates; var's
+    # mean is truncated first; std of a non-scalar in an integer dtype is a casting error
+    ("mean(Z, dtype=int64)", 0), ("mean(k, dtype=int32)", 0), ("mean(Z, axis=0, dtype=int32)", 0),
+    ("mean(N, axis=1, dtype=int64)", 0), ("var(Z, dtype=int64)", 0), ("var(Z, axis=1, dtype=int32)", 0),
+    ("var(k, ddof=1, dtype=int64)", 0), ("std(Z, dtype=int32)", 0), ("std(k, dtype=int64)", 0),
+    ("std(Z, axis=0, dtype=int64)", 0), ("mean(m, dtype=bool)", 0), ("Z.var(dtype=int64)", 0),
+    ("var(u, ddof=5)", 0), ("std(Z, axis=0, ddof=3)", 0),
     # ---- shapes
     ("reshape(A, (4, 6))", 0), ("reshape(A, (-1, 4))", 0), ("A.reshape(6, -1)", 0), ("A.reshape((4, 3, 2))", 0),
     ("reshape(a, (8, 8))", 0), ("reshape(N.T, -1)", 0), ("N.T.reshape(2, 12)", 0),
@@ -405,6 +412,9 @@ PROGRAMS = [
     # augmented assignment keeps the array's dtype (NumPy's in-place ops)
     "x = ones(3, dtype=float32)\nx -= exp(1)\nprint(x.dtype, x)",
     "x = arange(4, dtype=int32)\nx += 1\nx *= 3\nx //= 2\nx %= 5\nprint(x.dtype, x)",
+    # NumPy's integers as indices and range() bounds (computed 0-d arrays, evaluated when used)
+    "n = sum(arange(3))\nx = arange(10.)\nprint(x[:n], x[n:n * 2], x[-n], full(2, max(x)))\nfor i in range(n):\n    print(i, x[i:n])",
+    "n = sum(arange(3))\nfor i in range(1, n + 3, sum(ones(2, dtype=int32))):\n    n = n - 1\n    print(i, n, arange(6)[:n])",
     "x = zeros(3)\nx += f[:3]\nprint(x.dtype, x)",
     "x = arange(3, dtype=int32)\nx *= 2.5\nprint(x)",
     "x = float32(arange(4.))\nx /= 3\nx **= 2\nprint(x.dtype, x)",

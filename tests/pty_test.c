@@ -1,6 +1,7 @@
 /*
  * pty_test.c — drives the interactive kiln REPL through a pseudo-terminal, as a person would:
  * prompts, a failing statement that changes nothing, the caret under an error, tab completion,
+ * Ctrl-C at the prompt and during a loop, one long kernel and a product, :timeit's progress,
  * :quit, and the history file left behind.
  *
  *     pty_test /path/to/kiln
@@ -20,9 +21,11 @@ static int master;
 static char screen[1 << 16];
 static size_t seen;
 
-/* Reads until want appears after position `from` or 10 s pass. */
+static int patience = 10000; /* ms wait_for waits */
+
+/* Reads until want appears after position `from` or `patience` ms pass. */
 static int wait_for(const char *want, size_t from) {
-    for (int waited = 0; waited < 10000;) {
+    for (int waited = 0; waited < patience;) {
         screen[seen] = 0;
         if (strstr(screen + from, want)) return 1;
         struct pollfd p = {master, POLLIN, 0};
@@ -51,6 +54,31 @@ static size_t type(const char *keys) {
     return mark;
 }
 
+/* Types keys and checks that want appears after them. */
+static void expect(const char *keys, const char *want, const char *what) {
+    size_t m = type(keys);
+    check(wait_for(want, m + 1), what);
+}
+
+/* Types line, waits 300 ms, presses Ctrl-C: the statement must stop (KeyboardInterrupt) and
+ * the prompt come back; says how long the stop took. */
+static void interrupt_after(const char *line, const char *what) {
+    char msg[128];
+    type(line);
+    usleep(300000);
+    size_t before = seen;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    type("\x03");
+    int stopped = wait_for("KeyboardInterrupt", before);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double latency = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    snprintf(msg, sizeof msg, "Ctrl-C during %s stops it (KeyboardInterrupt)", what);
+    check(stopped, msg);
+    printf("   (stopped %.0f ms after Ctrl-C)\n", latency * 1e3);
+    check(wait_for("kiln> ", before), "and the prompt comes back");
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     char home[] = "/tmp/kiln-pty-XXXXXX";
@@ -69,55 +97,43 @@ int main(int argc, char **argv) {
     check(wait_for("kiln> ", 0), "the prompt appears");
     size_t m = type("a = arange(3)\r");
     check(wait_for("kiln> ", m + 1), "an assignment returns to the prompt");
-    m = type("a = a + nope\r");
-    check(wait_for("error: name 'nope' is not defined", m), "a failing statement reports its error");
+    expect("a = a + nope\r", "error: name 'nope' is not defined", "a failing statement reports its error");
     check(strstr(screen + m, "  a = a + nope\r\n") && strstr(screen + m, "          ^"), "with the line and a caret under 'nope'");
-    m = type("a\r");
-    check(wait_for("array([0, 1, 2])", m), "and changed nothing bound before it");
-    m = type("lins\t(0, 1, 3)\r");
-    check(wait_for("array([0. , 0.5, 1. ])", m), "tab completes function names");
-    m = type(":vars\r");
-    check(wait_for("int64", m), ":vars lists bindings");
-    m = type("for i in range(3):\r");
-    check(wait_for("... ", m), "a block header gets the continuation prompt");
-    m = type("    print(i * 10)\r");
-    check(wait_for("... ", m), "the block goes on until an empty line");
+    expect("a\r", "array([0, 1, 2])", "and changed nothing bound before it");
+    expect("lins\t(0, 1, 3)\r", "array([0. , 0.5, 1. ])", "tab completes function names");
+    expect(":vars\r", "int64", ":vars lists bindings");
+    expect("for i in range(3):\r", "... ", "a block header gets the continuation prompt");
+    expect("    print(i * 10)\r", "... ", "the block goes on until an empty line");
     m = type("\r");
     check(wait_for("20\r\n", m) && wait_for("kiln> ", m), "an empty line runs the block");
-    m = type("b = (1 +\r");
-    check(wait_for("... ", m), "an open parenthesis continues the statement");
-    m = type("2)\r");
-    check(wait_for("kiln> ", m), "closing it runs the statement");
-    m = type("b\r");
-    check(wait_for("3\r\n", m), "the statement spread over two lines");
-    m = type("partial line\x03");
-    check(wait_for("kiln> ", m + 1), "Ctrl-C at the prompt gives a fresh prompt");
-    m = type("a\r");
-    check(wait_for("array([0, 1, 2])", m), "and dropped the line typed so far");
-    m = type("big = zeros(20000000)\r");
-    check(wait_for("kiln> ", m + 1), "a big array");
-    m = type("for k in range(100000):\r    big = sin(big + 1)\r\r");
-    usleep(400000);
-    size_t before = seen;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    type("\x03");
-    int stopped = wait_for("KeyboardInterrupt", before);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double latency = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    check(stopped, "Ctrl-C during a long loop stops it (KeyboardInterrupt)");
-    printf("   (stopped %.0f ms after Ctrl-C)\n", latency * 1e3);
-    check(wait_for("kiln> ", before), "and the prompt comes back");
-    m = type("a\r");
-    check(wait_for("array([0, 1, 2])", m), "bindings are intact after the interrupt");
-    m = type("big.shape\r");
-    check(wait_for("(20000000,)", m), "the interrupted statement's target keeps a whole value");
-    m = type(":threads 1\r");
-    check(wait_for("1 thread\r\n", m), ":threads 1 says '1 thread'");
+    expect("b = (1 +\r", "... ", "an open parenthesis continues the statement");
+    expect("2)\r", "kiln> ", "closing it runs the statement");
+    expect("b\r", "3\r\n", "the statement spread over two lines");
+    expect("partial line\x03", "kiln> ", "Ctrl-C at the prompt gives a fresh prompt");
+    expect("a\r", "array([0, 1, 2])", "and dropped the line typed so far");
+    expect("big = zeros(20000000)\r", "kiln> ", "a big array");
+    interrupt_after("for k in range(100000):\r    big = sin(big + 1)\r\r", "a long loop");
+    expect("a\r", "array([0, 1, 2])", "bindings are intact after the interrupt");
+    expect("big.shape\r", "(20000000,)", "the interrupted statement's target keeps a whole value");
+    /* one long kernel (a fused reduction over 1.6e9 elements), then a long product: stopped,
+     * and their targets not bound */
+    interrupt_after("q = sum(sin(arange(40000.)[:, None] * arange(40000.)))\r", "one long kernel");
+    expect("q\r", "name 'q' is not defined", "and its target is not bound");
+    expect("W = randn(4000, 4000)\r", "kiln> ", "a big matrix");
+    interrupt_after("P = W @ W\r", "a product (when BLAS returns)");
+    expect("P\r", "name 'P' is not defined", "and its target is not bound");
+    /* :timeit of a slow statement shows progress and binds nothing */
+    expect("V = randn(2500, 2500)\r", "kiln> ", "a smaller matrix");
+    m = type(":timeit c = V @ V\r");
+    patience = 120000; /* nine products or more, on a machine perhaps busy with other tests */
+    check(wait_for("run 7 of 7: ", m) && wait_for("per loop", m), ":timeit shows its progress once it has run a second");
+    patience = 10000;
+    expect("c\r", "name 'c' is not defined", ":timeit binds nothing (as IPython's %timeit)");
+    expect(":threads 1\r", "1 thread\r\n", ":threads 1 says '1 thread'");
     m = type(":help\r");
-    check(wait_for("sigmoid", m) && wait_for("kiln> ", m), ":help lists the functions");
-    m = type(":help softmax\r");
-    check(wait_for("softmax(x, axis=None)", m), ":help NAME gives a signature");
+    check(wait_for("logsumexp(a, axis=None, keepdims=False)", m) && wait_for("kiln> ", m), ":help lists the functions' signatures");
+    expect(":help nan\r", "not a number", ":help of a constant");
+    expect(":help softmax\r", "softmax(x, axis=None)", ":help NAME gives a signature");
     type(":quit\r");
     int status = 0;
     for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) usleep(50000);
@@ -141,8 +157,7 @@ int main(int argc, char **argv) {
     seen = 0;
     memset(screen, 0, sizeof screen);
     check(wait_for("kiln> ", 0), "a second session starts");
-    m = type("hist_marker = 42\r");
-    check(wait_for("kiln> ", m + 1), "a line is entered");
+    expect("hist_marker = 42\r", "kiln> ", "a line is entered");
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     h = fopen(path, "r");

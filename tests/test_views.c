@@ -219,6 +219,28 @@ START_TEST(compositions_are_stable) {
     CHECK_REF(kiln_round(ctx, kiln_mul(ctx, m, kiln_const(ctx, KILN_F64, 100.0)), 1), 1, "round(x, 1)");
     CHECK_REF(kiln_std(ctx, m, 1u << 1, 1, 1), 16, "std(ddof=1, keepdims)");
     CHECK_REF(kiln_variance(ctx, m, KILN_EVERY_AXIS, 0, 0), 16, "var");
+    /* one_hot and the *_like constructors */
+    int64_t labels[5] = {0, 2, -1, 3, 1};
+    kiln_array *la = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){5}, NULL, labels);
+    kiln_array *oh = kiln_eval(ctx, kiln_one_hot(ctx, kiln_var(ctx, la), 3, KILN_F32));
+    ck_assert_msg(oh, "%s", kiln_errmsg(ctx));
+    ck_assert(oh->dtype == KILN_F32 && oh->ndim == 2 && oh->shape[0] == 5 && oh->shape[1] == 3);
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 3; c++) ck_assert(((float *)kiln_array_data(oh))[r * 3 + c] == (labels[r] == c ? 1.0f : 0.0f));
+    ck_assert_ptr_null(kiln_one_hot(ctx, m, 3, KILN_F32)); /* labels must be integers */
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_DTYPE);
+    kiln_clear_error(ctx);
+    kiln_array *like[2] = {kiln_ones_like(ctx, m), kiln_full_like(ctx, m, 2.5)};
+    for (int k = 0; k < 2; k++) {
+        ck_assert(like[k] && like[k]->dtype == KILN_F32 && like[k]->ndim == 2 && like[k]->shape[0] == 6 && like[k]->shape[1] == 33);
+        for (int64_t q = 0; q < 6 * 33; q++) ck_assert(((float *)kiln_array_data(like[k]))[q] == (k ? 2.5f : 1.0f));
+        kiln_array_free(like[k]);
+    }
+    kiln_array *zl = kiln_zeros_like(ctx, kiln_var(ctx, la));
+    ck_assert(zl && zl->dtype == KILN_I64 && zl->shape[0] == 5 && ((int64_t *)kiln_array_data(zl))[4] == 0);
+    kiln_array_free(zl);
+    kiln_array_free(oh);
+    kiln_array_free(la);
     kiln_array_free(a);
     kiln_array_free(sm);
     kiln_array_free(lse);

@@ -314,6 +314,35 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 /* ------------------------------------------------------------------ reductions */
 
 enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
+
+/* mean, var or std of x (x0 cast to dt) with an integer or bool dtype=, as NumPy computes them:
+ * the sum in dt, divided in float64 and cast back (truncated); var's mean is cast to dt before
+ * the deviations of x0 are taken, squared and summed in dt; std is var's square root cast to dt,
+ * which NumPy allows only for a scalar result. */
+static kiln_expr *int_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, int ddof, bool keep,
+                             kiln_dtype dt) {
+    kiln_ctx *ctx = p->ctx;
+    if (f->op == R_MEAN) {
+        kiln_expr *m = kiln_mean_axes(ctx, x, mask, keep), *r = kiln_cast(ctx, m, dt);
+        kiln_expr_free(m);
+        return r;
+    }
+    int64_t n = 1;
+    for (int d = 0; d < x->ndim; d++)
+        if ((mask >> d) & 1) n *= x->shape[d];
+    kiln_expr *m = kiln_mean_axes(ctx, x, mask, 1), *mu = kiln_cast(ctx, m, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
+    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *s = kiln_reduce_axes(ctx, KILN_OP_SUM, sqd, mask, keep), *sd = kiln_cast(ctx, s, dt);
+    kiln_expr *sf = kiln_cast(ctx, sd, KILN_F64), *c = kiln_const(ctx, KILN_F64, (double)(n - ddof > 0 ? n - ddof : 0));
+    kiln_expr *q = kiln_div(ctx, sf, c), *v = f->op == R_STD ? kiln_sqrt(ctx, q) : kiln_expr_retain(q), *r = NULL;
+    if (v && f->op == R_STD && v->ndim > 0)
+        fe_err(p, off, KILN_ERR_DTYPE, "Cannot cast ufunc 'sqrt' output from dtype('float64') to dtype('%s') with casting rule 'same_kind'",
+               kiln_dtype_name(dt));
+    else r = kiln_cast(ctx, v, dt);
+    kiln_expr *t[] = {m, mu, d, sq, sqd, s, sd, sf, c, q, v};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) kiln_expr_free(t[i]);
+    return r;
+}
+
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x0 = expr_of(p, f, a, "a"), *x = NULL;
     bool keep = false, all = false;
@@ -328,7 +357,13 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
     if (ok) x = has(a, "dtype") ? with_dtype(p, f, a, x0) : kiln_expr_retain(x0);
     kiln_expr *r = NULL;
-    if (x) {
+    bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
+    if (x && moment && given_not_none(a, "dtype") && (x->dtype == KILN_BOOL || x->dtype == KILN_I32 || x->dtype == KILN_I64)) {
+        if (!(r = int_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
+            kiln_expr_free(x);
+            x = NULL;
+        }
+    } else if (x) {
         switch (f->op) {
         case R_MEAN: r = kiln_mean_axes(p->ctx, x, mask, keep); break;
         case R_VAR: r = kiln_variance(p->ctx, x, mask, (int)ddof, keep); break;
@@ -478,28 +513,17 @@ static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 }
 
 static bool h_one_hot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *t[6] = {expr_of(p, f, a, "labels")};
+    kiln_expr *x = expr_of(p, f, a, "labels");
     int64_t k;
     kiln_dtype dt = KILN_F64;
-    if (!t[0] || !fe_arg_int(p, arg(a, "k"), f->name, "k", &k) ||
+    if (!x || !fe_arg_int(p, arg(a, "k"), f->name, "k", &k) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
-        return result(p, out, NULL, off, 1, t);
-    if (!dtype_is_int((kiln_dtype)t[0]->dtype)) {
-        kiln_expr_free(t[0]);
-        return fe_err(p, arg(a, "labels")->off, KILN_ERR_DTYPE, "one_hot(): labels must be integers");
-    }
-    if (k < 0 || k > (1 << 24)) {
-        kiln_expr_free(t[0]);
-        return fe_err(p, arg(a, "k")->off, KILN_ERR_ARG, "one_hot(): k must be between 0 and 2^24");
-    }
-    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &k);
-    if (!fe_got(p, r, off)) return result(p, out, NULL, off, 1, t);
-    for (int64_t i = 0; i < k; i++) ((int64_t *)r->data)[i] = i;
-    t[1] = kiln_var(p->ctx, r);
-    kiln_array_free(r);
-    t[2] = kiln_expand_dims(p->ctx, t[0], -1);
-    t[3] = kiln_eq(p->ctx, t[2], t[1]);
-    return result(p, out, kiln_cast(p->ctx, t[3], dt), off, 4, t);
+        return result(p, out, NULL, off, 1, &x);
+    size_t at = !dtype_is_int((kiln_dtype)x->dtype) ? arg(a, "labels")->off : k < 0 || k > (1 << 24) ? arg(a, "k")->off : off;
+    kiln_expr *r = kiln_one_hot(p->ctx, x, k, dt);
+    kiln_expr_free(x);
+    if (!r) return fe_got(p, NULL, at);
+    return fe_set_expr(p, out, r, off);
 }
 
 /* ------------------------------------------------------------------ products */
@@ -1000,7 +1024,7 @@ static const fe_fn functions[] = {
     {"take", "a, indices, axis=None", h_take, 0, "the elements at integer indices along axis (of the flattened a when None)", false},
     {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
     {"diff", "a, n=1, axis=-1", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times", false},
-    {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype (kiln's; not NumPy's)", false},
+    {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype; a label outside [0, k) gives zeros (jax.nn.one_hot's)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},

@@ -428,13 +428,27 @@ kiln_expr *fe_arg_expr(parser *p, const kval *v, const char *fn, const char *par
     return e;
 }
 
+static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt);
+
+/* A number argument: a constant, or a computed 0-d array, evaluated now (as NumPy's scalars
+ * stand for numbers: x[:n] with n = sum(m); the statement is rebuilt at each run). */
 bool fe_arg_number(parser *p, const kval *v, const char *fn, const char *param, double *f, int64_t *i, kiln_dtype *dt) {
     if (v->kind == KV_ARRAY && v->e->ndim == 0 && kiln_expr_scalar(v->e, f, i)) {
         if (dt) *dt = (kiln_dtype)v->e->dtype;
         return true;
     }
-    return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be a number known when the expression is built, not %s", fn, param,
-                  v->kind == KV_ARRAY ? "a computed array" : kind_name(v));
+    kscalar s;
+    kiln_dtype sdt;
+    if (v->kind == KV_ARRAY && v->e->ndim == 0) {
+        if (!eval_one(p, v, &s, &sdt)) return false;
+        if (dt) *dt = sdt;
+        *f = ref_cast(s, sdt, KILN_F64).f64;
+        *i = sdt == KILN_F32 || sdt == KILN_F64 ? (int64_t)0 : ref_cast(s, sdt, KILN_I64).i64;
+        return true;
+    }
+    if (v->kind == KV_ARRAY)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be a number, not a %d-dimensional array", fn, param, v->e->ndim);
+    return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be a number, not %s", fn, param, kind_name(v));
 }
 
 bool fe_arg_int(parser *p, const kval *v, const char *fn, const char *param, int64_t *out) {

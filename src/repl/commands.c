@@ -37,10 +37,29 @@ static const struct {
     {"quit", ":quit", "leave (also :q, :exit, Ctrl-D)"},
 };
 
+/* The names that are values, not functions. */
+static const struct {
+    const char *name, *doc;
+} constants[] = {
+    {"nan", "not a number (float64), as numpy.nan: compares unequal to everything, itself included"},
+    {"inf", "positive infinity (float64), as numpy.inf; -inf is negative infinity"},
+    {"pi", "3.141592653589793 (float64), as numpy.pi"},
+    {"e", "Euler's number 2.718281828459045 (float64), as numpy.e"},
+    {"newaxis", "None: x[:, newaxis] (or x[:, None]) inserts an axis of length 1, as numpy.newaxis"},
+    {"True", "the bool true (a Python bool: weak in NumPy's promotion, as a Python literal)"},
+    {"False", "the bool false (a Python bool: weak in NumPy's promotion, as a Python literal)"},
+    {"None", "no value: axis=None is every axis, x[None] a new axis"},
+};
+
 static int cmd_help(session *s, const char *arg) {
     const fe_fninfo *fns;
     int n = fe_functions(&fns);
     if (*arg) {
+        for (size_t i = 0; i < sizeof constants / sizeof *constants; i++)
+            if (!strcmp(constants[i].name, arg)) {
+                printf("%s\n    %s\n", constants[i].name, constants[i].doc);
+                return RUN_OK;
+            }
         for (int i = 0; i < n; i++)
             if (!strcmp(fns[i].name, arg)) {
                 printf("%s(%s)\n    %s\n", fns[i].name, fns[i].sig, fns[i].doc);
@@ -66,18 +85,23 @@ static int cmd_help(session *s, const char *arg) {
            "  x.T .shape .ndim .size .dtype; methods x.sum() .mean() .max() .reshape() .astype()\n"
            "  .ravel() .flatten() .squeeze() .clip() .round() .transpose() .item() ...;\n"
            "  names nan inf pi e newaxis, dtypes float32 float64 int32 int64 bool; np. is optional.\n"
-           "Functions (:help NAME for one):\n");
-    int col = 0;
+           "Functions (:help NAME for what one computes):\n");
+    /* one signature a line, two side by side where both are short */
+    char held[256] = "";
     for (int i = 0; i < n; i++) {
-        int w = (int)strlen(fns[i].name) + 1;
-        if (col + w > 78) {
-            printf("\n");
-            col = 0;
+        char t[256];
+        int w = snprintf(t, sizeof t, "%s(%s)", fns[i].name, fns[i].sig);
+        if (w <= 37 && !*held) {
+            snprintf(held, sizeof held, "%s", t);
+            continue;
         }
-        printf("%s%s", col ? " " : "  ", fns[i].name);
-        col += w + (col ? 0 : 1);
+        if (*held && w <= 37) printf("  %-38s %s\n", held, t);
+        else if (*held) printf("  %s\n  %s\n", held, t);
+        else printf("  %s\n", t);
+        *held = 0;
     }
-    printf("\nCommands:\n");
+    if (*held) printf("  %s\n", held);
+    printf("Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) printf("  %-18s %s\n", commands[i].usage, commands[i].doc);
     printf("Backends in this build: %s.  Ctrl-C stops a running statement.\n", kiln_backends());
     KILN_UNUSED(s);
@@ -143,8 +167,19 @@ static void show_time(double t) {
     else printf("%.3f s", t);
 }
 
-/* Runs of `reps` more, each over a second: a line of progress as each finishes. */
-static int timed_reps(session *s, const char *text, size_t len, stmt *st, int reps, long loops, double *best) {
+/* A line of progress, once the command has run for over a second (interactive sessions). */
+static void progress(const session *s, uint64_t since, const char *what, int r, int reps, double t) {
+    if (!s->interactive || secs_since(since) <= 1.0) return;
+    if (reps) printf("  %s %d of %d: ", what, r, reps);
+    else printf("  %s: ", what);
+    show_time(t);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* Runs of `reps` more (loops each): a line of progress as each finishes, once the command
+ * (begun at since) has taken over a second. */
+static int timed_reps(session *s, const char *text, size_t len, stmt *st, int reps, long loops, double *best, uint64_t since) {
     int rc = RUN_OK;
     for (int r = 0; r < reps && rc == RUN_OK; r++) {
         double t = 0;
@@ -155,12 +190,7 @@ static int timed_reps(session *s, const char *text, size_t len, stmt *st, int re
         if (rc != RUN_OK) break;
         double per = t / (double)loops;
         if (per < *best) *best = per;
-        if (t > 1.0 && s->interactive) {
-            printf("  run %d of %d: ", r + 1, reps);
-            show_time(per);
-            printf("\n");
-            fflush(stdout);
-        }
+        progress(s, since, "run", r + 1, reps, per);
     }
     return rc;
 }
@@ -170,6 +200,7 @@ static int timed_reps(session *s, const char *text, size_t len, stmt *st, int re
 static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t n) {
     stmt *st = run_parse_simple(s, text, len, off, n);
     if (!st) return RUN_ERROR;
+    run_saved *before = run_save_targets(s, st); /* put back if a run is interrupted */
     kiln_stats a, b, c, d;
     kiln_clear_error(s->ctx);
     kiln_get_stats(s->ctx, &a);
@@ -181,14 +212,21 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
     double t_first = secs_since(t0), t_build = (double)(s->ns_build - build0) * 1e-9;
     kiln_get_stats(s->ctx, &b);
     if (rc != RUN_OK) {
+        run_restore_targets(s, before, rc == RUN_INTERRUPTED);
         run_stmt_free(s, st);
         return rc;
     }
+    progress(s, t0, "first run", 0, 0, t_first);
+    /* the names keep what the first run bound (the cached runs bind them again: x = x + 1 once) */
+    run_restore_targets(s, before, false);
+    before = run_save_targets(s, st);
     kiln_wait_compiles(s->ctx); /* cached runs show the speed the kernels settle at */
     kiln_get_stats(s->ctx, &c);
-    int reps = t_first > 1.0 ? 1 : t_first > 0.3 ? 3 : 7;
+    /* an augmented assignment writes into its target: it runs once */
+    int reps = run_stmt_augmented(st) ? 0 : t_first > 1.0 ? 1 : t_first > 0.3 ? 3 : 7;
     double best = 1e30;
-    rc = timed_reps(s, text, len, st, reps, 1, &best);
+    rc = timed_reps(s, text, len, st, reps, 1, &best, t0);
+    run_restore_targets(s, before, true);
     kiln_get_stats(s->ctx, &d);
     if (rc == RUN_OK) {
         uint64_t emit = b.ns_emit - a.ns_emit, opt = b.ns_opt - a.ns_opt, cg = b.ns_codegen - a.ns_codegen, fuse = b.ns_fuse - a.ns_fuse,
@@ -215,22 +253,33 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
                    ms(c.ns_background - a.ns_background), ms(c.ns_emit - a.ns_emit), ms(c.ns_opt - a.ns_opt), ms(c.ns_codegen - a.ns_codegen));
         const char *tier = d.runs_interp > c.runs_interp ? (d.runs_compiled > c.runs_compiled ? "partly interpreted" : "interpreted")
                                                          : "compiled";
-        printf(" · cached %.3f ms (%s, best of %d)\n", best * 1e3, tier, reps);
+        if (reps) printf(" · cached %.3f ms (%s, best of %d)\n", best * 1e3, tier, reps);
+        else printf(" (an augmented assignment runs once)\n");
     }
     run_stmt_free(s, st);
     return rc;
 }
 
 /* :timeit stmt — as IPython's %timeit: loops per run grown by tens until a run takes 0.2 s,
- * then the best of 7 runs; one run when a run takes over a second. */
+ * then the best of 7 runs; one run when a run takes over a second.  As there, it binds
+ * nothing: the names it assigns are put back as they were. */
 static int cmd_timeit(session *s, const char *text, size_t len, size_t off, size_t n) {
     stmt *st = run_parse_simple(s, text, len, off, n);
     if (!st) return RUN_ERROR;
+    if (run_stmt_augmented(st)) {
+        run_report(s, text, len, off, ":timeit would write into the target again at every run: time the expression, or x = x op y");
+        run_stmt_free(s, st);
+        return RUN_ERROR;
+    }
+    run_saved *before = run_save_targets(s, st);
     int rc;
+    uint64_t t0 = kiln_now_ns();
     double first = timed_run(s, text, len, st, &rc); /* builds and compiles */
     if (rc == RUN_OK) {
+        progress(s, t0, "first run", 0, 0, first);
         kiln_wait_compiles(s->ctx);
         first = timed_run(s, text, len, st, &rc);
+        if (rc == RUN_OK) progress(s, t0, "warm run", 0, 0, first);
     }
     long loops = 1;
     int reps = 7;
@@ -245,8 +294,9 @@ static int cmd_timeit(session *s, const char *text, size_t len, size_t off, size
             if (rc != RUN_OK || t >= 0.2 || loops >= 100000000L) break;
             loops *= 10;
         }
-        if (rc == RUN_OK) rc = timed_reps(s, text, len, st, reps, loops, &best);
+        if (rc == RUN_OK) rc = timed_reps(s, text, len, st, reps, loops, &best, t0);
     }
+    run_restore_targets(s, before, true);
     if (rc == RUN_OK) {
         printf("%ld loop%s, best of %d: ", loops, loops == 1 ? "" : "s", reps);
         show_time(best);

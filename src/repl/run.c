@@ -1047,6 +1047,19 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
     return RUN_OK;
 }
 
+/* The integer v stands for: a constant, or a computed 0-d integer array evaluated now (range(n)
+ * with n = sum(m), as NumPy's integers are indices). */
+static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out) {
+    double f;
+    if (v->kind != KV_ARRAY || v->e->ndim != 0 || (v->e->dtype != KILN_I64 && v->e->dtype != KILN_I32)) return false;
+    if (kiln_expr_scalar(v->e, &f, out)) return true;
+    kiln_array *a = kiln_eval(ctx, v->e);
+    if (!a) return false;
+    *out = ref_cast(ref_load(a->data, (kiln_dtype)a->dtype), (kiln_dtype)a->dtype, KILN_I64).i64;
+    kiln_array_free(a);
+    return true;
+}
+
 /* Parses the iterable text[x, x+len) into it. */
 static int iter_parse(prog *pg, size_t x, size_t len, iter *it) {
     session *s = pg->s;
@@ -1068,13 +1081,12 @@ static int iter_parse(prog *pg, size_t x, size_t len, iter *it) {
     int rc = parse_call(pg, call, clen, &c);
     if (rc) return rc;
     if (is_range) {
-        double f;
         int64_t v[3] = {0, 0, 1};
         bool ok = c.npos >= 1 && c.npos <= 3 && !c.nkw;
-        for (int i = 0; i < c.npos && ok; i++)
-            ok = c.pos[i].kind == KV_ARRAY && c.pos[i].e->ndim == 0 && kiln_expr_scalar(c.pos[i].e, &f, &v[i]) &&
-                 (c.pos[i].e->dtype == KILN_I64 || c.pos[i].e->dtype == KILN_I32);
-        if (!ok) rc = report(pg, call, "range() takes 1 to 3 integers");
+        kiln_clear_error(s->ctx);
+        for (int i = 0; i < c.npos && ok; i++) ok = int_now(s->ctx, &c.pos[i], &v[i]);
+        if (!ok && kiln_errcode(s->ctx) != KILN_OK) rc = report_kiln(pg, call);
+        else if (!ok) rc = report(pg, call, "range() takes 1 to 3 integers");
         int64_t r0 = c.npos == 1 ? 0 : v[0], r1 = c.npos == 1 ? v[0] : v[1], step = c.npos == 3 ? v[2] : 1;
         if (rc == RUN_OK && step == 0) rc = report(pg, call, "range() arg 3 must not be zero");
         if (rc == RUN_OK) {
@@ -1367,6 +1379,48 @@ stmt *run_parse_simple(session *s, const char *text, size_t len, size_t off, siz
         return NULL;
     }
     return st;
+}
+
+typedef struct saved_name {
+    char name[64];
+    kiln_array *a; /* a reference of its own, or NULL */
+    bool py, has_value;
+    kval value;
+} saved_name;
+struct run_saved {
+    int n;
+    saved_name names[MAX_TARGETS];
+};
+
+bool run_stmt_augmented(const stmt *st) { return st->kind == S_AUG; }
+
+run_saved *run_save_targets(session *s, const stmt *st) {
+    run_saved *sv = calloc(1, sizeof *sv);
+    if (!sv) return NULL;
+    if (st->kind != S_ASSIGN && st->kind != S_AUG) return sv; /* nothing bound */
+    for (int i = 0; i < st->nnames; i++) {
+        saved_name *e = &sv->names[sv->n++];
+        snprintf(e->name, sizeof e->name, "%s", st->names[i]);
+        kiln_array *a = kiln_scope_get(s->scope, e->name);
+        const kval *v = fe_scope_value(s->scope, e->name);
+        e->a = a ? kiln_array_retain(a) : NULL;
+        e->py = a && fe_scope_py(s->scope, e->name);
+        e->has_value = v && fe_kval_copy(s->ctx, &e->value, v);
+    }
+    return sv;
+}
+
+void run_restore_targets(session *s, run_saved *sv, bool put_back) {
+    if (!sv) return;
+    for (int i = 0; i < sv->n; i++) {
+        saved_name *e = &sv->names[i];
+        if (put_back && e->a) fe_scope_set(s->scope, e->name, e->a, e->py);
+        else if (put_back && e->has_value) fe_scope_set_value(s->scope, e->name, &e->value);
+        else if (put_back) fe_scope_del(s->scope, e->name);
+        kiln_array_free(e->a);
+        if (e->has_value) kval_free(s->ctx, &e->value);
+    }
+    free(sv);
 }
 
 int run_simple(session *s, const char *text, size_t len, stmt *st) {

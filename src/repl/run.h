@@ -55,6 +55,13 @@ typedef struct stmt stmt;
 stmt *run_parse_simple(session *s, const char *text, size_t len, size_t off, size_t slen);
 int run_simple(session *s, const char *text, size_t len, stmt *st);
 void run_stmt_free(session *s, stmt *st);
+/* What the names st binds are bound to now (arrays, Python numbers, other values, nothing), to
+ * put back after runs that must not bind (:timeit) or were interrupted (:time). */
+typedef struct run_saved run_saved;
+/* Whether st is an augmented assignment (it writes into its target's array: not to be repeated). */
+bool run_stmt_augmented(const stmt *st);
+run_saved *run_save_targets(session *s, const stmt *st);
+void run_restore_targets(session *s, run_saved *saved, bool put_back); /* frees saved (NULL: nothing) */
 /* Reports msg at byte offset off of text (its line, a caret under the column). */
 void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg);
 

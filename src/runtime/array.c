@@ -317,6 +317,17 @@ kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
     return a;
 }
 
+kiln_array *kiln_full_like(kiln_ctx *ctx, const kiln_expr *x, double v) {
+    if (!ctx) return NULL;
+    if (!x) {
+        if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "kiln_full_like: the expression is NULL");
+        return NULL;
+    }
+    return kiln_full(ctx, (kiln_dtype)x->dtype, x->ndim, x->shape, v);
+}
+kiln_array *kiln_zeros_like(kiln_ctx *ctx, const kiln_expr *x) { return kiln_full_like(ctx, x, 0.0); }
+kiln_array *kiln_ones_like(kiln_ctx *ctx, const kiln_expr *x) { return kiln_full_like(ctx, x, 1.0); }
+
 kiln_array *kiln_eye(kiln_ctx *ctx, kiln_dtype dt, int64_t n, int64_t m, int64_t k) {
     kiln_array *a = kiln_full(ctx, dt, 2, (int64_t[]){n, m}, 0.0);
     if (!a) return NULL;

@@ -390,6 +390,28 @@ kiln_expr *kiln_log_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
     unsigned mask = one_axis(ctx, x, axis, &ok);
     return ok ? kiln_log_softmax_axes(ctx, x, mask) : NULL;
 }
+kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, kiln_dtype dt) {
+    ARGCHK(ctx);
+    if (!ir_check_operand(G, labels, "one_hot", 1)) return NULL;
+    if (!dtype_is_int((kiln_dtype)labels->dtype)) {
+        kiln_fail(ctx, KILN_ERR_DTYPE, "one_hot: labels must be integers, not %s", kiln_dtype_name((kiln_dtype)labels->dtype));
+        return NULL;
+    }
+    if (k < 0 || k > (1 << 24)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "one_hot: k must be between 0 and 2^24, not %lld", (long long)k);
+        return NULL;
+    }
+    if ((unsigned)dt >= KILN_DTYPE_COUNT) {
+        kiln_fail(ctx, KILN_ERR_ARG, "one_hot: invalid dtype %d", (int)dt);
+        return NULL;
+    }
+    kiln_array *r = kiln_array_new(ctx, KILN_I64, 1, &k);
+    if (!r) return NULL;
+    for (int64_t i = 0; i < k; i++) ((int64_t *)r->data)[i] = i;
+    kiln_expr *range = kiln_var(ctx, r), *col = kiln_expand_dims(ctx, labels, -1), *eq = kiln_eq(ctx, col, range);
+    kiln_array_free(r);
+    return drop(kiln_cast(ctx, eq, dt), 3, (kiln_expr *[]){range, col, eq});
+}
 kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
     ARGCHK(ctx);
     if (!ir_check_operand(G, x, "var", 1)) return NULL;
@@ -399,7 +421,8 @@ kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, i
         if ((axes >> d) & 1) n *= x->shape[d];
     kiln_expr *mu = ir_mean(G, x, axes, true), *d = kiln_sub(ctx, x, mu), *sq = kiln_mul(ctx, d, d);
     kiln_expr *s = sq ? ir_reduce_axes(G, KILN_OP_SUM, sq, axes, keepdims != 0) : NULL;
-    kiln_expr *c = s ? kiln_const(ctx, (kiln_dtype)s->dtype, (double)(n - ddof)) : NULL; /* n - ddof <= 0 gives inf or NaN, as NumPy */
+    /* NumPy divides by max(n - ddof, 0): inf, or NaN where the sum is 0 */
+    kiln_expr *c = s ? kiln_const(ctx, (kiln_dtype)s->dtype, (double)(n - ddof > 0 ? n - ddof : 0)) : NULL;
     return drop(c ? kiln_div(ctx, s, c) : NULL, 5, (kiln_expr *[]){mu, d, sq, s, c});
 }
 kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
