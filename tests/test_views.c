@@ -103,6 +103,16 @@ START_TEST(reshapes) {
     CHECK_REF(kiln_mul(ctx, kiln_reshape(ctx, kiln_transpose(ctx, x), 3, to), kiln_reshape(ctx, x, 3, to)), 0,
               "a product of a copy and a view");
     CHECK_REF(kiln_squeeze(ctx, kiln_expand_dims(ctx, x, -1), KILN_ALL_AXES), 0, "squeeze(expand_dims(x, -1))");
+    /* a reshape of an element-wise expression of arrays of its shape is the expression of the
+     * arrays reshaped (it fuses with what reads it); with a broadcast operand it stays a reshape */
+    kiln_expr *y = rvar(KILN_F64, 2, sh, 5), *row = rvar(KILN_F64, 1, (int64_t[]){8}, 6);
+    kiln_expr *pushed = kiln_reshape(ctx, kiln_mul(ctx, kiln_add(ctx, x, kiln_const(ctx, KILN_F64, 2.0)), kiln_sin(ctx, y)), 3, to);
+    ck_assert_int_eq(pushed->op, KILN_OP_MUL);
+    CHECK_REF(kiln_mul(ctx, pushed, kiln_reshape(ctx, y, 3, to)), MATH_ULP, "((x + 2) * sin(y)).reshape(...) * y.reshape(...)");
+    kiln_expr *kept = kiln_reshape(ctx, kiln_add(ctx, x, row), 3, to);
+    ck_assert_int_eq(kept->op, KILN_OP_RESHAPE);
+    CHECK_REF(kept, 0, "(x + row).reshape(...)");
+    CHECK_REF(kiln_reshape(ctx, kiln_mul(ctx, kiln_transpose(ctx, x), kiln_transpose(ctx, y)), 3, to), 0, "(x.T * y.T).reshape(...)");
     ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){5, -1}));
     ck_assert_msg(strstr(kiln_errmsg(ctx), "cannot reshape array of size 48 into shape (5, -1)"), "%s", kiln_errmsg(ctx));
     ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){-1, -1}));

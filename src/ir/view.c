@@ -405,6 +405,41 @@ bool ir_reshape_strides(int ond, const int64_t *oshape, const int64_t *ostrides,
     return true;
 }
 
+static kiln_expr *reshape_node(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape) {
+    if (x->op == KILN_OP_RESHAPE) x = ir_arg(x, 0); /* a reshape of a reshape */
+    kiln_expr p; /* (of an array whose layout allows it, the runtime makes it a view: no copy) */
+    ir_proto(&p, KILN_OP_RESHAPE, (kiln_dtype)x->dtype);
+    p.ndim = (uint8_t)ndim;
+    memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
+    p.arg[0] = x->id;
+    return ir_intern(g, &p);
+}
+
+/* A reshape pushed down an element-wise expression whose arrays all have its shape. */
+typedef struct reshape_push {
+    ir_graph *g;
+    const kiln_expr *x; /* the expression reshaped */
+    int ndim;
+    const int64_t *shape;
+    bool ok; /* element-wise all the way down, arrays (and 0-d constants) of x's shape */
+} reshape_push;
+
+static bool reshape_operands(void *ud, const kiln_expr *n) {
+    reshape_push *p = ud;
+    bool elementwise = op_is_elementwise(n->op), leaf = op_is_leaf(n->op);
+    if (!elementwise && !(leaf && (n->ndim == 0 || op_is_array_leaf(n->op)))) p->ok = false;
+    if (leaf && n->ndim && (n->ndim != p->x->ndim || memcmp(n->shape, p->x->shape, (size_t)n->ndim * sizeof *n->shape))) p->ok = false;
+    return !elementwise;
+}
+
+static kiln_status reshape_leaf(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
+    KILN_UNUSED(args);
+    reshape_push *p = ud;
+    if (!op_is_array_leaf(n->op)) return KILN_OK; /* 0-d constants stay */
+    *out = reshape_node(p->g, n, p->ndim, p->shape);
+    return *out ? KILN_OK : kiln_errcode(p->g->ctx);
+}
+
 kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_in) {
     if (!ir_check_operand(g, x, "reshape", 1)) return NULL;
     if (ndim < 0 || ndim > KILN_MAX_DIMS) {
@@ -436,13 +471,18 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_
         ir_retain(x);
         return x;
     }
-    if (x->op == KILN_OP_RESHAPE) x = ir_arg(x, 0); /* a reshape of a reshape */
-    kiln_expr p; /* (of an array whose layout allows it, the runtime makes it a view: no copy) */
-    ir_proto(&p, KILN_OP_RESHAPE, (kiln_dtype)x->dtype);
-    p.ndim = (uint8_t)ndim;
-    memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
-    p.arg[0] = x->id;
-    return ir_intern(g, &p);
+    /* an element-wise expression of arrays of its shape: the expression of the arrays reshaped,
+     * (x * 2).reshape(-1) is x.reshape(-1) * 2, which fuses with what reads it */
+    reshape_push rp = {g, x, ndim, shape, true};
+    kiln_expr **order;
+    uint32_t count;
+    if (op_is_elementwise(x->op) && ir_walk(g, &x, 1, reshape_operands, &rp, &order, &count) == KILN_OK) {
+        kiln_free(g->ctx, order);
+        kiln_expr *r = NULL;
+        if (rp.ok && ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) == KILN_OK) return r;
+        if (rp.ok) return NULL;
+    }
+    return reshape_node(g, x, ndim, shape);
 }
 
 /* ------------------------------------------------------------------ broadcasts, and the adjoints of views and takes */
