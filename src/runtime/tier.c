@@ -9,7 +9,8 @@
  * and the JIT saves a quarter to two thirds of the interpreter's time, so compiling pays once a
  * kernel has run for two or three compiles' worth; a kernel that never gets there (most of a
  * REPL's lines, a workload of many small distinct expressions) is never compiled, and one that
- * does costs at most about twice what the better choice made up front would have.  A launch
+ * does costs at most about twice what the better choice made up front would have.  (bench/tier.c
+ * sweeps the threshold from 0 to 100 ms over three workloads: README, "Tiers".)  A launch
  * big enough to earn it on its own queues the compile before it starts (rt_kernel_begin), and
  * a big map runs in pieces, so that the compiled kernel takes over mid-launch; meanwhile one
  * core is left to the compiler.  The thread
