@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "runtime/exec.h"
 
 static int threads_now(void) {
     DIR *d = opendir("/proc/self/task");
@@ -288,6 +289,43 @@ START_TEST(a_full_queue_drops_and_offers_again) {
 }
 END_TEST
 
+/* The replayed call (the same arrays again) serves interpreted kernels too: on the interpreter
+ * tier, and in auto while a kernel waits for its compile, whose time still counts towards the
+ * compile; once the compile lands, the replays run it. */
+START_TEST(interpreted_kernels_are_replayed) {
+    for (int round = 0; round < 2; round++) {
+        kiln_ctx *ctx = round ? eager_auto_tiered() : kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_INTERP});
+        if (!ctx) return;
+        kiln_array *A = filled(ctx, 1000, 9, false), *O = filled(ctx, 1000, 10, false);
+        kiln_expr *x = kiln_var(ctx, A), *e = kiln_add(ctx, kiln_mul(ctx, x, x), kiln_scalar(ctx, 1.5));
+        double *a = kiln_array_data(A);
+        const double *o = kiln_array_data(O);
+        uint64_t rc0, ri0, rc1, ri1;
+        ck_assert_int_eq(kiln_eval_into(ctx, e, O), KILN_OK); /* the full path, which records */
+        rt_replay_count(ctx, &rc0, &ri0);
+        for (int it = 0; it < 50; it++) {
+            a[it] += 1; /* new values in place: the replay reads them */
+            ck_assert_int_eq(kiln_eval_into(ctx, e, O), KILN_OK);
+            for (int64_t i = 0; i < 1000; i++) ck_assert_double_eq(o[i], a[i] * a[i] + 1.5);
+            if (round && it == 20) kiln_wait_compiles(ctx);
+        }
+        rt_replay_count(ctx, &rc1, &ri1);
+        if (round) { /* replayed interpreted while queued (or not: the compile may be quick), then compiled */
+            ck_assert_uint_ge(rc1 - rc0, 25);
+            ck_assert_uint_ge(rc1 - rc0 + ri1 - ri0, 49);
+        } else {
+            ck_assert_uint_ge(ri1 - ri0, 49);
+            ck_assert_uint_eq(rc1 - rc0, 0);
+        }
+        kiln_expr_free(e);
+        kiln_expr_free(x);
+        kiln_array_free(A);
+        kiln_array_free(O);
+        kiln_ctx_free(ctx);
+    }
+}
+END_TEST
+
 /* A kernel on disk is loaded at its first call: neither interpreted nor compiled. */
 START_TEST(the_disk_cache_skips_both_tiers) {
     char dir[64];
@@ -423,6 +461,7 @@ Suite *suite_tier(void) {
     tcase_add_test(t, freeing_a_context_with_compiles_in_flight);
     tcase_add_test(t, ten_thousand_distinct_expressions);
     tcase_add_test(t, a_full_queue_drops_and_offers_again);
+    tcase_add_test(t, interpreted_kernels_are_replayed);
     tcase_add_test(t, the_disk_cache_skips_both_tiers);
     tcase_add_test(t, tier_knobs);
     tcase_add_test(t, the_kernel_cache_keeps_its_cap);

@@ -200,6 +200,8 @@ const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elemen
 #define RT_PIECES 8
 #define RT_PIECE_MIN (1 << 17)
 void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0);
+/* rt_kernel_end's accounting, for a launch begun at t0 (0: a final kernel, nothing to count). */
+void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0);
 /* Compiles kd with backend b (started), loads it, adds the phases to the stats and stores the
  * bytes in the disk cache (unless r, what the cache said of key, forbids), holding disk_lock
  * (the context's compile lock, for a caller that does not hold it already) while it writes;

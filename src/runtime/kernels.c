@@ -441,9 +441,10 @@ const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elemen
     return k;
 }
 
-void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0) {
+void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0) { rt_kernel_timed(x->ctx, slot, t0); }
+
+void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0) {
     if (!t0) return;
-    kiln_ctx *ctx = x->ctx;
     uint64_t ns = atomic_fetch_add(&slot->ns, kiln_now_ns() - t0) + (kiln_now_ns() - t0);
     if (ns >= ctx->jit_after_ns && atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO)
         rt_tier_queue(ctx, slot);

@@ -7,8 +7,11 @@
  * handle, data, shape and strides, the geometry built from them and the compiled kernel's slot
  * (a reference of its own).  A call whose operands match the record launches the kernel over
  * the recorded geometry at once: no geometry, no kernel lookup, no cache lock, no bookkeeping
- * of temporaries.  Anything else (another output, a rebound placeholder, a kernel still on the
- * interpreter, a record in use by another thread) takes the full path, which records anew.
+ * of temporaries.  A kernel still on the interpreter is replayed too, its time counted towards
+ * its compile as the full path counts it (the slot's best kernel is read at each call, so a
+ * compile that lands is used at once), unless the launch is big enough to earn the compile or to
+ * run in pieces.  Anything else (another output, a rebound placeholder, a record in use by
+ * another thread) takes the full path, which records anew.
  */
 #include <string.h>
 
@@ -26,14 +29,14 @@ typedef struct {
 
 struct rt_replay {
     struct rt_replay *prev, *next; /* the context's list (replay_lock) */
-    atomic_uint_fast64_t runs;     /* replayed runs (written only by the holder of busy) */
+    /* replayed runs, by compiled and interpreted kernels (written only by the holder of busy) */
+    atomic_uint_fast64_t runs, runs_interp;
     atomic_bool busy; /* held while the record is read or written: others take the full path */
     bool valid;
     int nin;
     operand ops[REPLAY_INPUTS + 1]; /* the inputs, then the output */
-    kslot *slot;                    /* the kernel, final (a reference of the record's) */
-    bool compiled;                  /* its backend compiles (else an interpreter's program) */
-    void *state;                    /* the backend's state it was made with */
+    kslot *slot;                    /* the kernel (a reference of the record's) */
+    void *state;                    /* the plan's backend's state it was made with */
     rt_geom g;
 };
 
@@ -73,13 +76,30 @@ bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st) 
     if (hit && atomic_load_explicit(&kiln_base_of(ctx)->interrupt, memory_order_relaxed)) {
         *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
     } else if (hit) {
-        const kiln_kernel *k = atomic_load_explicit(&r->slot->best, memory_order_acquire);
-        *st = k->backend->launch_map(r->state, ctx, k, &r->g.g, s->fk.consts, rt_threads_for(ctx, r->g.g.total, s->fk.cost));
-        if (*st == KILN_ERR_NOMEM) kiln_fail(ctx, *st, "out of memory");
-        /* an evaluation, a kernel-cache hit and a compiled launch: counted here without a
-         * locked instruction (one writer), summed by kiln_get_stats */
-        if (*st == KILN_OK)
-            atomic_store_explicit(&r->runs, atomic_load_explicit(&r->runs, memory_order_relaxed) + 1, memory_order_relaxed);
+        kslot *slot = r->slot;
+        int state = atomic_load_explicit(&slot->state, memory_order_acquire);
+        const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
+        int64_t total = r->g.g.total;
+        int nt = rt_threads_for(ctx, total, s->fk.cost);
+        void *bs = r->state;
+        uint64_t t0 = 0;
+        if (state != KSLOT_FINAL) { /* interpreted: as rt_map_run runs it, or not at all here */
+            bool auto_tier = atomic_load_explicit(&ctx->tier, memory_order_relaxed) == KILN_TIER_AUTO;
+            hit = !(state == KSLOT_INTERP && auto_tier && (uint64_t)total + atomic_load(&slot->ns) >= ctx->jit_after_ns) &&
+                  !(state == KSLOT_QUEUED && total >= RT_PIECES * RT_PIECE_MIN);
+            bs = atomic_load_explicit(&ctx->be_state[rt_backend_index(k->backend)], memory_order_relaxed);
+            if (nt > 1 && state == KSLOT_QUEUED) nt--; /* one core is the compiler's */
+            t0 = kiln_now_ns();
+        }
+        if (hit) {
+            *st = k->backend->launch_map(bs, ctx, k, &r->g.g, s->fk.consts, nt);
+            rt_kernel_timed(ctx, slot, t0);
+            if (*st == KILN_ERR_NOMEM) kiln_fail(ctx, *st, "out of memory");
+            /* an evaluation, a kernel-cache hit and a launch: counted here without a locked
+             * instruction (one writer), summed by kiln_get_stats */
+            atomic_uint_fast64_t *runs = k->backend->compiles ? &r->runs : &r->runs_interp;
+            if (*st == KILN_OK) atomic_store_explicit(runs, atomic_load_explicit(runs, memory_order_relaxed) + 1, memory_order_relaxed);
+        }
     }
     atomic_store_explicit(&r->busy, false, memory_order_release);
     return hit;
@@ -111,7 +131,7 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
     uint8_t layout[REPLAY_INPUTS + 2];
     pthread_mutex_lock(&s->lock);
     kslot *slot = s->memo_slot;
-    if (slot && atomic_load(&slot->state) == KSLOT_FINAL) {
+    if (slot && atomic_load_explicit(&slot->best, memory_order_acquire)) {
         kcache_retain(slot);
         memcpy(layout, s->memo_layout, nl);
     } else {
@@ -132,7 +152,6 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
             for (int i = 0; i < nin; i++) snap(&r->ops[i], ins[i]);
             snap(&r->ops[nin], out);
             r->slot = slot;
-            r->compiled = atomic_load(&slot->best)->backend->compiles;
             r->state = atomic_load(&ctx->be_state[p->backend]);
             r->valid = true;
             slot = NULL;
@@ -148,7 +167,10 @@ void rt_replay_count(kiln_ctx *ctx, uint64_t *compiled, uint64_t *interp) {
     *compiled = atomic_load(&ctx->st.replayed);
     *interp = atomic_load(&ctx->st.replayed_interp);
     pthread_mutex_lock(&ctx->replay_lock);
-    for (struct rt_replay *r = ctx->replays; r; r = r->next) *(r->compiled ? compiled : interp) += atomic_load_explicit(&r->runs, memory_order_relaxed);
+    for (struct rt_replay *r = ctx->replays; r; r = r->next) {
+        *compiled += atomic_load_explicit(&r->runs, memory_order_relaxed);
+        *interp += atomic_load_explicit(&r->runs_interp, memory_order_relaxed);
+    }
     pthread_mutex_unlock(&ctx->replay_lock);
 }
 
@@ -159,7 +181,8 @@ void rt_replay_free(kiln_ctx *ctx, rt_plan *p) {
     if (r->prev) r->prev->next = r->next;
     else ctx->replays = r->next;
     if (r->next) r->next->prev = r->prev;
-    atomic_fetch_add(r->compiled ? &ctx->st.replayed : &ctx->st.replayed_interp, atomic_load(&r->runs));
+    atomic_fetch_add(&ctx->st.replayed, atomic_load(&r->runs));
+    atomic_fetch_add(&ctx->st.replayed_interp, atomic_load(&r->runs_interp));
     pthread_mutex_unlock(&ctx->replay_lock);
     if (r->valid) {
         rt_geom_free(ctx, &r->g);
