@@ -56,7 +56,6 @@ void rt_tier_init(kiln_ctx *ctx, kiln_tier tier) {
 static void compile_one(kiln_ctx *ctx, kslot *slot) {
     char name[48];
     kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
-    atomic_fetch_add(&ctx->st.tier_started, 1);
     if (rt_log_compiles()) fprintf(stderr, "kiln: compiling %s in the background\n", name);
     uint64_t t0 = kiln_now_ns();
     kiln_compile_times t = {0};
@@ -94,6 +93,7 @@ static void *worker_main(void *arg) {
         w->head = (w->head + 1) % RT_TIER_QUEUE;
         w->count--;
         w->busy++;
+        atomic_fetch_add(&ctx->st.tier_started, 1);
         pthread_mutex_unlock(&w->lock);
         compile_one(ctx, slot);
         rt_kernel_release(ctx, slot);
