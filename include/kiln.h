@@ -503,7 +503,8 @@ KILN_API kiln_expr *kiln_round(kiln_ctx *ctx, kiln_expr *x, int decimals);
 
 /* ---------------------------------------------------------------- gradients
  * Reverse-mode automatic differentiation.  kiln_grad builds the gradients of a 0-d floating-point
- * loss with respect to wrt[0..n) (leaves — arrays, placeholders — or any node of the loss's graph)
+ * loss with respect to wrt[0..n) (leaves — arrays, placeholders — or any node of the loss's graph;
+ * an expression that a view or reshape rebuilt on its arrays' views is not one, and is refused)
  * as ordinary expressions: grads[i] has wrt[i]'s shape and dtype, and evaluating the loss and
  * its gradients together (kiln_eval_many) runs one fused plan.  The rules are JAX's: broadcasting
  * is undone by sums, ties of max, min, maximum and minimum share the gradient equally, prod's is

@@ -200,6 +200,11 @@ CASES += [
     # ---- shapes
     ("reshape(A, (4, 6))", 0), ("reshape(A, (-1, 4))", 0), ("A.reshape(6, -1)", 0), ("A.reshape((4, 3, 2))", 0),
     ("reshape(a, (8, 8))", 0), ("reshape(N.T, -1)", 0), ("N.T.reshape(2, 12)", 0),
+    # reshapes of element-wise expressions (pushed to the arrays) with 0-d values among them
+    ("(M + sum(Z)).reshape(-1)", 0), ("(M * max(M)).reshape(4, 3)", 0), ("(M > mean(M)).reshape(-1)", 0),
+    ("where(M > 0, M, min(M)).reshape(2, 6)", 0), ("(M * 2 + 1).reshape(2, 6)", 0), ("(sum(M) + 1).reshape(1, 1)", 0),
+    ("array(2.0).reshape(1, 1)", 0), ("ravel(array(2.0))", 0), ("hstack([2.0, array(3.0)])", 0),
+    ("vstack([array(2.0), array(3.0)])", 0), ("take(array(5.0), 0)", 0), ("(Z + N[:3, :]).reshape(-1)", 0),
     ("A.transpose(1, 0, 2).reshape(3, 8)", 0),
     ("M[:, ::2].reshape(-1)", 0), ("M[::-1].reshape(4, 3)", 0), ("reshape(M, (12,))", 0), ("reshape(M, 12)", 0),
     ("u.reshape(2, 2)", 0), ("reshape(sum(A, 0), -1)", 0), ("reshape(Z, (2, -1, 2))", 0), ("(M * 2).reshape(2, 6)", 0),
@@ -388,6 +393,11 @@ PRINTS = [
     # Python's ints do not overflow; names bound to tuples and lists stay tuples and lists
     "2 ** 63", "9223372036854775807 + 1", "x = (4, 5)", "x = (4, 5); x", "x = (4, 5); x[0]", "x = [1, 2]; x",
     "n, d = M.shape; n * d", "float64",
+    # lists and tuples do Python's arithmetic among themselves and with Python numbers (an array
+    # on either side is NumPy's)
+    "[1, 2] * 3", "3 * [1.5]", "[1, 2] + [3]", "(1, 2) * 2", "[[0] * 2] * 2", "[1, 2] * 0", "[1, 2] * -1",
+    "array([0.5] * 3)", "zeros((2,) * 2)", "M.shape + (1,)", "[1, 2] * array(3)", "print([1, 2] - 1)", "print([1] * 2.5)",
+    "print([1] + (2,))",
 ]
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).

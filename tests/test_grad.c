@@ -291,6 +291,22 @@ START_TEST(seeds_zeros_and_refusals) {
     ck_assert_int_eq(kiln_array_ndim(z), 2);
     for (int k = 0; k < 12; k++) ck_assert_double_eq(((double *)kiln_array_data(z))[k], 0);
     kiln_array_free(z);
+    /* an expression node the loss holds is a variable like a leaf; one a reshape rebuilt on its
+     * arrays' views is not in the loss's graph: refused (its gradient is not zero) */
+    kiln_expr *h = kiln_mul(ctx, a, a), *hr = kiln_reshape(ctx, h, 1, (int64_t[]){-1});
+    kiln_expr *lh = kiln_sum(ctx, kiln_mul(ctx, hr, hr), KILN_ALL_AXES, 0), *gh = NULL;
+    ck_assert_int_eq(kiln_grad(ctx, lh, 1, &h, &gh), KILN_ERR_ARG);
+    ck_assert_ptr_null(gh);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "not a node of the loss's graph") != NULL, "%s", kiln_errmsg(ctx));
+    kiln_expr *lk = kiln_sum(ctx, kiln_mul(ctx, h, h), KILN_ALL_AXES, 0);
+    ck_assert_int_eq(kiln_grad(ctx, lk, 1, &h, &gh), KILN_OK); /* 2h */
+    kiln_expr *twice = kiln_mul(ctx, h, kiln_const(ctx, KILN_F64, 2.0));
+    kiln_array *gha = kiln_eval(ctx, gh), *twa = kiln_eval(ctx, twice);
+    ck_assert_double_eq(rel_diff(gha, twa), 0);
+    kiln_array_free(gha);
+    kiln_array_free(twa);
+    kiln_expr *drop_h[] = {twice, gh, lk, lh, hr, h};
+    for (size_t k = 0; k < sizeof drop_h / sizeof *drop_h; k++) kiln_expr_free(drop_h[k]);
     /* float32: the gradient keeps the variable's dtype */
     kiln_expr *f = kiln_cast(ctx, a, KILN_F32), *lf = kiln_sum(ctx, kiln_mul(ctx, f, f), KILN_ALL_AXES, 0), *gf;
     ck_assert_int_eq(kiln_grad(ctx, lf, 1, &f, &gf), KILN_OK);

@@ -315,30 +315,39 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 
 enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
 
+/* NumPy's sum of x in dt over axes (wrapping as dt does), divided by n in float64 and cast back
+ * to dt (truncated): the division of an integer mean or variance. */
+static kiln_expr *int_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool keep, int64_t n, kiln_dtype dt) {
+    kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, x, axes, keep), *sd = kiln_cast(ctx, s, dt), *sf = kiln_cast(ctx, sd, KILN_F64);
+    kiln_expr *c = kiln_const(ctx, KILN_F64, (double)(n > 0 ? n : 0)), *q = kiln_div(ctx, sf, c), *r = kiln_cast(ctx, q, dt);
+    kiln_expr *t[] = {s, sd, sf, c, q};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) kiln_expr_free(t[i]);
+    return r;
+}
+
 /* mean, var or std of x (x0 cast to dt) with an integer or bool dtype=, as NumPy computes them:
- * the sum in dt, divided in float64 and cast back (truncated); var's mean is cast to dt before
- * the deviations of x0 are taken, squared and summed in dt; std is var's square root cast to dt,
- * which NumPy allows only for a scalar result. */
+ * the sum in dt, divided in float64 and cast back (truncated); var's mean is that, kept as an
+ * axis, before the deviations of x0 are taken, squared, cast to dt and divided the same way by
+ * max(n - ddof, 0); std is var's square root cast to dt, which NumPy allows only for a scalar. */
 static kiln_expr *int_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, int ddof, bool keep,
                              kiln_dtype dt) {
     kiln_ctx *ctx = p->ctx;
-    if (f->op == R_MEAN) {
-        kiln_expr *m = kiln_mean_axes(ctx, x, mask, keep), *r = kiln_cast(ctx, m, dt);
-        kiln_expr_free(m);
-        return r;
-    }
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++)
         if ((mask >> d) & 1) n *= x->shape[d];
-    kiln_expr *m = kiln_mean_axes(ctx, x, mask, 1), *mu = kiln_cast(ctx, m, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
-    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *s = kiln_reduce_axes(ctx, KILN_OP_SUM, sqd, mask, keep), *sd = kiln_cast(ctx, s, dt);
-    kiln_expr *sf = kiln_cast(ctx, sd, KILN_F64), *c = kiln_const(ctx, KILN_F64, (double)(n - ddof > 0 ? n - ddof : 0));
-    kiln_expr *q = kiln_div(ctx, sf, c), *v = f->op == R_STD ? kiln_sqrt(ctx, q) : kiln_expr_retain(q), *r = NULL;
-    if (v && f->op == R_STD && v->ndim > 0)
+    if (f->op == R_MEAN) return int_quotient(ctx, x, mask, keep, n, dt);
+    kiln_expr *mu = int_quotient(ctx, x, mask, true, n, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
+    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *var = int_quotient(ctx, sqd, mask, keep, n - ddof, dt), *r = NULL;
+    if (var && f->op == R_STD && var->ndim > 0)
         fe_err(p, off, KILN_ERR_DTYPE, "Cannot cast ufunc 'sqrt' output from dtype('float64') to dtype('%s') with casting rule 'same_kind'",
                kiln_dtype_name(dt));
-    else r = kiln_cast(ctx, v, dt);
-    kiln_expr *t[] = {m, mu, d, sq, sqd, s, sd, sf, c, q, v};
+    else if (var && f->op == R_STD) {
+        kiln_expr *vf = kiln_cast(ctx, var, KILN_F64), *sr = kiln_sqrt(ctx, vf);
+        r = kiln_cast(ctx, sr, dt);
+        kiln_expr_free(vf);
+        kiln_expr_free(sr);
+    } else r = kiln_expr_retain(var);
+    kiln_expr *t[] = {mu, d, sq, sqd, var};
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) kiln_expr_free(t[i]);
     return r;
 }

@@ -1439,11 +1439,67 @@ static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     return fe_set_expr(p, out, kiln_bool(p->ctx, op == KILN_OP_EQ ? eq : !eq), off);
 }
 
+static bool is_seq(const kval *v) { return v->kind == KV_LIST || v->kind == KV_TUPLE; }
+static const char *py_type(const kval *v) {
+    if (is_seq(v)) return v->kind == KV_LIST ? "list" : "tuple";
+    if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
+    return kind_name(v);
+}
+
+/* Python's arithmetic on lists and tuples (no array on either side): a + b of one kind joins
+ * them, a * n and n * a repeat a; anything else is Python's TypeError.  ([1, 2] * 3 is
+ * [1, 2, 1, 2, 1, 2]; [1, 2] * array(3) is NumPy's, the list read as an array.) */
+static bool seq_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    bool ok = true, join = false;
+    int64_t times = 1;
+    const kval *s = is_seq(l) ? l : r, *k = is_seq(l) ? r : l;
+    if (op == KILN_OP_ADD && is_seq(l) && is_seq(r) && l->kind == r->kind) {
+        join = true;
+    } else if (op == KILN_OP_MUL && !is_seq(k)) {
+        if (k->e->dtype == KILN_F64)
+            ok = fe_err(p, off, KILN_ERR_ARG, "can't multiply sequence by non-int of type 'float'");
+        else times = ref_cast(k->e->val, (kiln_dtype)k->e->dtype, KILN_I64).i64;
+    } else if (op == KILN_OP_ADD && is_seq(l) && is_seq(r)) {
+        ok = fe_err(p, off, KILN_ERR_ARG, "can only concatenate %s (not \"%s\") to %s", py_type(l), py_type(r), py_type(l));
+    } else {
+        ok = fe_err(p, off, KILN_ERR_ARG, "unsupported operand type(s) for %s: '%s' and '%s'", kiln_op_symbol(op), py_type(l), py_type(r));
+    }
+    kval res = {0};
+    if (ok) {
+        if (times < 0) times = 0;
+        if (!join && times > max_items) times = max_items + 1; /* (refused below) */
+        int64_t n = join ? (int64_t)l->n + r->n : s->n * times;
+        int64_t all = join ? items_in(l, max_items) + items_in(r, max_items) : items_in(s, max_items) * times;
+        if (n > max_items || all > max_items)
+            ok = fe_err(p, off, KILN_ERR_ARG, "the %s would have more than %lld items", py_type(s), (long long)max_items);
+        res.kind = s->kind;
+        res.off = off;
+        if (ok && n && !fe_got(p, res.items = kiln_calloc(p->ctx, (size_t)n * sizeof *res.items), off)) ok = false;
+        for (int64_t i = 0; ok && i < n; i++) {
+            const kval *src = !join ? &s->items[i % s->n] : i < l->n ? &l->items[i] : &r->items[i - l->n];
+            res.n = (int)i + 1;
+            if (!copy_rec(p->ctx, &res.items[i], src)) ok = fe_got(p, NULL, off);
+        }
+    }
+    kval_free(p->ctx, l);
+    kval_free(p->ctx, r);
+    if (!ok) {
+        kval_free(p->ctx, &res);
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    *out = res;
+    return true;
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     if ((op == KILN_OP_EQ || op == KILN_OP_NE) &&
         (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE || (l->kind == KV_STR && r->kind == KV_STR)))
         return compare_other(p, op, l, r, off, out);
     if (l->kind == KV_STR || r->kind == KV_STR) return string_binary(p, op, l, r, off, out);
+    bool cmp = op == KILN_OP_EQ || op == KILN_OP_NE || op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE;
+    if (!cmp && (is_seq(l) || is_seq(r)) && (is_seq(l) || fe_is_py(l)) && (is_seq(r) || fe_is_py(r)))
+        return seq_binary(p, op, l, r, off, out);
     if (fe_is_py(l) && fe_is_py(r)) {
         if (!py_binary(p, op, l, r, off)) {
             kval_free(p->ctx, l);

@@ -417,6 +417,19 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
         st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
         goto done;
     }
+    /* a node other than a leaf must be one of the loss's: views and reshapes of element-wise
+     * expressions are rebuilt on their arrays (ir_view, ir_reshape), so the expression a caller
+     * kept may not be in the graph the loss was built as (its gradient is not zero: refused) */
+    for (uint32_t k = 0; k < count; k++) s.needed[order[k]->id] = 2;
+    for (int i = 0; i < n; i++)
+        if (!op_is_leaf(wrt[i]->op) && s.needed[wrt[i]->id] != 2) {
+            st = kiln_fail(ctx, KILN_ERR_ARG,
+                           "grad: variable %d is an expression that is not a node of the loss's graph (a view or reshape of "
+                           "it was rebuilt on its arrays): take the gradient with respect to arrays or placeholders",
+                           i + 1);
+            goto done;
+        }
+    memset(s.needed, 0, top);
     for (int i = 0; i < n; i++) s.needed[wrt[i]->id] = 1;
     for (uint32_t k = 0; k < count; k++) { /* operands first: a node is needed when one of them is */
         kiln_expr *x = order[k];

@@ -421,21 +421,24 @@ typedef struct reshape_push {
     const kiln_expr *x; /* the expression reshaped */
     int ndim;
     const int64_t *shape;
-    bool ok; /* element-wise all the way down, arrays (and 0-d constants) of x's shape */
+    bool ok; /* element-wise all the way down to arrays of x's shape and 0-d values */
 } reshape_push;
+
+static bool same_shape(const kiln_expr *a, const kiln_expr *b) {
+    return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof *a->shape) == 0;
+}
 
 static bool reshape_operands(void *ud, const kiln_expr *n) {
     reshape_push *p = ud;
-    bool elementwise = op_is_elementwise(n->op), leaf = op_is_leaf(n->op);
-    if (!elementwise && !(leaf && (n->ndim == 0 || op_is_array_leaf(n->op)))) p->ok = false;
-    if (leaf && n->ndim && (n->ndim != p->x->ndim || memcmp(n->shape, p->x->shape, (size_t)n->ndim * sizeof *n->shape))) p->ok = false;
+    bool elementwise = !op_is_leaf(n->op) && op_is_elementwise(n->op); /* (leaves count as element-wise) */
+    if (!elementwise && n->ndim != 0 && !(op_is_array_leaf(n->op) && same_shape(n, p->x))) p->ok = false;
     return !elementwise;
 }
 
 static kiln_status reshape_leaf(void *ud, kiln_expr *n, kiln_expr *const *args, kiln_expr **out) {
     KILN_UNUSED(args);
     reshape_push *p = ud;
-    if (!op_is_array_leaf(n->op)) return KILN_OK; /* 0-d constants stay */
+    if (!op_is_array_leaf(n->op) || n->ndim == 0) return KILN_OK; /* 0-d values broadcast as they are */
     *out = reshape_node(p->g, n, p->ndim, p->shape);
     return *out ? KILN_OK : kiln_errcode(p->g->ctx);
 }
@@ -471,16 +474,18 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_
         ir_retain(x);
         return x;
     }
-    /* an element-wise expression of arrays of its shape: the expression of the arrays reshaped,
-     * (x * 2).reshape(-1) is x.reshape(-1) * 2, which fuses with what reads it */
+    /* an element-wise expression of arrays of its shape (and 0-d values): the expression of the
+     * arrays reshaped, (x * 2).reshape(-1) is x.reshape(-1) * 2, which fuses with what reads it */
     reshape_push rp = {g, x, ndim, shape, true};
     kiln_expr **order;
     uint32_t count;
-    if (op_is_elementwise(x->op) && ir_walk(g, &x, 1, reshape_operands, &rp, &order, &count) == KILN_OK) {
+    if (x->ndim > 0 && !op_is_leaf(x->op) && op_is_elementwise(x->op) &&
+        ir_walk(g, &x, 1, reshape_operands, &rp, &order, &count) == KILN_OK) {
         kiln_free(g->ctx, order);
         kiln_expr *r = NULL;
-        if (rp.ok && ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) == KILN_OK) return r;
-        if (rp.ok) return NULL;
+        if (rp.ok && ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) != KILN_OK) return NULL;
+        if (r && r->ndim == ndim && memcmp(r->shape, shape, (size_t)ndim * sizeof *shape) == 0) return r;
+        if (r) ir_release(r); /* (no array of x's shape under it: cannot happen for x not 0-d) */
     }
     return reshape_node(g, x, ndim, shape);
 }

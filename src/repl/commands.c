@@ -196,7 +196,9 @@ static int timed_reps(session *s, const char *text, size_t len, stmt *st, int re
 }
 
 /* :time stmt — what the first run cost, phase by phase, and what a cached run costs (up to 7
- * of them, fewer when they are slow: one more when a run takes over a second). */
+ * of them, fewer when they are slow: one more when a run takes over a second; none for an
+ * augmented assignment, which writes into its target).  The names keep what the first run
+ * bound; an interrupted run puts them back as they were before the command. */
 static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t n) {
     stmt *st = run_parse_simple(s, text, len, off, n);
     if (!st) return RUN_ERROR;

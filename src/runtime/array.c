@@ -318,11 +318,8 @@ kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
 }
 
 kiln_array *kiln_full_like(kiln_ctx *ctx, const kiln_expr *x, double v) {
-    if (!ctx) return NULL;
-    if (!x) {
-        if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "kiln_full_like: the expression is NULL");
-        return NULL;
-    }
+    /* (a NULL x keeps the error that made it; one of another context is refused) */
+    if (!ctx || !ir_check_operand(&ctx->graph, (kiln_expr *)x, "full_like", 1)) return NULL;
     return kiln_full(ctx, (kiln_dtype)x->dtype, x->ndim, x->shape, v);
 }
 kiln_array *kiln_zeros_like(kiln_ctx *ctx, const kiln_expr *x) { return kiln_full_like(ctx, x, 0.0); }

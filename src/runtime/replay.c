@@ -125,13 +125,13 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
         r = atomic_load_explicit(&p->replay, memory_order_acquire);
     }
     if (atomic_exchange_explicit(&r->busy, true, memory_order_acquire)) return;
-    /* the kernel the step used last, if it is compiled for good, and its layouts */
+    /* the kernel the step used last (compiled, or the interpreter's while it waits), and its layouts */
     int nin = s->fk.kd.n_in;
     size_t nl = (size_t)nin + 2; /* the inputs', the output's, the streaming hint */
     uint8_t layout[REPLAY_INPUTS + 2];
     pthread_mutex_lock(&s->lock);
     kslot *slot = s->memo_slot;
-    if (slot && atomic_load_explicit(&slot->best, memory_order_acquire)) {
+    if (slot) {
         kcache_retain(slot);
         memcpy(layout, s->memo_layout, nl);
     } else {

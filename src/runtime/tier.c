@@ -120,11 +120,11 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
         kcache_retain(slot); /* the queue's, dropped once compiled */
         w->queue[(w->head + w->count) % RT_TIER_QUEUE] = slot;
         w->count++;
+        atomic_fetch_add(&ctx->st.tier_queued, 1); /* before the worker can count it started */
         pthread_cond_signal(&w->wake);
     }
     pthread_mutex_unlock(&w->lock);
     if (ok) {
-        atomic_fetch_add(&ctx->st.tier_queued, 1);
         if (rt_log_compiles()) {
             char name[48];
             kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
