@@ -197,6 +197,7 @@ CASES += [
     ("var(k, ddof=1, dtype=int64)", 0), ("std(Z, dtype=int32)", 0), ("std(k, dtype=int64)", 0),
     ("std(Z, axis=0, dtype=int64)", 0), ("mean(m, dtype=bool)", 0), ("Z.var(dtype=int64)", 0),
     ("var(u, ddof=5)", 0), ("std(Z, axis=0, ddof=3)", 0),
+    ("mean(i, dtype=int32)", 0), ("mean(i, dtype=int64)", 0), ("var(Z * 1000000000, axis=1, dtype=int32)", 0),
     # ---- shapes
     ("reshape(A, (4, 6))", 0), ("reshape(A, (-1, 4))", 0), ("A.reshape(6, -1)", 0), ("A.reshape((4, 3, 2))", 0),
     ("reshape(a, (8, 8))", 0), ("reshape(N.T, -1)", 0), ("N.T.reshape(2, 12)", 0),
