@@ -423,6 +423,12 @@ PROGRAMS = [
     # augmented assignment keeps the array's dtype (NumPy's in-place ops)
     "x = ones(3, dtype=float32)\nx -= exp(1)\nprint(x.dtype, x)",
     "x = arange(4, dtype=int32)\nx += 1\nx *= 3\nx //= 2\nx %= 5\nprint(x.dtype, x)",
+    # copies are new arrays: an in-place update of the copy or of the original stays where it is
+    # (a*1 and copy(a) are a's own array in kiln's graph); names and views share
+    # (names of their own: a program's names stay bound for the next ones in kiln's run)
+    "s0 = arange(4.)\ns1 = s0.copy()\ns1 += 1\ns2 = copy(s0)\ns2 *= 2\nprint(s0, s1, s2)",
+    "s0 = ones(3)\ns1 = s0 * 1\ns2 = s0\ns3 = s0[1:]\ns4 = +s0\ns5 = s0.flatten()\ns0 += 1\nprint(s1, s2, s3, s4, s5)",
+    "s0 = arange(3.)\nfor i in range(3):\n    s1 = s0 * 1\n    s1 += 1\n    print(s0, s1)",
     # NumPy's integers as indices and range() bounds (computed 0-d arrays, evaluated when used)
     "n = sum(arange(3))\nx = arange(10.)\nprint(x[:n], x[n:n * 2], x[-n], full(2, max(x)))\nfor i in range(n):\n    print(i, x[i:n])",
     "n = sum(arange(3))\nfor i in range(1, n + 3, sum(ones(2, dtype=int32))):\n    n = n - 1\n    print(i, n, arange(6)[:n])",

@@ -397,17 +397,24 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* ------------------------------------------------------------------ shapes */
 
+/* A view function's result (reshape, ravel, transpose, expand_dims, squeeze): a view of a name's
+ * array is one too (flatten copies). */
+static bool as_view(const fe_fn *f, fe_args *a, kval *out, bool ok) {
+    if (ok) out->alias = arg(a, "a")->alias && strcmp(f->name, "flatten") != 0;
+    return ok;
+}
+
 static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
     int nd;
     int64_t shape[KILN_MAX_DIMS];
-    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return result(p, out, NULL, off, 1, &x);
-    return result(p, out, kiln_reshape(p->ctx, x, nd, shape), off, 1, &x);
+    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
+    return as_view(f, a, out, result(p, out, kiln_reshape(p->ctx, x, nd, shape), off, 1, &x));
 }
 
 static bool h_ravel(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
-    return result(p, out, x ? kiln_ravel(p->ctx, x) : NULL, off, 1, &x);
+    return as_view(f, a, out, result(p, out, x ? kiln_ravel(p->ctx, x) : NULL, off, 1, &x));
 }
 
 static bool h_transpose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -416,17 +423,17 @@ static bool h_transpose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kval *ax = arg(a, "axes");
     if (ax->kind == KV_ABSENT || ax->kind == KV_NONE || (ax->kind == KV_TUPLE && ax->n == 0) ||
         (ax->kind == KV_TUPLE && ax->n == 1 && ax->items[0].kind == KV_NONE))
-        return result(p, out, kiln_transpose(p->ctx, x), off, 1, &x);
+        return as_view(f, a, out, result(p, out, kiln_transpose(p->ctx, x), off, 1, &x));
     int nd;
     int64_t v[KILN_MAX_DIMS];
     int perm[KILN_MAX_DIMS];
-    if (!fe_arg_shape(p, ax, f->name, "axes", &nd, v)) return result(p, out, NULL, off, 1, &x);
+    if (!fe_arg_shape(p, ax, f->name, "axes", &nd, v)) return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
     if (nd != x->ndim) {
         kiln_expr_free(x);
         return fe_err(p, ax->off, KILN_ERR_ARG, "%s(): axes don't match array", f->name);
     }
     for (int d = 0; d < nd; d++) perm[d] = (int)(v[d] < 0 ? v[d] + nd : v[d]);
-    return result(p, out, kiln_permute(p->ctx, x, perm), off, 1, &x);
+    return as_view(f, a, out, result(p, out, kiln_permute(p->ctx, x, perm), off, 1, &x));
 }
 
 /* expand_dims / squeeze with an int or a tuple of axes */
@@ -436,13 +443,13 @@ static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     bool expand = f->op;
     kval *ax = arg(a, "axis");
     if (!expand && (ax->kind == KV_ABSENT || ax->kind == KV_NONE))
-        return result(p, out, kiln_squeeze(p->ctx, x, KILN_ALL_AXES), off, 1, &x);
+        return as_view(f, a, out, result(p, out, kiln_squeeze(p->ctx, x, KILN_ALL_AXES), off, 1, &x));
     int n = ax->kind == KV_TUPLE ? ax->n : 1, rank = expand ? x->ndim + n : x->ndim;
     unsigned mask;
     bool all;
     if (rank > KILN_MAX_DIMS || !fe_arg_axes(p, ax, rank, f->name, &mask, &all)) {
         if (rank > KILN_MAX_DIMS) fe_err(p, ax->off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", f->name, KILN_MAX_DIMS);
-        return result(p, out, NULL, off, 1, &x);
+        return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
     }
     kiln_expr *r = kiln_expr_retain(x);
     if (expand) {
@@ -460,7 +467,7 @@ static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
                 r = t;
             }
     }
-    return result(p, out, r, off, 1, &x);
+    return as_view(f, a, out, result(p, out, r, off, 1, &x));
 }
 
 /* The arrays of a tuple or list argument (references), n of them. */
@@ -940,7 +947,7 @@ static bool h_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 }
 
 static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *x = expr_of(p, f, a, "a"); /* values never change in place: the array itself */
+    kiln_expr *x = expr_of(p, f, a, "a"); /* the array itself: a name bound to it gets a copy (run.c) */
     return result(p, out, x ? kiln_expr_retain(x) : NULL, off, 1, &x);
 }
 
@@ -1062,7 +1069,7 @@ static const fe_fn functions[] = {
     {"load", "file", h_load, 0, "the array in a .npy file", false},
     {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
     {"asarray", "object, dtype=None", h_array, 0, "np.array", false},
-    {"copy", "a", h_copy, 0, "a's values (kiln's arrays never change in place: no copy is made)", false},
+    {"copy", "a", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
     /* dtypes as functions, and Python's builtins */
     {"float32", "x", h_cast, KILN_F32, "x as float32 (np.float32)", false},
     {"float64", "x", h_cast, KILN_F64, "x as float64", false},
@@ -1183,6 +1190,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     }
     if (self->kind != KV_ARRAY && self->kind != KV_LIST)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);
+    bool alias = self->alias;
     kiln_expr *x = fe_arg_expr(p, self, name, "self");
     if (!x) return false;
     bool ok;
@@ -1190,6 +1198,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     out->off = off;
     if (!strcmp(name, "T")) {
         ok = fe_set_expr(p, out, kiln_transpose(p->ctx, x), off);
+        out->alias = ok && alias; /* a view */
     } else if (!strcmp(name, "mT")) { /* the last two axes swapped */
         int perm[KILN_MAX_DIMS];
         for (int d = 0; d < x->ndim; d++) perm[d] = d;

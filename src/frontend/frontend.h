@@ -35,6 +35,9 @@ typedef struct kval {
     kiln_dtype dt;        /* KV_DTYPE */
     int64_t sl[3];        /* KV_SLICE: start, stop, step, present by sl_flags (KILN_IX_HAS_*) */
     int sl_flags;
+    /* KV_ARRAY: a name's array or a view of one, which NumPy's value would share memory with;
+     * false for what operators and functions compute (a*1, copy(a): new arrays in NumPy) */
+    bool alias;
 } kval;
 
 void kval_free(kiln_ctx *ctx, kval *v);

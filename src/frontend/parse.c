@@ -274,7 +274,7 @@ static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, 
         }
         return fe_set_expr(p, out, py_const(p->ctx, a), off);
     }
-    if (!p->env->params) return fe_set_expr(p, out, kiln_var(p->ctx, a), off);
+    if (!p->env->params) return fe_set_expr(p, out, kiln_var(p->ctx, a), off) && (out->alias = true);
     fe_dep *d = dep_find(p, name);
     if (!d) {
         if (!(d = dep_add(p, name, FE_DEP_ARRAY))) return fe_got(p, NULL, off);
@@ -284,7 +284,7 @@ static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, 
         d->param = kiln_param(p->ctx, d->dt, d->ndim, d->shape);
         if (!d->param || kiln_bind(p->ctx, d->param, a) != KILN_OK) return fe_got(p, NULL, off);
     }
-    return fe_set_expr(p, out, kiln_expr_retain(d->param), off);
+    return fe_set_expr(p, out, kiln_expr_retain(d->param), off) && (out->alias = true);
 }
 
 static const struct {
@@ -775,6 +775,7 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
 
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
 static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
+    bool alias = xv->alias;
     kiln_expr *x = fe_arg_expr(p, xv, "subscript", "array");
     if (!x) return false;
     kiln_ix ix[2 * KILN_MAX_DIMS + 2];
@@ -862,7 +863,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(idx2);
     }
     kiln_expr_free(x);
-    return fe_set_expr(p, out, r, off);
+    return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0) || true); /* a basic index: a view */
 }
 
 /* subscript = "[" item ("," item)* [","] "]"   (the "[" is current) */

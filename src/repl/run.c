@@ -715,6 +715,16 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
     return kiln_eval(ctx, e);
 }
 
+/* Whether materialize gives v's value as memory of an array something besides v's graph holds
+ * (a name, a binding): v is such an array, or a view of one.  A constructor's new array is
+ * held by its graph node alone. */
+static bool shares_memory(const kval *v) {
+    const kiln_expr *e = v->e;
+    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && op_is_array_leaf(ir_arg(e, 0)->op)) e = ir_arg(e, 0);
+    if (e->op == KILN_OP_VAR) return atomic_load(&kiln_expr_array(e)->refs) > 1;
+    return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
+}
+
 /* Binds name to a; the array name had before becomes st's spare buffer when nothing else holds
  * it (the next run evaluates into it: no fresh pages). */
 static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a, bool py) {
@@ -903,8 +913,19 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
         if (!ok) return report_kiln(pg, off);
         return rc == KILN_OK ? RUN_OK : report(pg, st->start, "out of memory");
     }
-    bool py;
+    bool py, shared = !fe_is_py(v) && !v->alias && shares_memory(v); /* (before materialize's reference) */
     kiln_array *a = materialize(pg, st, v, &py);
+    if (a && shared) {
+        /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy: an in-place
+         * update of either name (a += 1) must not reach the other */
+        kiln_array *c = kiln_array_new(s->ctx, (kiln_dtype)a->dtype, a->ndim, a->shape);
+        kiln_expr *ve = c ? kiln_var(s->ctx, a) : NULL;
+        kiln_status cs = ve ? kiln_eval_into(s->ctx, ve, c) : KILN_ERR_NOMEM;
+        kiln_expr_free(ve);
+        kiln_array_free(a);
+        a = cs == KILN_OK ? c : NULL;
+        if (!a) kiln_array_free(c);
+    }
     if (!a) return report_kiln(pg, off);
     int rc = bind_name(pg, st, name, a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
     kiln_array_free(a);
