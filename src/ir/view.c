@@ -483,9 +483,11 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_
         ir_walk(g, &x, 1, reshape_operands, &rp, &order, &count) == KILN_OK) {
         kiln_free(g->ctx, order);
         kiln_expr *r = NULL;
-        if (rp.ok && ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) != KILN_OK) return NULL;
-        if (r && r->ndim == ndim && memcmp(r->shape, shape, (size_t)ndim * sizeof *shape) == 0) return r;
-        if (r) ir_release(r); /* (no array of x's shape under it: cannot happen for x not 0-d) */
+        if (rp.ok) { /* (x not 0-d: an array of its shape is under it, so r has the new shape) */
+            if (ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) != KILN_OK) return NULL;
+            KILN_ASSERT(r->ndim == ndim && memcmp(r->shape, shape, (size_t)ndim * sizeof *shape) == 0);
+            return r;
+        }
     }
     return reshape_node(g, x, ndim, shape);
 }

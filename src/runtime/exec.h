@@ -202,6 +202,13 @@ const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elemen
 void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0);
 /* rt_kernel_end's accounting, for a launch begun at t0 (0: a final kernel, nothing to count). */
 void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0);
+/* Whether slot, interpreted in an auto-tier context, has earned its compile with ns of
+ * interpreted time (counted, or expected at a nanosecond an element). */
+bool rt_kernel_earns(kiln_ctx *ctx, kslot *slot, uint64_t ns);
+/* Whether a map launch of total elements runs in pieces (see RT_PIECES), and the threads it
+ * takes (one core fewer while the slot's compile is queued or running: the compiler's). */
+bool rt_map_in_pieces(kslot *slot, int64_t total);
+int rt_map_threads(kiln_ctx *ctx, kslot *slot, int64_t total, uint32_t cost);
 /* Compiles kd with backend b (started), loads it, adds the phases to the stats and stores the
  * bytes in the disk cache (unless r, what the cache said of key, forbids), holding disk_lock
  * (the context's compile lock, for a caller that does not hold it already) while it writes;

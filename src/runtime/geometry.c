@@ -194,7 +194,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
         /* an interpreted launch while its compile is on the way runs in pieces, each with the
          * best kernel there is when it starts: the compiled one takes over mid-launch */
         int64_t total = g.g.total, piece = total, first = 0;
-        if (atomic_load(&slot->state) != KSLOT_FINAL && total >= RT_PIECES * RT_PIECE_MIN) piece = (total / RT_PIECES + 63) / 64 * 64;
+        if (rt_map_in_pieces(slot, total)) piece = (total / RT_PIECES + 63) / 64 * 64;
         while (first < total && st == KILN_OK) {
             int64_t count = atomic_load(&slot->state) == KSLOT_FINAL ? total - first : piece; /* compiled: the rest at once */
             if (count > total - first) count = total - first;
@@ -203,10 +203,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
             const kiln_kernel *k = rt_kernel_begin(x, slot, total - first, &state, &t0);
             g.g.first = first;
             g.g.total = count;
-            /* while a compile runs, one core is the compiler's */
-            int nt = rt_threads_for(ctx, total, s->fk.cost);
-            if (nt > 1 && atomic_load(&slot->state) == KSLOT_QUEUED) nt--;
-            st = k->backend->launch_map(state, ctx, k, &g.g, s->fk.consts, nt);
+            st = k->backend->launch_map(state, ctx, k, &g.g, s->fk.consts, rt_map_threads(ctx, slot, total, s->fk.cost));
             rt_kernel_end(x, slot, t0);
             first += count;
         }

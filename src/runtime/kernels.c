@@ -428,10 +428,22 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
 
 void rt_kernel_release(kiln_ctx *ctx, kslot *slot) { kcache_release(ctx, &ctx->cache, slot); }
 
+bool rt_kernel_earns(kiln_ctx *ctx, kslot *slot, uint64_t ns) {
+    return ns >= ctx->jit_after_ns && atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO;
+}
+
+bool rt_map_in_pieces(kslot *slot, int64_t total) {
+    return atomic_load(&slot->state) != KSLOT_FINAL && total >= RT_PIECES * RT_PIECE_MIN;
+}
+
+int rt_map_threads(kiln_ctx *ctx, kslot *slot, int64_t total, uint32_t cost) {
+    int nt = rt_threads_for(ctx, total, cost);
+    return nt > 1 && atomic_load(&slot->state) == KSLOT_QUEUED ? nt - 1 : nt; /* one core is the compiler's */
+}
+
 const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0) {
     kiln_ctx *ctx = x->ctx;
-    if (atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO &&
-        (uint64_t)elements + atomic_load(&slot->ns) >= ctx->jit_after_ns)
+    if (rt_kernel_earns(ctx, slot, (uint64_t)elements + atomic_load(&slot->ns)))
         rt_tier_queue(ctx, slot); /* this launch will earn it: compile while it runs */
     const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
     bool interp = atomic_load(&slot->state) != KSLOT_FINAL;
@@ -445,9 +457,8 @@ void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0) { rt_kernel_timed
 
 void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0) {
     if (!t0) return;
-    uint64_t ns = atomic_fetch_add(&slot->ns, kiln_now_ns() - t0) + (kiln_now_ns() - t0);
-    if (ns >= ctx->jit_after_ns && atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO)
-        rt_tier_queue(ctx, slot);
+    uint64_t dt = kiln_now_ns() - t0;
+    if (rt_kernel_earns(ctx, slot, atomic_fetch_add(&slot->ns, dt) + dt)) rt_tier_queue(ctx, slot);
 }
 
 kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *layout, int what, kstr *out) {

@@ -10,7 +10,7 @@
  * of temporaries.  A kernel still on the interpreter is replayed too, its time counted towards
  * its compile as the full path counts it (the slot's best kernel is read at each call, so a
  * compile that lands is used at once), unless the launch is big enough to earn the compile or to
- * run in pieces.  Anything else (another output, a rebound placeholder, a record in use by
+ * run in pieces (rt_kernel_earns, rt_map_in_pieces).  Anything else (another output, a rebound placeholder, a record in use by
  * another thread) takes the full path, which records anew.
  */
 #include <string.h>
@@ -77,22 +77,18 @@ bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st) 
         *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
     } else if (hit) {
         kslot *slot = r->slot;
-        int state = atomic_load_explicit(&slot->state, memory_order_acquire);
+        bool final = atomic_load_explicit(&slot->state, memory_order_acquire) == KSLOT_FINAL;
         const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
         int64_t total = r->g.g.total;
-        int nt = rt_threads_for(ctx, total, s->fk.cost);
         void *bs = r->state;
         uint64_t t0 = 0;
-        if (state != KSLOT_FINAL) { /* interpreted: as rt_map_run runs it, or not at all here */
-            bool auto_tier = atomic_load_explicit(&ctx->tier, memory_order_relaxed) == KILN_TIER_AUTO;
-            hit = !(state == KSLOT_INTERP && auto_tier && (uint64_t)total + atomic_load(&slot->ns) >= ctx->jit_after_ns) &&
-                  !(state == KSLOT_QUEUED && total >= RT_PIECES * RT_PIECE_MIN);
+        if (!final) { /* interpreted: as rt_map_run runs it, unless that queues a compile or goes in pieces */
+            hit = !rt_kernel_earns(ctx, slot, (uint64_t)total + atomic_load(&slot->ns)) && !rt_map_in_pieces(slot, total);
             bs = atomic_load_explicit(&ctx->be_state[rt_backend_index(k->backend)], memory_order_relaxed);
-            if (nt > 1 && state == KSLOT_QUEUED) nt--; /* one core is the compiler's */
             t0 = kiln_now_ns();
         }
         if (hit) {
-            *st = k->backend->launch_map(bs, ctx, k, &r->g.g, s->fk.consts, nt);
+            *st = k->backend->launch_map(bs, ctx, k, &r->g.g, s->fk.consts, rt_map_threads(ctx, slot, total, s->fk.cost));
             rt_kernel_timed(ctx, slot, t0);
             if (*st == KILN_ERR_NOMEM) kiln_fail(ctx, *st, "out of memory");
             /* an evaluation, a kernel-cache hit and a launch: counted here without a locked

@@ -51,11 +51,14 @@ void rt_tier_init(kiln_ctx *ctx, kiln_tier tier) {
     ctx->jit_after_ns = v > 0 ? (uint64_t)(v * 1e6) : 0;
 }
 
+/* The kernel's name in messages (kiln_ and a hash of its key). */
+static void slot_name(const kslot *slot, char *name, size_t cap) { kiln_hash_name(name, cap, "kiln_", slot->key, slot->klen); }
+
 /* Compiles slot's kernel with its backend and makes it the slot's best.  The LLVM work runs
  * without the context's compile lock; only storing to the disk cache takes it. */
 static void compile_one(kiln_ctx *ctx, kslot *slot) {
     char name[48];
-    kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
+    slot_name(slot, name, sizeof name);
     if (rt_log_compiles()) fprintf(stderr, "kiln: compiling %s in the background\n", name);
     uint64_t t0 = kiln_now_ns();
     kiln_compile_times t = {0};
@@ -127,7 +130,7 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
     if (ok) {
         if (rt_log_compiles()) {
             char name[48];
-            kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
+            slot_name(slot, name, sizeof name);
             fprintf(stderr, "kiln: queued a compile of %s after %.3f ms interpreted\n", name, (double)atomic_load(&slot->ns) * 1e-6);
         }
     } else {
