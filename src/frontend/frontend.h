@@ -116,6 +116,9 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name);
  * NULL where the name is unbound or has an array. */
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
 const kval *fe_scope_value(const kiln_scope *s, const char *name);
+/* The value of e, an expression of one element: a constant's own, else e evaluated now (false
+ * with the context's error when that fails). */
+bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt);
 /* A deep copy of src (new references to its expressions); false when out of memory. */
 bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src);
 

@@ -433,17 +433,15 @@ static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt);
 /* A number argument: a constant, or a computed 0-d array, evaluated now (as NumPy's scalars
  * stand for numbers: x[:n] with n = sum(m); the statement is rebuilt at each run). */
 bool fe_arg_number(parser *p, const kval *v, const char *fn, const char *param, double *f, int64_t *i, kiln_dtype *dt) {
-    if (v->kind == KV_ARRAY && v->e->ndim == 0 && kiln_expr_scalar(v->e, f, i)) {
-        if (dt) *dt = (kiln_dtype)v->e->dtype;
-        return true;
-    }
     kscalar s;
     kiln_dtype sdt;
-    if (v->kind == KV_ARRAY && v->e->ndim == 0) {
+    *f = 0; /* (and 0 on failure) */
+    *i = 0;
+    if (v->kind == KV_ARRAY && v->e->ndim == 0) { /* (a constant is not evaluated) */
         if (!eval_one(p, v, &s, &sdt)) return false;
         if (dt) *dt = sdt;
         *f = ref_cast(s, sdt, KILN_F64).f64;
-        *i = sdt == KILN_F32 || sdt == KILN_F64 ? (int64_t)0 : ref_cast(s, sdt, KILN_I64).i64;
+        *i = ref_cast(s, sdt, KILN_I64).i64; /* floats truncate, as kiln_expr_scalar's */
         return true;
     }
     if (v->kind == KV_ARRAY)
@@ -525,27 +523,33 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
 
 /* Evaluates v (an array of one element) now: the statement's value then depends on more than
  * its names' dtypes and shapes. */
-static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
-    double f;
-    int64_t i;
-    kiln_expr *e = v->e;
-    if (kiln_expr_scalar(e, &f, &i)) {
+bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt) {
+    if (e->op == KILN_OP_CONST) {
         *dt = (kiln_dtype)e->dtype;
         *out = e->val;
         return true;
     }
-    int64_t n = 1;
-    for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
-    if (n != 1)
-        return fe_err(p, v->off, KILN_ERR_ARG,
-                      "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()");
-    p->env->volatile_ = true;
-    kiln_array *a = kiln_eval(p->ctx, e);
-    if (!fe_got(p, a, v->off)) return false;
+    kiln_array *a = kiln_eval(ctx, e);
+    if (!a) return false;
     *dt = (kiln_dtype)a->dtype;
     *out = ref_load(a->data, *dt);
     kiln_array_free(a);
     return true;
+}
+
+static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
+    kiln_expr *e = v->e;
+    if (e->op != KILN_OP_CONST) {
+        int64_t n = 1;
+        for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+        if (n != 1)
+            return fe_err(p, v->off, KILN_ERR_ARG,
+                          "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()");
+        p->env->volatile_ = true; /* computed now: the statement is rebuilt at each run */
+    }
+    if (fe_scalar_now(p->ctx, e, out, dt)) return true;
+    fe_got(p, NULL, v->off); /* the error, at v */
+    return false;
 }
 
 bool fe_truth(parser *p, const kval *v, bool *out) {

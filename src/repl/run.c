@@ -1071,13 +1071,10 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
 /* The integer v stands for: a constant, or a computed 0-d integer array evaluated now (range(n)
  * with n = sum(m), as NumPy's integers are indices). */
 static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out) {
-    double f;
-    if (v->kind != KV_ARRAY || v->e->ndim != 0 || (v->e->dtype != KILN_I64 && v->e->dtype != KILN_I32)) return false;
-    if (kiln_expr_scalar(v->e, &f, out)) return true;
-    kiln_array *a = kiln_eval(ctx, v->e);
-    if (!a) return false;
-    *out = ref_cast(ref_load(a->data, (kiln_dtype)a->dtype), (kiln_dtype)a->dtype, KILN_I64).i64;
-    kiln_array_free(a);
+    kscalar s;
+    kiln_dtype dt;
+    if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype) || !fe_scalar_now(ctx, v->e, &s, &dt)) return false;
+    *out = ref_cast(s, dt, KILN_I64).i64;
     return true;
 }
 
