@@ -257,6 +257,50 @@ START_TEST(plan_in_one_program) {
 }
 END_TEST
 
+/* Text of file path (malloc'd), or NULL. */
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char *t = calloc(1, 1 << 20);
+    size_t n = t ? fread(t, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (t) t[n] = 0;
+    return t;
+}
+
+/* a*b+c is a multiply and an add on the GPU as on the CPU (NVRTC contracts into an FMA unless
+ * told not to); KILN_CUDA_FAST_MATH, an explicit option, contracts.  Checked in the PTX of
+ * kiln's own kernel for d * f + d (float64) and of a hand-written one. */
+START_TEST(no_fma_contraction) {
+    char dir[400], path[600], cmd[700];
+    snprintf(dir, sizeof dir, "%s/fma", tmp);
+    setenv("KILN_CUDA_ARCH", "compute_90", 1);
+    setenv("KILN_CUDA_DUMP", dir, 1);
+    setenv("KILN_DISABLE_CACHE", "1", 1);
+    kiln_stats st;
+    compile_only_stats("d * d + f", &st);
+    ck_assert_uint_eq(st.kernels_compiled, 1);
+    snprintf(cmd, sizeof cmd, "cat '%s'/*.ptx > '%s/all.ptx'", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/all.ptx", dir);
+    char *ptx = slurp(path);
+    ck_assert_ptr_nonnull(ptx);
+    ck_assert_msg(strstr(ptx, "mul.rn.f64") && strstr(ptx, "add.rn.f64") && !strstr(ptx, "fma.rn.f64"), "d * d + f contracted");
+    free(ptx);
+    static const char src[] = "extern \"C\" __global__ void k_fma(const double *a, double *o) { o[0] = a[0] * a[1] + a[2]; }";
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    for (int fast = 0; fast < 2; fast++) {
+        char *out = NULL;
+        size_t len = 0;
+        uint64_t ns = 0;
+        ck_assert_int_eq(kc_compile_source(ctx, src, "k_fma", "compute_90", fast, true, &out, &len, &ns), KILN_OK);
+        ck_assert_msg(fast ? strstr(out, "fma.rn.f64") != NULL : !strstr(out, "fma.rn.f64"), "fast math %d:\n%s", fast, out);
+        free(out);
+    }
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
 /* :cuda / KILN_DUMP_CUDA: the CUDA C of each kernel from any backend, with no GPU. */
 START_TEST(cuda_source_without_gpu) {
     setenv("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1", 1);
@@ -300,6 +344,7 @@ int main(void) {
     tcase_add_test(t, disk_cache_keeps_cubins);
     tcase_add_test(t, plan_in_one_program);
     tcase_add_test(t, cuda_source_without_gpu);
+    tcase_add_test(t, no_fma_contraction);
     suite_add_tcase(su, t);
     SRunner *sr = srunner_create(su);
     srunner_set_fork_status(sr, CK_FORK); /* each test loads the libraries its own way */

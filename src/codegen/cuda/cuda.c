@@ -319,17 +319,21 @@ static void pick_arch(cuda_state *s) {
     else snprintf(s->arch, sizeof s->arch, "sm_%d", best);
 }
 
-/* NVRTC's options besides the architecture (and --use_fast_math when asked): the cache key
- * holds them.  --split-compile=0 optimizes a program's kernels on all cores at once (a
- * reduction's three kernels, a plan's kernels): 890 → 640 ms for a map and two reductions; an
- * NVRTC that does not know it (nv_no_split) compiles the same code without it. */
-static const char *const nvrtc_opts[] = {"--std=c++17", "-default-device", "--split-compile=0", "--use_fast_math"};
+/* NVRTC's options besides the architecture: the cache key holds them.  --split-compile=0
+ * optimizes a program's kernels on all cores at once (a reduction's three kernels, a plan's
+ * kernels): 890 → 640 ms for a map and two reductions; an NVRTC that does not know it
+ * (nv_no_split) compiles the same code without it.  --fmad=false: a*b+c is a multiply and an
+ * add, never contracted into an FMA (NVRTC's default contracts), so arithmetic gives the CPU
+ * backends' bits, NumPy's; KILN_CUDA_FAST_MATH asks for --use_fast_math instead, which
+ * contracts. */
+static const char *const nvrtc_opts[] = {"--std=c++17", "-default-device", "--split-compile=0"};
+static const char *const nvrtc_exact = "--fmad=false", *const nvrtc_fast = "--use_fast_math";
 static atomic_bool nv_no_split;
 enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d %s %s %s%s", s->arch, nv.major, nv.minor, nvrtc_opts[0], nvrtc_opts[1],
-             nvrtc_opts[2], s->fast_math ? " --use_fast_math" : "");
+    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d %s %s %s %s", s->arch, nv.major, nv.minor, nvrtc_opts[0], nvrtc_opts[1],
+             nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact);
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -518,10 +522,10 @@ kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, 
     for (;;) {
         /* an NVRTC without --split-compile (12.0) refuses it: asked once, then left out */
         bool split = !atomic_load_explicit(&nv_no_split, memory_order_relaxed);
-        const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], split ? nvrtc_opts[2] : nvrtc_opts[3], nvrtc_opts[3]};
+        const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], fast_math ? nvrtc_fast : nvrtc_exact, nvrtc_opts[2]};
         r = nv.CreateProgram(&prog, src, name, 0, NULL, NULL);
         if (r) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
-        r = nv.CompileProgram(prog, 3 + split + fast_math, opts);
+        r = nv.CompileProgram(prog, 4 + split, opts);
         if (r != NVRTC_INVALID_OPTION || !split) break;
         atomic_store(&nv_no_split, true);
         nv.DestroyProgram(&prog);
