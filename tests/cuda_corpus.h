@@ -115,6 +115,15 @@ static corpus make_corpus(void) {
         corpus_add(&c, "%s.T * %s.T", M[t], M[t]);
         corpus_add(&c, "%s[:, 2:3] - %s", M[t], M[t]);
         corpus_add(&c, "%s * 3 + %s", v[t], v[(t + 1) % 5]);
+        /* scans along every axis and layout; gathers by one index and by two, along each axis */
+        corpus_add(&c, "cumsum(%s)", v[t]);
+        corpus_add(&c, "cumprod(%s, 0)", M[t]);
+        corpus_add(&c, "cumsum(%s.T, 1)", M[t]);
+        corpus_add(&c, "cumsum(%s[::-1, ::2], 0)", M[t]);
+        corpus_add(&c, "%s[j %% len(%s)]", v[t], v[t]);
+        corpus_add(&c, "%s[j[:7] %% %s.shape[0]]", M[t], M[t]);
+        corpus_add(&c, "take(%s.T, j[:5] %% %s.shape[0], 1)", M[t], M[t]);
+        corpus_add(&c, "%s[j %% %s.shape[0], i %% %s.shape[1]]", M[t], M[t], M[t]);
         for (size_t r = 0; r < sizeof red / sizeof *red; r++) {
             corpus_add(&c, "%s(%s)", red[r], M[t]);
             corpus_add(&c, "%s(%s, 0)", red[r], M[t]);
@@ -122,6 +131,8 @@ static corpus make_corpus(void) {
             corpus_add(&c, "%s(%s * 2)", red[r], v[t]);
         }
     }
+    corpus_add(&c, "d[j + 1000]"); /* an index out of bounds: refused on both */
+    corpus_add(&c, "D[:, j[:2] - 7]");
     corpus_add(&c, "sum(d * d)");
     corpus_add(&c, "sum(D.T * 2, 1)");
     corpus_add(&c, "1 / (1 + exp(-(D @ D.T[:, 0]))) - d[:D.shape[0]]");

@@ -7,10 +7,12 @@
  *                       and bools bit for bit, floats within 16 ulp, float sums and products
  *                       within 1e-9 / 1e-3 relative); the same sum twice gives the same bits;
  *                       a bool array of 2^31 + 7 elements
- *                       (also: device-resident arrays; each plan's kernels in one program)
+ *                       (also: device-resident arrays; scans and gathers on the device, bit
+ *                       for bit; each plan's kernels in one program)
  *   gpu_check small     diff at the small sizes and determinism, without 2^20+3 and 2^31+7:
  *                       what CTest's cuda_fake runs under the fake driver (tests/fakecuda/)
  *   gpu_check plans     the plans' check alone
+ *   gpu_check steps     the scans' and gathers' check alone
  *   gpu_check cache     one expression on the GPU, printing the context's disk-cache stats (the
  *                       script runs it cold, warm, corrupted, and twice at once)
  *   gpu_check first     the time to the first result of a new process: context creation, then
@@ -89,6 +91,31 @@ static bool same(const kiln_array *g, const kiln_array *c, bool loose, char *msg
     return ok;
 }
 
+/* An expression on the GPU and on the interpreter: the results (NULL where refused) and the
+ * GPU's message, kept before the host's call (a thread's error is its last). */
+typedef struct pair {
+    kiln_expr *ge, *ce;
+    kiln_array *gr, *cr;
+    char gmsg[300];
+} pair;
+
+static void pair_run(pair *p, kiln_ctx *gpu, kiln_scope *gs, kiln_ctx *cpu, kiln_scope *cs, const char *src) {
+    p->ge = kiln_parse(gpu, gs, src);
+    p->gr = p->ge ? kiln_eval(gpu, p->ge) : NULL;
+    snprintf(p->gmsg, sizeof p->gmsg, "%s", kiln_errmsg(gpu));
+    p->ce = kiln_parse(cpu, cs, src);
+    p->cr = p->ce ? kiln_eval(cpu, p->ce) : NULL;
+}
+
+static void pair_free(pair *p, kiln_ctx *gpu, kiln_ctx *cpu) {
+    kiln_array_free(p->gr);
+    kiln_array_free(p->cr);
+    kiln_expr_free(p->ge);
+    kiln_expr_free(p->ce);
+    kiln_clear_error(gpu);
+    kiln_clear_error(cpu);
+}
+
 static void diff_at(int64_t n, int64_t rows, int64_t cols) {
     kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"}), *cpu = kiln_ctx_new(&(kiln_config){.backend = "interp"});
     kiln_scope *gs = corpus_scope_sized(gpu, n, rows, cols), *cs = corpus_scope_sized(cpu, n, rows, cols);
@@ -101,9 +128,10 @@ static void diff_at(int64_t n, int64_t rows, int64_t cols) {
             free(c.v[k]);
             continue;
         }
-        kiln_expr *ge = kiln_parse(gpu, gs, c.v[k]), *ce = kiln_parse(cpu, cs, c.v[k]);
-        kiln_array *gr = ge ? kiln_eval(gpu, ge) : NULL, *cr = ce ? kiln_eval(cpu, ce) : NULL;
-        char msg[200] = "";
+        pair p;
+        pair_run(&p, gpu, gs, cpu, cs, c.v[k]);
+        kiln_array *gr = p.gr, *cr = p.cr;
+        char msg[400] = "";
         /* sums fold in another order on the GPU (softmax's too: the host's row kernel sums in order) */
         bool loose = !strncmp(c.v[k], "sum(", 4) || !strncmp(c.v[k], "prod(", 5) || strstr(c.v[k], "@") || strstr(c.v[k], "softmax") ||
                      strstr(c.v[k], "logsumexp");
@@ -111,18 +139,13 @@ static void diff_at(int64_t n, int64_t rows, int64_t cols) {
             /* refused by the language (or the host): the GPU must refuse it too */
             if (gr) snprintf(msg, sizeof msg, "the GPU gave a result the host refused");
         } else if (!gr) {
-            snprintf(msg, sizeof msg, "GPU: %s", kiln_errmsg(gpu));
+            snprintf(msg, sizeof msg, "GPU: %s", p.gmsg);
         } else if (!same(gr, cr, loose, msg, sizeof msg)) {
         } else {
             ran++;
         }
         if (*msg && bad++ < 10) printf("FAIL diff n=%lld %s: %s\n", (long long)n, c.v[k], msg);
-        kiln_array_free(gr);
-        kiln_array_free(cr);
-        kiln_expr_free(ge);
-        kiln_expr_free(ce);
-        kiln_clear_error(gpu);
-        kiln_clear_error(cpu);
+        pair_free(&p, gpu, cpu);
         free(c.v[k]);
     }
     free(c.v);
@@ -152,6 +175,41 @@ static void determinism(int64_t n, int64_t rows, int64_t cols) {
     }
     kiln_scope_free(s);
     kiln_ctx_free(gpu);
+}
+
+/* Scans and gathers as the device runs them (enough lines, enough elements: see cuda_scan and
+ * cuda_gather), against the interpreter bit for bit (a scan walks each line in order on both),
+ * and a bad index refused in the host's words. */
+static void steps(void) {
+    kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"}), *cpu = kiln_ctx_new(&(kiln_config){.backend = "interp"});
+    kiln_scope *gs = corpus_scope_sized(gpu, 3000, 70, 90), *cs = corpus_scope_sized(cpu, 3000, 70, 90);
+    static const char *const ex[] = {
+        "cumsum(D, 0)", "cumsum(F, 1)", "cumprod(D.T * 0.01 + 1, 1)", "cumsum(J, 0)", "cumprod(I, 1)", "cumsum(B, 0)",
+        "cumsum(F[::-1, ::2], 0)", "d[j % len(d)]", "F[j[:100] % F.shape[0]]", "take(B.T, j[:20] % B.shape[0], 1)",
+        "D[j % D.shape[0], i % D.shape[1]]", "I[-1 - j[:9] % I.shape[0]]", "cumsum(D[j[:80] % 70], 0)[-1] + 1",
+        "d[j + 100000]", "F[:, j[:600] - 100]",
+    };
+    for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
+        pair p;
+        pair_run(&p, gpu, gs, cpu, cs, ex[k]);
+        kiln_array *gr = p.gr, *cr = p.cr;
+        const char *gmsg = p.gmsg;
+        char msg[700] = "";
+        if (!cr && gr) snprintf(msg, sizeof msg, "the GPU gave a result the host refused (%s)", kiln_errmsg(cpu));
+        else if (!cr && strcmp(gmsg, kiln_errmsg(cpu)))
+            snprintf(msg, sizeof msg, "refused in other words: GPU '%s', host '%s'", gmsg, kiln_errmsg(cpu));
+        else if (cr && !gr) snprintf(msg, sizeof msg, "GPU: %s", gmsg);
+        else if (cr && (kiln_array_size(gr) != kiln_array_size(cr) || kiln_array_dtype(gr) != kiln_array_dtype(cr) ||
+                        memcmp(kiln_array_data(gr), kiln_array_data(cr), (size_t)kiln_array_size(cr) * kiln_dtype_size(kiln_array_dtype(cr)))))
+            snprintf(msg, sizeof msg, "not the same bits");
+        printf("%s step %s%s%s\n", *msg ? "FAIL" : "PASS", ex[k], *msg ? ": " : "", msg);
+        failures += *msg != 0;
+        pair_free(&p, gpu, cpu);
+    }
+    kiln_scope_free(gs);
+    kiln_scope_free(cs);
+    kiln_ctx_free(gpu);
+    kiln_ctx_free(cpu);
 }
 
 static void huge(void) {
@@ -486,6 +544,7 @@ int main(int argc, char **argv) {
         diff_at(1, 1, 1);
         diff_at(31, 3, 31);
         resident();
+        steps();
         plans(31, 3, 31);
         if (!strcmp(what, "small")) {
             diff_at(5000, 9, 4100); /* reductions of more than one chunk, and their second pass */
@@ -497,6 +556,8 @@ int main(int argc, char **argv) {
         }
     } else if (!strcmp(what, "plans")) {
         plans(31, 3, 31);
+    } else if (!strcmp(what, "steps")) {
+        steps();
     } else if (!strcmp(what, "cache")) {
         cache_round();
     } else if (!strcmp(what, "first")) {
@@ -504,7 +565,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(what, "bench")) {
         bench();
     } else {
-        fprintf(stderr, "usage: gpu_check diff|small|plans|cache|first|bench\n");
+        fprintf(stderr, "usage: gpu_check diff|small|plans|steps|cache|first|bench\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -301,6 +301,27 @@ START_TEST(no_fma_contraction) {
 }
 END_TEST
 
+/* The fixed routines (scans, gathers: routines.cu) compile once per context, go to the disk
+ * cache, and come back from it in a second context without NVRTC; their PTX assembles. */
+START_TEST(routines_compile_and_cache) {
+    char dir[400], cmd[900];
+    compile_only_cached(dir, sizeof dir, "routines_cache");
+    char dump[450];
+    snprintf(dump, sizeof dump, "%s/dump", dir);
+    setenv("KILN_CUDA_ARCH", "compute_90", 1);
+    setenv("KILN_CUDA_DUMP", dump, 1);
+    kiln_stats st[2];
+    for (int round = 0; round < 2; round++) compile_only_stats("cumsum(D, 0)", &st[round]);
+    ck_assert_uint_eq(st[0].disk_stores, 1);
+    ck_assert_uint_eq(st[1].disk_hits, 1);
+    ck_assert_uint_eq(st[1].disk_stores, 0);
+    const char *ptxas = getenv("KILN_PTXAS") ? getenv("KILN_PTXAS") : "/usr/local/cuda/bin/ptxas";
+    if (access(ptxas, X_OK) != 0) return;
+    snprintf(cmd, sizeof cmd, "'%s' -arch=sm_90 '%s'/kiln_scan_sum_f32_and_6_*.ptx -o /dev/null", ptxas, dump);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* :cuda / KILN_DUMP_CUDA: the CUDA C of each kernel from any backend, with no GPU. */
 START_TEST(cuda_source_without_gpu) {
     setenv("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1", 1);
@@ -345,6 +366,7 @@ int main(void) {
     tcase_add_test(t, plan_in_one_program);
     tcase_add_test(t, cuda_source_without_gpu);
     tcase_add_test(t, no_fma_contraction);
+    tcase_add_test(t, routines_compile_and_cache);
     suite_add_tcase(su, t);
     SRunner *sr = srunner_create(su);
     srunner_set_fork_status(sr, CK_FORK); /* each test loads the libraries its own way */

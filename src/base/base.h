@@ -57,6 +57,11 @@ typedef struct kiln_base {
     kiln_alloc_fn alloc; /* allocator hook, never NULL */
     void *alloc_ud;
     atomic_int interrupt; /* kiln_interrupt: set, evaluations stop at the next boundary */
+    /* The disk cache, for bytes a backend makes besides its kernels (the CUDA backend's fixed
+     * routines: scans, gathers), set by the runtime: blob_load gives the bytes stored under key
+     * (malloc'd: the caller frees them) or false; blob_store keeps bytes under key. */
+    bool (*blob_load)(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len);
+    void (*blob_store)(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
 } kiln_base;
 
 static inline kiln_base *kiln_base_of(const kiln_ctx *ctx) { return (kiln_base *)(void *)ctx; }

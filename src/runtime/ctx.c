@@ -43,6 +43,8 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     ctx->base.alloc = alloc;
     ctx->base.alloc_ud = ud;
     atomic_init(&ctx->base.interrupt, 0);
+    ctx->base.blob_load = rt_blob_load;
+    ctx->base.blob_store = rt_blob_store;
     atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);

@@ -81,6 +81,11 @@ struct kiln_ctx {
 
 _Static_assert(offsetof(struct kiln_ctx, base) == 0, "a context begins with its kiln_base");
 
+/* kiln_base's blob hooks (kernels.c): the disk cache for a backend's own bytes, under the
+ * context's compile lock, counted with the kernels' hits and stores. */
+bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len);
+void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
+
 struct kiln_array {
     atomic_uint refs;
     uint8_t dtype;                  /* kiln_dtype */

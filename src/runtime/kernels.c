@@ -140,6 +140,32 @@ static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen,
     return k;
 }
 
+bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len) {
+    pthread_mutex_lock(&ctx->cache.compile);
+    if (!ctx->disk_open) {
+        dc_open(&ctx->disk);
+        ctx->disk_open = true;
+    }
+    dc_result r = dc_load(&ctx->disk, key, klen, bytes, len);
+    pthread_mutex_unlock(&ctx->cache.compile);
+    if (r == DC_HIT) atomic_fetch_add(&ctx->st.disk_hits, 1);
+    else if (r == DC_CORRUPT || r == DC_FOREIGN || r == DC_REFUSED) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
+    else if (r == DC_MISS) atomic_fetch_add(&ctx->st.disk_misses, 1);
+    return r == DC_HIT;
+}
+
+void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len) {
+    void *old = NULL;
+    size_t olen = 0;
+    pthread_mutex_lock(&ctx->cache.compile);
+    /* an entry someone else owns is not ours to replace (as disk_store) */
+    bool stored = ctx->disk_open && dc_load(&ctx->disk, key, klen, &old, &olen) != DC_REFUSED &&
+                  dc_store(&ctx->disk, key, klen, bytes, len);
+    pthread_mutex_unlock(&ctx->cache.compile);
+    free(old);
+    if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
+}
+
 /* n kernels made by one run of the backend's compiler, which took t. */
 static void note_compiled(kiln_ctx *ctx, int n, const kiln_compile_times *t) {
     atomic_fetch_add(&ctx->st.compiled, (uint64_t)n);

@@ -2,8 +2,8 @@
  * shim.h — what a kiln CUDA program needs of CUDA to compile as host C++ (g++ -std=c++17
  * -include shim.h) and run under the fake driver (fakecuda.c): the qualifiers as nothing or
  * their C++ twins, the thread and block indices as thread-local variables the fake driver sets,
- * __syncthreads and __shfl_down_sync as calls into it, and the bit casts.  base/scalar.h is then
- * compiled as the C it also is (the host branch of its #if), so the kernels compute with the
+ * __syncthreads and __shfl_down_sync as calls into it, atomicMin, and the bit casts.
+ * base/scalar.h is then compiled as the C it also is (the host branch of its #if), so the kernels compute with the
  * host's libm: what is checked is kiln's code around the math (indexing, layouts, argument
  * blocks, staging, fold orders), not CUDA's libdevice.
  */
@@ -53,6 +53,13 @@ static inline double __longlong_as_double(long long b) {
     double f;
     memcpy(&f, &b, 8);
     return f;
+}
+
+static inline unsigned long long atomicMin(unsigned long long *p, unsigned long long v) {
+    unsigned long long old = __atomic_load_n(p, __ATOMIC_RELAXED);
+    while (v < old && !__atomic_compare_exchange_n(p, &old, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+    return old;
 }
 
 /* The entry the fake driver calls: kernel f with its argument block at p. */

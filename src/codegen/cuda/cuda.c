@@ -19,7 +19,9 @@
  *              says the host reads it (cuda_sync: at the end of each evaluation for its results,
  *              at kiln_array_data, before a host step); temporaries never come back
  *     matmul   cuBLAS (libcublas.so.13, else .so.12) for float32 and float64, the epilogue
- *              right after; other products, scans, gathers and row passes run on the host
+ *              right after; other products, scatter-adds and row passes run on the host
+ *     routines scans and gathers: routines.cu, one program compiled on first use (kept in the
+ *              disk cache through kiln_base's blob hooks), launched over mirrors as kernels are
  *
  * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
  * every kernel renders, compiles with NVRTC and loads as bytes, and a launch fails with one
@@ -286,6 +288,11 @@ typedef struct cuda_state {
     CUdeviceptr *free_[POOL_CLASSES];
     uint32_t nfree[POOL_CLASSES], capfree[POOL_CLASSES];
     char target[256], describe[1024];
+    /* the fixed routines (routines.cu), made on first use under rlock */
+    pthread_mutex_t rlock;
+    bool rmade;
+    CUmodule rmod;
+    CUfunction rscan[6], rgather; /* scans: sum, prod × f32, f64, i64 */
 } cuda_state;
 
 static const char *cuda_about(void) { return "CUDA through NVRTC, loaded at run time"; }
@@ -359,6 +366,7 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     if (!s) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     s->ctx = ctx;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->rlock, NULL);
     const char *fm = getenv("KILN_CUDA_FAST_MATH");
     s->fast_math = fm && *fm && strcmp(fm, "0");
     const char *want = getenv("KILN_CUDA_ARCH");
@@ -443,9 +451,11 @@ static void cuda_free(void *state) {
         for (uint32_t i = 0; i < s->nfree[c]; i++) cu.MemFree(s->free_[c][i]);
         free(s->free_[c]);
     }
+    if (s->rmod) cu.ModuleUnload(s->rmod);
     if (s->cublas) blas.Destroy(s->cublas);
     if (s->cuctx) cu.DevicePrimaryCtxRelease(s->dev);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->rlock);
     free(s);
 }
 
@@ -666,6 +676,17 @@ static void module_put(cuda_state *s, cuda_module *m) {
     free(m);
 }
 
+/* The sentence for a module or function the driver would not load: an older driver's refusal
+ * of NVRTC's PTX says so. */
+static kiln_status load_fail(const cuda_state *s, kiln_ctx *ctx, const char *name, CUresult r) {
+    char e[200];
+    if (r == CU_PTX_VERSION)
+        return kiln_fail(ctx, KILN_ERR_BACKEND,
+                         "the NVIDIA driver (CUDA %d.%d) is older than NVRTC %d.%d and refuses its PTX; update the driver, or use an NVRTC no newer than it (KILN_NVRTC)",
+                         s->driver / 1000, s->driver % 1000 / 10, nv.major, nv.minor);
+    return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA could not load kernel %s: %s", name, cu_text(r, e, sizeof e));
+}
+
 static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size_t len, const char *name, kiln_kernel **out) {
     cuda_state *s = state;
     bytes_head h;
@@ -692,7 +713,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     memcpy(k->es, es, nops);
     snprintf(k->name, sizeof k->name, "%s", name);
     if (!s->offline) {
-        char e[200], fn[64];
+        char fn[64];
         cu.CtxSetCurrent(s->cuctx); /* this thread's first CUDA call may be this one */
         pthread_mutex_lock(&s->lock);
         CUresult r = module_get(s, payload, h.len, &k->mod);
@@ -705,15 +726,9 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
         }
         if (r != CU_OK) module_put(s, k->mod);
         pthread_mutex_unlock(&s->lock);
-        if (r == CU_PTX_VERSION) {
-            free(k);
-            return kiln_fail(ctx, KILN_ERR_BACKEND,
-                             "the NVIDIA driver (CUDA %d.%d) is older than NVRTC %d.%d and refuses its PTX; update the driver, or use an NVRTC no newer than it (KILN_NVRTC)",
-                             s->driver / 1000, s->driver % 1000 / 10, nv.major, nv.minor);
-        }
         if (r != CU_OK) {
             free(k);
-            return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA could not load kernel %s: %s", name, cu_text(r, e, sizeof e));
+            return load_fail(s, ctx, name, r);
         }
     }
     pthread_mutex_lock(&s->lock);
@@ -1314,20 +1329,213 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
     return mm->epilogue ? mm->epilogue(mm->epilogue_ud, 0, mm->m) : KILN_OK;
 }
 
-/* ------------------------------------------------------------------ the rest, on the host */
+/* ------------------------------------------------------------------ the fixed routines */
+
+/* The routines' program (routines.cu after scalar.h) is compiled once per state: from the disk
+ * cache when a process before this one made it for the same target and source, else by NVRTC
+ * (then stored).  Named as a program of several kernels is, after its first. */
+static const char *const routine_names[7] = {"kiln_scan_sum_f32", "kiln_scan_prod_f32", "kiln_scan_sum_f64",
+                                             "kiln_scan_prod_f64", "kiln_scan_sum_i64", "kiln_scan_prod_i64", "kiln_gather"};
+
+/* Bytes a disk cache gave for the routines: a CUBIN (an ELF) or PTX (text ending in its NUL). */
+static bool routine_bytes_ok(const cuda_state *s, const char *p, size_t n) {
+    return s->ptx ? n > 0 && p[n - 1] == 0 && memchr(p, 0, n) == p + n - 1 : n > 4 && !memcmp(p, "\177ELF", 4);
+}
+
+static kiln_status routines_make(cuda_state *s, kiln_ctx *ctx) {
+    kstr src = {0};
+    kstr_printf(&src, "%.*s\n%.*s", (int)kc_scalar_len, kc_scalar_text, (int)kc_routines_len, kc_routines_text);
+    if (src.oom) {
+        kstr_free(&src);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    uint64_t h1 = kiln_hash_bytes(KILN_HASH_SEED, src.s, src.len), h2 = kiln_hash_bytes(KILN_HASH_SEED2, src.s, src.len);
+    char key[400], prog[80];
+    int klen = snprintf(key, sizeof key, "cuda routines %s %016llx%016llx", s->target, (unsigned long long)h1, (unsigned long long)h2);
+    snprintf(prog, sizeof prog, "%s_and_6_%08x", routine_names[0], (unsigned)h1);
+    kiln_base *b = kiln_base_of(ctx);
+    uint64_t t0 = kiln_now_ns();
+    void *bytes = NULL;
+    size_t len = 0;
+    bool cached = b->blob_load && b->blob_load(ctx, key, (size_t)klen, &bytes, &len);
+    if (cached && !routine_bytes_ok(s, bytes, len)) {
+        free(bytes);
+        bytes = NULL;
+        cached = false;
+    }
+    if (cached) dump_file(prog, "cu", src.s, src.len); /* (KILN_CUDA_DUMP: as a compile would) */
+    uint64_t ns = 0;
+    kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, prog, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
+    kstr_free(&src);
+    if (st != KILN_OK) return st;
+    if (log_has("compile"))
+        fprintf(stderr, "kiln: CUDA routines (scans, gathers) %s in %.3f ms\n", cached ? "loaded from the disk cache" : "compiled",
+                (double)(kiln_now_ns() - t0) / 1e6);
+    CUresult r = CU_OK;
+    if (!s->offline) {
+        cu.CtxSetCurrent(s->cuctx);
+        r = cu.ModuleLoadData(&s->rmod, bytes);
+        for (int i = 0; i < 7 && r == CU_OK; i++) r = cu.ModuleGetFunction(i < 6 ? &s->rscan[i] : &s->rgather, s->rmod, routine_names[i]);
+        if (r != CU_OK && s->rmod) {
+            cu.ModuleUnload(s->rmod);
+            s->rmod = NULL;
+        }
+    }
+    if (r == CU_OK && !cached && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
+    free(bytes);
+    if (r != CU_OK) return load_fail(s, ctx, prog, r);
+    s->rmade = true;
+    return KILN_OK;
+}
+
+/* The routines, made when first asked for; compile-only states make them (so the tests see
+ * them compile) and then fail as every launch there does. */
+static kiln_status routines(cuda_state *s, kiln_ctx *ctx) {
+    pthread_mutex_lock(&s->rlock);
+    kiln_status st = s->rmade ? KILN_OK : routines_make(s, ctx);
+    pthread_mutex_unlock(&s->rlock);
+    if (st == KILN_OK && s->offline) st = launch_fail(s, ctx, "launch", 0);
+    return st;
+}
+
+/* A routine's launch over the operands staged in sg (s->lock held since t0): the argument block
+ * args (size bytes, copied: a launch reads it when it starts); when bad is a device word, its
+ * value afterwards into *badv. */
+static kiln_status routine_launch(cuda_state *s, kiln_ctx *ctx, staging *sg, CUfunction f, const char *name, unsigned grid,
+                                  const void *args, size_t size, uint64_t t0, uint64_t up0, CUdeviceptr bad, uint64_t *badv) {
+    char *a = malloc(size);
+    CUresult r = a ? CU_OK : CU_OOM;
+    uint64_t t1 = kiln_now_ns(), t2 = t1;
+    if (a) {
+        memcpy(a, args, size);
+        r = launch(f, grid, a);
+        t2 = kiln_now_ns();
+        if (r == CU_OK && bad) r = cu.MemcpyDtoH(badv, bad, 8);
+    }
+    return launch_end(s, ctx, sg, r, name, up0, t0, t1, t2, a, "launch");
+}
+
+/* The scan's device argument block (routines.cu's kr_scan). */
+typedef struct kr_scan {
+    CUdeviceptr in, out;
+    int64_t shape[KILN_MAX_DIMS], ist[KILN_MAX_DIMS], ost[KILN_MAX_DIMS];
+    int64_t lines;
+    int32_t ndim, axis;
+} kr_scan;
 
 static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
-    int64_t lo, hi;
-    kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)kiln_dtype_size(a->dt), &lo, &hi);
-    host_step(state, ctx, a->out, lo, hi);
-    return host_scan(NULL, ctx, a, nthreads);
+    cuda_state *s = state;
+    int64_t lines = 1, len = a->shape[a->axis], es = (int64_t)kiln_dtype_size(a->dt), lo, hi, ilo, ihi;
+    for (int d = 0; d < a->ndim; d++)
+        if (d != a->axis) lines *= a->shape[d];
+    kiln_extent(a->ndim, a->shape, a->out_str, es, &lo, &hi);
+    if (lines < KC_SCAN_LINES && !s->offline) { /* a few long lines: the host walks them faster */
+        host_step(state, ctx, a->out, lo, hi);
+        return host_scan(NULL, ctx, a, nthreads);
+    }
+    kiln_status st = routines(s, ctx);
+    if (st != KILN_OK || lines * len == 0) return st;
+    int which = (a->dt == KILN_F32 ? 0 : a->dt == KILN_F64 ? 2 : 4) + (a->op != KILN_OP_CUMSUM);
+    kiln_extent(a->ndim, a->shape, a->in_str, es, &ilo, &ihi);
+    staging sg;
+    if (!staging_init(&sg, s, 2)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    uint64_t t0 = kiln_now_ns(), up0 = s->bytes_up;
+    want(&sg, (char *)a->in, ilo, ihi, false, false);
+    want(&sg, a->out, lo, hi, true, hi - lo == lines * len * es);
+    kr_scan k = {.lines = lines, .ndim = a->ndim, .axis = a->axis};
+    for (int d = 0; d < a->ndim; d++) k.shape[d] = a->shape[d], k.ist[d] = a->in_str[d], k.ost[d] = a->out_str[d];
+    CUresult r = stage_all(&sg);
+    if (r != CU_OK) return launch_end(s, ctx, &sg, r, routine_names[which], up0, t0, t0, t0, NULL, "launch");
+    k.in = sg.v[0].dev, k.out = sg.v[1].dev;
+    return routine_launch(s, ctx, &sg, s->rscan[which], routine_names[which], grid_for(s, lines), &k, sizeof k, t0, up0, 0, NULL);
 }
+
+/* The gather's device argument block (routines.cu's kr_gather). */
+typedef struct kr_gather {
+    CUdeviceptr x, idx, idx2, out, bad;
+    int64_t shape[KILN_MAX_DIMS], xst[KILN_MAX_DIMS], ist[KILN_MAX_DIMS], i2st[KILN_MAX_DIMS], ost[KILN_MAX_DIMS];
+    int64_t total, alen, astr, a2len, a2str;
+    int32_t ndim, elsize, unit;
+} kr_gather;
+
+/* The largest of 8, 4, 2, 1 dividing every one of the n values. */
+static int common_unit(const int64_t *v, int n) {
+    int u = 8;
+    for (int i = 0; i < n; i++)
+        while (v[i] % u) u /= 2;
+    return u;
+}
+
 static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
-    int64_t lo, hi;
-    kiln_extent(a->ndim, a->shape, a->out_str, a->elsize, &lo, &hi);
+    cuda_state *s = state;
+    int nd = a->ndim;
+    int64_t total = 1, lo, hi, shape[KILN_MAX_DIMS + 2], str[KILN_MAX_DIMS + 2], ext[3][2] = {{0}};
+    for (int d = 0; d < nd; d++) total *= a->shape[d];
+    kiln_extent(nd, a->shape, a->out_str, a->elsize, &lo, &hi);
+    /* what x's elements and the indices can be read in, for the device: units every address
+     * and stride is a multiple of (int64 indices in 8) */
+    int64_t xs[2 * KILN_MAX_DIMS + 4], is[2 * KILN_MAX_DIMS + 2];
+    int nx = 0, ni = 0;
+    xs[nx++] = (int64_t)(uintptr_t)a->x, xs[nx++] = (int64_t)(uintptr_t)a->out, xs[nx++] = a->elsize, xs[nx++] = a->axis_str;
+    if (a->idx2) xs[nx++] = a->axis2_str;
+    is[ni++] = (int64_t)(uintptr_t)a->idx;
+    if (a->idx2) is[ni++] = (int64_t)(uintptr_t)a->idx2;
+    for (int d = 0; d < nd; d++) {
+        xs[nx++] = a->x_str[d], xs[nx++] = a->out_str[d], is[ni++] = a->idx_str[d];
+        if (a->idx2) is[ni++] = a->idx2_str[d];
+    }
+    if ((!s->offline && total < 2 * KC_BLOCK) || common_unit(is, ni) < 8) { /* a few elements: not worth a launch */
+        host_step(state, ctx, a->out, lo, hi);
+        return host_gather(NULL, ctx, a, nthreads);
+    }
+    kiln_status st = routines(s, ctx);
+    if (st != KILN_OK || total == 0) return st;
+    /* x: its dims, then the indexed axis (and the second); the indices over the output's dims */
+    int n = 0;
+    for (int d = 0; d < nd; d++, n++) shape[n] = a->shape[d], str[n] = a->x_str[d];
+    shape[n] = a->axis_len, str[n++] = a->axis_str;
+    if (a->idx2) shape[n] = a->axis2_len, str[n++] = a->axis2_str;
+    kiln_extent(n, shape, str, a->elsize, &ext[0][0], &ext[0][1]);
+    kiln_extent(nd, a->shape, a->idx_str, 8, &ext[1][0], &ext[1][1]);
+    if (a->idx2) kiln_extent(nd, a->shape, a->idx2_str, 8, &ext[2][0], &ext[2][1]);
+    staging sg;
+    if (!staging_init(&sg, s, 4)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    uint64_t t0 = kiln_now_ns(), up0 = s->bytes_up, none = UINT64_MAX, bad = UINT64_MAX;
+    want(&sg, (char *)a->x, ext[0][0], ext[0][1], false, false);
+    want(&sg, (char *)a->idx, ext[1][0], ext[1][1], false, false);
+    if (a->idx2) want(&sg, (char *)a->idx2, ext[2][0], ext[2][1], false, false);
+    want(&sg, a->out, lo, hi, true, hi - lo == total * a->elsize);
+    kr_gather k = {.total = total, .alen = a->axis_len, .astr = a->axis_str, .a2len = a->axis2_len, .a2str = a->axis2_str,
+                   .ndim = nd, .elsize = a->elsize, .unit = common_unit(xs, nx)};
+    for (int d = 0; d < nd; d++)
+        k.shape[d] = a->shape[d], k.xst[d] = a->x_str[d], k.ist[d] = a->idx_str[d], k.i2st[d] = a->idx2 ? a->idx2_str[d] : 0,
+        k.ost[d] = a->out_str[d];
+    CUresult r = stage_all(&sg);
+    if (r == CU_OK) r = block_get(s, 8, &k.bad);
+    if (r == CU_OK) r = cu.MemcpyHtoD(k.bad, &none, 8);
+    if (r != CU_OK) {
+        if (k.bad) pool_put(s, 8, k.bad);
+        return launch_end(s, ctx, &sg, r, "kiln_gather", up0, t0, t0, t0, NULL, "launch");
+    }
+    int o = 0;
+    k.x = sg.v[o++].dev, k.idx = sg.v[o++].dev, k.idx2 = a->idx2 ? sg.v[o++].dev : 0, k.out = sg.v[o].dev;
+    CUdeviceptr word = k.bad;
+    st = routine_launch(s, ctx, &sg, s->rgather, "kiln_gather", grid_for(s, total), &k, sizeof k, t0, up0, word, &bad);
+    pthread_mutex_lock(&s->lock);
+    pool_put(s, 8, word);
+    pthread_mutex_unlock(&s->lock);
+    if (st != KILN_OK || bad == UINT64_MAX) return st;
+    /* an index out of range: the host's gather names the first, in the same words */
     host_step(state, ctx, a->out, lo, hi);
     return host_gather(NULL, ctx, a, nthreads);
 }
+
+/* ------------------------------------------------------------------ the rest, on the host */
+
 static kiln_status cuda_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads) {
     /* it adds into the array at a->x: its dims, then the indexed axis (and the second one) */
     int64_t shape[KILN_MAX_DIMS + 2], str[KILN_MAX_DIMS + 2], lo, hi;

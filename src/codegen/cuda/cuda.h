@@ -36,6 +36,12 @@ static inline size_t kc_red_size(int n, int c) { return (size_t)(136 * n + 240 +
 /* The text of base/scalar.h (generated at build time): every program begins with it. */
 extern const char kc_scalar_text[];
 extern const size_t kc_scalar_len;
+/* The text of cuda/routines.cu (scans and gathers), compiled after scalar.h as one program. */
+extern const char kc_routines_text[];
+extern const size_t kc_routines_len;
+/* Lines a scan needs for the device (a thread each, walking its line in order); fewer run on
+ * the host, where one core walks a long line faster than one GPU thread. */
+#define KC_SCAN_LINES 64
 
 /* Appends the CUDA C of kd's kernels, named name (and name_tree, name_rows for a reduction),
  * after the preamble when with_preamble. */
