@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gpu_bench.py — the GPU anchors for kiln's CUDA backend (tools/gpu_check.sh runs it on the GPU
 machine): the same cases as `gpu_check bench` in CuPy (cupy.fuse, ElementwiseKernel) and PyTorch
-(eager and torch.compile), and a device-to-device copy, the bandwidth floor.  Times are the best
+(eager and torch.compile), and a device-to-device copy, the bandwidth floor; a scan and a gather
+(cumsum(W, 0), W[perm]) against CuPy's and PyTorch's own.  Times are the best
 of several runs between CUDA events, in ms; bandwidth counts bytes read plus written."""
 import time
 
@@ -49,6 +50,9 @@ def cupy_cases():
     bias = cp.random.random((8192, 1), dtype=cp.float32)
     row("cupy", "W @ X (cuBLAS SGEMM alone)", best_ms(lambda: W @ X, sync, 5))
     row("cupy", "W @ X + bias", best_ms(lambda: W @ X + bias, sync, 5))
+    perm = cp.arange(8192) * 7919 % 8192
+    row("cupy", "cumsum(W, 0)", best_ms(lambda: cp.cumsum(W, 0), sync), 2 * W.nbytes)
+    row("cupy", "W[perm]", best_ms(lambda: W[perm], sync), 2 * W.nbytes)
 
 
 def torch_cases():
@@ -78,6 +82,9 @@ def torch_cases():
     X = torch.rand(8192, 8192, device=dev)
     bias = torch.rand(8192, 1, device=dev)
     row("torch eager", "W @ X + bias", best_ms(lambda: W @ X + bias, sync, 5))
+    perm = torch.arange(8192, device=dev) * 7919 % 8192
+    row("torch eager", "cumsum(W, 0)", best_ms(lambda: torch.cumsum(W, 0), sync), 2 * W.numel() * 4)
+    row("torch eager", "W[perm]", best_ms(lambda: W[perm], sync), 2 * W.numel() * 4)
     Xl = torch.rand(20, 1_000_000, dtype=torch.float64, device=dev)
     wl = torch.rand(1, 20, dtype=torch.float64, device=dev)
     yl = torch.rand(1, 1_000_000, dtype=torch.float64, device=dev)

@@ -517,9 +517,14 @@ static void bench(void) {
         kiln_scope_set(s, arrays[i].name, a);
         kiln_array_free(a);
     }
+    int64_t np = 8192; /* a permutation of W's rows, for the gather */
+    kiln_array *perm = kiln_array_new(gpu, KILN_I64, 1, &np);
+    for (int64_t i = 0; i < np; i++) ((int64_t *)kiln_array_data(perm))[i] = i * 7919 % np;
+    kiln_scope_set(s, "perm", perm);
+    kiln_array_free(perm);
     static const char *const cases[] = {"a * b + c", "sin(a) * sin(a)", "a64 * b64 + c64", "sin(a64) * sin(a64)", "sum(a * b)",
                                         "sum(a64 * b64)", "W @ X + bias",
-                                        "sum((1 / (1 + exp(-(wl @ Xl))) - yl) * Xl, 1)"};
+                                        "sum((1 / (1 + exp(-(wl @ Xl))) - yl) * Xl, 1)", "cumsum(W, 0)", "W[perm]"};
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
     {
         printf("bench kiln %-50s %10.3f ms per call into GPU memory (kiln_wrap_device)\n", cases[k], time_expr(gpu, s, cases[k], 5, true));
