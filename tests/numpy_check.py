@@ -429,6 +429,12 @@ PROGRAMS = [
     "s0 = arange(4.)\ns1 = s0.copy()\ns1 += 1\ns2 = copy(s0)\ns2 *= 2\nprint(s0, s1, s2)",
     "s0 = ones(3)\ns1 = s0 * 1\ns2 = s0\ns3 = s0[1:]\ns4 = +s0\ns5 = s0.flatten()\ns0 += 1\nprint(s1, s2, s3, s4, s5)",
     "s0 = arange(3.)\nfor i in range(3):\n    s1 = s0 * 1\n    s1 += 1\n    print(s0, s1)",
+    "s0 = arange(3.)\nb0, c0 = s0.copy(), s0\nb0 += 1\nc0 += 10\nprint(s0, b0, c0)",
+    # views of views: a reshape's transpose, a row of it, are views of the name's array
+    "v0 = arange(6.)\nv1 = transpose(v0.reshape(2, 3))\nv1 += 100\nv2 = v0.reshape(3, 2).T[1]\nv2 *= -1\nprint(v0, v1, v2)",
+    "v0 = arange(6.)\nv1 = v0.reshape(2, 3).T * 1\nv1 += 1\nv2 = v0[::2].reshape(3, 1).T\nv2 += 0.5\nprint(v0, v1, v2)",
+    "v0 = arange(12.).reshape(3, 4)\nv1 = v0[:, ::2].reshape(6)\nv1 += 1\nv2 = v0.T[::-1].reshape(2, 6)\nv2 += 1\nprint(v0, v1, v2)",
+    "v0 = arange(12.).reshape(3, 4)\nv1 = v0[1:].reshape(2, 2, 2)[:, 1]\nv1 -= 50\nprint(v0, v1)",
     # NumPy's integers as indices and range() bounds (computed 0-d arrays, evaluated when used)
     "n = sum(arange(3))\nx = arange(10.)\nprint(x[:n], x[n:n * 2], x[-n], full(2, max(x)))\nfor i in range(n):\n    print(i, x[i:n])",
     "n = sum(arange(3))\nfor i in range(1, n + 3, sum(ones(2, dtype=int32))):\n    n = n - 1\n    print(i, n, arange(6)[:n])",

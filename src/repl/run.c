@@ -661,6 +661,20 @@ static void release(prog *pg, stmt *st) {
     if (!st->cached) stmt_clear_cache(pg->s, st);
 }
 
+/* The array under a chain of views and reshapes e (x.reshape(2, 3).T[1]: each node's only
+ * argument the next), its nodes from e down into chain[0 .. *depth); NULL when e is not such a
+ * chain over a name's or a binding's array. */
+#define VIEW_CHAIN 16
+static kiln_array *view_chain(const kiln_expr *e, const kiln_expr **chain, int *depth) {
+    *depth = 0;
+    while ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && *depth < VIEW_CHAIN) {
+        chain[(*depth)++] = e;
+        e = ir_arg(e, 0);
+    }
+    if (*depth == 0 || !op_is_array_leaf(e->op) || !e->leaf) return NULL;
+    return e->op == KILN_OP_VAR ? kiln_expr_array(e) : e->leaf;
+}
+
 /* An array whose only owner is the caller's handle, owning its buffer: safe to write into. */
 static bool exclusive(const kiln_array *a) { return atomic_load(&a->refs) == 1 && a->buf && !a->base && !a->map; }
 
@@ -692,17 +706,32 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
     }
     if (e->op == KILN_OP_VAR) return kiln_array_retain(kiln_expr_array(e));
     if (e->op == KILN_OP_PARAM && e->leaf) return kiln_array_retain((kiln_array *)e->leaf);
-    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && op_is_array_leaf(ir_arg(e, 0)->op) && ir_arg(e, 0)->leaf) {
-        /* x[::2], x.T, x.reshape(...) of a name or an array: a view of its array, as NumPy's */
-        kiln_array *src = ir_arg(e, 0)->op == KILN_OP_VAR ? kiln_expr_array(ir_arg(e, 0)) : ir_arg(e, 0)->leaf;
-        int64_t off = 0, strides[KILN_MAX_DIMS];
+    int depth = 0;
+    const kiln_expr *chain[VIEW_CHAIN];
+    kiln_array *src = view_chain(e, chain, &depth);
+    if (src) {
+        /* x[::2], x.T, x.reshape(...), x.reshape(2, 3).T[1] of a name or an array: a view of its
+         * array, as NumPy's, each step's strides from the one below (a reshape the memory
+         * cannot take is a copy, as NumPy's) */
+        int nd = src->ndim;
+        int64_t off = 0, shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS], next[KILN_MAX_DIMS];
+        memcpy(shape, src->shape, (size_t)nd * sizeof *shape);
+        memcpy(strides, src->strides, (size_t)nd * sizeof *strides);
         bool ok = true;
-        if (e->op == KILN_OP_VIEW) {
-            ir_viewmap m;
-            ir_view_of(e, &m);
-            ir_view_memory(&m, src->shape, src->strides, &off, strides);
-        } else {
-            ok = ir_reshape_strides(src->ndim, src->shape, src->strides, e->ndim, e->shape, strides);
+        for (int k = depth - 1; k >= 0 && ok; k--) {
+            const kiln_expr *n = chain[k];
+            if (n->op == KILN_OP_VIEW) {
+                ir_viewmap m;
+                int64_t o = 0;
+                ir_view_of(n, &m);
+                ir_view_memory(&m, shape, strides, &o, next);
+                off += o;
+            } else {
+                ok = ir_reshape_strides(nd, shape, strides, n->ndim, n->shape, next);
+            }
+            nd = n->ndim;
+            memcpy(shape, n->shape, (size_t)nd * sizeof *shape);
+            memcpy(strides, next, (size_t)nd * sizeof *strides);
         }
         if (ok) return kiln_array_view(ctx, src, e->ndim, e->shape, strides, off);
     }
@@ -719,8 +748,9 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
  * (a name, a binding): v is such an array, or a view of one.  A constructor's new array is
  * held by its graph node alone. */
 static bool shares_memory(const kval *v) {
-    const kiln_expr *e = v->e;
-    if ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && op_is_array_leaf(ir_arg(e, 0)->op)) e = ir_arg(e, 0);
+    const kiln_expr *e = v->e, *chain[VIEW_CHAIN];
+    int depth;
+    if (view_chain(e, chain, &depth)) e = ir_arg(chain[depth - 1], 0);
     if (e->op == KILN_OP_VAR) return atomic_load(&kiln_expr_array(e)->refs) > 1;
     return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
 }
