@@ -356,6 +356,33 @@ CASES += [
 
 # One statement a line: print(...) shows str() of its values, a bare expression shows repr()
 # (NumPy scalars as np.float64(0.5), tuples, dtype('float64'), 'text', array(...)); compared as text.
+# NumPy's compositions: shapes and order, comparisons, counting, diagonals and triangles
+CASES += [
+    ("isclose(a, b)", 0), ("isclose(a, a, equal_nan=True)", 0), ("isclose(f, f * 1.000001)", 0), ("isclose(i, j, atol=2)", 0),
+    ("isclose(f, 1)", 0), ("isclose(1e10, a, rtol=0.1)", 0), ("isclose(g, g + 1e-6, rtol=0, atol=1e-6)", 0),
+    ("divmod(i, j)[0]", 0), ("divmod(a, 3)[1]", 0), ("divmod(k, -3)[1]", 0),
+    ("count_nonzero(M > 0, axis=0)", 0), ("count_nonzero(N, 1, keepdims=True)", 0), ("count_nonzero(A, (0, 2))", 0),
+    ("diagonal(N)", 0), ("diagonal(N, 1)", 0), ("diagonal(M.T, -1)", 0), ("diagonal(N, 9)", 0), ("N.diagonal(-2)", 0),
+    ("diag(u)", 0), ("diag(u, -2)", 0), ("diag(m[:3], 1)", 0), ("diag(N, 2)", 0), ("diag(A)", 0),
+    ("trace(N)", 0), ("trace(M, -1)", 8), ("N.trace(offset=1)", 0), ("trace(Z, dtype=float32)", 0), ("trace(u)", 0),
+    ("tri(3, 4, 1)", 0), ("tri(3, dtype=int32)", 0), ("tri(2, 5, -1, dtype=bool)", 0),
+    ("tril(N)", 0), ("triu(M, -1)", 0), ("tril(u, 1)", 0), ("triu(A)", 0), ("tril(Z, 2)", 0), ("triu(m[:5])", 0),
+    ("flip(N)", 0), ("flip(A, (0, 2))", 0), ("fliplr(N)", 0), ("flipud(u)", 0), ("flip(a[:5], 0) * 2", 0), ("fliplr(u)", 0),
+    ("roll(u, 2)", 0), ("roll(N, -1, 1)", 0), ("roll(N, (1, 2), (0, 1))", 0), ("roll(A, 5)", 0), ("roll(N, 1)", 0),
+    ("roll(N, (1, 1), 0)", 0), ("roll(u, 2, 3)", 0),
+    ("repeat(u, 2)", 0), ("repeat(N, 3, axis=1)", 0), ("repeat(N, [1, 0, 2, 1, 0, 3], axis=0)", 0), ("N.repeat(2)", 0),
+    ("repeat(m[:4], 0)", 0), ("repeat(M, [2], 1)", 0), ("repeat(u, -1)", 0),
+    ("tile(u, 2)", 0), ("tile(N, (2, 1))", 0), ("tile(m[:3], (2, 2, 1))", 0), ("tile(A, 0)", 0), ("tile(Z, (1, 3))", 0),
+    ("broadcast_to(u, (3,) + u.shape)", 0), ("broadcast_to(N[:1], N.shape)", 0), ("broadcast_to(2.5, (2, 2))", 0),
+    ("broadcast_to(N, (2,))", 0), ("broadcast_to(u, (2, 3))", 0),
+    ("meshgrid(u, v4)[0]", 0), ("meshgrid(u, v4, indexing='ij')[1]", 0), ("meshgrid(u[:3], u[:2], u[:4])[2]", 0),
+    ("meshgrid(u, v4, sparse=True)[0]", 0), ("meshgrid(N, u)[0]", 0),
+    ("nan_to_num(a)", 0), ("nan_to_num(f, nan=-1.0, posinf=9.0)", 0), ("nan_to_num(i)", 0), ("nan_to_num(a, neginf=0)", 0),
+    ("average(N)", 0), ("average(N, axis=1, weights=u)", 0), ("average(k, weights=k % 3)", 0), ("average(M, 0, weights=M * M)", 8),
+    ("average(Q, 1, weights=Q * Q)", 8), ("average(Z, 0, keepdims=True)", 0), ("average(u, weights=u * 0)", 0),
+    ("average(N, weights=u)", 0),
+]
+
 PRINTS = [
     # print: arrays (str), NumPy scalars, Python numbers, tuples, dtypes, strings, sep= and end=
     "print(M)", "print(Z)", "print(u)", "print(a[:12])", "print(f[:8])", "print(m[:6])", "print(k[:5])", "print(A)",
@@ -399,6 +426,11 @@ PRINTS = [
     "[1, 2] * 3", "3 * [1.5]", "[1, 2] + [3]", "(1, 2) * 2", "[[0] * 2] * 2", "[1, 2] * 0", "[1, 2] * -1",
     "array([0.5] * 3)", "zeros((2,) * 2)", "M.shape + (1,)", "[1, 2] * array(3)", "print([1, 2] - 1)", "print([1] * 2.5)",
     "print([1] + (2,))",
+    # Python bools and ints computed now, tuples of arrays
+    "print(allclose(a, a))", "print(allclose(a, a, equal_nan=True))", "allclose(M, M + 1e-9)", "allclose(f, f + 1)",
+    "array_equal(N, N)", "array_equal(a, a, equal_nan=True)", "array_equal(a, a)", "array_equal(u, u[:2])",
+    "array_equal(i, i.astype(float32))", "print(count_nonzero(m))", "count_nonzero(k)", "divmod(7, 2)", "divmod(7.5, -2)",
+    "isclose(1.0, 1.0 + 1e-9)", "meshgrid(arange(2), arange(3))", "divmod(arange(4), 3)", "trace(eye(3))",
 ]
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
@@ -562,7 +594,9 @@ def namespace():
         "cumsum", "cumprod", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
         "vstack", "hstack", "take", "take_along_axis", "matmul", "dot", "outer", "zeros", "ones", "empty", "full",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
-        "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis"]}
+        "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
+        "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
+        "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

@@ -958,6 +958,544 @@ static bool h_statement(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     return fe_err(p, off, KILN_ERR_SYNTAX, "%s(...) is a statement; it cannot be part of an expression", f->name);
 }
 
+/* ------------------------------------------------------------------ NumPy's compositions */
+
+/* Temporaries of a composition: every builder's result is kept here and freed at the end
+ * (builders given a NULL operand give NULL, keeping the first error). */
+typedef struct tmps {
+    kiln_expr *v[48];
+    int n;
+} tmps;
+static kiln_expr *keep(tmps *t, kiln_expr *e) {
+    KILN_ASSERT(t->n < 48);
+    if (e) t->v[t->n++] = e;
+    return e;
+}
+/* out = r (a new reference to it), then the temporaries go. */
+static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
+    bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
+    for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
+    t->n = 0;
+    return ok;
+}
+static void tmps_free(tmps *t) {
+    for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
+    t->n = 0;
+}
+
+/* A new int64 array [(i / div) % mod for i < n] (mod <= 0: no modulo) as an expression (kept in
+ * t): the index of a take that repeats, tiles or broadcasts. */
+static kiln_expr *index_expr(parser *p, tmps *t, int64_t n, int64_t div, int64_t mod) {
+    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &n);
+    if (!r) return NULL;
+    int64_t *d = (int64_t *)r->data;
+    for (int64_t i = 0; i < n; i++) d[i] = mod > 0 ? i / div % mod : i / div;
+    kiln_expr *e = kiln_var(p->ctx, r);
+    kiln_array_free(r);
+    return keep(t, e);
+}
+/* x taken along axis at index_expr(n, div, mod). */
+static kiln_expr *take_index(parser *p, tmps *t, kiln_expr *x, int axis, int64_t n, int64_t div, int64_t mod) {
+    return keep(t, kiln_take(p->ctx, x, index_expr(p, t, n, div, mod), axis));
+}
+/* x with leading dims of length 1 up to nd dims (a view). */
+static kiln_expr *lift(parser *p, tmps *t, kiln_expr *x, int nd) {
+    if (!x || x->ndim >= nd) return x;
+    int64_t shape[KILN_MAX_DIMS];
+    int lead = nd - x->ndim;
+    for (int d = 0; d < nd; d++) shape[d] = d < lead ? 1 : x->shape[d - lead];
+    return keep(t, kiln_reshape(p->ctx, x, nd, shape));
+}
+/* x broadcast to shape (nd dims), each stretched dim a take of index 0: the values exactly;
+ * NULL with an error at off when it cannot be. */
+static kiln_expr *broadcast(parser *p, tmps *t, kiln_expr *x, int nd, const int64_t *shape, const char *fn, size_t off) {
+    if (!x) return NULL;
+    if (x->ndim > nd) {
+        fe_err(p, off, KILN_ERR_SHAPE, "%s(): cannot broadcast a %d-d array to %d dimensions", fn, x->ndim, nd);
+        return NULL;
+    }
+    x = lift(p, t, x, nd);
+    for (int d = 0; d < nd && x; d++) {
+        if (x->shape[d] == shape[d]) continue;
+        if (x->shape[d] != 1) {
+            fe_err(p, off, KILN_ERR_SHAPE, "%s(): cannot broadcast dimension %d of length %lld to %lld", fn, d,
+                   (long long)x->shape[d], (long long)shape[d]);
+            return NULL;
+        }
+        x = take_index(p, t, x, d, shape[d], 1, 1);
+    }
+    return x;
+}
+/* x[lo:hi] along axis (a view). */
+static kiln_expr *slice_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t lo, int64_t hi, int64_t step) {
+    kiln_ix ix[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++) ix[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+    ix[axis] = (kiln_ix){.kind = KILN_IX_SLICE, .start = lo, .stop = hi, .step = step,
+                         .flags = (step > 0 ? KILN_IX_HAS_START | KILN_IX_HAS_STOP : 0) | KILN_IX_HAS_STEP};
+    return keep(t, kiln_index(p->ctx, x, x->ndim, ix));
+}
+/* The value of a Python number argument, as a weak float (a Python int becomes a float, as
+ * isclose's y does). */
+static kiln_expr *as_float(parser *p, tmps *t, kiln_expr *x) {
+    double f;
+    int64_t i;
+    if (!x || x->ndim || x->op != KILN_OP_CONST || !x->weak) return x;
+    kiln_expr_scalar(x, &f, &i);
+    return keep(t, kiln_scalar(p->ctx, f));
+}
+
+/* isclose(a, b, rtol, atol, equal_nan) as NumPy 2 computes it:
+ *   (|a - b| <= atol + rtol * |b|) & isfinite(b) | (a == b)   [| isnan(a) & isnan(b)]
+ * with b in float (float32 stays); allclose: bool(all(isclose(...))), computed now. */
+static bool h_isclose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    bool equal_nan = false;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    kiln_expr *rtol = y ? keep(&t, given(a, "rtol") ? expr_of(p, f, a, "rtol") : kiln_scalar(c, 1e-5)) : NULL;
+    kiln_expr *atol = rtol ? keep(&t, given(a, "atol") ? expr_of(p, f, a, "atol") : kiln_scalar(c, 1e-8)) : NULL;
+    if (!atol || (given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &equal_nan))) {
+        tmps_free(&t);
+        return false;
+    }
+    if (y->op == KILN_OP_CONST && y->weak) y = as_float(p, &t, y);
+    else if (y->dtype != KILN_F32 && y->dtype != KILN_F64) y = keep(&t, kiln_cast(c, y, KILN_F64));
+    kiln_expr *close = keep(&t, kiln_le(c, keep(&t, kiln_abs(c, keep(&t, kiln_sub(c, x, y)))),
+                                        keep(&t, kiln_add(c, atol, keep(&t, kiln_mul(c, rtol, keep(&t, kiln_abs(c, y))))))));
+    kiln_expr *r = keep(&t, kiln_or(c, keep(&t, kiln_and(c, close, keep(&t, kiln_isfinite(c, y)))), keep(&t, kiln_eq(c, x, y))));
+    if (equal_nan) r = keep(&t, kiln_or(c, r, keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_isnan(c, y))))));
+    if (!f->op || !r) return done(p, &t, out, r, off);
+    kval all = {.kind = KV_ARRAY, .e = keep(&t, kiln_reduce(c, KILN_OP_ALL, r, KILN_ALL_AXES, 0)), .off = off};
+    bool truth;
+    if (!all.e || !fe_truth(p, &all, &truth)) return done(p, &t, out, NULL, off);
+    tmps_free(&t);
+    return fe_set_expr(p, out, kiln_bool(c, truth), off);
+}
+
+/* array_equal(a1, a2, equal_nan=False): False when the shapes differ, else bool(all(a1 == a2))
+ * (NaN against NaN equal with equal_nan), computed now */
+static bool h_array_equal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    bool equal_nan = false, truth = false;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a1")), *y = x ? keep(&t, expr_of(p, f, a, "a2")) : NULL;
+    if (!y || (given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &equal_nan))) {
+        tmps_free(&t);
+        return false;
+    }
+    if (x->ndim == y->ndim && !memcmp(x->shape, y->shape, (size_t)x->ndim * sizeof *x->shape)) {
+        kiln_expr *eq = keep(&t, kiln_eq(c, x, y));
+        if (equal_nan && dtype_is_float((kiln_dtype)x->dtype) && dtype_is_float((kiln_dtype)y->dtype))
+            eq = keep(&t, kiln_or(c, eq, keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_isnan(c, y))))));
+        kval all = {.kind = KV_ARRAY, .e = keep(&t, kiln_reduce(c, KILN_OP_ALL, eq, KILN_ALL_AXES, 0)), .off = off};
+        if (!all.e || !fe_truth(p, &all, &truth)) return done(p, &t, out, NULL, off);
+    }
+    tmps_free(&t);
+    return fe_set_expr(p, out, kiln_bool(c, truth), off);
+}
+
+/* divmod(x1, x2): (x1 // x2, x1 % x2), NumPy's ufunc */
+static bool h_divmod(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    kiln_expr *q = y ? kiln_floordiv(p->ctx, x, y) : NULL, *r = q ? kiln_mod(p->ctx, x, y) : NULL;
+    kval *items = r ? kiln_calloc(p->ctx, 2 * sizeof *items) : NULL;
+    tmps_free(&t);
+    if (!items) {
+        kiln_expr_free(q);
+        kiln_expr_free(r);
+        return fe_got(p, NULL, off);
+    }
+    fe_set_expr(p, &items[0], q, off);
+    fe_set_expr(p, &items[1], r, off);
+    fe_make_strong(p, &items[0]); /* of Python numbers: NumPy scalars, as np.divmod's */
+    fe_make_strong(p, &items[1]);
+    memset(out, 0, sizeof *out);
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
+    return true;
+}
+
+/* count_nonzero(a, axis=None, *, keepdims=False): sum(a != 0) as int64; a Python int (computed
+ * now) over every axis */
+static bool h_count_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    unsigned mask;
+    bool all, keep_;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_)) {
+        tmps_free(&t);
+        return false;
+    }
+    kiln_expr *nz = keep(&t, kiln_ne(p->ctx, x, keep(&t, kiln_int(p->ctx, 0))));
+    kiln_expr *r = keep(&t, kiln_reduce_axes(p->ctx, KILN_OP_SUM, nz, mask, keep_));
+    if (!done(p, &t, out, r, off)) return false;
+    return all && !keep_ ? fe_to_py(p, out, KILN_I64, off) : true;
+}
+
+/* The diagonal of 2-D x at offset k, as the elements of its C-order values start, start + m +
+ * 1, ... (NumPy's diagonal is a read-only view) */
+static kiln_expr *diagonal_of(parser *p, tmps *t, kiln_expr *x, int64_t k, const char *fn, size_t off) {
+    if (!x) return NULL;
+    if (x->ndim != 2) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): kiln takes the diagonal of a 2-d array (this one is %d-d)", fn, x->ndim);
+        return NULL;
+    }
+    int64_t n = x->shape[0], m = x->shape[1], len = k >= 0 ? (n < m - k ? n : m - k) : (n + k < m ? n + k : m);
+    if (len < 0) len = 0;
+    int64_t start = len ? (k >= 0 ? k : -k * m) : 0;
+    kiln_expr *flat = keep(t, kiln_ravel(p->ctx, x));
+    return flat ? slice_along(p, t, flat, 0, start, start + (len ? (len - 1) * (m + 1) + 1 : 0), m + 1) : NULL;
+}
+
+/* diagonal(a, offset=0), trace(a, offset=0, dtype=None), diag(v, k=0) */
+enum { G_DIAGONAL, G_TRACE, G_DIAG };
+static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    const char *kname = f->op == G_DIAG ? "k" : "offset";
+    int64_t k = 0;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, f->op == G_DIAG ? "v" : "a"));
+    if (!x || (given(a, kname) && !fe_arg_int(p, arg(a, kname), f->name, kname, &k))) return done(p, &t, out, NULL, off);
+    if (f->op == G_TRACE) {
+        kiln_expr *d = diagonal_of(p, &t, x, k, f->name, off), *s = keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, KILN_ALL_AXES, 0));
+        return done(p, &t, out, s ? keep(&t, with_dtype(p, f, a, s)) : NULL, off);
+    }
+    if (f->op == G_DIAGONAL || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, f->name, off), off);
+    if (x->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "diag(): input must be 1- or 2-d");
+    }
+    /* a 1-d v on the k-th diagonal of an N x N array: where(eye(N, k=k), w, 0), w holding v at
+     * the columns the diagonal crosses */
+    int64_t n = x->shape[0], ak = k < 0 ? -k : k, N = n + ak;
+    kiln_array *z = kiln_array_new(p->ctx, (kiln_dtype)x->dtype, 1, &ak), *e = z ? kiln_eye(p->ctx, KILN_BOOL, N, N, k) : NULL;
+    if (z) memset(z->data, 0, (size_t)ak * kiln_dtype_size((kiln_dtype)x->dtype));
+    kiln_expr *ze = z ? keep(&t, kiln_var(p->ctx, z)) : NULL, *ee = e ? keep(&t, kiln_var(p->ctx, e)) : NULL;
+    kiln_array_free(z);
+    kiln_array_free(e);
+    kiln_expr *parts[2] = {k >= 0 ? ze : x, k >= 0 ? x : ze};
+    kiln_expr *w = ee ? keep(&t, kiln_concatenate(p->ctx, 2, parts, 0)) : NULL;
+    kiln_expr *zero = keep(&t, kiln_cast(p->ctx, keep(&t, kiln_int(p->ctx, 0)), (kiln_dtype)x->dtype));
+    return done(p, &t, out, w ? keep(&t, kiln_where(p->ctx, ee, w, zero)) : NULL, off);
+}
+
+/* tri(N, M=None, k=0, dtype=float): ones at and below the k-th diagonal; tril / triu(m, k=0):
+ * m with the elements above (below) the k-th diagonal of its last two dims zero */
+enum { T_TRI, T_TRIL, T_TRIU };
+static bool h_tri(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int64_t n, m, k = 0;
+    kiln_dtype dt = KILN_F64;
+    kiln_expr *x = NULL;
+    if (f->op == T_TRI) {
+        if (!fe_arg_int(p, arg(a, "N"), f->name, "N", &n)) return false;
+        m = n;
+        if ((given_not_none(a, "M") && !fe_arg_int(p, arg(a, "M"), f->name, "M", &m)) ||
+            (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
+            return false;
+        if (n < 0 || m < 0) return fe_err(p, off, KILN_ERR_SHAPE, "tri(): negative dimensions are not allowed");
+    } else {
+        if (!(x = keep(&t, expr_of(p, f, a, "m")))) return false;
+        if (x->ndim == 0) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "%s(): the array must be at least 1-d", f->name);
+        }
+        n = x->ndim == 1 ? x->shape[0] : x->shape[x->ndim - 2], m = x->shape[x->ndim - 1];
+    }
+    if (given(a, "k") && !fe_arg_int(p, arg(a, "k"), f->name, "k", &k)) return done(p, &t, out, NULL, off);
+    kiln_array *mask = kiln_array_new(p->ctx, f->op == T_TRI ? dt : KILN_BOOL, 2, (int64_t[]){n, m});
+    if (!mask) return done(p, &t, out, NULL, off);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) {
+            kscalar on = {.i64 = f->op == T_TRIU ? j >= i + k : j <= i + k};
+            ref_store(mask->data + (i * m + j) * (int64_t)kiln_dtype_size((kiln_dtype)mask->dtype), (kiln_dtype)mask->dtype,
+                      ref_cast(on, KILN_I64, (kiln_dtype)mask->dtype));
+        }
+    if (f->op == T_TRI) {
+        tmps_free(&t);
+        return array_result(p, out, mask, off);
+    }
+    kiln_expr *me = keep(&t, kiln_var(p->ctx, mask));
+    kiln_array_free(mask);
+    kiln_expr *zero = keep(&t, kiln_cast(p->ctx, keep(&t, kiln_int(p->ctx, 0)), (kiln_dtype)x->dtype));
+    return done(p, &t, out, keep(&t, kiln_where(p->ctx, me, x, zero)), off);
+}
+
+/* flip(m, axis=None), fliplr(m), flipud(m): views with the axes reversed */
+enum { FL_FLIP, FL_LR, FL_UD };
+static bool h_flip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "m"));
+    if (!x) return false;
+    unsigned mask = f->op == FL_LR ? 2u : 1u;
+    bool all;
+    if (f->op == FL_FLIP && !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
+    if (x->ndim < (f->op == FL_LR ? 2 : 1)) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): input must be >= %d-d", f->name, f->op == FL_LR ? 2 : 1);
+    }
+    kiln_ix ix[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++)
+        ix[d] = (kiln_ix){.kind = KILN_IX_SLICE, .step = (mask >> d) & 1 ? -1 : 1, .flags = KILN_IX_HAS_STEP};
+    bool alias = arg(a, "m")->alias;
+    bool ok = done(p, &t, out, keep(&t, kiln_index(p->ctx, x, x->ndim, ix)), off);
+    out->alias = ok && alias; /* a view of a name's array is one too */
+    return ok;
+}
+
+/* An int or a tuple of ints, as a list of up to cap values. */
+static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param, int64_t *vals, int *n, int cap) {
+    if (v->kind != KV_TUPLE && v->kind != KV_LIST) {
+        *n = 1;
+        return fe_arg_int(p, v, f->name, param, vals);
+    }
+    if (v->n > cap) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d values for %s", f->name, cap, param);
+    for (*n = 0; *n < v->n; (*n)++)
+        if (!fe_arg_int(p, &v->items[*n], f->name, param, &vals[*n])) return false;
+    return true;
+}
+
+/* roll(a, shift, axis=None): the elements shifted along the axes, those leaving at one end
+ * coming back at the other (of the flattened array when axis is None) */
+static bool h_roll(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *x0 = x;
+    int64_t shifts[KILN_MAX_DIMS], axes[KILN_MAX_DIMS];
+    int ns, na = 1;
+    if (!x || !ints_of(p, f, arg(a, "shift"), "shift", shifts, &ns, KILN_MAX_DIMS)) return done(p, &t, out, NULL, off);
+    bool flat = !given_not_none(a, "axis");
+    if (flat) {
+        x = keep(&t, kiln_ravel(p->ctx, x));
+        axes[0] = 0;
+        if (ns != 1) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "roll(): with axis=None, shift must be one int");
+        }
+    } else if (!ints_of(p, f, arg(a, "axis"), "axis", axes, &na, KILN_MAX_DIMS)) {
+        return done(p, &t, out, NULL, off);
+    }
+    if (ns != na && ns != 1 && na != 1) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "roll(): shape mismatch between shift and axis");
+    }
+    int64_t by[KILN_MAX_DIMS] = {0};
+    for (int i = 0; i < (ns > na ? ns : na) && x; i++) {
+        int64_t ax = axes[na == 1 ? 0 : i];
+        if (ax < -x->ndim || ax >= x->ndim) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "roll(): axis %lld is out of bounds for array of dimension %d", (long long)ax, x->ndim);
+        }
+        by[ax < 0 ? ax + x->ndim : ax] += shifts[ns == 1 ? 0 : i];
+    }
+    for (int d = 0; x && d < x->ndim; d++) {
+        int64_t n = x->shape[d], s = n ? ((by[d] % n) + n) % n : 0;
+        if (!s) continue;
+        kiln_expr *parts[2] = {slice_along(p, &t, x, d, n - s, n, 1), slice_along(p, &t, x, d, 0, n - s, 1)};
+        x = keep(&t, kiln_concatenate(p->ctx, 2, parts, d));
+    }
+    if (flat && x) x = keep(&t, kiln_reshape(p->ctx, x, x0->ndim, x0->shape));
+    return done(p, &t, out, x, off);
+}
+
+/* repeat(a, repeats, axis=None): each element `repeats` times along axis (of the flattened a
+ * when None); repeats an int, or a list of one count per element; a take */
+static bool h_repeat(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int axis = KILN_ALL_AXES;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (!x || !one_axis(p, f, a, &axis)) return done(p, &t, out, NULL, off);
+    if (axis == KILN_ALL_AXES) {
+        x = keep(&t, kiln_ravel(p->ctx, x));
+        axis = 0;
+    }
+    if (!x) return done(p, &t, out, NULL, off);
+    if (axis < -x->ndim || axis >= x->ndim) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "repeat(): axis %d is out of bounds for array of dimension %d", axis, x->ndim);
+    }
+    if (axis < 0) axis += x->ndim;
+    int64_t n = x->shape[axis];
+    const kval *rv = arg(a, "repeats");
+    if (rv->kind != KV_TUPLE && rv->kind != KV_LIST) {
+        int64_t r;
+        if (!fe_arg_int(p, rv, f->name, "repeats", &r)) return done(p, &t, out, NULL, off);
+        if (r < 0) {
+            tmps_free(&t);
+            return fe_err(p, rv->off, KILN_ERR_ARG, "repeat(): negative dimensions are not allowed");
+        }
+        return done(p, &t, out, r == 1 ? x : take_index(p, &t, x, axis, n * r, r, 0), off);
+    }
+    if (rv->n != n && rv->n != 1) {
+        tmps_free(&t);
+        return fe_err(p, rv->off, KILN_ERR_ARG, "repeat(): operands could not be broadcast together with shape (%lld,) (%d,)", (long long)n, rv->n);
+    }
+    int64_t total = 0, r;
+    for (int i = 0; i < (rv->n == 1 ? 1 : rv->n); i++) {
+        if (!fe_arg_int(p, &rv->items[i], f->name, "repeats", &r)) return done(p, &t, out, NULL, off);
+        if (r < 0) {
+            tmps_free(&t);
+            return fe_err(p, rv->items[i].off, KILN_ERR_ARG, "repeat(): negative dimensions are not allowed");
+        }
+        total += rv->n == 1 ? r * n : r;
+    }
+    kiln_array *idx = kiln_array_new(p->ctx, KILN_I64, 1, &total);
+    if (!idx) return done(p, &t, out, NULL, off);
+    int64_t *d = (int64_t *)idx->data, o = 0;
+    for (int64_t i = 0; i < n; i++) {
+        fe_arg_int(p, &rv->items[rv->n == 1 ? 0 : i], f->name, "repeats", &r);
+        for (int64_t j = 0; j < r; j++) d[o++] = i;
+    }
+    kiln_expr *ie = keep(&t, kiln_var(p->ctx, idx));
+    kiln_array_free(idx);
+    return done(p, &t, out, keep(&t, kiln_take(p->ctx, x, ie, axis)), off);
+}
+
+/* tile(A, reps): A repeated reps times along each axis (reps and A's dims aligned on the
+ * right, the shorter padded with ones); a take per repeated axis */
+static bool h_tile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int64_t reps[KILN_MAX_DIMS];
+    int nr;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "A"));
+    if (!x || !ints_of(p, f, arg(a, "reps"), "reps", reps, &nr, KILN_MAX_DIMS)) return done(p, &t, out, NULL, off);
+    int nd = nr > x->ndim ? nr : x->ndim;
+    for (int i = 0; i < nr; i++)
+        if (reps[i] < 0) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "tile(): negative dimensions are not allowed");
+        }
+    x = lift(p, &t, x, nd);
+    for (int d = 0; x && d < nd; d++) {
+        int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d];
+        if (r != 1) x = take_index(p, &t, x, d, n * r, 1, n);
+    }
+    return done(p, &t, out, x, off);
+}
+
+/* broadcast_to(array, shape) */
+static bool h_broadcast_to(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int nd;
+    int64_t shape[KILN_MAX_DIMS];
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "array"));
+    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return done(p, &t, out, NULL, off);
+    return done(p, &t, out, broadcast(p, &t, x, nd, shape, f->name, off), off);
+}
+
+/* meshgrid(*xi, indexing='xy', sparse=False): coordinate arrays, a tuple; with 'xy' the first
+ * two axes are swapped (x varies along columns) */
+static bool h_meshgrid(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kval *xi = arg(a, "xi");
+    int n = xi->kind == KV_TUPLE ? xi->n : 0;
+    bool sparse = false, xy = true;
+    if (given(a, "indexing")) {
+        kval *iv = arg(a, "indexing");
+        if (iv->kind != KV_STR || (strcmp(iv->s, "xy") && strcmp(iv->s, "ij")))
+            return fe_err(p, iv->off, KILN_ERR_ARG, "meshgrid(): indexing must be 'xy' or 'ij'");
+        xy = !strcmp(iv->s, "xy");
+    }
+    if ((given(a, "sparse") && !fe_arg_bool(p, arg(a, "sparse"), f->name, "sparse", &sparse))) return false;
+    if (n > KILN_MAX_DIMS) return fe_err(p, off, KILN_ERR_ARG, "meshgrid(): at most %d arrays", KILN_MAX_DIMS);
+    kiln_expr *xs[KILN_MAX_DIMS];
+    int64_t shape[KILN_MAX_DIMS];
+    int pos[KILN_MAX_DIMS];
+    for (int k = 0; k < n; k++) {
+        xs[k] = keep(&t, kiln_ravel(p->ctx, keep(&t, fe_arg_expr(p, &xi->items[k], f->name, "xi"))));
+        if (!xs[k]) return done(p, &t, out, NULL, off);
+        pos[k] = xy && n >= 2 && k < 2 ? 1 - k : k;
+        shape[pos[k]] = xs[k]->shape[0];
+    }
+    kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+    if (n && !items) return done(p, &t, out, NULL, off);
+    bool ok = true;
+    for (int k = 0; k < n && ok; k++) {
+        int64_t s[KILN_MAX_DIMS];
+        for (int d = 0; d < n; d++) s[d] = d == pos[k] ? shape[d] : 1;
+        kiln_expr *r = keep(&t, kiln_reshape(p->ctx, xs[k], n, s));
+        if (!sparse) r = broadcast(p, &t, r, n, shape, f->name, off);
+        ok = fe_set_expr(p, &items[k], r ? kiln_expr_retain(r) : NULL, off);
+    }
+    tmps_free(&t);
+    memset(out, 0, sizeof *out);
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = n, .items = items};
+    if (!ok) kval_free(p->ctx, out);
+    return ok;
+}
+
+/* nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None): NaN, +inf and -inf replaced
+ * (the infinities by the dtype's largest finite values unless given); integers as they are */
+static bool h_nan_to_num(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    if (!dtype_is_float(dt)) return done(p, &t, out, x, off);
+    double big = dt == KILN_F32 ? 3.4028234663852886e38 : 1.7976931348623157e308;
+    kiln_expr *nan = keep(&t, given_not_none(a, "nan") ? expr_of(p, f, a, "nan") : kiln_scalar(c, 0.0));
+    kiln_expr *pos = keep(&t, given_not_none(a, "posinf") ? expr_of(p, f, a, "posinf") : kiln_const(c, dt, big));
+    kiln_expr *neg = keep(&t, given_not_none(a, "neginf") ? expr_of(p, f, a, "neginf") : kiln_const(c, dt, -big));
+    kiln_expr *inf = keep(&t, kiln_scalar(c, INFINITY)), *minf = keep(&t, kiln_scalar(c, -INFINITY));
+    kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, minf)), neg, x));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, inf)), pos, r));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), nan, r));
+    /* the replacements take x's dtype (NumPy writes them into x's copy) */
+    if (r && r->dtype != dt) r = keep(&t, kiln_cast(c, r, dt));
+    return done(p, &t, out, r, off);
+}
+
+/* average(a, axis=None, weights=None, returned=False, *, keepdims=False): the mean, or
+ * sum(a * w) / sum(w) along axis (w 1-d along axis, or a's shape), in float64 for integers;
+ * weights summing to zero are NumPy's error (their sums computed now) */
+static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    unsigned mask;
+    bool all, keep_, returned = false;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_) ||
+        (given(a, "returned") && !fe_arg_bool(p, arg(a, "returned"), f->name, "returned", &returned)))
+        return done(p, &t, out, NULL, off);
+    if (returned) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "returned")->off, KILN_ERR_ARG, "average(): returned=True is not supported");
+    }
+    if (!given_not_none(a, "weights")) return done(p, &t, out, keep(&t, kiln_mean_axes(c, x, mask, keep_)), off);
+    kiln_expr *w = keep(&t, expr_of(p, f, a, "weights"));
+    if (!w) return done(p, &t, out, NULL, off);
+    if (w->ndim != x->ndim || memcmp(w->shape, x->shape, (size_t)x->ndim * sizeof *x->shape)) {
+        int ax = -1;
+        for (int d = 0; d < x->ndim; d++)
+            if (mask == 1u << d) ax = d;
+        if (all || ax < 0 || w->ndim != 1 || w->shape[0] != x->shape[ax]) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "weights")->off, KILN_ERR_ARG,
+                          all ? "average(): axis must be specified when shapes of a and weights differ"
+                              : "average(): weights must be 1-d along one axis, of its length, or of a's shape");
+        }
+        int64_t s[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) s[d] = d == ax ? w->shape[0] : 1;
+        w = keep(&t, kiln_reshape(c, w, x->ndim, s));
+    }
+    if (!w) return done(p, &t, out, NULL, off);
+    kiln_dtype xd = (kiln_dtype)x->dtype, wd = (kiln_dtype)w->dtype;
+    kiln_dtype rd = !dtype_is_float(xd) ? KILN_F64 : xd == KILN_F32 && (wd == KILN_F32 || wd == KILN_BOOL) ? KILN_F32 : KILN_F64;
+    kiln_expr *xr = keep(&t, kiln_cast(c, x, rd)), *wr = keep(&t, kiln_cast(c, w, rd));
+    kiln_expr *wb = broadcast(p, &t, wr, x->ndim, x->shape, f->name, off);
+    kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
+    kiln_expr *num = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_));
+    kval zero = {.kind = KV_ARRAY, .off = off,
+                 .e = keep(&t, kiln_reduce(c, KILN_OP_ANY, keep(&t, kiln_eq(c, scl, keep(&t, kiln_int(c, 0)))), KILN_ALL_AXES, 0))};
+    bool z;
+    if (!num || !zero.e || !fe_truth(p, &zero, &z)) return done(p, &t, out, NULL, off);
+    p->env->volatile_ = true; /* (the weights' sums were computed now) */
+    if (z) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "weights")->off, KILN_ERR_ARG, "average(): weights sum to zero, can't be normalized");
+    }
+    return done(p, &t, out, keep(&t, kiln_div(c, num, scl)), off);
+}
+
 /* ------------------------------------------------------------------ the table */
 
 #define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
@@ -1041,6 +1579,27 @@ static const fe_fn functions[] = {
     {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
     {"diff", "a, n=1, axis=-1", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times", false},
     {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype; a label outside [0, k) gives zeros (jax.nn.one_hot's)", false},
+    {"repeat", "a, repeats, axis=None", h_repeat, 0, "each element repeats times along axis (flattened when None); repeats an int or one per element", false},
+    {"tile", "A, reps", h_tile, 0, "A repeated reps times along each axis (an int or a tuple)", false},
+    {"roll", "a, shift, axis=None", h_roll, 0, "the elements shifted along axis, wrapping around (flattened when None)", false},
+    {"flip", "m, axis=None", h_flip, FL_FLIP, "the elements in reverse order along axis (every axis when None); a view", false},
+    {"fliplr", "m", h_flip, FL_LR, "flip(m, axis=1)", false},
+    {"flipud", "m", h_flip, FL_UD, "flip(m, axis=0)", false},
+    {"broadcast_to", "array, shape", h_broadcast_to, 0, "array's values in shape, by NumPy's broadcasting", false},
+    {"meshgrid", "*xi, indexing='xy', sparse=False", h_meshgrid, 0, "coordinate arrays from 1-d arrays, a tuple ('xy': the first two axes swapped)", false},
+    {"diagonal", "a, offset=0", h_diagonal, G_DIAGONAL, "the diagonal of a 2-d a (offset: above it, negative below)", false},
+    {"diag", "v, k=0", h_diagonal, G_DIAG, "the k-th diagonal of a 2-d v, or a 2-d array with the 1-d v on it", false},
+    {"trace", "a, offset=0, dtype=None", h_diagonal, G_TRACE, "the sum of a 2-d a's diagonal", false},
+    {"tri", "N, M=None, k=0, dtype=float", h_tri, T_TRI, "ones at and below the k-th diagonal of an N x M array", false},
+    {"tril", "m, k=0", h_tri, T_TRIL, "m with the elements above the k-th diagonal zero", false},
+    {"triu", "m, k=0", h_tri, T_TRIU, "m with the elements below the k-th diagonal zero", false},
+    {"isclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 0, "|a - b| <= atol + rtol * |b| (infinities equal to themselves)", false},
+    {"allclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 1, "whether isclose holds everywhere, a Python bool (computed now)", true},
+    {"array_equal", "a1, a2, equal_nan=False", h_array_equal, 0, "whether a1 and a2 have one shape and equal elements, a Python bool (computed now)", true},
+    {"divmod", "x1, x2", h_divmod, 0, "(x1 // x2, x1 % x2)", false},
+    {"count_nonzero", "a, axis=None, *, keepdims=False", h_count_nonzero, 0, "how many elements are not zero (a Python int over every axis)", true},
+    {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
+    {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
@@ -1102,7 +1661,8 @@ static const fe_fn methods[] = {
 };
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
-                                           "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", NULL};
+                                           "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
+                                           "diagonal", "trace", NULL};
 
 static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
