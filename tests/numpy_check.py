@@ -431,6 +431,10 @@ PRINTS = [
     "array_equal(N, N)", "array_equal(a, a, equal_nan=True)", "array_equal(a, a)", "array_equal(u, u[:2])",
     "array_equal(i, i.astype(float32))", "print(count_nonzero(m))", "count_nonzero(k)", "divmod(7, 2)", "divmod(7.5, -2)",
     "isclose(1.0, 1.0 + 1e-9)", "meshgrid(arange(2), arange(3))", "divmod(arange(4), 3)", "trace(eye(3))",
+    # lists and tuples compare and index as Python's (an array on either side is NumPy's)
+    "M.shape == (3, 4)", "[1, 2] == [1, 2]", "(1, 2) != (1, 3)", "[1, 2, 3][::-1]", "[1, 2, 3][1]", "M.shape < (4, 0)",
+    "[1, 2] == (1, 2)", "[1, 2] == 3", "[1, [2, 3]] < [1, [2, 4]]", "[1, 2, 3][True]", "[1, 2] == array([1, 2])",
+    "[[1, 2], [3]][0][1:]", "print([1, 2] < 3)", "(1, 2) >= (1,)", "[u[0], 2] == [u[0], 2.0]", "print([1, 2][2])",
 ]
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
@@ -492,6 +496,7 @@ PROGRAMS = [
     "t = sum(M)\nif t > 100:\n    print('big')\nelif t > 0:\n    print('positive')\nelse:\n    print('not positive')",
     "if any(m):\n    print('some')\nelse:\n    print('none')",
     "if M.shape[0] == 3: print('three rows')",
+    "if M.shape == (3, 4) and M.shape != [3, 4]:\n    print('a 3 x 4 tuple')",
     "if not all(m):\n    print('not all')",
     "if sum(Z) > 0 and max(Z) < 100:\n    print('ok')\nelif min(Z) < 0 or False:\n    print('neg')",
     "x = 0\nif x:\n    print('x')\nelif x == 0:\n    print('zero')",

@@ -748,15 +748,21 @@ static bool p_subscript_item(parser *p, kval *out) {
     return ok;
 }
 
-/* x[items] of a tuple: an index or a slice of it. */
+/* x[items] of a tuple or a list: an index or a slice of it, as Python's. */
 static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
+    const char *kind = x->kind == KV_LIST ? "list" : "tuple";
     if (n != 1 || (items[0].kind != KV_ARRAY && items[0].kind != KV_SLICE))
-        return fe_err(p, items[0].off, KILN_ERR_ARG, "tuple indices must be integers or slices");
+        return fe_err(p, items[0].off, KILN_ERR_ARG, "%s indices must be integers or slices", kind);
     int64_t len = x->n;
     if (items[0].kind == KV_ARRAY) {
         int64_t i;
-        if (!fe_arg_int(p, &items[0], "tuple index", "index", &i)) return false;
-        if (i < -len || i >= len) return fe_err(p, items[0].off, KILN_ERR_INDEX, "tuple index out of range");
+        kiln_dtype dt = (kiln_dtype)items[0].e->dtype;
+        if (items[0].e->ndim || (!dtype_is_int(dt) && dt != KILN_BOOL))
+            return fe_err(p, items[0].off, KILN_ERR_ARG, "%s indices must be integers or slices, not %s", kind,
+                          items[0].e->ndim ? "an array" : "a float");
+        if (dt == KILN_BOOL && fe_is_py(&items[0])) i = items[0].e->val.b; /* (True is 1, as in Python) */
+        else if (!fe_arg_int(p, &items[0], x->kind == KV_LIST ? "list index" : "tuple index", "index", &i)) return false;
+        if (i < -len || i >= len) return fe_err(p, items[0].off, KILN_ERR_INDEX, "%s index out of range", kind);
         *out = x->items[i < 0 ? i + len : i];
         memset(&x->items[i < 0 ? i + len : i], 0, sizeof(kval));
         return true;
@@ -768,7 +774,7 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     int64_t stop = s->sl_flags & KILN_IX_HAS_STOP ? s->sl[1] : (step < 0 ? lo : hi);
     if (s->sl_flags & KILN_IX_HAS_START) start = start < 0 ? (start + len < lo ? lo : start + len) : (start > hi ? hi : start);
     if (s->sl_flags & KILN_IX_HAS_STOP) stop = stop < 0 ? (stop + len < lo ? lo : stop + len) : (stop > hi ? hi : stop);
-    simple(out, KV_TUPLE, x->off);
+    simple(out, x->kind, x->off);
     for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
         kval item = x->items[i];
         memset(&x->items[i], 0, sizeof item);
@@ -891,8 +897,8 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an index inside '[]'");
     if (ok) ok = expect(p, "]", "to close the subscript");
     if (ok) {
-        if (x->kind == KV_TUPLE) ok = index_tuple(p, x, items, n, out);
-        else if (x->kind == KV_ARRAY || x->kind == KV_LIST) ok = index_array(p, x, items, n, off, out);
+        if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
+        else if (x->kind == KV_ARRAY) ok = index_array(p, x, items, n, off, out);
         else ok = fe_err(p, off, KILN_ERR_ARG, "%s is not subscriptable", kind_name(x));
     }
     for (int k = 0; k < n; k++) kval_free(p->ctx, &items[k]);
@@ -1497,6 +1503,52 @@ static bool seq_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval
     return true;
 }
 
+static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out);
+static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res);
+
+/* Python's a OP b for two items of sequences: sequences as Python compares them, anything else
+ * as the truth of NumPy's comparison (a number, an array of one element). */
+static bool item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res) {
+    if (is_seq(a) || is_seq(b)) return seq_compare(p, op, a, b, off, res);
+    kval x = {0}, y = {0}, r = {0};
+    if (!copy_rec(p->ctx, &x, a) || !copy_rec(p->ctx, &y, b)) {
+        kval_free(p->ctx, &x);
+        kval_free(p->ctx, &y);
+        return fe_got(p, NULL, off);
+    }
+    bool ok = binary(p, op, &x, &y, off, &r) && fe_truth(p, &r, res);
+    kval_free(p->ctx, &r);
+    return ok;
+}
+
+/* Python's comparison of lists and tuples (no array on either side): == and != item by item
+ * (another kind of value is unequal), <, <=, >, >= at the first item that differs, else by
+ * length; ordering a sequence against another kind is Python's TypeError. */
+static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res) {
+    bool eqop = op == KILN_OP_EQ || op == KILN_OP_NE;
+    if (!is_seq(a) || !is_seq(b) || a->kind != b->kind) {
+        if (!eqop)
+            return fe_err(p, off, KILN_ERR_ARG, "'%s' not supported between instances of '%s' and '%s'", kiln_op_symbol(op), py_type(a),
+                          py_type(b));
+        *res = op == KILN_OP_NE;
+        return true;
+    }
+    int n = a->n < b->n ? a->n : b->n;
+    for (int i = 0; i < n; i++) {
+        bool same;
+        if (!item_compare(p, KILN_OP_EQ, &a->items[i], &b->items[i], off, &same)) return false;
+        if (same) continue;
+        if (eqop) {
+            *res = op == KILN_OP_NE;
+            return true;
+        }
+        return item_compare(p, op, &a->items[i], &b->items[i], off, res);
+    }
+    int d = (a->n > b->n) - (a->n < b->n);
+    *res = op == KILN_OP_EQ ? d == 0 : op == KILN_OP_NE ? d != 0 : op == KILN_OP_LT ? d < 0 : op == KILN_OP_LE ? d <= 0 : op == KILN_OP_GT ? d > 0 : d >= 0;
+    return true;
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     if ((op == KILN_OP_EQ || op == KILN_OP_NE) &&
         (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE || (l->kind == KV_STR && r->kind == KV_STR)))
@@ -1505,6 +1557,16 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
     bool cmp = op == KILN_OP_EQ || op == KILN_OP_NE || op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE;
     if (!cmp && (is_seq(l) || is_seq(r)) && (is_seq(l) || fe_is_py(l)) && (is_seq(r) || fe_is_py(r)))
         return seq_binary(p, op, l, r, off, out);
+    if (cmp && (is_seq(l) || is_seq(r)) && (l->kind != KV_ARRAY || fe_is_py(l)) && (r->kind != KV_ARRAY || fe_is_py(r))) {
+        bool res, ok = seq_compare(p, op, l, r, off, &res); /* (1, 2) == (1, 2), M.shape < (4, 0) */
+        kval_free(p->ctx, l);
+        kval_free(p->ctx, r);
+        if (!ok) {
+            memset(out, 0, sizeof *out);
+            return false;
+        }
+        return fe_set_expr(p, out, kiln_bool(p->ctx, res), off);
+    }
     if (fe_is_py(l) && fe_is_py(r)) {
         if (!py_binary(p, op, l, r, off)) {
             kval_free(p->ctx, l);
