@@ -96,6 +96,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(MAXIMUM,  maximum,  "maximum",       2, ARITH,  "",   "")            \
     X(MINIMUM,  minimum,  "minimum",       2, ARITH,  "",   "")            \
     X(ARCTAN2,  arctan2,  "arctan2",       2, FMATH,  "",   "atan2")       \
+    X(FMOD,     fmod,     "fmod",          2, IDIV,   "",   "fmod")        \
+    X(HYPOT,    hypot,    "hypot",         2, FMATH,  "",   "hypot")       \
     X(EQ,       eq,       "equal",         2, CMP,    "==", "")            \
     X(NE,       ne,       "not_equal",     2, CMP,    "!=", "")            \
     X(LT,       lt,       "less",          2, CMP,    "<",  "")            \

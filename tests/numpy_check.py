@@ -356,8 +356,11 @@ CASES += [
 
 # One statement a line: print(...) shows str() of its values, a bare expression shows repr()
 # (NumPy scalars as np.float64(0.5), tuples, dtype('float64'), 'text', array(...)); compared as text.
-# NumPy's compositions: shapes and order, comparisons, counting, diagonals and triangles
+# NumPy's compositions: shapes and order, comparisons, counting, diagonals and triangles; fmod
+# and hypot (libm's, and libmvec's within 4 ulp where vectorized)
 CASES += [
+    ("fmod(a, b)", 0), ("fmod(i, j)", 0), ("fmod(k, 3)", 0), ("fmod(f, 0.7)", 0), ("fmod(-7.5, a)", 0), ("fmod(k, k[::-1])", 0),
+    ("hypot(a, b)", 4), ("hypot(f, 2)", 4), ("hypot(i, j)", 4), ("hypot(g, g[::-1])", 4), ("hypot(3, 4)", 0),
     ("isclose(a, b)", 0), ("isclose(a, a, equal_nan=True)", 0), ("isclose(f, f * 1.000001)", 0), ("isclose(i, j, atol=2)", 0),
     ("isclose(f, 1)", 0), ("isclose(1e10, a, rtol=0.1)", 0), ("isclose(g, g + 1e-6, rtol=0, atol=1e-6)", 0),
     ("divmod(i, j)[0]", 0), ("divmod(a, 3)[1]", 0), ("divmod(k, -3)[1]", 0),
@@ -601,7 +604,7 @@ def namespace():
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
-        "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num"]}
+        "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

@@ -127,6 +127,7 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
         T r = x % y;                                                                     \
         return (r != 0 && ((r ^ y) < 0)) ? r + y : r;                                    \
     }                                                                                    \
+    KS_FN T ks_fmod_##S(T x, T y) { return (y == 0 || y == -1) ? 0 : x % y; }           \
     KS_FN T ks_pow_##S(T x, T y) { return (T)ks_ipow((int64_t)x, (int64_t)y); }       \
     KS_FN T ks_and_##S(T x, T y) { return x & y; }                                       \
     KS_FN T ks_or_##S(T x, T y) { return x | y; }                                        \
@@ -191,6 +192,8 @@ KS_INT(i64, int64_t, uint64_t)
     }                                                                                    \
     KS_FN T ks_pow_##S(T x, T y) { return pow##F(x, y); }                                \
     KS_FN T ks_arctan2_##S(T x, T y) { return atan2##F(x, y); }                          \
+    KS_FN T ks_fmod_##S(T x, T y) { return fmod##F(x, y); }                              \
+    KS_FN T ks_hypot_##S(T x, T y) { return hypot##F(x, y); }                            \
     KS_FN T ks_neg_##S(T x) { return -x; }                                               \
     KS_FN T ks_abs_##S(T x) { return fabs##F(x); }                                       \
     KS_FN T ks_sign_##S(T x) { return x > 0 ? (T)1 : x < 0 ? (T)-1 : x == 0 ? (T)0 : x; } \

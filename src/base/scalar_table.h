@@ -39,7 +39,8 @@
     KS_FLT(X, DIV, div, 2, SAME) KS_NUM(X, FLOORDIV, floordiv, 2, SAME)                      \
     KS_NUM(X, MOD, mod, 2, SAME) KS_NUM(X, POW, pow, 2, SAME)                                \
     KS_ALL(X, MAXIMUM, maximum, 2, SAME) KS_ALL(X, MINIMUM, minimum, 2, SAME)                \
-    KS_FLT(X, ARCTAN2, arctan2, 2, SAME)                                                     \
+    KS_FLT(X, ARCTAN2, arctan2, 2, SAME) KS_NUM(X, FMOD, fmod, 2, SAME)                      \
+    KS_FLT(X, HYPOT, hypot, 2, SAME)                                                         \
     KS_ALL(X, EQ, eq, 2, BOOL) KS_ALL(X, NE, ne, 2, BOOL) KS_ALL(X, LT, lt, 2, BOOL)         \
     KS_ALL(X, LE, le, 2, BOOL) KS_ALL(X, GT, gt, 2, BOOL) KS_ALL(X, GE, ge, 2, BOOL)         \
     KS_BITS(X, AND, and, 2, SAME) KS_BITS(X, OR, or, 2, SAME) KS_BITS(X, XOR, xor, 2, SAME)  \

@@ -247,6 +247,13 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *share = where(s, op2(s, KILN_OP_EQ, other, y), num(s, 0.5), num(s, 1));
         return mul(s, g, where(s, op2(s, KILN_OP_EQ, o, y), share, num(s, 0)));
     }
+    case KILN_OP_FMOD: { /* a - trunc(a / b) * b */
+        if (i == 0) return g;
+        kiln_expr *q = dv(s, a, b);
+        kiln_expr *t = where(s, op2(s, KILN_OP_LT, q, num(s, 0)), op1(s, KILN_OP_CEIL, q), op1(s, KILN_OP_FLOOR, q));
+        return neg(s, mul(s, g, t));
+    }
+    case KILN_OP_HYPOT: return mul(s, g, dv(s, i == 0 ? a : b, y)); /* a / hypot, b / hypot */
     case KILN_OP_ARCTAN2: { /* atan2(a, b): b / (a² + b²), -a / (a² + b²) */
         kiln_expr *r = op2(s, KILN_OP_ADD, sq(s, a), sq(s, b));
         return i == 0 ? mul(s, g, dv(s, b, r)) : neg(s, mul(s, g, dv(s, a, r)));

@@ -504,7 +504,16 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
         }
     case KILN_OP_MAXIMUM:
     case KILN_OP_MINIMUM: return cpu_emit_combine(e, op, odt, x, y, L);
-    case KILN_OP_ARCTAN2: return cpu_emit_math(e, op, odt, args, 2, L);
+    case KILN_OP_ARCTAN2:
+    case KILN_OP_HYPOT: return cpu_emit_math(e, op, odt, args, 2, L);
+    case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
+        if (fl) return LLVMBuildFRem(B, x, y, "");
+        {
+            LLVMValueRef zero = LLVMConstNull(t), one = cpu_const_int(e, odt, 1, L);
+            LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, y, zero, ""),
+                                           LLVMBuildICmp(B, LLVMIntEQ, y, LLVMConstAllOnes(t), ""), "");
+            return sel(e, bad, zero, LLVMBuildSRem(B, x, sel(e, bad, one, y), ""));
+        }
     case KILN_OP_EQ:
     case KILN_OP_NE:
     case KILN_OP_LT:
