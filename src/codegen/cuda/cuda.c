@@ -20,8 +20,8 @@
  *              at kiln_array_data, before a host step); temporaries never come back
  *     matmul   cuBLAS (libcublas.so.13, else .so.12) for float32 and float64, the epilogue
  *              right after; other products, scatter-adds and row passes run on the host
- *     routines scans and gathers: routines.cu, one program compiled on first use (kept in the
- *              disk cache through kiln_base's blob hooks), launched over mirrors as kernels are
+ *     routines scans and gathers: routines.cu, each kernel compiled on its first use (kept in
+ *              the disk cache through kiln_base's blob hooks), launched over mirrors as kernels are
  *
  * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
  * every kernel renders, compiles with NVRTC and loads as bytes, and a launch fails with one
@@ -288,11 +288,12 @@ typedef struct cuda_state {
     CUdeviceptr *free_[POOL_CLASSES];
     uint32_t nfree[POOL_CLASSES], capfree[POOL_CLASSES];
     char target[256], describe[1024];
-    /* the fixed routines (routines.cu), made on first use under rlock */
+    /* the fixed routines (routines.cu, named in routine_names), each made on first use under
+     * rlock */
     pthread_mutex_t rlock;
-    bool rmade;
-    CUmodule rmod;
-    CUfunction rscan[6], rgather; /* scans: sum, prod × f32, f64, i64 */
+    bool rmade[7];
+    CUmodule rmod[7];
+    CUfunction rfn[7];
 } cuda_state;
 
 static const char *cuda_about(void) { return "CUDA through NVRTC, loaded at run time"; }
@@ -451,7 +452,8 @@ static void cuda_free(void *state) {
         for (uint32_t i = 0; i < s->nfree[c]; i++) cu.MemFree(s->free_[c][i]);
         free(s->free_[c]);
     }
-    if (s->rmod) cu.ModuleUnload(s->rmod);
+    for (int i = 0; i < 7; i++)
+        if (s->rmod[i]) cu.ModuleUnload(s->rmod[i]);
     if (s->cublas) blas.Destroy(s->cublas);
     if (s->cuctx) cu.DevicePrimaryCtxRelease(s->dev);
     pthread_mutex_destroy(&s->lock);
@@ -1331,28 +1333,45 @@ static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_arg
 
 /* ------------------------------------------------------------------ the fixed routines */
 
-/* The routines' program (routines.cu after scalar.h) is compiled once per state: from the disk
- * cache when a process before this one made it for the same target and source, else by NVRTC
- * (then stored).  Named as a program of several kernels is, after its first. */
+/* The routines (routines.cu): scans of sum and product for float32, float64 and int64, and the
+ * gather.  Each is compiled on its first use, as routines.cu without the other kernels' lines
+ * (a first cumsum pays for one kernel, not seven: 160 ms of NVRTC here against 580), from
+ * the disk cache when a process before this one made it for the same target and text. */
+enum { R_GATHER = 6 };
 static const char *const routine_names[7] = {"kiln_scan_sum_f32", "kiln_scan_prod_f32", "kiln_scan_sum_f64",
                                              "kiln_scan_prod_f64", "kiln_scan_sum_i64", "kiln_scan_prod_i64", "kiln_gather"};
 
-/* Bytes a disk cache gave for the routines: a CUBIN (an ELF) or PTX (text ending in its NUL). */
+/* Bytes a disk cache gave for a routine: a CUBIN (an ELF) or PTX (text ending in its NUL). */
 static bool routine_bytes_ok(const cuda_state *s, const char *p, size_t n) {
     return s->ptx ? n > 0 && p[n - 1] == 0 && memchr(p, 0, n) == p + n - 1 : n > 4 && !memcmp(p, "\177ELF", 4);
 }
 
-static kiln_status routines_make(cuda_state *s, kiln_ctx *ctx) {
+/* routines.cu's text for routine `which`: every line but the other kernels'. */
+static void routine_source(int which, kstr *src) {
+    const char *t = kc_routines_text, *end = t + kc_routines_len, *name = routine_names[which];
+    size_t nl = strlen(name);
+    while (t < end) {
+        const char *e = memchr(t, '\n', (size_t)(end - t));
+        size_t len = e ? (size_t)(e - t) + 1 : (size_t)(end - t);
+        const char *at = strncmp(t, "extern \"C\"", 10) ? NULL : strstr(t, name);
+        bool other = !strncmp(t, "extern \"C\"", 10) && !(at && at < t + len && at[nl] == '(');
+        if (!other) kstr_printf(src, "%.*s", (int)len, t);
+        t += len;
+    }
+}
+
+static kiln_status routine_make(cuda_state *s, kiln_ctx *ctx, int which) {
+    const char *name = routine_names[which];
     kstr src = {0};
-    kstr_printf(&src, "%.*s\n%.*s", (int)kc_scalar_len, kc_scalar_text, (int)kc_routines_len, kc_routines_text);
+    routine_source(which, &src);
     if (src.oom) {
         kstr_free(&src);
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     }
     uint64_t h1 = kiln_hash_bytes(KILN_HASH_SEED, src.s, src.len), h2 = kiln_hash_bytes(KILN_HASH_SEED2, src.s, src.len);
-    char key[400], prog[80];
-    int klen = snprintf(key, sizeof key, "cuda routines %s %016llx%016llx", s->target, (unsigned long long)h1, (unsigned long long)h2);
-    snprintf(prog, sizeof prog, "%s_and_6_%08x", routine_names[0], (unsigned)h1);
+    char key[400];
+    int klen = snprintf(key, sizeof key, "cuda routine %s %s %016llx%016llx", name, s->target, (unsigned long long)h1,
+                        (unsigned long long)h2);
     kiln_base *b = kiln_base_of(ctx);
     uint64_t t0 = kiln_now_ns();
     void *bytes = NULL;
@@ -1363,36 +1382,36 @@ static kiln_status routines_make(cuda_state *s, kiln_ctx *ctx) {
         bytes = NULL;
         cached = false;
     }
-    if (cached) dump_file(prog, "cu", src.s, src.len); /* (KILN_CUDA_DUMP: as a compile would) */
+    if (cached) dump_file(name, "cu", src.s, src.len); /* (KILN_CUDA_DUMP: as a compile would) */
     uint64_t ns = 0;
-    kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, prog, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
+    kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
     kstr_free(&src);
     if (st != KILN_OK) return st;
     if (log_has("compile"))
-        fprintf(stderr, "kiln: CUDA routines (scans, gathers) %s in %.3f ms\n", cached ? "loaded from the disk cache" : "compiled",
+        fprintf(stderr, "kiln: CUDA routine %s %s in %.3f ms\n", name, cached ? "loaded from the disk cache" : "compiled",
                 (double)(kiln_now_ns() - t0) / 1e6);
     CUresult r = CU_OK;
     if (!s->offline) {
         cu.CtxSetCurrent(s->cuctx);
-        r = cu.ModuleLoadData(&s->rmod, bytes);
-        for (int i = 0; i < 7 && r == CU_OK; i++) r = cu.ModuleGetFunction(i < 6 ? &s->rscan[i] : &s->rgather, s->rmod, routine_names[i]);
-        if (r != CU_OK && s->rmod) {
-            cu.ModuleUnload(s->rmod);
-            s->rmod = NULL;
+        r = cu.ModuleLoadData(&s->rmod[which], bytes);
+        if (r == CU_OK) r = cu.ModuleGetFunction(&s->rfn[which], s->rmod[which], name);
+        if (r != CU_OK && s->rmod[which]) {
+            cu.ModuleUnload(s->rmod[which]);
+            s->rmod[which] = NULL;
         }
     }
     if (r == CU_OK && !cached && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
     free(bytes);
-    if (r != CU_OK) return load_fail(s, ctx, prog, r);
-    s->rmade = true;
+    if (r != CU_OK) return load_fail(s, ctx, name, r);
+    s->rmade[which] = true;
     return KILN_OK;
 }
 
-/* The routines, made when first asked for; compile-only states make them (so the tests see
- * them compile) and then fail as every launch there does. */
-static kiln_status routines(cuda_state *s, kiln_ctx *ctx) {
+/* Routine `which`, made when first asked for; compile-only states make it (so the tests see it
+ * compile) and then fail as every launch there does. */
+static kiln_status routine(cuda_state *s, kiln_ctx *ctx, int which) {
     pthread_mutex_lock(&s->rlock);
-    kiln_status st = s->rmade ? KILN_OK : routines_make(s, ctx);
+    kiln_status st = s->rmade[which] ? KILN_OK : routine_make(s, ctx, which);
     pthread_mutex_unlock(&s->rlock);
     if (st == KILN_OK && s->offline) st = launch_fail(s, ctx, "launch", 0);
     return st;
@@ -1433,9 +1452,9 @@ static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a
         host_step(state, ctx, a->out, lo, hi);
         return host_scan(NULL, ctx, a, nthreads);
     }
-    kiln_status st = routines(s, ctx);
-    if (st != KILN_OK || lines * len == 0) return st;
     int which = (a->dt == KILN_F32 ? 0 : a->dt == KILN_F64 ? 2 : 4) + (a->op != KILN_OP_CUMSUM);
+    kiln_status st = routine(s, ctx, which);
+    if (st != KILN_OK || lines * len == 0) return st;
     kiln_extent(a->ndim, a->shape, a->in_str, es, &ilo, &ihi);
     staging sg;
     if (!staging_init(&sg, s, 2)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
@@ -1449,7 +1468,7 @@ static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a
     CUresult r = stage_all(&sg);
     if (r != CU_OK) return launch_end(s, ctx, &sg, r, routine_names[which], up0, t0, t0, t0, NULL, "launch");
     k.in = sg.v[0].dev, k.out = sg.v[1].dev;
-    return routine_launch(s, ctx, &sg, s->rscan[which], routine_names[which], grid_for(s, lines), &k, sizeof k, t0, up0, 0, NULL);
+    return routine_launch(s, ctx, &sg, s->rfn[which], routine_names[which], grid_for(s, lines), &k, sizeof k, t0, up0, 0, NULL);
 }
 
 /* The gather's device argument block (routines.cu's kr_gather). */
@@ -1490,7 +1509,7 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
         host_step(state, ctx, a->out, lo, hi);
         return host_gather(NULL, ctx, a, nthreads);
     }
-    kiln_status st = routines(s, ctx);
+    kiln_status st = routine(s, ctx, R_GATHER);
     if (st != KILN_OK || total == 0) return st;
     /* x: its dims, then the indexed axis (and the second); the indices over the output's dims */
     int n = 0;
@@ -1524,7 +1543,7 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
     int o = 0;
     k.x = sg.v[o++].dev, k.idx = sg.v[o++].dev, k.idx2 = a->idx2 ? sg.v[o++].dev : 0, k.out = sg.v[o].dev;
     CUdeviceptr word = k.bad;
-    st = routine_launch(s, ctx, &sg, s->rgather, "kiln_gather", grid_for(s, total), &k, sizeof k, t0, up0, word, &bad);
+    st = routine_launch(s, ctx, &sg, s->rfn[R_GATHER], "kiln_gather", grid_for(s, total), &k, sizeof k, t0, up0, word, &bad);
     pthread_mutex_lock(&s->lock);
     pool_put(s, 8, word);
     pthread_mutex_unlock(&s->lock);

@@ -3,10 +3,10 @@
  *
  * Pipeline position: beside the rendered kernels (render.c), for the steps of a plan that move
  * data rather than compute an expression (kiln_backend_i.scan and .gather).  Nothing in them
- * depends on an expression, so they are one program, pasted after base/scalar.h, compiled by
- * NVRTC once per architecture and options and kept in the disk cache (cuda.c); built into
- * libkiln as text by tools/embed_text.cmake.  cuda.c fills their argument blocks, laid out as
- * here.
+ * depends on an expression: each kernel (a line `extern "C" ...` of its own at the end) is
+ * compiled by NVRTC the first time it is needed, as this text without the other kernels' lines,
+ * and kept in the disk cache (cuda.c); built into libkiln as text by tools/embed_text.cmake.
+ * cuda.c fills their argument blocks, laid out as here.
  *
  *   kiln_scan_{sum,prod}_{f32,f64,i64}
  *           a thread per line (every index but the scanned axis'), walking its line in order:
@@ -75,7 +75,7 @@ template <typename U> static __device__ __forceinline__ void kr_move(char *op, c
     for (int k = 0; k < n; k++) ((U *)op)[k] = ((const U *)xp)[k];
 }
 
-extern "C" __global__ void __launch_bounds__(256) kiln_gather(const __grid_constant__ kr_gather a) {
+static __device__ __forceinline__ void kr_gather_run(const kr_gather &a) {
     for (long long g = (long long)blockIdx.x * blockDim.x + threadIdx.x; g < a.total; g += (long long)gridDim.x * blockDim.x) {
         const char *xp = a.x, *ip = a.idx, *ip2 = a.idx2;
         char *op = a.out;
@@ -109,3 +109,5 @@ extern "C" __global__ void __launch_bounds__(256) kiln_gather(const __grid_const
         else kr_move<unsigned char>(op, xp, n);
     }
 }
+
+extern "C" __global__ void __launch_bounds__(256) kiln_gather(const __grid_constant__ kr_gather a) { kr_gather_run(a); }
