@@ -963,24 +963,36 @@ static bool h_statement(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 /* Temporaries of a composition: every builder's result is kept here and freed at the end
  * (builders given a NULL operand give NULL, keeping the first error). */
 typedef struct tmps {
-    kiln_expr *v[48];
-    int n;
+    kiln_expr *in[32], **v; /* v: in, or a larger block once there are more */
+    int n, cap;
 } tmps;
 static kiln_expr *keep(tmps *t, kiln_expr *e) {
-    KILN_ASSERT(t->n < 48);
-    if (e) t->v[t->n++] = e;
+    if (!e) return NULL;
+    if (!t->v) t->v = t->in, t->cap = 32;
+    if (t->n == t->cap) {
+        kiln_expr **w = malloc((size_t)t->cap * 2 * sizeof *w);
+        if (!w) {
+            kiln_expr_free(e);
+            return NULL; /* (the caller's result is NULL: out of memory) */
+        }
+        memcpy(w, t->v, (size_t)t->n * sizeof *w);
+        if (t->v != t->in) free(t->v);
+        t->v = w;
+        t->cap *= 2;
+    }
+    t->v[t->n++] = e;
     return e;
 }
 /* out = r (a new reference to it), then the temporaries go. */
-static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
-    bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
-    for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
-    t->n = 0;
-    return ok;
-}
 static void tmps_free(tmps *t) {
     for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
-    t->n = 0;
+    if (t->v != t->in) free(t->v);
+    *t = (tmps){0};
+}
+static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
+    bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
+    tmps_free(t);
+    return ok;
 }
 
 /* A new int64 array [(i / div) % mod for i < n] (mod <= 0: no modulo) as an expression (kept in
@@ -1192,7 +1204,7 @@ static bool h_tri(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         if ((given_not_none(a, "M") && !fe_arg_int(p, arg(a, "M"), f->name, "M", &m)) ||
             (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
             return false;
-        if (n < 0 || m < 0) return fe_err(p, off, KILN_ERR_SHAPE, "tri(): negative dimensions are not allowed");
+        n = n < 0 ? 0 : n, m = m < 0 ? 0 : m; /* (NumPy's tri(-1) is empty) */
     } else {
         if (!(x = keep(&t, expr_of(p, f, a, "m")))) return false;
         if (x->ndim == 0) {
@@ -1229,7 +1241,7 @@ static bool h_flip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     unsigned mask = f->op == FL_LR ? 2u : 1u;
     bool all;
     if (f->op == FL_FLIP && !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
-    if (x->ndim < (f->op == FL_LR ? 2 : 1)) {
+    if (f->op != FL_FLIP && x->ndim < (f->op == FL_LR ? 2 : 1)) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "%s(): input must be >= %d-d", f->name, f->op == FL_LR ? 2 : 1);
     }
@@ -1263,13 +1275,9 @@ static bool h_roll(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     int ns, na = 1;
     if (!x || !ints_of(p, f, arg(a, "shift"), "shift", shifts, &ns, KILN_MAX_DIMS)) return done(p, &t, out, NULL, off);
     bool flat = !given_not_none(a, "axis");
-    if (flat) {
+    if (flat) { /* (shifts of a tuple add up, as NumPy's) */
         x = keep(&t, kiln_ravel(p->ctx, x));
         axes[0] = 0;
-        if (ns != 1) {
-            tmps_free(&t);
-            return fe_err(p, off, KILN_ERR_ARG, "roll(): with axis=None, shift must be one int");
-        }
     } else if (!ints_of(p, f, arg(a, "axis"), "axis", axes, &na, KILN_MAX_DIMS)) {
         return done(p, &t, out, NULL, off);
     }
@@ -1278,7 +1286,7 @@ static bool h_roll(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return fe_err(p, off, KILN_ERR_ARG, "roll(): shape mismatch between shift and axis");
     }
     int64_t by[KILN_MAX_DIMS] = {0};
-    for (int i = 0; i < (ns > na ? ns : na) && x; i++) {
+    for (int i = 0; i < (ns && na ? (ns > na ? ns : na) : 0) && x; i++) { /* () of either: nothing moves */
         int64_t ax = axes[na == 1 ? 0 : i];
         if (ax < -x->ndim || ax >= x->ndim) {
             tmps_free(&t);
@@ -1322,7 +1330,12 @@ static bool h_repeat(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             tmps_free(&t);
             return fe_err(p, rv->off, KILN_ERR_ARG, "repeat(): negative dimensions are not allowed");
         }
-        return done(p, &t, out, r == 1 ? x : take_index(p, &t, x, axis, n * r, r, 0), off);
+        int64_t total;
+        if (__builtin_mul_overflow(n, r, &total)) {
+            tmps_free(&t);
+            return fe_err(p, rv->off, KILN_ERR_ARG, "repeat(): array is too big");
+        }
+        return done(p, &t, out, r == 1 ? x : take_index(p, &t, x, axis, total, r, 0), off);
     }
     if (rv->n != n && rv->n != 1) {
         tmps_free(&t);
@@ -1335,7 +1348,11 @@ static bool h_repeat(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             tmps_free(&t);
             return fe_err(p, rv->items[i].off, KILN_ERR_ARG, "repeat(): negative dimensions are not allowed");
         }
-        total += rv->n == 1 ? r * n : r;
+        int64_t add = r;
+        if ((rv->n == 1 && __builtin_mul_overflow(r, n, &add)) || __builtin_add_overflow(total, add, &total)) {
+            tmps_free(&t);
+            return fe_err(p, rv->off, KILN_ERR_ARG, "repeat(): array is too big");
+        }
     }
     kiln_array *idx = kiln_array_new(p->ctx, KILN_I64, 1, &total);
     if (!idx) return done(p, &t, out, NULL, off);
@@ -1365,8 +1382,12 @@ static bool h_tile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         }
     x = lift(p, &t, x, nd);
     for (int d = 0; x && d < nd; d++) {
-        int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d];
-        if (r != 1) x = take_index(p, &t, x, d, n * r, 1, n);
+        int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d], len;
+        if (__builtin_mul_overflow(n, r, &len)) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "tile(): array is too big");
+        }
+        if (r != 1) x = take_index(p, &t, x, d, len, 1, n);
     }
     return done(p, &t, out, x, off);
 }

@@ -664,7 +664,7 @@ static void release(prog *pg, stmt *st) {
 /* The array under a chain of views and reshapes e (x.reshape(2, 3).T[1]: each node's only
  * argument the next), its nodes from e down into chain[0 .. *depth); NULL when e is not such a
  * chain over a name's or a binding's array. */
-#define VIEW_CHAIN 16
+#define VIEW_CHAIN 64
 static kiln_array *view_chain(const kiln_expr *e, const kiln_expr **chain, int *depth) {
     *depth = 0;
     while ((e->op == KILN_OP_VIEW || e->op == KILN_OP_RESHAPE) && *depth < VIEW_CHAIN) {

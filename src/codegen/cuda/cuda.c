@@ -38,6 +38,7 @@
 
 #include "../host.h"
 #include "cuda.h"
+#include "codegen_id.h" /* KILN_CODEGEN_ID (generated: tools/codegen_id.cmake) */
 
 extern const kiln_backend_i kiln_cuda_backend;
 
@@ -340,8 +341,8 @@ static atomic_bool nv_no_split;
 enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s nvrtc %d.%d %s %s %s %s", s->arch, nv.major, nv.minor, nvrtc_opts[0], nvrtc_opts[1],
-             nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact);
+    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s", s->arch, KILN_CODEGEN_ID, nv.major, nv.minor,
+             nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact);
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -1441,6 +1442,8 @@ typedef struct kr_scan {
     int64_t lines;
     int32_t ndim, axis;
 } kr_scan;
+/* (the device's struct is laid out by the same rules: these guard the copy against drifting) */
+_Static_assert(sizeof(kr_scan) == 224 && KILN_MAX_DIMS == 8, "kr_scan must match routines.cu's (KR_D is 8)");
 
 static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     cuda_state *s = state;
@@ -1478,6 +1481,7 @@ typedef struct kr_gather {
     int64_t total, alen, astr, a2len, a2str;
     int32_t ndim, elsize, unit;
 } kr_gather;
+_Static_assert(sizeof(kr_gather) == 416, "kr_gather must match routines.cu's");
 
 /* The largest of 8, 4, 2, 1 dividing every one of the n values. */
 static int common_unit(const int64_t *v, int n) {

@@ -90,9 +90,9 @@ MV(mv_b_f32, __m128, float, _mm_loadu_ps, _mm_storeu_ps, "sse2")
 #undef MV
 
 /* Whether the JIT computes op with a libmvec call (its C math functions; not sqrt, which is an
- * exact instruction). */
+ * exact instruction, nor hypot, libm's as NumPy's). */
 static bool uses_mvec(kiln_op op, kiln_dtype dt) {
-    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && op != KILN_OP_SQRT) || op == KILN_OP_POW);
+    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && op != KILN_OP_SQRT && op != KILN_OP_HYPOT) || op == KILN_OP_POW);
 }
 
 /* The variant of libmvec the JIT would call for instruction in of kd, and how to call it. */

@@ -33,6 +33,7 @@
 
 #include "../../base/scalar.h"
 #include "../host.h"
+#include "codegen_id.h" /* KILN_CODEGEN_ID (generated: tools/codegen_id.cmake) */
 
 /* The pass pipeline: the IR is vectorized already, so a short clean-up suffices. */
 #define CPU_PIPELINE "function(instcombine<no-verify-fixpoint>,simplifycfg,early-cse,instcombine<no-verify-fixpoint>)"
@@ -66,6 +67,10 @@ extern const kiln_backend_i kiln_cpu_backend;
 
 /* Integer power for int64 kernels: the scalar semantics' own, with an address to call. */
 static int64_t kiln_rt_ipow(int64_t a, int64_t e) { return ks_ipow(a, e); }
+/* libm's hypot under names LLVM does not know: as hypot, its vectorizers would turn the calls
+ * back into libmvec's, whose bits differ from NumPy's (libm's) in one result of ten */
+static double kiln_rt_hypot(double x, double y) { return hypot(x, y); }
+static float kiln_rt_hypotf(float x, float y) { return hypotf(x, y); }
 
 static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
     char *m = LLVMGetErrorMessage(err);
@@ -112,7 +117,7 @@ static kiln_status cpu_init(kiln_ctx *ctx, void **state) {
     /* KILN_TEST_VERSION and KILN_TEST_CPU_FEATURES stand in for another kiln or another CPU
      * in the key only (the tests' way to prove that either change is a miss) */
     const char *ver = getenv("KILN_TEST_VERSION"), *feat = getenv("KILN_TEST_CPU_FEATURES");
-    snprintf(cs->target, sizeof cs->target, "kiln %s|llvm %u.%u.%u|%s|%s|%s|v%d|%s", ver ? ver : KILN_VERSION, maj, min, patch,
+    snprintf(cs->target, sizeof cs->target, "kiln %s %s|llvm %u.%u.%u|%s|%s|%s|v%d|%s", ver ? ver : KILN_VERSION, KILN_CODEGEN_ID, maj, min, patch,
              cs->triple, cs->cpu, feat ? feat : cs->features, cs->vec_bytes, cs->mvec ? "libmvec" : "libm");
     snprintf(cs->describe, sizeof cs->describe, "LLVM %u.%u.%u JIT for %s (%d-byte vectors, %s)", maj, min, patch, cs->cpu,
              cs->vec_bytes, cs->mvec ? "libmvec vector math" : "scalar libm");
@@ -155,10 +160,13 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
         return llvm_fail(ctx, err, "searching the process for symbols");
     }
     LLVMOrcJITDylibAddGenerator(jd, gen);
-    LLVMOrcCSymbolMapPair helper = {
-        LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"),
-        {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0}}};
-    err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(&helper, 1));
+    const LLVMJITSymbolFlags fl = {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0};
+    LLVMOrcCSymbolMapPair helpers[] = {
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypot"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypot, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypotf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypotf, fl}},
+    };
+    err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(helpers, 3));
     if (err) {
         LLVMOrcDisposeLLJIT(jit);
         return llvm_fail(ctx, err, "defining runtime helpers");
@@ -504,8 +512,9 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
         }
     case KILN_OP_MAXIMUM:
     case KILN_OP_MINIMUM: return cpu_emit_combine(e, op, odt, x, y, L);
-    case KILN_OP_ARCTAN2:
-    case KILN_OP_HYPOT: return cpu_emit_math(e, op, odt, args, 2, L);
+    case KILN_OP_ARCTAN2: return cpu_emit_math(e, op, odt, args, 2, L);
+    case KILN_OP_HYPOT: /* libm's, lane by lane: NumPy's bits (libmvec's differ by an ulp in 1 of 10) */
+        return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_hypotf" : "kiln_rt_hypot", cpu_scalar_type(e, odt), args, 2, L);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
         {
