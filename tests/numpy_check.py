@@ -361,7 +361,15 @@ CASES += [
 CASES += [
     ("fmod(a, b)", 0), ("fmod(i, j)", 0), ("fmod(k, 3)", 0), ("fmod(f, 0.7)", 0), ("fmod(-7.5, a)", 0), ("fmod(k, k[::-1])", 0),
     ("hypot(a, b)", 0), ("hypot(f, 2)", 0), ("hypot(i, j)", 0), ("hypot(g, g[::-1])", 0), ("hypot(3, 4)", 0),
-    ("hypot(a * 1e3, b * 7e2)", 0), ("roll(u, ())", 0), ("roll(N, (1, 2))", 0), ("flip(2.5)", 0), ("tri(-1)", 0),
+    ("hypot(a * 1e3, b * 7e2)", 0),
+    ("fmax(a, b)", 0), ("fmin(a, b)", 0), ("fmax(f, a[::-1])", 0), ("fmin(i, j)", 0), ("fmax(m, m[::-1])", 0), ("fmin(a, nan)", 0),
+    ("degrees(a)", 0), ("rad2deg(f)", 0), ("radians(k)", 0), ("deg2rad(g)", 0), ("radians(3)", 0),
+    ("isposinf(a)", 0), ("isneginf(f)", 0), ("isposinf(i)", 0), ("logaddexp(a, b)", 4), ("logaddexp(g, g[::-1])", 8),
+    ("logaddexp(i, j)", 4), ("exp2(g)", 4), ("exp2(a / 100)", 4), ("exp2(j)", 4), ("exp2(3)", 0),
+    ("nansum(a)", 8), ("nansum(M, 0)", 0), ("nansum(k)", 0), ("nanprod(a[7:9])", 0), ("nanmax(a)", 0), ("nanmin(f)", 0),
+    ("nanmax(where(M > 0, M, nan), 1)", 0), ("nanmin(A, (0, 2), keepdims=True)", 0), ("nanmean(a)", 8),
+    ("nanmean(where(M > 0, M, nan), axis=0)", 8), ("nanmean(Q, 1)", 8), ("nanmean(k)", 0), ("nansum(m)", 0),
+    ("nanmax(where(M > 9, M, nan), 1)", 0), ("nansum(f, dtype=float64)", 8), ("roll(u, ())", 0), ("roll(N, (1, 2))", 0), ("flip(2.5)", 0), ("tri(-1)", 0),
     ("repeat(u, 6148914691236517206)", 0), ("tile(u, 6148914691236517206)", 0),
     ("isclose(a, b)", 0), ("isclose(a, a, equal_nan=True)", 0), ("isclose(f, f * 1.000001)", 0), ("isclose(i, j, atol=2)", 0),
     ("isclose(f, 1)", 0), ("isclose(1e10, a, rtol=0.1)", 0), ("isclose(g, g + 1e-6, rtol=0, atol=1e-6)", 0),
@@ -607,7 +615,9 @@ def namespace():
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
-        "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot"]}
+        "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
+        "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
+        "nanmean"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

@@ -1517,6 +1517,109 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return done(p, &t, out, keep(&t, kiln_div(c, num, scl)), off);
 }
 
+/* fmax / fmin (NumPy's ufuncs): the larger (smaller) of x1 and x2, NaN only where both are:
+ * where(x1 > x2 | isnan(x2), x1, x2), the order NumPy's loops take for ±0 too */
+static bool h_fminmax(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    kiln_expr *better = keep(&t, f->op ? kiln_lt(c, x, y) : kiln_gt(c, x, y));
+    if (dtype_is_float((kiln_dtype)y->dtype) || dtype_is_float((kiln_dtype)x->dtype))
+        better = keep(&t, kiln_or(c, better, keep(&t, kiln_isnan(c, y))));
+    return done(p, &t, out, keep(&t, kiln_where(c, better, x, y)), off);
+}
+
+/* degrees / rad2deg and radians / deg2rad: x times 180/pi (pi/180), the constant as NumPy's
+ * loops compute it (in float32 for float32); integers as float64 */
+static bool h_angle(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    if (!dtype_is_float(dt)) {
+        dt = dt == KILN_BOOL ? KILN_F32 : KILN_F64;
+        x = keep(&t, kiln_cast(p->ctx, x, dt));
+    }
+    double k = dt == KILN_F32 ? (double)(f->op ? 3.14159265358979323846f / 180.0f : 180.0f / 3.14159265358979323846f)
+                              : f->op ? 3.14159265358979323846 / 180.0 : 180.0 / 3.14159265358979323846;
+    kiln_expr *kc = keep(&t, x && x->op == KILN_OP_CONST && x->weak ? kiln_scalar(p->ctx, k) : kiln_const(p->ctx, dt, k));
+    return done(p, &t, out, keep(&t, kiln_mul(p->ctx, x, kc)), off);
+}
+
+/* isposinf / isneginf: x == +inf (-inf); never for integers */
+static bool h_isposinf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    kiln_expr *inf = keep(&t, kiln_scalar(p->ctx, f->op ? -INFINITY : INFINITY));
+    if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(p->ctx, x, KILN_F64)); /* (never equal) */
+    return done(p, &t, out, keep(&t, kiln_eq(p->ctx, x, inf)), off);
+}
+
+/* nansum, nanprod, nanmax, nanmin, nanmean: the reduction with NaN left out (NumPy's: NaN
+ * replaced by the identity for sums and products; a slice of NaN alone gives NaN for max and
+ * min, and for the mean, whose count is the values that are not NaN) */
+static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    unsigned mask;
+    bool all, keep_;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (!x || !no_out(p, f, a) || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_))
+        return done(p, &t, out, NULL, off);
+    if (has(a, "dtype") && given_not_none(a, "dtype")) x = keep(&t, with_dtype(p, f, a, x));
+    if (!x) return done(p, &t, out, NULL, off);
+    int op = f->op;
+    bool fl = dtype_is_float((kiln_dtype)x->dtype);
+    if (!fl) /* nothing to leave out: the plain reduction (the mean in float64) */
+        return done(p, &t, out, keep(&t, op == R_MEAN ? kiln_mean_axes(c, x, mask, keep_) : kiln_reduce_axes(c, (kiln_op)op, x, mask, keep_)), off);
+    kiln_expr *nan = keep(&t, kiln_isnan(c, x));
+    double fill = op == KILN_OP_PROD ? 1 : op == KILN_OP_MAX ? -INFINITY : op == KILN_OP_MIN ? INFINITY : 0;
+    kiln_expr *clean = keep(&t, kiln_where(c, nan, keep(&t, kiln_scalar(c, fill)), x));
+    kiln_expr *r = keep(&t, kiln_reduce_axes(c, op == R_MEAN ? KILN_OP_SUM : (kiln_op)op, clean, mask, keep_));
+    if (op == R_MEAN) { /* sum / count in float64, then x's dtype (NumPy's true_divide into the sum) */
+        kiln_expr *n = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_invert(c, nan)), mask, keep_));
+        kiln_expr *q = keep(&t, kiln_div(c, keep(&t, kiln_cast(c, r, KILN_F64)), keep(&t, kiln_cast(c, n, KILN_F64))));
+        r = keep(&t, kiln_cast(c, q, (kiln_dtype)x->dtype));
+    } else if (op == KILN_OP_MAX || op == KILN_OP_MIN) {
+        kiln_expr *none = keep(&t, kiln_reduce_axes(c, KILN_OP_ALL, nan, mask, keep_));
+        r = keep(&t, kiln_where(c, none, keep(&t, kiln_scalar(c, NAN)), r));
+    }
+    return done(p, &t, out, r, off);
+}
+
+/* logaddexp(x1, x2): log(exp(x1) + exp(x2)) as NumPy's npy_logaddexp computes it: x1 + log(2)
+ * where equal, else the larger plus log1p(exp(-|x1 - x2|)) (NaN through) */
+static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)y->dtype)) { /* integers: float64 */
+        x = keep(&t, kiln_cast(c, x, x->dtype == KILN_BOOL && y->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+        if (!x) return done(p, &t, out, NULL, off);
+    }
+    kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
+    kiln_expr *up = keep(&t, kiln_add(c, x, keep(&t, kiln_log1p(c, keep(&t, kiln_exp(c, keep(&t, kiln_neg(c, d))))))));
+    kiln_expr *down = keep(&t, kiln_add(c, y, keep(&t, kiln_log1p(c, keep(&t, kiln_exp(c, d))))));
+    kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_le(c, d, zero)), down, d));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), up, r));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, 0.69314718055994530942)))), r));
+    return done(p, &t, out, r, off);
+}
+
+/* exp2(x): 2 ** x in floats (pow: within the transcendental functions' ulps of libm's exp2) */
+static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    if (!dtype_is_float((kiln_dtype)x->dtype) && !(x->op == KILN_OP_CONST && x->weak))
+        x = keep(&t, kiln_cast(p->ctx, x, x->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+    kiln_expr *two = keep(&t, kiln_scalar(p->ctx, 2.0));
+    return done(p, &t, out, keep(&t, kiln_pow(p->ctx, two, x)), off);
+}
+
 /* ------------------------------------------------------------------ the table */
 
 #define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
@@ -1560,6 +1663,13 @@ static const fe_fn functions[] = {
     UF1("isnan", ISNAN, "whether x is NaN"), UF1("isinf", ISINF, "whether x is +inf or -inf"),
     UF1("isfinite", ISFINITE, "whether x is neither infinite nor NaN"),
     {"where", "condition, x, y", h_ufunc, KILN_OP_WHERE, "x where condition is true, else y", false},
+    {"fmax", "x1, x2", h_fminmax, 0, "the larger of x1 and x2, NaN only where both are", false},
+    {"fmin", "x1, x2", h_fminmax, 1, "the smaller of x1 and x2, NaN only where both are", false},
+    {"degrees", "x", h_angle, 0, "radians to degrees: x * (180 / pi)", false}, {"rad2deg", "x", h_angle, 0, "np.degrees", false},
+    {"radians", "x", h_angle, 1, "degrees to radians: x * (pi / 180)", false}, {"deg2rad", "x", h_angle, 1, "np.radians", false},
+    {"isposinf", "x", h_isposinf, 0, "whether x is +inf", false}, {"isneginf", "x", h_isposinf, 1, "whether x is -inf", false},
+    {"logaddexp", "x1, x2", h_logaddexp, 0, "log(exp(x1) + exp(x2)), without overflow", false},
+    {"exp2", "x", h_exp2, 0, "2 ** x (a float)", false},
     /* compositions: built from the ops above, so they fuse */
     {"sigmoid", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x)) (scipy.special.expit)", false},
     {"expit", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x))", false},
@@ -1585,6 +1695,11 @@ static const fe_fn functions[] = {
     RED("all", KILN_OP_ALL, SIG_MAX, "whether every element along axis is true"),
     RED("var", R_VAR, SIG_VAR, "the variance: mean(abs(a - a.mean())**2) * n / (n - ddof)"),
     RED("std", R_STD, SIG_VAR, "the standard deviation: sqrt(var(a, ddof=ddof))"),
+    {"nansum", SIG_SUM, h_nanreduce, KILN_OP_SUM, "the sum over axis with NaN left out (0 for none)", false},
+    {"nanprod", SIG_SUM, h_nanreduce, KILN_OP_PROD, "the product over axis with NaN left out", false},
+    {"nanmax", SIG_MAX, h_nanreduce, KILN_OP_MAX, "the maximum over axis with NaN left out (NaN where all are)", false},
+    {"nanmin", SIG_MAX, h_nanreduce, KILN_OP_MIN, "the minimum over axis with NaN left out (NaN where all are)", false},
+    {"nanmean", SIG_SUM, h_nanreduce, R_MEAN, "the mean over axis of the values that are not NaN", false},
     RED("cumsum", KILN_OP_CUMSUM, SIG_CUM, "the running sum along axis (of the flattened array when None)"),
     RED("cumprod", KILN_OP_CUMPROD, SIG_CUM, "the running product along axis"),
     /* shapes */
