@@ -261,6 +261,10 @@ static bool h_logical(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return result(p, out, r, off, 4, t);
 }
 
+/* The dtype NumPy's float functions give for dt: dt when a float, float32 for bool (NumPy's
+ * float16), float64 for integers (the graph's rule for math functions). */
+static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_is_float(dt) ? dt : dt == KILN_BOOL ? KILN_F32 : KILN_F64; }
+
 /* fabs: the absolute value as a float (NumPy's fabs has float loops only); trunc and fix:
  * toward zero */
 enum { F_FABS, F_TRUNC };
@@ -270,7 +274,7 @@ static bool h_floatfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_dtype dt = (kiln_dtype)t[0]->dtype;
     if (!dtype_is_float(dt)) {
         if (f->op == F_TRUNC && f->name[0] == 'f') return result(p, out, kiln_expr_retain(t[0]), off, 1, t); /* np.fix keeps ints */
-        t[1] = kiln_cast(p->ctx, t[0], dt == KILN_BOOL ? KILN_F32 : KILN_F64);
+        t[1] = kiln_cast(p->ctx, t[0], float_dtype(dt));
     } else {
         t[1] = kiln_expr_retain(t[0]);
     }
@@ -972,8 +976,9 @@ static kiln_expr *keep(tmps *t, kiln_expr *e) {
     if (t->n == t->cap) {
         kiln_expr **w = malloc((size_t)t->cap * 2 * sizeof *w);
         if (!w) {
+            kiln_fail(e->g->ctx, KILN_ERR_NOMEM, "out of memory");
             kiln_expr_free(e);
-            return NULL; /* (the caller's result is NULL: out of memory) */
+            return NULL;
         }
         memcpy(w, t->v, (size_t)t->n * sizeof *w);
         if (t->v != t->in) free(t->v);
@@ -983,12 +988,12 @@ static kiln_expr *keep(tmps *t, kiln_expr *e) {
     t->v[t->n++] = e;
     return e;
 }
-/* out = r (a new reference to it), then the temporaries go. */
 static void tmps_free(tmps *t) {
     for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
     if (t->v != t->in) free(t->v);
     *t = (tmps){0};
 }
+/* out = r (a new reference to it), then the temporaries go. */
 static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
     bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
     tmps_free(t);
@@ -1056,6 +1061,20 @@ static kiln_expr *as_float(parser *p, tmps *t, kiln_expr *x) {
     return keep(t, kiln_scalar(p->ctx, f));
 }
 
+/* isnan(x) & isnan(y) */
+static kiln_expr *both_nan(parser *p, tmps *t, kiln_expr *x, kiln_expr *y) {
+    return keep(t, kiln_and(p->ctx, keep(t, kiln_isnan(p->ctx, x)), keep(t, kiln_isnan(p->ctx, y))));
+}
+/* 0 in dtype dt (a strong constant: it never changes where's dtype) */
+static kiln_expr *zero_of(parser *p, tmps *t, kiln_dtype dt) {
+    return keep(t, kiln_cast(p->ctx, keep(t, kiln_int(p->ctx, 0)), dt));
+}
+/* bool(op(e)) over every axis, op ALL or ANY, computed now */
+static bool truth_now(parser *p, tmps *t, kiln_op op, kiln_expr *e, size_t off, bool *out) {
+    kval v = {.kind = KV_ARRAY, .e = keep(t, kiln_reduce(p->ctx, op, e, KILN_ALL_AXES, 0)), .off = off};
+    return v.e && fe_truth(p, &v, out);
+}
+
 /* isclose(a, b, rtol, atol, equal_nan) as NumPy 2 computes it:
  *   (|a - b| <= atol + rtol * |b|) & isfinite(b) | (a == b)   [| isnan(a) & isnan(b)]
  * with b in float (float32 stays); allclose: bool(all(isclose(...))), computed now. */
@@ -1075,11 +1094,10 @@ static bool h_isclose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr *close = keep(&t, kiln_le(c, keep(&t, kiln_abs(c, keep(&t, kiln_sub(c, x, y)))),
                                         keep(&t, kiln_add(c, atol, keep(&t, kiln_mul(c, rtol, keep(&t, kiln_abs(c, y))))))));
     kiln_expr *r = keep(&t, kiln_or(c, keep(&t, kiln_and(c, close, keep(&t, kiln_isfinite(c, y)))), keep(&t, kiln_eq(c, x, y))));
-    if (equal_nan) r = keep(&t, kiln_or(c, r, keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_isnan(c, y))))));
+    if (equal_nan) r = keep(&t, kiln_or(c, r, both_nan(p, &t, x, y)));
     if (!f->op || !r) return done(p, &t, out, r, off);
-    kval all = {.kind = KV_ARRAY, .e = keep(&t, kiln_reduce(c, KILN_OP_ALL, r, KILN_ALL_AXES, 0)), .off = off};
     bool truth;
-    if (!all.e || !fe_truth(p, &all, &truth)) return done(p, &t, out, NULL, off);
+    if (!truth_now(p, &t, KILN_OP_ALL, r, off, &truth)) return done(p, &t, out, NULL, off);
     tmps_free(&t);
     return fe_set_expr(p, out, kiln_bool(c, truth), off);
 }
@@ -1095,12 +1113,11 @@ static bool h_array_equal(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
         tmps_free(&t);
         return false;
     }
-    if (x->ndim == y->ndim && !memcmp(x->shape, y->shape, (size_t)x->ndim * sizeof *x->shape)) {
+    if (ir_same_shape(x, y)) {
         kiln_expr *eq = keep(&t, kiln_eq(c, x, y));
         if (equal_nan && dtype_is_float((kiln_dtype)x->dtype) && dtype_is_float((kiln_dtype)y->dtype))
-            eq = keep(&t, kiln_or(c, eq, keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_isnan(c, y))))));
-        kval all = {.kind = KV_ARRAY, .e = keep(&t, kiln_reduce(c, KILN_OP_ALL, eq, KILN_ALL_AXES, 0)), .off = off};
-        if (!all.e || !fe_truth(p, &all, &truth)) return done(p, &t, out, NULL, off);
+            eq = keep(&t, kiln_or(c, eq, both_nan(p, &t, x, y)));
+        if (!truth_now(p, &t, KILN_OP_ALL, eq, off, &truth)) return done(p, &t, out, NULL, off);
     }
     tmps_free(&t);
     return fe_set_expr(p, out, kiln_bool(c, truth), off);
@@ -1186,8 +1203,7 @@ static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_array_free(e);
     kiln_expr *parts[2] = {k >= 0 ? ze : x, k >= 0 ? x : ze};
     kiln_expr *w = ee ? keep(&t, kiln_concatenate(p->ctx, 2, parts, 0)) : NULL;
-    kiln_expr *zero = keep(&t, kiln_cast(p->ctx, keep(&t, kiln_int(p->ctx, 0)), (kiln_dtype)x->dtype));
-    return done(p, &t, out, w ? keep(&t, kiln_where(p->ctx, ee, w, zero)) : NULL, off);
+    return done(p, &t, out, w ? keep(&t, kiln_where(p->ctx, ee, w, zero_of(p, &t, (kiln_dtype)x->dtype))) : NULL, off);
 }
 
 /* tri(N, M=None, k=0, dtype=float): ones at and below the k-th diagonal; tril / triu(m, k=0):
@@ -1228,8 +1244,7 @@ static bool h_tri(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     }
     kiln_expr *me = keep(&t, kiln_var(p->ctx, mask));
     kiln_array_free(mask);
-    kiln_expr *zero = keep(&t, kiln_cast(p->ctx, keep(&t, kiln_int(p->ctx, 0)), (kiln_dtype)x->dtype));
-    return done(p, &t, out, keep(&t, kiln_where(p->ctx, me, x, zero)), off);
+    return done(p, &t, out, keep(&t, kiln_where(p->ctx, me, x, zero_of(p, &t, (kiln_dtype)x->dtype))), off);
 }
 
 /* flip(m, axis=None), fliplr(m), flipud(m): views with the axes reversed */
@@ -1484,7 +1499,7 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if (!given_not_none(a, "weights")) return done(p, &t, out, keep(&t, kiln_mean_axes(c, x, mask, keep_)), off);
     kiln_expr *w = keep(&t, expr_of(p, f, a, "weights"));
     if (!w) return done(p, &t, out, NULL, off);
-    if (w->ndim != x->ndim || memcmp(w->shape, x->shape, (size_t)x->ndim * sizeof *x->shape)) {
+    if (!ir_same_shape(w, x)) {
         int ax = -1;
         for (int d = 0; d < x->ndim; d++)
             if (mask == 1u << d) ax = d;
@@ -1505,11 +1520,9 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr *wb = broadcast(p, &t, wr, x->ndim, x->shape, f->name, off);
     kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
     kiln_expr *num = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_));
-    kval zero = {.kind = KV_ARRAY, .off = off,
-                 .e = keep(&t, kiln_reduce(c, KILN_OP_ANY, keep(&t, kiln_eq(c, scl, keep(&t, kiln_int(c, 0)))), KILN_ALL_AXES, 0))};
     bool z;
-    if (!num || !zero.e || !fe_truth(p, &zero, &z)) return done(p, &t, out, NULL, off);
-    p->env->volatile_ = true; /* (the weights' sums were computed now) */
+    if (!num || !truth_now(p, &t, KILN_OP_ANY, keep(&t, kiln_eq(c, scl, keep(&t, kiln_int(c, 0)))), off, &z))
+        return done(p, &t, out, NULL, off);
     if (z) {
         tmps_free(&t);
         return fe_err(p, arg(a, "weights")->off, KILN_ERR_ARG, "average(): weights sum to zero, can't be normalized");
@@ -1536,11 +1549,8 @@ static bool h_angle(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
-    kiln_dtype dt = (kiln_dtype)x->dtype;
-    if (!dtype_is_float(dt)) {
-        dt = dt == KILN_BOOL ? KILN_F32 : KILN_F64;
-        x = keep(&t, kiln_cast(p->ctx, x, dt));
-    }
+    kiln_dtype dt = float_dtype((kiln_dtype)x->dtype);
+    if (dt != x->dtype) x = keep(&t, kiln_cast(p->ctx, x, dt));
     double k = dt == KILN_F32 ? (double)(f->op ? 3.14159265358979323846f / 180.0f : 180.0f / 3.14159265358979323846f)
                               : f->op ? 3.14159265358979323846 / 180.0 : 180.0 / 3.14159265358979323846;
     kiln_expr *kc = keep(&t, x && x->op == KILN_OP_CONST && x->weak ? kiln_scalar(p->ctx, k) : kiln_const(p->ctx, dt, k));
@@ -1597,7 +1607,7 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
     if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)y->dtype)) { /* integers: float64 */
-        x = keep(&t, kiln_cast(c, x, x->dtype == KILN_BOOL && y->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+        x = keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)x->dtype)));
         if (!x) return done(p, &t, out, NULL, off);
     }
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
@@ -1615,7 +1625,7 @@ static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
     if (!dtype_is_float((kiln_dtype)x->dtype) && !(x->op == KILN_OP_CONST && x->weak))
-        x = keep(&t, kiln_cast(p->ctx, x, x->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+        x = keep(&t, kiln_cast(p->ctx, x, float_dtype((kiln_dtype)x->dtype)));
     kiln_expr *two = keep(&t, kiln_scalar(p->ctx, 2.0));
     return done(p, &t, out, keep(&t, kiln_pow(p->ctx, two, x)), off);
 }

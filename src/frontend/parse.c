@@ -1544,8 +1544,8 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
         }
         return item_compare(p, op, &a->items[i], &b->items[i], off, res);
     }
-    int d = (a->n > b->n) - (a->n < b->n);
-    *res = op == KILN_OP_EQ ? d == 0 : op == KILN_OP_NE ? d != 0 : op == KILN_OP_LT ? d < 0 : op == KILN_OP_LE ? d <= 0 : op == KILN_OP_GT ? d > 0 : d >= 0;
+    kscalar len[2] = {{.i64 = a->n}, {.i64 = b->n}};
+    *res = ref_apply(op, KILN_I64, KILN_BOOL, len).b; /* the same up to the shorter one's length: by length */
     return true;
 }
 

@@ -458,7 +458,7 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
             kiln_expr *a = ir_arg(x, i);
             kiln_expr *c = rule(&s, x, i, gx);
             if (c && elementwise) c = unbroadcast(&s, c, a);
-            if (c && (c->ndim != a->ndim || memcmp(c->shape, a->shape, (size_t)a->ndim * sizeof *a->shape))) {
+            if (c && !ir_same_shape(c, a)) {
                 st = kiln_fail(ctx, KILN_ERR_SHAPE, "grad: internal: %s's adjoint has the wrong shape", kiln_op_name((kiln_op)x->op));
                 s.failed = true;
             }

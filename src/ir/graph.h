@@ -22,6 +22,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "../base/base.h"
 
@@ -117,6 +118,10 @@ uint32_t ir_live(ir_graph *g);
 /* The dtype the op computes in (all operands but WHERE's condition have it). */
 static inline kiln_dtype ir_operand_dtype(const kiln_expr *n) {
     return (kiln_dtype)ir_arg(n, n->op == KILN_OP_WHERE ? 1 : 0)->dtype;
+}
+/* Whether a and b have one shape. */
+static inline bool ir_same_shape(const kiln_expr *a, const kiln_expr *b) {
+    return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof *a->shape) == 0;
 }
 static inline int64_t ir_size(const kiln_expr *n) {
     int64_t s = 1;

@@ -424,14 +424,10 @@ typedef struct reshape_push {
     bool ok; /* element-wise all the way down to arrays of x's shape and 0-d values */
 } reshape_push;
 
-static bool same_shape(const kiln_expr *a, const kiln_expr *b) {
-    return a->ndim == b->ndim && memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof *a->shape) == 0;
-}
-
 static bool reshape_operands(void *ud, const kiln_expr *n) {
     reshape_push *p = ud;
     bool elementwise = !op_is_leaf(n->op) && op_is_elementwise(n->op); /* (leaves count as element-wise) */
-    if (!elementwise && n->ndim != 0 && !(op_is_array_leaf(n->op) && same_shape(n, p->x))) p->ok = false;
+    if (!elementwise && n->ndim != 0 && !(op_is_array_leaf(n->op) && ir_same_shape(n, p->x))) p->ok = false;
     return !elementwise;
 }
 

@@ -246,7 +246,7 @@ kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
     int i = 0;
     for (; i < n; i++) {
         if (!ir_check_operand(G, xs[i], "stack", i + 1)) break;
-        if (xs[i]->ndim != xs[0]->ndim || memcmp(xs[i]->shape, xs[0]->shape, (size_t)xs[0]->ndim * sizeof(int64_t))) {
+        if (!ir_same_shape(xs[i], xs[0])) {
             kiln_fail(ctx, KILN_ERR_SHAPE, "stack: all input arrays must have the same shape");
             break;
         }
