@@ -59,8 +59,9 @@ typedef struct kiln_base {
     atomic_int interrupt; /* kiln_interrupt: set, evaluations stop at the next boundary */
     /* The disk cache, for bytes a backend makes besides its kernels (the CUDA backend's fixed
      * routines: scans, gathers), set by the runtime: blob_load gives the bytes stored under key
-     * (malloc'd: the caller frees them) or false; blob_store keeps bytes under key. */
-    bool (*blob_load)(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len);
+     * (malloc'd: the caller frees them) or false, and in *replace whether blob_store may put
+     * others there (not over an entry someone else owns); blob_store keeps bytes under key. */
+    bool (*blob_load)(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace);
     void (*blob_store)(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
 } kiln_base;
 

@@ -83,7 +83,7 @@ _Static_assert(offsetof(struct kiln_ctx, base) == 0, "a context begins with its 
 
 /* kiln_base's blob hooks (kernels.c): the disk cache for a backend's own bytes, under the
  * context's compile lock, counted with the kernels' hits and stores. */
-bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len);
+bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace);
 void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
 
 struct kiln_array {

@@ -111,20 +111,33 @@ void rt_kernel_made(uint64_t *count, uint64_t *ns) {
     *ns = tl_made_ns;
 }
 
+/* The context's disk cache, opened on first use (by the thread making kernels, under
+ * cache.compile). */
+static diskcache *disk_of(kiln_ctx *ctx) {
+    if (!ctx->disk_open) {
+        dc_open(&ctx->disk);
+        ctx->disk_open = true;
+    }
+    return &ctx->disk;
+}
+
+/* Counts what the disk cache said of a key that gave nothing usable. */
+static void note_disk_miss(kiln_ctx *ctx, dc_result r) {
+    if (r == DC_CORRUPT || r == DC_FOREIGN || r == DC_REFUSED) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
+    else atomic_fetch_add(&ctx->st.disk_misses, 1);
+}
+
 /* The kernel for key from the disk cache (what it said in *r), or NULL. */
 static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen, const char *name, dc_result *r) {
     kiln_ctx *ctx = x->ctx;
     *r = DC_OFF;
     if (!x->be->disk_cache) return NULL;
-    if (!ctx->disk_open) {
-        dc_open(&ctx->disk);
-        ctx->disk_open = true;
-    }
+    diskcache *dc = disk_of(ctx);
     kiln_kernel *k = NULL;
     void *bytes = NULL;
     size_t len = 0;
     uint64_t t0 = kiln_now_ns();
-    *r = dc_load(&ctx->disk, key, klen, &bytes, &len);
+    *r = dc_load(dc, key, klen, &bytes, &len);
     if (*r == DC_HIT && x->be->load(x->state, ctx, bytes, len, name, &k) != KILN_OK) {
         k = NULL;
         *r = DC_CORRUPT; /* checked out, yet would not load: compile and replace it */
@@ -135,34 +148,24 @@ static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen,
         if (rt_log_compiles()) fprintf(stderr, "kiln: loaded %s from the disk cache in %.3f ms\n", name, (double)ns * 1e-6);
     }
     free(bytes);
-    if (!k && (*r == DC_CORRUPT || *r == DC_FOREIGN || *r == DC_REFUSED)) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
-    else if (!k) atomic_fetch_add(&ctx->st.disk_misses, 1);
+    if (!k) note_disk_miss(ctx, *r);
     return k;
 }
 
-bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len) {
+bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace) {
     pthread_mutex_lock(&ctx->cache.compile);
-    if (!ctx->disk_open) {
-        dc_open(&ctx->disk);
-        ctx->disk_open = true;
-    }
-    dc_result r = dc_load(&ctx->disk, key, klen, bytes, len);
+    dc_result r = dc_load(disk_of(ctx), key, klen, bytes, len);
     pthread_mutex_unlock(&ctx->cache.compile);
     if (r == DC_HIT) atomic_fetch_add(&ctx->st.disk_hits, 1);
-    else if (r == DC_CORRUPT || r == DC_FOREIGN || r == DC_REFUSED) atomic_fetch_add(&ctx->st.disk_corrupt, 1);
-    else if (r == DC_MISS) atomic_fetch_add(&ctx->st.disk_misses, 1);
+    else note_disk_miss(ctx, r);
+    *replace = r != DC_REFUSED; /* an entry someone else owns is not ours to replace (as disk_store) */
     return r == DC_HIT;
 }
 
 void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len) {
-    void *old = NULL;
-    size_t olen = 0;
     pthread_mutex_lock(&ctx->cache.compile);
-    /* an entry someone else owns is not ours to replace (as disk_store) */
-    bool stored = ctx->disk_open && dc_load(&ctx->disk, key, klen, &old, &olen) != DC_REFUSED &&
-                  dc_store(&ctx->disk, key, klen, bytes, len);
+    bool stored = dc_store(disk_of(ctx), key, klen, bytes, len);
     pthread_mutex_unlock(&ctx->cache.compile);
-    free(old);
     if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
 }
 

@@ -679,6 +679,11 @@ static void module_put(cuda_state *s, cuda_module *m) {
     free(m);
 }
 
+/* Whether n bytes can be what NVRTC made: PTX (text ending in its one NUL) or a CUBIN (an ELF). */
+static bool payload_ok(bool ptx, const char *p, size_t n) {
+    return ptx ? n > 0 && memchr(p, 0, n) == p + n - 1 : n >= 4 && !memcmp(p, "\177ELF", 4);
+}
+
 /* The sentence for a module or function the driver would not load: an older driver's refusal
  * of NVRTC's PTX says so. */
 static kiln_status load_fail(const cuda_state *s, kiln_ctx *ctx, const char *name, CUresult r) {
@@ -702,8 +707,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     const char *payload = (const char *)bytes + sizeof h + nops;
     for (size_t k = 0; k < nops; k++)
         if (es[k] != 1 && es[k] != 4 && es[k] != 8) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
-    if (h.ptx ? (h.len < 1 || payload[h.len - 1] != 0) : (h.len < 4 || memcmp(payload, "\177ELF", 4)))
-        return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged %s", name, h.ptx ? "PTX" : "CUBIN");
+    if (!payload_ok(h.ptx, payload, h.len)) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged %s", name, h.ptx ? "PTX" : "CUBIN");
     cuda_kernel *k = calloc(1, sizeof *k + nops);
     if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     k->head.backend = &kiln_cuda_backend;
@@ -1342,11 +1346,6 @@ enum { R_GATHER = 6 };
 static const char *const routine_names[7] = {"kiln_scan_sum_f32", "kiln_scan_prod_f32", "kiln_scan_sum_f64",
                                              "kiln_scan_prod_f64", "kiln_scan_sum_i64", "kiln_scan_prod_i64", "kiln_gather"};
 
-/* Bytes a disk cache gave for a routine: a CUBIN (an ELF) or PTX (text ending in its NUL). */
-static bool routine_bytes_ok(const cuda_state *s, const char *p, size_t n) {
-    return s->ptx ? n > 0 && p[n - 1] == 0 && memchr(p, 0, n) == p + n - 1 : n > 4 && !memcmp(p, "\177ELF", 4);
-}
-
 /* routines.cu's text for routine `which`: every line but the other kernels'. */
 static void routine_source(int which, kstr *src) {
     const char *t = kc_routines_text, *end = t + kc_routines_len, *name = routine_names[which];
@@ -1377,8 +1376,8 @@ static kiln_status routine_make(cuda_state *s, kiln_ctx *ctx, int which) {
     uint64_t t0 = kiln_now_ns();
     void *bytes = NULL;
     size_t len = 0;
-    bool cached = b->blob_load && b->blob_load(ctx, key, (size_t)klen, &bytes, &len);
-    if (cached && !routine_bytes_ok(s, bytes, len)) {
+    bool replace = false, cached = b->blob_load && b->blob_load(ctx, key, (size_t)klen, &bytes, &len, &replace);
+    if (cached && !payload_ok(s->ptx, bytes, len)) {
         free(bytes);
         bytes = NULL;
         cached = false;
@@ -1401,7 +1400,7 @@ static kiln_status routine_make(cuda_state *s, kiln_ctx *ctx, int which) {
             s->rmod[which] = NULL;
         }
     }
-    if (r == CU_OK && !cached && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
+    if (r == CU_OK && !cached && replace && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
     free(bytes);
     if (r != CU_OK) return load_fail(s, ctx, name, r);
     s->rmade[which] = true;
