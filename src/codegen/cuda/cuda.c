@@ -1383,23 +1383,32 @@ static kiln_status routine_make(cuda_state *s, kiln_ctx *ctx, int which) {
         cached = false;
     }
     if (cached) dump_file(name, "cu", src.s, src.len); /* (KILN_CUDA_DUMP: as a compile would) */
-    uint64_t ns = 0;
-    kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
-    kstr_free(&src);
-    if (st != KILN_OK) return st;
-    if (log_has("compile"))
-        fprintf(stderr, "kiln: CUDA routine %s %s in %.3f ms\n", name, cached ? "loaded from the disk cache" : "compiled",
-                (double)(kiln_now_ns() - t0) / 1e6);
     CUresult r = CU_OK;
-    if (!s->offline) {
-        cu.CtxSetCurrent(s->cuctx);
-        r = cu.ModuleLoadData(&s->rmod[which], bytes);
-        if (r == CU_OK) r = cu.ModuleGetFunction(&s->rfn[which], s->rmod[which], name);
-        if (r != CU_OK && s->rmod[which]) {
-            cu.ModuleUnload(s->rmod[which]);
-            s->rmod[which] = NULL;
+    for (;;) { /* cached bytes that will not load are compiled again and replaced, as kernels' are */
+        uint64_t ns = 0;
+        kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
+        if (st != KILN_OK) {
+            kstr_free(&src);
+            return st;
         }
+        if (log_has("compile"))
+            fprintf(stderr, "kiln: CUDA routine %s %s in %.3f ms\n", name, cached ? "loaded from the disk cache" : "compiled",
+                    (double)(kiln_now_ns() - t0) / 1e6);
+        if (!s->offline) {
+            cu.CtxSetCurrent(s->cuctx);
+            r = cu.ModuleLoadData(&s->rmod[which], bytes);
+            if (r == CU_OK) r = cu.ModuleGetFunction(&s->rfn[which], s->rmod[which], name);
+            if (r != CU_OK && s->rmod[which]) {
+                cu.ModuleUnload(s->rmod[which]);
+                s->rmod[which] = NULL;
+            }
+        }
+        if (r == CU_OK || !cached) break;
+        free(bytes);
+        bytes = NULL;
+        cached = false;
     }
+    kstr_free(&src);
     if (r == CU_OK && !cached && replace && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
     free(bytes);
     if (r != CU_OK) return load_fail(s, ctx, name, r);
