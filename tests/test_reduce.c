@@ -285,6 +285,87 @@ START_TEST(short_rows_and_softmax) {
 }
 END_TEST
 
+/* Whether two float64 or float32 arrays hold the same values bit for bit (NaN matching any NaN);
+ * the first difference into msg. */
+static bool same_bits(const kiln_array *got, const kiln_array *want, char *msg, size_t cap) {
+    kiln_dtype dt = kiln_array_dtype(want);
+    for (int64_t i = 0; i < kiln_array_size(want); i++) {
+        double g = dt == KILN_F32 ? ((const float *)kiln_array_data(got))[i] : ((const double *)kiln_array_data(got))[i];
+        double w = dt == KILN_F32 ? ((const float *)kiln_array_data(want))[i] : ((const double *)kiln_array_data(want))[i];
+        if ((isnan(g) && isnan(w)) || (g == w && signbit(g) == signbit(w))) continue;
+        snprintf(msg, cap, "element %lld: %.17g against %.17g", (long long)i, g, w);
+        return false;
+    }
+    return true;
+}
+
+/* Short rows go eight at a time in vector lanes (with AVX-512 and libmvec), longer rows a block
+ * at a time: both must give the same bits.  A short row padded with -inf to a long one keeps its
+ * maximum and its exps, and its sum gains only exp(-inf) = 0, so softmax, log_softmax and
+ * logsumexp of the padded rows, cut back to the short ones, are the short rows' bit for bit —
+ * for contiguous short rows, rows read through the padded array's strides, and columns. */
+START_TEST(short_rows_same_bits_as_long) {
+    enum { RP = 80 }; /* longer than ROWS_SHORT */
+    int64_t Rs[] = {1, 2, 3, 10, 31, 64}, Ns[] = {1, 7, 8, 9, 2003};
+    int checked = 0;
+    for (int f32 = 0; f32 < 2; f32++)
+        for (size_t ri = 0; ri < sizeof Rs / sizeof *Rs; ri++)
+            for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++) {
+                kiln_dtype dt = f32 ? KILN_F32 : KILN_F64;
+                int64_t R = Rs[ri], N = Ns[ni], es = f32 ? 4 : 8, sh[2] = {N, R}, psh[2] = {N, RP};
+                kiln_array *src = random_array(dt, 2, sh, 900 + ri * 10 + ni, (ri + ni) % 2 == 0); /* some with NaN, inf */
+                char *pad = malloc((size_t)(N * RP * es)), *cols = malloc((size_t)(N * R * es));
+                for (int64_t i = 0; i < N; i++)
+                    for (int64_t j = 0; j < RP; j++) {
+                        char *at = pad + (i * RP + j) * es;
+                        if (j < R) {
+                            memcpy(at, (char *)kiln_array_data(src) + (i * R + j) * es, (size_t)es);
+                            memcpy(cols + (j * N + i) * es, at, (size_t)es);
+                        } else if (f32) {
+                            *(float *)(void *)at = -INFINITY;
+                        } else {
+                            *(double *)(void *)at = -INFINITY;
+                        }
+                    }
+                kiln_array *padded = kiln_wrap(ctx, dt, 2, psh, NULL, pad);
+                kiln_array *shorts[3] = {src, kiln_wrap(ctx, dt, 2, sh, (int64_t[]){RP * es, es}, pad),
+                                         kiln_wrap(ctx, dt, 2, sh, (int64_t[]){es, N * es}, cols)};
+                kiln_expr *pv = kiln_var(ctx, padded);
+                for (int mode = 0; mode < 3; mode++) {
+                    kiln_expr *le = mode == 0 ? kiln_softmax(ctx, pv, 1) : mode == 1 ? kiln_log_softmax(ctx, pv, 1) : kiln_logsumexp(ctx, pv, 2, 0);
+                    kiln_array *whole = kiln_eval(ctx, le);
+                    ck_assert_msg(whole != NULL, "%s", kiln_errmsg(ctx));
+                    kiln_array *want = kiln_array_new(ctx, dt, mode == 2 ? 1 : 2, sh);
+                    for (int64_t i = 0; i < N; i++) /* the padded result cut back to R columns */
+                        memcpy((char *)kiln_array_data(want) + i * (mode == 2 ? 1 : R) * es,
+                               (char *)kiln_array_data(whole) + i * (mode == 2 ? 1 : RP) * es, (size_t)((mode == 2 ? 1 : R) * es));
+                    for (int v = 0; v < 3; v++) {
+                        kiln_expr *x = kiln_var(ctx, shorts[v]);
+                        kiln_expr *e = mode == 0 ? kiln_softmax(ctx, x, 1) : mode == 1 ? kiln_log_softmax(ctx, x, 1) : kiln_logsumexp(ctx, x, 2, 0);
+                        kiln_array *got = kiln_eval(ctx, e);
+                        char msg[160] = "";
+                        ck_assert_msg(got != NULL, "%s", kiln_errmsg(ctx));
+                        ck_assert_msg(same_bits(got, want, msg, sizeof msg), "%s, %lld rows of %lld, mode %d, layout %d: %s",
+                                      f32 ? "float32" : "float64", (long long)N, (long long)R, mode, v, msg);
+                        kiln_array_free(got);
+                        kiln_expr_free(e);
+                        kiln_expr_free(x);
+                        checked++;
+                    }
+                    kiln_array_free(want);
+                    kiln_array_free(whole);
+                    kiln_expr_free(le);
+                }
+                kiln_expr_free(pv);
+                for (int v = 0; v < 3; v++) kiln_array_free(shorts[v]);
+                kiln_array_free(padded);
+                free(pad);
+                free(cols);
+            }
+    ck_assert_int_eq(checked, 2 * 6 * 5 * 3 * 3);
+}
+END_TEST
+
 /* Matrix products against the long double reference, relative to the largest |a||b| sum. */
 static void check_matmul(kiln_expr *a, kiln_expr *b, double tol, const char *what) {
     char msg[256] = "";
@@ -684,6 +765,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, transposed_results);
     tcase_add_test(t, reduction_errors);
     tcase_add_test(t, short_rows_and_softmax);
+    tcase_add_test(t, short_rows_same_bits_as_long);
     tcase_add_test(t, one_pass_over_a_shared_matrix);
     suite_add_tcase(s, t);
     return s;

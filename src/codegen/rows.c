@@ -11,8 +11,17 @@
  * machine has AVX-512 (what the JIT's vector loops call), else kiln's own, written to vectorize
  * (a polynomial after a reduction by ln 2, within 2 ulps of libm's) and compiled for AVX2 and
  * baseline x86-64 (target_clones, with -ffp-contract=off: the same bits in each).
+ *
+ * Rows of at most ROWS_SHORT elements (softmax over classes) go another way where libmvec's exp
+ * is used: eight rows at once, a row to a vector lane, each column gathered from the eight rows.
+ * A block of short rows spends most of its time not in exp but in loops a row long, each step of
+ * a row's maximum and sum waiting on the last; across lanes the eight rows' steps go together,
+ * and each row still takes its maximum and its sum in its own order, so the bits are the same.
  */
 #include <dlfcn.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <omp.h>
 #include <pthread.h>
@@ -21,6 +30,7 @@
 #include "host.h"
 
 #define ROWS_BLOCK 4096 /* elements of a block (32 KiB of float64): a few rows, or part of one */
+#define ROWS_SHORT 64   /* rows up to this long go eight at a time in vector lanes, with AVX-512 */
 
 
 /* exp(x) in float64: x = n ln2 + r, |r| <= ln2/2, e^r by its Taylor polynomial to r^13 (the
@@ -79,6 +89,56 @@ __attribute__((target("avx512f"))) static void exp_mvec(double *v, int64_t n) {
         memcpy(&a, v + i, (size_t)(n - i) * sizeof *v);
         a = mvec_exp8(a);
         memcpy(v + i, &a, (size_t)(n - i) * sizeof *v);
+    }
+}
+
+/* Rows r0 .. r1 of one slice, R <= ROWS_SHORT elements each, float64 or float32 (computed in
+ * float64), eight rows at a time: column j of the eight rows is gathered into a vector (strides
+ * in bytes, so any layout), the maxima taken lane-wise (MAXPD's v > w ? v : w, the scalar
+ * loop's), then x - W, exp and the sums column by column, then the results scattered back.  A
+ * last group of fewer than eight rows runs with its missing lanes masked off (they hold 0).
+ * d holds the eight rows' columns, 8 * R doubles. */
+__attribute__((target("avx512f"))) static void rows_short_mvec(int mode, bool f32, int64_t R, const char *x, int64_t xr,
+                                                               int64_t xc, char *out, int64_t orr, int64_t oc,
+                                                               int64_t r0, int64_t r1, double *d) {
+    const __m512i xi = _mm512_set_epi64(7 * xr, 6 * xr, 5 * xr, 4 * xr, 3 * xr, 2 * xr, xr, 0);
+    const __m512i oi = _mm512_set_epi64(7 * orr, 6 * orr, 5 * orr, 4 * orr, 3 * orr, 2 * orr, orr, 0);
+    const __m512d zero = _mm512_setzero_pd();
+    for (int64_t b0 = r0; b0 < r1; b0 += 8) {
+        __mmask8 live = (__mmask8)(r1 - b0 >= 8 ? 0xff : (1u << (r1 - b0)) - 1);
+        const char *xb = x + b0 * xr;
+        char *ob = out + b0 * orr;
+        __m512d w = _mm512_set1_pd(-INFINITY);
+        for (int64_t j = 0; j < R; j++) {
+            __m512d v = f32 ? _mm512_cvtps_pd(_mm512_mask_i64gather_ps(_mm256_setzero_ps(), live, xi, xb + j * xc, 1))
+                            : _mm512_mask_i64gather_pd(zero, live, xi, xb + j * xc, 1);
+            _mm512_storeu_pd(d + 8 * j, v);
+            w = _mm512_max_pd(v, w);
+        }
+        /* W: the maximum where it is finite, else 0 */
+        w = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(_mm512_sub_pd(w, w), zero, _CMP_EQ_OQ), w);
+        __m512d sum = zero;
+        for (int64_t j = 0; j < R; j++) {
+            __m512d v = _mm512_sub_pd(_mm512_loadu_pd(d + 8 * j), w), e = (__m512d)mvec_exp8((v8d)v);
+            sum = _mm512_add_pd(sum, e);
+            _mm512_storeu_pd(d + 8 * j, mode == 1 ? v : e);
+        }
+        double k[8], s[8];
+        _mm512_storeu_pd(s, sum);
+        for (int l = 0; l < 8; l++) k[l] = mode == 0 ? 1 / s[l] : log(s[l]); /* libm's log, as the long rows */
+        __m512d kv = _mm512_loadu_pd(k);
+        if (mode == 2) {
+            __m512d r = _mm512_add_pd(kv, w);
+            if (f32) _mm512_mask_i64scatter_ps(ob, live, oi, _mm512_cvtpd_ps(r), 1);
+            else _mm512_mask_i64scatter_pd(ob, live, oi, r, 1);
+            continue;
+        }
+        for (int64_t j = 0; j < R; j++) {
+            __m512d v = _mm512_loadu_pd(d + 8 * j);
+            v = mode == 0 ? _mm512_mul_pd(v, kv) : _mm512_sub_pd(v, kv);
+            if (f32) _mm512_mask_i64scatter_ps(ob + j * oc, live, oi, _mm512_cvtpd_ps(v), 1);
+            else _mm512_mask_i64scatter_pd(ob + j * oc, live, oi, v, 1);
+        }
     }
 }
 #endif
@@ -205,13 +265,17 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
     for (int d = 0; d < m; d++)
         if (shape[d] == 0) return KILN_OK;
     int es = a->dt == KILN_F32 ? 4 : 8; /* (the blocks are float64 for both) */
+    bool short_rows = exp_block != exp_portable && R >= 1 && R <= ROWS_SHORT;
     int64_t per_row = R > 0 ? R : 1;
     int nt = nthreads;
     if (rows * per_row < 2 * KILN_HOST_GRAIN) nt = 1;
     if (nt > rows) nt = (int)rows;
     if (nt < 1) nt = 1;
     int64_t block_rows = ROWS_BLOCK / per_row > 0 ? ROWS_BLOCK / per_row : 1;
-    size_t per = (size_t)2 * ROWS_BLOCK * sizeof(double) + (size_t)2 * (size_t)block_rows * sizeof(double);
+    /* each thread's block, W and S; eight short rows' columns alone (a few KiB: a block of 64 KiB
+     * per thread would be over malloc's mmap threshold, and fresh pages every call) */
+    size_t per = short_rows ? (size_t)8 * ROWS_SHORT * sizeof(double)
+                            : (size_t)2 * ROWS_BLOCK * sizeof(double) + (size_t)2 * (size_t)block_rows * sizeof(double);
     char *mem = kiln_malloc(ctx, (size_t)nt * per);
     if (!mem) return KILN_ERR_NOMEM;
     atomic_bool stopped = false;
@@ -238,6 +302,11 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
                 }
                 int64_t p1 = r1 - p < (1 << 14) ? r1 : p + (1 << 14);
                 bool contig = xc == es && oc == es;
+#if defined(__x86_64__) && defined(__GNUC__)
+                if (short_rows)
+                    rows_short_mvec(a->mode, a->dt == KILN_F32, R, x, xr, xc, out, orr, oc, p, p1, (double *)buf);
+                else
+#endif
                 if (a->dt == KILN_F32)
                     (contig ? rows_f32_contig : rows_f32)(a->mode, R, x, xr, xc, out, orr, oc, p, p1, buf, W, S);
                 else
