@@ -636,6 +636,8 @@ static void check_shared_step(kiln_dtype dt, int64_t k, int64_t n, bool strided)
 START_TEST(one_pass_over_a_shared_matrix) {
     check_shared_step(KILN_F64, 96, 25000, false); /* 19 MB */
     check_shared_step(KILN_F32, 96, 50000, false);
+    check_shared_step(KILN_F64, 7, 100003, false); /* rows not a multiple of four, panels with tails */
+    check_shared_step(KILN_F32, 5, 150001, false);
     check_shared_step(KILN_F64, 96, 25000, true); /* a view walked by steps of 2: the steps one by one */
 }
 END_TEST

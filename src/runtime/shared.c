@@ -84,26 +84,48 @@ KILN_CLONES static void panel_forward(kiln_dtype dt, int64_t k, const char *a, i
     }
 }
 
-/* The panel's share of dw: part[i] += Σ_j X[i, c0 + j] v[c0 + j], in 32 lanes (four vectors'
- * worth of independent sums, not one chain of adds waiting on each other) folded in a fixed
- * tree (v contiguous in vbuf). */
+/* The panel's share of dw: part[i] += Σ_j X[i, c0 + j] v[c0 + j], each row in 8 lanes folded in
+ * a fixed tree (v contiguous in vbuf).  Four rows go side by side, so that four rows' sums, not
+ * one chain of adds waiting on each other, are in flight: a panel is 64 columns wide when X has
+ * a thousand rows, too short for more lanes in one row to pay for folding them. */
+typedef double pb_v8d __attribute__((vector_size(64)));
+typedef float pb_v8f __attribute__((vector_size(32)));
+#define PB_ROWS(LT, VT, CVT)                                                                                           \
+    do {                                                                                                               \
+        const LT *r0 = (const void *)row[0], *r1 = (const void *)row[1], *r2 = (const void *)row[2];                  \
+        const LT *r3 = (const void *)row[3], *v = vbuf;                                                                \
+        for (; j + 8 <= P; j += 8) {                                                                                   \
+            VT a, b;                                                                                                   \
+            memcpy(&b, v + j, sizeof b);                                                                               \
+            memcpy(&a, r0 + j, sizeof a);                                                                              \
+            l[0] += CVT(a * b);                                                                                        \
+            memcpy(&a, r1 + j, sizeof a);                                                                              \
+            l[1] += CVT(a * b);                                                                                        \
+            memcpy(&a, r2 + j, sizeof a);                                                                              \
+            l[2] += CVT(a * b);                                                                                        \
+            memcpy(&a, r3 + j, sizeof a);                                                                              \
+            l[3] += CVT(a * b);                                                                                        \
+        }                                                                                                              \
+        for (; j < P; j++) {                                                                                           \
+            l[0][j & 7] += (double)(r0[j] * v[j]);                                                                     \
+            l[1][j & 7] += (double)(r1[j] * v[j]);                                                                     \
+            l[2][j & 7] += (double)(r2[j] * v[j]);                                                                     \
+            l[3][j & 7] += (double)(r3[j] * v[j]);                                                                     \
+        }                                                                                                              \
+    } while (0)
+#define PB_F32(x) __builtin_convertvector(x, pb_v8d)
+#define PB_F64(x) (x)
 KILN_CLONES static void panel_backward(kiln_dtype dt, int64_t k, const char *X, int64_t xs, int64_t c0, int64_t P, const void *vbuf, double *part) {
-    for (int64_t i = 0; i < k; i++) {
-        double l[32] = {0};
+    int64_t es = dt == KILN_F64 ? 8 : 4;
+    for (int64_t i = 0; i < k; i += 4) {
+        pb_v8d l[4] = {{0}, {0}, {0}, {0}};
+        const char *row[4];
+        for (int r = 0; r < 4; r++) row[r] = X + (i + r < k ? i + r : i) * xs + c0 * es; /* past k: row i again, unused */
         int64_t j = 0;
-        if (dt == KILN_F64) {
-            const double *row = (const double *)(const void *)(X + i * xs) + c0, *v = vbuf;
-            for (; j + 32 <= P; j += 32)
-                for (int q = 0; q < 32; q++) l[q] += row[j + q] * v[j + q];
-            for (; j < P; j++) l[j & 31] += row[j] * v[j];
-        } else {
-            const float *row = (const float *)(const void *)(X + i * xs) + c0, *v = vbuf;
-            for (; j + 32 <= P; j += 32)
-                for (int q = 0; q < 32; q++) l[q] += (double)(row[j + q] * v[j + q]);
-            for (; j < P; j++) l[j & 31] += (double)(row[j] * v[j]);
-        }
-        for (int q = 0; q < 8; q++) l[q] = (l[q] + l[q + 8]) + (l[q + 16] + l[q + 24]);
-        part[i] += ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+        if (dt == KILN_F64) PB_ROWS(double, pb_v8d, PB_F64);
+        else PB_ROWS(float, pb_v8f, PB_F32);
+        for (int r = 0; r < 4 && i + r < k; r++)
+            part[i + r] += ((l[r][0] + l[r][1]) + (l[r][2] + l[r][3])) + ((l[r][4] + l[r][5]) + (l[r][6] + l[r][7]));
     }
 }
 
@@ -223,7 +245,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
     /* errors are per thread: a worker's failure comes back as its status, the first one kept */
     atomic_bool stopped = false, failed = false;
     atomic_int why = KILN_OK;
-    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
+    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
     for (int64_t c = 0; c < nchunks; c++) {
         if (atomic_load(&stopped) || atomic_load(&failed)) continue;
         if (kiln_interrupted(ctx)) {
