@@ -378,6 +378,9 @@ CASES += [
     ("diagonal(N)", 0), ("diagonal(N, 1)", 0), ("diagonal(M.T, -1)", 0), ("diagonal(N, 9)", 0), ("N.diagonal(-2)", 0),
     ("diag(u)", 0), ("diag(u, -2)", 0), ("diag(m[:3], 1)", 0), ("diag(N, 2)", 0), ("diag(A)", 0),
     ("trace(N)", 0), ("trace(M, -1)", 8), ("N.trace(offset=1)", 0), ("trace(Z, dtype=float32)", 0), ("trace(u)", 0),
+    ("diagonal(A, 1, 2, 0)", 0), ("A.diagonal(-1, 1, 2)", 0), ("diagonal(A, axis1=-1, axis2=0)", 0), ("diagonal(N, 0, 1, 1)", 0),
+    ("diagonal(N, 0, 0, 2)", 0), ("diagonal(A[:, ::-1], 1, 1, 2) * 2", 0), ("diagonal(A, 5, 0, 2)", 0),
+    ("trace(A, 0, 0, 2)", 0), ("trace(A, 1, axis1=2, axis2=1)", 0), ("A.trace(dtype=int32)", 0), ("trace(N, 0, 1, 0)", 0),
     ("tri(3, 4, 1)", 0), ("tri(3, dtype=int32)", 0), ("tri(2, 5, -1, dtype=bool)", 0),
     ("tril(N)", 0), ("triu(M, -1)", 0), ("tril(u, 1)", 0), ("triu(A)", 0), ("tril(Z, 2)", 0), ("triu(m[:5])", 0),
     ("flip(N)", 0), ("flip(A, (0, 2))", 0), ("fliplr(N)", 0), ("flipud(u)", 0), ("flip(a[:5], 0) * 2", 0), ("fliplr(u)", 0),
@@ -453,6 +456,25 @@ PRINTS = [
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
 PROGRAMS = [
+    # item assignment: views of the memory, masks, integer arrays, augmented, errors
+    "x = zeros(3)\nx[1] = 5\nprint(x)",
+    "a = arange(12.).reshape(3, 4)\nb = a[1:]\nb[0, ::2] = -1\na[a > 5] = 0\na[[0, 2]] += 100\na[:, 0] = [7, 8, 9]\nprint(a)",
+    "x = arange(5.)\nx[1:] = x[:-1]\nv = x\nx[0] = 42\nprint(v)",
+    "i = arange(5)\ni[0] = 2.9\ni[1:3] += 1\ni[-1] //= 2\nprint(i)",
+    "m = zeros((2, 3))\nm[0] = 1.5\nm[1][2] = 3\nm[:, None, 1] = [[4], [5]]\nprint(m)",
+    "x = zeros(4)\nfor k in range(4):\n    x[k] = k * k\nprint(x)",
+    "r = arange(6).reshape(2, 3)\nr[array([True, False])] = 9\nr[r > 4] = array([1, 2, 3, 4])\nr[..., 1] = 0\nprint(r)",
+    "z = zeros(4)\nz[[1, 1, 3]] = [5, 6, 7]\nz[array([0, -1])] -= 1\nprint(z)",
+    "f = ones((2, 2), dtype=float32)\nf[0] += 0.5\nf[1, 1] = 7\nprint(f, f.dtype)",
+    ("s3 = arange(24).reshape(2, 3, 4)\ns3[:, 1:, ::3] = -s3[:, 1:, ::3]\ns3[s3 < -10] += 1000\nw = s3.T\nw[0, 0, 0] = 77\n"
+     "y = s3.reshape(6, 4)\ny[1] = 5\nprint(s3)"),
+    "M2 = M.copy()\nM2[M2 < 0] = 0\nM2[0] = u[:M2.shape[1]]\nprint(M2)",
+    "b2 = (arange(4) > 1)\nb2[0] = 5\nprint(b2)",
+    "i = arange(4)\ni[1:3] += 0.5",
+    "x = zeros(3)\nx[5] = 1",
+    "r = arange(6)\nr[r > 2] = [1, 2]",
+    "x = zeros(3)\nx[0] = [1, 2]",
+    "n = 3\nn[0] = 1",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",
     "s = 0.0\nfor i in range(1, 10, 3):\n    s = s + i / 2\nprint(s, i)",
@@ -764,7 +786,6 @@ DOCUMENTED = {
     "2 ** 63": "Python integers are 64-bit",
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
-    "x = zeros(3)\nx[1] = 5\nprint(x)": "arrays never change in place: no item assignment",
 }
 
 

@@ -1161,34 +1161,61 @@ static bool h_count_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, k
     return all && !keep_ ? fe_to_py(p, out, KILN_I64, off) : true;
 }
 
-/* The diagonal of 2-D x at offset k, as the elements of its C-order values start, start + m +
- * 1, ... (NumPy's diagonal is a read-only view) */
-static kiln_expr *diagonal_of(parser *p, tmps *t, kiln_expr *x, int64_t k, const char *fn, size_t off) {
+/* The diagonal of x at offset k over axes a1 and a2 (NumPy's diagonal(x, k, a1, a2)): the other
+ * axes in order, then the diagonal, x[..., i, i + k] with a1 and a2 moved last and flattened into
+ * one, whose elements start, start + m + 1, ... (NumPy's diagonal is a read-only view) */
+static kiln_expr *diagonal_of(parser *p, tmps *t, kiln_expr *x, int64_t k, int64_t a1, int64_t a2, const char *fn, size_t off) {
     if (!x) return NULL;
-    if (x->ndim != 2) {
-        fe_err(p, off, KILN_ERR_ARG, "%s(): kiln takes the diagonal of a 2-d array (this one is %d-d)", fn, x->ndim);
+    int nd = x->ndim;
+    if (nd < 2) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): diag requires an array of at least two dimensions", fn);
         return NULL;
     }
-    int64_t n = x->shape[0], m = x->shape[1], len = k >= 0 ? (n < m - k ? n : m - k) : (n + k < m ? n + k : m);
+    int64_t ax[2] = {a1, a2};
+    for (int i = 0; i < 2; i++) {
+        if (ax[i] < -nd || ax[i] >= nd) {
+            fe_err(p, off, KILN_ERR_ARG, "%s(): axis%d: axis %lld is out of bounds for array of dimension %d", fn, i + 1, (long long)ax[i], nd);
+            return NULL;
+        }
+        if (ax[i] < 0) ax[i] += nd;
+    }
+    if (ax[0] == ax[1]) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): axis1 and axis2 cannot be the same", fn);
+        return NULL;
+    }
+    int perm[KILN_MAX_DIMS], m_ = 0;
+    int64_t shape[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++)
+        if (d != ax[0] && d != ax[1]) shape[m_] = x->shape[d], perm[m_++] = d;
+    perm[nd - 2] = (int)ax[0];
+    perm[nd - 1] = (int)ax[1];
+    int64_t n = x->shape[ax[0]], m = x->shape[ax[1]], len = k >= 0 ? (n < m - k ? n : m - k) : (n + k < m ? n + k : m);
     if (len < 0) len = 0;
     int64_t start = len ? (k >= 0 ? k : -k * m) : 0;
-    kiln_expr *flat = keep(t, kiln_ravel(p->ctx, x));
-    return flat ? slice_along(p, t, flat, 0, start, start + (len ? (len - 1) * (m + 1) + 1 : 0), m + 1) : NULL;
+    shape[nd - 2] = n * m;
+    kiln_expr *moved = ax[0] == nd - 2 && ax[1] == nd - 1 ? x : keep(t, kiln_permute(p->ctx, x, perm));
+    kiln_expr *flat = moved ? keep(t, kiln_reshape(p->ctx, moved, nd - 1, shape)) : NULL;
+    return flat ? slice_along(p, t, flat, nd - 2, start, start + (len ? (len - 1) * (m + 1) + 1 : 0), m + 1) : NULL;
 }
 
-/* diagonal(a, offset=0), trace(a, offset=0, dtype=None), diag(v, k=0) */
+/* diagonal(a, offset=0, axis1=0, axis2=1), trace(a, offset=0, axis1=0, axis2=1, dtype=None),
+ * diag(v, k=0) */
 enum { G_DIAGONAL, G_TRACE, G_DIAG };
 static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     const char *kname = f->op == G_DIAG ? "k" : "offset";
-    int64_t k = 0;
+    int64_t k = 0, a1 = 0, a2 = 1;
     kiln_expr *x = keep(&t, expr_of(p, f, a, f->op == G_DIAG ? "v" : "a"));
-    if (!x || (given(a, kname) && !fe_arg_int(p, arg(a, kname), f->name, kname, &k))) return done(p, &t, out, NULL, off);
-    if (f->op == G_TRACE) {
-        kiln_expr *d = diagonal_of(p, &t, x, k, f->name, off), *s = keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, KILN_ALL_AXES, 0));
+    if (!x || (given(a, kname) && !fe_arg_int(p, arg(a, kname), f->name, kname, &k)) ||
+        (f->op != G_DIAG && given(a, "axis1") && !fe_arg_int(p, arg(a, "axis1"), f->name, "axis1", &a1)) ||
+        (f->op != G_DIAG && given(a, "axis2") && !fe_arg_int(p, arg(a, "axis2"), f->name, "axis2", &a2)))
+        return done(p, &t, out, NULL, off);
+    if (f->op == G_TRACE) { /* the diagonal's sum: over its last axis, the others kept */
+        kiln_expr *d = diagonal_of(p, &t, x, k, a1, a2, f->name, off);
+        kiln_expr *s = d ? keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, d->ndim - 1, 0)) : NULL;
         return done(p, &t, out, s ? keep(&t, with_dtype(p, f, a, s)) : NULL, off);
     }
-    if (f->op == G_DIAGONAL || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, f->name, off), off);
+    if (f->op == G_DIAGONAL || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, a1, a2, f->name, off), off);
     if (x->ndim != 1) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "diag(): input must be 1- or 2-d");
@@ -1734,9 +1761,9 @@ static const fe_fn functions[] = {
     {"flipud", "m", h_flip, FL_UD, "flip(m, axis=0)", false},
     {"broadcast_to", "array, shape", h_broadcast_to, 0, "array's values in shape, by NumPy's broadcasting", false},
     {"meshgrid", "*xi, indexing='xy', sparse=False", h_meshgrid, 0, "coordinate arrays from 1-d arrays, a tuple ('xy': the first two axes swapped)", false},
-    {"diagonal", "a, offset=0", h_diagonal, G_DIAGONAL, "the diagonal of a 2-d a (offset: above it, negative below)", false},
+    {"diagonal", "a, offset=0, axis1=0, axis2=1", h_diagonal, G_DIAGONAL, "the diagonal of a over axis1 and axis2, last (offset: above it, negative below)", false},
     {"diag", "v, k=0", h_diagonal, G_DIAG, "the k-th diagonal of a 2-d v, or a 2-d array with the 1-d v on it", false},
-    {"trace", "a, offset=0, dtype=None", h_diagonal, G_TRACE, "the sum of a 2-d a's diagonal", false},
+    {"trace", "a, offset=0, axis1=0, axis2=1, dtype=None", h_diagonal, G_TRACE, "the sum of a's diagonal over axis1 and axis2", false},
     {"tri", "N, M=None, k=0, dtype=float", h_tri, T_TRI, "ones at and below the k-th diagonal of an N x M array", false},
     {"tril", "m, k=0", h_tri, T_TRIL, "m with the elements above the k-th diagonal zero", false},
     {"triu", "m, k=0", h_tri, T_TRIU, "m with the elements below the k-th diagonal zero", false},

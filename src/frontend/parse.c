@@ -1906,6 +1906,28 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     return KILN_OK;
 }
 
+kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target, kiln_dtype dt, kiln_op op, const char *src, size_t len,
+                                 kval *out) {
+    memset(out, 0, sizeof *out);
+    kval rhs = {0}, self = {0};
+    kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
+    if (st != KILN_OK) return st;
+    parser p = {.ctx = ctx, .env = env};
+    lex_init(&p.lx, src, len);
+    if (!fe_kval_copy(ctx, &self, target) || !binary(&p, op, &self, &rhs, 0, out)) {
+        kval_free(ctx, &self);
+        kval_free(ctx, &rhs);
+        return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
+    }
+    if (out->kind == KV_ARRAY && target->kind == KV_ARRAY && target->e->ndim > 0 && !same_kind((kiln_dtype)out->e->dtype, dt)) {
+        kiln_fail_at(ctx, KILN_ERR_DTYPE, 0, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule 'same_kind'",
+                     kiln_op_name(op), kiln_dtype_name((kiln_dtype)out->e->dtype), kiln_dtype_name(dt));
+        kval_free(ctx, out);
+        return KILN_ERR_DTYPE;
+    }
+    return KILN_OK;
+}
+
 kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len) {
     if (!ctx) return NULL;
     fe_env env = {.scope = scope};

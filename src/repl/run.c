@@ -27,6 +27,7 @@ typedef enum stmt_kind {
     S_EXPR,     /* a value, printed (x: the value) */
     S_ASSIGN,   /* names = value (x: the value; names: the targets, flat) */
     S_AUG,      /* names[0] op= value */
+    S_SETITEM,  /* names[0][index] = value, or op= value (aug): the target's text at t, tlen */
     S_PRINT,    /* print(...) (x: "(...)") */
     S_SAVE,     /* save(...) */
     S_SEED,     /* seed(...) */
@@ -51,7 +52,9 @@ struct stmt {
     int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
     int group[MAX_TARGETS]; /* S_ASSIGN: at the first name of a nested "(b, c)": its names */
     int nchain;
-    kiln_op op;            /* S_AUG */
+    kiln_op op;            /* S_AUG, and S_SETITEM when aug */
+    bool aug;
+    size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     stmt *body, *orelse;
     int nbody, nelse;
     /* what the statement built, kept while its names keep their dtypes and shapes */
@@ -345,13 +348,50 @@ static stmt *push_stmt(stmt **v, int *n) {
     return &nv[(*n)++];
 }
 
+/* Whether t[a, b) is a name's subscripts, NAME[...] or NAME[...][...] (to the end): then
+ * st becomes an S_SETITEM of NAME with that target. */
+static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
+    const char *t = pg->text;
+    a = trim_left(t, a, b);
+    b = trim_right(t, a, b);
+    size_t lb = a;
+    while (lb < b && (isalnum((unsigned char)t[lb]) || t[lb] == '_')) lb++;
+    if (!is_ident(t, a, lb) || lb - a >= sizeof st->names[0] || lb >= b || t[lb] != '[' || t[b - 1] != ']') return false;
+    int depth = 0;
+    for (size_t i = lb; i < b; i++) { /* subscripts one after the other to the end: x[0], x[0][1:] (not x[0] + y[1]) */
+        if (t[i] == '\'' || t[i] == '"') {
+            if ((i = skip_string(t, i, b)) == NOT_CLOSED) return false;
+            i--;
+        } else if (strchr("([{", t[i])) {
+            if (depth++ == 0 && t[i] != '[') return false;
+        } else if (strchr(")]}", t[i]) && --depth == 0 && i != b - 1 && t[i + 1] != '[') {
+            return false;
+        }
+    }
+    memcpy(st->names[0], t + a, lb - a);
+    st->names[0][lb - a] = 0;
+    st->nnames = 1;
+    st->kind = S_SETITEM;
+    st->t = a;
+    st->tlen = b - a;
+    return true;
+}
+
+/* An S_SETITEM's value, t[a, b). */
+static bool setitem_value(prog *pg, stmt *st, size_t a, size_t b, const char *none) {
+    st->x = trim_left(pg->text, a, b);
+    st->xlen = b - st->x;
+    if (!st->xlen) return report(pg, a, none), false;
+    return true;
+}
+
 /* One name of a target list, t[a, ne), into st->names; false after reporting. */
 static bool target_name(prog *pg, stmt *st, size_t a, size_t ne) {
     const char *t = pg->text;
     if (!is_ident(t, a, ne)) {
         const char *why = "cannot assign to this: only names can be assigned";
         for (size_t i = a; i < ne; i++)
-            if (t[i] == '[') why = "kiln's arrays do not change in place: assign a new array to a name (where() picks elements)";
+            if (t[i] == '[') why = "an item assignment, x[...] = value, is a statement of its own (one target, no chain, no unpacking)";
         for (size_t i = a; i < ne && t[i] != '['; i++)
             if (t[i] == '.') why = "cannot assign to an attribute";
         if (word_at(t, a, ne, "True") || word_at(t, a, ne, "False") || word_at(t, a, ne, "None"))
@@ -491,8 +531,12 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         if (eq - a >= n && !memcmp(t + eq - n, augs[k].sym, n)) {
             size_t te = trim_right(t, a, eq - n);
             if (te > a && (t[te - 1] == '*' || t[te - 1] == '/' || t[te - 1] == '<' || t[te - 1] == '>')) break;
-            st->kind = S_AUG;
             st->op = augs[k].op;
+            if (subscript_target(pg, st, a, eq - n)) {
+                st->aug = true;
+                return setitem_value(pg, st, eq + 1, b, "expected a value after the operator");
+            }
+            st->kind = S_AUG;
             if (!parse_targets(pg, st, a, eq - n)) return false;
             if (st->nnames != 1) return report(pg, a, "an augmented assignment has one target"), false;
             st->x = trim_left(t, eq + 1, b);
@@ -502,6 +546,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         }
     }
     if (eq > a && strchr("<>", t[eq - 1])) return report(pg, eq - 1, "'<<=' and '>>=' are not supported"), false;
+    if (scan_top(t, eq + 1, b, is_assign, NULL) == b && subscript_target(pg, st, a, eq))
+        return setitem_value(pg, st, eq + 1, b, "expected a value after '='");
     st->kind = S_ASSIGN;
     size_t from = a;
     for (;;) {
@@ -1052,6 +1098,240 @@ static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
     return c == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
 }
 
+/* ------------------------------------------------------------------ item assignment */
+
+static const kiln_array *root_of(const kiln_array *a) {
+    while (a->base) a = a->base;
+    return a;
+}
+
+/* v as the value of an assignment to an array of shape (nd, shape), as NumPy broadcasts it
+ * there (leading dims of 1 dropped): a view of v, strides 0 where it repeats; NULL after an
+ * error. */
+static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int64_t *shape) {
+    int64_t st[KILN_MAX_DIMS];
+    bool ok = true;
+    for (int d = 0; d < v->ndim - nd && ok; d++) ok = v->shape[d] == 1;
+    for (int d = 0; d < nd && ok; d++) {
+        int vd = d + v->ndim - nd;
+        st[d] = vd < 0 || v->shape[vd] == 1 ? 0 : v->strides[vd];
+        ok = vd < 0 || v->shape[vd] == 1 || v->shape[vd] == shape[d];
+    }
+    if (!ok) {
+        rt_shape_text have = rt_shape_str(v->ndim, v->shape), want = rt_shape_str(nd, shape);
+        kiln_fail(ctx, KILN_ERR_SHAPE, "could not broadcast input array from shape %s into shape %s", have.s, want.s);
+        return NULL;
+    }
+    return kiln_array_view(ctx, v, nd, shape, st, 0);
+}
+
+/* The byte offset of the i-th element (C order) of an array of shape (nd, shape), strides st. */
+static int64_t offset_of(int64_t i, int nd, const int64_t *shape, const int64_t *st) {
+    int64_t o = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+        o += i % shape[d] * st[d];
+        i /= shape[d];
+    }
+    return o;
+}
+
+/* The positions (C order, int64) in T of the elements target (NAME[...] at t, NAME T's name)
+ * picks, for a subscript that is no view of T's memory (x[mask], x[[0, 2]], x[i, idx]): the
+ * same subscript of an array holding each element's position, under a name of its own (the
+ * subscript itself may read NAME).  NULL after reporting. */
+#define POSITIONS "__kiln_positions__"
+static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, int *rc) {
+    kiln_ctx *ctx = pg->s->ctx;
+    kiln_array *pos = kiln_array_new(ctx, KILN_I64, T->ndim, T->shape), *P = NULL;
+    size_t nl = strlen(st->names[0]), len = strlen(POSITIONS) + st->tlen - nl;
+    char *src = pos ? malloc(len + 1) : NULL;
+    *rc = RUN_OK;
+    if (!src || fe_scope_set(pg->s->scope, POSITIONS, pos, false) != KILN_OK) {
+        kiln_array_free(pos);
+        free(src);
+        *rc = report(pg, st->t, "out of memory");
+        return NULL;
+    }
+    for (int64_t i = 0; i < kiln_array_size(pos); i++) ((int64_t *)pos->data)[i] = i;
+    snprintf(src, len + 1, "%s%.*s", POSITIONS, (int)(st->tlen - nl), pg->text + st->t + nl);
+    fe_env env = {.scope = pg->s->scope};
+    kval v = {0};
+    kiln_clear_error(ctx);
+    if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK || v.kind != KV_ARRAY || !(P = kiln_eval(ctx, v.e)))
+        *rc = kiln_errcode(ctx) != KILN_OK ? report(pg, st->t, kiln_errmsg(ctx)) : report(pg, st->t, "cannot assign to this subscript");
+    kval_free(ctx, &v);
+    fe_deps_free(ctx, &env.deps);
+    fe_scope_del(pg->s->scope, POSITIONS);
+    kiln_array_free(pos);
+    free(src);
+    return P;
+}
+
+/* For NAME[mask] with a boolean mask over T's leading dims (the values of the elements or rows
+ * it picks are the target: NumPy's boolean assignment): the positions it picks, in C order, as
+ * an int64 array of shape (count, T's other dims), and *tv their values now; NULL (and *rc
+ * RUN_OK) when the subscript is no such mask. */
+static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval *tv, int *rc) {
+    kiln_ctx *ctx = pg->s->ctx;
+    const char *t = pg->text;
+    size_t lb = st->t + strlen(st->names[0]), e = st->t + st->tlen - 1;
+    *rc = RUN_OK;
+    if (scan_top(t, lb + 1, e, is_char, (void *)"]") != e) return NULL; /* one subscript */
+    fe_env env = {.scope = pg->s->scope};
+    kval mv = {0};
+    kiln_array *M = NULL, *P = NULL;
+    kiln_clear_error(ctx);
+    if (fe_parse(ctx, &env, t + lb + 1, e - lb - 1, false, &mv) == KILN_OK && mv.kind == KV_ARRAY && !fe_is_py(&mv) &&
+        mv.e->dtype == KILN_BOOL && mv.e->ndim >= 1 && mv.e->ndim <= T->ndim) {
+        int k = mv.e->ndim;
+        bool fits = true;
+        for (int d = 0; d < k; d++) fits = fits && mv.e->shape[d] == T->shape[d];
+        if (!fits) {
+            rt_shape_text ms = rt_shape_str(k, mv.e->shape), ts = rt_shape_str(T->ndim, T->shape);
+            char msg[480];
+            snprintf(msg, sizeof msg, "boolean index of shape %s does not match the indexed array's shape %s", ms.s, ts.s);
+            *rc = report(pg, lb + 1, msg);
+        } else if (!(M = kiln_eval(ctx, mv.e))) {
+            *rc = report_kiln(pg, lb + 1);
+        } else {
+            int64_t count = 0, rest = 1, shape[KILN_MAX_DIMS];
+            const char *md = kiln_array_data(M);
+            for (int64_t f = 0; f < kiln_array_size(M); f++) count += *(md + offset_of(f, k, M->shape, M->strides)) != 0;
+            for (int d = k; d < T->ndim; d++) rest *= T->shape[d];
+            shape[0] = count;
+            memcpy(shape + 1, T->shape + k, (size_t)(T->ndim - k) * sizeof *shape);
+            P = kiln_array_new(ctx, KILN_I64, 1 + T->ndim - k, shape);
+            kiln_array *vals = P ? kiln_array_new(ctx, (kiln_dtype)T->dtype, P->ndim, P->shape) : NULL;
+            if (!vals) {
+                kiln_array_free(P);
+                P = NULL;
+                *rc = report(pg, st->t, "out of memory");
+            } else {
+                int64_t *pp = (int64_t *)P->data, n = 0;
+                size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
+                const char *td = kiln_array_data(T);
+                for (int64_t f = 0; f < kiln_array_size(M); f++)
+                    for (int64_t r = 0; *(md + offset_of(f, k, M->shape, M->strides)) && r < rest; r++, n++) {
+                        pp[n] = f * rest + r;
+                        memcpy(vals->data + n * (int64_t)es, td + offset_of(pp[n], T->ndim, T->shape, T->strides), es);
+                    }
+                kiln_expr *ve = kiln_var(ctx, vals);
+                kiln_array_free(vals);
+                tv->kind = KV_ARRAY;
+                tv->e = ve;
+                if (!ve) {
+                    kiln_array_free(P);
+                    P = NULL;
+                    *rc = report_kiln(pg, st->t);
+                }
+            }
+        }
+    }
+    kiln_clear_error(ctx);
+    kiln_array_free(M);
+    kval_free(ctx, &mv);
+    fe_deps_free(ctx, &env.deps);
+    return P;
+}
+
+/* NAME[...] = value, NAME[...] op= value: NumPy's __setitem__, writing into the array NAME is
+ * bound to (and so into every name and view that shares its memory).  The value is computed
+ * first, into an array of its own (x[1:] = x[:-1] reads what it overwrites), cast to the
+ * array's dtype and broadcast to what the subscript picks; then a subscript that is a view of
+ * the memory (slices, integers, None, ...) is written through that view by a kernel, and any
+ * other (a mask, integer arrays) element by element at the positions it picks, in order (a
+ * repeated index keeps its last value, as NumPy's).  Ctrl-C is held back while it writes. */
+static int set_item(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    const char *name = st->names[0];
+    kiln_array *T = kiln_scope_get(s->scope, name);
+    if (!T || fe_scope_py(s->scope, name)) {
+        char msg[200];
+        if (T || fe_scope_value(s->scope, name))
+            snprintf(msg, sizeof msg, "'%s' does not support item assignment: only arrays change in place", name);
+        else
+            snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        return report(pg, st->t, msg);
+    }
+    kiln_array_retain(T);
+    fe_env env = {.scope = s->scope};
+    kval tv = {0}, vv = {0};
+    kiln_array *A = NULL, *V = NULL, *P = NULL, *src = NULL;
+    kiln_expr *ve = NULL;
+    int rc = RUN_OK;
+    P = mask_positions(pg, st, T, &tv, &rc);
+    bool masked = P != NULL;
+    if (rc == RUN_OK && !P && fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
+    else if (rc == RUN_OK && tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
+    if (rc == RUN_OK) {
+        kiln_status ps = st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, st->op, pg->text + st->x, st->xlen, &vv)
+                                 : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
+        if (ps != KILN_OK) rc = report_kiln(pg, st->aug ? st->start : st->x);
+    }
+    if (rc == RUN_OK) { /* the value, in an array of its own, of the array's dtype */
+        kiln_expr *e = fe_as_expr(ctx, &vv, "the value");
+        ve = e && e->dtype != T->dtype ? kiln_cast(ctx, e, (kiln_dtype)T->dtype) : kiln_expr_retain(e);
+        kiln_expr_free(e);
+        A = ve ? kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape) : NULL;
+        if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
+    }
+    if (rc == RUN_OK && !P) { /* where it goes: a view of T's memory, or T's elements at positions P */
+        const kiln_expr *chain[VIEW_CHAIN];
+        int depth;
+        bool py;
+        kiln_expr *te = tv.e;
+        if (te->op == KILN_OP_VAR && kiln_expr_array(te) == T) V = kiln_array_retain(T);
+        else if ((src = view_chain(te, chain, &depth)) && root_of(src) == root_of(T)) V = materialize(pg, NULL, &tv, &py);
+        if (V && root_of(V) != root_of(T)) { /* a reshape the memory could not take: a copy */
+            kiln_array_free(V);
+            V = NULL;
+        }
+        if (!V) P = positions_of(pg, st, T, &rc);
+    }
+    kiln_array *B = rc == RUN_OK ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
+    if (rc == RUN_OK && !B && masked && A->ndim > 0) { /* NumPy's words */
+        char msg[200];
+        snprintf(msg, sizeof msg, "NumPy boolean array indexing assignment cannot assign %lld input values to the %lld output values where the mask is true",
+                 (long long)kiln_array_size(A), (long long)P->shape[0]);
+        rc = report(pg, st->x, msg);
+    } else if (rc == RUN_OK && !B) {
+        rc = report_kiln(pg, st->x);
+    }
+    if (rc == RUN_OK) {
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &block, &old);
+        int interrupted = atomic_exchange(&kiln_base_of(ctx)->interrupt, 0);
+        if (V) {
+            kiln_expr *b = kiln_var(ctx, B);
+            if (!b || kiln_eval_into(ctx, b, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
+            kiln_expr_free(b);
+        } else {
+            char *td = kiln_array_data(T);
+            const char *bd = kiln_array_data(B), *pd = kiln_array_data(P);
+            size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
+            for (int64_t k = 0; k < kiln_array_size(P); k++) {
+                int64_t at = *(const int64_t *)(const void *)(pd + offset_of(k, P->ndim, P->shape, P->strides));
+                memcpy(td + offset_of(at, T->ndim, T->shape, T->strides), bd + offset_of(k, B->ndim, B->shape, B->strides), es);
+            }
+        }
+        if (interrupted) kiln_interrupt(ctx);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    kiln_array_free(B);
+    kiln_array_free(P);
+    kiln_array_free(V);
+    kiln_array_free(A);
+    kiln_expr_free(ve);
+    kval_free(ctx, &tv);
+    kval_free(ctx, &vv);
+    fe_deps_free(ctx, &env.deps);
+    kiln_array_free(T);
+    return rc;
+}
+
 /* What a for loop goes over: a range, a tuple or list's items, an array's rows (views), or
  * zip/enumerate of those. */
 typedef struct iter {
@@ -1360,6 +1640,8 @@ static int exec_one(prog *pg, stmt *st) {
         release(pg, st);
         return rc;
     }
+    case S_SETITEM:
+        return set_item(pg, st);
     case S_ASSIGN: {
         if ((rc = build(pg, st, true))) return rc;
         if (st->value.kind == KV_ARRAY && st->value.e->op == KILN_OP_VAR)
@@ -1440,7 +1722,7 @@ struct run_saved {
     saved_name names[MAX_TARGETS];
 };
 
-bool run_stmt_augmented(const stmt *st) { return st->kind == S_AUG; }
+bool run_stmt_augmented(const stmt *st) { return st->kind == S_AUG || st->kind == S_SETITEM; }
 
 run_saved *run_save_targets(session *s, const stmt *st) {
     run_saved *sv = calloc(1, sizeof *sv);
