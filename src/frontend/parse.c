@@ -783,6 +783,55 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     return true;
 }
 
+/* x[mask], a boolean mask over x's leading dims: the elements (or rows) where it is true, in C
+ * order.  How many there are depends on the values, so the mask is computed now (the statement
+ * is rebuilt at each run) and the result is a take of its true positions from x with those
+ * dims flattened into one: it fuses and has a gradient like any gather.  NULL after an error. */
+static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
+    kiln_ctx *ctx = p->ctx;
+    const kiln_expr *me = m->e;
+    int k = me->ndim;
+    bool fits = k <= x->ndim;
+    for (int d = 0; fits && d < k; d++) fits = me->shape[d] == x->shape[d];
+    if (!fits) {
+        rt_shape_text ms = rt_shape_str(me->ndim, me->shape), xs = rt_shape_str(x->ndim, x->shape);
+        fe_err(p, m->off, KILN_ERR_INDEX, "boolean index of shape %s does not match the indexed array's shape %s", ms.s, xs.s);
+        return NULL;
+    }
+    p->env->volatile_ = true; /* computed now */
+    kiln_array *M = kiln_eval(ctx, m->e);
+    if (!M) {
+        fe_got(p, NULL, m->off);
+        return NULL;
+    }
+    int64_t lead = kiln_array_size(M), count = 0, shape[KILN_MAX_DIMS];
+    const char *md = kiln_array_data(M);
+    const int64_t *mst = kiln_array_strides(M);
+    uint8_t *truth = kiln_malloc(ctx, (size_t)(lead ? lead : 1)); /* the mask in C order, whatever M's strides */
+    for (int64_t f = 0; truth && f < lead; f++) {
+        int64_t o = 0, i = f;
+        for (int d = k - 1; d >= 0; d--) {
+            o += i % me->shape[d] * mst[d];
+            i /= me->shape[d];
+        }
+        count += truth[f] = md[o] != 0;
+    }
+    kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
+    for (int64_t f = 0, c = 0; idx && f < lead; f++)
+        if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;
+    kiln_free(ctx, truth);
+    kiln_array_free(M);
+    shape[0] = lead;
+    memcpy(shape + 1, x->shape + k, (size_t)(x->ndim - k) * sizeof *shape);
+    kiln_expr *flat = idx ? kiln_reshape(ctx, x, 1 + x->ndim - k, shape) : NULL, *iv = flat ? kiln_var(ctx, idx) : NULL;
+    kiln_expr *r = iv ? kiln_take(ctx, flat, iv, 0) : NULL;
+    kiln_array_free(idx);
+    kiln_expr_free(iv);
+    kiln_expr_free(flat);
+    if (!r) fe_got(p, NULL, m->off);
+    return r;
+}
+
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
 static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
     bool alias = xv->alias;
@@ -821,10 +870,13 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                 break;
             }
             if (it->e->dtype == KILN_BOOL) {
+                kiln_expr *r = n == 1 && it->e->ndim >= 1 ? mask_take(p, x, it) : NULL;
                 kiln_expr_free(x);
-                return fe_err(p, it->off, KILN_ERR_INDEX,
-                              "boolean masks are not supported (the result's shape would depend on the values); "
-                              "use where(mask, x, 0) or sum(where(mask, x, 0))");
+                if (n != 1 || it->e->ndim == 0)
+                    return fe_err(p, it->off, KILN_ERR_INDEX,
+                                  "a boolean mask must be the whole subscript, x[mask], of at least one dimension; "
+                                  "where(mask, x, 0) picks with others");
+                return r && fe_set_expr(p, out, r, off);
             }
             if (it->e->dtype != KILN_I64 && it->e->dtype != KILN_I32) {
                 kiln_expr_free(x);
