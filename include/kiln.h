@@ -107,6 +107,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(AND,      and,      "bitwise_and",   2, BIT,    "&",  "")            \
     X(OR,       or,       "bitwise_or",    2, BIT,    "|",  "")            \
     X(XOR,      xor,      "bitwise_xor",   2, BIT,    "^",  "")            \
+    X(LSHIFT,   left_shift, "left_shift",  2, BIT,    "<<", "")            \
+    X(RSHIFT,   right_shift, "right_shift", 2, BIT,   ">>", "")            \
     X(NEG,      neg,      "negative",      1, NUM,    "-",  "")            \
     X(INVERT,   invert,   "invert",        1, BIT,    "~",  "")            \
     X(ABS,      abs,      "absolute",      1, ANY,    "",   "")            \

@@ -96,7 +96,7 @@ static void random_expr(uint64_t *seed, int depth, char *out, size_t cap) {
 static corpus make_corpus(void) {
     corpus c = {0};
     static const char *const v[] = {"b", "i", "j", "f", "d"}, *const M[] = {"B", "I", "J", "F", "D"};
-    static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^"};
+    static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^", "<<", ">>"};
     static const char *const f2[] = {"maximum", "minimum", "arctan2", "fmod", "hypot"};
     static const char *const f1[] = {"negative", "abs", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "log", "log1p", "log2",
                                      "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",

@@ -378,6 +378,10 @@ CASES += [
     ("diagonal(N)", 0), ("diagonal(N, 1)", 0), ("diagonal(M.T, -1)", 0), ("diagonal(N, 9)", 0), ("N.diagonal(-2)", 0),
     ("diag(u)", 0), ("diag(u, -2)", 0), ("diag(m[:3], 1)", 0), ("diag(N, 2)", 0), ("diag(A)", 0),
     ("trace(N)", 0), ("trace(M, -1)", 8), ("N.trace(offset=1)", 0), ("trace(Z, dtype=float32)", 0), ("trace(u)", 0),
+    ("i << 2", 0), ("i >> 1", 0), ("i << j", 0), ("i >> j", 0), ("k << 70", 0), ("k >> 70", 0), ("k << -1", 0), ("k >> -3", 0),
+    ("left_shift(i, 62)", 0), ("right_shift(k, arange(len(k)))", 0), ("i.astype(int32) << 31", 0), ("i.astype(int32) >> 33", 0),
+    ("1 << 3", 0), ("-8 >> 1", 0), ("True << 1", 0), ("2 + 1 << 2", 0), ("1 << 2 & 6", 0), ("-1 << 63", 0), ("1 << 63", 0),
+    ("1 << -1", 0), ("f << 1", 0), ("m << 1", 0), ("i << 2.0", 0), ("int32(1) << i", 0),
     ("M[M > 0]", 0), ("A[A > 0]", 0), ("M[M[:, 0] > 0]", 0), ("u[u > 1] * 2", 0), ("sum(M[M < 0])", 8), ("M.T[M.T > 0]", 0),
     ("A[A[:, :, 0] > 0]", 0), ("M[M > 100]", 0), ("u[array([True] * 3 + [False] * (len(u) - 3))]", 0), ("M[M > 0, 1]", 0),
     ("u[u > 0][::2]", 0), ("M[u > 0]", 0), ("i[i > 2]", 0), ("f[f > 0]", 0),
@@ -478,6 +482,7 @@ PROGRAMS = [
     "r = arange(6)\nr[r > 2] = [1, 2]",
     "x = zeros(3)\nx[0] = [1, 2]",
     "n = 3\nn[0] = 1",
+    "x = arange(5)\nx <<= 2\nx[1] >>= 1\nk2 = 7\nk2 >>= 1\nprint(x, k2)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",
     "s = 0.0\nfor i in range(1, 10, 3):\n    s = s + i / 2\nprint(s, i)",
@@ -629,7 +634,7 @@ def namespace():
     ns = {name: getattr(np, name) for name in [
         "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "mod", "remainder", "power", "pow",
         "maximum", "minimum", "arctan2", "atan2", "equal", "not_equal", "less", "less_equal", "greater",
-        "greater_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_and", "logical_or", "logical_xor",
+        "greater_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "logical_and", "logical_or", "logical_xor",
         "negative", "positive", "invert", "bitwise_not", "logical_not", "absolute", "abs", "fabs", "sign", "floor",
         "ceil", "rint", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin",
         "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "asinh",
@@ -783,11 +788,11 @@ DOCUMENTED = {
     "sqrt(m)": "float functions of booleans give float32 (NumPy: float16)",
     "A @ M.T": "batched (3-D) matrix products are not supported",
     "A @ u": "batched (3-D) matrix products are not supported",
-    "1 << 3": "no shift operators",
     "array(3)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "array(2.5)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "2 ** 63": "Python integers are 64-bit",
     "9223372036854775807 + 1": "Python integers are 64-bit",
+    "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
 }
 

@@ -132,6 +132,10 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
     KS_FN T ks_and_##S(T x, T y) { return x & y; }                                       \
     KS_FN T ks_or_##S(T x, T y) { return x | y; }                                        \
     KS_FN T ks_xor_##S(T x, T y) { return x ^ y; }                                       \
+    /* NumPy's npy_lshift / npy_rshift: a shift by the width or more (or by a negative      \
+     * count) gives 0, or -1 for a negative x shifted right */                              \
+    KS_FN T ks_left_shift_##S(T x, T y) { return (uint64_t)y < 8 * sizeof(T) ? (T)((U)x << y) : 0; } \
+    KS_FN T ks_right_shift_##S(T x, T y) { return (uint64_t)y < 8 * sizeof(T) ? x >> y : x < 0 ? (T)-1 : 0; } \
     KS_FN T ks_neg_##S(T x) { return (T)((U)0 - (U)x); }                                 \
     KS_FN T ks_invert_##S(T x) { return ~x; }                                            \
     KS_FN T ks_abs_##S(T x) { return x < 0 ? (T)((U)0 - (U)x) : x; }                     \

@@ -31,6 +31,7 @@
 #define KS_ALL(X, OP, fn, ar, R) \
     KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
 #define KS_NUM(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
+#define KS_INTS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
 #define KS_BITS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
 #define KS_FLT(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, f32, R) KS_ONE(X, OP, fn, ar, f64, R)
 
@@ -44,6 +45,7 @@
     KS_ALL(X, EQ, eq, 2, BOOL) KS_ALL(X, NE, ne, 2, BOOL) KS_ALL(X, LT, lt, 2, BOOL)         \
     KS_ALL(X, LE, le, 2, BOOL) KS_ALL(X, GT, gt, 2, BOOL) KS_ALL(X, GE, ge, 2, BOOL)         \
     KS_BITS(X, AND, and, 2, SAME) KS_BITS(X, OR, or, 2, SAME) KS_BITS(X, XOR, xor, 2, SAME)  \
+    KS_INTS(X, LSHIFT, left_shift, 2, SAME) KS_INTS(X, RSHIFT, right_shift, 2, SAME)         \
     KS_NUM(X, NEG, neg, 1, SAME) KS_BITS(X, INVERT, invert, 1, SAME)                         \
     KS_ALL(X, ABS, abs, 1, SAME) KS_NUM(X, SIGN, sign, 1, SAME)                              \
     KS_ALL(X, FLOOR, floor, 1, SAME) KS_ALL(X, CEIL, ceil, 1, SAME)                          \

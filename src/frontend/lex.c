@@ -114,7 +114,7 @@ token lex_next(lexer *lx) {
         lx->pos += 3;
         return (token){.kind = TK_OP, .off = start, .len = 3, .text = "..."};
     }
-    static const char *const two[] = {"**", "//", "==", "!=", "<=", ">="};
+    static const char *const two[] = {"**", "//", "==", "!=", "<=", ">=", "<<", ">>"};
     token t = {.kind = TK_OP, .off = start, .len = 1};
     for (size_t i = 0; i < sizeof two / sizeof *two; i++) {
         if (start + 1 < lx->len && lx->src[start] == two[i][0] && lx->src[start + 1] == two[i][1]) {

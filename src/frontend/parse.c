@@ -1443,7 +1443,7 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
 static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
     kiln_expr *a = l->e, *b = r->e;
     bool arith = op == KILN_OP_ADD || op == KILN_OP_SUB || op == KILN_OP_MUL || op == KILN_OP_DIV || op == KILN_OP_FLOORDIV ||
-                 op == KILN_OP_MOD || op == KILN_OP_POW;
+                 op == KILN_OP_MOD || op == KILN_OP_POW || op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT;
     if (!arith) return true;
     for (int k = 0; k < 2; k++) { /* bools are ints in Python's arithmetic */
         kval *v = k ? r : l, ni = {0};
@@ -1476,6 +1476,8 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
             kval_free(p->ctx, l);
             *l = f;
         }
+        if ((op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT) && y < 0) return fe_err(p, off, KILN_ERR_ARG, "negative shift count");
+        if (op == KILN_OP_LSHIFT && x != 0) over = y >= 64 || (int64_t)((uint64_t)x << y) >> y != x;
         if (over) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
     }
     return true;
@@ -1733,10 +1735,15 @@ static bool p_sum(parser *p, kval *out) {
     static const binop ops[] = {{"+", KILN_OP_ADD}, {"-", KILN_OP_SUB}};
     return p_left(p, p_term, ops, 2, true, out);
 }
-/* band = sum ("&" sum)* */
+/* shift = sum (("<<" | ">>") sum)* */
+static bool p_shift(parser *p, kval *out) {
+    static const binop ops[] = {{"<<", KILN_OP_LSHIFT}, {">>", KILN_OP_RSHIFT}};
+    return p_left(p, p_sum, ops, 2, true, out);
+}
+/* band = shift ("&" shift)* */
 static bool p_band(parser *p, kval *out) {
     static const binop ops[] = {{"&", KILN_OP_AND}};
-    return p_left(p, p_sum, ops, 1, true, out);
+    return p_left(p, p_shift, ops, 1, true, out);
 }
 /* bxor = band ("^" band)* */
 static bool p_bxor(parser *p, kval *out) {

@@ -293,6 +293,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_OP_AND:
     case KILN_OP_OR:
     case KILN_OP_XOR:
+    case KILN_OP_LSHIFT:
+    case KILN_OP_RSHIFT:
     case KILN_OP_INVERT:
     case KILN_OP_SIGN:
     case KILN_OP_FLOOR:

@@ -347,6 +347,10 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
         *out = KILN_BOOL;
         return KILN_OK;
     case KIND_BIT:
+        if (t == KILN_BOOL && (op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT))
+            return kiln_fail(g->ctx, KILN_ERR_DTYPE,
+                             "'%s' on booleans gives int8 in NumPy, which kiln does not have; "
+                             "cast to an integer type first", kiln_op_name(op));
         if (dtype_is_float(t))
             return kiln_fail(g->ctx, KILN_ERR_DTYPE,
                              "ufunc '%s' not supported for the input types (%s); it needs "

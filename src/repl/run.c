@@ -163,6 +163,7 @@ static bool is_char(const char *t, size_t i, size_t b, void *ud) {
 static bool is_assign(const char *t, size_t i, size_t b, void *ud) {
     KILN_UNUSED(ud);
     if (t[i] != '=' || (i + 1 < b && t[i + 1] == '=')) return false;
+    if (i > 1 && (t[i - 1] == '<' || t[i - 1] == '>') && t[i - 2] == t[i - 1]) return true; /* <<= >>= */
     return !(i > 0 && strchr("=<>!", t[i - 1]));
 }
 
@@ -525,12 +526,12 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         kiln_op op;
     } augs[] = {{"**", KILN_OP_POW}, {"//", KILN_OP_FLOORDIV}, {"+", KILN_OP_ADD}, {"-", KILN_OP_SUB}, {"*", KILN_OP_MUL},
                 {"/", KILN_OP_DIV},  {"%", KILN_OP_MOD},       {"@", KILN_OP_MATMUL}, {"&", KILN_OP_AND}, {"|", KILN_OP_OR},
-                {"^", KILN_OP_XOR}};
+                {"^", KILN_OP_XOR},  {"<<", KILN_OP_LSHIFT}, {">>", KILN_OP_RSHIFT}};
     for (size_t k = 0; k < sizeof augs / sizeof *augs; k++) {
         size_t n = strlen(augs[k].sym);
         if (eq - a >= n && !memcmp(t + eq - n, augs[k].sym, n)) {
             size_t te = trim_right(t, a, eq - n);
-            if (te > a && (t[te - 1] == '*' || t[te - 1] == '/' || t[te - 1] == '<' || t[te - 1] == '>')) break;
+            if (te > a && (t[te - 1] == '*' || t[te - 1] == '/' || (n == 1 && (t[te - 1] == '<' || t[te - 1] == '>')))) break;
             st->op = augs[k].op;
             if (subscript_target(pg, st, a, eq - n)) {
                 st->aug = true;
@@ -545,7 +546,6 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             return true;
         }
     }
-    if (eq > a && strchr("<>", t[eq - 1])) return report(pg, eq - 1, "'<<=' and '>>=' are not supported"), false;
     if (scan_top(t, eq + 1, b, is_assign, NULL) == b && subscript_target(pg, st, a, eq))
         return setitem_value(pg, st, eq + 1, b, "expected a value after '='");
     st->kind = S_ASSIGN;

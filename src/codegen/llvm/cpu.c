@@ -532,6 +532,13 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_AND: return LLVMBuildAnd(B, x, y, "");
     case KILN_OP_OR: return LLVMBuildOr(B, x, y, "");
     case KILN_OP_XOR: return LLVMBuildXor(B, x, y, "");
+    case KILN_OP_LSHIFT:
+    case KILN_OP_RSHIFT: { /* NumPy's: by the width or more, or a negative count, 0 (or -1 for x < 0 shifted right) */
+        LLVMValueRef zero = LLVMConstNull(t), ok = LLVMBuildICmp(B, LLVMIntULT, y, cpu_const_int(e, odt, 8 * (int64_t)kiln_dtype_size(odt), L), "");
+        LLVMValueRef n = sel(e, ok, y, zero); /* (LLVM's shifts by the width are poison) */
+        if (op == KILN_OP_LSHIFT) return sel(e, ok, LLVMBuildShl(B, x, n, ""), zero);
+        return sel(e, ok, LLVMBuildAShr(B, x, n, ""), LLVMBuildAShr(B, x, cpu_const_int(e, odt, 8 * (int64_t)kiln_dtype_size(odt) - 1, L), ""));
+    }
     case KILN_OP_NEG: return fl ? LLVMBuildFNeg(B, x, "") : LLVMBuildNeg(B, x, "");
     case KILN_OP_INVERT: return LLVMBuildNot(B, x, "");
     case KILN_OP_ABS:
