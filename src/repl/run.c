@@ -1234,13 +1234,18 @@ static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval 
     return P;
 }
 
+/* Targets of at most this many elements are written by a loop here, not a kernel (x[i] = v in a
+ * loop: no kernel to look up at each step). */
+#define SETITEM_HOST 4096
+
 /* NAME[...] = value, NAME[...] op= value: NumPy's __setitem__, writing into the array NAME is
  * bound to (and so into every name and view that shares its memory).  The value is computed
  * first, into an array of its own (x[1:] = x[:-1] reads what it overwrites), cast to the
  * array's dtype and broadcast to what the subscript picks; then a subscript that is a view of
- * the memory (slices, integers, None, ...) is written through that view by a kernel, and any
- * other (a mask, integer arrays) element by element at the positions it picks, in order (a
- * repeated index keeps its last value, as NumPy's).  Ctrl-C is held back while it writes. */
+ * the memory (slices, integers, None, ...) is written through that view (by a kernel, past
+ * SETITEM_HOST elements), and any other (a mask, integer arrays) element by element at the
+ * positions it picks, in order (a repeated index keeps its last value, as NumPy's).  Ctrl-C is
+ * held back while it writes. */
 static int set_item(prog *pg, stmt *st) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
@@ -1269,7 +1274,12 @@ static int set_item(prog *pg, stmt *st) {
                                  : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
         if (ps != KILN_OK) rc = report_kiln(pg, st->aug ? st->start : st->x);
     }
-    if (rc == RUN_OK) { /* the value, in an array of its own, of the array's dtype */
+    if (rc == RUN_OK && vv.kind == KV_ARRAY && vv.e->op == KILN_OP_CONST) { /* a number: cast here, no kernel */
+        if ((A = kiln_array_new(ctx, (kiln_dtype)T->dtype, 0, NULL)))
+            ref_store(A->data, (kiln_dtype)T->dtype, ref_cast(vv.e->val, (kiln_dtype)vv.e->dtype, (kiln_dtype)T->dtype));
+        else
+            rc = report_kiln(pg, st->x);
+    } else if (rc == RUN_OK) { /* the value, in an array of its own, of the array's dtype */
         kiln_expr *e = fe_as_expr(ctx, &vv, "the value");
         ve = e && e->dtype != T->dtype ? kiln_cast(ctx, e, (kiln_dtype)T->dtype) : kiln_expr_retain(e);
         kiln_expr_free(e);
@@ -1304,17 +1314,19 @@ static int set_item(prog *pg, stmt *st) {
         sigaddset(&block, SIGINT);
         pthread_sigmask(SIG_BLOCK, &block, &old);
         int interrupted = atomic_exchange(&kiln_base_of(ctx)->interrupt, 0);
-        if (V) {
+        if (V && kiln_array_size(V) > SETITEM_HOST) {
             kiln_expr *b = kiln_var(ctx, B);
             if (!b || kiln_eval_into(ctx, b, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
             kiln_expr_free(b);
-        } else {
-            char *td = kiln_array_data(T);
-            const char *bd = kiln_array_data(B), *pd = kiln_array_data(P);
+        } else { /* a few elements through a view (no kernel to look up), or T's at positions P */
+            char *td = kiln_array_data(T); /* (the host's bytes, current) */
+            const char *bd = kiln_array_data(B), *pd = P ? kiln_array_data(P) : NULL;
             size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
-            for (int64_t k = 0; k < kiln_array_size(P); k++) {
-                int64_t at = *(const int64_t *)(const void *)(pd + offset_of(k, P->ndim, P->shape, P->strides));
-                memcpy(td + offset_of(at, T->ndim, T->shape, T->strides), bd + offset_of(k, B->ndim, B->shape, B->strides), es);
+            for (int64_t k = 0; k < kiln_array_size(B); k++) {
+                char *to = V ? V->data + offset_of(k, V->ndim, V->shape, V->strides)
+                             : td + offset_of(*(const int64_t *)(const void *)(pd + offset_of(k, P->ndim, P->shape, P->strides)), T->ndim,
+                                              T->shape, T->strides);
+                memcpy(to, bd + offset_of(k, B->ndim, B->shape, B->strides), es);
             }
         }
         if (interrupted) kiln_interrupt(ctx);
