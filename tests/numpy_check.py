@@ -482,6 +482,12 @@ PROGRAMS = [
     "r = arange(6)\nr[r > 2] = [1, 2]",
     "x = zeros(3)\nx[0] = [1, 2]",
     "n = 3\nn[0] = 1",
+    "x = zeros(3, dtype=int32)\nx[1] = 2**31",
+    "x = arange(3)\nx[0] = nan",
+    "x = arange(4).reshape(2, 2)\nx[0] += array([[5, 6]])",
+    "x = array(3)\nx[...] += 1.5",
+    "x = arange(4)\nx [1] = 7\nm = zeros((2, 2))\nm[0] [1] = 5\nx[:2] = (7, 8)\nprint(x, m)",
+    "__kiln_positions__ = arange(3)\nx = arange(3)\nx[[0]] = 1\nprint(__kiln_positions__, x)",
     "x = arange(5)\nx <<= 2\nx[1] >>= 1\nk2 = 7\nk2 >>= 1\nprint(x, k2)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",

@@ -93,11 +93,11 @@ kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t le
  * (KILN_OP_ADD for +=, ...), cast back to its dtype where NumPy's same_kind rule allows and
  * required to keep its shape; for a name bound to a Python number, name OP value. */
 kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out);
-/* x[i] op= value's new value: target (x[i]'s, not consumed) op the value parsed from src, whose
- * dtype must cast to dt with NumPy's same_kind rule unless target is a single element (NumPy
- * updates an element through a scalar, any slice in place). */
-kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target, kiln_dtype dt, kiln_op op, const char *src, size_t len,
-                                 kval *out);
+/* x[i] op= value's new value: target (x[i]'s, not consumed) op the value parsed from src, of
+ * target's shape and of a dtype that casts to dt by NumPy's same_kind rule, unless target is one
+ * element picked by integers (NumPy updates it through a scalar; any other subscript in place). */
+kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target, kiln_dtype dt, bool element, kiln_op op,
+                                 const char *src, size_t len, kval *out);
 
 /* v as an array expression (a list is converted; a new reference), or NULL with an error
  * naming what it is instead. */

@@ -1965,8 +1965,8 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     return KILN_OK;
 }
 
-kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target, kiln_dtype dt, kiln_op op, const char *src, size_t len,
-                                 kval *out) {
+kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target, kiln_dtype dt, bool element, kiln_op op,
+                                 const char *src, size_t len, kval *out) {
     memset(out, 0, sizeof *out);
     kval rhs = {0}, self = {0};
     kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
@@ -1978,7 +1978,14 @@ kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target,
         kval_free(ctx, &rhs);
         return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
     }
-    if (out->kind == KV_ARRAY && target->kind == KV_ARRAY && target->e->ndim > 0 && !same_kind((kiln_dtype)out->e->dtype, dt)) {
+    const kiln_expr *r = out->kind == KV_ARRAY ? out->e : NULL, *x = target->e;
+    if (r && !element && (r->ndim != x->ndim || memcmp(r->shape, x->shape, (size_t)x->ndim * sizeof *x->shape))) {
+        rt_shape_text want = rt_shape_str(x->ndim, x->shape), have = rt_shape_str(r->ndim, r->shape);
+        kval_free(ctx, out);
+        return kiln_fail_at(ctx, KILN_ERR_SHAPE, 0, "non-broadcastable output operand with shape %s doesn't match the broadcast shape %s",
+                            want.s, have.s);
+    }
+    if (r && !element && !same_kind((kiln_dtype)out->e->dtype, dt)) {
         kiln_fail_at(ctx, KILN_ERR_DTYPE, 0, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule 'same_kind'",
                      kiln_op_name(op), kiln_dtype_name((kiln_dtype)out->e->dtype), kiln_dtype_name(dt));
         kval_free(ctx, out);

@@ -12,11 +12,13 @@
  * running kernel at its next piece and the program at the next statement.
  */
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../frontend/scope.h"
 #include "../ir/graph.h"
 #include "../runtime/ctx.h"
 #include "run.h"
@@ -55,6 +57,8 @@ struct stmt {
     kiln_op op;            /* S_AUG, and S_SETITEM when aug */
     bool aug;
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
+    size_t lb;             /* S_SETITEM: its first '[' */
+    int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     stmt *body, *orelse;
     int nbody, nelse;
     /* what the statement built, kept while its names keep their dtypes and shapes */
@@ -355,26 +359,31 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
     a = trim_left(t, a, b);
     b = trim_right(t, a, b);
-    size_t lb = a;
-    while (lb < b && (isalnum((unsigned char)t[lb]) || t[lb] == '_')) lb++;
-    if (!is_ident(t, a, lb) || lb - a >= sizeof st->names[0] || lb >= b || t[lb] != '[' || t[b - 1] != ']') return false;
-    int depth = 0;
-    for (size_t i = lb; i < b; i++) { /* subscripts one after the other to the end: x[0], x[0][1:] (not x[0] + y[1]) */
+    size_t ne = a;
+    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    size_t lb = trim_left(t, ne, b);
+    if (!is_ident(t, a, ne) || ne - a >= sizeof st->names[0] || lb >= b || t[lb] != '[' || t[b - 1] != ']') return false;
+    int depth = 0, groups = 0;
+    for (size_t i = lb; i < b; i++) { /* subscripts one after the other to the end: x[0], x[0] [1:] (not x[0] + y[1]) */
         if (t[i] == '\'' || t[i] == '"') {
             if ((i = skip_string(t, i, b)) == NOT_CLOSED) return false;
             i--;
         } else if (strchr("([{", t[i])) {
-            if (depth++ == 0 && t[i] != '[') return false;
-        } else if (strchr(")]}", t[i]) && --depth == 0 && i != b - 1 && t[i + 1] != '[') {
-            return false;
+            if (depth++ == 0 && (t[i] != '[' || !++groups)) return false;
+        } else if (strchr(")]}", t[i]) && --depth == 0) {
+            size_t nx = trim_left(t, i + 1, b);
+            if (nx < b && t[nx] != '[') return false;
+            i = nx - 1;
         }
     }
-    memcpy(st->names[0], t + a, lb - a);
-    st->names[0][lb - a] = 0;
+    memcpy(st->names[0], t + a, ne - a);
+    st->names[0][ne - a] = 0;
     st->nnames = 1;
     st->kind = S_SETITEM;
     st->t = a;
     st->tlen = b - a;
+    st->lb = lb;
+    st->groups = groups;
     return true;
 }
 
@@ -1100,6 +1109,8 @@ static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
 
 /* ------------------------------------------------------------------ item assignment */
 
+static run_saved *run_save_names(session *s, const char *const *names, int n);
+
 static const kiln_array *root_of(const kiln_array *a) {
     while (a->base) a = a->base;
     return a;
@@ -1140,28 +1151,42 @@ static int64_t offset_of(int64_t i, int nd, const int64_t *shape, const int64_t 
  * same subscript of an array holding each element's position, under a name of its own (the
  * subscript itself may read NAME).  NULL after reporting. */
 #define POSITIONS "__kiln_positions__"
-static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, int *rc) {
+static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const uint64_t *rng0, int *rc) {
     kiln_ctx *ctx = pg->s->ctx;
+    kiln_scope *sc = pg->s->scope;
     kiln_array *pos = kiln_array_new(ctx, KILN_I64, T->ndim, T->shape), *P = NULL;
-    size_t nl = strlen(st->names[0]), len = strlen(POSITIONS) + st->tlen - nl;
+    size_t sub = st->t + st->tlen - st->lb, len = strlen(POSITIONS) + sub;
     char *src = pos ? malloc(len + 1) : NULL;
+    uint64_t rng[4];
     *rc = RUN_OK;
-    if (!src || fe_scope_set(pg->s->scope, POSITIONS, pos, false) != KILN_OK) {
+    if (st->groups > 1) { /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing */
+        kiln_array_free(pos);
+        free(src);
+        *rc = report(pg, st->t, "x[idx][...] = value would write into a copy (x[idx] with an integer array or a mask is one), "
+                                "which changes nothing: write one subscript");
+        return NULL;
+    }
+    run_saved *kept = run_save_names(pg->s, (const char *const[]){POSITIONS}, 1); /* a name of the user's own */
+    if (!src || !kept || fe_scope_set(sc, POSITIONS, pos, false) != KILN_OK) {
+        run_restore_targets(pg->s, kept, true);
         kiln_array_free(pos);
         free(src);
         *rc = report(pg, st->t, "out of memory");
         return NULL;
     }
     for (int64_t i = 0; i < kiln_array_size(pos); i++) ((int64_t *)pos->data)[i] = i;
-    snprintf(src, len + 1, "%s%.*s", POSITIONS, (int)(st->tlen - nl), pg->text + st->t + nl);
-    fe_env env = {.scope = pg->s->scope};
+    snprintf(src, len + 1, "%s%.*s", POSITIONS, (int)sub, pg->text + st->lb);
+    fe_env env = {.scope = sc};
     kval v = {0};
     kiln_clear_error(ctx);
+    memcpy(rng, sc->rng, sizeof rng); /* the subscript draws what it drew the first time (rand() in it) */
+    memcpy(sc->rng, rng0, sizeof rng);
     if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK || v.kind != KV_ARRAY || !(P = kiln_eval(ctx, v.e)))
         *rc = kiln_errcode(ctx) != KILN_OK ? report(pg, st->t, kiln_errmsg(ctx)) : report(pg, st->t, "cannot assign to this subscript");
+    memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &v);
     fe_deps_free(ctx, &env.deps);
-    fe_scope_del(pg->s->scope, POSITIONS);
+    run_restore_targets(pg->s, kept, true);
     kiln_array_free(pos);
     free(src);
     return P;
@@ -1171,12 +1196,12 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, int *rc
  * it picks are the target: NumPy's boolean assignment): the positions it picks, in C order, as
  * an int64 array of shape (count, T's other dims), and *tv their values now; NULL (and *rc
  * RUN_OK) when the subscript is no such mask. */
-static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval *tv, int *rc) {
+static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval *tv, const uint64_t *rng0, int *rc) {
     kiln_ctx *ctx = pg->s->ctx;
     const char *t = pg->text;
-    size_t lb = st->t + strlen(st->names[0]), e = st->t + st->tlen - 1;
+    size_t lb = st->lb, e = st->t + st->tlen - 1;
     *rc = RUN_OK;
-    if (scan_top(t, lb + 1, e, is_char, (void *)"]") != e) return NULL; /* one subscript */
+    if (st->groups != 1) return NULL;
     fe_env env = {.scope = pg->s->scope};
     kval mv = {0};
     kiln_array *M = NULL, *P = NULL;
@@ -1228,10 +1253,32 @@ static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval 
         }
     }
     kiln_clear_error(ctx);
+    if (!P && *rc == RUN_OK) memcpy(pg->s->scope->rng, rng0, sizeof pg->s->scope->rng); /* no mask: parsed again, drawing the same */
     kiln_array_free(M);
     kval_free(ctx, &mv);
     fe_deps_free(ctx, &env.deps);
     return P;
+}
+
+/* Why the number c cannot be stored in an integer array of dtype dt, as NumPy refuses a Python
+ * number there (NaN, infinities, out of range); NULL when it can. */
+static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
+    static char msg[120];
+    if (dt != KILN_I32 && dt != KILN_I64) return NULL;
+    if (c->dtype == KILN_F32 || c->dtype == KILN_F64) {
+        double f = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_F64).f64;
+        if (isnan(f)) return "cannot convert float NaN to integer";
+        if (isinf(f)) return "cannot convert float infinity to integer";
+        double lim = dt == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
+        if (f >= lim || f < -lim) return "the value is out of range for the array's integer dtype";
+        return NULL;
+    }
+    int64_t i = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_I64).i64;
+    if (dt == KILN_I32 && (i > INT32_MAX || i < INT32_MIN)) {
+        snprintf(msg, sizeof msg, "Python integer %lld out of bounds for int32", (long long)i);
+        return msg;
+    }
+    return NULL;
 }
 
 /* Targets of at most this many elements are written by a loop here, not a kernel (x[i] = v in a
@@ -1265,21 +1312,28 @@ static int set_item(prog *pg, stmt *st) {
     kiln_array *A = NULL, *V = NULL, *P = NULL, *src = NULL;
     kiln_expr *ve = NULL;
     int rc = RUN_OK;
-    P = mask_positions(pg, st, T, &tv, &rc);
+    uint64_t rng0[4]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
+    memcpy(rng0, s->scope->rng, sizeof rng0);
+    P = mask_positions(pg, st, T, &tv, rng0, &rc);
     bool masked = P != NULL;
     if (rc == RUN_OK && !P && fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
     else if (rc == RUN_OK && tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
     if (rc == RUN_OK) {
-        kiln_status ps = st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, st->op, pg->text + st->x, st->xlen, &vv)
+        /* NumPy updates one element picked by integers through a Python scalar (no same_kind rule) */
+        bool element = tv.e->ndim == 0 && T->ndim > 0 && !strstr_in(pg->text, st->lb, st->t + st->tlen, "...");
+        kiln_status ps = st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, element, st->op, pg->text + st->x, st->xlen, &vv)
                                  : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
         if (ps != KILN_OK) rc = report_kiln(pg, st->aug ? st->start : st->x);
     }
     if (rc == RUN_OK && vv.kind == KV_ARRAY && vv.e->op == KILN_OP_CONST) { /* a number: cast here, no kernel */
-        if ((A = kiln_array_new(ctx, (kiln_dtype)T->dtype, 0, NULL)))
+        const char *bad = number_fits(vv.e, (kiln_dtype)T->dtype);
+        if (bad) rc = report(pg, st->x, bad);
+        else if ((A = kiln_array_new(ctx, (kiln_dtype)T->dtype, 0, NULL)))
             ref_store(A->data, (kiln_dtype)T->dtype, ref_cast(vv.e->val, (kiln_dtype)vv.e->dtype, (kiln_dtype)T->dtype));
         else
             rc = report_kiln(pg, st->x);
     } else if (rc == RUN_OK) { /* the value, in an array of its own, of the array's dtype */
+        if (vv.kind == KV_TUPLE) vv.kind = KV_LIST; /* x[:2] = (7, 8): as a list */
         kiln_expr *e = fe_as_expr(ctx, &vv, "the value");
         ve = e && e->dtype != T->dtype ? kiln_cast(ctx, e, (kiln_dtype)T->dtype) : kiln_expr_retain(e);
         kiln_expr_free(e);
@@ -1297,7 +1351,7 @@ static int set_item(prog *pg, stmt *st) {
             kiln_array_free(V);
             V = NULL;
         }
-        if (!V) P = positions_of(pg, st, T, &rc);
+        if (!V) P = positions_of(pg, st, T, rng0, &rc);
     }
     kiln_array *B = rc == RUN_OK ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
     if (rc == RUN_OK && !B && masked && A->ndim > 0) { /* NumPy's words */
@@ -1736,13 +1790,13 @@ struct run_saved {
 
 bool run_stmt_augmented(const stmt *st) { return st->kind == S_AUG || st->kind == S_SETITEM; }
 
-run_saved *run_save_targets(session *s, const stmt *st) {
+/* What names[0 .. n) are bound to now (n <= MAX_TARGETS), for run_restore_targets. */
+static run_saved *run_save_names(session *s, const char *const *names, int n) {
     run_saved *sv = calloc(1, sizeof *sv);
     if (!sv) return NULL;
-    if (st->kind != S_ASSIGN && st->kind != S_AUG) return sv; /* nothing bound */
-    for (int i = 0; i < st->nnames; i++) {
+    for (int i = 0; i < n; i++) {
         saved_name *e = &sv->names[sv->n++];
-        snprintf(e->name, sizeof e->name, "%s", st->names[i]);
+        snprintf(e->name, sizeof e->name, "%s", names[i]);
         kiln_array *a = kiln_scope_get(s->scope, e->name);
         const kval *v = fe_scope_value(s->scope, e->name);
         e->a = a ? kiln_array_retain(a) : NULL;
@@ -1750,6 +1804,13 @@ run_saved *run_save_targets(session *s, const stmt *st) {
         e->has_value = v && fe_kval_copy(s->ctx, &e->value, v);
     }
     return sv;
+}
+
+run_saved *run_save_targets(session *s, const stmt *st) {
+    const char *names[MAX_TARGETS];
+    int n = st->kind == S_ASSIGN || st->kind == S_AUG ? st->nnames : 0; /* others bind nothing */
+    for (int i = 0; i < n; i++) names[i] = st->names[i];
+    return run_save_names(s, names, n);
 }
 
 void run_restore_targets(session *s, run_saved *sv, bool put_back) {
