@@ -835,6 +835,7 @@ static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
 static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
     bool alias = xv->alias;
+    if (n == 1 && items[0].kind == KV_TUPLE && items[0].n == 0) n = 0; /* x[()]: x itself, as a view */
     kiln_expr *x = fe_arg_expr(p, xv, "subscript", "array");
     if (!x) return false;
     kiln_ix ix[2 * KILN_MAX_DIMS + 2];
