@@ -154,6 +154,17 @@ void kstr_free(kstr *b);
 static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
 static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
+
+/* The byte offset of the i-th element, in C order, of an array of shape (nd, shape) and byte
+ * strides st. */
+static inline int64_t kiln_elem_offset(int64_t i, int nd, const int64_t *shape, const int64_t *st) {
+    int64_t o = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+        o += i % shape[d] * st[d];
+        i /= shape[d];
+    }
+    return o;
+}
 /* NumPy's promotion of two array dtypes (no weak scalars: the IR adds NEP 50 on top). */
 kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b);
 

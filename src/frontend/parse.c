@@ -808,14 +808,7 @@ static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
     const char *md = kiln_array_data(M);
     const int64_t *mst = kiln_array_strides(M);
     uint8_t *truth = kiln_malloc(ctx, (size_t)(lead ? lead : 1)); /* the mask in C order, whatever M's strides */
-    for (int64_t f = 0; truth && f < lead; f++) {
-        int64_t o = 0, i = f;
-        for (int d = k - 1; d >= 0; d--) {
-            o += i % me->shape[d] * mst[d];
-            i /= me->shape[d];
-        }
-        count += truth[f] = md[o] != 0;
-    }
+    for (int64_t f = 0; truth && f < lead; f++) count += truth[f] = md[kiln_elem_offset(f, k, me->shape, mst)] != 0;
     kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
     for (int64_t f = 0, c = 0; idx && f < lead; f++)
         if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;

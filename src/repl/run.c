@@ -1081,6 +1081,28 @@ static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     return rc;
 }
 
+/* Ctrl-C held back (SIGINT blocked, a pending interrupt taken off the context) while an array is
+ * written, so that the write is whole or not at all; release_interrupts passes it on after. */
+typedef struct held {
+    sigset_t old;
+    int interrupted;
+} held;
+
+static held hold_interrupts(kiln_ctx *ctx) {
+    held h;
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &h.old);
+    h.interrupted = atomic_exchange(&kiln_base_of(ctx)->interrupt, 0);
+    return h;
+}
+
+static void release_interrupts(kiln_ctx *ctx, held *h) {
+    if (h->interrupted) kiln_interrupt(ctx);
+    pthread_sigmask(SIG_SETMASK, &h->old, NULL);
+}
+
 /* target OP= value where target's memory is shared: the value computed aside, then copied into
  * target with Ctrl-C held back, so that the update is whole or not at all. */
 static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
@@ -1089,14 +1111,9 @@ static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
     kiln_array *a = materialize(pg, st, &st->value, &py);
     if (!a) return report_kiln(pg, st->x);
     kiln_expr *v = kiln_var(s->ctx, a);
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
-    int interrupted = atomic_exchange(&kiln_base_of(s->ctx)->interrupt, 0);
+    held h = hold_interrupts(s->ctx);
     kiln_status c = v ? kiln_eval_into(s->ctx, v, target) : kiln_errcode(s->ctx);
-    if (interrupted) kiln_interrupt(s->ctx);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    release_interrupts(s->ctx, &h);
     kiln_expr_free(v);
     if (a != target && exclusive(a) && a->ndim > 0) { /* the next run computes into it again */
         kiln_array_free(st->spare);
@@ -1134,16 +1151,6 @@ static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int
         return NULL;
     }
     return kiln_array_view(ctx, v, nd, shape, st, 0);
-}
-
-/* The byte offset of the i-th element (C order) of an array of shape (nd, shape), strides st. */
-static int64_t offset_of(int64_t i, int nd, const int64_t *shape, const int64_t *st) {
-    int64_t o = 0;
-    for (int d = nd - 1; d >= 0; d--) {
-        o += i % shape[d] * st[d];
-        i /= shape[d];
-    }
-    return o;
 }
 
 /* The positions (C order, int64) in T of the elements target (NAME[...] at t, NAME T's name)
@@ -1221,7 +1228,7 @@ static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval 
         } else {
             int64_t count = 0, rest = 1, shape[KILN_MAX_DIMS];
             const char *md = kiln_array_data(M);
-            for (int64_t f = 0; f < kiln_array_size(M); f++) count += *(md + offset_of(f, k, M->shape, M->strides)) != 0;
+            for (int64_t f = 0; f < kiln_array_size(M); f++) count += *(md + kiln_elem_offset(f, k, M->shape, M->strides)) != 0;
             for (int d = k; d < T->ndim; d++) rest *= T->shape[d];
             shape[0] = count;
             memcpy(shape + 1, T->shape + k, (size_t)(T->ndim - k) * sizeof *shape);
@@ -1236,9 +1243,9 @@ static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval 
                 size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
                 const char *td = kiln_array_data(T);
                 for (int64_t f = 0; f < kiln_array_size(M); f++)
-                    for (int64_t r = 0; *(md + offset_of(f, k, M->shape, M->strides)) && r < rest; r++, n++) {
+                    for (int64_t r = 0; *(md + kiln_elem_offset(f, k, M->shape, M->strides)) && r < rest; r++, n++) {
                         pp[n] = f * rest + r;
-                        memcpy(vals->data + n * (int64_t)es, td + offset_of(pp[n], T->ndim, T->shape, T->strides), es);
+                        memcpy(vals->data + n * (int64_t)es, td + kiln_elem_offset(pp[n], T->ndim, T->shape, T->strides), es);
                     }
                 kiln_expr *ve = kiln_var(ctx, vals);
                 kiln_array_free(vals);
@@ -1363,11 +1370,7 @@ static int set_item(prog *pg, stmt *st) {
         rc = report_kiln(pg, st->x);
     }
     if (rc == RUN_OK) {
-        sigset_t block, old;
-        sigemptyset(&block);
-        sigaddset(&block, SIGINT);
-        pthread_sigmask(SIG_BLOCK, &block, &old);
-        int interrupted = atomic_exchange(&kiln_base_of(ctx)->interrupt, 0);
+        held h = hold_interrupts(ctx);
         if (V && kiln_array_size(V) > SETITEM_HOST) {
             kiln_expr *b = kiln_var(ctx, B);
             if (!b || kiln_eval_into(ctx, b, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
@@ -1377,14 +1380,13 @@ static int set_item(prog *pg, stmt *st) {
             const char *bd = kiln_array_data(B), *pd = P ? kiln_array_data(P) : NULL;
             size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
             for (int64_t k = 0; k < kiln_array_size(B); k++) {
-                char *to = V ? V->data + offset_of(k, V->ndim, V->shape, V->strides)
-                             : td + offset_of(*(const int64_t *)(const void *)(pd + offset_of(k, P->ndim, P->shape, P->strides)), T->ndim,
+                char *to = V ? V->data + kiln_elem_offset(k, V->ndim, V->shape, V->strides)
+                             : td + kiln_elem_offset(*(const int64_t *)(const void *)(pd + kiln_elem_offset(k, P->ndim, P->shape, P->strides)), T->ndim,
                                               T->shape, T->strides);
-                memcpy(to, bd + offset_of(k, B->ndim, B->shape, B->strides), es);
+                memcpy(to, bd + kiln_elem_offset(k, B->ndim, B->shape, B->strides), es);
             }
         }
-        if (interrupted) kiln_interrupt(ctx);
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        release_interrupts(ctx, &h);
     }
     kiln_array_free(B);
     kiln_array_free(P);
