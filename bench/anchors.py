@@ -80,6 +80,12 @@ def main():
     bias = ((np.arange(g) % 10) * 0.1).astype(np.float32).reshape(g, 1)
     r["gemm"] = {"numpy": median_ms(lambda: W @ X + bias),
                  "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE", "(unset)")}
+    r["stacks"] = []  # the same stacks of products as bench.c, in its order
+    for n, mm, kk, q, dt in [(1000, 8, 16, 8, np.float64), (64, 64, 64, 64, np.float32), (8, 256, 256, 256, np.float32)]:
+        sa = ((np.arange(n * mm * kk) * 7 % 1000) * 1e-3 - 0.5).astype(dt).reshape(n, mm, kk)
+        sb = ((np.arange(n * kk * q) * 13 % 997) * 1e-3).astype(dt).reshape(n, kk, q)
+        sc = np.empty((n, mm, q), dt)
+        r["stacks"].append({"numpy": median_ms(lambda: sa @ sb), "numpy_out": median_ms(lambda: np.matmul(sa, sb, out=sc))})
     nf, m = 1000, 100000
     Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
     Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)

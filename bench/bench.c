@@ -192,6 +192,51 @@ int main(int argc, char **argv) {
         TIME_PAIR(t_kiln_gemm, check(ctx, kiln_eval_into(ctx, lin, Za)), t_sgemm, (void)0);
     const char *core = corename ? corename() : "none";
 
+    /* ---- stacks of products: a C loop calling OpenBLAS once per matrix (as NumPy's matmul does) */
+    typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int);
+    dgemm_fn dgemm = blas ? (dgemm_fn)dlsym(blas, "cblas_dgemm") : NULL;
+    static const struct { int64_t n, m, k, p; kiln_dtype dt; const char *name; } stacks[] = {
+        {1000, 8, 16, 8, KILN_F64, "(1000,8,16)@(1000,16,8) f64"},
+        {64, 64, 64, 64, KILN_F32, "(64,64,64)@(64,64,64) f32"},
+        {8, 256, 256, 256, KILN_F32, "(8,256,256)@(8,256,256) f32"},
+    };
+    enum { NSTACKS = sizeof stacks / sizeof *stacks };
+    double t_stack_kiln[NSTACKS], t_stack_c[NSTACKS];
+    for (int c = 0; c < NSTACKS; c++) {
+        int64_t n = stacks[c].n, m = stacks[c].m, k = stacks[c].k, q = stacks[c].p, es = stacks[c].dt == KILN_F32 ? 4 : 8;
+        char *sa = malloc((size_t)(n * m * k * es)), *sb = malloc((size_t)(n * k * q * es)), *sc = malloc((size_t)(n * m * q * es));
+        for (int64_t i = 0; i < n * m * k; i++)
+            if (es == 4) ((float *)sa)[i] = (float)((i * 7 % 1000) * 1e-3 - 0.5);
+            else ((double *)sa)[i] = (i * 7 % 1000) * 1e-3 - 0.5;
+        for (int64_t i = 0; i < n * k * q; i++)
+            if (es == 4) ((float *)sb)[i] = (float)((i * 13 % 997) * 1e-3);
+            else ((double *)sb)[i] = (i * 13 % 997) * 1e-3;
+        kiln_array *SA = kiln_wrap(ctx, stacks[c].dt, 3, (int64_t[]){n, m, k}, NULL, sa);
+        kiln_array *SB = kiln_wrap(ctx, stacks[c].dt, 3, (int64_t[]){n, k, q}, NULL, sb);
+        kiln_array *SC = kiln_wrap(ctx, stacks[c].dt, 3, (int64_t[]){n, m, q}, NULL, sc);
+        kiln_expr *se = kiln_matmul(ctx, kiln_var(ctx, SA), kiln_var(ctx, SB));
+        if (sgemm && dgemm)
+            TIME_PAIR(t_stack_c[c],
+                      for (int64_t i = 0; i < n; i++) {
+                          if (es == 4)
+                              sgemm(101, 111, 111, (int)m, (int)q, (int)k, 1.0f, (float *)sa + i * m * k, (int)k,
+                                    (float *)sb + i * k * q, (int)q, 0.0f, (float *)sc + i * m * q, (int)q);
+                          else
+                              dgemm(101, 111, 111, (int)m, (int)q, (int)k, 1.0, (double *)sa + i * m * k, (int)k,
+                                    (double *)sb + i * k * q, (int)q, 0.0, (double *)sc + i * m * q, (int)q);
+                      },
+                      t_stack_kiln[c], check(ctx, kiln_eval_into(ctx, se, SC)));
+        else
+            TIME_PAIR(t_stack_kiln[c], check(ctx, kiln_eval_into(ctx, se, SC)), t_stack_c[c], (void)0);
+        kiln_expr_free(se);
+        kiln_array_free(SA);
+        kiln_array_free(SB);
+        kiln_array_free(SC);
+        free(sa);
+        free(sb);
+        free(sc);
+    }
+
     /* ---- a logistic-regression step: X 1000 x 100000 float64 (800 MB), dw and db together */
     int64_t nf = 1000, ms = 100000;
     double *Xl = big((size_t)(nf * ms) * 8), *Yl = big((size_t)ms * 8), *wl = malloc((size_t)nf * 8);
@@ -249,6 +294,9 @@ int main(int argc, char **argv) {
            t_kiln_gemm, t_sgemm, core, t_kiln_gemm / t_sgemm, 2.0 * 1024 * 1024 * 1024 / (t_kiln_gemm * 1e-3) * 1e-9);
     printf("  logistic-regression step, X 1000x100000 f64: kiln %.3f ms (reading X twice at the triad's rate: %.2f ms)\n",
            t_logreg, floor_logreg);
+    for (int c = 0; c < NSTACKS; c++)
+        printf("  stack %-28s kiln %8.3f   C loop of gemm calls %8.3f   kiln/C %.2f\n", stacks[c].name, t_stack_kiln[c],
+               t_stack_c[c], t_stack_kiln[c] / t_stack_c[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -265,6 +313,11 @@ int main(int argc, char **argv) {
         fprintf(f, " \"dot\": {\"kiln\": %.4f, \"c\": %.4f}, \"floor_dot_ms\": %.4f,\n", t_kiln_dot, t_c_dot, floor_dot);
         fprintf(f, " \"gemm\": {\"kiln\": %.4f, \"sgemm\": %.4f, \"core\": \"%s\"},\n", t_kiln_gemm, t_sgemm, core);
         fprintf(f, " \"logreg\": {\"kiln\": %.4f}, \"floor_logreg_ms\": %.4f,\n", t_logreg, floor_logreg);
+        fprintf(f, " \"stacks\": [");
+        for (int c = 0; c < NSTACKS; c++)
+            fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f, \"c\": %.4f}", c ? ", " : "", stacks[c].name, t_stack_kiln[c],
+                    t_stack_c[c]);
+        fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);
         fclose(f);

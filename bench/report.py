@@ -35,6 +35,11 @@ print("|---|---|---|---|---|")
 print(f"| `W@X+b` f32 1024³ | {k['gemm']['kiln']:.3f} ms ({2 * 1024**3 / k['gemm']['kiln'] * 1e-6:.0f} GFLOP/s) | "
       f"{k['gemm']['sgemm']:.3f} ms | {k['gemm']['kiln'] / k['gemm']['sgemm']:.3f}× | {a['gemm']['numpy']:.3f} ms "
       f"({a['gemm']['numpy'] / k['gemm']['kiln']:.1f}× slower) |")
+print("\n| stack of products | kiln | C loop of OpenBLAS gemm calls | kiln / C | NumPy `a @ b` | NumPy `out=` |")
+print("|---|---|---|---|---|---|")
+for ks, ns in zip(k["stacks"], a["stacks"]):
+    print(f"| `{ks['case']}` | {ks['kiln']:.3f} ms | {ks['c']:.3f} ms | {ks['kiln'] / ks['c']:.2f}× | {ns['numpy']:.3f} ms "
+          f"({ns['numpy'] / ks['kiln']:.1f}× slower) | {ns['numpy_out']:.3f} ms |")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

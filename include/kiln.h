@@ -422,9 +422,10 @@ KILN_API kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddo
 #define KILN_EVERY_AXIS 0xffu /* for the axes masks: all of them */
 /* The mean: sum / count, float64 for bool and integers (NumPy's rule). */
 KILN_API kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);
-/* The matrix product x @ y: 1-D and 2-D operands as NumPy's matmul (1-D·1-D is a 0-D dot
- * product).  float32 and float64 go to a tuned GEMM (OpenBLAS when it is installed), element-wise
- * work on the result fuses into the product's epilogue. */
+/* The matrix product x @ y as NumPy's matmul (1-D·1-D is a 0-D dot product); operands of 3 dims
+ * or more are stacks of matrices whose leading dims broadcast.  float32 and float64 go to a tuned
+ * GEMM (OpenBLAS when it is installed); element-wise work on a 2-D result fuses into the
+ * product's epilogue. */
 KILN_API kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y);
 
 /* The same, by op number: args holds the op's arity of expressions. */

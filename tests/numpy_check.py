@@ -255,6 +255,13 @@ CASES += [
     ("float32(N) @ float32(u)", 0), ("N @ k[:4]", 0), ("Z @ Z.T", 0), ("Z.T @ Z", 0), ("M @ M.T", 4), ("A @ M.T", 4),
     ("A @ u", 0), ("u.dot(u)", 0), ("N.dot(u)", 0), ("m[:4] @ m[:4]", 0), ("N @ Z.T", 0),
     ("u @ N", 0),  # NumPy: shapes mismatch
+    # stacks of products: batch dims that broadcast, a matrix or a vector on one side, np.dot's N-D rule
+    ("A @ A.transpose(0, 2, 1)", 0), ("u @ A.transpose(0, 2, 1)", 0), ("Z @ A.transpose(0, 2, 1)", 0),
+    ("A[:, None] @ A[None].transpose(0, 1, 3, 2)", 0), ("A.astype(int) @ Z.T", 0), ("(A > 0) @ (Z.T > 0)", 0),
+    ("float32(A) @ float32(u)", 0), ("matmul(A, A[0].T)", 0), ("A[:, :0] @ M.T", 0), ("A @ zeros((4, 0))", 0),
+    ("A @ ones((2, 3))", 0), ("A @ ones((3, 4, 5))", 0), ("dot(A, u)", 0), ("dot(A, Z.T)", 0),
+    ("dot(A, A.transpose(0, 2, 1))", 0), ("dot(u, A.transpose(0, 2, 1))", 0), ("dot(A, ones((5, 6)))", 0),
+    ("A.dot(M.T)", 0), ("sum(A @ A.transpose(0, 2, 1), axis=(1, 2))", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
     ("a[2:9]", 0), ("a[:5]", 0), ("a[60:]", 0), ("a[::-1]", 0), ("a[::-3]", 0), ("a[1:-1:2]", 0), ("a[10:2:-3]", 0),
@@ -794,8 +801,6 @@ DOCUMENTED = {
     "power(i, j)": "a negative integer power of an integer element gives the truncated result",
     "exp(m)": "float functions of booleans give float32 (NumPy: float16)",
     "sqrt(m)": "float functions of booleans give float32 (NumPy: float16)",
-    "A @ M.T": "batched (3-D) matrix products are not supported",
-    "A @ u": "batched (3-D) matrix products are not supported",
     "array(3)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "array(2.5)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "2 ** 63": "Python integers are 64-bit",

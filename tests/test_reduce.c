@@ -378,6 +378,27 @@ static void check_matmul(kiln_expr *a, kiln_expr *b, double tol, const char *wha
     kiln_expr_free(e);
 }
 
+/* A @ B, and with transposed (each matrix of a stack transposed) views: (B^T @ A^T)^T is A @ B
+ * read another way; the arrays are freed. */
+static void check_matmul_arrays(kiln_array *A, kiln_array *B, const char *what, bool transposed) {
+    kiln_dtype dt = kiln_array_dtype(A);
+    kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B);
+    check_matmul(x, y, dt == KILN_F32 ? 1e-5 : 1e-13, what);
+    if (transposed) {
+        int nd = kiln_expr_ndim(x), ax[KILN_MAX_DIMS];
+        for (int d = 0; d < nd; d++) ax[d] = d;
+        ax[nd - 2] = nd - 1, ax[nd - 1] = nd - 2;
+        kiln_expr *xt = kiln_permute(ctx, x, ax), *yt = kiln_permute(ctx, y, ax);
+        check_matmul(yt, xt, dt == KILN_F32 ? 1e-5 : 1e-13, what);
+        kiln_expr_free(xt);
+        kiln_expr_free(yt);
+    }
+    kiln_expr_free(x);
+    kiln_expr_free(y);
+    kiln_array_free(A);
+    kiln_array_free(B);
+}
+
 START_TEST(matmul_shapes_views_and_dtypes) {
     static const int64_t dims[][3] = {{1, 1, 1}, {7, 1, 7}, {1, 7, 1}, {7, 33, 5}, {33, 7, 33}, {64, 100, 48},
                                       {1000, 40, 30}, {5, 300, 2}, {130, 1, 70}, {2, 0, 3}};
@@ -385,20 +406,10 @@ START_TEST(matmul_shapes_views_and_dtypes) {
         for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
             int64_t sa[2] = {dims[c][0], dims[c][1]}, sb[2] = {dims[c][1], dims[c][2]};
             kiln_array *A = random_array((kiln_dtype)dt, 2, sa, 11 + c, false), *B = random_array((kiln_dtype)dt, 2, sb, 12 + c, false);
-            kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B);
             char what[96];
             snprintf(what, sizeof what, "%s (%lld,%lld)@(%lld,%lld)", kiln_dtype_name((kiln_dtype)dt), (long long)sa[0],
                      (long long)sa[1], (long long)sb[0], (long long)sb[1]);
-            check_matmul(x, y, dt == KILN_F32 ? 1e-5 : 1e-13, what);
-            /* through transposed views: (y.T @ x.T).T is x @ y read another way */
-            kiln_expr *xt = kiln_transpose(ctx, x), *yt = kiln_transpose(ctx, y);
-            check_matmul(yt, xt, dt == KILN_F32 ? 1e-5 : 1e-13, what);
-            kiln_expr_free(xt);
-            kiln_expr_free(yt);
-            kiln_expr_free(x);
-            kiln_expr_free(y);
-            kiln_array_free(A);
-            kiln_array_free(B);
+            check_matmul_arrays(A, B, what, true);
         }
     }
     /* 1-D operands, Fortran-ordered and strided operands */
@@ -425,6 +436,56 @@ START_TEST(matmul_shapes_views_and_dtypes) {
     for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
     kiln_array *arrs[] = {v, M, W, MF, WS};
     for (int i = 0; i < 5; i++) kiln_array_free(arrs[i]);
+}
+END_TEST
+
+/* Stacks of products (operands of 3 dims or more, NumPy's matmul): batch dims that broadcast,
+ * a matrix or a vector on one side, views, empty stacks and empty products, every dtype; small
+ * products run side by side on threads, big ones one after another. */
+START_TEST(stacked_matmul) {
+    static const struct {
+        int na, nb;
+        int64_t sa[4], sb[4];
+    } cases[] = {
+        {3, 3, {3, 7, 5}, {3, 5, 4}},           {4, 3, {2, 1, 7, 5}, {3, 5, 4}},    {2, 3, {7, 5}, {4, 5, 6}},
+        {3, 2, {4, 7, 5}, {5, 6}},              {1, 3, {5}, {4, 5, 6}},             {3, 1, {4, 7, 5}, {5}},
+        {3, 3, {2000, 8, 8}, {2000, 8, 8}},     {3, 3, {2, 150, 100}, {1, 100, 90}}, {3, 3, {0, 3, 4}, {0, 4, 2}},
+        {3, 3, {2, 3, 0}, {2, 0, 4}},           {4, 4, {2, 3, 1, 1}, {2, 3, 1, 1}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
+            kiln_array *A = random_array((kiln_dtype)dt, cases[c].na, cases[c].sa, 31 + c, false);
+            kiln_array *B = random_array((kiln_dtype)dt, cases[c].nb, cases[c].sb, 32 + c, false);
+            char what[96];
+            snprintf(what, sizeof what, "%s stack case %zu", kiln_dtype_name((kiln_dtype)dt), c);
+            check_matmul_arrays(A, B, what, cases[c].na == cases[c].nb);
+        }
+    /* matrices BLAS cannot read as they are (every other row and column): each copied first */
+    kiln_array *W = random_array(KILN_F64, 3, (int64_t[]){600, 32, 32}, 5, false);
+    kiln_array *V = kiln_wrap(ctx, KILN_F64, 3, (int64_t[]){600, 16, 16}, (int64_t[]){32 * 32 * 8, 2 * 32 * 8, 2 * 8}, kiln_array_data(W));
+    kiln_expr *vv = kiln_var(ctx, V);
+    check_matmul(vv, vv, 1e-13, "every other row and column");
+    kiln_expr_free(vv);
+    kiln_array_free(V);
+    kiln_array_free(W);
+    /* the result's shape, and NumPy's refusals */
+    kiln_array *A = random_array(KILN_F64, 3, (int64_t[]){2, 3, 4}, 1, false), *B = random_array(KILN_F64, 3, (int64_t[]){3, 4, 5}, 2, false);
+    kiln_array *C = random_array(KILN_F64, 2, (int64_t[]){5, 5}, 3, false);
+    kiln_expr *a = kiln_var(ctx, A), *b = kiln_var(ctx, B), *cc = kiln_var(ctx, C);
+    kiln_expr *b1 = kiln_expand_dims(ctx, b, 0), *a1 = kiln_expand_dims(ctx, a, 1), *e = kiln_matmul(ctx, a1, b1);
+    ck_assert_msg(e != NULL, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_expr_ndim(e), 4);
+    const int64_t *sh = kiln_expr_shape(e);
+    ck_assert(sh[0] == 2 && sh[1] == 3 && sh[2] == 3 && sh[3] == 5);
+    ck_assert_ptr_null(kiln_matmul(ctx, a, b));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "cannot be broadcast"));
+    ck_assert_ptr_null(kiln_matmul(ctx, a, cc));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "mismatch in its core dimension 0"));
+    kiln_expr *all[] = {a, b, cc, a1, b1, e};
+    for (int i = 0; i < 6; i++) kiln_expr_free(all[i]);
+    kiln_array_free(A);
+    kiln_array_free(B);
+    kiln_array_free(C);
 }
 END_TEST
 
@@ -760,6 +821,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, big_sums_are_accurate);
     tcase_add_test(t, same_bits_for_any_thread_count);
     tcase_add_test(t, matmul_shapes_views_and_dtypes);
+    tcase_add_test(t, stacked_matmul);
     tcase_add_test(t, fused_epilogues);
     tcase_add_test(t, sum_of_product_is_one_kernel);
     tcase_add_test(t, eval_many_logistic_step);

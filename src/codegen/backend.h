@@ -109,7 +109,9 @@ typedef struct kiln_reduce_geom {
 /* A matrix product C = A @ B in dtype dt: A is m×K, B is K×n, C is m×n, each given by its
  * first element and byte strides (a dim of extent 1 may have any stride).  When epilogue is
  * set it is called on each panel of rows [i0, i0+rows) of C right after the product wrote it
- * (whole C at once when panels is false), while the panel is still in cache. */
+ * (whole C at once when panels is false), while the panel is still in cache.  With batch > 1
+ * it is a stack of such products (no epilogue): the i-th reads A + a_off[i] and B + b_off[i]
+ * and writes C + c_off[i] (byte offsets; products may share an operand, never a C). */
 typedef struct kiln_matmul_args {
     kiln_dtype dt;
     int64_t m, n, K;
@@ -119,7 +121,20 @@ typedef struct kiln_matmul_args {
     bool panels; /* C is a 2-D result whose rows the epilogue can take a panel at a time */
     kiln_status (*epilogue)(void *ud, int64_t i0, int64_t rows);
     void *epilogue_ud;
+    int64_t batch;                        /* products in the stack (0 or 1: one) */
+    const int64_t *a_off, *b_off, *c_off; /* batch > 1: each product's byte offsets */
 } kiln_matmul_args;
+
+/* The i-th product of stack mm, as a product of its own. */
+static inline kiln_matmul_args kiln_matmul_nth(const kiln_matmul_args *mm, int64_t i) {
+    kiln_matmul_args one = *mm;
+    one.batch = 1;
+    one.a = mm->a + mm->a_off[i];
+    one.b = mm->b + mm->b_off[i];
+    one.c = mm->c + mm->c_off[i];
+    one.a_off = one.b_off = one.c_off = NULL;
+    return one;
+}
 
 /* softmax (mode 0), log_softmax (1) or logsumexp (2) of dtype dt (float32 or float64) along the
  * last dim of an ndim-dim array walked with byte strides in_str; out is walked with out_str

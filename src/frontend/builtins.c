@@ -549,6 +549,7 @@ static bool h_one_hot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 /* ------------------------------------------------------------------ products */
 
 enum { M_MATMUL, M_DOT, M_OUTER };
+static kiln_expr *dot_nd(parser *p, kiln_expr *a, kiln_expr *b, size_t off);
 static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *t[4] = {expr_of(p, f, a, a->names[0]), NULL, NULL, NULL};
     if (!t[0] || !(t[1] = expr_of(p, f, a, a->names[1]))) return result(p, out, NULL, off, 2, t);
@@ -564,6 +565,7 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         fe_err(p, off, KILN_ERR_ARG, "%s(): input operand does not have enough dimensions (use * for scalars)", f->name);
         return result(p, out, NULL, off, 2, t);
     }
+    if (f->op == M_DOT && (t[0]->ndim > 2 || t[1]->ndim > 2)) return result(p, out, dot_nd(p, t[0], t[1], off), off, 2, t);
     return result(p, out, kiln_matmul(p->ctx, t[0], t[1]), off, 2, t);
 }
 
@@ -998,6 +1000,36 @@ static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
     bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
     tmps_free(t);
     return ok;
+}
+
+/* np.dot with an operand of 3 dims or more: a sum over the last axis of a and the second-to-last
+ * of b (b's only one when it is 1-D); the result's dims are a's others, then b's others.  As
+ * one product: a's other dims flattened into rows, b's into columns. */
+static kiln_expr *dot_nd(parser *p, kiln_expr *a, kiln_expr *b, size_t off) {
+    int kb = b->ndim >= 2 ? b->ndim - 2 : 0, nd = 0;
+    int64_t K = a->shape[a->ndim - 1], rows = 1, cols = 1, shape[2 * KILN_MAX_DIMS];
+    if (K != b->shape[kb]) {
+        rt_shape_text sa = rt_shape_str(a->ndim, a->shape), sb = rt_shape_str(b->ndim, b->shape);
+        fe_err(p, off, KILN_ERR_SHAPE, "shapes %s and %s not aligned: %lld (dim %d) != %lld (dim %d)", sa.s, sb.s, (long long)K,
+               a->ndim - 1, (long long)b->shape[kb], kb);
+        return NULL;
+    }
+    for (int d = 0; d < a->ndim - 1; d++) rows *= shape[nd++] = a->shape[d];
+    int ax[KILN_MAX_DIMS] = {kb};
+    for (int d = 0, j = 1; d < b->ndim; d++)
+        if (d != kb) cols *= shape[nd++] = b->shape[d], ax[j++] = d;
+    if (nd > KILN_MAX_DIMS) {
+        fe_err(p, off, KILN_ERR_SHAPE, "dot(): the result would have %d dims; kiln's arrays have at most %d", nd, KILN_MAX_DIMS);
+        return NULL;
+    }
+    tmps t = {0};
+    kiln_expr *a2 = keep(&t, kiln_reshape(p->ctx, a, 2, (int64_t[]){rows, K}));
+    kiln_expr *bt = keep(&t, kiln_permute(p->ctx, b, ax));
+    kiln_expr *b2 = keep(&t, kiln_reshape(p->ctx, bt, 2, (int64_t[]){K, cols}));
+    kiln_expr *r = keep(&t, kiln_matmul(p->ctx, a2, b2));
+    r = kiln_reshape(p->ctx, r, nd, shape);
+    tmps_free(&t);
+    return r;
 }
 
 /* A new int64 array [(i / div) % mod for i < n] (mod <= 0: no modulo) as an expression (kept in

@@ -332,6 +332,13 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     }
     case KILN_OP_MATMUL: {
         kiln_expr *t = i == 0 ? b : a;
+        if (x->ndim > 2) { /* a stack (operands of x's dims): the products of g with the other's matrices transposed */
+            int ax[KILN_MAX_DIMS];
+            for (int d = 0; d < x->ndim; d++) ax[d] = d;
+            ax[x->ndim - 2] = x->ndim - 1, ax[x->ndim - 1] = x->ndim - 2;
+            kiln_expr *tt = keep(s, ir_permute(s->g, t, ax));
+            return i == 0 ? keep(s, ir_matmul(s->g, g, tt)) : keep(s, ir_matmul(s->g, tt, g));
+        }
         if (a->ndim == 1 && b->ndim == 1) return mul(s, g, t); /* a 0-d g */
         if (i == 0 && a->ndim == 1) return keep(s, ir_matmul(s->g, b, g));              /* (k,n)@(n,) */
         if (i == 1 && b->ndim == 1) return keep(s, ir_matmul(s->g, keep(s, ir_transpose(s->g, a)), g));

@@ -803,6 +803,60 @@ kiln_expr *ir_param(ir_graph *g, kiln_dtype dt, int ndim, const int64_t *shape) 
     return ir_intern(g, &p);
 }
 
+/* A stack of matrix products (NumPy's matmul with an operand of 3 dims or more): a 1-D operand
+ * becomes a matrix (a row on the left, a column on the right) and its dim is dropped from the
+ * result; the leading (batch) dims broadcast, and both operands are made views of the whole
+ * batch shape, so the MATMUL node's operands and result have the same dims. */
+static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
+    kiln_expr *a1 = a->ndim == 1 ? ir_expand_dims(g, a, 0) : (ir_retain(a), a);
+    kiln_expr *b1 = !a1 ? NULL : b->ndim == 1 ? ir_expand_dims(g, b, 1) : (ir_retain(b), b);
+    kiln_expr *a2 = NULL, *b2 = NULL, *r = NULL, *s1 = NULL, *s2 = NULL;
+    if (!b1) goto out;
+    int na = a1->ndim, nb = b1->ndim;
+    if (a1->shape[na - 1] != b1->shape[nb - 2]) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE,
+                  "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+                  "(n?,k),(k,m?)->(n?,m?) (size %lld is different from %lld)",
+                  (long long)b1->shape[nb - 2], (long long)a1->shape[na - 1]);
+        goto out;
+    }
+    /* the batch shape: the leading dims of both, broadcast */
+    kiln_expr lead[2], bs;
+    for (int i = 0; i < 2; i++) {
+        const kiln_expr *x = i ? b1 : a1;
+        lead[i].ndim = (uint8_t)(x->ndim - 2);
+        memcpy(lead[i].shape, x->shape, (size_t)(x->ndim - 2) * sizeof *x->shape);
+    }
+    if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, &bs) != KILN_OK) {
+        char ta[64], tb[64];
+        shape_str(a, ta, sizeof ta);
+        shape_str(b, tb, sizeof tb);
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "matmul: the leading (batch) dims of shapes %s and %s cannot be broadcast together",
+                  ta, tb);
+        goto out;
+    }
+    int nd = bs.ndim + 2;
+    int64_t sa[KILN_MAX_DIMS], sb[KILN_MAX_DIMS];
+    memcpy(sa, bs.shape, (size_t)bs.ndim * sizeof *sa);
+    memcpy(sb, bs.shape, (size_t)bs.ndim * sizeof *sb);
+    sa[nd - 2] = a1->shape[na - 2], sa[nd - 1] = a1->shape[na - 1];
+    sb[nd - 2] = b1->shape[nb - 2], sb[nd - 1] = b1->shape[nb - 1];
+    if (!(a2 = ir_broadcast_to(g, a1, nd, sa)) || !(b2 = ir_broadcast_to(g, b1, nd, sb))) goto out;
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_MATMUL, dtype_promote((kiln_dtype)a->dtype, (kiln_dtype)b->dtype));
+    p.ndim = (uint8_t)nd;
+    memcpy(p.shape, sa, (size_t)nd * sizeof *sa);
+    p.shape[nd - 1] = sb[nd - 1];
+    if (!(r = ir_intern_binary(g, &p, a2, b2))) goto out;
+    if (a->ndim == 1) s1 = r, r = ir_squeeze(g, s1, nd - 2), nd--;
+    if (r && b->ndim == 1) s2 = r, r = ir_squeeze(g, s2, nd - 1);
+out:;
+    kiln_expr *tmp[] = {a1, b1, a2, b2, s1, s2};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i]) ir_release(tmp[i]);
+    return r;
+}
+
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *a, kiln_expr *b) {
     if (!ir_check_operand(g, a, "matmul", 1) || !ir_check_operand(g, b, "matmul", 2)) return NULL;
     for (int i = 0; i < 2; i++) {
@@ -811,11 +865,8 @@ kiln_expr *ir_matmul(ir_graph *g, kiln_expr *a, kiln_expr *b) {
             kiln_fail(g->ctx, KILN_ERR_SHAPE, "matmul: Input operand %d does not have enough dimensions", i);
             return NULL;
         }
-        if (x->ndim > 2) {
-            kiln_fail(g->ctx, KILN_ERR_SHAPE, "matmul: batched (3-D and more) operands are not supported");
-            return NULL;
-        }
     }
+    if (a->ndim > 2 || b->ndim > 2) return matmul_batched(g, a, b);
     int64_t k1 = a->shape[a->ndim - 1], k2 = b->shape[0];
     if (k1 != k2) {
         char sa[64], sb[64];

@@ -169,12 +169,17 @@ static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *a = ir_arg(n, 0), *b = ir_arg(n, 1);
     kiln_dtype dt = (kiln_dtype)n->dtype;
     int64_t K = a->shape[a->ndim - 1], i = a->ndim == 2 ? idx[0] : 0, j = b->ndim == 2 ? idx[a->ndim == 2 ? 1 : 0] : 0;
+    int nb = n->ndim > 2 ? n->ndim - 2 : 0; /* a stack: operands of n's dims, the batch dims first */
+    if (nb) i = idx[nb], j = idx[nb + 1];
     long double w = 0;
     uint64_t u = 0;
     bool any = false;
     for (int64_t k = 0; k < K; k++) {
-        int64_t ai[2] = {i, k}, bi[2] = {k, j};
-        kscalar x = ref_at(a, a->ndim == 2 ? ai : ai + 1, a->ndim), y = ref_at(b, bi, b->ndim);
+        int64_t ai[KILN_MAX_DIMS], bi[KILN_MAX_DIMS];
+        memcpy(ai, idx, (size_t)nb * sizeof *ai);
+        memcpy(bi, idx, (size_t)nb * sizeof *bi);
+        ai[nb] = i, ai[nb + 1] = k, bi[nb] = k, bi[nb + 1] = j;
+        kscalar x = ref_at(a, a->ndim == 1 ? ai + 1 : ai, a->ndim), y = ref_at(b, bi, b->ndim);
         if (dtype_is_float(dt)) w += (dt == KILN_F32 ? (long double)x.f32 * y.f32 : (long double)x.f64 * y.f64);
         else if (dt == KILN_BOOL) any = any || (x.b && y.b);
         else u += (uint64_t)ref_cast(x, dt, KILN_I64).i64 * (uint64_t)ref_cast(y, dt, KILN_I64).i64;

@@ -52,9 +52,46 @@ static kiln_status epilogue_panel(void *ud, int64_t i0, int64_t rows) {
     return st;
 }
 
+/* A stack of products (ir_matmul's batched node: a, b and out have the same leading dims):
+ * each product's byte offsets in a, b and out, in C order of those dims. */
+static kiln_status stack_run(const rt_exec *x, kiln_matmul_args *mm, kiln_array *a, kiln_array *b, kiln_array *out) {
+    int nb = out->ndim - 2;
+    int64_t batch = 1;
+    for (int d = 0; d < nb; d++) batch *= out->shape[d];
+    if (batch == 0) return KILN_OK;
+    int64_t *off = kiln_malloc(x->ctx, (size_t)(3 * batch) * sizeof *off);
+    if (!off) return kiln_fail(x->ctx, KILN_ERR_NOMEM, "out of memory");
+    int64_t idx[KILN_MAX_DIMS] = {0}, oa = 0, ob = 0, oc = 0;
+    for (int64_t i = 0; i < batch; i++) { /* an odometer over the batch dims */
+        off[i] = oa, off[batch + i] = ob, off[2 * batch + i] = oc;
+        for (int d = nb - 1; d >= 0; d--) {
+            oa += a->strides[d], ob += b->strides[d], oc += out->strides[d];
+            if (++idx[d] < out->shape[d]) break;
+            oa -= idx[d] * a->strides[d], ob -= idx[d] * b->strides[d], oc -= idx[d] * out->strides[d];
+            idx[d] = 0;
+        }
+    }
+    mm->batch = batch;
+    mm->a_off = off, mm->b_off = off + batch, mm->c_off = off + 2 * batch;
+    kiln_status st = x->be->matmul(x->state, x->ctx, mm, atomic_load(&x->ctx->nthreads));
+    kiln_free(x->ctx, off);
+    return st;
+}
+
 kiln_status rt_matmul_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_array *b, kiln_array *out, rt_step *epi,
                           kiln_array *const *epi_ins) {
     kiln_matmul_args mm = {.dt = (kiln_dtype)s->node->dtype};
+    if (out->ndim > 2) { /* a stack of products (never an epilogue: plan.c fuses only 2-D ones) */
+        int nd = out->ndim;
+        mm.m = a->shape[nd - 2], mm.K = a->shape[nd - 1], mm.n = b->shape[nd - 1];
+        mm.a = a->data, mm.b = b->data, mm.c = out->data;
+        mm.a_rs = a->strides[nd - 2], mm.a_cs = a->strides[nd - 1];
+        mm.b_rs = b->strides[nd - 2], mm.b_cs = b->strides[nd - 1];
+        mm.c_rs = out->strides[nd - 2], mm.c_cs = out->strides[nd - 1];
+        kiln_status st = stack_run(x, &mm, a, b, out);
+        if (st == KILN_ERR_NOMEM && kiln_errcode(x->ctx) != KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
+        return st;
+    }
     mm.m = a->ndim == 2 ? a->shape[0] : 1;
     mm.K = a->shape[a->ndim - 1];
     mm.n = b->ndim == 2 ? b->shape[1] : 1;

@@ -108,6 +108,7 @@ typedef struct lowering {
  * product for its dtype (gemv reads the matrix faster, several rows at a time). */
 static bool lower_this(const lowering *lw, const kiln_expr *mm) {
     const kiln_expr *a = ir_arg(mm, 0), *b = ir_arg(mm, 1);
+    if (mm->ndim > 2) return false; /* a stack of products */
     bool vector_side = b->ndim == 1 || a->ndim == 1 || b->shape[1] == 1 || a->shape[0] == 1;
     if (!vector_side) return false;
     return (a->ndim == 1 && b->ndim == 1) || !lw->be->gemm(lw->state, (kiln_dtype)mm->dtype);
@@ -452,7 +453,7 @@ static void fuse_shared(rt_plan *p) {
             if (m->kind != RT_STEP_MAP || m->in_epilogue || m->in_share || !column_local(p, m, z, i1)) continue;
             for (int i2 = im + 1; i2 < p->nsteps; i2++) {
                 rt_step *s2 = &p->steps[i2];
-                if (s2->kind != RT_STEP_MATMUL || s2->in_share) continue;
+                if (s2->kind != RT_STEP_MATMUL || s2->in_share || s2->node->ndim != 2) continue;
                 const kiln_expr *l = ir_arg(s2->node, 0), *r = ir_arg(s2->node, 1);
                 bool hand = l == X && rt_is_transpose_of(r, m->node);  /* X @ v.T */
                 bool derived = l == m->node && rt_is_transpose_of(r, X); /* v @ X.T, as grad writes it */

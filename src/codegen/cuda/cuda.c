@@ -1281,6 +1281,14 @@ static bool as_colmajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int6
 
 static kiln_status cuda_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads) {
     cuda_state *s = state;
+    if (mm->batch > 1) { /* a stack: one product after another (cuBLAS's batched calls left to do) */
+        for (int64_t i = 0; i < mm->batch; i++) {
+            kiln_matmul_args one = kiln_matmul_nth(mm, i);
+            kiln_status st = cuda_matmul(state, ctx, &one, nthreads);
+            if (st != KILN_OK) return st;
+        }
+        return KILN_OK;
+    }
     int64_t es = (int64_t)kiln_dtype_size(mm->dt), lda, ldb, ldc;
     int opa, opb, opc;
     const int64_t big = INT32_MAX;
