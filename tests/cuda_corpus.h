@@ -136,6 +136,10 @@ static corpus make_corpus(void) {
     corpus_add(&c, "sum(d * d)");
     corpus_add(&c, "sum(D.T * 2, 1)");
     corpus_add(&c, "1 / (1 + exp(-(D @ D.T[:, 0]))) - d[:D.shape[0]]");
+    /* stacks of products (a batch dim that broadcasts, a 1-D side), with work around them */
+    corpus_add(&c, "stack([D, D * 2]) @ D.T + 1");
+    corpus_add(&c, "sum(stack([F, F[::-1]]) @ F.T, 0)");
+    corpus_add(&c, "d[:D.shape[1]] @ stack([D.T, exp(D.T)])");
     /* softmax rows (on a device: their reductions and maps) */
     corpus_add(&c, "softmax(D, 1)");
     corpus_add(&c, "softmax(F, 1)");
