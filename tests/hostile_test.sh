@@ -106,6 +106,12 @@ expect "'%d' % inf (a fuzzer's find)" 1 "cannot convert float infinity to intege
 expect "'%x' % nan" 1 "cannot convert float NaN to integer" -- "$kiln" -c 'print("%x" % nan)'
 expect "'%d' % 1e30" 1 "too large" -- "$kiln" -c 'print("%d" % 1e30)'
 expect "None = 1" 1 "cannot assign to a literal" -- "$kiln" -c 'None = 1'
+expect "a mask's values that do not fit" 1 "cannot assign 2 input values to the 3 output values where the mask is true" -- "$kiln" -c 'r = arange(6)
+r[r > 2] = [1, 2]'
+expect "an index array's values that do not fit" 1 "could not broadcast input array from shape (3,) into shape (2,)" -- "$kiln" -c 'r = arange(6)
+r[[0, 1]] = [5, 6, 7]'
+expect "a mask that does not fit its axis" 1 "boolean index did not match indexed array along axis 1; size of axis is 4 but size of corresponding boolean axis is 3" -- "$kiln" -c 'x = zeros((3, 4))
+x[1, array([True, False, True])]'
 expect ":threads 99999999999999" 1 "usage: :threads N" -- "$kiln" -c ':threads 99999999999999'
 python3 - "$d/nul_descr.npy" <<'EOF'
 import sys

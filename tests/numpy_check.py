@@ -262,6 +262,12 @@ CASES += [
     ("A @ ones((2, 3))", 0), ("A @ ones((3, 4, 5))", 0), ("dot(A, u)", 0), ("dot(A, Z.T)", 0),
     ("dot(A, A.transpose(0, 2, 1))", 0), ("dot(u, A.transpose(0, 2, 1))", 0), ("dot(A, ones((5, 6)))", 0),
     ("A.dot(M.T)", 0), ("sum(A @ A.transpose(0, 2, 1), axis=(1, 2))", 0),
+    # masks and integer arrays among integers, slices and None (NumPy puts the index arrays' dims
+    # first when an integer and an index array are apart)
+    ("M[M[:, 0] > 0, 1:]", 0), ("N[N[:, 0] > 0, 2]", 0), ("A[:, 1, [0, 2]]", 0), ("A[1, None, [0, 2]]", 0),
+    ("A[[0, 1], ..., 2]", 0), ("A[0, :, A[0, 0] > 0]", 0), ("A[A[:, 0, 0] >= 0, ::-1, [1, 3]]", 0),
+    ("A[[1, 0], [2, 1], 0]", 0), ("A[A[..., 0] > 0, 1:]", 0), ("M[[True, False, True], 0]", 0),
+    ("M[[True, False], 0]", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
     ("a[2:9]", 0), ("a[:5]", 0), ("a[60:]", 0), ("a[::-1]", 0), ("a[::-3]", 0), ("a[1:-1:2]", 0), ("a[10:2:-3]", 0),
@@ -498,6 +504,14 @@ PROGRAMS = [
     "x = arange(4)\nx [1] = 7\nm = zeros((2, 2))\nm[0] [1] = 5\nx[:2] = (7, 8)\nprint(x, m)",
     "__kiln_positions__ = arange(3)\nx = arange(3)\nx[[0]] = 1\nprint(__kiln_positions__, x)",
     "x = arange(5)\nx <<= 2\nx[1] >>= 1\nk2 = 7\nk2 >>= 1\nprint(x, k2)",
+    # masks and integer arrays among other indices, read and written
+    ("x = arange(60.).reshape(3, 4, 5)\nm = array([True, False, True])\ni = array([0, 2])\n"
+     "print(x[m, 1], x[1, :, x[0, 0] > 2], x[i, None, 1].shape, x[1, None, i].shape, x[0, ..., i])"),
+    ("x = arange(60.).reshape(3, 4, 5)\nm = array([True, False, True])\nx[m, 1] = 0\nx[array([0, 2]), 2] += 100\n"
+     "x[1, :, array([1, 0, 1, 0, 1]) > 0] = 7\nx[:, 1][m] = -1\nx[..., 0][x[..., 0] > 40] *= 2\nprint(x)"),
+    "x = arange(12).reshape(3, 4)\nx[x[:, 0] > 2, 1:3] = [[-1, -2]]\nx[0, arange(4) % 2 == 0] = 99\nprint(x)",
+    "x = arange(12).reshape(3, 4)\nprint(x[array([True, False]), 1])",
+    "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",
     "s = 0.0\nfor i in range(1, 10, 3):\n    s = s + i / 2\nprint(s, i)",
@@ -807,6 +821,8 @@ DOCUMENTED = {
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
+    "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
+        "x[idx][...] = v, which writes into a copy in NumPy (nothing changes), is refused",
 }
 
 

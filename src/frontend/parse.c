@@ -783,10 +783,34 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     return true;
 }
 
+/* The flat C-order positions of mask m's true elements, m computed now (the statement is then
+ * rebuilt at each run), as a new int64 array; NULL after an error. */
+static kiln_array *true_positions(parser *p, const kval *m) {
+    kiln_ctx *ctx = p->ctx;
+    p->env->volatile_ = true;
+    kiln_array *M = kiln_eval(ctx, m->e);
+    if (!M) {
+        fe_got(p, NULL, m->off);
+        return NULL;
+    }
+    int64_t lead = kiln_array_size(M), count = 0;
+    const char *md = kiln_array_data(M);
+    const int64_t *mst = kiln_array_strides(M);
+    uint8_t *truth = kiln_malloc(ctx, (size_t)(lead ? lead : 1)); /* the mask in C order, whatever M's strides */
+    for (int64_t f = 0; truth && f < lead; f++) count += truth[f] = md[kiln_elem_offset(f, m->e->ndim, m->e->shape, mst)] != 0;
+    kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
+    for (int64_t f = 0, c = 0; idx && f < lead; f++)
+        if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;
+    kiln_free(ctx, truth);
+    kiln_array_free(M);
+    if (!idx) fe_got(p, NULL, m->off);
+    return idx;
+}
+
 /* x[mask], a boolean mask over x's leading dims: the elements (or rows) where it is true, in C
- * order.  How many there are depends on the values, so the mask is computed now (the statement
- * is rebuilt at each run) and the result is a take of its true positions from x with those
- * dims flattened into one: it fuses and has a gradient like any gather.  NULL after an error. */
+ * order.  How many there are depends on the values, so the mask is computed now and the result
+ * is a take of its true positions from x with those dims flattened into one: it fuses and has a
+ * gradient like any gather.  NULL after an error. */
 static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
     kiln_ctx *ctx = p->ctx;
     const kiln_expr *me = m->e;
@@ -798,23 +822,10 @@ static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
         fe_err(p, m->off, KILN_ERR_INDEX, "boolean index of shape %s does not match the indexed array's shape %s", ms.s, xs.s);
         return NULL;
     }
-    p->env->volatile_ = true; /* computed now */
-    kiln_array *M = kiln_eval(ctx, m->e);
-    if (!M) {
-        fe_got(p, NULL, m->off);
-        return NULL;
-    }
-    int64_t lead = kiln_array_size(M), count = 0, shape[KILN_MAX_DIMS];
-    const char *md = kiln_array_data(M);
-    const int64_t *mst = kiln_array_strides(M);
-    uint8_t *truth = kiln_malloc(ctx, (size_t)(lead ? lead : 1)); /* the mask in C order, whatever M's strides */
-    for (int64_t f = 0; truth && f < lead; f++) count += truth[f] = md[kiln_elem_offset(f, k, me->shape, mst)] != 0;
-    kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
-    for (int64_t f = 0, c = 0; idx && f < lead; f++)
-        if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;
-    kiln_free(ctx, truth);
-    kiln_array_free(M);
-    shape[0] = lead;
+    kiln_array *idx = true_positions(p, m);
+    int64_t shape[KILN_MAX_DIMS];
+    shape[0] = 1;
+    for (int d = 0; d < k; d++) shape[0] *= x->shape[d];
     memcpy(shape + 1, x->shape + k, (size_t)(x->ndim - k) * sizeof *shape);
     kiln_expr *flat = idx ? kiln_reshape(ctx, x, 1 + x->ndim - k, shape) : NULL, *iv = flat ? kiln_var(ctx, idx) : NULL;
     kiln_expr *r = iv ? kiln_take(ctx, flat, iv, 0) : NULL;
@@ -823,6 +834,76 @@ static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
     kiln_expr_free(flat);
     if (!r) fe_got(p, NULL, m->off);
     return r;
+}
+
+/* How many of x's dims subscript item v stands for (a mask: its dims; None, "...": none). */
+static int item_dims(const kval *v) {
+    if (v->kind == KV_NONE || v->kind == KV_ELLIPSIS) return 0;
+    if (v->kind == KV_ARRAY && v->e->dtype == KILN_BOOL && v->e->ndim > 0) return v->e->ndim;
+    return 1;
+}
+
+/* Boolean masks among other indices (x[m, 1], x[:, m]): as NumPy, a mask of k dims stands for
+ * k integer arrays, the coordinates of its true elements in C order (nonzero(m)).  Each mask
+ * item of items[0..*n) becomes those arrays, in place (cap items at most); the masks are
+ * computed now. */
+static bool expand_masks(parser *p, const kiln_expr *x, kval *items, int *n, int cap) {
+    int total = 0, ell = -1;
+    for (int k = 0; k < *n; k++) {
+        total += item_dims(&items[k]);
+        if (items[k].kind == KV_ELLIPSIS && ell < 0) ell = k;
+    }
+    for (int k = 0, before = 0; k < *n; k++) {
+        kval *m = &items[k];
+        int c = item_dims(m);
+        if (!(m->kind == KV_ARRAY && m->e->dtype == KILN_BOOL && m->e->ndim > 0)) {
+            before += c;
+            continue;
+        }
+        /* the first of x's dims the mask covers: after a "...", counted from the end */
+        int after = 0;
+        for (int j = k; j < *n; j++) after += item_dims(&items[j]);
+        int d0 = ell >= 0 && ell < k ? x->ndim - after : before;
+        if (d0 < 0 || d0 + c > x->ndim || total > x->ndim)
+            return fe_err(p, m->off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed",
+                          x->ndim, total);
+        for (int d = 0; d < c; d++)
+            if (m->e->shape[d] != x->shape[d0 + d])
+                return fe_err(p, m->off, KILN_ERR_INDEX,
+                              "boolean index did not match indexed array along axis %d; size of axis is %lld but size of "
+                              "corresponding boolean axis is %lld",
+                              d0 + d, (long long)x->shape[d0 + d], (long long)m->e->shape[d]);
+        if (*n - 1 + c > cap) return fe_err(p, m->off, KILN_ERR_INDEX, "too many indices");
+        kiln_array *flat = true_positions(p, m);
+        if (!flat) return false;
+        int64_t cnt = kiln_array_size(flat), shape[KILN_MAX_DIMS];
+        memcpy(shape, m->e->shape, (size_t)c * sizeof *shape);
+        kval coord[KILN_MAX_DIMS];
+        bool ok = true;
+        for (int d = 0; d < c; d++) { /* coordinate d of each true position */
+            kiln_array *a = ok ? kiln_array_new(p->ctx, KILN_I64, 1, &cnt) : NULL;
+            for (int64_t i = 0; a && i < cnt; i++) {
+                int64_t f = ((const int64_t *)kiln_array_data(flat))[i];
+                for (int e = c - 1; e > d; e--) f /= shape[e];
+                ((int64_t *)kiln_array_data(a))[i] = f % shape[d];
+            }
+            kiln_expr *e = a ? kiln_var(p->ctx, a) : NULL;
+            kiln_array_free(a);
+            if (ok) ok = fe_set_expr(p, &coord[d], e, m->off);
+            if (!ok)
+                for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
+        }
+        kiln_array_free(flat);
+        if (!ok) return false;
+        size_t off = m->off;
+        kval_free(p->ctx, m);
+        memmove(&items[k + c], &items[k + 1], (size_t)(*n - k - 1) * sizeof *items);
+        for (int d = 0; d < c; d++) items[k + d] = coord[d], items[k + d].off = off;
+        *n += c - 1;
+        k += c - 1;
+        before += c;
+    }
+    return true;
 }
 
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
@@ -837,7 +918,6 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
     int adv = -1, adv2 = -1;
-    bool has_int = false, has_new = false;
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
         memset(&ix[k], 0, sizeof ix[k]);
@@ -854,22 +934,18 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         case KV_ELLIPSIS: ix[k].kind = KILN_IX_ELLIPSIS; break;
         case KV_NONE:
             ix[k].kind = KILN_IX_NEWAXIS;
-            has_new = true;
             break;
         case KV_ARRAY:
             if (it->e->ndim == 0 && kiln_expr_scalar(it->e, &f, &i) && (it->e->dtype == KILN_I64 || it->e->dtype == KILN_I32)) {
                 ix[k].kind = KILN_IX_INDEX;
                 ix[k].index = i;
-                has_int = true;
                 break;
             }
-            if (it->e->dtype == KILN_BOOL) {
+            if (it->e->dtype == KILN_BOOL) { /* (a mask among other indices was made integer arrays before) */
                 kiln_expr *r = n == 1 && it->e->ndim >= 1 ? mask_take(p, x, it) : NULL;
                 kiln_expr_free(x);
                 if (n != 1 || it->e->ndim == 0)
-                    return fe_err(p, it->off, KILN_ERR_INDEX,
-                                  "a boolean mask must be the whole subscript, x[mask], of at least one dimension; "
-                                  "where(mask, x, 0) picks with others");
+                    return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean index must have at least one dimension; where(mask, x, 0) picks");
                 return r && fe_set_expr(p, out, r, off);
             }
             if (it->e->dtype != KILN_I64 && it->e->dtype != KILN_I32) {
@@ -896,23 +972,39 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
     kiln_expr *r = NULL;
     if (adv < 0) {
         r = kiln_index(p->ctx, x, n, ix);
-    } else if (has_int || has_new) {
-        kiln_expr_free(x);
-        return fe_err(p, items[adv].off, KILN_ERR_INDEX, "an integer array index mixed with integers or None is not supported");
     } else {
-        int axis = 0; /* the array's dim the index array stands at */
+        /* The integers are applied with the basic index (x[:, i, 1] is x[:, :, 1] taken at i);
+         * the index arrays' dims stand where the first of them was, as NumPy's, unless an
+         * integer and an index array are apart (a slice, None or "..." between them): then
+         * NumPy puts them first. */
+        int axis = 0, consumed = 0, lo = adv, hi = adv2 >= 0 ? adv2 : adv;
+        for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
         for (int k = 0; k < adv; k++) {
-            if (ix[k].kind == KILN_IX_ELLIPSIS) axis += x->ndim - (n - 1);
-            else axis++;
+            if (ix[k].kind == KILN_IX_ELLIPSIS) axis += x->ndim - consumed;
+            else axis += ix[k].kind != KILN_IX_INDEX;
         }
+        for (int k = 0; k < n; k++)
+            if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
+        bool apart = false;
+        for (int k = lo; k <= hi; k++) apart = apart || (ix[k].kind != KILN_IX_INDEX && k != adv && k != adv2);
         kiln_expr *basic = kiln_index(p->ctx, x, n, ix), *idx = basic ? fe_arg_expr(p, &items[adv], "subscript", "index") : NULL;
         kiln_expr *idx2 = idx && adv2 >= 0 ? fe_arg_expr(p, &items[adv2], "subscript", "index") : NULL;
-        if (idx && axis + (adv2 >= 0) >= x->ndim) {
+        if (idx && axis + (adv2 >= 0) >= basic->ndim) {
             fe_err(p, items[adv].off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
         } else if (idx && adv2 >= 0) {
             if (idx2) r = kiln_take_pair(p->ctx, basic, idx, idx2, axis);
         } else if (idx) {
             r = kiln_take(p->ctx, basic, idx, axis);
+        }
+        int q = r ? r->ndim - (basic->ndim - 1 - (adv2 >= 0)) : 0; /* the index arrays' dims */
+        if (r && apart && axis > 0) {
+            int perm[KILN_MAX_DIMS], j = 0;
+            for (int d = axis; d < axis + q; d++) perm[j++] = d;
+            for (int d = 0; d < r->ndim; d++)
+                if (d < axis || d >= axis + q) perm[j++] = d;
+            kiln_expr *moved = kiln_permute(p->ctx, r, perm);
+            kiln_expr_free(r);
+            r = moved;
         }
         kiln_expr_free(basic);
         kiln_expr_free(idx);
@@ -944,7 +1036,30 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok) ok = expect(p, "]", "to close the subscript");
     if (ok) {
         if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
-        else if (x->kind == KV_ARRAY) ok = index_array(p, x, items, n, off, out);
+        else if (x->kind == KV_ARRAY) {
+            for (int k = 0; k < n && ok; k++) /* a list of booleans is a mask, as in NumPy; [] picks nothing */
+                if (items[k].kind == KV_LIST && items[k].n == 0) {
+                    int64_t zero = 0;
+                    kiln_array *none = kiln_array_new(p->ctx, KILN_I64, 1, &zero);
+                    kiln_expr *e = none ? kiln_var(p->ctx, none) : NULL;
+                    kiln_array_free(none);
+                    size_t at = items[k].off;
+                    kval_free(p->ctx, &items[k]);
+                    ok = fe_set_expr(p, &items[k], e, at);
+                } else if (items[k].kind == KV_LIST) {
+                    kiln_expr *e = fe_arg_expr(p, &items[k], "subscript", "index");
+                    size_t at = items[k].off;
+                    if (e && e->dtype == KILN_BOOL) {
+                        kval_free(p->ctx, &items[k]);
+                        ok = fe_set_expr(p, &items[k], e, at);
+                    } else {
+                        kiln_expr_free(e);
+                        ok = e != NULL;
+                    }
+                }
+            if (ok && n > 1) ok = expand_masks(p, x->e, items, &n, (int)(sizeof items / sizeof *items));
+            if (ok) ok = index_array(p, x, items, n, off, out);
+        }
         else ok = fe_err(p, off, KILN_ERR_ARG, "%s is not subscriptable", kind_name(x));
     }
     for (int k = 0; k < n; k++) kval_free(p->ctx, &items[k]);

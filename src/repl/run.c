@@ -57,7 +57,7 @@ struct stmt {
     kiln_op op;            /* S_AUG, and S_SETITEM when aug */
     bool aug;
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
-    size_t lb;             /* S_SETITEM: its first '[' */
+    size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     stmt *body, *orelse;
     int nbody, nelse;
@@ -370,6 +370,7 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
             i--;
         } else if (strchr("([{", t[i])) {
             if (depth++ == 0 && (t[i] != '[' || !++groups)) return false;
+            if (depth == 1) st->llb = i;
         } else if (strchr(")]}", t[i]) && --depth == 0) {
             size_t nx = trim_left(t, i + 1, b);
             if (nx < b && t[nx] != '[') return false;
@@ -1153,6 +1154,29 @@ static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int
     return kiln_array_view(ctx, v, nd, shape, st, 0);
 }
 
+/* Whether the target's subscripts but the last (x[:, 1] of x[:, 1][mask]) are a view of T's
+ * memory, drawing what the target drew (rand() in it). */
+static bool view_before_last(prog *pg, const stmt *st, kiln_array *T, const uint64_t *rng0) {
+    kiln_ctx *ctx = pg->s->ctx;
+    kiln_scope *sc = pg->s->scope;
+    fe_env env = {.scope = sc};
+    kval v = {0};
+    uint64_t rng[4];
+    memcpy(rng, sc->rng, sizeof rng);
+    memcpy(sc->rng, rng0, sizeof rng);
+    const kiln_expr *chain[VIEW_CHAIN];
+    int depth;
+    kiln_array *src = NULL;
+    bool view = fe_parse(ctx, &env, pg->text + st->t, st->llb - st->t, false, &v) == KILN_OK && v.kind == KV_ARRAY &&
+                ((v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) ||
+                 ((src = view_chain(v.e, chain, &depth)) && root_of(src) == root_of(T)));
+    kiln_clear_error(ctx);
+    memcpy(sc->rng, rng, sizeof rng);
+    kval_free(ctx, &v);
+    fe_deps_free(ctx, &env.deps);
+    return view;
+}
+
 /* The positions (C order, int64) in T of the elements target (NAME[...] at t, NAME T's name)
  * picks, for a subscript that is no view of T's memory (x[mask], x[[0, 2]], x[i, idx]): the
  * same subscript of an array holding each element's position, under a name of its own (the
@@ -1166,7 +1190,9 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
     char *src = pos ? malloc(len + 1) : NULL;
     uint64_t rng[4];
     *rc = RUN_OK;
-    if (st->groups > 1) { /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing */
+    if (st->groups > 1 && !view_before_last(pg, st, T, rng0)) {
+        /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing (x[:, 1][mask] = v,
+         * into a view of x, does change x) */
         kiln_array_free(pos);
         free(src);
         *rc = report(pg, st->t, "x[idx][...] = value would write into a copy (x[idx] with an integer array or a mask is one), "
@@ -1199,72 +1225,31 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
     return P;
 }
 
-/* For NAME[mask] with a boolean mask over T's leading dims (the values of the elements or rows
- * it picks are the target: NumPy's boolean assignment): the positions it picks, in C order, as
- * an int64 array of shape (count, T's other dims), and *tv their values now; NULL (and *rc
- * RUN_OK) when the subscript is no such mask. */
-static kiln_array *mask_positions(prog *pg, const stmt *st, kiln_array *T, kval *tv, const uint64_t *rng0, int *rc) {
+/* Whether the target's one subscript is a boolean mask (NAME[mask]), for NumPy's words when
+ * the value does not fit what it picks; drawing what the target drew (rand() in it). */
+static bool whole_mask(prog *pg, const stmt *st, const uint64_t *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
-    const char *t = pg->text;
-    size_t lb = st->lb, e = st->t + st->tlen - 1;
-    *rc = RUN_OK;
-    if (st->groups != 1) return NULL;
-    fe_env env = {.scope = pg->s->scope};
+    kiln_scope *sc = pg->s->scope;
+    if (st->groups != 1) return false;
+    fe_env env = {.scope = sc};
     kval mv = {0};
-    kiln_array *M = NULL, *P = NULL;
-    kiln_clear_error(ctx);
-    if (fe_parse(ctx, &env, t + lb + 1, e - lb - 1, false, &mv) == KILN_OK && mv.kind == KV_ARRAY && !fe_is_py(&mv) &&
-        mv.e->dtype == KILN_BOOL && mv.e->ndim >= 1 && mv.e->ndim <= T->ndim) {
-        int k = mv.e->ndim;
-        bool fits = true;
-        for (int d = 0; d < k; d++) fits = fits && mv.e->shape[d] == T->shape[d];
-        if (!fits) {
-            rt_shape_text ms = rt_shape_str(k, mv.e->shape), ts = rt_shape_str(T->ndim, T->shape);
-            char msg[480];
-            snprintf(msg, sizeof msg, "boolean index of shape %s does not match the indexed array's shape %s", ms.s, ts.s);
-            *rc = report(pg, lb + 1, msg);
-        } else if (!(M = kiln_eval(ctx, mv.e))) {
-            *rc = report_kiln(pg, lb + 1);
-        } else {
-            int64_t count = 0, rest = 1, shape[KILN_MAX_DIMS];
-            const char *md = kiln_array_data(M);
-            for (int64_t f = 0; f < kiln_array_size(M); f++) count += *(md + kiln_elem_offset(f, k, M->shape, M->strides)) != 0;
-            for (int d = k; d < T->ndim; d++) rest *= T->shape[d];
-            shape[0] = count;
-            memcpy(shape + 1, T->shape + k, (size_t)(T->ndim - k) * sizeof *shape);
-            P = kiln_array_new(ctx, KILN_I64, 1 + T->ndim - k, shape);
-            kiln_array *vals = P ? kiln_array_new(ctx, (kiln_dtype)T->dtype, P->ndim, P->shape) : NULL;
-            if (!vals) {
-                kiln_array_free(P);
-                P = NULL;
-                *rc = report(pg, st->t, "out of memory");
-            } else {
-                int64_t *pp = (int64_t *)P->data, n = 0;
-                size_t es = kiln_dtype_size((kiln_dtype)T->dtype);
-                const char *td = kiln_array_data(T);
-                for (int64_t f = 0; f < kiln_array_size(M); f++)
-                    for (int64_t r = 0; *(md + kiln_elem_offset(f, k, M->shape, M->strides)) && r < rest; r++, n++) {
-                        pp[n] = f * rest + r;
-                        memcpy(vals->data + n * (int64_t)es, td + kiln_elem_offset(pp[n], T->ndim, T->shape, T->strides), es);
-                    }
-                kiln_expr *ve = kiln_var(ctx, vals);
-                kiln_array_free(vals);
-                tv->kind = KV_ARRAY;
-                tv->e = ve;
-                if (!ve) {
-                    kiln_array_free(P);
-                    P = NULL;
-                    *rc = report_kiln(pg, st->t);
-                }
-            }
-        }
-    }
-    kiln_clear_error(ctx);
-    if (!P && *rc == RUN_OK) memcpy(pg->s->scope->rng, rng0, sizeof pg->s->scope->rng); /* no mask: parsed again, drawing the same */
-    kiln_array_free(M);
+    kiln_error_kept kept;
+    kiln_error_keep(&kept);
+    uint64_t rng[4];
+    memcpy(rng, sc->rng, sizeof rng);
+    memcpy(sc->rng, rng0, sizeof rng);
+    size_t e = st->t + st->tlen - 1;
+    kiln_expr *me = fe_parse(ctx, &env, pg->text + st->lb + 1, e - st->lb - 1, false, &mv) == KILN_OK &&
+                            (mv.kind == KV_ARRAY || mv.kind == KV_LIST)
+                        ? fe_as_expr(ctx, &mv, "the subscript")
+                        : NULL;
+    bool mask = me && me->dtype == KILN_BOOL && me->ndim >= 1;
+    kiln_expr_free(me);
+    kiln_error_restore(&kept); /* the error that brought us here */
+    memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &mv);
     fe_deps_free(ctx, &env.deps);
-    return P;
+    return mask;
 }
 
 /* Why the number c cannot be stored in an integer array of dtype dt, as NumPy refuses a Python
@@ -1321,9 +1306,7 @@ static int set_item(prog *pg, stmt *st) {
     int rc = RUN_OK;
     uint64_t rng0[4]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
     memcpy(rng0, s->scope->rng, sizeof rng0);
-    P = mask_positions(pg, st, T, &tv, rng0, &rc);
-    bool masked = P != NULL;
-    if (rc == RUN_OK && !P && fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
+    if (fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
     else if (rc == RUN_OK && tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
     if (rc == RUN_OK) {
         /* NumPy updates one element picked by integers through a Python scalar (no same_kind rule) */
@@ -1361,7 +1344,7 @@ static int set_item(prog *pg, stmt *st) {
         if (!V) P = positions_of(pg, st, T, rng0, &rc);
     }
     kiln_array *B = rc == RUN_OK ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
-    if (rc == RUN_OK && !B && masked && A->ndim > 0) { /* NumPy's words */
+    if (rc == RUN_OK && !B && P && A->ndim > 0 && whole_mask(pg, st, rng0)) { /* NumPy's words */
         char msg[200];
         snprintf(msg, sizeof msg, "NumPy boolean array indexing assignment cannot assign %lld input values to the %lld output values where the mask is true",
                  (long long)kiln_array_size(A), (long long)P->shape[0]);
