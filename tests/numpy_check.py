@@ -268,6 +268,12 @@ CASES += [
     ("A[[0, 1], ..., 2]", 0), ("A[0, :, A[0, 0] > 0]", 0), ("A[A[:, 0, 0] >= 0, ::-1, [1, 3]]", 0),
     ("A[[1, 0], [2, 1], 0]", 0), ("A[A[..., 0] > 0, 1:]", 0), ("M[[True, False, True], 0]", 0),
     ("M[[True, False], 0]", 0),
+    # einsum (pairwise contractions, each a matrix product) and tensordot
+    ("einsum('ij,jk->ik', M, N.T)", 4), ("einsum('ij->ji', M)", 0), ("einsum('ii', M[:, :3])", 4), ("einsum('ii->i', N[:4])", 0),
+    ("einsum('bij,bjk->bik', A, A.transpose(0, 2, 1))", 0), ("einsum('bij,kj->bik', A, N)", 0), ("einsum('...j,j', A, u)", 0),
+    ("einsum('ij,ij->i', N, N)", 0), ("einsum('i,j', u, u)", 0), ("einsum('ijk->', A)", 0), ("einsum('ij,jk,kl->il', N, N.T, N)", 0),
+    ("einsum('ij,jk', Z, Z.T)", 0), ("einsum('bii->b', A[:, :3, :3])", 0), ("einsum('ij,jk->ik', M, N)", 0), ("einsum('i', M)", 0),
+    ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
     ("a[2:9]", 0), ("a[:5]", 0), ("a[60:]", 0), ("a[::-1]", 0), ("a[::-3]", 0), ("a[1:-1:2]", 0), ("a[10:2:-3]", 0),
@@ -676,7 +682,7 @@ def namespace():
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
         "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
-        "nanmean"]}
+        "nanmean", "einsum", "tensordot"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

@@ -1230,6 +1230,395 @@ static kiln_expr *diagonal_of(parser *p, tmps *t, kiln_expr *x, int64_t k, int64
     return flat ? slice_along(p, t, flat, nd - 2, start, start + (len ? (len - 1) * (m + 1) + 1 : 0), m + 1) : NULL;
 }
 
+/* ------------------------------------------------------------------ einsum, tensordot */
+
+/* A contraction's operand: an expression and a label for each of its dims (0-51: the letters
+ * a-z A-Z; 52 on: the dims an ellipsis stands for, right-aligned across operands). */
+#define EIN_LABELS (52 + KILN_MAX_DIMS)
+typedef struct ein_term {
+    kiln_expr *x;
+    int n;
+    int8_t lab[KILN_MAX_DIMS];
+} ein_term;
+
+static bool ein_has(const ein_term *t, int l) {
+    for (int d = 0; d < t->n; d++)
+        if (t->lab[d] == l) return true;
+    return false;
+}
+
+/* t's dims in the order of labels ls[0..n) (each one of t's), merged into shape (groups of
+ * sizes g[0..ng) dims each); NULL after an error. */
+static kiln_expr *ein_arrange(parser *p, tmps *tm, const ein_term *t, const int8_t *ls, int n, const int *g, int ng) {
+    int perm[KILN_MAX_DIMS];
+    bool same = true;
+    for (int i = 0; i < n; i++) {
+        for (int d = 0; d < t->n; d++)
+            if (t->lab[d] == ls[i]) perm[i] = d;
+        same = same && perm[i] == i;
+    }
+    kiln_expr *x = same ? t->x : keep(tm, kiln_permute(p->ctx, t->x, perm));
+    int64_t shape[KILN_MAX_DIMS];
+    for (int k = 0, i = 0; k < ng && x; k++) {
+        shape[k] = 1;
+        for (int j = 0; j < g[k]; j++, i++) shape[k] *= x->shape[i];
+    }
+    bool as_is = x && ng == x->ndim;
+    for (int k = 0; as_is && k < ng; k++) as_is = shape[k] == x->shape[k];
+    return !x || as_is ? x : keep(tm, kiln_reshape(p->ctx, x, ng, shape));
+}
+
+/* a and b contracted into one term over the labels in neither out nor `later` (a bit per label):
+ * labels of both kept are batch dims, labels of both not kept are summed by the product,
+ * the others are a's rows and b's columns; a (batched) matrix product does it.  Labels of one
+ * side only that nothing needs are summed first. */
+static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t need, ein_term *r) {
+    int8_t bat[KILN_MAX_DIMS], con[KILN_MAX_DIMS], lef[KILN_MAX_DIMS], rig[KILN_MAX_DIMS];
+    int nb = 0, nc = 0, nl = 0, nr = 0;
+    for (int side = 0; side < 2; side++) { /* a label on one side only that nothing needs: summed */
+        ein_term *t = side ? b : a, *o = side ? a : b;
+        unsigned mask = 0;
+        int n = 0;
+        int8_t kept[KILN_MAX_DIMS];
+        for (int d = 0; d < t->n; d++) {
+            if (!ein_has(o, t->lab[d]) && !((need >> t->lab[d]) & 1)) mask |= 1u << d;
+            else kept[n++] = t->lab[d];
+        }
+        if (!mask) continue;
+        if (!(t->x = keep(tm, kiln_reduce_axes(p->ctx, KILN_OP_SUM, t->x, mask, 0)))) return false;
+        memcpy(t->lab, kept, (size_t)n);
+        t->n = n;
+    }
+    for (int d = 0; d < a->n; d++) {
+        int l = a->lab[d];
+        if (!ein_has(b, l)) lef[nl++] = (int8_t)l;
+        else if ((need >> l) & 1) bat[nb++] = (int8_t)l;
+        else con[nc++] = (int8_t)l;
+    }
+    for (int d = 0; d < b->n; d++)
+        if (!ein_has(a, b->lab[d])) rig[nr++] = b->lab[d];
+    if (nb + nl + nr > KILN_MAX_DIMS) return fe_err(p, 0, KILN_ERR_SHAPE, "einsum(): a result of more than %d dims", KILN_MAX_DIMS);
+    int8_t la[KILN_MAX_DIMS], lb[KILN_MAX_DIMS];
+    kiln_expr *m;
+    if ((nc == 0 || (nb > 0 && (nl == 0 || nr == 0))) && nb + nl + nr + nc <= KILN_MAX_DIMS) {
+        /* nothing summed, or a matrix-vector product for each batch element: an element-wise
+         * product over (batch, left, right, summed) dims, the summed ones reduced (one fused
+         * kernel, where a stack of matrix products would be a call for each) */
+        int ones[KILN_MAX_DIMS];
+        for (int i = 0; i < KILN_MAX_DIMS; i++) ones[i] = 1;
+        memcpy(la, bat, (size_t)nb), memcpy(la + nb, lef, (size_t)nl), memcpy(la + nb + nl, con, (size_t)nc);
+        memcpy(lb, bat, (size_t)nb), memcpy(lb + nb, rig, (size_t)nr), memcpy(lb + nb + nr, con, (size_t)nc);
+        kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ones, a->n), *y = x ? ein_arrange(p, tm, b, lb, b->n, ones, b->n) : NULL;
+        for (int i = 0; i < nr && x; i++) x = keep(tm, kiln_expand_dims(p->ctx, x, nb + nl));
+        for (int i = 0; i < nl && y; i++) y = keep(tm, kiln_expand_dims(p->ctx, y, nb));
+        m = y ? keep(tm, kiln_mul(p->ctx, x, y)) : NULL;
+        unsigned mask = 0;
+        for (int i = 0; i < nc; i++) mask |= 1u << (nb + nl + nr + i);
+        if (m && mask) m = keep(tm, kiln_reduce_axes(p->ctx, KILN_OP_SUM, m, mask, 0));
+    } else { /* a (stack of) matrix product(s): a's dims as (batch,) rows, summed; b's as (batch,) summed, columns */
+        memcpy(la, bat, (size_t)nb), memcpy(la + nb, lef, (size_t)nl), memcpy(la + nb + nl, con, (size_t)nc);
+        memcpy(lb, bat, (size_t)nb), memcpy(lb + nb, con, (size_t)nc), memcpy(lb + nb + nc, rig, (size_t)nr);
+        int ga[3] = {nb, nl, nc}, gb[3] = {nb, nc, nr}, skip = nb ? 0 : 1; /* no batch dims: a plain product */
+        kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ga + skip, 3 - skip);
+        kiln_expr *y = x ? ein_arrange(p, tm, b, lb, b->n, gb + skip, 3 - skip) : NULL;
+        m = y ? keep(tm, kiln_matmul(p->ctx, x, y)) : NULL;
+    }
+    if (!m) return false;
+    int64_t shape[KILN_MAX_DIMS];
+    int n = 0;
+    const ein_term *src[3] = {a, a, b};
+    const int8_t *grp[3] = {bat, lef, rig};
+    int cnt[3] = {nb, nl, nr};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < cnt[k]; i++) {
+            const ein_term *t = src[k];
+            for (int d = 0; d < t->n; d++)
+                if (t->lab[d] == grp[k][i]) shape[n] = t->x->shape[d];
+            r->lab[n++] = grp[k][i];
+        }
+    r->n = n;
+    r->x = keep(tm, kiln_reshape(p->ctx, m, n, shape));
+    return r->x != NULL;
+}
+
+/* The contraction of terms t[0..n) into the labels out[0..nout) (each in some term, no repeats
+ * within a term): pairwise from the left, then out's order; the result's dtype is the operands'
+ * (sums of integers are int64 on the way).  NULL after an error. */
+static kiln_expr *ein_contract(parser *p, tmps *tm, ein_term *t, int n, const int8_t *out, int nout) {
+    uint64_t want = 0;
+    for (int i = 0; i < nout; i++) want |= 1ull << out[i];
+    kiln_dtype dt = (kiln_dtype)t[0].x->dtype;
+    for (int k = 1; k < n; k++) dt = dtype_promote(dt, (kiln_dtype)t[k].x->dtype);
+    ein_term cur = t[0];
+    for (int k = 1; k < n; k++) {
+        uint64_t need = want;
+        for (int j = k + 1; j < n; j++)
+            for (int d = 0; d < t[j].n; d++) need |= 1ull << t[j].lab[d];
+        ein_term next;
+        if (!ein_pair(p, tm, &cur, &t[k], need, &next)) return NULL;
+        cur = next;
+    }
+    unsigned mask = 0; /* (one operand: what the output does not name is summed) */
+    int8_t kept[KILN_MAX_DIMS];
+    int nk = 0;
+    for (int d = 0; d < cur.n; d++) {
+        if (!((want >> cur.lab[d]) & 1)) mask |= 1u << d;
+        else kept[nk++] = cur.lab[d];
+    }
+    if (mask) {
+        if (!(cur.x = keep(tm, kiln_reduce_axes(p->ctx, KILN_OP_SUM, cur.x, mask, 0)))) return NULL;
+        memcpy(cur.lab, kept, (size_t)nk);
+        cur.n = nk;
+    }
+    int g[KILN_MAX_DIMS];
+    for (int i = 0; i < nout; i++) g[i] = 1;
+    kiln_expr *r = ein_arrange(p, tm, &cur, out, nout, g, nout);
+    return r && r->dtype != dt ? keep(tm, kiln_cast(p->ctx, r, dt)) : r;
+}
+
+/* One operand's term: repeated labels become their diagonal (ii: the diagonal's elements), a
+ * dim of length 1 where the label is longer is broadcast. */
+static bool ein_prepare(parser *p, tmps *tm, ein_term *t, const int64_t *size, int k, size_t off) {
+    for (int d1 = 0; d1 < t->n; d1++)
+        for (int d2 = d1 + 1; d2 < t->n; d2++) {
+            if (t->lab[d1] != t->lab[d2]) continue;
+            int l = t->lab[d1];
+            if (t->x->shape[d1] != t->x->shape[d2])
+                return fe_err(p, off, KILN_ERR_SHAPE, "einsum(): dimensions in operand %d for collapsing index '%c' don't match (%lld != %lld)",
+                              k, l < 26 ? 'a' + l : 'A' + l - 26, (long long)t->x->shape[d1], (long long)t->x->shape[d2]);
+            if (!(t->x = diagonal_of(p, tm, t->x, 0, d1, d2, "einsum", off))) return false;
+            int n = 0; /* the others in order, then the diagonal */
+            for (int d = 0; d < t->n; d++)
+                if (d != d1 && d != d2) t->lab[n++] = t->lab[d];
+            t->lab[n++] = (int8_t)l;
+            t->n = n;
+            d1 = -1;
+            break;
+        }
+    int64_t shape[KILN_MAX_DIMS];
+    bool bc = false;
+    for (int d = 0; d < t->n; d++) bc = bc || (shape[d] = size[t->lab[d]]) != t->x->shape[d];
+    return !bc || (t->x = broadcast(p, tm, t->x, t->n, shape, "einsum", off)) != NULL;
+}
+
+/* einsum(subscripts, *operands, optimize=False): NumPy's Einstein summation.  Each operand's
+ * repeated labels take its diagonal, labels no one else needs are summed, then the operands are
+ * contracted pairwise from the left, each pair as one (batched) matrix product; optimize is
+ * accepted and ignored (the order is the left-to-right one). */
+static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *sv = arg(a, "subscripts"), *ov = arg(a, "operands");
+    if (sv->kind != KV_STR) return fe_err(p, sv->off, KILN_ERR_ARG, "einsum(): the subscripts must be a string, 'ij,jk->ik'");
+    int nops = ov->kind == KV_TUPLE ? ov->n : 0;
+    if (nops < 1 || nops > FE_MAX_ARGS) return fe_err(p, off, KILN_ERR_ARG, "einsum(): 1 to %d operands", FE_MAX_ARGS);
+    char spec[256];
+    size_t n = 0;
+    for (const char *c = sv->s; *c && n + 1 < sizeof spec; c++)
+        if (*c != ' ') spec[n++] = *c;
+    spec[n] = 0;
+    const char *arrow = strstr(spec, "->");
+    size_t lhs = arrow ? (size_t)(arrow - spec) : n;
+    tmps t = {0};
+    ein_term terms[FE_MAX_ARGS];
+    int counts[EIN_LABELS] = {0}, ell = 0, nterms = 0;
+    int64_t size[EIN_LABELS] = {0};
+    int seen_in[EIN_LABELS];
+    for (size_t i = 0, k = 0; i <= lhs; k++) { /* the operands' terms */
+        size_t j = i;
+        while (j < lhs && spec[j] != ',') j++;
+        if ((int)k >= nops) {
+            tmps_free(&t);
+            return fe_err(p, sv->off, KILN_ERR_ARG, "einsum(): the subscripts name more operands than the %d given", nops);
+        }
+        ein_term *tk = &terms[nterms++];
+        if (!(tk->x = keep(&t, fe_arg_expr(p, &ov->items[k], f->name, "operands")))) return done(p, &t, out, NULL, off);
+        int8_t lab[KILN_MAX_DIMS + 1];
+        int nl = 0, el = -1;
+        for (size_t c = i; c < j; c++) {
+            char ch = spec[c];
+            if (ch == '.' && c + 2 < j + 1 && spec[c + 1] == '.' && spec[c + 2] == '.' && el < 0) {
+                el = nl;
+                c += 2;
+            } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+                if (nl == KILN_MAX_DIMS) nl = KILN_MAX_DIMS + 1;
+                else lab[nl++] = (int8_t)(ch >= 'a' ? ch - 'a' : ch - 'A' + 26);
+            } else {
+                tmps_free(&t);
+                return fe_err(p, sv->off, KILN_ERR_ARG,
+                              "einsum(): invalid subscript '%c' in einstein sum subscripts string, subscripts must be letters", ch);
+            }
+        }
+        int nd = tk->x->ndim, extra = nd - nl;
+        if (extra < 0 || (el < 0 && extra > 0)) {
+            tmps_free(&t);
+            return fe_err(p, sv->off, KILN_ERR_ARG,
+                          extra < 0 ? "einsum(): the subscripts name more dims than operand %d has (%d)"
+                                    : "einsum(): operand %d has %d dims, more than its subscripts name, and no '...' for the others",
+                          (int)k, nd);
+        }
+        if (extra > ell) ell = extra;
+        tk->n = nd;
+        for (int d = 0, q = 0; d < nd; d++) { /* the ellipsis' dims get labels 52 + (from the right) */
+            if (el >= 0 && d >= el && d < el + extra) tk->lab[d] = (int8_t)(52 + KILN_MAX_DIMS - extra + (d - el));
+            else tk->lab[d] = lab[q++];
+        }
+        i = j + 1;
+        if (j >= lhs) break;
+    }
+    if (nterms != nops) {
+        tmps_free(&t);
+        return fe_err(p, sv->off, KILN_ERR_ARG, "einsum(): the subscripts name %d operands, %d given", nterms, nops);
+    }
+    for (int k = 0; k < nterms; k++) /* label sizes (1 broadcasts), and how often each is named */
+        for (int d = 0; d < terms[k].n; d++) {
+            int l = terms[k].lab[d];
+            int64_t sz = terms[k].x->shape[d];
+            counts[l]++;
+            if (size[l] == 0 && counts[l] == 1) size[l] = sz, seen_in[l] = k;
+            else if (sz != size[l] && sz != 1 && size[l] != 1) {
+                tmps_free(&t);
+                if (l >= 52) return fe_err(p, off, KILN_ERR_SHAPE, "einsum(): the dims '...' stands for do not broadcast together");
+                return fe_err(p, off, KILN_ERR_SHAPE, "einsum(): label '%c' has length %lld in operand %d and %lld in operand %d",
+                              l < 26 ? 'a' + l : 'A' + l - 26, (long long)size[l], seen_in[l], (long long)sz, k);
+            } else if (size[l] == 1) size[l] = sz;
+        }
+    int8_t outl[KILN_MAX_DIMS];
+    int nout = 0;
+    bool too_many = false;
+    if (arrow) {
+        bool el_out = false;
+        for (const char *c = arrow + 2; *c; c++) {
+            int l;
+            if (!strncmp(c, "...", 3) && !el_out) {
+                el_out = true;
+                c += 2;
+                for (int e = ell; e > 0; e--) {
+                    if (nout == KILN_MAX_DIMS) too_many = true;
+                    else outl[nout++] = (int8_t)(52 + KILN_MAX_DIMS - e);
+                }
+                continue;
+            }
+            if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) l = *c >= 'a' ? *c - 'a' : *c - 'A' + 26;
+            else {
+                tmps_free(&t);
+                return fe_err(p, sv->off, KILN_ERR_ARG,
+                              "einsum(): invalid subscript '%c' in einstein sum subscripts string, subscripts must be letters", *c);
+            }
+            const char *why = !counts[l] ? "einsum(): output subscript '%c' does not appear in an input"
+                                         : memchr(outl, l, (size_t)nout) ? "einsum(): output subscript '%c' appears more than once"
+                                                                          : NULL;
+            if (why) {
+                tmps_free(&t);
+                return fe_err(p, sv->off, KILN_ERR_ARG, why, *c);
+            }
+            if (nout == KILN_MAX_DIMS) too_many = true;
+            else outl[nout++] = (int8_t)l;
+        }
+        if (ell > 0 && !el_out) {
+            tmps_free(&t);
+            return fe_err(p, sv->off, KILN_ERR_ARG, "einsum(): the inputs have '...' dims and the output has no '...' for them");
+        }
+    } else { /* NumPy's implicit output: the ellipsis' dims, then the labels named once, in order */
+        for (int e = ell; e > 0; e--) outl[nout++] = (int8_t)(52 + KILN_MAX_DIMS - e);
+        for (int c = 'A'; c <= 'z'; c++) {
+            if (c > 'Z' && c < 'a') continue;
+            int l = c >= 'a' ? c - 'a' : c - 'A' + 26;
+            if (counts[l] != 1) continue;
+            if (nout == KILN_MAX_DIMS) too_many = true;
+            else outl[nout++] = (int8_t)l;
+        }
+    }
+    if (too_many) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "einsum(): a result of more than %d dims", KILN_MAX_DIMS);
+    }
+    for (int k = 0; k < nterms; k++)
+        if (!ein_prepare(p, &t, &terms[k], size, k, off)) return done(p, &t, out, NULL, off);
+    return done(p, &t, out, ein_contract(p, &t, terms, nterms, outl, nout), off);
+}
+
+/* tensordot(a, b, axes=2): the sum over a's last axes (or those named) against b's first (or
+ * those named), as an einsum of generated labels. */
+static bool h_tensordot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    ein_term tm[2];
+    tm[0].x = keep(&t, expr_of(p, f, a, "a"));
+    tm[1].x = tm[0].x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    if (!tm[1].x) return done(p, &t, out, NULL, off);
+    int64_t ax[2][KILN_MAX_DIMS];
+    int na = 0;
+    kval *av = given(a, "axes") ? arg(a, "axes") : NULL;
+    if (!av || (av->kind == KV_ARRAY && av->e->ndim == 0)) { /* N: a's last N against b's first N */
+        int64_t N = 2;
+        if (av && !fe_arg_int(p, av, f->name, "axes", &N)) return done(p, &t, out, NULL, off);
+        if (N < 0 || N > tm[0].x->ndim || N > tm[1].x->ndim) {
+            tmps_free(&t);
+            return fe_err(p, av ? av->off : off, KILN_ERR_ARG, "tensordot(): axes=%lld: the operands have %d and %d dims", (long long)N,
+                          tm[0].x->ndim, tm[1].x->ndim);
+        }
+        na = (int)N;
+        for (int i = 0; i < na; i++) ax[0][i] = tm[0].x->ndim - na + i, ax[1][i] = i;
+    } else if ((av->kind == KV_TUPLE || av->kind == KV_LIST) && av->n == 2) { /* ((a's axes), (b's axes)) */
+        for (int s = 0; s < 2; s++) {
+            kval *v = &av->items[s];
+            int n = v->kind == KV_TUPLE || v->kind == KV_LIST ? v->n : 1;
+            if (s == 1 && n != na) {
+                tmps_free(&t);
+                return fe_err(p, av->off, KILN_ERR_SHAPE, "tensordot(): shape-mismatch for sum (%d axes against %d)", na, n);
+            }
+            if (n > KILN_MAX_DIMS) {
+                tmps_free(&t);
+                return fe_err(p, av->off, KILN_ERR_ARG, "tensordot(): too many axes");
+            }
+            for (int i = 0; i < n; i++) {
+                kval *iv = v->kind == KV_TUPLE || v->kind == KV_LIST ? &v->items[i] : v;
+                int nd = tm[s].x->ndim;
+                if (!fe_arg_int(p, iv, f->name, "axes", &ax[s][i])) return done(p, &t, out, NULL, off);
+                if (ax[s][i] < -nd || ax[s][i] >= nd) {
+                    tmps_free(&t);
+                    return fe_err(p, iv->off, KILN_ERR_ARG, "tensordot(): axis %lld is out of bounds for array of dimension %d",
+                                  (long long)ax[s][i], nd);
+                }
+                if (ax[s][i] < 0) ax[s][i] += nd;
+            }
+            na = n;
+        }
+    } else {
+        tmps_free(&t);
+        return fe_err(p, av->off, KILN_ERR_ARG, "tensordot(): axes must be an integer or a pair of sequences of axes");
+    }
+    /* labels: a's dims 0.., b's free dims after them, its summed ones a's */
+    int8_t outl[2 * KILN_MAX_DIMS];
+    int nout = 0, next = tm[0].x->ndim;
+    tm[0].n = tm[0].x->ndim, tm[1].n = tm[1].x->ndim;
+    for (int d = 0; d < tm[0].n; d++) tm[0].lab[d] = (int8_t)d;
+    for (int d = 0; d < tm[1].n; d++) tm[1].lab[d] = -1;
+    for (int i = 0; i < na; i++) {
+        int d0 = (int)ax[0][i], d1 = (int)ax[1][i];
+        if (tm[1].lab[d1] >= 0 || tm[0].lab[d0] < 0) {
+            tmps_free(&t);
+            return fe_err(p, av->off, KILN_ERR_ARG, "tensordot(): repeated axes");
+        }
+        if (tm[0].x->shape[d0] != tm[1].x->shape[d1]) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "tensordot(): shape-mismatch for sum (%lld against %lld)",
+                          (long long)tm[0].x->shape[d0], (long long)tm[1].x->shape[d1]);
+        }
+        tm[1].lab[d1] = (int8_t)d0;
+        tm[0].lab[d0] = (int8_t)(-1 - d0); /* (marked summed; put back below) */
+    }
+    for (int d = 0; d < tm[0].n; d++) {
+        if (tm[0].lab[d] < 0) tm[0].lab[d] = (int8_t)(-1 - tm[0].lab[d]);
+        else outl[nout++] = tm[0].lab[d];
+    }
+    for (int d = 0; d < tm[1].n; d++)
+        if (tm[1].lab[d] < 0) tm[1].lab[d] = (int8_t)next++, outl[nout++] = tm[1].lab[d];
+    if (nout > KILN_MAX_DIMS) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "tensordot(): a result of more than %d dims", KILN_MAX_DIMS);
+    }
+    return done(p, &t, out, ein_contract(p, &t, tm, 2, outl, nout), off);
+}
+
 /* diagonal(a, offset=0, axis1=0, axis2=1), trace(a, offset=0, axis1=0, axis2=1, dtype=None),
  * diag(v, k=0) */
 enum { G_DIAGONAL, G_TRACE, G_DIAG };
@@ -1808,6 +2197,8 @@ static const fe_fn functions[] = {
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
     {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
+    {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
+    {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
     /* constructors */
