@@ -165,7 +165,9 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(TAKE,    take,    "take",    GATHER)            \
     X(EMBED,   embed,   "embed",   EMBED)             \
     X(SCATTER, scatter, "scatter_add", SCATTER)       \
-    X(SOFTMAX, softmax_rows, "softmax", ROWS)
+    X(SOFTMAX, softmax_rows, "softmax", ROWS)        \
+    X(SORT,    sort,    "sort",    SCAN)              \
+    X(ARGSORT, argsort, "argsort", SCAN)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -408,7 +410,9 @@ KILN_OPS(KILN_X_DECL)
 KILN_STRUCT_OPS(KILN_X_DECL_R)
 #undef KILN_X_DECL_R
 /* (the scans above: cumsum and cumprod along axis, or over the flattened array with
- * KILN_ALL_AXES; bool and integers give int64, as NumPy's) */
+ * KILN_ALL_AXES; bool and integers give int64, as NumPy's.  sort keeps the dtype and puts NaN
+ * last, as NumPy's; argsort gives the int64 positions that sort along the axis, equal values
+ * in the order they come (NumPy's kind='stable'); both run on the host) */
 /* The same, by op number (a reduction op of KILN_STRUCT_OPS). */
 KILN_API kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims);
 /* A reduction over several axes at once: bit d of axes set for axis d (NumPy's axis=(0, 2)).

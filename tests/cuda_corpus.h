@@ -137,6 +137,8 @@ static corpus make_corpus(void) {
     corpus_add(&c, "sum(D.T * 2, 1)");
     corpus_add(&c, "1 / (1 + exp(-(D @ D.T[:, 0]))) - d[:D.shape[0]]");
     /* stacks of products (a batch dim that broadcasts, a 1-D side), with work around them */
+    corpus_add(&c, "sort(D * 2, 1) + argsort(F, 0)"); /* host steps of a device backend */
+    corpus_add(&c, "median(D, 0) + sort(d)[:D.shape[1]]");
     corpus_add(&c, "stack([D, D * 2]) @ D.T + 1");
     corpus_add(&c, "sum(stack([F, F[::-1]]) @ F.T, 0)");
     corpus_add(&c, "d[:D.shape[1]] @ stack([D.T, exp(D.T)])");

@@ -273,6 +273,15 @@ CASES += [
     ("einsum('bij,bjk->bik', A, A.transpose(0, 2, 1))", 0), ("einsum('bij,kj->bik', A, N)", 0), ("einsum('...j,j', A, u)", 0),
     ("einsum('ij,ij->i', N, N)", 0), ("einsum('i,j', u, u)", 0), ("einsum('ijk->', A)", 0), ("einsum('ij,jk,kl->il', N, N.T, N)", 0),
     ("einsum('ij,jk', Z, Z.T)", 0), ("einsum('bii->b', A[:, :3, :3])", 0), ("einsum('ij,jk->ik', M, N)", 0), ("einsum('i', M)", 0),
+    # sorts and quantiles (argsort's ties: kiln's order is NumPy's kind='stable')
+    ("sort(a)", 0), ("sort(M, axis=0)", 0), ("sort(A, axis=None)", 0), ("sort(Z)", 0), ("sort(m)", 0), ("sort(f, kind='stable')", 0),
+    ("sort(H)", 0), ("argsort(a, kind='stable')", 0), ("argsort(Z, axis=0, kind='stable')", 0), ("argsort(H, kind='stable')", 0),
+    ("M.argsort(axis=0)", 0), ("sort(-N.T, 1)[:, ::-1]", 0), ("median(a)", 0), ("median(M, axis=1)", 0), ("median(Z, axis=0)", 0),
+    ("median(A, axis=(1))", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
+    ("percentile(Z, 40, axis=1, keepdims=True)", 0), ("percentile(g, 25)", 0), ("quantile(M.T, 1)", 0), ("median(N, keepdims=True)", 0),
+    ("einsum('ab,ac->bc', M[:1], N)", 0), ("einsum('ij,jk', M, u[:1, None] * ones((1, 2)))", 0),
+    ("einsum('ba,ab->a', M[:1], ones((1, 1)))", 0), ("einsum('ij,jk,k->i', M > 0, M.T > 0, u[:3])", 0),
+    ("einsum('i,i,', full(3, 100000, dtype=int32), full(3, 100000, dtype=int32), array(1))", 0),
     ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
@@ -682,7 +691,7 @@ def namespace():
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
         "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
-        "nanmean", "einsum", "tensordot"]}
+        "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

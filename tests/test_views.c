@@ -194,6 +194,37 @@ START_TEST(scans) {
 }
 END_TEST
 
+/* sort and argsort along each axis and over all of them, against the reference's counting
+ * definition: ties (equal values keep their order), NaN (last), -0.0 and 0.0 (equal), every
+ * dtype, views. */
+START_TEST(sorts) {
+    kiln_expr *x = rvar(KILN_F64, 3, (int64_t[]){3, 12, 4}, 11); /* (the reference counts: cubic in a line) */
+    kiln_expr *four = kiln_const(ctx, KILN_F64, 4.0), *nan = kiln_const(ctx, KILN_F64, NAN);
+    kiln_expr *ties = kiln_floor(ctx, kiln_mul(ctx, x, four));                                         /* few values, many equal */
+    kiln_expr *gaps = kiln_where(ctx, kiln_gt(ctx, x, kiln_const(ctx, KILN_F64, 0.6)), nan, kiln_neg(ctx, ties)); /* NaN, -0.0 */
+    kiln_expr *cases[] = {x, ties, gaps, kiln_cast(ctx, ties, KILN_I32), kiln_cast(ctx, ties, KILN_I64), kiln_cast(ctx, gaps, KILN_F32),
+                          kiln_gt(ctx, x, kiln_const(ctx, KILN_F64, 0.0)),
+                          kiln_index(ctx, ties, 2, (kiln_ix[]){ix_s(0, 0, -1, KILN_IX_HAS_STEP), ix_s(0, 0, -2, KILN_IX_HAS_STEP)})};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (int ax = -4; ax < 3; ax++) {
+            int axis = ax == -4 ? KILN_ALL_AXES : ax;
+            char what[64];
+            snprintf(what, sizeof what, "sort of case %zu, axis %d", c, axis);
+            kiln_expr *so = kiln_sort(ctx, cases[c], axis), *as = kiln_argsort(ctx, cases[c], axis);
+            CHECK_REF(so, 0, what);
+            ck_assert_int_eq(kiln_expr_dtype(so), kiln_expr_dtype(cases[c]));
+            snprintf(what, sizeof what, "argsort of case %zu, axis %d", c, axis);
+            CHECK_REF(as, 0, what);
+            ck_assert_int_eq(kiln_expr_dtype(as), KILN_I64);
+            kiln_expr_free(so);
+            kiln_expr_free(as);
+        }
+    for (size_t c = 3; c < sizeof cases / sizeof *cases; c++) kiln_expr_free(cases[c]); /* (the first three are below) */
+    kiln_expr *all[] = {x, four, nan, ties, gaps};
+    for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+}
+END_TEST
+
 START_TEST(compositions_are_stable) {
     int64_t n = 7;
     double big[7] = {1000, 999, -1000, 0, 710, -INFINITY, 3};
@@ -346,6 +377,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, concatenate_and_stack);
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, scans);
+    tcase_add_test(t, sorts);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);
     tcase_add_test(t, interrupts);

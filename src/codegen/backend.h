@@ -155,7 +155,9 @@ typedef struct kiln_rows_args {
 /* A cumulative sum or product (op KILN_OP_CUMSUM / KILN_OP_CUMPROD) of dtype dt along one dim
  * of an ndim-dim array: in and out are walked over shape with their own byte strides, and
  * out[.., k, ..] = out[.., k-1, ..] ⊕ in[.., k, ..] in order along `axis` (NumPy's sequential
- * accumulation, so float sums agree with NumPy bit for bit). */
+ * accumulation, so float sums agree with NumPy bit for bit).  With KILN_OP_SORT each line along
+ * `axis` is sorted (NaN last); with KILN_OP_ARGSORT out gets the int64 positions that sort it
+ * (equal values in their order); dt is in's dtype. */
 typedef struct kiln_scan_args {
     int op;
     kiln_dtype dt;

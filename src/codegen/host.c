@@ -745,8 +745,133 @@ static void scan_tile(const kiln_scan_args *a, int64_t o, int64_t p0, int64_t n,
     }
 }
 
+/* ------------------------------------------------------------------ sorts */
+
+/* A line's element to sort: a key whose unsigned order is NumPy's order of the values (NaN
+ * last, all NaN equal; -0.0 equal to 0.0), and its position in the line. */
+typedef struct sort_rec {
+    uint64_t key;
+    int64_t pos;
+} sort_rec;
+
+static uint64_t sort_key(const char *v, kiln_dtype dt) {
+    switch (dt) {
+    case KILN_F64: {
+        double f;
+        memcpy(&f, v, sizeof f);
+        if (f != f) return UINT64_MAX;
+        uint64_t b;
+        f = f == 0 ? 0.0 : f;
+        memcpy(&b, &f, sizeof b);
+        return b >> 63 ? ~b : b | (1ull << 63);
+    }
+    case KILN_F32: {
+        float f;
+        memcpy(&f, v, sizeof f);
+        if (f != f) return UINT32_MAX;
+        uint32_t b;
+        f = f == 0 ? 0.0f : f;
+        memcpy(&b, &f, sizeof b);
+        return b >> 31 ? ~b : b | (1u << 31);
+    }
+    case KILN_I64: {
+        int64_t x;
+        memcpy(&x, v, sizeof x);
+        return (uint64_t)x ^ (1ull << 63);
+    }
+    case KILN_I32: {
+        int32_t x;
+        memcpy(&x, v, sizeof x);
+        return (uint32_t)x ^ (1u << 31);
+    }
+    default: return (uint8_t)*v;
+    }
+}
+
+/* Sorts r[0..n) by key, stably (tmp: n more records), on the key's low `bytes` bytes: an
+ * insertion sort for short lines, else an LSD radix sort a byte at a time (a byte every key
+ * shares is skipped).  The buffer that holds the result. */
+static sort_rec *sort_recs(sort_rec *r, sort_rec *tmp, int64_t n, int bytes) {
+    if (n <= 32) {
+        for (int64_t i = 1; i < n; i++) {
+            sort_rec x = r[i];
+            int64_t j = i;
+            for (; j > 0 && r[j - 1].key > x.key; j--) r[j] = r[j - 1];
+            r[j] = x;
+        }
+        return r;
+    }
+    for (int b = 0; b < bytes; b++) {
+        int64_t count[256] = {0};
+        int sh = 8 * b;
+        for (int64_t i = 0; i < n; i++) count[(r[i].key >> sh) & 255]++;
+        if (count[(r[0].key >> sh) & 255] == n) continue;
+        for (int64_t d = 0, at = 0; d < 256; d++) {
+            int64_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (int64_t i = 0; i < n; i++) tmp[count[(r[i].key >> sh) & 255]++] = r[i];
+        sort_rec *t = r;
+        r = tmp;
+        tmp = t;
+    }
+    return r;
+}
+
+/* sort / argsort along a->axis: each line's keys sorted with their positions, then the values
+ * (sort, a->dt) or the positions (argsort, int64) written. */
+static kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
+    int ax = a->axis;
+    int64_t len = a->shape[ax], lines = 1;
+    for (int d = 0; d < a->ndim; d++)
+        if (d != ax) lines *= a->shape[d];
+    if (lines == 0 || len == 0) return KILN_OK;
+    size_t es = kiln_dtype_size(a->dt);
+    int bytes = a->dt == KILN_BOOL ? 1 : (int)es;
+    double work = (double)lines * (double)len * 8.0;
+    int nt = work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
+    if (nt > lines) nt = (int)lines;
+    size_t per = (size_t)len * 2 * sizeof(sort_rec); /* a line's records and their buffer */
+    char *buf = kiln_malloc(ctx, per * (size_t)nt + 1);
+    if (!buf) return KILN_ERR_NOMEM;
+    bool arg = a->op == KILN_OP_ARGSORT;
+    atomic_bool stopped = false;
+    KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
+    {
+        sort_rec *recs = (sort_rec *)(void *)(buf + per * (size_t)KILN_OMP_TID(nt)), *tmp = recs + len;
+        _Pragma("omp for schedule(static)")
+        for (int64_t l = 0; l < lines; l++) {
+            if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
+            if (kiln_interrupted(ctx)) {
+                atomic_store(&stopped, true);
+                continue;
+            }
+            const char *in = a->in;
+            char *out = a->out;
+            int64_t r = l;
+            for (int d = a->ndim - 1; d >= 0; d--) { /* line l: the other dims in C order */
+                if (d == ax) continue;
+                int64_t i = r % a->shape[d];
+                r /= a->shape[d];
+                in += i * a->in_str[d];
+                out += i * a->out_str[d];
+            }
+            for (int64_t k = 0; k < len; k++) recs[k] = (sort_rec){sort_key(in + k * a->in_str[ax], a->dt), k};
+            const sort_rec *sorted = sort_recs(recs, tmp, len, bytes);
+            for (int64_t k = 0; k < len; k++) {
+                if (arg) memcpy(out + k * a->out_str[ax], &sorted[k].pos, sizeof sorted[k].pos);
+                else memcpy(out + k * a->out_str[ax], in + sorted[k].pos * a->in_str[ax], es);
+            }
+        }
+    });
+    kiln_free(ctx, buf);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}
+
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     KILN_UNUSED(state);
+    if (a->op == KILN_OP_SORT || a->op == KILN_OP_ARGSORT) return host_sort(ctx, a, nthreads);
     int64_t outer = 1, post = 1;
     for (int d = 0; d < a->axis; d++) outer *= a->shape[d];
     for (int d = a->axis + 1; d < a->ndim; d++) post *= a->shape[d];

@@ -1230,6 +1230,138 @@ static kiln_expr *diagonal_of(parser *p, tmps *t, kiln_expr *x, int64_t k, int64
     return flat ? slice_along(p, t, flat, nd - 2, start, start + (len ? (len - 1) * (m + 1) + 1 : 0), m + 1) : NULL;
 }
 
+/* ------------------------------------------------------------------ sorts and quantiles */
+
+/* sort(a, axis=-1, kind=None, order=None), argsort(...): along axis (the flattened array when
+ * None); every kind is the stable one (equal values keep their order: NumPy's kind='stable';
+ * its default quicksort may order equal values otherwise). */
+static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    int axis = -1;
+    bool ok = !given(a, "axis") || one_axis(p, f, a, &axis);
+    kval *kv = arg(a, "kind");
+    if (ok && kv->kind != KV_ABSENT && kv->kind != KV_NONE &&
+        (kv->kind != KV_STR || (strcmp(kv->s, "quicksort") && strcmp(kv->s, "mergesort") && strcmp(kv->s, "heapsort") && strcmp(kv->s, "stable"))))
+        ok = fe_err(p, kv->off, KILN_ERR_ARG, "%s(): kind must be one of 'quicksort', 'mergesort', 'heapsort', 'stable'", f->name);
+    if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
+    kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
+    return result(p, out, r, off, 1, &x);
+}
+
+/* The quantiles qs[0..nq) (a leading dim when many) of x along axis (KILN_ALL_AXES: all of
+ * them), as NumPy's default 'linear' method computes them from the sorted values v:
+ * i = (n - 1) q, g = i - floor(i), a = v[floor(i)], b = v[floor(i) + 1], and a + (b - a) g
+ * (b - (b - a)(1 - g) from g = 0.5 on); median: the middle element, or the mean of the two.
+ * A line holding NaN gives NaN.  float32 stays float32 unless q is an array. */
+static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many, bool median,
+                               bool keepdims, size_t off) {
+    kiln_ctx *ctx = p->ctx;
+    int nd0 = x->ndim;
+    if (axis == KILN_ALL_AXES) {
+        int64_t n = 1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        x = keep(t, kiln_reshape(ctx, x, 1, &n));
+        axis = 0;
+    } else if (axis < -x->ndim || axis >= x->ndim) {
+        fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, x->ndim);
+        return NULL;
+    } else if (axis < 0) {
+        axis += x->ndim;
+    }
+    if (!x) return NULL;
+    int64_t n = x->shape[axis];
+    if (n == 0 && !median) {
+        fe_err(p, off, KILN_ERR_INDEX, "cannot do a non-empty take from an empty axes.");
+        return NULL;
+    }
+    kiln_dtype rdt = x->dtype == KILN_F32 && !many ? KILN_F32 : KILN_F64;
+    kiln_expr *v = keep(t, kiln_sort(ctx, x, axis));
+    if (v && v->dtype != rdt) v = keep(t, kiln_cast(ctx, v, rdt));
+    if (!v) return NULL;
+    if (n == 0) { /* NumPy's median of nothing: NaN (with a warning) */
+        kiln_expr *s = keep(t, kiln_reduce(ctx, KILN_OP_SUM, v, axis, 0));
+        return s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
+    }
+    kiln_expr *last = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis));
+    kiln_expr *nan = dtype_is_float((kiln_dtype)x->dtype) && last ? keep(t, kiln_isnan(ctx, last)) : NULL;
+    kiln_expr *parts[64];
+    for (int k = 0; k < nq; k++) {
+        kiln_expr *r;
+        if (median) {
+            kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, (n - 1) / 2, (n - 1) / 2 + 1, 1), axis));
+            kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
+            r = n % 2 ? a : keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
+        } else {
+            double vi = (double)(n - 1) * qs[k], lo = floor(vi), g = vi - lo, h = 1 - g;
+            if (rdt == KILN_F32) { /* NumPy's q (a Python number) is of the array's dtype, and so is all that follows */
+                float vf = (float)(n - 1) * (float)qs[k], lf = floorf(vf), gf = vf - lf;
+                lo = lf, g = gf, h = 1.0f - gf;
+            }
+            int64_t i0 = (int64_t)lo, i1 = i0 + 1 < n ? i0 + 1 : n - 1;
+            kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i0, i0 + 1, 1), axis));
+            kiln_expr *b = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i1, i1 + 1, 1), axis));
+            kiln_expr *d = keep(t, kiln_sub(ctx, b, a));
+            r = g >= 0.5 ? keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, keep(t, kiln_scalar(ctx, h))))))
+                         : keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, keep(t, kiln_scalar(ctx, g))))));
+        }
+        if (r && nan) r = keep(t, kiln_where(ctx, nan, keep(t, kiln_scalar(ctx, NAN)), r));
+        if (!r) return NULL;
+        parts[k] = r;
+    }
+    kiln_expr *r = many ? keep(t, kiln_stack(ctx, nq, parts, 0)) : parts[0];
+    if (r && keepdims) { /* the reduced axis (every axis: all of them) back, of length 1 */
+        int64_t shape[KILN_MAX_DIMS + 1];
+        int m = 0;
+        if (many) shape[m++] = nq;
+        for (int d = 0; d < nd0; d++) shape[m++] = nd0 == x->ndim && d != axis ? x->shape[d] : 1;
+        r = keep(t, kiln_reshape(ctx, r, m, shape));
+    }
+    if (r && r->dtype != rdt) r = keep(t, kiln_cast(ctx, r, rdt));
+    return r;
+}
+
+/* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
+ * percentile(a, q, ...) (q in percent) */
+enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE };
+static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    int axis = KILN_ALL_AXES;
+    bool keepdims = false, many = false;
+    double qs[64] = {0.5};
+    int nq = 1;
+    if (!x || !one_axis(p, f, a, &axis) || (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
+        return done(p, &t, out, NULL, off);
+    if (f->op != Q_MEDIAN) {
+        kval *qv = arg(a, "q");
+        kval *m = arg(a, "method");
+        if (m->kind != KV_ABSENT && (m->kind != KV_STR || strcmp(m->s, "linear"))) {
+            tmps_free(&t);
+            return fe_err(p, m->off, KILN_ERR_ARG, "%s(): only method='linear' (NumPy's default)", f->name);
+        }
+        many = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
+        nq = many ? qv->n : 1;
+        if (nq < 1 || nq > 64) {
+            tmps_free(&t);
+            return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): 1 to 64 values of q", f->name);
+        }
+        double scale = f->op == Q_PERCENTILE ? 100 : 1;
+        for (int k = 0; k < nq; k++) {
+            int64_t iq;
+            const kval *e = many ? &qv->items[k] : qv;
+            if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, NULL)) return done(p, &t, out, NULL, off);
+            if (!(qs[k] >= 0 && qs[k] <= scale)) {
+                tmps_free(&t);
+                return fe_err(p, e->off, KILN_ERR_ARG, f->op == Q_PERCENTILE ? "Percentiles must be in the range [0, 100]"
+                                                                             : "Quantiles must be in the range [0, 1]");
+            }
+            qs[k] = x->dtype == KILN_F32 && !many ? (double)((float)qs[k] / (float)scale) : qs[k] / scale;
+        }
+    }
+    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, f->op == Q_MEDIAN, keepdims, off), off);
+}
+
 /* ------------------------------------------------------------------ einsum, tensordot */
 
 /* A contraction's operand: an expression and a label for each of its dims (0-51: the letters
@@ -1349,6 +1481,8 @@ static kiln_expr *ein_contract(parser *p, tmps *tm, ein_term *t, int n, const in
     for (int i = 0; i < nout; i++) want |= 1ull << out[i];
     kiln_dtype dt = (kiln_dtype)t[0].x->dtype;
     for (int k = 1; k < n; k++) dt = dtype_promote(dt, (kiln_dtype)t[k].x->dtype);
+    for (int k = 0; k < n; k++) /* every operand in the result's dtype first, as NumPy (no bool pair's OR, no int32 pair's wrap) */
+        if (t[k].x->dtype != dt && !(t[k].x = keep(tm, kiln_cast(p->ctx, t[k].x, dt)))) return NULL;
     ein_term cur = t[0];
     for (int k = 1; k < n; k++) {
         uint64_t need = want;
@@ -1397,7 +1531,10 @@ static bool ein_prepare(parser *p, tmps *tm, ein_term *t, const int64_t *size, i
         }
     int64_t shape[KILN_MAX_DIMS];
     bool bc = false;
-    for (int d = 0; d < t->n; d++) bc = bc || (shape[d] = size[t->lab[d]]) != t->x->shape[d];
+    for (int d = 0; d < t->n; d++) {
+        shape[d] = size[t->lab[d]];
+        bc = bc || shape[d] != t->x->shape[d];
+    }
     return !bc || (t->x = broadcast(p, tm, t->x, t->n, shape, "einsum", off)) != NULL;
 }
 
@@ -2197,6 +2334,11 @@ static const fe_fn functions[] = {
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
     {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
+    {"sort", "a, axis=-1, kind=None, order=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
+    {"argsort", "a, axis=-1, kind=None, order=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
+    {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
+    {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
+    {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
     {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
@@ -2260,7 +2402,7 @@ static const fe_fn methods[] = {
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
-                                           "diagonal", "trace", NULL};
+                                           "diagonal", "trace", "argsort", NULL};
 
 static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)

@@ -754,10 +754,11 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
     kiln_expr *r = NULL;
     if (x->ndim == 0) kiln_fail(g->ctx, KILN_ERR_ARG, "%s: needs an array of at least one dimension", fn);
     else if (ir_axis_mask(g, fn, axis, x->ndim, &mask)) {
-        kiln_dtype dt = dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
+        bool sort = op == KILN_OP_SORT || op == KILN_OP_ARGSORT; /* (the operand as it is) */
+        kiln_dtype dt = sort || dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
         kiln_expr p, *c = ir_coerce(g, x, dt);
         if (c) {
-            ir_proto(&p, op, dt);
+            ir_proto(&p, op, op == KILN_OP_ARGSORT ? KILN_I64 : dt);
             p.ndim = x->ndim;
             memcpy(p.shape, x->shape, sizeof p.shape);
             p.axis = (int8_t)__builtin_ctz(mask);

@@ -189,10 +189,42 @@ static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
     return ref_cast((kscalar){.i64 = (int64_t)u}, KILN_I64, dt);
 }
 
+/* Whether element j of a line comes before element k once sorted (NaN last, equal values in
+ * their order). */
+static bool ref_before(kscalar vj, int64_t j, kscalar vk, int64_t k, kiln_dtype dt) {
+    double a = ref_cast(vj, dt, KILN_F64).f64, b = ref_cast(vk, dt, KILN_F64).f64;
+    if (dt == KILN_I64) { /* (exact past 2^53) */
+        if (vj.i64 != vk.i64) return vj.i64 < vk.i64;
+    } else if (!(a == b || (isnan(a) && isnan(b)))) {
+        return a < b || (isnan(b) && !isnan(a));
+    }
+    return j < k;
+}
+
+/* sort / argsort at idx: the line's element (or position) with exactly idx[axis] before it. */
+static kscalar ref_sort_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *x = ir_arg(n, 0);
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    int64_t xi[KILN_MAX_DIMS], len = x->shape[n->axis];
+    memcpy(xi, idx, sizeof xi);
+    for (int64_t k = 0; k < len; k++) {
+        xi[n->axis] = k;
+        kscalar vk = ref_at(x, xi, x->ndim);
+        int64_t before = 0;
+        for (int64_t j = 0; j < len; j++) {
+            xi[n->axis] = j;
+            before += j != k && ref_before(ref_at(x, xi, x->ndim), j, vk, k, dt);
+        }
+        if (before == idx[n->axis]) return n->op == KILN_OP_ARGSORT ? (kscalar){.i64 = k} : vk;
+    }
+    return (kscalar){0};
+}
+
 /* cumsum / cumprod at idx: the operand's elements along the axis up to idx, in order. */
 static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)n->dtype;
+    if (n->op == KILN_OP_SORT || n->op == KILN_OP_ARGSORT) return ref_sort_at(n, idx);
     int64_t xi[KILN_MAX_DIMS];
     memcpy(xi, idx, sizeof xi);
     kscalar acc[2];
