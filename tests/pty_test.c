@@ -18,22 +18,33 @@
 #include <unistd.h>
 
 static int master;
-static char screen[1 << 16];
+static char screen[1 << 20]; /* (a whole session's output: :help alone is 8.5 KB) */
 static size_t seen;
 
 static int patience = 10000; /* ms wait_for waits */
 
-/* Reads until want appears after position `from` or `patience` ms pass. */
+/* Milliseconds on the monotonic clock. */
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+/* Reads until want appears after position `from` or `patience` ms pass (by the clock: output
+ * arriving in many small pieces, as :help's listing does, is not time spent waiting). */
 static int wait_for(const char *want, size_t from) {
-    for (int waited = 0; waited < patience;) {
+    for (double end = now_ms() + patience; now_ms() < end;) {
         screen[seen] = 0;
         if (strstr(screen + from, want)) return 1;
         struct pollfd p = {master, POLLIN, 0};
         int r = poll(&p, 1, 100);
-        waited += 100;
         if (r > 0) {
             ssize_t n = read(master, screen + seen, sizeof screen - seen - 1);
-            if (n <= 0) break;
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue; /* (not the end of the session) */
+            if (n <= 0) {
+                printf("  (reading the terminal: %s)\n", n ? strerror(errno) : "end of file");
+                break;
+            }
             seen += (size_t)n;
         }
     }
@@ -44,6 +55,8 @@ static int wait_for(const char *want, size_t from) {
 static int failures, checks;
 static void check(int ok, const char *what) {
     printf("%s: %s\n", ok ? "ok" : "FAILED", what);
+    if (!ok) /* what the terminal showed last */
+        printf("  (the screen's last bytes: \"%.*s\")\n", (int)(seen < 400 ? seen : 400), screen + (seen < 400 ? 0 : seen - 400));
     checks++;
     if (!ok) failures++;
 }
