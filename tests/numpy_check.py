@@ -527,6 +527,9 @@ PROGRAMS = [
     "x = arange(12).reshape(3, 4)\nx[x[:, 0] > 2, 1:3] = [[-1, -2]]\nx[0, arange(4) % 2 == 0] = 99\nprint(x)",
     "x = arange(12).reshape(3, 4)\nprint(x[array([True, False]), 1])",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)",
+    ("x = arange(24.).reshape(4, 6)\nm = array([True, False, True, False, True, False])\nx.T[0] = 1\nx.T[m, 1] = -3\n"
+     "x.reshape(6, 4)[array([True, False] * 3)] += 100\nx.transpose()[[0, 2]] *= 2\nx.ravel()[3] = 7\nprint(x)"),
+    "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",
     "s = 0.0\nfor i in range(1, 10, 3):\n    s = s + i / 2\nprint(s, i)",
@@ -838,6 +841,8 @@ DOCUMENTED = {
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
         "x[idx][...] = v, which writes into a copy in NumPy (nothing changes), is refused",
+    "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)":
+        "x.attr[...] = v, which writes into a copy in NumPy (nothing changes), is refused",
 }
 
 

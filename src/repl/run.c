@@ -58,6 +58,7 @@ struct stmt {
     bool aug;
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
+    bool attrs;            /* S_SETITEM: attributes between the name and the first '[' (x.T[0]) */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     stmt *body, *orelse;
     int nbody, nelse;
@@ -362,6 +363,29 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
     size_t lb = trim_left(t, ne, b);
+    while (lb < b && t[lb] == '.') { /* an attribute chain: x.T[0], x.reshape(6, 4)[m] (a view of x, or refused) */
+        size_t e = trim_left(t, lb + 1, b), s0 = e;
+        while (e < b && (isalnum((unsigned char)t[e]) || t[e] == '_')) e++;
+        if (e == s0 || isdigit((unsigned char)t[s0])) return false;
+        e = trim_left(t, e, b);
+        if (e < b && t[e] == '(') { /* its call's arguments, to the matching ')' */
+            int depth = 0;
+            for (; e < b; e++) {
+                if (t[e] == '\'' || t[e] == '"') {
+                    if ((e = skip_string(t, e, b)) == NOT_CLOSED) return false;
+                    e--;
+                } else if (strchr("([{", t[e])) {
+                    depth++;
+                } else if (strchr(")]}", t[e]) && --depth == 0) {
+                    break;
+                }
+            }
+            if (e >= b) return false;
+            e = trim_left(t, e + 1, b);
+        }
+        lb = e;
+    }
+    bool attrs = lb != trim_left(t, ne, b);
     if (!is_ident(t, a, ne) || ne - a >= sizeof st->names[0] || lb >= b || t[lb] != '[' || t[b - 1] != ']') return false;
     int depth = 0, groups = 0;
     for (size_t i = lb; i < b; i++) { /* subscripts one after the other to the end: x[0], x[0] [1:] (not x[0] + y[1]) */
@@ -384,6 +408,7 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     st->t = a;
     st->tlen = b - a;
     st->lb = lb;
+    st->attrs = attrs;
     st->groups = groups;
     return true;
 }
@@ -1154,9 +1179,9 @@ static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int
     return kiln_array_view(ctx, v, nd, shape, st, 0);
 }
 
-/* Whether the target's subscripts but the last (x[:, 1] of x[:, 1][mask]) are a view of T's
- * memory, drawing what the target drew (rand() in it). */
-static bool view_before_last(prog *pg, const stmt *st, kiln_array *T, const uint64_t *rng0) {
+/* Whether the target's text up to `end` (x[:, 1] of x[:, 1][mask], x.T of x.T[0]) is T or a
+ * view of T's memory, drawing what the target drew (rand() in it). */
+static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const uint64_t *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
     kiln_scope *sc = pg->s->scope;
     fe_env env = {.scope = sc};
@@ -1166,10 +1191,15 @@ static bool view_before_last(prog *pg, const stmt *st, kiln_array *T, const uint
     memcpy(sc->rng, rng0, sizeof rng);
     const kiln_expr *chain[VIEW_CHAIN];
     int depth;
-    kiln_array *src = NULL;
-    bool view = fe_parse(ctx, &env, pg->text + st->t, st->llb - st->t, false, &v) == KILN_OK && v.kind == KV_ARRAY &&
-                ((v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) ||
-                 ((src = view_chain(v.e, chain, &depth)) && root_of(src) == root_of(T)));
+    bool py, view = false;
+    if (fe_parse(ctx, &env, pg->text + st->t, end - st->t, false, &v) == KILN_OK && v.kind == KV_ARRAY && v.alias) {
+        if (v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) view = true;
+        else if (view_chain(v.e, chain, &depth)) { /* (a reshape the memory cannot take is a copy) */
+            kiln_array *V = materialize(pg, NULL, &v, &py);
+            view = V && root_of(V) == root_of(T);
+            kiln_array_free(V);
+        }
+    }
     kiln_clear_error(ctx);
     memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &v);
@@ -1186,11 +1216,12 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
     kiln_ctx *ctx = pg->s->ctx;
     kiln_scope *sc = pg->s->scope;
     kiln_array *pos = kiln_array_new(ctx, KILN_I64, T->ndim, T->shape), *P = NULL;
-    size_t sub = st->t + st->tlen - st->lb, len = strlen(POSITIONS) + sub;
+    size_t from = st->t + strlen(st->names[0]); /* (the attributes, then the subscripts) */
+    size_t sub = st->t + st->tlen - from, len = strlen(POSITIONS) + sub;
     char *src = pos ? malloc(len + 1) : NULL;
     uint64_t rng[4];
     *rc = RUN_OK;
-    if (st->groups > 1 && !view_before_last(pg, st, T, rng0)) {
+    if (st->groups > 1 && !view_upto(pg, st, st->llb, T, rng0)) {
         /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing (x[:, 1][mask] = v,
          * into a view of x, does change x) */
         kiln_array_free(pos);
@@ -1208,7 +1239,7 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
         return NULL;
     }
     for (int64_t i = 0; i < kiln_array_size(pos); i++) ((int64_t *)pos->data)[i] = i;
-    snprintf(src, len + 1, "%s%.*s", POSITIONS, (int)sub, pg->text + st->lb);
+    snprintf(src, len + 1, "%s%.*s", POSITIONS, (int)sub, pg->text + from);
     fe_env env = {.scope = sc};
     kval v = {0};
     kiln_clear_error(ctx);
@@ -1230,7 +1261,7 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
 static bool whole_mask(prog *pg, const stmt *st, const uint64_t *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
     kiln_scope *sc = pg->s->scope;
-    if (st->groups != 1) return false;
+    if (st->groups != 1 || st->attrs) return false;
     fe_env env = {.scope = sc};
     kval mv = {0};
     kiln_error_kept kept;
@@ -1306,6 +1337,11 @@ static int set_item(prog *pg, stmt *st) {
     int rc = RUN_OK;
     uint64_t rng0[4]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
     memcpy(rng0, s->scope->rng, sizeof rng0);
+    if (st->attrs && !view_upto(pg, st, st->lb, T, rng0)) { /* x.attr[...] = v into a copy: NumPy changes nothing */
+        kiln_array_free(T);
+        return report(pg, st->t, "x.attr[...] = value would write into a copy (this attribute of x is not a view of its memory), "
+                                 "which changes nothing");
+    }
     if (fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
     else if (rc == RUN_OK && tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
     if (rc == RUN_OK) {
