@@ -282,6 +282,17 @@ CASES += [
     ("einsum('ab,ac->bc', M[:1], N)", 0), ("einsum('ij,jk', M, u[:1, None] * ones((1, 2)))", 0),
     ("einsum('ba,ab->a', M[:1], ones((1, 1)))", 0), ("einsum('ij,jk,k->i', M > 0, M.T > 0, u[:3])", 0),
     ("einsum('i,i,', full(3, 100000, dtype=int32), full(3, 100000, dtype=int32), array(1))", 0),
+    # axes, norms, splits; nonzero and unique (computed now)
+    ("swapaxes(A, 0, 2)", 0), ("A.swapaxes(-1, 1)", 0), ("moveaxis(A, 0, -1)", 0), ("moveaxis(A, [0, 1], [-1, -2])", 0),
+    ("moveaxis(A, 3, 0)", 0), ("norm(u)", 4), ("norm(M)", 4), ("norm(M, axis=1)", 4), ("norm(M, 1)", 0), ("norm(M, inf)", 0),
+    ("norm(M, -1)", 0), ("norm(M, 'fro', keepdims=True)", 4), ("norm(A, axis=(1, 2))", 4), ("norm(u, 3)", 4), ("norm(u, 0)", 0),
+    ("norm(u, -inf)", 0), ("norm(f)", 4), ("norm(Z, axis=0, ord=1)", 0), ("np.linalg.norm(N, axis=1)", 4), ("norm(A, 2)", 0),
+    ("norm(M, 2)", 0),
+    ("split(arange(6), 3)", 0), ("split(M, [1, 3], axis=1)", 0), ("array_split(arange(7), 3)", 0), ("split(arange(7), 3)", 0),
+    ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
+    ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
+    ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
+    ("unique(H, equal_nan=False)", 0), ("unique(m)", 0), ("unique(zeros(0))", 0),
     ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
@@ -530,6 +541,8 @@ PROGRAMS = [
     ("x = arange(24.).reshape(4, 6)\nm = array([True, False, True, False, True, False])\nx.T[0] = 1\nx.T[m, 1] = -3\n"
      "x.reshape(6, 4)[array([True, False] * 3)] += 100\nx.transpose()[[0, 2]] *= 2\nx.ravel()[3] = 7\nprint(x)"),
     "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)",
+    "print(nonzero(array([0, 3, 0, 1])), unique(array([3, 1, 3]), return_counts=True))",
+    "a2, b2 = split(arange(6.), 2)\nprint(a2, b2, norm(b2), swapaxes(ones((1, 2, 3)), 0, 2).shape)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",
     "s = 0.0\nfor i in range(1, 10, 3):\n    s = s + i / 2\nprint(s, i)",
@@ -694,10 +707,11 @@ def namespace():
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
         "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
-        "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile"]}
+        "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile", "swapaxes", "moveaxis",
+        "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
-    ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
+    ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,
               seed=np.random.seed, np=np, numpy=np)
     return ns  # float, int, bool, len, range, print: Python's own
@@ -839,6 +853,7 @@ DOCUMENTED = {
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
+    "norm(M, 2)": "the matrix 2-norm (the largest singular value) needs an SVD, which kiln does not have",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
         "x[idx][...] = v, which writes into a copy in NumPy (nothing changes), is refused",
     "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)":

@@ -1362,6 +1362,343 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, f->op == Q_MEDIAN, keepdims, off), off);
 }
 
+/* ------------------------------------------------------------------ axes, norms, splits */
+
+/* an axis argument in [-nd, nd): into [0, nd), or an error naming fn */
+static bool axis_in(parser *p, const kval *v, const char *fn, const char *param, int nd, int *axis) {
+    int64_t ax;
+    if (!fe_arg_int(p, v, fn, param, &ax)) return false;
+    if (ax < -nd || ax >= nd)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): %s: axis %lld is out of bounds for array of dimension %d", fn, param, (long long)ax, nd);
+    *axis = (int)(ax < 0 ? ax + nd : ax);
+    return true;
+}
+
+/* swapaxes(a, axis1, axis2), moveaxis(a, source, destination): views */
+static bool h_axes(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    int nd = x->ndim, perm[KILN_MAX_DIMS], src[KILN_MAX_DIMS] = {0}, dst[KILN_MAX_DIMS] = {0}, n = 0;
+    bool ok = true;
+    if (!f->op) {
+        ok = axis_in(p, arg(a, "axis1"), f->name, "axis1", nd, &src[0]) && axis_in(p, arg(a, "axis2"), f->name, "axis2", nd, &dst[0]);
+        for (int d = 0; ok && d < nd; d++) perm[d] = d == src[0] ? dst[0] : d == dst[0] ? src[0] : d;
+    } else { /* source and destination: an axis each, or sequences of the same length */
+        kval *sv = arg(a, "source"), *dv = arg(a, "destination");
+        bool seq = sv->kind == KV_LIST || sv->kind == KV_TUPLE;
+        n = seq ? sv->n : 1;
+        int dn = dv->kind == KV_LIST || dv->kind == KV_TUPLE ? dv->n : 1;
+        if (n != dn || n > nd)
+            ok = fe_err(p, off, KILN_ERR_ARG, "moveaxis(): `source` and `destination` arguments must have the same number of elements");
+        bool used_s[KILN_MAX_DIMS] = {false}, used_d[KILN_MAX_DIMS] = {false};
+        for (int i = 0; ok && i < n; i++) {
+            ok = axis_in(p, seq ? &sv->items[i] : sv, f->name, "source", nd, &src[i]) &&
+                 axis_in(p, dv->kind == KV_LIST || dv->kind == KV_TUPLE ? &dv->items[i] : dv, f->name, "destination", nd, &dst[i]);
+            if (ok && (used_s[src[i]] || used_d[dst[i]]))
+                ok = fe_err(p, off, KILN_ERR_ARG, "moveaxis(): repeated axis in `%s` argument", used_s[src[i]] ? "source" : "destination");
+            if (ok) used_s[src[i]] = used_d[dst[i]] = true;
+        }
+        if (ok) { /* the others in order fill the places the moved ones do not take */
+            int rest[KILN_MAX_DIMS], nr = 0;
+            for (int d = 0; d < nd; d++)
+                if (!used_s[d]) rest[nr++] = d;
+            for (int d = 0; d < nd; d++) perm[d] = -1;
+            for (int i = 0; i < n; i++) perm[dst[i]] = src[i];
+            for (int d = 0, j = 0; d < nd; d++)
+                if (perm[d] < 0) perm[d] = rest[j++];
+        }
+    }
+    return as_view(f, a, out, result(p, out, ok ? kiln_permute(p->ctx, x, perm) : NULL, off, 1, &x));
+}
+
+/* norm(x, ord=None, axis=None, keepdims=False) (np.linalg.norm): vector norms along one axis
+ * (2, 1, inf, -inf, 0, any p), matrix norms over two ('fro', 1, -1, inf, -inf); over all
+ * elements the 2-norm.  Float results (float32 stays). */
+static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    bool keepdims = false, all = false, fro = false;
+    unsigned mask = 0;
+    double ord = 2;
+    kval *ov = arg(a, "ord"), *av = arg(a, "axis");
+    if (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)) return done(p, &t, out, NULL, off);
+    if (!given_not_none(a, "axis")) mask = x->ndim ? (1u << x->ndim) - 1 : 0, all = true;
+    else if (!fe_arg_axes(p, av, x->ndim, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
+    int naxes = __builtin_popcount(mask);
+    bool given_ord = given_not_none(a, "ord");
+    if (given_ord && ov->kind == KV_STR) {
+        if (strcmp(ov->s, "fro")) {
+            tmps_free(&t);
+            return fe_err(p, ov->off, KILN_ERR_ARG, "norm(): ord '%s' is not supported (kiln has 'fro' and numbers; 'nuc' needs an SVD)", ov->s);
+        }
+        fro = true;
+    } else if (given_ord) {
+        int64_t i;
+        if (!fe_arg_number(p, ov, f->name, "ord", &ord, &i, NULL)) return done(p, &t, out, NULL, off);
+    }
+    if (all && given_ord && x->ndim > 2) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "Improper number of dimensions to norm.");
+    }
+    bool matrix = naxes == 2 && (given_ord || !all);
+    if (naxes > 2 || (fro && !matrix) || (matrix && given_ord && !fro && (ord == 2 || ord == -2))) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, fro ? "norm(): 'fro' is a norm of matrices (two axes)"
+                                               : naxes > 2 ? "Improper number of dimensions to norm."
+                                                           : "norm(): the matrix 2-norm needs an SVD, which kiln does not have");
+    }
+    kiln_dtype dt = x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
+    if (x->dtype != dt) x = keep(&t, kiln_cast(c, x, dt));
+    kiln_expr *ax = x ? keep(&t, kiln_abs(c, x)) : NULL, *r = NULL;
+    if (!ax) return done(p, &t, out, NULL, off);
+    if (!given_ord || fro || (!matrix && ord == 2)) { /* sqrt(sum(x²)) */
+        r = keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, x, x)), mask, keepdims))));
+    } else if (matrix) { /* ord 1 / -1: the columns' sums' max / min; inf / -inf: the rows' */
+        int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask);
+        if (!isinf(ord) && fabs(ord) != 1) {
+            tmps_free(&t);
+            return fe_err(p, ov->off, KILN_ERR_ARG, "Invalid norm order for matrices.");
+        }
+        int sum_axis = isinf(ord) ? a1 : a0, pick_axis = isinf(ord) ? a0 : a1;
+        kiln_expr *s1 = keep(&t, kiln_reduce(c, KILN_OP_SUM, ax, sum_axis, 1));
+        r = s1 ? keep(&t, kiln_reduce(c, ord > 0 ? KILN_OP_MAX : KILN_OP_MIN, s1, pick_axis, 1)) : NULL;
+        if (r && !keepdims) r = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, r, mask, 0)); /* (the two kept axes of length 1 dropped) */
+    } else if (isinf(ord)) {
+        r = keep(&t, kiln_reduce_axes(c, ord > 0 ? KILN_OP_MAX : KILN_OP_MIN, ax, mask, keepdims));
+    } else if (ord == 0) {
+        kiln_expr *nz = keep(&t, kiln_cast(c, keep(&t, kiln_ne(c, x, zero_of(p, &t, dt))), dt));
+        r = nz ? keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, nz, mask, keepdims)) : NULL;
+    } else if (ord == 1) {
+        r = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, ax, mask, keepdims));
+    } else { /* sum(|x|^p)^(1/p) */
+        kiln_expr *pw = keep(&t, kiln_pow(c, ax, keep(&t, kiln_scalar(c, ord))));
+        kiln_expr *s1 = pw ? keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, pw, mask, keepdims)) : NULL;
+        r = s1 ? keep(&t, kiln_pow(c, s1, keep(&t, kiln_scalar(c, 1.0 / ord)))) : NULL;
+    }
+    return done(p, &t, out, r, off);
+}
+
+/* split(ary, indices_or_sections, axis=0), array_split(...): a list of views along axis, at the
+ * given indices or in N sections (split: equal ones; array_split: the first len % N one longer) */
+static bool h_split(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "ary"));
+    int axis = 0;
+    if (!x) return false;
+    if (x->ndim == 0 || (given(a, "axis") && !axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis))) {
+        tmps_free(&t);
+        return x->ndim == 0 ? fe_err(p, off, KILN_ERR_ARG, "%s(): a 0-d array cannot be split", f->name) : false;
+    }
+    kval *iv = arg(a, "indices_or_sections");
+    int64_t len = x->shape[axis], cuts[1025];
+    int n = 0; /* pieces: [cuts[k], cuts[k + 1]) */
+    if (iv->kind == KV_LIST || iv->kind == KV_TUPLE) {
+        if (iv->n > 1023) {
+            tmps_free(&t);
+            return fe_err(p, iv->off, KILN_ERR_ARG, "%s(): at most 1023 indices", f->name);
+        }
+        cuts[n++] = 0;
+        for (int k = 0; k < iv->n; k++) {
+            int64_t c;
+            if (!fe_arg_int(p, &iv->items[k], f->name, "indices_or_sections", &c)) return done(p, &t, out, NULL, off);
+            c = c < 0 ? (c + len < 0 ? 0 : c + len) : (c > len ? len : c);
+            cuts[n++] = c;
+        }
+        cuts[n++] = len;
+    } else {
+        int64_t N;
+        if (!fe_arg_int(p, iv, f->name, "indices_or_sections", &N)) return done(p, &t, out, NULL, off);
+        if (N <= 0 || N > 1024) {
+            tmps_free(&t);
+            return fe_err(p, iv->off, KILN_ERR_ARG, N <= 0 ? "number sections must be larger than 0." : "%s(): at most 1024 sections", f->name);
+        }
+        if (!f->op && len % N) {
+            tmps_free(&t);
+            return fe_err(p, iv->off, KILN_ERR_ARG, "array split does not result in an equal division");
+        }
+        cuts[n++] = 0;
+        for (int64_t k = 0, at = 0; k < N; k++) cuts[n++] = at += len / N + (k < len % N);
+    }
+    kval *items = kiln_calloc(p->ctx, (size_t)(n - 1) * sizeof *items + 1);
+    bool ok = fe_got(p, items, off);
+    int m = 0;
+    for (int k = 0; ok && k + 1 < n; k++) {
+        int64_t lo = cuts[k], hi = cuts[k + 1] < lo ? lo : cuts[k + 1];
+        kiln_expr *v = slice_along(p, &t, x, axis, lo, hi, 1);
+        ok = fe_set_expr(p, &items[m], v ? kiln_expr_retain(v) : NULL, off);
+        if (ok) items[m++].alias = arg(a, "ary")->alias; /* views of a name's array are views too */
+    }
+    tmps_free(&t);
+    *out = (kval){.kind = KV_LIST, .off = off, .n = m, .items = items};
+    if (!ok) kval_free(p->ctx, out);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ computed now: nonzero, unique */
+
+/* e's value now (the statement is rebuilt at each run, as for a mask's); NULL after an error. */
+static kiln_array *value_now(parser *p, kiln_expr *e, size_t off) {
+    p->env->volatile_ = true;
+    kiln_array *r = kiln_eval(p->ctx, e);
+    if (!r) fe_got(p, NULL, off);
+    return r;
+}
+
+/* Whether element i (C order) of array v is not zero (NaN is not zero). */
+static bool elem_nonzero(const kiln_array *v, int64_t i) {
+    const char *q = (const char *)kiln_array_data(v) + kiln_elem_offset(i, kiln_array_ndim(v), kiln_array_shape(v), kiln_array_strides(v));
+    kiln_dtype dt = kiln_array_dtype(v);
+    return ref_cast(ref_load(q, dt), dt, KILN_BOOL).b;
+}
+
+/* nonzero(a): a tuple of int64 arrays, the coordinates of a's nonzero elements in C order;
+ * argwhere(a): them as the columns of one (count, ndim) array; flatnonzero(a): their positions
+ * in the flattened a.  Computed now. */
+enum { Z_NONZERO, Z_ARGWHERE, Z_FLAT };
+static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    if (x->ndim == 0 && f->op == Z_NONZERO) {
+        kiln_expr_free(x);
+        return fe_err(p, off, KILN_ERR_ARG, "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.");
+    }
+    kiln_array *v = value_now(p, x, off);
+    int nd = x->ndim, cols = f->op == Z_FLAT ? 1 : nd;
+    kiln_expr_free(x);
+    if (!v) return false;
+    int64_t size = kiln_array_size(v), count = 0;
+    for (int64_t i = 0; i < size; i++) count += elem_nonzero(v, i);
+    kiln_array *pos = kiln_array_new(p->ctx, KILN_I64, 2, (int64_t[]){count, cols ? cols : 1});
+    if (pos) { /* (count, cols): row k the k-th nonzero element's coordinates */
+        int64_t *d = kiln_array_data(pos), k = 0;
+        for (int64_t i = 0; i < size; i++) {
+            if (!elem_nonzero(v, i)) continue;
+            if (f->op == Z_FLAT || nd == 0) {
+                d[k++] = f->op == Z_FLAT ? i : 0;
+                continue;
+            }
+            int64_t r = i;
+            for (int c = nd - 1; c >= 0; c--) {
+                d[k * nd + c] = r % kiln_array_shape(v)[c];
+                r /= kiln_array_shape(v)[c];
+            }
+            k++;
+        }
+    }
+    kiln_array_free(v);
+    kiln_expr *pe = pos ? kiln_var(p->ctx, pos) : NULL;
+    kiln_array_free(pos);
+    if (!pe) return fe_got(p, NULL, off);
+    if (f->op == Z_ARGWHERE) {
+        kiln_expr *r = nd ? kiln_expr_retain(pe) : kiln_reshape(p->ctx, pe, 2, (int64_t[]){count, 0});
+        return result(p, out, r, off, 1, &pe);
+    }
+    if (f->op == Z_FLAT) return result(p, out, kiln_reshape(p->ctx, pe, 1, &count), off, 1, &pe);
+    kval *items = kiln_calloc(p->ctx, (size_t)nd * sizeof *items);
+    bool ok = fe_got(p, items, off);
+    for (int c = 0; ok && c < nd; c++) { /* column c, as an array of its own */
+        kiln_ix ix[2] = {{.kind = KILN_IX_SLICE}, {.kind = KILN_IX_INDEX, .index = c}};
+        kiln_expr *col = kiln_index(p->ctx, pe, 2, ix);
+        ok = fe_set_expr(p, &items[c], col, off);
+        if (!ok)
+            for (int j = 0; j < c; j++) kval_free(p->ctx, &items[j]);
+    }
+    kiln_expr_free(pe);
+    if (!ok) {
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = nd, .items = items};
+    return true;
+}
+
+/* Whether elements p and q of dtype dt are equal (NaN equal to NaN when nan_equal). */
+static bool elem_equal(kiln_dtype dt, const char *p, const char *q, bool nan_equal) {
+    if (dt == KILN_F64 || dt == KILN_F32) {
+        double x = dt == KILN_F64 ? *(const double *)(const void *)p : *(const float *)(const void *)p;
+        double y = dt == KILN_F64 ? *(const double *)(const void *)q : *(const float *)(const void *)q;
+        return x == y || (nan_equal && x != x && y != y);
+    }
+    return !memcmp(p, q, kiln_dtype_size(dt));
+}
+
+/* unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
+ * equal_nan=True): the sorted distinct values of the flattened ar, and as asked the position of
+ * each one's first occurrence, each element's place among them (in ar's shape), and how many
+ * there are of each.  Computed now. */
+static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    bool want[3] = {false, false, false}, nan_equal = true;
+    static const char *const names[3] = {"return_index", "return_inverse", "return_counts"};
+    for (int k = 0; k < 3; k++)
+        if (given(a, names[k]) && !fe_arg_bool(p, arg(a, names[k]), f->name, names[k], &want[k])) return false;
+    if (given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &nan_equal)) return false;
+    if (given_not_none(a, "axis")) return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "unique(): axis= is not supported (the flattened array's values only)");
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "ar"));
+    if (!x) return false;
+    int64_t n = 1;
+    for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+    kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n)), *order = flat ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
+    kiln_array *v = order ? value_now(p, flat, off) : NULL, *o = v ? value_now(p, order, off) : NULL;
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    size_t es = kiln_dtype_size(dt);
+    kiln_array *res[4] = {NULL, NULL, NULL, NULL};
+    bool ok = o != NULL;
+    int64_t groups = 0;
+    if (ok) { /* the groups of equal values along the sorted order */
+        const char *vd = kiln_array_data(v);
+        const int64_t *od = kiln_array_data(o);
+        int64_t vs = kiln_array_strides(v)[0];
+        for (int64_t k = 0; k < n; k++) groups += k == 0 || !elem_equal(dt, vd + od[k] * vs, vd + od[k - 1] * vs, nan_equal);
+        res[0] = kiln_array_new(c, dt, 1, &groups);
+        if (want[0]) res[1] = kiln_array_new(c, KILN_I64, 1, &groups);
+        if (want[1]) res[2] = kiln_array_new(c, KILN_I64, x->ndim, x->shape);
+        if (want[2]) res[3] = kiln_array_new(c, KILN_I64, 1, &groups);
+        ok = res[0] && (!want[0] || res[1]) && (!want[1] || res[2]) && (!want[2] || res[3]);
+        for (int64_t k = 0, g = -1; ok && k < n; k++) {
+            if (k == 0 || !elem_equal(dt, vd + od[k] * vs, vd + od[k - 1] * vs, nan_equal)) {
+                g++;
+                memcpy((char *)kiln_array_data(res[0]) + g * (int64_t)es, vd + od[k] * vs, es);
+                if (res[1]) ((int64_t *)kiln_array_data(res[1]))[g] = od[k]; /* (the sort is stable: the first) */
+                if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g] = 0;
+            }
+            if (res[2]) ((int64_t *)kiln_array_data(res[2]))[od[k]] = g;
+            if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g]++;
+        }
+        if (!ok) fe_got(p, NULL, off);
+    }
+    kiln_array_free(v);
+    kiln_array_free(o);
+    tmps_free(&t);
+    int nres = 0;
+    kval items[4];
+    for (int k = 0; k < 4; k++) {
+        if (ok && res[k]) {
+            kiln_expr *e = kiln_var(c, res[k]);
+            ok = fe_set_expr(p, &items[nres], e, off);
+            nres += ok;
+        }
+        kiln_array_free(res[k]);
+    }
+    if (!ok || nres == 1) {
+        if (ok) *out = items[0];
+        else
+            for (int k = 0; k < nres; k++) kval_free(c, &items[k]);
+        return ok;
+    }
+    kval *tuple = kiln_calloc(c, (size_t)nres * sizeof *tuple);
+    if (!fe_got(p, tuple, off)) {
+        for (int k = 0; k < nres; k++) kval_free(c, &items[k]);
+        return false;
+    }
+    memcpy(tuple, items, (size_t)nres * sizeof *tuple);
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = nres, .items = tuple};
+    return true;
+}
+
 /* ------------------------------------------------------------------ einsum, tensordot */
 
 /* A contraction's operand: an expression and a label for each of its dims (0-51: the letters
@@ -2339,6 +2676,15 @@ static const fe_fn functions[] = {
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
+    {"swapaxes", "a, axis1, axis2", h_axes, 0, "a with two axes swapped (a view)", false},
+    {"moveaxis", "a, source, destination", h_axes, 1, "a with axes moved to new places, the others in order (a view)", false},
+    {"norm", "x, ord=None, axis=None, keepdims=False", h_norm, 0, "np.linalg.norm: vector norms (2, 1, inf, 0, p) along an axis, matrix norms ('fro', 1, inf) over two", false},
+    {"split", "ary, indices_or_sections, axis=0", h_split, 0, "a list of views: at the indices, or in N equal sections", false},
+    {"array_split", "ary, indices_or_sections, axis=0", h_split, 1, "a list of views: at the indices, or in N sections (the first ones one longer)", false},
+    {"nonzero", "a", h_nonzero, Z_NONZERO, "a tuple of the nonzero elements' coordinates, one int64 array per dim (computed now)", false},
+    {"argwhere", "a", h_nonzero, Z_ARGWHERE, "the nonzero elements' coordinates as rows of one (count, ndim) array (computed now)", false},
+    {"flatnonzero", "a", h_nonzero, Z_FLAT, "the nonzero elements' positions in the flattened a (computed now)", false},
+    {"unique", "ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True", h_unique, 0, "the sorted distinct values (and first positions, inverse, counts as asked; computed now)", false},
     {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
@@ -2402,7 +2748,7 @@ static const fe_fn methods[] = {
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
-                                           "diagonal", "trace", "argsort", NULL};
+                                           "diagonal", "trace", "argsort", "swapaxes", "nonzero", NULL};
 
 static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)

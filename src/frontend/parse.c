@@ -1288,6 +1288,12 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
     advance(p);
+    if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.norm */
+        advance(p);
+        if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, name, cap) || strcmp(name, "norm"))
+            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm");
+        advance(p);
+    }
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
         static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", NULL};
