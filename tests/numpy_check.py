@@ -267,7 +267,8 @@ CASES += [
     ("M[M[:, 0] > 0, 1:]", 0), ("N[N[:, 0] > 0, 2]", 0), ("A[:, 1, [0, 2]]", 0), ("A[1, None, [0, 2]]", 0),
     ("A[[0, 1], ..., 2]", 0), ("A[0, :, A[0, 0] > 0]", 0), ("A[A[:, 0, 0] >= 0, ::-1, [1, 3]]", 0),
     ("A[[1, 0], [2, 1], 0]", 0), ("A[A[..., 0] > 0, 1:]", 0), ("M[[True, False, True], 0]", 0),
-    ("M[[True, False], 0]", 0),
+    ("M[[True, False], 0]", 0), ("A[[0, 1], :, [2, 0]]", 0), ("A[[1, 0], 2, [3, 0]]", 0), ("A[[1], ..., [[0], [3]]]", 0),
+    ("A[:, [0, 2], None, [1, 1]]", 0),
     # einsum (pairwise contractions, each a matrix product) and tensordot
     ("einsum('ij,jk->ik', M, N.T)", 4), ("einsum('ij->ji', M)", 0), ("einsum('ii', M[:, :3])", 4), ("einsum('ii->i', N[:4])", 0),
     ("einsum('bij,bjk->bik', A, A.transpose(0, 2, 1))", 0), ("einsum('bij,kj->bik', A, N)", 0), ("einsum('...j,j', A, u)", 0),
@@ -542,6 +543,7 @@ PROGRAMS = [
      "x.reshape(6, 4)[array([True, False] * 3)] += 100\nx.transpose()[[0, 2]] *= 2\nx.ravel()[3] = 7\nprint(x)"),
     "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)",
     "print(nonzero(array([0, 3, 0, 1])), unique(array([3, 1, 3]), return_counts=True))",
+    "x = arange(24).reshape(2, 3, 4)\nx[[0, 1], :, [3, 0]] = -1\nx[[1], 0, [2]] += 100\nprint(x)",
     "a2, b2 = split(arange(6.), 2)\nprint(a2, b2, norm(b2), swapaxes(ones((1, 2, 3)), 0, 2).shape)",
     # for loops accumulating Python numbers and arrays
     "s = 0\nfor i in range(5):\n    s += i\nprint(s)",

@@ -955,10 +955,10 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             }
             __attribute__((fallthrough)); /* an integer array */
         case KV_LIST:
-            if (adv2 >= 0 || (adv >= 0 && adv != k - 1)) {
+            if (adv2 >= 0) {
                 kiln_expr_free(x);
                 return fe_err(p, it->off, KILN_ERR_INDEX,
-                              "at most two integer arrays, next to each other, per subscript (x[i, j]); take_along_axis does the rest");
+                              "at most two integer arrays (or a mask of two dims) per subscript (x[i, j]); take_along_axis does the rest");
             }
             if (adv >= 0) adv2 = k;
             else adv = k;
@@ -977,17 +977,29 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
          * the index arrays' dims stand where the first of them was, as NumPy's, unless an
          * integer and an index array are apart (a slice, None or "..." between them): then
          * NumPy puts them first. */
-        int axis = 0, consumed = 0, lo = adv, hi = adv2 >= 0 ? adv2 : adv;
+        int axis = 0, axis2 = 0, consumed = 0, lo = adv, hi = adv2 >= 0 ? adv2 : adv;
         for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
-        for (int k = 0; k < adv; k++) {
-            if (ix[k].kind == KILN_IX_ELLIPSIS) axis += x->ndim - consumed;
-            else axis += ix[k].kind != KILN_IX_INDEX;
+        for (int k = 0; k < (adv2 >= 0 ? adv2 : adv); k++) { /* the dims of the basic index's result before each array */
+            int dims = ix[k].kind == KILN_IX_ELLIPSIS ? x->ndim - consumed : ix[k].kind != KILN_IX_INDEX;
+            if (k < adv) axis += dims;
+            axis2 += dims;
         }
         for (int k = 0; k < n; k++)
             if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
         bool apart = false;
         for (int k = lo; k <= hi; k++) apart = apart || (ix[k].kind != KILN_IX_INDEX && k != adv && k != adv2);
         kiln_expr *basic = kiln_index(p->ctx, x, n, ix), *idx = basic ? fe_arg_expr(p, &items[adv], "subscript", "index") : NULL;
+        if (basic && adv2 >= 0 && axis2 != axis + 1 && axis2 < basic->ndim) { /* x[i, :, j]: j's dim moved next to i's */
+            int perm[KILN_MAX_DIMS], j = 0;
+            for (int d = 0; d < basic->ndim; d++) {
+                if (d == axis2) continue;
+                perm[j++] = d;
+                if (d == axis) perm[j++] = axis2;
+            }
+            kiln_expr *moved = kiln_permute(p->ctx, basic, perm);
+            kiln_expr_free(basic);
+            basic = moved;
+        }
         kiln_expr *idx2 = idx && adv2 >= 0 ? fe_arg_expr(p, &items[adv2], "subscript", "index") : NULL;
         if (idx && axis + (adv2 >= 0) >= basic->ndim) {
             fe_err(p, items[adv].off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
