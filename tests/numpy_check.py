@@ -293,6 +293,8 @@ CASES += [
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
     ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
+    ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
+    ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
     ("unique(H, equal_nan=False)", 0), ("unique(m)", 0), ("unique(zeros(0))", 0),
     ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
@@ -710,7 +712,7 @@ def namespace():
         "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
         "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile", "swapaxes", "moveaxis",
-        "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique"]}
+        "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique", "cov", "corrcoef"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,

@@ -131,6 +131,7 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(tensordot(a, d, 1) * 2)", "sum(sort(a, 1) * p)", "sum(sort(a, axis=None)[::2] ** 2)", "median(a) + quantile(p, 0.3)",
         "sum(percentile(a, [20, 70], axis=0) * b)", "norm(a) + sum(norm(d, axis=0)) + norm(b, 3)", "norm(a, 'fro') * norm(p, 1)",
         "sum(swapaxes(a[None], 0, 2) ** 2 * c[None])", "sum(split(a, 2, axis=1)[1] ** 2)",
+        "sum(cov(a) ** 2) + sum(corrcoef(p) * a[:, :3])",
         /* views */
         "sum(a[1:, ::-2] ** 2)", "sum(a[:, 1] * b[::-1][:3])", "sum(a[None, :, 2:] * a[:, None, 2:])", "sum(reshape(a, (4, 3)) @ a)",
         "sum(a.reshape(12)[::5] ** 3)", "sum(transpose(a) * d[:, :3])", "sum(expand_dims(b, 0) * a)", "sum(squeeze(c) * a[:, 0])",

@@ -1536,6 +1536,53 @@ static bool h_split(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return ok;
 }
 
+/* cov(m, y=None, rowvar=True, bias=False, ddof=None) and corrcoef(x, y=None, rowvar=True) as
+ * NumPy computes them: float64; each variable (a row, or a column with rowvar=False) less its
+ * mean, X @ X.T times 1 / (N - ddof), squeezed; corrcoef divides by the standard deviations on
+ * both sides and clips to [-1, 1]. */
+static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    const char *mname = f->op ? "x" : "m";
+    bool rowvar = true, bias = false;
+    int64_t ddof = 1;
+    kiln_expr *xs[2] = {keep(&t, expr_of(p, f, a, mname)), NULL};
+    if (!xs[0] || (given(a, "rowvar") && !fe_arg_bool(p, arg(a, "rowvar"), f->name, "rowvar", &rowvar))) return done(p, &t, out, NULL, off);
+    if (!f->op && given(a, "bias") && !fe_arg_bool(p, arg(a, "bias"), f->name, "bias", &bias)) return done(p, &t, out, NULL, off);
+    if (bias) ddof = 0;
+    if (!f->op && given_not_none(a, "ddof") && !fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof)) return done(p, &t, out, NULL, off);
+    if (given_not_none(a, "y") && !(xs[1] = keep(&t, expr_of(p, f, a, "y")))) return done(p, &t, out, NULL, off);
+    for (int k = 0; k < 2; k++) { /* each as (variables, observations), float64 */
+        kiln_expr *x = xs[k];
+        if (!x) continue;
+        if (x->ndim > 2) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "%s(): %s has more than 2 dimensions", f->name, k ? "y" : mname);
+        }
+        if (x->dtype != KILN_F64) x = keep(&t, kiln_cast(c, x, KILN_F64));
+        if (x && x->ndim < 2) x = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){1, x->ndim ? x->shape[0] : 1}));
+        if (x && !rowvar && x->shape[0] != 1) x = keep(&t, kiln_transpose(c, x));
+        if (!(xs[k] = x)) return done(p, &t, out, NULL, off);
+    }
+    kiln_expr *X = xs[1] ? keep(&t, kiln_concatenate(c, 2, xs, 0)) : xs[0];
+    if (!X) return done(p, &t, out, NULL, off);
+    double fact = (double)(X->shape[1] - ddof);
+    if (fact <= 0) fact = 0; /* (NumPy warns and divides by zero) */
+    kiln_expr *centered = keep(&t, kiln_sub(c, X, keep(&t, kiln_mean(c, X, 1, 1))));
+    kiln_expr *prod = centered ? keep(&t, kiln_matmul(c, centered, keep(&t, kiln_transpose(c, centered)))) : NULL;
+    kiln_expr *cv = prod ? keep(&t, kiln_mul(c, prod, keep(&t, kiln_scalar(c, 1.0 / fact)))) : NULL;
+    if (cv && f->op) { /* corrcoef */
+        int64_t nv = cv->shape[0];
+        kiln_expr *flat = keep(&t, kiln_reshape(c, cv, 1, (int64_t[]){nv * nv}));
+        kiln_expr *d = flat ? slice_along(p, &t, flat, 0, 0, nv * nv, nv + 1) : NULL;
+        kiln_expr *sd = d ? keep(&t, kiln_sqrt(c, d)) : NULL;
+        kiln_expr *rows = sd ? keep(&t, kiln_div(c, cv, keep(&t, kiln_expand_dims(c, sd, 1)))) : NULL;
+        kiln_expr *both = rows ? keep(&t, kiln_div(c, rows, keep(&t, kiln_expand_dims(c, sd, 0)))) : NULL;
+        cv = both ? keep(&t, kiln_clip(c, both, keep(&t, kiln_scalar(c, -1.0)), keep(&t, kiln_scalar(c, 1.0)))) : NULL;
+    }
+    return done(p, &t, out, cv ? keep(&t, kiln_squeeze(c, cv, KILN_ALL_AXES)) : NULL, off);
+}
+
 /* ------------------------------------------------------------------ computed now: nonzero, unique */
 
 /* e's value now (the statement is rebuilt at each run, as for a mask's); NULL after an error. */
@@ -2684,6 +2731,8 @@ static const fe_fn functions[] = {
     {"nonzero", "a", h_nonzero, Z_NONZERO, "a tuple of the nonzero elements' coordinates, one int64 array per dim (computed now)", false},
     {"argwhere", "a", h_nonzero, Z_ARGWHERE, "the nonzero elements' coordinates as rows of one (count, ndim) array (computed now)", false},
     {"flatnonzero", "a", h_nonzero, Z_FLAT, "the nonzero elements' positions in the flattened a (computed now)", false},
+    {"cov", "m, y=None, rowvar=True, bias=False, ddof=None", h_cov, 0, "the covariance matrix of the rows (variables), float64", false},
+    {"corrcoef", "x, y=None, rowvar=True", h_cov, 1, "the correlation coefficients of the rows (variables), float64", false},
     {"unique", "ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True", h_unique, 0, "the sorted distinct values (and first positions, inverse, counts as asked; computed now)", false},
     {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
