@@ -293,6 +293,8 @@ CASES += [
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
     ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
+    ("average(M, returned=True)", 0), ("average(M, axis=1, returned=True)", 0), ("average(Z, returned=True)", 0),
+    ("average(M, axis=1, weights=[1, 2, 3, 4], returned=True)", 0), ("average(Q, axis=0, returned=True, keepdims=True)", 0),
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
     ("unique(H, equal_nan=False)", 0), ("unique(m)", 0), ("unique(zeros(0))", 0),

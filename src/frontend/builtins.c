@@ -2452,6 +2452,23 @@ static bool h_nan_to_num(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
 /* average(a, axis=None, weights=None, returned=False, *, keepdims=False): the mean, or
  * sum(a * w) / sum(w) along axis (w 1-d along axis, or a's shape), in float64 for integers;
  * weights summing to zero are NumPy's error (their sums computed now) */
+/* out = the tuple (x, y) (new references), then the temporaries go. */
+static bool pair_result(parser *p, tmps *t, kval *out, kiln_expr *x, kiln_expr *y, size_t off) {
+    kval *items = x && y ? kiln_calloc(p->ctx, 2 * sizeof *items) : NULL;
+    bool ok = fe_got(p, items, off) && fe_set_expr(p, &items[0], kiln_expr_retain(x), off);
+    if (ok && !fe_set_expr(p, &items[1], kiln_expr_retain(y), off)) {
+        kval_free(p->ctx, &items[0]);
+        ok = false;
+    }
+    tmps_free(t);
+    if (!ok) {
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
+    return true;
+}
+
 static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -2461,11 +2478,15 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_) ||
         (given(a, "returned") && !fe_arg_bool(p, arg(a, "returned"), f->name, "returned", &returned)))
         return done(p, &t, out, NULL, off);
-    if (returned) {
-        tmps_free(&t);
-        return fe_err(p, arg(a, "returned")->off, KILN_ERR_ARG, "average(): returned=True is not supported");
+    if (!given_not_none(a, "weights")) {
+        kiln_expr *m = keep(&t, kiln_mean_axes(c, x, mask, keep_));
+        if (!returned || !m) return done(p, &t, out, m, off);
+        int64_t n = 1; /* with returned=True: (the mean, the count as its dtype, in its shape) */
+        for (int d = 0; d < x->ndim; d++)
+            if ((mask >> d) & 1) n *= x->shape[d];
+        kiln_expr *cnt = keep(&t, kiln_cast(c, keep(&t, kiln_scalar(c, (double)n)), (kiln_dtype)m->dtype));
+        return pair_result(p, &t, out, m, broadcast(p, &t, cnt, m->ndim, m->shape, f->name, off), off);
     }
-    if (!given_not_none(a, "weights")) return done(p, &t, out, keep(&t, kiln_mean_axes(c, x, mask, keep_)), off);
     kiln_expr *w = keep(&t, expr_of(p, f, a, "weights"));
     if (!w) return done(p, &t, out, NULL, off);
     if (!ir_same_shape(w, x)) {
@@ -2496,7 +2517,8 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         tmps_free(&t);
         return fe_err(p, arg(a, "weights")->off, KILN_ERR_ARG, "average(): weights sum to zero, can't be normalized");
     }
-    return done(p, &t, out, keep(&t, kiln_div(c, num, scl)), off);
+    kiln_expr *avg = keep(&t, kiln_div(c, num, scl));
+    return returned && avg ? pair_result(p, &t, out, avg, scl, off) : done(p, &t, out, avg, off);
 }
 
 /* fmax / fmin (NumPy's ufuncs): the larger (smaller) of x1 and x2, NaN only where both are:
