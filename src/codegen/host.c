@@ -789,9 +789,11 @@ static uint64_t sort_key(const char *v, kiln_dtype dt) {
 }
 
 /* Sorts r[0..n) by key, stably (tmp: n more records), on the key's low `bytes` bytes: an
- * insertion sort for short lines, else an LSD radix sort a byte at a time (a byte every key
- * shares is skipped).  The buffer that holds the result. */
-static sort_rec *sort_recs(sort_rec *r, sort_rec *tmp, int64_t n, int bytes) {
+ * insertion sort for short lines, else an LSD radix sort, 8 bits a pass (past 2^16 elements 11,
+ * fewer passes, every pass's counts made in one read first; count: SORT_COUNTS entries), a
+ * pass whose digit every key shares skipped.  The buffer that holds the result. */
+#define SORT_COUNTS (6 * 2048)
+static sort_rec *sort_recs(sort_rec *r, sort_rec *tmp, int64_t n, int bytes, int64_t *count) {
     if (n <= 32) {
         for (int64_t i = 1; i < n; i++) {
             sort_rec x = r[i];
@@ -801,17 +803,28 @@ static sort_rec *sort_recs(sort_rec *r, sort_rec *tmp, int64_t n, int bytes) {
         }
         return r;
     }
-    for (int b = 0; b < bytes; b++) {
-        int64_t count[256] = {0};
-        int sh = 8 * b;
-        for (int64_t i = 0; i < n; i++) count[(r[i].key >> sh) & 255]++;
-        if (count[(r[0].key >> sh) & 255] == n) continue;
-        for (int64_t d = 0, at = 0; d < 256; d++) {
-            int64_t c = count[d];
-            count[d] = at;
-            at += c;
+    bool big = n >= 65536; /* (a short line: each pass counts for itself, a few cache lines of counts) */
+    int w = big ? 11 : 8, passes = (8 * bytes + w - 1) / w, radix = 1 << w;
+    uint64_t m = (uint64_t)radix - 1;
+    if (big) {
+        memset(count, 0, (size_t)passes * (size_t)radix * sizeof *count);
+        for (int64_t i = 0; i < n; i++)
+            for (int b = 0; b < passes; b++) count[b * radix + (int64_t)((r[i].key >> (w * b)) & m)]++;
+    }
+    for (int b = 0; b < passes; b++) {
+        int64_t *c = big ? count + b * radix : count;
+        int sh = w * b;
+        if (!big) {
+            memset(c, 0, (size_t)radix * sizeof *c);
+            for (int64_t i = 0; i < n; i++) c[(r[i].key >> sh) & m]++;
         }
-        for (int64_t i = 0; i < n; i++) tmp[count[(r[i].key >> sh) & 255]++] = r[i];
+        if (c[(r[0].key >> sh) & m] == n) continue;
+        for (int64_t d = 0, at = 0; d < radix; d++) {
+            int64_t k = c[d];
+            c[d] = at;
+            at += k;
+        }
+        for (int64_t i = 0; i < n; i++) tmp[c[(r[i].key >> sh) & m]++] = r[i];
         sort_rec *t = r;
         r = tmp;
         tmp = t;
@@ -832,7 +845,7 @@ static kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthread
     double work = (double)lines * (double)len * 8.0;
     int nt = work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
     if (nt > lines) nt = (int)lines;
-    size_t per = (size_t)len * 2 * sizeof(sort_rec); /* a line's records and their buffer */
+    size_t per = (size_t)len * 2 * sizeof(sort_rec) + SORT_COUNTS * sizeof(int64_t); /* a line's records, their buffer, the counts */
     char *buf = kiln_malloc(ctx, per * (size_t)nt + 1);
     if (!buf) return KILN_ERR_NOMEM;
     bool arg = a->op == KILN_OP_ARGSORT;
@@ -840,6 +853,7 @@ static kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthread
     KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
     {
         sort_rec *recs = (sort_rec *)(void *)(buf + per * (size_t)KILN_OMP_TID(nt)), *tmp = recs + len;
+        int64_t *count = (int64_t *)(void *)(tmp + len);
         _Pragma("omp for schedule(static)")
         for (int64_t l = 0; l < lines; l++) {
             if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
@@ -858,7 +872,7 @@ static kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthread
                 out += i * a->out_str[d];
             }
             for (int64_t k = 0; k < len; k++) recs[k] = (sort_rec){sort_key(in + k * a->in_str[ax], a->dt), k};
-            const sort_rec *sorted = sort_recs(recs, tmp, len, bytes);
+            const sort_rec *sorted = sort_recs(recs, tmp, len, bytes, count);
             for (int64_t k = 0; k < len; k++) {
                 if (arg) memcpy(out + k * a->out_str[ax], &sorted[k].pos, sizeof sorted[k].pos);
                 else memcpy(out + k * a->out_str[ax], in + sorted[k].pos * a->in_str[ax], es);
