@@ -288,7 +288,9 @@ CASES += [
     ("moveaxis(A, 3, 0)", 0), ("norm(u)", 4), ("norm(M)", 4), ("norm(M, axis=1)", 4), ("norm(M, 1)", 0), ("norm(M, inf)", 0),
     ("norm(M, -1)", 0), ("norm(M, 'fro', keepdims=True)", 4), ("norm(A, axis=(1, 2))", 4), ("norm(u, 3)", 4), ("norm(u, 0)", 0),
     ("norm(u, -inf)", 0), ("norm(f)", 4), ("norm(Z, axis=0, ord=1)", 0), ("np.linalg.norm(N, axis=1)", 4), ("norm(A, 2)", 0),
-    ("norm(M, 2)", 0),
+    ("norm(M, 2)", 0), ("norm(M, 1, (1, 0))", 0), ("norm(M, inf, (-1, 0))", 0), ("norm(A)", 4), ("norm(A, 'f', axis=(0, 2))", 4),
+    ("median(zeros((0, 4)), axis=0, keepdims=True)", 0), ("argwhere(array(3.))", 0), ("quantile(g, [0.3, 0.6])", 0),
+    ("quantile(m, 0.5)", 0),
     ("split(arange(6), 3)", 0), ("split(M, [1, 3], axis=1)", 0), ("array_split(arange(7), 3)", 0), ("split(arange(7), 3)", 0),
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
@@ -546,6 +548,8 @@ PROGRAMS = [
     ("x = arange(24.).reshape(4, 6)\nm = array([True, False, True, False, True, False])\nx.T[0] = 1\nx.T[m, 1] = -3\n"
      "x.reshape(6, 4)[array([True, False] * 3)] += 100\nx.transpose()[[0, 2]] *= 2\nx.ravel()[3] = 7\nprint(x)"),
     "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)",
+    ("x = arange(6.).reshape(3, 2)\ny = x.T.ravel().reshape(2, 3)\ny += 1\nz = x.reshape(6)\nz[1] = 7\n"
+     "w = x.T\nv = w.reshape(6)\nv[0] = 3\nprint(x, y, z, v)"),
     "print(nonzero(array([0, 3, 0, 1])), unique(array([3, 1, 3]), return_counts=True))",
     "x = arange(24).reshape(2, 3, 4)\nx[[0, 1], :, [3, 0]] = -1\nx[[1], 0, [2]] += 100\nprint(x)",
     "a2, b2 = split(arange(6.), 2)\nprint(a2, b2, norm(b2), swapaxes(ones((1, 2, 3)), 0, 2).shape)",

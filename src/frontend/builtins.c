@@ -401,10 +401,36 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* ------------------------------------------------------------------ shapes */
 
+/* e's byte strides when it is a chain of views and reshapes over a name's array (a VAR, or a
+ * placeholder bound to it) that reads that memory in place, each reshape one its layout allows;
+ * false otherwise. */
+static bool view_strides(const kiln_expr *e, int64_t *strides) {
+    if (e->op == KILN_OP_VAR || (e->op == KILN_OP_PARAM && e->leaf)) {
+        memcpy(strides, e->op == KILN_OP_VAR ? e->strides : kiln_array_strides(e->leaf), (size_t)e->ndim * sizeof *strides);
+        return true;
+    }
+    int64_t s[KILN_MAX_DIMS];
+    if ((e->op != KILN_OP_VIEW && e->op != KILN_OP_RESHAPE) || !view_strides(ir_arg(e, 0), s)) return false;
+    const kiln_expr *x = ir_arg(e, 0);
+    if (e->op == KILN_OP_RESHAPE) return ir_reshape_strides(x->ndim, x->shape, s, e->ndim, e->shape, strides);
+    ir_viewmap m;
+    int64_t off;
+    ir_view_of(e, &m);
+    ir_view_memory(&m, x->shape, s, &off, strides);
+    return true;
+}
+
 /* A view function's result (reshape, ravel, transpose, expand_dims, squeeze): a view of a name's
- * array is one too (flatten copies). */
+ * array is one too (flatten copies, and so does a reshape or ravel its layout does not allow:
+ * x.T.ravel(), whose reshape back, x.T.ravel().reshape(2, 3), is no view of x either). */
 static bool as_view(const fe_fn *f, fe_args *a, kval *out, bool ok) {
-    if (ok) out->alias = arg(a, "a")->alias && strcmp(f->name, "flatten") != 0;
+    if (!ok) return ok;
+    const kval *x = arg(a, "a");
+    out->alias = x->alias && strcmp(f->name, "flatten") != 0;
+    if (out->alias && (!strcmp(f->name, "reshape") || !strcmp(f->name, "ravel"))) {
+        int64_t st[KILN_MAX_DIMS], ns[KILN_MAX_DIMS];
+        out->alias = view_strides(x->e, st) && ir_reshape_strides(x->e->ndim, x->e->shape, st, out->e->ndim, out->e->shape, ns);
+    }
     return ok;
 }
 
@@ -1276,19 +1302,22 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         return NULL;
     }
     kiln_dtype rdt = x->dtype == KILN_F32 && !many ? KILN_F32 : KILN_F64;
-    kiln_expr *v = keep(t, kiln_sort(ctx, x, axis));
+    if (x->dtype == KILN_BOOL && !median) {
+        fe_err(p, off, KILN_ERR_ARG, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
+        return NULL;
+    }
+    kiln_expr *sorted = keep(t, kiln_sort(ctx, x, axis)), *v = sorted; /* v: the sorted values in the result's dtype */
     if (v && v->dtype != rdt) v = keep(t, kiln_cast(ctx, v, rdt));
     if (!v) return NULL;
-    if (n == 0) { /* NumPy's median of nothing: NaN (with a warning) */
-        kiln_expr *s = keep(t, kiln_reduce(ctx, KILN_OP_SUM, v, axis, 0));
-        return s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
-    }
-    kiln_expr *last = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis));
-    kiln_expr *nan = dtype_is_float((kiln_dtype)x->dtype) && last ? keep(t, kiln_isnan(ctx, last)) : NULL;
     kiln_expr *parts[64];
+    kiln_expr *last = n ? keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis)) : NULL;
+    kiln_expr *nan = dtype_is_float((kiln_dtype)x->dtype) && last ? keep(t, kiln_isnan(ctx, last)) : NULL;
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
-        if (median) {
+        if (n == 0) { /* NumPy's median of nothing: NaN (with a warning) */
+            kiln_expr *s = keep(t, kiln_reduce(ctx, KILN_OP_SUM, v, axis, 0));
+            r = s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
+        } else if (median) {
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, (n - 1) / 2, (n - 1) / 2 + 1, 1), axis));
             kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
             r = n % 2 ? a : keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
@@ -1301,7 +1330,11 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
             int64_t i0 = (int64_t)lo, i1 = i0 + 1 < n ? i0 + 1 : n - 1;
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i0, i0 + 1, 1), axis));
             kiln_expr *b = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i1, i1 + 1, 1), axis));
-            kiln_expr *d = keep(t, kiln_sub(ctx, b, a));
+            /* b - a in the array's own dtype, as NumPy's subtract (then the result's) */
+            kiln_expr *a0 = keep(t, kiln_squeeze(ctx, slice_along(p, t, sorted, axis, i0, i0 + 1, 1), axis));
+            kiln_expr *b0 = keep(t, kiln_squeeze(ctx, slice_along(p, t, sorted, axis, i1, i1 + 1, 1), axis));
+            kiln_expr *d = a0 && b0 ? keep(t, kiln_sub(ctx, b0, a0)) : NULL;
+            if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
             r = g >= 0.5 ? keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, keep(t, kiln_scalar(ctx, h))))))
                          : keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, keep(t, kiln_scalar(ctx, g))))));
         }
@@ -1429,7 +1462,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     int naxes = __builtin_popcount(mask);
     bool given_ord = given_not_none(a, "ord");
     if (given_ord && ov->kind == KV_STR) {
-        if (strcmp(ov->s, "fro")) {
+        if (strcmp(ov->s, "fro") && strcmp(ov->s, "f")) {
             tmps_free(&t);
             return fe_err(p, ov->off, KILN_ERR_ARG, "norm(): ord '%s' is not supported (kiln has 'fro' and numbers; 'nuc' needs an SVD)", ov->s);
         }
@@ -1443,7 +1476,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return fe_err(p, off, KILN_ERR_ARG, "Improper number of dimensions to norm.");
     }
     bool matrix = naxes == 2 && (given_ord || !all);
-    if (naxes > 2 || (fro && !matrix) || (matrix && given_ord && !fro && (ord == 2 || ord == -2))) {
+    if ((naxes > 2 && !(all && !given_ord)) || (fro && !matrix) || (matrix && given_ord && !fro && (ord == 2 || ord == -2))) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, fro ? "norm(): 'fro' is a norm of matrices (two axes)"
                                                : naxes > 2 ? "Improper number of dimensions to norm."
@@ -1456,7 +1489,12 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!given_ord || fro || (!matrix && ord == 2)) { /* sqrt(sum(x²)) */
         r = keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, x, x)), mask, keepdims))));
     } else if (matrix) { /* ord 1 / -1: the columns' sums' max / min; inf / -inf: the rows' */
-        int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask);
+        int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask); /* (the rows' axis, the columns', in axis's order) */
+        if ((av->kind == KV_TUPLE || av->kind == KV_LIST) && av->n == 2) {
+            int64_t first;
+            if (!fe_arg_int(p, &av->items[0], f->name, "axis", &first)) return done(p, &t, out, NULL, off);
+            if ((first < 0 ? first + x->ndim : first) == a1) a1 = a0, a0 = (int)(first < 0 ? first + x->ndim : first);
+        }
         if (!isinf(ord) && fabs(ord) != 1) {
             tmps_free(&t);
             return fe_err(p, ov->off, KILN_ERR_ARG, "Invalid norm order for matrices.");
@@ -1638,8 +1676,9 @@ static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr *pe = pos ? kiln_var(p->ctx, pos) : NULL;
     kiln_array_free(pos);
     if (!pe) return fe_got(p, NULL, off);
-    if (f->op == Z_ARGWHERE) {
-        kiln_expr *r = nd ? kiln_expr_retain(pe) : kiln_reshape(p->ctx, pe, 2, (int64_t[]){count, 0});
+    if (f->op == Z_ARGWHERE) { /* (of a 0-d array: (count, 0), no coordinates) */
+        kiln_expr *r = nd ? kiln_expr_retain(pe) : kiln_index(p->ctx, pe, 2, (kiln_ix[]){{.kind = KILN_IX_SLICE},
+                                                                                   {.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP}});
         return result(p, out, r, off, 1, &pe);
     }
     if (f->op == Z_FLAT) return result(p, out, kiln_reshape(p->ctx, pe, 1, &count), off, 1, &pe);
