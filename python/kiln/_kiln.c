@@ -247,7 +247,26 @@ static PyObject *Array_get_size(ArrayObject *self, void *closure) {
     return PyLong_FromLongLong(kiln_array_size(self->a));
 }
 
+/* NumPy's __array_interface__ (version 3): what numpy.asarray reads of an array nested in a
+ * tuple or list (a 0-d one's buffer is not taken there), the memory kept alive as the base. */
+static PyObject *Array_get_array_interface(ArrayObject *self, void *closure) {
+    (void)closure;
+    static const char *const typestr[] = {[KILN_BOOL] = "|b1", [KILN_I32] = "<i4", [KILN_I64] = "<i8", [KILN_F32] = "<f4", [KILN_F64] = "<f8"};
+    int nd = kiln_array_ndim(self->a);
+    PyObject *shape = Array_get_shape(self, NULL), *strides = PyTuple_New(nd);
+    for (int d = 0; strides && d < nd; d++) PyTuple_SET_ITEM(strides, d, PyLong_FromSsize_t(self->strides[d]));
+    PyObject *r = shape && strides ? Py_BuildValue("{s:O,s:s,s:(N,O),s:O,s:i}", "shape", shape, "typestr",
+                                                     typestr[kiln_array_dtype(self->a)], "data",
+                                                     PyLong_FromVoidPtr(kiln_array_data(self->a)), Py_False, "strides", strides,
+                                                     "version", 3)
+                                   : NULL;
+    Py_XDECREF(shape);
+    Py_XDECREF(strides);
+    return r;
+}
+
 static PyGetSetDef Array_getset[] = {
+    {"__array_interface__", (getter)Array_get_array_interface, NULL, "NumPy's array interface (no copy)", NULL},
     {"shape", (getter)Array_get_shape, NULL, "the shape, as NumPy's", NULL},
     {"dtype", (getter)Array_get_dtype, NULL, "NumPy's name of the dtype", NULL},
     {"ndim", (getter)Array_get_ndim, NULL, NULL, NULL},
@@ -265,6 +284,45 @@ static Py_ssize_t Array_len(ArrayObject *self) {
 
 static PySequenceMethods Array_as_sequence = {.sq_length = (lenfunc)Array_len};
 
+/* The one element of a size-1 array as a double (float(x), int(x), bool(x), as NumPy's); -1 and
+ * an error otherwise. */
+static int Array_scalar(ArrayObject *self, double *out, long long *iout) {
+    if (kiln_array_size(self->a) != 1) {
+        PyErr_SetString(PyExc_TypeError, "only length-1 arrays can be converted to Python scalars");
+        return -1;
+    }
+    const char *p = kiln_array_data(self->a);
+    switch (kiln_array_dtype(self->a)) {
+    case KILN_F64: *out = *(const double *)(const void *)p; break;
+    case KILN_F32: *out = *(const float *)(const void *)p; break;
+    case KILN_I64: *iout = *(const int64_t *)(const void *)p, *out = (double)*iout; return 1;
+    case KILN_I32: *iout = *(const int32_t *)(const void *)p, *out = (double)*iout; return 1;
+    default: *iout = *(const uint8_t *)p != 0, *out = (double)*iout; return 1;
+    }
+    return 0;
+}
+static PyObject *Array_float(ArrayObject *self) {
+    double d;
+    long long i;
+    return Array_scalar(self, &d, &i) < 0 ? NULL : PyFloat_FromDouble(d);
+}
+static PyObject *Array_int(ArrayObject *self) {
+    double d;
+    long long i;
+    int k = Array_scalar(self, &d, &i);
+    return k < 0 ? NULL : k ? PyLong_FromLongLong(i) : PyLong_FromDouble(d);
+}
+static int Array_bool(ArrayObject *self) {
+    double d;
+    long long i;
+    if (kiln_array_size(self->a) != 1 && kiln_array_size(self->a) != 0) {
+        PyErr_SetString(PyExc_ValueError, "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()");
+        return -1;
+    }
+    return kiln_array_size(self->a) == 0 ? 0 : Array_scalar(self, &d, &i) < 0 ? -1 : d != 0 || d != d;
+}
+static PyNumberMethods Array_as_number = {.nb_float = (unaryfunc)Array_float, .nb_int = (unaryfunc)Array_int, .nb_bool = (inquiry)Array_bool};
+
 static PyObject *Array_repr(ArrayObject *self) {
     PyObject *shape = Array_get_shape(self, NULL);
     if (!shape) return NULL;
@@ -281,6 +339,7 @@ static PyTypeObject ArrayType = {
     .tp_dealloc = (destructor)Array_dealloc,
     .tp_as_buffer = &Array_as_buffer,
     .tp_as_sequence = &Array_as_sequence,
+    .tp_as_number = &Array_as_number,
     .tp_getset = Array_getset,
     .tp_repr = (reprfunc)Array_repr,
 };

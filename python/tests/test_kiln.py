@@ -101,6 +101,18 @@ def test_cached_and_scalars():
     assert np.allclose(np.asarray(kiln.evaluate("sin(a) * sin(a)")), np.sin(a) ** 2)
 
 
+def test_scalar_results():
+    a = np.linspace(0, 1, 101)
+    s, n = kiln.evaluate("sum(a), argmax(a)")
+    assert float(s) == pytest.approx(np.sum(a)) and int(n) == 100 and bool(n)
+    both = np.asarray((s, s))  # 0-d results nested in a tuple: the array interface and float()
+    assert both.shape == (2,) and both.dtype == np.float64
+    with pytest.raises(TypeError):
+        float(kiln.evaluate("a"))
+    with pytest.raises(ValueError):
+        bool(kiln.evaluate("a"))
+
+
 def test_reductions_products_slices():
     X = np.arange(12.0).reshape(3, 4)
     w = np.array([1.0, -1.0, 2.0])
