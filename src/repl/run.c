@@ -1179,20 +1179,28 @@ static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int
     return kiln_array_view(ctx, v, nd, shape, st, 0);
 }
 
+/* Parses src[0, len) again as the item assignment's first parse did: drawing the random numbers
+ * it drew from generator state rng0 (rand() in a subscript draws while it is parsed), then the
+ * generator as it was. */
+static kiln_status parse_again(prog *pg, const char *src, size_t len, const uint64_t *rng0, fe_env *env, kval *v) {
+    uint64_t *g = pg->s->scope->rng, rng[4];
+    memcpy(rng, g, sizeof rng);
+    memcpy(g, rng0, sizeof rng);
+    kiln_status st = fe_parse(pg->s->ctx, env, src, len, false, v);
+    memcpy(g, rng, sizeof rng);
+    return st;
+}
+
 /* Whether the target's text up to `end` (x[:, 1] of x[:, 1][mask], x.T of x.T[0]) is T or a
- * view of T's memory, drawing what the target drew (rand() in it). */
+ * view of T's memory. */
 static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const uint64_t *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
-    kiln_scope *sc = pg->s->scope;
-    fe_env env = {.scope = sc};
+    fe_env env = {.scope = pg->s->scope};
     kval v = {0};
-    uint64_t rng[4];
-    memcpy(rng, sc->rng, sizeof rng);
-    memcpy(sc->rng, rng0, sizeof rng);
     const kiln_expr *chain[VIEW_CHAIN];
     int depth;
     bool py, view = false;
-    if (fe_parse(ctx, &env, pg->text + st->t, end - st->t, false, &v) == KILN_OK && v.kind == KV_ARRAY && v.alias) {
+    if (parse_again(pg, pg->text + st->t, end - st->t, rng0, &env, &v) == KILN_OK && v.kind == KV_ARRAY && v.alias) {
         if (v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) view = true;
         else if (view_chain(v.e, chain, &depth)) { /* (a reshape the memory cannot take is a copy) */
             kiln_array *V = materialize(pg, NULL, &v, &py);
@@ -1201,7 +1209,6 @@ static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const
         }
     }
     kiln_clear_error(ctx);
-    memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &v);
     fe_deps_free(ctx, &env.deps);
     return view;
@@ -1219,7 +1226,6 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
     size_t from = st->t + strlen(st->names[0]); /* (the attributes, then the subscripts) */
     size_t sub = st->t + st->tlen - from, len = strlen(POSITIONS) + sub;
     char *src = pos ? malloc(len + 1) : NULL;
-    uint64_t rng[4];
     *rc = RUN_OK;
     if (st->groups > 1 && !view_upto(pg, st, st->llb, T, rng0)) {
         /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing (x[:, 1][mask] = v,
@@ -1243,11 +1249,8 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
     fe_env env = {.scope = sc};
     kval v = {0};
     kiln_clear_error(ctx);
-    memcpy(rng, sc->rng, sizeof rng); /* the subscript draws what it drew the first time (rand() in it) */
-    memcpy(sc->rng, rng0, sizeof rng);
-    if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK || v.kind != KV_ARRAY || !(P = kiln_eval(ctx, v.e)))
+    if (parse_again(pg, src, len, rng0, &env, &v) != KILN_OK || v.kind != KV_ARRAY || !(P = kiln_eval(ctx, v.e)))
         *rc = kiln_errcode(ctx) != KILN_OK ? report(pg, st->t, kiln_errmsg(ctx)) : report(pg, st->t, "cannot assign to this subscript");
-    memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &v);
     fe_deps_free(ctx, &env.deps);
     run_restore_targets(pg->s, kept, true);
@@ -1257,27 +1260,22 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
 }
 
 /* Whether the target's one subscript is a boolean mask (NAME[mask]), for NumPy's words when
- * the value does not fit what it picks; drawing what the target drew (rand() in it). */
+ * the value does not fit what it picks. */
 static bool whole_mask(prog *pg, const stmt *st, const uint64_t *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
-    kiln_scope *sc = pg->s->scope;
     if (st->groups != 1 || st->attrs) return false;
-    fe_env env = {.scope = sc};
+    fe_env env = {.scope = pg->s->scope};
     kval mv = {0};
     kiln_error_kept kept;
     kiln_error_keep(&kept);
-    uint64_t rng[4];
-    memcpy(rng, sc->rng, sizeof rng);
-    memcpy(sc->rng, rng0, sizeof rng);
     size_t e = st->t + st->tlen - 1;
-    kiln_expr *me = fe_parse(ctx, &env, pg->text + st->lb + 1, e - st->lb - 1, false, &mv) == KILN_OK &&
+    kiln_expr *me = parse_again(pg, pg->text + st->lb + 1, e - st->lb - 1, rng0, &env, &mv) == KILN_OK &&
                             (mv.kind == KV_ARRAY || mv.kind == KV_LIST)
                         ? fe_as_expr(ctx, &mv, "the subscript")
                         : NULL;
     bool mask = me && me->dtype == KILN_BOOL && me->ndim >= 1;
     kiln_expr_free(me);
     kiln_error_restore(&kept); /* the error that brought us here */
-    memcpy(sc->rng, rng, sizeof rng);
     kval_free(ctx, &mv);
     fe_deps_free(ctx, &env.deps);
     return mask;
