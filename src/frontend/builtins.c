@@ -1631,71 +1631,50 @@ static kiln_array *value_now(parser *p, kiln_expr *e, size_t off) {
     return r;
 }
 
-/* Whether element i (C order) of array v is not zero (NaN is not zero). */
-static bool elem_nonzero(const kiln_array *v, int64_t i) {
-    const char *q = (const char *)kiln_array_data(v) + kiln_elem_offset(i, kiln_array_ndim(v), kiln_array_shape(v), kiln_array_strides(v));
-    kiln_dtype dt = kiln_array_dtype(v);
-    return ref_cast(ref_load(q, dt), dt, KILN_BOOL).b;
-}
-
 /* nonzero(a): a tuple of int64 arrays, the coordinates of a's nonzero elements in C order;
  * argwhere(a): them as the columns of one (count, ndim) array; flatnonzero(a): their positions
  * in the flattened a.  Computed now. */
 enum { Z_NONZERO, Z_ARGWHERE, Z_FLAT };
 static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
     kiln_expr *x = expr_of(p, f, a, "a");
     if (!x) return false;
     if (x->ndim == 0 && f->op == Z_NONZERO) {
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_ARG, "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.");
     }
-    kiln_array *v = value_now(p, x, off);
-    int nd = x->ndim, cols = f->op == Z_FLAT ? 1 : nd;
+    int nd = x->ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    memcpy(shape, x->shape, (size_t)nd * sizeof *shape);
+    kiln_array *flat = fe_nonzero_now(p, x, off);
     kiln_expr_free(x);
-    if (!v) return false;
-    int64_t size = kiln_array_size(v), count = 0;
-    for (int64_t i = 0; i < size; i++) count += elem_nonzero(v, i);
-    kiln_array *pos = kiln_array_new(p->ctx, KILN_I64, 2, (int64_t[]){count, cols ? cols : 1});
-    if (pos) { /* (count, cols): row k the k-th nonzero element's coordinates */
-        int64_t *d = kiln_array_data(pos), k = 0;
-        for (int64_t i = 0; i < size; i++) {
-            if (!elem_nonzero(v, i)) continue;
-            if (f->op == Z_FLAT || nd == 0) {
-                d[k++] = f->op == Z_FLAT ? i : 0;
-                continue;
-            }
-            int64_t r = i;
-            for (int c = nd - 1; c >= 0; c--) {
-                d[k * nd + c] = r % kiln_array_shape(v)[c];
-                r /= kiln_array_shape(v)[c];
-            }
-            k++;
+    if (!flat) return false;
+    int64_t count = kiln_array_size(flat);
+    kval coord[KILN_MAX_DIMS];
+    bool ok = f->op == Z_FLAT || fe_coordinates(p, flat, nd, shape, off, coord);
+    kiln_expr *fe = f->op == Z_FLAT ? kiln_var(c, flat) : NULL;
+    kiln_array_free(flat);
+    if (f->op == Z_FLAT) return fe_set_expr(p, out, fe, off);
+    if (!ok) return false;
+    if (f->op == Z_ARGWHERE) { /* the coordinates as columns (of a 0-d array: (count, 0), none) */
+        kiln_expr *cols[KILN_MAX_DIMS], *r = NULL;
+        for (int d = 0; d < nd; d++) cols[d] = coord[d].e;
+        if (nd) {
+            r = kiln_stack(c, nd, cols, 1);
+        } else {
+            kiln_array *z = kiln_array_new(c, KILN_I64, 2, (int64_t[]){count, 0});
+            r = z ? kiln_var(c, z) : NULL;
+            kiln_array_free(z);
         }
+        for (int d = 0; d < nd; d++) kval_free(c, &coord[d]);
+        return fe_set_expr(p, out, r, off);
     }
-    kiln_array_free(v);
-    kiln_expr *pe = pos ? kiln_var(p->ctx, pos) : NULL;
-    kiln_array_free(pos);
-    if (!pe) return fe_got(p, NULL, off);
-    if (f->op == Z_ARGWHERE) { /* (of a 0-d array: (count, 0), no coordinates) */
-        kiln_expr *r = nd ? kiln_expr_retain(pe) : kiln_index(p->ctx, pe, 2, (kiln_ix[]){{.kind = KILN_IX_SLICE},
-                                                                                   {.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP}});
-        return result(p, out, r, off, 1, &pe);
-    }
-    if (f->op == Z_FLAT) return result(p, out, kiln_reshape(p->ctx, pe, 1, &count), off, 1, &pe);
-    kval *items = kiln_calloc(p->ctx, (size_t)nd * sizeof *items);
-    bool ok = fe_got(p, items, off);
-    for (int c = 0; ok && c < nd; c++) { /* column c, as an array of its own */
-        kiln_ix ix[2] = {{.kind = KILN_IX_SLICE}, {.kind = KILN_IX_INDEX, .index = c}};
-        kiln_expr *col = kiln_index(p->ctx, pe, 2, ix);
-        ok = fe_set_expr(p, &items[c], col, off);
-        if (!ok)
-            for (int j = 0; j < c; j++) kval_free(p->ctx, &items[j]);
-    }
-    kiln_expr_free(pe);
-    if (!ok) {
-        kiln_free(p->ctx, items);
+    kval *items = kiln_calloc(c, (size_t)nd * sizeof *items);
+    if (!fe_got(p, items, off)) {
+        for (int d = 0; d < nd; d++) kval_free(c, &coord[d]);
         return false;
     }
+    memcpy(items, coord, (size_t)nd * sizeof *items);
     *out = (kval){.kind = KV_TUPLE, .off = off, .n = nd, .items = items};
     return true;
 }

@@ -783,28 +783,47 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     return true;
 }
 
-/* The flat C-order positions of mask m's true elements, m computed now (the statement is then
- * rebuilt at each run), as a new int64 array; NULL after an error. */
-static kiln_array *true_positions(parser *p, const kval *m) {
+kiln_array *fe_nonzero_now(parser *p, kiln_expr *e, size_t off) {
     kiln_ctx *ctx = p->ctx;
     p->env->volatile_ = true;
-    kiln_array *M = kiln_eval(ctx, m->e);
+    kiln_array *M = kiln_eval(ctx, e);
     if (!M) {
-        fe_got(p, NULL, m->off);
+        fe_got(p, NULL, off);
         return NULL;
     }
-    int64_t lead = kiln_array_size(M), count = 0;
-    const char *md = kiln_array_data(M);
-    const int64_t *mst = kiln_array_strides(M);
-    uint8_t *truth = kiln_malloc(ctx, (size_t)(lead ? lead : 1)); /* the mask in C order, whatever M's strides */
-    for (int64_t f = 0; truth && f < lead; f++) count += truth[f] = md[kiln_elem_offset(f, m->e->ndim, m->e->shape, mst)] != 0;
+    int64_t size = kiln_array_size(M), count = 0;
+    kiln_dtype dt = kiln_array_dtype(M);
+    uint8_t *truth = kiln_malloc(ctx, (size_t)(size ? size : 1)); /* C order, whatever M's strides */
+    for (int64_t f = 0; truth && f < size; f++) {
+        const char *q = (const char *)kiln_array_data(M) + kiln_elem_offset(f, kiln_array_ndim(M), kiln_array_shape(M), kiln_array_strides(M));
+        count += truth[f] = ref_cast(ref_load(q, dt), dt, KILN_BOOL).b;
+    }
     kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
-    for (int64_t f = 0, c = 0; idx && f < lead; f++)
+    for (int64_t f = 0, c = 0; idx && f < size; f++)
         if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;
     kiln_free(ctx, truth);
     kiln_array_free(M);
-    if (!idx) fe_got(p, NULL, m->off);
+    if (!idx) fe_got(p, NULL, off);
     return idx;
+}
+
+bool fe_coordinates(parser *p, const kiln_array *flat, int nd, const int64_t *shape, size_t off, kval *coord) {
+    int64_t cnt = kiln_array_size(flat);
+    for (int d = 0; d < nd; d++) { /* coordinate d of each position */
+        kiln_array *a = kiln_array_new(p->ctx, KILN_I64, 1, &cnt);
+        for (int64_t i = 0; a && i < cnt; i++) {
+            int64_t f = ((const int64_t *)kiln_array_data(flat))[i];
+            for (int e = nd - 1; e > d; e--) f /= shape[e];
+            ((int64_t *)kiln_array_data(a))[i] = f % shape[d];
+        }
+        kiln_expr *e = a ? kiln_var(p->ctx, a) : NULL;
+        kiln_array_free(a);
+        if (!fe_set_expr(p, &coord[d], e, off)) {
+            for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* x[mask], a boolean mask over x's leading dims: the elements (or rows) where it is true, in C
@@ -822,7 +841,7 @@ static kiln_expr *mask_take(parser *p, kiln_expr *x, const kval *m) {
         fe_err(p, m->off, KILN_ERR_INDEX, "boolean index of shape %s does not match the indexed array's shape %s", ms.s, xs.s);
         return NULL;
     }
-    kiln_array *idx = true_positions(p, m);
+    kiln_array *idx = fe_nonzero_now(p, m->e, m->off);
     int64_t shape[KILN_MAX_DIMS];
     shape[0] = 1;
     for (int d = 0; d < k; d++) shape[0] *= x->shape[d];
@@ -874,25 +893,10 @@ static bool expand_masks(parser *p, const kiln_expr *x, kval *items, int *n, int
                               "corresponding boolean axis is %lld",
                               d0 + d, (long long)x->shape[d0 + d], (long long)m->e->shape[d]);
         if (*n - 1 + c > cap) return fe_err(p, m->off, KILN_ERR_INDEX, "too many indices");
-        kiln_array *flat = true_positions(p, m);
+        kiln_array *flat = fe_nonzero_now(p, m->e, m->off);
         if (!flat) return false;
-        int64_t cnt = kiln_array_size(flat), shape[KILN_MAX_DIMS];
-        memcpy(shape, m->e->shape, (size_t)c * sizeof *shape);
         kval coord[KILN_MAX_DIMS];
-        bool ok = true;
-        for (int d = 0; d < c; d++) { /* coordinate d of each true position */
-            kiln_array *a = ok ? kiln_array_new(p->ctx, KILN_I64, 1, &cnt) : NULL;
-            for (int64_t i = 0; a && i < cnt; i++) {
-                int64_t f = ((const int64_t *)kiln_array_data(flat))[i];
-                for (int e = c - 1; e > d; e--) f /= shape[e];
-                ((int64_t *)kiln_array_data(a))[i] = f % shape[d];
-            }
-            kiln_expr *e = a ? kiln_var(p->ctx, a) : NULL;
-            kiln_array_free(a);
-            if (ok) ok = fe_set_expr(p, &coord[d], e, m->off);
-            if (!ok)
-                for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
-        }
+        bool ok = fe_coordinates(p, flat, c, m->e->shape, m->off, coord);
         kiln_array_free(flat);
         if (!ok) return false;
         size_t off = m->off;

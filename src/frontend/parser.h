@@ -25,6 +25,12 @@ bool fe_err(parser *p, size_t off, kiln_status st, const char *fmt, ...) __attri
 bool fe_got(parser *p, const void *r, size_t off);
 /* v becomes the array e (a reference, taken over), or false with the library's error at off. */
 bool fe_set_expr(parser *p, kval *v, kiln_expr *e, size_t off);
+/* The flat C-order positions of e's nonzero elements (NaN is nonzero), e computed now (the
+ * statement is then rebuilt at each run), as a new int64 array; NULL after an error (at off). */
+kiln_array *fe_nonzero_now(parser *p, kiln_expr *e, size_t off);
+/* coord[0..nd): the coordinates in shape (nd dims) of the flat positions `flat`, one int64 array
+ * each; false after an error (none left in coord). */
+bool fe_coordinates(parser *p, const kiln_array *flat, int nd, const int64_t *shape, size_t off, kval *coord);
 
 /* ---- arguments (builtins.c reads them; parse.c for subscripts) ----
  * Each is false with an error naming fn and the parameter when v is not what is asked for. */
