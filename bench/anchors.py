@@ -13,6 +13,8 @@ import numpy as np
 from sweep_anchors import kernels, us_per_call
 
 N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
+LINALG_CASES = ["inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)", "cholesky(S)", "qr(A)",
+                "pinv(A)", "inv(T)", "det(T)", "solve(E, E[:, :, :2])", "eigvalsh(E + E.transpose(0, 2, 1))"]  # bench.c's
 THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
 ne.set_num_threads(THREADS)
 numba.set_num_threads(THREADS)
@@ -86,6 +88,17 @@ def main():
         sb = ((np.arange(n * kk * q) * 13 % 997) * 1e-3).astype(dt).reshape(n, kk, q)
         sc = np.empty((n, mm, q), dt)
         r["stacks"].append({"numpy": median_ms(lambda: sa @ sb), "numpy_out": median_ms(lambda: np.matmul(sa, sb, out=sc))})
+    # np.linalg on bench.c's matrices: x[..., r, c] = (flat * 7 % 1000) / 1000 - 0.5, plus diag on the diagonal
+    def mat(shape, diag):
+        x = (np.arange(np.prod(shape)) * 7 % 1000) * 1e-3 - 0.5
+        x = x.reshape(shape)
+        return x + diag * np.eye(shape[-1]) if diag else x
+    la = {"A": mat((500, 500), 10), "B": mat((1000, 1000), 20), "R": mat((1000, 4), 0), "T": mat((10000, 3, 3), 3),
+          "E": mat((1000, 8, 8), 5)}
+    la["S"] = la["A"] @ la["A"].T + np.eye(500)
+    la.update({f: getattr(np.linalg, f) for f in ["inv", "solve", "slogdet", "svd", "eigh", "cholesky", "qr", "pinv", "det",
+                                                  "eigvalsh"]})
+    r["linalg"] = [median_ms(lambda c=c: eval(c, la)) for c in LINALG_CASES]
     nf, m = 1000, 100000
     Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
     Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)

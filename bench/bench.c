@@ -237,6 +237,49 @@ int main(int argc, char **argv) {
         free(sc);
     }
 
+    /* ---- np.linalg (LAPACK through kiln's copy in and out) on the matrices anchors.py gives NumPy */
+    static const char *const las[] = {"inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)",
+                                      "cholesky(S)", "qr(A)", "pinv(A)", "inv(T)", "det(T)", "solve(E, E[:, :, :2])",
+                                      "eigvalsh(E + E.transpose(0, 2, 1))"};
+    enum { NLAS = sizeof las / sizeof *las };
+    double t_la[NLAS];
+    {
+        kiln_scope *ls = kiln_scope_new(ctx);
+        static const struct { const char *name; int nd; int64_t shape[3]; double diag; } mats[] = {
+            {"A", 2, {500, 500}, 10}, {"B", 2, {1000, 1000}, 20}, {"R", 2, {1000, 4}, 0}, {"T", 3, {10000, 3, 3}, 3}, {"E", 3, {1000, 8, 8}, 5}};
+        for (size_t i = 0; i < sizeof mats / sizeof *mats; i++) { /* x[..., r, c] = (flat·7 % 1000)/1000 - 0.5, + diag on it */
+            kiln_array *m = kiln_array_new(ctx, KILN_F64, mats[i].nd, mats[i].shape);
+            double *d = kiln_array_data(m);
+            int64_t rows = mats[i].shape[mats[i].nd - 2], cols = mats[i].shape[mats[i].nd - 1];
+            for (int64_t k = 0; k < kiln_array_size(m); k++)
+                d[k] = (double)(k * 7 % 1000) * 1e-3 - 0.5 + ((k % (rows * cols)) / cols == k % cols ? mats[i].diag : 0);
+            kiln_scope_set(ls, mats[i].name, m);
+            kiln_array_free(m);
+        }
+        kiln_array *S = kiln_eval(ctx, kiln_parse(ctx, ls, "A @ A.T + eye(500)")); /* symmetric positive definite */
+        check(ctx, S ? KILN_OK : kiln_errcode(ctx));
+        kiln_scope_set(ls, "S", S);
+        kiln_array_free(S);
+        for (int c = 0; c < NLAS; c++) {
+            kiln_expr *vals[4], *params[8];
+            int which[8], np, reusable;
+            int nv = kiln_parse_params_many(ctx, ls, las[c], 4, vals, 8, params, which, &np, &reusable);
+            check(ctx, nv > 0 ? KILN_OK : kiln_errcode(ctx));
+            kiln_array *outs[4] = {NULL, NULL, NULL, NULL};
+            double t[REPS];
+            check(ctx, kiln_eval_many(ctx, nv, vals, outs)); /* (the first call: outs made, LAPACK loaded) */
+            for (int r = 0; r < REPS; r++) {
+                double t0 = now();
+                check(ctx, kiln_eval_many(ctx, nv, vals, outs));
+                t[r] = (now() - t0) * 1e3;
+            }
+            t_la[c] = median(t, REPS);
+            for (int i = 0; i < nv; i++) kiln_expr_free(vals[i]), kiln_array_free(outs[i]);
+            for (int i = 0; i < np; i++) kiln_expr_free(params[i]);
+        }
+        kiln_scope_free(ls);
+    }
+
     /* ---- a logistic-regression step: X 1000 x 100000 float64 (800 MB), dw and db together */
     int64_t nf = 1000, ms = 100000;
     double *Xl = big((size_t)(nf * ms) * 8), *Yl = big((size_t)ms * 8), *wl = malloc((size_t)nf * 8);
@@ -297,6 +340,7 @@ int main(int argc, char **argv) {
     for (int c = 0; c < NSTACKS; c++)
         printf("  stack %-28s kiln %8.3f   C loop of gemm calls %8.3f   kiln/C %.2f\n", stacks[c].name, t_stack_kiln[c],
                t_stack_c[c], t_stack_kiln[c] / t_stack_c[c]);
+    for (int c = 0; c < NLAS; c++) printf("  linalg %-36s kiln %8.3f ms\n", las[c], t_la[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -317,6 +361,8 @@ int main(int argc, char **argv) {
         for (int c = 0; c < NSTACKS; c++)
             fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f, \"c\": %.4f}", c ? ", " : "", stacks[c].name, t_stack_kiln[c],
                     t_stack_c[c]);
+        fprintf(f, "],\n \"linalg\": [");
+        for (int c = 0; c < NLAS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", las[c], t_la[c]);
         fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);

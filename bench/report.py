@@ -40,6 +40,12 @@ print("|---|---|---|---|---|---|")
 for ks, ns in zip(k["stacks"], a["stacks"]):
     print(f"| `{ks['case']}` | {ks['kiln']:.3f} ms | {ks['c']:.3f} ms | {ks['kiln'] / ks['c']:.2f}× | {ns['numpy']:.3f} ms "
           f"({ns['numpy'] / ks['kiln']:.1f}× slower) | {ns['numpy_out']:.3f} ms |")
+print("\n| np.linalg, float64 (A 500², B 1000², R 1000×4, S = A A.T + I, T 10000 of 3², E 1000 of 8²) | kiln | NumPy | "
+      "NumPy / kiln |")
+print("|---|---|---|---|")
+for case, kt, nt in zip([c["case"] for c in k["linalg"]], [c["kiln"] for c in k["linalg"]], a["linalg"]):
+    print(f"| `{case}` | {kt:.3f} ms | {nt:.3f} ms | {nt / kt:.2f}× |")
+print("\n(both call LAPACK: kiln Debian's OpenBLAS, NumPy the OpenBLAS its wheel bundles)")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

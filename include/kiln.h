@@ -58,6 +58,7 @@ typedef enum kiln_status {
     KILN_ERR_IO,       /* a file could not be read or written */
     KILN_ERR_INTERRUPTED, /* kiln_interrupt stopped the evaluation */
     KILN_ERR_INDEX,    /* an index out of bounds (a gather's index array, a subscript) */
+    KILN_ERR_LINALG,   /* NumPy's LinAlgError: a singular matrix, one not positive definite, no convergence */
     KILN_STATUS_COUNT
 } kiln_status;
 
@@ -167,7 +168,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(SCATTER, scatter, "scatter_add", SCATTER)       \
     X(SOFTMAX, softmax_rows, "softmax", ROWS)        \
     X(SORT,    sort,    "sort",    SCAN)              \
-    X(ARGSORT, argsort, "argsort", SCAN)
+    X(ARGSORT, argsort, "argsort", SCAN)              \
+    X(LINALG,  linalg_op, "linalg", LINALG)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -407,12 +409,41 @@ KILN_OPS(KILN_X_DECL)
 #define KILN_X_DECL_R_EMBED(b)
 #define KILN_X_DECL_R_SCATTER(b)
 #define KILN_X_DECL_R_ROWS(b)
+#define KILN_X_DECL_R_LINALG(b)
 KILN_STRUCT_OPS(KILN_X_DECL_R)
 #undef KILN_X_DECL_R
 /* (the scans above: cumsum and cumprod along axis, or over the flattened array with
  * KILN_ALL_AXES; bool and integers give int64, as NumPy's.  sort keeps the dtype and puts NaN
  * last, as NumPy's; argsort gives the int64 positions that sort along the axis, equal values
  * in the order they come (NumPy's kind='stable'); both run on the host) */
+/* np.linalg's functions, each over the last two dims of a stack of matrices (the leading dims
+ * are the stack): kiln_linalg's fn.  They run on the host through LAPACK (OpenBLAS's, else the
+ * system's liblapack.so.3), as NumPy's do; float32 stays float32, everything else is float64. */
+typedef enum kiln_linalg_fn {
+    KILN_LA_SOLVE,    /* solve(a, b): x with a @ x = b; b is (..., n, k), or (n,) for one vector */
+    KILN_LA_INV,      /* inv(a) */
+    KILN_LA_DET,      /* det(a), as NumPy's: sign * exp(sum(log|u_ii|)) of a's LU factors */
+    KILN_LA_SIGNDET,  /* slogdet(a)'s sign: -1, 0 or 1 */
+    KILN_LA_LOGDET,   /* slogdet(a)'s log|det(a)| (-inf for a singular a) */
+    KILN_LA_CHOLESKY, /* the lower factor L of a = L @ L.T (upper with KILN_LA_UPPER: U, a = U.T @ U) */
+    KILN_LA_EIGVALSH, /* eigvalsh(a): a symmetric matrix's eigenvalues, ascending (its lower
+                         triangle read; the upper with KILN_LA_UPPER) */
+    KILN_LA_EIGVECSH, /* eigh(a)'s eigenvectors, as columns, in the eigenvalues' order */
+    KILN_LA_SVALS,    /* svd's singular values, descending: (..., min(m, n)) */
+    KILN_LA_SVD_U,    /* svd's u: (..., m, k), (..., m, m) with KILN_LA_FULL */
+    KILN_LA_SVD_VH,   /* svd's vh: (..., k, n), (..., n, n) with KILN_LA_FULL */
+    KILN_LA_QR_Q,     /* qr's q (mode 'reduced'): (..., m, k) with orthonormal columns; (..., m, m)
+                         with KILN_LA_FULL (mode 'complete') */
+    KILN_LA_QR_R,     /* qr's r: (..., k, n), upper triangular; (..., m, n) with KILN_LA_FULL */
+    KILN_LA_COUNT
+} kiln_linalg_fn;
+#define KILN_LA_FULL 1u  /* kiln_linalg's flags: svd's full_matrices, qr's mode 'complete' */
+#define KILN_LA_UPPER 2u /* cholesky's upper=True, eigh's UPLO='U' */
+/* fn of a (and b, for solve; NULL otherwise).  Errors: a not a square stack where fn needs one,
+ * solve's b not matching, no LAPACK on this machine (when it runs).  A singular matrix gives
+ * inv and solve the error "Singular matrix", a matrix not positive definite gives cholesky's;
+ * an SVD or eigensolver that does not converge gives its own. */
+KILN_API kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr *b, unsigned flags);
 /* The same, by op number (a reduction op of KILN_STRUCT_OPS). */
 KILN_API kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims);
 /* A reduction over several axes at once: bit d of axes set for axis d (NumPy's axis=(0, 2)).

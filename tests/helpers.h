@@ -41,6 +41,7 @@ Suite *suite_tier(void);
 Suite *suite_views(void);
 Suite *suite_stress(void);
 Suite *suite_grad(void);
+Suite *suite_linalg(void);
 
 /* Whether ctx's kernels are LLVM's (the "cpu" backend): the tests that read generated LLVM IR
  * check it only then; every other test runs on whatever backend KILN_BACKEND chose. */

@@ -163,6 +163,7 @@ int main(void) {
     srunner_add_suite(sr, suite_tier());
     srunner_add_suite(sr, suite_views());
     srunner_add_suite(sr, suite_grad());
+    srunner_add_suite(sr, suite_linalg());
     srunner_add_suite(sr, suite_stress());
     /* one process: the JIT and libmvec are loaded once, and sanitizers see everything */
     srunner_set_fork_status(sr, CK_NOFORK);

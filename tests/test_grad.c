@@ -132,6 +132,12 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(percentile(a, [20, 70], axis=0) * b)", "norm(a) + sum(norm(d, axis=0)) + norm(b, 3)", "norm(a, 'fro') * norm(p, 1)",
         "sum(swapaxes(a[None], 0, 2) ** 2 * c[None])", "sum(split(a, 2, axis=1)[1] ** 2)",
         "sum(cov(a) ** 2) + sum(corrcoef(p) * a[:, :3])",
+        /* np.linalg */
+        "sum(solve(a[:, :3] + 3 * eye(3), p) ** 2)", "sum(solve(a[:, 1:] + 3 * eye(3), c[:, 0]) * b[:3])",
+        "sum(solve(stack([a[:, :3], u[:, 1:]]) + 3 * eye(3), d[:3, :2]) ** 2)", "sum(inv(p[:, :3] + 2 * eye(3)) * a[:, 1:])",
+        "det(a[:, :3] + 2 * eye(3)) + slogdet(p[:, 1:] + eye(3))[1] * slogdet(-p[:, 1:])[0]",
+        "sum(eigvalsh(a[:, :3] @ a[:, :3].T + eye(3)) * b[:3])", "sum(svd(a, compute_uv=False) * b[:3])",
+        "sum(svd(d.T, compute_uv=False) ** 2) + sum(matrix_power(a[:, :3], 3) * p[:, :3])",
         /* views */
         "sum(a[1:, ::-2] ** 2)", "sum(a[:, 1] * b[::-1][:3])", "sum(a[None, :, 2:] * a[:, None, 2:])", "sum(reshape(a, (4, 3)) @ a)",
         "sum(a.reshape(12)[::5] ** 3)", "sum(transpose(a) * d[:, :3])", "sum(expand_dims(b, 0) * a)", "sum(squeeze(c) * a[:, 0])",

@@ -75,6 +75,7 @@ const char *kiln_status_str(kiln_status st) {
         [KILN_ERR_IO] = "I/O error",
         [KILN_ERR_INTERRUPTED] = "interrupted",
         [KILN_ERR_INDEX] = "index out of bounds",
+        [KILN_ERR_LINALG] = "linear algebra error",
     };
     return (unsigned)st < KILN_STATUS_COUNT ? names[st] : "unknown status";
 }

@@ -193,6 +193,7 @@ typedef enum op_kind {
     KIND_EMBED,  /* a view's adjoint: the operand's values at the view's places in zeros */
     KIND_SCATTER, /* a take's adjoint: the operand's values added at the indices into zeros */
     KIND_ROWS,   /* softmax, log_softmax, logsumexp along the last axis: a pass per row */
+    KIND_LINALG, /* np.linalg's functions over the last two dims (kiln_linalg_fn in keepdims) */
 } op_kind;
 
 static inline bool op_is_elementwise(int op) { return op < KILN_OP_SUM; }

@@ -152,6 +152,31 @@ typedef struct kiln_rows_args {
     int64_t in_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
 } kiln_rows_args;
 
+/* np.linalg's function fn (kiln_linalg_fn, with flags KILN_LA_*) of dtype dt (float32 or
+ * float64) over a stack of matrices: a has ndim dims of shape (the last two a matrix's), walked
+ * with byte strides a_str; b (solve's right-hand sides, else NULL) has b_shape, b_str, the same
+ * leading dims; out has out_ndim dims of out_shape (the leading dims, then what fn gives of a
+ * matrix: nothing, a vector or a matrix) with byte strides out_str.  The nalso siblings are
+ * functions of the same a that one factorization gives too (svd's u, s and vh; eigh's values and
+ * vectors; det and slogdet's parts; qr's q and r), with the same flags: their outputs (of the
+ * shapes their fn gives) are written in the same pass. */
+typedef struct kiln_linalg_args {
+    int fn;
+    unsigned flags;
+    kiln_dtype dt;
+    int ndim, out_ndim;
+    int64_t shape[KILN_MAX_DIMS], b_shape[KILN_MAX_DIMS], out_shape[KILN_MAX_DIMS];
+    const char *a, *b;
+    char *out;
+    int64_t a_str[KILN_MAX_DIMS], b_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
+    int nalso;
+    struct {
+        int fn, ndim;
+        char *out;
+        int64_t shape[KILN_MAX_DIMS], str[KILN_MAX_DIMS];
+    } also[3];
+} kiln_linalg_args;
+
 /* A cumulative sum or product (op KILN_OP_CUMSUM / KILN_OP_CUMPROD) of dtype dt along one dim
  * of an ndim-dim array: in and out are walked over shape with their own byte strides, and
  * out[.., k, ..] = out[.., k-1, ..] ⊕ in[.., k, ..] in order along `axis` (NumPy's sequential
@@ -269,6 +294,8 @@ typedef struct kiln_backend_i {
     kiln_status (*scatter)(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
     /* softmax, log_softmax and logsumexp along rows (kiln_rows_args): one pass per row. */
     kiln_status (*rows)(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads);
+    /* np.linalg's functions (kiln_linalg_args), a matrix at a time, through LAPACK. */
+    kiln_status (*linalg)(void *state, kiln_ctx *ctx, const kiln_linalg_args *a, int nthreads);
 
     /* The tuned matrix product the backend has for dt ("OpenBLAS 0.3.21 (SkylakeX kernels)"),
      * or NULL when it would use a plain loop: the planner then computes products with a vector

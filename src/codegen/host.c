@@ -423,11 +423,15 @@ static kiln_status blas_room(kiln_ctx *ctx, int nthreads) {
     return KILN_OK;
 }
 
-static void blas_load(void) {
-    const char *off = getenv("KILN_NO_BLAS");
-    if (off && *off && strcmp(off, "0")) return;
+static void *openblas_handle;
+static bool openblas_no_room;
+static pthread_once_t openblas_once = PTHREAD_ONCE_INIT;
+
+/* Loads OpenBLAS (its OpenMP build first) with the best kernels this CPU has, where there is
+ * room to map its buffers. */
+static void openblas_load(void) {
     if (room_mb() < BLAS_LOAD_MB) { /* it would hang trying to map its buffers */
-        atomic_store(&blas_limited, true);
+        openblas_no_room = true;
         return;
     }
     const char *want = getenv("KILN_OPENBLAS_CORETYPE");
@@ -442,7 +446,22 @@ static void blas_load(void) {
     if (saved) setenv("OPENBLAS_CORETYPE", saved, 1); /* the environment as it was */
     else if (want) unsetenv("OPENBLAS_CORETYPE");
     free(saved);
-    if (!h) return;
+    openblas_handle = h;
+}
+
+void *host_openblas(void) {
+    pthread_once(&openblas_once, openblas_load);
+    return openblas_handle;
+}
+
+static void blas_load(void) {
+    const char *off = getenv("KILN_NO_BLAS");
+    if (off && *off && strcmp(off, "0")) return;
+    void *h = host_openblas();
+    if (!h) {
+        if (openblas_no_room) atomic_store(&blas_limited, true);
+        return;
+    }
     blas.sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
     blas.dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
     blas.sgemv = (sgemv_fn)dlsym(h, "cblas_sgemv");

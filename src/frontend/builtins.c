@@ -1452,7 +1452,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
-    bool keepdims = false, all = false, fro = false;
+    bool keepdims = false, all = false, fro = false, nuc = false;
     unsigned mask = 0;
     double ord = 2;
     kval *ov = arg(a, "ord"), *av = arg(a, "axis");
@@ -1462,11 +1462,11 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     int naxes = __builtin_popcount(mask);
     bool given_ord = given_not_none(a, "ord");
     if (given_ord && ov->kind == KV_STR) {
-        if (strcmp(ov->s, "fro") && strcmp(ov->s, "f")) {
+        if (strcmp(ov->s, "fro") && strcmp(ov->s, "f") && strcmp(ov->s, "nuc")) {
             tmps_free(&t);
-            return fe_err(p, ov->off, KILN_ERR_ARG, "norm(): ord '%s' is not supported (kiln has 'fro' and numbers; 'nuc' needs an SVD)", ov->s);
+            return fe_err(p, ov->off, KILN_ERR_ARG, "Invalid norm order '%s' for matrices", ov->s);
         }
-        fro = true;
+        fro = strcmp(ov->s, "nuc") != 0, nuc = !fro;
     } else if (given_ord) {
         int64_t i;
         if (!fe_arg_number(p, ov, f->name, "ord", &ord, &i, NULL)) return done(p, &t, out, NULL, off);
@@ -1476,17 +1476,27 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return fe_err(p, off, KILN_ERR_ARG, "Improper number of dimensions to norm.");
     }
     bool matrix = naxes == 2 && (given_ord || !all);
-    if ((naxes > 2 && !(all && !given_ord)) || (fro && !matrix) || (matrix && given_ord && !fro && (ord == 2 || ord == -2))) {
+    if ((naxes > 2 && !(all && !given_ord)) || ((fro || nuc) && !matrix)) {
         tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_ARG, fro ? "norm(): 'fro' is a norm of matrices (two axes)"
-                                               : naxes > 2 ? "Improper number of dimensions to norm."
-                                                           : "norm(): the matrix 2-norm needs an SVD, which kiln does not have");
+        return fe_err(p, off, KILN_ERR_ARG, fro || nuc ? "norm(): '%s' is a norm of matrices (two axes)" : "Improper number of dimensions to norm.",
+                      fro ? "fro" : "nuc");
     }
     kiln_dtype dt = x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
     if (x->dtype != dt) x = keep(&t, kiln_cast(c, x, dt));
     kiln_expr *ax = x ? keep(&t, kiln_abs(c, x)) : NULL, *r = NULL;
     if (!ax) return done(p, &t, out, NULL, off);
-    if (!given_ord || fro || (!matrix && ord == 2)) { /* sqrt(sum(x²)) */
+    if (matrix && !fro && (nuc || (given_ord && fabs(ord) == 2))) { /* the singular values' sum, largest, smallest */
+        int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask), perm[KILN_MAX_DIMS], k = 0;
+        int64_t kept[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) {
+            kept[d] = (mask >> d) & 1 ? 1 : x->shape[d];
+            if (d != a0 && d != a1) perm[k++] = d;
+        }
+        perm[k] = a0, perm[k + 1] = a1;
+        kiln_expr *sv = keep(&t, kiln_linalg(c, KILN_LA_SVALS, keep(&t, kiln_permute(c, x, perm)), NULL, 0));
+        r = sv ? keep(&t, kiln_reduce(c, nuc ? KILN_OP_SUM : ord > 0 ? KILN_OP_MAX : KILN_OP_MIN, sv, -1, 0)) : NULL;
+        if (r && keepdims) r = keep(&t, kiln_reshape(c, r, x->ndim, kept));
+    } else if (!given_ord || fro || (!matrix && ord == 2)) { /* sqrt(sum(x²)) */
         r = keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, x, x)), mask, keepdims))));
     } else if (matrix) { /* ord 1 / -1: the columns' sums' max / min; inf / -inf: the rows' */
         int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask); /* (the rows' axis, the columns', in axis's order) */
@@ -1516,6 +1526,219 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         r = s1 ? keep(&t, kiln_pow(c, s1, keep(&t, kiln_scalar(c, 1.0 / ord)))) : NULL;
     }
     return done(p, &t, out, r, off);
+}
+
+/* ------------------------------------------------------------------ np.linalg */
+
+enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT };
+
+/* out = the tuple items[0..n) (new references taken), then the temporaries go. */
+static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off) {
+    bool ok = true;
+    for (int i = 0; i < n; i++) ok = ok && items[i];
+    kval *v = ok ? kiln_calloc(p->ctx, (size_t)n * sizeof *v) : NULL;
+    ok = fe_got(p, v, off);
+    int made = 0;
+    for (; ok && made < n; made++) ok = fe_set_expr(p, &v[made], kiln_expr_retain(items[made]), off);
+    tmps_free(t);
+    if (!ok) {
+        for (int i = 0; i < made - 1; i++) kval_free(p->ctx, &v[i]);
+        kiln_free(p->ctx, v);
+        return false;
+    }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = n, .items = v};
+    return true;
+}
+
+/* x's matrices transposed (its last two dims swapped) */
+static kiln_expr *mat_t(parser *p, tmps *t, kiln_expr *x) {
+    if (!x) return NULL;
+    int ax[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++) ax[d] = d;
+    ax[x->ndim - 2] = x->ndim - 1, ax[x->ndim - 1] = x->ndim - 2;
+    return keep(t, kiln_permute(p->ctx, x, ax));
+}
+static kiln_expr *la_of(parser *p, tmps *t, int fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
+    return a ? keep(t, kiln_linalg(p->ctx, (kiln_linalg_fn)fn, a, b, flags)) : NULL;
+}
+/* a float value in x's linalg dtype (float32 stays, else float64), a weak scalar otherwise */
+static kiln_dtype la_dtype(const kiln_expr *x) { return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64; }
+
+/* np.linalg's solve, inv, det, slogdet, cholesky, eigh, eigvalsh, svd, qr (kiln_linalg), and
+ * compositions of them as NumPy composes them: pinv (svd, small values dropped), matrix_rank
+ * (the singular values above the tolerance), matrix_power (squarings; inv for n < 0), cond (the
+ * singular values' ratio), multi_dot (products left to right). */
+static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int fn = f->op;
+    if (fn == L_MULTI_DOT) {
+        kval *lv = arg(a, "arrays");
+        if ((lv->kind != KV_LIST && lv->kind != KV_TUPLE) || lv->n < 2)
+            return fe_err(p, lv->off, KILN_ERR_ARG, "multi_dot(): Expecting at least two arrays.");
+        kiln_expr *r = NULL;
+        for (int i = 0; i < lv->n; i++) {
+            kiln_expr *x = keep(&t, fe_arg_expr(p, &lv->items[i], f->name, "arrays"));
+            if (!x) return done(p, &t, out, NULL, off);
+            if (x->ndim < 1 || x->ndim > 2 || ((i > 0 && i < lv->n - 1) && x->ndim != 2)) {
+                tmps_free(&t);
+                return fe_err(p, lv->items[i].off, KILN_ERR_ARG, "multi_dot(): %d-dimensional array given. Array must be two-dimensional",
+                              x->ndim);
+            }
+            r = r ? keep(&t, kiln_matmul(c, r, x)) : x;
+            if (!r) return done(p, &t, out, NULL, off);
+        }
+        return done(p, &t, out, r, off);
+    }
+    kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND ? "x" : "a"));
+    if (!x) return false;
+    if (fn == L_RANK && x->ndim < 2) /* int(not all(A == 0)) */
+        return done(p, &t, out, keep(&t, kiln_cast(c, keep(&t, kiln_reduce(c, KILN_OP_ANY, x, KILN_ALL_AXES, 0)), KILN_I64)), off);
+    if (x->ndim < 2) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "%s(): %d-dimensional array given. Array must be at least two-dimensional", f->name,
+                      x->ndim);
+    }
+    int nd = x->ndim;
+    int64_t m = x->shape[nd - 2], n = x->shape[nd - 1];
+    unsigned flags = 0;
+    bool b1 = false;
+    switch (fn) {
+    case KILN_LA_SOLVE:
+        return done(p, &t, out, la_of(p, &t, fn, x, keep(&t, expr_of(p, f, a, "b")), 0), off);
+    case KILN_LA_INV:
+    case KILN_LA_DET: return done(p, &t, out, la_of(p, &t, fn, x, NULL, 0), off);
+    case L_SLOGDET:
+        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SIGNDET, x, NULL, 0), la_of(p, &t, KILN_LA_LOGDET, x, NULL, 0)},
+                            2, off);
+    case KILN_LA_CHOLESKY:
+        if (given(a, "upper") && !fe_arg_bool(p, arg(a, "upper"), f->name, "upper", &b1)) return done(p, &t, out, NULL, off);
+        return done(p, &t, out, la_of(p, &t, fn, x, NULL, b1 ? KILN_LA_UPPER : 0), off);
+    case KILN_LA_EIGVALSH:
+    case L_EIGH: {
+        kval *u = arg(a, "UPLO");
+        if (u->kind != KV_ABSENT && (u->kind != KV_STR || (strcmp(u->s, "L") && strcmp(u->s, "U")))) {
+            tmps_free(&t);
+            return fe_err(p, u->off, KILN_ERR_ARG, "UPLO argument must be 'L' or 'U'");
+        }
+        flags = u->kind == KV_STR && !strcmp(u->s, "U") ? KILN_LA_UPPER : 0;
+        if (fn == KILN_LA_EIGVALSH) return done(p, &t, out, la_of(p, &t, fn, x, NULL, flags), off);
+        return tuple_result(p, &t, out,
+                            (kiln_expr *[]){la_of(p, &t, KILN_LA_EIGVALSH, x, NULL, flags), la_of(p, &t, KILN_LA_EIGVECSH, x, NULL, flags)},
+                            2, off);
+    }
+    case L_SVD: {
+        bool full = true, uv = true, herm = false;
+        if ((given(a, "full_matrices") && !fe_arg_bool(p, arg(a, "full_matrices"), f->name, "full_matrices", &full)) ||
+            (given(a, "compute_uv") && !fe_arg_bool(p, arg(a, "compute_uv"), f->name, "compute_uv", &uv)) ||
+            (given(a, "hermitian") && !fe_arg_bool(p, arg(a, "hermitian"), f->name, "hermitian", &herm)))
+            return done(p, &t, out, NULL, off);
+        kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
+        if (!uv) return done(p, &t, out, sv, off);
+        flags = full ? KILN_LA_FULL : 0;
+        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SVD_U, x, NULL, flags), sv, la_of(p, &t, KILN_LA_SVD_VH, x, NULL, flags)},
+                            3, off);
+    }
+    case L_QR: {
+        kval *mv = arg(a, "mode");
+        const char *mode = mv->kind == KV_STR ? mv->s : "reduced";
+        if ((mv->kind != KV_ABSENT && mv->kind != KV_STR) || (strcmp(mode, "reduced") && strcmp(mode, "complete") && strcmp(mode, "r"))) {
+            tmps_free(&t);
+            return fe_err(p, mv->off, KILN_ERR_ARG, "qr(): mode must be 'reduced', 'complete' or 'r' (kiln has no 'raw')");
+        }
+        flags = !strcmp(mode, "complete") ? KILN_LA_FULL : 0;
+        kiln_expr *r = la_of(p, &t, KILN_LA_QR_R, x, NULL, flags);
+        if (!strcmp(mode, "r")) return done(p, &t, out, r, off);
+        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_QR_Q, x, NULL, flags), r}, 2, off);
+    }
+    case L_PINV:
+    case L_RANK:
+    case L_COND: {
+        kiln_dtype dt = la_dtype(x);
+        double eps = dt == KILN_F32 ? 0x1p-23 : 0x1p-52, rc = fn == L_PINV ? 1e-15 : (double)(m > n ? m : n) * eps;
+        int64_t ignored;
+        if (fn == L_PINV && given_not_none(a, "rcond") && given(a, "rtol")) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "rtol")->off, KILN_ERR_ARG, "`rtol` and `rcond` can't be both set.");
+        }
+        if (fn == L_PINV && given(a, "rtol") && !given_not_none(a, "rtol")) rc = (double)(m > n ? m : n) * eps; /* rtol=None */
+        const char *rn = fn == L_PINV && !given(a, "rtol") ? "rcond" : "rtol";
+        if (fn != L_COND && given_not_none(a, rn) && !fe_arg_number(p, arg(a, rn), f->name, rn, &rc, &ignored, NULL))
+            return done(p, &t, out, NULL, off);
+        if (fn == L_COND) {
+            if (given_not_none(a, "p")) {
+                double pv;
+                if (!fe_arg_number(p, arg(a, "p"), f->name, "p", &pv, &ignored, NULL)) return done(p, &t, out, NULL, off);
+                if (pv != 2 && pv != -2) {
+                    tmps_free(&t);
+                    return fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "cond(): kiln has p = None, 2 and -2 (the singular values' ratio)");
+                }
+                b1 = pv == -2;
+            }
+            if (m == 0 || n == 0) {
+                tmps_free(&t);
+                return fe_err(p, off, KILN_ERR_LINALG, "cond is not defined on empty arrays");
+            }
+            kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
+            kiln_expr *hi = sv ? keep(&t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 0)) : NULL, *lo = sv ? keep(&t, kiln_reduce(c, KILN_OP_MIN, sv, -1, 0)) : NULL;
+            kiln_expr *r = hi && lo ? keep(&t, b1 ? kiln_div(c, lo, hi) : kiln_div(c, hi, lo)) : NULL;
+            /* NaN (0/0) becomes inf unless x holds a NaN */
+            kiln_expr *xn = r ? keep(&t, kiln_reduce_axes(c, KILN_OP_ANY, keep(&t, kiln_isnan(c, x)), 3u << (nd - 2), 0)) : NULL;
+            kiln_expr *fix = xn ? keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, r)), keep(&t, kiln_invert(c, xn)))) : NULL;
+            return done(p, &t, out, fix ? keep(&t, kiln_where(c, fix, keep(&t, kiln_scalar(c, INFINITY)), r)) : NULL, off);
+        }
+        if (fn == L_RANK && given_not_none(a, "tol")) {
+            kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0), *tol = keep(&t, expr_of(p, f, a, "tol"));
+            kiln_expr *tl = tol ? keep(&t, kiln_expand_dims(c, tol, tol->ndim)) : NULL;
+            kiln_expr *big = sv && tl ? keep(&t, kiln_gt(c, sv, tl)) : NULL;
+            return done(p, &t, out, big ? keep(&t, kiln_reduce(c, KILN_OP_SUM, big, -1, 0)) : NULL, off);
+        }
+        if (fn == L_PINV && (m == 0 || n == 0)) { /* (n, m) of nothing */
+            int64_t shape[KILN_MAX_DIMS];
+            memcpy(shape, x->shape, sizeof shape);
+            shape[nd - 2] = n, shape[nd - 1] = m;
+            kiln_expr *z = zero_of(p, &t, dt);
+            return done(p, &t, out, broadcast(p, &t, z, nd, shape, f->name, off), off);
+        }
+        kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
+        kiln_expr *cut = sv ? keep(&t, kiln_mul(c, keep(&t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 1)), keep(&t, kiln_scalar(c, rc)))) : NULL;
+        kiln_expr *big = cut ? keep(&t, kiln_gt(c, sv, cut)) : NULL;
+        if (fn == L_RANK) return done(p, &t, out, big ? keep(&t, kiln_reduce(c, KILN_OP_SUM, big, -1, 0)) : NULL, off);
+        /* vh.T @ (1/s where large, else 0)[..., None] * u.T */
+        kiln_expr *inv = big ? keep(&t, kiln_where(c, big, keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, 1)), sv)), zero_of(p, &t, dt))) : NULL;
+        kiln_expr *u = la_of(p, &t, KILN_LA_SVD_U, x, NULL, 0), *vh = la_of(p, &t, KILN_LA_SVD_VH, x, NULL, 0);
+        kiln_expr *su = inv && u ? keep(&t, kiln_mul(c, keep(&t, kiln_expand_dims(c, inv, nd - 1)), mat_t(p, &t, u))) : NULL;
+        return done(p, &t, out, su && vh ? keep(&t, kiln_matmul(c, mat_t(p, &t, vh), su)) : NULL, off);
+    }
+    case L_POWER: {
+        int64_t k;
+        if (!fe_arg_int(p, arg(a, "n"), f->name, "n", &k)) return done(p, &t, out, NULL, off);
+        if (m != n) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "matrix_power(): Last 2 dimensions of the array must be square");
+        }
+        if (k == 0) { /* identities of x's dtype, in x's shape */
+            kiln_array *e = kiln_eye(c, (kiln_dtype)x->dtype, n, n, 0);
+            kiln_expr *ev = e ? keep(&t, kiln_var(c, e)) : NULL;
+            kiln_array_free(e);
+            return done(p, &t, out, broadcast(p, &t, ev, nd, x->shape, f->name, off), off);
+        }
+        kiln_expr *z = k < 0 ? la_of(p, &t, KILN_LA_INV, x, NULL, 0) : x, *r = NULL;
+        uint64_t e = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
+        if (e <= 3) { /* NumPy's: a, a @ a, (a @ a) @ a */
+            r = z;
+            for (uint64_t i = 1; i < e && r; i++) r = keep(&t, kiln_matmul(c, r, z));
+        } else /* the squares z, z @ z, ..., each bit's into the product, from the smallest */
+            for (bool first = true; e && z; e >>= 1, first = false) {
+                if (!first) z = keep(&t, kiln_matmul(c, z, z));
+                if (z && (e & 1)) r = r ? keep(&t, kiln_matmul(c, r, z)) : z;
+            }
+        return done(p, &t, out, r, off);
+    }
+    default: break;
+    }
+    tmps_free(&t);
+    return fe_err(p, off, KILN_ERR_ARG, "%s(): internal: no such function", f->name);
 }
 
 /* split(ary, indices_or_sections, axis=0), array_split(...): a list of views along axis, at the
@@ -2766,6 +2989,20 @@ static const fe_fn functions[] = {
     {"swapaxes", "a, axis1, axis2", h_axes, 0, "a with two axes swapped (a view)", false},
     {"moveaxis", "a, source, destination", h_axes, 1, "a with axes moved to new places, the others in order (a view)", false},
     {"norm", "x, ord=None, axis=None, keepdims=False", h_norm, 0, "np.linalg.norm: vector norms (2, 1, inf, 0, p) along an axis, matrix norms ('fro', 1, inf) over two", false},
+    {"solve", "a, b", h_linalg, KILN_LA_SOLVE, "np.linalg.solve: x with a @ x = b (b: (..., n, k), or (n,))", false},
+    {"inv", "a", h_linalg, KILN_LA_INV, "np.linalg.inv: the inverse of each matrix", false},
+    {"det", "a", h_linalg, KILN_LA_DET, "np.linalg.det: the determinant of each matrix (by LU)", false},
+    {"slogdet", "a", h_linalg, L_SLOGDET, "np.linalg.slogdet: (sign, log|det|) of each matrix", false},
+    {"cholesky", "a, upper=False", h_linalg, KILN_LA_CHOLESKY, "np.linalg.cholesky: L with a = L @ L.T (a symmetric positive definite)", false},
+    {"eigh", "a, UPLO='L'", h_linalg, L_EIGH, "np.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of a symmetric a", false},
+    {"eigvalsh", "a, UPLO='L'", h_linalg, KILN_LA_EIGVALSH, "np.linalg.eigvalsh: a symmetric a's eigenvalues, ascending", false},
+    {"svd", "a, full_matrices=True, compute_uv=True, hermitian=False", h_linalg, L_SVD, "np.linalg.svd: (u, s, vh) with a = u @ diag(s) @ vh; s alone with compute_uv=False", false},
+    {"qr", "a, mode='reduced'", h_linalg, L_QR, "np.linalg.qr: (q, r) with a = q @ r, q orthonormal, r upper triangular", false},
+    {"pinv", "a, rcond=None, hermitian=False, rtol=None", h_linalg, L_PINV, "np.linalg.pinv: the pseudo-inverse (by svd; singular values below rcond * max dropped)", false},
+    {"matrix_rank", "A, tol=None, hermitian=False, rtol=None", h_linalg, L_RANK, "np.linalg.matrix_rank: the singular values above the tolerance, counted", false},
+    {"matrix_power", "a, n", h_linalg, L_POWER, "np.linalg.matrix_power: a @ a @ ... (n times; inv(a) for n < 0)", false},
+    {"cond", "x, p=None", h_linalg, L_COND, "np.linalg.cond: the largest singular value over the smallest", false},
+    {"multi_dot", "arrays", h_linalg, L_MULTI_DOT, "np.linalg.multi_dot: the product of a list of matrices", false},
     {"split", "ary, indices_or_sections, axis=0", h_split, 0, "a list of views: at the indices, or in N equal sections", false},
     {"array_split", "ary, indices_or_sections, axis=0", h_split, 1, "a list of views: at the indices, or in N sections (the first ones one longer)", false},
     {"nonzero", "a", h_nonzero, Z_NONZERO, "a tuple of the nonzero elements' coordinates, one int64 array per dim (computed now)", false},

@@ -1304,10 +1304,18 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
     advance(p);
-    if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.norm */
+    if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
         advance(p);
-        if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, name, cap) || strcmp(name, "norm"))
-            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm");
+        static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
+                                         "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "matmul", "outer", "tensordot",
+                                         NULL};
+        bool known = false;
+        if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
+            for (int k = 0; la[k]; k++) known |= !strcmp(name, la[k]);
+        if (!known)
+            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
+                                                        "qr pinv matrix_rank matrix_power cond multi_dot matmul outer tensordot "
+                                                        "(not eig and eigvals: their results are complex)");
         advance(p);
     }
     if (!strcmp(name, "random") && is_op(p, ".")) {

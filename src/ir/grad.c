@@ -209,6 +209,58 @@ static kiln_expr *view_adjoint(grad *s, kiln_expr *gv, const kiln_expr *x, const
 /* What x (with adjoint g) passes down to its operand i, in x's shape for element-wise ops (the
  * caller unbroadcasts) and in the operand's shape for the others; NULL (not failed) for
  * nothing. */
+/* The matrices of stack a transposed (its last two dims swapped). */
+static kiln_expr *mT(grad *s, kiln_expr *a) {
+    if (!a) return NULL;
+    int ax[KILN_MAX_DIMS];
+    for (int d = 0; d < a->ndim; d++) ax[d] = d;
+    ax[a->ndim - 2] = a->ndim - 1, ax[a->ndim - 1] = a->ndim - 2;
+    return keep(s, ir_permute(s->g, a, ax));
+}
+static kiln_expr *mm(grad *s, kiln_expr *a, kiln_expr *b) { return a && b ? keep(s, ir_matmul(s->g, a, b)) : NULL; }
+static kiln_expr *la(grad *s, int fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
+    return a ? keep(s, ir_linalg(s->g, fn, a, b, flags)) : NULL;
+}
+
+/* np.linalg's adjoints, as JAX's: solve's and inv's through the inverse, det's and slogdet's
+ * through inv(a).T, eigvalsh's and the singular values' through the vectors (a symmetric
+ * matrix's eigenvalues as a function of the whole matrix). */
+static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
+    kiln_expr *a = ir_arg(x, 0), *y = x;
+    int nb = a->ndim - 2;
+    switch (x->keepdims) {
+    case KILN_LA_SOLVE: { /* gb = solve(a.T, g), ga = -gb @ y.T */
+        kiln_expr *gb = la(s, KILN_LA_SOLVE, mT(s, a), g, 0);
+        return i == 1 ? gb : neg(s, mm(s, gb, mT(s, y)));
+    }
+    case KILN_LA_INV: { /* -y.T @ g @ y.T */
+        kiln_expr *yt = mT(s, y);
+        return neg(s, mm(s, mm(s, yt, g), yt));
+    }
+    case KILN_LA_DET:
+    case KILN_LA_LOGDET: { /* g · det · inv(a).T, g · inv(a).T */
+        kiln_expr *w = x->keepdims == KILN_LA_DET ? mul(s, g, y) : g;
+        return mul(s, with_axis(s, with_axis(s, w, nb), nb + 1), mT(s, la(s, KILN_LA_INV, a, NULL, 0)));
+    }
+    case KILN_LA_SIGNDET: return NULL; /* piecewise constant */
+    case KILN_LA_EIGVALSH: { /* v @ diag(g) @ v.T */
+        kiln_expr *v = la(s, KILN_LA_EIGVECSH, a, NULL, x->axes);
+        return mm(s, mul(s, v, with_axis(s, g, nb)), mT(s, v));
+    }
+    case KILN_LA_SVALS: { /* u @ diag(g) @ vh, the reduced u and vh */
+        kiln_expr *u = la(s, KILN_LA_SVD_U, a, NULL, 0), *vh = la(s, KILN_LA_SVD_VH, a, NULL, 0);
+        return mm(s, mul(s, u, with_axis(s, g, nb)), vh);
+    }
+    default:
+        s->failed = true;
+        kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through %s's %s yet (through solve, inv, det, slogdet, "
+                  "eigvalsh and svd's singular values it has)", ir_linalg_name(x->keepdims),
+                  x->keepdims == KILN_LA_CHOLESKY ? "factor" : x->keepdims == KILN_LA_EIGVECSH ? "eigenvectors"
+                  : x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R ? "factors" : "singular vectors");
+        return NULL;
+    }
+}
+
 static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     kiln_expr *a = ir_arg(x, 0), *b = x->arg[1] != IR_NONE ? ir_arg(x, 1) : NULL, *y = x;
     kiln_expr *o = ir_arg(x, i);
@@ -373,6 +425,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         if (x->keepdims == 1) return op2(s, KILN_OP_SUB, g, mul(s, op1(s, KILN_OP_EXP, y), sum_axes(s, g, last, true)));
         return mul(s, g, op1(s, KILN_OP_EXP, op2(s, KILN_OP_SUB, a, y))); /* logsumexp, its axis kept */
     }
+    case KILN_OP_LINALG: return linalg_rule(s, x, i, g);
     case KILN_OP_EMBED: {
         ir_viewmap m;
         ir_embed_of(x, &m);

@@ -320,6 +320,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     case KIND_EMBED:
     case KIND_SCATTER:
     case KIND_ROWS:
+    case KIND_LINALG:
         return KILN_OK;
     case KIND_PRED:
         *out = KILN_BOOL;
@@ -808,6 +809,25 @@ kiln_expr *ir_param(ir_graph *g, kiln_dtype dt, int ndim, const int64_t *shape) 
  * becomes a matrix (a row on the left, a column on the right) and its dim is dropped from the
  * result; the leading (batch) dims broadcast, and both operands are made views of the whole
  * batch shape, so the MATMUL node's operands and result have the same dims. */
+/* The batch shape of an operation on stacks of matrices a1 and b1: their dims but the last two,
+ * broadcast, into *bs; false with fn's error naming the shapes of a and b (as the caller got
+ * them). */
+static bool batch_dims(ir_graph *g, const char *fn, const kiln_expr *a1, const kiln_expr *b1, const kiln_expr *a, const kiln_expr *b,
+                       kiln_expr *bs) {
+    kiln_expr lead[2];
+    for (int i = 0; i < 2; i++) {
+        const kiln_expr *x = i ? b1 : a1;
+        lead[i].ndim = (uint8_t)(x->ndim - 2);
+        memcpy(lead[i].shape, x->shape, (size_t)(x->ndim - 2) * sizeof *x->shape);
+    }
+    if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, bs) == KILN_OK) return true;
+    char ta[64], tb[64];
+    shape_str(a, ta, sizeof ta);
+    shape_str(b, tb, sizeof tb);
+    kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: the leading (batch) dims of shapes %s and %s cannot be broadcast together", fn, ta, tb);
+    return false;
+}
+
 static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
     kiln_expr *a1 = a->ndim == 1 ? ir_expand_dims(g, a, 0) : (ir_retain(a), a);
     kiln_expr *b1 = !a1 ? NULL : b->ndim == 1 ? ir_expand_dims(g, b, 1) : (ir_retain(b), b);
@@ -821,21 +841,8 @@ static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
                   (long long)b1->shape[nb - 2], (long long)a1->shape[na - 1]);
         goto out;
     }
-    /* the batch shape: the leading dims of both, broadcast */
-    kiln_expr lead[2], bs;
-    for (int i = 0; i < 2; i++) {
-        const kiln_expr *x = i ? b1 : a1;
-        lead[i].ndim = (uint8_t)(x->ndim - 2);
-        memcpy(lead[i].shape, x->shape, (size_t)(x->ndim - 2) * sizeof *x->shape);
-    }
-    if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, &bs) != KILN_OK) {
-        char ta[64], tb[64];
-        shape_str(a, ta, sizeof ta);
-        shape_str(b, tb, sizeof tb);
-        kiln_fail(g->ctx, KILN_ERR_SHAPE, "matmul: the leading (batch) dims of shapes %s and %s cannot be broadcast together",
-                  ta, tb);
-        goto out;
-    }
+    kiln_expr bs;
+    if (!batch_dims(g, "matmul", a1, b1, a, b, &bs)) goto out;
     int nd = bs.ndim + 2;
     int64_t sa[KILN_MAX_DIMS], sb[KILN_MAX_DIMS];
     memcpy(sa, bs.shape, (size_t)bs.ndim * sizeof *sa);
@@ -853,6 +860,92 @@ static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
     if (r && b->ndim == 1) s2 = r, r = ir_squeeze(g, s2, nd - 1);
 out:;
     kiln_expr *tmp[] = {a1, b1, a2, b2, s1, s2};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i]) ir_release(tmp[i]);
+    return r;
+}
+
+static const char *const la_names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
+                                                     "eigh", "svd", "svd", "svd", "qr", "qr"};
+const char *ir_linalg_name(int fn) { return fn >= 0 && fn < KILN_LA_COUNT ? la_names[fn] : "linalg"; }
+
+/* A LINALG node of fn over a (and b), both already of the result dtype and full-batch shape. */
+static kiln_expr *linalg_node(ir_graph *g, int fn, unsigned flags, kiln_dtype dt, kiln_expr *a, kiln_expr *b) {
+    int nd = a->ndim;
+    int64_t m = a->shape[nd - 2], n = a->shape[nd - 1], k = m < n ? m : n;
+    bool full = flags & KILN_LA_FULL;
+    kiln_expr p;
+    ir_proto(&p, KILN_OP_LINALG, dt);
+    p.keepdims = (uint8_t)fn;
+    p.axes = (uint8_t)flags;
+    p.ndim = (uint8_t)nd;
+    memcpy(p.shape, (b ? b : a)->shape, (size_t)nd * sizeof *p.shape);
+    switch (fn) {
+    case KILN_LA_DET:
+    case KILN_LA_SIGNDET:
+    case KILN_LA_LOGDET: p.ndim -= 2; break;
+    case KILN_LA_EIGVALSH: p.ndim -= 1; break;
+    case KILN_LA_SVALS: p.ndim -= 1, p.shape[nd - 2] = k; break;
+    case KILN_LA_SVD_U: p.shape[nd - 1] = full ? m : k; break;
+    case KILN_LA_SVD_VH: p.shape[nd - 2] = full ? n : k; break;
+    case KILN_LA_QR_Q: p.shape[nd - 1] = full ? m : k; break;
+    case KILN_LA_QR_R: p.shape[nd - 2] = full ? m : k; break;
+    default: break;
+    }
+    p.arg[0] = a->id;
+    if (b) p.arg[1] = b->id;
+    return ir_intern(g, &p);
+}
+
+kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
+    if (fn < 0 || fn >= KILN_LA_COUNT) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "kiln_linalg: no function %d", fn);
+        return NULL;
+    }
+    const char *name = la_names[fn];
+    bool solve = fn == KILN_LA_SOLVE;
+    if (!ir_check_operand(g, a, name, 1) || (solve && !ir_check_operand(g, b, name, 2))) return NULL;
+    if (a->ndim < 2) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: %d-dimensional array given. Array must be at least two-dimensional", name, a->ndim);
+        return NULL;
+    }
+    int na = a->ndim;
+    bool square = fn != KILN_LA_SVALS && fn != KILN_LA_SVD_U && fn != KILN_LA_SVD_VH && fn != KILN_LA_QR_Q && fn != KILN_LA_QR_R;
+    if (square && a->shape[na - 1] != a->shape[na - 2]) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: Last 2 dimensions of the array must be square", name);
+        return NULL;
+    }
+    kiln_dtype dt = a->dtype == KILN_F32 && (!solve || b->dtype == KILN_F32) ? KILN_F32 : KILN_F64;
+    kiln_expr *ca = ir_coerce(g, a, dt), *b1 = NULL, *cb = NULL, *a2 = NULL, *b2 = NULL, *r = NULL, *s = NULL;
+    if (!ca) return NULL;
+    if (!solve) {
+        r = linalg_node(g, fn, flags, dt, ca, NULL);
+        ir_release(ca);
+        return r;
+    }
+    /* solve: b is (n,) (one vector for every matrix of a) or a stack (..., n, k) */
+    int64_t n = a->shape[na - 1];
+    if (!(b1 = b->ndim == 1 ? ir_expand_dims(g, b, 1) : (ir_retain(b), b))) goto out;
+    int nb = b1->ndim;
+    if (nb < 2 || b1->shape[nb - 2] != n) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE,
+                  "solve: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (m,m),(m,n)->(m,n) "
+                  "(size %lld is different from %lld)",
+                  (long long)(nb < 2 ? 0 : b1->shape[nb - 2]), (long long)n);
+        goto out;
+    }
+    kiln_expr bs;
+    if (!batch_dims(g, "solve", ca, b1, a, b, &bs)) goto out;
+    int nd = bs.ndim + 2;
+    int64_t sa[KILN_MAX_DIMS], sb[KILN_MAX_DIMS];
+    memcpy(sa, bs.shape, (size_t)bs.ndim * sizeof *sa);
+    memcpy(sb, bs.shape, (size_t)bs.ndim * sizeof *sb);
+    sa[nd - 2] = sa[nd - 1] = n;
+    sb[nd - 2] = n, sb[nd - 1] = b1->shape[nb - 1];
+    if (!(cb = ir_coerce(g, b1, dt)) || !(a2 = ir_broadcast_to(g, ca, nd, sa)) || !(b2 = ir_broadcast_to(g, cb, nd, sb))) goto out;
+    if ((r = linalg_node(g, fn, flags, dt, a2, b2)) && b->ndim == 1) s = r, r = ir_squeeze(g, s, nd - 1);
+out:;
+    kiln_expr *tmp[] = {ca, b1, cb, a2, b2, s};
     for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
         if (tmp[i]) ir_release(tmp[i]);
     return r;

@@ -158,6 +158,12 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis);
  * (keeping the axis, of length 1), each with the row's maximum subtracted first where it is
  * finite, as the compositions of ops do; a SOFTMAX node, x in float64 unless it is float. */
 kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode);
+/* np.linalg's fn (kiln_linalg_fn) of a (and b for solve) with flags (KILN_LA_*): a LINALG node
+ * over the last two dims, a and b cast to the result dtype (float32 stays, all else float64)
+ * and, for solve, broadcast to one batch shape (a 1-D b is one vector for every matrix). */
+kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned flags);
+/* NumPy's name of fn ("solve", "slogdet", "svd"...), for messages. */
+const char *ir_linalg_name(int fn);
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);

@@ -8,6 +8,7 @@
  * scalar_table.h) and walks graphs.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/scalar_table.h"
@@ -187,6 +188,239 @@ static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
     if (dtype_is_float(dt)) return ref_cast((kscalar){.f64 = (double)w}, KILN_F64, dt);
     if (dt == KILN_BOOL) return (kscalar){.b = any};
     return ref_cast((kscalar){.i64 = (int64_t)u}, KILN_I64, dt);
+}
+
+/* ---- np.linalg's functions, by their textbook algorithms in long double (row-major n×n) */
+
+typedef long double ldbl;
+
+/* LU with partial pivoting (the largest |a_ik| below, the first of equals) of n×n A in place:
+ * the sign of the permutation, or 0 when a column has no nonzero pivot. */
+static int ref_lu(ldbl *A, int64_t n, int64_t *perm) {
+    int sign = 1;
+    for (int64_t i = 0; i < n; i++) perm[i] = i;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t p = k;
+        for (int64_t i = k + 1; i < n; i++)
+            if (fabsl(A[i * n + k]) > fabsl(A[p * n + k])) p = i;
+        if (A[p * n + k] == 0) return 0;
+        if (p != k) {
+            for (int64_t j = 0; j < n; j++) {
+                ldbl t = A[k * n + j];
+                A[k * n + j] = A[p * n + j], A[p * n + j] = t;
+            }
+            int64_t t = perm[k];
+            perm[k] = perm[p], perm[p] = t;
+            sign = -sign;
+        }
+        for (int64_t i = k + 1; i < n; i++) {
+            ldbl f = A[i * n + k] /= A[k * n + k];
+            for (int64_t j = k + 1; j < n; j++) A[i * n + j] -= f * A[k * n + j];
+        }
+    }
+    return sign;
+}
+
+/* Cyclic Jacobi rotations of symmetric n×n A until its off-diagonal vanishes: the eigenvalues
+ * on A's diagonal, the eigenvectors in V's columns. */
+static void ref_jacobi(ldbl *A, ldbl *V, int64_t n) {
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) V[i * n + j] = i == j;
+    for (int sweep = 0; sweep < 100; sweep++) {
+        ldbl off = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = i + 1; j < n; j++) off += A[i * n + j] * A[i * n + j];
+        if (off == 0) break;
+        for (int64_t p = 0; p < n; p++)
+            for (int64_t q = p + 1; q < n; q++) {
+                ldbl apq = A[p * n + q];
+                if (apq == 0) continue;
+                ldbl theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
+                ldbl t = (theta >= 0 ? 1 : -1) / (fabsl(theta) + sqrtl(theta * theta + 1)), c = 1 / sqrtl(t * t + 1), sn = t * c;
+                for (int64_t k = 0; k < n; k++) { /* A = J^T A J */
+                    ldbl akp = A[k * n + p], akq = A[k * n + q];
+                    A[k * n + p] = c * akp - sn * akq, A[k * n + q] = sn * akp + c * akq;
+                }
+                for (int64_t k = 0; k < n; k++) {
+                    ldbl apk = A[p * n + k], aqk = A[q * n + k];
+                    A[p * n + k] = c * apk - sn * aqk, A[q * n + k] = sn * apk + c * aqk;
+                }
+                for (int64_t k = 0; k < n; k++) {
+                    ldbl vkp = V[k * n + p], vkq = V[k * n + q];
+                    V[k * n + p] = c * vkp - sn * vkq, V[k * n + q] = sn * vkp + c * vkq;
+                }
+            }
+    }
+}
+
+/* The order that sorts n values w (ascending, or descending with desc). */
+static void ref_order(const ldbl *w, int64_t n, int64_t *ord, bool desc) {
+    for (int64_t i = 0; i < n; i++) ord[i] = i;
+    for (int64_t i = 1; i < n; i++)
+        for (int64_t j = i; j > 0 && (desc ? w[ord[j]] > w[ord[j - 1]] : w[ord[j]] < w[ord[j - 1]]); j--) {
+            int64_t t = ord[j];
+            ord[j] = ord[j - 1], ord[j - 1] = t;
+        }
+}
+
+/* Column c of n×n V (of len rows, stride n) turned so that its largest component is positive:
+ * the sign the reference gives vectors (LAPACK's are either; the tests compare up to it). */
+static ldbl ref_vec_sign(const ldbl *V, int64_t rows, int64_t stride, int64_t c) {
+    int64_t b = 0;
+    for (int64_t i = 1; i < rows; i++)
+        if (fabsl(V[i * stride + c]) > fabsl(V[b * stride + c])) b = i;
+    return rows && V[b * stride + c] < 0 ? -1 : 1;
+}
+
+/* A LINALG node at idx: its matrix of the stack read whole, fn computed, the element picked.
+ * Sign-free where the function is (eigenvectors and singular vectors: largest component
+ * positive; qr: Householder reflections as LAPACK's, r_kk = -sign(a_kk)·norm). */
+static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *a = ir_arg(n, 0), *b = n->arg[1] != IR_NONE ? ir_arg(n, 1) : NULL;
+    kiln_dtype dt = (kiln_dtype)n->dtype;
+    int nd = a->ndim, nb = nd - 2, fn = n->keepdims;
+    int64_t m = a->shape[nd - 2], c = a->shape[nd - 1], k = m < c ? m : c, r = b ? b->shape[nd - 1] : 0, big = m > c ? m : c;
+    int64_t i = fn == KILN_LA_DET || fn == KILN_LA_SIGNDET || fn == KILN_LA_LOGDET ? 0 : idx[nb];
+    int64_t j = n->ndim > nb + 1 ? idx[nb + 1] : 0;
+    ldbl *A = malloc((size_t)(big * big + 1) * sizeof *A), *W = malloc((size_t)(big * big + big * (r + 1) + 1) * sizeof *W);
+    int64_t *perm = malloc((size_t)(big + 1) * sizeof *perm), ai[KILN_MAX_DIMS];
+    ldbl v = NAN;
+    if (!A || !W || !perm) goto out;
+    memcpy(ai, idx, (size_t)nb * sizeof *ai);
+    for (int64_t p = 0; p < m; p++)
+        for (int64_t q = 0; q < c; q++) {
+            ai[nb] = p, ai[nb + 1] = q;
+            A[p * c + q] = ref_cast(ref_at(a, ai, nd), dt, KILN_F64).f64;
+        }
+    bool upper = n->axes & KILN_LA_UPPER;
+    switch (fn) {
+    case KILN_LA_SOLVE:
+    case KILN_LA_INV: { /* x[:, j] = A^-1 b[:, j] by the LU factors */
+        int64_t *inv = perm + 0;
+        if (!ref_lu(A, m, inv)) goto out;
+        ldbl *y = W;
+        for (int64_t p = 0; p < m; p++) {
+            ai[nb] = inv[p], ai[nb + 1] = j;
+            y[p] = fn == KILN_LA_INV ? (ldbl)(inv[p] == j) : (ldbl)ref_cast(ref_at(b, ai, nd), dt, KILN_F64).f64;
+        }
+        for (int64_t p = 0; p < m; p++)
+            for (int64_t q = 0; q < p; q++) y[p] -= A[p * m + q] * y[q];
+        for (int64_t p = m - 1; p >= 0; p--) {
+            for (int64_t q = p + 1; q < m; q++) y[p] -= A[p * m + q] * y[q];
+            y[p] /= A[p * m + p];
+        }
+        v = y[i];
+        break;
+    }
+    case KILN_LA_DET:
+    case KILN_LA_SIGNDET:
+    case KILN_LA_LOGDET: {
+        int s = ref_lu(A, m, perm);
+        ldbl det = s, logdet = 0;
+        for (int64_t p = 0; p < m && s; p++) det *= A[p * m + p], logdet += logl(fabsl(A[p * m + p]));
+        v = fn == KILN_LA_DET ? det : fn == KILN_LA_SIGNDET ? (det > 0) - (det < 0) : s ? logdet : -INFINITY;
+        break;
+    }
+    case KILN_LA_CHOLESKY: { /* L of the symmetric matrix the lower (upper) triangle gives; U = L^T */
+        if (upper ? i > j : j > i) {
+            v = 0;
+            break;
+        }
+        ldbl *L = W;
+        for (int64_t p = 0; p < m; p++)
+            for (int64_t q = 0; q <= p; q++) {
+                ldbl s = upper ? A[q * m + p] : A[p * m + q];
+                for (int64_t t = 0; t < q; t++) s -= L[p * m + t] * L[q * m + t];
+                if (p == q) {
+                    if (s <= 0) goto out;
+                    L[p * m + p] = sqrtl(s);
+                } else L[p * m + q] = s / L[q * m + q];
+            }
+        v = upper ? L[j * m + i] : L[i * m + j];
+        break;
+    }
+    case KILN_LA_EIGVALSH:
+    case KILN_LA_EIGVECSH: {
+        for (int64_t p = 0; p < m; p++)
+            for (int64_t q = 0; q < m; q++)
+                if (upper ? q < p : q > p) A[p * m + q] = A[q * m + p];
+        ref_jacobi(A, W, m);
+        ldbl *w = W + m * m;
+        for (int64_t p = 0; p < m; p++) w[p] = A[p * m + p];
+        ref_order(w, m, perm, false);
+        v = fn == KILN_LA_EIGVALSH ? w[perm[i]] : W[i * m + perm[j]] * ref_vec_sign(W, m, m, perm[j]);
+        break;
+    }
+    case KILN_LA_SVALS:
+    case KILN_LA_SVD_U:
+    case KILN_LA_SVD_VH: { /* the eigenvectors of A^T A (or A A^T, the smaller) and A's images */
+        bool tall = m >= c;
+        int64_t s = tall ? c : m;
+        ldbl *G = W;
+        for (int64_t p = 0; p < s; p++)
+            for (int64_t q = 0; q < s; q++) {
+                ldbl g = 0;
+                for (int64_t t = 0; t < (tall ? m : c); t++) g += tall ? A[t * c + p] * A[t * c + q] : A[p * c + t] * A[q * c + t];
+                G[p * s + q] = g;
+            }
+        ldbl *V2 = malloc((size_t)(s * s + 1) * sizeof *V2);
+        if (!V2) goto out;
+        ref_jacobi(G, V2, s);
+        ldbl *w = W + s * s;
+        for (int64_t p = 0; p < s; p++) w[p] = G[p * s + p] > 0 ? sqrtl(G[p * s + p]) : 0;
+        ref_order(w, s, perm, true);
+        if (fn == KILN_LA_SVALS) v = w[perm[i]];
+        else {
+            /* the small side's vectors (V2's columns), the big side's by A's images / σ; only the
+             * first k of a full u or vh: the rest is any orthonormal completion */
+            bool small_side = (fn == KILN_LA_SVD_VH) == tall;
+            int64_t col = fn == KILN_LA_SVD_U ? j : i, row = fn == KILN_LA_SVD_U ? i : j;
+            if (col >= k) goto out;
+            int64_t e = perm[col];
+            ldbl sg = ref_vec_sign(V2, s, s, e);
+            if (small_side) v = V2[row * s + e] * sg;
+            else {
+                ldbl x = 0;
+                for (int64_t t = 0; t < s; t++) x += (tall ? A[row * c + t] : A[t * c + row]) * V2[t * s + e];
+                v = w[e] > 0 ? x / w[e] * sg : NAN;
+            }
+        }
+        free(V2);
+        break;
+    }
+    case KILN_LA_QR_Q:
+    case KILN_LA_QR_R: { /* Householder as LAPACK's dlarfg: beta = -sign(alpha)·‖x‖, none when x below is 0 */
+        ldbl *Q = W;
+        for (int64_t p = 0; p < m; p++)
+            for (int64_t q = 0; q < m; q++) Q[p * m + q] = p == q;
+        ldbl *u = W + m * m;
+        for (int64_t t = 0; t < k; t++) {
+            ldbl below = 0, alpha = A[t * c + t];
+            for (int64_t p = t + 1; p < m; p++) below += A[p * c + t] * A[p * c + t];
+            if (below == 0) continue;
+            ldbl norm = sqrtl(alpha * alpha + below), beta = alpha >= 0 ? -norm : norm;
+            for (int64_t p = 0; p < m; p++) u[p] = p < t ? 0 : p == t ? alpha - beta : A[p * c + t];
+            ldbl uu = 0;
+            for (int64_t p = t; p < m; p++) uu += u[p] * u[p];
+            for (int64_t q = 0; q < c; q++) { /* A = H A, H = I - 2 u u^T / u^T u */
+                ldbl d = 0;
+                for (int64_t p = t; p < m; p++) d += u[p] * A[p * c + q];
+                for (int64_t p = t; p < m; p++) A[p * c + q] -= 2 * u[p] * d / uu;
+            }
+            for (int64_t p = 0; p < m; p++) { /* Q = Q H */
+                ldbl d = 0;
+                for (int64_t q = t; q < m; q++) d += Q[p * m + q] * u[q];
+                for (int64_t q = t; q < m; q++) Q[p * m + q] -= 2 * d * u[q] / uu;
+            }
+        }
+        v = fn == KILN_LA_QR_R ? (j < i ? 0 : A[i * c + j]) : Q[i * m + j];
+        break;
+    }
+    default: break;
+    }
+out:
+    free(A), free(W), free(perm);
+    return ref_cast((kscalar){.f64 = (double)v}, KILN_F64, dt);
 }
 
 /* Whether element j of a line comes before element k once sorted (NaN last, equal values in
@@ -371,6 +605,7 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
     case KIND_EMBED: return ref_embed_at(n, idx);
     case KIND_SCATTER: return ref_scatter_at(n, idx);
     case KIND_ROWS: return ref_rows_at(n, idx);
+    case KIND_LINALG: return ref_linalg_at(n, idx);
     case KIND_MATMUL: return ref_matmul_at(n, idx);
     case KIND_VIEW:
         if (n->op == KILN_OP_RESHAPE) { /* the same C-order position in x */

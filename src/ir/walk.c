@@ -85,6 +85,7 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
     case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
     case KIND_SCATTER: return ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape);
     case KIND_ROWS: return ir_rows(g, args[0], n->keepdims);
+    case KIND_LINALG: return ir_linalg(g, n->keepdims, args[0], n->arg[1] != IR_NONE ? args[1] : NULL, n->axes);
     default: break;
     }
     KILN_ASSERT(0 && "a structural op rebuild_one does not know");
@@ -156,6 +157,13 @@ static void print_node(const kiln_expr *n, kstr *b) {
     } else if (n->op == KILN_OP_SOFTMAX) {
         static const char *const mode[] = {"softmax", "log_softmax", "logsumexp"};
         kstr_printf(b, " (%s along axis %d)", mode[n->keepdims], n->axis);
+    } else if (n->op == KILN_OP_LINALG) {
+        static const char *const part[KILN_LA_COUNT] = {[KILN_LA_SIGNDET] = " sign", [KILN_LA_LOGDET] = " logabsdet",
+                                                        [KILN_LA_EIGVALSH] = " values", [KILN_LA_EIGVECSH] = " vectors",
+                                                        [KILN_LA_SVALS] = " s", [KILN_LA_SVD_U] = " u", [KILN_LA_SVD_VH] = " vh",
+                                                        [KILN_LA_QR_Q] = " q", [KILN_LA_QR_R] = " r"};
+        kstr_printf(b, " (%s%s%s%s)", ir_linalg_name(n->keepdims), part[n->keepdims] ? part[n->keepdims] : "",
+                    n->axes & KILN_LA_FULL ? ", full" : "", n->axes & KILN_LA_UPPER ? ", upper" : "");
     } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
         kstr_printf(b, " [");
         for (int d = 0; d < (n->op == KILN_OP_VIEW ? n->ndim : ir_arg(n, 0)->ndim); d++) {

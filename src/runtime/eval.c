@@ -49,7 +49,7 @@ static kiln_status plan_run(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) 
 }
 
 static const char *const step_names[] = {"map",     "reduce", "matmul", "scan",    "concatenate", "take",
-                                         "view",    "reshape", "embed", "scatter", "rows"};
+                                         "view",    "reshape", "embed", "scatter", "rows", "linalg"};
 
 /* Resolves step s's kernel inputs into ins (heap when they do not fit in inline); NULL when out
  * of memory. */
@@ -68,7 +68,7 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
                              s->kind != RT_STEP_EMBED
                          ? rt_plan_array(p, ir_arg(s->node, 0), ra)
                          : NULL;
-    kiln_array *a1 = s->node->arg[1] != IR_NONE && (s->kind == RT_STEP_MATMUL || s->kind == RT_STEP_TAKE || s->kind == RT_STEP_SCATTER)
+    kiln_array *a1 = s->node->arg[1] != IR_NONE && (s->kind == RT_STEP_MATMUL || s->kind == RT_STEP_TAKE || s->kind == RT_STEP_SCATTER || s->kind == RT_STEP_LINALG)
                          ? rt_plan_array(p, ir_arg(s->node, 1), ra)
                          : NULL;
     kiln_array *ins_s[KILN_INLINE_OPERANDS], *eins_s[KILN_INLINE_OPERANDS], **ins = NULL, **eins = NULL;
@@ -78,6 +78,17 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     case RT_STEP_RESHAPE: return rt_reshape_run(x, s, a0, &ra->views[s->view], &ra->copies[s->view]);
     case RT_STEP_SCAN: return rt_scan_run(x, s, a0, out);
     case RT_STEP_ROWS: return rt_rows_run(x, s, a0, out);
+    case RT_STEP_LINALG: {
+        if (s->la_done) return KILN_OK;
+        kiln_array *also[3];
+        const kiln_expr *also_nodes[3];
+        for (int i = 0; i < s->nla_also; i++) {
+            const rt_step *o = &p->steps[s->la_also[i]];
+            also[i] = o->root >= 0 ? ra->outs[o->root] : ra->temps[o->temp];
+            also_nodes[i] = o->node;
+        }
+        return rt_linalg_run(x, s, a0, a1, out, also_nodes, also);
+    }
     case RT_STEP_TAKE:
         return rt_take_run(x, s, a0, a1, s->node->arg[2] != IR_NONE ? rt_plan_array(p, ir_arg(s->node, 2), ra) : NULL, out);
     case RT_STEP_SCATTER:

@@ -28,6 +28,7 @@ typedef enum rt_step_kind {
                         into the view of node's array that the EMBED names */
     RT_STEP_SCATTER, /* zeros, then the operand's values added at the index arrays' places */
     RT_STEP_ROWS,    /* softmax, log_softmax or logsumexp of the operand's array, row by row */
+    RT_STEP_LINALG,  /* np.linalg's function of the operands' arrays, a matrix at a time */
 } rt_step_kind;
 
 #define RT_SHARE_REDS 4 /* reductions one pass over a shared matrix folds at most */
@@ -48,6 +49,10 @@ typedef struct rt_step {
     int share_reds[RT_SHARE_REDS]; /* MATMUL a @ X: the REDUCE steps of a whole row over the
                               columns (the loss, sum(dz)) folded in the same pass, chunk by chunk */
     int nshare_reds;       /* how many of share_reds there are */
+    int la_also[3];        /* LINALG: the steps of the same operand's other parts (svd's u, s, vh)
+                              whose outputs this one's factorization writes too */
+    int nla_also;
+    bool la_done;          /* LINALG: written by an earlier step's factorization (la_also) */
     pthread_mutex_t lock;  /* guards the memo and aux */
     uint8_t *memo_layout;  /* specialization of the last kernel used (n_in + n_out layouts,
                               then the streaming hint) */
@@ -236,6 +241,9 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
 /* Runs a scan, take, view, reshape or concatenation step (steps.c). */
 kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
 kiln_status rt_rows_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out);
+/* (also: the arrays of s->la_also's nodes, also_nodes) */
+kiln_status rt_linalg_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_array *b, kiln_array *out, const kiln_expr *const *also_nodes,
+                          kiln_array *const *also);
 kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);

@@ -142,8 +142,14 @@ KILN_OPS(X)
 #define X_EMBED(b, E)
 #define X_SCATTER(b, E)
 #define X_ROWS(b, E)
+#define X_LINALG(b, E)
 KILN_STRUCT_OPS(X)
 #undef X
+
+kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
+    ARGCHK(ctx);
+    return ir_linalg(G, (int)fn, a, b, flags);
+}
 
 kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);

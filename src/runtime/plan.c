@@ -222,6 +222,7 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
             break;
         case KIND_SCAN:
         case KIND_ROWS:
+        case KIND_LINALG:
         case KIND_MATMUL:
         case KIND_GATHER: /* reads its operands' arrays */
         case KIND_SCATTER:
@@ -279,6 +280,49 @@ static kiln_status aux_map(kiln_ctx *ctx, rt_step *s, int h, kiln_expr *root, co
     return st;
 }
 
+/* np.linalg's functions that one factorization of the same matrix gives: their families. */
+static int la_family(int fn) {
+    switch (fn) {
+    case KILN_LA_DET:
+    case KILN_LA_SIGNDET:
+    case KILN_LA_LOGDET: return 1;
+    case KILN_LA_EIGVALSH:
+    case KILN_LA_EIGVECSH: return 2;
+    case KILN_LA_SVALS:
+    case KILN_LA_SVD_U:
+    case KILN_LA_SVD_VH: return 3;
+    case KILN_LA_QR_Q:
+    case KILN_LA_QR_R: return 4;
+    default: return 0;
+    }
+}
+
+/* Links LINALG steps of one operand whose functions one factorization gives (svd's u, s and vh
+ * asked for together): the first computes all of them, the others are marked done.  Their flags
+ * must agree (svd's s, which has none, goes with any). */
+static void link_linalg(rt_plan *p) {
+    for (int i = 0; i < p->nsteps; i++) {
+        rt_step *s = &p->steps[i];
+        if (s->kind != RT_STEP_LINALG || s->la_done || !la_family(s->node->keepdims)) continue;
+        unsigned flags = s->node->keepdims == KILN_LA_SVALS ? ~0u : s->node->axes; /* ~0: none yet */
+        bool have[KILN_LA_COUNT] = {false};
+        have[s->node->keepdims] = true;
+        for (int j = i + 1; j < p->nsteps && s->nla_also < 3; j++) {
+            rt_step *o = &p->steps[j];
+            const kiln_expr *on = o->node;
+            if (o->kind != RT_STEP_LINALG || o->la_done || on->arg[0] != s->node->arg[0] || on->dtype != s->node->dtype ||
+                la_family(on->keepdims) != la_family(s->node->keepdims) || have[on->keepdims])
+                continue;
+            bool any = on->keepdims == KILN_LA_SVALS;
+            if (!any && flags != ~0u && on->axes != flags) continue;
+            if (!any) flags = on->axes;
+            have[on->keepdims] = true;
+            o->la_done = true;
+            s->la_also[s->nla_also++] = j;
+        }
+    }
+}
+
 static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint32_t n, const uint8_t *mat, uint32_t nviews) {
     uint32_t nsteps = nviews;
     for (uint32_t k = 0; k < n; k++) nsteps += mat[order[k]->id] & 1;
@@ -325,6 +369,7 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
             case KIND_MATMUL: s->kind = RT_STEP_MATMUL; break;
             case KIND_SCAN: s->kind = RT_STEP_SCAN; break;
             case KIND_ROWS: s->kind = RT_STEP_ROWS; break;
+            case KIND_LINALG: s->kind = RT_STEP_LINALG; break;
             case KIND_GATHER: s->kind = RT_STEP_TAKE; break;
             case KIND_SCATTER: s->kind = RT_STEP_SCATTER; break;
             case KIND_EMBED:
@@ -348,6 +393,7 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
             if (!s->memo_layout) return KILN_ERR_NOMEM;
         }
     }
+    link_linalg(p);
     return KILN_OK;
 }
 

@@ -92,6 +92,28 @@ kiln_status rt_rows_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     return st;
 }
 
+kiln_status rt_linalg_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_array *b, kiln_array *out, const kiln_expr *const *also_nodes,
+                          kiln_array *const *also) {
+    const kiln_expr *n = s->node;
+    kiln_linalg_args l = {.fn = n->keepdims, .flags = n->axes, .dt = (kiln_dtype)n->dtype, .ndim = a->ndim, .a = a->data,
+                          .b = b ? b->data : NULL, .out = out->data, .out_ndim = out->ndim, .nalso = s->nla_also};
+    for (int i = 0; i < s->nla_also; i++) { /* the siblings' flags agree with n's (plan.c), but svd's s has none of its own */
+        const kiln_expr *o = also_nodes[i];
+        l.also[i].fn = o->keepdims, l.also[i].ndim = also[i]->ndim, l.also[i].out = also[i]->data;
+        l.flags |= o->axes;
+        memcpy(l.also[i].shape, also[i]->shape, sizeof l.also[i].shape);
+        memcpy(l.also[i].str, also[i]->strides, sizeof l.also[i].str);
+    }
+    memcpy(l.shape, a->shape, sizeof l.shape);
+    memcpy(l.a_str, a->strides, sizeof l.a_str);
+    if (b) memcpy(l.b_shape, b->shape, sizeof l.b_shape), memcpy(l.b_str, b->strides, sizeof l.b_str);
+    memcpy(l.out_shape, out->shape, sizeof l.out_shape);
+    memcpy(l.out_str, out->strides, sizeof l.out_str);
+    kiln_status st = x->be->linalg(x->state, x->ctx, &l, atomic_load(&x->ctx->nthreads));
+    if (st == KILN_ERR_NOMEM && kiln_errcode(x->ctx) == KILN_OK) kiln_fail(x->ctx, st, "out of memory");
+    return st;
+}
+
 kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
     const kiln_expr *n = s->node;
     int ax = n->axis;

@@ -1596,6 +1596,19 @@ static kiln_status cuda_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a
     return host_rows(NULL, ctx, a, nthreads);
 }
 
+/* np.linalg runs on the host (LAPACK): the device's results come back first, and the output is
+ * the host's until a kernel needs it (cuSOLVER is left to do). */
+static kiln_status cuda_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *a, int nthreads) {
+    int64_t lo, hi, es = (int64_t)kiln_dtype_size(a->dt);
+    kiln_extent(a->out_ndim, a->out_shape, a->out_str, es, &lo, &hi);
+    host_step(state, ctx, a->out, lo, hi);
+    for (int i = 0; i < a->nalso; i++) { /* the siblings' outputs are written on the host too */
+        kiln_extent(a->also[i].ndim, a->also[i].shape, a->also[i].str, es, &lo, &hi);
+        if (hi > lo) cuda_sync(state, ctx, a->also[i].out + lo, (size_t)(hi - lo), KILN_SYNC_WRITE);
+    }
+    return host_linalg(NULL, ctx, a, nthreads);
+}
+
 const kiln_backend_i kiln_cuda_backend = {
     .name = "cuda",
     .compiles = true,
@@ -1620,6 +1633,7 @@ const kiln_backend_i kiln_cuda_backend = {
     .gather = cuda_gather,
     .scatter = cuda_scatter,
     .rows = cuda_rows,
+    .linalg = cuda_linalg,
     .gemm = cuda_gemm,
     .matmul = cuda_matmul,
     .sync = cuda_sync,

@@ -568,6 +568,7 @@ const kiln_backend_i kiln_interp_backend = {
     .gather = host_gather,
     .scatter = host_scatter,
     .rows = host_rows,
+    .linalg = host_linalg,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

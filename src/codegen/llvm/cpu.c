@@ -609,6 +609,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_EMBED:
     case KILN_OP_SCATTER:
     case KILN_OP_SOFTMAX:
+    case KILN_OP_LINALG:
     case KILN_OP_PARAM: /* never inside a kernel: the fuser makes them kernel inputs */
     case KILN_OP_COUNT: break;
     }
@@ -1146,6 +1147,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .gather = host_gather,
     .scatter = host_scatter,
     .rows = host_rows,
+    .linalg = host_linalg,
     .gemm = host_gemm,
     .matmul = host_matmul,
 };

@@ -1,0 +1,382 @@
+/*
+ * linalg.c — np.linalg's functions on the host, through LAPACK, as NumPy's own go.
+ *
+ * Pipeline position: a host routine of the backend contract (kiln_backend_i.linalg), as scans
+ * and rows are; the CUDA backend brings its arrays back and calls it too.  Each matrix of the
+ * stack is copied into a column-major buffer (whatever its strides: a view, a transpose, a
+ * broadcast), handed to the LAPACK routine NumPy calls for the same function (gesv, getrf,
+ * potrf, syevd, gesdd, geqrf with orgqr), and the answer copied out through the output's
+ * strides.  LAPACK is OpenBLAS's (loaded for products already; its LAPACK is the reference
+ * one with OpenBLAS's BLAS underneath), else the system's liblapack.so.3.
+ *
+ * A stack of many small matrices goes a matrix to a thread, each on LAPACK's single thread;
+ * otherwise the matrices go one after another, LAPACK using every thread.  The first matrix that
+ * fails (singular, not positive definite, no convergence) names itself in the error, and the
+ * output is then unspecified, as a failed step's always is.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <math.h>
+#include <omp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+/* LAPACK's Fortran interface: every argument by address, character arguments' lengths after
+ * the rest.  The same routine in single ([0]) and double ([1]) precision takes float or double
+ * arrays where these say void. */
+typedef void (*gesv_fn)(const int *n, const int *nrhs, void *a, const int *lda, int *ipiv, void *b, const int *ldb, int *info);
+typedef void (*getrf_fn)(const int *m, const int *n, void *a, const int *lda, int *ipiv, int *info);
+typedef void (*potrf_fn)(const char *uplo, const int *n, void *a, const int *lda, int *info, size_t);
+typedef void (*syevd_fn)(const char *jobz, const char *uplo, const int *n, void *a, const int *lda, void *w, void *work,
+                         const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);
+typedef void (*gesdd_fn)(const char *jobz, const int *m, const int *n, void *a, const int *lda, void *s, void *u, const int *ldu,
+                         void *vt, const int *ldvt, void *work, const int *lwork, int *iwork, int *info, size_t);
+typedef void (*geqrf_fn)(const int *m, const int *n, void *a, const int *lda, void *tau, void *work, const int *lwork, int *info);
+typedef void (*orgqr_fn)(const int *m, const int *n, const int *k, void *a, const int *lda, const void *tau, void *work,
+                         const int *lwork, int *info);
+
+static struct {
+    gesv_fn gesv[2];
+    getrf_fn getrf[2];
+    potrf_fn potrf[2];
+    syevd_fn syevd[2];
+    gesdd_fn gesdd[2];
+    geqrf_fn geqrf[2];
+    orgqr_fn orgqr[2];
+    void (*set_threads)(int);
+    const char *from;
+} la;
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+
+static bool la_find(void *h) {
+#define SYM(f, name) (la.f[0] = (f##_fn)dlsym(h, "s" name "_"), la.f[1] = (f##_fn)dlsym(h, "d" name "_"), la.f[0] && la.f[1])
+    return SYM(gesv, "gesv") && SYM(getrf, "getrf") && SYM(potrf, "potrf") && SYM(syevd, "syevd") && SYM(gesdd, "gesdd") &&
+           SYM(geqrf, "geqrf") && SYM(orgqr, "orgqr");
+#undef SYM
+}
+
+static void la_load(void) {
+    void *h = host_openblas();
+    if (h && la_find(h)) {
+        la.from = "OpenBLAS";
+        la.set_threads = (void (*)(int))dlsym(h, "openblas_set_num_threads");
+        return;
+    }
+    static const char *const paths[] = {"liblapack.so.3", "liblapack.so"};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if ((h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL)) && la_find(h)) {
+            la.from = paths[i];
+            return;
+        }
+    la.gesv[0] = NULL;
+}
+
+/* ------------------------------------------------------------------ one matrix */
+
+/* The work of one matrix: its buffers (column-major), reused from matrix to matrix. */
+typedef struct la_work {
+    void *a, *b, *w, *u, *vt, *work;
+    int *ipiv, *iwork;
+    int lwork, liwork;
+    size_t es; /* element size: 4 or 8 */
+} la_work;
+
+static inline double get(const void *p, size_t es, int64_t i) { return es == 4 ? ((const float *)p)[i] : ((const double *)p)[i]; }
+static inline void put(void *p, size_t es, int64_t i, double v) {
+    if (es == 4) ((float *)p)[i] = (float)v;
+    else ((double *)p)[i] = v;
+}
+
+/* rows × cols elements at src (byte strides rs, cs) into dst, column-major with leading dim ld. */
+static void copy_in(const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs, void *dst, int64_t ld, size_t es) {
+    for (int64_t j = 0; j < cols; j++)
+        for (int64_t i = 0; i < rows; i++) {
+            const char *s = src + i * rs + j * cs;
+            if (es == 4) ((float *)dst)[i + j * ld] = *(const float *)s;
+            else ((double *)dst)[i + j * ld] = *(const double *)s;
+        }
+}
+
+/* The reverse: column-major src (leading dim ld) into dst's rows × cols through rs, cs; lower
+ * (upper) keeps only the lower (upper) triangle, zeros elsewhere. */
+static void copy_out(const void *src, int64_t ld, int64_t rows, int64_t cols, char *dst, int64_t rs, int64_t cs, size_t es,
+                     int tri) {
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            bool zero = (tri < 0 && j > i) || (tri > 0 && j < i);
+            double v = zero ? 0.0 : get(src, es, i + j * ld);
+            if (es == 4) *(float *)(dst + i * rs + j * cs) = (float)v;
+            else *(double *)(dst + i * rs + j * cs) = v;
+        }
+}
+
+/* Where matrix t of the stack starts in an array of nb leading dims (shape, byte strides). */
+static int64_t batch_off(int64_t t, int nb, const int64_t *shape, const int64_t *str) {
+    int64_t off = 0;
+    for (int d = nb - 1; d >= 0; d--) {
+        off += (t % shape[d]) * str[d];
+        t /= shape[d];
+    }
+    return off;
+}
+
+/* Why one matrix failed (0: it did not). */
+enum { LA_OK, LA_SINGULAR, LA_NOT_PD, LA_NO_EIG, LA_NO_SVD, LA_NOMEM };
+
+/* LAPACK's workspace query (lwork = -1) answer, as a count. */
+static int work_count(const void *q, size_t es) {
+    double v = get(q, es, 0);
+    return v < 1 ? 1 : v > INT_MAX / 2 ? INT_MAX / 2 : (int)v + 1;
+}
+
+static bool grow(la_work *w, int lwork, int liwork) {
+    if (lwork > w->lwork) {
+        void *p = realloc(w->work, (size_t)lwork * w->es);
+        if (!p) return false;
+        w->work = p, w->lwork = lwork;
+    }
+    if (liwork > w->liwork) {
+        int *p = realloc(w->iwork, (size_t)liwork * sizeof *p);
+        if (!p) return false;
+        w->iwork = p, w->liwork = liwork;
+    }
+    return true;
+}
+
+/* Where each function's output goes (base NULL: not wanted): l's own and its siblings'. */
+typedef struct la_outs {
+    char *base[KILN_LA_COUNT];
+    const int64_t *str[KILN_LA_COUNT];
+} la_outs;
+
+/* Matrix t's part of output fn, and its strides within that part. */
+static char *part(const kiln_linalg_args *l, const la_outs *o, int fn, int64_t t, const int64_t **os) {
+    int nb = l->ndim - 2;
+    *os = o->str[fn] + nb;
+    return o->base[fn] + batch_off(t, nb, l->shape, o->str[fn]);
+}
+
+/* l's function (and its siblings') of matrix t of the stack, into their places. */
+static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, int64_t t) {
+    int nd = l->ndim, nb = nd - 2, p = l->dt == KILN_F64;
+    size_t es = w->es;
+    int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], k = m < n ? m : n;
+    int M = (int)m, N = (int)n, K = (int)k, info = 0, lda = M > 1 ? M : 1, q = -1;
+    const int64_t *os;
+    char *out;
+    copy_in(l->a + batch_off(t, nb, l->shape, l->a_str), m, n, l->a_str[nd - 2], l->a_str[nd - 1], w->a, lda, es);
+    char query[16];
+    switch (l->fn) {
+    case KILN_LA_SOLVE:
+    case KILN_LA_INV: {
+        int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : n;
+        int R = (int)r;
+        if (l->fn == KILN_LA_SOLVE)
+            copy_in(l->b + batch_off(t, nb, l->b_shape, l->b_str), n, r, l->b_str[nd - 2], l->b_str[nd - 1], w->b, lda, es);
+        else
+            for (int64_t j = 0; j < n; j++)
+                for (int64_t i = 0; i < n; i++) put(w->b, es, i + j * lda, i == j);
+        if (n && r) la.gesv[p](&N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info);
+        if (info > 0) return LA_SINGULAR;
+        out = part(l, o, l->fn, t, &os);
+        copy_out(w->b, lda, n, r, out, os[0], os[1], es, 0);
+        return LA_OK;
+    }
+    case KILN_LA_DET:
+    case KILN_LA_SIGNDET:
+    case KILN_LA_LOGDET: {
+        if (n) la.getrf[p](&N, &N, w->a, &lda, w->ipiv, &info);
+        /* NumPy's: the sign of the permutation and of each u_ii, the sum of log|u_ii| in the
+         * dtype, det = sign * exp(logdet) */
+        double sign = 1, logdet = 0;
+        float logdet32 = 0;
+        for (int64_t i = 0; i < n && sign != 0; i++) {
+            double u = get(w->a, es, i + i * lda);
+            if (w->ipiv[i] != i + 1) sign = -sign;
+            if (u == 0) sign = 0;
+            else {
+                if (u < 0) sign = -sign;
+                if (es == 4) logdet32 += logf(fabsf((float)u));
+                else logdet += log(fabs(u));
+            }
+        }
+        if (es == 4) logdet = logdet32;
+        if (sign == 0) logdet = -INFINITY;
+        double det = es == 4 ? (double)((float)sign * expf((float)logdet)) : sign * exp(logdet);
+        if (o->base[KILN_LA_DET]) put(part(l, o, KILN_LA_DET, t, &os), es, 0, det);
+        if (o->base[KILN_LA_SIGNDET]) put(part(l, o, KILN_LA_SIGNDET, t, &os), es, 0, sign);
+        if (o->base[KILN_LA_LOGDET]) put(part(l, o, KILN_LA_LOGDET, t, &os), es, 0, logdet);
+        return LA_OK;
+    }
+    case KILN_LA_CHOLESKY: {
+        char uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
+        if (n) la.potrf[p](&uplo, &N, w->a, &lda, &info, 1);
+        if (info > 0) return LA_NOT_PD;
+        out = part(l, o, l->fn, t, &os);
+        copy_out(w->a, lda, n, n, out, os[0], os[1], es, uplo == 'L' ? -1 : 1);
+        return LA_OK;
+    }
+    case KILN_LA_EIGVALSH:
+    case KILN_LA_EIGVECSH: {
+        char jobz = o->base[KILN_LA_EIGVECSH] ? 'V' : 'N', uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
+        int qi;
+        if (n) {
+            la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, query, &q, &qi, &q, &info, 1, 1);
+            if (!grow(w, work_count(query, es), qi)) return LA_NOMEM;
+            la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
+        }
+        if (info > 0) return LA_NO_EIG;
+        if (o->base[KILN_LA_EIGVALSH]) {
+            out = part(l, o, KILN_LA_EIGVALSH, t, &os);
+            for (int64_t i = 0; i < n; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
+        }
+        if (jobz == 'V') {
+            out = part(l, o, KILN_LA_EIGVECSH, t, &os);
+            copy_out(w->a, lda, n, n, out, os[0], os[1], es, 0);
+        }
+        return LA_OK;
+    }
+    case KILN_LA_SVALS:
+    case KILN_LA_SVD_U:
+    case KILN_LA_SVD_VH: {
+        bool full = l->flags & KILN_LA_FULL, vecs = o->base[KILN_LA_SVD_U] || o->base[KILN_LA_SVD_VH];
+        char jobz = !vecs ? 'N' : full ? 'A' : 'S';
+        int ldu = lda, ucols = full ? M : K, ldvt = full ? (N > 1 ? N : 1) : (K > 1 ? K : 1);
+        if (m && n) {
+            la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
+            if (!grow(w, work_count(query, es), 8 * K)) return LA_NOMEM;
+            la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, w->work, &w->lwork, w->iwork, &info, 1);
+        } else if (vecs) { /* an empty matrix: NumPy's u and vh are identities */
+            for (int64_t j = 0; j < ucols; j++)
+                for (int64_t i = 0; i < m; i++) put(w->u, es, i + j * ldu, i == j);
+            for (int64_t j = 0; j < n; j++)
+                for (int64_t i = 0; i < (full ? n : k); i++) put(w->vt, es, i + j * ldvt, i == j);
+        }
+        if (info > 0) return LA_NO_SVD;
+        if (o->base[KILN_LA_SVALS]) {
+            out = part(l, o, KILN_LA_SVALS, t, &os);
+            for (int64_t i = 0; i < k; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
+        }
+        if (o->base[KILN_LA_SVD_U]) {
+            out = part(l, o, KILN_LA_SVD_U, t, &os);
+            copy_out(w->u, ldu, m, ucols, out, os[0], os[1], es, 0);
+        }
+        if (o->base[KILN_LA_SVD_VH]) {
+            out = part(l, o, KILN_LA_SVD_VH, t, &os);
+            copy_out(w->vt, ldvt, full ? n : k, n, out, os[0], os[1], es, 0);
+        }
+        return LA_OK;
+    }
+    case KILN_LA_QR_Q:
+    case KILN_LA_QR_R: {
+        if (m && n) {
+            la.geqrf[p](&M, &N, w->a, &lda, w->w, query, &q, &info);
+            if (!grow(w, work_count(query, es), 0)) return LA_NOMEM;
+            la.geqrf[p](&M, &N, w->a, &lda, w->w, w->work, &w->lwork, &info);
+        }
+        bool full = l->flags & KILN_LA_FULL;
+        if (o->base[KILN_LA_QR_R]) { /* (before orgqr overwrites it) */
+            out = part(l, o, KILN_LA_QR_R, t, &os);
+            copy_out(w->a, lda, full ? m : k, n, out, os[0], os[1], es, 1);
+        }
+        if (!o->base[KILN_LA_QR_Q]) return LA_OK;
+        int Q = full ? M : K; /* q's columns: the reflections applied to the identity's first Q */
+        if (m && Q) {
+            la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, query, &q, &info);
+            if (!grow(w, work_count(query, es), 0)) return LA_NOMEM;
+            la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, w->work, &w->lwork, &info);
+        }
+        out = part(l, o, KILN_LA_QR_Q, t, &os);
+        copy_out(w->a, lda, m, Q, out, os[0], os[1], es, 0);
+        return LA_OK;
+    }
+    default: return LA_OK;
+    }
+}
+
+static bool work_init(la_work *w, const kiln_linalg_args *l) {
+    int nd = l->ndim;
+    int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], mx = m > n ? m : n, ld = m > 1 ? m : 1;
+    int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : n;
+    memset(w, 0, sizeof *w);
+    w->es = kiln_dtype_size(l->dt);
+    w->a = malloc((size_t)(ld * (mx > 1 ? mx : 1)) * w->es); /* (qr's complete q: m columns) */
+    w->b = malloc((size_t)(ld * (r > 1 ? r : 1)) * w->es);
+    w->w = malloc((size_t)(mx + 1) * w->es);
+    w->u = malloc((size_t)(ld * (m > 1 ? m : 1)) * w->es);
+    w->vt = malloc((size_t)((mx > 1 ? mx : 1) * (n > 1 ? n : 1)) * w->es);
+    w->ipiv = malloc((size_t)(mx + 1) * sizeof *w->ipiv);
+    w->iwork = malloc((size_t)(8 * mx + 8) * sizeof *w->iwork);
+    w->liwork = (int)(8 * mx + 8);
+    return w->a && w->b && w->w && w->u && w->vt && w->ipiv && w->iwork;
+}
+
+static void work_free(la_work *w) {
+    free(w->a), free(w->b), free(w->w), free(w->u), free(w->vt), free(w->work), free(w->ipiv), free(w->iwork);
+}
+
+static const char *const la_why[] = {[LA_SINGULAR] = "Singular matrix",
+                                     [LA_NOT_PD] = "Matrix is not positive definite",
+                                     [LA_NO_EIG] = "Eigenvalues did not converge",
+                                     [LA_NO_SVD] = "SVD did not converge"};
+
+kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, int nthreads) {
+    KILN_UNUSED(state);
+    static const char *const names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
+                                                     "eigh", "svd", "svd", "svd", "qr", "qr"};
+    const char *fn = l->fn >= 0 && l->fn < KILN_LA_COUNT ? names[l->fn] : "linalg";
+    pthread_once(&la_once, la_load);
+    if (!la.gesv[0])
+        return kiln_fail(ctx, KILN_ERR_BACKEND,
+                         "%s needs LAPACK, and neither OpenBLAS (libopenblas0-openmp) nor liblapack.so.3 could be loaded here", fn);
+    int nd = l->ndim;
+    int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;
+    for (int d = 0; d < nd - 2; d++) batch *= l->shape[d];
+    int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : 0;
+    if (m > INT_MAX / 8 || n > INT_MAX / 8 || r > INT_MAX / 8 || m * n > INT_MAX / 2)
+        return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: a %lld x %lld matrix is too large for LAPACK's 32-bit sizes", fn, (long long)m,
+                         (long long)n);
+    if (batch == 0) return KILN_OK;
+    la_outs o = {0};
+    o.base[l->fn] = l->out, o.str[l->fn] = l->out_str;
+    for (int i = 0; i < l->nalso; i++) o.base[l->also[i].fn] = l->also[i].out, o.str[l->also[i].fn] = l->also[i].str;
+    /* many small matrices: one to a thread, LAPACK on one; else one after another on all */
+    double flops = (double)m * (double)n * (double)(m < n ? m : n);
+    bool side = nthreads > 1 && batch >= nthreads && flops < 4e6;
+    int64_t first_bad = INT64_MAX;
+    int bad = LA_OK;
+    if (side) {
+        int nt = nthreads;
+#pragma omp parallel num_threads(nt)
+        {
+            la_work w;
+            bool ok = work_init(&w, l);
+#pragma omp for schedule(dynamic, 4)
+            for (int64_t t = 0; t < batch; t++) {
+                int why = ok ? one_matrix(l, &o, &w, t) : LA_NOMEM;
+                if (why != LA_OK) {
+#pragma omp critical
+                    if (t < first_bad) first_bad = t, bad = why;
+                }
+            }
+            work_free(&w);
+        }
+    } else {
+        la_work w;
+        if (la.set_threads) la.set_threads(flops < 1e6 ? 1 : nthreads);
+        bool ok = work_init(&w, l);
+        for (int64_t t = 0; t < batch && bad == LA_OK; t++) {
+            int why = ok ? one_matrix(l, &o, &w, t) : LA_NOMEM;
+            if (why != LA_OK) first_bad = t, bad = why;
+        }
+        work_free(&w);
+    }
+    if (bad == LA_OK) return KILN_OK;
+    if (bad == LA_NOMEM) return kiln_fail(ctx, KILN_ERR_NOMEM, "%s: out of memory", fn);
+    if (batch == 1) return kiln_fail(ctx, KILN_ERR_LINALG, "%s: %s", fn, la_why[bad]);
+    return kiln_fail(ctx, KILN_ERR_LINALG, "%s: %s (matrix %lld of the stack of %lld)", fn, la_why[bad], (long long)first_bad,
+                     (long long)batch);
+}
