@@ -1646,6 +1646,17 @@ static int condition(prog *pg, stmt *st, bool *t) {
 }
 
 /* One statement. */
+/* The computed arrays of tuple v (nested ones too), at most TIMED_ITEMS, into es from n on. */
+#define TIMED_ITEMS 256
+static int timed_items(const kval *v, kiln_expr **es, int n) {
+    for (int i = 0; i < v->n && n >= 0; i++) {
+        const kval *it = &v->items[i];
+        if (it->kind == KV_TUPLE || it->kind == KV_LIST) n = timed_items(it, es, n);
+        else if (it->kind == KV_ARRAY && !fe_is_py(it)) n = n < TIMED_ITEMS ? (es[n] = it->e, n + 1) : -1;
+    }
+    return n;
+}
+
 static int exec_one(prog *pg, stmt *st) {
     session *s = pg->s;
     if (repl_sigint) return RUN_INTERRUPTED;
@@ -1705,6 +1716,13 @@ static int exec_one(prog *pg, stmt *st) {
             } else {
                 kiln_array_free(a);
             }
+        } else if (s->quiet && (st->value.kind == KV_TUPLE || st->value.kind == KV_LIST)) {
+            /* timed: a tuple's arrays (svd's u, s, vh), evaluated together as the printing would */
+            kiln_expr *es[TIMED_ITEMS];
+            kiln_array *outs[TIMED_ITEMS] = {0};
+            int n = timed_items(&st->value, es, 0);
+            if (n > 0 && kiln_eval_many(s->ctx, n, es, outs) != KILN_OK) rc = report_kiln(pg, st->x);
+            for (int i = 0; i < n; i++) kiln_array_free(outs[i]);
         }
         release(pg, st);
         return rc;
