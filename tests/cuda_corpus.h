@@ -139,6 +139,8 @@ static corpus make_corpus(void) {
     /* stacks of products (a batch dim that broadcasts, a 1-D side), with work around them */
     corpus_add(&c, "sort(D * 2, 1) + argsort(F, 0)"); /* host steps of a device backend */
     corpus_add(&c, "median(D, 0) + sort(d)[:D.shape[1]]");
+    corpus_add(&c, "svd(D, compute_uv=False) + slogdet(D[:, :5] @ D[:, :5].T + eye(5))[1] + eigvalsh(D @ D.T)"); /* LAPACK on the host */
+    corpus_add(&c, "sum(solve(D[:, :5] + 5 * eye(5), D[:, 5:]), 1) + svd(D)[0][0] + qr(D)[1][:, 0]");
     corpus_add(&c, "stack([D, D * 2]) @ D.T + 1");
     corpus_add(&c, "sum(stack([F, F[::-1]]) @ F.T, 0)");
     corpus_add(&c, "d[:D.shape[1]] @ stack([D.T, exp(D.T)])");
