@@ -314,6 +314,10 @@ CASES += [
     ("matrix_power(Z[:, :3], 0)", 0), ("matrix_power(Z[:, :3], 3)", 0), ("matrix_power(A[:, :, :3], 6)", 1e-13),
     ("cond(M[:, :3])", 1e-12), ("cond(A[:, :, 1:], -2)", 1e-12), ("norm(M, 2)", 1e-13), ("norm(A, 'nuc', axis=(0, 2))", 1e-13),
     ("norm(M, -2, keepdims=True)", 1e-13), ("np.linalg.multi_dot([M, N.T, N])", 1e-13), ("np.linalg.norm(M, 'nuc')", 1e-13),
+    ("lstsq(N, N[:, 0] + 1)[0]", 1e-12), ("lstsq(N, N[:, 0] + 1)[1]", 1e-10), ("lstsq(N, N[:, 0] + 1)[2]", 0),
+    ("lstsq(N, N[:, 0] + 1)[3]", 1e-13), ("lstsq(M, M[:, :2])[0]", 1e-12), ("lstsq(M, M[:, :2])[1]", 0),
+    ("lstsq(ones((4, 3)), u)[0]", 1e-12), ("lstsq(ones((4, 3)), u)[2]", 0), ("lstsq(N, N[:, :2] * 2 - 1)[1]", 1e-10),
+    ("lstsq(float32(N), float32(u[:2].sum() + N[:, 1]))[0]", 1e-5), ("lstsq(N, u)", 0), ("lstsq(u, u)", 0),
     ("inv(ones((2, 2)))", 0), ("det(M)", 0), ("cholesky(-eye(2))", 0), ("inv(u)", 0), ("solve(M[:, :3], u)", 0),
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
@@ -740,7 +744,7 @@ def namespace():
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
-                 "matrix_power", "cond", "multi_dot"]:
+                 "matrix_power", "cond", "multi_dot", "lstsq"]:
         ns[name] = getattr(np.linalg, name)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,

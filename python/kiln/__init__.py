@@ -20,7 +20,7 @@ Lazy arrays build the same expressions with NumPy's operators and functions:
 from ._kiln import Array, _cache_size, _clear_cache, evaluate, stats
 from .lazy import Expr, asarray, eval_many, function
 
-__all__ = ["Array", "Expr", "asarray", "eval_many", "evaluate", "stats", "clear_cache", "cache_size"]
+__all__ = ["Array", "Expr", "asarray", "eval_many", "evaluate", "stats", "clear_cache", "cache_size", "linalg"]
 
 
 def __getattr__(name):
@@ -28,6 +28,19 @@ def __getattr__(name):
     if name.startswith("_"):
         raise AttributeError(name)
     return function(name)
+
+
+class _Linalg:
+    """kiln.linalg.solve, .inv, .svd...: np.linalg's functions of kiln's language, lazily (a tuple
+    result, svd's or eigh's, is evaluated when unpacked)."""
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return function(name)
+
+
+linalg = _Linalg()
 
 
 def clear_cache():

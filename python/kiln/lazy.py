@@ -98,6 +98,13 @@ class Expr:
     def __getitem__(self, key):
         return Expr(f"({self._text})[{_index(key)}]", self._ops)
 
+    def __iter__(self):
+        """Iterating evaluates: a tuple's values (u, s, vh = kiln.linalg.svd(x)), or an array's
+        rows (indexing alone, lazily, would never end)."""
+        import numpy as np
+        v = self.numpy()
+        return iter(v if isinstance(v, tuple) else np.asarray(v))
+
     def __getattr__(self, name):  # x.sum(axis=1), x.reshape(...), x.astype(float32)...: kiln's methods
         if name.startswith("_"):
             raise AttributeError(name)

@@ -228,6 +228,24 @@ def test_lazy_arrays():
         np.asarray(x @ kiln.asarray(np.ones(5)))
 
 
+def test_linalg():
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((4, 4)) + 4 * np.eye(4)
+    a = kiln.asarray(A)
+    assert np.allclose(np.asarray(kiln.linalg.inv(a) @ a), np.eye(4))
+    assert np.allclose(np.asarray(kiln.linalg.solve(a, kiln.asarray(np.ones(4)))), np.linalg.solve(A, np.ones(4)))
+    u, s, vh = kiln.linalg.svd(a)  # a tuple: evaluated when unpacked
+    assert np.allclose((np.asarray(u) * np.asarray(s)) @ np.asarray(vh), A)
+    assert np.allclose(np.asarray(kiln.linalg.svd(a)[1]), np.linalg.svd(A)[1])  # one part, lazily
+    rows = list(kiln.asarray(np.arange(6.0).reshape(3, 2)))  # iterating evaluates (rows), and ends
+    assert len(rows) == 3 and np.array_equal(rows[2], [4.0, 5.0])
+    x, res, rank, sv = kiln.evaluate("np.linalg.lstsq(A, b)", {"A": A[:, :3], "b": np.arange(4.0)}, {})
+    want = np.linalg.lstsq(A[:, :3], np.arange(4.0))
+    assert np.allclose(np.asarray(x), want[0]) and np.allclose(np.asarray(res), want[1]) and int(rank) == want[2]
+    with pytest.raises(ValueError, match="Singular matrix"):
+        kiln.evaluate("inv(z)", {"z": np.ones((3, 3))}, {})
+
+
 def test_eval_many():
     a = np.linspace(-1, 1, 10001)
     x = kiln.asarray(a)

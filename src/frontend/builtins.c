@@ -1530,7 +1530,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 
 /* ------------------------------------------------------------------ np.linalg */
 
-enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT };
+enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT, L_LSTSQ };
 
 /* out = the tuple items[0..n) (new references taken), then the temporaries go. */
 static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off) {
@@ -1564,6 +1564,58 @@ static kiln_expr *la_of(parser *p, tmps *t, int fn, kiln_expr *a, kiln_expr *b, 
 /* a float value in x's linalg dtype (float32 stays, else float64), a weak scalar otherwise */
 static kiln_dtype la_dtype(const kiln_expr *x) { return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64; }
 
+static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
+
+/* lstsq(a, b, rcond=None): NumPy's (x, residuals, rank, s) of the least-squares problem a @ x ≈ b,
+ * by the SVD as LAPACK's gelsd: x = vh.T @ (u.T @ b / s) over the singular values above
+ * rcond · max(s) (rcond: eps · max(m, n) by default), the minimal-norm solution; residuals the
+ * squared norms of b - a @ x's columns when the rank is full and m > n, else empty (the rank is
+ * computed now: it decides residuals' shape); rank an int32. */
+static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
+    kiln_expr *b = keep(t, expr_of(p, f, a, "b"));
+    if (!b) return done(p, t, out, NULL, off);
+    if (x->ndim != 2 || b->ndim < 1 || b->ndim > 2) {
+        tmps_free(t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "lstsq(): %d-dimensional array given. Array must be two-dimensional",
+                      x->ndim != 2 ? x->ndim : b->ndim);
+    }
+    int64_t m = x->shape[0], n = x->shape[1], kb = b->ndim == 2 ? b->shape[1] : 1, k = m < n ? m : n;
+    if (b->shape[0] != m) {
+        tmps_free(t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "lstsq(): Incompatible dimensions");
+    }
+    kiln_dtype dt = la_dtype(x) == KILN_F32 && la_dtype(b) == KILN_F32 ? KILN_F32 : KILN_F64;
+    double rc = (dt == KILN_F32 ? 0x1p-23 : 0x1p-52) * (double)(m > n ? m : n);
+    int64_t ignored;
+    if (given_not_none(a, "rcond") && !fe_arg_number(p, arg(a, "rcond"), f->name, "rcond", &rc, &ignored, NULL)) return done(p, t, out, NULL, off);
+    kiln_expr *xa = keep(t, kiln_cast(c, x, dt)), *b2 = keep(t, kiln_cast(c, b->ndim == 1 ? keep(t, kiln_expand_dims(c, b, 1)) : b, dt));
+    kiln_expr *sv = la_of(p, t, KILN_LA_SVALS, xa, NULL, 0), *sol = NULL, *big = NULL;
+    int64_t rank = 0;
+    if (sv && k > 0) { /* the singular values above the cutoff, their count now */
+        kiln_expr *cut = keep(t, kiln_mul(c, keep(t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 1)), keep(t, kiln_scalar(c, rc))));
+        big = cut ? keep(t, kiln_gt(c, sv, cut)) : NULL;
+        kiln_array *r = big ? value_now(p, keep(t, kiln_reduce(c, KILN_OP_SUM, big, KILN_ALL_AXES, 0)), off) : NULL;
+        if (!r) return done(p, t, out, NULL, off);
+        rank = *(const int64_t *)kiln_array_data(r);
+        kiln_array_free(r);
+        kiln_expr *inv = keep(t, kiln_where(c, big, keep(t, kiln_div(c, keep(t, kiln_scalar(c, 1)), sv)), zero_of(p, t, dt)));
+        kiln_expr *u = la_of(p, t, KILN_LA_SVD_U, xa, NULL, 0), *vh = la_of(p, t, KILN_LA_SVD_VH, xa, NULL, 0);
+        kiln_expr *ub = u ? keep(t, kiln_matmul(c, mat_t(p, t, u), b2)) : NULL;
+        kiln_expr *sub = inv && ub ? keep(t, kiln_mul(c, keep(t, kiln_expand_dims(c, inv, 1)), ub)) : NULL;
+        sol = sub && vh ? keep(t, kiln_matmul(c, mat_t(p, t, vh), sub)) : NULL;
+    } else if (sv) { /* an empty a: x is zeros */
+        sol = broadcast(p, t, zero_of(p, t, dt), 2, (int64_t[]){n, kb}, f->name, off);
+    }
+    if (!sol) return done(p, t, out, NULL, off);
+    kiln_expr *res; /* the residuals: sum((b - a @ x)², axis=0) with a full rank and m > n, else nothing */
+    if (rank == n && m > n) res = keep(t, kiln_sum(c, keep(t, kiln_square(c, keep(t, kiln_sub(c, b2, keep(t, kiln_matmul(c, xa, sol)))))), 0, 0));
+    else res = broadcast(p, t, zero_of(p, t, dt), 1, (int64_t[]){0}, f->name, off);
+    kiln_expr *xs = b->ndim == 1 ? keep(t, kiln_squeeze(c, sol, 1)) : sol;
+    kiln_expr *rk = keep(t, kiln_const(c, KILN_I32, (double)rank));
+    return tuple_result(p, t, out, (kiln_expr *[]){xs, res, rk, sv}, 4, off);
+}
+
 /* np.linalg's solve, inv, det, slogdet, cholesky, eigh, eigvalsh, svd, qr (kiln_linalg), and
  * compositions of them as NumPy composes them: pinv (svd, small values dropped), matrix_rank
  * (the singular values above the tolerance), matrix_power (squarings; inv for n < 0), cond (the
@@ -1592,6 +1644,7 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND ? "x" : "a"));
     if (!x) return false;
+    if (fn == L_LSTSQ) return lstsq(p, f, a, &t, x, off, out);
     if (fn == L_RANK && x->ndim < 2) /* int(not all(A == 0)) */
         return done(p, &t, out, keep(&t, kiln_cast(c, keep(&t, kiln_reduce(c, KILN_OP_ANY, x, KILN_ALL_AXES, 0)), KILN_I64)), off);
     if (x->ndim < 2) {
@@ -3003,6 +3056,7 @@ static const fe_fn functions[] = {
     {"matrix_power", "a, n", h_linalg, L_POWER, "np.linalg.matrix_power: a @ a @ ... (n times; inv(a) for n < 0)", false},
     {"cond", "x, p=None", h_linalg, L_COND, "np.linalg.cond: the largest singular value over the smallest", false},
     {"multi_dot", "arrays", h_linalg, L_MULTI_DOT, "np.linalg.multi_dot: the product of a list of matrices", false},
+    {"lstsq", "a, b, rcond=None", h_linalg, L_LSTSQ, "np.linalg.lstsq: (x, residuals, rank, s), x minimizing |b - a @ x| (by svd; rank computed now)", false},
     {"split", "ary, indices_or_sections, axis=0", h_split, 0, "a list of views: at the indices, or in N equal sections", false},
     {"array_split", "ary, indices_or_sections, axis=0", h_split, 1, "a list of views: at the indices, or in N sections (the first ones one longer)", false},
     {"nonzero", "a", h_nonzero, Z_NONZERO, "a tuple of the nonzero elements' coordinates, one int64 array per dim (computed now)", false},
