@@ -74,6 +74,88 @@ static void la_load(void) {
     la.gesv[0] = NULL;
 }
 
+/* ------------------------------------------------------------------ small matrices */
+
+/* OpenBLAS's getrf, gesv and potrf take a buffer from its pool, under a lock, at every call:
+ * more than the factorization of a 3 x 3 matrix costs.  Matrices of SMALL_N rows or fewer are
+ * factored here instead, as LAPACK's unblocked getf2 and potf2 do (the pivot: the largest
+ * |a_ik| below, the first of equals; the column scaled by the pivot's reciprocal). */
+#define SMALL_N 8
+#define SMALL_ROUTINES(T, SUF)                                                                              \
+    /* LU of n x n column-major a (leading dim lda) in place; ipiv 1-based, as getrf's; info > 0:      \
+     * a zero pivot (the first one's column, 1-based) */                                                 \
+    static int lu_##SUF(T *a, int n, int lda, int *ipiv) {                                               \
+        int info = 0;                                                                                    \
+        for (int j = 0; j < n; j++) {                                                                    \
+            int p = j;                                                                                   \
+            for (int i = j + 1; i < n; i++)                                                              \
+                if (fabs((double)a[i + j * lda]) > fabs((double)a[p + j * lda])) p = i;                  \
+            ipiv[j] = p + 1;                                                                             \
+            if (a[p + j * lda] == 0) {                                                                   \
+                if (!info) info = j + 1;                                                                 \
+                continue;                                                                                \
+            }                                                                                            \
+            if (p != j)                                                                                  \
+                for (int k = 0; k < n; k++) {                                                            \
+                    T t = a[j + k * lda];                                                                \
+                    a[j + k * lda] = a[p + k * lda], a[p + k * lda] = t;                                 \
+                }                                                                                        \
+            T r = (T)1 / a[j + j * lda];                                                                 \
+            for (int i = j + 1; i < n; i++) a[i + j * lda] *= r;                                         \
+            for (int k = j + 1; k < n; k++) {                                                            \
+                T f = a[j + k * lda];                                                                    \
+                for (int i = j + 1; i < n; i++) a[i + k * lda] -= a[i + j * lda] * f;                    \
+            }                                                                                            \
+        }                                                                                                \
+        return info;                                                                                     \
+    }                                                                                                    \
+    /* b (n x nrhs, leading dim ldb) = a⁻¹ b by lu_'s factors, as getrs */                              \
+    static void lu_solve_##SUF(const T *a, int n, int lda, const int *ipiv, T *b, int ldb, int nrhs) {  \
+        for (int c = 0; c < nrhs; c++) {                                                                 \
+            T *x = b + c * ldb;                                                                          \
+            for (int i = 0; i < n; i++)                                                                  \
+                if (ipiv[i] - 1 != i) {                                                                  \
+                    T t = x[i];                                                                          \
+                    x[i] = x[ipiv[i] - 1], x[ipiv[i] - 1] = t;                                           \
+                }                                                                                        \
+            for (int k = 0; k < n; k++)                                                                  \
+                for (int i = k + 1; i < n; i++) x[i] -= x[k] * a[i + k * lda];                           \
+            for (int k = n - 1; k >= 0; k--) {                                                           \
+                x[k] /= a[k + k * lda];                                                                  \
+                for (int i = 0; i < k; i++) x[i] -= x[k] * a[i + k * lda];                               \
+            }                                                                                            \
+        }                                                                                                \
+    }                                                                                                    \
+    /* Cholesky of n x n a in place (its lower triangle, or with upper its upper), as potf2; info > 0: \
+     * not positive definite */                                                                          \
+    static int chol_##SUF(T *a, int n, int lda, bool upper) {                                            \
+        for (int j = 0; j < n; j++) {                                                                    \
+            T d = a[j + j * lda];                                                                        \
+            for (int k = 0; k < j; k++) {                                                                \
+                T v = upper ? a[k + j * lda] : a[j + k * lda];                                           \
+                d -= v * v;                                                                              \
+            }                                                                                            \
+            if (!(d > 0)) return j + 1;                                                                  \
+            d = (T)sqrt((double)d);                                                                      \
+            a[j + j * lda] = d;                                                                          \
+            T r = (T)1 / d;                                                                              \
+            for (int i = j + 1; i < n; i++) {                                                            \
+                T s = upper ? a[j + i * lda] : a[i + j * lda];                                           \
+                for (int k = 0; k < j; k++)                                                              \
+                    s -= upper ? a[k + j * lda] * a[k + i * lda] : a[i + k * lda] * a[j + k * lda];      \
+                if (upper) a[j + i * lda] = s * r;                                                       \
+                else a[i + j * lda] = s * r;                                                             \
+            }                                                                                            \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }
+SMALL_ROUTINES(float, s)
+SMALL_ROUTINES(double, d)
+
+static int small_lu(void *a, int n, int lda, int *ipiv, size_t es) {
+    return es == 4 ? lu_s(a, n, lda, ipiv) : lu_d(a, n, lda, ipiv);
+}
+
 /* ------------------------------------------------------------------ one matrix */
 
 /* The work of one matrix: its buffers (column-major), reused from matrix to matrix. */
@@ -179,7 +261,12 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         else
             for (int64_t j = 0; j < n; j++)
                 for (int64_t i = 0; i < n; i++) put(w->b, es, i + j * lda, i == j);
-        if (n && r) la.gesv[p](&N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info);
+        if (n <= SMALL_N) {
+            if ((info = small_lu(w->a, N, lda, w->ipiv, es)) == 0) {
+                if (es == 4) lu_solve_s(w->a, N, lda, w->ipiv, w->b, lda, R);
+                else lu_solve_d(w->a, N, lda, w->ipiv, w->b, lda, R);
+            }
+        } else if (r) la.gesv[p](&N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info);
         if (info > 0) return LA_SINGULAR;
         out = part(l, o, l->fn, t, &os);
         copy_out(w->b, lda, n, r, out, os[0], os[1], es, 0);
@@ -188,7 +275,8 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_DET:
     case KILN_LA_SIGNDET:
     case KILN_LA_LOGDET: {
-        if (n) la.getrf[p](&N, &N, w->a, &lda, w->ipiv, &info);
+        if (n <= SMALL_N) small_lu(w->a, N, lda, w->ipiv, es);
+        else la.getrf[p](&N, &N, w->a, &lda, w->ipiv, &info);
         /* NumPy's: the sign of the permutation and of each u_ii, the sum of log|u_ii| in the
          * dtype, det = sign * exp(logdet) */
         double sign = 1, logdet = 0;
@@ -213,7 +301,8 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     }
     case KILN_LA_CHOLESKY: {
         char uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
-        if (n) la.potrf[p](&uplo, &N, w->a, &lda, &info, 1);
+        if (n <= SMALL_N) info = es == 4 ? chol_s(w->a, N, lda, uplo == 'U') : chol_d(w->a, N, lda, uplo == 'U');
+        else la.potrf[p](&uplo, &N, w->a, &lda, &info, 1);
         if (info > 0) return LA_NOT_PD;
         out = part(l, o, l->fn, t, &os);
         copy_out(w->a, lda, n, n, out, os[0], os[1], es, uplo == 'L' ? -1 : 1);
