@@ -318,6 +318,12 @@ CASES += [
     ("lstsq(N, N[:, 0] + 1)[3]", 1e-13), ("lstsq(M, M[:, :2])[0]", 1e-12), ("lstsq(M, M[:, :2])[1]", 0),
     ("lstsq(ones((4, 3)), u)[0]", 1e-12), ("lstsq(ones((4, 3)), u)[2]", 0), ("lstsq(N, N[:, :2] * 2 - 1)[1]", 1e-10),
     ("lstsq(float32(N), float32(u[:2].sum() + N[:, 1]))[0]", 1e-5), ("lstsq(N, u)", 0), ("lstsq(u, u)", 0),
+    ("np.linalg.vector_norm(A)", 4), ("np.linalg.vector_norm(A, axis=(0, 2))", 4), ("np.linalg.vector_norm(A, ord=1, axis=1, keepdims=True)", 0),
+    ("np.linalg.vector_norm(A, ord=inf)", 0), ("np.linalg.vector_norm(Z, ord=0, axis=0)", 0), ("np.linalg.vector_norm(f, ord=3)", 4),
+    ("np.linalg.matrix_norm(A)", 4), ("np.linalg.matrix_norm(A, ord=1)", 0), ("np.linalg.matrix_norm(A, ord=-inf, keepdims=True)", 0),
+    ("np.linalg.matrix_norm(A, ord='nuc')", 1e-13), ("np.linalg.matrix_norm(M, ord=2)", 1e-13), ("np.linalg.matrix_norm(u)", 0),
+    ("vecdot(A, A)", 0), ("vecdot(A, u)", 0), ("vecdot(Z, Z)", 0), ("np.linalg.vecdot(A, A[:, :, :1], axis=1)", 0),
+    ("vecdot(m, m)", 0), ("vecdot(u, M)", 4), ("matrix_transpose(A)", 0), ("np.linalg.matrix_transpose(M)", 0), ("matrix_transpose(u)", 0),
     ("inv(ones((2, 2)))", 0), ("det(M)", 0), ("cholesky(-eye(2))", 0), ("inv(u)", 0), ("solve(M[:, :3], u)", 0),
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
@@ -740,7 +746,7 @@ def namespace():
         "isclose", "allclose", "array_equal", "divmod", "count_nonzero", "average", "nan_to_num", "fmod", "hypot", "fmax", "fmin", "degrees",
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
         "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile", "swapaxes", "moveaxis",
-        "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique", "cov", "corrcoef"]}
+        "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique", "cov", "corrcoef", "vecdot", "matrix_transpose"]}
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",

@@ -1447,6 +1447,7 @@ static bool h_axes(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 /* norm(x, ord=None, axis=None, keepdims=False) (np.linalg.norm): vector norms along one axis
  * (2, 1, inf, -inf, 0, any p), matrix norms over two ('fro', 1, -1, inf, -inf); over all
  * elements the 2-norm.  Float results (float32 stays). */
+enum { N_NORM, N_VECTOR, N_MATRIX };
 static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -1455,28 +1456,44 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     bool keepdims = false, all = false, fro = false, nuc = false;
     unsigned mask = 0;
     double ord = 2;
-    kval *ov = arg(a, "ord"), *av = arg(a, "axis");
+    kval *ov = arg(a, "ord"), *av = has(a, "axis") ? arg(a, "axis") : NULL;
     if (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)) return done(p, &t, out, NULL, off);
-    if (!given_not_none(a, "axis")) mask = x->ndim ? (1u << x->ndim) - 1 : 0, all = true;
+    if (f->op == N_MATRIX) { /* matrix_norm: over the last two axes, 'fro' unless told */
+        if (x->ndim < 2) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "matrix_norm(): %d-dimensional array given. Array must be at least two-dimensional",
+                          x->ndim);
+        }
+        mask = 3u << (x->ndim - 2);
+        if (!given_not_none(a, "ord")) fro = true;
+    } else if (!given_not_none(a, "axis")) mask = x->ndim ? (1u << x->ndim) - 1 : 0, all = true;
     else if (!fe_arg_axes(p, av, x->ndim, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
     int naxes = __builtin_popcount(mask);
-    bool given_ord = given_not_none(a, "ord");
-    if (given_ord && ov->kind == KV_STR) {
+    bool given_ord = given_not_none(a, "ord") || f->op == N_MATRIX, vec = f->op == N_VECTOR; /* vec: over any axes */
+    if (vec && ov->kind == KV_STR) {
+        tmps_free(&t);
+        return fe_err(p, ov->off, KILN_ERR_ARG, "vector_norm(): ord must be a number");
+    }
+    if (f->op == N_VECTOR && given_not_none(a, "ord")) {
+        int64_t i;
+        if (!fe_arg_number(p, ov, f->name, "ord", &ord, &i, NULL)) return done(p, &t, out, NULL, off);
+    }
+    if (given_not_none(a, "ord") && f->op != N_VECTOR && ov->kind == KV_STR) {
         if (strcmp(ov->s, "fro") && strcmp(ov->s, "f") && strcmp(ov->s, "nuc")) {
             tmps_free(&t);
             return fe_err(p, ov->off, KILN_ERR_ARG, "Invalid norm order '%s' for matrices", ov->s);
         }
         fro = strcmp(ov->s, "nuc") != 0, nuc = !fro;
-    } else if (given_ord) {
+    } else if (given_not_none(a, "ord") && !vec) {
         int64_t i;
         if (!fe_arg_number(p, ov, f->name, "ord", &ord, &i, NULL)) return done(p, &t, out, NULL, off);
     }
-    if (all && given_ord && x->ndim > 2) {
+    if (!vec && all && given_ord && x->ndim > 2) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "Improper number of dimensions to norm.");
     }
-    bool matrix = naxes == 2 && (given_ord || !all);
-    if ((naxes > 2 && !(all && !given_ord)) || ((fro || nuc) && !matrix)) {
+    bool matrix = !vec && naxes == 2 && (given_ord || !all);
+    if ((!vec && naxes > 2 && !(all && !given_ord)) || ((fro || nuc) && !matrix)) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, fro || nuc ? "norm(): '%s' is a norm of matrices (two axes)" : "Improper number of dimensions to norm.",
                       fro ? "fro" : "nuc");
@@ -1500,7 +1517,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         r = keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, x, x)), mask, keepdims))));
     } else if (matrix) { /* ord 1 / -1: the columns' sums' max / min; inf / -inf: the rows' */
         int a0 = __builtin_ctz(mask), a1 = 31 - __builtin_clz(mask); /* (the rows' axis, the columns', in axis's order) */
-        if ((av->kind == KV_TUPLE || av->kind == KV_LIST) && av->n == 2) {
+        if (av && (av->kind == KV_TUPLE || av->kind == KV_LIST) && av->n == 2) {
             int64_t first;
             if (!fe_arg_int(p, &av->items[0], f->name, "axis", &first)) return done(p, &t, out, NULL, off);
             if ((first < 0 ? first + x->ndim : first) == a1) a1 = a0, a0 = (int)(first < 0 ? first + x->ndim : first);
@@ -1895,6 +1912,48 @@ static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         cv = both ? keep(&t, kiln_clip(c, both, keep(&t, kiln_scalar(c, -1.0)), keep(&t, kiln_scalar(c, 1.0)))) : NULL;
     }
     return done(p, &t, out, cv ? keep(&t, kiln_squeeze(c, cv, KILN_ALL_AXES)) : NULL, off);
+}
+
+/* vecdot(x1, x2, axis=-1): the dot products along axis, the other dims broadcast (as a stack of
+ * 1 x n by n x 1 products: NumPy's dtype, int32 stays int32); matrix_transpose(x): the last two
+ * axes swapped (a view). */
+static bool h_vecdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, f->op ? "x" : "x1"));
+    if (!x) return false;
+    if (f->op) { /* matrix_transpose */
+        if (x->ndim < 2) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "matrix_transpose(): the array must be at least 2-dimensional");
+        }
+        bool alias = arg(a, "x")->alias, ok = done(p, &t, out, mat_t(p, &t, x), off);
+        if (ok) out->alias = alias; /* a view of a name's array is one too */
+        return ok;
+    }
+    kiln_expr *y = keep(&t, expr_of(p, f, a, "x2"));
+    int64_t axis = -1;
+    if (!y || (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis))) return done(p, &t, out, NULL, off);
+    kiln_expr *v[2] = {x, y};
+    for (int i = 0; i < 2; i++) {
+        int nd = v[i]->ndim, ax = (int)(axis < 0 ? axis + nd : axis);
+        if (nd == 0 || ax < 0 || ax >= nd) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "vecdot(): axis %lld is out of bounds for an array of dimension %d", (long long)axis, nd);
+        }
+        if (ax != nd - 1) { /* the axis last */
+            int perm[KILN_MAX_DIMS], k = 0;
+            for (int d = 0; d < nd; d++)
+                if (d != ax) perm[k++] = d;
+            perm[k] = ax;
+            v[i] = keep(&t, kiln_permute(c, v[i], perm));
+        }
+        if (v[i]) v[i] = keep(&t, kiln_expand_dims(c, v[i], i == 0 ? nd - 1 : nd));
+        if (!v[i]) return done(p, &t, out, NULL, off);
+    }
+    kiln_expr *r = keep(&t, kiln_matmul(c, v[0], v[1])); /* (..., 1, n) @ (..., n, 1) */
+    kiln_expr *r1 = r ? keep(&t, kiln_squeeze(c, r, r->ndim - 1)) : NULL;
+    return done(p, &t, out, r1 ? keep(&t, kiln_squeeze(c, r1, r1->ndim - 1)) : NULL, off);
 }
 
 /* ------------------------------------------------------------------ computed now: nonzero, unique */
@@ -3041,7 +3100,11 @@ static const fe_fn functions[] = {
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
     {"swapaxes", "a, axis1, axis2", h_axes, 0, "a with two axes swapped (a view)", false},
     {"moveaxis", "a, source, destination", h_axes, 1, "a with axes moved to new places, the others in order (a view)", false},
-    {"norm", "x, ord=None, axis=None, keepdims=False", h_norm, 0, "np.linalg.norm: vector norms (2, 1, inf, 0, p) along an axis, matrix norms ('fro', 1, inf) over two", false},
+    {"vector_norm", "x, axis=None, keepdims=False, ord=2", h_norm, N_VECTOR, "np.linalg.vector_norm: a vector norm (2, 1, inf, 0, p) over the axes (all: the flattened x)", false},
+    {"matrix_norm", "x, keepdims=False, ord='fro'", h_norm, N_MATRIX, "np.linalg.matrix_norm: a matrix norm ('fro', 'nuc', 1, 2, inf, -1, -2, -inf) over the last two axes", false},
+    {"vecdot", "x1, x2, axis=-1", h_vecdot, 0, "the dot products of x1 and x2 along axis (the other dims broadcast)", false},
+    {"matrix_transpose", "x", h_vecdot, 1, "x with its last two axes swapped (a view)", false},
+    {"norm", "x, ord=None, axis=None, keepdims=False", h_norm, N_NORM, "np.linalg.norm: vector norms (2, 1, inf, 0, p) along an axis, matrix norms ('fro', 1, inf) over two", false},
     {"solve", "a, b", h_linalg, KILN_LA_SOLVE, "np.linalg.solve: x with a @ x = b (b: (..., n, k), or (n,))", false},
     {"inv", "a", h_linalg, KILN_LA_INV, "np.linalg.inv: the inverse of each matrix", false},
     {"det", "a", h_linalg, KILN_LA_DET, "np.linalg.det: the determinant of each matrix (by LU)", false},

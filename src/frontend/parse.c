@@ -1308,13 +1308,15 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
         advance(p);
         static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
                                          "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
+                                         "vector_norm", "matrix_norm", "vecdot", "matrix_transpose",
                                          NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; la[k]; k++) known |= !strcmp(name, la[k]);
         if (!known)
             return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
-                                                        "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot "
+                                                        "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot vector_norm "
+                                                        "matrix_norm vecdot matrix_transpose "
                                                         "(not eig and eigvals: their results are complex)");
         advance(p);
     }
