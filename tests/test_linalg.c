@@ -46,11 +46,23 @@ static double at(const kiln_array *a, int64_t flat) {
     return a->dtype == KILN_F32 ? *(const float *)p : *(const double *)p;
 }
 
+/* Whether LAPACK may load (KILN_NO_BLAS=1, as the ThreadSanitizer run sets, keeps it out: kiln's
+ * own routines then serve solve, inv, det, slogdet and cholesky up to 8 x 8, and the rest says
+ * that it needs LAPACK). */
+static bool lapack_here(void) {
+    const char *off = getenv("KILN_NO_BLAS");
+    return !(off && *off && strcmp(off, "0"));
+}
+
 /* e against the reference: |got - want| <= tol · max|want| (1 for an empty or zero want); with
  * signs, each vector (a column, or a row with rows) may have either sign as a whole. */
 static void check(kiln_expr *e, double tol, int signs, const char *what) {
     ck_assert_msg(e != NULL, "%s: %s", what, kiln_errmsg(ctx));
     kiln_array *got = kiln_eval(ctx, e);
+    if (!got && !lapack_here() && kiln_errcode(ctx) == KILN_ERR_BACKEND && strstr(kiln_errmsg(ctx), "needs LAPACK, which KILN_NO_BLAS=1")) {
+        kiln_expr_free(e); /* refused as it should be without LAPACK */
+        return;
+    }
     ck_assert_msg(got != NULL, "%s: eval: %s", what, kiln_errmsg(ctx));
     kiln_array *want = kiln_array_new(ctx, kiln_expr_dtype(e), kiln_expr_ndim(e), kiln_expr_shape(e));
     ck_assert_int_eq(rt_ref_eval(ctx, e, want), KILN_OK);
@@ -83,6 +95,7 @@ static void check(kiln_expr *e, double tol, int signs, const char *what) {
 }
 
 static kiln_expr *la(int fn, kiln_expr *a, kiln_expr *b, unsigned flags) { return kiln_linalg(ctx, (kiln_linalg_fn)fn, a, b, flags); }
+
 
 START_TEST(every_function_against_the_reference) {
     /* (up to 8 x 8 kiln factors itself: linalg.c's small routines; beyond, LAPACK's) */
@@ -176,6 +189,7 @@ static void orthonormal(kiln_expr *q, bool rows, double tol, const char *what) {
 }
 
 START_TEST(factors_are_orthonormal_and_rebuild_the_matrix) {
+    if (!lapack_here()) return; /* svd and qr need LAPACK */
     int64_t tall[] = {3, 7, 4};
     kiln_expr *b = rvar(KILN_F64, 3, tall, 5);
     for (unsigned full = 0; full <= KILN_LA_FULL; full += KILN_LA_FULL) {
@@ -205,6 +219,7 @@ END_TEST
  * them all, runtime/plan.c's link_linalg), against each computed alone; svd's u and vh with
  * different full_matrices flags are two factorizations. */
 START_TEST(parts_computed_together_agree) {
+    if (!lapack_here()) return; /* svd, eigh and qr need LAPACK */
     int64_t sh[] = {2, 5, 4};
     kiln_expr *b = rvar(KILN_F64, 3, sh, 21), *sq = kiln_index(ctx, b, 3, (kiln_ix[]){{.kind = KILN_IX_ELLIPSIS},
                                                                                      {.kind = KILN_IX_SLICE, .stop = 4, .flags = KILN_IX_HAS_STOP}, {.kind = KILN_IX_SLICE}});

@@ -81,8 +81,8 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
  * kernels, OpenMP)"), NULL for integer and bool products or when OpenBLAS is not installed (or
  * KILN_NO_BLAS=1); and the product itself. */
 const char *host_gemm(void *state, kiln_dtype dt);
-/* OpenBLAS's dlopen handle (loaded once, even with KILN_NO_BLAS: its LAPACK serves np.linalg),
- * or NULL where it is not installed or the address-space limit leaves no room for it. */
+/* OpenBLAS's dlopen handle (loaded once, on first use: by products, or by np.linalg for its
+ * LAPACK), or NULL where it is not installed or the address-space limit leaves no room for it. */
 void *host_openblas(void);
 /* np.linalg's functions (linalg.c), for the contract: through LAPACK, a matrix at a time. */
 kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *a, int nthreads);

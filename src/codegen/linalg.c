@@ -58,7 +58,13 @@ static bool la_find(void *h) {
 #undef SYM
 }
 
+static bool la_off(void) { /* KILN_NO_BLAS=1: neither OpenBLAS nor any LAPACK is loaded */
+    const char *off = getenv("KILN_NO_BLAS");
+    return off && *off && strcmp(off, "0");
+}
+
 static void la_load(void) {
+    if (la_off()) return;
     void *h = host_openblas();
     if (h && la_find(h)) {
         la.from = "OpenBLAS";
@@ -418,11 +424,15 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
                                                      "eigh", "svd", "svd", "svd", "qr", "qr"};
     const char *fn = l->fn >= 0 && l->fn < KILN_LA_COUNT ? names[l->fn] : "linalg";
     pthread_once(&la_once, la_load);
-    if (!la.gesv[0])
-        return kiln_fail(ctx, KILN_ERR_BACKEND,
-                         "%s needs LAPACK, and neither OpenBLAS (libopenblas0-openmp) nor liblapack.so.3 could be loaded here", fn);
     int nd = l->ndim;
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;
+    bool own = n <= SMALL_N && (l->fn == KILN_LA_SOLVE || l->fn == KILN_LA_INV || l->fn == KILN_LA_DET || l->fn == KILN_LA_SIGNDET ||
+                                l->fn == KILN_LA_LOGDET || l->fn == KILN_LA_CHOLESKY); /* kiln's own routines: no LAPACK */
+    if (!la.gesv[0] && !own)
+        return kiln_fail(ctx, KILN_ERR_BACKEND,
+                         la_off() ? "%s needs LAPACK, which KILN_NO_BLAS=1 keeps from being loaded (with OpenBLAS)"
+                                  : "%s needs LAPACK, and neither OpenBLAS (libopenblas0-openmp) nor liblapack.so.3 could be loaded here",
+                         fn);
     for (int d = 0; d < nd - 2; d++) batch *= l->shape[d];
     int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : 0;
     if (m > INT_MAX / 8 || n > INT_MAX / 8 || r > INT_MAX / 8 || m * n > INT_MAX / 2)
@@ -455,7 +465,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
         }
     } else {
         la_work w;
-        if (la.set_threads) la.set_threads(flops < 1e6 ? 1 : nthreads);
+        if (la.set_threads && !own) la.set_threads(flops < 1e6 ? 1 : nthreads);
         bool ok = work_init(&w, l);
         for (int64_t t = 0; t < batch && bad == LA_OK; t++) {
             int why = ok ? one_matrix(l, &o, &w, t) : LA_NOMEM;
