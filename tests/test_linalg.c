@@ -116,7 +116,7 @@ START_TEST(every_function_against_the_reference) {
             ax[nd - 2] = nd - 1, ax[nd - 1] = nd - 2;
             kiln_expr *xt = kiln_permute(ctx, x, ax), *spd = plus_eye(kiln_matmul(ctx, x, xt), 1);
             int64_t bshape[KILN_MAX_DIMS];
-            memcpy(bshape, shapes[s], sizeof bshape);
+            memcpy(bshape, shapes[s], sizeof shapes[s]);
             bshape[nd - 1] = 2;
             kiln_expr *b = rvar(dt == KILN_I64 ? KILN_F64 : dt, nd, bshape, 99 + s), *b1 = rvar(dt == KILN_I64 ? KILN_F64 : dt, 1, &n, 98);
             char what[128];

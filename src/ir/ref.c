@@ -284,7 +284,7 @@ static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
     int64_t j = n->ndim > nb + 1 ? idx[nb + 1] : 0;
     ldbl *A = malloc((size_t)(big * big + 1) * sizeof *A), *W = malloc((size_t)(big * big + big * (r + 1) + 1) * sizeof *W);
     int64_t *perm = malloc((size_t)(big + 1) * sizeof *perm), ai[KILN_MAX_DIMS];
-    ldbl v = NAN;
+    ldbl v = NAN, *V2 = NULL;
     if (!A || !W || !perm) goto out;
     memcpy(ai, idx, (size_t)nb * sizeof *ai);
     for (int64_t p = 0; p < m; p++)
@@ -363,8 +363,7 @@ static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
                 for (int64_t t = 0; t < (tall ? m : c); t++) g += tall ? A[t * c + p] * A[t * c + q] : A[p * c + t] * A[q * c + t];
                 G[p * s + q] = g;
             }
-        ldbl *V2 = malloc((size_t)(s * s + 1) * sizeof *V2);
-        if (!V2) goto out;
+        if (!(V2 = malloc((size_t)(s * s + 1) * sizeof *V2))) goto out;
         ref_jacobi(G, V2, s);
         ldbl *w = W + s * s;
         for (int64_t p = 0; p < s; p++) w[p] = G[p * s + p] > 0 ? sqrtl(G[p * s + p]) : 0;
@@ -385,7 +384,6 @@ static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
                 v = w[e] > 0 ? x / w[e] * sg : NAN;
             }
         }
-        free(V2);
         break;
     }
     case KILN_LA_QR_Q:
@@ -419,7 +417,7 @@ static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
     default: break;
     }
 out:
-    free(A), free(W), free(perm);
+    free(A), free(W), free(perm), free(V2);
     return ref_cast((kscalar){.f64 = (double)v}, KILN_F64, dt);
 }
 
