@@ -10,7 +10,8 @@
  * one with OpenBLAS's BLAS underneath), else the system's liblapack.so.3.
  *
  * A stack of many small matrices goes a matrix to a thread, each on LAPACK's single thread;
- * otherwise the matrices go one after another, LAPACK using every thread.  The first matrix that
+ * otherwise the matrices go one after another, LAPACK using every thread.  kiln_interrupt stops
+ * a stack between two matrices (one LAPACK call runs to its end).  The first matrix that
  * fails (singular, not positive definite, no convergence) names itself in the error, and the
  * output is then unspecified, as a failed step's always is.
  */
@@ -212,7 +213,7 @@ static int64_t batch_off(int64_t t, int nb, const int64_t *shape, const int64_t 
 }
 
 /* Why one matrix failed (0: it did not). */
-enum { LA_OK, LA_SINGULAR, LA_NOT_PD, LA_NO_EIG, LA_NO_SVD, LA_NOMEM };
+enum { LA_OK, LA_SINGULAR, LA_NOT_PD, LA_NO_EIG, LA_NO_SVD, LA_NOMEM, LA_STOPPED };
 
 /* LAPACK's workspace query (lwork = -1) answer, as a count. */
 static int work_count(const void *q, size_t es) {
@@ -455,7 +456,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
             bool ok = work_init(&w, l);
 #pragma omp for schedule(dynamic, 4)
             for (int64_t t = 0; t < batch; t++) {
-                int why = ok ? one_matrix(l, &o, &w, t) : LA_NOMEM;
+                int why = !ok ? LA_NOMEM : kiln_interrupted(ctx) ? LA_STOPPED : one_matrix(l, &o, &w, t);
                 if (why != LA_OK) {
 #pragma omp critical
                     if (t < first_bad) first_bad = t, bad = why;
@@ -468,13 +469,14 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
         if (la.set_threads && !own) la.set_threads(flops < 1e6 ? 1 : nthreads);
         bool ok = work_init(&w, l);
         for (int64_t t = 0; t < batch && bad == LA_OK; t++) {
-            int why = ok ? one_matrix(l, &o, &w, t) : LA_NOMEM;
+            int why = !ok ? LA_NOMEM : kiln_interrupted(ctx) ? LA_STOPPED : one_matrix(l, &o, &w, t);
             if (why != LA_OK) first_bad = t, bad = why;
         }
         work_free(&w);
     }
     if (bad == LA_OK) return KILN_OK;
     if (bad == LA_NOMEM) return kiln_fail(ctx, KILN_ERR_NOMEM, "%s: out of memory", fn);
+    if (bad == LA_STOPPED) return kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted"); /* (between two matrices of a stack) */
     if (batch == 1) return kiln_fail(ctx, KILN_ERR_LINALG, "%s: %s", fn, la_why[bad]);
     return kiln_fail(ctx, KILN_ERR_LINALG, "%s: %s (matrix %lld of the stack of %lld)", fn, la_why[bad], (long long)first_bad,
                      (long long)batch);
