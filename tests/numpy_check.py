@@ -324,6 +324,10 @@ CASES += [
     ("np.linalg.matrix_norm(A, ord='nuc')", 1e-13), ("np.linalg.matrix_norm(M, ord=2)", 1e-13), ("np.linalg.matrix_norm(u)", 0),
     ("vecdot(A, A)", 0), ("vecdot(A, u)", 0), ("vecdot(Z, Z)", 0), ("np.linalg.vecdot(A, A[:, :, :1], axis=1)", 0),
     ("vecdot(m, m)", 0), ("vecdot(u, M)", 4), ("matrix_transpose(A)", 0), ("np.linalg.matrix_transpose(M)", 0), ("matrix_transpose(u)", 0),
+    ("svd(array([[nan, 1.], [1, 3]]))[1]", 0), ("svd(array([[nan, 1.], [1, 3]]), compute_uv=False)", 0),
+    ("det(array([[1e-310, 0], [0, 1.]]))", 0), ("slogdet(eye(3) * 1e-310)[1]", 1e-13), ("solve(array([[1e-310, 0], [0, 1.]]), array([1e-310, 1.]))", 0),
+    ("matrix_rank(eye(3), tol=0.1, rtol=0.1)", 0), ("eigvalsh(M[:, :3], UPLO='u')", 1e-13), ("np.linalg.svdvals(M)", 1e-13),
+    ("svdvals(A)", 1e-13),
     ("inv(ones((2, 2)))", 0), ("det(M)", 0), ("cholesky(-eye(2))", 0), ("inv(u)", 0), ("solve(M[:, :3], u)", 0),
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
@@ -750,7 +754,7 @@ def namespace():
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
-                 "matrix_power", "cond", "multi_dot", "lstsq"]:
+                 "matrix_power", "cond", "multi_dot", "lstsq", "svdvals"]:
         ns[name] = getattr(np.linalg, name)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,

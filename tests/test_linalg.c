@@ -277,6 +277,27 @@ START_TEST(errors_name_the_matrix) {
     ck_assert(d && lg);
     ck_assert(at(d, 1) == 0 && fabs(at(d, 0) + 2) < 1e-15 && isinf(at(lg, 1)) && at(lg, 1) < 0);
     kiln_array_free(d), kiln_array_free(lg);
+    /* NaN or inf: svd does not converge, as NumPy says (LAPACK refuses NaN; some inf never end) */
+    double bad[2][3][3] = {{{1, 0, 0}, {0, NAN, 0}, {0, 0, 1}}, {{INFINITY, 1, 0}, {1, 3, 1}, {0, 1, 2}}};
+    kiln_array *ba = kiln_wrap(ctx, KILN_F64, 3, (int64_t[]){2, 3, 3}, NULL, bad);
+    kiln_expr *bv = kiln_var(ctx, ba), *first = kiln_index(ctx, bv, 1, (kiln_ix[]){{.kind = KILN_IX_INDEX, .index = 1}});
+    if (lapack_here()) {
+        fails(la(KILN_LA_SVALS, bv, NULL, 0), KILN_ERR_LINALG, "SVD did not converge (matrix 0 of the stack of 2)", "svd of NaN");
+        fails(la(KILN_LA_SVD_U, first, NULL, 0), KILN_ERR_LINALG, "svd: SVD did not converge", "svd of inf");
+    }
+    /* a subnormal pivot (1e-310: its reciprocal overflows) divides, as LAPACK's getf2 does */
+    double tiny[2][2] = {{1e-310, 0}, {0, 1}};
+    kiln_array *ta = kiln_wrap(ctx, KILN_F64, 2, (int64_t[]){2, 2}, NULL, tiny);
+    kiln_expr *tv = kiln_var(ctx, ta);
+    kiln_array *td = kiln_eval(ctx, la(KILN_LA_DET, tv, NULL, 0)), *ti = kiln_eval(ctx, la(KILN_LA_INV, tv, NULL, 0));
+    ck_assert(td && ti);
+    ck_assert_msg(at(td, 0) == 1e-310 && isinf(at(ti, 0)) && at(ti, 3) == 1, "det %g, inv %g %g", at(td, 0), at(ti, 0), at(ti, 3));
+    kiln_array_free(td), kiln_array_free(ti), kiln_array_free(ba), kiln_array_free(ta);
+    /* det's gradient at a singular matrix needs the inverse: its error says so */
+    kiln_expr *g = NULL, *dt = la(KILN_LA_DET, s, NULL, 0), *d1 = kiln_sum(ctx, dt, KILN_ALL_AXES, 0);
+    ck_assert_int_eq(kiln_grad(ctx, d1, 1, &s, &g), KILN_OK);
+    fails(g, KILN_ERR_LINALG, "the gradient of det or slogdet (it needs inv): Singular matrix (matrix 1", "det's gradient");
+    kiln_expr_free(bv), kiln_expr_free(first), kiln_expr_free(tv), kiln_expr_free(dt), kiln_expr_free(d1);
     int64_t rect[] = {3, 2}, one = 3;
     kiln_expr *r = rvar(KILN_F64, 2, rect, 1), *v = rvar(KILN_F64, 1, &one, 2);
     ck_assert_ptr_null(la(KILN_LA_INV, r, NULL, 0));

@@ -16,6 +16,7 @@
  * output is then unspecified, as a failed step's always is.
  */
 #include <dlfcn.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
@@ -88,6 +89,8 @@ static void la_load(void) {
  * factored here instead, as LAPACK's unblocked getf2 and potf2 do (the pivot: the largest
  * |a_ik| below, the first of equals; the column scaled by the pivot's reciprocal). */
 #define SMALL_N 8
+#define SFMIN_s FLT_MIN /* LAPACK's sfmin: the smallest number whose reciprocal does not overflow */
+#define SFMIN_d DBL_MIN
 #define SMALL_ROUTINES(T, SUF)                                                                              \
     /* LU of n x n column-major a (leading dim lda) in place; ipiv 1-based, as getrf's; info > 0:      \
      * a zero pivot (the first one's column, 1-based) */                                                 \
@@ -107,8 +110,11 @@ static void la_load(void) {
                     T t = a[j + k * lda];                                                                \
                     a[j + k * lda] = a[p + k * lda], a[p + k * lda] = t;                                 \
                 }                                                                                        \
-            T r = (T)1 / a[j + j * lda];                                                                 \
-            for (int i = j + 1; i < n; i++) a[i + j * lda] *= r;                                         \
+            T piv = a[j + j * lda], r = (T)1 / piv; /* 1/pivot, unless it overflows (a subnormal pivot) */ \
+            if (fabs((double)piv) >= SFMIN_##SUF)                                                        \
+                for (int i = j + 1; i < n; i++) a[i + j * lda] *= r;                                     \
+            else                                                                                         \
+                for (int i = j + 1; i < n; i++) a[i + j * lda] /= piv;                                   \
             for (int k = j + 1; k < n; k++) {                                                            \
                 T f = a[j + k * lda];                                                                    \
                 for (int i = j + 1; i < n; i++) a[i + k * lda] -= a[i + j * lda] * f;                    \
@@ -324,7 +330,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             if (!grow(w, work_count(query, es), qi)) return LA_NOMEM;
             la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
         }
-        if (info > 0) return LA_NO_EIG;
+        if (info != 0) return LA_NO_EIG;
         if (o->base[KILN_LA_EIGVALSH]) {
             out = part(l, o, KILN_LA_EIGVALSH, t, &os);
             for (int64_t i = 0; i < n; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
@@ -341,6 +347,10 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         bool full = l->flags & KILN_LA_FULL, vecs = o->base[KILN_LA_SVD_U] || o->base[KILN_LA_SVD_VH];
         char jobz = !vecs ? 'N' : full ? 'A' : 'S';
         int ldu = lda, ucols = full ? M : K, ldvt = full ? (N > 1 ? N : 1) : (K > 1 ? K : 1);
+        /* NaN or inf: not converged, as NumPy says (gesdd refuses NaN with info = -4, and on some
+         * matrices holding inf its iteration never ends) */
+        for (int64_t i = 0; i < m * n; i++)
+            if (!isfinite(get(w->a, es, i))) return LA_NO_SVD;
         if (m && n) {
             la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
             if (!grow(w, work_count(query, es), 8 * K)) return LA_NOMEM;
@@ -351,7 +361,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             for (int64_t j = 0; j < n; j++)
                 for (int64_t i = 0; i < (full ? n : k); i++) put(w->vt, es, i + j * ldvt, i == j);
         }
-        if (info > 0) return LA_NO_SVD;
+        if (info != 0) return LA_NO_SVD;
         if (o->base[KILN_LA_SVALS]) {
             out = part(l, o, KILN_LA_SVALS, t, &os);
             for (int64_t i = 0; i < k; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
@@ -424,6 +434,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
     static const char *const names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
                                                      "eigh", "svd", "svd", "svd", "qr", "qr"};
     const char *fn = l->fn >= 0 && l->fn < KILN_LA_COUNT ? names[l->fn] : "linalg";
+    if (l->fn == KILN_LA_INV && (l->flags & 4u)) fn = "the gradient of det or slogdet (it needs inv)"; /* graph.h's IR_LA_FOR_GRAD */
     pthread_once(&la_once, la_load);
     int nd = l->ndim;
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;

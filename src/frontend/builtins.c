@@ -10,6 +10,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parser.h"
 
@@ -1547,7 +1548,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 
 /* ------------------------------------------------------------------ np.linalg */
 
-enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT, L_LSTSQ };
+enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_SVDVALS, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT, L_LSTSQ };
 
 /* out = the tuple items[0..n) (new references taken), then the temporaries go. */
 static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off) {
@@ -1659,7 +1660,7 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
         return done(p, &t, out, r, off);
     }
-    kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND ? "x" : "a"));
+    kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND || fn == L_SVDVALS ? "x" : "a"));
     if (!x) return false;
     if (fn == L_LSTSQ) return lstsq(p, f, a, &t, x, off, out);
     if (fn == L_RANK && x->ndim < 2) /* int(not all(A == 0)) */
@@ -1686,17 +1687,18 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         return done(p, &t, out, la_of(p, &t, fn, x, NULL, b1 ? KILN_LA_UPPER : 0), off);
     case KILN_LA_EIGVALSH:
     case L_EIGH: {
-        kval *u = arg(a, "UPLO");
-        if (u->kind != KV_ABSENT && (u->kind != KV_STR || (strcmp(u->s, "L") && strcmp(u->s, "U")))) {
+        kval *u = arg(a, "UPLO"); /* (NumPy upper-cases it) */
+        if (u->kind != KV_ABSENT && (u->kind != KV_STR || (strcasecmp(u->s, "L") && strcasecmp(u->s, "U")))) {
             tmps_free(&t);
             return fe_err(p, u->off, KILN_ERR_ARG, "UPLO argument must be 'L' or 'U'");
         }
-        flags = u->kind == KV_STR && !strcmp(u->s, "U") ? KILN_LA_UPPER : 0;
+        flags = u->kind == KV_STR && !strcasecmp(u->s, "U") ? KILN_LA_UPPER : 0;
         if (fn == KILN_LA_EIGVALSH) return done(p, &t, out, la_of(p, &t, fn, x, NULL, flags), off);
         return tuple_result(p, &t, out,
                             (kiln_expr *[]){la_of(p, &t, KILN_LA_EIGVALSH, x, NULL, flags), la_of(p, &t, KILN_LA_EIGVECSH, x, NULL, flags)},
                             2, off);
     }
+    case L_SVDVALS: return done(p, &t, out, la_of(p, &t, KILN_LA_SVALS, x, NULL, 0), off);
     case L_SVD: {
         bool full = true, uv = true, herm = false;
         if ((given(a, "full_matrices") && !fe_arg_bool(p, arg(a, "full_matrices"), f->name, "full_matrices", &full)) ||
@@ -1714,7 +1716,8 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         const char *mode = mv->kind == KV_STR ? mv->s : "reduced";
         if ((mv->kind != KV_ABSENT && mv->kind != KV_STR) || (strcmp(mode, "reduced") && strcmp(mode, "complete") && strcmp(mode, "r"))) {
             tmps_free(&t);
-            return fe_err(p, mv->off, KILN_ERR_ARG, "qr(): mode must be 'reduced', 'complete' or 'r' (kiln has no 'raw')");
+            return fe_err(p, mv->off, KILN_ERR_ARG,
+                          "qr(): mode must be 'reduced', 'complete' or 'r' (kiln has neither 'raw' nor the deprecated 'full' and 'economic')");
         }
         flags = !strcmp(mode, "complete") ? KILN_LA_FULL : 0;
         kiln_expr *r = la_of(p, &t, KILN_LA_QR_R, x, NULL, flags);
@@ -1735,7 +1738,15 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         const char *rn = fn == L_PINV && !given(a, "rtol") ? "rcond" : "rtol";
         if (fn != L_COND && given_not_none(a, rn) && !fe_arg_number(p, arg(a, rn), f->name, rn, &rc, &ignored, NULL))
             return done(p, &t, out, NULL, off);
+        if (fn == L_RANK && given_not_none(a, "tol") && given_not_none(a, "rtol")) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "rtol")->off, KILN_ERR_ARG, "`tol` and `rtol` can't be both set.");
+        }
         if (fn == L_COND) {
+            if (given_not_none(a, "p") && arg(a, "p")->kind == KV_STR) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "cond(): kiln has p = None, 2 and -2 (the singular values' ratio)");
+            }
             if (given_not_none(a, "p")) {
                 double pv;
                 if (!fe_arg_number(p, arg(a, "p"), f->name, "p", &pv, &ignored, NULL)) return done(p, &t, out, NULL, off);
@@ -3113,6 +3124,7 @@ static const fe_fn functions[] = {
     {"eigh", "a, UPLO='L'", h_linalg, L_EIGH, "np.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of a symmetric a", false},
     {"eigvalsh", "a, UPLO='L'", h_linalg, KILN_LA_EIGVALSH, "np.linalg.eigvalsh: a symmetric a's eigenvalues, ascending", false},
     {"svd", "a, full_matrices=True, compute_uv=True, hermitian=False", h_linalg, L_SVD, "np.linalg.svd: (u, s, vh) with a = u @ diag(s) @ vh; s alone with compute_uv=False", false},
+    {"svdvals", "x", h_linalg, L_SVDVALS, "np.linalg.svdvals: the singular values, descending (svd's s)", false},
     {"qr", "a, mode='reduced'", h_linalg, L_QR, "np.linalg.qr: (q, r) with a = q @ r, q orthonormal, r upper triangular", false},
     {"pinv", "a, rcond=None, hermitian=False, rtol=None", h_linalg, L_PINV, "np.linalg.pinv: the pseudo-inverse (by svd; singular values below rcond * max dropped)", false},
     {"matrix_rank", "A, tol=None, hermitian=False, rtol=None", h_linalg, L_RANK, "np.linalg.matrix_rank: the singular values above the tolerance, counted", false},

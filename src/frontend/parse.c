@@ -1308,7 +1308,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
         advance(p);
         static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
                                          "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
-                                         "vector_norm", "matrix_norm", "vecdot", "matrix_transpose",
+                                         "vector_norm", "matrix_norm", "vecdot", "matrix_transpose", "svdvals",
                                          NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
@@ -1316,7 +1316,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
         if (!known)
             return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
                                                         "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot vector_norm "
-                                                        "matrix_norm vecdot matrix_transpose "
+                                                        "matrix_norm vecdot matrix_transpose svdvals "
                                                         "(not eig and eigvals: their results are complex)");
         advance(p);
     }

@@ -240,7 +240,7 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_LA_DET:
     case KILN_LA_LOGDET: { /* g · det · inv(a).T, g · inv(a).T */
         kiln_expr *w = x->keepdims == KILN_LA_DET ? mul(s, g, y) : g;
-        return mul(s, with_axis(s, with_axis(s, w, nb), nb + 1), mT(s, la(s, KILN_LA_INV, a, NULL, 0)));
+        return mul(s, with_axis(s, with_axis(s, w, nb), nb + 1), mT(s, la(s, KILN_LA_INV, a, NULL, IR_LA_FOR_GRAD)));
     }
     case KILN_LA_SIGNDET: return NULL; /* piecewise constant */
     case KILN_LA_EIGVALSH: { /* v @ diag(g) @ v.T */

@@ -164,6 +164,9 @@ kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode);
 kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned flags);
 /* NumPy's name of fn ("solve", "slogdet", "svd"...), for messages. */
 const char *ir_linalg_name(int fn);
+/* A LINALG flag of kiln's own, beside KILN_LA_FULL and KILN_LA_UPPER: the inverse that det's
+ * and slogdet's gradients take (a singular matrix's error then says so). */
+#define IR_LA_FOR_GRAD 4u
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);

@@ -148,7 +148,7 @@ KILN_STRUCT_OPS(X)
 
 kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
     ARGCHK(ctx);
-    return ir_linalg(G, (int)fn, a, b, flags);
+    return ir_linalg(G, (int)fn, a, b, flags & (KILN_LA_FULL | KILN_LA_UPPER));
 }
 
 kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims) {
