@@ -630,6 +630,10 @@ KILN_API kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const ch
  * values (1 for a text that is not a tuple), or -1 with an error. */
 KILN_API int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
                                     int cap, kiln_expr **params, int *which, int *n, int *reusable);
+/* The same, and *tuple is 1 when the value is a tuple, 0 otherwise: a tuple of one value
+ * (nonzero(x) of a 1-D x, "(a*b,)") is one value too, but NumPy's caller wants it as a tuple. */
+KILN_API int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
+                                     int cap, kiln_expr **params, int *which, int *n, int *reusable, int *tuple);
 
 /* ---------------------------------------------------------------- evaluation */
 

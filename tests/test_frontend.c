@@ -319,6 +319,15 @@ START_TEST(parse_with_placeholders) {
     ck_assert_double_eq(((double *)kiln_array_data(outs[0]))[3], fbuf[0][3] * 2.5);
     for (int i = 0; i < 2; i++) kiln_expr_free(vals[i]), kiln_array_free(outs[i]);
     kiln_expr_free(params[0]);
+    /* a tuple of one value is one value, and says it is a tuple */
+    static const char *const ones[] = {"(x * 2,)", "x * 2", "nonzero(x)"};
+    for (int c = 0; c < 3; c++) {
+        int tuple = -1;
+        ck_assert_int_eq(kiln_parse_params_tuple(ctx, scope, ones[c], 3, vals, 4, params, which, &n, &reusable, &tuple), 1);
+        ck_assert_msg(tuple == (c != 1), "%s: tuple %d", ones[c], tuple);
+        kiln_expr_free(vals[0]);
+        for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
+    }
     ck_assert_int_eq(kiln_parse_params_many(ctx, scope, "x, y, z", 2, vals, 4, params, which, &n, &reusable), -1);
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 values"));
     /* too many arrays for cap; a syntax error at its token */

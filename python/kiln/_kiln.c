@@ -390,6 +390,7 @@ typedef struct {
     wrapper *wraps;  /* nnames */
     wrapper out;
     int nvals;
+    int tuple; /* the value is a tuple (one of one value too: nonzero(x) of a 1-D x) */
     kiln_expr *e[MAX_VALUES]; /* the values (one, or a tuple's) */
     int n;
     kiln_expr *params[MAX_OPERANDS];
@@ -525,7 +526,7 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
             memcpy(g->shape, ops[i].view.shape, (size_t)g->ndim * sizeof *g->shape);
         }
     }
-    int nv = kiln_parse_params_many(ctx, scope, text, MAX_VALUES, t->e, MAX_OPERANDS, t->params, t->which, &t->n, reusable);
+    int nv = kiln_parse_params_tuple(ctx, scope, text, MAX_VALUES, t->e, MAX_OPERANDS, t->params, t->which, &t->n, reusable, &t->tuple);
     if (nv < 1) {
         raise_kiln(kiln_errcode(ctx), text);
         goto fail;
@@ -739,7 +740,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
             goto unbind;
         }
     }
-    if (t->nvals > 1) {
+    if (t->nvals > 1 || t->tuple) {
         result = evaluate_many(t, out);
     } else if (out != Py_None) {
         if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;

@@ -228,6 +228,15 @@ def test_lazy_arrays():
         np.asarray(x @ kiln.asarray(np.ones(5)))
 
 
+def test_one_tuples():
+    x = np.array([0.0, 1.0, 0.0, 2.0])
+    r = kiln.evaluate("nonzero(x)")  # NumPy's 1-tuple, not its one array
+    assert isinstance(r, tuple) and len(r) == 1 and np.array_equal(np.asarray(r[0]), [1, 3])
+    (i,) = kiln.nonzero(kiln.asarray(x)).numpy()
+    assert np.array_equal(np.asarray(i), [1, 3])
+    assert isinstance(kiln.evaluate("(x * 2,)"), tuple) and not isinstance(kiln.evaluate("x * 2"), tuple)
+
+
 def test_linalg():
     rng = np.random.default_rng(3)
     A = rng.standard_normal((4, 4)) + 4 * np.eye(4)

@@ -2152,6 +2152,13 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
 
 int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, int cap,
                            kiln_expr **params, int *which, int *n, int *reusable) {
+    int tuple;
+    return kiln_parse_params_tuple(ctx, scope, src, cap_values, values, cap, params, which, n, reusable, &tuple);
+}
+
+int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, int cap,
+                            kiln_expr **params, int *which, int *n, int *reusable, int *tuple_out) {
+    if (tuple_out) *tuple_out = 0;
     if (!ctx) return -1;
     if (!src || !n || !reusable || cap_values < 1 || !values || (cap > 0 && (!params || !which))) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: a NULL argument");
@@ -2164,6 +2171,7 @@ int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, in
         /* one value, or (with room for several) a tuple's items, each an array */
         bool tuple = v.kind == KV_TUPLE && cap_values > 1;
         int count = tuple ? v.n : 1;
+        if (tuple_out) *tuple_out = tuple;
         nv = 0;
         if (count > cap_values) {
             kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v.off, "more than %d values", cap_values);
