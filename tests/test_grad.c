@@ -136,7 +136,8 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(solve(a[:, :3] + 3 * eye(3), p) ** 2)", "sum(solve(a[:, 1:] + 3 * eye(3), c[:, 0]) * b[:3])",
         "sum(solve(stack([a[:, :3], u[:, 1:]]) + 3 * eye(3), d[:3, :2]) ** 2)", "sum(inv(p[:, :3] + 2 * eye(3)) * a[:, 1:])",
         "det(a[:, :3] + 2 * eye(3)) + slogdet(p[:, 1:] + eye(3))[1] * slogdet(-p[:, 1:])[0]",
-        "sum(matrix_power(a[:, :3], 3) * p[:, :3])",
+        "sum(matrix_power(a[:, :3], 3) * p[:, :3])", "sum(cholesky(a[:, :3] @ a[:, :3].T + eye(3)) * p[:, :3])",
+        "sum(cholesky(stack([u[:, 1:] @ u[:, 1:].T, a[:, 1:] @ a[:, 1:].T]) + 2 * eye(3), upper=True) ** 2 * a[:, :3])",
         /* views */
         "sum(a[1:, ::-2] ** 2)", "sum(a[:, 1] * b[::-1][:3])", "sum(a[None, :, 2:] * a[:, None, 2:])", "sum(reshape(a, (4, 3)) @ a)",
         "sum(a.reshape(12)[::5] ** 3)", "sum(transpose(a) * d[:, :3])", "sum(expand_dims(b, 0) * a)", "sum(squeeze(c) * a[:, 0])",
@@ -152,6 +153,9 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(svd(d.T, compute_uv=False) ** 2) + sum(eigvalsh(a[:, :3] + a[:, 1:].T, UPLO='U'))",
         "sum(solve(outer(d.ravel()[:10], d.ravel()[10:]) + 4 * eye(10), concatenate([e, e])) ** 2)", /* 10 x 10: getrf's */
         "slogdet(outer(d.ravel()[:10], d.ravel()[10:]) + 4 * eye(10))[1] + sum(inv(outer(e, e) + 9 * eye(5))[:, :4] * d.T)",
+        "sum(eigh(a[:, :3] @ a[:, :3].T + eye(3))[1] ** 2 * p[:, :3])", /* (squares: each vector's sign is LAPACK's) */
+        "sum(eigh(a[:, 1:] + a[:, 1:].T, UPLO='U')[1] ** 4 * u[:, :3]) + sum(eigh(p[:, :3] @ p[:, :3].T)[0] * b[:3])",
+        "sum(cholesky(outer(d.ravel()[:10], d.ravel()[:10]) + 4 * eye(10)) * 2)", /* 10 x 10: potrf's */
     };
     const char *off = getenv("KILN_NO_BLAS");
     for (size_t c = 0; !(off && *off && strcmp(off, "0")) && c < sizeof lapack / sizeof *lapack; c++) check_expression(lapack[c]);

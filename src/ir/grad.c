@@ -222,12 +222,23 @@ static kiln_expr *la(grad *s, int fn, kiln_expr *a, kiln_expr *b, unsigned flags
     return a ? keep(s, ir_linalg(s->g, fn, a, b, flags)) : NULL;
 }
 
+/* The row and column numbers (from 1) of an n x n matrix, in dt: cumsums of ones. */
+static void rows_cols(grad *s, int64_t n, kiln_dtype dt, kiln_expr **r, kiln_expr **c) {
+    kiln_expr *one = keep(s, ir_const(s->g, dt, ref_cast((kscalar){.f64 = 1}, KILN_F64, dt), false));
+    kiln_expr *ones = one ? keep(s, ir_broadcast_to(s->g, one, 2, (int64_t[]){n, n})) : NULL;
+    *r = ones ? keep(s, ir_scan(s->g, KILN_OP_CUMSUM, ones, 0)) : NULL;
+    *c = ones ? keep(s, ir_scan(s->g, KILN_OP_CUMSUM, ones, 1)) : NULL;
+}
+/* (a + a.T) / 2 over a stack's matrices */
+static kiln_expr *sym(grad *s, kiln_expr *a) { return mul(s, op2(s, KILN_OP_ADD, a, mT(s, a)), num(s, 0.5)); }
+
 /* np.linalg's adjoints, as JAX's: solve's and inv's through the inverse, det's and slogdet's
- * through inv(a).T, eigvalsh's and the singular values' through the vectors (a symmetric
- * matrix's eigenvalues as a function of the whole matrix). */
+ * through inv(a).T, eigh's and cholesky's of the matrix symmetrized (as JAX reads it), the
+ * singular values' through the vectors. */
 static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     kiln_expr *a = ir_arg(x, 0), *y = x;
     int nb = a->ndim - 2;
+    int64_t n = a->shape[a->ndim - 1];
     switch (x->keepdims) {
     case KILN_LA_SOLVE: { /* gb = solve(a.T, g), ga = -gb @ y.T */
         kiln_expr *gb = la(s, KILN_LA_SOLVE, mT(s, a), g, 0);
@@ -247,6 +258,21 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *v = la(s, KILN_LA_EIGVECSH, a, NULL, x->axes);
         return mm(s, mul(s, v, with_axis(s, g, nb)), mT(s, v));
     }
+    case KILN_LA_EIGVECSH: { /* v @ (F * (v.T @ g)) @ v.T symmetrized, F_ij = 1 / (w_j - w_i) (0 where equal) */
+        kiln_expr *w = la(s, KILN_LA_EIGVALSH, a, NULL, x->axes);
+        kiln_expr *d = op2(s, KILN_OP_SUB, with_axis(s, w, nb), with_axis(s, w, nb + 1)); /* d_ij = w_j - w_i */
+        kiln_expr *f = where(s, op2(s, KILN_OP_EQ, d, num(s, 0)), num(s, 0), dv(s, num(s, 1), d));
+        return sym(s, mm(s, mm(s, y, mul(s, f, mm(s, mT(s, y), g))), mT(s, y)));
+    }
+    case KILN_LA_CHOLESKY: { /* L^-T phi(L^T g) L^-1 symmetrized, phi: the lower triangle, its diagonal halved */
+        bool up = x->axes & KILN_LA_UPPER;
+        kiln_expr *L = up ? mT(s, y) : y, *gl = up ? mT(s, g) : g, *r = NULL, *c = NULL;
+        rows_cols(s, n, (kiln_dtype)x->dtype, &r, &c);
+        kiln_expr *m = mm(s, mT(s, L), gl);
+        kiln_expr *phi = where(s, op2(s, KILN_OP_LT, c, r), m, where(s, op2(s, KILN_OP_EQ, c, r), mul(s, m, num(s, 0.5)), num(s, 0)));
+        kiln_expr *li = la(s, KILN_LA_INV, L, NULL, 0);
+        return sym(s, mm(s, mm(s, mT(s, li), phi), li));
+    }
     case KILN_LA_SVALS: { /* u @ diag(g) @ vh, the reduced u and vh */
         kiln_expr *u = la(s, KILN_LA_SVD_U, a, NULL, 0), *vh = la(s, KILN_LA_SVD_VH, a, NULL, 0);
         return mm(s, mul(s, u, with_axis(s, g, nb)), vh);
@@ -254,9 +280,8 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     default:
         s->failed = true;
         kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through %s's %s yet (through solve, inv, det, slogdet, "
-                  "eigvalsh and svd's singular values it has)", ir_linalg_name(x->keepdims),
-                  x->keepdims == KILN_LA_CHOLESKY ? "factor" : x->keepdims == KILN_LA_EIGVECSH ? "eigenvectors"
-                  : x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R ? "factors" : "singular vectors");
+                  "cholesky, eigh and svd's singular values it has)", ir_linalg_name(x->keepdims),
+                  x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R ? "factors" : "singular vectors");
         return NULL;
     }
 }
