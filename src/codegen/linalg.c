@@ -21,6 +21,7 @@
 #include <math.h>
 #include <omp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -461,6 +462,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
     int bad = LA_OK;
     if (side) {
         int nt = nthreads;
+        _Atomic int64_t first = INT64_MAX; /* the first failure: its matrix * 8 + why (no lock) */
 #pragma omp parallel num_threads(nt)
         {
             la_work w;
@@ -468,13 +470,13 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
 #pragma omp for schedule(dynamic, 4)
             for (int64_t t = 0; t < batch; t++) {
                 int why = !ok ? LA_NOMEM : kiln_interrupted(ctx) ? LA_STOPPED : one_matrix(l, &o, &w, t);
-                if (why != LA_OK) {
-#pragma omp critical
-                    if (t < first_bad) first_bad = t, bad = why;
-                }
+                int64_t code = t * 8 + why, cur = atomic_load(&first);
+                while (why != LA_OK && code < cur && !atomic_compare_exchange_weak(&first, &cur, code)) {}
             }
             work_free(&w);
         }
+        int64_t f = atomic_load(&first);
+        if (f != INT64_MAX) first_bad = f / 8, bad = (int)(f % 8);
     } else {
         la_work w;
         if (la.set_threads && !own) la.set_threads(flops < 1e6 ? 1 : nthreads);
