@@ -8,6 +8,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ir/graph.h"
@@ -45,6 +46,13 @@ Suite *suite_linalg(void);
 
 /* Whether ctx's kernels are LLVM's (the "cpu" backend): the tests that read generated LLVM IR
  * check it only then; every other test runs on whatever backend KILN_BACKEND chose. */
+/* Whether LAPACK may load (KILN_NO_BLAS=1, as the ThreadSanitizer run sets, keeps it out: kiln's
+ * own routines then serve solve, inv, det, slogdet and cholesky up to 8 x 8, and the rest says
+ * that it needs LAPACK). */
+static inline bool lapack_here(void) {
+    const char *off = getenv("KILN_NO_BLAS");
+    return !(off && *off && strcmp(off, "0"));
+}
 static inline bool uses_llvm(const kiln_ctx *ctx) {
     const char *b = kiln_backend_name(ctx);
     return b && !strcmp(b, "cpu");

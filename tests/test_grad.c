@@ -157,8 +157,7 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(eigh(a[:, 1:] + a[:, 1:].T, UPLO='U')[1] ** 4 * u[:, :3]) + sum(eigh(p[:, :3] @ p[:, :3].T)[0] * b[:3])",
         "sum(cholesky(outer(d.ravel()[:10], d.ravel()[:10]) + 4 * eye(10)) * 2)", /* 10 x 10: potrf's */
     };
-    const char *off = getenv("KILN_NO_BLAS");
-    for (size_t c = 0; !(off && *off && strcmp(off, "0")) && c < sizeof lapack / sizeof *lapack; c++) check_expression(lapack[c]);
+    for (size_t c = 0; lapack_here() && c < sizeof lapack / sizeof *lapack; c++) check_expression(lapack[c]);
 }
 END_TEST
 

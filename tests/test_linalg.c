@@ -46,14 +46,6 @@ static double at(const kiln_array *a, int64_t flat) {
     return a->dtype == KILN_F32 ? *(const float *)p : *(const double *)p;
 }
 
-/* Whether LAPACK may load (KILN_NO_BLAS=1, as the ThreadSanitizer run sets, keeps it out: kiln's
- * own routines then serve solve, inv, det, slogdet and cholesky up to 8 x 8, and the rest says
- * that it needs LAPACK). */
-static bool lapack_here(void) {
-    const char *off = getenv("KILN_NO_BLAS");
-    return !(off && *off && strcmp(off, "0"));
-}
-
 /* e against the reference: |got - want| <= tol · max|want| (1 for an empty or zero want); with
  * signs, each vector (a column, or a row with rows) may have either sign as a whole. */
 static void check(kiln_expr *e, double tol, int signs, const char *what) {

@@ -61,6 +61,12 @@ void kiln_forget_errors(const kiln_ctx *ctx) {
     if (tl_err.ctx == ctx) tl_err.ctx = NULL;
 }
 
+const char *linalg_fn_name(int fn) {
+    static const char *const names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
+                                                     "eigh", "svd", "svd", "svd", "qr", "qr"};
+    return fn >= 0 && fn < KILN_LA_COUNT ? names[fn] : "linalg";
+}
+
 const char *kiln_status_str(kiln_status st) {
     static const char *const names[KILN_STATUS_COUNT] = {
         [KILN_OK] = "ok",

@@ -203,6 +203,9 @@ static inline bool op_is_leaf(int op) { return op == KILN_OP_VAR || op == KILN_O
 static inline bool op_is_array_leaf(int op) { return op == KILN_OP_VAR || op == KILN_OP_PARAM; }
 
 extern const op_kind kiln_op_kind[KILN_OP_COUNT];
+/* NumPy's name of np.linalg's function fn (kiln_linalg_fn: "solve", "slogdet", "svd"...), for
+ * messages; "linalg" for no function. */
+const char *linalg_fn_name(int fn);
 extern const char *const kiln_op_cfunc[KILN_OP_COUNT]; /* C math name ("sin") or "" */
 /* For a value reduction, the element-wise op that combines two partial results (sum: add, max:
  * maximum, any: or...); 0 for the others. */

@@ -454,9 +454,13 @@ void *host_openblas(void) {
     return openblas_handle;
 }
 
-static void blas_load(void) {
+bool host_blas_off(void) {
     const char *off = getenv("KILN_NO_BLAS");
-    if (off && *off && strcmp(off, "0")) return;
+    return off && *off && strcmp(off, "0");
+}
+
+static void blas_load(void) {
+    if (host_blas_off()) return;
     void *h = host_openblas();
     if (!h) {
         if (openblas_no_room) atomic_store(&blas_limited, true);

@@ -84,6 +84,8 @@ const char *host_gemm(void *state, kiln_dtype dt);
 /* OpenBLAS's dlopen handle (loaded once, on first use: by products, or by np.linalg for its
  * LAPACK), or NULL where it is not installed or the address-space limit leaves no room for it. */
 void *host_openblas(void);
+/* KILN_NO_BLAS=1 (not "0"): neither OpenBLAS nor any LAPACK is loaded. */
+bool host_blas_off(void);
 /* np.linalg's functions (linalg.c), for the contract: through LAPACK, a matrix at a time. */
 kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *a, int nthreads);
 kiln_status host_matmul(void *state, kiln_ctx *ctx, const kiln_matmul_args *mm, int nthreads);

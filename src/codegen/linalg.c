@@ -61,13 +61,8 @@ static bool la_find(void *h) {
 #undef SYM
 }
 
-static bool la_off(void) { /* KILN_NO_BLAS=1: neither OpenBLAS nor any LAPACK is loaded */
-    const char *off = getenv("KILN_NO_BLAS");
-    return off && *off && strcmp(off, "0");
-}
-
 static void la_load(void) {
-    if (la_off()) return;
+    if (host_blas_off()) return;
     void *h = host_openblas();
     if (h && la_find(h)) {
         la.from = "OpenBLAS";
@@ -432,9 +427,7 @@ static const char *const la_why[] = {[LA_SINGULAR] = "Singular matrix",
 
 kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, int nthreads) {
     KILN_UNUSED(state);
-    static const char *const names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
-                                                     "eigh", "svd", "svd", "svd", "qr", "qr"};
-    const char *fn = l->fn >= 0 && l->fn < KILN_LA_COUNT ? names[l->fn] : "linalg";
+    const char *fn = linalg_fn_name(l->fn);
     if (l->fn == KILN_LA_INV && (l->flags & 4u)) fn = "the gradient of det or slogdet (it needs inv)"; /* graph.h's IR_LA_FOR_GRAD */
     pthread_once(&la_once, la_load);
     int nd = l->ndim;
@@ -443,7 +436,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
                                 l->fn == KILN_LA_LOGDET || l->fn == KILN_LA_CHOLESKY); /* kiln's own routines: no LAPACK */
     if (!la.gesv[0] && !own)
         return kiln_fail(ctx, KILN_ERR_BACKEND,
-                         la_off() ? "%s needs LAPACK, which KILN_NO_BLAS=1 keeps from being loaded (with OpenBLAS)"
+                         host_blas_off() ? "%s needs LAPACK, which KILN_NO_BLAS=1 keeps from being loaded (with OpenBLAS)"
                                   : "%s needs LAPACK, and neither OpenBLAS (libopenblas0-openmp) nor liblapack.so.3 could be loaded here",
                          fn);
     for (int d = 0; d < nd - 2; d++) batch *= l->shape[d];

@@ -280,7 +280,7 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     default:
         s->failed = true;
         kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through %s's %s yet (through solve, inv, det, slogdet, "
-                  "cholesky, eigh and svd's singular values it has)", ir_linalg_name(x->keepdims),
+                  "cholesky, eigh and svd's singular values it has)", linalg_fn_name(x->keepdims),
                   x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R ? "factors" : "singular vectors");
         return NULL;
     }

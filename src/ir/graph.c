@@ -805,29 +805,39 @@ kiln_expr *ir_param(ir_graph *g, kiln_dtype dt, int ndim, const int64_t *shape) 
     return ir_intern(g, &p);
 }
 
-/* A stack of matrix products (NumPy's matmul with an operand of 3 dims or more): a 1-D operand
- * becomes a matrix (a row on the left, a column on the right) and its dim is dropped from the
- * result; the leading (batch) dims broadcast, and both operands are made views of the whole
- * batch shape, so the MATMUL node's operands and result have the same dims. */
-/* The batch shape of an operation on stacks of matrices a1 and b1: their dims but the last two,
- * broadcast, into *bs; false with fn's error naming the shapes of a and b (as the caller got
- * them). */
-static bool batch_dims(ir_graph *g, const char *fn, const kiln_expr *a1, const kiln_expr *b1, const kiln_expr *a, const kiln_expr *b,
-                       kiln_expr *bs) {
-    kiln_expr lead[2];
+/* Stacks of matrices a1 and b1 as views of one batch shape, *a2 and *b2: their dims but the last
+ * two broadcast, each keeping its own last two; false with fn's error naming the shapes of a and
+ * b (as the caller got them), *a2 and *b2 then NULL or references the caller releases. */
+static bool full_batch(ir_graph *g, const char *fn, kiln_expr *a1, kiln_expr *b1, const kiln_expr *a, const kiln_expr *b,
+                       kiln_expr **a2, kiln_expr **b2) {
+    kiln_expr lead[2], bs;
     for (int i = 0; i < 2; i++) {
         const kiln_expr *x = i ? b1 : a1;
         lead[i].ndim = (uint8_t)(x->ndim - 2);
         memcpy(lead[i].shape, x->shape, (size_t)(x->ndim - 2) * sizeof *x->shape);
     }
-    if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, bs) == KILN_OK) return true;
-    char ta[64], tb[64];
-    shape_str(a, ta, sizeof ta);
-    shape_str(b, tb, sizeof tb);
-    kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: the leading (batch) dims of shapes %s and %s cannot be broadcast together", fn, ta, tb);
-    return false;
+    if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, &bs) != KILN_OK) {
+        char ta[64], tb[64];
+        shape_str(a, ta, sizeof ta);
+        shape_str(b, tb, sizeof tb);
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: the leading (batch) dims of shapes %s and %s cannot be broadcast together", fn, ta, tb);
+        return false;
+    }
+    int nd = bs.ndim + 2;
+    for (int i = 0; i < 2; i++) {
+        kiln_expr *x = i ? b1 : a1;
+        int64_t shape[KILN_MAX_DIMS];
+        memcpy(shape, bs.shape, (size_t)bs.ndim * sizeof *shape);
+        shape[nd - 2] = x->shape[x->ndim - 2], shape[nd - 1] = x->shape[x->ndim - 1];
+        if (!(*(i ? b2 : a2) = ir_broadcast_to(g, x, nd, shape))) return false;
+    }
+    return true;
 }
 
+/* A stack of matrix products (NumPy's matmul with an operand of 3 dims or more): a 1-D operand
+ * becomes a matrix (a row on the left, a column on the right) and its dim is dropped from the
+ * result; the leading (batch) dims broadcast, and both operands are made views of the whole
+ * batch shape, so the MATMUL node's operands and result have the same dims. */
 static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
     kiln_expr *a1 = a->ndim == 1 ? ir_expand_dims(g, a, 0) : (ir_retain(a), a);
     kiln_expr *b1 = !a1 ? NULL : b->ndim == 1 ? ir_expand_dims(g, b, 1) : (ir_retain(b), b);
@@ -841,20 +851,13 @@ static kiln_expr *matmul_batched(ir_graph *g, kiln_expr *a, kiln_expr *b) {
                   (long long)b1->shape[nb - 2], (long long)a1->shape[na - 1]);
         goto out;
     }
-    kiln_expr bs;
-    if (!batch_dims(g, "matmul", a1, b1, a, b, &bs)) goto out;
-    int nd = bs.ndim + 2;
-    int64_t sa[KILN_MAX_DIMS], sb[KILN_MAX_DIMS];
-    memcpy(sa, bs.shape, (size_t)bs.ndim * sizeof *sa);
-    memcpy(sb, bs.shape, (size_t)bs.ndim * sizeof *sb);
-    sa[nd - 2] = a1->shape[na - 2], sa[nd - 1] = a1->shape[na - 1];
-    sb[nd - 2] = b1->shape[nb - 2], sb[nd - 1] = b1->shape[nb - 1];
-    if (!(a2 = ir_broadcast_to(g, a1, nd, sa)) || !(b2 = ir_broadcast_to(g, b1, nd, sb))) goto out;
+    if (!full_batch(g, "matmul", a1, b1, a, b, &a2, &b2)) goto out;
+    int nd = a2->ndim;
     kiln_expr p;
     ir_proto(&p, KILN_OP_MATMUL, dtype_promote((kiln_dtype)a->dtype, (kiln_dtype)b->dtype));
     p.ndim = (uint8_t)nd;
-    memcpy(p.shape, sa, (size_t)nd * sizeof *sa);
-    p.shape[nd - 1] = sb[nd - 1];
+    memcpy(p.shape, a2->shape, (size_t)nd * sizeof *p.shape);
+    p.shape[nd - 1] = b2->shape[nd - 1];
     if (!(r = ir_intern_binary(g, &p, a2, b2))) goto out;
     if (a->ndim == 1) s1 = r, r = ir_squeeze(g, s1, nd - 2), nd--;
     if (r && b->ndim == 1) s2 = r, r = ir_squeeze(g, s2, nd - 1);
@@ -865,9 +868,6 @@ out:;
     return r;
 }
 
-static const char *const la_names[KILN_LA_COUNT] = {"solve", "inv", "det", "slogdet", "slogdet", "cholesky", "eigvalsh",
-                                                     "eigh", "svd", "svd", "svd", "qr", "qr"};
-const char *ir_linalg_name(int fn) { return fn >= 0 && fn < KILN_LA_COUNT ? la_names[fn] : "linalg"; }
 
 /* A LINALG node of fn over a (and b), both already of the result dtype and full-batch shape. */
 static kiln_expr *linalg_node(ir_graph *g, int fn, unsigned flags, kiln_dtype dt, kiln_expr *a, kiln_expr *b) {
@@ -902,7 +902,7 @@ kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned f
         kiln_fail(g->ctx, KILN_ERR_ARG, "kiln_linalg: no function %d", fn);
         return NULL;
     }
-    const char *name = la_names[fn];
+    const char *name = linalg_fn_name(fn);
     bool solve = fn == KILN_LA_SOLVE;
     if (!ir_check_operand(g, a, name, 1) || (solve && !ir_check_operand(g, b, name, 2))) return NULL;
     if (a->ndim < 2) {
@@ -934,16 +934,8 @@ kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned f
                   (long long)(nb < 2 ? 0 : b1->shape[nb - 2]), (long long)n);
         goto out;
     }
-    kiln_expr bs;
-    if (!batch_dims(g, "solve", ca, b1, a, b, &bs)) goto out;
-    int nd = bs.ndim + 2;
-    int64_t sa[KILN_MAX_DIMS], sb[KILN_MAX_DIMS];
-    memcpy(sa, bs.shape, (size_t)bs.ndim * sizeof *sa);
-    memcpy(sb, bs.shape, (size_t)bs.ndim * sizeof *sb);
-    sa[nd - 2] = sa[nd - 1] = n;
-    sb[nd - 2] = n, sb[nd - 1] = b1->shape[nb - 1];
-    if (!(cb = ir_coerce(g, b1, dt)) || !(a2 = ir_broadcast_to(g, ca, nd, sa)) || !(b2 = ir_broadcast_to(g, cb, nd, sb))) goto out;
-    if ((r = linalg_node(g, fn, flags, dt, a2, b2)) && b->ndim == 1) s = r, r = ir_squeeze(g, s, nd - 1);
+    if (!(cb = ir_coerce(g, b1, dt)) || !full_batch(g, "solve", ca, cb, a, b, &a2, &b2)) goto out;
+    if ((r = linalg_node(g, fn, flags, dt, a2, b2)) && b->ndim == 1) s = r, r = ir_squeeze(g, s, a2->ndim - 1);
 out:;
     kiln_expr *tmp[] = {ca, b1, cb, a2, b2, s};
     for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)

@@ -162,8 +162,6 @@ kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode);
  * over the last two dims, a and b cast to the result dtype (float32 stays, all else float64)
  * and, for solve, broadcast to one batch shape (a 1-D b is one vector for every matrix). */
 kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned flags);
-/* NumPy's name of fn ("solve", "slogdet", "svd"...), for messages. */
-const char *ir_linalg_name(int fn);
 /* A LINALG flag of kiln's own, beside KILN_LA_FULL and KILN_LA_UPPER: the inverse that det's
  * and slogdet's gradients take (a singular matrix's error then says so). */
 #define IR_LA_FOR_GRAD 4u

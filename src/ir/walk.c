@@ -162,7 +162,7 @@ static void print_node(const kiln_expr *n, kstr *b) {
                                                         [KILN_LA_EIGVALSH] = " values", [KILN_LA_EIGVECSH] = " vectors",
                                                         [KILN_LA_SVALS] = " s", [KILN_LA_SVD_U] = " u", [KILN_LA_SVD_VH] = " vh",
                                                         [KILN_LA_QR_Q] = " q", [KILN_LA_QR_R] = " r"};
-        kstr_printf(b, " (%s%s%s%s)", ir_linalg_name(n->keepdims), part[n->keepdims] ? part[n->keepdims] : "",
+        kstr_printf(b, " (%s%s%s%s)", linalg_fn_name(n->keepdims), part[n->keepdims] ? part[n->keepdims] : "",
                     n->axes & KILN_LA_FULL ? ", full" : "", n->axes & KILN_LA_UPPER ? ", upper" : "");
     } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
         kstr_printf(b, " [");
