@@ -13,6 +13,7 @@ import numpy as np
 from sweep_anchors import kernels, us_per_call
 
 N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
+SORT_CASES = ["sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"]  # bench.c's, in its order
 LINALG_CASES = ["inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)", "cholesky(S)", "qr(A)",
                 "pinv(A)", "inv(T)", "det(T)", "solve(E, E[:, :, :2])", "eigvalsh(E + E.transpose(0, 2, 1))"]  # bench.c's
 THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
@@ -99,6 +100,18 @@ def main():
     la.update({f: getattr(np.linalg, f) for f in ["inv", "solve", "slogdet", "svd", "eigh", "cholesky", "qr", "pinv", "det",
                                                   "eigvalsh"]})
     r["linalg"] = [median_ms(lambda c=c: eval(c, la)) for c in LINALG_CASES]
+    # sorts of bench.c's 10^7 elements: v[k] = 8 (u - 0.5)^3, u = (k * 0x9E3779B1 mod 2^32) / 2^32; NumPy's default kind
+    # (its AVX-512 quicksort; argsort's is not stable) and kind='stable' (kiln's order)
+    u = (np.arange(10**7, dtype=np.uint64) * np.uint64(0x9E3779B1) % np.uint64(2**32)) / 2.0**32 - 0.5
+    so = {"v": 8 * u * u * u}
+    so.update(f=so["v"].astype(np.float32), i=(so["v"] * 1e6).astype(np.int64), M=so["v"].reshape(10000, 1000))
+    r["sorts"] = []
+    for c in SORT_CASES:
+        kind = {}
+        for k in ["quicksort", "stable"]:
+            so.update(sort=lambda x, axis=-1, k=k: np.sort(x, axis, kind=k), argsort=lambda x, axis=-1, k=k: np.argsort(x, axis, kind=k))
+            kind[k] = median_ms(lambda c=c: eval(c, so), reps=5)
+        r["sorts"].append({"numpy": kind["quicksort"], "numpy_stable": kind["stable"]})
     nf, m = 1000, 100000
     Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
     Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)

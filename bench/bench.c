@@ -62,6 +62,28 @@ static void check(kiln_ctx *ctx, kiln_status st) {
     }
 }
 
+/* The median ms of each of the n strings evaluated in scope sc (parsed once, every result
+ * evaluated together into the same arrays, after a first call that makes them). */
+static void time_strings(kiln_ctx *ctx, kiln_scope *sc, const char *const *cases, int n, double *ms) {
+    for (int c = 0; c < n; c++) {
+        kiln_expr *vals[4], *params[8];
+        int which[8], np, reusable;
+        int nv = kiln_parse_params_many(ctx, sc, cases[c], 4, vals, 8, params, which, &np, &reusable);
+        check(ctx, nv > 0 ? KILN_OK : kiln_errcode(ctx));
+        kiln_array *outs[4] = {NULL, NULL, NULL, NULL};
+        double t[REPS];
+        check(ctx, kiln_eval_many(ctx, nv, vals, outs)); /* (the first call: outs made, LAPACK loaded) */
+        for (int r = 0; r < REPS; r++) {
+            double t0 = now();
+            check(ctx, kiln_eval_many(ctx, nv, vals, outs));
+            t[r] = (now() - t0) * 1e3;
+        }
+        ms[c] = median(t, REPS);
+        for (int i = 0; i < nv; i++) kiln_expr_free(vals[i]), kiln_array_free(outs[i]);
+        for (int i = 0; i < np; i++) kiln_expr_free(params[i]);
+    }
+}
+
 static double max_rel_err(const double *x, const double *y, long n) {
     double m = 0;
     for (long i = 0; i < n; i++) {
@@ -260,24 +282,35 @@ int main(int argc, char **argv) {
         check(ctx, S ? KILN_OK : kiln_errcode(ctx));
         kiln_scope_set(ls, "S", S);
         kiln_array_free(S);
-        for (int c = 0; c < NLAS; c++) {
-            kiln_expr *vals[4], *params[8];
-            int which[8], np, reusable;
-            int nv = kiln_parse_params_many(ctx, ls, las[c], 4, vals, 8, params, which, &np, &reusable);
-            check(ctx, nv > 0 ? KILN_OK : kiln_errcode(ctx));
-            kiln_array *outs[4] = {NULL, NULL, NULL, NULL};
-            double t[REPS];
-            check(ctx, kiln_eval_many(ctx, nv, vals, outs)); /* (the first call: outs made, LAPACK loaded) */
-            for (int r = 0; r < REPS; r++) {
-                double t0 = now();
-                check(ctx, kiln_eval_many(ctx, nv, vals, outs));
-                t[r] = (now() - t0) * 1e3;
-            }
-            t_la[c] = median(t, REPS);
-            for (int i = 0; i < nv; i++) kiln_expr_free(vals[i]), kiln_array_free(outs[i]);
-            for (int i = 0; i < np; i++) kiln_expr_free(params[i]);
-        }
+        time_strings(ctx, ls, las, NLAS, t_la);
         kiln_scope_free(ls);
+    }
+
+    /* ---- sort and argsort of 10^7 elements on the arrays anchors.py gives NumPy: v[k] = 8 (u - 0.5)^3
+     * with u = (k · 0x9E3779B1 mod 2^32) / 2^32, spread over many exponents as measured data are */
+    static const char *const sorts[] = {"sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"};
+    enum { NSORTS = sizeof sorts / sizeof *sorts };
+    double t_sort[NSORTS];
+    {
+        kiln_scope *ss = kiln_scope_new(ctx);
+        int64_t ns = 10000000;
+        kiln_array *v = kiln_array_new(ctx, KILN_F64, 1, &ns);
+        double *vd = kiln_array_data(v);
+        for (int64_t k = 0; k < ns; k++) {
+            double u = (double)((uint64_t)k * 0x9E3779B1u % 4294967296u) / 4294967296.0 - 0.5;
+            vd[k] = 8 * u * u * u;
+        }
+        kiln_scope_set(ss, "v", v);
+        kiln_array_free(v);
+        static const char *const derived[][2] = {{"f", "float32(v)"}, {"i", "int64(v * 1e6)"}, {"M", "reshape(v, (10000, 1000))"}};
+        for (int d = 0; d < 3; d++) {
+            kiln_array *x = kiln_eval(ctx, kiln_parse(ctx, ss, derived[d][1]));
+            check(ctx, x ? KILN_OK : kiln_errcode(ctx));
+            kiln_scope_set(ss, derived[d][0], x);
+            kiln_array_free(x);
+        }
+        time_strings(ctx, ss, sorts, NSORTS, t_sort);
+        kiln_scope_free(ss);
     }
 
     /* ---- a logistic-regression step: X 1000 x 100000 float64 (800 MB), dw and db together */
@@ -341,6 +374,7 @@ int main(int argc, char **argv) {
         printf("  stack %-28s kiln %8.3f   C loop of gemm calls %8.3f   kiln/C %.2f\n", stacks[c].name, t_stack_kiln[c],
                t_stack_c[c], t_stack_kiln[c] / t_stack_c[c]);
     for (int c = 0; c < NLAS; c++) printf("  linalg %-36s kiln %8.3f ms\n", las[c], t_la[c]);
+    for (int c = 0; c < NSORTS; c++) printf("  sort %-38s kiln %8.3f ms\n", sorts[c], t_sort[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -363,6 +397,8 @@ int main(int argc, char **argv) {
                     t_stack_c[c]);
         fprintf(f, "],\n \"linalg\": [");
         for (int c = 0; c < NLAS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", las[c], t_la[c]);
+        fprintf(f, "],\n \"sorts\": [");
+        for (int c = 0; c < NSORTS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", sorts[c], t_sort[c]);
         fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);

@@ -46,6 +46,12 @@ print("|---|---|---|---|")
 for case, kt, nt in zip([c["case"] for c in k["linalg"]], [c["kiln"] for c in k["linalg"]], a["linalg"]):
     print(f"| `{case}` | {kt:.3f} ms | {nt:.3f} ms | {nt / kt:.2f}× |")
 print("\n(both call LAPACK: kiln Debian's OpenBLAS, NumPy the OpenBLAS its wheel bundles)")
+print("\n| sorts, 10^7 elements (v float64, f float32, i int64, M v as 10000×1000) | kiln (stable) | NumPy default | "
+      "NumPy / kiln | NumPy `kind='stable'` | NumPy stable / kiln |")
+print("|---|---|---|---|---|---|")
+for ks, ns in zip(k["sorts"], a["sorts"]):
+    print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {ns['numpy']:.1f} ms | {ns['numpy'] / ks['kiln']:.2f}× | "
+          f"{ns['numpy_stable']:.1f} ms | {ns['numpy_stable'] / ks['kiln']:.2f}× |")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

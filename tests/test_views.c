@@ -225,6 +225,124 @@ START_TEST(sorts) {
 }
 END_TEST
 
+/* Long lines, against a plain stable sort of (value, position): the radix sort's deep levels,
+ * a line sorted by several threads together and lines sorted a thread each, every dtype, keys
+ * over the whole range (random bits: NaN of many payloads and both signs, subnormals, inf),
+ * ties, both zeros (the result keeps each one's bits, in the input's order), and outputs that
+ * are not contiguous along the axis. */
+typedef struct sort_ref {
+    const char *v;
+    int64_t pos;
+    kiln_dtype dt;
+} sort_ref;
+
+static double ref_value(const sort_ref *r) {
+    switch (r->dt) {
+    case KILN_F64: return *(const double *)(const void *)r->v;
+    case KILN_F32: return *(const float *)(const void *)r->v;
+    case KILN_I32: return *(const int32_t *)(const void *)r->v;
+    case KILN_BOOL: return *(const uint8_t *)r->v;
+    default: return 0;
+    }
+}
+
+static int ref_cmp(const void *pa, const void *pb) {
+    const sort_ref *a = pa, *b = pb;
+    int c = 0;
+    if (a->dt == KILN_I64) {
+        int64_t x = *(const int64_t *)(const void *)a->v, y = *(const int64_t *)(const void *)b->v;
+        c = (x > y) - (x < y);
+    } else {
+        double x = ref_value(a), y = ref_value(b);
+        c = isnan(x) || isnan(y) ? isnan(x) - isnan(y) : (x > y) - (x < y);
+    }
+    return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static uint64_t mix64(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Element k: random bits, a tie, a zero of either sign, or a value near 1. */
+static void sort_fill(char *p, kiln_dtype dt, int64_t n, uint64_t seed) {
+    size_t es = kiln_dtype_size(dt);
+    for (int64_t k = 0; k < n; k++) {
+        uint64_t r = mix64(&seed), b = mix64(&seed);
+        char *v = p + k * (int64_t)es;
+        int form = (int)(r % 8);
+        if (dt == KILN_BOOL) *v = (char)(b & 1);
+        else if (dt == KILN_F64) {
+            double d = form == 0 ? 0.0 : form == 1 ? -0.0 : form == 2 ? 0.5 : form < 5 ? 1 + (double)(b >> 11) * 0x1p-53 : 0;
+            if (form >= 5) memcpy(&d, &b, 8);
+            memcpy(v, &d, 8);
+        } else if (dt == KILN_F32) {
+            float f = form == 0 ? 0.0f : form == 1 ? -0.0f : form == 2 ? 0.5f : form < 5 ? 1 + (float)(b >> 40) * 0x1p-24f : 0;
+            uint32_t u = (uint32_t)b;
+            if (form >= 5) memcpy(&f, &u, 4);
+            memcpy(v, &f, 4);
+        } else if (dt == KILN_I64) {
+            int64_t x = form < 3 ? (int64_t)(b % 7) - 3 : (int64_t)b;
+            memcpy(v, &x, 8);
+        } else {
+            int32_t x = form < 3 ? (int32_t)(b % 7) - 3 : (int32_t)(uint32_t)b;
+            memcpy(v, &x, 4);
+        }
+    }
+}
+
+/* Sorts x (C order, shape) along axis with kiln and checks every line against the reference. */
+static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const int64_t *shape, int axis, bool arg, const char *what) {
+    kiln_expr *e = arg ? kiln_argsort(ctx, x, axis) : kiln_sort(ctx, x, axis);
+    kiln_array *r = kiln_eval(ctx, e);
+    ck_assert_msg(r != NULL, "%s: %s", what, kiln_errmsg(ctx));
+    const char *rd = kiln_array_data(r);
+    const int64_t *rs = kiln_array_strides(r);
+    size_t es = kiln_dtype_size(dt);
+    int other = 1 - axis;
+    int64_t len = shape[axis], xs[2] = {shape[1] * (int64_t)es, (int64_t)es};
+    sort_ref *ref = malloc((size_t)len * sizeof *ref);
+    for (int64_t l = 0; l < shape[other]; l++) {
+        for (int64_t k = 0; k < len; k++) ref[k] = (sort_ref){xd + l * xs[other] + k * xs[axis], k, dt};
+        qsort(ref, (size_t)len, sizeof *ref, ref_cmp);
+        for (int64_t k = 0; k < len; k++) {
+            const char *got = rd + l * rs[other] + k * rs[axis];
+            bool ok = arg ? *(const int64_t *)(const void *)got == ref[k].pos : !memcmp(got, ref[k].v, es);
+            ck_assert_msg(ok, "%s: line %lld, element %lld differs", what, (long long)l, (long long)k);
+        }
+    }
+    free(ref);
+    kiln_array_free(r);
+    kiln_expr_free(e);
+}
+
+START_TEST(long_sorts) {
+    kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_BOOL};
+    int64_t shapes[][2] = {{1, 150001}, {3, 70001}, {70001, 3}};
+    for (int threads = 1; threads <= 4; threads += 3) {
+        kiln_set_num_threads(ctx, threads);
+        for (size_t d = 0; d < sizeof dts / sizeof *dts; d++)
+            for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+                kiln_array *a = kiln_array_new(ctx, dts[d], 2, shapes[s]);
+                char *ad = kiln_array_data(a);
+                sort_fill(ad, dts[d], shapes[s][0] * shapes[s][1], 40 + d * 3 + s);
+                kiln_expr *x = kiln_var(ctx, a);
+                int axis = shapes[s][0] > shapes[s][1] ? 0 : 1;
+                for (int arg = 0; arg < 2; arg++) {
+                    char what[96];
+                    snprintf(what, sizeof what, "%s of dtype %d, shape (%lld, %lld), %d threads", arg ? "argsort" : "sort", (int)dts[d],
+                             (long long)shapes[s][0], (long long)shapes[s][1], threads);
+                    check_long_sort(x, ad, dts[d], shapes[s], axis, arg, what);
+                }
+                kiln_expr_free(x);
+                kiln_array_free(a);
+            }
+    }
+}
+END_TEST
+
 START_TEST(compositions_are_stable) {
     int64_t n = 7;
     double big[7] = {1000, 999, -1000, 0, 710, -INFINITY, 3};
@@ -378,6 +496,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);
+    tcase_add_test(t, long_sorts);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);
     tcase_add_test(t, interrupts);

@@ -191,6 +191,9 @@ typedef struct kiln_scan_args {
     const char *in;
     char *out;
     int64_t in_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
+    /* a sort's scratch, where the caller keeps big buffers (NULL: kiln_malloc and kiln_free) */
+    void *(*scratch)(kiln_ctx *ctx, size_t size);
+    void (*scratch_free)(kiln_ctx *ctx, void *p, size_t size);
 } kiln_scan_args;
 
 /* A gather of elements of `elsize` bytes: out (ndim dims of shape, byte strides out_str) at

@@ -72,6 +72,8 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
 
 /* Scans and gathers, for the same contract. */
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
+/* host_scan's sort and argsort (sort.c). */
+kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
 kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
 /* softmax and its kin along rows (rows.c): blocks of rows in cache, exp vectorized. */

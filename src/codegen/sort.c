@@ -1,0 +1,456 @@
+/*
+ * sort.c — sort and argsort along an axis, on the host (every backend's, CUDA's included).
+ *
+ * Pipeline position: the scan launch's sorting half (host_scan hands KILN_OP_SORT and
+ * KILN_OP_ARGSORT here).
+ *
+ *   keys       each value becomes an unsigned key whose order is NumPy's order of the values:
+ *              NaN last, all NaN equal, -0.0 equal to 0.0.  sort sorts the bare keys (as wide
+ *              as the values: a float64 line is sorted in the output's own memory) and turns
+ *              them back into values; argsort sorts (key, position) records
+ *   the sort   a stable MSD radix sort: each pass takes the keys' range (min to max) and
+ *              scatters by its top w bits (w ≤ 11, fewer for short runs), then sorts each
+ *              bucket the same way, until a bucket is one key or short enough for an insertion
+ *              sort.  Taking the range at every level makes skewed keys (a float's exponent)
+ *              cost no extra passes, and past the first pass a bucket fits in cache
+ *   threads    many lines: a line to a thread; fewer lines than threads: one line at a time,
+ *              its keys built, its first pass counted and scattered, and its buckets sorted
+ *              by all the threads
+ *   exactness  keys lose -0.0's sign and NaN's payload; where a line has either, the zeros and
+ *              the NaNs are written again from the input in its order (they are contiguous in
+ *              the result, and a stable sort keeps equal values in their order)
+ *
+ * Scratch (two key buffers of a line per thread) comes from the runtime's pool of huge-page
+ * buffers, since fresh pages cost more than the sort on the machines kiln targets.
+ */
+#include "host.h"
+
+#include <omp.h>
+#include <string.h>
+
+typedef struct sort_rec {
+    uint64_t key;
+    int64_t pos;
+} sort_rec;
+
+#define SORT_LEAF 32                /* runs this short: insertion sort */
+#define SORT_BITS 11                /* widest digit */
+#define SORT_TOP_BITS 16            /* the digit of a line sorted by all the threads */
+#define SORT_PAR_MIN (1 << 16)      /* a line this long may be sorted by all the threads */
+/* counts one recursion uses at most: each level's digit takes its w bits off the keys' range,
+ * so Σ w ≤ 64 and Σ (2^w + 1) ≤ 5·2049 + 513 */
+#define SORT_COUNTS (6 * ((1 << SORT_BITS) + 1))
+
+static int digit_bits(int64_t n) {
+    int w = 64 - __builtin_clzll((uint64_t)n); /* log2(n) + 1: most buckets hold a key or two */
+    return w < 4 ? 4 : w > SORT_BITS ? SORT_BITS : w;
+}
+
+/* The first pass of a key range [lo, hi] (lo < hi) for n keys: shift and bucket count. */
+static void digit_plan(uint64_t lo, uint64_t hi, int w, int *sh, int64_t *nb) {
+    int rb = 64 - __builtin_clzll(hi - lo);
+    *sh = rb > w ? rb - w : 0;
+    *nb = (int64_t)((hi - lo) >> *sh) + 1;
+}
+
+/* The sort, for one element type T with key KEY(x): x[0..n) sorted stably, the result in x
+ * when in_x, else in y (n more); cnt: SORT_COUNTS of scratch.  sort_par_: the same with the
+ * first pass split among nt threads (x's keys span [lo, hi]; hist: nt·2049 + 2049 counts,
+ * cnts: nt·SORT_COUNTS), the result in x. */
+#define SORT_DEFINE(sfx, T, KEY)                                                                         \
+    static void sort_ins_##sfx(T *x, int64_t n) {                                                         \
+        for (int64_t i = 1; i < n; i++) {                                                                 \
+            T v = x[i];                                                                                   \
+            int64_t j = i;                                                                                \
+            for (; j > 0 && KEY(x[j - 1]) > KEY(v); j--) x[j] = x[j - 1];                                 \
+            x[j] = v;                                                                                     \
+        }                                                                                                 \
+    }                                                                                                     \
+    static void sort_msd_##sfx(T *x, T *y, int64_t n, bool in_x, int64_t *cnt) {                          \
+        uint64_t lo = UINT64_MAX, hi = 0;                                                                 \
+        if (n > SORT_LEAF)                                                                                \
+            for (int64_t i = 0; i < n; i++) {                                                             \
+                uint64_t k = KEY(x[i]);                                                                   \
+                lo = k < lo ? k : lo;                                                                     \
+                hi = k > hi ? k : hi;                                                                     \
+            }                                                                                             \
+        if (n <= SORT_LEAF || lo == hi) {                                                                 \
+            if (n <= SORT_LEAF) sort_ins_##sfx(x, n);                                                     \
+            if (!in_x) memcpy(y, x, (size_t)n * sizeof *x);                                               \
+            return;                                                                                       \
+        }                                                                                                 \
+        int sh;                                                                                           \
+        int64_t nb;                                                                                       \
+        digit_plan(lo, hi, digit_bits(n), &sh, &nb);                                                     \
+        memset(cnt, 0, (size_t)(nb + 1) * sizeof *cnt);                                                   \
+        for (int64_t i = 0; i < n; i++) cnt[((KEY(x[i]) - lo) >> sh) + 1]++;                              \
+        for (int64_t d = 1; d < nb; d++) cnt[d] += cnt[d - 1];                                            \
+        for (int64_t i = 0; i < n; i++) y[cnt[(KEY(x[i]) - lo) >> sh]++] = x[i];                          \
+        if (sh == 0) { /* each bucket is one key */                                                       \
+            if (in_x) memcpy(x, y, (size_t)n * sizeof *x);                                                \
+            return;                                                                                       \
+        }                                                                                                 \
+        for (int64_t d = 0, b0 = 0; d < nb; b0 = cnt[d++]) { /* bucket d: [b0, cnt[d]) */                 \
+            int64_t len = cnt[d] - b0;                                                                    \
+            if (len > SORT_LEAF) sort_msd_##sfx(y + b0, x + b0, len, !in_x, cnt + nb + 1);                \
+            else {                                                                                        \
+                if (len > 1) sort_ins_##sfx(y + b0, len);                                                 \
+                if (in_x)                                                                                 \
+                    for (int64_t i = b0; i < b0 + len; i++) x[i] = y[i];                                  \
+            }                                                                                             \
+        }                                                                                                 \
+    }                                                                                                     \
+    static void sort_par_##sfx(T *x, T *y, int64_t n, uint64_t lo, uint64_t hi, int nt, int64_t *hist,   \
+                               int64_t *cnts) {                                                           \
+        if (lo == hi) return;                                                                             \
+        int sh;                                                                                           \
+        int64_t nb;                                                                                       \
+        digit_plan(lo, hi, SORT_TOP_BITS, &sh, &nb);                                                     \
+        int64_t *start = hist + (int64_t)nt * nb;                                                         \
+        _Pragma("omp parallel num_threads(nt)") {                                                         \
+            int t = omp_get_thread_num(), m = omp_get_num_threads();                                      \
+            int64_t i0 = n * t / m, i1 = n * (t + 1) / m, *h = hist + (int64_t)t * nb;                    \
+            memset(h, 0, (size_t)nb * sizeof *h);                                                         \
+            for (int64_t i = i0; i < i1; i++) h[(KEY(x[i]) - lo) >> sh]++;                                \
+            _Pragma("omp barrier") _Pragma("omp single") {                                                \
+                int64_t at = 0;                                                                           \
+                for (int64_t d = 0; d < nb; d++) {                                                        \
+                    start[d] = at;                                                                        \
+                    for (int u = 0; u < m; u++) {                                                         \
+                        int64_t k = hist[(int64_t)u * nb + d];                                            \
+                        hist[(int64_t)u * nb + d] = at;                                                   \
+                        at += k;                                                                          \
+                    }                                                                                     \
+                }                                                                                         \
+                start[nb] = n;                                                                            \
+            }                                                                                             \
+            for (int64_t i = i0; i < i1; i++) y[h[(KEY(x[i]) - lo) >> sh]++] = x[i];                      \
+            _Pragma("omp barrier") if (sh == 0) memcpy(x + i0, y + i0, (size_t)(i1 - i0) * sizeof *x);    \
+            else {                                                                                        \
+                int64_t *cnt = cnts + (int64_t)t * SORT_COUNTS;                                           \
+                _Pragma("omp for schedule(dynamic, 1)") for (int64_t d = 0; d < nb; d++) {                \
+                    int64_t b0 = start[d], len = start[d + 1] - b0;                                       \
+                    if (len) sort_msd_##sfx(y + b0, x + b0, len, false, cnt);                             \
+                }                                                                                         \
+            }                                                                                             \
+        }                                                                                                 \
+    }
+
+#define KEY_BARE(v) ((uint64_t)(v))
+#define KEY_REC(v) ((v).key)
+SORT_DEFINE(k32, uint32_t, KEY_BARE)
+SORT_DEFINE(k64, uint64_t, KEY_BARE)
+SORT_DEFINE(rec, sort_rec, KEY_REC)
+
+/* ------------------------------------------------------------------ keys */
+
+#define F64_NAN_KEY UINT64_MAX
+#define F64_ZERO_KEY (1ull << 63)
+#define F32_NAN_KEY UINT32_MAX
+#define F32_ZERO_KEY (1u << 31)
+
+/* The key of the value at v; *special set where it is NaN or -0.0. */
+static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
+    switch (dt) {
+    case KILN_F64: {
+        uint64_t b;
+        memcpy(&b, v, sizeof b);
+        if ((b & ~(1ull << 63)) > 0x7ff0000000000000ull) {
+            *special = true;
+            return F64_NAN_KEY;
+        }
+        if (b == 1ull << 63) {
+            *special = true;
+            b = 0;
+        }
+        return b >> 63 ? ~b : b | (1ull << 63);
+    }
+    case KILN_F32: {
+        uint32_t b;
+        memcpy(&b, v, sizeof b);
+        if ((b & ~(1u << 31)) > 0x7f800000u) {
+            *special = true;
+            return F32_NAN_KEY;
+        }
+        if (b == 1u << 31) {
+            *special = true;
+            b = 0;
+        }
+        return (uint32_t)(b >> 31 ? ~b : b | (1u << 31));
+    }
+    case KILN_I64: {
+        uint64_t x;
+        memcpy(&x, v, sizeof x);
+        return x ^ (1ull << 63);
+    }
+    case KILN_I32: {
+        uint32_t x;
+        memcpy(&x, v, sizeof x);
+        return x ^ (1u << 31);
+    }
+    default: return (uint8_t)*v;
+    }
+}
+
+/* The value of key k written at v (NaN's key and zero's give some NaN and +0.0). */
+static inline void sort_value(char *v, kiln_dtype dt, uint64_t k) {
+    switch (dt) {
+    case KILN_F64: {
+        uint64_t b = k >> 63 ? k ^ (1ull << 63) : ~k;
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    case KILN_F32: {
+        uint32_t b = (uint32_t)(k >> 31 ? k ^ (1u << 31) : ~k);
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    case KILN_I64: {
+        uint64_t b = k ^ (1ull << 63);
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    case KILN_I32: {
+        uint32_t b = (uint32_t)k ^ (1u << 31);
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    default: *v = (char)k;
+    }
+}
+
+/* ------------------------------------------------------------------ lines */
+
+typedef enum { SK_K32, SK_K64, SK_REC } sort_kind;
+
+/* One line: in and out at its first element, strides is and os along it, len elements. */
+typedef struct sort_line {
+    const char *in;
+    char *out;
+    int64_t is, os, len;
+} sort_line;
+
+typedef struct sort_job {
+    const kiln_scan_args *a;
+    sort_kind kind;
+    size_t ksz;   /* bytes of one key or record */
+    bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
+} sort_job;
+
+/* Builds keys [k0, k1) of line l into x; their range into lo and hi, a NaN or -0.0 into sp.
+ * (build_as is inlined with dt and kind constant: the switches leave the loop.) */
+static inline __attribute__((always_inline)) void build_as(const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo,
+                                                           uint64_t *hi, bool *sp, kiln_dtype dt, sort_kind kind) {
+    uint64_t mn = UINT64_MAX, mx = 0;
+    bool s = false;
+    for (int64_t k = k0; k < k1; k++) {
+        uint64_t key = sort_key(l->in + k * l->is, dt, &s);
+        mn = key < mn ? key : mn;
+        mx = key > mx ? key : mx;
+        switch (kind) {
+        case SK_K32: ((uint32_t *)x)[k] = (uint32_t)key; break;
+        case SK_K64: ((uint64_t *)x)[k] = key; break;
+        case SK_REC: ((sort_rec *)x)[k] = (sort_rec){key, k}; break;
+        }
+    }
+    *lo = mn < *lo ? mn : *lo;
+    *hi = mx > *hi ? mx : *hi;
+    *sp = *sp || s;
+}
+
+static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo, uint64_t *hi,
+                       bool *sp) {
+    bool rec = j->kind == SK_REC;
+    switch (j->a->dt) {
+    case KILN_F64: build_as(l, x, k0, k1, lo, hi, sp, KILN_F64, rec ? SK_REC : SK_K64); break;
+    case KILN_I64: build_as(l, x, k0, k1, lo, hi, sp, KILN_I64, rec ? SK_REC : SK_K64); break;
+    case KILN_F32: build_as(l, x, k0, k1, lo, hi, sp, KILN_F32, rec ? SK_REC : SK_K32); break;
+    case KILN_I32: build_as(l, x, k0, k1, lo, hi, sp, KILN_I32, rec ? SK_REC : SK_K32); break;
+    default: build_as(l, x, k0, k1, lo, hi, sp, KILN_BOOL, rec ? SK_REC : SK_K32); break;
+    }
+}
+
+/* Writes results [k0, k1) of the sorted x: values (sort) or positions (argsort). */
+static inline __attribute__((always_inline)) void write_as(const sort_line *l, const void *x, int64_t k0, int64_t k1, kiln_dtype dt,
+                                                           sort_kind kind) {
+    for (int64_t k = k0; k < k1; k++) {
+        char *o = l->out + k * l->os;
+        switch (kind) {
+        case SK_K32: sort_value(o, dt, ((const uint32_t *)x)[k]); break;
+        case SK_K64: sort_value(o, dt, ((const uint64_t *)x)[k]); break;
+        case SK_REC: memcpy(o, &((const sort_rec *)x)[k].pos, sizeof(int64_t)); break;
+        }
+    }
+}
+
+static void write_results(const sort_job *j, const sort_line *l, const void *x, int64_t k0, int64_t k1) {
+    if (j->kind == SK_REC) {
+        write_as(l, x, k0, k1, KILN_I64, SK_REC);
+        return;
+    }
+    switch (j->a->dt) {
+    case KILN_F64: write_as(l, x, k0, k1, KILN_F64, SK_K64); break;
+    case KILN_I64: write_as(l, x, k0, k1, KILN_I64, SK_K64); break;
+    case KILN_F32: write_as(l, x, k0, k1, KILN_F32, SK_K32); break;
+    case KILN_I32: write_as(l, x, k0, k1, KILN_I32, SK_K32); break;
+    default: write_as(l, x, k0, k1, KILN_BOOL, SK_K32); break;
+    }
+}
+
+/* First position of the sorted keys x[0..n) not below key. */
+static int64_t lower_bound(const sort_job *j, const void *x, int64_t n, uint64_t key) {
+    int64_t a = 0, b = n;
+    while (a < b) {
+        int64_t m = a + (b - a) / 2;
+        uint64_t k = j->kind == SK_K32 ? ((const uint32_t *)x)[m] : ((const uint64_t *)x)[m];
+        if (k < key) a = m + 1;
+        else b = m;
+    }
+    return a;
+}
+
+/* sort of a float line that had NaN or -0.0: where its zeros' run and its NaNs' run begin in
+ * the sorted keys x (before write_results, which may turn them into values in place). */
+static void special_runs(const sort_job *j, const void *x, int64_t n, int64_t *z, int64_t *q) {
+    bool f64 = j->a->dt == KILN_F64;
+    *z = lower_bound(j, x, n, f64 ? F64_ZERO_KEY : F32_ZERO_KEY);
+    *q = lower_bound(j, x, n, f64 ? F64_NAN_KEY : F32_NAN_KEY);
+}
+
+/* ... and those runs written again with the input's own bits, in its order. */
+static void rewrite_specials(const sort_job *j, const sort_line *l, int64_t z, int64_t q) {
+    bool f64 = j->a->dt == KILN_F64;
+    size_t es = f64 ? 8 : 4;
+    for (int64_t k = 0; k < l->len; k++) {
+        const char *v = l->in + k * l->is;
+        double d;
+        if (f64) memcpy(&d, v, sizeof d);
+        else {
+            float f;
+            memcpy(&f, v, sizeof f);
+            d = f;
+        }
+        if (d != d) memcpy(l->out + q++ * l->os, v, es);
+        else if (d == 0) memcpy(l->out + z++ * l->os, v, es);
+    }
+}
+
+/* Line l sorted by this thread alone: x and y its two buffers (x unused where in_out). */
+static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, int64_t *cnt) {
+    if (j->in_out) x = l->out;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    bool sp = false;
+    int64_t z = 0, q = 0;
+    build_keys(j, l, x, 0, l->len, &lo, &hi, &sp);
+    switch (j->kind) {
+    case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
+    case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
+    case SK_REC: sort_msd_rec(x, y, l->len, true, cnt); break;
+    }
+    sp = sp && j->kind != SK_REC;
+    if (sp) special_runs(j, x, l->len, &z, &q);
+    write_results(j, l, x, 0, l->len);
+    if (sp) rewrite_specials(j, l, z, q);
+}
+
+/* Line l sorted by nt threads together (hist, cnts: sort_par_'s). */
+static void sort_together(const sort_job *j, const sort_line *l, void *x, void *y, int nt, int64_t *hist, int64_t *cnts) {
+    if (j->in_out) x = l->out;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    bool sp = false;
+    int64_t n = l->len, z = 0, q = 0, chunks = (n + KILN_HOST_GRAIN - 1) / KILN_HOST_GRAIN;
+    _Pragma("omp parallel for num_threads(nt) schedule(static) reduction(min : lo) reduction(max : hi) reduction(|| : sp)")
+    for (int64_t c = 0; c < chunks; c++) {
+        int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
+        build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &lo, &hi, &sp);
+    }
+    switch (j->kind) {
+    case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
+    case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
+    case SK_REC: sort_par_rec(x, y, n, lo, hi, nt, hist, cnts); break;
+    }
+    sp = sp && j->kind != SK_REC;
+    if (sp) special_runs(j, x, n, &z, &q);
+    _Pragma("omp parallel for num_threads(nt) schedule(static)")
+    for (int64_t c = 0; c < chunks; c++) {
+        int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
+        write_results(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n);
+    }
+    if (sp) rewrite_specials(j, l, z, q);
+}
+
+/* Line number l (the dims other than the axis, in C order). */
+static sort_line line_at(const kiln_scan_args *a, int64_t l) {
+    int ax = a->axis;
+    sort_line s = {.in = a->in, .out = a->out, .is = a->in_str[ax], .os = a->out_str[ax], .len = a->shape[ax]};
+    for (int d = a->ndim - 1; d >= 0; d--) {
+        if (d == ax) continue;
+        int64_t i = l % a->shape[d];
+        l /= a->shape[d];
+        s.in += i * a->in_str[d];
+        s.out += i * a->out_str[d];
+    }
+    return s;
+}
+
+static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
+    int ax = a->axis;
+    int64_t len = a->shape[ax], lines = 1;
+    for (int d = 0; d < a->ndim; d++)
+        if (d != ax) lines *= a->shape[d];
+    if (lines == 0 || len == 0) return KILN_OK;
+    size_t es = kiln_dtype_size(a->dt);
+    sort_job j = {.a = a};
+    if (a->op == KILN_OP_ARGSORT) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
+    else if (es == 8) j.kind = SK_K64, j.ksz = 8;
+    else j.kind = SK_K32, j.ksz = 4;
+    if (j.kind != SK_REC && j.ksz == es && a->out_str[ax] == (int64_t)es) {
+        int64_t ilo, ihi, olo, ohi;
+        kiln_extent(a->ndim, a->shape, a->in_str, (int64_t)es, &ilo, &ihi);
+        kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)es, &olo, &ohi);
+        j.in_out = a->out + ohi <= a->in + ilo || a->in + ihi <= a->out + olo; /* (the specials are read again from in) */
+    }
+    bool together = nthreads > 1 && lines < nthreads && len >= SORT_PAR_MIN;
+    double work = (double)lines * (double)len * 8.0;
+    int nt = together ? nthreads : work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
+    if (!together && nt > lines) nt = (int)lines;
+    /* per thread (alone) or once (together): the counts, then the line's buffers */
+    size_t keys = up64((size_t)len * j.ksz), counts = up64((size_t)SORT_COUNTS * sizeof(int64_t));
+    size_t hist = together ? up64(((size_t)nt * (1 << SORT_TOP_BITS) + (1 << SORT_TOP_BITS) + 1) * sizeof(int64_t)) : 0;
+    size_t per = (together ? (size_t)nt * counts + hist : counts) + (j.in_out ? 1 : 2) * keys;
+    size_t total = together ? per : per * (size_t)nt;
+    char *buf = a->scratch ? a->scratch(ctx, total) : kiln_malloc(ctx, total);
+    if (!buf) return KILN_ERR_NOMEM;
+    atomic_bool stopped = false;
+    if (together) {
+        int64_t *cnts = (int64_t *)(void *)buf, *h = (int64_t *)(void *)(buf + (size_t)nt * counts);
+        char *x = buf + (size_t)nt * counts + hist, *y = j.in_out ? x : x + keys;
+        for (int64_t l = 0; l < lines && !stopped; l++) {
+            if (kiln_interrupted(ctx)) stopped = true;
+            else {
+                sort_line sl = line_at(a, l);
+                sort_together(&j, &sl, x, y, nt, h, cnts);
+            }
+        }
+    } else {
+        KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
+        {
+            char *mine = buf + per * (size_t)KILN_OMP_TID(nt), *x = mine + counts, *y = j.in_out ? x : x + keys;
+            _Pragma("omp for schedule(static)")
+            for (int64_t l = 0; l < lines; l++) {
+                if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
+                if (kiln_interrupted(ctx)) {
+                    atomic_store(&stopped, true);
+                    continue;
+                }
+                sort_line sl = line_at(a, l);
+                sort_alone(&j, &sl, x, y, (int64_t *)(void *)mine);
+            }
+        });
+    }
+    if (a->scratch_free) a->scratch_free(ctx, buf, total);
+    else kiln_free(ctx, buf);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}
