@@ -83,4 +83,21 @@ expect "cache clear" 0 "1 entries removed" -- "$kiln" cache clear
 expect "cache off" 1 "disabled by KILN_DISABLE_CACHE" -- env KILN_DISABLE_CACHE=1 "$kiln" cache info
 expect "cache usage" 2 "unknown cache command" -- "$kiln" cache frob
 unset KILN_CACHE_DIR KILN_TIER
+# grad() through a name an earlier statement computed from the variable: a warning (the gradient
+# through it is zero), once per statement even in a loop; none when the expression is inline, or
+# when the variable was bound again after the name was computed
+expect "grad warns of a computed name" 0 "warning: -c:1:29: grad(): 'z' was computed from 'w'" -- "$kiln" -c 'w = ones(3); z = w * 2; g = grad(sum(z), w)'
+expect "grad warns through two statements" 0 "'y' was computed from 'w'" -- "$kiln" -c 'w = ones(3); z = w * 2; y = z + 1; grad(sum(y * w), w)'
+expect "grad warns through a tuple" 0 "'p' was computed from 'w'" -- "$kiln" -c 'w = ones(3); p, q = w * 2, 1; grad(sum(p), w)'
+no_warning() {
+  local name=$1 out; shift
+  out=$("$kiln" -c "$1" 2>&1)
+  if [ $? -eq 0 ] && ! grep -q "warning" <<<"$out"; then ok "$name"; else no "$name (output: $out)"; fi
+}
+no_warning "grad inline: no warning" 'w = ones(3); g = grad(sum(w * 2), w); g'
+no_warning "grad after w is bound again: no warning" 'w = ones(3); z = w * 2; w = ones(3); g = grad(sum(z * w), w)'
+no_warning "a training loop: no warning" $'w = ones(3)\nx = ones((4, 3))\nfor i in range(3):\n    l, g = value_and_grad(sum((x @ w) ** 2), w)\n    w = w - 0.01 * g\nw'
+out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)
+[ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once in a loop" || no "the warning once in a loop (output: $out)"
+
 finish

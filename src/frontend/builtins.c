@@ -601,6 +601,37 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 /* grad(expr, wrt, seed=None) and value_and_grad(expr, wrt, seed=None): expr is the graph the
  * arguments built, so its gradients with respect to the arrays named by wrt (a name, or a tuple
  * of names) are graphs too; a tuple of names gives a tuple of gradients, as JAX's argnums. */
+/* The name a leaf of the graph being parsed stands for: a placeholder's (the statement's
+ * deps) or a variable's (the array a name holds); NULL for an array no name holds. */
+static const char *leaf_name(const parser *p, const kiln_expr *leaf) {
+    if (leaf->op == KILN_OP_PARAM)
+        for (int i = 0; i < p->env->deps.n; i++)
+            if (p->env->deps.d[i].param == leaf) return p->env->deps.d[i].name;
+    return leaf->op == KILN_OP_VAR ? fe_scope_name_of(p->env->scope, kiln_expr_array((kiln_expr *)leaf)) : NULL;
+}
+
+/* grad()'s trap: names hold arrays, not graphs, so a name in expr that an earlier statement
+ * computed from a wrt name is a constant here, and the gradient through it is zero.  That is
+ * sometimes meant (a target held fixed), so it is a warning, not an error. */
+static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, size_t off) {
+    if (p->env->warning[0] || !p->env->scope) return;
+    kiln_expr **order = NULL;
+    uint32_t count = 0;
+    if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) return;
+    for (uint32_t k = 0; k < count && !p->env->warning[0]; k++) {
+        const char *name = op_is_array_leaf(order[k]->op) ? leaf_name(p, order[k]) : NULL;
+        for (int i = 0; name && i < n && !p->env->warning[0]; i++) {
+            const char *w = leaf_name(p, wrt[i]);
+            if (!w || !fe_scope_derived(p->env->scope, name, w)) continue;
+            snprintf(p->env->warning, sizeof p->env->warning,
+                     "grad(): '%s' was computed from '%s' by an earlier statement, so here it is a constant and no gradient "
+                     "flows through it; write its expression inside grad() to differentiate it", name, w);
+            p->env->warning_off = off;
+        }
+    }
+    kiln_free(p->ctx, order);
+}
+
 static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *wv = arg(a, "wrt");
     bool many = wv->kind == KV_TUPLE || wv->kind == KV_LIST;
@@ -623,6 +654,7 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_status st = kiln_vjp(p->ctx, e, seed, n, wrt, grads);
     kiln_expr_free(seed);
     if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
+    warn_derived(p, e, n, wrt, off);
     kval g = {0};
     bool ok = true;
     if (!many) ok = fe_set_expr(p, &g, grads[0], off);

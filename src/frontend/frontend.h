@@ -66,6 +66,8 @@ typedef struct fe_env {
     bool params;          /* read array names through placeholders, recorded in deps */
     fe_deps deps;
     bool volatile_;       /* the value depends on more than deps: rand(), load(), float(x) */
+    char warning[320];    /* the first thing worth a warning, with its offset (NUL: none) */
+    size_t warning_off;
     int depth;            /* nesting, against FE_MAX_DEPTH */
 } fe_env;
 
@@ -121,6 +123,16 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name);
  * NULL where the name is unbound or has an array. */
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
 const kval *fe_scope_value(const kiln_scope *s, const char *name);
+/* Where values came from, for grad()'s warning: every binding has an identity, and a binding a
+ * statement makes keeps those of the bindings its value read, and theirs (while still bound).
+ * fe_scope_sources: those identities for a value that read deps (a new list in *ids that the
+ * caller frees with kiln_free; its length returned); fe_scope_derive: name's binding gets them
+ * (add: gains them, as x[i] = v does); fe_scope_derived: whether name's value was computed from
+ * what `from` is bound to now; fe_scope_name_of: the name bound to a, or NULL. */
+int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids);
+void fe_scope_derive(kiln_scope *s, const char *name, const uint64_t *ids, int n, bool add);
+bool fe_scope_derived(const kiln_scope *s, const char *name, const char *from);
+const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a);
 /* The value of e, an expression of one element: a constant's own, else e evaluated now (false
  * with the context's error when that fails). */
 bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt);

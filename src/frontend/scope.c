@@ -30,6 +30,8 @@ void kiln_scope_free(kiln_scope *s) {
         if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
         kiln_free(s->ctx, s->vals[i]);
     }
+    for (int i = 0; i < s->n; i++) kiln_free(s->ctx, s->origin[i].from);
+    kiln_free(s->ctx, s->origin);
     kiln_free(s->ctx, s->vals);
     kiln_free(s->ctx, s->names);
     kiln_free(s->ctx, s->arrays);
@@ -70,6 +72,9 @@ static int slot(kiln_scope *s, const char *name) {
         struct kval **nv = kiln_realloc(s->ctx, s->vals, (size_t)nc * sizeof *nv);
         if (!nv) return -1;
         s->vals = nv;
+        struct scope_origin *no = kiln_realloc(s->ctx, s->origin, (size_t)nc * sizeof *no);
+        if (!no) return -1;
+        s->origin = no;
         s->cap = nc;
     }
     char *copy = kiln_strdup(s->ctx, name);
@@ -78,11 +83,14 @@ static int slot(kiln_scope *s, const char *name) {
     s->arrays[s->n] = NULL;
     s->py[s->n] = false;
     s->vals[s->n] = NULL;
+    s->origin[s->n] = (struct scope_origin){0};
     return s->n++;
 }
 
-/* Drops what slot i holds. */
+/* Drops what slot i holds; what it gets next is a new binding. */
 static void clear_slot(kiln_scope *s, int i) {
+    kiln_free(s->ctx, s->origin[i].from);
+    s->origin[i] = (struct scope_origin){.id = ++s->next_id};
     kiln_array_free(s->arrays[i]);
     s->arrays[i] = NULL;
     if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
@@ -146,12 +154,75 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name) {
     if (i < 0) return KILN_OK;
     kiln_free(s->ctx, s->names[i]);
     clear_slot(s, i);
+    memmove(s->origin + i, s->origin + i + 1, (size_t)(s->n - i - 1) * sizeof *s->origin);
     memmove(s->names + i, s->names + i + 1, (size_t)(s->n - i - 1) * sizeof *s->names);
     memmove(s->arrays + i, s->arrays + i + 1, (size_t)(s->n - i - 1) * sizeof *s->arrays);
     memmove(s->py + i, s->py + i + 1, (size_t)(s->n - i - 1) * sizeof *s->py);
     memmove(s->vals + i, s->vals + i + 1, (size_t)(s->n - i - 1) * sizeof *s->vals);
     s->n--;
     return KILN_OK;
+}
+
+/* ---- where values came from */
+
+static bool bound_now(const kiln_scope *s, uint64_t id) {
+    for (int i = 0; i < s->n; i++)
+        if (s->origin[i].id == id) return true;
+    return false;
+}
+
+/* Appends id to list (n of cap) unless it is there; false when out of memory. */
+static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id) {
+    for (int k = 0; k < *n; k++)
+        if ((*list)[k] == id) return true;
+    if (*n == *cap) {
+        int nc = *cap ? 2 * *cap : 8;
+        uint64_t *nl = kiln_realloc(s->ctx, *list, (size_t)nc * sizeof *nl);
+        if (!nl) return false;
+        *list = nl;
+        *cap = nc;
+    }
+    (*list)[(*n)++] = id;
+    return true;
+}
+
+int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids) {
+    uint64_t *list = NULL;
+    int n = 0, cap = 0;
+    for (int d = 0; s && d < deps->n; d++) {
+        int i = deps->d[d].what == FE_DEP_FREE ? -1 : find(s, deps->d[d].name);
+        if (i < 0) continue;
+        bool ok = add_id(s, &list, &n, &cap, s->origin[i].id);
+        for (int k = 0; ok && k < s->origin[i].n; k++)
+            if (bound_now(s, s->origin[i].from[k])) ok = add_id(s, &list, &n, &cap, s->origin[i].from[k]);
+        if (!ok) break; /* (out of memory: what was found) */
+    }
+    *ids = list;
+    return n;
+}
+
+void fe_scope_derive(kiln_scope *s, const char *name, const uint64_t *ids, int n, bool add) {
+    int i = s && name ? find(s, name) : -1;
+    if (i < 0) return;
+    struct scope_origin *o = &s->origin[i];
+    if (!add) o->n = 0;
+    int cap = o->n;
+    for (int k = 0; k < n; k++)
+        if (ids[k] != o->id && !add_id(s, &o->from, &o->n, &cap, ids[k])) return;
+}
+
+bool fe_scope_derived(const kiln_scope *s, const char *name, const char *from) {
+    int i = s && name ? find(s, name) : -1, j = s && from ? find(s, from) : -1;
+    if (i < 0 || j < 0 || i == j) return false;
+    for (int k = 0; k < s->origin[i].n; k++)
+        if (s->origin[i].from[k] == s->origin[j].id) return true;
+    return false;
+}
+
+const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a) {
+    for (int i = 0; s && a && i < s->n; i++)
+        if (s->arrays[i] == a) return s->names[i];
+    return NULL;
 }
 
 /* xoshiro256**, seeded through splitmix64. */

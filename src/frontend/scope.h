@@ -13,8 +13,17 @@ struct kiln_scope {
     bool *py;             /* n flags: the value is a Python number (a weak 0-d scalar) */
     struct kval **vals;   /* n: a tuple, list, string, dtype or None bound to the name (its
                              arrays[i] is NULL), or NULL where the name has an array */
+    struct scope_origin *origin; /* n: where each binding's value came from (fe_scope_derive) */
+    uint64_t next_id;
     int n, cap;
     uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
+};
+
+/* A binding's identity, and the bindings its value was computed from (their ids). */
+struct scope_origin {
+    uint64_t id;
+    int n;
+    uint64_t *from;
 };
 
 uint64_t scope_rand_u64(kiln_scope *s);

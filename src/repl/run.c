@@ -73,11 +73,18 @@ typedef struct prog {
     session *s;
     const char *text;
     size_t len;
+    uint64_t *src; /* while an assignment binds: what its value was computed from (fe_scope_sources) */
+    int nsrc;
 } prog;
 
 /* ------------------------------------------------------------------ errors */
 
-void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg) {
+static void note(const session *s, const char *text, size_t len, size_t off, const char *label, const char *msg);
+
+void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg) { note(s, text, len, off, "error", msg); }
+
+/* A message about text at off, labelled "error" or "warning": the line with a caret under off. */
+static void note(const session *s, const char *text, size_t len, size_t off, const char *label, const char *msg) {
     fflush(stdout); /* what the program printed before the error comes first */
     if (off > len) off = len;
     size_t ls = off;
@@ -106,9 +113,9 @@ void run_report(const session *s, const char *text, size_t len, size_t off, cons
     shown[o] = 0;
     FILE *err = s->err ? s->err : stderr;
     if (s->interactive)
-        fprintf(err, "  %s\n  %*s^\nerror: %s\n", shown, (int)col, "", msg);
+        fprintf(err, "  %s\n  %*s^\n%s: %s\n", shown, (int)col, "", label, msg);
     else
-        fprintf(err, "error: %s:%d:%zu: %s\n  %s\n  %*s^\n", s->src, lineno, column, msg, shown, (int)col, "");
+        fprintf(err, "%s: %s:%d:%zu: %s\n  %s\n  %*s^\n", label, s->src, lineno, column, msg, shown, (int)col, "");
     free(shown);
 }
 
@@ -732,7 +739,16 @@ static int build(prog *pg, stmt *st, bool tuple) {
     }
     st->built = true;
     st->cached = !env.volatile_;
+    if (env.warning[0]) note(s, pg->text, pg->len, st->x + env.warning_off, "warning", env.warning); /* (once: a loop builds once) */
     return RUN_OK;
+}
+
+/* An assignment's bindings remember what its value was computed from (grad()'s warning). */
+static void sources_begin(prog *pg, stmt *st) { pg->nsrc = fe_scope_sources(pg->s->scope, &st->deps, &pg->src); }
+static void sources_end(prog *pg) {
+    kiln_free(pg->s->ctx, pg->src);
+    pg->src = NULL;
+    pg->nsrc = 0;
 }
 
 /* After st ran: its placeholders let go of the arrays; a value that depends on more than its
@@ -843,6 +859,7 @@ static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a
     kiln_array *old = kiln_scope_get(s->scope, name);
     if (old) kiln_array_retain(old);
     kiln_status rc = fe_scope_set(s->scope, name, a, py);
+    if (rc == KILN_OK) fe_scope_derive(s->scope, name, pg->src, pg->nsrc, false);
     if (old && rc == KILN_OK && st && !py && old != a && exclusive(old) && old->ndim > 0) {
         kiln_array_free(st->spare);
         st->spare = old;
@@ -1020,6 +1037,7 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
         kval fz = {0};
         bool ok = freeze(pg, v, &fz);
         kiln_status rc = ok ? fe_scope_set_value(s->scope, name, &fz) : kiln_errcode(s->ctx);
+        if (rc == KILN_OK) fe_scope_derive(s->scope, name, pg->src, pg->nsrc, false);
         kval_free(s->ctx, &fz);
         if (!ok) return report_kiln(pg, off);
         return rc == KILN_OK ? RUN_OK : report(pg, st->start, "out of memory");
@@ -1738,7 +1756,10 @@ static int exec_one(prog *pg, stmt *st) {
             kiln_array_free(shared ? target : NULL);
             return rc;
         }
+        sources_begin(pg, st);
         rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, &st->value);
+        if (shared && rc == RUN_OK) fe_scope_derive(s->scope, st->names[0], pg->src, pg->nsrc, true);
+        sources_end(pg);
         if (shared) kiln_array_free(target);
         release(pg, st);
         return rc;
@@ -1751,11 +1772,13 @@ static int exec_one(prog *pg, stmt *st) {
             st->cached = false; /* a name bound to a constructor's array: a kept graph must not
                                    hold it (an in-place update would change the graph's value) */
         int first = 0;
+        sources_begin(pg, st);
         for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
             first = 0;
             for (int k = 0; k < c; k++) first += st->chain[k];
             rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, &st->value);
         }
+        sources_end(pg);
         release(pg, st);
         return rc;
     }
