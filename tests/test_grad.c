@@ -156,6 +156,15 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(eigh(a[:, :3] @ a[:, :3].T + eye(3))[1] ** 2 * p[:, :3])", /* (squares: each vector's sign is LAPACK's) */
         "sum(eigh(a[:, 1:] + a[:, 1:].T, UPLO='U')[1] ** 4 * u[:, :3]) + sum(eigh(p[:, :3] @ p[:, :3].T)[0] * b[:3])",
         "sum(cholesky(outer(d.ravel()[:10], d.ravel()[:10]) + 4 * eye(10)) * 2)", /* 10 x 10: potrf's */
+        /* svd's vectors (squares, or a pair of one vector's u and vh: each vector's sign is LAPACK's), wide and
+           tall (the terms past the square part), a square full svd, stacks */
+        "sum(svd(a, full_matrices=False)[0] ** 2 * p[:, :3]) + sum(svd(a, full_matrices=False)[2] ** 2 * u)",
+        "sum(svd(d.T, full_matrices=False)[0] ** 2 * d.T) + sum(svd(d.T, full_matrices=False)[2] ** 2 * outer(b, q))",
+        "sum(svd(d, full_matrices=False)[0][:, :1] * svd(d, full_matrices=False)[2][:1] * d)",
+        "sum(svd(a[:, 1:])[0] ** 2 * p[:, :3]) + sum(svd(stack([a.T, p.T]), full_matrices=False)[2] ** 2 * b[:3])",
+        /* qr's factors: tall, square (mode 'complete' too), stacks, mode 'r' */
+        "sum(qr(d.T)[0] * d.T) + sum(qr(d.T)[1] * outer(b, q))", "sum(qr(a[:, :3], mode='complete')[0] * p[:, 1:])",
+        "sum(qr(stack([a.T, p.T]))[0] ** 3) + sum(qr(stack([a.T, u.T]), mode='r') ** 2)",
     };
     for (size_t c = 0; lapack_here() && c < sizeof lapack / sizeof *lapack; c++) check_expression(lapack[c]);
 }
@@ -323,6 +332,16 @@ START_TEST(seeds_zeros_and_refusals) {
     ck_assert_int_eq(kiln_grad(ctx, lh, 1, &h, &gh), KILN_ERR_ARG);
     ck_assert_ptr_null(gh);
     ck_assert_msg(strstr(kiln_errmsg(ctx), "not a node of the loss's graph") != NULL, "%s", kiln_errmsg(ctx));
+    /* svd's vectors of a full svd of a matrix that is not square, and qr's factors of a wide matrix: refused, saying why */
+    static const char *const refused[][2] = {{"sum(svd(a)[0] ** 2)", "not unique"}, {"sum(qr(a)[1])", "fewer rows than columns"},
+                                             {"sum(qr(a.T, mode='complete')[0])", "not unique"}};
+    for (int k = 0; k < 3 && lapack_here(); k++) {
+        kiln_expr *lr = kiln_parse(ctx, scope, refused[k][0]), *gr = NULL;
+        ck_assert_msg(lr != NULL, "%s", kiln_errmsg(ctx));
+        ck_assert_int_eq(kiln_grad(ctx, lr, 1, &a, &gr), KILN_ERR_ARG);
+        ck_assert_msg(strstr(kiln_errmsg(ctx), refused[k][1]) != NULL, "%s: %s", refused[k][0], kiln_errmsg(ctx));
+        kiln_expr_free(lr);
+    }
     kiln_expr *lk = kiln_sum(ctx, kiln_mul(ctx, h, h), KILN_ALL_AXES, 0);
     ck_assert_int_eq(kiln_grad(ctx, lk, 1, &h, &gh), KILN_OK); /* 2h */
     kiln_expr *twice = kiln_mul(ctx, h, kiln_const(ctx, KILN_F64, 2.0));

@@ -429,6 +429,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
     KILN_UNUSED(state);
     const char *fn = linalg_fn_name(l->fn);
     if (l->fn == KILN_LA_INV && (l->flags & 4u)) fn = "the gradient of det or slogdet (it needs inv)"; /* graph.h's IR_LA_FOR_GRAD */
+    if (l->fn == KILN_LA_SOLVE && (l->flags & 4u)) fn = "the gradient of qr (it solves with r)";
     pthread_once(&la_once, la_load);
     int nd = l->ndim;
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;

@@ -235,6 +235,15 @@ static kiln_expr *sym(grad *s, kiln_expr *a) { return mul(s, op2(s, KILN_OP_ADD,
 /* np.linalg's adjoints, as JAX's: solve's and inv's through the inverse, det's and slogdet's
  * through inv(a).T, eigh's and cholesky's of the matrix symmetrized (as JAX reads it), the
  * singular values' through the vectors. */
+/* grad's failure through x: why, after what it is. */
+static kiln_expr *no_gradient(grad *s, const kiln_expr *x, const char *why) {
+    s->failed = true;
+    bool qr = x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R;
+    kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through %s's %s %s", linalg_fn_name(x->keepdims),
+              qr ? "factors" : x->keepdims == KILN_LA_SVD_U || x->keepdims == KILN_LA_SVD_VH ? "singular vectors" : "result", why);
+    return NULL;
+}
+
 static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     kiln_expr *a = ir_arg(x, 0), *y = x;
     int nb = a->ndim - 2;
@@ -277,12 +286,43 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *u = la(s, KILN_LA_SVD_U, a, NULL, 0), *vh = la(s, KILN_LA_SVD_VH, a, NULL, 0);
         return mm(s, mul(s, u, with_axis(s, g, nb)), vh);
     }
-    default:
-        s->failed = true;
-        kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through %s's %s yet (through solve, inv, det, slogdet, "
-                  "cholesky, eigh and svd's singular values it has)", linalg_fn_name(x->keepdims),
-                  x->keepdims == KILN_LA_QR_Q || x->keepdims == KILN_LA_QR_R ? "factors" : "singular vectors");
-        return NULL;
+    case KILN_LA_SVD_U:
+    case KILN_LA_SVD_VH: { /* the reduced svd: u (F ∘ skew(u.T gu)) S vh + (gu - u u.T gu) S^-1 vh where m > n;
+                              u S (F ∘ skew(vh gvh.T)) vh + u S^-1 (gvh - gvh vh.T vh) where n > m;
+                              F_ij = 1 / (s_j² - s_i²), 0 where equal (JAX's rule, transposed) */
+        int64_t m = a->shape[a->ndim - 2];
+        if ((x->axes & KILN_LA_FULL) && m != n) return no_gradient(s, x, "of a full u or vh (full_matrices=True) of a matrix that "
+                                                                         "is not square: their extra columns are not unique");
+        bool isu = x->keepdims == KILN_LA_SVD_U;
+        kiln_expr *u = isu ? y : la(s, KILN_LA_SVD_U, a, NULL, x->axes), *vh = isu ? la(s, KILN_LA_SVD_VH, a, NULL, x->axes) : y;
+        kiln_expr *sv = la(s, KILN_LA_SVALS, a, NULL, 0), *s2 = mul(s, sv, sv);
+        kiln_expr *d = op2(s, KILN_OP_SUB, with_axis(s, s2, nb), with_axis(s, s2, nb + 1)); /* d_ij = s_j² - s_i² */
+        kiln_expr *f = where(s, op2(s, KILN_OP_EQ, d, num(s, 0)), num(s, 0), dv(s, num(s, 1), d));
+        kiln_expr *row = with_axis(s, sv, nb), *col = with_axis(s, sv, nb + 1); /* X * row: X S; col * X: S X */
+        kiln_expr *k = mm(s, isu ? mT(s, u) : vh, isu ? g : mT(s, g));           /* u.T gu, or vh gvh.T */
+        kiln_expr *w = mul(s, f, op2(s, KILN_OP_SUB, k, mT(s, k)));
+        kiln_expr *r = mm(s, mm(s, u, isu ? mul(s, w, row) : mul(s, col, w)), vh);
+        if (isu && m > n) r = op2(s, KILN_OP_ADD, r, mm(s, dv(s, op2(s, KILN_OP_SUB, g, mm(s, u, k)), row), vh));
+        if (!isu && n > m) r = op2(s, KILN_OP_ADD, r, mm(s, u, dv(s, op2(s, KILN_OP_SUB, g, mm(s, mT(s, k), vh)), col)));
+        return r;
+    }
+    case KILN_LA_QR_Q:
+    case KILN_LA_QR_R: { /* (gq + q N) r^-T, N = M's upper triangle copied to the lower, M = gr r.T - q.T gq (the
+                            transpose of JAX's rule; m >= n) */
+        int64_t m = a->shape[a->ndim - 2];
+        if (m < n) return no_gradient(s, x, "of a matrix with fewer rows than columns");
+        if ((x->axes & KILN_LA_FULL) && m != n) return no_gradient(s, x, "in mode 'complete' of a matrix that is not square: q's "
+                                                                         "extra columns are not unique");
+        bool isq = x->keepdims == KILN_LA_QR_Q;
+        kiln_expr *q = isq ? y : la(s, KILN_LA_QR_Q, a, NULL, x->axes), *r = isq ? la(s, KILN_LA_QR_R, a, NULL, x->axes) : y;
+        kiln_expr *mx = isq ? neg(s, mm(s, mT(s, q), g)) : mm(s, g, mT(s, r)), *rw = NULL, *cl = NULL;
+        rows_cols(s, n, (kiln_dtype)x->dtype, &rw, &cl);
+        kiln_expr *nn = where(s, op2(s, KILN_OP_LE, rw, cl), mx, mT(s, mx));
+        kiln_expr *t = mm(s, q, nn);
+        if (isq) t = op2(s, KILN_OP_ADD, g, t);
+        return mT(s, la(s, KILN_LA_SOLVE, r, mT(s, t), IR_LA_FOR_GRAD));
+    }
+    default: return no_gradient(s, x, "");
     }
 }
 

@@ -163,7 +163,8 @@ kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode);
  * and, for solve, broadcast to one batch shape (a 1-D b is one vector for every matrix). */
 kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned flags);
 /* A LINALG flag of kiln's own, beside KILN_LA_FULL and KILN_LA_UPPER: the inverse that det's
- * and slogdet's gradients take (a singular matrix's error then says so). */
+ * and slogdet's gradients take, or the solve with r that qr's does (a singular matrix's error
+ * then says so). */
 #define IR_LA_FOR_GRAD 4u
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
