@@ -346,6 +346,9 @@ CASES += [
     ("M[:0]", 0), ("M[:, 2:2]", 0), ("A[0, :0]", 0), ("arange(10)[::-1][2:]", 0), ("i[:0]", 0), ("sum(i[:0])", 0),
     ("M[-4:, ::-1][0]", 0), ("u[:, None] * v4[None, :]", 0), ("A[-1, -1, -1]", 0), ("M[..., ::-1]", 0),
     ("F[::2, 1:4]", 0),
+    # a scalar bool: a new axis, of length 0 for False
+    ("M[True]", 0), ("M[False]", 0), ("M[True, 1]", 0), ("M[1, False]", 0), ("A[..., False, 1:]", 0), ("A[True, :, None, 0]", 0),
+    ("argsort(array(2.5))", 0), ("array(2.5).argsort()", 0),
     ("a[64]", 0), ("M[3]", 0),  # NumPy: IndexError
     ("zeros(M.shape)", 0), ("ones(len(M))", 0), ("arange(A.ndim)", 0), ("arange(M.size)", 0), ("zeros(shape(A))", 0),
     ("full(ndim(A), size(M))", 0),

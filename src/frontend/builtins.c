@@ -1304,6 +1304,7 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         (kv->kind != KV_STR || (strcmp(kv->s, "quicksort") && strcmp(kv->s, "mergesort") && strcmp(kv->s, "heapsort") && strcmp(kv->s, "stable"))))
         ok = fe_err(p, kv->off, KILN_ERR_ARG, "%s(): kind must be one of 'quicksort', 'mergesort', 'heapsort', 'stable'", f->name);
     if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
+    if (ok && f->op == KILN_OP_ARGSORT && x->ndim == 0 && !given(a, "axis")) axis = KILN_ALL_AXES; /* NumPy's argsort of a 0-d: [0] */
     kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
     return result(p, out, r, off, 1, &x);
 }

@@ -921,7 +921,8 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
-    int adv = -1, adv2 = -1;
+    int adv = -1, adv2 = -1, nfalse = 0, nbool = 0;
+    bool falsy[2 * KILN_MAX_DIMS + 2] = {false}; /* the new axes of False */
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
         memset(&ix[k], 0, sizeof ix[k]);
@@ -943,6 +944,17 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             if (it->e->ndim == 0 && kiln_expr_scalar(it->e, &f, &i) && (it->e->dtype == KILN_I64 || it->e->dtype == KILN_I32)) {
                 ix[k].kind = KILN_IX_INDEX;
                 ix[k].index = i;
+                break;
+            }
+            if (it->e->dtype == KILN_BOOL && it->e->ndim == 0) { /* x[True]: a new axis; x[False]: one of length 0 */
+                if (!kiln_expr_scalar(it->e, &f, &i)) {
+                    kiln_expr_free(x);
+                    return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean scalar index must be True or False as written (its value "
+                                                              "decides the shape); where(mask, x, 0) picks");
+                }
+                ix[k].kind = KILN_IX_NEWAXIS;
+                nbool++;
+                if (!i) falsy[k] = true, nfalse++;
                 break;
             }
             if (it->e->dtype == KILN_BOOL) { /* (a mask among other indices was made integer arrays before) */
@@ -974,8 +986,27 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         }
     }
     kiln_expr *r = NULL;
+    if (nbool && adv >= 0) { /* (NumPy then takes True as an index array [0], and False as []) */
+        kiln_expr_free(x);
+        return fe_err(p, off, KILN_ERR_INDEX, "x[True] or x[False] together with index arrays is not supported");
+    }
     if (adv < 0) {
         r = kiln_index(p->ctx, x, n, ix);
+        if (r && nfalse) { /* each False's new axis sliced to nothing */
+            kiln_ix cut[2 * KILN_MAX_DIMS + 2];
+            int at = 0, consumed = 0;
+            for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
+            for (int k = 0; k < n; k++) {
+                if (ix[k].kind == KILN_IX_ELLIPSIS)
+                    for (int d = 0; d < x->ndim - consumed; d++) cut[at++] = (kiln_ix){.kind = KILN_IX_SLICE};
+                else if (ix[k].kind != KILN_IX_INDEX)
+                    cut[at++] = falsy[k] ? (kiln_ix){.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP}
+                                                                              : (kiln_ix){.kind = KILN_IX_SLICE};
+            }
+            kiln_expr *e = kiln_index(p->ctx, r, at, cut);
+            kiln_expr_free(r);
+            r = e;
+        }
     } else {
         /* The integers are applied with the basic index (x[:, i, 1] is x[:, :, 1] taken at i);
          * the index arrays' dims stand where the first of them was, as NumPy's, unless an
