@@ -182,7 +182,8 @@ typedef struct kiln_linalg_args {
  * out[.., k, ..] = out[.., k-1, ..] ⊕ in[.., k, ..] in order along `axis` (NumPy's sequential
  * accumulation, so float sums agree with NumPy bit for bit).  With KILN_OP_SORT each line along
  * `axis` is sorted (NaN last); with KILN_OP_ARGSORT out gets the int64 positions that sort it
- * (equal values in their order); dt is in's dtype. */
+ * (equal values in their order); dt is in's dtype.  in and out do not overlap (a sort reads in
+ * again after writing out, for its zeros' and NaNs' bits). */
 typedef struct kiln_scan_args {
     int op;
     kiln_dtype dt;
