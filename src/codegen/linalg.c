@@ -27,6 +27,8 @@
 
 #include "host.h"
 
+#include "../ir/graph.h"
+
 /* LAPACK's Fortran interface: every argument by address, character arguments' lengths after
  * the rest.  The same routine in single ([0]) and double ([1]) precision takes float or double
  * arrays where these say void. */
@@ -276,7 +278,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
                 else lu_solve_d(w->a, N, lda, w->ipiv, w->b, lda, R);
             }
         } else if (r) la.gesv[p](&N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info);
-        if (info > 0) return LA_SINGULAR;
+        if (info > 0 && !(l->flags & IR_LA_QUIET)) return LA_SINGULAR;
+        for (int64_t j = 0; info > 0 && j < r; j++) /* (quiet: NaN) */
+            for (int64_t i = 0; i < n; i++) put(w->b, es, i + j * lda, NAN);
         out = part(l, o, l->fn, t, &os);
         copy_out(w->b, lda, n, r, out, os[0], os[1], es, 0);
         return LA_OK;
@@ -428,8 +432,8 @@ static const char *const la_why[] = {[LA_SINGULAR] = "Singular matrix",
 kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, int nthreads) {
     KILN_UNUSED(state);
     const char *fn = linalg_fn_name(l->fn);
-    if (l->fn == KILN_LA_INV && (l->flags & 4u)) fn = "the gradient of det or slogdet (it needs inv)"; /* graph.h's IR_LA_FOR_GRAD */
-    if (l->fn == KILN_LA_SOLVE && (l->flags & 4u)) fn = "the gradient of qr (it solves with r)";
+    if (l->fn == KILN_LA_INV && (l->flags & IR_LA_FOR_GRAD)) fn = "the gradient of det or slogdet (it needs inv)";
+    if (l->fn == KILN_LA_SOLVE && (l->flags & IR_LA_FOR_GRAD)) fn = "the gradient of qr (it solves with r)";
     pthread_once(&la_once, la_load);
     int nd = l->ndim;
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;

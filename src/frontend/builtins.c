@@ -1612,6 +1612,20 @@ static kiln_expr *mat_t(parser *p, tmps *t, kiln_expr *x) {
 static kiln_expr *la_of(parser *p, tmps *t, int fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
     return a ? keep(t, kiln_linalg(p->ctx, (kiln_linalg_fn)fn, a, b, flags)) : NULL;
 }
+
+/* cond's norm of x's matrices (its last two axes): 'fro' or 'nuc' (s), else ord 1, -1, inf or
+ * -inf (pv): the largest or smallest of the columns' (1) or rows' (inf) sums of |x| */
+static kiln_expr *cond_norm(parser *p, tmps *t, kiln_expr *x, const char *s, double pv) {
+    kiln_ctx *c = p->ctx;
+    int nd = x->ndim;
+    if (s && !strcmp(s, "nuc")) {
+        kiln_expr *sv = la_of(p, t, KILN_LA_SVALS, x, NULL, 0);
+        return sv ? keep(t, kiln_reduce(c, KILN_OP_SUM, sv, -1, 0)) : NULL;
+    }
+    if (s) return keep(t, kiln_sqrt(c, keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_mul(c, x, x)), 3u << (nd - 2), 0))));
+    kiln_expr *s1 = keep(t, kiln_reduce(c, KILN_OP_SUM, keep(t, kiln_abs(c, x)), isinf(pv) ? nd - 1 : nd - 2, 0));
+    return s1 ? keep(t, kiln_reduce(c, pv > 0 ? KILN_OP_MAX : KILN_OP_MIN, s1, nd - 2, 0)) : NULL;
+}
 /* a float value in x's linalg dtype (float32 stays, else float64), a weak scalar otherwise */
 static kiln_dtype la_dtype(const kiln_expr *x) { return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64; }
 
@@ -1775,27 +1789,40 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             tmps_free(&t);
             return fe_err(p, arg(a, "rtol")->off, KILN_ERR_ARG, "`tol` and `rtol` can't be both set.");
         }
-        if (fn == L_COND) {
-            if (given_not_none(a, "p") && arg(a, "p")->kind == KV_STR) {
+        if (fn == L_COND) { /* p None, 2, -2: the singular values' ratio; else norm(x, p) * norm(inv(x), p), inv quiet */
+            const kval *pa = arg(a, "p");
+            const char *ps = given_not_none(a, "p") && pa->kind == KV_STR ? pa->s : NULL;
+            double pv = 2;
+            if (ps && strcmp(ps, "fro") && strcmp(ps, "f") && strcmp(ps, "nuc")) {
                 tmps_free(&t);
-                return fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "cond(): kiln has p = None, 2 and -2 (the singular values' ratio)");
+                return fe_err(p, pa->off, KILN_ERR_ARG, "Invalid norm order '%s' for matrices", ps);
             }
-            if (given_not_none(a, "p")) {
-                double pv;
-                if (!fe_arg_number(p, arg(a, "p"), f->name, "p", &pv, &ignored, NULL)) return done(p, &t, out, NULL, off);
-                if (pv != 2 && pv != -2) {
+            if (!ps && given_not_none(a, "p")) {
+                if (!fe_arg_number(p, pa, f->name, "p", &pv, &ignored, NULL)) return done(p, &t, out, NULL, off);
+                if (fabs(pv) != 2 && fabs(pv) != 1 && !isinf(pv)) {
                     tmps_free(&t);
-                    return fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "cond(): kiln has p = None, 2 and -2 (the singular values' ratio)");
+                    return fe_err(p, pa->off, KILN_ERR_ARG, "Invalid norm order for matrices.");
                 }
-                b1 = pv == -2;
             }
+            b1 = pv == -2;
             if (m == 0 || n == 0) {
                 tmps_free(&t);
                 return fe_err(p, off, KILN_ERR_LINALG, "cond is not defined on empty arrays");
             }
-            kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
-            kiln_expr *hi = sv ? keep(&t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 0)) : NULL, *lo = sv ? keep(&t, kiln_reduce(c, KILN_OP_MIN, sv, -1, 0)) : NULL;
-            kiln_expr *r = hi && lo ? keep(&t, b1 ? kiln_div(c, lo, hi) : kiln_div(c, hi, lo)) : NULL;
+            kiln_expr *r = NULL;
+            if (!ps && fabs(pv) == 2) {
+                kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
+                kiln_expr *hi = sv ? keep(&t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 0)) : NULL;
+                kiln_expr *lo = sv ? keep(&t, kiln_reduce(c, KILN_OP_MIN, sv, -1, 0)) : NULL;
+                r = hi && lo ? keep(&t, b1 ? kiln_div(c, lo, hi) : kiln_div(c, hi, lo)) : NULL;
+            } else if (m != n) {
+                tmps_free(&t);
+                return fe_err(p, off, KILN_ERR_LINALG, "Last 2 dimensions of the array must be square");
+            } else {
+                kiln_expr *inv = keep(&t, ir_linalg(&c->graph, KILN_LA_INV, x, NULL, IR_LA_QUIET));
+                kiln_expr *n1 = cond_norm(p, &t, x, ps, pv), *n2 = inv ? cond_norm(p, &t, inv, ps, pv) : NULL;
+                r = n1 && n2 ? keep(&t, kiln_mul(c, n1, n2)) : NULL;
+            }
             /* NaN (0/0) becomes inf unless x holds a NaN */
             kiln_expr *xn = r ? keep(&t, kiln_reduce_axes(c, KILN_OP_ANY, keep(&t, kiln_isnan(c, x)), 3u << (nd - 2), 0)) : NULL;
             kiln_expr *fix = xn ? keep(&t, kiln_and(c, keep(&t, kiln_isnan(c, r)), keep(&t, kiln_invert(c, xn)))) : NULL;
@@ -3162,7 +3189,7 @@ static const fe_fn functions[] = {
     {"pinv", "a, rcond=None, hermitian=False, rtol=None", h_linalg, L_PINV, "np.linalg.pinv: the pseudo-inverse (by svd; singular values below rcond * max dropped)", false},
     {"matrix_rank", "A, tol=None, hermitian=False, rtol=None", h_linalg, L_RANK, "np.linalg.matrix_rank: the singular values above the tolerance, counted", false},
     {"matrix_power", "a, n", h_linalg, L_POWER, "np.linalg.matrix_power: a @ a @ ... (n times; inv(a) for n < 0)", false},
-    {"cond", "x, p=None", h_linalg, L_COND, "np.linalg.cond: the largest singular value over the smallest", false},
+    {"cond", "x, p=None", h_linalg, L_COND, "np.linalg.cond: the largest singular value over the smallest (p None, 2, -2), else norm(x, p) * norm(inv(x), p)", false},
     {"multi_dot", "arrays", h_linalg, L_MULTI_DOT, "np.linalg.multi_dot: the product of a list of matrices", false},
     {"lstsq", "a, b, rcond=None", h_linalg, L_LSTSQ, "np.linalg.lstsq: (x, residuals, rank, s), x minimizing |b - a @ x| (by svd; rank computed now)", false},
     {"split", "ary, indices_or_sections, axis=0", h_split, 0, "a list of views: at the indices, or in N equal sections", false},

@@ -166,6 +166,9 @@ kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned f
  * and slogdet's gradients take, or the solve with r that qr's does (a singular matrix's error
  * then says so). */
 #define IR_LA_FOR_GRAD 4u
+/* ... and one that makes a singular matrix's solve or inverse NaN, not an error (cond's, as
+ * NumPy computes it under errstate(all='ignore')). */
+#define IR_LA_QUIET 8u
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
