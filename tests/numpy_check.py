@@ -315,6 +315,14 @@ CASES += [
     ("cond(M[:, :3])", 1e-12), ("cond(A[:, :, 1:], -2)", 1e-12), ("cond(M[:, :3], 1)", 1e-12), ("cond(M[:, 1:], -1)", 1e-12),
     ("cond(A[:, :, 1:], inf)", 1e-12), ("cond(A[:, :, 1:], -inf)", 1e-12), ("cond(M[:, :3], 'fro')", 1e-12),
     ("cond(A[:, :, 1:], 'nuc')", 1e-12), ("cond(ones((2, 3, 3)), 1)", 0), ("cond(float32(M[:, :3]), inf)", 1e-5),
+    ("np.linalg.trace(A)", 0), ("np.linalg.trace(A, offset=1)", 0), ("np.linalg.trace(M, offset=-2)", 0),
+    ("np.linalg.trace(Z, dtype=float32)", 0), ("np.linalg.diagonal(A)", 0), ("np.linalg.diagonal(A, offset=-1)", 0),
+    ("np.linalg.trace(a)", 0),  # NumPy: 2 dims at least
+    ("tensorsolve(reshape(outer(N[:4, 0], N[:4, 1]), (2, 2, 2, 2)) + reshape(eye(4), (2, 2, 2, 2)) * 9, M[:2, :2])", 1e-12),
+    ("tensorsolve(reshape(outer(N[:4, 0], N[:4, 1]), (2, 2, 2, 2)) + reshape(eye(4), (2, 2, 2, 2)) * 9, M[:2, :2], axes=(0, 2))", 1e-12),
+    ("tensorinv(reshape(outer(N[:4, 0], N[:4, 1]), (2, 2, 2, 2)) + reshape(eye(4), (2, 2, 2, 2)) * 9)", 1e-12),
+    ("tensorinv(reshape(outer(N[:, 2], N[:, 3]) + eye(6) * 9, (6, 2, 3)), ind=1)", 1e-12),
+    ("tensorinv(ones((4, 6, 8, 3)))", 0), ("tensorinv(ones((4, 6)), 0)", 0), ("tensorsolve(ones((4, 6)), ones(4))", 0),  # NumPy: errors
     ("cond(M, 1)", 0), ("cond(M, 3)", 0), ("cond(M[:, :3], 'f')", 1e-12), ("cond(M[:, :3], 'max')", 0),  # NumPy: not square; bad orders ("norm(M, 2)", 1e-13), ("norm(A, 'nuc', axis=(0, 2))", 1e-13),
     ("norm(M, -2, keepdims=True)", 1e-13), ("np.linalg.multi_dot([M, N.T, N])", 1e-13), ("np.linalg.norm(M, 'nuc')", 1e-13),
     ("lstsq(N, N[:, 0] + 1)[0]", 1e-12), ("lstsq(N, N[:, 0] + 1)[1]", 1e-10), ("lstsq(N, N[:, 0] + 1)[2]", 0),
@@ -760,7 +768,7 @@ def namespace():
     for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
-                 "matrix_power", "cond", "multi_dot", "lstsq", "svdvals"]:
+                 "matrix_power", "cond", "multi_dot", "lstsq", "svdvals", "tensorsolve", "tensorinv"]:
         ns[name] = getattr(np.linalg, name)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,

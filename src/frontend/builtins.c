@@ -1631,6 +1631,73 @@ static kiln_dtype la_dtype(const kiln_expr *x) { return x->dtype == KILN_F32 ? K
 
 static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
 
+/* tensorsolve(a, b, axes=None) and tensorinv(a, ind=2), as NumPy's: a reshaped to a square
+ * matrix, then solve (b ravelled) or inv, reshaped back */
+static bool h_tensor(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    bool inv = f->op == 1;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *b = inv || !x ? NULL : keep(&t, expr_of(p, f, a, "b"));
+    if (!x || (!inv && !b)) return done(p, &t, out, NULL, off);
+    int nd = x->ndim;
+    int64_t ind = 2;
+    if (inv && given(a, "ind") && !fe_arg_int(p, arg(a, "ind"), f->name, "ind", &ind)) return done(p, &t, out, NULL, off);
+    if (inv && ind <= 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "ind")->off, KILN_ERR_ARG, "Invalid ind argument.");
+    }
+    if (!inv && given_not_none(a, "axes")) { /* those axes of a moved to the end, in order */
+        unsigned mask = 0;
+        bool all;
+        kval *av = arg(a, "axes");
+        if (!fe_arg_axes(p, av, nd, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
+        int perm[KILN_MAX_DIMS], j = 0, n = av->kind == KV_LIST || av->kind == KV_TUPLE ? av->n : 1;
+        for (int d = 0; d < nd; d++)
+            if (!(mask >> d & 1)) perm[j++] = d;
+        for (int i = 0; i < n; i++) {
+            int64_t ax;
+            if (!fe_arg_int(p, av->kind == KV_LIST || av->kind == KV_TUPLE ? &av->items[i] : av, f->name, "axes", &ax))
+                return done(p, &t, out, NULL, off);
+            perm[j++] = (int)(ax < 0 ? ax + nd : ax);
+        }
+        x = keep(&t, kiln_permute(c, x, perm));
+        if (!x) return done(p, &t, out, NULL, off);
+    }
+    int split = inv ? (int)(ind < nd ? ind : nd) : b->ndim; /* the dims of the result's "rows" */
+    if (!inv && split > nd) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "tensorsolve(): b has more dimensions than a");
+    }
+    int64_t rows = 1, cols = 1, shape[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++) {
+        if (d < split) rows *= x->shape[d];
+        else cols *= x->shape[d];
+    }
+    if (rows != cols) {
+        tmps_free(&t);
+        if (inv) return fe_err(p, off, KILN_ERR_LINALG, "Last 2 dimensions of the array must be square");
+        return fe_err(p, off, KILN_ERR_LINALG, "Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])");
+    }
+    kiln_expr *m = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){rows, cols})), *r = NULL;
+    int rn = 0;
+    if (inv) {
+        r = la_of(p, &t, KILN_LA_INV, m, NULL, 0);
+        for (int d = split; d < nd; d++) shape[rn++] = x->shape[d]; /* a.shape[ind:] + a.shape[:ind] */
+        for (int d = 0; d < split; d++) shape[rn++] = x->shape[d];
+    } else {
+        int64_t nb = 1;
+        for (int d = 0; d < b->ndim; d++) nb *= b->shape[d];
+        if (nb != rows) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "tensorsolve(): b's shape does not match a's first dimensions");
+        }
+        kiln_expr *bv = keep(&t, kiln_reshape(c, b, 1, &nb));
+        r = m && bv ? la_of(p, &t, KILN_LA_SOLVE, m, bv, 0) : NULL;
+        for (int d = split; d < nd; d++) shape[rn++] = x->shape[d];
+    }
+    return done(p, &t, out, r ? keep(&t, kiln_reshape(c, r, rn, shape)) : NULL, off);
+}
+
 /* lstsq(a, b, rcond=None): NumPy's (x, residuals, rank, s) of the least-squares problem a @ x ≈ b,
  * by the SVD as LAPACK's gelsd: x = vh.T @ (u.T @ b / s) over the singular values above
  * rcond · max(s) (rcond: eps · max(m, n) by default), the minimal-norm solution; residuals the
@@ -2566,22 +2633,23 @@ static bool h_tensordot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 
 /* diagonal(a, offset=0, axis1=0, axis2=1), trace(a, offset=0, axis1=0, axis2=1, dtype=None),
  * diag(v, k=0) */
-enum { G_DIAGONAL, G_TRACE, G_DIAG };
+enum { G_DIAGONAL, G_TRACE, G_DIAG, G_LA_DIAGONAL, G_LA_TRACE }; /* (G_LA_: np.linalg's, over the last two axes) */
 static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     const char *kname = f->op == G_DIAG ? "k" : "offset";
-    int64_t k = 0, a1 = 0, a2 = 1;
-    kiln_expr *x = keep(&t, expr_of(p, f, a, f->op == G_DIAG ? "v" : "a"));
+    bool la = f->op == G_LA_DIAGONAL || f->op == G_LA_TRACE;
+    int64_t k = 0, a1 = la ? -2 : 0, a2 = la ? -1 : 1;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, f->op == G_DIAG ? "v" : la ? "x" : "a"));
     if (!x || (given(a, kname) && !fe_arg_int(p, arg(a, kname), f->name, kname, &k)) ||
-        (f->op != G_DIAG && given(a, "axis1") && !fe_arg_int(p, arg(a, "axis1"), f->name, "axis1", &a1)) ||
-        (f->op != G_DIAG && given(a, "axis2") && !fe_arg_int(p, arg(a, "axis2"), f->name, "axis2", &a2)))
+        (f->op != G_DIAG && !la && given(a, "axis1") && !fe_arg_int(p, arg(a, "axis1"), f->name, "axis1", &a1)) ||
+        (f->op != G_DIAG && !la && given(a, "axis2") && !fe_arg_int(p, arg(a, "axis2"), f->name, "axis2", &a2)))
         return done(p, &t, out, NULL, off);
-    if (f->op == G_TRACE) { /* the diagonal's sum: over its last axis, the others kept */
+    if (f->op == G_TRACE || f->op == G_LA_TRACE) { /* the diagonal's sum: over its last axis, the others kept */
         kiln_expr *d = diagonal_of(p, &t, x, k, a1, a2, f->name, off);
         kiln_expr *s = d ? keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, d->ndim - 1, 0)) : NULL;
         return done(p, &t, out, s ? keep(&t, with_dtype(p, f, a, s)) : NULL, off);
     }
-    if (f->op == G_DIAGONAL || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, a1, a2, f->name, off), off);
+    if (f->op == G_DIAGONAL || la || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, a1, a2, f->name, off), off);
     if (x->ndim != 1) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "diag(): input must be 1- or 2-d");
@@ -3153,6 +3221,10 @@ static const fe_fn functions[] = {
     {"diagonal", "a, offset=0, axis1=0, axis2=1", h_diagonal, G_DIAGONAL, "the diagonal of a over axis1 and axis2, last (offset: above it, negative below)", false},
     {"diag", "v, k=0", h_diagonal, G_DIAG, "the k-th diagonal of a 2-d v, or a 2-d array with the 1-d v on it", false},
     {"trace", "a, offset=0, axis1=0, axis2=1, dtype=None", h_diagonal, G_TRACE, "the sum of a's diagonal over axis1 and axis2", false},
+    {"linalg.diagonal", "x, offset=0", h_diagonal, G_LA_DIAGONAL, "np.linalg.diagonal: the diagonals of x's last two axes (a view)", false},
+    {"linalg.trace", "x, offset=0, dtype=None", h_diagonal, G_LA_TRACE, "np.linalg.trace: the sums of the diagonals of x's last two axes", false},
+    {"tensorsolve", "a, b, axes=None", h_tensor, 0, "np.linalg.tensorsolve: x with tensordot(a, x, x.ndim) = b", false},
+    {"tensorinv", "a, ind=2", h_tensor, 1, "np.linalg.tensorinv: the inverse of a for tensordot(..., ind)", false},
     {"tri", "N, M=None, k=0, dtype=float", h_tri, T_TRI, "ones at and below the k-th diagonal of an N x M array", false},
     {"tril", "m, k=0", h_tri, T_TRIL, "m with the elements above the k-th diagonal zero", false},
     {"triu", "m, k=0", h_tri, T_TRIU, "m with the elements below the k-th diagonal zero", false},
