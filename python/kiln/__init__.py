@@ -37,7 +37,7 @@ class _Linalg:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        return function(name)
+        return function(f"np.linalg.{name}")  # (trace and diagonal are np.linalg's: over the last two axes)
 
 
 linalg = _Linalg()

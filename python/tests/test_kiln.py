@@ -253,6 +253,9 @@ def test_linalg():
     assert np.allclose(np.asarray(x), want[0]) and np.allclose(np.asarray(res), want[1]) and int(rank) == want[2]
     with pytest.raises(ValueError, match="Singular matrix"):
         kiln.evaluate("inv(z)", {"z": np.ones((3, 3))}, {})
+    T = np.arange(18.0).reshape(2, 3, 3)  # np.linalg's trace and diagonal: over the last two axes
+    assert np.array_equal(np.asarray(kiln.linalg.trace(kiln.asarray(T))), np.linalg.trace(T))
+    assert np.array_equal(np.asarray(kiln.linalg.diagonal(kiln.asarray(T), offset=1)), np.linalg.diagonal(T, offset=1))
 
 
 def test_eval_many():
