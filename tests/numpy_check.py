@@ -343,6 +343,11 @@ CASES += [
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
     ("unique(H, equal_nan=False)", 0), ("unique(m)", 0), ("unique(zeros(0))", 0),
+    # unique rows (NaN rows all distinct, -0.0 equal to 0.0: NumPy's)
+    ("unique(Z % 3, axis=0)", 0), ("unique(Z % 2, axis=1, return_index=True, return_inverse=True, return_counts=True)", 0),
+    ("unique(A > 0, axis=-1, return_counts=True)", 0), ("unique(floor(A * 2), axis=1)", 0), ("unique(zeros((0, 3)), axis=0)", 0),
+    ("unique(concatenate([H[:4].reshape(2, 2), H[:4].reshape(2, 2)]), axis=0, return_inverse=True)", 0),
+    ("unique(array([[-0.0, 1], [0.0, 1]]), axis=0)", 0), ("unique(float32(Z % 2), axis=0)", 0), ("unique(Z, axis=2)", 0),
     ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),

@@ -2162,6 +2162,109 @@ static bool elem_equal(kiln_dtype dt, const char *p, const char *q, bool nan_equ
     return !memcmp(p, q, kiln_dtype_size(dt));
 }
 
+/* unique's rows along an axis: v's rows (n of r elements, strides rs and cs) compared as NumPy
+ * compares them (element by element, NaN after every number, -0.0 equal to 0.0). */
+typedef struct row_order {
+    kiln_dtype dt;
+    const char *v;
+    int64_t r, rs, cs;
+} row_order;
+
+static int row_cmp(const row_order *o, int64_t i, int64_t j);
+/* whether rows i and j differ (a NaN equals nothing) */
+static bool row_distinct(const row_order *o, int64_t i, int64_t j) {
+    if (row_cmp(o, i, j)) return true;
+    for (int64_t k = 0; (o->dt == KILN_F64 || o->dt == KILN_F32) && k < o->r; k++) {
+        const char *x = o->v + i * o->rs + k * o->cs;
+        if (o->dt == KILN_F64 ? isnan(*(const double *)(const void *)x) : isnan(*(const float *)(const void *)x)) return true;
+    }
+    return false;
+}
+
+static int row_cmp(const row_order *o, int64_t i, int64_t j) {
+    for (int64_t k = 0; k < o->r; k++) {
+        const char *x = o->v + i * o->rs + k * o->cs, *y = o->v + j * o->rs + k * o->cs;
+        int c;
+        if (o->dt == KILN_F64 || o->dt == KILN_F32) {
+            double u = o->dt == KILN_F64 ? *(const double *)(const void *)x : *(const float *)(const void *)x;
+            double w = o->dt == KILN_F64 ? *(const double *)(const void *)y : *(const float *)(const void *)y;
+            c = u != u || w != w ? (u != u) - (w != w) : (u > w) - (u < w);
+        } else if (o->dt == KILN_I64) {
+            int64_t u = *(const int64_t *)(const void *)x, w = *(const int64_t *)(const void *)y;
+            c = (u > w) - (u < w);
+        } else if (o->dt == KILN_I32) {
+            int32_t u = *(const int32_t *)(const void *)x, w = *(const int32_t *)(const void *)y;
+            c = (u > w) - (u < w);
+        } else {
+            c = (*(const uint8_t *)x > *(const uint8_t *)y) - (*(const uint8_t *)x < *(const uint8_t *)y);
+        }
+        if (c) return c;
+    }
+    return 0;
+}
+
+/* idx[0..n) sorted stably by row_cmp (a merge sort; tmp: n more). */
+static void rows_sort(const row_order *o, int64_t *idx, int64_t *tmp, int64_t n) {
+    if (n < 2) return;
+    int64_t h = n / 2;
+    rows_sort(o, idx, tmp, h);
+    rows_sort(o, idx + h, tmp, n - h);
+    int64_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = row_cmp(o, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+    while (i < h) tmp[k++] = idx[i++];
+    while (j < n) tmp[k++] = idx[j++];
+    memcpy(idx, tmp, (size_t)n * sizeof *idx);
+}
+
+/* unique(x, axis=...): res[0] the distinct rows along axis, sorted, in the moved shape (axis
+ * first: perm), res[1..3] as want asks (first positions, each row's group, counts).  NaN rows are
+ * all distinct, as NumPy's (equal_nan is for axis=None). */
+static bool unique_rows(parser *p, kiln_expr *x, int axis, const bool *want, kiln_array **res, int *perm, size_t off) {
+    kiln_ctx *c = p->ctx;
+    int nd = x->ndim, k = 0;
+    int64_t moved[KILN_MAX_DIMS], n = x->shape[axis], r = 1;
+    perm[k++] = axis;
+    for (int d = 0; d < nd; d++)
+        if (d != axis) perm[k++] = d, r *= x->shape[d];
+    for (int d = 0; d < nd; d++) moved[d] = x->shape[perm[d]];
+    kiln_expr *mx = kiln_permute(c, x, perm), *rows = mx ? kiln_reshape(c, mx, 2, (int64_t[]){n, r}) : NULL;
+    kiln_array *v = rows ? value_now(p, rows, off) : NULL;
+    kiln_expr_free(mx);
+    kiln_expr_free(rows);
+    if (!v) return false;
+    row_order o = {(kiln_dtype)x->dtype, kiln_array_data(v), r, kiln_array_strides(v)[0], kiln_array_strides(v)[1]};
+    int64_t *idx = kiln_malloc(c, (size_t)(2 * n + 1) * sizeof *idx), groups = 0;
+    bool ok = fe_got(p, idx, off);
+    if (ok) {
+        for (int64_t i = 0; i < n; i++) idx[i] = i;
+        rows_sort(&o, idx, idx + n, n);
+        for (int64_t i = 0; i < n; i++) groups += i == 0 || row_distinct(&o, idx[i], idx[i - 1]);
+        moved[0] = groups;
+        res[0] = kiln_array_new(c, o.dt, nd, moved);
+        if (want[0]) res[1] = kiln_array_new(c, KILN_I64, 1, &groups);
+        if (want[1]) res[2] = kiln_array_new(c, KILN_I64, 1, &n);
+        if (want[2]) res[3] = kiln_array_new(c, KILN_I64, 1, &groups);
+        ok = fe_got(p, res[0] && (!want[0] || res[1]) && (!want[1] || res[2]) && (!want[2] || res[3]) ? res : NULL, off);
+    }
+    size_t es = kiln_dtype_size(o.dt);
+    for (int64_t i = 0, g = -1; ok && i < n; i++) {
+        if (i == 0 || row_distinct(&o, idx[i], idx[i - 1])) {
+            g++;
+            char *dst = (char *)kiln_array_data(res[0]) + g * r * (int64_t)es;
+            for (int64_t e = 0; e < r; e++) memcpy(dst + e * (int64_t)es, o.v + idx[i] * o.rs + e * o.cs, es);
+            if (res[1]) ((int64_t *)kiln_array_data(res[1]))[g] = idx[i];
+            if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g] = 0;
+        }
+        if (res[2]) ((int64_t *)kiln_array_data(res[2]))[idx[i]] = g;
+        if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g]++;
+    }
+    kiln_free(c, idx);
+    kiln_array_free(v);
+    return ok;
+}
+
+static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const int *perm, size_t off, kval *out);
+
 /* unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
  * equal_nan=True): the sorted distinct values of the flattened ar, and as asked the position of
  * each one's first occurrence, each element's place among them (in ar's shape), and how many
@@ -2174,17 +2277,24 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     for (int k = 0; k < 3; k++)
         if (given(a, names[k]) && !fe_arg_bool(p, arg(a, names[k]), f->name, names[k], &want[k])) return false;
     if (given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &nan_equal)) return false;
-    if (given_not_none(a, "axis")) return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "unique(): axis= is not supported (the flattened array's values only)");
     kiln_expr *x = keep(&t, expr_of(p, f, a, "ar"));
     if (!x) return false;
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    kiln_array *res[4] = {NULL, NULL, NULL, NULL};
+    bool ok;
+    int perm[KILN_MAX_DIMS], axis = -1; /* axis given: the rows along it, their dims moved back at the end */
+    if (given_not_none(a, "axis")) {
+        if (!axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis)) return done(p, &t, out, NULL, off);
+        ok = unique_rows(p, x, axis, want, res, perm, off);
+        tmps_free(&t);
+        return unique_result(p, res, ok, axis, perm, off, out);
+    }
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
     kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n)), *order = flat ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
     kiln_array *v = order ? value_now(p, flat, off) : NULL, *o = v ? value_now(p, order, off) : NULL;
-    kiln_dtype dt = (kiln_dtype)x->dtype;
     size_t es = kiln_dtype_size(dt);
-    kiln_array *res[4] = {NULL, NULL, NULL, NULL};
-    bool ok = o != NULL;
+    ok = o != NULL;
     int64_t groups = 0;
     if (ok) { /* the groups of equal values along the sorted order */
         const char *vd = kiln_array_data(v);
@@ -2211,11 +2321,25 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_array_free(v);
     kiln_array_free(o);
     tmps_free(&t);
+    return unique_result(p, res, ok, -1, perm, off, out);
+}
+
+/* unique's results res (the values, and those asked of index, inverse, counts) as its value: the
+ * one array, or a tuple; with an axis, the values' dims moved back (perm moved axis first). */
+static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const int *perm, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
     int nres = 0;
     kval items[4];
     for (int k = 0; k < 4; k++) {
         if (ok && res[k]) {
             kiln_expr *e = kiln_var(c, res[k]);
+            if (e && k == 0 && axis >= 0) {
+                int back[KILN_MAX_DIMS];
+                for (int d = 0; d < res[k]->ndim; d++) back[perm[d]] = d;
+                kiln_expr *moved = kiln_permute(c, e, back);
+                kiln_expr_free(e);
+                e = moved;
+            }
             ok = fe_set_expr(p, &items[nres], e, off);
             nres += ok;
         }
