@@ -280,6 +280,8 @@ CASES += [
     ("sort(H)", 0), ("argsort(a, kind='stable')", 0), ("argsort(Z, axis=0, kind='stable')", 0), ("argsort(H, kind='stable')", 0),
     ("M.argsort(axis=0)", 0), ("sort(-N.T, 1)[:, ::-1]", 0), ("median(a)", 0), ("median(M, axis=1)", 0), ("median(Z, axis=0)", 0),
     ("median(A, axis=(1))", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
+    ("quantile(Z, 1)", 0), ("quantile(k, [0, 1])", 0), ("quantile(Z > 0, 1, axis=0)", 0), ("quantile(Z, True, axis=1, keepdims=True)", 0),
+    ("quantile(Z, [1, 0], axis=0, keepdims=True)", 0), ("quantile(Z, 1.0)", 0), ("percentile(Z, 100)", 0),  # integer q: NumPy keeps the dtype
     ("percentile(Z, 40, axis=1, keepdims=True)", 0), ("percentile(g, 25)", 0), ("quantile(M.T, 1)", 0), ("median(N, keepdims=True)", 0),
     ("einsum('ab,ac->bc', M[:1], N)", 0), ("einsum('ij,jk', M, u[:1, None] * ones((1, 2)))", 0),
     ("einsum('ba,ab->a', M[:1], ones((1, 1)))", 0), ("einsum('ij,jk,k->i', M > 0, M.T > 0, u[:3])", 0),

@@ -1414,16 +1414,27 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): 1 to 64 values of q", f->name);
         }
         double scale = f->op == Q_PERCENTILE ? 100 : 1;
+        bool int_q = f->op == Q_QUANTILE && (dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL);
         for (int k = 0; k < nq; k++) {
             int64_t iq;
+            kiln_dtype qd;
             const kval *e = many ? &qv->items[k] : qv;
-            if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, NULL)) return done(p, &t, out, NULL, off);
+            if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, &qd)) return done(p, &t, out, NULL, off);
+            int_q = int_q && qd != KILN_F64 && qd != KILN_F32;
             if (!(qs[k] >= 0 && qs[k] <= scale)) {
                 tmps_free(&t);
                 return fe_err(p, e->off, KILN_ERR_ARG, f->op == Q_PERCENTILE ? "Percentiles must be in the range [0, 100]"
                                                                              : "Quantiles must be in the range [0, 1]");
             }
             qs[k] = x->dtype == KILN_F32 && !many ? (double)((float)qs[k] / (float)scale) : qs[k] / scale;
+        }
+        if (int_q) { /* NumPy's: integer q of an integer or bool array keeps its dtype: q 0 the min, 1 the max */
+            kiln_expr *rs[64];
+            for (int k = 0; k < nq; k++) {
+                rs[k] = keep(&t, kiln_reduce(p->ctx, qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX, x, axis, keepdims));
+                if (!rs[k]) return done(p, &t, out, NULL, off);
+            }
+            return done(p, &t, out, many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0], off);
         }
     }
     return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, f->op == Q_MEDIAN, keepdims, off), off);
