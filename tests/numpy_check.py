@@ -270,6 +270,10 @@ CASES += [
     ("A[[1, 0], [2, 1], 0]", 0), ("A[A[..., 0] > 0, 1:]", 0), ("M[[True, False, True], 0]", 0),
     ("M[[True, False], 0]", 0), ("A[[0, 1], :, [2, 0]]", 0), ("A[[1, 0], 2, [3, 0]]", 0), ("A[[1], ..., [[0], [3]]]", 0),
     ("A[:, [0, 2], None, [1, 1]]", 0),
+    # three integer arrays (or a mask of three dims among others): broadcast together, in place or first when apart
+    ("A[[0, 1], [2, 0], [3, 1]]", 0), ("A[[[0], [1]], [2, 0], [-1, 1]]", 0), ("A[None, [1, 0], [1, 2], [0, 3]]", 0),
+    ("A[..., [1, 0], [1, 2], [0, 3]]", 0), ("A[A > 0]", 0), ("A[1:][[0, 0], [1, 2], [3, 3]]", 0), ("A[[0, 1], [2, 0], [4, 1]]", 0),
+    ("A[[0, 1], [2, 0, 1], [3, 1]]", 0), ("(A * 2)[[1], [0, 2], [[3], [1]]]", 0),
     # einsum (pairwise contractions, each a matrix product) and tensordot
     ("einsum('ij,jk->ik', M, N.T)", 4), ("einsum('ij->ji', M)", 0), ("einsum('ii', M[:, :3])", 4), ("einsum('ii->i', N[:4])", 0),
     ("einsum('bij,bjk->bik', A, A.transpose(0, 2, 1))", 0), ("einsum('bij,kj->bik', A, N)", 0), ("einsum('...j,j', A, u)", 0),

@@ -145,6 +145,7 @@ START_TEST(every_adjoint_against_finite_differences) {
         /* concatenation and gathers (repeated and negative indices) */
         "sum(concatenate([a, a * 2, p], 0) ** 2)", "sum(stack([b, q]) * b)", "sum(take(a, i, 1) ** 2)", "sum(take(b, i) * b[0])",
         "sum(take_along_axis(a, j, 1) ** 3)", "sum(a[k, i[:3]] ** 2)", "sum(take(a @ d, k, 0) ** 2)",
+        "sum(reshape(a, (3, 2, 2))[k, i[:3] % 2, j[:, :1] % 2] ** 2)", /* three arrays: take_pair, then take_along_axis */
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) check_expression(cases[c]);
     /* np.linalg's through LAPACK (which KILN_NO_BLAS=1, as the ThreadSanitizer run sets, keeps out) */

@@ -910,6 +910,85 @@ static bool expand_masks(parser *p, const kiln_expr *x, kval *items, int *n, int
     return true;
 }
 
+/* x[ix] with three or more integer arrays (items advs[0..q), placeholders in ix): the basic
+ * index first, the arrays' dims moved together where the first one's is, the arrays broadcast
+ * together to B, the first two picked with take_pair and each next one with take_along_axis.
+ * B's dims stand where the first array's dim was, or first when the arrays (and integers) are
+ * apart: NumPy's rule. */
+static kiln_expr *take_many(parser *p, kiln_expr *x, const kiln_ix *ix, int n, kval *items, const int *advs, int q, size_t off) {
+    kiln_ctx *c = p->ctx;
+    kiln_expr *idx[2 * KILN_MAX_DIMS + 2] = {NULL}, *basic = NULL, *y = NULL, *t = NULL;
+    int64_t B[KILN_MAX_DIMS];
+    int bn = 0, dims[2 * KILN_MAX_DIMS + 2], consumed = 0, lo = advs[0], hi = advs[q - 1];
+    bool ok = true, apart = false;
+    for (int m = 0; m < q && ok; m++) { /* the arrays, and their broadcast shape (right-aligned) */
+        ok = (idx[m] = fe_arg_expr(p, &items[advs[m]], "subscript", "index")) != NULL;
+        if (ok && idx[m]->ndim > bn) bn = idx[m]->ndim;
+    }
+    for (int d = 0; d < bn; d++) B[d] = 1;
+    for (int m = 0; m < q && ok; m++)
+        for (int d = 0; ok && d < idx[m]->ndim; d++) {
+            int at = bn - idx[m]->ndim + d;
+            int64_t sz = idx[m]->shape[d];
+            if (B[at] == 1) B[at] = sz;
+            else if (sz != 1 && sz != B[at])
+                ok = fe_err(p, items[advs[m]].off, KILN_ERR_INDEX, "shape mismatch: indexing arrays could not be broadcast together");
+        }
+    for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
+    for (int m = 0, k = 0, at = 0; ok && m < q; m++) { /* each array's dim in the basic index's result */
+        for (; k < advs[m]; k++) at += ix[k].kind == KILN_IX_ELLIPSIS ? x->ndim - consumed : ix[k].kind != KILN_IX_INDEX;
+        dims[m] = at;
+    }
+    for (int k = 0; k < n; k++)
+        if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
+    for (int k = lo, m = 0; k <= hi; k++) {
+        bool is_adv = m < q && advs[m] == k;
+        m += is_adv;
+        apart = apart || (ix[k].kind != KILN_IX_INDEX && !is_adv);
+    }
+    if (ok && (basic = kiln_index(c, x, n, ix))) {
+        int nd = basic->ndim, perm[KILN_MAX_DIMS], j = 0, pos = dims[0];
+        if (nd - q + bn > KILN_MAX_DIMS) ok = fe_err(p, off, KILN_ERR_INDEX, "the result would have more than %d dimensions", KILN_MAX_DIMS);
+        for (int d = 0; d < pos; d++) perm[j++] = d;
+        for (int m = 0; m < q; m++) perm[j++] = dims[m];
+        for (int d = pos, m = 0; d < nd; d++) {
+            while (m < q && dims[m] < d) m++;
+            if (m >= q || dims[m] != d) perm[j++] = d;
+        }
+        for (int m = 0; ok && m < q; m++) {
+            kiln_expr *b = ir_broadcast_to(&c->graph, idx[m], bn, B);
+            kiln_expr_free(idx[m]);
+            ok = (idx[m] = b) != NULL;
+        }
+        kiln_expr *pm = ok ? kiln_permute(c, basic, perm) : NULL;
+        y = pm ? kiln_take_pair(c, pm, idx[0], idx[1], pos) : NULL;
+        kiln_expr_free(pm);
+        for (int m = 2; y && m < q; m++) { /* y's dims: before pos, B, the next array's, the rest */
+            int64_t shape[KILN_MAX_DIMS];
+            int yn = y->ndim, axis = pos + bn;
+            for (int d = 0; d < yn; d++) shape[d] = d >= pos && d < pos + bn ? B[d - pos] : 1;
+            kiln_expr *ir = kiln_reshape(c, idx[m], yn, shape), *z = ir ? kiln_take_along_axis(c, y, ir, axis) : NULL;
+            kiln_expr_free(ir);
+            kiln_expr_free(y);
+            y = z ? kiln_squeeze(c, z, axis) : NULL;
+            kiln_expr_free(z);
+        }
+        if (y && apart && pos > 0) { /* B's dims first */
+            int mv[KILN_MAX_DIMS], k = 0;
+            for (int d = pos; d < pos + bn; d++) mv[k++] = d;
+            for (int d = 0; d < y->ndim; d++)
+                if (d < pos || d >= pos + bn) mv[k++] = d;
+            t = kiln_permute(c, y, mv);
+            kiln_expr_free(y);
+            y = t;
+        }
+    }
+    kiln_expr_free(basic);
+    for (int m = 0; m < q; m++) kiln_expr_free(idx[m]);
+    if (ok && !y && !p->failed) fe_got(p, NULL, off);
+    return ok ? y : NULL;
+}
+
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
 static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
     bool alias = xv->alias;
@@ -921,7 +1000,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
-    int adv = -1, adv2 = -1, nfalse = 0, nbool = 0;
+    int adv = -1, adv2 = -1, nfalse = 0, nbool = 0, advs[2 * KILN_MAX_DIMS + 2], nadv = 0;
     bool falsy[2 * KILN_MAX_DIMS + 2] = {false}; /* the new axes of False */
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
@@ -971,13 +1050,9 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             }
             __attribute__((fallthrough)); /* an integer array */
         case KV_LIST:
-            if (adv2 >= 0) {
-                kiln_expr_free(x);
-                return fe_err(p, it->off, KILN_ERR_INDEX,
-                              "at most two integer arrays (or a mask of two dims) per subscript (x[i, j]); take_along_axis does the rest");
-            }
-            if (adv >= 0) adv2 = k;
-            else adv = k;
+            advs[nadv++] = k;
+            if (adv >= 0 && adv2 < 0) adv2 = k;
+            else if (adv < 0) adv = k;
             ix[k].kind = KILN_IX_SLICE; /* a placeholder: the take below */
             break;
         default:
@@ -1007,6 +1082,8 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             kiln_expr_free(r);
             r = e;
         }
+    } else if (nadv > 2) {
+        r = take_many(p, x, ix, n, items, advs, nadv, off);
     } else {
         /* The integers are applied with the basic index (x[:, i, 1] is x[:, :, 1] taken at i);
          * the index arrays' dims stand where the first of them was, as NumPy's, unless an
