@@ -97,6 +97,13 @@ no_warning() {
 no_warning "grad inline: no warning" 'w = ones(3); g = grad(sum(w * 2), w); g'
 no_warning "grad after w is bound again: no warning" 'w = ones(3); z = w * 2; w = ones(3); g = grad(sum(z * w), w)'
 no_warning "a training loop: no warning" $'w = ones(3)\nx = ones((4, 3))\nfor i in range(3):\n    l, g = value_and_grad(sum((x @ w) ** 2), w)\n    w = w - 0.01 * g\nw'
+expect "grad warns inside print" 0 "'h' was computed from 'w'" -- "$kiln" -c 'w = ones(3); h = w * 2; print(grad(sum(h * w), w))'
+expect "grad warns after x[i] = f(w)" 0 "'x' was computed from 'w'" -- "$kiln" -c 'w = ones(3); x = zeros(3); x[0] = w[1] * 2; g = grad(sum(x * w), w)'
+expect "grad warns of a loop variable" 0 "'r' was computed from 'w'" -- "$kiln" -c $'w = ones(3)\nfor r in w * 2:\n    g = grad(sum(r * w), w)'
+no_warning "a tuple's names: each its own sources" 'w = ones(3); x = ones(3); a, c = w * 2, x; g = grad(sum(c * w), w)'
+no_warning "integer and bool names carry no gradient: no warning" 'w = ones(3); m = w > 0; i = argsort(w); g = grad(sum(where(m, w, 0)) + sum(w[i]), w)'
+out=$("$kiln" -c $'w = ones(3)\nfor i in range(3):\n    h = w * 2\n    g = grad(sum(h * w * randn(3)), w)' 2>&1)
+[ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once, a statement rebuilt each time" || no "the warning once, a statement rebuilt each time (output: $out)"
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)
 [ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once in a loop" || no "the warning once in a loop (output: $out)"
 

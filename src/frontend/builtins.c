@@ -601,15 +601,6 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 /* grad(expr, wrt, seed=None) and value_and_grad(expr, wrt, seed=None): expr is the graph the
  * arguments built, so its gradients with respect to the arrays named by wrt (a name, or a tuple
  * of names) are graphs too; a tuple of names gives a tuple of gradients, as JAX's argnums. */
-/* The name a leaf of the graph being parsed stands for: a placeholder's (the statement's
- * deps) or a variable's (the array a name holds); NULL for an array no name holds. */
-static const char *leaf_name(const parser *p, const kiln_expr *leaf) {
-    if (leaf->op == KILN_OP_PARAM)
-        for (int i = 0; i < p->env->deps.n; i++)
-            if (p->env->deps.d[i].param == leaf) return p->env->deps.d[i].name;
-    return leaf->op == KILN_OP_VAR ? fe_scope_name_of(p->env->scope, kiln_expr_array((kiln_expr *)leaf)) : NULL;
-}
-
 /* grad()'s trap: names hold arrays, not graphs, so a name in expr that an earlier statement
  * computed from a wrt name is a constant here, and the gradient through it is zero.  That is
  * sometimes meant (a target held fixed), so it is a warning, not an error. */
@@ -619,9 +610,10 @@ static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, 
     uint32_t count = 0;
     if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) return;
     for (uint32_t k = 0; k < count && !p->env->warning[0]; k++) {
-        const char *name = op_is_array_leaf(order[k]->op) ? leaf_name(p, order[k]) : NULL;
+        const kiln_expr *l = order[k]; /* (integer and bool arrays carry no gradient: no warning) */
+        const char *name = op_is_array_leaf(l->op) && dtype_is_float((kiln_dtype)l->dtype) ? fe_leaf_name(p->env->scope, &p->env->deps, l) : NULL;
         for (int i = 0; name && i < n && !p->env->warning[0]; i++) {
-            const char *w = leaf_name(p, wrt[i]);
+            const char *w = fe_leaf_name(p->env->scope, &p->env->deps, wrt[i]);
             if (!w || !fe_scope_derived(p->env->scope, name, w)) continue;
             snprintf(p->env->warning, sizeof p->env->warning,
                      "grad(): '%s' was computed from '%s' by an earlier statement, so here it is a constant and no gradient "
@@ -1304,7 +1296,9 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         (kv->kind != KV_STR || (strcmp(kv->s, "quicksort") && strcmp(kv->s, "mergesort") && strcmp(kv->s, "heapsort") && strcmp(kv->s, "stable"))))
         ok = fe_err(p, kv->off, KILN_ERR_ARG, "%s(): kind must be one of 'quicksort', 'mergesort', 'heapsort', 'stable'", f->name);
     if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
-    if (ok && f->op == KILN_OP_ARGSORT && x->ndim == 0 && !given(a, "axis")) axis = KILN_ALL_AXES; /* NumPy's argsort of a 0-d: [0] */
+    if (ok && f->op == KILN_OP_ARGSORT && x->ndim == 0 && (axis == 0 || axis == -1)) axis = KILN_ALL_AXES; /* NumPy's argsort of a 0-d: [0] */
+    bool stable;
+    if (ok && given_not_none(a, "stable")) ok = fe_arg_bool(p, arg(a, "stable"), f->name, "stable", &stable); /* (kiln's sort is) */
     kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
     return result(p, out, r, off, 1, &x);
 }
@@ -2781,6 +2775,7 @@ static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         return done(p, &t, out, NULL, off);
     if (f->op == G_TRACE || f->op == G_LA_TRACE) { /* the diagonal's sum: over its last axis, the others kept */
         kiln_expr *d = diagonal_of(p, &t, x, k, a1, a2, f->name, off);
+        if (d && given_not_none(a, "dtype")) d = keep(&t, with_dtype(p, f, a, d)); /* (summed in it, as NumPy's) */
         kiln_expr *s = d ? keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, d->ndim - 1, 0)) : NULL;
         return done(p, &t, out, s ? keep(&t, with_dtype(p, f, a, s)) : NULL, off);
     }
@@ -3371,8 +3366,8 @@ static const fe_fn functions[] = {
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
     {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
-    {"sort", "a, axis=-1, kind=None, order=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
-    {"argsort", "a, axis=-1, kind=None, order=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
+    {"sort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
+    {"argsort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},

@@ -130,6 +130,11 @@ const kval *fe_scope_value(const kiln_scope *s, const char *name);
  * (add: gains them, as x[i] = v does); fe_scope_derived: whether name's value was computed from
  * what `from` is bound to now; fe_scope_name_of: the name bound to a, or NULL. */
 int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids);
+/* ... the same for the value e alone (its leaves: placeholders named by deps, or names' arrays) */
+int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64_t **ids);
+/* The name a leaf of a parsed graph stands for: a placeholder's (in deps) or a variable's (the
+ * array a name holds); NULL for an array no name holds. */
+const char *fe_leaf_name(const kiln_scope *s, const fe_deps *deps, const kiln_expr *leaf);
 void fe_scope_derive(kiln_scope *s, const char *name, const uint64_t *ids, int n, bool add);
 bool fe_scope_derived(const kiln_scope *s, const char *name, const char *from);
 const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a);

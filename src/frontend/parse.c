@@ -872,6 +872,14 @@ static bool expand_masks(parser *p, const kiln_expr *x, kval *items, int *n, int
         total += item_dims(&items[k]);
         if (items[k].kind == KV_ELLIPSIS && ell < 0) ell = k;
     }
+    bool scalar_bool = false, mask = false;
+    for (int k = 0; k < *n; k++) {
+        bool b = items[k].kind == KV_ARRAY && items[k].e->dtype == KILN_BOOL;
+        scalar_bool |= b && items[k].e->ndim == 0;
+        mask |= b && items[k].e->ndim > 0;
+    }
+    if (scalar_bool && mask)
+        return fe_err(p, items[0].off, KILN_ERR_INDEX, "x[True] or x[False] together with index arrays is not supported");
     for (int k = 0, before = 0; k < *n; k++) {
         kval *m = &items[k];
         int c = item_dims(m);
@@ -1031,8 +1039,11 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                     return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean scalar index must be True or False as written (its value "
                                                               "decides the shape); where(mask, x, 0) picks");
                 }
+                if (nbool++) {
+                    kiln_expr_free(x);
+                    return fe_err(p, it->off, KILN_ERR_INDEX, "more than one boolean scalar (True, False) in one subscript is not supported");
+                }
                 ix[k].kind = KILN_IX_NEWAXIS;
-                nbool++;
                 if (!i) falsy[k] = true, nfalse++;
                 break;
             }

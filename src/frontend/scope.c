@@ -186,17 +186,41 @@ static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id
     return true;
 }
 
+/* Adds name's binding and what it came from (still bound) to list; false when out of memory. */
+static bool add_sources(kiln_scope *s, const char *name, uint64_t **list, int *n, int *cap) {
+    int i = name ? find(s, name) : -1;
+    if (i < 0) return true;
+    bool ok = add_id(s, list, n, cap, s->origin[i].id);
+    for (int k = 0; ok && k < s->origin[i].n; k++)
+        if (bound_now(s, s->origin[i].from[k])) ok = add_id(s, list, n, cap, s->origin[i].from[k]);
+    return ok;
+}
+
 int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids) {
     uint64_t *list = NULL;
     int n = 0, cap = 0;
-    for (int d = 0; s && d < deps->n; d++) {
-        int i = deps->d[d].what == FE_DEP_FREE ? -1 : find(s, deps->d[d].name);
-        if (i < 0) continue;
-        bool ok = add_id(s, &list, &n, &cap, s->origin[i].id);
-        for (int k = 0; ok && k < s->origin[i].n; k++)
-            if (bound_now(s, s->origin[i].from[k])) ok = add_id(s, &list, &n, &cap, s->origin[i].from[k]);
-        if (!ok) break; /* (out of memory: what was found) */
-    }
+    for (int d = 0; s && d < deps->n; d++)
+        if (deps->d[d].what != FE_DEP_FREE && !add_sources(s, deps->d[d].name, &list, &n, &cap)) break; /* (out of memory: what was found) */
+    *ids = list;
+    return n;
+}
+
+const char *fe_leaf_name(const kiln_scope *s, const fe_deps *deps, const kiln_expr *leaf) {
+    if (leaf->op == KILN_OP_PARAM)
+        for (int i = 0; deps && i < deps->n; i++)
+            if (deps->d[i].param == leaf) return deps->d[i].name;
+    return leaf->op == KILN_OP_VAR ? fe_scope_name_of(s, kiln_expr_array((kiln_expr *)leaf)) : NULL;
+}
+
+int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64_t **ids) {
+    uint64_t *list = NULL;
+    int n = 0, cap = 0;
+    kiln_expr **order = NULL;
+    uint32_t count = 0;
+    if (s && e && ir_walk(&s->ctx->graph, &e, 1, NULL, NULL, &order, &count) == KILN_OK)
+        for (uint32_t k = 0; k < count; k++)
+            if (op_is_array_leaf(order[k]->op) && !add_sources(s, fe_leaf_name(s, deps, order[k]), &list, &n, &cap)) break;
+    kiln_free(s ? s->ctx : NULL, order);
     *ids = list;
     return n;
 }

@@ -66,6 +66,7 @@ struct stmt {
     kval value;
     fe_deps deps;
     bool built, cached;
+    bool warned;           /* a warning about it was printed (once per statement) */
     kiln_array *spare;     /* a buffer of the value's dtype and shape to evaluate into */
 };
 
@@ -361,8 +362,33 @@ static stmt *push_stmt(stmt **v, int *n) {
     return &nv[(*n)++];
 }
 
-/* Whether t[a, b) is a name's subscripts, NAME[...] or NAME[...][...] (to the end): then
- * st becomes an S_SETITEM of NAME with that target. */
+/* t[at] is the '.' of an attribute (.T, .reshape(6, 4)): the first non-blank after it and its
+ * call's arguments, or 0 when it is not one. */
+static size_t skip_attribute(const char *t, size_t at, size_t b) {
+    size_t e = trim_left(t, at + 1, b), s0 = e;
+    while (e < b && (isalnum((unsigned char)t[e]) || t[e] == '_')) e++;
+    if (e == s0 || isdigit((unsigned char)t[s0])) return 0;
+    e = trim_left(t, e, b);
+    if (e < b && t[e] == '(') { /* its call's arguments, to the matching ')' */
+        int depth = 0;
+        for (; e < b; e++) {
+            if (t[e] == '\'' || t[e] == '"') {
+                if ((e = skip_string(t, e, b)) == NOT_CLOSED) return 0;
+                e--;
+            } else if (strchr("([{", t[e])) {
+                depth++;
+            } else if (strchr(")]}", t[e]) && --depth == 0) {
+                break;
+            }
+        }
+        if (e >= b) return 0;
+        e = trim_left(t, e + 1, b);
+    }
+    return e;
+}
+
+/* Whether t[a, b) is a name's subscripts, NAME[...] or NAME[...][...] (to the end, attributes
+ * among them: x[1].T[0]): then st becomes an S_SETITEM of NAME with that target. */
 static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
     a = trim_left(t, a, b);
@@ -370,32 +396,12 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
     size_t lb = trim_left(t, ne, b);
-    while (lb < b && t[lb] == '.') { /* an attribute chain: x.T[0], x.reshape(6, 4)[m] (a view of x, or refused) */
-        size_t e = trim_left(t, lb + 1, b), s0 = e;
-        while (e < b && (isalnum((unsigned char)t[e]) || t[e] == '_')) e++;
-        if (e == s0 || isdigit((unsigned char)t[s0])) return false;
-        e = trim_left(t, e, b);
-        if (e < b && t[e] == '(') { /* its call's arguments, to the matching ')' */
-            int depth = 0;
-            for (; e < b; e++) {
-                if (t[e] == '\'' || t[e] == '"') {
-                    if ((e = skip_string(t, e, b)) == NOT_CLOSED) return false;
-                    e--;
-                } else if (strchr("([{", t[e])) {
-                    depth++;
-                } else if (strchr(")]}", t[e]) && --depth == 0) {
-                    break;
-                }
-            }
-            if (e >= b) return false;
-            e = trim_left(t, e + 1, b);
-        }
-        lb = e;
-    }
+    while (lb < b && t[lb] == '.') /* an attribute chain: x.T[0], x.reshape(6, 4)[m] (a view of x, or refused) */
+        if (!(lb = skip_attribute(t, lb, b))) return false;
     bool attrs = lb != trim_left(t, ne, b);
     if (!is_ident(t, a, ne) || ne - a >= sizeof st->names[0] || lb >= b || t[lb] != '[' || t[b - 1] != ']') return false;
     int depth = 0, groups = 0;
-    for (size_t i = lb; i < b; i++) { /* subscripts one after the other to the end: x[0], x[0] [1:] (not x[0] + y[1]) */
+    for (size_t i = lb; i < b; i++) { /* subscripts and attributes to the end: x[0], x[0] [1:], x[1].T[0] (not x[0] + y[1]) */
         if (t[i] == '\'' || t[i] == '"') {
             if ((i = skip_string(t, i, b)) == NOT_CLOSED) return false;
             i--;
@@ -404,6 +410,8 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
             if (depth == 1) st->llb = i;
         } else if (strchr(")]}", t[i]) && --depth == 0) {
             size_t nx = trim_left(t, i + 1, b);
+            while (nx < b && t[nx] == '.')
+                if (!(nx = skip_attribute(t, nx, b))) return false;
             if (nx < b && t[nx] != '[') return false;
             i = nx - 1;
         }
@@ -720,6 +728,13 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
 /* ------------------------------------------------------------------ values */
 
 /* Builds st's value from text (or reuses the one it kept); false after reporting. */
+/* The warning parsing st's text (from off) recorded in env, printed the first time only. */
+static void warn_once(prog *pg, stmt *st, const fe_env *env, size_t off) {
+    if (!env->warning[0] || (st && st->warned)) return;
+    note(pg->s, pg->text, pg->len, off + env->warning_off, "warning", env->warning);
+    if (st) st->warned = true;
+}
+
 static int build(prog *pg, stmt *st, bool tuple) {
     session *s = pg->s;
     if (st->built && st->cached && fe_deps_valid(s->ctx, &st->deps, s->scope)) return RUN_OK;
@@ -739,7 +754,7 @@ static int build(prog *pg, stmt *st, bool tuple) {
     }
     st->built = true;
     st->cached = !env.volatile_;
-    if (env.warning[0]) note(s, pg->text, pg->len, st->x + env.warning_off, "warning", env.warning); /* (once: a loop builds once) */
+    warn_once(pg, st, &env, st->x);
     return RUN_OK;
 }
 
@@ -891,10 +906,11 @@ typedef struct callargs {
     fe_kwarg kw[FE_MAX_ARGS];
     int npos, nkw;
 } callargs;
-static int parse_call(prog *pg, size_t x, size_t xlen, callargs *c) {
+static int parse_call(prog *pg, stmt *st, size_t x, size_t xlen, callargs *c) {
     fe_env env = {.scope = pg->s->scope};
     kiln_clear_error(pg->s->ctx);
     if (fe_parse_args(pg->s->ctx, &env, pg->text + x, xlen, c->pos, &c->npos, c->kw, &c->nkw) != KILN_OK) return report_kiln(pg, x);
+    warn_once(pg, st, &env, x);
     return RUN_OK;
 }
 static void callargs_free(session *s, callargs *c) {
@@ -904,7 +920,7 @@ static void callargs_free(session *s, callargs *c) {
 
 static int exec_print(prog *pg, stmt *st) {
     callargs c;
-    int rc = parse_call(pg, st->x, st->xlen, &c);
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
     const char *sep = " ", *end = "\n";
     for (int i = 0; i < c.nkw && rc == RUN_OK; i++) {
@@ -931,7 +947,7 @@ static int exec_print(prog *pg, stmt *st) {
 
 static int exec_save(prog *pg, stmt *st) {
     callargs c;
-    int rc = parse_call(pg, st->x, st->xlen, &c);
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
     if (c.npos != 2 || c.nkw || c.pos[0].kind != KV_STR) {
         rc = report(pg, st->x, "usage: save(\"file.npy\", expression)");
@@ -948,7 +964,7 @@ static int exec_save(prog *pg, stmt *st) {
 
 static int exec_seed(prog *pg, stmt *st) {
     callargs c;
-    int rc = parse_call(pg, st->x, st->xlen, &c);
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
     double f;
     int64_t v;
@@ -1090,6 +1106,12 @@ static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     }
     int rc = RUN_OK;
     kval together = {0}; /* a tuple's arrays computed in one plan (a loss and its gradients) */
+    uint64_t *isrc[MAX_TARGETS] = {NULL}; /* each item's own sources (a nested tuple: the statement's) */
+    int insrc[MAX_TARGETS] = {0};
+    bool own_src[MAX_TARGETS] = {false};
+    for (int i = 0; (v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && i < count; i++)
+        if (v->items[i].kind == KV_ARRAY && v->items[i].e)
+            insrc[i] = fe_scope_sources_of(s->scope, &st->deps, v->items[i].e, &isrc[i]), own_src[i] = true;
     if ((v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && v != &rows) {
         if (!fe_kval_copy(s->ctx, &together, v)) return report(pg, st->x, "out of memory");
         if (!evaluate_together(pg, &together)) rc = report_kiln(pg, st->x);
@@ -1114,12 +1136,16 @@ static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     for (int i = 0; i < count && rc == RUN_OK; i++)
         if ((v->items[i].kind == KV_ARRAY && !v->items[i].e) || !freeze(pg, &v->items[i], &fz[i]))
             rc = report_kiln(pg, st->x + v->items[i].off);
+    uint64_t *all = pg->src;
+    int nall = pg->nsrc;
     for (int i = 0; i < count && rc == RUN_OK; i++) {
         int g = st->group[at[i]];
+        pg->src = own_src[i] ? isrc[i] : all, pg->nsrc = own_src[i] ? insrc[i] : nall;
         if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
         for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
     }
-    for (int i = 0; i < count; i++) kval_free(s->ctx, &fz[i]);
+    pg->src = all, pg->nsrc = nall;
+    for (int i = 0; i < count; i++) kval_free(s->ctx, &fz[i]), kiln_free(s->ctx, isrc[i]);
     for (int i = 0; i < nrows; i++) kiln_expr_free(row_items[i].e);
     kval_free(s->ctx, &together);
     return rc;
@@ -1366,6 +1392,7 @@ static int set_item(prog *pg, stmt *st) {
         kiln_status ps = st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, element, st->op, pg->text + st->x, st->xlen, &vv)
                                  : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
         if (ps != KILN_OK) rc = report_kiln(pg, st->aug ? st->start : st->x);
+        else warn_once(pg, st, &env, st->x);
     }
     if (rc == RUN_OK && vv.kind == KV_ARRAY && vv.e->op == KILN_OP_CONST) { /* a number: cast here, no kernel */
         const char *bad = number_fits(vv.e, (kiln_dtype)T->dtype);
@@ -1422,6 +1449,12 @@ static int set_item(prog *pg, stmt *st) {
             }
         }
         release_interrupts(ctx, &h);
+        if (vv.kind == KV_ARRAY && vv.e) { /* x[i] = v: x comes from what v came from, too */
+            uint64_t *ids;
+            int n = fe_scope_sources_of(s->scope, NULL, vv.e, &ids);
+            fe_scope_derive(s->scope, name, ids, n, true);
+            kiln_free(ctx, ids);
+        }
     }
     kiln_array_free(B);
     kiln_array_free(P);
@@ -1448,9 +1481,12 @@ typedef struct iter {
     bool enumerate;
     int64_t start;          /* enumerate's start */
     bool unpack;            /* a sequence's tuple items go to several names */
+    uint64_t *src;          /* what the iterable was computed from (fe_scope_sources_of) */
+    int nsrc;
 } iter;
 
 static void iter_free(session *s, iter *it) {
+    kiln_free(s->ctx, it->src);
     kval_free(s->ctx, &it->seq);
     kiln_array_free(it->rows);
     for (int i = 0; i < it->nparts; i++) iter_free(s, &it->parts[i]);
@@ -1492,7 +1528,7 @@ static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out) {
 }
 
 /* Parses the iterable text[x, x+len) into it. */
-static int iter_parse(prog *pg, size_t x, size_t len, iter *it) {
+static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
     session *s = pg->s;
     memset(it, 0, sizeof *it);
     size_t call, clen;
@@ -1504,12 +1540,17 @@ static int iter_parse(prog *pg, size_t x, size_t len, iter *it) {
         fe_env env = {.scope = s->scope};
         kiln_clear_error(s->ctx);
         if (fe_parse(s->ctx, &env, t + x, len, true, &v) != KILN_OK) return report_kiln(pg, x);
-        int rc = iter_of_value(pg, &v, x, it);
+        warn_once(pg, st, &env, x);
+        int nsrc = v.kind == KV_ARRAY ? fe_scope_sources_of(s->scope, NULL, v.e, &it->src) : 0;
+        uint64_t *src = it->src;
+        int rc = iter_of_value(pg, &v, x, it); /* (which clears it first) */
+        if (rc == RUN_OK) it->src = src, it->nsrc = nsrc;
+        else kiln_free(s->ctx, src);
         kval_free(s->ctx, &v);
         return rc;
     }
     callargs c;
-    int rc = parse_call(pg, call, clen, &c);
+    int rc = parse_call(pg, st, call, clen, &c);
     if (rc) return rc;
     if (is_range) {
         int64_t v[3] = {0, 0, 1};
@@ -1596,7 +1637,7 @@ static kiln_status iter_item(prog *pg, iter *it, int64_t i, kiln_array **out, bo
 static int exec_for(prog *pg, stmt *st) {
     session *s = pg->s;
     iter it;
-    int rc = iter_parse(pg, st->x, st->xlen, &it);
+    int rc = iter_parse(pg, st, st->x, st->xlen, &it);
     if (rc) return rc;
     it.unpack = st->nnames > 1 && !it.parts;
     for (int64_t i = 0; i < it.n; i++) {
@@ -1618,6 +1659,7 @@ static int exec_for(prog *pg, stmt *st) {
         }
         for (int k = 0; k < count; k++) {
             if (rc == RUN_OK && bind_name(pg, NULL, st->names[k], a[k], py[k]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
+            if (rc == RUN_OK) fe_scope_derive(s->scope, st->names[k], it.src, it.nsrc, false); /* (its rows: what it came from) */
             kiln_array_free(a[k]);
         }
         if (rc != RUN_OK) break;
@@ -1640,6 +1682,7 @@ static int condition(prog *pg, stmt *st, bool *t) {
     fe_env env = {.scope = s->scope};
     kiln_clear_error(s->ctx);
     if (fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &v) != KILN_OK) return report_kiln(pg, st->x);
+    warn_once(pg, st, &env, st->x);
     /* a truth value needs the value: an array of one element is evaluated */
     int rc = RUN_OK;
     if (v.kind == KV_ARRAY && !fe_is_py(&v)) {
