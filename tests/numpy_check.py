@@ -570,6 +570,8 @@ PRINTS = [
 PROGRAMS = [
     # item assignment: views of the memory, masks, integer arrays, augmented, errors
     "x = zeros(3)\nx[1] = 5\nprint(x)",
+    "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
+    "x = zeros((2, 3, 4))\nx[[0, 1], [2, 0], [3, 1]] = 9\nx[True] = x[True] + 1\nprint(x)",
     "a = arange(12.).reshape(3, 4)\nb = a[1:]\nb[0, ::2] = -1\na[a > 5] = 0\na[[0, 2]] += 100\na[:, 0] = [7, 8, 9]\nprint(a)",
     "x = arange(5.)\nx[1:] = x[:-1]\nv = x\nx[0] = 42\nprint(v)",
     "i = arange(5)\ni[0] = 2.9\ni[1:3] += 1\ni[-1] //= 2\nprint(i)",
@@ -695,6 +697,8 @@ PROGRAMS = [
     "for i in range(int(sum(u > 0))):\n    print(i)",
     "for i in range(2.5):\n    pass",
     "x = zeros(3)\nx[1] = 5\nprint(x)",
+    "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
+    "x = zeros((2, 3, 4))\nx[[0, 1], [2, 0], [3, 1]] = 9\nx[True] = x[True] + 1\nprint(x)",
     "k2 = 0\nfor i in range(5):\n    k2 += i * i\n    if k2 > 10: break\nelse_ = k2\nprint(else_, i)",
 ]
 
