@@ -213,6 +213,36 @@ START_TEST(errors_have_offsets) {
 END_TEST
 
 /* int64 // bool promotes the bool: allowed, as in NumPy. */
+/* einsum contracts the cheapest pair first: 'ij,jk,k->i' is A @ (B @ v), no n x n product (and
+ * the same values as left to right) */
+START_TEST(einsum_picks_the_cheap_order) {
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){40, 40}), *v = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){40});
+    for (int k = 0; k < 1600; k++) ((double *)kiln_array_data(A))[k] = (double)(k % 7) - 3;
+    for (int k = 0; k < 40; k++) ((double *)kiln_array_data(v))[k] = (double)(k % 5);
+    kiln_scope_set(scope, "A40", A);
+    kiln_scope_set(scope, "v40", v);
+    kiln_expr *e = kiln_parse(ctx, scope, "einsum('ij,jk,k->i', A40, A40.T, v40)");
+    kiln_expr *want = kiln_parse(ctx, scope, "A40 @ (A40.T @ v40)");
+    ck_assert_msg(e && want, "%s", kiln_errmsg(ctx));
+    kiln_expr **order = NULL;
+    uint32_t count = 0;
+    ck_assert_int_eq(ir_walk(&ctx->graph, &e, 1, NULL, NULL, &order, &count), KILN_OK);
+    for (uint32_t k = 0; k < count; k++)
+        ck_assert_msg(order[k]->op != KILN_OP_MATMUL || order[k]->ndim < 2 || order[k]->shape[0] * order[k]->shape[1] < 1600,
+                      "an n x n product in the graph: the expensive order");
+    kiln_free(ctx, order);
+    kiln_array *r = kiln_eval(ctx, e), *w = kiln_eval(ctx, want);
+    ck_assert(r && w);
+    ck_assert(!memcmp(kiln_array_data(r), kiln_array_data(w), 40 * sizeof(double))); /* (integers: exact) */
+    kiln_array_free(r);
+    kiln_array_free(w);
+    kiln_expr_free(e);
+    kiln_expr_free(want);
+    kiln_array_free(A);
+    kiln_array_free(v);
+}
+END_TEST
+
 START_TEST(a_floordiv_bool) {
     kiln_expr *e = kiln_parse(ctx, scope, "a // True");
     ck_assert_msg(e, "%s", kiln_errmsg(ctx));
@@ -355,6 +385,7 @@ Suite *suite_frontend(void) {
     tcase_add_test(t, deep_nesting_is_refused);
     tcase_add_test(t, random_input_never_crashes);
     tcase_add_test(t, parse_with_placeholders);
+    tcase_add_test(t, einsum_picks_the_cheap_order);
     suite_add_tcase(s, t);
     return s;
 }

@@ -2478,7 +2478,8 @@ static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t nee
 }
 
 /* The contraction of terms t[0..n) into the labels out[0..nout) (each in some term, no repeats
- * within a term): pairwise from the left, then out's order; the result's dtype is the operands'
+ * within a term): pairwise, the cheapest pair first (opt_einsum's greedy order: a chain
+ * 'ij,jk,k' takes jk,k first), then out's order; the result's dtype is the operands'
  * (sums of integers are int64 on the way).  NULL after an error. */
 static kiln_expr *ein_contract(parser *p, tmps *tm, ein_term *t, int n, const int8_t *out, int nout) {
     uint64_t want = 0;
@@ -2487,15 +2488,32 @@ static kiln_expr *ein_contract(parser *p, tmps *tm, ein_term *t, int n, const in
     for (int k = 1; k < n; k++) dt = dtype_promote(dt, (kiln_dtype)t[k].x->dtype);
     for (int k = 0; k < n; k++) /* every operand in the result's dtype first, as NumPy (no bool pair's OR, no int32 pair's wrap) */
         if (t[k].x->dtype != dt && !(t[k].x = keep(tm, kiln_cast(p->ctx, t[k].x, dt)))) return NULL;
-    ein_term cur = t[0];
-    for (int k = 1; k < n; k++) {
+    double size[EIN_LABELS] = {0};
+    for (int k = 0; k < n; k++)
+        for (int d = 0; d < t[k].n; d++) size[t[k].lab[d]] = (double)t[k].x->shape[d];
+    while (n > 1) { /* the pair whose product costs least (the product of its labels' sizes), leftmost among equals */
+        int bi = 0, bj = 1;
+        double best = INFINITY;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                uint64_t u = 0;
+                for (int d = 0; d < t[i].n; d++) u |= 1ull << t[i].lab[d];
+                for (int d = 0; d < t[j].n; d++) u |= 1ull << t[j].lab[d];
+                double cost = 1;
+                for (int l = 0; l < EIN_LABELS; l++)
+                    if ((u >> l) & 1) cost *= size[l];
+                if (cost < best) best = cost, bi = i, bj = j;
+            }
         uint64_t need = want;
-        for (int j = k + 1; j < n; j++)
-            for (int d = 0; d < t[j].n; d++) need |= 1ull << t[j].lab[d];
+        for (int k = 0; k < n; k++)
+            for (int d = 0; k != bi && k != bj && d < t[k].n; d++) need |= 1ull << t[k].lab[d];
         ein_term next;
-        if (!ein_pair(p, tm, &cur, &t[k], need, &next)) return NULL;
-        cur = next;
+        if (!ein_pair(p, tm, &t[bi], &t[bj], need, &next)) return NULL;
+        t[bi] = next;
+        memmove(&t[bj], &t[bj + 1], (size_t)(n - bj - 1) * sizeof *t);
+        n--;
     }
+    ein_term cur = t[0];
     unsigned mask = 0; /* (one operand: what the output does not name is summed) */
     int8_t kept[KILN_MAX_DIMS];
     int nk = 0;
