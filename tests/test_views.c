@@ -320,11 +320,12 @@ static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const i
 
 START_TEST(long_sorts) {
     kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_BOOL};
-    int64_t shapes[][2] = {{1, 150001}, {3, 70001}, {70001, 3}};
+    int64_t shapes[][2] = {{1, 70001}, {3, 66001}, {66001, 3}}; /* (past 65536: a line for all the threads) */
     for (int threads = 1; threads <= 4; threads += 3) {
         kiln_set_num_threads(ctx, threads);
         for (size_t d = 0; d < sizeof dts / sizeof *dts; d++)
-            for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+            for (size_t s = 0; s < (threads == 1 || d >= 2 ? 1 : sizeof shapes / sizeof *shapes); s++) { /* (one thread, or an
+                                                                                                   integer dtype: one long line) */
                 kiln_array *a = kiln_array_new(ctx, dts[d], 2, shapes[s]);
                 char *ad = kiln_array_data(a);
                 sort_fill(ad, dts[d], shapes[s][0] * shapes[s][1], 40 + d * 3 + s);
