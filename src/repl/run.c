@@ -1108,8 +1108,8 @@ static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     kval together = {0}; /* a tuple's arrays computed in one plan (a loss and its gradients) */
     uint64_t *isrc[MAX_TARGETS] = {NULL}; /* each item's own sources (a nested tuple: the statement's) */
     int insrc[MAX_TARGETS] = {0};
-    bool own_src[MAX_TARGETS] = {false};
-    for (int i = 0; (v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && i < count; i++)
+    bool own_src[MAX_TARGETS] = {false}; /* (an array's rows: each the statement's) */
+    for (int i = 0; (v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && v != &rows && i < count; i++)
         if (v->items[i].kind == KV_ARRAY && v->items[i].e)
             insrc[i] = fe_scope_sources_of(s->scope, &st->deps, v->items[i].e, &isrc[i]), own_src[i] = true;
     if ((v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && v != &rows) {
