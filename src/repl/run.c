@@ -727,7 +727,6 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
 
 /* ------------------------------------------------------------------ values */
 
-/* Builds st's value from text (or reuses the one it kept); false after reporting. */
 /* The warning parsing st's text (from off) recorded in env, printed the first time only. */
 static void warn_once(prog *pg, stmt *st, const fe_env *env, size_t off) {
     if (!env->warning[0] || (st && st->warned)) return;
@@ -735,6 +734,7 @@ static void warn_once(prog *pg, stmt *st, const fe_env *env, size_t off) {
     if (st) st->warned = true;
 }
 
+/* Builds st's value from text (or reuses the one it kept); false after reporting. */
 static int build(prog *pg, stmt *st, bool tuple) {
     session *s = pg->s;
     if (st->built && st->cached && fe_deps_valid(s->ctx, &st->deps, s->scope)) return RUN_OK;
@@ -1657,11 +1657,12 @@ static int exec_for(prog *pg, stmt *st) {
         } else if (ist != KILN_OK) {
             rc = report(pg, st->x, kiln_errmsg(s->ctx));
         }
+        pg->src = it.src, pg->nsrc = it.nsrc; /* (the items: what the iterable came from) */
         for (int k = 0; k < count; k++) {
             if (rc == RUN_OK && bind_name(pg, NULL, st->names[k], a[k], py[k]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
-            if (rc == RUN_OK) fe_scope_derive(s->scope, st->names[k], it.src, it.nsrc, false); /* (its rows: what it came from) */
             kiln_array_free(a[k]);
         }
+        pg->src = NULL, pg->nsrc = 0;
         if (rc != RUN_OK) break;
         rc = exec_block(pg, st->body, st->nbody);
         if (rc == RUN_BREAK) {
