@@ -918,6 +918,30 @@ static bool expand_masks(parser *p, const kiln_expr *x, kval *items, int *n, int
     return true;
 }
 
+/* The dims a "..." of the basic index ix[0..n) stands for in an nd-dim array: those no other
+ * item names (None names none).  Item k stands for that many dims of the index's result if it
+ * is the "...", none if it is an integer, else one. */
+static int ellipsis_dims(const kiln_ix *ix, int n, int nd) {
+    int named = 0;
+    for (int k = 0; k < n; k++) named += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
+    return nd - named;
+}
+static int result_dims(const kiln_ix *it, int ell) { return it->kind == KILN_IX_ELLIPSIS ? ell : it->kind != KILN_IX_INDEX; }
+
+/* Whether the index arrays (items advs[0..q), ascending) and the integers of ix[0..n) are apart:
+ * a slice, None or "..." between two of them (NumPy then puts the arrays' dims first). */
+static bool arrays_apart(const kiln_ix *ix, int n, const int *advs, int q) {
+    int lo = advs[0], hi = advs[q - 1];
+    for (int k = 0; k < n; k++)
+        if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
+    for (int k = lo, m = 0; k <= hi; k++) {
+        bool is_adv = m < q && advs[m] == k;
+        m += is_adv;
+        if (ix[k].kind != KILN_IX_INDEX && !is_adv) return true;
+    }
+    return false;
+}
+
 /* x[ix] with three or more integer arrays (items advs[0..q), placeholders in ix): the basic
  * index first, the arrays' dims moved together where the first one's is, the arrays broadcast
  * together to B, the first two picked with take_pair and each next one with take_along_axis.
@@ -927,8 +951,8 @@ static kiln_expr *take_many(parser *p, kiln_expr *x, const kiln_ix *ix, int n, k
     kiln_ctx *c = p->ctx;
     kiln_expr *idx[2 * KILN_MAX_DIMS + 2] = {NULL}, *basic = NULL, *y = NULL, *t = NULL;
     int64_t B[KILN_MAX_DIMS];
-    int bn = 0, dims[2 * KILN_MAX_DIMS + 2], consumed = 0, lo = advs[0], hi = advs[q - 1];
-    bool ok = true, apart = false;
+    int bn = 0, dims[2 * KILN_MAX_DIMS + 2], ell = ellipsis_dims(ix, n, x->ndim);
+    bool ok = true, apart = arrays_apart(ix, n, advs, q);
     for (int m = 0; m < q && ok; m++) { /* the arrays, and their broadcast shape (right-aligned) */
         ok = (idx[m] = fe_arg_expr(p, &items[advs[m]], "subscript", "index")) != NULL;
         if (ok && idx[m]->ndim > bn) bn = idx[m]->ndim;
@@ -942,17 +966,9 @@ static kiln_expr *take_many(parser *p, kiln_expr *x, const kiln_ix *ix, int n, k
             else if (sz != 1 && sz != B[at])
                 ok = fe_err(p, items[advs[m]].off, KILN_ERR_INDEX, "shape mismatch: indexing arrays could not be broadcast together");
         }
-    for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
     for (int m = 0, k = 0, at = 0; ok && m < q; m++) { /* each array's dim in the basic index's result */
-        for (; k < advs[m]; k++) at += ix[k].kind == KILN_IX_ELLIPSIS ? x->ndim - consumed : ix[k].kind != KILN_IX_INDEX;
+        for (; k < advs[m]; k++) at += result_dims(&ix[k], ell);
         dims[m] = at;
-    }
-    for (int k = 0; k < n; k++)
-        if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
-    for (int k = lo, m = 0; k <= hi; k++) {
-        bool is_adv = m < q && advs[m] == k;
-        m += is_adv;
-        apart = apart || (ix[k].kind != KILN_IX_INDEX && !is_adv);
     }
     if (ok && (basic = kiln_index(c, x, n, ix))) {
         int nd = basic->ndim, perm[KILN_MAX_DIMS], j = 0, pos = dims[0];
@@ -1008,8 +1024,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
-    int adv = -1, adv2 = -1, nfalse = 0, nbool = 0, advs[2 * KILN_MAX_DIMS + 2], nadv = 0;
-    bool falsy[2 * KILN_MAX_DIMS + 2] = {false}; /* the new axes of False */
+    int adv = -1, adv2 = -1, nbool = 0, advs[2 * KILN_MAX_DIMS + 2], nadv = 0, false_at = -1; /* (False: its new axis) */
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
         memset(&ix[k], 0, sizeof ix[k]);
@@ -1044,7 +1059,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                     return fe_err(p, it->off, KILN_ERR_INDEX, "more than one boolean scalar (True, False) in one subscript is not supported");
                 }
                 ix[k].kind = KILN_IX_NEWAXIS;
-                if (!i) falsy[k] = true, nfalse++;
+                if (!i) false_at = k;
                 break;
             }
             if (it->e->dtype == KILN_BOOL) { /* (a mask among other indices was made integer arrays before) */
@@ -1078,18 +1093,13 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
     }
     if (adv < 0) {
         r = kiln_index(p->ctx, x, n, ix);
-        if (r && nfalse) { /* each False's new axis sliced to nothing */
-            kiln_ix cut[2 * KILN_MAX_DIMS + 2];
-            int at = 0, consumed = 0;
-            for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
-            for (int k = 0; k < n; k++) {
-                if (ix[k].kind == KILN_IX_ELLIPSIS)
-                    for (int d = 0; d < x->ndim - consumed; d++) cut[at++] = (kiln_ix){.kind = KILN_IX_SLICE};
-                else if (ix[k].kind != KILN_IX_INDEX)
-                    cut[at++] = falsy[k] ? (kiln_ix){.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP}
-                                                                              : (kiln_ix){.kind = KILN_IX_SLICE};
-            }
-            kiln_expr *e = kiln_index(p->ctx, r, at, cut);
+        if (r && false_at >= 0) { /* False's new axis sliced to nothing */
+            kiln_ix cut[KILN_MAX_DIMS];
+            int at = 0, ell = ellipsis_dims(ix, n, x->ndim);
+            for (int k = 0; k < false_at; k++) at += result_dims(&ix[k], ell);
+            for (int d = 0; d <= at; d++) cut[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+            cut[at] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP};
+            kiln_expr *e = kiln_index(p->ctx, r, at + 1, cut);
             kiln_expr_free(r);
             r = e;
         }
@@ -1100,17 +1110,13 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
          * the index arrays' dims stand where the first of them was, as NumPy's, unless an
          * integer and an index array are apart (a slice, None or "..." between them): then
          * NumPy puts them first. */
-        int axis = 0, axis2 = 0, consumed = 0, lo = adv, hi = adv2 >= 0 ? adv2 : adv;
-        for (int k = 0; k < n; k++) consumed += ix[k].kind != KILN_IX_NEWAXIS && ix[k].kind != KILN_IX_ELLIPSIS;
+        int axis = 0, axis2 = 0, ell = ellipsis_dims(ix, n, x->ndim);
         for (int k = 0; k < (adv2 >= 0 ? adv2 : adv); k++) { /* the dims of the basic index's result before each array */
-            int dims = ix[k].kind == KILN_IX_ELLIPSIS ? x->ndim - consumed : ix[k].kind != KILN_IX_INDEX;
+            int dims = result_dims(&ix[k], ell);
             if (k < adv) axis += dims;
             axis2 += dims;
         }
-        for (int k = 0; k < n; k++)
-            if (ix[k].kind == KILN_IX_INDEX) lo = k < lo ? k : lo, hi = k > hi ? k : hi;
-        bool apart = false;
-        for (int k = lo; k <= hi; k++) apart = apart || (ix[k].kind != KILN_IX_INDEX && k != adv && k != adv2);
+        bool apart = arrays_apart(ix, n, advs, nadv);
         kiln_expr *basic = kiln_index(p->ctx, x, n, ix), *idx = basic ? fe_arg_expr(p, &items[adv], "subscript", "index") : NULL;
         if (basic && adv2 >= 0 && axis2 != axis + 1 && axis2 < basic->ndim) { /* x[i, :, j]: j's dim moved next to i's */
             int perm[KILN_MAX_DIMS], j = 0;
