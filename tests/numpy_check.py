@@ -370,6 +370,7 @@ CASES += [
     ("F[::2, 1:4]", 0),
     # a scalar bool: a new axis, of length 0 for False
     ("M[True]", 0), ("M[False]", 0), ("M[True, 1]", 0), ("M[1, False]", 0), ("A[..., False, 1:]", 0), ("A[True, :, None, 0]", 0),
+    ("A[:, False, ..., 0]", 0), ("A[:, True, ..., 1]", 0), ("A[1, :, True]", 0), ("A[0, None, True]", 0),  # apart from an integer: first
     ("argsort(array(2.5))", 0), ("array(2.5).argsort()", 0), ("argsort(array(2.5), axis=0)", 0), ("argsort(array(2.5), axis=1)", 0),
     ("argsort(a, stable=True)", 0), ("sort(M, stable=True)", 0), ("np.linalg.trace(M[:, :3] * 3, dtype=float32)", 0),
     ("a[64]", 0), ("M[3]", 0),  # NumPy: IndexError

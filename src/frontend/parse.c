@@ -1024,7 +1024,8 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional, but %d were indexed", x->ndim, n);
     }
-    int adv = -1, adv2 = -1, nbool = 0, advs[2 * KILN_MAX_DIMS + 2], nadv = 0, false_at = -1; /* (False: its new axis) */
+    int adv = -1, adv2 = -1, nbool = 0, advs[2 * KILN_MAX_DIMS + 2], nadv = 0, bool_at = -1; /* (True or False: its new axis) */
+    bool is_false = false;
     for (int k = 0; k < n; k++) {
         kval *it = &items[k];
         memset(&ix[k], 0, sizeof ix[k]);
@@ -1059,7 +1060,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                     return fe_err(p, it->off, KILN_ERR_INDEX, "more than one boolean scalar (True, False) in one subscript is not supported");
                 }
                 ix[k].kind = KILN_IX_NEWAXIS;
-                if (!i) false_at = k;
+                bool_at = k, is_false = !i;
                 break;
             }
             if (it->e->dtype == KILN_BOOL) { /* (a mask among other indices was made integer arrays before) */
@@ -1093,15 +1094,26 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
     }
     if (adv < 0) {
         r = kiln_index(p->ctx, x, n, ix);
-        if (r && false_at >= 0) { /* False's new axis sliced to nothing */
-            kiln_ix cut[KILN_MAX_DIMS];
-            int at = 0, ell = ellipsis_dims(ix, n, x->ndim);
-            for (int k = 0; k < false_at; k++) at += result_dims(&ix[k], ell);
-            for (int d = 0; d <= at; d++) cut[d] = (kiln_ix){.kind = KILN_IX_SLICE};
-            cut[at] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP};
-            kiln_expr *e = kiln_index(p->ctx, r, at + 1, cut);
-            kiln_expr_free(r);
-            r = e;
+        if (r && bool_at >= 0) { /* True's or False's new axis: of length 0 for False; first where it and an
+                                    integer are apart, as NumPy puts an index array's dims */
+            int at = 0, ell = ellipsis_dims(ix, n, x->ndim), perm[KILN_MAX_DIMS];
+            for (int k = 0; k < bool_at; k++) at += result_dims(&ix[k], ell);
+            if (is_false) {
+                kiln_ix cut[KILN_MAX_DIMS];
+                for (int d = 0; d <= at; d++) cut[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+                cut[at] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = 0, .flags = KILN_IX_HAS_STOP};
+                kiln_expr *e = kiln_index(p->ctx, r, at + 1, cut);
+                kiln_expr_free(r);
+                r = e;
+            }
+            if (r && at > 0 && arrays_apart(ix, n, &bool_at, 1)) {
+                perm[0] = at;
+                for (int d = 0, j = 1; d < r->ndim; d++)
+                    if (d != at) perm[j++] = d;
+                kiln_expr *e = kiln_permute(p->ctx, r, perm);
+                kiln_expr_free(r);
+                r = e;
+            }
         }
     } else if (nadv > 2) {
         r = take_many(p, x, ix, n, items, advs, nadv, off);
