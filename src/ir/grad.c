@@ -322,7 +322,7 @@ static kiln_expr *linalg_rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         if (isq) t = op2(s, KILN_OP_ADD, g, t);
         return mT(s, la(s, KILN_LA_SOLVE, r, mT(s, t), IR_LA_FOR_GRAD));
     }
-    default: return no_gradient(s, x, "");
+    default: return no_gradient(s, x, "yet");
     }
 }
 
