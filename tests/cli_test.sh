@@ -23,6 +23,43 @@ expect ":help lists signatures" 0 "logsumexp(a, axis=None, keepdims=False)" -- "
 expect ":help NAME" 0 "the sum over axis" -- "$kiln" -c ':help sum'
 expect ":help of a constant" 0 "as numpy.pi" -- "$kiln" -c ':help pi'
 expect "NumPy's integers index" 0 "array([0, 1, 2])" -- "$kiln" -c 'x = arange(10); n = sum(arange(3)); x[:n]'
+# an out-of-bounds index names the axis of the array indexed, as NumPy's message does (not the
+# axis of what the subscript made of it before taking)
+while IFS='|' read -r sub said; do
+  expect "out of bounds: $sub" 1 "$said" -- "$kiln" -c "x = arange(60).reshape(3, 4, 5); print($sub)"
+done <<'CASES'
+x[0, [0, 9], [1, 2]]|index 9 is out of bounds for axis 1 with size 4
+x[[0, 2], [1, 3], [4, 9]]|index 9 is out of bounds for axis 2 with size 5
+x[[0, 1], :, [1, 7]]|index 7 is out of bounds for axis 2 with size 5
+x[None, 0, [0, 9], [1, 2]]|index 9 is out of bounds for axis 1 with size 4
+x[None, [0, 9]]|index 9 is out of bounds for axis 0 with size 3
+x[..., [0, 1], [2, 8]]|index 8 is out of bounds for axis 2 with size 5
+x[[2, 0], ..., [1, 7]]|index 7 is out of bounds for axis 2 with size 5
+x[[0, 1], [0, -5]]|index -5 is out of bounds for axis 1 with size 4
+CASES
+expect "out of bounds in an assignment" 1 "index 9 is out of bounds for axis 1 with size 4" -- "$kiln" -c 'x = arange(60).reshape(3, 4, 5); x[0, [0, 9], [1, 2]] = 1'
+# one-element target lists unpack, as Python's
+expect "n, = x.shape" 0 "5 10" -- "$kiln" -c 'x = arange(5.); n, = x.shape; print(n, n * 2)'
+expect "(n,) = and [n] =" 0 "6 5" -- "$kiln" -c 'x = arange(5.); (n,) = x.shape; [m] = x.shape; print(n + 1, m)'
+expect "c, = an array of one row" 0 "7.0" -- "$kiln" -c 'c, = array([7.]); print(c)'
+expect "a, = nonzero(...)" 0 "[3 4]" -- "$kiln" -c 'x = arange(5.); a, = nonzero(x > 2); print(a)'
+expect "(b) is b, (b,) unpacks" 0 "1 2 3" -- "$kiln" -c 'a, (b) = 1, 2; c, (d,) = 1, (3,); print(a, b, d)'
+expect "n, = two values" 1 "cannot unpack: expected 1 value" -- "$kiln" -c 'n, = (1, 2)'
+expect "for u, in: refused" 1 "not supported in a for loop" -- "$kiln" -c $'for u, in [(1,), (2,)]:\n    print(u)'
+# out= is refused by every function (kiln's results are new arrays), never ignored
+for call in "clip(x, 1, 3, out=x)" "x.clip(1, 3, out=x)" "round(x, out=x)" "x.round(out=x)" "median(x, out=x)" "quantile(x, 0.5, out=x)" "sum(x, out=x)"; do
+  expect "refused: $call" 1 "out= is not supported" -- "$kiln" -c "x = arange(5.); $call"
+done
+expect "nan_to_num(copy=False) refused" 1 "copy=False" -- "$kiln" -c 'x = arange(5.); nan_to_num(x, copy=False)'
+# Python's numbers: int() past 64 bits, int32 of a Python integer past int32, 0.0 ** -1
+expect "int(1e20)" 1 "too large for kiln's 64-bit integers" -- "$kiln" -c 'int(1e20)'
+expect "int(-9.2e18)" 0 "-9200000000000000000" -- "$kiln" -c 'print(int(-9.2e18))'
+expect "int32(2**31)" 1 "Python integer 2147483648 out of bounds for int32" -- "$kiln" -c 'int32(2**31)'
+expect "array([2**31], dtype=int32)" 1 "Python integer 2147483648 out of bounds for int32" -- "$kiln" -c 'array([1, 2**31], dtype=int32)'
+expect "full(..., -2**31 - 1, dtype=int32)" 1 "Python integer -2147483649 out of bounds for int32" -- "$kiln" -c 'full(2, -2**31 - 1, dtype=int32)'
+expect "int32's extremes fit" 0 "2147483647 -2147483648 [2147483647]" -- "$kiln" -c 'print(int32(2**31 - 1), int32(-2**31), array([2**31 - 1], dtype=int32))'
+expect "0.0 ** -1" 1 "zero cannot be raised to a negative power" -- "$kiln" -c 'print(0.0 ** -1)'
+expect "an array's 0 ** -1 is inf" 0 "[inf inf]" -- "$kiln" -c 'print(zeros(2) ** -1)'
 expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
 
 # .npy out and back in
@@ -103,6 +140,7 @@ expect "grad warns of a loop variable" 0 "'r' was computed from 'w'" -- "$kiln" 
 expect "grad warns of an array's rows unpacked" 0 "'a' was computed from 'w'" -- "$kiln" -c 'w = ones(3); a, b = ones((2, 3)) * w; g = grad(sum(a * w), w)'
 no_warning "a tuple's names: each its own sources" 'w = ones(3); x = ones(3); a, c = w * 2, x; g = grad(sum(c * w), w)'
 no_warning "integer and bool names carry no gradient: no warning" 'w = ones(3); m = w > 0; i = argsort(w); g = grad(sum(where(m, w, 0)) + sum(w[i]), w)'
+no_warning "variables updated from each other's gradients, a batch of another size: no warning" "save(\"$d/w1.npy\", ones((3, 4)) * 0.1)"$'\nW1 = load("'"$d/w1.npy"$'")\nW2 = ones((4, 2)) * 0.2\nX = ones((10, 3))\nfor s in range(0, 10, 4):\n    xb = X[s:s+4]\n    loss, (dW1, dW2) = value_and_grad(mean(tanh(xb @ W1) @ W2), (W1, W2))\n    W1 -= 0.1 * dW1\n    W2 -= 0.1 * dW2'
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(3):\n    h = w * 2\n    g = grad(sum(h * w * randn(3)), w)' 2>&1)
 [ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once, a statement rebuilt each time" || no "the warning once, a statement rebuilt each time (output: $out)"
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)

@@ -209,7 +209,8 @@ typedef struct kiln_gather_args {
     char *out;
     int64_t x_str[KILN_MAX_DIMS], idx_str[KILN_MAX_DIMS], out_str[KILN_MAX_DIMS];
     int64_t axis_len, axis_str;
-    int axis; /* for the message only */
+    int axis, axis2_said; /* for the message only: the axes an out-of-bounds index of idx (idx2) is
+                             said to be on, those of the array the user indexed */
     /* a second index (NULL when none): j2 at idx2 + Σ i_d·idx2_str[d] picks along axis + 1
      * (axis2_len, axis2_str) as well, NumPy's x[i, j] */
     const char *idx2;

@@ -879,7 +879,7 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
     });
     if (first_bad != INT64_MAX)
         return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad_value,
-                         a->axis + bad_which, (long long)(bad_which ? a->axis2_len : a->axis_len));
+                         bad_which ? a->axis2_said : a->axis, (long long)(bad_which ? a->axis2_len : a->axis_len));
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
@@ -915,7 +915,7 @@ kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, 
         }
         if (!ok)
             return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
-                             a->axis + (int)which, (long long)(which ? a->axis2_len : a->axis_len));
+                             which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
         kscalar x = ref_load(xp, dt), v = ref_load(vp, dt), pair[2] = {x, v};
         ref_store(xp, dt, ref_apply(KILN_OP_ADD, dt, dt, pair));
         for (int d = nd - 1; d >= 0; d--) {

@@ -170,10 +170,25 @@ static bool one_axis(parser *p, const fe_fn *f, fe_args *a, int *axis) {
     return true;
 }
 /* x cast to dtype= when given (a reference; x itself otherwise). */
+/* Whether the Python integers in v (a number, or lists and tuples of them) fit dtype dt: NumPy 2
+ * refuses array([2**31], dtype=int32); false after reporting. */
+static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
+    if (v->kind == KV_LIST || v->kind == KV_TUPLE) {
+        for (int i = 0; i < v->n; i++)
+            if (!py_ints_fit(p, &v->items[i], dt)) return false;
+        return true;
+    }
+    if (dt != KILN_I32 || !fe_is_py(v) || v->e->dtype != KILN_I64) return true;
+    int64_t i = v->e->val.i64;
+    if (i >= INT32_MIN && i <= INT32_MAX) return true;
+    return fe_err(p, v->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)i);
+}
+
 static kiln_expr *with_dtype(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x) {
     kiln_dtype dt;
     if (!given_not_none(a, "dtype")) return kiln_expr_retain(x);
     if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return NULL;
+    if (has(a, "object") && !py_ints_fit(p, arg(a, "object"), dt)) return NULL;
     kiln_expr *c = kiln_cast(p->ctx, x, dt);
     fe_got(p, c, arg(a, "dtype")->off);
     return c;
@@ -365,7 +380,7 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_op op = (kiln_op)f->op;
     if (!x0) return false;
     bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD;
-    bool ok = no_out(p, f, a) && (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
+    bool ok = (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
     if (ok && op != KILN_OP_CUMSUM && op != KILN_OP_CUMPROD) ok = keepdims_of(p, f, a, &keep);
     int64_t ddof = 0;
     if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
@@ -612,6 +627,8 @@ static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, 
     for (uint32_t k = 0; k < count && !p->env->warning[0]; k++) {
         const kiln_expr *l = order[k]; /* (integer and bool arrays carry no gradient: no warning) */
         const char *name = op_is_array_leaf(l->op) && dtype_is_float((kiln_dtype)l->dtype) ? fe_leaf_name(p->env->scope, &p->env->deps, l) : NULL;
+        for (int i = 0; name && i < n; i++) /* a variable itself: the gradient flows to it, wherever its value came from */
+            if (l == wrt[i]) name = NULL;
         for (int i = 0; name && i < n && !p->env->warning[0]; i++) {
             const char *w = fe_leaf_name(p->env->scope, &p->env->deps, wrt[i]);
             if (!w || !fe_scope_derived(p->env->scope, name, w)) continue;
@@ -709,7 +726,8 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         kiln_expr *x = expr_of(p, f, a, "fill_value");
         if (!x) return false;
         if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = (kiln_dtype)x->dtype;
-        if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return result(p, out, NULL, off, 1, &x);
+        if ((given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) || !py_ints_fit(p, fv, dt))
+            return result(p, out, NULL, off, 1, &x);
         kiln_array *z = kiln_full(p->ctx, dt, nd, shape, 0);
         kiln_expr *t[3] = {x, z ? kiln_var(p->ctx, z) : NULL, NULL};
         kiln_array_free(z);
@@ -722,7 +740,7 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     }
     if (fv && !fe_arg_number(p, fv, f->name, "fill_value", &v, &iv, &vdt)) return false;
     if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = vdt == KILN_I32 ? KILN_I64 : vdt; /* np.full(s, 3) is int64 */
-    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+    if ((given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) || (fv && !py_ints_fit(p, fv, dt))) return false;
     for (int d = 0; d < nd; d++)
         if (shape[d] < 0) return fe_err(p, arg(a, like ? "a" : "shape")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
     kiln_array *r = kiln_full(p->ctx, dt, nd, shape, v);
@@ -3074,6 +3092,12 @@ static bool h_nan_to_num(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
+    bool copy = true;
+    if (given(a, "copy") && !fe_arg_bool(p, arg(a, "copy"), f->name, "copy", &copy)) return done(p, &t, out, NULL, off);
+    if (!copy) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "copy")->off, KILN_ERR_ARG, "nan_to_num(): copy=False (changing x in place) is not supported: write x = nan_to_num(x)");
+    }
     kiln_dtype dt = (kiln_dtype)x->dtype;
     if (!dtype_is_float(dt)) return done(p, &t, out, x, off);
     double big = dt == KILN_F32 ? 3.4028234663852886e38 : 1.7976931348623157e308;
@@ -3207,7 +3231,7 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     unsigned mask;
     bool all, keep_;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
-    if (!x || !no_out(p, f, a) || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_))
+    if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_))
         return done(p, &t, out, NULL, off);
     if (has(a, "dtype") && given_not_none(a, "dtype")) x = keep(&t, with_dtype(p, f, a, x));
     if (!x) return done(p, &t, out, NULL, off);
@@ -3531,7 +3555,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
     }
     fe_args a;
-    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a)) {
+    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a) || (has(&a, "out") && !no_out(p, f, &a))) { /* (no function writes into out=) */
         args_free(p, &a);
         return false;
     }

@@ -581,6 +581,8 @@ bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
         double f = ref_cast(s, sdt, KILN_F64).f64;
         if (dt == KILN_I64 && !isfinite(f))
             return fe_err(p, off, KILN_ERR_ARG, "cannot convert float %s to integer", isnan(f) ? "NaN" : "infinity");
+        if (dt == KILN_I64 && !(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) /* (Python's int is unbounded) */
+            return fe_err(p, off, KILN_ERR_ARG, "int(): %g is too large for kiln's 64-bit integers", f);
     }
     kscalar r = ref_cast(s, sdt, dt);
     kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, r.f64) : dt == KILN_I64 ? kiln_int(p->ctx, r.i64) : kiln_bool(p->ctx, r.b);
@@ -928,6 +930,14 @@ static int ellipsis_dims(const kiln_ix *ix, int n, int nd) {
 }
 static int result_dims(const kiln_ix *it, int ell) { return it->kind == KILN_IX_ELLIPSIS ? ell : it->kind != KILN_IX_INDEX; }
 
+/* The dim of the indexed array that item k of ix stands for (what an out-of-bounds index's
+ * message names: NumPy counts the array's dims, not the result's). */
+static int source_dim(const kiln_ix *ix, int k, int ell) {
+    int d = 0;
+    for (int j = 0; j < k; j++) d += ix[j].kind == KILN_IX_ELLIPSIS ? ell : ix[j].kind != KILN_IX_NEWAXIS;
+    return d;
+}
+
 /* Whether the index arrays (items advs[0..q), ascending) and the integers of ix[0..n) are apart:
  * a slice, None or "..." between two of them (NumPy then puts the arrays' dims first). */
 static bool arrays_apart(const kiln_ix *ix, int n, const int *advs, int q) {
@@ -985,13 +995,15 @@ static kiln_expr *take_many(parser *p, kiln_expr *x, const kiln_ix *ix, int n, k
             ok = (idx[m] = b) != NULL;
         }
         kiln_expr *pm = ok ? kiln_permute(c, basic, perm) : NULL;
-        y = pm ? kiln_take_pair(c, pm, idx[0], idx[1], pos) : NULL;
+        y = pm ? ir_take_pair(&c->graph, pm, idx[0], idx[1], pos, IR_SAID(source_dim(ix, advs[0], ell), source_dim(ix, advs[1], ell)))
+               : NULL;
         kiln_expr_free(pm);
         for (int m = 2; y && m < q; m++) { /* y's dims: before pos, B, the next array's, the rest */
             int64_t shape[KILN_MAX_DIMS];
             int yn = y->ndim, axis = pos + bn;
             for (int d = 0; d < yn; d++) shape[d] = d >= pos && d < pos + bn ? B[d - pos] : 1;
-            kiln_expr *ir = kiln_reshape(c, idx[m], yn, shape), *z = ir ? kiln_take_along_axis(c, y, ir, axis) : NULL;
+            kiln_expr *ir = kiln_reshape(c, idx[m], yn, shape);
+            kiln_expr *z = ir ? ir_take(&c->graph, y, ir, axis, true, IR_SAID(source_dim(ix, advs[m], ell), -1)) : NULL;
             kiln_expr_free(ir);
             kiln_expr_free(y);
             y = z ? kiln_squeeze(c, z, axis) : NULL;
@@ -1145,9 +1157,10 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         if (idx && axis + (adv2 >= 0) >= basic->ndim) {
             fe_err(p, items[adv].off, KILN_ERR_INDEX, "too many indices for array: array is %d-dimensional", x->ndim);
         } else if (idx && adv2 >= 0) {
-            if (idx2) r = kiln_take_pair(p->ctx, basic, idx, idx2, axis);
+            if (idx2)
+                r = ir_take_pair(&p->ctx->graph, basic, idx, idx2, axis, IR_SAID(source_dim(ix, adv, ell), source_dim(ix, adv2, ell)));
         } else if (idx) {
-            r = kiln_take(p->ctx, basic, idx, axis);
+            r = ir_take(&p->ctx->graph, basic, idx, axis, false, IR_SAID(source_dim(ix, adv, ell), -1));
         }
         int q = r ? r->ndim - (basic->ndim - 1 - (adv2 >= 0)) : 0; /* the index arrays' dims */
         if (r && apart && axis > 0) {
@@ -1740,6 +1753,9 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
     bool zero = b->dtype == KILN_I64 ? b->val.i64 == 0 : b->val.f64 == 0;
     if (zero && (op == KILN_OP_DIV || op == KILN_OP_FLOORDIV || op == KILN_OP_MOD))
         return fe_err(p, off, KILN_ERR_ARG, op == KILN_OP_DIV ? "division by zero" : a->dtype == KILN_I64 && b->dtype == KILN_I64 ? "integer division or modulo by zero" : "float floor division by zero");
+    bool base_zero = a->dtype == KILN_I64 ? a->val.i64 == 0 : a->val.f64 == 0;
+    if (op == KILN_OP_POW && base_zero && (b->dtype == KILN_I64 ? b->val.i64 < 0 : b->val.f64 < 0))
+        return fe_err(p, off, KILN_ERR_ARG, "zero cannot be raised to a negative power (0.0 ** -1 is an error in Python)");
     if (a->dtype == KILN_I64 && b->dtype == KILN_I64) {
         int64_t x = a->val.i64, y = b->val.i64, z = 0;
         bool over = false;

@@ -498,8 +498,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     }
     case KILN_OP_SCATTER:
         if (i > 0) return NULL;
-        if (x->keepdims == 2) return keep(s, ir_take_pair(s->g, g, ir_arg(x, 1), ir_arg(x, 2), x->axis));
-        return keep(s, ir_take(s->g, g, ir_arg(x, 1), x->axis, x->keepdims == 1));
+        if (x->keepdims == 2) return keep(s, ir_take_pair(s->g, g, ir_arg(x, 1), ir_arg(x, 2), x->axis, 0));
+        return keep(s, ir_take(s->g, g, ir_arg(x, 1), x->axis, x->keepdims == 1, 0));
     case KILN_OP_COUNT: break;
     }
     KILN_ASSERT(0 && "an op without a gradient rule");

@@ -203,12 +203,16 @@ kiln_expr *ir_squeeze(ir_graph *g, kiln_expr *x, int axis);
 /* x.reshape(shape) (one -1 allowed): arrays whose layout allows it are viewed; otherwise a
  * RESHAPE node, which the runtime reads as its operand's values in C order. */
 kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape);
-/* concatenate([a, b], axis) and take / take_along_axis (along: 1). */
+/* concatenate([a, b], axis) and take / take_along_axis (along: 1).  A take's `said` (its
+ * node's val) names the axes an out-of-bounds index's message gives: IR_SAID(i, j), the axes of
+ * the array a subscript indexed before the frontend moved or dropped dims; 0: axis (and
+ * axis + 1). */
+#define IR_SAID(i, j) ((int64_t)((i) + 1) | (int64_t)((j) + 1) << 8)
 kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis);
-kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along);
+kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along, int64_t said);
 /* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
  * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */
-kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
+kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis, int64_t said);
 /* x read as an array of shape (x's dims broadcast to it: a VIEW with strides 0, never pushed
  * down, so x is computed once). */
 kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape);

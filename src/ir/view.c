@@ -591,7 +591,7 @@ kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis) {
     return ir_intern_binary(g, &p, a, b);
 }
 
-kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis) {
+kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis, int64_t said) {
     if (!ir_check_operand(g, x, "index", 1) || !ir_check_operand(g, i, "index", 2) || !ir_check_operand(g, j, "index", 3)) return NULL;
     if (!dtype_is_int((kiln_dtype)i->dtype) || !dtype_is_int((kiln_dtype)j->dtype)) {
         kiln_fail(g->ctx, KILN_ERR_DTYPE, "arrays used as indices must be of integer type");
@@ -625,6 +625,7 @@ kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, i
     for (int d = axis + 2; d < x->ndim; d++) p.shape[p.ndim++] = x->shape[d];
     p.axis = (int8_t)axis;
     p.keepdims = 2;
+    p.val.i64 = said;
     if ((ci = ir_coerce(g, i, KILN_I64)) && (cj = ir_coerce(g, j, KILN_I64))) {
         p.arg[0] = x->id;
         p.arg[1] = ci->id;
@@ -636,7 +637,7 @@ kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, i
     return r;
 }
 
-kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along) {
+kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along, int64_t said) {
     const char *fn = along ? "take_along_axis" : "take";
     if (!ir_check_operand(g, x, fn, 1) || !ir_check_operand(g, idx, fn, 2)) return NULL;
     if (!dtype_is_int((kiln_dtype)idx->dtype)) {
@@ -688,6 +689,7 @@ kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool alo
     }
     p.axis = (int8_t)ax;
     p.keepdims = along;
+    p.val.i64 = said;
     if (!(ci = ir_coerce(g, idx, KILN_I64))) goto out;
     p.arg[0] = x->id;
     p.arg[1] = ci->id;

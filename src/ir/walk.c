@@ -81,7 +81,8 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         return ir_view(g, args[0], &m);
     case KIND_CONCAT: return ir_concat(g, args[0], args[1], n->axis);
     case KIND_GATHER:
-        return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis) : ir_take(g, args[0], args[1], n->axis, n->keepdims);
+        return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis, n->val.i64)
+                                : ir_take(g, args[0], args[1], n->axis, n->keepdims, n->val.i64);
     case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
     case KIND_SCATTER: return ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape);
     case KIND_ROWS: return ir_rows(g, args[0], n->keepdims);

@@ -53,6 +53,7 @@ struct stmt {
     int nnames;
     int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
     int group[MAX_TARGETS]; /* S_ASSIGN: at the first name of a nested "(b, c)": its names */
+    bool seq[MAX_TARGETS];  /* each target list: a sequence ("n," "(n,)" "[n]"), even of one name */
     int nchain;
     kiln_op op;            /* S_AUG, and S_SETITEM when aug */
     bool aug;
@@ -469,19 +470,29 @@ static bool target_name(prog *pg, stmt *st, size_t a, size_t ne) {
  * st->names; false after reporting. */
 static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
+    char comma = ',';
     a = trim_left(t, a, b);
     b = trim_right(t, a, b);
-    if (a < b && (t[a] == '(' || t[a] == '[') && t[b - 1] == (t[a] == '(' ? ')' : ']')) {
+    bool seq = false; /* "[n]", "n," and "(n,)" unpack a sequence of one value; "(n)" is n */
+    while (a < b && (t[a] == '(' || t[a] == '[') && t[b - 1] == (t[a] == '(' ? ')' : ']') && scan_top(t, a, b, is_char, &comma) == b &&
+           !seq) { /* (the outer brackets of the whole list: "(a, b)" but not "(a), (b)") */
+        seq = t[a] == '[';
         a = trim_left(t, a + 1, b - 1);
         b = trim_right(t, a, b - 1);
     }
     int count = 0;
     while (a < b) {
-        char comma = ',';
         size_t e = scan_top(t, a, b, is_char, &comma), ne = trim_right(t, a, e);
-        if (ne - a >= 2 && (t[a] == '(' || t[a] == '[') && t[ne - 1] == (t[a] == '(' ? ')' : ']')) { /* (b, c) */
+        seq |= e < b; /* a comma, perhaps the last thing */
+        size_t ia = a, ib = ne;
+        bool nested = false; /* "(b, c)", "[b]", "(b,)"; "(b)" is b */
+        while (ib - ia >= 2 && (t[ia] == '(' || t[ia] == '[') && t[ib - 1] == (t[ia] == '(' ? ')' : ']') && !nested) {
+            nested = t[ia] == '[' || scan_top(t, ia + 1, ib - 1, is_char, &comma) < ib - 1;
+            ia = trim_left(t, ia + 1, ib - 1), ib = trim_right(t, ia, ib - 1);
+        }
+        if (nested) {
             int first = st->nnames;
-            for (size_t ia = trim_left(t, a + 1, ne - 1), ib = trim_right(t, ia, ne - 1); ia < ib;) {
+            while (ia < ib) {
                 size_t ie = scan_top(t, ia, ib, is_char, &comma);
                 if (!target_name(pg, st, ia, trim_right(t, ia, ie))) return false;
                 ia = ie < ib ? trim_left(t, ie + 1, ib) : ib;
@@ -491,7 +502,7 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
                 return false;
             }
             st->group[first] = st->nnames - first;
-        } else if (!target_name(pg, st, a, ne)) {
+        } else if (!target_name(pg, st, ia, ib)) {
             return false;
         }
         count++;
@@ -507,6 +518,7 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
     }
     int names = 0; /* the earlier lists' names: this list has the rest */
     for (int c = 0; c < st->nchain; c++) names += st->chain[c];
+    st->seq[st->nchain] = seq;
     st->chain[st->nchain++] = st->nnames - names;
     return true;
 }
@@ -657,6 +669,9 @@ static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, 
             in++;
         if (in >= hb) return report(pg, ha, "expected 'in': for i in range(n):"), false;
         if (!parse_targets(pg, st, ha, in)) return false;
+        bool one = st->seq[0] && st->nnames == 1; /* (a loop's items are flattened, not matched to the targets' shape) */
+        for (int k = 0; k < st->nnames; k++) one |= st->group[k] == 1;
+        if (one) return report(pg, ha, "a target of one name in brackets or with a comma, as in for (u,) in ..., is not supported in a for loop: write u, = item in its body"), false;
         ha = trim_left(t, in + 2, hb);
         if (ha == hb) return report(pg, in + 2, "expected what to loop over after 'in'"), false;
     } else if (kind != S_PASS && ha == hb) { /* else: has no expression */
@@ -1077,13 +1092,13 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     return rc;
 }
 
-/* name = value, or the names of a target list = a sequence's items or an array's rows; a nested
- * "(b, c)" takes an item that is a sequence of that many values. */
-static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
+/* name = value, or the names of a target list (seq: a sequence, "n," too) = a sequence's items
+ * or an array's rows; a nested "(b, c)" takes an item that is a sequence of that many values. */
+static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kval *v) {
     session *s = pg->s;
     int count = 0, at[MAX_TARGETS]; /* the targets, each at its first name */
     for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1) at[count++] = k;
-    if (count == 1 && !st->group[first]) return assign_one(pg, st, st->names[first], v, st->x + v->off);
+    if (count == 1 && !st->group[first] && !seq) return assign_one(pg, st, st->names[first], v, st->x + v->off);
     kval rows = {0}; /* an array unpacks into its rows */
     kval row_items[MAX_TARGETS];
     int nrows = 0;
@@ -1119,7 +1134,7 @@ static int assign(prog *pg, stmt *st, int first, int nnames, const kval *v) {
     }
     char msg[128];
     if (rc == RUN_OK && ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count)) {
-        snprintf(msg, sizeof msg, v->kind == KV_TUPLE || v->kind == KV_LIST ? "cannot unpack: expected %d values" : "cannot unpack this value into %d names", count);
+        snprintf(msg, sizeof msg, v->kind == KV_TUPLE || v->kind == KV_LIST ? "cannot unpack: expected %d value(s)" : "cannot unpack this value into %d names", count);
         rc = report(pg, st->x, msg);
     }
     for (int i = 0; i < count && rc == RUN_OK; i++) {
@@ -1801,7 +1816,7 @@ static int exec_one(prog *pg, stmt *st) {
             return rc;
         }
         sources_begin(pg, st);
-        rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, &st->value);
+        rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, false, &st->value);
         if (shared && rc == RUN_OK) fe_scope_derive(s->scope, st->names[0], pg->src, pg->nsrc, true);
         sources_end(pg);
         if (shared) kiln_array_free(target);
@@ -1820,7 +1835,7 @@ static int exec_one(prog *pg, stmt *st) {
         for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
             first = 0;
             for (int k = 0; k < c; k++) first += st->chain[k];
-            rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, &st->value);
+            rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, st->nchain && st->seq[c], &st->value);
         }
         sources_end(pg);
         release(pg, st);

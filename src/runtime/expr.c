@@ -265,17 +265,17 @@ kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
 }
 kiln_expr *kiln_take(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis) {
     ARGCHK(ctx);
-    return ir_take(G, x, idx, axis, false);
+    return ir_take(G, x, idx, axis, false, 0);
 }
 kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr *idx, int axis) {
     ARGCHK(ctx);
-    return ir_take(G, x, idx, axis, true);
+    return ir_take(G, x, idx, axis, true, 0);
 }
 kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis) {
     ARGCHK(ctx);
     if (!ir_check_operand(G, x, "take_pair", 1)) return NULL;
     if (axis < 0) axis += x->ndim - 1;
-    return ir_take_pair(G, x, i, j, axis);
+    return ir_take_pair(G, x, i, j, axis, 0);
 }
 
 /* ------------------------------------------------------------------ compositions */
