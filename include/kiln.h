@@ -645,7 +645,8 @@ KILN_API kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out
 KILN_API kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e);
 /* Evaluates n expressions together into outs (as kiln_eval_into each): what they share is
  * computed once (a training step's gradients, say).  outs[i] may be NULL, and then receives a
- * new array that the caller owns (on failure every such outs[i] is left NULL). */
+ * new array that the caller owns (on failure every such outs[i] is left NULL).  An expression
+ * given twice is computed once, its value copied into the second output. */
 KILN_API kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs);
 
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),

@@ -60,6 +60,13 @@ expect "full(..., -2**31 - 1, dtype=int32)" 1 "Python integer -2147483649 out of
 expect "int32's extremes fit" 0 "2147483647 -2147483648 [2147483647]" -- "$kiln" -c 'print(int32(2**31 - 1), int32(-2**31), array([2**31 - 1], dtype=int32))'
 expect "0.0 ** -1" 1 "zero cannot be raised to a negative power" -- "$kiln" -c 'print(0.0 ** -1)'
 expect "an array's 0 ** -1 is inf" 0 "[inf inf]" -- "$kiln" -c 'print(zeros(2) ** -1)'
+# tuples are array-likes, as NumPy's; x[(1, 2)] is x[1, 2]; where(condition) is nonzero
+expect "array of a tuple" 0 "[1 2 3] [[1 2]" -- "$kiln" -c 'print(array((1, 2, 3)), array([(1, 2), (3, 4)]))'
+expect "an array plus a tuple" 0 "[1. 2. 3.]" -- "$kiln" -c 'print(zeros(3) + (1, 2, 3))'
+expect "a tuple plus a tuple is still Python's" 0 "(1, 2, 3)" -- "$kiln" -c 'print((1, 2) + (3,))'
+expect "x[(1, 2)]" 0 "5 [3 4 5]" -- "$kiln" -c 'x = arange(6).reshape(2, 3); i = (1, 2); print(x[i], x[(1,)])'
+expect "where(condition)" 0 "(array([1, 1, 1]), array([0, 1, 2]))" -- "$kiln" -c 'print(where(arange(6).reshape(2, 3) > 2))'
+expect "where(condition, x)" 1 "either both or neither of x and y" -- "$kiln" -c 'where(arange(3) > 1, 1)'
 expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
 
 # .npy out and back in

@@ -159,7 +159,7 @@ static const struct {
     {"q + 1", 0, KILN_ERR_NAME, "name 'q' is not defined"},
     {"x + undefined_name", 4, KILN_ERR_NAME, "'undefined_name' is not defined"},
     {"sin(a, b)", 7, KILN_ERR_ARG, "takes 1 positional argument but 2 were given"},
-    {"where(x, y)", 0, KILN_ERR_ARG, "missing required argument 'y'"},
+    {"where(x, y)", 0, KILN_ERR_ARG, "either both or neither of x and y should be given"},
     {"a + (b", 6, KILN_ERR_SYNTAX, "expected ')'"},
     {"a $ b", 2, KILN_ERR_SYNTAX, "invalid character"},
     {"a ! b", 2, KILN_ERR_SYNTAX, "'!' is not an operator"},

@@ -578,7 +578,13 @@ START_TEST(eval_many_logistic_step) {
         kiln_array_free(want);
         kiln_array_free(outs[i]);
     }
-    ck_assert_int_eq(kiln_eval_many(ctx, 2, (kiln_expr *[]){dw, dw}, (kiln_array *[]){NULL, NULL}), KILN_ERR_ARG);
+    /* an expression twice (a shape's equal dims): each output its own copy of the value */
+    kiln_array *twice[3] = {NULL, NULL, NULL};
+    ck_assert_msg(kiln_eval_many(ctx, 3, (kiln_expr *[]){dw, db, dw}, twice) == KILN_OK, "%s", kiln_errmsg(ctx));
+    ck_assert_ptr_ne(kiln_array_data(twice[0]), kiln_array_data(twice[2]));
+    ck_assert_mem_eq(kiln_array_data(twice[0]), kiln_array_data(twice[2]), 20 * sizeof(double));
+    ck_assert_double_ne(((double *)kiln_array_data(twice[2]))[7], 0);
+    for (int i = 0; i < 3; i++) kiln_array_free(twice[i]);
     kiln_expr *all[] = {x, w, y, b, z, one, A, dz, m, dw, db};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_expr_free(all[i]);
     kiln_array_free(X);

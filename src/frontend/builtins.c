@@ -2130,12 +2130,27 @@ static kiln_array *value_now(parser *p, kiln_expr *e, size_t off) {
 /* nonzero(a): a tuple of int64 arrays, the coordinates of a's nonzero elements in C order;
  * argwhere(a): them as the columns of one (count, ndim) array; flatnonzero(a): their positions
  * in the flattened a.  Computed now. */
-enum { Z_NONZERO, Z_ARGWHERE, Z_FLAT };
+enum { Z_NONZERO, Z_ARGWHERE, Z_FLAT, Z_WHERE };
+static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
+
+/* where(condition, x, y), and where(condition) as nonzero(condition) */
+static bool h_where(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool hx = given_not_none(a, "x"), hy = given_not_none(a, "y");
+    if (hx != hy) return fe_err(p, off, KILN_ERR_ARG, "where(): either both or neither of x and y should be given");
+    fe_fn g = *f;
+    if (!hx) {
+        g.op = Z_WHERE;
+        return h_nonzero(p, &g, a, off, out);
+    }
+    g.op = KILN_OP_WHERE;
+    return h_ufunc(p, &g, a, off, out);
+}
+
 static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
-    kiln_expr *x = expr_of(p, f, a, "a");
+    kiln_expr *x = expr_of(p, f, a, f->op == Z_WHERE ? "condition" : "a");
     if (!x) return false;
-    if (x->ndim == 0 && f->op == Z_NONZERO) {
+    if (x->ndim == 0 && (f->op == Z_NONZERO || f->op == Z_WHERE)) {
         kiln_expr_free(x);
         return fe_err(p, off, KILN_ERR_ARG, "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.");
     }
@@ -3328,7 +3343,7 @@ static const fe_fn functions[] = {
     UF1("acosh", ARCCOSH, "inverse hyperbolic cosine"), UF1("atanh", ARCTANH, "inverse hyperbolic tangent"),
     UF1("isnan", ISNAN, "whether x is NaN"), UF1("isinf", ISINF, "whether x is +inf or -inf"),
     UF1("isfinite", ISFINITE, "whether x is neither infinite nor NaN"),
-    {"where", "condition, x, y", h_ufunc, KILN_OP_WHERE, "x where condition is true, else y", false},
+    {"where", "condition, x=None, y=None", h_where, 0, "x where condition is true, else y; where(condition) is nonzero(condition)", false},
     {"fmax", "x1, x2", h_fminmax, 0, "the larger of x1 and x2, NaN only where both are", false},
     {"fmin", "x1, x2", h_fminmax, 1, "the smaller of x1 and x2, NaN only where both are", false},
     {"degrees", "x", h_angle, 0, "radians to degrees: x * (180 / pi)", false}, {"rad2deg", "x", h_angle, 0, "np.degrees", false},

@@ -335,9 +335,12 @@ kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what);
 
 static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what);
 
+/* A list or a tuple: array-likes, as NumPy's (np.array((1, 2)), zeros(3) + (1, 2, 3)). */
+static bool is_seq(const kval *v) { return v->kind == KV_LIST || v->kind == KV_TUPLE; }
+
 kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what) {
     if (v->kind == KV_ARRAY) return kiln_expr_retain(v->e);
-    if (v->kind == KV_LIST) return list_expr(ctx, v, what);
+    if (is_seq(v)) return list_expr(ctx, v, what);
     kiln_fail(ctx, KILN_ERR_ARG, "%s must be an array or a number, not %s", what, kind_name(v));
     return NULL;
 }
@@ -345,7 +348,7 @@ kiln_expr *fe_as_expr(kiln_ctx *ctx, const kval *v, const char *what) {
 /* The shape a nested list claims (along its first items); -1 when too deep. */
 static int list_rank(const kval *v, int64_t *shape) {
     int nd = 0;
-    while (v->kind == KV_LIST) {
+    while (is_seq(v)) {
         if (nd == KILN_MAX_DIMS) return -1;
         shape[nd++] = v->n;
         if (v->n == 0) break;
@@ -366,14 +369,14 @@ static bool list_check(const kval *v, int depth, int nd, const int64_t *shape, b
         *any = true;
         return true;
     }
-    if (v->kind != KV_LIST || v->n != shape[depth]) return false;
+    if (!is_seq(v) || v->n != shape[depth]) return false;
     for (int k = 0; k < v->n; k++)
         if (!list_check(&v->items[k], depth + 1, nd, shape, all_const, dt, any)) return false;
     return true;
 }
 
 static void list_fill(const kval *v, kiln_dtype dt, char **p) {
-    if (v->kind == KV_LIST) {
+    if (is_seq(v)) {
         for (int k = 0; k < v->n; k++) list_fill(&v->items[k], dt, p);
         return;
     }
@@ -1203,6 +1206,13 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok) {
         if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
         else if (x->kind == KV_ARRAY) {
+            if (n == 1 && items[0].kind == KV_TUPLE && items[0].n > 0 && items[0].n <= (int)(sizeof items / sizeof *items)) {
+                kval t = items[0]; /* x[(1, 2)] is x[1, 2], as NumPy's */
+                n = t.n;
+                memcpy(items, t.items, (size_t)n * sizeof *items);
+                kiln_free(p->ctx, t.items);
+                kiln_expr_free(t.e);
+            }
             for (int k = 0; k < n && ok; k++) /* a list of booleans is a mask, as in NumPy; [] picks nothing */
                 if (items[k].kind == KV_LIST && items[k].n == 0) {
                     int64_t zero = 0;
@@ -1803,7 +1813,6 @@ static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     return fe_set_expr(p, out, kiln_bool(p->ctx, op == KILN_OP_EQ ? eq : !eq), off);
 }
 
-static bool is_seq(const kval *v) { return v->kind == KV_LIST || v->kind == KV_TUPLE; }
 static const char *py_type(const kval *v) {
     if (is_seq(v)) return v->kind == KV_LIST ? "list" : "tuple";
     if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
@@ -2298,7 +2307,8 @@ kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_
     fe_env env = {.scope = scope};
     kval v = {0};
     if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK) return NULL;
-    kiln_expr *e = fe_as_expr(ctx, &v, "the expression");
+    kiln_expr *e = v.kind == KV_TUPLE ? NULL : fe_as_expr(ctx, &v, "the expression"); /* (its values: kiln_parse_values) */
+    if (v.kind == KV_TUPLE) kiln_fail(ctx, KILN_ERR_ARG, "the expression must be an array or a number, not a tuple");
     if (!e) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));

@@ -380,17 +380,22 @@ kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e) {
 kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs) {
     if (!ctx) return KILN_ERR_ARG;
     if (n < 1 || !exprs || !outs) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: nothing to evaluate");
+    /* made[i]: outs[i] is kiln's; dup[i]: the earlier expression exprs[i] repeats (a, a; a shape's
+     * equal dims), or -1; the distinct ones, and their outputs, go to the plan */
     bool *made = kiln_calloc(ctx, (size_t)n);
-    if (!made) return KILN_ERR_NOMEM;
-    kiln_status st = KILN_OK;
+    int *dup = kiln_calloc(ctx, (size_t)n * sizeof *dup);
+    kiln_expr **ue = kiln_calloc(ctx, (size_t)n * sizeof *ue);
+    kiln_array **uo = kiln_calloc(ctx, (size_t)n * sizeof *uo);
+    kiln_status st = made && dup && ue && uo ? KILN_OK : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    int nu = 0;
     for (int i = 0; i < n && st == KILN_OK; i++) {
         if (!exprs[i]) {
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expression %d is NULL", i);
             break;
         }
-        for (int j = 0; j < i; j++)
-            if (exprs[j] == exprs[i]) st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expressions %d and %d are the same", j, i);
-        if (st != KILN_OK) break;
+        dup[i] = -1;
+        for (int j = 0; j < i && dup[i] < 0; j++)
+            if (exprs[j] == exprs[i]) dup[i] = j;
         if (!outs[i]) {
             outs[i] = kiln_array_new(ctx, (kiln_dtype)exprs[i]->dtype, exprs[i]->ndim, exprs[i]->shape);
             made[i] = outs[i] != NULL;
@@ -399,23 +404,34 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
             st = check_out(ctx, exprs[i], outs[i]);
         }
     }
-    rt_plan *p = st == KILN_OK ? rt_plan_many(ctx, exprs, n) : NULL;
+    for (int i = 0; i < n && st == KILN_OK; i++)
+        if (dup[i] < 0) ue[nu] = exprs[i], uo[nu++] = outs[i];
+    rt_plan *p = st == KILN_OK ? rt_plan_many(ctx, ue, nu) : NULL;
     if (st == KILN_OK && !p) st = kiln_errcode(ctx);
-    for (int i = 0; p && i < n && st == KILN_OK; i++)
-        if (needs_temporary(p, outs[i]))
+    for (int i = 0; p && i < nu && st == KILN_OK; i++)
+        if (needs_temporary(p, uo[i]))
             st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
-    if (st == KILN_OK && rt_device_started(ctx)) device_begin(ctx, p, outs, n);
-    if (st == KILN_OK) st = plan_run(ctx, p, outs);
+    if (st == KILN_OK && rt_device_started(ctx)) device_begin(ctx, p, uo, nu);
+    if (st == KILN_OK) st = plan_run(ctx, p, uo);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
     if (st == KILN_OK && rt_device_started(ctx))
-        for (int i = 0; i < n; i++) result_home(ctx, outs[i]);
+        for (int i = 0; i < nu; i++) result_home(ctx, uo[i]);
     rt_plan_release(ctx, p);
-    for (int i = 0; i < n && st != KILN_OK; i++)
+    for (int i = 0; i < n && st == KILN_OK; i++) { /* a repeat: a copy of the first one's value */
+        if (dup[i] < 0) continue;
+        kiln_expr *v = kiln_var(ctx, outs[dup[i]]);
+        st = v ? kiln_eval_into(ctx, v, outs[i]) : kiln_errcode(ctx);
+        kiln_expr_free(v);
+    }
+    for (int i = 0; made && i < n && st != KILN_OK; i++)
         if (made[i]) {
             kiln_array_free(outs[i]);
             outs[i] = NULL;
         }
     kiln_free(ctx, made);
+    kiln_free(ctx, dup);
+    kiln_free(ctx, ue);
+    kiln_free(ctx, uo);
     return st;
 }
 
