@@ -10,6 +10,7 @@ kiln.evaluate: the same expression over arrays of the same dtypes and shapes is 
 planned once.  Every function of kiln's language is reachable as kiln.NAME(...).
 """
 import itertools
+import operator
 import re
 
 from ._kiln import evaluate
@@ -95,8 +96,57 @@ class Expr:
     def T(self):
         return Expr(f"({self._text}).T", self._ops)
 
+    # ---- what NumPy's arrays tell: kiln knows the shape and dtype from the expression, without
+    # computing it (a parse, cached as any evaluate's)
+    @property
+    def shape(self):
+        import numpy as np
+        text, ops = _canonical(f"array(({self._text}).shape, dtype=int64)", self._ops)
+        return tuple(int(d) for d in np.asarray(evaluate(text, ops, {})))
+
+    @property
+    def dtype(self):
+        import numpy as np
+        text, ops = _canonical(f"zeros((), dtype=({self._text}).dtype)", self._ops)
+        return np.asarray(evaluate(text, ops, {})).dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def __len__(self):
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of unsized object")
+        return shape[0]
+
+    # ---- Python numbers and truth values: computed, as NumPy's
+    def __float__(self):
+        import numpy as np
+        return float(np.asarray(self))
+
+    def __int__(self):
+        import numpy as np
+        return int(np.asarray(self))
+
+    def __index__(self):
+        import numpy as np
+        return operator.index(np.asarray(self))
+
+    def __bool__(self):
+        import numpy as np
+        return bool(np.asarray(self))
+
     def __getitem__(self, key):
-        return Expr(f"({self._text})[{_index(key)}]", self._ops)
+        text, ops = _index(key)
+        return Expr(f"({self._text})[{text}]", {**self._ops, **ops})
 
     def __iter__(self):
         """Iterating evaluates: a tuple's values (u, s, vh = kiln.linalg.svd(x)), or an array's
@@ -112,19 +162,31 @@ class Expr:
 
 
 def _index(key):
+    """A subscript as kiln's text, and the operands it names (index arrays, masks)."""
+    import numpy as np
     if not isinstance(key, tuple):
         key = (key,)
-    parts = []
+    parts, ops = [], {}
     for k in key:
         if isinstance(k, slice):
-            parts.append(":".join("" if v is None else repr(int(v)) for v in (k.start, k.stop, k.step)))
+            parts.append(":".join("" if v is None else repr(operator.index(v)) for v in (k.start, k.stop, k.step)))
         elif k is None:
             parts.append("None")
         elif k is Ellipsis:
             parts.append("...")
+        elif isinstance(k, (bool, np.bool_)):
+            parts.append("True" if k else "False")
+        elif isinstance(k, (Expr, list, np.ndarray)) or (not isinstance(k, (int, np.integer)) and hasattr(k, "__array_interface__")):
+            e = _arg(k)  # an index array or a mask
+            parts.append(e._text)
+            ops.update(e._ops)
         else:
-            parts.append(repr(int(k)))
-    return ", ".join(parts)
+            try:
+                parts.append(repr(operator.index(k)))
+            except TypeError:
+                raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
+                                 "boolean arrays are valid indices") from None
+    return ", ".join(parts), ops
 
 
 def _literal(v):

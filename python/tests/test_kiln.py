@@ -228,6 +228,29 @@ def test_lazy_arrays():
         np.asarray(x @ kiln.asarray(np.ones(5)))
 
 
+def test_lazy_arrays_as_numpy_arrays():
+    M = np.arange(12.0).reshape(3, 4)
+    x = kiln.asarray(M)
+    # shape, dtype, ndim, size, len: from the expression, not computed
+    assert (x.shape, x.dtype, x.ndim, x.size, len(x)) == ((3, 4), np.float64, 2, 12, 3)
+    assert (x > 5).dtype == np.bool_ and kiln.sum(x).shape == () and (x @ x.T).shape == (3, 3)
+    with pytest.raises(TypeError):
+        len(kiln.sum(x))
+    # indices as NumPy reads them: booleans, index arrays, masks (NumPy's or kiln's), integers of NumPy
+    for k in [True, False, (1, 2), [0, 2], np.array([0, 2]), M > 5, (slice(None), [1, 3]), np.int64(1), (Ellipsis, None, 1)]:
+        assert np.array_equal(np.asarray(x[k]), M[k]), k
+    assert np.array_equal(np.asarray(x[x > 5]), M[M > 5])
+    with pytest.raises(IndexError):
+        x[1.5]
+    # Python numbers and truth values
+    assert float(kiln.mean(x)) == 5.5 and int(kiln.sum(x)) == 66 and bool(kiln.sum(x) > 3)
+    assert [0, 1, 2, 3][kiln.asarray(np.array(2))] == 2
+    with pytest.raises(ValueError):
+        bool(x > 3)
+    # a tuple whose values are the same expression (a square's shape)
+    assert tuple(int(np.asarray(v)) for v in kiln.evaluate("(a @ a.T).shape", {"a": M}, {})) == (3, 3)
+
+
 def test_one_tuples():
     x = np.array([0.0, 1.0, 0.0, 2.0])
     r = kiln.evaluate("nonzero(x)")  # NumPy's 1-tuple, not its one array
