@@ -355,6 +355,19 @@ CASES += [
     ("unique(concatenate([H[:4].reshape(2, 2), H[:4].reshape(2, 2)]), axis=0, return_inverse=True)", 0),
     ("unique(array([[-0.0, 1], [0.0, 1]]), axis=0)", 0), ("unique(float32(Z % 2), axis=0)", 0), ("unique(Z, axis=2)", 0),
     ("tensordot(A, N.T, 1)", 0), ("tensordot(A, A, axes=([0, 2], [0, 2]))", 0), ("tensordot(u, u, 0)", 0), ("tensordot(M, N, 1)", 0),
+    # NumPy's compositions: ptp, append, atleast_Nd, column_stack, inner, kron, cross, isin, searchsorted, bincount
+    ("ptp(a)", 0), ("ptp(Z, axis=1)", 0), ("ptp(A, axis=(0, 2), keepdims=True)", 0), ("ptp(m)", 0),  # NumPy: bool subtract
+    ("append(i, Z)", 0), ("append(M, N[:2, :], axis=0)", 0), ("append(M, N, axis=0)", 0), ("append(f, 2.5)", 0),
+    ("atleast_1d(7.5)", 0), ("atleast_2d(u)", 0), ("atleast_3d(u)", 0), ("atleast_3d(M)", 0), ("atleast_2d(A)", 0),
+    ("column_stack((u, v4))", 0), ("column_stack((M.T, u[:4]))", 0), ("column_stack([i[:3], a[:3]])", 0),
+    ("inner(u, v4)", 1e-15), ("inner(M, N)", 1e-13), ("inner(A, M)", 1e-13), ("inner(2.5, u)", 0), ("inner(M, u[:3])", 0),  # NumPy: not aligned
+    ("kron(M, N[:2, :2])", 0), ("kron(u, k[:3])", 0), ("kron(eye(2), Z)", 0), ("kron(u, N)", 0), ("kron(A, u)", 0),
+    ("cross(M[:, :3], N[:3, 1:])", 1e-15), ("cross(A[..., :3], u[:3])", 0), ("cross(Z[:, :3], i[:3])", 0), ("cross(u, u)", 0),  # NumPy: 4-vectors
+    ("isin(i, j)", 0), ("isin(a, b[::-1])", 0), ("isin(Z, [1, 2, 3], invert=True)", 0), ("isin(H, [nan, 0.5, -0.0])", 0), ("isin(u, [])", 0),
+    ("searchsorted(sort(a), b)", 0), ("searchsorted(sort(a), b, side='right')", 0), ("searchsorted(sort(i), Z)", 0),
+    ("searchsorted(sort(H), H)", 0), ("searchsorted(sort(H), H, side='right')", 0), ("searchsorted(sort(f), 0.5)", 0),
+    ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
+    ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
     ("a[2:9]", 0), ("a[:5]", 0), ("a[60:]", 0), ("a[::-1]", 0), ("a[::-3]", 0), ("a[1:-1:2]", 0), ("a[10:2:-3]", 0),
@@ -775,6 +788,8 @@ def namespace():
         "sum", "prod", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var", "std",
         "cumsum", "cumprod", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
         "vstack", "hstack", "take", "take_along_axis", "matmul", "dot", "outer", "zeros", "ones", "empty", "full",
+        "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
+        "searchsorted", "bincount",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",

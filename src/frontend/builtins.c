@@ -3305,6 +3305,243 @@ static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 #define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
 #define UF2(np, E, doc) {np, "x1, x2", h_ufunc, KILN_OP_##E, doc, false}
 #define RED(np, E, sig, doc) {np, sig, h_reduce, E, doc, false}
+/* ------------------------------------------------------------------ compositions of NumPy's */
+
+static kiln_expr *op2(tmps *t, kiln_ctx *c, kiln_op op, kiln_expr *x, kiln_expr *y) {
+    return x && y ? keep(t, kiln_apply(c, op, (kiln_expr *[]){x, y, NULL})) : NULL;
+}
+
+/* ptp(a, axis=None, keepdims=False): max - min */
+static bool h_ptp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    unsigned mask;
+    bool all, kd;
+    if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &kd)) return done(p, &t, out, NULL, off);
+    kiln_expr *hi = keep(&t, kiln_reduce_axes(p->ctx, KILN_OP_MAX, x, mask, kd)), *lo = keep(&t, kiln_reduce_axes(p->ctx, KILN_OP_MIN, x, mask, kd));
+    return done(p, &t, out, op2(&t, p->ctx, KILN_OP_SUB, hi, lo), off);
+}
+
+/* append(arr, values, axis=None): both ravelled and joined, or joined along axis */
+static bool h_append(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "arr")), *v = x ? keep(&t, expr_of(p, f, a, "values")) : NULL;
+    int64_t axis = 0;
+    if (!v || (given_not_none(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis))) return done(p, &t, out, NULL, off);
+    if (!given_not_none(a, "axis")) x = keep(&t, kiln_ravel(p->ctx, x)), v = keep(&t, kiln_ravel(p->ctx, v));
+    return done(p, &t, out, x && v ? keep(&t, kiln_concatenate(p->ctx, 2, (kiln_expr *[]){x, v}, (int)axis)) : NULL, off);
+}
+
+/* atleast_1d(a), atleast_2d(a), atleast_3d(a) (f->op dims): views with axes of length 1 added as
+ * NumPy's (a 1-D array is a row; in 3-D, (1, n, 1); a 2-D one (m, n, 1)) */
+static kiln_expr *at_least(kiln_ctx *c, kiln_expr *x, int want) {
+    int64_t s[3] = {1, 1, 1};
+    if (x->ndim >= want) return kiln_expr_retain(x);
+    if (x->ndim == 1) s[want == 3 ? 1 : want - 1] = x->shape[0];
+    if (x->ndim == 2) s[0] = x->shape[0], s[1] = x->shape[1];
+    return kiln_reshape(c, x, want, s);
+}
+static bool h_atleast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    return result(p, out, x ? at_least(p->ctx, x, (int)f->op) : NULL, off, 1, &x);
+}
+
+/* column_stack(tup): 1-D arrays (and 0-d) as columns, joined along axis 1 */
+static bool h_column_stack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *xs[64];
+    int n = 0;
+    if (!seq_of(p, f, arg(a, "tup"), xs, &n, 64)) return false;
+    for (int i = 0; i < n; i++) {
+        if (xs[i]->ndim >= 2) continue;
+        kiln_expr *col = kiln_reshape(p->ctx, xs[i], 2, (int64_t[]){xs[i]->ndim ? xs[i]->shape[0] : 1, 1});
+        kiln_expr_free(xs[i]);
+        if (!(xs[i] = col)) return result(p, out, NULL, off, n, xs);
+    }
+    return result(p, out, kiln_concatenate(p->ctx, n, xs, 1), off, n, xs);
+}
+
+/* inner(a, b): the sum over the last axes of both; its dims are a's others, then b's */
+static bool h_inner(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    if (x->ndim == 0 || y->ndim == 0) return done(p, &t, out, op2(&t, c, KILN_OP_MUL, x, y), off);
+    int64_t k = x->shape[x->ndim - 1], shape[KILN_MAX_DIMS];
+    int nd = 0;
+    if (y->shape[y->ndim - 1] != k) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "inner(): shapes (last dims %lld and %lld) not aligned", (long long)k, (long long)y->shape[y->ndim - 1]);
+    }
+    if (x->ndim + y->ndim - 2 > KILN_MAX_DIMS) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "inner(): the result would have more than %d dimensions", KILN_MAX_DIMS);
+    }
+    for (int d = 0; d < x->ndim - 1; d++) shape[nd++] = x->shape[d];
+    for (int d = 0; d < y->ndim - 1; d++) shape[nd++] = y->shape[d];
+    kiln_expr *x2 = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){-1, k})), *y2 = keep(&t, kiln_reshape(c, y, 2, (int64_t[]){-1, k}));
+    kiln_expr *m = x2 && y2 ? keep(&t, kiln_matmul(c, x2, keep(&t, kiln_transpose(c, y2)))) : NULL;
+    return done(p, &t, out, m ? keep(&t, kiln_reshape(c, m, nd, shape)) : NULL, off);
+}
+
+/* kron(a, b): a's elements times b, in blocks: a's and b's dims interleaved (a's padded with ones
+ * at the front to b's count, or b's to a's), multiplied, and each pair merged */
+static bool h_kron(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    int nd = x->ndim > y->ndim ? x->ndim : y->ndim;
+    if (2 * nd > KILN_MAX_DIMS) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "kron(): arrays of at most %d dimensions", KILN_MAX_DIMS / 2);
+    }
+    int64_t xs[KILN_MAX_DIMS], ys[KILN_MAX_DIMS], rs[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++) {
+        int64_t xd = d < nd - x->ndim ? 1 : x->shape[d - (nd - x->ndim)], yd = d < nd - y->ndim ? 1 : y->shape[d - (nd - y->ndim)];
+        xs[2 * d] = xd, xs[2 * d + 1] = 1;
+        ys[2 * d] = 1, ys[2 * d + 1] = yd;
+        rs[d] = xd * yd;
+    }
+    kiln_expr *m = op2(&t, c, KILN_OP_MUL, keep(&t, kiln_reshape(c, x, 2 * nd, xs)), keep(&t, kiln_reshape(c, y, 2 * nd, ys)));
+    return done(p, &t, out, m ? keep(&t, kiln_reshape(c, m, nd, rs)) : NULL, off);
+}
+
+/* An int64 index array over vals (n of them), as an expression kept in t. */
+static kiln_expr *index_consts(tmps *t, kiln_ctx *c, int n, const int64_t *vals) {
+    int64_t len = n;
+    kiln_array *ar = kiln_array_new(c, KILN_I64, 1, &len);
+    if (!ar) return NULL;
+    memcpy(kiln_array_data(ar), vals, (size_t)n * sizeof *vals);
+    kiln_expr *e = keep(t, kiln_var(c, ar));
+    kiln_array_free(ar);
+    return e;
+}
+
+/* cross(a, b): the cross product of 3-vectors along the last axes (broadcast) */
+static bool h_cross(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    if (x->ndim == 0 || y->ndim == 0 || x->shape[x->ndim - 1] != 3 || y->shape[y->ndim - 1] != 3) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "cross(): the vectors (the last axes) must have 3 elements");
+    }
+    kiln_expr *i1 = index_consts(&t, c, 3, (int64_t[]){1, 2, 0}), *i2 = index_consts(&t, c, 3, (int64_t[]){2, 0, 1});
+    if (!i1 || !i2) return done(p, &t, out, NULL, off);
+    kiln_expr *x1 = keep(&t, kiln_take(c, x, i1, x->ndim - 1)), *x2 = keep(&t, kiln_take(c, x, i2, x->ndim - 1));
+    kiln_expr *y1 = keep(&t, kiln_take(c, y, i1, y->ndim - 1)), *y2 = keep(&t, kiln_take(c, y, i2, y->ndim - 1));
+    kiln_expr *r = op2(&t, c, KILN_OP_SUB, op2(&t, c, KILN_OP_MUL, x1, y2), op2(&t, c, KILN_OP_MUL, x2, y1));
+    return done(p, &t, out, r, off);
+}
+
+/* v with a last axis of length 1 added (kept in t) */
+static kiln_expr *with_last_axis(tmps *t, kiln_ctx *c, kiln_expr *v) {
+    int64_t s[KILN_MAX_DIMS];
+    if (!v || v->ndim == KILN_MAX_DIMS) return v ? (kiln_fail(c, KILN_ERR_SHAPE, "too many dimensions"), NULL) : NULL;
+    memcpy(s, v->shape, (size_t)v->ndim * sizeof *s);
+    s[v->ndim] = 1;
+    return keep(t, kiln_reshape(c, v, v->ndim + 1, s));
+}
+
+/* isin(element, test_elements, invert=False): whether each element equals one of the test
+ * elements (NaN equals none), as one fused comparison and reduction */
+static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "element")), *y = x ? keep(&t, expr_of(p, f, a, "test_elements")) : NULL;
+    bool inv = false;
+    if (!y || (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv))) return done(p, &t, out, NULL, off);
+    kiln_expr *eq = op2(&t, c, inv ? KILN_OP_NE : KILN_OP_EQ, with_last_axis(&t, c, x), keep(&t, kiln_ravel(c, y)));
+    return done(p, &t, out, eq ? keep(&t, kiln_reduce(c, inv ? KILN_OP_ALL : KILN_OP_ANY, eq, x->ndim, 0)) : NULL, off);
+}
+
+/* searchsorted(a, v, side='left'): for a sorted 1-D a, how many of a's elements come before each
+ * v (side 'right': before or equal), in NumPy's order (NaN last): a fused count */
+static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *s = keep(&t, expr_of(p, f, a, "a")), *v = s ? keep(&t, expr_of(p, f, a, "v")) : NULL;
+    if (!v) return done(p, &t, out, NULL, off);
+    bool right = false;
+    if (given_not_none(a, "side")) {
+        kval *sv = arg(a, "side");
+        if (sv->kind != KV_STR || (strcmp(sv->s, "left") && strcmp(sv->s, "right"))) {
+            tmps_free(&t);
+            return fe_err(p, sv->off, KILN_ERR_ARG, "searchsorted(): side must be 'left' or 'right'");
+        }
+        right = !strcmp(sv->s, "right");
+    }
+    if (given_not_none(a, "sorter")) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "sorter")->off, KILN_ERR_ARG, "searchsorted(): sorter= is not supported: pass a[sorter]");
+    }
+    if (s->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "searchsorted(): a must be 1-D");
+    }
+    kiln_expr *vv = with_last_axis(&t, c, v);
+    kiln_expr *before = op2(&t, c, right ? KILN_OP_LE : KILN_OP_LT, s, vv);
+    kiln_dtype dt = dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)v->dtype);
+    if (before && dtype_is_float(dt)) { /* NaN sorts last: before a NaN v come the numbers (and, right, the NaNs) */
+        kiln_expr *vn = keep(&t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){vv, NULL, NULL}));
+        kiln_expr *sn = keep(&t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){s, NULL, NULL}));
+        kiln_expr *num = right ? NULL : keep(&t, kiln_apply(c, KILN_OP_INVERT, (kiln_expr *[]){sn, NULL, NULL}));
+        before = op2(&t, c, KILN_OP_OR, before, right ? vn : op2(&t, c, KILN_OP_AND, vn, num));
+    }
+    kiln_expr *n = before ? keep(&t, kiln_reduce(c, KILN_OP_SUM, before, v->ndim, 0)) : NULL;
+    return done(p, &t, out, n ? keep(&t, kiln_cast(c, n, KILN_I64)) : NULL, off);
+}
+
+/* bincount(x, weights=None, minlength=0): how many times each value 0, 1, ... occurs in x (1-D,
+ * non-negative integers; computed now for the length), or the sums of the weights there */
+static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x")), *w = NULL;
+    int64_t minlength = 0;
+    if (!x || (given_not_none(a, "minlength") && !fe_arg_int(p, arg(a, "minlength"), f->name, "minlength", &minlength)))
+        return done(p, &t, out, NULL, off);
+    if (x->ndim != 1 || !(x->dtype == KILN_I64 || x->dtype == KILN_I32 || x->dtype == KILN_BOOL)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must be a 1-D array of non-negative integers");
+    }
+    if (minlength < 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "minlength")->off, KILN_ERR_ARG, "bincount(): 'minlength' must not be negative");
+    }
+    x = keep(&t, kiln_cast(c, x, KILN_I64));
+    if (x && given_not_none(a, "weights")) {
+        w = keep(&t, expr_of(p, f, a, "weights"));
+        if (w && (w->ndim != 1 || w->shape[0] != x->shape[0])) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "bincount(): the weights and x must have the same length");
+        }
+        w = w ? keep(&t, kiln_cast(c, w, KILN_F64)) : NULL;
+    } else if (x) {
+        kiln_array *ones = kiln_full(c, KILN_I64, 1, x->shape, 1);
+        w = ones ? keep(&t, kiln_var(c, ones)) : NULL;
+        kiln_array_free(ones);
+    }
+    if (!w) return done(p, &t, out, NULL, off);
+    int64_t len = minlength;
+    if (x->shape[0] > 0) { /* the length: the largest value + 1 */
+        kiln_expr *lo = keep(&t, kiln_reduce(c, KILN_OP_MIN, x, 0, 0)), *hi = keep(&t, kiln_reduce(c, KILN_OP_MAX, x, 0, 0));
+        kiln_expr *both = lo && hi ? keep(&t, kiln_stack(c, 2, (kiln_expr *[]){lo, hi}, 0)) : NULL;
+        kiln_array *r = both ? value_now(p, both, off) : NULL;
+        if (!r) return done(p, &t, out, NULL, off);
+        int64_t mn = ((int64_t *)kiln_array_data(r))[0], mx = ((int64_t *)kiln_array_data(r))[1];
+        kiln_array_free(r);
+        if (mn < 0) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must have no negative elements");
+        }
+        if (mx + 1 > len) len = mx + 1;
+    }
+    return done(p, &t, out, keep(&t, ir_scatter(&c->graph, w, x, NULL, 0, 0, 1, &len)), off);
+}
+
 #define SIG_SUM "a, axis=None, dtype=None, out=None, keepdims=False"
 #define SIG_MAX "a, axis=None, out=None, keepdims=False"
 #define SIG_ARG "a, axis=None, out=None, *, keepdims=False"
@@ -3463,6 +3700,18 @@ static const fe_fn functions[] = {
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
+    {"inner", "a, b", h_inner, 0, "the sum over the last axes of a and b (a's other dims, then b's)", false},
+    {"kron", "a, b", h_kron, 0, "the Kronecker product: blocks of b, each times an element of a", false},
+    {"cross", "a, b, axis=None", h_cross, 0, "the cross product of 3-vectors (the last axes, broadcast)", false},
+    {"ptp", "a, axis=None, out=None, keepdims=False", h_ptp, 0, "max - min along axis (peak to peak)", false},
+    {"append", "arr, values, axis=None", h_append, 0, "arr and values joined (both ravelled when axis is None)", false},
+    {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
+    {"atleast_2d", "a", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
+    {"atleast_3d", "a", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
+    {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
+    {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused: element.size x test.size compares)", false},
+    {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (fused: v.size x a.size compares)", false},
+    {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},
     /* constructors */
     /* gradients */
     {"grad", "expr, wrt, seed=None", h_grad, 0, "the gradient of a scalar expr with respect to the arrays named by wrt (a name or a tuple of names); seed: a vector-Jacobian product", false},
