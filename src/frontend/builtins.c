@@ -989,7 +989,11 @@ enum { Q_SHAPE, Q_NDIM, Q_SIZE, Q_LEN };
 static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *v = arg(a, "a");
     if (f->op == Q_LEN && (v->kind == KV_TUPLE || v->kind == KV_LIST)) return fe_set_expr(p, out, kiln_int(p->ctx, v->n), off);
-    if (f->op == Q_LEN && v->kind == KV_STR) return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)strlen(v->s)), off);
+    if (f->op == Q_LEN && v->kind == KV_STR) { /* characters, not UTF-8's bytes */
+        int64_t chars = 0;
+        for (const unsigned char *s = (const unsigned char *)v->s; *s; s++) chars += (*s & 0xC0) != 0x80;
+        return fe_set_expr(p, out, kiln_int(p->ctx, chars), off);
+    }
     kiln_expr *x = expr_of(p, f, a, "a");
     if (!x) return false;
     static const char *const attrs[] = {"shape", "ndim", "size"};

@@ -565,13 +565,20 @@ static void group_digits(char *d, size_t cap, char g) {
     snprintf(d, cap, "%s", out);
 }
 
+/* How many characters s holds (UTF-8: its bytes but continuation bytes) */
+static int chars(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 /* body (digits, without sign) padded per f into b */
 static void pad_out(const spec *f, bool neg, const char *body, bool numeric, kstr *b) {
     char sign[2] = {0, 0};
     if (neg) sign[0] = '-';
     else if (numeric && f->sign == '+') sign[0] = '+';
     else if (numeric && f->sign == ' ') sign[0] = ' ';
-    int len = (int)strlen(body) + (sign[0] != 0);
+    int len = chars(body) + (sign[0] != 0);
     char fill = f->fill, align = f->align ? f->align : numeric ? '>' : '<';
     if (f->zero && !f->align) fill = '0', align = '=';
     int padn = f->width > len ? f->width - len : 0;

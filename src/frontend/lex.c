@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,10 +45,33 @@ static size_t digits(lexer *lx, char *buf, size_t *n, size_t cap) {
     return count;
 }
 
+/* 0x1f, 0o17, 0b101 (underscores between digits, as Python's) */
+static token lex_radix(lexer *lx, size_t start) {
+    char r = (char)tolower((unsigned char)lx->src[start + 1]);
+    int base = r == 'x' ? 16 : r == 'o' ? 8 : 2;
+    uint64_t v = 0;
+    bool any = false, over = false;
+    for (lx->pos = start + 2; lx->pos < lx->len; lx->pos++) {
+        char c = lx->src[lx->pos];
+        if (c == '_' && lx->pos + 1 < lx->len && isxdigit((unsigned char)lx->src[lx->pos + 1])) continue;
+        int d = isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10 : 99;
+        if (d >= base) break;
+        over |= v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base;
+        v = v * (uint64_t)base + (uint64_t)d;
+        any = true;
+    }
+    if (!any || (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_')))
+        return err_tok(lx, any ? lx->pos : start,
+                       base == 16 ? "invalid digit in a hexadecimal literal" : base == 8 ? "invalid digit in an octal literal" : "invalid digit in a binary literal");
+    if (over || v > (uint64_t)INT64_MAX) return err_tok(lx, start, "integer literal is too large for int64");
+    return (token){.kind = TK_INT, .off = start, .len = lx->pos - start, .ival = (int64_t)v};
+}
+
 static token lex_number(lexer *lx) {
     size_t start = lx->pos, n = 0;
     char buf[128];
     bool is_float = false;
+    if (lx->src[start] == '0' && start + 2 < lx->len && strchr("xXoObB", lx->src[start + 1]) && lx->src[start + 1]) return lex_radix(lx, start);
     digits(lx, buf, &n, sizeof buf);
     if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
         is_float = true;

@@ -546,8 +546,8 @@ static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
         int64_t n = 1;
         for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
         if (n != 1)
-            return fe_err(p, v->off, KILN_ERR_ARG,
-                          "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()");
+            return fe_err(p, v->off, KILN_ERR_ARG, n ? "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()"
+                                                     : "the truth value of an empty array is ambiguous; use a.size > 0 to check that it is not empty");
         p->env->volatile_ = true; /* computed now: the statement is rebuilt at each run */
     }
     if (fe_scalar_now(p->ctx, e, out, dt)) return true;
@@ -1678,7 +1678,8 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
         if (!t || !strchr("diouxXeEfFgGrsa", t)) return fe_err(p, off, KILN_ERR_ARG, "unsupported format character '%c'", t ? t : '?');
         if (used >= n) return fe_err(p, off, KILN_ERR_ARG, "not enough arguments for format string");
         const kval *v = &items[used++];
-        snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
+        bool text = t == 's' || t == 'r' || t == 'a'; /* (printf's %7s is right-aligned, format()'s {:7} left) */
+        snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : text ? ">" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
                  zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : t == 's' || t == 'r' || t == 'a' ? "" : (char[]){t, 0});
         if (t == 's' || t == 'r' || t == 'a') {
             kstr txt = {0};

@@ -205,6 +205,10 @@ static char *read_all(FILE *f, size_t *n) {
         }
     }
     if (b) b[*n] = 0;
+    if (b && *n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) { /* UTF-8's byte order mark, as Python skips it */
+        memmove(b, b + 3, *n - 2);
+        *n -= 3;
+    }
     return b;
 }
 
