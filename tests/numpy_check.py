@@ -368,6 +368,10 @@ CASES += [
     ("searchsorted(sort(H), H)", 0), ("searchsorted(sort(H), H, side='right')", 0), ("searchsorted(sort(f), 0.5)", 0),
     ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
     ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D
+    # a 1-D array where a sequence of numbers is read: read now as its values
+    ("quantile(a[12:], linspace(0, 1, 5))", 1e-15), ("percentile(Z, arange(0, 101, 50), axis=1)", 1e-15), ("repeat(u, abs(u).astype(int64))", 0),
+    ("tile(u, array([2, 2]))", 0), ("roll(M, array([1, -1]), axis=(0, 1))", 0), ("zeros(array([2, 3]))", 0), ("reshape(Z, array([4, 3]))", 0),
+    ("Z.reshape(array([2, 6]))", 0), ("full(L[1:3], 7)", 0), ("split(a, array([10, 30]))[1]", 0),
     # ---- indexing and slicing: views, negative steps, None/newaxis, of computed results
     ("a[3]", 0), ("a[-1]", 0), ("M[1]", 0), ("M[-1]", 0), ("M[1, 2]", 0), ("M[-1, -2]", 0), ("A[1, 2, 3]", 0),
     ("a[2:9]", 0), ("a[:5]", 0), ("a[60:]", 0), ("a[::-1]", 0), ("a[::-3]", 0), ("a[1:-1:2]", 0), ("a[10:2:-3]", 0),

@@ -3309,6 +3309,39 @@ static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 #define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
 #define UF2(np, E, doc) {np, "x1, x2", h_ufunc, KILN_OP_##E, doc, false}
 #define RED(np, E, sig, doc) {np, sig, h_reduce, E, doc, false}
+/* The parameters that take a sequence of numbers (a shape, quantile's q, repeat's counts...): a
+ * 1-D array there is read now as the list of its values, as NumPy takes any array-like. */
+static bool arrays_as_lists(parser *p, fe_args *a) {
+    static const char *const seqs[] = {"shape", "q", "repeats", "reps", "shift", "indices_or_sections", "newshape", NULL};
+    for (int i = 0; i < a->n; i++) {
+        kval *v = &a->v[i];
+        if (v->kind == KV_TUPLE && v->n == 1) v = &v->items[0]; /* x.reshape(*shape) given one array */
+        bool named = false;
+        for (int k = 0; seqs[k] && !named; k++) named = !strcmp(a->names[i], seqs[k]);
+        if (!named || v->kind != KV_ARRAY || v->e->ndim != 1) continue;
+        kiln_array *r = value_now(p, v->e, v->off);
+        if (!r) return false;
+        int64_t n = kiln_array_size(r);
+        kiln_dtype dt = kiln_array_dtype(r);
+        kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+        bool ok = !n || fe_got(p, items, v->off);
+        for (int64_t k = 0; ok && k < n; k++) {
+            kscalar s = ref_load((const char *)kiln_array_data(r) + k * (int64_t)kiln_dtype_size(dt), dt);
+            ok = fe_set_expr(p, &items[k], ir_const(&p->ctx->graph, dt, s, false), v->off);
+        }
+        kiln_array_free(r);
+        if (!ok) {
+            for (int64_t k = 0; items && k < n; k++) kval_free(p->ctx, &items[k]);
+            kiln_free(p->ctx, items);
+            return false;
+        }
+        size_t at = v->off;
+        kval_free(p->ctx, v);
+        *v = (kval){.kind = KV_LIST, .off = at, .n = (int)n, .items = items};
+    }
+    return true;
+}
+
 /* ------------------------------------------------------------------ compositions of NumPy's */
 
 static kiln_expr *op2(tmps *t, kiln_ctx *c, kiln_op op, kiln_expr *x, kiln_expr *y) {
@@ -3823,8 +3856,8 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
     }
     fe_args a;
-    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a) || (has(&a, "out") && !no_out(p, f, &a))) { /* (no function writes into out=) */
-        args_free(p, &a);
+    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a) || (has(&a, "out") && !no_out(p, f, &a)) || !arrays_as_lists(p, &a)) {
+        args_free(p, &a); /* (no function writes into out=) */
         return false;
     }
     if (f == find(methods, sizeof methods / sizeof *methods, "astype")) { /* the dtype is an argument */
