@@ -74,6 +74,18 @@ expect "len() and padding count characters" 0 "5 [  héllo] [  héllo] [     ab]
 printf '\xef\xbb\xbfx = 1\nprint(x + 1)\n' > "$d/bom.kiln"
 expect "a file starting with UTF-8's byte order mark" 0 "2" -- "$kiln" "$d/bom.kiln"
 expect "the truth value of an empty array" 1 "the truth value of an empty array is ambiguous" -- "$kiln" -c 'bool(zeros(0))'
+# from the review of the above: a tuple then a comma is an index array; views; edge cases
+expect "x[(0, 1),] is x[[0, 1]]" 0 "[[0 1 2]" -- "$kiln" -c 'x = arange(6).reshape(2, 3); print(x[(0, 1),])'
+expect "x[(0,),] keeps the axis" 0 "[[0]]" -- "$kiln" -c 'print(arange(3).reshape(3, 1)[(0,),])'
+expect "x[(0, 1),] = 5 writes both rows" 0 "[[5 5 5]" -- "$kiln" -c 'x = arange(6).reshape(2, 3); x[(0, 1),] = 5; print(x)'
+expect "atleast_1d is a view" 0 "[5. 0. 0.]" -- "$kiln" -c 'x = zeros(3); y = atleast_1d(x); y[0] = 5; print(x)'
+expect "cross(axis=0)" 0 "[[-3. -3. -3.]" -- "$kiln" -c 'print(cross(arange(9.).reshape(3, 3), ones((3, 3)), axis=0))'
+expect "inner of empty vectors" 0 "0.0" -- "$kiln" -c 'print(inner(zeros(0), zeros(0)))'
+expect "bincount([])" 0 "[] [0 0 0]" -- "$kiln" -c 'print(bincount([]), bincount([], minlength=3))'
+expect "0.0 ** -inf is inf" 0 "inf" -- "$kiln" -c 'print(0.0 ** -inf)'
+expect "n, += 1 refused" 1 "an augmented assignment has one target" -- "$kiln" -c 'n = 1; n, += 1'
+expect "int32 of a list past int32" 1 "Python integer 2147483648 out of bounds for int32" -- "$kiln" -c 'int32([1, 2**31])'
+expect "int32(1e10)" 1 "out of bounds for int32" -- "$kiln" -c 'int32(1e10)'
 expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
 
 # .npy out and back in

@@ -203,7 +203,10 @@ def _literal(v):
     if v is None:
         return "None"
     if isinstance(v, (tuple, list)):
-        inner = ", ".join(_literal(x) for x in v)
+        items = [_literal(x.item() if hasattr(x, "item") and getattr(x, "shape", None) == () else x) for x in v]  # NumPy's scalars too
+        if any(x is None for x in items):
+            return None
+        inner = ", ".join(items)
         return f"({inner},)" if isinstance(v, tuple) and len(v) == 1 else (f"({inner})" if isinstance(v, tuple) else f"[{inner}]")
     return None
 
@@ -221,10 +224,11 @@ def _arg(v):
     """An argument of a call: an expression's text (its operands merged by the caller) or a literal."""
     if isinstance(v, Expr):
         return v
-    if isinstance(v, (tuple, list)) and any(isinstance(x, Expr) for x in v):  # grad(f, (W, b))
+    if isinstance(v, (tuple, list)) and any(isinstance(x, Expr) for x in v):  # grad(f, (W, b)); x[[i, 2]]
         items = [_arg(x) for x in v]
         ops = {k: o for e in items for k, o in e._ops.items()}
-        return Expr("(" + ", ".join(e._text for e in items) + ",)", ops)
+        inner = ", ".join(e._text for e in items)
+        return Expr(f"({inner},)" if isinstance(v, tuple) else f"[{inner}]", ops)
     lit = _literal(v)
     if lit is not None:
         return Expr(lit, {})

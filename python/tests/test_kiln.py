@@ -240,6 +240,10 @@ def test_lazy_arrays_as_numpy_arrays():
     for k in [True, False, (1, 2), [0, 2], np.array([0, 2]), M > 5, (slice(None), [1, 3]), np.int64(1), (Ellipsis, None, 1)]:
         assert np.array_equal(np.asarray(x[k]), M[k]), k
     assert np.array_equal(np.asarray(x[x > 5]), M[M > 5])
+    i0 = kiln.asarray(np.array(0))  # a list holding a lazy array, or NumPy's scalars: an index array
+    assert np.asarray(x[[i0, 2]]).shape == (2, 4) and np.asarray(x[[i0]]).shape == (1, 4)
+    assert np.array_equal(np.asarray(x[[np.int64(0), 2]]), M[[0, 2]])
+    assert np.array_equal(np.asarray(x[[np.True_, np.False_, np.True_]]), M[[True, False, True]])
     with pytest.raises(IndexError):
         x[1.5]
     # Python numbers and truth values

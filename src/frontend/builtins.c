@@ -178,7 +178,14 @@ static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
             if (!py_ints_fit(p, &v->items[i], dt)) return false;
         return true;
     }
-    if (dt != KILN_I32 || !fe_is_py(v) || v->e->dtype != KILN_I64) return true;
+    if ((dt != KILN_I32 && dt != KILN_I64) || !fe_is_py(v)) return true;
+    if (v->e->dtype == KILN_F64) { /* int32(1e10): NumPy makes the float a Python int first */
+        double x = v->e->val.f64;
+        if (isnan(x) || isinf(x)) return fe_err(p, v->off, KILN_ERR_DTYPE, "cannot convert float %s to integer", isnan(x) ? "NaN" : "infinity");
+        if (dt == KILN_I32 ? x > -2147483649.0 && x < 2147483648.0 : x >= -9223372036854775808.0 && x < 9223372036854775808.0) return true;
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, dt == KILN_I32 ? "int32" : "int64");
+    }
+    if (dt != KILN_I32 || v->e->dtype != KILN_I64) return true;
     int64_t i = v->e->val.i64;
     if (i >= INT32_MIN && i <= INT32_MAX) return true;
     return fe_err(p, v->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)i);
@@ -948,6 +955,7 @@ static bool h_cast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *x = expr_of(p, f, a, a->names[0]);
     kiln_dtype dt = (kiln_dtype)f->op;
     if (x && has(a, "dtype") && given(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return result(p, out, NULL, off, 1, &x);
+    if (x && !py_ints_fit(p, arg(a, a->names[0]), dt)) return result(p, out, NULL, off, 1, &x); /* int32([2**31]), int32(1e10) */
     return result(p, out, x ? kiln_cast(p->ctx, x, dt) : NULL, off, 1, &x);
 }
 
@@ -3380,7 +3388,7 @@ static kiln_expr *at_least(kiln_ctx *c, kiln_expr *x, int want) {
 }
 static bool h_atleast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
-    return result(p, out, x ? at_least(p->ctx, x, (int)f->op) : NULL, off, 1, &x);
+    return as_view(f, a, out, result(p, out, x ? at_least(p->ctx, x, (int)f->op) : NULL, off, 1, &x));
 }
 
 /* column_stack(tup): 1-D arrays (and 0-d) as columns, joined along axis 1 */
@@ -3414,9 +3422,10 @@ static bool h_inner(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_SHAPE, "inner(): the result would have more than %d dimensions", KILN_MAX_DIMS);
     }
-    for (int d = 0; d < x->ndim - 1; d++) shape[nd++] = x->shape[d];
-    for (int d = 0; d < y->ndim - 1; d++) shape[nd++] = y->shape[d];
-    kiln_expr *x2 = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){-1, k})), *y2 = keep(&t, kiln_reshape(c, y, 2, (int64_t[]){-1, k}));
+    int64_t rx = 1, ry = 1; /* (not -1: k may be 0) */
+    for (int d = 0; d < x->ndim - 1; d++) shape[nd++] = x->shape[d], rx *= x->shape[d];
+    for (int d = 0; d < y->ndim - 1; d++) shape[nd++] = y->shape[d], ry *= y->shape[d];
+    kiln_expr *x2 = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){rx, k})), *y2 = keep(&t, kiln_reshape(c, y, 2, (int64_t[]){ry, k}));
     kiln_expr *m = x2 && y2 ? keep(&t, kiln_matmul(c, x2, keep(&t, kiln_transpose(c, y2)))) : NULL;
     return done(p, &t, out, m ? keep(&t, kiln_reshape(c, m, nd, shape)) : NULL, off);
 }
@@ -3455,12 +3464,37 @@ static kiln_expr *index_consts(tmps *t, kiln_ctx *c, int n, const int64_t *vals)
     return e;
 }
 
-/* cross(a, b): the cross product of 3-vectors along the last axes (broadcast) */
+/* x with its axis ax moved to the end (last: true), or its last axis moved to ax (kept in t) */
+static kiln_expr *move_axis(tmps *t, kiln_ctx *c, kiln_expr *x, int ax, bool last) {
+    int perm[KILN_MAX_DIMS], j = 0, nd = x ? x->ndim : 0;
+    if (!x) return NULL;
+    for (int d = 0; d < nd; d++) {
+        if (last && d != ax) perm[j++] = d;
+        if (!last) perm[j++] = d == ax ? nd - 1 : d - (d > ax);
+    }
+    if (last) perm[j] = ax;
+    return keep(t, kiln_permute(c, x, perm));
+}
+
+/* cross(a, b, axis=None): the cross product of 3-vectors along the last axes (broadcast), or
+ * along axis of both and of the result */
 static bool h_cross(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
+    int64_t axis = -1;
+    bool moved = given_not_none(a, "axis");
+    if (moved) {
+        if (!fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return done(p, &t, out, NULL, off);
+        if (axis < -x->ndim || axis >= x->ndim || axis < -y->ndim || axis >= y->ndim) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "cross(): axis %lld is out of bounds", (long long)axis);
+        }
+        x = move_axis(&t, c, x, (int)(axis < 0 ? axis + x->ndim : axis), true);
+        y = move_axis(&t, c, y, (int)(axis < 0 ? axis + y->ndim : axis), true);
+        if (!x || !y) return done(p, &t, out, NULL, off);
+    }
     if (x->ndim == 0 || y->ndim == 0 || x->shape[x->ndim - 1] != 3 || y->shape[y->ndim - 1] != 3) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_SHAPE, "cross(): the vectors (the last axes) must have 3 elements");
@@ -3470,6 +3504,13 @@ static bool h_cross(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     kiln_expr *x1 = keep(&t, kiln_take(c, x, i1, x->ndim - 1)), *x2 = keep(&t, kiln_take(c, x, i2, x->ndim - 1));
     kiln_expr *y1 = keep(&t, kiln_take(c, y, i1, y->ndim - 1)), *y2 = keep(&t, kiln_take(c, y, i2, y->ndim - 1));
     kiln_expr *r = op2(&t, c, KILN_OP_SUB, op2(&t, c, KILN_OP_MUL, x1, y2), op2(&t, c, KILN_OP_MUL, x2, y1));
+    if (r && moved) {
+        if (axis < -r->ndim || axis >= r->ndim) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "cross(): axis %lld is out of bounds for the result", (long long)axis);
+        }
+        r = move_axis(&t, c, r, (int)(axis < 0 ? axis + r->ndim : axis), false);
+    }
     return done(p, &t, out, r, off);
 }
 
@@ -3540,7 +3581,8 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     int64_t minlength = 0;
     if (!x || (given_not_none(a, "minlength") && !fe_arg_int(p, arg(a, "minlength"), f->name, "minlength", &minlength)))
         return done(p, &t, out, NULL, off);
-    if (x->ndim != 1 || !(x->dtype == KILN_I64 || x->dtype == KILN_I32 || x->dtype == KILN_BOOL)) {
+    if (x->ndim == 1 && x->shape[0] == 0 && dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* bincount([]) */
+    if (x && (x->ndim != 1 || !(x->dtype == KILN_I64 || x->dtype == KILN_I32 || x->dtype == KILN_BOOL))) {
         tmps_free(&t);
         return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must be a 1-D array of non-negative integers");
     }
@@ -3570,9 +3612,9 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (!r) return done(p, &t, out, NULL, off);
         int64_t mn = ((int64_t *)kiln_array_data(r))[0], mx = ((int64_t *)kiln_array_data(r))[1];
         kiln_array_free(r);
-        if (mn < 0) {
+        if (mn < 0 || mx == INT64_MAX) {
             tmps_free(&t);
-            return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must have no negative elements");
+            return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, mn < 0 ? "bincount(): x must have no negative elements" : "bincount(): x's largest value is too large");
         }
         if (mx + 1 > len) len = mx + 1;
     }

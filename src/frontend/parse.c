@@ -1189,7 +1189,7 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     advance(p);
     kval items[2 * KILN_MAX_DIMS + 2];
     int n = 0;
-    bool ok = true;
+    bool ok = true, comma = false;
     while (ok && !is_op(p, "]")) {
         if (n == (int)(sizeof items / sizeof *items)) {
             ok = fe_err(p, p->tok.off, KILN_ERR_INDEX, "too many indices");
@@ -1199,6 +1199,7 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
         if (!ok) break;
         n++;
         if (!is_op(p, ",")) break;
+        comma = true;
         advance(p);
     }
     if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an index inside '[]'");
@@ -1206,13 +1207,16 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok) {
         if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
         else if (x->kind == KV_ARRAY) {
-            if (n == 1 && items[0].kind == KV_TUPLE && items[0].n > 0 && items[0].n <= (int)(sizeof items / sizeof *items)) {
-                kval t = items[0]; /* x[(1, 2)] is x[1, 2], as NumPy's */
+            if (n == 1 && !comma && items[0].kind == KV_TUPLE && items[0].n > 0 && items[0].n <= (int)(sizeof items / sizeof *items)) {
+                kval t = items[0]; /* x[(1, 2)] is x[1, 2], as NumPy's (but x[(1, 2),] is x[[1, 2]]) */
                 n = t.n;
                 memcpy(items, t.items, (size_t)n * sizeof *items);
                 kiln_free(p->ctx, t.items);
                 kiln_expr_free(t.e);
             }
+            bool whole = n == 1 && !comma && items[0].kind == KV_TUPLE; /* x[()]: x itself */
+            for (int k = 0; k < n && !whole; k++) /* a tuple among the items: an index array, as a list */
+                if (items[k].kind == KV_TUPLE) items[k].kind = KV_LIST;
             for (int k = 0; k < n && ok; k++) /* a list of booleans is a mask, as in NumPy; [] picks nothing */
                 if (items[k].kind == KV_LIST && items[k].n == 0) {
                     int64_t zero = 0;
@@ -1765,7 +1769,7 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
     if (zero && (op == KILN_OP_DIV || op == KILN_OP_FLOORDIV || op == KILN_OP_MOD))
         return fe_err(p, off, KILN_ERR_ARG, op == KILN_OP_DIV ? "division by zero" : a->dtype == KILN_I64 && b->dtype == KILN_I64 ? "integer division or modulo by zero" : "float floor division by zero");
     bool base_zero = a->dtype == KILN_I64 ? a->val.i64 == 0 : a->val.f64 == 0;
-    if (op == KILN_OP_POW && base_zero && (b->dtype == KILN_I64 ? b->val.i64 < 0 : b->val.f64 < 0))
+    if (op == KILN_OP_POW && base_zero && (b->dtype == KILN_I64 ? b->val.i64 < 0 : b->val.f64 < 0 && isfinite(b->val.f64))) /* (0.0 ** -inf is inf) */
         return fe_err(p, off, KILN_ERR_ARG, "zero cannot be raised to a negative power (0.0 ** -1 is an error in Python)");
     if (a->dtype == KILN_I64 && b->dtype == KILN_I64) {
         int64_t x = a->val.i64, y = b->val.i64, z = 0;

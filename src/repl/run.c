@@ -601,7 +601,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             }
             st->kind = S_AUG;
             if (!parse_targets(pg, st, a, eq - n)) return false;
-            if (st->nnames != 1) return report(pg, a, "an augmented assignment has one target"), false;
+            if (st->nnames != 1 || st->seq[0] || st->group[0]) return report(pg, a, "an augmented assignment has one target"), false;
             st->x = trim_left(t, eq + 1, b);
             st->xlen = b - st->x;
             if (!st->xlen) return report(pg, eq, "expected a value after the operator"), false;
