@@ -6,7 +6,7 @@
 # builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
 # under them; then with ThreadSanitizer (build-tsan/: clang, LLVM's OpenMP annotated by Archer)
 # and runs the unit suite (the 8-thread stress test among it); then fuzzes the parser, the .npy
-# reader, the disk cache's entry reader and whole programs for FUZZ_SECONDS each (default 60;
+# reader, the disk cache's entry reader and whole programs for FUZZ_SECONDS each (default 45;
 # tools/fuzz.sh).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,4 +42,4 @@ CC=clang-14 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_TS
 cmake --build build-tsan -j "$jobs" --target kiln_tests
 OMP_TOOL_LIBRARIES=$(ls /usr/lib/llvm-14/lib/libarcher.so) KILN_NO_BLAS=1 CK_FORK=no \
   TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tools/tsan.supp" build-tsan/kiln_tests
-bash tools/fuzz.sh "${FUZZ_SECONDS:-60}"
+bash tools/fuzz.sh "${FUZZ_SECONDS:-45}"
