@@ -86,6 +86,7 @@ expect "0.0 ** -inf is inf" 0 "inf" -- "$kiln" -c 'print(0.0 ** -inf)'
 expect "n, += 1 refused" 1 "an augmented assignment has one target" -- "$kiln" -c 'n = 1; n, += 1'
 expect "int32 of a list past int32" 1 "Python integer 2147483648 out of bounds for int32" -- "$kiln" -c 'int32([1, 2**31])'
 expect "int32(1e10)" 1 "out of bounds for int32" -- "$kiln" -c 'int32(1e10)'
+expect "einsum with more labels than dims (fuzz: wrote past its labels)" 1 "name more dims than operand" -- "$kiln" -c "x = ones(2); einsum('abcdefghijk->', x)"
 expect "comments and blank lines" 0 "array([1., 1.])" -- "$kiln" -c $'# a comment\n\nones(2)  # trailing'
 
 # .npy out and back in

@@ -2643,7 +2643,7 @@ static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
                 el = nl;
                 c += 2;
             } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
-                if (nl == KILN_MAX_DIMS) nl = KILN_MAX_DIMS + 1;
+                if (nl >= KILN_MAX_DIMS) nl = KILN_MAX_DIMS + 1; /* (too many: reported below) */
                 else lab[nl++] = (int8_t)(ch >= 'a' ? ch - 'a' : ch - 'A' + 26);
             } else {
                 tmps_free(&t);
