@@ -169,7 +169,6 @@ static bool one_axis(parser *p, const fe_fn *f, fe_args *a, int *axis) {
     *axis = (int)ax;
     return true;
 }
-/* x cast to dtype= when given (a reference; x itself otherwise). */
 /* Whether the Python integers in v (a number, or lists and tuples of them) fit dtype dt: NumPy 2
  * refuses array([2**31], dtype=int32); false after reporting. */
 static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
@@ -185,12 +184,10 @@ static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
         if (dt == KILN_I32 ? x > -2147483649.0 && x < 2147483648.0 : x >= -9223372036854775808.0 && x < 9223372036854775808.0) return true;
         return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, dt == KILN_I32 ? "int32" : "int64");
     }
-    if (dt != KILN_I32 || v->e->dtype != KILN_I64) return true;
-    int64_t i = v->e->val.i64;
-    if (i >= INT32_MIN && i <= INT32_MAX) return true;
-    return fe_err(p, v->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)i);
+    return ir_weak_fits(&p->ctx->graph, v->e, dt) || fe_got(p, NULL, v->off);
 }
 
+/* x cast to dtype= when given (a reference; x itself otherwise). */
 static kiln_expr *with_dtype(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x) {
     kiln_dtype dt;
     if (!given_not_none(a, "dtype")) return kiln_expr_retain(x);
@@ -997,11 +994,7 @@ enum { Q_SHAPE, Q_NDIM, Q_SIZE, Q_LEN };
 static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *v = arg(a, "a");
     if (f->op == Q_LEN && (v->kind == KV_TUPLE || v->kind == KV_LIST)) return fe_set_expr(p, out, kiln_int(p->ctx, v->n), off);
-    if (f->op == Q_LEN && v->kind == KV_STR) { /* characters, not UTF-8's bytes */
-        int64_t chars = 0;
-        for (const unsigned char *s = (const unsigned char *)v->s; *s; s++) chars += (*s & 0xC0) != 0x80;
-        return fe_set_expr(p, out, kiln_int(p->ctx, chars), off);
-    }
+    if (f->op == Q_LEN && v->kind == KV_STR) return fe_set_expr(p, out, kiln_int(p->ctx, fe_text_chars(v->s)), off); /* characters */
     kiln_expr *x = expr_of(p, f, a, "a");
     if (!x) return false;
     static const char *const attrs[] = {"shape", "ndim", "size"};

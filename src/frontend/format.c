@@ -565,8 +565,7 @@ static void group_digits(char *d, size_t cap, char g) {
     snprintf(d, cap, "%s", out);
 }
 
-/* How many characters s holds (UTF-8: its bytes but continuation bytes) */
-static int chars(const char *s) {
+int fe_text_chars(const char *s) {
     int n = 0;
     for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
@@ -578,7 +577,7 @@ static void pad_out(const spec *f, bool neg, const char *body, bool numeric, kst
     if (neg) sign[0] = '-';
     else if (numeric && f->sign == '+') sign[0] = '+';
     else if (numeric && f->sign == ' ') sign[0] = ' ';
-    int len = chars(body) + (sign[0] != 0);
+    int len = fe_text_chars(body) + (sign[0] != 0);
     char fill = f->fill, align = f->align ? f->align : numeric ? '>' : '<';
     if (f->zero && !f->align) fill = '0', align = '=';
     int padn = f->width > len ? f->width - len : 0;

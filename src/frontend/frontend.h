@@ -43,6 +43,8 @@ typedef struct kval {
 void kval_free(kiln_ctx *ctx, kval *v);
 /* Whether v is a Python number: a weak 0-d constant (from a literal or Python arithmetic). */
 bool fe_is_py(const kval *v);
+/* Why an array of n elements (not 1) has no truth value. */
+const char *fe_truth_ambiguous(int64_t n);
 
 /* A name a statement read, and what it was when the statement was built. */
 typedef struct fe_dep {
@@ -168,6 +170,8 @@ bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b);
  * of a string; false when spec does not apply to it. */
 bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *spec, kstr *b);
 bool fe_format_spec_str(const char *s, const char *spec, kstr *b);
+/* How many characters s holds (UTF-8: its bytes but the continuation bytes). */
+int fe_text_chars(const char *s);
 
 /* The language's functions, for :help and completion: name, signature, what it computes. */
 typedef struct fe_fninfo {

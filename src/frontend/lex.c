@@ -71,7 +71,7 @@ static token lex_number(lexer *lx) {
     size_t start = lx->pos, n = 0;
     char buf[128];
     bool is_float = false;
-    if (lx->src[start] == '0' && start + 2 < lx->len && strchr("xXoObB", lx->src[start + 1]) && lx->src[start + 1]) return lex_radix(lx, start);
+    if (lx->src[start] == '0' && start + 2 < lx->len && lx->src[start + 1] && strchr("xXoObB", lx->src[start + 1])) return lex_radix(lx, start);
     digits(lx, buf, &n, sizeof buf);
     if (lx->pos < lx->len && lx->src[lx->pos] == '.') {
         is_float = true;

@@ -540,14 +540,18 @@ bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt) {
     return true;
 }
 
+const char *fe_truth_ambiguous(int64_t n) {
+    return n ? "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()"
+             : "the truth value of an empty array is ambiguous; use a.size > 0 to check that it is not empty";
+}
+
 static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
     kiln_expr *e = v->e;
     if (e->op != KILN_OP_CONST) {
         int64_t n = 1;
         for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
         if (n != 1)
-            return fe_err(p, v->off, KILN_ERR_ARG, n ? "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()"
-                                                     : "the truth value of an empty array is ambiguous; use a.size > 0 to check that it is not empty");
+            return fe_err(p, v->off, KILN_ERR_ARG, "%s", fe_truth_ambiguous(n));
         p->env->volatile_ = true; /* computed now: the statement is rebuilt at each run */
     }
     if (fe_scalar_now(p->ctx, e, out, dt)) return true;
@@ -1684,8 +1688,8 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
         const kval *v = &items[used++];
         bool text = t == 's' || t == 'r' || t == 'a'; /* (printf's %7s is right-aligned, format()'s {:7} left) */
         snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : text ? ">" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
-                 zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : t == 's' || t == 'r' || t == 'a' ? "" : (char[]){t, 0});
-        if (t == 's' || t == 'r' || t == 'a') {
+                 zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : text ? "" : (char[]){t, 0});
+        if (text) {
             kstr txt = {0};
             bool ok = fe_text(p->ctx, v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
             kstr_free(&txt);

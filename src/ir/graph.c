@@ -432,9 +432,7 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     return ir_intern(g, &p);
 }
 
-/* Whether x, if a Python integer, fits dtype dt (NumPy 2 refuses int32(2**31)); false with the
- * error on the context if not. */
-static bool weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
+bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
     if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && dt == KILN_I32)) return true;
     int64_t v = x->val.i64;
     if (v >= INT32_MIN && v <= INT32_MAX) return true;
@@ -448,7 +446,7 @@ kiln_expr *ir_coerce(ir_graph *g, kiln_expr *x, kiln_dtype dt) {
         ir_retain(x);
         return x;
     }
-    if (!weak_fits(g, x, dt)) return NULL;
+    if (!ir_weak_fits(g, x, dt)) return NULL;
     kiln_expr *a[1] = {x};
     return ir_build(g, KILN_OP_CAST, a, dt);
 }
@@ -561,7 +559,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
         }
         odt = (kiln_dtype)args[0]->dtype;
         out = cast_to;
-        if (!weak_fits(g, args[0], cast_to)) return NULL; /* int32(2**31), as NumPy 2 */
+        if (!ir_weak_fits(g, args[0], cast_to)) return NULL; /* int32(2**31), as NumPy 2 */
     } else if (type_rule(g, op, args, n, &odt, &out, &all_weak) != KILN_OK) {
         return NULL;
     }

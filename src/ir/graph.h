@@ -208,7 +208,12 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape)
  * the array a subscript indexed before the frontend moved or dropped dims; 0: axis (and
  * axis + 1). */
 #define IR_SAID(i, j) ((int64_t)((i) + 1) | (int64_t)((j) + 1) << 8)
+/* The axis a take's node n says its k-th index (0, 1) is on: from IR_SAID, or axis + k. */
+#define IR_SAID_AXIS(n, k) ((n)->val.i64 ? (int)((n)->val.i64 >> (8 * (k)) & 0xff) - 1 : (n)->axis + (k))
 kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis);
+/* Whether x, if a Python integer, fits dtype dt (NumPy 2 refuses int32(2**31)); false with the
+ * error on the context if not. */
+bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt);
 kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along, int64_t said);
 /* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
  * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */

@@ -1705,8 +1705,7 @@ static int condition(prog *pg, stmt *st, bool *t) {
         int64_t n = 1;
         for (int d = 0; d < v.e->ndim; d++) n *= v.e->shape[d];
         if (n != 1) {
-            rc = report(pg, st->x, n ? "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()"
-                                     : "the truth value of an empty array is ambiguous; use a.size > 0 to check that it is not empty");
+            rc = report(pg, st->x, fe_truth_ambiguous(n));
         } else {
             bool py;
             kiln_array *a = materialize(pg, NULL, &v, &py);

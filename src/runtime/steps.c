@@ -125,8 +125,8 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
                           .out = out->data,
                           .axis_len = xa->shape[ax],
                           .axis_str = xa->strides[ax],
-                          .axis = n->val.i64 ? (int)(n->val.i64 & 0xff) - 1 : ax, /* (IR_SAID) */
-                          .axis2_said = n->val.i64 ? (int)(n->val.i64 >> 8 & 0xff) - 1 : ax + 1};
+                          .axis = IR_SAID_AXIS(n, 0),
+                          .axis2_said = IR_SAID_AXIS(n, 1)};
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
     if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast over the result's dims at the axis */
