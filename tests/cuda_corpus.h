@@ -97,10 +97,10 @@ static corpus make_corpus(void) {
     corpus c = {0};
     static const char *const v[] = {"b", "i", "j", "f", "d"}, *const M[] = {"B", "I", "J", "F", "D"};
     static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^", "<<", ">>"};
-    static const char *const f2[] = {"maximum", "minimum", "arctan2", "fmod", "hypot"};
+    static const char *const f2[] = {"maximum", "minimum", "arctan2", "fmod", "hypot", "copysign"};
     static const char *const f1[] = {"negative", "abs", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "log", "log1p", "log2",
                                      "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
-                                     "arcsinh", "arccosh", "arctanh", "rint", "positive", "isnan", "isinf", "isfinite", "invert"};
+                                     "arcsinh", "arccosh", "arctanh", "cbrt", "rint", "positive", "isnan", "isinf", "isfinite", "invert"};
     static const char *const red[] = {"sum", "prod", "max", "min", "argmax", "argmin", "any", "all"};
     static const char *const dts[] = {"bool", "int32", "int64", "float32", "float64"};
     for (int t = 0; t < 5; t++) {

@@ -110,10 +110,10 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(a + b) + sum(a - c * 2)", "sum(a * b * c)", "sum(a / (p + c))", "sum(b / p)", "sum(p ** b)", "sum(p ** 3 + p ** -0.5)",
         "sum(p ** s)", "sum(a % (p + 1)) + sum(a % 0.3)", "sum(maximum(a, c) * b)", "sum(minimum(a, b) * p)",
         "sum(arctan2(a, c)) + sum(arctan2(b, p))", "sum(-a * abs(b)) + sum(+c)", "s * sum(a) + s ** 2",
-        "sum(fmod(a, p + 1)) + sum(fmod(b, -0.3))", "sum(hypot(a, b) * c)",
+        "sum(fmod(a, p + 1)) + sum(fmod(b, -0.3))", "sum(hypot(a, b) * c)", "sum(copysign(a, b) * c + copysign(p, -1))",
         /* functions */
         "sum(sqrt(p) + exp(a) + expm1(b))", "sum(log(p) * log1p(p) + log2(p) - log10(p))", "sum(sin(a) * cos(a) * tan(u))",
-        "sum(arcsin(u) + arccos(u) * 2 + arctan(a))", "sum(sinh(a) * cosh(b) + tanh(c))", "sum(arcsinh(a) + arccosh(q) + arctanh(u))",
+        "sum(arcsin(u) + arccos(u) * 2 + arctan(a))", "sum(sinh(a) * cosh(b) + tanh(c))", "sum(arcsinh(a) + arccosh(q) + arctanh(u))", "sum(cbrt(a + 3 * sign(a)) * b)",
         "sum(where(a > 0, a * a, b))", "sum(floor(p) * a + sign(a) * b + (a // 0.7) * b)", "sum(sigmoid(a) * relu(a - c))",
         "sum(clip(a, -0.5, 0.5) * p)",
         /* reductions, with axes and keepdims */

@@ -198,6 +198,7 @@ KS_INT(i64, int64_t, uint64_t)
     KS_FN T ks_arctan2_##S(T x, T y) { return atan2##F(x, y); }                          \
     KS_FN T ks_fmod_##S(T x, T y) { return fmod##F(x, y); }                              \
     KS_FN T ks_hypot_##S(T x, T y) { return hypot##F(x, y); }                            \
+    KS_FN T ks_copysign_##S(T x, T y) { return copysign##F(x, y); }                      \
     KS_FN T ks_neg_##S(T x) { return -x; }                                               \
     KS_FN T ks_abs_##S(T x) { return fabs##F(x); }                                       \
     KS_FN T ks_sign_##S(T x) { return x > 0 ? (T)1 : x < 0 ? (T)-1 : x == 0 ? (T)0 : x; } \
@@ -222,6 +223,7 @@ KS_INT(i64, int64_t, uint64_t)
     KS_FN T ks_arcsinh_##S(T x) { return asinh##F(x); }                                  \
     KS_FN T ks_arccosh_##S(T x) { return acosh##F(x); }                                  \
     KS_FN T ks_arctanh_##S(T x) { return atanh##F(x); }                                  \
+    KS_FN T ks_cbrt_##S(T x) { return cbrt##F(x); }                                      \
     KS_FN T ks_rint_##S(T x) { return rint##F(x); } /* halves to even, as np.round */    \
     KS_FN T ks_positive_##S(T x) { return x; }                                           \
     KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)(x != x); }                        \

@@ -308,33 +308,6 @@ static bool h_floatfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return result(p, out, kiln_where(p->ctx, t[2], t[3], t[4]), off, 5, t);
 }
 
-/* diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1] along axis, n times */
-static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *x = expr_of(p, f, a, "a");
-    int64_t n = 1, axis = -1;
-    if (!x || (given(a, "n") && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) ||
-        (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
-        return result(p, out, NULL, off, 1, &x);
-    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) {
-        kiln_expr_free(x);
-        return fe_err(p, off, KILN_ERR_ARG, x->ndim ? "diff(): bad axis or n" : "diff requires input that is at least one dimensional");
-    }
-    int ax = (int)(axis < 0 ? axis + x->ndim : axis);
-    for (int64_t k = 0; k < n && x; k++) {
-        kiln_ix hi[KILN_MAX_DIMS], lo[KILN_MAX_DIMS];
-        for (int d = 0; d < x->ndim; d++) hi[d] = lo[d] = (kiln_ix){.kind = KILN_IX_SLICE};
-        hi[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .start = 1, .flags = KILN_IX_HAS_START};
-        lo[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = -1, .flags = KILN_IX_HAS_STOP};
-        kiln_expr *u = kiln_index(p->ctx, x, x->ndim, hi), *v = kiln_index(p->ctx, x, x->ndim, lo);
-        kiln_expr *d = u && v ? (x->dtype == KILN_BOOL ? kiln_ne(p->ctx, u, v) : kiln_sub(p->ctx, u, v)) : NULL;
-        kiln_expr_free(u);
-        kiln_expr_free(v);
-        kiln_expr_free(x);
-        x = d;
-    }
-    return fe_set_expr(p, out, x, off);
-}
-
 /* ------------------------------------------------------------------ reductions */
 
 enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
@@ -574,7 +547,30 @@ static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return result(p, out, NULL, off, 2, t);
     }
     if (along && axis == KILN_ALL_AXES) axis = 0;
-    kiln_expr *r = along ? kiln_take_along_axis(p->ctx, t[0], t[1], axis) : kiln_take(p->ctx, t[0], t[1], axis);
+    kiln_expr *idx = t[1], *fixed = NULL;
+    if (!along && given_not_none(a, "mode")) { /* 'wrap': the indices mod n; 'clip': into [0, n - 1] (no negative ones) */
+        kval *m = arg(a, "mode");
+        if (m->kind != KV_STR || (strcmp(m->s, "raise") && strcmp(m->s, "wrap") && strcmp(m->s, "clip"))) {
+            fe_err(p, m->off, KILN_ERR_ARG, "take(): mode must be 'raise', 'wrap' or 'clip'");
+            return result(p, out, NULL, off, 2, t);
+        }
+        int64_t n = 1;
+        if (axis == KILN_ALL_AXES)
+            for (int d = 0; d < t[0]->ndim; d++) n *= t[0]->shape[d];
+        else if (axis >= -t[0]->ndim && axis < t[0]->ndim)
+            n = t[0]->shape[axis < 0 ? axis + t[0]->ndim : axis];
+        if (n > 0 && dtype_is_int((kiln_dtype)idx->dtype) && strcmp(m->s, "raise")) {
+            kiln_expr *k = kiln_int(p->ctx, !strcmp(m->s, "wrap") ? n : n - 1), *z = kiln_int(p->ctx, 0), *lo = NULL;
+            if (!strcmp(m->s, "wrap")) fixed = kiln_mod(p->ctx, idx, k);
+            else fixed = (lo = kiln_maximum(p->ctx, idx, z)) ? kiln_minimum(p->ctx, lo, k) : NULL;
+            kiln_expr_free(k);
+            kiln_expr_free(z);
+            kiln_expr_free(lo);
+            if (!(idx = fixed)) return result(p, out, NULL, off, 2, t);
+        }
+    }
+    kiln_expr *r = along ? kiln_take_along_axis(p->ctx, t[0], idx, axis) : kiln_take(p->ctx, t[0], idx, axis);
+    kiln_expr_free(fixed);
     return result(p, out, r, off, 2, t);
 }
 
@@ -803,7 +799,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* linspace(start, stop, num=50, endpoint=True, dtype=None): float64, as NumPy computes it */
 static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    double v[2];
+    double v[2], base = 10;
     int64_t iv, num = 50;
     bool endpoint = true;
     kiln_dtype dt = KILN_F64;
@@ -811,15 +807,18 @@ static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         !fe_arg_number(p, arg(a, "stop"), f->name, "stop", &v[1], &iv, NULL) ||
         (given(a, "num") && !fe_arg_int(p, arg(a, "num"), f->name, "num", &num)) ||
         (given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+        (f->op && given(a, "base") && !fe_arg_number(p, arg(a, "base"), f->name, "base", &base, &iv, NULL)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
-    if (num < 0) return fe_err(p, off, KILN_ERR_ARG, "linspace(): number of samples, %lld, must be non-negative", (long long)num);
+    if (num < 0) return fe_err(p, off, KILN_ERR_ARG, "%s(): number of samples, %lld, must be non-negative", f->name, (long long)num);
     kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &num);
     if (!fe_got(p, r, off)) return false;
     double *d = (double *)r->data, div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (v[1] - v[0]) / div : 0;
     for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + v[0];
     if (endpoint && num > 1) d[num - 1] = v[1];
-    if (dtype_is_int(dt))
+    if (f->op) /* logspace: base ** linspace, in float64, then astype(dtype) */
+        for (int64_t i = 0; i < num; i++) d[i] = pow(base, d[i]);
+    else if (dtype_is_int(dt))
         for (int64_t i = 0; i < num; i++) d[i] = floor(d[i]); /* NumPy 2 rounds toward -inf for integer dtypes */
     if (dt == KILN_F64) return array_result(p, out, r, off);
     kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL; /* cast like astype */
@@ -1149,6 +1148,65 @@ static kiln_expr *broadcast(parser *p, tmps *t, kiln_expr *x, int nd, const int6
     }
     return x;
 }
+
+/* diff's a with prepend= and append= joined along axis ax, as NumPy's (a scalar of them
+ * broadcast to length 1 along it, a Python number in its default dtype, as np.asanyarray);
+ * takes x. */
+static kiln_expr *diff_joined(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x, int ax, size_t off) {
+    tmps t = {0};
+    kiln_expr *parts[3];
+    int n = 0;
+    keep(&t, x);
+    for (int w = 0; w < 3; w++) {
+        const char *name = w == 0 ? "prepend" : w == 2 ? "append" : NULL;
+        if (name && !given_not_none(a, name)) continue;
+        kiln_expr *e = name ? keep(&t, fe_arg_expr(p, arg(a, name), f->name, name)) : x;
+        if (e && e->ndim == 0) {
+            int64_t shape[KILN_MAX_DIMS];
+            memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+            shape[ax] = 1;
+            if (e->op == KILN_OP_CONST && e->weak) e = keep(&t, ir_const(&p->ctx->graph, (kiln_dtype)e->dtype, e->val, false));
+            e = broadcast(p, &t, e, x->ndim, shape, f->name, off);
+        }
+        if (!e) {
+            tmps_free(&t);
+            return NULL;
+        }
+        parts[n++] = e;
+    }
+    kiln_expr *r = kiln_concatenate(p->ctx, n, parts, ax);
+    if (!r) fe_got(p, NULL, off);
+    tmps_free(&t);
+    return r;
+}
+
+/* diff(a, n=1, axis=-1): a[..., 1:] - a[..., :-1] along axis, n times (prepend and append joined first) */
+static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    int64_t n = 1, axis = -1;
+    if (!x || (given(a, "n") && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) ||
+        (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
+        return result(p, out, NULL, off, 1, &x);
+    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) {
+        kiln_expr_free(x);
+        return fe_err(p, off, KILN_ERR_ARG, x->ndim ? "diff(): bad axis or n" : "diff requires input that is at least one dimensional");
+    }
+    int ax = (int)(axis < 0 ? axis + x->ndim : axis);
+    if ((given_not_none(a, "prepend") || given_not_none(a, "append")) && !(x = diff_joined(p, f, a, x, ax, off))) return false;
+    for (int64_t k = 0; k < n && x; k++) {
+        kiln_ix hi[KILN_MAX_DIMS], lo[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) hi[d] = lo[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+        hi[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .start = 1, .flags = KILN_IX_HAS_START};
+        lo[ax] = (kiln_ix){.kind = KILN_IX_SLICE, .stop = -1, .flags = KILN_IX_HAS_STOP};
+        kiln_expr *u = kiln_index(p->ctx, x, x->ndim, hi), *v = kiln_index(p->ctx, x, x->ndim, lo);
+        kiln_expr *d = u && v ? (x->dtype == KILN_BOOL ? kiln_ne(p->ctx, u, v) : kiln_sub(p->ctx, u, v)) : NULL;
+        kiln_expr_free(u);
+        kiln_expr_free(v);
+        kiln_expr_free(x);
+        x = d;
+    }
+    return fe_set_expr(p, out, x, off);
+}
 /* x[lo:hi] along axis (a view). */
 static kiln_expr *slice_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t lo, int64_t hi, int64_t step) {
     kiln_ix ix[KILN_MAX_DIMS];
@@ -1331,22 +1389,50 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
  * i = (n - 1) q, g = i - floor(i), a = v[floor(i)], b = v[floor(i) + 1], and a + (b - a) g
  * (b - (b - a)(1 - g) from g = 0.5 on); median: the middle element, or the mean of the two.
  * A line holding NaN gives NaN.  float32 stays float32 unless q is an array. */
+/* The line a quantile is taken along: axis in [0, ndim), or x flattened for every axis. */
+static kiln_expr *quantile_line(parser *p, tmps *t, kiln_expr *x, int *axis, size_t off) {
+    if (*axis == KILN_ALL_AXES) {
+        int64_t n = 1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        *axis = 0;
+        return keep(t, kiln_reshape(p->ctx, x, 1, &n));
+    }
+    if (*axis < -x->ndim || *axis >= x->ndim) {
+        fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", *axis, x->ndim);
+        return NULL;
+    }
+    if (*axis < 0) *axis += x->ndim;
+    return x;
+}
+
+/* The quantiles' parts as the result: stacked along a new first axis when q is a sequence,
+ * the reduced axis back with length 1 for keepdims (every axis of the nd0 dims of the array
+ * given, when its line was it flattened), in dtype rdt. */
+static kiln_expr *quantile_result(tmps *t, kiln_ctx *ctx, kiln_expr **parts, int nq, bool many, bool keepdims, int nd0,
+                                  const kiln_expr *x, int axis, kiln_dtype rdt) {
+    kiln_expr *r = many ? keep(t, kiln_stack(ctx, nq, parts, 0)) : parts[0];
+    if (r && keepdims) {
+        int64_t shape[KILN_MAX_DIMS + 1];
+        int m = 0;
+        if (many) shape[m++] = nq;
+        for (int d = 0; d < nd0; d++) shape[m++] = nd0 == x->ndim && d != axis ? x->shape[d] : 1;
+        r = keep(t, kiln_reshape(ctx, r, m, shape));
+    }
+    if (r && r->dtype != rdt) r = keep(t, kiln_cast(ctx, r, rdt));
+    return r;
+}
+
+/* A line of length 0: NaN in the reduced shape (NumPy's median of nothing, with a warning) */
+static kiln_expr *nan_of_empty(tmps *t, kiln_ctx *ctx, kiln_expr *v, int axis) {
+    kiln_expr *s = keep(t, kiln_reduce(ctx, KILN_OP_SUM, v, axis, 0));
+    return s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
+}
+
 static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many, bool median,
                                bool keepdims, size_t off) {
     kiln_ctx *ctx = p->ctx;
     int nd0 = x->ndim;
-    if (axis == KILN_ALL_AXES) {
-        int64_t n = 1;
-        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
-        x = keep(t, kiln_reshape(ctx, x, 1, &n));
-        axis = 0;
-    } else if (axis < -x->ndim || axis >= x->ndim) {
-        fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, x->ndim);
-        return NULL;
-    } else if (axis < 0) {
-        axis += x->ndim;
-    }
-    if (!x) return NULL;
+    if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
     int64_t n = x->shape[axis];
     if (n == 0 && !median) {
         fe_err(p, off, KILN_ERR_INDEX, "cannot do a non-empty take from an empty axes.");
@@ -1365,9 +1451,8 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
     kiln_expr *nan = dtype_is_float((kiln_dtype)x->dtype) && last ? keep(t, kiln_isnan(ctx, last)) : NULL;
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
-        if (n == 0) { /* NumPy's median of nothing: NaN (with a warning) */
-            kiln_expr *s = keep(t, kiln_reduce(ctx, KILN_OP_SUM, v, axis, 0));
-            r = s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
+        if (n == 0) {
+            r = nan_of_empty(t, ctx, v, axis);
         } else if (median) {
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, (n - 1) / 2, (n - 1) / 2 + 1, 1), axis));
             kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
@@ -1393,21 +1478,69 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         if (!r) return NULL;
         parts[k] = r;
     }
-    kiln_expr *r = many ? keep(t, kiln_stack(ctx, nq, parts, 0)) : parts[0];
-    if (r && keepdims) { /* the reduced axis (every axis: all of them) back, of length 1 */
-        int64_t shape[KILN_MAX_DIMS + 1];
-        int m = 0;
-        if (many) shape[m++] = nq;
-        for (int d = 0; d < nd0; d++) shape[m++] = nd0 == x->ndim && d != axis ? x->shape[d] : 1;
-        r = keep(t, kiln_reshape(ctx, r, m, shape));
+    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, rdt);
+}
+
+/* nanmedian, nanquantile, nanpercentile of floats: quantiles_of over each line's values that are
+ * not NaN.  Sorting puts NaN last, so they are the first cnt of the sorted line; the positions
+ * depend on cnt, so the two values are gathers (take_along_axis) at indices computed as
+ * quantiles_of computes its constants: i = (cnt - 1) q in the result's dtype, and a + (b - a) g
+ * (b - (b - a)(1 - g) from g = 0.5 on); the median the middle one, or the mean of the two.  A
+ * line of NaN alone gives NaN. */
+static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many,
+                                   bool median, bool keepdims, size_t off) {
+    kiln_ctx *ctx = p->ctx;
+    int nd0 = x->ndim;
+    if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
+    kiln_dtype rdt = x->dtype == KILN_F32 && !many ? KILN_F32 : KILN_F64;
+    kiln_expr *sorted = keep(t, kiln_sort(ctx, x, axis)), *v = sorted;
+    if (v && v->dtype != rdt) v = keep(t, kiln_cast(ctx, v, rdt));
+    kiln_expr *isnan_ = keep(t, kiln_isnan(ctx, x));
+    kiln_expr *cnt = keep(t, kiln_reduce(ctx, KILN_OP_SUM, keep(t, kiln_invert(ctx, isnan_)), axis, 1)); /* int64, keepdims */
+    kiln_expr *one = keep(t, kiln_int(ctx, 1)), *two = keep(t, kiln_int(ctx, 2));
+    kiln_expr *last = keep(t, kiln_maximum(ctx, keep(t, kiln_sub(ctx, cnt, one)), keep(t, kiln_int(ctx, 0))));
+    kiln_expr *none = keep(t, kiln_eq(ctx, cnt, keep(t, kiln_int(ctx, 0))));
+    if (!v || !none) return NULL;
+#define AT(src, i) keep(t, kiln_take_along_axis(ctx, src, i, axis))
+    kiln_expr *parts[64];
+    for (int k = 0; k < nq; k++) {
+        kiln_expr *r;
+        if (x->shape[axis] == 0) {
+            r = nan_of_empty(t, ctx, v, axis);
+            parts[k] = r;
+            if (!r) return NULL;
+            continue;
+        }
+        if (median) { /* v[(cnt - 1) // 2], and the mean with v[cnt // 2] for an even cnt */
+            kiln_expr *lo = keep(t, kiln_floordiv(ctx, last, two)), *hi = keep(t, kiln_floordiv(ctx, cnt, two));
+            kiln_expr *a = AT(v, lo), *b = AT(v, keep(t, kiln_minimum(ctx, hi, last)));
+            kiln_expr *mean = keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
+            r = keep(t, kiln_where(ctx, keep(t, kiln_eq(ctx, lo, hi)), a, mean));
+        } else {
+            kiln_expr *vi = keep(t, kiln_mul(ctx, keep(t, kiln_cast(ctx, last, rdt)), keep(t, kiln_const(ctx, rdt, qs[k]))));
+            kiln_expr *lo = keep(t, kiln_floor(ctx, vi)), *g = keep(t, kiln_sub(ctx, vi, lo));
+            kiln_expr *i0 = keep(t, kiln_cast(ctx, lo, KILN_I64));
+            kiln_expr *i1 = keep(t, kiln_minimum(ctx, keep(t, kiln_add(ctx, i0, one)), last));
+            kiln_expr *a = AT(v, i0), *b = AT(v, i1);
+            kiln_expr *d = keep(t, kiln_sub(ctx, AT(sorted, i1), AT(sorted, i0))); /* in the array's dtype, then the result's */
+            if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
+            kiln_expr *h = keep(t, kiln_sub(ctx, keep(t, kiln_const(ctx, rdt, 1)), g));
+            kiln_expr *up = keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, h))));
+            kiln_expr *down = keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, g))));
+            r = keep(t, kiln_where(ctx, keep(t, kiln_ge(ctx, g, keep(t, kiln_scalar(ctx, 0.5)))), up, down));
+        }
+        r = keep(t, kiln_where(ctx, none, keep(t, kiln_scalar(ctx, NAN)), r));
+        r = keep(t, kiln_squeeze(ctx, r, axis));
+        if (!r) return NULL;
+        parts[k] = r;
     }
-    if (r && r->dtype != rdt) r = keep(t, kiln_cast(ctx, r, rdt));
-    return r;
+#undef AT
+    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, rdt);
 }
 
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
-enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE };
+enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
 static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
@@ -1417,7 +1550,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     int nq = 1;
     if (!x || !one_axis(p, f, a, &axis) || (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
         return done(p, &t, out, NULL, off);
-    if (f->op != Q_MEDIAN) {
+    if (f->op != Q_MEDIAN && f->op != Q_NANMEDIAN) {
         kval *qv = arg(a, "q");
         kval *m = arg(a, "method");
         if (m->kind != KV_ABSENT && (m->kind != KV_STR || strcmp(m->s, "linear"))) {
@@ -1430,8 +1563,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             tmps_free(&t);
             return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): 1 to 64 values of q", f->name);
         }
-        double scale = f->op == Q_PERCENTILE ? 100 : 1;
-        bool int_q = f->op == Q_QUANTILE && (dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL);
+        double scale = f->op == Q_PERCENTILE || f->op == Q_NANPERCENTILE ? 100 : 1;
+        bool int_q = (f->op == Q_QUANTILE || f->op == Q_NANQUANTILE) && (dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL);
         for (int k = 0; k < nq; k++) {
             int64_t iq;
             kiln_dtype qd;
@@ -1440,7 +1573,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             int_q = int_q && qd != KILN_F64 && qd != KILN_F32;
             if (!(qs[k] >= 0 && qs[k] <= scale)) {
                 tmps_free(&t);
-                return fe_err(p, e->off, KILN_ERR_ARG, f->op == Q_PERCENTILE ? "Percentiles must be in the range [0, 100]"
+                return fe_err(p, e->off, KILN_ERR_ARG, scale == 100 ? "Percentiles must be in the range [0, 100]"
                                                                              : "Quantiles must be in the range [0, 1]");
             }
             qs[k] = x->dtype == KILN_F32 && !many ? (double)((float)qs[k] / (float)scale) : qs[k] / scale;
@@ -1454,7 +1587,10 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return done(p, &t, out, many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0], off);
         }
     }
-    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, f->op == Q_MEDIAN, keepdims, off), off);
+    bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
+    if (f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype))
+        return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
+    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
@@ -3242,6 +3378,85 @@ static bool h_isposinf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     return done(p, &t, out, keep(&t, kiln_eq(p->ctx, x, inf)), off);
 }
 
+/* signbit: whether x's sign bit is set (-0.0 and -NaN too: copysign(1, x) < 0); x < 0 for integers */
+static bool h_signbit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    kiln_expr *zero = keep(&t, kiln_int(c, 0));
+    if (dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_copysign(c, keep(&t, kiln_int(c, 1)), x));
+    return done(p, &t, out, keep(&t, kiln_lt(c, x, zero)), off);
+}
+
+/* reciprocal: 1 / x in x's dtype; for integers C's 1 / x (0 but for ±1), and NumPy's result for
+ * 1 / 0, the dtype's smallest value */
+static bool h_reciprocal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return false;
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    if (dt == KILN_BOOL) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_DTYPE, "reciprocal(): no loop for bool (NumPy's gives int8, which kiln lacks)");
+    }
+    if (dtype_is_float(dt)) return done(p, &t, out, keep(&t, kiln_div(c, keep(&t, kiln_const(c, dt, 1)), x)), off);
+    kiln_expr *one = keep(&t, kiln_int(c, 1)), *zero = keep(&t, kiln_int(c, 0));
+    kiln_expr *unit = keep(&t, kiln_eq(c, keep(&t, kiln_abs(c, x)), one));
+    kiln_expr *lowest = keep(&t, kiln_const_i64(c, dt, dt == KILN_I32 ? INT32_MIN : INT64_MIN));
+    kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, zero)), lowest, keep(&t, kiln_const(c, dt, 0))));
+    return done(p, &t, out, keep(&t, kiln_where(c, unit, x, r)), off);
+}
+
+/* x / n for a float x and an int64 count n, as NumPy's true_divide(x, n, out=x): in float64, then
+ * x's dtype */
+static kiln_expr *over_count(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *n) {
+    kiln_expr *q = keep(t, kiln_div(c, keep(t, kiln_cast(c, x, KILN_F64)), keep(t, kiln_cast(c, n, KILN_F64))));
+    return keep(t, kiln_cast(c, q, (kiln_dtype)x->dtype));
+}
+
+/* nanvar / nanstd of floats, NumPy's steps: the mean of the values that are not NaN (their sum
+ * over their count), the squared deviations with NaN's as 0, their sum over count - ddof, and
+ * NaN where that is 0 or less */
+static kiln_expr *nan_variance(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *nan, unsigned mask, int64_t ddof, bool keepdims,
+                               bool root) {
+    kiln_expr *zero = keep(t, kiln_int(c, 0));
+    kiln_expr *cnt = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_invert(c, nan)), mask, 1));
+    kiln_expr *avg = over_count(c, t, keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_where(c, nan, zero, x)), mask, 1)), cnt);
+    kiln_expr *dev = keep(t, kiln_where(c, nan, zero, keep(t, kiln_sub(c, x, avg))));
+    kiln_expr *ss = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_mul(c, dev, dev)), mask, keepdims));
+    if (!keepdims) cnt = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, cnt, mask, 0)); /* (axes of length 1 now) */
+    kiln_expr *dof = keep(t, kiln_sub(c, cnt, keep(t, kiln_int(c, ddof))));
+    kiln_expr *var = over_count(c, t, ss, dof);
+    var = keep(t, kiln_where(c, keep(t, kiln_le(c, dof, zero)), keep(t, kiln_scalar(c, NAN)), var));
+    return root ? keep(t, kiln_sqrt(c, var)) : var;
+}
+
+/* nanargmax / nanargmin: argmax (argmin) with NaN as -inf (+inf), NumPy's; a slice of NaN alone
+ * is NumPy's error, which needs the values: checked now, as NumPy checks first */
+static bool h_nanarg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int axis;
+    bool keep_, bad = false;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (!x || !one_axis(p, f, a, &axis) || !keepdims_of(p, f, a, &keep_)) return done(p, &t, out, NULL, off);
+    if (dtype_is_float((kiln_dtype)x->dtype)) {
+        kiln_expr *nan = keep(&t, kiln_isnan(c, x));
+        int64_t size = 1;
+        for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
+        kiln_expr *all = size ? keep(&t, kiln_reduce(c, KILN_OP_ALL, nan, axis, 0)) : NULL;
+        if (size && (!all || !truth_now(p, &t, KILN_OP_ANY, all, off, &bad))) return done(p, &t, out, NULL, off);
+        if (bad) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "%s(): All-NaN slice encountered", f->name);
+        }
+        x = keep(&t, kiln_where(c, nan, keep(&t, kiln_scalar(c, f->op == KILN_OP_ARGMAX ? -INFINITY : INFINITY)), x));
+    }
+    return done(p, &t, out, keep(&t, kiln_reduce(c, (kiln_op)f->op, x, axis, keep_)), off);
+}
+
 /* nansum, nanprod, nanmax, nanmin, nanmean: the reduction with NaN left out (NumPy's: NaN
  * replaced by the identity for sums and products; a slice of NaN alone gives NaN for max and
  * min, and for the mean, whose count is the values that are not NaN) */
@@ -3256,10 +3471,19 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (has(a, "dtype") && given_not_none(a, "dtype")) x = keep(&t, with_dtype(p, f, a, x));
     if (!x) return done(p, &t, out, NULL, off);
     int op = f->op;
+    int64_t ddof = 0;
+    if ((op == R_VAR || op == R_STD) && given(a, "ddof") && !fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof))
+        return done(p, &t, out, NULL, off);
     bool fl = dtype_is_float((kiln_dtype)x->dtype);
     if (!fl) /* nothing to leave out: the plain reduction (the mean in float64) */
-        return done(p, &t, out, keep(&t, op == R_MEAN ? kiln_mean_axes(c, x, mask, keep_) : kiln_reduce_axes(c, (kiln_op)op, x, mask, keep_)), off);
+        return done(p, &t, out,
+                    keep(&t, op == R_MEAN  ? kiln_mean_axes(c, x, mask, keep_)
+                             : op == R_VAR ? kiln_variance(c, x, mask, (int)ddof, keep_)
+                             : op == R_STD ? kiln_std(c, x, mask, (int)ddof, keep_)
+                                           : kiln_reduce_axes(c, (kiln_op)op, x, mask, keep_)),
+                    off);
     kiln_expr *nan = keep(&t, kiln_isnan(c, x));
+    if (op == R_VAR || op == R_STD) return done(p, &t, out, nan_variance(c, &t, x, nan, mask, ddof, keep_, op == R_STD), off);
     double fill = op == KILN_OP_PROD ? 1 : op == KILN_OP_MAX ? -INFINITY : op == KILN_OP_MIN ? INFINITY : 0;
     kiln_expr *clean = keep(&t, kiln_where(c, nan, keep(&t, kiln_scalar(c, fill)), x));
     kiln_expr *r = keep(&t, kiln_reduce_axes(c, op == R_MEAN ? KILN_OP_SUM : (kiln_op)op, clean, mask, keep_));
@@ -3399,6 +3623,86 @@ static bool h_column_stack(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
 }
 
 /* inner(a, b): the sum over the last axes of both; its dims are a's others, then b's */
+/* dstack: the arrays as atleast_3d, joined along axis 2 */
+static bool h_dstack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *xs[64];
+    int n = 0;
+    if (!seq_of(p, f, arg(a, "tup"), xs, &n, 64)) return false;
+    for (int i = 0; i < n; i++) {
+        kiln_expr *e = at_least(p->ctx, xs[i], 3);
+        kiln_expr_free(xs[i]);
+        if (!(xs[i] = e)) return result(p, out, NULL, off, n, xs);
+    }
+    return result(p, out, kiln_concatenate(p->ctx, n, xs, 2), off, n, xs);
+}
+
+/* ix_: each 1-D sequence shaped to broadcast along its own axis of n (a bool one: its nonzero
+ * positions, computed now; an empty one int64), for x[ix_(rows, cols)] */
+static bool h_ix(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kval *args = arg(a, "args");
+    int n = args->kind == KV_TUPLE ? args->n : 0;
+    if (n > KILN_MAX_DIMS) return fe_err(p, off, KILN_ERR_ARG, "ix_(): at most %d sequences", KILN_MAX_DIMS);
+    kiln_expr *items[KILN_MAX_DIMS];
+    for (int k = 0; k < n; k++) {
+        kiln_expr *e = keep(&t, fe_arg_expr(p, &args->items[k], f->name, "args"));
+        if (!e) return done(p, &t, out, NULL, off);
+        if (e->ndim != 1) {
+            tmps_free(&t);
+            return fe_err(p, args->items[k].off, KILN_ERR_SHAPE, "Cross index must be 1 dimensional");
+        }
+        if (e->dtype == KILN_BOOL) {
+            kiln_array *pos = fe_nonzero_now(p, e, args->items[k].off);
+            e = pos ? keep(&t, kiln_var(p->ctx, pos)) : NULL;
+            kiln_array_free(pos);
+        } else if (e->shape[0] == 0 || !dtype_is_int((kiln_dtype)e->dtype)) {
+            if (e->shape[0] == 0) e = keep(&t, kiln_cast(p->ctx, e, KILN_I64));
+        }
+        if (!e) return done(p, &t, out, NULL, off);
+        int64_t s[KILN_MAX_DIMS];
+        for (int d = 0; d < n; d++) s[d] = d == k ? e->shape[0] : 1;
+        if (!(items[k] = keep(&t, kiln_reshape(p->ctx, e, n, s)))) return done(p, &t, out, NULL, off);
+    }
+    return tuple_result(p, &t, out, items, n, off);
+}
+
+/* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
+ * searchsorted(bins[::-1], x, side) for decreasing ones (side 'right' unless right=True), as
+ * NumPy's; which of the two bins are is read from their values now */
+static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right);
+static bool h_digitize(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    bool right = false;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x")), *b = x ? keep(&t, expr_of(p, f, a, "bins")) : NULL;
+    if (!b || (given(a, "right") && !fe_arg_bool(p, arg(a, "right"), f->name, "right", &right))) return done(p, &t, out, NULL, off);
+    if (b->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "bins")->off, KILN_ERR_SHAPE, "digitize(): bins must be 1-dimensional");
+    }
+    kiln_array *bv = value_now(p, keep(&t, kiln_cast(c, b, KILN_F64)), arg(a, "bins")->off);
+    if (!bv) return done(p, &t, out, NULL, off);
+    const double *d = (const double *)kiln_array_data(bv);
+    int64_t n = b->shape[0];
+    int mono = 1; /* NumPy's check_array_monotonic: from the first value unlike the first one (NaN breaks nothing) */
+    int64_t i = 1;
+    while (i < n && d[i] == d[0]) i++;
+    if (i < n) {
+        mono = d[i - 1] < d[i] ? 1 : -1;
+        for (i++; mono && i < n; i++)
+            if (mono == 1 ? d[i - 1] > d[i] : d[i - 1] < d[i]) mono = 0;
+    }
+    kiln_array_free(bv);
+    if (!mono) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "bins")->off, KILN_ERR_ARG, "bins must be monotonically increasing or decreasing");
+    }
+    if (mono == 1) return done(p, &t, out, sorted_position(&t, c, b, x, !right), off);
+    kiln_ix rev = {.kind = KILN_IX_SLICE, .step = -1, .flags = KILN_IX_HAS_STEP};
+    kiln_expr *pos = sorted_position(&t, c, keep(&t, kiln_index(c, b, 1, &rev)), x, !right);
+    return done(p, &t, out, pos ? keep(&t, kiln_sub(c, keep(&t, kiln_int(c, n)), pos)) : NULL, off);
+}
+
 static bool h_inner(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -3552,17 +3856,23 @@ static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_SHAPE, "searchsorted(): a must be 1-D");
     }
-    kiln_expr *vv = with_last_axis(&t, c, v);
-    kiln_expr *before = op2(&t, c, right ? KILN_OP_LE : KILN_OP_LT, s, vv);
+    return done(p, &t, out, sorted_position(&t, c, s, v, right), off);
+}
+
+/* where each of v goes in the sorted 1-D s (after its equals when right): how many of s come
+ * before it, in NumPy's order (NaN last), as int64 */
+static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right) {
+    kiln_expr *vv = with_last_axis(t, c, v);
+    kiln_expr *before = op2(t, c, right ? KILN_OP_LE : KILN_OP_LT, s, vv);
     kiln_dtype dt = dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)v->dtype);
     if (before && dtype_is_float(dt)) { /* NaN sorts last: before a NaN v come the numbers (and, right, the NaNs) */
-        kiln_expr *vn = keep(&t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){vv, NULL, NULL}));
-        kiln_expr *sn = keep(&t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){s, NULL, NULL}));
-        kiln_expr *num = right ? NULL : keep(&t, kiln_apply(c, KILN_OP_INVERT, (kiln_expr *[]){sn, NULL, NULL}));
-        before = op2(&t, c, KILN_OP_OR, before, right ? vn : op2(&t, c, KILN_OP_AND, vn, num));
+        kiln_expr *vn = keep(t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){vv, NULL, NULL}));
+        kiln_expr *sn = keep(t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){s, NULL, NULL}));
+        kiln_expr *num = right ? NULL : keep(t, kiln_apply(c, KILN_OP_INVERT, (kiln_expr *[]){sn, NULL, NULL}));
+        before = op2(t, c, KILN_OP_OR, before, right ? vn : op2(t, c, KILN_OP_AND, vn, num));
     }
-    kiln_expr *n = before ? keep(&t, kiln_reduce(c, KILN_OP_SUM, before, v->ndim, 0)) : NULL;
-    return done(p, &t, out, n ? keep(&t, kiln_cast(c, n, KILN_I64)) : NULL, off);
+    kiln_expr *n = before ? keep(t, kiln_reduce(c, KILN_OP_SUM, before, v->ndim, 0)) : NULL;
+    return n ? keep(t, kiln_cast(c, n, KILN_I64)) : NULL;
 }
 
 /* bincount(x, weights=None, minlength=0): how many times each value 0, 1, ... occurs in x (1-D,
@@ -3660,6 +3970,9 @@ static const fe_fn functions[] = {
     {"isposinf", "x", h_isposinf, 0, "whether x is +inf", false}, {"isneginf", "x", h_isposinf, 1, "whether x is -inf", false},
     {"logaddexp", "x1, x2", h_logaddexp, 0, "log(exp(x1) + exp(x2)), without overflow", false},
     {"exp2", "x", h_exp2, 0, "2 ** x (a float)", false},
+    UF1("cbrt", CBRT, "the cube root (negative for negative x)"), UF2("copysign", COPYSIGN, "|x1| with the sign of x2 (a float)"),
+    {"signbit", "x", h_signbit, 0, "whether x's sign bit is set (True for -0.0 and -nan)", false},
+    {"reciprocal", "x", h_reciprocal, 0, "1 / x in x's dtype (for integers 0 but for 1 and -1)", false},
     /* compositions: built from the ops above, so they fuse */
     {"sigmoid", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x)) (scipy.special.expit)", false},
     {"expit", "x", h_compose, C_SIGMOID, "1 / (1 + exp(-x))", false},
@@ -3690,6 +4003,10 @@ static const fe_fn functions[] = {
     {"nanmax", SIG_MAX, h_nanreduce, KILN_OP_MAX, "the maximum over axis with NaN left out (NaN where all are)", false},
     {"nanmin", SIG_MAX, h_nanreduce, KILN_OP_MIN, "the minimum over axis with NaN left out (NaN where all are)", false},
     {"nanmean", SIG_SUM, h_nanreduce, R_MEAN, "the mean over axis of the values that are not NaN", false},
+    {"nanvar", SIG_VAR, h_nanreduce, R_VAR, "the variance over axis of the values that are not NaN (ddof: count - ddof divides)", false},
+    {"nanstd", SIG_VAR, h_nanreduce, R_STD, "the standard deviation over axis of the values that are not NaN", false},
+    {"nanargmax", SIG_ARG, h_nanarg, KILN_OP_ARGMAX, "argmax with NaN left out (an error for a slice of NaN alone, checked now)", false},
+    {"nanargmin", SIG_ARG, h_nanarg, KILN_OP_ARGMIN, "argmin with NaN left out (an error for a slice of NaN alone, checked now)", false},
     RED("cumsum", KILN_OP_CUMSUM, SIG_CUM, "the running sum along axis (of the flattened array when None)"),
     RED("cumprod", KILN_OP_CUMPROD, SIG_CUM, "the running product along axis"),
     /* shapes */
@@ -3702,9 +4019,9 @@ static const fe_fn functions[] = {
     {"stack", "arrays, axis=0", h_join, J_STACK, "the arrays joined along a new axis", false},
     {"vstack", "tup", h_join, J_VSTACK, "the arrays stacked as rows (1-D arrays become rows)", false},
     {"hstack", "tup", h_join, J_HSTACK, "the arrays joined along columns (along the one axis of 1-D arrays)", false},
-    {"take", "a, indices, axis=None", h_take, 0, "the elements at integer indices along axis (of the flattened a when None)", false},
+    {"take", "a, indices, axis=None, out=None, mode='raise'", h_take, 0, "the elements at integer indices along axis (of the flattened a when None; mode 'wrap' or 'clip' for indices out of range)", false},
     {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
-    {"diff", "a, n=1, axis=-1", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times", false},
+    {"diff", "a, n=1, axis=-1, prepend=None, append=None", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times (prepend and append joined to a first)", false},
     {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype; a label outside [0, k) gives zeros (jax.nn.one_hot's)", false},
     {"repeat", "a, repeats, axis=None", h_repeat, 0, "each element repeats times along axis (flattened when None); repeats an int or one per element", false},
     {"tile", "A, reps", h_tile, 0, "A repeated reps times along each axis (an int or a tuple)", false},
@@ -3737,6 +4054,9 @@ static const fe_fn functions[] = {
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
+    {"nanmedian", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_NANMEDIAN, "median of the values that are not NaN (NaN for a line of NaN alone)", false},
+    {"nanquantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_NANQUANTILE, "quantile of the values that are not NaN", false},
+    {"nanpercentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_NANPERCENTILE, "percentile of the values that are not NaN", false},
     {"swapaxes", "a, axis1, axis2", h_axes, 0, "a with two axes swapped (a view)", false},
     {"moveaxis", "a, source, destination", h_axes, 1, "a with axes moved to new places, the others in order (a view)", false},
     {"vector_norm", "x, axis=None, keepdims=False, ord=2", h_norm, N_VECTOR, "np.linalg.vector_norm: a vector norm (2, 1, inf, 0, p) over the axes (all: the flattened x)", false},
@@ -3780,6 +4100,9 @@ static const fe_fn functions[] = {
     {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
     {"atleast_2d", "a", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
     {"atleast_3d", "a", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
+    {"dstack", "tup", h_dstack, 0, "the arrays joined along a third axis (atleast_3d first)", false},
+    {"ix_", "*args", h_ix, 0, "1-D sequences shaped to index the cross product: x[ix_(rows, cols)] (masks: their nonzero positions, computed now)", false},
+    {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused: element.size x test.size compares)", false},
     {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (fused: v.size x a.size compares)", false},
@@ -3800,6 +4123,7 @@ static const fe_fn functions[] = {
     {"identity", "n, dtype=float", h_eye, 1, "the n x n identity matrix", false},
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
+    {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
     {"rand", "*shape", h_random, 0, "uniform random values in [0, 1) (np.random.rand; seed(n) seeds them)", false},
     {"randn", "*shape", h_random, 1, "standard normal random values (np.random.randn)", false},
     {"normal", "loc=0.0, scale=1.0, size=None", h_distribution, D_NORMAL, "normal random values (np.random.normal)", false},

@@ -371,6 +371,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         return neg(s, mul(s, g, t));
     }
     case KILN_OP_HYPOT: return mul(s, g, dv(s, i == 0 ? a : b, y)); /* a / hypot, b / hypot */
+    case KILN_OP_COPYSIGN: /* ±g, as the signs of a and b differ or agree; nothing to b */
+        return i == 0 ? mul(s, g, mul(s, op2(s, KILN_OP_COPYSIGN, num(s, 1), a), op2(s, KILN_OP_COPYSIGN, num(s, 1), b))) : NULL;
     case KILN_OP_ARCTAN2: { /* atan2(a, b): b / (a² + b²), -a / (a² + b²) */
         kiln_expr *r = op2(s, KILN_OP_ADD, sq(s, a), sq(s, b));
         return i == 0 ? mul(s, g, dv(s, b, r)) : neg(s, mul(s, g, dv(s, a, r)));
@@ -397,6 +399,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_OP_ARCSINH: return dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_ADD, sq(s, a), num(s, 1))));
     case KILN_OP_ARCCOSH: return dv(s, g, op1(s, KILN_OP_SQRT, op2(s, KILN_OP_SUB, sq(s, a), num(s, 1))));
     case KILN_OP_ARCTANH: return dv(s, g, op2(s, KILN_OP_SUB, num(s, 1), sq(s, a)));
+    case KILN_OP_CBRT: return dv(s, g, mul(s, num(s, 3), sq(s, y))); /* 1 / (3 cbrt(a)²) */
     case KILN_OP_WHERE:
         return i == 0 ? NULL : i == 1 ? where(s, a, g, num(s, 0)) : where(s, a, num(s, 0), g);
     /* piecewise constant, or of integers and bools: no gradient */

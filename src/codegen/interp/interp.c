@@ -89,10 +89,11 @@ MV(mv_b_f64, __m128d, double, _mm_loadu_pd, _mm_storeu_pd, "sse2")
 MV(mv_b_f32, __m128, float, _mm_loadu_ps, _mm_storeu_ps, "sse2")
 #undef MV
 
-/* Whether the JIT computes op with a libmvec call (its C math functions; not sqrt, which is an
- * exact instruction, nor hypot, libm's as NumPy's). */
+/* Whether the JIT computes op with a libmvec call (its C math functions; not sqrt and copysign,
+ * exact instructions, nor hypot, libm's as NumPy's). */
 static bool uses_mvec(kiln_op op, kiln_dtype dt) {
-    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && op != KILN_OP_SQRT && op != KILN_OP_HYPOT) || op == KILN_OP_POW);
+    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && op != KILN_OP_SQRT && op != KILN_OP_HYPOT && op != KILN_OP_COPYSIGN) ||
+                                  op == KILN_OP_POW);
 }
 
 /* The variant of libmvec the JIT would call for instruction in of kd, and how to call it. */

@@ -515,6 +515,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_ARCTAN2: return cpu_emit_math(e, op, odt, args, 2, L);
     case KILN_OP_HYPOT: /* libm's, lane by lane: NumPy's bits (libmvec's differ by an ulp in 1 of 10) */
         return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_hypotf" : "kiln_rt_hypot", cpu_scalar_type(e, odt), args, 2, L);
+    case KILN_OP_COPYSIGN: return cpu_intrinsic(e, "llvm.copysign", t, args, 2);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
         {
@@ -587,7 +588,8 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_TANH:
     case KILN_OP_ARCSINH:
     case KILN_OP_ARCCOSH:
-    case KILN_OP_ARCTANH: return cpu_emit_math(e, op, odt, &x, 1, L);
+    case KILN_OP_ARCTANH:
+    case KILN_OP_CBRT: return cpu_emit_math(e, op, odt, &x, 1, L);
     case KILN_OP_WHERE: return sel(e, x, y, z);
     case KILN_OP_SUM:
     case KILN_OP_PROD:
