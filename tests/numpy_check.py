@@ -400,6 +400,29 @@ CASES += [
     ("Z[ix_([0, 2], [1, 3])]", 0), ("ix_(Z[0] > 4, [1])", 0), ("A[ix_([1], [0, 2], [3, 0])]", 0), ("ix_([])", 0), ("ix_(M)", 0),
     ("digitize(a, [-5, 0, 2.5, 7])", 0), ("digitize(a, [7, 2.5, 0, -5], right=True)", 0), ("digitize(i, [0, 0, 5])", 0), ("digitize(f, sort(b[:9]))", 0),
     ("digitize(M, [-0.5, 0.5], right=True)", 0), ("digitize(a, [1, 3, 2])", 0), ("digitize(a, [nan, 1, 0])", 0), ("digitize(2.5, [1.0, 2.0, 3.0])", 0), ("digitize(a, [])", 0),
+    # pad: constant blocks, or a gather at positions computed now ('edge', 'reflect', 'symmetric', 'wrap'; any width)
+    ("pad(u, 2)", 0), ("pad(u, (1, 3), constant_values=7.5)", 0), ("pad(M, ((1, 0), (2, 1)), constant_values=((1, 2), (3, 4)))", 0),
+    ("pad(Z, 1, constant_values=1.5)", 0), ("pad(m[:5], (2, 1), constant_values=True)", 0), ("pad(f[:4], 3, mode='edge')", 0),
+    ("pad(M, ((2, 3), (1, 0)), mode='edge')", 0), ("pad(u, (3, 9), mode='reflect')", 0), ("pad(u, (9, 4), mode='symmetric')", 0),
+    ("pad(u, (5, 11), mode='wrap')", 0), ("pad(Z, ((4, 1), (6, 7)), mode='reflect')", 0), ("pad(A, 2, mode='symmetric')", 0),
+    ("pad(u[:1], 3, mode='reflect')", 0), ("pad(u[:2], 5, mode='reflect')", 0), ("pad(u[:1], 2, mode='symmetric')", 0),
+    ("pad(u[:0], 2)", 0), ("pad(u[:0], 2, mode='edge')", 0), ("pad(u, -1)", 0), ("pad(u, 1, mode='mean')", 0),
+    ("pad(M, ((1, 2),))", 0), ("pad(M, [[1], [2]])", 0), ("pad(M, ((1, 2), (3, 4), (5, 6)))", 0), ("pad(7.5, 2)", 0),
+    ("pad(u, 1, mode='edge', constant_values=3)", 0), ("pad(i[:6], (2, 2), mode='wrap')", 0),
+    ("pad(u, 1, mode='maximum')", 0), ("pad(M, ((1, 2), (2, 1)), mode='minimum')", 0), ("pad(Z, 2, mode='mean')", 0),
+    ("pad(M, 1, mode='mean', stat_length=2)", 8), ("pad(Z, ((1, 1), (2, 3)), mode='median', stat_length=((1, 2), (3, 9)))", 0),
+    ("pad(a[12:20], 3, mode='median')", 0), ("pad(f[12:20], (2, 1), mode='mean', stat_length=3)", 8), ("pad(k[:7], 2, mode='mean')", 0),
+    ("pad(u, 1, mode='maximum', stat_length=0)", 0), ("pad(u, 1, stat_length=2)", 0), ("pad(m[:5], 1, mode='minimum')", 0),
+    # histogram: equal bins over a range (a's min and max computed now), or the edges given
+    ("histogram(a[12:])", 0), ("histogram(a[12:], 7)", 0), ("histogram(f[12:], 5)", 0), ("histogram(i, 6)", 0), ("histogram(k, 3, range=(-50, 50))", 0),
+    ("histogram(a, 4, range=(-5, 5.5))", 0), ("histogram(a[12:], [-10, -1, 0, 2.5, 10])", 0), ("histogram(i, [-20, 0, 20])", 0),
+    ("histogram(M, 3, weights=N[:3])", 1e-15), ("histogram(f[12:], 4, weights=f[12:])", 0), ("histogram(a[12:], 5, density=True)", 1e-15),
+    ("histogram(k, [-100, 0, 10, 100], density=True)", 1e-15), ("histogram(Z, 12)", 0), ("histogram(full(5, 3.0))", 0), ("histogram(a[:0])", 0),
+    ("histogram(a)", 0), ("histogram(a[12:], [3, 1, 2])", 0), ("histogram(a[12:], 0)", 0), ("histogram(a[12:], 3, range=(2, 1))", 0),
+    ("histogram(float32(full(4, 1e8)), 3)", 0), ("histogram(u, 'auto')", 0), ("histogram(a[12:], 'fd')", 0), ("histogram(a[12:], 'sturges')", 0),
+    ("histogram(f[12:], 'scott')", 0), ("histogram(i, 'rice')", 0), ("histogram(a[12:], 'sqrt', range=(-3, 4))", 0), ("histogram(a[12:], 'doane')", 0),
+    ("histogram(k, 'auto')", 0), ("histogram(full(6, 2.0), 'fd')", 0), ("histogram(a[:0], 'auto')", 0), ("histogram(u, 'stone')", 0), ("histogram(u, 'bad')", 0),
+    ("histogram(u, 'auto', weights=u)", 0), ("histogram(a[12:], 4, range=(-inf, 2))", 0), ("histogram(m)", 0),
     # a 1-D array where a sequence of numbers is read: read now as its values
     ("quantile(a[12:], linspace(0, 1, 5))", 1e-15), ("percentile(Z, arange(0, 101, 50), axis=1)", 1e-15), ("repeat(u, abs(u).astype(int64))", 0),
     ("tile(u, array([2, 2]))", 0), ("roll(M, array([1, -1]), axis=(0, 1))", 0), ("zeros(array([2, 3]))", 0), ("reshape(Z, array([4, 3]))", 0),
@@ -614,6 +637,10 @@ PRINTS = [
     "[1, 2] == (1, 2)", "[1, 2] == 3", "[1, [2, 3]] < [1, [2, 4]]", "[1, 2, 3][True]", "[1, 2] == array([1, 2])",
     "[[1, 2], [3]][0][1:]", "print([1, 2] < 3)", "(1, 2) >= (1,)", "[u[0], 2] == [u[0], 2.0]", "print([1, 2][2])",
     "meshgrid(arange(2), arange(2), arange(2), arange(2), arange(2), arange(2))[5].shape", "print(roll(arange(7), (), axis=0))",
+    # .tolist() and .item(i): Python numbers, computed now
+    "Z.tolist()", "f[:3].tolist()", "m[:4].tolist()", "array(2.5).tolist()", "zeros((2, 0)).tolist()", "k[:3].tolist()",
+    "print(M.T.tolist())", "A[0].tolist()[1][2]", "len(Z.tolist())", "Z.item(4)", "Z.item(-1)", "Z.item(1, 2)", "f.item(5)",
+    "M.item(2, -1)", "m.item(3)", "array([7]).item()", "Z.item(99)", "Z.item(1, 2, 3)", "M.tolist() == M.tolist()", "print(sum(Z.tolist()[1]))",
 ]
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
@@ -826,7 +853,7 @@ def namespace():
         "vstack", "hstack", "take", "take_along_axis", "matmul", "dot", "outer", "zeros", "ones", "empty", "full",
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
-        "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff",
+        "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
@@ -992,6 +1019,7 @@ DOCUMENTED = {
     "exp(m)": "float functions of booleans give float32 (NumPy: float16)",
     "sqrt(m)": "float functions of booleans give float32 (NumPy: float16)",
     "cbrt(m)": "float functions of booleans give float32 (NumPy: float16)",
+    "histogram(u, 'stone')": "histogram's 'stone' bin estimator (a minimisation over bin counts) is not supported",
     "array(3)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "array(2.5)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "2 ** 63": "Python integers are 64-bit",
@@ -1016,16 +1044,31 @@ def verdict(text, problem):
 def check_values(kiln, d, env, prelude):
     """CASES: kiln saves each value; NumPy evaluates the same text; dtype, shape, values."""
     cases = [(e.replace("{dir}", d), t) for e, t in CASES]
-    blocks = [f'save("{d}/r{n}.npy", {expr})' for n, (expr, _) in enumerate(cases)]
+    wants, blocks = [], []
+    for n, (expr, _) in enumerate(cases):
+        try:
+            value = eval(expr, namespace(), dict(env))
+            nerr = None
+        except Exception as ex:  # noqa: BLE001 -- NumPy's refusal is the expected outcome
+            value, nerr = None, f"{type(ex).__name__}: {ex}"
+        parts, want = None, None  # parts: a tuple or list of arrays of different shapes (histogram's, split's), each compared
+        if nerr is None:
+            try:
+                want = np.asarray(value)
+            except ValueError as ex:
+                if isinstance(value, (tuple, list)) and all(isinstance(v, (np.ndarray, np.generic)) for v in value):
+                    parts = [np.asarray(v) for v in value]
+                else:
+                    nerr = f"{type(ex).__name__}: {ex}"
+        wants.append((want, parts, nerr))
+        if parts is None:
+            blocks.append(f'save("{d}/r{n}.npy", {expr})')
+        else:
+            blocks.append("; ".join([f"_t = {expr}"] + [f'save("{d}/r{n}_{k}.npy", _t[{k}])' for k in range(len(parts))]))
     ran = run_blocks(kiln, d, prelude, blocks, "values")
     failures = 0
     both_refuse = []
-    for n, ((expr, tol), (_, kerr)) in enumerate(zip(cases, ran)):
-        try:
-            want = np.asarray(eval(expr, namespace(), dict(env)))
-            nerr = None
-        except Exception as ex:  # noqa: BLE001 -- NumPy's refusal is the expected outcome
-            want, nerr = None, f"{type(ex).__name__}: {ex}"
+    for n, ((expr, tol), (_, kerr), (want, parts, nerr)) in enumerate(zip(cases, ran, wants)):
         problem = None
         if nerr and kerr:
             both_refuse.append(f"{expr}: NumPy {nerr} / kiln {kerr}")
@@ -1033,17 +1076,23 @@ def check_values(kiln, d, env, prelude):
             got = np.load(os.path.join(d, f"r{n}.npy"))
             problem = f"NumPy raises ({nerr}); kiln gives {show(got)} ({got.dtype})"
         elif kerr:
-            problem = f"kiln error ({kerr}); NumPy gives {show(want)} ({want.dtype})"
+            problem = f"kiln error ({kerr}); NumPy gives {show(want if parts is None else parts)}"
         else:
-            got = np.load(os.path.join(d, f"r{n}.npy"))
-            if got.dtype != want.dtype:
-                problem = f"dtype {got.dtype}, NumPy {want.dtype}"
-            elif got.shape != want.shape:
-                problem = f"shape {got.shape}, NumPy {want.shape}"
-            else:
-                problem = mismatch(got, want, tol)
-            if problem and got.size <= 24 and want.size <= 24:
-                problem += f": kiln {show(got)}, NumPy {show(want)}"
+            pairs = [(np.load(os.path.join(d, f"r{n}.npy")), want)] if parts is None else \
+                [(np.load(os.path.join(d, f"r{n}_{k}.npy")), w) for k, w in enumerate(parts)]
+            for k, (got, w) in enumerate(pairs):
+                where = "" if parts is None else f"part {k}: "
+                if got.dtype != w.dtype:
+                    problem = f"{where}dtype {got.dtype}, NumPy {w.dtype}"
+                elif got.shape != w.shape:
+                    problem = f"{where}shape {got.shape}, NumPy {w.shape}"
+                else:
+                    problem = mismatch(got, w, tol)
+                    problem = problem and where + problem
+                if problem and got.size <= 24 and w.size <= 24:
+                    problem += f": kiln {show(got)}, NumPy {show(w)}"
+                if problem:
+                    break
         line, failed = verdict(expr.replace(d, "DIR"), problem)
         print(line)
         failures += failed

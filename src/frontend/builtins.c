@@ -8,6 +8,7 @@
  * function by its NumPy name; the rest are below.  A function of Python numbers gives a NumPy
  * scalar (strong, NEP 50): exp(1) * f32 is float64, as np.exp(1) * f32 is.
  */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -974,8 +975,63 @@ static bool h_pyconv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return true;
 }
 
+static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
+
+/* The elements of arr from byte offset at along dims d.. as nested lists of Python numbers */
+static bool list_of(parser *p, const kiln_array *arr, int d, int64_t at, size_t off, kval *out) {
+    int nd = kiln_array_ndim(arr);
+    const int64_t *shape = kiln_array_shape(arr), *strides = kiln_array_strides(arr);
+    kiln_dtype dt = kiln_array_dtype(arr);
+    if (d == nd) {
+        const char *q = (const char *)kiln_array_data(arr) + at;
+        kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, *(const double *)(const void *)q)
+                       : dt == KILN_F32 ? kiln_scalar(p->ctx, *(const float *)(const void *)q)
+                       : dt == KILN_I64 ? kiln_int(p->ctx, *(const int64_t *)(const void *)q)
+                       : dt == KILN_I32 ? kiln_int(p->ctx, *(const int32_t *)(const void *)q)
+                                        : kiln_bool(p->ctx, *(const uint8_t *)q != 0);
+        return fe_set_expr(p, out, e, off);
+    }
+    if (shape[d] > INT_MAX) return fe_err(p, off, KILN_ERR_ARG, "tolist(): a dimension of %lld is too long for a list", (long long)shape[d]);
+    kval *items = shape[d] ? kiln_calloc(p->ctx, (size_t)shape[d] * sizeof *items) : NULL;
+    if (shape[d] && !fe_got(p, items, off)) return false;
+    *out = (kval){.kind = KV_LIST, .off = off, .n = 0, .items = items};
+    for (int64_t i = 0; i < shape[d]; i++, out->n++)
+        if (!list_of(p, arr, d + 1, at + i * strides[d], off, &items[i])) {
+            kval_free(p->ctx, out);
+            return false;
+        }
+    return true;
+}
+
+/* x.tolist(): the values computed now, as Python lists of Python numbers */
+static bool h_tolist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    kiln_array *v = x ? value_now(p, x, off) : NULL;
+    kiln_expr_free(x);
+    bool ok = v && list_of(p, v, 0, 0, off, out);
+    kiln_array_free(v);
+    return ok;
+}
+
+/* x.item(), x.item(i) (of the flattened x), x.item(i, j, ...): one element as a Python number */
 static bool h_item(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    KILN_UNUSED(f);
+    kval *at = arg(a, "args");
+    int n = at->kind == KV_TUPLE ? at->n : 0;
+    if (n && arg(a, "a")->kind == KV_ARRAY) { /* the element first: x.ravel()[i] or x[i, j, ...] */
+        kiln_expr *x = arg(a, "a")->e;
+        if (n != 1 && n != x->ndim) return fe_err(p, off, KILN_ERR_ARG, "item(): incorrect number of indices for array");
+        kiln_ix ix[KILN_MAX_DIMS];
+        for (int k = 0; k < n; k++) {
+            ix[k] = (kiln_ix){.kind = KILN_IX_INDEX};
+            if (!fe_arg_int(p, &at->items[k], f->name, "args", &ix[k].index)) return false;
+        }
+        kiln_expr *flat = n == 1 && x->ndim != 1 ? kiln_ravel(p->ctx, x) : kiln_expr_retain(x);
+        kiln_expr *e = flat ? kiln_index(p->ctx, flat, n, ix) : NULL;
+        kiln_expr_free(flat);
+        if (!fe_got(p, e, at->items[0].off)) return false;
+        kval_free(p->ctx, arg(a, "a"));
+        if (!fe_set_expr(p, arg(a, "a"), e, off)) return false;
+    }
     kval x = *arg(a, "a");
     memset(arg(a, "a"), 0, sizeof x);
     kiln_dtype dt = x.kind == KV_ARRAY ? (kiln_dtype)x.e->dtype : KILN_F64;
@@ -1792,8 +1848,6 @@ static kiln_expr *cond_norm(parser *p, tmps *t, kiln_expr *x, const char *s, dou
 }
 /* a float value in x's linalg dtype (float32 stays, else float64), a weak scalar otherwise */
 static kiln_dtype la_dtype(const kiln_expr *x) { return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64; }
-
-static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
 
 /* tensorsolve(a, b, axes=None) and tensorinv(a, ind=2), as NumPy's: a reshaped to a square
  * matrix, then solve (b ravelled) or inv, reshaped back */
@@ -3623,6 +3677,367 @@ static bool h_column_stack(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
 }
 
 /* inner(a, b): the sum over the last axes of both; its dims are a's others, then b's */
+/* pad's pad_width or constant_values: a number, (before, after), ((before, after),) or one pair
+ * per axis (one number per axis: both sides), as NumPy's broadcast_to(v, (nd, 2)) */
+static bool pad_pairs(parser *p, const kval *v, const char *param, int nd, double out[][2]) {
+    const kval *rows = v->kind == KV_LIST || v->kind == KV_TUPLE ? v : NULL;
+    int nr = rows ? rows->n : 0;
+    bool nested = nr > 0 && (rows->items[0].kind == KV_LIST || rows->items[0].kind == KV_TUPLE);
+    if (!rows || (!nested && nr <= 2)) { /* a number, (n,) or (before, after): every axis alike */
+        double pair[2];
+        int64_t iv;
+        for (int k = 0; k < 2; k++)
+            if (!fe_arg_number(p, rows ? &rows->items[nr == 2 ? k : 0] : v, "pad", param, &pair[k], &iv, NULL)) return false;
+        if (rows && nr == 0) return fe_err(p, v->off, KILN_ERR_SHAPE, "pad(): %s: an empty sequence", param);
+        for (int d = 0; d < nd; d++) out[d][0] = pair[0], out[d][1] = pair[1];
+        return true;
+    }
+    if (!nested || (nr != 1 && nr != nd))
+        return fe_err(p, v->off, KILN_ERR_SHAPE, "pad(): %s: could not broadcast from shape (%d,) to (%d, 2)", param, nr, nd);
+    for (int d = 0; d < nd; d++) {
+        const kval *r = &rows->items[nr == 1 ? 0 : d];
+        int64_t iv;
+        if ((r->kind != KV_LIST && r->kind != KV_TUPLE) || r->n < 1 || r->n > 2)
+            return fe_err(p, r->off, KILN_ERR_SHAPE, "pad(): %s: each axis takes (before, after) or one number", param);
+        for (int k = 0; k < 2; k++)
+            if (!fe_arg_number(p, &r->items[r->n == 2 ? k : 0], "pad", param, &out[d][k], &iv, NULL)) return false;
+    }
+    return true;
+}
+
+/* pad(array, pad_width, mode='constant', constant_values=0, stat_length=None): each axis in
+ * turn (so the last axis's values fill the corners, as NumPy's); 'constant' joins blocks of the
+ * value, 'maximum' 'minimum' 'mean' 'median' blocks of that statistic of the stat_length values
+ * at the line's end (rounded for integers); 'edge', 'reflect', 'symmetric' and 'wrap' are a
+ * gather at positions computed here (any width: the reflections repeat, as NumPy's do) */
+static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "array"));
+    if (!x) return false;
+    int nd = x->ndim;
+    double w[KILN_MAX_DIMS][2], cv[KILN_MAX_DIMS][2] = {{0}};
+    static const char *const modes[] = {"constant", "edge", "reflect", "symmetric", "wrap", "maximum", "minimum", "mean", "median", NULL};
+    enum { P_CONSTANT, P_EDGE, P_REFLECT, P_SYMMETRIC, P_WRAP, P_MAX, P_MIN, P_MEAN, P_MEDIAN };
+    int mode = 0;
+    kval *mv = arg(a, "mode");
+    if (given(a, "mode")) {
+        for (mode = 0; modes[mode] && !(mv->kind == KV_STR && !strcmp(mv->s, modes[mode])); mode++) {}
+        if (!modes[mode]) {
+            tmps_free(&t);
+            return fe_err(p, mv->off, KILN_ERR_ARG, "pad(): mode must be 'constant', 'edge', 'reflect', 'symmetric', 'wrap', 'maximum', 'minimum', 'mean' or 'median'");
+        }
+    }
+    double sl[KILN_MAX_DIMS][2];
+    bool stat = mode >= P_MAX, has_sl = given_not_none(a, "stat_length");
+    if (!pad_pairs(p, arg(a, "pad_width"), "pad_width", nd, w) ||
+        (given_not_none(a, "constant_values") && !pad_pairs(p, arg(a, "constant_values"), "constant_values", nd, cv)) ||
+        (has_sl && !pad_pairs(p, arg(a, "stat_length"), "stat_length", nd, sl)))
+        return done(p, &t, out, NULL, off);
+    const char *stray = mode != P_CONSTANT && given(a, "constant_values") ? "constant_values" : !stat && given(a, "stat_length") ? "stat_length" : NULL;
+    if (stray) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, stray)->off, KILN_ERR_ARG, "pad(): unsupported keyword arguments for mode '%s': %s", modes[mode], stray);
+    }
+    for (int d = 0; d < nd; d++)
+        for (int k = 0; k < 2; k++)
+            if (!(w[d][k] >= 0 && w[d][k] <= (double)(INT32_MAX)) || w[d][k] != floor(w[d][k])) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "pad_width")->off, KILN_ERR_ARG, w[d][k] < 0 ? "index can't contain negative values" : "pad(): pad_width must be integers");
+            }
+    for (int d = 0; d < nd && x; d++) {
+        int64_t b = (int64_t)w[d][0], e = (int64_t)w[d][1], n = x->shape[d];
+        if (!b && !e) continue;
+        if (n == 0 && mode != P_CONSTANT) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "can't extend empty axis %d using modes other than 'constant' or 'empty'", d);
+        }
+        if (mode == P_CONSTANT || stat) { /* blocks of one value per line: the constant, or a statistic of the line's end */
+            kiln_expr *parts[3];
+            int np_ = 0;
+            for (int k = 0; k < 3; k++) {
+                if (k == 1) {
+                    parts[np_++] = x;
+                    continue;
+                }
+                int64_t len = k ? e : b, shape[KILN_MAX_DIMS];
+                if (!len) continue;
+                memcpy(shape, x->shape, (size_t)nd * sizeof *shape);
+                shape[d] = len;
+                kiln_expr *v;
+                if (stat) {
+                    int64_t sn = has_sl ? (int64_t)sl[d][k ? 1 : 0] : n;
+                    if (sn > n) sn = n;
+                    if (has_sl && !(sl[d][k ? 1 : 0] >= 0)) {
+                        tmps_free(&t);
+                        return fe_err(p, arg(a, "stat_length")->off, KILN_ERR_ARG, "index can't contain negative values");
+                    }
+                    if (sn == 0) {
+                        tmps_free(&t);
+                        return fe_err(p, arg(a, "stat_length")->off, KILN_ERR_ARG, "stat_length of 0 yields no value for padding");
+                    }
+                    kiln_expr *end = slice_along(p, &t, x, d, k ? n - sn : 0, k ? n : sn, 1);
+                    double half = 0.5;
+                    v = !end                 ? NULL
+                        : mode == P_MAX      ? keep(&t, kiln_reduce(c, KILN_OP_MAX, end, d, 1))
+                        : mode == P_MIN      ? keep(&t, kiln_reduce(c, KILN_OP_MIN, end, d, 1))
+                        : mode == P_MEAN     ? keep(&t, kiln_mean_axes(c, end, 1u << d, 1))
+                                             : quantiles_of(p, &t, end, d, &half, 1, false, true, true, off);
+                    if (v && (mode == P_MEAN || mode == P_MEDIAN) && !dtype_is_float((kiln_dtype)x->dtype)) /* NumPy rounds for integers */
+                        v = keep(&t, kiln_rint(c, v));
+                } else {
+                    v = keep(&t, kiln_const(c, KILN_F64, cv[d][k ? 1 : 0]));
+                }
+                if (v && v->dtype != x->dtype) v = keep(&t, kiln_cast(c, v, (kiln_dtype)x->dtype));
+                if (!(parts[np_++] = broadcast(p, &t, v, nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
+            }
+            x = keep(&t, kiln_concatenate(c, np_, parts, d));
+            continue;
+        }
+        int64_t m = n + b + e;
+        kiln_array *ix = kiln_array_new(c, KILN_I64, 1, &m);
+        if (!fe_got(p, ix, off)) return done(p, &t, out, NULL, off);
+        int64_t *q = (int64_t *)kiln_array_data(ix);
+        for (int64_t j = 0; j < m; j++) {
+            int64_t i = j - b, P = mode == P_REFLECT ? 2 * (n - 1) : mode == P_SYMMETRIC ? 2 * n : n, r;
+            if (mode == P_EDGE || (mode == P_REFLECT && n == 1)) r = i < 0 ? 0 : i >= n ? n - 1 : i; /* edge (reflect of one element too) */
+            else {
+                r = ((i % P) + P) % P;
+                if (mode == P_REFLECT && r >= n) r = P - r;
+                if (mode == P_SYMMETRIC && r >= n) r = P - 1 - r;
+            }
+            q[j] = r;
+        }
+        kiln_expr *iv = keep(&t, kiln_var(c, ix));
+        kiln_array_free(ix);
+        x = iv ? keep(&t, kiln_take(c, x, iv, d)) : NULL;
+    }
+    return done(p, &t, out, x, off);
+}
+
+static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right);
+
+/* histogram's edges for bins equal bins over [lo, hi], as np.linspace(lo, hi, bins + 1, dtype=bt)
+ * computes them: the step in bt (float32 stays float32), each edge i * step + lo in float64,
+ * then bt, the last one hi */
+static kiln_array *equal_edges(kiln_ctx *c, int64_t bins, double lo, double hi, kiln_dtype bt) {
+    int64_t m = bins + 1;
+    kiln_array *r = kiln_array_new(c, bt, 1, &m);
+    if (!r) return NULL;
+    double step = bt == KILN_F32 ? (double)((float)((float)hi - (float)lo) / (float)bins) : (hi - lo) / (double)bins;
+    for (int64_t i = 0; i < m; i++) {
+        double e = i == bins ? hi : (double)i * step + lo;
+        if (bt == KILN_F32) ((float *)kiln_array_data(r))[i] = (float)e;
+        else ((double *)kiln_array_data(r))[i] = e;
+    }
+    return r;
+}
+
+static int cmp_double(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The linear percentile q (in [0, 1]) of the n sorted values v, as NumPy's */
+static double sorted_quantile(const double *v, int64_t n, double q) {
+    double i = (double)(n - 1) * q, lo = floor(i), g = i - lo;
+    int64_t i0 = (int64_t)lo, i1 = i0 + 1 < n ? i0 + 1 : n - 1;
+    double d = v[i1] - v[i0];
+    return g >= 0.5 ? v[i1] - d * (1 - g) : v[i0] + d * g;
+}
+
+/* histogram's bins by NumPy's estimator name ('auto', 'fd', 'doane', 'scott', 'rice', 'sturges',
+ * 'sqrt'): a bin width from the values in [lo, hi] (computed now, here in float64), and
+ * ceil((hi - lo) / width) bins (1 for a width of 0; width at least 1 for integers) */
+static bool estimated_bins(parser *p, tmps *t, kiln_expr *x, const kval *bv, double lo, double hi, bool ints, int64_t *nb) {
+    static const char *const names[] = {"auto", "fd", "doane", "scott", "rice", "sturges", "sqrt", NULL};
+    int k = 0;
+    while (names[k] && strcmp(names[k], bv->s)) k++;
+    if (!names[k]) {
+        if (!strcmp(bv->s, "stone")) return fe_err(p, bv->off, KILN_ERR_ARG, "histogram(): the 'stone' estimator is not supported");
+        return fe_err(p, bv->off, KILN_ERR_ARG, "'%s' is not a valid estimator for `bins`", bv->s);
+    }
+    kiln_array *all = value_now(p, keep(t, kiln_cast(p->ctx, x, KILN_F64)), bv->off);
+    if (!all) return false;
+    int64_t n = 0, size = kiln_array_size(all);
+    double *v = (double *)kiln_array_data(all);
+    for (int64_t i = 0; i < size; i++) /* the values in range, sorted */
+        if (v[i] >= lo && v[i] <= hi) v[n++] = v[i];
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    double width = 0, N = (double)n;
+    if (n > 0) {
+        double ptp = v[n - 1] - v[0], mean = 0, var = 0, skew = 0;
+        for (int64_t i = 0; i < n; i++) mean += v[i];
+        mean /= N;
+        for (int64_t i = 0; i < n; i++) var += (v[i] - mean) * (v[i] - mean);
+        double sigma = sqrt(var / N);
+        double sturges = ptp / (log2(N) + 1.0), fd = 2.0 * (sorted_quantile(v, n, 0.75) - sorted_quantile(v, n, 0.25)) * pow(N, -1.0 / 3.0);
+        switch (k) {
+        case 0: width = fd ? fmin(fd, sturges) : sturges; break;
+        case 1: width = fd; break;
+        case 2:
+            if (n > 2 && sigma > 0) {
+                for (int64_t i = 0; i < n; i++) skew += pow((v[i] - mean) / sigma, 3);
+                double sg1 = sqrt(6.0 * (N - 2) / ((N + 1.0) * (N + 3))), g1 = skew / N;
+                width = ptp / (1.0 + log2(N) + log2(1.0 + fabs(g1) / sg1));
+            }
+            break;
+        case 3: width = pow(24.0 * sqrt(M_PI) / N, 1.0 / 3.0) * sigma; break;
+        case 4: width = ptp / (2.0 * pow(N, 1.0 / 3)); break;
+        case 5: width = sturges; break;
+        default: width = ptp / sqrt(N); break;
+        }
+    }
+    kiln_array_free(all);
+    if (width && ints && width < 1) width = 1;
+    *nb = width ? (int64_t)ceil((hi - lo) / width) : 1;
+    return true;
+}
+
+/* histogram(a, bins=10, range=None, density=None, weights=None): (counts, edges) as NumPy's.
+ * bins an int: equal bins over range (a's min and max, computed now, when None; 0.5 either side
+ * when they are equal), each value's bin computed as NumPy's (x - lo) / (hi - lo) * bins, then
+ * moved by one where that lands across an edge, in a's float dtype; bins a sequence: the edges,
+ * which must increase (read now), and each value's bin by a fused count of the edges at or below
+ * it.  Values outside [first edge, last edge] and NaN are not counted; the last bin holds its
+ * right edge.  The counts are a scatter-add (bincount's). */
+static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *w = NULL;
+    bool density = false;
+    if (!x || (given_not_none(a, "density") && !fe_arg_bool(p, arg(a, "density"), f->name, "density", &density)))
+        return done(p, &t, out, NULL, off);
+    if (x->dtype == KILN_BOOL) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* NumPy's: as uint8 */
+    x = x ? keep(&t, kiln_ravel(c, x)) : NULL;
+    if (x && given_not_none(a, "weights")) {
+        w = keep(&t, expr_of(p, f, a, "weights"));
+        int64_t size = 1;
+        for (int d = 0; w && d < w->ndim; d++) size *= w->shape[d];
+        if (w && size != x->shape[0]) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "weights should have the same shape as a.");
+        }
+        if (w) w = keep(&t, kiln_ravel(c, w));
+    }
+    if (!x || (given_not_none(a, "weights") && !w)) return done(p, &t, out, NULL, off);
+    kval *bv = arg(a, "bins");
+    kiln_dtype bt = x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
+    kiln_expr *edges, *idx, *keep_;
+    int64_t nb;
+    if (bv->kind == KV_STR && w) {
+        tmps_free(&t);
+        return fe_err(p, bv->off, KILN_ERR_ARG, "Automated estimation of the number of bins is not supported for weighted data");
+    }
+    if (bv->kind == KV_ABSENT || bv->kind == KV_STR || (bv->kind == KV_ARRAY && bv->e->ndim == 0)) { /* equal bins */
+        double r[2] = {0, 1};
+        bool ints = false;
+        nb = 10;
+        if (bv->kind == KV_ARRAY && !fe_arg_int(p, bv, f->name, "bins", &nb)) return done(p, &t, out, NULL, off);
+        if (nb < 1) {
+            tmps_free(&t);
+            return fe_err(p, bv->off, KILN_ERR_ARG, "`bins` must be positive, when an integer");
+        }
+        if (given_not_none(a, "range")) {
+            kval *rv = arg(a, "range");
+            int64_t iv[2];
+            kiln_dtype rd[2];
+            if ((rv->kind != KV_LIST && rv->kind != KV_TUPLE) || rv->n != 2) {
+                tmps_free(&t);
+                return fe_err(p, rv->off, KILN_ERR_ARG, "histogram(): range must be (min, max)");
+            }
+            for (int k = 0; k < 2; k++)
+                if (!fe_arg_number(p, &rv->items[k], f->name, "range", &r[k], &iv[k], &rd[k])) return done(p, &t, out, NULL, off);
+            ints = dtype_is_int(rd[0]) && dtype_is_int(rd[1]);
+            if (r[0] > r[1]) {
+                tmps_free(&t);
+                return fe_err(p, rv->off, KILN_ERR_ARG, "max must be larger than min in range parameter.");
+            }
+            if (!isfinite(r[0]) || !isfinite(r[1])) {
+                tmps_free(&t);
+                return fe_err(p, rv->off, KILN_ERR_ARG, "supplied range of [%g, %g] is not finite", r[0], r[1]);
+            }
+        } else if (x->shape[0] > 0) { /* a's min and max, now */
+            kiln_expr *lo = keep(&t, kiln_reduce(c, KILN_OP_MIN, x, 0, 0)), *hi = keep(&t, kiln_reduce(c, KILN_OP_MAX, x, 0, 0));
+            kiln_expr *both = lo && hi ? keep(&t, kiln_stack(c, 2, (kiln_expr *[]){lo, hi}, 0)) : NULL;
+            both = both ? keep(&t, kiln_cast(c, both, KILN_F64)) : NULL;
+            kiln_array *mm = both ? value_now(p, both, off) : NULL;
+            if (!mm) return done(p, &t, out, NULL, off);
+            r[0] = ((double *)kiln_array_data(mm))[0], r[1] = ((double *)kiln_array_data(mm))[1];
+            kiln_array_free(mm);
+            ints = !dtype_is_float((kiln_dtype)x->dtype);
+            if (!isfinite(r[0]) || !isfinite(r[1])) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "a")->off, KILN_ERR_ARG, "autodetected range of [%s, %s] is not finite", isnan(r[0]) ? "nan" : r[0] < 0 ? "-inf" : "inf",
+                              isnan(r[1]) ? "nan" : r[1] < 0 ? "-inf" : "inf");
+            }
+        }
+        if (r[0] == r[1]) { /* NumPy's: 0.5 either side (in a's float32 for float32) */
+            r[0] = bt == KILN_F32 && !ints ? (double)((float)r[0] - 0.5f) : r[0] - 0.5;
+            r[1] = bt == KILN_F32 && !ints ? (double)((float)r[1] + 0.5f) : r[1] + 0.5;
+            ints = false;
+        }
+        if (bv->kind == KV_STR && !estimated_bins(p, &t, x, bv, r[0], r[1], !dtype_is_float((kiln_dtype)x->dtype), &nb))
+            return done(p, &t, out, NULL, off);
+        kiln_array *ea = equal_edges(c, nb, r[0], r[1], bt);
+        edges = ea ? keep(&t, kiln_var(c, ea)) : NULL;
+        kiln_array_free(ea);
+        if (!edges) return done(p, &t, out, NULL, off);
+        /* (x - lo) / (hi - lo) * bins in bt, hi - lo exact for integer ends (NumPy's unsigned subtract) */
+        double denom = ints ? r[1] - r[0] : bt == KILN_F32 ? (double)((float)r[1] - (float)r[0]) : r[1] - r[0];
+        kiln_expr *xc = keep(&t, kiln_cast(c, x, bt));
+        keep_ = keep(&t, kiln_and(c, keep(&t, kiln_ge(c, xc, keep(&t, kiln_const(c, bt, r[0])))), keep(&t, kiln_le(c, xc, keep(&t, kiln_const(c, bt, r[1]))))));
+        kiln_expr *fi = keep(&t, kiln_mul(c, keep(&t, kiln_div(c, keep(&t, kiln_sub(c, xc, keep(&t, kiln_const(c, bt, r[0])))), keep(&t, kiln_const(c, bt, denom)))),
+                                      keep(&t, kiln_int(c, nb))));
+        kiln_expr *zero = keep(&t, kiln_int(c, 0)), *one = keep(&t, kiln_int(c, 1)), *lastb = keep(&t, kiln_int(c, nb - 1));
+        idx = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, fi, KILN_I64)), zero));
+        idx = keep(&t, kiln_minimum(c, idx, lastb));
+        kiln_expr *dec = keep(&t, kiln_lt(c, xc, keep(&t, kiln_take(c, edges, idx, 0))));
+        idx = keep(&t, kiln_sub(c, idx, keep(&t, kiln_cast(c, dec, KILN_I64))));
+        kiln_expr *inc = keep(&t, kiln_and(c, keep(&t, kiln_ge(c, xc, keep(&t, kiln_take(c, edges, keep(&t, kiln_add(c, idx, one)), 0)))),
+                                          keep(&t, kiln_ne(c, idx, lastb))));
+        idx = keep(&t, kiln_add(c, idx, keep(&t, kiln_cast(c, inc, KILN_I64))));
+    } else { /* the edges given */
+        edges = keep(&t, fe_arg_expr(p, bv, f->name, "bins"));
+        if (!edges) return done(p, &t, out, NULL, off);
+        if (edges->ndim != 1 || edges->shape[0] < 1) {
+            tmps_free(&t);
+            return fe_err(p, bv->off, KILN_ERR_ARG, "`bins` must be 1d, when an array");
+        }
+        nb = edges->shape[0] - 1;
+        kiln_array *ev = value_now(p, keep(&t, kiln_cast(c, edges, KILN_F64)), bv->off);
+        if (!ev) return done(p, &t, out, NULL, off);
+        bool up = true;
+        for (int64_t i = 0; i < nb; i++) up = up && !(((double *)kiln_array_data(ev))[i] > ((double *)kiln_array_data(ev))[i + 1]);
+        kiln_array_free(ev);
+        if (!up) {
+            tmps_free(&t);
+            return fe_err(p, bv->off, KILN_ERR_ARG, "`bins` must increase monotonically, when an array");
+        }
+        kiln_expr *first = slice_along(p, &t, edges, 0, 0, 1, 1), *last = slice_along(p, &t, edges, 0, nb, nb + 1, 1);
+        if (!first || !last) return done(p, &t, out, NULL, off);
+        keep_ = keep(&t, kiln_and(c, keep(&t, kiln_ge(c, x, keep(&t, kiln_reshape(c, first, 0, NULL)))), keep(&t, kiln_le(c, x, keep(&t, kiln_reshape(c, last, 0, NULL))))));
+        kiln_expr *below = sorted_position(&t, c, edges, x, true); /* the edges at or below each value */
+        kiln_expr *lastb = keep(&t, kiln_int(c, nb - 1));
+        idx = below ? keep(&t, kiln_minimum(c, keep(&t, kiln_sub(c, below, keep(&t, kiln_int(c, 1)))), lastb)) : NULL;
+        idx = idx ? keep(&t, kiln_where(c, keep_, idx, keep(&t, kiln_int(c, 0)))) : NULL;
+    }
+    if (!idx || !keep_) return done(p, &t, out, NULL, off);
+    kiln_dtype ct = w ? (kiln_dtype)w->dtype : KILN_I64;
+    kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
+    kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
+    if (val && val->ndim == 0) val = broadcast(p, &t, val, 1, x->shape, f->name, off);
+    kiln_expr *n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
+    if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
+    if (n && density) { /* n / diff(edges) / n.sum(), in float64 */
+        kiln_expr *ef = keep(&t, kiln_cast(c, edges, KILN_F64));
+        kiln_expr *db = ef ? keep(&t, kiln_sub(c, slice_along(p, &t, ef, 0, 1, nb + 1, 1), slice_along(p, &t, ef, 0, 0, nb, 1))) : NULL;
+        kiln_expr *nf = keep(&t, kiln_cast(c, n, KILN_F64));
+        n = db && nf ? keep(&t, kiln_div(c, keep(&t, kiln_div(c, nf, db)), keep(&t, kiln_reduce(c, KILN_OP_SUM, n, KILN_ALL_AXES, 0)))) : NULL;
+    }
+    return pair_result(p, &t, out, n, edges, off);
+}
+
 /* dstack: the arrays as atleast_3d, joined along axis 2 */
 static bool h_dstack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *xs[64];
@@ -3669,7 +4084,6 @@ static bool h_ix(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
 /* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
  * searchsorted(bins[::-1], x, side) for decreasing ones (side 'right' unless right=True), as
  * NumPy's; which of the two bins are is read from their values now */
-static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right);
 static bool h_digitize(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -4100,6 +4514,8 @@ static const fe_fn functions[] = {
     {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
     {"atleast_2d", "a", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
     {"atleast_3d", "a", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
+    {"pad", "array, pad_width, mode='constant', constant_values=0, stat_length=None", h_pad, 0, "array with pad_width values before and after along each axis: 'constant', 'edge', 'reflect', 'symmetric', 'wrap', 'maximum', 'minimum', 'mean', 'median'", false},
+    {"histogram", "a, bins=10, range=None, density=None, weights=None", h_histogram, 0, "(counts, edges): equal bins over range (a's min and max, computed now), or the edges given, or bins by an estimator ('auto', 'fd', 'sturges'...)", false},
     {"dstack", "tup", h_dstack, 0, "the arrays joined along a third axis (atleast_3d first)", false},
     {"ix_", "*args", h_ix, 0, "1-D sequences shaped to index the cross product: x[ix_(rows, cols)] (masks: their nonzero positions, computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
@@ -4162,7 +4578,8 @@ static const fe_fn methods[] = {
     {"astype", "a, dtype", h_cast, KILN_F64, "x as dtype", false},
     {"flatten", "a", h_ravel, 0, "the values as one dimension", false},
     {"clip", "a, min=None, max=None, out=None", h_clip, 0, "minimum(maximum(x, min), max)", false},
-    {"item", "a", h_item, 0, "the one element, as a Python number, computed now", true},
+    {"item", "a, *args", h_item, 0, "the one element (x.item(i): of the flattened x; x.item(i, j): at [i, j]) as a Python number, computed now", true},
+    {"tolist", "a", h_tolist, 0, "the values as nested Python lists of Python numbers (a 0-d array's: one number), computed now", true},
 };
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
