@@ -777,6 +777,37 @@ PROGRAMS = [
     "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
     "x = zeros((2, 3, 4))\nx[[0, 1], [2, 0], [3, 1]] = 9\nx[True] = x[True] + 1\nprint(x)",
     "k2 = 0\nfor i in range(5):\n    k2 += i * i\n    if k2 > 10: break\nelse_ = k2\nprint(else_, i)",
+    # for loops unpack as Python's: nested targets, an array's rows, zip and enumerate of each other, tuples bound whole
+    "for i, (p, q) in enumerate(zip(u, v4)):\n    print(i, p * q)",
+    "for p, q in M[:, :2]:\n    print(p + q)",
+    "for t in zip(u, 'abcd'):\n    print(t)",
+    "for x in [(1, 2), [3]]:\n    print(x, len(x))",
+    "for a1, (b1, c1) in [(1, (2, 3)), (4, (5, 6))]:\n    print(a1 + b1 * c1)",
+    "for i, r in enumerate(Z, start=1):\n    print(i, r.sum())",
+    "for (p, q), r in zip(M[:2, :2], 'xy'):\n    print(p, q, r)",
+    "for p, q in zip(u, v4):\n    p = p * 2\nprint(p, q)",
+    "for p, q in [(1, 2, 3)]:\n    pass",
+    "for p, q in M:\n    pass",
+    "W1 = ones(2)\nfor W in [W1]:\n    W -= 1\nprint(W1)",
+    # comprehensions: the names their own, conditions, nesting, zip and enumerate, strings
+    "print([i * i for i in range(6) if i % 2])",
+    "print([r.sum() for r in M])",
+    "print([float(p) * q for p, q in zip(u, v4)])",
+    "print([(i, c) for i, c in enumerate('héllo') if c != 'l'])",
+    "print([[j for j in range(i)] for i in range(4)])",
+    "i = 7\nprint([i for i in range(3)], i)",
+    "print(sum([x ** 2 for x in u]), max([len(s) for s in ['a', 'bcd']]))",
+    "print([x for x in u if x > 0 if x < 3])",
+    "print(list(range(3)), tuple(u), list(zip([1, 2], (3, 4, 5))), list(enumerate('ab')), len(range(2, 9, 3)))",
+    "print([x + 1 for x in 5])",
+    "print([y for x in u])",
+    "print(stack([x * 2 for x in M]))",
+    # in, not in, is, is not
+    "print(2 in (1, 2), 3 not in [1, 2], 'b' in 'abc', 'x' not in ('a', 'b'), 2.0 in [1, 2], (1, 2) in [(1, 2)], [1] in [(1,)])",
+    "print(3 in Z, 99 in Z, 0.5 not in u, nan in a, u[0] in u)",
+    "x = None\nprint(x is None, x is not None, True is True, False is not False)",
+    "print(1 in 2)",
+    "print('a' in ['a', 1], 1 in ['a', 1])",
 ]
 
 

@@ -1089,8 +1089,90 @@ static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 static bool h_statement(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     KILN_UNUSED(a);
     KILN_UNUSED(out);
-    if (!strcmp(f->name, "range")) return fe_err(p, off, KILN_ERR_SYNTAX, "range() is only for loops: for i in range(n):");
     return fe_err(p, off, KILN_ERR_SYNTAX, "%s(...) is a statement; it cannot be part of an expression", f->name);
+}
+
+/* A new sequence (kind KV_LIST or KV_TUPLE) taking over n items */
+static void seq_result(kval *out, kv_kind kind, kval *items, int n, size_t off) {
+    *out = (kval){.kind = kind, .off = off, .n = n, .items = items};
+}
+
+/* range(stop), range(start, stop[, step]) in an expression: its numbers as a list (a for loop
+ * goes over a range without making one) */
+static bool h_range(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *args = arg(a, "args");
+    int n = args->kind == KV_TUPLE ? args->n : 0;
+    int64_t v[3] = {0, 0, 1};
+    if (n < 1 || n > 3) return fe_err(p, off, KILN_ERR_ARG, "range expected 1 to 3 integer arguments, got %d", n);
+    for (int i = 0; i < n; i++)
+        if (!fe_arg_int(p, &args->items[i], f->name, "args", &v[i])) return false;
+    int64_t r0 = n == 1 ? 0 : v[0], r1 = n == 1 ? v[0] : v[1], step = n == 3 ? v[2] : 1;
+    if (step == 0) return fe_err(p, args->items[2].off, KILN_ERR_ARG, "range() arg 3 must not be zero");
+    double count = step > 0 ? ceil(((double)r1 - (double)r0) / (double)step) : ceil(((double)r0 - (double)r1) / -(double)step);
+    if (count > FE_MAX_ITEMS) return fe_err(p, off, KILN_ERR_ARG, "range(): more than %d numbers in a list (a for loop takes any range)", FE_MAX_ITEMS);
+    int m = count > 0 ? (int)count : 0;
+    kval *items = m ? kiln_calloc(p->ctx, (size_t)m * sizeof *items) : NULL;
+    if (m && !fe_got(p, items, off)) return false;
+    for (int i = 0; i < m; i++)
+        if (!fe_set_expr(p, &items[i], kiln_int(p->ctx, r0 + (int64_t)i * step), off)) {
+            for (int k = 0; k < i; k++) kval_free(p->ctx, &items[k]);
+            kiln_free(p->ctx, items);
+            return false;
+        }
+    seq_result(out, KV_LIST, items, m, off);
+    return true;
+}
+
+/* list(iterable), tuple(iterable): the items, as Python iterates them (an array's rows) */
+static bool h_sequence(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *items = NULL;
+    int n = 0;
+    if (given(a, "iterable") && !fe_items(p, arg(a, "iterable"), &items, &n)) return false;
+    seq_result(out, f->op ? KV_TUPLE : KV_LIST, items, n, off);
+    return true;
+}
+
+/* zip(*iterables): a list of tuples, as long as the shortest; enumerate(iterable, start=0): a
+ * list of (count, item) */
+static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool en = f->op;
+    int64_t start = 0;
+    kval *src = en ? arg(a, "iterable") : arg(a, "iterables");
+    int k = en ? 1 : src->kind == KV_TUPLE ? src->n : 0, m = INT32_MAX;
+    if (en && given(a, "start") && !fe_arg_int(p, arg(a, "start"), f->name, "start", &start)) return false;
+    if (k > 16) return fe_err(p, off, KILN_ERR_ARG, "zip(): at most 16 iterables");
+    kval *parts[16] = {0};
+    int len[16] = {0};
+    bool ok = true;
+    for (int i = 0; ok && i < k; i++) {
+        ok = fe_items(p, en ? src : &src->items[i], &parts[i], &len[i]);
+        if (ok && len[i] < m) m = len[i];
+    }
+    if (!k) m = 0;
+    kval *rows = ok && m ? kiln_calloc(p->ctx, (size_t)m * sizeof *rows) : NULL;
+    ok = ok && (!m || fe_got(p, rows, off));
+    int w = k + en, made = 0;
+    for (; ok && made < m; made++) {
+        kval *t = kiln_calloc(p->ctx, (size_t)w * sizeof *t);
+        if (!(ok = fe_got(p, t, off))) break;
+        if (en && !(ok = fe_set_expr(p, &t[0], kiln_int(p->ctx, start + made), off))) {
+            kiln_free(p->ctx, t);
+            break;
+        }
+        for (int i = 0; i < k; i++) t[en + i] = parts[i][made], memset(&parts[i][made], 0, sizeof parts[i][made]);
+        seq_result(&rows[made], KV_TUPLE, t, w, off);
+    }
+    for (int i = 0; i < k; i++) {
+        for (int j = 0; j < len[i]; j++) kval_free(p->ctx, &parts[i][j]);
+        kiln_free(p->ctx, parts[i]);
+    }
+    if (!ok) {
+        for (int j = 0; j < made; j++) kval_free(p->ctx, &rows[j]);
+        kiln_free(p->ctx, rows);
+        return false;
+    }
+    seq_result(out, KV_LIST, rows, m, off);
+    return true;
 }
 
 /* ------------------------------------------------------------------ NumPy's compositions */
@@ -4565,7 +4647,11 @@ static const fe_fn functions[] = {
     {"shape", "a", h_query, Q_SHAPE, "a's shape, a tuple", true},
     {"ndim", "a", h_query, Q_NDIM, "a's number of dimensions", true},
     {"size", "a", h_query, Q_SIZE, "a's number of elements", true},
-    {"range", "*args", h_statement, 0, "for i in range(start, stop, step): ... (only in for loops)", true},
+    {"range", "*args", h_range, 0, "range(stop) or range(start, stop, step): for i in range(n): ...; in an expression, a list of its numbers", true},
+    {"list", "iterable=None", h_sequence, 0, "a list of the iterable's items (an array's rows)", true},
+    {"tuple", "iterable=None", h_sequence, 1, "a tuple of the iterable's items (an array's rows)", true},
+    {"zip", "*iterables", h_zip, 0, "a list of tuples of the iterables' items, as long as the shortest", true},
+    {"enumerate", "iterable, start=0", h_zip, 1, "a list of (count, item) tuples", true},
     {"print", "*args", h_statement, 0, "print(values..., sep=' ', end='\\n'): a statement", true},
     {"save", "*args", h_statement, 0, "save(\"f.npy\", expr): a statement", true},
     {"seed", "*args", h_statement, 0, "seed(n): a statement; seeds rand() and randn()", true},

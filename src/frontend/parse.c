@@ -1362,7 +1362,7 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
         if (strchr(spec, '{')) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: nested fields in a format spec are not supported");
     }
     /* the expression, parsed in place (offsets stay the source's) */
-    parser sub = {.ctx = p->ctx, .env = p->env};
+    parser sub = {.ctx = p->ctx, .env = p->env, .locals = p->locals, .nlocals = p->nlocals};
     lex_init(&sub.lx, src, xe);
     sub.lx.pos = a;
     advance(&sub);
@@ -1506,6 +1506,241 @@ static bool read_name(parser *p, token t, char *name, size_t cap) {
 }
 
 /* atom = NUMBER | STRING+ | NAME | NAME call | "(" [tuple] ")" | "[" [tuple] "]" | "..." */
+/* ------------------------------------------------------------------ comprehensions */
+
+static bool p_logic(parser *p, kval *out, bool is_or);
+static const char *py_type(const kval *v);
+
+static bool is_opening(const token *t) { return t->kind == TK_OP && (!strcmp(t->text, "(") || !strcmp(t->text, "[") || !strcmp(t->text, "{")); }
+static bool is_closing(const token *t) { return t->kind == TK_OP && (!strcmp(t->text, ")") || !strcmp(t->text, "]") || !strcmp(t->text, "}")); }
+static bool tok_is(const parser *p, const token *t, const char *name) {
+    return t->kind == TK_NAME && t->len == strlen(name) && !memcmp(p->lx.src + t->off, name, t->len);
+}
+
+/* Whether a 'for' comes before the bracket that closes the one just opened (at its own depth):
+ * [x * 2 for x in xs] is a comprehension, [1, 2] is not. */
+static bool comprehension_ahead(const parser *p) {
+    lexer lx = p->lx;
+    token t = p->tok;
+    for (int depth = 0; t.kind != TK_END && t.kind != TK_ERROR; t = lex_next(&lx)) {
+        if (is_opening(&t)) depth++;
+        else if (is_closing(&t) && depth-- == 0) return false;
+        else if (depth == 0 && tok_is(p, &t, "for")) return true;
+    }
+    return false;
+}
+
+/* Moves past tokens at this depth until one of the names (or a closing bracket) */
+static void skip_until(parser *p, const char *const *names) {
+    for (int depth = 0; p->tok.kind != TK_END && !p->failed; advance(p)) {
+        if (is_opening(&p->tok)) depth++;
+        else if (is_closing(&p->tok) && depth-- == 0) return;
+        for (int k = 0; depth == 0 && names[k]; k++)
+            if (is_name(p, names[k])) return;
+    }
+}
+
+/* A comprehension's target: names and (nested) tuples of them, `x`, `i, (a, b)` */
+typedef struct ctarget {
+    char name[64]; /* a name, or "" for a tuple of kids */
+    int kids[8], n;
+} ctarget;
+typedef struct ctargets {
+    ctarget t[24];
+    int count;
+} ctargets;
+
+static int p_target_list(parser *p, ctargets *T, bool top);
+static int p_target(parser *p, ctargets *T) {
+    char b[48];
+    if (is_op(p, "(") || is_op(p, "[")) {
+        const char *close = is_op(p, "(") ? ")" : "]";
+        advance(p);
+        int k = p_target_list(p, T, false);
+        if (k < 0 || !expect(p, close, "to close the target")) return -1;
+        return k;
+    }
+    if (p->tok.kind != TK_NAME || T->count == 24) {
+        fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name to bind after 'for', found %s", tok_str(p, b, sizeof b));
+        return -1;
+    }
+    ctarget *c = &T->t[T->count];
+    if (!lex_text(&p->lx, &p->tok, c->name, sizeof c->name) || !c->name[0]) {
+        fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "name too long");
+        return -1;
+    }
+    advance(p);
+    return T->count++;
+}
+/* target ("," target)* [","]: one target, or a tuple of them (a 1-tuple with its comma) */
+static int p_target_list(parser *p, ctargets *T, bool top) {
+    int first = p_target(p, T);
+    if (first < 0 || !is_op(p, ",")) return first;
+    if (T->count == 24) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "too many names to bind"), -1;
+    int k = T->count++;
+    ctarget *c = &T->t[k];
+    c->name[0] = 0;
+    c->kids[c->n++] = first;
+    while (is_op(p, ",")) {
+        advance(p);
+        if ((top && is_name(p, "in")) || is_op(p, ")") || is_op(p, "]")) break;
+        if (c->n == 8) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "more than 8 names in one tuple to bind"), -1;
+        int kid = p_target(p, T);
+        if (kid < 0) return -1;
+        c->kids[c->n++] = kid;
+    }
+    return k;
+}
+
+static void pop_locals(parser *p, int to) {
+    while (p->nlocals > to) kval_free(p->ctx, &p->locals[--p->nlocals].v);
+}
+
+/* Binds target k of T to v (a copy), unpacking tuples as Python does */
+static bool bind_target(parser *p, const ctargets *T, int k, const kval *v, size_t off) {
+    const ctarget *c = &T->t[k];
+    if (c->name[0]) {
+        fe_local *nl = kiln_realloc(p->ctx, p->locals, (size_t)(p->nlocals + 1) * sizeof *nl);
+        if (!nl) return fe_got(p, NULL, off);
+        p->locals = nl;
+        strcpy(nl[p->nlocals].name, c->name);
+        if (!fe_kval_copy(p->ctx, &nl[p->nlocals].v, v)) return fe_got(p, NULL, off);
+        p->nlocals++;
+        return true;
+    }
+    kval *items = NULL;
+    int n = 0;
+    if (!is_seq(v) && !(v->kind == KV_ARRAY && v->e->ndim > 0))
+        return fe_err(p, off, KILN_ERR_ARG, "cannot unpack non-iterable %s object", py_type(v));
+    if (!fe_items(p, v, &items, &n)) return false;
+    bool ok = n == c->n || fe_err(p, off, KILN_ERR_ARG, n > c->n ? "too many values to unpack (expected %d)" : "not enough values to unpack (expected %d, got %d)", c->n, n);
+    for (int i = 0; ok && i < n; i++) ok = bind_target(p, T, c->kids[i], &items[i], off);
+    for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
+    kiln_free(p->ctx, items);
+    return ok;
+}
+
+/* [element for target in iterable if condition ...] (and in parentheses, a generator
+ * expression, here a list): the iterable computed now; for each item the target's names are
+ * bound, the conditions read again from their text and, where all are true, the element.  The
+ * names are the comprehension's own (not the scope's).  One 'for'. */
+static bool p_comprehension(parser *p, const char *close, size_t off, kval *out) {
+    static const char *const to_for[] = {"for", NULL}, *const to_clause[] = {"if", "for", NULL};
+    lexer elem_lx = p->lx;
+    token elem_tok = p->tok;
+    char b[48];
+    skip_until(p, to_for);
+    if (p->failed) return false;
+    advance(p);
+    ctargets T = {.count = 0};
+    int root = p_target_list(p, &T, true);
+    if (root < 0) return false;
+    if (!is_name(p, "in")) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'in' after the names of a comprehension, found %s", tok_str(p, b, sizeof b));
+    size_t iter_off = (advance(p), p->tok.off);
+    kval it = {0};
+    if (!p_logic(p, &it, true)) return false;
+    lexer cond_lx[4];
+    token cond_tok[4];
+    int nc = 0;
+    while (is_name(p, "if")) {
+        advance(p);
+        if (nc == 4) {
+            kval_free(p->ctx, &it);
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "more than 4 conditions in one comprehension: join them with 'and'");
+        }
+        cond_lx[nc] = p->lx, cond_tok[nc++] = p->tok;
+        skip_until(p, to_clause);
+    }
+    if (is_name(p, "for")) {
+        kval_free(p->ctx, &it);
+        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a comprehension with two 'for's: nest two comprehensions");
+    }
+    if (!expect(p, close, "to close the comprehension")) {
+        kval_free(p->ctx, &it);
+        return false;
+    }
+    lexer end_lx = p->lx;
+    token end_tok = p->tok;
+    kval *items = NULL;
+    int n = 0;
+    bool ok = fe_items(p, &it, &items, &n);
+    kval_free(p->ctx, &it);
+    p->env->volatile_ = true;
+    simple(out, KV_LIST, off);
+    int base = p->nlocals;
+    for (int i = 0; ok && i < n; i++) {
+        ok = bind_target(p, &T, root, &items[i], iter_off);
+        bool take = true;
+        for (int k = 0; ok && take && k < nc; k++) {
+            kval cv = {0};
+            p->lx = cond_lx[k], p->tok = cond_tok[k];
+            ok = p_logic(p, &cv, true) && fe_truth(p, &cv, &take);
+            kval_free(p->ctx, &cv);
+            if (ok && !is_name(p, "if") && !is_name(p, "for") && !is_op(p, close))
+                ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "unexpected %s in a comprehension's condition", tok_str(p, b, sizeof b));
+        }
+        if (ok && take) {
+            kval v = {0};
+            p->lx = elem_lx, p->tok = elem_tok;
+            ok = p_test(p, &v);
+            if (ok && !is_name(p, "for")) {
+                kval_free(p->ctx, &v);
+                ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'for' after a comprehension's element, found %s", tok_str(p, b, sizeof b));
+            }
+            ok = ok && push_item(p, out, &v);
+        }
+        pop_locals(p, base);
+    }
+    for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
+    kiln_free(p->ctx, items);
+    if (!ok) {
+        kval_free(p->ctx, out);
+        return false;
+    }
+    p->lx = end_lx, p->tok = end_tok;
+    return true;
+}
+
+bool fe_items(parser *p, const kval *v, kval **items, int *n) {
+    *items = NULL;
+    *n = 0;
+    int64_t count = is_seq(v) ? v->n : v->kind == KV_STR ? (int64_t)strlen(v->s) : v->kind == KV_ARRAY && v->e->ndim > 0 ? v->e->shape[0] : -1;
+    if (count < 0) {
+        if (v->kind == KV_ARRAY && !fe_is_py(v)) return fe_err(p, v->off, KILN_ERR_ARG, "iteration over a 0-d array");
+        return fe_err(p, v->off, KILN_ERR_ARG, "'%s' object is not iterable", py_type(v));
+    }
+    if (count > FE_MAX_ITEMS) return fe_err(p, v->off, KILN_ERR_ARG, "more than %d items to iterate over", FE_MAX_ITEMS);
+    kval *it = count ? kiln_calloc(p->ctx, (size_t)count * sizeof *it) : NULL;
+    if (count && !fe_got(p, it, v->off)) return false;
+    bool ok = true;
+    int k = 0;
+    for (int64_t i = 0; ok && i < count; i++, k++) {
+        if (is_seq(v)) {
+            ok = fe_kval_copy(p->ctx, &it[k], &v->items[i]) || fe_got(p, NULL, v->off);
+        } else if (v->kind == KV_STR) { /* one character: its UTF-8 bytes */
+            size_t len = 1;
+            while (v->s[i + (int64_t)len] && ((unsigned char)v->s[i + (int64_t)len] & 0xC0) == 0x80) len++;
+            char *ch = kiln_calloc(p->ctx, len + 1);
+            ok = fe_got(p, ch, v->off);
+            if (ok) memcpy(ch, v->s + i, len), ch[len] = 0;
+            if (ok) it[k] = (kval){.kind = KV_STR, .off = v->off, .s = ch};
+            i += (int64_t)len - 1;
+        } else {
+            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = i};
+            ok = fe_set_expr(p, &it[k], kiln_index(p->ctx, v->e, 1, &ix), v->off);
+            it[k].alias = ok && v->alias;
+        }
+    }
+    if (!ok) {
+        for (int i = 0; i < k; i++) kval_free(p->ctx, &it[i]);
+        kiln_free(p->ctx, it);
+        return false;
+    }
+    *items = it;
+    *n = k;
+    return true;
+}
+
 static bool p_atom(parser *p, kval *out) {
     token t = p->tok;
     char b[64];
@@ -1546,6 +1781,14 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
             return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
+        for (int i = p->nlocals - 1; i >= 0; i--)
+            if (!strcmp(p->locals[i].name, name)) { /* a comprehension's variable */
+                if (is_op(p, "(")) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, kind_name(&p->locals[i].v));
+                p->env->volatile_ = true;
+                if (!fe_kval_copy(p->ctx, out, &p->locals[i].v)) return fe_got(p, NULL, t.off);
+                out->off = t.off;
+                return true;
+            }
         kiln_array *a = kiln_scope_get(p->env->scope, name);
         const kval *bound = fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {
@@ -1577,6 +1820,7 @@ static bool p_atom(parser *p, kval *out) {
                 simple(out, KV_TUPLE, t.off);
                 return true;
             }
+            if (comprehension_ahead(p)) return p_comprehension(p, ")", t.off, out);
             if (!p_tuple_or_test(p, ")", out)) return false;
             if (!expect(p, ")", "to close the parenthesis")) {
                 kval_free(p->ctx, out);
@@ -1587,6 +1831,7 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (is_op(p, "[")) {
             advance(p);
+            if (comprehension_ahead(p)) return p_comprehension(p, "]", t.off, out);
             simple(out, KV_LIST, t.off);
             while (!is_op(p, "]")) {
                 kval item = {0};
@@ -1921,8 +2166,9 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
 }
 
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
-    if ((op == KILN_OP_EQ || op == KILN_OP_NE) &&
-        (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE || (l->kind == KV_STR && r->kind == KV_STR)))
+    bool str_py = (l->kind == KV_STR && (fe_is_py(r) || is_seq(r))) || (r->kind == KV_STR && (fe_is_py(l) || is_seq(l))); /* 1 == 'a': False */
+    if ((op == KILN_OP_EQ || op == KILN_OP_NE) && (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE ||
+                                                  (l->kind == KV_STR && r->kind == KV_STR) || str_py))
         return compare_other(p, op, l, r, off, out);
     if (l->kind == KV_STR || r->kind == KV_STR) return string_binary(p, op, l, r, off, out);
     bool cmp = op == KILN_OP_EQ || op == KILN_OP_NE || op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE;
@@ -2081,9 +2327,64 @@ static int cmp_at(const parser *p) {
     return -1;
 }
 
+/* x in s and x not in s, Python's: an item of a tuple or list equal to x (item by item, as
+ * == compares them), a substring of a string, and NumPy's (s == x).any() for an array; x is y and
+ * x is not y between None, True and False.  One Python bool, known now. */
+static bool p_member(parser *p, kval *out) {
+    size_t off = p->tok.off;
+    bool is = is_name(p, "is"), neg = is_name(p, "not");
+    advance(p);
+    if (is && is_name(p, "not")) {
+        neg = true;
+        advance(p);
+    } else if (neg) { /* not in */
+        if (!is_name(p, "in")) {
+            kval_free(p->ctx, out);
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'in' after 'not'");
+        }
+        advance(p);
+    }
+    kval left = *out, s = {0};
+    memset(out, 0, sizeof *out);
+    bool ok = p_bor(p, &s), res = false;
+    if (ok && is) {
+        bool none = left.kind == KV_NONE || s.kind == KV_NONE;
+        bool flags = fe_is_py(&left) && fe_is_py(&s) && left.e->dtype == KILN_BOOL && s.e->dtype == KILN_BOOL;
+        if (none) res = left.kind == s.kind;
+        else if (flags) ok = fe_truth(p, &left, &res) && fe_truth(p, &s, &flags) && ((res = res == flags), true);
+        else ok = fe_err(p, off, KILN_ERR_ARG, "'is' compares with None, True or False in kiln (== compares values)");
+    } else if (ok && is_seq(&s)) {
+        for (int i = 0; ok && !res && i < s.n; i++) ok = item_compare(p, KILN_OP_EQ, &left, &s.items[i], off, &res);
+    } else if (ok && s.kind == KV_STR) {
+        if (left.kind != KV_STR) ok = fe_err(p, off, KILN_ERR_ARG, "'in <string>' requires string as left operand, not %s", py_type(&left));
+        else res = strstr(s.s, left.s) != NULL;
+    } else if (ok && s.kind == KV_ARRAY && !fe_is_py(&s) && s.e->ndim > 0) {
+        kval eq = {0}, x = {0}, y = {0};
+        ok = fe_kval_copy(p->ctx, &x, &left) && fe_kval_copy(p->ctx, &y, &s);
+        if (!ok) {
+            kval_free(p->ctx, &x);
+            kval_free(p->ctx, &y);
+            ok = fe_got(p, NULL, off);
+        } else if ((ok = binary(p, KILN_OP_EQ, &x, &y, off, &eq))) {
+            kval any = {.kind = KV_ARRAY, .off = off, .e = kiln_reduce(p->ctx, KILN_OP_ANY, eq.e, KILN_ALL_AXES, 0)};
+            ok = fe_got(p, any.e, off) && fe_truth(p, &any, &res);
+            kval_free(p->ctx, &any);
+            kval_free(p->ctx, &eq);
+        }
+    } else if (ok) {
+        ok = fe_err(p, s.off, KILN_ERR_ARG, "argument of type '%s' is not iterable", py_type(&s));
+    }
+    kval_free(p->ctx, &left);
+    kval_free(p->ctx, &s);
+    if (ok && (cmp_at(p) >= 0 || is_name(p, "in") || is_name(p, "is")))
+        ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a chain of comparisons with 'in' or 'is': write each with 'and'");
+    return ok && fe_set_expr(p, out, kiln_bool(p->ctx, res != neg), off);
+}
+
 static bool p_comparison(parser *p, kval *out) {
     static const kiln_op ops[] = {KILN_OP_LT, KILN_OP_LE, KILN_OP_GT, KILN_OP_GE, KILN_OP_EQ, KILN_OP_NE};
     if (!p_bor(p, out)) return false;
+    if (is_name(p, "in") || is_name(p, "not") || is_name(p, "is")) return p_member(p, out);
     int k = cmp_at(p);
     if (k < 0) return true;
     size_t off = p->tok.off;

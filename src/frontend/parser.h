@@ -11,12 +11,20 @@
 #include "lex.h"
 #include "scope.h"
 
+/* A comprehension's variable, bound while its element and conditions are read. */
+typedef struct fe_local {
+    char name[64];
+    kval v;
+} fe_local;
+
 typedef struct parser {
     kiln_ctx *ctx;
     fe_env *env;
     lexer lx;
     token tok;   /* the current token */
     bool failed; /* an error is recorded; unwind */
+    fe_local *locals; /* comprehension variables, innermost last (found before the scope's names) */
+    int nlocals;
 } parser;
 
 /* Records the first error, at byte offset off; returns false. */
@@ -44,6 +52,11 @@ bool fe_arg_shape(parser *p, const kval *v, const char *fn, const char *param, i
  * rank nd. */
 bool fe_arg_axes(parser *p, const kval *v, int nd, const char *fn, unsigned *mask, bool *all);
 bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt);
+
+/* The items of an iterable v, as Python iterates it: a tuple's or list's items (copies), an
+ * array's rows (views; a 0-d array is refused), a string's characters; *items is new (n of
+ * them, to free with kval_free each and kiln_free), false after an error. */
+bool fe_items(parser *p, const kval *v, kval **items, int *n);
 
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);

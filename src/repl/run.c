@@ -1140,7 +1140,8 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     for (int i = 0; i < count && rc == RUN_OK; i++) {
         const kval *it = &v->items[i];
         int g = st->group[at[i]];
-        if (g && ((it->kind != KV_TUPLE && it->kind != KV_LIST) || it->n != g)) {
+        bool rows_of = g && it->kind == KV_ARRAY && !fe_is_py(it) && it->e && it->e->ndim > 0 && it->e->shape[0] == g; /* an array's rows */
+        if (g && !rows_of && ((it->kind != KV_TUPLE && it->kind != KV_LIST) || it->n != g)) {
             snprintf(msg, sizeof msg, "cannot unpack item %d into %d names: it is not a sequence of %d values", i + 1, g, g);
             rc = report(pg, st->x + it->off, msg);
         }
@@ -1157,7 +1158,16 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
         int g = st->group[at[i]];
         pg->src = own_src[i] ? isrc[i] : all, pg->nsrc = own_src[i] ? insrc[i] : nall;
         if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
-        for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
+        for (int j = 0; j < g && rc == RUN_OK; j++) {
+            if (fz[i].kind != KV_ARRAY) {
+                rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
+                continue;
+            }
+            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = j}; /* row j of an array, a view */
+            kval row = {.kind = KV_ARRAY, .e = kiln_index(s->ctx, fz[i].e, 1, &ix), .alias = true};
+            rc = row.e ? assign_one(pg, NULL, st->names[at[i] + j], &row, st->x) : report_kiln(pg, st->x);
+            kval_free(s->ctx, &row);
+        }
     }
     pg->src = all, pg->nsrc = nall;
     for (int i = 0; i < count; i++) kval_free(s->ctx, &fz[i]), kiln_free(s->ctx, isrc[i]);
@@ -1495,7 +1505,6 @@ typedef struct iter {
     struct iter *parts;
     bool enumerate;
     int64_t start;          /* enumerate's start */
-    bool unpack;            /* a sequence's tuple items go to several names */
     uint64_t *src;          /* what the iterable was computed from (fe_scope_sources_of) */
     int nsrc;
 } iter;
@@ -1518,7 +1527,27 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
         it->n = it->seq.n;
         return RUN_OK;
     }
-    if (v->kind != KV_ARRAY) return report(pg, off, "for loops go over range(...), arrays, tuples, lists, zip(...) and enumerate(...)");
+    if (v->kind == KV_STR) { /* a string's characters (UTF-8), as strings */
+        kiln_ctx *ctx = pg->s->ctx;
+        size_t len = strlen(v->s);
+        kval *items = len ? kiln_calloc(ctx, len * sizeof *items) : NULL;
+        bool ok = !len || items;
+        int n = 0;
+        for (size_t i = 0; i < len && ok; n++) {
+            size_t k = 1;
+            while (((unsigned char)v->s[i + k] & 0xC0) == 0x80) k++;
+            char *ch = kiln_calloc(ctx, k + 1);
+            if (!(ok = ch != NULL)) break;
+            memcpy(ch, v->s + i, k);
+            items[n] = (kval){.kind = KV_STR, .s = ch};
+            i += k;
+        }
+        it->seq = (kval){.kind = KV_LIST, .n = n, .items = items};
+        it->n = n;
+        kval_free(ctx, v);
+        return ok ? RUN_OK : report(pg, off, "out of memory");
+    }
+    if (v->kind != KV_ARRAY) return report(pg, off, "for loops go over range(...), arrays, tuples, lists, strings, zip(...) and enumerate(...)");
     bool py;
     kiln_array *a = materialize(pg, NULL, v, &py);
     kval_free(pg->s->ctx, v);
@@ -1605,48 +1634,48 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
     return rc;
 }
 
-/* Item i of it into arrays out[0 .. *count) (flattened: zip and enumerate give several). */
+/* Item i of a range or an array's rows into arrays out[0 .. *count). */
 static kiln_status iter_item(prog *pg, iter *it, int64_t i, kiln_array **out, bool *py, int *count, int cap) {
     kiln_ctx *ctx = pg->s->ctx;
-    if (it->parts) {
-        if (it->enumerate) {
-            if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
-            int64_t k = it->start + i;
-            kiln_array *a = kiln_array_new(ctx, KILN_I64, 0, NULL);
-            if (!a) return kiln_errcode(ctx);
-            memcpy(a->data, &k, sizeof k);
-            py[*count] = true;
-            out[(*count)++] = a;
-        }
-        for (int p = 0; p < it->nparts; p++) {
-            kiln_status st = iter_item(pg, &it->parts[p], i, out, py, count, cap);
-            if (st != KILN_OK) return st;
-        }
-        return KILN_OK;
-    }
     if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
     kiln_array *a = NULL;
     py[*count] = it->range;
     if (it->range) {
         int64_t k = it->r0 + i * it->step;
         if ((a = kiln_array_new(ctx, KILN_I64, 0, NULL))) memcpy(a->data, &k, sizeof k);
-    } else if (it->rows) {
+    } else {
         kiln_array *r = it->rows;
         a = kiln_array_view(ctx, r, r->ndim - 1, r->shape + 1, r->strides + 1, i * r->strides[0]);
-    } else if ((it->seq.items[i].kind == KV_TUPLE || it->seq.items[i].kind == KV_LIST) && cap - *count > 1 && it->unpack) {
-        const kval *t = &it->seq.items[i]; /* for a, b in [(1, 2), (3, 4)] */
-        for (int k = 0; k < t->n; k++) {
-            if (*count >= cap) return kiln_fail(ctx, KILN_ERR_ARG, "too many values to unpack");
-            if (!(out[*count] = materialize(pg, NULL, &t->items[k], &py[*count]))) return kiln_errcode(ctx);
-            (*count)++;
-        }
-        return KILN_OK;
-    } else {
-        a = materialize(pg, NULL, &it->seq.items[i], &py[*count]);
     }
     if (!a) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
     out[(*count)++] = a;
     return KILN_OK;
+}
+
+/* Item i of it as a value: a Python int of a range, a row (a view), a sequence's item, or a
+ * tuple of zip's items (enumerate's: the count first) */
+static bool iter_value(prog *pg, iter *it, int64_t i, kval *out) {
+    kiln_ctx *ctx = pg->s->ctx;
+    memset(out, 0, sizeof *out);
+    if (it->parts) {
+        int n = it->nparts + it->enumerate;
+        kval *items = calloc((size_t)n, sizeof *items);
+        if (!items) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory"), false;
+        bool ok = true;
+        if (it->enumerate) ok = (items[0] = (kval){.kind = KV_ARRAY, .e = kiln_int(ctx, it->start + i)}).e != NULL;
+        for (int p = 0; ok && p < it->nparts; p++) ok = iter_value(pg, &it->parts[p], i, &items[it->enumerate + p]);
+        kval t = {.kind = KV_TUPLE, .n = n, .items = items};
+        ok = ok && fe_kval_copy(ctx, out, &t); /* (kiln's allocator owns what kval_free frees) */
+        for (int k = 0; k < n; k++) kval_free(ctx, &items[k]);
+        free(items);
+        return ok;
+    }
+    if (it->range) return (*out = (kval){.kind = KV_ARRAY, .e = kiln_int(ctx, it->r0 + i * it->step)}).e != NULL;
+    if (it->seq.kind) return fe_kval_copy(ctx, out, &it->seq.items[i]);
+    kiln_array *r = it->rows, *a = kiln_array_view(ctx, r, r->ndim - 1, r->shape + 1, r->strides + 1, i * r->strides[0]);
+    *out = (kval){.kind = KV_ARRAY, .e = a ? kiln_var(ctx, a) : NULL, .alias = true}; /* a view of the row, as NumPy's */
+    kiln_array_free(a);
+    return out->e != NULL;
 }
 
 static int exec_for(prog *pg, stmt *st) {
@@ -1654,28 +1683,27 @@ static int exec_for(prog *pg, stmt *st) {
     iter it;
     int rc = iter_parse(pg, st, st->x, st->xlen, &it);
     if (rc) return rc;
-    it.unpack = st->nnames > 1 && !it.parts;
+    /* several names, zip's items or a sequence's: Python's binding and unpacking (assign), nested
+     * targets and an array's rows too; one name over a range or an array's rows: bound directly */
+    bool unpack = st->nnames > 1 || st->seq[0] || st->group[0] || it.parts || it.seq.kind;
     for (int64_t i = 0; i < it.n; i++) {
         if (repl_sigint) {
             rc = RUN_INTERRUPTED;
             break;
         }
-        kiln_array *a[MAX_TARGETS];
-        bool py[MAX_TARGETS];
-        int count = 0;
-        kiln_status ist = iter_item(pg, &it, i, a, py, &count, MAX_TARGETS);
-        if (ist == KILN_OK && count != st->nnames) {
-            char msg[96];
-            snprintf(msg, sizeof msg, count > st->nnames ? "too many values to unpack (expected %d)" : "not enough values to unpack (expected %d, got %d)",
-                     st->nnames, count);
-            rc = report(pg, st->start, msg);
-        } else if (ist != KILN_OK) {
-            rc = report(pg, st->x, kiln_errmsg(s->ctx));
-        }
         pg->src = it.src, pg->nsrc = it.nsrc; /* (the items: what the iterable came from) */
-        for (int k = 0; k < count; k++) {
-            if (rc == RUN_OK && bind_name(pg, NULL, st->names[k], a[k], py[k]) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
-            kiln_array_free(a[k]);
+        if (unpack) {
+            kval v;
+            if (!iter_value(pg, &it, i, &v)) rc = report_kiln(pg, st->x);
+            if (rc == RUN_OK) rc = assign(pg, st, 0, st->nnames, st->seq[0] || st->nnames > 1, &v);
+            kval_free(s->ctx, &v);
+        } else {
+            kiln_array *a = NULL;
+            bool py = false;
+            int count = 0;
+            if (iter_item(pg, &it, i, &a, &py, &count, 1) != KILN_OK) rc = report(pg, st->x, kiln_errmsg(s->ctx));
+            else if (bind_name(pg, NULL, st->names[0], a, py) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(s->ctx));
+            if (count) kiln_array_free(a);
         }
         pg->src = NULL, pg->nsrc = 0;
         if (rc != RUN_OK) break;
