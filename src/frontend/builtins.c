@@ -1566,8 +1566,68 @@ static kiln_expr *nan_of_empty(tmps *t, kiln_ctx *ctx, kiln_expr *v, int axis) {
     return s ? keep(t, kiln_mul(ctx, s, keep(t, kiln_scalar(ctx, NAN)))) : NULL;
 }
 
+/* NumPy's quantile methods (H&F's nine and four others), by name */
+enum { QM_LINEAR, QM_INVERTED_CDF, QM_AVERAGED_INVERTED_CDF, QM_CLOSEST_OBSERVATION, QM_INTERPOLATED_INVERTED_CDF, QM_HAZEN,
+       QM_WEIBULL, QM_MEDIAN_UNBIASED, QM_NORMAL_UNBIASED, QM_LOWER, QM_HIGHER, QM_MIDPOINT, QM_NEAREST };
+static const char *const quantile_methods[] = {"linear", "inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+                                               "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",
+                                               "normal_unbiased", "lower", "higher", "midpoint", "nearest", NULL};
+/* The methods that pick an element (no interpolation): the result keeps the array's dtype */
+static bool quantile_discrete(int m) {
+    return m == QM_INVERTED_CDF || m == QM_CLOSEST_OBSERVATION || m == QM_LOWER || m == QM_HIGHER || m == QM_NEAREST;
+}
+
+/* Where quantile q of n sorted values is for method m, as NumPy's _quantile computes it, in
+ * float32 arithmetic when f32 (each step rounded as NumPy's float32 scalars are): the element i0
+ * (discrete methods), or a + (b - a) g between elements i0 and i1 */
+typedef struct qpos {
+    int64_t i0, i1;
+    double g;
+} qpos;
+static qpos quantile_position(int m, int64_t n, double q, bool f32) {
+#define R(v) (f32 ? (double)(float)(v) : (double)(v))
+    double N = R(n), Q = R(q), v;
+    switch (m) {
+    case QM_INVERTED_CDF:
+    case QM_AVERAGED_INVERTED_CDF: v = R(R(N * Q) - 1); break;
+    case QM_CLOSEST_OBSERVATION: v = R(R(R(N * Q) - 1) - 0.5); break;
+    case QM_INTERPOLATED_INVERTED_CDF:
+    case QM_HAZEN:
+    case QM_WEIBULL:
+    case QM_MEDIAN_UNBIASED:
+    case QM_NORMAL_UNBIASED: { /* n q + (alpha + q (1 - alpha - beta)) - 1 */
+        double ab = m == QM_INTERPOLATED_INVERTED_CDF ? 0 : m == QM_HAZEN ? 0.5 : m == QM_WEIBULL ? 0 : m == QM_MEDIAN_UNBIASED ? 1 / 3.0 : 3 / 8.0;
+        double al = m == QM_INTERPOLATED_INVERTED_CDF ? 0 : ab, be = m == QM_INTERPOLATED_INVERTED_CDF ? 1 : ab;
+        v = R(R(R(N * Q) + R(R(al) + R(Q * R(1 - al - be)))) - 1);
+        break;
+    }
+    default: v = R(R(n - 1) * Q); break; /* linear, lower, higher, midpoint, nearest: (n - 1) q */
+    }
+    qpos r = {0, 0, 0};
+    if (m == QM_LOWER || m == QM_HIGHER || m == QM_NEAREST) {
+        r.i0 = (int64_t)(m == QM_LOWER ? floor(v) : m == QM_HIGHER ? ceil(v) : nearbyint(v));
+    } else if (m == QM_INVERTED_CDF || m == QM_CLOSEST_OBSERVATION) { /* the previous or the next element, at least 0 */
+        double prev = floor(v), g = v - prev;
+        bool take_prev = m == QM_INVERTED_CDF ? g == 0 : g == 0 && fmod(fmod(prev, 2) + 2, 2) == 1;
+        r.i0 = (int64_t)(take_prev ? prev : prev + 1);
+        if (r.i0 < 0) r.i0 = 0;
+    } else {
+        if (m == QM_MIDPOINT) v = R(0.5 * R(floor(v) + ceil(v)));
+        double prev = floor(v);
+        r.i0 = (int64_t)prev, r.i1 = r.i0 + 1;
+        if (v >= (double)(n - 1)) r.i0 = r.i1 = n - 1, prev = -1; /* (NumPy's index -1: its gamma from it) */
+        if (v < 0) r.i0 = r.i1 = 0, prev = 0;
+        r.g = R(v - prev);
+        if (m == QM_AVERAGED_INVERTED_CDF) r.g = r.g == 0 ? 0.5 : 1;
+        if (m == QM_MIDPOINT) r.g = fmod(v, 1) == 0 ? 0 : 0.5;
+    }
+    if (quantile_discrete(m)) r.i1 = r.i0;
+    return r;
+#undef R
+}
+
 static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many, bool median,
-                               bool keepdims, size_t off) {
+                               bool keepdims, int method, size_t off) {
     kiln_ctx *ctx = p->ctx;
     int nd0 = x->ndim;
     if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
@@ -1595,13 +1655,14 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, (n - 1) / 2, (n - 1) / 2 + 1, 1), axis));
             kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
             r = n % 2 ? a : keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
+        } else if (quantile_discrete(method)) { /* the element itself, in the array's dtype */
+            qpos at = quantile_position(method, n, qs[k], rdt == KILN_F32);
+            r = keep(t, kiln_squeeze(ctx, slice_along(p, t, sorted, axis, at.i0, at.i0 + 1, 1), axis));
         } else {
-            double vi = (double)(n - 1) * qs[k], lo = floor(vi), g = vi - lo, h = 1 - g;
-            if (rdt == KILN_F32) { /* NumPy's q (a Python number) is of the array's dtype, and so is all that follows */
-                float vf = (float)(n - 1) * (float)qs[k], lf = floorf(vf), gf = vf - lf;
-                lo = lf, g = gf, h = 1.0f - gf;
-            }
-            int64_t i0 = (int64_t)lo, i1 = i0 + 1 < n ? i0 + 1 : n - 1;
+            /* NumPy's q (a Python number) is of the array's dtype, and so is all that follows */
+            qpos at = quantile_position(method, n, qs[k], rdt == KILN_F32);
+            double g = at.g, h = rdt == KILN_F32 ? (double)(1.0f - (float)g) : 1 - g;
+            int64_t i0 = at.i0, i1 = at.i1;
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i0, i0 + 1, 1), axis));
             kiln_expr *b = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i1, i1 + 1, 1), axis));
             /* b - a in the array's own dtype, as NumPy's subtract (then the result's) */
@@ -1616,7 +1677,7 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         if (!r) return NULL;
         parts[k] = r;
     }
-    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, rdt);
+    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, quantile_discrete(method) && !median ? (kiln_dtype)x->dtype : rdt);
 }
 
 /* nanmedian, nanquantile, nanpercentile of floats: quantiles_of over each line's values that are
@@ -1685,15 +1746,24 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     int axis = KILN_ALL_AXES;
     bool keepdims = false, many = false;
     double qs[64] = {0.5};
-    int nq = 1;
+    int nq = 1, method = QM_LINEAR;
     if (!x || !one_axis(p, f, a, &axis) || (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
         return done(p, &t, out, NULL, off);
     if (f->op != Q_MEDIAN && f->op != Q_NANMEDIAN) {
         kval *qv = arg(a, "q");
         kval *m = arg(a, "method");
-        if (m->kind != KV_ABSENT && (m->kind != KV_STR || strcmp(m->s, "linear"))) {
-            tmps_free(&t);
-            return fe_err(p, m->off, KILN_ERR_ARG, "%s(): only method='linear' (NumPy's default)", f->name);
+        if (m->kind != KV_ABSENT) {
+            for (method = 0; m->kind == KV_STR && quantile_methods[method] && strcmp(m->s, quantile_methods[method]); method++) {}
+            if (m->kind != KV_STR || !quantile_methods[method]) {
+                tmps_free(&t);
+                return fe_err(p, m->off, KILN_ERR_ARG, "%s(): method must be one of NumPy's: 'linear', 'lower', 'higher', 'midpoint', 'nearest', "
+                              "'inverted_cdf', 'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', "
+                              "'weibull', 'median_unbiased', 'normal_unbiased'", f->name);
+            }
+            if (method != QM_LINEAR && f->op >= Q_NANMEDIAN) {
+                tmps_free(&t);
+                return fe_err(p, m->off, KILN_ERR_ARG, "%s(): only method='linear' (quantile() takes the others)", f->name);
+            }
         }
         many = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
         nq = many ? qv->n : 1;
@@ -1716,7 +1786,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             }
             qs[k] = x->dtype == KILN_F32 && !many ? (double)((float)qs[k] / (float)scale) : qs[k] / scale;
         }
-        if (int_q) { /* NumPy's: integer q of an integer or bool array keeps its dtype: q 0 the min, 1 the max */
+        if (int_q && (method == QM_LINEAR || quantile_discrete(method))) { /* NumPy's: integer q of an integer or bool array keeps its dtype: q 0 the min, 1 the max */
             kiln_expr *rs[64];
             for (int k = 0; k < nq; k++) {
                 rs[k] = keep(&t, kiln_reduce(p->ctx, qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX, x, axis, keepdims));
@@ -1728,7 +1798,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
     if (f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype))
         return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
-    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
+    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
@@ -3864,7 +3934,7 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                         : mode == P_MAX      ? keep(&t, kiln_reduce(c, KILN_OP_MAX, end, d, 1))
                         : mode == P_MIN      ? keep(&t, kiln_reduce(c, KILN_OP_MIN, end, d, 1))
                         : mode == P_MEAN     ? keep(&t, kiln_mean_axes(c, end, 1u << d, 1))
-                                             : quantiles_of(p, &t, end, d, &half, 1, false, true, true, off);
+                                             : quantiles_of(p, &t, end, d, &half, 1, false, true, true, QM_LINEAR, off);
                     if (v && (mode == P_MEAN || mode == P_MEDIAN) && !dtype_is_float((kiln_dtype)x->dtype)) /* NumPy rounds for integers */
                         v = keep(&t, kiln_rint(c, v));
                 } else {
