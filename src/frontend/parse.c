@@ -1362,7 +1362,7 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
         if (strchr(spec, '{')) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: nested fields in a format spec are not supported");
     }
     /* the expression, parsed in place (offsets stay the source's) */
-    parser sub = {.ctx = p->ctx, .env = p->env, .locals = p->locals, .nlocals = p->nlocals};
+    parser sub = {.ctx = p->ctx, .env = p->env, .frame = p->frame};
     lex_init(&sub.lx, src, xe);
     sub.lx.pos = a;
     advance(&sub);
@@ -1545,8 +1545,9 @@ typedef struct ctarget {
     char name[64]; /* a name, or "" for a tuple of kids */
     int kids[8], n;
 } ctarget;
+#define CT_NODES 16
 typedef struct ctargets {
-    ctarget t[24];
+    ctarget t[CT_NODES];
     int count;
 } ctargets;
 
@@ -1560,7 +1561,7 @@ static int p_target(parser *p, ctargets *T) {
         if (k < 0 || !expect(p, close, "to close the target")) return -1;
         return k;
     }
-    if (p->tok.kind != TK_NAME || T->count == 24) {
+    if (p->tok.kind != TK_NAME || T->count == CT_NODES) {
         fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name to bind after 'for', found %s", tok_str(p, b, sizeof b));
         return -1;
     }
@@ -1576,7 +1577,7 @@ static int p_target(parser *p, ctargets *T) {
 static int p_target_list(parser *p, ctargets *T, bool top) {
     int first = p_target(p, T);
     if (first < 0 || !is_op(p, ",")) return first;
-    if (T->count == 24) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "too many names to bind"), -1;
+    if (T->count == CT_NODES) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "too many names to bind"), -1;
     int k = T->count++;
     ctarget *c = &T->t[k];
     c->name[0] = 0;
@@ -1592,20 +1593,19 @@ static int p_target_list(parser *p, ctargets *T, bool top) {
     return k;
 }
 
-static void pop_locals(parser *p, int to) {
-    while (p->nlocals > to) kval_free(p->ctx, &p->locals[--p->nlocals].v);
+static void frame_clear(parser *p, fe_frame *fr) {
+    while (fr->n > 0) kval_free(p->ctx, &fr->local[--fr->n].v);
 }
 
 /* Binds target k of T to v (a copy), unpacking tuples as Python does */
 static bool bind_target(parser *p, const ctargets *T, int k, const kval *v, size_t off) {
     const ctarget *c = &T->t[k];
     if (c->name[0]) {
-        fe_local *nl = kiln_realloc(p->ctx, p->locals, (size_t)(p->nlocals + 1) * sizeof *nl);
-        if (!nl) return fe_got(p, NULL, off);
-        p->locals = nl;
-        strcpy(nl[p->nlocals].name, c->name);
-        if (!fe_kval_copy(p->ctx, &nl[p->nlocals].v, v)) return fe_got(p, NULL, off);
-        p->nlocals++;
+        fe_frame *fr = p->frame;
+        if (fr->n == FE_FRAME_NAMES) return fe_err(p, off, KILN_ERR_SYNTAX, "a comprehension binds at most %d names", FE_FRAME_NAMES);
+        strcpy(fr->local[fr->n].name, c->name);
+        if (!fe_kval_copy(p->ctx, &fr->local[fr->n].v, v)) return fe_got(p, NULL, off);
+        fr->n++;
         return true;
     }
     kval *items = NULL;
@@ -1667,7 +1667,8 @@ static bool p_comprehension(parser *p, const char *close, size_t off, kval *out)
     kval_free(p->ctx, &it);
     p->env->volatile_ = true;
     simple(out, KV_LIST, off);
-    int base = p->nlocals;
+    fe_frame fr = {.n = 0, .outer = p->frame};
+    p->frame = &fr;
     for (int i = 0; ok && i < n; i++) {
         ok = bind_target(p, &T, root, &items[i], iter_off);
         bool take = true;
@@ -1689,8 +1690,9 @@ static bool p_comprehension(parser *p, const char *close, size_t off, kval *out)
             }
             ok = ok && push_item(p, out, &v);
         }
-        pop_locals(p, base);
+        frame_clear(p, &fr);
     }
+    p->frame = fr.outer;
     for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
     kiln_free(p->ctx, items);
     if (!ok) {
@@ -1781,14 +1783,15 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
             return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
-        for (int i = p->nlocals - 1; i >= 0; i--)
-            if (!strcmp(p->locals[i].name, name)) { /* a comprehension's variable */
-                if (is_op(p, "(")) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, kind_name(&p->locals[i].v));
-                p->env->volatile_ = true;
-                if (!fe_kval_copy(p->ctx, out, &p->locals[i].v)) return fe_got(p, NULL, t.off);
-                out->off = t.off;
-                return true;
-            }
+        for (const fe_frame *fr = p->frame; fr; fr = fr->outer)
+            for (int i = fr->n - 1; i >= 0; i--)
+                if (!strcmp(fr->local[i].name, name)) { /* a comprehension's variable */
+                    if (is_op(p, "(")) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, kind_name(&fr->local[i].v));
+                    p->env->volatile_ = true;
+                    if (!fe_kval_copy(p->ctx, out, &fr->local[i].v)) return fe_got(p, NULL, t.off);
+                    out->off = t.off;
+                    return true;
+                }
         kiln_array *a = kiln_scope_get(p->env->scope, name);
         const kval *bound = fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {

@@ -11,11 +11,17 @@
 #include "lex.h"
 #include "scope.h"
 
-/* A comprehension's variable, bound while its element and conditions are read. */
-typedef struct fe_local {
-    char name[64];
-    kval v;
-} fe_local;
+/* A comprehension's variables, bound while its element and conditions are read: one frame on
+ * the C stack per comprehension, inner ones linked to outer ones. */
+#define FE_FRAME_NAMES 8
+typedef struct fe_frame {
+    struct {
+        char name[64];
+        kval v;
+    } local[FE_FRAME_NAMES];
+    int n;
+    struct fe_frame *outer;
+} fe_frame;
 
 typedef struct parser {
     kiln_ctx *ctx;
@@ -23,8 +29,7 @@ typedef struct parser {
     lexer lx;
     token tok;   /* the current token */
     bool failed; /* an error is recorded; unwind */
-    fe_local *locals; /* comprehension variables, innermost last (found before the scope's names) */
-    int nlocals;
+    fe_frame *frame; /* the innermost comprehension's variables (found before the scope's names) */
 } parser;
 
 /* Records the first error, at byte offset off; returns false. */
