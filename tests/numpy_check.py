@@ -451,6 +451,22 @@ CASES += [
     ("histogram(f[12:], 'scott')", 0), ("histogram(i, 'rice')", 0), ("histogram(a[12:], 'sqrt', range=(-3, 4))", 0), ("histogram(a[12:], 'doane')", 0),
     ("histogram(k, 'auto')", 0), ("histogram(full(6, 2.0), 'fd')", 0), ("histogram(a[:0], 'auto')", 0), ("histogram(u, 'stone')", 0), ("histogram(u, 'bad')", 0),
     ("histogram(u, 'auto', weights=u)", 0), ("histogram(a[12:], 4, range=(-inf, 2))", 0), ("histogram(m)", 0),
+    # (a review's findings) pad: empty and float pad_width, rounded stat_length, 0-d checks, constants that do not fit, bools'
+    # mean; diff with n=0; histogram's float32 edges (float32 arithmetic for a float32 array's own ends, float64 for a
+    # given range), one or no edge, weights' shape, too many bins, edges with weights (NumPy's running sum); nan* of nothing
+    ("pad(u, ())", 0), ("pad(u, [])", 0), ("pad(u, 1, constant_values=())", 0), ("pad(u, 1.0)", 0), ("pad(u, (1, 2.5))", 0),
+    ("pad(u, 1, mode='mean', stat_length=1.6)", 0), ("pad(u, 1, mode='mean', stat_length=2.5)", 0), ("pad(array(3.0), -1)", 0),
+    ("pad(array(3.0), 1.5)", 0), ("pad(array(3.0), 2)", 0), ("pad(i[:3], 1, constant_values=nan)", 0), ("pad(k[:3], 1, constant_values=2.5e10)", 0),
+    ("pad(i[:3], 1, constant_values=2.7)", 0), ("pad(m[:4], 1, mode='mean')", 0), ("pad(array([True, False, False, True]), 1, mode='median')", 0),
+    ("pad(u, 1, mode='mean', stat_length=-1)", 0), ("pad(u, 1, stat_length=(1, 2))", 0),
+    ("diff(i[:5], n=0, prepend=9)", 0), ("diff(f, n=0, append=0)", 0),
+    ("histogram(f)", 0), ("histogram(f[12:], 7, range=(0, 5))", 0), ("histogram(float32(randn_f), 13)", 0), ("histogram(float32(randn_f), 'auto')", 0),
+    ("histogram(float32(randn_f), 9, range=(-1, 2.5), density=True)", 1e-7), ("histogram(a[12:], [5])", 0), ("histogram(a[12:], [])", 0),
+    ("histogram(u, weights=M[:2, :2])", 0), ("histogram(array([1e308, -1e308]))", 0),
+    ("histogram(randn_f, [-3, -1, 0, 0.5, 3], weights=float32(randn_f * 2))", 0), ("histogram(randn_f, [-3, -1, 0, 0.5, 3], weights=randn_f)", 0),
+    ("histogram(i, [-20, 0, 20], weights=j)", 0), ("histogram(i, [-20, 0, 20], weights=m)", 0),
+    ("nanquantile(zeros((0, 3)), [0.1, 0.9])", 0), ("nanmedian(zeros((0, 3)), axis=1)", 0), ("nanpercentile(float32(zeros(0)), 50)", 0),
+    ("Z.item((1, 2))", 0), ("logspace(-5, 5, 1001)", 1), ("pad(u, array([1, 2]))", 0), ("pad(u, 2, constant_values=array([7, 8]))", 0),
     # a 1-D array where a sequence of numbers is read: read now as its values
     ("quantile(a[12:], linspace(0, 1, 5))", 1e-15), ("percentile(Z, arange(0, 101, 50), axis=1)", 1e-15), ("repeat(u, abs(u).astype(int64))", 0),
     ("tile(u, array([2, 2]))", 0), ("roll(M, array([1, -1]), axis=(0, 1))", 0), ("zeros(array([2, 3]))", 0), ("reshape(Z, array([4, 3]))", 0),
@@ -958,6 +974,7 @@ def inputs():
     env["Q"] = rng.uniform(-1, 1, (3, 4)).astype(np.float32)
     env["g"] = rng.uniform(-3, 3, n).astype(np.float32)
     env["L"] = np.array([0, 3, 1, 4, 4, 2])
+    env["randn_f"] = rng.standard_normal(1000)  # histograms: enough values to land near float32 edges
     env["LL"] = np.array([[0, 3, 1], [2, 2, 0]])
     env["H"] = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.675, 1.005, 0.125, 0.375, 1e16, 123.456, -0.0, np.nan,
                          np.inf, -np.inf, 5e-324, 1e300, 0.49999999999999994, 4503599627370497.0, 0.05, -0.15, 77.5])

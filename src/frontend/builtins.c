@@ -1017,6 +1017,7 @@ static bool h_tolist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 static bool h_item(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *at = arg(a, "args");
     int n = at->kind == KV_TUPLE ? at->n : 0;
+    if (n == 1 && (at->items[0].kind == KV_TUPLE || at->items[0].kind == KV_LIST)) at = &at->items[0], n = at->n; /* x.item((i, j)) */
     if (n && arg(a, "a")->kind == KV_ARRAY) { /* the element first: x.ravel()[i] or x[i, j, ...] */
         kiln_expr *x = arg(a, "a")->e;
         if (n != 1 && n != x->ndim) return fe_err(p, off, KILN_ERR_ARG, "item(): incorrect number of indices for array");
@@ -1330,7 +1331,7 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return fe_err(p, off, KILN_ERR_ARG, x->ndim ? "diff(): bad axis or n" : "diff requires input that is at least one dimensional");
     }
     int ax = (int)(axis < 0 ? axis + x->ndim : axis);
-    if ((given_not_none(a, "prepend") || given_not_none(a, "append")) && !(x = diff_joined(p, f, a, x, ax, off))) return false;
+    if (n > 0 && (given_not_none(a, "prepend") || given_not_none(a, "append")) && !(x = diff_joined(p, f, a, x, ax, off))) return false;
     for (int64_t k = 0; k < n && x; k++) {
         kiln_ix hi[KILN_MAX_DIMS], lo[KILN_MAX_DIMS];
         for (int d = 0; d < x->ndim; d++) hi[d] = lo[d] = (kiln_ix){.kind = KILN_IX_SLICE};
@@ -1796,6 +1797,16 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
     }
     bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
+    int64_t size = 1;
+    for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
+    if (f->op >= Q_NANMEDIAN && size == 0) { /* NumPy's: nanmean(a, axis) of an empty a, whatever q */
+        if (axis != KILN_ALL_AXES && (axis < -x->ndim || axis >= x->ndim)) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, x->ndim);
+        }
+        unsigned mask = axis == KILN_ALL_AXES ? KILN_EVERY_AXIS : 1u << (axis < 0 ? axis + x->ndim : axis);
+        return done(p, &t, out, keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims)), off);
+    }
     if (f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype))
         return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
     return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
@@ -3743,7 +3754,8 @@ static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 /* The parameters that take a sequence of numbers (a shape, quantile's q, repeat's counts...): a
  * 1-D array there is read now as the list of its values, as NumPy takes any array-like. */
 static bool arrays_as_lists(parser *p, fe_args *a) {
-    static const char *const seqs[] = {"shape", "q", "repeats", "reps", "shift", "indices_or_sections", "newshape", NULL};
+    static const char *const seqs[] = {"shape", "q", "repeats", "reps", "shift", "indices_or_sections", "newshape", "pad_width",
+                                       "constant_values", "stat_length", NULL};
     for (int i = 0; i < a->n; i++) {
         kval *v = &a->v[i];
         if (v->kind == KV_TUPLE && v->n == 1) v = &v->items[0]; /* x.reshape(*shape) given one array */
@@ -3829,30 +3841,44 @@ static bool h_column_stack(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
 }
 
 /* inner(a, b): the sum over the last axes of both; its dims are a's others, then b's */
-/* pad's pad_width or constant_values: a number, (before, after), ((before, after),) or one pair
- * per axis (one number per axis: both sides), as NumPy's broadcast_to(v, (nd, 2)) */
-static bool pad_pairs(parser *p, const kval *v, const char *param, int nd, double out[][2]) {
+/* One number of pad's pad_width (kind 1: an integer, not negative), stat_length (kind 2:
+ * rounded to an integer, not negative) or constant_values (kind 0) */
+static bool pad_number(parser *p, const kval *v, const char *param, int kind, double *out) {
+    int64_t iv;
+    kiln_dtype dt;
+    if (!fe_arg_number(p, v, "pad", param, out, &iv, &dt)) return false;
+    if (kind == 1 && !dtype_is_int(dt) && dt != KILN_BOOL) return fe_err(p, v->off, KILN_ERR_DTYPE, "`pad_width` must be of integral type.");
+    if (kind == 2) *out = nearbyint(*out);
+    if (kind && *out < 0) return fe_err(p, v->off, KILN_ERR_ARG, "index can't contain negative values");
+    return true;
+}
+
+/* pad's pad_width, stat_length or constant_values (kind as pad_number's): a number, (before,
+ * after), ((before, after),) or one pair per axis (one number per axis: both sides), as
+ * NumPy's broadcast_to(v, (nd, 2)); every number is checked, for a 0-d array too */
+static bool pad_pairs(parser *p, const kval *v, const char *param, int kind, int nd, double out[][2]) {
     const kval *rows = v->kind == KV_LIST || v->kind == KV_TUPLE ? v : NULL;
     int nr = rows ? rows->n : 0;
+    if (rows && nr == 0) return fe_err(p, v->off, KILN_ERR_SHAPE, "pad(): %s: an empty sequence", param);
     bool nested = nr > 0 && (rows->items[0].kind == KV_LIST || rows->items[0].kind == KV_TUPLE);
     if (!rows || (!nested && nr <= 2)) { /* a number, (n,) or (before, after): every axis alike */
         double pair[2];
-        int64_t iv;
         for (int k = 0; k < 2; k++)
-            if (!fe_arg_number(p, rows ? &rows->items[nr == 2 ? k : 0] : v, "pad", param, &pair[k], &iv, NULL)) return false;
-        if (rows && nr == 0) return fe_err(p, v->off, KILN_ERR_SHAPE, "pad(): %s: an empty sequence", param);
+            if (!pad_number(p, rows ? &rows->items[nr == 2 ? k : 0] : v, param, kind, &pair[k])) return false;
         for (int d = 0; d < nd; d++) out[d][0] = pair[0], out[d][1] = pair[1];
         return true;
     }
     if (!nested || (nr != 1 && nr != nd))
         return fe_err(p, v->off, KILN_ERR_SHAPE, "pad(): %s: could not broadcast from shape (%d,) to (%d, 2)", param, nr, nd);
-    for (int d = 0; d < nd; d++) {
-        const kval *r = &rows->items[nr == 1 ? 0 : d];
-        int64_t iv;
+    for (int d = 0; d < nr; d++) {
+        const kval *r = &rows->items[d];
         if ((r->kind != KV_LIST && r->kind != KV_TUPLE) || r->n < 1 || r->n > 2)
             return fe_err(p, r->off, KILN_ERR_SHAPE, "pad(): %s: each axis takes (before, after) or one number", param);
-        for (int k = 0; k < 2; k++)
-            if (!fe_arg_number(p, &r->items[r->n == 2 ? k : 0], "pad", param, &out[d][k], &iv, NULL)) return false;
+        for (int k = 0; k < 2; k++) {
+            double x;
+            if (!pad_number(p, &r->items[r->n == 2 ? k : 0], param, kind, &x)) return false;
+            for (int e = nr == 1 ? 0 : d; e < (nr == 1 ? nd : d + 1); e++) out[e][k] = x;
+        }
     }
     return true;
 }
@@ -3882,10 +3908,18 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     }
     double sl[KILN_MAX_DIMS][2];
     bool stat = mode >= P_MAX, has_sl = given_not_none(a, "stat_length");
-    if (!pad_pairs(p, arg(a, "pad_width"), "pad_width", nd, w) ||
-        (given_not_none(a, "constant_values") && !pad_pairs(p, arg(a, "constant_values"), "constant_values", nd, cv)) ||
-        (has_sl && !pad_pairs(p, arg(a, "stat_length"), "stat_length", nd, sl)))
+    if (!pad_pairs(p, arg(a, "pad_width"), "pad_width", 1, nd, w) ||
+        (given_not_none(a, "constant_values") && !pad_pairs(p, arg(a, "constant_values"), "constant_values", 0, nd, cv)) ||
+        (has_sl && !pad_pairs(p, arg(a, "stat_length"), "stat_length", 2, nd, sl)))
         return done(p, &t, out, NULL, off);
+    for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && mode == P_CONSTANT; d++) /* the constants must fit the integers */
+        for (int k = 0; k < 2; k++) {
+            double v = cv[d][k], lim = x->dtype == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
+            if (!(v >= -lim && v < lim)) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "constant_values")->off, KILN_ERR_DTYPE, isnan(v) ? "cannot convert float NaN to integer" : "pad(): constant_values %g out of bounds for %s", v, x->dtype == KILN_I32 ? "int32" : "int64");
+            }
+        }
     const char *stray = mode != P_CONSTANT && given(a, "constant_values") ? "constant_values" : !stat && given(a, "stat_length") ? "stat_length" : NULL;
     if (stray) {
         tmps_free(&t);
@@ -3893,9 +3927,9 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     }
     for (int d = 0; d < nd; d++)
         for (int k = 0; k < 2; k++)
-            if (!(w[d][k] >= 0 && w[d][k] <= (double)(INT32_MAX)) || w[d][k] != floor(w[d][k])) {
+            if (w[d][k] > (double)INT32_MAX) {
                 tmps_free(&t);
-                return fe_err(p, arg(a, "pad_width")->off, KILN_ERR_ARG, w[d][k] < 0 ? "index can't contain negative values" : "pad(): pad_width must be integers");
+                return fe_err(p, arg(a, "pad_width")->off, KILN_ERR_ARG, "pad(): a pad_width of %g is too large", w[d][k]);
             }
     for (int d = 0; d < nd && x; d++) {
         int64_t b = (int64_t)w[d][0], e = (int64_t)w[d][1], n = x->shape[d];
@@ -3920,10 +3954,6 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                 if (stat) {
                     int64_t sn = has_sl ? (int64_t)sl[d][k ? 1 : 0] : n;
                     if (sn > n) sn = n;
-                    if (has_sl && !(sl[d][k ? 1 : 0] >= 0)) {
-                        tmps_free(&t);
-                        return fe_err(p, arg(a, "stat_length")->off, KILN_ERR_ARG, "index can't contain negative values");
-                    }
                     if (sn == 0) {
                         tmps_free(&t);
                         return fe_err(p, arg(a, "stat_length")->off, KILN_ERR_ARG, "stat_length of 0 yields no value for padding");
@@ -3935,7 +3965,7 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                         : mode == P_MIN      ? keep(&t, kiln_reduce(c, KILN_OP_MIN, end, d, 1))
                         : mode == P_MEAN     ? keep(&t, kiln_mean_axes(c, end, 1u << d, 1))
                                              : quantiles_of(p, &t, end, d, &half, 1, false, true, true, QM_LINEAR, off);
-                    if (v && (mode == P_MEAN || mode == P_MEDIAN) && !dtype_is_float((kiln_dtype)x->dtype)) /* NumPy rounds for integers */
+                    if (v && (mode == P_MEAN || mode == P_MEDIAN) && dtype_is_int((kiln_dtype)x->dtype)) /* NumPy rounds for integers */
                         v = keep(&t, kiln_rint(c, v));
                 } else {
                     v = keep(&t, kiln_const(c, KILN_F64, cv[d][k ? 1 : 0]));
@@ -3969,20 +3999,22 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
 
 static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right);
 
-/* histogram's edges for bins equal bins over [lo, hi], as np.linspace(lo, hi, bins + 1, dtype=bt)
- * computes them: the step in bt (float32 stays float32), each edge i * step + lo in float64,
- * then bt, the last one hi */
-static kiln_array *equal_edges(kiln_ctx *c, int64_t bins, double lo, double hi, kiln_dtype bt) {
+/* histogram's edges for bins equal bins over [lo, hi], as np.linspace(lo, hi, bins + 1) computes
+ * them: in float32 when the ends are float32 (a float32 array's own min and max: step = (hi -
+ * lo) / bins, each i * step + lo, every step rounded), else in float64, then bt; the last one hi */
+static kiln_array *equal_edges(kiln_ctx *c, int64_t bins, double lo, double hi, kiln_dtype bt, bool f32) {
+#define R(v) (f32 ? (double)(float)(v) : (double)(v))
     int64_t m = bins + 1;
     kiln_array *r = kiln_array_new(c, bt, 1, &m);
     if (!r) return NULL;
-    double step = bt == KILN_F32 ? (double)((float)((float)hi - (float)lo) / (float)bins) : (hi - lo) / (double)bins;
+    double delta = R(hi - lo), step = R(delta / (double)bins);
     for (int64_t i = 0; i < m; i++) {
-        double e = i == bins ? hi : (double)i * step + lo;
+        double e = i == bins ? hi : step == 0 ? R(R(R((double)i / (double)bins) * delta) + lo) : R(R((double)i * step) + lo);
         if (bt == KILN_F32) ((float *)kiln_array_data(r))[i] = (float)e;
         else ((double *)kiln_array_data(r))[i] = e;
     }
     return r;
+#undef R
 }
 
 static int cmp_double(const void *x, const void *y) {
@@ -4061,12 +4093,15 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (!x || (given_not_none(a, "density") && !fe_arg_bool(p, arg(a, "density"), f->name, "density", &density)))
         return done(p, &t, out, NULL, off);
     if (x->dtype == KILN_BOOL) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* NumPy's: as uint8 */
-    x = x ? keep(&t, kiln_ravel(c, x)) : NULL;
+    bool same_shape = true;
     if (x && given_not_none(a, "weights")) {
         w = keep(&t, expr_of(p, f, a, "weights"));
-        int64_t size = 1;
-        for (int d = 0; w && d < w->ndim; d++) size *= w->shape[d];
-        if (w && size != x->shape[0]) {
+        same_shape = w && w->ndim == x->ndim;
+        for (int d = 0; same_shape && d < w->ndim; d++) same_shape = w->shape[d] == x->shape[d];
+    }
+    x = x ? keep(&t, kiln_ravel(c, x)) : NULL;
+    if (x && given_not_none(a, "weights")) {
+        if (w && !same_shape) {
             tmps_free(&t);
             return fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "weights should have the same shape as a.");
         }
@@ -4077,11 +4112,12 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_dtype bt = x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
     kiln_expr *edges, *idx, *keep_;
     int64_t nb;
+    bool edges_given = !(bv->kind == KV_ABSENT || bv->kind == KV_STR || (bv->kind == KV_ARRAY && bv->e->ndim == 0));
     if (bv->kind == KV_STR && w) {
         tmps_free(&t);
         return fe_err(p, bv->off, KILN_ERR_ARG, "Automated estimation of the number of bins is not supported for weighted data");
     }
-    if (bv->kind == KV_ABSENT || bv->kind == KV_STR || (bv->kind == KV_ARRAY && bv->e->ndim == 0)) { /* equal bins */
+    if (!edges_given) { /* equal bins */
         double r[2] = {0, 1};
         bool ints = false;
         nb = 10;
@@ -4131,10 +4167,19 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         }
         if (bv->kind == KV_STR && !estimated_bins(p, &t, x, bv, r[0], r[1], !dtype_is_float((kiln_dtype)x->dtype), &nb))
             return done(p, &t, out, NULL, off);
-        kiln_array *ea = equal_edges(c, nb, r[0], r[1], bt);
+        /* float32 arithmetic when the ends are a float32 array's own (NumPy's float32 scalars) */
+        kiln_array *ea = equal_edges(c, nb, r[0], r[1], bt, bt == KILN_F32 && !given_not_none(a, "range"));
+        bool finite_bins = true;
+        for (int64_t i = 0; ea && i < nb; i++)
+            finite_bins = finite_bins && !(bt == KILN_F32 ? ((float *)kiln_array_data(ea))[i] >= ((float *)kiln_array_data(ea))[i + 1]
+                                                          : ((double *)kiln_array_data(ea))[i] >= ((double *)kiln_array_data(ea))[i + 1]);
         edges = ea ? keep(&t, kiln_var(c, ea)) : NULL;
         kiln_array_free(ea);
         if (!edges) return done(p, &t, out, NULL, off);
+        if (!finite_bins) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "Too many bins for data range. Cannot create %lld finite-sized bins.", (long long)nb);
+        }
         /* (x - lo) / (hi - lo) * bins in bt, hi - lo exact for integer ends (NumPy's unsigned subtract) */
         double denom = ints ? r[1] - r[0] : bt == KILN_F32 ? (double)((float)r[1] - (float)r[0]) : r[1] - r[0];
         kiln_expr *xc = keep(&t, kiln_cast(c, x, bt));
@@ -4152,11 +4197,18 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     } else { /* the edges given */
         edges = keep(&t, fe_arg_expr(p, bv, f->name, "bins"));
         if (!edges) return done(p, &t, out, NULL, off);
-        if (edges->ndim != 1 || edges->shape[0] < 1) {
+        if (edges->ndim != 1) {
             tmps_free(&t);
             return fe_err(p, bv->off, KILN_ERR_ARG, "`bins` must be 1d, when an array");
         }
         nb = edges->shape[0] - 1;
+        if (nb < 1) { /* no bins: no counts */
+            int64_t zero = 0;
+            kiln_array *none = kiln_array_new(c, w ? (kiln_dtype)w->dtype : KILN_I64, 1, &zero);
+            kiln_expr *ne = none ? keep(&t, kiln_var(c, none)) : NULL;
+            kiln_array_free(none);
+            return pair_result(p, &t, out, ne, edges, off);
+        }
         kiln_array *ev = value_now(p, keep(&t, kiln_cast(c, edges, KILN_F64)), bv->off);
         if (!ev) return done(p, &t, out, NULL, off);
         bool up = true;
@@ -4176,11 +4228,29 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     }
     if (!idx || !keep_) return done(p, &t, out, NULL, off);
     kiln_dtype ct = w ? (kiln_dtype)w->dtype : KILN_I64;
-    kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
-    kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
-    if (val && val->ndim == 0) val = broadcast(p, &t, val, 1, x->shape, f->name, off);
-    kiln_expr *n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
-    if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
+    kiln_expr *n;
+    if (w && edges_given) { /* NumPy's: the weights in a's sorted order, their running sum, its differences at the edges */
+        kiln_expr *order = keep(&t, kiln_argsort(c, x, 0));
+        kiln_expr *sa = order ? keep(&t, kiln_take(c, x, order, 0)) : NULL, *sw = order ? keep(&t, kiln_take(c, w, order, 0)) : NULL;
+        kiln_expr *cw = sw ? keep(&t, kiln_cumsum(c, sw, 0)) : NULL;
+        int64_t one_ = 1;
+        kiln_array *z = cw ? kiln_array_new(c, (kiln_dtype)cw->dtype, 1, &one_) : NULL;
+        if (z) memset(kiln_array_data(z), 0, kiln_dtype_size((kiln_dtype)cw->dtype));
+        kiln_expr *ze = z ? keep(&t, kiln_var(c, z)) : NULL;
+        kiln_array_free(z);
+        kiln_expr *cwz = ze ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){ze, cw}, 0)) : NULL;
+        kiln_expr *lo = sa ? sorted_position(&t, c, sa, slice_along(p, &t, edges, 0, 0, nb, 1), false) : NULL;
+        kiln_expr *hi = sa ? sorted_position(&t, c, sa, slice_along(p, &t, edges, 0, nb, nb + 1, 1), true) : NULL;
+        kiln_expr *pos = lo && hi ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){lo, hi}, 0)) : NULL;
+        kiln_expr *cum = pos && cwz ? keep(&t, kiln_take(c, cwz, pos, 0)) : NULL;
+        n = cum ? keep(&t, kiln_sub(c, slice_along(p, &t, cum, 0, 1, nb + 1, 1), slice_along(p, &t, cum, 0, 0, nb, 1))) : NULL;
+    } else {
+        kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
+        kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
+        if (val && val->ndim == 0) val = broadcast(p, &t, val, 1, x->shape, f->name, off);
+        n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
+        if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
+    }
     if (n && density) { /* n / diff(edges) / n.sum(), in float64 */
         kiln_expr *ef = keep(&t, kiln_cast(c, edges, KILN_F64));
         kiln_expr *db = ef ? keep(&t, kiln_sub(c, slice_along(p, &t, ef, 0, 1, nb + 1, 1), slice_along(p, &t, ef, 0, 0, nb, 1))) : NULL;
