@@ -282,7 +282,48 @@ static Py_ssize_t Array_len(ArrayObject *self) {
     return self->shape[0];
 }
 
+/* The array as numpy.ndarray over its memory (no copy): what indexing, iteration and tolist()
+ * go through, as NumPy's own; a TypeError saying so without NumPy. */
+static PyObject *Array_numpy(ArrayObject *self) {
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) {
+        PyErr_SetString(PyExc_TypeError, "indexing a kiln.Array needs NumPy (numpy.asarray(x) wraps it without a copy)");
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethod(np, "asarray", "O", (PyObject *)self);
+    Py_DECREF(np);
+    return r;
+}
+static PyObject *Array_subscript(ArrayObject *self, PyObject *key) {
+    PyObject *a = Array_numpy(self), *r = a ? PyObject_GetItem(a, key) : NULL;
+    Py_XDECREF(a);
+    return r;
+}
+static int Array_ass_subscript(ArrayObject *self, PyObject *key, PyObject *v) {
+    PyObject *a = Array_numpy(self);
+    int r = !a ? -1 : v ? PyObject_SetItem(a, key, v) : PyObject_DelItem(a, key);
+    Py_XDECREF(a);
+    return r;
+}
+static PyObject *Array_iter(ArrayObject *self) {
+    PyObject *a = Array_numpy(self), *r = a ? PyObject_GetIter(a) : NULL;
+    Py_XDECREF(a);
+    return r;
+}
+static PyObject *Array_tolist(ArrayObject *self, PyObject *unused) {
+    (void)unused;
+    PyObject *a = Array_numpy(self), *r = a ? PyObject_CallMethod(a, "tolist", NULL) : NULL;
+    Py_XDECREF(a);
+    return r;
+}
+static PyMethodDef Array_methods[] = {
+    {"tolist", (PyCFunction)Array_tolist, METH_NOARGS, "the values as nested Python lists (NumPy's tolist)"},
+    {NULL, NULL, 0, NULL},
+};
+
 static PySequenceMethods Array_as_sequence = {.sq_length = (lenfunc)Array_len};
+static PyMappingMethods Array_as_mapping = {.mp_length = (lenfunc)Array_len, .mp_subscript = (binaryfunc)Array_subscript,
+                                            .mp_ass_subscript = (objobjargproc)Array_ass_subscript};
 
 /* The one element of a size-1 array as a double (float(x), int(x), bool(x), as NumPy's); -1 and
  * an error otherwise. */
@@ -333,12 +374,15 @@ static PyObject *Array_repr(ArrayObject *self) {
 
 static PyTypeObject ArrayType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kiln.Array",
-    .tp_doc = "An array kiln computed; numpy.asarray(x) wraps its memory without a copy.",
+    .tp_doc = "An array kiln computed; numpy.asarray(x) wraps its memory without a copy (indexing, iteration and tolist() go through it).",
     .tp_basicsize = sizeof(ArrayObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_dealloc = (destructor)Array_dealloc,
     .tp_as_buffer = &Array_as_buffer,
     .tp_as_sequence = &Array_as_sequence,
+    .tp_as_mapping = &Array_as_mapping,
+    .tp_iter = (getiterfunc)Array_iter,
+    .tp_methods = Array_methods,
     .tp_as_number = &Array_as_number,
     .tp_getset = Array_getset,
     .tp_repr = (reprfunc)Array_repr,

@@ -68,6 +68,12 @@ def test_zero_copy():
     assert x.ctypes.data == y.ctypes.data and np.shares_memory(x, y)
     x[0] = 42.0
     assert np.asarray(res)[0] == 42.0
+    # indexing, iteration and tolist() as NumPy's, over the same memory
+    m = kiln.evaluate("a.reshape(10, 100) + 1")
+    assert m[2, 3] == np.asarray(m)[2, 3] and np.array_equal(m[1], np.asarray(m)[1]) and np.array_equal(m[m[:, 0] > 500], np.asarray(m)[np.asarray(m)[:, 0] > 500])
+    assert [float(r[0]) for r in m] == list(np.asarray(m)[:, 0]) and m.tolist() == np.asarray(m).tolist()
+    m[0, 0] = -1.0
+    assert np.asarray(m)[0, 0] == -1.0
     # strided inputs and outputs are read and written in place
     big = np.arange(30.0).reshape(5, 6)
     col = np.zeros(5)
