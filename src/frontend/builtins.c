@@ -182,7 +182,7 @@ static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
     if (v->e->dtype == KILN_F64) { /* int32(1e10): NumPy makes the float a Python int first */
         double x = v->e->val.f64;
         if (isnan(x) || isinf(x)) return fe_err(p, v->off, KILN_ERR_DTYPE, "cannot convert float %s to integer", isnan(x) ? "NaN" : "infinity");
-        if (dt == KILN_I32 ? x > -2147483649.0 && x < 2147483648.0 : x >= -9223372036854775808.0 && x < 9223372036854775808.0) return true;
+        if (fe_float_fits(x, dt)) return true;
         return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, dt == KILN_I32 ? "int32" : "int64");
     }
     return ir_weak_fits(&p->ctx->graph, v->e, dt) || fe_got(p, NULL, v->off);
@@ -3914,8 +3914,8 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         return done(p, &t, out, NULL, off);
     for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && mode == P_CONSTANT; d++) /* the constants must fit the integers */
         for (int k = 0; k < 2; k++) {
-            double v = cv[d][k], lim = x->dtype == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
-            if (!(v >= -lim && v < lim)) {
+            double v = cv[d][k];
+            if (!fe_float_fits(v, (kiln_dtype)x->dtype)) {
                 tmps_free(&t);
                 return fe_err(p, arg(a, "constant_values")->off, KILN_ERR_DTYPE, isnan(v) ? "cannot convert float NaN to integer" : "pad(): constant_values %g out of bounds for %s", v, x->dtype == KILN_I32 ? "int32" : "int64");
             }

@@ -576,6 +576,10 @@ bool fe_truth(parser *p, const kval *v, bool *out) {
     return true;
 }
 
+bool fe_float_fits(double f, kiln_dtype dt) {
+    return dt == KILN_I32 ? f > -2147483649.0 && f < 2147483648.0 : f > -9223372036854777856.0 && f < 9223372036854775808.0;
+}
+
 bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
     if (v->kind != KV_ARRAY) return fe_err(p, v->off, KILN_ERR_ARG, "expected a number, not %s", kind_name(v));
     int64_t n = 1;
@@ -588,7 +592,7 @@ bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
         double f = ref_cast(s, sdt, KILN_F64).f64;
         if (dt == KILN_I64 && !isfinite(f))
             return fe_err(p, off, KILN_ERR_ARG, "cannot convert float %s to integer", isnan(f) ? "NaN" : "infinity");
-        if (dt == KILN_I64 && !(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) /* (Python's int is unbounded) */
+        if (dt == KILN_I64 && !fe_float_fits(f, KILN_I64)) /* (Python's int is unbounded) */
             return fe_err(p, off, KILN_ERR_ARG, "int(): %g is too large for kiln's 64-bit integers", f);
     }
     kscalar r = ref_cast(s, sdt, dt);
@@ -1953,7 +1957,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             double f = dt == KILN_F32 ? (double)x.f32 : x.f64;
             if (f != f) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float NaN to integer");
             if (f == INFINITY || f == -INFINITY) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float infinity to integer");
-            if (!(f > -9223372036854775808.0 && f < 9223372036854775808.0))
+            if (!fe_float_fits(f, KILN_I64))
                 return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: %g is too large for kiln's 64-bit integers", t, f);
             x = (kscalar){.i64 = (int64_t)f};
             dt = KILN_I64;
