@@ -833,6 +833,9 @@ PROGRAMS = [
     "for p, q in [(1, 2, 3)]:\n    pass",
     "for p, q in M:\n    pass",
     "W1 = ones(2)\nfor W in [W1]:\n    W -= 1\nprint(W1)",
+    "x = zeros(3, dtype=int32)\nx[:] = (1, 2, 2**31)\nprint(x)",
+    "x = zeros(3, dtype=int32)\nx[:] = [1, 2.7, -3]\nprint(x)",
+    "x = zeros(2, dtype=int64)\nx[:] = [nan, 1]\nprint(x)",
     # comprehensions: the names their own, conditions, nesting, zip and enumerate, strings
     "print([i * i for i in range(6) if i % 2])",
     "print([r.sum() for r in M])",

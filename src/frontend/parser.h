@@ -63,10 +63,6 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt);
  * them, to free with kval_free each and kiln_free), false after an error. */
 bool fe_items(parser *p, const kval *v, kval **items, int *n);
 
-/* Whether float f truncated toward zero is a value of integer dtype dt (int32 or int64): NaN and
- * the infinities are not. */
-bool fe_float_fits(double f, kiln_dtype dt);
-
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);
 /* v, evaluated now, as a weak Python number of kind dt (float(x), int(x), x.item()). */

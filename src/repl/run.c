@@ -1359,14 +1359,23 @@ static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
         double f = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_F64).f64;
         if (isnan(f)) return "cannot convert float NaN to integer";
         if (isinf(f)) return "cannot convert float infinity to integer";
-        double lim = dt == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
-        if (f >= lim || f < -lim) return "the value is out of range for the array's integer dtype";
-        return NULL;
+        return fe_float_fits(f, dt) ? NULL : "the value is out of range for the array's integer dtype";
     }
     int64_t i = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_I64).i64;
     if (dt == KILN_I32 && (i > INT32_MAX || i < INT32_MIN)) {
         snprintf(msg, sizeof msg, "Python integer %lld out of bounds for int32", (long long)i);
         return msg;
+    }
+    return NULL;
+}
+
+/* number_fits for each Python number of a tuple or list (x[:] = (1, 2, 2**31) into int32 is
+ * NumPy's OverflowError, not a wrapped value) */
+static const char *numbers_fit(const kval *v, kiln_dtype dt) {
+    if (v->kind == KV_ARRAY) return fe_is_py(v) ? number_fits(v->e, dt) : NULL;
+    for (int i = 0; (v->kind == KV_TUPLE || v->kind == KV_LIST) && i < v->n; i++) {
+        const char *bad = numbers_fit(&v->items[i], dt);
+        if (bad) return bad;
     }
     return NULL;
 }
@@ -1428,11 +1437,13 @@ static int set_item(prog *pg, stmt *st) {
             rc = report_kiln(pg, st->x);
     } else if (rc == RUN_OK) { /* the value, in an array of its own, of the array's dtype */
         if (vv.kind == KV_TUPLE) vv.kind = KV_LIST; /* x[:2] = (7, 8): as a list */
-        kiln_expr *e = fe_as_expr(ctx, &vv, "the value");
+        const char *bad = numbers_fit(&vv, (kiln_dtype)T->dtype);
+        kiln_expr *e = bad ? NULL : fe_as_expr(ctx, &vv, "the value");
         ve = e && e->dtype != T->dtype ? kiln_cast(ctx, e, (kiln_dtype)T->dtype) : kiln_expr_retain(e);
         kiln_expr_free(e);
         A = ve ? kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape) : NULL;
-        if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
+        if (bad) rc = report(pg, st->x, bad);
+        else if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
     }
     if (rc == RUN_OK && !P) { /* where it goes: a view of T's memory, or T's elements at positions P */
         const kiln_expr *chain[VIEW_CHAIN];
