@@ -496,6 +496,18 @@ static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 
 /* The arrays of a tuple or list argument (references), n of them. */
 static bool seq_of(parser *p, const fe_fn *f, kval *v, kiln_expr **xs, int *n, int cap) {
+    if (v->kind == KV_ARRAY && !fe_is_py(v) && v->e->ndim > 0) { /* an array: its rows, as NumPy iterates it */
+        if (v->e->shape[0] == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name);
+        if (v->e->shape[0] > cap) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d arrays", f->name, cap);
+        for (*n = 0; *n < v->e->shape[0]; (*n)++) {
+            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = *n};
+            if (!(xs[*n] = kiln_index(p->ctx, v->e, 1, &ix))) {
+                for (int i = 0; i < *n; i++) kiln_expr_free(xs[i]);
+                return fe_got(p, NULL, v->off);
+            }
+        }
+        return true;
+    }
     if (v->kind != KV_TUPLE && v->kind != KV_LIST)
         return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected a tuple or list of arrays", f->name);
     if (v->n == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name);
