@@ -1099,6 +1099,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                               "only integers, slices (':'), ellipsis ('...'), None and integer arrays are valid indices");
             }
             __attribute__((fallthrough)); /* an integer array */
+        case KV_TUPLE: /* x[((0, 1),)]: a tuple inside the subscript is an index array, as a list */
         case KV_LIST:
             advs[nadv++] = k;
             if (adv >= 0 && adv2 < 0) adv2 = k;
