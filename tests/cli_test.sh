@@ -44,7 +44,7 @@ expect "(n,) = and [n] =" 0 "6 5" -- "$kiln" -c 'x = arange(5.); (n,) = x.shape;
 expect "c, = an array of one row" 0 "7.0" -- "$kiln" -c 'c, = array([7.]); print(c)'
 expect "a, = nonzero(...)" 0 "[3 4]" -- "$kiln" -c 'x = arange(5.); a, = nonzero(x > 2); print(a)'
 expect "(b) is b, (b,) unpacks" 0 "1 2 3" -- "$kiln" -c 'a, (b) = 1, 2; c, (d,) = 1, (3,); print(a, b, d)'
-expect "n, = two values" 1 "cannot unpack: expected 1 value" -- "$kiln" -c 'n, = (1, 2)'
+expect "n, = two values" 1 "too many values to unpack (expected 1)" -- "$kiln" -c 'n, = (1, 2)'
 expect "for u, in: refused" 1 "not supported in a for loop" -- "$kiln" -c $'for u, in [(1,), (2,)]:\n    print(u)'
 # out= is refused by every function (kiln's results are new arrays), never ignored
 for call in "clip(x, 1, 3, out=x)" "x.clip(1, 3, out=x)" "round(x, out=x)" "x.round(out=x)" "median(x, out=x)" "quantile(x, 0.5, out=x)" "sum(x, out=x)"; do

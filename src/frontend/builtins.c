@@ -1121,13 +1121,15 @@ static bool h_range(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         if (!fe_arg_int(p, &args->items[i], f->name, "args", &v[i])) return false;
     int64_t r0 = n == 1 ? 0 : v[0], r1 = n == 1 ? v[0] : v[1], step = n == 3 ? v[2] : 1;
     if (step == 0) return fe_err(p, args->items[2].off, KILN_ERR_ARG, "range() arg 3 must not be zero");
-    double count = step > 0 ? ceil(((double)r1 - (double)r0) / (double)step) : ceil(((double)r0 - (double)r1) / -(double)step);
+    /* how many, in exact integers (as a for loop's): the span over the step, rounded up */
+    __int128 span = step > 0 ? (__int128)r1 - r0 : (__int128)r0 - r1, st = step > 0 ? step : -(__int128)step;
+    __int128 count = span > 0 ? (span + st - 1) / st : 0;
     if (count > FE_MAX_ITEMS) return fe_err(p, off, KILN_ERR_ARG, "range(): more than %d numbers in a list (a for loop takes any range)", FE_MAX_ITEMS);
-    int m = count > 0 ? (int)count : 0;
+    int m = (int)count;
     kval *items = m ? kiln_calloc(p->ctx, (size_t)m * sizeof *items) : NULL;
     if (m && !fe_got(p, items, off)) return false;
     for (int i = 0; i < m; i++)
-        if (!fe_set_expr(p, &items[i], kiln_int(p->ctx, r0 + (int64_t)i * step), off)) {
+        if (!fe_set_expr(p, &items[i], kiln_int(p->ctx, (int64_t)((__int128)r0 + (__int128)i * step)), off)) {
             for (int k = 0; k < i; k++) kval_free(p->ctx, &items[k]);
             kiln_free(p->ctx, items);
             return false;

@@ -1256,6 +1256,8 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
 }
 
 /* args = [arg ("," arg)* [","]] ")"   arg = NAME "=" test | test   (the "(" is consumed) */
+static bool comprehension_ahead(const parser *p);
+static bool p_comprehension(parser *p, const char *close, bool consume, size_t off, kval *out);
 static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
     *npos = *nkw = 0;
     bool ok = true;
@@ -1291,6 +1293,11 @@ static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw
         }
         if (*nkw) {
             ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "positional argument follows keyword argument");
+            break;
+        }
+        if (*npos == 0 && comprehension_ahead(p)) { /* f(x for x in xs): a generator expression, here a list */
+            if (!(ok = p_comprehension(p, ")", false, p->tok.off, &pos[*npos]))) break;
+            (*npos)++;
             break;
         }
         if (!(ok = p_test(p, &pos[*npos]))) break;
@@ -1545,6 +1552,23 @@ static void skip_until(parser *p, const char *const *names) {
     }
 }
 
+/* Moves past an operand that is not evaluated (the right of a decided `and`/`or`, the branch a
+ * conditional does not pick): to a ',', ':', '=' or closing bracket at this depth, or one of the
+ * names */
+static void skip_operand(parser *p, const char *const *names) {
+    for (int depth = 0; p->tok.kind != TK_END && !p->failed; advance(p)) {
+        if (is_opening(&p->tok)) {
+            depth++;
+        } else if (is_closing(&p->tok)) {
+            if (depth-- == 0) return;
+        } else if (depth == 0) {
+            if (is_op(p, ",") || is_op(p, ":") || is_op(p, "=")) return;
+            for (int k = 0; names[k]; k++)
+                if (is_name(p, names[k])) return;
+        }
+    }
+}
+
 /* A comprehension's target: names and (nested) tuples of them, `x`, `i, (a, b)` */
 typedef struct ctarget {
     char name[64]; /* a name, or "" for a tuple of kids */
@@ -1566,7 +1590,11 @@ static int p_target(parser *p, ctargets *T) {
         if (k < 0 || !expect(p, close, "to close the target")) return -1;
         return k;
     }
-    if (p->tok.kind != TK_NAME || T->count == CT_NODES) {
+    if (T->count == CT_NODES) {
+        fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a comprehension's target of more than %d names and tuples", CT_NODES);
+        return -1;
+    }
+    if (p->tok.kind != TK_NAME) {
         fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name to bind after 'for', found %s", tok_str(p, b, sizeof b));
         return -1;
     }
@@ -1615,7 +1643,7 @@ static bool bind_target(parser *p, const ctargets *T, int k, const kval *v, size
     }
     kval *items = NULL;
     int n = 0;
-    if (!is_seq(v) && !(v->kind == KV_ARRAY && v->e->ndim > 0))
+    if (!is_seq(v) && v->kind != KV_STR && !(v->kind == KV_ARRAY && v->e->ndim > 0))
         return fe_err(p, off, KILN_ERR_ARG, "cannot unpack non-iterable %s object", py_type(v));
     if (!fe_items(p, v, &items, &n)) return false;
     bool ok = n == c->n || fe_err(p, off, KILN_ERR_ARG, n > c->n ? "too many values to unpack (expected %d)" : "not enough values to unpack (expected %d, got %d)", c->n, n);
@@ -1629,7 +1657,7 @@ static bool bind_target(parser *p, const ctargets *T, int k, const kval *v, size
  * expression, here a list): the iterable computed now; for each item the target's names are
  * bound, the conditions read again from their text and, where all are true, the element.  The
  * names are the comprehension's own (not the scope's).  One 'for'. */
-static bool p_comprehension(parser *p, const char *close, size_t off, kval *out) {
+static bool p_comprehension(parser *p, const char *close, bool consume, size_t off, kval *out) {
     static const char *const to_for[] = {"for", NULL}, *const to_clause[] = {"if", "for", NULL};
     lexer elem_lx = p->lx;
     token elem_tok = p->tok;
@@ -1660,7 +1688,7 @@ static bool p_comprehension(parser *p, const char *close, size_t off, kval *out)
         kval_free(p->ctx, &it);
         return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a comprehension with two 'for's: nest two comprehensions");
     }
-    if (!expect(p, close, "to close the comprehension")) {
+    if (consume ? !expect(p, close, "to close the comprehension") : !is_op(p, close) && (expect(p, close, "to close the comprehension"), true)) {
         kval_free(p->ctx, &it);
         return false;
     }
@@ -1721,6 +1749,11 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n) {
     if (count && !fe_got(p, it, v->off)) return false;
     bool ok = true;
     int k = 0;
+    kiln_array *vals = NULL; /* a 1-D array's items are NumPy scalars: copies of its values, read now */
+    if (v->kind == KV_ARRAY && v->e->ndim == 1 && count) {
+        p->env->volatile_ = true;
+        ok = (vals = kiln_eval(p->ctx, v->e)) != NULL || fe_got(p, NULL, v->off);
+    }
     for (int64_t i = 0; ok && i < count; i++, k++) {
         if (is_seq(v)) {
             ok = fe_kval_copy(p->ctx, &it[k], &v->items[i]) || fe_got(p, NULL, v->off);
@@ -1732,12 +1765,17 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n) {
             if (ok) memcpy(ch, v->s + i, len), ch[len] = 0;
             if (ok) it[k] = (kval){.kind = KV_STR, .off = v->off, .s = ch};
             i += (int64_t)len - 1;
-        } else {
+        } else if (vals) {
+            kiln_dtype dt = kiln_array_dtype(vals);
+            kscalar x = ref_load((const char *)kiln_array_data(vals) + i * kiln_array_strides(vals)[0], dt);
+            ok = fe_set_expr(p, &it[k], ir_const(&p->ctx->graph, dt, x, false), v->off);
+        } else { /* rows: views, as NumPy's */
             kiln_ix ix = {.kind = KILN_IX_INDEX, .index = i};
             ok = fe_set_expr(p, &it[k], kiln_index(p->ctx, v->e, 1, &ix), v->off);
             it[k].alias = ok && v->alias;
         }
     }
+    kiln_array_free(vals);
     if (!ok) {
         for (int i = 0; i < k; i++) kval_free(p->ctx, &it[i]);
         kiln_free(p->ctx, it);
@@ -1828,7 +1866,7 @@ static bool p_atom(parser *p, kval *out) {
                 simple(out, KV_TUPLE, t.off);
                 return true;
             }
-            if (comprehension_ahead(p)) return p_comprehension(p, ")", t.off, out);
+            if (comprehension_ahead(p)) return p_comprehension(p, ")", true, t.off, out);
             if (!p_tuple_or_test(p, ")", out)) return false;
             if (!expect(p, ")", "to close the parenthesis")) {
                 kval_free(p->ctx, out);
@@ -1839,7 +1877,7 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (is_op(p, "[")) {
             advance(p);
-            if (comprehension_ahead(p)) return p_comprehension(p, "]", t.off, out);
+            if (comprehension_ahead(p)) return p_comprehension(p, "]", true, t.off, out);
             simple(out, KV_LIST, t.off);
             while (!is_op(p, "]")) {
                 kval item = {0};
@@ -2069,6 +2107,16 @@ static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
         eq = l->kind == r->kind;
     } else {
         eq = false;
+        const kval *arr = l->kind == KV_ARRAY && !fe_is_py(l) ? l : r->kind == KV_ARRAY && !fe_is_py(r) ? r : NULL;
+        if (arr && arr->e->ndim > 0) { /* an array against a string: NumPy's element-wise False (True for !=) */
+            kiln_expr *b = kiln_cast(p->ctx, arr->e, KILN_BOOL), *f = kiln_bool(p->ctx, op != KILN_OP_EQ);
+            kiln_expr *res = b && f ? (op == KILN_OP_EQ ? kiln_and(p->ctx, b, f) : kiln_or(p->ctx, b, f)) : NULL;
+            kiln_expr_free(b);
+            kiln_expr_free(f);
+            kval_free(p->ctx, l);
+            kval_free(p->ctx, r);
+            return fe_set_expr(p, out, res, off);
+        }
     }
     kval_free(p->ctx, l);
     kval_free(p->ctx, r);
@@ -2077,6 +2125,8 @@ static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
 
 static const char *py_type(const kval *v) {
     if (is_seq(v)) return v->kind == KV_LIST ? "list" : "tuple";
+    if (v->kind == KV_NONE) return "NoneType";
+    if (v->kind == KV_STR) return "str";
     if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
     return kind_name(v);
 }
@@ -2174,7 +2224,7 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
 }
 
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
-    bool str_py = (l->kind == KV_STR && (fe_is_py(r) || is_seq(r))) || (r->kind == KV_STR && (fe_is_py(l) || is_seq(l))); /* 1 == 'a': False */
+    bool str_py = (l->kind == KV_STR && (r->kind == KV_ARRAY || is_seq(r))) || (r->kind == KV_STR && (l->kind == KV_ARRAY || is_seq(l))); /* 1 == 'a': False */
     if ((op == KILN_OP_EQ || op == KILN_OP_NE) && (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE ||
                                                   (l->kind == KV_STR && r->kind == KV_STR) || str_py))
         return compare_other(p, op, l, r, off, out);
@@ -2361,12 +2411,14 @@ static bool p_member(parser *p, kval *out) {
         if (none) res = left.kind == s.kind;
         else if (flags) ok = fe_truth(p, &left, &res) && fe_truth(p, &s, &flags) && ((res = res == flags), true);
         else ok = fe_err(p, off, KILN_ERR_ARG, "'is' compares with None, True or False in kiln (== compares values)");
-    } else if (ok && is_seq(&s)) {
+    } else if (ok && is_seq(&s)) { /* identity first, as Python's (W in [W, V], nan in [nan]), then == */
+        for (int i = 0; ok && !res && i < s.n; i++)
+            res = left.kind == KV_ARRAY && s.items[i].kind == KV_ARRAY && left.e == s.items[i].e;
         for (int i = 0; ok && !res && i < s.n; i++) ok = item_compare(p, KILN_OP_EQ, &left, &s.items[i], off, &res);
     } else if (ok && s.kind == KV_STR) {
         if (left.kind != KV_STR) ok = fe_err(p, off, KILN_ERR_ARG, "'in <string>' requires string as left operand, not %s", py_type(&left));
         else res = strstr(s.s, left.s) != NULL;
-    } else if (ok && s.kind == KV_ARRAY && !fe_is_py(&s) && s.e->ndim > 0) {
+    } else if (ok && s.kind == KV_ARRAY && !fe_is_py(&s)) {
         kval eq = {0}, x = {0}, y = {0};
         ok = fe_kval_copy(p->ctx, &x, &left) && fe_kval_copy(p->ctx, &y, &s);
         if (!ok) {
@@ -2460,41 +2512,75 @@ static bool p_logic(parser *p, kval *out, bool is_or) {
             kval_free(p->ctx, out);
             return false;
         }
+        if (t == is_or) { /* decided: keep the left, and the right is not evaluated (x is not None and x > 0) */
+            static const char *const and_stops[] = {"and", "or", "if", "else", "for", NULL}, *const or_stops[] = {"or", "if", "else", "for", NULL};
+            skip_operand(p, is_or ? or_stops : and_stops);
+            if (p->failed) {
+                kval_free(p->ctx, out);
+                return false;
+            }
+            continue;
+        }
         kval r = {0};
         if (!(is_or ? p_logic(p, &r, false) : p_not(p, &r))) {
             kval_free(p->ctx, out);
             return false;
         }
-        if (t == is_or) { /* decided: keep the left */
-            kval_free(p->ctx, &r);
-        } else {
-            kval_free(p->ctx, out);
-            *out = r;
-        }
+        kval_free(p->ctx, out);
+        *out = r;
     }
     return true;
 }
 
-/* test = or_test ["if" or_test "else" test] */
+/* Whether a conditional expression's 'if' comes before the end of this one (at its depth) */
+static bool conditional_ahead(const parser *p) {
+    lexer lx = p->lx;
+    token t = p->tok;
+    for (int depth = 0; t.kind != TK_END && t.kind != TK_ERROR; t = lex_next(&lx)) {
+        if (is_opening(&t)) depth++;
+        else if (is_closing(&t) && depth-- == 0) return false;
+        else if (depth == 0 && t.kind == TK_OP && (!strcmp(t.text, ",") || !strcmp(t.text, ":") || !strcmp(t.text, "="))) return false;
+        else if (depth == 0 && tok_is(p, &t, "for")) return false;
+        else if (depth == 0 && tok_is(p, &t, "if")) return true;
+    }
+    return false;
+}
+
+/* test = or_test ["if" or_test "else" test]: Python's conditional expression, decided now; as
+ * Python's, the condition first, then only the branch it picks (1 / x if x else 0) */
 static bool p_test(parser *p, kval *out) {
     if (!enter(p)) return false;
-    bool ok = p_logic(p, out, true);
-    if (ok && is_name(p, "if")) { /* Python's conditional expression, decided now */
+    bool ok;
+    if (!conditional_ahead(p)) {
+        ok = p_logic(p, out, true);
+    } else {
+        static const char *const to_if[] = {"if", NULL}, *const test_stops[] = {"for", NULL};
+        lexer then_lx = p->lx;
+        token then_tok = p->tok;
+        skip_until(p, to_if);
         advance(p);
-        kval c = {0}, other = {0};
+        kval c = {0};
         bool t = false;
-        ok = p_logic(p, &c, true) && fe_truth(p, &c, &t);
+        ok = !p->failed && p_logic(p, &c, true) && fe_truth(p, &c, &t);
         kval_free(p->ctx, &c);
         if (ok && !is_name(p, "else")) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'else' in a conditional expression");
         if (ok) advance(p);
-        ok = ok && p_test(p, &other);
-        if (ok && !t) {
-            kval_free(p->ctx, out);
-            *out = other;
+        if (ok && t) { /* the first branch, then past the other */
+            lexer else_lx = p->lx;
+            token else_tok = p->tok;
+            p->lx = then_lx, p->tok = then_tok;
+            ok = p_logic(p, out, true);
+            if (ok && !is_name(p, "if")) {
+                char b[48];
+                kval_free(p->ctx, out);
+                ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "unexpected %s before 'if'", tok_str(p, b, sizeof b));
+            }
+            p->lx = else_lx, p->tok = else_tok;
+            if (ok) skip_operand(p, test_stops);
+            if (ok && p->failed) kval_free(p->ctx, out), ok = false;
         } else if (ok) {
-            kval_free(p->ctx, &other);
+            ok = p_test(p, out);
         }
-        if (!ok) kval_free(p->ctx, out);
     }
     leave(p);
     return ok;

@@ -882,6 +882,34 @@ static bool shares_memory(const kval *v) {
     return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
 }
 
+/* Row i of a: a view of it, as NumPy's; of a 1-D array, the element copied (NumPy's scalar: an
+ * update of the name does not reach the array, nor the array's the name) */
+static kiln_array *row_of(kiln_ctx *ctx, kiln_array *a, int64_t i) {
+    if (a->ndim > 1) return kiln_array_view(ctx, a, a->ndim - 1, a->shape + 1, a->strides + 1, i * a->strides[0]);
+    kiln_array *r = kiln_array_new(ctx, (kiln_dtype)a->dtype, 0, NULL);
+    if (r) memcpy(r->data, (const char *)kiln_array_data(a) + i * a->strides[0], kiln_dtype_size((kiln_dtype)a->dtype));
+    return r;
+}
+
+/* A string's characters (UTF-8), each a string, as a list into *out; false when out of memory */
+static bool str_chars(kiln_ctx *ctx, const char *s, kval *out) {
+    size_t len = strlen(s);
+    kval *items = len ? kiln_calloc(ctx, len * sizeof *items) : NULL;
+    bool ok = !len || items;
+    int n = 0;
+    for (size_t i = 0; i < len && ok; n++) {
+        size_t k = 1;
+        while (((unsigned char)s[i + k] & 0xC0) == 0x80) k++;
+        char *ch = kiln_calloc(ctx, k + 1);
+        if (!(ok = ch != NULL)) break;
+        memcpy(ch, s + i, k);
+        items[n] = (kval){.kind = KV_STR, .s = ch};
+        i += k;
+    }
+    *out = (kval){.kind = KV_LIST, .n = n, .items = items};
+    return ok;
+}
+
 /* Binds name to a; the array name had before becomes st's spare buffer when nothing else holds
  * it (the next run evaluates into it: no fresh pages). */
 static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a, bool py) {
@@ -1099,6 +1127,16 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     int count = 0, at[MAX_TARGETS]; /* the targets, each at its first name */
     for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1) at[count++] = k;
     if (count == 1 && !st->group[first] && !seq) return assign_one(pg, st, st->names[first], v, st->x + v->off);
+    kval chars = {0}; /* a string unpacks into its characters */
+    if (v->kind == KV_STR) {
+        if (!str_chars(s->ctx, v->s, &chars)) {
+            kval_free(s->ctx, &chars);
+            return report(pg, st->x, "out of memory");
+        }
+        int rc = assign(pg, st, first, nnames, seq, &chars);
+        kval_free(s->ctx, &chars);
+        return rc;
+    }
     kval rows = {0}; /* an array unpacks into its rows */
     kval row_items[MAX_TARGETS];
     int nrows = 0;
@@ -1107,7 +1145,7 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
         kiln_array *a = materialize(pg, NULL, v, &py);
         if (!a) return report_kiln(pg, st->x);
         for (; a->shape[0] == count && nrows < count; nrows++) {
-            kiln_array *r = kiln_array_view(s->ctx, a, a->ndim - 1, a->shape + 1, a->strides + 1, nrows * a->strides[0]);
+            kiln_array *r = row_of(s->ctx, a, nrows);
             row_items[nrows] = (kval){.kind = KV_ARRAY, .e = r ? kiln_var(s->ctx, r) : NULL};
             kiln_array_free(r);
             if (!row_items[nrows].e) {
@@ -1134,14 +1172,17 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     }
     char msg[128];
     if (rc == RUN_OK && ((v->kind != KV_TUPLE && v->kind != KV_LIST) || v->n != count)) {
-        snprintf(msg, sizeof msg, v->kind == KV_TUPLE || v->kind == KV_LIST ? "cannot unpack: expected %d value(s)" : "cannot unpack this value into %d names", count);
+        if (v->kind == KV_TUPLE || v->kind == KV_LIST)
+            snprintf(msg, sizeof msg, v->n > count ? "too many values to unpack (expected %d)" : "not enough values to unpack (expected %d, got %d)", count, v->n);
+        else
+            snprintf(msg, sizeof msg, "cannot unpack this value into %d names", count);
         rc = report(pg, st->x, msg);
     }
     for (int i = 0; i < count && rc == RUN_OK; i++) {
         const kval *it = &v->items[i];
         int g = st->group[at[i]];
         bool rows_of = g && it->kind == KV_ARRAY && !fe_is_py(it) && it->e && it->e->ndim > 0 && it->e->shape[0] == g; /* an array's rows */
-        if (g && !rows_of && ((it->kind != KV_TUPLE && it->kind != KV_LIST) || it->n != g)) {
+        if (g && !rows_of && it->kind != KV_STR && ((it->kind != KV_TUPLE && it->kind != KV_LIST) || it->n != g)) {
             snprintf(msg, sizeof msg, "cannot unpack item %d into %d names: it is not a sequence of %d values", i + 1, g, g);
             rc = report(pg, st->x + it->off, msg);
         }
@@ -1158,13 +1199,20 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
         int g = st->group[at[i]];
         pg->src = own_src[i] ? isrc[i] : all, pg->nsrc = own_src[i] ? insrc[i] : nall;
         if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
+        if (g && fz[i].kind == KV_STR) { /* a nested string: its characters */
+            kval ch = {0};
+            if (!str_chars(s->ctx, fz[i].s, &ch) || ch.n != g) rc = report(pg, st->x, ch.n != g ? "cannot unpack a string into that many names" : "out of memory");
+            for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &ch.items[j], st->x);
+            kval_free(s->ctx, &ch);
+            continue;
+        }
         for (int j = 0; j < g && rc == RUN_OK; j++) {
             if (fz[i].kind != KV_ARRAY) {
                 rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
                 continue;
             }
-            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = j}; /* row j of an array, a view */
-            kval row = {.kind = KV_ARRAY, .e = kiln_index(s->ctx, fz[i].e, 1, &ix), .alias = true};
+            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = j}; /* row j of an array, a view (an element: a copy) */
+            kval row = {.kind = KV_ARRAY, .e = kiln_index(s->ctx, fz[i].e, 1, &ix), .alias = fz[i].e->ndim > 1};
             rc = row.e ? assign_one(pg, NULL, st->names[at[i] + j], &row, st->x) : report_kiln(pg, st->x);
             kval_free(s->ctx, &row);
         }
@@ -1532,30 +1580,17 @@ static void iter_free(session *s, iter *it) {
 /* An iterable value (taken over: *v is left empty). */
 static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
     memset(it, 0, sizeof *it);
-    if (v->kind == KV_TUPLE || v->kind == KV_LIST) {
-        it->seq = *v;
-        memset(v, 0, sizeof *v);
+    if (v->kind == KV_TUPLE || v->kind == KV_LIST) { /* its arrays computed now, before the body changes what they read */
+        bool ok = freeze(pg, v, &it->seq);
+        kval_free(pg->s->ctx, v);
+        if (!ok) return report_kiln(pg, off);
         it->n = it->seq.n;
         return RUN_OK;
     }
-    if (v->kind == KV_STR) { /* a string's characters (UTF-8), as strings */
-        kiln_ctx *ctx = pg->s->ctx;
-        size_t len = strlen(v->s);
-        kval *items = len ? kiln_calloc(ctx, len * sizeof *items) : NULL;
-        bool ok = !len || items;
-        int n = 0;
-        for (size_t i = 0; i < len && ok; n++) {
-            size_t k = 1;
-            while (((unsigned char)v->s[i + k] & 0xC0) == 0x80) k++;
-            char *ch = kiln_calloc(ctx, k + 1);
-            if (!(ok = ch != NULL)) break;
-            memcpy(ch, v->s + i, k);
-            items[n] = (kval){.kind = KV_STR, .s = ch};
-            i += k;
-        }
-        it->seq = (kval){.kind = KV_LIST, .n = n, .items = items};
-        it->n = n;
-        kval_free(ctx, v);
+    if (v->kind == KV_STR) { /* a string's characters */
+        bool ok = str_chars(pg->s->ctx, v->s, &it->seq);
+        kval_free(pg->s->ctx, v);
+        it->n = it->seq.n;
         return ok ? RUN_OK : report(pg, off, "out of memory");
     }
     if (v->kind != KV_ARRAY) return report(pg, off, "for loops go over range(...), arrays, tuples, lists, strings, zip(...) and enumerate(...)");
@@ -1624,16 +1659,18 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
         }
     } else {
         int want = is_enum ? 1 : c.npos;
-        if ((is_enum && (c.npos != 1 || c.nkw > 1 || (c.nkw && strcmp(c.kw[0].name, "start")))) || (is_zip && (c.npos < 1 || c.nkw)))
-            rc = report(pg, call, is_enum ? "enumerate(iterable, start=0)" : "zip(iterable, ...)");
-        if (rc == RUN_OK && is_enum && c.nkw) {
+        if ((is_enum && (c.npos < 1 || c.npos + c.nkw > 2 || (c.nkw && strcmp(c.kw[0].name, "start")))) || (is_zip && c.nkw))
+            rc = report(pg, call, is_enum ? "enumerate() takes an iterable and start=0" : "zip() takes iterables only");
+        const kval *sv = c.npos == 2 ? &c.pos[1] : c.nkw ? &c.kw[0].v : NULL; /* enumerate's start */
+        if (rc == RUN_OK && is_enum && sv) {
             double f;
-            if (!(c.kw[0].v.kind == KV_ARRAY && kiln_expr_scalar(c.kw[0].v.e, &f, &it->start))) rc = report(pg, call, "enumerate(): start must be an integer");
+            if (!(sv->kind == KV_ARRAY && dtype_is_int((kiln_dtype)sv->e->dtype) && kiln_expr_scalar(sv->e, &f, &it->start)))
+                rc = report(pg, call, "enumerate(): start must be an integer");
         }
-        it->parts = rc == RUN_OK ? calloc((size_t)want, sizeof *it->parts) : NULL;
+        it->parts = rc == RUN_OK ? calloc((size_t)(want ? want : 1), sizeof *it->parts) : NULL;
         if (rc == RUN_OK && !it->parts) rc = report(pg, call, "out of memory");
         it->enumerate = is_enum;
-        it->n = INT64_MAX;
+        it->n = want ? INT64_MAX : 0; /* zip(): nothing */
         for (int i = 0; i < want && rc == RUN_OK; i++) {
             rc = iter_of_value(pg, &c.pos[i], call + c.pos[i].off, &it->parts[i]);
             it->nparts++;
@@ -1655,8 +1692,7 @@ static kiln_status iter_item(prog *pg, iter *it, int64_t i, kiln_array **out, bo
         int64_t k = it->r0 + i * it->step;
         if ((a = kiln_array_new(ctx, KILN_I64, 0, NULL))) memcpy(a->data, &k, sizeof k);
     } else {
-        kiln_array *r = it->rows;
-        a = kiln_array_view(ctx, r, r->ndim - 1, r->shape + 1, r->strides + 1, i * r->strides[0]);
+        a = row_of(ctx, it->rows, i);
     }
     if (!a) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
     out[(*count)++] = a;
@@ -1683,8 +1719,8 @@ static bool iter_value(prog *pg, iter *it, int64_t i, kval *out) {
     }
     if (it->range) return (*out = (kval){.kind = KV_ARRAY, .e = kiln_int(ctx, it->r0 + i * it->step)}).e != NULL;
     if (it->seq.kind) return fe_kval_copy(ctx, out, &it->seq.items[i]);
-    kiln_array *r = it->rows, *a = kiln_array_view(ctx, r, r->ndim - 1, r->shape + 1, r->strides + 1, i * r->strides[0]);
-    *out = (kval){.kind = KV_ARRAY, .e = a ? kiln_var(ctx, a) : NULL, .alias = true}; /* a view of the row, as NumPy's */
+    kiln_array *a = row_of(ctx, it->rows, i);
+    *out = (kval){.kind = KV_ARRAY, .e = a ? kiln_var(ctx, a) : NULL, .alias = it->rows->ndim > 1}; /* a row: a view, as NumPy's */
     kiln_array_free(a);
     return out->e != NULL;
 }
