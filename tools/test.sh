@@ -33,8 +33,10 @@ cmake --build build-nollvm -j "$jobs"
 ctest --test-dir build-nollvm --output-on-failure -j "$jobs" -E "cuda_compile|cuda_fake" # the same CUDA code as build/
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
+# (the NumPy comparison once, in the default tier: the JIT tier's, 5 minutes under ASan, runs in
+# the Release suite above, and the JIT itself under ASan in unit_jit)
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KILN_CUDA_TEST_QUICK=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -E numpy_check_jit
 
 # ThreadSanitizer: the unit suite, OpenMP included (Archer), BLAS off (OpenBLAS's threads are not
 # instrumented); the suppressions name only libraries kiln does not build
