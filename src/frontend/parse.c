@@ -1529,44 +1529,42 @@ static bool tok_is(const parser *p, const token *t, const char *name) {
     return t->kind == TK_NAME && t->len == strlen(name) && !memcmp(p->lx.src + t->off, name, t->len);
 }
 
+/* Looks ahead from the current token over what lies at this depth (brackets stepped over) to
+ * the first of: the bracket that closes the enclosing one, the end, one of the names or, with
+ * ops, a ',', ':' or '='.  The lexer and token there go to *at_lx and *at_tok (when given);
+ * returns the index of the name it stopped at, or -1. */
+static int scan_to(const parser *p, const char *const *names, bool ops, lexer *at_lx, token *at_tok) {
+    lexer lx = p->lx;
+    token t = p->tok;
+    int found = -1;
+    for (int depth = 0; t.kind != TK_END && t.kind != TK_ERROR; t = lex_next(&lx)) {
+        if (is_opening(&t)) {
+            depth++;
+        } else if (is_closing(&t)) {
+            if (depth-- == 0) break;
+        } else if (depth == 0) {
+            if (ops && t.kind == TK_OP && (!strcmp(t.text, ",") || !strcmp(t.text, ":") || !strcmp(t.text, "="))) break;
+            for (int k = 0; names[k] && found < 0; k++)
+                if (tok_is(p, &t, names[k])) found = k;
+            if (found >= 0) break;
+        }
+    }
+    if (at_lx) *at_lx = lx, *at_tok = t;
+    return found;
+}
+
+/* Moves to where scan_to stops: past an element to its 'for', past an operand that is not
+ * evaluated (the right of a decided `and`/`or`, the branch a conditional does not pick) */
+static void skip_to(parser *p, const char *const *names, bool ops) {
+    scan_to(p, names, ops, &p->lx, &p->tok);
+    if (p->tok.kind == TK_ERROR) fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s", p->lx.err);
+}
+
 /* Whether a 'for' comes before the bracket that closes the one just opened (at its own depth):
  * [x * 2 for x in xs] is a comprehension, [1, 2] is not. */
 static bool comprehension_ahead(const parser *p) {
-    lexer lx = p->lx;
-    token t = p->tok;
-    for (int depth = 0; t.kind != TK_END && t.kind != TK_ERROR; t = lex_next(&lx)) {
-        if (is_opening(&t)) depth++;
-        else if (is_closing(&t) && depth-- == 0) return false;
-        else if (depth == 0 && tok_is(p, &t, "for")) return true;
-    }
-    return false;
-}
-
-/* Moves past tokens at this depth until one of the names (or a closing bracket) */
-static void skip_until(parser *p, const char *const *names) {
-    for (int depth = 0; p->tok.kind != TK_END && !p->failed; advance(p)) {
-        if (is_opening(&p->tok)) depth++;
-        else if (is_closing(&p->tok) && depth-- == 0) return;
-        for (int k = 0; depth == 0 && names[k]; k++)
-            if (is_name(p, names[k])) return;
-    }
-}
-
-/* Moves past an operand that is not evaluated (the right of a decided `and`/`or`, the branch a
- * conditional does not pick): to a ',', ':', '=' or closing bracket at this depth, or one of the
- * names */
-static void skip_operand(parser *p, const char *const *names) {
-    for (int depth = 0; p->tok.kind != TK_END && !p->failed; advance(p)) {
-        if (is_opening(&p->tok)) {
-            depth++;
-        } else if (is_closing(&p->tok)) {
-            if (depth-- == 0) return;
-        } else if (depth == 0) {
-            if (is_op(p, ",") || is_op(p, ":") || is_op(p, "=")) return;
-            for (int k = 0; names[k]; k++)
-                if (is_name(p, names[k])) return;
-        }
-    }
+    static const char *const to_for[] = {"for", NULL};
+    return scan_to(p, to_for, false, NULL, NULL) == 0;
 }
 
 /* A comprehension's target: names and (nested) tuples of them, `x`, `i, (a, b)` */
@@ -1662,7 +1660,7 @@ static bool p_comprehension(parser *p, const char *close, bool consume, size_t o
     lexer elem_lx = p->lx;
     token elem_tok = p->tok;
     char b[48];
-    skip_until(p, to_for);
+    skip_to(p, to_for, false);
     if (p->failed) return false;
     advance(p);
     ctargets T = {.count = 0};
@@ -1682,7 +1680,7 @@ static bool p_comprehension(parser *p, const char *close, bool consume, size_t o
             return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "more than 4 conditions in one comprehension: join them with 'and'");
         }
         cond_lx[nc] = p->lx, cond_tok[nc++] = p->tok;
-        skip_until(p, to_clause);
+        skip_to(p, to_clause, false);
     }
     if (is_name(p, "for")) {
         kval_free(p->ctx, &it);
@@ -2514,7 +2512,7 @@ static bool p_logic(parser *p, kval *out, bool is_or) {
         }
         if (t == is_or) { /* decided: keep the left, and the right is not evaluated (x is not None and x > 0) */
             static const char *const and_stops[] = {"and", "or", "if", "else", "for", NULL}, *const or_stops[] = {"or", "if", "else", "for", NULL};
-            skip_operand(p, is_or ? or_stops : and_stops);
+            skip_to(p, is_or ? or_stops : and_stops, true);
             if (p->failed) {
                 kval_free(p->ctx, out);
                 return false;
@@ -2534,16 +2532,8 @@ static bool p_logic(parser *p, kval *out, bool is_or) {
 
 /* Whether a conditional expression's 'if' comes before the end of this one (at its depth) */
 static bool conditional_ahead(const parser *p) {
-    lexer lx = p->lx;
-    token t = p->tok;
-    for (int depth = 0; t.kind != TK_END && t.kind != TK_ERROR; t = lex_next(&lx)) {
-        if (is_opening(&t)) depth++;
-        else if (is_closing(&t) && depth-- == 0) return false;
-        else if (depth == 0 && t.kind == TK_OP && (!strcmp(t.text, ",") || !strcmp(t.text, ":") || !strcmp(t.text, "="))) return false;
-        else if (depth == 0 && tok_is(p, &t, "for")) return false;
-        else if (depth == 0 && tok_is(p, &t, "if")) return true;
-    }
-    return false;
+    static const char *const to_if[] = {"if", "for", NULL};
+    return scan_to(p, to_if, true, NULL, NULL) == 0;
 }
 
 /* test = or_test ["if" or_test "else" test]: Python's conditional expression, decided now; as
@@ -2557,7 +2547,7 @@ static bool p_test(parser *p, kval *out) {
         static const char *const to_if[] = {"if", NULL}, *const test_stops[] = {"for", NULL};
         lexer then_lx = p->lx;
         token then_tok = p->tok;
-        skip_until(p, to_if);
+        skip_to(p, to_if, false);
         advance(p);
         kval c = {0};
         bool t = false;
@@ -2576,7 +2566,7 @@ static bool p_test(parser *p, kval *out) {
                 ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "unexpected %s before 'if'", tok_str(p, b, sizeof b));
             }
             p->lx = else_lx, p->tok = else_tok;
-            if (ok) skip_operand(p, test_stops);
+            if (ok) skip_to(p, test_stops, true);
             if (ok && p->failed) kval_free(p->ctx, out), ok = false;
         } else if (ok) {
             ok = p_test(p, out);
