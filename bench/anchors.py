@@ -14,6 +14,7 @@ from sweep_anchors import kernels, us_per_call
 
 N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
 SORT_CASES = ["sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"]  # bench.c's, in its order
+SEARCH_CASES = ["searchsorted(s, v)", "searchsorted(s, v, side='right')", "isin(i, t)", "digitize(v, s)"]  # bench.c's too
 LINALG_CASES = ["inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)", "cholesky(S)", "qr(A)",
                 "pinv(A)", "inv(T)", "det(T)", "solve(E, E[:, :, :2])", "eigvalsh(E + E.transpose(0, 2, 1))"]  # bench.c's
 THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
@@ -112,6 +113,8 @@ def main():
             so.update(sort=lambda x, axis=-1, k=k: np.sort(x, axis, kind=k), argsort=lambda x, axis=-1, k=k: np.argsort(x, axis, kind=k))
             kind[k] = median_ms(lambda c=c: eval(c, so), reps=5)
         r["sorts"].append({"numpy": kind["quicksort"], "numpy_stable": kind["stable"]})
+    so.update(s=np.sort(so["v"][::100]), t=so["i"][::10000], searchsorted=np.searchsorted, isin=np.isin, digitize=np.digitize)
+    r["searches"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in SEARCH_CASES]
     nf, m = 1000, 100000
     Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
     Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)

@@ -291,6 +291,10 @@ int main(int argc, char **argv) {
     static const char *const sorts[] = {"sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"};
     enum { NSORTS = sizeof sorts / sizeof *sorts };
     double t_sort[NSORTS];
+    /* ---- searches of the same 10^7 values: in s, 10^5 of them sorted, and among 1000 of i */
+    static const char *const searches[] = {"searchsorted(s, v)", "searchsorted(s, v, side='right')", "isin(i, t)", "digitize(v, s)"};
+    enum { NSEARCHES = sizeof searches / sizeof *searches };
+    double t_search[NSEARCHES];
     {
         kiln_scope *ss = kiln_scope_new(ctx);
         int64_t ns = 10000000;
@@ -302,14 +306,16 @@ int main(int argc, char **argv) {
         }
         kiln_scope_set(ss, "v", v);
         kiln_array_free(v);
-        static const char *const derived[][2] = {{"f", "float32(v)"}, {"i", "int64(v * 1e6)"}, {"M", "reshape(v, (10000, 1000))"}};
-        for (int d = 0; d < 3; d++) {
+        static const char *const derived[][2] = {{"f", "float32(v)"}, {"i", "int64(v * 1e6)"}, {"M", "reshape(v, (10000, 1000))"},
+                                                 {"s", "sort(v[::100])"}, {"t", "i[::10000]"}}; /* (s and t: the searches') */
+        for (int d = 0; d < 5; d++) {
             kiln_array *x = kiln_eval(ctx, kiln_parse(ctx, ss, derived[d][1]));
             check(ctx, x ? KILN_OK : kiln_errcode(ctx));
             kiln_scope_set(ss, derived[d][0], x);
             kiln_array_free(x);
         }
         time_strings(ctx, ss, sorts, NSORTS, t_sort);
+        time_strings(ctx, ss, searches, NSEARCHES, t_search);
         kiln_scope_free(ss);
     }
 
@@ -375,6 +381,7 @@ int main(int argc, char **argv) {
                t_stack_c[c], t_stack_kiln[c] / t_stack_c[c]);
     for (int c = 0; c < NLAS; c++) printf("  linalg %-36s kiln %8.3f ms\n", las[c], t_la[c]);
     for (int c = 0; c < NSORTS; c++) printf("  sort %-38s kiln %8.3f ms\n", sorts[c], t_sort[c]);
+    for (int c = 0; c < NSEARCHES; c++) printf("  search %-36s kiln %8.3f ms\n", searches[c], t_search[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -399,6 +406,9 @@ int main(int argc, char **argv) {
         for (int c = 0; c < NLAS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", las[c], t_la[c]);
         fprintf(f, "],\n \"sorts\": [");
         for (int c = 0; c < NSORTS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", sorts[c], t_sort[c]);
+        fprintf(f, "],\n \"searches\": [");
+        for (int c = 0; c < NSEARCHES; c++)
+            fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", searches[c], t_search[c]);
         fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);

@@ -52,6 +52,10 @@ print("|---|---|---|---|---|---|")
 for ks, ns in zip(k["sorts"], a["sorts"]):
     print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {ns['numpy']:.1f} ms | {ns['numpy'] / ks['kiln']:.2f}× | "
           f"{ns['numpy_stable']:.1f} ms | {ns['numpy_stable'] / ks['kiln']:.2f}× |")
+print("\n| searches of the 10^7 values (s: 10^5 of v sorted; t: 1000 of i) | kiln | NumPy | NumPy / kiln |")
+print("|---|---|---|---|")
+for ks, nt in zip(k["searches"], a["searches"]):
+    print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

@@ -171,7 +171,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(SOFTMAX, softmax_rows, "softmax", ROWS)        \
     X(SORT,    sort,    "sort",    SCAN)              \
     X(ARGSORT, argsort, "argsort", SCAN)              \
-    X(LINALG,  linalg_op, "linalg", LINALG)
+    X(LINALG,  linalg_op, "linalg", LINALG)          \
+    X(SEARCH,  search,  "searchsorted", GATHER)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -522,6 +523,10 @@ KILN_API kiln_expr *kiln_take_along_axis(kiln_ctx *ctx, kiln_expr *x, kiln_expr 
 /* NumPy's x[..., i, j, ...] for two integer arrays i and j (broadcast together) indexing axes
  * axis and axis + 1: p[arange(n), y] picks one element per row. */
 KILN_API kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis);
+/* np.searchsorted(a, v, side): for each element of v, how many elements of the sorted 1-D a
+ * come before it (right: before it or equal to it), in NumPy's order (NaN last), as int64 of
+ * v's shape: a binary search per element.  a and v are compared in their promoted dtype. */
+KILN_API kiln_expr *kiln_searchsorted(kiln_ctx *ctx, kiln_expr *a, kiln_expr *v, int right);
 /* One-hot rows: labels[..., None] == arange(k), as dt (a new last axis of length k).  Labels
  * outside [0, k) give a row of zeros, as jax.nn.one_hot; labels must be integers. */
 KILN_API kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, kiln_dtype dt);

@@ -366,6 +366,23 @@ CASES += [
     ("isin(i, j)", 0), ("isin(a, b[::-1])", 0), ("isin(Z, [1, 2, 3], invert=True)", 0), ("isin(H, [nan, 0.5, -0.0])", 0), ("isin(u, [])", 0),
     ("searchsorted(sort(a), b)", 0), ("searchsorted(sort(a), b, side='right')", 0), ("searchsorted(sort(i), Z)", 0),
     ("searchsorted(sort(H), H)", 0), ("searchsorted(sort(H), H, side='right')", 0), ("searchsorted(sort(f), 0.5)", 0),
+    # searchsorted is a binary search per value, compared in the promoted dtype (a Python float against
+    # float32 as float64, as NumPy's): views, broadcasts, 2-D values, duplicates, empty and one-element a
+    ("searchsorted(sort(f), 0.1, side='right')", 0), ("searchsorted(sort(g), sort(g)[5], side='right')", 0),
+    ("searchsorted(sort(k), i)", 0), ("searchsorted(sort(i), k, side='right')", 0), ("searchsorted(sort(k), a)", 0),
+    ("searchsorted(sort(j), j)", 0), ("searchsorted(sort(j), j, side='right')", 0), ("searchsorted(sort(m), m)", 0),
+    ("searchsorted(sort(m), [False, True], side='right')", 0), ("searchsorted(sort(a)[::3], F.T * 10)", 0),
+    ("searchsorted(sort(b)[::-1][::-1], M)", 0), ("searchsorted([], a)", 0), ("searchsorted([2.5], a)", 0),
+    ("searchsorted([2.5], a, side='right')", 0), ("searchsorted(sort(concatenate([a, a, H])), H, side='right')", 0),
+    ("searchsorted(sort(concatenate([a, a, H])), H)", 0), ("searchsorted(sort(randn_f), randn_f)", 0),
+    ("searchsorted(arange(5), Z)", 0), ("searchsorted(sort(i), i[2])", 0), ("searchsorted(sort(B), B)", 0),
+    ("searchsorted(sort(a), nan)", 0), ("searchsorted(sort(a), nan, side='right')", 0), ("searchsorted(sort(a), a[:0])", 0),
+    ("searchsorted(M, a)", 0), ("searchsorted(sort(a), b, side='middle')", 0),
+    # isin with more than 32 test elements: sorted once and searched (NaN finds nothing, -0.0 finds 0.0)
+    ("isin(a, b)", 0), ("isin(a, concatenate([b, H]))", 0), ("isin(H, concatenate([H, a]))", 0), ("isin(i, j)", 0),
+    ("isin(j, i, invert=True)", 0), ("isin(k, i)", 0), ("isin(f, a)", 0), ("isin(a, f)", 0), ("isin(Z, N)", 0),
+    ("isin(N, Z.T)", 0), ("isin(M, concatenate([M.ravel(), a]))", 0), ("isin(m, concatenate([m, m]))", 0),
+    ("isin(0.5, a)", 0), ("isin(-0.0, a)", 0), ("isin(a[:0], b)", 0), ("isin(F, F.T[::-1])", 0), ("isin(randn_f, randn_f[::7])", 0),
     ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
     ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D
     # cbrt and copysign (ops of their own: libmvec's cbrt, LLVM's copysign), signbit, reciprocal, logspace;

@@ -344,6 +344,83 @@ START_TEST(long_sorts) {
 }
 END_TEST
 
+/* searchsorted: long sorted arrays of every dtype (random bits: NaN of both signs, zeros of both
+ * signs, ties) searched for values of their own kind and for their own elements, both sides, on
+ * one thread and several, against a plain count in NumPy's order: the whole array, and every
+ * other element of its first 1000 (strided, and short enough against the values that its keys
+ * are made once); then small cases (mixed
+ * dtypes, views, broadcast values, empty and one-element arrays) against the reference, and
+ * the 2-D refusal. */
+START_TEST(searches) {
+    kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_BOOL};
+    int64_t n = 3001, m = 2500;
+    for (size_t d = 0; d < sizeof dts / sizeof *dts; d++) {
+        size_t es = kiln_dtype_size(dts[d]);
+        kiln_array *raw = kiln_array_new(ctx, dts[d], 1, &n), *vals = kiln_array_new(ctx, dts[d], 1, &m);
+        sort_fill(kiln_array_data(raw), dts[d], n, 70 + d);
+        sort_fill(kiln_array_data(vals), dts[d], m, 80 + d);
+        memcpy(kiln_array_data(vals), kiln_array_data(raw), 100 * es); /* values that are elements */
+        kiln_expr *rx = kiln_var(ctx, raw), *sx = kiln_sort(ctx, rx, 0), *v = kiln_var(ctx, vals);
+        kiln_array *sorted = kiln_eval(ctx, sx);
+        ck_assert_msg(sorted != NULL, "%s", kiln_errmsg(ctx));
+        kiln_expr *whole = kiln_var(ctx, sorted), *every2 = kiln_index(ctx, whole, 1, (kiln_ix[]){ix_s(0, 1000, 2, HAS_ALL)});
+        const char *vd = kiln_array_data(vals);
+        for (int run = 0; run < 4; run++) { /* (the whole, then every other one; one thread, then four) */
+            int part = run / 2, threads = run % 2 ? 4 : 1;
+            kiln_expr *s = part ? every2 : whole;
+            int64_t len = part ? 500 : n, step = part ? 2 : 1;
+            const char *sd = kiln_array_data(sorted);
+            kiln_set_num_threads(ctx, threads);
+            for (int right = 0; right < 2; right++) {
+                kiln_expr *e = kiln_searchsorted(ctx, s, v, right);
+                kiln_array *r = e ? kiln_eval(ctx, e) : NULL;
+                ck_assert_msg(r != NULL, "dtype %d: %s", (int)dts[d], kiln_errmsg(ctx));
+                ck_assert_int_eq(kiln_array_dtype(r), KILN_I64);
+                const int64_t *got = kiln_array_data(r);
+                for (int64_t i = 0; i < m; i++) {
+                    sort_ref b = {vd + i * (int64_t)es, 0, dts[d]};
+                    int64_t want = 0;
+                    for (int64_t k = 0; k < len; k++) {
+                        sort_ref a = {sd + k * step * (int64_t)es, 0, dts[d]};
+                        int c = ref_cmp(&a, &b);
+                        want += right ? c <= 0 : c < 0;
+                    }
+                    ck_assert_msg(got[i] == want, "dtype %d, %s, %lld elements, %d threads, value %lld: %lld, want %lld", (int)dts[d],
+                                  right ? "right" : "left", (long long)len, threads, (long long)i, (long long)got[i], (long long)want);
+                }
+                kiln_array_free(r);
+                kiln_expr_free(e);
+            }
+        }
+        kiln_expr *all[] = {rx, sx, v, whole, every2};
+        for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+        kiln_array *arrs[] = {raw, vals, sorted};
+        for (int i = 0; i < 3; i++) kiln_array_free(arrs[i]);
+    }
+    double sv[6] = {-INFINITY, -1, 0, 0, 2.5, NAN};
+    int64_t six = 6;
+    kiln_array *sa = kiln_wrap(ctx, KILN_F64, 1, &six, NULL, sv);
+    kiln_expr *s = kiln_var(ctx, sa), *x = rvar(KILN_F32, 2, (int64_t[]){5, 4}, 31), *k = rvar(KILN_I32, 2, (int64_t[]){4, 3}, 32);
+    kiln_expr *s1 = kiln_index(ctx, s, 1, (kiln_ix[]){ix_s(4, 5, 1, HAS_ALL)}), *s0 = kiln_index(ctx, s, 1, (kiln_ix[]){ix_s(0, 0, 1, HAS_ALL)});
+    for (int right = 0; right < 2; right++) {
+        CHECK_REF(kiln_searchsorted(ctx, s, x, right), 0, "float32 values in float64");
+        CHECK_REF(kiln_searchsorted(ctx, s, kiln_transpose(ctx, k), right), 0, "int32 values (a transpose) in float64");
+        CHECK_REF(kiln_searchsorted(ctx, kiln_sort(ctx, kiln_ravel(ctx, k), 0), kiln_mul(ctx, x, kiln_const(ctx, KILN_F32, 9)), right), 0,
+                  "an expression's values in a sorted int32 expression");
+        CHECK_REF(kiln_searchsorted(ctx, s, kiln_const(ctx, KILN_F64, -0.0), right), 0, "-0.0 (0-d)");
+        CHECK_REF(kiln_searchsorted(ctx, s, kiln_const(ctx, KILN_F64, NAN), right), 0, "NaN (0-d)");
+        CHECK_REF(kiln_searchsorted(ctx, s1, x, right), 0, "one element");
+        CHECK_REF(kiln_searchsorted(ctx, s0, x, right), 0, "no elements");
+        CHECK_REF(kiln_searchsorted(ctx, s, kiln_index(ctx, x, 1, (kiln_ix[]){ix_s(0, 0, 1, HAS_ALL)}), right), 0, "no values");
+    }
+    ck_assert_ptr_null(kiln_searchsorted(ctx, x, s, 0));
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "must be 1-D"), "%s", kiln_errmsg(ctx));
+    kiln_expr *all[] = {s, x, k, s1, s0};
+    for (int i = 0; i < 5; i++) kiln_expr_free(all[i]);
+    kiln_array_free(sa);
+}
+END_TEST
+
 START_TEST(compositions_are_stable) {
     int64_t n = 7;
     double big[7] = {1000, 999, -1000, 0, 710, -INFINITY, 3};
@@ -498,6 +575,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);
     tcase_add_test(t, long_sorts);
+    tcase_add_test(t, searches);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);
     tcase_add_test(t, interrupts);

@@ -216,6 +216,12 @@ typedef struct kiln_gather_args {
     const char *idx2;
     int64_t idx2_str[KILN_MAX_DIMS];
     int64_t axis2_len, axis2_str;
+    /* searchsorted instead of a gather (0: none; 1: side 'left', 2: 'right'): x is the sorted
+     * 1-D array (axis_len elements, axis_str apart), idx holds the values of dtype dt (both
+     * dt), out gets each value's int64 position (how many of x come before it, in NumPy's
+     * order: NaN last). */
+    int search;
+    kiln_dtype dt;
 } kiln_gather_args;
 
 /* ---------------------------------------------------------------- the contract */

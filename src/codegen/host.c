@@ -850,6 +850,7 @@ static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t en
 
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
     KILN_UNUSED(state);
+    if (a->search) return host_search(ctx, a, nthreads);
     int64_t total = 1;
     for (int d = 0; d < a->ndim; d++) total *= a->shape[d];
     if (total == 0) return KILN_OK;

@@ -75,6 +75,8 @@ kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int n
 /* host_scan's sort and argsort (sort.c). */
 kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
+/* host_gather's searchsorted (a->search; sort.c, where NumPy's order of values is). */
+kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
 kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);
 /* softmax and its kin along rows (rows.c): blocks of rows in cache, exp vectorized. */
 kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int nthreads);

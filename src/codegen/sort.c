@@ -454,3 +454,100 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     else kiln_free(ctx, buf);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
+
+/* ------------------------------------------------------------------ searchsorted */
+
+#define SEARCH_BLOCK 16     /* values searched in step together: their loads overlap */
+#define SEARCH_CHUNK 16384  /* values a thread takes at a time */
+
+/* The positions of the values [start, end) (flat over a->shape) in the sorted x, as NumPy's
+ * binary_search: base moves past half of what is left while the key at base + half comes
+ * before the value's.  The halving lengths depend on len alone, so a block of values takes
+ * the same steps together.  Keys order as NumPy's sort does (NaN last); x's are read from
+ * keys when they were made once (else from x, each time). */
+static inline __attribute__((always_inline)) void search_range(const kiln_gather_args *a, const uint64_t *keys, kiln_dtype dt,
+                                                               bool right, int64_t start, int64_t end) {
+    int nd = a->ndim;
+    int64_t idx[KILN_MAX_DIMS], rem = start, len = a->axis_len, xs = a->axis_str;
+    bool sp;
+    for (int d = nd - 1; d >= 0; d--) {
+        idx[d] = rem % a->shape[d];
+        rem /= a->shape[d];
+    }
+    for (int64_t p0 = start; p0 < end; p0 += SEARCH_BLOCK) {
+        int m = end - p0 < SEARCH_BLOCK ? (int)(end - p0) : SEARCH_BLOCK;
+        uint64_t key[SEARCH_BLOCK];
+        int64_t base[SEARCH_BLOCK];
+        char *out[SEARCH_BLOCK];
+        for (int i = 0; i < m; i++) {
+            const char *ip = a->idx;
+            out[i] = a->out;
+            for (int d = 0; d < nd; d++) ip += idx[d] * a->idx_str[d], out[i] += idx[d] * a->out_str[d];
+            key[i] = sort_key(ip, dt, &sp);
+            base[i] = 0;
+            for (int d = nd - 1; d >= 0; d--) {
+                if (++idx[d] < a->shape[d]) break;
+                idx[d] = 0;
+            }
+        }
+        for (int64_t n = len; n > 1; n -= n / 2) {
+            int64_t half = n / 2;
+            for (int i = 0; i < m; i++) {
+                uint64_t k = keys ? keys[base[i] + half] : sort_key(a->x + (base[i] + half) * xs, dt, &sp);
+                base[i] += half * (int64_t)(right ? k <= key[i] : k < key[i]); /* (no branch to mispredict) */
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int64_t pos = base[i];
+            if (len > 0) {
+                uint64_t k = keys ? keys[pos] : sort_key(a->x + pos * xs, dt, &sp);
+                pos += right ? k <= key[i] : k < key[i];
+            }
+            memcpy(out[i], &pos, sizeof pos);
+        }
+    }
+}
+
+#define SEARCH_CASE(dt)                                                                                           \
+    case dt:                                                                                                      \
+        if (keys) r ? search_range(a, keys, dt, true, start, end) : search_range(a, keys, dt, false, start, end); \
+        else r ? search_range(a, NULL, dt, true, start, end) : search_range(a, NULL, dt, false, start, end);      \
+        break;
+
+static void search_chunk(const kiln_gather_args *a, const uint64_t *keys, int64_t start, int64_t end) {
+    bool r = a->search == 2;
+    switch (a->dt) {
+        SEARCH_CASE(KILN_F64)
+        SEARCH_CASE(KILN_F32)
+        SEARCH_CASE(KILN_I64)
+        SEARCH_CASE(KILN_I32)
+        SEARCH_CASE(KILN_BOOL)
+    default: KILN_ASSERT(0 && "a dtype searchsorted does not know");
+    }
+}
+
+kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) {
+    int64_t total = 1, len = a->axis_len;
+    for (int d = 0; d < a->ndim; d++) total *= a->shape[d];
+    if (total == 0) return KILN_OK;
+    int64_t chunks = (total + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
+    double work = (double)total * (2 + (len > 1 ? 63 - __builtin_clzll((uint64_t)len) : 0));
+    int nt = work < 2.0 * KILN_HOST_GRAIN || chunks < 2 ? 1 : nthreads;
+    if (nt > chunks) nt = (int)chunks;
+    /* x's keys made once when the values are many more than x's elements: each is then one load */
+    uint64_t *keys = len >= 64 && total >= 4 * len ? kiln_malloc(ctx, (size_t)len * sizeof *keys) : NULL;
+    bool sp;
+    for (int64_t k = 0; keys && k < len; k++) keys[k] = sort_key(a->x + k * a->axis_str, a->dt, &sp);
+    atomic_bool stopped = false;
+    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
+    for (int64_t c = 0; c < chunks; c++) {
+        if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
+        if (kiln_interrupted(ctx)) {
+            atomic_store(&stopped, true);
+            continue;
+        }
+        search_chunk(a, keys, c * SEARCH_CHUNK, c * SEARCH_CHUNK + SEARCH_CHUNK < total ? c * SEARCH_CHUNK + SEARCH_CHUNK : total);
+    });
+    kiln_free(ctx, keys);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}

@@ -4470,16 +4470,29 @@ static kiln_expr *with_last_axis(tmps *t, kiln_ctx *c, kiln_expr *v) {
     return keep(t, kiln_reshape(c, v, v->ndim + 1, s));
 }
 
+/* Test elements at most this many are compared with each element in one fused comparison and
+ * reduction; more are sorted once and searched. */
+#define ISIN_BY_COMPARE 32
+
 /* isin(element, test_elements, invert=False): whether each element equals one of the test
- * elements (NaN equals none), as one fused comparison and reduction */
+ * elements (NaN equals none, -0.0 equals 0.0): a fused comparison with each, or the sorted
+ * test elements searched for each element (its first position not below it holds it or not) */
 static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "element")), *y = x ? keep(&t, expr_of(p, f, a, "test_elements")) : NULL;
     bool inv = false;
     if (!y || (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv))) return done(p, &t, out, NULL, off);
-    kiln_expr *eq = op2(&t, c, inv ? KILN_OP_NE : KILN_OP_EQ, with_last_axis(&t, c, x), keep(&t, kiln_ravel(c, y)));
-    return done(p, &t, out, eq ? keep(&t, kiln_reduce(c, inv ? KILN_OP_ALL : KILN_OP_ANY, eq, x->ndim, 0)) : NULL, off);
+    int64_t m = 1;
+    for (int d = 0; d < y->ndim; d++) m *= y->shape[d];
+    kiln_op cmp = inv ? KILN_OP_NE : KILN_OP_EQ;
+    if (m <= ISIN_BY_COMPARE) {
+        kiln_expr *eq = op2(&t, c, cmp, with_last_axis(&t, c, x), keep(&t, kiln_ravel(c, y)));
+        return done(p, &t, out, eq ? keep(&t, kiln_reduce(c, inv ? KILN_OP_ALL : KILN_OP_ANY, eq, x->ndim, 0)) : NULL, off);
+    }
+    kiln_expr *ts = keep(&t, kiln_sort(c, keep(&t, kiln_ravel(c, y)), 0));
+    kiln_expr *at = op2(&t, c, KILN_OP_MINIMUM, sorted_position(&t, c, ts, x, false), keep(&t, kiln_int(c, m - 1)));
+    return done(p, &t, out, at ? op2(&t, c, cmp, keep(&t, kiln_take(c, ts, at, 0)), x) : NULL, off);
 }
 
 /* searchsorted(a, v, side='left'): for a sorted 1-D a, how many of a's elements come before each
@@ -4512,17 +4525,7 @@ static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
 /* where each of v goes in the sorted 1-D s (after its equals when right): how many of s come
  * before it, in NumPy's order (NaN last), as int64 */
 static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr *v, bool right) {
-    kiln_expr *vv = with_last_axis(t, c, v);
-    kiln_expr *before = op2(t, c, right ? KILN_OP_LE : KILN_OP_LT, s, vv);
-    kiln_dtype dt = dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)v->dtype);
-    if (before && dtype_is_float(dt)) { /* NaN sorts last: before a NaN v come the numbers (and, right, the NaNs) */
-        kiln_expr *vn = keep(t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){vv, NULL, NULL}));
-        kiln_expr *sn = keep(t, kiln_apply(c, KILN_OP_ISNAN, (kiln_expr *[]){s, NULL, NULL}));
-        kiln_expr *num = right ? NULL : keep(t, kiln_apply(c, KILN_OP_INVERT, (kiln_expr *[]){sn, NULL, NULL}));
-        before = op2(t, c, KILN_OP_OR, before, right ? vn : op2(t, c, KILN_OP_AND, vn, num));
-    }
-    kiln_expr *n = before ? keep(t, kiln_reduce(c, KILN_OP_SUM, before, v->ndim, 0)) : NULL;
-    return n ? keep(t, kiln_cast(c, n, KILN_I64)) : NULL;
+    return s && v ? keep(t, kiln_searchsorted(c, s, v, right)) : NULL;
 }
 
 /* bincount(x, weights=None, minlength=0): how many times each value 0, 1, ... occurs in x (1-D,
@@ -4756,8 +4759,8 @@ static const fe_fn functions[] = {
     {"ix_", "*args", h_ix, 0, "1-D sequences shaped to index the cross product: x[ix_(rows, cols)] (masks: their nonzero positions, computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
-    {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused: element.size x test.size compares)", false},
-    {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (fused: v.size x a.size compares)", false},
+    {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
+    {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (a binary search per value)", false},
     {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},
     /* constructors */
     /* gradients */

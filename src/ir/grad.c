@@ -447,7 +447,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     }
     case KILN_OP_SORT: /* take_along_axis(a, argsort(a)): g added back at the positions it came from */
         return keep(s, ir_scatter(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, a, x->axis)), NULL, x->axis, 1, a->ndim, a->shape));
-    case KILN_OP_ARGSORT: return NULL; /* positions */
+    case KILN_OP_ARGSORT: /* positions */
+    case KILN_OP_SEARCH: return NULL;
     case KILN_OP_CUMSUM: return flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, g, x->axis), x->axis)), x->axis);
     case KILN_OP_CUMPROD: {
         kiln_expr *r = flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, mul(s, g, y), x->axis), x->axis)), x->axis);

@@ -581,6 +581,16 @@ static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx) { return ref
 
 /* The value of n at output index idx (of rank nd), recomputing shared nodes: this is the
  * definition, not the fast path. */
+/* searchsorted: how many of the sorted s come before the value at idx (right: or equal to
+ * it), counted one by one: as sorting orders them, an equal value placed after it (left) or
+ * before it (right). */
+static kscalar ref_search_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *s = ir_arg(n, 0), *v = ir_arg(n, 1);
+    kscalar val = ref_at(v, idx, v->ndim), r = {.i64 = 0};
+    for (int64_t k = 0; k < s->shape[0]; k++) r.i64 += ref_before(ref_at(s, &k, 1), !n->keepdims, val, n->keepdims, (kiln_dtype)s->dtype);
+    return r;
+}
+
 static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
     KILN_UNUSED(nd);
     if (n->op == KILN_OP_CONST) return n->val;
@@ -627,6 +637,7 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
         return ref_at(b, xi, b->ndim);
     }
     case KIND_GATHER: {
+        if (n->op == KILN_OP_SEARCH) return ref_search_at(n, idx);
         const kiln_expr *ix = ir_arg(n, 1);
         int ax = n->axis;
         int64_t ii[KILN_MAX_DIMS] = {0};

@@ -637,6 +637,28 @@ kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, i
     return r;
 }
 
+kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, bool right) {
+    if (!ir_check_operand(g, s, "searchsorted", 1) || !ir_check_operand(g, v, "searchsorted", 2)) return NULL;
+    if (s->ndim != 1) {
+        kiln_fail(g->ctx, KILN_ERR_SHAPE, "searchsorted: a must be 1-D, not %d-D", s->ndim);
+        return NULL;
+    }
+    kiln_dtype dt = dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)v->dtype);
+    kiln_expr p, *cs = ir_coerce(g, s, dt), *cv = cs ? ir_coerce(g, v, dt) : NULL, *r = NULL;
+    if (cv) {
+        ir_proto(&p, KILN_OP_SEARCH, KILN_I64);
+        p.ndim = v->ndim;
+        memcpy(p.shape, v->shape, sizeof p.shape);
+        p.keepdims = right;
+        p.arg[0] = cs->id;
+        p.arg[1] = cv->id;
+        r = ir_intern(g, &p);
+    }
+    if (cs) ir_release(cs);
+    if (cv) ir_release(cv);
+    return r;
+}
+
 kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along, int64_t said) {
     const char *fn = along ? "take_along_axis" : "take";
     if (!ir_check_operand(g, x, fn, 1) || !ir_check_operand(g, idx, fn, 2)) return NULL;

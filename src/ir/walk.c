@@ -81,6 +81,7 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         return ir_view(g, args[0], &m);
     case KIND_CONCAT: return ir_concat(g, args[0], args[1], n->axis);
     case KIND_GATHER:
+        if (n->op == KILN_OP_SEARCH) return ir_search(g, args[0], args[1], n->keepdims);
         return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis, n->val.i64)
                                 : ir_take(g, args[0], args[1], n->axis, n->keepdims, n->val.i64);
     case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
@@ -152,6 +153,8 @@ static void print_node(const kiln_expr *n, kstr *b) {
                 if (ir_reduces(n, d)) kstr_printf(b, " %d", d);
             kstr_printf(b, "%s)", n->keepdims ? ", keepdims" : "");
         }
+    } else if (n->op == KILN_OP_SEARCH) {
+        kstr_printf(b, " (side %s)", n->keepdims ? "right" : "left");
     } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER ||
                kiln_op_kind[n->op] == KIND_SCATTER) {
         kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims == 2 ? ", pair" : n->keepdims ? ", along" : "");

@@ -277,6 +277,10 @@ kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *
     if (axis < 0) axis += x->ndim - 1;
     return ir_take_pair(G, x, i, j, axis, 0);
 }
+kiln_expr *kiln_searchsorted(kiln_ctx *ctx, kiln_expr *a, kiln_expr *v, int right) {
+    ARGCHK(ctx);
+    return ir_search(G, a, v, right != 0);
+}
 
 /* ------------------------------------------------------------------ compositions */
 

@@ -129,7 +129,11 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
                           .axis2_said = IR_SAID_AXIS(n, 1)};
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
-    if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast over the result's dims at the axis */
+    if (n->op == KILN_OP_SEARCH) { /* the values are idx, over the output's dims */
+        a.search = n->keepdims ? 2 : 1;
+        a.dt = (kiln_dtype)xa->dtype;
+        memcpy(a.idx_str, idx->strides, sizeof a.idx_str);
+    } else if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast over the result's dims at the axis */
         int nb = n->ndim - (xa->ndim - 2);
         for (int d = 0; d < ax; d++) a.x_str[d] = xa->strides[d];
         for (int d = 0; d < idx->ndim; d++) a.idx_str[ax + nb - idx->ndim + d] = idx->shape[d] == 1 ? 0 : idx->strides[d];

@@ -1514,6 +1514,10 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
     int64_t total = 1, lo, hi, shape[KILN_MAX_DIMS + 2], str[KILN_MAX_DIMS + 2], ext[3][2] = {{0}};
     for (int d = 0; d < nd; d++) total *= a->shape[d];
     kiln_extent(nd, a->shape, a->out_str, a->elsize, &lo, &hi);
+    if (a->search) { /* searchsorted: on the host, as sorts are */
+        host_step(state, ctx, a->out, lo, hi);
+        return host_search(ctx, a, nthreads);
+    }
     /* what x's elements and the indices can be read in, for the device: units every address
      * and stride is a multiple of (int64 indices in 8) */
     int64_t xs[2 * KILN_MAX_DIMS + 4], is[2 * KILN_MAX_DIMS + 2];

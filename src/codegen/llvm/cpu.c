@@ -608,6 +608,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_RESHAPE:
     case KILN_OP_CONCAT:
     case KILN_OP_TAKE:
+    case KILN_OP_SEARCH:
     case KILN_OP_EMBED:
     case KILN_OP_SCATTER:
     case KILN_OP_SOFTMAX:
