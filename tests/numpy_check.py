@@ -899,6 +899,15 @@ PROGRAMS = [
     "x = None\nprint(x is None, x is not None, True is True, False is not False)",
     "print(1 in 2)",
     "print('a' in ['a', 1], 1 in ['a', 1])",
+    # comments inside brackets; Python's string escapes (octal, \x, \u, \U as UTF-8; unknown ones keep the backslash)
+    "x = [1,  # one\n     2]  # two\nprint(x, [i for i in range(3)  # the loop\n  if i])",
+    "y = (1 +  # a # b\n  2)\nprint(y, len('a#b'), '#')",
+    "print('\\x41\\x62', '\\u00e9', '\\101', '\\t|', len('\\u20ac\\U0001F600'), '\\U0001F600', '\\q', '\\a\\b\\f\\v' == '\\x07\\x08\\x0c\\x0b', len('\\a\\b\\f\\v'))",
+    "print('a\\0b')",
+    "print(f'\\x41{1}\\u00e9\\n|', 'a\\'b', \"\\\"\", '\\\\')",
+    "print('\\x4')",
+    "print('\\U00110000')",
+    "print('\\N{DASH}')",
 ]
 
 
@@ -1150,6 +1159,7 @@ DOCUMENTED = {
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
+    "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
         "x[idx][...] = v, which writes into a copy in NumPy (nothing changes), is refused",
     "x = arange(6.).reshape(2, 3)\nx.flatten()[0] = 5\nprint(x)":

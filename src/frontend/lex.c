@@ -105,13 +105,67 @@ static token lex_number(lexer *lx) {
     return t;
 }
 
+static int hex_digit(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+size_t lex_escape(const char *s, size_t i, size_t end, char out[4], int *n, const char **why) {
+    char e = s[i + 1];
+    static const char from[] = "\\'\"abfnrtv", to[] = "\\'\"\a\b\f\n\r\t\v";
+    const char *k = e ? strchr(from, e) : NULL;
+    *n = 1;
+    if (k) {
+        out[0] = to[k - from];
+        return 2;
+    }
+    uint32_t cp = 0;
+    size_t len = 2;
+    if (e >= '0' && e <= '7') { /* up to three octal digits */
+        for (len = 1; len <= 3 && i + len < end && s[i + len] >= '0' && s[i + len] <= '7'; len++) cp = cp * 8 + (uint32_t)(s[i + len] - '0');
+    } else if (e == 'x' || e == 'u' || e == 'U') {
+        size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+        for (size_t d = 0; d < digits; d++) {
+            int h = i + 2 + d < end ? hex_digit(s[i + 2 + d]) : -1;
+            if (h < 0) {
+                *why = e == 'x' ? "truncated \\xXX escape" : e == 'u' ? "truncated \\uXXXX escape" : "truncated \\UXXXXXXXX escape";
+                return 0;
+            }
+            cp = cp * 16 + (uint32_t)h;
+        }
+        len = 2 + digits;
+        if (cp > 0x10FFFF) {
+            *why = "illegal Unicode character in a \\U escape";
+            return 0;
+        }
+    } else if (e == 'N') {
+        *why = "\\N{...} escapes are not supported";
+        return 0;
+    } else { /* not an escape: the backslash stays */
+        out[0] = '\\';
+        return 1;
+    }
+    if (cp == 0) {
+        *why = "a NUL character in a string is not supported";
+        return 0;
+    }
+    if (cp < 0x80) out[0] = (char)cp;
+    else if (cp < 0x800) out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3F)), *n = 2;
+    else if (cp < 0x10000) out[0] = (char)(0xE0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3F)), out[2] = (char)(0x80 | (cp & 0x3F)), *n = 3;
+    else
+        out[0] = (char)(0xF0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3F)), out[2] = (char)(0x80 | (cp >> 6 & 0x3F)),
+        out[3] = (char)(0x80 | (cp & 0x3F)), *n = 4;
+    return len;
+}
+
 token lex_next(lexer *lx) {
-    /* blanks, and newlines (a statement spread over lines inside brackets reaches the parser
-     * whole), and backslash-newline continuations */
+    /* blanks, newlines (a statement spread over lines inside brackets reaches the parser
+     * whole), comments to the end of their line, and backslash-newline continuations */
     while (lx->pos < lx->len) {
         char w = lx->src[lx->pos];
         if (w == ' ' || w == '\t' || w == '\r' || w == '\n' || w == '\f') lx->pos++;
         else if (w == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\n') lx->pos += 2;
+        else if (w == '#')
+            while (lx->pos < lx->len && lx->src[lx->pos] != '\n') lx->pos++;
         else break;
     }
     if (lx->pos >= lx->len) return (token){.kind = TK_END, .off = lx->len};
@@ -126,7 +180,15 @@ token lex_next(lexer *lx) {
     if (c == '\'' || c == '"') {
         lx->pos++;
         while (lx->pos < lx->len && lx->src[lx->pos] != c) {
-            if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) lx->pos++;
+            if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] != '\n') {
+                char b[4];
+                int n;
+                const char *why = NULL;
+                size_t k = lex_escape(lx->src, lx->pos, lx->len, b, &n, &why);
+                if (!k) return err_tok(lx, lx->pos, why);
+                lx->pos += k;
+                continue;
+            }
             if (lx->src[lx->pos] == '\n') break;
             lx->pos++;
         }
@@ -163,19 +225,15 @@ bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
     size_t off = t->off, len = t->len;
     if (t->kind == TK_STRING) { /* strip the quotes, undo backslash escapes */
         size_t n = 0;
-        for (size_t i = off + 1; i < off + len - 1; i++) {
-            char c = lx->src[i];
-            if (c == '\\' && i + 1 < off + len - 1) { /* Python's escapes; others keep the backslash */
-                char e = lx->src[i + 1];
-                const char *from = "ntr\\'\"", *to = "\n\t\r\\'\"";
-                const char *k = e ? strchr(from, e) : NULL;
-                if (k) {
-                    c = to[k - from];
-                    i++;
-                }
-            }
-            if (n + 1 >= cap) return false;
-            buf[n++] = c;
+        for (size_t i = off + 1, end = off + len - 1; i < end;) {
+            char b[4] = {lx->src[i]};
+            int k = 1;
+            const char *why;
+            size_t used = lx->src[i] == '\\' && i + 1 < end ? lex_escape(lx->src, i, end, b, &k, &why) : 1; /* (checked when lexed) */
+            if (!used || n + (size_t)k >= cap) return false;
+            memcpy(buf + n, b, (size_t)k);
+            n += (size_t)k;
+            i += used;
         }
         buf[n] = 0;
         return true;

@@ -14,7 +14,7 @@ typedef enum tok_kind {
     TK_INT,    /* 42, 1_000 */
     TK_FLOAT,  /* 1., .5, 1e-3 */
     TK_NAME,   /* identifiers, True, False */
-    TK_STRING, /* 'x' or "x" (no escapes but \\ and quotes) */
+    TK_STRING, /* 'x' or "x", with Python's backslash escapes */
     TK_OP,     /* operators and punctuation, spelled in text */
     TK_ERROR,  /* a character that starts no token; lx->err says why */
 } tok_kind;
@@ -36,7 +36,13 @@ typedef struct lexer {
 void lex_init(lexer *lx, const char *src, size_t len);
 /* The next token (TK_END forever at the end). */
 token lex_next(lexer *lx);
-/* Copies a TK_NAME or TK_STRING's text (string without quotes) into buf; false if too long. */
+/* Copies a TK_NAME or TK_STRING's text (string without quotes, escapes undone) into buf; false
+ * if too long. */
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap);
+/* The backslash escape at s[i] (s[i] is '\\', i + 1 < end), as Python's: \\ \' \" \a \b \f \n \r
+ * \t \v, octal \ooo, \xhh, \uXXXX and \UXXXXXXXX (as UTF-8); any other keeps its backslash.  Its
+ * bytes go to out (*n of them) and it returns the characters it spans, or 0 with *why set
+ * when it is malformed (a truncated \x, \u or \U, a code point past U+10FFFF, NUL, \N{...}). */
+size_t lex_escape(const char *s, size_t i, size_t end, char out[4], int *n, const char **why);
 
 #endif

@@ -1456,11 +1456,13 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
             else ok = fstring_field(p, i + 1, e, &text);
             i = e + 1;
         } else if (c == '\\' && i + 1 < b) {
-            char e = src[i + 1];
-            const char *from = "ntr\\'\"", *to = "\n\t\r\\'\"", *k = strchr(from, e);
-            if (k && e) kstr_printf(&text, "%c", to[k - from]);
-            else kstr_printf(&text, "\\%c", e);
-            i += 2;
+            char e[5] = {0};
+            int n;
+            const char *why = "";
+            size_t used = lex_escape(src, i, b, e, &n, &why); /* (checked when lexed) */
+            if (!used) ok = fe_err(p, i, KILN_ERR_SYNTAX, "%s", why);
+            kstr_printf(&text, "%s", e);
+            i += used ? used : 1;
         } else {
             kstr_printf(&text, "%c", c);
             i++;

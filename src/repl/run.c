@@ -189,8 +189,14 @@ static size_t trim_right(const char *t, size_t a, size_t b) {
     while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r' || t[b - 1] == '\n' || t[b - 1] == '\f')) b--;
     return b;
 }
-/* The end of t[a, b) without a trailing comment. */
+/* The end of t[a, b) without a trailing comment: one on its last physical line (the lexer skips
+ * those inside brackets on the lines before, as Python's does). */
 static size_t strip_comment(const char *t, size_t a, size_t b) {
+    for (size_t i = b; i > a; i--)
+        if (t[i - 1] == '\n') {
+            a = i;
+            break;
+        }
     for (size_t i = a; i < b;) {
         if (t[i] == '\'' || t[i] == '"') {
             if ((i = skip_string(t, i, b)) == NOT_CLOSED) return b;
