@@ -904,6 +904,11 @@ PROGRAMS = [
     "y = (1 +  # a # b\n  2)\nprint(y, len('a#b'), '#')",
     "print('\\x41\\x62', '\\u00e9', '\\101', '\\t|', len('\\u20ac\\U0001F600'), '\\U0001F600', '\\q', '\\a\\b\\f\\v' == '\\x07\\x08\\x0c\\x0b', len('\\a\\b\\f\\v'))",
     "print('a\\0b')",
+    # for ... else and while ... else: the else runs when no break ended the loop
+    "for i in range(3):\n    if i == 5:\n        break\nelse:\n    print('no break', i)\nfor i in range(3):\n    if i == 1:\n        break\nelse:\n    print('no')\nprint(i)",
+    "n = 0\nwhile n < 3:\n    n += 1\nelse:\n    print('done', n)\nwhile True:\n    break\nelse:\n    print('no')\nfor i in range(0):\n    pass\nelse:\n    print('empty')",
+    "for x in [1, 2]:\n    for y in u:\n        if y > 10:\n            break\n    else:\n        print('inner', x)\n        continue\n    print('broke')\nelse: print('outer')",
+    "for i in range(2):\n    pass\nelif i:\n    pass", "for i in range(2):\n    pass\nelse:\n    pass\nelse:\n    pass",
     "print(f'\\x41{1}\\u00e9\\n|', 'a\\'b', \"\\\"\", '\\\\')",
     "print('\\x4')",
     "print('\\U00110000')",

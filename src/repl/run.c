@@ -37,8 +37,8 @@ typedef enum stmt_kind {
     S_PASS,
     S_BREAK,
     S_CONTINUE,
-    S_FOR,      /* for names[0] in x: body */
-    S_WHILE,    /* while x: body */
+    S_FOR,      /* for names[0] in x: body else: orelse (run when no break ended the loop) */
+    S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
 } stmt_kind;
@@ -696,7 +696,7 @@ static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, 
 /* suite: the statements of lines at exactly `indent`, from *li on. */
 static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **v, int *n, int depth) {
     const char *t = pg->text;
-    stmt *open_if = NULL; /* the if statement an elif or else continues (index kept: v moves) */
+    stmt *open_if = NULL; /* the if statement or loop an elif or else continues (index kept: v moves) */
     int open_if_at = -1;
     while (*li < nl) {
         line L = ln[*li];
@@ -704,9 +704,10 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
         if (L.indent > indent) return report(pg, L.start, "unexpected indent"), false;
         bool is_elif = word_at(t, L.start, L.end, "elif"), is_else = word_at(t, L.start, L.end, "else");
         if (is_elif || is_else) {
-            if (open_if_at < 0) return report(pg, L.start, is_elif ? "'elif' without an 'if'" : "'else' without an 'if'"), false;
+            if (open_if_at < 0) return report(pg, L.start, is_elif ? "'elif' without an 'if'" : "'else' without an 'if' or a loop"), false;
             open_if = &(*v)[open_if_at];
-            while (open_if->nelse == 1 && open_if->orelse[0].kind == S_IF && open_if->orelse[0].start > open_if->start &&
+            if (is_elif && open_if->kind != S_IF) return report(pg, L.start, "'elif' after a loop: a loop takes 'else' only"), false;
+            while (open_if->kind == S_IF && open_if->nelse == 1 && open_if->orelse[0].kind == S_IF && open_if->orelse[0].start > open_if->start &&
                    open_if->orelse[0].xlen && open_if->orelse[0].body)
                 open_if = &open_if->orelse[0]; /* the last elif of the chain */
             if (open_if->nelse && open_if->orelse[0].kind != S_IF) return report(pg, L.start, "'else' after 'else'"), false;
@@ -736,7 +737,7 @@ static bool parse_suite(prog *pg, line *ln, int nl, int *li, int indent, stmt **
         if (kl) {
             stmt *st = push_stmt(v, n);
             if (!st || !parse_compound(pg, ln, nl, li, k, kl, st, depth)) return false;
-            open_if_at = k == S_IF ? *n - 1 : -1;
+            open_if_at = *n - 1; /* (an if, a for or a while: each takes an else) */
             continue;
         }
         open_if_at = -1;
@@ -1738,7 +1739,7 @@ static int exec_for(prog *pg, stmt *st) {
     if (rc) return rc;
     /* several names, zip's items or a sequence's: Python's binding and unpacking (assign), nested
      * targets and an array's rows too; one name over a range or an array's rows: bound directly */
-    bool unpack = st->nnames > 1 || st->seq[0] || st->group[0] || it.parts || it.seq.kind;
+    bool unpack = st->nnames > 1 || st->seq[0] || st->group[0] || it.parts || it.seq.kind, broke = false;
     for (int64_t i = 0; i < it.n; i++) {
         if (repl_sigint) {
             rc = RUN_INTERRUPTED;
@@ -1762,6 +1763,7 @@ static int exec_for(prog *pg, stmt *st) {
         if (rc != RUN_OK) break;
         rc = exec_block(pg, st->body, st->nbody);
         if (rc == RUN_BREAK) {
+            broke = true;
             rc = RUN_OK;
             break;
         }
@@ -1769,7 +1771,7 @@ static int exec_for(prog *pg, stmt *st) {
         if (rc != RUN_OK) break;
     }
     iter_free(s, &it);
-    return rc;
+    return rc == RUN_OK && !broke ? exec_block(pg, st->orelse, st->nelse) : rc;
 }
 
 /* The truth value of an if's or while's condition. */
@@ -1842,7 +1844,8 @@ static int exec_one(prog *pg, stmt *st) {
         for (;;) {
             bool t = false;
             if (repl_sigint) return RUN_INTERRUPTED;
-            if ((rc = condition(pg, st, &t)) || !t) return rc;
+            if ((rc = condition(pg, st, &t))) return rc;
+            if (!t) return exec_block(pg, st->orelse, st->nelse);
             rc = exec_block(pg, st->body, st->nbody);
             if (rc == RUN_BREAK) return RUN_OK;
             if (rc != RUN_OK && rc != RUN_CONTINUE) return rc;
