@@ -893,6 +893,10 @@ PROGRAMS = [
     "print([x + 1 for x in 5])",
     "print([y for x in u])",
     "print(stack([x * 2 for x in M]))",
+    "print([x * y for x in range(3) for y in range(x)], [(i, j) for i in range(4) if i % 2 for j in range(i) if j != 1])",
+    "print([c for w in ['ab', 'cd'] for c in w], [x for x in range(3) for x in range(x)], sum(i * j for i in u for j in v4 if i < j))",
+    "print([(a, b) for a in range(2) for b in range(2) for c in range(2) if a + b + c == 2], [float(r[0]) for R in [M, N] for r in R])",
+    "print([x for x in range(3) for y in 5])",
     # in, not in, is, is not
     "print(2 in (1, 2), 3 not in [1, 2], 'b' in 'abc', 'x' not in ('a', 'b'), 2.0 in [1, 2], (1, 2) in [(1, 2)], [1] in [(1,)])",
     "print(3 in Z, 99 in Z, 0.5 not in u, nan in a, u[0] in u)",

@@ -1626,8 +1626,9 @@ static int p_target_list(parser *p, ctargets *T, bool top) {
     return k;
 }
 
-static void frame_clear(parser *p, fe_frame *fr) {
-    while (fr->n > 0) kval_free(p->ctx, &fr->local[--fr->n].v);
+/* The frame's names after its first n0 dropped. */
+static void frame_pop(parser *p, fe_frame *fr, int n0) {
+    while (fr->n > n0) kval_free(p->ctx, &fr->local[--fr->n].v);
 }
 
 /* Binds target k of T to v (a copy), unpacking tuples as Python does */
@@ -1653,78 +1654,129 @@ static bool bind_target(parser *p, const ctargets *T, int k, const kval *v, size
     return ok;
 }
 
-/* [element for target in iterable if condition ...] (and in parentheses, a generator
- * expression, here a list): the iterable computed now; for each item the target's names are
- * bound, the conditions read again from their text and, where all are true, the element.  The
- * names are the comprehension's own (not the scope's).  One 'for'. */
+/* A comprehension's clause: 'for' target 'in' iterable, or 'if' condition; where its text
+ * (the iterable's, the condition's) begins, to be read again for each item of the clauses
+ * before it. */
+typedef struct cclause {
+    bool is_for;
+    ctargets T;
+    int root;
+    size_t off;
+    lexer lx;
+    token tok;
+} cclause;
+#define COMP_CLAUSES 8
+
+typedef struct comp {
+    parser *p;
+    const char *close;
+    const cclause *c;
+    int n;
+    lexer elem_lx;
+    token elem_tok;
+    kval *out;
+} comp;
+
+static bool comp_run(comp *m, int ci);
+
+/* The items of for clause ci bound in turn, the clauses after it run for each. */
+static bool comp_loop(comp *m, int ci, const kval *items, int n) {
+    parser *p = m->p;
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        int n0 = p->frame->n;
+        ok = bind_target(p, &m->c[ci].T, m->c[ci].root, &items[i], m->c[ci].off) && comp_run(m, ci + 1);
+        frame_pop(p, p->frame, n0);
+    }
+    return ok;
+}
+
+/* Clause ci and those after it, the names of those before bound: a condition or an iterable
+ * read again from its text, or (past the last clause) the element, pushed onto the list. */
+static bool comp_run(comp *m, int ci) {
+    parser *p = m->p;
+    char b[48];
+    kval v = {0};
+    bool ok, take = true;
+    if (ci == m->n) {
+        p->lx = m->elem_lx, p->tok = m->elem_tok;
+        ok = p_test(p, &v);
+        if (ok && !is_name(p, "for")) {
+            kval_free(p->ctx, &v);
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'for' after a comprehension's element, found %s", tok_str(p, b, sizeof b));
+        }
+        return ok && push_item(p, m->out, &v);
+    }
+    const cclause *c = &m->c[ci];
+    p->lx = c->lx, p->tok = c->tok;
+    ok = p_logic(p, &v, true);
+    if (ok && !is_name(p, "if") && !is_name(p, "for") && !is_op(p, m->close))
+        ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "unexpected %s in a comprehension's %s", tok_str(p, b, sizeof b), c->is_for ? "iterable" : "condition");
+    if (!c->is_for) {
+        ok = ok && fe_truth(p, &v, &take);
+        kval_free(p->ctx, &v);
+        return ok && (!take || comp_run(m, ci + 1));
+    }
+    kval *items = NULL;
+    int n = 0;
+    ok = ok && fe_items(p, &v, &items, &n);
+    kval_free(p->ctx, &v);
+    ok = ok && comp_loop(m, ci, items, n);
+    for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
+    kiln_free(p->ctx, items);
+    return ok;
+}
+
+/* [element for target in iterable (for ... | if condition)*] (and in parentheses, a generator
+ * expression, here a list), as Python's: the first iterable computed now; the clauses nest
+ * left to right, each condition and later iterable read again from its text for each item of
+ * the clauses before it, and the element where every condition holds.  The names are the
+ * comprehension's own (not the scope's). */
 static bool p_comprehension(parser *p, const char *close, bool consume, size_t off, kval *out) {
     static const char *const to_for[] = {"for", NULL}, *const to_clause[] = {"if", "for", NULL};
-    lexer elem_lx = p->lx;
-    token elem_tok = p->tok;
+    comp m = {.p = p, .close = close, .elem_lx = p->lx, .elem_tok = p->tok, .out = out};
+    cclause c[COMP_CLAUSES];
     char b[48];
-    skip_to(p, to_for, false);
-    if (p->failed) return false;
-    advance(p);
-    ctargets T = {.count = 0};
-    int root = p_target_list(p, &T, true);
-    if (root < 0) return false;
-    if (!is_name(p, "in")) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'in' after the names of a comprehension, found %s", tok_str(p, b, sizeof b));
-    size_t iter_off = (advance(p), p->tok.off);
     kval it = {0};
-    if (!p_logic(p, &it, true)) return false;
-    lexer cond_lx[4];
-    token cond_tok[4];
-    int nc = 0;
-    while (is_name(p, "if")) {
-        advance(p);
-        if (nc == 4) {
+    skip_to(p, to_for, false);
+    while (!p->failed && (is_name(p, "for") || is_name(p, "if"))) {
+        if (m.n == COMP_CLAUSES) {
             kval_free(p->ctx, &it);
-            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "more than 4 conditions in one comprehension: join them with 'and'");
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "more than %d 'for' and 'if' clauses in one comprehension", COMP_CLAUSES);
         }
-        cond_lx[nc] = p->lx, cond_tok[nc++] = p->tok;
-        skip_to(p, to_clause, false);
+        cclause *k = &c[m.n++];
+        memset(k, 0, sizeof *k);
+        k->is_for = is_name(p, "for");
+        advance(p);
+        if (k->is_for) {
+            if ((k->root = p_target_list(p, &k->T, true)) < 0) break;
+            if (!is_name(p, "in")) {
+                fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'in' after the names of a comprehension, found %s", tok_str(p, b, sizeof b));
+                break;
+            }
+            advance(p);
+        }
+        k->off = p->tok.off, k->lx = p->lx, k->tok = p->tok;
+        if (m.n == 1 && !p_logic(p, &it, true)) break; /* the first iterable, now */
+        if (m.n > 1) skip_to(p, to_clause, false);
     }
-    if (is_name(p, "for")) {
-        kval_free(p->ctx, &it);
-        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a comprehension with two 'for's: nest two comprehensions");
-    }
-    if (consume ? !expect(p, close, "to close the comprehension") : !is_op(p, close) && (expect(p, close, "to close the comprehension"), true)) {
-        kval_free(p->ctx, &it);
-        return false;
-    }
+    bool ok = !p->failed;
+    if (ok && (consume ? !expect(p, close, "to close the comprehension") : !is_op(p, close) && (expect(p, close, "to close the comprehension"), true)))
+        ok = false;
     lexer end_lx = p->lx;
     token end_tok = p->tok;
     kval *items = NULL;
     int n = 0;
-    bool ok = fe_items(p, &it, &items, &n);
+    ok = ok && fe_items(p, &it, &items, &n);
     kval_free(p->ctx, &it);
+    if (!ok) return false;
     p->env->volatile_ = true;
     simple(out, KV_LIST, off);
     fe_frame fr = {.n = 0, .outer = p->frame};
     p->frame = &fr;
-    for (int i = 0; ok && i < n; i++) {
-        ok = bind_target(p, &T, root, &items[i], iter_off);
-        bool take = true;
-        for (int k = 0; ok && take && k < nc; k++) {
-            kval cv = {0};
-            p->lx = cond_lx[k], p->tok = cond_tok[k];
-            ok = p_logic(p, &cv, true) && fe_truth(p, &cv, &take);
-            kval_free(p->ctx, &cv);
-            if (ok && !is_name(p, "if") && !is_name(p, "for") && !is_op(p, close))
-                ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "unexpected %s in a comprehension's condition", tok_str(p, b, sizeof b));
-        }
-        if (ok && take) {
-            kval v = {0};
-            p->lx = elem_lx, p->tok = elem_tok;
-            ok = p_test(p, &v);
-            if (ok && !is_name(p, "for")) {
-                kval_free(p->ctx, &v);
-                ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected 'for' after a comprehension's element, found %s", tok_str(p, b, sizeof b));
-            }
-            ok = ok && push_item(p, out, &v);
-        }
-        frame_clear(p, &fr);
-    }
+    m.c = c;
+    ok = comp_loop(&m, 0, items, n);
+    frame_pop(p, &fr, 0);
     p->frame = fr.outer;
     for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
     kiln_free(p->ctx, items);
