@@ -145,6 +145,9 @@ const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a);
 bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt);
 /* A deep copy of src (new references to its expressions); false when out of memory. */
 bool fe_kval_copy(kiln_ctx *ctx, kval *dst, const kval *src);
+/* The characters of UTF-8 string s, a list of one-character strings (a character: its bytes);
+ * false when out of memory. */
+bool fe_str_chars(kiln_ctx *ctx, const char *s, kval *out);
 /* Whether float f truncated toward zero is a value of integer dtype dt (int32 or int64): NaN and
  * the infinities are not. */
 bool fe_float_fits(double f, kiln_dtype dt);

@@ -1788,6 +1788,24 @@ static bool p_comprehension(parser *p, const char *close, bool consume, size_t o
     return true;
 }
 
+bool fe_str_chars(kiln_ctx *ctx, const char *s, kval *out) {
+    size_t len = strlen(s);
+    kval *items = len ? kiln_calloc(ctx, len * sizeof *items) : NULL;
+    bool ok = !len || items;
+    int n = 0;
+    for (size_t i = 0; i < len && ok; n++) {
+        size_t k = 1;
+        while (((unsigned char)s[i + k] & 0xC0) == 0x80) k++;
+        char *ch = kiln_calloc(ctx, k + 1);
+        if (!(ok = ch != NULL)) break;
+        memcpy(ch, s + i, k);
+        items[n] = (kval){.kind = KV_STR, .s = ch};
+        i += k;
+    }
+    *out = (kval){.kind = KV_LIST, .n = n, .items = items};
+    return ok;
+}
+
 bool fe_items(parser *p, const kval *v, kval **items, int *n) {
     *items = NULL;
     *n = 0;
@@ -1797,6 +1815,15 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n) {
         return fe_err(p, v->off, KILN_ERR_ARG, "'%s' object is not iterable", py_type(v));
     }
     if (count > FE_MAX_ITEMS) return fe_err(p, v->off, KILN_ERR_ARG, "more than %d items to iterate over", FE_MAX_ITEMS);
+    if (v->kind == KV_STR) {
+        kval chars;
+        bool ok = fe_str_chars(p->ctx, v->s, &chars);
+        for (int i = 0; i < chars.n; i++) chars.items[i].off = v->off;
+        if (!ok) kval_free(p->ctx, &chars);
+        *items = ok ? chars.items : NULL;
+        *n = ok ? chars.n : 0;
+        return ok || fe_got(p, NULL, v->off);
+    }
     kval *it = count ? kiln_calloc(p->ctx, (size_t)count * sizeof *it) : NULL;
     if (count && !fe_got(p, it, v->off)) return false;
     bool ok = true;
@@ -1809,14 +1836,6 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n) {
     for (int64_t i = 0; ok && i < count; i++, k++) {
         if (is_seq(v)) {
             ok = fe_kval_copy(p->ctx, &it[k], &v->items[i]) || fe_got(p, NULL, v->off);
-        } else if (v->kind == KV_STR) { /* one character: its UTF-8 bytes */
-            size_t len = 1;
-            while (v->s[i + (int64_t)len] && ((unsigned char)v->s[i + (int64_t)len] & 0xC0) == 0x80) len++;
-            char *ch = kiln_calloc(p->ctx, len + 1);
-            ok = fe_got(p, ch, v->off);
-            if (ok) memcpy(ch, v->s + i, len), ch[len] = 0;
-            if (ok) it[k] = (kval){.kind = KV_STR, .off = v->off, .s = ch};
-            i += (int64_t)len - 1;
         } else if (vals) {
             kiln_dtype dt = kiln_array_dtype(vals);
             kscalar x = ref_load((const char *)kiln_array_data(vals) + i * kiln_array_strides(vals)[0], dt);

@@ -898,25 +898,6 @@ static kiln_array *row_of(kiln_ctx *ctx, kiln_array *a, int64_t i) {
     return r;
 }
 
-/* A string's characters (UTF-8), each a string, as a list into *out; false when out of memory */
-static bool str_chars(kiln_ctx *ctx, const char *s, kval *out) {
-    size_t len = strlen(s);
-    kval *items = len ? kiln_calloc(ctx, len * sizeof *items) : NULL;
-    bool ok = !len || items;
-    int n = 0;
-    for (size_t i = 0; i < len && ok; n++) {
-        size_t k = 1;
-        while (((unsigned char)s[i + k] & 0xC0) == 0x80) k++;
-        char *ch = kiln_calloc(ctx, k + 1);
-        if (!(ok = ch != NULL)) break;
-        memcpy(ch, s + i, k);
-        items[n] = (kval){.kind = KV_STR, .s = ch};
-        i += k;
-    }
-    *out = (kval){.kind = KV_LIST, .n = n, .items = items};
-    return ok;
-}
-
 /* Binds name to a; the array name had before becomes st's spare buffer when nothing else holds
  * it (the next run evaluates into it: no fresh pages). */
 static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a, bool py) {
@@ -1136,7 +1117,7 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     if (count == 1 && !st->group[first] && !seq) return assign_one(pg, st, st->names[first], v, st->x + v->off);
     kval chars = {0}; /* a string unpacks into its characters */
     if (v->kind == KV_STR) {
-        if (!str_chars(s->ctx, v->s, &chars)) {
+        if (!fe_str_chars(s->ctx, v->s, &chars)) {
             kval_free(s->ctx, &chars);
             return report(pg, st->x, "out of memory");
         }
@@ -1208,7 +1189,7 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
         if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
         if (g && fz[i].kind == KV_STR) { /* a nested string: its characters */
             kval ch = {0};
-            if (!str_chars(s->ctx, fz[i].s, &ch) || ch.n != g) rc = report(pg, st->x, ch.n != g ? "cannot unpack a string into that many names" : "out of memory");
+            if (!fe_str_chars(s->ctx, fz[i].s, &ch) || ch.n != g) rc = report(pg, st->x, ch.n != g ? "cannot unpack a string into that many names" : "out of memory");
             for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &ch.items[j], st->x);
             kval_free(s->ctx, &ch);
             continue;
@@ -1595,7 +1576,7 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
         return RUN_OK;
     }
     if (v->kind == KV_STR) { /* a string's characters */
-        bool ok = str_chars(pg->s->ctx, v->s, &it->seq);
+        bool ok = fe_str_chars(pg->s->ctx, v->s, &it->seq);
         kval_free(pg->s->ctx, v);
         it->n = it->seq.n;
         return ok ? RUN_OK : report(pg, off, "out of memory");
