@@ -897,6 +897,10 @@ PROGRAMS = [
     "print([c for w in ['ab', 'cd'] for c in w], [x for x in range(3) for x in range(x)], sum(i * j for i in u for j in v4 if i < j))",
     "print([(a, b) for a in range(2) for b in range(2) for c in range(2) if a + b + c == 2], [float(r[0]) for R in [M, N] for r in R])",
     "print([x for x in range(3) for y in 5])",
+    # an element picked by integers is NumPy's scalar, a copy: a later write to the array does not reach it
+    "x = arange(3.)\nc = x[2]\na, b = x[1], x[0]\nt = (x[2], x[0:2])\nd = x[...]\ne = x[1, ...]\nx[0] = 9; x[2] = 7; x[1] = 5\nprint(c, a, b, t, d, e)",
+    "M = arange(6).reshape(2, 3)\nr0, r1 = M[0], M[1]\nm = M[1, 2]\nk = M[1][2]\nM[0, 0] = 100; M[1, 2] = -1\nM += 1\nprint(r0, r1, m, k)",
+    "x = arange(4.)\nfor i in range(3):\n    old = x[i]\n    x[i] = x[i + 1]\n    x[i + 1] = old\nprint(x)",
     # in, not in, is, is not
     "print(2 in (1, 2), 3 not in [1, 2], 'b' in 'abc', 'x' not in ('a', 'b'), 2.0 in [1, 2], (1, 2) in [(1, 2)], [1] in [(1,)])",
     "print(3 in Z, 99 in Z, 0.5 not in u, nan in a, u[0] in u)",

@@ -1189,7 +1189,11 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
         kiln_expr_free(idx2);
     }
     kiln_expr_free(x);
-    return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0) || true); /* a basic index: a view */
+    /* a basic index is a view, but integers for every dim pick NumPy's scalar, a copy (x[0, ...]
+     * is a 0-d view) */
+    bool ellipsis = false;
+    for (int k = 0; k < n; k++) ellipsis |= ix[k].kind == KILN_IX_ELLIPSIS;
+    return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0 && (r->ndim > 0 || ellipsis)) || true);
 }
 
 /* subscript = "[" item ("," item)* [","] "]"   (the "[" is current) */

@@ -1049,11 +1049,26 @@ static bool evaluate_together(prog *pg, kval *v) {
     return ok;
 }
 
-/* Every array in v (a copy: changed in place) evaluated into a VAR of its array. */
+/* A new array of a's values (NumPy's copy), a's reference given up; NULL after an error. */
+static kiln_array *copied(kiln_ctx *ctx, kiln_array *a) {
+    kiln_array *c = kiln_array_new(ctx, (kiln_dtype)a->dtype, a->ndim, a->shape);
+    kiln_expr *ve = c ? kiln_var(ctx, a) : NULL;
+    kiln_status cs = ve ? kiln_eval_into(ctx, ve, c) : KILN_ERR_NOMEM;
+    kiln_expr_free(ve);
+    kiln_array_free(a);
+    if (cs == KILN_OK) return c;
+    kiln_array_free(c);
+    return NULL;
+}
+
+/* Every array in v (a copy: changed in place) evaluated into a VAR of its array: a view of a
+ * name's array where NumPy's value is one (alias), else an array of its own (x[0] of a 1-D x is
+ * NumPy's scalar). */
 static bool freeze_items(prog *pg, kval *out) {
     if (out->kind == KV_ARRAY && !fe_is_py(out) && out->e->op != KILN_OP_VAR) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
+        if (a && a->base && !out->alias) a = copied(pg->s->ctx, a);
         kiln_expr_free(out->e);
         out->e = a ? kiln_var(pg->s->ctx, a) : NULL;
         kiln_array_free(a);
@@ -1091,17 +1106,9 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     }
     bool py, shared = !fe_is_py(v) && !v->alias && shares_memory(v); /* (before materialize's reference) */
     kiln_array *a = materialize(pg, st, v, &py);
-    if (a && shared) {
-        /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy: an in-place
-         * update of either name (a += 1) must not reach the other */
-        kiln_array *c = kiln_array_new(s->ctx, (kiln_dtype)a->dtype, a->ndim, a->shape);
-        kiln_expr *ve = c ? kiln_var(s->ctx, a) : NULL;
-        kiln_status cs = ve ? kiln_eval_into(s->ctx, ve, c) : KILN_ERR_NOMEM;
-        kiln_expr_free(ve);
-        kiln_array_free(a);
-        a = cs == KILN_OK ? c : NULL;
-        if (!a) kiln_array_free(c);
-    }
+    if (a && shared) /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy: an in-place
+                        update of either name (a += 1) must not reach the other */
+        a = copied(s->ctx, a);
     if (!a) return report_kiln(pg, off);
     int rc = bind_name(pg, st, name, a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
     kiln_array_free(a);
