@@ -383,6 +383,7 @@ CASES += [
     ("isin(j, i, invert=True)", 0), ("isin(k, i)", 0), ("isin(f, a)", 0), ("isin(a, f)", 0), ("isin(Z, N)", 0),
     ("isin(N, Z.T)", 0), ("isin(M, concatenate([M.ravel(), a]))", 0), ("isin(m, concatenate([m, m]))", 0),
     ("isin(0.5, a)", 0), ("isin(-0.0, a)", 0), ("isin(a[:0], b)", 0), ("isin(F, F.T[::-1])", 0), ("isin(randn_f, randn_f[::7])", 0),
+    ("isin(0.1, concatenate([g, [float32(0.1)]]))", 0), ("isin(0.1, [float32(0.1), 1])", 0), ("isin(2**40, k)", 0), ("isin(k, 2**40)", 0),
     ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
     ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D
     # cbrt and copysign (ops of their own: libmvec's cbrt, LLVM's copysign), signbit, reciprocal, logspace;
@@ -912,6 +913,9 @@ PROGRAMS = [
     "y = (1 +  # a # b\n  2)\nprint(y, len('a#b'), '#')",
     "print('\\x41\\x62', '\\u00e9', '\\101', '\\t|', len('\\u20ac\\U0001F600'), '\\U0001F600', '\\q', '\\a\\b\\f\\v' == '\\x07\\x08\\x0c\\x0b', len('\\a\\b\\f\\v'))",
     "print('a\\0b')",
+    # repr escapes what Python's does (controls, separators, format and private-use characters); a format spec's escapes
+    "print(repr('\\t\\n\\x01\\a\\x7f\\r'), ['a', '\\x01'], ('\\a',), repr('é€😀\\xa0\\u200b\\u2028\\ue000\\x85'), repr(\"it's\"), repr('a\"b\\'c'))",
+    "s = '\\x02'\nprint(f'{s!r} {1:\\x3e5}|{3.5:\\x2e2f}')",
     # for ... else and while ... else: the else runs when no break ended the loop
     "for i in range(3):\n    if i == 5:\n        break\nelse:\n    print('no break', i)\nfor i in range(3):\n    if i == 1:\n        break\nelse:\n    print('no')\nprint(i)",
     "n = 0\nwhile n < 3:\n    n += 1\nelse:\n    print('done', n)\nwhile True:\n    break\nelse:\n    print('no')\nfor i in range(0):\n    pass\nelse:\n    print('empty')",

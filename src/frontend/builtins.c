@@ -4480,6 +4480,8 @@ static kiln_expr *with_last_axis(tmps *t, kiln_ctx *c, kiln_expr *v) {
 static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
+    fe_make_strong(p, arg(a, "element")); /* NumPy's asarray: a Python number is compared as float64 or int64 */
+    fe_make_strong(p, arg(a, "test_elements"));
     kiln_expr *x = keep(&t, expr_of(p, f, a, "element")), *y = x ? keep(&t, expr_of(p, f, a, "test_elements")) : NULL;
     bool inv = false;
     if (!y || (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv))) return done(p, &t, out, NULL, off);

@@ -221,23 +221,24 @@ token lex_next(lexer *lx) {
                                        : "invalid character");
 }
 
+bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
+    size_t n = 0;
+    for (size_t i = a; i < b;) {
+        char e[4] = {s[i]};
+        int k = 1;
+        const char *why;
+        size_t used = s[i] == '\\' && i + 1 < b ? lex_escape(s, i, b, e, &k, &why) : 1;
+        if (!used || n + (size_t)k >= cap) return false;
+        memcpy(buf + n, e, (size_t)k);
+        n += (size_t)k, i += used;
+    }
+    buf[n] = 0;
+    return true;
+}
+
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
     size_t off = t->off, len = t->len;
-    if (t->kind == TK_STRING) { /* strip the quotes, undo backslash escapes */
-        size_t n = 0;
-        for (size_t i = off + 1, end = off + len - 1; i < end;) {
-            char b[4] = {lx->src[i]};
-            int k = 1;
-            const char *why;
-            size_t used = lx->src[i] == '\\' && i + 1 < end ? lex_escape(lx->src, i, end, b, &k, &why) : 1; /* (checked when lexed) */
-            if (!used || n + (size_t)k >= cap) return false;
-            memcpy(buf + n, b, (size_t)k);
-            n += (size_t)k;
-            i += used;
-        }
-        buf[n] = 0;
-        return true;
-    }
+    if (t->kind == TK_STRING) return lex_unescape(lx->src, off + 1, off + len - 1, buf, cap); /* without the quotes */
     if (len + 1 > cap) return false;
     memcpy(buf, lx->src + off, len);
     buf[len] = 0;

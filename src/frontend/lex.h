@@ -44,5 +44,8 @@ bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap);
  * bytes go to out (*n of them) and it returns the characters it spans, or 0 with *why set
  * when it is malformed (a truncated \x, \u or \U, a code point past U+10FFFF, NUL, \N{...}). */
 size_t lex_escape(const char *s, size_t i, size_t end, char out[4], int *n, const char **why);
+/* s[a, b) with its escapes undone into buf (NUL-terminated); false when it does not fit in cap
+ * or an escape is malformed. */
+bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap);
 
 #endif

@@ -611,14 +611,42 @@ void fe_make_strong(parser *p, kval *v) {
 
 /* ------------------------------------------------------------------ values as text */
 
+/* Whether Python's repr writes code point cp as an escape: controls, and the separators,
+ * format characters, surrogates and private-use ranges its table of printables leaves out (the
+ * common ones: unassigned code points are not known here). */
+static bool unprintable(uint32_t cp) {
+    static const uint32_t ranges[][2] = {{0, 0x1F}, {0x7F, 0xA0}, {0xAD, 0xAD}, {0x2000, 0x200F}, {0x2028, 0x202F},
+                                         {0x205F, 0x206F}, {0x3000, 0x3000}, {0xD800, 0xF8FF}, {0xFEFF, 0xFEFF},
+                                         {0xFFF9, 0xFFFB}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF}};
+    for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++)
+        if (cp >= ranges[i][0] && cp <= ranges[i][1]) return true;
+    return false;
+}
+
+/* Python's repr of string x: quoted, with backslash escapes where Python writes them. */
 static void text_string(const char *x, kstr *b) {
     char q = strchr(x, '\'') && !strchr(x, '"') ? '"' : '\'';
     kstr_printf(b, "%c", q);
-    for (const char *c = x; *c; c++) {
-        if (*c == '\\' || *c == q) kstr_printf(b, "\\%c", *c);
-        else if (*c == '\n') kstr_printf(b, "\\n");
-        else if (*c == '\t') kstr_printf(b, "\\t");
-        else kstr_printf(b, "%c", *c);
+    for (const unsigned char *c = (const unsigned char *)x; *c;) {
+        uint32_t cp = *c;
+        int len = 1;
+        if (cp >= 0xC0) { /* a UTF-8 sequence (lex_escape wrote it, or the text had it) */
+            len = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 2;
+            cp &= 0x3F >> (len - 1);
+            for (int k = 1; k < len; k++) {
+                if ((c[k] & 0xC0) != 0x80) { /* (not UTF-8: the byte as it is) */
+                    len = 1, cp = *c;
+                    break;
+                }
+                cp = cp << 6 | (c[k] & 0x3F);
+            }
+        }
+        if (cp == '\\' || cp == (uint32_t)q) kstr_printf(b, "\\%c", (char)cp);
+        else if (cp == '\n' || cp == '\t' || cp == '\r') kstr_printf(b, "\\%c", cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
+        else if (len == 1 && cp >= 0x80) kstr_printf(b, "%c", (char)cp);
+        else if (!unprintable(cp)) kstr_printf(b, "%.*s", len, (const char *)c);
+        else kstr_printf(b, cp < 0x100 ? "\\x%02x" : cp < 0x10000 ? "\\u%04x" : "\\U%08x", cp);
+        c += len;
     }
     kstr_printf(b, "%c", q);
 }
@@ -1372,9 +1400,8 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
     }
     char spec[128] = "";
     if (colon) {
-        if (b - colon - 1 >= sizeof spec) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: format spec too long");
-        memcpy(spec, src + colon + 1, b - colon - 1);
-        spec[b - colon - 1] = 0;
+        if (!lex_unescape(src, colon + 1, b, spec, sizeof spec)) /* (its escapes undone, as the string's) */
+            return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: format spec too long");
         if (strchr(spec, '{')) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: nested fields in a format spec are not supported");
     }
     /* the expression, parsed in place (offsets stay the source's) */
