@@ -902,6 +902,11 @@ PROGRAMS = [
     "x = arange(3.)\nc = x[2]\na, b = x[1], x[0]\nt = (x[2], x[0:2])\nd = x[...]\ne = x[1, ...]\nx[0] = 9; x[2] = 7; x[1] = 5\nprint(c, a, b, t, d, e)",
     "M = arange(6).reshape(2, 3)\nr0, r1 = M[0], M[1]\nm = M[1, 2]\nk = M[1][2]\nM[0, 0] = 100; M[1, 2] = -1\nM += 1\nprint(r0, r1, m, k)",
     "x = arange(4.)\nfor i in range(3):\n    old = x[i]\n    x[i] = x[i + 1]\n    x[i + 1] = old\nprint(x)",
+    # np.NAME is NumPy's whatever the program calls NAME; s += 'x' on strings, lists, tuples; sum of a generator is element-wise
+    "e = 5; pi = 3; mean = ones(3) * 2; norm = 4\nprint(np.e, np.pi, e, pi, np.mean(arange(4.)), mean, np.linalg.norm(ones(4)), norm)",
+    "s = ''\nfor i in range(3):\n    s += '#'\ns += 'x' * 2\nl = [1]\nl += [2, 3]\nl *= 2\nt = (1,)\nt += (2,)\nprint(s, l, t)",
+    "g = [ones(2), ones(2)]\nprint(np.sum(w for w in g), sum(x * x for x in range(4)), sum(i for i in []), sum([1, 2]))",
+    "G = zeros((5, 5), dtype=int64)\nG[[1, 2, 3, 3, 3], [2, 3, 1, 2, 3]] = 1\nprint(sum(roll(roll(G, i, 0), j, 1) for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0)))",
     # in, not in, is, is not
     "print(2 in (1, 2), 3 not in [1, 2], 'b' in 'abc', 'x' not in ('a', 'b'), 2.0 in [1, 2], (1, 2) in [(1, 2)], [1] in [(1,)])",
     "print(3 in Z, 99 in Z, 0.5 not in u, nan in a, u[0] in u)",

@@ -351,6 +351,21 @@ static kiln_expr *int_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x
 }
 
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *g = arg(a, "a");
+    if (f->op == KILN_OP_SUM && g->kind == KV_LIST && g->gen) { /* Python's sum of the items: element-wise */
+        kval acc = {.kind = KV_ARRAY, .e = kiln_int(p->ctx, 0), .off = off};
+        bool ok = fe_got(p, acc.e, off);
+        for (int i = 0; ok && i < g->n; i++) {
+            kval item = {0}, next = {0};
+            if (!fe_kval_copy(p->ctx, &item, &g->items[i])) {
+                kval_free(p->ctx, &acc);
+                return fe_got(p, NULL, off);
+            }
+            if ((ok = fe_binary(p, KILN_OP_ADD, &acc, &item, g->items[i].off, &next))) acc = next; /* (acc and item taken) */
+        }
+        if (ok) *out = acc;
+        return ok;
+    }
     kiln_expr *x0 = expr_of(p, f, a, "a"), *x = NULL;
     bool keep = false, all = false;
     unsigned mask = 0;

@@ -38,6 +38,9 @@ typedef struct kval {
     /* KV_ARRAY: a name's array or a view of one, which NumPy's value would share memory with;
      * false for what operators and functions compute (a*1, copy(a): new arrays in NumPy) */
     bool alias;
+    /* KV_LIST: a generator expression, a call's one argument (sum(x for x in xs) is Python's
+     * sum of the items, as NumPy's np.sum of a generator is) */
+    bool gen;
 } kval;
 
 void kval_free(kiln_ctx *ctx, kval *v);

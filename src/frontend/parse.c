@@ -1329,7 +1329,7 @@ static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw
         }
         if (*npos == 0 && comprehension_ahead(p)) { /* f(x for x in xs): a generator expression, here a list */
             if (!(ok = p_comprehension(p, ")", false, p->tok.off, &pos[*npos]))) break;
-            (*npos)++;
+            pos[(*npos)++].gen = true;
             break;
         }
         if (!(ok = p_test(p, &pos[*npos]))) break;
@@ -1510,9 +1510,11 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
 }
 
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
-static bool read_name(parser *p, token t, char *name, size_t cap) {
+static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
+    *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
     if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
+    *np = true;
     advance(p); /* "." */
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
@@ -1920,7 +1922,8 @@ static bool p_atom(parser *p, kval *out) {
             advance(p);
             return p_fstring(p, str, t.off, out);
         }
-        if (!read_name(p, t, name, sizeof name) || p->failed) return false;
+        bool np; /* np.NAME is NumPy's NAME, whatever the program calls NAME (mean = x.mean(0); np.mean(y)) */
+        if (!read_name(p, t, name, sizeof name, &np) || p->failed) return false;
         if (!strcmp(name, "True") || !strcmp(name, "False")) return fe_set_expr(p, out, kiln_bool(p->ctx, name[0] == 'T'), t.off);
         if (!strcmp(name, "None")) {
             simple(out, KV_NONE, t.off);
@@ -1928,7 +1931,7 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
             return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
-        for (const fe_frame *fr = p->frame; fr; fr = fr->outer)
+        for (const fe_frame *fr = np ? NULL : p->frame; fr; fr = fr->outer)
             for (int i = fr->n - 1; i >= 0; i--)
                 if (!strcmp(fr->local[i].name, name)) { /* a comprehension's variable */
                     if (is_op(p, "(")) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, kind_name(&fr->local[i].v));
@@ -1937,8 +1940,8 @@ static bool p_atom(parser *p, kval *out) {
                     out->off = t.off;
                     return true;
                 }
-        kiln_array *a = kiln_scope_get(p->env->scope, name);
-        const kval *bound = fe_scope_value(p->env->scope, name);
+        kiln_array *a = np ? NULL : kiln_scope_get(p->env->scope, name);
+        const kval *bound = np ? NULL : fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {
             if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
@@ -2324,6 +2327,8 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
     *res = ref_apply(op, KILN_I64, KILN_BOOL, len).b; /* the same up to the shorter one's length: by length */
     return true;
 }
+
+bool fe_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) { return binary(p, op, l, r, off, out); }
 
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     bool str_py = (l->kind == KV_STR && (r->kind == KV_ARRAY || is_seq(r))) || (r->kind == KV_STR && (l->kind == KV_ARRAY || is_seq(l))); /* 1 == 'a': False */
@@ -2735,14 +2740,16 @@ static bool same_kind(kiln_dtype from, kiln_dtype to) {
 kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out) {
     memset(out, 0, sizeof *out);
     kiln_array *a = kiln_scope_get(env->scope, name);
-    if (!a) return kiln_fail_at(ctx, KILN_ERR_NAME, 0, "name '%s' is not defined", name);
+    const kval *bound = a ? NULL : fe_scope_value(env->scope, name); /* a string, list or tuple: s += 'x' is s = s + 'x' */
+    if (!a && !bound) return kiln_fail_at(ctx, KILN_ERR_NAME, 0, "name '%s' is not defined", name);
     kval rhs = {0}, self = {0};
     kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
     if (st != KILN_OK) return st;
     parser p = {.ctx = ctx, .env = env};
     lex_init(&p.lx, src, len);
-    bool py = fe_scope_py(env->scope, name);
-    if (!scope_value(&p, name, a, 0, &self) || !binary(&p, op, &self, &rhs, 0, out)) {
+    bool py = !a || fe_scope_py(env->scope, name);
+    if (bound) env->volatile_ = true; /* (its value now, as a name's string or list is read) */
+    if (!(a ? scope_value(&p, name, a, 0, &self) : fe_kval_copy(ctx, &self, bound)) || !binary(&p, op, &self, &rhs, 0, out)) {
         kval_free(ctx, &self);
         kval_free(ctx, &rhs);
         return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_ARG;

@@ -65,6 +65,8 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n);
 
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);
+/* l op r, Python's and NumPy's binary operator (l and r taken, freed either way). */
+bool fe_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out);
 /* v, evaluated now, as a weak Python number of kind dt (float(x), int(x), x.item()). */
 bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off);
 /* A function's result from Python numbers is a NumPy scalar: strong (NEP 50). */
