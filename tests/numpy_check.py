@@ -906,6 +906,9 @@ PROGRAMS = [
     "e = 5; pi = 3; mean = ones(3) * 2; norm = 4\nprint(np.e, np.pi, e, pi, np.mean(arange(4.)), mean, np.linalg.norm(ones(4)), norm)",
     "s = ''\nfor i in range(3):\n    s += '#'\ns += 'x' * 2\nl = [1]\nl += [2, 3]\nl *= 2\nt = (1,)\nt += (2,)\nprint(s, l, t)",
     "g = [ones(2), ones(2)]\nprint(np.sum(w for w in g), sum(x * x for x in range(4)), sum(i for i in []), sum([1, 2]))",
+    # lists of many arrays: a loss history, hundreds of rows stacked
+    "w = 0.0\nlosses = []\nfor i in range(300):\n    w = w - 0.01 * (w - 3)\n    losses += [(ones(3) * w).mean()]\nprint(len(losses), array(losses)[-3:], min(losses), max(losses))",
+    "rows = [arange(4.) * i for i in range(300)]\nprint(stack(rows).shape, vstack(rows)[-1], concatenate(rows).sum(), column_stack(rows).shape, hstack(rows).shape, dstack(rows).shape)",
     "G = zeros((5, 5), dtype=int64)\nG[[1, 2, 3, 3, 3], [2, 3, 1, 2, 3]] = 1\nprint(sum(roll(roll(G, i, 0), j, 1) for i in (-1, 0, 1) for j in (-1, 0, 1) if (i, j) != (0, 0)))",
     # in, not in, is, is not
     "print(2 in (1, 2), 3 not in [1, 2], 'b' in 'abc', 'x' not in ('a', 'b'), 2.0 in [1, 2], (1, 2) in [(1, 2)], [1] in [(1,)])",

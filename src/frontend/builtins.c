@@ -509,42 +509,46 @@ static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return as_view(f, a, out, result(p, out, r, off, 1, &x));
 }
 
-/* The arrays of a tuple or list argument (references), n of them. */
-static bool seq_of(parser *p, const fe_fn *f, kval *v, kiln_expr **xs, int *n, int cap) {
-    if (v->kind == KV_ARRAY && !fe_is_py(v) && v->e->ndim > 0) { /* an array: its rows, as NumPy iterates it */
-        if (v->e->shape[0] == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name);
-        if (v->e->shape[0] > cap) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d arrays", f->name, cap);
-        for (*n = 0; *n < v->e->shape[0]; (*n)++) {
-            kiln_ix ix = {.kind = KILN_IX_INDEX, .index = *n};
-            if (!(xs[*n] = kiln_index(p->ctx, v->e, 1, &ix))) {
-                for (int i = 0; i < *n; i++) kiln_expr_free(xs[i]);
-                return fe_got(p, NULL, v->off);
-            }
-        }
-        return true;
-    }
-    if (v->kind != KV_TUPLE && v->kind != KV_LIST)
-        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected a tuple or list of arrays", f->name);
-    if (v->n == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name);
-    if (v->n > cap) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d arrays", f->name, cap);
-    for (*n = 0; *n < v->n; (*n)++)
-        if (!(xs[*n] = fe_arg_expr(p, &v->items[*n], f->name, "arrays"))) {
+/* The arrays of a tuple or list argument (references), n of them, in an array of the context's
+ * (kiln_free it); NULL after an error. */
+static kiln_expr **seq_of(parser *p, const fe_fn *f, kval *v, int *n) {
+    bool rows = v->kind == KV_ARRAY && !fe_is_py(v) && v->e->ndim > 0; /* an array: its rows, as NumPy iterates it */
+    if (!rows && v->kind != KV_TUPLE && v->kind != KV_LIST)
+        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected a tuple or list of arrays", f->name), NULL;
+    int64_t count = rows ? v->e->shape[0] : v->n;
+    if (count == 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): need at least one array", f->name), NULL;
+    if (count > FE_MAX_JOIN) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): at most %d arrays", f->name, FE_MAX_JOIN), NULL;
+    kiln_expr **xs = kiln_calloc(p->ctx, (size_t)count * sizeof *xs);
+    if (!fe_got(p, xs, v->off)) return NULL;
+    for (*n = 0; *n < count; (*n)++) {
+        kiln_ix ix = {.kind = KILN_IX_INDEX, .index = *n};
+        if (!(xs[*n] = rows ? kiln_index(p->ctx, v->e, 1, &ix) : fe_arg_expr(p, &v->items[*n], f->name, "arrays"))) {
+            if (rows) fe_got(p, NULL, v->off);
             for (int i = 0; i < *n; i++) kiln_expr_free(xs[i]);
-            return false;
+            kiln_free(p->ctx, xs);
+            return NULL;
         }
-    return true;
+    }
+    return xs;
+}
+
+/* result() of the n arrays xs from seq_of, which it frees. */
+static bool joined(parser *p, kval *out, kiln_expr *r, size_t off, int n, kiln_expr **xs) {
+    bool ok = result(p, out, r, off, n, xs);
+    kiln_free(p->ctx, xs);
+    return ok;
 }
 
 enum { J_CONCAT, J_STACK, J_VSTACK, J_HSTACK };
 static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *xs[64];
     int n = 0;
-    if (!seq_of(p, f, arg(a, f->op == J_VSTACK || f->op == J_HSTACK ? "tup" : "arrays"), xs, &n, 64)) return false;
+    kiln_expr **xs = seq_of(p, f, arg(a, f->op == J_VSTACK || f->op == J_HSTACK ? "tup" : "arrays"), &n);
+    if (!xs) return false;
     int64_t axis = 0;
     bool flat = false;
     if ((f->op == J_CONCAT || f->op == J_STACK) && given(a, "axis")) {
         if (arg(a, "axis")->kind == KV_NONE && f->op == J_CONCAT) flat = true;
-        else if (!fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return result(p, out, NULL, off, n, xs);
+        else if (!fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return joined(p, out, NULL, off, n, xs);
     }
     for (int i = 0; i < n; i++) {
         kiln_expr *t = NULL;
@@ -553,15 +557,15 @@ static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         else if (f->op == J_HSTACK && xs[i]->ndim == 0) t = kiln_reshape(p->ctx, xs[i], 1, (int64_t[]){1});
         else continue;
         kiln_expr_free(xs[i]);
-        if (!(xs[i] = t)) return result(p, out, NULL, off, n, xs); /* frees the others (NULL-safe) */
+        if (!(xs[i] = t)) return joined(p, out, NULL, off, n, xs); /* frees the others (NULL-safe) */
     }
     if (f->op == J_HSTACK) axis = xs[0]->ndim == 1 ? 0 : 1;
     if (axis < -KILN_MAX_DIMS - 1 || axis > KILN_MAX_DIMS) {
         fe_err(p, off, KILN_ERR_ARG, "%s(): axis out of bounds", f->name);
-        return result(p, out, NULL, off, n, xs);
+        return joined(p, out, NULL, off, n, xs);
     }
     kiln_expr *r = f->op == J_STACK ? kiln_stack(p->ctx, n, xs, (int)axis) : kiln_concatenate(p->ctx, n, xs, (int)axis);
-    return result(p, out, r, off, n, xs);
+    return joined(p, out, r, off, n, xs);
 }
 
 static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -3857,16 +3861,16 @@ static bool h_atleast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 
 /* column_stack(tup): 1-D arrays (and 0-d) as columns, joined along axis 1 */
 static bool h_column_stack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *xs[64];
     int n = 0;
-    if (!seq_of(p, f, arg(a, "tup"), xs, &n, 64)) return false;
+    kiln_expr **xs = seq_of(p, f, arg(a, "tup"), &n);
+    if (!xs) return false;
     for (int i = 0; i < n; i++) {
         if (xs[i]->ndim >= 2) continue;
         kiln_expr *col = kiln_reshape(p->ctx, xs[i], 2, (int64_t[]){xs[i]->ndim ? xs[i]->shape[0] : 1, 1});
         kiln_expr_free(xs[i]);
-        if (!(xs[i] = col)) return result(p, out, NULL, off, n, xs);
+        if (!(xs[i] = col)) return joined(p, out, NULL, off, n, xs);
     }
-    return result(p, out, kiln_concatenate(p->ctx, n, xs, 1), off, n, xs);
+    return joined(p, out, kiln_concatenate(p->ctx, n, xs, 1), off, n, xs);
 }
 
 /* inner(a, b): the sum over the last axes of both; its dims are a's others, then b's */
@@ -4291,15 +4295,15 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 
 /* dstack: the arrays as atleast_3d, joined along axis 2 */
 static bool h_dstack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *xs[64];
     int n = 0;
-    if (!seq_of(p, f, arg(a, "tup"), xs, &n, 64)) return false;
+    kiln_expr **xs = seq_of(p, f, arg(a, "tup"), &n);
+    if (!xs) return false;
     for (int i = 0; i < n; i++) {
         kiln_expr *e = at_least(p->ctx, xs[i], 3);
         kiln_expr_free(xs[i]);
-        if (!(xs[i] = e)) return result(p, out, NULL, off, n, xs);
+        if (!(xs[i] = e)) return joined(p, out, NULL, off, n, xs);
     }
-    return result(p, out, kiln_concatenate(p->ctx, n, xs, 2), off, n, xs);
+    return joined(p, out, kiln_concatenate(p->ctx, n, xs, 2), off, n, xs);
 }
 
 /* ix_: each 1-D sequence shaped to broadcast along its own axis of n (a bool one: its nonzero

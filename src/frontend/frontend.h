@@ -81,6 +81,9 @@ typedef struct fe_env {
 /* Values whose tuples and lists hold more items than this (all levels) are refused: kiln copies
  * them where Python shares them (s = s, s in a loop doubles each time). */
 #define FE_MAX_ITEMS (1 << 20)
+/* Arrays at most this many are joined into one (array(list), stack, concatenate...): a
+ * balanced tree of concatenations, each value copied about log2(n) times. */
+#define FE_MAX_JOIN (1 << 16)
 /* Longer strings than this are refused (s * n, s + t: a message, not an allocation of gigabytes). */
 #define FE_MAX_STRING (16 << 20)
 

@@ -406,13 +406,13 @@ static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
         return e;
     }
     /* a list of arrays (or of lists of them): stacked */
-    kiln_expr *parts[64];
-    if (v->n == 0 || v->n > 64) {
-        kiln_fail(ctx, KILN_ERR_ARG, "%s: a list of arrays must have 1 to 64 items", what);
+    if (v->n == 0 || v->n > FE_MAX_JOIN) {
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: a list of arrays must have 1 to %d items", what, FE_MAX_JOIN);
         return NULL;
     }
+    kiln_expr **parts = kiln_calloc(ctx, (size_t)v->n * sizeof *parts), *r = NULL;
     int made = 0;
-    kiln_expr *r = NULL;
+    if (!parts) return NULL;
     for (; made < v->n; made++)
         if (!(parts[made] = fe_as_expr(ctx, &v->items[made], what))) goto out;
     r = kiln_stack(ctx, v->n, parts, 0);
@@ -420,6 +420,7 @@ static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
         kiln_fail(ctx, KILN_ERR_SHAPE, "%s: the list's items have different shapes (a ragged list is not an array)", what);
 out:
     for (int i = 0; i < made; i++) kiln_expr_free(parts[i]);
+    kiln_free(ctx, parts);
     return r;
 }
 
