@@ -22,6 +22,7 @@ out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 expect ":help lists signatures" 0 "logsumexp(a, axis=None, keepdims=False)" -- "$kiln" -c ':help'
 expect ":help NAME" 0 "the sum over axis" -- "$kiln" -c ':help sum'
 expect ":help of a constant" 0 "as numpy.pi" -- "$kiln" -c ':help pi'
+expect "max and min of numbers are Python's" 0 "1.5 2.5 1 2 3" -- "$kiln" -c $'best = 10.0\nfor loss in [3.0, 5.0, 1.5]:\n    best = min(best, loss)\nprint(best, max(1, 2.5), min(3, 1, 2), max(2, 2.0), max(float64(2.0), 3))'
 expect "NumPy's integers index" 0 "array([0, 1, 2])" -- "$kiln" -c 'x = arange(10); n = sum(arange(3)); x[:n]'
 # an out-of-bounds index names the axis of the array indexed, as NumPy's message does (not the
 # axis of what the subscript made of it before taking)

@@ -906,6 +906,7 @@ PROGRAMS = [
     "e = 5; pi = 3; mean = ones(3) * 2; norm = 4\nprint(np.e, np.pi, e, pi, np.mean(arange(4.)), mean, np.linalg.norm(ones(4)), norm)",
     "s = ''\nfor i in range(3):\n    s += '#'\ns += 'x' * 2\nl = [1]\nl += [2, 3]\nl *= 2\nt = (1,)\nt += (2,)\nprint(s, l, t)",
     "g = [ones(2), ones(2)]\nprint(np.sum(w for w in g), sum(x * x for x in range(4)), sum(i for i in []), sum([1, 2]))",
+    "print(max(ones(3), 0), min(arange(6).reshape(2, 3), 1))",
     # lists of many arrays: a loss history, hundreds of rows stacked
     "w = 0.0\nlosses = []\nfor i in range(300):\n    w = w - 0.01 * (w - 3)\n    losses += [(ones(3) * w).mean()]\nprint(len(losses), array(losses)[-3:], min(losses), max(losses))",
     "rows = [arange(4.) * i for i in range(300)]\nprint(stack(rows).shape, vstack(rows)[-1], concatenate(rows).sum(), column_stack(rows).shape, hstack(rows).shape, dstack(rows).shape)",
@@ -1184,6 +1185,7 @@ DOCUMENTED = {
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
+    "max(3, 4)": "max and min of single values are Python's builtins (the larger one), where np.max takes 4 as an axis",
     "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
         "x[idx][...] = v, which writes into a copy in NumPy (nothing changes), is refused",

@@ -4866,9 +4866,35 @@ int fe_functions(const fe_fninfo **list) {
     return (int)(sizeof functions / sizeof *functions);
 }
 
+/* Whether v is one value, not an array of them: a number, a 0-d array, a string. */
+static bool one_value(const kval *v) { return v->kind == KV_STR || (v->kind == KV_ARRAY && v->e->ndim == 0); }
+
+/* Python's max(a, b, ...) and min(a, b, ...) of single values (np.max(3, 5) would take 5 as an
+ * axis, which a 0-d array does not have): the first of the largest (smallest), as Python picks
+ * it, compared now. */
+static bool py_extreme(parser *p, bool max, kval *pos, int npos, kval *out) {
+    int best = 0;
+    bool ok = true;
+    for (int k = 1; ok && k < npos; k++) {
+        kval a = {0}, b = {0}, c = {0};
+        bool beats = false;
+        ok = fe_kval_copy(p->ctx, &a, &pos[k]) && fe_kval_copy(p->ctx, &b, &pos[best]);
+        if (!ok) kval_free(p->ctx, &a), fe_got(p, NULL, pos[k].off);
+        else ok = fe_binary(p, max ? KILN_OP_GT : KILN_OP_LT, &a, &b, pos[k].off, &c) && fe_truth(p, &c, &beats);
+        kval_free(p->ctx, &c);
+        if (beats) best = k;
+    }
+    if (ok) *out = pos[best], memset(&pos[best], 0, sizeof pos[best]);
+    for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+    return ok;
+}
+
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
     const fe_fn *f = NULL;
     char shown[64];
+    if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
+        (npos == 2 || one_value(&pos[1])))
+        return py_extreme(p, name[1] == 'a', pos, npos, out);
     if (self) {
         snprintf(shown, sizeof shown, "%s", name);
         f = find(methods, sizeof methods / sizeof *methods, name);
