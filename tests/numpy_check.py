@@ -907,6 +907,9 @@ PROGRAMS = [
     "s = ''\nfor i in range(3):\n    s += '#'\ns += 'x' * 2\nl = [1]\nl += [2, 3]\nl *= 2\nt = (1,)\nt += (2,)\nprint(s, l, t)",
     "g = [ones(2), ones(2)]\nprint(np.sum(w for w in g), sum(x * x for x in range(4)), sum(i for i in []), sum([1, 2]))",
     "print(max(ones(3), 0), min(arange(6).reshape(2, 3), 1))",
+    # f(*xs): each item an argument; print's flush=
+    "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
+    "print(*5)",
     # lists of many arrays: a loss history, hundreds of rows stacked
     "w = 0.0\nlosses = []\nfor i in range(300):\n    w = w - 0.01 * (w - 3)\n    losses += [(ones(3) * w).mean()]\nprint(len(losses), array(losses)[-3:], min(losses), max(losses))",
     "rows = [arange(4.) * i for i in range(300)]\nprint(stack(rows).shape, vstack(rows)[-1], concatenate(rows).sum(), column_stack(rows).shape, hstack(rows).shape, dstack(rows).shape)",

@@ -1328,6 +1328,24 @@ static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw
             ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "positional argument follows keyword argument");
             break;
         }
+        if (is_op(p, "*")) { /* f(*xs): each item of xs an argument */
+            size_t at = p->tok.off;
+            kval v = {0}, *items = NULL;
+            int n = 0;
+            advance(p);
+            if (!(ok = p_test(p, &v))) break;
+            ok = fe_items(p, &v, &items, &n);
+            kval_free(p->ctx, &v);
+            if (ok && *npos + *nkw + n > FE_MAX_ARGS) ok = fe_err(p, at, KILN_ERR_ARG, "%s(): too many arguments (at most %d)", fn, FE_MAX_ARGS);
+            for (int i = 0; i < n; i++) {
+                if (ok) pos[(*npos)++] = items[i];
+                else kval_free(p->ctx, &items[i]);
+            }
+            kiln_free(p->ctx, items);
+            if (!ok || !is_op(p, ",")) break;
+            advance(p);
+            continue;
+        }
         if (*npos == 0 && comprehension_ahead(p)) { /* f(x for x in xs): a generator expression, here a list */
             if (!(ok = p_comprehension(p, ")", false, p->tok.off, &pos[*npos]))) break;
             pos[(*npos)++].gen = true;

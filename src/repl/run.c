@@ -956,7 +956,8 @@ static int exec_print(prog *pg, stmt *st) {
     const char *sep = " ", *end = "\n";
     for (int i = 0; i < c.nkw && rc == RUN_OK; i++) {
         bool is_sep = !strcmp(c.kw[i].name, "sep"), is_end = !strcmp(c.kw[i].name, "end");
-        if (!is_sep && !is_end) rc = report(pg, st->x + c.kw[i].off, "print() takes sep= and end= (and values)");
+        if (!strcmp(c.kw[i].name, "flush")) continue; /* (kiln's output is flushed at each print) */
+        if (!is_sep && !is_end) rc = report(pg, st->x + c.kw[i].off, "print() takes sep=, end= and flush= (and values)");
         else if (c.kw[i].v.kind == KV_STR) *(is_sep ? &sep : &end) = c.kw[i].v.s;
         else if (c.kw[i].v.kind != KV_NONE) rc = report(pg, st->x + c.kw[i].v.off, is_sep ? "sep must be None or a string" : "end must be None or a string");
     }
