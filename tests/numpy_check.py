@@ -907,6 +907,10 @@ PROGRAMS = [
     "s = ''\nfor i in range(3):\n    s += '#'\ns += 'x' * 2\nl = [1]\nl += [2, 3]\nl *= 2\nt = (1,)\nt += (2,)\nprint(s, l, t)",
     "g = [ones(2), ones(2)]\nprint(np.sum(w for w in g), sum(x * x for x in range(4)), sum(i for i in []), sum([1, 2]))",
     "print(max(ones(3), 0), min(arange(6).reshape(2, 3), 1))",
+    # subscripts among the targets: swaps (rows stay views, as NumPy's), chains, nesting
+    "x = arange(5.)\nx[0], x[1] = x[1], x[0]\ni, j = 2, 4\nx[i], x[j] = x[j], x[i]\nM = arange(6).reshape(2, 3)\nM[0], M[1] = M[1], M[0]\nN = arange(6).reshape(2, 3)\nN[0], N[1] = N[1].copy(), N[0].copy()\nprint(x, M, N)",
+    "G = zeros((3, 3), dtype=int64)\nG[1, 2] = G[2, 0] = 7\na, G[0, 0], (b, G[0, 1]) = 1, 2, (3, 4)\ny = zeros(4)\ny[:2], k = [5, 6], 9\nw = arange(3.)\nw[0], w[2] = w[2] * 10, w[0] * 10\nprint(G, a, b, y, k, w)",
+    "x = arange(3)\nx[0], x[9] = 1, 2",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
     "print(*5)",

@@ -51,6 +51,9 @@ struct stmt {
     size_t x, xlen;        /* its expression (see stmt_kind) */
     char names[MAX_TARGETS][64];
     int nnames;
+    /* S_ASSIGN: a target that is a subscript, NAME[...] (its text at item_at, item_len; its
+     * names[] entry empty), assigned as x[...] = value is: a, x[0] = ..., x[i], x[j] = x[j], x[i] */
+    size_t item_at[MAX_TARGETS], item_len[MAX_TARGETS];
     int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
     int group[MAX_TARGETS]; /* S_ASSIGN: at the first name of a nested "(b, c)": its names */
     bool seq[MAX_TARGETS];  /* each target list: a sequence ("n," "(n,)" "[n]"), even of one name */
@@ -443,13 +446,21 @@ static bool setitem_value(prog *pg, stmt *st, size_t a, size_t b, const char *no
     return true;
 }
 
-/* One name of a target list, t[a, ne), into st->names; false after reporting. */
-static bool target_name(prog *pg, stmt *st, size_t a, size_t ne) {
+/* One name of a target list, t[a, ne), into st->names (items: or a subscript, NAME[...]); false
+ * after reporting. */
+static bool target_name(prog *pg, stmt *st, size_t a, size_t ne, bool items) {
     const char *t = pg->text;
+    stmt scratch;
+    if (items && st->nnames < MAX_TARGETS && !is_ident(t, a, ne) && subscript_target(pg, (memset(&scratch, 0, sizeof scratch), &scratch), a, ne)) {
+        st->names[st->nnames][0] = 0;
+        st->item_at[st->nnames] = a, st->item_len[st->nnames] = ne - a;
+        st->group[st->nnames++] = 0;
+        return true;
+    }
     if (!is_ident(t, a, ne)) {
         const char *why = "cannot assign to this: only names can be assigned";
         for (size_t i = a; i < ne; i++)
-            if (t[i] == '[') why = "an item assignment, x[...] = value, is a statement of its own (one target, no chain, no unpacking)";
+            if (t[i] == '[') why = items ? "cannot assign to this subscript" : "a subscript cannot be a target here: only names";
         for (size_t i = a; i < ne && t[i] != '['; i++)
             if (t[i] == '.') why = "cannot assign to an attribute";
         if (word_at(t, a, ne, "True") || word_at(t, a, ne, "False") || word_at(t, a, ne, "None"))
@@ -473,8 +484,8 @@ static bool target_name(prog *pg, stmt *st, size_t a, size_t ne) {
 }
 
 /* The names of a target list "a" / "a, b" / "(a, b)" / "a, (b, c)" (one level of nesting) into
- * st->names; false after reporting. */
-static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
+ * st->names (items: subscripts among them, x[0], y); false after reporting. */
+static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b, bool items) {
     const char *t = pg->text;
     char comma = ',';
     a = trim_left(t, a, b);
@@ -500,7 +511,7 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
             int first = st->nnames;
             while (ia < ib) {
                 size_t ie = scan_top(t, ia, ib, is_char, &comma);
-                if (!target_name(pg, st, ia, trim_right(t, ia, ie))) return false;
+                if (!target_name(pg, st, ia, trim_right(t, ia, ie), items)) return false;
                 ia = ie < ib ? trim_left(t, ie + 1, ib) : ib;
             }
             if (st->nnames == first) {
@@ -508,7 +519,7 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b) {
                 return false;
             }
             st->group[first] = st->nnames - first;
-        } else if (!target_name(pg, st, ia, ib)) {
+        } else if (!target_name(pg, st, ia, ib, items)) {
             return false;
         }
         count++;
@@ -574,7 +585,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         return st->kind = S_PASS, true; /* import numpy as np: kiln's names are NumPy's already */
     if (word_at(t, a, b, "del")) {
         st->kind = S_DEL;
-        return parse_targets(pg, st, a + 3, b);
+        return parse_targets(pg, st, a + 3, b, false);
     }
     static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", "assert", NULL};
     for (int k = 0; kw[k]; k++)
@@ -606,7 +617,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
                 return setitem_value(pg, st, eq + 1, b, "expected a value after the operator");
             }
             st->kind = S_AUG;
-            if (!parse_targets(pg, st, a, eq - n)) return false;
+            if (!parse_targets(pg, st, a, eq - n, false)) return false;
             if (st->nnames != 1 || st->seq[0] || st->group[0]) return report(pg, a, "an augmented assignment has one target"), false;
             st->x = trim_left(t, eq + 1, b);
             st->xlen = b - st->x;
@@ -619,7 +630,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     st->kind = S_ASSIGN;
     size_t from = a;
     for (;;) {
-        if (!parse_targets(pg, st, from, eq)) return false;
+        if (!parse_targets(pg, st, from, eq, true)) return false;
         from = eq + 1;
         size_t next = scan_top(t, from, b, is_assign, NULL);
         if (next == b) break;
@@ -674,7 +685,7 @@ static bool parse_compound(prog *pg, line *ln, int nl, int *li, stmt_kind kind, 
         while (in < hb && !(word_at(t, in, hb, "in") && in > ha && (t[in - 1] == ' ' || t[in - 1] == '\t' || t[in - 1] == ')')))
             in++;
         if (in >= hb) return report(pg, ha, "expected 'in': for i in range(n):"), false;
-        if (!parse_targets(pg, st, ha, in)) return false;
+        if (!parse_targets(pg, st, ha, in, false)) return false;
         bool one = st->seq[0] && st->nnames == 1; /* (a loop's items are flattened, not matched to the targets' shape) */
         for (int k = 0; k < st->nnames; k++) one |= st->group[k] == 1;
         if (one) return report(pg, ha, "a target of one name in brackets or with a comma, as in for (u,) in ..., is not supported in a for loop: write u, = item in its body"), false;
@@ -1116,13 +1127,32 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     return rc;
 }
 
+static int set_item(prog *pg, stmt *st, const kval *given);
+
+/* Target k of st, a subscript (st->item_len[k]), assigned v: as x[...] = v, v computed already. */
+static int store_item(prog *pg, stmt *st, int k, const kval *v) {
+    stmt item;
+    memset(&item, 0, sizeof item);
+    bool ok = subscript_target(pg, &item, st->item_at[k], st->item_at[k] + st->item_len[k]); /* (as when parsed) */
+    KILN_ASSERT(ok);
+    item.start = st->item_at[k], item.end = st->end;
+    item.x = st->x, item.xlen = st->xlen; /* (where the value's messages point) */
+    return set_item(pg, &item, v);
+}
+
+/* Target k of st bound to v: a name (spare: the statement whose buffer it may take) or a
+ * subscript. */
+static int bind_one(prog *pg, stmt *spare, stmt *st, int k, const kval *v, size_t off) {
+    return st->item_len[k] ? store_item(pg, st, k, v) : assign_one(pg, spare, st->names[k], v, off);
+}
+
 /* name = value, or the names of a target list (seq: a sequence, "n," too) = a sequence's items
  * or an array's rows; a nested "(b, c)" takes an item that is a sequence of that many values. */
 static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kval *v) {
     session *s = pg->s;
     int count = 0, at[MAX_TARGETS]; /* the targets, each at its first name */
     for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1) at[count++] = k;
-    if (count == 1 && !st->group[first] && !seq) return assign_one(pg, st, st->names[first], v, st->x + v->off);
+    if (count == 1 && !st->group[first] && !seq) return bind_one(pg, st, st, first, v, st->x + v->off);
     kval chars = {0}; /* a string unpacks into its characters */
     if (v->kind == KV_STR) {
         if (!fe_str_chars(s->ctx, v->s, &chars)) {
@@ -1194,22 +1224,22 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     for (int i = 0; i < count && rc == RUN_OK; i++) {
         int g = st->group[at[i]];
         pg->src = own_src[i] ? isrc[i] : all, pg->nsrc = own_src[i] ? insrc[i] : nall;
-        if (!g) rc = assign_one(pg, NULL, st->names[at[i]], &fz[i], st->x);
+        if (!g) rc = bind_one(pg, NULL, st, at[i], &fz[i], st->x);
         if (g && fz[i].kind == KV_STR) { /* a nested string: its characters */
             kval ch = {0};
             if (!fe_str_chars(s->ctx, fz[i].s, &ch) || ch.n != g) rc = report(pg, st->x, ch.n != g ? "cannot unpack a string into that many names" : "out of memory");
-            for (int j = 0; j < g && rc == RUN_OK; j++) rc = assign_one(pg, NULL, st->names[at[i] + j], &ch.items[j], st->x);
+            for (int j = 0; j < g && rc == RUN_OK; j++) rc = bind_one(pg, NULL, st, at[i] + j, &ch.items[j], st->x);
             kval_free(s->ctx, &ch);
             continue;
         }
         for (int j = 0; j < g && rc == RUN_OK; j++) {
             if (fz[i].kind != KV_ARRAY) {
-                rc = assign_one(pg, NULL, st->names[at[i] + j], &fz[i].items[j], st->x);
+                rc = bind_one(pg, NULL, st, at[i] + j, &fz[i].items[j], st->x);
                 continue;
             }
             kiln_ix ix = {.kind = KILN_IX_INDEX, .index = j}; /* row j of an array, a view (an element: a copy) */
             kval row = {.kind = KV_ARRAY, .e = kiln_index(s->ctx, fz[i].e, 1, &ix), .alias = fz[i].e->ndim > 1};
-            rc = row.e ? assign_one(pg, NULL, st->names[at[i] + j], &row, st->x) : report_kiln(pg, st->x);
+            rc = row.e ? bind_one(pg, NULL, st, at[i] + j, &row, st->x) : report_kiln(pg, st->x);
             kval_free(s->ctx, &row);
         }
     }
@@ -1436,7 +1466,8 @@ static const char *numbers_fit(const kval *v, kiln_dtype dt) {
  * SETITEM_HOST elements), and any other (a mask, integer arrays) element by element at the
  * positions it picks, in order (a repeated index keeps its last value, as NumPy's).  Ctrl-C is
  * held back while it writes. */
-static int set_item(prog *pg, stmt *st) {
+/* st's x[...] = value (given: a value computed already, else st's own text's). */
+static int set_item(prog *pg, stmt *st, const kval *given) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0];
@@ -1467,10 +1498,11 @@ static int set_item(prog *pg, stmt *st) {
     if (rc == RUN_OK) {
         /* NumPy updates one element picked by integers through a Python scalar (no same_kind rule) */
         bool element = tv.e->ndim == 0 && T->ndim > 0 && !strstr_in(pg->text, st->lb, st->t + st->tlen, "...");
-        kiln_status ps = st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, element, st->op, pg->text + st->x, st->xlen, &vv)
-                                 : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
+        kiln_status ps = given ? (fe_kval_copy(ctx, &vv, given) ? KILN_OK : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory"))
+                         : st->aug ? fe_parse_item_update(ctx, &env, &tv, (kiln_dtype)T->dtype, element, st->op, pg->text + st->x, st->xlen, &vv)
+                                   : fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv);
         if (ps != KILN_OK) rc = report_kiln(pg, st->aug ? st->start : st->x);
-        else warn_once(pg, st, &env, st->x);
+        else if (!given) warn_once(pg, st, &env, st->x);
     }
     if (rc == RUN_OK && vv.kind == KV_ARRAY && vv.e->op == KILN_OP_CONST) { /* a number: cast here, no kernel */
         const char *bad = number_fits(vv.e, (kiln_dtype)T->dtype);
@@ -1897,7 +1929,7 @@ static int exec_one(prog *pg, stmt *st) {
         return rc;
     }
     case S_SETITEM:
-        return set_item(pg, st);
+        return set_item(pg, st, NULL);
     case S_ASSIGN: {
         if ((rc = build(pg, st, true))) return rc;
         if (st->value.kind == KV_ARRAY && st->value.e->op == KILN_OP_VAR)
@@ -1980,7 +2012,11 @@ struct run_saved {
     saved_name names[MAX_TARGETS];
 };
 
-bool run_stmt_augmented(const stmt *st) { return st->kind == S_AUG || st->kind == S_SETITEM; }
+bool run_stmt_augmented(const stmt *st) {
+    bool items = false;
+    for (int k = 0; st->kind == S_ASSIGN && k < st->nnames; k++) items |= st->item_len[k] > 0;
+    return st->kind == S_AUG || st->kind == S_SETITEM || items;
+}
 
 /* What names[0 .. n) are bound to now (n <= MAX_TARGETS), for run_restore_targets. */
 static run_saved *run_save_names(session *s, const char *const *names, int n) {
