@@ -911,6 +911,16 @@ PROGRAMS = [
     "x = arange(5.)\nx[0], x[1] = x[1], x[0]\ni, j = 2, 4\nx[i], x[j] = x[j], x[i]\nM = arange(6).reshape(2, 3)\nM[0], M[1] = M[1], M[0]\nN = arange(6).reshape(2, 3)\nN[0], N[1] = N[1].copy(), N[0].copy()\nprint(x, M, N)",
     "G = zeros((3, 3), dtype=int64)\nG[1, 2] = G[2, 0] = 7\na, G[0, 0], (b, G[0, 1]) = 1, 2, (3, 4)\ny = zeros(4)\ny[:2], k = [5, 6], 9\nw = arange(3.)\nw[0], w[2] = w[2] * 10, w[0] * 10\nprint(G, a, b, y, k, w)",
     "x = arange(3)\nx[0], x[9] = 1, 2",
+    # string methods; a list's append and extend, an array's sort and fill (statements on a name)
+    "words = 'the quick  brown fox'.split()\nprint(words, ','.join(words), 'a,b,,c'.split(','), 'a b c'.split(None, 1), ' x '.strip(), 'xxhixx'.strip('x'), 'hi  '.rstrip() + '|')",
+    "print('Hello'.upper(), 'Hello'.lower(), 'hello world'.title(), 'hello'.capitalize(), 'aaa'.replace('a', 'b', 2), 'abc'.replace('', '-'), 'banana'.replace('an', 'AN'))",
+    "print('file.txt'.endswith('.txt'), 'file'.startswith(('x', 'fi')), 'banana'.find('an'), 'banana'.count('a'), 'banana'.find('z'), 'banana'.index('n'), 'ab'.count(''))",
+    "print('7'.zfill(3), '-7'.zfill(4), 'ab'.ljust(5, '*') + '|', 'ab'.rjust(5) + '|', 'ab'.center(7, '.'), 'abc'.center(6), '12'.isdigit(), 'ab'.isalpha(), '  '.isspace(), 'AB'.isupper(), 'aB'.islower())",
+    "print('{} + {} = {}'.format(1, 2.5, 'x'), '{0}{1}{0}'.format('a', 'b'), '{x:>5}|{y:.2f}'.format(x='hi', y=3.14159), '{!r}'.format('q'), '{{}} {}'.format(float32(0.5)), '{:d}'.format(int64(7)), 'loss {:.4f} at {}'.format(mean(ones(3)), 3))",
+    "print('{} {}'.format(1))", "print(','.join([1, 2]))",
+    "hist = []\nfor i in range(4):\n    hist.append(i * 0.5)\nhist.append('x')\nhist.extend([7, (1, 2)])\nhist.extend((8,))\nprint(hist, len(hist))",
+    "x = array([3., 1., 2.])\nv = x[:2]\nx.sort()\nM = array([[3, 1], [0, 2]])\nM.sort(axis=0)\nN = M.copy()\nN.sort()\ny = zeros(3, dtype=int32)\ny.fill(7)\nw = ones((2, 2))\nw.fill(-1.5)\nprint(x, v, M, N, y, w)",
+    "y = zeros(2, dtype=int32)\ny.fill(2**40)",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
     "print(*5)",

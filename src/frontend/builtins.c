@@ -4895,13 +4895,17 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);
+    if (self && self->kind == KV_STR) return fe_str_method(p, name, self, pos, npos, kw, nkw, off, out);
     if (self) {
         snprintf(shown, sizeof shown, "%s", name);
         f = find(methods, sizeof methods / sizeof *methods, name);
         for (int i = 0; !f && method_names[i]; i++)
             if (!strcmp(method_names[i], name)) f = find(functions, sizeof functions / sizeof *functions, name);
         if (!f || (self->kind != KV_ARRAY && self->kind != KV_LIST)) {
-            bool ok = fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
+            bool place = !strcmp(name, "sort") || !strcmp(name, "fill") || !strcmp(name, "append") || !strcmp(name, "extend");
+            bool ok = place ? fe_err(p, off, KILN_ERR_NAME, "x.%s(...) is a statement of its own on a name (x.sort(), x.fill(v), xs.append(v)); "
+                                                            "for a view, assign: x[0] = v, x[0] = sort(x[0])", name)
+                            : fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
             kval_free(p->ctx, self);
             for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
             for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);

@@ -13,6 +13,7 @@
  * function returns false or a value it owns, and releases what it holds on the way out.
  * Functions and methods are in builtins.c.
  */
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -1378,6 +1379,273 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 
+/* v's text as a replacement field writes it (f-strings, str.format): conversion k ('s', 'r' or
+ * 'a') and format spec, appended to out; errors point at `at` (the spec's at spec_at). */
+static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at, size_t spec_at, kstr *out) {
+    bool ok = true;
+    if (!spec[0] && k == 's' && v->kind == KV_ARRAY && v->e->ndim == 0 && v->e->dtype == KILN_F32 && !fe_is_py(v)) {
+        kscalar x; /* format(np.float32(0.1), '') goes through Python's float: 0.10000000149011612 */
+        kiln_dtype dt;
+        ok = eval_one(p, v, &x, &dt);
+        if (ok) fe_format_pyfloat((double)x.f32, out);
+    } else if (!spec[0] || k == 'r' || k == 'a') {
+        kstr t = {0};
+        ok = fe_text(p->ctx, v, k == 's', &t);
+        if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
+        else if (ok) kstr_printf(out, "%s", t.s ? t.s : "");
+        kstr_free(&t);
+    } else if (v->kind == KV_STR) {
+        ok = fe_format_spec_str(v->s, spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
+    } else if (v->kind == KV_ARRAY) {
+        kscalar x;
+        kiln_dtype dt;
+        if (v->e->ndim > 0) ok = fe_err(p, at, KILN_ERR_ARG, "unsupported format string passed to numpy.ndarray.__format__");
+        else ok = eval_one(p, v, &x, &dt);
+        if (ok && dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
+        if (ok && !fe_format_spec_num(x, dt, spec, out))
+            ok = fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a number", spec);
+    } else {
+        ok = fe_err(p, at, KILN_ERR_ARG, "%s cannot take a format spec", kind_name(v));
+    }
+    return ok;
+}
+
+/* ------------------------------------------------------------------ string methods */
+
+static const char *py_type(const kval *v);
+
+/* A string result (text taken from b) at off. */
+static bool str_result(parser *p, kstr *b, size_t off, kval *out) {
+    simple(out, KV_STR, off);
+    out->s = kiln_strdup(p->ctx, b->s ? b->s : "");
+    kstr_free(b);
+    return fe_got(p, out->s, off);
+}
+
+/* The characters (code points) of UTF-8 s. */
+static int64_t str_len(const char *s) {
+    int64_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Positional argument i of a string method, a string (or NULL where none or None is given). */
+static bool str_arg(parser *p, const char *m, const kval *pos, int npos, int i, const char **s) {
+    *s = NULL;
+    if (i >= npos || pos[i].kind == KV_NONE) return true;
+    if (pos[i].kind != KV_STR) return fe_err(p, pos[i].off, KILN_ERR_ARG, "str.%s(): argument %d must be a string, not %s", m, i + 1, py_type(&pos[i]));
+    *s = pos[i].s;
+    return true;
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* str.format: "{}", "{0}", "{name}", with "!r" and ":spec", "{{" and "}}". */
+static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kstr *b) {
+    int next = 0;
+    for (const char *c = t; *c; c++) {
+        if ((*c == '{' && c[1] == '{') || (*c == '}' && c[1] == '}')) {
+            kstr_printf(b, "%c", *c++);
+            continue;
+        }
+        if (*c == '}') return fe_err(p, off, KILN_ERR_ARG, "Single '}' encountered in format string");
+        if (*c != '{') {
+            kstr_printf(b, "%c", *c);
+            continue;
+        }
+        const char *e = strchr(c, '}');
+        if (!e) return fe_err(p, off, KILN_ERR_ARG, "Single '{' encountered in format string");
+        char field[160] = "", spec[128] = "", conv = 's';
+        if ((size_t)(e - c - 1) >= sizeof field) return fe_err(p, off, KILN_ERR_ARG, "format(): a replacement field is too long");
+        memcpy(field, c + 1, (size_t)(e - c - 1));
+        char *colon = strchr(field, ':'), *bang = strchr(field, '!');
+        if (colon) snprintf(spec, sizeof spec, "%s", colon + 1), *colon = 0;
+        if (bang && (!colon || bang < colon)) {
+            if (!strchr("rsa", bang[1]) || bang[2]) return fe_err(p, off, KILN_ERR_ARG, "format(): expected 'r', 's' or 'a' after '!'");
+            conv = bang[1], *bang = 0;
+        }
+        if (strchr(spec, '{')) return fe_err(p, off, KILN_ERR_ARG, "format(): nested fields in a format spec are not supported");
+        kval *v = NULL;
+        if (!field[0]) {
+            if (next < 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from manual field specification to automatic field numbering");
+            if (next >= npos) return fe_err(p, off, KILN_ERR_ARG, "Replacement index %d out of range for positional args tuple", next);
+            v = &pos[next++];
+        } else if (isdigit((unsigned char)field[0])) {
+            if (next > 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from automatic field numbering to manual field specification");
+            next = -1;
+            long i = strtol(field, NULL, 10);
+            if (i >= npos) return fe_err(p, off, KILN_ERR_ARG, "Replacement index %ld out of range for positional args tuple", i);
+            v = &pos[i];
+        } else {
+            for (int k = 0; k < nkw && !v; k++)
+                if (!strcmp(kw[k].name, field)) v = &kw[k].v;
+            if (!v) return fe_err(p, off, KILN_ERR_NAME, "format(): no keyword argument '%s'", field);
+        }
+        if (!format_value(p, v, conv, spec, off, off, b)) return false;
+        c = e;
+    }
+    return true;
+}
+
+bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kval *out) {
+    const char *s = self->s, *a = NULL, *b2 = NULL;
+    kstr b = {0};
+    bool ok = true, done = false;
+    int64_t n = 0;
+    memset(out, 0, sizeof *out);
+    if (nkw && strcmp(m, "format")) ok = fe_err(p, kw[0].off, KILN_ERR_ARG, "str.%s() takes no keyword arguments here", m);
+    else if (!strcmp(m, "format")) {
+        p->env->volatile_ = true;
+        if ((ok = str_format(p, s, pos, npos, kw, nkw, off, &b))) ok = str_result(p, &b, off, out), done = true;
+    } else if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "title") || !strcmp(m, "capitalize")) {
+        bool word = true; /* ASCII letters change case; other characters stay as they are */
+        for (const char *c = s; *c; c++) {
+            char ch = *c;
+            bool up = m[0] == 'u' || (m[0] == 't' && word) || (m[0] == 'c' && c == s);
+            if (isalpha((unsigned char)ch) && (unsigned char)ch < 0x80) ch = (char)(up ? toupper((unsigned char)ch) : tolower((unsigned char)ch));
+            word = !isalpha((unsigned char)*c);
+            kstr_printf(&b, "%c", ch);
+        }
+        ok = str_result(p, &b, off, out), done = true;
+    } else if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
+        if ((ok = str_arg(p, m, pos, npos, 0, &a))) {
+            size_t i = 0, j = strlen(s);
+            bool left = m[0] != 'r', right = m[0] != 'l';
+            while (left && i < j && (a ? strchr(a, s[i]) != NULL : is_blank(s[i]))) i++;
+            while (right && j > i && (a ? strchr(a, s[j - 1]) != NULL : is_blank(s[j - 1]))) j--;
+            kstr_printf(&b, "%.*s", (int)(j - i), s + i);
+            ok = str_result(p, &b, off, out), done = true;
+        }
+    } else if (!strcmp(m, "split")) {
+        int64_t maxsplit = -1;
+        if ((ok = str_arg(p, m, pos, npos, 0, &a)) && npos > 1) ok = fe_arg_int(p, &pos[1], "split", "maxsplit", &maxsplit);
+        if (ok && a && !a[0]) ok = fe_err(p, pos[0].off, KILN_ERR_ARG, "empty separator");
+        simple(out, KV_LIST, off);
+        for (const char *c = s; ok;) {
+            if (!a) while (is_blank(*c)) c++;
+            if (!a && !*c) break;
+            const char *e = NULL;
+            if (maxsplit != 0) {
+                if (a) e = strstr(c, a);
+                else for (e = c; *e && !is_blank(*e); e++) {}
+                if (e && !*e) e = NULL;
+            }
+            size_t len = e ? (size_t)(e - c) : strlen(c);
+            kval item = {.kind = KV_STR, .off = off, .s = kiln_calloc(p->ctx, len + 1)};
+            if (!(ok = fe_got(p, item.s, off))) break;
+            memcpy(item.s, c, len);
+            if (!(ok = push_item(p, out, &item)) || !e) break;
+            c = e + (a ? strlen(a) : 1);
+            if (maxsplit > 0) maxsplit--;
+        }
+        done = ok;
+    } else if (!strcmp(m, "join")) {
+        kval *items = NULL;
+        int k = 0;
+        if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.join() takes exactly one argument (%d given)", npos);
+        else ok = fe_items(p, &pos[0], &items, &k);
+        for (int i = 0; ok && i < k; i++) {
+            if (items[i].kind != KV_STR) ok = fe_err(p, pos[0].off, KILN_ERR_ARG, "sequence item %d: expected str instance, %s found", i, py_type(&items[i]));
+            else kstr_printf(&b, "%s%s", i ? s : "", items[i].s);
+        }
+        for (int i = 0; i < k; i++) kval_free(p->ctx, &items[i]);
+        kiln_free(p->ctx, items);
+        if (ok) ok = str_result(p, &b, off, out), done = true;
+    } else if (!strcmp(m, "replace")) {
+        int64_t count = -1;
+        if (npos < 2) ok = fe_err(p, off, KILN_ERR_ARG, "str.replace() takes the old and the new string");
+        else if ((ok = str_arg(p, m, pos, npos, 0, &a) && str_arg(p, m, pos, npos, 1, &b2)) && npos > 2) ok = fe_arg_int(p, &pos[2], "replace", "count", &count);
+        for (const char *c = s; ok;) {
+            const char *e = count != 0 ? strstr(c, a) : NULL;
+            if (e && !a[0]) e = *c ? c : NULL; /* '' matches before every character */
+            if (!e) {
+                kstr_printf(&b, "%s", c);
+                break;
+            }
+            kstr_printf(&b, "%.*s%s", (int)(e - c), c, b2);
+            if (!a[0] && *e) kstr_printf(&b, "%c", *e), e++;
+            c = e + strlen(a);
+            if (count > 0) count--;
+            if (!a[0] && !*c && count != 0) { kstr_printf(&b, "%s", b2); break; }
+        }
+        if (ok) ok = str_result(p, &b, off, out), done = true;
+    } else if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
+        kval *opts = npos == 1 && is_seq(&pos[0]) ? pos[0].items : pos;
+        int nopt = npos == 1 && is_seq(&pos[0]) ? pos[0].n : npos;
+        bool hit = false;
+        if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one prefix (or a tuple of them)", m);
+        for (int i = 0; ok && i < nopt; i++) {
+            if ((ok = str_arg(p, m, opts, nopt, i, &a)) && a) {
+                size_t ls = strlen(s), la = strlen(a);
+                hit |= la <= ls && !memcmp(m[0] == 's' ? s : s + ls - la, a, la);
+            }
+        }
+        if (ok) ok = fe_set_expr(p, out, kiln_bool(p->ctx, hit), off), done = true;
+    } else if (!strcmp(m, "find") || !strcmp(m, "count") || !strcmp(m, "index")) {
+        if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one string", m);
+        else if ((ok = str_arg(p, m, pos, npos, 0, &a)) && a) {
+            const char *e = strstr(s, a);
+            if (m[0] == 'c') {
+                for (const char *c = s; a[0] && (c = strstr(c, a)); c += strlen(a)) n++;
+                if (!a[0]) n = str_len(s) + 1;
+            } else if (!e && m[0] == 'i') {
+                ok = fe_err(p, off, KILN_ERR_ARG, "substring not found");
+            } else {
+                n = -1;
+                if (e) { /* in characters */
+                    n = 0;
+                    for (const char *c = s; c < e; c++) n += ((unsigned char)*c & 0xC0) != 0x80;
+                }
+            }
+            if (ok) ok = fe_set_expr(p, out, kiln_int(p->ctx, n), off), done = true;
+        }
+    } else if (!strcmp(m, "zfill") || !strcmp(m, "ljust") || !strcmp(m, "rjust") || !strcmp(m, "center")) {
+        int64_t width = 0;
+        const char *fill = " ";
+        if (npos < 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes a width", m);
+        else if ((ok = fe_arg_int(p, &pos[0], m, "width", &width)) && npos > 1 && (ok = str_arg(p, m, pos, npos, 1, &a)) && a) {
+            if (str_len(a) != 1) ok = fe_err(p, pos[1].off, KILN_ERR_ARG, "The fill character must be exactly one character long");
+            fill = a;
+        }
+        int64_t len = str_len(s), pad = width > len ? width - len : 0, left = m[0] == 'r' || m[0] == 'z' ? pad : m[0] == 'c' ? pad / 2 + (pad & width & 1) : 0;
+        if (ok && pad > FE_MAX_STRING) ok = fe_err(p, off, KILN_ERR_ARG, "the string would be too long");
+        if (ok && m[0] == 'z') {
+            bool sign = s[0] == '+' || s[0] == '-';
+            if (sign) kstr_printf(&b, "%c", s[0]);
+            for (int64_t i = 0; i < pad; i++) kstr_printf(&b, "0");
+            kstr_printf(&b, "%s", s + sign);
+        } else if (ok) {
+            for (int64_t i = 0; i < left; i++) kstr_printf(&b, "%s", fill);
+            kstr_printf(&b, "%s", s);
+            for (int64_t i = left; i < pad; i++) kstr_printf(&b, "%s", fill);
+        }
+        if (ok) ok = str_result(p, &b, off, out), done = true;
+    } else if (!strcmp(m, "isdigit") || !strcmp(m, "isalpha") || !strcmp(m, "isspace") || !strcmp(m, "isupper") || !strcmp(m, "islower")) {
+        bool all = s[0] != 0, cased = false;
+        for (const char *c = s; *c; c++) {
+            unsigned char ch = (unsigned char)*c;
+            if (m[2] == 'd') all &= isdigit(ch) != 0;
+            else if (m[2] == 'a') all &= isalpha(ch) != 0 || ch >= 0x80;
+            else if (m[2] == 's') all &= is_blank((char)ch);
+            else if (isalpha(ch)) cased = true, all &= m[2] == 'u' ? isupper(ch) != 0 : islower(ch) != 0;
+        }
+        if (m[2] == 'u' || m[2] == 'l') all = all && cased;
+        ok = fe_set_expr(p, out, kiln_bool(p->ctx, all), off), done = true;
+    } else {
+        ok = fe_err(p, off, KILN_ERR_NAME, "a string has no method '%s' (kiln's: format join split strip lstrip rstrip replace upper lower title capitalize "
+                                           "startswith endswith find index count zfill ljust rjust center isdigit isalpha isspace isupper islower)", m);
+    }
+    if (!done && ok) ok = false;
+    if (!ok) {
+        kstr_free(&b);
+        kval_free(p->ctx, out);
+    }
+    kval_free(p->ctx, self);
+    for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+    for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);
+    return ok;
+}
+
 /* One replacement field of an f-string: src[a, b) holds "expr[=][!r|!s][:spec]" (the braces
  * excluded); its text appended to out. */
 static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
@@ -1442,30 +1710,7 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
     p->env->volatile_ = true; /* the text depends on the values */
     if (debug) kstr_printf(out, "%.*s", (int)((colon ? colon : conv ? conv : e) - a), src + a);
     char k = conv ? src[conv + 1] : debug && !colon ? 'r' : 's';
-    if (!spec[0] && k == 's' && v.kind == KV_ARRAY && v.e->ndim == 0 && v.e->dtype == KILN_F32 && !fe_is_py(&v)) {
-        kscalar x; /* format(np.float32(0.1), '') goes through Python's float: 0.10000000149011612 */
-        kiln_dtype dt;
-        ok = eval_one(p, &v, &x, &dt);
-        if (ok) fe_format_pyfloat((double)x.f32, out);
-    } else if (!spec[0] || k == 'r' || k == 'a') {
-        kstr t = {0};
-        ok = fe_text(p->ctx, &v, k == 's', &t);
-        if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a string", spec);
-        else if (ok) kstr_printf(out, "%s", t.s ? t.s : "");
-        kstr_free(&t);
-    } else if (v.kind == KV_STR) {
-        ok = fe_format_spec_str(v.s, spec, out) || fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a string", spec);
-    } else if (v.kind == KV_ARRAY) {
-        kscalar x;
-        kiln_dtype dt;
-        if (v.e->ndim > 0) ok = fe_err(p, a, KILN_ERR_ARG, "unsupported format string passed to numpy.ndarray.__format__");
-        else ok = eval_one(p, &v, &x, &dt);
-        if (ok && dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
-        if (ok && !fe_format_spec_num(x, dt, spec, out))
-            ok = fe_err(p, colon, KILN_ERR_ARG, "f-string: invalid format spec '%s' for a number", spec);
-    } else {
-        ok = fe_err(p, a, KILN_ERR_ARG, "f-string: %s cannot take a format spec", kind_name(&v));
-    }
+    ok = format_value(p, &v, k, spec, a, colon, out);
     kval_free(p->ctx, &v);
     return ok;
 }

@@ -65,6 +65,9 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n);
 
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);
+/* Python's string method m of self: format, join, split, strip, replace, upper... (self and the
+ * arguments taken, freed either way). */
+bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kval *out);
 /* l op r, Python's and NumPy's binary operator (l and r taken, freed either way). */
 bool fe_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out);
 /* v, evaluated now, as a weak Python number of kind dt (float(x), int(x), x.item()). */

@@ -41,6 +41,8 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
+    S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append and extend, an
+                   array's sort and fill (x: "(...)") */
 } stmt_kind;
 
 #define MAX_TARGETS 8
@@ -63,6 +65,7 @@ struct stmt {
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
     bool attrs;            /* S_SETITEM: attributes between the name and the first '[' (x.T[0]) */
+    char method[8];        /* S_METHOD's */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     stmt *body, *orelse;
     int nbody, nelse;
@@ -591,6 +594,16 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
+    static const char *const in_place[] = {"append", "extend", "sort", "fill", NULL};
+    size_t ne = a;
+    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    for (int k = 0; in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
+        if (call_stmt(t, ne + 1, b, in_place[k], &st->x, &st->xlen)) {
+            memcpy(st->names[0], t + a, ne - a);
+            st->names[0][ne - a] = 0;
+            snprintf(st->method, sizeof st->method, "%s", in_place[k]);
+            return st->kind = S_METHOD, true;
+        }
     if (call_stmt(t, a, b, "save", &st->x, &st->xlen) || call_stmt(t, a, b, "np.save", &st->x, &st->xlen)) return st->kind = S_SAVE, true;
     if (call_stmt(t, a, b, "seed", &st->x, &st->xlen) || call_stmt(t, a, b, "np.random.seed", &st->x, &st->xlen))
         return st->kind = S_SEED, true;
@@ -1795,6 +1808,79 @@ static int exec_for(prog *pg, stmt *st) {
     return rc == RUN_OK && !broke ? exec_block(pg, st->orelse, st->nelse) : rc;
 }
 
+/* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1)
+ * and NAME.fill(v) of an array (written into its memory, as NumPy's). */
+static int exec_method(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    const char *name = st->names[0], *m = st->method;
+    bool list = m[0] == 'a' || m[0] == 'e';
+    kiln_array *T = kiln_scope_get(s->scope, name);
+    const kval *bound = fe_scope_value(s->scope, name);
+    char msg[200];
+    if (list ? !bound || (bound->kind != KV_LIST) : !T || fe_scope_py(s->scope, name)) {
+        if (!T && !bound) snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        else if (list && T) snprintf(msg, sizeof msg, "an array has no method '%s' (np.append makes a new array: x = append(x, v))", m);
+        else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort() and fill() are an array's here", name);
+        return report(pg, st->start, msg);
+    }
+    callargs c;
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
+    if (rc) return rc;
+    if (list) {
+        kval v = {0}, items = {0};
+        if (c.npos != 1 || c.nkw) rc = report(pg, st->x, m[0] == 'a' ? "append() takes exactly one argument" : "extend() takes exactly one argument");
+        else if (m[0] == 'a') items = (kval){.kind = KV_LIST, .n = 1, .items = &c.pos[0]};
+        else if (c.pos[0].kind == KV_LIST || c.pos[0].kind == KV_TUPLE) items = (kval){.kind = KV_LIST, .n = c.pos[0].n, .items = c.pos[0].items};
+        else rc = report(pg, st->x + c.pos[0].off, "extend() takes a list or a tuple");
+        if (rc == RUN_OK) { /* the old items and the new ones (copies), frozen as an assignment's are */
+            kval both = {.kind = KV_LIST, .n = bound->n + items.n};
+            both.items = kiln_calloc(ctx, (size_t)(both.n ? both.n : 1) * sizeof *both.items);
+            bool ok = both.items != NULL;
+            for (int i = 0; ok && i < both.n; i++) {
+                ok = fe_kval_copy(ctx, &both.items[i], i < bound->n ? &bound->items[i] : &items.items[i - bound->n]);
+                if (!ok) both.n = i;
+            }
+            ok = ok && freeze(pg, &both, &v);
+            kval_free(ctx, &both);
+            if (!ok || fe_scope_set_value(s->scope, name, &v) != KILN_OK) rc = report_kiln(pg, st->x);
+            kval_free(ctx, &v);
+        }
+    } else {
+        int64_t axis = -1;
+        kiln_expr *x = kiln_var(ctx, T), *e = NULL, *cast = NULL;
+        if (m[0] == 's' && (c.npos > 1 || (c.nkw && (c.nkw > 1 || strcmp(c.kw[0].name, "axis")))))
+            rc = report(pg, st->x, "sort() takes axis= (kind= and order= are not supported)");
+        else if (m[0] == 'f' && (c.npos != 1 || c.nkw))
+            rc = report(pg, st->x, "fill() takes exactly one value");
+        const kval *ax = c.npos ? &c.pos[0] : c.nkw ? &c.kw[0].v : NULL;
+        double f;
+        if (rc == RUN_OK && m[0] == 's' && ax && (ax->kind != KV_ARRAY || !kiln_expr_scalar(ax->e, &f, &axis)))
+            rc = report(pg, st->x + ax->off, "sort(): axis must be an integer");
+        if (rc == RUN_OK && m[0] == 's') e = kiln_sort(ctx, x, (int)axis);
+        if (rc == RUN_OK && m[0] == 'f') { /* the value in x's dtype, broadcast to its shape */
+            kiln_expr *v = fe_as_expr(ctx, &c.pos[0], "fill()'s value");
+            const char *bad = v && v->op == KILN_OP_CONST ? number_fits(v, (kiln_dtype)T->dtype) : NULL;
+            if (bad) rc = report(pg, st->x + c.pos[0].off, bad);
+            cast = v && !bad ? kiln_cast(ctx, v, (kiln_dtype)T->dtype) : NULL;
+            kiln_expr_free(v);
+            e = cast ? kiln_where(ctx, kiln_bool(ctx, true), cast, x) : NULL;
+        }
+        kiln_array *A = e ? kiln_eval(ctx, e) : NULL; /* (into an array of its own: a sort reads what it writes) */
+        kiln_expr *a = A ? kiln_var(ctx, A) : NULL;
+        if (rc == RUN_OK) {
+            held h = hold_interrupts(ctx);
+            if (!a || kiln_eval_into(ctx, a, T) != KILN_OK) rc = report_kiln(pg, st->x);
+            release_interrupts(ctx, &h);
+        }
+        kiln_expr *all[] = {x, e, cast, a};
+        for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_expr_free(all[i]);
+        kiln_array_free(A);
+    }
+    callargs_free(s, &c);
+    return rc;
+}
+
 /* The truth value of an if's or while's condition. */
 static int condition(prog *pg, stmt *st, bool *t) {
     session *s = pg->s;
@@ -1859,6 +1945,7 @@ static int exec_one(prog *pg, stmt *st) {
     case S_CMD: return run_command(s, pg->text, pg->len, st->start, st->end - st->start);
     case S_PRINT: return exec_print(pg, st);
     case S_SAVE: return exec_save(pg, st);
+    case S_METHOD: return exec_method(pg, st);
     case S_SEED: return exec_seed(pg, st);
     case S_FOR: return exec_for(pg, st);
     case S_WHILE:
