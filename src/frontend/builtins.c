@@ -4336,6 +4336,396 @@ static bool h_ix(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     return tuple_result(p, &t, out, items, n, off);
 }
 
+/* unravel_index(indices, shape): each flat C-order index as a tuple of coordinates, (i //
+ * stride) % dim per dim; the indices are checked now against the size */
+static bool h_unravel_index(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS], size = 1;
+    kiln_expr *i = keep(&t, expr_of(p, f, a, "indices"));
+    if (!i || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return done(p, &t, out, NULL, off);
+    if (given_not_none(a, "order") && (arg(a, "order")->kind != KV_STR || strcmp(arg(a, "order")->s, "C"))) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "unravel_index(): order='C' only");
+    }
+    if (!dtype_is_int((kiln_dtype)i->dtype)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "indices")->off, KILN_ERR_DTYPE, "only int indices permitted");
+    }
+    for (int d = 0; d < nd; d++) size *= shape[d];
+    int64_t n = 1;
+    for (int d = 0; d < i->ndim; d++) n *= i->shape[d];
+    if (n > 0) { /* NumPy's check: every index in [0, size) */
+        kiln_expr *ends = keep(&t, kiln_stack(c, 2, (kiln_expr *[]){keep(&t, kiln_reduce(c, KILN_OP_MIN, i, KILN_ALL_AXES, 0)),
+                                                                    keep(&t, kiln_reduce(c, KILN_OP_MAX, i, KILN_ALL_AXES, 0))}, 0));
+        kiln_array *e = ends ? value_now(p, keep(&t, kiln_cast(c, ends, KILN_I64)), off) : NULL;
+        if (!e) return done(p, &t, out, NULL, off);
+        int64_t lo = ((const int64_t *)kiln_array_data(e))[0], hi = ((const int64_t *)kiln_array_data(e))[1];
+        kiln_array_free(e);
+        if (lo < 0 || hi >= size) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "indices")->off, KILN_ERR_ARG, "index %lld is out of bounds for array with size %lld", (long long)(lo < 0 ? lo : hi),
+                          (long long)size);
+        }
+    }
+    kiln_expr *items[KILN_MAX_DIMS], *ii = keep(&t, kiln_cast(c, i, KILN_I64));
+    int64_t stride = size;
+    for (int d = 0; d < nd; d++) {
+        stride = shape[d] ? stride / shape[d] : 0;
+        kiln_expr *q = stride > 1 ? op2(&t, c, KILN_OP_FLOORDIV, ii, keep(&t, kiln_int(c, stride))) : ii;
+        items[d] = d > 0 ? op2(&t, c, KILN_OP_MOD, q, keep(&t, kiln_int(c, shape[d]))) : q;
+    }
+    return tuple_result(p, &t, out, items, nd, off);
+}
+
+/* The 1-D argument name as float64 (kept in t), or NULL after an error. */
+static kiln_expr *f64_line(parser *p, tmps *t, const fe_fn *f, fe_args *a, const char *name) {
+    kiln_expr *x = keep(t, expr_of(p, f, a, name));
+    if (x && x->ndim != 1) return fe_err(p, arg(a, name)->off, KILN_ERR_SHAPE, "%s(): %s must be 1-D", f->name, name), NULL;
+    return x ? keep(t, kiln_cast(p->ctx, x, KILN_F64)) : NULL;
+}
+
+/* element k of the 1-D x (a 0-d view, kept in t) */
+static kiln_expr *at1(tmps *t, kiln_ctx *c, kiln_expr *x, int64_t k) {
+    kiln_ix ix = {.kind = KILN_IX_INDEX, .index = k};
+    return x ? keep(t, kiln_index(c, x, 1, &ix)) : NULL;
+}
+
+/* interp(x, xp, fp, left=None, right=None): NumPy's piecewise-linear interpolation, in float64:
+ * each x's interval j found by a search (xp[j] <= x < xp[j + 1]), slope (fp[j+1] - fp[j]) /
+ * (xp[j+1] - xp[j]) times x - xp[j] plus fp[j] (from the other end where that is NaN; fp[j] at
+ * xp[j] itself), left and right outside (fp[0] and fp[-1] by default) */
+static bool h_interp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x")), *xp = x ? f64_line(p, &t, f, a, "xp") : NULL, *fp = xp ? f64_line(p, &t, f, a, "fp") : NULL;
+    if (!fp) return done(p, &t, out, NULL, off);
+    if (given_not_none(a, "period")) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "period")->off, KILN_ERR_ARG, "interp(): period= is not supported");
+    }
+    int64_t n = xp->shape[0];
+    if (fp->shape[0] != n || n == 0) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, n ? "fp and xp are not of the same length." : "array of sample points is empty");
+    }
+    x = keep(&t, kiln_cast(c, x, KILN_F64));
+    kiln_expr *first = at1(&t, c, fp, 0), *last = at1(&t, c, fp, n - 1);
+    kiln_expr *lo = given_not_none(a, "left") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "left")), KILN_F64)) : first;
+    kiln_expr *hi = given_not_none(a, "right") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "right")), KILN_F64)) : last;
+    kiln_expr *r = first;
+    if (n > 1) {
+        kiln_expr *j = op2(&t, c, KILN_OP_SUB, sorted_position(&t, c, xp, x, true), keep(&t, kiln_int(c, 1)));
+        j = op2(&t, c, KILN_OP_MINIMUM, op2(&t, c, KILN_OP_MAXIMUM, j, keep(&t, kiln_int(c, 0))), keep(&t, kiln_int(c, n - 2)));
+        kiln_expr *j1 = op2(&t, c, KILN_OP_ADD, j, keep(&t, kiln_int(c, 1)));
+        kiln_expr *x0 = j ? keep(&t, kiln_take(c, xp, j, 0)) : NULL, *x1 = j1 ? keep(&t, kiln_take(c, xp, j1, 0)) : NULL;
+        kiln_expr *y0 = j ? keep(&t, kiln_take(c, fp, j, 0)) : NULL, *y1 = j1 ? keep(&t, kiln_take(c, fp, j1, 0)) : NULL;
+        kiln_expr *slope = op2(&t, c, KILN_OP_DIV, op2(&t, c, KILN_OP_SUB, y1, y0), op2(&t, c, KILN_OP_SUB, x1, x0));
+        r = op2(&t, c, KILN_OP_ADD, op2(&t, c, KILN_OP_MUL, slope, op2(&t, c, KILN_OP_SUB, x, x0)), y0);
+        kiln_expr *other = op2(&t, c, KILN_OP_ADD, op2(&t, c, KILN_OP_MUL, slope, op2(&t, c, KILN_OP_SUB, x, x1)), y1);
+        kiln_expr *nan = r ? keep(&t, kiln_isnan(c, r)) : NULL;
+        r = nan && other ? keep(&t, kiln_where(c, nan, other, r)) : NULL;
+        nan = r ? keep(&t, kiln_isnan(c, r)) : NULL;
+        kiln_expr *flat = op2(&t, c, KILN_OP_AND, nan, op2(&t, c, KILN_OP_EQ, y0, y1));
+        r = flat ? keep(&t, kiln_where(c, flat, y0, r)) : NULL;
+        kiln_expr *exact = op2(&t, c, KILN_OP_EQ, x, x0);
+        r = exact ? keep(&t, kiln_where(c, exact, y0, r)) : NULL;
+        kiln_expr *xl = at1(&t, c, xp, n - 1), *at_end = op2(&t, c, KILN_OP_EQ, x, xl);
+        r = at_end ? keep(&t, kiln_where(c, at_end, last, r)) : NULL;
+    }
+    kiln_expr *below = op2(&t, c, KILN_OP_LT, x, at1(&t, c, xp, 0)), *above = op2(&t, c, KILN_OP_GT, x, at1(&t, c, xp, n - 1));
+    r = below && lo && r ? keep(&t, kiln_where(c, below, lo, r)) : NULL;
+    r = above && hi && r ? keep(&t, kiln_where(c, above, hi, r)) : NULL;
+    if (r) r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, r)); /* a NaN x is NaN, as NumPy's first check */
+    return done(p, &t, out, r, off);
+}
+
+/* polyval(p, x): Horner's rule from zeros of x's dtype, as NumPy's (y = y * x + p[k]) */
+static bool h_polyval(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    fe_make_strong(p, arg(a, "x")); /* NumPy's asanyarray(x) */
+    kiln_expr *cf = keep(&t, expr_of(p, f, a, "p")), *x = cf ? keep(&t, expr_of(p, f, a, "x")) : NULL;
+    if (!x) return done(p, &t, out, NULL, off);
+    if (cf->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "p")->off, KILN_ERR_SHAPE, "polyval(): p must be 1-D");
+    }
+    kiln_expr *y = op2(&t, c, KILN_OP_MUL, keep(&t, kiln_cast(c, keep(&t, kiln_int(c, 0)), (kiln_dtype)x->dtype)), x); /* zeros_like(x) * x */
+    for (int64_t k = 0; y && k < cf->shape[0]; k++) y = op2(&t, c, KILN_OP_ADD, k ? op2(&t, c, KILN_OP_MUL, y, x) : y, at1(&t, c, cf, k));
+    return done(p, &t, out, y, off);
+}
+
+/* select(condlist, choicelist, default=0): the first choice whose condition holds, else the
+ * default, as nested wheres from the last pair to the first */
+static bool h_select(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kval *cl = arg(a, "condlist"), *ch = arg(a, "choicelist");
+    if ((cl->kind != KV_LIST && cl->kind != KV_TUPLE) || (ch->kind != KV_LIST && ch->kind != KV_TUPLE))
+        return fe_err(p, off, KILN_ERR_ARG, "select(): condlist and choicelist must be lists");
+    if (cl->n != ch->n) return fe_err(p, off, KILN_ERR_ARG, "list of cases must be same length as list of conditions");
+    if (cl->n == 0) return fe_err(p, off, KILN_ERR_ARG, "select with an empty condition list is not possible");
+    kval *dv = arg(a, "default"); /* (a Python number weak, as NumPy's result_type takes it) */
+    kiln_expr *r = dv->kind == KV_ABSENT ? keep(&t, kiln_int(c, 0)) : keep(&t, fe_arg_expr(p, dv, f->name, "default"));
+    for (int k = cl->n - 1; r && k >= 0; k--) {
+        kiln_expr *cond = keep(&t, fe_arg_expr(p, &cl->items[k], f->name, "condlist"));
+        kiln_expr *v = cond ? keep(&t, fe_arg_expr(p, &ch->items[k], f->name, "choicelist")) : NULL;
+        if (cond && cond->dtype != KILN_BOOL) {
+            tmps_free(&t);
+            return fe_err(p, cl->items[k].off, KILN_ERR_DTYPE, "invalid entry %d in condlist: should be boolean ndarray", k);
+        }
+        r = v ? keep(&t, kiln_where(c, cond, v, r)) : NULL;
+    }
+    return done(p, &t, out, r, off);
+}
+
+/* trapezoid(y, x=None, dx=1.0, axis=-1): the sum of d * (y[1:] + y[:-1]) / 2 along axis, d the
+ * spacing (diff(x), or dx), as NumPy's */
+static bool h_trapezoid(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *y = keep(&t, expr_of(p, f, a, "y"));
+    int64_t axis = -1;
+    if (!y || (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis))) return done(p, &t, out, NULL, off);
+    if (y->ndim == 0 || axis < -y->ndim || axis >= y->ndim) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, y->ndim);
+    }
+    int ax = (int)(axis < 0 ? axis + y->ndim : axis);
+    int64_t n = y->shape[ax];
+    kiln_expr *d;
+    if (given_not_none(a, "x")) {
+        kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+        if (x && x->ndim == 1) { /* along the axis: its differences shaped to broadcast there */
+            int64_t s[KILN_MAX_DIMS];
+            for (int k = 0; k < y->ndim; k++) s[k] = k == ax ? n - 1 : 1;
+            d = x->shape[0] == n ? op2(&t, c, KILN_OP_SUB, slice_along(p, &t, x, 0, 1, n, 1), slice_along(p, &t, x, 0, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
+            if (x->shape[0] != n) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "x")->off, KILN_ERR_SHAPE, "trapezoid(): x has %lld values along the axis of %lld", (long long)x->shape[0], (long long)n);
+            }
+            d = d ? keep(&t, kiln_reshape(c, d, y->ndim, s)) : NULL;
+        } else {
+            d = x ? op2(&t, c, KILN_OP_SUB, slice_along(p, &t, x, ax, 1, n, 1), slice_along(p, &t, x, ax, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
+        }
+    } else {
+        d = given(a, "dx") ? keep(&t, expr_of(p, f, a, "dx")) : keep(&t, kiln_scalar(c, 1.0));
+    }
+    kiln_expr *s = op2(&t, c, KILN_OP_ADD, slice_along(p, &t, y, ax, 1, n, 1), slice_along(p, &t, y, ax, 0, n - 1 > 0 ? n - 1 : 0, 1));
+    kiln_expr *v = op2(&t, c, KILN_OP_DIV, op2(&t, c, KILN_OP_MUL, d, s), keep(&t, kiln_scalar(c, 2.0)));
+    return done(p, &t, out, v ? keep(&t, kiln_reduce(c, KILN_OP_SUM, v, ax, 0)) : NULL, off);
+}
+
+/* triu_indices(n, k=0, m=None) and tril_indices (f->op 0 and 1): the rows and columns of the
+ * upper (lower) triangle of an n x m matrix from diagonal k on, in C order (computed now) */
+static bool h_tri_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t n, k = 0, m;
+    if (!fe_arg_int(p, arg(a, "n"), f->name, "n", &n) || (given(a, "k") && !fe_arg_int(p, arg(a, "k"), f->name, "k", &k))) return false;
+    m = n;
+    if (given_not_none(a, "m") && !fe_arg_int(p, arg(a, "m"), f->name, "m", &m)) return false;
+    if (n < 0 || m < 0 || (double)n * (double)m > (double)FE_MAX_ITEMS * 64)
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): n and m must be non-negative (and the matrix not too large)", f->name);
+    int64_t count = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++) count += f->op ? j <= i + k : j >= i + k;
+    kiln_array *ra = kiln_array_new(p->ctx, KILN_I64, 1, &count), *ca = ra ? kiln_array_new(p->ctx, KILN_I64, 1, &count) : NULL;
+    if (!ca) {
+        kiln_array_free(ra);
+        return fe_got(p, NULL, off);
+    }
+    int64_t *rd = (int64_t *)kiln_array_data(ra), *cd = (int64_t *)kiln_array_data(ca), q = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < m; j++)
+            if (f->op ? j <= i + k : j >= i + k) rd[q] = i, cd[q++] = j;
+    tmps t = {0};
+    kiln_expr *items[2] = {keep(&t, kiln_var(p->ctx, ra)), keep(&t, kiln_var(p->ctx, ca))};
+    kiln_array_free(ra);
+    kiln_array_free(ca);
+    return tuple_result(p, &t, out, items, 2, off);
+}
+
+/* convolve(a, v, mode='full'): sum_j a[k - j] v[j], the longer array first (as NumPy swaps
+ * them): the shorter's taps times shifted views of the longer, zero-padded (mode 'full':
+ * n + m - 1 values, 'same': max(n, m) centred, 'valid': n - m + 1) */
+static bool h_convolve(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *v = x ? keep(&t, expr_of(p, f, a, "v")) : NULL;
+    if (!v) return done(p, &t, out, NULL, off);
+    if (x->ndim == 0) x = keep(&t, kiln_reshape(c, x, 1, (int64_t[]){1}));
+    if (v->ndim == 0) v = keep(&t, kiln_reshape(c, v, 1, (int64_t[]){1}));
+    const char *mode = given_not_none(a, "mode") && arg(a, "mode")->kind == KV_STR ? arg(a, "mode")->s : given_not_none(a, "mode") ? "?" : "full";
+    int md = !strcmp(mode, "full") ? 0 : !strcmp(mode, "same") ? 1 : !strcmp(mode, "valid") ? 2 : -1;
+    if (!x || !v || x->ndim != 1 || v->ndim != 1 || md < 0) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, md < 0 ? "convolve(): mode must be 'full', 'same' or 'valid'" : "convolve(): object too deep for desired array");
+    }
+    if (x->shape[0] < v->shape[0]) {
+        kiln_expr *s = x;
+        x = v, v = s;
+    }
+    int64_t n = x->shape[0], m = v->shape[0];
+    if (m == 0) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "%s cannot be empty", arg(a, "v")->e && arg(a, "v")->e->ndim == 1 && arg(a, "v")->e->shape[0] == 0 ? "v" : "a");
+    }
+    if (m > 1024) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "convolve(): the shorter array has %lld values: kiln's convolve takes at most 1024", (long long)m);
+    }
+    int64_t len = md == 0 ? n + m - 1 : md == 1 ? n : n - m + 1, start = md == 0 ? 0 : md == 1 ? (m - 1) / 2 : m - 1;
+    kiln_dtype dt = dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)v->dtype);
+    kiln_expr *xp = x;
+    if (m > 1) { /* m - 1 zeros each side */
+        int64_t nz = m - 1;
+        kiln_array *za = kiln_array_new(c, (kiln_dtype)x->dtype, 1, &nz);
+        if (za) memset(kiln_array_data(za), 0, (size_t)nz * kiln_dtype_size((kiln_dtype)x->dtype));
+        kiln_expr *z = za ? keep(&t, kiln_var(c, za)) : NULL;
+        kiln_array_free(za);
+        xp = z ? keep(&t, kiln_concatenate(c, 3, (kiln_expr *[]){z, x, z}, 0)) : NULL;
+    }
+    kiln_expr *r = NULL;
+    for (int64_t j = 0; xp && j < m; j++) { /* out[k] (padded index k + start) gets x[k + start - j] v[j] */
+        int64_t lo = start + (m - 1) - j;
+        kiln_expr *term = op2(&t, c, KILN_OP_MUL, slice_along(p, &t, xp, 0, lo, lo + len, 1), at1(&t, c, v, j));
+        r = r ? op2(&t, c, KILN_OP_ADD, r, term) : term;
+    }
+    if (r && (kiln_dtype)r->dtype != dt) r = keep(&t, kiln_cast(c, r, dt));
+    return done(p, &t, out, r, off);
+}
+
+/* polyfit(x, y, deg): least squares in NumPy's steps: the Vandermonde matrix (powers by repeated
+ * products, highest first), its columns scaled to unit norm, lstsq with rcond len(x)·eps, the
+ * coefficients scaled back */
+static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int64_t deg;
+    kiln_expr *x = f64_line(p, &t, f, a, "x"), *y = x ? keep(&t, expr_of(p, f, a, "y")) : NULL;
+    if (!y || !fe_arg_int(p, arg(a, "deg"), f->name, "deg", &deg)) return done(p, &t, out, NULL, off);
+    int64_t n = x->shape[0];
+    const char *bad = deg < 0 ? "expected deg >= 0" : n == 0 ? "expected non-empty vector for x"
+                      : y->ndim < 1 || y->ndim > 2 ? "expected 1D or 2D array for y" : y->shape[0] != n ? "expected x and y to have same length"
+                      : deg > 63 ? "polyfit(): deg at most 63" : NULL;
+    if (bad) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "%s", bad);
+    }
+    y = keep(&t, kiln_cast(c, y, KILN_F64));
+    int order = (int)deg + 1;
+    kiln_expr *cols[64];
+    cols[order - 1] = keep(&t, kiln_add(c, keep(&t, kiln_mul(c, x, keep(&t, kiln_scalar(c, 0.0)))), keep(&t, kiln_scalar(c, 1.0))));
+    for (int k = order - 2; k >= 0; k--) cols[k] = k == order - 2 ? x : op2(&t, c, KILN_OP_MUL, cols[k + 1], x);
+    kiln_expr *lhs = keep(&t, kiln_stack(c, order, cols, 1));
+    kiln_expr *scale = lhs ? keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce(c, KILN_OP_SUM, keep(&t, kiln_mul(c, lhs, lhs)), 0, 0)))) : NULL;
+    lhs = op2(&t, c, KILN_OP_DIV, lhs, scale);
+    if (!lhs) return done(p, &t, out, NULL, off);
+    kval pos[3] = {{.kind = KV_ARRAY, .off = off, .e = kiln_expr_retain(lhs)}, {.kind = KV_ARRAY, .off = off, .e = kiln_expr_retain(y)},
+                   {.kind = KV_ARRAY, .off = off, .e = kiln_scalar(c, (double)n * 2.220446049250313e-16)}};
+    kval fit = {0};
+    if (!fe_call(p, "lstsq", off, NULL, pos, 3, NULL, 0, &fit)) return done(p, &t, out, NULL, off);
+    kiln_expr *coef = fit.kind == KV_TUPLE && fit.n == 4 && fit.items[0].kind == KV_ARRAY ? keep(&t, kiln_expr_retain(fit.items[0].e)) : NULL;
+    kval_free(c, &fit);
+    if (coef && coef->ndim == 2) scale = keep(&t, kiln_reshape(c, scale, 2, (int64_t[]){order, 1}));
+    return done(p, &t, out, op2(&t, c, KILN_OP_DIV, coef, scale), off);
+}
+
+/* random.choice(a, size=None, replace=True, p=None): indices drawn now with kiln's generator
+ * (uniform, or by the cumulative p searched, as NumPy's; without replacement the first of a
+ * shuffle), then a's elements at them */
+static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kval *av = arg(a, "a");
+    int64_t n, shape[KILN_MAX_DIMS], count = 1;
+    int nd = 0;
+    double fv;
+    kiln_expr *arr = NULL;
+    bool replace = true;
+    if (av->kind == KV_ARRAY && av->e->ndim == 0 && av->e->op == KILN_OP_CONST && dtype_is_int((kiln_dtype)av->e->dtype)) {
+        kiln_expr_scalar(av->e, &fv, &n);
+    } else {
+        if (!(arr = keep(&t, expr_of(p, f, a, "a")))) return done(p, &t, out, NULL, off);
+        if (arr->ndim != 1) {
+            tmps_free(&t);
+            return fe_err(p, av->off, KILN_ERR_ARG, "a must be 1-dimensional or an integer");
+        }
+        n = arr->shape[0];
+    }
+    if ((given_not_none(a, "size") && !fe_arg_shape(p, arg(a, "size"), f->name, "size", &nd, shape)) ||
+        (given(a, "replace") && !fe_arg_bool(p, arg(a, "replace"), f->name, "replace", &replace)))
+        return done(p, &t, out, NULL, off);
+    for (int d = 0; d < nd; d++) count *= shape[d];
+    if (n <= 0 && count > 0) {
+        tmps_free(&t);
+        return fe_err(p, av->off, KILN_ERR_ARG, arr ? "'a' cannot be empty unless no samples are taken" : "a must be greater than 0 unless no samples are taken");
+    }
+    if (!replace && count > n) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "Cannot take a larger sample than population when replace is False");
+    }
+    double *cdf = NULL;
+    if (given_not_none(a, "p")) { /* the probabilities, read now */
+        kiln_expr *pe = keep(&t, expr_of(p, f, a, "p"));
+        kiln_array *pa = pe && pe->ndim == 1 && pe->shape[0] == n ? value_now(p, keep(&t, kiln_cast(c, pe, KILN_F64)), arg(a, "p")->off) : NULL;
+        const char *bad = !pe ? NULL : pe->ndim != 1 || pe->shape[0] != n ? "'a' and 'p' must have same size" : !replace ? "choice(): p= with replace=False is not supported" : NULL;
+        cdf = pa && !bad ? kiln_calloc(c, (size_t)n * sizeof *cdf) : NULL;
+        double sum = 0;
+        for (int64_t k = 0; cdf && k < n && !bad; k++) {
+            double v = ((const double *)kiln_array_data(pa))[k];
+            if (!(v >= 0)) bad = "probabilities are not non-negative";
+            cdf[k] = sum += v;
+        }
+        kiln_array_free(pa);
+        if (!bad && cdf && fabs(sum - 1) > 1.4901161193847656e-08) bad = "probabilities do not sum to 1";
+        if (bad || !cdf) {
+            kiln_free(c, cdf);
+            tmps_free(&t);
+            return bad ? fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "%s", bad) : false;
+        }
+        for (int64_t k = 0; k < n; k++) cdf[k] /= sum;
+    }
+    if (!p->env->scope) {
+        kiln_free(c, cdf);
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
+    }
+    p->env->volatile_ = true;
+    kiln_array *ia = kiln_array_new(c, KILN_I64, nd, shape), *perm = !replace ? kiln_array_new(c, KILN_I64, 1, &n) : NULL;
+    if (!ia || (!replace && !perm)) {
+        kiln_array_free(ia), kiln_array_free(perm), kiln_free(c, cdf);
+        tmps_free(&t);
+        return fe_got(p, NULL, off);
+    }
+    int64_t *d = (int64_t *)kiln_array_data(ia), *pd = perm ? (int64_t *)kiln_array_data(perm) : NULL;
+    for (int64_t k = 0; pd && k < n; k++) pd[k] = k;
+    for (int64_t k = 0; k < count; k++) {
+        if (pd) { /* a partial Fisher-Yates shuffle: the k-th pick swapped to the front */
+            int64_t j = k + (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)(n - k)), s = pd[k];
+            pd[k] = pd[j], pd[j] = s;
+            d[k] = pd[k];
+        } else if (cdf) { /* the first cumulative probability above u */
+            double u = scope_rand_unit(p->env->scope);
+            int64_t lo = 0, hi = n - 1;
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (cdf[mid] > u) hi = mid;
+                else lo = mid + 1;
+            }
+            d[k] = lo;
+        } else {
+            d[k] = (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)n);
+        }
+    }
+    kiln_array_free(perm);
+    kiln_free(c, cdf);
+    kiln_expr *idx = keep(&t, kiln_var(c, ia));
+    kiln_array_free(ia);
+    return done(p, &t, out, arr && idx ? keep(&t, kiln_take(c, arr, idx, 0)) : idx, off);
+}
+
 /* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
  * searchsorted(bins[::-1], x, side) for decreasing ones (side 'right' unless right=True), as
  * NumPy's; which of the two bins are is read from their values now */
@@ -4778,6 +5168,17 @@ static const fe_fn functions[] = {
     {"histogram", "a, bins=10, range=None, density=None, weights=None", h_histogram, 0, "(counts, edges): equal bins over range (a's min and max, computed now), or the edges given, or bins by an estimator ('auto', 'fd', 'sturges'...)", false},
     {"dstack", "tup", h_dstack, 0, "the arrays joined along a third axis (atleast_3d first)", false},
     {"ix_", "*args", h_ix, 0, "1-D sequences shaped to index the cross product: x[ix_(rows, cols)] (masks: their nonzero positions, computed now)", false},
+    {"unravel_index", "indices, shape, order='C'", h_unravel_index, 0, "the coordinates of flat C-order indices in an array of shape (a tuple of arrays; the indices checked now)", false},
+    {"interp", "x, xp, fp, left=None, right=None, period=None", h_interp, 0, "piecewise-linear interpolation of (xp, fp) at x (xp increasing), in float64", false},
+    {"polyval", "p, x", h_polyval, 0, "the polynomial with coefficients p (highest first) at x, by Horner's rule", false},
+    {"polyfit", "x, y, deg", h_polyfit, 0, "least-squares polynomial coefficients of degree deg, highest first (NumPy's scaled Vandermonde and lstsq)", false},
+    {"select", "condlist, choicelist, default=0", h_select, 0, "the choice of the first condition that holds, else default", false},
+    {"trapezoid", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "the integral by the trapezoidal rule along axis", false},
+    {"trapz", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "trapezoid (NumPy's older name)", false},
+    {"triu_indices", "n, k=0, m=None", h_tri_indices, 0, "the rows and columns of the upper triangle from diagonal k (computed now)", false},
+    {"tril_indices", "n, k=0, m=None", h_tri_indices, 1, "the rows and columns of the lower triangle to diagonal k (computed now)", false},
+    {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
+    {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},

@@ -1806,11 +1806,11 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     }
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
-        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", NULL};
+        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
-        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn normal uniform randint permutation and seed");
+        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn normal uniform randint permutation choice shuffle and seed");
         advance(p);
     }
     return true;

@@ -42,7 +42,7 @@ typedef enum stmt_kind {
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
     S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append and extend, an
-                   array's sort and fill (x: "(...)") */
+                   array's sort and fill (x: "(...)"); random.shuffle(names[0]) too */
 } stmt_kind;
 
 #define MAX_TARGETS 8
@@ -595,6 +595,15 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
     static const char *const in_place[] = {"append", "extend", "sort", "fill", NULL};
+    if (call_stmt(t, a, b, "np.random.shuffle", &st->x, &st->xlen) || call_stmt(t, a, b, "random.shuffle", &st->x, &st->xlen) ||
+        call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) { /* its argument, a name */
+        size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, b - 1);
+        if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "shuffle() takes the name of an array (it shuffles it in place)"), false;
+        memcpy(st->names[0], t + na, nb - na);
+        st->names[0][nb - na] = 0;
+        snprintf(st->method, sizeof st->method, "shuffle");
+        return st->kind = S_METHOD, true;
+    }
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
     for (int k = 0; in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
@@ -1808,8 +1817,9 @@ static int exec_for(prog *pg, stmt *st) {
     return rc == RUN_OK && !broke ? exec_block(pg, st->orelse, st->nelse) : rc;
 }
 
-/* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1)
- * and NAME.fill(v) of an array (written into its memory, as NumPy's). */
+/* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1),
+ * NAME.fill(v) and random.shuffle(NAME) of an array (written into its memory, as NumPy's; a
+ * shuffle moves the rows, by kiln's generator). */
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
@@ -1821,11 +1831,11 @@ static int exec_method(prog *pg, stmt *st) {
     if (list ? !bound || (bound->kind != KV_LIST) : !T || fe_scope_py(s->scope, name)) {
         if (!T && !bound) snprintf(msg, sizeof msg, "name '%s' is not defined", name);
         else if (list && T) snprintf(msg, sizeof msg, "an array has no method '%s' (np.append makes a new array: x = append(x, v))", m);
-        else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort() and fill() are an array's here", name);
+        else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort(), fill() and shuffle() take an array here", name);
         return report(pg, st->start, msg);
     }
-    callargs c;
-    int rc = parse_call(pg, st, st->x, st->xlen, &c);
+    callargs c = {0};
+    int rc = m[1] == 'h' ? RUN_OK : parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
     if (list) {
         kval v = {0}, items = {0};
@@ -1857,7 +1867,21 @@ static int exec_method(prog *pg, stmt *st) {
         double f;
         if (rc == RUN_OK && m[0] == 's' && ax && (ax->kind != KV_ARRAY || !kiln_expr_scalar(ax->e, &f, &axis)))
             rc = report(pg, st->x + ax->off, "sort(): axis must be an integer");
-        if (rc == RUN_OK && m[0] == 's') e = kiln_sort(ctx, x, (int)axis);
+        if (rc == RUN_OK && m[1] == 'h' && T->ndim == 0) rc = report(pg, st->x, "shuffle(): the array must be at least 1-dimensional");
+        if (rc == RUN_OK && m[1] == 'h') { /* its rows in an order drawn now (Fisher-Yates) */
+            int64_t n = T->shape[0];
+            kiln_array *perm = kiln_array_new(ctx, KILN_I64, 1, &n);
+            int64_t *d = perm ? (int64_t *)kiln_array_data(perm) : NULL;
+            for (int64_t i = 0; d && i < n; i++) d[i] = i;
+            for (int64_t i = n - 1; d && i > 0; i--) {
+                int64_t j = (int64_t)(scope_rand_u64(s->scope) % (uint64_t)(i + 1)), tmp = d[i];
+                d[i] = d[j], d[j] = tmp;
+            }
+            kiln_expr *idx = perm ? kiln_var(ctx, perm) : NULL;
+            e = idx ? kiln_take(ctx, x, idx, 0) : NULL;
+            kiln_expr_free(idx);
+            kiln_array_free(perm);
+        } else if (rc == RUN_OK && m[0] == 's') e = kiln_sort(ctx, x, (int)axis);
         if (rc == RUN_OK && m[0] == 'f') { /* the value in x's dtype, broadcast to its shape */
             kiln_expr *v = fe_as_expr(ctx, &c.pos[0], "fill()'s value");
             const char *bad = v && v->op == KILN_OP_CONST ? number_fits(v, (kiln_dtype)T->dtype) : NULL;
