@@ -934,6 +934,12 @@ PROGRAMS = [
     "hist = []\nfor i in range(4):\n    hist.append(i * 0.5)\nhist.append('x')\nhist.extend([7, (1, 2)])\nhist.extend((8,))\nprint(hist, len(hist))",
     "x = array([3., 1., 2.])\nv = x[:2]\nx.sort()\nM = array([[3, 1], [0, 2]])\nM.sort(axis=0)\nN = M.copy()\nN.sort()\ny = zeros(3, dtype=int32)\ny.fill(7)\nw = ones((2, 2))\nw.fill(-1.5)\nprint(x, v, M, N, y, w)",
     "y = zeros(2, dtype=int32)\ny.fill(2**40)",
+    # strings index and slice by characters; float() and int() of strings; a list's item assigned
+    "s = 'héllo'\nprint(s[0], s[1], s[-1], s[::-1], s[1:3], s[:0] + '|', 'abc'[::2], s[4:100])", "print('ab'[5])",
+    "print(float('1.5'), float(' -2e3 '), float('inf'), float('-nan'), float('1_000.5'), int('42'), int(' -7 '), int('1_000'), int('+3'))",
+    "print(int('1.5'))", "print(float('abc'))", "print(int('0x10'))",
+    "counts = [0, 0, 0]\nfor w in [0, 2, 2, 1, 2]:\n    counts[w] = counts[w] + 1\ncounts[-1] = 'x'\nl2 = [1, 2]\na, l2[0] = 5, 'q'\nprint(counts, l2)",
+    "l = [1]\nl[3] = 2",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
     "print(*5)",

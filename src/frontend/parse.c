@@ -14,6 +14,7 @@
  * Functions and methods are in builtins.c.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -582,7 +583,40 @@ bool fe_float_fits(double f, kiln_dtype dt) {
     return dt == KILN_I32 ? f > -2147483649.0 && f < 2147483648.0 : f > -9223372036854777856.0 && f < 9223372036854775808.0;
 }
 
+/* float(s) and int(s) of a string, as Python reads it (blanks around it, '_' between digits;
+ * float's inf and nan): v becomes the Python number. */
+static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
+    char buf[128];
+    size_t n = 0;
+    const char *s = v->s;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') s++;
+    for (; *s && n + 1 < sizeof buf; s++) {
+        if (*s == '_' && n > 0 && isalnum((unsigned char)buf[n - 1]) && isalnum((unsigned char)s[1])) continue;
+        buf[n++] = *s;
+    }
+    while (n > 0 && strchr(" \t\n\r\f\v", buf[n - 1])) n--;
+    buf[n] = 0;
+    char *end = NULL;
+    errno = 0;
+    bool word = false; /* strtod's own words beyond Python's (0x1p3, infinity's spellings are Python's too) */
+    for (size_t i = 0; i < n; i++) word |= buf[i] == 'x' || buf[i] == 'X' || buf[i] == 'p' || buf[i] == 'P';
+    if (dt == KILN_F64) {
+        double f = n && !word ? strtod(buf, &end) : 0;
+        if (!n || word || *end || *s) return fe_err(p, v->off, KILN_ERR_ARG, "could not convert string to float: '%s'", v->s);
+        kval_free(p->ctx, v);
+        return fe_set_expr(p, v, kiln_scalar(p->ctx, f), v->off);
+    }
+    long long i = n ? strtoll(buf, &end, 10) : 0;
+    bool digits = n > 0;
+    for (size_t k = buf[0] == '+' || buf[0] == '-'; k < n; k++) digits &= isdigit((unsigned char)buf[k]) != 0;
+    if (!digits || *end || *s || errno == ERANGE || (n == 1 && !isdigit((unsigned char)buf[0])))
+        return fe_err(p, v->off, KILN_ERR_ARG, errno == ERANGE ? "int(): '%s' is too large for kiln's 64-bit integers" : "invalid literal for int() with base 10: '%s'", v->s);
+    kval_free(p->ctx, v);
+    return fe_set_expr(p, v, kiln_int(p->ctx, i), v->off);
+}
+
 bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
+    if (v->kind == KV_STR && (dt == KILN_F64 || dt == KILN_I64)) return number_of_string(p, v, dt);
     if (v->kind != KV_ARRAY) return fe_err(p, v->off, KILN_ERR_ARG, "expected a number, not %s", kind_name(v));
     int64_t n = 1;
     for (int d = 0; d < v->e->ndim; d++) n *= v->e->shape[d];
@@ -1249,7 +1283,24 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok) ok = expect(p, "]", "to close the subscript");
     if (ok) {
         if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
-        else if (x->kind == KV_ARRAY) {
+        else if (x->kind == KV_STR) { /* s[i], s[a:b:c]: as the list of its characters, joined again */
+            kval chars = {0}, r = {0};
+            ok = fe_str_chars(p->ctx, x->s, &chars) || fe_got(p, NULL, off);
+            chars.off = x->off;
+            ok = ok && index_tuple(p, &chars, items, n, &r);
+            kval_free(p->ctx, &chars);
+            if (ok && r.kind == KV_LIST) {
+                kstr b = {0};
+                for (int i = 0; i < r.n; i++) kstr_printf(&b, "%s", r.items[i].s);
+                kval_free(p->ctx, &r);
+                simple(out, KV_STR, off);
+                out->s = kiln_strdup(p->ctx, b.s ? b.s : "");
+                kstr_free(&b);
+                ok = fe_got(p, out->s, off);
+            } else if (ok) {
+                *out = r;
+            }
+        } else if (x->kind == KV_ARRAY) {
             if (n == 1 && !comma && items[0].kind == KV_TUPLE && items[0].n > 0 && items[0].n <= (int)(sizeof items / sizeof *items)) {
                 kval t = items[0]; /* x[(1, 2)] is x[1, 2], as NumPy's (but x[(1, 2),] is x[[1, 2]]) */
                 n = t.n;

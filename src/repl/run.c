@@ -1488,16 +1488,51 @@ static const char *numbers_fit(const kval *v, kiln_dtype dt) {
  * SETITEM_HOST elements), and any other (a mask, integer arrays) element by element at the
  * positions it picks, in order (a repeated index keeps its last value, as NumPy's).  Ctrl-C is
  * held back while it writes. */
+/* xs[i] = value of a list: a new list with item i replaced, bound to the name (Python's list
+ * changes in place; kiln's lists are values). */
+static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given) {
+    session *s = pg->s;
+    fe_env env = {.scope = s->scope};
+    kval iv = {0}, vv = {0}, nl = {0};
+    int rc = RUN_OK;
+    size_t a = st->lb + 1, b = st->t + st->tlen - 1; /* inside the brackets */
+    double f;
+    int64_t i = 0;
+    if (fe_parse(s->ctx, &env, pg->text + a, b - a, false, &iv) != KILN_OK) rc = report_kiln(pg, a);
+    else if (iv.kind != KV_ARRAY || !fe_is_py(&iv) || !kiln_expr_scalar(iv.e, &f, &i) || !dtype_is_int((kiln_dtype)iv.e->dtype))
+        rc = report(pg, a, "list indices must be integers (a slice of a list is not assigned to here)");
+    else if (i < -list->n || i >= list->n) rc = report(pg, a, "list assignment index out of range");
+    if (rc == RUN_OK && (given ? !fe_kval_copy(s->ctx, &vv, given) : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK))
+        rc = report_kiln(pg, st->x);
+    if (rc == RUN_OK) {
+        kval fz = {0};
+        if (!fe_kval_copy(s->ctx, &nl, list) || !freeze(pg, &vv, &fz)) rc = report_kiln(pg, st->x);
+        else {
+            int k = (int)(i < 0 ? i + list->n : i);
+            kval_free(s->ctx, &nl.items[k]);
+            nl.items[k] = fz;
+            if (fe_scope_set_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
+        }
+    }
+    kval_free(s->ctx, &iv), kval_free(s->ctx, &vv), kval_free(s->ctx, &nl);
+    fe_deps_free(s->ctx, &env.deps);
+    return rc;
+}
+
 /* st's x[...] = value (given: a value computed already, else st's own text's). */
 static int set_item(prog *pg, stmt *st, const kval *given) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0];
     kiln_array *T = kiln_scope_get(s->scope, name);
+    const kval *list = T ? NULL : fe_scope_value(s->scope, name);
+    if (list && list->kind == KV_LIST && !st->aug && !st->attrs && st->groups == 1) return set_list_item(pg, st, list, given);
     if (!T || fe_scope_py(s->scope, name)) {
         char msg[200];
-        if (T || fe_scope_value(s->scope, name))
-            snprintf(msg, sizeof msg, "'%s' does not support item assignment: only arrays change in place", name);
+        if (list && list->kind == KV_LIST)
+            snprintf(msg, sizeof msg, "a list's item takes xs[i] = value here (not op=, not a slice): write %s[i] = %s[i] + v", name, name);
+        else if (T || list)
+            snprintf(msg, sizeof msg, "'%s' does not support item assignment: only arrays and lists change in place", name);
         else
             snprintf(msg, sizeof msg, "name '%s' is not defined", name);
         return report(pg, st->t, msg);
