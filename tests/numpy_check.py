@@ -940,6 +940,7 @@ PROGRAMS = [
     "print(int('1.5'))", "print(float('abc'))", "print(int('0x10'))",
     "counts = [0, 0, 0]\nfor w in [0, 2, 2, 1, 2]:\n    counts[w] = counts[w] + 1\ncounts[-1] = 'x'\nl2 = [1, 2]\na, l2[0] = 5, 'q'\nprint(counts, l2)",
     "l = [1]\nl[3] = 2",
+    "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
     "print(*5)",

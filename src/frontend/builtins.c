@@ -1006,6 +1006,21 @@ static bool h_pyconv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return true;
 }
 
+/* math.floor, math.ceil, math.trunc (f->op 0, 1, 2) of one number: a Python int, as Python's */
+static bool h_math_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval x = *arg(a, "x");
+    memset(arg(a, "x"), 0, sizeof x);
+    if (!fe_to_py(p, &x, KILN_F64, off)) return kval_free(p->ctx, &x), false;
+    double v, g;
+    int64_t i;
+    kiln_expr_scalar(x.e, &v, &i);
+    kval_free(p->ctx, &x);
+    g = f->op == 0 ? floor(v) : f->op == 1 ? ceil(v) : trunc(v);
+    if (!fe_float_fits(g, KILN_I64))
+        return fe_err(p, off, KILN_ERR_ARG, isnan(v) ? "cannot convert float NaN to integer" : isinf(v) ? "cannot convert float infinity to integer" : "math.%s(): too large for kiln's 64-bit integers", f->name + 5);
+    return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)g), off);
+}
+
 static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
 
 /* The elements of arr from byte offset at along dims d.. as nested lists of Python numbers */
@@ -5217,6 +5232,9 @@ static const fe_fn functions[] = {
     {"int32", "x", h_cast, KILN_I32, "x as int32, truncated toward zero", false},
     {"int64", "x", h_cast, KILN_I64, "x as int64, truncated toward zero", false},
     {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
+    {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
+    {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
+    {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
     {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},

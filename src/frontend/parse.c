@@ -1825,9 +1825,35 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
 }
 
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
+/* math.NAME: NumPy's function or constant of that name (math.floor, ceil and trunc give Python
+ * ints, as Python's) */
+static bool read_math_name(parser *p, char *name, size_t cap) {
+    static const char *const names[][2] = {{"pi", "pi"}, {"e", "e"}, {"inf", "inf"}, {"nan", "nan"}, {"sqrt", "sqrt"}, {"exp", "exp"},
+                                           {"log", "log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
+                                           {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"}, {"asin", "arcsin"}, {"acos", "arccos"},
+                                           {"atan", "arctan"}, {"atan2", "arctan2"}, {"sinh", "sinh"}, {"cosh", "cosh"}, {"tanh", "tanh"},
+                                           {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},
+                                           {"isfinite", "isfinite"}, {"degrees", "degrees"}, {"radians", "radians"}, {"copysign", "copysign"},
+                                           {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
+                                           {"trunc", "math.trunc"}};
+    advance(p); /* "." */
+    char w[32];
+    if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, w, sizeof w)) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'math.'");
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (!strcmp(w, names[k][0])) {
+            snprintf(name, cap, "%s", names[k][1]);
+            advance(p);
+            return true;
+        }
+    return fe_err(p, p->tok.off, KILN_ERR_NAME, "of math, kiln has pi e inf nan sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 "
+                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt floor ceil trunc");
+}
+
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
+    if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
+        return (*np = true) && read_math_name(p, name, cap);
     if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
     *np = true;
     advance(p); /* "." */

@@ -586,6 +586,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (word_at(t, a, b, "continue") && trim_left(t, a + 8, b) == b) return st->kind = S_CONTINUE, true;
     if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
         return st->kind = S_PASS, true; /* import numpy as np: kiln's names are NumPy's already */
+    if (word_at(t, a, b, "import") && word_at(t, trim_left(t, a + 6, b), b, "math") && trim_left(t, a + 6, b) + 4 == b)
+        return st->kind = S_PASS, true; /* import math: math.NAME is NumPy's NAME (floor, ceil, trunc: Python ints) */
     if (word_at(t, a, b, "del")) {
         st->kind = S_DEL;
         return parse_targets(pg, st, a + 3, b, false);
