@@ -27,6 +27,7 @@ expect "choice without replacement: a permutation" 0 "[0 1 2 3 4 5 6 7 8 9]" -- 
 expect "choice by probabilities" 0 "0 True (2000,)" -- "$kiln" -c 'd = choice(4, 2000, p=[0.1, 0.0, 0.6, 0.3]); print((d == 1).sum(), abs((d == 2).mean() - 0.6) < 0.05, d.shape)'
 expect "choice of an array's elements" 0 "True (2, 3)" -- "$kiln" -c 'c = choice(array([1.5, 2.5]), size=(2, 3)); print(isin(c, [1.5, 2.5]).all(), c.shape)'
 expect "shuffle moves rows in place" 0 "[0 1 2 3 4 5 6 7 8 9] 45 [1 1 1]" -- "$kiln" -c $'x = arange(10)\nnp.random.shuffle(x)\nM = arange(6).reshape(3, 2)\nshuffle(M)\nprint(sort(x), x.sum(), M[:, 1] - M[:, 0])'
+expect "sum(generator, start) is Python's" 0 "13 [1. 5. 9.]" -- "$kiln" -c $'X = arange(6.).reshape(3, 2)\nprint(sum((i for i in range(3)), 10), sum(r for r in X.T))'
 expect "NumPy's integers index" 0 "array([0, 1, 2])" -- "$kiln" -c 'x = arange(10); n = sum(arange(3)); x[:n]'
 # an out-of-bounds index names the axis of the array indexed, as NumPy's message does (not the
 # axis of what the subscript made of it before taking)

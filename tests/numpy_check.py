@@ -940,6 +940,12 @@ PROGRAMS = [
     "print(int('1.5'))", "print(float('abc'))", "print(int('0x10'))",
     "counts = [0, 0, 0]\nfor w in [0, 2, 2, 1, 2]:\n    counts[w] = counts[w] + 1\ncounts[-1] = 'x'\nl2 = [1, 2]\na, l2[0] = 5, 'q'\nprint(counts, l2)",
     "l = [1]\nl[3] = 2",
+    # review: stored copies stay copies; np.sort(x) as a statement; generators in parentheses; strings' edge cases
+    "x = zeros(2)\nxs = []\nxs.append(x.copy())\nxs += [x * 1]\nt = (x.copy(),)\nu = [x * 1, 5]\nx += 1\nprint(xs, t, u)",
+    "np.sort(array([3, 1]))\nX = arange(6.).reshape(3, 2)\ng = (r for r in X)\nprint(sum((r for r in X)), sum(g))",
+    "print('éa'.strip('è'), 'naïve café'.title(), ''.replace('', 'x'), 'ab'.replace('', '-', 2), 'aXbXc'.replace('X', ''), 'xaéx'.strip('xé'), 'éé a éé'.strip('é'), f'{65:c}{233:c}{8364:c}|')",
+    "print('abc'.replace(None, 'x'))", "print('abc'.find(None))", "print('{0[1]}'.format([7, 8]))", "print('abc'.upper(1))",
+    "xs = []\nfor i in range(3000):\n    xs.append(float32(i) * 2)\na = array(xs)\nprint(a.dtype, a.shape, a[-1], a[::1000])",
     "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
@@ -1223,6 +1229,7 @@ DOCUMENTED = {
     "9223372036854775807 + 1": "Python integers are 64-bit",
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
+    "print('{0[1]}'.format([7, 8]))": "str.format's item and attribute fields ({0[1]}, {0.x}) are refused",
     "max(3, 4)": "max and min of single values are Python's builtins (the larger one), where np.max takes 4 as an axis",
     "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":

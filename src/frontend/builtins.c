@@ -352,9 +352,13 @@ static kiln_expr *int_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x
 
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *g = arg(a, "a");
-    if (f->op == KILN_OP_SUM && g->kind == KV_LIST && g->gen) { /* Python's sum of the items: element-wise */
+    if (f->op == KILN_OP_SUM && g->kind == KV_LIST && g->gen) { /* Python's sum(items, start=0): element-wise */
         kval acc = {.kind = KV_ARRAY, .e = kiln_int(p->ctx, 0), .off = off};
         bool ok = fe_got(p, acc.e, off);
+        if (ok && given(a, "axis")) { /* (the second argument is Python's start) */
+            kval_free(p->ctx, &acc);
+            ok = fe_kval_copy(p->ctx, &acc, arg(a, "axis")) || fe_got(p, NULL, off);
+        }
         for (int i = 0; ok && i < g->n; i++) {
             kval item = {0}, next = {0};
             if (!fe_kval_copy(p->ctx, &item, &g->items[i])) {

@@ -614,8 +614,12 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         }
         bool neg = x < 0;
         uint64_t u = neg ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
-        if (t == 'c') {
-            snprintf(body, sizeof body, "%c", (int)(u & 0x7f));
+        if (t == 'c') { /* the character of code point x, in UTF-8 */
+            if (neg || u == 0 || u > 0x10FFFF) return false;
+            if (u < 0x80) snprintf(body, sizeof body, "%c", (int)u);
+            else if (u < 0x800) snprintf(body, sizeof body, "%c%c", (int)(0xC0 | u >> 6), (int)(0x80 | (u & 0x3F)));
+            else if (u < 0x10000) snprintf(body, sizeof body, "%c%c%c", (int)(0xE0 | u >> 12), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
+            else snprintf(body, sizeof body, "%c%c%c%c", (int)(0xF0 | u >> 18), (int)(0x80 | (u >> 12 & 0x3F)), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
         } else if (t == 'b' || t == 'o' || t == 'x' || t == 'X') {
             int base = t == 'b' ? 2 : t == 'o' ? 8 : 16;
             char dig[80];

@@ -131,6 +131,9 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name);
  * NULL where the name is unbound or has an array. */
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
 const kval *fe_scope_value(const kiln_scope *s, const char *name);
+/* item (taken over) appended to the list name holds, in place: xs.append(v) without a copy of
+ * the list; KILN_ERR_ARG when name holds no list. */
+kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item);
 /* Where values came from, for grad()'s warning: every binding has an identity, and a binding a
  * statement makes keeps those of the bindings its value read, and theirs (while still bound).
  * fe_scope_sources: those identities for a value that read deps (a new list in *ids that the

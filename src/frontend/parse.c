@@ -407,6 +407,45 @@ static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
         kiln_array_free(a);
         return e;
     }
+    /* a long list of arrays of one shape (a loss history): filled now, each item's values copied
+     * (a computed one evaluated into its place), not a graph of v->n stacked pieces */
+    bool flat = v->n > 64;
+    for (int k = 0; flat && k < v->n; k++)
+        flat = v->items[k].kind == KV_ARRAY && ir_same_shape(v->items[k].e, v->items[0].e);
+    if (flat) {
+        const kiln_expr *e0 = v->items[0].e;
+        int64_t shape[KILN_MAX_DIMS];
+        if (e0->ndim == KILN_MAX_DIMS) return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: too many dimensions", what), NULL;
+        shape[0] = v->n;
+        memcpy(shape + 1, e0->shape, (size_t)e0->ndim * sizeof *shape);
+        dt = (kiln_dtype)e0->dtype;
+        for (int k = 1; k < v->n; k++) dt = dtype_promote(dt, (kiln_dtype)v->items[k].e->dtype);
+        kiln_array *a = kiln_array_new(ctx, dt, e0->ndim + 1, shape);
+        bool ok = a != NULL;
+        size_t es = kiln_dtype_size(dt);
+        int64_t per = 1;
+        for (int d = 0; d < e0->ndim; d++) per *= e0->shape[d];
+        for (int k = 0; ok && k < v->n; k++) {
+            kiln_expr *e = v->items[k].e;
+            kiln_array *src = e->op == KILN_OP_VAR ? kiln_expr_array(e) : e->op == KILN_OP_PARAM && e->leaf ? (kiln_array *)e->leaf : NULL;
+            char *to = (char *)kiln_array_data(a) + (size_t)(k * per) * es;
+            if (src || e->op == KILN_OP_CONST) { /* its values, cast */
+                const char *from = src ? kiln_array_data(src) : NULL;
+                for (int64_t i = 0; i < per; i++)
+                    ref_store(to + (size_t)i * es, dt, ref_cast(src ? ref_load(from + kiln_elem_offset(i, src->ndim, src->shape, src->strides), (kiln_dtype)src->dtype) : e->val,
+                                                                 (kiln_dtype)e->dtype, dt));
+            } else { /* evaluated into its place */
+                kiln_array *slot = kiln_array_view(ctx, a, e0->ndim, e0->shape, kiln_array_strides(a) + 1, k * kiln_array_strides(a)[0]);
+                kiln_expr *c = slot ? (e->dtype == dt ? kiln_expr_retain(e) : kiln_cast(ctx, e, dt)) : NULL;
+                ok = c && kiln_eval_into(ctx, c, slot) == KILN_OK;
+                kiln_expr_free(c);
+                kiln_array_free(slot);
+            }
+        }
+        kiln_expr *r = ok ? kiln_var(ctx, a) : NULL;
+        kiln_array_free(a);
+        return r;
+    }
     /* a list of arrays (or of lists of them): stacked */
     if (v->n == 0 || v->n > FE_MAX_JOIN) {
         kiln_fail(ctx, KILN_ERR_ARG, "%s: a list of arrays must have 1 to %d items", what, FE_MAX_JOIN);
@@ -1480,16 +1519,32 @@ static int64_t str_len(const char *s) {
     return n;
 }
 
-/* Positional argument i of a string method, a string (or NULL where none or None is given). */
-static bool str_arg(parser *p, const char *m, const kval *pos, int npos, int i, const char **s) {
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* Positional argument i of a string method, a string (or NULL where it is not given, or is None
+ * and none_ok). */
+static bool str_arg(parser *p, const char *m, const kval *pos, int npos, int i, bool none_ok, const char **s) {
     *s = NULL;
-    if (i >= npos || pos[i].kind == KV_NONE) return true;
+    if (i >= npos || (none_ok && pos[i].kind == KV_NONE)) return true;
     if (pos[i].kind != KV_STR) return fe_err(p, pos[i].off, KILN_ERR_ARG, "str.%s(): argument %d must be a string, not %s", m, i + 1, py_type(&pos[i]));
     *s = pos[i].s;
     return true;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+/* The bytes of the UTF-8 character at s (1 at the end or a stray byte). */
+static size_t char_len(const char *s) {
+    size_t k = 1;
+    while (s[0] && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+    return k;
+}
+
+/* Whether the character at s (k bytes) is one of chars' (None: a blank). */
+static bool char_in(const char *s, size_t k, const char *chars) {
+    if (!chars) return k == 1 && is_blank(*s);
+    for (const char *c = chars; *c; c += char_len(c))
+        if (char_len(c) == k && !memcmp(c, s, k)) return true;
+    return false;
+}
 
 /* str.format: "{}", "{0}", "{name}", with "!r" and ":spec", "{{" and "}}". */
 static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kstr *b) {
@@ -1510,11 +1565,13 @@ static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *
         if ((size_t)(e - c - 1) >= sizeof field) return fe_err(p, off, KILN_ERR_ARG, "format(): a replacement field is too long");
         memcpy(field, c + 1, (size_t)(e - c - 1));
         char *colon = strchr(field, ':'), *bang = strchr(field, '!');
+        if (bang && colon && bang > colon) bang = NULL;
         if (colon) snprintf(spec, sizeof spec, "%s", colon + 1), *colon = 0;
-        if (bang && (!colon || bang < colon)) {
-            if (!strchr("rsa", bang[1]) || bang[2]) return fe_err(p, off, KILN_ERR_ARG, "format(): expected 'r', 's' or 'a' after '!'");
+        if (bang) {
+            if (!bang[1] || !strchr("rsa", bang[1]) || bang[2]) return fe_err(p, off, KILN_ERR_ARG, "format(): expected 'r', 's' or 'a' after '!'");
             conv = bang[1], *bang = 0;
         }
+        if (strpbrk(field, ".[")) return fe_err(p, off, KILN_ERR_ARG, "format(): fields of an attribute or an item ({0.x}, {0[1]}) are not supported");
         if (strchr(spec, '{')) return fe_err(p, off, KILN_ERR_ARG, "format(): nested fields in a format spec are not supported");
         kval *v = NULL;
         if (!field[0]) {
@@ -1524,7 +1581,9 @@ static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *
         } else if (isdigit((unsigned char)field[0])) {
             if (next > 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from automatic field numbering to manual field specification");
             next = -1;
-            long i = strtol(field, NULL, 10);
+            char *end;
+            long i = strtol(field, &end, 10);
+            if (*end) return fe_err(p, off, KILN_ERR_NAME, "format(): no keyword argument '%s'", field);
             if (i >= npos) return fe_err(p, off, KILN_ERR_ARG, "Replacement index %ld out of range for positional args tuple", i);
             v = &pos[i];
         } else {
@@ -1544,32 +1603,47 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
     bool ok = true, done = false;
     int64_t n = 0;
     memset(out, 0, sizeof *out);
-    if (nkw && strcmp(m, "format")) ok = fe_err(p, kw[0].off, KILN_ERR_ARG, "str.%s() takes no keyword arguments here", m);
+    static const struct {
+        const char *name;
+        int most;
+    } arity[] = {{"upper", 0}, {"lower", 0}, {"title", 0}, {"capitalize", 0}, {"isdigit", 0}, {"isalpha", 0}, {"isspace", 0}, {"isupper", 0},
+                 {"islower", 0}, {"strip", 1}, {"lstrip", 1}, {"rstrip", 1}, {"split", 2}, {"join", 1}, {"replace", 3}, {"startswith", 1},
+                 {"endswith", 1}, {"find", 1}, {"count", 1}, {"index", 1}, {"zfill", 1}, {"ljust", 2}, {"rjust", 2}, {"center", 2}};
+    for (size_t k = 0; ok && k < sizeof arity / sizeof *arity; k++)
+        if (!strcmp(m, arity[k].name) && npos > arity[k].most)
+            ok = fe_err(p, pos[arity[k].most].off, KILN_ERR_ARG, "str.%s() takes at most %d argument%s (%d given)", m, arity[k].most, arity[k].most == 1 ? "" : "s", npos);
+    if (!ok) {
+    } else if (nkw && strcmp(m, "format")) ok = fe_err(p, kw[0].off, KILN_ERR_ARG, "str.%s() takes no keyword arguments here", m);
     else if (!strcmp(m, "format")) {
         p->env->volatile_ = true;
         if ((ok = str_format(p, s, pos, npos, kw, nkw, off, &b))) ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "title") || !strcmp(m, "capitalize")) {
-        bool word = true; /* ASCII letters change case; other characters stay as they are */
+        bool word = true; /* ASCII letters change case; other characters stay as they are (and are letters of a word) */
         for (const char *c = s; *c; c++) {
             char ch = *c;
             bool up = m[0] == 'u' || (m[0] == 't' && word) || (m[0] == 'c' && c == s);
             if (isalpha((unsigned char)ch) && (unsigned char)ch < 0x80) ch = (char)(up ? toupper((unsigned char)ch) : tolower((unsigned char)ch));
-            word = !isalpha((unsigned char)*c);
+            word = !isalpha((unsigned char)*c) && (unsigned char)*c < 0x80;
             kstr_printf(&b, "%c", ch);
         }
         ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
-        if ((ok = str_arg(p, m, pos, npos, 0, &a))) {
+        if ((ok = str_arg(p, m, pos, npos, 0, true, &a))) { /* by characters */
             size_t i = 0, j = strlen(s);
             bool left = m[0] != 'r', right = m[0] != 'l';
-            while (left && i < j && (a ? strchr(a, s[i]) != NULL : is_blank(s[i]))) i++;
-            while (right && j > i && (a ? strchr(a, s[j - 1]) != NULL : is_blank(s[j - 1]))) j--;
+            while (left && i < j && char_in(s + i, char_len(s + i), a)) i += char_len(s + i);
+            for (size_t k = j; right && k > i; k = j) {
+                while (k > i && ((unsigned char)s[k - 1] & 0xC0) == 0x80) k--; /* the last character's first byte */
+                if (k > i) k--;
+                if (!char_in(s + k, j - k, a)) break;
+                j = k;
+            }
             kstr_printf(&b, "%.*s", (int)(j - i), s + i);
             ok = str_result(p, &b, off, out), done = true;
         }
     } else if (!strcmp(m, "split")) {
         int64_t maxsplit = -1;
-        if ((ok = str_arg(p, m, pos, npos, 0, &a)) && npos > 1) ok = fe_arg_int(p, &pos[1], "split", "maxsplit", &maxsplit);
+        if ((ok = str_arg(p, m, pos, npos, 0, true, &a)) && npos > 1) ok = fe_arg_int(p, &pos[1], "split", "maxsplit", &maxsplit);
         if (ok && a && !a[0]) ok = fe_err(p, pos[0].off, KILN_ERR_ARG, "empty separator");
         simple(out, KV_LIST, off);
         for (const char *c = s; ok;) {
@@ -1605,28 +1679,33 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
     } else if (!strcmp(m, "replace")) {
         int64_t count = -1;
         if (npos < 2) ok = fe_err(p, off, KILN_ERR_ARG, "str.replace() takes the old and the new string");
-        else if ((ok = str_arg(p, m, pos, npos, 0, &a) && str_arg(p, m, pos, npos, 1, &b2)) && npos > 2) ok = fe_arg_int(p, &pos[2], "replace", "count", &count);
-        for (const char *c = s; ok;) {
+        else if ((ok = str_arg(p, m, pos, npos, 0, false, &a) && str_arg(p, m, pos, npos, 1, false, &b2)) && npos > 2) ok = fe_arg_int(p, &pos[2], "replace", "count", &count);
+        if (ok && !a[0]) { /* '' matches before each character and at the end: count insertions */
+            for (const char *c = s;; c += char_len(c)) {
+                if (count != 0) kstr_printf(&b, "%s", b2), count -= count > 0;
+                if (!*c) break;
+                kstr_printf(&b, "%.*s", (int)char_len(c), c);
+            }
+            ok = str_result(p, &b, off, out), done = true;
+        }
+        for (const char *c = s; ok && !done;) {
             const char *e = count != 0 ? strstr(c, a) : NULL;
-            if (e && !a[0]) e = *c ? c : NULL; /* '' matches before every character */
             if (!e) {
                 kstr_printf(&b, "%s", c);
                 break;
             }
             kstr_printf(&b, "%.*s%s", (int)(e - c), c, b2);
-            if (!a[0] && *e) kstr_printf(&b, "%c", *e), e++;
             c = e + strlen(a);
             if (count > 0) count--;
-            if (!a[0] && !*c && count != 0) { kstr_printf(&b, "%s", b2); break; }
         }
-        if (ok) ok = str_result(p, &b, off, out), done = true;
+        if (ok && !done) ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
         kval *opts = npos == 1 && is_seq(&pos[0]) ? pos[0].items : pos;
         int nopt = npos == 1 && is_seq(&pos[0]) ? pos[0].n : npos;
         bool hit = false;
         if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one prefix (or a tuple of them)", m);
         for (int i = 0; ok && i < nopt; i++) {
-            if ((ok = str_arg(p, m, opts, nopt, i, &a)) && a) {
+            if ((ok = str_arg(p, m, opts, nopt, i, false, &a)) && a) {
                 size_t ls = strlen(s), la = strlen(a);
                 hit |= la <= ls && !memcmp(m[0] == 's' ? s : s + ls - la, a, la);
             }
@@ -1634,7 +1713,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         if (ok) ok = fe_set_expr(p, out, kiln_bool(p->ctx, hit), off), done = true;
     } else if (!strcmp(m, "find") || !strcmp(m, "count") || !strcmp(m, "index")) {
         if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one string", m);
-        else if ((ok = str_arg(p, m, pos, npos, 0, &a)) && a) {
+        else if ((ok = str_arg(p, m, pos, npos, 0, false, &a)) && a) {
             const char *e = strstr(s, a);
             if (m[0] == 'c') {
                 for (const char *c = s; a[0] && (c = strstr(c, a)); c += strlen(a)) n++;
@@ -1654,7 +1733,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         int64_t width = 0;
         const char *fill = " ";
         if (npos < 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes a width", m);
-        else if ((ok = fe_arg_int(p, &pos[0], m, "width", &width)) && npos > 1 && (ok = str_arg(p, m, pos, npos, 1, &a)) && a) {
+        else if ((ok = fe_arg_int(p, &pos[0], m, "width", &width)) && npos > 1 && (ok = str_arg(p, m, pos, npos, 1, false, &a)) && a) {
             if (str_len(a) != 1) ok = fe_err(p, pos[1].off, KILN_ERR_ARG, "The fill character must be exactly one character long");
             fill = a;
         }
@@ -1686,7 +1765,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         ok = fe_err(p, off, KILN_ERR_NAME, "a string has no method '%s' (kiln's: format join split strip lstrip rstrip replace upper lower title capitalize "
                                            "startswith endswith find index count zfill ljust rjust center isdigit isalpha isspace isupper islower)", m);
     }
-    if (!done && ok) ok = false;
+    if (!done && ok) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s(): bad arguments", m);
     if (!ok) {
         kstr_free(&b);
         kval_free(p->ctx, out);
@@ -2312,7 +2391,7 @@ static bool p_atom(parser *p, kval *out) {
                 simple(out, KV_TUPLE, t.off);
                 return true;
             }
-            if (comprehension_ahead(p)) return p_comprehension(p, ")", true, t.off, out);
+            if (comprehension_ahead(p)) return p_comprehension(p, ")", true, t.off, out) && (out->gen = true); /* a generator, here a list */
             if (!p_tuple_or_test(p, ")", out)) return false;
             if (!expect(p, ")", "to close the parenthesis")) {
                 kval_free(p->ctx, out);

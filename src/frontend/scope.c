@@ -129,6 +129,18 @@ kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v) {
     return KILN_OK;
 }
 
+kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item) {
+    int i = s && name ? find(s, name) : -1;
+    kval *v = i < 0 ? NULL : s->vals[i];
+    if (!v || v->kind != KV_LIST) return KILN_ERR_ARG;
+    kval *ni = kiln_realloc(s->ctx, v->items, (size_t)(v->n + 1) * sizeof *ni);
+    if (!ni) return KILN_ERR_NOMEM;
+    v->items = ni;
+    v->items[v->n++] = *item;
+    memset(item, 0, sizeof *item);
+    return KILN_OK;
+}
+
 const kval *fe_scope_value(const kiln_scope *s, const char *name) {
     int i = s && name ? find(s, name) : -1;
     return i < 0 ? NULL : s->vals[i];

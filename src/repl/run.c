@@ -608,7 +608,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     }
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
-    for (int k = 0; in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
+    bool module = word_at(t, a, ne, "np") || word_at(t, a, ne, "numpy") || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
+    for (int k = 0; !module && in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
         if (call_stmt(t, ne + 1, b, in_place[k], &st->x, &st->xlen)) {
             memcpy(st->names[0], t + a, ne - a);
             st->names[0][ne - a] = 0;
@@ -1101,10 +1102,11 @@ static kiln_array *copied(kiln_ctx *ctx, kiln_array *a) {
  * name's array where NumPy's value is one (alias), else an array of its own (x[0] of a 1-D x is
  * NumPy's scalar). */
 static bool freeze_items(prog *pg, kval *out) {
-    if (out->kind == KV_ARRAY && !fe_is_py(out) && out->e->op != KILN_OP_VAR) {
+    bool shared = out->kind == KV_ARRAY && !fe_is_py(out) && !out->alias && shares_memory(out); /* (x.copy() and x*1 are x in kiln's graph) */
+    if (out->kind == KV_ARRAY && !fe_is_py(out) && (out->e->op != KILN_OP_VAR || shared)) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
-        if (a && a->base && !out->alias) a = copied(pg->s->ctx, a);
+        if (a && (a->base || shared) && !out->alias) a = copied(pg->s->ctx, a);
         kiln_expr_free(out->e);
         out->e = a ? kiln_var(pg->s->ctx, a) : NULL;
         kiln_array_free(a);
@@ -1880,7 +1882,12 @@ static int exec_method(prog *pg, stmt *st) {
         else if (m[0] == 'a') items = (kval){.kind = KV_LIST, .n = 1, .items = &c.pos[0]};
         else if (c.pos[0].kind == KV_LIST || c.pos[0].kind == KV_TUPLE) items = (kval){.kind = KV_LIST, .n = c.pos[0].n, .items = c.pos[0].items};
         else rc = report(pg, st->x + c.pos[0].off, "extend() takes a list or a tuple");
-        if (rc == RUN_OK) { /* the old items and the new ones (copies), frozen as an assignment's are */
+        if (rc == RUN_OK && m[0] == 'a') { /* the new item, frozen as an assignment's are, appended in place */
+            kval one = {.kind = KV_LIST, .n = 1, .items = &c.pos[0]}, fz = {0};
+            if (!freeze(pg, &one, &fz)) rc = report_kiln(pg, st->x);
+            else if (fe_scope_append(s->scope, name, &fz.items[0]) != KILN_OK) rc = report(pg, st->x, "out of memory");
+            kval_free(ctx, &fz);
+        } else if (rc == RUN_OK) { /* the old items and the new ones (copies), frozen as an assignment's are */
             kval both = {.kind = KV_LIST, .n = bound->n + items.n};
             both.items = kiln_calloc(ctx, (size_t)(both.n ? both.n : 1) * sizeof *both.items);
             bool ok = both.items != NULL;
@@ -1921,7 +1928,8 @@ static int exec_method(prog *pg, stmt *st) {
         } else if (rc == RUN_OK && m[0] == 's') e = kiln_sort(ctx, x, (int)axis);
         if (rc == RUN_OK && m[0] == 'f') { /* the value in x's dtype, broadcast to its shape */
             kiln_expr *v = fe_as_expr(ctx, &c.pos[0], "fill()'s value");
-            const char *bad = v && v->op == KILN_OP_CONST ? number_fits(v, (kiln_dtype)T->dtype) : NULL;
+            const char *bad = v && v->ndim > 0 ? "Input object to FillWithScalar is not a scalar"
+                            : v && v->op == KILN_OP_CONST ? number_fits(v, (kiln_dtype)T->dtype) : NULL;
             if (bad) rc = report(pg, st->x + c.pos[0].off, bad);
             cast = v && !bad ? kiln_cast(ctx, v, (kiln_dtype)T->dtype) : NULL;
             kiln_expr_free(v);
@@ -2163,7 +2171,7 @@ struct run_saved {
 bool run_stmt_augmented(const stmt *st) {
     bool items = false;
     for (int k = 0; st->kind == S_ASSIGN && k < st->nnames; k++) items |= st->item_len[k] > 0;
-    return st->kind == S_AUG || st->kind == S_SETITEM || items;
+    return st->kind == S_AUG || st->kind == S_SETITEM || st->kind == S_METHOD || items;
 }
 
 /* What names[0 .. n) are bound to now (n <= MAX_TARGETS), for run_restore_targets. */
