@@ -940,6 +940,7 @@ PROGRAMS = [
     "print(int('1.5'))", "print(float('abc'))", "print(int('0x10'))",
     "counts = [0, 0, 0]\nfor w in [0, 2, 2, 1, 2]:\n    counts[w] = counts[w] + 1\ncounts[-1] = 'x'\nl2 = [1, 2]\na, l2[0] = 5, 'q'\nprint(counts, l2)",
     "l = [1]\nl[3] = 2",
+    "xs = [0]\nxs.extend('ab')\nxs.extend(arange(3))\nM = arange(4).reshape(2, 2)\nxs.extend(M)\nprint(xs)\nprint(*range(20))\ns = sort(array([3., 1., 2.]))\nprint(s.searchsorted(2.5), s.searchsorted([0, 3], side='right'))",
     # review: stored copies stay copies; np.sort(x) as a statement; generators in parentheses; strings' edge cases
     "x = zeros(2)\nxs = []\nxs.append(x.copy())\nxs += [x * 1]\nt = (x.copy(),)\nu = [x * 1, 5]\nx += 1\nprint(xs, t, u)",
     "np.sort(array([3, 1]))\nX = arange(6.).reshape(3, 2)\ng = (r for r in X)\nprint(sum((r for r in X)), sum(g))",

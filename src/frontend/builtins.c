@@ -5271,7 +5271,7 @@ static const fe_fn methods[] = {
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
-                                           "diagonal", "trace", "argsort", "swapaxes", "nonzero", NULL};
+                                           "diagonal", "trace", "argsort", "swapaxes", "nonzero", "searchsorted", NULL};
 
 static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)

@@ -92,7 +92,7 @@ typedef struct fe_env {
 kiln_status fe_parse(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, bool tuple, kval *out);
 /* A call's arguments: "(" args ")" spanning src[0..len) exactly (print(...), save(...), a
  * range(...)), into positional values pos (up to FE_MAX_ARGS) and keyword arguments kw. */
-#define FE_MAX_ARGS 16
+#define FE_MAX_ARGS 32
 typedef struct fe_kwarg {
     char name[32];
     size_t off;

@@ -1881,7 +1881,29 @@ static int exec_method(prog *pg, stmt *st) {
         if (c.npos != 1 || c.nkw) rc = report(pg, st->x, m[0] == 'a' ? "append() takes exactly one argument" : "extend() takes exactly one argument");
         else if (m[0] == 'a') items = (kval){.kind = KV_LIST, .n = 1, .items = &c.pos[0]};
         else if (c.pos[0].kind == KV_LIST || c.pos[0].kind == KV_TUPLE) items = (kval){.kind = KV_LIST, .n = c.pos[0].n, .items = c.pos[0].items};
-        else rc = report(pg, st->x + c.pos[0].off, "extend() takes a list or a tuple");
+        else if (c.pos[0].kind == KV_STR) { /* a string's characters */
+            kval chars = {0};
+            if (!fe_str_chars(ctx, c.pos[0].s, &chars)) rc = report(pg, st->x, "out of memory");
+            kval_free(ctx, &c.pos[0]);
+            c.pos[0] = chars;
+            items = (kval){.kind = KV_LIST, .n = chars.n, .items = chars.items};
+        } else if (c.pos[0].kind == KV_ARRAY && !fe_is_py(&c.pos[0]) && c.pos[0].e->ndim > 0) { /* an array's rows (a 1-D one's elements: copies) */
+            bool py;
+            kiln_array *A = materialize(pg, NULL, &c.pos[0], &py);
+            int64_t nr = A ? A->shape[0] : 0;
+            kval rows = {.kind = KV_LIST, .items = nr ? kiln_calloc(ctx, (size_t)nr * sizeof *rows.items) : NULL};
+            if (!A || (nr && !rows.items)) rc = report_kiln(pg, st->x + c.pos[0].off);
+            for (int64_t i = 0; rc == RUN_OK && i < nr; i++, rows.n++) {
+                kiln_array *r = row_of(ctx, A, i);
+                rows.items[i] = (kval){.kind = KV_ARRAY, .e = r ? kiln_var(ctx, r) : NULL, .alias = A->ndim > 1};
+                kiln_array_free(r);
+                if (!rows.items[i].e) rc = report_kiln(pg, st->x);
+            }
+            kiln_array_free(A);
+            kval_free(ctx, &c.pos[0]);
+            c.pos[0] = rows;
+            items = (kval){.kind = KV_LIST, .n = rows.n, .items = rows.items};
+        } else rc = report(pg, st->x + c.pos[0].off, "extend() takes a list, a tuple, a string or an array");
         if (rc == RUN_OK && m[0] == 'a') { /* the new item, frozen as an assignment's are, appended in place */
             kval one = {.kind = KV_LIST, .n = 1, .items = &c.pos[0]}, fz = {0};
             if (!freeze(pg, &one, &fz)) rc = report_kiln(pg, st->x);
