@@ -780,6 +780,14 @@ static void simple(kval *v, kv_kind k, size_t off) {
     v->off = off;
 }
 
+/* A string result (text taken from b) at off. */
+static bool str_result(parser *p, kstr *b, size_t off, kval *out) {
+    simple(out, KV_STR, off);
+    out->s = kiln_strdup(p->ctx, b->s ? b->s : "");
+    kstr_free(b);
+    return fe_got(p, out->s, off);
+}
+
 /* Appends item (taken over) to the tuple or list v. */
 static bool push_item(parser *p, kval *v, kval *item) {
     kval *ni = kiln_realloc(p->ctx, v->items, (size_t)(v->n + 1) * sizeof *ni);
@@ -1332,10 +1340,7 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
                 kstr b = {0};
                 for (int i = 0; i < r.n; i++) kstr_printf(&b, "%s", r.items[i].s);
                 kval_free(p->ctx, &r);
-                simple(out, KV_STR, off);
-                out->s = kiln_strdup(p->ctx, b.s ? b.s : "");
-                kstr_free(&b);
-                ok = fe_got(p, out->s, off);
+                ok = str_result(p, &b, off, out);
             } else if (ok) {
                 *out = r;
             }
@@ -1503,14 +1508,6 @@ static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at
 /* ------------------------------------------------------------------ string methods */
 
 static const char *py_type(const kval *v);
-
-/* A string result (text taken from b) at off. */
-static bool str_result(parser *p, kstr *b, size_t off, kval *out) {
-    simple(out, KV_STR, off);
-    out->s = kiln_strdup(p->ctx, b->s ? b->s : "");
-    kstr_free(b);
-    return fe_got(p, out->s, off);
-}
 
 /* The characters (code points) of UTF-8 s. */
 static int64_t str_len(const char *s) {
@@ -1897,10 +1894,7 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
         kstr_free(&text);
         return false;
     }
-    simple(out, KV_STR, off);
-    out->s = kiln_strdup(p->ctx, text.s ? text.s : "");
-    kstr_free(&text);
-    return fe_got(p, out->s, off);
+    return str_result(p, &text, off, out);
 }
 
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
@@ -2328,10 +2322,7 @@ static bool p_atom(parser *p, kval *out) {
             kstr_printf(&s, "%s", buf);
             advance(p);
         }
-        simple(out, KV_STR, t.off);
-        out->s = kiln_strdup(p->ctx, s.s ? s.s : "");
-        kstr_free(&s);
-        return fe_got(p, out->s, t.off);
+        return str_result(p, &s, t.off, out);
     }
     case TK_NAME: {
         char name[128];
@@ -2558,15 +2549,10 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     }
     kval_free(p->ctx, l);
     kval_free(p->ctx, r);
-    if (ok) {
-        simple(out, KV_STR, off);
-        out->s = kiln_strdup(p->ctx, b.s ? b.s : "");
-        ok = fe_got(p, out->s, off);
-    } else {
-        memset(out, 0, sizeof *out);
-    }
+    if (ok) return str_result(p, &b, off, out);
+    memset(out, 0, sizeof *out);
     kstr_free(&b);
-    return ok;
+    return false;
 }
 
 /* Python's arithmetic on two Python numbers where it differs from NumPy's: True + True is 2,
