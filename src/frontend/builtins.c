@@ -256,15 +256,53 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return result(p, out, kiln_clip(p->ctx, t[0], t[1], t[2]), off, 3, t);
 }
 
-static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *x = expr_of(p, f, a, "a");
+static bool h_math_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
+
+/* np.round(a, decimals) of the arguments named a and decimals */
+static bool round_of(parser *p, const fe_fn *f, fe_args *a, const char *a_name, const char *dec, size_t off, kval *out) {
+    kiln_expr *x = fe_arg_expr(p, arg(a, a_name), "round", a_name);
     int64_t d = 0;
-    if (!x || (given(a, "decimals") && !fe_arg_int(p, arg(a, "decimals"), f->name, "decimals", &d))) return result(p, out, NULL, off, 1, &x);
+    if (!x || (given(a, dec) && !fe_arg_int(p, arg(a, dec), f->name, dec, &d))) return result(p, out, NULL, off, 1, &x);
     if (d < -300 || d > 300) {
-        fe_err(p, off, KILN_ERR_ARG, "round(): decimals out of range");
+        fe_err(p, off, KILN_ERR_ARG, "round(): %s out of range", dec);
         return result(p, out, NULL, off, 1, &x);
     }
     return result(p, out, kiln_round(p->ctx, x, (int)d), off, 1, &x);
+}
+static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) { return round_of(p, f, a, "a", "decimals", off, out); }
+
+/* Python's round(number, ndigits=None): of one number without ndigits a Python int (halves to
+ * even, computed now), as Python's; else np.round's (an array's elements; a number to ndigits
+ * places, of its own type: a Python float stays one) */
+static bool h_py_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *x = arg(a, "number");
+    if (given_not_none(a, "decimals")) return round_of(p, f, a, "number", "decimals", off, out); /* (NumPy's name: np.round's) */
+    if (given_not_none(a, "ndigits") || x->kind != KV_ARRAY || x->e->ndim) {
+        bool py = fe_is_py(x); /* round(2.567, 2) of a Python number: a Python number */
+        kiln_dtype dt = x->kind == KV_ARRAY && dtype_is_float((kiln_dtype)x->e->dtype) ? KILN_F64 : KILN_I64;
+        int64_t d = -1;
+        if (py && dt == KILN_F64 && fe_arg_int(p, arg(a, "ndigits"), "round", "ndigits", &d) && d >= 0 && d <= 340) {
+            /* as Python's: the exact binary value rounded to d decimals (round(2.675, 2) is 2.67) */
+            kval v = {0};
+            double y;
+            int64_t i;
+            char text[720];
+            if (!fe_kval_copy(p->ctx, &v, x) || !fe_to_py(p, &v, KILN_F64, off)) return kval_free(p->ctx, &v), fe_got(p, NULL, off);
+            kiln_expr_scalar(v.e, &y, &i);
+            kval_free(p->ctx, &v);
+            snprintf(text, sizeof text, "%.*f", (int)d, y);
+            return fe_set_expr(p, out, kiln_scalar(p->ctx, strtod(text, NULL)), off);
+        }
+        return !p->failed && round_of(p, f, a, "number", "ndigits", off, out) && (!py || fe_to_py(p, out, dt, off));
+    }
+    if (dtype_is_int((kiln_dtype)x->e->dtype) || x->e->dtype == KILN_BOOL) { /* an integer is itself (True: 1) */
+        kval v = *x;
+        memset(x, 0, sizeof *x);
+        if (!fe_to_py(p, &v, KILN_I64, off)) return kval_free(p->ctx, &v), false;
+        *out = v;
+        return true;
+    }
+    return h_math_int(p, f, a, off, out);
 }
 
 /* logical_and/or/xor/not: the truth values (nonzero, NaN included) combined, as bool */
@@ -1010,18 +1048,19 @@ static bool h_pyconv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return true;
 }
 
-/* math.floor, math.ceil, math.trunc (f->op 0, 1, 2) of one number: a Python int, as Python's */
+/* math.floor, math.ceil, math.trunc (f->op 0, 1, 2) of one number, and Python's round(x) (3,
+ * halves to even): a Python int, as Python's */
 static bool h_math_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval x = *arg(a, "x");
-    memset(arg(a, "x"), 0, sizeof x);
+    kval *arg0 = &a->v[0], x = *arg0;
+    memset(arg0, 0, sizeof x);
     if (!fe_to_py(p, &x, KILN_F64, off)) return kval_free(p->ctx, &x), false;
     double v, g;
     int64_t i;
     kiln_expr_scalar(x.e, &v, &i);
     kval_free(p->ctx, &x);
-    g = f->op == 0 ? floor(v) : f->op == 1 ? ceil(v) : trunc(v);
+    g = f->op == 0 ? floor(v) : f->op == 1 ? ceil(v) : f->op == 2 ? trunc(v) : nearbyint(v);
     if (!fe_float_fits(g, KILN_I64))
-        return fe_err(p, off, KILN_ERR_ARG, isnan(v) ? "cannot convert float NaN to integer" : isinf(v) ? "cannot convert float infinity to integer" : "math.%s(): too large for kiln's 64-bit integers", f->name + 5);
+        return fe_err(p, off, KILN_ERR_ARG, isnan(v) ? "cannot convert float NaN to integer" : isinf(v) ? "cannot convert float infinity to integer" : "%s(): too large for kiln's 64-bit integers", strchr(f->name, '.') + 1);
     return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)g), off);
 }
 
@@ -1492,8 +1531,10 @@ static bool h_divmod(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     fe_set_expr(p, &items[0], q, off);
     fe_set_expr(p, &items[1], r, off);
-    fe_make_strong(p, &items[0]); /* of Python numbers: NumPy scalars, as np.divmod's */
-    fe_make_strong(p, &items[1]);
+    if (!f->op) { /* np.divmod's of Python numbers: NumPy scalars (Python's divmod: Python numbers) */
+        fe_make_strong(p, &items[0]);
+        fe_make_strong(p, &items[1]);
+    }
     memset(out, 0, sizeof *out);
     *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
     return true;
@@ -5239,6 +5280,8 @@ static const fe_fn functions[] = {
     {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
+    {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
+    {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
     {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},
@@ -5277,6 +5320,13 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(t[i].name, name)) return &t[i];
     return NULL;
+}
+
+const char *fe_py_builtin(const char *name) {
+    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}};
+    for (size_t k = 0; k < sizeof py / sizeof *py; k++)
+        if (!strcmp(name, py[k][0])) return py[k][1];
+    return name;
 }
 
 bool fe_is_function(const char *name) { return find(functions, sizeof functions / sizeof *functions, name) != NULL; }
@@ -5340,7 +5390,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         memset(self, 0, sizeof *self);
         npos++;
     } else {
-        snprintf(shown, sizeof shown, "%s", name);
+        snprintf(shown, sizeof shown, "%s", strncmp(name, "py.", 3) ? name : name + 3); /* (Python's round: "round") */
         f = find(functions, sizeof functions / sizeof *functions, name);
         if (!f) {
             for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);

@@ -1420,7 +1420,7 @@ static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw
             p->lx = save;
             p->tok = t;
         }
-        if (*nkw) {
+        if (*nkw && !is_op(p, "*")) { /* (f(k=1, *xs) is Python's f(*xs, k=1)) */
             ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "positional argument follows keyword argument");
             break;
         }
@@ -2356,7 +2356,7 @@ static bool p_atom(parser *p, kval *out) {
         if (is_op(p, "(")) {
             if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
-            return p_call(p, name, t.off, NULL, out);
+            return p_call(p, np ? name : fe_py_builtin(name), t.off, NULL, out);
         }
         if (a) return scope_value(p, name, a, t.off, out);
         if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */
@@ -3155,6 +3155,14 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     lex_init(&p.lx, src, len);
     bool py = !a || fe_scope_py(env->scope, name);
     if (bound) env->volatile_ = true; /* (its value now, as a name's string or list is read) */
+    if (bound && bound->kind == KV_LIST && op == KILN_OP_ADD && (rhs.kind == KV_TUPLE || rhs.kind == KV_STR)) {
+        kval items = {.kind = KV_LIST}; /* xs += a tuple or a string extends the list by its items, as Python's (xs += an
+                                           array is NumPy's add: the array's __radd__ comes first) */
+        bool ok = fe_items(&p, &rhs, &items.items, &items.n);
+        kval_free(ctx, &rhs);
+        rhs = items;
+        if (!ok) return kiln_errcode(ctx);
+    }
     if (!(a ? scope_value(&p, name, a, 0, &self) : fe_kval_copy(ctx, &self, bound)) || !binary(&p, op, &self, &rhs, 0, out)) {
         kval_free(ctx, &self);
         kval_free(ctx, &rhs);

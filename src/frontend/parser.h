@@ -83,6 +83,9 @@ void fe_make_strong(parser *p, kval *v);
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out);
 /* Whether name is a function (for messages about a name used without a call). */
 bool fe_is_function(const char *name);
+/* The function a call of name without np. calls: Python's builtin where it differs from NumPy's
+ * function of that name (round(2.5) is 2, np.round(2.5) is 2.0), else name. */
+const char *fe_py_builtin(const char *name);
 /* Attributes that are not calls: .T .shape .ndim .size .dtype. */
 bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out);
 

@@ -59,6 +59,7 @@ struct stmt {
     int chain[MAX_TARGETS]; /* S_ASSIGN: how many names each target list of a = b = ... has */
     int group[MAX_TARGETS]; /* S_ASSIGN: at the first name of a nested "(b, c)": its names */
     bool seq[MAX_TARGETS];  /* each target list: a sequence ("n," "(n,)" "[n]"), even of one name */
+    bool star[MAX_TARGETS]; /* S_ASSIGN: a starred target, *rest (at most one a list: the items left over) */
     int nchain;
     kiln_op op;            /* S_AUG, and S_SETITEM when aug */
     bool aug;
@@ -500,17 +501,27 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b, bool items) {
         a = trim_left(t, a + 1, b - 1);
         b = trim_right(t, a, b - 1);
     }
-    int count = 0;
+    int count = 0, list_at = st->nnames; /* (this list's first name) */
+    size_t starred = 0; /* where its starred target is (1 + its offset) */
     while (a < b) {
         size_t e = scan_top(t, a, b, is_char, &comma), ne = trim_right(t, a, e);
         seq |= e < b; /* a comma, perhaps the last thing */
         size_t ia = a, ib = ne;
-        bool nested = false; /* "(b, c)", "[b]", "(b,)"; "(b)" is b */
+        bool star = ia < ib && t[ia] == '*', nested = false; /* "(b, c)", "[b]", "(b,)"; "(b)" is b */
+        if (star) { /* *rest: the items the other targets leave, a list */
+            bool again = false;
+            for (int k = list_at; k < st->nnames; k++) again |= st->star[k];
+            if (st->kind != S_ASSIGN && st->kind != S_FOR) return report(pg, ia, st->kind == S_DEL ? "cannot delete a starred target" : "a starred target (*name) is only supported in an assignment or a for loop"), false;
+            if (again) return report(pg, ia, "multiple starred targets in one target list"), false;
+            ia = trim_left(t, ia + 1, ib);
+        }
         while (ib - ia >= 2 && (t[ia] == '(' || t[ia] == '[') && t[ib - 1] == (t[ia] == '(' ? ')' : ']') && !nested) {
             nested = t[ia] == '[' || scan_top(t, ia + 1, ib - 1, is_char, &comma) < ib - 1;
             ia = trim_left(t, ia + 1, ib - 1), ib = trim_right(t, ia, ib - 1);
         }
-        if (nested) {
+        if (nested && star) {
+            return report(pg, ia, "a starred target is one name"), false;
+        } else if (nested) {
             int first = st->nnames;
             while (ia < ib) {
                 size_t ie = scan_top(t, ia, ib, is_char, &comma);
@@ -524,12 +535,19 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b, bool items) {
             st->group[first] = st->nnames - first;
         } else if (!target_name(pg, st, ia, ib, items)) {
             return false;
+        } else {
+            st->star[st->nnames - 1] = star;
+            if (star) starred = a + 1;
         }
         count++;
         a = e < b ? trim_left(t, e + 1, b) : b;
     }
     if (!count) {
         report(pg, a, "expected a name to assign to");
+        return false;
+    }
+    if (starred && !seq) {
+        report(pg, starred - 1, "a starred target must be in a list or tuple: *rest, = xs");
         return false;
     }
     if (st->nchain == MAX_TARGETS) {
@@ -1172,9 +1190,65 @@ static int bind_one(prog *pg, stmt *spare, stmt *st, int k, const kval *v, size_
     return st->item_len[k] ? store_item(pg, st, k, v) : assign_one(pg, spare, st->names[k], v, off);
 }
 
+/* The items of v (a list or a tuple: copies; a string: its characters; an array: its rows, views
+ * as NumPy's, a 1-D array's elements copied) as a list into *out; else reported at off. */
+static int items_of(prog *pg, const kval *v, size_t off, const char *what, kval *out) {
+    kiln_ctx *ctx = pg->s->ctx;
+    *out = (kval){.kind = KV_LIST};
+    if (v->kind == KV_LIST || v->kind == KV_TUPLE) {
+        kval seq = *v;
+        seq.kind = KV_LIST;
+        return fe_kval_copy(ctx, out, &seq) ? RUN_OK : report(pg, off, "out of memory");
+    }
+    if (v->kind == KV_STR) return fe_str_chars(ctx, v->s, out) ? RUN_OK : (kval_free(ctx, out), report(pg, off, "out of memory"));
+    if (v->kind != KV_ARRAY || fe_is_py(v) || v->e->ndim == 0) return report(pg, off, what);
+    bool py;
+    kiln_array *A = materialize(pg, NULL, v, &py);
+    int64_t nr = A ? A->shape[0] : 0;
+    if (nr > FE_MAX_ITEMS) nr = -1;
+    out->items = nr > 0 ? kiln_calloc(ctx, (size_t)nr * sizeof *out->items) : NULL;
+    int rc = !A || (nr > 0 && !out->items) ? report_kiln(pg, off) : nr < 0 ? report(pg, off, "more items than a list holds") : RUN_OK;
+    for (int64_t i = 0; rc == RUN_OK && i < nr; i++, out->n++) {
+        kiln_array *r = row_of(ctx, A, i);
+        out->items[i] = (kval){.kind = KV_ARRAY, .e = r ? kiln_var(ctx, r) : NULL, .alias = A->ndim > 1};
+        kiln_array_free(r);
+        if (!out->items[i].e) rc = report_kiln(pg, off);
+    }
+    kiln_array_free(A);
+    if (rc != RUN_OK) kval_free(ctx, out);
+    return rc;
+}
+
+static int assign_items(prog *pg, stmt *st, int first, int nnames, bool seq, const kval *v);
+
 /* name = value, or the names of a target list (seq: a sequence, "n," too) = a sequence's items
- * or an array's rows; a nested "(b, c)" takes an item that is a sequence of that many values. */
+ * or an array's rows; a nested "(b, c)" takes an item that is a sequence of that many values; a
+ * starred target, *rest, the items the others leave, as a list. */
 static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kval *v) {
+    session *s = pg->s;
+    int count = 0, star = -1; /* the targets; the starred one's place among them */
+    for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1, count++)
+        if (st->star[k]) star = count;
+    if (star < 0) return assign_items(pg, st, first, nnames, seq, v);
+    kval all = {0};
+    char msg[128];
+    int rc = items_of(pg, v, st->x + v->off, "cannot unpack this value into a starred target list", &all);
+    if (rc == RUN_OK && all.n < count - 1) {
+        snprintf(msg, sizeof msg, "not enough values to unpack (expected at least %d, got %d)", count - 1, all.n);
+        rc = report(pg, st->x + v->off, msg);
+    }
+    if (rc != RUN_OK) return kval_free(s->ctx, &all), rc;
+    /* count items: those before the star, the list it takes, those after it */
+    int rest = all.n - (count - 1);
+    kval parts[MAX_TARGETS], mid = {.kind = KV_LIST, .n = rest, .items = all.items + star};
+    for (int i = 0; i < count; i++) parts[i] = i < star ? all.items[i] : i == star ? mid : all.items[i - 1 + rest];
+    kval tuple = {.kind = KV_TUPLE, .n = count, .items = parts};
+    rc = assign_items(pg, st, first, nnames, true, &tuple);
+    kval_free(s->ctx, &all);
+    return rc;
+}
+
+static int assign_items(prog *pg, stmt *st, int first, int nnames, bool seq, const kval *v) {
     session *s = pg->s;
     int count = 0, at[MAX_TARGETS]; /* the targets, each at its first name */
     for (int k = first; k < first + nnames; k += st->group[k] ? st->group[k] : 1) at[count++] = k;
@@ -1185,7 +1259,7 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
             kval_free(s->ctx, &chars);
             return report(pg, st->x, "out of memory");
         }
-        int rc = assign(pg, st, first, nnames, seq, &chars);
+        int rc = assign_items(pg, st, first, nnames, seq, &chars);
         kval_free(s->ctx, &chars);
         return rc;
     }
@@ -1880,30 +1954,13 @@ static int exec_method(prog *pg, stmt *st) {
         kval v = {0}, items = {0};
         if (c.npos != 1 || c.nkw) rc = report(pg, st->x, m[0] == 'a' ? "append() takes exactly one argument" : "extend() takes exactly one argument");
         else if (m[0] == 'a') items = (kval){.kind = KV_LIST, .n = 1, .items = &c.pos[0]};
-        else if (c.pos[0].kind == KV_LIST || c.pos[0].kind == KV_TUPLE) items = (kval){.kind = KV_LIST, .n = c.pos[0].n, .items = c.pos[0].items};
-        else if (c.pos[0].kind == KV_STR) { /* a string's characters */
-            kval chars = {0};
-            if (!fe_str_chars(ctx, c.pos[0].s, &chars)) rc = report(pg, st->x, "out of memory");
+        else { /* a list's or a tuple's items, a string's characters, an array's rows */
+            kval all = {0};
+            rc = items_of(pg, &c.pos[0], st->x + c.pos[0].off, "extend() takes a list, a tuple, a string or an array", &all);
             kval_free(ctx, &c.pos[0]);
-            c.pos[0] = chars;
-            items = (kval){.kind = KV_LIST, .n = chars.n, .items = chars.items};
-        } else if (c.pos[0].kind == KV_ARRAY && !fe_is_py(&c.pos[0]) && c.pos[0].e->ndim > 0) { /* an array's rows (a 1-D one's elements: copies) */
-            bool py;
-            kiln_array *A = materialize(pg, NULL, &c.pos[0], &py);
-            int64_t nr = A ? A->shape[0] : 0;
-            kval rows = {.kind = KV_LIST, .items = nr ? kiln_calloc(ctx, (size_t)nr * sizeof *rows.items) : NULL};
-            if (!A || (nr && !rows.items)) rc = report_kiln(pg, st->x + c.pos[0].off);
-            for (int64_t i = 0; rc == RUN_OK && i < nr; i++, rows.n++) {
-                kiln_array *r = row_of(ctx, A, i);
-                rows.items[i] = (kval){.kind = KV_ARRAY, .e = r ? kiln_var(ctx, r) : NULL, .alias = A->ndim > 1};
-                kiln_array_free(r);
-                if (!rows.items[i].e) rc = report_kiln(pg, st->x);
-            }
-            kiln_array_free(A);
-            kval_free(ctx, &c.pos[0]);
-            c.pos[0] = rows;
-            items = (kval){.kind = KV_LIST, .n = rows.n, .items = rows.items};
-        } else rc = report(pg, st->x + c.pos[0].off, "extend() takes a list, a tuple, a string or an array");
+            c.pos[0] = all;
+            items = all;
+        }
         if (rc == RUN_OK && m[0] == 'a') { /* the new item, frozen as an assignment's are, appended in place */
             kval one = {.kind = KV_LIST, .n = 1, .items = &c.pos[0]}, fz = {0};
             if (!freeze(pg, &one, &fz)) rc = report_kiln(pg, st->x);
