@@ -979,18 +979,27 @@ PROGRAMS = [
     "print('\\U00110000')",
     "print('\\N{DASH}')",
     # starred targets: the items the other targets leave, as a list
-    "first, *rest = [1, 2, 3, 4]\n*init, last = (1, 2, 3)\na, *b, c = 'hello'\nd, *e, f = [1, 2]\nprint(first, rest, init, last, a, b, c, d, e, f)",
-    "x = arange(6).reshape(3, 2)\nh, *t = x\nr0 = t[0]\nr0[0] = 99\n*q, = arange(3)\np, *r = arange(4.)\n[g, *k] = range(5)\nq[0] = 7\nprint(h, t, x, q, p, r, g, k)",
-    "for a, *b in [(1, 2, 3), 'xy', arange(2)]:\n    print(a, b)\nm, *n = o, *w = [5, 6]\nprint(m, n, o, w)",
-    "*a = [1, 2]", "a, *b, *c = [1, 2, 3]", "a, *b, c = [1]", "*a, = 5", "del *a",
+    "first, *rest = [1, 2, 3, 4]\n*init, last = (1, 2, 3)\np1, *p2, p3 = 'hello'\nq1, *q2, q3 = [1, 2]\nprint(first, rest, init, last, p1, p2, p3, q1, q2, q3)",
+    "x = arange(6).reshape(3, 2)\nh, *t = x\nr0 = t[0]\nr0[0] = 99\n*q, = arange(3)\np, *r = arange(4.)\n[g1, *k1] = range(5)\nq[0] = 7\nprint(h, t, x, q, p, r, g1, k1)",
+    "for s1, *s2 in [(1, 2, 3), 'xy', arange(2)]:\n    print(s1, s2)\nm1, *n1 = o1, *w1 = [5, 6]\nprint(m1, n1, o1, w1)",
+    "*s1 = [1, 2]", "s1, *s2, *s3 = [1, 2, 3]", "s1, *s2, s3 = [1]", "*s1, = 5", "del *s1",
     # xs += iterable extends; f(k=v, *xs)
-    "L = [1]\nL += (4, 5)\nL += 'ab'\nprint(L)\nK = [1, 2]\nK += arange(2)\nprint(K)\nprint(flush=True, *L)\nprint(sep='-', *L[:3])",
-    "L = [1]\nL += 5", "print(sep='-', *[1, 2], 3)",
+    "L1 = [1]\nL1 += (4, 5)\nL1 += 'ab'\nprint(L1)\nK1 = [1, 2]\nK1 += arange(2)\nprint(K1)\nprint(flush=True, *L1)\nprint(sep='-', *L1[:3])",
+    "L1 = [1]\nL1 += 5", "print(sep='-', *[1, 2], 3)",
     # Python's round and divmod (np.round and np.divmod: NumPy's)
     "print(round(2.5), round(3.7), round(-0.5), round(2.567, 2), round(2.675, 2), round(0.125, 2), round(1234, -2), round(7, 1), round(True), round(2.5, None))",
-    "x = arange(4.) * 0.6\nprint([round(v) for v in x], round(x[1]), round(x.sum(), 1), round(float32(2.567), 1), round(int32(7)), [round(2.567, 1)])",
+    "x = arange(4.) * 0.6\nprint([round(w) for w in x], round(x[1]), round(x.sum(), 1), round(float32(2.567), 1), round(int32(7)), [round(2.567, 1)])",
     "print(divmod(7, 2), divmod(-7.5, 2), divmod(float32(7), 2), np.divmod(7, 2), np.round(2.5), [np.round(2.567, 1)])",
     "print(round(nan))", "print(round(inf))", "print(round('a'))", "print(round(2.5, 1.5))",
+    # np.add.at and np.subtract.at: in place, unbuffered (a repeated index adds each time), in order
+    ("x1 = zeros(3, dtype=float32)\nnp.add.at(x1, [0, 0, 2], float64(0.1))\nx2 = zeros((2, 3))\nnp.add.at(x2, (array([0, 1, 1]), array([2, 2, 2])), 1)\n"
+     "x3 = zeros((2, 3))\nnp.add.at(x3, [1, -1], [1, 2, 3])\nx4 = zeros((2, 3))\nnp.add.at(x4, (0, [0, 0]), 1)\nprint(x1, x1.dtype, x2, x3, x4)"),
+    ("x1 = arange(3)\nv1 = x1\nnp.add.at(x1, [0], int32(2))\nnp.subtract.at(x1, [2, 2], 1)\nx2 = arange(10.)\nadd.at(x2, [[1, 2], [2, 3]], [[10., 20], [30, 40]])\n"
+     "x3 = zeros(4)\nnp.add.at(x3, 2, 5)\nnp.add.at(x3, [], 1)\nW = zeros((5, 2))\ny = array([1, 3, 1, 1])\nfor n1 in range(2):\n    np.add.at(W, y, ones((4, 2)) * arange(4)[:, None])\nprint(x1, v1, x2, x3, W)"),
+    "x = a.copy()\nnp.add.at(x, i % 64, b)\nnp.subtract.at(x, j, 0.25)\nprint(x)",
+    "x = zeros(3)\nnp.add.at(x, [5], 1)", "x = zeros(3)\nnp.add.at(x, [0.5], 1)", "x = zeros(3)\ny = np.add.at(x, [0], 1)",
+    "x = zeros(3)\nnp.add.at(x, [0, 1], [1, 2, 3])", "x = zeros(3)\nnp.add.at(x, (0, 1), 1)", "x = zeros((2, 3))\nnp.add.at(x, ([0, 1], [0, 1, 2]), 1)",
+    "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.multiply.at(x, [0], 2)",
 ]
 
 
@@ -1264,6 +1273,8 @@ DOCUMENTED = {
     "1 << 63": "Python integers are 64-bit",
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
     "print('{0[1]}'.format([7, 8]))": "str.format's item and attribute fields ({0[1]}, {0.x}) are refused",
+    "x = zeros(3)\ny = np.add.at(x, [0], 1)": "np.add.at and np.subtract.at are statements (NumPy's give None as a value)",
+    "x = zeros(3)\nnp.multiply.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has np.add.at and np.subtract.at",
     "max(3, 4)": "max and min of single values are Python's builtins (the larger one), where np.max takes 4 as an axis",
     "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":

@@ -5001,6 +5001,99 @@ static kiln_expr *sorted_position(tmps *t, kiln_ctx *c, kiln_expr *s, kiln_expr 
 
 /* bincount(x, weights=None, minlength=0): how many times each value 0, 1, ... occurs in x (1-D,
  * non-negative integers; computed now for the length), or the sums of the weights there */
+/* A new int64 array of n elements, element k being k / div % mod (div, mod > 0). */
+static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
+    kiln_array *r = kiln_array_new(c, KILN_I64, 1, &n);
+    int64_t *d = r ? (int64_t *)kiln_array_data(r) : NULL;
+    for (int64_t k = 0; d && k < n; k++) d[k] = k / div % mod;
+    kiln_expr *e = r ? kiln_var(c, r) : NULL;
+    kiln_array_free(r);
+    return e;
+}
+
+/* np.add.at(a, indices, b) and np.subtract.at (f->op): a's new value, b's values added (taken
+ * away) at the indices one at a time, in order, as NumPy's unbuffered in-place ufunc (a repeated
+ * index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
+ * a's first axis, or a tuple of one or two (a pair into the first two).  One scatter, in order,
+ * of a's own elements and then b's (cast to a's dtype), so a float's sums are NumPy's: a + b1 +
+ * b2.  A statement of its own (env->ufunc_at: run.c writes the value into a's memory). */
+static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
+    const char *name = f->op == KILN_OP_ADD ? "add.at" : "subtract.at";
+    if (!p->env->ufunc_at)
+        return fe_err(p, off, KILN_ERR_ARG, "np.%s(a, indices, b) is a statement of its own: it changes a in place (and gives None)", name);
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *ix[2] = {NULL, NULL};
+    kval *iv = arg(a, "indices");
+    int nix = iv->kind == KV_TUPLE ? iv->n : 1;
+    if (!x) return done(p, &t, out, NULL, off);
+    if (nix < 1 || nix > 2 || nix > x->ndim) {
+        tmps_free(&t);
+        return fe_err(p, iv->off, KILN_ERR_INDEX, x->ndim == 0 ? "np.%s(): a must have at least one dimension"
+                                                               : "np.%s(): indices are an index array or a tuple of one or two (one for each of a's first axes)", name);
+    }
+    int nd = 0; /* the index arrays, broadcast together: nd dims of shape */
+    int64_t shape[KILN_MAX_DIMS];
+    for (int k = 0; k < nix; k++) {
+        kval *v = iv->kind == KV_TUPLE ? &iv->items[k] : iv;
+        if (!(ix[k] = keep(&t, fe_arg_expr(p, v, name, "indices")))) return done(p, &t, out, NULL, off);
+        bool empty = v->kind == KV_LIST && v->n == 0; /* ([]: no index, whatever its dtype) */
+        if (!dtype_is_int((kiln_dtype)ix[k]->dtype) && !empty) {
+            tmps_free(&t);
+            return fe_err(p, v->off, KILN_ERR_INDEX, "arrays used as indices must be of integer type");
+        }
+        if (!(ix[k] = keep(&t, kiln_cast(c, ix[k], KILN_I64)))) return done(p, &t, out, NULL, off);
+        int n = ix[k]->ndim > nd ? ix[k]->ndim : nd, pu = n - nd, pw = n - ix[k]->ndim;
+        int64_t merged[KILN_MAX_DIMS];
+        for (int d = 0; d < n; d++) {
+            int64_t u = d >= pu ? shape[d - pu] : 1, w = d >= pw ? ix[k]->shape[d - pw] : 1;
+            if (u != w && u != 1 && w != 1) {
+                tmps_free(&t);
+                return fe_err(p, v->off, KILN_ERR_SHAPE, "shape mismatch: indexing arrays could not be broadcast together");
+            }
+            merged[d] = u == 1 ? w : u;
+        }
+        memcpy(shape, merged, (size_t)n * sizeof *merged);
+        nd = n;
+    }
+    /* b at each indexed place: the index arrays' shape, then a's dims after the indexed ones */
+    int64_t picks = 1, own = 1, rest[KILN_MAX_DIMS], vshape[KILN_MAX_DIMS + 1];
+    int nrest = x->ndim - nix;
+    for (int d = 0; d < nd; d++) picks *= shape[d];
+    for (int d = 0; d < nix; d++) own *= x->shape[d];
+    if (nd + nrest > KILN_MAX_DIMS) {
+        tmps_free(&t);
+        return fe_err(p, iv->off, KILN_ERR_SHAPE, "np.%s(): more than %d dimensions", name, KILN_MAX_DIMS);
+    }
+    for (int d = 0; d < nrest; d++) rest[d] = x->shape[nix + d];
+    memcpy(shape + nd, rest, (size_t)nrest * sizeof *rest);
+    kiln_expr *b = keep(&t, expr_of(p, f, a, "b"));
+    if (b && b->ndim > nd + nrest) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "b")->off, KILN_ERR_SHAPE, "np.%s(): b has more dimensions than a[indices]", name);
+    }
+    b = b ? keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape)) : NULL;
+    b = b ? keep(&t, kiln_cast(c, b, (kiln_dtype)x->dtype)) : NULL;
+    if (b && f->op == KILN_OP_SUB) b = keep(&t, kiln_apply(c, KILN_OP_NEG, (kiln_expr *[]){b}));
+    /* a's elements (every place once, in order), then b's, as rows along one new first axis */
+    vshape[0] = own;
+    memcpy(vshape + 1, rest, (size_t)nrest * sizeof *rest);
+    kiln_expr *xs = keep(&t, kiln_reshape(c, x, 1 + nrest, vshape));
+    vshape[0] = picks;
+    kiln_expr *bs = b ? keep(&t, kiln_reshape(c, b, 1 + nrest, vshape)) : NULL;
+    kiln_expr *vals = xs && bs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){xs, bs}, 0)) : NULL, *at[2] = {NULL, NULL};
+    for (int k = 0; k < nix && vals; k++) {
+        int64_t n1 = nix == 2 ? x->shape[1] : 1;
+        kiln_expr *mine = keep(&t, index_ramp(c, own, k == 0 ? n1 : 1, k == 0 ? x->shape[0] : n1));
+        kiln_expr *theirs = keep(&t, ir_broadcast_to(&c->graph, ix[k], nd, shape));
+        theirs = theirs ? keep(&t, kiln_reshape(c, theirs, 1, &picks)) : NULL;
+        at[k] = mine && theirs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){mine, theirs}, 0)) : NULL;
+        if (!at[k]) vals = NULL;
+    }
+    kiln_expr *r = vals ? keep(&t, ir_scatter(&c->graph, vals, at[0], at[1], 0, nix == 2 ? 2 : 0, x->ndim, x->shape)) : NULL;
+    return done(p, &t, out, r, off);
+}
+
 static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5107,7 +5200,7 @@ static const fe_fn functions[] = {
     {"log_softmax", "x, axis=None", h_compose, C_LOG_SOFTMAX, "x - logsumexp(x, axis, keepdims=True) (scipy.special.log_softmax)", false},
     {"logsumexp", "a, axis=None, keepdims=False", h_logsumexp, 0, "log(sum(exp(a), axis)), max subtracted first (scipy.special)", false},
     {"clip", "a, a_min=None, a_max=None, out=None, *, min=None, max=None", h_clip, 0, "minimum(maximum(a, a_min), a_max)", false},
-    {"round", "a, decimals=0, out=None", h_round, 0, "round to `decimals` places, halves to even (np.round)", false},
+    {"round", "a, decimals=0, out=None", h_round, 0, "round to `decimals` places, halves to even (np.round); round(x) of one number is Python's: an int", false},
     {"around", "a, decimals=0, out=None", h_round, 0, "np.round", false},
     /* reductions and scans */
     RED("sum", KILN_OP_SUM, SIG_SUM, "the sum over axis (an int, a tuple, or None for all)"),
@@ -5168,7 +5261,7 @@ static const fe_fn functions[] = {
     {"isclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 0, "|a - b| <= atol + rtol * |b| (infinities equal to themselves)", false},
     {"allclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 1, "whether isclose holds everywhere, a Python bool (computed now)", true},
     {"array_equal", "a1, a2, equal_nan=False", h_array_equal, 0, "whether a1 and a2 have one shape and equal elements, a Python bool (computed now)", true},
-    {"divmod", "x1, x2", h_divmod, 0, "(x1 // x2, x1 % x2)", false},
+    {"divmod", "x1, x2", h_divmod, 0, "(x1 // x2, x1 % x2) (of Python numbers Python numbers, as Python's divmod)", false},
     {"count_nonzero", "a, axis=None, *, keepdims=False", h_count_nonzero, 0, "how many elements are not zero (a Python int over every axis)", true},
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
     {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
@@ -5243,6 +5336,8 @@ static const fe_fn functions[] = {
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
     {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (a binary search per value)", false},
+    {"add.at", "a, indices, b", h_ufunc_at, KILN_OP_ADD, "a statement: b's values added to a at the indices, one at a time (a repeated index adds each time)", false},
+    {"subtract.at", "a, indices, b", h_ufunc_at, KILN_OP_SUB, "a statement: b's values taken from a at the indices, one at a time", false},
     {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},
     /* constructors */
     /* gradients */
@@ -5333,10 +5428,12 @@ bool fe_is_function(const char *name) { return find(functions, sizeof functions 
 
 int fe_functions(const fe_fninfo **list) {
     static fe_fninfo info[sizeof functions / sizeof *functions];
+    int n = 0;
     for (size_t i = 0; i < sizeof functions / sizeof *functions; i++)
-        info[i] = (fe_fninfo){functions[i].name, functions[i].sig, functions[i].doc};
+        if (strncmp(functions[i].name, "py.", 3)) /* (Python's round and divmod: under NumPy's names) */
+            info[n++] = (fe_fninfo){functions[i].name, functions[i].sig, functions[i].doc};
     *list = info;
-    return (int)(sizeof functions / sizeof *functions);
+    return n;
 }
 
 /* Whether v is one value, not an array of them: a number, a 0-d array, a string. */

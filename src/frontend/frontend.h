@@ -74,6 +74,7 @@ typedef struct fe_env {
     char warning[320];    /* the first thing worth a warning, with its offset (NUL: none) */
     size_t warning_off;
     int depth;            /* nesting, against FE_MAX_DEPTH */
+    bool ufunc_at;        /* the statement np.add.at(a, i, b): its call gives a's new value */
 } fe_env;
 
 /* Deeper nesting than this is refused (a message, not a stack overflow). */

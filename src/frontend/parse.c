@@ -1922,9 +1922,24 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
                                                 "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt floor ceil trunc");
 }
 
+/* NAME.at (np.add.at, np.subtract.at): the ufunc's in-place method, one name "add.at" */
+static bool read_ufunc_at(parser *p, char *name, size_t cap) {
+    if (!is_op(p, ".") || !fe_is_function(name)) return true;
+    lexer lx = p->lx;
+    token at = lex_next(&lx);
+    char w[4];
+    if (at.kind != TK_NAME || !lex_text(&lx, &at, w, sizeof w) || strcmp(w, "at")) return true;
+    if (strcmp(name, "add") && strcmp(name, "subtract"))
+        return fe_err(p, at.off, KILN_ERR_NAME, "np.%s.at is not supported: kiln has np.add.at and np.subtract.at", name);
+    advance(p), advance(p);
+    snprintf(name + strlen(name), cap - strlen(name), ".at");
+    return true;
+}
+
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
+    if (!kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name) && !read_ufunc_at(p, name, cap)) return false;
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
     if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
@@ -1933,6 +1948,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
     advance(p);
+    if (!read_ufunc_at(p, name, cap)) return false;
     if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
         advance(p);
         static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",

@@ -614,6 +614,18 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
+    static const char *const ufunc_at[] = {"np.add.at", "numpy.add.at", "add.at", "np.subtract.at", "numpy.subtract.at", "subtract.at", NULL};
+    for (int k = 0; ufunc_at[k]; k++)
+        if (call_stmt(t, a, b, ufunc_at[k], &st->x, &st->xlen)) { /* np.add.at(NAME, indices, b): NAME changed in place */
+            char comma = ',';
+            size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, scan_top(t, na, b - 1, is_char, &comma));
+            if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "np.add.at() and np.subtract.at() take the name of an array first (they change it in place)"), false;
+            memcpy(st->names[0], t + na, nb - na);
+            st->names[0][nb - na] = 0;
+            snprintf(st->method, sizeof st->method, "at");
+            st->x = a, st->xlen = b - a; /* (the whole call: the frontend gives the array's new value) */
+            return st->kind = S_METHOD, true;
+        }
     static const char *const in_place[] = {"append", "extend", "sort", "fill", NULL};
     if (call_stmt(t, a, b, "np.random.shuffle", &st->x, &st->xlen) || call_stmt(t, a, b, "random.shuffle", &st->x, &st->xlen) ||
         call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) { /* its argument, a name */
@@ -1933,8 +1945,36 @@ static int exec_for(prog *pg, stmt *st) {
 /* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1),
  * NAME.fill(v) and random.shuffle(NAME) of an array (written into its memory, as NumPy's; a
  * shuffle moves the rows, by kiln's generator). */
+/* np.add.at(NAME, indices, b) and np.subtract.at: NAME's new value (the frontend's, with
+ * env.ufunc_at) written into its memory, as NumPy's in-place ufunc writes. */
+static int exec_ufunc_at(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    kiln_array *T = kiln_scope_get(s->scope, st->names[0]);
+    char msg[160];
+    if (!T || fe_scope_py(s->scope, st->names[0])) {
+        snprintf(msg, sizeof msg, T || fe_scope_value(s->scope, st->names[0]) ? "np.add.at(): '%s' is not an array" : "name '%s' is not defined", st->names[0]);
+        return report(pg, st->start, msg);
+    }
+    fe_env env = {.scope = s->scope, .ufunc_at = true};
+    kval v = {0};
+    kiln_clear_error(ctx);
+    if (fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &v) != KILN_OK) return report_kiln(pg, st->x);
+    warn_once(pg, st, &env, st->x);
+    kiln_array *A = kiln_eval(ctx, v.e); /* (into an array of its own: the scatter reads T) */
+    kiln_expr *e = A ? kiln_var(ctx, A) : NULL;
+    held h = hold_interrupts(ctx);
+    int rc = e && kiln_eval_into(ctx, e, T) == KILN_OK ? RUN_OK : report_kiln(pg, st->x);
+    release_interrupts(ctx, &h);
+    kiln_expr_free(e);
+    kiln_array_free(A);
+    kval_free(ctx, &v);
+    return rc;
+}
+
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
+    if (!strcmp(st->method, "at")) return exec_ufunc_at(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
     bool list = m[0] == 'a' || m[0] == 'e';
