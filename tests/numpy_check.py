@@ -999,6 +999,15 @@ PROGRAMS = [
     "x = a.copy()\nnp.add.at(x, i % 64, b)\nnp.subtract.at(x, j, 0.25)\nprint(x)",
     "x = zeros(3)\nnp.add.at(x, [5], 1)", "x = zeros(3)\nnp.add.at(x, [0.5], 1)", "x = zeros(3)\ny = np.add.at(x, [0], 1)",
     "x = zeros(3)\nnp.add.at(x, [0, 1], [1, 2, 3])", "x = zeros(3)\nnp.add.at(x, (0, 1), 1)", "x = zeros((2, 3))\nnp.add.at(x, ([0, 1], [0, 1, 2]), 1)",
+    # insert and delete: new arrays; indices, masks, one index taking whole slices
+    "print(delete(Z, 1), delete(Z, 1, axis=0), delete(Z, [0, 2], axis=1), delete(Z, -1, 1), delete(arange(5), [1, 1, -1]), delete(arange(4), array([True, False, True, False])), delete(Z, [], 1), delete(arange(3), [[0]]))",
+    "print(insert(arange(5), 2, 99), insert(arange(5), [1, 3], [10, 20]), insert(arange(5), [3, 1], [10, 20]), insert(arange(5), [2, 2], 7), insert(arange(3), array([True, False, True]), 9))",
+    "x = arange(6).reshape(2, 3)\nprint(insert(x, 1, 5), insert(x, 1, 5, axis=1), insert(x, 1, [7, 8, 9], axis=0), insert(x, 1, [7, 8], axis=1), insert(x, [1], [[7], [8]], axis=1), insert(x, 1, [[7, 8]], axis=1))",
+    "x = arange(6).reshape(2, 3)\nprint(insert(x, 3, [1, 2], axis=1), insert(x, [0, 3], 0, axis=1), insert(arange(3.), 1, 2.5), insert(arange(3), 1, 2.7), insert(arange(3), -1, 9), insert(x, 0, [[1, 2, 3]], axis=0), insert(x, 2, [[1, 2, 3], [4, 5, 6]], axis=0), insert(arange(4), [], 5))",
+    "x = arange(4.)\ny = delete(x, 0)\ny[0] = 100\nw = insert(x, 0, 1)\nw[1] = -1\nprint(x, y, w, insert(a, [5, 0, 64], nan).shape, delete(M, [0, -1], 1).shape)",
+    "print(delete(arange(3), 5))", "print(delete(arange(3), 0.5))", "print(delete(arange(3), array([True, False])))", "print(delete(arange(6).reshape(2, 3), 0, axis=2))",
+    "print(insert(arange(3), 5, 1))", "print(insert(arange(3), 1, [[1, 2]]))", "print(insert(arange(3), [], [7, 8]))", "print(insert(arange(3), [0, 1], [7, 8, 9]))",
+    "print(insert(arange(3), [[0]], 1))", "print(delete(arange(3), array([[True, False, True]])))",
     "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.multiply.at(x, [0], 2)",
 ]
 
@@ -1077,7 +1086,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",

@@ -3905,6 +3905,155 @@ static bool h_append(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return done(p, &t, out, x && v ? keep(&t, kiln_concatenate(p->ctx, 2, (kiln_expr *[]){x, v}, (int)axis)) : NULL, off);
 }
 
+/* insert's and delete's operand and axis: arr, ravelled when axis is None (*axis 0) */
+static kiln_expr *edit_operand(parser *p, tmps *t, const fe_fn *f, fe_args *a, int *axis) {
+    kiln_expr *x = keep(t, expr_of(p, f, a, "arr"));
+    *axis = 0;
+    if (x && !given_not_none(a, "axis")) return keep(t, kiln_ravel(p->ctx, x));
+    if (x && x->ndim == 0) {
+        fe_err(p, arg(a, "arr")->off, KILN_ERR_ARG, "%s(): axis %s is out of bounds for array of dimension 0", f->name, "given");
+        return NULL;
+    }
+    return x && axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, axis) ? x : NULL;
+}
+
+/* An index argument's values now, as int64 (a 1-D bool mask: its True positions'; delete's,
+ * mask_ok: of length n, its indices flattened); *scalar when one number.  A new array, or NULL
+ * after an error. */
+static int64_t *edit_indices(parser *p, tmps *t, const fe_fn *f, const kval *v, int64_t n, bool mask_ok, int64_t *count, bool *scalar) {
+    kiln_expr *e = keep(t, fe_arg_expr(p, v, f->name, "obj"));
+    if (!e) return NULL;
+    bool empty = v->kind == KV_LIST && v->n == 0;
+    if (e->ndim > 1 && mask_ok && e->dtype != KILN_BOOL) e = keep(t, kiln_ravel(p->ctx, e)); /* (delete's indices: flattened) */
+    if (!e) return NULL;
+    if (!dtype_is_int((kiln_dtype)e->dtype) && e->dtype != KILN_BOOL && !empty) {
+        fe_err(p, v->off, KILN_ERR_INDEX, "arrays used as indices must be of integer (or boolean) type");
+        return NULL;
+    }
+    if (e->ndim > 1) {
+        fe_err(p, v->off, KILN_ERR_INDEX, "index array argument obj to %s must be one dimensional or scalar", f->name);
+        return NULL;
+    }
+    if (e->dtype == KILN_BOOL && e->shape[0] != n && mask_ok) {
+        fe_err(p, v->off, KILN_ERR_INDEX, "boolean array argument obj to %s must be one dimensional and match the axis length of %lld", f->name, (long long)n);
+        return NULL;
+    }
+    kiln_expr *i64 = keep(t, kiln_cast(p->ctx, e, KILN_I64));
+    kiln_array *r = i64 ? value_now(p, i64, v->off) : NULL;
+    if (!r) return NULL;
+    int64_t len = e->ndim ? e->shape[0] : 1, *out = kiln_malloc(p->ctx, (size_t)(len ? len : 1) * sizeof *out), k = 0;
+    const int64_t *d = (const int64_t *)kiln_array_data(r);
+    for (int64_t i = 0; out && i < len; i++)
+        if (e->dtype != KILN_BOOL) out[k++] = d[i];
+        else if (d[i]) out[k++] = i;
+    kiln_array_free(r);
+    if (!out) fe_got(p, NULL, v->off);
+    *count = k;
+    *scalar = e->ndim == 0;
+    return out;
+}
+
+/* x gathered along axis at the len positions of pick (an int64 array made here) */
+static kiln_expr *pick_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t *pick, int64_t len) {
+    kiln_array *ix = kiln_array_new(p->ctx, KILN_I64, 1, &len);
+    if (ix) memcpy(kiln_array_data(ix), pick, (size_t)len * sizeof *pick);
+    kiln_expr *e = ix ? keep(t, kiln_var(p->ctx, ix)) : NULL;
+    kiln_array_free(ix);
+    return e ? keep(t, kiln_take(p->ctx, x, e, axis)) : NULL;
+}
+
+/* delete(arr, obj, axis=None): arr without the entries obj names along axis (indices, negative
+ * from the end, repeats allowed; or a bool mask), a new array; computed now for the indices. */
+static bool h_delete(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int axis;
+    kiln_expr *x = edit_operand(p, &t, f, a, &axis);
+    int64_t n = x ? x->shape[axis] : 0, count = 0;
+    bool scalar;
+    int64_t *obj = x ? edit_indices(p, &t, f, arg(a, "obj"), n, true, &count, &scalar) : NULL;
+    uint8_t *gone = obj ? kiln_calloc(p->ctx, (size_t)(n ? n : 1)) : NULL;
+    int64_t *keep_ = gone ? kiln_malloc(p->ctx, (size_t)(n ? n : 1) * sizeof *keep_) : NULL, kept = 0;
+    bool ok = keep_ != NULL || (obj && fe_got(p, NULL, off));
+    for (int64_t k = 0; ok && k < count; k++) {
+        int64_t i = obj[k] < 0 ? obj[k] + n : obj[k];
+        if (i < 0 || i >= n) ok = fe_err(p, arg(a, "obj")->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)obj[k], axis, (long long)n);
+        else gone[i] = 1;
+    }
+    for (int64_t i = 0; ok && i < n; i++)
+        if (!gone[i]) keep_[kept++] = i;
+    kiln_expr *r = ok ? pick_along(p, &t, x, axis, keep_, kept) : NULL;
+    kiln_free(p->ctx, obj), kiln_free(p->ctx, gone), kiln_free(p->ctx, keep_);
+    if (!r) tmps_free(&t);
+    return r ? done(p, &t, out, r, off) : !p->failed && fe_got(p, NULL, off);
+}
+
+/* insert(arr, obj, values, axis=None): values put before the entries obj names along axis, as
+ * NumPy's: one index takes values as whole slices along axis (values' first axis moved there,
+ * at least arr's dims), indices take one slice each (in their order, values broadcast to them);
+ * values cast to arr's dtype.  One gather from arr and values joined. */
+static bool h_insert(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    int axis;
+    kiln_expr *x = edit_operand(p, &t, f, a, &axis), *v = x ? keep(&t, expr_of(p, f, a, "values")) : NULL;
+    int64_t n = x ? x->shape[axis] : 0, count = 0;
+    bool scalar = false;
+    int64_t *obj = v ? edit_indices(p, &t, f, arg(a, "obj"), n, false, &count, &scalar) : NULL;
+    bool ok = obj != NULL;
+    for (int64_t k = 0; ok && k < count; k++) {
+        if (obj[k] < -n || obj[k] > n)
+            ok = fe_err(p, arg(a, "obj")->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)obj[k], axis, (long long)n);
+        else if (obj[k] < 0) obj[k] += n;
+    }
+    if (ok && v->ndim > x->ndim) ok = fe_err(p, arg(a, "values")->off, KILN_ERR_SHAPE, "insert(): values have more dimensions than arr");
+    /* values at least arr's dims; one index: their first axis moved to axis */
+    int64_t vs[KILN_MAX_DIMS], shape[KILN_MAX_DIMS], numnew = count;
+    if (ok) {
+        int pad = x->ndim - v->ndim;
+        for (int d = 0; d < x->ndim; d++) vs[d] = d < pad ? 1 : v->shape[d - pad];
+        v = keep(&t, kiln_reshape(p->ctx, v, x->ndim, vs));
+        if (v && scalar && axis) { /* (np.moveaxis(values, 0, axis)) */
+            int perm[KILN_MAX_DIMS];
+            for (int d = 0; d < x->ndim; d++) perm[d] = d < axis ? d + 1 : d == axis ? 0 : d;
+            v = keep(&t, kiln_permute(p->ctx, v, perm));
+        }
+        if (v && (scalar || count == 1)) numnew = v->shape[axis];
+        ok = v != NULL || fe_got(p, NULL, off);
+    }
+    kiln_expr *r = NULL;
+    if (ok) {
+        memcpy(shape, x->shape, sizeof shape);
+        shape[axis] = numnew;
+        kiln_expr *vb = keep(&t, ir_broadcast_to(&p->ctx->graph, v, x->ndim, shape));
+        vb = vb ? keep(&t, kiln_cast(p->ctx, vb, (kiln_dtype)x->dtype)) : NULL;
+        kiln_expr *both = vb ? keep(&t, kiln_concatenate(p->ctx, 2, (kiln_expr *[]){x, vb}, axis)) : NULL;
+        /* where each new slice goes: one index, numnew in a row; several, each after those before it */
+        int64_t total = n + numnew, *pick = both ? kiln_malloc(p->ctx, (size_t)(total ? total : 1) * sizeof *pick) : NULL;
+        uint8_t *fresh = pick ? kiln_calloc(p->ctx, (size_t)(total ? total : 1)) : NULL;
+        if (fresh) {
+            if (count == 1) {
+                for (int64_t j = 0; j < numnew; j++) pick[obj[0] + j] = n + j, fresh[obj[0] + j] = 1;
+            } else { /* a stable sort of the indices: the j-th smallest moves up by j */
+                int64_t *order = kiln_malloc(p->ctx, (size_t)(count ? count : 1) * sizeof *order);
+                for (int64_t k = 0; order && k < count; k++) {
+                    int64_t m = k;
+                    while (m > 0 && obj[order[m - 1]] > obj[k]) order[m] = order[m - 1], m--;
+                    order[m] = k;
+                }
+                for (int64_t j = 0; order && j < count; j++) pick[obj[order[j]] + j] = n + order[j], fresh[obj[order[j]] + j] = 1;
+                if (!order) kiln_free(p->ctx, fresh), fresh = NULL;
+                kiln_free(p->ctx, order);
+            }
+        }
+        for (int64_t i = 0, k = 0; fresh && i < total; i++)
+            if (!fresh[i]) pick[i] = k++;
+        r = fresh ? pick_along(p, &t, both, axis, pick, total) : NULL;
+        kiln_free(p->ctx, pick), kiln_free(p->ctx, fresh);
+    }
+    kiln_free(p->ctx, obj);
+    if (!r) tmps_free(&t);
+    return r ? done(p, &t, out, r, off) : !p->failed && fe_got(p, NULL, off);
+}
+
 /* atleast_1d(a), atleast_2d(a), atleast_3d(a) (f->op dims): views with axes of length 1 added as
  * NumPy's (a 1-D array is a row; in 3-D, (1, n, 1); a 2-D one (m, n, 1)) */
 static kiln_expr *at_least(kiln_ctx *c, kiln_expr *x, int want) {
@@ -5314,6 +5463,8 @@ static const fe_fn functions[] = {
     {"cross", "a, b, axis=None", h_cross, 0, "the cross product of 3-vectors (the last axes, broadcast)", false},
     {"ptp", "a, axis=None, out=None, keepdims=False", h_ptp, 0, "max - min along axis (peak to peak)", false},
     {"append", "arr, values, axis=None", h_append, 0, "arr and values joined (both ravelled when axis is None)", false},
+    {"insert", "arr, obj, values, axis=None", h_insert, 0, "values put before the entries obj names along axis (arr ravelled when None)", false},
+    {"delete", "arr, obj, axis=None", h_delete, 0, "arr without the entries obj names (indices or a mask) along axis (ravelled when None)", false},
     {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
     {"atleast_2d", "a", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
     {"atleast_3d", "a", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
