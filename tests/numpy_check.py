@@ -1008,6 +1008,14 @@ PROGRAMS = [
     "print(delete(arange(3), 5))", "print(delete(arange(3), 0.5))", "print(delete(arange(3), array([True, False])))", "print(delete(arange(6).reshape(2, 3), 0, axis=2))",
     "print(insert(arange(3), 5, 1))", "print(insert(arange(3), 1, [[1, 2]]))", "print(insert(arange(3), [], [7, 8]))", "print(insert(arange(3), [0, 1], [7, 8, 9]))",
     "print(insert(arange(3), [[0]], 1))", "print(delete(arange(3), array([[True, False, True]])))",
+    # gradient: NumPy's formulas (uniform and coordinate spacing, both edge orders, several axes)
+    "y = array([1., 2, 4, 7, 11, 16])\nxs = array([0., 1, 1.5, 3.5, 4, 6])\nprint(gradient(y), gradient(y, 2.), gradient(y, edge_order=2), gradient(y, 0.5, edge_order=2), gradient(y, xs), gradient(y, xs, edge_order=2))",
+    "print(gradient(arange(6)), gradient(arange(6) ** 2, arange(6)), gradient(arange(5.) ** 2, arange(5) * 2), gradient(array([1., 3.])), gradient(array(3.)))",
+    "x = array([[1, 2, 6], [3, 4, 5]], dtype=float)\nprint(gradient(x), gradient(x, axis=0), gradient(x, 2, axis=1), gradient(x, [1., 2.], [0., 1, 3]), gradient(x, axis=(1, 0)), gradient(x, 1, 2, edge_order=2))",
+    "x = arange(5, dtype=float32) ** 2\nprint(gradient(x), gradient(x).dtype, gradient(x, 0.1).dtype, gradient(x, arange(5.)).dtype, gradient(x, float32(0.5)), gradient(x, arange(5.) ** 1.5, edge_order=2))",
+    "print(gradient(a), gradient(M, axis=-1), gradient(H, 0.5, edge_order=2))", "print(gradient(arange(4.), array([0., 1, 1, 2])), gradient(arange(4.), 0))",
+    "print(gradient(array([1.])))", "print(gradient(array([1., 2]), edge_order=2))", "print(gradient(arange(4.), 1, 2))", "print(gradient(arange(4.), [[1., 2]]))",
+    "print(gradient(arange(4.), [1., 2]))", "print(gradient(arange(4.), edge_order=3))", "print(gradient(array([True, False])))", "print(gradient(zeros((2, 3)), axis=(0, 0)))",
     "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.multiply.at(x, [0], 2)",
 ]
 
@@ -1086,7 +1094,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",

@@ -4054,6 +4054,145 @@ static bool h_insert(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return r ? done(p, &t, out, r, off) : !p->failed && fe_got(p, NULL, off);
 }
 
+/* a * f[lo0:] + b * f[lo1:] + c * f[lo2:] along axis, each slice len long (gradient's three-point
+ * formulas; a, b, c numbers or arrays shaped along axis) */
+static kiln_expr *three_point(parser *p, tmps *t, kiln_expr *x, int axis, int64_t len, const int64_t lo[3], kiln_expr *const k[3]) {
+    kiln_expr *sum = NULL;
+    for (int i = 0; i < 3; i++) {
+        kiln_expr *term = k[i] ? keep(t, kiln_mul(p->ctx, k[i], slice_along(p, t, x, axis, lo[i], lo[i] + len, 1))) : NULL;
+        sum = i == 0 ? term : sum && term ? keep(t, kiln_add(p->ctx, sum, term)) : NULL;
+    }
+    return sum;
+}
+
+/* gradient(f, *varargs, axis=None, edge_order=1): NumPy's, formula for formula: central
+ * differences inside, one-sided ones (edge_order 1 or 2) at the ends, along each axis asked (one:
+ * an array; several: a tuple); the spacing one number (for every axis, or one per axis) or an
+ * axis's coordinates (a 1-D array of its length; evenly spaced ones, found now, as one number).
+ * Integers become float64. */
+static bool h_gradient(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "f"));
+    if (!x) return done(p, &t, out, NULL, off);
+    if (x->dtype == KILN_BOOL) return tmps_free(&t), fe_err(p, arg(a, "f")->off, KILN_ERR_DTYPE, "numpy boolean subtract, the `-` operator, is not supported");
+    if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_F64));
+    int axes[KILN_MAX_DIMS], na = 0;
+    kval *av = arg(a, "axis"), *vv = arg(a, "varargs");
+    if (!given_not_none(a, "axis")) {
+        for (int d = 0; d < x->ndim; d++) axes[na++] = d;
+    } else {
+        int n = av->kind == KV_TUPLE || av->kind == KV_LIST ? av->n : 1;
+        for (int k = 0; k < n; k++) {
+            if (k == KILN_MAX_DIMS || !axis_in(p, av->kind == KV_TUPLE || av->kind == KV_LIST ? &av->items[k] : av, f->name, "axis", x->ndim, &axes[na]))
+                return tmps_free(&t), k == KILN_MAX_DIMS ? fe_err(p, av->off, KILN_ERR_ARG, "gradient(): repeated axis") : false;
+            for (int j = 0; j < na; j++)
+                if (axes[j] == axes[na]) return tmps_free(&t), fe_err(p, av->off, KILN_ERR_ARG, "repeated axis");
+            na++;
+        }
+    }
+    int64_t order = 1;
+    if (given(a, "edge_order") && !fe_arg_int(p, arg(a, "edge_order"), f->name, "edge_order", &order)) return tmps_free(&t), false;
+    if (order != 1 && order != 2) return tmps_free(&t), fe_err(p, arg(a, "edge_order")->off, KILN_ERR_ARG, "'edge_order' must be 1 or 2");
+    int nv = vv->kind == KV_TUPLE ? vv->n : 0;
+    bool one = nv == 1 && (vv->items[0].kind != KV_ARRAY || vv->items[0].e->ndim == 0) && vv->items[0].kind != KV_LIST;
+    if (nv && !one && nv != na) return tmps_free(&t), fe_err(p, vv->off, KILN_ERR_ARG, "gradient(): invalid number of arguments");
+    if (na == 0) { /* a 0-d f: no axes, an empty tuple */
+        tmps_free(&t);
+        *out = (kval){.kind = KV_TUPLE, .off = off};
+        return true;
+    }
+    kval *items = na > 1 ? kiln_calloc(c, (size_t)na * sizeof *items) : NULL;
+    if (na > 1 && !items) return done(p, &t, out, NULL, off);
+    kiln_expr *r = NULL;
+    bool ok = true;
+    for (int k = 0; k < na && ok; k++) {
+        int ax = axes[k];
+        int64_t n = x->shape[ax];
+        /* the spacing: dx a number, or diffs the coordinates' differences (n - 1 of them) */
+        kiln_expr *dx = NULL, *diffs = NULL;
+        const kval *sv = nv == 0 ? NULL : &vv->items[one ? 0 : k];
+        if (!sv) dx = keep(&t, kiln_scalar(c, 1.0));
+        else if (!(dx = keep(&t, fe_arg_expr(p, sv, f->name, "varargs")))) ok = false;
+        if (ok && dx->ndim == 1) { /* coordinates */
+            if (dx->shape[0] != n) {
+                ok = fe_err(p, sv->off, KILN_ERR_SHAPE, "when 1d, distances must match the length of the corresponding dimension");
+                break;
+            }
+            if (!dtype_is_float((kiln_dtype)dx->dtype)) dx = keep(&t, kiln_cast(c, dx, KILN_F64));
+            diffs = dx ? keep(&t, kiln_sub(c, slice_along(p, &t, dx, 0, 1, n, 1), slice_along(p, &t, dx, 0, 0, n - 1, 1))) : NULL;
+            kiln_array *dv = diffs && n > 1 ? value_now(p, diffs, sv->off) : NULL; /* evenly spaced: diffs[0], one number */
+            bool even = dv != NULL;
+            for (int64_t i = 1; dv && i < n - 1 && even; i++) {
+                kscalar u = ref_load((const char *)kiln_array_data(dv), (kiln_dtype)dv->dtype), w = ref_load((const char *)kiln_array_data(dv) + i * dv->strides[0], (kiln_dtype)dv->dtype);
+                even = dv->dtype == KILN_F32 ? u.f32 == w.f32 : u.f64 == w.f64;
+            }
+            kiln_array_free(dv);
+            kiln_ix first = {.kind = KILN_IX_INDEX, .index = 0};
+            if (even) dx = keep(&t, kiln_index(c, diffs, 1, &first)), diffs = NULL;
+            ok = diffs || dx || fe_got(p, NULL, sv->off);
+        } else if (ok && dx->ndim > 1) {
+            ok = fe_err(p, sv->off, KILN_ERR_SHAPE, "distances must be either scalars or 1d");
+        }
+        if (ok && n < order + 1) ok = fe_err(p, off, KILN_ERR_SHAPE, "Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) elements are required.");
+        if (!ok) break;
+        kiln_expr *mid, *lo, *hi, *two = keep(&t, kiln_scalar(c, 2.0));
+        if (!diffs) {
+            mid = keep(&t, kiln_div(c, keep(&t, kiln_sub(c, slice_along(p, &t, x, ax, 2, n, 1), slice_along(p, &t, x, ax, 0, n - 2, 1))), keep(&t, kiln_mul(c, two, dx))));
+        } else { /* a, b, c along the axis */
+            int64_t sh[KILN_MAX_DIMS];
+            for (int d = 0; d < x->ndim; d++) sh[d] = d == ax ? n - 2 : 1;
+            kiln_expr *d1 = slice_along(p, &t, diffs, 0, 0, n - 2, 1), *d2 = slice_along(p, &t, diffs, 0, 1, n - 1, 1);
+            kiln_expr *s12 = keep(&t, kiln_add(c, d1, d2));
+            kiln_expr *kk[3] = {keep(&t, kiln_div(c, keep(&t, kiln_neg(c, d2)), keep(&t, kiln_mul(c, d1, s12)))),
+                                keep(&t, kiln_div(c, keep(&t, kiln_sub(c, d2, d1)), keep(&t, kiln_mul(c, d1, d2)))),
+                                keep(&t, kiln_div(c, d1, keep(&t, kiln_mul(c, d2, s12))))};
+            for (int i = 0; i < 3; i++) kk[i] = kk[i] ? keep(&t, kiln_reshape(c, kk[i], x->ndim, sh)) : NULL;
+            mid = three_point(p, &t, x, ax, n - 2, (int64_t[]){0, 1, 2}, kk);
+        }
+        /* the ends: the spacing's first and last (and second and second-to-last) */
+        kiln_ix ix[4] = {{.kind = KILN_IX_INDEX, .index = 0}, {.kind = KILN_IX_INDEX, .index = 1}, {.kind = KILN_IX_INDEX, .index = -2}, {.kind = KILN_IX_INDEX, .index = -1}};
+        kiln_expr *e[4];
+        for (int i = 0; i < 4; i++) e[i] = diffs ? keep(&t, kiln_index(c, diffs, 1, &ix[i])) : dx;
+        if (order == 1) {
+            lo = keep(&t, kiln_div(c, keep(&t, kiln_sub(c, slice_along(p, &t, x, ax, 1, 2, 1), slice_along(p, &t, x, ax, 0, 1, 1))), e[0]));
+            hi = keep(&t, kiln_div(c, keep(&t, kiln_sub(c, slice_along(p, &t, x, ax, n - 1, n, 1), slice_along(p, &t, x, ax, n - 2, n - 1, 1))), e[3]));
+        } else if (!diffs) {
+            kiln_expr *kl[3] = {keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, -1.5)), dx)), keep(&t, kiln_div(c, two, dx)), keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, -0.5)), dx))};
+            kiln_expr *kh[3] = {keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, 0.5)), dx)), keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, -2.0)), dx)), keep(&t, kiln_div(c, keep(&t, kiln_scalar(c, 1.5)), dx))};
+            lo = three_point(p, &t, x, ax, 1, (int64_t[]){0, 1, 2}, kl);
+            hi = three_point(p, &t, x, ax, 1, (int64_t[]){n - 3, n - 2, n - 1}, kh);
+        } else {
+            kiln_expr *d1 = e[0], *d2 = e[1], *s12 = keep(&t, kiln_add(c, d1, d2)); /* -(2 dx1 + dx2) / (dx1 (dx1 + dx2)) ... */
+            kiln_expr *kl[3] = {keep(&t, kiln_div(c, keep(&t, kiln_neg(c, keep(&t, kiln_add(c, keep(&t, kiln_mul(c, two, d1)), d2)))), keep(&t, kiln_mul(c, d1, s12)))),
+                                keep(&t, kiln_div(c, s12, keep(&t, kiln_mul(c, d1, d2)))),
+                                keep(&t, kiln_div(c, keep(&t, kiln_neg(c, d1)), keep(&t, kiln_mul(c, d2, s12))))};
+            d1 = e[2], d2 = e[3];
+            kiln_expr *t12 = keep(&t, kiln_add(c, d1, d2)), *t21 = keep(&t, kiln_add(c, d2, d1));
+            kiln_expr *kh[3] = {keep(&t, kiln_div(c, d2, keep(&t, kiln_mul(c, d1, t12)))),
+                                keep(&t, kiln_div(c, keep(&t, kiln_neg(c, t21)), keep(&t, kiln_mul(c, d1, d2)))),
+                                keep(&t, kiln_div(c, keep(&t, kiln_add(c, keep(&t, kiln_mul(c, two, d2)), d1)), keep(&t, kiln_mul(c, d2, t12))))};
+            lo = three_point(p, &t, x, ax, 1, (int64_t[]){0, 1, 2}, kl);
+            hi = three_point(p, &t, x, ax, 1, (int64_t[]){n - 3, n - 2, n - 1}, kh);
+        }
+        r = mid && lo && hi ? keep(&t, kiln_concatenate(c, 3, (kiln_expr *[]){lo, mid, hi}, ax)) : NULL;
+        r = r ? keep(&t, kiln_cast(c, r, (kiln_dtype)x->dtype)) : NULL;
+        ok = r && (!items || fe_set_expr(p, &items[k], kiln_expr_retain(r), off));
+        if (!r) fe_got(p, NULL, off);
+    }
+    if (!ok || !items) {
+        if (items) {
+            for (int k = 0; k < na; k++) kval_free(c, &items[k]);
+            kiln_free(c, items);
+        }
+        if (!ok) tmps_free(&t);
+        return ok ? done(p, &t, out, r, off) : false;
+    }
+    tmps_free(&t);
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = na, .items = items};
+    return true;
+}
+
 /* atleast_1d(a), atleast_2d(a), atleast_3d(a) (f->op dims): views with axes of length 1 added as
  * NumPy's (a 1-D array is a row; in 3-D, (1, n, 1); a 2-D one (m, n, 1)) */
 static kiln_expr *at_least(kiln_ctx *c, kiln_expr *x, int want) {
@@ -5463,6 +5602,7 @@ static const fe_fn functions[] = {
     {"cross", "a, b, axis=None", h_cross, 0, "the cross product of 3-vectors (the last axes, broadcast)", false},
     {"ptp", "a, axis=None, out=None, keepdims=False", h_ptp, 0, "max - min along axis (peak to peak)", false},
     {"append", "arr, values, axis=None", h_append, 0, "arr and values joined (both ravelled when axis is None)", false},
+    {"gradient", "f, *varargs, axis=None, edge_order=1", h_gradient, 0, "central differences inside, one-sided at the ends, per axis (a tuple for several); spacing numbers or coordinates", false},
     {"insert", "arr, obj, values, axis=None", h_insert, 0, "values put before the entries obj names along axis (arr ravelled when None)", false},
     {"delete", "arr, obj, axis=None", h_delete, 0, "arr without the entries obj names (indices or a mask) along axis (ravelled when None)", false},
     {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
