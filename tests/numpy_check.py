@@ -1008,6 +1008,15 @@ PROGRAMS = [
     "print(delete(arange(3), 5))", "print(delete(arange(3), 0.5))", "print(delete(arange(3), array([True, False])))", "print(delete(arange(6).reshape(2, 3), 0, axis=2))",
     "print(insert(arange(3), 5, 1))", "print(insert(arange(3), 1, [[1, 2]]))", "print(insert(arange(3), [], [7, 8]))", "print(insert(arange(3), [0, 1], [7, 8, 9]))",
     "print(insert(arange(3), [[0]], 1))", "print(delete(arange(3), array([[True, False, True]])))",
+    # set_printoptions: precision, threshold, edgeitems, linewidth, suppress (each case puts NumPy's defaults back)
+    ("np.set_printoptions(precision=3, suppress=True)\nprint(float64(1/3), repr(float64(1/3)), array([1/3, 1e-10, 2e5]), array([1e-10]), array([1/3], dtype=float32), array([1e9, 1.5]), repr(array([1/3, 2/3])))\n"
+     "print(array([-1e-9, 1.5, -0.0]), array([1e-5, 1e-3], dtype=float32), array([nan, 1e-7, -inf]), array([123456.789, 1e-6]), a[:8])\nset_printoptions(precision=8, suppress=False)"),
+    ("np.set_printoptions(precision=4, threshold=5, edgeitems=1, linewidth=20)\nprint(arange(10.) / 3, arange(3), arange(12).reshape(3, 4), repr(arange(10.)))\n"
+     "np.set_printoptions(threshold=np.inf)\nprint(arange(10), np.set_printoptions())\nnp.set_printoptions(linewidth=1)\nprint(arange(3))\n"
+     "set_printoptions(precision=8, threshold=1000, edgeitems=3, linewidth=75)"),
+    ("set_printoptions(precision=0)\nprint(array([1.5, 2.5, 0.4, 0.6]), array([0.5, 3.]))\nset_printoptions(2)\nx = [array([0.123456789])]\n"
+     "print(x, f'{array([1.23456])}', str(array([2.3456])), array([1e-5, 1.]), array([1.23456e10]), array([[1.1111, 2], [3, 4]]), M)\nset_printoptions(precision=8)"),
+    "set_printoptions(precision=2.5)", "set_printoptions(threshold=nan)", "set_printoptions(sign='+')",
     # gradient: NumPy's formulas (uniform and coordinate spacing, both edge orders, several axes)
     "y = array([1., 2, 4, 7, 11, 16])\nxs = array([0., 1, 1.5, 3.5, 4, 6])\nprint(gradient(y), gradient(y, 2.), gradient(y, edge_order=2), gradient(y, 0.5, edge_order=2), gradient(y, xs), gradient(y, xs, edge_order=2))",
     "print(gradient(arange(6)), gradient(arange(6) ** 2, arange(6)), gradient(arange(5.) ** 2, arange(5) * 2), gradient(array([1., 3.])), gradient(array(3.)))",
@@ -1094,7 +1103,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "gradient", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
@@ -1292,6 +1301,7 @@ DOCUMENTED = {
     "print('{0[1]}'.format([7, 8]))": "str.format's item and attribute fields ({0[1]}, {0.x}) are refused",
     "x = zeros(3)\ny = np.add.at(x, [0], 1)": "np.add.at and np.subtract.at are statements (NumPy's give None as a value)",
     "x = zeros(3)\nnp.multiply.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has np.add.at and np.subtract.at",
+    "set_printoptions(sign='+')": "set_printoptions takes precision, threshold, edgeitems, linewidth and suppress",
     "max(3, 4)": "max and min of single values are Python's builtins (the larger one), where np.max takes 4 as an axis",
     "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":
@@ -1378,7 +1388,7 @@ def python_output(src, env):
     err = None
     try:
         code = compile(ast.Interactive(body=ast.parse(src).body), "<program>", "single")
-        with contextlib.redirect_stdout(buf):
+        with contextlib.redirect_stdout(buf), np.printoptions():  # (set_printoptions: this program's only)
             exec(code, ns)
     except Exception as ex:  # noqa: BLE001
         err = f"{type(ex).__name__}: {ex}"

@@ -1155,10 +1155,47 @@ static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return ok;
 }
 
+/* set_printoptions(precision, threshold, edgeitems, linewidth, suppress): the session's print
+ * options, as NumPy's (the others refused by name); None.  Run again each time. */
+static bool h_set_printoptions(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    static const char *const other[] = {"nanstr", "infstr", "formatter", "sign", "floatmode", "legacy", "override_repr", NULL};
+    for (int k = 0; other[k]; k++)
+        if (given_not_none(a, other[k]))
+            return fe_err(p, arg(a, other[k])->off, KILN_ERR_ARG, "set_printoptions(): kiln has precision, threshold, edgeitems, linewidth and suppress (not %s)", other[k]);
+    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "set_printoptions() needs a session (a scope) to set");
+    fe_printopts po = *fe_scope_printopts(p->env->scope);
+    int64_t v;
+    double d;
+    kiln_dtype dt;
+    static const struct {
+        const char *name;
+        int64_t lo, hi;
+    } ints[] = {{"precision", 0, FE_MAX_PRECISION}, {"edgeitems", 1, INT_MAX / 4}, {"linewidth", 1, INT_MAX / 4}};
+    for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
+        if (!given_not_none(a, ints[k].name)) continue;
+        kval *x = arg(a, ints[k].name);
+        if (!fe_arg_int(p, x, f->name, ints[k].name, &v)) return false;
+        if (v < ints[k].lo || v > ints[k].hi)
+            return fe_err(p, x->off, KILN_ERR_ARG, "set_printoptions(): %s must be from %lld to %lld", ints[k].name, (long long)ints[k].lo, (long long)ints[k].hi);
+        *(k == 0 ? &po.precision : k == 1 ? &po.edgeitems : &po.linewidth) = (int)v;
+    }
+    if (given_not_none(a, "threshold")) { /* a number; inf: never summarized */
+        kval *x = arg(a, "threshold");
+        if (!fe_arg_number(p, x, f->name, "threshold", &d, &v, &dt)) return false;
+        if (dtype_is_float(dt) && isnan(d)) return fe_err(p, x->off, KILN_ERR_ARG, "threshold must be non-NAN, try sys.maxsize for untruncated representation");
+        po.threshold = !dtype_is_float(dt) ? v : d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)floor(d);
+    }
+    if (given_not_none(a, "suppress") && !fe_arg_bool(p, arg(a, "suppress"), f->name, "suppress", &po.suppress)) return false;
+    fe_scope_set_printopts(p->env->scope, &po);
+    p->env->volatile_ = true;
+    *out = (kval){.kind = KV_NONE, .off = off};
+    return true;
+}
+
 /* str(x) repr(x): the text print and the REPL show */
 static bool h_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kstr b = {0};
-    if (arg(a, "object")->kind != KV_ABSENT && !fe_text(p->ctx, arg(a, "object"), f->op, &b)) {
+    if (arg(a, "object")->kind != KV_ABSENT && !fe_text(p->ctx, fe_scope_printopts(p->env->scope), arg(a, "object"), f->op, &b)) {
         kstr_free(&b);
         return fe_got(p, NULL, off);
     }
@@ -5672,6 +5709,8 @@ static const fe_fn functions[] = {
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
     {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},
     {"len", "a", h_query, Q_LEN, "the length of the first dimension", true},
+    {"set_printoptions", "precision=None, threshold=None, edgeitems=None, linewidth=None, suppress=None, nanstr=None, infstr=None, formatter=None, sign=None, floatmode=None, *, legacy=None, override_repr=None",
+     h_set_printoptions, 0, "the session's print options, as NumPy's: digits after the point, elements before summarizing, edge items, line width, no scientific notation for small numbers", true},
     {"str", "object=''", h_text, 1, "the text print shows for object", true},
     {"repr", "object", h_text, 0, "the text the REPL shows for object", true},
     {"shape", "a", h_query, Q_SHAPE, "a's shape, a tuple", true},

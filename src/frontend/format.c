@@ -8,6 +8,7 @@
  *                positional or scientific, padded to one width), IntegerFormat, BoolFormat
  *     layout     _formatArray: rows wrapped at 75 columns, arrays over 1000 elements summarized
  *                with "..." between 3 items at each edge of every long axis
+ *                (those four numbers and suppress are set_printoptions's: fe_printopts)
  *     entry      repr and str of arrays and scalars; the dtype and shape that repr names
  *
  * The language's str(), repr(), print and f-strings use it.  The digits come from the C library:
@@ -21,10 +22,6 @@
 
 #include "frontend.h"
 
-#define LINE_WIDTH 75 /* NumPy's linewidth */
-#define THRESHOLD 1000 /* more elements than this are summarized */
-#define EDGE 3         /* items shown at each edge of a summarized axis */
-#define PRECISION 8    /* digits after the point (positional) or after the first digit (scientific) */
 
 /* ------------------------------------------------------------------ digits */
 
@@ -200,6 +197,7 @@ static int64_t load_int(const char *p, kiln_dtype dt) {
  * FloatingFormat.fillFormat, IntegerFormat, BoolFormat with their default options). */
 typedef struct numfmt {
     kiln_dtype dt;
+    int precision;  /* the print options' */
     bool exp;       /* floats: scientific notation */
     int prec;       /* scientific: digits after the point, the same in every element */
     int exp_digits; /* scientific: digits of every exponent (2 or 3) */
@@ -208,24 +206,30 @@ typedef struct numfmt {
     int width;      /* integers: every element's width */
 } numfmt;
 
-/* Digits of an element of a positional array: the fewest that read back, cut off 8 places
- * after the point, and at least all of its integer digits (NumPy's min_digits=0). */
-static decimal positional_digits(double a, bool f32) {
+/* Digits of an element of a positional array: the fewest that read back, cut off precision
+ * places after the point, and at least all of its integer digits (NumPy's min_digits=0). */
+static decimal positional_digits(double a, bool f32, int precision) {
     if (a == 0) return (decimal){0, 0};
     int x = decade_of(a);
-    return dragon4(a, f32, x, x + 1, x + 1 + PRECISION);
+    if (x + 1 + precision < 1) { /* (suppress's small numbers) the cut-off above the first digit: 0 or one unit there */
+        char t[64];
+        snprintf(t, sizeof t, "%.*f", precision, a); /* (exactly rounded, ties to even) */
+        return strchr(t, '1') ? (decimal){1, -precision} : (decimal){0, 0};
+    }
+    return dragon4(a, f32, x, x + 1, x + 1 + precision);
 }
 
-/* Calls fn on each element shown: all of them, or the edges of each long axis when summarized. */
-static void each_shown(const kiln_array *a, bool summary, int d, const char *p, void (*fn)(void *, const char *), void *ud) {
+/* Calls fn on each element shown: all of them, or the edge items at each end of each long axis
+ * when summarized (edge > 0). */
+static void each_shown(const kiln_array *a, int edge, int d, const char *p, void (*fn)(void *, const char *), void *ud) {
     if (d == kiln_array_ndim(a)) {
         fn(ud, p);
         return;
     }
     int64_t n = kiln_array_shape(a)[d], s = kiln_array_strides(a)[d];
     for (int64_t i = 0; i < n; i++) {
-        if (summary && n > 2 * EDGE && i == EDGE) i = n - EDGE;
-        each_shown(a, summary, d + 1, p + i * s, fn, ud);
+        if (edge && n > 2 * edge && i == edge) i = n - edge;
+        each_shown(a, edge, d + 1, p + i * s, fn, ud);
     }
 }
 
@@ -267,7 +271,7 @@ static void survey_widths(void *ud, const char *p) {
     char t[64];
     double a = fabs(v);
     if (f->exp) { /* precision 8, trimmed to the point: "1.5e-05", "1.e+10" */
-        decimal d = a == 0 ? (decimal){0, 0} : dragon4(a, f32, decade_of(a), 1, PRECISION + 1);
+        decimal d = a == 0 ? (decimal){0, 0} : dragon4(a, f32, decade_of(a), 1, f->precision + 1);
         write_scientific(t, signbit(v), d, 0, true, 2);
         const char *dot = strchr(t, '.'), *e = strchr(t, 'e');
         int int_len = (int)(dot - t), frac = (int)(e - dot - 1), ed = (int)strlen(e + 2);
@@ -275,7 +279,7 @@ static void survey_widths(void *ud, const char *p) {
         if (frac > f->prec) f->prec = frac;
         if (ed > f->exp_digits) f->exp_digits = ed;
     } else { /* "0.25", "1.", "-0." */
-        int int_len = write_positional(t, signbit(v), positional_digits(a, f32), 0);
+        int int_len = write_positional(t, signbit(v), positional_digits(a, f32, f->precision), 0);
         int frac = (int)strlen(t) - int_len - 1;
         if (int_len > f->pad_left) f->pad_left = int_len;
         if (frac > f->pad_right) f->pad_right = frac;
@@ -287,13 +291,13 @@ static int int_text_len(int64_t v) {
     return snprintf(t, sizeof t, "%lld", (long long)v);
 }
 
-/* The format of a's elements, from those shown (summary: the edges of long axes). */
-static numfmt choose_format(const kiln_array *a, bool summary) {
-    numfmt f = {.dt = kiln_array_dtype(a)};
+/* The format of a's elements, from those shown (edge > 0: the edges of long axes). */
+static numfmt choose_format(const kiln_array *a, int edge, const fe_printopts *po) {
+    numfmt f = {.dt = kiln_array_dtype(a), .precision = po->precision};
     survey s = {.f = &f, .min = INFINITY, .imax = INT64_MIN, .imin = INT64_MAX};
     const char *p = kiln_array_data(a);
     if (f.dt == KILN_BOOL) return f;
-    each_shown(a, summary, 0, p, survey_range, &s);
+    each_shown(a, edge, 0, p, survey_range, &s);
     if (dtype_is_int(f.dt)) {
         int w1 = int_text_len(s.imax), w2 = int_text_len(s.imin);
         f.width = w1 > w2 ? w1 : w2;
@@ -304,13 +308,13 @@ static numfmt choose_format(const kiln_array *a, bool summary) {
     if (s.max > 0) {
         if (f.dt == KILN_F32) {
             float mx = (float)s.max, mn = (float)s.min, ratio = mx / mn;
-            f.exp = mx >= 1e8f || mn < 1e-4f || ratio > 1000.f;
+            f.exp = mx >= 1e8f || (!po->suppress && (mn < 1e-4f || ratio > 1000.f));
         } else {
-            f.exp = s.max >= 1e8 || s.min < 1e-4 || s.max / s.min > 1000.;
+            f.exp = s.max >= 1e8 || (!po->suppress && (s.min < 1e-4 || s.max / s.min > 1000.));
         }
     }
     if (s.any_finite) {
-        each_shown(a, summary, 0, p, survey_widths, &s);
+        each_shown(a, edge, 0, p, survey_widths, &s);
         if (f.exp) f.pad_right = f.exp_digits + 2 + f.prec;
     }
     if (s.any_nonfinite) { /* room for "nan", "inf" and "-inf" */
@@ -343,7 +347,7 @@ static void format_elem(const numfmt *f, const char *p, char *out) {
         write_scientific(t, signbit(v), d, f->prec, true, f->exp_digits);
         snprintf(out, 128, "%*s%s", f->pad_left - (int)(strchr(t, '.') - t), "", t);
     } else {
-        int il = write_positional(t, signbit(v), positional_digits(a, f32), 0);
+        int il = write_positional(t, signbit(v), positional_digits(a, f32, f->precision), 0);
         int frac = (int)strlen(t) - il - 1;
         snprintf(out, 128, "%*s%s%*s", f->pad_left - il, "", t, f->pad_right - frac, "");
     }
@@ -356,7 +360,7 @@ typedef struct layout {
     const kiln_array *a;
     const numfmt *f;
     const char *sep; /* between elements: ", " (repr) or " " (str) */
-    bool summary;    /* over THRESHOLD elements: EDGE items at each end of long axes */
+    int edge;        /* summarized (over the threshold's elements): items at each end of long axes; else 0 */
 } layout;
 
 static void spaces(kstr *b, int n) {
@@ -384,17 +388,18 @@ static void extend_line(kstr *s, kstr *line, const char *word, int width, int in
 static void format_axis(const layout *L, int d, const char *p, int indent, int width, kstr *out) {
     int left = kiln_array_ndim(L->a) - d; /* axes left, this one included */
     int64_t n = kiln_array_shape(L->a)[d], st = kiln_array_strides(L->a)[d];
-    bool summary = L->summary && n > 2 * EDGE;
+    int edge = L->edge;
+    bool summary = edge && n > 2 * edge;
     kstr s = {0};
     if (left == 1) {
         int ew = width - 1; /* room for the separator's ',' or the ']' after an element */
         kstr line = {0};
         spaces(&line, indent);
         for (int64_t i = 0; i < n; i++) {
-            if (summary && i == EDGE) {
+            if (summary && i == edge) {
                 extend_line(&s, &line, "...", ew, indent);
                 kstr_printf(&line, "%s", L->sep);
-                i = n - EDGE;
+                i = n - edge;
             }
             char w[128];
             format_elem(L->f, p + i * st, w);
@@ -410,10 +415,10 @@ static void format_axis(const layout *L, int d, const char *p, int indent, int w
         for (int k = 0; k < left - 1 && o < (int)sizeof line_sep - 1; k++) line_sep[o++] = '\n';
         line_sep[o] = 0;
         for (int64_t i = 0; i < n; i++) {
-            if (summary && i == EDGE) {
+            if (summary && i == edge) {
                 spaces(&s, indent);
                 kstr_printf(&s, "...%s", line_sep);
-                i = n - EDGE;
+                i = n - edge;
             }
             spaces(&s, indent);
             format_axis(L, d + 1, p + i * st, indent + 1, width - 1, &s);
@@ -427,14 +432,16 @@ static void format_axis(const layout *L, int d, const char *p, int indent, int w
 
 /* array2string of a non-empty array with ndim >= 1: prefix is what stands before the '['
  * ("array(" or nothing), suffix_len the width of what follows the last ']'. */
-static void format_body(const kiln_array *a, const char *sep, int prefix_len, int suffix_len, kstr *b) {
-    bool summary = kiln_array_size(a) > THRESHOLD;
-    numfmt f = choose_format(a, summary);
-    layout L = {.a = a, .f = &f, .sep = sep, .summary = summary};
-    format_axis(&L, 0, kiln_array_data(a), 1 + prefix_len, LINE_WIDTH - suffix_len, b);
+static void format_body(const kiln_array *a, const fe_printopts *po, const char *sep, int prefix_len, int suffix_len, kstr *b) {
+    int edge = kiln_array_size(a) > po->threshold ? po->edgeitems : 0;
+    numfmt f = choose_format(a, edge, po);
+    layout L = {.a = a, .f = &f, .sep = sep, .edge = edge};
+    format_axis(&L, 0, kiln_array_data(a), 1 + prefix_len, po->linewidth - suffix_len, b);
 }
 
 /* ------------------------------------------------------------------ entry points */
+
+static const fe_printopts default_options = FE_PRINTOPTS_INIT;
 
 /* repr() of the NumPy scalar at p: np.float64(0.5), np.int32(-2), np.True_. */
 static void scalar_repr(kiln_dtype dt, const char *p, kstr *b) {
@@ -455,7 +462,8 @@ static void scalar_str(kiln_dtype dt, const char *p, kstr *b) {
     else kstr_printf(b, "%lld", (long long)load_int(p, dt));
 }
 
-void fe_format_array(const kiln_array *a, kstr *b) {
+void fe_format_array(const kiln_array *a, const fe_printopts *po, kstr *b) {
+    if (!po) po = &default_options;
     kiln_dtype dt = kiln_array_dtype(a);
     int nd = kiln_array_ndim(a);
     if (nd == 0) {
@@ -466,14 +474,14 @@ void fe_format_array(const kiln_array *a, kstr *b) {
     kstr_printf(b, "array(");
     int64_t size = kiln_array_size(a);
     if (size == 0) kstr_printf(b, "[]");
-    else format_body(a, ", ", 6, 1, b);
+    else format_body(a, po, ", ", 6, 1, b);
 
     /* what the text does not show: the shape of empty (but not (0,)) and summarized arrays,
      * the dtype unless it is a default one (float64, int64, bool) or the array is empty */
     char extra[192];
     int n = 0;
     const int64_t *shape = kiln_array_shape(a);
-    if ((size == 0 && !(nd == 1 && shape[0] == 0)) || size > THRESHOLD) {
+    if ((size == 0 && !(nd == 1 && shape[0] == 0)) || size > po->threshold) {
         n += snprintf(extra + n, sizeof extra - (size_t)n, "shape=(");
         for (int d = 0; d < nd && n < (int)sizeof extra - 40; d++)
             n += snprintf(extra + n, sizeof extra - (size_t)n, "%s%lld", d ? ", " : "", (long long)shape[d]);
@@ -490,13 +498,14 @@ void fe_format_array(const kiln_array *a, kstr *b) {
     if (b->oom || !b->s) return;
     const char *nl = strrchr(b->s + start, '\n');
     size_t last = b->len - (nl ? (size_t)(nl + 1 - b->s) : start);
-    kstr_printf(b, "%s%s)", last + (size_t)n + 2 > LINE_WIDTH ? "\n      " : " ", extra);
+    kstr_printf(b, "%s%s)", last + (size_t)n + 2 > (size_t)po->linewidth ? "\n      " : " ", extra);
 }
 
-void fe_format_str(const kiln_array *a, kstr *b) {
+void fe_format_str(const kiln_array *a, const fe_printopts *po, kstr *b) {
+    if (!po) po = &default_options;
     if (kiln_array_ndim(a) == 0) scalar_str(kiln_array_dtype(a), kiln_array_data(a), b);
     else if (kiln_array_size(a) == 0) kstr_printf(b, "[]");
-    else format_body(a, " ", 0, 0, b);
+    else format_body(a, po, " ", 0, 0, b);
 }
 
 void fe_format_pyfloat(double v, kstr *b) { float_str(v, false, b); }

@@ -162,15 +162,30 @@ bool fe_str_chars(kiln_ctx *ctx, const char *s, kval *out);
  * the infinities are not. */
 bool fe_float_fits(double f, kiln_dtype dt);
 
-/* ---- printing (format.c): each appends to b exactly what NumPy 2.2 or Python prints with
- * their default options ---- */
+/* ---- printing (format.c): each appends to b exactly what NumPy 2.2 or Python prints, with
+ * NumPy's print options ---- */
+
+/* np.set_printoptions's options kiln has (a session's: fe_scope_printopts); NULL where one is
+ * taken means NumPy's defaults, FE_PRINTOPTS. */
+typedef struct fe_printopts {
+    int precision;     /* digits after the point (positional), after the first (scientific) */
+    int64_t threshold; /* more elements than this are summarized */
+    int edgeitems;     /* items shown at each edge of a summarized axis */
+    int linewidth;     /* rows wrapped at this many columns */
+    bool suppress;     /* positional unless the largest magnitude reaches 1e8 */
+} fe_printopts;
+#define FE_PRINTOPTS_INIT {.precision = 8, .threshold = 1000, .edgeitems = 3, .linewidth = 75}
+#define FE_PRINTOPTS ((fe_printopts)FE_PRINTOPTS_INIT)
+#define FE_MAX_PRECISION 40 /* (NumPy's has none; 40 digits after the point pass any float's) */
+const fe_printopts *fe_scope_printopts(const kiln_scope *s); /* (NULL: no scope) */
+void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po);
 
 /* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the
  * shape and dtype named where NumPy names them.  A 0-d a is a NumPy scalar: np.float64(0.5),
- * np.int32(-2), np.True_. */
-void fe_format_array(const kiln_array *a, kstr *b);
+ * np.int32(-2), np.True_ (print options leave scalars alone, as NumPy's do). */
+void fe_format_array(const kiln_array *a, const fe_printopts *po, kstr *b);
 /* str(a), what print(a) shows: [0.5  0.25], [[1 2]\n [3 4]], [].  A 0-d a: 0.5, -2, True. */
-void fe_format_str(const kiln_array *a, kstr *b);
+void fe_format_str(const kiln_array *a, const fe_printopts *po, kstr *b);
 /* repr (and str) of a Python float: the shortest digits that read back, 0.1, 1e-05, 1e+16, nan. */
 void fe_format_pyfloat(double v, kstr *b);
 /* repr of a Python int: 3, -12. */
@@ -178,8 +193,9 @@ void fe_format_pyint(int64_t v, kstr *b);
 /* repr of a dtype: dtype('float64') (its str is kiln_dtype_name's float64). */
 void fe_format_dtype(kiln_dtype dt, kstr *b);
 
-/* str(v) (str) or repr(v) of a value into b, evaluating an array; false with an error on ctx. */
-bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b);
+/* str(v) (str) or repr(v) of a value into b with print options po, evaluating an array; false
+ * with an error on ctx. */
+bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kstr *b);
 
 /* Python's format(x, spec) (the mini-language: [[fill]align][sign][z][#][0][width][,][.prec]
  * [type]) of a number of dtype dt (bool and ints as Python's int, floats as Python's float) or

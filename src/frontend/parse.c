@@ -726,7 +726,7 @@ static void text_string(const char *x, kstr *b) {
     kstr_printf(b, "%c", q);
 }
 
-bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b) {
+bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kstr *b) {
     switch (v->kind) {
     case KV_NONE: kstr_printf(b, "None"); return true;
     case KV_STR:
@@ -742,7 +742,7 @@ bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b) {
         kstr_printf(b, "%c", v->kind == KV_TUPLE ? '(' : '[');
         for (int i = 0; i < v->n; i++) {
             if (i) kstr_printf(b, ", ");
-            if (!fe_text(ctx, &v->items[i], false, b)) return false;
+            if (!fe_text(ctx, po, &v->items[i], false, b)) return false;
         }
         kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
         return true;
@@ -762,8 +762,8 @@ bool fe_text(kiln_ctx *ctx, const kval *v, bool str, kstr *b) {
                     : v->e->op == KILN_OP_PARAM && v->e->leaf ? kiln_array_retain(v->e->leaf)
                                                                : kiln_eval(ctx, v->e);
     if (!a) return false;
-    if (str) fe_format_str(a, b);
-    else fe_format_array(a, b);
+    if (str) fe_format_str(a, po, b);
+    else fe_format_array(a, po, b);
     kiln_array_free(a);
     return true;
 }
@@ -1485,7 +1485,7 @@ static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at
         if (ok) fe_format_pyfloat((double)x.f32, out);
     } else if (!spec[0] || k == 'r' || k == 'a') {
         kstr t = {0};
-        ok = fe_text(p->ctx, v, k == 's', &t);
+        ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, k == 's', &t);
         if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
         else if (ok) kstr_printf(out, "%s", t.s ? t.s : "");
         kstr_free(&t);
@@ -2514,7 +2514,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
                  zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : text ? "" : (char[]){t, 0});
         if (text) {
             kstr txt = {0};
-            bool ok = fe_text(p->ctx, v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
+            bool ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
             kstr_free(&txt);
             if (!ok) return fe_got(p, NULL, off) && false;
             continue;

@@ -18,9 +18,13 @@ kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
     kiln_scope *s = kiln_calloc(ctx, sizeof *s);
     if (!s) return NULL;
     s->ctx = ctx;
+    s->print = FE_PRINTOPTS;
     kiln_scope_seed(s, 0);
     return s;
 }
+
+const fe_printopts *fe_scope_printopts(const kiln_scope *s) { return s ? &s->print : NULL; }
+void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po) { s->print = *po; }
 
 void kiln_scope_free(kiln_scope *s) {
     if (!s) return;

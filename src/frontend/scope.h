@@ -5,6 +5,7 @@
 #define KILN_FRONTEND_SCOPE_H
 
 #include "../base/base.h"
+#include "frontend.h"
 
 struct kiln_scope {
     kiln_ctx *ctx;
@@ -17,6 +18,7 @@ struct kiln_scope {
     uint64_t next_id;
     int n, cap;
     uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
+    fe_printopts print;   /* np.set_printoptions's */
 };
 
 /* A binding's identity, and the bindings its value was computed from (their ids). */

@@ -115,7 +115,7 @@ static int cmd_vars(session *s) {
         if (!a) { /* a tuple, a string...: its repr */
             kstr b = {0};
             const kval *v = fe_scope_value(s->scope, n);
-            if (v) fe_text(s->ctx, v, false, &b);
+            if (v) fe_text(s->ctx, fe_scope_printopts(s->scope), v, false, &b);
             printf("%-12s %s\n", n, b.s ? b.s : "");
             kstr_free(&b);
             continue;

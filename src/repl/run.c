@@ -985,7 +985,7 @@ static kiln_status bind_name(prog *pg, stmt *st, const char *name, kiln_array *a
 
 /* Python's repr (or, with str, its str) of v into b; *err set when evaluating failed. */
 static void repr_value(session *s, const kval *v, kstr *b, bool str, int *err) {
-    if (!fe_text(s->ctx, v, str, b)) *err = 1;
+    if (!fe_text(s->ctx, fe_scope_printopts(s->scope), v, str, b)) *err = 1;
 }
 
 static void print_out(const char *text) {
