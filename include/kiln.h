@@ -172,7 +172,9 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(SORT,    sort,    "sort",    SCAN)              \
     X(ARGSORT, argsort, "argsort", SCAN)              \
     X(LINALG,  linalg_op, "linalg", LINALG)          \
-    X(SEARCH,  search,  "searchsorted", GATHER)
+    X(SEARCH,  search,  "searchsorted", GATHER)       \
+    X(CUMMAX,  cummax,  "maximum.accumulate", SCAN)   \
+    X(CUMMIN,  cummin,  "minimum.accumulate", SCAN)
 
 /* Ops: three leaf/structural ops first, then one per line of KILN_OPS, then KILN_STRUCT_OPS. */
 typedef enum kiln_op {
@@ -418,7 +420,9 @@ KILN_STRUCT_OPS(KILN_X_DECL_R)
 /* (the scans above: cumsum and cumprod along axis, or over the flattened array with
  * KILN_ALL_AXES; bool and integers give int64, as NumPy's.  sort keeps the dtype and puts NaN
  * last, as NumPy's; argsort gives the int64 positions that sort along the axis, equal values
- * in the order they come (NumPy's kind='stable'); both run on the host) */
+ * in the order they come (NumPy's kind='stable'); both run on the host; cummax and cummin are
+ * np.maximum.accumulate and np.minimum.accumulate: the running maximum (minimum), NaN from the
+ * first NaN on, the dtype kept, on the host) */
 /* np.linalg's functions, each over the last two dims of a stack of matrices (the leading dims
  * are the stack): kiln_linalg's fn.  They run on the host through LAPACK (OpenBLAS's, else the
  * system's liblapack.so.3), as NumPy's do; float32 stays float32, everything else is float64. */

@@ -26,6 +26,8 @@
  */
 #include "host.h"
 
+#include "../base/scalar.h"
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -730,7 +732,9 @@ static void scan_offsets(const kiln_scan_args *a, int64_t p0, int64_t n, int64_t
 }
 
 #define SCAN_TILE 512
-#define SCAN_LOOP(T, OPR)                                                                                              \
+#define SCAN_ADD(x, y) ((x) + (y))
+#define SCAN_MUL(x, y) ((x) * (y))
+#define SCAN_LOOP(T, F)                                                                                                \
     for (int64_t k = 0; k < len; k++) {                                                                                \
         const char *ip = in + k * a->in_str[ax];                                                                       \
         char *op = out + k * a->out_str[ax];                                                                           \
@@ -738,7 +742,7 @@ static void scan_offsets(const kiln_scan_args *a, int64_t p0, int64_t n, int64_t
             for (int64_t j = 0; j < n; j++) *(T *)(op + ooff[j]) = *(const T *)(ip + ioff[j]);                         \
         else                                                                                                           \
             for (int64_t j = 0; j < n; j++)                                                                            \
-                *(T *)(op + ooff[j]) = *(const T *)(op - a->out_str[ax] + ooff[j]) OPR *(const T *)(ip + ioff[j]);     \
+                *(T *)(op + ooff[j]) = F(*(const T *)(op - a->out_str[ax] + ooff[j]), *(const T *)(ip + ioff[j]));    \
     }
 
 /* One tile: outer position o, the dims after the axis at flat positions [p0, p0 + n). */
@@ -754,17 +758,21 @@ static void scan_tile(const kiln_scan_args *a, int64_t o, int64_t p0, int64_t n,
     }
     scan_offsets(a, p0, n, ioff, ooff);
     int64_t len = a->shape[ax];
-    bool sum = a->op == KILN_OP_CUMSUM;
-    switch (a->dt) {
-    case KILN_F32:
-        if (sum) SCAN_LOOP(float, +) else SCAN_LOOP(float, *)
-        break;
-    case KILN_F64:
-        if (sum) SCAN_LOOP(double, +) else SCAN_LOOP(double, *)
-        break;
-    default: /* int64: wraps as NumPy's does */
-        if (sum) SCAN_LOOP(uint64_t, +) else SCAN_LOOP(uint64_t, *)
-        break;
+    /* (the running maximum and minimum: np.maximum's and np.minimum's rule, NaN kept) */
+    switch (a->dt * 4 + (a->op == KILN_OP_CUMSUM ? 0 : a->op == KILN_OP_CUMPROD ? 1 : a->op == KILN_OP_CUMMAX ? 2 : 3)) {
+    case KILN_F32 * 4 + 0: SCAN_LOOP(float, SCAN_ADD) break;
+    case KILN_F32 * 4 + 1: SCAN_LOOP(float, SCAN_MUL) break;
+    case KILN_F32 * 4 + 2: SCAN_LOOP(float, ks_maximum_f32) break;
+    case KILN_F32 * 4 + 3: SCAN_LOOP(float, ks_minimum_f32) break;
+    case KILN_F64 * 4 + 0: SCAN_LOOP(double, SCAN_ADD) break;
+    case KILN_F64 * 4 + 1: SCAN_LOOP(double, SCAN_MUL) break;
+    case KILN_F64 * 4 + 2: SCAN_LOOP(double, ks_maximum_f64) break;
+    case KILN_F64 * 4 + 3: SCAN_LOOP(double, ks_minimum_f64) break;
+    case KILN_I64 * 4 + 0: SCAN_LOOP(uint64_t, SCAN_ADD) break; /* (int64 wraps, as NumPy's) */
+    case KILN_I64 * 4 + 1: SCAN_LOOP(uint64_t, SCAN_MUL) break;
+    case KILN_I64 * 4 + 2: SCAN_LOOP(int64_t, ks_maximum_i64) break;
+    case KILN_I64 * 4 + 3: SCAN_LOOP(int64_t, ks_minimum_i64) break;
+    default: break;
     }
 }
 

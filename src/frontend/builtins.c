@@ -8,8 +8,11 @@
  * function by its NumPy name; the rest are below.  A function of Python numbers gives a NumPy
  * scalar (strong, NEP 50): exp(1) * f32 is float64, as np.exp(1) * f32 is.
  */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -271,6 +274,57 @@ static bool round_of(parser *p, const fe_fn *f, fe_args *a, const char *a_name, 
 }
 static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) { return round_of(p, f, a, "a", "decimals", off, out); }
 
+/* Python's round(x, ndigits) of a Python number x, as Python's: the exact value rounded to the
+ * place, halves to even (round(2.675, 2) is 2.67: the double is below 2.675), of a float a float
+ * (far past its digits: itself or a zero), of an int an int (an error past 64 bits). */
+static bool py_round_digits(parser *p, const kval *x, const kval *nd, size_t off, kval *out) {
+    int64_t d, i;
+    double v;
+    if (nd->kind == KV_ARRAY && fe_is_py(nd) && nd->e->dtype == KILN_BOOL) d = nd->e->val.b; /* (round(x, True): Python's int) */
+    else if (!fe_arg_int(p, nd, "round", "ndigits", &d)) return false;
+    kiln_expr_scalar(x->e, &v, &i);
+    if (x->e->dtype != KILN_F64) { /* an int (or a bool): itself, or rounded at 10^-d */
+        if (x->e->dtype == KILN_BOOL) i = x->e->val.b;
+        if (d >= 0) return fe_set_expr(p, out, kiln_int(p->ctx, i), off);
+        __int128 m = 1, q, r, n = i;
+        for (int64_t k = 0; k < -d && k < 39; k++) m *= 10;
+        if (-d >= 39) return fe_set_expr(p, out, kiln_int(p->ctx, 0), off);
+        q = n / m, r = n % m;
+        if (r < 0) q--, r += m; /* (floor) */
+        if (2 * r > m || (2 * r == m && (q & 1))) q++;
+        __int128 res = q * m;
+        if (res > INT64_MAX || res < INT64_MIN) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
+        return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)res), off);
+    }
+    char text[720];
+    if (!isfinite(v) || d > 340) return fe_set_expr(p, out, kiln_scalar(p->ctx, v), off);
+    if (d >= 0) {
+        snprintf(text, sizeof text, "%.*f", (int)d, v); /* (exactly rounded, ties to even) */
+        return fe_set_expr(p, out, kiln_scalar(p->ctx, strtod(text, NULL)), off);
+    }
+    if (-d > 308) return fe_set_expr(p, out, kiln_scalar(p->ctx, copysign(0.0, v)), off);
+    /* the exact digits (a double of 1 or more has at most 52 after the point), rounded at 10^-d */
+    int k = (int)-d, n = snprintf(text, sizeof text, "%.60f", fabs(v));
+    char *dot = strchr(text, '.');
+    int il = (int)(dot - text);
+    if (il <= k) { /* below 10^k: 0, or 10^k when above its half (a half: 0, the even one) */
+        bool up = il == k && (text[0] > '5' || (text[0] == '5' && strspn(text + 1, "0.") != (size_t)(n - 1)));
+        snprintf(text, sizeof text, "%de%d", up ? 1 : 0, k);
+    } else {
+        char head[400];
+        snprintf(head, sizeof head, "%.*s", il - k, text);
+        const char *tail = text + il - k;
+        bool half = tail[0] == '5', more = strspn(tail + 1, "0.") != strlen(tail + 1);
+        bool up = tail[0] > '5' || (half && (more || (head[il - k - 1] - '0') % 2));
+        for (int j = il - k - 1; up && j >= 0; j--) { /* (a carry: 95 -> 100) */
+            if (head[j] == '9') head[j] = '0';
+            else head[j]++, up = false;
+        }
+        snprintf(text, sizeof text, "%s%se%d", up ? "1" : "", head, k);
+    }
+    return fe_set_expr(p, out, kiln_scalar(p->ctx, copysign(strtod(text, NULL), v)), off);
+}
+
 /* Python's round(number, ndigits=None): of one number without ndigits a Python int (halves to
  * even, computed now), as Python's; else np.round's (an array's elements; a number to ndigits
  * places, of its own type: a Python float stays one) */
@@ -278,22 +332,8 @@ static bool h_py_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kval *x = arg(a, "number");
     if (given_not_none(a, "decimals")) return round_of(p, f, a, "number", "decimals", off, out); /* (NumPy's name: np.round's) */
     if (given_not_none(a, "ndigits") || x->kind != KV_ARRAY || x->e->ndim) {
-        bool py = fe_is_py(x); /* round(2.567, 2) of a Python number: a Python number */
-        kiln_dtype dt = x->kind == KV_ARRAY && dtype_is_float((kiln_dtype)x->e->dtype) ? KILN_F64 : KILN_I64;
-        int64_t d = -1;
-        if (py && dt == KILN_F64 && fe_arg_int(p, arg(a, "ndigits"), "round", "ndigits", &d) && d >= 0 && d <= 340) {
-            /* as Python's: the exact binary value rounded to d decimals (round(2.675, 2) is 2.67) */
-            kval v = {0};
-            double y;
-            int64_t i;
-            char text[720];
-            if (!fe_kval_copy(p->ctx, &v, x) || !fe_to_py(p, &v, KILN_F64, off)) return kval_free(p->ctx, &v), fe_got(p, NULL, off);
-            kiln_expr_scalar(v.e, &y, &i);
-            kval_free(p->ctx, &v);
-            snprintf(text, sizeof text, "%.*f", (int)d, y);
-            return fe_set_expr(p, out, kiln_scalar(p->ctx, strtod(text, NULL)), off);
-        }
-        return !p->failed && round_of(p, f, a, "number", "ndigits", off, out) && (!py || fe_to_py(p, out, dt, off));
+        if (fe_is_py(x)) return py_round_digits(p, x, arg(a, "ndigits"), off, out);
+        return round_of(p, f, a, "number", "ndigits", off, out);
     }
     if (dtype_is_int((kiln_dtype)x->e->dtype) || x->e->dtype == KILN_BOOL) { /* an integer is itself (True: 1) */
         kval v = *x;
@@ -414,9 +454,10 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int axis = KILN_ALL_AXES;
     kiln_op op = (kiln_op)f->op;
     if (!x0) return false;
-    bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD;
+    bool scan = op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD || op == KILN_OP_CUMMAX || op == KILN_OP_CUMMIN;
+    bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || scan;
     bool ok = (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
-    if (ok && op != KILN_OP_CUMSUM && op != KILN_OP_CUMPROD) ok = keepdims_of(p, f, a, &keep);
+    if (ok && !scan) ok = keepdims_of(p, f, a, &keep);
     int64_t ddof = 0;
     if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
     if (ok) x = has(a, "dtype") ? with_dtype(p, f, a, x0) : kiln_expr_retain(x0);
@@ -434,6 +475,8 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         case R_STD: r = kiln_std(p->ctx, x, mask, (int)ddof, keep); break;
         case KILN_OP_CUMSUM: r = kiln_cumsum(p->ctx, x, axis); break;
         case KILN_OP_CUMPROD: r = kiln_cumprod(p->ctx, x, axis); break;
+        case KILN_OP_CUMMAX: r = kiln_cummax(p->ctx, x, axis); break;
+        case KILN_OP_CUMMIN: r = kiln_cummin(p->ctx, x, axis); break;
         case KILN_OP_ARGMAX:
         case KILN_OP_ARGMIN: r = kiln_reduce(p->ctx, op, x, axis, keep); break;
         default: r = kiln_reduce_axes(p->ctx, op, x, mask, keep); break;
@@ -1008,6 +1051,272 @@ static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return array_result(p, out, r, off);
 }
 
+static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
+
+/* A text file's bytes (NUL-terminated, kiln_malloc'd), or NULL after an error naming fn. */
+static char *file_text(parser *p, const char *fn, const kval *name, size_t *len) {
+    FILE *fp = fopen(name->s, "rb");
+    if (!fp) return fe_err(p, name->off, KILN_ERR_ARG, "%s(): %s: %s", fn, name->s, strerror(errno)), NULL;
+    kstr b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kstr_printf(&b, "%.*s", (int)n, chunk);
+    bool bad = ferror(fp) || b.oom;
+    fclose(fp);
+    if (bad) return kstr_free(&b), fe_err(p, name->off, KILN_ERR_ARG, "%s(): %s: cannot read it", fn, name->s), NULL;
+    char *text = kiln_malloc(p->ctx, b.len + 1);
+    if (text) memcpy(text, b.s ? b.s : "", b.len), text[b.len] = 0;
+    *len = b.len;
+    kstr_free(&b);
+    if (!text) fe_got(p, NULL, name->off);
+    return text;
+}
+
+/* One field of a text file as dt: an integer dtype takes an integer or a float truncated (as
+ * NumPy's loadtxt); false when it is not a number. */
+static bool field_value(const char *s, size_t n, kiln_dtype dt, char *out) {
+    char buf[128], *end;
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    if (!n || n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (dtype_is_int(dt)) {
+        errno = 0;
+        long long i = strtoll(buf, &end, 10);
+        if (*end || errno) {
+            double d = strtod(buf, &end);
+            if (*end || !fe_float_fits(d, dt)) return false;
+            i = (long long)d;
+        }
+        if (dt == KILN_I32 && (i < INT32_MIN || i > INT32_MAX)) return false;
+        if (dt == KILN_I32) *(int32_t *)(void *)out = (int32_t)i;
+        else *(int64_t *)(void *)out = i;
+        return true;
+    }
+    double d = strtod(buf, &end);
+    if (*end) return false;
+    if (dt == KILN_F32) *(float *)(void *)out = (float)d;
+    else *(double *)(void *)out = d;
+    return true;
+}
+
+/* loadtxt(fname, dtype=float, comments='#', delimiter=None, skiprows=0, usecols=None,
+ * unpack=False, ndmin=0, max_rows=None): the numbers of a text file, a row per line, as NumPy's
+ * (read now): comments cut, blank lines skipped, fields split at whitespace or the delimiter;
+ * the result squeezed, then at least ndmin dims; unpack transposes. */
+static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *fv = arg(a, "fname"), *cv = arg(a, "comments"), *dv = arg(a, "delimiter"), *uv = arg(a, "usecols");
+    kiln_dtype dt = KILN_F64;
+    int64_t skip = 0, maxrows = -1, ndmin = 0;
+    bool unpack = false;
+    if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): takes a file name in quotes");
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+    if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads float64, float32, int64 and int32");
+    if (cv->kind != KV_ABSENT && cv->kind != KV_NONE && (cv->kind != KV_STR || !cv->s[0])) return fe_err(p, cv->off, KILN_ERR_ARG, "loadtxt(): comments must be a string or None");
+    if (dv->kind != KV_ABSENT && dv->kind != KV_NONE && (dv->kind != KV_STR || !dv->s[0])) return fe_err(p, dv->off, KILN_ERR_ARG, "loadtxt(): delimiter must be a string or None");
+    if ((given(a, "skiprows") && !fe_arg_int(p, arg(a, "skiprows"), f->name, "skiprows", &skip)) ||
+        (given_not_none(a, "max_rows") && !fe_arg_int(p, arg(a, "max_rows"), f->name, "max_rows", &maxrows)) ||
+        (given(a, "ndmin") && !fe_arg_int(p, arg(a, "ndmin"), f->name, "ndmin", &ndmin)) ||
+        (given(a, "unpack") && !fe_arg_bool(p, arg(a, "unpack"), f->name, "unpack", &unpack)))
+        return false;
+    if (skip < 0 || ndmin < 0 || ndmin > 2 || (given_not_none(a, "max_rows") && maxrows < 0))
+        return fe_err(p, off, KILN_ERR_ARG, ndmin < 0 || ndmin > 2 ? "Illegal value of ndmin keyword: %lld" : "loadtxt(): skiprows and max_rows must not be negative", (long long)ndmin);
+    int64_t cols_of[64];
+    int nuse = -1; /* usecols: which fields, in order (-1: all) */
+    if (given_not_none(a, "usecols")) {
+        bool many = uv->kind == KV_LIST || uv->kind == KV_TUPLE;
+        nuse = many ? uv->n : 1;
+        if (nuse > 64) return fe_err(p, uv->off, KILN_ERR_ARG, "loadtxt(): at most 64 usecols");
+        for (int k = 0; k < nuse; k++)
+            if (!fe_arg_int(p, many ? &uv->items[k] : uv, f->name, "usecols", &cols_of[k])) return false;
+    }
+    const char *com = cv->kind == KV_ABSENT ? "#" : cv->kind == KV_STR ? cv->s : NULL, *delim = dv->kind == KV_STR ? dv->s : NULL;
+    p->env->volatile_ = true;
+    size_t len;
+    char *text = file_text(p, f->name, fv, &len);
+    if (!text) return false;
+    size_t es = kiln_dtype_size(dt);
+    char *vals = NULL; /* the values, row after row: used bytes of cap */
+    size_t used = 0, cap = 0;
+    int64_t rows = 0, cols = -1, line = 0;
+    bool ok = true;
+    for (char *at = text; ok && *at && (maxrows < 0 || rows < maxrows); line++) {
+        char *nl = strchr(at, '\n'), *end = nl ? nl : at + strlen(at), *next = nl ? nl + 1 : end;
+        if (line < skip) {
+            at = next;
+            continue;
+        }
+        if (com) { /* the comment cut off */
+            char *c = strstr(at, com);
+            if (c && c < end) end = c;
+        }
+        char *q = at;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
+        if (q == end) {
+            at = next;
+            continue;
+        }
+        /* the fields: [start, stop) pairs */
+        const char *fs[1024], *fe[1024];
+        int nf = 0;
+        for (const char *s = delim ? at : q; s <= end;) {
+            if (nf == 1024) {
+                ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): more than 1024 columns at row %lld", (long long)rows);
+                break;
+            }
+            if (!delim) {
+                while (s < end && (*s == ' ' || *s == '\t' || *s == '\r')) s++;
+                if (s >= end) break;
+                const char *e = s;
+                while (e < end && *e != ' ' && *e != '\t' && *e != '\r') e++;
+                fs[nf] = s, fe[nf++] = e, s = e;
+            } else {
+                const char *e = s;
+                while (e < end && strncmp(e, delim, strlen(delim))) e++;
+                fs[nf] = s, fe[nf++] = e;
+                s = e + strlen(delim);
+                if (e == end) break;
+            }
+        }
+        int want = nuse < 0 ? nf : nuse;
+        if (!ok) break;
+        if (rows == 0) cols = want;
+        else if (want != cols) {
+            ok = fe_err(p, fv->off, KILN_ERR_SHAPE, "the number of columns changed from %lld to %d at row %lld; use `usecols` to select a subset and avoid this error", (long long)cols, want, (long long)rows + 1);
+            break;
+        }
+        for (int k = 0; k < want && ok; k++) {
+            int64_t c = nuse < 0 ? k : cols_of[k] < 0 ? cols_of[k] + nf : cols_of[k];
+            char v[8];
+            if (c < 0 || c >= nf) ok = fe_err(p, fv->off, KILN_ERR_INDEX, "invalid column index %lld at row %lld with %d columns", (long long)cols_of[k], (long long)rows + 1, nf);
+            else if (!field_value(fs[c], (size_t)(fe[c] - fs[c]), dt, v))
+                ok = fe_err(p, fv->off, KILN_ERR_ARG, "could not convert string '%.*s' to %s at row %lld, column %lld.", (int)(fe[c] - fs[c] > 40 ? 40 : fe[c] - fs[c]), fs[c], kiln_dtype_name(dt), (long long)rows, (long long)c + 1);
+            else if (used + es > cap) { /* (grown by half) */
+                size_t nc = cap ? cap + cap / 2 + es : 4096;
+                char *nv = kiln_realloc(p->ctx, vals, nc);
+                ok = nv != NULL || fe_got(p, NULL, off);
+                if (nv) vals = nv, cap = nc;
+            }
+            if (ok) memcpy(vals + used, v, es), used += es;
+        }
+        rows++;
+        at = next;
+    }
+    kiln_free(p->ctx, text);
+    int64_t shape[2] = {rows, cols < 0 ? 0 : cols};
+    kiln_array *r = ok ? kiln_array_new(p->ctx, dt, rows ? 2 : 1, rows ? shape : (int64_t[]){0}) : NULL;
+    if (r && used) memcpy(kiln_array_data(r), vals, used);
+    kiln_free(p->ctx, vals);
+    if (!ok) return false;
+    if (!r) return fe_got(p, NULL, off);
+    /* NumPy's _ensure_ndmin_ndarray: squeezed past ndmin, then ndmin dims (a row becomes a column) */
+    int nd = kiln_array_ndim(r);
+    int64_t s[2], n = 0;
+    for (int d = 0; d < nd; d++)
+        if (nd <= ndmin || kiln_array_shape(r)[d] != 1) s[n++] = kiln_array_shape(r)[d];
+    if (n < ndmin) { /* (atleast_1d, or atleast_2d then transposed: a column) */
+        int64_t m = n ? s[0] : 1;
+        n = ndmin;
+        s[0] = m, s[1] = 1;
+    }
+    kiln_expr *e = kiln_var(p->ctx, r), *sq = e ? kiln_reshape(p->ctx, e, (int)n, s) : NULL;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    if (sq && unpack) {
+        kiln_expr *tr = kiln_transpose(p->ctx, sq);
+        kiln_expr_free(sq);
+        sq = tr;
+    }
+    return fe_set_expr(p, out, sq, off);
+}
+
+/* savetxt(fname, X, fmt='%.18e', delimiter=' ', newline='\n', header='', footer='',
+ * comments='# '): X (1-D: a value per line; 2-D: a row per line) written as text, each value by
+ * fmt (one %-conversion of d i e E f F g G, or a list of them, one per column), as NumPy's; None. */
+static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *fv = arg(a, "fname"), *mv = arg(a, "fmt");
+    if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): takes a file name in quotes");
+    static const char *const strs[] = {"delimiter", "newline", "header", "footer", "comments"};
+    const char *sv[5] = {" ", "\n", "", "", "# "};
+    for (int k = 0; k < 5; k++) {
+        kval *v = arg(a, strs[k]);
+        if (v->kind == KV_ABSENT || v->kind == KV_NONE) continue;
+        if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "savetxt(): %s must be a string", strs[k]);
+        sv[k] = v->s;
+    }
+    kiln_expr *x = expr_of(p, f, a, "X");
+    if (!x) return false;
+    if (x->ndim == 0 || x->ndim > 2) {
+        kiln_expr_free(x);
+        return fe_err(p, arg(a, "X")->off, KILN_ERR_SHAPE, "Expected 1D or 2D array, got %dD array instead", x->ndim);
+    }
+    int64_t nr = x->shape[0], nc = x->ndim == 2 ? x->shape[1] : 1;
+    /* the formats: one for every column, or one each; checked to be one %-conversion of a number */
+    int nfmt = mv->kind == KV_LIST || mv->kind == KV_TUPLE ? mv->n : 1;
+    bool ok = nfmt == 1 || nfmt == nc || fe_err(p, mv->off, KILN_ERR_ARG, "fmt has wrong number of %% formats:  %d", nfmt);
+    const char *fmts[64];
+    if (ok && nfmt > 64) ok = fe_err(p, mv->off, KILN_ERR_ARG, "savetxt(): at most 64 formats");
+    for (int k = 0; ok && k < nfmt; k++) {
+        const kval *m = mv->kind == KV_ABSENT ? NULL : nfmt > 1 || mv->kind == KV_LIST || mv->kind == KV_TUPLE ? &mv->items[k] : mv;
+        fmts[k] = m ? m->s : "%.18e";
+        if (m && m->kind != KV_STR) {
+            ok = fe_err(p, m->off, KILN_ERR_ARG, "savetxt(): fmt must be a string of one %%-format, as '%%.6f'");
+            break;
+        }
+        const char *c = strchr(fmts[k], '%'), *t = c ? c + 1 : NULL;
+        while (t && *t && strchr("-+ 0#", *t)) t++;
+        while (t && *t >= '0' && *t <= '9') t++;
+        if (t && *t == '.') t++;
+        while (t && *t >= '0' && *t <= '9') t++;
+        if (!t || !*t || !strchr("dieEfFgG", *t) || strchr(t + 1, '%') || t - c > 12)
+            ok = fe_err(p, m ? m->off : off, KILN_ERR_ARG, "savetxt(): fmt '%s' is not one %%-format of a number (d i e E f F g G)", fmts[k]);
+    }
+    kiln_array *r = ok ? value_now(p, x, arg(a, "X")->off) : NULL;
+    kiln_expr_free(x);
+    if (!r) return false;
+    kstr b = {0};
+    if (sv[2][0]) { /* the header and footer, each line after comments */
+        for (const char *h = sv[2]; h;) {
+            const char *e = strchr(h, '\n');
+            kstr_printf(&b, "%s%.*s%s", sv[4], (int)(e ? e - h : (long)strlen(h)), h, sv[1]);
+            h = e ? e + 1 : NULL;
+        }
+    }
+    kiln_dtype rd = kiln_array_dtype(r);
+    for (int64_t i = 0; i < nr; i++) {
+        for (int64_t j = 0; j < nc; j++) {
+            const char *q = (const char *)kiln_array_data(r) + i * kiln_array_strides(r)[0] + (r->ndim == 2 ? j * kiln_array_strides(r)[1] : 0);
+            kscalar v = ref_load(q, rd);
+            const char *m = fmts[nfmt == 1 ? 0 : j], *conv = strchr(m, '%'), *t = conv + strcspn(conv + 1, "dieEfFgG") + 1;
+            char spec[32];
+            if (j) kstr_printf(&b, "%s", sv[0]);
+            kstr_printf(&b, "%.*s", (int)(conv - m), m);
+            if (*t == 'd' || *t == 'i') { /* (Python's %d of a float: truncated) */
+                snprintf(spec, sizeof spec, "%.*sll%c", (int)(t - conv), conv, *t);
+                double d = dtype_is_float(rd) ? ref_cast(v, rd, KILN_F64).f64 : 0;
+                long long iv = dtype_is_float(rd) ? (isfinite(d) && fabs(d) < 9.2e18 ? (long long)d : 0) : (long long)ref_cast(v, rd, KILN_I64).i64;
+                kstr_printf(&b, spec, iv);
+            } else {
+                snprintf(spec, sizeof spec, "%.*s", (int)(t - conv + 1), conv);
+                kstr_printf(&b, spec, ref_cast(v, rd, KILN_F64).f64);
+            }
+            kstr_printf(&b, "%s", t + 1);
+        }
+        kstr_printf(&b, "%s", sv[1]);
+    }
+    if (sv[3][0]) kstr_printf(&b, "%s%s%s", sv[4], sv[3], sv[1]);
+    kiln_array_free(r);
+    FILE *fp = b.oom ? NULL : fopen(fv->s, "wb");
+    ok = fp && fwrite(b.s ? b.s : "", 1, b.len, fp) == b.len;
+    if (fp && fclose(fp)) ok = false;
+    kstr_free(&b);
+    if (!ok) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): %s: %s", fv->s, errno ? strerror(errno) : "cannot write it");
+    p->env->volatile_ = true;
+    *out = (kval){.kind = KV_NONE, .off = off};
+    return true;
+}
+
 /* array(object, dtype=None) / asarray: lists become arrays; arrays stay (cast by dtype=) */
 static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "object");
@@ -1060,11 +1369,10 @@ static bool h_math_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kval_free(p->ctx, &x);
     g = f->op == 0 ? floor(v) : f->op == 1 ? ceil(v) : f->op == 2 ? trunc(v) : nearbyint(v);
     if (!fe_float_fits(g, KILN_I64))
-        return fe_err(p, off, KILN_ERR_ARG, isnan(v) ? "cannot convert float NaN to integer" : isinf(v) ? "cannot convert float infinity to integer" : "%s(): too large for kiln's 64-bit integers", strchr(f->name, '.') + 1);
+        return fe_err(p, off, KILN_ERR_ARG, isnan(v) ? "cannot convert float NaN to integer" : isinf(v) ? "cannot convert float infinity to integer" : "%s(): too large for kiln's 64-bit integers", strchr(f->name, '.') ? strchr(f->name, '.') + 1 : f->name);
     return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)g), off);
 }
 
-static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
 
 /* The elements of arr from byte offset at along dims d.. as nested lists of Python numbers */
 static bool list_of(parser *p, const kiln_array *arr, int d, int64_t at, size_t off, kval *out) {
@@ -1556,6 +1864,25 @@ static bool h_array_equal(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
 
 /* divmod(x1, x2): (x1 // x2, x1 % x2), NumPy's ufunc */
 static bool h_divmod(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    if (f->op) { /* Python's: x1 // x2 and x1 % x2, as the operators do them (by zero: an error; of bools: ints) */
+        kval l1 = {0}, r1 = {0}, l2 = {0}, r2 = {0}, q = {0}, r = {0};
+        kval *x1 = arg(a, "x1"), *x2 = arg(a, "x2");
+        bool ok = fe_kval_copy(p->ctx, &l1, x1) && fe_kval_copy(p->ctx, &r1, x2) && fe_kval_copy(p->ctx, &l2, x1) && fe_kval_copy(p->ctx, &r2, x2);
+        if (!ok) {
+            kval_free(p->ctx, &l1), kval_free(p->ctx, &r1), kval_free(p->ctx, &l2), kval_free(p->ctx, &r2);
+            return fe_got(p, NULL, off);
+        }
+        ok = fe_binary(p, KILN_OP_FLOORDIV, &l1, &r1, off, &q);
+        ok = ok ? fe_binary(p, KILN_OP_MOD, &l2, &r2, off, &r) : (kval_free(p->ctx, &l2), kval_free(p->ctx, &r2), false);
+        kval *items = ok ? kiln_calloc(p->ctx, 2 * sizeof *items) : NULL;
+        if (!items) {
+            kval_free(p->ctx, &q), kval_free(p->ctx, &r);
+            return ok ? fe_got(p, NULL, off) : false;
+        }
+        items[0] = q, items[1] = r;
+        *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
+        return true;
+    }
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     kiln_expr *q = y ? kiln_floordiv(p->ctx, x, y) : NULL, *r = q ? kiln_mod(p->ctx, x, y) : NULL;
@@ -1568,10 +1895,8 @@ static bool h_divmod(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     fe_set_expr(p, &items[0], q, off);
     fe_set_expr(p, &items[1], r, off);
-    if (!f->op) { /* np.divmod's of Python numbers: NumPy scalars (Python's divmod: Python numbers) */
-        fe_make_strong(p, &items[0]);
-        fe_make_strong(p, &items[1]);
-    }
+    fe_make_strong(p, &items[0]); /* of Python numbers: NumPy scalars, as np.divmod's */
+    fe_make_strong(p, &items[1]);
     memset(out, 0, sizeof *out);
     *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
     return true;
@@ -4024,6 +4349,12 @@ static bool h_delete(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return r ? done(p, &t, out, r, off) : !p->failed && fe_got(p, NULL, off);
 }
 
+/* qsort's order of (index, position) pairs */
+static int pair_order(const void *a, const void *b) {
+    const int64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /* insert(arr, obj, values, axis=None): values put before the entries obj names along axis, as
  * NumPy's: one index takes values as whole slices along axis (values' first axis moved there,
  * at least arr's dims), indices take one slice each (in their order, values broadcast to them);
@@ -4031,7 +4362,9 @@ static bool h_delete(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 static bool h_insert(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     int axis;
-    kiln_expr *x = edit_operand(p, &t, f, a, &axis), *v = x ? keep(&t, expr_of(p, f, a, "values")) : NULL;
+    kiln_expr *x = edit_operand(p, &t, f, a, &axis);
+    if (x && !py_ints_fit(p, arg(a, "values"), (kiln_dtype)x->dtype)) return tmps_free(&t), false; /* (insert(int32s, 0, 2**40): NumPy's OverflowError) */
+    kiln_expr *v = x ? keep(&t, expr_of(p, f, a, "values")) : NULL;
     int64_t n = x ? x->shape[axis] : 0, count = 0;
     bool scalar = false;
     int64_t *obj = v ? edit_indices(p, &t, f, arg(a, "obj"), n, false, &count, &scalar) : NULL;
@@ -4069,14 +4402,11 @@ static bool h_insert(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         if (fresh) {
             if (count == 1) {
                 for (int64_t j = 0; j < numnew; j++) pick[obj[0] + j] = n + j, fresh[obj[0] + j] = 1;
-            } else { /* a stable sort of the indices: the j-th smallest moves up by j */
-                int64_t *order = kiln_malloc(p->ctx, (size_t)(count ? count : 1) * sizeof *order);
-                for (int64_t k = 0; order && k < count; k++) {
-                    int64_t m = k;
-                    while (m > 0 && obj[order[m - 1]] > obj[k]) order[m] = order[m - 1], m--;
-                    order[m] = k;
-                }
-                for (int64_t j = 0; order && j < count; j++) pick[obj[order[j]] + j] = n + order[j], fresh[obj[order[j]] + j] = 1;
+            } else { /* a stable sort of the indices (index, then position): the j-th smallest moves up by j */
+                int64_t (*order)[2] = kiln_malloc(p->ctx, (size_t)(count ? count : 1) * sizeof *order);
+                for (int64_t k = 0; order && k < count; k++) order[k][0] = obj[k], order[k][1] = k;
+                if (order) qsort(order, (size_t)count, sizeof *order, pair_order);
+                for (int64_t j = 0; order && j < count; j++) pick[order[j][0] + j] = n + order[j][1], fresh[order[j][0] + j] = 1;
                 if (!order) kiln_free(p->ctx, fresh), fresh = NULL;
                 kiln_free(p->ctx, order);
             }
@@ -5340,13 +5670,14 @@ static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
  * away) at the indices one at a time, in order, as NumPy's unbuffered in-place ufunc (a repeated
  * index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
  * a's first axis, or a tuple of one or two (a pair into the first two).  One scatter, in order,
- * of a's own elements and then b's (cast to a's dtype), so a float's sums are NumPy's: a + b1 +
+ * of a's own elements and then b's (in their promoted dtype, then cast to a's), so the sums are NumPy's: a + b1 +
  * b2.  A statement of its own (env->ufunc_at: run.c writes the value into a's memory). */
 static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
     const char *name = f->op == KILN_OP_ADD ? "add.at" : "subtract.at";
     if (!p->env->ufunc_at)
         return fe_err(p, off, KILN_ERR_ARG, "np.%s(a, indices, b) is a statement of its own: it changes a in place (and gives None)", name);
+    p->env->ufunc_at = false;
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *ix[2] = {NULL, NULL};
     kval *iv = arg(a, "indices");
@@ -5392,18 +5723,25 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     }
     for (int d = 0; d < nrest; d++) rest[d] = x->shape[nix + d];
     memcpy(shape + nd, rest, (size_t)nrest * sizeof *rest);
+    if (arg(a, "b")->kind == KV_ARRAY) fe_make_strong(p, arg(a, "b")); /* (NumPy takes b as an array: a Python float is float64) */
     kiln_expr *b = keep(&t, expr_of(p, f, a, "b"));
     if (b && b->ndim > nd + nrest) {
         tmps_free(&t);
         return fe_err(p, arg(a, "b")->off, KILN_ERR_SHAPE, "np.%s(): b has more dimensions than a[indices]", name);
     }
+    /* in a's and b's promoted dtype (a float32 a, a float64 b: float64), then cast to a's (unsafe, as NumPy's) */
+    kiln_dtype pd = b ? dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)b->dtype) : KILN_F64;
+    if (b && f->op == KILN_OP_SUB && pd == KILN_BOOL) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "numpy boolean subtract, the `-` operator, is not supported");
+    }
     b = b ? keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape)) : NULL;
-    b = b ? keep(&t, kiln_cast(c, b, (kiln_dtype)x->dtype)) : NULL;
+    b = b ? keep(&t, kiln_cast(c, b, pd)) : NULL;
     if (b && f->op == KILN_OP_SUB) b = keep(&t, kiln_apply(c, KILN_OP_NEG, (kiln_expr *[]){b}));
     /* a's elements (every place once, in order), then b's, as rows along one new first axis */
     vshape[0] = own;
     memcpy(vshape + 1, rest, (size_t)nrest * sizeof *rest);
-    kiln_expr *xs = keep(&t, kiln_reshape(c, x, 1 + nrest, vshape));
+    kiln_expr *xs = keep(&t, kiln_reshape(c, keep(&t, kiln_cast(c, x, pd)), 1 + nrest, vshape));
     vshape[0] = picks;
     kiln_expr *bs = b ? keep(&t, kiln_reshape(c, b, 1 + nrest, vshape)) : NULL;
     kiln_expr *vals = xs && bs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){xs, bs}, 0)) : NULL, *at[2] = {NULL, NULL};
@@ -5416,7 +5754,7 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (!at[k]) vals = NULL;
     }
     kiln_expr *r = vals ? keep(&t, ir_scatter(&c->graph, vals, at[0], at[1], 0, nix == 2 ? 2 : 0, x->ndim, x->shape)) : NULL;
-    return done(p, &t, out, r, off);
+    return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, (kiln_dtype)x->dtype)) : NULL, off);
 }
 
 static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -5551,6 +5889,8 @@ static const fe_fn functions[] = {
     {"nanargmin", SIG_ARG, h_nanarg, KILN_OP_ARGMIN, "argmin with NaN left out (an error for a slice of NaN alone, checked now)", false},
     RED("cumsum", KILN_OP_CUMSUM, SIG_CUM, "the running sum along axis (of the flattened array when None)"),
     RED("cumprod", KILN_OP_CUMPROD, SIG_CUM, "the running product along axis"),
+    RED("ufunc.cummax", KILN_OP_CUMMAX, SIG_CUM, "np.maximum.accumulate"), /* (ufunc_method's) */
+    RED("ufunc.cummin", KILN_OP_CUMMIN, SIG_CUM, "np.minimum.accumulate"),
     /* shapes */
     {"reshape", "a, shape", h_reshape, 0, "the same values in another shape (one dim may be -1); a view when possible", false},
     {"ravel", "a", h_ravel, 0, "the values as one dimension, in C order", false},
@@ -5691,6 +6031,10 @@ static const fe_fn functions[] = {
     {"randint", "low, high=None, size=None", h_distribution, D_RANDINT, "random integers in [low, high) (np.random.randint)", false},
     {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
     {"load", "file", h_load, 0, "the array in a .npy file", false},
+    {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",
+     h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
+    {"savetxt", "fname, X, fmt='%.18e', delimiter=None, newline=None, header='', footer='', comments=None, encoding=None",
+     h_savetxt, 0, "X written to a text file, a row per line, each value by fmt (delimiter ' ', newline '\\n', comments '# '); None", true},
     {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
     {"asarray", "object, dtype=None", h_array, 0, "np.array", false},
     {"copy", "a", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
@@ -5760,7 +6104,8 @@ int fe_functions(const fe_fninfo **list) {
     static fe_fninfo info[sizeof functions / sizeof *functions];
     int n = 0;
     for (size_t i = 0; i < sizeof functions / sizeof *functions; i++)
-        if (strncmp(functions[i].name, "py.", 3)) /* (Python's round and divmod: under NumPy's names) */
+        if (strncmp(functions[i].name, "py.", 3) && strncmp(functions[i].name, "ufunc.", 6)) /* (Python's round and divmod,
+                                                                                                 ufunc methods: under NumPy's names) */
             info[n++] = (fe_fninfo){functions[i].name, functions[i].sig, functions[i].doc};
     *list = info;
     return n;
@@ -5789,9 +6134,61 @@ static bool py_extreme(parser *p, bool max, kval *pos, int npos, kval *out) {
     return ok;
 }
 
+/* np.UFUNC.reduce(array, axis=0, ...), .accumulate(array, axis=0, ...) and .outer(A, B), as
+ * NumPy's: the reduction (sum, prod, max, min, all, any) or running one (cumsum, cumprod, the
+ * running maximum and minimum) along axis 0 unless told; outer: the ufunc of A's elements, each
+ * with all of B (A's shape then B's) */
+static bool ufunc_method(parser *p, const char *name, size_t off, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
+    const char *dot = strchr(name, '.'), *m = dot + 1;
+    char base[32];
+    snprintf(base, sizeof base, "%.*s", (int)(dot - name), name);
+    bool ok = true;
+    if (!strcmp(m, "outer")) {
+        const fe_fn *f = find(functions, sizeof functions / sizeof *functions, base);
+        if (!f || strcmp(f->sig, "x1, x2")) ok = fe_err(p, off, KILN_ERR_NAME, "np.%s.outer: %s is not a ufunc of two arguments", base, base);
+        else if (npos != 2 || nkw) ok = fe_err(p, off, KILN_ERR_ARG, "np.%s.outer(A, B) takes two arrays", base);
+        kiln_expr *A = ok ? fe_arg_expr(p, &pos[0], name, "A") : NULL, *B = A ? fe_arg_expr(p, &pos[1], name, "B") : NULL;
+        if (A && B && A->ndim + B->ndim > KILN_MAX_DIMS) ok = fe_err(p, off, KILN_ERR_SHAPE, "np.%s.outer: more than %d dimensions", base, KILN_MAX_DIMS);
+        if (A && B && ok) { /* A's dims, then one of length 1 for each of B's */
+            int64_t s[KILN_MAX_DIMS];
+            for (int d = 0; d < A->ndim + B->ndim; d++) s[d] = d < A->ndim ? A->shape[d] : 1;
+            kval_free(p->ctx, &pos[0]);
+            ok = fe_set_expr(p, &pos[0], kiln_reshape(p->ctx, A, A->ndim + B->ndim, s), off);
+        }
+        kiln_expr_free(A), kiln_expr_free(B);
+        if (ok) return fe_call(p, base, off, NULL, pos, npos, kw, nkw, out);
+    } else {
+        static const char *const map[][3] = {{"add", "sum", "cumsum"}, {"multiply", "prod", "cumprod"}, {"maximum", "max", "ufunc.cummax"},
+                                             {"minimum", "min", "ufunc.cummin"}, {"logical_and", "all", NULL}, {"logical_or", "any", NULL}};
+        const char *to = NULL;
+        bool reduce = !strcmp(m, "reduce");
+        for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+            if (!strcmp(base, map[k][0])) to = map[k][reduce ? 1 : 2];
+        bool axis = npos >= 2, all = false;
+        for (int i = 0; i < nkw; i++) axis |= !strcmp(kw[i].name, "axis"), all |= !strcmp(kw[i].name, "axis") && kw[i].v.kind == KV_NONE;
+        all |= npos >= 2 && pos[1].kind == KV_NONE;
+        if (!to) ok = fe_err(p, off, KILN_ERR_NAME, reduce ? "np.%s.reduce is not supported: kiln has it for add, multiply, maximum, minimum, logical_and and logical_or"
+                                                           : "np.%s.accumulate is not supported: kiln has it for add, multiply, maximum and minimum", base);
+        else if (all && !reduce) ok = fe_err(p, off, KILN_ERR_ARG, "accumulate does not allow multiple axes (axis=None)");
+        else if (!axis && nkw == FE_MAX_ARGS) ok = fe_err(p, off, KILN_ERR_ARG, "%s(): too many arguments", name);
+        else if (!axis) { /* (axis=0: NumPy's default for a ufunc's reduce and accumulate) */
+            kw[nkw] = (fe_kwarg){.off = off};
+            snprintf(kw[nkw].name, sizeof kw[nkw].name, "axis");
+            ok = fe_set_expr(p, &kw[nkw++].v, kiln_int(p->ctx, 0), off);
+        }
+        if (ok) return fe_call(p, to, off, NULL, pos, npos, kw, nkw, out);
+    }
+    for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+    for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);
+    return false;
+}
+
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
     const fe_fn *f = NULL;
     char shown[64];
+    const char *dot = self ? NULL : strchr(name, '.');
+    if (dot && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
+        return ufunc_method(p, name, off, pos, npos, kw, nkw, out);
     if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);
@@ -5844,7 +6241,9 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         args_free(p, &a);
         return ok;
     }
-    bool ok = f->fn(p, f, &a, off, out);
+    fe_fn shown_f = *f; /* (its messages name Python's round as "round") */
+    shown_f.name = strncmp(f->name, "py.", 3) ? f->name : f->name + 3;
+    bool ok = f->fn(p, &shown_f, &a, off, out);
     args_free(p, &a);
     if (ok && !f->py) fe_make_strong(p, out);
     return ok;

@@ -1466,11 +1466,14 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     kval pos[FE_MAX_ARGS];
     fe_kwarg kw[FE_MAX_ARGS];
     int npos, nkw;
+    bool at = !self && (!strcmp(name, "add.at") || !strcmp(name, "subtract.at")), allowed = at && p->env->ufunc_at;
+    if (at) p->env->ufunc_at = false; /* (the statement's own call only: not one inside its arguments) */
     advance(p); /* "(" */
     if (!p_args(p, name, pos, &npos, kw, &nkw)) {
         if (self) kval_free(p->ctx, self);
         return false;
     }
+    if (at) p->env->ufunc_at = allowed;
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 
@@ -1922,24 +1925,27 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
                                                 "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt floor ceil trunc");
 }
 
-/* NAME.at (np.add.at, np.subtract.at): the ufunc's in-place method, one name "add.at" */
-static bool read_ufunc_at(parser *p, char *name, size_t cap) {
+/* NAME.at, NAME.reduce, NAME.accumulate, NAME.outer of a function (np.add.at, np.maximum.
+ * accumulate): a ufunc's method, one name "add.at" (fe_call knows them) */
+static bool read_ufunc_method(parser *p, char *name, size_t cap) {
     if (!is_op(p, ".") || !fe_is_function(name)) return true;
     lexer lx = p->lx;
-    token at = lex_next(&lx);
-    char w[4];
-    if (at.kind != TK_NAME || !lex_text(&lx, &at, w, sizeof w) || strcmp(w, "at")) return true;
-    if (strcmp(name, "add") && strcmp(name, "subtract"))
-        return fe_err(p, at.off, KILN_ERR_NAME, "np.%s.at is not supported: kiln has np.add.at and np.subtract.at", name);
+    token m = lex_next(&lx);
+    char w[16];
+    if (m.kind != TK_NAME || !lex_text(&lx, &m, w, sizeof w) ||
+        (strcmp(w, "at") && strcmp(w, "reduce") && strcmp(w, "accumulate") && strcmp(w, "outer")))
+        return true;
+    if (!strcmp(w, "at") && strcmp(name, "add") && strcmp(name, "subtract"))
+        return fe_err(p, m.off, KILN_ERR_NAME, "np.%s.at is not supported: kiln has np.add.at and np.subtract.at", name);
     advance(p), advance(p);
-    snprintf(name + strlen(name), cap - strlen(name), ".at");
+    snprintf(name + strlen(name), cap - strlen(name), ".%s", w);
     return true;
 }
 
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
-    if (!kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name) && !read_ufunc_at(p, name, cap)) return false;
+    if (!kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name) && !read_ufunc_method(p, name, cap)) return false;
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
     if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
@@ -1948,7 +1954,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
     advance(p);
-    if (!read_ufunc_at(p, name, cap)) return false;
+    if (!read_ufunc_method(p, name, cap)) return false;
     if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
         advance(p);
         static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",

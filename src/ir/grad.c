@@ -454,6 +454,17 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *r = flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, mul(s, g, y), x->axis), x->axis)), x->axis);
         return dv(s, r, a);
     }
+    case KILN_OP_CUMMAX:
+    case KILN_OP_CUMMIN: { /* g added back where each running extreme came from (of equal ones, the last):
+                              positions kept where a is the extreme so far, their running maximum */
+        kiln_expr *one = keep(s, ir_const(s->g, KILN_I64, (kscalar){.i64 = 1}, true)), *zero = keep(s, ir_const(s->g, KILN_I64, (kscalar){.i64 = 0}, true));
+        kiln_expr *ones = one ? keep(s, ir_broadcast_to(s->g, one, a->ndim, a->shape)) : NULL;
+        kiln_expr *pos = ones ? keep(s, ir_scan(s->g, KILN_OP_CUMSUM, ones, x->axis)) : NULL; /* (from 1) */
+        kiln_expr *hit = op2(s, KILN_OP_OR, op2(s, KILN_OP_EQ, a, y), op2(s, KILN_OP_NE, a, a)); /* (a NaN: where y's NaN came from) */
+        kiln_expr *at = hit && pos && zero ? keep(s, ir_build(s->g, KILN_OP_WHERE, (kiln_expr *[]){hit, pos, zero}, KILN_I64)) : NULL;
+        kiln_expr *from = at ? op2(s, KILN_OP_SUB, keep(s, ir_scan(s->g, KILN_OP_CUMMAX, at, x->axis)), one) : NULL;
+        return from ? keep(s, ir_scatter(s->g, g, from, NULL, x->axis, 1, a->ndim, a->shape)) : NULL;
+    }
     case KILN_OP_MATMUL: {
         kiln_expr *t = i == 0 ? b : a;
         if (x->ndim > 2) { /* a stack (operands of x's dims): the products of g with the other's matrices transposed */

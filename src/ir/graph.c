@@ -759,6 +759,7 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
     else if (ir_axis_mask(g, fn, axis, x->ndim, &mask)) {
         bool sort = op == KILN_OP_SORT || op == KILN_OP_ARGSORT; /* (the operand as it is) */
         kiln_dtype dt = sort || dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
+        bool keep = op == KILN_OP_CUMMAX || op == KILN_OP_CUMMIN; /* (in int64, then the dtype back: int32 and bool stay) */
         kiln_expr p, *c = ir_coerce(g, x, dt);
         if (c) {
             ir_proto(&p, op, op == KILN_OP_ARGSORT ? KILN_I64 : dt);
@@ -768,6 +769,11 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
             p.arg[0] = c->id;
             r = ir_intern(g, &p);
             ir_release(c);
+        }
+        if (r && keep && r->dtype != x->dtype) {
+            kiln_expr *back = ir_coerce(g, r, (kiln_dtype)x->dtype);
+            ir_release(r);
+            r = back;
         }
     }
     if (flat) ir_release(flat);

@@ -452,19 +452,24 @@ static kscalar ref_sort_at(const kiln_expr *n, const int64_t *idx) {
     return (kscalar){0};
 }
 
-/* cumsum / cumprod at idx: the operand's elements along the axis up to idx, in order. */
+/* cumsum / cumprod / cummax / cummin at idx: the operand's elements along the axis up to idx,
+ * in order (the running maximum and minimum from the first element, by np.maximum's rule). */
 static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)n->dtype;
     if (n->op == KILN_OP_SORT || n->op == KILN_OP_ARGSORT) return ref_sort_at(n, idx);
+    static const kiln_op step[][2] = {{KILN_OP_CUMSUM, KILN_OP_ADD}, {KILN_OP_CUMPROD, KILN_OP_MUL}, {KILN_OP_CUMMAX, KILN_OP_MAXIMUM}, {KILN_OP_CUMMIN, KILN_OP_MINIMUM}};
+    kiln_op f = KILN_OP_ADD;
+    for (size_t k = 0; k < sizeof step / sizeof *step; k++)
+        if (step[k][0] == n->op) f = step[k][1];
     int64_t xi[KILN_MAX_DIMS];
     memcpy(xi, idx, sizeof xi);
     kscalar acc[2];
-    ref_reduce_init(n->op == KILN_OP_CUMSUM ? KILN_OP_SUM : KILN_OP_PROD, dt, acc);
+    ref_reduce_init(n->op == KILN_OP_CUMPROD ? KILN_OP_PROD : KILN_OP_SUM, dt, acc);
     for (int64_t k = 0; k <= idx[n->axis]; k++) {
         xi[n->axis] = k;
         kscalar v[2] = {acc[0], ref_at(x, xi, x->ndim)};
-        acc[0] = ref_apply(n->op == KILN_OP_CUMSUM ? KILN_OP_ADD : KILN_OP_MUL, dt, dt, v);
+        acc[0] = k == 0 && f != KILN_OP_ADD && f != KILN_OP_MUL ? v[1] : ref_apply(f, dt, dt, v);
     }
     return acc[0];
 }

@@ -525,6 +525,7 @@ static bool parse_targets(prog *pg, stmt *st, size_t a, size_t b, bool items) {
             int first = st->nnames;
             while (ia < ib) {
                 size_t ie = scan_top(t, ia, ib, is_char, &comma);
+                if (t[ia] == '*') return report(pg, ia, "a starred target inside a nested target list is not supported: unpack it in a statement of its own"), false;
                 if (!target_name(pg, st, ia, trim_right(t, ia, ie), items)) return false;
                 ia = ie < ib ? trim_left(t, ie + 1, ib) : ib;
             }
@@ -622,7 +623,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "np.add.at() and np.subtract.at() take the name of an array first (they change it in place)"), false;
             memcpy(st->names[0], t + na, nb - na);
             st->names[0][nb - na] = 0;
-            snprintf(st->method, sizeof st->method, "at");
+            snprintf(st->method, sizeof st->method, "%s", strstr(ufunc_at[k], "add") ? "at+" : "at-");
             st->x = a, st->xlen = b - a; /* (the whole call: the frontend gives the array's new value) */
             return st->kind = S_METHOD, true;
         }
@@ -1244,10 +1245,10 @@ static int assign(prog *pg, stmt *st, int first, int nnames, bool seq, const kva
     if (star < 0) return assign_items(pg, st, first, nnames, seq, v);
     kval all = {0};
     char msg[128];
-    int rc = items_of(pg, v, st->x + v->off, "cannot unpack this value into a starred target list", &all);
+    int rc = items_of(pg, v, st->x, "cannot unpack this value into a starred target list", &all); /* (v's offset: where it was written, perhaps elsewhere) */
     if (rc == RUN_OK && all.n < count - 1) {
         snprintf(msg, sizeof msg, "not enough values to unpack (expected at least %d, got %d)", count - 1, all.n);
-        rc = report(pg, st->x + v->off, msg);
+        rc = report(pg, st->x, msg);
     }
     if (rc != RUN_OK) return kval_free(s->ctx, &all), rc;
     /* count items: those before the star, the list it takes, those after it */
@@ -1953,7 +1954,8 @@ static int exec_ufunc_at(prog *pg, stmt *st) {
     kiln_array *T = kiln_scope_get(s->scope, st->names[0]);
     char msg[160];
     if (!T || fe_scope_py(s->scope, st->names[0])) {
-        snprintf(msg, sizeof msg, T || fe_scope_value(s->scope, st->names[0]) ? "np.add.at(): '%s' is not an array" : "name '%s' is not defined", st->names[0]);
+        if (T || fe_scope_value(s->scope, st->names[0])) snprintf(msg, sizeof msg, "np.%s.at(): '%s' is not an array", st->method[2] == '+' ? "add" : "subtract", st->names[0]);
+        else snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[0]);
         return report(pg, st->start, msg);
     }
     fe_env env = {.scope = s->scope, .ufunc_at = true};
@@ -1974,7 +1976,7 @@ static int exec_ufunc_at(prog *pg, stmt *st) {
 
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
-    if (!strcmp(st->method, "at")) return exec_ufunc_at(pg, st);
+    if (!strncmp(st->method, "at", 2)) return exec_ufunc_at(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
     bool list = m[0] == 'a' || m[0] == 'e';

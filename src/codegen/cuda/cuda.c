@@ -1466,7 +1466,7 @@ static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a
     int64_t lines = 1, len = a->shape[a->axis], es = (int64_t)kiln_dtype_size(a->dt), lo, hi, ilo, ihi;
     for (int d = 0; d < a->ndim; d++)
         if (d != a->axis) lines *= a->shape[d];
-    bool sort = a->op == KILN_OP_SORT || a->op == KILN_OP_ARGSORT;
+    bool sort = a->op == KILN_OP_SORT || a->op == KILN_OP_ARGSORT || a->op == KILN_OP_CUMMAX || a->op == KILN_OP_CUMMIN; /* (the host's) */
     kiln_extent(a->ndim, a->shape, a->out_str, a->op == KILN_OP_ARGSORT ? 8 : es, &lo, &hi);
     if ((lines < KC_SCAN_LINES || sort) && !s->offline) { /* a few long lines: the host walks them faster; sorts: the host's */
         host_step(state, ctx, a->out, lo, hi);

@@ -601,6 +601,8 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_ALL:
     case KILN_OP_CUMSUM:
     case KILN_OP_CUMPROD:
+    case KILN_OP_CUMMAX:
+    case KILN_OP_CUMMIN:
     case KILN_OP_SORT:
     case KILN_OP_ARGSORT:
     case KILN_OP_MATMUL:
