@@ -1020,6 +1020,12 @@ PROGRAMS = [
     "print(np.add.accumulate([1, 2], 0), np.add.reduce([[1, 2]], 1), np.add.reduce([[1, 2]], axis=None), np.add.reduce([1, 2], keepdims=True), np.add.outer(2, 3))",
     "print(np.subtract.reduce([10, 1, 2]))", "print(np.sin.outer([1], [2]))", "print(np.add.outer([1], [2], [3]))", "print(np.maximum.accumulate(5.))",
     "print(np.maximum.accumulate([[1, 2], [3, 0]], axis=None))",
+    # rot90, hsplit/vsplit/dsplit, the 1-D set functions, sinc, heaviside, nancumsum/nancumprod, ediff1d, lexsort, logaddexp2
+    "M = arange(24).reshape(2, 3, 4)\nprint(rot90(arange(6).reshape(2, 3)), rot90(arange(6).reshape(2, 3), 2), rot90(arange(6).reshape(2, 3), -1), rot90(M, 1, (1, 2)).shape, rot90(M, 3, (2, 0))[0])\nprint(hsplit(arange(12).reshape(3, 4), 2), vsplit(arange(12).reshape(4, 3), [1, 3]), hsplit(arange(6), 3), dsplit(M, 2)[1].shape)\nprint(union1d([3, 1, 2], [5, 1]), intersect1d([3, 1, 2, 2], [2, 3, 7]), setdiff1d([5, 1, 2, 2, nan], [2]), setxor1d([1, 2, 3], [2, 3, 4]), in1d([[1, 5], [2, 9]], [2, 5]), in1d([1, 2], [2], invert=True))",
+    "print(intersect1d([1.5, 2], [2, 3]), setdiff1d([], [1]), union1d([], []), setxor1d([1, 1], [1]), intersect1d([nan, 1], [nan, 1]))\nprint(sinc(array([0., 0.5, 1, -1.5])), sinc(0), sinc(array([0, 1], dtype=int32)), sinc(array([0., 0.25], dtype=float32)))\nprint(heaviside(array([-1.5, 0, 2, nan]), 0.5), heaviside(array([-1, 0, 3]), array([7, 8, 9])), heaviside(array([0.], dtype=float32), 0.5).dtype)\nprint(nancumsum(array([1., nan, 2])), nancumprod(array([[2., nan], [3, 4]]), axis=1), nancumsum(array([1, 2, 3])), nancumsum(array([[1., nan], [nan, 2]])))",
+    "print(ediff1d(array([1, 2, 4, 7])), ediff1d([[1, 2], [4, 7]], to_begin=-99, to_end=array([88, 99])), ediff1d(array([1.5])))\nsurnames = array([3, 1, 2, 1, 3])\nfirst = array([2, 3, 1, 1, 0])\nprint(lexsort((first, surnames)), lexsort(array([[1, 0, 1], [0, 0, 1]])), lexsort((array([3., 1, 2]),)), lexsort((arange(6).reshape(2, 3) % 2, arange(6).reshape(2, 3) // 2)))\nprint(logaddexp2(array([1., 2, -inf, 1000]), array([1., 3, 5, 1000])), logaddexp2(3, 3), logaddexp2(array([1, 2]), 2))",
+    "print(rot90(arange(3)))", "print(vsplit(arange(4), 2))", "print(hsplit(arange(5), 2))", "print(lexsort((arange(3), arange(4))))", "print(ediff1d([1, 3], to_begin=[0.5]))",
+    "print(sinc(a), heaviside(a, 0.5), nancumsum(a), logaddexp2(a, b), lexsort((a, i % 3)), union1d(i, j), intersect1d(i, j), setdiff1d(i, j), setxor1d(i, j), rot90(M, 3), ediff1d(M))",
     # review: divmod by zero, add.at in the promoted dtype, round far from the point, insert's overflow, a nested star
     "print(divmod(1, 0))", "print(divmod(1.0, 0.0))", "print(divmod(True, True), divmod(7, 2), divmod(-7.5, 2), divmod(float32(7), 2))",
     ("x1 = array([1, 1, 5])\nnp.add.at(x1, [0, 1, 2], [-0.5, 0.6, -2.5])\nx2 = array([True, False])\nnp.add.at(x2, [0], -1)\nx3 = ones(2, dtype=float32)\nnp.add.at(x3, [0], 2.0**-24 + 2.0**-50)\n"
@@ -1133,7 +1139,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",

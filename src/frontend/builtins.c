@@ -3724,6 +3724,125 @@ static bool h_flip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return ok;
 }
 
+static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param, int64_t *vals, int *n, int cap);
+static kiln_expr *pick_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t *pick, int64_t len);
+
+/* rot90(m, k=1, axes=(0, 1)): m turned k quarter turns from axes[0] toward axes[1], as NumPy's
+ * flips and transposes (a view) */
+static bool h_rot90(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "m"));
+    int64_t k = 1, ax[2] = {0, 1};
+    int n = 2;
+    if (!x || (given(a, "k") && !fe_arg_int(p, arg(a, "k"), f->name, "k", &k)) ||
+        (given_not_none(a, "axes") && !ints_of(p, f, arg(a, "axes"), "axes", ax, &n, 2)))
+        return done(p, &t, out, NULL, off);
+    if (n != 2) return tmps_free(&t), fe_err(p, arg(a, "axes")->off, KILN_ERR_ARG, "len(axes) must be 2.");
+    if (x->ndim < 2) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "rot90(): the array must have at least 2 dimensions");
+    for (int i = 0; i < 2; i++)
+        if (ax[i] < -x->ndim || ax[i] >= x->ndim) return tmps_free(&t), fe_err(p, arg(a, "axes")->off, KILN_ERR_ARG, "Axes=(%lld, %lld) out of range for array of ndim=%d.", (long long)ax[0], (long long)ax[1], x->ndim);
+        else if (ax[i] < 0) ax[i] += x->ndim;
+    if (ax[0] == ax[1]) return tmps_free(&t), fe_err(p, arg(a, "axes")->off, KILN_ERR_ARG, "Axes must be different.");
+    k = ((k % 4) + 4) % 4;
+    int perm[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++) perm[d] = d;
+    perm[ax[0]] = (int)ax[1], perm[ax[1]] = (int)ax[0];
+    kiln_expr *r = x;
+    if (k == 2) r = slice_along(p, &t, slice_along(p, &t, x, (int)ax[0], 0, 0, -1), (int)ax[1], 0, 0, -1);
+    else if (k == 1) r = keep(&t, kiln_permute(p->ctx, slice_along(p, &t, x, (int)ax[1], 0, 0, -1), perm));
+    else if (k == 3) r = slice_along(p, &t, keep(&t, kiln_permute(p->ctx, x, perm)), (int)ax[1], 0, 0, -1);
+    bool alias = arg(a, "m")->alias;
+    bool ok = done(p, &t, out, r, off);
+    out->alias = ok && alias; /* (a view) */
+    return ok;
+}
+
+/* hsplit, vsplit, dsplit (f->op: the axis, 1 for hsplit but of a 1-D array 0): split along it */
+static bool h_split_axis(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, "ary");
+    int nd = v->kind == KV_ARRAY ? v->e->ndim : v->kind == KV_LIST ? 1 + (v->n && v->items[0].kind == KV_LIST) : 0;
+    int need = f->op == 0 ? 2 : f->op == 1 ? 1 : 3, axis = f->op == 1 && nd == 1 ? 0 : (int)f->op;
+    if (nd < need) return fe_err(p, v->off, KILN_ERR_ARG, "%s only works on arrays of %d or more dimensions", f->name, need);
+    kval pos[3] = {*v, *arg(a, "indices_or_sections"), {0}};
+    memset(v, 0, sizeof *v), memset(arg(a, "indices_or_sections"), 0, sizeof *v);
+    if (!fe_set_expr(p, &pos[2], kiln_int(p->ctx, axis), off)) return kval_free(p->ctx, &pos[0]), kval_free(p->ctx, &pos[1]), false;
+    return fe_call(p, "split", off, NULL, pos, 3, NULL, 0, out);
+}
+
+/* x's elements where mask (x's shape, computed now) holds, in order: x[mask] */
+static kiln_expr *masked(parser *p, tmps *t, kiln_expr *x, kiln_expr *mask, size_t off) {
+    int64_t n = 1;
+    for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+    kiln_expr *flat = keep(t, kiln_reshape(p->ctx, x, 1, &n)), *m = keep(t, kiln_reshape(p->ctx, mask, 1, &n));
+    kiln_array *mv = m ? value_now(p, keep(t, kiln_cast(p->ctx, m, KILN_BOOL)), off) : NULL;
+    if (!mv || !flat) return kiln_array_free(mv), NULL;
+    int64_t k = 0, *pick = kiln_malloc(p->ctx, (size_t)(n ? n : 1) * sizeof *pick);
+    for (int64_t i = 0; pick && i < n; i++)
+        if (((const uint8_t *)kiln_array_data(mv))[i]) pick[k++] = i;
+    kiln_array_free(mv);
+    kiln_expr *r = pick ? pick_along(p, t, flat, 0, pick, k) : NULL;
+    if (!pick) fe_got(p, NULL, off);
+    kiln_free(p->ctx, pick);
+    return r;
+}
+
+/* union1d, intersect1d, setdiff1d, setxor1d (f->op 0..3) of ar1 and ar2: sorted distinct values,
+ * as NumPy's (unique and isin, computed now); in1d(ar1, ar2, invert=False): isin of ar1 ravelled */
+enum { SET_UNION, SET_INTERSECT, SET_DIFF, SET_XOR, SET_IN1D };
+static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "ar1")), *y = x ? keep(&t, expr_of(p, f, a, "ar2")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    x = keep(&t, kiln_ravel(c, x)), y = keep(&t, kiln_ravel(c, y));
+    if (f->op == SET_IN1D) {
+        bool inv = false;
+        if (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv)) return tmps_free(&t), false;
+        kval pos[2] = {{0}, {0}};
+        if (!fe_set_expr(p, &pos[0], kiln_expr_retain(x), off) || !fe_set_expr(p, &pos[1], kiln_expr_retain(y), off)) return kval_free(c, &pos[0]), tmps_free(&t), false;
+        fe_kwarg kw[1] = {{.name = "invert", .off = off}};
+        tmps_free(&t);
+        if (!fe_set_expr(p, &kw[0].v, kiln_bool(c, inv), off)) return kval_free(c, &pos[0]), kval_free(c, &pos[1]), false;
+        return fe_call(p, "isin", off, NULL, pos, 2, kw, 1, out);
+    }
+    /* the distinct values of each (of both, for a union), through unique */
+    kiln_expr *u[2] = {NULL, NULL};
+    for (int k = 0; k < (f->op == SET_UNION ? 1 : 2); k++) {
+        kval pos = {0}, r = {0};
+        kiln_expr *src = f->op == SET_UNION ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){x, y}, 0)) : k ? y : x;
+        if (!src || !fe_set_expr(p, &pos, kiln_expr_retain(src), off) || !fe_call(p, "unique", off, NULL, &pos, 1, NULL, 0, &r)) return tmps_free(&t), false;
+        u[k] = keep(&t, kiln_expr_retain(r.e));
+        kval_free(c, &r);
+    }
+    if (f->op == SET_UNION) return done(p, &t, out, u[0], off);
+    if (!u[0] || !u[1]) return done(p, &t, out, NULL, off);
+    kiln_expr *in = keep(&t, ir_search(&c->graph, u[1], u[0], false)); /* (u[1] sorted: where each of u[0] would go) */
+    kiln_expr *r = NULL;
+    if (in && f->op != SET_XOR) { /* u[0]'s values found in u[1] (or not) */
+        int64_t n1 = u[1]->shape[0];
+        kiln_expr *hit = n1 ? keep(&t, kiln_eq(c, keep(&t, kiln_take(c, u[1], keep(&t, kiln_minimum(c, in, keep(&t, kiln_int(c, n1 - 1)))), 0)), u[0])) : keep(&t, kiln_lt(c, u[0], u[0]));
+        if (hit && f->op == SET_DIFF) hit = keep(&t, kiln_invert(c, hit));
+        r = hit ? masked(p, &t, u[0], hit, off) : NULL;
+    } else if (in) { /* in exactly one: the union's values not in both */
+        kiln_expr *both = keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){u[0], u[1]}, 0));
+        kval pos = {0}, sorted = {0};
+        if (!both || !fe_set_expr(p, &pos, kiln_expr_retain(both), off) || !fe_call(p, "sort", off, NULL, &pos, 1, NULL, 0, &sorted)) return tmps_free(&t), false;
+        kiln_expr *s = keep(&t, kiln_expr_retain(sorted.e));
+        kval_free(c, &sorted);
+        int64_t m = s->shape[0];
+        if (m == 0) return done(p, &t, out, s, off);
+        /* a value is in one of them when it differs from both neighbours (sorted, each once per array) */
+        kiln_expr *t1 = keep(&t, kiln_bool(c, true));
+        kiln_expr *nb = m > 1 ? keep(&t, kiln_ne(c, slice_along(p, &t, s, 0, 1, m, 1), slice_along(p, &t, s, 0, 0, m - 1, 1))) : NULL;
+        kiln_expr *one = keep(&t, kiln_reshape(c, t1, 1, (int64_t[]){1}));
+        kiln_expr *left = m > 1 ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){one, nb}, 0)) : one;
+        kiln_expr *right = m > 1 ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){nb, one}, 0)) : one;
+        kiln_expr *hit = left && right ? keep(&t, kiln_and(c, left, right)) : NULL;
+        r = hit ? masked(p, &t, s, hit, off) : NULL;
+    }
+    return done(p, &t, out, r, off);
+}
+
 /* An int or a tuple of ints, as a list of up to cap values. */
 static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param, int64_t *vals, int *n, int cap) {
     if (v->kind != KV_TUPLE && v->kind != KV_LIST) {
@@ -4182,12 +4301,122 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         if (!x) return done(p, &t, out, NULL, off);
     }
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
-    kiln_expr *up = keep(&t, kiln_add(c, x, keep(&t, kiln_log1p(c, keep(&t, kiln_exp(c, keep(&t, kiln_neg(c, d))))))));
-    kiln_expr *down = keep(&t, kiln_add(c, y, keep(&t, kiln_log1p(c, keep(&t, kiln_exp(c, d))))));
+    bool two = f->op == 2; /* logaddexp2: exp2, and log1p times log2(e) (npy_log2_1p) */
+    kiln_expr *base = keep(&t, kiln_scalar(c, 2.0)), *nd = keep(&t, kiln_neg(c, d));
+    kiln_expr *e1 = keep(&t, two ? kiln_pow(c, base, nd) : kiln_exp(c, nd)), *e2 = keep(&t, two ? kiln_pow(c, base, d) : kiln_exp(c, d));
+    kiln_expr *l1 = keep(&t, kiln_log1p(c, e1)), *l2 = keep(&t, kiln_log1p(c, e2));
+    if (two) {
+        kiln_expr *log2e = keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137));
+        l1 = keep(&t, kiln_mul(c, log2e, l1)), l2 = keep(&t, kiln_mul(c, log2e, l2));
+    }
+    kiln_expr *up = keep(&t, kiln_add(c, x, l1)), *down = keep(&t, kiln_add(c, y, l2));
     kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_le(c, d, zero)), down, d));
     r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), up, r));
-    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, 0.69314718055994530942)))), r));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r));
     return done(p, &t, out, r, off);
+}
+
+/* sinc(x): sin(pi y) / (pi y), y being x but 1e-20 for 0 (so 1 there), as NumPy's */
+static bool h_sinc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    kiln_expr *z = x ? keep(&t, kiln_eq(c, x, keep(&t, kiln_int(c, 0)))) : NULL;
+    kiln_expr *y = z ? keep(&t, kiln_mul(c, keep(&t, kiln_scalar(c, 3.141592653589793)), keep(&t, kiln_where(c, z, keep(&t, kiln_scalar(c, 1e-20)), x)))) : NULL;
+    return done(p, &t, out, y ? keep(&t, kiln_div(c, keep(&t, kiln_sin(c, y)), y)) : NULL, off);
+}
+
+/* heaviside(x1, x2): 0 below zero, x2 at zero, 1 above, NaN for NaN; a float (integers: float64) */
+static bool h_heaviside(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *h = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    if (!h) return done(p, &t, out, NULL, off);
+    if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)h->dtype)) x = keep(&t, kiln_cast(c, x, KILN_F64));
+    kiln_expr *zero = keep(&t, kiln_int(c, 0)), *r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, x, zero)), keep(&t, kiln_int(c, 1)), h));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, x, zero)), zero, r));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, r));
+    kiln_dtype dt = h->op == KILN_OP_CONST && h->weak && h->ndim == 0 ? (kiln_dtype)x->dtype : dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)h->dtype);
+    return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, dtype_is_float(dt) ? dt : KILN_F64)) : NULL, off); /* (NumPy's loop: x1's and x2's dtype) */
+}
+
+/* nancumsum, nancumprod (f->op): cumsum and cumprod with NaN taken as 0 (1) */
+static bool h_nancum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, "a");
+    kiln_expr *x = fe_arg_expr(p, v, f->name, "a");
+    if (!x) return false;
+    if (dtype_is_float((kiln_dtype)x->dtype)) {
+        kiln_expr *nan = kiln_isnan(p->ctx, x), *fill = kiln_int(p->ctx, f->op == KILN_OP_CUMPROD);
+        kiln_expr *clean = nan && fill ? kiln_where(p->ctx, nan, fill, x) : NULL;
+        kiln_expr_free(nan), kiln_expr_free(fill), kiln_expr_free(x);
+        x = clean;
+    }
+    kval_free(p->ctx, v);
+    if (!fe_set_expr(p, v, x, off)) return false;
+    kval pos[2] = {*v, *arg(a, "axis")}, *dt = arg(a, "dtype");
+    memset(v, 0, sizeof *v), memset(arg(a, "axis"), 0, sizeof *v);
+    fe_kwarg kw[1] = {{.name = "dtype", .off = off, .v = *dt}};
+    memset(dt, 0, sizeof *dt);
+    int nkw = kw[0].v.kind != KV_ABSENT && kw[0].v.kind != KV_NONE ? 1 : (kval_free(p->ctx, &kw[0].v), 0);
+    int npos = pos[1].kind != KV_ABSENT && pos[1].kind != KV_NONE ? 2 : (kval_free(p->ctx, &pos[1]), 1);
+    return fe_call(p, f->op == KILN_OP_CUMPROD ? "cumprod" : "cumsum", off, NULL, pos, npos, kw, nkw, out);
+}
+
+/* ediff1d(ary, to_end=None, to_begin=None): the differences of ary ravelled, to_begin before and
+ * to_end after (ravelled, in ary's dtype) */
+static bool h_ediff1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, kiln_ravel(c, keep(&t, expr_of(p, f, a, "ary")))), *parts[3];
+    if (!x) return done(p, &t, out, NULL, off);
+    int64_t n = x->shape[0];
+    int np_ = 0;
+    const char *ends[2] = {"to_begin", "to_end"};
+    kiln_expr *d = n ? keep(&t, kiln_sub(c, slice_along(p, &t, x, 0, 1, n, 1), slice_along(p, &t, x, 0, 0, n - 1, 1))) : x;
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) parts[np_++] = d;
+        if (!given_not_none(a, ends[k])) continue;
+        kiln_expr *e = keep(&t, kiln_ravel(c, keep(&t, expr_of(p, f, a, ends[k]))));
+        if (!e) return done(p, &t, out, NULL, off);
+        if (dtype_is_float((kiln_dtype)e->dtype) && !dtype_is_float((kiln_dtype)x->dtype) && !fe_is_py(arg(a, ends[k])))
+            return tmps_free(&t), fe_err(p, arg(a, ends[k])->off, KILN_ERR_DTYPE, "dtype of `%s` must be compatible with input `ary` under the `same_kind` rule.", ends[k]);
+        parts[np_++] = keep(&t, kiln_cast(c, e, (kiln_dtype)x->dtype));
+    }
+    if (np_ == 1) return done(p, &t, out, d, off);
+    return done(p, &t, out, keep(&t, kiln_concatenate(c, np_, parts, 0)), off);
+}
+
+/* lexsort(keys, axis=-1): the positions that sort by the last key, then the one before, ...:
+ * stable argsorts from the first key to the last, each of the order so far */
+static bool h_lexsort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kval *kv = arg(a, "keys");
+    int64_t axis = -1;
+    if (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return false;
+    kiln_expr *k2 = NULL;
+    int nk = kv->kind == KV_TUPLE || kv->kind == KV_LIST ? kv->n : 0;
+    if (!nk) { /* an array: its rows are the keys */
+        if (!(k2 = keep(&t, fe_arg_expr(p, kv, f->name, "keys")))) return false;
+        if (k2->ndim == 0) return tmps_free(&t), fe_err(p, kv->off, KILN_ERR_ARG, "need sequence of keys with len > 0 in lexsort");
+        nk = (int)k2->shape[0];
+    }
+    kiln_expr *order = NULL;
+    for (int k = 0; k < nk; k++) {
+        kiln_ix ix = {.kind = KILN_IX_INDEX, .index = k};
+        kiln_expr *key = k2 ? keep(&t, kiln_index(c, k2, 1, &ix)) : keep(&t, fe_arg_expr(p, &kv->items[k], f->name, "keys"));
+        if (!key) return done(p, &t, out, NULL, off);
+        if (key->ndim == 0) return tmps_free(&t), fe_err(p, kv->off, KILN_ERR_ARG, "lexsort(): the keys must be arrays of at least one dimension");
+        if (axis < -key->ndim || axis >= key->ndim) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, key->ndim);
+        int ax = (int)(axis < 0 ? axis + key->ndim : axis);
+        if (order && memcmp(order->shape, key->shape, sizeof key->shape[0] * (size_t)key->ndim)) return tmps_free(&t), fe_err(p, kv->off, KILN_ERR_SHAPE, "all keys need to be the same shape");
+        kiln_expr *now = order ? keep(&t, kiln_take_along_axis(c, key, order, ax)) : key;
+        kiln_expr *by = now ? keep(&t, kiln_argsort(c, now, ax)) : NULL;
+        order = !by ? NULL : order ? keep(&t, kiln_take_along_axis(c, order, by, ax)) : by;
+        if (!order) return done(p, &t, out, NULL, off);
+    }
+    if (!order) return tmps_free(&t), fe_err(p, kv->off, KILN_ERR_ARG, "need sequence of keys with len > 0 in lexsort");
+    return done(p, &t, out, order, off);
 }
 
 /* exp2(x): 2 ** x in floats (pow: within the transcendental functions' ulps of libm's exp2) */
@@ -5849,6 +6078,22 @@ static const fe_fn functions[] = {
     {"radians", "x", h_angle, 1, "degrees to radians: x * (pi / 180)", false}, {"deg2rad", "x", h_angle, 1, "np.radians", false},
     {"isposinf", "x", h_isposinf, 0, "whether x is +inf", false}, {"isneginf", "x", h_isposinf, 1, "whether x is -inf", false},
     {"logaddexp", "x1, x2", h_logaddexp, 0, "log(exp(x1) + exp(x2)), without overflow", false},
+    {"logaddexp2", "x1, x2", h_logaddexp, 2, "log2(2**x1 + 2**x2), without overflow", false},
+    {"sinc", "x", h_sinc, 0, "sin(pi x) / (pi x), 1 at 0", false},
+    {"heaviside", "x1, x2", h_heaviside, 0, "0 below zero, x2 at zero, 1 above", false},
+    {"rot90", "m, k=1, axes=None", h_rot90, 0, "m turned k quarter turns from axes[0] toward axes[1] (default (0, 1); a view)", false},
+    {"hsplit", "ary, indices_or_sections", h_split_axis, 1, "split along axis 1 (of a 1-D array: 0)", false},
+    {"vsplit", "ary, indices_or_sections", h_split_axis, 0, "split along axis 0 (at least 2-D)", false},
+    {"dsplit", "ary, indices_or_sections", h_split_axis, 2, "split along axis 2 (at least 3-D)", false},
+    {"union1d", "ar1, ar2", h_set1d, SET_UNION, "the sorted distinct values of both (computed now)", false},
+    {"intersect1d", "ar1, ar2", h_set1d, SET_INTERSECT, "the sorted distinct values in both (computed now)", false},
+    {"setdiff1d", "ar1, ar2", h_set1d, SET_DIFF, "the sorted distinct values of ar1 not in ar2 (computed now)", false},
+    {"setxor1d", "ar1, ar2", h_set1d, SET_XOR, "the sorted distinct values in exactly one of them (computed now)", false},
+    {"in1d", "ar1, ar2, invert=False", h_set1d, SET_IN1D, "isin of ar1 ravelled", false},
+    {"nancumsum", SIG_CUM, h_nancum, KILN_OP_CUMSUM, "cumsum with NaN as 0", false},
+    {"nancumprod", SIG_CUM, h_nancum, KILN_OP_CUMPROD, "cumprod with NaN as 1", false},
+    {"ediff1d", "ary, to_end=None, to_begin=None", h_ediff1d, 0, "the differences of ary ravelled, to_begin before and to_end after", false},
+    {"lexsort", "keys, axis=-1", h_lexsort, 0, "positions sorting by the last key, then the ones before it (stable)", false},
     {"exp2", "x", h_exp2, 0, "2 ** x (a float)", false},
     UF1("cbrt", CBRT, "the cube root (negative for negative x)"), UF2("copysign", COPYSIGN, "|x1| with the sign of x2 (a float)"),
     {"signbit", "x", h_signbit, 0, "whether x's sign bit is set (True for -0.0 and -nan)", false},
