@@ -1026,6 +1026,11 @@ PROGRAMS = [
     "print(ediff1d(array([1, 2, 4, 7])), ediff1d([[1, 2], [4, 7]], to_begin=-99, to_end=array([88, 99])), ediff1d(array([1.5])))\nsurnames = array([3, 1, 2, 1, 3])\nfirst = array([2, 3, 1, 1, 0])\nprint(lexsort((first, surnames)), lexsort(array([[1, 0, 1], [0, 0, 1]])), lexsort((array([3., 1, 2]),)), lexsort((arange(6).reshape(2, 3) % 2, arange(6).reshape(2, 3) // 2)))\nprint(logaddexp2(array([1., 2, -inf, 1000]), array([1., 3, 5, 1000])), logaddexp2(3, 3), logaddexp2(array([1, 2]), 2))",
     "print(rot90(arange(3)))", "print(vsplit(arange(4), 2))", "print(hsplit(arange(5), 2))", "print(lexsort((arange(3), arange(4))))", "print(ediff1d([1, 3], to_begin=[0.5]))",
     "print(sinc(a), heaviside(a, 0.5), nancumsum(a), logaddexp2(a, b), lexsort((a, i % 3)), union1d(i, j), intersect1d(i, j), setdiff1d(i, j), setxor1d(i, j), rot90(M, 3), ediff1d(M))",
+    # vdot, float_power, resize, modf, unwrap, trim_zeros, array_equiv
+    "print(vdot(arange(6).reshape(2, 3), arange(6.)), vdot([1, 2], [3, 4]), float_power(2, 3), float_power(array([2, 3], dtype=float32), 0.5), float_power(2, -1))\nprint(resize(arange(5), (2, 4)), resize(array([[1, 2], [3, 4]]), 7), resize(zeros(0), 3), resize(arange(3), (0,)))\nprint(modf(array([1.5, -2.25, 0., -0., inf, -inf, nan, -3.])), modf(3), modf(array([2], dtype=float32)))",
+    "x = array([0., 1, 2, 3, 4, 5, 6, 7, 8]) * 1.3\ny = unwrap(x)\nprint(y, unwrap(array([0, 3.5, 0.1, -3.3, 6.2]), discont=4), unwrap(array([[0., 3.5, 7], [1, -3, 5]]), axis=1), unwrap(array([1., 4, 2]), period=3))\nprint(trim_zeros(array([0, 0, 1, 2, 0, 3, 0])), trim_zeros(array([0, 0, 1, 0]), 'f'), trim_zeros(array([0, 0, 1, 0]), 'b'), trim_zeros(zeros(3)), trim_zeros(array([0., 2])))\nprint(array_equiv([1, 2], [[1, 2], [1, 2]]), array_equiv([1, 2], [[1, 2, 1, 2], [1, 2, 1, 2]]), array_equiv([1, 2], [[1, 2], [1, 3]]), array_equiv(3, [3, 3]))",
+    "print(vdot(a, b), float_power(i, j), resize(M, (3, 5)), modf(a), unwrap(a[12:]), trim_zeros(i), array_equiv(M, M[0]))",
+    "print(resize(arange(3), (-1, 2)))", "print(trim_zeros(zeros((2, 2))))",
     # review: divmod by zero, add.at in the promoted dtype, round far from the point, insert's overflow, a nested star
     "print(divmod(1, 0))", "print(divmod(1.0, 0.0))", "print(divmod(True, True), divmod(7, 2), divmod(-7.5, 2), divmod(float32(7), 2))",
     ("x1 = array([1, 1, 5])\nnp.add.at(x1, [0, 1, 2], [-0.5, 0.6, -2.5])\nx2 = array([True, False])\nnp.add.at(x2, [0], -1)\nx3 = ones(2, dtype=float32)\nnp.add.at(x3, [0], 2.0**-24 + 2.0**-50)\n"
@@ -1139,7 +1144,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
@@ -1340,6 +1345,7 @@ DOCUMENTED = {
     "set_printoptions(sign='+')": "set_printoptions takes precision, threshold, edgeitems, linewidth and suppress",
     "print(np.subtract.reduce([10, 1, 2]))": "a ufunc's reduce is there for add, multiply, maximum, minimum, logical_and and logical_or",
     "p1, (p2, *p3) = 1, (2, 3, 4)": "a starred target inside a nested target list is refused",
+    "print(trim_zeros(zeros((2, 2))))": "trim_zeros takes a 1-D filt (NumPy 2.2's trims every axis of an N-D one)",
     "max(3, 4)": "max and min of single values are Python's builtins (the larger one), where np.max takes 4 as an axis",
     "print('a\\0b')": "a string cannot hold a NUL character (an error)",
     "x = arange(12).reshape(3, 4)\nx[[0, 1]][:, 0] = 5\nprint(x)":

@@ -1848,11 +1848,17 @@ static bool h_array_equal(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     kiln_ctx *c = p->ctx;
     bool equal_nan = false, truth = false;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a1")), *y = x ? keep(&t, expr_of(p, f, a, "a2")) : NULL;
-    if (!y || (given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &equal_nan))) {
+    if (!y || (has(a, "equal_nan") && given(a, "equal_nan") && !fe_arg_bool(p, arg(a, "equal_nan"), f->name, "equal_nan", &equal_nan))) {
         tmps_free(&t);
         return false;
     }
-    if (ir_same_shape(x, y)) {
+    bool fits = ir_same_shape(x, y);
+    if (f->op) { /* array_equiv: shapes that broadcast */
+        fits = true;
+        for (int d = 1; d <= x->ndim && d <= y->ndim; d++)
+            fits &= x->shape[x->ndim - d] == y->shape[y->ndim - d] || x->shape[x->ndim - d] == 1 || y->shape[y->ndim - d] == 1;
+    }
+    if (fits) {
         kiln_expr *eq = keep(&t, kiln_eq(c, x, y));
         if (equal_nan && dtype_is_float((kiln_dtype)x->dtype) && dtype_is_float((kiln_dtype)y->dtype))
             eq = keep(&t, kiln_or(c, eq, both_nan(p, &t, x, y)));
@@ -1860,6 +1866,131 @@ static bool h_array_equal(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     }
     tmps_free(&t);
     return fe_set_expr(p, out, kiln_bool(c, truth), off);
+}
+
+static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param, int64_t *vals, int *n, int cap);
+static kiln_expr *pick_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t *pick, int64_t len);
+static bool axis_in(parser *p, const kval *v, const char *fn, const char *param, int nd, int *axis);
+
+/* vdot(a, b): dot of a and b ravelled */
+static bool h_vdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    for (int k = 0; k < 2; k++) {
+        kval *v = arg(a, k ? "b" : "a");
+        kiln_expr *x = fe_arg_expr(p, v, f->name, k ? "b" : "a"), *r = x ? kiln_ravel(p->ctx, x) : NULL;
+        kiln_expr_free(x);
+        kval_free(p->ctx, v);
+        if (!fe_set_expr(p, v, r, off)) return false;
+    }
+    kval pos[2] = {*arg(a, "a"), *arg(a, "b")};
+    memset(arg(a, "a"), 0, sizeof pos[0]), memset(arg(a, "b"), 0, sizeof pos[0]);
+    return fe_call(p, "dot", off, NULL, pos, 2, NULL, 0, out);
+}
+
+/* float_power(x1, x2): x1 ** x2 with both at least float64 */
+static bool h_float_power(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    x = y ? keep(&t, kiln_cast(p->ctx, x, KILN_F64)) : NULL, y = x ? keep(&t, kiln_cast(p->ctx, y, KILN_F64)) : NULL;
+    return done(p, &t, out, y ? keep(&t, kiln_pow(p->ctx, x, y)) : NULL, off);
+}
+
+/* resize(a, new_shape): a ravelled, repeated in order to new_shape's size (zeros when a is empty) */
+static bool h_resize(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, kiln_ravel(c, keep(&t, expr_of(p, f, a, "a"))));
+    int64_t shape[KILN_MAX_DIMS], size = 1;
+    int nd = 0;
+    if (!x || !ints_of(p, f, arg(a, "new_shape"), "new_shape", shape, &nd, KILN_MAX_DIMS)) return done(p, &t, out, NULL, off);
+    for (int d = 0; d < nd; d++) {
+        if (shape[d] < 0) return tmps_free(&t), fe_err(p, arg(a, "new_shape")->off, KILN_ERR_ARG, "all elements of `new_shape` must be non-negative");
+        size *= shape[d];
+    }
+    int64_t n = x->shape[0];
+    if (n == 0 || size == 0) {
+        kiln_array *z = kiln_array_new(c, (kiln_dtype)x->dtype, nd, shape);
+        if (z) memset(kiln_array_data(z), 0, (size_t)size * kiln_dtype_size((kiln_dtype)x->dtype));
+        tmps_free(&t);
+        return z ? array_result(p, out, z, off) : fe_got(p, NULL, off);
+    }
+    int64_t *pick = kiln_malloc(c, (size_t)size * sizeof *pick);
+    for (int64_t i = 0; pick && i < size; i++) pick[i] = i % n;
+    kiln_expr *r = pick ? pick_along(p, &t, x, 0, pick, size) : NULL;
+    kiln_free(c, pick);
+    return done(p, &t, out, r ? keep(&t, kiln_reshape(c, r, nd, shape)) : NULL, off);
+}
+
+/* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities) */
+static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, x->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+    kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
+    kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
+    kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
+    kval *items = fr ? kiln_calloc(c, 2 * sizeof *items) : NULL;
+    bool ok = items && fe_set_expr(p, &items[0], kiln_expr_retain(fr), off) && fe_set_expr(p, &items[1], kiln_expr_retain(i), off);
+    tmps_free(&t);
+    if (!ok) {
+        if (items) kval_free(c, &items[0]), kval_free(c, &items[1]), kiln_free(c, items);
+        return !p->failed && fe_got(p, NULL, off);
+    }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
+    return true;
+}
+
+/* unwrap(p, discont=None, axis=-1, *, period=2 pi): NumPy's: each difference along axis brought
+ * into [-period/2, period/2) (+period/2 for a positive one at the edge), corrections under discont
+ * dropped, their running sum added from the second element on */
+static bool h_unwrap(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "p")), *per = NULL, *disc = NULL;
+    int ax = 0;
+    if (!x) return false;
+    if (x->ndim == 0 || !axis_in(p, given(a, "axis") ? arg(a, "axis") : &(kval){.kind = KV_ARRAY, .e = keep(&t, kiln_int(c, -1))}, f->name, "axis", x->ndim ? x->ndim : 1, &ax))
+        return tmps_free(&t), x->ndim ? false : fe_err(p, off, KILN_ERR_ARG, "unwrap(): diff requires input that is at least one dimensional");
+    per = given(a, "period") ? keep(&t, expr_of(p, f, a, "period")) : keep(&t, kiln_scalar(c, 6.283185307179586));
+    if (!per) return done(p, &t, out, NULL, off);
+    if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)per->dtype))
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_DTYPE, "unwrap(): kiln takes a float p or period");
+    int64_t n = x->shape[ax];
+    kiln_expr *half = keep(&t, kiln_div(c, per, keep(&t, kiln_int(c, 2)))), *low = keep(&t, kiln_neg(c, half));
+    disc = given_not_none(a, "discont") ? keep(&t, expr_of(p, f, a, "discont")) : half;
+    if (n < 2 || !disc) return done(p, &t, out, disc ? x : NULL, off);
+    kiln_expr *dd = keep(&t, kiln_sub(c, slice_along(p, &t, x, ax, 1, n, 1), slice_along(p, &t, x, ax, 0, n - 1, 1)));
+    kiln_expr *ddmod = keep(&t, kiln_add(c, keep(&t, kiln_mod(c, keep(&t, kiln_sub(c, dd, low)), per)), low));
+    kiln_expr *edge = keep(&t, kiln_and(c, keep(&t, kiln_eq(c, ddmod, low)), keep(&t, kiln_gt(c, dd, keep(&t, kiln_int(c, 0))))));
+    ddmod = keep(&t, kiln_where(c, edge, half, ddmod));
+    kiln_expr *ph = keep(&t, kiln_sub(c, ddmod, dd));
+    ph = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, keep(&t, kiln_abs(c, dd)), disc)), keep(&t, kiln_int(c, 0)), ph));
+    kiln_expr *rest = keep(&t, kiln_add(c, slice_along(p, &t, x, ax, 1, n, 1), keep(&t, kiln_cumsum(c, ph, ax))));
+    kiln_expr *r = rest ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){keep(&t, kiln_cast(c, slice_along(p, &t, x, ax, 0, 1, 1), (kiln_dtype)rest->dtype)), rest}, ax)) : NULL;
+    return done(p, &t, out, r, off);
+}
+
+/* trim_zeros(filt, trim='fb'): the 1-D filt without its leading and trailing zeros (a view) */
+static bool h_trim_zeros(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "filt"));
+    kval *tv = arg(a, "trim");
+    const char *how = tv->kind == KV_STR ? tv->s : "fb";
+    if (tv->kind != KV_ABSENT && tv->kind != KV_STR) return tmps_free(&t), fe_err(p, tv->off, KILN_ERR_ARG, "trim_zeros(): trim must be a string of 'f' and 'b'");
+    if (!x) return false;
+    if (x->ndim != 1) return tmps_free(&t), fe_err(p, arg(a, "filt")->off, KILN_ERR_ARG, "trim_zeros(): kiln takes a 1-D filt");
+    kiln_array *nz = value_now(p, keep(&t, kiln_cast(p->ctx, keep(&t, kiln_ne(p->ctx, x, keep(&t, kiln_int(p->ctx, 0)))), KILN_BOOL)), off);
+    if (!nz) return tmps_free(&t), false;
+    int64_t n = x->shape[0], lo = 0, hi = n;
+    const uint8_t *m = kiln_array_data(nz);
+    if (strchr(how, 'f') || strchr(how, 'F'))
+        while (lo < n && !m[lo]) lo++;
+    if (strchr(how, 'b') || strchr(how, 'B'))
+        while (hi > lo && !m[hi - 1]) hi--;
+    kiln_array_free(nz);
+    bool alias = arg(a, "filt")->alias, ok = done(p, &t, out, slice_along(p, &t, x, 0, lo, hi, 1), off);
+    out->alias = ok && alias;
+    return ok;
 }
 
 /* divmod(x1, x2): (x1 // x2, x1 % x2), NumPy's ufunc */
@@ -6171,6 +6302,13 @@ static const fe_fn functions[] = {
     {"isclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 0, "|a - b| <= atol + rtol * |b| (infinities equal to themselves)", false},
     {"allclose", "a, b, rtol=1e-05, atol=1e-08, equal_nan=False", h_isclose, 1, "whether isclose holds everywhere, a Python bool (computed now)", true},
     {"array_equal", "a1, a2, equal_nan=False", h_array_equal, 0, "whether a1 and a2 have one shape and equal elements, a Python bool (computed now)", true},
+    {"array_equiv", "a1, a2", h_array_equal, 1, "whether a1 and a2 broadcast together and are equal everywhere, a Python bool (computed now)", true},
+    {"vdot", "a, b", h_vdot, 0, "the dot product of a and b ravelled", false},
+    {"float_power", "x1, x2", h_float_power, 0, "x1 ** x2 in float64 (at least)", false},
+    {"resize", "a, new_shape", h_resize, 0, "a's elements repeated in order to fill new_shape (a new array)", false},
+    {"modf", "x", h_modf, 0, "(the fractional part, the integral part), both with x's sign", false},
+    {"unwrap", "p, discont=None, axis=-1, *, period=6.283185307179586", h_unwrap, 0, "p with its jumps over discont (period/2) taken back by whole periods, along axis", false},
+    {"trim_zeros", "filt, trim='fb'", h_trim_zeros, 0, "the 1-D filt without its leading ('f') and trailing ('b') zeros (a view; computed now)", false},
     {"divmod", "x1, x2", h_divmod, 0, "(x1 // x2, x1 % x2) (of Python numbers Python numbers, as Python's divmod)", false},
     {"count_nonzero", "a, axis=None, *, keepdims=False", h_count_nonzero, 0, "how many elements are not zero (a Python int over every axis)", true},
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
