@@ -1031,6 +1031,12 @@ PROGRAMS = [
     "x = array([0., 1, 2, 3, 4, 5, 6, 7, 8]) * 1.3\ny = unwrap(x)\nprint(y, unwrap(array([0, 3.5, 0.1, -3.3, 6.2]), discont=4), unwrap(array([[0., 3.5, 7], [1, -3, 5]]), axis=1), unwrap(array([1., 4, 2]), period=3))\nprint(trim_zeros(array([0, 0, 1, 2, 0, 3, 0])), trim_zeros(array([0, 0, 1, 0]), 'f'), trim_zeros(array([0, 0, 1, 0]), 'b'), trim_zeros(zeros(3)), trim_zeros(array([0., 2])))\nprint(array_equiv([1, 2], [[1, 2], [1, 2]]), array_equiv([1, 2], [[1, 2, 1, 2], [1, 2, 1, 2]]), array_equiv([1, 2], [[1, 2], [1, 3]]), array_equiv(3, [3, 3]))",
     "print(vdot(a, b), float_power(i, j), resize(M, (3, 5)), modf(a), unwrap(a[12:]), trim_zeros(i), array_equiv(M, M[0]))",
     "print(resize(arange(3), (-1, 2)))", "print(trim_zeros(zeros((2, 2))))",
+    # the in-place functions: fill_diagonal, put, putmask, place, copyto (statements, written into the array's memory)
+    "A = zeros((3, 3))\nnp.fill_diagonal(A, 5)\nB = zeros((5, 3))\nnp.fill_diagonal(B, [1, 2])\nC = zeros((5, 3))\nnp.fill_diagonal(C, 7, wrap=True)\nD = zeros((2, 2, 2))\nfill_diagonal(D, 4)\nprint(A, B, C, D)",
+    "x = arange(10)\nv = x[2:5]\nnp.put(x, [0, 2, -1], [-44, -55, -66])\nnp.put(x, [1, 3], 100)\nprint(x, v)\ny = arange(6).reshape(2, 3)\nnp.putmask(y, y > 2, y ** 2)\nz = arange(6).reshape(2, 3)\nnp.putmask(z, z > 1, [-33, -44])\nw = arange(6).reshape(2, 3)\nnp.place(w, w > 2, [44, 55])\nprint(y, z, w)",
+    "d = zeros(3)\nnp.copyto(d, [1, 2, 3])\ne = zeros((2, 3), dtype=int64)\nnp.copyto(e, 7)\nnp.copyto(e, array([1, 2, 3]), where=array([True, False, True]))\nf = ones(3, dtype=float32)\nnp.copyto(f, arange(3.), casting='same_kind')\nprint(d, e, f)\nq = arange(5)\nnp.put(q, [7, -7], [1, 2], mode='wrap')\nnp.put(q, [99], 9, mode='clip')\nprint(q)\nfor k in range(3):\n    np.put(q, [k], k * 10)\nprint(q)",
+    "x = arange(3)\nnp.put(x, [5], 1)", "x = arange(3)\nnp.copyto(x, [1.5, 2, 3])", "x = zeros(3)\nnp.putmask(x, [True, False], 1)", "x = arange(3)\nnp.place(x, x > 0, [])",
+    "x = arange(3)\nnp.fill_diagonal(x, 1)", "x = arange(3, dtype=int32)\nnp.put(x, [0], 2**40)", "x = zeros(3)\nnp.copyto(x, [1, 2])", "x = zeros(3)\ny = np.put(x, [0], 1)",
     # review: divmod by zero, add.at in the promoted dtype, round far from the point, insert's overflow, a nested star
     "print(divmod(1, 0))", "print(divmod(1.0, 0.0))", "print(divmod(True, True), divmod(7, 2), divmod(-7.5, 2), divmod(float32(7), 2))",
     ("x1 = array([1, 1, 5])\nnp.add.at(x1, [0, 1, 2], [-0.5, 0.6, -2.5])\nx2 = array([True, False])\nnp.add.at(x2, [0], -1)\nx3 = ones(2, dtype=float32)\nnp.add.at(x3, [0], 2.0**-24 + 2.0**-50)\n"
@@ -1144,7 +1150,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "fill_diagonal", "put", "putmask", "place", "copyto", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
@@ -1341,6 +1347,7 @@ DOCUMENTED = {
     "float64": "a dtype name is a dtype (NumPy: the scalar type)",
     "print('{0[1]}'.format([7, 8]))": "str.format's item and attribute fields ({0[1]}, {0.x}) are refused",
     "x = zeros(3)\ny = np.add.at(x, [0], 1)": "np.add.at and np.subtract.at are statements (NumPy's give None as a value)",
+    "x = zeros(3)\ny = np.put(x, [0], 1)": "the in-place functions are statements (NumPy's give None as a value)",
     "x = zeros(3)\nnp.multiply.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has np.add.at and np.subtract.at",
     "set_printoptions(sign='+')": "set_printoptions takes precision, threshold, edgeitems, linewidth and suppress",
     "print(np.subtract.reduce([10, 1, 2]))": "a ufunc's reduce is there for add, multiply, maximum, minimum, logical_and and logical_or",

@@ -6026,18 +6026,153 @@ static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
     return e;
 }
 
+const char *const fe_in_place[] = {"add.at", "subtract.at", "fill_diagonal", "put", "putmask", "place", "copyto", NULL};
+
+bool fe_is_in_place(const char *name) {
+    for (int k = 0; fe_in_place[k]; k++)
+        if (!strcmp(name, fe_in_place[k])) return true;
+    return false;
+}
+
+/* Whether f is called as the in-place statement it is (its one call, not a value elsewhere). */
+static bool in_place_call(parser *p, const fe_fn *f, size_t off) {
+    if (!p->env->in_place)
+        return fe_err(p, off, KILN_ERR_ARG, "np.%s(...) is a statement of its own: it changes its first argument in place (and gives None)", f->name);
+    p->env->in_place = false;
+    return true;
+}
+
+/* a with the elements at flat positions pos[k] (k < n; the last one wins) replaced by v's flat
+ * elements vi[k], cast to a's dtype: one gather from a and v joined (a's shape and dtype) */
+static kiln_expr *put_flat(parser *p, tmps *t, kiln_expr *a, const int64_t *pos, int64_t n, kiln_expr *v, const int64_t *vi, size_t off) {
+    kiln_ctx *c = p->ctx;
+    int64_t size = 1;
+    for (int d = 0; d < a->ndim; d++) size *= a->shape[d];
+    kiln_expr *flat = keep(t, kiln_ravel(c, a)), *vf = keep(t, kiln_cast(c, keep(t, kiln_ravel(c, v)), (kiln_dtype)a->dtype));
+    kiln_expr *both = flat && vf ? keep(t, kiln_concatenate(c, 2, (kiln_expr *[]){flat, vf}, 0)) : NULL;
+    int64_t *src = both ? kiln_malloc(c, (size_t)(size ? size : 1) * sizeof *src) : NULL;
+    if (!src) return both ? (fe_got(p, NULL, off), NULL) : NULL;
+    for (int64_t i = 0; i < size; i++) src[i] = i;
+    for (int64_t k = 0; k < n; k++) src[pos[k]] = size + vi[k];
+    kiln_expr *r = pick_along(p, t, both, 0, src, size);
+    kiln_free(c, src);
+    return r ? keep(t, kiln_reshape(c, r, a->ndim, a->shape)) : NULL;
+}
+
+/* fill_diagonal(a, val, wrap=False), put(a, ind, v, mode='raise'), putmask(a, mask, values),
+ * place(arr, mask, vals): a's new value, as NumPy's write it (values repeated as needed: put's
+ * and place's in order, putmask's by position) */
+enum { IP_FILL_DIAGONAL, IP_PUT, IP_PUTMASK, IP_PLACE };
+static bool h_put(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    if (!in_place_call(p, f, off)) return false;
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    static const char *const names[][3] = {{"a", "val", NULL}, {"a", "v", "ind"}, {"a", "values", "mask"}, {"arr", "vals", "mask"}};
+    const char *const *nm = names[f->op];
+    kiln_expr *x = keep(&t, expr_of(p, f, a, nm[0])), *v = x ? keep(&t, expr_of(p, f, a, nm[1])) : NULL, *w = NULL;
+    if (!v) return done(p, &t, out, NULL, off);
+    if (!py_ints_fit(p, arg(a, nm[1]), (kiln_dtype)x->dtype)) return tmps_free(&t), false;
+    char mode = 'r'; /* put's mode: 'raise', 'wrap' or 'clip' */
+    if (f->op == IP_PUT && given(a, "mode")) {
+        kval *mv = arg(a, "mode");
+        if (mv->kind != KV_STR || (strcmp(mv->s, "raise") && strcmp(mv->s, "wrap") && strcmp(mv->s, "clip")))
+            return tmps_free(&t), fe_err(p, mv->off, KILN_ERR_ARG, "put(): mode must be 'raise', 'wrap' or 'clip'");
+        mode = mv->s[0];
+    }
+    int64_t size = 1, nv = 1, n = 0, *pos = NULL;
+    for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
+    for (int d = 0; d < v->ndim; d++) nv *= v->shape[d];
+    bool ok = true;
+    if (f->op == IP_FILL_DIAGONAL) { /* the positions of a's diagonal (2-D: up to a square's unless wrap) */
+        bool wrap = false;
+        if (given(a, "wrap") && !fe_arg_bool(p, arg(a, "wrap"), f->name, "wrap", &wrap)) return tmps_free(&t), false;
+        if (x->ndim < 2) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "array must be at least 2-d");
+        int64_t step = 1, prod = 1, end = size;
+        for (int d = 0; d < x->ndim; d++)
+            if (x->ndim > 2 && x->shape[d] != x->shape[0]) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "All dimensions of input must be of equal length");
+        if (x->ndim == 2) {
+            step = x->shape[1] + 1;
+            if (!wrap && x->shape[1] * x->shape[1] < end) end = x->shape[1] * x->shape[1];
+        } else {
+            for (int d = 0; d < x->ndim - 1; d++) step += (prod *= x->shape[d]);
+        }
+        pos = kiln_malloc(c, (size_t)(end / step + 2) * sizeof *pos);
+        for (int64_t i = 0; pos && i < end; i += step) pos[n++] = i;
+    } else { /* the positions: indices, or a mask's (computed now) */
+        w = keep(&t, expr_of(p, f, a, nm[2]));
+        if (!w) return done(p, &t, out, NULL, off);
+        bool mask = f->op != IP_PUT;
+        if (mask && !ir_same_shape(w, x)) return tmps_free(&t), fe_err(p, arg(a, nm[2])->off, KILN_ERR_SHAPE, "%s(): mask and data must be the same size", f->name);
+        if (!mask && !dtype_is_int((kiln_dtype)w->dtype) && !(arg(a, nm[2])->kind == KV_LIST && arg(a, nm[2])->n == 0))
+            return tmps_free(&t), fe_err(p, arg(a, nm[2])->off, KILN_ERR_ARG, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'", kiln_dtype_name((kiln_dtype)w->dtype));
+        int64_t m = 1;
+        for (int d = 0; d < w->ndim; d++) m *= w->shape[d];
+        kiln_array *wv = value_now(p, keep(&t, kiln_cast(c, keep(&t, kiln_ravel(c, w)), mask ? KILN_BOOL : KILN_I64)), arg(a, nm[2])->off);
+        if (!wv) return tmps_free(&t), false;
+        pos = kiln_malloc(c, (size_t)(m ? m : 1) * sizeof *pos);
+        for (int64_t i = 0; pos && i < m; i++) {
+            if (mask) {
+                if (((const uint8_t *)kiln_array_data(wv))[i]) pos[n++] = i;
+                continue;
+            }
+            int64_t j = ((const int64_t *)kiln_array_data(wv))[i];
+            if (mode == 'w' && size) j = (j % size + size) % size;
+            if (mode == 'c' && size) j = j < 0 ? 0 : j >= size ? size - 1 : j;
+            if (j < -size || j >= size) {
+                ok = fe_err(p, arg(a, nm[2])->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis 0 with size %lld", (long long)j, (long long)size);
+                break;
+            }
+            pos[n++] = j < 0 ? j + size : j;
+        }
+        kiln_array_free(wv);
+    }
+    if (ok && !pos) ok = fe_got(p, NULL, off);
+    if (ok && n && nv == 0) ok = fe_err(p, arg(a, nm[1])->off, KILN_ERR_ARG, "Cannot insert from an empty array!");
+    int64_t *vi = ok ? kiln_malloc(c, (size_t)(n ? n : 1) * sizeof *vi) : NULL; /* which of v's values each takes */
+    for (int64_t k = 0; vi && k < n; k++) vi[k] = (f->op == IP_PUTMASK ? pos[k] : k) % nv;
+    if (ok && !vi) ok = fe_got(p, NULL, off);
+    kiln_expr *r = ok ? put_flat(p, &t, x, pos, n, v, vi, off) : NULL;
+    kiln_free(c, pos), kiln_free(c, vi);
+    if (!ok) return tmps_free(&t), false;
+    return done(p, &t, out, r, off);
+}
+
+/* copyto(dst, src, casting='same_kind', where=True): dst's new value, src broadcast to it where
+ * where holds (src cast by the rule: a float into an integer dst is refused) */
+static bool h_copyto(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    if (!in_place_call(p, f, off)) return false;
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "dst")), *v = x ? keep(&t, expr_of(p, f, a, "src")) : NULL;
+    if (!v) return done(p, &t, out, NULL, off);
+    const char *rule = arg(a, "casting")->kind == KV_STR ? arg(a, "casting")->s : "same_kind";
+    bool py = fe_is_py(arg(a, "src"));
+    if (strcmp(rule, "unsafe") && !py && v->dtype != x->dtype &&
+        ((dtype_is_float((kiln_dtype)v->dtype) && !dtype_is_float((kiln_dtype)x->dtype)) || (x->dtype == KILN_BOOL) ||
+         (!strcmp(rule, "no") || !strcmp(rule, "equiv")) || (!strcmp(rule, "safe") && dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)v->dtype) != x->dtype)))
+        return tmps_free(&t), fe_err(p, arg(a, "src")->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('%s') according to the rule '%s'",
+                                     kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)x->dtype), rule);
+    if (py && !py_ints_fit(p, arg(a, "src"), (kiln_dtype)x->dtype)) return tmps_free(&t), false;
+    kiln_expr *b = keep(&t, ir_broadcast_to(&c->graph, v, x->ndim, x->shape));
+    b = b ? keep(&t, kiln_cast(c, b, (kiln_dtype)x->dtype)) : NULL;
+    if (b && given_not_none(a, "where")) {
+        kiln_expr *w = keep(&t, expr_of(p, f, a, "where"));
+        w = w ? keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_cast(c, w, KILN_BOOL)), x->ndim, x->shape)) : NULL;
+        b = w ? keep(&t, kiln_where(c, w, b, x)) : NULL;
+    }
+    return done(p, &t, out, b, off);
+}
+
 /* np.add.at(a, indices, b) and np.subtract.at (f->op): a's new value, b's values added (taken
  * away) at the indices one at a time, in order, as NumPy's unbuffered in-place ufunc (a repeated
  * index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
  * a's first axis, or a tuple of one or two (a pair into the first two).  One scatter, in order,
  * of a's own elements and then b's (in their promoted dtype, then cast to a's), so the sums are NumPy's: a + b1 +
- * b2.  A statement of its own (env->ufunc_at: run.c writes the value into a's memory). */
+ * b2.  A statement of its own (env->in_place: run.c writes the value into a's memory). */
 static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
     const char *name = f->op == KILN_OP_ADD ? "add.at" : "subtract.at";
-    if (!p->env->ufunc_at)
-        return fe_err(p, off, KILN_ERR_ARG, "np.%s(a, indices, b) is a statement of its own: it changes a in place (and gives None)", name);
-    p->env->ufunc_at = false;
+    if (!in_place_call(p, f, off)) return false;
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *ix[2] = {NULL, NULL};
     kval *iv = arg(a, "indices");
@@ -6387,6 +6522,11 @@ static const fe_fn functions[] = {
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
     {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (a binary search per value)", false},
+    {"fill_diagonal", "a, val, wrap=False", h_put, IP_FILL_DIAGONAL, "a statement: a's diagonal set to val (repeated as needed)", false},
+    {"put", "a, ind, v, mode='raise'", h_put, IP_PUT, "a statement: a's flat elements at ind set to v (repeated as needed)", false},
+    {"putmask", "a, mask, values", h_put, IP_PUTMASK, "a statement: a's elements where mask holds set to values (by position, repeated)", false},
+    {"place", "arr, mask, vals", h_put, IP_PLACE, "a statement: arr's elements where mask holds set to vals in order (repeated)", false},
+    {"copyto", "dst, src, casting='same_kind', where=True", h_copyto, 0, "a statement: src copied into dst (broadcast; where it holds)", false},
     {"add.at", "a, indices, b", h_ufunc_at, KILN_OP_ADD, "a statement: b's values added to a at the indices, one at a time (a repeated index adds each time)", false},
     {"subtract.at", "a, indices, b", h_ufunc_at, KILN_OP_SUB, "a statement: b's values taken from a at the indices, one at a time", false},
     {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},

@@ -74,8 +74,14 @@ typedef struct fe_env {
     char warning[320];    /* the first thing worth a warning, with its offset (NUL: none) */
     size_t warning_off;
     int depth;            /* nesting, against FE_MAX_DEPTH */
-    bool ufunc_at;        /* the statement np.add.at(a, i, b): its call gives a's new value */
+    bool in_place;        /* an in-place statement, np.add.at(a, i, b) (fe_in_place): its call gives a's new value */
 } fe_env;
+
+/* The functions that change their first argument in place, statements of their own (np.add.at,
+ * np.fill_diagonal, np.put, np.putmask, np.place, np.copyto): the REPL writes the value their call
+ * gives (with fe_env.in_place) into the named array's memory.  NULL-terminated. */
+extern const char *const fe_in_place[];
+bool fe_is_in_place(const char *name);
 
 /* Deeper nesting than this is refused (a message, not a stack overflow). */
 #define FE_MAX_DEPTH 200

@@ -1466,14 +1466,14 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     kval pos[FE_MAX_ARGS];
     fe_kwarg kw[FE_MAX_ARGS];
     int npos, nkw;
-    bool at = !self && (!strcmp(name, "add.at") || !strcmp(name, "subtract.at")), allowed = at && p->env->ufunc_at;
-    if (at) p->env->ufunc_at = false; /* (the statement's own call only: not one inside its arguments) */
+    bool at = !self && fe_is_in_place(name), allowed = at && p->env->in_place;
+    if (at) p->env->in_place = false; /* (the statement's own call only: not one inside its arguments) */
     advance(p); /* "(" */
     if (!p_args(p, name, pos, &npos, kw, &nkw)) {
         if (self) kval_free(p->ctx, self);
         return false;
     }
-    if (at) p->env->ufunc_at = allowed;
+    if (at) p->env->in_place = allowed;
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 

@@ -66,7 +66,7 @@ struct stmt {
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
     bool attrs;            /* S_SETITEM: attributes between the name and the first '[' (x.T[0]) */
-    char method[8];        /* S_METHOD's */
+    char method[16];       /* S_METHOD's (an in-place function's name: fe_in_place's) */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     stmt *body, *orelse;
     int nbody, nelse;
@@ -615,15 +615,18 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
-    static const char *const ufunc_at[] = {"np.add.at", "numpy.add.at", "add.at", "np.subtract.at", "numpy.subtract.at", "subtract.at", NULL};
-    for (int k = 0; ufunc_at[k]; k++)
-        if (call_stmt(t, a, b, ufunc_at[k], &st->x, &st->xlen)) { /* np.add.at(NAME, indices, b): NAME changed in place */
-            char comma = ',';
+    for (int k = 0; fe_in_place[k]; k++) /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v)...: NAME changed in place */
+        for (int pre = 0; pre < 3; pre++) {
+            char call[48];
+            snprintf(call, sizeof call, "%s%s", pre == 0 ? "np." : pre == 1 ? "numpy." : "", fe_in_place[k]);
+            if (!call_stmt(t, a, b, call, &st->x, &st->xlen)) continue;
+            char comma = ',', msg[160];
             size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, scan_top(t, na, b - 1, is_char, &comma));
-            if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "np.add.at() and np.subtract.at() take the name of an array first (they change it in place)"), false;
+            snprintf(msg, sizeof msg, "np.%s() takes the name of an array first (it changes it in place)", fe_in_place[k]);
+            if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, msg), false;
             memcpy(st->names[0], t + na, nb - na);
             st->names[0][nb - na] = 0;
-            snprintf(st->method, sizeof st->method, "%s", strstr(ufunc_at[k], "add") ? "at+" : "at-");
+            snprintf(st->method, sizeof st->method, "%s", fe_in_place[k]);
             st->x = a, st->xlen = b - a; /* (the whole call: the frontend gives the array's new value) */
             return st->kind = S_METHOD, true;
         }
@@ -1946,24 +1949,25 @@ static int exec_for(prog *pg, stmt *st) {
 /* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1),
  * NAME.fill(v) and random.shuffle(NAME) of an array (written into its memory, as NumPy's; a
  * shuffle moves the rows, by kiln's generator). */
-/* np.add.at(NAME, indices, b) and np.subtract.at: NAME's new value (the frontend's, with
- * env.ufunc_at) written into its memory, as NumPy's in-place ufunc writes. */
-static int exec_ufunc_at(prog *pg, stmt *st) {
+/* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v) and the other in-place functions
+ * (fe_in_place): NAME's new value (the frontend's, with env.in_place) written into its memory,
+ * as NumPy's functions write. */
+static int exec_in_place(prog *pg, stmt *st) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
     kiln_array *T = kiln_scope_get(s->scope, st->names[0]);
     char msg[160];
     if (!T || fe_scope_py(s->scope, st->names[0])) {
-        if (T || fe_scope_value(s->scope, st->names[0])) snprintf(msg, sizeof msg, "np.%s.at(): '%s' is not an array", st->method[2] == '+' ? "add" : "subtract", st->names[0]);
+        if (T || fe_scope_value(s->scope, st->names[0])) snprintf(msg, sizeof msg, "np.%s(): '%s' is not an array", st->method, st->names[0]);
         else snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[0]);
         return report(pg, st->start, msg);
     }
-    fe_env env = {.scope = s->scope, .ufunc_at = true};
+    fe_env env = {.scope = s->scope, .in_place = true};
     kval v = {0};
     kiln_clear_error(ctx);
     if (fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &v) != KILN_OK) return report_kiln(pg, st->x);
     warn_once(pg, st, &env, st->x);
-    kiln_array *A = kiln_eval(ctx, v.e); /* (into an array of its own: the scatter reads T) */
+    kiln_array *A = kiln_eval(ctx, v.e); /* (into an array of its own: the value reads T) */
     kiln_expr *e = A ? kiln_var(ctx, A) : NULL;
     held h = hold_interrupts(ctx);
     int rc = e && kiln_eval_into(ctx, e, T) == KILN_OK ? RUN_OK : report_kiln(pg, st->x);
@@ -1976,7 +1980,8 @@ static int exec_ufunc_at(prog *pg, stmt *st) {
 
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
-    if (!strncmp(st->method, "at", 2)) return exec_ufunc_at(pg, st);
+    for (int k = 0; fe_in_place[k]; k++)
+        if (!strcmp(st->method, fe_in_place[k])) return exec_in_place(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
     bool list = m[0] == 'a' || m[0] == 'e';
