@@ -295,6 +295,10 @@ int main(int argc, char **argv) {
     static const char *const searches[] = {"searchsorted(s, v)", "searchsorted(s, v, side='right')", "isin(i, t)", "digitize(v, s)"};
     enum { NSEARCHES = sizeof searches / sizeof *searches };
     double t_search[NSEARCHES];
+    /* ---- scans of the same values: running sums and extremes, central differences */
+    static const char *const scans[] = {"cumsum(v)", "maximum.accumulate(v)", "minimum.accumulate(M, axis=1)", "gradient(v)"};
+    enum { NSCANS = sizeof scans / sizeof *scans };
+    double t_scan[NSCANS];
     {
         kiln_scope *ss = kiln_scope_new(ctx);
         int64_t ns = 10000000;
@@ -316,6 +320,7 @@ int main(int argc, char **argv) {
         }
         time_strings(ctx, ss, sorts, NSORTS, t_sort);
         time_strings(ctx, ss, searches, NSEARCHES, t_search);
+        time_strings(ctx, ss, scans, NSCANS, t_scan);
         kiln_scope_free(ss);
     }
 
@@ -382,6 +387,7 @@ int main(int argc, char **argv) {
     for (int c = 0; c < NLAS; c++) printf("  linalg %-36s kiln %8.3f ms\n", las[c], t_la[c]);
     for (int c = 0; c < NSORTS; c++) printf("  sort %-38s kiln %8.3f ms\n", sorts[c], t_sort[c]);
     for (int c = 0; c < NSEARCHES; c++) printf("  search %-36s kiln %8.3f ms\n", searches[c], t_search[c]);
+    for (int c = 0; c < NSCANS; c++) printf("  scan   %-36s kiln %8.3f ms\n", scans[c], t_scan[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -409,6 +415,8 @@ int main(int argc, char **argv) {
         fprintf(f, "],\n \"searches\": [");
         for (int c = 0; c < NSEARCHES; c++)
             fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", searches[c], t_search[c]);
+        fprintf(f, "],\n \"scans\": [");
+        for (int c = 0; c < NSCANS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", scans[c], t_scan[c]);
         fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);

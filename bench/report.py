@@ -56,6 +56,10 @@ print("\n| searches of the 10^7 values (s: 10^5 of v sorted; t: 1000 of i) | kil
 print("|---|---|---|---|")
 for ks, nt in zip(k["searches"], a["searches"]):
     print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
+print("\n| scans of the same values | kiln | NumPy | NumPy / kiln |")
+print("|---|---|---|---|")
+for ks, nt in zip(k.get("scans", []), a.get("scans", [])):
+    print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

@@ -1037,6 +1037,13 @@ PROGRAMS = [
     "d = zeros(3)\nnp.copyto(d, [1, 2, 3])\ne = zeros((2, 3), dtype=int64)\nnp.copyto(e, 7)\nnp.copyto(e, array([1, 2, 3]), where=array([True, False, True]))\nf = ones(3, dtype=float32)\nnp.copyto(f, arange(3.), casting='same_kind')\nprint(d, e, f)\nq = arange(5)\nnp.put(q, [7, -7], [1, 2], mode='wrap')\nnp.put(q, [99], 9, mode='clip')\nprint(q)\nfor k in range(3):\n    np.put(q, [k], k * 10)\nprint(q)",
     "x = arange(3)\nnp.put(x, [5], 1)", "x = arange(3)\nnp.copyto(x, [1.5, 2, 3])", "x = zeros(3)\nnp.putmask(x, [True, False], 1)", "x = arange(3)\nnp.place(x, x > 0, [])",
     "x = arange(3)\nnp.fill_diagonal(x, 1)", "x = arange(3, dtype=int32)\nnp.put(x, [0], 2**40)", "x = zeros(3)\nnp.copyto(x, [1, 2])", "x = zeros(3)\ny = np.put(x, [0], 1)",
+    # review 2: savetxt's header and footer lines, NaN's sign, %d beyond 64 bits; outer's operands as arrays; tiny linewidths
+    ("savetxt('{dir}/h1.txt', array([1.]), fmt='%d', footer='a\\nb')\nsavetxt('{dir}/h2.txt', zeros(2) / zeros(2))\nsavetxt('{dir}/h3.txt', array([1e19, -3.7]), fmt='%d')\n"
+     "print(loadtxt('{dir}/h1.txt'), loadtxt('{dir}/h2.txt'), loadtxt('{dir}/h3.txt'))"),
+    "savetxt('{dir}/h4.txt', array([nan]), fmt='%d')",
+    "print(np.add.outer(array([2147483647], dtype=int32), 1), np.add.outer(array([1.], dtype=float32), 1.5).dtype, np.add.reduce(array(3.)), np.add.reduce(5))",
+    "set_printoptions(linewidth=1)\nprint(repr(arange(3)), arange(4).reshape(2, 2))\nset_printoptions(linewidth=75)",
+    "print(np.matmul.outer(array([1., 2.]), array([2.])))", "print(gradient(arange(6.).reshape(2, 3), (0., 1., 3.)))",
     # review: divmod by zero, add.at in the promoted dtype, round far from the point, insert's overflow, a nested star
     "print(divmod(1, 0))", "print(divmod(1.0, 0.0))", "print(divmod(True, True), divmod(7, 2), divmod(-7.5, 2), divmod(float32(7), 2))",
     ("x1 = array([1, 1, 5])\nnp.add.at(x1, [0, 1, 2], [-0.5, 0.6, -2.5])\nx2 = array([True, False])\nnp.add.at(x2, [0], -1)\nx3 = ones(2, dtype=float32)\nnp.add.at(x3, [0], 2.0**-24 + 2.0**-50)\n"

@@ -1057,28 +1057,30 @@ static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
 static char *file_text(parser *p, const char *fn, const kval *name, size_t *len) {
     FILE *fp = fopen(name->s, "rb");
     if (!fp) return fe_err(p, name->off, KILN_ERR_ARG, "%s(): %s: %s", fn, name->s, strerror(errno)), NULL;
-    kstr b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kstr_printf(&b, "%.*s", (int)n, chunk);
-    bool bad = ferror(fp) || b.oom;
+    size_t used = 0, cap = 65536, n;
+    char *text = kiln_malloc(p->ctx, cap + 1);
+    while (text && (n = fread(text + used, 1, cap - used, fp)) > 0)
+        if ((used += n) == cap) { /* (grown by half) */
+            char *more = kiln_realloc(p->ctx, text, cap + cap / 2 + 1);
+            if (!more) kiln_free(p->ctx, text);
+            text = more, cap += cap / 2;
+        }
+    bool bad = ferror(fp);
     fclose(fp);
-    if (bad) return kstr_free(&b), fe_err(p, name->off, KILN_ERR_ARG, "%s(): %s: cannot read it", fn, name->s), NULL;
-    char *text = kiln_malloc(p->ctx, b.len + 1);
-    if (text) memcpy(text, b.s ? b.s : "", b.len), text[b.len] = 0;
-    *len = b.len;
-    kstr_free(&b);
-    if (!text) fe_got(p, NULL, name->off);
+    if (!text) return fe_got(p, NULL, name->off), NULL;
+    if (bad) return kiln_free(p->ctx, text), fe_err(p, name->off, KILN_ERR_ARG, "%s(): %s: cannot read it", fn, name->s), NULL;
+    text[used] = 0;
+    *len = used;
     return text;
 }
 
 /* One field of a text file as dt: an integer dtype takes an integer or a float truncated (as
  * NumPy's loadtxt); false when it is not a number. */
 static bool field_value(const char *s, size_t n, kiln_dtype dt, char *out) {
-    char buf[128], *end;
-    while (n && (*s == ' ' || *s == '\t')) s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
-    if (!n || n >= sizeof buf) return false;
+    char buf[512], *end;
+    while (n && strchr(" \t\r\v\f", *s)) s++, n--;
+    while (n && strchr(" \t\r\v\f", s[n - 1])) n--;
+    if (!n || n >= sizeof buf || memchr(s, 'x', n) || memchr(s, 'X', n)) return false; /* (strtod's hex floats: not NumPy's) */
     memcpy(buf, s, n);
     buf[n] = 0;
     if (dtype_is_int(dt)) {
@@ -1114,7 +1116,8 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads float64, float32, int64 and int32");
     if (cv->kind != KV_ABSENT && cv->kind != KV_NONE && (cv->kind != KV_STR || !cv->s[0])) return fe_err(p, cv->off, KILN_ERR_ARG, "loadtxt(): comments must be a string or None");
-    if (dv->kind != KV_ABSENT && dv->kind != KV_NONE && (dv->kind != KV_STR || !dv->s[0])) return fe_err(p, dv->off, KILN_ERR_ARG, "loadtxt(): delimiter must be a string or None");
+    if (dv->kind != KV_ABSENT && dv->kind != KV_NONE && (dv->kind != KV_STR || strlen(dv->s) != 1 || strchr("\r\n", dv->s[0])))
+        return fe_err(p, dv->off, KILN_ERR_ARG, "loadtxt(): the delimiter must be one character (not a newline) or None");
     if ((given(a, "skiprows") && !fe_arg_int(p, arg(a, "skiprows"), f->name, "skiprows", &skip)) ||
         (given_not_none(a, "max_rows") && !fe_arg_int(p, arg(a, "max_rows"), f->name, "max_rows", &maxrows)) ||
         (given(a, "ndmin") && !fe_arg_int(p, arg(a, "ndmin"), f->name, "ndmin", &ndmin)) ||
@@ -1141,41 +1144,50 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     size_t used = 0, cap = 0;
     int64_t rows = 0, cols = -1, line = 0;
     bool ok = true;
+    const char *blank = " \t\r\v\f";
+    size_t clen = com ? strlen(com) : 0;
+    const char **fs = NULL, **fe = NULL; /* a line's fields: [start, stop) pairs, room for fcap */
+    int fcap = 0;
+    if (memchr(text, 0, len)) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s holds a NUL byte: not a text file of numbers", fv->s);
     for (char *at = text; ok && *at && (maxrows < 0 || rows < maxrows); line++) {
-        char *nl = strchr(at, '\n'), *end = nl ? nl : at + strlen(at), *next = nl ? nl + 1 : end;
+        /* a line ends at \n, \r or \r\n (Python's universal newlines) */
+        char *end = at + strcspn(at, "\r\n"), *next = *end == '\r' && end[1] == '\n' ? end + 2 : *end ? end + 1 : end;
         if (line < skip) {
             at = next;
             continue;
         }
-        if (com) { /* the comment cut off */
-            char *c = strstr(at, com);
-            if (c && c < end) end = c;
-        }
+        for (char *c = at; clen && c + clen <= end; c++) /* the comment cut off (searched within the line) */
+            if (!memcmp(c, com, clen)) {
+                end = c;
+                break;
+            }
         char *q = at;
-        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
+        while (q < end && strchr(blank, *q)) q++;
         if (q == end) {
             at = next;
             continue;
         }
-        /* the fields: [start, stop) pairs */
-        const char *fs[1024], *fe[1024];
         int nf = 0;
-        for (const char *s = delim ? at : q; s <= end;) {
-            if (nf == 1024) {
-                ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): more than 1024 columns at row %lld", (long long)rows);
-                break;
+        for (const char *s = delim ? at : q; s <= end && ok;) {
+            if (nf == fcap) { /* (grown by doubling) */
+                int nc = fcap ? 2 * fcap : 64;
+                const char **ns = kiln_realloc(p->ctx, fs, (size_t)nc * sizeof *fs), **ne = ns ? kiln_realloc(p->ctx, fe, (size_t)nc * sizeof *fe) : NULL;
+                if (ns) fs = ns;
+                if (ne) fe = ne, fcap = nc;
+                if (!ne) ok = fe_got(p, NULL, off);
+                if (!ok) break;
             }
             if (!delim) {
-                while (s < end && (*s == ' ' || *s == '\t' || *s == '\r')) s++;
+                while (s < end && strchr(blank, *s)) s++;
                 if (s >= end) break;
                 const char *e = s;
-                while (e < end && *e != ' ' && *e != '\t' && *e != '\r') e++;
+                while (e < end && !strchr(blank, *e)) e++;
                 fs[nf] = s, fe[nf++] = e, s = e;
             } else {
                 const char *e = s;
-                while (e < end && strncmp(e, delim, strlen(delim))) e++;
+                while (e < end && *e != delim[0]) e++;
                 fs[nf] = s, fe[nf++] = e;
-                s = e + strlen(delim);
+                s = e + 1;
                 if (e == end) break;
             }
         }
@@ -1204,8 +1216,10 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         at = next;
     }
     kiln_free(p->ctx, text);
+    kiln_free(p->ctx, fs), kiln_free(p->ctx, fe);
     int64_t shape[2] = {rows, cols < 0 ? 0 : cols};
-    kiln_array *r = ok ? kiln_array_new(p->ctx, dt, rows ? 2 : 1, rows ? shape : (int64_t[]){0}) : NULL;
+    if (!rows && nuse > 0) shape[1] = nuse; /* (nothing read: (0,), or (0, len(usecols))) */
+    kiln_array *r = ok ? kiln_array_new(p->ctx, dt, rows || nuse > 0 ? 2 : 1, rows || nuse > 0 ? shape : (int64_t[]){0}) : NULL;
     if (r && used) memcpy(kiln_array_data(r), vals, used);
     kiln_free(p->ctx, vals);
     if (!ok) return false;
@@ -1229,6 +1243,31 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         sq = tr;
     }
     return fe_set_expr(p, out, sq, off);
+}
+
+/* One value by fmt (checked: one %-conversion of d i e E f F g G, text around it) into b, as
+ * Python's %: %d of a float truncated (an error for NaN and the infinities), NaN unsigned. */
+static bool text_of_value(parser *p, kscalar v, kiln_dtype dt, const char *fmt, kstr *b, size_t off) {
+    const char *conv = strchr(fmt, '%'), *t = conv + strcspn(conv + 1, "dieEfFgG") + 1;
+    char spec[40];
+    kstr_printf(b, "%.*s", (int)(conv - fmt), fmt);
+    double d = dtype_is_float(dt) ? ref_cast(v, dt, KILN_F64).f64 : 0;
+    if (*t == 'd' || *t == 'i') {
+        if (dtype_is_float(dt) && !isfinite(d)) return fe_err(p, off, KILN_ERR_ARG, "savetxt(): cannot convert float %s to integer", isnan(d) ? "NaN" : "infinity");
+        if (dtype_is_float(dt) && fabs(d) >= 9e18) { /* (beyond 64 bits: the double's exact integer) */
+            snprintf(spec, sizeof spec, "%.*s.0f", (int)(t - conv), conv);
+            kstr_printf(b, spec, trunc(d));
+        } else {
+            snprintf(spec, sizeof spec, "%.*sll%c", (int)(t - conv), conv, *t);
+            kstr_printf(b, spec, dtype_is_float(dt) ? (long long)d : (long long)ref_cast(v, dt, KILN_I64).i64);
+        }
+    } else {
+        snprintf(spec, sizeof spec, "%.*s", (int)(t - conv + 1), conv);
+        double x = dtype_is_float(dt) ? d : ref_cast(v, dt, KILN_F64).f64;
+        kstr_printf(b, spec, isnan(x) ? fabs(x) : x); /* (a NaN's sign: Python prints nan) */
+    }
+    kstr_printf(b, "%s", t + 1);
+    return true;
 }
 
 /* savetxt(fname, X, fmt='%.18e', delimiter=' ', newline='\n', header='', footer='',
@@ -1276,36 +1315,32 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr_free(x);
     if (!r) return false;
     kstr b = {0};
-    if (sv[2][0]) { /* the header and footer, each line after comments */
-        for (const char *h = sv[2]; h;) {
-            const char *e = strchr(h, '\n');
-            kstr_printf(&b, "%s%.*s%s", sv[4], (int)(e ? e - h : (long)strlen(h)), h, sv[1]);
-            h = e ? e + 1 : NULL;
-        }
-    }
-    kiln_dtype rd = kiln_array_dtype(r);
-    for (int64_t i = 0; i < nr; i++) {
-        for (int64_t j = 0; j < nc; j++) {
-            const char *q = (const char *)kiln_array_data(r) + i * kiln_array_strides(r)[0] + (r->ndim == 2 ? j * kiln_array_strides(r)[1] : 0);
-            kscalar v = ref_load(q, rd);
-            const char *m = fmts[nfmt == 1 ? 0 : j], *conv = strchr(m, '%'), *t = conv + strcspn(conv + 1, "dieEfFgG") + 1;
-            char spec[32];
-            if (j) kstr_printf(&b, "%s", sv[0]);
-            kstr_printf(&b, "%.*s", (int)(conv - m), m);
-            if (*t == 'd' || *t == 'i') { /* (Python's %d of a float: truncated) */
-                snprintf(spec, sizeof spec, "%.*sll%c", (int)(t - conv), conv, *t);
-                double d = dtype_is_float(rd) ? ref_cast(v, rd, KILN_F64).f64 : 0;
-                long long iv = dtype_is_float(rd) ? (isfinite(d) && fabs(d) < 9.2e18 ? (long long)d : 0) : (long long)ref_cast(v, rd, KILN_I64).i64;
-                kstr_printf(&b, spec, iv);
-            } else {
-                snprintf(spec, sizeof spec, "%.*s", (int)(t - conv + 1), conv);
-                kstr_printf(&b, spec, ref_cast(v, rd, KILN_F64).f64);
+    bool ok2 = true;
+    for (int k = 2; k <= 3 && ok2; k++) { /* the header (k 2), the rows, the footer (3): comments first, and after each \n */
+        if (k == 3) {
+            kiln_dtype rd = kiln_array_dtype(r);
+            for (int64_t i = 0; ok2 && i < nr; i++) {
+                for (int64_t j = 0; ok2 && j < nc; j++) {
+                    const char *q = (const char *)kiln_array_data(r) + i * kiln_array_strides(r)[0] + (r->ndim == 2 ? j * kiln_array_strides(r)[1] : 0);
+                    if (j) kstr_printf(&b, "%s", sv[0]);
+                    ok2 = text_of_value(p, ref_load(q, rd), rd, fmts[nfmt == 1 ? 0 : j], &b, off);
+                }
+                kstr_printf(&b, "%s", sv[1]);
             }
-            kstr_printf(&b, "%s", t + 1);
+        }
+        if (!sv[k][0] || !ok2) continue;
+        kstr_printf(&b, "%s", sv[4]);
+        for (const char *h = sv[k]; *h; h++) {
+            if (*h == '\n') kstr_printf(&b, "\n%s", sv[4]);
+            else kstr_printf(&b, "%c", *h);
         }
         kstr_printf(&b, "%s", sv[1]);
     }
-    if (sv[3][0]) kstr_printf(&b, "%s%s%s", sv[4], sv[3], sv[1]);
+    if (!ok2) {
+        kstr_free(&b);
+        kiln_array_free(r);
+        return false;
+    }
     kiln_array_free(r);
     FILE *fp = b.oom ? NULL : fopen(fv->s, "wb");
     ok = fp && fwrite(b.s ? b.s : "", 1, b.len, fp) == b.len;
@@ -1468,7 +1503,8 @@ static bool h_query(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
 static bool h_set_printoptions(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     static const char *const other[] = {"nanstr", "infstr", "formatter", "sign", "floatmode", "legacy", "override_repr", NULL};
     for (int k = 0; other[k]; k++)
-        if (given_not_none(a, other[k]))
+        if (given_not_none(a, other[k]) && !(!strcmp(other[k], "legacy") && arg(a, "legacy")->kind == KV_ARRAY && fe_is_py(arg(a, "legacy")) &&
+                                             arg(a, "legacy")->e->dtype == KILN_BOOL && !arg(a, "legacy")->e->val.b)) /* (legacy=False: NumPy's default) */
             return fe_err(p, arg(a, other[k])->off, KILN_ERR_ARG, "set_printoptions(): kiln has precision, threshold, edgeitems, linewidth and suppress (not %s)", other[k]);
     if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "set_printoptions() needs a session (a scope) to set");
     fe_printopts po = *fe_scope_printopts(p->env->scope);
@@ -4822,7 +4858,7 @@ static bool h_gradient(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (given(a, "edge_order") && !fe_arg_int(p, arg(a, "edge_order"), f->name, "edge_order", &order)) return tmps_free(&t), false;
     if (order != 1 && order != 2) return tmps_free(&t), fe_err(p, arg(a, "edge_order")->off, KILN_ERR_ARG, "'edge_order' must be 1 or 2");
     int nv = vv->kind == KV_TUPLE ? vv->n : 0;
-    bool one = nv == 1 && (vv->items[0].kind != KV_ARRAY || vv->items[0].e->ndim == 0) && vv->items[0].kind != KV_LIST;
+    bool one = nv == 1 && vv->items[0].kind == KV_ARRAY && vv->items[0].e->ndim == 0;
     if (nv && !one && nv != na) return tmps_free(&t), fe_err(p, vv->off, KILN_ERR_ARG, "gradient(): invalid number of arguments");
     if (na == 0) { /* a 0-d f: no axes, an empty tuple */
         tmps_free(&t);
@@ -6657,6 +6693,12 @@ static bool py_extreme(parser *p, bool max, kval *pos, int npos, kval *out) {
     return ok;
 }
 
+/* The name messages give a function of the table: NumPy's for kiln's own entries (py.round:
+ * round, ufunc.cummax: maximum.accumulate). */
+static const char *display_name(const char *name) {
+    return !strcmp(name, "ufunc.cummax") ? "maximum.accumulate" : !strcmp(name, "ufunc.cummin") ? "minimum.accumulate" : strncmp(name, "py.", 3) ? name : name + 3;
+}
+
 /* np.UFUNC.reduce(array, axis=0, ...), .accumulate(array, axis=0, ...) and .outer(A, B), as
  * NumPy's: the reduction (sum, prod, max, min, all, any) or running one (cumsum, cumprod, the
  * running maximum and minimum) along axis 0 unless told; outer: the ufunc of A's elements, each
@@ -6668,7 +6710,9 @@ static bool ufunc_method(parser *p, const char *name, size_t off, kval *pos, int
     bool ok = true;
     if (!strcmp(m, "outer")) {
         const fe_fn *f = find(functions, sizeof functions / sizeof *functions, base);
-        if (!f || strcmp(f->sig, "x1, x2")) ok = fe_err(p, off, KILN_ERR_NAME, "np.%s.outer: %s is not a ufunc of two arguments", base, base);
+        if (!f || strcmp(f->sig, "x1, x2") || !strcmp(base, "matmul")) ok = fe_err(p, off, KILN_ERR_NAME, "np.%s.outer: %s is not a ufunc of two arguments", base, base);
+        for (int k = 0; ok && k < 2; k++) /* (NumPy takes both as arrays: a Python number is int64 or float64) */
+            if (pos[k].kind == KV_ARRAY) fe_make_strong(p, &pos[k]);
         else if (npos != 2 || nkw) ok = fe_err(p, off, KILN_ERR_ARG, "np.%s.outer(A, B) takes two arrays", base);
         kiln_expr *A = ok ? fe_arg_expr(p, &pos[0], name, "A") : NULL, *B = A ? fe_arg_expr(p, &pos[1], name, "B") : NULL;
         if (A && B && A->ndim + B->ndim > KILN_MAX_DIMS) ok = fe_err(p, off, KILN_ERR_SHAPE, "np.%s.outer: more than %d dimensions", base, KILN_MAX_DIMS);
@@ -6687,7 +6731,7 @@ static bool ufunc_method(parser *p, const char *name, size_t off, kval *pos, int
         bool reduce = !strcmp(m, "reduce");
         for (size_t k = 0; k < sizeof map / sizeof *map; k++)
             if (!strcmp(base, map[k][0])) to = map[k][reduce ? 1 : 2];
-        bool axis = npos >= 2, all = false;
+        bool axis = npos >= 2 || (reduce && npos >= 1 && pos[0].kind == KV_ARRAY && pos[0].e->ndim == 0), all = false; /* (a 0-d array reduces to itself) */
         for (int i = 0; i < nkw; i++) axis |= !strcmp(kw[i].name, "axis"), all |= !strcmp(kw[i].name, "axis") && kw[i].v.kind == KV_NONE;
         all |= npos >= 2 && pos[1].kind == KV_NONE;
         if (!to) ok = fe_err(p, off, KILN_ERR_NAME, reduce ? "np.%s.reduce is not supported: kiln has it for add, multiply, maximum, minimum, logical_and and logical_or"
@@ -6737,7 +6781,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         memset(self, 0, sizeof *self);
         npos++;
     } else {
-        snprintf(shown, sizeof shown, "%s", strncmp(name, "py.", 3) ? name : name + 3); /* (Python's round: "round") */
+        snprintf(shown, sizeof shown, "%s", display_name(name)); /* (Python's round: "round") */
         f = find(functions, sizeof functions / sizeof *functions, name);
         if (!f) {
             for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
@@ -6765,7 +6809,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         return ok;
     }
     fe_fn shown_f = *f; /* (its messages name Python's round as "round") */
-    shown_f.name = strncmp(f->name, "py.", 3) ? f->name : f->name + 3;
+    shown_f.name = display_name(f->name);
     bool ok = f->fn(p, &shown_f, &a, off, out);
     args_free(p, &a);
     if (ok && !f->py) fe_make_strong(p, out);

@@ -371,8 +371,8 @@ static void spaces(kstr *b, int n) {
  * and starting a new one at the indent when the word would pass width — unless the line holds
  * no more than the indent, where a break would not help. */
 static void extend_line(kstr *s, kstr *line, const char *word, int width, int indent) {
-    size_t wl = strlen(word);
-    if (line->len + wl > (size_t)width && line->len > (size_t)indent) {
+    long wl = (long)strlen(word);
+    if ((long)line->len + wl > (long)width && (long)line->len > (long)indent) { /* (width may be below 0: a tiny linewidth) */
         while (line->len && line->s[line->len - 1] == ' ') line->len--;
         kstr_printf(s, "%.*s\n", (int)line->len, line->s);
         line->len = 0;
