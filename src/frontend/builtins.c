@@ -286,9 +286,9 @@ static bool py_round_digits(parser *p, const kval *x, const kval *nd, size_t off
     if (x->e->dtype != KILN_F64) { /* an int (or a bool): itself, or rounded at 10^-d */
         if (x->e->dtype == KILN_BOOL) i = x->e->val.b;
         if (d >= 0) return fe_set_expr(p, out, kiln_int(p->ctx, i), off);
+        if (d <= -20) return fe_set_expr(p, out, kiln_int(p->ctx, 0), off); /* (|i| < 2^63 < 10^20 / 2) */
         __int128 m = 1, q, r, n = i;
-        for (int64_t k = 0; k < -d && k < 39; k++) m *= 10;
-        if (-d >= 39) return fe_set_expr(p, out, kiln_int(p->ctx, 0), off);
+        for (int64_t k = 0; k < -d; k++) m *= 10;
         q = n / m, r = n % m;
         if (r < 0) q--, r += m; /* (floor) */
         if (2 * r > m || (2 * r == m && (q & 1))) q++;
@@ -302,7 +302,7 @@ static bool py_round_digits(parser *p, const kval *x, const kval *nd, size_t off
         snprintf(text, sizeof text, "%.*f", (int)d, v); /* (exactly rounded, ties to even) */
         return fe_set_expr(p, out, kiln_scalar(p->ctx, strtod(text, NULL)), off);
     }
-    if (-d > 308) return fe_set_expr(p, out, kiln_scalar(p->ctx, copysign(0.0, v)), off);
+    if (d < -308) return fe_set_expr(p, out, kiln_scalar(p->ctx, copysign(0.0, v)), off);
     /* the exact digits (a double of 1 or more has at most 52 after the point), rounded at 10^-d */
     int k = (int)-d, n = snprintf(text, sizeof text, "%.60f", fabs(v));
     char *dot = strchr(text, '.');

@@ -1945,7 +1945,8 @@ static bool read_ufunc_method(parser *p, char *name, size_t cap) {
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
-    if (!kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name) && !read_ufunc_method(p, name, cap)) return false;
+    if (is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name) && !read_ufunc_method(p, name, cap))
+        return false; /* (only a name before a '.' is looked up here) */
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
     if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
