@@ -466,6 +466,11 @@ out:
 }
 
 kiln_expr *fe_arg_expr(parser *p, const kval *v, const char *fn, const char *param) {
+    if (v->kind == KV_ARRAY) { /* (an array as it is: the message's text is made only for what is not one) */
+        kiln_expr *e = kiln_expr_retain(v->e);
+        fe_got(p, e, v->off);
+        return e;
+    }
     char what[96];
     snprintf(what, sizeof what, "%s(): '%s'", fn, param);
     kiln_expr *e = fe_as_expr(p->ctx, v, what);
