@@ -613,7 +613,9 @@ KILN_API const char *kiln_scope_name(const kiln_scope *s, int i); /* i-th name i
 /* Binds name to a Python number: a 0-d float64, int64 or bool array (retained), read by
  * expressions as NumPy reads a Python scalar (2.5 * x keeps a float32 x float32). */
 KILN_API kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a);
-/* Seeds rand() and randn() in expressions parsed with s (default seed 0). */
+/* Seeds np.random's legacy generator (MT19937) behind rand(), randn() ... in expressions parsed
+ * with s, as np.random.seed(seed) does, so they give NumPy's numbers (a seed past 32 bits as
+ * np.random.seed([low 32 bits, high 32 bits]); default seed 0). */
 KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
 
 /* Parses one expression in Python's syntax with NumPy's names: operators with Python's

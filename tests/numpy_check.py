@@ -835,6 +835,31 @@ PROGRAMS = [
     # seed() makes rand() repeat
     "seed(3)\nx = rand(4)\nseed(3)\ny = rand(4)\nprint(all(x == y), x.shape, x.dtype)",
     "seed(0)\nx = randn(2, 3)\nprint(x.shape, x.dtype, bool(all(isfinite(x))))",
+    # NumPy's numbers for the same seed: np.random's legacy state (MT19937) ...
+    "seed(0)\nprint(rand(3).tolist(), randn(2, 2).tolist(), rand(), randn())",
+    "np.random.seed(12345)\nprint(np.random.randint(0, 10, 8), np.random.randint(5), np.random.randint(-3, 2**40, 3))",
+    "seed(7)\nprint(normal(1.5, 2, 3).tolist(), uniform(-1, 1, (2, 2)).tolist(), normal(), uniform(3, 1))",
+    "seed(1)\nprint(permutation(9), permutation(M).tolist(), choice(5, 6), choice(5), choice(7, 4, replace=False))",
+    "seed(2)\nprint(choice([1.5, 2.5, 3.5], 5, p=[0.2, 0.3, 0.5]), choice(6, 4, replace=False, p=[0.1, 0.2, 0.3, 0.1, 0.2, 0.1]))",
+    "seed(3)\nprint(exponential(2.0, 3).tolist(), standard_exponential(2).tolist(), random_sample(2).tolist(), standard_normal(2).tolist())",
+    "seed(4)\nx = arange(7)\nshuffle(x)\ny = M.copy()\nnp.random.shuffle(y)\nprint(x, y.tolist())",
+    "seed([1, 2, 3])\nprint(rand(2).tolist())\nseed(2**32 - 1)\nprint(randint(0, 2**32, 3), randint(-2**62, 2**62, 2))",
+    "seed(5)\nx = randn(3)\ny = randn(1)\nseed(5)\nprint(randn(4).tolist() == concatenate([x, y]).tolist())",
+    # ... and default_rng's Generator (PCG64 through SeedSequence)
+    "rng = np.random.default_rng(42)\nprint(rng.random(3).tolist(), rng.integers(0, 10, 5), rng.integers(5), rng.random())",
+    "rng = np.random.default_rng(0)\nprint(rng.standard_normal(4), rng.normal(5, 2, 2), rng.uniform(1, 2, 2).tolist(), rng.exponential(1.5, 3))",
+    "rng = np.random.default_rng(3)\nprint(rng.permutation(7), rng.permutation(M).tolist(), rng.choice(10, 4, replace=False), rng.choice(5, 4))",
+    "rng = np.random.default_rng(4)\nprint(rng.choice(20000, 1000, replace=False)[:6], rng.choice(20000, 10, replace=False, shuffle=False))",
+    "rng = np.random.default_rng(5)\nprint(rng.choice(6, 3, replace=False, p=[0.1, 0.2, 0.3, 0.1, 0.2, 0.1]), rng.choice(M, 2, axis=1).tolist())",
+    "rng = np.random.default_rng(6)\nprint(rng.integers(-5, 5, size=(2, 3), dtype=int32), rng.random(3, dtype=float32), rng.standard_normal(3, dtype=float32))",
+    "rng = np.random.default_rng(7)\ny = arange(8)\nrng.shuffle(y)\nprint(y, rng.integers(0, 2**40, 3), rng.integers(1, 6, 4, endpoint=True))",
+    "rng = np.random.default_rng([1, 2, 2**40])\nr2 = rng\nprint(rng.random(2).tolist(), r2.random(1).tolist(), rng)",
+    "rng = np.random.default_rng(8)\nprint(np.round(rng.standard_normal(50000).sum(), 9), rng.integers(0, 3, 20000).sum(), rng.random(10**5).max())",
+    "x = np.random.default_rng(-1)", "print(np.random.randint(5, 5))", "print(np.random.normal(0, -1))", "seed(2**32)",
+    "rng = np.random.default_rng(0)\nprint(rng.integers(3, 2, endpoint=True))", "rng = np.random.default_rng(0)\nprint(rng.uniform(2, 1))",
+    "print(np.random.choice(3, 4, replace=False))", "print(np.random.choice(3, p=[0.5, 0.6, 0.1]))", "seed(-2)",
+    "rng = np.random.default_rng(0)\nprint(rng.choice(4, 3, replace=False, p=[0.5, 0.5, 0, 0]))",
+    "rng = np.random.default_rng(9)\nprint(rng.choice(100000, 5000, replace=False).sum(), rng.permutation(100000)[:5])",
     # values kept across statements, loops rebinding with other dtypes and shapes
     "x = 1\nfor i in range(3):\n    x = x * 2.5\nprint(x)",
     "x = u\nfor i in range(2):\n    x = concatenate((x, x))\nprint(x.shape)",
@@ -1172,7 +1197,10 @@ def namespace():
         ns[name] = getattr(np.linalg, name)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,
-              seed=np.random.seed, np=np, numpy=np, round=py_round)
+              seed=np.random.seed, randint=np.random.randint, normal=np.random.normal, uniform=np.random.uniform,
+              permutation=np.random.permutation, choice=np.random.choice, exponential=np.random.exponential,
+              standard_exponential=np.random.standard_exponential, random_sample=np.random.random_sample,
+              standard_normal=np.random.standard_normal, shuffle=np.random.shuffle, np=np, numpy=np, round=py_round)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
 
 

@@ -9,6 +9,7 @@
  * scalar (strong, NEP 50): exp(1) * f32 is float64, as np.exp(1) * f32 is.
  */
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -944,102 +945,6 @@ static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
     kiln_expr_free(c);
     return array_result(p, out, cr, off);
-}
-
-static bool h_random(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    int nd = 0;
-    int64_t shape[KILN_MAX_DIMS];
-    kval *s = arg(a, "shape");
-    if (s->kind != KV_ABSENT && !fe_arg_shape(p, s, f->name, "shape", &nd, shape)) return false;
-    for (int d = 0; d < nd; d++)
-        if (shape[d] < 0) return fe_err(p, s->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
-    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
-    p->env->volatile_ = true;
-    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, nd, shape);
-    if (!fe_got(p, r, off)) return false;
-    double *d = (double *)r->data;
-    for (int64_t i = 0; i < kiln_array_size(r); i++) d[i] = f->op ? scope_rand_normal(p->env->scope) : scope_rand_unit(p->env->scope);
-    if (nd == 0) { /* np.random.rand() is a Python float */
-        kiln_expr *e = kiln_scalar(p->ctx, d[0]);
-        kiln_array_free(r);
-        return fe_set_expr(p, out, e, off);
-    }
-    return array_result(p, out, r, off);
-}
-
-/* normal(loc, scale, size), uniform(low, high, size), randint(low, high, size): np.random's,
- * from the scope's generator */
-enum { D_NORMAL, D_UNIFORM, D_RANDINT };
-static bool h_distribution(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    int nd = 0;
-    int64_t shape[KILN_MAX_DIMS];
-    const char *pn[2] = {f->op == D_NORMAL ? "loc" : "low", f->op == D_NORMAL ? "scale" : "high"};
-    double v[2] = {0, 1};
-    int64_t iv[2] = {0, 0};
-    kiln_dtype dts[2] = {KILN_I64, KILN_I64};
-    for (int i = 0; i < 2; i++)
-        if (given_not_none(a, pn[i]) && !fe_arg_number(p, arg(a, pn[i]), f->name, pn[i], &v[i], &iv[i], &dts[i])) return false;
-    if (given_not_none(a, "size") && !fe_arg_shape(p, arg(a, "size"), f->name, "size", &nd, shape)) return false;
-    for (int d = 0; d < nd; d++)
-        if (shape[d] < 0) return fe_err(p, arg(a, "size")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
-    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
-    int64_t lo = iv[0], hi = iv[1];
-    if (f->op == D_RANDINT) {
-        if (!given_not_none(a, "high")) hi = lo, lo = 0; /* randint(n): [0, n) */
-        if (dts[0] != KILN_I64 || (given_not_none(a, "high") && dts[1] != KILN_I64))
-            return fe_err(p, off, KILN_ERR_ARG, "randint(): low and high must be integers");
-        if (hi <= lo) return fe_err(p, off, KILN_ERR_ARG, "randint(): low >= high");
-    }
-    p->env->volatile_ = true;
-    kiln_array *r = kiln_array_new(p->ctx, f->op == D_RANDINT ? KILN_I64 : KILN_F64, nd, shape);
-    if (!fe_got(p, r, off)) return false;
-    kiln_scope *sc = p->env->scope;
-    uint64_t span = (uint64_t)hi - (uint64_t)lo;
-    for (int64_t i = 0; i < kiln_array_size(r); i++) {
-        if (f->op == D_RANDINT) ((int64_t *)r->data)[i] = lo + (int64_t)(scope_rand_u64(sc) % span);
-        else if (f->op == D_NORMAL) ((double *)r->data)[i] = v[0] + v[1] * scope_rand_normal(sc);
-        else ((double *)r->data)[i] = v[0] + (v[1] - v[0]) * scope_rand_unit(sc);
-    }
-    if (nd == 0 && !given_not_none(a, "size")) { /* no size: a Python number */
-        kiln_expr *e = f->op == D_RANDINT ? kiln_int(p->ctx, ((int64_t *)r->data)[0]) : kiln_scalar(p->ctx, ((double *)r->data)[0]);
-        kiln_array_free(r);
-        return fe_set_expr(p, out, e, off);
-    }
-    return array_result(p, out, r, off);
-}
-
-/* permutation(x): a shuffled arange(x), or x's rows shuffled (np.random.permutation) */
-static bool h_permutation(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval *x = arg(a, "x");
-    int64_t n;
-    kiln_expr *arr = NULL;
-    double fv;
-    if (x->kind == KV_ARRAY && x->e->ndim == 0 && kiln_expr_scalar(x->e, &fv, &n) && x->e->dtype == KILN_I64) {
-        if (n < 0) return fe_err(p, x->off, KILN_ERR_ARG, "permutation(): negative length");
-    } else {
-        if (!(arr = expr_of(p, f, a, "x"))) return false;
-        if (arr->ndim == 0) {
-            kiln_expr_free(arr);
-            return fe_err(p, x->off, KILN_ERR_ARG, "permutation(): x must be an integer or at least 1-d");
-        }
-        n = arr->shape[0];
-    }
-    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
-    p->env->volatile_ = true;
-    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &n);
-    if (!fe_got(p, r, off)) return result(p, out, NULL, off, 1, &arr);
-    int64_t *d = (int64_t *)r->data;
-    for (int64_t i = 0; i < n; i++) d[i] = i;
-    for (int64_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
-        int64_t j = (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)(i + 1)), t = d[i];
-        d[i] = d[j];
-        d[j] = t;
-    }
-    if (!arr) return array_result(p, out, r, off);
-    kiln_expr *idx = kiln_var(p->ctx, r);
-    kiln_array_free(r);
-    kiln_expr *t[2] = {arr, idx};
-    return result(p, out, idx ? kiln_take(p->ctx, arr, idx, 0) : NULL, off, 2, t);
 }
 
 static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -5743,30 +5648,298 @@ static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return done(p, &t, out, op2(&t, c, KILN_OP_DIV, coef, scale), off);
 }
 
-/* random.choice(a, size=None, replace=True, p=None): indices drawn now with kiln's generator
- * (uniform, or by the cumulative p searched, as NumPy's; without replacement the first of a
- * shuffle), then a's elements at them */
+/* ------------------------------------------------------------------ random numbers */
+
+/* The generator a call draws from: a Generator's method's own (its self), else np.random's legacy
+ * state; NULL after an error.  gen: the Generator's algorithms (ziggurat normals, Lemire's
+ * integers, Floyd's samples), else RandomState's. */
+static fe_rng *rng_of(parser *p, const fe_fn *f, fe_args *a, size_t off, bool *gen) {
+    kiln_scope *s = p->env->scope;
+    *gen = has(a, "self");
+    if (!s) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name), NULL;
+    p->env->volatile_ = true;
+    if (!*gen) return &s->rng;
+    kval *g = arg(a, "self");
+    if (g->kind != KV_GEN || g->rng < 0 || g->rng >= s->ngens) return fe_err(p, off, KILN_ERR_ARG, "%s(): not a Generator", f->name), NULL;
+    return &s->gens[g->rng];
+}
+
+/* size= (or rand's *shape): the draw's shape; *sized false for None (one Python number). */
+static bool draw_shape(parser *p, const fe_fn *f, fe_args *a, int *nd, int64_t *shape, bool *sized) {
+    const char *pn = has(a, "shape") ? "shape" : "size";
+    kval *s = arg(a, pn);
+    *nd = 0;
+    *sized = s->kind != KV_ABSENT && s->kind != KV_NONE;
+    if (*sized && !fe_arg_shape(p, s, f->name, pn, nd, shape)) return false;
+    if (has(a, "shape")) *sized = *nd > 0; /* rand() is a number, rand(3) an array */
+    for (int d = 0; d < *nd; d++)
+        if (shape[d] < 0) return fe_err(p, s->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
+    return true;
+}
+
+/* The draws' array (a new one of dtype dt and the shape), or one Python number when not sized. */
+static bool draws_result(parser *p, kval *out, kiln_array *r, bool sized, bool py_int, size_t off) {
+    if (sized || !r) return array_result(p, out, r, off);
+    kiln_expr *e = py_int ? kiln_int(p->ctx, ((int64_t *)r->data)[0])
+                 : r->dtype == KILN_F32 ? kiln_scalar(p->ctx, ((float *)r->data)[0]) : kiln_scalar(p->ctx, ((double *)r->data)[0]);
+    kiln_array_free(r);
+    return fe_set_expr(p, out, e, off);
+}
+
+/* rand(*shape), randn(*shape), random_sample(size), standard_normal(size), normal(loc, scale,
+ * size), uniform(low, high, size), exponential(scale, size), standard_exponential(size): NumPy's
+ * draws in NumPy's order, from np.random's legacy state or a Generator (with dtype float32 where
+ * NumPy's Generator has it). */
+enum { D_RAND, D_RANDN, D_NORMAL, D_UNIFORM, D_EXP };
+static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd;
+    int64_t shape[KILN_MAX_DIMS], iv[2] = {0, 0};
+    bool sized, gen;
+    const char *pn[2] = {f->op == D_NORMAL ? "loc" : f->op == D_UNIFORM ? "low" : "scale", f->op == D_NORMAL ? "scale" : "high"};
+    double v[2] = {f->op == D_EXP ? 1.0 : 0.0, 1.0};
+    kiln_dtype dts[2], dt = KILN_F64;
+    for (int i = 0; i < 2; i++)
+        if (has(a, pn[i]) && given_not_none(a, pn[i]) && !fe_arg_number(p, arg(a, pn[i]), f->name, pn[i], &v[i], &iv[i], &dts[i])) return false;
+    if (!draw_shape(p, f, a, &nd, shape, &sized)) return false;
+    if (has(a, "dtype") && given_not_none(a, "dtype")) {
+        if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
+        if (dt != KILN_F64 && (dt != KILN_F32 || !strcmp(f->name, "Generator.standard_exponential")))
+            return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s (kiln draws float64%s)", f->name,
+                          kiln_dtype_name(dt), strcmp(f->name, "Generator.standard_exponential") ? " and float32" : "");
+    }
+    double range = v[1] - v[0], scale = f->op == D_NORMAL ? v[1] : v[0];
+    if ((f->op == D_NORMAL || f->op == D_EXP) && scale < 0) return fe_err(p, off, KILN_ERR_ARG, "%s(): scale < 0", f->name);
+    if (f->op == D_UNIFORM && !isfinite(range))
+        return fe_err(p, off, KILN_ERR_ARG, has(a, "self") ? "%s(): high - low range exceeds valid bounds" : "%s(): Range exceeds valid bounds", f->name);
+    if (f->op == D_UNIFORM && has(a, "self") && range < 0) return fe_err(p, off, KILN_ERR_ARG, "%s(): high - low < 0", f->name);
+    fe_rng *r = rng_of(p, f, a, off, &gen);
+    if (!r) return false;
+    kiln_array *res = kiln_array_new(p->ctx, dt, nd, shape);
+    if (!fe_got(p, res, off)) return false;
+    int64_t n = kiln_array_size(res);
+    double *d = (double *)res->data;
+    float *s = (float *)res->data;
+    for (int64_t i = 0; i < n; i++) switch (f->op) {
+        case D_RAND:
+            if (dt == KILN_F32) s[i] = fe_rng_float(r);
+            else d[i] = fe_rng_double(r);
+            break;
+        case D_RANDN:
+            if (dt == KILN_F32) s[i] = fe_rng_normal_f(r);
+            else d[i] = gen ? fe_rng_normal(r) : fe_rng_gauss(r);
+            break;
+        case D_NORMAL: d[i] = v[0] + v[1] * (gen ? fe_rng_normal(r) : fe_rng_gauss(r)); break;
+        case D_UNIFORM: d[i] = v[0] + range * fe_rng_double(r); break;
+        default: d[i] = scale * (gen ? fe_rng_exponential(r) : -log1p(-fe_rng_double(r))); break;
+        }
+    return draws_result(p, out, res, sized, false, off);
+}
+
+/* randint(low, high=None, size=None, dtype=int64) and a Generator's integers(..., endpoint=False):
+ * RandomState's masked rejection, the Generator's Lemire multiply, as NumPy draws them. */
+static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd;
+    int64_t shape[KILN_MAX_DIMS], iv[2] = {0, 0};
+    bool sized, gen, endpoint = false, two = given_not_none(a, "high");
+    double v[2];
+    kiln_dtype dts[2] = {KILN_I64, KILN_I64}, dt = KILN_I64;
+    if (!fe_arg_number(p, arg(a, "low"), f->name, "low", &v[0], &iv[0], &dts[0]) ||
+        (two && !fe_arg_number(p, arg(a, "high"), f->name, "high", &v[1], &iv[1], &dts[1])) || !draw_shape(p, f, a, &nd, shape, &sized) ||
+        (has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
+        return false;
+    if (dt != KILN_I64 && dt != KILN_I32)
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64 and int32)", f->name, kiln_dtype_name(dt));
+    if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
+    int64_t lo = two ? iv[0] : 0, hi = two ? iv[1] : iv[0];
+    if (endpoint ? hi < lo : hi <= lo) return fe_err(p, off, KILN_ERR_ARG, endpoint ? "%s(): low > high" : "%s(): low >= high", f->name);
+    int64_t top = endpoint ? hi : hi - 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+    if (lo < -bound - 1) return fe_err(p, off, KILN_ERR_ARG, "%s(): low is out of bounds for %s", f->name, kiln_dtype_name(dt));
+    if (top > bound) return fe_err(p, off, KILN_ERR_ARG, "%s(): high is out of bounds for %s", f->name, kiln_dtype_name(dt));
+    fe_rng *r = rng_of(p, f, a, off, &gen);
+    if (!r) return false;
+    kiln_array *res = kiln_array_new(p->ctx, dt, nd, shape);
+    if (!fe_got(p, res, off)) return false;
+    uint64_t range = (uint64_t)top - (uint64_t)lo;
+    for (int64_t i = 0, n = kiln_array_size(res); i < n; i++) {
+        int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, range, !gen));
+        if (dt == KILN_I32) ((int32_t *)res->data)[i] = (int32_t)x;
+        else ((int64_t *)res->data)[i] = x;
+    }
+    /* (without size, RandomState's is a Python int, a Generator's a NumPy integer) */
+    return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt == KILN_I32, true, off);
+}
+
+/* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
+ * swap partner by masked rejection), as a new int64 array. */
+static kiln_array *shuffled_range(parser *p, fe_rng *r, int64_t n, size_t off) {
+    kiln_array *res = kiln_array_new(p->ctx, KILN_I64, 1, &n);
+    if (!fe_got(p, res, off)) return NULL;
+    int64_t *d = (int64_t *)res->data;
+    for (int64_t i = 0; i < n; i++) d[i] = i;
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)fe_rng_interval(r, (uint64_t)i), t = d[i];
+        d[i] = d[j], d[j] = t;
+    }
+    return res;
+}
+
+/* permutation(x) and a Generator's permutation(x, axis=0): a shuffled arange(x), or x's rows
+ * (slices along axis) in a shuffled order. */
+static bool h_permutation(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *x = arg(a, "x");
+    int64_t n, axis = 0;
+    kiln_expr *arr = NULL;
+    double fv;
+    bool gen;
+    if (has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return false;
+    if (x->kind == KV_ARRAY && x->e->ndim == 0 && x->e->op == KILN_OP_CONST && dtype_is_int((kiln_dtype)x->e->dtype) && kiln_expr_scalar(x->e, &fv, &n)) {
+        if (n < 0) return fe_err(p, x->off, KILN_ERR_ARG, "%s(): negative dimensions are not allowed", f->name);
+    } else {
+        if (!(arr = expr_of(p, f, a, "x"))) return false;
+        if (arr->ndim == 0 || axis < -arr->ndim || axis >= arr->ndim) {
+            bool scalar = arr->ndim == 0;
+            kiln_expr_free(arr);
+            return scalar ? fe_err(p, x->off, KILN_ERR_ARG, "%s(): x must be an integer or at least 1-dimensional", f->name)
+                          : fe_err(p, off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds", f->name, (long long)axis);
+        }
+        if (axis < 0) axis += arr->ndim;
+        n = arr->shape[axis];
+    }
+    fe_rng *r = rng_of(p, f, a, off, &gen);
+    kiln_array *perm = r ? shuffled_range(p, r, n, off) : NULL;
+    if (!perm || !arr) {
+        kiln_expr_free(arr);
+        return perm ? array_result(p, out, perm, off) : false;
+    }
+    kiln_expr *idx = kiln_var(p->ctx, perm);
+    kiln_array_free(perm);
+    kiln_expr *t[2] = {arr, idx};
+    return result(p, out, idx ? kiln_take(p->ctx, arr, idx, (int)axis) : NULL, off, 2, t);
+}
+
+/* default_rng(seed=None): a new Generator (PCG64 seeded through SeedSequence from the seed's
+ * 32-bit words: an int's, lowest first, or a list's ints one after another; None: the operating
+ * system's entropy), or the Generator given. */
+static bool h_default_rng(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *sv = arg(a, "seed");
+    if (sv->kind == KV_GEN) return fe_kval_copy(p->ctx, out, sv) || fe_got(p, NULL, off);
+    uint32_t w[128];
+    int n = 0;
+    if (sv->kind == KV_ABSENT || sv->kind == KV_NONE) {
+        if (!fe_rng_os_entropy(w, 4)) return fe_err(p, off, KILN_ERR_ARG, "%s(): the operating system gave no entropy", f->name);
+        n = 4;
+    } else {
+        bool seq = sv->kind == KV_LIST || sv->kind == KV_TUPLE;
+        for (int i = 0; i < (seq ? sv->n : 1); i++) {
+            const kval *v = seq ? &sv->items[i] : sv;
+            double fv;
+            int64_t k;
+            if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype) || !kiln_expr_scalar(v->e, &fv, &k))
+                return fe_err(p, v->off, KILN_ERR_ARG, "%s(): the seed must be a non-negative integer or a list of them", f->name);
+            if (k < 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected non-negative integer", f->name);
+            if (n + 2 > (int)(sizeof w / sizeof *w)) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): kiln takes at most 64 seed integers", f->name);
+            w[n++] = (uint32_t)k;
+            if (k >> 32) w[n++] = (uint32_t)((uint64_t)k >> 32);
+        }
+    }
+    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generators)", f->name);
+    p->env->volatile_ = true;
+    int g = scope_new_generator(p->env->scope, w, n);
+    if (g < 0) return fe_got(p, NULL, off);
+    *out = (kval){.kind = KV_GEN, .off = off, .rng = g};
+    return true;
+}
+
+/* searchsorted(cdf, u, side='right') of one u in n increasing values */
+static int64_t search_right(const double *cdf, int64_t n, double u) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (cdf[mid] <= u) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* The cumulative sums of p, divided by the last (NumPy's cdf /= cdf[-1]). */
+static void cdf_of(const double *pr, int64_t n, double *cdf) {
+    double sum = 0;
+    for (int64_t k = 0; k < n; k++) cdf[k] = sum += pr[k];
+    for (int64_t k = 0; k < n; k++) cdf[k] /= sum;
+}
+
+/* A Generator's sample of count distinct indices of n (replace=False, no p): a partial shuffle of
+ * arange(n)'s tail when the sample is large, else Floyd's algorithm with NumPy's hash set, then
+ * (shuffle=True) the sample shuffled; every index drawn by Lemire's method, as NumPy draws them. */
+static bool floyd_sample(parser *p, fe_rng *r, int64_t n, int64_t count, bool shuffle, int64_t *d, size_t off) {
+    if (n > 10000 && count > n / (shuffle ? 50 : 20)) {
+        int64_t *all = kiln_malloc(p->ctx, (size_t)n * sizeof *all);
+        if (!all) return fe_got(p, NULL, off);
+        for (int64_t i = 0; i < n; i++) all[i] = i;
+        for (int64_t i = n - 1, first = n - count > 1 ? n - count : 1; i >= first; i--) {
+            int64_t j = (int64_t)fe_rng_bounded(r, (uint64_t)i, false), t = all[i];
+            all[i] = all[j], all[j] = t;
+        }
+        memcpy(d, all + (n - count), (size_t)count * sizeof *d);
+        kiln_free(p->ctx, all);
+        return true;
+    }
+    uint64_t mask = (uint64_t)(1.2 * (double)count);
+    for (int s = 1; s < 64; s *= 2) mask |= mask >> s;
+    uint64_t *set = kiln_malloc(p->ctx, (size_t)(mask + 1) * sizeof *set);
+    if (!set) return fe_got(p, NULL, off);
+    memset(set, 0xff, (size_t)(mask + 1) * sizeof *set);
+    for (int64_t j = n - count; j < n; j++) {
+        uint64_t val = fe_rng_bounded(r, (uint64_t)j, false), loc = val & mask;
+        while (set[loc] != UINT64_MAX && set[loc] != val) loc = (loc + 1) & mask;
+        if (set[loc] == UINT64_MAX) set[loc] = val;
+        else { /* val was drawn before: j itself joins */
+            for (loc = (uint64_t)j & mask; set[loc] != UINT64_MAX;) loc = (loc + 1) & mask;
+            set[loc] = val = (uint64_t)j;
+        }
+        d[j - n + count] = (int64_t)val;
+    }
+    kiln_free(p->ctx, set);
+    for (int64_t i = count - 1; shuffle && i > 0; i--) {
+        int64_t j = (int64_t)fe_rng_bounded(r, (uint64_t)i, false), t = d[i];
+        d[i] = d[j], d[j] = t;
+    }
+    return true;
+}
+
+/* choice(a, size=None, replace=True, p=None) of np.random and a Generator's (with axis= and
+ * shuffle=): indices drawn as NumPy draws them (integers; by the cumulative p searched; without
+ * replacement a shuffle's first, Floyd's sample, or p's rounds without those found), then a's
+ * elements (slices along axis) at them. */
 static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kval *av = arg(a, "a");
-    int64_t n, shape[KILN_MAX_DIMS], count = 1;
+    int64_t n, shape[KILN_MAX_DIMS], count = 1, axis = 0;
     int nd = 0;
     double fv;
     kiln_expr *arr = NULL;
-    bool replace = true;
+    bool replace = true, shuffle = true, sized, gen = has(a, "self");
+    if ((has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) ||
+        (has(a, "shuffle") && given(a, "shuffle") && !fe_arg_bool(p, arg(a, "shuffle"), f->name, "shuffle", &shuffle)))
+        return false;
     if (av->kind == KV_ARRAY && av->e->ndim == 0 && av->e->op == KILN_OP_CONST && dtype_is_int((kiln_dtype)av->e->dtype)) {
         kiln_expr_scalar(av->e, &fv, &n);
     } else {
         if (!(arr = keep(&t, expr_of(p, f, a, "a")))) return done(p, &t, out, NULL, off);
-        if (arr->ndim != 1) {
+        if (arr->ndim == 0 || (!gen && arr->ndim != 1)) {
             tmps_free(&t);
-            return fe_err(p, av->off, KILN_ERR_ARG, "a must be 1-dimensional or an integer");
+            return fe_err(p, av->off, KILN_ERR_ARG, gen ? "%s(): a must be a sequence or an integer, not a 0-d array" : "%s(): a must be 1-dimensional or an integer", f->name);
         }
-        n = arr->shape[0];
+        if (axis < -arr->ndim || axis >= arr->ndim) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds for array of dimension %d", f->name, (long long)axis, arr->ndim);
+        }
+        if (axis < 0) axis += arr->ndim;
+        n = arr->shape[axis];
     }
-    if ((given_not_none(a, "size") && !fe_arg_shape(p, arg(a, "size"), f->name, "size", &nd, shape)) ||
-        (given(a, "replace") && !fe_arg_bool(p, arg(a, "replace"), f->name, "replace", &replace)))
+    if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "replace") && !fe_arg_bool(p, arg(a, "replace"), f->name, "replace", &replace)))
         return done(p, &t, out, NULL, off);
     for (int d = 0; d < nd; d++) count *= shape[d];
     if (n <= 0 && count > 0) {
@@ -5777,64 +5950,83 @@ static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "Cannot take a larger sample than population when replace is False");
     }
-    double *cdf = NULL;
+    double *pr = NULL, *cdf = NULL;
     if (given_not_none(a, "p")) { /* the probabilities, read now */
         kiln_expr *pe = keep(&t, expr_of(p, f, a, "p"));
         kiln_array *pa = pe && pe->ndim == 1 && pe->shape[0] == n ? value_now(p, keep(&t, kiln_cast(c, pe, KILN_F64)), arg(a, "p")->off) : NULL;
-        const char *bad = !pe ? NULL : pe->ndim != 1 || pe->shape[0] != n ? "'a' and 'p' must have same size" : !replace ? "choice(): p= with replace=False is not supported" : NULL;
-        cdf = pa && !bad ? kiln_calloc(c, (size_t)n * sizeof *cdf) : NULL;
-        double sum = 0;
-        for (int64_t k = 0; cdf && k < n && !bad; k++) {
-            double v = ((const double *)kiln_array_data(pa))[k];
-            if (!(v >= 0)) bad = "probabilities are not non-negative";
-            cdf[k] = sum += v;
+        const char *bad = !pe ? NULL : pe->ndim != 1 || pe->shape[0] != n ? "'a' and 'p' must have same size" : NULL;
+        pr = pa && !bad ? kiln_calloc(c, (size_t)(2 * n + 1) * sizeof *pr) : NULL;
+        cdf = pr ? pr + n : NULL;
+        double sum = 0, comp = 0, tol = sqrt(DBL_EPSILON);
+        if (pe && pe->dtype == KILN_F32) tol = sqrt((double)FLT_EPSILON);
+        int64_t positive = 0;
+        for (int64_t k = 0; pr && k < n && !bad; k++) { /* (summed as NumPy's kahan_sum) */
+            double v = pr[k] = ((const double *)kiln_array_data(pa))[k], y = v - comp, s = sum + y;
+            comp = (s - sum) - y, sum = s;
+            if (isnan(v)) bad = "probabilities contain NaN";
+            else if (v < 0) bad = "probabilities are not non-negative";
+            positive += v > 0;
         }
         kiln_array_free(pa);
-        if (!bad && cdf && fabs(sum - 1) > 1.4901161193847656e-08) bad = "probabilities do not sum to 1";
-        if (bad || !cdf) {
-            kiln_free(c, cdf);
+        if (!bad && pr && fabs(sum - 1) > tol) bad = "probabilities do not sum to 1";
+        if (!bad && pr && !replace && positive < count) bad = "Fewer non-zero entries in p than size";
+        if (bad || !pr) {
+            kiln_free(c, pr);
             tmps_free(&t);
             return bad ? fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "%s", bad) : false;
         }
-        for (int64_t k = 0; k < n; k++) cdf[k] /= sum;
     }
-    if (!p->env->scope) {
-        kiln_free(c, cdf);
+    fe_rng *r = rng_of(p, f, a, off, &gen);
+    kiln_array *ia = r ? kiln_array_new(c, KILN_I64, nd, shape) : NULL;
+    if (!ia) {
+        kiln_free(c, pr);
         tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name);
+        return r ? fe_got(p, NULL, off) : false;
     }
-    p->env->volatile_ = true;
-    kiln_array *ia = kiln_array_new(c, KILN_I64, nd, shape), *perm = !replace ? kiln_array_new(c, KILN_I64, 1, &n) : NULL;
-    if (!ia || (!replace && !perm)) {
-        kiln_array_free(ia), kiln_array_free(perm), kiln_free(c, cdf);
-        tmps_free(&t);
-        return fe_got(p, NULL, off);
-    }
-    int64_t *d = (int64_t *)kiln_array_data(ia), *pd = perm ? (int64_t *)kiln_array_data(perm) : NULL;
-    for (int64_t k = 0; pd && k < n; k++) pd[k] = k;
-    for (int64_t k = 0; k < count; k++) {
-        if (pd) { /* a partial Fisher-Yates shuffle: the k-th pick swapped to the front */
-            int64_t j = k + (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)(n - k)), s = pd[k];
-            pd[k] = pd[j], pd[j] = s;
-            d[k] = pd[k];
-        } else if (cdf) { /* the first cumulative probability above u */
-            double u = scope_rand_unit(p->env->scope);
-            int64_t lo = 0, hi = n - 1;
-            while (lo < hi) {
-                int64_t mid = lo + (hi - lo) / 2;
-                if (cdf[mid] > u) hi = mid;
-                else lo = mid + 1;
+    int64_t *d = (int64_t *)kiln_array_data(ia);
+    bool ok = true;
+    if (replace && pr) { /* the first cumulative probability above each u */
+        cdf_of(pr, n, cdf);
+        for (int64_t k = 0; k < count; k++) d[k] = search_right(cdf, n, fe_rng_double(r));
+    } else if (replace) {
+        for (int64_t k = 0; k < count; k++) d[k] = (int64_t)fe_rng_bounded(r, (uint64_t)(n - 1), !gen);
+    } else if (pr) { /* rounds of draws, each without what earlier rounds found, its new indices in order */
+        double *u = kiln_malloc(c, (size_t)(count ? count : 1) * sizeof *u);
+        int64_t *mark = kiln_calloc(c, (size_t)n * sizeof *mark); /* (the round that last found each index, from 1) */
+        ok = u && mark;
+        for (int64_t found = 0, round = 1; ok && found < count; round++) {
+            int64_t want = count - found;
+            for (int64_t k = 0; k < want; k++) u[k] = fe_rng_double(r);
+            for (int64_t k = 0; k < found; k++) pr[d[k]] = 0;
+            cdf_of(pr, n, cdf);
+            for (int64_t k = 0; k < want; k++) {
+                int64_t i = search_right(cdf, n, u[k]);
+                if (mark[i] != round) mark[i] = round, d[found++] = i;
             }
-            d[k] = lo;
-        } else {
-            d[k] = (int64_t)(scope_rand_u64(p->env->scope) % (uint64_t)n);
         }
+        if (!ok) fe_got(p, NULL, off);
+        kiln_free(c, u);
+        kiln_free(c, mark);
+    } else if (gen) {
+        ok = floyd_sample(p, r, n, count, shuffle, d, off);
+    } else { /* RandomState: the first count of a permutation of n */
+        kiln_array *perm = shuffled_range(p, r, n, off);
+        if ((ok = perm != NULL)) memcpy(d, perm->data, (size_t)count * sizeof *d);
+        kiln_array_free(perm);
     }
-    kiln_array_free(perm);
-    kiln_free(c, cdf);
+    kiln_free(c, pr);
+    if (!ok) {
+        kiln_array_free(ia);
+        tmps_free(&t);
+        return false;
+    }
+    if (!arr) {
+        tmps_free(&t);
+        return draws_result(p, out, ia, sized, true, off);
+    }
     kiln_expr *idx = keep(&t, kiln_var(c, ia));
     kiln_array_free(ia);
-    return done(p, &t, out, arr && idx ? keep(&t, kiln_take(c, arr, idx, 0)) : idx, off);
+    return done(p, &t, out, idx ? keep(&t, kiln_take(c, arr, idx, (int)axis)) : NULL, off);
 }
 
 /* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
@@ -6583,12 +6775,28 @@ static const fe_fn functions[] = {
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
     {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
-    {"rand", "*shape", h_random, 0, "uniform random values in [0, 1) (np.random.rand; seed(n) seeds them)", false},
-    {"randn", "*shape", h_random, 1, "standard normal random values (np.random.randn)", false},
-    {"normal", "loc=0.0, scale=1.0, size=None", h_distribution, D_NORMAL, "normal random values (np.random.normal)", false},
-    {"uniform", "low=0.0, high=1.0, size=None", h_distribution, D_UNIFORM, "uniform random values in [low, high)", false},
-    {"randint", "low, high=None, size=None", h_distribution, D_RANDINT, "random integers in [low, high) (np.random.randint)", false},
+    {"rand", "*shape", h_draw, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", false},
+    {"randn", "*shape", h_draw, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", false},
+    {"random", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random)", false},
+    {"random_sample", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random_sample)", false},
+    {"standard_normal", "size=None", h_draw, D_RANDN, "standard normal random values (np.random.standard_normal)", false},
+    {"normal", "loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "normal random values (np.random.normal)", false},
+    {"uniform", "low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "uniform random values in [low, high) (np.random.uniform)", false},
+    {"exponential", "scale=1.0, size=None", h_draw, D_EXP, "exponential random values (np.random.exponential)", false},
+    {"standard_exponential", "size=None", h_draw, D_EXP, "exponential random values of scale 1 (np.random.standard_exponential)", false},
+    {"randint", "low, high=None, size=None, dtype=None", h_integers, 0, "random integers in [low, high) (np.random.randint)", false},
     {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
+    {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
+                                                   "its methods are listed as Generator.NAME", false},
+    {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", false},
+    {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", false},
+    {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", false},
+    {"Generator.uniform", "self, low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", false},
+    {"Generator.exponential", "self, scale=1.0, size=None", h_draw, D_EXP, "rng.exponential(scale, size)", false},
+    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", h_draw, D_EXP, "rng.standard_exponential(size)", false},
+    {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", h_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
+    {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", h_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", false},
+    {"Generator.permutation", "self, x, axis=0", h_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
     {"load", "file", h_load, 0, "the array in a .npy file", false},
     {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",
      h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
@@ -6626,7 +6834,7 @@ static const fe_fn functions[] = {
     {"enumerate", "iterable, start=0", h_zip, 1, "a list of (count, item) tuples", true},
     {"print", "*args", h_statement, 0, "print(values..., sep=' ', end='\\n'): a statement", true},
     {"save", "*args", h_statement, 0, "save(\"f.npy\", expr): a statement", true},
-    {"seed", "*args", h_statement, 0, "seed(n): a statement; seeds rand() and randn()", true},
+    {"seed", "*args", h_statement, 0, "seed(n), seed([n0, n1, ...]), seed(None): a statement; seeds np.random's legacy generator as NumPy does (rand randn randint normal ... then draw NumPy's numbers)", true},
 };
 
 /* Methods whose signature differs from the function's (self is the first parameter). */
@@ -6761,15 +6969,26 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         return py_extreme(p, name[1] == 'a', pos, npos, out);
     if (self && self->kind == KV_STR) return fe_str_method(p, name, self, pos, npos, kw, nkw, off, out);
     if (self) {
+        bool gen = self->kind == KV_GEN; /* rng.integers(...): "Generator.integers" */
         snprintf(shown, sizeof shown, "%s", name);
-        f = find(methods, sizeof methods / sizeof *methods, name);
-        for (int i = 0; !f && method_names[i]; i++)
-            if (!strcmp(method_names[i], name)) f = find(functions, sizeof functions / sizeof *functions, name);
-        if (!f || (self->kind != KV_ARRAY && self->kind != KV_LIST)) {
+        if (gen) {
+            char full[48];
+            snprintf(full, sizeof full, "Generator.%s", name);
+            f = find(functions, sizeof functions / sizeof *functions, full);
+        } else {
+            f = find(methods, sizeof methods / sizeof *methods, name);
+            for (int i = 0; !f && method_names[i]; i++)
+                if (!strcmp(method_names[i], name)) f = find(functions, sizeof functions / sizeof *functions, name);
+        }
+        if (!f || (!gen && self->kind != KV_ARRAY && self->kind != KV_LIST)) {
             bool place = !strcmp(name, "sort") || !strcmp(name, "fill") || !strcmp(name, "append") || !strcmp(name, "extend");
-            bool ok = place ? fe_err(p, off, KILN_ERR_NAME, "x.%s(...) is a statement of its own on a name (x.sort(), x.fill(v), xs.append(v)); "
-                                                            "for a view, assign: x[0] = v, x[0] = sort(x[0])", name)
-                            : fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
+            bool ok = gen && !strcmp(name, "shuffle")
+                          ? fe_err(p, off, KILN_ERR_NAME, "rng.shuffle(x) is a statement of its own on a name (it shuffles x in place)")
+                      : gen ? fe_err(p, off, KILN_ERR_NAME, "a Generator has no method '%s' (kiln's: random integers standard_normal normal uniform "
+                                                            "exponential standard_exponential choice permutation shuffle)", name)
+                      : place ? fe_err(p, off, KILN_ERR_NAME, "x.%s(...) is a statement of its own on a name (x.sort(), x.fill(v), xs.append(v)); "
+                                                              "for a view, assign: x[0] = v, x[0] = sort(x[0])", name)
+                              : fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
             kval_free(p->ctx, self);
             for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
             for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);

@@ -23,7 +23,7 @@
 
 #include "../base/base.h"
 
-typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_ABSENT } kv_kind;
+typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_GEN, KV_ABSENT } kv_kind;
 
 typedef struct kval {
     kv_kind kind;
@@ -33,6 +33,7 @@ typedef struct kval {
     struct kval *items;
     char *s;              /* KV_STR */
     kiln_dtype dt;        /* KV_DTYPE */
+    int rng;              /* KV_GEN: a default_rng() Generator, by its number in the scope */
     int64_t sl[3];        /* KV_SLICE: start, stop, step, present by sl_flags (KILN_IX_HAS_*) */
     int sl_flags;
     /* KV_ARRAY: a name's array or a view of one, which NumPy's value would share memory with;

@@ -101,6 +101,7 @@ static const char *kind_name(const kval *v) {
     case KV_DTYPE: return "a dtype";
     case KV_SLICE: return "a slice";
     case KV_ELLIPSIS: return "an ellipsis";
+    case KV_GEN: return "a Generator";
     case KV_ABSENT: return "nothing";
     }
     return "?";
@@ -752,6 +753,7 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
         kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
         return true;
     case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return true;
+    case KV_GEN: kstr_printf(b, "Generator(PCG64)"); return true;
     case KV_SLICE:
     case KV_ABSENT: kstr_printf(b, "slice(...)"); return true;
     case KV_ARRAY: break;
@@ -1984,11 +1986,13 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     }
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
-        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", NULL};
+        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
+                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
-        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn normal uniform randint permutation choice shuffle and seed");
+        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn random random_sample standard_normal normal uniform exponential "
+                                                                     "standard_exponential randint permutation choice shuffle seed and default_rng");
         advance(p);
     }
     return true;
@@ -2666,6 +2670,7 @@ static const char *py_type(const kval *v) {
     if (is_seq(v)) return v->kind == KV_LIST ? "list" : "tuple";
     if (v->kind == KV_NONE) return "NoneType";
     if (v->kind == KV_STR) return "str";
+    if (v->kind == KV_GEN) return "Generator";
     if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
     return kind_name(v);
 }

@@ -1,5 +1,5 @@
 /*
- * scope.c — names bound to arrays, and the random generator behind rand() and randn().
+ * scope.c — names bound to arrays, and the random state behind np.random and default_rng().
  *
  * Pipeline position: beside the parser, which looks names up here.  The REPL keeps one scope
  * for the whole session; a binding is replaced only when a statement succeeded.
@@ -38,6 +38,7 @@ void kiln_scope_free(kiln_scope *s) {
     kiln_free(s->ctx, s->origin);
     kiln_free(s->ctx, s->vals);
     kiln_free(s->ctx, s->names);
+    kiln_free(s->ctx, s->gens);
     kiln_free(s->ctx, s->arrays);
     kiln_free(s->ctx, s->py);
     kiln_free(s->ctx, s);
@@ -265,35 +266,45 @@ const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a) {
     return NULL;
 }
 
-/* xoshiro256**, seeded through splitmix64. */
-static uint64_t splitmix(uint64_t *x) {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
+/* np.random.seed(n): NumPy's legacy seeding; a seed past 32 bits as the list [low, high]. */
 void kiln_scope_seed(kiln_scope *s, uint64_t seed) {
     if (!s) return;
-    for (int i = 0; i < 4; i++) s->rng[i] = splitmix(&seed);
+    if (seed >> 32) fe_rng_seed_mt_words(&s->rng, (const uint32_t[]){(uint32_t)seed, (uint32_t)(seed >> 32)}, 2);
+    else fe_rng_seed_mt(&s->rng, (uint32_t)seed);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t scope_rand_u64(kiln_scope *s) {
-    uint64_t *r = s->rng, out = rotl(r[1] * 5, 7) * 9, t = r[1] << 17;
-    r[2] ^= r[0];
-    r[3] ^= r[1];
-    r[1] ^= r[2];
-    r[0] ^= r[3];
-    r[2] ^= t;
-    r[3] = rotl(r[3], 45);
-    return out;
+fe_rng *fe_scope_generator(kiln_scope *s, const char *name) {
+    const kval *v = fe_scope_value(s, name);
+    return v && v->kind == KV_GEN && v->rng >= 0 && v->rng < s->ngens ? &s->gens[v->rng] : NULL;
 }
 
-double scope_rand_unit(kiln_scope *s) { return (double)(scope_rand_u64(s) >> 11) * 0x1.0p-53; }
+int scope_new_generator(kiln_scope *s, const uint32_t *entropy, int n) {
+    if (s->ngens == s->gens_cap) {
+        int cap = s->gens_cap ? 2 * s->gens_cap : 4;
+        fe_rng *g = kiln_realloc(s->ctx, s->gens, (size_t)cap * sizeof *g);
+        if (!g) return -1;
+        s->gens = g, s->gens_cap = cap;
+    }
+    fe_rng_seed_pcg(&s->gens[s->ngens], entropy, n);
+    return s->ngens++;
+}
 
-double scope_rand_normal(kiln_scope *s) { /* Box-Muller; u1 in (0, 1] */
-    double u1 = 1.0 - scope_rand_unit(s), u2 = scope_rand_unit(s);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+bool scope_rngs_save(kiln_scope *s, scope_rngs *r) {
+    r->legacy = s->rng;
+    r->n = s->ngens;
+    r->gens = s->ngens ? kiln_malloc(s->ctx, (size_t)s->ngens * sizeof *r->gens) : NULL;
+    if (s->ngens && !r->gens) return false;
+    if (s->ngens) memcpy(r->gens, s->gens, (size_t)s->ngens * sizeof *r->gens);
+    return true;
+}
+
+void scope_rngs_load(kiln_scope *s, const scope_rngs *r) {
+    s->rng = r->legacy;
+    if (r->n) memcpy(s->gens, r->gens, (size_t)r->n * sizeof *r->gens);
+    s->ngens = r->n; /* (a generator made since is gone with the parse that made it) */
+}
+
+void scope_rngs_free(kiln_scope *s, scope_rngs *r) {
+    kiln_free(s->ctx, r->gens);
+    r->gens = NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "../base/base.h"
 #include "frontend.h"
+#include "rng.h"
 
 struct kiln_scope {
     kiln_ctx *ctx;
@@ -17,7 +18,9 @@ struct kiln_scope {
     struct scope_origin *origin; /* n: where each binding's value came from (fe_scope_derive) */
     uint64_t next_id;
     int n, cap;
-    uint64_t rng[4];      /* xoshiro256** state for rand() and randn() */
+    fe_rng rng;           /* np.random's legacy state, behind rand() randn() seed() ... */
+    fe_rng *gens;         /* each default_rng()'s Generator, by its number (a value's gen) */
+    int ngens, gens_cap;
     fe_printopts print;   /* np.set_printoptions's */
 };
 
@@ -28,8 +31,19 @@ struct scope_origin {
     uint64_t *from;
 };
 
-uint64_t scope_rand_u64(kiln_scope *s);
-double scope_rand_unit(kiln_scope *s);   /* uniform in [0, 1) */
-double scope_rand_normal(kiln_scope *s); /* standard normal */
+/* The Generator bound to name, or NULL where name is not one. */
+fe_rng *fe_scope_generator(kiln_scope *s, const char *name);
+/* A new Generator's number, its state seeded from entropy's n words; -1 when out of memory. */
+int scope_new_generator(kiln_scope *s, const uint32_t *entropy, int n);
+
+/* All of a scope's random state, kept to draw the same numbers again (a subscript parsed twice). */
+typedef struct scope_rngs {
+    fe_rng legacy;
+    fe_rng *gens;
+    int n;
+} scope_rngs;
+bool scope_rngs_save(kiln_scope *s, scope_rngs *r); /* false when out of memory */
+void scope_rngs_load(kiln_scope *s, const scope_rngs *r);
+void scope_rngs_free(kiln_scope *s, scope_rngs *r);
 
 #endif

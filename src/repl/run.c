@@ -643,6 +643,17 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
     bool module = word_at(t, a, ne, "np") || word_at(t, a, ne, "numpy") || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
+    if (!module && is_ident(t, a, ne) && ne - a < sizeof st->names[1] && ne < b && t[ne] == '.' &&
+        call_stmt(t, ne + 1, b, "shuffle", &st->x, &st->xlen)) { /* rng.shuffle(NAME): a Generator's (names[1]) */
+        size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, b - 1);
+        if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "shuffle() takes the name of an array (it shuffles it in place)"), false;
+        memcpy(st->names[0], t + na, nb - na);
+        st->names[0][nb - na] = 0;
+        memcpy(st->names[1], t + a, ne - a);
+        st->names[1][ne - a] = 0;
+        snprintf(st->method, sizeof st->method, "shuffle");
+        return st->kind = S_METHOD, true;
+    }
     for (int k = 0; !module && in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
         if (call_stmt(t, ne + 1, b, in_place[k], &st->x, &st->xlen)) {
             memcpy(st->names[0], t + a, ne - a);
@@ -1064,16 +1075,37 @@ static int exec_save(prog *pg, stmt *st) {
     return rc;
 }
 
+/* seed(n), seed([n0, n1, ...]) and seed(None): np.random.seed's, with its range */
 static int exec_seed(prog *pg, stmt *st) {
     callargs c;
     int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
-    double f;
-    int64_t v;
-    if (c.npos != 1 || c.nkw || c.pos[0].kind != KV_ARRAY || !kiln_expr_scalar(c.pos[0].e, &f, &v) ||
-        !(c.pos[0].e->dtype == KILN_I64 || c.pos[0].e->dtype == KILN_I32) || v < 0)
-        rc = report(pg, st->x, "usage: seed(n) with an integer n >= 0");
-    else kiln_scope_seed(pg->s->scope, (uint64_t)v);
+    uint32_t words[64];
+    int n = 0;
+    const kval *v = c.npos == 1 && !c.nkw ? &c.pos[0] : NULL;
+    const char *bad = !v ? "usage: seed(n), seed([n0, n1, ...]) or seed(None)" : NULL;
+    if (v && v->kind == KV_NONE) { /* fresh entropy, as NumPy's */
+        uint32_t key[FE_MT_WORDS];
+        if (!fe_rng_os_entropy(key, FE_MT_WORDS)) bad = "seed(None): the operating system gave no entropy";
+        else fe_rng_seed_mt_words(&pg->s->scope->rng, key, FE_MT_WORDS);
+    } else if (v) {
+        bool list = v->kind == KV_LIST || v->kind == KV_TUPLE;
+        int count = list ? v->n : 1;
+        if (list && !count) bad = "Seed must be non-empty";
+        if (count > 64) bad = "seed(): kiln takes at most 64 words";
+        for (int i = 0; !bad && i < count; i++) {
+            const kval *w = list ? &v->items[i] : v;
+            double f;
+            int64_t k;
+            if (w->kind != KV_ARRAY || w->e->ndim != 0 || !(w->e->dtype == KILN_I64 || w->e->dtype == KILN_I32) || !kiln_expr_scalar(w->e, &f, &k))
+                bad = "seed(): the seed must be an integer or a list of integers";
+            else if (k < 0 || k > 0xffffffffll) bad = "Seed must be between 0 and 2**32 - 1";
+            else words[n++] = (uint32_t)k;
+        }
+        if (!bad && list) fe_rng_seed_mt_words(&pg->s->scope->rng, words, n);
+        else if (!bad) fe_rng_seed_mt(&pg->s->scope->rng, words[0]);
+    }
+    if (bad) rc = report(pg, v ? st->x + v->off : st->x, bad);
     callargs_free(pg->s, &c);
     return rc;
 }
@@ -1441,18 +1473,19 @@ static kiln_array *assigned_view(kiln_ctx *ctx, kiln_array *v, int nd, const int
 /* Parses src[0, len) again as the item assignment's first parse did: drawing the random numbers
  * it drew from generator state rng0 (rand() in a subscript draws while it is parsed), then the
  * generator as it was. */
-static kiln_status parse_again(prog *pg, const char *src, size_t len, const uint64_t *rng0, fe_env *env, kval *v) {
-    uint64_t *g = pg->s->scope->rng, rng[4];
-    memcpy(rng, g, sizeof rng);
-    memcpy(g, rng0, sizeof rng);
+static kiln_status parse_again(prog *pg, const char *src, size_t len, const scope_rngs *rng0, fe_env *env, kval *v) {
+    scope_rngs now;
+    if (!scope_rngs_save(pg->s->scope, &now)) return kiln_fail(pg->s->ctx, KILN_ERR_NOMEM, "out of memory");
+    scope_rngs_load(pg->s->scope, rng0);
     kiln_status st = fe_parse(pg->s->ctx, env, src, len, false, v);
-    memcpy(g, rng, sizeof rng);
+    scope_rngs_load(pg->s->scope, &now);
+    scope_rngs_free(pg->s->scope, &now);
     return st;
 }
 
 /* Whether the target's text up to `end` (x[:, 1] of x[:, 1][mask], x.T of x.T[0]) is T or a
  * view of T's memory. */
-static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const uint64_t *rng0) {
+static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const scope_rngs *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
     fe_env env = {.scope = pg->s->scope};
     kval v = {0};
@@ -1478,7 +1511,7 @@ static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const
  * same subscript of an array holding each element's position, under a name of its own (the
  * subscript itself may read NAME).  NULL after reporting. */
 #define POSITIONS "__kiln_positions__"
-static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const uint64_t *rng0, int *rc) {
+static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const scope_rngs *rng0, int *rc) {
     kiln_ctx *ctx = pg->s->ctx;
     kiln_scope *sc = pg->s->scope;
     kiln_array *pos = kiln_array_new(ctx, KILN_I64, T->ndim, T->shape), *P = NULL;
@@ -1520,7 +1553,7 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const u
 
 /* Whether the target's one subscript is a boolean mask (NAME[mask]), for NumPy's words when
  * the value does not fit what it picks. */
-static bool whole_mask(prog *pg, const stmt *st, const uint64_t *rng0) {
+static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
     if (st->groups != 1 || st->attrs) return false;
     fe_env env = {.scope = pg->s->scope};
@@ -1637,10 +1670,14 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     kiln_array *A = NULL, *V = NULL, *P = NULL, *src = NULL;
     kiln_expr *ve = NULL;
     int rc = RUN_OK;
-    uint64_t rng0[4]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
-    memcpy(rng0, s->scope->rng, sizeof rng0);
+    scope_rngs rng0[1]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
+    if (!scope_rngs_save(s->scope, rng0)) {
+        kiln_array_free(T);
+        return report(pg, st->t, "out of memory");
+    }
     if (st->attrs && !view_upto(pg, st, st->lb, T, rng0)) { /* x.attr[...] = v into a copy: NumPy changes nothing */
         kiln_array_free(T);
+        scope_rngs_free(s->scope, rng0);
         return report(pg, st->t, "x.attr[...] = value would write into a copy (this attribute of x is not a view of its memory), "
                                  "which changes nothing");
     }
@@ -1728,6 +1765,7 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     kval_free(ctx, &vv);
     fe_deps_free(ctx, &env.deps);
     kiln_array_free(T);
+    scope_rngs_free(s->scope, rng0);
     return rc;
 }
 
@@ -1948,7 +1986,7 @@ static int exec_for(prog *pg, stmt *st) {
 
 /* NAME.append(v) and NAME.extend(vs) of a list (a new list bound to NAME), NAME.sort(axis=-1),
  * NAME.fill(v) and random.shuffle(NAME) of an array (written into its memory, as NumPy's; a
- * shuffle moves the rows, by kiln's generator). */
+ * shuffle moves the rows as NumPy's does, from np.random's state or a Generator's). */
 /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v) and the other in-place functions
  * (fe_in_place): NAME's new value (the frontend's, with env.in_place) written into its memory,
  * as NumPy's functions write. */
@@ -2038,13 +2076,18 @@ static int exec_method(prog *pg, stmt *st) {
         if (rc == RUN_OK && m[0] == 's' && ax && (ax->kind != KV_ARRAY || !kiln_expr_scalar(ax->e, &f, &axis)))
             rc = report(pg, st->x + ax->off, "sort(): axis must be an integer");
         if (rc == RUN_OK && m[1] == 'h' && T->ndim == 0) rc = report(pg, st->x, "shuffle(): the array must be at least 1-dimensional");
-        if (rc == RUN_OK && m[1] == 'h') { /* its rows in an order drawn now (Fisher-Yates) */
+        fe_rng *gen = m[1] == 'h' && st->names[1][0] ? fe_scope_generator(s->scope, st->names[1]) : &s->scope->rng;
+        if (rc == RUN_OK && !gen) {
+            snprintf(msg, sizeof msg, "'%s' is not a Generator (np.random.default_rng()): it has no shuffle()", st->names[1]);
+            rc = report(pg, st->start, msg);
+        }
+        if (rc == RUN_OK && m[1] == 'h') { /* its rows in an order drawn now: NumPy's Fisher-Yates, from the end */
             int64_t n = T->shape[0];
             kiln_array *perm = kiln_array_new(ctx, KILN_I64, 1, &n);
             int64_t *d = perm ? (int64_t *)kiln_array_data(perm) : NULL;
             for (int64_t i = 0; d && i < n; i++) d[i] = i;
             for (int64_t i = n - 1; d && i > 0; i--) {
-                int64_t j = (int64_t)(scope_rand_u64(s->scope) % (uint64_t)(i + 1)), tmp = d[i];
+                int64_t j = (int64_t)fe_rng_interval(gen, (uint64_t)i), tmp = d[i];
                 d[i] = d[j], d[j] = tmp;
             }
             kiln_expr *idx = perm ? kiln_var(ctx, perm) : NULL;

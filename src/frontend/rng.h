@@ -1,0 +1,47 @@
+/*
+ * rng.h — NumPy's random streams, drawn as NumPy draws them: np.random's legacy state
+ * (MT19937, RandomState's algorithms) and np.random.default_rng's Generator (PCG64 seeded
+ * through SeedSequence), so a seeded program gives NumPy's numbers.
+ */
+#ifndef KILN_FRONTEND_RNG_H
+#define KILN_FRONTEND_RNG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FE_MT_WORDS 624
+
+typedef struct fe_rng {
+    bool pcg;                 /* PCG64 (a Generator's), else MT19937 (np.random's legacy state) */
+    bool has32;               /* PCG64: u32 holds the upper half of the last 64-bit draw */
+    bool has_gauss;           /* MT19937: gauss holds the polar method's second value */
+    uint32_t u32;
+    double gauss;
+    int pos;                  /* MT19937: the next word of key */
+    uint32_t key[FE_MT_WORDS];
+    unsigned __int128 state, inc; /* PCG64 */
+} fe_rng;
+
+/* np.random.seed(n), n < 2^32, and np.random.seed([w0, w1, ...]) (init_by_array). */
+void fe_rng_seed_mt(fe_rng *r, uint32_t seed);
+void fe_rng_seed_mt_words(fe_rng *r, const uint32_t *words, int n);
+/* PCG64(SeedSequence(entropy)): entropy as 32-bit words, lowest first (an int's words, or a
+ * list's ints one after another). */
+void fe_rng_seed_pcg(fe_rng *r, const uint32_t *entropy, int n);
+/* n words from the operating system (seed=None); false when it has none to give. */
+bool fe_rng_os_entropy(uint32_t *w, int n);
+
+uint32_t fe_rng_u32(fe_rng *r);
+uint64_t fe_rng_u64(fe_rng *r);
+double fe_rng_double(fe_rng *r);   /* [0, 1), 53 bits */
+float fe_rng_float(fe_rng *r);     /* [0, 1), 24 bits (a Generator's float32) */
+/* Uniform in [0, max] by masked rejection (shuffles, permutations, RandomState.randint). */
+uint64_t fe_rng_interval(fe_rng *r, uint64_t max);
+/* Uniform in [0, range]: masked rejection, or Lemire's multiply (a Generator's integers). */
+uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked);
+double fe_rng_gauss(fe_rng *r);    /* RandomState's standard normal: the polar method */
+double fe_rng_normal(fe_rng *r);   /* a Generator's: the ziggurat */
+float fe_rng_normal_f(fe_rng *r);
+double fe_rng_exponential(fe_rng *r);
+
+#endif
