@@ -5686,10 +5686,77 @@ static bool draws_result(parser *p, kval *out, kiln_array *r, bool sized, bool p
     return fe_set_expr(p, out, e, off);
 }
 
+/* A draw's two parameters (pn: their names; absent ones keep v's defaults), each a number (v, iv,
+ * dts) or an array whose values, broadcast to the draw's shape and cast to want, are read now into
+ * pa[i] (a new array, else NULL); the draw's shape is size's, else the arrays' broadcast shape. */
+static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const pn[2], kiln_dtype want, double v[2], int64_t iv[2],
+                        kiln_dtype dts[2], kiln_array *pa[2], int *nd, int64_t *shape, bool *sized) {
+    tmps t = {0};
+    kiln_expr *e[2] = {NULL, NULL};
+    pa[0] = pa[1] = NULL;
+    if (!draw_shape(p, f, a, nd, shape, sized)) return false;
+    bool arrays = false;
+    for (int i = 0; i < 2; i++) {
+        if (!pn[i] || !has(a, pn[i]) || !given_not_none(a, pn[i])) continue;
+        kval *x = arg(a, pn[i]);
+        if (x->kind == KV_LIST || x->kind == KV_TUPLE || (x->kind == KV_ARRAY && x->e->ndim > 0)) {
+            if (!(e[i] = keep(&t, expr_of(p, f, a, pn[i])))) return tmps_free(&t), false;
+            if (dtype_is_int(want) && !dtype_is_int((kiln_dtype)e[i]->dtype) && e[i]->dtype != KILN_BOOL) {
+                tmps_free(&t);
+                return fe_err(p, x->off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
+            }
+            dts[i] = (kiln_dtype)e[i]->dtype;
+            arrays = true;
+        } else if (!fe_arg_number(p, x, f->name, pn[i], &v[i], &iv[i], &dts[i])) {
+            return tmps_free(&t), false;
+        }
+    }
+    if (arrays && !*sized) { /* the arrays' broadcast shape */
+        *sized = true;
+        for (int i = 0; i < 2; i++)
+            for (int k = 0; e[i] && k < e[i]->ndim; k++) {
+                int d = e[i]->ndim - 1 - k, at; /* (dims from the right) */
+                int64_t len = e[i]->shape[d];
+                if (k >= *nd) {
+                    memmove(shape + 1, shape, (size_t)*nd * sizeof *shape);
+                    shape[0] = len, (*nd)++;
+                    continue;
+                }
+                at = *nd - 1 - k;
+                if (shape[at] == 1) shape[at] = len;
+                else if (len != 1 && len != shape[at]) {
+                    tmps_free(&t);
+                    return fe_err(p, arg(a, pn[i])->off, KILN_ERR_SHAPE, "%s(): shape mismatch: objects cannot be broadcast to a single shape", f->name);
+                }
+            }
+    }
+    for (int i = 0; i < 2; i++) {
+        kiln_expr *b = e[i] ? broadcast(p, &t, keep(&t, kiln_cast(p->ctx, e[i], want)), *nd, shape, f->name, arg(a, pn[i])->off) : NULL;
+        if (e[i] && (!b || !(pa[i] = value_now(p, b, arg(a, pn[i])->off)))) {
+            kiln_array_free(pa[0]);
+            pa[0] = pa[1] = NULL;
+            return tmps_free(&t), false;
+        }
+    }
+    tmps_free(&t);
+    return true;
+}
+
+/* Parameter i at element k: its array's value there, or the number. */
+static double param_at(kiln_array *const pa[2], const double v[2], int i, int64_t k) { return pa[i] ? ((const double *)pa[i]->data)[k] : v[i]; }
+static int64_t iparam_at(kiln_array *const pa[2], const int64_t iv[2], int i, int64_t k) { return pa[i] ? ((const int64_t *)pa[i]->data)[k] : iv[i]; }
+
+/* The draws of a failed call's parameters released; false. */
+static bool params_free(kiln_array *pa[2]) {
+    kiln_array_free(pa[0]);
+    kiln_array_free(pa[1]);
+    return false;
+}
+
 /* rand(*shape), randn(*shape), random_sample(size), standard_normal(size), normal(loc, scale,
  * size), uniform(low, high, size), exponential(scale, size), standard_exponential(size): NumPy's
  * draws in NumPy's order, from np.random's legacy state or a Generator (with dtype float32 where
- * NumPy's Generator has it). */
+ * NumPy's Generator has it); parameters numbers or arrays (broadcast, each element's own). */
 enum { D_RAND, D_RANDN, D_NORMAL, D_UNIFORM, D_EXP };
 static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     int nd;
@@ -5698,25 +5765,27 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     const char *pn[2] = {f->op == D_NORMAL ? "loc" : f->op == D_UNIFORM ? "low" : "scale", f->op == D_NORMAL ? "scale" : "high"};
     double v[2] = {f->op == D_EXP ? 1.0 : 0.0, 1.0};
     kiln_dtype dts[2], dt = KILN_F64;
-    for (int i = 0; i < 2; i++)
-        if (has(a, pn[i]) && given_not_none(a, pn[i]) && !fe_arg_number(p, arg(a, pn[i]), f->name, pn[i], &v[i], &iv[i], &dts[i])) return false;
-    if (!draw_shape(p, f, a, &nd, shape, &sized)) return false;
+    kiln_array *pa[2];
     if (has(a, "dtype") && given_not_none(a, "dtype")) {
         if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
         if (dt != KILN_F64 && (dt != KILN_F32 || !strcmp(f->name, "Generator.standard_exponential")))
             return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s (kiln draws float64%s)", f->name,
                           kiln_dtype_name(dt), strcmp(f->name, "Generator.standard_exponential") ? " and float32" : "");
     }
-    double range = v[1] - v[0], scale = f->op == D_NORMAL ? v[1] : v[0];
-    if ((f->op == D_NORMAL || f->op == D_EXP) && scale < 0) return fe_err(p, off, KILN_ERR_ARG, "%s(): scale < 0", f->name);
-    if (f->op == D_UNIFORM && !isfinite(range))
-        return fe_err(p, off, KILN_ERR_ARG, has(a, "self") ? "%s(): high - low range exceeds valid bounds" : "%s(): Range exceeds valid bounds", f->name);
-    if (f->op == D_UNIFORM && has(a, "self") && range < 0) return fe_err(p, off, KILN_ERR_ARG, "%s(): high - low < 0", f->name);
+    if (!draw_params(p, f, a, pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
+    int64_t n = 1;
+    for (int d = 0; d < nd; d++) n *= shape[d];
+    int si = f->op == D_NORMAL ? 1 : 0; /* (the scale's parameter) */
+    for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
+        double lo = param_at(pa, v, 0, k), hi = param_at(pa, v, 1, k), range = hi - lo;
+        const char *bad = (f->op == D_NORMAL || f->op == D_EXP) && param_at(pa, v, si, k) < 0 ? "%s(): scale < 0"
+                        : f->op == D_UNIFORM && !isfinite(range) ? (has(a, "self") ? "%s(): high - low range exceeds valid bounds" : "%s(): Range exceeds valid bounds")
+                        : f->op == D_UNIFORM && has(a, "self") && range < 0 ? "%s(): high - low < 0" : NULL;
+        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name);
+    }
     fe_rng *r = rng_of(p, f, a, off, &gen);
-    if (!r) return false;
-    kiln_array *res = kiln_array_new(p->ctx, dt, nd, shape);
-    if (!fe_got(p, res, off)) return false;
-    int64_t n = kiln_array_size(res);
+    kiln_array *res = r ? kiln_array_new(p->ctx, dt, nd, shape) : NULL;
+    if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
     double *d = (double *)res->data;
     float *s = (float *)res->data;
     for (int64_t i = 0; i < n; i++) switch (f->op) {
@@ -5728,44 +5797,58 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             if (dt == KILN_F32) s[i] = fe_rng_normal_f(r);
             else d[i] = gen ? fe_rng_normal(r) : fe_rng_gauss(r);
             break;
-        case D_NORMAL: d[i] = v[0] + v[1] * (gen ? fe_rng_normal(r) : fe_rng_gauss(r)); break;
-        case D_UNIFORM: d[i] = v[0] + range * fe_rng_double(r); break;
-        default: d[i] = scale * (gen ? fe_rng_exponential(r) : -log1p(-fe_rng_double(r))); break;
+        case D_NORMAL: d[i] = param_at(pa, v, 0, i) + param_at(pa, v, 1, i) * (gen ? fe_rng_normal(r) : fe_rng_gauss(r)); break;
+        case D_UNIFORM: {
+            double lo = param_at(pa, v, 0, i);
+            d[i] = lo + (param_at(pa, v, 1, i) - lo) * fe_rng_double(r);
+            break;
         }
+        default: d[i] = param_at(pa, v, 0, i) * (gen ? fe_rng_exponential(r) : -log1p(-fe_rng_double(r))); break;
+        }
+    params_free(pa);
     return draws_result(p, out, res, sized, false, off);
 }
 
 /* randint(low, high=None, size=None, dtype=int64) and a Generator's integers(..., endpoint=False):
- * RandomState's masked rejection, the Generator's Lemire multiply, as NumPy draws them. */
+ * RandomState's masked rejection, the Generator's Lemire multiply, as NumPy draws them; low and
+ * high numbers or integer arrays (broadcast, each element's own). */
 static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     int nd;
     int64_t shape[KILN_MAX_DIMS], iv[2] = {0, 0};
     bool sized, gen, endpoint = false, two = given_not_none(a, "high");
     double v[2];
     kiln_dtype dts[2] = {KILN_I64, KILN_I64}, dt = KILN_I64;
-    if (!fe_arg_number(p, arg(a, "low"), f->name, "low", &v[0], &iv[0], &dts[0]) ||
-        (two && !fe_arg_number(p, arg(a, "high"), f->name, "high", &v[1], &iv[1], &dts[1])) || !draw_shape(p, f, a, &nd, shape, &sized) ||
-        (has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+    kiln_array *pa[2];
+    const char *pn[2] = {"low", two ? "high" : NULL};
+    if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
     if (dt != KILN_I64 && dt != KILN_I32)
         return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64 and int32)", f->name, kiln_dtype_name(dt));
-    if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
-    int64_t lo = two ? iv[0] : 0, hi = two ? iv[1] : iv[0];
-    if (endpoint ? hi < lo : hi <= lo) return fe_err(p, off, KILN_ERR_ARG, endpoint ? "%s(): low > high" : "%s(): low >= high", f->name);
-    int64_t top = endpoint ? hi : hi - 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
-    if (lo < -bound - 1) return fe_err(p, off, KILN_ERR_ARG, "%s(): low is out of bounds for %s", f->name, kiln_dtype_name(dt));
-    if (top > bound) return fe_err(p, off, KILN_ERR_ARG, "%s(): high is out of bounds for %s", f->name, kiln_dtype_name(dt));
+    if (!draw_params(p, f, a, pn, KILN_I64, v, iv, dts, pa, &nd, shape, &sized)) return false;
+    if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) {
+        params_free(pa);
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
+    }
+    if (!two) pa[1] = pa[0], pa[0] = NULL, iv[1] = iv[0], iv[0] = 0; /* randint(n): [0, n) */
+    int64_t n = 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+    for (int d = 0; d < nd; d++) n *= shape[d];
+    for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
+        int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
+        const char *bad = (endpoint ? hi < lo : hi <= lo) ? (endpoint ? "%s(): low > high" : "%s(): low >= high")
+                        : lo < -bound - 1 ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;
+        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name, kiln_dtype_name(dt));
+    }
     fe_rng *r = rng_of(p, f, a, off, &gen);
-    if (!r) return false;
-    kiln_array *res = kiln_array_new(p->ctx, dt, nd, shape);
-    if (!fe_got(p, res, off)) return false;
-    uint64_t range = (uint64_t)top - (uint64_t)lo;
-    for (int64_t i = 0, n = kiln_array_size(res); i < n; i++) {
-        int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, range, !gen));
+    kiln_array *res = r ? kiln_array_new(p->ctx, dt, nd, shape) : NULL;
+    if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
+    for (int64_t i = 0; i < n; i++) {
+        int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
+        int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));
         if (dt == KILN_I32) ((int32_t *)res->data)[i] = (int32_t)x;
         else ((int64_t *)res->data)[i] = x;
     }
+    params_free(pa);
     /* (without size, RandomState's is a Python int, a Generator's a NumPy integer) */
     return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt == KILN_I32, true, off);
 }
