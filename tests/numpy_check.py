@@ -570,6 +570,13 @@ CASES += [
     ("bool_(k)", 0), ("bool_(f)", 0), ("float32(2)", 0), ("int64(2.9)", 0), ("int32(-2.9)", 0), ("bool_(0)", 0),
     ("float64(True)", 0),
     ("copy(M)", 0), ("M.copy()", 0), ("load('{dir}/M.npy')", 0),
+    ("r_[1:4, 0, 8, [5, 6]]", 0), ("r_[0:1:5j, 2.5]", 0), ("r_[float32(u), 3.5]", 0), ("r_[int32(i[:3]), 3]", 0), ("r_[True, 2]", 0),
+    ("c_[a[:3], b[:3]]", 0), ("c_[M[:1], 0, 0, M[1:2]]", 0), ("r_['0,2', [1, 2, 3], [4, 5, 6]]", 0), ("r_['0,2,0', [1, 2, 3], [4, 5, 6]]", 0),
+    ("r_['1,2,0', [1, 2, 3], [4, 5, 6]]", 0), ("r_['-1', ones((2, 2)), zeros((2, 1))]", 0), ("np.r_[2:8:2, -1:-4:-1, a[:2]]", 0),
+    ("mgrid[0:5]", 0), ("mgrid[0:1:5j]", 0), ("mgrid[0:3, 0:4]", 0), ("mgrid[-1:1:3j, 0:2]", 0), ("np.mgrid[0:1:0.25, 0:2]", 0),
+    ("ogrid[0:3, 0:4]", 0), ("ogrid[0:1:3j, 1:2]", 0), ("mgrid[0:5,]", 0), ("mgrid[5:0:-1, 0:2]", 0), ("c_[1:4]", 0), ("mgrid[0:10:3]", 0),
+    ("c_[ones((2, 2)), [7, 8]]", 0), ("mgrid[0:2.5:0.5]", 0), ("mgrid[3:0]", 0), ("ogrid[1:2:1j]", 0), ("r_[1:2:1j]", 0), ("r_[3]", 0),
+    ("r_[1:]", 0), ("r_[5::2]", 0), ("mgrid[:3]", 0), ("mgrid[1, 2]", 0), ("r_[[1, 2], [[3]]]", 0), ("r_[1, '0']", 0), ("r_[1:3:0]", 0),
     ("rand(3, 4)", None), ("randn(5)", None), ("rand()", None), ("np.random.rand(2, 2)", None),
     ("all((rand(1000) >= 0) & (rand(1000) < 1))", 0), ("randn(2, 3).shape[1] * ones(2)", 0),
     # ---- Python numbers, constants, conversions of 0-d results, queries
@@ -1202,7 +1209,7 @@ def namespace():
         ns[name] = getattr(np.linalg, name)
     ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,
-              seed=np.random.seed, randint=np.random.randint, normal=np.random.normal, uniform=np.random.uniform,
+              seed=np.random.seed, randint=np.random.randint, r_=np.r_, c_=np.c_, mgrid=np.mgrid, ogrid=np.ogrid, normal=np.random.normal, uniform=np.random.uniform,
               permutation=np.random.permutation, choice=np.random.choice, exponential=np.random.exponential,
               standard_exponential=np.random.standard_exponential, random_sample=np.random.random_sample,
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle, np=np, numpy=np, round=py_round)

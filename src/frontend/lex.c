@@ -89,6 +89,11 @@ static token lex_number(lexer *lx) {
     }
     if (n >= sizeof buf - 1) return err_tok(lx, start, "number is too long");
     buf[n] = 0;
+    if (lx->pos < lx->len && (lx->src[lx->pos] == 'j' || lx->src[lx->pos] == 'J') &&
+        !(lx->pos + 1 < lx->len && (isalnum((unsigned char)lx->src[lx->pos + 1]) || lx->src[lx->pos + 1] == '_'))) {
+        lx->pos++; /* 5j */
+        return (token){.kind = TK_IMAG, .off = start, .len = lx->pos - start, .fval = strtod(buf, NULL)};
+    }
     if (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_'))
         return err_tok(lx, lx->pos, lx->src[lx->pos] == 'j' || lx->src[lx->pos] == 'J' ? "complex numbers are not supported"
                                                                                        : "invalid character in a number");

@@ -16,6 +16,8 @@ typedef enum tok_kind {
     TK_NAME,   /* identifiers, True, False */
     TK_STRING, /* 'x' or "x", with Python's backslash escapes */
     TK_OP,     /* operators and punctuation, spelled in text */
+    TK_IMAG,   /* 5j, 0.5j: an imaginary literal, fval its factor (only a step of mgrid's and r_'s
+                  slices takes one: a count of points) */
     TK_ERROR,  /* a character that starts no token; lx->err says why */
 } tok_kind;
 
@@ -24,7 +26,7 @@ typedef struct token {
     size_t off, len;  /* where it is in the source */
     char text[4];     /* TK_OP: its spelling ("**", "(", ...) */
     int64_t ival;     /* TK_INT */
-    double fval;      /* TK_FLOAT */
+    double fval;      /* TK_FLOAT, TK_IMAG */
 } token;
 
 typedef struct lexer {

@@ -2206,6 +2206,279 @@ static bool comp_run(comp *m, int ci) {
     return ok;
 }
 
+/* ------------------------------------------------------------------ r_, c_, mgrid, ogrid */
+
+/* One item of r_[...], c_[...], mgrid[...] or ogrid[...]: a slice whose parts are numbers (a step
+ * of Nj: N points, the stop included), or a value. */
+typedef struct trick_item {
+    size_t off;
+    bool slice, imag, flt; /* flt: a part is a float */
+    bool has[3];
+    double f[3];
+    int64_t i[3];
+    kval v; /* not a slice: the value */
+} trick_item;
+
+static bool trick_part(parser *p, const char *fn, kval *v, trick_item *it, int k) {
+    kiln_dtype dt = KILN_I64;
+    bool ok = fe_arg_number(p, v, fn, "slice", &it->f[k], &it->i[k], &dt);
+    kval_free(p->ctx, v);
+    if (!ok) return false;
+    it->has[k] = true;
+    if (dt == KILN_F64 || dt == KILN_F32) it->flt = true;
+    else it->f[k] = (double)it->i[k];
+    return true;
+}
+
+static bool trick_item_read(parser *p, const char *fn, trick_item *it) {
+    memset(it, 0, sizeof *it);
+    it->off = p->tok.off;
+    for (int k = 0;; k++) {
+        if (k == 3) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a slice has at most two ':'");
+        if (p->tok.kind == TK_IMAG) {
+            if (k != 2) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s[...]: an imaginary number is a slice's step (a count of points, as in 0:1:5j)", fn);
+            it->imag = it->has[2] = true;
+            it->f[2] = fabs(p->tok.fval);
+            advance(p);
+        } else if (!is_op(p, ":") && !is_op(p, ",") && !is_op(p, "]")) {
+            kval v = {0};
+            if (!p_test(p, &v)) return false;
+            if (k == 0 && !is_op(p, ":")) { /* a value */
+                it->v = v;
+                return true;
+            }
+            if (!trick_part(p, fn, &v, it, k)) return false;
+        } else if (k == 0 && !is_op(p, ":")) {
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a value or a slice in %s[...]", fn);
+        }
+        if (!is_op(p, ":")) break;
+        it->slice = true;
+        advance(p);
+    }
+    if (it->slice && !it->has[1] && (it->imag || !strcmp(fn, "mgrid") || !strcmp(fn, "ogrid")))
+        return fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: this slice needs its stop (0:5)", fn);
+    if (it->slice && !it->has[1]) { /* NumPy's arange(start, None, step): start is the stop */
+        it->has[1] = true, it->f[1] = it->f[0], it->i[1] = it->i[0];
+        it->has[0] = true, it->f[0] = 0, it->i[0] = 0;
+    }
+    if (it->has[2] && !it->imag && it->f[2] == 0) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: slice step cannot be zero", fn);
+    return true;
+}
+
+/* A number of a slice as a Python number's value. */
+static bool trick_number(parser *p, const trick_item *it, int k, kval *out) {
+    kiln_expr *e = !it->has[k] ? kiln_int(p->ctx, k == 2) : it->flt ? kiln_scalar(p->ctx, it->f[k]) : kiln_int(p->ctx, it->i[k]);
+    return fe_set_expr(p, out, e, it->off);
+}
+
+/* A slice of r_ or c_, or mgrid's one slice: arange(start, stop, step), or for a step of Nj
+ * linspace(start, stop, N) (mgrid's: start + i * (stop - start) / (N - 1)). */
+static bool trick_range(parser *p, const trick_item *it, bool grid, kval *out) {
+    kval pos[3] = {{0}};
+    if (!trick_number(p, it, 0, &pos[0]) || !trick_number(p, it, 1, &pos[1])) {
+        kval_free(p->ctx, &pos[0]);
+        return false;
+    }
+    if (!it->imag) return trick_number(p, it, 2, &pos[2]) ? fe_call(p, "arange", it->off, NULL, pos, 3, NULL, 0, out) : (kval_free(p->ctx, &pos[0]), kval_free(p->ctx, &pos[1]), false);
+    int64_t num = (int64_t)it->f[2];
+    if (!grid) {
+        fe_kwarg kw = {.off = it->off};
+        snprintf(kw.name, sizeof kw.name, "num");
+        return fe_set_expr(p, &kw.v, kiln_int(p->ctx, num), it->off) ? fe_call(p, "linspace", it->off, NULL, pos, 2, &kw, 1, out)
+                                                                      : (kval_free(p->ctx, &pos[0]), kval_free(p->ctx, &pos[1]), false);
+    }
+    kval_free(p->ctx, &pos[0]);
+    kval_free(p->ctx, &pos[1]);
+    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &num);
+    if (!fe_got(p, r, it->off)) return false;
+    double step = num != 1 ? (it->f[1] - it->f[0]) / (double)(num - 1) : 1;
+    for (int64_t k = 0; k < num; k++) ((double *)r->data)[k] = (double)k * step + it->f[0];
+    kiln_expr *e = kiln_var(p->ctx, r);
+    kiln_array_free(r);
+    return fe_set_expr(p, out, e, it->off);
+}
+
+/* mgrid[s0, s1, ...] (an array: each slice's coordinates over the grid, stacked) and ogrid[...]
+ * (a tuple: each slice's coordinates along its own axis), in int64 when every part is an int. */
+static bool trick_grid(parser *p, const char *fn, trick_item *its, int n, size_t off, kval *out) {
+    int64_t size[KILN_MAX_DIMS + 1];
+    bool flt = false;
+    if (n > KILN_MAX_DIMS) return fe_err(p, off, KILN_ERR_SHAPE, "%s[...]: more than %d slices", fn, KILN_MAX_DIMS);
+    for (int k = 0; k < n; k++) {
+        trick_item *it = &its[k];
+        if (!it->slice) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...] takes slices (0:5, 0:1:0.25, 0:1:5j)", fn);
+        flt |= it->flt || it->imag;
+        double len = it->imag ? floor(it->f[2]) : ceil((it->f[1] - it->f[0]) / (it->has[2] ? it->f[2] : 1));
+        if (!(len >= 0) || len > 1e15) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: negative dimensions are not allowed", fn);
+        size[k + 1] = (int64_t)len;
+    }
+    bool sparse = fn[0] == 'o';
+    kval *items = sparse ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+    if (sparse && !items) return fe_got(p, NULL, off);
+    size[0] = n;
+    kiln_array *dense = sparse ? NULL : kiln_array_new(p->ctx, flt ? KILN_F64 : KILN_I64, n + 1, size);
+    if (!sparse && !fe_got(p, dense, off)) return false;
+    int64_t cells = 1, inner = 1;
+    for (int k = 1; k <= n; k++) cells *= size[k];
+    for (int k = n - 1; k >= 0; k--) { /* (inner: the cells of the axes after k) */
+        trick_item *it = &its[k];
+        int64_t start = it->has[0] ? it->i[0] : 0, step = it->has[2] ? it->i[2] : 1, len = size[k + 1];
+        double fstep = it->imag ? (len != 1 ? (it->f[1] - it->f[0]) / (double)(len - 1) : 1) : it->has[2] ? it->f[2] : 1;
+        int64_t shape[KILN_MAX_DIMS];
+        for (int d = 0; d < n; d++) shape[d] = d == k ? len : 1;
+        kiln_array *r = sparse ? kiln_array_new(p->ctx, flt ? KILN_F64 : KILN_I64, n, shape) : dense;
+        if (!fe_got(p, r, off)) {
+            for (int j = k + 1; j < n; j++) kval_free(p->ctx, &items[j]);
+            kiln_free(p->ctx, items);
+            return false;
+        }
+        int64_t count = sparse ? len : cells, at = sparse ? 0 : k * cells;
+        for (int64_t c = 0; c < count; c++) {
+            int64_t idx = sparse ? c : (c / inner) % len;
+            if (flt) ((double *)r->data)[at + c] = (double)idx * fstep + it->f[0];
+            else ((int64_t *)r->data)[at + c] = idx * step + start;
+        }
+        inner *= len;
+        if (sparse) {
+            kiln_expr *e = kiln_var(p->ctx, r);
+            kiln_array_free(r);
+            if (!fe_set_expr(p, &items[k], e, off)) {
+                for (int j = k + 1; j < n; j++) kval_free(p->ctx, &items[j]);
+                kiln_free(p->ctx, items);
+                return false;
+            }
+        }
+    }
+    if (!sparse) {
+        kiln_expr *e = kiln_var(p->ctx, dense);
+        kiln_array_free(dense);
+        return fe_set_expr(p, out, e, off);
+    }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = n, .items = items};
+    return true;
+}
+
+/* r_[...] and c_[...]: the items (slices as ranges, numbers, arrays) as arrays of at least ndmin
+ * dims (c_: a 1-D one as a column), in their result dtype (a Python number weak), joined along
+ * axis; a first string '0,2,0' sets axis, ndmin and where a 1-D array's axis goes. */
+static bool trick_concat(parser *p, const char *fn, trick_item *its, int n, size_t off, kval *out) {
+    bool col = fn[0] == 'c';
+    int64_t axis = col ? -1 : 0, ndmin = col ? 2 : 1, trans1d = col ? 0 : -1;
+    int first = 0;
+    if (n && !its[0].slice && its[0].v.kind == KV_STR) { /* a directive */
+        char *s = its[0].v.s, *end = s;
+        int64_t w[3];
+        int nw = 0;
+        while (nw < 3) {
+            w[nw++] = strtoll(s, &end, 10);
+            if (end == s || (*end && *end != ',')) break;
+            if (!*end) break;
+            s = end + 1;
+        }
+        if (end == its[0].v.s || *end || (end > its[0].v.s && end[-1] == ','))
+            return fe_err(p, its[0].off, KILN_ERR_ARG, "%s[...]: unknown special directive '%s' (kiln takes 'axis', 'axis,ndmin' and 'axis,ndmin,trans1d')", fn, its[0].v.s);
+        axis = w[0];
+        if (nw > 1) ndmin = w[1];
+        if (nw > 2) trans1d = w[2];
+        if (ndmin < 1 || ndmin > KILN_MAX_DIMS) return fe_err(p, its[0].off, KILN_ERR_ARG, "%s[...]: ndmin %lld is out of range", fn, (long long)ndmin);
+        first = 1;
+    }
+    kiln_expr *xs[2 * KILN_MAX_DIMS + 2] = {NULL};
+    bool scalar[2 * KILN_MAX_DIMS + 2] = {false}, weak[2 * KILN_MAX_DIMS + 2] = {false}, ok = true;
+    int m = 0;
+    for (int k = first; k < n && ok; k++, m++) {
+        trick_item *it = &its[k];
+        kval r = {0};
+        if (it->slice) ok = trick_range(p, it, false, &r) && (xs[m] = kiln_expr_retain(r.e));
+        else if (it->v.kind == KV_STR) ok = fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: special directives must be the first entry", fn);
+        else ok = (xs[m] = fe_arg_expr(p, &it->v, fn, "item")) != NULL;
+        kval_free(p->ctx, &r);
+        if (!ok) break;
+        scalar[m] = !it->slice && xs[m]->ndim == 0;
+        weak[m] = scalar[m] && fe_is_py(&it->v);
+        if (!it->slice && xs[m]->ndim < ndmin) { /* ndmin dims: ones first, then the item's axes moved to trans1d */
+            int nd0 = xs[m]->ndim, k2 = (int)ndmin - nd0, k1 = (int)trans1d, axes[KILN_MAX_DIMS], na = 0;
+            int64_t shape[KILN_MAX_DIMS];
+            for (int d = 0; d < ndmin; d++) shape[d] = d < k2 ? 1 : xs[m]->shape[d - k2];
+            kiln_expr *y = kiln_reshape(p->ctx, xs[m], (int)ndmin, shape);
+            kiln_expr_free(xs[m]);
+            xs[m] = y;
+            if (k1 < 0) k1 += k2 + 1;
+            if (y && trans1d != -1 && nd0 > 0 && k1 >= 0 && k1 <= k2) {
+                for (int d = 0; d < k1; d++) axes[na++] = d;
+                for (int d = k2; d < ndmin; d++) axes[na++] = d;
+                for (int d = k1; d < k2; d++) axes[na++] = d;
+                xs[m] = kiln_permute(p->ctx, y, axes);
+                kiln_expr_free(y);
+            }
+            ok = fe_got(p, xs[m], it->off);
+        } else if (it->slice && ndmin > 1) { /* (1, ..., n), its last axis swapped with trans1d */
+            int64_t shape[KILN_MAX_DIMS];
+            for (int d = 0; d < ndmin; d++) shape[d] = d < ndmin - 1 ? 1 : xs[m]->shape[0];
+            kiln_expr *y = kiln_reshape(p->ctx, xs[m], (int)ndmin, shape);
+            kiln_expr_free(xs[m]);
+            xs[m] = y;
+            int t = (int)(trans1d < 0 ? trans1d + ndmin : trans1d), axes[KILN_MAX_DIMS];
+            if (y && t >= 0 && t < ndmin && t != ndmin - 1) {
+                for (int d = 0; d < ndmin; d++) axes[d] = d;
+                axes[t] = (int)ndmin - 1, axes[ndmin - 1] = t;
+                xs[m] = kiln_permute(p->ctx, y, axes);
+                kiln_expr_free(y);
+            }
+            ok = fe_got(p, xs[m], it->off);
+        }
+    }
+    if (ok && m == 0) ok = fe_err(p, off, KILN_ERR_ARG, "%s[...]: need at least one array to concatenate", fn);
+    kiln_dtype dt = KILN_BOOL;
+    bool strong = false;
+    for (int k = 0; ok && k < m; k++) /* the strong dtypes promoted, then the Python numbers' kinds (NEP 50) */
+        if (!weak[k]) dt = strong ? dtype_promote(dt, (kiln_dtype)xs[k]->dtype) : (kiln_dtype)xs[k]->dtype, strong = true;
+    for (int k = 0; ok && k < m; k++) {
+        kiln_dtype w = (kiln_dtype)xs[k]->dtype;
+        if (!weak[k]) continue;
+        if (!strong) dt = k == 0 || dtype_promote(dt, w) == w ? w : dt;
+        else if ((w == KILN_F64 && (dtype_is_int(dt) || dt == KILN_BOOL)) || (dtype_is_int(w) && dt == KILN_BOOL)) dt = w;
+    }
+    for (int k = 0; ok && k < m; k++)
+        if (xs[k]->dtype != dt) {
+            kiln_expr *y = kiln_cast(p->ctx, xs[k], dt);
+            kiln_expr_free(xs[k]);
+            ok = fe_got(p, xs[k] = y, off);
+        }
+    int nd = ok ? xs[0]->ndim : 0;
+    if (ok && (axis < -nd || axis >= nd)) ok = fe_err(p, off, KILN_ERR_ARG, "%s[...]: axis %lld is out of bounds for array of dimension %d", fn, (long long)axis, nd);
+    kiln_expr *r = ok ? kiln_concatenate(p->ctx, m, xs, (int)(axis < 0 ? axis + nd : axis)) : NULL;
+    for (int k = 0; k < m; k++) kiln_expr_free(xs[k]);
+    return ok && fe_set_expr(p, out, r, off);
+}
+
+/* NAME[...] of np.r_, np.c_, np.mgrid and np.ogrid: their items read (slices with number parts,
+ * an imaginary step a count), then joined or gridded. */
+static bool p_index_trick(parser *p, const char *fn, size_t off, kval *out) {
+    trick_item its[2 * KILN_MAX_DIMS + 2];
+    int n = 0;
+    bool ok = true, comma = false;
+    advance(p); /* '[' */
+    while (ok && !is_op(p, "]")) {
+        if (n == (int)(sizeof its / sizeof *its)) {
+            ok = fe_err(p, p->tok.off, KILN_ERR_INDEX, "%s[...]: too many items", fn);
+            break;
+        }
+        ok = trick_item_read(p, fn, &its[n]);
+        n++;
+        if (!ok || !is_op(p, ",")) break;
+        comma = true;
+        advance(p);
+    }
+    if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an item inside '[]'");
+    if (ok) ok = expect(p, "]", "to close the subscript");
+    if (ok && fn[1] == '_') ok = trick_concat(p, fn, its, n, off, out);
+    else if (ok && n == 1 && !comma && its[0].slice) ok = trick_range(p, &its[0], true, out); /* mgrid[0:5]: one range */
+    else if (ok) ok = trick_grid(p, fn, its, n, off, out);
+    for (int k = 0; k < n; k++) kval_free(p->ctx, &its[k].v);
+    return ok;
+}
+
 /* [element for target in iterable (for ... | if condition)*] (and in parentheses, a generator
  * expression, here a list), as Python's: the first iterable computed now; the clauses nest
  * left to right, each condition and later iterable read again from its text for each item of
@@ -2343,6 +2616,7 @@ static bool p_atom(parser *p, kval *out) {
     switch (t.kind) {
     case TK_INT: advance(p); return fe_set_expr(p, out, kiln_int(p->ctx, t.ival), t.off);
     case TK_FLOAT: advance(p); return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
+    case TK_IMAG: return fe_err(p, t.off + t.len - 1, KILN_ERR_SYNTAX, "complex numbers are not supported");
     case TK_STRING: {
         kstr s = {0};
         while (p->tok.kind == TK_STRING) { /* "a" "b" is "ab", as in Python */
@@ -2397,6 +2671,8 @@ static bool p_atom(parser *p, kval *out) {
             out->off = t.off;
             return true;
         }
+        if (is_op(p, "[") && (!strcmp(name, "r_") || !strcmp(name, "c_") || !strcmp(name, "mgrid") || !strcmp(name, "ogrid")))
+            return p_index_trick(p, name, t.off, out);
         if (fe_builtin_value(p, name, t.off, out)) return true;
         if (fe_is_function(name)) return fe_err(p, t.off, KILN_ERR_NAME, "'%s' is a function: call it, as in %s(x)", name, name);
         return fe_err(p, t.off, KILN_ERR_NAME, "name '%s' is not defined", name);
