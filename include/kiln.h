@@ -615,7 +615,8 @@ KILN_API const char *kiln_scope_name(const kiln_scope *s, int i); /* i-th name i
 KILN_API kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a);
 /* Seeds np.random's legacy generator (MT19937) behind rand(), randn() ... in expressions parsed
  * with s, as np.random.seed(seed) does, so they give NumPy's numbers (a seed past 32 bits as
- * np.random.seed([low 32 bits, high 32 bits]); default seed 0). */
+ * np.random.seed([low 32 bits, high 32 bits])).  A new scope's is seeded from the operating
+ * system's entropy, as NumPy's is. */
 KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
 
 /* Parses one expression in Python's syntax with NumPy's names: operators with Python's

@@ -96,7 +96,7 @@ expect "save to a directory" 1 "not a regular file (a directory)" -- "$kiln" -c 
 
 # 9. smaller ones
 expect "sum(a, 99)" 1 "axis 99 is out of bounds" -- "$kiln" -c 'a = ones(3); sum(a, 99)'
-expect "seed()" 1 "usage: seed(n)" -- "$kiln" -c 'seed()'
+expect "seed(1, 2)" 1 "usage: seed(n)" -- "$kiln" -c 'seed(1, 2)'
 expect "seed(-1)" 1 "Seed must be between 0 and 2**32 - 1" -- "$kiln" -c 'seed(-1)'
 expect "s = s, s forty times (a fuzzer's find)" 1 "items in its tuples and lists" -- env KILN_MAX_ITEMS=65536 "$kiln" -c 's = "ab"
 for i in range(40):

@@ -5803,7 +5803,7 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             d[i] = lo + (param_at(pa, v, 1, i) - lo) * fe_rng_double(r);
             break;
         }
-        default: d[i] = param_at(pa, v, 0, i) * (gen ? fe_rng_exponential(r) : -log1p(-fe_rng_double(r))); break;
+        default: d[i] = param_at(pa, v, 0, i) * (gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r))); break; /* (RandomState's, not log1p) */
         }
     params_free(pa);
     return draws_result(p, out, res, sized, false, off);
@@ -5835,7 +5835,7 @@ static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     for (int d = 0; d < nd; d++) n *= shape[d];
     for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
         int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
-        const char *bad = (endpoint ? hi < lo : hi <= lo) ? (endpoint ? "%s(): low > high" : "%s(): low >= high")
+        const char *bad = (endpoint ? hi < lo : hi <= lo) ? (!two ? "%s(): high <= 0" : endpoint ? "%s(): low > high" : "%s(): low >= high")
                         : lo < -bound - 1 ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;
         if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name, kiln_dtype_name(dt));
     }
@@ -5873,11 +5873,11 @@ static bool h_permutation(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     kval *x = arg(a, "x");
     int64_t n, axis = 0;
     kiln_expr *arr = NULL;
-    double fv;
     bool gen;
     if (has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return false;
-    if (x->kind == KV_ARRAY && x->e->ndim == 0 && x->e->op == KILN_OP_CONST && dtype_is_int((kiln_dtype)x->e->dtype) && kiln_expr_scalar(x->e, &fv, &n)) {
-        if (n < 0) return fe_err(p, x->off, KILN_ERR_ARG, "%s(): negative dimensions are not allowed", f->name);
+    if (x->kind == KV_ARRAY && x->e->ndim == 0 && dtype_is_int((kiln_dtype)x->e->dtype)) { /* (a number computed now too) */
+        if (!fe_arg_int(p, x, f->name, "x", &n)) return false;
+        if (n < 0) n = 0; /* (arange(-1): empty) */
     } else {
         if (!(arr = expr_of(p, f, a, "x"))) return false;
         if (arr->ndim == 0 || axis < -arr->ndim || axis >= arr->ndim) {
@@ -5916,10 +5916,10 @@ static bool h_default_rng(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
         bool seq = sv->kind == KV_LIST || sv->kind == KV_TUPLE;
         for (int i = 0; i < (seq ? sv->n : 1); i++) {
             const kval *v = seq ? &sv->items[i] : sv;
-            double fv;
             int64_t k;
-            if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype) || !kiln_expr_scalar(v->e, &fv, &k))
+            if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype))
                 return fe_err(p, v->off, KILN_ERR_ARG, "%s(): the seed must be a non-negative integer or a list of them", f->name);
+            if (!fe_arg_int(p, v, f->name, "seed", &k)) return false;
             if (k < 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected non-negative integer", f->name);
             if (n + 2 > (int)(sizeof w / sizeof *w)) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): kiln takes at most 64 seed integers", f->name);
             w[n++] = (uint32_t)k;
@@ -6001,14 +6001,13 @@ static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kval *av = arg(a, "a");
     int64_t n, shape[KILN_MAX_DIMS], count = 1, axis = 0;
     int nd = 0;
-    double fv;
     kiln_expr *arr = NULL;
     bool replace = true, shuffle = true, sized, gen = has(a, "self");
     if ((has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) ||
         (has(a, "shuffle") && given(a, "shuffle") && !fe_arg_bool(p, arg(a, "shuffle"), f->name, "shuffle", &shuffle)))
         return false;
-    if (av->kind == KV_ARRAY && av->e->ndim == 0 && av->e->op == KILN_OP_CONST && dtype_is_int((kiln_dtype)av->e->dtype)) {
-        kiln_expr_scalar(av->e, &fv, &n);
+    if (av->kind == KV_ARRAY && av->e->ndim == 0 && dtype_is_int((kiln_dtype)av->e->dtype)) { /* (a number computed now too) */
+        if (!fe_arg_int(p, av, f->name, "a", &n)) return false;
     } else {
         if (!(arr = keep(&t, expr_of(p, f, a, "a")))) return done(p, &t, out, NULL, off);
         if (arr->ndim == 0 || (!gen && arr->ndim != 1)) {
@@ -6828,7 +6827,7 @@ static const fe_fn functions[] = {
     {"triu_indices", "n, k=0, m=None", h_tri_indices, 0, "the rows and columns of the upper triangle from diagonal k (computed now)", false},
     {"tril_indices", "n, k=0, m=None", h_tri_indices, 1, "the rows and columns of the lower triangle to diagonal k (computed now)", false},
     {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
-    {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", false},
+    {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
@@ -6858,27 +6857,28 @@ static const fe_fn functions[] = {
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
     {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
-    {"rand", "*shape", h_draw, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", false},
-    {"randn", "*shape", h_draw, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", false},
-    {"random", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random)", false},
-    {"random_sample", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random_sample)", false},
-    {"standard_normal", "size=None", h_draw, D_RANDN, "standard normal random values (np.random.standard_normal)", false},
-    {"normal", "loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "normal random values (np.random.normal)", false},
-    {"uniform", "low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "uniform random values in [low, high) (np.random.uniform)", false},
-    {"exponential", "scale=1.0, size=None", h_draw, D_EXP, "exponential random values (np.random.exponential)", false},
-    {"standard_exponential", "size=None", h_draw, D_EXP, "exponential random values of scale 1 (np.random.standard_exponential)", false},
-    {"randint", "low, high=None, size=None, dtype=None", h_integers, 0, "random integers in [low, high) (np.random.randint)", false},
+    {"rand", "*shape", h_draw, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", true},
+    {"randn", "*shape", h_draw, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", true},
+    {"random", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random)", true},
+    {"random_sample", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random_sample)", true},
+    {"standard_normal", "size=None", h_draw, D_RANDN, "standard normal random values (np.random.standard_normal)", true},
+    {"normal", "loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "normal random values (np.random.normal)", true},
+    {"uniform", "low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "uniform random values in [low, high) (np.random.uniform)", true},
+    {"exponential", "scale=1.0, size=None", h_draw, D_EXP, "exponential random values (np.random.exponential)", true},
+    {"standard_exponential", "size=None", h_draw, D_EXP, "exponential random values of scale 1 (np.random.standard_exponential)", true},
+    {"randint", "low, high=None, size=None, dtype=None", h_integers, 0, "random integers in [low, high) (np.random.randint)", true},
+    {"shuffle", "x", h_statement, 0, "shuffle(x): a statement; shuffles the rows of the array x names, in place, as np.random.shuffle (rng.shuffle(x): a Generator's)", false},
     {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
     {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
                                                    "its methods are listed as Generator.NAME", false},
-    {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", false},
-    {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", false},
-    {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", false},
-    {"Generator.uniform", "self, low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", false},
-    {"Generator.exponential", "self, scale=1.0, size=None", h_draw, D_EXP, "rng.exponential(scale, size)", false},
-    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", h_draw, D_EXP, "rng.standard_exponential(size)", false},
+    {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
+    {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},
+    {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", true},
+    {"Generator.uniform", "self, low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", true},
+    {"Generator.exponential", "self, scale=1.0, size=None", h_draw, D_EXP, "rng.exponential(scale, size)", true},
+    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", h_draw, D_EXP, "rng.standard_exponential(size)", true},
     {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", h_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
-    {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", h_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", false},
+    {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", h_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
     {"Generator.permutation", "self, x, axis=0", h_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
     {"load", "file", h_load, 0, "the array in a .npy file", false},
     {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",

@@ -1987,7 +1987,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
         static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
-                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", NULL};
+                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);

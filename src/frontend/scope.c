@@ -19,7 +19,9 @@ kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
     if (!s) return NULL;
     s->ctx = ctx;
     s->print = FE_PRINTOPTS;
-    kiln_scope_seed(s, 0);
+    uint32_t key[FE_MT_WORDS]; /* np.random's legacy state, unseeded: the operating system's entropy, as NumPy's */
+    if (fe_rng_os_entropy(key, FE_MT_WORDS)) fe_rng_seed_mt_words(&s->rng, key, FE_MT_WORDS);
+    else kiln_scope_seed(s, 0);
     return s;
 }
 

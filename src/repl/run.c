@@ -590,6 +590,21 @@ static bool call_stmt(const char *t, size_t a, size_t b, const char *name, size_
 }
 
 /* One simple statement t[a, b) (trimmed) into st; false after reporting. */
+/* shuffle(NAME) and rng.shuffle(NAME) (st->x: the parenthesized argument): NAME's rows shuffled in
+ * place, as a statement. */
+static bool shuffle_stmt(prog *pg, stmt *st, const char *t, size_t b) {
+    size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, b - 1);
+    if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) {
+        bool more = scan_top(t, na, b - 1, is_char, &(char){','}) < b - 1 || memchr(t + na, '=', nb - na);
+        return report(pg, na, more ? "kiln's shuffle() takes the name of an array and nothing more (no axis=, no keywords): it shuffles the rows in place"
+                                   : "shuffle() takes the name of an array (it shuffles it in place)"), false;
+    }
+    memcpy(st->names[0], t + na, nb - na);
+    st->names[0][nb - na] = 0;
+    snprintf(st->method, sizeof st->method, "shuffle");
+    return st->kind = S_METHOD, true;
+}
+
 static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
     st->start = a;
@@ -632,27 +647,16 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         }
     static const char *const in_place[] = {"append", "extend", "sort", "fill", NULL};
     if (call_stmt(t, a, b, "np.random.shuffle", &st->x, &st->xlen) || call_stmt(t, a, b, "random.shuffle", &st->x, &st->xlen) ||
-        call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) { /* its argument, a name */
-        size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, b - 1);
-        if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "shuffle() takes the name of an array (it shuffles it in place)"), false;
-        memcpy(st->names[0], t + na, nb - na);
-        st->names[0][nb - na] = 0;
-        snprintf(st->method, sizeof st->method, "shuffle");
-        return st->kind = S_METHOD, true;
-    }
+        call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) /* its argument, a name */
+        return shuffle_stmt(pg, st, t, b);
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
     bool module = word_at(t, a, ne, "np") || word_at(t, a, ne, "numpy") || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
     if (!module && is_ident(t, a, ne) && ne - a < sizeof st->names[1] && ne < b && t[ne] == '.' &&
         call_stmt(t, ne + 1, b, "shuffle", &st->x, &st->xlen)) { /* rng.shuffle(NAME): a Generator's (names[1]) */
-        size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, b - 1);
-        if (!is_ident(t, na, nb) || nb - na >= sizeof st->names[0]) return report(pg, na, "shuffle() takes the name of an array (it shuffles it in place)"), false;
-        memcpy(st->names[0], t + na, nb - na);
-        st->names[0][nb - na] = 0;
         memcpy(st->names[1], t + a, ne - a);
         st->names[1][ne - a] = 0;
-        snprintf(st->method, sizeof st->method, "shuffle");
-        return st->kind = S_METHOD, true;
+        return shuffle_stmt(pg, st, t, b);
     }
     for (int k = 0; !module && in_place[k] && is_ident(t, a, ne) && ne - a < sizeof st->names[0] && ne < b && t[ne] == '.'; k++)
         if (call_stmt(t, ne + 1, b, in_place[k], &st->x, &st->xlen)) {
@@ -1075,37 +1079,42 @@ static int exec_save(prog *pg, stmt *st) {
     return rc;
 }
 
-/* seed(n), seed([n0, n1, ...]) and seed(None): np.random.seed's, with its range */
+/* seed(n), seed([n0, n1, ...]) (a list, a tuple or a 1-D array: init_by_array), seed() and
+ * seed(None) (the operating system's entropy): np.random.seed's, with its range. */
 static int exec_seed(prog *pg, stmt *st) {
     callargs c;
     int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
-    uint32_t words[64];
+    uint32_t words[FE_MT_WORDS];
     int n = 0;
-    const kval *v = c.npos == 1 && !c.nkw ? &c.pos[0] : NULL;
+    const kval *v = c.npos <= 1 && !c.nkw ? (c.npos ? &c.pos[0] : &(const kval){.kind = KV_NONE}) : NULL;
     const char *bad = !v ? "usage: seed(n), seed([n0, n1, ...]) or seed(None)" : NULL;
+    bool list = v && (v->kind == KV_LIST || v->kind == KV_TUPLE || (v->kind == KV_ARRAY && v->e->ndim == 1));
     if (v && v->kind == KV_NONE) { /* fresh entropy, as NumPy's */
-        uint32_t key[FE_MT_WORDS];
-        if (!fe_rng_os_entropy(key, FE_MT_WORDS)) bad = "seed(None): the operating system gave no entropy";
-        else fe_rng_seed_mt_words(&pg->s->scope->rng, key, FE_MT_WORDS);
+        if (!fe_rng_os_entropy(words, FE_MT_WORDS)) bad = "seed(None): the operating system gave no entropy";
+        else fe_rng_seed_mt_words(&pg->s->scope->rng, words, FE_MT_WORDS);
     } else if (v) {
-        bool list = v->kind == KV_LIST || v->kind == KV_TUPLE;
-        int count = list ? v->n : 1;
-        if (list && !count) bad = "Seed must be non-empty";
-        if (count > 64) bad = "seed(): kiln takes at most 64 words";
+        int count = v->kind == KV_ARRAY ? 1 : list ? v->n : 1;
         for (int i = 0; !bad && i < count; i++) {
-            const kval *w = list ? &v->items[i] : v;
-            double f;
-            int64_t k;
-            if (w->kind != KV_ARRAY || w->e->ndim != 0 || !(w->e->dtype == KILN_I64 || w->e->dtype == KILN_I32) || !kiln_expr_scalar(w->e, &f, &k))
-                bad = "seed(): the seed must be an integer or a list of integers";
-            else if (k < 0 || k > 0xffffffffll) bad = "Seed must be between 0 and 2**32 - 1";
-            else words[n++] = (uint32_t)k;
+            const kval *w = v->kind != KV_ARRAY && list ? &v->items[i] : v;
+            kiln_expr *ce = w->kind == KV_ARRAY && w->e->ndim <= 1 && (dtype_is_int((kiln_dtype)w->e->dtype) || w->e->dtype == KILN_BOOL)
+                                ? kiln_cast(pg->s->ctx, w->e, KILN_I64) : NULL;
+            kiln_array *I = ce ? kiln_eval(pg->s->ctx, ce) : NULL; /* (its value now: a number computed, an array) */
+            kiln_expr_free(ce);
+            if (!I) bad = "seed(): the seed must be an integer, a list of integers or a 1-D integer array";
+            for (int64_t k = 0; I && !bad && k < kiln_array_size(I); k++) {
+                int64_t x = ((const int64_t *)kiln_array_data(I))[k];
+                if (x < 0 || x > 0xffffffffll) bad = "Seed must be between 0 and 2**32 - 1";
+                else if (n == FE_MT_WORDS) bad = "seed(): kiln takes at most 624 words";
+                else words[n++] = (uint32_t)x;
+            }
+            kiln_array_free(I);
         }
+        if (!bad && !n) bad = "Seed must be non-empty";
         if (!bad && list) fe_rng_seed_mt_words(&pg->s->scope->rng, words, n);
         else if (!bad) fe_rng_seed_mt(&pg->s->scope->rng, words[0]);
     }
-    if (bad) rc = report(pg, v ? st->x + v->off : st->x, bad);
+    if (bad) rc = report(pg, v && c.npos ? st->x + v->off : st->x, bad);
     callargs_free(pg->s, &c);
     return rc;
 }
@@ -1670,20 +1679,26 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     kiln_array *A = NULL, *V = NULL, *P = NULL, *src = NULL;
     kiln_expr *ve = NULL;
     int rc = RUN_OK;
+    bool value_first = !given && !st->aug; /* x[i] = v: v first, as Python evaluates it (x[i] += v: x[i] first) */
+    if (value_first && fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK) rc = report_kiln(pg, st->x);
+    else if (value_first) warn_once(pg, st, &env, st->x);
     scope_rngs rng0[1]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
     if (!scope_rngs_save(s->scope, rng0)) {
         kiln_array_free(T);
+        kval_free(ctx, &vv);
         return report(pg, st->t, "out of memory");
     }
-    if (st->attrs && !view_upto(pg, st, st->lb, T, rng0)) { /* x.attr[...] = v into a copy: NumPy changes nothing */
+    if (rc == RUN_OK && st->attrs && !view_upto(pg, st, st->lb, T, rng0)) { /* x.attr[...] = v into a copy: NumPy changes nothing */
         kiln_array_free(T);
+        kval_free(ctx, &vv);
         scope_rngs_free(s->scope, rng0);
         return report(pg, st->t, "x.attr[...] = value would write into a copy (this attribute of x is not a view of its memory), "
                                  "which changes nothing");
     }
-    if (fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
-    else if (rc == RUN_OK && tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
-    if (rc == RUN_OK) {
+    if (rc != RUN_OK) {
+    } else if (fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
+    else if (tv.kind != KV_ARRAY) rc = report(pg, st->t, "cannot assign to this subscript");
+    if (rc == RUN_OK && !value_first) {
         /* NumPy updates one element picked by integers through a Python scalar (no same_kind rule) */
         bool element = tv.e->ndim == 0 && T->ndim > 0 && !strstr_in(pg->text, st->lb, st->t + st->tlen, "...");
         kiln_status ps = given ? (fe_kval_copy(ctx, &vv, given) ? KILN_OK : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory"))
