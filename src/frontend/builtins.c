@@ -2050,6 +2050,81 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return result(p, out, r, off, 1, &x);
 }
 
+/* partition(a, kth, axis=-1) and argpartition: a's values (positions) sorted along axis, which is
+ * one of the orders NumPy's promise allows (each kth element where sorting puts it, none greater
+ * before it, none smaller after); kth checked as NumPy checks it. */
+static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "a");
+    if (!x) return false;
+    int axis = -1;
+    bool ok = !given(a, "axis") || arg(a, "axis")->kind == KV_NONE || one_axis(p, f, a, &axis);
+    if (ok && given(a, "axis") && arg(a, "axis")->kind == KV_NONE) { /* axis=None: of the flattened a */
+        int64_t n = 1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        kiln_expr *flat = kiln_reshape(p->ctx, x, 1, &n);
+        kiln_expr_free(x);
+        ok = fe_got(p, x = flat, off);
+        axis = 0;
+    }
+    if (ok && x->ndim == 0) ok = fe_err(p, off, KILN_ERR_ARG, "%s(): axis %d is out of bounds for array of dimension 0", f->name, axis);
+    int64_t len = ok ? x->shape[axis < 0 ? axis + x->ndim : axis] : 0;
+    kval *kv = arg(a, "kth");
+    bool seq = kv->kind == KV_LIST || kv->kind == KV_TUPLE;
+    for (int i = 0; ok && i < (seq ? kv->n : 1); i++) {
+        int64_t k;
+        if (!(ok = fe_arg_int(p, seq ? &kv->items[i] : kv, f->name, "kth", &k))) break;
+        if (k < -len || k >= len) ok = fe_err(p, kv->off, KILN_ERR_ARG, "kth(=%lld) out of bounds (%lld)", (long long)k, (long long)len);
+    }
+    kval *kd = arg(a, "kind");
+    if (ok && kd->kind != KV_ABSENT && (kd->kind != KV_STR || strcmp(kd->s, "introselect")))
+        ok = fe_err(p, kd->off, KILN_ERR_ARG, "%s(): kind must be 'introselect'", f->name);
+    if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
+    kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
+    return result(p, out, r, off, 1, &x);
+}
+
+/* gcd(x1, x2) and lcm(x1, x2) of integers (a bool with an integer), as NumPy's: of the absolute
+ * values in the unsigned type of the result's width (lcm wraps as NumPy's does), computed now. */
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+    while (a) {
+        uint64_t c = a;
+        a = b % a;
+        b = c;
+    }
+    return b;
+}
+static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    kiln_expr *both = y ? keep(&t, kiln_add(c, x, y)) : NULL; /* (the result's dtype and shape, NumPy's promotion) */
+    if (!both) return done(p, &t, out, NULL, off);
+    kiln_dtype dt = (kiln_dtype)both->dtype;
+    if (!dtype_is_int(dt)) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_DTYPE, "ufunc '%s' did not contain a loop with signature matching types (%s, %s)", f->name,
+                      kiln_dtype_name((kiln_dtype)x->dtype), kiln_dtype_name((kiln_dtype)y->dtype));
+    }
+    kiln_expr *bx = broadcast(p, &t, keep(&t, kiln_cast(c, x, KILN_I64)), both->ndim, both->shape, f->name, off);
+    kiln_expr *by = bx ? broadcast(p, &t, keep(&t, kiln_cast(c, y, KILN_I64)), both->ndim, both->shape, f->name, off) : NULL;
+    kiln_array *X = by ? value_now(p, bx, off) : NULL, *Y = X ? value_now(p, by, off) : NULL;
+    kiln_array *r = Y ? kiln_array_new(c, dt, both->ndim, both->shape) : NULL;
+    if (Y && fe_got(p, r, off)) {
+        uint64_t mask = dt == KILN_I32 ? 0xffffffffu : UINT64_MAX;
+        for (int64_t i = 0, n = kiln_array_size(r); i < n; i++) {
+            int64_t u = ((const int64_t *)X->data)[i], v = ((const int64_t *)Y->data)[i];
+            uint64_t au = (u < 0 ? 0 - (uint64_t)u : (uint64_t)u) & mask, av = (v < 0 ? 0 - (uint64_t)v : (uint64_t)v) & mask, g = gcd_u64(au, av);
+            uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g;
+            if (dt == KILN_I32) ((int32_t *)r->data)[i] = (int32_t)(uint32_t)z;
+            else ((int64_t *)r->data)[i] = (int64_t)z;
+        }
+    }
+    kiln_array_free(X);
+    kiln_array_free(Y);
+    tmps_free(&t);
+    return r ? array_result(p, out, r, off) : false;
+}
+
 /* The quantiles qs[0..nq) (a leading dim when many) of x along axis (KILN_ALL_AXES: all of
  * them), as NumPy's default 'linear' method computes them from the sorted values v:
  * i = (n - 1) q, g = i - floor(i), a = v[floor(i)], b = v[floor(i) + 1], and a + (b - a) g
@@ -6657,6 +6732,8 @@ static const fe_fn functions[] = {
     {"logaddexp2", "x1, x2", h_logaddexp, 2, "log2(2**x1 + 2**x2), without overflow", false},
     {"sinc", "x", h_sinc, 0, "sin(pi x) / (pi x), 1 at 0", false},
     {"heaviside", "x1, x2", h_heaviside, 0, "0 below zero, x2 at zero, 1 above", false},
+    {"gcd", "x1, x2", h_gcd, 0, "the greatest common divisor of |x1| and |x2| (integers; computed now)", false},
+    {"lcm", "x1, x2", h_gcd, 1, "the least common multiple of |x1| and |x2| (integers; computed now)", false},
     {"rot90", "m, k=1, axes=None", h_rot90, 0, "m turned k quarter turns from axes[0] toward axes[1] (default (0, 1); a view)", false},
     {"hsplit", "ary, indices_or_sections", h_split_axis, 1, "split along axis 1 (of a 1-D array: 0)", false},
     {"vsplit", "ary, indices_or_sections", h_split_axis, 0, "split along axis 0 (at least 2-D)", false},
@@ -6761,6 +6838,8 @@ static const fe_fn functions[] = {
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
     {"sort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
     {"argsort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
+    {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, smaller ones before, larger after (kiln's: sorted along axis)", false},
+    {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a (kiln's: those that sort it)", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
