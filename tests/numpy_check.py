@@ -880,6 +880,19 @@ PROGRAMS = [
     "seed(3)\nprint([randint(10) for i in range(3)], repr(rand()), repr(randn()), repr(normal()), repr(choice(5)), permutation(-1))",
     "rng = np.random.default_rng(3)\nprint(repr(rng.random()), repr(rng.integers(4)), repr(rng.uniform()), repr(rng.choice(5)))",
     "print(randint(0))", "rng = np.random.default_rng(0)\nprint(rng.integers(-1))", "print(np.random.shuffle(arange(3)))",
+    "seed(0)\nprint(gamma(2.5, 2, 3).tolist(), gamma(0.5, 1, 2).tolist(), standard_gamma(1.0, 2).tolist(), beta(0.5, 0.7, 3).tolist(), beta(2, 3, 2).tolist())",
+    "seed(1)\nprint(chisquare(3, 2).tolist(), np.random.f(2, 3, 2).tolist(), standard_t(5, 2).tolist(), standard_cauchy(3).tolist(), lognormal(0, 1, 2).tolist())",
+    "seed(2)\nprint(laplace(1, 2, 2).tolist(), logistic(0, 1, 2).tolist(), gumbel(0, 1, 2).tolist(), pareto(3, 2).tolist(), weibull(1.5, 2).tolist())",
+    "seed(3)\nprint(np.random.power(2, 2).tolist(), rayleigh(2, 2).tolist(), wald(1, 2, 3).tolist(), triangular(0, 1, 3, 3).tolist(), power(2, 3))",
+    "seed(4)\nprint(poisson(3, 5), poisson(50, 5), binomial(10, 0.3, 5), binomial(1000, 0.4, 5), binomial(1000, 0.9, 4), binomial(5, 0.9, 4))",
+    "seed(5)\nprint(negative_binomial(3, 0.4, 4), geometric(0.5, 4), geometric(0.1, 4), poisson(), binomial(1, 0.5), binomial([1, 10, 100], [0.5, 0.1, 0.7]))",
+    "rng = np.random.default_rng(0)\nprint(rng.poisson(3, 5), rng.poisson(50, 5), rng.binomial(10, 0.3, 5), rng.binomial(1000, 0.4, 5), rng.binomial(1000, 0.9, 4))",
+    "rng = np.random.default_rng(1)\nprint(rng.negative_binomial(3, 0.4, 4), rng.geometric(0.5, 4), rng.geometric(0.1, 4), rng.poisson(), rng.binomial(1, 0.5, 8))",
+    "rng = np.random.default_rng(2)\nprint(rng.gamma(2.5, 2, 3), rng.beta(0.5, 0.7, 3), rng.chisquare(3, 2), rng.f(2, 3, 2), rng.standard_t(5, 2), rng.standard_cauchy(3))",
+    "rng = np.random.default_rng(3)\nprint(rng.laplace(1, 2, 2).tolist(), rng.logistic(0, 1, 2).tolist(), rng.gumbel(0, 1, 2).tolist(), rng.triangular(0, 1, 3, 3).tolist())",
+    "rng = np.random.default_rng(4)\nprint(rng.lognormal(0, 1, 2), rng.pareto(3, 2), rng.weibull(1.5, 2), rng.power(2, 2), rng.rayleigh(2, 2), rng.wald(1, 2, 3))",
+    "print(np.random.poisson(-1))", "print(np.random.binomial(5, 1.5))", "print(np.random.triangular(1, 0, 2))", "print(np.random.beta(0, 1))",
+    "rng = np.random.default_rng(0)\nprint(rng.negative_binomial(0, 0.5))", "rng = np.random.default_rng(0)\nprint(rng.geometric(0))",
     "x = np.random.default_rng(-1)", "print(np.random.randint(5, 5))", "print(np.random.normal(0, -1))", "seed(2**32)",
     "rng = np.random.default_rng(0)\nprint(rng.integers(3, 2, endpoint=True))", "rng = np.random.default_rng(0)\nprint(rng.uniform(2, 1))",
     "print(np.random.choice(3, 4, replace=False))", "print(np.random.choice(3, p=[0.5, 0.6, 0.1]))", "seed(-2)",
@@ -1225,7 +1238,10 @@ def namespace():
               seed=np.random.seed, randint=np.random.randint, r_=np.r_, c_=np.c_, mgrid=np.mgrid, ogrid=np.ogrid, normal=np.random.normal, uniform=np.random.uniform,
               permutation=np.random.permutation, choice=np.random.choice, exponential=np.random.exponential,
               standard_exponential=np.random.standard_exponential, random_sample=np.random.random_sample,
-              standard_normal=np.random.standard_normal, shuffle=np.random.shuffle, np=np, numpy=np, round=py_round)
+              standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
+              **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
+                                                    "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
+                                                    "poisson", "binomial", "negative_binomial", "geometric"]}, np=np, numpy=np, round=py_round)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
 
 

@@ -5741,12 +5741,12 @@ static fe_rng *rng_of(parser *p, const fe_fn *f, fe_args *a, size_t off, bool *g
 
 /* size= (or rand's *shape): the draw's shape; *sized false for None (one Python number). */
 static bool draw_shape(parser *p, const fe_fn *f, fe_args *a, int *nd, int64_t *shape, bool *sized) {
-    const char *pn = has(a, "shape") ? "shape" : "size";
+    const char *pn = has(a, "size") ? "size" : "shape"; /* (rand's *shape; gamma's shape is a parameter) */
     kval *s = arg(a, pn);
     *nd = 0;
     *sized = s->kind != KV_ABSENT && s->kind != KV_NONE;
     if (*sized && !fe_arg_shape(p, s, f->name, pn, nd, shape)) return false;
-    if (has(a, "shape")) *sized = *nd > 0; /* rand() is a number, rand(3) an array */
+    if (pn[1] == 'h') *sized = *nd > 0; /* rand() is a number, rand(3) an array */
     for (int d = 0; d < *nd; d++)
         if (shape[d] < 0) return fe_err(p, s->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
     return true;
@@ -5764,14 +5764,14 @@ static bool draws_result(parser *p, kval *out, kiln_array *r, bool sized, bool p
 /* A draw's two parameters (pn: their names; absent ones keep v's defaults), each a number (v, iv,
  * dts) or an array whose values, broadcast to the draw's shape and cast to want, are read now into
  * pa[i] (a new array, else NULL); the draw's shape is size's, else the arrays' broadcast shape. */
-static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const pn[2], kiln_dtype want, double v[2], int64_t iv[2],
-                        kiln_dtype dts[2], kiln_array *pa[2], int *nd, int64_t *shape, bool *sized) {
+static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const pn[3], kiln_dtype want, double v[3], int64_t iv[3],
+                        kiln_dtype dts[3], kiln_array *pa[3], int *nd, int64_t *shape, bool *sized) {
     tmps t = {0};
-    kiln_expr *e[2] = {NULL, NULL};
-    pa[0] = pa[1] = NULL;
+    kiln_expr *e[3] = {NULL, NULL, NULL};
+    pa[0] = pa[1] = pa[2] = NULL;
     if (!draw_shape(p, f, a, nd, shape, sized)) return false;
     bool arrays = false;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (!pn[i] || !has(a, pn[i]) || !given_not_none(a, pn[i])) continue;
         kval *x = arg(a, pn[i]);
         if (x->kind == KV_LIST || x->kind == KV_TUPLE || (x->kind == KV_ARRAY && x->e->ndim > 0)) {
@@ -5788,7 +5788,7 @@ static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const
     }
     if (arrays && !*sized) { /* the arrays' broadcast shape */
         *sized = true;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 3; i++)
             for (int k = 0; e[i] && k < e[i]->ndim; k++) {
                 int d = e[i]->ndim - 1 - k, at; /* (dims from the right) */
                 int64_t len = e[i]->shape[d];
@@ -5805,11 +5805,12 @@ static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const
                 }
             }
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         kiln_expr *b = e[i] ? broadcast(p, &t, keep(&t, kiln_cast(p->ctx, e[i], want)), *nd, shape, f->name, arg(a, pn[i])->off) : NULL;
         if (e[i] && (!b || !(pa[i] = value_now(p, b, arg(a, pn[i])->off)))) {
             kiln_array_free(pa[0]);
-            pa[0] = pa[1] = NULL;
+            kiln_array_free(pa[1]);
+            pa[0] = pa[1] = pa[2] = NULL;
             return tmps_free(&t), false;
         }
     }
@@ -5818,13 +5819,12 @@ static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const
 }
 
 /* Parameter i at element k: its array's value there, or the number. */
-static double param_at(kiln_array *const pa[2], const double v[2], int i, int64_t k) { return pa[i] ? ((const double *)pa[i]->data)[k] : v[i]; }
-static int64_t iparam_at(kiln_array *const pa[2], const int64_t iv[2], int i, int64_t k) { return pa[i] ? ((const int64_t *)pa[i]->data)[k] : iv[i]; }
+static double param_at(kiln_array *const pa[3], const double v[3], int i, int64_t k) { return pa[i] ? ((const double *)pa[i]->data)[k] : v[i]; }
+static int64_t iparam_at(kiln_array *const pa[3], const int64_t iv[3], int i, int64_t k) { return pa[i] ? ((const int64_t *)pa[i]->data)[k] : iv[i]; }
 
 /* The draws of a failed call's parameters released; false. */
-static bool params_free(kiln_array *pa[2]) {
-    kiln_array_free(pa[0]);
-    kiln_array_free(pa[1]);
+static bool params_free(kiln_array *pa[3]) {
+    for (int i = 0; i < 3; i++) kiln_array_free(pa[i]);
     return false;
 }
 
@@ -5835,12 +5835,12 @@ static bool params_free(kiln_array *pa[2]) {
 enum { D_RAND, D_RANDN, D_NORMAL, D_UNIFORM, D_EXP };
 static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     int nd;
-    int64_t shape[KILN_MAX_DIMS], iv[2] = {0, 0};
+    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
     bool sized, gen;
-    const char *pn[2] = {f->op == D_NORMAL ? "loc" : f->op == D_UNIFORM ? "low" : "scale", f->op == D_NORMAL ? "scale" : "high"};
-    double v[2] = {f->op == D_EXP ? 1.0 : 0.0, 1.0};
-    kiln_dtype dts[2], dt = KILN_F64;
-    kiln_array *pa[2];
+    const char *pn[3] = {f->op == D_NORMAL ? "loc" : f->op == D_UNIFORM ? "low" : "scale", f->op == D_NORMAL ? "scale" : "high", NULL};
+    double v[3] = {f->op == D_EXP ? 1.0 : 0.0, 1.0, 0.0};
+    kiln_dtype dts[3], dt = KILN_F64;
+    kiln_array *pa[3];
     if (has(a, "dtype") && given_not_none(a, "dtype")) {
         if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
         if (dt != KILN_F64 && (dt != KILN_F32 || !strcmp(f->name, "Generator.standard_exponential")))
@@ -5889,12 +5889,12 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
  * high numbers or integer arrays (broadcast, each element's own). */
 static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     int nd;
-    int64_t shape[KILN_MAX_DIMS], iv[2] = {0, 0};
+    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
     bool sized, gen, endpoint = false, two = given_not_none(a, "high");
-    double v[2];
-    kiln_dtype dts[2] = {KILN_I64, KILN_I64}, dt = KILN_I64;
-    kiln_array *pa[2];
-    const char *pn[2] = {"low", two ? "high" : NULL};
+    double v[3];
+    kiln_dtype dts[3] = {KILN_I64, KILN_I64, KILN_I64}, dt = KILN_I64;
+    kiln_array *pa[3];
+    const char *pn[3] = {"low", two ? "high" : NULL, NULL};
     if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
@@ -5926,6 +5926,78 @@ static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     params_free(pa);
     /* (without size, RandomState's is a Python int, a Generator's a NumPy integer) */
     return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt == KILN_I32, true, off);
+}
+
+/* The other distributions (rng.h's fe_dist): their parameters' names, defaults and NumPy's checks
+ * ('0': not negative, '+': positive, 'b': in [0, 1], 'g': in (0, 1], 'p': a Poisson rate, 'N':
+ * positive, not NaN, '.': none). */
+static const struct dist_info {
+    const char *pn[3];
+    double def[3];
+    const char *check;
+} dist_infos[] = {
+    [FE_GAMMA] = {{"shape", "scale"}, {0, 1}, "00"},          [FE_STD_GAMMA] = {{"shape"}, {0}, "0"},
+    [FE_BETA] = {{"a", "b"}, {0, 0}, "++"},                    [FE_CHISQUARE] = {{"df"}, {0}, "+"},
+    [FE_F] = {{"dfnum", "dfden"}, {0, 0}, "++"},               [FE_STD_T] = {{"df"}, {0}, "+"},
+    [FE_CAUCHY] = {{NULL}, {0}, ""},                           [FE_LOGNORMAL] = {{"mean", "sigma"}, {0, 1}, ".0"},
+    [FE_LAPLACE] = {{"loc", "scale"}, {0, 1}, ".0"},           [FE_LOGISTIC] = {{"loc", "scale"}, {0, 1}, ".0"},
+    [FE_GUMBEL] = {{"loc", "scale"}, {0, 1}, ".0"},            [FE_PARETO] = {{"a"}, {0}, "+"},
+    [FE_WEIBULL] = {{"a"}, {0}, "0"},                          [FE_POWER] = {{"a"}, {0}, "+"},
+    [FE_RAYLEIGH] = {{"scale"}, {1}, "0"},                     [FE_WALD] = {{"mean", "scale"}, {0, 0}, "++"},
+    [FE_TRIANGULAR] = {{"left", "mode", "right"}, {0, 0, 0}, "..."}, [FE_POISSON] = {{"lam"}, {1}, "p"},
+    [FE_BINOMIAL] = {{"n", "p"}, {0, 0}, "0b"},                [FE_NEG_BINOMIAL] = {{"n", "p"}, {0, 0}, "Ng"},
+    [FE_GEOMETRIC] = {{"p"}, {0}, "g"},
+};
+
+/* NumPy's message where parameter x (named nm) fails check c, else NULL (into buf). */
+static const char *dist_check(char c, const char *nm, double x, char *buf, size_t cap) {
+    const char *fmt = c == '0' && !isnan(x) && signbit(x) ? "%s < 0"
+                    : (c == '+' && x <= 0) || (c == 'N' && x <= 0) ? "%s <= 0"
+                    : c == 'N' && isnan(x) ? "%s must not be NaN"
+                    : c == 'b' && !(x >= 0 && x <= 1) ? "%s < 0, %s > 1 or %s is NaN"
+                    : c == 'g' && !(x > 0 && x <= 1) ? "%s <= 0, %s > 1 or %s contains NaNs"
+                    : c == 'p' && !(x >= 0) ? "%s < 0 or %s is NaN"
+                    : c == 'p' && !(x <= 9.2233720064847708e18) ? "%s value too large" : NULL;
+    if (!fmt) return NULL;
+    snprintf(buf, cap, fmt, nm, nm, nm);
+    return buf;
+}
+
+/* gamma beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto
+ * weibull power rayleigh wald triangular (float64) and poisson binomial negative_binomial
+ * geometric (int64): np.random's and a Generator's, drawn as NumPy draws them (rng.c), their
+ * parameters numbers or arrays, each element checked as NumPy checks it. */
+static bool h_dist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    const struct dist_info *di = &dist_infos[f->op];
+    int nd;
+    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
+    bool sized, gen, count = f->op >= FE_POISSON;
+    double v[3] = {di->def[0], di->def[1], di->def[2]};
+    kiln_dtype dts[3];
+    kiln_array *pa[3];
+    if (!draw_params(p, f, a, di->pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
+    int64_t n = 1;
+    for (int d = 0; d < nd; d++) n *= shape[d];
+    char msg[160];
+    for (int64_t k = 0; k < (pa[0] || pa[1] || pa[2] ? n : 1); k++) {
+        const char *bad = NULL;
+        for (int i = 0; !bad && di->check[i]; i++) bad = dist_check(di->check[i], di->pn[i], param_at(pa, v, i, k), msg, sizeof msg);
+        double l = param_at(pa, v, 0, k), m = param_at(pa, v, 1, k), r = param_at(pa, v, 2, k);
+        if (!bad && f->op == FE_TRIANGULAR) bad = l > m ? "left > mode" : m > r ? "mode > right" : l == r ? "left == right" : NULL;
+        if (!bad && f->op == FE_NEG_BINOMIAL && (1 - m) / m * l > 9.2233720064847708e18) bad = "n too large or p too small";
+        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
+    }
+    fe_rng *rg = rng_of(p, f, a, off, &gen);
+    kiln_array *res = rg ? kiln_array_new(p->ctx, count ? KILN_I64 : KILN_F64, nd, shape) : NULL;
+    if (!res) return params_free(pa) || (rg && fe_got(p, NULL, off));
+    for (int64_t i = 0; i < n; i++) {
+        double prm[3] = {param_at(pa, v, 0, i), param_at(pa, v, 1, i), param_at(pa, v, 2, i)};
+        int64_t bn = pa[0] ? (int64_t)prm[0] : iv[0]; /* (binomial's n, exactly) */
+        if (count) ((int64_t *)res->data)[i] = fe_rng_count(rg, gen, (fe_dist)f->op, prm, bn);
+        else ((double *)res->data)[i] = fe_rng_draw(rg, gen, (fe_dist)f->op, prm);
+    }
+    params_free(pa);
+    return draws_result(p, out, res, sized, count, off);
 }
 
 /* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
@@ -6948,8 +7020,50 @@ static const fe_fn functions[] = {
     {"randint", "low, high=None, size=None, dtype=None", h_integers, 0, "random integers in [low, high) (np.random.randint)", true},
     {"shuffle", "x", h_statement, 0, "shuffle(x): a statement; shuffles the rows of the array x names, in place, as np.random.shuffle (rng.shuffle(x): a Generator's)", false},
     {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
+    {"gamma", "shape, scale=1.0, size=None", h_dist, FE_GAMMA, "gamma random values (np.random.gamma)", true},
+    {"standard_gamma", "shape, size=None", h_dist, FE_STD_GAMMA, "gamma random values of scale 1 (np.random.standard_gamma)", true},
+    {"beta", "a, b, size=None", h_dist, FE_BETA, "beta random values (np.random.beta)", true},
+    {"chisquare", "df, size=None", h_dist, FE_CHISQUARE, "chi-square random values (np.random.chisquare)", true},
+    {"random.f", "dfnum, dfden, size=None", h_dist, FE_F, "F-distributed random values (np.random.f)", true},
+    {"standard_t", "df, size=None", h_dist, FE_STD_T, "Student's t random values (np.random.standard_t)", true},
+    {"standard_cauchy", "size=None", h_dist, FE_CAUCHY, "Cauchy random values (np.random.standard_cauchy)", true},
+    {"lognormal", "mean=0.0, sigma=1.0, size=None", h_dist, FE_LOGNORMAL, "log-normal random values (np.random.lognormal)", true},
+    {"laplace", "loc=0.0, scale=1.0, size=None", h_dist, FE_LAPLACE, "Laplace random values (np.random.laplace)", true},
+    {"logistic", "loc=0.0, scale=1.0, size=None", h_dist, FE_LOGISTIC, "logistic random values (np.random.logistic)", true},
+    {"gumbel", "loc=0.0, scale=1.0, size=None", h_dist, FE_GUMBEL, "Gumbel random values (np.random.gumbel)", true},
+    {"pareto", "a, size=None", h_dist, FE_PARETO, "Pareto II (Lomax) random values (np.random.pareto)", true},
+    {"weibull", "a, size=None", h_dist, FE_WEIBULL, "Weibull random values (np.random.weibull)", true},
+    {"random.power", "a, size=None", h_dist, FE_POWER, "power-distributed random values in [0, 1] (np.random.power)", true},
+    {"rayleigh", "scale=1.0, size=None", h_dist, FE_RAYLEIGH, "Rayleigh random values (np.random.rayleigh)", true},
+    {"wald", "mean, scale, size=None", h_dist, FE_WALD, "Wald (inverse Gaussian) random values (np.random.wald)", true},
+    {"triangular", "left, mode, right, size=None", h_dist, FE_TRIANGULAR, "triangular random values (np.random.triangular)", true},
+    {"poisson", "lam=1.0, size=None", h_dist, FE_POISSON, "Poisson counts (int64) (np.random.poisson)", true},
+    {"binomial", "n, p, size=None", h_dist, FE_BINOMIAL, "binomial counts (int64): successes of n trials (np.random.binomial)", true},
+    {"negative_binomial", "n, p, size=None", h_dist, FE_NEG_BINOMIAL, "negative binomial counts (int64) (np.random.negative_binomial)", true},
+    {"geometric", "p, size=None", h_dist, FE_GEOMETRIC, "geometric counts (int64): trials to the first success (np.random.geometric)", true},
     {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
                                                    "its methods are listed as Generator.NAME", false},
+    {"Generator.gamma", "self, shape, scale=1.0, size=None", h_dist, FE_GAMMA, "rng.gamma(...): gamma random values", true},
+    {"Generator.standard_gamma", "self, shape, size=None", h_dist, FE_STD_GAMMA, "rng.standard_gamma(...): gamma random values of scale 1", true},
+    {"Generator.beta", "self, a, b, size=None", h_dist, FE_BETA, "rng.beta(...): beta random values", true},
+    {"Generator.chisquare", "self, df, size=None", h_dist, FE_CHISQUARE, "rng.chisquare(...): chi-square random values", true},
+    {"Generator.f", "self, dfnum, dfden, size=None", h_dist, FE_F, "rng.f(...): F-distributed random values", true},
+    {"Generator.standard_t", "self, df, size=None", h_dist, FE_STD_T, "rng.standard_t(...): Student's t random values", true},
+    {"Generator.standard_cauchy", "self, size=None", h_dist, FE_CAUCHY, "rng.standard_cauchy(...): Cauchy random values", true},
+    {"Generator.lognormal", "self, mean=0.0, sigma=1.0, size=None", h_dist, FE_LOGNORMAL, "rng.lognormal(...): log-normal random values", true},
+    {"Generator.laplace", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_LAPLACE, "rng.laplace(...): Laplace random values", true},
+    {"Generator.logistic", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_LOGISTIC, "rng.logistic(...): logistic random values", true},
+    {"Generator.gumbel", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_GUMBEL, "rng.gumbel(...): Gumbel random values", true},
+    {"Generator.pareto", "self, a, size=None", h_dist, FE_PARETO, "rng.pareto(...): Pareto II (Lomax) random values", true},
+    {"Generator.weibull", "self, a, size=None", h_dist, FE_WEIBULL, "rng.weibull(...): Weibull random values", true},
+    {"Generator.power", "self, a, size=None", h_dist, FE_POWER, "rng.power(...): power-distributed random values in [0, 1]", true},
+    {"Generator.rayleigh", "self, scale=1.0, size=None", h_dist, FE_RAYLEIGH, "rng.rayleigh(...): Rayleigh random values", true},
+    {"Generator.wald", "self, mean, scale, size=None", h_dist, FE_WALD, "rng.wald(...): Wald (inverse Gaussian) random values", true},
+    {"Generator.triangular", "self, left, mode, right, size=None", h_dist, FE_TRIANGULAR, "rng.triangular(...): triangular random values", true},
+    {"Generator.poisson", "self, lam=1.0, size=None", h_dist, FE_POISSON, "rng.poisson(...): Poisson counts (int64)", true},
+    {"Generator.binomial", "self, n, p, size=None", h_dist, FE_BINOMIAL, "rng.binomial(...): binomial counts (int64): successes of n trials", true},
+    {"Generator.negative_binomial", "self, n, p, size=None", h_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
+    {"Generator.geometric", "self, p, size=None", h_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
     {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
     {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},
     {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", true},

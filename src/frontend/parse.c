@@ -1987,12 +1987,20 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
         static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
-                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle", NULL};
+                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle",
+                                          "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy", "lognormal",
+                                          "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald", "triangular",
+                                          "poisson", "binomial", "negative_binomial", "geometric", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
         if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn random random_sample standard_normal normal uniform exponential "
-                                                                     "standard_exponential randint permutation choice shuffle seed and default_rng");
+                                                                     "standard_exponential randint permutation choice shuffle seed default_rng gamma standard_gamma "
+                                                                     "beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto weibull "
+                                                                     "power rayleigh wald triangular poisson binomial negative_binomial and geometric");
+        if (!strcmp(name, "power") || !strcmp(name, "f")) { /* (np.power is the ufunc; f a common name) */
+            snprintf(name, cap, "random.%s", name[0] == 'f' ? "f" : "power");
+        }
         advance(p);
     }
     return true;

@@ -300,3 +300,238 @@ double fe_rng_exponential(fe_rng *r) {
         if ((Z.fe[idx - 1] - Z.fe[idx]) * fe_rng_double(r) + Z.fe[idx] < exp(-x)) return x;
     }
 }
+
+/* ------------------------------------------------------------------ other distributions */
+
+static double std_exp(fe_rng *r, bool gen) { return gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r)); }
+static double std_normal(fe_rng *r, bool gen) { return gen ? fe_rng_normal(r) : fe_rng_gauss(r); }
+
+/* Marsaglia and Tsang's method (shape > 1), Johnk's below 1, as NumPy's standard_gamma. */
+static double std_gamma(fe_rng *r, bool gen, double shape) {
+    if (shape == 1.0) return std_exp(r, gen);
+    if (shape == 0.0) return 0.0;
+    if (shape < 1.0)
+        for (;;) {
+            double u = fe_rng_double(r), v = std_exp(r, gen);
+            if (u <= 1.0 - shape) {
+                double x = pow(u, 1. / shape);
+                if (x <= v) return x;
+            } else {
+                double y = -log((1 - u) / shape), x = pow(1.0 - shape + shape * y, 1. / shape);
+                if (x <= v + y) return x;
+            }
+        }
+    double b = shape - 1. / 3., c = 1. / sqrt(9 * b);
+    for (;;) {
+        double x, v;
+        do {
+            x = std_normal(r, gen);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        double u = fe_rng_double(r);
+        if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return b * v;
+        if (log(u) < 0.5 * x * x + b * (1. - v + log(v))) return b * v;
+    }
+}
+
+static double beta(fe_rng *r, bool gen, double a, double b) {
+    if (a > 1.0 || b > 1.0) {
+        double ga = std_gamma(r, gen, a), gb = std_gamma(r, gen, b);
+        return ga / (ga + gb);
+    }
+    if (gen && a < 3e-103 && b < 3e-103) return (a + b) * fe_rng_double(r) < a; /* (0 or 1 but for 1e-100) */
+    for (;;) { /* Johnk's algorithm */
+        double u = fe_rng_double(r), v = fe_rng_double(r), x = pow(u, 1.0 / a), y = pow(v, 1.0 / b), xy = x + y;
+        if (xy > 1.0 || (gen && !(u + v > 0.0))) continue;
+        if (gen ? x > 0 && y > 0 : xy > 0) return x / xy;
+        double lx = log(u) / a, ly = log(v) / b; /* (underflow: in logarithms) */
+        if (gen) {
+            double delta = lx - ly;
+            return delta > 0 ? exp(-log1p(exp(-delta))) : exp(delta - log1p(exp(delta)));
+        }
+        double m = lx > ly ? lx : ly;
+        lx -= m, ly -= m;
+        return exp(lx - log(exp(lx) + exp(ly)));
+    }
+}
+
+/* log(gamma(x)) as NumPy's random_loggam computes it (Stirling's series after a shift to 7) */
+static double loggam(double x) {
+    static const double a[10] = {8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+                                 8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+                                 1.796443723688307e-01, -1.39243221690590e+00};
+    if (x == 1.0 || x == 2.0) return 0.0;
+    int64_t n = x < 7.0 ? (int64_t)(7 - x) : 0;
+    double x0 = x + (double)n, x2 = (1.0 / x0) * (1.0 / x0), gl0 = a[9];
+    for (int k = 8; k >= 0; k--) gl0 = gl0 * x2 + a[k];
+    double gl = gl0 / x0 + 0.5 * 1.8378770664093453e+00 + (x0 - 0.5) * log(x0) - x0;
+    for (int64_t k = 1; x < 7.0 && k <= n; k++) gl -= log(x0 - 1.0), x0 -= 1.0;
+    return gl;
+}
+
+/* Poisson: multiplication of uniforms below lam 10, Hoermann's PTRS above */
+static int64_t poisson(fe_rng *r, double lam) {
+    if (lam == 0) return 0;
+    if (lam < 10) {
+        double enlam = exp(-lam), prod = 1.0;
+        for (int64_t x = 0;; x++)
+            if ((prod *= fe_rng_double(r)) <= enlam) return x;
+    }
+    double slam = sqrt(lam), loglam = log(lam), b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
+    double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+        double u = fe_rng_double(r) - 0.5, v = fe_rng_double(r), us = 0.5 - fabs(u);
+        int64_t k = (int64_t)floor((2 * a / us + b) * u + lam + 0.43);
+        if (us >= 0.07 && v <= vr) return k;
+        if (k < 0 || (us < 0.013 && v > us)) continue;
+        if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lam + (double)k * loglam - loggam((double)k + 1)) return k;
+    }
+}
+
+/* Binomial by inversion (n p <= 30) */
+static int64_t binomial_inversion(fe_rng *r, bool gen, int64_t n, double p) {
+    double q = 1.0 - p, qn = gen ? exp((double)n * log1p(-p)) : exp((double)n * log(q)), np = (double)n * p;
+    double lim = np + 10.0 * sqrt(np * q + 1);
+    int64_t bound = (double)n < lim ? n : (int64_t)lim, x = 0;
+    double px = qn, u = fe_rng_double(r);
+    while (u > px) {
+        if (++x > bound) {
+            x = 0, px = qn, u = fe_rng_double(r);
+        } else {
+            u -= px;
+            px = ((double)(n - x + 1) * p * px) / ((double)x * q);
+        }
+    }
+    return x;
+}
+
+/* Stirling's error terms of the BTPE acceptance test (RandomState's keeps its 13680 and adds all four) */
+static double stirling(double v, double v2, bool gen) { return ((gen ? 13860. : 13680.) - (462. - (132. - (99. - 140. / v2) / v2) / v2) / v2) / v / 166320.; }
+
+/* Binomial by Kachitvichyanukul and Schmeiser's BTPE (n p > 30), p <= 0.5 */
+static int64_t binomial_btpe(fe_rng *r, bool gen, int64_t n, double p) {
+    double rr = p < 1.0 - p ? p : 1.0 - p, q = 1.0 - rr, fm = (double)n * rr + rr;
+    int64_t m = (int64_t)floor(fm), y;
+    double p1 = floor(2.195 * sqrt((double)n * rr * q) - 4.6 * q) + 0.5, xm = (double)m + 0.5, xl = xm - p1, xr = xm + p1;
+    double c = 0.134 + 20.5 / (15.3 + (double)m), a = (fm - xl) / (fm - xl * rr), laml = a * (1.0 + a / 2.0);
+    a = (xr - fm) / (xr * q);
+    double lamr = a * (1.0 + a / 2.0), p2 = p1 * (1.0 + 2.0 * c), p3 = p2 + c / laml, p4 = p3 + c / lamr;
+    double nrq = (double)n * rr * q;
+    for (;;) {
+        double u = fe_rng_double(r) * p4, v = fe_rng_double(r);
+        if (u <= p1) { /* the triangle: accepted at once */
+            y = (int64_t)floor(xm - p1 * v + u);
+            break;
+        }
+        if (u <= p2) { /* the parallelograms */
+            double x = xl + (u - p1) / c;
+            v = v * c + 1.0 - fabs((double)m - x + 0.5) / p1;
+            if (v > 1.0) continue;
+            y = (int64_t)floor(x);
+        } else if (u <= p3) { /* the exponential tails */
+            y = (int64_t)floor(xl + log(v) / laml);
+            if (y < 0 || v == 0.0) continue;
+            v = v * (u - p2) * laml;
+        } else {
+            y = (int64_t)floor(xr - log(v) / lamr);
+            if (y > n || v == 0.0) continue;
+            v = v * (u - p3) * lamr;
+        }
+        int64_t k = y > m ? y - m : m - y;
+        if (!(k > 20 && (double)k < nrq / 2.0 - 1)) { /* the density's ratio, by recursion */
+            double s = rr / q, aa = s * (double)(n + 1), f = 1.0;
+            if (m < y)
+                for (int64_t i = m + 1; i <= y; i++) f *= aa / (double)i - s;
+            else if (m > y)
+                for (int64_t i = y + 1; i <= m; i++) f /= aa / (double)i - s;
+            if (v > f) continue;
+            break;
+        }
+        double kd = (double)k, rho = (kd / nrq) * ((kd * (kd / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5), t = (double)(-k * k) / (2 * nrq);
+        double A = log(v);
+        if (A < t - rho) break;
+        if (A > t + rho) continue;
+        double x1 = (double)y + 1, f1 = (double)m + 1, z = (double)n + 1 - (double)m, w = (double)n - (double)y + 1;
+        double sign = gen ? -1.0 : 1.0; /* (the corrected test subtracts the last two terms) */
+        if (A > xm * log(f1 / x1) + ((double)(n - m) + 0.5) * log(z / w) + (double)(y - m) * log(w * rr / (x1 * q)) +
+                    stirling(f1, f1 * f1, gen) + stirling(z, z * z, gen) + sign * stirling(x1, x1 * x1, gen) + sign * stirling(w, w * w, gen))
+            continue;
+        break;
+    }
+    return p > 0.5 ? n - y : y;
+}
+
+static int64_t binomial(fe_rng *r, bool gen, int64_t n, double p) {
+    if (gen && (n == 0 || p == 0.0)) return 0;
+    double q = 1.0 - p;
+    if (p <= 0.5) return p * (double)n <= 30.0 ? binomial_inversion(r, gen, n, p) : binomial_btpe(r, gen, n, p);
+    return n - (q * (double)n <= 30.0 ? binomial_inversion(r, gen, n, q) : binomial_btpe(r, gen, n, q));
+}
+
+static int64_t geometric(fe_rng *r, bool gen, double p) {
+    if (p >= 0.333333333333333333333333) { /* search the cumulative probabilities */
+        double u = fe_rng_double(r), q = 1.0 - p, prod = p, sum = p;
+        int64_t x = 1;
+        for (; u > sum; x++) prod *= q, sum += prod;
+        return x;
+    }
+    double z = gen ? ceil(-fe_rng_exponential(r) / log1p(-p)) : ceil(log1p(-fe_rng_double(r)) / log(1 - p));
+    return z >= 9.223372036854776e+18 ? INT64_MAX : (int64_t)z;
+}
+
+double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm) {
+    double u, x, y;
+    switch (d) {
+    case FE_GAMMA: return prm[1] * std_gamma(r, gen, prm[0]);
+    case FE_STD_GAMMA: return std_gamma(r, gen, prm[0]);
+    case FE_BETA: return beta(r, gen, prm[0], prm[1]);
+    case FE_CHISQUARE: return 2.0 * std_gamma(r, gen, prm[0] / 2.0);
+    case FE_F:
+        x = 2.0 * std_gamma(r, gen, prm[0] / 2.0) * prm[1];
+        return x / (2.0 * std_gamma(r, gen, prm[1] / 2.0) * prm[0]);
+    case FE_STD_T:
+        x = std_normal(r, gen);
+        return sqrt(prm[0] / 2) * x / sqrt(std_gamma(r, gen, prm[0] / 2));
+    case FE_CAUCHY:
+        x = std_normal(r, gen);
+        return x / std_normal(r, gen);
+    case FE_LOGNORMAL: return exp(prm[0] + prm[1] * std_normal(r, gen));
+    case FE_LAPLACE:
+        while ((u = fe_rng_double(r)) == 0.0) {}
+        return u >= 0.5 ? prm[0] - prm[1] * log(2.0 - u - u) : prm[0] + prm[1] * log(u + u);
+    case FE_LOGISTIC:
+        while ((u = fe_rng_double(r)) == 0.0) {}
+        return prm[0] + prm[1] * log(u / (1.0 - u));
+    case FE_GUMBEL:
+        while ((u = 1.0 - fe_rng_double(r)) == 1.0) {}
+        return prm[0] - prm[1] * log(-log(u));
+    case FE_PARETO: return gen ? expm1(std_exp(r, gen) / prm[0]) : exp(std_exp(r, gen) / prm[0]) - 1;
+    case FE_WEIBULL: return prm[0] == 0.0 ? 0.0 : pow(std_exp(r, gen), 1. / prm[0]);
+    case FE_POWER: return gen ? pow(-expm1(-std_exp(r, gen)), 1. / prm[0]) : pow(1 - exp(-std_exp(r, gen)), 1. / prm[0]);
+    case FE_RAYLEIGH: return gen ? prm[0] * sqrt(2.0 * fe_rng_exponential(r)) : prm[0] * sqrt(-2.0 * log1p(-fe_rng_double(r)));
+    case FE_WALD: {
+        double mean = prm[0], scale = prm[1];
+        y = std_normal(r, gen);
+        y = mean * y * y;
+        x = gen ? mean * (1 - 2 / (1 + sqrt(1 + 4 * scale / y))) : mean + mean / (2 * scale) * (y - sqrt(4 * scale * y + y * y));
+        return fe_rng_double(r) <= mean / (mean + x) ? x : mean * mean / x;
+    }
+    case FE_TRIANGULAR: {
+        double left = prm[0], mode = prm[1], right = prm[2], base = right - left, leftbase = mode - left;
+        u = fe_rng_double(r);
+        return u <= leftbase / base ? left + sqrt(u * (leftbase * base)) : right - sqrt((1.0 - u) * ((right - mode) * base));
+    }
+    default: return (double)fe_rng_count(r, gen, d, prm, (int64_t)prm[0]);
+    }
+}
+
+int64_t fe_rng_count(fe_rng *r, bool gen, fe_dist d, const double *prm, int64_t n) {
+    switch (d) {
+    case FE_POISSON: return poisson(r, prm[0]);
+    case FE_BINOMIAL: return binomial(r, gen, n, prm[1]);
+    case FE_NEG_BINOMIAL: return poisson(r, (1 - prm[1]) / prm[1] * std_gamma(r, gen, prm[0]));
+    case FE_GEOMETRIC: return geometric(r, gen, prm[0]);
+    default: return (int64_t)fe_rng_draw(r, gen, d, prm);
+    }
+}

@@ -44,4 +44,16 @@ double fe_rng_normal(fe_rng *r);   /* a Generator's: the ziggurat */
 float fe_rng_normal_f(fe_rng *r);
 double fe_rng_exponential(fe_rng *r);
 
+/* The other distributions of np.random and a Generator, each drawn as NumPy draws it; gen: the
+ * Generator's algorithm (RandomState's where it differs: the polar normals, -log(1 - u)
+ * exponentials, its binomial's Stirling terms, its beta, geometric, pareto, power, rayleigh and
+ * wald).  prm: the distribution's parameters in NumPy's order. */
+typedef enum fe_dist {
+    FE_GAMMA, FE_STD_GAMMA, FE_BETA, FE_CHISQUARE, FE_F, FE_STD_T, FE_CAUCHY, FE_LOGNORMAL, FE_LAPLACE, FE_LOGISTIC,
+    FE_GUMBEL, FE_PARETO, FE_WEIBULL, FE_POWER, FE_RAYLEIGH, FE_WALD, FE_TRIANGULAR,
+    FE_POISSON, FE_BINOMIAL, FE_NEG_BINOMIAL, FE_GEOMETRIC /* (these four: counts) */
+} fe_dist;
+double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm);
+int64_t fe_rng_count(fe_rng *r, bool gen, fe_dist d, const double *prm, int64_t n); /* n: binomial's */
+
 #endif
