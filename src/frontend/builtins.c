@@ -5983,6 +5983,7 @@ static bool h_dist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         const char *bad = NULL;
         for (int i = 0; !bad && di->check[i]; i++) bad = dist_check(di->check[i], di->pn[i], param_at(pa, v, i, k), msg, sizeof msg);
         double l = param_at(pa, v, 0, k), m = param_at(pa, v, 1, k), r = param_at(pa, v, 2, k);
+        if (!bad && f->op == FE_BINOMIAL && !(l < 9.2233720368547758e18)) bad = "n < 0"; /* (NaN and inf: NumPy's int64 cast makes them negative) */
         if (!bad && f->op == FE_TRIANGULAR) bad = l > m ? "left > mode" : m > r ? "mode > right" : l == r ? "left == right" : NULL;
         if (!bad && f->op == FE_NEG_BINOMIAL && (1 - m) / m * l > 9.2233720064847708e18) bad = "n too large or p too small";
         if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
