@@ -39,7 +39,7 @@ EXAMPLES = os.path.join(os.path.dirname(HERE), "examples")
 sys.path.insert(0, EXAMPLES)
 import make_data  # noqa: E402  (examples/make_data.py)
 
-PROGRAMS = ["perceptron.kiln", "logistic_regression.kiln", "mlp.kiln"]
+PROGRAMS = ["perceptron.kiln", "logistic_regression.kiln", "mlp.kiln", "dropout_sgd.kiln"]
 # Programs NumPy cannot run (they use kiln's grad): each must print what its twin prints.
 TWINS = [("mlp_grad.kiln", "mlp.kiln")]
 REL_TOL = 1e-9
@@ -82,7 +82,7 @@ def numpy_names(directory):
     ns = {name: getattr(np, name) for name in dir(np) if not name.startswith("_")}
     ns.pop("bool", None)  # kiln's bool() is Python's (a truth value); bool_ is NumPy's
     ns.update(sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
-              logsumexp=logsumexp, one_hot=one_hot,
+              logsumexp=logsumexp, one_hot=one_hot, np=np, numpy=np,
               load=lambda path: np.load(os.path.join(directory, path)))
     return ns
 
