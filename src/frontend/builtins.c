@@ -4835,8 +4835,10 @@ static bool h_gradient(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
     }
     int64_t order = 1;
-    if (given(a, "edge_order") && !fe_arg_int(p, arg(a, "edge_order"), f->name, "edge_order", &order)) return tmps_free(&t), false;
-    if (order != 1 && order != 2) return tmps_free(&t), fe_err(p, arg(a, "edge_order")->off, KILN_ERR_ARG, "'edge_order' must be 1 or 2");
+    double eo = 1;
+    if (given(a, "edge_order") && !fe_arg_number(p, arg(a, "edge_order"), f->name, "edge_order", &eo, &order, NULL)) return tmps_free(&t), false;
+    if (eo > 2) return tmps_free(&t), fe_err(p, arg(a, "edge_order")->off, KILN_ERR_ARG, "'edge_order' greater than 2 not supported");
+    order = eo == 1 ? 1 : 2; /* (NumPy's test: 1.0 and True are 1; anything else not over 2 is second order) */
     int nv = vv->kind == KV_TUPLE ? vv->n : 0;
     bool one = nv == 1 && vv->items[0].kind == KV_ARRAY && vv->items[0].e->ndim == 0;
     if (nv && !one && nv != na) return tmps_free(&t), fe_err(p, vv->off, KILN_ERR_ARG, "gradient(): invalid number of arguments");
@@ -7216,12 +7218,31 @@ static bool ufunc_method(parser *p, const char *name, size_t off, kval *pos, int
         bool reduce = !strcmp(m, "reduce");
         for (size_t k = 0; k < sizeof map / sizeof *map; k++)
             if (!strcmp(base, map[k][0])) to = map[k][reduce ? 1 : 2];
-        bool axis = npos >= 2 || (reduce && npos >= 1 && pos[0].kind == KV_ARRAY && pos[0].e->ndim == 0), all = false; /* (a 0-d array reduces to itself) */
-        for (int i = 0; i < nkw; i++) axis |= !strcmp(kw[i].name, "axis"), all |= !strcmp(kw[i].name, "axis") && kw[i].v.kind == KV_NONE;
-        all |= npos >= 2 && pos[1].kind == KV_NONE;
+        kval *arr = npos ? &pos[0] : NULL, *ax = npos >= 2 ? &pos[1] : NULL;
+        for (int i = 0; i < nkw; i++) {
+            if (!strcmp(kw[i].name, "array")) snprintf(kw[i].name, sizeof kw[i].name, "a"); /* (NumPy's name for it) */
+            if (!strcmp(kw[i].name, "a")) arr = &kw[i].v;
+            if (!strcmp(kw[i].name, "axis")) ax = &kw[i].v;
+        }
+        if (!reduce && ax && ax->kind == KV_TUPLE && ax->n == 1) { /* accumulate's axis=(0,): that axis */
+            kval one = ax->items[0];
+            memset(&ax->items[0], 0, sizeof one);
+            kval_free(p->ctx, ax);
+            *ax = one;
+        }
+        kiln_expr *ae = !reduce && ax && ax->kind == KV_NONE && arr ? fe_arg_expr(p, arr, name, "array") : NULL;
+        if (ae && ae->ndim == 1) { /* accumulate's axis=None of a 1-D array: its one axis */
+            kval_free(p->ctx, ax);
+            ok = fe_set_expr(p, ax, kiln_int(p->ctx, 0), off);
+        }
+        if (!reduce && ax && ax->kind == KV_NONE && arr && !ae) ok = false;
+        kiln_expr_free(ae);
+        bool axis = ax || (reduce && arr && arr->kind == KV_ARRAY && arr->e->ndim == 0), all = ax && ax->kind == KV_NONE; /* (a 0-d array reduces to itself) */
         if (!to) ok = fe_err(p, off, KILN_ERR_NAME, reduce ? "np.%s.reduce is not supported: kiln has it for add, multiply, maximum, minimum, logical_and and logical_or"
                                                            : "np.%s.accumulate is not supported: kiln has it for add, multiply, maximum and minimum", base);
-        else if (all && !reduce) ok = fe_err(p, off, KILN_ERR_ARG, "accumulate does not allow multiple axes (axis=None)");
+        else if (!ok) {
+        } else if (all && !reduce) ok = fe_err(p, off, KILN_ERR_ARG, "accumulate does not allow multiple axes (axis=None of a %s array)",
+                                                 arr && arr->kind == KV_ARRAY && arr->e->ndim == 0 ? "0-d" : "multi-dimensional");
         else if (!axis && nkw == FE_MAX_ARGS) ok = fe_err(p, off, KILN_ERR_ARG, "%s(): too many arguments", name);
         else if (!axis) { /* (axis=0: NumPy's default for a ufunc's reduce and accumulate) */
             kw[nkw] = (fe_kwarg){.off = off};
