@@ -894,6 +894,11 @@ PROGRAMS = [
     "rng = np.random.default_rng(2)\nprint(rng.gamma(2.5, 2, 3), rng.beta(0.5, 0.7, 3), rng.chisquare(3, 2), rng.f(2, 3, 2), rng.standard_t(5, 2), rng.standard_cauchy(3))",
     "rng = np.random.default_rng(3)\nprint(rng.laplace(1, 2, 2).tolist(), rng.logistic(0, 1, 2).tolist(), rng.gumbel(0, 1, 2).tolist(), rng.triangular(0, 1, 3, 3).tolist())",
     "rng = np.random.default_rng(4)\nprint(rng.lognormal(0, 1, 2), rng.pareto(3, 2), rng.weibull(1.5, 2), rng.power(2, 2), rng.rayleigh(2, 2), rng.wald(1, 2, 3))",
+    "seed(0)\nprint(multinomial(20, [0.2, 0.3, 0.5]), multinomial(100, [0.1] * 10, size=3), multinomial(5, [0.5, 0.5], size=(2, 2)))",
+    "seed(1)\nprint(dirichlet([1, 2, 3]).tolist(), dirichlet([0.05, 0.01, 0.2], 2).tolist())",
+    "rng = np.random.default_rng(0)\nprint(rng.multinomial(20, [0.2, 0.3, 0.5]), rng.multinomial(1000, [0.1] * 10, size=3), rng.multinomial(0, [0.5, 0.5]))",
+    "rng = np.random.default_rng(1)\nprint(rng.dirichlet([1, 2, 3]), rng.dirichlet([0.05, 0.01, 0.02], 2), rng.dirichlet([0.05, 0.0, 0.0]), rng.random())",
+    "print(multinomial(5, [0.6, 0.6]))", "print(dirichlet([0, 1]))", "rng = np.random.default_rng(0)\nprint(rng.dirichlet([-1, 1]))",
     "print(np.random.poisson(-1))", "print(np.random.binomial(5, 1.5))", "print(np.random.triangular(1, 0, 2))", "print(np.random.beta(0, 1))",
     "rng = np.random.default_rng(0)\nprint(rng.negative_binomial(0, 0.5))", "rng = np.random.default_rng(0)\nprint(rng.geometric(0))",
     "x = np.random.default_rng(-1)", "print(np.random.randint(5, 5))", "print(np.random.normal(0, -1))", "seed(2**32)",
@@ -1244,7 +1249,7 @@ def namespace():
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
               **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
                                                     "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
-                                                    "poisson", "binomial", "negative_binomial", "geometric"]}, np=np, numpy=np, round=py_round)
+                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet"]}, np=np, numpy=np, round=py_round)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
 
 

@@ -6003,6 +6003,56 @@ static bool h_dist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return draws_result(p, out, res, sized, count, off);
 }
 
+/* multinomial(n, pvals, size=None) (int64 counts) and dirichlet(alpha, size=None) (float64 rows
+ * summing to 1): size's shape and then one axis of len(pvals) or len(alpha), each row drawn as
+ * NumPy draws it; one n and 1-D pvals. */
+static bool h_multi(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool dir = f->op == 1, gen = has(a, "self"), sized;
+    const char *pn = dir ? "alpha" : "pvals";
+    int nd;
+    int64_t shape[KILN_MAX_DIMS], n = 0;
+    if (!dir && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) return false;
+    if (!draw_shape(p, f, a, &nd, shape, &sized)) return false;
+    kiln_expr *pe = expr_of(p, f, a, pn), *c = pe && pe->ndim == 1 ? kiln_cast(p->ctx, pe, KILN_F64) : NULL;
+    if (pe && pe->ndim != 1) fe_err(p, arg(a, pn)->off, KILN_ERR_ARG, dir ? "%s(): alpha must be 1-dimensional" : "%s(): kiln takes 1-D pvals", f->name);
+    kiln_array *pv = c ? value_now(p, c, arg(a, pn)->off) : NULL;
+    kiln_expr_free(c);
+    kiln_expr_free(pe);
+    if (!pv) return false;
+    const double *pr = (const double *)pv->data;
+    int64_t d = kiln_array_size(pv);
+    const char *bad = NULL;
+    double sum = 0, comp = 0;
+    for (int64_t j = 0; j < d && !bad; j++) {
+        bad = dir ? (gen ? pr[j] < 0 : pr[j] <= 0) ? (gen ? "alpha < 0" : "alpha <= 0") : NULL
+                  : !(pr[j] >= 0 && pr[j] <= 1) ? "pvals < 0, pvals > 1 or pvals is NaN" : NULL;
+        if (j < d - 1) { /* (NumPy's kahan_sum of pvals[:-1]) */
+            double y = pr[j] - comp, t = sum + y;
+            comp = (t - sum) - y, sum = t;
+        }
+    }
+    if (!bad && !dir && d == 0) bad = "pvals must have at least 1 dimension and the last dimension of pvals must be greater than 0.";
+    if (!bad && !dir && sum > 1.0 + 1e-12) bad = "sum(pvals[:-1]) > 1.0";
+    if (!bad && !dir && n < 0) bad = "n < 0";
+    if (!bad && nd == KILN_MAX_DIMS) bad = "too many dimensions";
+    if (bad) {
+        kiln_array_free(pv);
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
+    }
+    shape[nd++] = d;
+    fe_rng *r = rng_of(p, f, a, off, &gen);
+    kiln_array *res = r ? kiln_array_new(p->ctx, dir ? KILN_F64 : KILN_I64, nd, shape) : NULL;
+    if (!res) {
+        kiln_array_free(pv);
+        return r ? fe_got(p, NULL, off) : false;
+    }
+    for (int64_t i = 0, rows = d ? kiln_array_size(res) / d : 0; i < rows; i++)
+        if (dir) fe_rng_dirichlet(r, gen, pr, d, (double *)res->data + i * d);
+        else fe_rng_multinomial(r, gen, n, pr, d, (int64_t *)res->data + i * d);
+    kiln_array_free(pv);
+    return array_result(p, out, res, off);
+}
+
 /* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
  * swap partner by masked rejection), as a new int64 array. */
 static kiln_array *shuffled_range(parser *p, fe_rng *r, int64_t n, size_t off) {
@@ -7044,6 +7094,8 @@ static const fe_fn functions[] = {
     {"binomial", "n, p, size=None", h_dist, FE_BINOMIAL, "binomial counts (int64): successes of n trials (np.random.binomial)", true},
     {"negative_binomial", "n, p, size=None", h_dist, FE_NEG_BINOMIAL, "negative binomial counts (int64) (np.random.negative_binomial)", true},
     {"geometric", "p, size=None", h_dist, FE_GEOMETRIC, "geometric counts (int64): trials to the first success (np.random.geometric)", true},
+    {"multinomial", "n, pvals, size=None", h_multi, 0, "multinomial counts (int64): n draws spread over len(pvals) outcomes (np.random.multinomial)", false},
+    {"dirichlet", "alpha, size=None", h_multi, 1, "Dirichlet rows (float64, each summing to 1) (np.random.dirichlet)", false},
     {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
                                                    "its methods are listed as Generator.NAME", false},
     {"Generator.gamma", "self, shape, scale=1.0, size=None", h_dist, FE_GAMMA, "rng.gamma(...): gamma random values", true},
@@ -7067,6 +7119,8 @@ static const fe_fn functions[] = {
     {"Generator.binomial", "self, n, p, size=None", h_dist, FE_BINOMIAL, "rng.binomial(...): binomial counts (int64): successes of n trials", true},
     {"Generator.negative_binomial", "self, n, p, size=None", h_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
     {"Generator.geometric", "self, p, size=None", h_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
+    {"Generator.multinomial", "self, n, pvals, size=None", h_multi, 0, "rng.multinomial(n, pvals, size): multinomial counts (int64)", false},
+    {"Generator.dirichlet", "self, alpha, size=None", h_multi, 1, "rng.dirichlet(alpha, size): Dirichlet rows (float64)", false},
     {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
     {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},
     {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", true},

@@ -535,3 +535,40 @@ int64_t fe_rng_count(fe_rng *r, bool gen, fe_dist d, const double *prm, int64_t 
     default: return (int64_t)fe_rng_draw(r, gen, d, prm);
     }
 }
+
+void fe_rng_multinomial(fe_rng *r, bool gen, int64_t n, const double *p, int64_t d, int64_t *out) {
+    double remaining = 1.0;
+    int64_t left = n;
+    for (int64_t j = 0; j < d; j++) out[j] = 0;
+    for (int64_t j = 0; j < d - 1; j++) { /* each count a binomial of what is left */
+        out[j] = binomial(r, gen, left, p[j] / remaining);
+        if ((left -= out[j]) <= 0) break;
+        remaining -= p[j];
+    }
+    if (left > 0) out[d - 1] = left;
+}
+
+void fe_rng_dirichlet(fe_rng *r, bool gen, const double *alpha, int64_t k, double *out) {
+    double max = k ? alpha[0] : 0;
+    for (int64_t j = 0; j < k; j++) max = isnan(max) || isnan(alpha[j]) ? NAN : alpha[j] > max ? alpha[j] : max;
+    if (gen && k > 0 && max < 0.1) { /* small alphas: stick-breaking with betas (no 0/0), as a Generator's */
+        double s = 0, acc = 1.;
+        for (int64_t j = k - 1; j >= 0; j--) out[j] = s += alpha[j]; /* (out holds the sums of alpha[j:] until used) */
+        if (!(s > 0)) {
+            for (int64_t j = 0; j < k; j++) out[j] = 0;
+            return;
+        }
+        for (int64_t j = 0; j < k - 1; j++) {
+            double after = out[j + 1], v = beta(r, gen, alpha[j], after);
+            out[j] = acc * v;
+            acc *= 1. - v;
+            if (after == 0) break; /* (v is 1: the rest stay 0, as the sums after it are) */
+        }
+        out[k - 1] = acc;
+        return;
+    }
+    double acc = 0.;
+    for (int64_t j = 0; j < k; j++) acc += out[j] = std_gamma(r, gen, alpha[j]);
+    double inv = 1. / acc;
+    for (int64_t j = 0; j < k; j++) out[j] *= inv;
+}
