@@ -1644,6 +1644,20 @@ static kiln_expr *lift(parser *p, tmps *t, kiln_expr *x, int nd) {
     for (int d = 0; d < nd; d++) shape[d] = d < lead ? 1 : x->shape[d - lead];
     return keep(t, kiln_reshape(p->ctx, x, nd, shape));
 }
+/* (nd, shape) and x's shape broadcast together, NumPy's rule, into (nd, shape); false (nothing
+ * changed) where they do not broadcast. */
+static bool merge_shape(int *nd, int64_t *shape, const kiln_expr *x) {
+    int n = x->ndim > *nd ? x->ndim : *nd, pu = n - *nd, pw = n - x->ndim;
+    int64_t merged[KILN_MAX_DIMS];
+    for (int d = 0; d < n; d++) {
+        int64_t u = d >= pu ? shape[d - pu] : 1, w = d >= pw ? x->shape[d - pw] : 1;
+        if (u != w && u != 1 && w != 1) return false;
+        merged[d] = u == 1 ? w : u;
+    }
+    memcpy(shape, merged, (size_t)n * sizeof *merged);
+    *nd = n;
+    return true;
+}
 /* x broadcast to shape (nd dims), each stretched dim a take of index 0: the values exactly;
  * NULL with an error at off when it cannot be. */
 static kiln_expr *broadcast(parser *p, tmps *t, kiln_expr *x, int nd, const int64_t *shape, const char *fn, size_t off) {
@@ -5791,20 +5805,9 @@ static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const
     if (arrays && !*sized) { /* the arrays' broadcast shape */
         *sized = true;
         for (int i = 0; i < 3; i++)
-            for (int k = 0; e[i] && k < e[i]->ndim; k++) {
-                int d = e[i]->ndim - 1 - k, at; /* (dims from the right) */
-                int64_t len = e[i]->shape[d];
-                if (k >= *nd) {
-                    memmove(shape + 1, shape, (size_t)*nd * sizeof *shape);
-                    shape[0] = len, (*nd)++;
-                    continue;
-                }
-                at = *nd - 1 - k;
-                if (shape[at] == 1) shape[at] = len;
-                else if (len != 1 && len != shape[at]) {
-                    tmps_free(&t);
-                    return fe_err(p, arg(a, pn[i])->off, KILN_ERR_SHAPE, "%s(): shape mismatch: objects cannot be broadcast to a single shape", f->name);
-                }
+            if (e[i] && !merge_shape(nd, shape, e[i])) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, pn[i])->off, KILN_ERR_SHAPE, "%s(): shape mismatch: objects cannot be broadcast to a single shape", f->name);
             }
     }
     for (int i = 0; i < 3; i++) {
@@ -6704,18 +6707,10 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return fe_err(p, v->off, KILN_ERR_INDEX, "arrays used as indices must be of integer type");
         }
         if (!(ix[k] = keep(&t, kiln_cast(c, ix[k], KILN_I64)))) return done(p, &t, out, NULL, off);
-        int n = ix[k]->ndim > nd ? ix[k]->ndim : nd, pu = n - nd, pw = n - ix[k]->ndim;
-        int64_t merged[KILN_MAX_DIMS];
-        for (int d = 0; d < n; d++) {
-            int64_t u = d >= pu ? shape[d - pu] : 1, w = d >= pw ? ix[k]->shape[d - pw] : 1;
-            if (u != w && u != 1 && w != 1) {
-                tmps_free(&t);
-                return fe_err(p, v->off, KILN_ERR_SHAPE, "shape mismatch: indexing arrays could not be broadcast together");
-            }
-            merged[d] = u == 1 ? w : u;
+        if (!merge_shape(&nd, shape, ix[k])) {
+            tmps_free(&t);
+            return fe_err(p, v->off, KILN_ERR_SHAPE, "shape mismatch: indexing arrays could not be broadcast together");
         }
-        memcpy(shape, merged, (size_t)n * sizeof *merged);
-        nd = n;
     }
     /* b at each indexed place: the index arrays' shape, then a's dims after the indexed ones */
     int64_t picks = 1, own = 1, rest[KILN_MAX_DIMS], vshape[KILN_MAX_DIMS + 1];
