@@ -4226,19 +4226,7 @@ static bool h_nan_to_num(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
  * weights summing to zero are NumPy's error (their sums computed now) */
 /* out = the tuple (x, y) (new references), then the temporaries go. */
 static bool pair_result(parser *p, tmps *t, kval *out, kiln_expr *x, kiln_expr *y, size_t off) {
-    kval *items = x && y ? kiln_calloc(p->ctx, 2 * sizeof *items) : NULL;
-    bool ok = fe_got(p, items, off) && fe_set_expr(p, &items[0], kiln_expr_retain(x), off);
-    if (ok && !fe_set_expr(p, &items[1], kiln_expr_retain(y), off)) {
-        kval_free(p->ctx, &items[0]);
-        ok = false;
-    }
-    tmps_free(t);
-    if (!ok) {
-        kiln_free(p->ctx, items);
-        return false;
-    }
-    *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
-    return true;
+    return tuple_result(p, t, out, (kiln_expr *[]){x, y}, 2, off);
 }
 
 static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -6314,6 +6302,126 @@ static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return done(p, &t, out, idx ? keep(&t, kiln_take(c, arr, idx, (int)axis)) : NULL, off);
 }
 
+/* histogram2d(x, y, bins=10, range=None, density=None, weights=None): (H, xedges, yedges) as
+ * NumPy's histogramdd makes them: each axis's edges the given ones or equal bins over its range
+ * (x's or y's min and max, now); a point's bin searchsorted(edges, v, 'right') - 1 with the last
+ * edge in the last bin; H float64 counts (or weights' sums), density over the bins' areas. */
+static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *xy[2] = {keep(&t, expr_of(p, f, a, "x")), NULL}, *w = NULL;
+    xy[1] = xy[0] ? keep(&t, expr_of(p, f, a, "y")) : NULL;
+    bool density = false;
+    if (!xy[1] || (given_not_none(a, "density") && !fe_arg_bool(p, arg(a, "density"), f->name, "density", &density))) return done(p, &t, out, NULL, off);
+    if (xy[0]->ndim != 1 || xy[1]->ndim != 1 || xy[0]->shape[0] != xy[1]->shape[0]) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "histogram2d(): x and y must be 1-D and of the same length");
+    }
+    int64_t n = xy[0]->shape[0];
+    if (given_not_none(a, "weights") && (!(w = keep(&t, expr_of(p, f, a, "weights"))) || w->ndim != 1 || w->shape[0] != n)) {
+        tmps_free(&t);
+        return w ? fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "histogram2d(): weights must be 1-D, one for each point") : false;
+    }
+    /* the points as NumPy's sample: x and y in their promoted dtype */
+    kiln_dtype st = dtype_promote((kiln_dtype)xy[0]->dtype, (kiln_dtype)xy[1]->dtype);
+    if (st == KILN_BOOL) st = KILN_I64;
+    kval *bv = arg(a, "bins"), *rv = arg(a, "range");
+    bool per_axis = (bv->kind == KV_LIST || bv->kind == KV_TUPLE) && bv->n == 2; /* [bx, by] */
+    kiln_expr *edges[2] = {NULL, NULL};
+    kiln_array *ev[2] = {NULL, NULL}, *sv[2] = {NULL, NULL}, *wv = NULL;
+    bool ok = true;
+    for (int i = 0; ok && i < 2; i++) {
+        kval *b = per_axis ? &bv->items[i] : bv;
+        kiln_expr *xs = keep(&t, kiln_cast(c, xy[i], st == KILN_F32 ? KILN_F32 : KILN_F64));
+        ok = xs && (sv[i] = value_now(p, keep(&t, kiln_cast(c, xs, KILN_F64)), off));
+        if (ok && (b->kind == KV_ABSENT || (b->kind == KV_ARRAY && b->e->ndim == 0))) { /* equal bins */
+            int64_t nb = 10;
+            if (b->kind == KV_ARRAY && !fe_arg_int(p, b, f->name, "bins", &nb)) ok = false;
+            else if (nb < 1) ok = fe_err(p, b->off, KILN_ERR_ARG, "`bins[%d]` must be positive, when an integer", i);
+            double r[2] = {0, 0};
+            bool given_range = false;
+            if (ok && rv->kind != KV_ABSENT && rv->kind != KV_NONE) { /* range=[[xmin, xmax], [ymin, ymax]] (None: that axis's own) */
+                kval *ri = (rv->kind == KV_LIST || rv->kind == KV_TUPLE) && rv->n == 2 ? &rv->items[i] : NULL;
+                if (!ri) ok = fe_err(p, rv->off, KILN_ERR_ARG, "histogram2d(): range must be [[xmin, xmax], [ymin, ymax]]");
+                else if (ri->kind != KV_NONE) {
+                    int64_t iv;
+                    given_range = true;
+                    if ((ri->kind != KV_LIST && ri->kind != KV_TUPLE) || ri->n != 2) ok = fe_err(p, ri->off, KILN_ERR_ARG, "histogram2d(): each range is (min, max)");
+                    for (int k = 0; ok && k < 2; k++) ok = fe_arg_number(p, &ri->items[k], f->name, "range", &r[k], &iv, NULL);
+                    if (ok && r[0] > r[1]) ok = fe_err(p, ri->off, KILN_ERR_ARG, "max must be larger than min in range parameter.");
+                    if (ok && (!isfinite(r[0]) || !isfinite(r[1]))) ok = fe_err(p, ri->off, KILN_ERR_ARG, "supplied range of [%g, %g] is not finite", r[0], r[1]);
+                }
+            }
+            if (ok && !given_range && n > 0) { /* the axis's min and max */
+                const double *d = (const double *)sv[i]->data;
+                r[0] = r[1] = d[0];
+                for (int64_t k = 0; k < n; k++) {
+                    if (isnan(d[k])) r[0] = r[1] = NAN;
+                    if (!isnan(r[0])) r[0] = d[k] < r[0] ? d[k] : r[0], r[1] = d[k] > r[1] ? d[k] : r[1];
+                }
+                if (!isfinite(r[0]) || !isfinite(r[1]))
+                    ok = fe_err(p, arg(a, i ? "y" : "x")->off, KILN_ERR_ARG, "autodetected range of [%s, %s] is not finite", isnan(r[0]) ? "nan" : r[0] < 0 ? "-inf" : "inf",
+                                isnan(r[1]) ? "nan" : r[1] < 0 ? "-inf" : "inf");
+            }
+            bool f32 = st == KILN_F32 && !given_range;
+            if (ok && r[0] == r[1]) { /* 0.5 either side (in float32 for float32 points) */
+                r[0] = f32 ? (double)((float)r[0] - 0.5f) : r[0] - 0.5;
+                r[1] = f32 ? (double)((float)r[1] + 0.5f) : r[1] + 0.5;
+            }
+            ev[i] = ok ? equal_edges(c, nb, r[0], r[1], f32 ? KILN_F32 : KILN_F64, f32) : NULL;
+            ok = ok && fe_got(p, ev[i], off);
+        } else if (ok) { /* the edges given */
+            kiln_expr *e = keep(&t, per_axis ? fe_arg_expr(p, b, f->name, "bins") : expr_of(p, f, a, "bins"));
+            if (e && e->ndim != 1) ok = fe_err(p, b->off, KILN_ERR_ARG, "`bins[%d]` must be a scalar or 1d array", i);
+            ev[i] = ok && e ? value_now(p, e, b->off) : NULL;
+            ok = ok && ev[i];
+        }
+        kiln_array *e64 = NULL;
+        if (ok) { /* the edges as float64, checked increasing */
+            kiln_expr *ee = keep(&t, kiln_var(c, ev[i]));
+            edges[i] = ee;
+            e64 = value_now(p, keep(&t, kiln_cast(c, ee, KILN_F64)), off);
+            ok = e64 != NULL;
+            for (int64_t k = 1; ok && k < kiln_array_size(e64); k++)
+                if (((double *)e64->data)[k - 1] > ((double *)e64->data)[k])
+                    ok = fe_err(p, b->off, KILN_ERR_ARG, "`bins[%d]` must be monotonically increasing, when an array", i);
+        }
+        kiln_array_free(ev[i]);
+        ev[i] = e64;
+    }
+    if (ok && w) ok = (wv = value_now(p, keep(&t, kiln_cast(c, w, KILN_F64)), off)) != NULL;
+    kiln_array *H = NULL;
+    if (ok) {
+        int64_t ne[2] = {kiln_array_size(ev[0]), kiln_array_size(ev[1])}, hs[2] = {ne[0] > 1 ? ne[0] - 1 : 0, ne[1] > 1 ? ne[1] - 1 : 0};
+        ok = fe_got(p, H = kiln_array_new(c, KILN_F64, 2, hs), off);
+        double *h = ok ? (double *)H->data : NULL, total = 0;
+        for (int64_t k = 0; h && k < hs[0] * hs[1]; k++) h[k] = 0;
+        for (int64_t k = 0; h && k < n; k++) {
+            int64_t at[2];
+            for (int i = 0; i < 2; i++) {
+                const double *e = (const double *)ev[i]->data;
+                double v = ((const double *)sv[i]->data)[k];
+                at[i] = search_right(e, ne[i], v) - (ne[i] && v == e[ne[i] - 1]); /* (the last edge: in the last bin) */
+            }
+            if (at[0] >= 1 && at[0] <= hs[0] && at[1] >= 1 && at[1] <= hs[1]) h[(at[0] - 1) * hs[1] + at[1] - 1] += wv ? ((double *)wv->data)[k] : 1;
+        }
+        if (h && density) { /* / each bin's width along x, then along y, then / the total */
+            for (int64_t k = 0; k < hs[0] * hs[1]; k++) total += h[k];
+            const double *ex = (const double *)ev[0]->data, *ey = (const double *)ev[1]->data;
+            for (int64_t k = 0; k < hs[0] * hs[1]; k++) {
+                int64_t ix = k / hs[1], iy = k % hs[1];
+                h[k] = h[k] / (ex[ix + 1] - ex[ix]) / (ey[iy + 1] - ey[iy]) / total;
+            }
+        }
+    }
+    for (int i = 0; i < 2; i++) kiln_array_free(ev[i]), kiln_array_free(sv[i]);
+    kiln_array_free(wv);
+    kiln_expr *he = H ? keep(&t, kiln_var(c, H)) : NULL;
+    kiln_array_free(H);
+    if (!ok || !he) return done(p, &t, out, NULL, off);
+    return tuple_result(p, &t, out, (kiln_expr *[]){he, edges[0], edges[1]}, 3, off);
+}
+
 /* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
  * searchsorted(bins[::-1], x, side) for decreasing ones (side 'right' unless right=True), as
  * NumPy's; which of the two bins are is read from their values now */
@@ -7027,6 +7135,7 @@ static const fe_fn functions[] = {
     {"tril_indices", "n, k=0, m=None", h_tri_indices, 1, "the rows and columns of the lower triangle to diagonal k (computed now)", false},
     {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
     {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
+    {"histogram2d", "x, y, bins=10, range=None, density=None, weights=None", h_histogram2d, 0, "(H, xedges, yedges): the points (x, y) counted in a grid of bins (NumPy's histogram2d; computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
