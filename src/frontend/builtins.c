@@ -12,6 +12,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7289,10 +7290,35 @@ static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", 
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
                                            "diagonal", "trace", "argsort", "swapaxes", "nonzero", "searchsorted", NULL};
 
+/* The functions table's entries sorted by name (of equal names the first in the table first),
+ * built once: a call looks its name up by binary search, not a walk through ~900 names. */
+_Static_assert(sizeof functions / sizeof *functions < 65536, "fn_order holds 16-bit positions");
+static uint16_t fn_order[sizeof functions / sizeof *functions];
+static pthread_once_t fn_order_once = PTHREAD_ONCE_INIT;
+static int fn_cmp(const void *x, const void *y) {
+    uint16_t i = *(const uint16_t *)x, j = *(const uint16_t *)y;
+    int c = strcmp(functions[i].name, functions[j].name);
+    return c ? c : (i > j) - (i < j);
+}
+static void fn_order_build(void) {
+    for (size_t i = 0; i < sizeof functions / sizeof *functions; i++) fn_order[i] = (uint16_t)i;
+    qsort(fn_order, sizeof functions / sizeof *functions, sizeof *fn_order, fn_cmp);
+}
+
 static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(t[i].name, name)) return &t[i];
-    return NULL;
+    if (t != functions) {
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(t[i].name, name)) return &t[i];
+        return NULL;
+    }
+    pthread_once(&fn_order_once, fn_order_build);
+    size_t lo = 0, hi = n; /* the first entry whose name is not below name */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(functions[fn_order[mid]].name, name) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && !strcmp(functions[fn_order[lo]].name, name) ? &functions[fn_order[lo]] : NULL;
 }
 
 const char *fe_py_builtin(const char *name) {
