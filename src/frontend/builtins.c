@@ -1828,18 +1828,35 @@ static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param,
 static kiln_expr *pick_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t *pick, int64_t len);
 static bool axis_in(parser *p, const kval *v, const char *fn, const char *param, int nd, int *axis);
 
+/* NAME(xs[0], ..., xs[n - 1]) as a call written in the program makes it (new references to the
+ * arrays; kw, nkw: its keywords, taken over): its value into out, false after an error. */
+static bool call_exprs(parser *p, const char *name, int n, kiln_expr *const *xs, fe_kwarg *kw, int nkw, size_t off, kval *out) {
+    kval pos[4] = {{0}};
+    KILN_ASSERT(n <= 4);
+    bool ok = true;
+    for (int k = 0; k < n && ok; k++) ok = fe_set_expr(p, &pos[k], kiln_expr_retain(xs[k]), off);
+    if (ok) return fe_call(p, name, off, NULL, pos, n, kw, nkw, out);
+    for (int k = 0; k < n; k++) kval_free(p->ctx, &pos[k]);
+    for (int k = 0; k < nkw; k++) kval_free(p->ctx, &kw[k].v);
+    return false;
+}
+/* NAME(x)'s array, kept in t; NULL after an error. */
+static kiln_expr *call_expr(parser *p, tmps *t, const char *name, kiln_expr *x, size_t off) {
+    kval r = {0};
+    if (!x || !call_exprs(p, name, 1, &x, NULL, 0, off, &r)) return NULL;
+    kiln_expr *e = r.kind == KV_ARRAY ? keep(t, kiln_expr_retain(r.e)) : NULL;
+    kval_free(p->ctx, &r);
+    return e;
+}
+
 /* vdot(a, b): dot of a and b ravelled */
 static bool h_vdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    for (int k = 0; k < 2; k++) {
-        kval *v = arg(a, k ? "b" : "a");
-        kiln_expr *x = fe_arg_expr(p, v, f->name, k ? "b" : "a"), *r = x ? kiln_ravel(p->ctx, x) : NULL;
-        kiln_expr_free(x);
-        kval_free(p->ctx, v);
-        if (!fe_set_expr(p, v, r, off)) return false;
-    }
-    kval pos[2] = {*arg(a, "a"), *arg(a, "b")};
-    memset(arg(a, "a"), 0, sizeof pos[0]), memset(arg(a, "b"), 0, sizeof pos[0]);
-    return fe_call(p, "dot", off, NULL, pos, 2, NULL, 0, out);
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    x = y ? keep(&t, kiln_ravel(p->ctx, x)) : NULL, y = x ? keep(&t, kiln_ravel(p->ctx, y)) : NULL;
+    bool ok = y && call_exprs(p, "dot", 2, (kiln_expr *[]){x, y}, NULL, 0, off, out);
+    tmps_free(&t);
+    return ok || fe_got(p, NULL, off);
 }
 
 /* float_power(x1, x2): x1 ** x2 with both at least float64 */
@@ -3960,22 +3977,16 @@ static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     if (f->op == SET_IN1D) {
         bool inv = false;
         if (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv)) return tmps_free(&t), false;
-        kval pos[2] = {{0}, {0}};
-        if (!fe_set_expr(p, &pos[0], kiln_expr_retain(x), off) || !fe_set_expr(p, &pos[1], kiln_expr_retain(y), off)) return kval_free(c, &pos[0]), tmps_free(&t), false;
         fe_kwarg kw[1] = {{.name = "invert", .off = off}};
+        bool ok = fe_set_expr(p, &kw[0].v, kiln_bool(c, inv), off) && call_exprs(p, "isin", 2, (kiln_expr *[]){x, y}, kw, 1, off, out);
         tmps_free(&t);
-        if (!fe_set_expr(p, &kw[0].v, kiln_bool(c, inv), off)) return kval_free(c, &pos[0]), kval_free(c, &pos[1]), false;
-        return fe_call(p, "isin", off, NULL, pos, 2, kw, 1, out);
+        return ok;
     }
     /* the distinct values of each (of both, for a union), through unique */
     kiln_expr *u[2] = {NULL, NULL};
-    for (int k = 0; k < (f->op == SET_UNION ? 1 : 2); k++) {
-        kval pos = {0}, r = {0};
-        kiln_expr *src = f->op == SET_UNION ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){x, y}, 0)) : k ? y : x;
-        if (!src || !fe_set_expr(p, &pos, kiln_expr_retain(src), off) || !fe_call(p, "unique", off, NULL, &pos, 1, NULL, 0, &r)) return tmps_free(&t), false;
-        u[k] = keep(&t, kiln_expr_retain(r.e));
-        kval_free(c, &r);
-    }
+    for (int k = 0; k < (f->op == SET_UNION ? 1 : 2); k++)
+        if (!(u[k] = call_expr(p, &t, "unique", f->op == SET_UNION ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){x, y}, 0)) : k ? y : x, off)))
+            return done(p, &t, out, NULL, off);
     if (f->op == SET_UNION) return done(p, &t, out, u[0], off);
     if (!u[0] || !u[1]) return done(p, &t, out, NULL, off);
     kiln_expr *in = keep(&t, ir_search(&c->graph, u[1], u[0], false)); /* (u[1] sorted: where each of u[0] would go) */
@@ -3986,11 +3997,8 @@ static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         if (hit && f->op == SET_DIFF) hit = keep(&t, kiln_invert(c, hit));
         r = hit ? masked(p, &t, u[0], hit, off) : NULL;
     } else if (in) { /* in exactly one: the union's values not in both */
-        kiln_expr *both = keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){u[0], u[1]}, 0));
-        kval pos = {0}, sorted = {0};
-        if (!both || !fe_set_expr(p, &pos, kiln_expr_retain(both), off) || !fe_call(p, "sort", off, NULL, &pos, 1, NULL, 0, &sorted)) return tmps_free(&t), false;
-        kiln_expr *s = keep(&t, kiln_expr_retain(sorted.e));
-        kval_free(c, &sorted);
+        kiln_expr *s = call_expr(p, &t, "sort", keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){u[0], u[1]}, 0)), off);
+        if (!s) return done(p, &t, out, NULL, off);
         int64_t m = s->shape[0];
         if (m == 0) return done(p, &t, out, s, off);
         /* a value is in one of them when it differs from both neighbours (sorted, each once per array) */
