@@ -3952,17 +3952,11 @@ static bool h_split_axis(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
 static kiln_expr *masked(parser *p, tmps *t, kiln_expr *x, kiln_expr *mask, size_t off) {
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
-    kiln_expr *flat = keep(t, kiln_reshape(p->ctx, x, 1, &n)), *m = keep(t, kiln_reshape(p->ctx, mask, 1, &n));
-    kiln_array *mv = m ? value_now(p, keep(t, kiln_cast(p->ctx, m, KILN_BOOL)), off) : NULL;
-    if (!mv || !flat) return kiln_array_free(mv), NULL;
-    int64_t k = 0, *pick = kiln_malloc(p->ctx, (size_t)(n ? n : 1) * sizeof *pick);
-    for (int64_t i = 0; pick && i < n; i++)
-        if (((const uint8_t *)kiln_array_data(mv))[i]) pick[k++] = i;
-    kiln_array_free(mv);
-    kiln_expr *r = pick ? pick_along(p, t, flat, 0, pick, k) : NULL;
-    if (!pick) fe_got(p, NULL, off);
-    kiln_free(p->ctx, pick);
-    return r;
+    kiln_expr *flat = keep(t, kiln_reshape(p->ctx, x, 1, &n));
+    kiln_array *at = flat ? fe_nonzero_now(p, mask, off) : NULL; /* (x[mask]'s positions, as nonzero finds them) */
+    kiln_expr *idx = at ? keep(t, kiln_var(p->ctx, at)) : NULL;
+    kiln_array_free(at);
+    return idx ? keep(t, kiln_take(p->ctx, flat, idx, 0)) : NULL;
 }
 
 /* union1d, intersect1d, setdiff1d, setxor1d (f->op 0..3) of ar1 and ar2: sorted distinct values,
