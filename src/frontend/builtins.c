@@ -6425,6 +6425,903 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     return tuple_result(p, &t, out, (kiln_expr *[]){he, edges[0], edges[1]}, 3, off);
 }
 
+/* ------------------------------------------------------------------ more of NumPy's API, mostly as compositions */
+
+/* NAME called with a's arguments (taken over), as spec lists them: "x" positional, "k=y" a's y as
+ * keyword k; one not given is left out (a positional one only at the end). */
+static bool recall(parser *p, const char *name, fe_args *a, const char *const *spec, size_t off, kval *out) {
+    kval pos[FE_MAX_ARGS];
+    fe_kwarg kw[FE_MAX_ARGS];
+    int np = 0, nk = 0;
+    for (int i = 0; spec[i]; i++) {
+        const char *eq = strchr(spec[i], '='), *from = eq ? eq + 1 : spec[i];
+        kval *v = arg(a, from);
+        if (v->kind == KV_ABSENT) continue;
+        if (eq) {
+            kw[nk] = (fe_kwarg){.off = v->off};
+            snprintf(kw[nk].name, sizeof kw[nk].name, "%.*s", (int)(eq - spec[i]), spec[i]);
+            kw[nk++].v = *v;
+        } else {
+            pos[np++] = *v;
+        }
+        *v = (kval){.kind = KV_ABSENT, .off = v->off};
+    }
+    return fe_call(p, name, off, NULL, pos, np, kw, nk, out);
+}
+
+/* One name for another's handler under NumPy's other name (f->op: which), its arguments as they came. */
+static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    static const struct {
+        const char *to;
+        const char *spec[4];
+    } to[] = {{"asarray", {"a", "dtype=dtype"}}, {"str", {"a"}}, {"repr", {"arr"}}, {"copy", {"x"}}, {"asarray", {"val"}},
+              {"diag", {"v", "k=k"}}, {"transpose", {"a", "axes=axes"}}, {"vstack", {"tup"}}, {"concatenate", {"arrays", "axis=axis"}}};
+    KILN_ASSERT(f->op >= 0 && (size_t)f->op < sizeof to / sizeof *to);
+    if (f->op == 5) { /* diagflat: of v ravelled */
+        kiln_expr *v = expr_of(p, f, a, "v"), *r = v ? kiln_ravel(p->ctx, v) : NULL;
+        kiln_expr_free(v);
+        kval_free(p->ctx, arg(a, "v"));
+        if (!fe_set_expr(p, arg(a, "v"), r, off)) return false;
+    }
+    return recall(p, to[f->op].to, a, to[f->op].spec, off, out);
+}
+
+/* imag(val): zeros of val's shape and dtype (kiln's numbers are real); angle(z, deg=False):
+ * arctan2(0, z) (pi where z is negative, -0.0 too), in degrees when deg; isreal, iscomplex: all
+ * true, all false, of val's shape; isrealobj, iscomplexobj, isscalar: Python's bools */
+enum { R_IMAG, R_ANGLE, R_ISREAL, R_ISCOMPLEX, R_ISREALOBJ, R_ISCOMPLEXOBJ, R_ISSCALAR };
+static bool h_real(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
+    kval *v = &a->v[0];
+    if (f->op >= R_ISREALOBJ)
+        return fe_set_expr(p, out, kiln_bool(c, f->op == R_ISREALOBJ || (f->op == R_ISSCALAR && (v->kind == KV_STR || (v->kind == KV_ARRAY && v->e->ndim == 0)))), off);
+    tmps t = {0};
+    kiln_expr *x = keep(&t, fe_arg_expr(p, v, f->name, a->names[0])), *r = NULL;
+    if (x && f->op == R_ANGLE) {
+        bool deg = false;
+        if (given(a, "deg") && !fe_arg_bool(p, arg(a, "deg"), f->name, "deg", &deg)) return done(p, &t, out, NULL, off);
+        r = keep(&t, kiln_arctan2(c, keep(&t, kiln_int(c, 0)), x));
+        if (r && deg) r = keep(&t, kiln_mul(c, r, keep(&t, kiln_scalar(c, 180.0 / 3.141592653589793))));
+    } else if (x) {
+        kiln_expr *zero = keep(&t, f->op == R_IMAG ? kiln_const(c, (kiln_dtype)x->dtype, 0) : kiln_bool(c, f->op == R_ISREAL));
+        r = zero ? keep(&t, ir_broadcast_to(&c->graph, zero, x->ndim, x->shape)) : NULL;
+    }
+    return done(p, &t, out, r, off);
+}
+
+/* geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0): NumPy's: a logspace between
+ * the logs of |start| and |stop| (their sign start's), the ends exactly start and stop */
+static bool h_geomspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    double v[2];
+    int64_t iv[2], num = 50, axis = 0;
+    bool endpoint = true;
+    kiln_dtype dt = KILN_F64;
+    for (int k = 0; k < 2; k++)
+        if (!fe_arg_number(p, arg(a, k ? "stop" : "start"), f->name, k ? "stop" : "start", &v[k], &iv[k], NULL)) return false;
+    if ((given(a, "num") && !fe_arg_int(p, arg(a, "num"), f->name, "num", &num)) ||
+        (given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) ||
+        (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
+        return false;
+    if (v[0] == 0 || v[1] == 0) return fe_err(p, off, KILN_ERR_ARG, "Geometric sequence cannot include zero");
+    if (num < 0) return fe_err(p, arg(a, "num")->off, KILN_ERR_ARG, "Number of samples, %lld, must be non-negative.", (long long)num);
+    if (axis != 0 && axis != -1) return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds for array of dimension 1", f->name, (long long)axis);
+    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &num);
+    if (!fe_got(p, r, off)) return false;
+    double sign = v[0] < 0 ? -1.0 : 1.0, lo = log10(v[0] / sign), hi = log10(v[1] / sign), *d = (double *)r->data;
+    double div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (hi - lo) / div : 0;
+    for (int64_t i = 0; i < num; i++) d[i] = pow(10.0, (double)i * step + lo);
+    if (endpoint && num > 1) d[num - 1] = pow(10.0, hi);
+    if (num > 0) d[0] = v[0] / sign;
+    if (num > 1 && endpoint) d[num - 1] = v[1] / sign;
+    for (int64_t i = 0; i < num; i++) d[i] *= sign;
+    if (dt == KILN_F64) return array_result(p, out, r, off);
+    kiln_expr *e = kiln_var(p->ctx, r), *ce = e ? kiln_cast(p->ctx, e, dt) : NULL;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    return fe_set_expr(p, out, ce, off);
+}
+
+/* vander(x, N=None, increasing=False): the powers of x as columns, each the one before times x
+ * (NumPy's multiply.accumulate), highest first unless increasing */
+static bool h_vander(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    int64_t n = 0;
+    bool inc = false;
+    if (!x || (given(a, "increasing") && !fe_arg_bool(p, arg(a, "increasing"), f->name, "increasing", &inc))) return done(p, &t, out, NULL, off);
+    if (x->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "x must be a one-dimensional array or sequence.");
+    }
+    n = x->shape[0];
+    if (given_not_none(a, "N") && !fe_arg_int(p, arg(a, "N"), f->name, "N", &n)) return done(p, &t, out, NULL, off);
+    if (n < 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "N")->off, KILN_ERR_ARG, "negative dimensions are not allowed");
+    }
+    kiln_dtype dt = dtype_promote((kiln_dtype)x->dtype, KILN_I64); /* (NumPy's promote_types(x.dtype, int)) */
+    int64_t shape[2] = {x->shape[0], n};
+    kiln_expr *col = keep(&t, kiln_reshape(c, keep(&t, kiln_cast(c, x, dt)), 2, (int64_t[]){x->shape[0], 1}));
+    kiln_expr *cols = n > 1 ? keep(&t, ir_broadcast_to(&c->graph, col, 2, (int64_t[]){x->shape[0], n - 1})) : NULL;
+    kiln_expr *ones = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_const(c, dt, 1)), 2, (int64_t[]){x->shape[0], n ? 1 : 0}));
+    kiln_expr *all = n > 1 ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){ones, cols}, 1)) : ones;
+    kiln_expr *pw = all ? keep(&t, kiln_cumprod(c, all, 1)) : NULL;
+    if (pw && !inc && n > 1) pw = slice_along(p, &t, pw, 1, n - 1, -1, -1);
+    if (pw && (pw->shape[0] != shape[0] || pw->shape[1] != shape[1])) pw = NULL;
+    return done(p, &t, out, pw, off);
+}
+
+/* indices(dimensions, dtype=int, sparse=False): each axis's index over the grid, stacked (or, sparse,
+ * a tuple of each along its own axis) */
+static bool h_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd;
+    int64_t dims[KILN_MAX_DIMS];
+    kiln_dtype dt = KILN_I64;
+    bool sparse = false;
+    if (!fe_arg_shape(p, arg(a, "dimensions"), f->name, "dimensions", &nd, dims) ||
+        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) ||
+        (given(a, "sparse") && !fe_arg_bool(p, arg(a, "sparse"), f->name, "sparse", &sparse)))
+        return false;
+    if (nd >= KILN_MAX_DIMS) return fe_err(p, off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", f->name, KILN_MAX_DIMS - 1);
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *parts[KILN_MAX_DIMS];
+    for (int k = 0; k < nd; k++) {
+        if (dims[k] < 0) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_SHAPE, "negative dimensions are not allowed");
+        }
+        int64_t shape[KILN_MAX_DIMS];
+        for (int d = 0; d < nd; d++) shape[d] = d == k ? dims[k] : 1;
+        kiln_array *r = kiln_array_new(c, dt, 1, &dims[k]);
+        for (int64_t i = 0; r && i < dims[k]; i++) ref_store((char *)r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast((kscalar){.i64 = i}, KILN_I64, dt));
+        kiln_expr *e = r ? keep(&t, kiln_var(c, r)) : NULL;
+        kiln_array_free(r);
+        e = e ? keep(&t, kiln_reshape(c, e, nd, shape)) : NULL;
+        parts[k] = e && !sparse ? keep(&t, ir_broadcast_to(&c->graph, e, nd, dims)) : e;
+        if (!parts[k]) return done(p, &t, out, NULL, off);
+    }
+    if (sparse) return tuple_result(p, &t, out, parts, nd, off);
+    if (nd == 0) {
+        int64_t zero = 0;
+        kiln_array *r = kiln_array_new(c, dt, 1, &zero);
+        tmps_free(&t);
+        return array_result(p, out, r, off);
+    }
+    return done(p, &t, out, keep(&t, kiln_stack(c, nd, parts, 0)), off);
+}
+
+/* diag_indices(n, ndim=2) and diag_indices_from(arr): ndim times arange(n) */
+static bool h_diag_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t n, nd = 2;
+    if (f->op) { /* from arr: its dims, all equal, at least 2 */
+        kiln_expr *x = expr_of(p, f, a, "arr");
+        if (!x) return false;
+        bool ok = x->ndim >= 2;
+        for (int d = 1; ok && d < x->ndim; d++) ok = x->shape[d] == x->shape[0];
+        n = x->ndim ? x->shape[0] : 0, nd = x->ndim;
+        kiln_expr_free(x);
+        if (!ok) return fe_err(p, arg(a, "arr")->off, KILN_ERR_ARG, nd < 2 ? "input array must be at least 2-d" : "All dimensions of input must be of equal length");
+    } else if (!fe_arg_int(p, arg(a, "n"), f->name, "n", &n) || (given(a, "ndim") && !fe_arg_int(p, arg(a, "ndim"), f->name, "ndim", &nd))) {
+        return false;
+    }
+    if (n < 0 || nd < 0 || nd > 64) return fe_err(p, off, KILN_ERR_ARG, "%s(): n and ndim must be non-negative", f->name);
+    kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &n);
+    if (!fe_got(p, r, off)) return false;
+    for (int64_t i = 0; i < n; i++) ((int64_t *)r->data)[i] = i;
+    tmps t = {0};
+    kiln_expr *e = keep(&t, kiln_var(p->ctx, r)), *parts[64];
+    kiln_array_free(r);
+    for (int k = 0; k < nd; k++) parts[k] = e;
+    return e ? tuple_result(p, &t, out, parts, (int)nd, off) : done(p, &t, out, NULL, off);
+}
+
+/* tril_indices_from(arr, k=0), triu_indices_from(arr, k=0): of a 2-d arr's shape */
+static bool h_tri_indices_from(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *x = expr_of(p, f, a, "arr");
+    if (!x) return false;
+    int64_t n = x->ndim == 2 ? x->shape[0] : 0, m = x->ndim == 2 ? x->shape[1] : 0;
+    bool two = x->ndim == 2;
+    kiln_expr_free(x);
+    if (!two) return fe_err(p, arg(a, "arr")->off, KILN_ERR_ARG, "input array must be 2-d");
+    fe_kwarg kw[3] = {{.name = "n", .off = off}, {.name = "m", .off = off}, {.name = "k", .off = off}};
+    int nk = 2;
+    if (!fe_set_expr(p, &kw[0].v, kiln_int(p->ctx, n), off)) return false;
+    if (!fe_set_expr(p, &kw[1].v, kiln_int(p->ctx, m), off)) return kval_free(p->ctx, &kw[0].v), false;
+    if (given(a, "k")) kw[nk++].v = *arg(a, "k"), *arg(a, "k") = (kval){.kind = KV_ABSENT};
+    return fe_call(p, f->op ? "tril_indices" : "triu_indices", off, NULL, NULL, 0, kw, nk, out);
+}
+
+
+/* ravel_multi_index(multi_index, dims, mode='raise', order='C'): the flat positions of the
+ * coordinates (one array per dim, broadcast together) in an array of shape dims, computed now;
+ * mode 'raise', 'wrap' or 'clip' (one, or one per dim) for coordinates outside */
+static bool h_ravel_multi_index(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd;
+    int64_t dims[KILN_MAX_DIMS];
+    kval *mi = arg(a, "multi_index"), *mv = arg(a, "mode"), *ov = arg(a, "order");
+    if (!fe_arg_shape(p, arg(a, "dims"), f->name, "dims", &nd, dims)) return false;
+    if ((mi->kind != KV_TUPLE && mi->kind != KV_LIST) || mi->n != nd)
+        return fe_err(p, mi->off, KILN_ERR_ARG, "parameter multi_index must be a sequence of length %d", nd);
+    char mode[KILN_MAX_DIMS] = {0};
+    for (int d = 0; d < nd; d++) {
+        const kval *m = mv->kind == KV_TUPLE || mv->kind == KV_LIST ? (d < mv->n ? &mv->items[d] : NULL) : mv;
+        const char *s = !m || m->kind == KV_ABSENT ? "raise" : m->kind == KV_STR ? m->s : NULL;
+        if (!s || (strcmp(s, "raise") && strcmp(s, "wrap") && strcmp(s, "clip")))
+            return fe_err(p, mv->off, KILN_ERR_ARG, "clipmode must be one of 'clip', 'raise', or 'wrap'");
+        mode[d] = s[0];
+    }
+    bool fortran = ov->kind == KV_STR && !strcmp(ov->s, "F");
+    if (ov->kind != KV_ABSENT && (ov->kind != KV_STR || (strcmp(ov->s, "C") && strcmp(ov->s, "F"))))
+        return fe_err(p, ov->off, KILN_ERR_ARG, "only 'C' or 'F' order is permitted");
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *ix[KILN_MAX_DIMS];
+    int bn = 0;
+    int64_t bshape[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++) {
+        if (!(ix[d] = keep(&t, fe_arg_expr(p, &mi->items[d], f->name, "multi_index")))) return done(p, &t, out, NULL, off);
+        if (!dtype_is_int((kiln_dtype)ix[d]->dtype) && ix[d]->dtype != KILN_BOOL) {
+            tmps_free(&t);
+            return fe_err(p, mi->items[d].off, KILN_ERR_ARG, "only int indices permitted");
+        }
+        if (!merge_shape(&bn, bshape, ix[d])) {
+            tmps_free(&t);
+            return fe_err(p, mi->off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+        }
+    }
+    kiln_array *v[KILN_MAX_DIMS] = {NULL};
+    bool ok = true;
+    for (int d = 0; d < nd && ok; d++) {
+        kiln_expr *b = broadcast(p, &t, keep(&t, kiln_cast(c, ix[d], KILN_I64)), bn, bshape, f->name, off);
+        ok = b && (v[d] = value_now(p, b, off));
+    }
+    kiln_array *r = ok ? kiln_array_new(c, KILN_I64, bn, bshape) : NULL;
+    ok = ok && fe_got(p, r, off);
+    for (int64_t i = 0, n = ok ? kiln_array_size(r) : 0; i < n && ok; i++) {
+        int64_t flat = 0;
+        for (int k = 0; k < nd && ok; k++) {
+            int d = fortran ? nd - 1 - k : k;
+            int64_t x = ((const int64_t *)v[d]->data)[i], len = dims[d];
+            if (x < 0 || x >= len) {
+                if (mode[d] == 'r') ok = fe_err(p, mi->items[d].off, KILN_ERR_INDEX, "invalid entry in coordinates array");
+                else if (mode[d] == 'w') x = len ? ((x % len) + len) % len : 0;
+                else x = x < 0 ? 0 : len - 1;
+            }
+            flat = flat * len + x;
+        }
+        if (ok) ((int64_t *)r->data)[i] = flat;
+    }
+    for (int d = 0; d < nd; d++) kiln_array_free(v[d]);
+    tmps_free(&t);
+    if (!ok) return kiln_array_free(r), false;
+    return array_result(p, out, r, off);
+}
+
+/* broadcast_shapes(*args): the shapes (tuples or ints) broadcast together, as a tuple */
+static bool h_broadcast_shapes(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *sv = arg(a, "args");
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS];
+    for (int k = 0; sv->kind == KV_TUPLE && k < sv->n; k++) {
+        int n;
+        int64_t s[KILN_MAX_DIMS];
+        if (!fe_arg_shape(p, &sv->items[k], f->name, "shape", &n, s)) return false;
+        kiln_expr shaped = {.ndim = n};
+        memcpy(shaped.shape, s, (size_t)n * sizeof *s);
+        if (!merge_shape(&nd, shape, &shaped)) return fe_err(p, sv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+    }
+    kval *items = nd ? kiln_calloc(p->ctx, (size_t)nd * sizeof *items) : NULL;
+    if (nd && !fe_got(p, items, off)) return false;
+    for (int d = 0; d < nd; d++)
+        if (!fe_set_expr(p, &items[d], kiln_int(p->ctx, shape[d]), off)) {
+            for (int k = 0; k < d; k++) kval_free(p->ctx, &items[k]);
+            kiln_free(p->ctx, items);
+            return false;
+        }
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = nd, .items = items};
+    return true;
+}
+
+/* broadcast_arrays(*args): each array broadcast to their common shape (a tuple of views) */
+static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *xv = arg(a, "args");
+    int n = xv->kind == KV_TUPLE ? xv->n : 0, nd = 0;
+    int64_t shape[KILN_MAX_DIMS];
+    tmps t = {0};
+    kiln_expr *xs[FE_MAX_ARGS];
+    if (n > FE_MAX_ARGS) return fe_err(p, off, KILN_ERR_ARG, "%s(): too many arrays", f->name);
+    for (int k = 0; k < n; k++) {
+        if (!(xs[k] = keep(&t, fe_arg_expr(p, &xv->items[k], f->name, "args")))) return done(p, &t, out, NULL, off);
+        if (!merge_shape(&nd, shape, xs[k])) {
+            tmps_free(&t);
+            return fe_err(p, xv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+        }
+    }
+    for (int k = 0; k < n; k++)
+        if (!(xs[k] = broadcast(p, &t, xs[k], nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
+    return tuple_result(p, &t, out, xs, n, off);
+}
+
+/* result_type(*arrays_and_dtypes), promote_types(type1, type2): NumPy's promotion (a Python
+ * number weak); can_cast(from_, to, casting='safe'): whether NumPy's casting rule allows it */
+enum { T_RESULT, T_PROMOTE, T_CAN_CAST };
+static bool dtype_of_kval(parser *p, const fe_fn *f, const kval *v, kiln_dtype *dt, bool *weak) {
+    *weak = v->kind == KV_ARRAY && fe_is_py(v);
+    if (v->kind == KV_ARRAY) return (*dt = (kiln_dtype)v->e->dtype), true;
+    return fe_arg_dtype(p, v, f->name, dt);
+}
+static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_dtype dts[FE_MAX_ARGS];
+    bool weak[FE_MAX_ARGS];
+    int n = 0;
+    if (f->op == T_RESULT) {
+        kval *v = arg(a, "arrays_and_dtypes");
+        if (v->kind != KV_TUPLE || v->n == 0) return fe_err(p, off, KILN_ERR_ARG, "at least one array or dtype is required");
+        for (; n < v->n && n < FE_MAX_ARGS; n++)
+            if (!dtype_of_kval(p, f, &v->items[n], &dts[n], &weak[n])) return false;
+    } else {
+        const char *pn[2] = {f->op == T_PROMOTE ? "type1" : "from_", f->op == T_PROMOTE ? "type2" : "to"};
+        for (; n < 2; n++) {
+            kval *v = arg(a, pn[n]);
+            if (v->kind == KV_ARRAY && (f->op == T_PROMOTE || n == 1 || fe_is_py(v)))
+                return fe_err(p, v->off, KILN_ERR_ARG, f->op == T_PROMOTE ? "%s(): takes dtypes" : n == 1 ? "%s(): 'to' is a dtype"
+                                                                            : "%s() does not support Python ints, floats, and complex because the result used to depend on the value", f->name);
+            if (!dtype_of_kval(p, f, v, &dts[n], &weak[n])) return false;
+        }
+    }
+    if (f->op != T_CAN_CAST) {
+        *out = (kval){.kind = KV_DTYPE, .off = off, .dt = f->op == T_PROMOTE ? dtype_promote(dts[0], dts[1]) : fe_result_dtype(n, dts, weak)};
+        return true;
+    }
+    kval *cv = arg(a, "casting");
+    const char *casting = cv->kind == KV_STR ? cv->s : "safe";
+    if (cv->kind != KV_ABSENT && (cv->kind != KV_STR || (strcmp(casting, "no") && strcmp(casting, "equiv") && strcmp(casting, "safe") &&
+                                                        strcmp(casting, "same_kind") && strcmp(casting, "unsafe"))))
+        return fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
+    kiln_dtype from = dts[0], to = dts[1];
+    int kind_from = from == KILN_BOOL ? 0 : dtype_is_int(from) ? 1 : 2, kind_to = to == KILN_BOOL ? 0 : dtype_is_int(to) ? 1 : 2;
+    bool can = casting[0] == 'u'                               ? true /* unsafe */
+             : casting[0] == 'n' || casting[0] == 'e'          ? from == to
+             : !strcmp(casting, "safe")                        ? from == to || dtype_promote(from, to) == to
+                                                               : kind_from <= kind_to; /* same_kind */
+    return fe_set_expr(p, out, kiln_bool(p->ctx, can), off);
+}
+
+/* block(arrays): nested lists of arrays joined, the innermost along the last axis, each level out
+ * along the axis before; every array first given the result's ndim (ones in front) */
+static kiln_expr *block_rec(parser *p, tmps *t, const kval *v, int level, int depth, int ndim, const char *fn) {
+    if (level == depth) {
+        if (v->kind == KV_LIST) return fe_err(p, v->off, KILN_ERR_ARG, "List depths are mismatched"), NULL;
+        kiln_expr *x = keep(t, fe_arg_expr(p, v, fn, "arrays"));
+        if (!x || x->ndim >= ndim) return x;
+        int64_t shape[KILN_MAX_DIMS];
+        for (int d = 0; d < ndim; d++) shape[d] = d < ndim - x->ndim ? 1 : x->shape[d - (ndim - x->ndim)];
+        return keep(t, kiln_reshape(p->ctx, x, ndim, shape));
+    }
+    if (v->kind != KV_LIST) return fe_err(p, v->off, KILN_ERR_ARG, v->kind == KV_TUPLE ? "arrays is a tuple. Only lists can be used to arrange blocks, and np.block does not allow implicit conversion from tuple to ndarray." : "List depths are mismatched"), NULL;
+    if (v->n == 0) return fe_err(p, v->off, KILN_ERR_ARG, "List at arrays cannot be empty"), NULL;
+    if (v->n > 64) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): kiln joins at most 64 blocks at one level", fn), NULL;
+    kiln_expr *parts[64];
+    for (int k = 0; k < v->n; k++)
+        if (!(parts[k] = block_rec(p, t, &v->items[k], level + 1, depth, ndim, fn))) return NULL;
+    return keep(t, kiln_concatenate(p->ctx, v->n, parts, ndim - (depth - level)));
+}
+static int block_depth(const kval *v, int *ndim) {
+    if (v->kind != KV_LIST) {
+        int nd = v->kind == KV_ARRAY ? v->e->ndim : 0;
+        if (nd > *ndim) *ndim = nd;
+        return 0;
+    }
+    int d = v->n ? block_depth(&v->items[0], ndim) : 0;
+    for (int k = 1; k < v->n; k++) block_depth(&v->items[k], ndim);
+    return d + 1;
+}
+static bool h_block(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kval *v = arg(a, "arrays");
+    int ndim = 0, depth = block_depth(v, &ndim);
+    if (ndim < depth) ndim = depth;
+    if (ndim > KILN_MAX_DIMS) return fe_err(p, v->off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", f->name, KILN_MAX_DIMS);
+    return done(p, &t, out, block_rec(p, &t, v, 0, depth, ndim, f->name), off);
+}
+
+/* unique_values(x), unique_counts(x), unique_inverse(x), unique_all(x): NumPy 2's (unique with
+ * equal_nan=False; the inverse in x's shape), tuples for the last three */
+static bool h_unique_api(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    static const char *const flags[4][3] = {{NULL}, {"return_counts"}, {"return_inverse"}, {"return_index", "return_inverse", "return_counts"}};
+    fe_kwarg kw[4];
+    int nk = 0;
+    for (int k = 0; k < 3 && flags[f->op][k]; k++) {
+        kw[nk] = (fe_kwarg){.off = off};
+        snprintf(kw[nk].name, sizeof kw[nk].name, "%s", flags[f->op][k]);
+        if (!fe_set_expr(p, &kw[nk++].v, kiln_bool(p->ctx, true), off)) return false;
+    }
+    kw[nk] = (fe_kwarg){.off = off};
+    snprintf(kw[nk].name, sizeof kw[nk].name, "equal_nan");
+    if (!fe_set_expr(p, &kw[nk++].v, kiln_bool(p->ctx, false), off)) return false;
+    kval x = *arg(a, "x");
+    *arg(a, "x") = (kval){.kind = KV_ABSENT};
+    kiln_expr *xe = x.kind == KV_ARRAY ? kiln_expr_retain(x.e) : NULL;
+    if (!fe_call(p, "unique", off, NULL, &x, 1, kw, nk, out)) return kiln_expr_free(xe), false;
+    if (f->op >= 2 && out->kind == KV_TUPLE && xe) { /* the inverse in x's shape */
+        kval *inv = &out->items[f->op == 2 ? 1 : 2];
+        kiln_expr *r = kiln_reshape(p->ctx, inv->e, xe->ndim, xe->shape);
+        kval_free(p->ctx, inv);
+        if (!fe_set_expr(p, inv, r, off)) return kiln_expr_free(xe), kval_free(p->ctx, out), false;
+    }
+    kiln_expr_free(xe);
+    return true;
+}
+
+/* histogram_bin_edges(a, bins=10, range=None, weights=None): histogram's edges */
+static bool h_histogram_bin_edges(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    KILN_UNUSED(f);
+    kval r = {0};
+    if (!recall(p, "histogram", a, (const char *const[]){"a", "bins=bins", "range=range", "weights=weights", NULL}, off, &r)) return false;
+    if (r.kind != KV_TUPLE || r.n != 2) return kval_free(p->ctx, &r), fe_got(p, NULL, off);
+    *out = r.items[1];
+    memset(&r.items[1], 0, sizeof r.items[1]);
+    kval_free(p->ctx, &r);
+    return true;
+}
+
+/* bartlett(M), blackman(M), hamming(M), hanning(M): NumPy's windows, n = arange(1 - M, M, 2) */
+enum { W_BARTLETT, W_BLACKMAN, W_HAMMING, W_HANNING };
+static bool h_window(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t m;
+    if (!fe_arg_int(p, arg(a, "M"), f->name, "M", &m)) return false;
+    int64_t n = m < 1 ? 0 : m;
+    kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &n);
+    if (!fe_got(p, r, off)) return false;
+    double *d = (double *)r->data, pi = 3.141592653589793;
+    for (int64_t i = 0; i < n; i++) {
+        double x = (double)(1 - m + 2 * i), q = (double)(m - 1);
+        d[i] = m == 1 ? 1.0
+             : f->op == W_BARTLETT ? (x <= 0 ? 1 + x / q : 1 - x / q)
+             : f->op == W_BLACKMAN ? 0.42 + 0.5 * cos(pi * x / q) + 0.08 * cos(2.0 * pi * x / q)
+             : f->op == W_HAMMING ? 0.54 + 0.46 * cos(pi * x / q)
+                                  : 0.5 + 0.5 * cos(pi * x / q);
+    }
+    return array_result(p, out, r, off);
+}
+
+/* polyadd(a1, a2), polysub(a1, a2): the shorter padded with leading zeros; polymul: convolve */
+enum { P_ADD, P_SUB, P_MUL, P_DER, P_INT };
+static bool h_polyarith(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a1")), *y = x ? keep(&t, expr_of(p, f, a, "a2")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    for (int k = 0; k < 2; k++) { /* (atleast_1d) */
+        kiln_expr **z = k ? &y : &x;
+        if ((*z)->ndim == 0) *z = keep(&t, kiln_reshape(c, *z, 1, (int64_t[]){1}));
+        if (!*z) return done(p, &t, out, NULL, off);
+        if ((*z)->ndim != 1) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "%s(): kiln's polynomials are 1-D coefficient arrays", f->name);
+        }
+    }
+    if (f->op == P_MUL) {
+        bool ok = call_exprs(p, "convolve", 2, (kiln_expr *[]){x, y}, NULL, 0, off, out);
+        tmps_free(&t);
+        return ok;
+    }
+    int64_t diff = y->shape[0] - x->shape[0];
+    kiln_expr **shorter = diff > 0 ? &x : &y;
+    if (diff) {
+        int64_t nz = diff > 0 ? diff : -diff;
+        kiln_expr *zr = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_const(c, (kiln_dtype)(*shorter)->dtype, 0)), 1, &nz));
+        *shorter = zr ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){zr, *shorter}, 0)) : NULL;
+        if (!*shorter) return done(p, &t, out, NULL, off);
+    }
+    return done(p, &t, out, keep(&t, f->op == P_ADD ? kiln_add(c, x, y) : kiln_sub(c, x, y)), off);
+}
+
+/* polyder(p, m=1): p[:-1] * arange(n, 0, -1), m times; polyint(p, m=1, k=None): concatenate(
+ * (p / arange(len(p), 0, -1), [k[0]])), m times, k a number or one per integration */
+static bool h_polycalc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int64_t m = 1;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "p"));
+    if (!x || (given(a, "m") && !fe_arg_int(p, arg(a, "m"), f->name, "m", &m))) return done(p, &t, out, NULL, off);
+    if (m < 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "m")->off, KILN_ERR_ARG, f->op == P_DER ? "Order of derivative must be positive (see polyint)" : "Order of integral must be positive (see polyder)");
+    }
+    if (x->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "%s(): kiln's polynomials are 1-D coefficient arrays", f->name);
+    }
+    kiln_array *kv = NULL; /* polyint's constants, float64 */
+    if (f->op == P_INT) {
+        kiln_expr *ke = given_not_none(a, "k") ? keep(&t, expr_of(p, f, a, "k")) : keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_scalar(c, 0)), 1, &m));
+        if (ke && ke->ndim == 0) ke = keep(&t, ir_broadcast_to(&c->graph, ke, 1, (int64_t[]){m > 1 ? m : 1}));
+        if (ke && ke->ndim == 1 && ke->shape[0] == 1 && m > 1) ke = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_reshape(c, ke, 0, NULL)), 1, &m));
+        if (ke && (ke->ndim != 1 || ke->shape[0] < m)) {
+            tmps_free(&t);
+            return fe_err(p, arg(a, "k")->off, KILN_ERR_ARG, "k must be a scalar or a rank-1 array of length 1 or >m.");
+        }
+        if (!ke || !(kv = value_now(p, keep(&t, kiln_cast(c, ke, KILN_F64)), off))) return done(p, &t, out, NULL, off);
+    }
+    for (int64_t i = 0; i < m && x; i++) {
+        int64_t n = x->shape[0];
+        if (f->op == P_DER && n <= 1) { /* a constant's derivative: nothing */
+            x = slice_along(p, &t, x, 0, 0, 0, 1);
+            continue;
+        }
+        kiln_array *ar = kiln_array_new(c, KILN_I64, 1, (int64_t[]){f->op == P_DER ? n - 1 : n});
+        for (int64_t j = 0; ar && j < kiln_array_size(ar); j++) ((int64_t *)ar->data)[j] = (f->op == P_DER ? n - 1 : n) - j;
+        kiln_expr *w = ar ? keep(&t, kiln_var(c, ar)) : NULL;
+        kiln_array_free(ar);
+        if (f->op == P_DER) {
+            x = w ? keep(&t, kiln_mul(c, slice_along(p, &t, x, 0, 0, n - 1, 1), w)) : NULL;
+        } else {
+            kiln_expr *q = w ? keep(&t, kiln_div(c, x, w)) : NULL;
+            kiln_expr *k0 = keep(&t, kiln_const(c, KILN_F64, ((const double *)kv->data)[i]));
+            x = q && k0 ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){q, keep(&t, kiln_reshape(c, k0, 1, (int64_t[]){1}))}, 0)) : NULL;
+        }
+    }
+    kiln_array_free(kv);
+    return done(p, &t, out, x, off);
+}
+
+/* polydiv(u, v): (quotient, remainder) by NumPy's long division in float64, the remainder's
+ * leading terms within 1e-8 of zero dropped; poly(seq_of_zeros): the monic polynomial with those
+ * roots, (x - r0)(x - r1)..., computed now */
+static bool h_polydiv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_array *uv[2] = {NULL, NULL};
+    for (int k = 0; k < (f->op ? 1 : 2); k++) {
+        kiln_expr *e = keep(&t, expr_of(p, f, a, f->op ? "seq_of_zeros" : k ? "v" : "u"));
+        if (e && e->ndim == 0) e = keep(&t, kiln_reshape(c, e, 1, (int64_t[]){1}));
+        if (e && e->ndim != 1) {
+            kiln_array_free(uv[0]);
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, f->op ? "%s(): kiln takes 1-D roots (not a matrix)" : "%s(): kiln's polynomials are 1-D coefficient arrays", f->name);
+        }
+        kiln_dtype dt = f->op && e && e->dtype == KILN_F32 ? KILN_F32 : KILN_F64; /* (poly: float32 roots stay float32) */
+        if (!e || !(uv[k] = value_now(p, keep(&t, kiln_cast(c, e, dt)), off))) return kiln_array_free(uv[0]), done(p, &t, out, NULL, off);
+    }
+    if (f->op) { /* poly */
+        int64_t n = kiln_array_size(uv[0]), len = n + 1;
+        kiln_dtype dt = (kiln_dtype)uv[0]->dtype;
+        if (n == 0) {
+            kiln_array_free(uv[0]);
+            tmps_free(&t);
+            return fe_set_expr(p, out, kiln_scalar(c, 1.0), off);
+        }
+        kiln_array *r = kiln_array_new(c, dt, 1, &len);
+        for (int64_t i = 0; r && i < len; i++) {
+            if (dt == KILN_F32) ((float *)r->data)[i] = i == 0;
+            else ((double *)r->data)[i] = i == 0;
+        }
+        for (int64_t z = 0; r && z < n; z++) /* convolve with [1, -root]: from the end, in place */
+            for (int64_t i = z + 1; i >= 1; i--) {
+                if (dt == KILN_F32) {
+                    float *d = (float *)r->data, root = ((const float *)uv[0]->data)[z];
+                    d[i] = d[i] + d[i - 1] * -root;
+                } else {
+                    double *d = (double *)r->data, root = ((const double *)uv[0]->data)[z];
+                    d[i] = d[i] + d[i - 1] * -root;
+                }
+            }
+        kiln_array_free(uv[0]);
+        tmps_free(&t);
+        return array_result(p, out, r, off);
+    }
+    const double *u = (const double *)uv[0]->data, *v = (const double *)uv[1]->data;
+    int64_t m = kiln_array_size(uv[0]) - 1, n = kiln_array_size(uv[1]) - 1, nq = m - n + 1 > 1 ? m - n + 1 : 1;
+    kiln_array *q = kiln_array_new(c, KILN_F64, 1, &nq), *r = q ? kiln_array_new(c, KILN_F64, 1, (int64_t[]){m + 1}) : NULL;
+    if (r && (m < 0 || n < 0)) {
+        kiln_array_free(uv[0]), kiln_array_free(uv[1]), kiln_array_free(q), kiln_array_free(r);
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "%s(): empty polynomials", f->name);
+    }
+    double *qd = q ? (double *)q->data : NULL, *rd = r ? (double *)r->data : NULL, scale = r ? 1. / v[0] : 0;
+    for (int64_t i = 0; rd && i < nq; i++) qd[i] = 0;
+    for (int64_t i = 0; rd && i <= m; i++) rd[i] = u[i];
+    for (int64_t k = 0; rd && k < m - n + 1; k++) {
+        double d = scale * rd[k];
+        qd[k] = d;
+        for (int64_t j = 0; j <= n; j++) rd[k + j] -= d * v[j];
+    }
+    int64_t first = 0;
+    while (rd && m + 1 - first > 1 && fabs(rd[first]) <= 1e-8) first++;
+    kiln_array_free(uv[0]), kiln_array_free(uv[1]);
+    kiln_expr *qe = q ? keep(&t, kiln_var(c, q)) : NULL, *re = r ? keep(&t, kiln_var(c, r)) : NULL;
+    kiln_array_free(q), kiln_array_free(r);
+    if (re && first) re = slice_along(p, &t, re, 0, first, m + 1, 1);
+    return qe && re ? tuple_result(p, &t, out, (kiln_expr *[]){qe, re}, 2, off) : done(p, &t, out, NULL, off);
+}
+
+/* matvec(x1, x2): the stacked matrices x1 (..., m, n) times the vectors x2 (..., n); vecmat(x1,
+ * x2): the vectors x1 (..., n) times the matrices x2 (..., n, m) (kiln's numbers are real) */
+static bool h_matvec(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    if (!y) return done(p, &t, out, NULL, off);
+    kiln_expr *v = f->op ? x : y, *m = f->op ? y : x;
+    if (v->ndim < 1 || m->ndim < 2 || v->ndim >= KILN_MAX_DIMS) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "%s: %s must have at least one dimension and %s two", f->name, f->op ? "x1" : "x2", f->op ? "x2" : "x1");
+    }
+    int64_t s[KILN_MAX_DIMS];
+    memcpy(s, v->shape, (size_t)v->ndim * sizeof *s);
+    s[v->ndim] = 1;
+    if (f->op) s[v->ndim - 1] = 1, s[v->ndim] = v->shape[v->ndim - 1]; /* (..., 1, n) */
+    kiln_expr *v2 = keep(&t, kiln_reshape(c, v, v->ndim + 1, s));
+    kiln_expr *r = v2 ? keep(&t, f->op ? kiln_matmul(c, v2, m) : kiln_matmul(c, m, v2)) : NULL;
+    if (r) { /* drop the length-1 axis */
+        int64_t rs[KILN_MAX_DIMS];
+        int nd = 0;
+        for (int d = 0; d < r->ndim; d++)
+            if (d != (f->op ? r->ndim - 2 : r->ndim - 1)) rs[nd++] = r->shape[d];
+        r = keep(&t, kiln_reshape(c, r, nd, rs));
+    }
+    return done(p, &t, out, r, off);
+}
+
+/* unstack(x, axis=0): x's slices along axis, as a tuple of views */
+static bool h_unstack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    int axis = 0;
+    if (!x || (given(a, "axis") && !axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis))) return done(p, &t, out, NULL, off);
+    if (x->ndim == 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "Input array must be at least 1-d.");
+    }
+    int64_t n = x->shape[axis];
+    kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+    if (n && !fe_got(p, items, off)) return done(p, &t, out, NULL, off);
+    for (int64_t i = 0; i < n; i++) {
+        kiln_ix ix[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) ix[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+        ix[axis] = (kiln_ix){.kind = KILN_IX_INDEX, .index = i};
+        if (!fe_set_expr(p, &items[i], kiln_index(p->ctx, x, x->ndim, ix), off)) {
+            for (int64_t k = 0; k < i; k++) kval_free(p->ctx, &items[k]);
+            kiln_free(p->ctx, items);
+            return done(p, &t, out, NULL, off);
+        }
+        items[i].alias = arg(a, "x")->alias;
+    }
+    tmps_free(&t);
+    *out = (kval){.kind = KV_TUPLE, .off = off, .n = (int)n, .items = items};
+    return true;
+}
+
+/* rollaxis(a, axis, start=0): NumPy's: axis moved to before start (a view) */
+static bool h_rollaxis(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    int axis = 0;
+    int64_t start = 0;
+    if (!x || !axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis) ||
+        (given(a, "start") && !fe_arg_int(p, arg(a, "start"), f->name, "start", &start)))
+        return done(p, &t, out, NULL, off);
+    int n = x->ndim;
+    if (start < 0) start += n;
+    if (!(start >= 0 && start < n + 1)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "start")->off, KILN_ERR_ARG, "'start' arg requires %d <= start < %d, but %lld was passed in", -n, n + 1, (long long)(start < 0 ? start - n : start));
+    }
+    if (axis < start) start--;
+    int axes[KILN_MAX_DIMS], k = 0;
+    for (int d = 0; d < n; d++) {
+        if (k == start) axes[k++] = axis;
+        if (d != axis) axes[k++] = d;
+    }
+    if (k == start) axes[k++] = axis;
+    bool alias = arg(a, "a")->alias;
+    bool ok = done(p, &t, out, keep(&t, kiln_permute(p->ctx, x, axes)), off);
+    out->alias = ok && alias;
+    return ok;
+}
+
+/* asarray_chkfinite(a, dtype=None): asarray, refused where a holds an inf or a NaN (read now) */
+static bool h_chkfinite(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    if (!recall(p, "asarray", a, (const char *const[]){"a", "dtype=dtype", NULL}, off, out)) return false;
+    if (out->kind != KV_ARRAY || !dtype_is_float((kiln_dtype)out->e->dtype)) return true;
+    tmps t = {0};
+    kiln_expr *bad = keep(&t, kiln_reduce(p->ctx, KILN_OP_ANY, keep(&t, kiln_invert(p->ctx, keep(&t, kiln_isfinite(p->ctx, out->e)))), KILN_ALL_AXES, 0));
+    kiln_array *b = bad ? value_now(p, bad, off) : NULL;
+    bool any = b && *(const uint8_t *)b->data;
+    kiln_array_free(b);
+    tmps_free(&t);
+    if (b && !any) return true;
+    kval_free(p->ctx, out);
+    return b ? fe_err(p, off, KILN_ERR_ARG, "%s(): array must not contain infs or NaNs", f->name) : false;
+}
+
+/* correlate(a, v, mode='valid'): convolve(a, v[::-1], mode) (kiln's numbers are real) */
+static bool h_correlate(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kiln_expr *v = expr_of(p, f, a, "v");
+    if (!v) return false;
+    tmps t = {0};
+    kiln_expr *r = v->ndim == 1 ? slice_along(p, &t, keep(&t, v), 0, v->shape[0] - 1, -1, -1) : keep(&t, v);
+    kval_free(p->ctx, arg(a, "v"));
+    if (!fe_set_expr(p, arg(a, "v"), kiln_expr_retain(r), off)) return tmps_free(&t), false;
+    tmps_free(&t);
+    if (arg(a, "mode")->kind == KV_ABSENT) { /* (NumPy's default here is 'valid') */
+        kval *m = arg(a, "mode");
+        *m = (kval){.kind = KV_STR, .off = off, .s = kiln_strdup(p->ctx, "valid")};
+        if (!m->s) return fe_got(p, NULL, off);
+    }
+    return recall(p, "convolve", a, (const char *const[]){"a", "v", "mode=mode", NULL}, off, out);
+}
+
+/* cumulative_sum(x, axis=None, dtype=None, include_initial=False) and cumulative_prod: cumsum and
+ * cumprod along axis (needed past one dimension), with 0 (1) first when include_initial */
+static bool h_cumulative(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    bool initial = false;
+    int axis = 0;
+    if (!x || (given(a, "include_initial") && !fe_arg_bool(p, arg(a, "include_initial"), f->name, "include_initial", &initial))) return done(p, &t, out, NULL, off);
+    if (x->ndim == 0) x = keep(&t, kiln_reshape(c, x, 1, (int64_t[]){1}));
+    if (x && !given_not_none(a, "axis") && x->ndim > 1) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "For arrays which have more than one dimension ``axis`` argument is required.");
+    }
+    if (!x || (given_not_none(a, "axis") && !axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis))) return done(p, &t, out, NULL, off);
+    fe_kwarg kw[2] = {{.name = "axis", .off = off}};
+    int nk = 1;
+    if (!fe_set_expr(p, &kw[0].v, kiln_int(c, axis), off)) return done(p, &t, out, NULL, off);
+    if (given_not_none(a, "dtype")) {
+        kw[1] = (fe_kwarg){.name = "dtype", .off = off, .v = *arg(a, "dtype")};
+        *arg(a, "dtype") = (kval){.kind = KV_ABSENT};
+        nk = 2;
+    }
+    kval r = {0};
+    if (!call_exprs(p, f->op ? "cumprod" : "cumsum", 1, &x, kw, nk, off, &r)) return done(p, &t, out, NULL, off);
+    kiln_expr *e = keep(&t, kiln_expr_retain(r.e));
+    kval_free(c, &r);
+    if (e && initial) { /* the empty sum (product) first along axis */
+        int64_t s[KILN_MAX_DIMS];
+        memcpy(s, e->shape, (size_t)e->ndim * sizeof *s);
+        s[axis] = 1;
+        kiln_expr *first = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_const(c, (kiln_dtype)e->dtype, f->op ? 1 : 0)), e->ndim, s));
+        e = first ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){first, e}, axis)) : NULL;
+    }
+    return done(p, &t, out, e, off);
+}
+
+/* extract(condition, arr): arr's flattened elements where the flattened condition is nonzero;
+ * compress(condition, a, axis=None): a's slices along axis (flattened a when None) where the 1-D
+ * condition holds (computed now) */
+static bool h_extract(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *cond = keep(&t, expr_of(p, f, a, "condition")), *x = cond ? keep(&t, expr_of(p, f, a, f->op ? "a" : "arr")) : NULL;
+    int axis = 0;
+    if (!x) return done(p, &t, out, NULL, off);
+    bool flat = !f->op || !given_not_none(a, "axis");
+    if (!flat && !axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis)) return done(p, &t, out, NULL, off);
+    if (f->op && cond->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "condition")->off, KILN_ERR_ARG, "condition must be a 1-d array");
+    }
+    if (flat) x = keep(&t, kiln_ravel(c, x));
+    kiln_array *at = x ? fe_nonzero_now(p, cond, off) : NULL;
+    if (!at) return done(p, &t, out, NULL, off);
+    int64_t n = kiln_array_size(at), len = x->shape[axis];
+    if (n && ((const int64_t *)at->data)[n - 1] >= len) {
+        int64_t bad = ((const int64_t *)at->data)[n - 1];
+        kiln_array_free(at);
+        tmps_free(&t);
+        return fe_err(p, arg(a, "condition")->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad, axis, (long long)len);
+    }
+    kiln_expr *idx = keep(&t, kiln_var(c, at));
+    kiln_array_free(at);
+    return done(p, &t, out, idx ? keep(&t, kiln_take(c, x, idx, axis)) : NULL, off);
+}
+
+/* choose(a, choices, mode='raise'): choices[a[i]][i], the choices and a broadcast together;
+ * mode 'wrap' or 'clip' for indices outside (read now) */
+static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *ix = keep(&t, expr_of(p, f, a, "a")), *ch = ix ? keep(&t, expr_of(p, f, a, "choices")) : NULL;
+    kval *mv = arg(a, "mode");
+    const char *mode = mv->kind == KV_STR ? mv->s : "raise";
+    if (!ch) return done(p, &t, out, NULL, off);
+    if (mv->kind != KV_ABSENT && (mv->kind != KV_STR || (strcmp(mode, "raise") && strcmp(mode, "wrap") && strcmp(mode, "clip")))) {
+        tmps_free(&t);
+        return fe_err(p, mv->off, KILN_ERR_ARG, "clipmode must be one of 'clip', 'raise', or 'wrap'");
+    }
+    if (!dtype_is_int((kiln_dtype)ix->dtype) && ix->dtype != KILN_BOOL) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "a")->off, KILN_ERR_ARG, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'", kiln_dtype_name((kiln_dtype)ix->dtype));
+    }
+    if (ch->ndim == 0 || ch->ndim > KILN_MAX_DIMS - 1) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "choices")->off, KILN_ERR_ARG, "%s(): choices must be a sequence of arrays", f->name);
+    }
+    int64_t k = ch->shape[0], shape[KILN_MAX_DIMS];
+    int nd = 0;
+    kiln_expr *one = keep(&t, slice_along(p, &t, ch, 0, 0, 1, 1)); /* (one choice's shape: ch[0]) */
+    one = one ? keep(&t, kiln_reshape(c, one, ch->ndim - 1, ch->shape + 1)) : NULL;
+    if (!one || !merge_shape(&nd, shape, one) || !merge_shape(&nd, shape, ix)) {
+        tmps_free(&t);
+        return one ? fe_err(p, off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape") : false;
+    }
+    kiln_expr *bi = broadcast(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, shape, f->name, off);
+    kiln_array *iv = bi ? value_now(p, bi, off) : NULL;
+    if (!iv) return done(p, &t, out, NULL, off);
+    int64_t *d = (int64_t *)iv->data;
+    for (int64_t i = 0; i < kiln_array_size(iv); i++)
+        if (d[i] < 0 || d[i] >= k) {
+            if (mode[0] == 'r') {
+                kiln_array_free(iv);
+                tmps_free(&t);
+                return fe_err(p, arg(a, "a")->off, KILN_ERR_INDEX, "invalid entry in choice array");
+            }
+            d[i] = mode[0] == 'w' ? (k ? ((d[i] % k) + k) % k : 0) : d[i] < 0 ? 0 : k - 1;
+        }
+    int64_t cs[KILN_MAX_DIMS + 1], is[KILN_MAX_DIMS + 1];
+    cs[0] = k, is[0] = 1;
+    for (int dd = 0; dd < nd; dd++) cs[dd + 1] = is[dd + 1] = shape[dd];
+    kiln_expr *ie = keep(&t, kiln_var(c, iv));
+    kiln_array_free(iv);
+    /* choices broadcast to (k, *shape) (a leading 1 where a choice has fewer dims), then taken along 0 */
+    int64_t lift[KILN_MAX_DIMS + 1];
+    int pad = nd - (ch->ndim - 1);
+    lift[0] = k;
+    for (int dd = 0; dd < nd; dd++) lift[dd + 1] = dd < pad ? 1 : ch->shape[1 + dd - pad];
+    kiln_expr *chl = keep(&t, kiln_reshape(c, ch, nd + 1, lift));
+    chl = chl ? broadcast(p, &t, chl, nd + 1, cs, f->name, off) : NULL;
+    ie = ie ? keep(&t, kiln_reshape(c, ie, nd + 1, is)) : NULL;
+    kiln_expr *r = chl && ie ? keep(&t, kiln_take_along_axis(c, chl, ie, 0)) : NULL;
+    r = r ? keep(&t, kiln_reshape(c, r, nd, shape)) : NULL;
+    return done(p, &t, out, r, off);
+}
+
+/* binary_repr(num, width=None) and base_repr(number, base=2, padding=0): NumPy's strings */
+static bool h_repr_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t num, width = -1, base = 2, padding = 0;
+    char buf[160], *e = buf + sizeof buf - 1;
+    *e = 0;
+    if (!fe_arg_int(p, arg(a, f->op ? "number" : "num"), f->name, f->op ? "number" : "num", &num) ||
+        (!f->op && given_not_none(a, "width") && !fe_arg_int(p, arg(a, "width"), f->name, "width", &width)) ||
+        (f->op && given(a, "base") && !fe_arg_int(p, arg(a, "base"), f->name, "base", &base)) ||
+        (f->op && given(a, "padding") && !fe_arg_int(p, arg(a, "padding"), f->name, "padding", &padding)))
+        return false;
+    if (base > 36) return fe_err(p, arg(a, "base")->off, KILN_ERR_ARG, "Bases greater than 36 not handled in base_repr.");
+    if (base < 2) return fe_err(p, arg(a, "base")->off, KILN_ERR_ARG, "Bases less than 2 not handled in base_repr.");
+    if (padding < 0 || padding > 64 || width > 128) return fe_err(p, off, KILN_ERR_ARG, "%s(): kiln pads to at most 64 (width 128)", f->name);
+    uint64_t mag = num < 0 ? 0 - (uint64_t)num : (uint64_t)num;
+    char *s = e;
+    if (!f->op && num < 0 && width >= 0) { /* two's complement in width bits (at least the number's own) */
+        int pw = 0;
+        for (uint64_t v = mag; v; v >>= 1) pw++;
+        if (pw && mag == (uint64_t)1 << (pw - 1)) pw--;
+        unsigned __int128 tc = ((unsigned __int128)1 << (pw + 1)) - mag;
+        for (; tc; tc >>= 1) *--s = (char)('0' + (int)(tc & 1));
+        int64_t bw = e - s;
+        if (width < bw) return fe_err(p, arg(a, "width")->off, KILN_ERR_ARG, "Insufficient bit width=%lld provided for binwidth=%lld", (long long)width, (long long)bw);
+        while (e - s < width) *--s = '1';
+    } else {
+        do *--s = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[mag % (uint64_t)base];
+        while ((mag /= (uint64_t)base));
+        if (f->op && num == 0 && padding > 0) s = e; /* (NumPy's: the padding alone) */
+        for (int64_t i = 0; f->op && i < padding; i++) *--s = '0';
+        int64_t bw = e - s;
+        if (!f->op && num != 0 && width >= 0 && width < bw)
+            return fe_err(p, arg(a, "width")->off, KILN_ERR_ARG, "Insufficient bit width=%lld provided for binwidth=%lld", (long long)width, (long long)bw);
+        while (!f->op && num >= 0 && e - s < width) *--s = '0';
+        if (num < 0) *--s = '-';
+    }
+    *out = (kval){.kind = KV_STR, .off = off, .s = kiln_strdup(p->ctx, s)};
+    return fe_got(p, out->s, off);
+}
+
 /* digitize: the bin of each x, searchsorted(bins, x, side) for increasing bins, len(bins) -
  * searchsorted(bins[::-1], x, side) for decreasing ones (side 'right' unless right=True), as
  * NumPy's; which of the two bins are is read from their values now */
@@ -7138,6 +8035,68 @@ static const fe_fn functions[] = {
     {"tril_indices", "n, k=0, m=None", h_tri_indices, 1, "the rows and columns of the lower triangle to diagonal k (computed now)", false},
     {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
     {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
+    {"asanyarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln has no subclasses)", false},
+    {"ascontiguousarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln's arrays are C-ordered)", false},
+    {"asfortranarray", "a, dtype=None", h_alias, 0, "np.asarray (the values; kiln's arrays are C-ordered)", false},
+    {"array_str", "a", h_alias, 1, "str(a)", false},
+    {"array_repr", "arr", h_alias, 2, "repr(arr)", false},
+    {"conj", "x", h_alias, 3, "x (kiln's numbers are real): a copy", false},
+    {"conjugate", "x", h_alias, 3, "x (kiln's numbers are real): a copy", false},
+    {"real", "val", h_alias, 4, "val (kiln's numbers are real)", false},
+    {"diagflat", "v, k=0", h_alias, 5, "a 2-d array with the flattened v on its k-th diagonal", false},
+    {"permute_dims", "a, axes=None", h_alias, 6, "np.transpose (the array API's name)", false},
+    {"row_stack", "tup", h_alias, 7, "np.vstack", false},
+    {"concat", "arrays, axis=0", h_alias, 8, "np.concatenate (the array API's name)", false},
+    {"imag", "val", h_real, R_IMAG, "zeros of val's shape and dtype (kiln's numbers are real)", false},
+    {"angle", "z, deg=False", h_real, R_ANGLE, "arctan2(0, z): pi where z < 0 (and z is -0.0), else 0 (in degrees when deg)", false},
+    {"isreal", "x", h_real, R_ISREAL, "True for each element (kiln's numbers are real)", false},
+    {"iscomplex", "x", h_real, R_ISCOMPLEX, "False for each element (kiln's numbers are real)", false},
+    {"isrealobj", "x", h_real, R_ISREALOBJ, "True (kiln's numbers are real)", true},
+    {"iscomplexobj", "x", h_real, R_ISCOMPLEXOBJ, "False (kiln's numbers are real)", true},
+    {"isscalar", "element", h_real, R_ISSCALAR, "whether element is one number or a string (a 0-d value counts, as a NumPy scalar)", true},
+    {"geomspace", "start, stop, num=50, endpoint=True, dtype=None, axis=0", h_geomspace, 0, "num numbers spaced evenly on a log scale from start to stop (the ends exact)", false},
+    {"vander", "x, N=None, increasing=False", h_vander, 0, "the Vandermonde matrix of x: its powers as columns, highest first", false},
+    {"indices", "dimensions, dtype=None, sparse=False", h_indices, 0, "each axis's index over a grid of the dimensions, stacked (sparse: a tuple)", false},
+    {"diag_indices", "n, ndim=2", h_diag_indices, 0, "the indices of the main diagonal of an n x ... x n array (ndim times arange(n))", false},
+    {"diag_indices_from", "arr", h_diag_indices, 1, "diag_indices of arr's shape (all its dims equal)", false},
+    {"tril_indices_from", "arr, k=0", h_tri_indices_from, 1, "tril_indices of the 2-d arr's shape", false},
+    {"triu_indices_from", "arr, k=0", h_tri_indices_from, 0, "triu_indices of the 2-d arr's shape", false},
+    {"ravel_multi_index", "multi_index, dims, mode='raise', order='C'", h_ravel_multi_index, 0, "the flat positions of coordinate arrays in an array of shape dims (computed now)", false},
+    {"broadcast_shapes", "*args", h_broadcast_shapes, 0, "the shapes broadcast together (a tuple)", false},
+    {"broadcast_arrays", "*args", h_broadcast_arrays, 0, "the arrays broadcast to their common shape (a tuple of views)", false},
+    {"result_type", "*arrays_and_dtypes", h_types, T_RESULT, "the dtype NumPy's promotion gives them (a Python number weak)", false},
+    {"promote_types", "type1, type2", h_types, T_PROMOTE, "the smallest dtype both cast to safely", false},
+    {"can_cast", "from_, to, casting='safe'", h_types, T_CAN_CAST, "whether casting from_ (a dtype or an array) to the dtype to is allowed by the rule", true},
+    {"block", "arrays", h_block, 0, "an array assembled from nested lists of blocks (the innermost joined along the last axis)", false},
+    {"unique_values", "x", h_unique_api, 0, "the sorted distinct values (np.unique, equal_nan=False)", false},
+    {"unique_counts", "x", h_unique_api, 1, "(values, counts) of the distinct values", false},
+    {"unique_inverse", "x", h_unique_api, 2, "(values, inverse): the distinct values and where each of x's is among them (x's shape)", false},
+    {"unique_all", "x", h_unique_api, 3, "(values, indices, inverse, counts)", false},
+    {"histogram_bin_edges", "a, bins=10, range=None, weights=None", h_histogram_bin_edges, 0, "histogram's edges", false},
+    {"bartlett", "M", h_window, W_BARTLETT, "the Bartlett (triangular) window of M points", false},
+    {"blackman", "M", h_window, W_BLACKMAN, "the Blackman window of M points", false},
+    {"hamming", "M", h_window, W_HAMMING, "the Hamming window of M points", false},
+    {"hanning", "M", h_window, W_HANNING, "the Hann window of M points", false},
+    {"polyadd", "a1, a2", h_polyarith, P_ADD, "the sum of two polynomials (coefficients, highest power first)", false},
+    {"polysub", "a1, a2", h_polyarith, P_SUB, "the difference of two polynomials", false},
+    {"polymul", "a1, a2", h_polyarith, P_MUL, "the product of two polynomials", false},
+    {"polyder", "p, m=1", h_polycalc, P_DER, "the m-th derivative of a polynomial", false},
+    {"polyint", "p, m=1, k=None", h_polycalc, P_INT, "the m-th integral of a polynomial (constants k)", false},
+    {"polydiv", "u, v", h_polydiv, 0, "(quotient, remainder) of u divided by v (float64; computed now)", false},
+    {"poly", "seq_of_zeros", h_polydiv, 1, "the coefficients of the monic polynomial with these roots (computed now)", false},
+    {"matvec", "x1, x2", h_matvec, 0, "matrices x1 (..., m, n) times vectors x2 (..., n)", false},
+    {"vecmat", "x1, x2", h_matvec, 1, "vectors x1 (..., n) times matrices x2 (..., n, m)", false},
+    {"unstack", "x, axis=0", h_unstack, 0, "x's slices along axis, a tuple of views", false},
+    {"rollaxis", "a, axis, start=0", h_rollaxis, 0, "a with axis moved to before start (a view)", false},
+    {"asarray_chkfinite", "a, dtype=None", h_chkfinite, 0, "asarray, refused where a holds an inf or NaN (read now)", false},
+    {"correlate", "a, v, mode='valid'", h_correlate, 0, "the cross-correlation of two 1-D arrays: convolve(a, v[::-1])", false},
+    {"cumulative_sum", "x, axis=None, dtype=None, include_initial=False", h_cumulative, 0, "cumsum along axis, with 0 first when include_initial", false},
+    {"cumulative_prod", "x, axis=None, dtype=None, include_initial=False", h_cumulative, 1, "cumprod along axis, with 1 first when include_initial", false},
+    {"extract", "condition, arr", h_extract, 0, "arr's flattened elements where the flattened condition holds (computed now)", false},
+    {"compress", "condition, a, axis=None", h_extract, 1, "a's slices along axis where the 1-D condition holds (computed now)", false},
+    {"choose", "a, choices, mode='raise'", h_choose, 0, "choices[a[i]][i] with a and the choices broadcast (computed now)", false},
+    {"binary_repr", "num, width=None", h_repr_int, 0, "num in binary, a string (two's complement in width bits when negative)", true},
+    {"base_repr", "number, base=2, padding=0", h_repr_int, 1, "number in base 2..36, a string", true},
     {"histogram2d", "x, y, bins=10, range=None, density=None, weights=None", h_histogram2d, 0, "(H, xedges, yedges): the points (x, y) counted in a grid of bins (NumPy's histogram2d; computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},

@@ -2214,6 +2214,23 @@ static bool comp_run(comp *m, int ci) {
     return ok;
 }
 
+/* NumPy's result_type of n dtypes, weak[k] where dts[k] is a Python number's (NEP 50): the strong
+ * ones promoted, then a Python float makes integers and bools float64, a Python int makes bools
+ * int64; of Python numbers alone, the widest kind's default. */
+kiln_dtype fe_result_dtype(int n, const kiln_dtype *dts, const bool *weak) {
+    kiln_dtype dt = KILN_BOOL;
+    bool strong = false;
+    for (int k = 0; k < n; k++)
+        if (!weak[k]) dt = strong ? dtype_promote(dt, dts[k]) : dts[k], strong = true;
+    for (int k = 0; k < n; k++) {
+        kiln_dtype w = dts[k];
+        if (!weak[k]) continue;
+        if (!strong) dt = k == 0 || dtype_promote(dt, w) == w ? w : dt;
+        else if ((w == KILN_F64 && (dtype_is_int(dt) || dt == KILN_BOOL)) || (dtype_is_int(w) && dt == KILN_BOOL)) dt = w;
+    }
+    return dt;
+}
+
 /* ------------------------------------------------------------------ r_, c_, mgrid, ogrid */
 
 /* One item of r_[...], c_[...], mgrid[...] or ogrid[...]: a slice whose parts are numbers (a step
@@ -2437,16 +2454,9 @@ static bool trick_concat(parser *p, const char *fn, trick_item *its, int n, size
         }
     }
     if (ok && m == 0) ok = fe_err(p, off, KILN_ERR_ARG, "%s[...]: need at least one array to concatenate", fn);
-    kiln_dtype dt = KILN_BOOL;
-    bool strong = false;
-    for (int k = 0; ok && k < m; k++) /* the strong dtypes promoted, then the Python numbers' kinds (NEP 50) */
-        if (!weak[k]) dt = strong ? dtype_promote(dt, (kiln_dtype)xs[k]->dtype) : (kiln_dtype)xs[k]->dtype, strong = true;
-    for (int k = 0; ok && k < m; k++) {
-        kiln_dtype w = (kiln_dtype)xs[k]->dtype;
-        if (!weak[k]) continue;
-        if (!strong) dt = k == 0 || dtype_promote(dt, w) == w ? w : dt;
-        else if ((w == KILN_F64 && (dtype_is_int(dt) || dt == KILN_BOOL)) || (dtype_is_int(w) && dt == KILN_BOOL)) dt = w;
-    }
+    kiln_dtype dts[2 * KILN_MAX_DIMS + 2];
+    for (int k = 0; ok && k < m; k++) dts[k] = (kiln_dtype)xs[k]->dtype;
+    kiln_dtype dt = ok ? fe_result_dtype(m, dts, weak) : KILN_BOOL;
     for (int k = 0; ok && k < m; k++)
         if (xs[k]->dtype != dt) {
             kiln_expr *y = kiln_cast(p->ctx, xs[k], dt);

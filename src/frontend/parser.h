@@ -53,6 +53,8 @@ bool fe_arg_number(parser *p, const kval *v, const char *fn, const char *param, 
 bool fe_arg_bool(parser *p, const kval *v, const char *fn, const char *param, bool *out);
 /* int or tuple of ints (or one int per argument, for *shape): shape[] with *nd dims. */
 bool fe_arg_shape(parser *p, const kval *v, const char *fn, const char *param, int *nd, int64_t *shape);
+/* NumPy's result_type of n dtypes, weak[k] where the k-th is a Python number's (NEP 50). */
+kiln_dtype fe_result_dtype(int n, const kiln_dtype *dts, const bool *weak);
 /* None (every axis: *mask = KILN_EVERY_AXIS, *all = true), an int or a tuple of ints against
  * rank nd. */
 bool fe_arg_axes(parser *p, const kval *v, int nd, const char *fn, unsigned *mask, bool *all);
