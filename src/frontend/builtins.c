@@ -2090,23 +2090,37 @@ static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (!x) return false;
     int axis = -1;
     bool ok = !given(a, "axis") || arg(a, "axis")->kind == KV_NONE || one_axis(p, f, a, &axis);
-    if (ok && given(a, "axis") && arg(a, "axis")->kind == KV_NONE) { /* axis=None: of the flattened a */
+    bool flat = given(a, "axis") && arg(a, "axis")->kind == KV_NONE;
+    if (ok && (flat || (x->ndim == 0 && f->op == KILN_OP_ARGSORT))) { /* axis=None, or argpartition of a 0-d: of the flattened a */
         int64_t n = 1;
         for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
-        kiln_expr *flat = kiln_reshape(p->ctx, x, 1, &n);
+        kiln_expr *r = kiln_reshape(p->ctx, x, 1, &n);
         kiln_expr_free(x);
-        ok = fe_got(p, x = flat, off);
+        ok = fe_got(p, x = r, off);
         axis = 0;
     }
-    if (ok && x->ndim == 0) ok = fe_err(p, off, KILN_ERR_ARG, "%s(): axis %d is out of bounds for array of dimension 0", f->name, axis);
+    if (ok && (axis < -x->ndim || axis >= x->ndim)) ok = fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, x->ndim);
     int64_t len = ok ? x->shape[axis < 0 ? axis + x->ndim : axis] : 0;
     kval *kv = arg(a, "kth");
-    bool seq = kv->kind == KV_LIST || kv->kind == KV_TUPLE;
-    for (int i = 0; ok && i < (seq ? kv->n : 1); i++) {
-        int64_t k;
-        if (!(ok = fe_arg_int(p, seq ? &kv->items[i] : kv, f->name, "kth", &k))) break;
+    kiln_array *ka = NULL; /* kth: a number, a sequence or an integer array, each in range (an empty a: none checked) */
+    if (ok && kv->kind == KV_ARRAY && kv->e->ndim <= 1 && (dtype_is_int((kiln_dtype)kv->e->dtype) || kv->e->dtype == KILN_BOOL)) {
+        kiln_expr *ke = kiln_cast(p->ctx, kv->e, KILN_I64);
+        ka = ke ? value_now(p, ke, kv->off) : NULL;
+        kiln_expr_free(ke);
+        ok = ka != NULL;
+    } else if (ok && (kv->kind == KV_LIST || kv->kind == KV_TUPLE) && kv->n > 0) {
+        kiln_expr *ke = fe_arg_expr(p, kv, f->name, "kth"), *ki = ke && (dtype_is_int((kiln_dtype)ke->dtype) || ke->dtype == KILN_BOOL) ? kiln_cast(p->ctx, ke, KILN_I64) : NULL;
+        ka = ki ? value_now(p, ki, kv->off) : NULL;
+        ok = ka || (ke && fe_err(p, kv->off, KILN_ERR_ARG, "Partition index must be integer"));
+        kiln_expr_free(ke), kiln_expr_free(ki);
+    } else if (ok) {
+        ok = fe_err(p, kv->off, KILN_ERR_ARG, kv->kind == KV_LIST || kv->kind == KV_TUPLE ? "%s(): kth must not be empty" : "Partition index must be integer", f->name);
+    }
+    for (int64_t i = 0; ok && len && i < kiln_array_size(ka); i++) {
+        int64_t k = ((const int64_t *)ka->data)[i];
         if (k < -len || k >= len) ok = fe_err(p, kv->off, KILN_ERR_ARG, "kth(=%lld) out of bounds (%lld)", (long long)k, (long long)len);
     }
+    kiln_array_free(ka);
     kval *kd = arg(a, "kind");
     if (ok && kd->kind != KV_ABSENT && (kd->kind != KV_STR || strcmp(kd->s, "introselect")))
         ok = fe_err(p, kd->off, KILN_ERR_ARG, "%s(): kind must be 'introselect'", f->name);
@@ -5972,16 +5986,22 @@ static bool h_dist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_dtype dts[3];
     kiln_array *pa[3];
     if (!draw_params(p, f, a, di->pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
+    if (f->op == FE_BINOMIAL && pa[0] && !dtype_is_int(dts[0]) && dts[0] != KILN_BOOL)
+        return params_free(pa) || fe_err(p, arg(a, "n")->off, KILN_ERR_ARG, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'",
+                                         kiln_dtype_name(dts[0]));
     int64_t n = 1;
     for (int d = 0; d < nd; d++) n *= shape[d];
     char msg[160];
     for (int64_t k = 0; k < (pa[0] || pa[1] || pa[2] ? n : 1); k++) {
         const char *bad = NULL;
-        for (int i = 0; !bad && di->check[i]; i++) bad = dist_check(di->check[i], di->pn[i], param_at(pa, v, i, k), msg, sizeof msg);
+        const char *check = f->op == FE_NEG_BINOMIAL && !has(a, "self") ? "+b" : di->check; /* (RandomState's negative_binomial: p = 0 allowed) */
+        for (int i = 0; !bad && check[i]; i++) bad = dist_check(check[i], di->pn[i], param_at(pa, v, i, k), msg, sizeof msg);
         double l = param_at(pa, v, 0, k), m = param_at(pa, v, 1, k), r = param_at(pa, v, 2, k);
-        if (!bad && f->op == FE_BINOMIAL && !(l < 9.2233720368547758e18)) bad = "n < 0"; /* (NaN and inf: NumPy's int64 cast makes them negative) */
+        if (!bad && f->op == FE_BINOMIAL && !pa[0] && dtype_is_float(dts[0]) && isnan(v[0])) bad = "cannot convert float NaN to integer";
+        if (!bad && f->op == FE_BINOMIAL && (pa[0] ? !(l < 9.2233720368547758e18) : iv[0] < 0)) bad = "n < 0"; /* (inf: NumPy's int64 cast makes it negative) */
         if (!bad && f->op == FE_TRIANGULAR) bad = l > m ? "left > mode" : m > r ? "mode > right" : l == r ? "left == right" : NULL;
-        if (!bad && f->op == FE_NEG_BINOMIAL && (1 - m) / m * l > 9.2233720064847708e18) bad = "n too large or p too small";
+        if (!bad && f->op == FE_NEG_BINOMIAL && has(a, "self") && (1 - m) / m * (l + 10 * sqrt(l)) > 9.2233720064847708e18)
+            bad = "n too large or p too small, see Generator.negative_binomial Notes";
         if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
     }
     fe_rng *rg = rng_of(p, f, a, off, &gen);

@@ -2260,19 +2260,24 @@ static bool trick_item_read(parser *p, const char *fn, trick_item *it) {
     it->off = p->tok.off;
     for (int k = 0;; k++) {
         if (k == 3) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "a slice has at most two ':'");
-        if (p->tok.kind == TK_IMAG) {
-            if (k != 2) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s[...]: an imaginary number is a slice's step (a count of points, as in 0:1:5j)", fn);
-            it->imag = it->has[2] = true;
-            it->f[2] = fabs(p->tok.fval);
-            advance(p);
-        } else if (!is_op(p, ":") && !is_op(p, ",") && !is_op(p, "]")) {
+        if (!is_op(p, ":") && !is_op(p, ",") && !is_op(p, "]")) {
             kval v = {0};
-            if (!p_test(p, &v)) return false;
+            bool unit = p->imag_unit, saw = p->saw_imag;
+            p->imag_unit = k == 2, p->saw_imag = false; /* (the step: 5j, -3j, n*1j count points) */
+            bool ok = p_test(p, &v);
+            bool imag = p->saw_imag;
+            p->imag_unit = unit, p->saw_imag = saw;
+            if (!ok) return false;
             if (k == 0 && !is_op(p, ":")) { /* a value */
                 it->v = v;
                 return true;
             }
             if (!trick_part(p, fn, &v, it, k)) return false;
+            if (imag) {
+                it->imag = true;
+                it->f[2] = fabs(it->f[2]);
+                if (!(it->f[2] < 1e15)) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: %g points is too many", fn, it->f[2]);
+            }
         } else if (k == 0 && !is_op(p, ":")) {
             return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a value or a slice in %s[...]", fn);
         }
@@ -2334,6 +2339,7 @@ static bool trick_grid(parser *p, const char *fn, trick_item *its, int n, size_t
         if (!it->slice) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...] takes slices (0:5, 0:1:0.25, 0:1:5j)", fn);
         flt |= it->flt || it->imag;
         double len = it->imag ? floor(it->f[2]) : ceil((it->f[1] - it->f[0]) / (it->has[2] ? it->f[2] : 1));
+        if (fn[0] == 'o' && len < 0) len = 0; /* (ogrid's arange(-1): empty; mgrid's indices refuse it) */
         if (!(len >= 0) || len > 1e15) return fe_err(p, it->off, KILN_ERR_ARG, "%s[...]: negative dimensions are not allowed", fn);
         size[k + 1] = (int64_t)len;
     }
@@ -2454,9 +2460,11 @@ static bool trick_concat(parser *p, const char *fn, trick_item *its, int n, size
         }
     }
     if (ok && m == 0) ok = fe_err(p, off, KILN_ERR_ARG, "%s[...]: need at least one array to concatenate", fn);
-    kiln_dtype dts[2 * KILN_MAX_DIMS + 2];
+    kiln_dtype dts[2 * KILN_MAX_DIMS + 2] = {KILN_BOOL};
     for (int k = 0; ok && k < m; k++) dts[k] = (kiln_dtype)xs[k]->dtype;
     kiln_dtype dt = ok ? fe_result_dtype(m, dts, weak) : KILN_BOOL;
+    for (int k = 0; ok && k < m; k++) /* (a Python int must fit the dtype, as NumPy's asarray checks) */
+        if (weak[k] && its[first + k].v.kind == KV_ARRAY && !ir_weak_fits(&p->ctx->graph, its[first + k].v.e, dt)) ok = fe_got(p, NULL, its[first + k].off);
     for (int k = 0; ok && k < m; k++)
         if (xs[k]->dtype != dt) {
             kiln_expr *y = kiln_cast(p->ctx, xs[k], dt);
@@ -2490,6 +2498,17 @@ static bool p_index_trick(parser *p, const char *fn, size_t off, kval *out) {
     }
     if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an item inside '[]'");
     if (ok) ok = expect(p, "]", "to close the subscript");
+    if (ok && n == 1 && !comma && !its[0].slice && its[0].v.kind == KV_TUPLE) { /* r_[(1, 2)] is r_[1, 2]; r_[()] has no item */
+        kval tup = its[0].v;
+        if (tup.n > (int)(sizeof its / sizeof *its)) {
+            kval_free(p->ctx, &its[0].v);
+            return fe_err(p, off, KILN_ERR_INDEX, "%s[...]: too many items", fn);
+        }
+        n = tup.n;
+        for (int k = 0; k < n; k++) its[k] = (trick_item){.off = tup.items[k].off, .v = tup.items[k]};
+        kiln_free(p->ctx, tup.items);
+        kiln_expr_free(tup.e);
+    }
     if (ok && fn[1] == '_') ok = trick_concat(p, fn, its, n, off, out);
     else if (ok && n == 1 && !comma && its[0].slice) ok = trick_range(p, &its[0], true, out); /* mgrid[0:5]: one range */
     else if (ok) ok = trick_grid(p, fn, its, n, off, out);
@@ -2634,7 +2653,11 @@ static bool p_atom(parser *p, kval *out) {
     switch (t.kind) {
     case TK_INT: advance(p); return fe_set_expr(p, out, kiln_int(p->ctx, t.ival), t.off);
     case TK_FLOAT: advance(p); return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
-    case TK_IMAG: return fe_err(p, t.off + t.len - 1, KILN_ERR_SYNTAX, "complex numbers are not supported");
+    case TK_IMAG:
+        if (!p->imag_unit) return fe_err(p, t.off + t.len - 1, KILN_ERR_SYNTAX, "complex numbers are not supported");
+        p->saw_imag = true;
+        advance(p);
+        return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
     case TK_STRING: {
         kstr s = {0};
         while (p->tok.kind == TK_STRING) { /* "a" "b" is "ab", as in Python */

@@ -30,6 +30,8 @@ typedef struct parser {
     token tok;   /* the current token */
     bool failed; /* an error is recorded; unwind */
     fe_frame *frame; /* the innermost comprehension's variables (found before the scope's names) */
+    bool imag_unit;  /* an imaginary literal reads as its factor (a step of mgrid's: 0:1:n*1j) ... */
+    bool saw_imag;   /* ... and one was read */
 } parser;
 
 /* Records the first error, at byte offset off; returns false. */

@@ -11,6 +11,8 @@
  * double, from the ziggurat's defining equations with NumPy's right-hand edges. The float tables
  * come out as NumPy's exactly; the double ones agree to about 1e-14, so a Generator's float64
  * normals match NumPy's to that relative precision (every other draw matches bit for bit).
+ * The algorithms are NumPy 2.2's, the version kiln's NumPy checks pin; NumPy 2.5 changed two of
+ * a Generator's (binomial's BTPE test and inversion, wald's formula), not RandomState's.
  */
 #include "rng.h"
 
@@ -303,6 +305,11 @@ double fe_rng_exponential(fe_rng *r) {
 
 /* ------------------------------------------------------------------ other distributions */
 
+/* x as an int64 the way x86's conversion makes it: INT64_MIN for NaN and what is out of range
+ * (NumPy's C casts there; kiln's must not be undefined) */
+static int64_t to_i64(double x) { return x >= -9.2233720368547758e18 && x < 9.2233720368547758e18 ? (int64_t)x : INT64_MIN; }
+
+
 static double std_exp(fe_rng *r, bool gen) { return gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r)); }
 static double std_normal(fe_rng *r, bool gen) { return gen ? fe_rng_normal(r) : fe_rng_gauss(r); }
 
@@ -336,7 +343,7 @@ static double std_gamma(fe_rng *r, bool gen, double shape) {
 }
 
 static double beta(fe_rng *r, bool gen, double a, double b) {
-    if (a > 1.0 || b > 1.0) {
+    if (!(a <= 1.0 && b <= 1.0)) { /* (NaN too) */
         double ga = std_gamma(r, gen, a), gb = std_gamma(r, gen, b);
         return ga / (ga + gb);
     }
@@ -382,7 +389,7 @@ static int64_t poisson(fe_rng *r, double lam) {
     double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
         double u = fe_rng_double(r) - 0.5, v = fe_rng_double(r), us = 0.5 - fabs(u);
-        int64_t k = (int64_t)floor((2 * a / us + b) * u + lam + 0.43);
+        int64_t k = to_i64(floor((2 * a / us + b) * u + lam + 0.43));
         if (us >= 0.07 && v <= vr) return k;
         if (k < 0 || (us < 0.013 && v > us)) continue;
         if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lam + (double)k * loglam - loggam((double)k + 1)) return k;
@@ -390,8 +397,8 @@ static int64_t poisson(fe_rng *r, double lam) {
 }
 
 /* Binomial by inversion (n p <= 30) */
-static int64_t binomial_inversion(fe_rng *r, bool gen, int64_t n, double p) {
-    double q = 1.0 - p, qn = gen ? exp((double)n * log1p(-p)) : exp((double)n * log(q)), np = (double)n * p;
+static int64_t binomial_inversion(fe_rng *r, int64_t n, double p) {
+    double q = 1.0 - p, qn = exp((double)n * log(q)), np = (double)n * p;
     double lim = np + 10.0 * sqrt(np * q + 1);
     int64_t bound = (double)n < lim ? n : (int64_t)lim, x = 0;
     double px = qn, u = fe_rng_double(r);
@@ -406,11 +413,12 @@ static int64_t binomial_inversion(fe_rng *r, bool gen, int64_t n, double p) {
     return x;
 }
 
-/* Stirling's error terms of the BTPE acceptance test (RandomState's keeps its 13680 and adds all four) */
-static double stirling(double v, double v2, bool gen) { return ((gen ? 13860. : 13680.) - (462. - (132. - (99. - 140. / v2) / v2) / v2) / v2) / v / 166320.; }
+/* Stirling's error terms of the BTPE acceptance test, as NumPy 2.2 has them (13680, all four added;
+ * NumPy 2.5's Generator corrects both) */
+static double stirling(double v, double v2) { return (13680. - (462. - (132. - (99. - 140. / v2) / v2) / v2) / v2) / v / 166320.; }
 
 /* Binomial by Kachitvichyanukul and Schmeiser's BTPE (n p > 30), p <= 0.5 */
-static int64_t binomial_btpe(fe_rng *r, bool gen, int64_t n, double p) {
+static int64_t binomial_btpe(fe_rng *r, int64_t n, double p) {
     double rr = p < 1.0 - p ? p : 1.0 - p, q = 1.0 - rr, fm = (double)n * rr + rr;
     int64_t m = (int64_t)floor(fm), y;
     double p1 = floor(2.195 * sqrt((double)n * rr * q) - 4.6 * q) + 0.5, xm = (double)m + 0.5, xl = xm - p1, xr = xm + p1;
@@ -421,20 +429,20 @@ static int64_t binomial_btpe(fe_rng *r, bool gen, int64_t n, double p) {
     for (;;) {
         double u = fe_rng_double(r) * p4, v = fe_rng_double(r);
         if (u <= p1) { /* the triangle: accepted at once */
-            y = (int64_t)floor(xm - p1 * v + u);
+            y = to_i64(floor(xm - p1 * v + u));
             break;
         }
         if (u <= p2) { /* the parallelograms */
             double x = xl + (u - p1) / c;
             v = v * c + 1.0 - fabs((double)m - x + 0.5) / p1;
             if (v > 1.0) continue;
-            y = (int64_t)floor(x);
+            y = to_i64(floor(x));
         } else if (u <= p3) { /* the exponential tails */
-            y = (int64_t)floor(xl + log(v) / laml);
+            y = to_i64(floor(xl + log(v) / laml));
             if (y < 0 || v == 0.0) continue;
             v = v * (u - p2) * laml;
         } else {
-            y = (int64_t)floor(xr - log(v) / lamr);
+            y = to_i64(floor(xr - log(v) / lamr));
             if (y > n || v == 0.0) continue;
             v = v * (u - p3) * lamr;
         }
@@ -448,14 +456,13 @@ static int64_t binomial_btpe(fe_rng *r, bool gen, int64_t n, double p) {
             if (v > f) continue;
             break;
         }
-        double kd = (double)k, rho = (kd / nrq) * ((kd * (kd / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5), t = (double)(-k * k) / (2 * nrq);
+        double kd = (double)k, rho = (kd / nrq) * ((kd * (kd / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5), t = -(k < 3037000499 ? (double)(k * k) : kd * kd) / (2 * nrq); /* (NumPy's k * k is an int64's) */
         double A = log(v);
         if (A < t - rho) break;
         if (A > t + rho) continue;
         double x1 = (double)y + 1, f1 = (double)m + 1, z = (double)n + 1 - (double)m, w = (double)n - (double)y + 1;
-        double sign = gen ? -1.0 : 1.0; /* (the corrected test subtracts the last two terms) */
         if (A > xm * log(f1 / x1) + ((double)(n - m) + 0.5) * log(z / w) + (double)(y - m) * log(w * rr / (x1 * q)) +
-                    stirling(f1, f1 * f1, gen) + stirling(z, z * z, gen) + sign * stirling(x1, x1 * x1, gen) + sign * stirling(w, w * w, gen))
+                    stirling(f1, f1 * f1) + stirling(z, z * z) + stirling(x1, x1 * x1) + stirling(w, w * w))
             continue;
         break;
     }
@@ -465,8 +472,8 @@ static int64_t binomial_btpe(fe_rng *r, bool gen, int64_t n, double p) {
 static int64_t binomial(fe_rng *r, bool gen, int64_t n, double p) {
     if (gen && (n == 0 || p == 0.0)) return 0;
     double q = 1.0 - p;
-    if (p <= 0.5) return p * (double)n <= 30.0 ? binomial_inversion(r, gen, n, p) : binomial_btpe(r, gen, n, p);
-    return n - (q * (double)n <= 30.0 ? binomial_inversion(r, gen, n, q) : binomial_btpe(r, gen, n, q));
+    if (p <= 0.5) return p * (double)n <= 30.0 ? binomial_inversion(r, n, p) : binomial_btpe(r, n, p);
+    return n - (q * (double)n <= 30.0 ? binomial_inversion(r, n, q) : binomial_btpe(r, n, q));
 }
 
 static int64_t geometric(fe_rng *r, bool gen, double p) {
@@ -477,7 +484,7 @@ static int64_t geometric(fe_rng *r, bool gen, double p) {
         return x;
     }
     double z = gen ? ceil(-fe_rng_exponential(r) / log1p(-p)) : ceil(log1p(-fe_rng_double(r)) / log(1 - p));
-    return z >= 9.223372036854776e+18 ? INT64_MAX : (int64_t)z;
+    return z >= 9.223372036854776e+18 ? INT64_MAX : to_i64(z);
 }
 
 double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm) {
@@ -514,7 +521,7 @@ double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm) {
         double mean = prm[0], scale = prm[1];
         y = std_normal(r, gen);
         y = mean * y * y;
-        x = gen ? mean * (1 - 2 / (1 + sqrt(1 + 4 * scale / y))) : mean + mean / (2 * scale) * (y - sqrt(4 * scale * y + y * y));
+        x = mean + mean / (2 * scale) * (y - sqrt(4 * scale * y + y * y)); /* (NumPy 2.2's, both; 2.5's Generator rewrote it) */
         return fe_rng_double(r) <= mean / (mean + x) ? x : mean * mean / x;
     }
     case FE_TRIANGULAR: {
