@@ -5927,6 +5927,10 @@ static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     fe_rng *r = rng_of(p, f, a, off, &gen);
     kiln_array *res = r ? kiln_array_new(p->ctx, dt, nd, shape) : NULL;
     if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
+    if (!pa[0] && !pa[1] && dt == KILN_I64) { /* one range: drawn in one loop */
+        fe_rng_bounded_fill(r, iv[0], (uint64_t)(iv[1] - !endpoint) - (uint64_t)iv[0], !gen, n, (int64_t *)res->data);
+        n = 0;
+    }
     for (int64_t i = 0; i < n; i++) {
         int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
         int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));

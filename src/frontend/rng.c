@@ -51,16 +51,21 @@ void fe_rng_seed_mt_words(fe_rng *r, const uint32_t *words, int n) {
     r->pos = FE_MT_WORDS;
 }
 
-static void mt_refill(fe_rng *r) {
+static inline uint32_t mt_twist(uint32_t a, uint32_t b, uint32_t far) {
+    uint32_t y = (a & 0x80000000u) | (b & 0x7fffffffu);
+    return far ^ (y >> 1) ^ (-(y & 1u) & 0x9908b0dfu);
+}
+
+static void mt_refill(fe_rng *r) { /* (three runs, no index wrapping inside them) */
     uint32_t *k = r->key;
-    for (int i = 0; i < FE_MT_WORDS; i++) {
-        uint32_t y = (k[i] & 0x80000000u) | (k[(i + 1) % FE_MT_WORDS] & 0x7fffffffu);
-        k[i] = k[(i + MT_M) % FE_MT_WORDS] ^ (y >> 1) ^ (-(y & 1u) & 0x9908b0dfu);
-    }
+    int i = 0;
+    for (; i < FE_MT_WORDS - MT_M; i++) k[i] = mt_twist(k[i], k[i + 1], k[i + MT_M]);
+    for (; i < FE_MT_WORDS - 1; i++) k[i] = mt_twist(k[i], k[i + 1], k[i + MT_M - FE_MT_WORDS]);
+    k[i] = mt_twist(k[i], k[0], k[MT_M - 1]);
     r->pos = 0;
 }
 
-static uint32_t mt_next(fe_rng *r) {
+static inline uint32_t mt_next(fe_rng *r) {
     if (r->pos == FE_MT_WORDS) mt_refill(r);
     uint32_t y = r->key[r->pos++];
     y ^= y >> 11;
@@ -73,7 +78,7 @@ static uint32_t mt_next(fe_rng *r) {
 
 #define PCG_MULT (((unsigned __int128)2549297995355413924ull << 64) | 4865540595714422341ull)
 
-static uint64_t pcg_next(fe_rng *r) {
+static inline uint64_t pcg_next(fe_rng *r) {
     r->state = r->state * PCG_MULT + r->inc;
     uint64_t x = (uint64_t)(r->state >> 64) ^ (uint64_t)r->state;
     unsigned rot = (unsigned)(r->state >> 122);
@@ -578,4 +583,18 @@ void fe_rng_dirichlet(fe_rng *r, bool gen, const double *alpha, int64_t k, doubl
     for (int64_t j = 0; j < k; j++) acc += out[j] = std_gamma(r, gen, alpha[j]);
     double inv = 1. / acc;
     for (int64_t j = 0; j < k; j++) out[j] *= inv;
+}
+
+
+void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, int64_t n, int64_t *out) {
+    if (!masked && range < 0xffffffffu && range) { /* (the common case, Lemire on 32 bits, kept in one loop) */
+        uint32_t excl = (uint32_t)range + 1, threshold = (UINT32_MAX - (uint32_t)range) % excl;
+        for (int64_t i = 0; i < n; i++) {
+            uint64_t m = (uint64_t)fe_rng_u32(r) * excl;
+            while ((uint32_t)m < threshold) m = (uint64_t)fe_rng_u32(r) * excl;
+            out[i] = (int64_t)((uint64_t)low + (m >> 32));
+        }
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) out[i] = (int64_t)((uint64_t)low + fe_rng_bounded(r, range, masked));
 }
