@@ -16,6 +16,8 @@ N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
 SORT_CASES = ["sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"]  # bench.c's, in its order
 SEARCH_CASES = ["searchsorted(s, v)", "searchsorted(s, v, side='right')", "isin(i, t)", "digitize(v, s)"]  # bench.c's too
 SCAN_CASES = ["cumsum(v)", "maximum.accumulate(v)", "minimum.accumulate(M, axis=1)", "gradient(v)"]  # bench.c's too
+DRAW_CASES = ["default_rng(0).random(10000000)", "default_rng(0).standard_normal(10000000)",
+              "default_rng(0).integers(0, 100, 10000000)", "rand(10000000)", "randn(10000000)"]  # bench.c's too
 LINALG_CASES = ["inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)", "cholesky(S)", "qr(A)",
                 "pinv(A)", "inv(T)", "det(T)", "solve(E, E[:, :, :2])", "eigvalsh(E + E.transpose(0, 2, 1))"]  # bench.c's
 THREADS = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
@@ -118,6 +120,8 @@ def main():
     r["searches"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in SEARCH_CASES]
     so.update(cumsum=np.cumsum, maximum=np.maximum, minimum=np.minimum, gradient=np.gradient)
     r["scans"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in SCAN_CASES]
+    so.update(default_rng=np.random.default_rng, rand=np.random.rand, randn=np.random.randn)
+    r["draws"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in DRAW_CASES]
     nf, m = 1000, 100000
     Xl = ((np.arange(nf * m) * 7 % 1001) * 1e-3 - 0.5).reshape(nf, m)
     Yl = (np.arange(m) % 3 == 0).astype(np.float64).reshape(1, m)

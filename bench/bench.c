@@ -84,6 +84,25 @@ static void time_strings(kiln_ctx *ctx, kiln_scope *sc, const char *const *cases
     }
 }
 
+/* Times each case parsed and evaluated, REPS / 3 times: the random draws, made while a case is
+ * parsed (NumPy's numbers for the same seed), each into a new array as NumPy's are. */
+static void time_parsed(kiln_ctx *ctx, kiln_scope *sc, const char *const *cases, int n, double *ms) {
+    enum { R = REPS / 3 };
+    for (int c = 0; c < n; c++) {
+        double t[R];
+        for (int r = 0; r < R; r++) {
+            double t0 = now();
+            kiln_expr *e = kiln_parse(ctx, sc, cases[c]);
+            kiln_array *x = e ? kiln_eval(ctx, e) : NULL;
+            check(ctx, x ? KILN_OK : kiln_errcode(ctx));
+            t[r] = (now() - t0) * 1e3;
+            kiln_expr_free(e);
+            kiln_array_free(x);
+        }
+        ms[c] = median(t, R);
+    }
+}
+
 static double max_rel_err(const double *x, const double *y, long n) {
     double m = 0;
     for (long i = 0; i < n; i++) {
@@ -299,6 +318,11 @@ int main(int argc, char **argv) {
     static const char *const scans[] = {"cumsum(v)", "maximum.accumulate(v)", "minimum.accumulate(M, axis=1)", "gradient(v)"};
     enum { NSCANS = sizeof scans / sizeof *scans };
     double t_scan[NSCANS];
+    /* ---- random draws, 10^7 of them: a Generator's (PCG64) and np.random's (MT19937) */
+    static const char *const draws[] = {"default_rng(0).random(10000000)", "default_rng(0).standard_normal(10000000)",
+                                        "default_rng(0).integers(0, 100, 10000000)", "rand(10000000)", "randn(10000000)"};
+    enum { NDRAWS = sizeof draws / sizeof *draws };
+    double t_draw[NDRAWS];
     {
         kiln_scope *ss = kiln_scope_new(ctx);
         int64_t ns = 10000000;
@@ -321,6 +345,7 @@ int main(int argc, char **argv) {
         time_strings(ctx, ss, sorts, NSORTS, t_sort);
         time_strings(ctx, ss, searches, NSEARCHES, t_search);
         time_strings(ctx, ss, scans, NSCANS, t_scan);
+        time_parsed(ctx, ss, draws, NDRAWS, t_draw);
         kiln_scope_free(ss);
     }
 
@@ -388,6 +413,7 @@ int main(int argc, char **argv) {
     for (int c = 0; c < NSORTS; c++) printf("  sort %-38s kiln %8.3f ms\n", sorts[c], t_sort[c]);
     for (int c = 0; c < NSEARCHES; c++) printf("  search %-36s kiln %8.3f ms\n", searches[c], t_search[c]);
     for (int c = 0; c < NSCANS; c++) printf("  scan   %-36s kiln %8.3f ms\n", scans[c], t_scan[c]);
+    for (int c = 0; c < NDRAWS; c++) printf("  draw   %-36s kiln %8.3f ms\n", draws[c], t_draw[c]);
 
     if (json) {
         FILE *f = fopen(json, "w");
@@ -417,6 +443,8 @@ int main(int argc, char **argv) {
             fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", searches[c], t_search[c]);
         fprintf(f, "],\n \"scans\": [");
         for (int c = 0; c < NSCANS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", scans[c], t_scan[c]);
+        fprintf(f, "],\n \"draws\": [");
+        for (int c = 0; c < NDRAWS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", draws[c], t_draw[c]);
         fprintf(f, "],\n");
         fprintf(f, " \"compile_new_ms\": %.4f, \"compile_sin2_ms\": %.4f, \"first_sin2_ms\": %.4f, \"parse_us\": %.4f}\n",
                 compile_new, compile_sin2, first_sin2, us_parse);

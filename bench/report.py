@@ -60,6 +60,10 @@ print("\n| scans of the same values | kiln | NumPy | NumPy / kiln |")
 print("|---|---|---|---|")
 for ks, nt in zip(k.get("scans", []), a.get("scans", [])):
     print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
+print("\n| random draws, 10^7 (the same numbers as NumPy's) | kiln | NumPy | NumPy / kiln |")
+print("|---|---|---|---|")
+for ks, nt in zip(k.get("draws", []), a.get("draws", [])):
+    print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
 print(f"\n| case | kiln | NumPy | reading X twice at the triad's rate |")
 print("|---|---|---|---|")
 print(f"| logistic-regression step, X 1000×100000 f64 | {k['logreg']['kiln']:.2f} ms | {a['logreg']['numpy']:.2f} ms "

@@ -5873,6 +5873,10 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
     double *d = (double *)res->data;
     float *s = (float *)res->data;
+    if (f->op == D_RAND || f->op == D_RANDN) { /* no parameters: drawn in one loop */
+        fe_rng_fill(r, f->op == D_RANDN, gen, dt == KILN_F32, n, res->data);
+        n = 0;
+    }
     for (int64_t i = 0; i < n; i++) switch (f->op) {
         case D_RAND:
             if (dt == KILN_F32) s[i] = fe_rng_float(r);

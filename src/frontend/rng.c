@@ -200,7 +200,7 @@ uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked) {
     return (uint64_t)(m >> 64);
 }
 
-double fe_rng_gauss(fe_rng *r) {
+static inline double gauss(fe_rng *r) {
     if (r->has_gauss) {
         r->has_gauss = false;
         return r->gauss;
@@ -256,7 +256,7 @@ static void z_build(void) {
     for (int i = 0; i < 256; i++) Z.ke[i] = (uint64_t)(k[i] + 0.5L), Z.we[i] = (double)w[i], Z.fe[i] = (double)f[i];
 }
 
-double fe_rng_normal(fe_rng *r) {
+static inline double zig_normal(fe_rng *r) {
     pthread_once(&z_once, z_build);
     const double R = (double)NOR_R, INV_R = (double)(1 / NOR_R);
     for (;;) {
@@ -316,7 +316,7 @@ static int64_t to_i64(double x) { return x >= -9.2233720368547758e18 && x < 9.22
 
 
 static double std_exp(fe_rng *r, bool gen) { return gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r)); }
-static double std_normal(fe_rng *r, bool gen) { return gen ? fe_rng_normal(r) : fe_rng_gauss(r); }
+static double std_normal(fe_rng *r, bool gen) { return gen ? zig_normal(r) : gauss(r); }
 
 /* Marsaglia and Tsang's method (shape > 1), Johnk's below 1, as NumPy's standard_gamma. */
 static double std_gamma(fe_rng *r, bool gen, double shape) {
@@ -597,4 +597,25 @@ void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, in
         return;
     }
     for (int64_t i = 0; i < n; i++) out[i] = (int64_t)((uint64_t)low + fe_rng_bounded(r, range, masked));
+}
+
+double fe_rng_gauss(fe_rng *r) { return gauss(r); }
+double fe_rng_normal(fe_rng *r) { return zig_normal(r); }
+
+void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out) {
+    double *d = out;
+    float *f = out;
+    if (f32)
+        for (int64_t i = 0; i < n; i++) f[i] = normal ? fe_rng_normal_f(r) : fe_rng_float(r);
+    else if (normal && gen)
+        for (int64_t i = 0; i < n; i++) d[i] = zig_normal(r);
+    else if (normal)
+        for (int64_t i = 0; i < n; i++) d[i] = gauss(r);
+    else if (r->pcg)
+        for (int64_t i = 0; i < n; i++) d[i] = (double)(pcg_next(r) >> 11) * (1.0 / 9007199254740992.0);
+    else
+        for (int64_t i = 0; i < n; i++) {
+            int32_t a = (int32_t)(mt_next(r) >> 5), b = (int32_t)(mt_next(r) >> 6);
+            d[i] = (a * 67108864.0 + b) / 9007199254740992.0;
+        }
 }
