@@ -614,6 +614,13 @@ CASES += [
     
     
     
+    ("choose(array([0, 0]), [array([1, 2])])", 0), ("choose(0, [5])", 0), ("choose(array([0, 1]), [])", 0), ("choose(array([0, 1]), [int32(i[:2]), 7])", 0),
+    ("choose(array([0, 1]), [array([1, 2]), 2.5])", 0), ("choose(array([[0], [1]]), [array([1, 2, 3]), 5])", 0), ("choose(array([0, 1]), [u, u[:2]])", 0),
+    ("correlate(array([1, 2]), array([0, 1, 3, 4]), 'same')", 0), ("correlate(array([1, 2]), array([0, 1, 3]), 'same')", 0), ("correlate(a[:2], b[:5], 'same')", 1e-15),
+    ("correlate(3, 4)", 0), ("concat([array([1, 2])], axis=1)", 0), ("concatenate([array(1)])", 0), ("concatenate([M], axis=-3)", 0),
+    ("polydiv(array([1., 2.], dtype=float32), array([1., 1.], dtype=float32))", 0), ("polydiv(f[12:16], 3)", 0), ("ascontiguousarray(5)", 0), ("asfortranarray(5.5)", 0),
+    ("histogram2d(a[:0], b[:0], 2)", 0), ("histogram2d([1], [1], [])", 0), ("histogram_bin_edges(array([1., inf]), 2)", 0), ("diag_indices(-2)", 0),
+    ("hanning(5.0)", 1e-15), ("bartlett(2.5)", 1e-15), ("hanning(True)", 0), ("block((array([1]), array([2])))", 0), ("ravel_multi_index(([1], [1]), (2**40, 2**40))", 0),
     ("gcd(i, j)", 0), ("lcm(i[4:], j[4:])", 0), ("gcd(int32(i), 6)", 0), ("lcm(int32(j), 7)", 0), ("gcd(m, i)", 0), ("lcm(2**62, 3)", 0),
     ("gcd(-9223372036854775807 - 1, 0)", 0), ("gcd(M, M.T[:1])", 0), ("gcd(12, 18)", 0), ("gcd(a, 2)", 0), ("gcd(m, m)", 0), ("lcm(i, j)", 0),
     ("partition(a, 5)[5]", 0), ("sort(partition(a, 5)[:5])", 0), ("sort(partition(a, 5)[6:]) + 0.0", 0), ("a[argpartition(a, 7)[7]]", 0),
@@ -722,6 +729,7 @@ CASES += [
 
 PRINTS = [
     # print: arrays (str), NumPy scalars, Python numbers, tuples, dtypes, strings, sep= and end=
+    "print(binary_repr(5, width=-1))", "print(base_repr(10, base=3, padding=-2))",
     "print(array_str(a[:5]))", "print(array_repr(M))", "print(result_type(int32, float32))", "print(result_type(int32(i), 1.5))", "print(result_type(1, 2.0))", "print(result_type(True, f))", "print(promote_types(int32, float32))", "print(promote_types('int64', 'bool'))", "print(binary_repr(10))", "print(binary_repr(-3))", "print(binary_repr(-3, width=5))", "print(binary_repr(0))", "print(binary_repr(0, width=3))", "print(binary_repr(5, width=6))", "print(binary_repr(-8, width=4))", "print(binary_repr(5, width=2))", "print(base_repr(255, 16))", "print(base_repr(-100, 7, padding=3))", "print(base_repr(0, 5, padding=2))", "print(base_repr(0))", "print(base_repr(5, 40))",
     "print(M)", "print(Z)", "print(u)", "print(a[:12])", "print(f[:8])", "print(m[:6])", "print(k[:5])", "print(A)",
     "print(M.T)", "print(M[:, 0])", "print(M > 0)", "print(eye(3))", "print(arange(12).reshape(3, 4))",

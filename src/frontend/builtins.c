@@ -651,6 +651,11 @@ static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         fe_err(p, off, KILN_ERR_ARG, "%s(): axis out of bounds", f->name);
         return joined(p, out, NULL, off, n, xs);
     }
+    if (f->op == J_CONCAT && n && (xs[0]->ndim == 0 || axis < -xs[0]->ndim || axis >= xs[0]->ndim)) { /* (one array too) */
+        if (xs[0]->ndim == 0) fe_err(p, off, KILN_ERR_ARG, "zero-dimensional arrays cannot be concatenated");
+        else fe_err(p, off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, xs[0]->ndim);
+        return joined(p, out, NULL, off, n, xs);
+    }
     kiln_expr *r = f->op == J_STACK ? kiln_stack(p->ctx, n, xs, (int)axis) : kiln_concatenate(p->ctx, n, xs, (int)axis);
     return joined(p, out, r, off, n, xs);
 }
@@ -5230,6 +5235,16 @@ static bool estimated_bins(parser *p, tmps *t, kiln_expr *x, const kval *bv, dou
  * which must increase (read now), and each value's bin by a fused count of the edges at or below
  * it.  Values outside [first edge, last edge] and NaN are not counted; the last bin holds its
  * right edge.  The counts are a scatter-add (bincount's). */
+/* NumPy's error for a data range with an inf or NaN end: the ends as Python prints them */
+static bool range_not_finite(parser *p, size_t off, double lo, double hi) {
+    kstr b = {0}, c = {0};
+    fe_format_pyfloat(lo, &b);
+    fe_format_pyfloat(hi, &c);
+    bool r = fe_err(p, off, KILN_ERR_ARG, "autodetected range of [%s, %s] is not finite", b.s ? b.s : "?", c.s ? c.s : "?");
+    kstr_free(&b), kstr_free(&c);
+    return r;
+}
+
 static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5301,8 +5316,7 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
             ints = !dtype_is_float((kiln_dtype)x->dtype);
             if (!isfinite(r[0]) || !isfinite(r[1])) {
                 tmps_free(&t);
-                return fe_err(p, arg(a, "a")->off, KILN_ERR_ARG, "autodetected range of [%s, %s] is not finite", isnan(r[0]) ? "nan" : r[0] < 0 ? "-inf" : "inf",
-                              isnan(r[1]) ? "nan" : r[1] < 0 ? "-inf" : "inf");
+                return range_not_finite(p, arg(a, "a")->off, r[0], r[1]);
             }
         }
         if (r[0] == r[1]) { /* NumPy's: 0.5 either side (in a's float32 for float32) */
@@ -6383,6 +6397,7 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
                     if (ok && (!isfinite(r[0]) || !isfinite(r[1]))) ok = fe_err(p, ri->off, KILN_ERR_ARG, "supplied range of [%g, %g] is not finite", r[0], r[1]);
                 }
             }
+            if (ok && !given_range && n == 0) r[1] = 1; /* (no points: NumPy's 0 to 1) */
             if (ok && !given_range && n > 0) { /* the axis's min and max */
                 const double *d = (const double *)sv[i]->data;
                 r[0] = r[1] = d[0];
@@ -6391,8 +6406,7 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
                     if (!isnan(r[0])) r[0] = d[k] < r[0] ? d[k] : r[0], r[1] = d[k] > r[1] ? d[k] : r[1];
                 }
                 if (!isfinite(r[0]) || !isfinite(r[1]))
-                    ok = fe_err(p, arg(a, i ? "y" : "x")->off, KILN_ERR_ARG, "autodetected range of [%s, %s] is not finite", isnan(r[0]) ? "nan" : r[0] < 0 ? "-inf" : "inf",
-                                isnan(r[1]) ? "nan" : r[1] < 0 ? "-inf" : "inf");
+                    ok = range_not_finite(p, arg(a, i ? "y" : "x")->off, r[0], r[1]);
             }
             bool f32 = st == KILN_F32 && !given_range;
             if (ok && r[0] == r[1]) { /* 0.5 either side (in float32 for float32 points) */
@@ -6408,6 +6422,7 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
             ok = ok && ev[i];
         }
         kiln_array *e64 = NULL;
+        if (ok && kiln_array_size(ev[i]) == 0) ok = fe_err(p, b->off, KILN_ERR_INDEX, "index -1 is out of bounds for axis 0 with size 0");
         if (ok) { /* the edges as float64, checked increasing */
             kiln_expr *ee = keep(&t, kiln_var(c, ev[i]));
             edges[i] = ee;
@@ -6483,7 +6498,8 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         const char *to;
         const char *spec[4];
     } to[] = {{"asarray", {"a", "dtype=dtype"}}, {"str", {"a"}}, {"repr", {"arr"}}, {"copy", {"x"}}, {"asarray", {"val"}},
-              {"diag", {"v", "k=k"}}, {"transpose", {"a", "axes=axes"}}, {"vstack", {"tup"}}, {"concatenate", {"arrays", "axis=axis"}}};
+              {"diag", {"v", "k=k"}}, {"transpose", {"a", "axes=axes"}}, {"vstack", {"tup"}}, {"concatenate", {"arrays", "axis=axis"}},
+              {"asarray", {"a", "dtype=dtype"}}};
     KILN_ASSERT(f->op >= 0 && (size_t)f->op < sizeof to / sizeof *to);
     if (f->op == 5) { /* diagflat: of v ravelled */
         kiln_expr *v = expr_of(p, f, a, "v"), *r = v ? kiln_ravel(p->ctx, v) : NULL;
@@ -6491,7 +6507,13 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         kval_free(p->ctx, arg(a, "v"));
         if (!fe_set_expr(p, arg(a, "v"), r, off)) return false;
     }
-    return recall(p, to[f->op].to, a, to[f->op].spec, off, out);
+    if (!recall(p, to[f->op].to, a, to[f->op].spec, off, out)) return false;
+    if (f->op == 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray: at least 1-D */
+        kiln_expr *r = kiln_reshape(p->ctx, out->e, 1, (int64_t[]){1});
+        kval_free(p->ctx, out);
+        return fe_set_expr(p, out, r, off);
+    }
+    return true;
 }
 
 /* imag(val): zeros of val's shape and dtype (kiln's numbers are real); angle(z, deg=False):
@@ -6635,7 +6657,8 @@ static bool h_diag_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
     } else if (!fe_arg_int(p, arg(a, "n"), f->name, "n", &n) || (given(a, "ndim") && !fe_arg_int(p, arg(a, "ndim"), f->name, "ndim", &nd))) {
         return false;
     }
-    if (n < 0 || nd < 0 || nd > 64) return fe_err(p, off, KILN_ERR_ARG, "%s(): n and ndim must be non-negative", f->name);
+    if (n < 0) n = 0; /* (arange(-2): empty) */
+    if (nd < 0 || nd > 64) return fe_err(p, off, KILN_ERR_ARG, "%s(): ndim must be from 0 to 64", f->name);
     kiln_array *r = kiln_array_new(p->ctx, KILN_I64, 1, &n);
     if (!fe_got(p, r, off)) return false;
     for (int64_t i = 0; i < n; i++) ((int64_t *)r->data)[i] = i;
@@ -6681,6 +6704,10 @@ static bool h_ravel_multi_index(parser *p, const fe_fn *f, fe_args *a, size_t of
             return fe_err(p, mv->off, KILN_ERR_ARG, "clipmode must be one of 'clip', 'raise', or 'wrap'");
         mode[d] = s[0];
     }
+    double cells = 1;
+    for (int d = 0; d < nd; d++) cells *= (double)(dims[d] > 0 ? dims[d] : 1);
+    for (int d = 0; d < nd; d++)
+        if (dims[d] < 0 || cells > 9.2e18) return fe_err(p, arg(a, "dims")->off, KILN_ERR_ARG, dims[d] < 0 ? "dimensions must be non-negative" : "invalid dims: array size defined by dims is larger than the maximum possible size.");
     bool fortran = ov->kind == KV_STR && !strcmp(ov->s, "F");
     if (ov->kind != KV_ABSENT && (ov->kind != KV_STR || (strcmp(ov->s, "C") && strcmp(ov->s, "F"))))
         return fe_err(p, ov->off, KILN_ERR_ARG, "only 'C' or 'F' order is permitted");
@@ -6823,6 +6850,7 @@ static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
 static kiln_expr *block_rec(parser *p, tmps *t, const kval *v, int level, int depth, int ndim, const char *fn) {
     if (level == depth) {
         if (v->kind == KV_LIST) return fe_err(p, v->off, KILN_ERR_ARG, "List depths are mismatched"), NULL;
+        if (v->kind == KV_TUPLE) return fe_err(p, v->off, KILN_ERR_ARG, "arrays is a tuple. Only lists can be used to arrange blocks, and np.block does not allow implicit conversion from tuple to ndarray."), NULL;
         kiln_expr *x = keep(t, fe_arg_expr(p, v, fn, "arrays"));
         if (!x || x->ndim >= ndim) return x;
         int64_t shape[KILN_MAX_DIMS];
@@ -6899,14 +6927,16 @@ static bool h_histogram_bin_edges(parser *p, const fe_fn *f, fe_args *a, size_t 
 /* bartlett(M), blackman(M), hamming(M), hanning(M): NumPy's windows, n = arange(1 - M, M, 2) */
 enum { W_BARTLETT, W_BLACKMAN, W_HAMMING, W_HANNING };
 static bool h_window(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    int64_t m;
-    if (!fe_arg_int(p, arg(a, "M"), f->name, "M", &m)) return false;
-    int64_t n = m < 1 ? 0 : m;
+    double m;
+    int64_t mi;
+    if (!fe_arg_number(p, arg(a, "M"), f->name, "M", &m, &mi, NULL)) return false;
+    if (!(m < 1e9)) return fe_err(p, arg(a, "M")->off, KILN_ERR_ARG, "%s(): M is too large", f->name);
+    int64_t n = m < 1 ? 0 : m == 1 ? 1 : (int64_t)ceil((2 * m - 1) / 2); /* (arange(1 - M, M, 2)'s length) */
     kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &n);
     if (!fe_got(p, r, off)) return false;
     double *d = (double *)r->data, pi = 3.141592653589793;
     for (int64_t i = 0; i < n; i++) {
-        double x = (double)(1 - m + 2 * i), q = (double)(m - 1);
+        double x = 1 - m + 2 * (double)i, q = m - 1;
         d[i] = m == 1 ? 1.0
              : f->op == W_BARTLETT ? (x <= 0 ? 1 + x / q : 1 - x / q)
              : f->op == W_BLACKMAN ? 0.42 + 0.5 * cos(pi * x / q) + 0.08 * cos(2.0 * pi * x / q)
@@ -7004,8 +7034,10 @@ static bool h_polydiv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_array *uv[2] = {NULL, NULL};
+    bool f32_in[2] = {false, false};
     for (int k = 0; k < (f->op ? 1 : 2); k++) {
         kiln_expr *e = keep(&t, expr_of(p, f, a, f->op ? "seq_of_zeros" : k ? "v" : "u"));
+        f32_in[k] = e && e->dtype == KILN_F32; /* (a Python number is atleast_1d's int64 or float64 array) */
         if (e && e->ndim == 0) e = keep(&t, kiln_reshape(c, e, 1, (int64_t[]){1}));
         if (e && e->ndim != 1) {
             kiln_array_free(uv[0]);
@@ -7044,25 +7076,29 @@ static bool h_polydiv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     }
     const double *u = (const double *)uv[0]->data, *v = (const double *)uv[1]->data;
     int64_t m = kiln_array_size(uv[0]) - 1, n = kiln_array_size(uv[1]) - 1, nq = m - n + 1 > 1 ? m - n + 1 : 1;
+    bool f32 = f32_in[0] && f32_in[1]; /* (u + 0.0 and v + 0.0 as NumPy types them: float32 stays) */
+#define R(x) (f32 ? (double)(float)(x) : (x))
     kiln_array *q = kiln_array_new(c, KILN_F64, 1, &nq), *r = q ? kiln_array_new(c, KILN_F64, 1, (int64_t[]){m + 1}) : NULL;
     if (r && (m < 0 || n < 0)) {
         kiln_array_free(uv[0]), kiln_array_free(uv[1]), kiln_array_free(q), kiln_array_free(r);
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "%s(): empty polynomials", f->name);
     }
-    double *qd = q ? (double *)q->data : NULL, *rd = r ? (double *)r->data : NULL, scale = r ? 1. / v[0] : 0;
+    double *qd = q ? (double *)q->data : NULL, *rd = r ? (double *)r->data : NULL, scale = r ? R(1. / v[0]) : 0;
     for (int64_t i = 0; rd && i < nq; i++) qd[i] = 0;
     for (int64_t i = 0; rd && i <= m; i++) rd[i] = u[i];
     for (int64_t k = 0; rd && k < m - n + 1; k++) {
-        double d = scale * rd[k];
+        double d = R(scale * rd[k]);
         qd[k] = d;
-        for (int64_t j = 0; j <= n; j++) rd[k + j] -= d * v[j];
+        for (int64_t j = 0; j <= n; j++) rd[k + j] = R(rd[k + j] - R(d * v[j]));
     }
+#undef R
     int64_t first = 0;
     while (rd && m + 1 - first > 1 && fabs(rd[first]) <= 1e-8) first++;
     kiln_array_free(uv[0]), kiln_array_free(uv[1]);
     kiln_expr *qe = q ? keep(&t, kiln_var(c, q)) : NULL, *re = r ? keep(&t, kiln_var(c, r)) : NULL;
     kiln_array_free(q), kiln_array_free(r);
+    if (f32) qe = qe ? keep(&t, kiln_cast(c, qe, KILN_F32)) : NULL, re = re ? keep(&t, kiln_cast(c, re, KILN_F32)) : NULL;
     if (re && first) re = slice_along(p, &t, re, 0, first, m + 1, 1);
     return qe && re ? tuple_result(p, &t, out, (kiln_expr *[]){qe, re}, 2, off) : done(p, &t, out, NULL, off);
 }
@@ -7169,19 +7205,27 @@ static bool h_chkfinite(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 
 /* correlate(a, v, mode='valid'): convolve(a, v[::-1], mode) (kiln's numbers are real) */
 static bool h_correlate(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *v = expr_of(p, f, a, "v");
-    if (!v) return false;
     tmps t = {0};
-    kiln_expr *r = v->ndim == 1 ? slice_along(p, &t, keep(&t, v), 0, v->shape[0] - 1, -1, -1) : keep(&t, v);
-    kval_free(p->ctx, arg(a, "v"));
-    if (!fe_set_expr(p, arg(a, "v"), kiln_expr_retain(r), off)) return tmps_free(&t), false;
-    tmps_free(&t);
-    if (arg(a, "mode")->kind == KV_ABSENT) { /* (NumPy's default here is 'valid') */
-        kval *m = arg(a, "mode");
-        *m = (kval){.kind = KV_STR, .off = off, .s = kiln_strdup(p->ctx, "valid")};
-        if (!m->s) return fe_got(p, NULL, off);
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *v = x ? keep(&t, expr_of(p, f, a, "v")) : NULL;
+    if (!v) return done(p, &t, out, NULL, off);
+    if (x->ndim != 1 || v->ndim != 1) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, x->ndim > 1 || v->ndim > 1 ? "object too deep for desired array" : "object of too small depth for desired array");
     }
-    return recall(p, "convolve", a, (const char *const[]){"a", "v", "mode=mode", NULL}, off, out);
+    bool swap = x->shape[0] < v->shape[0]; /* (NumPy's: the longer first, the result reversed) */
+    kiln_expr *l = swap ? v : x, *s = swap ? x : v;
+    s = slice_along(p, &t, s, 0, s->shape[0] - 1, -1, -1);
+    fe_kwarg kw = {.name = "mode", .off = off};
+    kval *mv = arg(a, "mode");
+    if (mv->kind == KV_ABSENT) kw.v = (kval){.kind = KV_STR, .off = off, .s = kiln_strdup(p->ctx, "valid")}; /* (NumPy's default here) */
+    else kw.v = *mv, *mv = (kval){.kind = KV_ABSENT};
+    kval r = {0};
+    if ((mv->kind == KV_ABSENT && !kw.v.s && kw.v.kind == KV_STR) || !s || !call_exprs(p, "convolve", 2, (kiln_expr *[]){l, s}, &kw, 1, off, &r))
+        return done(p, &t, out, NULL, off);
+    kiln_expr *e = keep(&t, kiln_expr_retain(r.e));
+    kval_free(p->ctx, &r);
+    if (e && swap) e = slice_along(p, &t, e, 0, e->shape[0] - 1, -1, -1);
+    return done(p, &t, out, e, off);
 }
 
 /* cumulative_sum(x, axis=None, dtype=None, include_initial=False) and cumulative_prod: cumsum and
@@ -7256,7 +7300,27 @@ static bool h_extract(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
-    kiln_expr *ix = keep(&t, expr_of(p, f, a, "a")), *ch = ix ? keep(&t, expr_of(p, f, a, "choices")) : NULL;
+    kiln_expr *ix = keep(&t, expr_of(p, f, a, "a")), *ch = NULL;
+    kval *cv = arg(a, "choices");
+    if (ix && (cv->kind == KV_LIST || cv->kind == KV_TUPLE) && cv->n > 0) { /* each choice an array, their dtypes promoted, shapes broadcast */
+        int nc = cv->n, cn = 0;
+        int64_t cs[KILN_MAX_DIMS];
+        kiln_expr **xs = nc <= 64 ? kiln_calloc(c, (size_t)nc * sizeof *xs) : NULL;
+        kiln_dtype dts[64];
+        bool weak[64];
+        bool ok = xs != NULL || (nc > 64 && fe_err(p, cv->off, KILN_ERR_ARG, "%s(): kiln takes at most 64 choices", f->name));
+        for (int k = 0; ok && xs && k < nc; k++) {
+            ok = (xs[k] = keep(&t, fe_arg_expr(p, &cv->items[k], f->name, "choices"))) != NULL;
+            if (ok) dts[k] = (kiln_dtype)xs[k]->dtype, weak[k] = fe_is_py(&cv->items[k]);
+            if (ok && !merge_shape(&cn, cs, xs[k])) ok = fe_err(p, cv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+        }
+        kiln_dtype dt = ok ? fe_result_dtype(nc, dts, weak) : KILN_BOOL;
+        for (int k = 0; ok && k < nc; k++) ok = (xs[k] = broadcast(p, &t, keep(&t, kiln_cast(c, xs[k], dt)), cn, cs, f->name, off)) != NULL;
+        ch = ok ? keep(&t, kiln_stack(c, nc, xs, 0)) : NULL;
+        kiln_free(c, xs);
+    } else if (ix) {
+        ch = keep(&t, expr_of(p, f, a, "choices"));
+    }
     kval *mv = arg(a, "mode");
     const char *mode = mv->kind == KV_STR ? mv->s : "raise";
     if (!ch) return done(p, &t, out, NULL, off);
@@ -7268,17 +7332,18 @@ static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         tmps_free(&t);
         return fe_err(p, arg(a, "a")->off, KILN_ERR_ARG, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'", kiln_dtype_name((kiln_dtype)ix->dtype));
     }
-    if (ch->ndim == 0 || ch->ndim > KILN_MAX_DIMS - 1) {
+    if (ch->ndim == 0 || ch->ndim > KILN_MAX_DIMS - 1 || ch->shape[0] == 0) {
         tmps_free(&t);
-        return fe_err(p, arg(a, "choices")->off, KILN_ERR_ARG, "%s(): choices must be a sequence of arrays", f->name);
+        return fe_err(p, arg(a, "choices")->off, KILN_ERR_ARG, ch->ndim && !ch->shape[0] ? "0-length sequence." : "%s(): choices must be a sequence of arrays", f->name);
     }
     int64_t k = ch->shape[0], shape[KILN_MAX_DIMS];
     int nd = 0;
-    kiln_expr *one = keep(&t, slice_along(p, &t, ch, 0, 0, 1, 1)); /* (one choice's shape: ch[0]) */
+    kiln_expr *one = slice_along(p, &t, ch, 0, 0, 1, 1); /* (one choice's shape: ch[0]) */
     one = one ? keep(&t, kiln_reshape(c, one, ch->ndim - 1, ch->shape + 1)) : NULL;
     if (!one || !merge_shape(&nd, shape, one) || !merge_shape(&nd, shape, ix)) {
+        bool ok = one ? fe_err(p, off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape") : fe_got(p, NULL, off);
         tmps_free(&t);
-        return one ? fe_err(p, off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape") : false;
+        return ok;
     }
     kiln_expr *bi = broadcast(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, shape, f->name, off);
     kiln_array *iv = bi ? value_now(p, bi, off) : NULL;
@@ -7323,10 +7388,12 @@ static bool h_repr_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         return false;
     if (base > 36) return fe_err(p, arg(a, "base")->off, KILN_ERR_ARG, "Bases greater than 36 not handled in base_repr.");
     if (base < 2) return fe_err(p, arg(a, "base")->off, KILN_ERR_ARG, "Bases less than 2 not handled in base_repr.");
-    if (padding < 0 || padding > 64 || width > 128) return fe_err(p, off, KILN_ERR_ARG, "%s(): kiln pads to at most 64 (width 128)", f->name);
+    bool has_width = !f->op && given_not_none(a, "width");
+    if (padding < 0) padding = 0; /* ('0' * -2 is '') */
+    if (padding > 64 || width > 128) return fe_err(p, off, KILN_ERR_ARG, "%s(): kiln pads to at most 64 (width 128)", f->name);
     uint64_t mag = num < 0 ? 0 - (uint64_t)num : (uint64_t)num;
     char *s = e;
-    if (!f->op && num < 0 && width >= 0) { /* two's complement in width bits (at least the number's own) */
+    if (!f->op && num < 0 && has_width) { /* two's complement in width bits (at least the number's own) */
         int pw = 0;
         for (uint64_t v = mag; v; v >>= 1) pw++;
         if (pw && mag == (uint64_t)1 << (pw - 1)) pw--;
@@ -7341,7 +7408,7 @@ static bool h_repr_int(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (f->op && num == 0 && padding > 0) s = e; /* (NumPy's: the padding alone) */
         for (int64_t i = 0; f->op && i < padding; i++) *--s = '0';
         int64_t bw = e - s;
-        if (!f->op && num != 0 && width >= 0 && width < bw)
+        if (!f->op && num != 0 && has_width && width < bw)
             return fe_err(p, arg(a, "width")->off, KILN_ERR_ARG, "Insufficient bit width=%lld provided for binwidth=%lld", (long long)width, (long long)bw);
         while (!f->op && num >= 0 && e - s < width) *--s = '0';
         if (num < 0) *--s = '-';
@@ -8064,8 +8131,8 @@ static const fe_fn functions[] = {
     {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
     {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
     {"asanyarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln has no subclasses)", false},
-    {"ascontiguousarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln's arrays are C-ordered)", false},
-    {"asfortranarray", "a, dtype=None", h_alias, 0, "np.asarray (the values; kiln's arrays are C-ordered)", false},
+    {"ascontiguousarray", "a, dtype=None", h_alias, 9, "np.asarray, at least 1-D (kiln's arrays are C-ordered)", false},
+    {"asfortranarray", "a, dtype=None", h_alias, 9, "np.asarray (the values; kiln's arrays are C-ordered)", false},
     {"array_str", "a", h_alias, 1, "str(a)", false},
     {"array_repr", "arr", h_alias, 2, "repr(arr)", false},
     {"conj", "x", h_alias, 3, "x (kiln's numbers are real): a copy", false},
