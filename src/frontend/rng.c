@@ -26,7 +26,9 @@
 enum { MT_M = 397 };
 
 void fe_rng_seed_mt(fe_rng *r, uint32_t seed) {
+    uint32_t *key = r->key;
     memset(r, 0, sizeof *r);
+    r->key = key;
     for (int i = 0; i < FE_MT_WORDS; i++) {
         r->key[i] = seed;
         seed = 1812433253u * (seed ^ (seed >> 30)) + (uint32_t)i + 1;

@@ -18,11 +18,13 @@ typedef struct fe_rng {
     uint32_t u32;
     double gauss;
     int pos;                  /* MT19937: the next word of key */
-    uint32_t key[FE_MT_WORDS];
+    uint32_t *key;            /* MT19937: its FE_MT_WORDS words, the owner's (a Generator has none:
+                                 each default_rng() costs 64 bytes, not 2.5 KB) */
     unsigned __int128 state, inc; /* PCG64 */
 } fe_rng;
 
-/* np.random.seed(n), n < 2^32, and np.random.seed([w0, w1, ...]) (init_by_array). */
+/* np.random.seed(n), n < 2^32, and np.random.seed([w0, w1, ...]) (init_by_array); r->key must
+ * point at FE_MT_WORDS words. */
 void fe_rng_seed_mt(fe_rng *r, uint32_t seed);
 void fe_rng_seed_mt_words(fe_rng *r, const uint32_t *words, int n);
 /* PCG64(SeedSequence(entropy)): entropy as 32-bit words, lowest first (an int's words, or a

@@ -19,6 +19,7 @@ kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
     if (!s) return NULL;
     s->ctx = ctx;
     s->print = FE_PRINTOPTS;
+    s->rng.key = s->mt_key;
     uint32_t key[FE_MT_WORDS]; /* np.random's legacy state, unseeded: the operating system's entropy, as NumPy's */
     if (fe_rng_os_entropy(key, FE_MT_WORDS)) fe_rng_seed_mt_words(&s->rng, key, FE_MT_WORDS);
     else kiln_scope_seed(s, 0);
@@ -293,6 +294,7 @@ int scope_new_generator(kiln_scope *s, const uint32_t *entropy, int n) {
 
 bool scope_rngs_save(kiln_scope *s, scope_rngs *r) {
     r->legacy = s->rng;
+    memcpy(r->key, s->mt_key, sizeof r->key);
     r->n = s->ngens;
     r->gens = s->ngens ? kiln_malloc(s->ctx, (size_t)s->ngens * sizeof *r->gens) : NULL;
     if (s->ngens && !r->gens) return false;
@@ -302,6 +304,8 @@ bool scope_rngs_save(kiln_scope *s, scope_rngs *r) {
 
 void scope_rngs_load(kiln_scope *s, const scope_rngs *r) {
     s->rng = r->legacy;
+    s->rng.key = s->mt_key;
+    memcpy(s->mt_key, r->key, sizeof r->key);
     if (r->n) memcpy(s->gens, r->gens, (size_t)r->n * sizeof *r->gens);
     s->ngens = r->n; /* (a generator made since is gone with the parse that made it) */
 }

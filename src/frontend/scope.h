@@ -19,6 +19,7 @@ struct kiln_scope {
     uint64_t next_id;
     int n, cap;
     fe_rng rng;           /* np.random's legacy state, behind rand() randn() seed() ... */
+    uint32_t mt_key[FE_MT_WORDS]; /* (its MT19937 words: rng.key) */
     fe_rng *gens;         /* each default_rng()'s Generator, by its number (a value's gen) */
     int ngens, gens_cap;
     fe_printopts print;   /* np.set_printoptions's */
@@ -39,6 +40,7 @@ int scope_new_generator(kiln_scope *s, const uint32_t *entropy, int n);
 /* All of a scope's random state, kept to draw the same numbers again (a subscript parsed twice). */
 typedef struct scope_rngs {
     fe_rng legacy;
+    uint32_t key[FE_MT_WORDS];
     fe_rng *gens;
     int n;
 } scope_rngs;
