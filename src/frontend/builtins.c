@@ -5898,15 +5898,15 @@ static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             break;
         case D_RANDN:
             if (dt == KILN_F32) s[i] = fe_rng_normal_f(r);
-            else d[i] = gen ? fe_rng_normal(r) : fe_rng_gauss(r);
+            else d[i] = fe_rng_std_normal(r, gen);
             break;
-        case D_NORMAL: d[i] = param_at(pa, v, 0, i) + param_at(pa, v, 1, i) * (gen ? fe_rng_normal(r) : fe_rng_gauss(r)); break;
+        case D_NORMAL: d[i] = param_at(pa, v, 0, i) + param_at(pa, v, 1, i) * fe_rng_std_normal(r, gen); break;
         case D_UNIFORM: {
             double lo = param_at(pa, v, 0, i);
             d[i] = lo + (param_at(pa, v, 1, i) - lo) * fe_rng_double(r);
             break;
         }
-        default: d[i] = param_at(pa, v, 0, i) * (gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r))); break; /* (RandomState's, not log1p) */
+        default: d[i] = param_at(pa, v, 0, i) * fe_rng_std_exponential(r, gen); break;
         }
     params_free(pa);
     return draws_result(p, out, res, sized, false, off);

@@ -156,11 +156,13 @@ uint64_t fe_rng_u64(fe_rng *r) {
     return hi << 32 | mt_next(r);
 }
 
-double fe_rng_double(fe_rng *r) {
+static inline double next_double(fe_rng *r) {
     if (r->pcg) return (double)(pcg_next(r) >> 11) * (1.0 / 9007199254740992.0);
     int32_t a = (int32_t)(mt_next(r) >> 5), b = (int32_t)(mt_next(r) >> 6);
     return (a * 67108864.0 + b) / 9007199254740992.0;
 }
+
+double fe_rng_double(fe_rng *r) { return next_double(r); }
 
 float fe_rng_float(fe_rng *r) { return (float)(fe_rng_u32(r) >> 8) * (1.0f / 16777216.0f); }
 
@@ -297,7 +299,7 @@ float fe_rng_normal_f(fe_rng *r) {
     }
 }
 
-double fe_rng_exponential(fe_rng *r) {
+static double zig_exponential(fe_rng *r) {
     pthread_once(&z_once, z_build);
     for (;;) {
         uint64_t b = fe_rng_u64(r) >> 3;
@@ -317,16 +319,16 @@ double fe_rng_exponential(fe_rng *r) {
 static int64_t to_i64(double x) { return x >= -9.2233720368547758e18 && x < 9.2233720368547758e18 ? (int64_t)x : INT64_MIN; }
 
 
-static double std_exp(fe_rng *r, bool gen) { return gen ? fe_rng_exponential(r) : -log(1.0 - fe_rng_double(r)); }
-static double std_normal(fe_rng *r, bool gen) { return gen ? zig_normal(r) : gauss(r); }
+double fe_rng_std_exponential(fe_rng *r, bool gen) { return gen ? zig_exponential(r) : -log(1.0 - next_double(r)); } /* (RandomState's: not log1p) */
+double fe_rng_std_normal(fe_rng *r, bool gen) { return gen ? zig_normal(r) : gauss(r); }
 
 /* Marsaglia and Tsang's method (shape > 1), Johnk's below 1, as NumPy's standard_gamma. */
 static double std_gamma(fe_rng *r, bool gen, double shape) {
-    if (shape == 1.0) return std_exp(r, gen);
+    if (shape == 1.0) return fe_rng_std_exponential(r, gen);
     if (shape == 0.0) return 0.0;
     if (shape < 1.0)
         for (;;) {
-            double u = fe_rng_double(r), v = std_exp(r, gen);
+            double u = fe_rng_double(r), v = fe_rng_std_exponential(r, gen);
             if (u <= 1.0 - shape) {
                 double x = pow(u, 1. / shape);
                 if (x <= v) return x;
@@ -339,7 +341,7 @@ static double std_gamma(fe_rng *r, bool gen, double shape) {
     for (;;) {
         double x, v;
         do {
-            x = std_normal(r, gen);
+            x = fe_rng_std_normal(r, gen);
             v = 1.0 + c * x;
         } while (v <= 0.0);
         v = v * v * v;
@@ -490,7 +492,7 @@ static int64_t geometric(fe_rng *r, bool gen, double p) {
         for (; u > sum; x++) prod *= q, sum += prod;
         return x;
     }
-    double z = gen ? ceil(-fe_rng_exponential(r) / log1p(-p)) : ceil(log1p(-fe_rng_double(r)) / log(1 - p));
+    double z = gen ? ceil(-zig_exponential(r) / log1p(-p)) : ceil(log1p(-fe_rng_double(r)) / log(1 - p));
     return z >= 9.223372036854776e+18 ? INT64_MAX : to_i64(z);
 }
 
@@ -505,12 +507,12 @@ double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm) {
         x = 2.0 * std_gamma(r, gen, prm[0] / 2.0) * prm[1];
         return x / (2.0 * std_gamma(r, gen, prm[1] / 2.0) * prm[0]);
     case FE_STD_T:
-        x = std_normal(r, gen);
+        x = fe_rng_std_normal(r, gen);
         return sqrt(prm[0] / 2) * x / sqrt(std_gamma(r, gen, prm[0] / 2));
     case FE_CAUCHY:
-        x = std_normal(r, gen);
-        return x / std_normal(r, gen);
-    case FE_LOGNORMAL: return exp(prm[0] + prm[1] * std_normal(r, gen));
+        x = fe_rng_std_normal(r, gen);
+        return x / fe_rng_std_normal(r, gen);
+    case FE_LOGNORMAL: return exp(prm[0] + prm[1] * fe_rng_std_normal(r, gen));
     case FE_LAPLACE:
         while ((u = fe_rng_double(r)) == 0.0) {}
         return u >= 0.5 ? prm[0] - prm[1] * log(2.0 - u - u) : prm[0] + prm[1] * log(u + u);
@@ -520,13 +522,13 @@ double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm) {
     case FE_GUMBEL:
         while ((u = 1.0 - fe_rng_double(r)) == 1.0) {}
         return prm[0] - prm[1] * log(-log(u));
-    case FE_PARETO: return gen ? expm1(std_exp(r, gen) / prm[0]) : exp(std_exp(r, gen) / prm[0]) - 1;
-    case FE_WEIBULL: return prm[0] == 0.0 ? 0.0 : pow(std_exp(r, gen), 1. / prm[0]);
-    case FE_POWER: return gen ? pow(-expm1(-std_exp(r, gen)), 1. / prm[0]) : pow(1 - exp(-std_exp(r, gen)), 1. / prm[0]);
-    case FE_RAYLEIGH: return gen ? prm[0] * sqrt(2.0 * fe_rng_exponential(r)) : prm[0] * sqrt(-2.0 * log1p(-fe_rng_double(r)));
+    case FE_PARETO: return gen ? expm1(fe_rng_std_exponential(r, gen) / prm[0]) : exp(fe_rng_std_exponential(r, gen) / prm[0]) - 1;
+    case FE_WEIBULL: return prm[0] == 0.0 ? 0.0 : pow(fe_rng_std_exponential(r, gen), 1. / prm[0]);
+    case FE_POWER: return gen ? pow(-expm1(-fe_rng_std_exponential(r, gen)), 1. / prm[0]) : pow(1 - exp(-fe_rng_std_exponential(r, gen)), 1. / prm[0]);
+    case FE_RAYLEIGH: return gen ? prm[0] * sqrt(2.0 * zig_exponential(r)) : prm[0] * sqrt(-2.0 * log1p(-fe_rng_double(r)));
     case FE_WALD: {
         double mean = prm[0], scale = prm[1];
-        y = std_normal(r, gen);
+        y = fe_rng_std_normal(r, gen);
         y = mean * y * y;
         x = mean + mean / (2 * scale) * (y - sqrt(4 * scale * y + y * y)); /* (NumPy 2.2's, both; 2.5's Generator rewrote it) */
         return fe_rng_double(r) <= mean / (mean + x) ? x : mean * mean / x;
@@ -601,8 +603,6 @@ void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, in
     for (int64_t i = 0; i < n; i++) out[i] = (int64_t)((uint64_t)low + fe_rng_bounded(r, range, masked));
 }
 
-double fe_rng_gauss(fe_rng *r) { return gauss(r); }
-double fe_rng_normal(fe_rng *r) { return zig_normal(r); }
 
 void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out) {
     double *d = out;
@@ -613,11 +613,6 @@ void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *ou
         for (int64_t i = 0; i < n; i++) d[i] = zig_normal(r);
     else if (normal)
         for (int64_t i = 0; i < n; i++) d[i] = gauss(r);
-    else if (r->pcg)
-        for (int64_t i = 0; i < n; i++) d[i] = (double)(pcg_next(r) >> 11) * (1.0 / 9007199254740992.0);
     else
-        for (int64_t i = 0; i < n; i++) {
-            int32_t a = (int32_t)(mt_next(r) >> 5), b = (int32_t)(mt_next(r) >> 6);
-            d[i] = (a * 67108864.0 + b) / 9007199254740992.0;
-        }
+        for (int64_t i = 0; i < n; i++) d[i] = next_double(r);
 }

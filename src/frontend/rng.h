@@ -45,10 +45,11 @@ uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked);
 void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out);
 /* n draws of low + fe_rng_bounded(range, masked) into out */
 void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, int64_t n, int64_t *out);
-double fe_rng_gauss(fe_rng *r);    /* RandomState's standard normal: the polar method */
-double fe_rng_normal(fe_rng *r);   /* a Generator's: the ziggurat */
+/* A standard normal and a standard exponential: a Generator's (gen: the ziggurat), else
+ * RandomState's (the polar method; -log(1 - u)). */
+double fe_rng_std_normal(fe_rng *r, bool gen);
+double fe_rng_std_exponential(fe_rng *r, bool gen);
 float fe_rng_normal_f(fe_rng *r);
-double fe_rng_exponential(fe_rng *r);
 
 /* The other distributions of np.random and a Generator, each drawn as NumPy draws it; gen: the
  * Generator's algorithm (RandomState's where it differs: the polar normals, -log(1 - u)
