@@ -5,8 +5,10 @@
  */
 #include <float.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
+#include "codegen/sort_avx512.h"
 #include "helpers.h"
 
 static kiln_ctx *ctx;
@@ -318,9 +320,11 @@ static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const i
     kiln_expr_free(e);
 }
 
+/* (the radix sort: sort's keys take it where the CPU lacks AVX-512, as KILN_VECTOR_BYTES=32 says) */
 START_TEST(long_sorts) {
     kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_BOOL};
     int64_t shapes[][2] = {{1, 70001}, {3, 66001}, {66001, 3}}; /* (past 65536: a line for all the threads) */
+    if (_i == 1) setenv("KILN_VECTOR_BYTES", "32", 1);
     for (int threads = 1; threads <= 4; threads += 3) {
         kiln_set_num_threads(ctx, threads);
         for (size_t d = 0; d < sizeof dts / sizeof *dts; d++)
@@ -341,6 +345,79 @@ START_TEST(long_sorts) {
                 kiln_array_free(a);
             }
     }
+    unsetenv("KILN_VECTOR_BYTES");
+}
+END_TEST
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static atomic_int fallbacks;
+
+static void qsort_u32(void *x, void *y, int64_t n) {
+    (void)y;
+    atomic_fetch_add(&fallbacks, 1);
+    qsort(x, (size_t)n, 4, cmp_u32);
+}
+
+static void qsort_u64(void *x, void *y, int64_t n) {
+    (void)y;
+    atomic_fetch_add(&fallbacks, 1);
+    qsort(x, (size_t)n, 8, cmp_u64);
+}
+
+/* The vectorized quicksort of sort's keys, each way it can run: compressing stores or registers,
+ * one thread or tasks, its fallback forced, on lengths around its registers, leaves and tasks and
+ * on the inputs that break quicksorts (sorted, reversed, equal, few values, the largest key). */
+START_TEST(vector_sorts) {
+    if (!__builtin_cpu_supports("avx512f")) return; /* (sort.c never calls it there) */
+    int64_t lens[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 128, 129, 130, 257, 1000, 4099, 70001};
+    enum { NL = sizeof lens / sizeof *lens, FORMS = 8 };
+    int64_t most = 70001;
+    uint32_t *a = malloc((size_t)most * 4), *b = malloc((size_t)most * 4), *s32 = malloc((size_t)most * 4);
+    uint64_t *c = malloc((size_t)most * 8), *d = malloc((size_t)most * 8), *s64 = malloc((size_t)most * 8);
+    uint64_t seed = 11;
+    for (int way = 0; way < 8; way++) {
+        kiln_vsort_how h32 = {.compress_store = way & 1, .fallback = qsort_u32, .depth = way & 2 ? 3 : 0};
+        kiln_vsort_how h64 = {.compress_store = way & 1, .fallback = qsort_u64, .depth = way & 2 ? 3 : 0};
+        int nt = way & 4 ? 4 : 1;
+        for (int li = 0; li < NL; li++)
+            for (int form = 0; form < FORMS; form++) {
+                int64_t n = lens[li];
+                for (int64_t i = 0; i < n; i++) {
+                    uint64_t r = mix64(&seed);
+                    switch (form) {
+                    case 1: r %= 3; break;                            /* few values */
+                    case 2: r = (uint64_t)i; break;                   /* sorted */
+                    case 3: r = (uint64_t)(n - i); break;             /* reversed */
+                    case 4: r = 42; break;                            /* all equal */
+                    case 5: r = r % 5 ? r % 1000 : UINT64_MAX; break; /* the largest key among small ones */
+                    case 6: r = (uint64_t)(i < n / 2 ? i : n - i); break; /* organ pipe */
+                    case 7: r = r % 2 ? 0 : r; break;                 /* half the smallest key */
+                    default: break;
+                    }
+                    c[i] = r;
+                    a[i] = form == 5 && r == UINT64_MAX ? UINT32_MAX : (uint32_t)(r ^ (r >> 32));
+                }
+                memcpy(s32, a, (size_t)n * 4);
+                memcpy(s64, c, (size_t)n * 8);
+                qsort(s32, (size_t)n, 4, cmp_u32);
+                qsort(s64, (size_t)n, 8, cmp_u64);
+                kiln_vsort_u32(a, b, n, nt, &h32);
+                kiln_vsort_u64(c, d, n, nt, &h64);
+                ck_assert_msg(!memcmp(a, s32, (size_t)n * 4), "32-bit keys: way %d, length %lld, form %d", way, (long long)n, form);
+                ck_assert_msg(!memcmp(c, s64, (size_t)n * 8), "64-bit keys: way %d, length %lld, form %d", way, (long long)n, form);
+            }
+    }
+    ck_assert_int_gt(atomic_load(&fallbacks), 0); /* (the forced depth reached it) */
+    free(a), free(b), free(s32), free(c), free(d), free(s64);
 }
 END_TEST
 
@@ -574,7 +651,8 @@ Suite *suite_views(void) {
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);
-    tcase_add_test(t, long_sorts);
+    tcase_add_loop_test(t, long_sorts, 0, 2);
+    tcase_add_test(t, vector_sorts);
     tcase_add_test(t, searches);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);

@@ -8,7 +8,11 @@
  *              NaN last, all NaN equal, -0.0 equal to 0.0.  sort sorts the bare keys (as wide
  *              as the values: a float64 line is sorted in the output's own memory) and turns
  *              them back into values; argsort sorts (key, position) records
- *   the sort   a stable MSD radix sort: each pass takes the keys' range (min to max) and
+ *   the sort   sort's keys on a CPU with AVX-512: a vectorized quicksort (sort_avx512.c), since
+ *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
+ *              passes are sequential, where a radix pass scatters, which costs more than the
+ *              keys' compares on the machines measured.  Elsewhere, and for argsort's records,
+ *              a stable MSD radix sort: each pass takes the keys' range (min to max) and
  *              scatters by its top w bits (w ≤ 11, fewer for short runs), then sorts each
  *              bucket the same way, until a bucket is one key or short enough for an insertion
  *              sort.  Taking the range at every level makes skewed keys (a float's exponent)
@@ -24,6 +28,7 @@
  * buffers, since fresh pages cost more than the sort on the machines kiln targets.
  */
 #include "host.h"
+#include "sort_avx512.h"
 
 #include <omp.h>
 #include <string.h>
@@ -142,6 +147,27 @@ SORT_DEFINE(k32, uint32_t, KEY_BARE)
 SORT_DEFINE(k64, uint64_t, KEY_BARE)
 SORT_DEFINE(rec, sort_rec, KEY_REC)
 
+/* The vectorized quicksort's way out, where its ranges do not shrink: the radix sort. */
+static void vsort_fallback32(void *x, void *y, int64_t n) {
+    int64_t cnt[SORT_COUNTS];
+    sort_msd_k32(x, y, n, true, cnt);
+}
+
+static void vsort_fallback64(void *x, void *y, int64_t n) {
+    int64_t cnt[SORT_COUNTS];
+    sort_msd_k64(x, y, n, true, cnt);
+}
+
+/* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads; false where this
+ * CPU (or KILN_VECTOR_BYTES) leaves it out, and nothing was done. */
+static bool vsort(bool k64, void *x, void *y, int64_t n, int nt) {
+    if (!__builtin_cpu_supports("avx512f") || host_vector_bytes() != 64) return false;
+    kiln_vsort_how how = {.compress_store = !__builtin_cpu_is("amd"), .fallback = k64 ? vsort_fallback64 : vsort_fallback32};
+    if (k64) kiln_vsort_u64(x, y, n, nt, &how);
+    else kiln_vsort_u32(x, y, n, nt, &how);
+    return true;
+}
+
 /* ------------------------------------------------------------------ keys */
 
 #define F64_NAN_KEY UINT64_MAX
@@ -152,31 +178,21 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
 /* The key of the value at v; *special set where it is NaN or -0.0. */
 static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
     switch (dt) {
-    case KILN_F64: {
+    case KILN_F64: { /* (selects, no branches: a contiguous line's keys are built in vectors) */
         uint64_t b;
         memcpy(&b, v, sizeof b);
-        if ((b & ~(1ull << 63)) > 0x7ff0000000000000ull) {
-            *special = true;
-            return F64_NAN_KEY;
-        }
-        if (b == 1ull << 63) {
-            *special = true;
-            b = 0;
-        }
-        return b >> 63 ? ~b : b | (1ull << 63);
+        bool nan = (b & ~(1ull << 63)) > 0x7ff0000000000000ull, nz = b == 1ull << 63;
+        *special |= nan | nz;
+        b = nz ? 0 : b;
+        return nan ? F64_NAN_KEY : b >> 63 ? ~b : b | (1ull << 63);
     }
     case KILN_F32: {
         uint32_t b;
         memcpy(&b, v, sizeof b);
-        if ((b & ~(1u << 31)) > 0x7f800000u) {
-            *special = true;
-            return F32_NAN_KEY;
-        }
-        if (b == 1u << 31) {
-            *special = true;
-            b = 0;
-        }
-        return (uint32_t)(b >> 31 ? ~b : b | (1u << 31));
+        bool nan = (b & ~(1u << 31)) > 0x7f800000u, nz = b == 1u << 31;
+        *special |= nan | nz;
+        b = nz ? 0 : b;
+        return nan ? F32_NAN_KEY : (uint32_t)(b >> 31 ? ~b : b | (1u << 31));
     }
     case KILN_I64: {
         uint64_t x;
@@ -237,14 +253,15 @@ typedef struct sort_job {
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
 } sort_job;
 
-/* Builds keys [k0, k1) of line l into x; their range into lo and hi, a NaN or -0.0 into sp.
- * (build_as is inlined with dt and kind constant: the switches leave the loop.) */
-static inline __attribute__((always_inline)) void build_as(const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo,
-                                                           uint64_t *hi, bool *sp, kiln_dtype dt, sort_kind kind) {
+/* Builds keys [k0, k1) of line l into x, the line's elements is bytes apart; their range into lo
+ * and hi, a NaN or -0.0 into sp.  (build_as is inlined with dt, kind and, for a contiguous line,
+ * is constant: the switches leave the loop, and it is vectorized.) */
+static inline __attribute__((always_inline)) void build_as(const sort_line *l, int64_t is, void *x, int64_t k0, int64_t k1,
+                                                           uint64_t *lo, uint64_t *hi, bool *sp, kiln_dtype dt, sort_kind kind) {
     uint64_t mn = UINT64_MAX, mx = 0;
     bool s = false;
     for (int64_t k = k0; k < k1; k++) {
-        uint64_t key = sort_key(l->in + k * l->is, dt, &s);
+        uint64_t key = sort_key(l->in + k * is, dt, &s);
         mn = key < mn ? key : mn;
         mx = key > mx ? key : mx;
         switch (kind) {
@@ -258,23 +275,29 @@ static inline __attribute__((always_inline)) void build_as(const sort_line *l, v
     *sp = *sp || s;
 }
 
+#define BUILD_AS(DT, SZ, KIND)                                                                              \
+    (l->is == (SZ) ? build_as(l, SZ, x, k0, k1, lo, hi, sp, DT, KIND) : build_as(l, l->is, x, k0, k1, lo, hi, sp, DT, KIND))
+#define BUILD_CASE(DT, SZ, KEYS) \
+    case DT: rec ? BUILD_AS(DT, SZ, SK_REC) : BUILD_AS(DT, SZ, KEYS); break;
+
 static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo, uint64_t *hi,
                        bool *sp) {
     bool rec = j->kind == SK_REC;
     switch (j->a->dt) {
-    case KILN_F64: build_as(l, x, k0, k1, lo, hi, sp, KILN_F64, rec ? SK_REC : SK_K64); break;
-    case KILN_I64: build_as(l, x, k0, k1, lo, hi, sp, KILN_I64, rec ? SK_REC : SK_K64); break;
-    case KILN_F32: build_as(l, x, k0, k1, lo, hi, sp, KILN_F32, rec ? SK_REC : SK_K32); break;
-    case KILN_I32: build_as(l, x, k0, k1, lo, hi, sp, KILN_I32, rec ? SK_REC : SK_K32); break;
-    default: build_as(l, x, k0, k1, lo, hi, sp, KILN_BOOL, rec ? SK_REC : SK_K32); break;
+        BUILD_CASE(KILN_F64, 8, SK_K64)
+        BUILD_CASE(KILN_I64, 8, SK_K64)
+        BUILD_CASE(KILN_F32, 4, SK_K32)
+        BUILD_CASE(KILN_I32, 4, SK_K32)
+    default: rec ? BUILD_AS(KILN_BOOL, 1, SK_REC) : BUILD_AS(KILN_BOOL, 1, SK_K32); break;
     }
 }
 
-/* Writes results [k0, k1) of the sorted x: values (sort) or positions (argsort). */
-static inline __attribute__((always_inline)) void write_as(const sort_line *l, const void *x, int64_t k0, int64_t k1, kiln_dtype dt,
-                                                           sort_kind kind) {
+/* Writes results [k0, k1) of the sorted x: values (sort) or positions (argsort), os bytes apart
+ * (inlined as build_as is). */
+static inline __attribute__((always_inline)) void write_as(const sort_line *l, int64_t os, const void *x, int64_t k0, int64_t k1,
+                                                           kiln_dtype dt, sort_kind kind) {
     for (int64_t k = k0; k < k1; k++) {
-        char *o = l->out + k * l->os;
+        char *o = l->out + k * os;
         switch (kind) {
         case SK_K32: sort_value(o, dt, ((const uint32_t *)x)[k]); break;
         case SK_K64: sort_value(o, dt, ((const uint64_t *)x)[k]); break;
@@ -283,17 +306,20 @@ static inline __attribute__((always_inline)) void write_as(const sort_line *l, c
     }
 }
 
+#define WRITE_AS(DT, SZ, KIND) \
+    (l->os == (SZ) ? write_as(l, SZ, x, k0, k1, DT, KIND) : write_as(l, l->os, x, k0, k1, DT, KIND))
+
 static void write_results(const sort_job *j, const sort_line *l, const void *x, int64_t k0, int64_t k1) {
     if (j->kind == SK_REC) {
-        write_as(l, x, k0, k1, KILN_I64, SK_REC);
+        WRITE_AS(KILN_I64, 8, SK_REC);
         return;
     }
     switch (j->a->dt) {
-    case KILN_F64: write_as(l, x, k0, k1, KILN_F64, SK_K64); break;
-    case KILN_I64: write_as(l, x, k0, k1, KILN_I64, SK_K64); break;
-    case KILN_F32: write_as(l, x, k0, k1, KILN_F32, SK_K32); break;
-    case KILN_I32: write_as(l, x, k0, k1, KILN_I32, SK_K32); break;
-    default: write_as(l, x, k0, k1, KILN_BOOL, SK_K32); break;
+    case KILN_F64: WRITE_AS(KILN_F64, 8, SK_K64); break;
+    case KILN_I64: WRITE_AS(KILN_I64, 8, SK_K64); break;
+    case KILN_F32: WRITE_AS(KILN_F32, 4, SK_K32); break;
+    case KILN_I32: WRITE_AS(KILN_I32, 4, SK_K32); break;
+    default: WRITE_AS(KILN_BOOL, 1, SK_K32); break;
     }
 }
 
@@ -342,11 +368,11 @@ static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, 
     bool sp = false;
     int64_t z = 0, q = 0;
     build_keys(j, l, x, 0, l->len, &lo, &hi, &sp);
-    switch (j->kind) {
-    case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
-    case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
-    case SK_REC: sort_msd_rec(x, y, l->len, true, cnt); break;
-    }
+    if (j->kind == SK_REC || !vsort(j->kind == SK_K64, x, y, l->len, 1)) switch (j->kind) {
+        case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
+        case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
+        case SK_REC: sort_msd_rec(x, y, l->len, true, cnt); break;
+        }
     sp = sp && j->kind != SK_REC;
     if (sp) special_runs(j, x, l->len, &z, &q);
     write_results(j, l, x, 0, l->len);
@@ -364,11 +390,11 @@ static void sort_together(const sort_job *j, const sort_line *l, void *x, void *
         int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
         build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &lo, &hi, &sp);
     }
-    switch (j->kind) {
-    case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
-    case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
-    case SK_REC: sort_par_rec(x, y, n, lo, hi, nt, hist, cnts); break;
-    }
+    if (j->kind == SK_REC || !vsort(j->kind == SK_K64, x, y, n, nt)) switch (j->kind) {
+        case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
+        case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
+        case SK_REC: sort_par_rec(x, y, n, lo, hi, nt, hist, cnts); break;
+        }
     sp = sp && j->kind != SK_REC;
     if (sp) special_runs(j, x, n, &z, &q);
     _Pragma("omp parallel for num_threads(nt) schedule(static)")
