@@ -6802,7 +6802,7 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
 
 /* result_type(*arrays_and_dtypes), promote_types(type1, type2): NumPy's promotion (a Python
  * number weak); can_cast(from_, to, casting='safe'): whether NumPy's casting rule allows it */
-enum { T_RESULT, T_PROMOTE, T_CAN_CAST };
+enum { T_RESULT, T_PROMOTE, T_CAN_CAST, T_DTYPE };
 static bool dtype_of_kval(parser *p, const fe_fn *f, const kval *v, kiln_dtype *dt, bool *weak) {
     *weak = v->kind == KV_ARRAY && fe_is_py(v);
     if (v->kind == KV_ARRAY) return (*dt = (kiln_dtype)v->e->dtype), true;
@@ -6812,6 +6812,12 @@ static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     kiln_dtype dts[FE_MAX_ARGS];
     bool weak[FE_MAX_ARGS];
     int n = 0;
+    if (f->op == T_DTYPE) { /* np.dtype('f8') */
+        kval *v = arg(a, "dtype");
+        if (v->kind == KV_ARRAY) return fe_err(p, v->off, KILN_ERR_DTYPE, "dtype(): cannot interpret an array as a data type");
+        *out = (kval){.kind = KV_DTYPE, .off = off};
+        return fe_arg_dtype(p, v, f->name, &out->dt);
+    }
     if (f->op == T_RESULT) {
         kval *v = arg(a, "arrays_and_dtypes");
         if (v->kind != KV_TUPLE || v->n == 0) return fe_err(p, off, KILN_ERR_ARG, "at least one array or dtype is required");
@@ -8159,6 +8165,7 @@ static const fe_fn functions[] = {
     {"ravel_multi_index", "multi_index, dims, mode='raise', order='C'", h_ravel_multi_index, 0, "the flat positions of coordinate arrays in an array of shape dims (computed now)", false},
     {"broadcast_shapes", "*args", h_broadcast_shapes, 0, "the shapes broadcast together (a tuple)", false},
     {"broadcast_arrays", "*args", h_broadcast_arrays, 0, "the arrays broadcast to their common shape (a tuple of views)", false},
+    {"dtype", "dtype", h_types, T_DTYPE, "the data type a name or NumPy's character code ('f8', '<i4') names", false},
     {"result_type", "*arrays_and_dtypes", h_types, T_RESULT, "the dtype NumPy's promotion gives them (a Python number weak)", false},
     {"promote_types", "type1, type2", h_types, T_PROMOTE, "the smallest dtype both cast to safely", false},
     {"can_cast", "from_, to, casting='safe'", h_types, T_CAN_CAST, "whether casting from_ (a dtype or an array) to the dtype to is allowed by the rule", true},

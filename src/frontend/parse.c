@@ -558,14 +558,31 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
         *dt = v->dt;
         return true;
     }
-    if (v->kind == KV_STR)
+    if (v->kind == KV_STR) {
         for (size_t i = 0; i < sizeof dtype_names / sizeof *dtype_names; i++)
             if (!strcmp(v->s, dtype_names[i].name)) {
                 *dt = dtype_names[i].dt;
                 return true;
             }
-    if (v->kind == KV_STR)
+        /* NumPy's character codes, with a byte order that is this machine's: 'f8', '<i4', '=d', '?' */
+        static const struct {
+            const char *code;
+            kiln_dtype dt;
+        } codes[] = {{"f8", KILN_F64}, {"d", KILN_F64}, {"f4", KILN_F32}, {"f", KILN_F32}, {"i8", KILN_I64}, {"q", KILN_I64},
+                     {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL}};
+        const char *c = v->s + (v->s[0] == '<' || v->s[0] == '=' || v->s[0] == '|');
+        for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+            if (!strcmp(c, codes[i].code)) {
+                *dt = codes[i].dt;
+                return true;
+            }
+        if (v->s[0] == '>' && c == v->s)
+            for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+                if (!strcmp(v->s + 1, codes[i].code))
+                    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' is big-endian; kiln's arrays are in this machine's order ('<')",
+                                  fn, v->s);
         return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, int32, int64, float32, float64)", fn, v->s);
+    }
     return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, int32, int64, float32, float64)", fn,
                   kind_name(v));
 }
@@ -1396,7 +1413,8 @@ static bool comprehension_ahead(const parser *p);
 static bool p_comprehension(parser *p, const char *close, bool consume, size_t off, kval *out);
 static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
     *npos = *nkw = 0;
-    bool ok = true;
+    bool ok = true, unit = p->imag_unit;
+    p->imag_unit = false; /* (abs(5j) is complex: no function here takes it) */
     while (ok && !is_op(p, ")")) {
         if (*npos + *nkw == FE_MAX_ARGS) {
             ok = fe_err(p, p->tok.off, KILN_ERR_ARG, "%s(): too many arguments", fn);
@@ -1465,6 +1483,7 @@ static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw
         for (int i = 0; i < *nkw; i++) kval_free(p->ctx, &kw[i].v);
         *npos = *nkw = 0;
     }
+    p->imag_unit = unit;
     return ok;
 }
 
@@ -3128,6 +3147,13 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
     return ok;
 }
 
+/* A step of the index tricks' (p->imag_unit) reads 5j as 5: its operands are real or imaginary,
+ * and only sums of imaginary ones and their products with real ones stay imaginary. */
+static bool imag_mix(parser *p, kiln_op op, bool li, bool ri, size_t off) {
+    bool ok = op == KILN_OP_MUL || op == KILN_OP_DIV ? !(li && ri) : (op == KILN_OP_ADD || op == KILN_OP_SUB) && li == ri;
+    return ok || fe_err(p, off, KILN_ERR_SYNTAX, "complex numbers are not supported (a step such as 5j or n*1j is all imaginary)");
+}
+
 /* power = postfix ["**" factor]   (right-associative; -a**2 is -(a**2)) */
 static bool p_power(parser *p, kval *out) {
     if (!p_postfix(p, out)) return false;
@@ -3142,6 +3168,11 @@ static bool p_power(parser *p, kval *out) {
     bool got_ex = p_factor(p, &ex);
     leave(p);
     if (!got_ex) {
+        kval_free(p->ctx, out);
+        return false;
+    }
+    if (p->saw_imag && !imag_mix(p, KILN_OP_POW, true, true, off)) { /* (5j**2 is real) */
+        kval_free(p->ctx, &ex);
         kval_free(p->ctx, out);
         return false;
     }
@@ -3188,18 +3219,31 @@ typedef struct binop {
 
 /* One level of binary operators: left-associative, or (chain false) at most one of them. */
 static bool p_left(parser *p, bool (*sub)(parser *, kval *), const binop *ops, int nops, bool chain, kval *out) {
+    bool outer = p->saw_imag;
+    p->saw_imag = false;
     if (!sub(p, out)) return false;
+    bool li = p->saw_imag;
     for (int count = 0; !p->failed; count++) {
         int k = -1;
         for (int i = 0; i < nops; i++)
             if (is_op(p, ops[i].sym)) k = i;
-        if (k < 0) return true;
+        if (k < 0) {
+            p->saw_imag = outer || li;
+            return true;
+        }
         if (count && !chain)
             break;
         size_t off = p->tok.off;
         advance(p);
         kval r = {0};
+        p->saw_imag = false;
         if (!sub(p, &r)) break;
+        bool ri = p->saw_imag;
+        if ((li || ri) && !imag_mix(p, ops[k].op, li, ri, off)) {
+            kval_free(p->ctx, &r);
+            break;
+        }
+        li = li || ri;
         kval l = *out;
         if (!binary(p, ops[k].op, &l, &r, off, out)) return false;
     }
