@@ -495,7 +495,7 @@ static inline __attribute__((always_inline)) void search_range(const kiln_gather
                                                                bool right, int64_t start, int64_t end) {
     int nd = a->ndim;
     int64_t idx[KILN_MAX_DIMS], rem = start, len = a->axis_len, xs = a->axis_str;
-    bool sp;
+    bool sp = false; /* (unread) */
     for (int d = nd - 1; d >= 0; d--) {
         idx[d] = rem % a->shape[d];
         rem /= a->shape[d];
@@ -562,7 +562,7 @@ kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) 
     if (nt > chunks) nt = (int)chunks;
     /* x's keys made once when the values are many more than x's elements: each is then one load */
     uint64_t *keys = len >= 64 && total >= 4 * len ? kiln_malloc(ctx, (size_t)len * sizeof *keys) : NULL;
-    bool sp;
+    bool sp = false; /* (unread) */
     for (int64_t k = 0; keys && k < len; k++) keys[k] = sort_key(a->x + k * a->axis_str, a->dt, &sp);
     atomic_bool stopped = false;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
