@@ -935,6 +935,16 @@ PROGRAMS = [
     "seed(0)\nprint(normal([0, 10, 100], 1).tolist(), normal(0, [1, 2], (3, 2)).tolist(), uniform([[0], [5]], [1, 2, 3]).tolist())",
     "seed(1)\nprint(exponential([1, 2]).tolist(), randint([0, 10], 20, (2, 2)).tolist(), randint([3, 4, 5]).tolist(), normal(a[12:15], 2).tolist())",
     "rng = np.random.default_rng(5)\nprint(rng.normal([0, 10, 100], [1, 2, 3]), rng.integers([0, 5], [[6], [10]]).tolist())",
+    # multivariate_normal: through cov's SVD (eigh, Cholesky), as NumPy's (printed: the Generator's are ~1e-13 relative)
+    "seed(3)\nprint(np.random.multivariate_normal([1, 2], [[2, 0.5], [0.5, 1]], 4), multivariate_normal(zeros(3), eye(3), (2, 2)))",
+    "seed(4)\nprint(multivariate_normal([1, 2], [[2, 0.5], [0.5, 1]]), multivariate_normal(array([0, 1]), [[1, 2], [2, 1]], 2, check_valid='ignore'))",
+    "rng = np.random.default_rng(5)\nprint(rng.multivariate_normal([0, 1, 2], [[3, 1, 0], [1, 2, 0.5], [0, 0.5, 1]], size=(2, 2)))",
+    "rng = np.random.default_rng(6)\nc = [[1, 0.9], [0.9, 1]]\nprint(rng.multivariate_normal([0, 1], c, 3, method='cholesky'), rng.multivariate_normal([0, 1], c, 3, method='eigh'), rng.multivariate_normal([0, 1], c))",
+    "rng = np.random.default_rng(7)\nprint(rng.multivariate_normal([0, 0], [[1, 2], [2, 1]], 2, check_valid='warn').shape, rng.multivariate_normal([5], [[4]], 0).shape, rng.random())",
+    "print(multivariate_normal([0, 0], [[1, 2], [2, 1]], check_valid='raise'))", "print(multivariate_normal([[0, 0]], eye(2)))",
+    "print(multivariate_normal([0, 0], ones((2, 3))))", "print(multivariate_normal([0, 0, 0], eye(2)))", "print(multivariate_normal([0, 0], eye(2), check_valid='no'))",
+    "rng = np.random.default_rng(1)\nprint(rng.multivariate_normal([0, 0], eye(2), method='qr'))",
+    "rng = np.random.default_rng(1)\nprint(rng.multivariate_normal([0, 0], [[1, 2], [2, 1]], method='eigh', check_valid='raise'))",
     "rng = np.random.default_rng(6)\nprint(rng.integers(0, [3, 2**40], endpoint=True).tolist(), rng.uniform(0, [1, 2, 3], size=(2, 3)).tolist())",
     "print(normal([0, 1], [1, 2, 3]))", "print(normal([0, 1], -1))", "print(randint([0, 5], 3))", "print(normal([0, 1], 1, size=3))",
     "seed(1)\nprint(standard_exponential(60).tolist()[50:], exponential(2.0, 60).tolist()[55:])",
@@ -1316,7 +1326,7 @@ def namespace():
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
               **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
                                                     "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
-                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet"]}, np=np, numpy=np, round=py_round)
+                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
 
 

@@ -6089,6 +6089,97 @@ static bool h_multi(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return array_result(p, out, res, off);
 }
 
+/* NumPy's allclose(x, y, rtol=tol, atol=tol) of two float64 arrays of one shape, computed now. */
+static bool close_now(parser *p, kiln_expr *x, kiln_expr *y, double tol, size_t off, bool *close) {
+    kiln_array *xa = value_now(p, x, off), *ya = xa ? value_now(p, y, off) : NULL;
+    *close = ya != NULL;
+    for (int64_t k = 0, n = ya ? kiln_array_size(xa) : 0; k < n && *close; k++) {
+        double u = ((const double *)xa->data)[k], v = ((const double *)ya->data)[k];
+        *close = fabs(u - v) <= tol + tol * fabs(v);
+    }
+    kiln_array_free(xa);
+    kiln_array_free(ya);
+    return ya != NULL;
+}
+
+/* multivariate_normal(mean, cov, size): standard normals of shape size + (d,), as rows, times a
+ * factor A of cov (A.T @ A = cov), plus mean, as NumPy's: RandomState's A is sqrt(s)[:, None] * vh
+ * of cov's SVD; a Generator's is (u * sqrt(s)).T (method 'svd'), (u * sqrt(|s|)).T of its eigh
+ * ('eigh') or L.T of its Cholesky factor ('cholesky').  check_valid: 'raise' refuses a cov that
+ * is not positive semi-definite (the SVD's vh.T * s @ vh not close to cov, or an eigenvalue below
+ * -tol); 'warn' goes on as NumPy does, without its warning (kiln has none); 'ignore'. */
+static bool h_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool gen = has(a, "self"), sized;
+    int nd;
+    int64_t shape[KILN_MAX_DIMS];
+    double tol = 1e-8;
+    int64_t ti;
+    kiln_dtype tdt;
+    kval *cv = arg(a, "check_valid"), *mv = gen && given(a, "method") ? arg(a, "method") : NULL;
+    const char *check = !given(a, "check_valid") ? "warn" : cv->kind == KV_STR ? cv->s : "", *method = mv && mv->kind == KV_STR ? mv->s : "svd";
+    if (mv && (mv->kind != KV_STR || (strcmp(method, "svd") && strcmp(method, "eigh") && strcmp(method, "cholesky"))))
+        return fe_err(p, mv->off, KILN_ERR_ARG, "%s(): method must be one of {'eigh', 'svd', 'cholesky'}", f->name);
+    if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "tol") && !fe_arg_number(p, arg(a, "tol"), f->name, "tol", &tol, &ti, &tdt)))
+        return false;
+    kiln_expr *t[13] = {expr_of(p, f, a, "mean")};
+    if (!t[0] || !(t[1] = expr_of(p, f, a, "cov"))) return result(p, out, NULL, off, 2, t);
+    const char *bad = t[0]->ndim != 1 ? "mean must be 1 dimensional"
+                    : t[1]->ndim != 2 || t[1]->shape[0] != t[1]->shape[1] ? "cov must be 2 dimensional and square"
+                    : t[0]->shape[0] != t[1]->shape[0] ? "mean and cov must have same length"
+                    : nd == KILN_MAX_DIMS ? "too many dimensions" : NULL;
+    if (bad) {
+        fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
+        return result(p, out, NULL, off, 2, t);
+    }
+    int64_t d = t[0]->shape[0];
+    shape[nd++] = d;
+    bool chol = !strcmp(method, "cholesky"), eig = !strcmp(method, "eigh");
+    if (!chol && strcmp(check, "warn") && strcmp(check, "raise") && strcmp(check, "ignore")) {
+        fe_err(p, cv->off, KILN_ERR_ARG, "%s(): check_valid must equal 'warn', 'raise', or 'ignore'", f->name);
+        return result(p, out, NULL, off, 2, t);
+    }
+    kiln_ctx *c = p->ctx;
+    kiln_expr *cov = t[2] = kiln_cast(c, t[1], KILN_F64), *fac; /* the factor A, (d, d) */
+    if (chol) fac = t[3] = kiln_transpose(c, t[4] = kiln_linalg(c, KILN_LA_CHOLESKY, cov, NULL, 0));
+    else {
+        kiln_expr *sv = t[3] = kiln_linalg(c, eig ? KILN_LA_EIGVALSH : KILN_LA_SVALS, cov, NULL, 0);
+        kiln_expr *vec = t[4] = kiln_linalg(c, eig ? KILN_LA_EIGVECSH : gen ? KILN_LA_SVD_U : KILN_LA_SVD_VH, cov, NULL, 0);
+        if (!strcmp(check, "raise")) {
+            bool psd = true;
+            if (eig) {
+                kiln_array *sa = value_now(p, sv, off);
+                for (int64_t k = 0; sa && k < d; k++) psd = psd && !(((const double *)sa->data)[k] < -tol);
+                if (!sa) return result(p, out, NULL, off, 13, t);
+                kiln_array_free(sa);
+            } else { /* vh.T * s @ vh against cov */
+                kiln_expr *vh = t[5] = gen ? kiln_linalg(c, KILN_LA_SVD_VH, cov, NULL, 0) : kiln_expr_retain(vec);
+                kiln_expr *back = t[6] = kiln_matmul(c, t[7] = kiln_mul(c, t[8] = kiln_transpose(c, vh), sv), vh);
+                if (!back || !close_now(p, back, cov, tol, off, &psd)) return result(p, out, NULL, off, 13, t);
+            }
+            if (!psd) {
+                fe_err(p, arg(a, "cov")->off, KILN_ERR_ARG, "%s(): covariance is not symmetric positive-semidefinite.", f->name);
+                return result(p, out, NULL, off, 13, t);
+            }
+        }
+        kiln_expr *root = t[9] = kiln_sqrt(c, t[10] = eig ? kiln_abs(c, sv) : kiln_expr_retain(sv));
+        fac = t[11] = gen ? kiln_transpose(c, t[12] = kiln_mul(c, vec, root)) : kiln_mul(c, t[12] = kiln_expand_dims(c, root, 1), vec);
+    }
+    fe_rng *r = fac ? rng_of(p, f, a, off, &gen) : NULL;
+    int64_t rows = 1;
+    for (int k = 0; k < nd - 1; k++) rows *= shape[k];
+    kiln_array *z = r ? kiln_array_new(c, KILN_F64, 2, (int64_t[]){rows, d}) : NULL;
+    if (!z) return result(p, out, NULL, off, 13, t);
+    for (int64_t k = 0, n = kiln_array_size(z); k < n; k++) ((double *)z->data)[k] = fe_rng_std_normal(r, gen);
+    kiln_expr *x = kiln_var(c, z);
+    kiln_array_free(z);
+    kiln_expr *prod = kiln_matmul(c, x, fac), *sum = gen ? kiln_add(c, t[0], prod) : kiln_add(c, prod, t[0]);
+    kiln_expr *res = kiln_reshape(c, sum, nd, shape);
+    kiln_expr_free(x);
+    kiln_expr_free(prod);
+    kiln_expr_free(sum);
+    return result(p, out, res, off, 13, t);
+}
+
 /* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
  * swap partner by masked rejection), as a new int64 array. */
 static kiln_array *shuffled_range(parser *p, fe_rng *r, int64_t n, size_t off) {
@@ -8263,6 +8354,7 @@ static const fe_fn functions[] = {
     {"negative_binomial", "n, p, size=None", h_dist, FE_NEG_BINOMIAL, "negative binomial counts (int64) (np.random.negative_binomial)", true},
     {"geometric", "p, size=None", h_dist, FE_GEOMETRIC, "geometric counts (int64): trials to the first success (np.random.geometric)", true},
     {"multinomial", "n, pvals, size=None", h_multi, 0, "multinomial counts (int64): n draws spread over len(pvals) outcomes (np.random.multinomial)", false},
+    {"multivariate_normal", "mean, cov, size=None, check_valid='warn', tol=1e-8", h_mvnormal, 0, "normal rows with mean and covariance cov, as NumPy's (through cov's SVD) (np.random.multivariate_normal)", false},
     {"dirichlet", "alpha, size=None", h_multi, 1, "Dirichlet rows (float64, each summing to 1) (np.random.dirichlet)", false},
     {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
                                                    "its methods are listed as Generator.NAME", false},
@@ -8288,6 +8380,7 @@ static const fe_fn functions[] = {
     {"Generator.negative_binomial", "self, n, p, size=None", h_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
     {"Generator.geometric", "self, p, size=None", h_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
     {"Generator.multinomial", "self, n, pvals, size=None", h_multi, 0, "rng.multinomial(n, pvals, size): multinomial counts (int64)", false},
+    {"Generator.multivariate_normal", "self, mean, cov, size=None, check_valid='warn', tol=1e-8, method='svd'", h_mvnormal, 0, "rng.multivariate_normal(mean, cov, size): normal rows (method 'svd', 'eigh' or 'cholesky')", false},
     {"Generator.dirichlet", "self, alpha, size=None", h_multi, 1, "rng.dirichlet(alpha, size): Dirichlet rows (float64)", false},
     {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
     {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},

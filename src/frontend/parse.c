@@ -2009,14 +2009,14 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
                                           "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle",
                                           "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy", "lognormal",
                                           "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald", "triangular",
-                                          "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", NULL};
+                                          "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
         if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn random random_sample standard_normal normal uniform exponential "
                                                                      "standard_exponential randint permutation choice shuffle seed default_rng gamma standard_gamma "
                                                                      "beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto weibull "
-                                                                     "power rayleigh wald triangular poisson binomial negative_binomial geometric multinomial and dirichlet");
+                                                                     "power rayleigh wald triangular poisson binomial negative_binomial geometric multinomial dirichlet and multivariate_normal");
         if (!strcmp(name, "power") || !strcmp(name, "f")) { /* (np.power is the ufunc; f a common name) */
             snprintf(name, cap, "random.%s", name[0] == 'f' ? "f" : "power");
         }
