@@ -407,9 +407,19 @@ static int64_t poisson(fe_rng *r, double lam) {
 
 /* Binomial by inversion (n p <= 30) */
 static int64_t binomial_inversion(fe_rng *r, int64_t n, double p) {
-    double q = 1.0 - p, qn = exp((double)n * log(q)), np = (double)n * p;
-    double lim = np + 10.0 * sqrt(np * q + 1);
-    int64_t bound = (double)n < lim ? n : (int64_t)lim, x = 0;
+    /* q^n and the bound depend on (n, p) alone: kept for the next draw, as NumPy's binomial_t
+     * keeps them (an array of draws with one n and p takes an exp and a log once) */
+    static _Thread_local struct {
+        int64_t n, bound;
+        double p, q, qn;
+    } c = {.n = -1};
+    if (n != c.n || p != c.p) {
+        double q = 1.0 - p, np = (double)n * p, lim = np + 10.0 * sqrt(np * q + 1);
+        c.n = n, c.p = p, c.q = q, c.qn = exp((double)n * log(q));
+        c.bound = (double)n < lim ? n : (int64_t)lim;
+    }
+    double q = c.q, qn = c.qn;
+    int64_t bound = c.bound, x = 0;
     double px = qn, u = fe_rng_double(r);
     while (u > px) {
         if (++x > bound) {

@@ -250,7 +250,12 @@ void fe_scope_derive(kiln_scope *s, const char *name, const uint64_t *ids, int n
     if (i < 0) return;
     struct scope_origin *o = &s->origin[i];
     if (!add) o->n = 0;
+    int kept = 0; /* (ids no longer bound are never bound again: dropped, or a loop's x[i] = v or x -= g
+                     would grow the list by one each time round) */
+    for (int k = 0; k < o->n; k++)
+        if (bound_now(s, o->from[k])) o->from[kept++] = o->from[k];
     int cap = o->n;
+    o->n = kept;
     for (int k = 0; k < n; k++)
         if (ids[k] != o->id && !add_id(s, &o->from, &o->n, &cap, ids[k])) return;
 }
