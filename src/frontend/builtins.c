@@ -18,46 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parser.h"
-
-/* The arguments of one call, bound to the parameters of a signature. */
-typedef struct fe_args {
-    int n;
-    char names[FE_MAX_ARGS][24];
-    kval v[FE_MAX_ARGS]; /* KV_ABSENT where not given */
-} fe_args;
-
-typedef struct fe_fn fe_fn;
-typedef bool (*fe_handler)(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
-struct fe_fn {
-    const char *name;
-    const char *sig; /* Python's: "a, axis=None, *, keepdims=False"; "*shape" collects the rest */
-    fe_handler fn;
-    int op;          /* the handler's own argument (an op, a dtype ...) */
-    const char *doc;
-    bool py;         /* a Python builtin: its result from Python numbers stays a Python number */
-};
-
-/* The argument for parameter `name` (KV_ABSENT when not given). */
-static kval *arg(fe_args *a, const char *name) {
-    for (int i = 0; i < a->n; i++)
-        if (!strcmp(a->names[i], name)) return &a->v[i];
-    KILN_ASSERT(0 && "a handler asked for a parameter its signature does not have");
-    return NULL;
-}
-static bool has(const fe_args *a, const char *name) {
-    for (int i = 0; i < a->n; i++)
-        if (!strcmp(a->names[i], name)) return true;
-    return false;
-}
-static bool given(fe_args *a, const char *name) {
-    kval *v = arg(a, name);
-    return v->kind != KV_ABSENT;
-}
-static bool given_not_none(fe_args *a, const char *name) {
-    kval *v = arg(a, name);
-    return v->kind != KV_ABSENT && v->kind != KV_NONE;
-}
+#include "handlers.h"
 
 /* ------------------------------------------------------------------ binding */
 
@@ -140,23 +101,6 @@ static void args_free(parser *p, fe_args *a) {
 
 /* ------------------------------------------------------------------ helpers for handlers */
 
-/* The expression of parameter name (converted from a list or number), or NULL with an error. */
-static kiln_expr *expr_of(parser *p, const fe_fn *f, fe_args *a, const char *name) {
-    return fe_arg_expr(p, arg(a, name), f->name, name);
-}
-/* out = r (a reference taken over), then releases the n handles of t. */
-static bool result(parser *p, kval *out, kiln_expr *r, size_t off, int n, kiln_expr **t) {
-    bool ok = fe_set_expr(p, out, r, off);
-    for (int i = 0; i < n; i++) kiln_expr_free(t[i]);
-    return ok;
-}
-/* out = a new array (taken over) as an expression. */
-static bool array_result(parser *p, kval *out, kiln_array *a, size_t off) {
-    if (!fe_got(p, a, off)) return false;
-    kiln_expr *e = kiln_var(p->ctx, a);
-    kiln_array_free(a);
-    return fe_set_expr(p, out, e, off);
-}
 static bool no_out(parser *p, const fe_fn *f, fe_args *a) {
     if (!given_not_none(a, "out")) return true;
     return fe_err(p, arg(a, "out")->off, KILN_ERR_ARG, "%s(): out= is not supported (kiln's results are new arrays)", f->name);
@@ -962,8 +906,6 @@ static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return array_result(p, out, r, off);
 }
 
-static kiln_array *value_now(parser *p, kiln_expr *e, size_t off);
-
 /* A text file's bytes (NUL-terminated, kiln_malloc'd), or NULL after an error naming fn. */
 static char *file_text(parser *p, const char *fn, const kval *name, size_t *len) {
     FILE *fp = fopen(name->s, "rb");
@@ -1561,42 +1503,6 @@ static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
 
 /* ------------------------------------------------------------------ NumPy's compositions */
 
-/* Temporaries of a composition: every builder's result is kept here and freed at the end
- * (builders given a NULL operand give NULL, keeping the first error). */
-typedef struct tmps {
-    kiln_expr *in[32], **v; /* v: in, or a larger block once there are more */
-    int n, cap;
-} tmps;
-static kiln_expr *keep(tmps *t, kiln_expr *e) {
-    if (!e) return NULL;
-    if (!t->v) t->v = t->in, t->cap = 32;
-    if (t->n == t->cap) {
-        kiln_expr **w = malloc((size_t)t->cap * 2 * sizeof *w);
-        if (!w) {
-            kiln_fail(e->g->ctx, KILN_ERR_NOMEM, "out of memory");
-            kiln_expr_free(e);
-            return NULL;
-        }
-        memcpy(w, t->v, (size_t)t->n * sizeof *w);
-        if (t->v != t->in) free(t->v);
-        t->v = w;
-        t->cap *= 2;
-    }
-    t->v[t->n++] = e;
-    return e;
-}
-static void tmps_free(tmps *t) {
-    for (int i = 0; i < t->n; i++) kiln_expr_free(t->v[i]);
-    if (t->v != t->in) free(t->v);
-    *t = (tmps){0};
-}
-/* out = r (a new reference to it), then the temporaries go. */
-static bool done(parser *p, tmps *t, kval *out, kiln_expr *r, size_t off) {
-    bool ok = fe_set_expr(p, out, r ? kiln_expr_retain(r) : NULL, off);
-    tmps_free(t);
-    return ok;
-}
-
 /* np.dot with an operand of 3 dims or more: a sum over the last axis of a and the second-to-last
  * of b (b's only one when it is 1-D); the result's dims are a's others, then b's others.  As
  * one product: a's other dims flattened into rows, b's into columns. */
@@ -1652,7 +1558,7 @@ static kiln_expr *lift(parser *p, tmps *t, kiln_expr *x, int nd) {
 }
 /* (nd, shape) and x's shape broadcast together, NumPy's rule, into (nd, shape); false (nothing
  * changed) where they do not broadcast. */
-static bool merge_shape(int *nd, int64_t *shape, const kiln_expr *x) {
+bool fe_merge_shape(int *nd, int64_t *shape, const kiln_expr *x) {
     int n = x->ndim > *nd ? x->ndim : *nd, pu = n - *nd, pw = n - x->ndim;
     int64_t merged[KILN_MAX_DIMS];
     for (int d = 0; d < n; d++) {
@@ -1666,7 +1572,7 @@ static bool merge_shape(int *nd, int64_t *shape, const kiln_expr *x) {
 }
 /* x broadcast to shape (nd dims), each stretched dim a take of index 0: the values exactly;
  * NULL with an error at off when it cannot be. */
-static kiln_expr *broadcast(parser *p, tmps *t, kiln_expr *x, int nd, const int64_t *shape, const char *fn, size_t off) {
+kiln_expr *fe_broadcast_to(parser *p, tmps *t, kiln_expr *x, int nd, const int64_t *shape, const char *fn, size_t off) {
     if (!x) return NULL;
     if (x->ndim > nd) {
         fe_err(p, off, KILN_ERR_SHAPE, "%s(): cannot broadcast a %d-d array to %d dimensions", fn, x->ndim, nd);
@@ -1702,7 +1608,7 @@ static kiln_expr *diff_joined(parser *p, const fe_fn *f, fe_args *a, kiln_expr *
             memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
             shape[ax] = 1;
             if (e->op == KILN_OP_CONST && e->weak) e = keep(&t, ir_const(&p->ctx->graph, (kiln_dtype)e->dtype, e->val, false));
-            e = broadcast(p, &t, e, x->ndim, shape, f->name, off);
+            e = fe_broadcast_to(p, &t, e, x->ndim, shape, f->name, off);
         }
         if (!e) {
             tmps_free(&t);
@@ -2156,8 +2062,8 @@ static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         return fe_err(p, off, KILN_ERR_DTYPE, "ufunc '%s' did not contain a loop with signature matching types (%s, %s)", f->name,
                       kiln_dtype_name((kiln_dtype)x->dtype), kiln_dtype_name((kiln_dtype)y->dtype));
     }
-    kiln_expr *bx = broadcast(p, &t, keep(&t, kiln_cast(c, x, KILN_I64)), both->ndim, both->shape, f->name, off);
-    kiln_expr *by = bx ? broadcast(p, &t, keep(&t, kiln_cast(c, y, KILN_I64)), both->ndim, both->shape, f->name, off) : NULL;
+    kiln_expr *bx = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, x, KILN_I64)), both->ndim, both->shape, f->name, off);
+    kiln_expr *by = bx ? fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, y, KILN_I64)), both->ndim, both->shape, f->name, off) : NULL;
     kiln_array *X = by ? value_now(p, bx, off) : NULL, *Y = X ? value_now(p, by, off) : NULL;
     kiln_array *r = Y ? kiln_array_new(c, dt, both->ndim, both->shape) : NULL;
     if (Y && fe_got(p, r, off)) {
@@ -2771,12 +2677,12 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
         kiln_expr *sub = inv && ub ? keep(t, kiln_mul(c, keep(t, kiln_expand_dims(c, inv, 1)), ub)) : NULL;
         sol = sub && vh ? keep(t, kiln_matmul(c, mat_t(p, t, vh), sub)) : NULL;
     } else if (sv) { /* an empty a: x is zeros */
-        sol = broadcast(p, t, zero_of(p, t, dt), 2, (int64_t[]){n, kb}, f->name, off);
+        sol = fe_broadcast_to(p, t, zero_of(p, t, dt), 2, (int64_t[]){n, kb}, f->name, off);
     }
     if (!sol) return done(p, t, out, NULL, off);
     kiln_expr *res; /* the residuals: sum((b - a @ x)², axis=0) with a full rank and m > n, else nothing */
     if (rank == n && m > n) res = keep(t, kiln_sum(c, keep(t, kiln_square(c, keep(t, kiln_sub(c, b2, keep(t, kiln_matmul(c, xa, sol)))))), 0, 0));
-    else res = broadcast(p, t, zero_of(p, t, dt), 1, (int64_t[]){0}, f->name, off);
+    else res = fe_broadcast_to(p, t, zero_of(p, t, dt), 1, (int64_t[]){0}, f->name, off);
     kiln_expr *xs = b->ndim == 1 ? keep(t, kiln_squeeze(c, sol, 1)) : sol;
     kiln_expr *rk = keep(t, kiln_const(c, KILN_I32, (double)rank));
     return tuple_result(p, t, out, (kiln_expr *[]){xs, res, rk, sv}, 4, off);
@@ -2940,7 +2846,7 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             memcpy(shape, x->shape, sizeof shape);
             shape[nd - 2] = n, shape[nd - 1] = m;
             kiln_expr *z = zero_of(p, &t, dt);
-            return done(p, &t, out, broadcast(p, &t, z, nd, shape, f->name, off), off);
+            return done(p, &t, out, fe_broadcast_to(p, &t, z, nd, shape, f->name, off), off);
         }
         kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
         kiln_expr *cut = sv ? keep(&t, kiln_mul(c, keep(&t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 1)), keep(&t, kiln_scalar(c, rc)))) : NULL;
@@ -2963,7 +2869,7 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             kiln_array *e = kiln_eye(c, (kiln_dtype)x->dtype, n, n, 0);
             kiln_expr *ev = e ? keep(&t, kiln_var(c, e)) : NULL;
             kiln_array_free(e);
-            return done(p, &t, out, broadcast(p, &t, ev, nd, x->shape, f->name, off), off);
+            return done(p, &t, out, fe_broadcast_to(p, &t, ev, nd, x->shape, f->name, off), off);
         }
         kiln_expr *z = k < 0 ? la_of(p, &t, KILN_LA_INV, x, NULL, 0) : x, *r = NULL;
         uint64_t e = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
@@ -3131,13 +3037,6 @@ static bool h_vecdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 /* ------------------------------------------------------------------ computed now: nonzero, unique */
 
 /* e's value now (the statement is rebuilt at each run, as for a mask's); NULL after an error. */
-static kiln_array *value_now(parser *p, kiln_expr *e, size_t off) {
-    p->env->volatile_ = true;
-    kiln_array *r = kiln_eval(p->ctx, e);
-    if (!r) fe_got(p, NULL, off);
-    return r;
-}
-
 /* nonzero(a): a tuple of int64 arrays, the coordinates of a's nonzero elements in C order;
  * argwhere(a): them as the columns of one (count, ndim) array; flatnonzero(a): their positions
  * in the flattened a.  Computed now. */
@@ -3601,7 +3500,7 @@ static bool ein_prepare(parser *p, tmps *tm, ein_term *t, const int64_t *size, i
         shape[d] = size[t->lab[d]];
         bc = bc || shape[d] != t->x->shape[d];
     }
-    return !bc || (t->x = broadcast(p, tm, t->x, t->n, shape, "einsum", off)) != NULL;
+    return !bc || (t->x = fe_broadcast_to(p, tm, t->x, t->n, shape, "einsum", off)) != NULL;
 }
 
 /* einsum(subscripts, *operands, optimize=False): NumPy's Einstein summation.  Each operand's
@@ -4171,7 +4070,7 @@ static bool h_broadcast_to(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
     int64_t shape[KILN_MAX_DIMS];
     kiln_expr *x = keep(&t, expr_of(p, f, a, "array"));
     if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return done(p, &t, out, NULL, off);
-    return done(p, &t, out, broadcast(p, &t, x, nd, shape, f->name, off), off);
+    return done(p, &t, out, fe_broadcast_to(p, &t, x, nd, shape, f->name, off), off);
 }
 
 /* meshgrid(*xi, indexing='xy', sparse=False): coordinate arrays, a tuple; with 'xy' the first
@@ -4205,7 +4104,7 @@ static bool h_meshgrid(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         int64_t s[KILN_MAX_DIMS];
         for (int d = 0; d < n; d++) s[d] = d == pos[k] ? shape[d] : 1;
         kiln_expr *r = keep(&t, kiln_reshape(p->ctx, xs[k], n, s));
-        if (!sparse) r = broadcast(p, &t, r, n, shape, f->name, off);
+        if (!sparse) r = fe_broadcast_to(p, &t, r, n, shape, f->name, off);
         ok = fe_set_expr(p, &items[k], r ? kiln_expr_retain(r) : NULL, off);
     }
     tmps_free(&t);
@@ -4267,7 +4166,7 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         for (int d = 0; d < x->ndim; d++)
             if ((mask >> d) & 1) n *= x->shape[d];
         kiln_expr *cnt = keep(&t, kiln_cast(c, keep(&t, kiln_scalar(c, (double)n)), (kiln_dtype)m->dtype));
-        return pair_result(p, &t, out, m, broadcast(p, &t, cnt, m->ndim, m->shape, f->name, off), off);
+        return pair_result(p, &t, out, m, fe_broadcast_to(p, &t, cnt, m->ndim, m->shape, f->name, off), off);
     }
     kiln_expr *w = keep(&t, expr_of(p, f, a, "weights"));
     if (!w) return done(p, &t, out, NULL, off);
@@ -4289,7 +4188,7 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_dtype xd = (kiln_dtype)x->dtype, wd = (kiln_dtype)w->dtype;
     kiln_dtype rd = !dtype_is_float(xd) ? KILN_F64 : xd == KILN_F32 && (wd == KILN_F32 || wd == KILN_BOOL) ? KILN_F32 : KILN_F64;
     kiln_expr *xr = keep(&t, kiln_cast(c, x, rd)), *wr = keep(&t, kiln_cast(c, w, rd));
-    kiln_expr *wb = broadcast(p, &t, wr, x->ndim, x->shape, f->name, off);
+    kiln_expr *wb = fe_broadcast_to(p, &t, wr, x->ndim, x->shape, f->name, off);
     kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
     kiln_expr *num = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_));
     bool z;
@@ -5121,7 +5020,7 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                     v = keep(&t, kiln_const(c, KILN_F64, cv[d][k ? 1 : 0]));
                 }
                 if (v && v->dtype != x->dtype) v = keep(&t, kiln_cast(c, v, (kiln_dtype)x->dtype));
-                if (!(parts[np_++] = broadcast(p, &t, v, nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
+                if (!(parts[np_++] = fe_broadcast_to(p, &t, v, nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
             }
             x = keep(&t, kiln_concatenate(c, np_, parts, d));
             continue;
@@ -5406,7 +5305,7 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     } else {
         kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
         kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
-        if (val && val->ndim == 0) val = broadcast(p, &t, val, 1, x->shape, f->name, off);
+        if (val && val->ndim == 0) val = fe_broadcast_to(p, &t, val, 1, x->shape, f->name, off);
         n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
         if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
     }
@@ -5756,686 +5655,6 @@ static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kval_free(c, &fit);
     if (coef && coef->ndim == 2) scale = keep(&t, kiln_reshape(c, scale, 2, (int64_t[]){order, 1}));
     return done(p, &t, out, op2(&t, c, KILN_OP_DIV, coef, scale), off);
-}
-
-/* ------------------------------------------------------------------ random numbers */
-
-/* The generator a call draws from: a Generator's method's own (its self), else np.random's legacy
- * state; NULL after an error.  gen: the Generator's algorithms (ziggurat normals, Lemire's
- * integers, Floyd's samples), else RandomState's. */
-static fe_rng *rng_of(parser *p, const fe_fn *f, fe_args *a, size_t off, bool *gen) {
-    kiln_scope *s = p->env->scope;
-    *gen = has(a, "self");
-    if (!s) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generator)", f->name), NULL;
-    p->env->volatile_ = true;
-    if (!*gen) return &s->rng;
-    kval *g = arg(a, "self");
-    if (g->kind != KV_GEN || g->rng < 0 || g->rng >= s->ngens) return fe_err(p, off, KILN_ERR_ARG, "%s(): not a Generator", f->name), NULL;
-    return &s->gens[g->rng];
-}
-
-/* size= (or rand's *shape): the draw's shape; *sized false for None (one Python number). */
-static bool draw_shape(parser *p, const fe_fn *f, fe_args *a, int *nd, int64_t *shape, bool *sized) {
-    const char *pn = has(a, "size") ? "size" : "shape"; /* (rand's *shape; gamma's shape is a parameter) */
-    kval *s = arg(a, pn);
-    *nd = 0;
-    *sized = s->kind != KV_ABSENT && s->kind != KV_NONE;
-    if (*sized && !fe_arg_shape(p, s, f->name, pn, nd, shape)) return false;
-    if (pn[1] == 'h') *sized = *nd > 0; /* rand() is a number, rand(3) an array */
-    for (int d = 0; d < *nd; d++)
-        if (shape[d] < 0) return fe_err(p, s->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
-    return true;
-}
-
-/* The draws' array (a new one of dtype dt and the shape), or one Python number when not sized. */
-static bool draws_result(parser *p, kval *out, kiln_array *r, bool sized, bool py_int, size_t off) {
-    if (sized || !r) return array_result(p, out, r, off);
-    kiln_expr *e = py_int ? kiln_int(p->ctx, ((int64_t *)r->data)[0])
-                 : r->dtype == KILN_F32 ? kiln_scalar(p->ctx, ((float *)r->data)[0]) : kiln_scalar(p->ctx, ((double *)r->data)[0]);
-    kiln_array_free(r);
-    return fe_set_expr(p, out, e, off);
-}
-
-/* A draw's two parameters (pn: their names; absent ones keep v's defaults), each a number (v, iv,
- * dts) or an array whose values, broadcast to the draw's shape and cast to want, are read now into
- * pa[i] (a new array, else NULL); the draw's shape is size's, else the arrays' broadcast shape. */
-static bool draw_params(parser *p, const fe_fn *f, fe_args *a, const char *const pn[3], kiln_dtype want, double v[3], int64_t iv[3],
-                        kiln_dtype dts[3], kiln_array *pa[3], int *nd, int64_t *shape, bool *sized) {
-    tmps t = {0};
-    kiln_expr *e[3] = {NULL, NULL, NULL};
-    pa[0] = pa[1] = pa[2] = NULL;
-    if (!draw_shape(p, f, a, nd, shape, sized)) return false;
-    bool arrays = false;
-    for (int i = 0; i < 3; i++) {
-        if (!pn[i] || !has(a, pn[i]) || !given_not_none(a, pn[i])) continue;
-        kval *x = arg(a, pn[i]);
-        if (x->kind == KV_LIST || x->kind == KV_TUPLE || (x->kind == KV_ARRAY && x->e->ndim > 0)) {
-            if (!(e[i] = keep(&t, expr_of(p, f, a, pn[i])))) return tmps_free(&t), false;
-            if (dtype_is_int(want) && !dtype_is_int((kiln_dtype)e[i]->dtype) && e[i]->dtype != KILN_BOOL) {
-                tmps_free(&t);
-                return fe_err(p, x->off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
-            }
-            dts[i] = (kiln_dtype)e[i]->dtype;
-            arrays = true;
-        } else if (!fe_arg_number(p, x, f->name, pn[i], &v[i], &iv[i], &dts[i])) {
-            return tmps_free(&t), false;
-        }
-    }
-    if (arrays && !*sized) { /* the arrays' broadcast shape */
-        *sized = true;
-        for (int i = 0; i < 3; i++)
-            if (e[i] && !merge_shape(nd, shape, e[i])) {
-                tmps_free(&t);
-                return fe_err(p, arg(a, pn[i])->off, KILN_ERR_SHAPE, "%s(): shape mismatch: objects cannot be broadcast to a single shape", f->name);
-            }
-    }
-    for (int i = 0; i < 3; i++) {
-        kiln_expr *b = e[i] ? broadcast(p, &t, keep(&t, kiln_cast(p->ctx, e[i], want)), *nd, shape, f->name, arg(a, pn[i])->off) : NULL;
-        if (e[i] && (!b || !(pa[i] = value_now(p, b, arg(a, pn[i])->off)))) {
-            kiln_array_free(pa[0]);
-            kiln_array_free(pa[1]);
-            pa[0] = pa[1] = pa[2] = NULL;
-            return tmps_free(&t), false;
-        }
-    }
-    tmps_free(&t);
-    return true;
-}
-
-/* Parameter i at element k: its array's value there, or the number. */
-static double param_at(kiln_array *const pa[3], const double v[3], int i, int64_t k) { return pa[i] ? ((const double *)pa[i]->data)[k] : v[i]; }
-static int64_t iparam_at(kiln_array *const pa[3], const int64_t iv[3], int i, int64_t k) { return pa[i] ? ((const int64_t *)pa[i]->data)[k] : iv[i]; }
-
-/* The draws of a failed call's parameters released; false. */
-static bool params_free(kiln_array *pa[3]) {
-    for (int i = 0; i < 3; i++) kiln_array_free(pa[i]);
-    return false;
-}
-
-/* rand(*shape), randn(*shape), random_sample(size), standard_normal(size), normal(loc, scale,
- * size), uniform(low, high, size), exponential(scale, size), standard_exponential(size): NumPy's
- * draws in NumPy's order, from np.random's legacy state or a Generator (with dtype float32 where
- * NumPy's Generator has it); parameters numbers or arrays (broadcast, each element's own). */
-enum { D_RAND, D_RANDN, D_NORMAL, D_UNIFORM, D_EXP };
-static bool h_draw(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    int nd;
-    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
-    bool sized, gen;
-    const char *pn[3] = {f->op == D_NORMAL ? "loc" : f->op == D_UNIFORM ? "low" : "scale", f->op == D_NORMAL ? "scale" : "high", NULL};
-    double v[3] = {f->op == D_EXP ? 1.0 : 0.0, 1.0, 0.0};
-    kiln_dtype dts[3], dt = KILN_F64;
-    kiln_array *pa[3];
-    if (has(a, "dtype") && given_not_none(a, "dtype")) {
-        if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
-        if (dt != KILN_F64 && (dt != KILN_F32 || !strcmp(f->name, "Generator.standard_exponential")))
-            return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s (kiln draws float64%s)", f->name,
-                          kiln_dtype_name(dt), strcmp(f->name, "Generator.standard_exponential") ? " and float32" : "");
-    }
-    if (!draw_params(p, f, a, pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
-    int64_t n = 1;
-    for (int d = 0; d < nd; d++) n *= shape[d];
-    int si = f->op == D_NORMAL ? 1 : 0; /* (the scale's parameter) */
-    for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
-        double lo = param_at(pa, v, 0, k), hi = param_at(pa, v, 1, k), range = hi - lo;
-        const char *bad = (f->op == D_NORMAL || f->op == D_EXP) && param_at(pa, v, si, k) < 0 ? "%s(): scale < 0"
-                        : f->op == D_UNIFORM && !isfinite(range) ? (has(a, "self") ? "%s(): high - low range exceeds valid bounds" : "%s(): Range exceeds valid bounds")
-                        : f->op == D_UNIFORM && has(a, "self") && range < 0 ? "%s(): high - low < 0" : NULL;
-        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name);
-    }
-    fe_rng *r = rng_of(p, f, a, off, &gen);
-    kiln_array *res = r ? kiln_array_new(p->ctx, dt, nd, shape) : NULL;
-    if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
-    double *d = (double *)res->data;
-    float *s = (float *)res->data;
-    if (f->op == D_RAND || f->op == D_RANDN) { /* no parameters: drawn in one loop */
-        fe_rng_fill(r, f->op == D_RANDN, gen, dt == KILN_F32, n, res->data);
-        n = 0;
-    }
-    for (int64_t i = 0; i < n; i++) switch (f->op) {
-        case D_RAND:
-            if (dt == KILN_F32) s[i] = fe_rng_float(r);
-            else d[i] = fe_rng_double(r);
-            break;
-        case D_RANDN:
-            if (dt == KILN_F32) s[i] = fe_rng_normal_f(r);
-            else d[i] = fe_rng_std_normal(r, gen);
-            break;
-        case D_NORMAL: d[i] = param_at(pa, v, 0, i) + param_at(pa, v, 1, i) * fe_rng_std_normal(r, gen); break;
-        case D_UNIFORM: {
-            double lo = param_at(pa, v, 0, i);
-            d[i] = lo + (param_at(pa, v, 1, i) - lo) * fe_rng_double(r);
-            break;
-        }
-        default: d[i] = param_at(pa, v, 0, i) * fe_rng_std_exponential(r, gen); break;
-        }
-    params_free(pa);
-    return draws_result(p, out, res, sized, false, off);
-}
-
-/* randint(low, high=None, size=None, dtype=int64) and a Generator's integers(..., endpoint=False):
- * RandomState's masked rejection, the Generator's Lemire multiply, as NumPy draws them; low and
- * high numbers or integer arrays (broadcast, each element's own). */
-static bool h_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    int nd;
-    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
-    bool sized, gen, endpoint = false, two = given_not_none(a, "high");
-    double v[3];
-    kiln_dtype dts[3] = {KILN_I64, KILN_I64, KILN_I64}, dt = KILN_I64;
-    kiln_array *pa[3];
-    const char *pn[3] = {"low", two ? "high" : NULL, NULL};
-    if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
-        (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
-        return false;
-    if (dt != KILN_I64 && dt != KILN_I32)
-        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64 and int32)", f->name, kiln_dtype_name(dt));
-    if (!draw_params(p, f, a, pn, KILN_I64, v, iv, dts, pa, &nd, shape, &sized)) return false;
-    if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) {
-        params_free(pa);
-        return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
-    }
-    if (!two) pa[1] = pa[0], pa[0] = NULL, iv[1] = iv[0], iv[0] = 0; /* randint(n): [0, n) */
-    int64_t n = 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
-    for (int d = 0; d < nd; d++) n *= shape[d];
-    for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
-        int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
-        const char *bad = (endpoint ? hi < lo : hi <= lo) ? (!two ? "%s(): high <= 0" : endpoint ? "%s(): low > high" : "%s(): low >= high")
-                        : lo < -bound - 1 ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;
-        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name, kiln_dtype_name(dt));
-    }
-    fe_rng *r = rng_of(p, f, a, off, &gen);
-    kiln_array *res = r ? kiln_array_new(p->ctx, dt, nd, shape) : NULL;
-    if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
-    if (!pa[0] && !pa[1] && dt == KILN_I64) { /* one range: drawn in one loop */
-        fe_rng_bounded_fill(r, iv[0], (uint64_t)(iv[1] - !endpoint) - (uint64_t)iv[0], !gen, n, (int64_t *)res->data);
-        n = 0;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
-        int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));
-        if (dt == KILN_I32) ((int32_t *)res->data)[i] = (int32_t)x;
-        else ((int64_t *)res->data)[i] = x;
-    }
-    params_free(pa);
-    /* (without size, RandomState's is a Python int, a Generator's a NumPy integer) */
-    return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt == KILN_I32, true, off);
-}
-
-/* The other distributions (rng.h's fe_dist): their parameters' names, defaults and NumPy's checks
- * ('0': not negative, '+': positive, 'b': in [0, 1], 'g': in (0, 1], 'p': a Poisson rate, 'N':
- * positive, not NaN, '.': none). */
-static const struct dist_info {
-    const char *pn[3];
-    double def[3];
-    const char *check;
-} dist_infos[] = {
-    [FE_GAMMA] = {{"shape", "scale"}, {0, 1}, "00"},          [FE_STD_GAMMA] = {{"shape"}, {0}, "0"},
-    [FE_BETA] = {{"a", "b"}, {0, 0}, "++"},                    [FE_CHISQUARE] = {{"df"}, {0}, "+"},
-    [FE_F] = {{"dfnum", "dfden"}, {0, 0}, "++"},               [FE_STD_T] = {{"df"}, {0}, "+"},
-    [FE_CAUCHY] = {{NULL}, {0}, ""},                           [FE_LOGNORMAL] = {{"mean", "sigma"}, {0, 1}, ".0"},
-    [FE_LAPLACE] = {{"loc", "scale"}, {0, 1}, ".0"},           [FE_LOGISTIC] = {{"loc", "scale"}, {0, 1}, ".0"},
-    [FE_GUMBEL] = {{"loc", "scale"}, {0, 1}, ".0"},            [FE_PARETO] = {{"a"}, {0}, "+"},
-    [FE_WEIBULL] = {{"a"}, {0}, "0"},                          [FE_POWER] = {{"a"}, {0}, "+"},
-    [FE_RAYLEIGH] = {{"scale"}, {1}, "0"},                     [FE_WALD] = {{"mean", "scale"}, {0, 0}, "++"},
-    [FE_TRIANGULAR] = {{"left", "mode", "right"}, {0, 0, 0}, "..."}, [FE_POISSON] = {{"lam"}, {1}, "p"},
-    [FE_BINOMIAL] = {{"n", "p"}, {0, 0}, "0b"},                [FE_NEG_BINOMIAL] = {{"n", "p"}, {0, 0}, "Ng"},
-    [FE_GEOMETRIC] = {{"p"}, {0}, "g"},
-};
-
-/* NumPy's message where parameter x (named nm) fails check c, else NULL (into buf). */
-static const char *dist_check(char c, const char *nm, double x, char *buf, size_t cap) {
-    const char *fmt = c == '0' && !isnan(x) && signbit(x) ? "%s < 0"
-                    : (c == '+' && x <= 0) || (c == 'N' && x <= 0) ? "%s <= 0"
-                    : c == 'N' && isnan(x) ? "%s must not be NaN"
-                    : c == 'b' && !(x >= 0 && x <= 1) ? "%s < 0, %s > 1 or %s is NaN"
-                    : c == 'g' && !(x > 0 && x <= 1) ? "%s <= 0, %s > 1 or %s contains NaNs"
-                    : c == 'p' && !(x >= 0) ? "%s < 0 or %s is NaN"
-                    : c == 'p' && !(x <= 9.2233720064847708e18) ? "%s value too large" : NULL;
-    if (!fmt) return NULL;
-    snprintf(buf, cap, fmt, nm, nm, nm);
-    return buf;
-}
-
-/* gamma beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto
- * weibull power rayleigh wald triangular (float64) and poisson binomial negative_binomial
- * geometric (int64): np.random's and a Generator's, drawn as NumPy draws them (rng.c), their
- * parameters numbers or arrays, each element checked as NumPy checks it. */
-static bool h_dist(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    const struct dist_info *di = &dist_infos[f->op];
-    int nd;
-    int64_t shape[KILN_MAX_DIMS], iv[3] = {0, 0, 0};
-    bool sized, gen, count = f->op >= FE_POISSON;
-    double v[3] = {di->def[0], di->def[1], di->def[2]};
-    kiln_dtype dts[3];
-    kiln_array *pa[3];
-    if (!draw_params(p, f, a, di->pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
-    if (f->op == FE_BINOMIAL && pa[0] && !dtype_is_int(dts[0]) && dts[0] != KILN_BOOL)
-        return params_free(pa) || fe_err(p, arg(a, "n")->off, KILN_ERR_ARG, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'",
-                                         kiln_dtype_name(dts[0]));
-    int64_t n = 1;
-    for (int d = 0; d < nd; d++) n *= shape[d];
-    char msg[160];
-    for (int64_t k = 0; k < (pa[0] || pa[1] || pa[2] ? n : 1); k++) {
-        const char *bad = NULL;
-        const char *check = f->op == FE_NEG_BINOMIAL && !has(a, "self") ? "+b" : di->check; /* (RandomState's negative_binomial: p = 0 allowed) */
-        for (int i = 0; !bad && check[i]; i++) bad = dist_check(check[i], di->pn[i], param_at(pa, v, i, k), msg, sizeof msg);
-        double l = param_at(pa, v, 0, k), m = param_at(pa, v, 1, k), r = param_at(pa, v, 2, k);
-        if (!bad && f->op == FE_BINOMIAL && !pa[0] && dtype_is_float(dts[0]) && isnan(v[0])) bad = "cannot convert float NaN to integer";
-        if (!bad && f->op == FE_BINOMIAL && (pa[0] ? !(l < 9.2233720368547758e18) : iv[0] < 0)) bad = "n < 0"; /* (inf: NumPy's int64 cast makes it negative) */
-        if (!bad && f->op == FE_TRIANGULAR) bad = l > m ? "left > mode" : m > r ? "mode > right" : l == r ? "left == right" : NULL;
-        if (!bad && f->op == FE_NEG_BINOMIAL && has(a, "self") && (1 - m) / m * (l + 10 * sqrt(l)) > 9.2233720064847708e18)
-            bad = "n too large or p too small, see Generator.negative_binomial Notes";
-        if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
-    }
-    fe_rng *rg = rng_of(p, f, a, off, &gen);
-    kiln_array *res = rg ? kiln_array_new(p->ctx, count ? KILN_I64 : KILN_F64, nd, shape) : NULL;
-    if (!res) return params_free(pa) || (rg && fe_got(p, NULL, off));
-    for (int64_t i = 0; i < n; i++) {
-        double prm[3] = {param_at(pa, v, 0, i), param_at(pa, v, 1, i), param_at(pa, v, 2, i)};
-        int64_t bn = pa[0] ? (int64_t)prm[0] : iv[0]; /* (binomial's n, exactly) */
-        if (count) ((int64_t *)res->data)[i] = fe_rng_count(rg, gen, (fe_dist)f->op, prm, bn);
-        else ((double *)res->data)[i] = fe_rng_draw(rg, gen, (fe_dist)f->op, prm);
-    }
-    params_free(pa);
-    return draws_result(p, out, res, sized, count, off);
-}
-
-/* multinomial(n, pvals, size=None) (int64 counts) and dirichlet(alpha, size=None) (float64 rows
- * summing to 1): size's shape and then one axis of len(pvals) or len(alpha), each row drawn as
- * NumPy draws it; one n and 1-D pvals. */
-static bool h_multi(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    bool dir = f->op == 1, gen = has(a, "self"), sized;
-    const char *pn = dir ? "alpha" : "pvals";
-    int nd;
-    int64_t shape[KILN_MAX_DIMS], n = 0;
-    if (!dir && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) return false;
-    if (!draw_shape(p, f, a, &nd, shape, &sized)) return false;
-    kiln_expr *pe = expr_of(p, f, a, pn), *c = pe && pe->ndim == 1 ? kiln_cast(p->ctx, pe, KILN_F64) : NULL;
-    if (pe && pe->ndim != 1) fe_err(p, arg(a, pn)->off, KILN_ERR_ARG, dir ? "%s(): alpha must be 1-dimensional" : "%s(): kiln takes 1-D pvals", f->name);
-    kiln_array *pv = c ? value_now(p, c, arg(a, pn)->off) : NULL;
-    kiln_expr_free(c);
-    kiln_expr_free(pe);
-    if (!pv) return false;
-    const double *pr = (const double *)pv->data;
-    int64_t d = kiln_array_size(pv);
-    const char *bad = NULL;
-    double sum = 0, comp = 0;
-    for (int64_t j = 0; j < d && !bad; j++) {
-        bad = dir ? (gen ? pr[j] < 0 : pr[j] <= 0) ? (gen ? "alpha < 0" : "alpha <= 0") : NULL
-                  : !(pr[j] >= 0 && pr[j] <= 1) ? "pvals < 0, pvals > 1 or pvals is NaN" : NULL;
-        if (j < d - 1) { /* (NumPy's kahan_sum of pvals[:-1]) */
-            double y = pr[j] - comp, t = sum + y;
-            comp = (t - sum) - y, sum = t;
-        }
-    }
-    if (!bad && !dir && d == 0) bad = "pvals must have at least 1 dimension and the last dimension of pvals must be greater than 0.";
-    if (!bad && !dir && sum > 1.0 + 1e-12) bad = "sum(pvals[:-1]) > 1.0";
-    if (!bad && !dir && n < 0) bad = "n < 0";
-    if (!bad && nd == KILN_MAX_DIMS) bad = "too many dimensions";
-    if (bad) {
-        kiln_array_free(pv);
-        return fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
-    }
-    shape[nd++] = d;
-    fe_rng *r = rng_of(p, f, a, off, &gen);
-    kiln_array *res = r ? kiln_array_new(p->ctx, dir ? KILN_F64 : KILN_I64, nd, shape) : NULL;
-    if (!res) {
-        kiln_array_free(pv);
-        return r ? fe_got(p, NULL, off) : false;
-    }
-    for (int64_t i = 0, rows = d ? kiln_array_size(res) / d : 0; i < rows; i++)
-        if (dir) fe_rng_dirichlet(r, gen, pr, d, (double *)res->data + i * d);
-        else fe_rng_multinomial(r, gen, n, pr, d, (int64_t *)res->data + i * d);
-    kiln_array_free(pv);
-    return array_result(p, out, res, off);
-}
-
-/* NumPy's allclose(x, y, rtol=tol, atol=tol) of two float64 arrays of one shape, computed now. */
-static bool close_now(parser *p, kiln_expr *x, kiln_expr *y, double tol, size_t off, bool *close) {
-    kiln_array *xa = value_now(p, x, off), *ya = xa ? value_now(p, y, off) : NULL;
-    *close = ya != NULL;
-    for (int64_t k = 0, n = ya ? kiln_array_size(xa) : 0; k < n && *close; k++) {
-        double u = ((const double *)xa->data)[k], v = ((const double *)ya->data)[k];
-        *close = fabs(u - v) <= tol + tol * fabs(v);
-    }
-    kiln_array_free(xa);
-    kiln_array_free(ya);
-    return ya != NULL;
-}
-
-/* multivariate_normal(mean, cov, size): standard normals of shape size + (d,), as rows, times a
- * factor A of cov (A.T @ A = cov), plus mean, as NumPy's: RandomState's A is sqrt(s)[:, None] * vh
- * of cov's SVD; a Generator's is (u * sqrt(s)).T (method 'svd'), (u * sqrt(|s|)).T of its eigh
- * ('eigh') or L.T of its Cholesky factor ('cholesky').  check_valid: 'raise' refuses a cov that
- * is not positive semi-definite (the SVD's vh.T * s @ vh not close to cov, or an eigenvalue below
- * -tol); 'warn' goes on as NumPy does, without its warning (kiln has none); 'ignore'. */
-static bool h_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    bool gen = has(a, "self"), sized;
-    int nd;
-    int64_t shape[KILN_MAX_DIMS];
-    double tol = 1e-8;
-    int64_t ti;
-    kiln_dtype tdt;
-    kval *cv = arg(a, "check_valid"), *mv = gen && given(a, "method") ? arg(a, "method") : NULL;
-    const char *check = !given(a, "check_valid") ? "warn" : cv->kind == KV_STR ? cv->s : "", *method = mv && mv->kind == KV_STR ? mv->s : "svd";
-    if (mv && (mv->kind != KV_STR || (strcmp(method, "svd") && strcmp(method, "eigh") && strcmp(method, "cholesky"))))
-        return fe_err(p, mv->off, KILN_ERR_ARG, "%s(): method must be one of {'eigh', 'svd', 'cholesky'}", f->name);
-    if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "tol") && !fe_arg_number(p, arg(a, "tol"), f->name, "tol", &tol, &ti, &tdt)))
-        return false;
-    kiln_expr *t[13] = {expr_of(p, f, a, "mean")};
-    if (!t[0] || !(t[1] = expr_of(p, f, a, "cov"))) return result(p, out, NULL, off, 2, t);
-    const char *bad = t[0]->ndim != 1 ? "mean must be 1 dimensional"
-                    : t[1]->ndim != 2 || t[1]->shape[0] != t[1]->shape[1] ? "cov must be 2 dimensional and square"
-                    : t[0]->shape[0] != t[1]->shape[0] ? "mean and cov must have same length"
-                    : nd == KILN_MAX_DIMS ? "too many dimensions" : NULL;
-    if (bad) {
-        fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
-        return result(p, out, NULL, off, 2, t);
-    }
-    int64_t d = t[0]->shape[0];
-    shape[nd++] = d;
-    bool chol = !strcmp(method, "cholesky"), eig = !strcmp(method, "eigh");
-    if (!chol && strcmp(check, "warn") && strcmp(check, "raise") && strcmp(check, "ignore")) {
-        fe_err(p, cv->off, KILN_ERR_ARG, "%s(): check_valid must equal 'warn', 'raise', or 'ignore'", f->name);
-        return result(p, out, NULL, off, 2, t);
-    }
-    kiln_ctx *c = p->ctx;
-    kiln_expr *cov = t[2] = kiln_cast(c, t[1], KILN_F64), *fac; /* the factor A, (d, d) */
-    if (chol) fac = t[3] = kiln_transpose(c, t[4] = kiln_linalg(c, KILN_LA_CHOLESKY, cov, NULL, 0));
-    else {
-        kiln_expr *sv = t[3] = kiln_linalg(c, eig ? KILN_LA_EIGVALSH : KILN_LA_SVALS, cov, NULL, 0);
-        kiln_expr *vec = t[4] = kiln_linalg(c, eig ? KILN_LA_EIGVECSH : gen ? KILN_LA_SVD_U : KILN_LA_SVD_VH, cov, NULL, 0);
-        if (!strcmp(check, "raise")) {
-            bool psd = true;
-            if (eig) {
-                kiln_array *sa = value_now(p, sv, off);
-                for (int64_t k = 0; sa && k < d; k++) psd = psd && !(((const double *)sa->data)[k] < -tol);
-                if (!sa) return result(p, out, NULL, off, 13, t);
-                kiln_array_free(sa);
-            } else { /* vh.T * s @ vh against cov */
-                kiln_expr *vh = t[5] = gen ? kiln_linalg(c, KILN_LA_SVD_VH, cov, NULL, 0) : kiln_expr_retain(vec);
-                kiln_expr *back = t[6] = kiln_matmul(c, t[7] = kiln_mul(c, t[8] = kiln_transpose(c, vh), sv), vh);
-                if (!back || !close_now(p, back, cov, tol, off, &psd)) return result(p, out, NULL, off, 13, t);
-            }
-            if (!psd) {
-                fe_err(p, arg(a, "cov")->off, KILN_ERR_ARG, "%s(): covariance is not symmetric positive-semidefinite.", f->name);
-                return result(p, out, NULL, off, 13, t);
-            }
-        }
-        kiln_expr *root = t[9] = kiln_sqrt(c, t[10] = eig ? kiln_abs(c, sv) : kiln_expr_retain(sv));
-        fac = t[11] = gen ? kiln_transpose(c, t[12] = kiln_mul(c, vec, root)) : kiln_mul(c, t[12] = kiln_expand_dims(c, root, 1), vec);
-    }
-    fe_rng *r = fac ? rng_of(p, f, a, off, &gen) : NULL;
-    int64_t rows = 1;
-    for (int k = 0; k < nd - 1; k++) rows *= shape[k];
-    kiln_array *z = r ? kiln_array_new(c, KILN_F64, 2, (int64_t[]){rows, d}) : NULL;
-    if (!z) return result(p, out, NULL, off, 13, t);
-    for (int64_t k = 0, n = kiln_array_size(z); k < n; k++) ((double *)z->data)[k] = fe_rng_std_normal(r, gen);
-    kiln_expr *x = kiln_var(c, z);
-    kiln_array_free(z);
-    kiln_expr *prod = kiln_matmul(c, x, fac), *sum = gen ? kiln_add(c, t[0], prod) : kiln_add(c, prod, t[0]);
-    kiln_expr *res = kiln_reshape(c, sum, nd, shape);
-    kiln_expr_free(x);
-    kiln_expr_free(prod);
-    kiln_expr_free(sum);
-    return result(p, out, res, off, 13, t);
-}
-
-/* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
- * swap partner by masked rejection), as a new int64 array. */
-static kiln_array *shuffled_range(parser *p, fe_rng *r, int64_t n, size_t off) {
-    kiln_array *res = kiln_array_new(p->ctx, KILN_I64, 1, &n);
-    if (!fe_got(p, res, off)) return NULL;
-    int64_t *d = (int64_t *)res->data;
-    for (int64_t i = 0; i < n; i++) d[i] = i;
-    for (int64_t i = n - 1; i > 0; i--) {
-        int64_t j = (int64_t)fe_rng_interval(r, (uint64_t)i), t = d[i];
-        d[i] = d[j], d[j] = t;
-    }
-    return res;
-}
-
-/* permutation(x) and a Generator's permutation(x, axis=0): a shuffled arange(x), or x's rows
- * (slices along axis) in a shuffled order. */
-static bool h_permutation(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval *x = arg(a, "x");
-    int64_t n, axis = 0;
-    kiln_expr *arr = NULL;
-    bool gen;
-    if (has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return false;
-    if (x->kind == KV_ARRAY && x->e->ndim == 0 && dtype_is_int((kiln_dtype)x->e->dtype)) { /* (a number computed now too) */
-        if (!fe_arg_int(p, x, f->name, "x", &n)) return false;
-        if (n < 0) n = 0; /* (arange(-1): empty) */
-    } else {
-        if (!(arr = expr_of(p, f, a, "x"))) return false;
-        if (arr->ndim == 0 || axis < -arr->ndim || axis >= arr->ndim) {
-            bool scalar = arr->ndim == 0;
-            kiln_expr_free(arr);
-            return scalar ? fe_err(p, x->off, KILN_ERR_ARG, "%s(): x must be an integer or at least 1-dimensional", f->name)
-                          : fe_err(p, off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds", f->name, (long long)axis);
-        }
-        if (axis < 0) axis += arr->ndim;
-        n = arr->shape[axis];
-    }
-    fe_rng *r = rng_of(p, f, a, off, &gen);
-    kiln_array *perm = r ? shuffled_range(p, r, n, off) : NULL;
-    if (!perm || !arr) {
-        kiln_expr_free(arr);
-        return perm ? array_result(p, out, perm, off) : false;
-    }
-    kiln_expr *idx = kiln_var(p->ctx, perm);
-    kiln_array_free(perm);
-    kiln_expr *t[2] = {arr, idx};
-    return result(p, out, idx ? kiln_take(p->ctx, arr, idx, (int)axis) : NULL, off, 2, t);
-}
-
-/* default_rng(seed=None): a new Generator (PCG64 seeded through SeedSequence from the seed's
- * 32-bit words: an int's, lowest first, or a list's ints one after another; None: the operating
- * system's entropy), or the Generator given. */
-static bool h_default_rng(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval *sv = arg(a, "seed");
-    if (sv->kind == KV_GEN) return fe_kval_copy(p->ctx, out, sv) || fe_got(p, NULL, off);
-    uint32_t w[128];
-    int n = 0;
-    if (sv->kind == KV_ABSENT || sv->kind == KV_NONE) {
-        if (!fe_rng_os_entropy(w, 4)) return fe_err(p, off, KILN_ERR_ARG, "%s(): the operating system gave no entropy", f->name);
-        n = 4;
-    } else {
-        bool seq = sv->kind == KV_LIST || sv->kind == KV_TUPLE;
-        for (int i = 0; i < (seq ? sv->n : 1); i++) {
-            const kval *v = seq ? &sv->items[i] : sv;
-            int64_t k;
-            if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype))
-                return fe_err(p, v->off, KILN_ERR_ARG, "%s(): the seed must be a non-negative integer or a list of them", f->name);
-            if (!fe_arg_int(p, v, f->name, "seed", &k)) return false;
-            if (k < 0) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): expected non-negative integer", f->name);
-            if (n + 2 > (int)(sizeof w / sizeof *w)) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): kiln takes at most 64 seed integers", f->name);
-            w[n++] = (uint32_t)k;
-            if (k >> 32) w[n++] = (uint32_t)((uint64_t)k >> 32);
-        }
-    }
-    if (!p->env->scope) return fe_err(p, off, KILN_ERR_ARG, "%s(): needs a scope (its generators)", f->name);
-    p->env->volatile_ = true;
-    int g = scope_new_generator(p->env->scope, w, n);
-    if (g < 0) return fe_got(p, NULL, off);
-    *out = (kval){.kind = KV_GEN, .off = off, .rng = g};
-    return true;
-}
-
-/* searchsorted(cdf, u, side='right') of one u in n increasing values */
-static int64_t search_right(const double *cdf, int64_t n, double u) {
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (cdf[mid] <= u) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-/* The cumulative sums of p, divided by the last (NumPy's cdf /= cdf[-1]). */
-static void cdf_of(const double *pr, int64_t n, double *cdf) {
-    double sum = 0;
-    for (int64_t k = 0; k < n; k++) cdf[k] = sum += pr[k];
-    for (int64_t k = 0; k < n; k++) cdf[k] /= sum;
-}
-
-/* A Generator's sample of count distinct indices of n (replace=False, no p): a partial shuffle of
- * arange(n)'s tail when the sample is large, else Floyd's algorithm with NumPy's hash set, then
- * (shuffle=True) the sample shuffled; every index drawn by Lemire's method, as NumPy draws them. */
-static bool floyd_sample(parser *p, fe_rng *r, int64_t n, int64_t count, bool shuffle, int64_t *d, size_t off) {
-    if (n > 10000 && count > n / (shuffle ? 50 : 20)) {
-        int64_t *all = kiln_malloc(p->ctx, (size_t)n * sizeof *all);
-        if (!all) return fe_got(p, NULL, off);
-        for (int64_t i = 0; i < n; i++) all[i] = i;
-        for (int64_t i = n - 1, first = n - count > 1 ? n - count : 1; i >= first; i--) {
-            int64_t j = (int64_t)fe_rng_bounded(r, (uint64_t)i, false), t = all[i];
-            all[i] = all[j], all[j] = t;
-        }
-        memcpy(d, all + (n - count), (size_t)count * sizeof *d);
-        kiln_free(p->ctx, all);
-        return true;
-    }
-    uint64_t mask = (uint64_t)(1.2 * (double)count);
-    for (int s = 1; s < 64; s *= 2) mask |= mask >> s;
-    uint64_t *set = kiln_malloc(p->ctx, (size_t)(mask + 1) * sizeof *set);
-    if (!set) return fe_got(p, NULL, off);
-    memset(set, 0xff, (size_t)(mask + 1) * sizeof *set);
-    for (int64_t j = n - count; j < n; j++) {
-        uint64_t val = fe_rng_bounded(r, (uint64_t)j, false), loc = val & mask;
-        while (set[loc] != UINT64_MAX && set[loc] != val) loc = (loc + 1) & mask;
-        if (set[loc] == UINT64_MAX) set[loc] = val;
-        else { /* val was drawn before: j itself joins */
-            for (loc = (uint64_t)j & mask; set[loc] != UINT64_MAX;) loc = (loc + 1) & mask;
-            set[loc] = val = (uint64_t)j;
-        }
-        d[j - n + count] = (int64_t)val;
-    }
-    kiln_free(p->ctx, set);
-    for (int64_t i = count - 1; shuffle && i > 0; i--) {
-        int64_t j = (int64_t)fe_rng_bounded(r, (uint64_t)i, false), t = d[i];
-        d[i] = d[j], d[j] = t;
-    }
-    return true;
-}
-
-/* choice(a, size=None, replace=True, p=None) of np.random and a Generator's (with axis= and
- * shuffle=): indices drawn as NumPy draws them (integers; by the cumulative p searched; without
- * replacement a shuffle's first, Floyd's sample, or p's rounds without those found), then a's
- * elements (slices along axis) at them. */
-static bool h_choice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    tmps t = {0};
-    kiln_ctx *c = p->ctx;
-    kval *av = arg(a, "a");
-    int64_t n, shape[KILN_MAX_DIMS], count = 1, axis = 0;
-    int nd = 0;
-    kiln_expr *arr = NULL;
-    bool replace = true, shuffle = true, sized, gen = has(a, "self");
-    if ((has(a, "axis") && given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) ||
-        (has(a, "shuffle") && given(a, "shuffle") && !fe_arg_bool(p, arg(a, "shuffle"), f->name, "shuffle", &shuffle)))
-        return false;
-    if (av->kind == KV_ARRAY && av->e->ndim == 0 && dtype_is_int((kiln_dtype)av->e->dtype)) { /* (a number computed now too) */
-        if (!fe_arg_int(p, av, f->name, "a", &n)) return false;
-    } else {
-        if (!(arr = keep(&t, expr_of(p, f, a, "a")))) return done(p, &t, out, NULL, off);
-        if (arr->ndim == 0 || (!gen && arr->ndim != 1)) {
-            tmps_free(&t);
-            return fe_err(p, av->off, KILN_ERR_ARG, gen ? "%s(): a must be a sequence or an integer, not a 0-d array" : "%s(): a must be 1-dimensional or an integer", f->name);
-        }
-        if (axis < -arr->ndim || axis >= arr->ndim) {
-            tmps_free(&t);
-            return fe_err(p, off, KILN_ERR_ARG, "%s(): axis %lld is out of bounds for array of dimension %d", f->name, (long long)axis, arr->ndim);
-        }
-        if (axis < 0) axis += arr->ndim;
-        n = arr->shape[axis];
-    }
-    if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "replace") && !fe_arg_bool(p, arg(a, "replace"), f->name, "replace", &replace)))
-        return done(p, &t, out, NULL, off);
-    for (int d = 0; d < nd; d++) count *= shape[d];
-    if (n <= 0 && count > 0) {
-        tmps_free(&t);
-        return fe_err(p, av->off, KILN_ERR_ARG, arr ? "'a' cannot be empty unless no samples are taken" : "a must be greater than 0 unless no samples are taken");
-    }
-    if (!replace && count > n) {
-        tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_ARG, "Cannot take a larger sample than population when replace is False");
-    }
-    double *pr = NULL, *cdf = NULL;
-    if (given_not_none(a, "p")) { /* the probabilities, read now */
-        kiln_expr *pe = keep(&t, expr_of(p, f, a, "p"));
-        kiln_array *pa = pe && pe->ndim == 1 && pe->shape[0] == n ? value_now(p, keep(&t, kiln_cast(c, pe, KILN_F64)), arg(a, "p")->off) : NULL;
-        const char *bad = !pe ? NULL : pe->ndim != 1 || pe->shape[0] != n ? "'a' and 'p' must have same size" : NULL;
-        pr = pa && !bad ? kiln_calloc(c, (size_t)(2 * n + 1) * sizeof *pr) : NULL;
-        cdf = pr ? pr + n : NULL;
-        double sum = 0, comp = 0, tol = sqrt(DBL_EPSILON);
-        if (pe && pe->dtype == KILN_F32) tol = sqrt((double)FLT_EPSILON);
-        int64_t positive = 0;
-        for (int64_t k = 0; pr && k < n && !bad; k++) { /* (summed as NumPy's kahan_sum) */
-            double v = pr[k] = ((const double *)kiln_array_data(pa))[k], y = v - comp, s = sum + y;
-            comp = (s - sum) - y, sum = s;
-            if (isnan(v)) bad = "probabilities contain NaN";
-            else if (v < 0) bad = "probabilities are not non-negative";
-            positive += v > 0;
-        }
-        kiln_array_free(pa);
-        if (!bad && pr && fabs(sum - 1) > tol) bad = "probabilities do not sum to 1";
-        if (!bad && pr && !replace && positive < count) bad = "Fewer non-zero entries in p than size";
-        if (bad || !pr) {
-            kiln_free(c, pr);
-            tmps_free(&t);
-            return bad ? fe_err(p, arg(a, "p")->off, KILN_ERR_ARG, "%s", bad) : false;
-        }
-    }
-    fe_rng *r = rng_of(p, f, a, off, &gen);
-    kiln_array *ia = r ? kiln_array_new(c, KILN_I64, nd, shape) : NULL;
-    if (!ia) {
-        kiln_free(c, pr);
-        tmps_free(&t);
-        return r ? fe_got(p, NULL, off) : false;
-    }
-    int64_t *d = (int64_t *)kiln_array_data(ia);
-    bool ok = true;
-    if (replace && pr) { /* the first cumulative probability above each u */
-        cdf_of(pr, n, cdf);
-        for (int64_t k = 0; k < count; k++) d[k] = search_right(cdf, n, fe_rng_double(r));
-    } else if (replace) {
-        for (int64_t k = 0; k < count; k++) d[k] = (int64_t)fe_rng_bounded(r, (uint64_t)(n - 1), !gen);
-    } else if (pr) { /* rounds of draws, each without what earlier rounds found, its new indices in order */
-        double *u = kiln_malloc(c, (size_t)(count ? count : 1) * sizeof *u);
-        int64_t *mark = kiln_calloc(c, (size_t)n * sizeof *mark); /* (the round that last found each index, from 1) */
-        ok = u && mark;
-        for (int64_t found = 0, round = 1; ok && found < count; round++) {
-            int64_t want = count - found;
-            for (int64_t k = 0; k < want; k++) u[k] = fe_rng_double(r);
-            for (int64_t k = 0; k < found; k++) pr[d[k]] = 0;
-            cdf_of(pr, n, cdf);
-            for (int64_t k = 0; k < want; k++) {
-                int64_t i = search_right(cdf, n, u[k]);
-                if (mark[i] != round) mark[i] = round, d[found++] = i;
-            }
-        }
-        if (!ok) fe_got(p, NULL, off);
-        kiln_free(c, u);
-        kiln_free(c, mark);
-    } else if (gen) {
-        ok = floyd_sample(p, r, n, count, shuffle, d, off);
-    } else { /* RandomState: the first count of a permutation of n */
-        kiln_array *perm = shuffled_range(p, r, n, off);
-        if ((ok = perm != NULL)) memcpy(d, perm->data, (size_t)count * sizeof *d);
-        kiln_array_free(perm);
-    }
-    kiln_free(c, pr);
-    if (!ok) {
-        kiln_array_free(ia);
-        tmps_free(&t);
-        return false;
-    }
-    if (!arr) {
-        tmps_free(&t);
-        return draws_result(p, out, ia, sized, true, off);
-    }
-    kiln_expr *idx = keep(&t, kiln_var(c, ia));
-    kiln_array_free(ia);
-    return done(p, &t, out, idx ? keep(&t, kiln_take(c, arr, idx, (int)axis)) : NULL, off);
 }
 
 /* histogram2d(x, y, bins=10, range=None, density=None, weights=None): (H, xedges, yedges) as
@@ -6813,7 +6032,7 @@ static bool h_ravel_multi_index(parser *p, const fe_fn *f, fe_args *a, size_t of
             tmps_free(&t);
             return fe_err(p, mi->items[d].off, KILN_ERR_ARG, "only int indices permitted");
         }
-        if (!merge_shape(&bn, bshape, ix[d])) {
+        if (!fe_merge_shape(&bn, bshape, ix[d])) {
             tmps_free(&t);
             return fe_err(p, mi->off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
         }
@@ -6821,7 +6040,7 @@ static bool h_ravel_multi_index(parser *p, const fe_fn *f, fe_args *a, size_t of
     kiln_array *v[KILN_MAX_DIMS] = {NULL};
     bool ok = true;
     for (int d = 0; d < nd && ok; d++) {
-        kiln_expr *b = broadcast(p, &t, keep(&t, kiln_cast(c, ix[d], KILN_I64)), bn, bshape, f->name, off);
+        kiln_expr *b = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, ix[d], KILN_I64)), bn, bshape, f->name, off);
         ok = b && (v[d] = value_now(p, b, off));
     }
     kiln_array *r = ok ? kiln_array_new(c, KILN_I64, bn, bshape) : NULL;
@@ -6857,7 +6076,7 @@ static bool h_broadcast_shapes(parser *p, const fe_fn *f, fe_args *a, size_t off
         if (!fe_arg_shape(p, &sv->items[k], f->name, "shape", &n, s)) return false;
         kiln_expr shaped = {.ndim = n};
         memcpy(shaped.shape, s, (size_t)n * sizeof *s);
-        if (!merge_shape(&nd, shape, &shaped)) return fe_err(p, sv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+        if (!fe_merge_shape(&nd, shape, &shaped)) return fe_err(p, sv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
     }
     kval *items = nd ? kiln_calloc(p->ctx, (size_t)nd * sizeof *items) : NULL;
     if (nd && !fe_got(p, items, off)) return false;
@@ -6881,13 +6100,13 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
     if (n > FE_MAX_ARGS) return fe_err(p, off, KILN_ERR_ARG, "%s(): too many arrays", f->name);
     for (int k = 0; k < n; k++) {
         if (!(xs[k] = keep(&t, fe_arg_expr(p, &xv->items[k], f->name, "args")))) return done(p, &t, out, NULL, off);
-        if (!merge_shape(&nd, shape, xs[k])) {
+        if (!fe_merge_shape(&nd, shape, xs[k])) {
             tmps_free(&t);
             return fe_err(p, xv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
         }
     }
     for (int k = 0; k < n; k++)
-        if (!(xs[k] = broadcast(p, &t, xs[k], nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
+        if (!(xs[k] = fe_broadcast_to(p, &t, xs[k], nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
     return tuple_result(p, &t, out, xs, n, off);
 }
 
@@ -7409,10 +6628,10 @@ static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         for (int k = 0; ok && xs && k < nc; k++) {
             ok = (xs[k] = keep(&t, fe_arg_expr(p, &cv->items[k], f->name, "choices"))) != NULL;
             if (ok) dts[k] = (kiln_dtype)xs[k]->dtype, weak[k] = fe_is_py(&cv->items[k]);
-            if (ok && !merge_shape(&cn, cs, xs[k])) ok = fe_err(p, cv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
+            if (ok && !fe_merge_shape(&cn, cs, xs[k])) ok = fe_err(p, cv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
         }
         kiln_dtype dt = ok ? fe_result_dtype(nc, dts, weak) : KILN_BOOL;
-        for (int k = 0; ok && k < nc; k++) ok = (xs[k] = broadcast(p, &t, keep(&t, kiln_cast(c, xs[k], dt)), cn, cs, f->name, off)) != NULL;
+        for (int k = 0; ok && k < nc; k++) ok = (xs[k] = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, xs[k], dt)), cn, cs, f->name, off)) != NULL;
         ch = ok ? keep(&t, kiln_stack(c, nc, xs, 0)) : NULL;
         kiln_free(c, xs);
     } else if (ix) {
@@ -7437,12 +6656,12 @@ static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int nd = 0;
     kiln_expr *one = slice_along(p, &t, ch, 0, 0, 1, 1); /* (one choice's shape: ch[0]) */
     one = one ? keep(&t, kiln_reshape(c, one, ch->ndim - 1, ch->shape + 1)) : NULL;
-    if (!one || !merge_shape(&nd, shape, one) || !merge_shape(&nd, shape, ix)) {
+    if (!one || !fe_merge_shape(&nd, shape, one) || !fe_merge_shape(&nd, shape, ix)) {
         bool ok = one ? fe_err(p, off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape") : fe_got(p, NULL, off);
         tmps_free(&t);
         return ok;
     }
-    kiln_expr *bi = broadcast(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, shape, f->name, off);
+    kiln_expr *bi = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, shape, f->name, off);
     kiln_array *iv = bi ? value_now(p, bi, off) : NULL;
     if (!iv) return done(p, &t, out, NULL, off);
     int64_t *d = (int64_t *)iv->data;
@@ -7466,7 +6685,7 @@ static bool h_choose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     lift[0] = k;
     for (int dd = 0; dd < nd; dd++) lift[dd + 1] = dd < pad ? 1 : ch->shape[1 + dd - pad];
     kiln_expr *chl = keep(&t, kiln_reshape(c, ch, nd + 1, lift));
-    chl = chl ? broadcast(p, &t, chl, nd + 1, cs, f->name, off) : NULL;
+    chl = chl ? fe_broadcast_to(p, &t, chl, nd + 1, cs, f->name, off) : NULL;
     ie = ie ? keep(&t, kiln_reshape(c, ie, nd + 1, is)) : NULL;
     kiln_expr *r = chl && ie ? keep(&t, kiln_take_along_axis(c, chl, ie, 0)) : NULL;
     r = r ? keep(&t, kiln_reshape(c, r, nd, shape)) : NULL;
@@ -7907,7 +7126,7 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return fe_err(p, v->off, KILN_ERR_INDEX, "arrays used as indices must be of integer type");
         }
         if (!(ix[k] = keep(&t, kiln_cast(c, ix[k], KILN_I64)))) return done(p, &t, out, NULL, off);
-        if (!merge_shape(&nd, shape, ix[k])) {
+        if (!fe_merge_shape(&nd, shape, ix[k])) {
             tmps_free(&t);
             return fe_err(p, v->off, KILN_ERR_SHAPE, "shape mismatch: indexing arrays could not be broadcast together");
         }
@@ -8226,7 +7445,7 @@ static const fe_fn functions[] = {
     {"triu_indices", "n, k=0, m=None", h_tri_indices, 0, "the rows and columns of the upper triangle from diagonal k (computed now)", false},
     {"tril_indices", "n, k=0, m=None", h_tri_indices, 1, "the rows and columns of the lower triangle to diagonal k (computed now)", false},
     {"convolve", "a, v, mode='full'", h_convolve, 0, "the discrete linear convolution of two 1-D arrays (modes full, same, valid; the shorter at most 1024 long)", false},
-    {"choice", "a, size=None, replace=True, p=None", h_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
+    {"choice", "a, size=None, replace=True, p=None", fe_draw_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
     {"asanyarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln has no subclasses)", false},
     {"ascontiguousarray", "a, dtype=None", h_alias, 9, "np.asarray, at least 1-D (kiln's arrays are C-ordered)", false},
     {"asfortranarray", "a, dtype=None", h_alias, 9, "np.asarray (the values; kiln's arrays are C-ordered)", false},
@@ -8320,77 +7539,77 @@ static const fe_fn functions[] = {
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
     {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
     {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
-    {"rand", "*shape", h_draw, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", true},
-    {"randn", "*shape", h_draw, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", true},
-    {"random", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random)", true},
-    {"random_sample", "size=None", h_draw, D_RAND, "uniform random values in [0, 1) (np.random.random_sample)", true},
-    {"standard_normal", "size=None", h_draw, D_RANDN, "standard normal random values (np.random.standard_normal)", true},
-    {"normal", "loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "normal random values (np.random.normal)", true},
-    {"uniform", "low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "uniform random values in [low, high) (np.random.uniform)", true},
-    {"exponential", "scale=1.0, size=None", h_draw, D_EXP, "exponential random values (np.random.exponential)", true},
-    {"standard_exponential", "size=None", h_draw, D_EXP, "exponential random values of scale 1 (np.random.standard_exponential)", true},
-    {"randint", "low, high=None, size=None, dtype=None", h_integers, 0, "random integers in [low, high) (np.random.randint)", true},
+    {"rand", "*shape", fe_draw_rand, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", true},
+    {"randn", "*shape", fe_draw_rand, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", true},
+    {"random", "size=None", fe_draw_rand, D_RAND, "uniform random values in [0, 1) (np.random.random)", true},
+    {"random_sample", "size=None", fe_draw_rand, D_RAND, "uniform random values in [0, 1) (np.random.random_sample)", true},
+    {"standard_normal", "size=None", fe_draw_rand, D_RANDN, "standard normal random values (np.random.standard_normal)", true},
+    {"normal", "loc=0.0, scale=1.0, size=None", fe_draw_rand, D_NORMAL, "normal random values (np.random.normal)", true},
+    {"uniform", "low=0.0, high=1.0, size=None", fe_draw_rand, D_UNIFORM, "uniform random values in [low, high) (np.random.uniform)", true},
+    {"exponential", "scale=1.0, size=None", fe_draw_rand, D_EXP, "exponential random values (np.random.exponential)", true},
+    {"standard_exponential", "size=None", fe_draw_rand, D_EXP, "exponential random values of scale 1 (np.random.standard_exponential)", true},
+    {"randint", "low, high=None, size=None, dtype=None", fe_draw_integers, 0, "random integers in [low, high) (np.random.randint)", true},
     {"shuffle", "x", h_statement, 0, "shuffle(x): a statement; shuffles the rows of the array x names, in place, as np.random.shuffle (rng.shuffle(x): a Generator's)", false},
-    {"permutation", "x", h_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
-    {"gamma", "shape, scale=1.0, size=None", h_dist, FE_GAMMA, "gamma random values (np.random.gamma)", true},
-    {"standard_gamma", "shape, size=None", h_dist, FE_STD_GAMMA, "gamma random values of scale 1 (np.random.standard_gamma)", true},
-    {"beta", "a, b, size=None", h_dist, FE_BETA, "beta random values (np.random.beta)", true},
-    {"chisquare", "df, size=None", h_dist, FE_CHISQUARE, "chi-square random values (np.random.chisquare)", true},
-    {"random.f", "dfnum, dfden, size=None", h_dist, FE_F, "F-distributed random values (np.random.f)", true},
-    {"standard_t", "df, size=None", h_dist, FE_STD_T, "Student's t random values (np.random.standard_t)", true},
-    {"standard_cauchy", "size=None", h_dist, FE_CAUCHY, "Cauchy random values (np.random.standard_cauchy)", true},
-    {"lognormal", "mean=0.0, sigma=1.0, size=None", h_dist, FE_LOGNORMAL, "log-normal random values (np.random.lognormal)", true},
-    {"laplace", "loc=0.0, scale=1.0, size=None", h_dist, FE_LAPLACE, "Laplace random values (np.random.laplace)", true},
-    {"logistic", "loc=0.0, scale=1.0, size=None", h_dist, FE_LOGISTIC, "logistic random values (np.random.logistic)", true},
-    {"gumbel", "loc=0.0, scale=1.0, size=None", h_dist, FE_GUMBEL, "Gumbel random values (np.random.gumbel)", true},
-    {"pareto", "a, size=None", h_dist, FE_PARETO, "Pareto II (Lomax) random values (np.random.pareto)", true},
-    {"weibull", "a, size=None", h_dist, FE_WEIBULL, "Weibull random values (np.random.weibull)", true},
-    {"random.power", "a, size=None", h_dist, FE_POWER, "power-distributed random values in [0, 1] (np.random.power)", true},
-    {"rayleigh", "scale=1.0, size=None", h_dist, FE_RAYLEIGH, "Rayleigh random values (np.random.rayleigh)", true},
-    {"wald", "mean, scale, size=None", h_dist, FE_WALD, "Wald (inverse Gaussian) random values (np.random.wald)", true},
-    {"triangular", "left, mode, right, size=None", h_dist, FE_TRIANGULAR, "triangular random values (np.random.triangular)", true},
-    {"poisson", "lam=1.0, size=None", h_dist, FE_POISSON, "Poisson counts (int64) (np.random.poisson)", true},
-    {"binomial", "n, p, size=None", h_dist, FE_BINOMIAL, "binomial counts (int64): successes of n trials (np.random.binomial)", true},
-    {"negative_binomial", "n, p, size=None", h_dist, FE_NEG_BINOMIAL, "negative binomial counts (int64) (np.random.negative_binomial)", true},
-    {"geometric", "p, size=None", h_dist, FE_GEOMETRIC, "geometric counts (int64): trials to the first success (np.random.geometric)", true},
-    {"multinomial", "n, pvals, size=None", h_multi, 0, "multinomial counts (int64): n draws spread over len(pvals) outcomes (np.random.multinomial)", false},
-    {"multivariate_normal", "mean, cov, size=None, check_valid='warn', tol=1e-8", h_mvnormal, 0, "normal rows with mean and covariance cov, as NumPy's (through cov's SVD) (np.random.multivariate_normal)", false},
-    {"dirichlet", "alpha, size=None", h_multi, 1, "Dirichlet rows (float64, each summing to 1) (np.random.dirichlet)", false},
-    {"default_rng", "seed=None", h_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
+    {"permutation", "x", fe_draw_permutation, 0, "a shuffled arange(x), or x's rows shuffled (np.random.permutation)", false},
+    {"gamma", "shape, scale=1.0, size=None", fe_draw_dist, FE_GAMMA, "gamma random values (np.random.gamma)", true},
+    {"standard_gamma", "shape, size=None", fe_draw_dist, FE_STD_GAMMA, "gamma random values of scale 1 (np.random.standard_gamma)", true},
+    {"beta", "a, b, size=None", fe_draw_dist, FE_BETA, "beta random values (np.random.beta)", true},
+    {"chisquare", "df, size=None", fe_draw_dist, FE_CHISQUARE, "chi-square random values (np.random.chisquare)", true},
+    {"random.f", "dfnum, dfden, size=None", fe_draw_dist, FE_F, "F-distributed random values (np.random.f)", true},
+    {"standard_t", "df, size=None", fe_draw_dist, FE_STD_T, "Student's t random values (np.random.standard_t)", true},
+    {"standard_cauchy", "size=None", fe_draw_dist, FE_CAUCHY, "Cauchy random values (np.random.standard_cauchy)", true},
+    {"lognormal", "mean=0.0, sigma=1.0, size=None", fe_draw_dist, FE_LOGNORMAL, "log-normal random values (np.random.lognormal)", true},
+    {"laplace", "loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_LAPLACE, "Laplace random values (np.random.laplace)", true},
+    {"logistic", "loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_LOGISTIC, "logistic random values (np.random.logistic)", true},
+    {"gumbel", "loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_GUMBEL, "Gumbel random values (np.random.gumbel)", true},
+    {"pareto", "a, size=None", fe_draw_dist, FE_PARETO, "Pareto II (Lomax) random values (np.random.pareto)", true},
+    {"weibull", "a, size=None", fe_draw_dist, FE_WEIBULL, "Weibull random values (np.random.weibull)", true},
+    {"random.power", "a, size=None", fe_draw_dist, FE_POWER, "power-distributed random values in [0, 1] (np.random.power)", true},
+    {"rayleigh", "scale=1.0, size=None", fe_draw_dist, FE_RAYLEIGH, "Rayleigh random values (np.random.rayleigh)", true},
+    {"wald", "mean, scale, size=None", fe_draw_dist, FE_WALD, "Wald (inverse Gaussian) random values (np.random.wald)", true},
+    {"triangular", "left, mode, right, size=None", fe_draw_dist, FE_TRIANGULAR, "triangular random values (np.random.triangular)", true},
+    {"poisson", "lam=1.0, size=None", fe_draw_dist, FE_POISSON, "Poisson counts (int64) (np.random.poisson)", true},
+    {"binomial", "n, p, size=None", fe_draw_dist, FE_BINOMIAL, "binomial counts (int64): successes of n trials (np.random.binomial)", true},
+    {"negative_binomial", "n, p, size=None", fe_draw_dist, FE_NEG_BINOMIAL, "negative binomial counts (int64) (np.random.negative_binomial)", true},
+    {"geometric", "p, size=None", fe_draw_dist, FE_GEOMETRIC, "geometric counts (int64): trials to the first success (np.random.geometric)", true},
+    {"multinomial", "n, pvals, size=None", fe_draw_multi, 0, "multinomial counts (int64): n draws spread over len(pvals) outcomes (np.random.multinomial)", false},
+    {"multivariate_normal", "mean, cov, size=None, check_valid='warn', tol=1e-8", fe_draw_mvnormal, 0, "normal rows with mean and covariance cov, as NumPy's (through cov's SVD) (np.random.multivariate_normal)", false},
+    {"dirichlet", "alpha, size=None", fe_draw_multi, 1, "Dirichlet rows (float64, each summing to 1) (np.random.dirichlet)", false},
+    {"default_rng", "seed=None", fe_draw_default_rng, 0, "a Generator (PCG64, seeded as NumPy seeds it: the same numbers as NumPy's for the same seed); "
                                                    "its methods are listed as Generator.NAME", false},
-    {"Generator.gamma", "self, shape, scale=1.0, size=None", h_dist, FE_GAMMA, "rng.gamma(...): gamma random values", true},
-    {"Generator.standard_gamma", "self, shape, size=None", h_dist, FE_STD_GAMMA, "rng.standard_gamma(...): gamma random values of scale 1", true},
-    {"Generator.beta", "self, a, b, size=None", h_dist, FE_BETA, "rng.beta(...): beta random values", true},
-    {"Generator.chisquare", "self, df, size=None", h_dist, FE_CHISQUARE, "rng.chisquare(...): chi-square random values", true},
-    {"Generator.f", "self, dfnum, dfden, size=None", h_dist, FE_F, "rng.f(...): F-distributed random values", true},
-    {"Generator.standard_t", "self, df, size=None", h_dist, FE_STD_T, "rng.standard_t(...): Student's t random values", true},
-    {"Generator.standard_cauchy", "self, size=None", h_dist, FE_CAUCHY, "rng.standard_cauchy(...): Cauchy random values", true},
-    {"Generator.lognormal", "self, mean=0.0, sigma=1.0, size=None", h_dist, FE_LOGNORMAL, "rng.lognormal(...): log-normal random values", true},
-    {"Generator.laplace", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_LAPLACE, "rng.laplace(...): Laplace random values", true},
-    {"Generator.logistic", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_LOGISTIC, "rng.logistic(...): logistic random values", true},
-    {"Generator.gumbel", "self, loc=0.0, scale=1.0, size=None", h_dist, FE_GUMBEL, "rng.gumbel(...): Gumbel random values", true},
-    {"Generator.pareto", "self, a, size=None", h_dist, FE_PARETO, "rng.pareto(...): Pareto II (Lomax) random values", true},
-    {"Generator.weibull", "self, a, size=None", h_dist, FE_WEIBULL, "rng.weibull(...): Weibull random values", true},
-    {"Generator.power", "self, a, size=None", h_dist, FE_POWER, "rng.power(...): power-distributed random values in [0, 1]", true},
-    {"Generator.rayleigh", "self, scale=1.0, size=None", h_dist, FE_RAYLEIGH, "rng.rayleigh(...): Rayleigh random values", true},
-    {"Generator.wald", "self, mean, scale, size=None", h_dist, FE_WALD, "rng.wald(...): Wald (inverse Gaussian) random values", true},
-    {"Generator.triangular", "self, left, mode, right, size=None", h_dist, FE_TRIANGULAR, "rng.triangular(...): triangular random values", true},
-    {"Generator.poisson", "self, lam=1.0, size=None", h_dist, FE_POISSON, "rng.poisson(...): Poisson counts (int64)", true},
-    {"Generator.binomial", "self, n, p, size=None", h_dist, FE_BINOMIAL, "rng.binomial(...): binomial counts (int64): successes of n trials", true},
-    {"Generator.negative_binomial", "self, n, p, size=None", h_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
-    {"Generator.geometric", "self, p, size=None", h_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
-    {"Generator.multinomial", "self, n, pvals, size=None", h_multi, 0, "rng.multinomial(n, pvals, size): multinomial counts (int64)", false},
-    {"Generator.multivariate_normal", "self, mean, cov, size=None, check_valid='warn', tol=1e-8, method='svd'", h_mvnormal, 0, "rng.multivariate_normal(mean, cov, size): normal rows (method 'svd', 'eigh' or 'cholesky')", false},
-    {"Generator.dirichlet", "self, alpha, size=None", h_multi, 1, "rng.dirichlet(alpha, size): Dirichlet rows (float64)", false},
-    {"Generator.random", "self, size=None, dtype=None, out=None", h_draw, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
-    {"Generator.standard_normal", "self, size=None, dtype=None, out=None", h_draw, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},
-    {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", h_draw, D_NORMAL, "rng.normal(loc, scale, size)", true},
-    {"Generator.uniform", "self, low=0.0, high=1.0, size=None", h_draw, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", true},
-    {"Generator.exponential", "self, scale=1.0, size=None", h_draw, D_EXP, "rng.exponential(scale, size)", true},
-    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", h_draw, D_EXP, "rng.standard_exponential(size)", true},
-    {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", h_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
-    {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", h_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
-    {"Generator.permutation", "self, x, axis=0", h_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
+    {"Generator.gamma", "self, shape, scale=1.0, size=None", fe_draw_dist, FE_GAMMA, "rng.gamma(...): gamma random values", true},
+    {"Generator.standard_gamma", "self, shape, size=None", fe_draw_dist, FE_STD_GAMMA, "rng.standard_gamma(...): gamma random values of scale 1", true},
+    {"Generator.beta", "self, a, b, size=None", fe_draw_dist, FE_BETA, "rng.beta(...): beta random values", true},
+    {"Generator.chisquare", "self, df, size=None", fe_draw_dist, FE_CHISQUARE, "rng.chisquare(...): chi-square random values", true},
+    {"Generator.f", "self, dfnum, dfden, size=None", fe_draw_dist, FE_F, "rng.f(...): F-distributed random values", true},
+    {"Generator.standard_t", "self, df, size=None", fe_draw_dist, FE_STD_T, "rng.standard_t(...): Student's t random values", true},
+    {"Generator.standard_cauchy", "self, size=None", fe_draw_dist, FE_CAUCHY, "rng.standard_cauchy(...): Cauchy random values", true},
+    {"Generator.lognormal", "self, mean=0.0, sigma=1.0, size=None", fe_draw_dist, FE_LOGNORMAL, "rng.lognormal(...): log-normal random values", true},
+    {"Generator.laplace", "self, loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_LAPLACE, "rng.laplace(...): Laplace random values", true},
+    {"Generator.logistic", "self, loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_LOGISTIC, "rng.logistic(...): logistic random values", true},
+    {"Generator.gumbel", "self, loc=0.0, scale=1.0, size=None", fe_draw_dist, FE_GUMBEL, "rng.gumbel(...): Gumbel random values", true},
+    {"Generator.pareto", "self, a, size=None", fe_draw_dist, FE_PARETO, "rng.pareto(...): Pareto II (Lomax) random values", true},
+    {"Generator.weibull", "self, a, size=None", fe_draw_dist, FE_WEIBULL, "rng.weibull(...): Weibull random values", true},
+    {"Generator.power", "self, a, size=None", fe_draw_dist, FE_POWER, "rng.power(...): power-distributed random values in [0, 1]", true},
+    {"Generator.rayleigh", "self, scale=1.0, size=None", fe_draw_dist, FE_RAYLEIGH, "rng.rayleigh(...): Rayleigh random values", true},
+    {"Generator.wald", "self, mean, scale, size=None", fe_draw_dist, FE_WALD, "rng.wald(...): Wald (inverse Gaussian) random values", true},
+    {"Generator.triangular", "self, left, mode, right, size=None", fe_draw_dist, FE_TRIANGULAR, "rng.triangular(...): triangular random values", true},
+    {"Generator.poisson", "self, lam=1.0, size=None", fe_draw_dist, FE_POISSON, "rng.poisson(...): Poisson counts (int64)", true},
+    {"Generator.binomial", "self, n, p, size=None", fe_draw_dist, FE_BINOMIAL, "rng.binomial(...): binomial counts (int64): successes of n trials", true},
+    {"Generator.negative_binomial", "self, n, p, size=None", fe_draw_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
+    {"Generator.geometric", "self, p, size=None", fe_draw_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
+    {"Generator.multinomial", "self, n, pvals, size=None", fe_draw_multi, 0, "rng.multinomial(n, pvals, size): multinomial counts (int64)", false},
+    {"Generator.multivariate_normal", "self, mean, cov, size=None, check_valid='warn', tol=1e-8, method='svd'", fe_draw_mvnormal, 0, "rng.multivariate_normal(mean, cov, size): normal rows (method 'svd', 'eigh' or 'cholesky')", false},
+    {"Generator.dirichlet", "self, alpha, size=None", fe_draw_multi, 1, "rng.dirichlet(alpha, size): Dirichlet rows (float64)", false},
+    {"Generator.random", "self, size=None, dtype=None, out=None", fe_draw_rand, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
+    {"Generator.standard_normal", "self, size=None, dtype=None, out=None", fe_draw_rand, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},
+    {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", fe_draw_rand, D_NORMAL, "rng.normal(loc, scale, size)", true},
+    {"Generator.uniform", "self, low=0.0, high=1.0, size=None", fe_draw_rand, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", true},
+    {"Generator.exponential", "self, scale=1.0, size=None", fe_draw_rand, D_EXP, "rng.exponential(scale, size)", true},
+    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", fe_draw_rand, D_EXP, "rng.standard_exponential(size)", true},
+    {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", fe_draw_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
+    {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", fe_draw_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
+    {"Generator.permutation", "self, x, axis=0", fe_draw_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
     {"load", "file", h_load, 0, "the array in a .npy file", false},
     {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",
      h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
