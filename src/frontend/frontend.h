@@ -59,6 +59,7 @@ typedef struct fe_dep {
     int ndim;
     int64_t shape[KILN_MAX_DIMS];
     uint64_t bits;        /* FE_DEP_PY: the value */
+    int slot;             /* where the scope had the name when last looked up (fe_scope_get_at) */
 } fe_dep;
 enum { FE_DEP_ARRAY, FE_DEP_PY, FE_DEP_FREE };
 
@@ -133,6 +134,9 @@ void fe_deps_free(kiln_ctx *ctx, fe_deps *deps);
  * is a Python number. */
 kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py);
 bool fe_scope_py(const kiln_scope *s, const char *name);
+/* kiln_scope_get and fe_scope_py at once, looking at *slot first (where the name was last time;
+ * updated when it has moved). */
+kiln_array *fe_scope_get_at(const kiln_scope *s, const char *name, int *slot, bool *py);
 kiln_status fe_scope_del(kiln_scope *s, const char *name);
 /* Names bound to other values (a tuple of numbers, a string, a dtype, None): v is copied (its
  * arrays must be arrays, not expressions of placeholders); fe_scope_value gives it back, or

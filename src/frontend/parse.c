@@ -211,12 +211,13 @@ void fe_note_free(parser *p, const char *name) {
 bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
     for (int i = 0; i < deps->n; i++) {
         fe_dep *d = &deps->d[i];
-        kiln_array *a = kiln_scope_get(scope, d->name);
+        bool py;
+        kiln_array *a = scope ? fe_scope_get_at(scope, d->name, &d->slot, &py) : NULL;
         if (d->what == FE_DEP_FREE) {
             if (a) return false;
             continue;
         }
-        if (!a || fe_scope_py(scope, d->name) != (d->what == FE_DEP_PY) || a->dtype != d->dt || a->ndim != d->ndim ||
+        if (!a || py != (d->what == FE_DEP_PY) || a->dtype != d->dt || a->ndim != d->ndim ||
             memcmp(a->shape, d->shape, (size_t)a->ndim * sizeof *a->shape))
             return false;
         if (d->what == FE_DEP_PY) {
@@ -225,9 +226,11 @@ bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
             if (bits != d->bits) return false;
         }
     }
-    for (int i = 0; i < deps->n; i++)
-        if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, kiln_scope_get(scope, deps->d[i].name)) != KILN_OK)
+    for (int i = 0; i < deps->n; i++) {
+        bool py;
+        if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, fe_scope_get_at(scope, deps->d[i].name, &deps->d[i].slot, &py)) != KILN_OK)
             return false;
+    }
     return true;
 }
 

@@ -39,6 +39,7 @@ void kiln_scope_free(kiln_scope *s) {
     }
     for (int i = 0; i < s->n; i++) kiln_free(s->ctx, s->origin[i].from);
     kiln_free(s->ctx, s->origin);
+    kiln_free(s->ctx, s->live);
     kiln_free(s->ctx, s->vals);
     kiln_free(s->ctx, s->names);
     kiln_free(s->ctx, s->gens);
@@ -83,6 +84,9 @@ static int slot(kiln_scope *s, const char *name) {
         struct scope_origin *no = kiln_realloc(s->ctx, s->origin, (size_t)nc * sizeof *no);
         if (!no) return -1;
         s->origin = no;
+        uint64_t *nl = kiln_realloc(s->ctx, s->live, (size_t)nc * sizeof *nl);
+        if (!nl) return -1;
+        s->live = nl;
         s->cap = nc;
     }
     char *copy = kiln_strdup(s->ctx, name);
@@ -95,10 +99,29 @@ static int slot(kiln_scope *s, const char *name) {
     return s->n++;
 }
 
-/* Drops what slot i holds; what it gets next is a new binding. */
+/* Where id is in s->live, or where it would go. */
+static int live_at(const kiln_scope *s, uint64_t id) {
+    int a = 0, b = s->nlive;
+    while (a < b) {
+        int m = a + (b - a) / 2;
+        if (s->live[m] < id) a = m + 1;
+        else b = m;
+    }
+    return a;
+}
+
+static void live_remove(kiln_scope *s, uint64_t id) {
+    int k = live_at(s, id);
+    if (k < s->nlive && s->live[k] == id) memmove(s->live + k, s->live + k + 1, (size_t)(--s->nlive - k) * sizeof *s->live);
+}
+
+/* Drops what slot i holds; what it gets next is a new binding (an id larger than any, so it goes
+ * last in s->live, which has room for every slot's). */
 static void clear_slot(kiln_scope *s, int i) {
     kiln_free(s->ctx, s->origin[i].from);
+    if (s->origin[i].id) live_remove(s, s->origin[i].id);
     s->origin[i] = (struct scope_origin){.id = ++s->next_id};
+    s->live[s->nlive++] = s->next_id;
     kiln_array_free(s->arrays[i]);
     s->arrays[i] = NULL;
     if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
@@ -160,6 +183,13 @@ kiln_array *kiln_scope_get(const kiln_scope *s, const char *name) {
     return i < 0 ? NULL : s->arrays[i];
 }
 
+kiln_array *fe_scope_get_at(const kiln_scope *s, const char *name, int *slot, bool *py) {
+    int i = *slot;
+    if (!(i >= 0 && i < s->n && !strcmp(s->names[i], name))) *slot = i = find(s, name); /* (a name keeps its slot) */
+    *py = i >= 0 && s->py[i];
+    return i < 0 ? NULL : s->arrays[i];
+}
+
 int kiln_scope_count(const kiln_scope *s) { return s ? s->n : 0; }
 const char *kiln_scope_name(const kiln_scope *s, int i) { return s && i >= 0 && i < s->n ? s->names[i] : NULL; }
 
@@ -174,6 +204,7 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name) {
     if (i < 0) return KILN_OK;
     kiln_free(s->ctx, s->names[i]);
     clear_slot(s, i);
+    live_remove(s, s->origin[i].id);
     memmove(s->origin + i, s->origin + i + 1, (size_t)(s->n - i - 1) * sizeof *s->origin);
     memmove(s->names + i, s->names + i + 1, (size_t)(s->n - i - 1) * sizeof *s->names);
     memmove(s->arrays + i, s->arrays + i + 1, (size_t)(s->n - i - 1) * sizeof *s->arrays);
@@ -186,9 +217,8 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name) {
 /* ---- where values came from */
 
 static bool bound_now(const kiln_scope *s, uint64_t id) {
-    for (int i = 0; i < s->n; i++)
-        if (s->origin[i].id == id) return true;
-    return false;
+    int k = live_at(s, id);
+    return k < s->nlive && s->live[k] == id;
 }
 
 /* Appends id to list (n of cap) unless it is there; false when out of memory. */
@@ -206,23 +236,51 @@ static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id
     return true;
 }
 
-/* Adds name's binding and what it came from (still bound) to list; false when out of memory. */
-static bool add_sources(kiln_scope *s, const char *name, uint64_t **list, int *n, int *cap) {
+/* The ids a statement's value comes from: a list, and which live ids are in it (seen, by their
+ * place in s->live: each is added once without a search of the list). */
+typedef struct source_list {
+    uint64_t *ids;
+    int n, cap;
+    unsigned char *seen;
+} source_list;
+
+/* Adds name's binding and what it came from (still bound) to l; false when out of memory. */
+static bool add_sources(kiln_scope *s, const char *name, source_list *l) {
     int i = name ? find(s, name) : -1;
     if (i < 0) return true;
-    bool ok = add_id(s, list, n, cap, s->origin[i].id);
-    for (int k = 0; ok && k < s->origin[i].n; k++)
-        if (bound_now(s, s->origin[i].from[k])) ok = add_id(s, list, n, cap, s->origin[i].from[k]);
-    return ok;
+    for (int k = -1; k < s->origin[i].n; k++) {
+        uint64_t id = k < 0 ? s->origin[i].id : s->origin[i].from[k];
+        int at = live_at(s, id);
+        if (at == s->nlive || s->live[at] != id || l->seen[at]) continue;
+        l->seen[at] = 1;
+        if (l->n == l->cap) {
+            int nc = l->cap ? 2 * l->cap : 8;
+            uint64_t *nl = kiln_realloc(s->ctx, l->ids, (size_t)nc * sizeof *nl);
+            if (!nl) return false;
+            l->ids = nl, l->cap = nc;
+        }
+        l->ids[l->n++] = id;
+    }
+    return true;
+}
+
+static bool sources_begin(kiln_scope *s, source_list *l) {
+    *l = (source_list){.seen = s ? kiln_calloc(s->ctx, (size_t)s->nlive + 1) : NULL};
+    return l->seen != NULL;
+}
+
+static int sources_end(kiln_scope *s, source_list *l, uint64_t **ids) {
+    kiln_free(s ? s->ctx : NULL, l->seen);
+    *ids = l->ids;
+    return l->n;
 }
 
 int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids) {
-    uint64_t *list = NULL;
-    int n = 0, cap = 0;
-    for (int d = 0; s && d < deps->n; d++)
-        if (deps->d[d].what != FE_DEP_FREE && !add_sources(s, deps->d[d].name, &list, &n, &cap)) break; /* (out of memory: what was found) */
-    *ids = list;
-    return n;
+    source_list l;
+    bool ok = sources_begin(s, &l);
+    for (int d = 0; ok && d < deps->n; d++)
+        if (deps->d[d].what != FE_DEP_FREE) ok = add_sources(s, deps->d[d].name, &l); /* (out of memory: what was found) */
+    return sources_end(s, &l, ids);
 }
 
 const char *fe_leaf_name(const kiln_scope *s, const fe_deps *deps, const kiln_expr *leaf) {
@@ -233,16 +291,14 @@ const char *fe_leaf_name(const kiln_scope *s, const fe_deps *deps, const kiln_ex
 }
 
 int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64_t **ids) {
-    uint64_t *list = NULL;
-    int n = 0, cap = 0;
+    source_list l;
     kiln_expr **order = NULL;
     uint32_t count = 0;
-    if (s && e && ir_walk(&s->ctx->graph, &e, 1, NULL, NULL, &order, &count) == KILN_OK)
+    if (sources_begin(s, &l) && e && ir_walk(&s->ctx->graph, &e, 1, NULL, NULL, &order, &count) == KILN_OK)
         for (uint32_t k = 0; k < count; k++)
-            if (op_is_array_leaf(order[k]->op) && !add_sources(s, fe_leaf_name(s, deps, order[k]), &list, &n, &cap)) break;
+            if (op_is_array_leaf(order[k]->op) && !add_sources(s, fe_leaf_name(s, deps, order[k]), &l)) break;
     kiln_free(s ? s->ctx : NULL, order);
-    *ids = list;
-    return n;
+    return sources_end(s, &l, ids);
 }
 
 void fe_scope_derive(kiln_scope *s, const char *name, const uint64_t *ids, int n, bool add) {

@@ -16,6 +16,9 @@ struct kiln_scope {
     struct kval **vals;   /* n: a tuple, list, string, dtype or None bound to the name (its
                              arrays[i] is NULL), or NULL where the name has an array */
     struct scope_origin *origin; /* n: where each binding's value came from (fe_scope_derive) */
+    uint64_t *live;       /* the bindings' ids, ascending (nlive of them, cap of room): which ids
+                             are still bound, by a binary search */
+    int nlive;
     uint64_t next_id;
     int n, cap;
     fe_rng rng;           /* np.random's legacy state, behind rand() randn() seed() ... */
