@@ -323,7 +323,9 @@ static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const i
 /* (the radix sort: sort's keys take it where the CPU lacks AVX-512, as KILN_VECTOR_BYTES=32 says) */
 START_TEST(long_sorts) {
     kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_BOOL};
-    int64_t shapes[][2] = {{1, 70001}, {3, 66001}, {66001, 3}}; /* (past 65536: a line for all the threads) */
+    /* (past 65536: a line for all the threads; 4 lines of 140001: a line to a thread, each long enough
+     * for the quicksort's tasks) */
+    int64_t shapes[][2] = {{1, 70001}, {3, 66001}, {66001, 3}, {4, 140001}};
     if (_i == 1) setenv("KILN_VECTOR_BYTES", "32", 1);
     for (int threads = 1; threads <= 4; threads += 3) {
         kiln_set_num_threads(ctx, threads);
@@ -417,6 +419,20 @@ START_TEST(vector_sorts) {
             }
     }
     ck_assert_int_gt(atomic_load(&fallbacks), 0); /* (the forced depth reached it) */
+    /* one thread's sort inside a team of the caller's (sort.c's line to a thread), long enough for
+     * tasks: done when it returns */
+    int64_t len = 200000;
+    uint64_t *lx = malloc(2 * (size_t)len * 8), *ly = malloc(2 * (size_t)len * 8);
+    int bad[2] = {0, 0};
+    for (int64_t i = 0; i < 2 * len; i++) lx[i] = mix64(&seed);
+    kiln_vsort_how h64 = {.compress_store = true, .fallback = qsort_u64};
+#pragma omp parallel for num_threads(2)
+    for (int l = 0; l < 2; l++) {
+        kiln_vsort_u64(lx + l * len, ly + l * len, len, 1, &h64);
+        for (int64_t i = 1; i < len; i++) bad[l] += lx[l * len + i - 1] > lx[l * len + i]; /* (read at once) */
+    }
+    ck_assert_msg(!bad[0] && !bad[1], "lines sorted by one thread each of a team: %d and %d descents", bad[0], bad[1]);
+    free(lx), free(ly);
     free(a), free(b), free(s32), free(c), free(d), free(s64);
 }
 END_TEST

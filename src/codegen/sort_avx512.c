@@ -186,8 +186,10 @@
         for (int i = 0; i < 16 / L; i++) _mm512_storeu_si512(s + i * L, r[i]);                                \
         return s[8];                                                                                          \
     }                                                                                                         \
-    /* x[0..n) sorted in place (y: n of scratch for the fallback) */                                          \
-    static void qs_##sfx(T *x, T *y, int64_t n, int depth, const kiln_vsort_how *how) {                   \
+    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside kiln_vsort's own parallel     \
+     * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,             \
+     * and nothing here would wait for it) */                                                                \
+    static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
         while (n > VSORT_LEAF * L) {                                                                                   \
             if (depth-- == 0) {                                                                               \
                 how->fallback(x, y, n);                                                             \
@@ -201,10 +203,10 @@
                 x += nl, y += nl, n -= nl;                                                                    \
                 continue;                                                                                     \
             }                                                                                                 \
-            if (nl > VSORT_TASK) {                                                                            \
+            if (par && nl > VSORT_TASK) {                                                                     \
                 T *a = x, *b = y;                                                                             \
-                _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, how);          \
-            } else qs_##sfx(x, y, nl, depth, how);                                                             \
+                _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, true, how);   \
+            } else qs_##sfx(x, y, nl, depth, par, how);                                                       \
             x += nl, y += nl, n -= nl;                                                                        \
         }                                                                                                     \
         leaf_##sfx(x, x, n);                                                                                  \
@@ -221,12 +223,12 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
 
 void kiln_vsort_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how) {
     if (nt > 1 && n > VSORT_TASK) {
-        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u32(x, y, n, depth_of(n, how), how);
-    } else qs_u32(x, y, n, depth_of(n, how), how);
+        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u32(x, y, n, depth_of(n, how), true, how);
+    } else qs_u32(x, y, n, depth_of(n, how), false, how);
 }
 
 void kiln_vsort_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how) {
     if (nt > 1 && n > VSORT_TASK) {
-        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u64(x, y, n, depth_of(n, how), how);
-    } else qs_u64(x, y, n, depth_of(n, how), how);
+        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u64(x, y, n, depth_of(n, how), true, how);
+    } else qs_u64(x, y, n, depth_of(n, how), false, how);
 }

@@ -6124,7 +6124,8 @@ static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     int n = 0;
     if (f->op == T_DTYPE) { /* np.dtype('f8') */
         kval *v = arg(a, "dtype");
-        if (v->kind == KV_ARRAY) return fe_err(p, v->off, KILN_ERR_DTYPE, "dtype(): cannot interpret an array as a data type");
+        if (v->kind == KV_ARRAY)
+            return fe_err(p, v->off, KILN_ERR_DTYPE, "dtype(): cannot interpret %s as a data type", fe_is_py(v) ? "a number" : "an array");
         *out = (kval){.kind = KV_DTYPE, .off = off};
         return fe_arg_dtype(p, v, f->name, &out->dt);
     }

@@ -42,6 +42,9 @@ typedef struct kval {
     /* KV_LIST: a generator expression, a call's one argument (sum(x for x in xs) is Python's
      * sum of the items, as NumPy's np.sum of a generator is) */
     bool gen;
+    /* KV_ARRAY: an imaginary number of a step of r_'s and mgrid's (5j, n*1j), read as its factor:
+     * kept through + - * / and nothing else */
+    bool imag;
 } kval;
 
 void kval_free(kiln_ctx *ctx, kval *v);

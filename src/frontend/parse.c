@@ -572,8 +572,10 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
             const char *code;
             kiln_dtype dt;
         } codes[] = {{"f8", KILN_F64}, {"d", KILN_F64}, {"f4", KILN_F32}, {"f", KILN_F32}, {"i8", KILN_I64}, {"q", KILN_I64},
-                     {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL}};
-        const char *c = v->s + (v->s[0] == '<' || v->s[0] == '=' || v->s[0] == '|');
+                     {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL},
+                     {"long", KILN_I64}, {"longlong", KILN_I64}, {"int_", KILN_I64}, {"intc", KILN_I32}};
+        bool one_byte = !strcmp(v->s + 1, "?") || !strcmp(v->s + 1, "b1"); /* (no byte order: '>?' too) */
+        const char *c = v->s + (v->s[0] == '<' || v->s[0] == '=' || v->s[0] == '|' || (v->s[0] == '>' && one_byte));
         for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
             if (!strcmp(c, codes[i].code)) {
                 *dt = codes[i].dt;
@@ -2287,9 +2289,14 @@ static bool trick_item_read(parser *p, const char *fn, trick_item *it) {
             bool unit = p->imag_unit, saw = p->saw_imag;
             p->imag_unit = k == 2, p->saw_imag = false; /* (the step: 5j, -3j, n*1j count points) */
             bool ok = p_test(p, &v);
-            bool imag = p->saw_imag;
+            bool imag = v.imag, lost = p->saw_imag && !imag; /* (5j > 4j, (3, 5j)[0], 5j and 3: not arithmetic) */
             p->imag_unit = unit, p->saw_imag = saw;
+            v.imag = false;
             if (!ok) return false;
+            if (lost) {
+                kval_free(p->ctx, &v);
+                return fe_err(p, it->off, KILN_ERR_SYNTAX, "complex numbers are not supported (a step such as 5j or n*1j is all imaginary)");
+            }
             if (k == 0 && !is_op(p, ":")) { /* a value */
                 it->v = v;
                 return true;
@@ -2679,7 +2686,7 @@ static bool p_atom(parser *p, kval *out) {
         if (!p->imag_unit) return fe_err(p, t.off + t.len - 1, KILN_ERR_SYNTAX, "complex numbers are not supported");
         p->saw_imag = true;
         advance(p);
-        return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
+        return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off) && (out->imag = true);
     case TK_STRING: {
         kstr s = {0};
         while (p->tok.kind == TK_STRING) { /* "a" "b" is "ab", as in Python */
@@ -3108,7 +3115,24 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
 
 bool fe_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) { return binary(p, op, l, r, off, out); }
 
+/* A step's imaginary numbers (kval.imag, 5j read as 5) stay imaginary through sums of imaginary
+ * ones and products of one with a real one; anything else would be complex (or real), refused. */
+static bool imag_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    bool li = l->imag, ri = r->imag;
+    bool ok = op == KILN_OP_MUL || op == KILN_OP_DIV ? !(li && ri) : (op == KILN_OP_ADD || op == KILN_OP_SUB) && li == ri;
+    l->imag = r->imag = false;
+    if (!ok) {
+        kval_free(p->ctx, l);
+        kval_free(p->ctx, r);
+        return fe_err(p, off, KILN_ERR_SYNTAX, "complex numbers are not supported (a step such as 5j or n*1j is all imaginary)");
+    }
+    if (!binary(p, op, l, r, off, out)) return false;
+    out->imag = true;
+    return true;
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
+    if (l->imag || r->imag) return imag_binary(p, op, l, r, off, out);
     bool str_py = (l->kind == KV_STR && (r->kind == KV_ARRAY || is_seq(r))) || (r->kind == KV_STR && (l->kind == KV_ARRAY || is_seq(l))); /* 1 == 'a': False */
     if ((op == KILN_OP_EQ || op == KILN_OP_NE) && (l->kind == KV_DTYPE || r->kind == KV_DTYPE || l->kind == KV_NONE || r->kind == KV_NONE ||
                                                   (l->kind == KV_STR && r->kind == KV_STR) || str_py))
@@ -3150,13 +3174,6 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
     return ok;
 }
 
-/* A step of the index tricks' (p->imag_unit) reads 5j as 5: its operands are real or imaginary,
- * and only sums of imaginary ones and their products with real ones stay imaginary. */
-static bool imag_mix(parser *p, kiln_op op, bool li, bool ri, size_t off) {
-    bool ok = op == KILN_OP_MUL || op == KILN_OP_DIV ? !(li && ri) : (op == KILN_OP_ADD || op == KILN_OP_SUB) && li == ri;
-    return ok || fe_err(p, off, KILN_ERR_SYNTAX, "complex numbers are not supported (a step such as 5j or n*1j is all imaginary)");
-}
-
 /* power = postfix ["**" factor]   (right-associative; -a**2 is -(a**2)) */
 static bool p_power(parser *p, kval *out) {
     if (!p_postfix(p, out)) return false;
@@ -3171,11 +3188,6 @@ static bool p_power(parser *p, kval *out) {
     bool got_ex = p_factor(p, &ex);
     leave(p);
     if (!got_ex) {
-        kval_free(p->ctx, out);
-        return false;
-    }
-    if (p->saw_imag && !imag_mix(p, KILN_OP_POW, true, true, off)) { /* (5j**2 is real) */
-        kval_free(p->ctx, &ex);
         kval_free(p->ctx, out);
         return false;
     }
@@ -3210,9 +3222,14 @@ static bool p_factor(parser *p, kval *out) {
         return fe_err(p, off, KILN_ERR_DTYPE, "ufunc 'positive' did not contain a loop with signature matching types (bool)");
     }
     kiln_expr *r = !e ? NULL : op == '-' ? kiln_neg(p->ctx, e) : op == '+' ? kiln_expr_retain(e) : kiln_invert(p->ctx, e);
+    bool imag = x.imag;
     kiln_expr_free(e);
     kval_free(p->ctx, &x);
-    return e && fe_set_expr(p, out, r, off);
+    if (imag && op == '~') {
+        kiln_expr_free(r);
+        return fe_err(p, off, KILN_ERR_SYNTAX, "complex numbers are not supported (a step such as 5j or n*1j is all imaginary)");
+    }
+    return e && fe_set_expr(p, out, r, off) && (out->imag = imag, true);
 }
 
 typedef struct binop {
@@ -3222,31 +3239,18 @@ typedef struct binop {
 
 /* One level of binary operators: left-associative, or (chain false) at most one of them. */
 static bool p_left(parser *p, bool (*sub)(parser *, kval *), const binop *ops, int nops, bool chain, kval *out) {
-    bool outer = p->saw_imag;
-    p->saw_imag = false;
     if (!sub(p, out)) return false;
-    bool li = p->saw_imag;
     for (int count = 0; !p->failed; count++) {
         int k = -1;
         for (int i = 0; i < nops; i++)
             if (is_op(p, ops[i].sym)) k = i;
-        if (k < 0) {
-            p->saw_imag = outer || li;
-            return true;
-        }
+        if (k < 0) return true;
         if (count && !chain)
             break;
         size_t off = p->tok.off;
         advance(p);
         kval r = {0};
-        p->saw_imag = false;
         if (!sub(p, &r)) break;
-        bool ri = p->saw_imag;
-        if ((li || ri) && !imag_mix(p, ops[k].op, li, ri, off)) {
-            kval_free(p->ctx, &r);
-            break;
-        }
-        li = li || ri;
         kval l = *out;
         if (!binary(p, ops[k].op, &l, &r, off, out)) return false;
     }
