@@ -158,10 +158,14 @@ static void vsort_fallback64(void *x, void *y, int64_t n) {
     sort_msd_k64(x, y, n, true, cnt);
 }
 
-/* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads; false where this
- * CPU (or KILN_VECTOR_BYTES) leaves it out, and nothing was done. */
-static bool vsort(bool k64, void *x, void *y, int64_t n, int nt) {
-    if (!__builtin_cpu_supports("avx512f") || host_vector_bytes() != 64) return false;
+/* Whether sort's keys go to the vectorized quicksort: this CPU has AVX-512F and KILN_VECTOR_BYTES
+ * leaves it (asked once per sort, not per line). */
+static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_vector_bytes() == 64; }
+
+/* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads where use (from
+ * vsort_here) says so; false, and nothing done, where not. */
+static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt) {
+    if (!use || n < 16) return false; /* (a few keys: the radix sort's insertion sort is quicker than a network) */
     kiln_vsort_how how = {.compress_store = !__builtin_cpu_is("amd"), .fallback = k64 ? vsort_fallback64 : vsort_fallback32};
     if (k64) kiln_vsort_u64(x, y, n, nt, &how);
     else kiln_vsort_u32(x, y, n, nt, &how);
@@ -251,6 +255,7 @@ typedef struct sort_job {
     sort_kind kind;
     size_t ksz;   /* bytes of one key or record */
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
+    bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
 } sort_job;
 
 /* Builds keys [k0, k1) of line l into x, the line's elements is bytes apart; their range into lo
@@ -368,7 +373,7 @@ static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, 
     bool sp = false;
     int64_t z = 0, q = 0;
     build_keys(j, l, x, 0, l->len, &lo, &hi, &sp);
-    if (j->kind == SK_REC || !vsort(j->kind == SK_K64, x, y, l->len, 1)) switch (j->kind) {
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, l->len, 1)) switch (j->kind) {
         case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
         case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
         case SK_REC: sort_msd_rec(x, y, l->len, true, cnt); break;
@@ -390,7 +395,7 @@ static void sort_together(const sort_job *j, const sort_line *l, void *x, void *
         int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
         build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &lo, &hi, &sp);
     }
-    if (j->kind == SK_REC || !vsort(j->kind == SK_K64, x, y, n, nt)) switch (j->kind) {
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, n, nt)) switch (j->kind) {
         case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
         case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
         case SK_REC: sort_par_rec(x, y, n, lo, hi, nt, hist, cnts); break;
@@ -428,7 +433,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         if (d != ax) lines *= a->shape[d];
     if (lines == 0 || len == 0) return KILN_OK;
     size_t es = kiln_dtype_size(a->dt);
-    sort_job j = {.a = a};
+    sort_job j = {.a = a, .vsort = vsort_here()};
     if (a->op == KILN_OP_ARGSORT) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
     else if (es == 8) j.kind = SK_K64, j.ksz = 8;
     else j.kind = SK_K32, j.ksz = 4;
