@@ -7600,7 +7600,7 @@ static const fe_fn functions[] = {
     {"Generator.negative_binomial", "self, n, p, size=None", fe_draw_dist, FE_NEG_BINOMIAL, "rng.negative_binomial(...): negative binomial counts (int64)", true},
     {"Generator.geometric", "self, p, size=None", fe_draw_dist, FE_GEOMETRIC, "rng.geometric(...): geometric counts (int64): trials to the first success", true},
     {"Generator.multinomial", "self, n, pvals, size=None", fe_draw_multi, 0, "rng.multinomial(n, pvals, size): multinomial counts (int64)", false},
-    {"Generator.multivariate_normal", "self, mean, cov, size=None, check_valid='warn', tol=1e-8, method='svd'", fe_draw_mvnormal, 0, "rng.multivariate_normal(mean, cov, size): normal rows (method 'svd', 'eigh' or 'cholesky')", false},
+    {"Generator.multivariate_normal", "self, mean, cov, size=None, check_valid='warn', tol=1e-8, *, method='svd'", fe_draw_mvnormal, 0, "rng.multivariate_normal(mean, cov, size): normal rows (method 'svd', 'eigh' or 'cholesky')", false},
     {"Generator.dirichlet", "self, alpha, size=None", fe_draw_multi, 1, "rng.dirichlet(alpha, size): Dirichlet rows (float64)", false},
     {"Generator.random", "self, size=None, dtype=None, out=None", fe_draw_rand, D_RAND, "rng.random(size): uniform in [0, 1) (float64 or float32)", true},
     {"Generator.standard_normal", "self, size=None, dtype=None, out=None", fe_draw_rand, D_RANDN, "rng.standard_normal(size): standard normal (the ziggurat; float64 or float32)", true},

@@ -342,17 +342,42 @@ bool fe_draw_multi(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return array_result(p, out, res, off);
 }
 
-/* NumPy's allclose(x, y, rtol=tol, atol=tol) of two float64 arrays of one shape, computed now. */
-static bool close_now(parser *p, kiln_expr *x, kiln_expr *y, double tol, size_t off, bool *close) {
-    kiln_array *xa = value_now(p, x, off), *ya = xa ? value_now(p, y, off) : NULL;
-    *close = ya != NULL;
-    for (int64_t k = 0, n = ya ? kiln_array_size(xa) : 0; k < n && *close; k++) {
-        double u = ((const double *)xa->data)[k], v = ((const double *)ya->data)[k];
-        *close = fabs(u - v) <= tol + tol * fabs(v);
+/* Element (i, j) of a 2-D float64 array. */
+static double at2(const kiln_array *m, int64_t i, int64_t j) {
+    const int64_t *st = kiln_array_strides(m);
+    return *(const double *)(const void *)((const char *)kiln_array_data(m) + i * st[0] + j * st[1]);
+}
+
+/* out (m x n, C order) = a (m x k) @ b (k x n), each element a chain of fused multiply-adds in k's
+ * order from 0: np.dot's bits where OpenBLAS's dgemm kernels use FMA (every AVX2 and AVX-512 one) */
+static void fma_product(const kiln_array *a, const kiln_array *b, double *out) {
+    int64_t m = a->shape[0], k = a->shape[1], n = b->shape[1];
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double acc = 0;
+            for (int64_t q = 0; q < k; q++) acc = fma(at2(a, i, q), at2(b, q, j), acc);
+            out[i * n + j] = acc;
+        }
+}
+
+/* Whether (vh.T * s) @ vh is NumPy's allclose to cov (rtol = atol = tol; NaN never close),
+ * computed now; false after an error. */
+static bool svd_close_now(parser *p, kiln_expr *vhts, kiln_expr *vh, kiln_expr *cov, double tol, size_t off, bool *close) {
+    kiln_array *x = value_now(p, vhts, off), *v = x ? value_now(p, vh, off) : NULL, *y = v ? value_now(p, cov, off) : NULL;
+    int64_t d = y ? y->shape[0] : 0;
+    double *back = y ? kiln_malloc(p->ctx, (size_t)(d * d + 1) * sizeof *back) : NULL;
+    if (back) fma_product(x, v, back);
+    *close = true;
+    for (int64_t k = 0; back && k < d * d && *close; k++) {
+        double u = back[k], w = at2(y, k / d, k % d);
+        *close = (fabs(u - w) <= tol + tol * fabs(w) && isfinite(w)) || u == w;
     }
-    kiln_array_free(xa);
-    kiln_array_free(ya);
-    return ya != NULL;
+    bool ok = back != NULL || (y && fe_got(p, NULL, off));
+    kiln_free(p->ctx, back);
+    kiln_array_free(x);
+    kiln_array_free(v);
+    kiln_array_free(y);
+    return ok && back;
 }
 
 /* multivariate_normal(mean, cov, size): standard normals of shape size + (d,), as rows, times a
@@ -374,11 +399,12 @@ bool fe_draw_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         return fe_err(p, mv->off, KILN_ERR_ARG, "%s(): method must be one of {'eigh', 'svd', 'cholesky'}", f->name);
     if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "tol") && !fe_arg_number(p, arg(a, "tol"), f->name, "tol", &tol, &ti, &tdt)))
         return false;
-    kiln_expr *t[13] = {expr_of(p, f, a, "mean")};
+    kiln_expr *t[14] = {expr_of(p, f, a, "mean")};
     if (!t[0] || !(t[1] = expr_of(p, f, a, "cov"))) return result(p, out, NULL, off, 2, t);
     const char *bad = t[0]->ndim != 1 ? "mean must be 1 dimensional"
                     : t[1]->ndim != 2 || t[1]->shape[0] != t[1]->shape[1] ? "cov must be 2 dimensional and square"
                     : t[0]->shape[0] != t[1]->shape[0] ? "mean and cov must have same length"
+                    : t[0]->shape[0] == 0 ? "mean and cov must not be empty"
                     : nd == KILN_MAX_DIMS ? "too many dimensions" : NULL;
     if (bad) {
         fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
@@ -402,35 +428,40 @@ bool fe_draw_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
             if (eig) {
                 kiln_array *sa = value_now(p, sv, off);
                 for (int64_t k = 0; sa && k < d; k++) psd = psd && !(((const double *)sa->data)[k] < -tol);
-                if (!sa) return result(p, out, NULL, off, 13, t);
+                if (!sa) return result(p, out, NULL, off, 14, t);
                 kiln_array_free(sa);
             } else { /* vh.T * s @ vh against cov */
                 kiln_expr *vh = t[5] = gen ? kiln_linalg(c, KILN_LA_SVD_VH, cov, NULL, 0) : kiln_expr_retain(vec);
-                kiln_expr *back = t[6] = kiln_matmul(c, t[7] = kiln_mul(c, t[8] = kiln_transpose(c, vh), sv), vh);
-                if (!back || !close_now(p, back, cov, tol, off, &psd)) return result(p, out, NULL, off, 13, t);
+                kiln_expr *vhts = t[7] = kiln_mul(c, t[8] = kiln_transpose(c, vh), sv);
+                if (!vhts || !svd_close_now(p, vhts, vh, cov, tol, off, &psd)) return result(p, out, NULL, off, 14, t);
             }
             if (!psd) {
                 fe_err(p, arg(a, "cov")->off, KILN_ERR_ARG, "%s(): covariance is not symmetric positive-semidefinite.", f->name);
-                return result(p, out, NULL, off, 13, t);
+                return result(p, out, NULL, off, 14, t);
             }
         }
         kiln_expr *root = t[9] = kiln_sqrt(c, t[10] = eig ? kiln_abs(c, sv) : kiln_expr_retain(sv));
         fac = t[11] = gen ? kiln_transpose(c, t[12] = kiln_mul(c, vec, root)) : kiln_mul(c, t[12] = kiln_expand_dims(c, root, 1), vec);
     }
-    fe_rng *r = fac ? rng_of(p, f, a, off, &gen) : NULL;
+    /* the factor and mean now (the draws' rows times the factor, as np.dot's fused multiply-adds) */
+    kiln_array *fa = fac ? value_now(p, fac, off) : NULL, *ma = fa ? value_now(p, t[13] = kiln_cast(c, t[0], KILN_F64), off) : NULL;
+    fe_rng *r = ma ? rng_of(p, f, a, off, &gen) : NULL;
     int64_t rows = 1;
     for (int k = 0; k < nd - 1; k++) rows *= shape[k];
-    kiln_array *z = r ? kiln_array_new(c, KILN_F64, 2, (int64_t[]){rows, d}) : NULL;
-    if (!z) return result(p, out, NULL, off, 13, t);
-    for (int64_t k = 0, n = kiln_array_size(z); k < n; k++) ((double *)z->data)[k] = fe_rng_std_normal(r, gen);
-    kiln_expr *x = kiln_var(c, z);
+    kiln_array *z = r ? kiln_array_new(c, KILN_F64, 2, (int64_t[]){rows, d}) : NULL, *res = z ? kiln_array_new(c, KILN_F64, nd, shape) : NULL;
+    if (res) {
+        double *zd = (double *)z->data, *rd = (double *)res->data;
+        for (int64_t k = 0, n = kiln_array_size(z); k < n; k++) zd[k] = fe_rng_std_normal(r, gen);
+        fma_product(z, fa, rd);
+        for (int64_t i = 0; i < rows; i++)
+            for (int64_t j = 0; j < d; j++)
+                rd[i * d + j] += *(const double *)(const void *)((const char *)kiln_array_data(ma) + j * kiln_array_strides(ma)[0]);
+    } else if (r) fe_got(p, NULL, off);
+    kiln_array_free(fa);
+    kiln_array_free(ma);
     kiln_array_free(z);
-    kiln_expr *prod = kiln_matmul(c, x, fac), *sum = gen ? kiln_add(c, t[0], prod) : kiln_add(c, prod, t[0]);
-    kiln_expr *res = kiln_reshape(c, sum, nd, shape);
-    kiln_expr_free(x);
-    kiln_expr_free(prod);
-    kiln_expr_free(sum);
-    return result(p, out, res, off, 13, t);
+    for (int i = 0; i < 14; i++) kiln_expr_free(t[i]);
+    return res && array_result(p, out, res, off);
 }
 
 /* n indices 0..n-1 in the order NumPy's shuffle leaves them (Fisher-Yates from the end, each
