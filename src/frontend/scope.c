@@ -244,9 +244,10 @@ typedef struct source_list {
     unsigned char *seen;
 } source_list;
 
-/* Adds name's binding and what it came from (still bound) to l; false when out of memory. */
-static bool add_sources(kiln_scope *s, const char *name, source_list *l) {
-    int i = name ? find(s, name) : -1;
+/* Adds name's binding and what it came from (still bound) to l; false when out of memory.  hint:
+ * where the name was last seen (a dependency's slot), or -1. */
+static bool add_sources(kiln_scope *s, const char *name, int hint, source_list *l) {
+    int i = !name ? -1 : hint >= 0 && hint < s->n && !strcmp(s->names[hint], name) ? hint : find(s, name);
     if (i < 0) return true;
     for (int k = -1; k < s->origin[i].n; k++) {
         uint64_t id = k < 0 ? s->origin[i].id : s->origin[i].from[k];
@@ -279,7 +280,7 @@ int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids) {
     source_list l;
     bool ok = sources_begin(s, &l);
     for (int d = 0; ok && d < deps->n; d++)
-        if (deps->d[d].what != FE_DEP_FREE) ok = add_sources(s, deps->d[d].name, &l); /* (out of memory: what was found) */
+        if (deps->d[d].what != FE_DEP_FREE) ok = add_sources(s, deps->d[d].name, deps->d[d].slot, &l); /* (out of memory: what was found) */
     return sources_end(s, &l, ids);
 }
 
@@ -296,7 +297,7 @@ int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64
     uint32_t count = 0;
     if (sources_begin(s, &l) && e && ir_walk(&s->ctx->graph, &e, 1, NULL, NULL, &order, &count) == KILN_OK)
         for (uint32_t k = 0; k < count; k++)
-            if (op_is_array_leaf(order[k]->op) && !add_sources(s, fe_leaf_name(s, deps, order[k]), &l)) break;
+            if (op_is_array_leaf(order[k]->op) && !add_sources(s, fe_leaf_name(s, deps, order[k]), -1, &l)) break;
     kiln_free(s ? s->ctx : NULL, order);
     return sources_end(s, &l, ids);
 }
