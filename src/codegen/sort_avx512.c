@@ -34,18 +34,23 @@
  * those where ((i & j) != 0) != ((i & k) != 0); k = 2·lanes (or more) for every pair ascending.
  * (A constant expression: a mask computed in a loop stayed a loop in every step.) */
 #define MB(i, j, k) ((unsigned)((((i) & (j)) != 0) != (((i) & (k)) != 0)) << (i))
-#define SMASK(j, k)                                                                                          \
-    (MB(0, j, k) | MB(1, j, k) | MB(2, j, k) | MB(3, j, k) | MB(4, j, k) | MB(5, j, k) | MB(6, j, k) |      \
-     MB(7, j, k) | MB(8, j, k) | MB(9, j, k) | MB(10, j, k) | MB(11, j, k) | MB(12, j, k) | MB(13, j, k) |  \
+#define SMASK(j, k)                                                                                           \
+    (MB(0, j, k) | MB(1, j, k) | MB(2, j, k) | MB(3, j, k) | MB(4, j, k) | MB(5, j, k) | MB(6, j, k) |        \
+     MB(7, j, k) | MB(8, j, k) | MB(9, j, k) | MB(10, j, k) | MB(11, j, k) | MB(12, j, k) | MB(13, j, k) |    \
      MB(14, j, k) | MB(15, j, k))
 #define STEP(sfx, v, j, k) v = step_##sfx(v, j, SMASK(j, k))
+
+/* Levels of partitions before the fallback. */
+static int depth_of(int64_t n, const kiln_vsort_how *how) {
+    return how->depth > 0 ? how->depth : 2 * (64 - __builtin_clzll((uint64_t)n | 1));
+}
 
 /* The sort for one key width: T the key, L the lanes, S the intrinsics' suffix (epi32, epi64),
  * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers. */
 #define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV)                                                          \
-    static inline __m512i step_##sfx(__m512i v, int j, unsigned mx) {                                        \
+    static inline __m512i step_##sfx(__m512i v, int j, unsigned mx) {                                         \
         __m512i p = _mm512_permutexvar_##S(_mm512_xor_si512(IOTA, _mm512_set1_##S(j)), v);                    \
-        return _mm512_mask_blend_##S((M)mx, _mm512_min_##U(v, p), _mm512_max_##U(v, p));                        \
+        return _mm512_mask_blend_##S((M)mx, _mm512_min_##U(v, p), _mm512_max_##U(v, p));                      \
     }                                                                                                         \
     /* one register sorted ascending */                                                                       \
     static inline __m512i net_##sfx(__m512i v) {                                                              \
@@ -72,7 +77,7 @@
         return v;                                                                                             \
     }                                                                                                         \
     static inline __m512i rev_##sfx(__m512i v) {                                                              \
-        return _mm512_permutexvar_##S(_mm512_sub_##S(_mm512_set1_##S(L - 1), IOTA), v);                      \
+        return _mm512_permutexvar_##S(_mm512_sub_##S(_mm512_set1_##S(L - 1), IOTA), v);                       \
     }                                                                                                         \
     /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run */          \
     static inline void merge_##sfx(__m512i *r, int n) {                                                       \
@@ -90,26 +95,21 @@
                 }                                                                                             \
         for (int i = 0; i < 2 * n; i++) r[i] = half_##sfx(r[i]); /* ... then lane-wise */                     \
     }                                                                                                         \
-    /* up to VSORT_LEAF registers' keys of x sorted into y (x == y allowed) */                               \
-    static void leaf_##sfx(const T *x, T *y, int64_t n) {                                                     \
+    /* the mask of a register's first c lanes (c may be below 0 or above L) */                                \
+    static inline M lanes_##sfx(int64_t c) { return c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0; }     \
+    /* up to VSORT_LEAF registers' keys of x sorted in place */                                               \
+    static void leaf_##sfx(T *x, int64_t n) {                                                                 \
         __m512i r[VSORT_LEAF];                                                                                \
         int regs = 1;                                                                                         \
         while ((int64_t)regs * L < n) regs *= 2;                                                              \
-        for (int i = 0; i < regs; i++) {                                                                      \
-            int64_t c = n - (int64_t)i * L;                                                                   \
-            M m = c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0;                                         \
-            r[i] = net_##sfx(_mm512_mask_loadu_##S(_mm512_set1_##S(MAXV), m, x + i * L));                     \
-        }                                                                                                     \
+        for (int i = 0; i < regs; i++)                                                                        \
+            r[i] = net_##sfx(_mm512_mask_loadu_##S(_mm512_set1_##S(MAXV), lanes_##sfx(n - (int64_t)i * L), x + i * L)); \
         for (int w = 1; w < regs; w *= 2) /* sorted runs of w registers, merged in pairs */                   \
             for (int i = 0; i < regs; i += 2 * w) merge_##sfx(r + i, w);                                      \
-        for (int i = 0; i < regs; i++) {                                                                      \
-            int64_t c = n - (int64_t)i * L;                                                                   \
-            M m = c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0;                                         \
-            _mm512_mask_storeu_##S(y + i * L, m, r[i]);                                                       \
-        }                                                                                                     \
+        for (int i = 0; i < regs; i++) _mm512_mask_storeu_##S(x + i * L, lanes_##sfx(n - (int64_t)i * L), r[i]); \
     }                                                                                                         \
-    /* v's keys below P to x + *l on, the others to end at x + *r: by compressing stores where cs (one       \
-     * instruction each, the fastest on Intel's cores, but microcode on AMD's), else compressed in the         \
+    /* v's keys below P to x + *l on, the others to end at x + *r: by compressing stores where cs (one        \
+     * instruction each, the fastest on Intel's cores, but microcode on AMD's), else compressed in the        \
      * register and stored whole where whole (the lanes past its keys land on free space: the caller's        \
      * care) or masked */                                                                                     \
     static inline void put_##sfx(T *x, __m512i v, __m512i P, M in, bool whole, bool cs, int64_t *l, int64_t *r, \
@@ -124,8 +124,8 @@
             _mm512_storeu_si512(x + *r - L, _mm512_maskz_expand_##S((M)(~0u << (L - h)),                      \
                                                                    _mm512_maskz_compress_##S(ge, v)));        \
         } else {                                                                                              \
-            _mm512_mask_storeu_##S(x + *l, (M)((1u << c) - 1), _mm512_maskz_compress_##S(lt, v));             \
-            _mm512_mask_storeu_##S(x + *r - h, (M)((1u << h) - 1), _mm512_maskz_compress_##S(ge, v));         \
+            _mm512_mask_storeu_##S(x + *l, lanes_##sfx(c), _mm512_maskz_compress_##S(lt, v));                 \
+            _mm512_mask_storeu_##S(x + *r - h, lanes_##sfx(h), _mm512_maskz_compress_##S(ge, v));             \
         }                                                                                                     \
         *l += c;                                                                                              \
         *r -= h;                                                                                              \
@@ -138,18 +138,18 @@
      * from the side with less free space, so both then have uL or more, and each of their whole stores       \
      * lands on free space.  When all are read, the free places are as many as the keys held, which are       \
      * stored exactly.  (u = VSORT_UNROLL where n allows: the side is a coin toss, one branch per u.) */      \
-    static int64_t part_##sfx(T *x, int64_t n, T p, bool cs, T *lo, T *hi) {                                            \
+    static int64_t part_##sfx(T *x, int64_t n, T p, bool cs, T *lo, T *hi) {                                  \
         __m512i P = _mm512_set1_##S(p), mn = _mm512_set1_##S(MAXV), mx = _mm512_setzero_si512();              \
         int u = n >= 2 * VSORT_UNROLL * L ? VSORT_UNROLL : 1;                                                 \
         int64_t q = n / L * L, rl = (int64_t)u * L, rr = q - (int64_t)u * L, l = 0, r = n;                    \
-        M all = (M)~(M)0, tail = (M)((1u << (n - q)) - 1);                                                    \
+        M all = lanes_##sfx(L), tail = lanes_##sfx(n - q);                                                    \
         __m512i held[2 * VSORT_UNROLL + 1];                                                                   \
         for (int i = 0; i < u; i++) {                                                                         \
             held[i] = _mm512_loadu_si512(x + i * L);                                                          \
             held[u + i] = _mm512_loadu_si512(x + rr + i * L);                                                 \
         }                                                                                                     \
         held[2 * u] = _mm512_maskz_loadu_##S(tail, x + q);                                                    \
-        while (rr - rl >= (int64_t)u * L) {                                                                   \
+        while (u > 1 && rr - rl >= (int64_t)u * L) {                                                          \
             __m512i v[VSORT_UNROLL];                                                                          \
             const T *at;                                                                                      \
             if (r - rr < rl - l) at = x + (rr -= (int64_t)u * L);                                             \
@@ -157,26 +157,24 @@
                 at = x + rl;                                                                                  \
                 rl += (int64_t)u * L;                                                                         \
             }                                                                                                 \
-            if (u == VSORT_UNROLL) {                                                                          \
-                for (int i = 0; i < VSORT_UNROLL; i++) v[i] = _mm512_loadu_si512(at + i * L);                \
-                for (int i = 0; i < VSORT_UNROLL; i++) put_##sfx(x, v[i], P, all, true, cs, &l, &r, &mn, &mx);   \
-            } else put_##sfx(x, _mm512_loadu_si512(at), P, all, true, cs, &l, &r, &mn, &mx);                     \
+            for (int i = 0; i < VSORT_UNROLL; i++) v[i] = _mm512_loadu_si512(at + i * L);                     \
+            for (int i = 0; i < VSORT_UNROLL; i++) put_##sfx(x, v[i], P, all, true, cs, &l, &r, &mn, &mx);    \
         }                                                                                                     \
-        while (rl < rr) { /* (u > 1: fewer than u registers left) */                                          \
+        while (rl < rr) { /* one register at a time: u = 1, or fewer than u registers left */                 \
             const T *at;                                                                                      \
             if (r - rr < rl - l) at = x + (rr -= L);                                                          \
             else {                                                                                            \
                 at = x + rl;                                                                                  \
                 rl += L;                                                                                      \
             }                                                                                                 \
-            put_##sfx(x, _mm512_loadu_si512(at), P, all, true, cs, &l, &r, &mn, &mx);                            \
+            put_##sfx(x, _mm512_loadu_si512(at), P, all, true, cs, &l, &r, &mn, &mx);                         \
         }                                                                                                     \
         for (int i = 0; i <= 2 * u; i++) put_##sfx(x, held[i], P, i < 2 * u ? all : tail, false, cs, &l, &r, &mn, &mx); \
         *lo = (T)_mm512_reduce_min_##U(mn);                                                                   \
         *hi = (T)_mm512_reduce_max_##U(mx);                                                                   \
         return l;                                                                                             \
     }                                                                                                         \
-    /* the median of 16 keys sampled across x[0..n) */                                                     \
+    /* the median of 16 keys sampled across x[0..n) */                                                        \
     static T pivot_##sfx(const T *x, int64_t n) {                                                             \
         T s[16];                                                                                              \
         for (int i = 0; i < 16; i++) s[i] = x[(n * (2 * i + 1)) / 32];                                        \
@@ -186,49 +184,38 @@
         for (int i = 0; i < 16 / L; i++) _mm512_storeu_si512(s + i * L, r[i]);                                \
         return s[8];                                                                                          \
     }                                                                                                         \
-    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside kiln_vsort's own parallel     \
-     * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,             \
-     * and nothing here would wait for it) */                                                                \
+    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside kiln_vsort's own parallel      \
+     * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,            \
+     * and nothing here would wait for it) */                                                                 \
     static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
-        while (n > VSORT_LEAF * L) {                                                                                   \
+        while (n > VSORT_LEAF * L) {                                                                          \
             if (depth-- == 0) {                                                                               \
-                how->fallback(x, y, n);                                                             \
+                how->fallback(x, y, n);                                                                       \
                 return;                                                                                       \
             }                                                                                                 \
             T lo, hi, p = pivot_##sfx(x, n);                                                                  \
-            int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                                       \
+            int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                  \
             if (lo == hi) return; /* all equal */                                                             \
             if (nl == 0) { /* p was the smallest: its copies first, and done */                               \
-                nl = part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                                                  \
+                nl = part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                             \
                 x += nl, y += nl, n -= nl;                                                                    \
                 continue;                                                                                     \
             }                                                                                                 \
             if (par && nl > VSORT_TASK) {                                                                     \
                 T *a = x, *b = y;                                                                             \
-                _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, true, how);   \
+                _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, true, how);  \
             } else qs_##sfx(x, y, nl, depth, par, how);                                                       \
             x += nl, y += nl, n -= nl;                                                                        \
         }                                                                                                     \
-        leaf_##sfx(x, x, n);                                                                                  \
+        leaf_##sfx(x, n);                                                                                     \
+    }                                                                                                         \
+    void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
+        if (nt > 1 && n > VSORT_TASK) {                                                                       \
+            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, how), true, how); \
+        } else qs_##sfx(x, y, n, depth_of(n, how), false, how);                                               \
     }
 
 #define IOTA32 _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 #define IOTA64 _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)
 VSORT_DEFINE(u32, uint32_t, 16, epi32, epu32, __mmask16, IOTA32, (int)UINT32_MAX)
 VSORT_DEFINE(u64, uint64_t, 8, epi64, epu64, __mmask8, IOTA64, (long long)UINT64_MAX)
-
-static int depth_of(int64_t n, const kiln_vsort_how *how) {
-    return how->depth > 0 ? how->depth : 2 * (64 - __builtin_clzll((uint64_t)n | 1));
-}
-
-void kiln_vsort_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how) {
-    if (nt > 1 && n > VSORT_TASK) {
-        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u32(x, y, n, depth_of(n, how), true, how);
-    } else qs_u32(x, y, n, depth_of(n, how), false, how);
-}
-
-void kiln_vsort_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how) {
-    if (nt > 1 && n > VSORT_TASK) {
-        _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_u64(x, y, n, depth_of(n, how), true, how);
-    } else qs_u64(x, y, n, depth_of(n, how), false, how);
-}

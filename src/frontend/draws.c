@@ -399,52 +399,54 @@ bool fe_draw_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         return fe_err(p, mv->off, KILN_ERR_ARG, "%s(): method must be one of {'eigh', 'svd', 'cholesky'}", f->name);
     if (!draw_shape(p, f, a, &nd, shape, &sized) || (given(a, "tol") && !fe_arg_number(p, arg(a, "tol"), f->name, "tol", &tol, &ti, &tdt)))
         return false;
-    kiln_expr *t[14] = {expr_of(p, f, a, "mean")};
-    if (!t[0] || !(t[1] = expr_of(p, f, a, "cov"))) return result(p, out, NULL, off, 2, t);
-    const char *bad = t[0]->ndim != 1 ? "mean must be 1 dimensional"
-                    : t[1]->ndim != 2 || t[1]->shape[0] != t[1]->shape[1] ? "cov must be 2 dimensional and square"
-                    : t[0]->shape[0] != t[1]->shape[0] ? "mean and cov must have same length"
-                    : t[0]->shape[0] == 0 ? "mean and cov must not be empty"
+    tmps t = {0};
+    kiln_expr *mean = keep(&t, expr_of(p, f, a, "mean")), *cov0 = mean ? keep(&t, expr_of(p, f, a, "cov")) : NULL;
+    if (!cov0) return done(p, &t, out, NULL, off);
+    const char *bad = mean->ndim != 1 ? "mean must be 1 dimensional"
+                    : cov0->ndim != 2 || cov0->shape[0] != cov0->shape[1] ? "cov must be 2 dimensional and square"
+                    : mean->shape[0] != cov0->shape[0] ? "mean and cov must have same length"
+                    : mean->shape[0] == 0 ? "mean and cov must not be empty"
                     : nd == KILN_MAX_DIMS ? "too many dimensions" : NULL;
     if (bad) {
         fe_err(p, off, KILN_ERR_ARG, "%s(): %s", f->name, bad);
-        return result(p, out, NULL, off, 2, t);
+        return done(p, &t, out, NULL, off);
     }
-    int64_t d = t[0]->shape[0];
+    int64_t d = mean->shape[0];
     shape[nd++] = d;
     bool chol = !strcmp(method, "cholesky"), eig = !strcmp(method, "eigh");
     if (!chol && strcmp(check, "warn") && strcmp(check, "raise") && strcmp(check, "ignore")) {
         fe_err(p, cv->off, KILN_ERR_ARG, "%s(): check_valid must equal 'warn', 'raise', or 'ignore'", f->name);
-        return result(p, out, NULL, off, 2, t);
+        return done(p, &t, out, NULL, off);
     }
     kiln_ctx *c = p->ctx;
-    kiln_expr *cov = t[2] = kiln_cast(c, t[1], KILN_F64), *fac; /* the factor A, (d, d) */
-    if (chol) fac = t[3] = kiln_transpose(c, t[4] = kiln_linalg(c, KILN_LA_CHOLESKY, cov, NULL, 0));
+    kiln_expr *cov = keep(&t, kiln_cast(c, cov0, KILN_F64)), *fac; /* the factor A, (d, d) */
+    if (chol) fac = keep(&t, kiln_transpose(c, keep(&t, kiln_linalg(c, KILN_LA_CHOLESKY, cov, NULL, 0))));
     else {
-        kiln_expr *sv = t[3] = kiln_linalg(c, eig ? KILN_LA_EIGVALSH : KILN_LA_SVALS, cov, NULL, 0);
-        kiln_expr *vec = t[4] = kiln_linalg(c, eig ? KILN_LA_EIGVECSH : gen ? KILN_LA_SVD_U : KILN_LA_SVD_VH, cov, NULL, 0);
+        kiln_expr *sv = keep(&t, kiln_linalg(c, eig ? KILN_LA_EIGVALSH : KILN_LA_SVALS, cov, NULL, 0));
+        kiln_expr *vec = keep(&t, kiln_linalg(c, eig ? KILN_LA_EIGVECSH : gen ? KILN_LA_SVD_U : KILN_LA_SVD_VH, cov, NULL, 0));
         if (!strcmp(check, "raise")) {
             bool psd = true;
             if (eig) {
-                kiln_array *sa = value_now(p, sv, off);
-                for (int64_t k = 0; sa && k < d; k++) psd = psd && !(((const double *)sa->data)[k] < -tol);
-                if (!sa) return result(p, out, NULL, off, 14, t);
+                kiln_array *sa = sv ? value_now(p, sv, off) : NULL;
+                if (!sa) return done(p, &t, out, NULL, off);
+                for (int64_t k = 0; k < d; k++) psd = psd && !(((const double *)sa->data)[k] < -tol);
                 kiln_array_free(sa);
             } else { /* vh.T * s @ vh against cov */
-                kiln_expr *vh = t[5] = gen ? kiln_linalg(c, KILN_LA_SVD_VH, cov, NULL, 0) : kiln_expr_retain(vec);
-                kiln_expr *vhts = t[7] = kiln_mul(c, t[8] = kiln_transpose(c, vh), sv);
-                if (!vhts || !svd_close_now(p, vhts, vh, cov, tol, off, &psd)) return result(p, out, NULL, off, 14, t);
+                kiln_expr *vh = gen ? keep(&t, kiln_linalg(c, KILN_LA_SVD_VH, cov, NULL, 0)) : vec;
+                kiln_expr *vhts = keep(&t, kiln_mul(c, keep(&t, kiln_transpose(c, vh)), sv));
+                if (!vhts || !svd_close_now(p, vhts, vh, cov, tol, off, &psd)) return done(p, &t, out, NULL, off);
             }
             if (!psd) {
                 fe_err(p, arg(a, "cov")->off, KILN_ERR_ARG, "%s(): covariance is not symmetric positive-semidefinite.", f->name);
-                return result(p, out, NULL, off, 14, t);
+                return done(p, &t, out, NULL, off);
             }
         }
-        kiln_expr *root = t[9] = kiln_sqrt(c, t[10] = eig ? kiln_abs(c, sv) : kiln_expr_retain(sv));
-        fac = t[11] = gen ? kiln_transpose(c, t[12] = kiln_mul(c, vec, root)) : kiln_mul(c, t[12] = kiln_expand_dims(c, root, 1), vec);
+        kiln_expr *root = keep(&t, kiln_sqrt(c, eig ? keep(&t, kiln_abs(c, sv)) : sv));
+        fac = gen ? keep(&t, kiln_transpose(c, keep(&t, kiln_mul(c, vec, root))))
+                  : keep(&t, kiln_mul(c, keep(&t, kiln_expand_dims(c, root, 1)), vec));
     }
     /* the factor and mean now (the draws' rows times the factor, as np.dot's fused multiply-adds) */
-    kiln_array *fa = fac ? value_now(p, fac, off) : NULL, *ma = fa ? value_now(p, t[13] = kiln_cast(c, t[0], KILN_F64), off) : NULL;
+    kiln_array *fa = fac ? value_now(p, fac, off) : NULL, *ma = fa ? value_now(p, keep(&t, kiln_cast(c, mean, KILN_F64)), off) : NULL;
     fe_rng *r = ma ? rng_of(p, f, a, off, &gen) : NULL;
     int64_t rows = 1;
     for (int k = 0; k < nd - 1; k++) rows *= shape[k];
@@ -453,14 +455,15 @@ bool fe_draw_mvnormal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         double *zd = (double *)z->data, *rd = (double *)res->data;
         for (int64_t k = 0, n = kiln_array_size(z); k < n; k++) zd[k] = fe_rng_std_normal(r, gen);
         fma_product(z, fa, rd);
+        const char *md = kiln_array_data(ma);
+        int64_t ms = kiln_array_strides(ma)[0];
         for (int64_t i = 0; i < rows; i++)
-            for (int64_t j = 0; j < d; j++)
-                rd[i * d + j] += *(const double *)(const void *)((const char *)kiln_array_data(ma) + j * kiln_array_strides(ma)[0]);
-    } else if (r) fe_got(p, NULL, off);
+            for (int64_t j = 0; j < d; j++) rd[i * d + j] += *(const double *)(const void *)(md + j * ms);
+    } else fe_got(p, NULL, off); /* (the first error stands) */
     kiln_array_free(fa);
     kiln_array_free(ma);
     kiln_array_free(z);
-    for (int i = 0; i < 14; i++) kiln_expr_free(t[i]);
+    tmps_free(&t);
     return res && array_result(p, out, res, off);
 }
 

@@ -137,8 +137,8 @@ void fe_deps_free(kiln_ctx *ctx, fe_deps *deps);
  * is a Python number. */
 kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py);
 bool fe_scope_py(const kiln_scope *s, const char *name);
-/* kiln_scope_get and fe_scope_py at once, looking at *slot first (where the name was last time;
- * updated when it has moved). */
+/* kiln_scope_get and fe_scope_py (into py, unless NULL) at once, looking at *slot first (where the
+ * name was last time; updated when it has moved). */
 kiln_array *fe_scope_get_at(const kiln_scope *s, const char *name, int *slot, bool *py);
 kiln_status fe_scope_del(kiln_scope *s, const char *name);
 /* Names bound to other values (a tuple of numbers, a string, a dtype, None): v is copied (its

@@ -226,11 +226,9 @@ bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
             if (bits != d->bits) return false;
         }
     }
-    for (int i = 0; i < deps->n; i++) {
-        bool py;
-        if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, fe_scope_get_at(scope, deps->d[i].name, &deps->d[i].slot, &py)) != KILN_OK)
+    for (int i = 0; i < deps->n; i++)
+        if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, fe_scope_get_at(scope, deps->d[i].name, &deps->d[i].slot, NULL)) != KILN_OK)
             return false;
-    }
     return true;
 }
 
@@ -574,18 +572,15 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
         } codes[] = {{"f8", KILN_F64}, {"d", KILN_F64}, {"f4", KILN_F32}, {"f", KILN_F32}, {"i8", KILN_I64}, {"q", KILN_I64},
                      {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL},
                      {"long", KILN_I64}, {"longlong", KILN_I64}, {"int_", KILN_I64}, {"intc", KILN_I32}};
-        bool one_byte = !strcmp(v->s + 1, "?") || !strcmp(v->s + 1, "b1"); /* (no byte order: '>?' too) */
-        const char *c = v->s + (v->s[0] == '<' || v->s[0] == '=' || v->s[0] == '|' || (v->s[0] == '>' && one_byte));
+        const char *c = v->s + (v->s[0] && strchr("<=|>", v->s[0]));
         for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
             if (!strcmp(c, codes[i].code)) {
+                if (v->s[0] == '>' && kiln_dtype_size(codes[i].dt) > 1) /* (a byte has no order: '>?' is bool) */
+                    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' is big-endian; kiln's arrays are in this machine's order ('<')",
+                                  fn, v->s);
                 *dt = codes[i].dt;
                 return true;
             }
-        if (v->s[0] == '>' && c == v->s)
-            for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-                if (!strcmp(v->s + 1, codes[i].code))
-                    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' is big-endian; kiln's arrays are in this machine's order ('<')",
-                                  fn, v->s);
         return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, int32, int64, float32, float64)", fn, v->s);
     }
     return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, int32, int64, float32, float64)", fn,

@@ -54,6 +54,12 @@ static int find(const kiln_scope *s, const char *name) {
     return -1;
 }
 
+/* find, looking at slot hint first (where the name was last seen: a name keeps its slot until a
+ * name before it is deleted) */
+static int find_at(const kiln_scope *s, const char *name, int hint) {
+    return hint >= 0 && hint < s->n && !strcmp(s->names[hint], name) ? hint : find(s, name);
+}
+
 kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) { return fe_scope_set(s, name, a, false); }
 
 kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a) {
@@ -99,20 +105,20 @@ static int slot(kiln_scope *s, const char *name) {
     return s->n++;
 }
 
-/* Where id is in s->live, or where it would go. */
-static int live_at(const kiln_scope *s, uint64_t id) {
+/* Where id is in s->live (a binary search), or -1 where it is bound no more. */
+static int live_index(const kiln_scope *s, uint64_t id) {
     int a = 0, b = s->nlive;
     while (a < b) {
         int m = a + (b - a) / 2;
         if (s->live[m] < id) a = m + 1;
         else b = m;
     }
-    return a;
+    return a < s->nlive && s->live[a] == id ? a : -1;
 }
 
 static void live_remove(kiln_scope *s, uint64_t id) {
-    int k = live_at(s, id);
-    if (k < s->nlive && s->live[k] == id) memmove(s->live + k, s->live + k + 1, (size_t)(--s->nlive - k) * sizeof *s->live);
+    int k = live_index(s, id);
+    if (k >= 0) memmove(s->live + k, s->live + k + 1, (size_t)(--s->nlive - k) * sizeof *s->live);
 }
 
 /* Drops what slot i holds; what it gets next is a new binding (an id larger than any, so it goes
@@ -184,9 +190,8 @@ kiln_array *kiln_scope_get(const kiln_scope *s, const char *name) {
 }
 
 kiln_array *fe_scope_get_at(const kiln_scope *s, const char *name, int *slot, bool *py) {
-    int i = *slot;
-    if (!(i >= 0 && i < s->n && !strcmp(s->names[i], name))) *slot = i = find(s, name); /* (a name keeps its slot) */
-    *py = i >= 0 && s->py[i];
+    int i = *slot = find_at(s, name, *slot);
+    if (py) *py = i >= 0 && s->py[i];
     return i < 0 ? NULL : s->arrays[i];
 }
 
@@ -216,15 +221,10 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name) {
 
 /* ---- where values came from */
 
-static bool bound_now(const kiln_scope *s, uint64_t id) {
-    int k = live_at(s, id);
-    return k < s->nlive && s->live[k] == id;
-}
+static bool bound_now(const kiln_scope *s, uint64_t id) { return live_index(s, id) >= 0; }
 
-/* Appends id to list (n of cap) unless it is there; false when out of memory. */
-static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id) {
-    for (int k = 0; k < *n; k++)
-        if ((*list)[k] == id) return true;
+/* Appends id to list (n of cap); false when out of memory. */
+static bool push_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id) {
     if (*n == *cap) {
         int nc = *cap ? 2 * *cap : 8;
         uint64_t *nl = kiln_realloc(s->ctx, *list, (size_t)nc * sizeof *nl);
@@ -234,6 +234,13 @@ static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id
     }
     (*list)[(*n)++] = id;
     return true;
+}
+
+/* ... unless it is there. */
+static bool add_id(kiln_scope *s, uint64_t **list, int *n, int *cap, uint64_t id) {
+    for (int k = 0; k < *n; k++)
+        if ((*list)[k] == id) return true;
+    return push_id(s, list, n, cap, id);
 }
 
 /* The ids a statement's value comes from: a list, and which live ids are in it (seen, by their
@@ -247,20 +254,14 @@ typedef struct source_list {
 /* Adds name's binding and what it came from (still bound) to l; false when out of memory.  hint:
  * where the name was last seen (a dependency's slot), or -1. */
 static bool add_sources(kiln_scope *s, const char *name, int hint, source_list *l) {
-    int i = !name ? -1 : hint >= 0 && hint < s->n && !strcmp(s->names[hint], name) ? hint : find(s, name);
+    int i = name ? find_at(s, name, hint) : -1;
     if (i < 0) return true;
     for (int k = -1; k < s->origin[i].n; k++) {
         uint64_t id = k < 0 ? s->origin[i].id : s->origin[i].from[k];
-        int at = live_at(s, id);
-        if (at == s->nlive || s->live[at] != id || l->seen[at]) continue;
+        int at = live_index(s, id);
+        if (at < 0 || l->seen[at]) continue;
         l->seen[at] = 1;
-        if (l->n == l->cap) {
-            int nc = l->cap ? 2 * l->cap : 8;
-            uint64_t *nl = kiln_realloc(s->ctx, l->ids, (size_t)nc * sizeof *nl);
-            if (!nl) return false;
-            l->ids = nl, l->cap = nc;
-        }
-        l->ids[l->n++] = id;
+        if (!push_id(s, &l->ids, &l->n, &l->cap, id)) return false;
     }
     return true;
 }
