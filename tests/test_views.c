@@ -376,19 +376,21 @@ static void qsort_u64(void *x, void *y, int64_t n) {
 }
 
 /* The vectorized quicksort of sort's keys, each way it can run: compressing stores or registers,
- * one thread or tasks, its fallback forced, on lengths around its registers, leaves and tasks and
- * on the inputs that break quicksorts (sorted, reversed, equal, few values, the largest key). */
+ * one thread or tasks, its fallback forced, leaves of 8, 32 and 3 registers, on lengths around
+ * its registers, leaves and tasks and on the inputs that break quicksorts (sorted, reversed,
+ * equal, few values, the largest key). */
 START_TEST(vector_sorts) {
     if (!__builtin_cpu_supports("avx512f")) return; /* (sort.c never calls it there) */
-    int64_t lens[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 128, 129, 130, 257, 1000, 4099, 70001};
+    int64_t lens[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 128, 129, 130, 255, 256, 257, 511, 512, 513, 1000, 4099, 70001};
     enum { NL = sizeof lens / sizeof *lens, FORMS = 8 };
     int64_t most = 70001;
     uint32_t *a = malloc((size_t)most * 4), *b = malloc((size_t)most * 4), *s32 = malloc((size_t)most * 4);
     uint64_t *c = malloc((size_t)most * 8), *d = malloc((size_t)most * 8), *s64 = malloc((size_t)most * 8);
     uint64_t seed = 11;
-    for (int way = 0; way < 8; way++) {
-        kiln_vsort_how h32 = {.compress_store = way & 1, .fallback = qsort_u32, .depth = way & 2 ? 3 : 0};
-        kiln_vsort_how h64 = {.compress_store = way & 1, .fallback = qsort_u64, .depth = way & 2 ? 3 : 0};
+    for (int way = 0; way < 24; way++) { /* (leaves: the default 8 registers, 32, 3) */
+        int leaf = way < 8 ? 0 : way < 16 ? 32 : 3;
+        kiln_vsort_how h32 = {.compress_store = way & 1, .fallback = qsort_u32, .depth = way & 2 ? 3 : 0, .leaf = leaf};
+        kiln_vsort_how h64 = {.compress_store = way & 1, .fallback = qsort_u64, .depth = way & 2 ? 3 : 0, .leaf = leaf};
         int nt = way & 4 ? 4 : 1;
         for (int li = 0; li < NL; li++)
             for (int form = 0; form < FORMS; form++) {

@@ -7,15 +7,14 @@
  * Only sort's keys come here: equal keys are equal values, so the order need not be stable
  * (argsort's records keep the stable radix sort).
  *
- *   partition  a pass over the keys with 16 (8) lanes at a time: a lane compare against the
- *              pivot and two compressed stores, the lows from the left of the other buffer and
- *              the highs from its right.  The keys move between the line's two buffers, one
- *              level to the next, so every load and store is sequential
+ *   partition  in place, a pass over the keys with 16 (8) lanes at a time: a lane compare
+ *              against the pivot and two compressed stores, the lows to the left and the highs
+ *              to the right (part_ says why no store overwrites a key not yet read)
  *   pivot      the median of 16 keys sampled across the range, sorted in one register; the
  *              pass also takes the range's smallest and largest key: a range of equal keys is
  *              done, and a pivot that was the smallest splits again at pivot + 1
- *   leaves     up to 64 (32) keys: masked loads padded with the largest key, four registers
- *              sorted by bitonic networks and merged, masked stores into the result's buffer
+ *   leaves     up to kiln_vsort_how.leaf registers of keys: masked loads padded with the largest
+ *              key, each register sorted by a bitonic network, then merged in pairs, masked stores
  *   bounds     past 2 log2(n) levels, a range goes to the caller's sort (sort.c's radix sort),
  *              so no input makes the sort quadratic
  *   threads    ranges longer than VSORT_TASK become OpenMP tasks
@@ -27,7 +26,7 @@
 #include <string.h>
 
 #define VSORT_TASK (1 << 16) /* a range this long is sorted as a task of its own */
-#define VSORT_LEAF 8        /* registers of keys a leaf sorts (a power of 2) */
+#define VSORT_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
 #define VSORT_UNROLL 4      /* registers a partition reads at a time */
 
 /* The lanes of a bitonic compare-exchange step over lanes i and i ^ j that keep the larger:
@@ -46,8 +45,9 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
 }
 
 /* The sort for one key width: T the key, L the lanes, S the intrinsics' suffix (epi32, epi64),
- * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers. */
-#define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV)                                                          \
+ * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers, MAXV the
+ * largest key, INF the bits of the float of T's width that is +inf. */
+#define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV, INF)                                                          \
     static inline __m512i step_##sfx(__m512i v, int j, unsigned mx) {                                         \
         __m512i p = _mm512_permutexvar_##S(_mm512_xor_si512(IOTA, _mm512_set1_##S(j)), v);                    \
         return _mm512_mask_blend_##S((M)mx, _mm512_min_##U(v, p), _mm512_max_##U(v, p));                      \
@@ -97,9 +97,9 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
     }                                                                                                         \
     /* the mask of a register's first c lanes (c may be below 0 or above L) */                                \
     static inline M lanes_##sfx(int64_t c) { return c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0; }     \
-    /* up to VSORT_LEAF registers' keys of x sorted in place */                                               \
+    /* up to VSORT_LEAF_MAX registers' keys of x sorted in place */                                           \
     static void leaf_##sfx(T *x, int64_t n) {                                                                 \
-        __m512i r[VSORT_LEAF];                                                                                \
+        __m512i r[VSORT_LEAF_MAX];                                                                            \
         int regs = 1;                                                                                         \
         while ((int64_t)regs * L < n) regs *= 2;                                                              \
         for (int i = 0; i < regs; i++)                                                                        \
@@ -188,7 +188,7 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
      * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,            \
      * and nothing here would wait for it) */                                                                 \
     static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
-        while (n > VSORT_LEAF * L) {                                                                          \
+        while (n > (int64_t)how->leaf * L) {                                                                  \
             if (depth-- == 0) {                                                                               \
                 how->fallback(x, y, n);                                                                       \
                 return;                                                                                       \
@@ -209,13 +209,58 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         }                                                                                                     \
         leaf_##sfx(x, n);                                                                                     \
     }                                                                                                         \
+    /* one register of keys (the lanes in m) from values b: floats (fl) as sort.c's sort_key, with their       \
+     * NaN and -0.0 lanes or-ed into *sp, else integers; their range into *mn and *mx */                      \
+    static inline __m512i key_##sfx(__m512i b, M m, bool fl, M *sp, __m512i *mn, __m512i *mx) {               \
+        __m512i sign = _mm512_set1_##S((T)1 << (8 * sizeof(T) - 1)), ones = _mm512_set1_##S(MAXV), k;         \
+        if (fl) {                                                                                             \
+            M nan = _mm512_mask_cmp_##U##_mask(m, _mm512_andnot_si512(sign, b), _mm512_set1_##S(INF), _MM_CMPINT_NLE); \
+            M nz = _mm512_mask_cmp_##U##_mask(m, b, sign, _MM_CMPINT_EQ);                                     \
+            b = _mm512_mask_mov_##S(b, nz, _mm512_setzero_si512());                                         \
+            k = _mm512_mask_blend_##S(_mm512_test_##S##_mask(b, sign), _mm512_or_si512(b, sign),               \
+                                      _mm512_xor_si512(b, ones));                                             \
+            k = _mm512_mask_mov_##S(k, nan, ones);                                                            \
+            *sp = (M)(*sp | nan | nz);                                                                        \
+        } else k = _mm512_xor_si512(b, sign);                                                                 \
+        *mn = _mm512_mask_min_##U(*mn, m, *mn, k);                                                            \
+        *mx = _mm512_mask_max_##U(*mx, m, *mx, k);                                                            \
+        return k;                                                                                             \
+    }                                                                                                         \
+    bool kiln_vsort_keys_##sfx(const T *in, T *out, int64_t n, bool fl, T *lo, T *hi) {                       \
+        __m512i mn = _mm512_set1_##S(MAXV), mx = _mm512_setzero_si512();                                      \
+        M sp = 0;                                                                                             \
+        int64_t i = 0;                                                                                        \
+        for (; i + L <= n; i += L)                                                                            \
+            _mm512_storeu_si512(out + i, key_##sfx(_mm512_loadu_si512(in + i), (M)~(M)0, fl, &sp, &mn, &mx)); \
+        M t = lanes_##sfx(n - i);                                                                             \
+        if (t) _mm512_mask_storeu_##S(out + i, t, key_##sfx(_mm512_maskz_loadu_##S(t, in + i), t, fl, &sp, &mn, &mx)); \
+        T a = (T)_mm512_reduce_min_##U(mn), b = (T)_mm512_reduce_max_##U(mx);                                \
+        *lo = a < *lo ? a : *lo;                                                                              \
+        *hi = b > *hi ? b : *hi;                                                                              \
+        return sp != 0;                                                                                       \
+    }                                                                                                         \
+    /* one register of values from keys k (sort.c's sort_value) */                                            \
+    static inline __m512i value_##sfx(__m512i k, bool fl) {                                                   \
+        __m512i sign = _mm512_set1_##S((T)1 << (8 * sizeof(T) - 1));                                          \
+        if (!fl) return _mm512_xor_si512(k, sign);                                                            \
+        return _mm512_mask_blend_##S(_mm512_test_##S##_mask(k, sign), _mm512_xor_si512(k, _mm512_set1_##S(MAXV)), \
+                                     _mm512_xor_si512(k, sign));                                              \
+    }                                                                                                         \
+    void kiln_vsort_values_##sfx(const T *keys, T *out, int64_t n, bool fl) {                                 \
+        int64_t i = 0;                                                                                        \
+        for (; i + L <= n; i += L) _mm512_storeu_si512(out + i, value_##sfx(_mm512_loadu_si512(keys + i), fl));  \
+        M t = lanes_##sfx(n - i);                                                                             \
+        if (t) _mm512_mask_storeu_##S(out + i, t, value_##sfx(_mm512_maskz_loadu_##S(t, keys + i), fl));      \
+    }                                                                                                         \
     void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
+        kiln_vsort_how h = *how;                                                                              \
+        if (h.leaf < 1 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
         if (nt > 1 && n > VSORT_TASK) {                                                                       \
-            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, how), true, how); \
-        } else qs_##sfx(x, y, n, depth_of(n, how), false, how);                                               \
+            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, &h), true, &h); \
+        } else qs_##sfx(x, y, n, depth_of(n, &h), false, &h);                                                 \
     }
 
 #define IOTA32 _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 #define IOTA64 _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)
-VSORT_DEFINE(u32, uint32_t, 16, epi32, epu32, __mmask16, IOTA32, (int)UINT32_MAX)
-VSORT_DEFINE(u64, uint64_t, 8, epi64, epu64, __mmask8, IOTA64, (long long)UINT64_MAX)
+VSORT_DEFINE(u32, uint32_t, 16, epi32, epu32, __mmask16, IOTA32, (int)UINT32_MAX, 0x7f800000)
+VSORT_DEFINE(u64, uint64_t, 8, epi64, epu64, __mmask8, IOTA64, (long long)UINT64_MAX, 0x7ff0000000000000ll)

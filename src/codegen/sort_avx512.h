@@ -15,10 +15,19 @@ typedef struct kiln_vsort_how {
     bool compress_store;
     void (*fallback)(void *x, void *y, int64_t n);
     int depth; /* levels of partitions before the fallback; 0: 2·log2(n) (tests force the fallback) */
+    int leaf;  /* registers of keys (1 to 32) a range may have and be sorted by networks; else 8 */
 } kiln_vsort_how;
 
 /* x[0..n) sorted ascending in place, y n keys of scratch, by up to nt threads. */
 void kiln_vsort_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how);
 void kiln_vsort_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how);
+
+/* Keys of the n values at in (fl: floats, else integers of the key's width) as sort.c builds them,
+ * written to out (which may be in); their range folded into *lo and *hi; true where a value was
+ * NaN or -0.0.  And values from n keys (out may be keys). */
+bool kiln_vsort_keys_u32(const uint32_t *in, uint32_t *out, int64_t n, bool fl, uint32_t *lo, uint32_t *hi);
+bool kiln_vsort_keys_u64(const uint64_t *in, uint64_t *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi);
+void kiln_vsort_values_u32(const uint32_t *keys, uint32_t *out, int64_t n, bool fl);
+void kiln_vsort_values_u64(const uint64_t *keys, uint64_t *out, int64_t n, bool fl);
 
 #endif
