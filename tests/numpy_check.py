@@ -1151,6 +1151,14 @@ PROGRAMS = [
     ("x1 = arange(3)\nv1 = x1\nnp.add.at(x1, [0], int32(2))\nnp.subtract.at(x1, [2, 2], 1)\nx2 = arange(10.)\nadd.at(x2, [[1, 2], [2, 3]], [[10., 20], [30, 40]])\n"
      "x3 = zeros(4)\nnp.add.at(x3, 2, 5)\nnp.add.at(x3, [], 1)\nW = zeros((5, 2))\ny = array([1, 3, 1, 1])\nfor n1 in range(2):\n    np.add.at(W, y, ones((4, 2)) * arange(4)[:, None])\nprint(x1, v1, x2, x3, W)"),
     "x = a.copy()\nnp.add.at(x, i % 64, b)\nnp.subtract.at(x, j, 0.25)\nprint(x)",
+    # the other .at methods: maximum and minimum (NaN wins, -0.0 against 0.0), multiply, the bitwise ones, in a's dtype
+    "x1 = a.copy()\nnp.maximum.at(x1, i % 64, b)\nx2 = a.copy()\nnp.minimum.at(x2, j % 64, b)\nx3 = a.copy()\nnp.multiply.at(x3, i % 64, b / 4)\n"
+    "x4 = f.copy()\nnp.maximum.at(x4, i % 64, b)\nx5 = zeros((2, 3))\nnp.minimum.at(x5, ([0, 1, 1], [2, 0, 0]), [-0.0, -1, -2])\nprint(x1, x2, x3, x4, x5)",
+    "y1 = i.copy()\nnp.maximum.at(y1, j % 64, i)\ny2 = k.copy()\nnp.minimum.at(y2, [1, 1, 2], [5, -200, 3])\ny3 = i % 7\nnp.multiply.at(y3, j % 64, i % 5)\n"
+    "y4 = i.copy()\nnp.bitwise_and.at(y4, j % 64, i)\nnp.bitwise_or.at(y4, [0, 0, 3], 6)\nnp.bitwise_xor.at(y4, i % 64, k)\ny5 = m.copy()\n"
+    "np.bitwise_or.at(y5, j % 64, m)\nnp.maximum.at(y5, [0, 1], [True, False])\nnp.minimum.at(y5, [2], False)\nnp.multiply.at(y5, [3, 3], True)\n"
+    "y6 = k.copy()\nnp.maximum.at(y6, [0, 0], 2.5)\nnp.multiply.at(y6, [1], -1.5)\nprint(y1, y2, y3, y4, y5, y6, y6.dtype)",
+    "x = zeros(3)\nnp.bitwise_and.at(x, [0], 1)", "x = arange(3)\nnp.bitwise_or.at(x, [0], 1.5)", "x = zeros(3)\nnp.maximum.at(x, [3], 1)",
     "x = zeros(3)\nnp.add.at(x, [5], 1)", "x = zeros(3)\nnp.add.at(x, [0.5], 1)", "x = zeros(3)\ny = np.add.at(x, [0], 1)",
     "x = zeros(3)\nnp.add.at(x, [0, 1], [1, 2, 3])", "x = zeros(3)\nnp.add.at(x, (0, 1), 1)", "x = zeros((2, 3))\nnp.add.at(x, ([0, 1], [0, 1, 2]), 1)",
     # insert and delete: new arrays; indices, masks, one index taking whole slices
@@ -1233,7 +1241,7 @@ PROGRAMS = [
     "print(gradient(a), gradient(M, axis=-1), gradient(H, 0.5, edge_order=2))", "print(gradient(arange(4.), array([0., 1, 1, 2])), gradient(arange(4.), 0))",
     "print(gradient(array([1.])))", "print(gradient(array([1., 2]), edge_order=2))", "print(gradient(arange(4.), 1, 2))", "print(gradient(arange(4.), [[1., 2]]))",
     "print(gradient(arange(4.), [1., 2]))", "print(gradient(arange(4.), edge_order=3))", "print(gradient(array([True, False])))", "print(gradient(zeros((2, 3)), axis=(0, 0)))",
-    "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.multiply.at(x, [0], 2)",
+    "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.divide.at(x, [0], 2)",
 ]
 
 
@@ -1531,7 +1539,7 @@ DOCUMENTED = {
     "zeros(2, '>f8')": "arrays are in this machine's byte order: a big-endian dtype is refused",
     "dtype('>i4')": "arrays are in this machine's byte order: a big-endian dtype is refused",
     "r_[5j]": "complex numbers are refused (an imaginary literal is only a slice's step in r_ and mgrid, a count of points)",
-    "x = zeros(3)\nnp.multiply.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has np.add.at and np.subtract.at",
+    "x = zeros(3)\nnp.divide.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has add, subtract, multiply, maximum, minimum and the bitwise ones",
     "set_printoptions(sign='+')": "set_printoptions takes precision, threshold, edgeitems, linewidth and suppress",
     "print(np.subtract.reduce([10, 1, 2]))": "a ufunc's reduce is there for add, multiply, maximum, minimum, logical_and and logical_or",
     "p1, (p2, *p3) = 1, (2, 3, 4)": "a starred target inside a nested target list is refused",

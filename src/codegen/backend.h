@@ -222,6 +222,8 @@ typedef struct kiln_gather_args {
      * order: NaN last). */
     int search;
     kiln_dtype dt;
+    /* a scatter's op (ir_scatter): x's element at each index becomes combine(it, the value) */
+    kiln_op combine;
 } kiln_gather_args;
 
 /* ---------------------------------------------------------------- the contract */

@@ -926,7 +926,7 @@ kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, 
             return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
                              which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
         kscalar x = ref_load(xp, dt), v = ref_load(vp, dt), pair[2] = {x, v};
-        ref_store(xp, dt, ref_apply(KILN_OP_ADD, dt, dt, pair));
+        ref_store(xp, dt, ref_apply(a->combine, dt, dt, pair));
         for (int d = nd - 1; d >= 0; d--) {
             if (++idx[d] < a->shape[d]) break;
             idx[d] = 0;

@@ -5306,7 +5306,7 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
         kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
         if (val && val->ndim == 0) val = fe_broadcast_to(p, &t, val, 1, x->shape, f->name, off);
-        n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
+        n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb, KILN_OP_ADD)) : NULL;
         if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
     }
     if (n && density) { /* n / diff(edges) / n.sum(), in float64 */
@@ -6959,7 +6959,8 @@ static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
     return e;
 }
 
-const char *const fe_in_place[] = {"add.at", "subtract.at", "fill_diagonal", "put", "putmask", "place", "copyto", NULL};
+const char *const fe_in_place[] = {"add.at", "subtract.at", "multiply.at", "maximum.at", "minimum.at", "bitwise_and.at", "bitwise_or.at",
+                                   "bitwise_xor.at", "fill_diagonal", "put", "putmask", "place", "copyto", NULL};
 
 bool fe_is_in_place(const char *name) {
     for (int k = 0; fe_in_place[k]; k++)
@@ -7096,15 +7097,15 @@ static bool h_copyto(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return done(p, &t, out, b, off);
 }
 
-/* np.add.at(a, indices, b) and np.subtract.at (f->op): a's new value, b's values added (taken
- * away) at the indices one at a time, in order, as NumPy's unbuffered in-place ufunc (a repeated
- * index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
+/* np.add.at(a, indices, b), np.subtract.at and the others of fe_in_place (f->op): a's new value,
+ * b's values added (taken away, multiplied in, ...) at the indices one at a time, in order, as
+ * NumPy's unbuffered in-place ufunc (a repeated index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
  * a's first axis, or a tuple of one or two (a pair into the first two).  One scatter, in order,
  * of a's own elements and then b's (in their promoted dtype, then cast to a's), so the sums are NumPy's: a + b1 +
  * b2.  A statement of its own (env->in_place: run.c writes the value into a's memory). */
 static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
-    const char *name = f->op == KILN_OP_ADD ? "add.at" : "subtract.at";
+    const char *name = f->name;
     if (!in_place_call(p, f, off)) return false;
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *ix[2] = {NULL, NULL};
@@ -7155,6 +7156,11 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         tmps_free(&t);
         return fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "numpy boolean subtract, the `-` operator, is not supported");
     }
+    bool bits = f->op == KILN_OP_AND || f->op == KILN_OP_OR || f->op == KILN_OP_XOR;
+    if (b && bits && dtype_is_float(pd)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "ufunc '%.*s' not supported for the input types", (int)(strlen(name) - 3), name);
+    }
     b = b ? keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape)) : NULL;
     b = b ? keep(&t, kiln_cast(c, b, pd)) : NULL;
     if (b && f->op == KILN_OP_SUB) b = keep(&t, kiln_apply(c, KILN_OP_NEG, (kiln_expr *[]){b}));
@@ -7173,7 +7179,8 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         at[k] = mine && theirs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){mine, theirs}, 0)) : NULL;
         if (!at[k]) vals = NULL;
     }
-    kiln_expr *r = vals ? keep(&t, ir_scatter(&c->graph, vals, at[0], at[1], 0, nix == 2 ? 2 : 0, x->ndim, x->shape)) : NULL;
+    kiln_op combine = f->op == KILN_OP_SUB ? KILN_OP_ADD : (kiln_op)f->op;
+    kiln_expr *r = vals ? keep(&t, ir_scatter(&c->graph, vals, at[0], at[1], 0, nix == 2 ? 2 : 0, x->ndim, x->shape, combine)) : NULL;
     return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, (kiln_dtype)x->dtype)) : NULL, off);
 }
 
@@ -7221,7 +7228,7 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
         if (mx + 1 > len) len = mx + 1;
     }
-    return done(p, &t, out, keep(&t, ir_scatter(&c->graph, w, x, NULL, 0, 0, 1, &len)), off);
+    return done(p, &t, out, keep(&t, ir_scatter(&c->graph, w, x, NULL, 0, 0, 1, &len, KILN_OP_ADD)), off);
 }
 
 #define SIG_SUM "a, axis=None, dtype=None, out=None, keepdims=False"
@@ -7522,6 +7529,12 @@ static const fe_fn functions[] = {
     {"copyto", "dst, src, casting='same_kind', where=True", h_copyto, 0, "a statement: src copied into dst (broadcast; where it holds)", false},
     {"add.at", "a, indices, b", h_ufunc_at, KILN_OP_ADD, "a statement: b's values added to a at the indices, one at a time (a repeated index adds each time)", false},
     {"subtract.at", "a, indices, b", h_ufunc_at, KILN_OP_SUB, "a statement: b's values taken from a at the indices, one at a time", false},
+    {"multiply.at", "a, indices, b", h_ufunc_at, KILN_OP_MUL, "a statement: a at the indices multiplied by b's values, one at a time", false},
+    {"maximum.at", "a, indices, b", h_ufunc_at, KILN_OP_MAXIMUM, "a statement: a at the indices the larger of it and b's values, one at a time (NaN wins)", false},
+    {"minimum.at", "a, indices, b", h_ufunc_at, KILN_OP_MINIMUM, "a statement: a at the indices the smaller of it and b's values, one at a time (NaN wins)", false},
+    {"bitwise_and.at", "a, indices, b", h_ufunc_at, KILN_OP_AND, "a statement: a at the indices and-ed with b's values (integers, bools)", false},
+    {"bitwise_or.at", "a, indices, b", h_ufunc_at, KILN_OP_OR, "a statement: a at the indices or-ed with b's values (integers, bools)", false},
+    {"bitwise_xor.at", "a, indices, b", h_ufunc_at, KILN_OP_XOR, "a statement: a at the indices xor-ed with b's values (integers, bools)", false},
     {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},
     /* constructors */
     /* gradients */

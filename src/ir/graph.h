@@ -228,8 +228,15 @@ kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *s
  * values (v has m's shape).  An EMBED node carrying m. */
 kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, const int64_t *shape);
 /* A take's adjoint: an array of shape, zero but for v's values added at the indices of i (and
- * j: mode 2, a pair; mode 1: along axis; mode 0: take), in order.  A SCATTER node. */
-kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape);
+ * j: mode 2, a pair; mode 1: along axis; mode 0: take), in order.  A SCATTER node, its combine
+ * (kept in axes) KILN_OP_ADD; with KILN_OP_MUL, MAXIMUM, MINIMUM, AND, OR or XOR, the array
+ * starts at that op's identity (ir_scatter_identity) and each value joins its place by the op
+ * (np.multiply.at and the others: its values are a's own, then b's). */
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape,
+                      kiln_op combine);
+/* A scatter's starting value in dt: x combine identity = x for every x of dt, NaN and -0.0
+ * included (-inf for MAXIMUM of floats, the smallest integer of ints, false of bools, ...). */
+kscalar ir_scatter_identity(kiln_op combine, kiln_dtype dt);
 /* ---- gradients (ir/grad.c) ---- */
 
 /* Reverse mode: grads[i] = the vector-Jacobian product seedᵀ·∂out/∂wrt[i] as graphs (new

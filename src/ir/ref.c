@@ -532,11 +532,13 @@ static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
 
 static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx);
 
-/* A SCATTER at idx: the sum, in order, of its operand's elements whose indices point at idx. */
+/* A SCATTER at idx: its combine's identity joined, in order, by its operand's elements whose
+ * indices point at idx (the sum of them, for scatter_add). */
 static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *v = ir_arg(n, 0), *ix = ir_arg(n, 1), *jx = n->arg[2] != IR_NONE ? ir_arg(n, 2) : NULL;
     kiln_dtype dt = (kiln_dtype)n->dtype;
-    kscalar acc = ref_cast((kscalar){.i64 = 0}, KILN_I64, dt);
+    kiln_op combine = (kiln_op)n->axes;
+    kscalar acc = ir_scatter_identity(combine, dt);
     int ax = n->axis;
     int64_t count = 1, vi[KILN_MAX_DIMS] = {0};
     for (int d = 0; d < v->ndim; d++) count *= v->shape[d];
@@ -576,7 +578,7 @@ static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
         for (int d = 0; d < n->ndim && here; d++) here = n->shape[d] == 1 || xi[d] == idx[d];
         if (!here) continue;
         kscalar pair[2] = {acc, ref_at(v, vi, v->ndim)};
-        acc = ref_apply(KILN_OP_ADD, dt, dt, pair);
+        acc = ref_apply(combine, dt, dt, pair);
     }
     return acc;
 }

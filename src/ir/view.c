@@ -19,6 +19,7 @@
  * Broadcasting is respected on the way down: an array of length 1 along a dim of the expression
  * stays of length 1 in its view (or 0 where the view is empty).
  */
+#include <math.h>
 #include <string.h>
 
 #include "graph.h"
@@ -540,7 +541,8 @@ kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, co
     return ir_intern(g, &p);
 }
 
-kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape) {
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape,
+                      kiln_op combine) {
     if (!ir_check_operand(g, v, "scatter_add", 1) || !ir_check_operand(g, i, "scatter_add", 2) ||
         (j && !ir_check_operand(g, j, "scatter_add", 3)))
         return NULL;
@@ -550,10 +552,25 @@ kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int
     memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
     p.axis = (int8_t)axis;
     p.keepdims = (uint8_t)mode;
+    p.axes = (uint8_t)combine;
     p.arg[0] = v->id;
     p.arg[1] = i->id;
     if (j) p.arg[2] = j->id;
     return ir_intern(g, &p);
+}
+
+kscalar ir_scatter_identity(kiln_op combine, kiln_dtype dt) {
+    bool top = combine == KILN_OP_MINIMUM, bottom = combine == KILN_OP_MAXIMUM, one = combine == KILN_OP_MUL,
+         ones = combine == KILN_OP_AND; /* (else 0: ADD, OR, XOR) */
+    kscalar r = {.bits = 0};
+    switch (dt) {
+    case KILN_F64: r.f64 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : 0; break;
+    case KILN_F32: r.f32 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : 0; break;
+    case KILN_I64: r.i64 = top ? INT64_MAX : bottom ? INT64_MIN : one ? 1 : ones ? -1 : 0; break;
+    case KILN_I32: r.i32 = top ? INT32_MAX : bottom ? INT32_MIN : one ? 1 : ones ? -1 : 0; break;
+    default: r.b = top || one || ones; break;
+    }
+    return r;
 }
 
 /* ------------------------------------------------------------------ concatenate and take */
