@@ -439,6 +439,49 @@ START_TEST(vector_sorts) {
 }
 END_TEST
 
+/* searchsorted's tree of sorted keys (AVX-512 CPUs), against a plain count: every length up to
+ * 600 and a few past 8^4, keys with runs of ties and the largest key (NaN's), values that are
+ * keys, between them and past both ends, both sides, in blocks of 16 and shorter. */
+START_TEST(vector_searches) {
+    if (!__builtin_cpu_supports("avx512f")) return; /* (sort.c never calls it there) */
+    uint64_t seed = 5;
+    int64_t extra[] = {4095, 4096, 4097, 32769};
+    uint64_t *keys = malloc(32769 * 8), v[16];
+    for (int t = 0; t < 600 + 4; t++) {
+        int64_t len = t < 600 ? t + 1 : extra[t - 600];
+        ck_assert_int_le(kiln_vtree_size(len), 8 * (len + len / 7 + 16));
+        for (int64_t k = 0; k < len; k++) { /* (sorted: a walk up by 0, 1 or big steps; the last few the largest key) */
+            uint64_t r = mix64(&seed), prev = k ? keys[k - 1] : 5;
+            keys[k] = len > 3 && k >= len - (int64_t)(r % 3) ? UINT64_MAX : prev + (r % 4 == 0 ? 0 : r % 4 == 1 ? 1 : r >> 40);
+            if (keys[k] < prev) keys[k] = UINT64_MAX; /* (past the largest) */
+        }
+        uint64_t *tree = malloc((size_t)kiln_vtree_size(len) * 8); /* (its own size: ASan sees a read past it) */
+        kiln_vtree_build(keys, len, tree);
+        for (int rep = 0; rep < 8; rep++) {
+            int m = rep % 2 ? 16 : 1 + (int)(mix64(&seed) % 16);
+            for (int i = 0; i < m; i++) {
+                uint64_t r = mix64(&seed);
+                int form = (int)(r % 6);
+                v[i] = form == 0 ? keys[r / 6 % (uint64_t)len] : form == 1 ? keys[r / 6 % (uint64_t)len] + 1 : form == 2 ? 0
+                     : form == 3 ? UINT64_MAX : form == 4 ? keys[r / 6 % (uint64_t)len] - 1 : r;
+            }
+            for (int right = 0; right < 2; right++) {
+                int64_t pos[16];
+                kiln_vtree_search(tree, len, v, m, right, pos);
+                for (int i = 0; i < m; i++) {
+                    int64_t want = 0;
+                    for (int64_t k = 0; k < len; k++) want += right ? keys[k] <= v[i] : keys[k] < v[i];
+                    ck_assert_msg(pos[i] == want, "length %lld, value %d of %d, %s: %lld, want %lld", (long long)len, i, m,
+                                  right ? "right" : "left", (long long)pos[i], (long long)want);
+                }
+            }
+        }
+        free(tree);
+    }
+    free(keys);
+}
+END_TEST
+
 /* searchsorted: long sorted arrays of every dtype (random bits: NaN of both signs, zeros of both
  * signs, ties) searched for values of their own kind and for their own elements, both sides, on
  * one thread and several, against a plain count in NumPy's order: the whole array, and every
@@ -671,6 +714,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, sorts);
     tcase_add_loop_test(t, long_sorts, 0, 2);
     tcase_add_test(t, vector_sorts);
+    tcase_add_test(t, vector_searches);
     tcase_add_test(t, searches);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);

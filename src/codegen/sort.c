@@ -521,8 +521,8 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
  * before the value's.  The halving lengths depend on len alone, so a block of values takes
  * the same steps together.  Keys order as NumPy's sort does (NaN last); x's are read from
  * keys when they were made once (else from x, each time). */
-static inline __attribute__((always_inline)) void search_range(const kiln_gather_args *a, const uint64_t *keys, kiln_dtype dt,
-                                                               bool right, int64_t start, int64_t end) {
+static inline __attribute__((always_inline)) void search_range(const kiln_gather_args *a, const uint64_t *keys, const uint64_t *tree,
+                                                               kiln_dtype dt, bool right, int64_t start, int64_t end) {
     int nd = a->ndim;
     int64_t idx[KILN_MAX_DIMS], rem = start, len = a->axis_len, xs = a->axis_str;
     bool sp = false; /* (unread) */
@@ -535,16 +535,29 @@ static inline __attribute__((always_inline)) void search_range(const kiln_gather
         uint64_t key[SEARCH_BLOCK];
         int64_t base[SEARCH_BLOCK];
         char *out[SEARCH_BLOCK];
-        for (int i = 0; i < m; i++) {
-            const char *ip = a->idx;
-            out[i] = a->out;
-            for (int d = 0; d < nd; d++) ip += idx[d] * a->idx_str[d], out[i] += idx[d] * a->out_str[d];
-            key[i] = sort_key(ip, dt, &sp);
-            base[i] = 0;
-            for (int d = nd - 1; d >= 0; d--) {
-                if (++idx[d] < a->shape[d]) break;
-                idx[d] = 0;
+        if (nd == 1) /* (the common case: no carries) */
+            for (int i = 0; i < m; i++) {
+                out[i] = a->out + (p0 + i) * a->out_str[0];
+                key[i] = sort_key(a->idx + (p0 + i) * a->idx_str[0], dt, &sp);
+                base[i] = 0;
             }
+        else
+            for (int i = 0; i < m; i++) {
+                const char *ip = a->idx;
+                out[i] = a->out;
+                for (int d = 0; d < nd; d++) ip += idx[d] * a->idx_str[d], out[i] += idx[d] * a->out_str[d];
+                key[i] = sort_key(ip, dt, &sp);
+                base[i] = 0;
+                for (int d = nd - 1; d >= 0; d--) {
+                    if (++idx[d] < a->shape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+        if (tree) {
+            int64_t pos[SEARCH_BLOCK];
+            kiln_vtree_search(tree, len, key, m, right, pos);
+            for (int i = 0; i < m; i++) memcpy(out[i], &pos[i], sizeof pos[i]);
+            continue;
         }
         for (int64_t n = len; n > 1; n -= n / 2) {
             int64_t half = n / 2;
@@ -564,13 +577,14 @@ static inline __attribute__((always_inline)) void search_range(const kiln_gather
     }
 }
 
-#define SEARCH_CASE(dt)                                                                                           \
-    case dt:                                                                                                      \
-        if (keys) r ? search_range(a, keys, dt, true, start, end) : search_range(a, keys, dt, false, start, end); \
-        else r ? search_range(a, NULL, dt, true, start, end) : search_range(a, NULL, dt, false, start, end);      \
+#define SEARCH_CASE(dt)                                                                                                        \
+    case dt:                                                                                                                   \
+        if (tree) r ? search_range(a, NULL, tree, dt, true, start, end) : search_range(a, NULL, tree, dt, false, start, end);  \
+        else if (keys) r ? search_range(a, keys, NULL, dt, true, start, end) : search_range(a, keys, NULL, dt, false, start, end); \
+        else r ? search_range(a, NULL, NULL, dt, true, start, end) : search_range(a, NULL, NULL, dt, false, start, end);       \
         break;
 
-static void search_chunk(const kiln_gather_args *a, const uint64_t *keys, int64_t start, int64_t end) {
+static void search_chunk(const kiln_gather_args *a, const uint64_t *keys, const uint64_t *tree, int64_t start, int64_t end) {
     bool r = a->search == 2;
     switch (a->dt) {
         SEARCH_CASE(KILN_F64)
@@ -594,6 +608,9 @@ kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) 
     uint64_t *keys = len >= 64 && total >= 4 * len ? kiln_malloc(ctx, (size_t)len * sizeof *keys) : NULL;
     bool sp = false; /* (unread) */
     for (int64_t k = 0; keys && k < len; k++) keys[k] = sort_key(a->x + k * a->axis_str, a->dt, &sp);
+    /* and, on CPUs with AVX-512 (the quicksort's), as a tree of 8-key nodes searched a node at a time */
+    uint64_t *tree = keys && vsort_here() ? kiln_malloc(ctx, (size_t)kiln_vtree_size(len) * sizeof *tree) : NULL;
+    if (tree) kiln_vtree_build(keys, len, tree);
     atomic_bool stopped = false;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",
     for (int64_t c = 0; c < chunks; c++) {
@@ -602,8 +619,9 @@ kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) 
             atomic_store(&stopped, true);
             continue;
         }
-        search_chunk(a, keys, c * SEARCH_CHUNK, c * SEARCH_CHUNK + SEARCH_CHUNK < total ? c * SEARCH_CHUNK + SEARCH_CHUNK : total);
+        search_chunk(a, keys, tree, c * SEARCH_CHUNK, c * SEARCH_CHUNK + SEARCH_CHUNK < total ? c * SEARCH_CHUNK + SEARCH_CHUNK : total);
     });
+    kiln_free(ctx, tree);
     kiln_free(ctx, keys);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }

@@ -264,3 +264,78 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
 #define IOTA64 _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)
 VSORT_DEFINE(u32, uint32_t, 16, epi32, epu32, __mmask16, IOTA32, (int)UINT32_MAX, 0x7f800000)
 VSORT_DEFINE(u64, uint64_t, 8, epi64, epu64, __mmask8, IOTA64, (long long)UINT64_MAX, 0x7ff0000000000000ll)
+
+/* ------------------------------------------------------------------ searches
+ *
+ * searchsorted's sorted keys as a static B+ tree of 8-key nodes, one register each: level 0
+ * holds the keys themselves (padded with the largest key to whole nodes), and slot j < 7 of a
+ * node above holds the last key under its child j (the largest key where the child is missing;
+ * slot 7 is never read).  A search compares the value with a node's slots at once: how many
+ * come before it is the child to go down to, and in a leaf, how many keys come before it.  The
+ * levels are stored root first; a level has ceil(n / 8) nodes for n below it. */
+
+#define VTREE_LEVELS 24 /* (8^23 nodes: more than any int64 length) */
+
+/* The nodes of each level, leaves first; returns the number of levels. */
+static int vtree_shape(int64_t len, int64_t *nodes) {
+    int h = 0;
+    int64_t n = len;
+    do {
+        n = (n + 7) / 8;
+        nodes[h++] = n;
+    } while (n > 1);
+    return h;
+}
+
+int64_t kiln_vtree_size(int64_t len) {
+    int64_t nodes[VTREE_LEVELS], total = 0;
+    int h = vtree_shape(len, nodes);
+    for (int l = 0; l < h; l++) total += nodes[l];
+    return 8 * total;
+}
+
+void kiln_vtree_build(const uint64_t *keys, int64_t len, uint64_t *tree) {
+    int64_t nodes[VTREE_LEVELS], span = 8; /* keys under one node of the level */
+    int h = vtree_shape(len, nodes);
+    uint64_t *at = tree + kiln_vtree_size(len);
+    for (int l = 0; l < h; l++, span *= 8) {
+        at -= 8 * nodes[l];
+        for (int64_t i = 0; i < 8 * nodes[l]; i++) {
+            if (l == 0) {
+                at[i] = i < len ? keys[i] : UINT64_MAX;
+                continue;
+            }
+            int64_t last = (i + 1) * (span / 8); /* past the keys under child i (slot i % 8 of node i / 8) */
+            at[i] = i % 8 == 7 || i >= nodes[l - 1] ? UINT64_MAX : keys[(last < len ? last : len) - 1];
+        }
+    }
+}
+
+/* m ≤ 16 values' positions: how many keys come before each (right: or equal); inlined with m
+ * and right constant for whole blocks, where the positions stay in registers */
+static inline __attribute__((always_inline)) void vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, const int m,
+                                                               const bool right, int64_t *pos) {
+    int64_t nodes[VTREE_LEVELS], idx[16] = {0};
+    int h = vtree_shape(len, nodes);
+    const uint64_t *level = tree;
+    for (int l = h - 1; l > 0; l--) {
+        for (int i = 0; i < m; i++) {
+            __m512i node = _mm512_loadu_si512(level + 8 * idx[i]), x = _mm512_set1_epi64((long long)v[i]);
+            __mmask8 before = right ? _mm512_mask_cmple_epu64_mask(0x7f, node, x) : _mm512_mask_cmplt_epu64_mask(0x7f, node, x);
+            int64_t child = 8 * idx[i] + __builtin_popcount(before);
+            idx[i] = child < nodes[l - 1] ? child : nodes[l - 1] - 1;
+        }
+        level += 8 * nodes[l];
+    }
+    for (int i = 0; i < m; i++) {
+        __m512i node = _mm512_loadu_si512(level + 8 * idx[i]), x = _mm512_set1_epi64((long long)v[i]);
+        __mmask8 before = right ? _mm512_cmple_epu64_mask(node, x) : _mm512_cmplt_epu64_mask(node, x);
+        int64_t p = 8 * idx[i] + __builtin_popcount(before);
+        pos[i] = p < len ? p : len;
+    }
+}
+
+void kiln_vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, int m, bool right, int64_t *pos) {
+    if (m == 16) right ? vtree_search(tree, len, v, 16, true, pos) : vtree_search(tree, len, v, 16, false, pos);
+    else vtree_search(tree, len, v, m, right, pos);
+}

@@ -30,4 +30,11 @@ bool kiln_vsort_keys_u64(const uint64_t *in, uint64_t *out, int64_t n, bool fl, 
 void kiln_vsort_values_u32(const uint32_t *keys, uint32_t *out, int64_t n, bool fl);
 void kiln_vsort_values_u64(const uint64_t *keys, uint64_t *out, int64_t n, bool fl);
 
+/* searchsorted's sorted keys as a tree of 8-key nodes (sort_avx512.c says how): the u64 slots it
+ * takes, the tree of len keys written to tree, and the positions of m ≤ 16 values' keys (how
+ * many keys come before each; right: before or equal). */
+int64_t kiln_vtree_size(int64_t len);
+void kiln_vtree_build(const uint64_t *keys, int64_t len, uint64_t *tree);
+void kiln_vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, int m, bool right, int64_t *pos);
+
 #endif
