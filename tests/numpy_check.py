@@ -383,6 +383,10 @@ CASES += [
     ("isin(j, i, invert=True)", 0), ("isin(k, i)", 0), ("isin(f, a)", 0), ("isin(a, f)", 0), ("isin(Z, N)", 0),
     ("isin(N, Z.T)", 0), ("isin(M, concatenate([M.ravel(), a]))", 0), ("isin(m, concatenate([m, m]))", 0),
     ("isin(0.5, a)", 0), ("isin(-0.0, a)", 0), ("isin(a[:0], b)", 0), ("isin(F, F.T[::-1])", 0), ("isin(randn_f, randn_f[::7])", 0),
+    # more than 32 test elements: sorted and searched (found or not): ints with the smallest, int32 against int64, bools, invert
+    ("isin(i, concatenate([i[::2], j]))", 0), ("isin(k, i)", 0), ("isin(i, k)", 0), ("isin(m, ones(40, dtype=bool))", 0),
+    ("isin(j, arange(-3, 60), invert=True)", 0), ("isin(a, concatenate([b, [nan] * 40]))", 0), ("isin(b[::-1], a, invert=True)", 0),
+    ("isin(f, concatenate([a, a]))", 0), ("isin(a, f)", 0), ("isin(randn_f[::3], randn_f[::2], invert=True)", 0),
     ("isin(0.1, concatenate([g, [float32(0.1)]]))", 0), ("isin(0.1, [float32(0.1), 1])", 0), ("isin(2**40, k)", 0), ("isin(k, 2**40)", 0),
     ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
     ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D

@@ -216,10 +216,10 @@ typedef struct kiln_gather_args {
     const char *idx2;
     int64_t idx2_str[KILN_MAX_DIMS];
     int64_t axis2_len, axis2_str;
-    /* searchsorted instead of a gather (0: none; 1: side 'left', 2: 'right'): x is the sorted
-     * 1-D array (axis_len elements, axis_str apart), idx holds the values of dtype dt (both
-     * dt), out gets each value's int64 position (how many of x come before it, in NumPy's
-     * order: NaN last). */
+    /* searchsorted instead of a gather (0: none; 1: side 'left', 2: 'right', 3: found): x is the
+     * sorted 1-D array (axis_len elements, axis_str apart), idx holds the values of dtype dt
+     * (both dt), out gets each value's int64 position (how many of x come before it, in NumPy's
+     * order: NaN last), or (found) a bool: whether one of x == it. */
     int search;
     kiln_dtype dt;
     /* a scatter's op (ir_scatter): x's element at each index becomes combine(it, the value) */

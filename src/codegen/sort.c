@@ -519,11 +519,15 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
 /* The positions of the values [start, end) (flat over a->shape) in the sorted x, as NumPy's
  * binary_search: base moves past half of what is left while the key at base + half comes
  * before the value's.  The halving lengths depend on len alone, so a block of values takes
- * the same steps together.  Keys order as NumPy's sort does (NaN last); x's are read from
- * keys when they were made once (else from x, each time). */
+ * the same steps together (or, with a tree, they go down it together).  Keys order as NumPy's
+ * sort does (NaN last); x's are read from keys when they were made once (else from x, each
+ * time).  Found (a->search 3): whether the first of x not before the value equals it. */
 static inline __attribute__((always_inline)) void search_range(const kiln_gather_args *a, const uint64_t *keys, const uint64_t *tree,
                                                                kiln_dtype dt, bool right, int64_t start, int64_t end) {
     int nd = a->ndim;
+    bool found = a->search == 3;
+    bool fl = dt == KILN_F64 || dt == KILN_F32;
+    uint64_t nan_key = dt == KILN_F64 ? F64_NAN_KEY : F32_NAN_KEY;
     int64_t idx[KILN_MAX_DIMS], rem = start, len = a->axis_len, xs = a->axis_str;
     bool sp = false; /* (unread) */
     for (int d = nd - 1; d >= 0; d--) {
@@ -553,33 +557,33 @@ static inline __attribute__((always_inline)) void search_range(const kiln_gather
                     idx[d] = 0;
                 }
             }
-        if (tree) {
-            int64_t pos[SEARCH_BLOCK];
-            kiln_vtree_search(tree, len, key, m, right, pos);
-            for (int i = 0; i < m; i++) memcpy(out[i], &pos[i], sizeof pos[i]);
-            continue;
-        }
-        for (int64_t n = len; n > 1; n -= n / 2) {
-            int64_t half = n / 2;
-            for (int i = 0; i < m; i++) {
-                uint64_t k = keys ? keys[base[i] + half] : sort_key(a->x + (base[i] + half) * xs, dt, &sp);
-                base[i] += half * (int64_t)(right ? k <= key[i] : k < key[i]); /* (no branch to mispredict) */
+        if (tree) kiln_vtree_search(tree, len, key, m, right, base);
+        else {
+            for (int64_t n = len; n > 1; n -= n / 2) {
+                int64_t half = n / 2;
+                for (int i = 0; i < m; i++) {
+                    uint64_t k = keys ? keys[base[i] + half] : sort_key(a->x + (base[i] + half) * xs, dt, &sp);
+                    base[i] += half * (int64_t)(right ? k <= key[i] : k < key[i]); /* (no branch to mispredict) */
+                }
+            }
+            for (int i = 0; i < m && len > 0; i++) {
+                uint64_t k = keys ? keys[base[i]] : sort_key(a->x + base[i] * xs, dt, &sp);
+                base[i] += right ? k <= key[i] : k < key[i];
             }
         }
         for (int i = 0; i < m; i++) {
-            int64_t pos = base[i];
-            if (len > 0) {
-                uint64_t k = keys ? keys[pos] : sort_key(a->x + pos * xs, dt, &sp);
-                pos += right ? k <= key[i] : k < key[i];
-            }
-            memcpy(out[i], &pos, sizeof pos);
+            if (found) { /* the first not before it is it (NaN's key: no NaN equals it) */
+                int64_t pos = base[i];
+                bool hit = pos < len && (keys ? keys[pos] : sort_key(a->x + pos * xs, dt, &sp)) == key[i] && !(fl && key[i] == nan_key);
+                memcpy(out[i], &hit, sizeof hit);
+            } else memcpy(out[i], &base[i], sizeof base[i]);
         }
     }
 }
 
 #define SEARCH_CASE(dt)                                                                                                        \
     case dt:                                                                                                                   \
-        if (tree) r ? search_range(a, NULL, tree, dt, true, start, end) : search_range(a, NULL, tree, dt, false, start, end);  \
+        if (tree) r ? search_range(a, keys, tree, dt, true, start, end) : search_range(a, keys, tree, dt, false, start, end);  \
         else if (keys) r ? search_range(a, keys, NULL, dt, true, start, end) : search_range(a, keys, NULL, dt, false, start, end); \
         else r ? search_range(a, NULL, NULL, dt, true, start, end) : search_range(a, NULL, NULL, dt, false, start, end);       \
         break;

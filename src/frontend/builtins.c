@@ -3901,14 +3901,12 @@ static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
             return done(p, &t, out, NULL, off);
     if (f->op == SET_UNION) return done(p, &t, out, u[0], off);
     if (!u[0] || !u[1]) return done(p, &t, out, NULL, off);
-    kiln_expr *in = keep(&t, ir_search(&c->graph, u[1], u[0], false)); /* (u[1] sorted: where each of u[0] would go) */
     kiln_expr *r = NULL;
-    if (in && f->op != SET_XOR) { /* u[0]'s values found in u[1] (or not) */
-        int64_t n1 = u[1]->shape[0];
-        kiln_expr *hit = n1 ? keep(&t, kiln_eq(c, keep(&t, kiln_take(c, u[1], keep(&t, kiln_minimum(c, in, keep(&t, kiln_int(c, n1 - 1)))), 0)), u[0])) : keep(&t, kiln_lt(c, u[0], u[0]));
+    if (f->op != SET_XOR) { /* u[0]'s values found in u[1] (sorted), or not */
+        kiln_expr *hit = keep(&t, ir_search(&c->graph, u[1], u[0], IR_SEARCH_FOUND));
         if (hit && f->op == SET_DIFF) hit = keep(&t, kiln_invert(c, hit));
         r = hit ? masked(p, &t, u[0], hit, off) : NULL;
-    } else if (in) { /* in exactly one: the union's values not in both */
+    } else { /* in exactly one: the union's values not in both */
         kiln_expr *s = call_expr(p, &t, "sort", keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){u[0], u[1]}, 0)), off);
         if (!s) return done(p, &t, out, NULL, off);
         int64_t m = s->shape[0];
@@ -6893,7 +6891,8 @@ static kiln_expr *with_last_axis(tmps *t, kiln_ctx *c, kiln_expr *v) {
 
 /* isin(element, test_elements, invert=False): whether each element equals one of the test
  * elements (NaN equals none, -0.0 equals 0.0): a fused comparison with each, or the sorted
- * test elements searched for each element (its first position not below it holds it or not) */
+ * test elements searched for each element (a SEARCH found: whether the first of them not
+ * below it is it) */
 static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -6910,8 +6909,8 @@ static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return done(p, &t, out, eq ? keep(&t, kiln_reduce(c, inv ? KILN_OP_ALL : KILN_OP_ANY, eq, x->ndim, 0)) : NULL, off);
     }
     kiln_expr *ts = keep(&t, kiln_sort(c, keep(&t, kiln_ravel(c, y)), 0));
-    kiln_expr *at = op2(&t, c, KILN_OP_MINIMUM, sorted_position(&t, c, ts, x, false), keep(&t, kiln_int(c, m - 1)));
-    return done(p, &t, out, at ? op2(&t, c, cmp, keep(&t, kiln_take(c, ts, at, 0)), x) : NULL, off);
+    kiln_expr *in = ts ? keep(&t, ir_search(&c->graph, ts, x, IR_SEARCH_FOUND)) : NULL;
+    return done(p, &t, out, in && inv ? keep(&t, kiln_invert(c, in)) : in, off);
 }
 
 /* searchsorted(a, v, side='left'): for a sorted 1-D a, how many of a's elements come before each

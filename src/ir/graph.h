@@ -218,9 +218,13 @@ kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool alo
 /* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
  * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */
 kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, int axis, int64_t said);
-/* searchsorted(s, v, right): a SEARCH node (int64, v's shape; keepdims holds right) over s and
- * v coerced to their promoted dtype. */
-kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, bool right);
+/* A SEARCH node's modes: how many of the sorted s come before each v (RIGHT: before or equal),
+ * as int64; or (FOUND) whether one of them equals it, as bool (NaN equals none, -0.0 equals
+ * 0.0: ==). */
+enum { IR_SEARCH_LEFT, IR_SEARCH_RIGHT, IR_SEARCH_FOUND };
+/* searchsorted(s, v) in mode (IR_SEARCH_*): a SEARCH node (v's shape; keepdims holds the mode)
+ * over s and v coerced to their promoted dtype. */
+kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, int mode);
 /* x read as an array of shape (x's dims broadcast to it: a VIEW with strides 0, never pushed
  * down, so x is computed once). */
 kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape);

@@ -593,8 +593,14 @@ static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx) { return ref
  * before it (right). */
 static kscalar ref_search_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *s = ir_arg(n, 0), *v = ir_arg(n, 1);
+    kiln_dtype dt = (kiln_dtype)s->dtype;
     kscalar val = ref_at(v, idx, v->ndim), r = {.i64 = 0};
-    for (int64_t k = 0; k < s->shape[0]; k++) r.i64 += ref_before(ref_at(s, &k, 1), !n->keepdims, val, n->keepdims, (kiln_dtype)s->dtype);
+    bool right = n->keepdims == IR_SEARCH_RIGHT;
+    for (int64_t k = 0; k < s->shape[0]; k++) {
+        kscalar sk = ref_at(s, &k, 1);
+        if (n->keepdims == IR_SEARCH_FOUND) r.b |= ref_apply(KILN_OP_EQ, dt, KILN_BOOL, (kscalar[]){sk, val}).b;
+        else r.i64 += ref_before(sk, !right, val, right, dt);
+    }
     return r;
 }
 

@@ -654,7 +654,7 @@ kiln_expr *ir_take_pair(ir_graph *g, kiln_expr *x, kiln_expr *i, kiln_expr *j, i
     return r;
 }
 
-kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, bool right) {
+kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, int mode) {
     if (!ir_check_operand(g, s, "searchsorted", 1) || !ir_check_operand(g, v, "searchsorted", 2)) return NULL;
     if (s->ndim != 1) {
         kiln_fail(g->ctx, KILN_ERR_SHAPE, "searchsorted: a must be 1-D, not %d-D", s->ndim);
@@ -663,10 +663,10 @@ kiln_expr *ir_search(ir_graph *g, kiln_expr *s, kiln_expr *v, bool right) {
     kiln_dtype dt = dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)v->dtype);
     kiln_expr p, *cs = ir_coerce(g, s, dt), *cv = cs ? ir_coerce(g, v, dt) : NULL, *r = NULL;
     if (cv) {
-        ir_proto(&p, KILN_OP_SEARCH, KILN_I64);
+        ir_proto(&p, KILN_OP_SEARCH, mode == IR_SEARCH_FOUND ? KILN_BOOL : KILN_I64);
         p.ndim = v->ndim;
         memcpy(p.shape, v->shape, sizeof p.shape);
-        p.keepdims = right;
+        p.keepdims = (uint8_t)mode;
         p.arg[0] = cs->id;
         p.arg[1] = cv->id;
         r = ir_intern(g, &p);

@@ -154,7 +154,7 @@ static void print_node(const kiln_expr *n, kstr *b) {
             kstr_printf(b, "%s)", n->keepdims ? ", keepdims" : "");
         }
     } else if (n->op == KILN_OP_SEARCH) {
-        kstr_printf(b, " (side %s)", n->keepdims ? "right" : "left");
+        kstr_printf(b, n->keepdims == IR_SEARCH_FOUND ? " (found)" : n->keepdims ? " (side right)" : " (side left)");
     } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER ||
                kiln_op_kind[n->op] == KIND_SCATTER) {
         kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims == 2 ? ", pair" : n->keepdims ? ", along" : "");

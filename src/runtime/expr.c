@@ -279,7 +279,7 @@ kiln_expr *kiln_take_pair(kiln_ctx *ctx, kiln_expr *x, kiln_expr *i, kiln_expr *
 }
 kiln_expr *kiln_searchsorted(kiln_ctx *ctx, kiln_expr *a, kiln_expr *v, int right) {
     ARGCHK(ctx);
-    return ir_search(G, a, v, right != 0);
+    return ir_search(G, a, v, right ? IR_SEARCH_RIGHT : IR_SEARCH_LEFT);
 }
 
 /* ------------------------------------------------------------------ compositions */

@@ -130,7 +130,7 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
     if (n->op == KILN_OP_SEARCH) { /* the values are idx, over the output's dims */
-        a.search = n->keepdims ? 2 : 1;
+        a.search = n->keepdims + 1;
         a.dt = (kiln_dtype)xa->dtype;
         memcpy(a.idx_str, idx->strides, sizeof a.idx_str);
     } else if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast over the result's dims at the axis */
