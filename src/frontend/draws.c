@@ -141,7 +141,7 @@ bool fe_draw_rand(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     double *d = (double *)res->data;
     float *s = (float *)res->data;
     if (f->op == D_RAND || f->op == D_RANDN) { /* no parameters: drawn in one loop */
-        fe_rng_fill(r, f->op == D_RANDN, gen, dt == KILN_F32, n, res->data);
+        fe_rng_fill(r, f->op == D_RANDN, gen, dt == KILN_F32, n, res->data, kiln_num_threads(p->ctx));
         n = 0;
     }
     for (int64_t i = 0; i < n; i++) switch (f->op) {

@@ -17,6 +17,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <omp.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/random.h>
@@ -614,9 +615,36 @@ void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, in
 }
 
 
-void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out) {
+void fe_rng_advance(fe_rng *r, uint64_t delta) { /* (the LCG's jump: (mult, plus) squared per bit) */
+    unsigned __int128 mult = 1, plus = 0, cm = PCG_MULT, cp = r->inc;
+    for (; delta; delta >>= 1) {
+        if (delta & 1) {
+            mult *= cm;
+            plus = plus * cm + cp;
+        }
+        cp = (cm + 1) * cp;
+        cm *= cm;
+    }
+    r->state = mult * r->state + plus;
+}
+
+#define FILL_SPLIT (1 << 17) /* doubles a thread draws at least, where a Generator's are split */
+
+void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt) {
     double *d = out;
     float *f = out;
+    if (r->pcg && !normal && !f32 && nt > 1 && n >= 2 * FILL_SPLIT) { /* one draw each: thread t's first is its start */
+        if (nt > n / FILL_SPLIT) nt = (int)(n / FILL_SPLIT);
+        _Pragma("omp parallel num_threads(nt)") {
+            int t = omp_get_thread_num(), m = omp_get_num_threads();
+            int64_t s = n * t / m, e = n * (t + 1) / m;
+            fe_rng mine = *r;
+            fe_rng_advance(&mine, (uint64_t)s);
+            for (int64_t i = s; i < e; i++) d[i] = next_double(&mine);
+        }
+        fe_rng_advance(r, (uint64_t)n);
+        return;
+    }
     if (f32)
         for (int64_t i = 0; i < n; i++) f[i] = normal ? fe_rng_normal_f(r) : fe_rng_float(r);
     else if (normal && gen)
