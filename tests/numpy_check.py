@@ -932,7 +932,8 @@ PROGRAMS = [
     # ... and default_rng's Generator (PCG64 through SeedSequence)
     "rng = np.random.default_rng(42)\nprint(rng.random(3).tolist(), rng.integers(0, 10, 5), rng.integers(5), rng.random())",
     # a long fill, split between threads (each from the state advanced to its first draw), then the state after it
-    "rng = np.random.default_rng(5)\nx = rng.random((1000003,))\ny = rng.random(5)\nprint(x[:2].tolist(), x[333333:333336].tolist(), x[500000:500003].tolist(), x[-2:].tolist(), y.tolist(), rng.integers(0, 9, 3))",
+    "rng = np.random.default_rng(5)\nx = rng.random((1000003,))\ny = rng.random(5)\nprint(x[:2].tolist(), x[333333:333336].tolist(), x[500000:500003].tolist(), x[-2:].tolist(), y.tolist(), rng.integers(0, 9, 3))\n"
+    "z = rng.uniform(-2, 3, 600001)\nw = rng.normal(1, 2, 5)\nprint(z[:2].tolist(), z[300000:300002].tolist(), z[-1], around(w, 12).tolist(), rng.uniform([0, 1], 2).tolist())",  # (a Generator's float64 normals: to 1e-14)
     "rng = np.random.default_rng(0)\nprint(rng.standard_normal(4), rng.normal(5, 2, 2), rng.uniform(1, 2, 2).tolist(), rng.exponential(1.5, 3))",
     "rng = np.random.default_rng(3)\nprint(rng.permutation(7), rng.permutation(M).tolist(), rng.choice(10, 4, replace=False), rng.choice(5, 4))",
     "rng = np.random.default_rng(4)\nprint(rng.choice(20000, 1000, replace=False)[:6], rng.choice(20000, 10, replace=False, shuffle=False))",

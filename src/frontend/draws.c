@@ -140,8 +140,11 @@ bool fe_draw_rand(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     if (!res) return params_free(pa) || (r && fe_got(p, NULL, off));
     double *d = (double *)res->data;
     float *s = (float *)res->data;
-    if (f->op == D_RAND || f->op == D_RANDN) { /* no parameters: drawn in one loop */
-        fe_rng_fill(r, f->op == D_RANDN, gen, dt == KILN_F32, n, res->data, kiln_num_threads(p->ctx));
+    bool scalars = !pa[0] && !pa[1], uniform = f->op == D_UNIFORM;
+    if (f->op == D_RAND || f->op == D_RANDN || ((uniform || f->op == D_NORMAL) && scalars)) { /* the draws in one loop (or split) */
+        double affine[2] = {v[0], uniform ? v[1] - v[0] : v[1]};
+        fe_rng_fill(r, f->op == D_RANDN || f->op == D_NORMAL, gen, dt == KILN_F32, n, res->data, kiln_num_threads(p->ctx),
+                    f->op == D_RAND || f->op == D_RANDN ? NULL : affine);
         n = 0;
     }
     for (int64_t i = 0; i < n; i++) switch (f->op) {

@@ -630,8 +630,8 @@ void fe_rng_advance(fe_rng *r, uint64_t delta) { /* (the LCG's jump: (mult, plus
 
 #define FILL_SPLIT (1 << 17) /* doubles a thread draws at least, where a Generator's are split */
 
-void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt) {
-    double *d = out;
+void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt, const double *affine) {
+    double *d = out, loc = affine ? affine[0] : 0, scale = affine ? affine[1] : 1;
     float *f = out;
     if (r->pcg && !normal && !f32 && nt > 1 && n >= 2 * FILL_SPLIT) { /* one draw each: thread t's first is its start */
         if (nt > n / FILL_SPLIT) nt = (int)(n / FILL_SPLIT);
@@ -640,7 +640,10 @@ void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *ou
             int64_t s = n * t / m, e = n * (t + 1) / m;
             fe_rng mine = *r;
             fe_rng_advance(&mine, (uint64_t)s);
-            for (int64_t i = s; i < e; i++) d[i] = next_double(&mine);
+            if (affine)
+                for (int64_t i = s; i < e; i++) d[i] = loc + scale * next_double(&mine);
+            else
+                for (int64_t i = s; i < e; i++) d[i] = next_double(&mine);
         }
         fe_rng_advance(r, (uint64_t)n);
         return;
@@ -653,4 +656,5 @@ void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *ou
         for (int64_t i = 0; i < n; i++) d[i] = gauss(r);
     else
         for (int64_t i = 0; i < n; i++) d[i] = next_double(r);
+    for (int64_t i = 0; i < n && affine; i++) d[i] = loc + scale * d[i];
 }

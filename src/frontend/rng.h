@@ -42,8 +42,9 @@ uint64_t fe_rng_interval(fe_rng *r, uint64_t max);
 /* Uniform in [0, range]: masked rejection, or Lemire's multiply (a Generator's integers). */
 uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked);
 /* n uniform doubles (floats when f32), or standard normals (a Generator's when gen), into out;
- * a Generator's doubles by up to nt threads (each from the state advanced to its first) */
-void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt);
+ * a Generator's doubles by up to nt threads (each from the state advanced to its first); with
+ * affine {loc, scale} (doubles), each is loc + scale * the draw, as NumPy's uniform and normal */
+void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt, const double *affine);
 /* PCG64's state advanced by delta draws (NumPy's advance), in O(log delta) */
 void fe_rng_advance(fe_rng *r, uint64_t delta);
 /* n draws of low + fe_rng_bounded(range, masked) into out */
