@@ -939,6 +939,10 @@ PROGRAMS = [
     "rng = np.random.default_rng(4)\nprint(rng.choice(20000, 1000, replace=False)[:6], rng.choice(20000, 10, replace=False, shuffle=False))",
     "rng = np.random.default_rng(5)\nprint(rng.choice(6, 3, replace=False, p=[0.1, 0.2, 0.3, 0.1, 0.2, 0.1]), rng.choice(M, 2, axis=1).tolist())",
     "rng = np.random.default_rng(6)\nprint(rng.integers(-5, 5, size=(2, 3), dtype=int32), rng.random(3, dtype=float32), rng.standard_normal(3, dtype=float32))",
+    # float32 exponentials: 'inv' (in double, as NumPy) bit for bit; the ziggurat's to an ulp (four float table entries are NumPy's rounding, not ours)
+    "rng = np.random.default_rng(9)\nx = rng.standard_exponential(20000, dtype=float32)\ny = rng.standard_exponential((2, 3), float32, 'inv')\nz = rng.standard_exponential(4, method='inv')\n"
+    "print(x.dtype, y.dtype, abs(x - x.astype(float64)).max(), around(x[:5], 5).tolist(), y.tolist(), z.tolist(), rng.integers(0, 9, 3))",
+    "rng = np.random.default_rng(9)\nprint(rng.standard_exponential(3, method='fast'), rng.standard_exponential(2, method=None), rng.standard_exponential(2, method='zig'))",
     "rng = np.random.default_rng(7)\ny = arange(8)\nrng.shuffle(y)\nprint(y, rng.integers(0, 2**40, 3), rng.integers(1, 6, 4, endpoint=True))",
     "rng = np.random.default_rng([1, 2, 2**40])\nr2 = rng\nprint(rng.random(2).tolist(), r2.random(1).tolist(), rng)",
     "rng = np.random.default_rng(8)\nprint(np.round(rng.standard_normal(50000).sum(), 9), rng.integers(0, 3, 20000).sum(), rng.random(10**5).max())",

@@ -7619,7 +7619,7 @@ static const fe_fn functions[] = {
     {"Generator.normal", "self, loc=0.0, scale=1.0, size=None", fe_draw_rand, D_NORMAL, "rng.normal(loc, scale, size)", true},
     {"Generator.uniform", "self, low=0.0, high=1.0, size=None", fe_draw_rand, D_UNIFORM, "rng.uniform(low, high, size): uniform in [low, high)", true},
     {"Generator.exponential", "self, scale=1.0, size=None", fe_draw_rand, D_EXP, "rng.exponential(scale, size)", true},
-    {"Generator.standard_exponential", "self, size=None, dtype=None, out=None", fe_draw_rand, D_EXP, "rng.standard_exponential(size)", true},
+    {"Generator.standard_exponential", "self, size=None, dtype=None, method='zig', out=None", fe_draw_rand, D_EXP, "rng.standard_exponential(size, dtype, method): the ziggurat, or 'inv': -log1p(-u)", true},
     {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", fe_draw_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
     {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", fe_draw_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
     {"Generator.permutation", "self, x, axis=0", fe_draw_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},

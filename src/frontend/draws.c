@@ -120,10 +120,13 @@ bool fe_draw_rand(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_array *pa[3];
     if (has(a, "dtype") && given_not_none(a, "dtype")) {
         if (!fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
-        if (dt != KILN_F64 && (dt != KILN_F32 || !strcmp(f->name, "Generator.standard_exponential")))
-            return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s (kiln draws float64%s)", f->name,
-                          kiln_dtype_name(dt), strcmp(f->name, "Generator.standard_exponential") ? " and float32" : "");
+        if (dt != KILN_F64 && dt != KILN_F32)
+            return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s (kiln draws float64 and float32)", f->name,
+                          kiln_dtype_name(dt));
     }
+    /* (a Generator's standard_exponential: method 'zig', the ziggurat; any other, as NumPy's
+     * else branch, -log1p(-u)) */
+    bool inv = has(a, "method") && given(a, "method") && (arg(a, "method")->kind != KV_STR || strcmp(arg(a, "method")->s, "zig"));
     if (!draw_params(p, f, a, pn, KILN_F64, v, iv, dts, pa, &nd, shape, &sized)) return false;
     int64_t n = 1;
     for (int d = 0; d < nd; d++) n *= shape[d];
@@ -162,7 +165,10 @@ bool fe_draw_rand(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
             d[i] = lo + (param_at(pa, v, 1, i) - lo) * fe_rng_double(r);
             break;
         }
-        default: d[i] = param_at(pa, v, 0, i) * fe_rng_std_exponential(r, gen); break;
+        default:
+            if (dt == KILN_F32) s[i] = inv ? (float)-log1p(-(double)fe_rng_float(r)) : fe_rng_std_exponential_f(r); /* (as NumPy: in double) */
+            else d[i] = param_at(pa, v, 0, i) * (inv ? -log1p(-fe_rng_double(r)) : fe_rng_std_exponential(r, gen));
+            break;
         }
     params_free(pa);
     return draws_result(p, out, res, sized, false, off);

@@ -229,8 +229,8 @@ static const long double NOR_R = 3.6541528853610087963519472518L, EXP_R = 7.6971
 static struct {
     uint64_t ki[256], ke[256];
     double wi[256], fi[256], we[256], fe[256];
-    uint32_t kif[256];
-    float wif[256], fif[256];
+    uint32_t kif[256], kef[256];
+    float wif[256], fif[256], wef[256], fef[256];
 } Z;
 static pthread_once_t z_once = PTHREAD_ONCE_INIT;
 
@@ -259,6 +259,8 @@ static void z_build(void) {
     for (int i = 0; i < 256; i++) Z.kif[i] = (uint32_t)(k[i] + 0.5L), Z.wif[i] = (float)w[i], Z.fif[i] = (float)f[i];
     z_layers(false, 0x1p53L, k, w, f);
     for (int i = 0; i < 256; i++) Z.ke[i] = (uint64_t)(k[i] + 0.5L), Z.we[i] = (double)w[i], Z.fe[i] = (double)f[i];
+    z_layers(false, 0x1p23L, k, w, f);
+    for (int i = 0; i < 256; i++) Z.kef[i] = (uint32_t)(k[i] + 0.5L), Z.wef[i] = (float)(double)w[i], Z.fef[i] = (float)f[i];
 }
 
 static inline double zig_normal(fe_rng *r) {
@@ -310,6 +312,19 @@ static double zig_exponential(fe_rng *r) {
         if (b < Z.ke[idx]) return x;
         if (idx == 0) return (double)EXP_R - log1p(-fe_rng_double(r));
         if ((Z.fe[idx - 1] - Z.fe[idx]) * fe_rng_double(r) + Z.fe[idx] < exp(-x)) return x;
+    }
+}
+
+float fe_rng_std_exponential_f(fe_rng *r) { /* (zig_exponential on 32-bit draws and the float tables) */
+    pthread_once(&z_once, z_build);
+    for (;;) {
+        uint32_t b = fe_rng_u32(r) >> 1;
+        int idx = (int)(b & 0xff);
+        b >>= 8;
+        float x = (float)b * Z.wef[idx];
+        if (b < Z.kef[idx]) return x;
+        if (idx == 0) return (float)EXP_R - log1pf(-fe_rng_float(r));
+        if ((Z.fef[idx - 1] - Z.fef[idx]) * fe_rng_float(r) + Z.fef[idx] < expf(-x)) return x;
     }
 }
 

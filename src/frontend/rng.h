@@ -54,6 +54,8 @@ void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, in
 double fe_rng_std_normal(fe_rng *r, bool gen);
 double fe_rng_std_exponential(fe_rng *r, bool gen);
 float fe_rng_normal_f(fe_rng *r);
+/* A Generator's float32 standard exponential (the ziggurat on 32-bit draws) */
+float fe_rng_std_exponential_f(fe_rng *r);
 
 /* The other distributions of np.random and a Generator, each drawn as NumPy draws it; gen: the
  * Generator's algorithm (RandomState's where it differs: the polar normals, -log(1 - u)
