@@ -1169,6 +1169,12 @@ PROGRAMS = [
     "y4 = i.copy()\nnp.bitwise_and.at(y4, j % 64, i)\nnp.bitwise_or.at(y4, [0, 0, 3], 6)\nnp.bitwise_xor.at(y4, i % 64, k)\ny5 = m.copy()\n"
     "np.bitwise_or.at(y5, j % 64, m)\nnp.maximum.at(y5, [0, 1], [True, False])\nnp.minimum.at(y5, [2], False)\nnp.multiply.at(y5, [3, 3], True)\n"
     "y6 = k.copy()\nnp.maximum.at(y6, [0, 0], 2.5)\nnp.multiply.at(y6, [1], -1.5)\nprint(y1, y2, y3, y4, y5, y6, y6.dtype)",
+    # review: each step cast back to a's dtype (NumPy's unbuffered loop), and add.at keeps -0.0
+    "a1 = array([1, 2, 3], dtype=int32)\nnp.maximum.at(a1, [0, 0], array([2**40, 5]))\na2 = array([1, 2], dtype=int32)\nnp.multiply.at(a2, [0, 0], array([0.5, 3.0]))\n"
+    "a3 = array([1., 2.], dtype=float32)\nnp.multiply.at(a3, [0, 0, 0], array([1.00000006] * 3))\na4 = array([-0.0, 1.0])\nnp.add.at(a4, [1], 2.0)\n"
+    "a5 = array([True, False, True])\nnp.bitwise_xor.at(a5, [0, 0, 1], array([3, 2, 1]))\na6 = array([-0.0, 1.0])\nnp.subtract.at(a6, [1, 1], 0.5)\n"
+    "a7 = array([True, False])\nnp.add.at(a7, [1, 1], array([1, -1]))\na8 = array([1., 2.], dtype=float32)\nnp.add.at(a8, [0, 0], 6e-8)\n"
+    "a9 = array([True, False, True])\nnp.minimum.at(a9, [0, 2], array([3, 0]))\nprint(a1, a2, a3.tolist(), a4, a5, a6, a7, a8.tolist(), a9)",
     "x = zeros(3)\nnp.bitwise_and.at(x, [0], 1)", "x = arange(3)\nnp.bitwise_or.at(x, [0], 1.5)", "x = zeros(3)\nnp.maximum.at(x, [3], 1)",
     "x = zeros(3)\nnp.add.at(x, [5], 1)", "x = zeros(3)\nnp.add.at(x, [0.5], 1)", "x = zeros(3)\ny = np.add.at(x, [0], 1)",
     "x = zeros(3)\nnp.add.at(x, [0, 1], [1, 2, 3])", "x = zeros(3)\nnp.add.at(x, (0, 1), 1)", "x = zeros((2, 3))\nnp.add.at(x, ([0, 1], [0, 1, 2]), 1)",
@@ -1195,6 +1201,7 @@ PROGRAMS = [
     "print(np.maximum.accumulate([[1, 2], [3, 0]], axis=None))",
     # rot90, hsplit/vsplit/dsplit, the 1-D set functions, sinc, heaviside, nancumsum/nancumprod, ediff1d, lexsort, logaddexp2
     "M = arange(24).reshape(2, 3, 4)\nprint(rot90(arange(6).reshape(2, 3)), rot90(arange(6).reshape(2, 3), 2), rot90(arange(6).reshape(2, 3), -1), rot90(M, 1, (1, 2)).shape, rot90(M, 3, (2, 0))[0])\nprint(hsplit(arange(12).reshape(3, 4), 2), vsplit(arange(12).reshape(4, 3), [1, 3]), hsplit(arange(6), 3), dsplit(M, 2)[1].shape)\nprint(union1d([3, 1, 2], [5, 1]), intersect1d([3, 1, 2, 2], [2, 3, 7]), setdiff1d([5, 1, 2, 2, nan], [2]), setxor1d([1, 2, 3], [2, 3, 4]), in1d([[1, 5], [2, 9]], [2, 5]), in1d([1, 2], [2], invert=True))",
+    "print(intersect1d(array([1, 2, 3]), array([2.0, 3.5])), intersect1d(array([True, False]), array([1, 5])), intersect1d(2, [2.0]), setdiff1d(array([1, 2]), [2.5]), setxor1d(array([1, 2], dtype=int32), array([2.5])), union1d(5, [1.5]))",
     "print(intersect1d([1.5, 2], [2, 3]), setdiff1d([], [1]), union1d([], []), setxor1d([1, 1], [1]), intersect1d([nan, 1], [nan, 1]))\nprint(sinc(array([0., 0.5, 1, -1.5])), sinc(0), sinc(array([0, 1], dtype=int32)), sinc(array([0., 0.25], dtype=float32)))\nprint(heaviside(array([-1.5, 0, 2, nan]), 0.5), heaviside(array([-1, 0, 3]), array([7, 8, 9])), heaviside(array([0.], dtype=float32), 0.5).dtype)\nprint(nancumsum(array([1., nan, 2])), nancumprod(array([[2., nan], [3, 4]]), axis=1), nancumsum(array([1, 2, 3])), nancumsum(array([[1., nan], [nan, 2]])))",
     "print(ediff1d(array([1, 2, 4, 7])), ediff1d([[1, 2], [4, 7]], to_begin=-99, to_end=array([88, 99])), ediff1d(array([1.5])))\nsurnames = array([3, 1, 2, 1, 3])\nfirst = array([2, 3, 1, 1, 0])\nprint(lexsort((first, surnames)), lexsort(array([[1, 0, 1], [0, 0, 1]])), lexsort((array([3., 1, 2]),)), lexsort((arange(6).reshape(2, 3) % 2, arange(6).reshape(2, 3) // 2)))\nprint(logaddexp2(array([1., 2, -inf, 1000]), array([1., 3, 5, 1000])), logaddexp2(3, 3), logaddexp2(array([1, 2]), 2))",
     "print(rot90(arange(3)))", "print(vsplit(arange(4), 2))", "print(hsplit(arange(5), 2))", "print(lexsort((arange(3), arange(4))))", "print(ediff1d([1, 3], to_begin=[0.5]))",

@@ -222,7 +222,8 @@ typedef struct kiln_gather_args {
      * order: NaN last), or (found) a bool: whether one of x == it. */
     int search;
     kiln_dtype dt;
-    /* a scatter's op (ir_scatter): x's element at each index becomes combine(it, the value) */
+    /* a scatter's op (ir_scatter): x's element at each index becomes combine(it, the value),
+     * computed in dt (the values' dtype) and cast to x's */
     kiln_op combine;
 } kiln_gather_args;
 

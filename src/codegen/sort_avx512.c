@@ -254,7 +254,7 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
     }                                                                                                         \
     void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
         kiln_vsort_how h = *how;                                                                              \
-        if (h.leaf < 1 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
+        if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8; /* (a partition needs 2 registers of keys) */  \
         if (nt > 1 && n > VSORT_TASK) {                                                                       \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, &h), true, &h); \
         } else qs_##sfx(x, y, n, depth_of(n, &h), false, &h);                                                 \

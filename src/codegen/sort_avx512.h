@@ -15,7 +15,7 @@ typedef struct kiln_vsort_how {
     bool compress_store;
     void (*fallback)(void *x, void *y, int64_t n);
     int depth; /* levels of partitions before the fallback; 0: 2·log2(n) (tests force the fallback) */
-    int leaf;  /* registers of keys (1 to 32) a range may have and be sorted by networks; else 8 */
+    int leaf;  /* registers of keys (2 to 32) a range may have and be sorted by networks; else 8 */
 } kiln_vsort_how;
 
 /* x[0..n) sorted ascending in place, y n keys of scratch, by up to nt threads. */

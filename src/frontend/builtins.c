@@ -3883,9 +3883,13 @@ enum { SET_UNION, SET_INTERSECT, SET_DIFF, SET_XOR, SET_IN1D };
 static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
+    fe_make_strong(p, arg(a, "ar1")); /* (NumPy's asarray: a Python number is int64 or float64) */
+    fe_make_strong(p, arg(a, "ar2"));
     kiln_expr *x = keep(&t, expr_of(p, f, a, "ar1")), *y = x ? keep(&t, expr_of(p, f, a, "ar2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
     x = keep(&t, kiln_ravel(c, x)), y = keep(&t, kiln_ravel(c, y));
+    if (x && y && f->op == SET_INTERSECT) /* (NumPy's: of the two concatenated, in their promoted dtype) */
+        x = keep(&t, kiln_cast(c, x, dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)y->dtype)));
     if (f->op == SET_IN1D) {
         bool inv = false;
         if (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv)) return tmps_free(&t), false;
@@ -5304,7 +5308,7 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         kiln_expr *one = w ? w : keep(&t, kiln_const(c, KILN_I64, 1));
         kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
         if (val && val->ndim == 0) val = fe_broadcast_to(p, &t, val, 1, x->shape, f->name, off);
-        n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb, KILN_OP_ADD)) : NULL;
+        n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
         if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
     }
     if (n && density) { /* n / diff(edges) / n.sum(), in float64 */
@@ -7179,8 +7183,8 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (!at[k]) vals = NULL;
     }
     kiln_op combine = f->op == KILN_OP_SUB ? KILN_OP_ADD : (kiln_op)f->op;
-    kiln_expr *r = vals ? keep(&t, ir_scatter(&c->graph, vals, at[0], at[1], 0, nix == 2 ? 2 : 0, x->ndim, x->shape, combine)) : NULL;
-    return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, (kiln_dtype)x->dtype)) : NULL, off);
+    kiln_expr *r = vals ? keep(&t, ir_scatter_at(&c->graph, vals, at[0], at[1], nix == 2 ? 2 : 0, x->ndim, x->shape, combine, (kiln_dtype)x->dtype)) : NULL;
+    return done(p, &t, out, r, off);
 }
 
 static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -7227,7 +7231,7 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
         if (mx + 1 > len) len = mx + 1;
     }
-    return done(p, &t, out, keep(&t, ir_scatter(&c->graph, w, x, NULL, 0, 0, 1, &len, KILN_OP_ADD)), off);
+    return done(p, &t, out, keep(&t, ir_scatter(&c->graph, w, x, NULL, 0, 0, 1, &len)), off);
 }
 
 #define SIG_SUM "a, axis=None, dtype=None, out=None, keepdims=False"

@@ -446,7 +446,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         return mul(s, expand(s, g, x, a), d);
     }
     case KILN_OP_SORT: /* take_along_axis(a, argsort(a)): g added back at the positions it came from */
-        return keep(s, ir_scatter(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, a, x->axis)), NULL, x->axis, 1, a->ndim, a->shape, KILN_OP_ADD));
+        return keep(s, ir_scatter(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, a, x->axis)), NULL, x->axis, 1, a->ndim, a->shape));
     case KILN_OP_ARGSORT: /* positions */
     case KILN_OP_SEARCH: return NULL;
     case KILN_OP_CUMSUM: return flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, g, x->axis), x->axis)), x->axis);
@@ -463,7 +463,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *hit = op2(s, KILN_OP_OR, op2(s, KILN_OP_EQ, a, y), op2(s, KILN_OP_NE, a, a)); /* (a NaN: where y's NaN came from) */
         kiln_expr *at = hit && pos && zero ? keep(s, ir_build(s->g, KILN_OP_WHERE, (kiln_expr *[]){hit, pos, zero}, KILN_I64)) : NULL;
         kiln_expr *from = at ? op2(s, KILN_OP_SUB, keep(s, ir_scan(s->g, KILN_OP_CUMMAX, at, x->axis)), one) : NULL;
-        return from ? keep(s, ir_scatter(s->g, g, from, NULL, x->axis, 1, a->ndim, a->shape, KILN_OP_ADD)) : NULL;
+        return from ? keep(s, ir_scatter(s->g, g, from, NULL, x->axis, 1, a->ndim, a->shape)) : NULL;
     }
     case KILN_OP_MATMUL: {
         kiln_expr *t = i == 0 ? b : a;
@@ -498,7 +498,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_OP_TAKE:
         if (i > 0) return NULL; /* indices */
         return keep(s, ir_scatter(s->g, g, ir_arg(x, 1), x->arg[2] != IR_NONE ? ir_arg(x, 2) : NULL, x->axis, x->keepdims,
-                                  a->ndim, a->shape, KILN_OP_ADD));
+                                  a->ndim, a->shape));
     case KILN_OP_SOFTMAX: { /* along the last axis */
         unsigned last = 1u << (a->ndim - 1);
         if (x->keepdims == 0) return mul(s, y, op2(s, KILN_OP_SUB, g, sum_axes(s, mul(s, g, y), last, true)));
@@ -513,9 +513,9 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     }
     case KILN_OP_SCATTER:
         if (i > 0) return NULL;
-        if (x->axes != KILN_OP_ADD) {
+        if (x->axes & IR_SCATTER_AT) {
             s->failed = true;
-            kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through np.%s.at", kiln_op_name((kiln_op)x->axes));
+            kiln_fail(s->g->ctx, KILN_ERR_ARG, "grad: kiln has no gradient through np.%s.at", kiln_op_name(ir_scatter_combine(x->axes)));
             return NULL;
         }
         if (x->keepdims == 2) return keep(s, ir_take_pair(s->g, g, ir_arg(x, 1), ir_arg(x, 2), x->axis, 0));

@@ -232,15 +232,23 @@ kiln_expr *ir_broadcast_to(ir_graph *g, kiln_expr *x, int ndim, const int64_t *s
  * values (v has m's shape).  An EMBED node carrying m. */
 kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, const int64_t *shape);
 /* A take's adjoint: an array of shape, zero but for v's values added at the indices of i (and
- * j: mode 2, a pair; mode 1: along axis; mode 0: take), in order.  A SCATTER node, its combine
- * (kept in axes) KILN_OP_ADD; with KILN_OP_MUL, MAXIMUM, MINIMUM, AND, OR or XOR, the array
- * starts at that op's identity (ir_scatter_identity) and each value joins its place by the op
- * (np.multiply.at and the others: its values are a's own, then b's). */
-kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape,
-                      kiln_op combine);
-/* A scatter's starting value in dt: x combine identity = x for every x of dt, NaN and -0.0
- * included (-inf for MAXIMUM of floats, the smallest integer of ints, false of bools, ...). */
-kscalar ir_scatter_identity(kiln_op combine, kiln_dtype dt);
+ * j: mode 2, a pair; mode 1: along axis; mode 0: take), in order.  A SCATTER node (its axes:
+ * KILN_OP_ADD). */
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape);
+/* np.add.at and the other ufuncs' .at, as a SCATTER (axes: combine | IR_SCATTER_AT) of dtype
+ * dt over v's values, a's own elements first, then b's: each place starts at combine's
+ * identity (ir_scatter_identity), and each value joins it as NumPy's unbuffered loop does, the
+ * place cast to v's dtype, combined (KILN_OP_ADD, MUL, MAXIMUM, MINIMUM, AND, OR, XOR), and cast
+ * back to dt. */
+#define IR_SCATTER_AT 0x80
+kiln_expr *ir_scatter_at(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int mode, int ndim, const int64_t *shape,
+                         kiln_op combine, kiln_dtype dt);
+/* A SCATTER's combining op, and its starting value in dt (how: the node's axes): x op identity =
+ * x for every x of dt (-inf for MAXIMUM of floats, the smallest integer of ints, false of bools,
+ * ...), -0.0 included where every place is written (IR_SCATTER_AT: ADD starts at -0.0; the
+ * adjoint's places that no value reaches must be +0.0). */
+kiln_op ir_scatter_combine(unsigned how);
+kscalar ir_scatter_identity(unsigned how, kiln_dtype dt);
 /* ---- gradients (ir/grad.c) ---- */
 
 /* Reverse mode: grads[i] = the vector-Jacobian product seedᵀ·∂out/∂wrt[i] as graphs (new

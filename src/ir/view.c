@@ -541,31 +541,44 @@ kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, co
     return ir_intern(g, &p);
 }
 
-kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape,
-                      kiln_op combine) {
+static kiln_expr *scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape,
+                          unsigned how, kiln_dtype dt) {
     if (!ir_check_operand(g, v, "scatter_add", 1) || !ir_check_operand(g, i, "scatter_add", 2) ||
         (j && !ir_check_operand(g, j, "scatter_add", 3)))
         return NULL;
     kiln_expr p;
-    ir_proto(&p, KILN_OP_SCATTER, (kiln_dtype)v->dtype);
+    ir_proto(&p, KILN_OP_SCATTER, dt);
     p.ndim = (uint8_t)ndim;
     memcpy(p.shape, shape, (size_t)ndim * sizeof *shape);
     p.axis = (int8_t)axis;
     p.keepdims = (uint8_t)mode;
-    p.axes = (uint8_t)combine;
+    p.axes = (uint8_t)how;
     p.arg[0] = v->id;
     p.arg[1] = i->id;
     if (j) p.arg[2] = j->id;
     return ir_intern(g, &p);
 }
 
-kscalar ir_scatter_identity(kiln_op combine, kiln_dtype dt) {
+kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape) {
+    return v ? scatter(g, v, i, j, axis, mode, ndim, shape, KILN_OP_ADD, (kiln_dtype)v->dtype) : NULL;
+}
+
+kiln_expr *ir_scatter_at(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int mode, int ndim, const int64_t *shape,
+                         kiln_op combine, kiln_dtype dt) {
+    KILN_ASSERT(combine < IR_SCATTER_AT);
+    return scatter(g, v, i, j, 0, mode, ndim, shape, combine | IR_SCATTER_AT, dt);
+}
+
+kiln_op ir_scatter_combine(unsigned how) { return (kiln_op)(how & ~IR_SCATTER_AT); }
+
+kscalar ir_scatter_identity(unsigned how, kiln_dtype dt) {
+    kiln_op combine = ir_scatter_combine(how);
     bool top = combine == KILN_OP_MINIMUM, bottom = combine == KILN_OP_MAXIMUM, one = combine == KILN_OP_MUL,
-         ones = combine == KILN_OP_AND; /* (else 0: ADD, OR, XOR) */
+         ones = combine == KILN_OP_AND, neg = combine == KILN_OP_ADD && (how & IR_SCATTER_AT); /* (else 0: ADD, OR, XOR) */
     kscalar r = {.bits = 0};
     switch (dt) {
-    case KILN_F64: r.f64 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : 0; break;
-    case KILN_F32: r.f32 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : 0; break;
+    case KILN_F64: r.f64 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : neg ? -0.0 : 0; break;
+    case KILN_F32: r.f32 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : neg ? -0.0f : 0; break;
     case KILN_I64: r.i64 = top ? INT64_MAX : bottom ? INT64_MIN : one ? 1 : ones ? -1 : 0; break;
     case KILN_I32: r.i32 = top ? INT32_MAX : bottom ? INT32_MIN : one ? 1 : ones ? -1 : 0; break;
     default: r.b = top || one || ones; break;

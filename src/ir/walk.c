@@ -85,7 +85,9 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
         return n->keepdims == 2 ? ir_take_pair(g, args[0], args[1], args[2], n->axis, n->val.i64)
                                 : ir_take(g, args[0], args[1], n->axis, n->keepdims, n->val.i64);
     case KIND_EMBED: ir_embed_of(n, &m); return ir_embed(g, args[0], &m, n->ndim, n->shape);
-    case KIND_SCATTER: return ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape, (kiln_op)n->axes);
+    case KIND_SCATTER:
+        return n->axes & IR_SCATTER_AT ? ir_scatter_at(g, args[0], args[1], args[2], n->keepdims, n->ndim, n->shape, ir_scatter_combine(n->axes), (kiln_dtype)n->dtype)
+                                       : ir_scatter(g, args[0], args[1], args[2], n->axis, n->keepdims, n->ndim, n->shape);
     case KIND_ROWS: return ir_rows(g, args[0], n->keepdims);
     case KIND_LINALG: return ir_linalg(g, n->keepdims, args[0], n->arg[1] != IR_NONE ? args[1] : NULL, n->axes);
     default: break;

@@ -210,11 +210,11 @@ kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, k
 kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
     const kiln_expr *n = s->node;
     int ax = n->axis;
-    kiln_op combine = (kiln_op)n->axes;
-    kscalar start = ir_scatter_identity(combine, (kiln_dtype)n->dtype);
-    fill(out, combine == KILN_OP_ADD ? NULL : &start);
+    kscalar start = ir_scatter_identity(n->axes, (kiln_dtype)n->dtype), zero = {.bits = 0};
+    fill(out, start.bits == zero.bits ? NULL : &start);
     kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
-                          .combine = combine,
+                          .combine = ir_scatter_combine(n->axes),
+                          .dt = (kiln_dtype)v->dtype,
                           .ndim = v->ndim,
                           .x = out->data,
                           .idx = idx->data,
