@@ -427,6 +427,13 @@ CASES += [
     ("quantile(u, 0.5, method='bad')", 0), ("quantile(i, 1, method='hazen')", 0), ("quantile(i, 0, method='lower')", 0),
     ("quantile(f[12:17], [0.125, 0.375, 0.625, 0.875], method='nearest')", 0), ("quantile(arange(4.0), 0.5, method='nearest')", 0),
     ("nanquantile(a, 0.5, method='lower')", 0),
+    # nanquantile's other methods: each line's positions from its count (lines of NaN alone, float32, many q, keepdims)
+    ("nanquantile(where(N > 0, N, nan), 0.37, axis=1, method='inverted_cdf')", 0), ("nanquantile(where(N > 0, N, nan), 0.37, axis=1, method='averaged_inverted_cdf')", 0),
+    ("nanquantile(where(N > -2, N, nan), 0.62, axis=0, method='closest_observation')", 0), ("nanquantile(where(N > 0, N, nan), 0.4, axis=1, method='interpolated_inverted_cdf')", 0),
+    ("nanpercentile(where(A > 0, A, nan), [10, 50, 93], axis=2, method='hazen')", 0), ("nanquantile(float32(where(Q > 0, Q, nan)), 0.3, axis=1, method='weibull')", 0),
+    ("nanquantile(float32(where(Q > 0, Q, nan)), [0.2, 0.7], axis=0, method='median_unbiased', keepdims=True)", 0), ("nanquantile(a, 0.81, method='normal_unbiased')", 0),
+    ("nanquantile(f, 0.33, method='higher')", 0), ("nanquantile(where(M > 0, M, nan), 0.5, axis=1, method='midpoint')", 0), ("nanpercentile(g, 47, method='nearest')", 0),
+    ("nanquantile(where(N > 9, N, nan), 0.5, axis=1, method='hazen')", 0), ("nanquantile(where(L > 2, L * 1.5, nan), 0.25, method='lower')", 0),
     # nanvar, nanstd, nanargmax, nanargmin (NaN as -inf / +inf; a slice of NaN alone: an error, checked now),
     # nanmedian, nanquantile, nanpercentile (gathers at (count - 1) q of each line's sorted values)
     ("nanvar(a)", 8), ("nanvar(f)", 8), ("nanstd(a, ddof=1)", 8), ("nanvar(H, axis=0)", 8), ("nanstd(f, keepdims=True)", 8),
@@ -1530,7 +1537,6 @@ DOCUMENTED = {
     "exp(m)": "float functions of booleans give float32 (NumPy: float16)",
     "sqrt(m)": "float functions of booleans give float32 (NumPy: float16)",
     "cbrt(m)": "float functions of booleans give float32 (NumPy: float16)",
-    "nanquantile(a, 0.5, method='lower')": "nanquantile and nanpercentile take method='linear' only (quantile and percentile take all thirteen)",
     "histogram(u, 'stone')": "histogram's 'stone' bin estimator (a minimisation over bin counts) is not supported",
     "array(3)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "array(2.5)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",

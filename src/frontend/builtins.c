@@ -2244,10 +2244,58 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
  * not NaN.  Sorting puts NaN last, so they are the first cnt of the sorted line; the positions
  * depend on cnt, so the two values are gathers (take_along_axis) at indices computed as
  * quantiles_of computes its constants: i = (cnt - 1) q in the result's dtype, and a + (b - a) g
- * (b - (b - a)(1 - g) from g = 0.5 on); the median the middle one, or the mean of the two.  A
- * line of NaN alone gives NaN. */
+ * (b - (b - a)(1 - g) from g = 0.5 on); the median the middle one, or the mean of the two.  The
+ * other methods: the counts computed now, and each line's positions from quantile_position, as
+ * index arrays.  A line of NaN alone gives NaN. */
+/* nan_quantiles_of's quantile q by a method other than linear: each line's count (cnt, its
+ * shape with the axis kept; none: where it is 0) computed now, and the line's i0, i1 and g from
+ * quantile_position as arrays: sorted[i0] for the methods that pick an element, else v's
+ * a + (b - a) g as quantiles_of computes it; the axis squeezed. */
+static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, kiln_expr *v, kiln_expr *cnt,
+                                        kiln_expr *none, int axis, double q, int method, kiln_dtype rdt, size_t off) {
+    kiln_ctx *ctx = p->ctx;
+    kiln_array *ca = value_now(p, cnt, off), *at[4] = {NULL, NULL, NULL, NULL}; /* i0, i1, g, h = 1 - g */
+    kiln_expr *e[4] = {NULL, NULL, NULL, NULL};
+    if (!ca) return NULL;
+    bool f32 = rdt == KILN_F32, ok = true;
+    for (int k = 0; k < 4 && ok; k++) ok = (at[k] = kiln_array_new(ctx, k < 2 ? KILN_I64 : rdt, ca->ndim, ca->shape)) != NULL;
+    int64_t lines = ok ? kiln_array_size(ca) : 0;
+    const int64_t *c = ok ? (const int64_t *)kiln_array_data(ca) : NULL;
+    for (int64_t l = 0; l < lines; l++) {
+        qpos ps = c[l] ? quantile_position(method, c[l], q, f32) : (qpos){0, 0, 0};
+        ((int64_t *)kiln_array_data(at[0]))[l] = ps.i0;
+        ((int64_t *)kiln_array_data(at[1]))[l] = ps.i1;
+        if (f32) {
+            ((float *)kiln_array_data(at[2]))[l] = (float)ps.g;
+            ((float *)kiln_array_data(at[3]))[l] = 1.0f - (float)ps.g;
+        } else {
+            ((double *)kiln_array_data(at[2]))[l] = ps.g;
+            ((double *)kiln_array_data(at[3]))[l] = 1 - ps.g;
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        e[k] = ok ? keep(t, kiln_var(ctx, at[k])) : NULL;
+        kiln_array_free(at[k]);
+    }
+    kiln_array_free(ca);
+    if (!ok) return fe_got(p, NULL, off), NULL;
+#define AT(src, i) keep(t, kiln_take_along_axis(ctx, src, i, axis))
+    kiln_expr *r;
+    if (quantile_discrete(method)) r = AT(sorted, e[0]);
+    else {
+        kiln_expr *a = AT(v, e[0]), *b = AT(v, e[1]);
+        kiln_expr *d = keep(t, kiln_sub(ctx, AT(sorted, e[1]), AT(sorted, e[0]))); /* in the array's dtype, then the result's */
+        if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
+        kiln_expr *up = keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, e[3])))), *down = keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, e[2]))));
+        r = keep(t, kiln_where(ctx, keep(t, kiln_ge(ctx, e[2], keep(t, kiln_scalar(ctx, 0.5)))), up, down));
+    }
+#undef AT
+    r = keep(t, kiln_where(ctx, none, keep(t, kiln_scalar(ctx, NAN)), r));
+    return keep(t, kiln_squeeze(ctx, r, axis));
+}
+
 static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many,
-                                   bool median, bool keepdims, size_t off) {
+                                   bool median, bool keepdims, int method, size_t off) {
     kiln_ctx *ctx = p->ctx;
     int nd0 = x->ndim;
     if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
@@ -2268,6 +2316,11 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
             r = nan_of_empty(t, ctx, v, axis);
             parts[k] = r;
             if (!r) return NULL;
+            continue;
+        }
+        if (!median && method != QM_LINEAR) {
+            if (!(r = nan_quantile_by_lines(p, t, sorted, v, cnt, none, axis, qs[k], method, rdt, off))) return NULL;
+            parts[k] = r;
             continue;
         }
         if (median) { /* v[(cnt - 1) // 2], and the mean with v[cnt // 2] for an even cnt */
@@ -2294,7 +2347,7 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
         parts[k] = r;
     }
 #undef AT
-    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, rdt);
+    return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, quantile_discrete(method) && !median ? (kiln_dtype)x->dtype : rdt);
 }
 
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
@@ -2319,10 +2372,6 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 return fe_err(p, m->off, KILN_ERR_ARG, "%s(): method must be one of NumPy's: 'linear', 'lower', 'higher', 'midpoint', 'nearest', "
                               "'inverted_cdf', 'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', "
                               "'weibull', 'median_unbiased', 'normal_unbiased'", f->name);
-            }
-            if (method != QM_LINEAR && f->op >= Q_NANMEDIAN) {
-                tmps_free(&t);
-                return fe_err(p, m->off, KILN_ERR_ARG, "%s(): only method='linear' (quantile() takes the others)", f->name);
             }
         }
         many = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
@@ -2367,7 +2416,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         return done(p, &t, out, keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims)), off);
     }
     if (f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype))
-        return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, off), off);
+        return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
     return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
 }
 
