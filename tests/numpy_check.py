@@ -1182,6 +1182,30 @@ PROGRAMS = [
     "a5 = array([True, False, True])\nnp.bitwise_xor.at(a5, [0, 0, 1], array([3, 2, 1]))\na6 = array([-0.0, 1.0])\nnp.subtract.at(a6, [1, 1], 0.5)\n"
     "a7 = array([True, False])\nnp.add.at(a7, [1, 1], array([1, -1]))\na8 = array([1., 2.], dtype=float32)\nnp.add.at(a8, [0, 0], 6e-8)\n"
     "a9 = array([True, False, True])\nnp.minimum.at(a9, [0, 2], array([3, 0]))\nprint(a1, a2, a3.tolist(), a4, a5, a6, a7, a8.tolist(), a9)",
+    # the other binary ufuncs' .at: divisions (of integers: in float64), remainders, powers, shifts, arctan2, hypot, copysign, fmod
+    "x = arange(1.0, 7.0)\n"
+    "np.divide.at(x, [0, 0, 5], [2.0, 4.0, 3.0])\n"
+    "y = arange(10, 16)\n"
+    "np.floor_divide.at(y, [1, 1, 2], [3, 2, -4])\n"
+    "z = arange(10, 16)\n"
+    "np.remainder.at(z, [0, 0, 3], [7, 2, -4])\n"
+    "w = array([2.0, 3.0, -1.5])\n"
+    "np.power.at(w, [0, 0, 2], [3, 0.5, 2])\n"
+    "v = array([1, 2, 3])\n"
+    "np.left_shift.at(v, [0, 0], [2, 3])\n"
+    "np.right_shift.at(v, [2], 1)\n"
+    "u = array([1.0, -2.0, 0.5])\n"
+    "np.arctan2.at(u, [0, 1], [-1.0, 2.0])\n"
+    "np.hypot.at(u, [2, 2], [3.0, 4.0])\n"
+    "np.copysign.at(u, [0], -0.0)\n"
+    "np.fmod.at(u, [1], 0.3)\n"
+    "t = array([7, 9, 11])\n"
+    "np.true_divide.at(t, [0, 0], [2, 2])\n"
+    "s = array([1.0, 2.0, 3.0], dtype=float32)\n"
+    "np.subtract.at(s, [0, 0, 1], [0.1, 0.2, 1e-9])\n"
+    "r = array([5, 6])\n"
+    "np.mod.at(r, [1], 4)\n"
+    "print(x.tolist(), y, z, w.tolist(), v, u.tolist(), t, s.tolist(), r)",
     "x = zeros(3)\nnp.bitwise_and.at(x, [0], 1)", "x = arange(3)\nnp.bitwise_or.at(x, [0], 1.5)", "x = zeros(3)\nnp.maximum.at(x, [3], 1)",
     "x = zeros(3)\nnp.add.at(x, [5], 1)", "x = zeros(3)\nnp.add.at(x, [0.5], 1)", "x = zeros(3)\ny = np.add.at(x, [0], 1)",
     "x = zeros(3)\nnp.add.at(x, [0, 1], [1, 2, 3])", "x = zeros(3)\nnp.add.at(x, (0, 1), 1)", "x = zeros((2, 3))\nnp.add.at(x, ([0, 1], [0, 1, 2]), 1)",
@@ -1266,7 +1290,7 @@ PROGRAMS = [
     "print(gradient(a), gradient(M, axis=-1), gradient(H, 0.5, edge_order=2))", "print(gradient(arange(4.), array([0., 1, 1, 2])), gradient(arange(4.), 0))",
     "print(gradient(array([1.])))", "print(gradient(array([1., 2]), edge_order=2))", "print(gradient(arange(4.), 1, 2))", "print(gradient(arange(4.), [[1., 2]]))",
     "print(gradient(arange(4.), [1., 2]))", "print(gradient(arange(4.), edge_order=3))", "print(gradient(array([True, False])))", "print(gradient(zeros((2, 3)), axis=(0, 0)))",
-    "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.divide.at(x, [0], 2)",
+    "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.logaddexp.at(x, [0], 2)",
 ]
 
 
@@ -1563,7 +1587,7 @@ DOCUMENTED = {
     "zeros(2, '>f8')": "arrays are in this machine's byte order: a big-endian dtype is refused",
     "dtype('>i4')": "arrays are in this machine's byte order: a big-endian dtype is refused",
     "r_[5j]": "complex numbers are refused (an imaginary literal is only a slice's step in r_ and mgrid, a count of points)",
-    "x = zeros(3)\nnp.divide.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has add, subtract, multiply, maximum, minimum and the bitwise ones",
+    "x = zeros(3)\nnp.logaddexp.at(x, [0], 2)": "of the ufuncs' in-place .at methods kiln has the binary ones of arithmetic, maximum, minimum and the bitwise ones",
     "set_printoptions(sign='+')": "set_printoptions takes precision, threshold, edgeitems, linewidth and suppress",
     "print(np.subtract.reduce([10, 1, 2]))": "a ufunc's reduce is there for add, multiply, maximum, minimum, logical_and and logical_or",
     "p1, (p2, *p3) = 1, (2, 3, 4)": "a starred target inside a nested target list is refused",

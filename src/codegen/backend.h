@@ -223,8 +223,10 @@ typedef struct kiln_gather_args {
     int search;
     kiln_dtype dt;
     /* a scatter's op (ir_scatter): x's element at each index becomes combine(it, the value),
-     * computed in dt (the values' dtype) and cast to x's */
+     * computed in dt (the values' dtype) and cast to x's; the first stores values (an .at's own
+     * elements, one for each place) are cast and stored */
     kiln_op combine;
+    int64_t stores;
 } kiln_gather_args;
 
 /* ---------------------------------------------------------------- the contract */

@@ -7011,8 +7011,10 @@ static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
     return e;
 }
 
-const char *const fe_in_place[] = {"add.at", "subtract.at", "multiply.at", "maximum.at", "minimum.at", "bitwise_and.at", "bitwise_or.at",
-                                   "bitwise_xor.at", "fill_diagonal", "put", "putmask", "place", "copyto", NULL};
+const char *const fe_in_place[] = {"add.at", "subtract.at", "multiply.at", "divide.at", "true_divide.at", "floor_divide.at", "remainder.at",
+                                   "mod.at", "power.at", "maximum.at", "minimum.at", "arctan2.at", "fmod.at", "hypot.at", "copysign.at",
+                                   "bitwise_and.at", "bitwise_or.at", "bitwise_xor.at", "left_shift.at", "right_shift.at", "fill_diagonal",
+                                   "put", "putmask", "place", "copyto", NULL};
 
 bool fe_is_in_place(const char *name) {
     for (int k = 0; fe_in_place[k]; k++)
@@ -7202,20 +7204,15 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         tmps_free(&t);
         return fe_err(p, arg(a, "b")->off, KILN_ERR_SHAPE, "np.%s(): b has more dimensions than a[indices]", name);
     }
-    /* in a's and b's promoted dtype (a float32 a, a float64 b: float64), then cast to a's (unsafe, as NumPy's) */
+    /* each step in the dtype the op gives for a's and b's promoted one (a float32 a, a float64 b:
+     * float64; integers divided: float64; the op's refusals, bool subtract's), then cast to a's
+     * (unsafe, as NumPy's) */
     kiln_dtype pd = b ? dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)b->dtype) : KILN_F64;
-    if (b && f->op == KILN_OP_SUB && pd == KILN_BOOL) {
-        tmps_free(&t);
-        return fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "numpy boolean subtract, the `-` operator, is not supported");
-    }
-    bool bits = f->op == KILN_OP_AND || f->op == KILN_OP_OR || f->op == KILN_OP_XOR;
-    if (b && bits && dtype_is_float(pd)) {
-        tmps_free(&t);
-        return fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "ufunc '%.*s' not supported for the input types", (int)(strlen(name) - 3), name);
-    }
-    b = b ? keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape)) : NULL;
+    kiln_expr *one = b ? keep(&t, kiln_const(c, pd, 1)) : NULL, *probe = one ? keep(&t, kiln_apply(c, (kiln_op)f->op, (kiln_expr *[]){one, one})) : NULL;
+    if (!probe) return done(p, &t, out, NULL, off);
+    pd = (kiln_dtype)probe->dtype;
+    b = keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape));
     b = b ? keep(&t, kiln_cast(c, b, pd)) : NULL;
-    if (b && f->op == KILN_OP_SUB) b = keep(&t, kiln_apply(c, KILN_OP_NEG, (kiln_expr *[]){b}));
     /* a's elements (every place once, in order), then b's, as rows along one new first axis */
     vshape[0] = own;
     memcpy(vshape + 1, rest, (size_t)nrest * sizeof *rest);
@@ -7231,8 +7228,7 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         at[k] = mine && theirs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){mine, theirs}, 0)) : NULL;
         if (!at[k]) vals = NULL;
     }
-    kiln_op combine = f->op == KILN_OP_SUB ? KILN_OP_ADD : (kiln_op)f->op;
-    kiln_expr *r = vals ? keep(&t, ir_scatter_at(&c->graph, vals, at[0], at[1], nix == 2 ? 2 : 0, x->ndim, x->shape, combine, (kiln_dtype)x->dtype)) : NULL;
+    kiln_expr *r = vals ? keep(&t, ir_scatter_at(&c->graph, vals, at[0], at[1], nix == 2 ? 2 : 0, x->ndim, x->shape, (kiln_op)f->op, (kiln_dtype)x->dtype)) : NULL;
     return done(p, &t, out, r, off);
 }
 
@@ -7581,12 +7577,16 @@ static const fe_fn functions[] = {
     {"copyto", "dst, src, casting='same_kind', where=True", h_copyto, 0, "a statement: src copied into dst (broadcast; where it holds)", false},
     {"add.at", "a, indices, b", h_ufunc_at, KILN_OP_ADD, "a statement: b's values added to a at the indices, one at a time (a repeated index adds each time)", false},
     {"subtract.at", "a, indices, b", h_ufunc_at, KILN_OP_SUB, "a statement: b's values taken from a at the indices, one at a time", false},
-    {"multiply.at", "a, indices, b", h_ufunc_at, KILN_OP_MUL, "a statement: a at the indices multiplied by b's values, one at a time", false},
-    {"maximum.at", "a, indices, b", h_ufunc_at, KILN_OP_MAXIMUM, "a statement: a at the indices the larger of it and b's values, one at a time (NaN wins)", false},
-    {"minimum.at", "a, indices, b", h_ufunc_at, KILN_OP_MINIMUM, "a statement: a at the indices the smaller of it and b's values, one at a time (NaN wins)", false},
-    {"bitwise_and.at", "a, indices, b", h_ufunc_at, KILN_OP_AND, "a statement: a at the indices and-ed with b's values (integers, bools)", false},
-    {"bitwise_or.at", "a, indices, b", h_ufunc_at, KILN_OP_OR, "a statement: a at the indices or-ed with b's values (integers, bools)", false},
-    {"bitwise_xor.at", "a, indices, b", h_ufunc_at, KILN_OP_XOR, "a statement: a at the indices xor-ed with b's values (integers, bools)", false},
+#define UFUNC_AT(NAME, OP, WHAT) {NAME ".at", "a, indices, b", h_ufunc_at, KILN_OP_##OP, "a statement: a at the indices " WHAT " b's values, one at a time", false}
+    UFUNC_AT("multiply", MUL, "multiplied by"), UFUNC_AT("divide", DIV, "divided by"), UFUNC_AT("true_divide", DIV, "divided by"),
+    UFUNC_AT("floor_divide", FLOORDIV, "floor-divided by"), UFUNC_AT("remainder", MOD, "the remainder (Python's) of its division by"),
+    UFUNC_AT("mod", MOD, "the remainder (Python's) of its division by"), UFUNC_AT("power", POW, "raised to"),
+    UFUNC_AT("maximum", MAXIMUM, "the larger (NaN wins) of it and"), UFUNC_AT("minimum", MINIMUM, "the smaller (NaN wins) of it and"),
+    UFUNC_AT("arctan2", ARCTAN2, "arctan2 of it and"), UFUNC_AT("fmod", FMOD, "the remainder (C's) of its division by"),
+    UFUNC_AT("hypot", HYPOT, "the hypotenuse of it and"), UFUNC_AT("copysign", COPYSIGN, "given the signs of"),
+    UFUNC_AT("bitwise_and", AND, "and-ed with"), UFUNC_AT("bitwise_or", OR, "or-ed with"), UFUNC_AT("bitwise_xor", XOR, "xor-ed with"),
+    UFUNC_AT("left_shift", LSHIFT, "shifted left by"), UFUNC_AT("right_shift", RSHIFT, "shifted right by"),
+#undef UFUNC_AT
     {"bincount", "x, weights=None, minlength=0", h_bincount, 0, "the count of each value 0..max(x) in the 1-D x (or its weights' sums; computed now for the length)", false},
     /* constructors */
     /* gradients */

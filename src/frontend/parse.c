@@ -1961,13 +1961,14 @@ static bool read_ufunc_method(parser *p, char *name, size_t cap) {
     if (m.kind != TK_NAME || !lex_text(&lx, &m, w, sizeof w) ||
         (strcmp(w, "at") && strcmp(w, "reduce") && strcmp(w, "accumulate") && strcmp(w, "outer")))
         return true;
-    if (!strcmp(w, "at")) {
-        static const char *const at[] = {"add", "subtract", "multiply", "maximum", "minimum", "bitwise_and", "bitwise_or", "bitwise_xor", NULL};
+    if (!strcmp(w, "at")) { /* (fe_in_place names them) */
+        char full[40];
         bool known = false;
-        for (int k = 0; at[k]; k++) known |= !strcmp(name, at[k]);
+        snprintf(full, sizeof full, "%s.at", name);
+        for (int k = 0; fe_in_place[k]; k++) known |= !strcmp(full, fe_in_place[k]);
         if (!known)
-            return fe_err(p, m.off, KILN_ERR_NAME, "np.%s.at is not supported: kiln has the .at of add, subtract, multiply, maximum, "
-                                                   "minimum, bitwise_and, bitwise_or and bitwise_xor", name);
+            return fe_err(p, m.off, KILN_ERR_NAME, "np.%s.at is not supported: kiln has the .at of the binary ufuncs of arithmetic "
+                                                   "(add ... power, arctan2, fmod, hypot, copysign), maximum, minimum and the bitwise ones", name);
     }
     advance(p), advance(p);
     snprintf(name + strlen(name), cap - strlen(name), ".%s", w);

@@ -236,19 +236,15 @@ kiln_expr *ir_embed(ir_graph *g, kiln_expr *v, const ir_viewmap *m, int ndim, co
  * KILN_OP_ADD). */
 kiln_expr *ir_scatter(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int axis, int mode, int ndim, const int64_t *shape);
 /* np.add.at and the other ufuncs' .at, as a SCATTER (axes: combine | IR_SCATTER_AT) of dtype
- * dt over v's values, a's own elements first, then b's: each place starts at combine's
- * identity (ir_scatter_identity), and each value joins it as NumPy's unbuffered loop does, the
- * place cast to v's dtype, combined (KILN_OP_ADD, MUL, MAXIMUM, MINIMUM, AND, OR, XOR), and cast
- * back to dt. */
+ * dt over v's values, a's own elements first (one for each place, in order), then b's: each
+ * place takes its own element, cast to dt, and then each of b's joins it as NumPy's unbuffered
+ * loop does: the place cast to v's dtype, combined (a binary op whose result has its operands'
+ * dtype, v's), cast back to dt. */
 #define IR_SCATTER_AT 0x80
 kiln_expr *ir_scatter_at(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, int mode, int ndim, const int64_t *shape,
                          kiln_op combine, kiln_dtype dt);
-/* A SCATTER's combining op, and its starting value in dt (how: the node's axes): x op identity =
- * x for every x of dt (-inf for MAXIMUM of floats, the smallest integer of ints, false of bools,
- * ...), -0.0 included where every place is written (IR_SCATTER_AT: ADD starts at -0.0; the
- * adjoint's places that no value reaches must be +0.0). */
+/* A SCATTER's combining op (how: the node's axes). */
 kiln_op ir_scatter_combine(unsigned how);
-kscalar ir_scatter_identity(unsigned how, kiln_dtype dt);
 /* ---- gradients (ir/grad.c) ---- */
 
 /* Reverse mode: grads[i] = the vector-Jacobian product seedᵀ·∂out/∂wrt[i] as graphs (new

@@ -532,14 +532,16 @@ static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
 
 static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx);
 
-/* A SCATTER at idx: its combine's identity joined, in order, by its operand's elements whose
- * indices point at idx (the sum of them, for scatter_add), each step in the operand's dtype. */
+/* A SCATTER at idx: zero joined, in order, by its operand's elements whose indices point at idx
+ * (the sum of them, for scatter_add), each step in the operand's dtype; an .at's first element
+ * there taken as it is (ir_scatter_at). */
 static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *v = ir_arg(n, 0), *ix = ir_arg(n, 1), *jx = n->arg[2] != IR_NONE ? ir_arg(n, 2) : NULL;
     kiln_dtype dt = (kiln_dtype)n->dtype;
     kiln_op combine = ir_scatter_combine(n->axes);
     kiln_dtype vt = (kiln_dtype)v->dtype; /* (each step in v's dtype, cast back to dt: the .at's) */
-    kscalar acc = ir_scatter_identity(n->axes, dt);
+    kscalar acc = ref_cast((kscalar){.i64 = 0}, KILN_I64, dt);
+    bool first = n->axes & IR_SCATTER_AT; /* (the .at's first value at idx is its own element: taken) */
     int ax = n->axis;
     int64_t count = 1, vi[KILN_MAX_DIMS] = {0};
     for (int d = 0; d < v->ndim; d++) count *= v->shape[d];
@@ -579,7 +581,8 @@ static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
         for (int d = 0; d < n->ndim && here; d++) here = n->shape[d] == 1 || xi[d] == idx[d];
         if (!here) continue;
         kscalar pair[2] = {ref_cast(acc, dt, vt), ref_at(v, vi, v->ndim)};
-        acc = ref_cast(ref_apply(combine, vt, vt, pair), vt, dt);
+        acc = ref_cast(first ? pair[1] : ref_apply(combine, vt, vt, pair), vt, dt);
+        first = false;
     }
     return acc;
 }

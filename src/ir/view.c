@@ -571,21 +571,6 @@ kiln_expr *ir_scatter_at(ir_graph *g, kiln_expr *v, kiln_expr *i, kiln_expr *j, 
 
 kiln_op ir_scatter_combine(unsigned how) { return (kiln_op)(how & ~IR_SCATTER_AT); }
 
-kscalar ir_scatter_identity(unsigned how, kiln_dtype dt) {
-    kiln_op combine = ir_scatter_combine(how);
-    bool top = combine == KILN_OP_MINIMUM, bottom = combine == KILN_OP_MAXIMUM, one = combine == KILN_OP_MUL,
-         ones = combine == KILN_OP_AND, neg = combine == KILN_OP_ADD && (how & IR_SCATTER_AT); /* (else 0: ADD, OR, XOR) */
-    kscalar r = {.bits = 0};
-    switch (dt) {
-    case KILN_F64: r.f64 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : neg ? -0.0 : 0; break;
-    case KILN_F32: r.f32 = top ? INFINITY : bottom ? -INFINITY : one ? 1 : neg ? -0.0f : 0; break;
-    case KILN_I64: r.i64 = top ? INT64_MAX : bottom ? INT64_MIN : one ? 1 : ones ? -1 : 0; break;
-    case KILN_I32: r.i32 = top ? INT32_MAX : bottom ? INT32_MIN : one ? 1 : ones ? -1 : 0; break;
-    default: r.b = top || one || ones; break;
-    }
-    return r;
-}
-
 /* ------------------------------------------------------------------ concatenate and take */
 
 kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis) {

@@ -158,8 +158,8 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
     return st;
 }
 
-/* out's elements set to v (any strides; zero where v is NULL). */
-static void fill(kiln_array *out, const kscalar *v) {
+/* out's elements set to zero (any strides). */
+static void zero_fill(kiln_array *out) {
     int64_t n = 1, es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype);
     for (int d = 0; d < out->ndim; d++) n *= out->shape[d];
     if (n == 0) return;
@@ -170,16 +170,15 @@ static void fill(kiln_array *out, const kscalar *v) {
         contiguous = out->shape[d] == 1 || out->strides[d] == want;
         want *= out->shape[d];
     }
-    if (contiguous && !v) {
+    if (contiguous) {
         memset(out->data, 0, (size_t)(n * es));
         return;
     }
-    kscalar zero = {.bits = 0};
     int64_t idx[KILN_MAX_DIMS] = {0};
     for (int64_t e = 0; e < n; e++) {
         char *p = out->data;
         for (int d = 0; d < out->ndim; d++) p += idx[d] * out->strides[d];
-        ref_store(p, (kiln_dtype)out->dtype, v ? *v : zero);
+        memset(p, 0, (size_t)es);
         for (int d = out->ndim - 1; d >= 0; d--) {
             if (++idx[d] < out->shape[d]) break;
             idx[d] = 0;
@@ -189,7 +188,7 @@ static void fill(kiln_array *out, const kscalar *v) {
 
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
     const kiln_expr *n = s->node;
-    fill(out, NULL);
+    zero_fill(out);
     ir_viewmap m;
     int64_t off, strides[KILN_MAX_DIMS];
     ir_embed_of(n, &m);
@@ -210,10 +209,12 @@ kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, k
 kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out) {
     const kiln_expr *n = s->node;
     int ax = n->axis;
-    kscalar start = ir_scatter_identity(n->axes, (kiln_dtype)n->dtype), zero = {.bits = 0};
-    fill(out, start.bits == zero.bits ? NULL : &start);
+    bool at = n->axes & IR_SCATTER_AT; /* (an .at's first values are one for each place: no zeros first) */
+    if (at) rt_device_sync(out->ctx, out, KILN_SYNC_WRITE); /* (as zero_fill's) */
+    else zero_fill(out);
     kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
                           .combine = ir_scatter_combine(n->axes),
+                          .stores = at ? kiln_array_size(out) : 0,
                           .dt = (kiln_dtype)v->dtype,
                           .ndim = v->ndim,
                           .x = out->data,
