@@ -3932,10 +3932,18 @@ enum { SET_UNION, SET_INTERSECT, SET_DIFF, SET_XOR, SET_IN1D };
 static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
-    fe_make_strong(p, arg(a, "ar1")); /* (NumPy's asarray: a Python number is int64 or float64) */
-    fe_make_strong(p, arg(a, "ar2"));
+    if (f->op != SET_UNION) { /* (NumPy's asarray: a Python number is int64 or float64; union1d concatenates them as they are) */
+        fe_make_strong(p, arg(a, "ar1"));
+        fe_make_strong(p, arg(a, "ar2"));
+    }
     kiln_expr *x = keep(&t, expr_of(p, f, a, "ar1")), *y = x ? keep(&t, expr_of(p, f, a, "ar2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
+    if (f->op == SET_UNION && x->weak != y->weak) { /* a Python number joins the array's dtype as NEP 50 says (an add's) */
+        kiln_expr *num = x->weak ? x : y, *sum = keep(&t, kiln_add(c, num, keep(&t, kiln_const(c, (kiln_dtype)(x->weak ? y : x)->dtype, 0))));
+        if (!(num = sum ? keep(&t, kiln_cast(c, num, (kiln_dtype)sum->dtype)) : NULL)) return done(p, &t, out, NULL, off);
+        if (x->weak) x = num;
+        else y = num;
+    }
     x = keep(&t, kiln_ravel(c, x)), y = keep(&t, kiln_ravel(c, y));
     if (x && y && f->op == SET_INTERSECT) /* (NumPy's: of the two concatenated, in their promoted dtype) */
         x = keep(&t, kiln_cast(c, x, dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)y->dtype)));
@@ -7228,7 +7236,15 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         at[k] = mine && theirs ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){mine, theirs}, 0)) : NULL;
         if (!at[k]) vals = NULL;
     }
-    kiln_expr *r = vals ? keep(&t, ir_scatter_at(&c->graph, vals, at[0], at[1], nix == 2 ? 2 : 0, x->ndim, x->shape, (kiln_op)f->op, (kiln_dtype)x->dtype)) : NULL;
+    int mode = nix == 2 ? 2 : 0;
+    kiln_expr *r = vals ? keep(&t, ir_scatter_at(&c->graph, vals, at[0], at[1], mode, x->ndim, x->shape, (kiln_op)f->op, (kiln_dtype)x->dtype)) : NULL;
+    if (r && x->dtype == KILN_I64 && dtype_is_float(pd)) { /* (an int64 past 2^53 rounds in float64: where b never goes, a's own, as NumPy's) */
+        kiln_expr *none = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_int(c, 0)), 1 + nrest, (vshape[0] = own, vshape)));
+        kiln_expr *each = keep(&t, ir_broadcast_to(&c->graph, keep(&t, kiln_int(c, 1)), 1 + nrest, (vshape[0] = picks, vshape)));
+        kiln_expr *ones = none && each ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){none, each}, 0)) : NULL;
+        kiln_expr *hits = ones ? keep(&t, ir_scatter_at(&c->graph, ones, at[0], at[1], mode, x->ndim, x->shape, KILN_OP_ADD, KILN_I64)) : NULL;
+        r = hits ? keep(&t, kiln_where(c, keep(&t, kiln_gt(c, hits, keep(&t, kiln_int(c, 0)))), r, x)) : NULL;
+    }
     return done(p, &t, out, r, off);
 }
 
