@@ -925,8 +925,9 @@ kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, 
         if (!ok)
             return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
                              which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
-        kscalar v = ref_load(vp, a->dt), pair[2] = {pos < a->stores ? v : ref_cast(ref_load(xp, dt), dt, a->dt), v};
-        ref_store(xp, dt, ref_cast(pos < a->stores ? v : ref_apply(a->combine, a->dt, a->dt, pair), a->dt, dt)); /* (in the values' dtype, then dt's) */
+        kscalar v = ref_load(vp, a->dt); /* (stored, or joined by the op in the values' dtype; then dt's) */
+        if (pos >= a->stores) v = ref_apply(a->combine, a->dt, a->dt, (kscalar[]){ref_cast(ref_load(xp, dt), dt, a->dt), v});
+        ref_store(xp, dt, ref_cast(v, a->dt, dt));
         for (int d = nd - 1; d >= 0; d--) {
             if (++idx[d] < a->shape[d]) break;
             idx[d] = 0;

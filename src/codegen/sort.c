@@ -296,7 +296,7 @@ static bool vector_keys(const sort_job *j, int64_t stride) {
 
 static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo, uint64_t *hi,
                        bool *sp) {
-    bool rec = j->kind == SK_REC, fl = j->a->dt == KILN_F64 || j->a->dt == KILN_F32;
+    bool rec = j->kind == SK_REC, fl = dtype_is_float(j->a->dt);
     if (vector_keys(j, l->is)) {
         if (j->kind == SK_K64) *sp |= kiln_vsort_keys_u64((const uint64_t *)(const void *)l->in + k0, (uint64_t *)x + k0, k1 - k0, fl, lo, hi);
         else {
@@ -339,7 +339,7 @@ static void write_results(const sort_job *j, const sort_line *l, const void *x, 
         return;
     }
     if (vector_keys(j, l->os)) {
-        bool fl = j->a->dt == KILN_F64 || j->a->dt == KILN_F32;
+        bool fl = dtype_is_float(j->a->dt);
         if (j->kind == SK_K64) kiln_vsort_values_u64((const uint64_t *)x + k0, (uint64_t *)(void *)l->out + k0, k1 - k0, fl);
         else kiln_vsort_values_u32((const uint32_t *)x + k0, (uint32_t *)(void *)l->out + k0, k1 - k0, fl);
         return;
@@ -526,7 +526,7 @@ static inline __attribute__((always_inline)) void search_range(const kiln_gather
                                                                kiln_dtype dt, bool right, int64_t start, int64_t end) {
     int nd = a->ndim;
     bool found = a->search == 3;
-    bool fl = dt == KILN_F64 || dt == KILN_F32;
+    bool fl = dtype_is_float(dt);
     uint64_t nan_key = dt == KILN_F64 ? F64_NAN_KEY : F32_NAN_KEY;
     int64_t idx[KILN_MAX_DIMS], rem = start, len = a->axis_len, xs = a->axis_str;
     bool sp = false; /* (unread) */

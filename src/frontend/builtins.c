@@ -2240,19 +2240,26 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
     return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, quantile_discrete(method) && !median ? (kiln_dtype)x->dtype : rdt);
 }
 
-/* nanmedian, nanquantile, nanpercentile of floats: quantiles_of over each line's values that are
- * not NaN.  Sorting puts NaN last, so they are the first cnt of the sorted line; the positions
- * depend on cnt, so the two values are gathers (take_along_axis) at indices computed as
- * quantiles_of computes its constants: i = (cnt - 1) q in the result's dtype, and a + (b - a) g
- * (b - (b - a)(1 - g) from g = 0.5 on); the median the middle one, or the mean of the two.  The
- * other methods: the counts computed now, and each line's positions from quantile_position, as
- * index arrays.  A line of NaN alone gives NaN. */
-/* nan_quantiles_of's quantile q by a method other than linear: each line's count (cnt, its
- * shape with the axis kept; none: where it is 0) computed now, and the line's i0, i1 and g from
- * quantile_position as arrays: sorted[i0] for the methods that pick an element, else v's
- * a + (b - a) g as quantiles_of computes it; the axis squeezed. */
-static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, kiln_expr *v, kiln_expr *cnt,
-                                        kiln_expr *none, int axis, double q, int method, kiln_dtype rdt, size_t off) {
+/* (src's elements at the indices i along axis: a gather of each line's) */
+#define AT(src, i) keep(t, kiln_take_along_axis(ctx, src, i, axis))
+/* A nan quantile of each line between its sorted elements i0 and i1 (indices along axis, the
+ * axis kept), as quantiles_of computes it: v's a + (b - a) g, or b - (b - a) h (h = 1 - g) from
+ * g = 0.5 on, b - a in the array's dtype (sorted's) and then the result's, rdt. */
+static kiln_expr *nan_between(tmps *t, kiln_ctx *ctx, kiln_expr *sorted, kiln_expr *v, kiln_expr *i0, kiln_expr *i1, kiln_expr *g,
+                              kiln_expr *h, int axis, kiln_dtype rdt) {
+    kiln_expr *a = AT(v, i0), *b = AT(v, i1);
+    kiln_expr *d = keep(t, kiln_sub(ctx, AT(sorted, i1), AT(sorted, i0)));
+    if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
+    kiln_expr *up = keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, h)))), *down = keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, g))));
+    return keep(t, kiln_where(ctx, keep(t, kiln_ge(ctx, g, keep(t, kiln_scalar(ctx, 0.5)))), up, down));
+}
+
+/* nan_quantiles_of's quantile q by a method other than linear (the axis kept): each line's count
+ * (cnt, its shape with the axis kept) computed now, and the line's i0, i1 and g from
+ * quantile_position as arrays: sorted[i0] for the methods that pick an element, else
+ * nan_between. */
+static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, kiln_expr *v, kiln_expr *cnt, int axis, double q,
+                                        int method, kiln_dtype rdt, size_t off) {
     kiln_ctx *ctx = p->ctx;
     kiln_array *ca = value_now(p, cnt, off), *at[4] = {NULL, NULL, NULL, NULL}; /* i0, i1, g, h = 1 - g */
     kiln_expr *e[4] = {NULL, NULL, NULL, NULL};
@@ -2279,21 +2286,16 @@ static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, k
     }
     kiln_array_free(ca);
     if (!ok) return fe_got(p, NULL, off), NULL;
-#define AT(src, i) keep(t, kiln_take_along_axis(ctx, src, i, axis))
-    kiln_expr *r;
-    if (quantile_discrete(method)) r = AT(sorted, e[0]);
-    else {
-        kiln_expr *a = AT(v, e[0]), *b = AT(v, e[1]);
-        kiln_expr *d = keep(t, kiln_sub(ctx, AT(sorted, e[1]), AT(sorted, e[0]))); /* in the array's dtype, then the result's */
-        if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
-        kiln_expr *up = keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, e[3])))), *down = keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, e[2]))));
-        r = keep(t, kiln_where(ctx, keep(t, kiln_ge(ctx, e[2], keep(t, kiln_scalar(ctx, 0.5)))), up, down));
-    }
-#undef AT
-    r = keep(t, kiln_where(ctx, none, keep(t, kiln_scalar(ctx, NAN)), r));
-    return keep(t, kiln_squeeze(ctx, r, axis));
+    return quantile_discrete(method) ? AT(sorted, e[0]) : nan_between(t, ctx, sorted, v, e[0], e[1], e[2], e[3], axis, rdt);
 }
 
+/* nanmedian, nanquantile, nanpercentile of floats: quantiles_of over each line's values that are
+ * not NaN.  Sorting puts NaN last, so they are the first cnt of the sorted line; the positions
+ * depend on cnt, so the two values are gathers (take_along_axis) at indices computed as
+ * quantiles_of computes its constants: i = (cnt - 1) q in the result's dtype, and a + (b - a) g
+ * (b - (b - a)(1 - g) from g = 0.5 on); the median the middle one, or the mean of the two.  The
+ * other methods: the counts computed now, and each line's positions from quantile_position, as
+ * index arrays.  A line of NaN alone gives NaN. */
 static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many,
                                    bool median, bool keepdims, int method, size_t off) {
     kiln_ctx *ctx = p->ctx;
@@ -2308,7 +2310,6 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
     kiln_expr *last = keep(t, kiln_maximum(ctx, keep(t, kiln_sub(ctx, cnt, one)), keep(t, kiln_int(ctx, 0))));
     kiln_expr *none = keep(t, kiln_eq(ctx, cnt, keep(t, kiln_int(ctx, 0))));
     if (!v || !none) return NULL;
-#define AT(src, i) keep(t, kiln_take_along_axis(ctx, src, i, axis))
     kiln_expr *parts[64];
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
@@ -2318,12 +2319,8 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
             if (!r) return NULL;
             continue;
         }
-        if (!median && method != QM_LINEAR) {
-            if (!(r = nan_quantile_by_lines(p, t, sorted, v, cnt, none, axis, qs[k], method, rdt, off))) return NULL;
-            parts[k] = r;
-            continue;
-        }
-        if (median) { /* v[(cnt - 1) // 2], and the mean with v[cnt // 2] for an even cnt */
+        if (!median && method != QM_LINEAR) r = nan_quantile_by_lines(p, t, sorted, v, cnt, axis, qs[k], method, rdt, off);
+        else if (median) { /* v[(cnt - 1) // 2], and the mean with v[cnt // 2] for an even cnt */
             kiln_expr *lo = keep(t, kiln_floordiv(ctx, last, two)), *hi = keep(t, kiln_floordiv(ctx, cnt, two));
             kiln_expr *a = AT(v, lo), *b = AT(v, keep(t, kiln_minimum(ctx, hi, last)));
             kiln_expr *mean = keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
@@ -2333,13 +2330,8 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
             kiln_expr *lo = keep(t, kiln_floor(ctx, vi)), *g = keep(t, kiln_sub(ctx, vi, lo));
             kiln_expr *i0 = keep(t, kiln_cast(ctx, lo, KILN_I64));
             kiln_expr *i1 = keep(t, kiln_minimum(ctx, keep(t, kiln_add(ctx, i0, one)), last));
-            kiln_expr *a = AT(v, i0), *b = AT(v, i1);
-            kiln_expr *d = keep(t, kiln_sub(ctx, AT(sorted, i1), AT(sorted, i0))); /* in the array's dtype, then the result's */
-            if (d && d->dtype != rdt) d = keep(t, kiln_cast(ctx, d, rdt));
             kiln_expr *h = keep(t, kiln_sub(ctx, keep(t, kiln_const(ctx, rdt, 1)), g));
-            kiln_expr *up = keep(t, kiln_sub(ctx, b, keep(t, kiln_mul(ctx, d, h))));
-            kiln_expr *down = keep(t, kiln_add(ctx, a, keep(t, kiln_mul(ctx, d, g))));
-            r = keep(t, kiln_where(ctx, keep(t, kiln_ge(ctx, g, keep(t, kiln_scalar(ctx, 0.5)))), up, down));
+            r = nan_between(t, ctx, sorted, v, i0, i1, g, h, axis, rdt);
         }
         r = keep(t, kiln_where(ctx, none, keep(t, kiln_scalar(ctx, NAN)), r));
         r = keep(t, kiln_squeeze(ctx, r, axis));
@@ -7161,9 +7153,10 @@ static bool h_copyto(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* np.add.at(a, indices, b), np.subtract.at and the others of fe_in_place (f->op): a's new value,
  * b's values added (taken away, multiplied in, ...) at the indices one at a time, in order, as
- * NumPy's unbuffered in-place ufunc (a repeated index adds each time, where a[i] += b adds once).  indices: an index array (list, number) into
- * a's first axis, or a tuple of one or two (a pair into the first two).  One scatter, in order,
- * of a's own elements and then b's (in their promoted dtype, then cast to a's), so the sums are NumPy's: a + b1 +
+ * NumPy's unbuffered in-place ufunc (a repeated index adds each time, where a[i] += b adds
+ * once).  indices: an index array (list, number) into a's first axis, or a tuple of one or two
+ * (a pair into the first two).  One scatter (ir_scatter_at), in order, of a's own elements and
+ * then b's, each step in the op's dtype and cast back to a's, so the sums are NumPy's: a + b1 +
  * b2.  A statement of its own (env->in_place: run.c writes the value into a's memory). */
 static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;

@@ -260,7 +260,7 @@ static void z_build(void) {
     z_layers(false, 0x1p53L, k, w, f);
     for (int i = 0; i < 256; i++) Z.ke[i] = (uint64_t)(k[i] + 0.5L), Z.we[i] = (double)w[i], Z.fe[i] = (double)f[i];
     z_layers(false, 0x1p23L, k, w, f);
-    for (int i = 0; i < 256; i++) Z.kef[i] = (uint32_t)(k[i] + 0.5L), Z.wef[i] = (float)(double)w[i], Z.fef[i] = (float)f[i];
+    for (int i = 0; i < 256; i++) Z.kef[i] = (uint32_t)(k[i] + 0.5L), Z.wef[i] = (float)w[i], Z.fef[i] = (float)f[i];
 }
 
 static inline double zig_normal(fe_rng *r) {

@@ -38,7 +38,8 @@ struct kiln_expr {
     int8_t axis;      /* SCAN, CONCAT, TAKE: the operand's axis */
     uint8_t keepdims; /* reductions: reduced axes kept as size 1; TAKE: 1 for take_along_axis, 2
                          for a pair of indices (arg[1] and arg[2] at axis and axis + 1) */
-    uint8_t axes;     /* reductions: bit d set when the operand's axis d is reduced */
+    uint8_t axes;     /* reductions: bit d set when the operand's axis d is reduced; SCATTER: its
+                         op (ir_scatter_combine), with IR_SCATTER_AT */
     ir_ref id;        /* index in the graph's arena */
     uint32_t refs;    /* caller handles + uses by other nodes; changed under the graph lock */
     ir_ref arg[3];    /* operands by id; IR_NONE where the op has fewer */

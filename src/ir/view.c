@@ -19,7 +19,6 @@
  * Broadcasting is respected on the way down: an array of length 1 along a dim of the expression
  * stays of length 1 in its view (or 0 where the view is empty).
  */
-#include <math.h>
 #include <string.h>
 
 #include "graph.h"

@@ -26,8 +26,8 @@ typedef enum rt_step_kind {
     RT_STEP_RESHAPE, /* node's view array: its operand's, reshaped, or a C-ordered copy of it */
     RT_STEP_EMBED,   /* zeros, then an element-wise kernel (aux[0]) writes the operand's values
                         into the view of node's array that the EMBED names */
-    RT_STEP_SCATTER, /* zeros (its op's identity), then the operand's values added (joined by its
-                        op) at the index arrays' places */
+    RT_STEP_SCATTER, /* zeros, then the operand's values added at the index arrays' places (an
+                        .at's: its own elements stored, then b's joined by its op) */
     RT_STEP_ROWS,    /* softmax, log_softmax or logsumexp of the operand's array, row by row */
     RT_STEP_LINALG,  /* np.linalg's function of the operands' arrays, a matrix at a time */
 } rt_step_kind;
