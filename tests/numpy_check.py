@@ -309,7 +309,7 @@ CASES += [
     ("solve(M[:, :3], N[:3].T @ N[:3])", 1e-13), ("inv(M[:, :3])", 1e-13), ("inv(A[:, :, 1:])", 1e-13), ("inv(Z[:, 1:])", 1e-13),
     ("det(M[:, :3])", 1e-13), ("det(Z[:, :3])", 1e-13), ("det(A[:, :, :3])", 1e-13), ("det(float32(M[:, :3]))", 1e-6),
     ("slogdet(M[:, 1:])[1]", 1e-13), ("slogdet(N[:4])[0]", 0), ("slogdet(A[:, :, 1:])[0]", 0), ("det(zeros((0, 0)))", 0),
-    ("cholesky(M[:, :3] @ M[:, :3].T + eye(3))", 1e-13), ("cholesky(M[:, :3] @ M[:, :3].T + eye(3), upper=True)", 1e-13),
+    ("cholesky(M[:, :3] @ M[:, :3].T + eye(3))", 1e-13), ("cholesky(M[:, :3] @ M[:, :3].T + eye(3), upper=True)", 1e-13), ("cholesky(array([[4, 2], [2, nan]]))", 0), ("cholesky(array([[nan, 0], [0, 1.]]), upper=True)", 0),
     ("eigvalsh(M[:, :3] + M[:, :3].T)", 1e-13), ("eigh(M[:, :3] + M[:, :3].T)[0]", 1e-13), ("eigvalsh(M[:, :3], UPLO='U')", 1e-13),
     ("abs(eigh(M[:, :3] + M[:, :3].T)[1])", 1e-12), ("eigvalsh(float32(A[:, :, 1:] + A[:, :, 1:].transpose(0, 2, 1)))", 1e-6),
     ("svd(M)[1]", 1e-13), ("svd(N, compute_uv=False)", 1e-13), ("abs(svd(M)[0])", 1e-12), ("abs(svd(M)[2])", 1e-12),

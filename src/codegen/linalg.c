@@ -146,7 +146,7 @@ static void la_load(void) {
                 T v = upper ? a[k + j * lda] : a[j + k * lda];                                           \
                 d -= v * v;                                                                              \
             }                                                                                            \
-            if (!(d > 0)) return j + 1;                                                                  \
+            if (d <= 0) return j + 1; /* (NaN goes on, as OpenBLAS's potrf: NumPy's NaNs) */               \
             d = (T)sqrt((double)d);                                                                      \
             a[j + j * lda] = d;                                                                          \
             T r = (T)1 / d;                                                                              \
