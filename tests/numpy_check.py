@@ -40,7 +40,9 @@ except ImportError:
 
 # (expression, ulps allowed): 0 means bit for bit (any NaN matches any NaN); None compares dtype
 # and shape only (np.empty's values, random numbers); a fraction (np.linalg's results, which
-# LAPACK builds round differently) bounds |kiln - NumPy| by it times the largest |NumPy value|.  Inputs: see inputs().
+# LAPACK builds round differently; sums of functions that cancel; a float32 function in a float64
+# result: NumPy's float32 math is SVML's with AVX-512, libm's without) bounds |kiln - NumPy| by
+# it times the largest |NumPy value|.  Inputs: see inputs().
 CASES = [
     ("a*b + a", 0), ("a/b", 0), ("a//b", 0), ("a%b", 0), ("a - b*2.5", 0),
     ("i//j", 0), ("i%j", 0), ("i*j - k", 0), ("k*2", 0), ("k + 1.5", 0), ("k + 1", 0),
@@ -55,8 +57,8 @@ CASES = [
     ("a == b", 0), ("a != b", 0), ("i <= j", 0), ("f >= a", 0),
     ("sin(a)*sin(a)", 9), ("exp(f)", 4), ("arctan2(a, b)", 4), ("tanh(a)", 4), ("cosh(a/10)", 4), ("cosh(f/10)", 4),
     ("log1p(abs(b))", 4), ("log(abs(a)) + log2(abs(b)) - log10(abs(a))", 12), ("expm1(f)", 4),
-    ("arcsin(a/100) + arccos(b/100)", 8), ("arctan(a) * sinh(f/10)", 8), ("tan(f)", 4),
-    ("arcsinh(a) + arccosh(abs(b) + 1) + arctanh(a/1000)", 12), ("cos(f)", 4), ("a**b", 4),
+    ("arcsin(a/100) + arccos(b/100)", 8), ("arctan(a) * sinh(f/10)", 1e-6), ("tan(f)", 4),
+    ("arcsinh(a) + arccosh(abs(b) + 1) + arctanh(a/1000)", 1e-15), ("cos(f)", 4), ("a**b", 4),
     # reductions (sums of integer-valued floats are exact in any order)
     ("sum(i)", 0), ("sum(k)", 0), ("sum(m)", 0), ("prod(k % 3 + 1)", 0), ("max(a)", 0), ("min(b)", 0),
     ("argmax(a)", 0), ("argmin(b)", 0), ("argmax(k)", 0), ("argmin(m)", 0), ("any(m)", 0), ("all(m)", 0),
@@ -1456,15 +1458,26 @@ def ulps(x, y):
     return int(d.max()) if d.size else 0
 
 
+# NumPy's sort without AVX-512 (x86-simd-sort's AVX2 network of min and max) can give -0.0 for
+# an input's +0.0; kiln keeps every element's bits.  Where NumPy here does that, the zeros of
+# results sorted on the way (sort, unique) are compared without their signs.
+_probe = np.sort(np.concatenate([[0.0, -0.0], np.linspace(-10, 10, 62)[::-1]]))
+NUMPY_SORT_KEEPS_ZEROS = int(np.signbit(_probe[_probe == 0]).sum()) == 1
+SORTED_CASE = re.compile(r"\b(sort|unique\w*)\(")
+
+
 def mismatch(got, want, tol):
     """Why got (of want's dtype and shape) is not NumPy's want within tol (see CASES), or None."""
     if tol is None:
         return None
     if want.dtype.kind != "f":
         return None if np.array_equal(got, want) else f"values differ at {np.argwhere(got != want)[:3].tolist()}"
-    if isinstance(tol, float):
-        err = float(np.max(np.abs(got.astype(np.float64) - want), initial=0))
-        scale = float(np.max(np.abs(want), initial=0)) or 1.0
+    if isinstance(tol, float):  # (NaN and the infinities where NumPy's are)
+        fin = np.isfinite(want)
+        if not np.array_equal(got[~fin], want[~fin], equal_nan=True):
+            return f"non-finite values differ at {np.argwhere(~fin & (got != want) & ~(np.isnan(got) & np.isnan(want)))[:3].tolist()}"
+        err = float(np.max(np.abs(got[fin].astype(np.float64) - want[fin]), initial=0))
+        scale = float(np.max(np.abs(want[fin]), initial=0)) or 1.0
         if err <= tol * scale or np.array_equal(got, want, equal_nan=True):
             return None
         return f"{err:.3g} apart, {err / scale:.3g} of the largest value (allowed {tol})"
@@ -1659,6 +1672,8 @@ def check_values(kiln, d, env, prelude):
                 elif got.shape != w.shape:
                     problem = f"{where}shape {got.shape}, NumPy {w.shape}"
                 else:
+                    if not NUMPY_SORT_KEEPS_ZEROS and got.dtype.kind == "f" and SORTED_CASE.search(expr):
+                        got, w = got + 0.0, w + 0.0  # (-0.0 + 0.0 is +0.0)
                     problem = mismatch(got, w, tol)
                     problem = problem and where + problem
                 if problem and got.size <= 24 and w.size <= 24:

@@ -62,8 +62,8 @@ START_TEST(fma_shape_is_one_kernel) {
     ck_assert_int_eq(count_in(k, "kernel:"), 1);
     ck_assert_int_eq(count_in(k, "3 inputs"), 1);
     if (uses_llvm(ctx)) {
-        ck_assert_int_eq(count_in(k, "fmul <8 x double>"), 1);
-        ck_assert_int_eq(count_in(k, "fadd <8 x double>"), 1);
+        ck_assert_int_eq(count_in(k, "fmul <8 x double>") + count_in(k, "fmul <4 x double>"), 1); /* AVX-512 or AVX2 */
+        ck_assert_int_eq(count_in(k, "fadd <8 x double>") + count_in(k, "fadd <4 x double>"), 1);
         ck_assert_int_eq(count_in(k, "llvm.fma"), 0); /* NumPy does not contract a*b+c */
     }
     kiln_string_free(k);

@@ -292,11 +292,44 @@ START_TEST(streaming_stores_for_big_outputs) {
 }
 END_TEST
 
-/* Machines without AVX-512 take the AVX2 and SSE paths: force them. */
+/* A float32 and a float64 sum of the same 1000 values (seeded), into sums[0..1], and of
+ * x*x, in a new context (whose vector width KILN_VECTOR_BYTES says). */
+static void three_sums(float *f32, double *f64) {
+    kiln_ctx *c2 = kiln_ctx_new(NULL);
+    int64_t n = 1000;
+    kiln_array *a = kiln_array_new(c2, KILN_F32, 1, &n), *b = kiln_array_new(c2, KILN_F64, 1, &n);
+    uint64_t seed = 9;
+    fill_values(a->data, KILN_F32, n, &seed, false);
+    fill_values(b->data, KILN_F64, n, &seed, false);
+    kiln_expr *x = kiln_var(c2, a), *y = kiln_var(c2, b), *xx = kiln_mul(c2, x, x);
+    kiln_expr *s[3] = {kiln_sum(c2, x, KILN_ALL_AXES, false), kiln_sum(c2, xx, KILN_ALL_AXES, false), kiln_sum(c2, y, KILN_ALL_AXES, false)};
+    for (int k = 0; k < 3; k++) {
+        kiln_array *r = kiln_eval(c2, s[k]);
+        ck_assert_ptr_nonnull(r);
+        if (k < 2) f32[k] = *(float *)kiln_array_data(r);
+        else *f64 = *(double *)kiln_array_data(r);
+        kiln_array_free(r);
+        kiln_expr_free(s[k]);
+    }
+    kiln_expr *all[] = {xx, x, y};
+    for (int k = 0; k < 3; k++) kiln_expr_free(all[k]);
+    kiln_array_free(a);
+    kiln_array_free(b);
+    kiln_ctx_free(c2);
+}
+
+/* Machines without AVX-512 take the AVX2 and SSE paths: force them.  Their sums are the
+ * widest vectors' bits (the same lanes: more accumulators). */
 START_TEST(narrower_vector_isas) {
     const char *widths[] = {"32", "16"};
+    float want32[2], got32[2];
+    double want64, got64;
+    three_sums(want32, &want64);
     for (int w = 0; w < 2; w++) {
         setenv("KILN_VECTOR_BYTES", widths[w], 1);
+        three_sums(got32, &got64);
+        ck_assert_msg(!memcmp(got32, want32, sizeof got32) && !memcmp(&got64, &want64, sizeof got64), "width %s: sums %.9g %.9g %.17g, widest %.9g %.9g %.17g",
+                      widths[w], got32[0], got32[1], got64, want32[0], want32[1], want64);
         kiln_ctx *c2 = kiln_ctx_new(NULL);
         int64_t n = 1000;
         kiln_array *a = kiln_array_new(c2, KILN_F32, 1, &n), *b = kiln_array_new(c2, KILN_F64, 1, &n);

@@ -61,7 +61,8 @@ int host_vector_lanes(const kernel_desc *kd, int vec_bytes) {
 }
 
 int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
-    return host_vector_lanes(kd, vec_bytes) * (op_is_arg_reduce(kd->reduce) ? 1 : 4);
+    /* four AVX-512 registers' lanes whatever the CPU (eight AVX2 ones): the same bits on all */
+    return op_is_arg_reduce(kd->reduce) ? host_vector_lanes(kd, vec_bytes) : host_vector_lanes(kd, 64) * 4;
 }
 
 void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec) {

@@ -29,8 +29,9 @@ typedef void (*host_fold_fn)(const kiln_kernel *k, int64_t n, char *const *ptrs,
 
 /* The vector width host kernels are made for, in bytes: 64 with AVX-512, 32 with AVX2, else
  * 16; KILN_VECTOR_BYTES=16|32 narrows it (the tests' way to reach the narrower code paths).
- * Reductions fold rows in 4 × (this / widest element) lanes on every host backend, so the
- * JIT and the interpreter give the same bits. */
+ * Reductions fold rows in 4 × (64 / widest element) lanes on every host backend and every
+ * width (more accumulators on narrower vectors), so the JIT and the interpreter, on any CPU,
+ * give the same bits. */
 int host_vector_bytes(void);
 /* The lanes a reduction kernel of kd folds a row in (see host_vector_bytes), and the lane
  * count of one vector of its widest dtype. */

@@ -144,6 +144,7 @@ __attribute__((target("avx512f"))) static void rows_short_mvec(int mode, bool f3
 #endif
 
 static void (*exp_block)(double *v, int64_t n) = exp_portable;
+static bool exp_vector; /* exp_block is exp_mvec (a flag: exp_portable's clones make its address no test) */
 static pthread_once_t exp_once = PTHREAD_ONCE_INIT;
 
 static void exp_choose(void) {
@@ -154,6 +155,7 @@ static void exp_choose(void) {
         if (e8) {
             memcpy(&mvec_exp8, &e8, sizeof e8);
             exp_block = exp_mvec;
+            exp_vector = true;
         }
     }
 #endif
@@ -265,7 +267,7 @@ kiln_status host_rows(void *state, kiln_ctx *ctx, const kiln_rows_args *a, int n
     for (int d = 0; d < m; d++)
         if (shape[d] == 0) return KILN_OK;
     int es = a->dt == KILN_F32 ? 4 : 8; /* (the blocks are float64 for both) */
-    bool short_rows = exp_block != exp_portable && R >= 1 && R <= ROWS_SHORT;
+    bool short_rows = exp_vector && R >= 1 && R <= ROWS_SHORT;
     int64_t per_row = R > 0 ? R : 1;
     int nt = nthreads;
     if (rows * per_row < 2 * KILN_HOST_GRAIN) nt = 1;

@@ -796,8 +796,10 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     bool strided;
     LLVMValueRef fn = cpu_emit_function(e, name, params, 6, &strided);
     LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
-    int W = cpu_lanes_for(e->cs, kd), U = arg ? 1 : 4; /* 4 vector accumulators hide the add latency */
-    enum { MAXU = 4 };
+    /* U vector accumulators (4 or more) hide the add latency; their lanes are host_reduce_lanes' */
+    int W = cpu_lanes_for(e->cs, kd), U = host_reduce_lanes(kd, e->cs->vec_bytes) / W;
+    enum { MAXU = 16 };
+    KILN_ASSERT(U >= 1 && U <= MAXU);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), minus1 = cpu_const_int(e, KILN_I64, -1, W);
     LLVMValueRef nvec = strided ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)(W * U), 1), "nvec");
     LLVMBasicBlockRef entry = LLVMGetInsertBlock(B);
