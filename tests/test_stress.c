@@ -4,6 +4,9 @@
  * checked against a plain C loop.  Run under ThreadSanitizer by tools/test.sh (build-tsan).
  */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -163,12 +166,59 @@ START_TEST(inside_a_programs_openmp_team) {
 }
 END_TEST
 
+/* A child forked after kiln ran on several threads (Python's multiprocessing does this): libgomp's
+ * pool stayed in the parent, and a parallel region in the child used to wait for it forever.
+ * The child runs on one thread (kiln_num_threads says 1) and gets the right answers; a child
+ * still running after a minute is killed and the test fails. */
+START_TEST(forked_child_after_threads) {
+    kiln_ctx *c = kiln_ctx_new(NULL);
+    ck_assert_int_eq(kiln_set_num_threads(c, 4), KILN_OK);
+    ck_assert_int_eq(kiln_set_tier(c, KILN_TIER_JIT), KILN_OK); /* (no compile thread: ThreadSanitizer refuses threads after a fork) */
+    int64_t n = 1 << 21;
+    kiln_array *A = kiln_array_new(c, KILN_F64, 1, &n);
+    double *a = kiln_array_data(A);
+    for (int64_t i = 0; i < n; i++) a[i] = (double)(i % 1000);
+    kiln_expr *x = kiln_var(c, A), *twice = kiln_mul(c, x, kiln_scalar(c, 2.0)), *s = kiln_sum(c, twice, KILN_ALL_AXES, 0);
+    kiln_array *r = kiln_eval(c, s);
+    ck_assert_ptr_nonnull(r);
+    double want = *(double *)kiln_array_data(r);
+    kiln_array_free(r);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        kiln_array *t = kiln_eval(c, twice), *u = kiln_eval(c, s);
+        bool ok = t && u && kiln_num_threads(c) == 1 && *(double *)kiln_array_data(u) == want;
+        for (int64_t i = 0; ok && i < n; i++) ok = ((double *)kiln_array_data(t))[i] == 2.0 * a[i];
+        _exit(ok ? 0 : 3);
+    }
+    int st = 0, waited = 0;
+    pid_t done;
+    while ((done = waitpid(pid, &st, WNOHANG)) == 0 && waited++ < 600) usleep(100 * 1000);
+    if (done == 0) { /* hung: a minute is far past what the child needs */
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+        ck_abort_msg("the forked child hung (killed after 60 s)");
+    }
+    ck_assert_int_eq(done, pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the forked child %s %d", WIFEXITED(st) ? "exited with" : "died of signal",
+                  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    ck_assert_int_eq(kiln_num_threads(c), 4); /* (the parent keeps its threads) */
+    kiln_expr_free(s);
+    kiln_expr_free(twice);
+    kiln_expr_free(x);
+    kiln_array_free(A);
+    kiln_ctx_free(c);
+}
+END_TEST
+
 Suite *suite_stress(void) {
     Suite *s = suite_create("stress");
     TCase *t = tcase_create("threads");
     tcase_set_timeout(t, 600);
     tcase_add_test(t, threads_on_one_context_and_one_each);
     tcase_add_test(t, inside_a_programs_openmp_team);
+    tcase_add_test(t, forked_child_after_threads);
     suite_add_tcase(s, t);
     return s;
 }

@@ -28,6 +28,23 @@ static void leaf_memory(const void *leaf, char **data, const int64_t **strides) 
 
 /* ------------------------------------------------------------------ contexts */
 
+atomic_bool rt_forked, rt_threads_used;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+/* In the child of a fork() whose parent may have started OpenMP's threads: one thread from now
+ * on (rt_forked).  (Only a store here: LLVM's OpenMP runtime resets its locks in its own child
+ * handler, which may run after this one.) */
+static void after_fork_child(void) {
+    if (atomic_load(&rt_threads_used)) atomic_store(&rt_forked, true); /* (no pool to lose: the child starts its own) */
+}
+
+int rt_forked_threads(void) {
+    static atomic_bool icv_set;
+    if (!atomic_exchange(&icv_set, true)) omp_set_num_threads(1); /* OpenBLAS's OpenMP build reads this ICV */
+    return 1;
+}
+static void watch_forks(void) { pthread_atfork(NULL, NULL, after_fork_child); }
+
 static int env_threads(void) {
     const char *v = getenv("KILN_NUM_THREADS");
     if (v && atoi(v) > 0) return atoi(v);
@@ -37,6 +54,7 @@ static int env_threads(void) {
 kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     kiln_alloc_fn alloc = cfg && cfg->alloc ? cfg->alloc : kiln_default_alloc;
     void *ud = cfg ? cfg->alloc_ud : NULL;
+    pthread_once(&fork_once, watch_forks);
     kiln_ctx *ctx = alloc(ud, NULL, sizeof *ctx);
     if (!ctx) return NULL;
     memset(ctx, 0, sizeof *ctx);
@@ -87,7 +105,7 @@ void kiln_ctx_free(kiln_ctx *ctx) {
     ctx->base.alloc(ctx->base.alloc_ud, ctx, 0);
 }
 
-int kiln_num_threads(const kiln_ctx *ctx) { return ctx ? atomic_load(&ctx->nthreads) : 0; }
+int kiln_num_threads(const kiln_ctx *ctx) { return ctx ? rt_nthreads(ctx) : 0; }
 
 void kiln_interrupt(kiln_ctx *ctx) {
     if (ctx) atomic_store(&ctx->base.interrupt, 1);

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #include "../codegen/backend.h"
 #include "../ir/graph.h"
@@ -35,9 +36,16 @@ typedef struct rt_tier {
     pthread_cond_t wake, idle;
     pthread_t thread;
     bool started, stop;
+    pid_t pid; /* the process that started thread (a forked child has no thread: it starts one) */
     kslot *queue[RT_TIER_QUEUE];
     int head, count, busy;
 } rt_tier;
+
+/* A child made by fork() after kiln ran OpenMP threads: libgomp's pool is gone there, and a
+ * parallel region would wait for it forever, so every context runs on one thread (ctx.c's
+ * pthread_atfork handler sets this when the parent had asked for more than one thread,
+ * rt_threads_used; OpenBLAS is told through the ICV, on the first call after). */
+extern atomic_bool rt_forked, rt_threads_used;
 
 struct kiln_ctx {
     kiln_base base;            /* the allocator hook: first, as base/base.h requires */
@@ -163,6 +171,15 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot);
 /* ---- statistics ---- */
 
 void kiln_note_parse(kiln_ctx *ctx, uint64_t ns); /* the frontend's time, for kiln_stats */
+
+/* The threads ctx's kernels run on: its count, or 1 in a forked child (rt_forked). */
+int rt_forked_threads(void); /* 1, the ICV made 1 the first time */
+static inline int rt_nthreads(const kiln_ctx *ctx) {
+    if (atomic_load_explicit(&rt_forked, memory_order_relaxed)) return rt_forked_threads();
+    int n = atomic_load_explicit(&((kiln_ctx *)ctx)->nthreads, memory_order_relaxed);
+    if (n > 1 && !atomic_load_explicit(&rt_threads_used, memory_order_relaxed)) atomic_store(&rt_threads_used, true);
+    return n;
+}
 
 /* The reference evaluator on arrays (for the tests and the tools): e into out. */
 kiln_status rt_ref_eval(kiln_ctx *ctx, kiln_expr *e, kiln_array *out);

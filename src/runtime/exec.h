@@ -117,7 +117,7 @@ void rt_plan_cache_clear(kiln_ctx *ctx);
  * element, from 10^4 elements a thread; a sigmoid with a log, ~80 units, from 800). */
 #define RT_GRAIN_WORK 65536.0
 static inline int rt_threads_for(kiln_ctx *ctx, int64_t elements, uint32_t cost) {
-    int nt = atomic_load_explicit(&ctx->nthreads, memory_order_relaxed);
+    int nt = rt_nthreads(ctx);
     double w = (double)elements * (double)(cost ? cost : 1) / RT_GRAIN_WORK;
     return w >= nt ? nt : w < 2 ? 1 : (int)w;
 }

@@ -73,7 +73,7 @@ static kiln_status stack_run(const rt_exec *x, kiln_matmul_args *mm, kiln_array 
     }
     mm->batch = batch;
     mm->a_off = off, mm->b_off = off + batch, mm->c_off = off + 2 * batch;
-    kiln_status st = x->be->matmul(x->state, x->ctx, mm, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->matmul(x->state, x->ctx, mm, rt_nthreads(x->ctx));
     kiln_free(x->ctx, off);
     return st;
 }
@@ -110,7 +110,7 @@ kiln_status rt_matmul_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_arra
         mm.epilogue_ud = &job;
         mm.panels = out->ndim == 2;
     }
-    kiln_status st = x->be->matmul(x->state, x->ctx, &mm, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->matmul(x->state, x->ctx, &mm, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM && kiln_errcode(x->ctx) != KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }

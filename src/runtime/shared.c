@@ -240,7 +240,7 @@ kiln_status rt_shared_run(const rt_exec *x, rt_plan *p, rt_step *s1, rt_run_arra
         ran[s1->share_reds[i]] = 1;
         nreds++;
     }
-    int nt = atomic_load(&ctx->nthreads);
+    int nt = rt_nthreads(ctx);
     if (nt > nchunks) nt = (int)nchunks;
     /* errors are per thread: a worker's failure comes back as its status, the first one kept */
     atomic_bool stopped = false, failed = false;

@@ -77,7 +77,7 @@ kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.in_str, in->strides, sizeof a.in_str);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
-    kiln_status st = x->be->scan(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->scan(x->state, x->ctx, &a, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }
@@ -88,7 +88,7 @@ kiln_status rt_rows_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     memcpy(a.shape, in->shape, sizeof a.shape);
     memcpy(a.in_str, in->strides, sizeof a.in_str);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
-    kiln_status st = x->be->rows(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->rows(x->state, x->ctx, &a, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }
@@ -110,7 +110,7 @@ kiln_status rt_linalg_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_arra
     if (b) memcpy(l.b_shape, b->shape, sizeof l.b_shape), memcpy(l.b_str, b->strides, sizeof l.b_str);
     memcpy(l.out_shape, out->shape, sizeof l.out_shape);
     memcpy(l.out_str, out->strides, sizeof l.out_str);
-    kiln_status st = x->be->linalg(x->state, x->ctx, &l, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->linalg(x->state, x->ctx, &l, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM && kiln_errcode(x->ctx) == KILN_OK) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }
@@ -153,7 +153,7 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
         for (int d = 0; d < idx->ndim; d++, k++) a.idx_str[k] = idx->strides[d];
         for (int d = ax + 1; d < xa->ndim; d++, k++) a.x_str[k] = xa->strides[d];
     }
-    kiln_status st = x->be->gather(x->state, x->ctx, &a, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->gather(x->state, x->ctx, &a, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }
@@ -246,7 +246,7 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
         for (int d = 0; d < idx->ndim; d++, k++) a.idx_str[k] = idx->strides[d];
         for (int d = ax + 1; d < out->ndim; d++, k++) a.x_str[k] = out->strides[d];
     }
-    kiln_status st = x->be->scatter(x->state, x->ctx, &a, (kiln_dtype)n->dtype, atomic_load(&x->ctx->nthreads));
+    kiln_status st = x->be->scatter(x->state, x->ctx, &a, (kiln_dtype)n->dtype, rt_nthreads(x->ctx));
     if (st == KILN_ERR_NOMEM) kiln_fail(x->ctx, st, "out of memory");
     return st;
 }

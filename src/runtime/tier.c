@@ -114,10 +114,15 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
     int expected = KSLOT_INTERP;
     if (!atomic_compare_exchange_strong(&slot->state, &expected, KSLOT_QUEUED)) return true; /* someone else did */
     pthread_mutex_lock(&w->lock);
+    if (w->started && w->pid != getpid()) { /* a forked child: the parent's worker and its queue stay there */
+        w->started = false;
+        w->count = w->busy = 0;
+    }
     bool ok = !w->stop && w->count < RT_TIER_QUEUE;
     if (ok && !w->started) {
         ok = pthread_create(&w->thread, NULL, worker_main, ctx) == 0;
         w->started = ok;
+        w->pid = getpid();
     }
     if (ok) {
         kcache_retain(slot); /* the queue's, dropped once compiled */
@@ -145,7 +150,7 @@ void rt_tier_shutdown(kiln_ctx *ctx) {
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_broadcast(&w->wake);
-    bool started = w->started;
+    bool started = w->started && w->pid == getpid(); /* (a forked child has no thread to join) */
     pthread_mutex_unlock(&w->lock);
     if (started) pthread_join(w->thread, NULL);
     pthread_mutex_destroy(&w->lock);
@@ -157,7 +162,7 @@ kiln_status kiln_wait_compiles(kiln_ctx *ctx) {
     if (!ctx) return KILN_ERR_ARG;
     rt_tier *w = &ctx->worker;
     pthread_mutex_lock(&w->lock);
-    while (!w->stop && (w->count > 0 || w->busy > 0)) pthread_cond_wait(&w->idle, &w->lock);
+    while (!w->stop && w->started && w->pid == getpid() && (w->count > 0 || w->busy > 0)) pthread_cond_wait(&w->idle, &w->lock);
     pthread_mutex_unlock(&w->lock);
     return KILN_OK;
 }
