@@ -58,6 +58,76 @@ START_TEST(null_and_bad_arguments) {
 }
 END_TEST
 
+/* Hostile numbers at the builders: axes masks past the rank, slice steps of +-2^63, typed
+ * constants a dtype cannot hold, a failed bound given to clip. */
+START_TEST(builders_refuse_what_does_not_fit) {
+    int64_t n = 4;
+    double d[4] = {1, 2, 3, 4};
+    kiln_array *a = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, d);
+    kiln_expr *x = kiln_var(ctx, a);
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_reduce_axes(ctx, KILN_OP_SUM, x, 0x2, 0)); /* axis 1 of a 1-D array */
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "axis 1 is out of bounds for array of dimension 1"));
+    unsigned bad[] = {0x80, 0x100, 0x3};
+    for (int k = 0; k < 3; k++) {
+        kiln_clear_error(ctx);
+        ck_assert_ptr_null(kiln_logsumexp(ctx, x, bad[k], 0));
+        ck_assert_ptr_null(kiln_mean_axes(ctx, x, bad[k], 0));
+        ck_assert_ptr_null(kiln_variance(ctx, x, bad[k], 0, 0));
+        ck_assert_ptr_null(kiln_softmax_axes(ctx, x, bad[k]));
+        ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_ARG);
+    }
+    kiln_clear_error(ctx);
+    kiln_expr *all[] = {kiln_reduce_axes(ctx, KILN_OP_SUM, x, KILN_EVERY_AXIS, 0), kiln_variance(ctx, x, (unsigned)KILN_ALL_AXES, 0, 0),
+                        kiln_mean_axes(ctx, x, 0x1, 0)};
+    double want[] = {10, 1.25, 2.5};
+    for (int k = 0; k < 3; k++) {
+        kiln_array *r = kiln_eval(ctx, all[k]);
+        ck_assert_msg(r && *(double *)kiln_array_data(r) == want[k], "mask %d: %s", k, kiln_errmsg(ctx));
+        kiln_array_free(r);
+        kiln_expr_free(all[k]);
+    }
+    /* a step past the length takes the first element (or the last, stepping back) */
+    int64_t steps[] = {INT64_MAX, INT64_MIN, INT64_MIN + 1, (int64_t)1 << 62};
+    double firsts[] = {1, 4, 4, 1};
+    for (int k = 0; k < 4; k++) {
+        kiln_ix ix = {.kind = KILN_IX_SLICE, .step = steps[k], .flags = KILN_IX_HAS_STEP};
+        kiln_expr *v = kiln_index(ctx, x, 1, &ix);
+        kiln_array *r = v ? kiln_eval(ctx, v) : NULL;
+        ck_assert_msg(r && kiln_array_shape(r)[0] == 1 && *(double *)kiln_array_data(r) == firsts[k], "step %lld: %s", (long long)steps[k], kiln_errmsg(ctx));
+        kiln_array_free(r);
+        kiln_expr_free(v);
+    }
+    /* typed constants: what np.int32(v) refuses */
+    double nums[] = {1e20, NAN, INFINITY, 2147483648.0, -2147483649.0};
+    for (int k = 0; k < 5; k++) {
+        kiln_clear_error(ctx);
+        ck_assert_ptr_null(kiln_const(ctx, KILN_I32, nums[k]));
+        ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_DTYPE);
+    }
+    ck_assert_ptr_null(kiln_const(ctx, KILN_I64, 0x1p63));
+    ck_assert_ptr_null(kiln_const_i64(ctx, KILN_I32, (int64_t)1 << 40));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "out of bounds for int32"));
+    kiln_clear_error(ctx);
+    kiln_expr *ok[] = {kiln_const(ctx, KILN_I32, 2147483647.9), kiln_const(ctx, KILN_I32, -2147483648.5), kiln_const(ctx, KILN_I64, -0x1p63),
+                       kiln_const_i64(ctx, KILN_I32, INT32_MIN), kiln_const(ctx, KILN_BOOL, 1e300)};
+    for (int k = 0; k < 5; k++) {
+        ck_assert_msg(ok[k] != NULL, "constant %d: %s", k, kiln_errmsg(ctx));
+        kiln_expr_free(ok[k]);
+    }
+    /* clip: NULL is no bound, unless a builder just failed */
+    kiln_expr *six = kiln_scalar(ctx, 3.0), *c = kiln_clip(ctx, x, NULL, six);
+    ck_assert_ptr_nonnull(c);
+    kiln_expr_free(c);
+    ck_assert_ptr_null(kiln_cast(ctx, x, (kiln_dtype)99));
+    ck_assert_ptr_null(kiln_clip(ctx, x, NULL, six));
+    kiln_clear_error(ctx);
+    kiln_expr_free(six);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+}
+END_TEST
+
 START_TEST(first_error_survives_nesting) {
     int64_t n3 = 3, n4 = 4;
     double d[4] = {0};
@@ -261,6 +331,7 @@ Suite *suite_api(void) {
     tcase_set_timeout(t, 300);
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_add_test(t, null_and_bad_arguments);
+    tcase_add_test(t, builders_refuse_what_does_not_fit);
     tcase_add_test(t, first_error_survives_nesting);
     tcase_add_test(t, output_checks_and_contexts);
     tcase_add_test(t, cache_reuses_kernels_across_sizes);

@@ -211,9 +211,11 @@ static int64_t slice_norm(const kiln_ix *s, int64_t len, int64_t *start, int64_t
     else a = st > 0 ? lower : upper;
     if (s->flags & KILN_IX_HAS_STOP) b = s->stop < 0 ? (s->stop + len < lower ? lower : s->stop + len) : (s->stop > upper ? upper : s->stop);
     else b = st > 0 ? upper : lower;
-    int64_t n = st > 0 ? (b > a ? (b - a + st - 1) / st : 0) : (a > b ? (a - b - st - 1) / -st : 0);
+    /* (in unsigned steps: a step of +-2^63 takes one element, not an overflow) */
+    uint64_t ust = st > 0 ? (uint64_t)st : -(uint64_t)st;
+    int64_t n = st > 0 ? (b > a ? (int64_t)((uint64_t)(b - a - 1) / ust) + 1 : 0) : (a > b ? (int64_t)((uint64_t)(a - b - 1) / ust) + 1 : 0);
     *start = n ? a : 0;
-    *step = st;
+    *step = n > 1 ? st : 1; /* (then |st| < len: no stride overflows) */
     return n;
 }
 

@@ -5,6 +5,7 @@
  * its operands to the IR (ir/graph.c), which applies NumPy's rules and hash-conses the node;
  * arrays become VAR leaves whose lifetime the graph manages through the context's hooks.
  */
+#include <math.h>
 #include <string.h>
 
 #include "ctx.h"
@@ -82,6 +83,18 @@ static kiln_expr *typed_const(kiln_ctx *ctx, const char *fn, kiln_dtype dt, ksca
         kiln_fail(ctx, KILN_ERR_ARG, "%s: invalid dtype %d", fn, (int)dt);
         return NULL;
     }
+    /* an integer dtype takes a number it holds (truncated), as np.int32(v): NaN, inf and numbers
+     * past its range are NumPy's errors, not a wrapped value */
+    double lo = dt == KILN_I32 ? (double)INT32_MIN : -0x1p63, hi = dt == KILN_I32 ? (double)INT32_MAX : 0x1p63;
+    bool out = dt == KILN_I32 || dt == KILN_I64
+                   ? (from == KILN_F64 ? !(trunc(v.f64) >= lo && (dt == KILN_I32 ? trunc(v.f64) <= hi : trunc(v.f64) < hi))
+                                       : dt == KILN_I32 && (v.i64 < INT32_MIN || v.i64 > INT32_MAX))
+                   : false;
+    if (out) {
+        if (from == KILN_F64) kiln_fail(ctx, KILN_ERR_DTYPE, "%s: %g is out of bounds for %s", fn, v.f64, kiln_dtype_name(dt));
+        else kiln_fail(ctx, KILN_ERR_DTYPE, "%s: %lld is out of bounds for %s", fn, (long long)v.i64, kiln_dtype_name(dt));
+        return NULL;
+    }
     return ir_const(G, dt, ref_cast(v, from, dt), false);
 }
 kiln_expr *kiln_const(kiln_ctx *ctx, kiln_dtype dt, double v) {
@@ -151,13 +164,21 @@ kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr
     return ir_linalg(G, (int)fn, a, b, flags & (KILN_LA_FULL | KILN_LA_UPPER));
 }
 
+/* Whether axes, a mask of the public builders, fits x: KILN_EVERY_AXIS, or bits of x's axes
+ * only (NumPy's AxisError for another). */
+static bool axes_fit(kiln_ctx *ctx, const char *fn, const kiln_expr *x, unsigned axes) {
+    if (!x || axes == KILN_EVERY_AXIS || x->ndim >= 32 || !(axes >> x->ndim)) return true;
+    kiln_fail(ctx, KILN_ERR_ARG, "%s: axis %d is out of bounds for array of dimension %d", fn, __builtin_ctz(axes >> x->ndim) + x->ndim, x->ndim);
+    return false;
+}
+
 kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);
     if ((unsigned)op >= KILN_OP_COUNT || kiln_op_kind[op] != KIND_REDUCE) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_reduce_axes: op %d is not a reduction", (int)op);
         return NULL;
     }
-    return ir_reduce_axes(G, op, x, axes, keepdims != 0);
+    return axes_fit(ctx, kiln_op_name(op), x, axes) ? ir_reduce_axes(G, op, x, axes, keepdims != 0) : NULL;
 }
 
 kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axis, int keepdims) {
@@ -178,7 +199,7 @@ kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims) {
 
 kiln_expr *kiln_mean_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);
-    return ir_mean(G, x, axes, keepdims != 0);
+    return axes_fit(ctx, "mean", x, axes) ? ir_mean(G, x, axes, keepdims != 0) : NULL;
 }
 
 kiln_expr *kiln_matmul(kiln_ctx *ctx, kiln_expr *x, kiln_expr *y) {
@@ -306,6 +327,7 @@ kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x) {
 }
 kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
     ARGCHK(ctx);
+    if ((!lo || !hi) && kiln_errcode(ctx) != KILN_OK) return NULL; /* a NULL bound from a builder that failed, not "none" */
     if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST) {
         /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept) */
         kiln_expr *below = kiln_lt(ctx, x, lo), *m = kiln_where(ctx, below, lo, x), *above = kiln_gt(ctx, m, hi);
@@ -363,6 +385,7 @@ static bool last_axis_only(const kiln_expr *x, unsigned axes) {
 
 kiln_expr *kiln_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
     ARGCHK(ctx);
+    if (!axes_fit(ctx, "softmax", x, axes)) return NULL;
     if (last_axis_only(x, axes) && ir_check_operand(G, x, "softmax", 1)) return ir_rows(G, x, 0);
     kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, e, axes, 1);
@@ -376,6 +399,7 @@ kiln_expr *kiln_softmax(kiln_ctx *ctx, kiln_expr *x, int axis) {
 }
 kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims) {
     ARGCHK(ctx);
+    if (!axes_fit(ctx, "logsumexp", x, axes)) return NULL;
     if (last_axis_only(x, axes) && ir_check_operand(G, x, "logsumexp", 1)) {
         kiln_expr *r = ir_rows(G, x, 2), *out = keepdims || !r ? r : drop_axes(ctx, r, axes);
         if (out != r) kiln_expr_free(r);
@@ -388,6 +412,7 @@ kiln_expr *kiln_logsumexp(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdi
 }
 kiln_expr *kiln_log_softmax_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes) {
     ARGCHK(ctx);
+    if (!axes_fit(ctx, "log_softmax", x, axes)) return NULL;
     if (last_axis_only(x, axes) && ir_check_operand(G, x, "log_softmax", 1)) return ir_rows(G, x, 1);
     /* (x - max) - log(sum(exp(x - max))): the shifted values once, as SciPy's */
     kiln_expr *m = stable_max(ctx, x, axes), *d = kiln_sub(ctx, x, m), *e = kiln_exp(ctx, d);
@@ -424,7 +449,8 @@ kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, kiln_dtype 
 }
 kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) {
     ARGCHK(ctx);
-    if (!ir_check_operand(G, x, "var", 1)) return NULL;
+    if (axes == (unsigned)KILN_ALL_AXES) axes = KILN_EVERY_AXIS;
+    if (!ir_check_operand(G, x, "var", 1) || !axes_fit(ctx, "var", x, axes)) return NULL;
     axes &= x->ndim ? (1u << x->ndim) - 1 : 0;
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++)
