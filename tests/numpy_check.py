@@ -1254,6 +1254,10 @@ PROGRAMS = [
     "d = zeros(3)\nnp.copyto(d, [1, 2, 3])\ne = zeros((2, 3), dtype=int64)\nnp.copyto(e, 7)\nnp.copyto(e, array([1, 2, 3]), where=array([True, False, True]))\nf = ones(3, dtype=float32)\nnp.copyto(f, arange(3.), casting='same_kind')\nprint(d, e, f)\nq = arange(5)\nnp.put(q, [7, -7], [1, 2], mode='wrap')\nnp.put(q, [99], 9, mode='clip')\nprint(q)\nfor k in range(3):\n    np.put(q, [k], k * 10)\nprint(q)",
     "x = arange(3)\nnp.put(x, [5], 1)", "x = arange(3)\nnp.copyto(x, [1.5, 2, 3])", "x = zeros(3)\nnp.putmask(x, [True, False], 1)", "x = arange(3)\nnp.place(x, x > 0, [])",
     "x = arange(3)\nnp.fill_diagonal(x, 1)", "x = arange(3, dtype=int32)\nnp.put(x, [0], 2**40)", "x = zeros(3)\nnp.copyto(x, [1, 2])", "x = zeros(3)\ny = np.put(x, [0], 1)",
+    # review 35: a = b = value is one array; asarray keeps a name's memory; an array item of a list or tuple changes in place
+    "x = y = zeros(2)\nx[0] = 5\nu = v = w = ones(2)\nw[1] += 2\np, q = r = (zeros(2), ones(2))\np += 1\nm = arange(6.)\ns = t = m[1:3]\ns[0] = 100\nc = d = 5\nc += 1\nprint(x, y, u, v, w, p, q, r, m, t, c, d)",
+    "a = arange(4.)\ne = asarray(a)\ne[0] = 9\nf = asarray(a, dtype=float64)\nf[1] = 8\ng = asarray(a, dtype=float32)\ng[2] = 7\nh = asanyarray(a)\nh[3] = 6\nk = asarray(a[1:])\nk[0] += 10\nn = array(a)\nn[0] = 55\nz = asarray(a * 2)\nz[0] = 0\nprint(a, e, f, g, h, k, n, z)",
+    "W = ones(2)\nb = zeros(2)\nparams = [W, b]\nfor it in range(3):\n    params[0] -= 0.1\n    params[1] += W\nxs = [zeros(3), ones((2, 2)), 4]\nxs[0][2] = -2\nxs[1][0, 1] = 7\nxs[1][xs[1] > 5] = 9\nxs[0][[0, 1]] += 3\nxs[2] += 1\nxs[-1] *= 2.5\nt = (arange(3.), 1)\nt[0][1] = -1\nprint(W, b, params, xs, t)",
     # review 2: savetxt's header and footer lines, NaN's sign, %d beyond 64 bits; outer's operands as arrays; tiny linewidths
     ("savetxt('{dir}/h1.txt', array([1.]), fmt='%d', footer='a\\nb')\nsavetxt('{dir}/h2.txt', zeros(2) / zeros(2))\nsavetxt('{dir}/h3.txt', array([1e19, -3.7]), fmt='%d')\n"
      "print(loadtxt('{dir}/h1.txt'), loadtxt('{dir}/h2.txt'), loadtxt('{dir}/h3.txt'))"),

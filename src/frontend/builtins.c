@@ -1206,13 +1206,18 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 }
 
 /* array(object, dtype=None) / asarray: lists become arrays; arrays stay (cast by dtype=) */
+/* np.array(object, dtype) (f->op 0: a new array) and np.asarray (1: the array itself when its
+ * dtype is the one asked for, a name's memory kept as np.asarray's is) */
 static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "object");
     if (!x) return false;
-    kiln_expr *c = with_dtype(p, f, a, x);
+    kiln_dtype dt;
+    bool same = f->op == 1 && arg(a, "object")->alias &&
+                (!given_not_none(a, "dtype") || (fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt) && dt == (kiln_dtype)x->dtype));
+    kiln_expr *c = same ? kiln_expr_retain(x) : with_dtype(p, f, a, x);
     kiln_expr_free(x);
     if (!c) return false;
-    kval v = {.kind = KV_ARRAY, .e = c, .off = off};
+    kval v = {.kind = KV_ARRAY, .e = c, .off = off, .alias = same};
     fe_make_strong(p, &v); /* np.array(3) is an array */
     *out = v;
     return true;
@@ -7691,7 +7696,7 @@ static const fe_fn functions[] = {
     {"savetxt", "fname, X, fmt='%.18e', delimiter=None, newline=None, header='', footer='', comments=None, encoding=None",
      h_savetxt, 0, "X written to a text file, a row per line, each value by fmt (delimiter ' ', newline '\\n', comments '# '); None", true},
     {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
-    {"asarray", "object, dtype=None", h_array, 0, "np.array", false},
+    {"asarray", "object, dtype=None", h_array, 1, "np.array, or an array itself when its dtype is dtype (no copy)", false},
     {"copy", "a", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
     /* dtypes as functions, and Python's builtins */
     {"float32", "x", h_cast, KILN_F32, "x as float32 (np.float32)", false},

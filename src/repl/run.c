@@ -68,6 +68,7 @@ struct stmt {
     bool attrs;            /* S_SETITEM: attributes between the name and the first '[' (x.T[0]) */
     char method[16];       /* S_METHOD's (an in-place function's name: fe_in_place's) */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
+    size_t sub_from;       /* S_SETITEM into an array item of a list, xs[0][1:] = v: where the array's subscripts start (else 0) */
     stmt *body, *orelse;
     int nbody, nelse;
     /* what the statement built, kept while its names keep their dtypes and shapes */
@@ -1524,11 +1525,11 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const s
     kiln_ctx *ctx = pg->s->ctx;
     kiln_scope *sc = pg->s->scope;
     kiln_array *pos = kiln_array_new(ctx, KILN_I64, T->ndim, T->shape), *P = NULL;
-    size_t from = st->t + strlen(st->names[0]); /* (the attributes, then the subscripts) */
+    size_t from = st->sub_from ? st->sub_from : st->t + strlen(st->names[0]); /* (the attributes, then the subscripts) */
     size_t sub = st->t + st->tlen - from, len = strlen(POSITIONS) + sub;
     char *src = pos ? malloc(len + 1) : NULL;
     *rc = RUN_OK;
-    if (st->groups > 1 && !view_upto(pg, st, st->llb, T, rng0)) {
+    if (st->groups - (st->sub_from != 0) > 1 && !view_upto(pg, st, st->llb, T, rng0)) {
         /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing (x[:, 1][mask] = v,
          * into a view of x, does change x) */
         kiln_array_free(pos);
@@ -1655,16 +1656,48 @@ static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given
     return rc;
 }
 
+static kiln_array *list_item_array(prog *pg, stmt *st);
+static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T);
+
+/* ns[i] op= v of a number item: ns[i] = ns[i] op (v), computed from the statement's text. */
+static int aug_list_item(prog *pg, stmt *st, const kval *list) {
+    session *s = pg->s;
+    const char *t = pg->text;
+    size_t eq = st->x;
+    while (eq > st->t + st->tlen && t[eq - 1] != '=') eq--; /* "ns[0] += v": the '=' of "+=" */
+    size_t head = eq - 1 - st->t, len = head + st->xlen + 3;
+    char *src = malloc(len + 1);
+    if (!src) return report(pg, st->start, "out of memory");
+    snprintf(src, len + 1, "%.*s(%.*s)", (int)head, t + st->t, (int)st->xlen, t + st->x);
+    fe_env env = {.scope = s->scope};
+    kval v = {0};
+    int rc = fe_parse(s->ctx, &env, src, strlen(src), false, &v) == KILN_OK ? set_list_item(pg, st, list, &v) : report_kiln(pg, st->start);
+    kval_free(s->ctx, &v);
+    fe_deps_free(s->ctx, &env.deps);
+    free(src);
+    return rc;
+}
+
 /* st's x[...] = value (given: a value computed already, else st's own text's). */
 static int set_item(prog *pg, stmt *st, const kval *given) {
     session *s = pg->s;
-    kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0];
     kiln_array *T = kiln_scope_get(s->scope, name);
     const kval *list = T ? NULL : fe_scope_value(s->scope, name);
     if (list && list->kind == KV_LIST && !st->aug && !st->attrs && st->groups == 1) return set_list_item(pg, st, list, given);
+    if (list && (list->kind == KV_LIST || (list->kind == KV_TUPLE && st->groups > 1)) && !st->attrs) {
+        /* params[0] -= v, xs[0][2] = v, t[0][2] = v: into the array item's memory */
+        kiln_array *I = list_item_array(pg, st);
+        int rc = I ? set_item_in(pg, st, given, I) : RUN_OK;
+        st->sub_from = 0;
+        if (I) {
+            kiln_array_free(I);
+            return rc;
+        }
+        if (list->kind == KV_LIST && st->aug && st->groups == 1 && !given) return aug_list_item(pg, st, list);
+    }
     if (!T || fe_scope_py(s->scope, name)) {
-        char msg[200];
+        char msg[256];
         if (list && list->kind == KV_LIST)
             snprintf(msg, sizeof msg, "a list's item takes xs[i] = value here (not op=, not a slice): write %s[i] = %s[i] + v", name, name);
         else if (T || list)
@@ -1673,6 +1706,45 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
             snprintf(msg, sizeof msg, "name '%s' is not defined", name);
         return report(pg, st->t, msg);
     }
+    return set_item_in(pg, st, given, T);
+}
+
+/* The array that item i of st's list is, for st's xs[i]... = v (st->sub_from then the end of
+ * [i]), or NULL (a number item: xs[i] = v replaces it, set_list_item's). */
+static kiln_array *list_item_array(prog *pg, stmt *st) {
+    const char *t = pg->text;
+    size_t end = st->t + st->tlen, i = st->lb;
+    int depth = 0;
+    for (; i < end; i++) { /* the first subscript's ']' */
+        if (t[i] == '\'' || t[i] == '"') {
+            if ((i = skip_string(t, i, end)) == NOT_CLOSED) return NULL;
+            i--;
+        } else if (strchr("([{", t[i])) {
+            depth++;
+        } else if (strchr(")]}", t[i]) && --depth == 0) {
+            break;
+        }
+    }
+    if (i >= end) return NULL;
+    fe_env env = {.scope = pg->s->scope};
+    kval iv = {0};
+    kiln_array *I = NULL;
+    if (fe_parse(pg->s->ctx, &env, t + st->t, i + 1 - st->t, false, &iv) == KILN_OK && iv.kind == KV_ARRAY && !fe_is_py(&iv) &&
+        iv.e->op == KILN_OP_VAR)
+        I = kiln_array_retain(kiln_expr_array(iv.e));
+    else
+        kiln_clear_error(pg->s->ctx); /* (set_list_item's own messages) */
+    kval_free(pg->s->ctx, &iv);
+    fe_deps_free(pg->s->ctx, &env.deps);
+    st->sub_from = i + 1;
+    return I;
+}
+
+/* st's subscript target = value, into T's memory (st->names[0]'s array, or a list item's). */
+static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    const char *name = st->names[0];
     kiln_array_retain(T);
     fe_env env = {.scope = s->scope};
     kval tv = {0}, vv = {0};
@@ -1887,7 +1959,10 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
             it->range = true;
             it->r0 = r0;
             it->step = step;
-            it->n = step > 0 ? (r1 > r0 ? (r1 - r0 + step - 1) / step : 0) : (r0 > r1 ? (r0 - r1 - step - 1) / -step : 0);
+            /* (unsigned: range(-2**63, 2**63 - 1, 2**62) and steps of +-2^63 do not overflow) */
+            uint64_t ust = step > 0 ? (uint64_t)step : -(uint64_t)step, span = step > 0 ? (uint64_t)r1 - (uint64_t)r0 : (uint64_t)r0 - (uint64_t)r1;
+            uint64_t n = (step > 0 ? r1 > r0 : r0 > r1) ? (span - 1) / ust + 1 : 0;
+            it->n = n > INT64_MAX ? INT64_MAX : (int64_t)n;
         }
     } else {
         int want = is_enum ? 1 : c.npos;
@@ -1921,7 +1996,7 @@ static kiln_status iter_item(prog *pg, iter *it, int64_t i, kiln_array **out, bo
     kiln_array *a = NULL;
     py[*count] = it->range;
     if (it->range) {
-        int64_t k = it->r0 + i * it->step;
+        int64_t k = (int64_t)((uint64_t)it->r0 + (uint64_t)i * (uint64_t)it->step); /* (within r0..r1) */
         if ((a = kiln_array_new(ctx, KILN_I64, 0, NULL))) memcpy(a->data, &k, sizeof k);
     } else {
         a = row_of(ctx, it->rows, i);
@@ -1949,7 +2024,7 @@ static bool iter_value(prog *pg, iter *it, int64_t i, kval *out) {
         free(items);
         return ok;
     }
-    if (it->range) return (*out = (kval){.kind = KV_ARRAY, .e = kiln_int(ctx, it->r0 + i * it->step)}).e != NULL;
+    if (it->range) return (*out = (kval){.kind = KV_ARRAY, .e = kiln_int(ctx, (int64_t)((uint64_t)it->r0 + (uint64_t)i * (uint64_t)it->step))}).e != NULL;
     if (it->seq.kind) return fe_kval_copy(ctx, out, &it->seq.items[i]);
     kiln_array *a = row_of(ctx, it->rows, i);
     *out = (kval){.kind = KV_ARRAY, .e = a ? kiln_var(ctx, a) : NULL, .alias = it->rows->ndim > 1}; /* a row: a view, as NumPy's */
@@ -2277,10 +2352,23 @@ static int exec_one(prog *pg, stmt *st) {
                                    hold it (an in-place update would change the graph's value) */
         int first = 0;
         sources_begin(pg, st);
+        /* a = b = zeros(2): one array, which both names hold (as Python's one object) */
+        kval one = st->value;
+        kiln_array *A = NULL;
+        bool py = false;
+        if (st->nchain > 1 && one.kind == KV_ARRAY && !fe_is_py(&one)) {
+            A = materialize(pg, st, &st->value, &py);
+            one = (kval){.kind = KV_ARRAY, .e = A ? kiln_var(s->ctx, A) : NULL, .alias = true, .off = st->value.off};
+            if (!one.e) rc = report_kiln(pg, st->x + st->value.off);
+        }
         for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
             first = 0;
             for (int k = 0; k < c; k++) first += st->chain[k];
-            rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, st->nchain && st->seq[c], &st->value);
+            rc = assign(pg, st, first, st->nchain ? st->chain[c] : 1, st->nchain && st->seq[c], &one);
+        }
+        if (A) {
+            kiln_expr_free(one.e);
+            kiln_array_free(A);
         }
         sources_end(pg);
         release(pg, st);
