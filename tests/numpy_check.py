@@ -1470,6 +1470,13 @@ NUMPY_SORT_KEEPS_ZEROS = int(np.signbit(_probe[_probe == 0]).sum()) == 1
 SORTED_CASE = re.compile(r"\b(sort|unique\w*)\(")
 
 
+def mismatch_of(expr, got, want, tol):
+    """mismatch of the case expr's values (zeros' signs aside where NumPy's sort loses them)."""
+    if not NUMPY_SORT_KEEPS_ZEROS and got.dtype.kind == "f" and SORTED_CASE.search(expr):
+        got, want = got + 0.0, want + 0.0  # (-0.0 + 0.0 is +0.0)
+    return mismatch(got, want, tol)
+
+
 def mismatch(got, want, tol):
     """Why got (of want's dtype and shape) is not NumPy's want within tol (see CASES), or None."""
     if tol is None:
@@ -1676,9 +1683,7 @@ def check_values(kiln, d, env, prelude):
                 elif got.shape != w.shape:
                     problem = f"{where}shape {got.shape}, NumPy {w.shape}"
                 else:
-                    if not NUMPY_SORT_KEEPS_ZEROS and got.dtype.kind == "f" and SORTED_CASE.search(expr):
-                        got, w = got + 0.0, w + 0.0  # (-0.0 + 0.0 is +0.0)
-                    problem = mismatch(got, w, tol)
+                    problem = mismatch_of(expr, got, w, tol)
                     problem = problem and where + problem
                 if problem and got.size <= 24 and w.size <= 24:
                     problem += f": kiln {show(got)}, NumPy {show(w)}"

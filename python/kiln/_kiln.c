@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <kiln.h>
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ static PyObject *templates; /* key -> Template */
 static PyObject *raise_kiln(kiln_status st, const char *text) {
     const char *msg = kiln_errmsg(ctx);
     int64_t off = kiln_error_offset(ctx);
-    PyObject *type = st == KILN_ERR_NOMEM ? PyExc_MemoryError : st == KILN_ERR_DTYPE ? PyExc_TypeError : PyExc_ValueError;
+    PyObject *type = st == KILN_ERR_NOMEM ? PyExc_MemoryError : st == KILN_ERR_DTYPE ? PyExc_TypeError : st == KILN_ERR_INDEX ? PyExc_IndexError : PyExc_ValueError;
     if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
         char pad[4097];
         memset(pad, ' ', (size_t)off);
@@ -316,8 +317,29 @@ static PyObject *Array_tolist(ArrayObject *self, PyObject *unused) {
     Py_XDECREF(a);
     return r;
 }
+/* format(x, spec) and round(x[, n]): NumPy's, on numpy.asarray of it (f"{total:.3f}") */
+static PyObject *Array_format(ArrayObject *self, PyObject *spec) {
+    PyObject *a = Array_numpy(self), *r = a ? PyObject_CallMethod(a, "__format__", "O", spec) : NULL;
+    Py_XDECREF(a);
+    return r;
+}
+static PyObject *Array_round(ArrayObject *self, PyObject *args) {
+    if (kiln_array_ndim(self->a) != 0) {
+        PyErr_SetString(PyExc_TypeError, "type numpy.ndarray doesn't define __round__ method");
+        return NULL;
+    }
+    PyObject *a = Array_numpy(self), *none = PyTuple_New(0), *x = a && none ? PyObject_GetItem(a, none) : NULL; /* NumPy's scalar: a[()] */
+    PyObject *m = x ? PyObject_GetAttrString(x, "__round__") : NULL, *r = m ? PyObject_Call(m, args, NULL) : NULL;
+    Py_XDECREF(m);
+    Py_XDECREF(x);
+    Py_XDECREF(none);
+    Py_XDECREF(a);
+    return r;
+}
 static PyMethodDef Array_methods[] = {
     {"tolist", (PyCFunction)Array_tolist, METH_NOARGS, "the values as nested Python lists (NumPy's tolist)"},
+    {"__format__", (PyCFunction)Array_format, METH_O, "NumPy's format of the array (a 0-d one: of its number)"},
+    {"__round__", (PyCFunction)Array_round, METH_VARARGS, "NumPy's round"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -356,13 +378,83 @@ static PyObject *Array_int(ArrayObject *self) {
 static int Array_bool(ArrayObject *self) {
     double d;
     long long i;
-    if (kiln_array_size(self->a) != 1 && kiln_array_size(self->a) != 0) {
+    if (kiln_array_size(self->a) == 0) { /* NumPy 2's words */
+        PyErr_SetString(PyExc_ValueError, "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.");
+        return -1;
+    }
+    if (kiln_array_size(self->a) != 1) {
         PyErr_SetString(PyExc_ValueError, "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()");
         return -1;
     }
-    return kiln_array_size(self->a) == 0 ? 0 : Array_scalar(self, &d, &i) < 0 ? -1 : d != 0 || d != d;
+    return Array_scalar(self, &d, &i) < 0 ? -1 : d != 0 || d != d;
 }
-static PyNumberMethods Array_as_number = {.nb_float = (unaryfunc)Array_float, .nb_int = (unaryfunc)Array_int, .nb_bool = (inquiry)Array_bool};
+/* operator.index(x): a 0-d integer array's value, as NumPy's (list[kiln.evaluate("argmax(a)")]) */
+static PyObject *Array_index(ArrayObject *self) {
+    kiln_dtype dt = kiln_array_dtype(self->a);
+    if (kiln_array_ndim(self->a) != 0 || (dt != KILN_I64 && dt != KILN_I32)) {
+        PyErr_SetString(PyExc_TypeError, "only integer scalar arrays can be converted to a scalar index");
+        return NULL;
+    }
+    return Array_int(self);
+}
+
+static PyTypeObject ArrayType;
+
+/* Arithmetic and comparisons on a kiln.Array: NumPy's, on numpy.asarray of it (no copy), so a
+ * result behaves as the ndarray it wraps (x + 1, x == y, -x). */
+static PyObject *as_numpy_operand(PyObject *o) {
+    return PyObject_TypeCheck(o, &ArrayType) ? Array_numpy((ArrayObject *)o) : Py_NewRef(o);
+}
+#define ARRAY_BINARY(NAME, CALL)                                              \
+    static PyObject *Array_##NAME(PyObject *x, PyObject *y) {                 \
+        PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL; \
+        PyObject *r = a && b ? CALL(a, b) : NULL;                             \
+        Py_XDECREF(a);                                                        \
+        Py_XDECREF(b);                                                        \
+        return r;                                                             \
+    }
+ARRAY_BINARY(add, PyNumber_Add)
+ARRAY_BINARY(sub, PyNumber_Subtract)
+ARRAY_BINARY(mul, PyNumber_Multiply)
+ARRAY_BINARY(truediv, PyNumber_TrueDivide)
+ARRAY_BINARY(floordiv, PyNumber_FloorDivide)
+ARRAY_BINARY(mod, PyNumber_Remainder)
+ARRAY_BINARY(matmul, PyNumber_MatrixMultiply)
+ARRAY_BINARY(and, PyNumber_And)
+ARRAY_BINARY(or, PyNumber_Or)
+ARRAY_BINARY(xor, PyNumber_Xor)
+ARRAY_BINARY(lshift, PyNumber_Lshift)
+ARRAY_BINARY(rshift, PyNumber_Rshift)
+#undef ARRAY_BINARY
+static PyObject *Array_pow(PyObject *x, PyObject *y, PyObject *z) {
+    PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL, *r = a && b ? PyNumber_Power(a, b, z) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return r;
+}
+#define ARRAY_UNARY(NAME, CALL)                                \
+    static PyObject *Array_##NAME(ArrayObject *x) {             \
+        PyObject *a = Array_numpy(x), *r = a ? CALL(a) : NULL; \
+        Py_XDECREF(a);                                         \
+        return r;                                              \
+    }
+ARRAY_UNARY(neg, PyNumber_Negative)
+ARRAY_UNARY(pos, PyNumber_Positive)
+ARRAY_UNARY(abs, PyNumber_Absolute)
+ARRAY_UNARY(invert, PyNumber_Invert)
+#undef ARRAY_UNARY
+static PyObject *Array_richcompare(PyObject *x, PyObject *y, int op) {
+    PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL, *r = a && b ? PyObject_RichCompare(a, b, op) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return r;
+}
+static PyNumberMethods Array_as_number = {
+    .nb_float = (unaryfunc)Array_float, .nb_int = (unaryfunc)Array_int, .nb_bool = (inquiry)Array_bool, .nb_index = (unaryfunc)Array_index,
+    .nb_add = Array_add, .nb_subtract = Array_sub, .nb_multiply = Array_mul, .nb_true_divide = Array_truediv,
+    .nb_floor_divide = Array_floordiv, .nb_remainder = Array_mod, .nb_power = Array_pow, .nb_matrix_multiply = Array_matmul,
+    .nb_and = Array_and, .nb_or = Array_or, .nb_xor = Array_xor, .nb_lshift = Array_lshift, .nb_rshift = Array_rshift,
+    .nb_negative = (unaryfunc)Array_neg, .nb_positive = (unaryfunc)Array_pos, .nb_absolute = (unaryfunc)Array_abs, .nb_invert = (unaryfunc)Array_invert};
 
 static PyObject *Array_repr(ArrayObject *self) {
     PyObject *shape = Array_get_shape(self, NULL);
@@ -384,6 +476,7 @@ static PyTypeObject ArrayType = {
     .tp_iter = (getiterfunc)Array_iter,
     .tp_methods = Array_methods,
     .tp_as_number = &Array_as_number,
+    .tp_richcompare = Array_richcompare,
     .tp_getset = Array_getset,
     .tp_repr = (reprfunc)Array_repr,
 };
@@ -600,6 +693,15 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
         if (kind != g->kind) return false;
         if (kind == OPD_NUMBER) {
             if (Py_TYPE(vals[i]) != Py_TYPE(g->num)) return false;
+            if (!PyIndex_Check(vals[i])) { /* a float: the same bits (-0.0 is not 0.0; a NaN is a NaN) */
+                double x = PyFloat_AsDouble(vals[i]), y = PyFloat_AsDouble(g->num);
+                if (PyErr_Occurred()) {
+                    PyErr_Clear();
+                    return false;
+                }
+                if (memcmp(&x, &y, sizeof x) && !(isnan(x) && isnan(y))) return false;
+                continue;
+            }
             int eq = PyObject_RichCompareBool(vals[i], g->num, Py_EQ);
             if (eq != 1) {
                 PyErr_Clear();
@@ -698,8 +800,14 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_TypeError, "evaluate: local_dict must be a mapping and global_dict a dict");
         return NULL;
     }
-    const char *src = PyUnicode_AsUTF8(text);
+    Py_ssize_t len;
+    const char *src = PyUnicode_AsUTF8AndSize(text, &len);
     if (!src) return NULL;
+    const char *nul = memchr(src, 0, (size_t)len);
+    if (nul) { /* (kiln's text ends at a NUL: the rest would be dropped) */
+        PyErr_Format(PyExc_ValueError, "evaluate: the expression holds a NUL character (byte %zd)", (Py_ssize_t)(nul - src));
+        return NULL;
+    }
     PyObject *list = PyDict_GetItemWithError(templates, text); /* borrowed */
     if (!list && PyErr_Occurred()) return NULL;
     PyObject *names = list && PyList_GET_SIZE(list) ? ((TemplateObject *)PyList_GET_ITEM(list, 0))->names : NULL;

@@ -158,7 +158,15 @@ class Expr:
     def __getattr__(self, name):  # x.sum(axis=1), x.reshape(...), x.astype(float32)...: kiln's methods
         if name.startswith("_"):
             raise AttributeError(name)
-        return lambda *args, **kw: _call(f"({self._text}).{name}", self._ops, args, kw)
+        if name in ("tolist", "item"):  # Python values: computed now, as NumPy's
+            import numpy as np
+            return lambda *args: getattr(np.asarray(self), name)(*args)
+
+        def method(*args, **kw):
+            if kw.get("order", "C") in ("C", "K", "A") and name in ("reshape", "ravel", "flatten", "copy", "astype"):
+                kw.pop("order", None)  # (numpy.reshape(x, s) passes order='C'; kiln's arrays are C-ordered)
+            return _call(f"({self._text}).{name}", self._ops, args, kw)
+        return method
 
 
 def _index(key):
@@ -234,6 +242,10 @@ def _arg(v):
         return Expr(lit, {})
     if hasattr(v, "__name__") and getattr(v, "__module__", "") == "numpy":  # np.float32 as a dtype
         return Expr(v.__name__, {})
+    if v is int or v is float or v is bool:  # Python's types as dtypes, as NumPy reads them: astype(int)
+        return Expr({int: "int64", float: "float64", bool: "bool"}[v], {})
+    if type(v).__name__.endswith("DType") or type(v).__name__ == "dtype":  # numpy.dtype('int32')
+        return Expr(repr(str(v)), {})
     return asarray(v)
 
 
@@ -266,7 +278,14 @@ def asarray(a):
     """A lazy array over a's memory (any object with the buffer protocol; not copied)."""
     if isinstance(a, Expr):
         return a
-    memoryview(a)  # TypeError now, for what has no buffer
+    if isinstance(a, (list, tuple)):  # nested lists of numbers: NumPy's array of them
+        import numpy as np
+        a = np.asarray(a)
+    try:
+        memoryview(a)
+    except TypeError:
+        raise TypeError(f"kiln cannot read a {type(a).__name__} as an array: it takes objects with the buffer protocol "
+                        "(NumPy arrays) of float64, float32, int64, int32 or bool, and Python numbers") from None
     name = f"_k{next(_counter)}"
     return Expr(name, {name: a})
 
