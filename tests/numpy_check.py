@@ -753,6 +753,12 @@ CASES += [
 PRINTS = [
     # print: arrays (str), NumPy scalars, Python numbers, tuples, dtypes, strings, sep= and end=
     "print(binary_repr(5, width=-1))", "print(base_repr(10, base=3, padding=-2))",
+    # review 35/36: trunc keeps integers, logaddexp of bools and a Python int, arange's integer fill, linspace's retstep, nbytes
+    "print(trunc(i[:6]), trunc(k[:4]).dtype, trunc(m[:4]), fix(m[:3]).dtype, logaddexp(m[:4], 0), logaddexp(m[:2], 0.5).dtype, logaddexp(k[:2], 1).dtype)",
+    "print(arange(0, 5, 0.5, dtype=int32), arange(1.5, 7, 1.3, dtype=int64), arange(-3.7, 2, 1.1, dtype=int32), arange(5.0, dtype=int32), arange(2.5, -1, -0.75, dtype=int64))",
+    "print(linspace(0, 1, 5, retstep=True), linspace(2, 3, 1, retstep=True), linspace(0, 10, 4, endpoint=False, retstep=True, dtype=int32), linspace(-1, 1, 0, retstep=True))",
+    "print(M.nbytes, M.itemsize, f.nbytes, m.itemsize, zeros((3, 0)).nbytes, (M > 0).nbytes, k.T.nbytes)",
+    "print(arange(nan))", "print('{0:d}'.format(1.5))", "print(f'{2.5:d}')", "print(diff(arange(3), n=-1))", "print(diff(arange(3), axis=2))",
     "print(dtype('f8'))", "print(dtype('?'))", "print(dtype('<i4').itemsize)", "print(dtype(float32))", "print(dtype('int64'))", "print(zeros(2, 'f4').dtype)",
     "print(array_str(a[:5]))", "print(array_repr(M))", "print(result_type(int32, float32))", "print(result_type(int32(i), 1.5))", "print(result_type(1, 2.0))", "print(result_type(True, f))", "print(promote_types(int32, float32))", "print(promote_types('int64', 'bool'))", "print(binary_repr(10))", "print(binary_repr(-3))", "print(binary_repr(-3, width=5))", "print(binary_repr(0))", "print(binary_repr(0, width=3))", "print(binary_repr(5, width=6))", "print(binary_repr(-8, width=4))", "print(binary_repr(5, width=2))", "print(base_repr(255, 16))", "print(base_repr(-100, 7, padding=3))", "print(base_repr(0, 5, padding=2))", "print(base_repr(0))", "print(base_repr(5, 40))",
     "print(M)", "print(Z)", "print(u)", "print(a[:12])", "print(f[:8])", "print(m[:6])", "print(k[:5])", "print(A)",
@@ -1371,7 +1377,7 @@ def namespace():
         "negative", "positive", "invert", "bitwise_not", "logical_not", "absolute", "abs", "fabs", "sign", "floor",
         "ceil", "rint", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin",
         "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "asinh",
-        "acosh", "atanh", "isnan", "isinf", "isfinite", "where", "square", "clip", "around",
+        "acosh", "atanh", "isnan", "isinf", "isfinite", "where", "square", "clip", "around", "trunc", "fix",
         "sum", "prod", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "any", "all", "var", "std",
         "cumsum", "cumprod", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
         "vstack", "hstack", "take", "take_along_axis", "matmul", "dot", "outer", "zeros", "ones", "empty", "full",

@@ -318,7 +318,7 @@ static bool h_floatfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if (!t[0]) return false;
     kiln_dtype dt = (kiln_dtype)t[0]->dtype;
     if (!dtype_is_float(dt)) {
-        if (f->op == F_TRUNC && f->name[0] == 'f') return result(p, out, kiln_expr_retain(t[0]), off, 1, t); /* np.fix keeps ints */
+        if (f->op == F_TRUNC) return result(p, out, kiln_expr_retain(t[0]), off, 1, t); /* np.trunc and np.fix keep ints and bools */
         t[1] = kiln_cast(p->ctx, t[0], float_dtype(dt));
     } else {
         t[1] = kiln_expr_retain(t[0]);
@@ -852,21 +852,60 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
     double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
+    if (isnan(count)) return fe_err(p, off, KILN_ERR_ARG, "arange: cannot compute length");
     if (!(count > 0)) count = 0;
     if (count > 1e11) return fe_err(p, off, KILN_ERR_SHAPE, "arange(): %.0f elements is too many", count);
     int64_t len = (int64_t)count;
     kiln_array *r = kiln_array_new(p->ctx, dt, 1, &len);
     if (!fe_got(p, r, off)) return false;
     double second = v[0] + v[2], delta = second - v[0];
+    /* float bounds into an integer dtype: NumPy's fill, from the first two values in that dtype
+     * (arange(0, 5, 0.5, dtype=int32) is all zeros) */
+    bool int_fill = !all_int && dtype_is_int(dt) && len > 0;
+    int64_t a0 = int_fill ? ref_cast((kscalar){.f64 = v[0]}, KILN_F64, KILN_I64).i64 : 0;
+    int64_t d0 = int_fill && len > 1 ? ref_cast((kscalar){.f64 = second}, KILN_F64, KILN_I64).i64 - a0 : 0;
     for (int64_t i = 0; i < len; i++) {
-        kscalar s = all_int ? (kscalar){.i64 = iv[0] + i * iv[2]} : (kscalar){.f64 = i == 0 ? v[0] : i == 1 ? second : v[0] + (double)i * delta};
-        ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast(s, all_int ? KILN_I64 : KILN_F64, dt));
+        kscalar s = all_int || int_fill ? (kscalar){.i64 = all_int ? iv[0] + i * iv[2] : (int64_t)((uint64_t)a0 + (uint64_t)i * (uint64_t)d0)}
+                                        : (kscalar){.f64 = i == 0 ? v[0] : i == 1 ? second : v[0] + (double)i * delta};
+        ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast(s, all_int || int_fill ? KILN_I64 : KILN_F64, dt));
     }
     return array_result(p, out, r, off);
 }
 
-/* linspace(start, stop, num=50, endpoint=True, dtype=None): float64, as NumPy computes it */
+/* linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None): float64, as NumPy
+ * computes it (with retstep, the pair of it and the step, a float64) */
+static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
 static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool retstep = false;
+    if (!f->op && given(a, "retstep") && !fe_arg_bool(p, arg(a, "retstep"), f->name, "retstep", &retstep)) return false;
+    double v[2];
+    int64_t iv, num = 50;
+    bool endpoint = true;
+    if (retstep && (!fe_arg_number(p, arg(a, "start"), f->name, "start", &v[0], &iv, NULL) ||
+                    !fe_arg_number(p, arg(a, "stop"), f->name, "stop", &v[1], &iv, NULL) ||
+                    (given(a, "num") && !fe_arg_int(p, arg(a, "num"), f->name, "num", &num)) ||
+                    (given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint))))
+        return false;
+    kval samples = {0};
+    if (!linspace_of(p, f, a, off, retstep ? &samples : out)) return false;
+    if (!retstep) return true;
+    double div = endpoint ? (double)(num - 1) : (double)num;
+    kval *items = kiln_calloc(p->ctx, 2 * sizeof *items);
+    if (!fe_got(p, items, off)) return kval_free(p->ctx, &samples), false;
+    items[0] = samples;
+    if (!fe_set_expr(p, &items[1], div > 0 ? kiln_const(p->ctx, KILN_F64, (v[1] - v[0]) / div) : kiln_scalar(p->ctx, NAN), off)) { /* (NaN: Python's float) */
+        kval_free(p->ctx, &items[0]);
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    memset(out, 0, sizeof *out);
+    out->kind = KV_TUPLE;
+    out->off = off;
+    out->n = 2;
+    out->items = items;
+    return true;
+}
+static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     double v[2], base = 10;
     int64_t iv, num = 50;
     bool endpoint = true;
@@ -1634,9 +1673,12 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!x || (given(a, "n") && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) ||
         (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
         return result(p, out, NULL, off, 1, &x);
-    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) {
+    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) { /* NumPy's words */
+        int nd = x->ndim;
         kiln_expr_free(x);
-        return fe_err(p, off, KILN_ERR_ARG, x->ndim ? "diff(): bad axis or n" : "diff requires input that is at least one dimensional");
+        if (nd == 0) return fe_err(p, off, KILN_ERR_ARG, "diff requires input that is at least one dimensional");
+        if (n < 0) return fe_err(p, arg(a, "n")->off, KILN_ERR_ARG, "order must be non-negative but got %lld", (long long)n);
+        return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, nd);
     }
     int ax = (int)(axis < 0 ? axis + x->ndim : axis);
     if (n > 0 && (given_not_none(a, "prepend") || given_not_none(a, "append")) && !(x = diff_joined(p, f, a, x, ax, off))) return false;
@@ -4423,7 +4465,8 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
     if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)y->dtype)) { /* integers: float64 */
-        x = keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)x->dtype)));
+        kiln_expr *both = keep(&t, kiln_add(c, x, y)); /* (their promoted dtype: a bool array and a Python int are int64) */
+        x = both ? keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)both->dtype))) : NULL;
         if (!x) return done(p, &t, out, NULL, off);
     }
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
@@ -7316,7 +7359,7 @@ static const fe_fn functions[] = {
     {"logical_or", "x1, x2", h_logical, KILN_OP_OR, "the truth values of x1 and x2 (nonzero is true) or-ed, as bool", false}, {"logical_xor", "x1, x2", h_logical, KILN_OP_XOR, "the truth values of x1 and x2 (nonzero is true) xor-ed, as bool", false},
     UF1("negative", NEG, "-x"), UF1("positive", POSITIVE, "+x"), UF1("invert", INVERT, "~x, bitwise not"),
     UF1("bitwise_not", INVERT, "~x"), {"logical_not", "x", h_logical, 0, "not x's truth value (nonzero is true), as bool", false}, UF1("absolute", ABS, "|x|"),
-    UF1("abs", ABS, "|x|"), {"fabs", "x", h_floatfn, F_FABS, "|x| as a float", false}, {"trunc", "x", h_floatfn, F_TRUNC, "x rounded toward zero (a float)", false},
+    UF1("abs", ABS, "|x|"), {"fabs", "x", h_floatfn, F_FABS, "|x| as a float", false}, {"trunc", "x", h_floatfn, F_TRUNC, "x rounded toward zero (integers and bools as they are)", false},
     {"fix", "x", h_floatfn, F_TRUNC, "x rounded toward zero", false}, UF1("sign", SIGN, "-1, 0 or 1 (NaN for NaN)"),
     UF1("floor", FLOOR, "the largest integer <= x"), UF1("ceil", CEIL, "the smallest integer >= x"),
     UF1("rint", RINT, "the nearest integer, halves to even"), UF1("sqrt", SQRT, "the square root"),
@@ -7617,7 +7660,7 @@ static const fe_fn functions[] = {
     {"eye", "N, M=None, k=0, dtype=float", h_eye, 0, "ones on the k-th diagonal of an N x M array", false},
     {"identity", "n, dtype=float", h_eye, 1, "the n x n identity matrix", false},
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
-    {"linspace", "start, stop, num=50, endpoint=True, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop", false},
+    {"linspace", "start, stop, num=50, endpoint=True, retstep=False, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop (retstep: and the step)", false},
     {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
     {"rand", "*shape", fe_draw_rand, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", true},
     {"randn", "*shape", fe_draw_rand, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", true},
@@ -8029,12 +8072,16 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         out->kind = KV_DTYPE;
         out->dt = (kiln_dtype)x->dtype;
         ok = true;
+    } else if (!strcmp(name, "itemsize") || !strcmp(name, "nbytes")) {
+        int64_t n = (int64_t)kiln_dtype_size((kiln_dtype)x->dtype);
+        for (int d = 0; d < x->ndim && name[0] == 'n'; d++) n *= x->shape[d];
+        ok = fe_set_expr(p, out, kiln_int(p->ctx, n), off);
     } else {
         bool method = find(methods, sizeof methods / sizeof *methods, name) != NULL;
         for (int i = 0; method_names[i]; i++) method |= !strcmp(method_names[i], name);
         ok = fe_err(p, off, KILN_ERR_NAME,
                     method ? "'%s' is a method: call it, as in x.%s()" : "an array has no attribute '%s'%s", name,
-                    method ? name : " (kiln has .T .shape .ndim .size .dtype)");
+                    method ? name : " (kiln has .T .mT .shape .ndim .size .dtype .itemsize .nbytes)");
     }
     kiln_expr_free(x);
     return ok;

@@ -649,7 +649,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         pad_out(&f, neg, body, true, b);
         return true;
     }
-    if (t && strchr("bcoxX", t)) return false; /* integer-only types on a float */
+    if (t && strchr("bcdoxX", t)) return false; /* integer-only types on a float */
     double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : dt == KILN_BOOL ? (double)v.b : (double)v.i64;
     if (dt == KILN_F32) x = (double)v.f32;
     bool neg = signbit(x) && !(f.nozero && x == 0);

@@ -223,6 +223,7 @@ token lex_next(lexer *lx) {
     lx->pos++;
     return err_tok(lx, start, c == '!' ? "'!' is not an operator (use ~ for logical not, != to compare)"
                               : c == 0 ? "a NUL byte in the source"
+                              : c == '{' || c == '}' ? "dicts and sets ({...}) are not in kiln's language: use lists, tuples and arrays"
                                        : "invalid character");
 }
 

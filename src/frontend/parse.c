@@ -2978,6 +2978,7 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
         }
         if ((op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT) && y < 0) return fe_err(p, off, KILN_ERR_ARG, "negative shift count");
         if (op == KILN_OP_LSHIFT && x != 0) over = y >= 64 || (int64_t)((uint64_t)x << y) >> y != x;
+        if (op == KILN_OP_FLOORDIV && x == INT64_MIN && y == -1) over = true; /* (-2**63 // -1 is 2**63) */
         if (over) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
     }
     return true;

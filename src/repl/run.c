@@ -728,6 +728,8 @@ static bool parse_simples(prog *pg, size_t a, size_t b, stmt **v, int *n) {
             stmt *st = push_stmt(v, n);
             if (!st) return report(pg, sa, "out of memory"), false;
             if (!parse_simple_at(pg, st, sa, sb)) return false;
+        } else if (e < b) { /* "x = 1; ; y = 2", "; x": Python's error (a ';' at the end is fine) */
+            return report(pg, e, "invalid syntax: a statement is missing before ';'"), false;
         }
         a = e + 1;
     }

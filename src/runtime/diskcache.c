@@ -22,6 +22,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -74,7 +77,14 @@ void dc_open(diskcache *dc) {
         return;
     }
     const char *mb = getenv("KILN_CACHE_MAX_MB");
-    dc->max_bytes = (uint64_t)((mb && atof(mb) > 0 ? atof(mb) : 256.0) * 1048576.0);
+    char *end = NULL;
+    double cap = mb && *mb ? strtod(mb, &end) : 256.0;
+    if (mb && *mb && (end == mb || *end || !(cap > 0))) { /* (0, -5, abc: a word on stderr, and the default) */
+        static atomic_bool told;
+        if (!atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_CACHE_MAX_MB=%s is not a positive number of megabytes; using 256\n", mb);
+        cap = 256.0;
+    }
+    dc->max_bytes = cap >= 0x1p44 ? UINT64_MAX : (uint64_t)(cap * 1048576.0); /* (past 2^44 MB: no cap, not an overflow to 0) */
     /* the parents as the user's umask allows, the cache itself private */
     char tmp[sizeof dc->dir];
     snprintf(tmp, sizeof tmp, "%s", dc->dir);
