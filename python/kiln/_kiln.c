@@ -77,7 +77,8 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
 typedef struct operand {
     Py_buffer view;
     bool held;
-    bool swap;     /* the other byte order: read through a native copy (as NumPy converts) */
+    bool swap;     /* read through a native copy (as NumPy converts): the other byte order, or unaligned */
+    bool flip;     /* the other byte order: the copy's bytes reversed */
     bool borrowed; /* a is a template's wrapper (not a reference of the operand's) */
     kiln_array *a;
     kiln_dtype dt;
@@ -124,6 +125,10 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
         operand_release(o);
         return -1;
     }
+    o->flip = o->swap;
+    bool unaligned = (uintptr_t)o->view.buf % (uintptr_t)o->view.itemsize != 0; /* (a record's field, frombuffer at an offset) */
+    for (int d = 0; d < o->view.ndim && o->view.strides; d++) unaligned |= o->view.strides[d] % o->view.itemsize != 0;
+    if (unaligned && !writable) o->swap = true; /* an input: read through an aligned copy (an output is kiln_wrap's error) */
     if (o->view.ndim > KILN_MAX_DIMS) {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_ValueError, "%s has %d dimensions; kiln has at most %d", what, o->view.ndim, KILN_MAX_DIMS);
@@ -133,7 +138,7 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
     return 0;
 }
 
-/* A native C-ordered copy of o's elements in the other byte order, as o->a. */
+/* A native C-ordered copy of o's elements (their bytes reversed when in the other byte order), as o->a. */
 static int operand_swapped(operand *o) {
     const Py_buffer *v = &o->view;
     int64_t shape[KILN_MAX_DIMS], idx[KILN_MAX_DIMS] = {0}, n = 1;
@@ -151,7 +156,7 @@ static int operand_swapped(operand *o) {
             src += idx[d] * (v->strides ? v->strides[d] : step);
             step *= v->shape[d];
         }
-        for (Py_ssize_t b = 0; b < es; b++) dst[e * es + b] = src[es - 1 - b];
+        for (Py_ssize_t b = 0; b < es; b++) dst[e * es + b] = src[o->flip ? es - 1 - b : b];
         for (int d = v->ndim - 1; d >= 0; d--) {
             if (++idx[d] < v->shape[d]) break;
             idx[d] = 0;

@@ -203,6 +203,11 @@ def test_bad_input():
     assert np.array_equal(np.asarray(kiln.evaluate("c * 2", {"c": big}, {})), big * 2)
     with pytest.raises(TypeError, match="byte order"):
         kiln.evaluate("a * 2", out=np.empty(10, dtype=">f8"))
+    rec = np.zeros(5, dtype=[("c", "u1"), ("x", "f8")])  # a packed record's field: stride 9, unaligned
+    rec["x"] = np.arange(5.0) - 2
+    raw = np.frombuffer(bytes(1) + np.arange(4.0).tobytes(), dtype=np.float64, offset=1)  # at an odd address
+    assert np.array_equal(np.asarray(kiln.evaluate("x * 2 + r[0]", {"x": rec["x"], "r": raw}, {})), rec["x"] * 2)
+    assert np.array_equal(np.asarray(kiln.evaluate("r[::-1] * 3", {"r": raw}, {})), raw[::-1] * 3)
     with pytest.raises(ValueError, match="NUL character"):
         kiln.evaluate("a\x00+1")  # (not a, its + 1 dropped)
     assert np.array_equal(a, np.arange(10.0))  # nothing the caller had is touched

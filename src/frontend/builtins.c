@@ -474,16 +474,71 @@ static bool as_view(const fe_fn *f, fe_args *a, kval *out, bool ok) {
     return ok;
 }
 
+/* order= of reshape, ravel and flatten: *fortran for 'F' ('C', 'A' and 'K' read kiln's arrays in
+ * C order, which is their memory's unless they are views) */
+static bool order_of(parser *p, const fe_fn *f, fe_args *a, bool *fortran) {
+    *fortran = false;
+    kval *o = arg(a, "order");
+    if (o->kind == KV_ABSENT || o->kind == KV_NONE) return true;
+    if (o->kind != KV_STR || strlen(o->s) != 1 || !strchr("CFAK", o->s[0]))
+        return fe_err(p, o->off, KILN_ERR_ARG, "%s(): order must be one of 'C', 'F', 'A', or 'K'", f->name);
+    *fortran = o->s[0] == 'F';
+    return true;
+}
+
+/* x with its axes reversed (Fortran order read as C order) */
+static kiln_expr *reversed_axes(kiln_ctx *c, kiln_expr *x) {
+    int perm[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++) perm[d] = x->ndim - 1 - d;
+    return kiln_permute(c, x, perm);
+}
+
+/* reshape, ravel and flatten in Fortran order: x's axes reversed, reshaped to shape reversed,
+ * the axes reversed back; a view of a name's array when its memory reads that way in place */
+static bool fortran_reshape(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x, int nd, const int64_t *shape, size_t off, kval *out) {
+    tmps t = {0};
+    int64_t rs[KILN_MAX_DIMS];
+    for (int d = 0; d < nd; d++) rs[d] = shape[nd - 1 - d];
+    kiln_expr *r = keep(&t, reversed_axes(p->ctx, x));
+    r = r ? keep(&t, kiln_reshape(p->ctx, r, nd, rs)) : NULL;
+    r = r ? reversed_axes(p->ctx, r) : NULL;
+    tmps_free(&t);
+    kiln_expr_free(x);
+    bool alias = arg(a, "a")->alias && strcmp(f->name, "flatten") != 0;
+    if (!fe_set_expr(p, out, r, off)) return false;
+    int64_t st[KILN_MAX_DIMS];
+    out->alias = alias && view_strides(out->e, st);
+    return true;
+}
+
 static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
     int nd;
     int64_t shape[KILN_MAX_DIMS];
-    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
+    bool fortran;
+    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape) || !order_of(p, f, a, &fortran))
+        return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
+    if (fortran) {
+        int64_t n = 1, known = 1; /* (-1 resolved here: the reversal must see the whole shape) */
+        int hole = -1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        for (int d = 0; d < nd; d++)
+            if (shape[d] == -1 && hole < 0) hole = d;
+            else known *= shape[d];
+        if (hole >= 0 && known > 0 && n % known == 0) shape[hole] = n / known;
+        return fortran_reshape(p, f, a, x, nd, shape, off, out);
+    }
     return as_view(f, a, out, result(p, out, kiln_reshape(p->ctx, x, nd, shape), off, 1, &x));
 }
 
 static bool h_ravel(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
+    bool fortran;
+    if (x && !order_of(p, f, a, &fortran)) return result(p, out, NULL, off, 1, &x);
+    if (x && fortran) {
+        int64_t n = ir_size(x);
+        return fortran_reshape(p, f, a, x, 1, &n, off, out);
+    }
     return as_view(f, a, out, result(p, out, x ? kiln_ravel(p->ctx, x) : NULL, off, 1, &x));
 }
 
@@ -7442,8 +7497,8 @@ static const fe_fn functions[] = {
     RED("ufunc.cummax", KILN_OP_CUMMAX, SIG_CUM, "np.maximum.accumulate"), /* (ufunc_method's) */
     RED("ufunc.cummin", KILN_OP_CUMMIN, SIG_CUM, "np.minimum.accumulate"),
     /* shapes */
-    {"reshape", "a, shape", h_reshape, 0, "the same values in another shape (one dim may be -1); a view when possible", false},
-    {"ravel", "a", h_ravel, 0, "the values as one dimension, in C order", false},
+    {"reshape", "a, shape, order='C'", h_reshape, 0, "the same values in another shape (one dim may be -1; order='F': read and written in Fortran order); a view when possible", false},
+    {"ravel", "a, order='C'", h_ravel, 0, "the values as one dimension, in C order (or order='F')", false},
     {"transpose", "a, axes=None", h_transpose, 0, "the dims permuted (reversed when axes is None); a view", false},
     {"expand_dims", "a, axis", h_dims, 1, "a new axis of length 1 at axis (an int or a tuple)", false},
     {"squeeze", "a, axis=None", h_dims, 0, "axes of length 1 removed (all of them when axis is None)", false},
@@ -7775,10 +7830,10 @@ static const fe_fn functions[] = {
 
 /* Methods whose signature differs from the function's (self is the first parameter). */
 static const fe_fn methods[] = {
-    {"reshape", "a, *shape", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4))", false},
+    {"reshape", "a, *shape, order='C'", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4)) (order='F': Fortran order)", false},
     {"transpose", "a, *axes", h_transpose, 0, "x.transpose(1, 0) or x.transpose((1, 0))", false},
     {"astype", "a, dtype", h_cast, KILN_F64, "x as dtype", false},
-    {"flatten", "a", h_ravel, 0, "the values as one dimension", false},
+    {"flatten", "a, order='C'", h_ravel, 0, "the values as one dimension (a copy; order='F': in Fortran order)", false},
     {"clip", "a, min=None, max=None, out=None", h_clip, 0, "minimum(maximum(x, min), max)", false},
     {"item", "a, *args", h_item, 0, "the one element (x.item(i): of the flattened x; x.item(i, j): at [i, j]) as a Python number, computed now", true},
     {"tolist", "a", h_tolist, 0, "the values as nested Python lists of Python numbers (a 0-d array's: one number), computed now", true},

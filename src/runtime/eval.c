@@ -290,12 +290,9 @@ static bool needs_temporary(const rt_plan *p, const kiln_array *out) {
 static kiln_status check_out(kiln_ctx *ctx, const kiln_expr *e, const kiln_array *out) {
     if (e->g != &ctx->graph || out->ctx != ctx)
         return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: arguments belong to another context");
-    if (!same_shape(e, out)) {
-        char es[128] = "", os[128] = "";
-        for (int d = 0, o = 0; d < e->ndim; d++) o += snprintf(es + o, sizeof es - (size_t)o, "%s%lld", d ? "," : "", (long long)e->shape[d]);
-        for (int d = 0, o = 0; d < out->ndim; d++) o += snprintf(os + o, sizeof os - (size_t)o, "%s%lld", d ? "," : "", (long long)out->shape[d]);
-        return kiln_fail(ctx, KILN_ERR_SHAPE, "output has shape (%s) but the expression has shape (%s)", os, es);
-    }
+    if (!same_shape(e, out))
+        return kiln_fail(ctx, KILN_ERR_SHAPE, "output has shape %s but the expression has shape %s", rt_shape_str(out->ndim, out->shape).s,
+                         rt_shape_str(e->ndim, e->shape).s);
     if (e->dtype != out->dtype)
         return kiln_fail(ctx, KILN_ERR_DTYPE, "output has dtype %s but the expression has dtype %s",
                          kiln_dtype_name((kiln_dtype)out->dtype), kiln_dtype_name((kiln_dtype)e->dtype));
