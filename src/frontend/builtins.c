@@ -1557,6 +1557,65 @@ static bool h_sequence(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     return true;
 }
 
+/* sorted(iterable, reverse=False): a list of the items in Python's order (a stable merge sort
+ * by <; reverse keeps equal items in their order too); reversed(seq): a list of the items last
+ * first (Python's iterator, as list() or a for loop reads it) */
+static bool h_sorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *items = NULL, *tmp = NULL;
+    int n = 0;
+    bool reverse = false, ok = true;
+    if (f->op == 0 && given_not_none(a, "key"))
+        return fe_err(p, arg(a, "key")->off, KILN_ERR_ARG, "sorted(): key= is not supported (sort the keys, or use argsort)");
+    if ((f->op == 0 && given(a, "reverse") && !fe_arg_bool(p, arg(a, "reverse"), f->name, "reverse", &reverse)) ||
+        !fe_items(p, arg(a, f->op ? "seq" : "iterable"), &items, &n))
+        return false;
+    if (f->op) { /* reversed */
+        for (int i = 0; i < n / 2; i++) {
+            kval t = items[i];
+            items[i] = items[n - 1 - i], items[n - 1 - i] = t;
+        }
+    } else if (n > 1 && !(ok = fe_got(p, tmp = kiln_calloc(p->ctx, (size_t)n * sizeof *tmp), off))) {
+    } else {
+        for (int w = 1; ok && w < n; w *= 2) /* bottom-up: runs of w merged into tmp, then back */
+            for (int lo = 0; ok && lo < n; lo += 2 * w) {
+                int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n, i = lo, j = mid, k = lo;
+                while (ok && i < mid && j < hi) {
+                    bool take_right;
+                    ok = fe_item_compare(p, KILN_OP_LT, reverse ? &items[i] : &items[j], reverse ? &items[j] : &items[i], off, &take_right);
+                    tmp[k++] = ok && take_right ? items[j++] : items[i++];
+                }
+                while (i < mid) tmp[k++] = items[i++];
+                while (j < hi) tmp[k++] = items[j++];
+                memcpy(items + lo, tmp + lo, (size_t)(hi - lo) * sizeof *items);
+            }
+        kiln_free(p->ctx, tmp);
+    }
+    if (!ok) {
+        for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    seq_result(out, KV_LIST, items, n, off);
+    return true;
+}
+
+/* xs.index(value) and xs.count(value) of a list or tuple: the first position of an item equal to
+ * value (Python's ValueError if none), the number of them (== as Python compares items) */
+static bool h_seq_find(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    const kval *s = arg(a, "a"), *v = arg(a, "value");
+    if (s->kind != KV_LIST && s->kind != KV_TUPLE)
+        return fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", s->kind == KV_ARRAY ? "an array" : "this value", f->name);
+    int64_t count = 0, first = -1;
+    for (int i = 0; i < s->n && (f->op || first < 0); i++) {
+        bool eq = s->items[i].kind == KV_ARRAY && v->kind == KV_ARRAY && s->items[i].e == v->e; /* (identity first, as Python's) */
+        if (!eq && !fe_item_compare(p, KILN_OP_EQ, &s->items[i], v, off, &eq)) return false;
+        if (eq && first < 0) first = i;
+        count += eq;
+    }
+    if (!f->op && first < 0) return fe_err(p, off, KILN_ERR_ARG, "list.index(x): x not in %s", s->kind == KV_LIST ? "list" : "tuple");
+    return fe_set_expr(p, out, kiln_int(p->ctx, f->op ? count : first), off);
+}
+
 /* zip(*iterables): a list of tuples, as long as the shortest; enumerate(iterable, start=0): a
  * list of (count, item) */
 static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -7822,6 +7881,8 @@ static const fe_fn functions[] = {
     {"list", "iterable=None", h_sequence, 0, "a list of the iterable's items (an array's rows)", true},
     {"tuple", "iterable=None", h_sequence, 1, "a tuple of the iterable's items (an array's rows)", true},
     {"zip", "*iterables", h_zip, 0, "a list of tuples of the iterables' items, as long as the shortest", true},
+    {"sorted", "iterable, *, key=None, reverse=False", h_sorted, 0, "a list of the items in order (Python's stable sort by <; reverse=True: largest first)", true},
+    {"reversed", "seq", h_sorted, 1, "a list of the items, last first", true},
     {"enumerate", "iterable, start=0", h_zip, 1, "a list of (count, item) tuples", true},
     {"print", "*args", h_statement, 0, "print(values..., sep=' ', end='\\n'): a statement", true},
     {"save", "*args", h_statement, 0, "save(\"f.npy\", expr): a statement", true},
@@ -7830,6 +7891,8 @@ static const fe_fn functions[] = {
 
 /* Methods whose signature differs from the function's (self is the first parameter). */
 static const fe_fn methods[] = {
+    {"index", "a, value", h_seq_find, 0, "xs.index(v) of a list or tuple: the first position of an item equal to v", true},
+    {"count", "a, value", h_seq_find, 1, "xs.count(v) of a list or tuple: how many items equal v", true},
     {"reshape", "a, *shape, order='C'", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4)) (order='F': Fortran order)", false},
     {"transpose", "a, *axes", h_transpose, 0, "x.transpose(1, 0) or x.transpose((1, 0))", false},
     {"astype", "a, dtype", h_cast, KILN_F64, "x as dtype", false},
@@ -8015,7 +8078,8 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
             for (int i = 0; !f && method_names[i]; i++)
                 if (!strcmp(method_names[i], name)) f = find(functions, sizeof functions / sizeof *functions, name);
         }
-        if (!f || (!gen && self->kind != KV_ARRAY && self->kind != KV_LIST)) {
+        bool seq_method = f && f->fn == h_seq_find && self->kind == KV_TUPLE; /* (tuples have index and count) */
+        if (!f || (!gen && !seq_method && self->kind != KV_ARRAY && self->kind != KV_LIST)) {
             bool place = !strcmp(name, "sort") || !strcmp(name, "fill") || !strcmp(name, "append") || !strcmp(name, "extend");
             bool ok = gen && !strcmp(name, "shuffle")
                           ? fe_err(p, off, KILN_ERR_NAME, "rng.shuffle(x) is a statement of its own on a name (it shuffles x in place)")

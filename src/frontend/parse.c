@@ -2924,6 +2924,14 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     } else if (op == KILN_OP_MOD && l->kind == KV_STR) {
         p->env->volatile_ = true;
         ok = percent_format(p, l->s, r, off, &b);
+    } else if ((op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE) && l->kind == KV_STR && r->kind == KV_STR) {
+        int c = strcmp(l->s, r->s); /* (UTF-8's byte order is the code points', Python's order) */
+        bool res = op == KILN_OP_LT ? c < 0 : op == KILN_OP_LE ? c <= 0 : op == KILN_OP_GT ? c > 0 : c >= 0;
+        kval_free(p->ctx, l);
+        kval_free(p->ctx, r);
+        return fe_set_expr(p, out, kiln_bool(p->ctx, res), off);
+    } else if (op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE) {
+        ok = fe_err(p, off, KILN_ERR_ARG, "'%s' not supported between instances of '%s' and '%s'", kiln_op_symbol(op), py_type(l), py_type(r));
     } else {
         ok = fe_err(p, off, KILN_ERR_ARG, "unsupported operand types for %s: %s and %s", kiln_op_symbol(op), kind_name(l), kind_name(r));
     }
@@ -3075,7 +3083,7 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
 
 /* Python's a OP b for two items of sequences: sequences as Python compares them, anything else
  * as the truth of NumPy's comparison (a number, an array of one element). */
-static bool item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res) {
+bool fe_item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res) {
     if (is_seq(a) || is_seq(b)) return seq_compare(p, op, a, b, off, res);
     kval x = {0}, y = {0}, r = {0};
     if (!copy_rec(p->ctx, &x, a) || !copy_rec(p->ctx, &y, b)) {
@@ -3103,13 +3111,13 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
     int n = a->n < b->n ? a->n : b->n;
     for (int i = 0; i < n; i++) {
         bool same;
-        if (!item_compare(p, KILN_OP_EQ, &a->items[i], &b->items[i], off, &same)) return false;
+        if (!fe_item_compare(p, KILN_OP_EQ, &a->items[i], &b->items[i], off, &same)) return false;
         if (same) continue;
         if (eqop) {
             *res = op == KILN_OP_NE;
             return true;
         }
-        return item_compare(p, op, &a->items[i], &b->items[i], off, res);
+        return fe_item_compare(p, op, &a->items[i], &b->items[i], off, res);
     }
     kscalar len[2] = {{.i64 = a->n}, {.i64 = b->n}};
     *res = ref_apply(op, KILN_I64, KILN_BOOL, len).b; /* the same up to the shorter one's length: by length */
@@ -3331,7 +3339,7 @@ static bool p_member(parser *p, kval *out) {
     } else if (ok && is_seq(&s)) { /* identity first, as Python's (W in [W, V], nan in [nan]), then == */
         for (int i = 0; ok && !res && i < s.n; i++)
             res = left.kind == KV_ARRAY && s.items[i].kind == KV_ARRAY && left.e == s.items[i].e;
-        for (int i = 0; ok && !res && i < s.n; i++) ok = item_compare(p, KILN_OP_EQ, &left, &s.items[i], off, &res);
+        for (int i = 0; ok && !res && i < s.n; i++) ok = fe_item_compare(p, KILN_OP_EQ, &left, &s.items[i], off, &res);
     } else if (ok && s.kind == KV_STR) {
         if (left.kind != KV_STR) ok = fe_err(p, off, KILN_ERR_ARG, "'in <string>' requires string as left operand, not %s", py_type(&left));
         else res = strstr(s.s, left.s) != NULL;

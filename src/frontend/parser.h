@@ -66,6 +66,9 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt);
  * array's rows (views; a 0-d array is refused), a string's characters; *items is new (n of
  * them, to free with kval_free each and kiln_free), false after an error. */
 bool fe_items(parser *p, const kval *v, kval **items, int *n);
+/* Python's a OP b for two items of sequences (*res: its truth): sequences as Python compares
+ * them, strings by their characters, anything else as the truth of NumPy's comparison. */
+bool fe_item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res);
 
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);
