@@ -407,7 +407,47 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int64_t ddof = 0;
     if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
     if (ok) x = has(a, "dtype") ? with_dtype(p, f, a, x0) : kiln_expr_retain(x0);
-    kiln_expr *r = NULL;
+    kiln_expr *r = NULL, *init = NULL;
+    /* initial= and where= of sum, prod, max and min: the elements where is false read as the op's
+     * identity (max and min: initial, which they need then, as NumPy's), initial joins the
+     * result (an empty max is initial), cast to its dtype */
+    bool extreme = op == KILN_OP_MAX || op == KILN_OP_MIN, joins = extreme || op == KILN_OP_SUM || op == KILN_OP_PROD;
+    bool have_init = x && joins && has(a, "initial") && given_not_none(a, "initial");
+    kval *wv = x && joins && has(a, "where") && given(a, "where") ? arg(a, "where") : NULL;
+    if (wv && fe_is_py(wv) && wv->e->dtype == KILN_BOOL && wv->e->val.b) wv = NULL; /* (where=True: everything) */
+    if (wv && extreme && !have_init) {
+        kiln_expr_free(x), x = NULL;
+        fe_err(p, wv->off, KILN_ERR_ARG, "reduction operation '%s' does not have an identity, so to use a where mask one has to specify 'initial'",
+               op == KILN_OP_MAX ? "maximum" : "minimum");
+    }
+    if (have_init && x) {
+        kiln_expr *iv = py_ints_fit(p, arg(a, "initial"), (kiln_dtype)x->dtype) ? fe_arg_expr(p, arg(a, "initial"), f->name, "initial") : NULL;
+        init = iv ? kiln_cast(p->ctx, iv, (kiln_dtype)x->dtype) : NULL;
+        kiln_expr_free(iv);
+        if (!init) kiln_expr_free(x), x = NULL;
+    }
+    if (wv && x) {
+        kiln_expr *m = fe_arg_expr(p, wv, f->name, "where"), *mb = m ? kiln_cast(p->ctx, m, KILN_BOOL) : NULL;
+        kiln_expr *fill = extreme ? kiln_expr_retain(init) : kiln_int(p->ctx, op == KILN_OP_PROD);
+        kiln_expr *w = mb && fill ? kiln_where(p->ctx, mb, x, fill) : NULL;
+        kiln_expr *tmp[] = {m, mb, fill, x};
+        for (int i = 0; i < 4; i++) kiln_expr_free(tmp[i]);
+        x = w;
+    }
+    if (have_init && extreme && x) { /* an empty reduction: initial, as a length-1 axis there */
+        int64_t shape[KILN_MAX_DIMS];
+        bool empty = false;
+        for (int d = 0; d < x->ndim; d++) {
+            bool reduced = all || (mask >> d & 1);
+            empty |= reduced && x->shape[d] == 0;
+            shape[d] = reduced && x->shape[d] == 0 ? 1 : x->shape[d];
+        }
+        if (empty) {
+            kiln_expr *full = ir_broadcast_to(&p->ctx->graph, init, x->ndim, shape);
+            kiln_expr_free(x);
+            x = full;
+        }
+    }
     bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
     if (x && moment && given_not_none(a, "dtype") && (x->dtype == KILN_BOOL || x->dtype == KILN_I32 || x->dtype == KILN_I64)) {
         if (!(r = int_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
@@ -428,6 +468,15 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         default: r = kiln_reduce_axes(p->ctx, op, x, mask, keep); break;
         }
     }
+    if (r && init) { /* initial joins the result, in its dtype */
+        kiln_expr *ic = kiln_cast(p->ctx, init, (kiln_dtype)r->dtype);
+        kiln_expr *j = !ic ? NULL : op == KILN_OP_SUM ? kiln_add(p->ctx, ic, r) : op == KILN_OP_PROD ? kiln_mul(p->ctx, ic, r)
+                                  : op == KILN_OP_MAX ? kiln_maximum(p->ctx, ic, r) : kiln_minimum(p->ctx, ic, r);
+        kiln_expr_free(ic);
+        kiln_expr_free(r);
+        r = j;
+    }
+    kiln_expr_free(init);
     if (!x) return result(p, out, NULL, off, 1, &x0);
     kiln_dtype want;
     if (r && has(a, "dtype") && given_not_none(a, "dtype") && fe_arg_dtype(p, arg(a, "dtype"), f->name, &want) && r->dtype != want &&
@@ -7452,6 +7501,8 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
 
 #define SIG_SUM "a, axis=None, dtype=None, out=None, keepdims=False"
 #define SIG_MAX "a, axis=None, out=None, keepdims=False"
+#define SIG_SUMI "a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True"
+#define SIG_MAXI "a, axis=None, out=None, keepdims=False, initial=None, where=True"
 #define SIG_ARG "a, axis=None, out=None, *, keepdims=False"
 #define SIG_VAR "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
 #define SIG_CUM "a, axis=None, dtype=None, out=None"
@@ -7530,12 +7581,12 @@ static const fe_fn functions[] = {
     {"round", "a, decimals=0, out=None", h_round, 0, "round to `decimals` places, halves to even (np.round); round(x) of one number is Python's: an int", false},
     {"around", "a, decimals=0, out=None", h_round, 0, "np.round", false},
     /* reductions and scans */
-    RED("sum", KILN_OP_SUM, SIG_SUM, "the sum over axis (an int, a tuple, or None for all)"),
-    RED("prod", KILN_OP_PROD, SIG_SUM, "the product over axis"),
+    RED("sum", KILN_OP_SUM, SIG_SUMI, "the sum over axis (an int, a tuple, or None for all; initial added; where= picks the elements)"),
+    RED("prod", KILN_OP_PROD, SIG_SUMI, "the product over axis (initial multiplied in; where= picks the elements)"),
     RED("mean", R_MEAN, SIG_SUM, "the arithmetic mean over axis (float64 for integers)"),
-    RED("max", KILN_OP_MAX, SIG_MAX, "the maximum over axis (NaN propagates)"),
-    RED("min", KILN_OP_MIN, SIG_MAX, "the minimum over axis (NaN propagates)"),
-    RED("amax", KILN_OP_MAX, SIG_MAX, "np.max"), RED("amin", KILN_OP_MIN, SIG_MAX, "np.min"),
+    RED("max", KILN_OP_MAX, SIG_MAXI, "the maximum over axis (NaN propagates; initial counts too, and is the max of nothing; where= picks the elements)"),
+    RED("min", KILN_OP_MIN, SIG_MAXI, "the minimum over axis (NaN propagates; initial counts too; where= picks the elements)"),
+    RED("amax", KILN_OP_MAX, SIG_MAXI, "np.max"), RED("amin", KILN_OP_MIN, SIG_MAXI, "np.min"),
     RED("argmax", KILN_OP_ARGMAX, SIG_ARG, "the index of the first maximum along axis (of the flattened array when None)"),
     RED("argmin", KILN_OP_ARGMIN, SIG_ARG, "the index of the first minimum along axis"),
     RED("any", KILN_OP_ANY, SIG_MAX, "whether any element along axis is true"),
