@@ -846,13 +846,28 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
             if (!v && PyErr_Occurred()) goto done_got;
         }
         if (!v) continue;
+        if (!is_number(v) && !PyObject_CheckBuffer(v) && (PyLong_Check(v) || PyFloat_Check(v))) { /* an IntEnum, a float subclass: its number */
+            PyObject *x = PyLong_Check(v) ? PyNumber_Index(v) : PyFloat_FromDouble(PyFloat_AsDouble(v));
+            Py_SETREF(v, x);
+            if (!v) goto done_got;
+        } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */
+            PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "O", v) : NULL;
+            Py_XDECREF(np);
+            Py_SETREF(v, x);
+            if (!v) goto done_got;
+        }
         if (is_number(v)) {
             vals[got] = v;
         } else if (PyObject_CheckBuffer(v)) {
             vals[got] = v;
             if (operand_get(v, false, nm, &ops[got]) < 0) goto done_got;
-        } else {
+        } else if (PyModule_Check(v) || PyCallable_Check(v)) {
             Py_DECREF(v); /* a module, a function...: not an operand; kiln reads the name itself */
+        } else {
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, int64, int32 "
+                         "or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
+            Py_DECREF(v);
+            goto done_got;
         }
     }
     /* the template made for operands like these, or a new one */

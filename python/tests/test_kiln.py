@@ -208,6 +208,15 @@ def test_bad_input():
     raw = np.frombuffer(bytes(1) + np.arange(4.0).tobytes(), dtype=np.float64, offset=1)  # at an odd address
     assert np.array_equal(np.asarray(kiln.evaluate("x * 2 + r[0]", {"x": rec["x"], "r": raw}, {})), rec["x"] * 2)
     assert np.array_equal(np.asarray(kiln.evaluate("r[::-1] * 3", {"r": raw}, {})), raw[::-1] * 3)
+    assert np.array_equal(np.asarray(kiln.evaluate("c * 2", {"c": [[1.0, 2.0]]}, {})), [[2.0, 4.0]])  # a list: NumPy's array of it
+    import enum
+    import fractions
+    class K(enum.IntEnum):
+        TWO = 2
+    assert np.array_equal(np.asarray(kiln.evaluate("a * c", {"a": a, "c": K.TWO}, {})), a * 2)
+    for bad in (1j, None, "x", fractions.Fraction(1, 3)):
+        with pytest.raises(TypeError, match="'c' is a"):
+            kiln.evaluate("a * c", {"a": a, "c": bad}, {})
     with pytest.raises(ValueError, match="NUL character"):
         kiln.evaluate("a\x00+1")  # (not a, its + 1 dropped)
     assert np.array_equal(a, np.arange(10.0))  # nothing the caller had is touched
