@@ -539,8 +539,8 @@ KILN_API kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, ki
  * NumPy's and the ML world's everyday functions, built from the ops above (so they fuse):
  * sigmoid 1/(1+exp(-x)); relu maximum(x, 0); softmax, log_softmax and logsumexp along an axis,
  * with the maximum subtracted first (stable); clip(x, lo, hi) = minimum(maximum(x, lo), hi)
- * (lo or hi NULL: no bound on that side, unless an error is pending: then it is a failed
- * builder's NULL, and clip gives NULL too);
+ * (lo or hi NULL: no bound on that side, so a bound from a builder that can fail is checked
+ * before it is passed);
  * square x*x; round to `decimals` places, halves to even (np.round). */
 KILN_API kiln_expr *kiln_sigmoid(kiln_ctx *ctx, kiln_expr *x);
 KILN_API kiln_expr *kiln_relu(kiln_ctx *ctx, kiln_expr *x);

@@ -278,9 +278,12 @@ def asarray(a):
     """A lazy array over a's memory (any object with the buffer protocol; not copied)."""
     if isinstance(a, Expr):
         return a
-    if isinstance(a, (list, tuple)):  # nested lists of numbers: NumPy's array of them
+    if isinstance(a, (list, tuple, int, float, bool)):  # nested lists of numbers, a number: NumPy's array of them
         import numpy as np
         a = np.asarray(a)
+        if (a.dtype.kind, a.dtype.itemsize) not in (("f", 8), ("f", 4), ("i", 8), ("i", 4), ("b", 1)):
+            raise TypeError(f"kiln has no dtype for these values (NumPy reads them as {a.dtype}): "
+                            "kiln's are float64, float32, int64, int32 and bool")
     try:
         memoryview(a)
     except TypeError:

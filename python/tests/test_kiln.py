@@ -147,6 +147,10 @@ def test_lazy_conversions():
     assert np.array_equal(np.asarray(kiln.asarray([1.0, 2.0]) * 2), [2.0, 4.0])
     with pytest.raises(TypeError, match="cannot read a complex"):
         x * 1j
+    assert float(kiln.asarray(3.5) * 2) == 7.0
+    for bad in (["a"], [2**63]):
+        with pytest.raises(TypeError, match="no dtype for these values"):
+            kiln.asarray(bad)
 
 
 def test_reductions_products_slices():

@@ -509,6 +509,21 @@ static bool view_strides(const kiln_expr *e, int64_t *strides) {
     return true;
 }
 
+/* Whether e reads a name's array in place as one block in C order (or Fortran order): NumPy's
+ * C_CONTIGUOUS (F_CONTIGUOUS) flag, length-1 axes ignored. */
+static bool contiguous(const kiln_expr *e, bool fortran) {
+    int64_t st[KILN_MAX_DIMS], want = (int64_t)kiln_dtype_size((kiln_dtype)e->dtype);
+    if (!view_strides(e, st)) return false;
+    for (int k = 0; k < e->ndim; k++) {
+        int d = fortran ? k : e->ndim - 1 - k;
+        if (e->shape[d] == 0) return true;
+        if (e->shape[d] == 1) continue;
+        if (st[d] != want) return false;
+        want *= e->shape[d];
+    }
+    return true;
+}
+
 /* A view function's result (reshape, ravel, transpose, expand_dims, squeeze): a view of a name's
  * array is one too (flatten copies, and so does a reshape or ravel its layout does not allow:
  * x.T.ravel(), whose reshape back, x.T.ravel().reshape(2, 3), is no view of x either). */
@@ -516,22 +531,24 @@ static bool as_view(const fe_fn *f, fe_args *a, kval *out, bool ok) {
     if (!ok) return ok;
     const kval *x = arg(a, "a");
     out->alias = x->alias && strcmp(f->name, "flatten") != 0;
-    if (out->alias && (!strcmp(f->name, "reshape") || !strcmp(f->name, "ravel"))) {
+    if (out->alias && !strcmp(f->name, "reshape")) {
         int64_t st[KILN_MAX_DIMS], ns[KILN_MAX_DIMS];
         out->alias = view_strides(x->e, st) && ir_reshape_strides(x->e->ndim, x->e->shape, st, out->e->ndim, out->e->shape, ns);
     }
+    if (out->alias && !strcmp(f->name, "ravel")) out->alias = contiguous(x->e, false); /* (NumPy's ravel copies what is not one block) */
     return ok;
 }
 
-/* order= of reshape, ravel and flatten: *fortran for 'F' ('C', 'A' and 'K' read kiln's arrays in
- * C order, which is their memory's unless they are views) */
-static bool order_of(parser *p, const fe_fn *f, fe_args *a, bool *fortran) {
+/* order= of reshape, ravel and flatten for x: *fortran for 'F', and for 'A' and 'K' when x is a
+ * view reading its memory in Fortran order and not in C order (x.T of a name's array) */
+static bool order_of(parser *p, const fe_fn *f, fe_args *a, const kiln_expr *x, bool *fortran) {
     *fortran = false;
     kval *o = arg(a, "order");
     if (o->kind == KV_ABSENT || o->kind == KV_NONE) return true;
     if (o->kind != KV_STR || strlen(o->s) != 1 || !strchr("CFAK", o->s[0]))
         return fe_err(p, o->off, KILN_ERR_ARG, "%s(): order must be one of 'C', 'F', 'A', or 'K'", f->name);
-    *fortran = o->s[0] == 'F';
+    if (o->s[0] == 'K' && !strcmp(f->name, "reshape")) return fe_err(p, o->off, KILN_ERR_ARG, "order 'K' is not permitted for reshaping");
+    *fortran = o->s[0] == 'F' || (o->s[0] != 'C' && arg(a, "a")->alias && !contiguous(x, false) && contiguous(x, true));
     return true;
 }
 
@@ -553,7 +570,8 @@ static bool fortran_reshape(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x,
     r = r ? reversed_axes(p->ctx, r) : NULL;
     tmps_free(&t);
     kiln_expr_free(x);
-    bool alias = arg(a, "a")->alias && strcmp(f->name, "flatten") != 0;
+    const kval *xa = arg(a, "a");
+    bool alias = xa->alias && strcmp(f->name, "flatten") != 0 && (strcmp(f->name, "ravel") || contiguous(xa->e, true)); /* (ravel: one block) */
     if (!fe_set_expr(p, out, r, off)) return false;
     int64_t st[KILN_MAX_DIMS];
     out->alias = alias && view_strides(out->e, st);
@@ -565,7 +583,7 @@ static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     int nd;
     int64_t shape[KILN_MAX_DIMS];
     bool fortran;
-    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape) || !order_of(p, f, a, &fortran))
+    if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape) || !order_of(p, f, a, x, &fortran))
         return as_view(f, a, out, result(p, out, NULL, off, 1, &x));
     if (fortran) {
         int64_t n = 1, known = 1; /* (-1 resolved here: the reversal must see the whole shape) */
@@ -575,6 +593,13 @@ static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
             if (shape[d] == -1 && hole < 0) hole = d;
             else known *= shape[d];
         if (hole >= 0 && known > 0 && n % known == 0) shape[hole] = n / known;
+        else if (hole < 0 && known != n) { /* (the message's shape as written, not reversed) */
+            char text[256];
+            int o = snprintf(text, sizeof text, "(");
+            for (int d = 0; d < nd && o < (int)sizeof text; d++) o += snprintf(text + o, sizeof text - (size_t)o, "%s%lld", d ? ", " : "", (long long)shape[d]);
+            kiln_expr_free(x);
+            return fe_err(p, off, KILN_ERR_SHAPE, "cannot reshape array of size %lld into shape %s)", (long long)n, text);
+        }
         return fortran_reshape(p, f, a, x, nd, shape, off, out);
     }
     return as_view(f, a, out, result(p, out, kiln_reshape(p->ctx, x, nd, shape), off, 1, &x));
@@ -583,7 +608,22 @@ static bool h_reshape(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 static bool h_ravel(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
     bool fortran;
-    if (x && !order_of(p, f, a, &fortran)) return result(p, out, NULL, off, 1, &x);
+    if (x && !order_of(p, f, a, x, &fortran)) return result(p, out, NULL, off, 1, &x);
+    kval *o = arg(a, "order");
+    int64_t st[KILN_MAX_DIMS];
+    if (x && o->kind == KV_STR && o->s[0] == 'K' && !fortran && arg(a, "a")->alias && view_strides(x, st)) {
+        /* 'K': the axes by their strides, largest first (the memory's order), then in C order */
+        int perm[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) perm[d] = d;
+        for (int i = 1; i < x->ndim; i++) /* (stable: equal strides keep their order) */
+            for (int j = i; j > 0 && llabs(st[perm[j]]) > llabs(st[perm[j - 1]]); j--) {
+                int t = perm[j];
+                perm[j] = perm[j - 1], perm[j - 1] = t;
+            }
+        kiln_expr *y = kiln_permute(p->ctx, x, perm);
+        kiln_expr_free(x);
+        x = y;
+    }
     if (x && fortran) {
         int64_t n = ir_size(x);
         return fortran_reshape(p, f, a, x, 1, &n, off, out);
@@ -960,6 +1000,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (!(count > 0)) count = 0;
     if (count > 1e11) return fe_err(p, off, KILN_ERR_SHAPE, "arange(): %.0f elements is too many", count);
     int64_t len = (int64_t)count;
+    if (dt == KILN_BOOL && len > 2) return fe_err(p, off, KILN_ERR_DTYPE, "arange() is only supported for booleans when the result has at most length 2.");
     kiln_array *r = kiln_array_new(p->ctx, dt, 1, &len);
     if (!fe_got(p, r, off)) return false;
     double second = v[0] + v[2], delta = second - v[0];
@@ -6080,6 +6121,7 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         if (!fe_set_expr(p, arg(a, "v"), r, off)) return false;
     }
     if (!recall(p, to[f->op].to, a, to[f->op].spec, off, out)) return false;
+    if (f->op == 9 && out->kind == KV_ARRAY && out->alias && !contiguous(out->e, false)) out->alias = false; /* (a copy of what is not one block) */
     if (f->op == 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray: at least 1-D */
         kiln_expr *r = kiln_reshape(p->ctx, out->e, 1, (int64_t[]){1});
         kval_free(p->ctx, out);

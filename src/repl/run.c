@@ -1712,7 +1712,7 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
 }
 
 /* The array that item i of st's list is, for st's xs[i]... = v (st->sub_from then the end of
- * [i]), or NULL (a number item: xs[i] = v replaces it, set_list_item's). */
+ * [i]), or NULL (a number or a NumPy scalar: xs[i] = v replaces it, set_list_item's). */
 static kiln_array *list_item_array(prog *pg, stmt *st) {
     const char *t = pg->text;
     size_t end = st->t + st->tlen, i = st->lb;
@@ -1732,7 +1732,7 @@ static kiln_array *list_item_array(prog *pg, stmt *st) {
     kval iv = {0};
     kiln_array *I = NULL;
     if (fe_parse(pg->s->ctx, &env, t + st->t, i + 1 - st->t, false, &iv) == KILN_OK && iv.kind == KV_ARRAY && !fe_is_py(&iv) &&
-        iv.e->op == KILN_OP_VAR)
+        iv.e->op == KILN_OP_VAR && iv.e->ndim > 0) /* (a 0-d item is NumPy's immutable scalar: xs[i] op= v replaces it) */
         I = kiln_array_retain(kiln_expr_array(iv.e));
     else
         kiln_clear_error(pg->s->ctx); /* (set_list_item's own messages) */
@@ -2358,7 +2358,7 @@ static int exec_one(prog *pg, stmt *st) {
         kval one = st->value;
         kiln_array *A = NULL;
         bool py = false;
-        if (st->nchain > 1 && one.kind == KV_ARRAY && !fe_is_py(&one)) {
+        if (st->nchain > 1 && one.kind == KV_ARRAY && !fe_is_py(&one) && one.e->ndim > 0) { /* (a 0-d value is NumPy's immutable scalar: a copy each) */
             A = materialize(pg, st, &st->value, &py);
             one = (kval){.kind = KV_ARRAY, .e = A ? kiln_var(s->ctx, A) : NULL, .alias = true, .off = st->value.off};
             if (!one.e) rc = report_kiln(pg, st->x + st->value.off);

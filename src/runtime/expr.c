@@ -91,7 +91,7 @@ static kiln_expr *typed_const(kiln_ctx *ctx, const char *fn, kiln_dtype dt, ksca
                                        : dt == KILN_I32 && (v.i64 < INT32_MIN || v.i64 > INT32_MAX))
                    : false;
     if (out) {
-        if (from == KILN_F64) kiln_fail(ctx, KILN_ERR_DTYPE, "%s: %g is out of bounds for %s", fn, v.f64, kiln_dtype_name(dt));
+        if (from == KILN_F64) kiln_fail(ctx, KILN_ERR_DTYPE, "%s: %.17g is out of bounds for %s", fn, v.f64, kiln_dtype_name(dt));
         else kiln_fail(ctx, KILN_ERR_DTYPE, "%s: %lld is out of bounds for %s", fn, (long long)v.i64, kiln_dtype_name(dt));
         return NULL;
     }
@@ -168,6 +168,10 @@ kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr
  * only (NumPy's AxisError for another). */
 static bool axes_fit(kiln_ctx *ctx, const char *fn, const kiln_expr *x, unsigned axes) {
     if (!x || axes == KILN_EVERY_AXIS || x->ndim >= 32 || !(axes >> x->ndim)) return true;
+    if (axes == (unsigned)KILN_ALL_AXES) {
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: axes is a bit mask (bit d for axis d; KILN_EVERY_AXIS for all of them), not KILN_ALL_AXES", fn);
+        return false;
+    }
     kiln_fail(ctx, KILN_ERR_ARG, "%s: axis %d is out of bounds for array of dimension %d", fn, __builtin_ctz(axes >> x->ndim) + x->ndim, x->ndim);
     return false;
 }
@@ -327,7 +331,6 @@ kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x) {
 }
 kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
     ARGCHK(ctx);
-    if ((!lo || !hi) && kiln_errcode(ctx) != KILN_OK) return NULL; /* a NULL bound from a builder that failed, not "none" */
     if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST) {
         /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept) */
         kiln_expr *below = kiln_lt(ctx, x, lo), *m = kiln_where(ctx, below, lo, x), *above = kiln_gt(ctx, m, hi);
