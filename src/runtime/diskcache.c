@@ -193,7 +193,7 @@ static dc_file *list_entries(const char *dir, size_t *n) {
             if (!nv) break;
             v = nv;
         }
-        snprintf(v[*n].name, sizeof v->name, "%s", de->d_name);
+        memcpy(v[*n].name, de->d_name, len + 1); /* (len < sizeof name: checked above) */
         v[*n].bytes = (uint64_t)st.st_size;
         v[*n].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         (*n)++;
