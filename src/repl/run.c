@@ -1700,7 +1700,10 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     }
     if (!T || fe_scope_py(s->scope, name)) {
         char msg[256];
-        if (list && list->kind == KV_LIST)
+        if (list && list->kind == KV_LIST && st->groups > 1)
+            snprintf(msg, sizeof msg, "%s[i] here is not an array: an item of a list that is a list, a string or a number changes as a whole (%s[i] = new value)",
+                     name, name);
+        else if (list && list->kind == KV_LIST)
             snprintf(msg, sizeof msg, "a list's item takes xs[i] = value here (not op=, not a slice): write %s[i] = %s[i] + v", name, name);
         else if (T || list)
             snprintf(msg, sizeof msg, "'%s' does not support item assignment: only arrays and lists change in place", name);
