@@ -59,7 +59,8 @@ static inline double kexp(double x) {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    int64_t h = ni >> 1, l = ni - h, bh = (h + 1023) << 52, bl = (l + 1023) << 52;
+    /* (shifted as unsigned: a NaN's ni is any bits, and its result NaN whatever they give) */
+    int64_t h = ni >> 1, l = ni - h, bh = (int64_t)((uint64_t)(h + 1023) << 52), bl = (int64_t)((uint64_t)(l + 1023) << 52);
     double sh, sl;
     memcpy(&sh, &bh, sizeof sh);
     memcpy(&sl, &bl, sizeof sl);
