@@ -1664,8 +1664,8 @@ static bool h_sorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             kval t = items[i];
             items[i] = items[n - 1 - i], items[n - 1 - i] = t;
         }
-    } else if (n > 1 && !(ok = fe_got(p, tmp = kiln_calloc(p->ctx, (size_t)n * sizeof *tmp), off))) {
-    } else {
+    } else if (n > 1) {
+        ok = fe_got(p, tmp = kiln_calloc(p->ctx, (size_t)n * sizeof *tmp), off);
         for (int w = 1; ok && w < n; w *= 2) /* bottom-up: runs of w merged into tmp, then back */
             for (int lo = 0; ok && lo < n; lo += 2 * w) {
                 int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n, i = lo, j = mid, k = lo;
