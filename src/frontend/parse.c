@@ -1409,7 +1409,7 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
 }
 
 /* args = [arg ("," arg)* [","]] ")"   arg = NAME "=" test | test   (the "(" is consumed) */
-static bool comprehension_ahead(const parser *p);
+static bool comprehension_ahead(parser *p);
 static bool p_comprehension(parser *p, const char *close, bool consume, size_t off, kval *out);
 static bool p_args(parser *p, const char *fn, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
     *npos = *nkw = 0;
@@ -2075,11 +2075,33 @@ static void skip_to(parser *p, const char *const *names, bool ops) {
     if (p->tok.kind == TK_ERROR) fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s", p->lx.err);
 }
 
+static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+/* 1 + the offset of the last word w (not part of a longer name) in p's source, or 0 */
+static size_t last_word(const parser *p, const char *w) {
+    size_t n = strlen(w);
+    for (size_t i = p->lx.len; i >= n; i--) {
+        const char *at = p->lx.src + i - n;
+        if (!memcmp(at, w, n) && (i == p->lx.len || !is_name_char(at[n])) && (i == n || !is_name_char(at[-1]))) return i - n + 1;
+    }
+    return 0;
+}
+
+/* Whether the word w ('if' or 'for') can be ahead of the current token */
+static bool word_may_follow(parser *p, bool is_if) {
+    if (!p->words_known) {
+        p->last_if = last_word(p, "if");
+        p->last_for = last_word(p, "for");
+        p->words_known = true;
+    }
+    return (is_if ? p->last_if : p->last_for) > p->tok.off;
+}
+
 /* Whether a 'for' comes before the bracket that closes the one just opened (at its own depth):
  * [x * 2 for x in xs] is a comprehension, [1, 2] is not. */
-static bool comprehension_ahead(const parser *p) {
+static bool comprehension_ahead(parser *p) {
     static const char *const to_for[] = {"for", NULL};
-    return scan_to(p, to_for, false, NULL, NULL) == 0;
+    return word_may_follow(p, false) && scan_to(p, to_for, false, NULL, NULL) == 0;
 }
 
 /* A comprehension's target: names and (nested) tuples of them, `x`, `i, (a, b)` */
@@ -3458,9 +3480,9 @@ static bool p_logic(parser *p, kval *out, bool is_or) {
 }
 
 /* Whether a conditional expression's 'if' comes before the end of this one (at its depth) */
-static bool conditional_ahead(const parser *p) {
+static bool conditional_ahead(parser *p) {
     static const char *const to_if[] = {"if", "for", NULL};
-    return scan_to(p, to_if, true, NULL, NULL) == 0;
+    return word_may_follow(p, true) && scan_to(p, to_if, true, NULL, NULL) == 0;
 }
 
 /* test = or_test ["if" or_test "else" test]: Python's conditional expression, decided now; as

@@ -32,6 +32,11 @@ typedef struct parser {
     fe_frame *frame; /* the innermost comprehension's variables (found before the scope's names) */
     bool imag_unit;  /* an imaginary literal reads as its factor (a step of mgrid's: 0:1:n*1j) ... */
     bool saw_imag;   /* ... and one was read */
+    /* 1 + the offset of the source's last word 'if' and last word 'for' (0: none), found at the
+     * first look ahead for one: where none follows, no look ahead runs (each would read to the
+     * end of the source, at every level of a deep nesting) */
+    size_t last_if, last_for;
+    bool words_known;
 } parser;
 
 /* Records the first error, at byte offset off; returns false. */
