@@ -31,7 +31,8 @@ fi
 cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
 cmake --build build-nollvm -j "$jobs"
 ctest --test-dir build-nollvm --output-on-failure -j "$jobs" -E "cuda_compile|cuda_fake" # the same CUDA code as build/
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON >/dev/null
+# (cuda_fake's g++ objects are the release build's: the same kernels, compiled once)
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON -DKILN_FAKECUDA_CACHE="$PWD/build/fakecuda-cache" >/dev/null
 cmake --build build-asan -j "$jobs"
 # (the NumPy comparison once, in the default tier: the JIT tier's, 5 minutes under ASan, runs in
 # the Release suite above, and the JIT itself under ASan in unit_jit)

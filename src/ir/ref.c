@@ -128,10 +128,13 @@ void ref_reduce_combine(int op, kiln_dtype dt, kscalar *acc, const kscalar *v) {
 /* ------------------------------------------------------------------ whole expressions */
 
 static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd);
+/* The cases of ref_at other than the element-wise ops are kept out of it: its frame is paid at
+ * every level of a graph's recursion (a 4500-deep chain's, under a sanitizer's inlining). */
+#define REF_APART __attribute__((noinline))
 
 /* A reduction at output index idx: the operand's elements in C order, folded one by one;
  * float sums and products in long double (the reference is more accurate than any kernel). */
-static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)x->dtype;
     kscalar acc[2];
@@ -166,7 +169,7 @@ static kscalar ref_reduce_at(const kiln_expr *n, const int64_t *idx) {
 }
 
 /* A matrix product at output index idx, summed in long double (floats) or with wrap-around. */
-static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_matmul_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *a = ir_arg(n, 0), *b = ir_arg(n, 1);
     kiln_dtype dt = (kiln_dtype)n->dtype;
     int64_t K = a->shape[a->ndim - 1], i = a->ndim == 2 ? idx[0] : 0, j = b->ndim == 2 ? idx[a->ndim == 2 ? 1 : 0] : 0;
@@ -275,7 +278,7 @@ static ldbl ref_vec_sign(const ldbl *V, int64_t rows, int64_t stride, int64_t c)
 /* A LINALG node at idx: its matrix of the stack read whole, fn computed, the element picked.
  * Sign-free where the function is (eigenvectors and singular vectors: largest component
  * positive; qr: Householder reflections as LAPACK's, r_kk = -sign(a_kk)·norm). */
-static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_linalg_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *a = ir_arg(n, 0), *b = n->arg[1] != IR_NONE ? ir_arg(n, 1) : NULL;
     kiln_dtype dt = (kiln_dtype)n->dtype;
     int nd = a->ndim, nb = nd - 2, fn = n->keepdims;
@@ -434,7 +437,7 @@ static bool ref_before(kscalar vj, int64_t j, kscalar vk, int64_t k, kiln_dtype 
 }
 
 /* sort / argsort at idx: the line's element (or position) with exactly idx[axis] before it. */
-static kscalar ref_sort_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_sort_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)x->dtype;
     int64_t xi[KILN_MAX_DIMS], len = x->shape[n->axis];
@@ -454,7 +457,7 @@ static kscalar ref_sort_at(const kiln_expr *n, const int64_t *idx) {
 
 /* cumsum / cumprod / cummax / cummin at idx: the operand's elements along the axis up to idx,
  * in order (the running maximum and minimum from the first element, by np.maximum's rule). */
-static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)n->dtype;
     if (n->op == KILN_OP_SORT || n->op == KILN_OP_ARGSORT) return ref_sort_at(n, idx);
@@ -476,7 +479,7 @@ static kscalar ref_scan_at(const kiln_expr *n, const int64_t *idx) {
 
 /* A SOFTMAX node at idx: its row's maximum W (0 where not finite), e = exp(x - W) and s, the
  * sum of the row's e (in long double), then e / s, (x - W) - log(s) or log(s) + W. */
-static kscalar ref_rows_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_rows_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *x = ir_arg(n, 0);
     kiln_dtype dt = (kiln_dtype)n->dtype;
     int ax = n->axis;
@@ -506,7 +509,7 @@ static kscalar ref_rows_at(const kiln_expr *n, const int64_t *idx) {
 }
 
 /* An EMBED at idx: the value of its operand whose view position is idx, or zero. */
-static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_embed_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *v = ir_arg(n, 0);
     kscalar zero = ref_cast((kscalar){.i64 = 0}, KILN_I64, (kiln_dtype)n->dtype);
     for (int k = 0; k < n->ndim; k++)
@@ -535,7 +538,7 @@ static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx);
 /* A SCATTER at idx: zero joined, in order, by its operand's elements whose indices point at idx
  * (the sum of them, for scatter_add), each step in the operand's dtype; an .at's first element
  * there taken as it is (ir_scatter_at). */
-static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_scatter_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *v = ir_arg(n, 0), *ix = ir_arg(n, 1), *jx = n->arg[2] != IR_NONE ? ir_arg(n, 2) : NULL;
     kiln_dtype dt = (kiln_dtype)n->dtype;
     kiln_op combine = ir_scatter_combine(n->axes);
@@ -595,7 +598,7 @@ static int64_t ref_index_at(const kiln_expr *n, const int64_t *idx) { return ref
 /* searchsorted: how many of the sorted s come before the value at idx (right: or equal to
  * it), counted one by one: as sorting orders them, an equal value placed after it (left) or
  * before it (right). */
-static kscalar ref_search_at(const kiln_expr *n, const int64_t *idx) {
+REF_APART static kscalar ref_search_at(const kiln_expr *n, const int64_t *idx) {
     const kiln_expr *s = ir_arg(n, 0), *v = ir_arg(n, 1);
     kiln_dtype dt = (kiln_dtype)s->dtype;
     kscalar val = ref_at(v, idx, v->ndim), r = {.i64 = 0};
@@ -606,6 +609,41 @@ static kscalar ref_search_at(const kiln_expr *n, const int64_t *idx) {
         else r.i64 += ref_before(sk, !right, val, right, dt);
     }
     return r;
+}
+
+/* x[i] along an axis, x[..., i, j, ...] and take_along_axis */
+REF_APART static kscalar ref_gather_at(const kiln_expr *n, const int64_t *idx) {
+    const kiln_expr *x = ir_arg(n, 0);
+    int64_t xi[KILN_MAX_DIMS] = {0};
+    const kiln_expr *ix = ir_arg(n, 1);
+    int ax = n->axis;
+    int64_t ii[KILN_MAX_DIMS] = {0};
+    if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast together */
+        const kiln_expr *jx = ir_arg(n, 2);
+        int nb = n->ndim - (x->ndim - 2);
+        int64_t jj[KILN_MAX_DIMS] = {0};
+        for (int d = 0; d < ax; d++) xi[d] = idx[d];
+        for (int d = 0; d < ix->ndim; d++) ii[d] = ix->shape[d] == 1 ? 0 : idx[ax + nb - ix->ndim + d];
+        for (int d = 0; d < jx->ndim; d++) jj[d] = jx->shape[d] == 1 ? 0 : idx[ax + nb - jx->ndim + d];
+        for (int d = ax + 2; d < x->ndim; d++) xi[d] = idx[d - 2 + nb];
+        int64_t a = ref_index_at(ix, ii), b = ref_index_at(jx, jj);
+        xi[ax] = a < 0 ? a + x->shape[ax] : a;
+        xi[ax + 1] = b < 0 ? b + x->shape[ax + 1] : b;
+        return ref_at(x, xi, x->ndim);
+    }
+    if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along axis */
+        for (int d = 0; d < n->ndim; d++) {
+            ii[d] = ix->shape[d] == 1 ? 0 : idx[d];
+            xi[d] = x->shape[d] == 1 ? 0 : idx[d];
+        }
+    } else {
+        for (int d = 0; d < ax; d++) xi[d] = idx[d];
+        for (int d = 0; d < ix->ndim; d++) ii[d] = idx[ax + d];
+        for (int d = ax + 1; d < x->ndim; d++) xi[d] = idx[d - 1 + ix->ndim];
+    }
+    int64_t j = ref_index_at(ix, ii);
+    xi[ax] = j < 0 ? j + x->shape[ax] : j;
+    return ref_at(x, xi, x->ndim);
 }
 
 static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
@@ -653,38 +691,7 @@ static kscalar ref_at(const kiln_expr *n, const int64_t *idx, int nd) {
         xi[n->axis] -= a->shape[n->axis];
         return ref_at(b, xi, b->ndim);
     }
-    case KIND_GATHER: {
-        if (n->op == KILN_OP_SEARCH) return ref_search_at(n, idx);
-        const kiln_expr *ix = ir_arg(n, 1);
-        int ax = n->axis;
-        int64_t ii[KILN_MAX_DIMS] = {0};
-        if (n->keepdims == 2) { /* x[..., i, j, ...]: i and j broadcast together */
-            const kiln_expr *jx = ir_arg(n, 2);
-            int nb = n->ndim - (x->ndim - 2);
-            int64_t jj[KILN_MAX_DIMS] = {0};
-            for (int d = 0; d < ax; d++) xi[d] = idx[d];
-            for (int d = 0; d < ix->ndim; d++) ii[d] = ix->shape[d] == 1 ? 0 : idx[ax + nb - ix->ndim + d];
-            for (int d = 0; d < jx->ndim; d++) jj[d] = jx->shape[d] == 1 ? 0 : idx[ax + nb - jx->ndim + d];
-            for (int d = ax + 2; d < x->ndim; d++) xi[d] = idx[d - 2 + nb];
-            int64_t a = ref_index_at(ix, ii), b = ref_index_at(jx, jj);
-            xi[ax] = a < 0 ? a + x->shape[ax] : a;
-            xi[ax + 1] = b < 0 ? b + x->shape[ax + 1] : b;
-            return ref_at(x, xi, x->ndim);
-        }
-        if (n->keepdims) { /* take_along_axis: idx broadcast against x, except along axis */
-            for (int d = 0; d < n->ndim; d++) {
-                ii[d] = ix->shape[d] == 1 ? 0 : idx[d];
-                xi[d] = x->shape[d] == 1 ? 0 : idx[d];
-            }
-        } else {
-            for (int d = 0; d < ax; d++) xi[d] = idx[d];
-            for (int d = 0; d < ix->ndim; d++) ii[d] = idx[ax + d];
-            for (int d = ax + 1; d < x->ndim; d++) xi[d] = idx[d - 1 + ix->ndim];
-        }
-        int64_t j = ref_index_at(ix, ii);
-        xi[ax] = j < 0 ? j + x->shape[ax] : j;
-        return ref_at(x, xi, x->ndim);
-    }
+    case KIND_GATHER: return n->op == KILN_OP_SEARCH ? ref_search_at(n, idx) : ref_gather_at(n, idx);
     default: break;
     }
     kscalar v[3];

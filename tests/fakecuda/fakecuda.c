@@ -10,7 +10,8 @@
  *   modules     the CUBIN is ignored: the program's CUDA C, which kiln keeps under
  *               $KILN_CUDA_DUMP (<kernel>.cu, or <first kernel>_and_<n>.cu for a program of
  *               a plan's kernels), is compiled by g++ with tests/fakecuda/shim.h
- *               ($KILN_FAKECUDA_SHIM) into a shared object, one entry per kernel
+ *               ($KILN_FAKECUDA_SHIM) into a shared object, one entry per kernel (kept by
+ *               content under $KILN_FAKECUDA_CACHE, where that is set)
  *   launches    a block of blockDim.x threads (pthreads) runs the kernel for each block in
  *               turn; __syncthreads is a barrier of the block, __shfl_down_sync an exchange
  *               through memory between the 32 threads of a warp, __shared__ a static
@@ -162,18 +163,42 @@ static bool program_of(const char *dir, const char *base, char *prog, size_t cap
     return true;
 }
 
+static uint64_t fnv1a(uint64_t h, const char *s) {
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
 /* Compiles $KILN_CUDA_DUMP/<prog>.cu, with an entry for each of its kernels, into a shared
- * object. */
+ * object.  With $KILN_FAKECUDA_CACHE, the object is kept there under a hash of what made it
+ * (the program's text, the shim's, the compiler), so that another run or another build of the
+ * same kernels (the sanitizer build's after the release build's) loads it without g++. */
 static void *compile(const char *prog) {
-    const char *dir = getenv("KILN_CUDA_DUMP"), *shim = getenv("KILN_FAKECUDA_SHIM");
+    const char *dir = getenv("KILN_CUDA_DUMP"), *shim = getenv("KILN_FAKECUDA_SHIM"), *cache = getenv("KILN_FAKECUDA_CACHE");
+    const char *cxx = getenv("CXX") && *getenv("CXX") ? getenv("CXX") : "g++";
     if (!dir || !shim) return NULL;
-    char src[1024], wrap[1100], so[1100], cmd[4096];
+    char src[1024], wrap[1100], so[1100], out[1200], cmd[4096];
     snprintf(src, sizeof src, "%s/%s.cu", dir, prog);
     snprintf(wrap, sizeof wrap, "%s/%s.fake.cpp", dir, prog);
     snprintf(so, sizeof so, "%s/%s.fake.so", dir, prog);
     if (access(so, R_OK) == 0) return dlopen(so, RTLD_NOW | RTLD_LOCAL); /* compiled for an earlier module */
-    char *text = slurp(src);
-    FILE *f = text ? fopen(wrap, "w") : NULL;
+    char *text = slurp(src), *shim_text = text ? slurp(shim) : NULL;
+    if (!shim_text) {
+        free(text);
+        return NULL;
+    }
+    if (cache && *cache) {
+        snprintf(so, sizeof so, "%s/%016llx.so", cache,
+                 (unsigned long long)fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, text), shim_text), cxx));
+        if (access(so, R_OK) == 0) {
+            free(text);
+            free(shim_text);
+            void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+            if (!h) fprintf(stderr, "fakecuda: %s\n", dlerror());
+            return h;
+        }
+    }
+    free(shim_text);
+    FILE *f = fopen(wrap, "w");
     if (!f) {
         free(text);
         return NULL;
@@ -192,9 +217,17 @@ static void *compile(const char *prog) {
     /* linked against this library (kiln loaded it RTLD_LOCAL): threadIdx and the barriers */
     Dl_info self;
     if (!dladdr((void *)cuInit, &self) || !self.dli_fname) return NULL;
-    snprintf(cmd, sizeof cmd, "${CXX:-g++} -std=c++17 -O1 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'", shim, wrap, so,
+    if (cache && *cache) { /* made beside it, then renamed: another process sees all of it or none */
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cache);
+        if (system(cmd) != 0) return NULL;
+        snprintf(out, sizeof out, "%s.%ld.tmp", so, (long)getpid());
+    } else {
+        snprintf(out, sizeof out, "%s", so);
+    }
+    /* -O0: the kernels run on a few thousand elements, where g++'s time is what counts */
+    snprintf(cmd, sizeof cmd, "%s -std=c++17 -O0 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'", cxx, shim, wrap, out,
              self.dli_fname);
-    if (system(cmd) != 0) return NULL;
+    if (system(cmd) != 0 || (strcmp(out, so) && rename(out, so) != 0)) return NULL;
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     if (!h) fprintf(stderr, "fakecuda: %s\n", dlerror());
     return h;
