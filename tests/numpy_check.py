@@ -763,6 +763,9 @@ PRINTS = [
     "print(sorted([3, 1, 2]), sorted([3, 1, 2], reverse=True), sorted((2.5, -1, True)), sorted('hello'), sorted(['b', 'a', 'c']), sorted([[2, 1], [1, 5], [1, 2]]), sorted([]), sorted(array([3., 1, 2])), sorted([1, 1.0, True], reverse=True))",
     "xs = [1, 2, 3, 2]\nprint(list(reversed(xs)), list(reversed((4, 5))), list(reversed('ab')), xs.index(2), xs.count(2), (1, 2).count(1), ('a', 'b').index('b'), xs.count(9), [arange(2), 3].count(3))\nfor q in reversed(range(3)):\n    print(q, 'a' < 'b', 'b' <= 'a', 'abc' > 'ab', 'x' >= 'x')",
     "print(sorted([1, 'a']))", "print([1, 2].index(5))", "print('a' < 1)",
+    # a list's insert, pop, remove, clear and reverse (statements on a name; v = xs.pop() binds the item)
+    "xs = [1, 2, 3]\nxs.insert(0, 9)\nxs.insert(-1, 7)\nxs.insert(100, 5)\nxs.insert(-100, 4)\nv1 = xs.pop()\nv2 = xs.pop(0)\nv3 = xs.pop(-2)\nxs.remove(2)\nys = [zeros(2), 'a', [1, 2], 2.5]\nys.remove([1, 2])\nys.remove(2.5)\nv4a = ys.pop(0)\nv4a += 1\nys.reverse()\nzs = list(xs)\nzs.clear()\nzs.append(1)\nprint(xs, v1, v2, v3, ys, v4a, zs)\nstack = [1, 2, 3]\nwhile stack:\n    top = stack.pop()\n    print(top, len(stack))",
+    "xs = [1]\nxs.pop(5)", "xs = []\nxs.pop()", "xs = [1]\nxs.remove(3)", "xs = [1]\nxs.insert(1)", "xs = (1, 2)\nxs.pop()",
     "print(sum(Z, initial=1.5), sum(Z, initial=10, axis=0), max(zeros((0, 3)), axis=0, initial=-1), max(Z, where=Z > 2, initial=-5), sum(a, where=a > 0), sum(f, initial=0.1), min(a, initial=0), prod(Z, initial=2, axis=1, keepdims=True), Z.sum(initial=3), M.max(initial=100), min(Z, axis=1, where=[True, False, True, False], initial=99))",
     "print(sum(i, where=m), prod(k[:8], where=m[:8], axis=0), max(f, initial=-inf, where=~isnan(f)), max(zeros(0, dtype=int32), initial=-3), min(M, axis=(0, 1), initial=-1, keepdims=True), sum(m, initial=True))",
     "print(max(arange(5), where=arange(5) > 2))", "print(max(int32([1, 2]), initial=2**40))",

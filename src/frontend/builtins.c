@@ -1691,17 +1691,30 @@ static bool h_sorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* xs.index(value) and xs.count(value) of a list or tuple: the first position of an item equal to
  * value (Python's ValueError if none), the number of them (== as Python compares items) */
+/* The first item of sequence s equal to v (*first, or -1) and, with all, how many are */
+static bool seq_find(parser *p, const kval *s, const kval *v, bool all, size_t off, int64_t *first, int64_t *count) {
+    *first = -1, *count = 0;
+    for (int i = 0; i < s->n && (all || *first < 0); i++) {
+        bool eq = s->items[i].kind == KV_ARRAY && v->kind == KV_ARRAY && s->items[i].e == v->e; /* (identity first, as Python's) */
+        if (!eq && !fe_item_compare(p, KILN_OP_EQ, &s->items[i], v, off, &eq)) return false;
+        if (eq && *first < 0) *first = i;
+        *count += eq;
+    }
+    return true;
+}
+
+bool fe_list_find(kiln_ctx *ctx, fe_env *env, const kval *xs, const kval *v, int64_t *pos) {
+    parser p = {.ctx = ctx, .env = env};
+    int64_t count;
+    return seq_find(&p, xs, v, false, 0, pos, &count) && !p.failed;
+}
+
 static bool h_seq_find(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     const kval *s = arg(a, "a"), *v = arg(a, "value");
     if (s->kind != KV_LIST && s->kind != KV_TUPLE)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", s->kind == KV_ARRAY ? "an array" : "this value", f->name);
-    int64_t count = 0, first = -1;
-    for (int i = 0; i < s->n && (f->op || first < 0); i++) {
-        bool eq = s->items[i].kind == KV_ARRAY && v->kind == KV_ARRAY && s->items[i].e == v->e; /* (identity first, as Python's) */
-        if (!eq && !fe_item_compare(p, KILN_OP_EQ, &s->items[i], v, off, &eq)) return false;
-        if (eq && first < 0) first = i;
-        count += eq;
-    }
+    int64_t count, first;
+    if (!seq_find(p, s, v, f->op, off, &first, &count)) return false;
     if (!f->op && first < 0) return fe_err(p, off, KILN_ERR_ARG, "list.index(x): x not in %s", s->kind == KV_LIST ? "list" : "tuple");
     return fe_set_expr(p, out, kiln_int(p->ctx, f->op ? count : first), off);
 }
@@ -8173,12 +8186,14 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
         bool seq_method = f && f->fn == h_seq_find && self->kind == KV_TUPLE; /* (tuples have index and count) */
         if (!f || (!gen && !seq_method && self->kind != KV_ARRAY && self->kind != KV_LIST)) {
-            bool place = !strcmp(name, "sort") || !strcmp(name, "fill") || !strcmp(name, "append") || !strcmp(name, "extend");
+            static const char *const in_place[] = {"sort", "fill", "append", "extend", "insert", "pop", "remove", "clear", "reverse", NULL};
+            bool place = false;
+            for (int k = 0; in_place[k]; k++) place |= !strcmp(name, in_place[k]);
             bool ok = gen && !strcmp(name, "shuffle")
                           ? fe_err(p, off, KILN_ERR_NAME, "rng.shuffle(x) is a statement of its own on a name (it shuffles x in place)")
                       : gen ? fe_err(p, off, KILN_ERR_NAME, "a Generator has no method '%s' (kiln's: random integers standard_normal normal uniform "
                                                             "exponential standard_exponential choice permutation shuffle)", name)
-                      : place ? fe_err(p, off, KILN_ERR_NAME, "x.%s(...) is a statement of its own on a name (x.sort(), x.fill(v), xs.append(v)); "
+                      : place ? fe_err(p, off, KILN_ERR_NAME, "x.%s(...) is a statement of its own on a name (x.sort(), x.fill(v), xs.append(v), v = xs.pop()); "
                                                               "for a view, assign: x[0] = v, x[0] = sort(x[0])", name)
                               : fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", self->kind == KV_ARRAY ? "an array" : "this value", name);
             kval_free(p->ctx, self);

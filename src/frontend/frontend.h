@@ -149,6 +149,13 @@ const kval *fe_scope_value(const kiln_scope *s, const char *name);
 /* item (taken over) appended to the list name holds, in place: xs.append(v) without a copy of
  * the list; KILN_ERR_ARG when name holds no list. */
 kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item);
+/* The list name holds, edited in place by xs.insert(), xs.pop()...: its items are the scope's,
+ * freed and allocated with the scope's context; NULL when name holds no list. */
+kval *fe_scope_list(kiln_scope *s, const char *name);
+/* The position of the first item of list xs equal to v (Python's ==: the same array, equal
+ * sequences, or NumPy's comparison true), or -1; false with the context's error when comparing
+ * fails. */
+bool fe_list_find(kiln_ctx *ctx, fe_env *env, const kval *xs, const kval *v, int64_t *pos);
 /* Where values came from, for grad()'s warning: every binding has an identity, and a binding a
  * statement makes keeps those of the bindings its value read, and theirs (while still bound).
  * fe_scope_sources: those identities for a value that read deps (a new list in *ids that the

@@ -178,6 +178,11 @@ kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item) {
     return KILN_OK;
 }
 
+kval *fe_scope_list(kiln_scope *s, const char *name) {
+    int i = s && name ? find(s, name) : -1;
+    return i < 0 || !s->vals[i] || s->vals[i]->kind != KV_LIST ? NULL : s->vals[i];
+}
+
 const kval *fe_scope_value(const kiln_scope *s, const char *name) {
     int i = s && name ? find(s, name) : -1;
     return i < 0 ? NULL : s->vals[i];

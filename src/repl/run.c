@@ -41,8 +41,9 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
-    S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append and extend, an
-                   array's sort and fill (x: "(...)"); random.shuffle(names[0]) too */
+    S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append, extend, insert,
+                   pop (names[1] = names[0].pop(...) binds the item), remove, clear and
+                   reverse, an array's sort and fill (x: "(...)"); random.shuffle(names[0]) too */
 } stmt_kind;
 
 #define MAX_TARGETS 8
@@ -590,7 +591,23 @@ static bool call_stmt(const char *t, size_t a, size_t b, const char *name, size_
     return true;
 }
 
-/* One simple statement t[a, b) (trimmed) into st; false after reporting. */
+/* NAME = LIST.pop(...): the item taken out of the list (names[0]), bound to NAME (names[1]) */
+static bool pop_stmt(stmt *st, const char *t, size_t a, size_t b) {
+    size_t n = a;
+    while (n < b && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
+    size_t eq = trim_left(t, n, b), r = eq + 1 < b ? trim_left(t, eq + 1, b) : b, rn = r;
+    if (!is_ident(t, a, n) || n - a >= sizeof st->names[1] || eq + 1 >= b || t[eq] != '=' || t[eq + 1] == '=') return false;
+    while (rn < b && (isalnum((unsigned char)t[rn]) || t[rn] == '_')) rn++;
+    if (!is_ident(t, r, rn) || rn - r >= sizeof st->names[0] || rn >= b || t[rn] != '.' || !call_stmt(t, rn + 1, b, "pop", &st->x, &st->xlen))
+        return false;
+    memcpy(st->names[0], t + r, rn - r);
+    st->names[0][rn - r] = 0;
+    memcpy(st->names[1], t + a, n - a);
+    st->names[1][n - a] = 0;
+    snprintf(st->method, sizeof st->method, "pop");
+    return true;
+}
+
 /* shuffle(NAME) and rng.shuffle(NAME) (st->x: the parenthesized argument): NAME's rows shuffled in
  * place, as a statement. */
 static bool shuffle_stmt(prog *pg, stmt *st, const char *t, size_t b) {
@@ -606,6 +623,7 @@ static bool shuffle_stmt(prog *pg, stmt *st, const char *t, size_t b) {
     return st->kind = S_METHOD, true;
 }
 
+/* One simple statement t[a, b) (trimmed) into st; false after reporting. */
 static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
     st->start = a;
@@ -646,7 +664,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             st->x = a, st->xlen = b - a; /* (the whole call: the frontend gives the array's new value) */
             return st->kind = S_METHOD, true;
         }
-    static const char *const in_place[] = {"append", "extend", "sort", "fill", NULL};
+    static const char *const in_place[] = {"append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort", "fill", NULL};
     if (call_stmt(t, a, b, "np.random.shuffle", &st->x, &st->xlen) || call_stmt(t, a, b, "random.shuffle", &st->x, &st->xlen) ||
         call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) /* its argument, a name */
         return shuffle_stmt(pg, st, t, b);
@@ -669,6 +687,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (call_stmt(t, a, b, "save", &st->x, &st->xlen) || call_stmt(t, a, b, "np.save", &st->x, &st->xlen)) return st->kind = S_SAVE, true;
     if (call_stmt(t, a, b, "seed", &st->x, &st->xlen) || call_stmt(t, a, b, "np.random.seed", &st->x, &st->xlen))
         return st->kind = S_SEED, true;
+    if (pop_stmt(st, t, a, b)) return st->kind = S_METHOD, true;
     /* an assignment: targets '=' ... '=' value, or NAME augop value */
     size_t eq = scan_top(t, a, b, is_assign, NULL);
     if (eq == b) {
@@ -2111,10 +2130,83 @@ static int exec_in_place(prog *pg, stmt *st) {
     return rc;
 }
 
+/* xs.insert(i, v), xs.pop(i=-1) (NAME = xs.pop(i) binds the item), xs.remove(v), xs.clear()
+ * and xs.reverse() of a list, in place, with Python's errors. */
+static int exec_list_edit(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    const char *name = st->names[0], *m = st->method;
+    kval *xs = fe_scope_list(s->scope, name);
+    char msg[200];
+    if (!xs) {
+        if (kiln_scope_get(s->scope, name)) snprintf(msg, sizeof msg, "an array has no method '%s'", m);
+        else if (fe_scope_value(s->scope, name)) snprintf(msg, sizeof msg, "'%s' is not a list: %s() is a list's", name, m);
+        else snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        return report(pg, st->start, msg);
+    }
+    callargs c = {0};
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
+    if (rc) return rc;
+    int want = m[0] == 'i' ? 2 : m[0] == 'r' && m[2] == 'm' ? 1 : m[0] == 'p' ? -1 : 0; /* -1: at most 1 */
+    int64_t at = -1;
+    if (c.nkw) {
+        snprintf(msg, sizeof msg, "list.%s() takes no keyword arguments", m);
+        rc = report(pg, st->x, msg);
+    } else if (want >= 0 ? c.npos != want : c.npos > 1) {
+        if (want > 0) snprintf(msg, sizeof msg, "%s expected %d argument%s, got %d", m, want, want > 1 ? "s" : "", c.npos);
+        else if (want < 0) snprintf(msg, sizeof msg, "pop expected at most 1 argument, got %d", c.npos);
+        else snprintf(msg, sizeof msg, "list.%s() takes no arguments (%d given)", m, c.npos);
+        rc = report(pg, st->x, msg);
+    } else if ((m[0] == 'i' || m[0] == 'p') && c.npos && !int_now(ctx, &c.pos[0], &at)) {
+        rc = report(pg, st->x + c.pos[0].off, "list indices must be integers");
+    } else if (m[0] == 'i') { /* Python's clamp: before the first, after the last */
+        int64_t n = xs->n, i = at < 0 ? (at + n < 0 ? 0 : at + n) : at > n ? n : at;
+        kval one = {.kind = KV_LIST, .n = 1, .items = &c.pos[1]}, fz = {0};
+        bool frozen = freeze(pg, &one, &fz);
+        kval *items = frozen ? kiln_realloc(ctx, xs->items, (size_t)(n + 1) * sizeof *items) : NULL;
+        if (!frozen) {
+            rc = report_kiln(pg, st->x);
+        } else if (!items) {
+            rc = report(pg, st->x, "out of memory");
+        } else {
+            memmove(items + i + 1, items + i, (size_t)(n - i) * sizeof *items);
+            items[i] = fz.items[0];
+            memset(&fz.items[0], 0, sizeof fz.items[0]);
+            xs->items = items;
+            xs->n++;
+        }
+        kval_free(ctx, &fz);
+    } else if (m[0] == 'p' || (m[0] == 'r' && m[2] == 'm')) { /* pop, remove: an item taken out */
+        int64_t i = at < 0 ? at + xs->n : at;
+        if (m[0] == 'r' && !fe_list_find(ctx, &(fe_env){.scope = s->scope}, xs, &c.pos[0], &i)) rc = report_kiln(pg, st->x);
+        else if (m[0] == 'r' && i < 0) rc = report(pg, st->x, "list.remove(x): x not in list");
+        else if (xs->n == 0) rc = report(pg, st->x, "pop from empty list");
+        else if (i < 0 || i >= xs->n) rc = report(pg, st->x, "pop index out of range");
+        if (rc == RUN_OK) {
+            kval item = xs->items[i];
+            memmove(xs->items + i, xs->items + i + 1, (size_t)(xs->n - i - 1) * sizeof *xs->items);
+            xs->n--;
+            if (st->names[1][0]) rc = assign_one(pg, st, st->names[1], &item, st->start);
+            kval_free(ctx, &item);
+        }
+    } else if (m[0] == 'c') {
+        for (int i = 0; i < xs->n; i++) kval_free(ctx, &xs->items[i]);
+        xs->n = 0;
+    } else {
+        for (int i = 0, j = xs->n - 1; i < j; i++, j--) {
+            kval t = xs->items[i];
+            xs->items[i] = xs->items[j], xs->items[j] = t;
+        }
+    }
+    callargs_free(s, &c);
+    return rc;
+}
+
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
     for (int k = 0; fe_in_place[k]; k++)
         if (!strcmp(st->method, fe_in_place[k])) return exec_in_place(pg, st);
+    if (strchr("iprc", st->method[0]) || !strcmp(st->method, "reverse")) return exec_list_edit(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
     bool list = m[0] == 'a' || m[0] == 'e';
