@@ -43,6 +43,15 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # instrumented); the suppressions name only libraries kiln does not build
 CC=clang-14 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_TSAN=ON >/dev/null
 cmake --build build-tsan -j "$jobs" --target kiln_tests
-OMP_TOOL_LIBRARIES=$(ls /usr/lib/llvm-14/lib/libarcher.so) KILN_NO_BLAS=1 CK_FORK=no \
-  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tools/tsan.supp" build-tsan/kiln_tests
+# (as two processes, one per core: the reduce suite, the heaviest, and all the others)
+tsan() {
+  OMP_TOOL_LIBRARIES=$(ls /usr/lib/llvm-14/lib/libarcher.so) KILN_NO_BLAS=1 CK_FORK=no \
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tools/tsan.supp" "$@" build-tsan/kiln_tests
+}
+tsan_log=$(mktemp)
+tsan env CK_RUN_SUITE=reduce > "$tsan_log" 2>&1 & tsan_reduce=$!
+tsan env KILN_SKIP_SUITES=reduce || { kill "$tsan_reduce" 2>/dev/null; exit 1; }
+wait "$tsan_reduce" || { cat "$tsan_log"; exit 1; }
+cat "$tsan_log"
+rm -f "$tsan_log"
 bash tools/fuzz.sh "${FUZZ_SECONDS:-45}"

@@ -2077,17 +2077,19 @@ static void skip_to(parser *p, const char *const *names, bool ops) {
 
 static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
-/* 1 + the offset of the last word w (not part of a longer name) in p's source, or 0 */
+/* 1 + the offset of the last word w (not part of a longer name) in p's source at or after the
+ * current token, or 0 (the scan stops there: an f-string's field has a parser of its own) */
 static size_t last_word(const parser *p, const char *w) {
     size_t n = strlen(w);
-    for (size_t i = p->lx.len; i >= n; i--) {
+    for (size_t i = p->lx.len; i >= n && i - n >= p->tok.off; i--) {
         const char *at = p->lx.src + i - n;
         if (!memcmp(at, w, n) && (i == p->lx.len || !is_name_char(at[n])) && (i == n || !is_name_char(at[-1]))) return i - n + 1;
     }
     return 0;
 }
 
-/* Whether the word w ('if' or 'for') can be ahead of the current token */
+/* Whether the word 'if' (else 'for') can be ahead of the current token: found once, from the
+ * first look ahead's token on (later ones are further on) */
 static bool word_may_follow(parser *p, bool is_if) {
     if (!p->words_known) {
         p->last_if = last_word(p, "if");

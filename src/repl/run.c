@@ -1936,11 +1936,14 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
 }
 
 /* The integer v stands for: a constant, or a computed 0-d integer array evaluated now (range(n)
- * with n = sum(m), as NumPy's integers are indices). */
-static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out) {
+ * with n = sum(m), as NumPy's integers are indices); with bools, True and False too (a list's
+ * insert and pop take them, as Python's do). */
+static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out, bool bools) {
     kscalar s;
     kiln_dtype dt;
-    if (v->kind != KV_ARRAY || v->e->ndim != 0 || !dtype_is_int((kiln_dtype)v->e->dtype) || !fe_scalar_now(ctx, v->e, &s, &dt)) return false;
+    if (v->kind != KV_ARRAY || v->e->ndim != 0 || !(dtype_is_int((kiln_dtype)v->e->dtype) || (bools && v->e->dtype == KILN_BOOL)) ||
+        !fe_scalar_now(ctx, v->e, &s, &dt))
+        return false;
     *out = ref_cast(s, dt, KILN_I64).i64;
     return true;
 }
@@ -1974,7 +1977,7 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
         int64_t v[3] = {0, 0, 1};
         bool ok = c.npos >= 1 && c.npos <= 3 && !c.nkw;
         kiln_clear_error(s->ctx);
-        for (int i = 0; i < c.npos && ok; i++) ok = int_now(s->ctx, &c.pos[i], &v[i]);
+        for (int i = 0; i < c.npos && ok; i++) ok = int_now(s->ctx, &c.pos[i], &v[i], false);
         if (!ok && kiln_errcode(s->ctx) != KILN_OK) rc = report_kiln(pg, call);
         else if (!ok) rc = report(pg, call, "range() takes 1 to 3 integers");
         int64_t r0 = c.npos == 1 ? 0 : v[0], r1 = c.npos == 1 ? v[0] : v[1], step = c.npos == 3 ? v[2] : 1;
@@ -2157,7 +2160,7 @@ static int exec_list_edit(prog *pg, stmt *st) {
         else if (want < 0) snprintf(msg, sizeof msg, "pop expected at most 1 argument, got %d", c.npos);
         else snprintf(msg, sizeof msg, "list.%s() takes no arguments (%d given)", m, c.npos);
         rc = report(pg, st->x, msg);
-    } else if ((m[0] == 'i' || m[0] == 'p') && c.npos && !int_now(ctx, &c.pos[0], &at)) {
+    } else if ((m[0] == 'i' || m[0] == 'p') && c.npos && !int_now(ctx, &c.pos[0], &at, true)) {
         rc = report(pg, st->x + c.pos[0].off, "list indices must be integers");
     } else if (m[0] == 'i') { /* Python's clamp: before the first, after the last */
         int64_t n = xs->n, i = at < 0 ? (at + n < 0 ? 0 : at + n) : at > n ? n : at;

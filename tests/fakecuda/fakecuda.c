@@ -18,12 +18,14 @@
  * The device: "kiln fake GPU", compute capability 9.0, 2 multiprocessors, driver 13.0.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef int CUresult;
@@ -163,6 +165,9 @@ static bool program_of(const char *dir, const char *base, char *prog, size_t cap
     return true;
 }
 
+/* each kernel's entry in the wrapper g++ compiles */
+#define WRAP_FORMAT "extern \"C\" void kc_fake_entry_%.*s(const void *p) { kc_fake_call(%.*s, p); }\n"
+
 static uint64_t fnv1a(uint64_t h, const char *s) {
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
     return h;
@@ -186,15 +191,20 @@ static void *compile(const char *prog) {
         free(text);
         return NULL;
     }
+    /* g++'s command, but for its files: part of the cache's key, as the texts are */
+    static const char compile_cmd[] = "%s -std=c++17 -O0 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'";
     if (cache && *cache) {
-        snprintf(so, sizeof so, "%s/%016llx.so", cache,
-                 (unsigned long long)fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, text), shim_text), cxx));
+        uint64_t h = fnv1a(fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, text), shim_text), cxx), compile_cmd);
+        snprintf(so, sizeof so, "%s/%016llx.so", cache, (unsigned long long)fnv1a(h, WRAP_FORMAT));
         if (access(so, R_OK) == 0) {
-            free(text);
-            free(shim_text);
-            void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-            if (!h) fprintf(stderr, "fakecuda: %s\n", dlerror());
-            return h;
+            void *lib = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+            if (lib) {
+                free(text);
+                free(shim_text);
+                return lib;
+            }
+            fprintf(stderr, "fakecuda: %s (made again)\n", dlerror());
+            unlink(so);
         }
     }
     free(shim_text);
@@ -210,24 +220,26 @@ static void *compile(const char *prog) {
         if (!n) break;
         n += 2;
         int l = (int)strcspn(n, "(");
-        fprintf(f, "extern \"C\" void kc_fake_entry_%.*s(const void *p) { kc_fake_call(%.*s, p); }\n", l, n, l, n);
+        fprintf(f, WRAP_FORMAT, l, n, l, n);
     }
     free(text);
     fclose(f);
     /* linked against this library (kiln loaded it RTLD_LOCAL): threadIdx and the barriers */
     Dl_info self;
     if (!dladdr((void *)cuInit, &self) || !self.dli_fname) return NULL;
-    if (cache && *cache) { /* made beside it, then renamed: another process sees all of it or none */
-        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cache);
-        if (system(cmd) != 0) return NULL;
-        snprintf(out, sizeof out, "%s.%ld.tmp", so, (long)getpid());
+    if (cache && *cache) { /* made beside it, then renamed: another process or thread sees all of it or none */
+        if (mkdir(cache, 0777) != 0 && errno != EEXIST) return fprintf(stderr, "fakecuda: cannot make %s\n", cache), NULL;
+        snprintf(out, sizeof out, "%s.%ld.%lx.tmp", so, (long)getpid(), (unsigned long)pthread_self());
     } else {
         snprintf(out, sizeof out, "%s", so);
     }
     /* -O0: the kernels run on a few thousand elements, where g++'s time is what counts */
-    snprintf(cmd, sizeof cmd, "%s -std=c++17 -O0 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'", cxx, shim, wrap, out,
-             self.dli_fname);
-    if (system(cmd) != 0 || (strcmp(out, so) && rename(out, so) != 0)) return NULL;
+    snprintf(cmd, sizeof cmd, compile_cmd, cxx, shim, wrap, out, self.dli_fname);
+    if (system(cmd) != 0 || (strcmp(out, so) && rename(out, so) != 0)) {
+        fprintf(stderr, "fakecuda: could not make %s: %s\n", so, cmd);
+        unlink(out);
+        return NULL;
+    }
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     if (!h) fprintf(stderr, "fakecuda: %s\n", dlerror());
     return h;
