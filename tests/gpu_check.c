@@ -137,7 +137,7 @@ static void diff_at(int64_t n, int64_t rows, int64_t cols) {
     corpus c = make_corpus();
     int ran = 0, bad = 0;
     const char *st = getenv("KILN_GPU_CHECK_STEP"); /* every step-th expression (the fake driver's test) */
-    int step = (st && atoi(st) > 0 ? atoi(st) : 1) * (getenv("KILN_CUDA_TEST_QUICK") ? 4 : 1); /* sanitizers: fewer */
+    int step = (st && atoi(st) > 0 ? atoi(st) : 1) * (getenv("KILN_CUDA_TEST_QUICK") ? 8 : 1); /* sanitizers: fewer */
     for (int k = 0; k < c.n; k++) {
         if (k % step) {
             free(c.v[k]);

@@ -765,6 +765,8 @@ PRINTS = [
     "print(sorted([1, 'a']))", "print([1, 2].index(5))", "print('a' < 1)",
     # a list's insert, pop, remove, clear and reverse (statements on a name; v = xs.pop() binds the item)
     "xs = [1, 2, 3]\nxs.insert(0, 9)\nxs.insert(-1, 7)\nxs.insert(100, 5)\nxs.insert(-100, 4)\nv1 = xs.pop()\nv2 = xs.pop(0)\nv3 = xs.pop(-2)\nxs.remove(2)\nys = [zeros(2), 'a', [1, 2], 2.5]\nys.remove([1, 2])\nys.remove(2.5)\nv4a = ys.pop(0)\nv4a += 1\nys.reverse()\nzs = list(xs)\nzs.clear()\nzs.append(1)\nprint(xs, v1, v2, v3, ys, v4a, zs)\nstack = [1, 2, 3]\nwhile stack:\n    top = stack.pop()\n    print(top, len(stack))",
+    "w3 = arange(3)\nys = [[w3, 1], 5]\nys.remove([w3, 1])\nzs = [(w3, 2), 4]\nzs.remove((w3, 2))\nxs = [1, 2, 3]\nxs.insert(True, 7)\nv5 = xs.pop(False)\nprint(ys, zs, xs, v5, [w3, 1] == [w3, 1], (w3, 2) != (w3, 2), [w3, 3].index(w3), [w3, w3].count(w3))",
+    "w3 = arange(3)\nprint([w3, 1] == [w3 + 0, 1])",
     "xs = [1]\nxs.pop(5)", "xs = []\nxs.pop()", "xs = [1]\nxs.remove(3)", "xs = [1]\nxs.insert(1)", "xs = (1, 2)\nxs.pop()",
     "print(sum(Z, initial=1.5), sum(Z, initial=10, axis=0), max(zeros((0, 3)), axis=0, initial=-1), max(Z, where=Z > 2, initial=-5), sum(a, where=a > 0), sum(f, initial=0.1), min(a, initial=0), prod(Z, initial=2, axis=1, keepdims=True), Z.sum(initial=3), M.max(initial=100), min(Z, axis=1, where=[True, False, True, False], initial=99))",
     "print(sum(i, where=m), prod(k[:8], where=m[:8], axis=0), max(f, initial=-inf, where=~isnan(f)), max(zeros(0, dtype=int32), initial=-3), min(M, axis=(0, 1), initial=-1, keepdims=True), sum(m, initial=True))",

@@ -1695,7 +1695,7 @@ static bool h_sorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 static bool seq_find(parser *p, const kval *s, const kval *v, bool all, size_t off, int64_t *first, int64_t *count) {
     *first = -1, *count = 0;
     for (int i = 0; i < s->n && (all || *first < 0); i++) {
-        bool eq = s->items[i].kind == KV_ARRAY && v->kind == KV_ARRAY && s->items[i].e == v->e; /* (identity first, as Python's) */
+        bool eq = fe_same_object(&s->items[i], v); /* (identity first, as Python's) */
         if (!eq && !fe_item_compare(p, KILN_OP_EQ, &s->items[i], v, off, &eq)) return false;
         if (eq && *first < 0) *first = i;
         *count += eq;

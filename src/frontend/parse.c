@@ -3105,6 +3105,10 @@ static bool seq_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out);
 static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res);
 
+bool fe_same_object(const kval *a, const kval *b) {
+    return a->kind == KV_ARRAY && b->kind == KV_ARRAY && a->alias && b->alias && a->e == b->e;
+}
+
 /* Python's a OP b for two items of sequences: sequences as Python compares them, anything else
  * as the truth of NumPy's comparison (a number, an array of one element). */
 bool fe_item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res) {
@@ -3134,8 +3138,9 @@ static bool seq_compare(parser *p, kiln_op op, const kval *a, const kval *b, siz
     }
     int n = a->n < b->n ? a->n : b->n;
     for (int i = 0; i < n; i++) {
-        bool same;
-        if (!fe_item_compare(p, KILN_OP_EQ, &a->items[i], &b->items[i], off, &same)) return false;
+        const kval *x = &a->items[i], *y = &b->items[i];
+        bool same = fe_same_object(x, y); /* (identity first, as Python's) */
+        if (!same && !fe_item_compare(p, KILN_OP_EQ, x, y, off, &same)) return false;
         if (same) continue;
         if (eqop) {
             *res = op == KILN_OP_NE;

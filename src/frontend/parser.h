@@ -74,6 +74,9 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n);
 /* Python's a OP b for two items of sequences (*res: its truth): sequences as Python compares
  * them, strings by their characters, anything else as the truth of NumPy's comparison. */
 bool fe_item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res);
+/* Whether a and b are one Python object: the same name's array (a + 0 is a new one in NumPy,
+ * though the same node in kiln's graph) */
+bool fe_same_object(const kval *a, const kval *b);
 
 /* The truth value of v (a Python number, or an array of one element, evaluated now). */
 bool fe_truth(parser *p, const kval *v, bool *out);
