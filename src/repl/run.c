@@ -2189,7 +2189,16 @@ static int exec_list_edit(prog *pg, stmt *st) {
             kval item = xs->items[i];
             memmove(xs->items + i, xs->items + i + 1, (size_t)(xs->n - i - 1) * sizeof *xs->items);
             xs->n--;
-            if (st->names[1][0]) rc = assign_one(pg, st, st->names[1], &item, st->start);
+            if (st->names[1][0]) {
+                rc = assign_one(pg, st, st->names[1], &item, st->start);
+            } else if (m[0] == 'p' && !s->quiet) { /* xs.pop() alone shows the item, as an expression's value shows */
+                kstr b = {0};
+                int err = 0;
+                repr_value(s, &item, &b, false, &err);
+                if (err) rc = report_kiln(pg, st->x);
+                else if (b.s) kstr_printf(&b, "\n"), print_out(b.s);
+                kstr_free(&b);
+            }
             kval_free(ctx, &item);
         }
     } else if (m[0] == 'c') {
