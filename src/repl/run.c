@@ -2142,7 +2142,8 @@ static int exec_list_edit(prog *pg, stmt *st) {
     kval *xs = fe_scope_list(s->scope, name);
     char msg[200];
     if (!xs) {
-        if (kiln_scope_get(s->scope, name)) snprintf(msg, sizeof msg, "an array has no method '%s'", m);
+        if (kiln_scope_get(s->scope, name) && fe_scope_py(s->scope, name)) snprintf(msg, sizeof msg, "'%s' is a number: %s() is a list's", name, m);
+        else if (kiln_scope_get(s->scope, name)) snprintf(msg, sizeof msg, "an array has no method '%s'", m);
         else if (fe_scope_value(s->scope, name)) snprintf(msg, sizeof msg, "'%s' is not a list: %s() is a list's", name, m);
         else snprintf(msg, sizeof msg, "name '%s' is not defined", name);
         return report(pg, st->start, msg);
