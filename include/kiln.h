@@ -73,6 +73,7 @@ typedef enum kiln_dtype {
     KILN_I64,
     KILN_F32,
     KILN_F64,
+    KILN_U8, /* 1 byte, unsigned (after the others, so that their values stay as they were) */
     KILN_DTYPE_COUNT
 } kiln_dtype;
 

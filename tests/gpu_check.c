@@ -76,7 +76,8 @@ static bool same(const kiln_array *g, const kiln_array *c, bool loose, bool f32_
         }
         double x = 0, y = 0;
         switch (dt) {
-        case KILN_BOOL: ok = *p == *q; break;
+        case KILN_BOOL:
+        case KILN_U8: ok = *p == *q; break;
         case KILN_I32: ok = *(const int32_t *)(const void *)p == *(const int32_t *)(const void *)q; break;
         case KILN_I64: ok = *(const int64_t *)(const void *)p == *(const int64_t *)(const void *)q; break;
         case KILN_F32:

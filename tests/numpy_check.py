@@ -750,6 +750,35 @@ CASES += [
     ("average(N, weights=u)", 0),
 ]
 
+# uint8 (ub: 1-D with 0, 1, 127, 128, 254, 255; UB: 3×4): NumPy 2's promotion, wrap-around,
+# casts from floats through int32, Python integers out of bounds
+CASES += [
+    ("ub + ub", 0), ("ub - ub[::-1]", 0), ("ub * 3", 0), ("ub * ub", 0), ("ub // 7", 0), ("ub % 9", 0),
+    ("ub // ub[::-1]", 0), ("ub % ub[::-1]", 0), ("fmod(ub, ub[::-1])", 0), ("-ub", 0), ("~ub", 0), ("negative(ub)", 0),
+    ("ub >> 3", 0), ("ub << 3", 0), ("ub << ub % 10", 0), ("ub >> ub % 10", 0), ("abs(ub)", 0), ("sign(ub)", 0),
+    ("ub / 3", 0), ("ub / ub[::-1]", 0), ("ub * 1.5", 0), ("ub + 300", 0), ("ub - -1", 0), ("ub + 255", 0),
+    ("ub < -1", 0), ("ub != 256", 0), ("-1 < ub", 0), ("ub == 300", 0), ("300 >= ub", 0), ("ub <= 2**40", 0),
+    ("k < 2**40", 0), ("k >= -2**40", 0), ("2**31 == k", 0),
+    ("ub + i", 0), ("ub + k", 0), ("ub * f", 0), ("ub + a", 0), ("ub + m", 0), ("ub * True", 0), ("m - ub", 0),
+    ("ub & 0x0f", 0), ("ub | m", 0), ("ub ^ ub[::-1]", 0), ("ub ** 2", 0), ("ub ** (ub % 4)", 0), ("square(ub)", 0),
+    ("maximum(ub, ub[::-1])", 0), ("minimum(ub, 100)", 0), ("where(ub > 100, ub, 0)", 0), ("where(m, ub, k)", 0),
+    ("clip(ub, 10, 200)", 0), ("floor(ub)", 0), ("isnan(ub)", 0), ("isfinite(UB)", 0),
+    ("ub.astype(int32)", 0), ("ub.astype(float32)", 0), ("ub.astype(bool)", 0), ("a.astype(uint8)", 0), ("f.astype(uint8)", 0),
+    ("i.astype(uint8)", 0), ("k.astype(uint8)", 0), ("m.astype(uint8)", 0), ("uint8(k)", 0), ("uint8(7)", 0), ("uint8(300)", 0),
+    ("uint8(-1)", 0), ("uint8(255.9)", 0), ("array([1, 2, 255], dtype=uint8)", 0), ("array([1, 256], dtype=uint8)", 0),
+    ("zeros(3, uint8)", 0), ("ones((2, 2), dtype='u1')", 0), ("full(3, 7, dtype=ubyte)", 0), ("ub.astype('B')", 0),
+    ("sum(ub)", 0), ("max(ub)", 0), ("min(UB, 0)", 0), ("argmax(ub)", 0), ("argmin(UB, 1)", 0), ("mean(ub)", 0),
+    ("mean(UB, 1)", 0), ("any(ub)", 0), ("all(UB, 0)", 0), ("var(ub)", 1e-15), ("std(UB, 0)", 1e-15), ("ptp(ub)", 0),
+    ("sort(ub)", 0), ("sort(UB, 0)", 0), ("argsort(ub, kind='stable')", 0), ("cumsum(ub)", 0), ("prod(UB % 3 + 1, 0)", 0),
+    ("median(ub)", 0), ("UB @ UB.T", 0), ("ub @ ub", 0), ("UB.T", 0), ("UB[1:, ::2]", 0), ("UB[UB > 100]", 0),
+    ("ub[ub % 5]", 0), ("take(ub, ub % 7)", 0), ("UB[ub[:2] % 3]", 0), ("concatenate([ub, ub[::-1]])", 0), ("stack([UB, UB])", 0),
+    ("unique(ub)", 0), ("bincount(ub)", 0), ("searchsorted(sort(ub), ub)", 0), ("count_nonzero(ub)", 0), ("diff(ub)", 0),
+    ("isin(ub, [1, 2, 255])", 0), ("reshape(UB, 12)", 0), ("ub[3]", 0), ("ub[3] + 1", 0), ("ub[3] * ub[4]", 0),
+    ("sqrt(ub)", 0), ("exp(UB)", 4), ("rint(ub)", 0), ("gcd(ub, 6)", 0), ("lcm(ub, 3)", 0), ("reciprocal(ub)", 0),
+    ("pad(ub[:3], 1, constant_values=7)", 0), ("pad(ub[:3], 1, constant_values=300)", 0), ("pad(ub[:3], (1, 2), constant_values=(-1, 2**40))", 0),
+    ("pad(ub[:3], 1, constant_values=300.7)", 0),
+]
+
 PRINTS = [
     # print: arrays (str), NumPy scalars, Python numbers, tuples, dtypes, strings, sep= and end=
     "print(binary_repr(5, width=-1))", "print(base_repr(10, base=3, padding=-2))",
@@ -758,6 +787,10 @@ PRINTS = [
     "print(arange(0, 5, 0.5, dtype=int32), arange(1.5, 7, 1.3, dtype=int64), arange(-3.7, 2, 1.1, dtype=int32), arange(5.0, dtype=int32), arange(2.5, -1, -0.75, dtype=int64))",
     "print(linspace(0, 1, 5, retstep=True), linspace(2, 3, 1, retstep=True), linspace(0, 10, 4, endpoint=False, retstep=True, dtype=int32), linspace(-1, 1, 0, retstep=True))",
     "print(M.nbytes, M.itemsize, f.nbytes, m.itemsize, zeros((3, 0)).nbytes, (M > 0).nbytes, k.T.nbytes)",
+    # uint8: repr with its dtype, NumPy scalars, formats
+    "ub[:6]", "print(ub[:6])", "UB", "print(UB)", "ub[3]", "print(ub[3])", "uint8(7)", "ub.dtype", "print(UB.dtype, UB.itemsize, UB.nbytes)",
+    "print(f'{ub[5]:5d} {ub[4]:x} {ub[3]:.2f}')", "ub[:3] / 2", "zeros(2, uint8)", "print(ub[5] + 1, ub[5] - 200, ub[:4] + 250)",
+    "print(ub[:8].tolist(), ub[5].item(), int(ub[4]), float(ub[7]), ub.dtype.kind, can_cast(int32, uint8, 'same_kind'), can_cast(uint8, int32, 'same_kind'))",
     "x = arange(24).reshape(2, 3, 4)\nprint(x.reshape(4, 6, order='F'), x.ravel('F'), x.flatten(order='F'), reshape(x, (3, -1), order='F'), ravel(x.T, order='F'), x.reshape((24,), order='A'))\ny = x.T.ravel('F')\ny[0] = 100\nz = x.reshape(6, 4, order='F')\nz[1, 1] = -5\nw = x.flatten('F')\nw[2] = 77\nprint(x)",
     "print(arange(6).reshape(2, 3, order='Q'))",
     "print(sorted([3, 1, 2]), sorted([3, 1, 2], reverse=True), sorted((2.5, -1, True)), sorted('hello'), sorted(['b', 'a', 'c']), sorted([[2, 1], [1, 5], [1, 2]]), sorted([]), sorted(array([3., 1, 2])), sorted([1, 1.0, True], reverse=True))",
@@ -838,6 +871,13 @@ PRINTS = [
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
 PROGRAMS = [
+    # uint8 arrays written: wrap-around in place, Python integers out of bounds refused
+    "x = zeros(4, dtype=uint8)\nx += 250\nx[1:] += 10\nx[3] = 255\nx[0] -= 1\nprint(x, x.dtype)",
+    "x = zeros(4, dtype=uint8)\nx[2] = 300",
+    "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",
+    "x = zeros(4, dtype=uint8)\nx[0] = -1",
+    "x = ones(3, dtype=uint8)\nx[1:] = [7, 256]",
+    "x = arange(6).astype(uint8)\nx[x > 2] = 200\nx *= 2\ny = x // 3\nprint(x, y, y.dtype, x[::-1].sum())",
     # item assignment: views of the memory, masks, integer arrays, augmented, errors
     "x = zeros(3)\nx[1] = 5\nprint(x)",
     "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
@@ -1410,7 +1450,7 @@ def namespace():
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
         "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile", "swapaxes", "moveaxis",
         "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique", "cov", "corrcoef", "vecdot", "matrix_transpose"]}
-    for t in ["float32", "float64", "int32", "int64", "bool_"]:  # casts (arrays as by astype) and dtypes
+    for t in ["float32", "float64", "int32", "int64", "bool_", "uint8", "ubyte"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
                  "matrix_power", "cond", "multi_dot", "lstsq", "svdvals", "tensorsolve", "tensorinv"]:
@@ -1464,6 +1504,9 @@ def inputs():
     env["L"] = np.array([0, 3, 1, 4, 4, 2])
     env["randn_f"] = rng.standard_normal(1000)  # histograms: enough values to land near float32 edges
     env["LL"] = np.array([[0, 3, 1], [2, 2, 0]])
+    env["ub"] = rng.integers(0, 256, n).astype(np.uint8)
+    env["ub"][:8] = [0, 1, 2, 127, 128, 200, 254, 255]
+    env["UB"] = rng.integers(0, 256, (3, 4)).astype(np.uint8)
     env["H"] = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.675, 1.005, 0.125, 0.375, 1e16, 123.456, -0.0, np.nan,
                          np.inf, -np.inf, 5e-324, 1e300, 0.49999999999999994, 4503599627370497.0, 0.05, -0.15, 77.5])
     return env
@@ -1632,7 +1675,13 @@ DOCUMENTED = {
     "r_[0:1:[3, 5j][0]]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
     "r_[0:1:5j != 5]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
     "r_[0:1:2j if 5j == 5 else 3j]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
-    "zeros(2, 'u4')": "kiln has no unsigned integers",
+    "zeros(2, 'u4')": "kiln's one unsigned integer dtype is uint8",
+    "sum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
+    "cumsum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
+    "prod(UB % 3 + 1, 0)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
+    "sqrt(ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "exp(UB)": "float functions of uint8 give float32 (NumPy: float16)",
+    "rint(ub)": "float functions of uint8 give float32 (NumPy: float16)",
     "r_[0:1:abs(5j)]": "complex numbers are refused: an imaginary literal is a step of r_'s and mgrid's, not a function's argument",
     "r_[0:1:1j*1j]": "complex numbers are refused: the product of two imaginary steps is real",
     "r_[0:1:(2j)**2]": "complex numbers are refused: the power of an imaginary step is complex",

@@ -62,6 +62,7 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
     case 'd': *dt = KILN_F64; return v->itemsize == 8 ? 0 : -1;
     case 'f': *dt = KILN_F32; return v->itemsize == 4 ? 0 : -1;
     case '?': *dt = KILN_BOOL; *swap = false; return v->itemsize == 1 ? 0 : -1;
+    case 'B': *dt = KILN_U8; *swap = false; return v->itemsize == 1 ? 0 : -1;
     case 'i':
     case 'l':
     case 'q':
@@ -120,7 +121,7 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
     }
     if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
         describe(name, what, sizeof what);
-        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32 and bool)",
+        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, uint8 and bool)",
                      what, o->view.format ? o->view.format : "B");
         operand_release(o);
         return -1;
@@ -193,7 +194,7 @@ typedef struct {
     Py_ssize_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
 } ArrayObject;
 
-static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d"};
+static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d", [KILN_U8] = "B"};
 
 static void Array_dealloc(ArrayObject *self) {
     kiln_array_free(self->a);
@@ -257,7 +258,7 @@ static PyObject *Array_get_size(ArrayObject *self, void *closure) {
  * tuple or list (a 0-d one's buffer is not taken there), the memory kept alive as the base. */
 static PyObject *Array_get_array_interface(ArrayObject *self, void *closure) {
     (void)closure;
-    static const char *const typestr[] = {[KILN_BOOL] = "|b1", [KILN_I32] = "<i4", [KILN_I64] = "<i8", [KILN_F32] = "<f4", [KILN_F64] = "<f8"};
+    static const char *const typestr[] = {[KILN_BOOL] = "|b1", [KILN_I32] = "<i4", [KILN_I64] = "<i8", [KILN_F32] = "<f4", [KILN_F64] = "<f8", [KILN_U8] = "|u1"};
     int nd = kiln_array_ndim(self->a);
     PyObject *shape = Array_get_shape(self, NULL), *strides = PyTuple_New(nd);
     for (int d = 0; strides && d < nd; d++) PyTuple_SET_ITEM(strides, d, PyLong_FromSsize_t(self->strides[d]));
@@ -365,6 +366,7 @@ static int Array_scalar(ArrayObject *self, double *out, long long *iout) {
     case KILN_F32: *out = *(const float *)(const void *)p; break;
     case KILN_I64: *iout = *(const int64_t *)(const void *)p, *out = (double)*iout; return 1;
     case KILN_I32: *iout = *(const int32_t *)(const void *)p, *out = (double)*iout; return 1;
+    case KILN_U8: *iout = *(const uint8_t *)p, *out = (double)*iout; return 1;
     default: *iout = *(const uint8_t *)p != 0, *out = (double)*iout; return 1;
     }
     return 0;
@@ -396,7 +398,7 @@ static int Array_bool(ArrayObject *self) {
 /* operator.index(x): a 0-d integer array's value, as NumPy's (list[kiln.evaluate("argmax(a)")]) */
 static PyObject *Array_index(ArrayObject *self) {
     kiln_dtype dt = kiln_array_dtype(self->a);
-    if (kiln_array_ndim(self->a) != 0 || (dt != KILN_I64 && dt != KILN_I32)) {
+    if (kiln_array_ndim(self->a) != 0 || (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U8)) {
         PyErr_SetString(PyExc_TypeError, "only integer scalar arrays can be converted to a scalar index");
         return NULL;
     }

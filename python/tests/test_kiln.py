@@ -85,6 +85,19 @@ def test_zero_copy():
     assert np.array_equal(dst, big + 1)
 
 
+def test_uint8_buffers():
+    img = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    out = np.empty((16, 16), dtype=np.uint8)
+    assert kiln.evaluate("img[::-1] + 10", out=out) is out  # written in place, modulo 256
+    assert np.array_equal(out, img[::-1] + 10) and out.dtype == np.uint8
+    r = kiln.evaluate("img.T * 2")
+    assert memoryview(r).format == "B" and np.asarray(r).dtype == np.uint8 and np.array_equal(np.asarray(r), img.T * 2)
+    assert kiln.evaluate("img / 255").dtype == "float64" and int(kiln.evaluate("sum(img)")) == int(img.sum())
+    assert int(kiln.evaluate("img[3, 4]")) == 52 and [1, 2, 3][kiln.evaluate("img[0, 1]")] == 2
+    with pytest.raises(Exception, match="out of bounds for uint8"):
+        kiln.evaluate("img + 300")
+
+
 def test_cached_and_scalars():
     a = np.linspace(0, 1, 101)
     k = 2.5

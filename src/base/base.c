@@ -164,21 +164,22 @@ void kiln_string_free(char *s) { free(s); }
 /* ------------------------------------------------------------------ dtypes */
 
 const char *kiln_dtype_name(kiln_dtype dt) {
-    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64"};
+    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64", "uint8"};
     return dtype_valid(dt) ? n[dt] : "invalid";
 }
 size_t kiln_dtype_size(kiln_dtype dt) {
-    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8};
+    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8, 1};
     return dtype_valid(dt) ? s[dt] : 0;
 }
 
 static const uint8_t promote_table[KILN_DTYPE_COUNT][KILN_DTYPE_COUNT] = {
-    /*            bool      i32       i64       f32       f64 */
-    [KILN_BOOL] = {KILN_BOOL, KILN_I32, KILN_I64, KILN_F32, KILN_F64},
-    [KILN_I32] = {KILN_I32, KILN_I32, KILN_I64, KILN_F64, KILN_F64},
-    [KILN_I64] = {KILN_I64, KILN_I64, KILN_I64, KILN_F64, KILN_F64},
-    [KILN_F32] = {KILN_F32, KILN_F64, KILN_F64, KILN_F32, KILN_F64},
-    [KILN_F64] = {KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64},
+    /*            bool      i32       i64       f32       f64       u8 */
+    [KILN_BOOL] = {KILN_BOOL, KILN_I32, KILN_I64, KILN_F32, KILN_F64, KILN_U8},
+    [KILN_I32] = {KILN_I32, KILN_I32, KILN_I64, KILN_F64, KILN_F64, KILN_I32},
+    [KILN_I64] = {KILN_I64, KILN_I64, KILN_I64, KILN_F64, KILN_F64, KILN_I64},
+    [KILN_F32] = {KILN_F32, KILN_F64, KILN_F64, KILN_F32, KILN_F64, KILN_F32},
+    [KILN_F64] = {KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64},
+    [KILN_U8] = {KILN_U8, KILN_I32, KILN_I64, KILN_F32, KILN_F64, KILN_U8},
 };
 
 kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b) { return (kiln_dtype)promote_table[a][b]; }

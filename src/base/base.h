@@ -43,6 +43,7 @@
 /* One element of any dtype, as a constant or a reference-evaluator value. */
 typedef union kscalar {
     bool b;
+    uint8_t u8;
     int32_t i32;
     int64_t i64;
     float f32;
@@ -152,7 +153,10 @@ void kstr_free(kstr *b);
 #define KILN_OMP_NTH(nt) ((nt) > 1 ? omp_get_num_threads() : 1)
 
 static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
-static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64; }
+static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64 || dt == KILN_U8; }
+static inline bool dtype_is_unsigned(kiln_dtype dt) { return dt == KILN_U8; }
+/* NumPy's kinds in same_kind casting's order: bool, unsigned, signed, float ('b' 'u' 'i' 'f'). */
+static inline int dtype_kind_order(kiln_dtype dt) { return dt == KILN_BOOL ? 0 : dtype_is_unsigned(dt) ? 1 : dtype_is_int(dt) ? 2 : 3; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
 
 /* The byte offset of the i-th element, in C order, of an array of shape (nd, shape) and byte

@@ -8,18 +8,20 @@
  *
  * Written in the subset of C that gcc, clang and NVRTC (CUDA C++) all accept: fixed-width
  * integers, <math.h>-style functions, no long double, no other library.  Names are
- * ks_<op>_<dtype> with dtypes b (bool), i32, i64, f32, f64; casts are ks_cast_<from>_<to>.
+ * ks_<op>_<dtype> with dtypes b (bool), u8, i32, i64, f32, f64; casts are ks_cast_<from>_<to>.
  * A bool is a ks_bool, a byte holding 0 or 1 (as in memory; compilers vectorize loops over
  * bytes, not over _Bool), and every function here returns 0 or 1 for one.
  *
  * What NumPy 2 does on x86-64, and so what these do:
- * - integers wrap (two's complement); // and % take Python's signs; x // 0 and x % 0 give 0;
+ * - integers wrap (two's complement; uint8 modulo 256); // and % take Python's signs; x // 0
+ *   and x % 0 give 0;
  *   MIN // -1 wraps to MIN;  x ** negative gives 1 for 1, ±1 for -1, else 0 (NumPy refuses it
  *   for arrays; a weak scalar exponent is refused when the graph is built);
  * - floats are IEEE and never trap; // and % of floats follow npy_divmod; maximum and minimum
  *   propagate NaN from either side; sign(NaN) is NaN and sign(±0) is +0;
  * - float-to-int casts of NaN or of values out of range give the most negative integer (what
- *   cvttsd2si produces); int64 to float32 rounds once;
+ *   cvttsd2si produces); to uint8, through int32 as C's cast does (the low byte of that,
+ *   so 300.0 gives 44 and -1.0 gives 255); int64 to float32 rounds once;
  * - on bools, add is or, multiply is and, maximum is or, minimum is and.
  */
 #ifndef KILN_SCALAR_H
@@ -65,6 +67,7 @@ typedef uint8_t ks_bool;
     KS_FN ks_bool ks_gt_##S(T x, T y) { return x > y; }                                \
     KS_FN ks_bool ks_ge_##S(T x, T y) { return x >= y; }                               \
     KS_FN T ks_where_##S(ks_bool c, T x, T y) { return c ? x : y; }
+KS_ARITH(u8, uint8_t)
 KS_ARITH(i32, int32_t)
 KS_ARITH(i64, int64_t)
 KS_ARITH(f32, float)
@@ -150,6 +153,32 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
 KS_INT(i32, int32_t, uint32_t)
 KS_INT(i64, int64_t, uint64_t)
 #undef KS_INT
+
+/* uint8: C's unsigned arithmetic, kept to 8 bits.  No signs, so // and % are C's; a shift by
+ * 8 or more gives 0 either way. */
+KS_FN uint8_t ks_add_u8(uint8_t x, uint8_t y) { return (uint8_t)(x + y); }
+KS_FN uint8_t ks_sub_u8(uint8_t x, uint8_t y) { return (uint8_t)(x - y); }
+KS_FN uint8_t ks_mul_u8(uint8_t x, uint8_t y) { return (uint8_t)((uint32_t)x * y); }
+KS_FN uint8_t ks_floordiv_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x / y) : 0; }
+KS_FN uint8_t ks_mod_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x % y) : 0; }
+KS_FN uint8_t ks_fmod_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x % y) : 0; }
+KS_FN uint8_t ks_pow_u8(uint8_t x, uint8_t y) { return (uint8_t)ks_ipow((int64_t)x, (int64_t)y); }
+KS_FN uint8_t ks_and_u8(uint8_t x, uint8_t y) { return x & y; }
+KS_FN uint8_t ks_or_u8(uint8_t x, uint8_t y) { return x | y; }
+KS_FN uint8_t ks_xor_u8(uint8_t x, uint8_t y) { return x ^ y; }
+KS_FN uint8_t ks_left_shift_u8(uint8_t x, uint8_t y) { return y < 8 ? (uint8_t)(x << y) : 0; }
+KS_FN uint8_t ks_right_shift_u8(uint8_t x, uint8_t y) { return y < 8 ? (uint8_t)(x >> y) : 0; }
+KS_FN uint8_t ks_neg_u8(uint8_t x) { return (uint8_t)(0u - x); }
+KS_FN uint8_t ks_invert_u8(uint8_t x) { return (uint8_t)~x; }
+KS_FN uint8_t ks_abs_u8(uint8_t x) { return x; }
+KS_FN uint8_t ks_sign_u8(uint8_t x) { return x != 0; }
+KS_FN uint8_t ks_floor_u8(uint8_t x) { return x; }
+KS_FN uint8_t ks_ceil_u8(uint8_t x) { return x; }
+KS_FN uint8_t ks_rint_u8(uint8_t x) { return x; }
+KS_FN uint8_t ks_positive_u8(uint8_t x) { return x; }
+KS_FN ks_bool ks_isnan_u8(uint8_t x) { return (ks_bool)((void)x, 0); }
+KS_FN ks_bool ks_isinf_u8(uint8_t x) { return (ks_bool)((void)x, 0); }
+KS_FN ks_bool ks_isfinite_u8(uint8_t x) { return (ks_bool)((void)x, 1); }
 
 /* ---------------------------------------------------------------- floats */
 
@@ -240,11 +269,13 @@ KS_FLOAT(f64, double, )
 /* From ks_bool and integers: through int64 (exact), except int64 to float32, which rounds once. */
 #define KS_FROM_INT(S, T)                                                                 \
     KS_FN ks_bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
+    KS_FN uint8_t ks_cast_##S##_u8(T x) { return (uint8_t)(uint64_t)(int64_t)x; }             \
     KS_FN int32_t ks_cast_##S##_i32(T x) { return (int32_t)(uint32_t)(uint64_t)(int64_t)x; } \
     KS_FN int64_t ks_cast_##S##_i64(T x) { return (int64_t)x; }                           \
     KS_FN float ks_cast_##S##_f32(T x) { return (float)x; }                               \
     KS_FN double ks_cast_##S##_f64(T x) { return (double)x; }
 KS_FROM_INT(b, ks_bool)
+KS_FROM_INT(u8, uint8_t)
 KS_FROM_INT(i32, int32_t)
 KS_FROM_INT(i64, int64_t)
 #undef KS_FROM_INT
@@ -262,6 +293,7 @@ KS_FROM_INT(i64, int64_t)
         return (f >= -9223372036854775808.0 && f < 9223372036854775808.0) ? (int64_t)f   \
                                                                            : KS_I64_MIN;  \
     }                                                                                     \
+    KS_FN uint8_t ks_cast_##S##_u8(T x) { return (uint8_t)(uint32_t)ks_cast_##S##_i32(x); } \
     KS_FN float ks_cast_##S##_f32(T x) { return (float)x; }                               \
     KS_FN double ks_cast_##S##_f64(T x) { return (double)x; }
 KS_FROM_FLOAT(f32, float)

@@ -17,11 +17,13 @@
 #include "scalar.h"
 
 #define KS_T_b ks_bool
+#define KS_T_u8 uint8_t
 #define KS_T_i32 int32_t
 #define KS_T_i64 int64_t
 #define KS_T_f32 float
 #define KS_T_f64 double
 #define KS_DT_b KILN_BOOL
+#define KS_DT_u8 KILN_U8
 #define KS_DT_i32 KILN_I32
 #define KS_DT_i64 KILN_I64
 #define KS_DT_f32 KILN_F32
@@ -29,10 +31,10 @@
 
 #define KS_ONE(X, OP, fn, ar, S, R) X(OP, fn, ar, KS_DT_##S, S, KS_T_##S, R)
 #define KS_ALL(X, OP, fn, ar, R) \
-    KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
-#define KS_NUM(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
-#define KS_INTS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
-#define KS_BITS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
+    KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
+#define KS_NUM(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
+#define KS_INTS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
+#define KS_BITS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
 #define KS_FLT(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, f32, R) KS_ONE(X, OP, fn, ar, f64, R)
 
 #define KS_OP_TABLE(X)                                                                     \
@@ -67,8 +69,8 @@
 #define KS_CAST_TO(X, SF) \
     X(KS_DT_##SF, SF, KS_T_##SF, KILN_BOOL, b, ks_bool) X(KS_DT_##SF, SF, KS_T_##SF, KILN_I32, i32, int32_t) \
     X(KS_DT_##SF, SF, KS_T_##SF, KILN_I64, i64, int64_t) X(KS_DT_##SF, SF, KS_T_##SF, KILN_F32, f32, float) \
-    X(KS_DT_##SF, SF, KS_T_##SF, KILN_F64, f64, double)
-#define KS_CAST_TABLE(X) KS_CAST_TO(X, b) KS_CAST_TO(X, i32) KS_CAST_TO(X, i64) KS_CAST_TO(X, f32) KS_CAST_TO(X, f64)
+    X(KS_DT_##SF, SF, KS_T_##SF, KILN_F64, f64, double) X(KS_DT_##SF, SF, KS_T_##SF, KILN_U8, u8, uint8_t)
+#define KS_CAST_TABLE(X) KS_CAST_TO(X, b) KS_CAST_TO(X, u8) KS_CAST_TO(X, i32) KS_CAST_TO(X, i64) KS_CAST_TO(X, f32) KS_CAST_TO(X, f64)
 
 /* The C type of a table row's result. */
 #define KS_RT_SAME(T) T

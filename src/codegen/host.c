@@ -519,6 +519,7 @@ static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K
     case KILN_I32: OWN_LOOP(int32_t, 0, (int32_t)((uint32_t)*cij + (uint32_t)aik * (uint32_t)bkj)) break;
     case KILN_I64: OWN_LOOP(int64_t, 0, (int64_t)((uint64_t)*cij + (uint64_t)aik * (uint64_t)bkj)) break;
     case KILN_BOOL: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij | (aik & bkj))) break;
+    case KILN_U8: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij + aik * bkj)) break;
     case KILN_DTYPE_COUNT: break;
     }
 }

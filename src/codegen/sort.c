@@ -596,6 +596,7 @@ static void search_chunk(const kiln_gather_args *a, const uint64_t *keys, const 
         SEARCH_CASE(KILN_I64)
         SEARCH_CASE(KILN_I32)
         SEARCH_CASE(KILN_BOOL)
+        SEARCH_CASE(KILN_U8)
     default: KILN_ASSERT(0 && "a dtype searchsorted does not know");
     }
 }

@@ -127,12 +127,12 @@ static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
             if (!py_ints_fit(p, &v->items[i], dt)) return false;
         return true;
     }
-    if ((dt != KILN_I32 && dt != KILN_I64) || !fe_is_py(v)) return true;
+    if (!dtype_is_int(dt) || !fe_is_py(v)) return true;
     if (v->e->dtype == KILN_F64) { /* int32(1e10): NumPy makes the float a Python int first */
         double x = v->e->val.f64;
         if (isnan(x) || isinf(x)) return fe_err(p, v->off, KILN_ERR_DTYPE, "cannot convert float %s to integer", isnan(x) ? "NaN" : "infinity");
         if (fe_float_fits(x, dt)) return true;
-        return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, dt == KILN_I32 ? "int32" : "int64");
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, kiln_dtype_name(dt));
     }
     return ir_weak_fits(&p->ctx->graph, v->e, dt) || fe_got(p, NULL, v->off);
 }
@@ -306,9 +306,9 @@ static bool h_logical(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return result(p, out, r, off, 4, t);
 }
 
-/* The dtype NumPy's float functions give for dt: dt when a float, float32 for bool (NumPy's
- * float16), float64 for integers (the graph's rule for math functions). */
-static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_is_float(dt) ? dt : dt == KILN_BOOL ? KILN_F32 : KILN_F64; }
+/* The dtype NumPy's float functions give for dt: dt when a float, float32 for bool and uint8
+ * (NumPy's float16), float64 for the other integers (the graph's rule for math functions). */
+static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_is_float(dt) ? dt : dt == KILN_BOOL || dt == KILN_U8 ? KILN_F32 : KILN_F64; }
 
 /* fabs: the absolute value as a float (NumPy's fabs has float loops only); trunc and fix:
  * toward zero */
@@ -449,7 +449,7 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
     }
     bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
-    if (x && moment && given_not_none(a, "dtype") && (x->dtype == KILN_BOOL || x->dtype == KILN_I32 || x->dtype == KILN_I64)) {
+    if (x && moment && given_not_none(a, "dtype") && !dtype_is_float((kiln_dtype)x->dtype)) {
         if (!(r = int_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
             kiln_expr_free(x);
             x = NULL;
@@ -1129,7 +1129,9 @@ static bool field_value(const char *s, size_t n, kiln_dtype dt, char *out) {
             i = (long long)d;
         }
         if (dt == KILN_I32 && (i < INT32_MIN || i > INT32_MAX)) return false;
-        if (dt == KILN_I32) *(int32_t *)(void *)out = (int32_t)i;
+        if (dt == KILN_U8 && (i < 0 || i > 255)) return false;
+        if (dt == KILN_U8) *(uint8_t *)out = (uint8_t)i;
+        else if (dt == KILN_I32) *(int32_t *)(void *)out = (int32_t)i;
         else *(int64_t *)(void *)out = i;
         return true;
     }
@@ -1151,7 +1153,7 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     bool unpack = false;
     if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): takes a file name in quotes");
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
-    if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads float64, float32, int64 and int32");
+    if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads float64, float32, int64, int32 and uint8");
     if (cv->kind != KV_ABSENT && cv->kind != KV_NONE && (cv->kind != KV_STR || !cv->s[0])) return fe_err(p, cv->off, KILN_ERR_ARG, "loadtxt(): comments must be a string or None");
     if (dv->kind != KV_ABSENT && dv->kind != KV_NONE && (dv->kind != KV_STR || strlen(dv->s) != 1 || strchr("\r\n", dv->s[0])))
         return fe_err(p, dv->off, KILN_ERR_ARG, "loadtxt(): the delimiter must be one character (not a newline) or None");
@@ -1462,6 +1464,7 @@ static bool list_of(parser *p, const kiln_array *arr, int d, int64_t at, size_t 
                        : dt == KILN_F32 ? kiln_scalar(p->ctx, *(const float *)(const void *)q)
                        : dt == KILN_I64 ? kiln_int(p->ctx, *(const int64_t *)(const void *)q)
                        : dt == KILN_I32 ? kiln_int(p->ctx, *(const int32_t *)(const void *)q)
+                       : dt == KILN_U8  ? kiln_int(p->ctx, *(const uint8_t *)q)
                                         : kiln_bool(p->ctx, *(const uint8_t *)q != 0);
         return fe_set_expr(p, out, e, off);
     }
@@ -1510,7 +1513,7 @@ static bool h_item(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kval x = *arg(a, "a");
     memset(arg(a, "a"), 0, sizeof x);
     kiln_dtype dt = x.kind == KV_ARRAY ? (kiln_dtype)x.e->dtype : KILN_F64;
-    dt = dt == KILN_F32 ? KILN_F64 : dt == KILN_I32 ? KILN_I64 : dt;
+    dt = dt == KILN_F32 ? KILN_F64 : dt == KILN_I32 || dt == KILN_U8 ? KILN_I64 : dt;
     if (!fe_to_py(p, &x, dt, off)) {
         kval_free(p->ctx, &x);
         return false;
@@ -2073,7 +2076,7 @@ static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
-    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, x->dtype == KILN_BOOL ? KILN_F32 : KILN_F64));
+    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)x->dtype)));
     kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
     kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
     kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
@@ -2331,12 +2334,13 @@ static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_array *X = by ? value_now(p, bx, off) : NULL, *Y = X ? value_now(p, by, off) : NULL;
     kiln_array *r = Y ? kiln_array_new(c, dt, both->ndim, both->shape) : NULL;
     if (Y && fe_got(p, r, off)) {
-        uint64_t mask = dt == KILN_I32 ? 0xffffffffu : UINT64_MAX;
+        uint64_t mask = dt == KILN_U8 ? 0xffu : dt == KILN_I32 ? 0xffffffffu : UINT64_MAX;
         for (int64_t i = 0, n = kiln_array_size(r); i < n; i++) {
             int64_t u = ((const int64_t *)X->data)[i], v = ((const int64_t *)Y->data)[i];
             uint64_t au = (u < 0 ? 0 - (uint64_t)u : (uint64_t)u) & mask, av = (v < 0 ? 0 - (uint64_t)v : (uint64_t)v) & mask, g = gcd_u64(au, av);
             uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g;
-            if (dt == KILN_I32) ((int32_t *)r->data)[i] = (int32_t)(uint32_t)z;
+            if (dt == KILN_U8) ((uint8_t *)r->data)[i] = (uint8_t)z;
+            else if (dt == KILN_I32) ((int32_t *)r->data)[i] = (int32_t)(uint32_t)z;
             else ((int64_t *)r->data)[i] = (int64_t)z;
         }
     }
@@ -4580,7 +4584,7 @@ static bool h_reciprocal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
     if (dtype_is_float(dt)) return done(p, &t, out, keep(&t, kiln_div(c, keep(&t, kiln_const(c, dt, 1)), x)), off);
     kiln_expr *one = keep(&t, kiln_int(c, 1)), *zero = keep(&t, kiln_int(c, 0));
     kiln_expr *unit = keep(&t, kiln_eq(c, keep(&t, kiln_abs(c, x)), one));
-    kiln_expr *lowest = keep(&t, kiln_const_i64(c, dt, dt == KILN_I32 ? INT32_MIN : INT64_MIN));
+    kiln_expr *lowest = keep(&t, kiln_const_i64(c, dt, dt == KILN_U8 ? 0 : dt == KILN_I32 ? INT32_MIN : INT64_MIN)); /* (1 / 0 cast) */
     kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, zero)), lowest, keep(&t, kiln_const(c, dt, 0))));
     return done(p, &t, out, keep(&t, kiln_where(c, unit, x, r)), off);
 }
@@ -5277,12 +5281,13 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         (given_not_none(a, "constant_values") && !pad_pairs(p, arg(a, "constant_values"), "constant_values", 0, nd, cv)) ||
         (has_sl && !pad_pairs(p, arg(a, "stat_length"), "stat_length", 2, nd, sl)))
         return done(p, &t, out, NULL, off);
-    for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && mode == P_CONSTANT; d++) /* the constants must fit the integers */
+    /* the constants must fit int32 and int64 (NumPy's casts them to uint8 as astype does) */
+    for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && x->dtype != KILN_U8 && mode == P_CONSTANT; d++)
         for (int k = 0; k < 2; k++) {
             double v = cv[d][k];
             if (!fe_float_fits(v, (kiln_dtype)x->dtype)) {
                 tmps_free(&t);
-                return fe_err(p, arg(a, "constant_values")->off, KILN_ERR_DTYPE, isnan(v) ? "cannot convert float NaN to integer" : "pad(): constant_values %g out of bounds for %s", v, x->dtype == KILN_I32 ? "int32" : "int64");
+                return fe_err(p, arg(a, "constant_values")->off, KILN_ERR_DTYPE, isnan(v) ? "cannot convert float NaN to integer" : "pad(): constant_values %g out of bounds for %s", v, kiln_dtype_name((kiln_dtype)x->dtype));
             }
         }
     const char *stray = mode != P_CONSTANT && given(a, "constant_values") ? "constant_values" : !stat && given(a, "stat_length") ? "stat_length" : NULL;
@@ -6471,11 +6476,10 @@ static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
                                                         strcmp(casting, "same_kind") && strcmp(casting, "unsafe"))))
         return fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
     kiln_dtype from = dts[0], to = dts[1];
-    int kind_from = from == KILN_BOOL ? 0 : dtype_is_int(from) ? 1 : 2, kind_to = to == KILN_BOOL ? 0 : dtype_is_int(to) ? 1 : 2;
     bool can = casting[0] == 'u'                               ? true /* unsafe */
              : casting[0] == 'n' || casting[0] == 'e'          ? from == to
              : !strcmp(casting, "safe")                        ? from == to || dtype_promote(from, to) == to
-                                                               : kind_from <= kind_to; /* same_kind */
+                                                               : dtype_kind_order(from) <= dtype_kind_order(to); /* same_kind */
     return fe_set_expr(p, out, kiln_bool(p->ctx, can), off);
 }
 
@@ -7515,7 +7519,7 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (!x || (given_not_none(a, "minlength") && !fe_arg_int(p, arg(a, "minlength"), f->name, "minlength", &minlength)))
         return done(p, &t, out, NULL, off);
     if (x->ndim == 1 && x->shape[0] == 0 && dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* bincount([]) */
-    if (x && (x->ndim != 1 || !(x->dtype == KILN_I64 || x->dtype == KILN_I32 || x->dtype == KILN_BOOL))) {
+    if (x && (x->ndim != 1 || !(dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL))) {
         tmps_free(&t);
         return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must be a 1-D array of non-negative integers");
     }
@@ -7966,6 +7970,7 @@ static const fe_fn functions[] = {
     {"float64", "x", h_cast, KILN_F64, "x as float64", false},
     {"int32", "x", h_cast, KILN_I32, "x as int32, truncated toward zero", false},
     {"int64", "x", h_cast, KILN_I64, "x as int64, truncated toward zero", false},
+    {"uint8", "x", h_cast, KILN_U8, "x as uint8, truncated toward zero (an array's values modulo 256)", false},
     {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
     {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
@@ -8249,7 +8254,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         kiln_dtype dt = self->dt;
         if (!strcmp(name, "itemsize")) return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)kiln_dtype_size(dt)), off);
         const char *text = !strcmp(name, "name") ? kiln_dtype_name(dt)
-                           : !strcmp(name, "kind") ? (dt == KILN_BOOL ? "b" : dtype_is_int(dt) ? "i" : "f")
+                           : !strcmp(name, "kind") ? (dt == KILN_BOOL ? "b" : dtype_is_unsigned(dt) ? "u" : dtype_is_int(dt) ? "i" : "f")
                                                    : NULL;
         if (!text) return fe_err(p, off, KILN_ERR_NAME, "a dtype has no attribute '%s' (kiln has .name .itemsize .kind)", name);
         out->kind = KV_STR;

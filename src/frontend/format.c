@@ -190,6 +190,7 @@ static int64_t load_int(const char *p, kiln_dtype dt) {
         memcpy(&v, p, sizeof v);
         return v;
     }
+    if (dt == KILN_U8) return *(const uint8_t *)p;
     return *(const uint8_t *)p != 0; /* bool */
 }
 
@@ -487,7 +488,7 @@ void fe_format_array(const kiln_array *a, const fe_printopts *po, kstr *b) {
             n += snprintf(extra + n, sizeof extra - (size_t)n, "%s%lld", d ? ", " : "", (long long)shape[d]);
         n += snprintf(extra + n, sizeof extra - (size_t)n, "%s)", nd == 1 ? "," : "");
     }
-    if (dt == KILN_F32 || dt == KILN_I32 || size == 0)
+    if (dt == KILN_F32 || dt == KILN_I32 || dt == KILN_U8 || size == 0)
         n += snprintf(extra + n, sizeof extra - (size_t)n, "%sdtype=%s", n ? ", " : "", kiln_dtype_name(dt));
     if (!n) {
         kstr_printf(b, ")");
@@ -616,7 +617,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
     char body[512];
     if (is_int && (!t || strchr("bcdnoxX", t))) {
         if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
-        int64_t x = dt == KILN_BOOL ? v.b : v.i64;
+        int64_t x = dt == KILN_BOOL ? v.b : dt == KILN_I32 ? v.i32 : dt == KILN_U8 ? v.u8 : v.i64;
         if (dt == KILN_BOOL && !t && !f.width && !f.sign) { /* format(True, '') is 'True' */
             kstr_printf(b, "%s", v.b ? "True" : "False");
             return true;
@@ -650,7 +651,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         return true;
     }
     if (t && strchr("bcdoxX", t)) return false; /* integer-only types on a float */
-    double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : dt == KILN_BOOL ? (double)v.b : (double)v.i64;
+    double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : dt == KILN_BOOL ? (double)v.b : dt == KILN_U8 ? (double)v.u8 : (double)v.i64;
     if (dt == KILN_F32) x = (double)v.f32;
     bool neg = signbit(x) && !(f.nozero && x == 0);
     double a = fabs(x);

@@ -296,7 +296,7 @@ static const struct {
     kiln_dtype dt;
 } dtype_names[] = {{"float64", KILN_F64}, {"float32", KILN_F32}, {"int64", KILN_I64}, {"int32", KILN_I32}, {"bool", KILN_BOOL},
                    {"float", KILN_F64},   {"int", KILN_I64},     {"bool_", KILN_BOOL}, {"double", KILN_F64}, {"single", KILN_F32},
-                   {"intp", KILN_I64}};
+                   {"intp", KILN_I64},    {"uint8", KILN_U8},    {"ubyte", KILN_U8}};
 
 bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out) {
     static const struct {
@@ -505,7 +505,7 @@ bool fe_arg_int(parser *p, const kval *v, const char *fn, const char *param, int
     double f;
     kiln_dtype dt = KILN_F64;
     if (!fe_arg_number(p, v, fn, param, &f, out, &dt)) return false;
-    if (dt != KILN_I64 && dt != KILN_I32)
+    if (!dtype_is_int(dt))
         return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be an integer, not %s", fn, param, kiln_dtype_name(dt));
     return true;
 }
@@ -571,7 +571,8 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
             kiln_dtype dt;
         } codes[] = {{"f8", KILN_F64}, {"d", KILN_F64}, {"f4", KILN_F32}, {"f", KILN_F32}, {"i8", KILN_I64}, {"q", KILN_I64},
                      {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL},
-                     {"long", KILN_I64}, {"longlong", KILN_I64}, {"int_", KILN_I64}, {"intc", KILN_I32}};
+                     {"long", KILN_I64}, {"longlong", KILN_I64}, {"int_", KILN_I64}, {"intc", KILN_I32},
+                     {"u1", KILN_U8}, {"B", KILN_U8}};
         const char *c = v->s + (v->s[0] && strchr("<=|>", v->s[0]));
         for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
             if (!strcmp(c, codes[i].code)) {
@@ -581,9 +582,9 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
                 *dt = codes[i].dt;
                 return true;
             }
-        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, int32, int64, float32, float64)", fn, v->s);
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, uint8, int32, int64, float32, float64)", fn, v->s);
     }
-    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, int32, int64, float32, float64)", fn,
+    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, uint8, int32, int64, float32, float64)", fn,
                   kind_name(v));
 }
 
@@ -642,6 +643,7 @@ bool fe_truth(parser *p, const kval *v, bool *out) {
 }
 
 bool fe_float_fits(double f, kiln_dtype dt) {
+    if (dt == KILN_U8) return f > -1.0 && f < 256.0;
     return dt == KILN_I32 ? f > -2147483649.0 && f < 2147483648.0 : f > -9223372036854777856.0 && f < 9223372036854775808.0;
 }
 
@@ -694,7 +696,7 @@ bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
             return fe_err(p, off, KILN_ERR_ARG, "int(): %g is too large for kiln's 64-bit integers", f);
     }
     kscalar r = ref_cast(s, sdt, dt);
-    kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, r.f64) : dt == KILN_I64 ? kiln_int(p->ctx, r.i64) : kiln_bool(p->ctx, r.b);
+    kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, r.f64) : dt == KILN_BOOL ? kiln_bool(p->ctx, r.b) : kiln_int(p->ctx, ref_cast(r, dt, KILN_I64).i64);
     kval_free(p->ctx, v);
     return fe_set_expr(p, v, e, off);
 }
@@ -1202,7 +1204,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
             ix[k].kind = KILN_IX_NEWAXIS;
             break;
         case KV_ARRAY:
-            if (it->e->ndim == 0 && kiln_expr_scalar(it->e, &f, &i) && (it->e->dtype == KILN_I64 || it->e->dtype == KILN_I32)) {
+            if (it->e->ndim == 0 && kiln_expr_scalar(it->e, &f, &i) && dtype_is_int((kiln_dtype)it->e->dtype)) {
                 ix[k].kind = KILN_IX_INDEX;
                 ix[k].index = i;
                 break;
@@ -1227,6 +1229,12 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                 if (n != 1 || it->e->ndim == 0)
                     return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean index must have at least one dimension; where(mask, x, 0) picks");
                 return r && fe_set_expr(p, out, r, off);
+            }
+            if (it->e->dtype == KILN_U8) { /* (gathers take int32 and int64 indices) */
+                kiln_expr *w = kiln_cast(p->ctx, it->e, KILN_I64);
+                if (!w) return kiln_expr_free(x), fe_got(p, NULL, it->off);
+                kiln_expr_free(it->e);
+                it->e = w;
             }
             if (it->e->dtype != KILN_I64 && it->e->dtype != KILN_I32) {
                 kiln_expr_free(x);
@@ -3578,11 +3586,8 @@ kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t le
     return KILN_OK;
 }
 
-/* NumPy's same_kind casting: within a kind or to a wider kind (bool < int < float). */
-static bool same_kind(kiln_dtype from, kiln_dtype to) {
-    int kf = from == KILN_BOOL ? 0 : dtype_is_int(from) ? 1 : 2, kt = to == KILN_BOOL ? 0 : dtype_is_int(to) ? 1 : 2;
-    return kf <= kt;
-}
+/* NumPy's same_kind casting: within a kind or to a wider kind (bool < unsigned < signed < float). */
+static bool same_kind(kiln_dtype from, kiln_dtype to) { return dtype_kind_order(from) <= dtype_kind_order(to); }
 
 kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out) {
     memset(out, 0, sizeof *out);

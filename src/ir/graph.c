@@ -306,7 +306,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     *odt = *out = t;
     switch (kiln_op_kind[op]) {
     case KIND_ANY:
-        if (op == KILN_OP_RINT && !dtype_is_float(t)) *odt = *out = t == KILN_BOOL ? KILN_F32 : KILN_F64; /* rint has float loops only */
+        if (op == KILN_OP_RINT && !dtype_is_float(t)) *odt = *out = t == KILN_BOOL || t == KILN_U8 ? KILN_F32 : KILN_F64; /* rint has float loops only */
         return KILN_OK;
     case KIND_LEAF:
     case KIND_CAST:
@@ -341,7 +341,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
                              "cast to an integer type first", kiln_op_name(op));
         return KILN_OK;
     case KIND_FMATH:
-        if (t == KILN_BOOL) *odt = *out = KILN_F32; /* NumPy gives float16 */
+        if (t == KILN_BOOL || t == KILN_U8) *odt = *out = KILN_F32; /* NumPy gives float16 */
         else if (dtype_is_int(t)) *odt = *out = KILN_F64;
         return KILN_OK;
     case KIND_CMP:
@@ -423,6 +423,7 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     p.val.bits = 0;
     switch (dt) { /* canonical bytes, so equal values hash equal */
     case KILN_BOOL: p.val.b = v.b; break;
+    case KILN_U8: p.val.u8 = v.u8; break;
     case KILN_I32: p.val.i32 = v.i32; break;
     case KILN_I64: p.val.i64 = v.i64; break;
     case KILN_F32: p.val.f32 = v.f32; break;
@@ -433,10 +434,10 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
 }
 
 bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
-    if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && dt == KILN_I32)) return true;
+    if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && (dt == KILN_I32 || dt == KILN_U8))) return true;
     int64_t v = x->val.i64;
-    if (v >= INT32_MIN && v <= INT32_MAX) return true;
-    kiln_fail(g->ctx, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)v);
+    if (dt == KILN_I32 ? v >= INT32_MIN && v <= INT32_MAX : v >= 0 && v <= 255) return true;
+    kiln_fail(g->ctx, KILN_ERR_DTYPE, "Python integer %lld out of bounds for %s", (long long)v, kiln_dtype_name(dt));
     return false;
 }
 
@@ -457,6 +458,7 @@ static bool is_const_val(const kiln_expr *n, double v) {
     if (n->op != KILN_OP_CONST) return false;
     switch ((kiln_dtype)n->dtype) {
     case KILN_BOOL: return false;
+    case KILN_U8: return n->val.u8 == v;
     case KILN_I32: return n->val.i32 == v;
     case KILN_I64: return n->val.i64 == v;
     case KILN_F32: return n->val.f32 == v && signbit(n->val.f32) == signbit(v);
@@ -535,6 +537,29 @@ static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
 
 /* ------------------------------------------------------------------ the builder */
 
+/* NumPy 2 compares an int32 or uint8 array with a Python integer that dtype cannot hold: the
+ * answer is the comparison with the dtype's nearest bound (for uint8, x < -1 is x < 0, always
+ * false; x != 300 is x <= 255, always true).  *hit tells whether an operand was such an integer. */
+static kiln_expr *cmp_past_range(ir_graph *g, kiln_op op, kiln_expr *const *args, bool *hit) {
+    for (int i = 0; i < 2; i++) {
+        const kiln_expr *w = args[i], *s = args[1 - i];
+        if (!(w->op == KILN_OP_CONST && w->weak && w->dtype == KILN_I64 && !s->weak && (s->dtype == KILN_I32 || s->dtype == KILN_U8)))
+            continue;
+        int64_t v = w->val.i64, lo = s->dtype == KILN_U8 ? 0 : INT32_MIN, hi = s->dtype == KILN_U8 ? 255 : INT32_MAX;
+        if (v >= lo && v <= hi) return NULL;
+        *hit = true;
+        if (i == 0) /* the constant on the left: the mirrored comparison */
+            op = op == KILN_OP_LT ? KILN_OP_GT : op == KILN_OP_GT ? KILN_OP_LT : op == KILN_OP_LE ? KILN_OP_GE : op == KILN_OP_GE ? KILN_OP_LE : op;
+        bool below = v < lo, small = op == KILN_OP_LT || op == KILN_OP_LE;
+        kiln_op to = below ? (small || op == KILN_OP_EQ ? KILN_OP_LT : KILN_OP_GE) : (small || op == KILN_OP_NE ? KILN_OP_LE : KILN_OP_GT);
+        kiln_expr *b = ir_const(g, KILN_I64, (kscalar){.i64 = below ? lo : hi}, true);
+        kiln_expr *r = b ? ir_build(g, to, (kiln_expr *[]){(kiln_expr *)s, b}, KILN_BOOL) : NULL;
+        if (b) ir_release(b);
+        return r;
+    }
+    return NULL;
+}
+
 kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype cast_to) {
     int n = kiln_op_arity(op);
     for (int i = 0; i < n; i++) {
@@ -548,6 +573,11 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
                       kiln_op_name(op), i + 1);
             return NULL;
         }
+    }
+    if (kiln_op_kind[op] == KIND_CMP) {
+        bool hit = false;
+        kiln_expr *r = cmp_past_range(g, op, args, &hit);
+        if (hit) return r;
     }
     kiln_expr proto;
     kiln_dtype odt, out;
@@ -580,7 +610,7 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
         if (c[i]->op != KILN_OP_CONST) folded = false;
     }
     if (op == KILN_OP_POW && dtype_is_int(odt) && c[1]->op == KILN_OP_CONST &&
-        (odt == KILN_I32 ? c[1]->val.i32 : c[1]->val.i64) < 0) {
+        ref_cast(c[1]->val, odt, KILN_I64).i64 < 0) {
         kiln_fail(g->ctx, KILN_ERR_DTYPE, "Integers to negative integer powers are not allowed");
         goto done;
     }

@@ -1608,7 +1608,7 @@ static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
  * number there (NaN, infinities, out of range); NULL when it can. */
 static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
     static char msg[120];
-    if (dt != KILN_I32 && dt != KILN_I64) return NULL;
+    if (!dtype_is_int(dt)) return NULL;
     if (c->dtype == KILN_F32 || c->dtype == KILN_F64) {
         double f = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_F64).f64;
         if (isnan(f)) return "cannot convert float NaN to integer";
@@ -1616,8 +1616,8 @@ static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
         return fe_float_fits(f, dt) ? NULL : "the value is out of range for the array's integer dtype";
     }
     int64_t i = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_I64).i64;
-    if (dt == KILN_I32 && (i > INT32_MAX || i < INT32_MIN)) {
-        snprintf(msg, sizeof msg, "Python integer %lld out of bounds for int32", (long long)i);
+    if ((dt == KILN_I32 && (i > INT32_MAX || i < INT32_MIN)) || (dt == KILN_U8 && (i > 255 || i < 0))) {
+        snprintf(msg, sizeof msg, "Python integer %lld out of bounds for %s", (long long)i, kiln_dtype_name(dt));
         return msg;
     }
     return NULL;

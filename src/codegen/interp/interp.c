@@ -307,8 +307,11 @@ static void frame_fill_invariants(frame *f, const kernel_desc *kd, char *const *
 /* n elements of dt, stride st bytes apart from p, packed into dst (bools made 0 or 1). */
 static void gather(char *dst, const char *p, int64_t st, kiln_dtype dt, int64_t n) {
     switch (kiln_dtype_size(dt)) {
-    case 1:
-        for (int64_t j = 0; j < n; j++) ((uint8_t *)dst)[j] = *(const uint8_t *)(p + j * st) != 0;
+    case 1: /* (bools made 0 or 1) */
+        if (dt == KILN_BOOL)
+            for (int64_t j = 0; j < n; j++) ((uint8_t *)dst)[j] = *(const uint8_t *)(p + j * st) != 0;
+        else
+            for (int64_t j = 0; j < n; j++) ((uint8_t *)dst)[j] = *(const uint8_t *)(p + j * st);
         break;
     case 4:
         for (int64_t j = 0; j < n; j++) memcpy(dst + j * 4, p + j * st, 4);

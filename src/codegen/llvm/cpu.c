@@ -220,6 +220,7 @@ typedef struct emitter {
 static LLVMTypeRef cpu_scalar_type(emitter *e, kiln_dtype dt) {
     switch (dt) {
     case KILN_BOOL: return e->i1;
+    case KILN_U8: return e->i8;
     case KILN_I32: return e->i32;
     case KILN_I64: return e->i64;
     case KILN_F32: return e->f32;
@@ -369,6 +370,10 @@ static LLVMValueRef cpu_emit_fdivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, 
 static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
     LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L), m1 = cpu_const_int(e, dt, -1, L);
     LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
+    if (dtype_is_unsigned(dt)) { /* C's, but 0 for a divisor of 0 */
+        LLVMValueRef bs = sel(e, bz, one, b);
+        return sel(e, bz, zero, want_mod ? LLVMBuildURem(B, a, bs, "") : LLVMBuildUDiv(B, a, bs, ""));
+    }
     LLVMValueRef bm1 = LLVMBuildICmp(B, LLVMIntEQ, b, m1, "");
     LLVMValueRef bs = sel(e, LLVMBuildOr(B, bz, bm1, ""), one, b);
     LLVMValueRef q = LLVMBuildSDiv(B, a, bs, ""), r = LLVMBuildSRem(B, a, bs, "");
@@ -387,10 +392,14 @@ static LLVMValueRef cpu_emit_cast(emitter *e, LLVMValueRef v, kiln_dtype from, k
         return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, cpu_constf(e, from, 0, L), "")
                                     : LLVMBuildICmp(B, LLVMIntNE, v, cpu_const_int(e, from, 0, L), "");
     if (from == KILN_BOOL) return dtype_is_float(to) ? LLVMBuildUIToFP(B, v, t, "") : LLVMBuildZExt(B, v, t, "");
-    if (dtype_is_int(from) && dtype_is_int(to))
-        return to == KILN_I64 ? LLVMBuildSExt(B, v, t, "") : LLVMBuildTrunc(B, v, t, "");
-    if (dtype_is_int(from)) return LLVMBuildSIToFP(B, v, t, "");
+    if (dtype_is_int(from) && dtype_is_int(to)) {
+        if (kiln_dtype_size(to) <= kiln_dtype_size(from)) return LLVMBuildTrunc(B, v, t, "");
+        return dtype_is_unsigned(from) ? LLVMBuildZExt(B, v, t, "") : LLVMBuildSExt(B, v, t, "");
+    }
+    if (dtype_is_int(from)) return dtype_is_unsigned(from) ? LLVMBuildUIToFP(B, v, t, "") : LLVMBuildSIToFP(B, v, t, "");
     if (dtype_is_float(to)) return to == KILN_F64 ? LLVMBuildFPExt(B, v, t, "") : LLVMBuildFPTrunc(B, v, t, "");
+    if (to == KILN_U8) /* through int32, as C's cast: the low byte of what that gives */
+        return LLVMBuildTrunc(B, cpu_emit_cast(e, v, from, KILN_I32, L), t, "");
     double lim = to == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
     LLVMValueRef inr = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOGE, v, cpu_constf(e, from, -lim, L), ""),
                                     LLVMBuildFCmp(B, LLVMRealOLT, v, cpu_constf(e, from, lim, L), ""), "");
@@ -406,7 +415,7 @@ static LLVMValueRef cpu_emit_cmp(emitter *e, kiln_op op, kiln_dtype dt, LLVMValu
     int k = (int)op - KILN_OP_EQ;
     KILN_ASSERT(k >= 0 && k < 6 && KILN_OP_GE - KILN_OP_EQ == 5);
     if (dtype_is_float(dt)) return LLVMBuildFCmp(e->b, fp[k], x, y, "");
-    return LLVMBuildICmp(e->b, dt == KILN_BOOL ? up[k] : sp[k], x, y, "");
+    return LLVMBuildICmp(e->b, dt == KILN_BOOL || dtype_is_unsigned(dt) ? up[k] : sp[k], x, y, "");
 }
 
 /* Loads input operand `in` (an instruction of op VAR) at element index idx, L lanes. */
@@ -470,6 +479,7 @@ static LLVMValueRef cpu_emit_combine(emitter *e, kiln_op op, kiln_dtype dt, LLVM
     if (op == KILN_OP_AND) return LLVMBuildAnd(B, x, y, "");
     KILN_ASSERT(op == KILN_OP_MAXIMUM || op == KILN_OP_MINIMUM);
     if (bo) return mx ? LLVMBuildOr(B, x, y, "") : LLVMBuildAnd(B, x, y, "");
+    if (dtype_is_unsigned(dt)) return cpu_intrinsic(e, mx ? "llvm.umax" : "llvm.umin", cpu_type(e, dt, L), args, 2);
     if (!fl) return cpu_intrinsic(e, mx ? "llvm.smax" : "llvm.smin", cpu_type(e, dt, L), args, 2);
     LLVMValueRef c = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, x, y, ""),
                                  LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), "");
@@ -487,7 +497,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     if (ar >= 1) x = e->val[in->arg[0]];
     if (ar >= 2) y = e->val[in->arg[1]];
     if (ar >= 3) z = e->val[in->arg[2]];
-    bool fl = dtype_is_float(odt), bo = odt == KILN_BOOL;
+    bool fl = dtype_is_float(odt), bo = odt == KILN_BOOL, un = dtype_is_unsigned(odt);
     LLVMTypeRef t = cpu_type(e, odt, L);
     LLVMValueRef args[2] = {x, y};
     switch (op) {
@@ -506,8 +516,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
         if (fl) return cpu_emit_math(e, op, odt, args, 2, L);
         if (odt == KILN_I64) return cpu_call_lanes(e, "kiln_rt_ipow", e->i64, args, 2, L);
         {
-            LLVMTypeRef t64 = cpu_type(e, KILN_I64, L);
-            LLVMValueRef w[2] = {LLVMBuildSExt(B, x, t64, ""), LLVMBuildSExt(B, y, t64, "")};
+            LLVMValueRef w[2] = {cpu_emit_cast(e, x, odt, KILN_I64, L), cpu_emit_cast(e, y, odt, KILN_I64, L)};
             return LLVMBuildTrunc(B, cpu_call_lanes(e, "kiln_rt_ipow", e->i64, w, 2, L), t, "");
         }
     case KILN_OP_MAXIMUM:
@@ -518,6 +527,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_COPYSIGN: return cpu_intrinsic(e, "llvm.copysign", t, args, 2);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
+        if (un) return cpu_emit_idivmod(e, odt, x, y, true, L);
         {
             LLVMValueRef zero = LLVMConstNull(t), one = cpu_const_int(e, odt, 1, L);
             LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, y, zero, ""),
@@ -538,13 +548,14 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
         LLVMValueRef zero = LLVMConstNull(t), ok = LLVMBuildICmp(B, LLVMIntULT, y, cpu_const_int(e, odt, 8 * (int64_t)kiln_dtype_size(odt), L), "");
         LLVMValueRef n = sel(e, ok, y, zero); /* (LLVM's shifts by the width are poison) */
         if (op == KILN_OP_LSHIFT) return sel(e, ok, LLVMBuildShl(B, x, n, ""), zero);
+        if (un) return sel(e, ok, LLVMBuildLShr(B, x, n, ""), zero);
         return sel(e, ok, LLVMBuildAShr(B, x, n, ""), LLVMBuildAShr(B, x, cpu_const_int(e, odt, 8 * (int64_t)kiln_dtype_size(odt) - 1, L), ""));
     }
     case KILN_OP_NEG: return fl ? LLVMBuildFNeg(B, x, "") : LLVMBuildNeg(B, x, "");
     case KILN_OP_INVERT: return LLVMBuildNot(B, x, "");
     case KILN_OP_ABS:
         if (fl) return cpu_intrinsic(e, "llvm.fabs", t, &x, 1);
-        if (bo) return x;
+        if (bo || un) return x;
         return sel(e, LLVMBuildICmp(B, LLVMIntSLT, x, cpu_const_int(e, odt, 0, L), ""), LLVMBuildNeg(B, x, ""), x);
     case KILN_OP_SIGN:
         if (fl) {
@@ -552,6 +563,8 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
             return sel(e, LLVMBuildFCmp(B, LLVMRealOGT, x, zero, ""), cpu_constf(e, odt, 1, L),
                        sel(e, LLVMBuildFCmp(B, LLVMRealOLT, x, zero, ""), cpu_constf(e, odt, -1, L),
                            sel(e, LLVMBuildFCmp(B, LLVMRealOEQ, x, zero, ""), zero, x)));
+        } else if (un) {
+            return LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntNE, x, cpu_const_int(e, odt, 0, L), ""), t, "");
         } else {
             LLVMValueRef zero = cpu_const_int(e, odt, 0, L);
             return LLVMBuildSub(B, LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntSGT, x, zero, ""), t, ""),
@@ -753,6 +766,7 @@ static LLVMValueRef cpu_reduce_identity(emitter *e, int op, kiln_dtype dt, int L
     if (op == KILN_OP_PROD) return fl ? cpu_constf(e, dt, 1, L) : cpu_const_int(e, dt, 1, L);
     if (fl) return cpu_constf(e, dt, hi ? INFINITY : -INFINITY, L);
     if (dt == KILN_BOOL) return cpu_const_int(e, dt, hi, L);
+    if (dtype_is_unsigned(dt)) return cpu_const_int(e, dt, hi ? -1 : 0, L);
     int64_t big = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
     return cpu_const_int(e, dt, hi ? big : -big - 1, L);
 }
@@ -775,7 +789,7 @@ static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLV
                              LLVMBuildAnd(B, bnan, LLVMBuildNot(B, anan, ""), ""), "");
         equal = LLVMBuildOr(B, LLVMBuildFCmp(B, LLVMRealOEQ, b, *a, ""), LLVMBuildAnd(B, bnan, anan, ""), "");
     } else {
-        LLVMIntPredicate p = dt == KILN_BOOL ? (mx ? LLVMIntUGT : LLVMIntULT) : (mx ? LLVMIntSGT : LLVMIntSLT);
+        LLVMIntPredicate p = dt == KILN_BOOL || dtype_is_unsigned(dt) ? (mx ? LLVMIntUGT : LLVMIntULT) : (mx ? LLVMIntSGT : LLVMIntSLT);
         better = LLVMBuildICmp(B, p, b, *a, "");
         equal = LLVMBuildICmp(B, LLVMIntEQ, b, *a, "");
     }
