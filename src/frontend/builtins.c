@@ -3660,6 +3660,14 @@ static kiln_expr *ein_arrange(parser *p, tmps *tm, const ein_term *t, const int8
  * labels of both kept are batch dims, labels of both not kept are summed by the product,
  * the others are a's rows and b's columns; a (batched) matrix product does it.  Labels of one
  * side only that nothing needs are summed first. */
+/* dst = the labels g0[0..n0) g1[0..n1) g2[0..n2), one after another. */
+static void ein_join(int8_t *dst, const int8_t *g0, int n0, const int8_t *g1, int n1, const int8_t *g2, int n2) {
+    const int8_t *g[3] = {g0, g1, g2};
+    int n[3] = {n0, n1, n2}, k = 0;
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < n[j]; i++) dst[k++] = g[j][i];
+}
+
 static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t need, ein_term *r) {
     int8_t bat[KILN_MAX_DIMS], con[KILN_MAX_DIMS], lef[KILN_MAX_DIMS], rig[KILN_MAX_DIMS];
     int nb = 0, nc = 0, nl = 0, nr = 0;
@@ -3694,8 +3702,8 @@ static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t nee
          * kernel, where a stack of matrix products would be a call for each) */
         int ones[KILN_MAX_DIMS];
         for (int i = 0; i < KILN_MAX_DIMS; i++) ones[i] = 1;
-        memcpy(la, bat, (size_t)nb), memcpy(la + nb, lef, (size_t)nl), memcpy(la + nb + nl, con, (size_t)nc);
-        memcpy(lb, bat, (size_t)nb), memcpy(lb + nb, rig, (size_t)nr), memcpy(lb + nb + nr, con, (size_t)nc);
+        ein_join(la, bat, nb, lef, nl, con, nc);
+        ein_join(lb, bat, nb, rig, nr, con, nc);
         kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ones, a->n), *y = x ? ein_arrange(p, tm, b, lb, b->n, ones, b->n) : NULL;
         for (int i = 0; i < nr && x; i++) x = keep(tm, kiln_expand_dims(p->ctx, x, nb + nl));
         for (int i = 0; i < nl && y; i++) y = keep(tm, kiln_expand_dims(p->ctx, y, nb));
@@ -3704,8 +3712,8 @@ static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t nee
         for (int i = 0; i < nc; i++) mask |= 1u << (nb + nl + nr + i);
         if (m && mask) m = keep(tm, kiln_reduce_axes(p->ctx, KILN_OP_SUM, m, mask, 0));
     } else { /* a (stack of) matrix product(s): a's dims as (batch,) rows, summed; b's as (batch,) summed, columns */
-        memcpy(la, bat, (size_t)nb), memcpy(la + nb, lef, (size_t)nl), memcpy(la + nb + nl, con, (size_t)nc);
-        memcpy(lb, bat, (size_t)nb), memcpy(lb + nb, con, (size_t)nc), memcpy(lb + nb + nc, rig, (size_t)nr);
+        ein_join(la, bat, nb, lef, nl, con, nc);
+        ein_join(lb, bat, nb, con, nc, rig, nr);
         int ga[3] = {nb, nl, nc}, gb[3] = {nb, nc, nr}, skip = nb ? 0 : 1; /* no batch dims: a plain product */
         kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ga + skip, 3 - skip);
         kiln_expr *y = x ? ein_arrange(p, tm, b, lb, b->n, gb + skip, 3 - skip) : NULL;
