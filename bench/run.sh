@@ -35,6 +35,9 @@ bench/.venv/bin/python bench/sweep_report.py bench/results/sweep.json bench/resu
 bench/.venv/bin/pip install -q .
 (cd bench && .venv/bin/python python_bench.py results/sweep.json | tee results/python_table.md)
 
+# uint8 image work: kiln.evaluate against NumPy and Numba on a 4096 × 4096 image
+(cd bench && .venv/bin/python uint8_bench.py | tee results/uint8_table.md)
+
 # compile cost: first calls in fresh processes against cached calls, kiln and the anchors
 ./build/kiln_compile_cost bench/results/compile_kiln.json
 bench/.venv/bin/python bench/compile_anchors.py bench/results/compile_anchors.json

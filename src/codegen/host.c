@@ -50,19 +50,25 @@ int host_vector_bytes(void) {
     return v;
 }
 
-int host_vector_lanes(const kernel_desc *kd, int vec_bytes) {
-    size_t widest = 1;
+/* A register of the widest dtype of kd, counting it as at least least bytes wide. */
+static int lanes_of(const kernel_desc *kd, int vec_bytes, size_t least) {
+    size_t widest = least;
     for (int i = 0; i < kd->n_inst; i++) {
         size_t s = kiln_dtype_size((kiln_dtype)kd->inst[i].dtype);
         if (s > widest) widest = s;
     }
-    int L = vec_bytes / (int)(widest < 4 ? 4 : widest);
+    int L = vec_bytes / (int)widest;
     return L < 4 ? 4 : L;
 }
 
+/* A kernel of bytes alone (uint8, bool) takes a register of bytes: 32 on AVX2, 64 on AVX-512. */
+int host_vector_lanes(const kernel_desc *kd, int vec_bytes) { return lanes_of(kd, vec_bytes, kd->reduce ? 4 : 1); }
+
 int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
-    /* four AVX-512 registers' lanes whatever the CPU (eight AVX2 ones): the same bits on all */
-    return op_is_arg_reduce(kd->reduce) ? host_vector_lanes(kd, vec_bytes) : host_vector_lanes(kd, 64) * 4;
+    /* four AVX-512 registers' lanes whatever the CPU (eight AVX2 ones): the same bits on all;
+     * argmax and argmin, whose answer no order changes, four registers of this CPU's (four
+     * chains of compares to hide their latency) */
+    return op_is_arg_reduce(kd->reduce) ? host_vector_lanes(kd, vec_bytes) * 4 : lanes_of(kd, 64, 4) * 4;
 }
 
 void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec) {

@@ -778,6 +778,20 @@ static LLVMValueRef cpu_reduce_step(emitter *e, int op, kiln_dtype dt, LLVMValue
     return cpu_emit_combine(e, reduce_combine_op[op], dt, acc, v, L);
 }
 
+/* (a, ai) ⊕ (b, bi) for argmax/argmin in a lane of the vector loop, where b comes after a and
+ * neither is empty: b wins only when better (NaN beats every number, the first NaN stays). */
+static void cpu_arg_step_later(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLVMValueRef *ai, LLVMValueRef b, LLVMValueRef bi) {
+    bool mx = op == KILN_OP_ARGMAX;
+    LLVMValueRef better;
+    if (dtype_is_float(dt))
+        better = LLVMBuildOr(B, LLVMBuildFCmp(B, mx ? LLVMRealOGT : LLVMRealOLT, b, *a, ""),
+                             LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealUNO, b, b, ""), LLVMBuildFCmp(B, LLVMRealORD, *a, *a, ""), ""), "");
+    else
+        better = cpu_emit_cmp(e, mx ? KILN_OP_GT : KILN_OP_LT, dt, b, *a);
+    *a = sel(e, better, b, *a);
+    *ai = sel(e, better, bi, *ai);
+}
+
 /* (a, ai) ⊕ (b, bi) for argmax/argmin: b wins when a is empty, when b is better (NaN beats
  * every number), or when they are equal and b comes first. */
 static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLVMValueRef *ai, LLVMValueRef b, LLVMValueRef bi, int L) {
@@ -822,7 +836,23 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
     LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(e->c, fn, "fin");
     LLVMValueRef ident = cpu_reduce_identity(e, op, dt, W);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), vloop, vdone);
+    LLVMValueRef iota[64];
+    for (int l = 0; l < W; l++) iota[l] = LLVMConstInt(e->i64, (unsigned)l, 0);
+    /* argmax/argmin: the first W * U elements start the lanes (so that no lane is empty in the
+     * loop, and its step is one compare) */
+    LLVMBasicBlockRef vpre = arg ? LLVMAppendBasicBlockInContext(e->c, fn, "vpre") : NULL;
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), arg ? vpre : vloop, vdone);
+    LLVMValueRef first = arg ? LLVMConstInt(e->i64, (unsigned)(W * U), 0) : zero, pre_acc[MAXU], pre_idx[MAXU];
+    if (arg) {
+        LLVMPositionBuilderAtEnd(B, vpre);
+        for (int u = 0; u < U; u++) {
+            LLVMValueRef iu = LLVMConstInt(e->i64, (unsigned)(u * W), 0);
+            cpu_emit_values(e, iu, W);
+            pre_acc[u] = e->val[kd->out_inst[0]];
+            pre_idx[u] = LLVMBuildAdd(B, cpu_splat(e, LLVMBuildAdd(B, base, iu, ""), W), LLVMConstVector(iota, (unsigned)W), "");
+        }
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, first, nvec, ""), vloop, vdone);
+    }
 
     /* the vector loop: U accumulators of W lanes (with lane indices for argmax/argmin) */
     LLVMPositionBuilderAtEnd(B, vloop);
@@ -831,15 +861,13 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
         acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
         if (arg) idx[u] = idx_in[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "idx");
     }
-    LLVMValueRef iota[64];
-    for (int l = 0; l < W; l++) iota[l] = LLVMConstInt(e->i64, (unsigned)l, 0);
     for (int u = 0; u < U; u++) {
         LLVMValueRef iu = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), "");
         cpu_emit_values(e, iu, W);
         LLVMValueRef v = e->val[kd->out_inst[0]];
         if (arg) {
             LLVMValueRef vi = LLVMBuildAdd(B, cpu_splat(e, LLVMBuildAdd(B, base, iu, ""), W), LLVMConstVector(iota, (unsigned)W), "");
-            cpu_arg_step(e, op, dt, &acc[u], &idx[u], v, vi, W);
+            cpu_arg_step_later(e, op, dt, &acc[u], &idx[u], v, vi);
         } else {
             acc[u] = cpu_reduce_step(e, op, dt, acc[u], v, W);
         }
@@ -847,10 +875,11 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
     LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vdone);
-    LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+    LLVMBasicBlockRef into = arg ? vpre : entry;
+    LLVMAddIncoming(i, (LLVMValueRef[]){first, inext}, (LLVMBasicBlockRef[]){into, vlatch}, 2);
     for (int u = 0; u < U; u++) {
-        LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
-        if (arg) LLVMAddIncoming(idx_in[u], (LLVMValueRef[]){minus1, idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+        LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){arg ? pre_acc[u] : ident, acc[u]}, (LLVMBasicBlockRef[]){into, vlatch}, 2);
+        if (arg) LLVMAddIncoming(idx_in[u], (LLVMValueRef[]){pre_idx[u], idx[u]}, (LLVMBasicBlockRef[]){vpre, vlatch}, 2);
     }
 
     /* the lanes, folded in a fixed tree: u-major, lane-minor, neighbours first */
@@ -861,8 +890,9 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
         pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "");
         LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
         if (arg) {
+            LLVMAddIncoming(pa[u], &pre_acc[u], &vpre, 1);
             pi[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "");
-            LLVMAddIncoming(pi[u], (LLVMValueRef[]){minus1, idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+            LLVMAddIncoming(pi[u], (LLVMValueRef[]){minus1, idx[u], pre_idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch, vpre}, 3);
         }
     }
     for (int u = 0; u < U; u++)
