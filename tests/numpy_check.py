@@ -777,6 +777,13 @@ CASES += [
     ("sqrt(ub)", 0), ("exp(UB)", 4), ("rint(ub)", 0), ("gcd(ub, 6)", 0), ("lcm(ub, 3)", 0), ("reciprocal(ub)", 0),
     ("pad(ub[:3], 1, constant_values=7)", 0), ("pad(ub[:3], 1, constant_values=300)", 0), ("pad(ub[:3], (1, 2), constant_values=(-1, 2**40))", 0),
     ("pad(ub[:3], 1, constant_values=300.7)", 0),
+    # review 40: np.dot and inner make a Python number an array (int64); full's float fill, where's
+    # Python int and arange's stop are cast as astype casts; arange's start must fit
+    ("dot(UB, 3)", 0), ("dot(3, UB)", 0), ("inner(ub[:2], 200)", 0), ("dot(UB, -1)", 0), ("outer(ub[:3], 2)", 0), ("dot(f, 2.5)", 0),
+    ("full(3, 300.0, dtype=uint8)", 0), ("full(3, 1e10, dtype=int32)", 0), ("full(2, nan, dtype=int32)", 0), ("full_like(ub[:2], -1.5)", 0),
+    ("full(3, 300, dtype=uint8)", 0), ("arange(-1, 2, dtype=uint8)", 0), ("arange(250, 260, dtype=uint8)", 0),
+    ("arange(2**40, 2**40 + 2, dtype=int32)", 0), ("arange(-0.5, 2, dtype=uint8)", 0), ("where(k > 1, k, 2**40)", 0),
+    ("where(ub > 1, ub, 300)", 0), ("where(ub > 1, -1, ub)", 0), ("select([ub > 1], [ub], default=300)", 0), ("uint8(300.5)", 0),
 ]
 
 PRINTS = [
@@ -874,6 +881,8 @@ PROGRAMS = [
     # uint8 arrays written: wrap-around in place, Python integers out of bounds refused
     "x = zeros(4, dtype=uint8)\nx += 250\nx[1:] += 10\nx[3] = 255\nx[0] -= 1\nprint(x, x.dtype)",
     "x = zeros(4, dtype=uint8)\nx[2] = 300",
+    "w8 = zeros(4, dtype=uint8)\nw8[0] = int32(300)\nw8[1] = float64(-1.0)\nw8[2:] = int64(2**40 + 7)\nprint(w8)",
+    "t = k[0]\nt += 0.5\nprint(t)\ns = sum(k)\ns += 0.25\nz = k[2]\nz2 = z\nz += 1\nq = ub[1]\nq += ub[:3]\nprint(s, z, z2, q)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",
     "x = zeros(4, dtype=uint8)\nx[0] = -1",
     "x = ones(3, dtype=uint8)\nx[1:] = [7, 256]",

@@ -132,7 +132,9 @@ static bool py_ints_fit(parser *p, const kval *v, kiln_dtype dt) {
         double x = v->e->val.f64;
         if (isnan(x) || isinf(x)) return fe_err(p, v->off, KILN_ERR_DTYPE, "cannot convert float %s to integer", isnan(x) ? "NaN" : "infinity");
         if (fe_float_fits(x, dt)) return true;
-        return fe_err(p, v->off, KILN_ERR_DTYPE, "Python float %g out of bounds for %s", x, kiln_dtype_name(dt));
+        if (fabs(x) < 0x1p63) /* (NumPy's words: the float made a Python int first) */
+            return fe_err(p, v->off, KILN_ERR_DTYPE, "Python integer %.0f out of bounds for %s", trunc(x), kiln_dtype_name(dt));
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "Python int too large to convert to C long");
     }
     return ir_weak_fits(&p->ctx->graph, v->e, dt) || fe_got(p, NULL, v->off);
 }
@@ -804,11 +806,33 @@ static bool h_one_hot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 
 enum { M_MATMUL, M_DOT, M_OUTER };
 static kiln_expr *dot_nd(parser *p, kiln_expr *a, kiln_expr *b, size_t off);
+/* x as NumPy's asarray makes a Python number: an array of its default dtype (a new reference;
+ * np.dot(u8, 3) is int64, not uint8 as u8 * 3 is). */
+static kiln_expr *strong_ref(parser *p, kiln_expr *x) {
+    return x->weak ? kiln_cast(p->ctx, x, (kiln_dtype)x->dtype) : kiln_expr_retain(x);
+}
+
+/* np.dot and np.inner with a scalar: the products, each summed from +0.0 as a dot product is
+ * (-0.0 * 2.5 is +0.0 there; np.multiply's is -0.0) */
+static kiln_expr *scalar_dot(parser *p, kiln_expr *x, kiln_expr *y) {
+    kiln_expr *m = kiln_mul(p->ctx, x, y);
+    if (!m || !dtype_is_float((kiln_dtype)m->dtype)) return m;
+    kiln_expr *zero = kiln_scalar(p->ctx, 0.0), *r = zero ? kiln_add(p->ctx, m, zero) : NULL;
+    kiln_expr_free(zero);
+    kiln_expr_free(m);
+    return r;
+}
+
 static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *t[4] = {expr_of(p, f, a, a->names[0]), NULL, NULL, NULL};
     if (!t[0] || !(t[1] = expr_of(p, f, a, a->names[1]))) return result(p, out, NULL, off, 2, t);
+    for (int i = 0; i < 2; i++) {
+        kiln_expr *s = strong_ref(p, t[i]);
+        kiln_expr_free(t[i]);
+        if (!(t[i] = s)) return result(p, out, NULL, off, 2, t);
+    }
     if (f->op == M_DOT && (t[0]->ndim == 0 || t[1]->ndim == 0)) /* np.dot with a scalar multiplies */
-        return result(p, out, kiln_mul(p->ctx, t[0], t[1]), off, 2, t);
+        return result(p, out, scalar_dot(p, t[0], t[1]), off, 2, t);
     if (f->op == M_OUTER) {
         kiln_expr *u = kiln_reshape(p->ctx, t[0], 2, (int64_t[]){-1, 1}), *v = kiln_reshape(p->ctx, t[1], 2, (int64_t[]){1, -1});
         t[2] = u;
@@ -952,7 +976,10 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     }
     if (fv && !fe_arg_number(p, fv, f->name, "fill_value", &v, &iv, &vdt)) return false;
     if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = vdt == KILN_I32 ? KILN_I64 : vdt; /* np.full(s, 3) is int64 */
-    if ((given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) || (fv && !py_ints_fit(p, fv, dt))) return false;
+    /* a Python int must fit an integer dtype; a float is cast as astype casts (NumPy's copyto,
+     * casting='unsafe': full(3, 300.0, dtype=uint8) is 44s, full(2, nan, dtype=int32) INT32_MIN) */
+    bool float_fill = fv && fe_is_py(fv) && fv->e->dtype == KILN_F64;
+    if ((given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) || (fv && !float_fill && !py_ints_fit(p, fv, dt))) return false;
     for (int d = 0; d < nd; d++)
         if (shape[d] < 0) return fe_err(p, arg(a, like ? "a" : "shape")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
     kiln_array *r = kiln_full(p->ctx, dt, nd, shape, v);
@@ -995,6 +1022,11 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     dt = all_int ? KILN_I64 : KILN_F64;
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
+    if (have[0] && have[1] && (dt == KILN_I32 || dt == KILN_U8)) { /* the start must fit (NumPy's OverflowError; the rest wraps) */
+        double s = dts[0] == KILN_F32 || dts[0] == KILN_F64 ? trunc(v[0]) : (double)iv[0];
+        if (s < (dt == KILN_U8 ? 0 : INT32_MIN) || s > (dt == KILN_U8 ? 255 : INT32_MAX))
+            return fe_err(p, arg(a, "start")->off, KILN_ERR_DTYPE, "Python integer %.0f out of bounds for %s", s, kiln_dtype_name(dt));
+    }
     double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
     if (isnan(count)) return fe_err(p, off, KILN_ERR_ARG, "arange: cannot compute length");
     if (!(count > 0)) count = 0;
@@ -7103,8 +7135,9 @@ static bool h_inner(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    if (y) x = keep(&t, strong_ref(p, x)), y = x ? keep(&t, strong_ref(p, y)) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
-    if (x->ndim == 0 || y->ndim == 0) return done(p, &t, out, op2(&t, c, KILN_OP_MUL, x, y), off);
+    if (x->ndim == 0 || y->ndim == 0) return done(p, &t, out, keep(&t, scalar_dot(p, x, y)), off);
     int64_t k = x->shape[x->ndim - 1], shape[KILN_MAX_DIMS];
     int nd = 0;
     if (y->shape[y->ndim - 1] != k) {

@@ -3599,7 +3599,9 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     if (st != KILN_OK) return st;
     parser p = {.ctx = ctx, .env = env};
     lex_init(&p.lx, src, len);
-    bool py = !a || fe_scope_py(env->scope, name);
+    /* a Python number, or a 0-d array (NumPy's immutable scalar: t = k[0]; t += 0.5 makes t a
+     * float64): t op= v is t = t op v */
+    bool py = !a || fe_scope_py(env->scope, name) || a->ndim == 0;
     if (bound) env->volatile_ = true; /* (its value now, as a name's string or list is read) */
     if (bound && bound->kind == KV_LIST && op == KILN_OP_ADD && (rhs.kind == KV_TUPLE || rhs.kind == KV_STR)) {
         kval items = {.kind = KV_LIST}; /* xs += a tuple or a string extends the list by its items, as Python's (xs += an

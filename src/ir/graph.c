@@ -433,10 +433,16 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     return ir_intern(g, &p);
 }
 
-bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
+/* Whether a weak Python int x fits dtype dt (anything else fits). */
+static bool ir_weak_fits_quiet(const kiln_expr *x, kiln_dtype dt) {
     if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && (dt == KILN_I32 || dt == KILN_U8))) return true;
     int64_t v = x->val.i64;
-    if (dt == KILN_I32 ? v >= INT32_MIN && v <= INT32_MAX : v >= 0 && v <= 255) return true;
+    return dt == KILN_I32 ? v >= INT32_MIN && v <= INT32_MAX : v >= 0 && v <= 255;
+}
+
+bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
+    if (ir_weak_fits_quiet(x, dt)) return true;
+    int64_t v = x->val.i64;
     kiln_fail(g->ctx, KILN_ERR_DTYPE, "Python integer %lld out of bounds for %s", (long long)v, kiln_dtype_name(dt));
     return false;
 }
@@ -605,7 +611,10 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     bool folded = true;
     for (int i = 0; i < n; i++) {
         kiln_dtype want = op == KILN_OP_CAST ? odt : (op == KILN_OP_WHERE && i == 0) ? KILN_BOOL : odt;
-        c[i] = ir_coerce(g, args[i], want);
+        if (op == KILN_OP_WHERE && args[i]->op == KILN_OP_CONST && args[i]->weak && !ir_weak_fits_quiet(args[i], want))
+            c[i] = ir_const(g, want, ref_cast(args[i]->val, (kiln_dtype)args[i]->dtype, want), false); /* NumPy's where casts it: 300 is 44 in uint8 */
+        else
+            c[i] = ir_coerce(g, args[i], want);
         if (!c[i]) goto done;
         if (c[i]->op != KILN_OP_CONST) folded = false;
     }

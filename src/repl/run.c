@@ -1608,7 +1608,7 @@ static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
  * number there (NaN, infinities, out of range); NULL when it can. */
 static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
     static char msg[120];
-    if (!dtype_is_int(dt)) return NULL;
+    if (!dtype_is_int(dt) || (dt == KILN_U8 && !c->weak)) return NULL; /* (NumPy casts its own scalars into uint8: int32(300) is 44) */
     if (c->dtype == KILN_F32 || c->dtype == KILN_F64) {
         double f = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_F64).f64;
         if (isnan(f)) return "cannot convert float NaN to integer";
@@ -2439,7 +2439,7 @@ static int exec_one(prog *pg, stmt *st) {
          * of what it views, see the change.  An array nothing else holds is not observed by
          * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
         kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
-        bool shared = target && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
+        bool shared = target && kiln_array_ndim(target) > 0 && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
         if (shared) kiln_array_retain(target);
         if ((rc = build(pg, st, false))) {
             kiln_array_free(shared ? target : NULL);
