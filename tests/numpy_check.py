@@ -784,6 +784,11 @@ CASES += [
     ("full(3, 300, dtype=uint8)", 0), ("arange(-1, 2, dtype=uint8)", 0), ("arange(250, 260, dtype=uint8)", 0),
     ("arange(2**40, 2**40 + 2, dtype=int32)", 0), ("arange(-0.5, 2, dtype=uint8)", 0), ("where(k > 1, k, 2**40)", 0),
     ("where(ub > 1, ub, 300)", 0), ("where(ub > 1, -1, ub)", 0), ("select([ub > 1], [ub], default=300)", 0), ("uint8(300.5)", 0),
+    # `**` with a NumPy scalar or 0-d exponent: NumPy's fast paths keep the array's dtype
+    ("ub ** int64(2)", 0), ("ub ** array(2)", 0), ("k ** int32(2)", 0), ("ub ** float32(2)", 0), ("ub ** float32(3)", 0),
+    ("k ** float32(2)", 0), ("f ** float64(2)", 0), ("f ** float64(0.5)", 0), ("f ** int64(3)", 1), ("f ** float64(-1.0)", 0),
+    ("f ** int64(0)", 0), ("f ** int64(1)", 0), ("i ** int64(3)", 0), ("ub ** array([2])", 0), ("power(ub, int64(2))", 0),
+    ("k[0] ** float64(2)", 0), ("a ** float32(2)", 0),
 ]
 
 PRINTS = [
@@ -881,6 +886,7 @@ PROGRAMS = [
     # uint8 arrays written: wrap-around in place, Python integers out of bounds refused
     "x = zeros(4, dtype=uint8)\nx += 250\nx[1:] += 10\nx[3] = 255\nx[0] -= 1\nprint(x, x.dtype)",
     "x = zeros(4, dtype=uint8)\nx[2] = 300",
+    "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",
     "w8 = zeros(4, dtype=uint8)\nw8[0] = int32(300)\nw8[1] = float64(-1.0)\nw8[2:] = int64(2**40 + 7)\nprint(w8)",
     "t = k[0]\nt += 0.5\nprint(t)\ns = sum(k)\ns += 0.25\nz = k[2]\nz2 = z\nz += 1\nq = ub[1]\nq += ub[:3]\nprint(s, z, z2, q)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",

@@ -3222,6 +3222,37 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
     return ok;
 }
 
+/* NumPy's `**` on an array with a scalar exponent (fast_scalar_power): a NumPy scalar or 0-d
+ * exponent of 2 (for a float array also 1, -1, 0 and 0.5) is square, positive, reciprocal, ones
+ * or sqrt of the array, in the array's dtype (u8 ** int64(2) is uint8, f32 ** float64(0.5)
+ * float32), or for an integer array and a float 2.0, the square of the array in float64.  So
+ * such an exponent becomes a Python number (weak), whose result dtype is the array's (made
+ * float64 first for the float 2.0, except in place: u **= 2.0 squares u).  (np.power and a
+ * 0-d base take the usual dtypes.) */
+static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
+    double v;
+    int64_t iv;
+    if (base->kind != KV_ARRAY || base->e->ndim == 0 || ex->kind != KV_ARRAY || ex->e->ndim != 0 || ex->e->weak ||
+        !kiln_expr_scalar(ex->e, &v, &iv))
+        return;
+    kiln_dtype bt = (kiln_dtype)base->e->dtype, et = (kiln_dtype)ex->e->dtype;
+    if (et == KILN_BOOL || !(dtype_is_float(bt) ? v == 2 || v == 1 || v == -1 || v == 0 || v == 0.5 : dtype_is_int(bt) && v == 2)) return;
+    kiln_expr *w = dtype_is_float(bt) ? kiln_scalar(p->ctx, v) : kiln_int(p->ctx, 2);
+    bool widen = dtype_is_int(bt) && dtype_is_float(et) && !inplace;
+    kiln_expr *b = w && widen ? kiln_cast(p->ctx, base->e, KILN_F64) : NULL;
+    if (!w || (widen && !b)) {
+        kiln_expr_free(w);
+        return;
+    }
+    kiln_expr_free(ex->e);
+    ex->e = w;
+    if (b) {
+        kiln_expr_free(base->e);
+        base->e = b;
+        base->alias = false;
+    }
+}
+
 /* power = postfix ["**" factor]   (right-associative; -a**2 is -(a**2)) */
 static bool p_power(parser *p, kval *out) {
     if (!p_postfix(p, out)) return false;
@@ -3240,6 +3271,7 @@ static bool p_power(parser *p, kval *out) {
         return false;
     }
     kval base = *out;
+    fast_power_exponent(p, &base, &ex, false);
     return binary(p, KILN_OP_POW, &base, &ex, off, out);
 }
 
@@ -3611,7 +3643,9 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
         rhs = items;
         if (!ok) return kiln_errcode(ctx);
     }
-    if (!(a ? scope_value(&p, name, a, 0, &self) : fe_kval_copy(ctx, &self, bound)) || !binary(&p, op, &self, &rhs, 0, out)) {
+    bool have = a ? scope_value(&p, name, a, 0, &self) : fe_kval_copy(ctx, &self, bound);
+    if (have && op == KILN_OP_POW) fast_power_exponent(&p, &self, &rhs, true);
+    if (!have || !binary(&p, op, &self, &rhs, 0, out)) {
         kval_free(ctx, &self);
         kval_free(ctx, &rhs);
         return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_ARG;
