@@ -886,6 +886,10 @@ PROGRAMS = [
     # uint8 arrays written: wrap-around in place, Python integers out of bounds refused
     "x = zeros(4, dtype=uint8)\nx += 250\nx[1:] += 10\nx[3] = 255\nx[0] -= 1\nprint(x, x.dtype)",
     "x = zeros(4, dtype=uint8)\nx[2] = 300",
+    ("seed(1)\nprint(randint(0, 256, size=10, dtype=uint8), randint(5, 9, size=13, dtype=uint8), randint(3, dtype=uint8))\n"
+     "print(randint(array([0, 10, 200]), 256, dtype=uint8), randint(-1, 5, dtype=uint8))"),
+    ("rg = np.random.default_rng(42)\nprint(rg.integers(0, 256, 10, dtype=uint8), rg.integers(10, 20, 7, dtype=uint8), rg.integers(0, 255, 5, endpoint=True, dtype=uint8))\n"
+     "print(rg.integers(array([1, 2, 3]), 100, dtype=uint8), rg.integers(7, dtype=uint8), rg.integers(0, 257, dtype=uint8))"),
     "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",
     "w8 = zeros(4, dtype=uint8)\nw8[0] = int32(300)\nw8[1] = float64(-1.0)\nw8[2:] = int64(2**40 + 7)\nprint(w8)",
     "t = k[0]\nt += 0.5\nprint(t)\ns = sum(k)\ns += 0.25\nz = k[2]\nz2 = z\nz += 1\nq = ub[1]\nq += ub[:3]\nprint(s, z, z2, q)",

@@ -188,20 +188,21 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
-    if (dt != KILN_I64 && dt != KILN_I32)
-        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64 and int32)", f->name, kiln_dtype_name(dt));
+    if (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U8)
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64, int32 and uint8)", f->name, kiln_dtype_name(dt));
     if (!draw_params(p, f, a, pn, KILN_I64, v, iv, dts, pa, &nd, shape, &sized)) return false;
     if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) {
         params_free(pa);
         return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
     }
     if (!two) pa[1] = pa[0], pa[0] = NULL, iv[1] = iv[0], iv[0] = 0; /* randint(n): [0, n) */
-    int64_t n = 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+    int64_t n = 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX, least = -bound - 1;
+    if (dt == KILN_U8) bound = 255, least = 0;
     for (int d = 0; d < nd; d++) n *= shape[d];
     for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
         int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
         const char *bad = (endpoint ? hi < lo : hi <= lo) ? (!two ? "%s(): high <= 0" : endpoint ? "%s(): low > high" : "%s(): low >= high")
-                        : lo < -bound - 1 ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;
+                        : lo < least ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;
         if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name, kiln_dtype_name(dt));
     }
     fe_rng *r = rng_of(p, f, a, off, &gen);
@@ -211,15 +212,21 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         fe_rng_bounded_fill(r, iv[0], (uint64_t)(iv[1] - !endpoint) - (uint64_t)iv[0], !gen, n, (int64_t *)res->data);
         n = 0;
     }
+    uint32_t buf = 0; /* (uint8: the bytes left of a 32-bit draw) */
+    int bcnt = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
+        if (dt == KILN_U8) {
+            ((uint8_t *)res->data)[i] = (uint8_t)(lo + fe_rng_bounded_u8(r, (uint8_t)(top - lo), !gen, &buf, &bcnt));
+            continue;
+        }
         int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));
         if (dt == KILN_I32) ((int32_t *)res->data)[i] = (int32_t)x;
         else ((int64_t *)res->data)[i] = x;
     }
     params_free(pa);
     /* (without size, RandomState's is a Python int, a Generator's a NumPy integer) */
-    return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt == KILN_I32, true, off);
+    return draws_result(p, out, res, sized || (gen && dt == KILN_I64) || dt != KILN_I64, true, off);
 }
 
 /* The other distributions (rng.h's fe_dist): their parameters' names, defaults and NumPy's checks

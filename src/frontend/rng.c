@@ -205,6 +205,34 @@ uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked) {
     return (uint64_t)(m >> 64);
 }
 
+static uint8_t buffered_u8(fe_rng *r, uint32_t *buf, int *bcnt) {
+    if (!*bcnt) {
+        *buf = fe_rng_u32(r);
+        *bcnt = 3;
+    } else {
+        *buf >>= 8;
+        --*bcnt;
+    }
+    return (uint8_t)*buf;
+}
+
+uint8_t fe_rng_bounded_u8(fe_rng *r, uint8_t range, bool masked, uint32_t *buf, int *bcnt) {
+    if (range == 0) return 0;
+    if (range == 0xff) return buffered_u8(r, buf, bcnt);
+    if (masked) {
+        uint8_t mask = (uint8_t)mask_of(range), v;
+        while ((v = buffered_u8(r, buf, bcnt) & mask) > range) {}
+        return v;
+    }
+    uint8_t excl = (uint8_t)(range + 1);
+    uint16_t m = (uint16_t)(buffered_u8(r, buf, bcnt) * excl);
+    if ((uint8_t)m < excl) {
+        uint8_t threshold = (uint8_t)((uint8_t)(UINT8_MAX - range) % excl);
+        while ((uint8_t)m < threshold) m = (uint16_t)(buffered_u8(r, buf, bcnt) * excl);
+    }
+    return (uint8_t)(m >> 8);
+}
+
 static inline double gauss(fe_rng *r) {
     if (r->has_gauss) {
         r->has_gauss = false;
