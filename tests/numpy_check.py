@@ -789,6 +789,9 @@ CASES += [
     ("k ** float32(2)", 0), ("f ** float64(2)", 0), ("f ** float64(0.5)", 0), ("f ** int64(3)", 1), ("f ** float64(-1.0)", 0),
     ("f ** int64(0)", 0), ("f ** int64(1)", 0), ("i ** int64(3)", 0), ("ub ** array([2])", 0), ("power(ub, int64(2))", 0),
     ("k[0] ** float64(2)", 0), ("a ** float32(2)", 0),
+    # clip drops a Python int bound its dtype cannot reach
+    ("clip(ub, 10, 300)", 0), ("clip(ub, -5, 200)", 0), ("clip(ub, -5, 300)", 0), ("clip(k, -2**40, 3)", 0), ("clip(k, 2, 2**40)", 0),
+    ("ub.clip(None, 300)", 0), ("clip(ub, 300, 400)", 0), ("clip(ub, None, -1)", 0), ("ubyte(7)", 0), ("ubyte(ub[:3] + 1)", 0),
 ]
 
 PRINTS = [

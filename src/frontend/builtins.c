@@ -204,6 +204,19 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     }
     if (given_not_none(a, lo_name) && !(t[1] = expr_of(p, f, a, lo_name))) return result(p, out, NULL, off, 1, t);
     if (given_not_none(a, hi_name) && !(t[2] = expr_of(p, f, a, hi_name))) return result(p, out, NULL, off, 2, t);
+    /* NumPy drops a Python int bound past an integer dtype's end it cannot reach (clip(u8, 10,
+     * 300) is clip(u8, 10, None)); past the other end it is NumPy's OverflowError */
+    kiln_dtype dt = (kiln_dtype)t[0]->dtype;
+    for (int k = 1; k < 3 && (dt == KILN_I32 || dt == KILN_U8); k++) {
+        const kiln_expr *b = t[k];
+        if (!b || !(b->op == KILN_OP_CONST && b->weak && b->dtype == KILN_I64)) continue;
+        int64_t v = b->val.i64, lo = dt == KILN_U8 ? 0 : INT32_MIN, hi = dt == KILN_U8 ? 255 : INT32_MAX;
+        if ((k == 1 && v < lo) || (k == 2 && v > hi)) {
+            kiln_expr_free(t[k]);
+            t[k] = NULL;
+        }
+    }
+    if (!t[1] && !t[2]) return result(p, out, kiln_expr_retain(t[0]), off, 3, t);
     return result(p, out, kiln_clip(p->ctx, t[0], t[1], t[2]), off, 3, t);
 }
 
@@ -8012,6 +8025,7 @@ static const fe_fn functions[] = {
     {"int32", "x", h_cast, KILN_I32, "x as int32, truncated toward zero", false},
     {"int64", "x", h_cast, KILN_I64, "x as int64, truncated toward zero", false},
     {"uint8", "x", h_cast, KILN_U8, "x as uint8, truncated toward zero (an array's values modulo 256)", false},
+    {"ubyte", "x", h_cast, KILN_U8, "uint8(x)", false},
     {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
     {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
