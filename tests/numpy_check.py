@@ -791,6 +791,10 @@ CASES += [
     ("k[0] ** float64(2)", 0), ("a ** float32(2)", 0),
     # clip drops a Python int bound its dtype cannot reach
     ("clip(ub, 10, 300)", 0), ("clip(ub, -5, 200)", 0), ("clip(ub, -5, 300)", 0), ("clip(k, -2**40, 3)", 0), ("clip(k, 2, 2**40)", 0),
+    # argmax/argmin along a short axis: one element-wise pass over the outputs
+    ("argmax(reshape(randn_f, (500, 2)), 1)", 0), ("argmin(reshape(randn_f, (2, 500)), 0, keepdims=True)", 0),
+    ("argmax(where(randn_f > 1.5, nan, randn_f).reshape(250, 4), axis=-1)", 0), ("argmin(reshape(randn_f > 0, (100, 10)).T, 0)", 0),
+    ("argmax(reshape((randn_f * 3).astype(uint8), (50, 5, 4)), 1)", 0),
     ("ub.clip(None, 300)", 0), ("clip(ub, 300, 400)", 0), ("clip(ub, None, -1)", 0), ("ubyte(7)", 0), ("ubyte(ub[:3] + 1)", 0),
 ]
 

@@ -726,6 +726,49 @@ kiln_expr *ir_reduce(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepd
     return ir_reduce_axes(g, op, x, mask, keepdims);
 }
 
+/* argmax/argmin of x along a short axis (2 to IR_ARG_UNROLL elements), as one element-wise
+ * expression over the other dims: the running best and its index, compared with each element
+ * in turn (a later one wins only when better: NaN beats every number, and the first NaN stays),
+ * so that it is vectorized over the outputs, where a row of a few elements each is not.  (The
+ * classifier's argmax(logits, axis=1).)  NULL when out of memory. */
+#define IR_ARG_UNROLL 16
+static kiln_expr *arg_unrolled(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepdims) {
+    kiln_ix ix[KILN_MAX_DIMS];
+    for (int d = 0; d < x->ndim; d++) ix[d] = (kiln_ix){.kind = KILN_IX_SLICE};
+    bool fl = dtype_is_float((kiln_dtype)x->dtype);
+    kiln_op cmp = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
+    ix[axis] = (kiln_ix){.kind = KILN_IX_INDEX, .index = 0};
+    kiln_expr *best = ir_index(g, x, x->ndim, ix), *idx = ir_const(g, KILN_I64, (kscalar){.i64 = 0}, false);
+    for (int64_t r = 1; best && idx && r < x->shape[axis]; r++) {
+        ix[axis].index = r;
+        kiln_expr *v = ir_index(g, x, x->ndim, ix), *k = ir_const(g, KILN_I64, (kscalar){.i64 = r}, false), *t[6] = {0};
+        kiln_expr *take = v && k ? (t[0] = ir_build(g, cmp, (kiln_expr *[]){v, best}, KILN_BOOL)) : NULL;
+        if (take && fl) { /* (v != v) & (best == best): v is the first NaN */
+            t[1] = ir_build(g, KILN_OP_NE, (kiln_expr *[]){v, v}, KILN_BOOL);
+            t[2] = t[1] ? ir_build(g, KILN_OP_EQ, (kiln_expr *[]){best, best}, KILN_BOOL) : NULL;
+            t[3] = t[2] ? ir_build(g, KILN_OP_AND, (kiln_expr *[]){t[1], t[2]}, KILN_BOOL) : NULL;
+            take = t[3] ? (t[4] = ir_build(g, KILN_OP_OR, (kiln_expr *[]){t[0], t[3]}, KILN_BOOL)) : NULL;
+        }
+        kiln_expr *nb = take ? ir_build(g, KILN_OP_WHERE, (kiln_expr *[]){take, v, best}, KILN_BOOL) : NULL;
+        kiln_expr *ni = nb ? ir_build(g, KILN_OP_WHERE, (kiln_expr *[]){take, k, idx}, KILN_BOOL) : NULL;
+        for (int i = 0; i < 5; i++)
+            if (t[i]) ir_release(t[i]);
+        kiln_expr *old[4] = {v, k, best, idx};
+        for (int i = 0; i < 4; i++)
+            if (old[i]) ir_release(old[i]);
+        best = nb, idx = ni;
+        if (!ni && nb) ir_release(nb), best = NULL;
+    }
+    if (best) ir_release(best);
+    if (!best && idx) ir_release(idx), idx = NULL;
+    if (idx && keepdims) {
+        kiln_expr *e = ir_expand_dims(g, idx, axis);
+        ir_release(idx);
+        idx = e;
+    }
+    return idx;
+}
+
 kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, bool keepdims) {
     const char *fn = kiln_op_name(op);
     if (!ir_check_operand(g, x, fn, 1)) return NULL;
@@ -734,6 +777,15 @@ kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, 
     if (op_is_arg_reduce(op) && count > 1 && count < x->ndim) {
         kiln_fail(g->ctx, KILN_ERR_ARG, "%s: takes one axis or all of them, not a tuple", fn);
         return NULL;
+    }
+    if (op_is_arg_reduce(op) && count == 1 && x->ndim >= 2) {
+        int axis = __builtin_ctz(mask);
+        int64_t R = x->shape[axis];
+        if (R >= 2 && R <= IR_ARG_UNROLL && ir_size(x) / R >= 256) {
+            kiln_expr *r = arg_unrolled(g, op, x, axis, keepdims);
+            if (!r && kiln_errcode(g->ctx) == KILN_OK) kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
+            return r;
+        }
     }
     kiln_dtype in = (kiln_dtype)x->dtype, want = in, out = in;
     switch (op) {
