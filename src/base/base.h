@@ -158,6 +158,11 @@ static inline bool dtype_is_unsigned(kiln_dtype dt) { return dt == KILN_U8; }
 /* NumPy's kinds in same_kind casting's order: bool, unsigned, signed, float ('b' 'u' 'i' 'f'). */
 static inline int dtype_kind_order(kiln_dtype dt) { return dt == KILN_BOOL ? 0 : dtype_is_unsigned(dt) ? 1 : dtype_is_int(dt) ? 2 : 3; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
+/* The values integer dtype dt holds, [*lo, *hi] (int64: all of them). */
+static inline void dtype_int_bounds(kiln_dtype dt, int64_t *lo, int64_t *hi) {
+    *lo = dt == KILN_U8 ? 0 : dt == KILN_I32 ? INT32_MIN : INT64_MIN;
+    *hi = dt == KILN_U8 ? 255 : dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+}
 
 /* The byte offset of the i-th element, in C order, of an array of shape (nd, shape) and byte
  * strides st. */

@@ -210,7 +210,8 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     for (int k = 1; k < 3 && (dt == KILN_I32 || dt == KILN_U8); k++) {
         const kiln_expr *b = t[k];
         if (!b || !(b->op == KILN_OP_CONST && b->weak && b->dtype == KILN_I64)) continue;
-        int64_t v = b->val.i64, lo = dt == KILN_U8 ? 0 : INT32_MIN, hi = dt == KILN_U8 ? 255 : INT32_MAX;
+        int64_t v = b->val.i64, lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
         if ((k == 1 && v < lo) || (k == 2 && v > hi)) {
             kiln_expr_free(t[k]);
             t[k] = NULL;
@@ -1037,7 +1038,9 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
     if (have[0] && have[1] && (dt == KILN_I32 || dt == KILN_U8)) { /* the start must fit (NumPy's OverflowError; the rest wraps) */
         double s = dts[0] == KILN_F32 || dts[0] == KILN_F64 ? trunc(v[0]) : (double)iv[0];
-        if (s < (dt == KILN_U8 ? 0 : INT32_MIN) || s > (dt == KILN_U8 ? 255 : INT32_MAX))
+        int64_t lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
+        if (s < (double)lo || s > (double)hi)
             return fe_err(p, arg(a, "start")->off, KILN_ERR_DTYPE, "Python integer %.0f out of bounds for %s", s, kiln_dtype_name(dt));
     }
     double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
@@ -1173,8 +1176,9 @@ static bool field_value(const char *s, size_t n, kiln_dtype dt, char *out) {
             if (*end || !fe_float_fits(d, dt)) return false;
             i = (long long)d;
         }
-        if (dt == KILN_I32 && (i < INT32_MIN || i > INT32_MAX)) return false;
-        if (dt == KILN_U8 && (i < 0 || i > 255)) return false;
+        int64_t lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
+        if (i < lo || i > hi) return false;
         if (dt == KILN_U8) *(uint8_t *)out = (uint8_t)i;
         else if (dt == KILN_I32) *(int32_t *)(void *)out = (int32_t)i;
         else *(int64_t *)(void *)out = i;

@@ -436,8 +436,9 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
 /* Whether a weak Python int x fits dtype dt (anything else fits). */
 static bool ir_weak_fits_quiet(const kiln_expr *x, kiln_dtype dt) {
     if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && (dt == KILN_I32 || dt == KILN_U8))) return true;
-    int64_t v = x->val.i64;
-    return dt == KILN_I32 ? v >= INT32_MIN && v <= INT32_MAX : v >= 0 && v <= 255;
+    int64_t lo, hi;
+    dtype_int_bounds(dt, &lo, &hi);
+    return x->val.i64 >= lo && x->val.i64 <= hi;
 }
 
 bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt) {
@@ -551,8 +552,9 @@ static kiln_expr *cmp_past_range(ir_graph *g, kiln_op op, kiln_expr *const *args
         const kiln_expr *w = args[i], *s = args[1 - i];
         if (!(w->op == KILN_OP_CONST && w->weak && w->dtype == KILN_I64 && !s->weak && (s->dtype == KILN_I32 || s->dtype == KILN_U8)))
             continue;
-        int64_t v = w->val.i64, lo = s->dtype == KILN_U8 ? 0 : INT32_MIN, hi = s->dtype == KILN_U8 ? 255 : INT32_MAX;
-        if (v >= lo && v <= hi) return NULL;
+        int64_t v = w->val.i64, lo, hi;
+        if (ir_weak_fits_quiet(w, (kiln_dtype)s->dtype)) return NULL;
+        dtype_int_bounds((kiln_dtype)s->dtype, &lo, &hi);
         *hit = true;
         if (i == 0) /* the constant on the left: the mirrored comparison */
             op = op == KILN_OP_LT ? KILN_OP_GT : op == KILN_OP_GT ? KILN_OP_LT : op == KILN_OP_LE ? KILN_OP_GE : op == KILN_OP_GE ? KILN_OP_LE : op;

@@ -1616,7 +1616,9 @@ static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
         return fe_float_fits(f, dt) ? NULL : "the value is out of range for the array's integer dtype";
     }
     int64_t i = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_I64).i64;
-    if ((dt == KILN_I32 && (i > INT32_MAX || i < INT32_MIN)) || (dt == KILN_U8 && (i > 255 || i < 0))) {
+    int64_t lo, hi;
+    dtype_int_bounds(dt, &lo, &hi);
+    if (i < lo || i > hi) {
         snprintf(msg, sizeof msg, "Python integer %lld out of bounds for %s", (long long)i, kiln_dtype_name(dt));
         return msg;
     }
