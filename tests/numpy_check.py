@@ -774,7 +774,7 @@ CASES += [
     ("ub[ub % 5]", 0), ("take(ub, ub % 7)", 0), ("UB[ub[:2] % 3]", 0), ("concatenate([ub, ub[::-1]])", 0), ("stack([UB, UB])", 0),
     ("unique(ub)", 0), ("bincount(ub)", 0), ("searchsorted(sort(ub), ub)", 0), ("count_nonzero(ub)", 0), ("diff(ub)", 0),
     ("isin(ub, [1, 2, 255])", 0), ("reshape(UB, 12)", 0), ("ub[3]", 0), ("ub[3] + 1", 0), ("ub[3] * ub[4]", 0),
-    ("sqrt(ub)", 0), ("exp(UB)", 4), ("rint(ub)", 0), ("gcd(ub, 6)", 0), ("lcm(ub, 3)", 0), ("reciprocal(ub)", 0),
+    ("sqrt(ub)", 0), ("heaviside(ub, ub)", 0), ("heaviside(m, ub)", 0), ("heaviside(ub - 3, 1)", 0), ("exp(UB)", 4), ("rint(ub)", 0), ("gcd(ub, 6)", 0), ("lcm(ub, 3)", 0), ("reciprocal(ub)", 0),
     ("pad(ub[:3], 1, constant_values=7)", 0), ("pad(ub[:3], 1, constant_values=300)", 0), ("pad(ub[:3], (1, 2), constant_values=(-1, 2**40))", 0),
     ("pad(ub[:3], 1, constant_values=300.7)", 0),
     # review 40: np.dot and inner make a Python number an array (int64); full's float fill, where's
@@ -799,6 +799,9 @@ CASES += [
 ]
 
 PRINTS = [
+    # review 41: np.dot with a scalar sums from +0.0 only on BLAS's path; heaviside's float; ** with a name's NumPy scalar
+    "print(dot(-0.0, 2.5), dot(array([-0.0]), 2.5), dot(array([-0.0, 1]), 2.5), inner(2.5, array([[[-0.0, 1]]])), dot(array([-0.0, 1, 2, 3])[::2], 2.5), dot(array([[-0.0], [1]]), float32(2.5)), inner(-0.0, 2.5))",
+    "print(heaviside(ub, int32(1)).dtype, heaviside(m[:3], 0.5).dtype, heaviside(ub[:3], float32(0.5)).dtype, heaviside(float32(1), ub).dtype, heaviside(m[:3], 1).dtype, heaviside(k[:3], k[:3]).dtype)",
     # print: arrays (str), NumPy scalars, Python numbers, tuples, dtypes, strings, sep= and end=
     "print(binary_repr(5, width=-1))", "print(base_repr(10, base=3, padding=-2))",
     # review 35/36: trunc keeps integers, logaddexp of bools and a Python int, arange's integer fill, linspace's retstep, nbytes
@@ -900,6 +903,9 @@ PROGRAMS = [
     "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",
     "w8 = zeros(4, dtype=uint8)\nw8[0] = int32(300)\nw8[1] = float64(-1.0)\nw8[2:] = int64(2**40 + 7)\nprint(w8)",
     "t = k[0]\nt += 0.5\nprint(t)\ns = sum(k)\ns += 0.25\nz = k[2]\nz2 = z\nz += 1\nq = ub[1]\nq += ub[:3]\nprint(s, z, z2, q)",
+    "e = int64(2)\ng = float64(0.5)\nprint((ub ** e).dtype, ub[:6] ** e, f[:3] ** g, (f ** g).dtype, (k ** float64(2.0)).dtype)\nk2 = k[:4].copy()\nk2 **= 2.0\nprint(k2, k2.dtype)",
+    # a 0-d view (an index with an Ellipsis) is an array: op= writes into what it views
+    "y1 = arange(3.0)\nw = y1[1, ...]\nw += 5\nprint(y1, w)\ny2 = arange(6.0).reshape(2, 3)\nq = y2[1][..., 0]\nq += 1\nq **= 2\nz = y2[0, 1]\nz += 100\nprint(y2, q, z)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",
     "x = zeros(4, dtype=uint8)\nx[0] = -1",
     "x = ones(3, dtype=uint8)\nx[1:] = [7, 256]",
@@ -1706,6 +1712,9 @@ DOCUMENTED = {
     "cumsum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "prod(UB % 3 + 1, 0)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "sqrt(ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "heaviside(ub, ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "heaviside(m, ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "heaviside(ub - 3, 1)": "float functions of uint8 give float32 (NumPy: float16)",
     "exp(UB)": "float functions of uint8 give float32 (NumPy: float16)",
     "rint(ub)": "float functions of uint8 give float32 (NumPy: float16)",
     "r_[0:1:abs(5j)]": "complex numbers are refused: an imaginary literal is a step of r_'s and mgrid's, not a function's argument",

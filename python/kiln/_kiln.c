@@ -105,6 +105,11 @@ static void describe(PyObject *name, char *buf, size_t cap) {
 static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
     memset(o, 0, sizeof *o);
+    if (PyBytes_Check(obj)) { /* (NumPy's asarray(b'ab') is a string of dtype 'S2'; a bytearray's buffer is uint8) */
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s is bytes, which NumPy reads as a string (dtype 'S'); for its bytes as uint8, pass bytearray(x) or memoryview(x)", what);
+        return -1;
+    }
     if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
         if (writable && PyObject_CheckBuffer(obj)) {
             describe(name, what, sizeof what);
@@ -866,8 +871,8 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
         } else if (PyModule_Check(v) || PyCallable_Check(v)) {
             Py_DECREF(v); /* a module, a function...: not an operand; kiln reads the name itself */
         } else {
-            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, int64, int32 "
-                         "or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, int64, int32, "
+                         "uint8 or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
             Py_DECREF(v);
             goto done_got;
         }

@@ -96,6 +96,12 @@ def test_uint8_buffers():
     assert int(kiln.evaluate("img[3, 4]")) == 52 and [1, 2, 3][kiln.evaluate("img[0, 1]")] == 2
     with pytest.raises(Exception, match="out of bounds for uint8"):
         kiln.evaluate("img + 300")
+    raw = bytearray(b"\x01\xff")  # a bytearray's and a memoryview's buffer are bytes, as NumPy's asarray reads them
+    view = memoryview(bytes(raw))
+    assert np.array_equal(np.asarray(kiln.evaluate("raw + 1")), [2, 0]) and np.array_equal(np.asarray(kiln.evaluate("view * 2")), [2, 254])
+    b = b"ab"  # NumPy: a string of dtype 'S2'
+    with pytest.raises(TypeError, match="is bytes"):
+        kiln.evaluate("b + 1")
 
 
 def test_cached_and_scalars():

@@ -826,11 +826,14 @@ static kiln_expr *strong_ref(parser *p, kiln_expr *x) {
     return x->weak ? kiln_cast(p->ctx, x, (kiln_dtype)x->dtype) : kiln_expr_retain(x);
 }
 
-/* np.dot and np.inner with a scalar: the products, each summed from +0.0 as a dot product is
- * (-0.0 * 2.5 is +0.0 there; np.multiply's is -0.0) */
+/* np.dot and np.inner with a scalar: the products.  Where NumPy takes BLAS's axpy (a float
+ * result, the array side of at most 2 dimensions and more than one element) each is summed from
+ * +0.0 (-0.0 * 2.5 is +0.0 there; np.multiply's, and dot(-0.0, 2.5)'s, is -0.0). */
 static kiln_expr *scalar_dot(parser *p, kiln_expr *x, kiln_expr *y) {
-    kiln_expr *m = kiln_mul(p->ctx, x, y);
-    if (!m || !dtype_is_float((kiln_dtype)m->dtype)) return m;
+    kiln_expr *m = kiln_mul(p->ctx, x, y), *arr = x->ndim ? x : y;
+    int64_t n = 1;
+    for (int d = 0; d < arr->ndim; d++) n *= arr->shape[d];
+    if (!m || !dtype_is_float((kiln_dtype)m->dtype) || arr->ndim == 0 || arr->ndim > 2 || n <= 1) return m;
     kiln_expr *zero = kiln_scalar(p->ctx, 0.0), *r = zero ? kiln_add(p->ctx, m, zero) : NULL;
     kiln_expr_free(zero);
     kiln_expr_free(m);
@@ -4773,18 +4776,20 @@ static bool h_sinc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return done(p, &t, out, y ? keep(&t, kiln_div(c, keep(&t, kiln_sin(c, y)), y)) : NULL, off);
 }
 
-/* heaviside(x1, x2): 0 below zero, x2 at zero, 1 above, NaN for NaN; a float (integers: float64) */
+/* heaviside(x1, x2): 0 below zero, x2 at zero, 1 above, NaN for NaN; in the float of x1's and
+ * x2's promoted dtype (integers: float64; bools and uint8: float32, where NumPy's is float16) */
 static bool h_heaviside(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *h = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
-    if (!h) return done(p, &t, out, NULL, off);
-    if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)h->dtype)) x = keep(&t, kiln_cast(c, x, KILN_F64));
+    kiln_expr *both = h ? keep(&t, kiln_add(c, x, h)) : NULL; /* (their promoted dtype: a bool array and a Python int are int64) */
+    if (!both) return done(p, &t, out, NULL, off);
+    kiln_dtype dt = float_dtype((kiln_dtype)both->dtype);
+    if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dt));
     kiln_expr *zero = keep(&t, kiln_int(c, 0)), *r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, x, zero)), keep(&t, kiln_int(c, 1)), h));
     r = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, x, zero)), zero, r));
     r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, r));
-    kiln_dtype dt = h->op == KILN_OP_CONST && h->weak && h->ndim == 0 ? (kiln_dtype)x->dtype : dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)h->dtype);
-    return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, dtype_is_float(dt) ? dt : KILN_F64)) : NULL, off); /* (NumPy's loop: x1's and x2's dtype) */
+    return done(p, &t, out, r ? keep(&t, kiln_cast(c, r, dt)) : NULL, off);
 }
 
 /* nancumsum, nancumprod (f->op): cumsum and cumprod with NaN taken as 0 (1) */

@@ -3232,8 +3232,27 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
 static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
     double v;
     int64_t iv;
-    if (base->kind != KV_ARRAY || base->e->ndim == 0 || ex->kind != KV_ARRAY || ex->e->ndim != 0 || ex->e->weak ||
-        !kiln_expr_scalar(ex->e, &v, &iv))
+    if (base->kind != KV_ARRAY || base->e->ndim == 0 || ex->kind != KV_ARRAY || ex->e->ndim != 0) return;
+    if (ex->e->weak) { /* a Python float 2.0: k **= 2.0 squares an integer array in place (k ** 2.0 is float64, as usual) */
+        if (inplace && dtype_is_int((kiln_dtype)base->e->dtype) && dtype_is_float((kiln_dtype)ex->e->dtype) &&
+            kiln_expr_scalar(ex->e, &v, &iv) && v == 2) {
+            kiln_expr *two = kiln_int(p->ctx, 2);
+            if (!two) return;
+            kiln_expr_free(ex->e);
+            ex->e = two;
+        }
+        return;
+    }
+    if (ex->e->op == KILN_OP_VAR) { /* a name's NumPy scalar (e = int64(2); u ** e): its value now */
+        kscalar s;
+        kiln_dtype sdt;
+        if (!fe_scalar_now(p->ctx, ex->e, &s, &sdt)) {
+            kiln_clear_error(p->ctx); /* (the usual power then reports it) */
+            return;
+        }
+        p->env->volatile_ = true; /* the statement's dtype depends on the value */
+        v = ref_cast(s, sdt, KILN_F64).f64;
+    } else if (!kiln_expr_scalar(ex->e, &v, &iv))
         return;
     kiln_dtype bt = (kiln_dtype)base->e->dtype, et = (kiln_dtype)ex->e->dtype;
     if (et == KILN_BOOL || !(dtype_is_float(bt) ? v == 2 || v == 1 || v == -1 || v == 0 || v == 0.5 : dtype_is_int(bt) && v == 2)) return;
@@ -3632,8 +3651,8 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     parser p = {.ctx = ctx, .env = env};
     lex_init(&p.lx, src, len);
     /* a Python number, or a 0-d array (NumPy's immutable scalar: t = k[0]; t += 0.5 makes t a
-     * float64): t op= v is t = t op v */
-    bool py = !a || fe_scope_py(env->scope, name) || a->ndim == 0;
+     * float64): t op= v is t = t op v.  A 0-d view (w = y[1, ...]) is an array: it writes into y */
+    bool py = !a || fe_scope_py(env->scope, name) || (a->ndim == 0 && !a->base);
     if (bound) env->volatile_ = true; /* (its value now, as a name's string or list is read) */
     if (bound && bound->kind == KV_LIST && op == KILN_OP_ADD && (rhs.kind == KV_TUPLE || rhs.kind == KV_STR)) {
         kval items = {.kind = KV_LIST}; /* xs += a tuple or a string extends the list by its items, as Python's (xs += an

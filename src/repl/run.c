@@ -2441,7 +2441,7 @@ static int exec_one(prog *pg, stmt *st) {
          * of what it views, see the change.  An array nothing else holds is not observed by
          * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
         kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
-        bool shared = target && kiln_array_ndim(target) > 0 && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
+        bool shared = target && (kiln_array_ndim(target) > 0 || target->base) && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
         if (shared) kiln_array_retain(target);
         if ((rc = build(pg, st, false))) {
             kiln_array_free(shared ? target : NULL);
