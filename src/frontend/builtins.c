@@ -6494,6 +6494,62 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
     return tuple_result(p, &t, out, xs, n, off);
 }
 
+/* finfo(dtype) (f->op 0), iinfo(int_type) (1): the dtype's limits, of a dtype, its name or a
+ * scalar (np.finfo(1.0) is float64's) */
+static bool h_info(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *v = arg(a, f->op ? "int_type" : "dtype");
+    kiln_dtype dt;
+    if (v->kind == KV_ARRAY && v->e->ndim)
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): takes a dtype or a scalar, not a %d-dimensional array (pass its .dtype)", f->name, v->e->ndim);
+    if (v->kind == KV_ARRAY) dt = (kiln_dtype)v->e->dtype;
+    else if (!fe_arg_dtype(p, v, f->name, &dt)) return false;
+    if (f->op ? !dtype_is_int(dt) : !dtype_is_float(dt))
+        return fe_err(p, v->off, KILN_ERR_DTYPE, f->op ? "iinfo(): invalid integer data type %s (iinfo takes uint8, int32 or int64)"
+                                                       : "finfo(): data type %s not inexact (finfo takes float32 or float64)",
+                      kiln_dtype_name(dt));
+    *out = (kval){.kind = KV_INFO, .off = off, .dt = dt};
+    return true;
+}
+
+/* An attribute of finfo(dt) or iinfo(dt), as NumPy's: limits of a float dtype are its scalars
+ * (finfo(float32).eps is a float32), counts and an integer dtype's limits Python ints. */
+static bool info_attribute(parser *p, kiln_dtype dt, const char *name, size_t off, kval *out) {
+    memset(out, 0, sizeof *out);
+    out->off = off;
+    if (!strcmp(name, "dtype")) {
+        *out = (kval){.kind = KV_DTYPE, .off = off, .dt = dt};
+        return true;
+    }
+    if (!strcmp(name, "bits")) return fe_set_expr(p, out, kiln_int(p->ctx, 8 * (int64_t)kiln_dtype_size(dt)), off);
+    const fe_finfo *f = fe_finfo_of(dt);
+    if (!f) {
+        int64_t lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
+        if (!strcmp(name, "min") || !strcmp(name, "max")) return fe_set_expr(p, out, kiln_int(p->ctx, name[1] == 'i' ? lo : hi), off);
+        if (!strcmp(name, "kind")) {
+            out->kind = KV_STR;
+            out->s = kiln_strdup(p->ctx, dtype_is_unsigned(dt) ? "u" : "i");
+            return fe_got(p, out->s, off);
+        }
+        return fe_err(p, off, KILN_ERR_NAME, "an iinfo has no attribute '%s' (it has bits dtype kind min max)", name);
+    }
+    static const char *const counts[] = {"machep", "negep", "maxexp", "minexp", "nexp", "nmant", "precision", "iexp"};
+    const int count[] = {f->machep, f->negep, f->maxexp, f->minexp, f->nexp, f->nmant, f->precision, f->nexp};
+    for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+        if (!strcmp(name, counts[i])) return fe_set_expr(p, out, kiln_int(p->ctx, count[i]), off);
+    static const char *const limits[] = {"eps", "epsneg", "max", "min", "resolution", "tiny", "smallest_normal", "smallest_subnormal"};
+    const double limit[] = {f->eps, f->epsneg, f->max, -f->max, f->resolution, f->tiny, f->tiny, f->subnormal};
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
+        if (!strcmp(name, limits[i])) {
+            kiln_expr *w = kiln_scalar(p->ctx, limit[i]), *x = w ? kiln_cast(p->ctx, w, dt) : NULL;
+            kiln_expr_free(w);
+            return fe_set_expr(p, out, x, off);
+        }
+    return fe_err(p, off, KILN_ERR_NAME,
+                  "a finfo has no attribute '%s' (it has bits dtype eps epsneg machep negep max min maxexp minexp nexp nmant iexp "
+                  "precision resolution tiny smallest_normal smallest_subnormal)", name);
+}
+
 /* result_type(*arrays_and_dtypes), promote_types(type1, type2): NumPy's promotion (a Python
  * number weak); can_cast(from_, to, casting='safe'): whether NumPy's casting rule allows it */
 enum { T_RESULT, T_PROMOTE, T_CAN_CAST, T_DTYPE };
@@ -7876,6 +7932,8 @@ static const fe_fn functions[] = {
     {"broadcast_shapes", "*args", h_broadcast_shapes, 0, "the shapes broadcast together (a tuple)", false},
     {"broadcast_arrays", "*args", h_broadcast_arrays, 0, "the arrays broadcast to their common shape (a tuple of views)", false},
     {"dtype", "dtype", h_types, T_DTYPE, "the data type a name or NumPy's character code ('f8', '<i4') names", false},
+    {"finfo", "dtype", h_info, 0, "a float dtype's limits: .eps .max .min .tiny .resolution .precision ...", false},
+    {"iinfo", "int_type", h_info, 1, "an integer dtype's limits: .min .max .bits", false},
     {"result_type", "*arrays_and_dtypes", h_types, T_RESULT, "the dtype NumPy's promotion gives them (a Python number weak)", false},
     {"promote_types", "type1, type2", h_types, T_PROMOTE, "the smallest dtype both cast to safely", false},
     {"can_cast", "from_, to, casting='safe'", h_types, T_CAN_CAST, "whether casting from_ (a dtype or an array) to the dtype to is allowed by the rule", true},
@@ -8312,6 +8370,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
 }
 
 bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out) {
+    if (self->kind == KV_INFO) return info_attribute(p, self->dt, name, off, out);
     if (self->kind == KV_DTYPE) { /* a dtype's name, itemsize and kind */
         memset(out, 0, sizeof *out);
         out->off = off;

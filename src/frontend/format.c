@@ -15,6 +15,7 @@
  * printf's %e is exact and rounds ties to even, strtod/strtof round correctly, and that is
  * all Dragon4's decisions need (see cut_at).
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -510,6 +511,48 @@ void fe_format_str(const kiln_array *a, const fe_printopts *po, kstr *b) {
 }
 
 void fe_format_pyfloat(double v, kstr *b) { float_str(v, false, b); }
+
+void fe_format_float(double v, bool f32, kstr *b) { float_str(v, f32, b); }
+
+const fe_finfo *fe_finfo_of(kiln_dtype dt) {
+    static const fe_finfo f32 = {32, -23, -24, 128, -126, 8, 23, 6, 0x1p-23, 0x1p-24, FLT_MAX, 1e-6, FLT_MIN, 0x1p-149};
+    static const fe_finfo f64 = {64, -52, -53, 1024, -1022, 11, 52, 15, 0x1p-52, 0x1p-53, DBL_MAX, 1e-15, DBL_MIN, 0x1p-1074};
+    return dt == KILN_F32 ? &f32 : dt == KILN_F64 ? &f64 : NULL;
+}
+
+void fe_format_info(kiln_dtype dt, bool str, kstr *b) {
+    static const char rule[] = "---------------------------------------------------------------\n";
+    const char *name = kiln_dtype_name(dt);
+    const fe_finfo *f = fe_finfo_of(dt);
+    if (!f) { /* iinfo */
+        int64_t lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
+        if (str) kstr_printf(b, "Machine parameters for %s\n%smin = %lld\nmax = %lld\n%s", name, rule, (long long)lo, (long long)hi, rule);
+        else kstr_printf(b, "iinfo(min=%lld, max=%lld, dtype=%s)", (long long)lo, (long long)hi, name);
+        return;
+    }
+    bool f32 = dt == KILN_F32;
+    double res = f32 ? (double)(float)f->resolution : f->resolution;
+    if (!str) { /* the values as NumPy's str of its scalars */
+        kstr_printf(b, "finfo(resolution=");
+        float_str(res, f32, b);
+        kstr_printf(b, ", min=");
+        float_str(-f->max, f32, b);
+        kstr_printf(b, ", max=");
+        float_str(f->max, f32, b);
+        kstr_printf(b, ", dtype=%s)", name);
+        return;
+    }
+    int d = f32 ? 7 : 16; /* (NumPy's MachAr: '%15.7e' and '%24.16e', stripped) */
+    kstr_printf(b, "Machine parameters for %s\n%s", name, rule);
+    kstr_printf(b, "precision = %3d   resolution = %.*e\n", f->precision, d, res);
+    kstr_printf(b, "machep = %6d   eps =        %.*e\n", f->machep, d, f->eps);
+    kstr_printf(b, "negep =  %6d   epsneg =     %.*e\n", f->negep, d, f->epsneg);
+    kstr_printf(b, "minexp = %6d   tiny =       %.*e\n", f->minexp, d, f->tiny);
+    kstr_printf(b, "maxexp = %6d   max =        %.*e\n", f->maxexp, d, f->max);
+    kstr_printf(b, "nexp =   %6d   min =        -max\n", f->nexp);
+    kstr_printf(b, "smallest_normal = %.*e   smallest_subnormal = %.*e\n%s", d, f->tiny, d, f->subnormal, rule);
+}
 
 void fe_format_pyint(int64_t v, kstr *b) { kstr_printf(b, "%lld", (long long)v); }
 

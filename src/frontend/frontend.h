@@ -11,6 +11,7 @@
  *     KV_DTYPE    float32, a.dtype
  *     KV_SLICE    a:b:s, only inside a subscript;  KV_ELLIPSIS  ...
  *     KV_NONE     None (newaxis inside a subscript)
+ *     KV_GEN      default_rng()'s Generator;  KV_INFO  finfo(float32), iinfo(uint8): a dtype's limits
  *
  * The parser builds graphs as it goes (CSE, typing and folding happen in the builders).  With
  * fe_env.params set, every array name of the scope is read through a placeholder (kiln_param),
@@ -23,7 +24,7 @@
 
 #include "../base/base.h"
 
-typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_GEN, KV_ABSENT } kv_kind;
+typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_GEN, KV_INFO, KV_ABSENT } kv_kind;
 
 typedef struct kval {
     kv_kind kind;
@@ -32,7 +33,7 @@ typedef struct kval {
     int n;                /* KV_TUPLE, KV_LIST: items */
     struct kval *items;
     char *s;              /* KV_STR */
-    kiln_dtype dt;        /* KV_DTYPE */
+    kiln_dtype dt;        /* KV_DTYPE, KV_INFO (finfo of a float dtype, iinfo of an integer one) */
     int rng;              /* KV_GEN: a default_rng() Generator, by its number in the scope */
     int64_t sl[3];        /* KV_SLICE: start, stop, step, present by sl_flags (KILN_IX_HAS_*) */
     int sl_flags;
@@ -209,6 +210,16 @@ void fe_format_array(const kiln_array *a, const fe_printopts *po, kstr *b);
 void fe_format_str(const kiln_array *a, const fe_printopts *po, kstr *b);
 /* repr (and str) of a Python float: the shortest digits that read back, 0.1, 1e-05, 1e+16, nan. */
 void fe_format_pyfloat(double v, kstr *b);
+/* np.finfo's figures for a float dtype (NULL for another) */
+typedef struct fe_finfo {
+    int bits, machep, negep, maxexp, minexp, nexp, nmant, precision;
+    double eps, epsneg, max, resolution, tiny, subnormal;
+} fe_finfo;
+const fe_finfo *fe_finfo_of(kiln_dtype dt);
+/* finfo(dt) or iinfo(dt) as NumPy's repr (str: its print, the table "Machine parameters for ...") */
+void fe_format_info(kiln_dtype dt, bool str, kstr *b);
+/* A float64's (float32's when f32) shortest repr, as NumPy's str of its scalar writes it. */
+void fe_format_float(double v, bool f32, kstr *b);
 /* repr of a Python int: 3, -12. */
 void fe_format_pyint(int64_t v, kstr *b);
 /* repr of a dtype: dtype('float64') (its str is kiln_dtype_name's float64). */

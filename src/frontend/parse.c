@@ -102,6 +102,7 @@ static const char *kind_name(const kval *v) {
     case KV_SLICE: return "a slice";
     case KV_ELLIPSIS: return "an ellipsis";
     case KV_GEN: return "a Generator";
+    case KV_INFO: return v->dt == KILN_F32 || v->dt == KILN_F64 ? "a finfo" : "an iinfo";
     case KV_ABSENT: return "nothing";
     }
     return "?";
@@ -773,6 +774,7 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
         return true;
     case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return true;
     case KV_GEN: kstr_printf(b, "Generator(PCG64)"); return true;
+    case KV_INFO: fe_format_info(v->dt, str, b); return true;
     case KV_SLICE:
     case KV_ABSENT: kstr_printf(b, "slice(...)"); return true;
     case KV_ARRAY: break;
@@ -3060,6 +3062,7 @@ static const char *py_type(const kval *v) {
     if (v->kind == KV_NONE) return "NoneType";
     if (v->kind == KV_STR) return "str";
     if (v->kind == KV_GEN) return "Generator";
+    if (v->kind == KV_INFO) return dtype_is_float(v->dt) ? "finfo" : "iinfo";
     if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
     return kind_name(v);
 }
