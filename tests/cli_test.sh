@@ -52,10 +52,23 @@ expect "a, = nonzero(...)" 0 "[3 4]" -- "$kiln" -c 'x = arange(5.); a, = nonzero
 expect "(b) is b, (b,) unpacks" 0 "1 2 3" -- "$kiln" -c 'a, (b) = 1, 2; c, (d,) = 1, (3,); print(a, b, d)'
 expect "n, = two values" 1 "too many values to unpack (expected 1)" -- "$kiln" -c 'n, = (1, 2)'
 expect "for u, in: refused" 1 "not supported in a for loop" -- "$kiln" -c $'for u, in [(1,), (2,)]:\n    print(u)'
-# out= is refused by every function (kiln's results are new arrays), never ignored
-for call in "clip(x, 1, 3, out=x)" "x.clip(1, 3, out=x)" "round(x, out=x)" "x.round(out=x)" "median(x, out=x)" "quantile(x, 0.5, out=x)" "sum(x, out=x)"; do
-  expect "refused: $call" 1 "out= is not supported" -- "$kiln" -c "x = arange(5.); $call"
+# out= writes into out's memory (never ignored): in a statement of one call, or x = f(..., out=x); inside an expression it is refused
+for call in "clip(x, 1, 3, out=x)" "x.clip(1, 3, out=x)" "np.clip(x, 1, 3, out=y)"; do
+  expect "out=: $call" 0 "[1. 1. 2. 3. 3.] [1. 1. 2. 3. 3.]" -- "$kiln" -c "x = arange(5.); y = x; $call; print(x, y)"
 done
+expect "out=: x = round(..., out=x)" 0 "[0. 1. 2. 2.]" -- "$kiln" -c 'x = arange(4.) * 0.75 + 0.25; x = np.round(x, out=x); print(x)'
+expect "out=: a view" 0 "[0. 5. 6. 7. 8.]" -- "$kiln" -c 'x = arange(5.); np.add(x[1:], 4, out=x[1:]); print(x)'
+for call in "median(x, out=x)" "quantile(x, 0.5, out=x)" "sum(x, out=x)"; do
+  expect "out= of another shape: $call" 1 "out= has shape (5,), the value shape ()" -- "$kiln" -c "x = arange(5.); $call"
+done
+expect "out= inside an expression" 1 "in a statement of one call" -- "$kiln" -c 'x = arange(5.); y = 2 * np.add(x, 1, out=x)'
+expect "y = f(out=x)" 1 "in a statement of its own" -- "$kiln" -c 'x = arange(5.); y = np.add(x, 1, out=x)'
+expect "out= of a list" 1 "out= takes an array's name" -- "$kiln" -c 'x = [1., 2.]; np.add(arange(2.), 1, out=x)'
+expect "out= of a number" 1 "out= takes an array's name" -- "$kiln" -c 'x = 3.0; np.add(arange(2.), 1, out=x)'
+expect "out= of a new array" 1 "out= takes an array's name" -- "$kiln" -c 'np.add(arange(2.), 1, out=zeros(2))'
+expect "out= same_kind" 1 "with casting rule 'same_kind'" -- "$kiln" -c 'x = zeros(3, dtype=int32); np.add(arange(3.), 1, out=x)'
+expect "where= without out=" 1 "give out= as well" -- "$kiln" -c 'x = arange(3.); np.add(x, 1, where=x > 0)'
+expect "dtype= no loop" 1 "No loop matching" -- "$kiln" -c 'np.divide(arange(3), 2, dtype=int32)' 
 expect "nan_to_num(copy=False) refused" 1 "copy=False" -- "$kiln" -c 'x = arange(5.); nan_to_num(x, copy=False)'
 # Python's numbers: int() past 64 bits, int32 of a Python integer past int32, 0.0 ** -1
 expect "int(1e20)" 1 "too large for kiln's 64-bit integers" -- "$kiln" -c 'int(1e20)'

@@ -158,7 +158,8 @@ static const struct {
     {"foo(a)", 0, KILN_ERR_NAME, "unknown function 'foo'"},
     {"q + 1", 0, KILN_ERR_NAME, "name 'q' is not defined"},
     {"x + undefined_name", 4, KILN_ERR_NAME, "'undefined_name' is not defined"},
-    {"sin(a, b)", 7, KILN_ERR_ARG, "takes 1 positional argument but 2 were given"},
+    {"sin(a, b, a)", 10, KILN_ERR_ARG, "takes at most 2 positional arguments but 3 were given"},
+    {"sin(a, b)", 7, KILN_ERR_ARG, "out= writes into an array, which kiln does in a statement of one call"}, /* (b: np.sin's out) */
     {"where(x, y)", 0, KILN_ERR_ARG, "either both or neither of x and y should be given"},
     {"a + (b", 6, KILN_ERR_SYNTAX, "expected ')'"},
     {"a $ b", 2, KILN_ERR_SYNTAX, "invalid character"},

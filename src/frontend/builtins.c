@@ -101,10 +101,6 @@ static void args_free(parser *p, fe_args *a) {
 
 /* ------------------------------------------------------------------ helpers for handlers */
 
-static bool no_out(parser *p, const fe_fn *f, fe_args *a) {
-    if (!given_not_none(a, "out")) return true;
-    return fe_err(p, arg(a, "out")->off, KILN_ERR_ARG, "%s(): out= is not supported (kiln's results are new arrays)", f->name);
-}
 /* axis as one int or None (KILN_ALL_AXES) */
 static bool one_axis(parser *p, const fe_fn *f, fe_args *a, int *axis) {
     kval *v = arg(a, "axis");
@@ -6550,6 +6546,18 @@ static bool info_attribute(parser *p, kiln_dtype dt, const char *name, size_t of
                   "precision resolution tiny smallest_normal smallest_subnormal)", name);
 }
 
+/* Whether NumPy's casting rule (no, equiv, safe, same_kind, unsafe) lets dtype from be cast to to. */
+static bool cast_allowed(kiln_dtype from, kiln_dtype to, const char *casting) {
+    return casting[0] == 'u'                      ? true /* unsafe */
+         : casting[0] == 'n' || casting[0] == 'e' ? from == to
+         : !strcmp(casting, "safe")               ? from == to || dtype_promote(from, to) == to
+                                                  : dtype_kind_order(from) <= dtype_kind_order(to); /* same_kind */
+}
+
+static bool casting_valid(const char *s) {
+    return !strcmp(s, "no") || !strcmp(s, "equiv") || !strcmp(s, "safe") || !strcmp(s, "same_kind") || !strcmp(s, "unsafe");
+}
+
 /* result_type(*arrays_and_dtypes), promote_types(type1, type2): NumPy's promotion (a Python
  * number weak); can_cast(from_, to, casting='safe'): whether NumPy's casting rule allows it */
 enum { T_RESULT, T_PROMOTE, T_CAN_CAST, T_DTYPE };
@@ -6590,15 +6598,9 @@ static bool h_types(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     }
     kval *cv = arg(a, "casting");
     const char *casting = cv->kind == KV_STR ? cv->s : "safe";
-    if (cv->kind != KV_ABSENT && (cv->kind != KV_STR || (strcmp(casting, "no") && strcmp(casting, "equiv") && strcmp(casting, "safe") &&
-                                                        strcmp(casting, "same_kind") && strcmp(casting, "unsafe"))))
+    if (cv->kind != KV_ABSENT && (cv->kind != KV_STR || !casting_valid(casting)))
         return fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
-    kiln_dtype from = dts[0], to = dts[1];
-    bool can = casting[0] == 'u'                               ? true /* unsafe */
-             : casting[0] == 'n' || casting[0] == 'e'          ? from == to
-             : !strcmp(casting, "safe")                        ? from == to || dtype_promote(from, to) == to
-                                                               : dtype_kind_order(from) <= dtype_kind_order(to); /* same_kind */
-    return fe_set_expr(p, out, kiln_bool(p->ctx, can), off);
+    return fe_set_expr(p, out, kiln_bool(p->ctx, cast_allowed(dts[0], dts[1], casting)), off);
 }
 
 /* block(arrays): nested lists of arrays joined, the innermost along the last axis, each level out
@@ -8289,6 +8291,124 @@ static bool ufunc_method(parser *p, const char *name, size_t off, kval *pos, int
     return false;
 }
 
+/* ------------------------------------------------------------------ out= */
+
+/* NumPy's ufuncs among the functions: out= (also positional, after the inputs), where=, dtype=
+ * and casting=, out= broadcast and cast by the casting rule.  (divmod and modf, of two outputs,
+ * take no out=.) */
+static const char *const ufunc_names[] = {
+    "abs", "absolute", "acos", "acosh", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "asin",
+    "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "cbrt", "ceil", "conj",
+    "conjugate", "copysign", "cos", "cosh", "deg2rad", "degrees", "divide", "equal", "exp", "exp2", "expm1", "fabs",
+    "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "gcd", "greater", "greater_equal", "heaviside", "hypot",
+    "invert", "isfinite", "isinf", "isnan", "lcm", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
+    "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "matvec", "maximum",
+    "minimum", "mod", "multiply", "negative", "not_equal", "positive", "pow", "power", "rad2deg", "radians", "reciprocal",
+    "remainder", "right_shift", "rint", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh",
+    "true_divide", "trunc", "vecdot", "vecmat", NULL};
+static bool is_ufunc(const char *name) {
+    for (int k = 0; ufunc_names[k]; k++)
+        if (!strcmp(name, ufunc_names[k])) return true;
+    return false;
+}
+
+/* A call's out= and, of a ufunc, where=, dtype= and casting= (KV_ABSENT where not given). */
+typedef struct out_args {
+    kval out, where, dtype, casting;
+    bool ufunc; /* the casting rule (same_kind unless casting=) and broadcasting into out; else (a
+                   reduction's, take's...) unsafe casting into an out of the value's shape */
+} out_args;
+
+static void out_args_free(parser *p, out_args *o) {
+    kval_free(p->ctx, &o->out), kval_free(p->ctx, &o->where), kval_free(p->ctx, &o->dtype), kval_free(p->ctx, &o->casting);
+}
+
+static bool present(const kval *v) { return v->kind != KV_ABSENT && v->kind != KV_NONE; }
+
+static void take_arg(kval *to, kval *from) {
+    *to = *from;
+    memset(from, 0, sizeof *from);
+    from->kind = KV_ABSENT;
+}
+
+
+/* A ufunc's dtype=: its inputs (x, x1, x2) cast to dt first, by the casting rule (a Python
+ * number: unless a float for an integer dt) */
+static bool ufunc_inputs_to(parser *p, const fe_fn *f, fe_args *a, kiln_dtype dt, const char *casting) {
+    for (int i = 0, input = 0; i < a->n; i++) {
+        if (strcmp(a->names[i], "x") && strcmp(a->names[i], "x1") && strcmp(a->names[i], "x2")) continue;
+        kval *v = &a->v[i];
+        kiln_expr *x = fe_arg_expr(p, v, f->name, a->names[i]);
+        if (!x) return false;
+        kiln_dtype from = (kiln_dtype)x->dtype;
+        if (x->weak ? dtype_is_float(from) && !dtype_is_float(dt) : !cast_allowed(from, dt, casting)) {
+            kiln_expr_free(x);
+            return fe_err(p, v->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' input %d from dtype('%s') to dtype('%s') with casting rule '%s'",
+                          f->name, input, kiln_dtype_name(from), kiln_dtype_name(dt), casting);
+        }
+        kiln_expr *c = kiln_cast(p->ctx, x, dt);
+        kiln_expr_free(x);
+        size_t voff = v->off;
+        kval_free(p->ctx, v);
+        if (!fe_set_expr(p, v, c, voff)) return false;
+        input++;
+    }
+    return true;
+}
+
+/* The value of f's call with out=: the call's value cast to out's dtype (a ufunc's by its casting
+ * rule) and broadcast to out's shape (where= picks it, else out's own elements), which the
+ * statement writes into out (fe_env.out_ok) */
+static bool into_out(parser *p, const fe_fn *f, const out_args *o, size_t off, kval *out) {
+    const kval *ov = &o->out;
+    if (ov->kind == KV_TUPLE && ov->n == 1) ov = &ov->items[0];
+    if (!p->env->out_ok)
+        return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= writes into an array, which kiln does in a statement of one call: "
+                                                "np.%s(..., out=x) on its own, or x = np.%s(..., out=x)", f->name, f->name, f->name);
+    if (ov->kind == KV_TUPLE) return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= takes one array (or a tuple of one)", f->name);
+    if (ov->kind != KV_ARRAY || fe_is_py(ov) || !ov->alias)
+        return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= takes an array's name, or a subscript of one (out=x, out=x[1:])", f->name);
+    if (out->kind != KV_ARRAY) return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= is for a function whose value is one array", f->name);
+    kiln_expr *T = ov->e, *v = out->e;
+    const char *casting = o->casting.kind == KV_STR ? o->casting.s : "same_kind";
+    if (o->ufunc && !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)T->dtype, casting))
+        return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule '%s'",
+                      f->name, kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)T->dtype), casting);
+    int nd = T->ndim;
+    int64_t shape[KILN_MAX_DIMS];
+    memcpy(shape, T->shape, (size_t)nd * sizeof *shape);
+    bool merged = fe_merge_shape(&nd, shape, v);
+    if (o->ufunc ? !merged || nd != T->ndim || memcmp(shape, T->shape, (size_t)nd * sizeof *shape)
+                 : v->ndim != T->ndim || memcmp(v->shape, T->shape, (size_t)v->ndim * sizeof *v->shape)) {
+        rt_shape_text want = rt_shape_str(T->ndim, T->shape), have = merged ? rt_shape_str(nd, shape) : rt_shape_str(v->ndim, v->shape);
+        return o->ufunc ? fe_err(p, ov->off, KILN_ERR_SHAPE, "non-broadcastable output operand with shape %s doesn't match the broadcast shape %s", want.s, have.s)
+                        : fe_err(p, ov->off, KILN_ERR_SHAPE, "%s(): out= has shape %s, the value shape %s", f->name, want.s,
+                                 rt_shape_str(v->ndim, v->shape).s);
+    }
+    tmps t = {0};
+    kiln_expr *r = keep(&t, kiln_cast(p->ctx, v, (kiln_dtype)T->dtype));
+    if (r && present(&o->where)) {
+        kiln_expr *m = keep(&t, fe_arg_expr(p, &o->where, f->name, "where"));
+        if (m && m->dtype != KILN_BOOL) {
+            tmps_free(&t);
+            return fe_err(p, o->where.off, KILN_ERR_DTYPE, "%s(): where= must be booleans, not %s", f->name, kiln_dtype_name((kiln_dtype)m->dtype));
+        }
+        r = m ? keep(&t, kiln_where(p->ctx, m, r, T)) : NULL;
+    }
+    if (r) r = fe_broadcast_to(p, &t, r, T->ndim, T->shape, f->name, o->where.off);
+    kval_free(p->ctx, out);
+    return done(p, &t, out, r, off);
+}
+
+int fe_ufunc_inputs(const char *name) {
+    name += !strncmp(name, "np.", 3) ? 3 : !strncmp(name, "numpy.", 6) ? 6 : 0;
+    const fe_fn *f = is_ufunc(name) ? find(functions, sizeof functions / sizeof *functions, name) : NULL;
+    if (!f || strchr(f->sig, '=')) return -1;
+    int n = 1;
+    for (const char *c = f->sig; *c; c++) n += *c == ',';
+    return n;
+}
+
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
     const fe_fn *f = NULL;
     char shown[64];
@@ -8343,8 +8463,36 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
     }
     fe_args a;
-    if (!bind(p, f, shown, off, pos, npos, kw, nkw, &a) || (has(&a, "out") && !no_out(p, f, &a)) || !arrays_as_lists(p, &a)) {
-        args_free(p, &a); /* (no function writes into out=) */
+    out_args o = {.out.kind = KV_ABSENT, .where.kind = KV_ABSENT, .dtype.kind = KV_ABSENT, .casting.kind = KV_ABSENT};
+    fe_fn uf = *f;
+    char usig[256];
+    o.ufunc = !self && is_ufunc(f->name);
+    if (o.ufunc) { /* (positional out= after the inputs, where no parameter has a default) */
+        snprintf(usig, sizeof usig, "%s%s", f->sig, strchr(f->sig, '=') ? ", *, out=None, where=True, dtype=None, casting='same_kind'"
+                                                                        : ", out=None, *, where=True, dtype=None, casting='same_kind'");
+        uf.sig = usig;
+    }
+    if (!bind(p, &uf, shown, off, pos, npos, kw, nkw, &a)) {
+        args_free(p, &a);
+        return false;
+    }
+    if (o.ufunc) { /* the four extra parameters, last */
+        take_arg(&o.casting, &a.v[--a.n]), take_arg(&o.dtype, &a.v[--a.n]), take_arg(&o.where, &a.v[--a.n]), take_arg(&o.out, &a.v[--a.n]);
+    } else if (has(&a, "out")) {
+        take_arg(&o.out, arg(&a, "out"));
+    }
+    o.ufunc |= !strcmp(f->name, "clip") || !strcmp(f->name, "round") || !strcmp(f->name, "around"); /* (NumPy's are ufuncs inside) */
+    if (o.where.kind == KV_ARRAY && fe_is_py(&o.where) && o.where.e->dtype == KILN_BOOL && o.where.e->val.b) kval_free(p->ctx, &o.where); /* where=True */
+    const char *casting = o.casting.kind == KV_STR ? o.casting.s : "same_kind";
+    kiln_dtype udt = KILN_F64;
+    bool bad = (o.casting.kind != KV_ABSENT && (o.casting.kind != KV_STR || !casting_valid(casting)) &&
+                !fe_err(p, o.casting.off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'")) ||
+               (present(&o.where) && !present(&o.out) &&
+                !fe_err(p, o.where.off, KILN_ERR_ARG, "%s(): where= without out= leaves the elements it does not pick unset: give out= as well", shown)) ||
+               (present(&o.dtype) && (!fe_arg_dtype(p, &o.dtype, shown, &udt) || !ufunc_inputs_to(p, f, &a, udt, casting)));
+    if (bad || !arrays_as_lists(p, &a)) {
+        args_free(p, &a);
+        out_args_free(p, &o);
         return false;
     }
     if (f == find(methods, sizeof methods / sizeof *methods, "astype")) { /* the dtype is an argument */
@@ -8366,6 +8514,12 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     bool ok = f->fn(p, &shown_f, &a, off, out);
     args_free(p, &a);
     if (ok && !f->py) fe_make_strong(p, out);
+    if (ok && present(&o.dtype) && out->kind == KV_ARRAY && out->e->dtype != udt) {
+        ok = fe_err(p, o.dtype.off, KILN_ERR_DTYPE, "No loop matching the specified signature and casting was found for ufunc %s", shown);
+        kval_free(p->ctx, out);
+    }
+    if (ok && present(&o.out)) ok = into_out(p, &shown_f, &o, off, out);
+    out_args_free(p, &o);
     return ok;
 }
 

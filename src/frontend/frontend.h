@@ -81,12 +81,15 @@ typedef struct fe_env {
     size_t warning_off;
     int depth;            /* nesting, against FE_MAX_DEPTH */
     bool in_place;        /* an in-place statement, np.add.at(a, i, b) (fe_in_place): its call gives a's new value */
+    bool out_ok;          /* a statement of one call with out= (np.add(a, b, out=c)): its call gives the value written into out */
 } fe_env;
 
 /* The functions that change their first argument in place, statements of their own (np.add.at,
  * np.fill_diagonal, np.put, np.putmask, np.place, np.copyto): the REPL writes the value their call
  * gives (with fe_env.in_place) into the named array's memory.  NULL-terminated. */
 extern const char *const fe_in_place[];
+/* How many inputs ufunc name (np.add, numpy.exp, sin) takes: its out= may follow them; -1 for another name. */
+int fe_ufunc_inputs(const char *name);
 bool fe_is_in_place(const char *name);
 
 /* Deeper nesting than this is refused (a message, not a stack overflow). */
@@ -116,6 +119,8 @@ kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t le
  * (KILN_OP_ADD for +=, ...), cast back to its dtype where NumPy's same_kind rule allows and
  * required to keep its shape; for a name bound to a Python number, name OP value. */
 kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kiln_op op, const char *src, size_t len, kval *out);
+/* fe_parse_augmented's op for a call with out=name (env->out_ok): the call's value, which it writes into name, as it is */
+#define FE_AUG_OUT KILN_OP_COUNT
 /* x[i] op= value's new value: target (x[i]'s, not consumed) op the value parsed from src, of
  * target's shape and of a dtype that casts to dt by NumPy's same_kind rule, unless target is one
  * element picked by integers (NumPy updates it through a scalar; any other subscript in place). */

@@ -1502,14 +1502,16 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     kval pos[FE_MAX_ARGS];
     fe_kwarg kw[FE_MAX_ARGS];
     int npos, nkw;
-    bool at = !self && fe_is_in_place(name), allowed = at && p->env->in_place;
+    bool at = !self && fe_is_in_place(name), allowed = at && p->env->in_place, out_ok = p->env->out_ok;
     if (at) p->env->in_place = false; /* (the statement's own call only: not one inside its arguments) */
+    p->env->out_ok = false;
     advance(p); /* "(" */
     if (!p_args(p, name, pos, &npos, kw, &nkw)) {
         if (self) kval_free(p->ctx, self);
         return false;
     }
     if (at) p->env->in_place = allowed;
+    p->env->out_ok = out_ok;
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 
@@ -3651,6 +3653,10 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     kval rhs = {0}, self = {0};
     kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
     if (st != KILN_OK) return st;
+    if (op == FE_AUG_OUT) { /* (cast and shaped as out's already) */
+        *out = rhs;
+        return KILN_OK;
+    }
     parser p = {.ctx = ctx, .env = env};
     lex_init(&p.lx, src, len);
     /* a Python number, or a 0-d array (NumPy's immutable scalar: t = k[0]; t += 0.5 makes t a

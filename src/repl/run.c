@@ -68,6 +68,9 @@ struct stmt {
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
     bool attrs;            /* S_SETITEM: attributes between the name and the first '[' (x.T[0]) */
     char method[16];       /* S_METHOD's (an in-place function's name: fe_in_place's) */
+    bool out;              /* a call with out= (S_AUG of op FE_AUG_OUT into a name, S_SETITEM into a subscript) */
+    bool show;             /* out: a call alone, which shows out afterwards (the array NumPy's call returns) */
+    size_t oa, olen;       /* out: out's text */
     int groups;            /* S_SETITEM: its subscripts, x[0][1:] has two */
     size_t sub_from;       /* S_SETITEM into an array item of a list, xs[0][1:] = v: where the array's subscripts start (else 0) */
     stmt *body, *orelse;
@@ -623,6 +626,56 @@ static bool shuffle_stmt(prog *pg, stmt *st, const char *t, size_t b) {
     return st->kind = S_METHOD, true;
 }
 
+/* The text [*oa, *ob) of the out= argument of call t[a, b) (np.add(a, b, out=x), x.clip(0, 1,
+ * out=x[1:]); out=(x,) gives x), or false where t[a, b) is not a call of a (dotted) name with one. */
+static bool out_argument(const char *t, size_t a, size_t b, size_t *oa, size_t *ob) {
+    size_t ne = a, x, xlen;
+    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_' || t[ne] == '.')) ne++;
+    char name[96];
+    if (ne == a || ne - a >= sizeof name || isdigit((unsigned char)t[a])) return false;
+    memcpy(name, t + a, ne - a);
+    name[ne - a] = 0;
+    if (!call_stmt(t, a, b, name, &x, &xlen)) return false;
+    for (size_t i = x + 1, end = x + xlen - 1; i < end;) {
+        size_t c = scan_top(t, i, end, is_char, &(char){','}), k = trim_left(t, i, c);
+        size_t eq = k + 3 < c && !memcmp(t + k, "out", 3) ? trim_left(t, k + 3, c) : c;
+        if (eq < c && t[eq] == '=' && (eq + 1 >= c || t[eq + 1] != '=')) {
+            *oa = trim_left(t, eq + 1, c), *ob = trim_right(t, *oa, c);
+            size_t ia = *oa + 1, ib = *ob - 1, comma = ib > ia ? trim_right(t, ia, ib) : ia;
+            if (*ob - *oa > 2 && t[*oa] == '(' && t[*ob - 1] == ')' && comma > ia && t[comma - 1] == ',' &&
+                scan_top(t, ia, comma - 1, is_char, &(char){','}) == comma - 1) /* out=(x,) */
+                *oa = trim_left(t, ia, comma - 1), *ob = trim_right(t, *oa, comma - 1);
+            return true;
+        }
+        i = c + 1;
+    }
+    int nin = fe_ufunc_inputs(name), n = 0; /* np.negative(x, out): a ufunc's out after its inputs */
+    for (size_t i = x + 1, end = x + xlen - 1; nin > 0 && i < end; n++) {
+        size_t c = scan_top(t, i, end, is_char, &(char){','});
+        if (scan_top(t, i, c, is_assign, NULL) < c || trim_left(t, i, c) == c) return false; /* (a keyword, or f(a, )) */
+        *oa = trim_left(t, i, c), *ob = trim_right(t, *oa, c);
+        i = c + 1;
+    }
+    return nin > 0 && n == nin + 1;
+}
+
+/* A call with out=, t[a, b), out= at [oa, ob): written into a name as NAME op= is (S_AUG of op
+ * FE_AUG_OUT), or into a subscript of one as NAME[...] = is; false after reporting. */
+static bool out_stmt(prog *pg, stmt *st, size_t a, size_t b, size_t oa, size_t ob) {
+    const char *t = pg->text;
+    st->out = true;
+    st->oa = oa, st->olen = ob - oa;
+    if (is_ident(t, oa, ob) && ob - oa < sizeof st->names[0]) {
+        st->kind = S_AUG;
+        st->op = FE_AUG_OUT;
+        if (!parse_targets(pg, st, oa, ob, false)) return false;
+        st->x = a, st->xlen = b - a;
+        return true;
+    }
+    if (subscript_target(pg, st, oa, ob)) return setitem_value(pg, st, a, b, "expected a call");
+    return report(pg, oa, "out= takes an array's name, or a subscript of one (out=x, out=x[1:]): kiln writes the value there"), false;
+}
+
 /* One simple statement t[a, b) (trimmed) into st; false after reporting. */
 static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     const char *t = pg->text;
@@ -689,10 +742,17 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         return st->kind = S_SEED, true;
     if (pop_stmt(st, t, a, b)) return st->kind = S_METHOD, true;
     /* an assignment: targets '=' ... '=' value, or NAME augop value */
-    size_t eq = scan_top(t, a, b, is_assign, NULL);
+    size_t eq = scan_top(t, a, b, is_assign, NULL), oa, ob;
+    if (eq == b && out_argument(t, a, b, &oa, &ob)) return (st->show = true), out_stmt(pg, st, a, b, oa, ob); /* np.add(a, b, out=c) */
     if (eq == b) {
         st->kind = S_EXPR;
         return true;
+    }
+    size_t va = trim_left(t, eq + 1, b), ta = a, tb = trim_right(t, a, eq);
+    if (t[eq - 1] != '!' && t[eq - 1] != '<' && t[eq - 1] != '>' && scan_top(t, va, b, is_assign, NULL) == b && out_argument(t, va, b, &oa, &ob)) {
+        if (tb - ta == ob - oa && !memcmp(t + ta, t + oa, tb - ta)) return out_stmt(pg, st, va, b, oa, ob); /* c = np.add(a, b, out=c) */
+        return report(pg, a, "a call with out= writes into out, which kiln does in a statement of its own: np.add(a, b, out=c), "
+                             "or c = np.add(a, b, out=c) (then y = c)"), false;
     }
     static const struct {
         const char *sym;
@@ -869,7 +929,7 @@ static int build(prog *pg, stmt *st, bool tuple) {
     if (st->built && st->cached && fe_deps_valid(s->ctx, &st->deps, s->scope)) return RUN_OK;
     stmt_clear_cache(s, st);
     uint64_t t0 = kiln_now_ns();
-    fe_env env = {.scope = s->scope, .params = true};
+    fe_env env = {.scope = s->scope, .params = true, .out_ok = st->out};
     kiln_clear_error(s->ctx);
     kiln_status rc = st->kind == S_AUG
                          ? fe_parse_augmented(s->ctx, &env, st->names[0], st->op, pg->text + st->x, st->xlen, &st->value)
@@ -1472,6 +1532,25 @@ static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
     return c == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
 }
 
+/* After a call alone with out= (np.add(a, b, out=c)): out, shown as NumPy's call returns it. */
+static int show_out(prog *pg, stmt *st) {
+    session *s = pg->s;
+    if (!st->show || s->quiet) return RUN_OK;
+    fe_env env = {.scope = s->scope};
+    kval v = {0};
+    kstr b = {0};
+    int err = 0;
+    if (fe_parse(s->ctx, &env, pg->text + st->oa, st->olen, false, &v) != KILN_OK) return report_kiln(pg, st->oa);
+    repr_value(s, &v, &b, false, &err);
+    kval_free(s->ctx, &v);
+    if (!err && b.s) {
+        kstr_printf(&b, "\n");
+        print_out(b.s);
+    }
+    kstr_free(&b);
+    return err ? report_kiln(pg, st->oa) : RUN_OK;
+}
+
 /* ------------------------------------------------------------------ item assignment */
 
 static run_saved *run_save_names(session *s, const char *const *names, int n);
@@ -1778,8 +1857,10 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
     kiln_expr *ve = NULL;
     int rc = RUN_OK;
     bool value_first = !given && !st->aug; /* x[i] = v: v first, as Python evaluates it (x[i] += v: x[i] first) */
+    env.out_ok = st->out; /* (np.add(a, b, out=x[1:]): the call's value, for x[1:]) */
     if (value_first && fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK) rc = report_kiln(pg, st->x);
     else if (value_first) warn_once(pg, st, &env, st->x);
+    env.out_ok = false;
     scope_rngs rng0[1]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
     if (!scope_rngs_save(s->scope, rng0)) {
         kiln_array_free(T);
@@ -2441,7 +2522,7 @@ static int exec_one(prog *pg, stmt *st) {
          * of what it views, see the change.  An array nothing else holds is not observed by
          * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
         kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
-        bool shared = target && (kiln_array_ndim(target) > 0 || target->base) && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
+        bool shared = target && (kiln_array_ndim(target) > 0 || target->base || st->out) && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
         if (shared) kiln_array_retain(target);
         if ((rc = build(pg, st, false))) {
             kiln_array_free(shared ? target : NULL);
@@ -2453,10 +2534,10 @@ static int exec_one(prog *pg, stmt *st) {
         sources_end(pg);
         if (shared) kiln_array_free(target);
         release(pg, st);
-        return rc;
+        return rc == RUN_OK ? show_out(pg, st) : rc;
     }
     case S_SETITEM:
-        return set_item(pg, st, NULL);
+        return (rc = set_item(pg, st, NULL)) == RUN_OK ? show_out(pg, st) : rc;
     case S_ASSIGN: {
         if ((rc = build(pg, st, true))) return rc;
         if (st->value.kind == KV_ARRAY && st->value.e->op == KILN_OP_VAR)
