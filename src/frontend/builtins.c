@@ -7320,6 +7320,134 @@ static bool h_cross(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return done(p, &t, out, r, off);
 }
 
+/* ------------------------------------------------------------------ bits */
+
+/* bitorder='big' (false) or 'little' (true); false after reporting */
+static bool bit_order(parser *p, const fe_fn *f, fe_args *a, bool *little) {
+    kval *v = arg(a, "bitorder");
+    *little = false;
+    if (v->kind == KV_ABSENT || v->kind == KV_NONE) return true;
+    if (v->kind == KV_STR && (!strcmp(v->s, "big") || !strcmp(v->s, "little"))) return (*little = v->s[0] == 'l'), true;
+    return fe_err(p, v->off, KILN_ERR_ARG, "%s(): 'bitorder' must be either 'little' or 'big'", f->name);
+}
+
+/* The axis packbits and unpackbits work along (moved last, of x ravelled for None), into *ax;
+ * x as it is there, kept in t, NULL after reporting */
+static kiln_expr *bit_axis(parser *p, tmps *t, const fe_fn *f, fe_args *a, kiln_expr *x, int *ax) {
+    int axis;
+    if (!one_axis(p, f, a, &axis)) return NULL;
+    if (axis == KILN_ALL_AXES || x->ndim == 0) {
+        *ax = 0;
+        return keep(t, kiln_reshape(p->ctx, x, 1, (int64_t[]){-1}));
+    }
+    if (axis < -x->ndim || axis >= x->ndim)
+        return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "%s(): axis %d is out of bounds for array of dimension %d", f->name, axis, x->ndim), NULL;
+    *ax = axis < 0 ? axis + x->ndim : axis;
+    return move_axis(t, p->ctx, x, *ax, true);
+}
+
+/* The 8 weights of a byte's bits, first to last: 128 64 ... 1 (big), or 1 2 ... 128 (little) */
+static kiln_expr *bit_weights(tmps *t, kiln_ctx *c, bool little, bool shifts) {
+    int64_t w[8];
+    for (int k = 0; k < 8; k++) w[k] = shifts ? (little ? k : 7 - k) : (int64_t)1 << (little ? k : 7 - k);
+    kiln_expr *e = index_consts(t, c, 8, w);
+    return e ? keep(t, kiln_cast(c, e, KILN_U8)) : NULL;
+}
+
+/* packbits(a, axis=None, bitorder='big'): each run of 8 truth values along axis (the last run
+ * padded with False) as the bits of a uint8 */
+static bool h_packbits(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    bool little;
+    int ax;
+    if (!x || !bit_order(p, f, a, &little)) return done(p, &t, out, NULL, off);
+    if (dtype_is_float((kiln_dtype)x->dtype)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "a")->off, KILN_ERR_DTYPE, "Expected an input array of integer or boolean data type");
+    }
+    if (!(x = bit_axis(p, &t, f, a, x, &ax))) return done(p, &t, out, NULL, off);
+    int nd = x->ndim;
+    int64_t n = x->shape[nd - 1], m = (n + 7) / 8, shape[KILN_MAX_DIMS + 1];
+    kiln_expr *bits = keep(&t, kiln_cast(c, keep(&t, kiln_ne(c, x, keep(&t, kiln_int(c, 0)))), KILN_U8));
+    memcpy(shape, x->shape, (size_t)nd * sizeof *shape);
+    if (bits && n % 8) { /* the last byte's bits after the values: 0 */
+        shape[nd - 1] = 8 * m - n;
+        kiln_expr *zero = keep(&t, kiln_cast(c, keep(&t, kiln_int(c, 0)), KILN_U8));
+        kiln_expr *pad = zero ? fe_broadcast_to(p, &t, zero, nd, shape, f->name, off) : NULL;
+        bits = pad ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){bits, pad}, nd - 1)) : NULL;
+    }
+    shape[nd - 1] = m, shape[nd] = 8;
+    kiln_expr *bytes = bits ? keep(&t, kiln_reshape(c, bits, nd + 1, shape)) : NULL;
+    kiln_expr *r = op2(&t, c, KILN_OP_MUL, bytes, bit_weights(&t, c, little, false));
+    r = r ? keep(&t, kiln_cast(c, keep(&t, kiln_reduce(c, KILN_OP_SUM, r, nd, 0)), KILN_U8)) : NULL;
+    return done(p, &t, out, nd > 1 && r ? move_axis(&t, c, r, ax, false) : r, off);
+}
+
+/* unpackbits(a, axis=None, count=None, bitorder='big'): each uint8 along axis as its 8 bits
+ * (0 or 1), the first count of them (count < 0: all but the last -count; more: zeros after) */
+static bool h_unpackbits(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    bool little;
+    int ax;
+    int64_t count = -1;
+    bool counted = given_not_none(a, "count");
+    if (!x || !bit_order(p, f, a, &little) || (counted && !fe_arg_int(p, arg(a, "count"), f->name, "count", &count)))
+        return done(p, &t, out, NULL, off);
+    if (x->dtype != KILN_U8) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "a")->off, KILN_ERR_DTYPE, "Expected an input array of unsigned byte data type");
+    }
+    if (!(x = bit_axis(p, &t, f, a, x, &ax))) return done(p, &t, out, NULL, off);
+    int nd = x->ndim;
+    int64_t n = x->shape[nd - 1], shape[KILN_MAX_DIMS + 1];
+    memcpy(shape, x->shape, (size_t)nd * sizeof *shape);
+    shape[nd] = 1;
+    if (counted && count < 0 && (count += 8 * n) < 0) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "count")->off, KILN_ERR_ARG, "-count larger than number of elements");
+    }
+    kiln_expr *col = keep(&t, kiln_reshape(c, x, nd + 1, shape));
+    kiln_expr *r = op2(&t, c, KILN_OP_AND, op2(&t, c, KILN_OP_RSHIFT, col, bit_weights(&t, c, little, true)), keep(&t, kiln_int(c, 1)));
+    shape[nd - 1] = 8 * n;
+    r = r ? keep(&t, kiln_reshape(c, r, nd, shape)) : NULL;
+    if (r && counted && count < 8 * n) {
+        r = slice_along(p, &t, r, nd - 1, 0, count, 1);
+    } else if (r && counted && count > 8 * n) {
+        shape[nd - 1] = count - 8 * n;
+        kiln_expr *zero = keep(&t, kiln_cast(c, keep(&t, kiln_int(c, 0)), KILN_U8));
+        kiln_expr *pad = zero ? fe_broadcast_to(p, &t, zero, nd, shape, f->name, off) : NULL;
+        r = pad ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){r, pad}, nd - 1)) : NULL;
+    }
+    return done(p, &t, out, nd > 1 && r ? move_axis(&t, c, r, ax, false) : r, off);
+}
+
+/* bitwise_count(x): the 1 bits of |x| (a uint8), summed in the halves, nibbles and bytes of an
+ * int64 and the bytes added by one multiply; |INT64_MIN| is itself, one bit */
+static bool h_bitwise_count(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    if (!x) return done(p, &t, out, NULL, off);
+    if (dtype_is_float((kiln_dtype)x->dtype)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "x")->off, KILN_ERR_DTYPE, "ufunc 'bitwise_count' not supported for the input types (%s)", kiln_dtype_name((kiln_dtype)x->dtype));
+    }
+    kiln_expr *v = keep(&t, kiln_abs(c, keep(&t, kiln_cast(c, x, KILN_I64))));
+#define K(n) keep(&t, kiln_int(c, (int64_t)(n)))
+    v = op2(&t, c, KILN_OP_SUB, v, op2(&t, c, KILN_OP_AND, op2(&t, c, KILN_OP_RSHIFT, v, K(1)), K(0x5555555555555555)));
+    v = op2(&t, c, KILN_OP_ADD, op2(&t, c, KILN_OP_AND, v, K(0x3333333333333333)),
+            op2(&t, c, KILN_OP_AND, op2(&t, c, KILN_OP_RSHIFT, v, K(2)), K(0x3333333333333333)));
+    v = op2(&t, c, KILN_OP_AND, op2(&t, c, KILN_OP_ADD, v, op2(&t, c, KILN_OP_RSHIFT, v, K(4))), K(0x0f0f0f0f0f0f0f0f));
+    v = op2(&t, c, KILN_OP_RSHIFT, op2(&t, c, KILN_OP_MUL, v, K(0x0101010101010101)), K(56));
+    if (v && x->dtype == KILN_I64) v = keep(&t, kiln_where(c, op2(&t, c, KILN_OP_EQ, x, K(INT64_MIN)), K(1), v));
+#undef K
+    return done(p, &t, out, v ? keep(&t, kiln_cast(c, v, KILN_U8)) : NULL, off);
+}
+
 /* v with a last axis of length 1 added (kept in t) */
 static kiln_expr *with_last_axis(tmps *t, kiln_ctx *c, kiln_expr *v) {
     int64_t s[KILN_MAX_DIMS];
@@ -7729,6 +7857,10 @@ static const fe_fn functions[] = {
     {"logaddexp2", "x1, x2", h_logaddexp, 2, "log2(2**x1 + 2**x2), without overflow", false},
     {"sinc", "x", h_sinc, 0, "sin(pi x) / (pi x), 1 at 0", false},
     {"heaviside", "x1, x2", h_heaviside, 0, "0 below zero, x2 at zero, 1 above", false},
+    {"bitwise_count", "x", h_bitwise_count, 0, "the number of 1 bits in |x| (a uint8)", false},
+    UF1("bitwise_invert", INVERT, "~x"), UF2("bitwise_left_shift", LSHIFT, "x1 << x2"), UF2("bitwise_right_shift", RSHIFT, "x1 >> x2"),
+    {"packbits", "a, axis=None, bitorder='big'", h_packbits, 0, "runs of 8 truth values along axis (None: ravelled) as the bits of uint8s", false},
+    {"unpackbits", "a, axis=None, count=None, bitorder='big'", h_unpackbits, 0, "each uint8 along axis (None: ravelled) as its 8 bits", false},
     {"gcd", "x1, x2", h_gcd, 0, "the greatest common divisor of |x1| and |x2| (integers; computed now)", false},
     {"lcm", "x1, x2", h_gcd, 1, "the least common multiple of |x1| and |x2| (integers; computed now)", false},
     {"rot90", "m, k=1, axes=None", h_rot90, 0, "m turned k quarter turns from axes[0] toward axes[1] (default (0, 1); a view)", false},
@@ -8305,7 +8437,7 @@ static const char *const ufunc_names[] = {
     "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "matvec", "maximum",
     "minimum", "mod", "multiply", "negative", "not_equal", "positive", "pow", "power", "rad2deg", "radians", "reciprocal",
     "remainder", "right_shift", "rint", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh",
-    "true_divide", "trunc", "vecdot", "vecmat", NULL};
+    "true_divide", "trunc", "vecdot", "vecmat", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift", NULL};
 static bool is_ufunc(const char *name) {
     for (int k = 0; ufunc_names[k]; k++)
         if (!strcmp(name, ufunc_names[k])) return true;
@@ -8456,6 +8588,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     } else {
         snprintf(shown, sizeof shown, "%s", display_name(name)); /* (Python's round: "round") */
         f = find(functions, sizeof functions / sizeof *functions, name);
+        if (!f && !strcmp(name, "astype")) f = find(methods, sizeof methods / sizeof *methods, name); /* np.astype(x, dtype) */
         if (!f) {
             for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
             for (int i = 0; i < nkw; i++) kval_free(p->ctx, &kw[i].v);
