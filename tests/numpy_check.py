@@ -933,6 +933,13 @@ PROGRAMS = [
     "m2 = zeros((2, 3))\nnp.subtract(m2, 1, out=m2[1])", "x2 = ones((2, 3))\nc = zeros(2)\nnp.sum(x2, axis=0, out=c)",
     "c = zeros(3)\nnp.add(a[:3], 1, out=c, casting='safe')\nprint(c)\nc32 = zeros(3, dtype=float32)\nnp.add(a[:3], 1, out=c32, casting='safe')",
     "c = zeros(3)\nnp.add(a[:3], 1, out=c, casting='sometimes')", "x = 5\nnp.add(a[:3], 1, out=x)",
+    # copyto's casting rule (Python numbers by their kind), putmask's and place's safe rule for arrays (numbers and lists cast)
+    "x = zeros(3, dtype=int32)\nnp.copyto(x, 2.5)", "x = zeros(3, dtype=int32)\nnp.copyto(x, 7)\nnp.copyto(x, True)\nprint(x)", "u = zeros(3, dtype=uint8)\nnp.copyto(u, 300)",
+    "u = zeros(3, dtype=uint8)\nnp.copyto(u, array([1, 2, 3]))", "u = zeros(3, dtype=uint8)\nnp.copyto(u, [1, 2, 3])", "x = zeros(3, dtype=int32)\nnp.copyto(x, float64(2.0))",
+    "x = zeros(3, dtype=int32)\nnp.copyto(x, 7, casting='no')\nnp.copyto(x, array([1.5, 2, 3]), casting='unsafe')\nprint(x)", "x = zeros(3)\nnp.copyto(x, 1, casting='sometimes')",
+    "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, 2.5)\nnp.putmask(x, x == 2, [1.5])\nnp.place(x, x == 1, [7.5])\nprint(x)", "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, array([1.5, 2.5, 3.5]))",
+    "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, array([1, 2]))", "x = zeros(3, dtype=float32)\nnp.putmask(x, x == 0, array([1., 2]))", "x = zeros(3, dtype=int32)\nnp.place(x, x == 0, array([1.5]))",
+    "x = zeros(3)\nnp.putmask(x, x == 0, array([1, 2], dtype=int32))\nnp.place(x, x == 1, array([True]))\nnp.put(x, [1], array([2.5]))\nprint(x)",
     # a 0-d view (an index with an Ellipsis) is an array: op= writes into what it views
     "y1 = arange(3.0)\nw = y1[1, ...]\nw += 5\nprint(y1, w)\ny2 = arange(6.0).reshape(2, 3)\nq = y2[1][..., 0]\nq += 1\nq **= 2\nz = y2[0, 1]\nz += 100\nprint(y2, q, z)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",

@@ -7579,6 +7579,10 @@ static bool h_put(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_expr *x = keep(&t, expr_of(p, f, a, nm[0])), *v = x ? keep(&t, expr_of(p, f, a, nm[1])) : NULL, *w = NULL;
     if (!v) return done(p, &t, out, NULL, off);
     if (!py_ints_fit(p, arg(a, nm[1]), (kiln_dtype)x->dtype)) return tmps_free(&t), false;
+    if ((f->op == IP_PUTMASK || f->op == IP_PLACE) && arg(a, nm[1])->kind == KV_ARRAY && !fe_is_py(arg(a, nm[1])) &&
+        !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)x->dtype, "safe")) /* (an array by the safe rule; numbers and lists cast) */
+        return tmps_free(&t), fe_err(p, arg(a, nm[1])->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('%s') according to the rule 'safe'",
+                                     kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)x->dtype));
     char mode = 'r'; /* put's mode: 'raise', 'wrap' or 'clip' */
     if (f->op == IP_PUT && given(a, "mode")) {
         kval *mv = arg(a, "mode");
@@ -7652,13 +7656,17 @@ static bool h_copyto(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "dst")), *v = x ? keep(&t, expr_of(p, f, a, "src")) : NULL;
     if (!v) return done(p, &t, out, NULL, off);
-    const char *rule = arg(a, "casting")->kind == KV_STR ? arg(a, "casting")->s : "same_kind";
-    bool py = fe_is_py(arg(a, "src"));
-    if (strcmp(rule, "unsafe") && !py && v->dtype != x->dtype &&
-        ((dtype_is_float((kiln_dtype)v->dtype) && !dtype_is_float((kiln_dtype)x->dtype)) || (x->dtype == KILN_BOOL) ||
-         (!strcmp(rule, "no") || !strcmp(rule, "equiv")) || (!strcmp(rule, "safe") && dtype_promote((kiln_dtype)x->dtype, (kiln_dtype)v->dtype) != x->dtype)))
-        return tmps_free(&t), fe_err(p, arg(a, "src")->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('%s') according to the rule '%s'",
-                                     kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)x->dtype), rule);
+    kval *cv = arg(a, "casting");
+    const char *rule = cv->kind == KV_STR ? cv->s : "same_kind";
+    if (cv->kind != KV_ABSENT && (cv->kind != KV_STR || !casting_valid(rule)))
+        return tmps_free(&t), fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
+    bool py = fe_is_py(arg(a, "src")); /* (a Python number: by its kind alone, as NumPy 2's weak scalars) */
+    if (py ? strcmp(rule, "unsafe") && !(dtype_is_int((kiln_dtype)v->dtype) && dtype_is_int((kiln_dtype)x->dtype)) &&
+                 !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)x->dtype, "same_kind")
+           : !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)x->dtype, rule))
+        return tmps_free(&t), fe_err(p, arg(a, "src")->off, KILN_ERR_DTYPE, "Cannot cast %s from dtype('%s') to dtype('%s') according to the rule '%s'",
+                                     py || v->ndim == 0 ? "scalar" : "array data", kiln_dtype_name((kiln_dtype)v->dtype),
+                                     kiln_dtype_name((kiln_dtype)x->dtype), rule);
     if (py && !py_ints_fit(p, arg(a, "src"), (kiln_dtype)x->dtype)) return tmps_free(&t), false;
     kiln_expr *b = keep(&t, ir_broadcast_to(&c->graph, v, x->ndim, x->shape));
     b = b ? keep(&t, kiln_cast(c, b, (kiln_dtype)x->dtype)) : NULL;
