@@ -61,8 +61,11 @@ static int lanes_of(const kernel_desc *kd, int vec_bytes, size_t least) {
     return L < 4 ? 4 : L;
 }
 
-/* A kernel of bytes alone (uint8, bool) takes a register of bytes: 32 on AVX2, 64 on AVX-512. */
-int host_vector_lanes(const kernel_desc *kd, int vec_bytes) { return lanes_of(kd, vec_bytes, kd->reduce ? 4 : 1); }
+/* A kernel of bytes alone (uint8, bool) takes a register of bytes: 32 on AVX2, 64 on AVX-512
+ * (a reduction's four bytes, but argmax's and argmin's, whose answer no order changes). */
+int host_vector_lanes(const kernel_desc *kd, int vec_bytes) {
+    return lanes_of(kd, vec_bytes, kd->reduce && !op_is_arg_reduce(kd->reduce) ? 4 : 1);
+}
 
 int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
     /* four AVX-512 registers' lanes whatever the CPU (eight AVX2 ones): the same bits on all;

@@ -814,6 +814,98 @@ static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLV
     *ai = sel(e, take, bi, *ai);
 }
 
+/* x's W lanes folded into one by op (maximum, minimum: NaN wins), halves first */
+static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, int W) {
+    for (int w = W / 2; w >= 1; w /= 2) {
+        LLVMValueRef lo[32], hi[32], a, b;
+        for (int l = 0; l < w; l++) lo[l] = LLVMConstInt(e->i32, (unsigned)l, 0), hi[l] = LLVMConstInt(e->i32, (unsigned)(w + l), 0);
+        if (w == 1) { /* (the last two lanes as scalars: a vector of one lane is not one) */
+            a = LLVMBuildExtractElement(B, x, lo[0], "");
+            b = LLVMBuildExtractElement(B, x, hi[0], "");
+        } else {
+            a = LLVMBuildShuffleVector(B, x, LLVMGetPoison(LLVMTypeOf(x)), LLVMConstVector(lo, (unsigned)w), "");
+            b = LLVMBuildShuffleVector(B, x, LLVMGetPoison(LLVMTypeOf(x)), LLVMConstVector(hi, (unsigned)w), "");
+        }
+        x = cpu_emit_combine(e, op, dt, b, a, w);
+    }
+    return x;
+}
+
+/* The vector part [0, nvec) of argmax/argmin, in blocks of ARG_BLOCK iterations: each block's
+ * best value by U accumulators of W lanes of maxima (minima) alone, no indices; a block better
+ * than every one before it (NaN beats every number, the first NaN stays) is remembered; then the
+ * remembered block is searched, W elements a step, for the first element equal to the best (a
+ * NaN for NaN).  The first index of the best, as NumPy's, whatever the lanes.  Leaves the builder
+ * in a block that branches nowhere yet, with *best and *at (an index from base) set; *from: the
+ * predecessor block where nvec is 0 comes from `entry` directly, which the caller handles. */
+#define ARG_BLOCK 32
+static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype dt, LLVMValueRef nvec, LLVMValueRef base, int W, int U,
+                                LLVMValueRef *best_out, LLVMValueRef *at_out) {
+    const kernel_desc *kd = e->kd;
+    kiln_op comb = op == KILN_OP_ARGMAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM;
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), ident = cpu_reduce_identity(e, op, dt, 1), vident = cpu_reduce_identity(e, op, dt, W);
+    LLVMValueRef blk = LLVMConstInt(e->i64, (unsigned)(ARG_BLOCK * W * U), 0);
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef outer = LLVMAppendBasicBlockInContext(e->c, fn, "ablock");
+    LLVMBasicBlockRef inner = LLVMAppendBasicBlockInContext(e->c, fn, "aloop");
+    LLVMBasicBlockRef bdone = LLVMAppendBasicBlockInContext(e->c, fn, "ablockdone");
+    LLVMBasicBlockRef find = LLVMAppendBasicBlockInContext(e->c, fn, "afind");
+    LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(e->c, fn, "afound");
+    LLVMBuildBr(B, outer);
+
+    LLVMPositionBuilderAtEnd(B, outer);
+    LLVMValueRef bs = LLVMBuildPhi(B, e->i64, "bs"), best = LLVMBuildPhi(B, cpu_type(e, dt, 1), "best"), at = LLVMBuildPhi(B, e->i64, "at");
+    LLVMValueRef bend = LLVMBuildAdd(B, bs, blk, "");
+    bend = sel(e, LLVMBuildICmp(B, LLVMIntSLT, bend, nvec, ""), bend, nvec);
+    LLVMBuildBr(B, inner);
+
+    LLVMPositionBuilderAtEnd(B, inner);
+    enum { MAXU = 16 };
+    LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i"), acc[MAXU], acc_in[MAXU];
+    for (int u = 0; u < U; u++) acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
+    for (int u = 0; u < U; u++) {
+        cpu_emit_values(e, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), ""), W);
+        acc[u] = cpu_emit_combine(e, comb, dt, e->val[kd->out_inst[0]], acc[u], W);
+    }
+    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
+    LLVMBasicBlockRef ilatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, bend, ""), inner, bdone);
+    LLVMAddIncoming(i, (LLVMValueRef[]){bs, inext}, (LLVMBasicBlockRef[]){outer, ilatch}, 2);
+    for (int u = 0; u < U; u++) LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){vident, acc[u]}, (LLVMBasicBlockRef[]){outer, ilatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, bdone);
+    LLVMValueRef a = acc[0];
+    for (int u = 1; u < U; u++) a = cpu_emit_combine(e, comb, dt, acc[u], a, W);
+    LLVMValueRef nbest = best, nat = at;
+    cpu_arg_step_later(e, op, dt, &nbest, &nat, cpu_fold_lanes(e, comb, dt, a, W), bs);
+    LLVMValueRef bnext = LLVMBuildAdd(B, bs, blk, "");
+    LLVMBasicBlockRef blatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, bnext, nvec, ""), outer, find);
+    LLVMAddIncoming(bs, (LLVMValueRef[]){zero, bnext}, (LLVMBasicBlockRef[]){pre, blatch}, 2);
+    LLVMAddIncoming(best, (LLVMValueRef[]){ident, nbest}, (LLVMBasicBlockRef[]){pre, blatch}, 2);
+    LLVMAddIncoming(at, (LLVMValueRef[]){zero, nat}, (LLVMBasicBlockRef[]){pre, blatch}, 2);
+
+    /* the remembered block: its first element equal to the best */
+    LLVMPositionBuilderAtEnd(B, find);
+    LLVMValueRef k = LLVMBuildPhi(B, e->i64, "k");
+    cpu_emit_values(e, k, W);
+    LLVMValueRef v = e->val[kd->out_inst[0]], bv = cpu_splat(e, nbest, W);
+    LLVMValueRef hit = cpu_emit_cmp(e, KILN_OP_EQ, dt, v, bv);
+    if (dtype_is_float(dt))
+        hit = LLVMBuildOr(B, hit, LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealUNO, v, v, ""), LLVMBuildFCmp(B, LLVMRealUNO, bv, bv, ""), ""), "");
+    LLVMTypeRef iw = LLVMIntTypeInContext(e->c, (unsigned)W);
+    LLVMValueRef bits = LLVMBuildBitCast(B, hit, iw, "");
+    LLVMValueRef knext = LLVMBuildAdd(B, k, LLVMConstInt(e->i64, (unsigned)W, 0), "");
+    LLVMBasicBlockRef flatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, bits, LLVMConstInt(iw, 0, 0), ""), found, find);
+    LLVMAddIncoming(k, (LLVMValueRef[]){nat, knext}, (LLVMBasicBlockRef[]){blatch, flatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, found);
+    LLVMValueRef tz = cpu_intrinsic(e, "llvm.cttz", iw, (LLVMValueRef[]){bits, LLVMConstInt(e->i1, 1, 0)}, 2);
+    *best_out = nbest;
+    *at_out = LLVMBuildAdd(B, base, LLVMBuildAdd(B, k, LLVMBuildZExt(B, tz, e->i64, ""), ""), "");
+}
+
 /* Emits the reduction kernel `name` (see kiln_reduce_fn). */
 static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
@@ -828,90 +920,57 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     int W = cpu_lanes_for(e->cs, kd), U = host_reduce_lanes(kd, e->cs->vec_bytes) / W;
     enum { MAXU = 16 };
     KILN_ASSERT(U >= 1 && U <= MAXU);
-    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), minus1 = cpu_const_int(e, KILN_I64, -1, W);
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
     LLVMValueRef nvec = strided ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)(W * U), 1), "nvec");
     LLVMBasicBlockRef entry = LLVMGetInsertBlock(B);
-    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "vloop");
+    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, arg ? "avec" : "vloop");
     LLVMBasicBlockRef vdone = LLVMAppendBasicBlockInContext(e->c, fn, "vdone");
     LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
     LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(e->c, fn, "fin");
     LLVMValueRef ident = cpu_reduce_identity(e, op, dt, W);
-    LLVMValueRef iota[64];
-    for (int l = 0; l < W; l++) iota[l] = LLVMConstInt(e->i64, (unsigned)l, 0);
-    /* argmax/argmin: the first W * U elements start the lanes (so that no lane is empty in the
-     * loop, and its step is one compare) */
-    LLVMBasicBlockRef vpre = arg ? LLVMAppendBasicBlockInContext(e->c, fn, "vpre") : NULL;
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), arg ? vpre : vloop, vdone);
-    LLVMValueRef first = arg ? LLVMConstInt(e->i64, (unsigned)(W * U), 0) : zero, pre_acc[MAXU], pre_idx[MAXU];
-    if (arg) {
-        LLVMPositionBuilderAtEnd(B, vpre);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), vloop, vdone);
+    LLVMValueRef r0, ri0 = NULL;
+    if (arg) { /* argmax/argmin: blocks of maxima, then the first index of the best */
+        LLVMPositionBuilderAtEnd(B, vloop);
+        LLVMValueRef abest, aat;
+        cpu_emit_arg_vector(e, fn, op, dt, nvec, base, W, U, &abest, &aat);
+        LLVMBasicBlockRef afound = LLVMGetInsertBlock(B);
+        LLVMBuildBr(B, vdone);
+        LLVMPositionBuilderAtEnd(B, vdone);
+        r0 = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
+        LLVMAddIncoming(r0, (LLVMValueRef[]){cpu_reduce_identity(e, op, dt, 1), abest}, (LLVMBasicBlockRef[]){entry, afound}, 2);
+        ri0 = LLVMBuildPhi(B, e->i64, "");
+        LLVMAddIncoming(ri0, (LLVMValueRef[]){LLVMConstInt(e->i64, (unsigned long long)-1, 1), aat}, (LLVMBasicBlockRef[]){entry, afound}, 2);
+    } else {
+        /* the vector loop: U accumulators of W lanes */
+        LLVMPositionBuilderAtEnd(B, vloop);
+        LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i"), acc[MAXU], acc_in[MAXU];
+        for (int u = 0; u < U; u++) acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
         for (int u = 0; u < U; u++) {
-            LLVMValueRef iu = LLVMConstInt(e->i64, (unsigned)(u * W), 0);
+            LLVMValueRef iu = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), "");
             cpu_emit_values(e, iu, W);
-            pre_acc[u] = e->val[kd->out_inst[0]];
-            pre_idx[u] = LLVMBuildAdd(B, cpu_splat(e, LLVMBuildAdd(B, base, iu, ""), W), LLVMConstVector(iota, (unsigned)W), "");
+            acc[u] = cpu_reduce_step(e, op, dt, acc[u], e->val[kd->out_inst[0]], W);
         }
-        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, first, nvec, ""), vloop, vdone);
-    }
+        LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
+        LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vdone);
+        LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
+        for (int u = 0; u < U; u++) LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
 
-    /* the vector loop: U accumulators of W lanes (with lane indices for argmax/argmin) */
-    LLVMPositionBuilderAtEnd(B, vloop);
-    LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i"), acc[MAXU], idx[MAXU], acc_in[MAXU], idx_in[MAXU];
-    for (int u = 0; u < U; u++) {
-        acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
-        if (arg) idx[u] = idx_in[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "idx");
-    }
-    for (int u = 0; u < U; u++) {
-        LLVMValueRef iu = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), "");
-        cpu_emit_values(e, iu, W);
-        LLVMValueRef v = e->val[kd->out_inst[0]];
-        if (arg) {
-            LLVMValueRef vi = LLVMBuildAdd(B, cpu_splat(e, LLVMBuildAdd(B, base, iu, ""), W), LLVMConstVector(iota, (unsigned)W), "");
-            cpu_arg_step_later(e, op, dt, &acc[u], &idx[u], v, vi);
-        } else {
-            acc[u] = cpu_reduce_step(e, op, dt, acc[u], v, W);
+        /* the lanes, folded in a fixed tree: u-major, lane-minor, neighbours first */
+        LLVMPositionBuilderAtEnd(B, vdone);
+        LLVMValueRef lv[MAXU * 64], pa[MAXU];
+        int nl = 0;
+        for (int u = 0; u < U; u++) { /* the phis first: they head the block */
+            pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "");
+            LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
         }
+        for (int u = 0; u < U; u++)
+            for (int l = 0; l < W; l++, nl++) lv[nl] = LLVMBuildExtractElement(B, pa[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
+        for (int w = nl; w > 1; w /= 2)
+            for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, op, dt, lv[2 * k], lv[2 * k + 1], 1);
+        r0 = lv[0];
     }
-    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
-    LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvec, ""), vloop, vdone);
-    LLVMBasicBlockRef into = arg ? vpre : entry;
-    LLVMAddIncoming(i, (LLVMValueRef[]){first, inext}, (LLVMBasicBlockRef[]){into, vlatch}, 2);
-    for (int u = 0; u < U; u++) {
-        LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){arg ? pre_acc[u] : ident, acc[u]}, (LLVMBasicBlockRef[]){into, vlatch}, 2);
-        if (arg) LLVMAddIncoming(idx_in[u], (LLVMValueRef[]){pre_idx[u], idx[u]}, (LLVMBasicBlockRef[]){vpre, vlatch}, 2);
-    }
-
-    /* the lanes, folded in a fixed tree: u-major, lane-minor, neighbours first */
-    LLVMPositionBuilderAtEnd(B, vdone);
-    LLVMValueRef lv[MAXU * 64], li[MAXU * 64], pa[MAXU], pi[MAXU];
-    int nl = 0;
-    for (int u = 0; u < U; u++) { /* the phis first: they head the block */
-        pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "");
-        LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
-        if (arg) {
-            LLVMAddIncoming(pa[u], &pre_acc[u], &vpre, 1);
-            pi[u] = LLVMBuildPhi(B, cpu_type(e, KILN_I64, W), "");
-            LLVMAddIncoming(pi[u], (LLVMValueRef[]){minus1, idx[u], pre_idx[u]}, (LLVMBasicBlockRef[]){entry, vlatch, vpre}, 3);
-        }
-    }
-    for (int u = 0; u < U; u++)
-        for (int l = 0; l < W; l++, nl++) {
-            LLVMValueRef li32 = LLVMConstInt(e->i32, (unsigned)l, 0);
-            lv[nl] = LLVMBuildExtractElement(B, pa[u], li32, "");
-            if (arg) li[nl] = LLVMBuildExtractElement(B, pi[u], li32, "");
-        }
-    for (int w = nl; w > 1; w /= 2)
-        for (int k = 0; k < w / 2; k++) {
-            if (arg) {
-                lv[k] = lv[2 * k];
-                li[k] = li[2 * k];
-                cpu_arg_step(e, op, dt, &lv[k], &li[k], lv[2 * k + 1], li[2 * k + 1], 1);
-            } else {
-                lv[k] = cpu_reduce_step(e, op, dt, lv[2 * k], lv[2 * k + 1], 1);
-            }
-        }
-    LLVMValueRef r0 = lv[0], ri0 = arg ? li[0] : NULL;
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvec, n, ""), sloop, fin);
 
     /* the remaining elements, in order (everything when an operand is strided) */
