@@ -799,6 +799,8 @@ CASES += [
 ]
 
 PRINTS = [
+    "print(np.heaviside(ub[:3], 300), np.heaviside(ub[:3], -1), np.heaviside(k[:3], 2**40))",
+    "print(np.greater(k[:4], 1, dtype=bool), np.logical_and(k[:4], k[:4], dtype=bool), np.isnan(a[:4], dtype=bool))",
     # bits: bitwise_count, packbits, unpackbits (axis, count, bitorder), NumPy 2's bitwise_* names, np.astype
     'print(bitwise_count(array([0, 1, 7, -1, -8, 255, 2**31 - 1, -2**31], dtype=int32)), bitwise_count(array([-9223372036854775807 - 1, 9223372036854775807, -1, 5])), bitwise_count(array([0, 255, 128], dtype=uint8)), bitwise_count(array([True, False])))',
     'print(bitwise_count(7), bitwise_count(array([3, 5])).dtype)',
@@ -940,6 +942,15 @@ PROGRAMS = [
     "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, 2.5)\nnp.putmask(x, x == 2, [1.5])\nnp.place(x, x == 1, [7.5])\nprint(x)", "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, array([1.5, 2.5, 3.5]))",
     "x = zeros(3, dtype=int32)\nnp.putmask(x, x == 0, array([1, 2]))", "x = zeros(3, dtype=float32)\nnp.putmask(x, x == 0, array([1., 2]))", "x = zeros(3, dtype=int32)\nnp.place(x, x == 0, array([1.5]))",
     "x = zeros(3)\nnp.putmask(x, x == 0, array([1, 2], dtype=int32))\nnp.place(x, x == 1, array([True]))\nnp.put(x, [1], array([2.5]))\nprint(x)",
+    # review 42: ** with a name's NumPy scalar in an assignment; out= statements of every shape; a Generator's out=; reductions' out= rules; k[1:] **= 2.0
+    "e = int64(2)\ny = ub[:5] ** e\nh = float64(0.5)\nz = f[:3] ** h\nprint(y.dtype, z.dtype, y, z)",
+    "x = arange(5.)\nnp.maximum(x, 2, x, casting='unsafe')\nx[1:].clip(0, 3, out=x[1:])\n(x * 2).clip(0, 5.5, out=x)\nnp.add(x, 1,\n       # a note (\n       out=x)\nnp.add(x, 2, out=(x))\nnp.add(x, 3, out=None)\nprint(x)",
+    "rng = np.random.default_rng(0)\nc = zeros(3)\nrng.random(out=c)\nd = zeros(2, dtype=float32)\nrng.random(dtype=float32, out=d)\nrng.standard_normal(out=c[1:])\nprint(c, d)",
+    "rng = np.random.default_rng(0)\ni8 = zeros(3, dtype=int64)\nrng.random(3, out=i8)", "rng = np.random.default_rng(0)\nc = zeros(3)\nrng.random(4, out=c)",
+    "Zr = arange(6.).reshape(2, 3)\no = zeros(2, dtype=int32)\nnp.argmax(Zr, axis=1, out=o)\no8 = zeros((), dtype=uint8)\no8 = np.mean(array([100, 100, 100], dtype=uint8), out=o8)\no0 = zeros(())\no0 = np.sum(ones(3, dtype=float32) / 3, out=o0)\nprint(o, o8, o0)",
+    "c3 = zeros(3)\nnp.cumsum(ones(3, dtype=float32) / 3, out=c3)\nv3 = zeros(3, dtype=int32)\nnp.var(arange(6.).reshape(2, 3), axis=0, out=v3)\no8 = zeros((), dtype=uint8)\no8 = np.prod(array([200, 2], dtype=uint8), out=o8)\nf0 = zeros((), dtype=float32)\nf0 = np.std(arange(3), out=f0)\nprint(c3, v3, o8, f0)",
+    "o2 = zeros(3)\nnp.argmax(M, axis=1, out=o2)", "o3 = zeros(4, dtype=int32)\nnp.std(M, axis=0, out=o3)", "o3 = zeros(4, dtype=int32)\nnp.ptp(M, axis=0, out=o3)", "o3 = zeros(4, dtype=int32)\nnp.nanmean(M, axis=0, out=o3)",
+    "k2 = k[:5].copy()\nk2[0:2] **= 2.0\nK2 = arange(6, dtype=int32).reshape(2, 3)\nK2[1] **= 2.0\nprint(k2, K2)",
     # a 0-d view (an index with an Ellipsis) is an array: op= writes into what it views
     "y1 = arange(3.0)\nw = y1[1, ...]\nw += 5\nprint(y1, w)\ny2 = arange(6.0).reshape(2, 3)\nq = y2[1][..., 0]\nq += 1\nq **= 2\nz = y2[0, 1]\nz += 100\nprint(y2, q, z)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",

@@ -4778,9 +4778,9 @@ static bool h_heaviside(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *h = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
-    kiln_expr *both = h ? keep(&t, kiln_add(c, x, h)) : NULL; /* (their promoted dtype: a bool array and a Python int are int64) */
-    if (!both) return done(p, &t, out, NULL, off);
-    kiln_dtype dt = float_dtype((kiln_dtype)both->dtype);
+    if (!h) return done(p, &t, out, NULL, off);
+    /* their promoted dtype, a Python number weak (a bool array and a Python int: int64; uint8 and 300: uint8) */
+    kiln_dtype dt = float_dtype(fe_result_dtype(2, (kiln_dtype[]){(kiln_dtype)x->dtype, (kiln_dtype)h->dtype}, (bool[]){x->weak, h->weak}));
     if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dt));
     kiln_expr *zero = keep(&t, kiln_int(c, 0)), *r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, x, zero)), keep(&t, kiln_int(c, 1)), h));
     r = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, x, zero)), zero, r));
@@ -8510,7 +8510,16 @@ static bool into_out(parser *p, const fe_fn *f, const out_args *o, size_t off, k
         return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= takes an array's name, or a subscript of one (out=x, out=x[1:])", f->name);
     if (out->kind != KV_ARRAY) return fe_err(p, ov->off, KILN_ERR_ARG, "%s(): out= is for a function whose value is one array", f->name);
     kiln_expr *T = ov->e, *v = out->e;
-    const char *casting = o->casting.kind == KV_STR ? o->casting.s : "same_kind";
+    const char *casting = o->casting.kind == KV_STR ? o->casting.s : "same_kind", *nm = f->name;
+    kiln_dtype vt = (kiln_dtype)v->dtype, tt = (kiln_dtype)T->dtype;
+    bool arg_of = !strcmp(nm, "argmax") || !strcmp(nm, "argmin") || !strcmp(nm, "nanargmax") || !strcmp(nm, "nanargmin");
+    const char *inner = !strcmp(nm, "std") || !strcmp(nm, "nanstd") ? "sqrt" : !strcmp(nm, "ptp") ? "subtract" : NULL;
+    if (arg_of && !cast_allowed(tt, KILN_I64, "safe")) /* (NumPy's rules for the reductions written by other ufuncs) */
+        return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'", kiln_dtype_name(tt));
+    if (inner && !cast_allowed(vt, tt, "same_kind"))
+        return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule 'same_kind'", inner,
+                      kiln_dtype_name(vt), kiln_dtype_name(tt));
+    if (!strcmp(nm, "nanmean") && dtype_is_float(vt) && !dtype_is_float(tt)) return fe_err(p, ov->off, KILN_ERR_DTYPE, "If a is inexact, then out must be inexact");
     if (o->ufunc && !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)T->dtype, casting))
         return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule '%s'",
                       f->name, kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)T->dtype), casting);
@@ -8522,8 +8531,9 @@ static bool into_out(parser *p, const fe_fn *f, const out_args *o, size_t off, k
                  : v->ndim != T->ndim || memcmp(v->shape, T->shape, (size_t)v->ndim * sizeof *v->shape)) {
         rt_shape_text want = rt_shape_str(T->ndim, T->shape), have = merged ? rt_shape_str(nd, shape) : rt_shape_str(v->ndim, v->shape);
         return o->ufunc ? fe_err(p, ov->off, KILN_ERR_SHAPE, "non-broadcastable output operand with shape %s doesn't match the broadcast shape %s", want.s, have.s)
-                        : fe_err(p, ov->off, KILN_ERR_SHAPE, "%s(): out= has shape %s, the value shape %s", f->name, want.s,
-                                 rt_shape_str(v->ndim, v->shape).s);
+                 : !strncmp(f->name, "Generator.", 10) ? fe_err(p, ov->off, KILN_ERR_SHAPE, "size must match out.shape when used together")
+                                                       : fe_err(p, ov->off, KILN_ERR_SHAPE, "%s(): out= has shape %s, the value shape %s", f->name, want.s,
+                                                                rt_shape_str(v->ndim, v->shape).s);
     }
     tmps t = {0};
     kiln_expr *r = keep(&t, kiln_cast(p->ctx, v, (kiln_dtype)T->dtype));
@@ -8537,6 +8547,7 @@ static bool into_out(parser *p, const fe_fn *f, const out_args *o, size_t off, k
     }
     if (r) r = fe_broadcast_to(p, &t, r, T->ndim, T->shape, f->name, o->where.off);
     kval_free(p->ctx, out);
+    p->env->out_done = r != NULL;
     return done(p, &t, out, r, off);
 }
 
@@ -8547,6 +8558,36 @@ int fe_ufunc_inputs(const char *name) {
     int n = 1;
     for (const char *c = f->sig; *c; c++) n += *c == ',';
     return n;
+}
+
+/* A Generator's draws into out= (rng.random(out=x)): of out's dtype exactly, as many as out
+ * holds when size is not given (else its shape must be out's); false after reporting. */
+static bool generator_out(parser *p, const char *fn, fe_args *a, const out_args *o) {
+    const kval *ov = o->out.kind == KV_TUPLE && o->out.n == 1 ? &o->out.items[0] : &o->out;
+    if (ov->kind != KV_ARRAY) return true; /* (into_out says why) */
+    kiln_dtype dt = KILN_F64, odt = (kiln_dtype)ov->e->dtype;
+    if (present(arg(a, "dtype")) && !fe_arg_dtype(p, arg(a, "dtype"), fn, &dt)) return false;
+    if (dt != odt)
+        return fe_err(p, ov->off, KILN_ERR_DTYPE, "Supplied output array has the wrong type. Expected %s, got %s", kiln_dtype_name(dt), kiln_dtype_name(odt));
+    kval *size = arg(a, "size");
+    if (present(size)) { /* (checked before a draw) */
+        int nd;
+        int64_t sh[KILN_MAX_DIMS];
+        if (!fe_arg_shape(p, size, fn, "size", &nd, sh)) return false;
+        if (nd != ov->e->ndim || memcmp(sh, ov->e->shape, (size_t)nd * sizeof *sh))
+            return fe_err(p, ov->off, KILN_ERR_SHAPE, "size must match out.shape when used together");
+        return true;
+    }
+    kval shape = {.kind = KV_TUPLE, .off = ov->off};
+    if (ov->e->ndim && !(shape.items = kiln_calloc(p->ctx, (size_t)ov->e->ndim * sizeof *shape.items))) return fe_got(p, NULL, ov->off);
+    for (; shape.n < ov->e->ndim; shape.n++)
+        if (!fe_set_expr(p, &shape.items[shape.n], kiln_int(p->ctx, ov->e->shape[shape.n]), ov->off)) {
+            kval_free(p->ctx, &shape);
+            return false;
+        }
+    kval_free(p->ctx, size);
+    *size = shape;
+    return true;
 }
 
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
@@ -8630,7 +8671,16 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
                 !fe_err(p, o.casting.off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'")) ||
                (present(&o.where) && !present(&o.out) &&
                 !fe_err(p, o.where.off, KILN_ERR_ARG, "%s(): where= without out= leaves the elements it does not pick unset: give out= as well", shown)) ||
-               (present(&o.dtype) && (!fe_arg_dtype(p, &o.dtype, shown, &udt) || !ufunc_inputs_to(p, f, &a, udt, casting)));
+               (present(&o.dtype) && (!fe_arg_dtype(p, &o.dtype, shown, &udt) ||
+                                      (udt != KILN_BOOL && !ufunc_inputs_to(p, f, &a, udt, casting)))); /* (bool: a comparison's output) */
+    if (!bad && present(&o.out) && !strncmp(f->name, "Generator.", 10)) bad = !generator_out(p, shown, &a, &o);
+    static const char *const in_out_dtype[] = {"sum", "prod", "mean", "cumsum", "cumprod", "nansum", "nanprod", "nanmean", "nancumsum", "nancumprod", NULL};
+    const kval *ov = o.out.kind == KV_TUPLE && o.out.n == 1 ? &o.out.items[0] : &o.out;
+    for (int k = 0; !bad && ov->kind == KV_ARRAY && in_out_dtype[k]; k++) /* sum(x, out=o): summed in o's dtype, as NumPy's */
+        if (!strcmp(f->name, in_out_dtype[k]) && has(&a, "dtype") && !present(arg(&a, "dtype"))) {
+            kval_free(p->ctx, arg(&a, "dtype"));
+            *arg(&a, "dtype") = (kval){.kind = KV_DTYPE, .off = ov->off, .dt = (kiln_dtype)ov->e->dtype};
+        }
     if (bad || !arrays_as_lists(p, &a)) {
         args_free(p, &a);
         out_args_free(p, &o);
@@ -8659,7 +8709,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         ok = fe_err(p, o.dtype.off, KILN_ERR_DTYPE, "No loop matching the specified signature and casting was found for ufunc %s", shown);
         kval_free(p->ctx, out);
     }
-    if (ok && present(&o.out)) ok = into_out(p, &shown_f, &o, off, out);
+    if (ok && present(&o.out) && !(ok = into_out(p, &shown_f, &o, off, out))) kval_free(p->ctx, out);
     out_args_free(p, &o);
     return ok;
 }

@@ -82,6 +82,7 @@ typedef struct fe_env {
     int depth;            /* nesting, against FE_MAX_DEPTH */
     bool in_place;        /* an in-place statement, np.add.at(a, i, b) (fe_in_place): its call gives a's new value */
     bool out_ok;          /* a statement of one call with out= (np.add(a, b, out=c)): its call gives the value written into out */
+    bool out_done;        /* out_ok: the call took its out= (a function that writes arrays) */
 } fe_env;
 
 /* The functions that change their first argument in place, statements of their own (np.add.at,

@@ -2865,6 +2865,7 @@ static bool p_postfix(parser *p, kval *out) {
             kval_free(p->ctx, &v);
         }
         if (ok) v = r;
+        else kval_free(p->ctx, &r); /* (what a failing call left) */
     }
     leave(p);
     if (!ok || p->failed) {
@@ -3248,7 +3249,7 @@ static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
         }
         return;
     }
-    if (ex->e->op == KILN_OP_VAR) { /* a name's NumPy scalar (e = int64(2); u ** e): its value now */
+    if (ex->e->op == KILN_OP_VAR || ex->e->op == KILN_OP_PARAM) { /* a name's NumPy scalar (e = int64(2); u ** e): its value now */
         kscalar s;
         kiln_dtype sdt;
         if (!fe_scalar_now(p->ctx, ex->e, &s, &sdt)) {
@@ -3654,6 +3655,10 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
     kiln_status st = fe_parse(ctx, env, src, len, false, &rhs);
     if (st != KILN_OK) return st;
     if (op == FE_AUG_OUT) { /* (cast and shaped as out's already) */
+        if (!env->out_done) {
+            kval_free(ctx, &rhs);
+            return kiln_fail_at(ctx, KILN_ERR_ARG, 0, "this call's out= is not an output array's (out= is NumPy's ufuncs' and reductions')");
+        }
         *out = rhs;
         return KILN_OK;
     }
@@ -3710,7 +3715,9 @@ kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target,
     if (st != KILN_OK) return st;
     parser p = {.ctx = ctx, .env = env};
     lex_init(&p.lx, src, len);
-    if (!fe_kval_copy(ctx, &self, target) || !binary(&p, op, &self, &rhs, 0, out)) {
+    bool have = fe_kval_copy(ctx, &self, target);
+    if (have && op == KILN_OP_POW && !element) fast_power_exponent(&p, &self, &rhs, true); /* (k[1:] **= 2.0 squares in place) */
+    if (!have || !binary(&p, op, &self, &rhs, 0, out)) {
         kval_free(ctx, &self);
         kval_free(ctx, &rhs);
         return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;

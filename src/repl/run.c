@@ -626,37 +626,66 @@ static bool shuffle_stmt(prog *pg, stmt *st, const char *t, size_t b) {
     return st->kind = S_METHOD, true;
 }
 
-/* The text [*oa, *ob) of the out= argument of call t[a, b) (np.add(a, b, out=x), x.clip(0, 1,
- * out=x[1:]); out=(x,) gives x), or false where t[a, b) is not a call of a (dotted) name with one. */
+/* t[a, b) from its first character that is neither a space nor in a comment */
+static size_t skip_blank(const char *t, size_t a, size_t b) {
+    for (a = trim_left(t, a, b); a < b && t[a] == '#'; a = trim_left(t, a, b))
+        while (a < b && t[a] != '\n') a++;
+    return a;
+}
+
+/* The text [*oa, *ob) of the out= argument of the call t[a, b) (np.add(a, b, out=x),
+ * x[1:].clip(0, 1, out=x[1:]); a ufunc's positional out after its inputs, np.negative(x, x);
+ * out=(x,) and out=(x) give x), or false where t[a, b) is not one call (a chain of names,
+ * attributes, subscripts and calls ending in one) with an out= that is not None. */
 static bool out_argument(const char *t, size_t a, size_t b, size_t *oa, size_t *ob) {
-    size_t ne = a, x, xlen;
-    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_' || t[ne] == '.')) ne++;
-    char name[96];
-    if (ne == a || ne - a >= sizeof name || isdigit((unsigned char)t[a])) return false;
-    memcpy(name, t + a, ne - a);
-    name[ne - a] = 0;
-    if (!call_stmt(t, a, b, name, &x, &xlen)) return false;
-    for (size_t i = x + 1, end = x + xlen - 1; i < end;) {
-        size_t c = scan_top(t, i, end, is_char, &(char){','}), k = trim_left(t, i, c);
-        size_t eq = k + 3 < c && !memcmp(t + k, "out", 3) ? trim_left(t, k + 3, c) : c;
-        if (eq < c && t[eq] == '=' && (eq + 1 >= c || t[eq + 1] != '=')) {
-            *oa = trim_left(t, eq + 1, c), *ob = trim_right(t, *oa, c);
-            size_t ia = *oa + 1, ib = *ob - 1, comma = ib > ia ? trim_right(t, ia, ib) : ia;
-            if (*ob - *oa > 2 && t[*oa] == '(' && t[*ob - 1] == ')' && comma > ia && t[comma - 1] == ',' &&
-                scan_top(t, ia, comma - 1, is_char, &(char){','}) == comma - 1) /* out=(x,) */
-                *oa = trim_left(t, ia, comma - 1), *ob = trim_right(t, *oa, comma - 1);
-            return true;
+    if (b <= a || t[b - 1] != ')') return false;
+    size_t lp = b, i = a; /* the last group's '(' at the top level: the call's */
+    for (int depth = 0; i < b;) {
+        char ch = t[i];
+        if (ch == '\'' || ch == '"') {
+            if ((i = skip_string(t, i, b)) == NOT_CLOSED) return false;
+            continue;
         }
-        i = c + 1;
+        if (strchr("([{", ch) && depth++ == 0) lp = i;
+        else if (strchr(")]}", ch)) depth--;
+        else if (depth == 0 && !isalnum((unsigned char)ch) && ch != '_' && ch != '.') return false; /* an operator: more than a call */
+        i++;
     }
-    int nin = fe_ufunc_inputs(name), n = 0; /* np.negative(x, out): a ufunc's out after its inputs */
-    for (size_t i = x + 1, end = x + xlen - 1; nin > 0 && i < end; n++) {
-        size_t c = scan_top(t, i, end, is_char, &(char){','});
-        if (scan_top(t, i, c, is_assign, NULL) < c || trim_left(t, i, c) == c) return false; /* (a keyword, or f(a, )) */
-        *oa = trim_left(t, i, c), *ob = trim_right(t, *oa, c);
-        i = c + 1;
+    if (lp == a || t[lp] != '(') return false;
+    char name[96] = ""; /* the function's name, np.add, where the callee is one */
+    if (lp - a < sizeof name && is_ident(t, a, a + strcspn(t + a, ".(")) && !memchr(t + a, '[', lp - a) && !memchr(t + a, ')', lp - a)) {
+        memcpy(name, t + a, lp - a);
+        name[lp - a] = 0;
     }
-    return nin > 0 && n == nin + 1;
+    int nin = name[0] ? fe_ufunc_inputs(name) : -1, npos = 0;
+    size_t pa = 0, pb = 0;
+    bool kw = false;
+    for (size_t k = lp + 1, end = b - 1; k < end;) {
+        size_t c = scan_top(t, k, end, is_char, &(char){','}), s0 = skip_blank(t, k, c), s1 = trim_right(t, s0, c);
+        size_t eq = scan_top(t, s0, s1, is_assign, NULL);
+        k = c + 1;
+        if (s0 == s1) continue;
+        if (eq < s1) {
+            if (trim_right(t, s0, eq) - s0 == 3 && !memcmp(t + s0, "out", 3)) {
+                pa = skip_blank(t, eq + 1, s1), pb = s1, kw = true;
+                break;
+            }
+        } else if (++npos == nin + 1 && nin > 0) {
+            pa = s0, pb = s1;
+        }
+    }
+    if (!kw && (nin <= 0 || npos != nin + 1)) return false;
+    for (;;) { /* out=(x,), out=(x) */
+        size_t ia = pa + 1, ib = pb - 1, last = ib > ia ? trim_right(t, ia, ib) : ia;
+        if (pb - pa < 3 || t[pa] != '(' || t[pb - 1] != ')' || scan_top(t, pa + 1, pb - 1, is_char, &(char){')'}) != pb - 1)
+            break; /* (the '(' must close at the end: (a) + (b) is not one group) */
+        size_t comma = scan_top(t, ia, ib, is_char, &(char){','});
+        if (comma < ib && (comma + 1 != last || t[last - 1] != ',')) break; /* (a, b): a tuple of two, refused later */
+        pa = trim_left(t, ia, comma < ib ? comma : ib), pb = trim_right(t, pa, comma < ib ? comma : ib);
+    }
+    if (pb - pa == 4 && !memcmp(t + pa, "None", 4)) return false; /* out=None: NumPy's own value */
+    *oa = pa, *ob = pb;
+    return true;
 }
 
 /* A call with out=, t[a, b), out= at [oa, ob): written into a name as NAME op= is (S_AUG of op
@@ -1859,6 +1888,7 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
     bool value_first = !given && !st->aug; /* x[i] = v: v first, as Python evaluates it (x[i] += v: x[i] first) */
     env.out_ok = st->out; /* (np.add(a, b, out=x[1:]): the call's value, for x[1:]) */
     if (value_first && fe_parse(ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK) rc = report_kiln(pg, st->x);
+    else if (value_first && st->out && !env.out_done) rc = report(pg, st->x, "this call's out= is not an output array's (out= is NumPy's ufuncs' and reductions')");
     else if (value_first) warn_once(pg, st, &env, st->x);
     env.out_ok = false;
     scope_rngs rng0[1]; /* the subscript is parsed more than once: each time it draws the same (rand() in it) */
