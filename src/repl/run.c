@@ -1540,10 +1540,27 @@ static void release_interrupts(kiln_ctx *ctx, held *h) {
     pthread_sigmask(SIG_SETMASK, &h->old, NULL);
 }
 
+/* Whether e is element-wise over arrays and numbers alone: one fused pass, as quick as a copy. */
+static bool one_pass(const kiln_expr *e, int depth) {
+    if (op_is_leaf(e->op)) return true;
+    if (!op_is_elementwise(e->op) || depth > 64) return false;
+    for (int i = 0; i < kiln_op_arity((kiln_op)e->op); i++)
+        if (!one_pass(ir_arg(e, i), depth + 1)) return false;
+    return true;
+}
+
 /* target OP= value where target's memory is shared: the value computed aside, then copied into
- * target with Ctrl-C held back, so that the update is whole or not at all. */
+ * target with Ctrl-C held back, so that the update is whole or not at all; a value of one pass
+ * (w -= lr * g) is written straight into target, Ctrl-C held back for that pass (kiln_eval_into
+ * goes through a temporary where the value reads target's memory elsewhere than it writes). */
 static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
     session *s = pg->s;
+    if (st->value.kind == KV_ARRAY && !fe_is_py(&st->value) && one_pass(st->value.e, 0)) {
+        held h = hold_interrupts(s->ctx);
+        kiln_status c = kiln_eval_into(s->ctx, st->value.e, target);
+        release_interrupts(s->ctx, &h);
+        return c == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
+    }
     bool py;
     kiln_array *a = materialize(pg, st, &st->value, &py);
     if (!a) return report_kiln(pg, st->x);
@@ -1929,9 +1946,8 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
         kiln_expr *e = bad ? NULL : fe_as_expr(ctx, &vv, "the value");
         ve = e && e->dtype != T->dtype ? kiln_cast(ctx, e, (kiln_dtype)T->dtype) : kiln_expr_retain(e);
         kiln_expr_free(e);
-        A = ve ? kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape) : NULL;
         if (bad) rc = report(pg, st->x, bad);
-        else if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
+        else if (!ve) rc = report_kiln(pg, st->x); /* (evaluated once where it goes is known) */
     }
     if (rc == RUN_OK && !P) { /* where it goes: a view of T's memory, or T's elements at positions P */
         const kiln_expr *chain[VIEW_CHAIN];
@@ -1946,18 +1962,30 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
         }
         if (!V) P = positions_of(pg, st, T, rng0, &rc);
     }
-    kiln_array *B = rc == RUN_OK ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
+    bool direct = false; /* params[0] -= lr * g: one pass, written straight into the view, Ctrl-C held back for it */
+    if (rc == RUN_OK && ve && V && one_pass(ve, 0) && kiln_array_size(V) > SETITEM_HOST && ve->ndim == V->ndim &&
+        !memcmp(ve->shape, V->shape, (size_t)V->ndim * sizeof *V->shape)) {
+        held h = hold_interrupts(ctx);
+        if (kiln_eval_into(ctx, ve, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
+        release_interrupts(ctx, &h);
+        direct = true;
+    } else if (rc == RUN_OK && ve) {
+        A = kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape);
+        if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
+    }
+    kiln_array *B = rc == RUN_OK && !direct ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
     if (rc == RUN_OK && !B && P && A->ndim > 0 && whole_mask(pg, st, rng0)) { /* NumPy's words */
         char msg[200];
         snprintf(msg, sizeof msg, "NumPy boolean array indexing assignment cannot assign %lld input values to the %lld output values where the mask is true",
                  (long long)kiln_array_size(A), (long long)P->shape[0]);
         rc = report(pg, st->x, msg);
-    } else if (rc == RUN_OK && !B) {
+    } else if (rc == RUN_OK && !B && !direct) {
         rc = report_kiln(pg, st->x);
     }
     if (rc == RUN_OK) {
         held h = hold_interrupts(ctx);
-        if (V && kiln_array_size(V) > SETITEM_HOST) {
+        if (direct) { /* (written already) */
+        } else if (V && kiln_array_size(V) > SETITEM_HOST) {
             kiln_expr *b = kiln_var(ctx, B);
             if (!b || kiln_eval_into(ctx, b, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
             kiln_expr_free(b);
