@@ -953,6 +953,7 @@ PROGRAMS = [
     "k2 = k[:5].copy()\nk2[0:2] **= 2.0\nK2 = arange(6, dtype=int32).reshape(2, 3)\nK2[1] **= 2.0\nprint(k2, K2)",
     # writes of one pass straight into a shared array or a view of one, through a temporary where the value reads it elsewhere
     'x = arange(100000.)\nx[1:] = x[:-1]\nprint(x[:4], x[-2:])\nx = arange(100000.)\nx[::-1] = x\nprint(x[:3], x[-3:])\nx = arange(100000.)\nx[1:] += x[:-1]\nprint(x[:4], x[-2:])\nW = ones((400, 400))\nW[:, 0] = W[0, :] * 2\nprint(W[:3, :2])\nW[1:, :] = W[:-1, :] + 1\nprint(W[:3, :3], W[-1, -1])\nps = [zeros(100000)]\nps[0][1:] = ps[0][:-1] + 1\nprint(ps[0][:3], ps[0][-1])\nps[0] -= 0.5 * ps[0][::-1]\nprint(ps[0][:3], ps[0][-3:])\ny = arange(200000.).reshape(2, 100000)\ny[0] = y[1] * 2 + y[0]\ny.T[:, 1] = y[0] + 1\nprint(y[:, :3], y[:, -1])\nui = arange(100000, dtype=int32)\nui[:50000] = ui[50000:] - ui[:50000]\nprint(ui[:3], ui[49999:50002])',
+    "a0 = zeros(3)\nxs = [a0]\nnp.add(a0, 1, out=xs[0])\nnp.multiply(a0[1:], 3, out=xs[0][1:])\nprint(a0, xs)",
     # a 0-d view (an index with an Ellipsis) is an array: op= writes into what it views
     "y1 = arange(3.0)\nw = y1[1, ...]\nw += 5\nprint(y1, w)\ny2 = arange(6.0).reshape(2, 3)\nq = y2[1][..., 0]\nq += 1\nq **= 2\nz = y2[0, 1]\nz += 100\nprint(y2, q, z)",
     "x = zeros(3, uint8)\nx += 5\nx += uint8(3)\nprint(x)\nx += arange(3, dtype=int32)",

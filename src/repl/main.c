@@ -34,7 +34,8 @@ static kiln_ctx *sig_ctx;
 static void on_sigint(int sig) {
     KILN_UNUSED(sig);
     repl_sigint = 1;
-    if (sig_ctx) kiln_interrupt(sig_ctx); /* an atomic store: safe here */
+    if (repl_holding) repl_deferred = 1; /* an array is being written: after it (release_interrupts) */
+    else if (sig_ctx) kiln_interrupt(sig_ctx); /* an atomic store: safe here */
 }
 
 static void catch_sigint(void) {

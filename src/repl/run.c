@@ -24,6 +24,7 @@
 #include "run.h"
 
 volatile sig_atomic_t repl_sigint;
+volatile sig_atomic_t repl_holding, repl_deferred;
 
 typedef enum stmt_kind {
     S_EXPR,     /* a value, printed (x: the value) */
@@ -1518,8 +1519,10 @@ static int assign_items(prog *pg, stmt *st, int first, int nnames, bool seq, con
     return rc;
 }
 
-/* Ctrl-C held back (SIGINT blocked, a pending interrupt taken off the context) while an array is
- * written, so that the write is whole or not at all; release_interrupts passes it on after. */
+/* Ctrl-C held back while an array is written, so that the write is whole or not at all: SIGINT
+ * blocked in this thread, noted only (repl_holding) where it lands on another (a worker, the
+ * background compile), a pending interrupt taken off the context; release_interrupts passes it
+ * on after. */
 typedef struct held {
     sigset_t old;
     int interrupted;
@@ -1531,11 +1534,17 @@ static held hold_interrupts(kiln_ctx *ctx) {
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     pthread_sigmask(SIG_BLOCK, &block, &h.old);
+    repl_holding = repl_holding + 1; /* (before the exchange: a signal after it is only noted) */
     h.interrupted = atomic_exchange(&kiln_base_of(ctx)->interrupt, 0);
     return h;
 }
 
 static void release_interrupts(kiln_ctx *ctx, held *h) {
+    repl_holding = repl_holding - 1;
+    if (!repl_holding && repl_deferred) {
+        repl_deferred = 0;
+        h->interrupted = 1;
+    }
     if (h->interrupted) kiln_interrupt(ctx);
     pthread_sigmask(SIG_SETMASK, &h->old, NULL);
 }
@@ -1832,7 +1841,7 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     const char *name = st->names[0];
     kiln_array *T = kiln_scope_get(s->scope, name);
     const kval *list = T ? NULL : fe_scope_value(s->scope, name);
-    if (list && list->kind == KV_LIST && !st->aug && !st->attrs && st->groups == 1) return set_list_item(pg, st, list, given);
+    if (list && list->kind == KV_LIST && !st->aug && !st->out && !st->attrs && st->groups == 1) return set_list_item(pg, st, list, given);
     if (list && (list->kind == KV_LIST || (list->kind == KV_TUPLE && st->groups > 1)) && !st->attrs) {
         /* params[0] -= v, xs[0][2] = v, t[0][2] = v: into the array item's memory */
         kiln_array *I = list_item_array(pg, st);

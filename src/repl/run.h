@@ -38,6 +38,9 @@ typedef struct session {
 
 /* Set by SIGINT (the handler also calls kiln_interrupt): statements stop at the next boundary. */
 extern volatile sig_atomic_t repl_sigint;
+/* While an array is written (hold_interrupts): Ctrl-C is only noted (repl_deferred), whichever
+ * thread the signal lands on, and passed on when the write is done. */
+extern volatile sig_atomic_t repl_holding, repl_deferred;
 
 /* What running statements ended with. */
 enum { RUN_OK, RUN_ERROR, RUN_QUIT, RUN_INTERRUPTED, RUN_BREAK, RUN_CONTINUE };
