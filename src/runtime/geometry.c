@@ -8,11 +8,32 @@
  * contiguous, broadcast or strided.  The layouts choose the kernel (they are part of its
  * cache key); the rest is the kiln_map_geom the backend launches over.
  */
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exec.h"
 
-#define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches */
+#define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches, */
+
+/* ...unless what the kernel reads and writes fits the last-level cache (a 16 MiB image and its
+ * result in a 32 MiB L3: the result stays there for what reads it next).  Its size from sysfs
+ * (CPUID's, in a VM, can be the host's); 0 where unknown. */
+static int64_t llc_bytes(void) {
+    static _Atomic int64_t known = -1;
+    int64_t b = atomic_load_explicit(&known, memory_order_relaxed);
+    if (b >= 0) return b;
+    b = 0;
+    FILE *lv = fopen("/sys/devices/system/cpu/cpu0/cache/index3/level", "r"), *sz = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
+    long level = 0, n = 0;
+    char unit = 0;
+    if (lv && sz && fscanf(lv, "%ld", &level) == 1 && level == 3 && fscanf(sz, "%ld%c", &n, &unit) >= 1 && n > 0)
+        b = (int64_t)n << (unit == 'K' ? 10 : unit == 'M' ? 20 : 0);
+    if (lv) fclose(lv);
+    if (sz) fclose(sz);
+    atomic_store_explicit(&known, b, memory_order_relaxed);
+    return b;
+}
 
 kd_layout rt_layout_of(int64_t s, kiln_dtype dt) {
     return s == (int64_t)kiln_dtype_size(dt) ? KD_CONTIG : s == 0 ? KD_BCAST : KD_STRIDED;
@@ -179,7 +200,13 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));
     bool aligned = ((uintptr_t)g->base[outop] % (uintptr_t)es) == 0;
     for (int d = 0; d < w; d++) aligned = aligned && g->strides[outop][d] % es == 0;
-    rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES;
+    int64_t traffic = g->total * es; /* the bytes the kernel moves: its output's and each input's that is walked */
+    for (int i = 0; i < kd->n_in; i++) {
+        bool walked = false;
+        for (int d = 0; d < w; d++) walked = walked || g->strides[i][d] != 0;
+        if (walked) traffic += g->total * (int64_t)kiln_dtype_size((kiln_dtype)fk->inputs[i]->dtype);
+    }
+    rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES && traffic > llc_bytes();
     return KILN_OK;
 }
 
