@@ -634,6 +634,12 @@ static size_t skip_blank(const char *t, size_t a, size_t b) {
     return a;
 }
 
+/* the first position in t[a, b) of a character of set, or b */
+static size_t span_to(const char *t, size_t a, size_t b, const char *set) {
+    while (a < b && !strchr(set, t[a])) a++;
+    return a;
+}
+
 /* The text [*oa, *ob) of the out= argument of the call t[a, b) (np.add(a, b, out=x),
  * x[1:].clip(0, 1, out=x[1:]); a ufunc's positional out after its inputs, np.negative(x, x);
  * out=(x,) and out=(x) give x), or false where t[a, b) is not one call (a chain of names,
@@ -648,13 +654,15 @@ static bool out_argument(const char *t, size_t a, size_t b, size_t *oa, size_t *
             continue;
         }
         if (strchr("([{", ch) && depth++ == 0) lp = i;
-        else if (strchr(")]}", ch)) depth--;
+        else if (strchr(")]}", ch)) {
+            if (--depth < 0) return false; /* (a close without its open) */
+        }
         else if (depth == 0 && !isalnum((unsigned char)ch) && ch != '_' && ch != '.') return false; /* an operator: more than a call */
         i++;
     }
-    if (lp == a || t[lp] != '(') return false;
+    if (lp >= b || lp == a || t[lp] != '(') return false;
     char name[96] = ""; /* the function's name, np.add, where the callee is one */
-    if (lp - a < sizeof name && is_ident(t, a, a + strcspn(t + a, ".(")) && !memchr(t + a, '[', lp - a) && !memchr(t + a, ')', lp - a)) {
+    if (lp - a < sizeof name && is_ident(t, a, span_to(t, a, lp, ".(")) && !memchr(t + a, '[', lp - a) && !memchr(t + a, ')', lp - a)) {
         memcpy(name, t + a, lp - a);
         name[lp - a] = 0;
     }
@@ -779,7 +787,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         return true;
     }
     size_t va = trim_left(t, eq + 1, b), ta = a, tb = trim_right(t, a, eq);
-    if (t[eq - 1] != '!' && t[eq - 1] != '<' && t[eq - 1] != '>' && scan_top(t, va, b, is_assign, NULL) == b && out_argument(t, va, b, &oa, &ob)) {
+    if (eq > a && t[eq - 1] != '!' && t[eq - 1] != '<' && t[eq - 1] != '>' && scan_top(t, va, b, is_assign, NULL) == b && out_argument(t, va, b, &oa, &ob)) {
         if (tb - ta == ob - oa && !memcmp(t + ta, t + oa, tb - ta)) return out_stmt(pg, st, va, b, oa, ob); /* c = np.add(a, b, out=c) */
         return report(pg, a, "a call with out= writes into out, which kiln does in a statement of its own: np.add(a, b, out=c), "
                              "or c = np.add(a, b, out=c) (then y = c)"), false;
