@@ -777,6 +777,10 @@ CASES += [
     ("sqrt(ub)", 0), ("heaviside(ub, ub)", 0), ("heaviside(m, ub)", 0), ("heaviside(ub - 3, 1)", 0), ("exp(UB)", 4), ("rint(ub)", 0), ("gcd(ub, 6)", 0), ("lcm(ub, 3)", 0), ("reciprocal(ub)", 0),
     ("pad(ub[:3], 1, constant_values=7)", 0), ("pad(ub[:3], 1, constant_values=300)", 0), ("pad(ub[:3], (1, 2), constant_values=(-1, 2**40))", 0),
     ("pad(ub[:3], 1, constant_values=300.7)", 0),
+    # sums of bytes, eight at a time (psadbw): lengths past the vector loop's 128, tails, slices
+    ("sum(tile(ub, 37), dtype=int64)", 0), ("sum(tile(ub, 37)[5:], dtype=int64)", 0), ("sum(tile(ub, 37) > 100)", 0), ("count_nonzero(tile(ub, 37) - 1)", 0),
+    ("sum(tile(m, 41))", 0), ("sum(tile(ub, 37) * 3 + ub[7], dtype=int64)", 0), ("sum(tile(UB, (40, 9)), axis=1, dtype=int64)", 0), ("tile(UB, (40, 9)).sum(0).astype(int64)", 0),
+    ("sum(tile(ub, 37)[::3], dtype=int64)", 0), ("sum(tile(ub, 37) // 3 == 42)", 0), ("mean(tile(ub, 37))", 0),
     # review 40: np.dot and inner make a Python number an array (int64); full's float fill, where's
     # Python int and arange's stop are cast as astype casts; arange's start must fit
     ("dot(UB, 3)", 0), ("dot(3, UB)", 0), ("inner(ub[:2], 200)", 0), ("dot(UB, -1)", 0), ("outer(ub[:3], 2)", 0), ("dot(f, 2.5)", 0),

@@ -907,6 +907,28 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
 }
 
 /* Emits the reduction kernel `name` (see kiln_reduce_fn). */
+/* A sum into int64 of bytes alone (uint8 or bool values: sum(img), count_nonzero(img > 128)) on
+ * x86: the lanes of one register of bytes, which psadbw adds eight at a time into int64 lanes
+ * (an integer sum: no order changes it); else 0. */
+static int cpu_byte_sum_lanes(emitter *e) {
+    const kernel_desc *kd = e->kd;
+    const kd_inst *o = &kd->inst[kd->out_inst[0]];
+    if (kd->reduce != KILN_OP_SUM || o->dtype != KILN_I64 || o->op != KILN_OP_CAST || strncmp(e->cs->triple, "x86_64", 6)) return 0;
+    for (int i = 0; i < kd->n_inst; i++)
+        if (i != kd->out_inst[0] && kiln_dtype_size((kiln_dtype)kd->inst[i].dtype) != 1) return 0;
+    return e->cs->vec_bytes == 64 && !strstr(e->cs->features, "+avx512bw") ? 32 : e->cs->vec_bytes;
+}
+
+/* v's W bytes (bool lanes as 0 and 1) summed eight at a time: W / 8 int64 lanes (psadbw) */
+static LLVMValueRef cpu_byte_sums(emitter *e, LLVMValueRef v, int W) {
+    if (LLVMGetElementType(LLVMTypeOf(v)) == e->i1) v = LLVMBuildZExt(B, v, LLVMVectorType(e->i8, (unsigned)W), "");
+    const char *name = W == 64 ? "llvm.x86.avx512.psad.bw.512" : W == 32 ? "llvm.x86.avx2.psad.bw" : "llvm.x86.sse2.psad.bw";
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    KILN_ASSERT(id != 0);
+    LLVMValueRef args[2] = {v, LLVMConstNull(LLVMTypeOf(v))};
+    return LLVMBuildCall2(B, LLVMIntrinsicGetType(e->c, id, NULL, 0), LLVMGetIntrinsicDeclaration(e->m, id, NULL, 0), args, 2, "");
+}
+
 static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
     int op = kd->reduce;
@@ -917,7 +939,9 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     LLVMValueRef fn = cpu_emit_function(e, name, params, 6, &strided);
     LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
     /* U vector accumulators (4 or more) hide the add latency; their lanes are host_reduce_lanes' */
-    int W = cpu_lanes_for(e->cs, kd), U = host_reduce_lanes(kd, e->cs->vec_bytes) / W;
+    int W = cpu_lanes_for(e->cs, kd), U = host_reduce_lanes(kd, e->cs->vec_bytes) / W, bytes = arg ? 0 : cpu_byte_sum_lanes(e);
+    if (bytes) W = bytes, U = 4;
+    int AW = bytes ? W / 8 : W; /* an accumulator's lanes */
     enum { MAXU = 16 };
     KILN_ASSERT(U >= 1 && U <= MAXU);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
@@ -927,7 +951,7 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     LLVMBasicBlockRef vdone = LLVMAppendBasicBlockInContext(e->c, fn, "vdone");
     LLVMBasicBlockRef sloop = LLVMAppendBasicBlockInContext(e->c, fn, "sloop");
     LLVMBasicBlockRef fin = LLVMAppendBasicBlockInContext(e->c, fn, "fin");
-    LLVMValueRef ident = cpu_reduce_identity(e, op, dt, W);
+    LLVMValueRef ident = cpu_reduce_identity(e, op, dt, AW);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvec, zero, ""), vloop, vdone);
     LLVMValueRef r0, ri0 = NULL;
     if (arg) { /* argmax/argmin: blocks of maxima, then the first index of the best */
@@ -945,11 +969,12 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
         /* the vector loop: U accumulators of W lanes */
         LLVMPositionBuilderAtEnd(B, vloop);
         LLVMValueRef i = LLVMBuildPhi(B, e->i64, "i"), acc[MAXU], acc_in[MAXU];
-        for (int u = 0; u < U; u++) acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "acc");
+        for (int u = 0; u < U; u++) acc[u] = acc_in[u] = LLVMBuildPhi(B, cpu_type(e, dt, AW), "acc");
         for (int u = 0; u < U; u++) {
             LLVMValueRef iu = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(u * W), 0), "");
             cpu_emit_values(e, iu, W);
-            acc[u] = cpu_reduce_step(e, op, dt, acc[u], e->val[kd->out_inst[0]], W);
+            LLVMValueRef v = bytes ? cpu_byte_sums(e, e->val[kd->inst[kd->out_inst[0]].arg[0]], W) : e->val[kd->out_inst[0]];
+            acc[u] = cpu_reduce_step(e, op, dt, acc[u], v, AW);
         }
         LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(W * U), 0), "");
         LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
@@ -962,11 +987,11 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
         LLVMValueRef lv[MAXU * 64], pa[MAXU];
         int nl = 0;
         for (int u = 0; u < U; u++) { /* the phis first: they head the block */
-            pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, W), "");
+            pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, AW), "");
             LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
         }
         for (int u = 0; u < U; u++)
-            for (int l = 0; l < W; l++, nl++) lv[nl] = LLVMBuildExtractElement(B, pa[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
+            for (int l = 0; l < AW; l++, nl++) lv[nl] = LLVMBuildExtractElement(B, pa[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
         for (int w = nl; w > 1; w /= 2)
             for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, op, dt, lv[2 * k], lv[2 * k + 1], 1);
         r0 = lv[0];
