@@ -265,6 +265,11 @@ CASES += [
     ("A @ ones((2, 3))", 0), ("A @ ones((3, 4, 5))", 0), ("dot(A, u)", 0), ("dot(A, Z.T)", 0),
     ("dot(A, A.transpose(0, 2, 1))", 0), ("dot(u, A.transpose(0, 2, 1))", 0), ("dot(A, ones((5, 6)))", 0),
     ("A.dot(M.T)", 0), ("sum(A @ A.transpose(0, 2, 1), axis=(1, 2))", 0),
+    # small products in registers: four rows' dots at a time and the rest, contiguous rows of C
+    ("tile(Z, (3, 1)) @ Z[0]", 0), ("tile(N, (2, 1)) @ u", 0), ("float32(tile(N, (2, 1))) @ float32(u)", 0),
+    ("tile(k[:8].reshape(2, 4), (5, 1)) @ k[:4]", 0), ("tile(N, (2, 1))[:, ::2] @ u[:2]", 0), ("u @ tile(N, (2, 1)).T", 0),
+    ("ones((5, 0)) @ ones(0)", 0), ("ones((5, 0)) @ ones((0, 3))", 0), ("tile(Z, (3, 1)) @ tile(Z.T, (1, 2))", 0),
+    ("tile(N, (2, 1)) @ tile(N, (2, 1)).T[:4, ::3]", 0), ("tile(M, (3, 1)) @ v4", 8),
     # masks and integer arrays among integers, slices and None (NumPy puts the index arrays' dims
     # first when an integer and an index array are apart)
     ("M[M[:, 0] > 0, 1:]", 0), ("N[N[:, 0] > 0, 2]", 0), ("A[:, 1, [0, 2]]", 0), ("A[1, None, [0, 2]]", 0),

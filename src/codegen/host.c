@@ -520,8 +520,69 @@ const char *host_gemm(void *state, kiln_dtype dt) {
         }                                                                                                \
     }
 
+/* The same sums in the same order, where the operands allow, in registers: C's column
+ * (n == 1) as dots of four of A's contiguous rows at a time with B's contiguous column; C's
+ * contiguous rows along B's contiguous rows.  ADD(s, a, b) is s + a·b in T. */
+#define OWN_FAST(T, ADD)                                                                                 \
+    if (n == 1 && a_cs == (int64_t)sizeof(T) && (K == 1 || b_rs == (int64_t)sizeof(T))) {               \
+        const T *b = (const T *)B;                                                                       \
+        int64_t i = i0;                                                                                  \
+        for (; i + 4 <= i1; i += 4) {                                                                    \
+            const T *a0 = (const T *)(A + i * a_rs), *a1 = (const T *)(A + (i + 1) * a_rs);              \
+            const T *a2 = (const T *)(A + (i + 2) * a_rs), *a3 = (const T *)(A + (i + 3) * a_rs);        \
+            T s0 = 0, s1 = 0, s2 = 0, s3 = 0;                                                            \
+            for (int64_t k = 0; k < K; k++) {                                                            \
+                T bk = b[k];                                                                             \
+                s0 = ADD(s0, a0[k], bk), s1 = ADD(s1, a1[k], bk), s2 = ADD(s2, a2[k], bk), s3 = ADD(s3, a3[k], bk); \
+            }                                                                                            \
+            *(T *)(C + i * c_rs) = s0, *(T *)(C + (i + 1) * c_rs) = s1;                                  \
+            *(T *)(C + (i + 2) * c_rs) = s2, *(T *)(C + (i + 3) * c_rs) = s3;                            \
+        }                                                                                                \
+        for (; i < i1; i++) {                                                                            \
+            const T *a0 = (const T *)(A + i * a_rs);                                                     \
+            T s0 = 0;                                                                                    \
+            for (int64_t k = 0; k < K; k++) s0 = ADD(s0, a0[k], b[k]);                                   \
+            *(T *)(C + i * c_rs) = s0;                                                                   \
+        }                                                                                                \
+        return;                                                                                          \
+    }                                                                                                    \
+    if (c_cs == (int64_t)sizeof(T) && (K == 0 || b_cs == (int64_t)sizeof(T))) {                         \
+        for (int64_t i = i0; i < i1; i++) {                                                              \
+            T *restrict c = (T *)(C + i * c_rs);                                                         \
+            for (int64_t j = 0; j < n; j++) c[j] = 0;                                                    \
+            for (int64_t k = 0; k < K; k++) {                                                            \
+                T aik = *(const T *)(A + i * a_rs + k * a_cs);                                           \
+                const T *restrict bk = (const T *)(B + k * b_rs);                                        \
+                for (int64_t j = 0; j < n; j++) c[j] = ADD(c[j], aik, bk[j]);                            \
+            }                                                                                            \
+        }                                                                                                \
+        return;                                                                                          \
+    }
+#define FADD(s, a, b) ((s) + (a) * (b))
+#define I32ADD(s, a, b) (int32_t)((uint32_t)(s) + (uint32_t)(a) * (uint32_t)(b))
+#define I64ADD(s, a, b) (int64_t)((uint64_t)(s) + (uint64_t)(a) * (uint64_t)(b))
+
 static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A, int64_t a_rs, int64_t a_cs,
                      const char *B, int64_t b_rs, int64_t b_cs, char *C, int64_t c_rs, int64_t c_cs) {
+    switch (dt) {
+    case KILN_F32: {
+        OWN_FAST(float, FADD)
+        break;
+    }
+    case KILN_F64: {
+        OWN_FAST(double, FADD)
+        break;
+    }
+    case KILN_I32: {
+        OWN_FAST(int32_t, I32ADD)
+        break;
+    }
+    case KILN_I64: {
+        OWN_FAST(int64_t, I64ADD)
+        break;
+    }
+    default: break;
+    }
     switch (dt) {
     case KILN_F32: OWN_LOOP(float, 0.0f, *cij + aik * bkj) break;
     case KILN_F64: OWN_LOOP(double, 0.0, *cij + aik * bkj) break;
@@ -661,9 +722,12 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
                            (int)ldb, 0.0, (double *)(mm->c + i0 * c_rs), (int)ldc);
         } else {
             int t = (double)r * (double)n * (double)K >= 4.0 * KILN_HOST_GRAIN && r > 1 ? nthreads : 1;
-            int64_t i1 = i0 + r;
+            int64_t i1 = i0 + r, nq = (r + 3) / 4; /* quads of rows (own_rows' dots go four rows at a time) */
             KILN_OMP_IF(t, "omp parallel for num_threads(t) schedule(static)",
-            for (int64_t i = i0; i < i1; i++) own_rows(dt, i, i + 1, n, K, A, a_rs, a_cs, B, b_rs, b_cs, mm->c, c_rs, c_cs););
+            for (int64_t q = 0; q < nq; q++) {
+                int64_t a = i0 + 4 * q, z = a + 4 < i1 ? a + 4 : i1;
+                own_rows(dt, a, z, n, K, A, a_rs, a_cs, B, b_rs, b_cs, mm->c, c_rs, c_cs);
+            });
         }
         if (mm->epilogue) st = mm->epilogue(mm->epilogue_ud, i0, r);
     }
