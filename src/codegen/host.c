@@ -567,27 +567,20 @@ static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K
     switch (dt) {
     case KILN_F32: {
         OWN_FAST(float, FADD)
-        break;
-    }
+        OWN_LOOP(float, 0.0f, FADD(*cij, aik, bkj))
+    } break;
     case KILN_F64: {
         OWN_FAST(double, FADD)
-        break;
-    }
+        OWN_LOOP(double, 0.0, FADD(*cij, aik, bkj))
+    } break;
     case KILN_I32: {
         OWN_FAST(int32_t, I32ADD)
-        break;
-    }
+        OWN_LOOP(int32_t, 0, I32ADD(*cij, aik, bkj))
+    } break;
     case KILN_I64: {
         OWN_FAST(int64_t, I64ADD)
-        break;
-    }
-    default: break;
-    }
-    switch (dt) {
-    case KILN_F32: OWN_LOOP(float, 0.0f, *cij + aik * bkj) break;
-    case KILN_F64: OWN_LOOP(double, 0.0, *cij + aik * bkj) break;
-    case KILN_I32: OWN_LOOP(int32_t, 0, (int32_t)((uint32_t)*cij + (uint32_t)aik * (uint32_t)bkj)) break;
-    case KILN_I64: OWN_LOOP(int64_t, 0, (int64_t)((uint64_t)*cij + (uint64_t)aik * (uint64_t)bkj)) break;
+        OWN_LOOP(int64_t, 0, I64ADD(*cij, aik, bkj))
+    } break;
     case KILN_BOOL: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij | (aik & bkj))) break;
     case KILN_U8: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij + aik * bkj)) break;
     case KILN_DTYPE_COUNT: break;
