@@ -2,8 +2,10 @@
  * _kiln.c — kiln for Python: numexpr's evaluate() over kiln's parser, fusion, JIT and caches.
  *
  * Operands come in through the buffer protocol (any dtype kiln has, any strides, read-only or
- * writable) and are wrapped without a copy; results go out as kiln.Array objects, which export
- * the buffer protocol, so numpy.asarray wraps them without a copy either.
+ * writable) and are wrapped without a copy; an ndarray's fields are read directly where the
+ * build had NumPy's headers (its buffer export costs more than the rest of a small call).
+ * Results go out as kiln.Array objects, which export the buffer protocol, so numpy.asarray
+ * wraps them without a copy either.
  *
  *     evaluate(text, names, values, out)
  *       key: the text, the names, each value's dtype and shape (a Python number's value)
@@ -20,6 +22,10 @@
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
+#ifdef KILN_HAVE_NUMPY /* NumPy's C API: an ndarray's fields read directly, not through its buffer export */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#endif
 
 #define MAX_OPERANDS 64
 #define MAX_VALUES 16 /* values of a tuple ("a*b, sum(a*b)"), evaluated together */
@@ -78,6 +84,7 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
 typedef struct operand {
     Py_buffer view;
     bool held;
+    bool direct;   /* view filled from an ndarray's fields: view.obj a reference, no export */
     bool swap;     /* read through a native copy (as NumPy converts): the other byte order, or unaligned */
     bool flip;     /* the other byte order: the copy's bytes reversed */
     bool borrowed; /* a is a template's wrapper (not a reference of the operand's) */
@@ -89,8 +96,53 @@ static void operand_release(operand *o) {
     if (!o->borrowed) kiln_array_free(o->a);
     o->borrowed = false;
     o->a = NULL;
-    if (o->held) PyBuffer_Release(&o->view);
-    o->held = false;
+    if (o->held && o->direct) Py_CLEAR(o->view.obj);
+    else if (o->held) PyBuffer_Release(&o->view);
+    o->held = o->direct = false;
+}
+
+/* An ndarray of kiln's dtypes in this machine's byte order (writable for an output) read as its
+ * buffer would be, without the export (NumPy's costs about 0.15 us an operand): 1, or 0 where
+ * the buffer protocol is to take it (another dtype, the other byte order, read-only: its errors). */
+static int operand_ndarray(PyObject *obj, bool writable, operand *o) {
+#ifdef KILN_HAVE_NUMPY
+    static int api = -1; /* NumPy's C API: -1 not looked for yet, 0 unusable, 1 imported */
+    if (api < 0) {
+        if (!PyDict_GetItemString(PyImport_GetModuleDict(), "numpy")) return 0; /* not imported: no ndarray exists yet */
+        api = _import_array() < 0 ? 0 : 1;
+        if (!api) PyErr_Clear();
+    }
+    if (api != 1 || !PyArray_Check(obj)) return 0;
+    PyArrayObject *arr = (PyArrayObject *)obj;
+    int nd = PyArray_NDIM(arr);
+    npy_intp es = PyArray_ITEMSIZE(arr);
+    static const char fmt[][2] = {"d", "f", "?", "B", "i", "q"};
+    kiln_dtype dt;
+    int f;
+    switch (PyArray_TYPE(arr)) {
+    case NPY_DOUBLE: dt = KILN_F64, f = 0; break;
+    case NPY_FLOAT: dt = KILN_F32, f = 1; break;
+    case NPY_BOOL: dt = KILN_BOOL, f = 2; break;
+    case NPY_UBYTE: dt = KILN_U8, f = 3; break;
+    case NPY_INT:
+    case NPY_LONG:
+    case NPY_LONGLONG:
+        if (es != 4 && es != 8) return 0;
+        dt = es == 4 ? KILN_I32 : KILN_I64, f = es == 4 ? 4 : 5;
+        break;
+    default: return 0;
+    }
+    if (!PyArray_ISNOTSWAPPED(arr) || (writable && !PyArray_ISWRITEABLE(arr)) || nd > KILN_MAX_DIMS) return 0;
+    o->view = (Py_buffer){.buf = PyArray_DATA(arr), .obj = Py_NewRef(obj), .len = PyArray_NBYTES(arr), .itemsize = es,
+                          .readonly = !PyArray_ISWRITEABLE(arr), .ndim = nd, .format = (char *)fmt[f],
+                          .shape = PyArray_DIMS(arr), .strides = PyArray_STRIDES(arr)};
+    o->dt = dt;
+    o->held = o->direct = true;
+    return 1;
+#else
+    (void)obj, (void)writable, (void)o;
+    return 0;
+#endif
 }
 
 /* What an operand is called in messages: "operand 'a'", or "out" (name NULL). */
@@ -110,7 +162,9 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
         PyErr_Format(PyExc_TypeError, "%s is bytes, which NumPy reads as a string (dtype 'S'); for its bytes as uint8, pass bytearray(x) or memoryview(x)", what);
         return -1;
     }
-    if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
+    if (operand_ndarray(obj, writable, o)) {
+        /* (its dtype, byte order and writability checked) */
+    } else if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
         if (writable && PyObject_CheckBuffer(obj)) {
             describe(name, what, sizeof what);
             PyErr_Format(PyExc_ValueError, "%s is read-only", what);
@@ -118,13 +172,15 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
         return -1;
     }
     o->held = true;
-    if (writable && dtype_of(&o->view, &o->dt, &o->swap) == 0 && o->swap) {
+    if (o->direct) {
+        /* (a native dtype kiln has) */
+    } else if (writable && dtype_of(&o->view, &o->dt, &o->swap) == 0 && o->swap) {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_TypeError, "%s: kiln writes this machine's byte order only", what);
         operand_release(o);
         return -1;
     }
-    if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
+    if (!o->direct && dtype_of(&o->view, &o->dt, &o->swap) < 0) {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, uint8 and bool)",
                      what, o->view.format ? o->view.format : "B");
@@ -147,7 +203,7 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
 /* A native C-ordered copy of o's elements (their bytes reversed when in the other byte order), as o->a. */
 static int operand_swapped(operand *o) {
     const Py_buffer *v = &o->view;
-    int64_t shape[KILN_MAX_DIMS], idx[KILN_MAX_DIMS] = {0}, n = 1;
+    int64_t shape[KILN_MAX_DIMS] = {0}, idx[KILN_MAX_DIMS] = {0}, n = 1;
     for (int d = 0; d < v->ndim; d++) n *= shape[d] = v->shape[d];
     if (!(o->a = kiln_array_new(ctx, o->dt, v->ndim, shape))) {
         PyErr_NoMemory();
@@ -801,11 +857,47 @@ done:
     return result;
 }
 
-static PyObject *py_evaluate(PyObject *mod, PyObject *args, PyObject *kwargs) {
+/* evaluate(ex, local_dict=None, global_dict=None, out=None)'s arguments into a[4] (NULL where
+ * not given), as PyArg_ParseTupleAndKeywords would, without its tuple and dict; -1 with
+ * Python's TypeError. */
+static int evaluate_args(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, PyObject *a[4]) {
+    static const char *const kw[4] = {"ex", "local_dict", "global_dict", "out"};
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nargs + nkw > 4) {
+        PyErr_Format(PyExc_TypeError, "evaluate() takes at most 4 arguments (%zd given)", nargs + nkw);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) a[i] = args[i];
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *name = PyTuple_GET_ITEM(kwnames, k);
+        int j = 0;
+        while (j < 4 && PyUnicode_CompareWithASCIIString(name, kw[j]) != 0) j++;
+        if (j == 4) {
+            PyErr_Format(PyExc_TypeError, "evaluate() got an unexpected keyword argument '%U'", name);
+            return -1;
+        }
+        if (a[j]) {
+            PyErr_Format(PyExc_TypeError, "evaluate() got multiple values for argument '%s'", kw[j]);
+            return -1;
+        }
+        a[j] = args[nargs + k];
+    }
+    if (!a[0]) {
+        PyErr_SetString(PyExc_TypeError, "evaluate() missing required argument 'ex' (pos 1)");
+        return -1;
+    }
+    if (!PyUnicode_Check(a[0])) {
+        PyErr_Format(PyExc_TypeError, "evaluate() argument 'ex' must be str, not %.50s", Py_TYPE(a[0])->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     (void)mod;
-    static char *kwlist[] = {"ex", "local_dict", "global_dict", "out", NULL};
-    PyObject *text, *locals = Py_None, *globals = Py_None, *out = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "U|OOO:evaluate", kwlist, &text, &locals, &globals, &out)) return NULL;
+    PyObject *a[4] = {NULL, NULL, NULL, NULL};
+    if (evaluate_args(args, nargs, kwnames, a) < 0) return NULL;
+    PyObject *text = a[0], *locals = a[1] ? a[1] : Py_None, *globals = a[2] ? a[2] : Py_None, *out = a[3] ? a[3] : Py_None;
     if (locals == Py_None) locals = PyEval_GetLocals(); /* the caller's, as numexpr's */
     if (globals == Py_None) globals = PyEval_GetGlobals();
     if ((locals && !PyMapping_Check(locals)) || (globals && !PyDict_Check(globals))) {
@@ -990,7 +1082,7 @@ static PyObject *py_stats(PyObject *mod, PyObject *unused) {
 }
 
 static PyMethodDef methods[] = {
-    {"evaluate", (PyCFunction)(void (*)(void))py_evaluate, METH_VARARGS | METH_KEYWORDS,
+    {"evaluate", (PyCFunction)(void (*)(void))py_evaluate, METH_FASTCALL | METH_KEYWORDS,
      "evaluate(ex, local_dict=None, global_dict=None, out=None)\n--\n\n"
      "The value of the expression ex, as numexpr.evaluate computes it: names are looked up in local_dict, then\n"
      "global_dict (by default the caller's locals and globals); arrays (anything with the buffer protocol) are read\n"

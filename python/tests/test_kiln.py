@@ -245,6 +245,43 @@ def test_bad_input():
     assert np.array_equal(a, np.arange(10.0))  # nothing the caller had is touched
 
 
+def test_arguments_and_ndarrays_read_directly():
+    """evaluate's arguments as Python's own parser takes them; ndarrays of every dtype, order,
+    view and subclass read through their fields as their buffers read."""
+    a = np.arange(10.0)
+    for call, msg in [(lambda: kiln.evaluate(), "missing required argument 'ex'"),
+                      (lambda: kiln.evaluate(b"a"), "'ex' must be str, not bytes"),
+                      (lambda: kiln.evaluate("a", {}, {}, None, 1), "at most 4 arguments"),
+                      (lambda: kiln.evaluate("a", ex="a"), "multiple values for argument 'ex'"),
+                      (lambda: kiln.evaluate("a", outt=a), "unexpected keyword argument 'outt'")]:
+        with pytest.raises(TypeError, match=msg):
+            call()
+    out = np.empty(10)
+    assert kiln.evaluate(ex="a * 2", local_dict={"a": a}, global_dict={}, out=out) is out
+    assert np.array_equal(out, a * 2)
+    assert np.array_equal(np.asarray(kiln.evaluate("a + 1", {"a": a}, {}, out)), a + 1)
+    for dt in (np.float64, np.float32, np.int64, np.longlong, np.int32, np.intc, np.uint8, np.bool_):
+        x = (np.arange(24) % 7).astype(dt).reshape(2, 3, 4)
+        for v in (x, x[:, ::-1, 1::2], x.T, np.asfortranarray(x), x[1, 2, 3]):
+            got = np.asarray(kiln.evaluate("v * 1 + v", {"v": v}, {}))
+            assert got.dtype == (v * 1 + v).dtype and np.array_equal(got, v * 1 + v), (dt, v.shape)
+    m = np.ma.masked_array(np.arange(4.0), mask=[0, 1, 0, 0])  # a subclass: its data, as its buffer gives
+    assert np.array_equal(np.asarray(kiln.evaluate("m * 2", {"m": m}, {})), np.arange(4.0) * 2)
+    s = np.arange(6.0)
+    assert np.asarray(kiln.evaluate("s * 2", {"s": s}, {})).shape == (6,)
+    s.shape = (2, 3)  # the same array, reshaped in place: a new template
+    assert np.array_equal(np.asarray(kiln.evaluate("s * 2", {"s": s}, {})), s * 2)
+    with pytest.raises(ValueError, match="dimensions"):
+        kiln.evaluate("z + 1", {"z": np.zeros((1,) * 40)}, {})
+    with pytest.raises(TypeError, match="no dtype"):
+        kiln.evaluate("z + 1", {"z": np.zeros(3, dtype=np.int16)}, {})
+    ro = np.arange(3.0)
+    ro.flags.writeable = False  # read-only: an input, not an output
+    assert np.array_equal(np.asarray(kiln.evaluate("ro * 2", {"ro": ro}, {})), ro * 2)
+    with pytest.raises(ValueError, match="read-only"):
+        kiln.evaluate("ro * 2", {"ro": ro}, {}, out=ro)
+
+
 def test_threads():
     """Kernels run without the GIL: threads evaluate at once, each getting its own answers."""
     errors = []
