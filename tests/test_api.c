@@ -314,6 +314,56 @@ START_TEST(replayed_calls) {
 }
 END_TEST
 
+/* A reduction called again with the same arrays replays its launch too (row form, compiled):
+ * answers follow the values changed in place, a rebound placeholder and another output take the
+ * full path, kept dims and argmax's index come out right, and every call counts. */
+START_TEST(replayed_reductions) {
+    kiln_set_tier(ctx, KILN_TIER_JIT);
+    int64_t n = 1000, shp[2] = {8, 125};
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n), *B = kiln_array_new(ctx, KILN_F64, 1, &n);
+    kiln_array *S1 = kiln_array_new(ctx, KILN_F64, 0, NULL), *S2 = kiln_array_new(ctx, KILN_F64, 0, NULL);
+    kiln_array *I = kiln_array_new(ctx, KILN_I64, 0, NULL), *R = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){8});
+    kiln_array *M = kiln_array_view(ctx, A, 2, shp, (int64_t[]){125 * 8, 8}, 0);
+    double *a = kiln_array_data(A), *b = kiln_array_data(B);
+    for (int64_t i = 0; i < n; i++) a[i] = (double)(i % 13), b[i] = (double)(i % 5) - 2.0; /* exact sums, any order */
+    kiln_expr *p = kiln_param(ctx, KILN_F64, 1, &n), *va = kiln_var(ctx, A);
+    kiln_expr *dot = kiln_reduce(ctx, KILN_OP_SUM, kiln_mul(ctx, va, p), KILN_ALL_AXES, 0);
+    kiln_expr *am = kiln_reduce(ctx, KILN_OP_ARGMAX, va, KILN_ALL_AXES, 0);
+    kiln_expr *rows = kiln_reduce(ctx, KILN_OP_SUM, kiln_var(ctx, M), 1, 0);
+    kiln_stats s0, s1;
+    kiln_get_stats(ctx, &s0);
+    for (int it = 0; it < 12; it++) {
+        kiln_array *out = it % 3 == 2 ? S2 : S1, *bound = it % 4 == 3 ? A : B;
+        ck_assert_int_eq(kiln_bind(ctx, p, bound), KILN_OK);
+        a[(it * 37) % n] += 20; /* new values in place: the replay reads them; a new maximum each time */
+        ck_assert_int_eq(kiln_eval_into(ctx, dot, out), KILN_OK);
+        const double *pb = kiln_array_data(bound);
+        double want = 0, best = -1;
+        int64_t at = -1;
+        for (int64_t i = 0; i < n; i++) {
+            want += a[i] * pb[i];
+            if (a[i] > best) best = a[i], at = i;
+        }
+        ck_assert_double_eq(*(double *)kiln_array_data(out), want);
+        ck_assert_int_eq(kiln_eval_into(ctx, am, I), KILN_OK);
+        ck_assert_int_eq(*(int64_t *)kiln_array_data(I), at);
+        ck_assert_msg(kiln_eval_into(ctx, rows, R) == KILN_OK, "%s", kiln_errmsg(ctx));
+        for (int r = 0; r < 8; r++) {
+            double w = 0;
+            for (int c = 0; c < 125; c++) w += a[r * 125 + c];
+            ck_assert_double_eq(((double *)kiln_array_data(R))[r], w);
+        }
+    }
+    kiln_get_stats(ctx, &s1);
+    ck_assert_uint_eq(s1.evals - s0.evals, 36);
+    ck_assert_uint_eq(s1.runs_compiled + s1.runs_interp - s0.runs_compiled - s0.runs_interp, 36);
+    ck_assert_uint_eq(s1.cache_hits + s1.cache_misses - s0.cache_hits - s0.cache_misses, 36);
+    kiln_expr_free(rows), kiln_expr_free(am), kiln_expr_free(dot), kiln_expr_free(p), kiln_expr_free(va);
+    kiln_array *all[] = {A, B, S1, S2, I, R, M};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
+}
+END_TEST
+
 START_TEST(two_threads_one_context) {
     pthread_t th[2];
     job jobs[2] = {{ctx, 0, 0}, {ctx, 1, 0}};
@@ -339,6 +389,7 @@ Suite *suite_api(void) {
     tcase_add_test(t, cache_reuses_kernels_across_sizes);
     tcase_add_test(t, scalars_and_empty_arrays);
     tcase_add_test(t, replayed_calls);
+    tcase_add_test(t, replayed_reductions);
     tcase_add_test(t, two_threads_one_context);
     suite_add_tcase(s, t);
     return s;

@@ -326,6 +326,53 @@ START_TEST(interpreted_kernels_are_replayed) {
 }
 END_TEST
 
+/* Reductions over the caller's arrays are replayed once their kernel is final (compiled, or the
+ * interpreter's on its own tier): a full sum, argmax, a row sum; a sum down the columns (the
+ * column form) is not; every answer follows the values changed in place. */
+START_TEST(reductions_are_replayed) {
+    for (int round = 0; round < 2; round++) {
+        kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = round ? KILN_TIER_INTERP : KILN_TIER_JIT});
+        if (!ctx) return;
+        int64_t n = 1000, shp[2] = {8, 125};
+        kiln_array *A = filled(ctx, n, 11, false), *S = kiln_array_new(ctx, KILN_F64, 0, NULL), *I = kiln_array_new(ctx, KILN_I64, 0, NULL);
+        kiln_array *R = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){8}), *C = kiln_array_new(ctx, KILN_F64, 1, (int64_t[]){125});
+        kiln_array *M = kiln_array_view(ctx, A, 2, shp, (int64_t[]){125 * 8, 8}, 0);
+        double *a = kiln_array_data(A);
+        for (int64_t i = 0; i < n; i++) a[i] = (double)((i * 7) % 23); /* exact sums in any order */
+        kiln_expr *x = kiln_var(ctx, A), *m = kiln_var(ctx, M);
+        kiln_expr *es[4] = {kiln_sum(ctx, kiln_mul(ctx, x, x), KILN_ALL_AXES, 0), kiln_argmax(ctx, x, KILN_ALL_AXES, 0), kiln_sum(ctx, m, 1, 0),
+                            kiln_sum(ctx, m, 0, 0)};
+        kiln_array *outs[4] = {S, I, R, C};
+        for (int k = 0; k < 4; k++) ck_assert_int_eq(kiln_eval_into(ctx, es[k], outs[k]), KILN_OK); /* the full path, which records */
+        uint64_t rc0, ri0, rc1, ri1;
+        rt_replay_count(ctx, &rc0, &ri0);
+        for (int it = 0; it < 10; it++) {
+            a[(it * 101) % n] += 30;
+            for (int k = 0; k < 4; k++) ck_assert_int_eq(kiln_eval_into(ctx, es[k], outs[k]), KILN_OK);
+            double ss = 0, best = -1, rows[8] = {0}, cols[125] = {0};
+            int64_t at = 0;
+            for (int64_t i = 0; i < n; i++) {
+                ss += a[i] * a[i];
+                if (a[i] > best) best = a[i], at = i;
+                rows[i / 125] += a[i], cols[i % 125] += a[i];
+            }
+            ck_assert_double_eq(*(double *)kiln_array_data(S), ss);
+            ck_assert_int_eq(*(int64_t *)kiln_array_data(I), at);
+            for (int r = 0; r < 8; r++) ck_assert_double_eq(((double *)kiln_array_data(R))[r], rows[r]);
+            for (int c = 0; c < 125; c++) ck_assert_double_eq(((double *)kiln_array_data(C))[c], cols[c]);
+        }
+        rt_replay_count(ctx, &rc1, &ri1);
+        ck_assert_uint_eq(round ? ri1 - ri0 : rc1 - rc0, 30); /* three of the four, ten times */
+        ck_assert_uint_eq(round ? rc1 - rc0 : ri1 - ri0, 0);
+        for (int k = 0; k < 4; k++) kiln_expr_free(es[k]);
+        kiln_expr_free(x), kiln_expr_free(m);
+        kiln_array *all[] = {A, S, I, R, C, M};
+        for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
+        kiln_ctx_free(ctx);
+    }
+}
+END_TEST
+
 /* A kernel on disk is loaded at its first call: neither interpreted nor compiled. */
 START_TEST(the_disk_cache_skips_both_tiers) {
     char dir[64];
@@ -462,6 +509,7 @@ Suite *suite_tier(void) {
     tcase_add_test(t, ten_thousand_distinct_expressions);
     tcase_add_test(t, a_full_queue_drops_and_offers_again);
     tcase_add_test(t, interpreted_kernels_are_replayed);
+    tcase_add_test(t, reductions_are_replayed);
     tcase_add_test(t, the_disk_cache_skips_both_tiers);
     tcase_add_test(t, tier_knobs);
     tcase_add_test(t, the_kernel_cache_keeps_its_cap);

@@ -83,7 +83,7 @@ typedef struct rt_plan {
                               runs (by their steps) */
     int nleaves;
     kiln_expr **leaves;    /* the arrays and placeholders every step reads, for overlap checks */
-    _Atomic(struct rt_replay *) replay; /* one MAP step over arrays: its last run (replay.c) */
+    _Atomic(struct rt_replay *) replay; /* one MAP or REDUCE step over arrays: its last run (replay.c) */
     atomic_bool warm;      /* a run made no kernel: later runs are not timed as first runs */
     atomic_bool prefetched; /* its kernels were asked of the backend at once (compile_many) */
 } rt_plan;
@@ -269,6 +269,8 @@ void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r);
 /* The row form's layouts of s over g: the inputs' innermost reduced strides, the accumulator,
  * no streaming. */
 void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout);
+/* Whether reduce step s runs over g in the column form on backend be (else the row form). */
+bool rt_reduce_in_columns(const kiln_backend_i *be, const rt_step *s, const kiln_reduce_geom *g);
 /* The layouts (n_in + 2 bytes) step s's own kernel is asked for with inputs ins and output out
  * (data not read), into layout; false when it launches none (nothing to fold, the column form,
  * or out of memory). */

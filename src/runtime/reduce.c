@@ -208,7 +208,9 @@ void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r) {
 
 /* Whether s runs in the column form over g (host backends only: a device keeps its kernels'
  * iteration to itself). */
-static bool column_form(const rt_exec *x, const rt_step *s, const kiln_reduce_geom *g) { return !x->be->device && column_suits(s, g); }
+static bool column_form(const rt_exec *x, const rt_step *s, const kiln_reduce_geom *g) { return rt_reduce_in_columns(x->be, s, g); }
+
+bool rt_reduce_in_columns(const kiln_backend_i *be, const rt_step *s, const kiln_reduce_geom *g) { return !be->device && column_suits(s, g); }
 
 void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
     int nin = g->nin;

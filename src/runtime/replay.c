@@ -3,14 +3,16 @@
  * arrays, evaluated again with the same arrays.
  *
  * Pipeline position: in front of plan_run (eval.c).  A plan of one MAP step reading only
- * arrays (no temporaries, no views) keeps a replay record of its last run: every operand's
+ * arrays (no temporaries, no views), or of one REDUCE step over them in the row form, keeps a
+ * replay record of its last run: every operand's
  * handle, data, shape and strides, the geometry built from them and the compiled kernel's slot
  * (a reference of its own).  A call whose operands match the record launches the kernel over
  * the recorded geometry at once: no geometry, no kernel lookup, no cache lock, no bookkeeping
  * of temporaries.  A kernel still on the interpreter is replayed too, its time counted towards
  * its compile as the full path counts it (the slot's best kernel is read at each call, so a
  * compile that lands is used at once), unless the launch is big enough to earn the compile or to
- * run in pieces (rt_kernel_earns, rt_map_in_pieces).  Anything else (another output, a rebound placeholder, a record in use by
+ * run in pieces (rt_kernel_earns, rt_map_in_pieces).
+ * Anything else (another output, a rebound placeholder, a record in use by
  * another thread) takes the full path, which records anew.
  */
 #include <string.h>
@@ -37,7 +39,9 @@ struct rt_replay {
     operand ops[REPLAY_INPUTS + 1]; /* the inputs, then the output */
     kslot *slot;                    /* the kernel (a reference of the record's) */
     void *state;                    /* the plan's backend's state it was made with */
+    bool reduce;                    /* a REDUCE step: rg, not g */
     rt_geom g;
+    rt_rgeom rg; /* (its pointers into itself: the record is never moved) */
 };
 
 static void snap(operand *o, const kiln_array *a) {
@@ -56,11 +60,12 @@ static bool same(const operand *o, const kiln_array *a) {
     return true;
 }
 
-/* Whether p is one MAP step over arrays only, with few enough inputs. */
+/* Whether p is one MAP or REDUCE step over arrays only, with few enough inputs. */
 static bool replayable(const rt_plan *p) {
     if (p->nsteps != 1 || p->nroots != 1 || p->ntemps || p->nviews) return false;
     const rt_step *s = &p->steps[0];
-    if (s->kind != RT_STEP_MAP || s->in_epilogue || s->fk.kd.n_out != 1 || s->fk.kd.n_in > REPLAY_INPUTS) return false;
+    if ((s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE) || s->in_epilogue || s->fk.kd.n_out != 1 || s->fk.kd.n_in > REPLAY_INPUTS)
+        return false;
     for (int i = 0; i < s->fk.kd.n_in; i++)
         if (!op_is_array_leaf(s->fk.inputs[i]->op)) return false;
     return true;
@@ -79,16 +84,18 @@ bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st) 
         kslot *slot = r->slot;
         bool final = atomic_load_explicit(&slot->state, memory_order_acquire) == KSLOT_FINAL;
         const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
-        int64_t total = r->g.g.total;
+        const kiln_reduce_geom *rg = &r->rg.g;
+        int64_t total = r->reduce ? rg->R * rg->O : r->g.g.total;
         void *bs = r->state;
         uint64_t t0 = 0;
-        if (!final) { /* interpreted: as rt_map_run runs it, unless that queues a compile or goes in pieces */
-            hit = !rt_kernel_earns(ctx, slot, (uint64_t)total + atomic_load(&slot->ns)) && !rt_map_in_pieces(slot, total);
+        if (!final) { /* interpreted: as the full path runs it, unless that queues a compile or goes in pieces */
+            hit = !rt_kernel_earns(ctx, slot, (uint64_t)total + atomic_load(&slot->ns)) && (r->reduce || !rt_map_in_pieces(slot, total));
             bs = atomic_load_explicit(&ctx->be_state[rt_backend_index(k->backend)], memory_order_relaxed);
             t0 = kiln_now_ns();
         }
         if (hit) {
-            *st = k->backend->launch_map(bs, ctx, k, &r->g.g, s->fk.consts, rt_map_threads(ctx, slot, total, s->fk.cost));
+            if (r->reduce) *st = k->backend->launch_reduce(bs, ctx, k, rg, s->fk.consts, rt_threads_for(ctx, total, s->fk.cost));
+            else *st = k->backend->launch_map(bs, ctx, k, &r->g.g, s->fk.consts, rt_map_threads(ctx, slot, total, s->fk.cost));
             rt_kernel_timed(ctx, slot, t0);
             if (*st == KILN_ERR_NOMEM) kiln_fail(ctx, *st, "out of memory");
             /* an evaluation, a kernel-cache hit and a launch: counted here without a locked
@@ -99,6 +106,26 @@ bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st) 
     }
     atomic_store_explicit(&r->busy, false, memory_order_release);
     return hit;
+}
+
+/* r's geometry and kernel let go: no record */
+static void forget(kiln_ctx *ctx, struct rt_replay *r) {
+    if (!r->valid) return;
+    if (r->reduce) rt_rgeom_free(ctx, &r->rg);
+    else rt_geom_free(ctx, &r->g);
+    rt_kernel_release(ctx, r->slot);
+    r->valid = false;
+    r->slot = NULL;
+}
+
+/* r made valid: the operands as they are, slot (a reference, now r's), the backend's state */
+static void record(kiln_ctx *ctx, const rt_plan *p, struct rt_replay *r, kiln_array *const *ins, int nin, const kiln_array *out, kslot *slot) {
+    r->nin = nin;
+    for (int i = 0; i < nin; i++) snap(&r->ops[i], ins[i]);
+    snap(&r->ops[nin], out);
+    r->slot = slot;
+    r->state = atomic_load(&ctx->be_state[p->backend]);
+    r->valid = true;
 }
 
 void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
@@ -134,22 +161,24 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
         slot = NULL;
     }
     pthread_mutex_unlock(&s->lock);
-    if (r->valid) {
-        rt_geom_free(ctx, &r->g);
-        rt_kernel_release(ctx, r->slot);
-        r->valid = false;
-        r->slot = NULL;
-    }
+    forget(ctx, r);
     kiln_array *ins[REPLAY_INPUTS];
     for (int i = 0; i < nin; i++) ins[i] = s->fk.inputs[i]->leaf;
-    if (slot && rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &r->g) == KILN_OK) {
+    const kiln_backend_i *be = rt_backends[p->backend];
+    if (slot && s->kind == RT_STEP_REDUCE && rt_rgeom_make(ctx, s, ins, out, &r->rg)) {
+        rt_reduce_row_layout(s, &r->rg.g, r->rg.layout);
+        /* the row form's kernel, over something to fold, on the host */
+        if (!rt_reduce_in_columns(be, s, &r->rg.g) && r->rg.g.R && !be->device && memcmp(r->rg.layout, layout, nl) == 0) {
+            r->reduce = true;
+            record(ctx, p, r, ins, nin, out, slot);
+            slot = NULL;
+        } else {
+            rt_rgeom_free(ctx, &r->rg);
+        }
+    } else if (slot && s->kind == RT_STEP_MAP && rt_geom_build(ctx, &s->fk, ins, out->ndim, out->shape, out->strides, out->data, &r->g) == KILN_OK) {
         if (memcmp(r->g.layout, layout, nl) == 0) { /* the kernel is specialized to these layouts */
-            r->nin = nin;
-            for (int i = 0; i < nin; i++) snap(&r->ops[i], ins[i]);
-            snap(&r->ops[nin], out);
-            r->slot = slot;
-            r->state = atomic_load(&ctx->be_state[p->backend]);
-            r->valid = true;
+            r->reduce = false;
+            record(ctx, p, r, ins, nin, out, slot);
             slot = NULL;
         } else {
             rt_geom_free(ctx, &r->g);
@@ -180,9 +209,6 @@ void rt_replay_free(kiln_ctx *ctx, rt_plan *p) {
     atomic_fetch_add(&ctx->st.replayed, atomic_load(&r->runs));
     atomic_fetch_add(&ctx->st.replayed_interp, atomic_load(&r->runs_interp));
     pthread_mutex_unlock(&ctx->replay_lock);
-    if (r->valid) {
-        rt_geom_free(ctx, &r->g);
-        rt_kernel_release(ctx, r->slot);
-    }
+    forget(ctx, r);
     kiln_free(ctx, r);
 }
