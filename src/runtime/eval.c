@@ -329,12 +329,9 @@ static kiln_status via_temporary(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     return st;
 }
 
-kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
-    if (!ctx) return KILN_ERR_ARG;
-    if (!e || !out) {
-        if (kiln_errcode(ctx) != KILN_OK) return kiln_errcode(ctx); /* what made the NULL */
-        return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: %s is NULL", e ? "output" : "expression");
-    }
+/* kiln_eval_into; fresh: out is a new array of kiln_eval's (it aliases nothing: a replay record
+ * made with another output of its shape serves it) */
+static kiln_status eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out, bool fresh) {
     kiln_status st = check_out(ctx, e, out);
     if (st != KILN_OK) return st;
     rt_plan *p = rt_plan_get(ctx, e);
@@ -342,7 +339,8 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     /* on a device: results come back to the host when the call ends; temporaries stay there */
     bool dev = rt_device_started(ctx);
     if (dev) device_begin(ctx, p, &out, 1);
-    if (rt_replay_run(ctx, p, out, &st)) { /* the same arrays as the last run: launched at once */
+    /* the same arrays as the last run (a fresh output like the last one: on the host) launched at once */
+    if (rt_replay_run(ctx, p, out, fresh && !dev, &st)) {
         if (dev && st == KILN_OK) result_home(ctx, out);
         return st;
     }
@@ -356,6 +354,15 @@ kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     return st;
 }
 
+kiln_status kiln_eval_into(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
+    if (!ctx) return KILN_ERR_ARG;
+    if (!e || !out) {
+        if (kiln_errcode(ctx) != KILN_OK) return kiln_errcode(ctx); /* what made the NULL */
+        return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_into: %s is NULL", e ? "output" : "expression");
+    }
+    return eval_into(ctx, e, out, false);
+}
+
 kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e) {
     if (!ctx) return NULL;
     if (!e) {
@@ -367,7 +374,7 @@ kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e) {
         return NULL;
     }
     kiln_array *out = kiln_array_new(ctx, (kiln_dtype)e->dtype, e->ndim, e->shape);
-    if (out && kiln_eval_into(ctx, e, out) != KILN_OK) {
+    if (out && eval_into(ctx, e, out, true) != KILN_OK) {
         kiln_array_free(out);
         return NULL;
     }

@@ -124,11 +124,11 @@ static inline int rt_threads_for(kiln_ctx *ctx, int64_t elements, uint32_t cost)
 
 /* ---- the replayed launch (replay.c) ---- */
 
-/* Runs p (one root, out) by its replay record when out and p's arrays are those recorded:
- * true with the run's status in *st; false when the full path must run. */
-bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, kiln_status *st);
-/* After a full run of p into out: records it when p is one MAP step over arrays whose kernel
- * is compiled. */
+/* Runs p (one root, out) by its replay record when out and p's arrays are those recorded (or
+ * out is fresh, a new array of kiln_eval's, shaped as the recorded one was): true with the
+ * run's status in *st; false when the full path must run. */
+bool rt_replay_run(kiln_ctx *ctx, rt_plan *p, kiln_array *out, bool fresh, kiln_status *st);
+/* After a full run of p into out: records it when p is one MAP or REDUCE step over arrays. */
 void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out);
 void rt_replay_free(kiln_ctx *ctx, rt_plan *p);
 /* Runs made by replay records, live and freed (each an evaluation, a cache hit and a launch),
