@@ -285,6 +285,10 @@ typedef struct kiln_backend_i {
      * finds its kernel `name`.  Damaged bytes give an error, never a crash where it can be
      * told. */
     kiln_status (*load)(void *state, kiln_ctx *ctx, const void *bytes, size_t len, const char *name, kiln_kernel **k);
+    /* Optional (NULL: load is always quick).  Whether load can run without starting something
+     * first (LLVM's JIT, about a millisecond): a first call may run on the first tier while a
+     * kernel on disk is loaded in the background. */
+    bool (*ready)(void *state);
     /* Frees kernel k (loaded with state) and whatever it holds (its code, its symbols): the
      * kernel cache's least recently used leave this way.  Nobody runs k any more. */
     void (*unload)(void *state, const kiln_kernel *k);

@@ -128,16 +128,17 @@ static void note_disk_miss(kiln_ctx *ctx, dc_result r) {
 }
 
 /* The kernel for key from the disk cache (what it said in *r), or NULL. */
-static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen, const char *name, dc_result *r) {
+static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen, const char *name, dc_result *r, pthread_mutex_t *lock) {
     kiln_ctx *ctx = x->ctx;
     *r = DC_OFF;
     if (!x->be->disk_cache) return NULL;
-    diskcache *dc = disk_of(ctx);
     kiln_kernel *k = NULL;
     void *bytes = NULL;
     size_t len = 0;
     uint64_t t0 = kiln_now_ns();
-    *r = dc_load(dc, key, klen, &bytes, &len);
+    if (lock) pthread_mutex_lock(lock);
+    *r = dc_load(disk_of(ctx), key, klen, &bytes, &len);
+    if (lock) pthread_mutex_unlock(lock);
     if (*r == DC_HIT && x->be->load(x->state, ctx, bytes, len, name, &k) != KILN_OK) {
         k = NULL;
         *r = DC_CORRUPT; /* checked out, yet would not load: compile and replace it */
@@ -150,6 +151,23 @@ static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen,
     free(bytes);
     if (!k) note_disk_miss(ctx, *r);
     return k;
+}
+
+kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot) {
+    rt_exec x = {ctx, rt_backends[slot->backend], atomic_load(&ctx->be_state[slot->backend])};
+    char name[48];
+    kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
+    dc_result r;
+    return disk_load(&x, slot->key, slot->klen, name, &r, &ctx->cache.compile);
+}
+
+/* Whether the disk cache has a good entry under key (read, not loaded). */
+static bool on_disk(kiln_ctx *ctx, const uint8_t *key, size_t klen) {
+    void *bytes = NULL;
+    size_t len = 0;
+    dc_result r = dc_load(disk_of(ctx), key, klen, &bytes, &len);
+    free(bytes);
+    return r == DC_HIT;
 }
 
 bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace) {
@@ -283,7 +301,12 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
     kslot proto = {.backend = rt_backend_index(x->be)};
     atomic_init(&proto.state, KSLOT_FINAL);
     kiln_tier tier = x->be->first_tier ? (kiln_tier)atomic_load(&ctx->tier) : KILN_TIER_JIT;
-    kiln_kernel *k = tier == KILN_TIER_INTERP ? NULL : disk_load(x, key, klen, name, &proto.disk);
+    /* a kernel on disk whose loading would start the backend first (LLVM's JIT: about a
+     * millisecond, more than interpreting a first call): the first tier runs it, and the tier's
+     * worker loads it at once */
+    bool later = tier == KILN_TIER_AUTO && x->be->disk_cache && x->be->ready && !x->be->ready(x->state) && on_disk(ctx, key, klen);
+    kiln_kernel *k = tier == KILN_TIER_INTERP || later ? NULL : disk_load(x, key, klen, name, &proto.disk, NULL);
+    if (later) proto.disk = DC_HIT;
     if (!k && tier != KILN_TIER_JIT) {
         k = first_tier(x, kd, name);
         if (k && !kcache_copy_desc(ctx, &proto.kd, kd)) k = NULL;
@@ -293,8 +316,10 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
             fprintf(stderr, "kiln: %s runs on the interpreter%s\n", name,
                     tier == KILN_TIER_INTERP ? " (KILN_TIER=interp)" : " until it has earned a compile");
     }
+    if (!k && later) k = disk_load(x, key, klen, name, &proto.disk, NULL), later = false; /* (no first tier for it) */
     if (!k) k = compile_now(x, kd, key, klen, name, proto.disk);
     kslot *slot = slot_put(ctx, k, &proto, key, klen, h);
+    if (slot && later) rt_tier_queue(ctx, slot);
     tl_made++;
     tl_made_ns += kiln_now_ns() - t0;
     return slot;
@@ -388,7 +413,7 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
         bool have = false;
         for (int j = 0; j < m && !have; j++) have = b[j].klen == k->klen && !memcmp(b[j].key, k->key, k->klen);
         kslot *slot = have ? NULL : kcache_find(ctx, &ctx->cache, k->key, k->klen, k->h);
-        kiln_kernel *found = have || slot ? NULL : disk_load(x, k->key, k->klen, k->name, &k->disk);
+        kiln_kernel *found = have || slot ? NULL : disk_load(x, k->key, k->klen, k->name, &k->disk, NULL);
         if (found) { /* from the disk cache: in the table now */
             tl_made++; /* the run that follows is a first run */
             table_keeps(x, found, k, DC_HIT);

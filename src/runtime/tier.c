@@ -17,6 +17,10 @@
  * compiles it with the backend (and stores it in the disk cache), then swaps the slot's best
  * kernel for the compiled one: the next launch, from any plan, runs it.
  *
+ * A kernel the disk cache holds is queued at its first call while the backend has not started
+ * (loading it would start LLVM's JIT first: about a millisecond, more than interpreting a first
+ * call): the thread loads it instead of compiling it.
+ *
  * The queue holds RT_TIER_QUEUE slots; a slot that finds it full stays interpreted and is
  * offered again on a later launch.  The thread runs at a lower priority than the caller's, so
  * compiling slows the computation it is meant to speed up as little as it can.  Freeing the
@@ -59,6 +63,16 @@ static void slot_name(const kslot *slot, char *name, size_t cap) { kiln_hash_nam
 static void compile_one(kiln_ctx *ctx, kslot *slot) {
     char name[48];
     slot_name(slot, name, sizeof name);
+    if (slot->disk == DC_HIT) { /* on disk: queued at its first call, to be loaded, not compiled */
+        uint64_t t0 = kiln_now_ns();
+        kiln_kernel *k = rt_disk_load(ctx, slot);
+        atomic_fetch_add(&ctx->st.ns_background, kiln_now_ns() - t0);
+        if (k) {
+            atomic_store_explicit(&slot->best, k, memory_order_release);
+            atomic_store(&slot->state, KSLOT_FINAL);
+            return;
+        }
+    }
     if (rt_log_compiles()) fprintf(stderr, "kiln: compiling %s in the background\n", name);
     uint64_t t0 = kiln_now_ns();
     kiln_compile_times t = {0};
@@ -136,7 +150,8 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
         if (rt_log_compiles()) {
             char name[48];
             slot_name(slot, name, sizeof name);
-            fprintf(stderr, "kiln: queued a compile of %s after %.3f ms interpreted\n", name, (double)atomic_load(&slot->ns) * 1e-6);
+            if (slot->disk == DC_HIT) fprintf(stderr, "kiln: queued %s to be loaded from the disk cache\n", name);
+            else fprintf(stderr, "kiln: queued a compile of %s after %.3f ms interpreted\n", name, (double)atomic_load(&slot->ns) * 1e-6);
         }
     } else {
         atomic_store(&slot->state, KSLOT_INTERP); /* offered again on a later launch */

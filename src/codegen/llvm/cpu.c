@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
@@ -53,6 +54,7 @@ typedef struct cpu_state {
     struct cpu_kernel *kernels; /* every kernel loaded, freed with the state */
     char describe[512];
     uint64_t ns_start;       /* what cpu_start took (reported with the first compile) */
+    atomic_bool started;     /* the JIT is made (read without the lock) */
 } cpu_state;
 
 /* A loaded kernel: a function in the JIT's memory (kiln_kernel_fn or kiln_reduce_fn). */
@@ -173,8 +175,11 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
     }
     cs->jit = jit;
     cs->ns_start = kiln_now_ns() - t0;
+    atomic_store_explicit(&cs->started, true, memory_order_release);
     return KILN_OK;
 }
+
+static bool cpu_ready(void *state) { return atomic_load_explicit(&((cpu_state *)state)->started, memory_order_acquire); }
 
 static void cpu_free(void *state) {
     cpu_state *cs = state;
@@ -1274,6 +1279,7 @@ const kiln_backend_i kiln_cpu_backend = {
     .render = cpu_render,
     .compile = cpu_compile,
     .load = cpu_load,
+    .ready = cpu_ready,
     .launch_map = host_launch_map,
     .launch_reduce = host_launch_reduce,
     .unload = cpu_unload,
