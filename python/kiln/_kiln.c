@@ -84,7 +84,9 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
 typedef struct operand {
     Py_buffer view;
     bool held;
-    bool direct;   /* view filled from an ndarray's fields: view.obj a reference, no export */
+    bool direct;   /* view filled from an ndarray's fields: view.obj a reference, no export;
+                      its shape and strides copied here (Python code run meanwhile may reshape it) */
+    Py_ssize_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
     bool swap;     /* read through a native copy (as NumPy converts): the other byte order, or unaligned */
     bool flip;     /* the other byte order: the copy's bytes reversed */
     bool borrowed; /* a is a template's wrapper (not a reference of the operand's) */
@@ -133,9 +135,11 @@ static int operand_ndarray(PyObject *obj, bool writable, operand *o) {
     default: return 0;
     }
     if (!PyArray_ISNOTSWAPPED(arr) || (writable && !PyArray_ISWRITEABLE(arr)) || nd > KILN_MAX_DIMS) return 0;
+    memcpy(o->shape, PyArray_DIMS(arr), (size_t)nd * sizeof *o->shape);
+    memcpy(o->strides, PyArray_STRIDES(arr), (size_t)nd * sizeof *o->strides);
     o->view = (Py_buffer){.buf = PyArray_DATA(arr), .obj = Py_NewRef(obj), .len = PyArray_NBYTES(arr), .itemsize = es,
                           .readonly = !PyArray_ISWRITEABLE(arr), .ndim = nd, .format = (char *)fmt[f],
-                          .shape = PyArray_DIMS(arr), .strides = PyArray_STRIDES(arr)};
+                          .shape = o->shape, .strides = o->strides};
     o->dt = dt;
     o->held = o->direct = true;
     return 1;

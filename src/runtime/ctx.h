@@ -168,8 +168,8 @@ void rt_tier_shutdown(kiln_ctx *ctx);
 /* Queues slot's compile (state KSLOT_INTERP); false when the queue is full. */
 bool rt_tier_queue(kiln_ctx *ctx, kslot *slot);
 /* slot's kernel from the disk cache (slot->disk said it is there), loaded with its backend; NULL
- * when it would not load. */
-kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot);
+ * when it would not load, *r saying what the disk cache said then. */
+kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot, dc_result *r);
 
 /* ---- statistics ---- */
 

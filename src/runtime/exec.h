@@ -201,6 +201,9 @@ void rt_kernel_release(kiln_ctx *ctx, kslot *slot);
  * launch alone will have earned it, at about a nanosecond an element); rt_kernel_end, after the
  * launch, accounts interpreted time and queues the compile once the kernel has earned it. */
 const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0);
+/* Elements from which such a launch waits for its kernel being loaded from disk (about 2 ms on
+ * the interpreter) rather than running on the interpreter. */
+#define RT_LOAD_WAIT (1 << 21)
 /* An interpreted map launch of RT_PIECES × RT_PIECE_MIN elements or more, whose compile is on
  * the way, runs in RT_PIECES pieces: a compile that lands mid-launch takes over the rest. */
 #define RT_PIECES 8

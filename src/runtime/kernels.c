@@ -153,12 +153,11 @@ static kiln_kernel *disk_load(const rt_exec *x, const uint8_t *key, size_t klen,
     return k;
 }
 
-kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot) {
+kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot, dc_result *r) {
     rt_exec x = {ctx, rt_backends[slot->backend], atomic_load(&ctx->be_state[slot->backend])};
     char name[48];
     kiln_hash_name(name, sizeof name, "kiln_", slot->key, slot->klen);
-    dc_result r;
-    return disk_load(&x, slot->key, slot->klen, name, &r, &ctx->cache.compile);
+    return disk_load(&x, slot->key, slot->klen, name, r, &ctx->cache.compile);
 }
 
 /* Whether the disk cache has a good entry under key (read, not loaded). */
@@ -319,7 +318,14 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
     if (!k && later) k = disk_load(x, key, klen, name, &proto.disk, NULL), later = false; /* (no first tier for it) */
     if (!k) k = compile_now(x, kd, key, klen, name, proto.disk);
     kslot *slot = slot_put(ctx, k, &proto, key, klen, h);
-    if (slot && later) rt_tier_queue(ctx, slot);
+    if (slot && later && !rt_tier_queue(ctx, slot)) { /* the queue is full: loaded now after all */
+        dc_result r;
+        kiln_kernel *d = disk_load(x, key, klen, name, &r, NULL);
+        if (d) {
+            atomic_store_explicit(&slot->best, d, memory_order_release);
+            atomic_store(&slot->state, KSLOT_FINAL);
+        }
+    }
     tl_made++;
     tl_made_ns += kiln_now_ns() - t0;
     return slot;
@@ -497,6 +503,9 @@ int rt_map_threads(kiln_ctx *ctx, kslot *slot, int64_t total, uint32_t cost) {
 
 const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0) {
     kiln_ctx *ctx = x->ctx;
+    /* a big launch (not in pieces) of a kernel the tier's thread is loading from disk waits for
+     * it: starting the JIT costs less than interpreting this much */
+    if (slot->disk == DC_HIT && elements >= RT_LOAD_WAIT && atomic_load(&slot->state) == KSLOT_QUEUED) kiln_wait_compiles(ctx);
     if (rt_kernel_earns(ctx, slot, (uint64_t)elements + atomic_load(&slot->ns)))
         rt_tier_queue(ctx, slot); /* this launch will earn it: compile while it runs */
     const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);

@@ -63,9 +63,10 @@ static void slot_name(const kslot *slot, char *name, size_t cap) { kiln_hash_nam
 static void compile_one(kiln_ctx *ctx, kslot *slot) {
     char name[48];
     slot_name(slot, name, sizeof name);
-    if (slot->disk == DC_HIT) { /* on disk: queued at its first call, to be loaded, not compiled */
+    dc_result disk = slot->disk;
+    if (disk == DC_HIT) { /* on disk: queued at its first call, to be loaded, not compiled */
         uint64_t t0 = kiln_now_ns();
-        kiln_kernel *k = rt_disk_load(ctx, slot);
+        kiln_kernel *k = rt_disk_load(ctx, slot, &disk);
         atomic_fetch_add(&ctx->st.ns_background, kiln_now_ns() - t0);
         if (k) {
             atomic_store_explicit(&slot->best, k, memory_order_release);
@@ -77,7 +78,7 @@ static void compile_one(kiln_ctx *ctx, kslot *slot) {
     uint64_t t0 = kiln_now_ns();
     kiln_compile_times t = {0};
     bool stored = false;
-    kiln_kernel *k = rt_compile(ctx, slot->backend, &slot->kd, slot->key, slot->klen, slot->disk, &ctx->cache.compile, &stored, &t);
+    kiln_kernel *k = rt_compile(ctx, slot->backend, &slot->kd, slot->key, slot->klen, disk, &ctx->cache.compile, &stored, &t);
     uint64_t ns = kiln_now_ns() - t0;
     atomic_fetch_add(&ctx->st.ns_background, ns);
     if (!k) {
