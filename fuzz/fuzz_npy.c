@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int nd = kiln_array_ndim(a);
     const int64_t *shape = kiln_array_shape(a), *strides = kiln_array_strides(a);
     int64_t n = kiln_array_size(a), idx[8] = {0};
-    size_t es = kiln_array_dtype(a) == KILN_BOOL ? 1 : kiln_array_dtype(a) == KILN_I32 || kiln_array_dtype(a) == KILN_F32 ? 4 : 8;
+    size_t es = kiln_dtype_size(kiln_array_dtype(a)); /* (uint8 and bool: 1) */
     volatile unsigned char acc = 0;
     for (int64_t k = 0; k < n; k++) {
         const unsigned char *p = kiln_array_data(a);
