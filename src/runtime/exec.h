@@ -212,7 +212,8 @@ void rt_kernel_end(const rt_exec *x, kslot *slot, uint64_t t0);
 /* rt_kernel_end's accounting, for a launch begun at t0 (0: a final kernel, nothing to count). */
 void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0);
 /* Whether slot, interpreted in an auto-tier context, has earned its compile with ns of
- * interpreted time (counted, or expected at a nanosecond an element). */
+ * interpreted time (counted, or expected at a nanosecond an element); a kernel on disk waiting
+ * for its load (make_slot) has earned it from its first launch. */
 bool rt_kernel_earns(kiln_ctx *ctx, kslot *slot, uint64_t ns);
 /* Whether a map launch of total elements runs in pieces (see RT_PIECES), and the threads it
  * takes (one core fewer while the slot's compile is queued or running: the compiler's). */

@@ -302,7 +302,7 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
     kiln_tier tier = x->be->first_tier ? (kiln_tier)atomic_load(&ctx->tier) : KILN_TIER_JIT;
     /* a kernel on disk whose loading would start the backend first (LLVM's JIT: about a
      * millisecond, more than interpreting a first call): the first tier runs it, and the tier's
-     * worker loads it at once */
+     * worker loads it, queued by its first launch (rt_kernel_earns) */
     bool later = tier == KILN_TIER_AUTO && x->be->disk_cache && x->be->ready && !x->be->ready(x->state) && on_disk(ctx, key, klen);
     kiln_kernel *k = tier == KILN_TIER_INTERP || later ? NULL : disk_load(x, key, klen, name, &proto.disk, NULL);
     if (later) proto.disk = DC_HIT;
@@ -315,17 +315,9 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
             fprintf(stderr, "kiln: %s runs on the interpreter%s\n", name,
                     tier == KILN_TIER_INTERP ? " (KILN_TIER=interp)" : " until it has earned a compile");
     }
-    if (!k && later) k = disk_load(x, key, klen, name, &proto.disk, NULL), later = false; /* (no first tier for it) */
+    if (!k && later) k = disk_load(x, key, klen, name, &proto.disk, NULL); /* (no first tier for it) */
     if (!k) k = compile_now(x, kd, key, klen, name, proto.disk);
     kslot *slot = slot_put(ctx, k, &proto, key, klen, h);
-    if (slot && later && !rt_tier_queue(ctx, slot)) { /* the queue is full: loaded now after all */
-        dc_result r;
-        kiln_kernel *d = disk_load(x, key, klen, name, &r, NULL);
-        if (d) {
-            atomic_store_explicit(&slot->best, d, memory_order_release);
-            atomic_store(&slot->state, KSLOT_FINAL);
-        }
-    }
     tl_made++;
     tl_made_ns += kiln_now_ns() - t0;
     return slot;
@@ -489,7 +481,9 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
 void rt_kernel_release(kiln_ctx *ctx, kslot *slot) { kcache_release(ctx, &ctx->cache, slot); }
 
 bool rt_kernel_earns(kiln_ctx *ctx, kslot *slot, uint64_t ns) {
-    return ns >= ctx->jit_after_ns && atomic_load(&slot->state) == KSLOT_INTERP && atomic_load(&ctx->tier) == KILN_TIER_AUTO;
+    /* (a kernel on disk, interpreted while its load waits: at once, until the queue takes it) */
+    return (ns >= ctx->jit_after_ns || slot->disk == DC_HIT) && atomic_load(&slot->state) == KSLOT_INTERP &&
+           atomic_load(&ctx->tier) == KILN_TIER_AUTO;
 }
 
 bool rt_map_in_pieces(kslot *slot, int64_t total) {
@@ -503,11 +497,11 @@ int rt_map_threads(kiln_ctx *ctx, kslot *slot, int64_t total, uint32_t cost) {
 
 const kiln_kernel *rt_kernel_begin(const rt_exec *x, kslot *slot, int64_t elements, void **state, uint64_t *t0) {
     kiln_ctx *ctx = x->ctx;
+    if (rt_kernel_earns(ctx, slot, (uint64_t)elements + atomic_load(&slot->ns)))
+        rt_tier_queue(ctx, slot); /* this launch will earn it: compile while it runs */
     /* a big launch (not in pieces) of a kernel the tier's thread is loading from disk waits for
      * it: starting the JIT costs less than interpreting this much */
     if (slot->disk == DC_HIT && elements >= RT_LOAD_WAIT && atomic_load(&slot->state) == KSLOT_QUEUED) kiln_wait_compiles(ctx);
-    if (rt_kernel_earns(ctx, slot, (uint64_t)elements + atomic_load(&slot->ns)))
-        rt_tier_queue(ctx, slot); /* this launch will earn it: compile while it runs */
     const kiln_kernel *k = atomic_load_explicit(&slot->best, memory_order_acquire);
     bool interp = atomic_load(&slot->state) != KSLOT_FINAL;
     *state = interp ? atomic_load(&x->ctx->be_state[rt_backend_index(k->backend)]) : x->state;
