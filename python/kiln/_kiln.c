@@ -157,7 +157,36 @@ static void describe(PyObject *name, char *buf, size_t cap) {
     PyErr_Clear();
 }
 
-/* Takes obj's buffer (writable for an output) into o; -1 with a Python error. */
+/* Takes obj's buffer through the buffer protocol (writable for an output) into o, with its
+ * dtype; -1 with a Python error. */
+static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand *o) {
+    char what[96];
+    if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
+        if (writable && PyObject_CheckBuffer(obj)) {
+            describe(name, what, sizeof what);
+            PyErr_Format(PyExc_ValueError, "%s is read-only", what);
+        }
+        return -1;
+    }
+    o->held = true;
+    if (writable && dtype_of(&o->view, &o->dt, &o->swap) == 0 && o->swap) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s: kiln writes this machine's byte order only", what);
+        operand_release(o);
+        return -1;
+    }
+    if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, uint8 and bool)",
+                     what, o->view.format ? o->view.format : "B");
+        operand_release(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* Takes obj's buffer (writable for an output) into o: an ndarray's fields directly where it can,
+ * else the buffer protocol; -1 with a Python error. */
 static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
     memset(o, 0, sizeof *o);
@@ -166,31 +195,7 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
         PyErr_Format(PyExc_TypeError, "%s is bytes, which NumPy reads as a string (dtype 'S'); for its bytes as uint8, pass bytearray(x) or memoryview(x)", what);
         return -1;
     }
-    if (operand_ndarray(obj, writable, o)) {
-        /* (its dtype, byte order and writability checked) */
-    } else if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
-        if (writable && PyObject_CheckBuffer(obj)) {
-            describe(name, what, sizeof what);
-            PyErr_Format(PyExc_ValueError, "%s is read-only", what);
-        }
-        return -1;
-    }
-    o->held = true;
-    if (o->direct) {
-        /* (a native dtype kiln has) */
-    } else if (writable && dtype_of(&o->view, &o->dt, &o->swap) == 0 && o->swap) {
-        describe(name, what, sizeof what);
-        PyErr_Format(PyExc_TypeError, "%s: kiln writes this machine's byte order only", what);
-        operand_release(o);
-        return -1;
-    }
-    if (!o->direct && dtype_of(&o->view, &o->dt, &o->swap) < 0) {
-        describe(name, what, sizeof what);
-        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, uint8 and bool)",
-                     what, o->view.format ? o->view.format : "B");
-        operand_release(o);
-        return -1;
-    }
+    if (!operand_ndarray(obj, writable, o) && operand_buffer(obj, writable, name, o) < 0) return -1;
     o->flip = o->swap;
     bool unaligned = (uintptr_t)o->view.buf % (uintptr_t)o->view.itemsize != 0; /* (a record's field, frombuffer at an offset) */
     for (int d = 0; d < o->view.ndim && o->view.strides; d++) unaligned |= o->view.strides[d] % o->view.itemsize != 0;

@@ -561,26 +561,20 @@ const char *host_gemm(void *state, kiln_dtype dt) {
 #define FADD(s, a, b) ((s) + (a) * (b))
 #define I32ADD(s, a, b) (int32_t)((uint32_t)(s) + (uint32_t)(a) * (uint32_t)(b))
 #define I64ADD(s, a, b) (int64_t)((uint64_t)(s) + (uint64_t)(a) * (uint64_t)(b))
+/* the registers' way where it fits, else the general loop, both summing by ADD */
+#define OWN_BOTH(T, ZERO, ADD)                                                                           \
+    {                                                                                                    \
+        OWN_FAST(T, ADD)                                                                                 \
+        OWN_LOOP(T, ZERO, ADD(*cij, aik, bkj))                                                           \
+    }
 
 static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A, int64_t a_rs, int64_t a_cs,
                      const char *B, int64_t b_rs, int64_t b_cs, char *C, int64_t c_rs, int64_t c_cs) {
     switch (dt) {
-    case KILN_F32: {
-        OWN_FAST(float, FADD)
-        OWN_LOOP(float, 0.0f, FADD(*cij, aik, bkj))
-    } break;
-    case KILN_F64: {
-        OWN_FAST(double, FADD)
-        OWN_LOOP(double, 0.0, FADD(*cij, aik, bkj))
-    } break;
-    case KILN_I32: {
-        OWN_FAST(int32_t, I32ADD)
-        OWN_LOOP(int32_t, 0, I32ADD(*cij, aik, bkj))
-    } break;
-    case KILN_I64: {
-        OWN_FAST(int64_t, I64ADD)
-        OWN_LOOP(int64_t, 0, I64ADD(*cij, aik, bkj))
-    } break;
+    case KILN_F32: OWN_BOTH(float, 0.0f, FADD) break;
+    case KILN_F64: OWN_BOTH(double, 0.0, FADD) break;
+    case KILN_I32: OWN_BOTH(int32_t, 0, I32ADD) break;
+    case KILN_I64: OWN_BOTH(int64_t, 0, I64ADD) break;
     case KILN_BOOL: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij | (aik & bkj))) break;
     case KILN_U8: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij + aik * bkj)) break;
     case KILN_DTYPE_COUNT: break;

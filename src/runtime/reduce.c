@@ -208,8 +208,6 @@ void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r) {
 
 /* Whether s runs in the column form over g (host backends only: a device keeps its kernels'
  * iteration to itself). */
-static bool column_form(const rt_exec *x, const rt_step *s, const kiln_reduce_geom *g) { return rt_reduce_in_columns(x->be, s, g); }
-
 bool rt_reduce_in_columns(const kiln_backend_i *be, const rt_step *s, const kiln_reduce_geom *g) { return !be->device && column_suits(s, g); }
 
 void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
@@ -222,7 +220,7 @@ void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *
 bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins, kiln_array *out, uint8_t *layout) {
     rt_rgeom r;
     if (!rt_rgeom_make(x->ctx, s, ins, out, &r)) return false;
-    bool row = r.g.R && !column_form(x, s, &r.g);
+    bool row = r.g.R && !rt_reduce_in_columns(x->be, s, &r.g);
     if (row) {
         rt_reduce_row_layout(s, &r.g, r.layout);
         memcpy(layout, r.layout, (size_t)s->fk.kd.n_in + 2);
@@ -237,7 +235,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
     if (!rt_rgeom_make(ctx, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     kiln_reduce_geom *g = &r.g;
     kiln_status st;
-    if (column_form(x, s, g)) {
+    if (rt_reduce_in_columns(x->be, s, g)) {
         st = column_run(x, s, g, r.layout);
     } else {
         rt_reduce_row_layout(s, g, r.layout);
