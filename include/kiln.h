@@ -74,6 +74,10 @@ typedef enum kiln_dtype {
     KILN_F32,
     KILN_F64,
     KILN_U8, /* 1 byte, unsigned (after the others, so that their values stay as they were) */
+    KILN_I8,
+    KILN_I16,
+    KILN_U16,
+    KILN_U32,
     KILN_DTYPE_COUNT
 } kiln_dtype;
 

@@ -2,7 +2,8 @@
  * cuda_corpus.h — the expressions the CUDA tests compile (test_cuda.c, without a GPU) and run
  * against the host (gpu_check.c, on one): every op × dtype, casts, strided, reversed, broadcast
  * and transposed operands, every reduction over every axis, and seeded random trees, over the
- * variables b i j f d (1-D: bool, int32, int64, float32, float64) and B I J F D (5 × 7).
+ * variables b i j f d u c h w k (1-D: bool, int32, int64, float32, float64, uint8, int8, int16,
+ * uint16, uint32) and B I J F D U C H W K (5 × 7).
  */
 #ifndef KILN_TEST_CUDA_CORPUS_H
 #define KILN_TEST_CUDA_CORPUS_H
@@ -26,6 +27,10 @@ static kiln_array *filled(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t 
         int64_t v = (i * 7 + salt) % 11 - 5;
         if (dt == KILN_BOOL) p[i] = (char)(v > 0);
         else if (dt == KILN_U8) ((uint8_t *)p)[i] = (uint8_t)((v + 5) * 25);
+        else if (dt == KILN_U16) ((uint16_t *)(void *)p)[i] = (uint16_t)((v + 5) * 6553);
+        else if (dt == KILN_U32) ((uint32_t *)(void *)p)[i] = (uint32_t)((v + 5) * 429496729);
+        else if (dt == KILN_I8) ((int8_t *)p)[i] = (int8_t)(v * 25);
+        else if (dt == KILN_I16) ((int16_t *)(void *)p)[i] = (int16_t)v;
         else if (dt == KILN_I32) ((int32_t *)(void *)p)[i] = (int32_t)v;
         else if (dt == KILN_I64) ((int64_t *)(void *)p)[i] = v;
         else if (dt == KILN_F32) ((float *)(void *)p)[i] = (float)v * 0.25f;
@@ -34,12 +39,13 @@ static kiln_array *filled(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t 
     return a;
 }
 
-/* b i j f d u: 1-D arrays of n bool, int32, int64, float32, float64, uint8; B I J F D U: rows × cols of the
- * same.  (The corpus slices them as if n >= 37, rows >= 5 and cols >= 7: smaller sizes give
+/* b i j f d u c h w k: 1-D arrays of n bool, int32, int64, float32, float64, uint8, int8, int16,
+ * uint16, uint32 (kiln_dtype's order); B I J F D U C H W K: rows × cols of the same.  (The corpus slices them as if n >= 37, rows >= 5 and cols >= 7: smaller sizes give
  * shorter or empty slices, which is what size tests want.) */
 static kiln_scope *corpus_scope_sized(kiln_ctx *ctx, int64_t n, int64_t rows, int64_t cols) {
     kiln_scope *s = kiln_scope_new(ctx);
-    static const char *const small[] = {"b", "i", "j", "f", "d", "u"}, *const big[] = {"B", "I", "J", "F", "D", "U"};
+    static const char *const small[KILN_DTYPE_COUNT] = {"b", "i", "j", "f", "d", "u", "c", "h", "w", "k"};
+    static const char *const big[KILN_DTYPE_COUNT] = {"B", "I", "J", "F", "D", "U", "C", "H", "W", "K"};
     int64_t m[2] = {rows, cols};
     for (int t = 0; t < KILN_DTYPE_COUNT; t++) {
         kiln_array *a = filled(ctx, (kiln_dtype)t, 1, &n, t), *A = filled(ctx, (kiln_dtype)t, 2, m, t + 3);
@@ -96,28 +102,39 @@ static void random_expr(uint64_t *seed, int depth, char *out, size_t cap) {
 
 static corpus make_corpus(void) {
     corpus c = {0};
-    static const char *const v[] = {"b", "i", "j", "f", "d", "u"}, *const M[] = {"B", "I", "J", "F", "D", "U"};
+    static const char *const v[KILN_DTYPE_COUNT] = {"b", "i", "j", "f", "d", "u", "c", "h", "w", "k"};
+    static const char *const M[KILN_DTYPE_COUNT] = {"B", "I", "J", "F", "D", "U", "C", "H", "W", "K"};
     static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^", "<<", ">>"};
     static const char *const f2[] = {"maximum", "minimum", "arctan2", "fmod", "hypot", "copysign"};
     static const char *const f1[] = {"negative", "abs", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "log", "log1p", "log2",
                                      "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
                                      "arcsinh", "arccosh", "arctanh", "cbrt", "rint", "positive", "isnan", "isinf", "isfinite", "invert"};
     static const char *const red[] = {"sum", "prod", "max", "min", "argmax", "argmin", "any", "all"};
-    static const char *const dts[] = {"bool", "int32", "int64", "float32", "float64", "uint8"};
-    for (int t = 0; t < 6; t++) {
+    enum { T = KILN_DTYPE_COUNT };
+    for (int t = 0; t < T; t++) {
+        /* int8, int16, uint16 and uint32 (after uint8) take fewer of the functions and layouts: a float
+         * function of an integer is that of its cast, and the layouts' code is every dtype's */
+        bool few = t > KILN_U8;
         for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) corpus_add(&c, "%s %s %s", v[t], ops[o], v[t]);
-        for (size_t o = 0; o < sizeof f2 / sizeof *f2; o++) corpus_add(&c, "%s(%s, %s)", f2[o], v[t], v[t]);
-        for (size_t o = 0; o < sizeof f1 / sizeof *f1; o++) corpus_add(&c, "%s(%s)", f1[o], v[t]);
-        for (int u = 0; u < 6; u++) corpus_add(&c, "%s.astype(%s)", v[t], dts[u]);
+        for (size_t o = 0; o < (few ? 2 : sizeof f2 / sizeof *f2); o++) corpus_add(&c, "%s(%s, %s)", f2[o], v[t], v[t]);
+        if (few) corpus_add(&c, "fmod(%s, %s)", v[t], v[t]);
+        for (size_t o = 0; o < sizeof f1 / sizeof *f1; o++)
+            if (!few || o < 5 || o >= sizeof f1 / sizeof *f1 - 2) corpus_add(&c, "%s(%s)", f1[o], v[t]);
+        for (int u = 0; u < T; u++) corpus_add(&c, "%s.astype(%s)", v[t], kiln_dtype_name((kiln_dtype)u));
         corpus_add(&c, "where(b, %s, %s[::-1])", v[t], v[t]);
         /* layouts: strided, reversed, broadcast, transposed, a scalar, mixed dtypes */
         corpus_add(&c, "%s[::2] * %s[::-2]", v[t], v[t]);
         corpus_add(&c, "%s + %s[0]", M[t], M[t]);
         corpus_add(&c, "%s.T * %s.T", M[t], M[t]);
         corpus_add(&c, "%s[:, 2:3] - %s", M[t], M[t]);
-        corpus_add(&c, "%s * 3 + %s", v[t], v[(t + 1) % 6]);
+        corpus_add(&c, "%s * 3 + %s", v[t], v[(t + 1) % T]);
         /* scans along every axis and layout; gathers by one index and by two, along each axis */
         corpus_add(&c, "cumsum(%s)", v[t]);
+        if (few) {
+            corpus_add(&c, "%s[j %% len(%s)]", v[t], v[t]);
+            for (size_t r = 0; r < sizeof red / sizeof *red; r++) corpus_add(&c, "%s(%s, %d)", red[r], M[t], (int)r % 2);
+            continue;
+        }
         corpus_add(&c, "cumprod(%s, 0)", M[t]);
         corpus_add(&c, "cumsum(%s.T, 1)", M[t]);
         corpus_add(&c, "cumsum(%s[::-1, ::2], 0)", M[t]);

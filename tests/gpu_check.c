@@ -76,10 +76,7 @@ static bool same(const kiln_array *g, const kiln_array *c, bool loose, bool f32_
         }
         double x = 0, y = 0;
         switch (dt) {
-        case KILN_BOOL:
-        case KILN_U8: ok = *p == *q; break;
-        case KILN_I32: ok = *(const int32_t *)(const void *)p == *(const int32_t *)(const void *)q; break;
-        case KILN_I64: ok = *(const int64_t *)(const void *)p == *(const int64_t *)(const void *)q; break;
+        default: ok = !memcmp(p, q, kiln_dtype_size(dt)); break; /* bool and integers: the same bits */
         case KILN_F32:
             x = *(const float *)(const void *)p, y = *(const float *)(const void *)q;
             ok = loose ? (x == y || (x != x && y != y) || fabs(x - y) <= 1e-3 * fmax(1, fmax(fabs(x), fabs(y)))) : ulp_diff(x, y, true) <= 16;

@@ -21,12 +21,14 @@ void fill_values(void *p, kiln_dtype dt, int64_t n, uint64_t *seed, bool special
         kscalar v = {.bits = 0};
         switch (dt) {
         case KILN_BOOL: v.b = rng_next(seed) & 1; break;
-        case KILN_U8: v.u8 = i < ni ? (uint8_t)ispecial[i] : (uint8_t)rng_next(seed); break;
-        case KILN_I32: v.i32 = i < ni ? (int32_t)ispecial[i] : (int32_t)(rng_next(seed) % 41) - 20; break;
-        case KILN_I64: v.i64 = i < ni ? ispecial[i] : (int64_t)(rng_next(seed) % 41) - 20; break;
         case KILN_F32: v.f32 = i < nf ? (float)fspecial[i] : (float)((rng_unit(seed) - 0.5) * 20); break;
         case KILN_F64: v.f64 = i < nf ? fspecial[i] : (rng_unit(seed) - 0.5) * 20; break;
-        case KILN_DTYPE_COUNT: break;
+        default: /* integers: the specials wrapped into dt; then any value (unsigned) or -20..20 */
+            v = ref_cast((kscalar){.i64 = i < ni                   ? ispecial[i]
+                                          : dtype_is_unsigned(dt) ? (int64_t)rng_next(seed)
+                                                                  : (int64_t)(rng_next(seed) % 41) - 20},
+                         KILN_I64, dt);
+            break;
         }
         ref_store((char *)p + i * (int64_t)kiln_dtype_size(dt), dt, v);
     }
@@ -59,13 +61,10 @@ uint64_t ulp_diff(kscalar a, kscalar b, kiln_dtype dt) {
 
 static void scalar_str(kscalar v, kiln_dtype dt, char *b, size_t cap) {
     switch (dt) {
-    case KILN_BOOL: snprintf(b, cap, "%d", v.b); break;
-    case KILN_U8: snprintf(b, cap, "%d", v.u8); break;
-    case KILN_I32: snprintf(b, cap, "%d", v.i32); break;
-    case KILN_I64: snprintf(b, cap, "%lld", (long long)v.i64); break;
     case KILN_F32: snprintf(b, cap, "%.9g", v.f32); break;
     case KILN_F64: snprintf(b, cap, "%.17g", v.f64); break;
     case KILN_DTYPE_COUNT: snprintf(b, cap, "?"); break;
+    default: snprintf(b, cap, "%lld", (long long)kscalar_int(dt, v)); break;
     }
 }
 

@@ -807,6 +807,104 @@ CASES += [
     ("ub.clip(None, 300)", 0), ("clip(ub, 300, 400)", 0), ("clip(ub, None, -1)", 0), ("ubyte(7)", 0), ("ubyte(ub[:3] + 1)", 0),
 ]
 
+# int8, int16, uint16, uint32 (sb, sh, uh, uw: 1-D with 0, 1, each end of the range; SB, SH, UH,
+# UW: 3×4): wrap-around of + - * **, of -x and abs at the minimum; // and % by zero (0), by
+# negative divisors, the minimum // -1 (the minimum); shifts by the width and past it (0, or -1
+# for a negative value shifted right), by negative counts (0), by a Python int the dtype cannot hold
+CASES += [
+    ("sb + sb", 0), ("sb * sb", 0), ("sh * sh", 0), ("uh - uh[::-1]", 0), ("uh * uh", 0), ("uw - uw[::-1]", 0), ("uw * uw", 0),
+    ("-sb", 0), ("-SH", 0), ("-uh", 0), ("negative(uw)", 0), ("~sb", 0), ("~uh", 0), ("~UW", 0),
+    ("abs(sb)", 0), ("abs(sh)", 0), ("sign(sb)", 0), ("sign(uw)", 0), ("sb[4] // -1", 0), ("abs(sb[4])", 0), ("-sh[4]", 0),
+    ("sb // -3", 0), ("sb % -3", 0), ("sb // -1", 0), ("sb // 0", 0), ("sb % 0", 0), ("sb // sb[::-1]", 0), ("sb % sb[::-1]", 0),
+    ("fmod(sb, sb[::-1])", 0), ("sh // -7", 0), ("sh % -7", 0), ("sh // -1", 0), ("sh % sh[::-1]", 0), ("SH // 0", 0),
+    ("uh // uh[::-1]", 0), ("uh % uh[::-1]", 0), ("fmod(uh, 7)", 0), ("uw // 7", 0), ("uw % uw[::-1]", 0), ("uw % 0", 0),
+    ("sb << 7", 0), ("sb << 8", 0), ("sb >> 8", 0), ("sb >> 100", 0), ("sb << -1", 0), ("sb << (sb & 15)", 0), ("sb >> (sb & 15)", 0),
+    ("sb << 200", 0), ("sh << 15", 0), ("sh >> 16", 0), ("sh << (sh & 31)", 0), ("uh << 16", 0), ("uh << (uh % 20)", 0),
+    ("uh >> (uh % 20)", 0), ("uw << 31", 0), ("uw >> 32", 0), ("uw << (uw % 40)", 0), ("uw >> (uw % 40)", 0), ("left_shift(sb, ub % 10)", 0),
+    ("sb | -128", 0), ("sb & sh", 0), ("uh | uw", 0), ("uw & 0xffff0000", 0), ("sb & ub", 0), ("uw | m", 0),
+    ("sb ** 2", 0), ("sh ** 3", 0), ("uw ** 2", 0), ("uw ** (uh % 3)", 0), ("sb ** -1", 0), ("square(uh)", 0), ("power(sh, int32(2))", 0),
+    # (NumPy's fast paths of ** with a NumPy scalar: an integer 2 keeps the array's dtype, a float 2 gives float64)
+    ("reciprocal(sb)", 0), ("reciprocal(UH)", 0), ("reciprocal(uw)", 0), ("reciprocal(m)", 0), ("m // m", 0), ("m << m", 0), ("m % m", 0), ("m ** m", 0),
+    ("sb ** int64(2)", 0), ("uw ** int32(2)", 0), ("sb ** float32(2)", 0), ("sh ** float32(3)", 1),
+]
+
+# ... Python numbers are weak (sb + 1 stays int8; an integer the dtype cannot hold is an
+# OverflowError, and a comparison with one has NumPy 2's answer), Python floats make float64,
+# NumPy scalars are strong; NumPy scalars of these dtypes wrap too
+CASES += [
+    ("sb + 1", 0), ("sb + 127", 0), ("sb * -1", 0), ("sb - 128", 0), ("sb + 300", 0), ("sh + 32767", 0), ("sh + 40000", 0),
+    ("uh - 1", 0), ("uh + 65535", 0), ("uh + 65536", 0), ("uh + -1", 0), ("uw - 1", 0), ("3 - uw", 0), ("uw + (2**32 - 1)", 0),
+    ("uw + 2**32", 0), ("uw * -1", 0),
+    ("sb < 200", 0), ("sb == 128", 0), ("-200 >= sb", 0), ("sh < 40000", 0), ("40000 == sh", 0), ("uh == -1", 0), ("-1 < uh", 0),
+    ("uh != 65536", 0), ("uw > 2**33", 0), ("uw == 2**32", 0), ("uw >= -1", 0), ("uw <= 2**32 - 1", 0),
+    ("sb / 3", 0), ("sb / sb[::-1]", 0), ("uh / uh[::-1]", 0), ("uw / 3", 0), ("sb * 1.5", 0), ("sh * 0.5", 0), ("uw * 1.5", 0), ("sb + True", 0),
+    ("sb + int32(1)", 0), ("uh + int64(1)", 0), ("sh + uint8(1)", 0), ("uw + uint16(1)", 0), ("sb + uint32(1)", 0),
+    ("sb[3] + 1", 0), ("sh[3] + 1", 0), ("uh[5] + 1", 0), ("uw[5] + 1", 0), ("sb[4] - 1", 0), ("sb[3] * sb[4]", 0), ("sb[3] + 200", 0),
+    ("sb[3] + sh[3]", 0), ("uw[5] / 2", 0),
+]
+
+# ... promotion among them and with uint8 (ub), int32 (k), int64 (i), float32 (f), float64 (a),
+# bool (m); maximum, where (its Python int cast as astype casts), clip (a Python int bound the
+# dtype cannot reach dropped), gcd and lcm
+CASES += [
+    ("sb + sh", 0), ("sb + ub", 0), ("sb + uh", 0), ("sb + uw", 0), ("sh + ub", 0), ("sh + uh", 0), ("sh + uw", 0), ("uh + ub", 0),
+    ("uh + uw", 0), ("uw - ub", 0), ("sb + k", 0), ("sh + i", 0), ("uh + k", 0), ("uh + i", 0), ("uw + k", 0), ("uw + i", 0),
+    ("sb + f", 0), ("sh * f", 0), ("uh + f", 0), ("uw + f", 0), ("sb + a", 0), ("uw * a", 0), ("sb + m", 0), ("m - sb", 0), ("m * uw", 0),
+    ("sb < ub", 0), ("uw > k", 0), ("uh <= sb", 0), ("uw < a", 0),
+    ("maximum(sb, sh)", 0), ("maximum(uw, k)", 0), ("minimum(uw, -1)", 0), ("maximum(sh, 40000)", 0), ("fmax(uh, sb)", 0),
+    ("where(sb > 0, sb, sh)", 0), ("where(m, uh, sb)", 0), ("where(m, uw, k)", 0), ("where(m, uh, 1.5)", 0), ("where(sb > 0, sb, 300)", 0),
+    ("where(m, uh, -1)", 0), ("clip(sb, -100, 100)", 0), ("clip(uw, 5, 2**31)", 0), ("clip(sb, -200, 100)", 0), ("clip(sh, -1000, 40000)", 0),
+    ("clip(uh, -1, 70000)", 0), ("clip(sb, 200, 300)", 0),
+    ("gcd(sb, 6)", 0), ("gcd(uw, uw[::-1])", 0), ("gcd(sb, ub)", 0), ("lcm(sb, 3)", 0), ("lcm(sh, 7)", 0), ("lcm(uh, uh[::-1])", 0), ("lcm(uw, 2)", 0),
+]
+
+# ... float functions (of int8: float32, NumPy's float16, DOCUMENTED); casts to and from every
+# dtype (from floats: NaN, the infinities and values past the range through int32 as C's, as
+# uint8's; to uint32 only within (-2**31, 2**32), past which NumPy's answer depends on where in
+# its vector loop the value falls); scalars, the dtypes' names and character codes, constructors
+CASES += [
+    ("sqrt(sb)", 0), ("sqrt(sh)", 0), ("sqrt(uh)", 0), ("sqrt(uw)", 0), ("exp(SB)", 4), ("exp(SH % 50)", 4), ("exp(UW % 600)", 4),
+    ("log(uh)", 4), ("rint(sb)", 0), ("heaviside(sb, sb)", 0), ("floor(sb)", 0), ("ceil(uw)", 0), ("isnan(sh)", 0), ("reciprocal(sb | 1)", 0),
+    ("sb.astype(uint16)", 0), ("sb.astype(uint32)", 0), ("sb.astype(uint8)", 0), ("sb.astype(float32)", 0), ("sh.astype(int8)", 0),
+    ("sh.astype(uint32)", 0), ("sh.astype(float64)", 0), ("uh.astype(int16)", 0), ("uh.astype(uint32)", 0), ("uh.astype(float32)", 0),
+    ("uw.astype(int8)", 0), ("uw.astype(uint16)", 0), ("uw.astype(int32)", 0), ("uw.astype(int64)", 0), ("uw.astype(float32)", 0),
+    ("uw.astype(bool)", 0), ("ub.astype(int8)", 0), ("k.astype(uint16)", 0), ("i.astype(int16)", 0), ("i.astype(uint32)", 0), ("m.astype(int8)", 0),
+    ("a.astype(int8)", 0), ("a.astype(int16)", 0), ("f.astype(uint16)", 0), ("(a[12:] * 12.7).astype(int8)", 0), ("(f[12:] * 3276).astype(int16)", 0),
+    ("(a[12:] * 6553).astype(uint16)", 0), ("(abs(a[12:]) * 4.2e8).astype(uint32)", 0), ("(f[12:] * 2e8).astype(uint32)", 0),
+    ("int8(k)", 0), ("uint32(sh)", 0), ("int8(7)", 0), ("int8(128)", 0), ("int8(-3.9)", 0), ("int16(40000)", 0), ("uint16(-1)", 0),
+    ("uint16(65535)", 0), ("uint32(2**32 - 1)", 0), ("uint32(2**32)", 0), ("uint32(3e9)", 0), ("byte(5)", 0), ("short(-5)", 0),
+    ("ushort(5)", 0), ("uintc(5)", 0),
+    ("array([1, 2], dtype=int16)", 0), ("array([1, 40000], dtype=int16)", 0), ("array([-1, 2], dtype=uint32)", 0), ("array([1.5, -2.7], dtype=int8)", 0),
+    ("zeros(3, 'i2')", 0), ("ones(2, dtype='u2')", 0), ("full(3, 7, dtype=uint32)", 0), ("zeros(2, 'i1')", 0), ("ones(2, 'h')", 0),
+    ("ones(2, 'H')", 0), ("ones(2, 'b')", 0), ("ones(2, 'I')", 0), ("zeros(2, '<i2')", 0), ("zeros(2, 'short')", 0), ("ones(2, 'uintc')", 0),
+    ("zeros(2, dtype=byte)", 0), ("full(2, 300, dtype=int8)", 0), ("full(2, -1, dtype=uint32)", 0), ("full(3, 7.9, dtype=int16)", 0),
+    ("ones_like(uw)", 0), ("full_like(sb, 300)", 0), ("eye(3, dtype=uint16)", 0), ("arange(120, 130, dtype=int8)", 0),
+    ("arange(-3, 3, dtype=uint16)", 0), ("arange(2**32 - 2, 2**32 + 1, dtype=uint32)", 0), ("uw.astype('h')", 0), ("uh.astype('u4')", 0),
+    ("sb.astype(short)", 0),
+]
+
+# ... reductions (sums and products of int8 and int16 are int64 as NumPy's, of uint16 and uint32
+# int64: DOCUMENTED; ptp wraps), sorting and searching, products of matrices (wrapping), indexing,
+# joining (promoting), padding (a constant the dtype cannot hold: an error for int8 and int16,
+# wrapped for uint16 and uint32, as NumPy assigns a NumPy integer to an element)
+CASES += [
+    ("sum(sb)", 0), ("sum(SH, 0)", 0), ("sum(uh)", 0), ("sum(UW, 1)", 0), ("prod(SB % 3 + 1, 0)", 0), ("prod(sh)", 0),
+    ("prod(UH % 3 + 1, 1)", 0), ("cumsum(sb)", 0), ("cumsum(uw)", 0), ("sum(sb, dtype=int8)", 0), ("sum(uh, dtype=uint16)", 0),
+    ("max(sb)", 0), ("min(SH, 1)", 0), ("max(uh)", 0), ("min(UW, 1)", 0), ("argmax(sb)", 0), ("argmin(SH, 0)", 0), ("argmax(uw)", 0),
+    ("argmin(UH, 1)", 0), ("mean(sb)", 0), ("mean(SH, 1)", 0), ("mean(uw)", 0), ("any(sb)", 0), ("all(SH, 1)", 0), ("all(uw)", 0),
+    ("var(sb)", 1e-15), ("std(SH, 0)", 1e-15), ("var(uh)", 1e-15), ("std(uw)", 1e-15), ("ptp(sb)", 0), ("ptp(SB, 1)", 0), ("ptp(uh)", 0),
+    ("ptp(UW, 0)", 0), ("sort(sb)", 0), ("sort(SH, 1)", 0), ("sort(uh)", 0), ("sort(UW, 0)", 0), ("argsort(sb, kind='stable')", 0),
+    ("argsort(uw, kind='stable')", 0), ("unique(sh)", 0), ("unique(uw)", 0), ("searchsorted(sort(sb), sb)", 0),
+    ("searchsorted(sort(uw), 2**31)", 0), ("bincount(sb & 127)", 0), ("bincount(uh % 100)", 0), ("bincount(sb)", 0),
+    ("count_nonzero(sb)", 0), ("count_nonzero(UW, 1)", 0), ("diff(sb)", 0), ("diff(uh)", 0), ("isin(sb, [1, -1, 127, 300])", 0),
+    ("isin(uw, uw[::3])", 0), ("median(sb)", 0), ("median(uw)", 0),
+    ("SB @ SB.T", 0), ("SH @ SH.T", 0), ("UW @ UW.T", 0), ("uh @ uh", 0), ("SB @ UB.T", 0), ("SH @ UH.T", 0), ("UW @ Z.T", 0),
+    ("sb[3]", 0), ("uw[5]", 0), ("SH[1:, ::2]", 0), ("UH[UH > 1000]", 0), ("sb[sb & 7]", 0), ("take(uw, sb & 7)", 0), ("SH[sb[:2] & 1]", 0),
+    ("concatenate([sb, sh])", 0), ("concatenate([uh, sb])", 0), ("concatenate([uw, k])", 0), ("stack([SB, UB])", 0), ("stack([UH, UW])", 0),
+    ("pad(sb[:3], 1, constant_values=7)", 0), ("pad(sb[:3], 1, constant_values=300)", 0), ("pad(uh[:3], 1, constant_values=-1)", 0),
+    ("pad(uw[:3], (1, 2), constant_values=(2**32 - 1, 5))", 0), ("pad(sh[:3], 1, constant_values=2.7)", 0),
+]
+
 PRINTS = [
     "print(np.heaviside(ub[:3], 300), np.heaviside(ub[:3], -1), np.heaviside(k[:3], 2**40))",
     "print(np.greater(k[:4], 1, dtype=bool), np.logical_and(k[:4], k[:4], dtype=bool), np.isnan(a[:4], dtype=bool))",
@@ -841,6 +939,16 @@ PRINTS = [
     "ub[:6]", "print(ub[:6])", "UB", "print(UB)", "ub[3]", "print(ub[3])", "uint8(7)", "ub.dtype", "print(UB.dtype, UB.itemsize, UB.nbytes)",
     "print(f'{ub[5]:5d} {ub[4]:x} {ub[3]:.2f}')", "ub[:3] / 2", "zeros(2, uint8)", "print(ub[5] + 1, ub[5] - 200, ub[:4] + 250)",
     "print(ub[:8].tolist(), ub[5].item(), int(ub[4]), float(ub[7]), ub.dtype.kind, can_cast(int32, uint8, 'same_kind'), can_cast(uint8, int32, 'same_kind'))",
+    # int8, int16, uint16, uint32: repr with the dtype, NumPy scalars, formats, the dtypes' queries
+    "sb[:6]", "print(sb[:6])", "SH", "print(SH)", "uh[3]", "print(uh[3])", "uw[:8]", "print(UW)", "uw.dtype",
+    "print(UW.itemsize)", "int16(7)", "uint32(7)", "short(-2)",
+    "print(SB.dtype, SH.itemsize, UH.nbytes, UW.dtype, dtype('b'), dtype('H'), dtype('u4'))",
+    "print(f'{sb[4]:5d} {sb[4]:x} {sh[3]:x} {uh[5]:.2f} {uw[5]:d} {uw[4]:12}')", "sb[:3] / 2", "zeros(2, int8)",
+    "ones(2, uint32) * 2", "print(sb[3] + 1, sh[4] - 1, uh[5] + 1, uw[0] - 1, sb[:4] * 2, uh[:4] - 1)",
+    "print(sb[:8].tolist(), uw[5].item(), int(sh[4]), float(uh[5]), sb.dtype.kind, uw.dtype.kind, can_cast(int8, uint16, 'same_kind'), can_cast(uint16, int32, 'safe'), can_cast(uint32, int32))",
+    "print(promote_types(int8, uint8), promote_types(uint16, int16), promote_types(uint32, int8), promote_types(uint32, int64), result_type(sb, 1), result_type(uh, 1.5), result_type(uw, f))",
+    "print(iinfo(int8).min, iinfo(int16).max, iinfo(uint16).max, iinfo(uint32).max, iinfo('b').bits, iinfo(uintc).kind, iinfo(short).dtype)",
+    "print(iinfo(int8), iinfo(uint32))",
     "x = arange(24).reshape(2, 3, 4)\nprint(x.reshape(4, 6, order='F'), x.ravel('F'), x.flatten(order='F'), reshape(x, (3, -1), order='F'), ravel(x.T, order='F'), x.reshape((24,), order='A'))\ny = x.T.ravel('F')\ny[0] = 100\nz = x.reshape(6, 4, order='F')\nz[1, 1] = -5\nw = x.flatten('F')\nw[2] = 77\nprint(x)",
     "print(arange(6).reshape(2, 3, order='Q'))",
     "print(sorted([3, 1, 2]), sorted([3, 1, 2], reverse=True), sorted((2.5, -1, True)), sorted('hello'), sorted(['b', 'a', 'c']), sorted([[2, 1], [1, 5], [1, 2]]), sorted([]), sorted(array([3., 1, 2])), sorted([1, 1.0, True], reverse=True))",
@@ -926,6 +1034,9 @@ PROGRAMS = [
     "x = zeros(4, dtype=uint8)\nx[2] = 300",
     ("seed(1)\nprint(randint(0, 256, size=10, dtype=uint8), randint(5, 9, size=13, dtype=uint8), randint(3, dtype=uint8))\n"
      "print(randint(array([0, 10, 200]), 256, dtype=uint8), randint(-1, 5, dtype=uint8))"),
+    ("seed(3)\nprint(randint(0, 1000, 5, dtype=uint32), randint(2**31, 2**32, 4, dtype=uint32), randint(7, dtype=uint32))\n"
+     "rg = np.random.default_rng(5)\nprint(rg.integers(0, 2**32, 6, dtype=uint32), rg.integers(10, 20, 4, dtype=uint32))"),
+    "print(randint(0, 10, 3, dtype=int16))",
     ("rg = np.random.default_rng(42)\nprint(rg.integers(0, 256, 10, dtype=uint8), rg.integers(10, 20, 7, dtype=uint8), rg.integers(0, 255, 5, endpoint=True, dtype=uint8))\n"
      "print(rg.integers(array([1, 2, 3]), 100, dtype=uint8), rg.integers(7, dtype=uint8), rg.integers(0, 257, dtype=uint8))"),
     "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",
@@ -969,6 +1080,19 @@ PROGRAMS = [
     "x = zeros(4, dtype=uint8)\nx[0] = -1",
     "x = ones(3, dtype=uint8)\nx[1:] = [7, 256]",
     "x = arange(6).astype(uint8)\nx[x > 2] = 200\nx *= 2\ny = x // 3\nprint(x, y, y.dtype, x[::-1].sum())",
+    # int8, int16, uint16, uint32 arrays written: wrap-around in place; a Python int out of bounds
+    # refused; a NumPy scalar cast to uint16 and uint32, refused by int8 and int16 if out of bounds
+    "x = zeros(4, dtype=int16)\nx += 32000\nx += 1000\nprint(x, x.dtype)",
+    "x = zeros(3, dtype=int8)\nx += 127\nx[1:] += 1\nx[2] -= 3\nx[0] = -128\nx[0] -= 1\nprint(x, x.dtype)",
+    "x = zeros(4, dtype=int8)\nx[2] = 128", "x = zeros(4, dtype=int16)\nx[0] = -32769",
+    "x = ones(3, dtype=uint16)\nx[1:] = [7, 65536]", "x = zeros(3, dtype=uint32)\nx -= 1\nprint(x)\nx[0] = -1",
+    "x = zeros(3, uint16)\nx += 5\nx += uint16(3)\nprint(x)\nx += arange(3, dtype=int32)",
+    "x = zeros(3, dtype=int8)\nx += ub[:3]\nprint(x)\ny = zeros(3, dtype=uint32)\ny += sb[:3]",
+    "w = zeros(4, dtype=uint32)\nw[0] = int64(2**32 + 5)\nw[1] = float64(7.9)\nw[2:] = int32(-7)\nv = zeros(2, dtype=uint16)\nv[0] = int64(70000)\nv[1] = int8(-1)\nprint(w, v)",
+    "s = zeros(2, dtype=int8)\ns[0] = int64(-1)\ns[1] = float64(-3.5)\nprint(s)\ns[0] = int64(300)",
+    "t = int8(100)\nfor q in range(3):\n    t += 30\n    print(t, t.dtype)",
+    "x = arange(6).astype(int16)\nx[x > 2] = -300\nx *= 200\ny = x // 7\nprint(x, y, y.dtype, x[::-1].sum(), x.sum().dtype)",
+    "u = zeros(3, dtype=uint16)\nnp.copyto(u, 7)\nprint(u)\nnp.copyto(u, 70000)",
     # item assignment: views of the memory, masks, integer arrays, augmented, errors
     "x = zeros(3)\nx[1] = 5\nprint(x)",
     "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
@@ -1541,7 +1665,8 @@ def namespace():
         "rad2deg", "radians", "deg2rad", "isposinf", "isneginf", "logaddexp", "exp2", "nansum", "nanprod", "nanmax", "nanmin",
         "nanmean", "einsum", "tensordot", "sort", "argsort", "median", "quantile", "percentile", "swapaxes", "moveaxis",
         "split", "array_split", "nonzero", "argwhere", "flatnonzero", "unique", "cov", "corrcoef", "vecdot", "matrix_transpose"]}
-    for t in ["float32", "float64", "int32", "int64", "bool_", "uint8", "ubyte"]:  # casts (arrays as by astype) and dtypes
+    for t in ["float32", "float64", "int32", "int64", "bool_", "uint8", "ubyte", "int8", "int16", "uint16", "uint32",
+              "byte", "short", "ushort", "uintc"]:  # casts (arrays as by astype) and dtypes
         ns[t] = getattr(np, t)
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
                  "matrix_power", "cond", "multi_dot", "lstsq", "svdvals", "tensorsolve", "tensorinv"]:
@@ -1598,6 +1723,20 @@ def inputs():
     env["ub"] = rng.integers(0, 256, n).astype(np.uint8)
     env["ub"][:8] = [0, 1, 2, 127, 128, 200, 254, 255]
     env["UB"] = rng.integers(0, 256, (3, 4)).astype(np.uint8)
+    # int8, int16, uint16, uint32 (1-D with 0, 1, each end of the range and values past the
+    # narrower dtypes'; 3×4), drawn after the others so that theirs stay as they were
+    env["sb"] = rng.integers(-128, 128, n).astype(np.int8)
+    env["sb"][:8] = [0, 1, -1, 127, -128, 100, -100, 5]
+    env["SB"] = rng.integers(-128, 128, (3, 4)).astype(np.int8)
+    env["sh"] = rng.integers(-32768, 32768, n).astype(np.int16)
+    env["sh"][:8] = [0, 1, -1, 32767, -32768, 300, -300, 1000]
+    env["SH"] = rng.integers(-32768, 32768, (3, 4)).astype(np.int16)
+    env["uh"] = rng.integers(0, 65536, n).astype(np.uint16)
+    env["uh"][:8] = [0, 1, 255, 256, 32768, 65535, 1000, 7]
+    env["UH"] = rng.integers(0, 65536, (3, 4)).astype(np.uint16)
+    env["uw"] = rng.integers(0, 2**32, n).astype(np.uint32)
+    env["uw"][:8] = [0, 1, 65535, 65536, 2**31, 2**32 - 1, 1000, 7]
+    env["UW"] = rng.integers(0, 2**32, (3, 4)).astype(np.uint32)
     env["H"] = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.675, 1.005, 0.125, 0.375, 1e16, 123.456, -0.0, np.nan,
                          np.inf, -np.inf, 5e-324, 1e300, 0.49999999999999994, 4503599627370497.0, 0.05, -0.15, 77.5])
     return env
@@ -1766,7 +1905,6 @@ DOCUMENTED = {
     "r_[0:1:[3, 5j][0]]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
     "r_[0:1:5j != 5]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
     "r_[0:1:2j if 5j == 5 else 3j]": "complex numbers are refused: an imaginary step's value goes through + - * / only",
-    "zeros(2, 'u4')": "kiln's one unsigned integer dtype is uint8",
     "sum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "cumsum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "prod(UB % 3 + 1, 0)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
@@ -1776,6 +1914,15 @@ DOCUMENTED = {
     "heaviside(ub - 3, 1)": "float functions of uint8 give float32 (NumPy: float16)",
     "exp(UB)": "float functions of uint8 give float32 (NumPy: float16)",
     "rint(ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "print(randint(0, 10, 3, dtype=int16))": "randint and integers draw int64, int32, uint32 and uint8 as NumPy's; NumPy's 8- and 16-bit draws of int8, int16 and uint16 are not written",
+    "sum(uh)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
+    "sum(UW, 1)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
+    "prod(UH % 3 + 1, 1)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
+    "cumsum(uw)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
+    "sqrt(sb)": "float functions of int8 give float32 (NumPy: float16)",
+    "exp(SB)": "float functions of int8 give float32 (NumPy: float16)",
+    "rint(sb)": "float functions of int8 give float32 (NumPy: float16)",
+    "heaviside(sb, sb)": "float functions of int8 give float32 (NumPy: float16)",
     "r_[0:1:abs(5j)]": "complex numbers are refused: an imaginary literal is a step of r_'s and mgrid's, not a function's argument",
     "r_[0:1:1j*1j]": "complex numbers are refused: the product of two imaginary steps is real",
     "r_[0:1:(2j)**2]": "complex numbers are refused: the power of an imaginary step is complex",

@@ -132,7 +132,7 @@ START_TEST(corrupt_files_are_refused) {
         {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", 0, "overflows"},
         {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", 0, "absurdly large"},
         {1, "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", 16, "not supported"},
-        {1, "{'descr': '<i2', 'fortran_order': False, 'shape': (1,), }", 2, "not supported"},
+        {1, "{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }", 8, "not supported"},
         {1, "{'descr': '<f8', 'shape': (1,), }", 8, "lacks"},
         {1, "{'descr': '<f8', 'fortran_order': Maybe, 'shape': (1,), }", 8, "True or False"},
         {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", 8, "non-negative"},

@@ -69,6 +69,11 @@ static int dtype_of(const Py_buffer *v, kiln_dtype *dt, bool *swap) {
     case 'f': *dt = KILN_F32; return v->itemsize == 4 ? 0 : -1;
     case '?': *dt = KILN_BOOL; *swap = false; return v->itemsize == 1 ? 0 : -1;
     case 'B': *dt = KILN_U8; *swap = false; return v->itemsize == 1 ? 0 : -1;
+    case 'b': *dt = KILN_I8; *swap = false; return v->itemsize == 1 ? 0 : -1;
+    case 'h': *dt = KILN_I16; return v->itemsize == 2 ? 0 : -1;
+    case 'H': *dt = KILN_U16; return v->itemsize == 2 ? 0 : -1;
+    case 'I':
+    case 'L': *dt = KILN_U32; return v->itemsize == 4 ? 0 : -1; /* (uint64 is not kiln's) */
     case 'i':
     case 'l':
     case 'q':
@@ -118,7 +123,7 @@ static int operand_ndarray(PyObject *obj, bool writable, operand *o) {
     PyArrayObject *arr = (PyArrayObject *)obj;
     int nd = PyArray_NDIM(arr);
     npy_intp es = PyArray_ITEMSIZE(arr);
-    static const char fmt[][2] = {"d", "f", "?", "B", "i", "q"};
+    static const char fmt[][2] = {"d", "f", "?", "B", "i", "q", "b", "h", "H", "I"};
     kiln_dtype dt;
     int f;
     switch (PyArray_TYPE(arr)) {
@@ -126,6 +131,14 @@ static int operand_ndarray(PyObject *obj, bool writable, operand *o) {
     case NPY_FLOAT: dt = KILN_F32, f = 1; break;
     case NPY_BOOL: dt = KILN_BOOL, f = 2; break;
     case NPY_UBYTE: dt = KILN_U8, f = 3; break;
+    case NPY_BYTE: dt = KILN_I8, f = 6; break;
+    case NPY_SHORT: dt = KILN_I16, f = 7; break;
+    case NPY_USHORT: dt = KILN_U16, f = 8; break;
+    case NPY_UINT:
+    case NPY_ULONG:
+        if (es != 4) return 0; /* (uint64: the buffer protocol's error) */
+        dt = KILN_U32, f = 9;
+        break;
     case NPY_INT:
     case NPY_LONG:
     case NPY_LONGLONG:
@@ -264,7 +277,8 @@ typedef struct {
     Py_ssize_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
 } ArrayObject;
 
-static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d", [KILN_U8] = "B"};
+static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d",
+                                      [KILN_U8] = "B",   [KILN_I8] = "b",  [KILN_I16] = "h", [KILN_U16] = "H", [KILN_U32] = "I"};
 
 static void Array_dealloc(ArrayObject *self) {
     kiln_array_free(self->a);
@@ -328,7 +342,8 @@ static PyObject *Array_get_size(ArrayObject *self, void *closure) {
  * tuple or list (a 0-d one's buffer is not taken there), the memory kept alive as the base. */
 static PyObject *Array_get_array_interface(ArrayObject *self, void *closure) {
     (void)closure;
-    static const char *const typestr[] = {[KILN_BOOL] = "|b1", [KILN_I32] = "<i4", [KILN_I64] = "<i8", [KILN_F32] = "<f4", [KILN_F64] = "<f8", [KILN_U8] = "|u1"};
+    static const char *const typestr[] = {[KILN_BOOL] = "|b1", [KILN_I32] = "<i4", [KILN_I64] = "<i8", [KILN_F32] = "<f4", [KILN_F64] = "<f8",
+                                          [KILN_U8] = "|u1",   [KILN_I8] = "|i1",  [KILN_I16] = "<i2", [KILN_U16] = "<u2", [KILN_U32] = "<u4"};
     int nd = kiln_array_ndim(self->a);
     PyObject *shape = Array_get_shape(self, NULL), *strides = PyTuple_New(nd);
     for (int d = 0; strides && d < nd; d++) PyTuple_SET_ITEM(strides, d, PyLong_FromSsize_t(self->strides[d]));
@@ -437,6 +452,10 @@ static int Array_scalar(ArrayObject *self, double *out, long long *iout) {
     case KILN_I64: *iout = *(const int64_t *)(const void *)p, *out = (double)*iout; return 1;
     case KILN_I32: *iout = *(const int32_t *)(const void *)p, *out = (double)*iout; return 1;
     case KILN_U8: *iout = *(const uint8_t *)p, *out = (double)*iout; return 1;
+    case KILN_I8: *iout = *(const int8_t *)p, *out = (double)*iout; return 1;
+    case KILN_I16: *iout = *(const int16_t *)(const void *)p, *out = (double)*iout; return 1;
+    case KILN_U16: *iout = *(const uint16_t *)(const void *)p, *out = (double)*iout; return 1;
+    case KILN_U32: *iout = *(const uint32_t *)(const void *)p, *out = (double)*iout; return 1;
     default: *iout = *(const uint8_t *)p != 0, *out = (double)*iout; return 1;
     }
     return 0;
@@ -468,7 +487,7 @@ static int Array_bool(ArrayObject *self) {
 /* operator.index(x): a 0-d integer array's value, as NumPy's (list[kiln.evaluate("argmax(a)")]) */
 static PyObject *Array_index(ArrayObject *self) {
     kiln_dtype dt = kiln_array_dtype(self->a);
-    if (kiln_array_ndim(self->a) != 0 || (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U8)) {
+    if (kiln_array_ndim(self->a) != 0 || dt == KILN_BOOL || dt == KILN_F32 || dt == KILN_F64) {
         PyErr_SetString(PyExc_TypeError, "only integer scalar arrays can be converted to a scalar index");
         return NULL;
     }

@@ -281,14 +281,16 @@ def asarray(a):
     if isinstance(a, (list, tuple, int, float, bool)):  # nested lists of numbers, a number: NumPy's array of them
         import numpy as np
         a = np.asarray(a)
-        if (a.dtype.kind, a.dtype.itemsize) not in (("f", 8), ("f", 4), ("i", 8), ("i", 4), ("u", 1), ("b", 1)):
+        if (a.dtype.kind, a.dtype.itemsize) not in (("f", 8), ("f", 4), ("i", 8), ("i", 4), ("i", 2), ("i", 1), ("u", 4), ("u", 2),
+                                                    ("u", 1), ("b", 1)):
             raise TypeError(f"kiln has no dtype for these values (NumPy reads them as {a.dtype}): "
-                            "kiln's are float64, float32, int64, int32, uint8 and bool")
+                            "kiln's are float64, float32, int64, int32, int16, int8, uint32, uint16, uint8 and bool")
     try:
         memoryview(a)
     except TypeError:
         raise TypeError(f"kiln cannot read a {type(a).__name__} as an array: it takes objects with the buffer protocol "
-                        "(NumPy arrays) of float64, float32, int64, int32, uint8 or bool, and Python numbers") from None
+                        "(NumPy arrays) of float64, float32, signed and unsigned integers up to int64 and uint32, or bool, and "
+                        "Python numbers") from None
     name = f"_k{next(_counter)}"
     return Expr(name, {name: a})
 

@@ -85,6 +85,28 @@ def test_zero_copy():
     assert np.array_equal(dst, big + 1)
 
 
+def test_small_integer_buffers():
+    """int8, int16, uint16 and uint32 arrays in and out, as NumPy's: wrap-around, promotion, formats."""
+    rng = np.random.default_rng(5)
+    for dt, fmt in ((np.int8, "b"), (np.int16, "h"), (np.uint16, "H"), (np.uint32, "I")):
+        info = np.iinfo(dt)
+        x = rng.integers(info.min, info.max, 1000, endpoint=True).astype(dt)
+        y = rng.integers(info.min, info.max, 1000, endpoint=True).astype(dt)
+        out = np.empty_like(x)
+        assert kiln.evaluate("x * y + x", out=out) is out and np.array_equal(out, x * y + x)
+        r = kiln.evaluate("x[::-2] - y[::2]")
+        assert memoryview(r).format == fmt and np.asarray(r).dtype == dt and np.array_equal(np.asarray(r), x[::-2] - y[::2])
+        assert int(kiln.evaluate("sum(x)")) == int(x.sum()) and int(kiln.evaluate("max(x)")) == int(x.max())
+        assert np.array_equal(np.asarray(kiln.evaluate("sort(x)")), np.sort(x))
+        assert int(kiln.evaluate("x[7]")) == int(x[7]) and [0, 1, 2][kiln.evaluate("x[0] * 0 + 2")] == 2
+        with pytest.raises(Exception, match="out of bounds for " + np.dtype(dt).name):
+            kiln.evaluate("x + %d" % (int(info.max) + 1))
+    a, b = np.arange(5, dtype=np.int8), np.arange(5, dtype=np.uint8)
+    assert np.asarray(kiln.evaluate("a + b")).dtype == np.int16  # NumPy's promotion
+    c = np.arange(5, dtype=np.uint32)
+    assert np.asarray(kiln.evaluate("c + a")).dtype == np.int64 and np.asarray(kiln.evaluate("sqrt(c)")).dtype == np.float64
+
+
 def test_uint8_buffers():
     img = np.arange(256, dtype=np.uint8).reshape(16, 16)
     out = np.empty((16, 16), dtype=np.uint8)
@@ -260,7 +282,8 @@ def test_arguments_and_ndarrays_read_directly():
     assert kiln.evaluate(ex="a * 2", local_dict={"a": a}, global_dict={}, out=out) is out
     assert np.array_equal(out, a * 2)
     assert np.array_equal(np.asarray(kiln.evaluate("a + 1", {"a": a}, {}, out)), a + 1)
-    for dt in (np.float64, np.float32, np.int64, np.longlong, np.int32, np.intc, np.uint8, np.bool_):
+    for dt in (np.float64, np.float32, np.int64, np.longlong, np.int32, np.intc, np.uint8, np.bool_, np.int8, np.int16,
+               np.uint16, np.uint32):
         x = (np.arange(24) % 7).astype(dt).reshape(2, 3, 4)
         for v in (x, x[:, ::-1, 1::2], x.T, np.asfortranarray(x), x[1, 2, 3]):
             got = np.asarray(kiln.evaluate("v * 1 + v", {"v": v}, {}))
@@ -274,7 +297,7 @@ def test_arguments_and_ndarrays_read_directly():
     with pytest.raises(ValueError, match="dimensions"):
         kiln.evaluate("z + 1", {"z": np.zeros((1,) * 40)}, {})
     with pytest.raises(TypeError, match="no dtype"):
-        kiln.evaluate("z + 1", {"z": np.zeros(3, dtype=np.int16)}, {})
+        kiln.evaluate("z + 1", {"z": np.zeros(3, dtype=np.uint64)}, {})
     ro = np.arange(3.0)
     ro.flags.writeable = False  # read-only: an input, not an output
     assert np.array_equal(np.asarray(kiln.evaluate("ro * 2", {"ro": ro}, {})), ro * 2)

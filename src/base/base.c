@@ -164,25 +164,32 @@ void kiln_string_free(char *s) { free(s); }
 /* ------------------------------------------------------------------ dtypes */
 
 const char *kiln_dtype_name(kiln_dtype dt) {
-    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64", "uint8"};
+    static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64", "uint8", "int8", "int16", "uint16", "uint32"};
     return dtype_valid(dt) ? n[dt] : "invalid";
 }
 size_t kiln_dtype_size(kiln_dtype dt) {
-    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8, 1};
+    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8, 1, 1, 2, 2, 4};
     return dtype_valid(dt) ? s[dt] : 0;
 }
 
-static const uint8_t promote_table[KILN_DTYPE_COUNT][KILN_DTYPE_COUNT] = {
-    /*            bool      i32       i64       f32       f64       u8 */
-    [KILN_BOOL] = {KILN_BOOL, KILN_I32, KILN_I64, KILN_F32, KILN_F64, KILN_U8},
-    [KILN_I32] = {KILN_I32, KILN_I32, KILN_I64, KILN_F64, KILN_F64, KILN_I32},
-    [KILN_I64] = {KILN_I64, KILN_I64, KILN_I64, KILN_F64, KILN_F64, KILN_I64},
-    [KILN_F32] = {KILN_F32, KILN_F64, KILN_F64, KILN_F32, KILN_F64, KILN_F32},
-    [KILN_F64] = {KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64, KILN_F64},
-    [KILN_U8] = {KILN_U8, KILN_I32, KILN_I64, KILN_F32, KILN_F64, KILN_U8},
-};
-
-kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b) { return (kiln_dtype)promote_table[a][b]; }
+/* NumPy's rules: bool gives way to anything; integers of one signedness take the wider; a signed
+ * and an unsigned integer take the signed one if it is wider, else the signed integer twice the
+ * unsigned one's width (uint32 and int32: int64); an integer of 1 or 2 bytes keeps float32, wider
+ * ones make float64. */
+kiln_dtype dtype_promote(kiln_dtype a, kiln_dtype b) {
+    if (a == b || b == KILN_BOOL) return a;
+    if (a == KILN_BOOL) return b;
+    size_t sa = kiln_dtype_size(a), sb = kiln_dtype_size(b);
+    if (dtype_is_float(a) || dtype_is_float(b)) {
+        if (a == KILN_F64 || b == KILN_F64) return KILN_F64;
+        size_t si = dtype_is_float(a) ? sb : sa; /* the integer's width, the other being float32 */
+        return dtype_is_float(a) && dtype_is_float(b) ? KILN_F32 : si <= 2 ? KILN_F32 : KILN_F64;
+    }
+    if (dtype_is_unsigned(a) == dtype_is_unsigned(b)) return sa >= sb ? a : b;
+    kiln_dtype s = dtype_is_unsigned(a) ? b : a, u = dtype_is_unsigned(a) ? a : b;
+    if (kiln_dtype_size(s) > kiln_dtype_size(u)) return s;
+    return u == KILN_U8 ? KILN_I16 : u == KILN_U16 ? KILN_I32 : KILN_I64;
+}
 
 /* ------------------------------------------------------------------ op metadata */
 

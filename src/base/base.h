@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Bugs are not errors: a broken invariant aborts with its place. */
 #define KILN_ASSERT(c)                                                                       \
@@ -44,6 +45,10 @@
 typedef union kscalar {
     bool b;
     uint8_t u8;
+    int8_t i8;
+    int16_t i16;
+    uint16_t u16;
+    uint32_t u32;
     int32_t i32;
     int64_t i64;
     float f32;
@@ -153,15 +158,51 @@ void kstr_free(kstr *b);
 #define KILN_OMP_NTH(nt) ((nt) > 1 ? omp_get_num_threads() : 1)
 
 static inline bool dtype_is_float(kiln_dtype dt) { return dt == KILN_F32 || dt == KILN_F64; }
-static inline bool dtype_is_int(kiln_dtype dt) { return dt == KILN_I32 || dt == KILN_I64 || dt == KILN_U8; }
-static inline bool dtype_is_unsigned(kiln_dtype dt) { return dt == KILN_U8; }
+static inline bool dtype_is_int(kiln_dtype dt) {
+    return dt == KILN_I32 || dt == KILN_I64 || dt == KILN_U8 || dt == KILN_I8 || dt == KILN_I16 || dt == KILN_U16 || dt == KILN_U32;
+}
+static inline bool dtype_is_unsigned(kiln_dtype dt) { return dt == KILN_U8 || dt == KILN_U16 || dt == KILN_U32; }
+/* An integer dtype narrower than int64 (its values fit int64 and its arithmetic wraps in fewer bits). */
+static inline bool dtype_is_narrow_int(kiln_dtype dt) { return dtype_is_int(dt) && dt != KILN_I64; }
+/* The float dtype NumPy's float functions (sqrt, /, mean) give for dt: dt itself when a float;
+ * float32 for bool and integers of 1 or 2 bytes (NumPy: float16 for bool, int8 and uint8, which
+ * kiln does not have); float64 for wider integers. */
+static inline kiln_dtype dtype_float_of(kiln_dtype dt) {
+    if (dt == KILN_F32 || dt == KILN_F64) return dt;
+    return dt == KILN_BOOL || dt == KILN_U8 || dt == KILN_I8 || dt == KILN_I16 || dt == KILN_U16 ? KILN_F32 : KILN_F64;
+}
 /* NumPy's kinds in same_kind casting's order: bool, unsigned, signed, float ('b' 'u' 'i' 'f'). */
 static inline int dtype_kind_order(kiln_dtype dt) { return dt == KILN_BOOL ? 0 : dtype_is_unsigned(dt) ? 1 : dtype_is_int(dt) ? 2 : 3; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
 /* The values integer dtype dt holds, [*lo, *hi] (int64: all of them). */
 static inline void dtype_int_bounds(kiln_dtype dt, int64_t *lo, int64_t *hi) {
-    *lo = dt == KILN_U8 ? 0 : dt == KILN_I32 ? INT32_MIN : INT64_MIN;
-    *hi = dt == KILN_U8 ? 255 : dt == KILN_I32 ? INT32_MAX : INT64_MAX;
+    *lo = dt == KILN_I8 ? INT8_MIN : dt == KILN_I16 ? INT16_MIN : dt == KILN_I32 ? INT32_MIN : dtype_is_unsigned(dt) ? 0 : INT64_MIN;
+    *hi = dt == KILN_I8    ? INT8_MAX
+          : dt == KILN_U8  ? UINT8_MAX
+          : dt == KILN_I16 ? INT16_MAX
+          : dt == KILN_U16 ? UINT16_MAX
+          : dt == KILN_I32 ? INT32_MAX
+          : dt == KILN_U32 ? (int64_t)UINT32_MAX
+                           : INT64_MAX;
+}
+
+/* An integer or bool scalar's value. */
+static inline int64_t kscalar_int(kiln_dtype dt, kscalar v) {
+    return dt == KILN_BOOL ? v.b
+           : dt == KILN_I8 ? v.i8
+           : dt == KILN_U8 ? v.u8
+           : dt == KILN_I16 ? v.i16
+           : dt == KILN_U16 ? v.u16
+           : dt == KILN_I32 ? v.i32
+           : dt == KILN_U32 ? (int64_t)v.u32
+                            : v.i64;
+}
+/* v with only dtype dt's bytes kept (the rest zero), so that equal values hash equal. */
+static inline kscalar kscalar_canon(kiln_dtype dt, kscalar v) {
+    kscalar r = {.bits = 0};
+    if (dt == KILN_BOOL) r.b = v.b;
+    else memcpy(&r, &v, kiln_dtype_size(dt));
+    return r;
 }
 
 /* The byte offset of the i-th element, in C order, of an array of shape (nd, shape) and byte

@@ -13,15 +13,16 @@
  * bytes, not over _Bool), and every function here returns 0 or 1 for one.
  *
  * What NumPy 2 does on x86-64, and so what these do:
- * - integers wrap (two's complement; uint8 modulo 256); // and % take Python's signs; x // 0
+ * - integers wrap (two's complement; unsigned ones modulo 2^bits); // and % take Python's signs; x // 0
  *   and x % 0 give 0;
  *   MIN // -1 wraps to MIN;  x ** negative gives 1 for 1, ±1 for -1, else 0 (NumPy refuses it
  *   for arrays; a weak scalar exponent is refused when the graph is built);
  * - floats are IEEE and never trap; // and % of floats follow npy_divmod; maximum and minimum
  *   propagate NaN from either side; sign(NaN) is NaN and sign(±0) is +0;
  * - float-to-int casts of NaN or of values out of range give the most negative integer (what
- *   cvttsd2si produces); to uint8, through int32 as C's cast does (the low byte of that,
- *   so 300.0 gives 44 and -1.0 gives 255); int64 to float32 rounds once;
+ *   cvttsd2si produces); to int8, uint8, int16 and uint16 through int32 as C's cast does (the
+ *   low bytes of that, so 300.0 gives 44 as uint8 and -1.0 gives 255), to uint32 through int64
+ *   (x86-64's cast); int64 to float32 rounds once;
  * - on bools, add is or, multiply is and, maximum is or, minimum is and.
  */
 #ifndef KILN_SCALAR_H
@@ -32,6 +33,8 @@
 #ifdef __CUDACC_RTC__
 typedef signed char int8_t;
 typedef unsigned char uint8_t;
+typedef short int16_t;
+typedef unsigned short uint16_t;
 typedef int int32_t;
 typedef unsigned int uint32_t;
 typedef long long int64_t;
@@ -67,8 +70,12 @@ typedef uint8_t ks_bool;
     KS_FN ks_bool ks_gt_##S(T x, T y) { return x > y; }                                \
     KS_FN ks_bool ks_ge_##S(T x, T y) { return x >= y; }                               \
     KS_FN T ks_where_##S(ks_bool c, T x, T y) { return c ? x : y; }
+KS_ARITH(i8, int8_t)
 KS_ARITH(u8, uint8_t)
+KS_ARITH(i16, int16_t)
+KS_ARITH(u16, uint16_t)
 KS_ARITH(i32, int32_t)
+KS_ARITH(u32, uint32_t)
 KS_ARITH(i64, int64_t)
 KS_ARITH(f32, float)
 KS_ARITH(f64, double)
@@ -114,7 +121,18 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
     return (int64_t)r;
 }
 
-/* S: suffix, T: type, U: its unsigned twin.  Arithmetic goes through U, so it wraps. */
+/* What an integer of type T keeps as it is (floor, rint...) and never is (NaN, infinite). */
+#define KS_INT_SAME(S, T)                                                                \
+    KS_FN T ks_floor_##S(T x) { return x; }                                              \
+    KS_FN T ks_ceil_##S(T x) { return x; }                                               \
+    KS_FN T ks_rint_##S(T x) { return x; }                                               \
+    KS_FN T ks_positive_##S(T x) { return x; }                                           \
+    KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)((void)x, 0); }                    \
+    KS_FN ks_bool ks_isinf_##S(T x) { return (ks_bool)((void)x, 0); }                    \
+    KS_FN ks_bool ks_isfinite_##S(T x) { return (ks_bool)((void)x, 1); }
+
+/* S: suffix, T: type, U: an unsigned type at least as wide (int8 and int16 take uint32_t, so
+ * that no product is promoted to int).  Arithmetic goes through U, so it wraps. */
 #define KS_INT(S, T, U)                                                                  \
     KS_FN T ks_add_##S(T x, T y) { return (T)((U)x + (U)y); }                            \
     KS_FN T ks_sub_##S(T x, T y) { return (T)((U)x - (U)y); }                            \
@@ -143,42 +161,38 @@ KS_FN int64_t ks_ipow(int64_t a, int64_t e) {
     KS_FN T ks_invert_##S(T x) { return ~x; }                                            \
     KS_FN T ks_abs_##S(T x) { return x < 0 ? (T)((U)0 - (U)x) : x; }                     \
     KS_FN T ks_sign_##S(T x) { return (T)((x > 0) - (x < 0)); }                          \
-    KS_FN T ks_floor_##S(T x) { return x; }                                              \
-    KS_FN T ks_ceil_##S(T x) { return x; }                                               \
-    KS_FN T ks_rint_##S(T x) { return x; }                                               \
-    KS_FN T ks_positive_##S(T x) { return x; }                                           \
-    KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)((void)x, 0); }                    \
-    KS_FN ks_bool ks_isinf_##S(T x) { return (ks_bool)((void)x, 0); }                    \
-    KS_FN ks_bool ks_isfinite_##S(T x) { return (ks_bool)((void)x, 1); }
+    KS_INT_SAME(S, T)
+KS_INT(i8, int8_t, uint32_t)
+KS_INT(i16, int16_t, uint32_t)
 KS_INT(i32, int32_t, uint32_t)
 KS_INT(i64, int64_t, uint64_t)
 #undef KS_INT
 
-/* uint8: C's unsigned arithmetic, kept to 8 bits.  No signs, so // and % are C's; a shift by
- * 8 or more gives 0 either way. */
-KS_FN uint8_t ks_add_u8(uint8_t x, uint8_t y) { return (uint8_t)(x + y); }
-KS_FN uint8_t ks_sub_u8(uint8_t x, uint8_t y) { return (uint8_t)(x - y); }
-KS_FN uint8_t ks_mul_u8(uint8_t x, uint8_t y) { return (uint8_t)((uint32_t)x * y); }
-KS_FN uint8_t ks_floordiv_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x / y) : 0; }
-KS_FN uint8_t ks_mod_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x % y) : 0; }
-KS_FN uint8_t ks_fmod_u8(uint8_t x, uint8_t y) { return y ? (uint8_t)(x % y) : 0; }
-KS_FN uint8_t ks_pow_u8(uint8_t x, uint8_t y) { return (uint8_t)ks_ipow((int64_t)x, (int64_t)y); }
-KS_FN uint8_t ks_and_u8(uint8_t x, uint8_t y) { return x & y; }
-KS_FN uint8_t ks_or_u8(uint8_t x, uint8_t y) { return x | y; }
-KS_FN uint8_t ks_xor_u8(uint8_t x, uint8_t y) { return x ^ y; }
-KS_FN uint8_t ks_left_shift_u8(uint8_t x, uint8_t y) { return y < 8 ? (uint8_t)(x << y) : 0; }
-KS_FN uint8_t ks_right_shift_u8(uint8_t x, uint8_t y) { return y < 8 ? (uint8_t)(x >> y) : 0; }
-KS_FN uint8_t ks_neg_u8(uint8_t x) { return (uint8_t)(0u - x); }
-KS_FN uint8_t ks_invert_u8(uint8_t x) { return (uint8_t)~x; }
-KS_FN uint8_t ks_abs_u8(uint8_t x) { return x; }
-KS_FN uint8_t ks_sign_u8(uint8_t x) { return x != 0; }
-KS_FN uint8_t ks_floor_u8(uint8_t x) { return x; }
-KS_FN uint8_t ks_ceil_u8(uint8_t x) { return x; }
-KS_FN uint8_t ks_rint_u8(uint8_t x) { return x; }
-KS_FN uint8_t ks_positive_u8(uint8_t x) { return x; }
-KS_FN ks_bool ks_isnan_u8(uint8_t x) { return (ks_bool)((void)x, 0); }
-KS_FN ks_bool ks_isinf_u8(uint8_t x) { return (ks_bool)((void)x, 0); }
-KS_FN ks_bool ks_isfinite_u8(uint8_t x) { return (ks_bool)((void)x, 1); }
+/* Unsigned integers: C's unsigned arithmetic in uint32_t (never promoted to int), kept to T's
+ * width.  No signs, so // and % are C's; a shift by the width or more gives 0 either way. */
+#define KS_UINT(S, T)                                                                     \
+    KS_FN T ks_add_##S(T x, T y) { return (T)((uint32_t)x + y); }                        \
+    KS_FN T ks_sub_##S(T x, T y) { return (T)((uint32_t)x - y); }                        \
+    KS_FN T ks_mul_##S(T x, T y) { return (T)((uint32_t)x * y); }                        \
+    KS_FN T ks_floordiv_##S(T x, T y) { return y ? (T)(x / y) : 0; }                      \
+    KS_FN T ks_mod_##S(T x, T y) { return y ? (T)(x % y) : 0; }                           \
+    KS_FN T ks_fmod_##S(T x, T y) { return y ? (T)(x % y) : 0; }                          \
+    KS_FN T ks_pow_##S(T x, T y) { return (T)ks_ipow((int64_t)x, (int64_t)y); }         \
+    KS_FN T ks_and_##S(T x, T y) { return x & y; }                                        \
+    KS_FN T ks_or_##S(T x, T y) { return x | y; }                                         \
+    KS_FN T ks_xor_##S(T x, T y) { return x ^ y; }                                        \
+    KS_FN T ks_left_shift_##S(T x, T y) { return y < 8 * sizeof(T) ? (T)((uint32_t)x << y) : 0; } \
+    KS_FN T ks_right_shift_##S(T x, T y) { return y < 8 * sizeof(T) ? (T)(x >> y) : 0; } \
+    KS_FN T ks_neg_##S(T x) { return (T)(0u - x); }                                       \
+    KS_FN T ks_invert_##S(T x) { return (T)~(uint32_t)x; }                               \
+    KS_FN T ks_abs_##S(T x) { return x; }                                                 \
+    KS_FN T ks_sign_##S(T x) { return x != 0; }                                           \
+    KS_INT_SAME(S, T)
+KS_UINT(u8, uint8_t)
+KS_UINT(u16, uint16_t)
+KS_UINT(u32, uint32_t)
+#undef KS_UINT
+#undef KS_INT_SAME
 
 /* ---------------------------------------------------------------- floats */
 
@@ -270,13 +284,21 @@ KS_FLOAT(f64, double, )
 #define KS_FROM_INT(S, T)                                                                 \
     KS_FN ks_bool ks_cast_##S##_b(T x) { return x != 0; }                                    \
     KS_FN uint8_t ks_cast_##S##_u8(T x) { return (uint8_t)(uint64_t)(int64_t)x; }             \
+    KS_FN int8_t ks_cast_##S##_i8(T x) { return (int8_t)(uint8_t)(uint64_t)(int64_t)x; }      \
+    KS_FN int16_t ks_cast_##S##_i16(T x) { return (int16_t)(uint16_t)(uint64_t)(int64_t)x; }  \
+    KS_FN uint16_t ks_cast_##S##_u16(T x) { return (uint16_t)(uint64_t)(int64_t)x; }          \
+    KS_FN uint32_t ks_cast_##S##_u32(T x) { return (uint32_t)(uint64_t)(int64_t)x; }          \
     KS_FN int32_t ks_cast_##S##_i32(T x) { return (int32_t)(uint32_t)(uint64_t)(int64_t)x; } \
     KS_FN int64_t ks_cast_##S##_i64(T x) { return (int64_t)x; }                           \
     KS_FN float ks_cast_##S##_f32(T x) { return (float)x; }                               \
     KS_FN double ks_cast_##S##_f64(T x) { return (double)x; }
 KS_FROM_INT(b, ks_bool)
+KS_FROM_INT(i8, int8_t)
 KS_FROM_INT(u8, uint8_t)
+KS_FROM_INT(i16, int16_t)
+KS_FROM_INT(u16, uint16_t)
 KS_FROM_INT(i32, int32_t)
+KS_FROM_INT(u32, uint32_t)
 KS_FROM_INT(i64, int64_t)
 #undef KS_FROM_INT
 
@@ -294,6 +316,10 @@ KS_FROM_INT(i64, int64_t)
                                                                            : KS_I64_MIN;  \
     }                                                                                     \
     KS_FN uint8_t ks_cast_##S##_u8(T x) { return (uint8_t)(uint32_t)ks_cast_##S##_i32(x); } \
+    KS_FN int8_t ks_cast_##S##_i8(T x) { return (int8_t)(uint8_t)(uint32_t)ks_cast_##S##_i32(x); } \
+    KS_FN int16_t ks_cast_##S##_i16(T x) { return (int16_t)(uint16_t)(uint32_t)ks_cast_##S##_i32(x); } \
+    KS_FN uint16_t ks_cast_##S##_u16(T x) { return (uint16_t)(uint32_t)ks_cast_##S##_i32(x); } \
+    KS_FN uint32_t ks_cast_##S##_u32(T x) { return (uint32_t)(uint64_t)ks_cast_##S##_i64(x); } \
     KS_FN float ks_cast_##S##_f32(T x) { return (float)x; }                               \
     KS_FN double ks_cast_##S##_f64(T x) { return (double)x; }
 KS_FROM_FLOAT(f32, float)

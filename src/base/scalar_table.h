@@ -18,23 +18,38 @@
 
 #define KS_T_b ks_bool
 #define KS_T_u8 uint8_t
+#define KS_T_i8 int8_t
+#define KS_T_i16 int16_t
+#define KS_T_u16 uint16_t
+#define KS_T_u32 uint32_t
 #define KS_T_i32 int32_t
 #define KS_T_i64 int64_t
 #define KS_T_f32 float
 #define KS_T_f64 double
 #define KS_DT_b KILN_BOOL
 #define KS_DT_u8 KILN_U8
+#define KS_DT_i8 KILN_I8
+#define KS_DT_i16 KILN_I16
+#define KS_DT_u16 KILN_U16
+#define KS_DT_u32 KILN_U32
 #define KS_DT_i32 KILN_I32
 #define KS_DT_i64 KILN_I64
 #define KS_DT_f32 KILN_F32
 #define KS_DT_f64 KILN_F64
 
+/* Every dtype's suffix, in one list: X(S) */
+#define KS_DTYPES(X) X(b) X(i8) X(u8) X(i16) X(u16) X(i32) X(u32) X(i64) X(f32) X(f64)
+#define KS_NUMERIC(X) X(i8) X(u8) X(i16) X(u16) X(i32) X(u32) X(i64) X(f32) X(f64)
+
 #define KS_ONE(X, OP, fn, ar, S, R) X(OP, fn, ar, KS_DT_##S, S, KS_T_##S, R)
-#define KS_ALL(X, OP, fn, ar, R) \
-    KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
-#define KS_NUM(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R) KS_FLT(X, OP, fn, ar, R)
-#define KS_INTS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
-#define KS_BITS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, i64, R)
+#define KS_INTEGERS(X, OP, fn, ar, R)                                                                    \
+    KS_ONE(X, OP, fn, ar, i8, R) KS_ONE(X, OP, fn, ar, u8, R) KS_ONE(X, OP, fn, ar, i16, R)                \
+    KS_ONE(X, OP, fn, ar, u16, R) KS_ONE(X, OP, fn, ar, i32, R) KS_ONE(X, OP, fn, ar, u32, R)              \
+    KS_ONE(X, OP, fn, ar, i64, R)
+#define KS_ALL(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_INTEGERS(X, OP, fn, ar, R) KS_FLT(X, OP, fn, ar, R)
+#define KS_NUM(X, OP, fn, ar, R) KS_INTEGERS(X, OP, fn, ar, R) KS_FLT(X, OP, fn, ar, R)
+#define KS_INTS(X, OP, fn, ar, R) KS_INTEGERS(X, OP, fn, ar, R)
+#define KS_BITS(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, b, R) KS_INTEGERS(X, OP, fn, ar, R)
 #define KS_FLT(X, OP, fn, ar, R) KS_ONE(X, OP, fn, ar, f32, R) KS_ONE(X, OP, fn, ar, f64, R)
 
 #define KS_OP_TABLE(X)                                                                     \
@@ -66,11 +81,14 @@
     KS_ALL(X, ISINF, isinf, 1, BOOL) KS_ALL(X, ISFINITE, isfinite, 1, BOOL)                  \
     KS_ALL(X, WHERE, where, 3, SAME)
 
-#define KS_CAST_TO(X, SF) \
-    X(KS_DT_##SF, SF, KS_T_##SF, KILN_BOOL, b, ks_bool) X(KS_DT_##SF, SF, KS_T_##SF, KILN_I32, i32, int32_t) \
-    X(KS_DT_##SF, SF, KS_T_##SF, KILN_I64, i64, int64_t) X(KS_DT_##SF, SF, KS_T_##SF, KILN_F32, f32, float) \
-    X(KS_DT_##SF, SF, KS_T_##SF, KILN_F64, f64, double) X(KS_DT_##SF, SF, KS_T_##SF, KILN_U8, u8, uint8_t)
-#define KS_CAST_TABLE(X) KS_CAST_TO(X, b) KS_CAST_TO(X, u8) KS_CAST_TO(X, i32) KS_CAST_TO(X, i64) KS_CAST_TO(X, f32) KS_CAST_TO(X, f64)
+#define KS_CAST_ONE(X, SF, ST) X(KS_DT_##SF, SF, KS_T_##SF, KS_DT_##ST, ST, KS_T_##ST)
+#define KS_CAST_TO(X, SF)                                                                                  \
+    KS_CAST_ONE(X, SF, b) KS_CAST_ONE(X, SF, i8) KS_CAST_ONE(X, SF, u8) KS_CAST_ONE(X, SF, i16)              \
+    KS_CAST_ONE(X, SF, u16) KS_CAST_ONE(X, SF, i32) KS_CAST_ONE(X, SF, u32) KS_CAST_ONE(X, SF, i64)          \
+    KS_CAST_ONE(X, SF, f32) KS_CAST_ONE(X, SF, f64)
+#define KS_CAST_TABLE(X)                                                                                   \
+    KS_CAST_TO(X, b) KS_CAST_TO(X, i8) KS_CAST_TO(X, u8) KS_CAST_TO(X, i16) KS_CAST_TO(X, u16)               \
+    KS_CAST_TO(X, i32) KS_CAST_TO(X, u32) KS_CAST_TO(X, i64) KS_CAST_TO(X, f32) KS_CAST_TO(X, f64)
 
 /* The C type of a table row's result. */
 #define KS_RT_SAME(T) T

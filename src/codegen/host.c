@@ -126,6 +126,8 @@ static void pack_operand(const kiln_map_geom *g, int i, int64_t p, int64_t n, ch
             for (int64_t j = 0; j < m; j++) memcpy(dst + (f + j) * 8, src + j * s1, 8);
         else if (es == 4)
             for (int64_t j = 0; j < m; j++) memcpy(dst + (f + j) * 4, src + j * s1, 4);
+        else if (es == 2)
+            for (int64_t j = 0; j < m; j++) memcpy(dst + (f + j) * 2, src + j * s1, 2);
         else
             for (int64_t j = 0; j < m; j++) dst[f + j] = src[j * s1];
         f += m;
@@ -560,6 +562,8 @@ const char *host_gemm(void *state, kiln_dtype dt) {
     }
 #define FADD(s, a, b) ((s) + (a) * (b))
 #define I32ADD(s, a, b) (int32_t)((uint32_t)(s) + (uint32_t)(a) * (uint32_t)(b))
+/* integers narrower than int32 wrap in 32 unsigned bits (never an int's overflow) */
+#define NARROW_ADD(T) (T)((uint32_t)*cij + (uint32_t)aik * (uint32_t)bkj)
 #define I64ADD(s, a, b) (int64_t)((uint64_t)(s) + (uint64_t)(a) * (uint64_t)(b))
 /* the registers' way where it fits, else the general loop, both summing by ADD */
 #define OWN_BOTH(T, ZERO, ADD)                                                                           \
@@ -576,7 +580,11 @@ static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K
     case KILN_I32: OWN_BOTH(int32_t, 0, I32ADD) break;
     case KILN_I64: OWN_BOTH(int64_t, 0, I64ADD) break;
     case KILN_BOOL: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij | (aik & bkj))) break;
-    case KILN_U8: OWN_LOOP(uint8_t, 0, (uint8_t)(*cij + aik * bkj)) break;
+    case KILN_U8: OWN_LOOP(uint8_t, 0, NARROW_ADD(uint8_t)) break;
+    case KILN_I8: OWN_LOOP(int8_t, 0, NARROW_ADD(int8_t)) break;
+    case KILN_I16: OWN_LOOP(int16_t, 0, NARROW_ADD(int16_t)) break;
+    case KILN_U16: OWN_LOOP(uint16_t, 0, NARROW_ADD(uint16_t)) break;
+    case KILN_U32: OWN_LOOP(uint32_t, 0, NARROW_ADD(uint32_t)) break;
     case KILN_DTYPE_COUNT: break;
     }
 }

@@ -211,6 +211,18 @@ static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
         memcpy(&x, v, sizeof x);
         return x ^ (1u << 31);
     }
+    case KILN_U32: {
+        uint32_t x;
+        memcpy(&x, v, sizeof x);
+        return x;
+    }
+    case KILN_I16:
+    case KILN_U16: {
+        uint16_t x;
+        memcpy(&x, v, sizeof x);
+        return dt == KILN_I16 ? x ^ (1u << 15) : x;
+    }
+    case KILN_I8: return (uint8_t)*v ^ (1u << 7);
     default: return (uint8_t)*v;
     }
 }
@@ -238,6 +250,18 @@ static inline void sort_value(char *v, kiln_dtype dt, uint64_t k) {
         memcpy(v, &b, sizeof b);
         break;
     }
+    case KILN_U32: {
+        uint32_t b = (uint32_t)k;
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    case KILN_I16:
+    case KILN_U16: {
+        uint16_t b = (uint16_t)(dt == KILN_I16 ? k ^ (1u << 15) : k);
+        memcpy(v, &b, sizeof b);
+        break;
+    }
+    case KILN_I8: *v = (char)(k ^ (1u << 7)); break;
     default: *v = (char)k;
     }
 }
@@ -291,7 +315,7 @@ static inline __attribute__((always_inline)) void build_as(const sort_line *l, i
 /* Whether a contiguous line's keys are built and written back by sort_avx512.c's loops: sort's
  * keys where the quicksort runs (so the CPU has AVX-512), as wide as the values. */
 static bool vector_keys(const sort_job *j, int64_t stride) {
-    return j->vsort && j->kind != SK_REC && stride == (int64_t)j->ksz && kiln_dtype_size(j->a->dt) == j->ksz;
+    return j->vsort && j->kind != SK_REC && stride == (int64_t)j->ksz && kiln_dtype_size(j->a->dt) == j->ksz && j->a->dt != KILN_U32; /* (signed and float keys only) */
 }
 
 static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo, uint64_t *hi,
@@ -312,6 +336,10 @@ static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k
         BUILD_CASE(KILN_I64, 8, SK_K64)
         BUILD_CASE(KILN_F32, 4, SK_K32)
         BUILD_CASE(KILN_I32, 4, SK_K32)
+        BUILD_CASE(KILN_U32, 4, SK_K32)
+        BUILD_CASE(KILN_I16, 2, SK_K32)
+        BUILD_CASE(KILN_U16, 2, SK_K32)
+        BUILD_CASE(KILN_I8, 1, SK_K32)
     default: rec ? BUILD_AS(KILN_BOOL, 1, SK_REC) : BUILD_AS(KILN_BOOL, 1, SK_K32); break;
     }
 }
@@ -349,6 +377,10 @@ static void write_results(const sort_job *j, const sort_line *l, const void *x, 
     case KILN_I64: WRITE_AS(KILN_I64, 8, SK_K64); break;
     case KILN_F32: WRITE_AS(KILN_F32, 4, SK_K32); break;
     case KILN_I32: WRITE_AS(KILN_I32, 4, SK_K32); break;
+    case KILN_U32: WRITE_AS(KILN_U32, 4, SK_K32); break;
+    case KILN_I16: WRITE_AS(KILN_I16, 2, SK_K32); break;
+    case KILN_U16: WRITE_AS(KILN_U16, 2, SK_K32); break;
+    case KILN_I8: WRITE_AS(KILN_I8, 1, SK_K32); break;
     default: WRITE_AS(KILN_BOOL, 1, SK_K32); break;
     }
 }
@@ -597,6 +629,10 @@ static void search_chunk(const kiln_gather_args *a, const uint64_t *keys, const 
         SEARCH_CASE(KILN_I32)
         SEARCH_CASE(KILN_BOOL)
         SEARCH_CASE(KILN_U8)
+        SEARCH_CASE(KILN_I8)
+        SEARCH_CASE(KILN_I16)
+        SEARCH_CASE(KILN_U16)
+        SEARCH_CASE(KILN_U32)
     default: KILN_ASSERT(0 && "a dtype searchsorted does not know");
     }
 }

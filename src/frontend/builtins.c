@@ -203,7 +203,7 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     /* NumPy drops a Python int bound past an integer dtype's end it cannot reach (clip(u8, 10,
      * 300) is clip(u8, 10, None)); past the other end it is NumPy's OverflowError */
     kiln_dtype dt = (kiln_dtype)t[0]->dtype;
-    for (int k = 1; k < 3 && (dt == KILN_I32 || dt == KILN_U8); k++) {
+    for (int k = 1; k < 3 && dtype_is_narrow_int(dt); k++) {
         const kiln_expr *b = t[k];
         if (!b || !(b->op == KILN_OP_CONST && b->weak && b->dtype == KILN_I64)) continue;
         int64_t v = b->val.i64, lo, hi;
@@ -318,9 +318,8 @@ static bool h_logical(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return result(p, out, r, off, 4, t);
 }
 
-/* The dtype NumPy's float functions give for dt: dt when a float, float32 for bool and uint8
- * (NumPy's float16), float64 for the other integers (the graph's rule for math functions). */
-static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_is_float(dt) ? dt : dt == KILN_BOOL || dt == KILN_U8 ? KILN_F32 : KILN_F64; }
+/* The dtype NumPy's float functions give for dt (the graph's rule for math functions). */
+static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_float_of(dt); }
 
 /* fabs: the absolute value as a float (NumPy's fabs has float loops only); trunc and fix:
  * toward zero */
@@ -1035,7 +1034,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     dt = all_int ? KILN_I64 : KILN_F64;
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
-    if (have[0] && have[1] && (dt == KILN_I32 || dt == KILN_U8)) { /* the start must fit (NumPy's OverflowError; the rest wraps) */
+    if (have[0] && have[1] && dtype_is_narrow_int(dt)) { /* the start must fit (NumPy's OverflowError; the rest wraps) */
         double s = dts[0] == KILN_F32 || dts[0] == KILN_F64 ? trunc(v[0]) : (double)iv[0];
         int64_t lo, hi;
         dtype_int_bounds(dt, &lo, &hi);
@@ -1178,9 +1177,7 @@ static bool field_value(const char *s, size_t n, kiln_dtype dt, char *out) {
         int64_t lo, hi;
         dtype_int_bounds(dt, &lo, &hi);
         if (i < lo || i > hi) return false;
-        if (dt == KILN_U8) *(uint8_t *)out = (uint8_t)i;
-        else if (dt == KILN_I32) *(int32_t *)(void *)out = (int32_t)i;
-        else *(int64_t *)(void *)out = i;
+        ref_store(out, dt, ref_cast((kscalar){.i64 = i}, KILN_I64, dt));
         return true;
     }
     double d = strtod(buf, &end);
@@ -1201,7 +1198,7 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     bool unpack = false;
     if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): takes a file name in quotes");
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
-    if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads float64, float32, int64, int32 and uint8");
+    if (dt == KILN_BOOL) return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "loadtxt(): kiln reads floats and integers, not bool");
     if (cv->kind != KV_ABSENT && cv->kind != KV_NONE && (cv->kind != KV_STR || !cv->s[0])) return fe_err(p, cv->off, KILN_ERR_ARG, "loadtxt(): comments must be a string or None");
     if (dv->kind != KV_ABSENT && dv->kind != KV_NONE && (dv->kind != KV_STR || strlen(dv->s) != 1 || strchr("\r\n", dv->s[0])))
         return fe_err(p, dv->off, KILN_ERR_ARG, "loadtxt(): the delimiter must be one character (not a newline) or None");
@@ -1510,10 +1507,8 @@ static bool list_of(parser *p, const kiln_array *arr, int d, int64_t at, size_t 
         const char *q = (const char *)kiln_array_data(arr) + at;
         kiln_expr *e = dt == KILN_F64 ? kiln_scalar(p->ctx, *(const double *)(const void *)q)
                        : dt == KILN_F32 ? kiln_scalar(p->ctx, *(const float *)(const void *)q)
-                       : dt == KILN_I64 ? kiln_int(p->ctx, *(const int64_t *)(const void *)q)
-                       : dt == KILN_I32 ? kiln_int(p->ctx, *(const int32_t *)(const void *)q)
-                       : dt == KILN_U8  ? kiln_int(p->ctx, *(const uint8_t *)q)
-                                        : kiln_bool(p->ctx, *(const uint8_t *)q != 0);
+                       : dt != KILN_BOOL ? kiln_int(p->ctx, kscalar_int(dt, ref_load(q, dt)))
+                                         : kiln_bool(p->ctx, *(const uint8_t *)q != 0);
         return fe_set_expr(p, out, e, off);
     }
     if (shape[d] > INT_MAX) return fe_err(p, off, KILN_ERR_ARG, "tolist(): a dimension of %lld is too long for a list", (long long)shape[d]);
@@ -1561,7 +1556,7 @@ static bool h_item(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kval x = *arg(a, "a");
     memset(arg(a, "a"), 0, sizeof x);
     kiln_dtype dt = x.kind == KV_ARRAY ? (kiln_dtype)x.e->dtype : KILN_F64;
-    dt = dt == KILN_F32 ? KILN_F64 : dt == KILN_I32 || dt == KILN_U8 ? KILN_I64 : dt;
+    dt = dt == KILN_F32 ? KILN_F64 : dtype_is_int(dt) ? KILN_I64 : dt;
     if (!fe_to_py(p, &x, dt, off)) {
         kval_free(p->ctx, &x);
         return false;
@@ -2382,14 +2377,13 @@ static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_array *X = by ? value_now(p, bx, off) : NULL, *Y = X ? value_now(p, by, off) : NULL;
     kiln_array *r = Y ? kiln_array_new(c, dt, both->ndim, both->shape) : NULL;
     if (Y && fe_got(p, r, off)) {
-        uint64_t mask = dt == KILN_U8 ? 0xffu : dt == KILN_I32 ? 0xffffffffu : UINT64_MAX;
+        size_t bits = 8 * kiln_dtype_size(dt);
+        uint64_t mask = bits == 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
         for (int64_t i = 0, n = kiln_array_size(r); i < n; i++) {
             int64_t u = ((const int64_t *)X->data)[i], v = ((const int64_t *)Y->data)[i];
             uint64_t au = (u < 0 ? 0 - (uint64_t)u : (uint64_t)u) & mask, av = (v < 0 ? 0 - (uint64_t)v : (uint64_t)v) & mask, g = gcd_u64(au, av);
             uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g;
-            if (dt == KILN_U8) ((uint8_t *)r->data)[i] = (uint8_t)z;
-            else if (dt == KILN_I32) ((int32_t *)r->data)[i] = (int32_t)(uint32_t)z;
-            else ((int64_t *)r->data)[i] = (int64_t)z;
+            ref_store(r->data + i * (int64_t)(bits / 8), dt, ref_cast((kscalar){.i64 = (int64_t)z}, KILN_I64, dt));
         }
     }
     kiln_array_free(X);
@@ -4633,14 +4627,14 @@ static bool h_reciprocal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
     kiln_dtype dt = (kiln_dtype)x->dtype;
-    if (dt == KILN_BOOL) {
-        tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_DTYPE, "reciprocal(): no loop for bool (NumPy's gives int8, which kiln lacks)");
-    }
+    if (dt == KILN_BOOL) /* NumPy's loop for bools is int8's */
+        x = keep(&t, kiln_cast(c, x, dt = KILN_I8));
+    if (!x) return done(p, &t, out, NULL, off);
     if (dtype_is_float(dt)) return done(p, &t, out, keep(&t, kiln_div(c, keep(&t, kiln_const(c, dt, 1)), x)), off);
     kiln_expr *one = keep(&t, kiln_int(c, 1)), *zero = keep(&t, kiln_int(c, 0));
     kiln_expr *unit = keep(&t, kiln_eq(c, keep(&t, kiln_abs(c, x)), one));
-    kiln_expr *lowest = keep(&t, kiln_const_i64(c, dt, dt == KILN_U8 ? 0 : dt == KILN_I32 ? INT32_MIN : INT64_MIN)); /* (1 / 0 cast) */
+    /* 1 / 0: infinity cast as C's (int32 and int64: their least value; narrower ones the low bytes of int32's, 0) */
+    kiln_expr *lowest = keep(&t, kiln_const_i64(c, dt, kscalar_int(dt, ref_cast((kscalar){.f64 = INFINITY}, KILN_F64, dt))));
     kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, zero)), lowest, keep(&t, kiln_const(c, dt, 0))));
     return done(p, &t, out, keep(&t, kiln_where(c, unit, x, r)), off);
 }
@@ -5339,8 +5333,8 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         (given_not_none(a, "constant_values") && !pad_pairs(p, arg(a, "constant_values"), "constant_values", 0, nd, cv)) ||
         (has_sl && !pad_pairs(p, arg(a, "stat_length"), "stat_length", 2, nd, sl)))
         return done(p, &t, out, NULL, off);
-    /* the constants must fit int32 and int64 (NumPy's casts them to uint8 as astype does) */
-    for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && x->dtype != KILN_U8 && mode == P_CONSTANT; d++)
+    /* the constants must fit a signed dtype (NumPy casts them into an unsigned one as astype does) */
+    for (int d = 0; d < nd && dtype_is_int((kiln_dtype)x->dtype) && !dtype_is_unsigned((kiln_dtype)x->dtype) && mode == P_CONSTANT; d++)
         for (int k = 0; k < 2; k++) {
             double v = cv[d][k];
             if (!fe_float_fits(v, (kiln_dtype)x->dtype)) {
@@ -6500,7 +6494,7 @@ static bool h_info(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (v->kind == KV_ARRAY) dt = (kiln_dtype)v->e->dtype;
     else if (!fe_arg_dtype(p, v, f->name, &dt)) return false;
     if (f->op ? !dtype_is_int(dt) : !dtype_is_float(dt))
-        return fe_err(p, v->off, KILN_ERR_DTYPE, f->op ? "iinfo(): invalid integer data type %s (iinfo takes uint8, int32 or int64)"
+        return fe_err(p, v->off, KILN_ERR_DTYPE, f->op ? "iinfo(): invalid integer data type %s (iinfo takes int8, uint8, int16, uint16, int32, uint32 or int64)"
                                                        : "finfo(): data type %s not inexact (finfo takes float32 or float64)",
                       kiln_dtype_name(dt));
     *out = (kval){.kind = KV_INFO, .off = off, .dt = dt};
@@ -8235,6 +8229,14 @@ static const fe_fn functions[] = {
     {"int64", "x", h_cast, KILN_I64, "x as int64, truncated toward zero", false},
     {"uint8", "x", h_cast, KILN_U8, "x as uint8, truncated toward zero (an array's values modulo 256)", false},
     {"ubyte", "x", h_cast, KILN_U8, "uint8(x)", false},
+    {"int8", "x", h_cast, KILN_I8, "x as int8, truncated toward zero (an array's values wrapped into -128..127)", false},
+    {"byte", "x", h_cast, KILN_I8, "int8(x)", false},
+    {"int16", "x", h_cast, KILN_I16, "x as int16, truncated toward zero (an array's values wrapped)", false},
+    {"short", "x", h_cast, KILN_I16, "int16(x)", false},
+    {"uint16", "x", h_cast, KILN_U16, "x as uint16, truncated toward zero (an array's values modulo 65536)", false},
+    {"ushort", "x", h_cast, KILN_U16, "uint16(x)", false},
+    {"uint32", "x", h_cast, KILN_U32, "x as uint32, truncated toward zero (an array's values modulo 2**32)", false},
+    {"uintc", "x", h_cast, KILN_U32, "uint32(x)", false},
     {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
     {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},

@@ -188,16 +188,16 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
-    if (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U8)
-        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers (kiln has int64, int32 and uint8)", f->name, kiln_dtype_name(dt));
+    if (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U32 && dt != KILN_U8) /* (NumPy's 8- and 16-bit draws of int8, int16 and uint16 are not written) */
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): kiln draws int64, int32, uint32 and uint8, not %s", f->name, kiln_dtype_name(dt));
     if (!draw_params(p, f, a, pn, KILN_I64, v, iv, dts, pa, &nd, shape, &sized)) return false;
     if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) {
         params_free(pa);
         return fe_err(p, off, KILN_ERR_ARG, "%s(): low and high must be integers", f->name);
     }
     if (!two) pa[1] = pa[0], pa[0] = NULL, iv[1] = iv[0], iv[0] = 0; /* randint(n): [0, n) */
-    int64_t n = 1, bound = dt == KILN_I32 ? INT32_MAX : INT64_MAX, least = -bound - 1;
-    if (dt == KILN_U8) bound = 255, least = 0;
+    int64_t n = 1, bound, least;
+    dtype_int_bounds(dt, &least, &bound);
     for (int d = 0; d < nd; d++) n *= shape[d];
     for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
         int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
@@ -222,6 +222,7 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         }
         int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));
         if (dt == KILN_I32) ((int32_t *)res->data)[i] = (int32_t)x;
+        else if (dt == KILN_U32) ((uint32_t *)res->data)[i] = (uint32_t)x;
         else ((int64_t *)res->data)[i] = x;
     }
     params_free(pa);

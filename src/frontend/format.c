@@ -181,18 +181,10 @@ static double load_float(const char *p, kiln_dtype dt) {
 }
 
 static int64_t load_int(const char *p, kiln_dtype dt) {
-    if (dt == KILN_I32) {
-        int32_t v;
-        memcpy(&v, p, sizeof v);
-        return v;
-    }
-    if (dt == KILN_I64) {
-        int64_t v;
-        memcpy(&v, p, sizeof v);
-        return v;
-    }
-    if (dt == KILN_U8) return *(const uint8_t *)p;
-    return *(const uint8_t *)p != 0; /* bool */
+    if (dt == KILN_BOOL) return *(const uint8_t *)p != 0;
+    kscalar v = {.bits = 0};
+    memcpy(&v, p, kiln_dtype_size(dt));
+    return kscalar_int(dt, v);
 }
 
 /* One format for every element of an array, chosen from the elements shown (NumPy's
@@ -489,7 +481,7 @@ void fe_format_array(const kiln_array *a, const fe_printopts *po, kstr *b) {
             n += snprintf(extra + n, sizeof extra - (size_t)n, "%s%lld", d ? ", " : "", (long long)shape[d]);
         n += snprintf(extra + n, sizeof extra - (size_t)n, "%s)", nd == 1 ? "," : "");
     }
-    if (dt == KILN_F32 || dt == KILN_I32 || dt == KILN_U8 || size == 0)
+    if ((dt != KILN_F64 && dt != KILN_I64 && dt != KILN_BOOL) || size == 0)
         n += snprintf(extra + n, sizeof extra - (size_t)n, "%sdtype=%s", n ? ", " : "", kiln_dtype_name(dt));
     if (!n) {
         kstr_printf(b, ")");
@@ -660,7 +652,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
     char body[512];
     if (is_int && (!t || strchr("bcdnoxX", t))) {
         if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
-        int64_t x = dt == KILN_BOOL ? v.b : dt == KILN_I32 ? v.i32 : dt == KILN_U8 ? v.u8 : v.i64;
+        int64_t x = kscalar_int(dt, v);
         if (dt == KILN_BOOL && !t && !f.width && !f.sign) { /* format(True, '') is 'True' */
             kstr_printf(b, "%s", v.b ? "True" : "False");
             return true;
@@ -694,7 +686,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         return true;
     }
     if (t && strchr("bcdoxX", t)) return false; /* integer-only types on a float */
-    double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : dt == KILN_BOOL ? (double)v.b : dt == KILN_U8 ? (double)v.u8 : (double)v.i64;
+    double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : (double)kscalar_int(dt, v);
     if (dt == KILN_F32) x = (double)v.f32;
     bool neg = signbit(x) && !(f.nozero && x == 0);
     double a = fabs(x);

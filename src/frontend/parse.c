@@ -297,7 +297,9 @@ static const struct {
     kiln_dtype dt;
 } dtype_names[] = {{"float64", KILN_F64}, {"float32", KILN_F32}, {"int64", KILN_I64}, {"int32", KILN_I32}, {"bool", KILN_BOOL},
                    {"float", KILN_F64},   {"int", KILN_I64},     {"bool_", KILN_BOOL}, {"double", KILN_F64}, {"single", KILN_F32},
-                   {"intp", KILN_I64},    {"uint8", KILN_U8},    {"ubyte", KILN_U8}};
+                   {"intp", KILN_I64},    {"uint8", KILN_U8},    {"ubyte", KILN_U8},   {"int8", KILN_I8},     {"byte", KILN_I8},
+                   {"int16", KILN_I16},   {"short", KILN_I16},   {"uint16", KILN_U16}, {"ushort", KILN_U16},  {"uint32", KILN_U32},
+                   {"uintc", KILN_U32}};
 
 bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out) {
     static const struct {
@@ -573,7 +575,8 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
         } codes[] = {{"f8", KILN_F64}, {"d", KILN_F64}, {"f4", KILN_F32}, {"f", KILN_F32}, {"i8", KILN_I64}, {"q", KILN_I64},
                      {"l", KILN_I64},  {"p", KILN_I64}, {"i4", KILN_I32}, {"i", KILN_I32}, {"b1", KILN_BOOL}, {"?", KILN_BOOL},
                      {"long", KILN_I64}, {"longlong", KILN_I64}, {"int_", KILN_I64}, {"intc", KILN_I32},
-                     {"u1", KILN_U8}, {"B", KILN_U8}};
+                     {"u1", KILN_U8}, {"B", KILN_U8}, {"i1", KILN_I8}, {"b", KILN_I8}, {"i2", KILN_I16}, {"h", KILN_I16},
+                     {"u2", KILN_U16}, {"H", KILN_U16}, {"u4", KILN_U32}, {"I", KILN_U32}};
         const char *c = v->s + (v->s[0] && strchr("<=|>", v->s[0]));
         for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
             if (!strcmp(c, codes[i].code)) {
@@ -644,8 +647,10 @@ bool fe_truth(parser *p, const kval *v, bool *out) {
 }
 
 bool fe_float_fits(double f, kiln_dtype dt) {
-    if (dt == KILN_U8) return f > -1.0 && f < 256.0;
-    return dt == KILN_I32 ? f > -2147483649.0 && f < 2147483648.0 : f > -9223372036854777856.0 && f < 9223372036854775808.0;
+    if (dt == KILN_I64) return f > -9223372036854777856.0 && f < 9223372036854775808.0;
+    int64_t lo, hi;
+    dtype_int_bounds(dt, &lo, &hi);
+    return f > (double)lo - 1 && f < (double)hi + 1;
 }
 
 /* float(s) and int(s) of a string, as Python reads it (blanks around it, '_' between digits;
@@ -1232,7 +1237,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                     return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean index must have at least one dimension; where(mask, x, 0) picks");
                 return r && fe_set_expr(p, out, r, off);
             }
-            if (it->e->dtype == KILN_U8) { /* (gathers take int32 and int64 indices) */
+            if (dtype_is_int((kiln_dtype)it->e->dtype) && it->e->dtype != KILN_I32 && it->e->dtype != KILN_I64) { /* (gathers take int32 and int64 indices) */
                 kiln_expr *w = kiln_cast(p->ctx, it->e, KILN_I64);
                 if (!w) return kiln_expr_free(x), fe_got(p, NULL, it->off);
                 kiln_expr_free(it->e);
@@ -1537,7 +1542,7 @@ static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at
         kiln_dtype dt;
         if (v->e->ndim > 0) ok = fe_err(p, at, KILN_ERR_ARG, "unsupported format string passed to numpy.ndarray.__format__");
         else ok = eval_one(p, v, &x, &dt);
-        if (ok && dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
+        if (ok && dtype_is_int(dt)) x = (kscalar){.i64 = kscalar_int(dt, x)}, dt = KILN_I64;
         if (ok && !fe_format_spec_num(x, dt, spec, out))
             ok = fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a number", spec);
     } else {
@@ -2924,7 +2929,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
         kiln_dtype dt;
         if (v->kind != KV_ARRAY || v->e->ndim != 0) return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: a number is required, not %s", t, kind_name(v));
         if (!eval_one(p, v, &x, &dt)) return false;
-        if (dt == KILN_I32) x = (kscalar){.i64 = x.i32}, dt = KILN_I64;
+        if (dtype_is_int(dt)) x = (kscalar){.i64 = kscalar_int(dt, x)}, dt = KILN_I64;
         if (strchr("doxX", t) && (dt == KILN_F32 || dt == KILN_F64)) { /* %d of a float truncates */
             double f = dt == KILN_F32 ? (double)x.f32 : x.f64;
             if (f != f) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float NaN to integer");

@@ -306,7 +306,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
     *odt = *out = t;
     switch (kiln_op_kind[op]) {
     case KIND_ANY:
-        if (op == KILN_OP_RINT && !dtype_is_float(t)) *odt = *out = t == KILN_BOOL || t == KILN_U8 ? KILN_F32 : KILN_F64; /* rint has float loops only */
+        if (op == KILN_OP_RINT && !dtype_is_float(t)) *odt = *out = dtype_float_of(t); /* rint has float loops only */
         return KILN_OK;
     case KIND_LEAF:
     case KIND_CAST:
@@ -335,23 +335,16 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
         if (!dtype_is_float(t)) *odt = *out = KILN_F64;
         return KILN_OK;
     case KIND_IDIV:
-        if (t == KILN_BOOL)
-            return kiln_fail(g->ctx, KILN_ERR_DTYPE,
-                             "'%s' on booleans gives int8 in NumPy, which kiln does not have; "
-                             "cast to an integer type first", kiln_op_name(op));
+        if (t == KILN_BOOL) *odt = *out = KILN_I8; /* NumPy's loop for bools is int8's */
         return KILN_OK;
     case KIND_FMATH:
-        if (t == KILN_BOOL || t == KILN_U8) *odt = *out = KILN_F32; /* NumPy gives float16 */
-        else if (dtype_is_int(t)) *odt = *out = KILN_F64;
+        if (!dtype_is_float(t)) *odt = *out = dtype_float_of(t);
         return KILN_OK;
     case KIND_CMP:
         *out = KILN_BOOL;
         return KILN_OK;
     case KIND_BIT:
-        if (t == KILN_BOOL && (op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT))
-            return kiln_fail(g->ctx, KILN_ERR_DTYPE,
-                             "'%s' on booleans gives int8 in NumPy, which kiln does not have; "
-                             "cast to an integer type first", kiln_op_name(op));
+        if (t == KILN_BOOL && (op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT)) *odt = *out = KILN_I8; /* (as //) */
         if (dtype_is_float(t))
             return kiln_fail(g->ctx, KILN_ERR_DTYPE,
                              "ufunc '%s' not supported for the input types (%s); it needs "
@@ -420,22 +413,14 @@ kiln_expr *ir_const(ir_graph *g, kiln_dtype dt, kscalar v, bool weak) {
     kiln_expr p;
     ir_proto(&p, KILN_OP_CONST, dt);
     p.weak = weak;
-    p.val.bits = 0;
-    switch (dt) { /* canonical bytes, so equal values hash equal */
-    case KILN_BOOL: p.val.b = v.b; break;
-    case KILN_U8: p.val.u8 = v.u8; break;
-    case KILN_I32: p.val.i32 = v.i32; break;
-    case KILN_I64: p.val.i64 = v.i64; break;
-    case KILN_F32: p.val.f32 = v.f32; break;
-    case KILN_F64: p.val.f64 = v.f64; break;
-    case KILN_DTYPE_COUNT: KILN_ASSERT(0);
-    }
+    KILN_ASSERT(dtype_valid(dt));
+    p.val = kscalar_canon(dt, v); /* canonical bytes, so equal values hash equal */
     return ir_intern(g, &p);
 }
 
 /* Whether a weak Python int x fits dtype dt (anything else fits). */
 static bool ir_weak_fits_quiet(const kiln_expr *x, kiln_dtype dt) {
-    if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && (dt == KILN_I32 || dt == KILN_U8))) return true;
+    if (!(x->op == KILN_OP_CONST && x->weak && x->dtype == KILN_I64 && dtype_is_narrow_int(dt))) return true;
     int64_t lo, hi;
     dtype_int_bounds(dt, &lo, &hi);
     return x->val.i64 >= lo && x->val.i64 <= hi;
@@ -465,14 +450,10 @@ static bool is_const_val(const kiln_expr *n, double v) {
     if (n->op != KILN_OP_CONST) return false;
     switch ((kiln_dtype)n->dtype) {
     case KILN_BOOL: return false;
-    case KILN_U8: return n->val.u8 == v;
-    case KILN_I32: return n->val.i32 == v;
-    case KILN_I64: return n->val.i64 == v;
     case KILN_F32: return n->val.f32 == v && signbit(n->val.f32) == signbit(v);
     case KILN_F64: return n->val.f64 == v && signbit(n->val.f64) == signbit(v);
-    case KILN_DTYPE_COUNT: break;
+    default: return (double)kscalar_int((kiln_dtype)n->dtype, n->val) == v;
     }
-    return false;
 }
 
 /* IEEE-safe rewrites of op(a) (operands already coerced).  Returns a new reference to an
@@ -544,13 +525,13 @@ static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
 
 /* ------------------------------------------------------------------ the builder */
 
-/* NumPy 2 compares an int32 or uint8 array with a Python integer that dtype cannot hold: the
+/* NumPy 2 compares an array of an integer narrower than int64 with a Python integer that dtype cannot hold: the
  * answer is the comparison with the dtype's nearest bound (for uint8, x < -1 is x < 0, always
  * false; x != 300 is x <= 255, always true).  *hit tells whether an operand was such an integer. */
 static kiln_expr *cmp_past_range(ir_graph *g, kiln_op op, kiln_expr *const *args, bool *hit) {
     for (int i = 0; i < 2; i++) {
         const kiln_expr *w = args[i], *s = args[1 - i];
-        if (!(w->op == KILN_OP_CONST && w->weak && w->dtype == KILN_I64 && !s->weak && (s->dtype == KILN_I32 || s->dtype == KILN_U8)))
+        if (!(w->op == KILN_OP_CONST && w->weak && w->dtype == KILN_I64 && !s->weak && dtype_is_narrow_int((kiln_dtype)s->dtype)))
             continue;
         int64_t v = w->val.i64, lo, hi;
         if (ir_weak_fits_quiet(w, (kiln_dtype)s->dtype)) return NULL;

@@ -61,28 +61,14 @@ kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to) {
 
 kscalar ref_load(const void *p, kiln_dtype dt) {
     kscalar v = {.bits = 0};
-    switch (dt) {
-    case KILN_BOOL: v.b = *(const uint8_t *)p != 0; break;
-    case KILN_U8: v.u8 = *(const uint8_t *)p; break;
-    case KILN_I32: memcpy(&v.i32, p, 4); break;
-    case KILN_I64: memcpy(&v.i64, p, 8); break;
-    case KILN_F32: memcpy(&v.f32, p, 4); break;
-    case KILN_F64: memcpy(&v.f64, p, 8); break;
-    case KILN_DTYPE_COUNT: break;
-    }
+    if (dt == KILN_BOOL) v.b = *(const uint8_t *)p != 0;
+    else memcpy(&v, p, kiln_dtype_size(dt)); /* (every member starts at the union's first byte) */
     return v;
 }
 
 void ref_store(void *p, kiln_dtype dt, kscalar v) {
-    switch (dt) {
-    case KILN_BOOL: *(uint8_t *)p = v.b; break;
-    case KILN_U8: *(uint8_t *)p = v.u8; break;
-    case KILN_I32: memcpy(p, &v.i32, 4); break;
-    case KILN_I64: memcpy(p, &v.i64, 8); break;
-    case KILN_F32: memcpy(p, &v.f32, 4); break;
-    case KILN_F64: memcpy(p, &v.f64, 8); break;
-    case KILN_DTYPE_COUNT: break;
-    }
+    if (dt == KILN_BOOL) *(uint8_t *)p = v.b;
+    else memcpy(p, &v, kiln_dtype_size(dt));
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -95,9 +81,11 @@ void ref_reduce_init(int op, kiln_dtype dt, kscalar *acc) {
     else if (dt == KILN_F32) acc[0].f32 = hi ? KS_INF_F32 : -KS_INF_F32;
     else if (dt == KILN_F64) acc[0].f64 = hi ? KS_INF_F64 : -KS_INF_F64;
     else if (dt == KILN_BOOL) acc[0].b = hi;
-    else if (dt == KILN_U8) acc[0].u8 = hi ? 255 : 0;
-    else if (dt == KILN_I32) acc[0].i32 = hi ? KS_I32_MAX : KS_I32_MIN;
-    else acc[0].i64 = hi ? KS_I64_MAX : KS_I64_MIN;
+    else {
+        int64_t lo, top;
+        dtype_int_bounds(dt, &lo, &top);
+        acc[0] = ref_cast((kscalar){.i64 = hi ? top : lo}, KILN_I64, dt);
+    }
     if (op_is_arg_reduce(op)) acc[1].i64 = -1;
 }
 

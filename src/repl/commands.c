@@ -84,7 +84,8 @@ static int cmd_help(session *s, const char *arg) {
            "Expressions: Python's operators and precedence; x[i, a:b:s, None, ...] and x[idx];\n"
            "  x.T .shape .ndim .size .dtype; methods x.sum() .mean() .max() .reshape() .astype()\n"
            "  .ravel() .flatten() .squeeze() .clip() .round() .transpose() .item() ...;\n"
-           "  names nan inf pi e newaxis, dtypes float32 float64 int32 int64 uint8 bool;\n"
+           "  names nan inf pi e newaxis, dtypes float32 float64 int8 int16 int32 int64 uint8\n"
+           "  uint16 uint32 bool;\n"
            "  np. is optional.\n"
            "Functions (:help NAME for what one computes):\n");
     /* one signature a line, two side by side where both are short */

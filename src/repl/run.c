@@ -1750,7 +1750,7 @@ static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
  * number there (NaN, infinities, out of range); NULL when it can. */
 static const char *number_fits(const kiln_expr *c, kiln_dtype dt) {
     static char msg[120];
-    if (!dtype_is_int(dt) || (dt == KILN_U8 && !c->weak)) return NULL; /* (NumPy casts its own scalars into uint8: int32(300) is 44) */
+    if (!dtype_is_int(dt) || (dtype_is_unsigned(dt) && !c->weak)) return NULL; /* (NumPy casts its own scalars into unsigned dtypes: int32(300) is uint8's 44) */
     if (c->dtype == KILN_F32 || c->dtype == KILN_F64) {
         double f = ref_cast(c->val, (kiln_dtype)c->dtype, KILN_F64).f64;
         if (isnan(f)) return "cannot convert float NaN to integer";

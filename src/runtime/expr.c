@@ -85,8 +85,9 @@ static kiln_expr *typed_const(kiln_ctx *ctx, const char *fn, kiln_dtype dt, ksca
     }
     /* an integer dtype takes a number it holds (truncated), as np.int32(v): NaN, inf and numbers
      * past its range are NumPy's errors, not a wrapped value */
-    double lo = dt == KILN_I32 ? (double)INT32_MIN : dt == KILN_U8 ? 0 : -0x1p63;
-    double hi = dt == KILN_I32 ? (double)INT32_MAX : dt == KILN_U8 ? 255 : 0x1p63;
+    int64_t ilo, ihi;
+    dtype_int_bounds(dt, &ilo, &ihi);
+    double lo = dt == KILN_I64 ? -0x1p63 : (double)ilo, hi = dt == KILN_I64 ? 0x1p63 : (double)ihi;
     bool out = dtype_is_int(dt)
                    ? (from == KILN_F64 ? !(trunc(v.f64) >= lo && (dt != KILN_I64 ? trunc(v.f64) <= hi : trunc(v.f64) < hi))
                                        : dt != KILN_I64 && (v.i64 < lo || v.i64 > hi))

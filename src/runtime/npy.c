@@ -92,9 +92,13 @@ static kiln_status parse_descr(kiln_ctx *ctx, const char *path, const char *d, n
     else if (!strcmp(t, "i4")) hd->dtype = KILN_I32;
     else if (!strcmp(t, "b1")) hd->dtype = KILN_BOOL;
     else if (!strcmp(t, "u1")) hd->dtype = KILN_U8;
+    else if (!strcmp(t, "i1")) hd->dtype = KILN_I8;
+    else if (!strcmp(t, "i2")) hd->dtype = KILN_I16;
+    else if (!strcmp(t, "u2")) hd->dtype = KILN_U16;
+    else if (!strcmp(t, "u4")) hd->dtype = KILN_U32;
     else
         return kiln_fail(ctx, KILN_ERR_IO,
-                         "%s: dtype '%s' is not supported (kiln has bool, uint8, int32, int64, float32, float64)", path, d);
+                         "%s: dtype '%s' is not supported (kiln has bool, int8, uint8, int16, uint16, int32, uint32, int64, float32, float64)", path, d);
     return KILN_OK;
 }
 
@@ -358,7 +362,7 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
         if (!copy) return kiln_errcode(ctx);
         src = copy;
     }
-    static const char *const descr[KILN_DTYPE_COUNT] = {"|b1", "<i4", "<i8", "<f4", "<f8", "|u1"};
+    static const char *const descr[KILN_DTYPE_COUNT] = {"|b1", "<i4", "<i8", "<f4", "<f8", "|u1", "|i1", "<i2", "<u2", "<u4"};
     char dict[512];
     int o = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr[src->dtype]);
     for (int d = 0; d < src->ndim; d++) o += snprintf(dict + o, sizeof dict - (size_t)o, "%lld,%s", (long long)src->shape[d], d + 1 < src->ndim ? " " : "");

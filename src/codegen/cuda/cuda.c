@@ -706,7 +706,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     const uint8_t *es = (const uint8_t *)bytes + sizeof h;
     const char *payload = (const char *)bytes + sizeof h + nops;
     for (size_t k = 0; k < nops; k++)
-        if (es[k] != 1 && es[k] != 4 && es[k] != 8) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
+        if (es[k] != 1 && es[k] != 2 && es[k] != 4 && es[k] != 8) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     if (!payload_ok(h.ptx, payload, h.len)) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged %s", name, h.ptx ? "PTX" : "CUBIN");
     cuda_kernel *k = calloc(1, sizeof *k + nops);
     if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");

@@ -26,8 +26,8 @@
 #include "../../ir/graph.h"
 #include "cuda.h"
 
-static const char *const ctype[KILN_DTYPE_COUNT] = {"ks_bool", "int32_t", "int64_t", "float", "double", "uint8_t"};
-static const char *const sfx[KILN_DTYPE_COUNT] = {"b", "i32", "i64", "f32", "f64", "u8"};
+static const char *const ctype[KILN_DTYPE_COUNT] = {"ks_bool", "int32_t", "int64_t", "float", "double", "uint8_t", "int8_t", "int16_t", "uint16_t", "uint32_t"};
+static const char *const sfx[KILN_DTYPE_COUNT] = {"b", "i32", "i64", "f32", "f64", "u8", "i8", "i16", "u16", "u32"};
 static const char *const fname[KILN_OP_COUNT] = {
 #define X(E, b, np, ar, k, sp, cf) [KILN_OP_##E] = #b,
     KILN_OPS(X)
@@ -49,18 +49,30 @@ static const char preamble[] =
     "template <typename T> struct kc_acc { T v; long long i; };\n"
     "struct __align__(4) kc_v4_b { ks_bool v[4]; };\n"
     "struct __align__(4) kc_v4_u8 { uint8_t v[4]; };\n"
+    "struct __align__(4) kc_v4_i8 { int8_t v[4]; };\n"
+    "struct __align__(8) kc_v4_i16 { int16_t v[4]; };\n"
+    "struct __align__(8) kc_v4_u16 { uint16_t v[4]; };\n"
+    "struct __align__(16) kc_v4_u32 { uint32_t v[4]; };\n"
     "struct __align__(16) kc_v4_i32 { int32_t v[4]; };\n"
     "struct __align__(32) kc_v4_i64 { int64_t v[4]; };\n"
     "struct __align__(16) kc_v4_f32 { float v[4]; };\n"
     "struct __align__(32) kc_v4_f64 { double v[4]; };\n"
     "static __device__ __forceinline__ ks_bool kc_c_b(long long b) { return (ks_bool)(b & 0xff); }\n"
     "static __device__ __forceinline__ uint8_t kc_c_u8(long long b) { return (uint8_t)(b & 0xff); }\n"
+    "static __device__ __forceinline__ int8_t kc_c_i8(long long b) { return (int8_t)(uint8_t)(b & 0xff); }\n"
+    "static __device__ __forceinline__ int16_t kc_c_i16(long long b) { return (int16_t)(uint16_t)(b & 0xffff); }\n"
+    "static __device__ __forceinline__ uint16_t kc_c_u16(long long b) { return (uint16_t)(b & 0xffff); }\n"
+    "static __device__ __forceinline__ uint32_t kc_c_u32(long long b) { return (uint32_t)(b & 0xffffffffLL); }\n"
     "static __device__ __forceinline__ int32_t kc_c_i32(long long b) { return (int32_t)b; }\n"
     "static __device__ __forceinline__ int64_t kc_c_i64(long long b) { return (int64_t)b; }\n"
     "static __device__ __forceinline__ float kc_c_f32(long long b) { return __int_as_float((int)b); }\n"
     "static __device__ __forceinline__ double kc_c_f64(long long b) { return __longlong_as_double(b); }\n"
     "static __device__ __forceinline__ ks_bool kc_shfl(ks_bool v, int d) { return (ks_bool)__shfl_down_sync(0xffffffffu, (int)v, d); }\n"
     "static __device__ __forceinline__ int32_t kc_shfl(int32_t v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
+    "static __device__ __forceinline__ int8_t kc_shfl(int8_t v, int d) { return (int8_t)__shfl_down_sync(0xffffffffu, (int)v, d); }\n"
+    "static __device__ __forceinline__ int16_t kc_shfl(int16_t v, int d) { return (int16_t)__shfl_down_sync(0xffffffffu, (int)v, d); }\n"
+    "static __device__ __forceinline__ uint16_t kc_shfl(uint16_t v, int d) { return (uint16_t)__shfl_down_sync(0xffffffffu, (int)v, d); }\n"
+    "static __device__ __forceinline__ uint32_t kc_shfl(uint32_t v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
     "static __device__ __forceinline__ int64_t kc_shfl(int64_t v, int d) { return __shfl_down_sync(0xffffffffu, (long long)v, d); }\n"
     "static __device__ __forceinline__ float kc_shfl(float v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
     "static __device__ __forceinline__ double kc_shfl(double v, int d) { return __shfl_down_sync(0xffffffffu, v, d); }\n"
@@ -235,9 +247,12 @@ static void identity(int op, kiln_dtype dt, kstr *b) {
     if (op == KILN_OP_SUM || op == KILN_OP_ANY) kstr_printf(b, "ks_cast_i64_%s(0)", sfx[dt]);
     else if (op == KILN_OP_PROD || op == KILN_OP_ALL) kstr_printf(b, "ks_cast_i64_%s(1)", sfx[dt]);
     else if (dt == KILN_BOOL) kstr_printf(b, "(ks_bool)%d", hi);
-    else if (dt == KILN_U8) kstr_printf(b, "(uint8_t)%d", hi ? 255 : 0);
-    else if (dt == KILN_I32) kstr_printf(b, "%s", hi ? "KS_I32_MAX" : "KS_I32_MIN");
     else if (dt == KILN_I64) kstr_printf(b, "%s", hi ? "KS_I64_MAX" : "KS_I64_MIN");
+    else if (dtype_is_int(dt)) {
+        int64_t lo, top;
+        dtype_int_bounds(dt, &lo, &top);
+        kstr_printf(b, "ks_cast_i64_%s(%lldLL)", sfx[dt], (long long)(hi ? top : lo));
+    }
     else kstr_printf(b, "%sKS_INF_F%s", hi ? "" : "-", dt == KILN_F32 ? "32" : "64");
 }
 

@@ -314,6 +314,9 @@ static void gather(char *dst, const char *p, int64_t st, kiln_dtype dt, int64_t 
         else
             for (int64_t j = 0; j < n; j++) ((uint8_t *)dst)[j] = *(const uint8_t *)(p + j * st);
         break;
+    case 2:
+        for (int64_t j = 0; j < n; j++) memcpy(dst + j * 2, p + j * st, 2);
+        break;
     case 4:
         for (int64_t j = 0; j < n; j++) memcpy(dst + j * 4, p + j * st, 4);
         break;
@@ -327,6 +330,8 @@ static void gather(char *dst, const char *p, int64_t st, kiln_dtype dt, int64_t 
 static void scatter(char *p, int64_t st, const char *src, int64_t es, int64_t n) {
     if (es == 1)
         for (int64_t j = 0; j < n; j++) *(uint8_t *)(p + j * st) = ((const uint8_t *)src)[j];
+    else if (es == 2)
+        for (int64_t j = 0; j < n; j++) memcpy(p + j * st, src + j * 2, 2);
     else if (es == 4)
         for (int64_t j = 0; j < n; j++) memcpy(p + j * st, src + j * 4, 4);
     else

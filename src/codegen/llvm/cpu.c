@@ -213,7 +213,7 @@ typedef struct emitter {
     LLVMContextRef c;
     LLVMModuleRef m;
     LLVMBuilderRef b;
-    LLVMTypeRef i1, i8, i32, i64, f32, f64, ptr;
+    LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, ptr;
     LLVMValueRef *base;   /* per operand: first element of the row */
     LLVMValueRef *stride; /* per operand: byte stride (strided operands only) */
     LLVMValueRef *cval;   /* per constant slot: the scalar value */
@@ -225,7 +225,11 @@ typedef struct emitter {
 static LLVMTypeRef cpu_scalar_type(emitter *e, kiln_dtype dt) {
     switch (dt) {
     case KILN_BOOL: return e->i1;
-    case KILN_U8: return e->i8;
+    case KILN_U8:
+    case KILN_I8: return e->i8;
+    case KILN_I16:
+    case KILN_U16: return e->i16;
+    case KILN_U32:
     case KILN_I32: return e->i32;
     case KILN_I64: return e->i64;
     case KILN_F32: return e->f32;
@@ -403,8 +407,10 @@ static LLVMValueRef cpu_emit_cast(emitter *e, LLVMValueRef v, kiln_dtype from, k
     }
     if (dtype_is_int(from)) return dtype_is_unsigned(from) ? LLVMBuildUIToFP(B, v, t, "") : LLVMBuildSIToFP(B, v, t, "");
     if (dtype_is_float(to)) return to == KILN_F64 ? LLVMBuildFPExt(B, v, t, "") : LLVMBuildFPTrunc(B, v, t, "");
-    if (to == KILN_U8) /* through int32, as C's cast: the low byte of what that gives */
+    if (kiln_dtype_size(to) < 4) /* through int32, as C's cast: the low bytes of what that gives */
         return LLVMBuildTrunc(B, cpu_emit_cast(e, v, from, KILN_I32, L), t, "");
+    if (to == KILN_U32) /* through int64, as x86-64's cast */
+        return LLVMBuildTrunc(B, cpu_emit_cast(e, v, from, KILN_I64, L), t, "");
     double lim = to == KILN_I32 ? 2147483648.0 : 9223372036854775808.0;
     LLVMValueRef inr = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOGE, v, cpu_constf(e, from, -lim, L), ""),
                                     LLVMBuildFCmp(B, LLVMRealOLT, v, cpu_constf(e, from, lim, L), ""), "");
@@ -771,9 +777,9 @@ static LLVMValueRef cpu_reduce_identity(emitter *e, int op, kiln_dtype dt, int L
     if (op == KILN_OP_PROD) return fl ? cpu_constf(e, dt, 1, L) : cpu_const_int(e, dt, 1, L);
     if (fl) return cpu_constf(e, dt, hi ? INFINITY : -INFINITY, L);
     if (dt == KILN_BOOL) return cpu_const_int(e, dt, hi, L);
-    if (dtype_is_unsigned(dt)) return cpu_const_int(e, dt, hi ? -1 : 0, L);
-    int64_t big = dt == KILN_I32 ? INT32_MAX : INT64_MAX;
-    return cpu_const_int(e, dt, hi ? big : -big - 1, L);
+    int64_t lo, top;
+    dtype_int_bounds(dt, &lo, &top);
+    return cpu_const_int(e, dt, hi ? top : lo, L);
 }
 
 /* acc ⊕ v: what ref_reduce_combine does, on L lanes. */
@@ -920,7 +926,7 @@ static int cpu_byte_sum_lanes(emitter *e) {
     const kd_inst *o = &kd->inst[kd->out_inst[0]];
     if (kd->reduce != KILN_OP_SUM || o->dtype != KILN_I64 || o->op != KILN_OP_CAST || strncmp(e->cs->triple, "x86_64", 6)) return 0;
     for (int i = 0; i < kd->n_inst; i++)
-        if (i != kd->out_inst[0] && kiln_dtype_size((kiln_dtype)kd->inst[i].dtype) != 1) return 0;
+        if (i != kd->out_inst[0] && kd->inst[i].dtype != KILN_U8 && kd->inst[i].dtype != KILN_BOOL) return 0; /* (int8's are signed) */
     return e->cs->vec_bytes == 64 && !strstr(e->cs->features, "+avx512bw") ? 32 : e->cs->vec_bytes;
 }
 
@@ -1077,6 +1083,7 @@ static kiln_status cpu_build_module(cpu_state *cs, kiln_ctx *ctx, const kernel_d
     e.b = LLVMCreateBuilderInContext(e.c);
     e.i1 = LLVMInt1TypeInContext(e.c);
     e.i8 = LLVMInt8TypeInContext(e.c);
+    e.i16 = LLVMInt16TypeInContext(e.c);
     e.i32 = LLVMInt32TypeInContext(e.c);
     e.i64 = LLVMInt64TypeInContext(e.c);
     e.f32 = LLVMFloatTypeInContext(e.c);
