@@ -824,6 +824,11 @@ CASES += [
     ("sb | -128", 0), ("sb & sh", 0), ("uh | uw", 0), ("uw & 0xffff0000", 0), ("sb & ub", 0), ("uw | m", 0),
     ("sb ** 2", 0), ("sh ** 3", 0), ("uw ** 2", 0), ("uw ** (uh % 3)", 0), ("sb ** -1", 0), ("square(uh)", 0), ("power(sh, int32(2))", 0),
     # (NumPy's fast paths of ** with a NumPy scalar: an integer 2 keeps the array's dtype, a float 2 gives float64)
+    ("unique(array([[3, 1], [256, 0], [512, 0], [3, 1]]).astype(uint16), axis=0, return_counts=True)", 0),
+    ("unique(array([[3, -1], [1, 0], [-3, 0], [3, -1]]).astype(int8), axis=0, return_inverse=True)", 0),
+    ("unique(array([[3000000000, 1], [256, 0], [512, 0]]).astype(uint32), axis=0)", 0), ("unique(SH, axis=1)", 0),
+    ("arange(127, 130, dtype=int8)", 0), ("arange(126, 130, 2, dtype=int8)", 0), ("arange(127, 128, dtype=int8)", 0),
+    ("arange(250.5, 300, 10, dtype=uint8)", 0), ("arange(255, 258, dtype=uint8)", 0), ("arange(2**31 - 1, 2**31 + 2, dtype=int32)", 0),
     ("reciprocal(sb)", 0), ("reciprocal(UH)", 0), ("reciprocal(uw)", 0), ("reciprocal(m)", 0), ("m // m", 0), ("m << m", 0), ("m % m", 0), ("m ** m", 0),
     ("sb ** int64(2)", 0), ("uw ** int32(2)", 0), ("sb ** float32(2)", 0), ("sh ** float32(3)", 1),
 ]

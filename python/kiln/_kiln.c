@@ -190,7 +190,8 @@ static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand 
     }
     if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
         describe(name, what, sizeof what);
-        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, uint8 and bool)",
+        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, int16, int8, "
+                     "uint32, uint16, uint8 and bool)",
                      what, o->view.format ? o->view.format : "B");
         operand_release(o);
         return -1;
@@ -991,8 +992,8 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         } else if (PyModule_Check(v) || PyCallable_Check(v)) {
             Py_DECREF(v); /* a module, a function...: not an operand; kiln reads the name itself */
         } else {
-            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, int64, int32, "
-                         "uint8 or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, "
+                         "integers to int64 and uint32, or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
             Py_DECREF(v);
             goto done_got;
         }

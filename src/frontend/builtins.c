@@ -1034,16 +1034,18 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     dt = all_int ? KILN_I64 : KILN_F64;
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
-    if (have[0] && have[1] && dtype_is_narrow_int(dt)) { /* the start must fit (NumPy's OverflowError; the rest wraps) */
-        double s = dts[0] == KILN_F32 || dts[0] == KILN_F64 ? trunc(v[0]) : (double)iv[0];
-        int64_t lo, hi;
-        dtype_int_bounds(dt, &lo, &hi);
-        if (s < (double)lo || s > (double)hi)
-            return fe_err(p, arg(a, "start")->off, KILN_ERR_DTYPE, "Python integer %.0f out of bounds for %s", s, kiln_dtype_name(dt));
-    }
     double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
     if (isnan(count)) return fe_err(p, off, KILN_ERR_ARG, "arange: cannot compute length");
     if (!(count > 0)) count = 0;
+    /* the start, and the second value where there is one, must fit (NumPy's OverflowError; the rest wraps) */
+    for (int k = 0; k < (count >= 2 ? 2 : 1) && have[0] && have[1] && dtype_is_narrow_int(dt); k++) {
+        bool fl = !all_int;
+        double s = fl ? trunc(v[0] + k * v[2]) : (double)iv[0] + (double)(k * iv[2]);
+        int64_t lo, hi;
+        dtype_int_bounds(dt, &lo, &hi);
+        if (s < (double)lo || s > (double)hi)
+            return fe_err(p, arg(a, k && given(a, "step") ? "step" : "start")->off, KILN_ERR_DTYPE, "Python integer %.0f out of bounds for %s", s, kiln_dtype_name(dt));
+    }
     if (count > 1e11) return fe_err(p, off, KILN_ERR_SHAPE, "arange(): %.0f elements is too many", count);
     int64_t len = (int64_t)count;
     if (dt == KILN_BOOL && len > 2) return fe_err(p, off, KILN_ERR_DTYPE, "arange() is only supported for booleans when the result has at most length 2.");
@@ -3488,14 +3490,9 @@ static int row_cmp(const row_order *o, int64_t i, int64_t j) {
             double u = o->dt == KILN_F64 ? *(const double *)(const void *)x : *(const float *)(const void *)x;
             double w = o->dt == KILN_F64 ? *(const double *)(const void *)y : *(const float *)(const void *)y;
             c = u != u || w != w ? (u != u) - (w != w) : (u > w) - (u < w);
-        } else if (o->dt == KILN_I64) {
-            int64_t u = *(const int64_t *)(const void *)x, w = *(const int64_t *)(const void *)y;
+        } else { /* bools and integers, by value */
+            int64_t u = kscalar_int(o->dt, ref_load(x, o->dt)), w = kscalar_int(o->dt, ref_load(y, o->dt));
             c = (u > w) - (u < w);
-        } else if (o->dt == KILN_I32) {
-            int32_t u = *(const int32_t *)(const void *)x, w = *(const int32_t *)(const void *)y;
-            c = (u > w) - (u < w);
-        } else {
-            c = (*(const uint8_t *)x > *(const uint8_t *)y) - (*(const uint8_t *)x < *(const uint8_t *)y);
         }
         if (c) return c;
     }
