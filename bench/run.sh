@@ -38,6 +38,9 @@ bench/.venv/bin/pip install -q .
 # uint8 image work: kiln.evaluate against NumPy and Numba on a 4096 × 4096 image
 (cd bench && .venv/bin/python uint8_bench.py | tee results/uint8_table.md)
 
+# 16-bit work: int16 audio samples and a uint16 image, against NumPy and Numba
+(cd bench && .venv/bin/python int16_bench.py | tee results/int16_table.md)
+
 # compile cost: first calls in fresh processes against cached calls, kiln and the anchors
 ./build/kiln_compile_cost bench/results/compile_kiln.json
 bench/.venv/bin/python bench/compile_anchors.py bench/results/compile_anchors.json

@@ -85,6 +85,12 @@ def main():
     copy_us = us_per_call(lambda: np.copyto(o8, img))
     print(f"uint8 image {H} × {W} ({mb >> 20} MiB), {THREADS} threads; NumPy {np.__version__}, Numba {numba.__version__} "
           f"(parallel loops). A copy of the image: {copy_us / 1e3:.2f} ms ({2 * mb / copy_us / 1e3:.1f} GB/s).\n")
+    table(cases, env)
+
+
+def table(cases, env):
+    """One row a case (kiln's text, its output, NumPy's call, Numba's call or None, bytes moved): the
+    median times, the ratios to kiln's, kiln's bytes a second and whether the values agree."""
     print("| case | kiln ms | kiln GB/s | NumPy ms | NumPy / kiln | Numba ms | Numba / kiln | same values |")
     print("|---|---|---|---|---|---|---|---|")
     for text, out, np_fn, nb_fn, nbytes in cases:

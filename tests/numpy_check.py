@@ -1041,7 +1041,10 @@ PROGRAMS = [
      "print(randint(array([0, 10, 200]), 256, dtype=uint8), randint(-1, 5, dtype=uint8))"),
     ("seed(3)\nprint(randint(0, 1000, 5, dtype=uint32), randint(2**31, 2**32, 4, dtype=uint32), randint(7, dtype=uint32))\n"
      "rg = np.random.default_rng(5)\nprint(rg.integers(0, 2**32, 6, dtype=uint32), rg.integers(10, 20, 4, dtype=uint32))"),
-    "print(randint(0, 10, 3, dtype=int16))",
+    ("seed(4)\nprint(randint(0, 10, 7, dtype=int16), randint(-32768, 32768, 5, dtype=int16), randint(-128, 128, 9, dtype=int8), randint(3, dtype=int8))\n"
+     "print(randint(0, 65536, 5, dtype=uint16), randint(100, 1000, 6, dtype=uint16), randint(array([-5, 0, 100]), 120, dtype=int8))\n"
+     "rg = np.random.default_rng(9)\nprint(rg.integers(0, 10, 7, dtype=int16), rg.integers(-300, 300, 5, dtype=int16), rg.integers(0, 65535, 4, endpoint=True, dtype=uint16))\n"
+     "print(rg.integers(-128, 127, 6, dtype=int8), rg.integers(5, 9, 5, dtype=uint8), rg.integers(1000, 60000, 3, dtype=uint16))"),
     ("rg = np.random.default_rng(42)\nprint(rg.integers(0, 256, 10, dtype=uint8), rg.integers(10, 20, 7, dtype=uint8), rg.integers(0, 255, 5, endpoint=True, dtype=uint8))\n"
      "print(rg.integers(array([1, 2, 3]), 100, dtype=uint8), rg.integers(7, dtype=uint8), rg.integers(0, 257, dtype=uint8))"),
     "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",
@@ -1919,7 +1922,6 @@ DOCUMENTED = {
     "heaviside(ub - 3, 1)": "float functions of uint8 give float32 (NumPy: float16)",
     "exp(UB)": "float functions of uint8 give float32 (NumPy: float16)",
     "rint(ub)": "float functions of uint8 give float32 (NumPy: float16)",
-    "print(randint(0, 10, 3, dtype=int16))": "randint and integers draw int64, int32, uint32 and uint8 as NumPy's; NumPy's 8- and 16-bit draws of int8, int16 and uint16 are not written",
     "sum(uh)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
     "sum(UW, 1)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",
     "prod(UH % 3 + 1, 1)": "sums and products of uint16 and uint32 are int64 (NumPy: uint64, which kiln does not have)",

@@ -188,8 +188,8 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     if ((has(a, "endpoint") && given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
         (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)))
         return false;
-    if (dt != KILN_I64 && dt != KILN_I32 && dt != KILN_U32 && dt != KILN_U8) /* (NumPy's 8- and 16-bit draws of int8, int16 and uint16 are not written) */
-        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): kiln draws int64, int32, uint32 and uint8, not %s", f->name, kiln_dtype_name(dt));
+    if (!dtype_is_int(dt))
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): Unsupported dtype %s for integers", f->name, kiln_dtype_name(dt));
     if (!draw_params(p, f, a, pn, KILN_I64, v, iv, dts, pa, &nd, shape, &sized)) return false;
     if (!dtype_is_int(dts[0]) || !dtype_is_int(dts[1])) {
         params_free(pa);
@@ -212,12 +212,13 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         fe_rng_bounded_fill(r, iv[0], (uint64_t)(iv[1] - !endpoint) - (uint64_t)iv[0], !gen, n, (int64_t *)res->data);
         n = 0;
     }
-    uint32_t buf = 0; /* (uint8: the bytes left of a 32-bit draw) */
-    int bcnt = 0;
+    uint32_t buf = 0; /* (1 and 2 bytes: the rest of a 32-bit draw) */
+    int bcnt = 0, bits = 8 * (int)kiln_dtype_size(dt);
     for (int64_t i = 0; i < n; i++) {
         int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
-        if (dt == KILN_U8) {
-            ((uint8_t *)res->data)[i] = (uint8_t)(lo + fe_rng_bounded_u8(r, (uint8_t)(top - lo), !gen, &buf, &bcnt));
+        if (bits <= 16) {
+            int64_t x = lo + fe_rng_bounded_small(r, (uint32_t)(top - lo), bits, !gen, &buf, &bcnt);
+            ref_store(res->data + i * (bits / 8), dt, ref_cast((kscalar){.i64 = x}, KILN_I64, dt));
             continue;
         }
         int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));

@@ -205,32 +205,33 @@ uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked) {
     return (uint64_t)(m >> 64);
 }
 
-static uint8_t buffered_u8(fe_rng *r, uint32_t *buf, int *bcnt) {
+/* The next bits-bit piece of a 32-bit draw, low first (NumPy's buffered_uint8 and _uint16). */
+static uint32_t buffered(fe_rng *r, int bits, uint32_t *buf, int *bcnt) {
     if (!*bcnt) {
         *buf = fe_rng_u32(r);
-        *bcnt = 3;
+        *bcnt = 32 / bits - 1;
     } else {
-        *buf >>= 8;
+        *buf >>= bits;
         --*bcnt;
     }
-    return (uint8_t)*buf;
+    return *buf & ((1u << bits) - 1);
 }
 
-uint8_t fe_rng_bounded_u8(fe_rng *r, uint8_t range, bool masked, uint32_t *buf, int *bcnt) {
+uint32_t fe_rng_bounded_small(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t *buf, int *bcnt) {
+    uint32_t top = (1u << bits) - 1, v;
     if (range == 0) return 0;
-    if (range == 0xff) return buffered_u8(r, buf, bcnt);
+    if (range == top) return buffered(r, bits, buf, bcnt);
     if (masked) {
-        uint8_t mask = (uint8_t)mask_of(range), v;
-        while ((v = buffered_u8(r, buf, bcnt) & mask) > range) {}
+        uint32_t mask = (uint32_t)mask_of(range);
+        while ((v = buffered(r, bits, buf, bcnt) & mask) > range) {}
         return v;
     }
-    uint8_t excl = (uint8_t)(range + 1);
-    uint16_t m = (uint16_t)(buffered_u8(r, buf, bcnt) * excl);
-    if ((uint8_t)m < excl) {
-        uint8_t threshold = (uint8_t)((uint8_t)(UINT8_MAX - range) % excl);
-        while ((uint8_t)m < threshold) m = (uint16_t)(buffered_u8(r, buf, bcnt) * excl);
+    uint32_t excl = range + 1, m = buffered(r, bits, buf, bcnt) * excl; /* (below 2^32 for 16 bits) */
+    if ((m & top) < excl) {
+        uint32_t threshold = (top - range) % excl;
+        while ((m & top) < threshold) m = buffered(r, bits, buf, bcnt) * excl;
     }
-    return (uint8_t)(m >> 8);
+    return m >> bits;
 }
 
 static inline double gauss(fe_rng *r) {

@@ -47,10 +47,10 @@ uint64_t fe_rng_bounded(fe_rng *r, uint64_t range, bool masked);
 void fe_rng_fill(fe_rng *r, bool normal, bool gen, bool f32, int64_t n, void *out, int nt, const double *affine);
 /* PCG64's state advanced by delta draws (NumPy's advance), in O(log delta) */
 void fe_rng_advance(fe_rng *r, uint64_t delta);
-/* Uniform in [0, range] for uint8, NumPy's way: bytes of a 32-bit draw, low byte first (*buf
- * and *bcnt carry the rest from one call to the next; start them at 0), by masked rejection
- * or Lemire's multiply on 8 bits. */
-uint8_t fe_rng_bounded_u8(fe_rng *r, uint8_t range, bool masked, uint32_t *buf, int *bcnt);
+/* Uniform in [0, range] for 8- or 16-bit integers (bits), NumPy's way: pieces of a 32-bit draw,
+ * low first (*buf and *bcnt carry the rest from one call to the next; start them at 0), by
+ * masked rejection or Lemire's multiply on bits bits. */
+uint32_t fe_rng_bounded_small(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t *buf, int *bcnt);
 /* n draws of low + fe_rng_bounded(range, masked) into out */
 void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, int64_t n, int64_t *out);
 /* A standard normal and a standard exponential: a Generator's (gen: the ziggurat), else
