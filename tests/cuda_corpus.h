@@ -115,7 +115,15 @@ static corpus make_corpus(void) {
         /* int8, int16, uint16 and uint32 (after uint8) take fewer of the functions and layouts: a float
          * function of an integer is that of its cast, and the layouts' code is every dtype's */
         bool few = t > KILN_U8;
-        for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) corpus_add(&c, "%s %s %s", v[t], ops[o], v[t]);
+        if (few) { /* the operators a few to a kernel: every one's code, in fewer compiles */
+            const char *x = v[t];
+            corpus_add(&c, "(%s + %s) - %s * %s // (%s %% %s) + %s ** %s", x, x, x, x, x, x, x, x);
+            corpus_add(&c, "(%s == %s) | (%s != %s) & (%s < %s) ^ (%s <= %s) | (%s > %s) & (%s >= %s)", x, x, x, x, x, x, x, x, x, x, x, x);
+            corpus_add(&c, "(%s & %s) | (%s ^ %s) | (%s << %s) | (%s >> %s)", x, x, x, x, x, x, x, x);
+            corpus_add(&c, "%s / %s", x, x);
+        } else {
+            for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) corpus_add(&c, "%s %s %s", v[t], ops[o], v[t]);
+        }
         for (size_t o = 0; o < (few ? 2 : sizeof f2 / sizeof *f2); o++) corpus_add(&c, "%s(%s, %s)", f2[o], v[t], v[t]);
         if (few) corpus_add(&c, "fmod(%s, %s)", v[t], v[t]);
         for (size_t o = 0; o < sizeof f1 / sizeof *f1; o++)
