@@ -318,8 +318,6 @@ static bool h_logical(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return result(p, out, r, off, 4, t);
 }
 
-/* The dtype NumPy's float functions give for dt (the graph's rule for math functions). */
-static kiln_dtype float_dtype(kiln_dtype dt) { return dtype_float_of(dt); }
 
 /* fabs: the absolute value as a float (NumPy's fabs has float loops only); trunc and fix:
  * toward zero */
@@ -330,7 +328,7 @@ static bool h_floatfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_dtype dt = (kiln_dtype)t[0]->dtype;
     if (!dtype_is_float(dt)) {
         if (f->op == F_TRUNC) return result(p, out, kiln_expr_retain(t[0]), off, 1, t); /* np.trunc and np.fix keep ints and bools */
-        t[1] = kiln_cast(p->ctx, t[0], float_dtype(dt));
+        t[1] = kiln_cast(p->ctx, t[0], dtype_float_of(dt));
     } else {
         t[1] = kiln_expr_retain(t[0]);
     }
@@ -2121,7 +2119,7 @@ static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
-    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)x->dtype)));
+    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dtype_float_of((kiln_dtype)x->dtype)));
     kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
     kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
     kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
@@ -4587,7 +4585,7 @@ static bool h_angle(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
-    kiln_dtype dt = float_dtype((kiln_dtype)x->dtype);
+    kiln_dtype dt = dtype_float_of((kiln_dtype)x->dtype);
     if (dt != x->dtype) x = keep(&t, kiln_cast(p->ctx, x, dt));
     double k = dt == KILN_F32 ? (double)(f->op ? 3.14159265358979323846f / 180.0f : 180.0f / 3.14159265358979323846f)
                               : f->op ? 3.14159265358979323846 / 180.0 : 180.0 / 3.14159265358979323846;
@@ -4734,7 +4732,7 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (!y) return done(p, &t, out, NULL, off);
     if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)y->dtype)) { /* integers: float64 */
         kiln_expr *both = keep(&t, kiln_add(c, x, y)); /* (their promoted dtype: a bool array and a Python int are int64) */
-        x = both ? keep(&t, kiln_cast(c, x, float_dtype((kiln_dtype)both->dtype))) : NULL;
+        x = both ? keep(&t, kiln_cast(c, x, dtype_float_of((kiln_dtype)both->dtype))) : NULL;
         if (!x) return done(p, &t, out, NULL, off);
     }
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
@@ -4771,7 +4769,7 @@ static bool h_heaviside(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *h = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!h) return done(p, &t, out, NULL, off);
     /* their promoted dtype, a Python number weak (a bool array and a Python int: int64; uint8 and 300: uint8) */
-    kiln_dtype dt = float_dtype(fe_result_dtype(2, (kiln_dtype[]){(kiln_dtype)x->dtype, (kiln_dtype)h->dtype}, (bool[]){x->weak, h->weak}));
+    kiln_dtype dt = dtype_float_of(fe_result_dtype(2, (kiln_dtype[]){(kiln_dtype)x->dtype, (kiln_dtype)h->dtype}, (bool[]){x->weak, h->weak}));
     if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dt));
     kiln_expr *zero = keep(&t, kiln_int(c, 0)), *r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, x, zero)), keep(&t, kiln_int(c, 1)), h));
     r = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, x, zero)), zero, r));
@@ -4864,7 +4862,7 @@ static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
     if (!x) return false;
     if (!dtype_is_float((kiln_dtype)x->dtype) && !(x->op == KILN_OP_CONST && x->weak))
-        x = keep(&t, kiln_cast(p->ctx, x, float_dtype((kiln_dtype)x->dtype)));
+        x = keep(&t, kiln_cast(p->ctx, x, dtype_float_of((kiln_dtype)x->dtype)));
     kiln_expr *two = keep(&t, kiln_scalar(p->ctx, 2.0));
     return done(p, &t, out, keep(&t, kiln_pow(p->ctx, two, x)), off);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "frontend.h"
+#include "../ir/graph.h"
 
 
 /* ------------------------------------------------------------------ digits */
@@ -180,12 +181,7 @@ static double load_float(const char *p, kiln_dtype dt) {
     return d;
 }
 
-static int64_t load_int(const char *p, kiln_dtype dt) {
-    if (dt == KILN_BOOL) return *(const uint8_t *)p != 0;
-    kscalar v = {.bits = 0};
-    memcpy(&v, p, kiln_dtype_size(dt));
-    return kscalar_int(dt, v);
-}
+static int64_t load_int(const char *p, kiln_dtype dt) { return kscalar_int(dt, ref_load(p, dt)); }
 
 /* One format for every element of an array, chosen from the elements shown (NumPy's
  * FloatingFormat.fillFormat, IntegerFormat, BoolFormat with their default options). */
