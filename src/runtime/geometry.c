@@ -19,7 +19,7 @@
 /* ...unless what the kernel reads and writes fits the last-level cache (a 16 MiB image and its
  * result in a 32 MiB L3: the result stays there for what reads it next).  Its size from sysfs
  * (CPUID's, in a VM, can be the host's); 0 where unknown. */
-static int64_t llc_bytes(void) {
+int64_t rt_llc_bytes(void) {
     static _Atomic int64_t known = -1;
     int64_t b = atomic_load_explicit(&known, memory_order_relaxed);
     if (b >= 0) return b;
@@ -206,7 +206,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         for (int d = 0; d < w; d++) walked = walked || g->strides[i][d] != 0;
         if (walked) traffic += g->total * (int64_t)kiln_dtype_size((kiln_dtype)fk->inputs[i]->dtype);
     }
-    rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES && traffic > llc_bytes();
+    rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES && traffic > rt_llc_bytes();
     return KILN_OK;
 }
 
