@@ -105,6 +105,8 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(FMOD,     fmod,     "fmod",          2, IDIV,   "",   "fmod")        \
     X(HYPOT,    hypot,    "hypot",         2, FMATH,  "",   "hypot")       \
     X(COPYSIGN, copysign, "copysign",      2, FMATH,  "",   "copysign")    \
+    X(LDEXP,    ldexp,    "ldexp",         2, FMATH,  "",   "ldexp")       \
+    X(NEXTAFTER, nextafter, "nextafter",   2, FMATH,  "",   "nextafter")   \
     X(EQ,       eq,       "equal",         2, CMP,    "==", "")            \
     X(NE,       ne,       "not_equal",     2, CMP,    "!=", "")            \
     X(LT,       lt,       "less",          2, CMP,    "<",  "")            \
@@ -142,6 +144,7 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(ARCCOSH,  arccosh,  "arccosh",       1, FMATH,  "",   "acosh")       \
     X(ARCTANH,  arctanh,  "arctanh",       1, FMATH,  "",   "atanh")       \
     X(CBRT,     cbrt,     "cbrt",          1, FMATH,  "",   "cbrt")        \
+    X(FREXP,    frexp_exponent, "frexp",   1, FMATH,  "",   "frexp")       \
     X(RINT,     rint,     "rint",          1, ANY,    "",   "rint")        \
     X(POSITIVE, positive, "positive",      1, ANY,    "",   "")            \
     X(ISNAN,    isnan,    "isnan",         1, PRED,   "",   "")            \

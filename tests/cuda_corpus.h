@@ -128,6 +128,8 @@ static corpus make_corpus(void) {
         if (few) corpus_add(&c, "fmod(%s, %s)", v[t], v[t]);
         for (size_t o = 0; o < sizeof f1 / sizeof *f1; o++)
             if (!few || o < 5 || o >= sizeof f1 / sizeof *f1 - 2) corpus_add(&c, "%s(%s)", f1[o], v[t]);
+        if (!few) /* ldexp, nextafter and frexp's exponent in one kernel */
+            corpus_add(&c, "ldexp(%s, j) + nextafter(%s, %s[::-1]) + frexp(%s)[1]", v[t], v[t], v[t], v[t]);
         for (int u = 0; u < T; u++) corpus_add(&c, "%s.astype(%s)", v[t], kiln_dtype_name((kiln_dtype)u));
         corpus_add(&c, "where(b, %s, %s[::-1])", v[t], v[t]);
         /* layouts: strided, reversed, broadcast, transposed, a scalar, mixed dtypes */

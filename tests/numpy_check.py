@@ -402,6 +402,15 @@ CASES += [
     ("cbrt(a)", 4), ("cbrt(f)", 4), ("cbrt(i)", 4), ("cbrt(k)", 4), ("cbrt(-27.0)", 1), ("cbrt(g * 1e5)", 4), ("cbrt(m)", 4),
     ("copysign(a, b)", 0), ("copysign(f, a)", 0), ("copysign(i, j)", 0), ("copysign(k, -1)", 0), ("copysign(1.0, f[::-1])", 0),
     ("copysign(g, -0.0)", 0), ("copysign(3, -2)", 0),
+    # ldexp, nextafter, spacing (frexp, of two results, is among PRINTS): exact; x2 of ldexp must be integers
+    ("ldexp(a, j)", 0), ("ldexp(f, k)", 0), ("ldexp(f, 3)", 0), ("ldexp(H, -1070)", 0), ("ldexp(H, 1074)", 0), ("ldexp(a, 2000)", 0),
+    ("ldexp(a, -2**40)", 0), ("ldexp(f, 2**31)", 0), ("ldexp(f, 2**31 - 1)", 0), ("ldexp(a, -2**31)", 0), ("ldexp(i, k)", 0), ("ldexp(k, 2)", 0), ("ldexp(1.5, j)", 0), ("ldexp(sh, 3)", 0),
+    ("ldexp(g, uw)", 0), ("ldexp(a, m)", 0), ("ldexp(3, 4)", 0), ("ldexp(a, 1.5)", 0), ("ldexp(a, b)", 0), ("ldexp(H[::-2], sb[:12])", 0),
+    ("nextafter(a, b)", 0), ("nextafter(f, g)", 0), ("nextafter(H, inf)", 0), ("nextafter(H, -inf)", 0), ("nextafter(f, 0)", 0),
+    ("nextafter(i, j)", 0), ("nextafter(k, 0)", 0), ("nextafter(0.0, -1.0)", 0), ("nextafter(f, a)", 0), ("nextafter(uh, 0)", 0),
+    ("spacing(a)", 0), ("spacing(f)", 0), ("spacing(H)", 0), ("spacing(k)", 0), ("spacing(-0.0)", 0), ("spacing(sh)", 0),
+    ("spacing(g[::3] * 1e-40)", 0), ("intc(a)", 0), ("int_(f)", 0), ("long(k)", 0), ("longlong(H[:6])", 0),
+    ("zeros(3, dtype=intc)", 0), ("ones(2, dtype=int_)", 0), ("arange(3, dtype=long)", 0), ("a.astype(longlong)", 0), ("astype(k, intc)", 0),
     ("signbit(a)", 0), ("signbit(f)", 0), ("signbit(i)", 0), ("signbit(m)", 0), ("signbit(-0.0)", 0), ("signbit(copysign(nan, -1))", 0),
     ("reciprocal(a)", 0), ("reciprocal(f)", 0), ("reciprocal(j)", 0), ("reciprocal(k)", 0), ("reciprocal(4.0)", 0),
     ("logspace(0, 3, 4)", 0), ("logspace(0, 1, 5, base=2.0)", 0), ("logspace(-2, 2, 9, dtype=float32)", 0), ("logspace(0, 3, 4, dtype=int64)", 0),
@@ -911,6 +920,9 @@ CASES += [
 ]
 
 PRINTS = [
+    # frexp: (mantissa, int32 exponent); 0, the infinities and NaN give (x, 0); subnormals' exponents below -1021
+    "print(frexp(H), frexp(f[:12]), frexp(k[:5]), frexp(0.75), frexp(g[:3]), frexp(-0.0), frexp(array([5e-324, -1e-310, 2.0**-1022])))",
+    "print(frexp(sh[:4]), ldexp(*frexp(H[:15])), frexp(array([1.0, 2.0, 3.0], dtype=float32) * 1e-44), spacing(array([1e308, 1.0])))",
     "print(np.heaviside(ub[:3], 300), np.heaviside(ub[:3], -1), np.heaviside(k[:3], 2**40))",
     "print(np.greater(k[:4], 1, dtype=bool), np.logical_and(k[:4], k[:4], dtype=bool), np.isnan(a[:4], dtype=bool))",
     # bits: bitwise_count, packbits, unpackbits (axis, count, bitorder), NumPy 2's bitwise_* names, np.astype
@@ -1408,6 +1420,7 @@ PROGRAMS = [
     "print('éa'.strip('è'), 'naïve café'.title(), ''.replace('', 'x'), 'ab'.replace('', '-', 2), 'aXbXc'.replace('X', ''), 'xaéx'.strip('xé'), 'éé a éé'.strip('é'), f'{65:c}{233:c}{8364:c}|')",
     "print('abc'.replace(None, 'x'))", "print('abc'.find(None))", "print('{0[1]}'.format([7, 8]))", "print('abc'.upper(1))",
     "xs = []\nfor i in range(3000):\n    xs.append(float32(i) * 2)\na = array(xs)\nprint(a.dtype, a.shape, a[-1], a[::1000])",
+    "import math\nprint(math.ldexp(1.5, 3), math.ldexp(1.0, -1074), math.nextafter(1.0, 2.0), math.nextafter(0.0, -1.0))",
     "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # f(*xs): each item an argument; print's flush=
     "xs = [1, 2.5, 'a']\nprint(*xs)\nprint(*xs, sep=', ', flush=True)\nprint(*arange(3), *'hi', 7)\nprint(maximum(*[ones(2), zeros(2)]))\nprint(*(), end='|\\n')",
@@ -1663,7 +1676,7 @@ def namespace():
         "cumsum", "cumprod", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "concatenate", "stack",
         "vstack", "hstack", "take", "take_along_axis", "matmul", "dot", "outer", "zeros", "ones", "empty", "full",
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
-        "searchsorted", "bincount", "cbrt", "copysign", "signbit", "reciprocal", "logspace",
+        "searchsorted", "bincount", "cbrt", "copysign", "ldexp", "frexp", "nextafter", "spacing", "intc", "int_", "long", "longlong", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
         "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "gcd", "lcm", "partition", "argpartition", "histogram2d", "asanyarray", "ascontiguousarray", "asfortranarray", "array_str", "array_repr", "conj", "conjugate", "real", "imag", "angle", "isreal", "iscomplex", "isrealobj", "iscomplexobj", "isscalar", "diagflat", "permute_dims", "concat", "geomspace", "vander", "indices", "diag_indices", "diag_indices_from", "tril_indices_from", "triu_indices_from", "ravel_multi_index", "broadcast_shapes", "broadcast_arrays", "result_type", "promote_types", "can_cast", "dtype", "finfo", "iinfo", "bitwise_count", "packbits", "unpackbits", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift", "astype", "block", "unique_values", "unique_counts", "unique_inverse", "unique_all", "histogram_bin_edges", "bartlett", "blackman", "hamming", "hanning", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv", "poly", "matvec", "vecmat", "unstack", "rollaxis", "asarray_chkfinite", "correlate", "cumulative_sum", "cumulative_prod", "extract", "compress", "choose", "binary_repr", "base_repr", "fill_diagonal", "put", "putmask", "place", "copyto", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",

@@ -111,6 +111,7 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(p ** s)", "sum(a % (p + 1)) + sum(a % 0.3)", "sum(maximum(a, c) * b)", "sum(minimum(a, b) * p)",
         "sum(arctan2(a, c)) + sum(arctan2(b, p))", "sum(-a * abs(b)) + sum(+c)", "s * sum(a) + s ** 2",
         "sum(fmod(a, p + 1)) + sum(fmod(b, -0.3))", "sum(hypot(a, b) * c)", "sum(copysign(a, b) * c + copysign(p, -1))",
+        "sum(ldexp(a, 3) * b + ldexp(p, -2)) + sum(nextafter(a, c) * b) + sum(frexp(p)[0] * a) + sum(spacing(a) * b)",
         /* functions */
         "sum(sqrt(p) + exp(a) + expm1(b))", "sum(log(p) * log1p(p) + log2(p) - log10(p))", "sum(sin(a) * cos(a) * tan(u))",
         "sum(arcsin(u) + arccos(u) * 2 + arctan(a))", "sum(sinh(a) * cosh(b) + tanh(c))", "sum(arcsinh(a) + arccosh(q) + arctanh(u))", "sum(cbrt(a + 3 * sign(a)) * b)",

@@ -242,6 +242,19 @@ KS_UINT(u32, uint32_t)
     KS_FN T ks_fmod_##S(T x, T y) { return fmod##F(x, y); }                              \
     KS_FN T ks_hypot_##S(T x, T y) { return hypot##F(x, y); }                            \
     KS_FN T ks_copysign_##S(T x, T y) { return copysign##F(x, y); }                      \
+    /* x * 2**e exactly (rounded once where it is subnormal); e an integer held as T,        \
+     * truncated, and clamped where every result is 0 or ±inf alike (NumPy: to int's range) */ \
+    KS_FN T ks_ldexp_##S(T x, T e) {                                                     \
+        if (e != e) return e + x;                                                        \
+        return ldexp##F(x, e > (T)65536 ? 65536 : e < (T)-65536 ? -65536 : (int)e);      \
+    }                                                                                    \
+    KS_FN T ks_nextafter_##S(T x, T y) { return nextafter##F(x, y); }                    \
+    /* frexp's exponent, as T: x = m * 2**e with 0.5 <= |m| < 1; 0 for 0, ±inf and NaN */   \
+    KS_FN T ks_frexp_exponent_##S(T x) {                                                 \
+        int e = 0;                                                                       \
+        if (x == x && fabs##F(x) < KS_INF_##S) frexp##F(x, &e);                          \
+        return (T)e;                                                                     \
+    }                                                                                    \
     KS_FN T ks_neg_##S(T x) { return -x; }                                               \
     KS_FN T ks_abs_##S(T x) { return fabs##F(x); }                                       \
     KS_FN T ks_sign_##S(T x) { return x > 0 ? (T)1 : x < 0 ? (T)-1 : x == 0 ? (T)0 : x; } \

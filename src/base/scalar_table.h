@@ -59,6 +59,7 @@
     KS_ALL(X, MAXIMUM, maximum, 2, SAME) KS_ALL(X, MINIMUM, minimum, 2, SAME)                \
     KS_FLT(X, ARCTAN2, arctan2, 2, SAME) KS_NUM(X, FMOD, fmod, 2, SAME)                      \
     KS_FLT(X, HYPOT, hypot, 2, SAME) KS_FLT(X, COPYSIGN, copysign, 2, SAME)                 \
+    KS_FLT(X, LDEXP, ldexp, 2, SAME) KS_FLT(X, NEXTAFTER, nextafter, 2, SAME)               \
     KS_ALL(X, EQ, eq, 2, BOOL) KS_ALL(X, NE, ne, 2, BOOL) KS_ALL(X, LT, lt, 2, BOOL)         \
     KS_ALL(X, LE, le, 2, BOOL) KS_ALL(X, GT, gt, 2, BOOL) KS_ALL(X, GE, ge, 2, BOOL)         \
     KS_BITS(X, AND, and, 2, SAME) KS_BITS(X, OR, or, 2, SAME) KS_BITS(X, XOR, xor, 2, SAME)  \
@@ -76,6 +77,7 @@
     KS_FLT(X, COSH, cosh, 1, SAME) KS_FLT(X, TANH, tanh, 1, SAME)                            \
     KS_FLT(X, ARCSINH, arcsinh, 1, SAME) KS_FLT(X, ARCCOSH, arccosh, 1, SAME)                \
     KS_FLT(X, ARCTANH, arctanh, 1, SAME) KS_FLT(X, CBRT, cbrt, 1, SAME)                      \
+    KS_FLT(X, FREXP, frexp_exponent, 1, SAME)                                               \
     KS_ALL(X, RINT, rint, 1, SAME)                                                          \
     KS_ALL(X, POSITIVE, positive, 1, SAME) KS_ALL(X, ISNAN, isnan, 1, BOOL)                  \
     KS_ALL(X, ISINF, isinf, 1, BOOL) KS_ALL(X, ISFINITE, isfinite, 1, BOOL)                  \

@@ -2115,23 +2115,77 @@ static bool h_resize(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 }
 
 /* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities) */
-static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    tmps t = {0};
+/* The tuple (x0, x1) into *out (the temporaries freed); false where either is NULL (failed). */
+static bool pair_of(parser *p, tmps *t, kiln_expr *x0, kiln_expr *x1, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
-    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
-    if (x && !dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dtype_float_of((kiln_dtype)x->dtype)));
-    kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
-    kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
-    kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
-    kval *items = fr ? kiln_calloc(c, 2 * sizeof *items) : NULL;
-    bool ok = items && fe_set_expr(p, &items[0], kiln_expr_retain(fr), off) && fe_set_expr(p, &items[1], kiln_expr_retain(i), off);
-    tmps_free(&t);
+    kval *items = x0 && x1 ? kiln_calloc(c, 2 * sizeof *items) : NULL;
+    bool ok = items && fe_set_expr(p, &items[0], kiln_expr_retain(x0), off) && fe_set_expr(p, &items[1], kiln_expr_retain(x1), off);
+    tmps_free(t);
     if (!ok) {
         if (items) kval_free(c, &items[0]), kval_free(c, &items[1]), kiln_free(c, items);
         return !p->failed && fe_got(p, NULL, off);
     }
     *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
     return true;
+}
+
+/* x cast to its float dtype (NumPy's loop for it: float64 for int32 and int64, float32 for the
+ * smaller integers and bool, where NumPy's is float16) */
+static kiln_expr *in_float(tmps *t, kiln_ctx *c, kiln_expr *x) {
+    return x && !dtype_is_float((kiln_dtype)x->dtype) ? keep(t, kiln_cast(c, x, dtype_float_of((kiln_dtype)x->dtype))) : x;
+}
+
+static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x")));
+    kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
+    kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
+    kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
+    return pair_of(p, &t, fr, i, off, out);
+}
+
+/* frexp(x): (m, e) with x = m * 2**e, 0.5 <= |m| < 1, e int32; (x, 0) for 0, ±inf and NaN */
+static bool h_frexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x")));
+    kiln_expr *e = x ? keep(&t, kiln_frexp_exponent(c, x)) : NULL;
+    kiln_expr *m = e ? keep(&t, kiln_ldexp(c, x, keep(&t, kiln_neg(c, e)))) : NULL; /* (exact: a power of two) */
+    return pair_of(p, &t, m, e ? keep(&t, kiln_cast(c, e, KILN_I32)) : NULL, off, out);
+}
+
+/* ldexp(x1, x2): x1 * 2**x2, exactly, in x1's float dtype; x2 must be integers (as NumPy's loops) */
+static bool h_ldexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x1"))), *e = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    if (e && dtype_is_float((kiln_dtype)e->dtype)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "x2")->off, KILN_ERR_DTYPE, "ufunc 'ldexp' not supported for the input types (x2 is %s); x2 must be integers",
+                      kiln_dtype_name((kiln_dtype)e->dtype));
+    }
+    double ef;
+    int64_t ei;
+    if (e && e->op == KILN_OP_CONST && e->weak && e->dtype != KILN_BOOL && kiln_expr_scalar(e, &ef, &ei) && (ei < INT32_MIN || ei > INT32_MAX)) {
+        tmps_free(&t); /* (NumPy's loop for a Python int takes an int32) */
+        return fe_err(p, arg(a, "x2")->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)ei);
+    }
+    /* x2 held in x1's float dtype: exact up to 2**24 even in float32, and beyond it every result is 0 or ±inf alike */
+    kiln_expr *r = e ? keep(&t, kiln_ldexp(c, x, keep(&t, kiln_cast(c, e, (kiln_dtype)x->dtype)))) : NULL;
+    return done(p, &t, out, r, off);
+}
+
+/* spacing(x): the distance from x to the next float away from zero (negative for negative x;
+ * the smallest subnormal for -0.0 too; NaN for ±inf and NaN), as NumPy's */
+static bool h_spacing(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x")));
+    kiln_expr *inf = keep(&t, kiln_scalar(c, INFINITY)), *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL;
+    kiln_expr *away = neg ? keep(&t, kiln_cast(c, keep(&t, kiln_where(c, neg, keep(&t, kiln_neg(c, inf)), inf)), (kiln_dtype)x->dtype)) : NULL;
+    kiln_expr *r = away ? keep(&t, kiln_sub(c, keep(&t, kiln_nextafter(c, x, away)), x)) : NULL;
+    return done(p, &t, out, r, off);
 }
 
 /* unwrap(p, discont=None, axis=-1, *, period=2 pi): NumPy's: each difference along axis brought
@@ -7955,6 +8009,10 @@ static const fe_fn functions[] = {
     {"float_power", "x1, x2", h_float_power, 0, "x1 ** x2 in float64 (at least)", false},
     {"resize", "a, new_shape", h_resize, 0, "a's elements repeated in order to fill new_shape (a new array)", false},
     {"modf", "x", h_modf, 0, "(the fractional part, the integral part), both with x's sign", false},
+    {"frexp", "x", h_frexp, 0, "(m, e): x = m * 2**e with 0.5 <= |m| < 1 and e int32; (x, 0) for 0, inf and NaN", false},
+    {"ldexp", "x1, x2", h_ldexp, 0, "x1 * 2**x2 (x2 integers), exactly", false},
+    UF2("nextafter", NEXTAFTER, "the next float after x1 toward x2"),
+    {"spacing", "x", h_spacing, 0, "the distance from x to the next float away from zero", false},
     {"unwrap", "p, discont=None, axis=-1, *, period=6.283185307179586", h_unwrap, 0, "p with its jumps over discont (period/2) taken back by whole periods, along axis", false},
     {"trim_zeros", "filt, trim='fb'", h_trim_zeros, 0, "the 1-D filt without its leading ('f') and trailing ('b') zeros (a view; computed now)", false},
     {"divmod", "x1, x2", h_divmod, 0, "(x1 // x2, x1 % x2) (of Python numbers Python numbers, as Python's divmod)", false},
@@ -8232,6 +8290,10 @@ static const fe_fn functions[] = {
     {"ushort", "x", h_cast, KILN_U16, "uint16(x)", false},
     {"uint32", "x", h_cast, KILN_U32, "x as uint32, truncated toward zero (an array's values modulo 2**32)", false},
     {"uintc", "x", h_cast, KILN_U32, "uint32(x)", false},
+    {"intc", "x", h_cast, KILN_I32, "int32(x)", false},
+    {"int_", "x", h_cast, KILN_I64, "int64(x)", false},
+    {"long", "x", h_cast, KILN_I64, "int64(x) (NumPy 2's long, C's long on Linux)", false},
+    {"longlong", "x", h_cast, KILN_I64, "int64(x)", false},
     {"bool_", "x", h_cast, KILN_BOOL, "x as bool (nonzero is True)", false},
     {"math.floor", "x", h_math_int, 0, "the largest integer not above x, a Python int", true},
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
@@ -8438,10 +8500,10 @@ static const char *const ufunc_names[] = {
     "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "cbrt", "ceil", "conj",
     "conjugate", "copysign", "cos", "cosh", "deg2rad", "degrees", "divide", "equal", "exp", "exp2", "expm1", "fabs",
     "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "gcd", "greater", "greater_equal", "heaviside", "hypot",
-    "invert", "isfinite", "isinf", "isnan", "lcm", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
+    "invert", "isfinite", "isinf", "isnan", "lcm", "ldexp", "left_shift", "less", "less_equal", "log", "log10", "log1p", "log2",
     "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "matvec", "maximum",
-    "minimum", "mod", "multiply", "negative", "not_equal", "positive", "pow", "power", "rad2deg", "radians", "reciprocal",
-    "remainder", "right_shift", "rint", "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh",
+    "minimum", "mod", "multiply", "negative", "nextafter", "not_equal", "positive", "pow", "power", "rad2deg", "radians", "reciprocal",
+    "remainder", "right_shift", "rint", "sign", "signbit", "sin", "sinh", "spacing", "sqrt", "square", "subtract", "tan", "tanh",
     "true_divide", "trunc", "vecdot", "vecmat", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift", NULL};
 static bool is_ufunc(const char *name) {
     for (int k = 0; ufunc_names[k]; k++)

@@ -299,7 +299,7 @@ static const struct {
                    {"float", KILN_F64},   {"int", KILN_I64},     {"bool_", KILN_BOOL}, {"double", KILN_F64}, {"single", KILN_F32},
                    {"intp", KILN_I64},    {"uint8", KILN_U8},    {"ubyte", KILN_U8},   {"int8", KILN_I8},     {"byte", KILN_I8},
                    {"int16", KILN_I16},   {"short", KILN_I16},   {"uint16", KILN_U16}, {"ushort", KILN_U16},  {"uint32", KILN_U32},
-                   {"uintc", KILN_U32}};
+                   {"uintc", KILN_U32},   {"intc", KILN_I32},    {"int_", KILN_I64},   {"long", KILN_I64},    {"longlong", KILN_I64}};
 
 bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out) {
     static const struct {
@@ -1953,7 +1953,7 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
                                            {"atan", "arctan"}, {"atan2", "arctan2"}, {"sinh", "sinh"}, {"cosh", "cosh"}, {"tanh", "tanh"},
                                            {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},
                                            {"isfinite", "isfinite"}, {"degrees", "degrees"}, {"radians", "radians"}, {"copysign", "copysign"},
-                                           {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
+                                           {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"ldexp", "ldexp"}, {"nextafter", "nextafter"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
                                            {"trunc", "math.trunc"}};
     advance(p); /* "." */
     char w[32];
@@ -1965,7 +1965,7 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
             return true;
         }
     return fe_err(p, p->tok.off, KILN_ERR_NAME, "of math, kiln has pi e inf nan sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 "
-                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt floor ceil trunc");
+                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt ldexp nextafter floor ceil trunc");
 }
 
 /* NAME.at, NAME.reduce, NAME.accumulate, NAME.outer of a function (np.add.at, np.maximum.

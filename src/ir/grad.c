@@ -371,6 +371,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         return neg(s, mul(s, g, t));
     }
     case KILN_OP_HYPOT: return mul(s, g, dv(s, i == 0 ? a : b, y)); /* a / hypot, b / hypot */
+    case KILN_OP_LDEXP: return i == 0 ? op2(s, KILN_OP_LDEXP, g, b) : NULL; /* g * 2**b; b is an integer */
+    case KILN_OP_NEXTAFTER: return i == 0 ? g : NULL;                      /* a moved by one ulp */
     case KILN_OP_COPYSIGN: /* ±g, as the signs of a and b differ or agree; nothing to b */
         return i == 0 ? mul(s, g, mul(s, op2(s, KILN_OP_COPYSIGN, num(s, 1), a), op2(s, KILN_OP_COPYSIGN, num(s, 1), b))) : NULL;
     case KILN_OP_ARCTAN2: { /* atan2(a, b): b / (a² + b²), -a / (a² + b²) */
@@ -417,6 +419,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_OP_RSHIFT:
     case KILN_OP_INVERT:
     case KILN_OP_SIGN:
+    case KILN_OP_FREXP:
     case KILN_OP_FLOOR:
     case KILN_OP_CEIL:
     case KILN_OP_RINT:

@@ -90,10 +90,12 @@ MV(mv_b_f32, __m128, float, _mm_loadu_ps, _mm_storeu_ps, "sse2")
 #undef MV
 
 /* Whether the JIT computes op with a libmvec call (its C math functions; not sqrt and copysign,
- * exact instructions, nor hypot, libm's as NumPy's). */
+ * exact instructions, nor hypot, libm's as NumPy's, nor ldexp, nextafter and frexp, which
+ * libmvec lacks). */
 static bool uses_mvec(kiln_op op, kiln_dtype dt) {
-    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && op != KILN_OP_SQRT && op != KILN_OP_HYPOT && op != KILN_OP_COPYSIGN) ||
-                                  op == KILN_OP_POW);
+    bool own = op == KILN_OP_SQRT || op == KILN_OP_HYPOT || op == KILN_OP_COPYSIGN || op == KILN_OP_LDEXP || op == KILN_OP_NEXTAFTER ||
+               op == KILN_OP_FREXP;
+    return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && !own) || op == KILN_OP_POW);
 }
 
 /* The variant of libmvec the JIT would call for instruction in of kd, and how to call it. */

@@ -73,6 +73,14 @@ static int64_t kiln_rt_ipow(int64_t a, int64_t e) { return ks_ipow(a, e); }
  * back into libmvec's, whose bits differ from NumPy's (libm's) in one result of ten */
 static double kiln_rt_hypot(double x, double y) { return hypot(x, y); }
 static float kiln_rt_hypotf(float x, float y) { return hypotf(x, y); }
+/* ldexp, nextafter and frexp's exponent, lane by lane: the scalar semantics' own (x86 has no
+ * vector form of the last two; LLVM 19 calls libm's ldexp per lane for llvm.ldexp anyway) */
+static double kiln_rt_ldexp(double x, double e) { return ks_ldexp_f64(x, e); }
+static float kiln_rt_ldexpf(float x, float e) { return ks_ldexp_f32(x, e); }
+static double kiln_rt_nextafter(double x, double y) { return ks_nextafter_f64(x, y); }
+static float kiln_rt_nextafterf(float x, float y) { return ks_nextafter_f32(x, y); }
+static double kiln_rt_frexpe(double x) { return ks_frexp_exponent_f64(x); }
+static float kiln_rt_frexpef(float x) { return ks_frexp_exponent_f32(x); }
 
 static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
     char *m = LLVMGetErrorMessage(err);
@@ -167,8 +175,14 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypot"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypot, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypotf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypotf, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexp"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexp, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexpf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexpf, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_nextafter"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_nextafter, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_nextafterf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_nextafterf, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_frexpe"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_frexpe, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_frexpef"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_frexpef, fl}},
     };
-    err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(helpers, 3));
+    err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(helpers, sizeof helpers / sizeof *helpers));
     if (err) {
         LLVMOrcDisposeLLJIT(jit);
         return llvm_fail(ctx, err, "defining runtime helpers");
@@ -536,6 +550,10 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_HYPOT: /* libm's, lane by lane: NumPy's bits (libmvec's differ by an ulp in 1 of 10) */
         return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_hypotf" : "kiln_rt_hypot", cpu_scalar_type(e, odt), args, 2, L);
     case KILN_OP_COPYSIGN: return cpu_intrinsic(e, "llvm.copysign", t, args, 2);
+    case KILN_OP_LDEXP: return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_ldexpf" : "kiln_rt_ldexp", cpu_scalar_type(e, odt), args, 2, L);
+    case KILN_OP_NEXTAFTER:
+        return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_nextafterf" : "kiln_rt_nextafter", cpu_scalar_type(e, odt), args, 2, L);
+    case KILN_OP_FREXP: return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_frexpef" : "kiln_rt_frexpe", cpu_scalar_type(e, odt), &x, 1, L);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
         if (un) return cpu_emit_idivmod(e, odt, x, y, true, L);
