@@ -184,8 +184,8 @@ void rt_geom_free(kiln_ctx *ctx, rt_geom *g);
  * kernels, a plan's kernels compiled before its first run): n's dtype and shape, C-ordered,
  * its data a dummy address aligned as kiln's buffers are (never read). */
 void rt_array_standin(kiln_array *a, const kiln_expr *n);
-/* The last-level cache's size in bytes, from sysfs (0 where unknown): a kernel whose traffic fits
- * it writes its output through the caches, however big. */
+/* The last-level cache's size in bytes (sysfs's, at most 16 MiB per CPU, or KILN_LLC_BYTES; 0
+ * where unknown): a kernel whose traffic fits it writes its output through the caches, however big. */
 int64_t rt_llc_bytes(void);
 /* The layout of an operand with innermost byte stride s and elements of dtype dt. */
 kd_layout rt_layout_of(int64_t s, kiln_dtype dt);

@@ -11,19 +11,27 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec.h"
 
 #define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches, */
 
 /* ...unless what the kernel reads and writes fits the last-level cache (a 16 MiB image and its
- * result in a 32 MiB L3: the result stays there for what reads it next).  Its size from sysfs
- * (CPUID's, in a VM, can be the host's); 0 where unknown. */
-int64_t rt_llc_bytes(void) {
-    static _Atomic int64_t known = -1;
-    int64_t b = atomic_load_explicit(&known, memory_order_relaxed);
-    if (b >= 0) return b;
-    b = 0;
+ * result in a 32 MiB L3: the result stays there for what reads it next).  Its size from sysfs,
+ * at most 16 MiB per CPU this process may run on: a VM sees its host's whole L3 (480 MiB on a
+ * 2-CPU VM here), of which its share is far less (there, a*b+c of 10^7 doubles, 320 MB, took
+ * 9.9 ms through the caches against 7.4 ms streamed).  KILN_LLC_BYTES (bytes, or with K or M)
+ * says it instead; 0 where unknown. */
+static int64_t llc_read(void) {
+    const char *env = getenv("KILN_LLC_BYTES");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (v >= 0 && v < (1ll << 40) && (*end == 0 || ((*end == 'K' || *end == 'M') && !end[1])))
+            return (int64_t)v << (*end == 'K' ? 10 : *end == 'M' ? 20 : 0);
+    }
+    int64_t b = 0;
     FILE *lv = fopen("/sys/devices/system/cpu/cpu0/cache/index3/level", "r"), *sz = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");
     long level = 0, n = 0;
     char unit = 0;
@@ -31,7 +39,15 @@ int64_t rt_llc_bytes(void) {
         b = (int64_t)n << (unit == 'K' ? 10 : unit == 'M' ? 20 : 0);
     if (lv) fclose(lv);
     if (sz) fclose(sz);
-    atomic_store_explicit(&known, b, memory_order_relaxed);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus > 0 && b > ((int64_t)cpus << 24)) b = (int64_t)cpus << 24;
+    return b;
+}
+
+int64_t rt_llc_bytes(void) {
+    static _Atomic int64_t known = -1;
+    int64_t b = atomic_load_explicit(&known, memory_order_relaxed);
+    if (b < 0) atomic_store_explicit(&known, b = llc_read(), memory_order_relaxed);
     return b;
 }
 
