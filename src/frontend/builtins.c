@@ -7576,7 +7576,7 @@ static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod) {
 const char *const fe_in_place[] = {"add.at", "subtract.at", "multiply.at", "divide.at", "true_divide.at", "floor_divide.at", "remainder.at",
                                    "mod.at", "power.at", "maximum.at", "minimum.at", "arctan2.at", "fmod.at", "hypot.at", "copysign.at",
                                    "bitwise_and.at", "bitwise_or.at", "bitwise_xor.at", "left_shift.at", "right_shift.at", "fill_diagonal",
-                                   "put", "putmask", "place", "copyto", NULL};
+                                   "put", "put_along_axis", "putmask", "place", "copyto", NULL};
 
 bool fe_is_in_place(const char *name) {
     for (int k = 0; fe_in_place[k]; k++)
@@ -7686,6 +7686,57 @@ static bool h_put(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     for (int64_t k = 0; vi && k < n; k++) vi[k] = (f->op == IP_PUTMASK ? pos[k] : k) % nv;
     if (ok && !vi) ok = fe_got(p, NULL, off);
     kiln_expr *r = ok ? put_flat(p, &t, x, pos, n, v, vi, off) : NULL;
+    kiln_free(c, pos), kiln_free(c, vi);
+    if (!ok) return tmps_free(&t), false;
+    return done(p, &t, out, r, off);
+}
+
+/* put_along_axis(arr, indices, values, axis): arr's new value, arr[..., indices, ...] = values with
+ * indices along axis and the other axes' positions broadcast against them (axis=None: arr taken
+ * flat), as NumPy's fancy assignment (a repeated position takes the last value) */
+static bool h_put_along_axis(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    if (!in_place_call(p, f, off)) return false;
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "arr")), *ix = x ? keep(&t, expr_of(p, f, a, "indices")) : NULL;
+    kiln_expr *v = ix ? keep(&t, expr_of(p, f, a, "values")) : NULL;
+    int axis;
+    if (!v || !one_axis(p, f, a, &axis)) return done(p, &t, out, NULL, off);
+    if (!py_ints_fit(p, arg(a, "values"), (kiln_dtype)x->dtype)) return tmps_free(&t), false;
+    int nd = x->ndim;
+    int64_t shape[KILN_MAX_DIMS], size = 1; /* arr's shape as indexed: flat for axis=None */
+    for (int d = 0; d < nd; d++) shape[d] = x->shape[d], size *= x->shape[d];
+    if (axis == KILN_ALL_AXES) nd = 1, shape[0] = size, axis = 0;
+    else if (axis < -nd || axis >= nd) return tmps_free(&t), fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, nd);
+    if (axis < 0) axis += nd;
+    if (!dtype_is_int((kiln_dtype)ix->dtype)) return tmps_free(&t), fe_err(p, arg(a, "indices")->off, KILN_ERR_INDEX, "`indices` must be an integer array");
+    if (ix->ndim != nd) return tmps_free(&t), fe_err(p, arg(a, "indices")->off, KILN_ERR_ARG, "`indices` and `arr` must have the same number of dimensions");
+    int64_t bshape[KILN_MAX_DIMS], n = 1; /* the positions' shape: indices' against arr's other axes */
+    for (int d = 0; d < nd; d++) {
+        int64_t u = d == axis ? ix->shape[d] : shape[d], w = ix->shape[d];
+        if (u != w && u != 1 && w != 1)
+            return tmps_free(&t), fe_err(p, arg(a, "indices")->off, KILN_ERR_SHAPE, "shape mismatch: indexing arrays could not be broadcast together");
+        bshape[d] = u == 1 ? w : u;
+        n *= bshape[d];
+    }
+    kiln_expr *ib = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, bshape, f->name, arg(a, "indices")->off);
+    kiln_expr *vb = ib ? fe_broadcast_to(p, &t, v, nd, bshape, f->name, arg(a, "values")->off) : NULL;
+    kiln_array *iv = vb ? value_now(p, ib, arg(a, "indices")->off) : NULL;
+    if (!iv) return tmps_free(&t), false;
+    int64_t *pos = kiln_malloc(c, (size_t)(n ? n : 1) * sizeof *pos), *vi = kiln_malloc(c, (size_t)(n ? n : 1) * sizeof *vi);
+    const int64_t *iw = kiln_array_data(iv);
+    bool ok = pos && vi ? true : fe_got(p, NULL, off);
+    int64_t m[KILN_MAX_DIMS] = {0};
+    for (int64_t k = 0; ok && k < n; k++) {
+        int64_t j = iw[k], at = 0; /* k's position in arr (C order), m its index in bshape */
+        if (j < -shape[axis] || j >= shape[axis])
+            ok = fe_err(p, arg(a, "indices")->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)j, axis, (long long)shape[axis]);
+        for (int d = 0; d < nd; d++) at = at * shape[d] + (d == axis ? (j < 0 ? j + shape[d] : j) : m[d]);
+        pos[k] = at, vi[k] = k;
+        for (int d = nd - 1; d >= 0 && ++m[d] == bshape[d]; d--) m[d] = 0;
+    }
+    kiln_array_free(iv);
+    kiln_expr *r = ok ? put_flat(p, &t, x, pos, n, vb, vi, off) : NULL;
     kiln_free(c, pos), kiln_free(c, vi);
     if (!ok) return tmps_free(&t), false;
     return done(p, &t, out, r, off);
@@ -8163,6 +8214,7 @@ static const fe_fn functions[] = {
     {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (a binary search per value)", false},
     {"fill_diagonal", "a, val, wrap=False", h_put, IP_FILL_DIAGONAL, "a statement: a's diagonal set to val (repeated as needed)", false},
     {"put", "a, ind, v, mode='raise'", h_put, IP_PUT, "a statement: a's flat elements at ind set to v (repeated as needed)", false},
+    {"put_along_axis", "arr, indices, values, axis", h_put_along_axis, 0, "a statement: arr's elements at indices along axis set to values (broadcast)", false},
     {"putmask", "a, mask, values", h_put, IP_PUTMASK, "a statement: a's elements where mask holds set to values (by position, repeated)", false},
     {"place", "arr, mask, vals", h_put, IP_PLACE, "a statement: arr's elements where mask holds set to vals in order (repeated)", false},
     {"copyto", "dst, src, casting='same_kind', where=True", h_copyto, 0, "a statement: src copied into dst (broadcast; where it holds)", false},
