@@ -409,7 +409,10 @@ CASES += [
     ("nextafter(a, b)", 0), ("nextafter(f, g)", 0), ("nextafter(H, inf)", 0), ("nextafter(H, -inf)", 0), ("nextafter(f, 0)", 0),
     ("nextafter(i, j)", 0), ("nextafter(k, 0)", 0), ("nextafter(0.0, -1.0)", 0), ("nextafter(f, a)", 0), ("nextafter(uh, 0)", 0),
     ("spacing(a)", 0), ("spacing(f)", 0), ("spacing(H)", 0), ("spacing(k)", 0), ("spacing(-0.0)", 0), ("spacing(sh)", 0),
-    ("spacing(g[::3] * 1e-40)", 0), ("intc(a)", 0), ("int_(f)", 0), ("long(k)", 0), ("longlong(H[:6])", 0),
+    ("spacing(g[::3] * 1e-40)", 0), ("ldexp(3, sb)", 0), ("ldexp(1.0, 2**31)", 0), ("ldexp(2, -2**40)", 0), ("ldexp(1.5, sb)", 0),
+    # binary float functions of integers: the smallest float both arrays cast to safely (int16 with uint16: float32)
+    ("arctan2(sh, uh)", 4), ("hypot(sb, uh)", 0), ("nextafter(sh, uh)", 0), ("copysign(sb, uh)", 0), ("arctan2(sb, ub)", 4),
+    ("hypot(m, 3)", 0), ("arctan2(sh, k)", 4), ("hypot(uh, 70000)", 0), ("intc(a)", 0), ("int_(f)", 0), ("long(k)", 0), ("longlong(H[:6])", 0),
     ("zeros(3, dtype=intc)", 0), ("ones(2, dtype=int_)", 0), ("arange(3, dtype=long)", 0), ("a.astype(longlong)", 0), ("astype(k, intc)", 0),
     ("signbit(a)", 0), ("signbit(f)", 0), ("signbit(i)", 0), ("signbit(m)", 0), ("signbit(-0.0)", 0), ("signbit(copysign(nan, -1))", 0),
     ("reciprocal(a)", 0), ("reciprocal(f)", 0), ("reciprocal(j)", 0), ("reciprocal(k)", 0), ("reciprocal(4.0)", 0),
@@ -1556,6 +1559,7 @@ PROGRAMS = [
     # axis=None, a view written through, and the errors (bounds, dims, float indices, axis)
     "a = arange(12.).reshape(3, 4)\nnp.put_along_axis(a, array([[1], [3], [0]]), 99, axis=1)\nb = zeros((3, 4), dtype=int32)\nnp.put_along_axis(b, argmax(a, axis=0, keepdims=True), array([1, 2, 3, 4]), 0)\nc = arange(6)\nnp.put_along_axis(c, array([0, -1, 0]), array([7, 8, 9]), None)\nprint(a, b, c)",
     "d = zeros((2, 3, 4))\nnp.put_along_axis(d, argsort(A[:, :, :1] * 0 + arange(4.), 2)[:, :, :2], -1.5, 2)\nv = d[1]\nnp.put_along_axis(v, array([[2, 2, 0]]), array([[5, 6, 7]]), 0)\nu = arange(8, dtype=uint8).reshape(2, 4)\nnp.put_along_axis(u, array([[0, 1], [3, 3]]), [[250, 251], [252, 253]], 1)\nprint(d, u)",
+    "a = zeros((1, 4))\nnp.put_along_axis(a, array([[0, 1], [2, 3], [1, 1]]), 7.0, 1)\nb = zeros((2, 1))\nnp.put_along_axis(b, array([[0, 0, 0]]), array([[1., 2., 3.]]), 0)\nx = zeros((1, 1, 3))\nnp.put_along_axis(x, array([[[0], [0]], [[0], [0]]]), arange(1., 5.).reshape(2, 2, 1), 2)\ny = arange(6.)\nnp.put_along_axis(y, array([0, 1]), array([[[1., 2.]]]), 0)\nprint(a, b, x, y)",
     "x = arange(6)\nnp.put_along_axis(x, array([6]), 1, 0)", "x = arange(6).reshape(2, 3)\nnp.put_along_axis(x, array([1]), 1, 1)",
     "x = arange(6).reshape(2, 3)\nnp.put_along_axis(x, array([[0.5]]), 1, 1)", "x = arange(6).reshape(2, 3)\nnp.put_along_axis(x, array([[0]]), 1, 2)",
     "x = arange(6).reshape(2, 3)\nnp.put_along_axis(x, array([[0, 1], [1, 0], [0, 0]]), 1, 1)", "x = arange(6).reshape(2, 3)\nnp.put_along_axis(x, array([[0, 1]]), [1, 2, 3], 1)",
@@ -1938,6 +1942,8 @@ DOCUMENTED = {
     "cumsum(ub)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "prod(UB % 3 + 1, 0)": "sums and products of uint8 are int64 (NumPy: uint64, which kiln does not have)",
     "sqrt(ub)": "float functions of uint8 give float32 (NumPy: float16)",
+    "ldexp(3, sb)": "float functions of a Python int and an integer array give float32 (NumPy: float16)",
+    "arctan2(sb, ub)": "float functions of int8 and uint8 give float32 (NumPy: float16)",
     "heaviside(ub, ub)": "float functions of uint8 give float32 (NumPy: float16)",
     "heaviside(m, ub)": "float functions of uint8 give float32 (NumPy: float16)",
     "heaviside(ub - 3, 1)": "float functions of uint8 give float32 (NumPy: float16)",

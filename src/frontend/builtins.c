@@ -2159,7 +2159,11 @@ static bool h_frexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
 static bool h_ldexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
-    kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x1"))), *e = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *e = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
+    bool x_weak = x && x->weak, py_x = x && x->op == KILN_OP_CONST && x->weak && !dtype_is_float((kiln_dtype)x->dtype);
+    if (py_x && e && !e->weak) /* a Python int and an array: NumPy's loop is float16's, kiln's float32 */
+        x = keep(&t, kiln_cast(c, x, KILN_F32));
+    x = in_float(&t, c, x);
     if (e && dtype_is_float((kiln_dtype)e->dtype)) {
         tmps_free(&t);
         return fe_err(p, arg(a, "x2")->off, KILN_ERR_DTYPE, "ufunc 'ldexp' not supported for the input types (x2 is %s); x2 must be integers",
@@ -2167,8 +2171,9 @@ static bool h_ldexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     }
     double ef;
     int64_t ei;
-    if (e && e->op == KILN_OP_CONST && e->weak && e->dtype != KILN_BOOL && kiln_expr_scalar(e, &ef, &ei) && (ei < INT32_MIN || ei > INT32_MAX)) {
-        tmps_free(&t); /* (NumPy's loop for a Python int takes an int32) */
+    if (x && !x_weak && e && e->op == KILN_OP_CONST && e->weak && e->dtype != KILN_BOOL && kiln_expr_scalar(e, &ef, &ei) &&
+        (ei < INT32_MIN || ei > INT32_MAX)) {
+        tmps_free(&t); /* (NumPy's loop for a Python int and an array takes an int32) */
         return fe_err(p, arg(a, "x2")->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for int32", (long long)ei);
     }
     /* x2 held in x1's float dtype: exact up to 2**24 even in float32, and beyond it every result is 0 or ±inf alike */
@@ -7603,7 +7608,10 @@ static kiln_expr *put_flat(parser *p, tmps *t, kiln_expr *a, const int64_t *pos,
     int64_t *src = both ? kiln_malloc(c, (size_t)(size ? size : 1) * sizeof *src) : NULL;
     if (!src) return both ? (fe_got(p, NULL, off), NULL) : NULL;
     for (int64_t i = 0; i < size; i++) src[i] = i;
-    for (int64_t k = 0; k < n; k++) src[pos[k]] = size + vi[k];
+    for (int64_t k = 0; k < n; k++) {
+        KILN_ASSERT(pos[k] >= 0 && pos[k] < size);
+        src[pos[k]] = size + vi[k];
+    }
     kiln_expr *r = pick_along(p, t, both, 0, src, size);
     kiln_free(c, src);
     return r ? keep(t, kiln_reshape(c, r, a->ndim, a->shape)) : NULL;
@@ -7719,7 +7727,10 @@ static bool h_put_along_axis(parser *p, const fe_fn *f, fe_args *a, size_t off, 
         bshape[d] = u == 1 ? w : u;
         n *= bshape[d];
     }
-    kiln_expr *ib = fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, bshape, f->name, arg(a, "indices")->off);
+    int lead = 0; /* values' leading axes of length 1 beyond the positions' (NumPy's assignment drops them) */
+    while (v->ndim - lead > nd && v->shape[lead] == 1) lead++;
+    if (lead) v = keep(&t, kiln_reshape(c, v, v->ndim - lead, v->shape + lead));
+    kiln_expr *ib = v ? fe_broadcast_to(p, &t, keep(&t, kiln_cast(c, ix, KILN_I64)), nd, bshape, f->name, arg(a, "indices")->off) : NULL;
     kiln_expr *vb = ib ? fe_broadcast_to(p, &t, v, nd, bshape, f->name, arg(a, "values")->off) : NULL;
     kiln_array *iv = vb ? value_now(p, ib, arg(a, "indices")->off) : NULL;
     if (!iv) return tmps_free(&t), false;
@@ -7731,7 +7742,7 @@ static bool h_put_along_axis(parser *p, const fe_fn *f, fe_args *a, size_t off, 
         int64_t j = iw[k], at = 0; /* k's position in arr (C order), m its index in bshape */
         if (j < -shape[axis] || j >= shape[axis])
             ok = fe_err(p, arg(a, "indices")->off, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)j, axis, (long long)shape[axis]);
-        for (int d = 0; d < nd; d++) at = at * shape[d] + (d == axis ? (j < 0 ? j + shape[d] : j) : m[d]);
+        for (int d = 0; d < nd; d++) at = at * shape[d] + (d == axis ? (j < 0 ? j + shape[d] : j) : shape[d] == 1 ? 0 : m[d]);
         pos[k] = at, vi[k] = k;
         for (int d = nd - 1; d >= 0 && ++m[d] == bshape[d]; d--) m[d] = 0;
     }

@@ -338,7 +338,16 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
         if (t == KILN_BOOL) *odt = *out = KILN_I8; /* NumPy's loop for bools is int8's */
         return KILN_OK;
     case KIND_FMATH:
-        if (!dtype_is_float(t)) *odt = *out = dtype_float_of(t);
+        if (!dtype_is_float(t)) { /* NumPy's loop: the smallest float every array casts to safely (int16 with uint16: float32) */
+            kiln_dtype s = KILN_BOOL, f = KILN_F32;
+            bool strong = false;
+            for (int i = 0; i < nv; i++)
+                if (!vals[i]->weak) {
+                    s = strong ? dtype_promote(s, (kiln_dtype)vals[i]->dtype) : (kiln_dtype)vals[i]->dtype, strong = true;
+                    if (dtype_float_of((kiln_dtype)vals[i]->dtype) == KILN_F64) f = KILN_F64;
+                }
+            *odt = *out = strong && s == t ? f : dtype_float_of(t); /* (a Python int that widens the dtype: its float) */
+        }
         return KILN_OK;
     case KIND_CMP:
         *out = KILN_BOOL;
