@@ -7,6 +7,8 @@ kiln=$1
 . "$(dirname "$0")/harness.sh" # $d, ok, no, expect NAME STATUS PATTERN -- command..., finish
 
 expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
+expect "assert's message" 1 "error: -c:2:1: AssertionError: bad shape (2, 3)" -- "$kiln" -c $'x = zeros((2, 3))\nassert x.shape == (3, 2), f"bad shape {x.shape}"'
+expect "assert passes" 0 "ok" -- "$kiln" -c $'assert 1 < 2 < 3, "no"\nprint("ok")'
 expect "--help" 0 "usage: kiln" -- "$kiln" --help
 expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
 expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'

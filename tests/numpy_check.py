@@ -1423,6 +1423,11 @@ PROGRAMS = [
     "print('éa'.strip('è'), 'naïve café'.title(), ''.replace('', 'x'), 'ab'.replace('', '-', 2), 'aXbXc'.replace('X', ''), 'xaéx'.strip('xé'), 'éé a éé'.strip('é'), f'{65:c}{233:c}{8364:c}|')",
     "print('abc'.replace(None, 'x'))", "print('abc'.find(None))", "print('{0[1]}'.format([7, 8]))", "print('abc'.upper(1))",
     "xs = []\nfor i in range(3000):\n    xs.append(float32(i) * 2)\na = array(xs)\nprint(a.dtype, a.shape, a[-1], a[::1000])",
+    # assert (AssertionError with the message's str()), chained comparisons of NumPy scalars (Python's value: the first false one's)
+    "x = zeros((2, 3))\nassert x.shape == (2, 3), 'bad'\nassert x.sum() == 0\nassert (x == 0).all(), f'got {x}'\nprint('ok')",
+    "x = arange(3)\nassert x[0] > 0, f'first is {x[0]}'", "assert zeros(3)", "assert 1 > 2",
+    "v = array([3, 7])\ni = v[0]\nprint(0 < i < 5, 0 < v[1] < 5, [k for k in v if 2 < k < 5], 1 < 2 < 3, 3 < 2 < 1, repr(0 < i < 5), repr(5 < i < 9))\nprint(0 <= v.max() < 10, repr(i < 5 > 4), repr(2 < 3 < v[1]))",
+    "v = array([3, 7])\nprint(0 < v < 5)",
     "import math\nprint(math.ldexp(1.5, 3), math.ldexp(1.0, -1074), math.nextafter(1.0, 2.0), math.nextafter(0.0, -1.0))",
     "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # f(*xs): each item an argument; print's flush=

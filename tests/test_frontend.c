@@ -166,7 +166,7 @@ static const struct {
     {"a ! b", 2, KILN_ERR_SYNTAX, "'!' is not an operator"},
     {"x & y", 2, KILN_ERR_DTYPE, "bitwise_and"},
     {"a[0, 0]", 1, KILN_ERR_INDEX, "too many indices"},
-    {"a < b < c", 2, KILN_ERR_SYNTAX, "chained comparisons"},
+    {"a < b < c", 2, KILN_ERR_ARG, "truth value of an array with more than one element is ambiguous"},
     {"a and b", 0, KILN_ERR_ARG, "truth value of an array with more than one element is ambiguous"},
     {"not a", 4, KILN_ERR_ARG, "truth value"},
     {"1.5e", 3, KILN_ERR_SYNTAX, "malformed exponent"},

@@ -3480,23 +3480,33 @@ static bool p_comparison(parser *p, kval *out) {
         return false;
     }
     if (cmp_at(p) < 0) return binary(p, ops[k], &left, &r, off, out);
-    /* a < b < c is (a < b) and (b < c): Python numbers only (an array has no one truth value) */
-    bool all = true;
+    /* a < b < c is (a < b) and (b < c), as Python's: each comparison's truth value (a number, or
+     * an array of one element; an array of more has none), the value the first false one gave or
+     * else the last one's */
+    kval result = {0};
+    bool decided = false;
     for (;;) {
-        if (!fe_is_py(&left) || !fe_is_py(&r)) {
+        if (left.kind != KV_ARRAY || r.kind != KV_ARRAY) {
             kval_free(p->ctx, &left);
             kval_free(p->ctx, &r);
+            kval_free(p->ctx, &result);
             return fe_err(p, off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
         }
         kval next = {.kind = KV_ARRAY, .e = kiln_expr_retain(r.e), .off = r.off}, res = {0};
         bool t = false;
-        if (!binary(p, ops[k], &left, &r, off, &res) || !fe_truth(p, &res, &t)) {
+        if (!binary(p, ops[k], &left, &r, off, &res) || (!decided && !fe_truth(p, &res, &t))) {
             kval_free(p->ctx, &res);
             kval_free(p->ctx, &next);
+            kval_free(p->ctx, &result);
             return false;
         }
-        kval_free(p->ctx, &res);
-        all = all && t;
+        if (decided) {
+            kval_free(p->ctx, &res);
+        } else {
+            kval_free(p->ctx, &result);
+            result = res;
+            decided = !t;
+        }
         left = next;
         if ((k = cmp_at(p)) < 0) break;
         off = p->tok.off;
@@ -3507,7 +3517,8 @@ static bool p_comparison(parser *p, kval *out) {
         }
     }
     kval_free(p->ctx, &left);
-    return fe_set_expr(p, out, kiln_bool(p->ctx, all), off);
+    *out = result;
+    return true;
 }
 
 /* not_test = "not" not_test | comparison   (Python's: one truth value, so arrays of one

@@ -437,7 +437,7 @@ const char *const *run_completions(void) {
         for (int k = 0; k < n && !dup; k++) dup = !strcmp(list[k], *b);
         if (!dup) list[n++] = *b;
     }
-    static const char *const extra[] = {"for", "in", "range", "while", "if", "elif", "else", "break", "continue", "pass", "print",
+    static const char *const extra[] = {"for", "in", "range", "while", "if", "elif", "else", "break", "continue", "pass", "assert", "print",
                                         ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":code", ":cuda", ":backend",
                                         ":threads", ":cache", ":quit", NULL};
     for (int k = 0; extra[k] && n < 510; k++) {

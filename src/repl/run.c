@@ -42,6 +42,7 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
+    S_ASSERT,   /* assert x, message (the message's text at oa, olen; none: olen 0) */
     S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append, extend, insert,
                    pop (names[1] = names[0].pop(...) binds the item), remove, clear and
                    reverse, an array's sort and fill (x: "(...)"); random.shuffle(names[0]) too */
@@ -736,7 +737,17 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         st->kind = S_DEL;
         return parse_targets(pg, st, a + 3, b, false);
     }
-    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", "assert", NULL};
+    if (word_at(t, a, b, "assert")) { /* assert cond[, message] */
+        char comma = ',';
+        size_t ca = trim_left(t, a + 6, b), cm = scan_top(t, ca, b, is_char, &comma);
+        st->kind = S_ASSERT;
+        st->x = ca, st->xlen = trim_right(t, ca, cm) - ca;
+        st->oa = cm < b ? trim_left(t, cm + 1, b) : b, st->olen = b - st->oa;
+        if (!st->xlen) return report(pg, ca, "assert needs a condition: assert cond, message"), false;
+        if (cm < b && !st->olen) return report(pg, cm, "expected a message after ','"), false;
+        return true;
+    }
+    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", NULL};
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
@@ -2554,6 +2565,28 @@ static int exec_one(prog *pg, stmt *st) {
             if (rc == RUN_BREAK) return RUN_OK;
             if (rc != RUN_OK && rc != RUN_CONTINUE) return rc;
         }
+    case S_ASSERT: { /* AssertionError, with the message's str() */
+        bool t = false;
+        if ((rc = condition(pg, st, &t)) || t) return rc;
+        kstr b = {0};
+        kstr_printf(&b, "AssertionError");
+        if (st->olen) {
+            kval v = {0};
+            fe_env env = {.scope = s->scope};
+            int err = 0;
+            kiln_clear_error(s->ctx);
+            if (fe_parse(s->ctx, &env, pg->text + st->oa, st->olen, false, &v) != KILN_OK) err = 1;
+            if (!err) kstr_printf(&b, ": "), repr_value(s, &v, &b, true, &err);
+            kval_free(s->ctx, &v);
+            if (err) {
+                kstr_free(&b);
+                return report_kiln(pg, st->oa);
+            }
+        }
+        rc = report(pg, st->start, b.s ? b.s : "AssertionError");
+        kstr_free(&b);
+        return rc;
+    }
     case S_IF: {
         bool t = false;
         if ((rc = condition(pg, st, &t))) return rc;
