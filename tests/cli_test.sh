@@ -9,6 +9,10 @@ kiln=$1
 expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
 expect "assert's message" 1 "error: -c:2:1: AssertionError: bad shape (2, 3)" -- "$kiln" -c $'x = zeros((2, 3))\nassert x.shape == (3, 2), f"bad shape {x.shape}"'
 expect "assert passes" 0 "ok" -- "$kiln" -c $'assert 1 < 2 < 3, "no"\nprint("ok")'
+printf '"""A docstring,\nover lines."""\nprint("after")\n' > "$d/doc.kiln"
+out=$("$kiln" "$d/doc.kiln" 2>&1)
+[ "$out" = "after" ] && ok "a program's docstring is not shown" || no "a program's docstring is not shown (output: $out)"
+rm -f "$d/doc.kiln"
 expect "--help" 0 "usage: kiln" -- "$kiln" --help
 expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
 expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'

@@ -119,6 +119,10 @@ size_t lex_escape(const char *s, size_t i, size_t end, char out[4], int *n, cons
     static const char from[] = "\\'\"abfnrtv", to[] = "\\'\"\a\b\f\n\r\t\v";
     const char *k = e ? strchr(from, e) : NULL;
     *n = 1;
+    if (e == '\n') { /* a backslash ending a line of a triple-quoted string: the line goes on */
+        *n = 0;
+        return 2;
+    }
     if (k) {
         out[0] = to[k - from];
         return 2;
@@ -183,8 +187,9 @@ token lex_next(lexer *lx) {
         return (token){.kind = TK_NAME, .off = start, .len = lx->pos - start};
     }
     if (c == '\'' || c == '"') {
-        lx->pos++;
-        while (lx->pos < lx->len && lx->src[lx->pos] != c) {
+        size_t q = lex_quote_width(lx->src, start, lx->len); /* 3: a triple-quoted string, newlines in it */
+        lx->pos += q;
+        while (lx->pos < lx->len && (q == 1 ? lx->src[lx->pos] != c : !lex_closes(lx->src, lx->pos, lx->len, c))) {
             if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] != '\n') {
                 char b[4];
                 int n;
@@ -194,11 +199,11 @@ token lex_next(lexer *lx) {
                 lx->pos += k;
                 continue;
             }
-            if (lx->src[lx->pos] == '\n') break;
+            if (lx->src[lx->pos] == '\n' && q == 1) break;
             lx->pos++;
         }
         if (lx->pos >= lx->len || lx->src[lx->pos] != c) return err_tok(lx, start, "unterminated string");
-        lx->pos++;
+        lx->pos += q;
         return (token){.kind = TK_STRING, .off = start, .len = lx->pos - start};
     }
     if (c == '.' && start + 2 < lx->len && lx->src[start + 1] == '.' && lx->src[start + 2] == '.') {
@@ -244,7 +249,10 @@ bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
 
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
     size_t off = t->off, len = t->len;
-    if (t->kind == TK_STRING) return lex_unescape(lx->src, off + 1, off + len - 1, buf, cap); /* without the quotes */
+    if (t->kind == TK_STRING) { /* without the quotes */
+        size_t q = lex_quote_width(lx->src, off, off + len);
+        return lex_unescape(lx->src, off + q, off + len - q, buf, cap);
+    }
     if (len + 1 > cap) return false;
     memcpy(buf, lx->src + off, len);
     buf[len] = 0;

@@ -41,6 +41,15 @@ token lex_next(lexer *lx);
 /* Copies a TK_NAME or TK_STRING's text (string without quotes, escapes undone) into buf; false
  * if too long. */
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap);
+/* The width of the quotes of the string at src[off] (a quote; the text ends at len): 3 for a
+ * triple-quoted one, else 1. */
+static inline size_t lex_quote_width(const char *src, size_t off, size_t len) {
+    return off + 2 < len && src[off + 1] == src[off] && src[off + 2] == src[off] ? 3 : 1;
+}
+/* Whether three quotes q close a triple-quoted string at src[i]. */
+static inline bool lex_closes(const char *src, size_t i, size_t len, char q) {
+    return i + 2 < len && src[i] == q && src[i + 1] == q && src[i + 2] == q;
+}
 /* The backslash escape at s[i] (s[i] is '\\', i + 1 < end), as Python's: \\ \' \" \a \b \f \n \r
  * \t \v, octal \ooo, \xhh, \uXXXX and \UXXXXXXXX (as UTF-8); any other keeps its backslash.  Its
  * bytes go to out (*n of them) and it returns the characters it spans, or 0 with *why set

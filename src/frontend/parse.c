@@ -1891,7 +1891,7 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
 /* f"text {expr!r:spec} text" (t: the string token after the f): its text, now. */
 static bool p_fstring(parser *p, token t, size_t off, kval *out) {
     const char *src = p->lx.src;
-    size_t a = t.off + 1, b = t.off + t.len - 1;
+    size_t q = lex_quote_width(src, t.off, t.off + t.len), a = t.off + q, b = t.off + t.len - q;
     kstr text = {0};
     bool ok = true;
     for (size_t i = a; i < b && ok;) {

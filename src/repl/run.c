@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../frontend/lex.h"
 #include "../frontend/scope.h"
 #include "../ir/graph.h"
 #include "../runtime/ctx.h"
@@ -154,7 +155,15 @@ static int report_kiln(prog *pg, size_t off) {
  * the line or the text ends first. */
 #define NOT_CLOSED ((size_t)-1)
 static size_t skip_string(const char *t, size_t i, size_t len) {
-    char q = t[i++];
+    char q = t[i];
+    if (lex_quote_width(t, i, len) == 3) { /* triple-quoted: newlines in it too */
+        for (i += 3; i < len; i++) {
+            if (lex_closes(t, i, len, q)) return i + 3;
+            if (t[i] == '\\') i++;
+        }
+        return NOT_CLOSED;
+    }
+    i++;
     while (i < len && t[i] != q && t[i] != '\n') i += t[i] == '\\' && i + 1 < len && t[i + 1] != '\n' ? 2 : 1;
     return i < len && t[i] == q ? i + 1 : NOT_CLOSED;
 }
@@ -218,6 +227,16 @@ static size_t strip_comment(const char *t, size_t a, size_t b) {
         else i++;
     }
     return b;
+}
+
+/* Whether t[a, b) is string literals alone ("""a docstring"""). */
+static bool only_strings(const char *t, size_t a, size_t b) {
+    if (a >= b) return false;
+    for (size_t i = a; i < b; i = trim_left(t, i, b)) {
+        if (t[i] != '\'' && t[i] != '"') return false;
+        if ((i = skip_string(t, i, b)) == NOT_CLOSED) return false;
+    }
+    return true;
 }
 
 static bool word_at(const char *t, size_t a, size_t b, const char *w) {
@@ -324,7 +343,9 @@ bool run_needs_more(const char *t, size_t len) {
         for (; i < len && t[i] != '\n';) {
             char c = t[i];
             if (c == '\'' || c == '"') {
-                if ((i = skip_string(t, i, len)) == NOT_CLOSED) return false; /* an error to report, not more input */
+                size_t e = skip_string(t, i, len); /* an unclosed triple-quoted string needs more lines; another, an error to report */
+                if (e == NOT_CLOSED) return lex_quote_width(t, i, len) == 3;
+                i = e;
                 content = i;
                 continue;
             }
@@ -2593,6 +2614,8 @@ static int exec_one(prog *pg, stmt *st) {
         return t ? exec_block(pg, st->body, st->nbody) : exec_block(pg, st->orelse, st->nelse);
     }
     case S_EXPR: {
+        if (!s->interactive && lex_quote_width(pg->text, st->x, st->x + st->xlen) == 3 && only_strings(pg->text, st->x, st->x + st->xlen))
+            return RUN_OK; /* a docstring ("""...""" alone), in a program: not shown */
         if ((rc = build(pg, st, true))) return rc;
         if (!s->quiet && st->value.kind != KV_NONE) {
             kstr b = {0};
