@@ -1426,6 +1426,8 @@ PROGRAMS = [
     # assert (AssertionError with the message's str()), chained comparisons of NumPy scalars (Python's value: the first false one's)
     "x = zeros((2, 3))\nassert x.shape == (2, 3), 'bad'\nassert x.sum() == 0\nassert (x == 0).all(), f'got {x}'\nprint('ok')",
     "x = arange(3)\nassert x[0] > 0, f'first is {x[0]}'",
+    # a list's sort(): Python's stable sort, reverse=
+    "xs = [3, 1.5, 2, -1]\nxs.sort()\nprint(xs)\nxs.sort(reverse=True)\nprint(xs)\nws = ['b', 'a', 'c']\nws.sort()\nprint(ws)\nlosses = []\nfor i in range(4):\n    losses.append(float((i - 2) ** 2))\nlosses.sort()\nprint(losses[0], losses)",
     # triple-quoted strings, across lines
     'd = """A docstring.\n\nIt has "quotes" and \'single\' ones.\n"""\nprint(d)\nx = arange(3)\ns = """a\nb\\tc"""\nprint(len(s), s)\nprint(f"""{x.sum()} and\n{x.max()}""", \'\'\'x\'\'\' "y", """""", """ "q" """)', "assert zeros(3)", "assert 1 > 2",
     "v = array([3, 7])\ni = v[0]\nprint(0 < i < 5, 0 < v[1] < 5, [k for k in v if 2 < k < 5], 1 < 2 < 3, 3 < 2 < 1, repr(0 < i < 5), repr(5 < i < 9))\nprint(0 <= v.max() < 10, repr(i < 5 > 4), repr(2 < 3 < v[1]))",

@@ -2405,10 +2405,31 @@ static int exec_list_edit(prog *pg, stmt *st) {
     return rc;
 }
 
+/* xs.sort(reverse=False) of a list: xs bound to sorted(xs, ...), Python's stable sort */
+static int list_sort(prog *pg, stmt *st) {
+    session *s = pg->s;
+    const char *t = pg->text;
+    size_t a = st->x + 1, b = st->x + st->xlen - 1; /* inside the parentheses */
+    a = trim_left(t, a, b), b = trim_right(t, a, b);
+    kstr src = {0};
+    kstr_printf(&src, "sorted(%s%s%.*s)", st->names[0], b > a ? ", " : "", (int)(b - a), t + a);
+    kval v = {0}, fz = {0};
+    fe_env env = {.scope = s->scope};
+    kiln_clear_error(s->ctx);
+    int rc = RUN_OK;
+    if (!src.s || fe_parse(s->ctx, &env, src.s, strlen(src.s), false, &v) != KILN_OK) rc = src.s ? report(pg, st->x, kiln_errmsg(s->ctx)) : report(pg, st->x, "out of memory");
+    else if (!freeze(pg, &v, &fz) || fe_scope_set_value(s->scope, st->names[0], &fz) != KILN_OK) rc = report_kiln(pg, st->x);
+    kval_free(s->ctx, &v);
+    kval_free(s->ctx, &fz);
+    kstr_free(&src);
+    return rc;
+}
+
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
     for (int k = 0; fe_in_place[k]; k++)
         if (!strcmp(st->method, fe_in_place[k])) return exec_in_place(pg, st);
+    if (!strcmp(st->method, "sort") && fe_scope_list(s->scope, st->names[0])) return list_sort(pg, st);
     if (strchr("iprc", st->method[0]) || !strcmp(st->method, "reverse")) return exec_list_edit(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
