@@ -1426,6 +1426,9 @@ PROGRAMS = [
     # assert (AssertionError with the message's str()), chained comparisons of NumPy scalars (Python's value: the first false one's)
     "x = zeros((2, 3))\nassert x.shape == (2, 3), 'bad'\nassert x.sum() == 0\nassert (x == 0).all(), f'got {x}'\nprint('ok')",
     "x = arange(3)\nassert x[0] > 0, f'first is {x[0]}'",
+    # np.array's copy= (None and False: the array itself where they can), ndmin=, order= (the same values)
+    "x = arange(3.)\ny = array(x, copy=False)\ny[0] = 9\nz = array(x, copy=None, ndmin=3)\nw = asarray(x, order='F')\nv = array(x)\nv[1] = 7\nu = asarray(x, copy=True)\nu[2] = 5\nprint(x, z, z.shape, w, array([1, 2], ndmin=2), v, u, array(3, ndmin=1), array(x, order='C', subok=False, like=None))",
+    "print(array([1, 2], copy=False))", "x = arange(3)\nprint(array(x, dtype=float32, copy=False))", "print(array([1], order='X'))", "print(asarray(arange(2), copy=False))",
     # a list's sort(): Python's stable sort, reverse=
     "xs = [3, 1.5, 2, -1]\nxs.sort()\nprint(xs)\nxs.sort(reverse=True)\nprint(xs)\nws = ['b', 'a', 'c']\nws.sort()\nprint(ws)\nlosses = []\nfor i in range(4):\n    losses.append(float((i - 2) ** 2))\nlosses.sort()\nprint(losses[0], losses)",
     # triple-quoted strings, across lines

@@ -1439,15 +1439,43 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 /* array(object, dtype=None) / asarray: lists become arrays; arrays stay (cast by dtype=) */
 /* np.array(object, dtype) (f->op 0: a new array) and np.asarray (1: the array itself when its
  * dtype is the one asked for, a name's memory kept as np.asarray's is) */
+/* array(object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0, like=None) and
+ * asarray(object, dtype=None, order=None, *, copy=None, ...): copy=None copies only where it
+ * must, copy=False never (an error where it must); order= is accepted (the values are the same:
+ * kiln's results are C-ordered), ndmin= puts axes of length 1 in front */
 static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "object");
     if (!x) return false;
     kiln_dtype dt;
-    bool same = f->op == 1 && arg(a, "object")->alias &&
-                (!given_not_none(a, "dtype") || (fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt) && dt == (kiln_dtype)x->dtype));
-    kiln_expr *c = same ? kiln_expr_retain(x) : with_dtype(p, f, a, x);
+    int copy = f->op == 1 ? -1 : 1; /* 1: always, -1: where it must, 0: never */
+    bool b, ok = true;
+    if (given_not_none(a, "copy")) ok = fe_arg_bool(p, arg(a, "copy"), f->name, "copy", &b), copy = b;
+    else if (given(a, "copy")) copy = -1;
+    kval *ov = arg(a, "order");
+    if (ok && given_not_none(a, "order") && (ov->kind != KV_STR || !strchr("KACF", ov->s[0]) || !ov->s[0] || ov->s[1]))
+        ok = fe_err(p, ov->off, KILN_ERR_ARG, "order must be one of 'C', 'F', 'A', or 'K'");
+    int64_t ndmin = 0;
+    if (ok && has(a, "ndmin") && given_not_none(a, "ndmin") && fe_arg_int(p, arg(a, "ndmin"), f->name, "ndmin", &ndmin) && ndmin > KILN_MAX_DIMS)
+        ok = fe_err(p, arg(a, "ndmin")->off, KILN_ERR_ARG, "ndmin bigger than allowable number of dimensions NPY_MAXDIMS (=%d)", KILN_MAX_DIMS);
+    ok = ok && !p->failed;
+    const kval *ob = arg(a, "object"); /* (a list, a tuple or a number must be copied into an array; an array computed here need not) */
+    bool alias = ob->alias, is_array = alias || (ob->kind == KV_ARRAY && !fe_is_py(ob));
+    bool can = ok && is_array && (!given_not_none(a, "dtype") || (fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt) && dt == (kiln_dtype)x->dtype));
+    if (ok && !p->failed && copy == 0 && !can)
+        ok = fe_err(p, arg(a, "copy")->off, KILN_ERR_ARG, "Unable to avoid copy while creating an array as requested.");
+    bool same = ok && copy != 1 && can && alias;
+    kiln_expr *c = !ok || p->failed ? NULL : same ? kiln_expr_retain(x) : with_dtype(p, f, a, x);
     kiln_expr_free(x);
     if (!c) return false;
+    if (ndmin > c->ndim) { /* (a reshaped array: a new value, not the array itself) */
+        int64_t shape[KILN_MAX_DIMS];
+        int lead = (int)ndmin - c->ndim;
+        for (int d = 0; d < ndmin; d++) shape[d] = d < lead ? 1 : c->shape[d - lead];
+        kiln_expr *r = kiln_reshape(p->ctx, c, (int)ndmin, shape);
+        kiln_expr_free(c);
+        if (!(c = r)) return fe_got(p, NULL, off);
+        same = false;
+    }
     kval v = {.kind = KV_ARRAY, .e = c, .off = off, .alias = same};
     fe_make_strong(p, &v); /* np.array(3) is an array */
     *out = v;
@@ -8335,8 +8363,8 @@ static const fe_fn functions[] = {
      h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
     {"savetxt", "fname, X, fmt='%.18e', delimiter=None, newline=None, header='', footer='', comments=None, encoding=None",
      h_savetxt, 0, "X written to a text file, a row per line, each value by fmt (delimiter ' ', newline '\\n', comments '# '); None", true},
-    {"array", "object, dtype=None", h_array, 0, "an array from a (nested) list of numbers or arrays", false},
-    {"asarray", "object, dtype=None", h_array, 1, "np.array, or an array itself when its dtype is dtype (no copy)", false},
+    {"array", "object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0, like=None", h_array, 0, "an array from a (nested) list of numbers or arrays (copy=None or False: the array itself where it can be)", false},
+    {"asarray", "object, dtype=None, order=None, *, device=None, copy=None, like=None", h_array, 1, "np.array, or an array itself when its dtype is dtype (no copy)", false},
     {"copy", "a", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
     /* dtypes as functions, and Python's builtins */
     {"float32", "x", h_cast, KILN_F32, "x as float32 (np.float32)", false},
