@@ -10,6 +10,11 @@ expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
 expect "assert's message" 1 "error: -c:2:1: AssertionError: bad shape (2, 3)" -- "$kiln" -c $'x = zeros((2, 3))\nassert x.shape == (3, 2), f"bad shape {x.shape}"'
 expect "assert passes" 0 "ok" -- "$kiln" -c $'assert 1 < 2 < 3, "no"\nprint("ok")'
 printf '"""A docstring,\nover lines."""\nprint("after")\n' > "$d/doc.kiln"
+printf 's = """a\r\nb\\\r\nc"""\r\nprint(repr(s))\r\n' > "$d/crlf.kiln"
+expect "a CRLF file's triple-quoted string" 0 "'a\nbc'" -- "$kiln" "$d/crlf.kiln"
+rm -f "$d/crlf.kiln"
+out=$("$kiln" -c 'assert False, ""' 2>&1 | head -1)
+[ "$out" = "error: -c:1:1: AssertionError" ] && ok "assert's empty message" || no "assert's empty message (output: $out)"
 out=$("$kiln" "$d/doc.kiln" 2>&1)
 [ "$out" = "after" ] && ok "a program's docstring is not shown" || no "a program's docstring is not shown (output: $out)"
 rm -f "$d/doc.kiln"

@@ -1428,13 +1428,15 @@ PROGRAMS = [
     "x = arange(3)\nassert x[0] > 0, f'first is {x[0]}'",
     # np.array's copy= (None and False: the array itself where they can), ndmin=, order= (the same values)
     "x = arange(3.)\ny = array(x, copy=False)\ny[0] = 9\nz = array(x, copy=None, ndmin=3)\nw = asarray(x, order='F')\nv = array(x)\nv[1] = 7\nu = asarray(x, copy=True)\nu[2] = 5\nprint(x, z, z.shape, w, array([1, 2], ndmin=2), v, u, array(3, ndmin=1), array(x, order='C', subok=False, like=None))",
-    "print(array([1, 2], copy=False))", "x = arange(3)\nprint(array(x, dtype=float32, copy=False))", "print(array([1], order='X'))", "print(asarray(arange(2), copy=False))",
+    "print(array([1, 2], copy=False))", "a = arange(6).reshape(2, 3)\nb = asarray(a, order='f')\nb[0, 1] = 50\nc = arange(3)\nd = asarray(c, order='F')\nd[0] = 9\nprint(a, c, asarray([1, 2], device='cpu'))",
+    "a = arange(6).reshape(2, 3)\nb = array(a, order='F', copy=False)", "print(array(float32(3), copy=False))", "print(asarray([1, 2], device='cuda'))", "x = arange(3)\nprint(array(x, dtype=float32, copy=False))", "print(array([1], order='X'))", "print(asarray(arange(2), copy=False))",
     # a list's sort(): Python's stable sort, reverse=
     "xs = [3, 1.5, 2, -1]\nxs.sort()\nprint(xs)\nxs.sort(reverse=True)\nprint(xs)\nws = ['b', 'a', 'c']\nws.sort()\nprint(ws)\nlosses = []\nfor i in range(4):\n    losses.append(float((i - 2) ** 2))\nlosses.sort()\nprint(losses[0], losses)",
     # triple-quoted strings, across lines
     'd = """A docstring.\n\nIt has "quotes" and \'single\' ones.\n"""\nprint(d)\nx = arange(3)\ns = """a\nb\\tc"""\nprint(len(s), s)\nprint(f"""{x.sum()} and\n{x.max()}""", \'\'\'x\'\'\' "y", """""", """ "q" """)', "assert zeros(3)", "assert 1 > 2",
     "v = array([3, 7])\ni = v[0]\nprint(0 < i < 5, 0 < v[1] < 5, [k for k in v if 2 < k < 5], 1 < 2 < 3, 3 < 2 < 1, repr(0 < i < 5), repr(5 < i < 9))\nprint(0 <= v.max() < 10, repr(i < 5 > 4), repr(2 < 3 < v[1]))",
-    "v = array([3, 7])\nprint(0 < v < 5)",
+    "v = array([3, 7])\nprint(0 < v < 5)", "x = arange(5)\nprint(1 < 2 < x, x[1] < 2 < x[2:4], 'a' < 'b' < 'c', 2 < 1 < 5, (1, 2) < (1, 3) <= (2,))",
+    's = """abc\nx # y"""\nprint(s)\nxs = [3, 1]\nxs.sort(reverse=True  # c\n)\nprint(xs, """a\n# b""" # c\n)',
     "import math\nprint(math.ldexp(1.5, 3), math.ldexp(1.0, -1074), math.nextafter(1.0, 2.0), math.nextafter(0.0, -1.0))",
     "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # f(*xs): each item an argument; print's flush=

@@ -8,6 +8,7 @@
  * function by its NumPy name; the rest are below.  A function of Python numbers gives a NumPy
  * scalar (strong, NEP 50): exp(1) * f32 is float64, as np.exp(1) * f32 is.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <limits.h>
@@ -1452,21 +1453,35 @@ static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     if (given_not_none(a, "copy")) ok = fe_arg_bool(p, arg(a, "copy"), f->name, "copy", &b), copy = b;
     else if (given(a, "copy")) copy = -1;
     kval *ov = arg(a, "order");
-    if (ok && given_not_none(a, "order") && (ov->kind != KV_STR || !strchr("KACF", ov->s[0]) || !ov->s[0] || ov->s[1]))
-        ok = fe_err(p, ov->off, KILN_ERR_ARG, "order must be one of 'C', 'F', 'A', or 'K'");
+    char order = 'K';
+    if (ok && given_not_none(a, "order")) {
+        if (ov->kind != KV_STR) ok = fe_err(p, ov->off, KILN_ERR_DTYPE, "order must be str: 'C', 'F', 'A' or 'K'");
+        else if (!ov->s[0] || ov->s[1] || !strchr("KACFkacf", ov->s[0])) ok = fe_err(p, ov->off, KILN_ERR_ARG, "order must be one of 'C', 'F', 'A', or 'K' (got '%s')", ov->s);
+        else order = (char)toupper((unsigned char)ov->s[0]);
+    }
+    kval *dv = has(a, "device") ? arg(a, "device") : NULL;
+    if (ok && dv && given_not_none(a, "device") && (dv->kind != KV_STR || strcmp(dv->s, "cpu")))
+        ok = fe_err(p, dv->off, KILN_ERR_ARG, "Device not understood. Only \"cpu\" is allowed");
     int64_t ndmin = 0;
     if (ok && has(a, "ndmin") && given_not_none(a, "ndmin") && fe_arg_int(p, arg(a, "ndmin"), f->name, "ndmin", &ndmin) && ndmin > KILN_MAX_DIMS)
         ok = fe_err(p, arg(a, "ndmin")->off, KILN_ERR_ARG, "ndmin bigger than allowable number of dimensions NPY_MAXDIMS (=%d)", KILN_MAX_DIMS);
     ok = ok && !p->failed;
     const kval *ob = arg(a, "object"); /* (a list, a tuple or a number must be copied into an array; an array computed here need not) */
-    bool alias = ob->alias, is_array = alias || (ob->kind == KV_ARRAY && !fe_is_py(ob));
-    bool can = ok && is_array && (!given_not_none(a, "dtype") || (fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt) && dt == (kiln_dtype)x->dtype));
+    bool alias = ob->alias, is_array = alias || (ob->kind == KV_ARRAY && !fe_is_py(ob) && ob->e->op != KILN_OP_CONST);
+    int big = 0; /* order='F' of an array with two axes longer than 1: a copy (kiln's arrays are C-ordered) */
+    for (int d = 0; d < x->ndim; d++) big += x->shape[d] > 1;
+    bool can = ok && is_array && !(order == 'F' && big > 1) &&
+               (!given_not_none(a, "dtype") || (fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt) && dt == (kiln_dtype)x->dtype));
     if (ok && !p->failed && copy == 0 && !can)
         ok = fe_err(p, arg(a, "copy")->off, KILN_ERR_ARG, "Unable to avoid copy while creating an array as requested.");
     bool same = ok && copy != 1 && can && alias;
     kiln_expr *c = !ok || p->failed ? NULL : same ? kiln_expr_retain(x) : with_dtype(p, f, a, x);
     kiln_expr_free(x);
     if (!c) return false;
+    if (ndmin > c->ndim && copy == 0) {
+        kiln_expr_free(c);
+        return fe_err(p, arg(a, "ndmin")->off, KILN_ERR_ARG, "kiln's ndmin= makes a new array (NumPy's, with copy=False, is a view): copy=False cannot be kept");
+    }
     if (ndmin > c->ndim) { /* (a reshaped array: a new value, not the array itself) */
         int64_t shape[KILN_MAX_DIMS];
         int lead = (int)ndmin - c->ndim;

@@ -119,9 +119,9 @@ size_t lex_escape(const char *s, size_t i, size_t end, char out[4], int *n, cons
     static const char from[] = "\\'\"abfnrtv", to[] = "\\'\"\a\b\f\n\r\t\v";
     const char *k = e ? strchr(from, e) : NULL;
     *n = 1;
-    if (e == '\n') { /* a backslash ending a line of a triple-quoted string: the line goes on */
+    if (e == '\n' || (e == '\r' && i + 2 < end && s[i + 2] == '\n')) { /* a backslash ending a line of a triple-quoted string: it goes on */
         *n = 0;
-        return 2;
+        return e == '\n' ? 2 : 3;
     }
     if (k) {
         out[0] = to[k - from];
@@ -239,6 +239,7 @@ bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
         int k = 1;
         const char *why;
         size_t used = s[i] == '\\' && i + 1 < b ? lex_escape(s, i, b, e, &k, &why) : 1;
+        if (s[i] == '\r' && i + 1 < b && s[i + 1] == '\n') k = 0; /* a CRLF file's line end in a string: '\n', as Python reads it */
         if (!used || n + (size_t)k >= cap) return false;
         memcpy(buf + n, e, (size_t)k);
         n += (size_t)k, i += used;

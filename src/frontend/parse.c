@@ -3480,21 +3480,21 @@ static bool p_comparison(parser *p, kval *out) {
         return false;
     }
     if (cmp_at(p) < 0) return binary(p, ops[k], &left, &r, off, out);
-    /* a < b < c is (a < b) and (b < c), as Python's: each comparison's truth value (a number, or
-     * an array of one element; an array of more has none), the value the first false one gave or
-     * else the last one's */
+    /* a < b < c is (a < b) and (b < c), as Python's: the value of the first comparison whose truth
+     * value is false (a number, or an array of one element: an array of more has none), else the
+     * last one's, as it is (an array too) */
     kval result = {0};
     bool decided = false;
     for (;;) {
-        if (left.kind != KV_ARRAY || r.kind != KV_ARRAY) {
+        kval next = {0}, res = {0};
+        bool t = false, last = cmp_at(p) < 0;
+        if (!fe_kval_copy(p->ctx, &next, &r)) {
             kval_free(p->ctx, &left);
             kval_free(p->ctx, &r);
             kval_free(p->ctx, &result);
-            return fe_err(p, off, KILN_ERR_SYNTAX, "chained comparisons need the truth value of an array; write (a < b) & (b < c)");
+            return fe_got(p, NULL, off);
         }
-        kval next = {.kind = KV_ARRAY, .e = kiln_expr_retain(r.e), .off = r.off}, res = {0};
-        bool t = false;
-        if (!binary(p, ops[k], &left, &r, off, &res) || (!decided && !fe_truth(p, &res, &t))) {
+        if (!binary(p, ops[k], &left, &r, off, &res) || (!decided && !last && !fe_truth(p, &res, &t))) {
             kval_free(p->ctx, &res);
             kval_free(p->ctx, &next);
             kval_free(p->ctx, &result);
@@ -3505,7 +3505,7 @@ static bool p_comparison(parser *p, kval *out) {
         } else {
             kval_free(p->ctx, &result);
             result = res;
-            decided = !t;
+            decided = !last && !t;
         }
         left = next;
         if ((k = cmp_at(p)) < 0) break;

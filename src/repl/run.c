@@ -213,18 +213,20 @@ static size_t trim_right(const char *t, size_t a, size_t b) {
     return b;
 }
 /* The end of t[a, b) without a trailing comment: one on its last physical line (the lexer skips
- * those inside brackets on the lines before, as Python's does). */
+ * those inside brackets on the lines before, as Python's does; a triple-quoted string's lines
+ * are its own). */
 static size_t strip_comment(const char *t, size_t a, size_t b) {
-    for (size_t i = b; i > a; i--)
-        if (t[i - 1] == '\n') {
-            a = i;
-            break;
-        }
     for (size_t i = a; i < b;) {
         if (t[i] == '\'' || t[i] == '"') {
             if ((i = skip_string(t, i, b)) == NOT_CLOSED) return b;
-        } else if (t[i] == '#') return i;
-        else i++;
+        } else if (t[i] == '#') {
+            size_t nl = i;
+            while (nl < b && t[nl] != '\n') nl++;
+            if (nl == b) return i;
+            i = nl + 1;
+        } else {
+            i++;
+        }
     }
     return b;
 }
@@ -2412,7 +2414,7 @@ static int list_sort(prog *pg, stmt *st) {
     size_t a = st->x + 1, b = st->x + st->xlen - 1; /* inside the parentheses */
     a = trim_left(t, a, b), b = trim_right(t, a, b);
     kstr src = {0};
-    kstr_printf(&src, "sorted(%s%s%.*s)", st->names[0], b > a ? ", " : "", (int)(b - a), t + a);
+    kstr_printf(&src, "sorted(%s%s%.*s\n)", st->names[0], b > a ? ", " : "", (int)(b - a), t + a); /* (a comment may end the arguments) */
     kval v = {0}, fz = {0};
     fe_env env = {.scope = s->scope};
     kiln_clear_error(s->ctx);
@@ -2618,7 +2620,10 @@ static int exec_one(prog *pg, stmt *st) {
             int err = 0;
             kiln_clear_error(s->ctx);
             if (fe_parse(s->ctx, &env, pg->text + st->oa, st->olen, false, &v) != KILN_OK) err = 1;
-            if (!err) kstr_printf(&b, ": "), repr_value(s, &v, &b, true, &err);
+            kstr m = {0};
+            if (!err) repr_value(s, &v, &m, true, &err);
+            if (!err && m.s && *m.s) kstr_printf(&b, ": %s", m.s); /* (an empty message: Python's bare AssertionError) */
+            kstr_free(&m);
             kval_free(s->ctx, &v);
             if (err) {
                 kstr_free(&b);
