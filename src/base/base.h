@@ -227,7 +227,7 @@ typedef enum op_kind {
     KIND_ARITH,  /* + - * maximum minimum: promoted type; bool allowed except for - */
     KIND_FDIV,   /* /: promoted type, integers and bools give float64 */
     KIND_IDIV,   /* // % **: promoted type, no bool */
-    KIND_FMATH,  /* sin, sqrt, arctan2...: floats; integers give float64, bool float32 */
+    KIND_FMATH,  /* sin, sqrt, arctan2...: floats; integers their float (dtype_float_of; of two arrays the wider) */
     KIND_CMP,    /* comparisons: promoted type in, bool out */
     KIND_BIT,    /* & | ^ ~: bool and integers only */
     KIND_NUM,    /* negative, sign: no bool */
