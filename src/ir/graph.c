@@ -76,18 +76,18 @@ uint32_t ir_live(ir_graph *g) {
 static uint64_t node_hash(const kiln_expr *n) {
     uint64_t h = KILN_HASH_SEED;
     uint8_t head[7] = {n->op, n->dtype, n->weak, n->ndim, (uint8_t)n->axis, n->keepdims, n->axes};
-    h = kiln_hash_bytes(h, head, sizeof head);
-    h = kiln_hash_bytes(h, n->arg, sizeof n->arg);
-    h = kiln_hash_bytes(h, &n->val.bits, sizeof n->val.bits);
-    h = kiln_hash_bytes(h, n->shape, n->ndim * sizeof *n->shape);
+    h = kiln_hash_mem(h, head, sizeof head);
+    h = kiln_hash_mem(h, n->arg, sizeof n->arg);
+    h = kiln_hash_mem(h, &n->val.bits, sizeof n->val.bits);
+    h = kiln_hash_mem(h, n->shape, n->ndim * sizeof *n->shape);
     if (n->op == KILN_OP_VAR) {
-        h = kiln_hash_bytes(h, &n->data, sizeof n->data);
-        h = kiln_hash_bytes(h, n->strides, n->ndim * sizeof *n->strides);
+        h = kiln_hash_mem(h, &n->data, sizeof n->data);
+        h = kiln_hash_mem(h, n->strides, n->ndim * sizeof *n->strides);
     } else if (n->op == KILN_OP_VIEW || n->op == KILN_OP_EMBED) {
-        h = kiln_hash_bytes(h, n->vsrc, sizeof n->vsrc);
-        h = kiln_hash_bytes(h, n->vstart, sizeof n->vstart);
-        h = kiln_hash_bytes(h, n->vstep, sizeof n->vstep);
-        h = kiln_hash_bytes(h, n->vfix, sizeof n->vfix);
+        h = kiln_hash_mem(h, n->vsrc, sizeof n->vsrc);
+        h = kiln_hash_mem(h, n->vstart, sizeof n->vstart);
+        h = kiln_hash_mem(h, n->vstep, sizeof n->vstep);
+        h = kiln_hash_mem(h, n->vfix, sizeof n->vfix);
     }
     return h ^ (h >> 29);
 }

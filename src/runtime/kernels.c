@@ -406,7 +406,7 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
         batch_kernel *k = &b[m];
         k->kd = specialize(steps[i], layouts[i]);
         if (!x->be->supports(x->state, &k->kd) || !(k->key = kernel_key(x, &k->kd, NULL, 0, &k->klen))) continue;
-        k->h = kiln_hash_bytes(KILN_HASH_SEED, k->key, k->klen);
+        k->h = kiln_hash_mem(KILN_HASH_SEED, k->key, k->klen);
         kiln_hash_name(k->name, sizeof k->name, "kiln_", k->key, k->klen);
         bool have = false;
         for (int j = 0; j < m && !have; j++) have = b[j].klen == k->klen && !memcmp(b[j].key, k->key, k->klen);
@@ -450,7 +450,7 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
     size_t klen;
     uint8_t *key = kernel_key(x, &kd, kbuf, sizeof kbuf, &klen);
     if (!key) return NULL;
-    uint64_t h = kiln_hash_bytes(KILN_HASH_SEED, key, klen);
+    uint64_t h = kiln_hash_mem(KILN_HASH_SEED, key, klen);
     slot = kcache_find(ctx, &ctx->cache, key, klen, h);
     if (slot) {
         atomic_fetch_add(&ctx->st.hits, 1);
