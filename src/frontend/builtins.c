@@ -1437,13 +1437,12 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return true;
 }
 
-/* array(object, dtype=None) / asarray: lists become arrays; arrays stay (cast by dtype=) */
-/* np.array(object, dtype) (f->op 0: a new array) and np.asarray (1: the array itself when its
- * dtype is the one asked for, a name's memory kept as np.asarray's is) */
-/* array(object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0, like=None) and
- * asarray(object, dtype=None, order=None, *, copy=None, ...): copy=None copies only where it
- * must, copy=False never (an error where it must); order= is accepted (the values are the same:
- * kiln's results are C-ordered), ndmin= puts axes of length 1 in front */
+/* np.array(object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0, like=None) (f->op
+ * 0) and np.asarray(object, dtype=None, order=None, *, device=None, copy=None, like=None) (1):
+ * lists become arrays, arrays stay (cast by dtype=).  copy=None gives a name's array itself (its
+ * memory kept) where no copy must be made, copy=False never copies (an error where it must);
+ * order= gives the same values (kiln's results are C-ordered; 'F' of a 2-D array is a copy),
+ * ndmin= puts axes of length 1 in front (a new array) */
 static bool h_array(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "object");
     if (!x) return false;
@@ -2157,7 +2156,6 @@ static bool h_resize(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return done(p, &t, out, r ? keep(&t, kiln_reshape(c, r, nd, shape)) : NULL, off);
 }
 
-/* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities) */
 /* The tuple (x0, x1) into *out (the temporaries freed); false where either is NULL (failed). */
 static bool pair_of(parser *p, tmps *t, kiln_expr *x0, kiln_expr *x1, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
@@ -2178,6 +2176,7 @@ static kiln_expr *in_float(tmps *t, kiln_ctx *c, kiln_expr *x) {
     return x && !dtype_is_float((kiln_dtype)x->dtype) ? keep(t, kiln_cast(c, x, dtype_float_of((kiln_dtype)x->dtype))) : x;
 }
 
+/* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities) */
 static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;

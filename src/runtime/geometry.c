@@ -20,8 +20,8 @@
 
 /* ...unless what the kernel reads and writes fits the last-level cache (a 16 MiB image and its
  * result in a 32 MiB L3: the result stays there for what reads it next).  Its size from sysfs,
- * at most 16 MiB per CPU this process may run on (its affinity's): a VM sees its host's whole L3 (480 MiB on a
- * 2-CPU VM here), of which its share is far less (there, a*b+c of 10^7 doubles, 320 MB, took
+ * at most 16 MiB per CPU of this process's affinity: a VM sees its host's whole L3 (480 MiB on
+ * a 2-CPU VM here), of which its share is far less (there, a*b+c of 10^7 doubles, 320 MB, took
  * 9.9 ms through the caches against 7.4 ms streamed).  KILN_LLC_BYTES (bytes, or with K or M)
  * says it instead; 0 where unknown. */
 static int64_t llc_read(void) {
