@@ -68,6 +68,7 @@ int host_vector_lanes(const kernel_desc *kd, int vec_bytes) {
 }
 
 int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
+    if (kd_pairwise(kd)) return 8; /* NumPy's 8 (see kd_pairwise) */
     /* four AVX-512 registers' lanes whatever the CPU (eight AVX2 ones): the same bits on all;
      * argmax and argmin, whose answer no order changes, four registers of this CPU's (four
      * chains of compares to hide their latency) */
@@ -240,9 +241,10 @@ kiln_status host_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *k, co
 
 /* ------------------------------------------------------------------ reductions */
 
-/* Folds reduced elements [start, end) of output o into acc, one row call at a time. */
+/* Folds reduced elements [start, end) of output o into acc, one row call at a time (in_order:
+ * a float sum's KILN_FOLD_IN_ORDER calls). */
 static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t o,
-                       int64_t start, int64_t end, kscalar *acc, char **ptrs) {
+                       int64_t start, int64_t end, kscalar *acc, char **ptrs, bool in_order) {
     int64_t rem = o, kidx[KILN_MAX_DIMS];
     for (int d = g->nk - 1; d >= 0; d--) {
         kidx[d] = rem % g->kshape[d];
@@ -262,7 +264,7 @@ static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduc
             for (int d = 0; d < nr - 1; d++) p += idx[d] * g->rstr[i][d];
             ptrs[i] = p;
         }
-        fold(k, count, ptrs, g->inner, consts, acc, pos);
+        fold(k, count, ptrs, g->inner, consts, acc, in_order ? KILN_FOLD_IN_ORDER : pos);
         pos += count;
         col = 0;
         for (int d = nr - 2; d >= 0; d--) {
@@ -270,6 +272,54 @@ static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduc
             idx[d] = 0;
         }
     }
+}
+
+/* row[i]: operand i's first reduced element for output o. */
+static void row_start(const kiln_reduce_geom *g, int64_t o, char **row) {
+    for (int i = 0; i < g->nin; i++) row[i] = g->base[i];
+    for (int d = g->nk - 1; d >= 0; d--) {
+        for (int i = 0; i < g->nin; i++) row[i] += (o % g->kshape[d]) * g->kstr[i][d];
+        o /= g->kshape[d];
+    }
+}
+
+/* NumPy's pairwise sum (kd_pairwise) of the n elements from flat position lo of a row whose
+ * operands start at row[i] (reduced stride g->rstr[i][0]): a leaf of at most 128 elements is a
+ * row call; 2^k leaves (k >= 2) one KILN_FOLD_LEAVES call and a balanced tree; else NumPy's
+ * split at n/2 rounded down to a multiple of 8. */
+static kscalar pairwise_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
+                            char *const *row, int64_t lo, int64_t n, char **ptrs) {
+    kscalar acc[2];
+    ref_reduce_init(KILN_OP_SUM, g->dt, acc);
+    if (n <= KILN_PAIRWISE_LEAF || (n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0)) {
+        for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->rstr[i][0];
+        if (n <= KILN_PAIRWISE_LEAF) {
+            fold(k, n, ptrs, g->inner, consts, acc, 0);
+            return acc[0];
+        }
+        kscalar leaf[KILN_REDUCE_BLOCK / KILN_PAIRWISE_LEAF];
+        int64_t nl = n / KILN_PAIRWISE_LEAF;
+        fold(k, nl, ptrs, g->inner, consts, leaf, KILN_FOLD_LEAVES);
+        for (int64_t w = 1; w < nl; w *= 2) /* the balanced tree NumPy's halving gives */
+            for (int64_t b = 0; b + w < nl; b += 2 * w)
+                if (g->dt == KILN_F64) leaf[b].f64 += leaf[b + w].f64;
+                else leaf[b].f32 += leaf[b + w].f32;
+        return leaf[0];
+    }
+    int64_t n2 = n / 2 - (n / 2) % 8;
+    kscalar a = pairwise_sum(fold, k, g, consts, row, lo, n2, ptrs), b = pairwise_sum(fold, k, g, consts, row, lo + n2, n - n2, ptrs);
+    ref_reduce_combine(KILN_OP_SUM, g->dt, &a, &b);
+    return a;
+}
+
+/* How a float sum over one reduced dim goes in NumPy's order: PAIRWISE, blocks of
+ * KILN_REDUCE_BLOCK elements, each summed as NumPy sums a buffer of its reduction
+ * (pairwise_sum), added in order; IN_ORDER (the reduced dim not the innermost), one element at
+ * a time.  Other reductions: ANY_ORDER, blocks and a tree. */
+enum { ANY_ORDER, PAIRWISE, IN_ORDER };
+static int sum_order(const kiln_reduce_geom *g) {
+    if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt) || g->nr != 1) return ANY_ORDER;
+    return kiln_reduced_innermost(g) ? PAIRWISE : IN_ORDER;
 }
 
 static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *acc) {
@@ -288,13 +338,15 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     KILN_UNUSED(state);
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
     int op = g->op, nin = g->nin;
-    int64_t blk = kiln_reduce_block(g->R), nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1);
+    int order = sum_order(g);
+    bool pairwise = order == PAIRWISE;
+    int64_t blk = pairwise ? KILN_REDUCE_BLOCK : order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R), nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1);
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;
     if (nt > units) nt = (int)units;
     if (nt < 1) nt = 1;
     char *ptrs_s[2 * KILN_INLINE_OPERANDS], **ptrs = ptrs_s; /* the threads' row pointers */
-    if ((size_t)nt * (size_t)(nin + 1) > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)(nin + 1) * sizeof *ptrs);
+    if ((size_t)nt * (size_t)(2 * nin + 1) > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)(2 * nin + 1) * sizeof *ptrs);
     kscalar part_s[16], *part = nb <= 1 ? NULL : units <= 8 ? part_s : kiln_malloc(ctx, (size_t)units * 2 * sizeof *part);
     if (!ptrs || (nb > 1 && !part)) {
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
@@ -312,15 +364,25 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
             atomic_store(&stopped, true);
         } else if (nb) {
             int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
-            fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)KILN_OMP_TID(nt) * (size_t)(nin + 1));
+            char **pt = ptrs + (size_t)KILN_OMP_TID(nt) * (size_t)(2 * nin + 1);
+            if (pairwise) {
+                row_start(g, o, pt + nin);
+                kscalar sum = pairwise_sum(fold, k, g, consts, pt + nin, start, end - start, pt);
+                ref_reduce_combine(op, g->dt, acc, &sum);
+            } else {
+                fold_range(fold, k, g, consts, o, start, end, acc, pt, order == IN_ORDER);
+            }
         }
         if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
         else store_result(g, o, acc);
     });
-    if (nb > 1) { /* each output's partials, in a fixed pairwise tree */
+    if (nb > 1) { /* each output's partials, in a fixed pairwise tree (a float sum's in order, NumPy's) */
         for (int64_t o = 0; o < g->O; o++) {
             kscalar *p = &part[2 * o * nb];
-            for (int64_t w = 1; w < nb; w *= 2)
+            if (pairwise)
+                for (int64_t b = 1; b < nb; b++) ref_reduce_combine(op, g->dt, p, &p[2 * b]);
+            else
+                for (int64_t w = 1; w < nb; w *= 2)
                 for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
             store_result(g, o, p);
         }
@@ -328,6 +390,18 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     if (part != part_s) kiln_free(ctx, part);
     if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}
+
+/* out[j] = 0 + (((p0+p1)+(p2+p3))+((p4+p5)+(p6+p7)))[j] for j < m: NumPy's tree of a leaf's
+ * 8 lanes, in dtype dt (float32 or float64). */
+static void lanes_tree(kiln_dtype dt, char *const *p, char *out, int64_t m) {
+    if (dt == KILN_F64) {
+        double *const *q = (double *const *)(void *)p, *o = (double *)(void *)out;
+        for (int64_t j = 0; j < m; j++) o[j] = 0.0 + (((q[0][j] + q[1][j]) + (q[2][j] + q[3][j])) + ((q[4][j] + q[5][j]) + (q[6][j] + q[7][j])));
+    } else {
+        float *const *q = (float *const *)(void *)p, *o = (float *)(void *)out;
+        for (int64_t j = 0; j < m; j++) o[j] = 0.0f + (((q[0][j] + q[1][j]) + (q[2][j] + q[3][j])) + ((q[4][j] + q[5][j]) + (q[6][j] + q[7][j])));
+    }
 }
 
 kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
@@ -339,11 +413,17 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
     int nt = nthreads;
     if (J * R < 2 * KILN_HOST_SPLIT) nt = 1;
     if (nt > J / 64) nt = (int)(J / 64) > 0 ? (int)(J / 64) : 1;
+    /* a float sum's rows of 8 to 32 elements along the innermost dim: NumPy's leaf, its lanes
+     * in 8 partial sums per output (per thread, a block of outputs' worth) */
+    bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_SHORT_REDUCTION && kiln_reduced_innermost(g);
+    size_t lane_bytes = (size_t)KILN_SHORT_BLOCK * (size_t)es;
     char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)nops * sizeof *ptrs);
     int64_t *inner = kiln_malloc(ctx, (size_t)nops * sizeof *inner);
-    if (!ptrs || !inner) {
+    char *part = lanes8 ? kiln_malloc(ctx, (size_t)nt * 8 * lane_bytes) : NULL;
+    if (!ptrs || !inner || (lanes8 && !part)) {
         kiln_free(ctx, ptrs);
         kiln_free(ctx, inner);
+        kiln_free(ctx, part);
         return KILN_ERR_NOMEM;
     }
     for (int i = 0; i < nin; i++) inner[i] = g->kstr[i][0];
@@ -355,13 +435,25 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
         int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
         int64_t j0 = J * t / n / 64 * 64, j1 = t == n - 1 ? J : J * (t + 1) / n / 64 * 64;
         char **pt = ptrs + (size_t)t * (size_t)nops;
-        for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
+        if (!lanes8)
+            for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
         /* short reductions (rows of a few elements: softmax's) go a block of outputs at a
          * time, so that the rows the block reads stay in cache for all R of its passes */
         int64_t block = R <= KILN_SHORT_REDUCTION ? KILN_SHORT_BLOCK : j1 - j0;
+        char *lane[8];
+        for (int l = 0; l < 8; l++) lane[l] = part + ((size_t)t * 8 + (size_t)l) * lane_bytes;
         for (int64_t b0 = j0; b0 < j1; b0 += block) {
-            int64_t b1 = j1 - b0 < block ? j1 : b0 + block;
-            for (int64_t i = 0; i < R; i++) {
+            int64_t b1 = j1 - b0 < block ? j1 : b0 + block, i = 0;
+            if (lanes8) { /* elements i < R - R % 8 to lane i % 8, then the lanes' tree */
+                for (int l = 0; l < 8; l++) memset(lane[l], 0, (size_t)((b1 - b0) * es)); /* +0.0 */
+                for (; i < R - R % 8; i++) {
+                    for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + b0 * g->kstr[q][0];
+                    pt[nin] = pt[nin + 1] = lane[i % 8];
+                    row(k, b1 - b0, pt, inner, consts);
+                }
+                lanes_tree(g->dt, lane, g->out + b0 * es, b1 - b0);
+            }
+            for (; i < R; i++) {
                 for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + b0 * g->kstr[q][0];
                 pt[nin] = pt[nin + 1] = g->out + b0 * es;
                 row(k, b1 - b0, pt, inner, consts);
@@ -370,6 +462,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
     });
     kiln_free(ctx, ptrs);
     kiln_free(ctx, inner);
+    kiln_free(ctx, part);
     return KILN_OK;
 }
 

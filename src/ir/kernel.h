@@ -58,6 +58,26 @@ typedef void (*kiln_kernel_fn)(int64_t n, char *const *ptrs, const int64_t *stri
 typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
                                const kscalar *consts, kscalar *acc, int64_t base);
 
+/* A float sum's kernel (kd_pairwise) folds as NumPy's pairwise summation does (NumPy 2's
+ * pairwise_sum, loops_utils.h.src), so that sum(a) gives NumPy's bits:
+ *   - a row of n elements is one of NumPy's leaves: elements i < n - n % 8 go to 8 lanes
+ *     (lane i % 8), the lanes are added ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by
+ *     one; the result is added after what acc holds;
+ *   - with base == KILN_FOLD_LEAVES, n leaves of KILN_PAIRWISE_LEAF elements each (leaf l:
+ *     elements [128 l, 128 l + 128) of the row) are summed so, leaf l into acc[l] (its
+ *     dtype's member), and acc's old values are not read: the many leaves of a block in one
+ *     call, several at a time;
+ *   - with base == KILN_FOLD_IN_ORDER, the row's elements one at a time after what acc holds
+ *     (NumPy's order when the reduced dim is not the innermost: it adds whole rows).
+ * The host (codegen/host.c) splits each block of NumPy's 8192 elements as NumPy does and adds
+ * the blocks in order. */
+#define KILN_FOLD_LEAVES (-1)
+#define KILN_FOLD_IN_ORDER (-2)
+#define KILN_PAIRWISE_LEAF 128
+static inline bool kd_pairwise(const kernel_desc *kd) {
+    return kd->reduce == KILN_OP_SUM && dtype_is_float((kiln_dtype)kd->inst[kd->out_inst[0]].dtype);
+}
+
 static inline kiln_dtype kd_operand_dtype(const kernel_desc *kd, const kd_inst *in) {
     return (kiln_dtype)kd->inst[in->arg[in->op == KILN_OP_WHERE ? 1 : 0]].dtype;
 }

@@ -424,24 +424,27 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
 
 /* ------------------------------------------------------------------ reductions */
 
-/* Folds a row as the JIT's reduction kernels do: element i of the first n & -L goes to lane
- * i mod L (computed with the JIT's vector math); the lanes are combined in a tree of
- * neighbours; the rest follows one by one (scalar math); the result is combined after what acc
- * holds.  With a strided operand every element is in the rest. */
-static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
-                        kscalar *acc, int64_t base) {
-    const interp_kernel *k = (const interp_kernel *)kk;
+/* Folds elements [off, off + n) of a row as the JIT's reduction kernels do into r: element i
+ * of the first n & -L goes to lane i mod L; the lanes are combined in a tree of neighbours; the
+ * rest follows one by one.  The values of the first nvv elements are computed with the JIT's
+ * vector math, the others with its scalar math: nvv is n & -L for most reductions (with a
+ * strided operand, 0: every element in the rest); for a float sum (kd_pairwise: L = 8) it is
+ * n & -max(W, 8) (W: the JIT's vector lanes), 0 with a strided operand, while the lanes still
+ * take n & -8. */
+static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const int64_t *strides, int64_t off, int64_t n,
+                      int64_t base, kscalar *r) {
     const kernel_desc *kd = &k->kd;
     int op = kd->reduce, L = k->lanes;
     kiln_dtype dt = kd_out_dtype(kd, 0);
     int64_t es = (int64_t)kiln_dtype_size(dt);
-    bool strided = false;
+    bool strided = false, pairwise = kd_pairwise(kd);
     for (int i = 0; i < kd->n_in; i++) strided = strided || kd->layout[i] == KD_STRIDED;
-    int64_t nvec = strided ? 0 : n / L * L;
+    int W = host_vector_lanes(kd, k->vec_bytes), S = W > 8 ? W : 8;
+    int64_t nvec = strided && !pairwise ? 0 : n / L * L, nvv = strided ? 0 : pairwise ? n / S * S : nvec;
     bool arg = op_is_arg_reduce(op);
     fold_fn ff = arg ? NULL : k->loops->fold[op][dt]; /* typed lanes */
     argfold_fn af = arg ? k->loops->argfold[op == KILN_OP_ARGMIN][dt] : NULL;
-    kscalar lanes[2 * 64], r[2];
+    kscalar lanes[2 * 64];
     uint64_t typed[64]; /* L lanes of dt */
     int64_t index[64];
     KILN_ASSERT(L <= 64);
@@ -450,13 +453,10 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
         ref_store((char *)typed + l * es, dt, lanes[2 * l]);
         index[l] = lanes[2 * l + 1].i64;
     }
-    frame f;
-    if (!frame_open(&f, kd)) abort(); /* rows cannot fail; out of memory here is fatal */
-    frame_fill_invariants(&f, kd, ptrs, consts, n);
-    for (int64_t s = 0; s < nvec; s += INTERP_BLOCK) { /* the vector part */
-        int64_t m = nvec - s < INTERP_BLOCK ? nvec - s : INTERP_BLOCK;
-        run_block(k, &f, ptrs, strides, s, m, m);
-        const char *v = f.val[kd->out_inst[0]];
+    for (int64_t s = 0; s < nvec; s += INTERP_BLOCK) { /* the lanes' part */
+        int64_t m = nvec - s < INTERP_BLOCK ? nvec - s : INTERP_BLOCK, nv = nvv - s < m ? nvv - s : m;
+        run_block(k, f, ptrs, strides, off + s, m, nv > 0 ? nv : 0);
+        const char *v = f->val[kd->out_inst[0]];
         if (ff) ff(m, L, typed, v);
         else af(m, L, typed, index, v, base + s);
     }
@@ -475,15 +475,48 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
     r[1] = lanes[1];
     for (int64_t s = nvec; s < n; s += INTERP_BLOCK) { /* the rest, one by one */
         int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
-        run_block(k, &f, ptrs, strides, s, m, 0);
-        const char *v = f.val[kd->out_inst[0]];
+        run_block(k, f, ptrs, strides, off + s, m, 0);
+        const char *v = f->val[kd->out_inst[0]];
         for (int64_t j = 0; j < m; j++) {
             kscalar e[2] = {dt == KILN_BOOL ? (kscalar){.b = ((const bool *)v)[j]} : ref_load(v + j * es, dt), {.i64 = base + s + j}};
             ref_reduce_combine(op, dt, r, e);
         }
     }
+}
+
+/* A row folded after what acc holds; a float sum's KILN_FOLD_LEAVES, its n leaves into
+ * acc[0..n) (see kd_pairwise). */
+static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
+                        kscalar *acc, int64_t base) {
+    const interp_kernel *k = (const interp_kernel *)kk;
+    const kernel_desc *kd = &k->kd;
+    frame f;
+    if (!frame_open(&f, kd)) abort(); /* rows cannot fail; out of memory here is fatal */
+    bool leaves = kd_pairwise(kd) && base == KILN_FOLD_LEAVES;
+    frame_fill_invariants(&f, kd, ptrs, consts, leaves ? n * KILN_PAIRWISE_LEAF : n);
+    kscalar r[2];
+    if (kd_pairwise(kd) && base == KILN_FOLD_IN_ORDER) { /* one at a time after acc */
+        kiln_dtype dt = kd_out_dtype(kd, 0);
+        int64_t es = (int64_t)kiln_dtype_size(dt);
+        for (int64_t s = 0; s < n; s += INTERP_BLOCK) {
+            int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
+            run_block(k, &f, ptrs, strides, s, m, 0);
+            const char *v = f.val[kd->out_inst[0]];
+            for (int64_t j = 0; j < m; j++) {
+                kscalar e = ref_load(v + j * es, dt);
+                ref_reduce_combine(KILN_OP_SUM, dt, acc, &e);
+            }
+        }
+    } else if (leaves) {
+        for (int64_t l = 0; l < n; l++) {
+            fold_span(k, &f, ptrs, strides, l * KILN_PAIRWISE_LEAF, KILN_PAIRWISE_LEAF, 0, r);
+            acc[l] = r[0];
+        }
+    } else {
+        fold_span(k, &f, ptrs, strides, 0, n, base, r);
+        ref_reduce_combine(kd->reduce, kd_out_dtype(kd, 0), acc, r);
+    }
     frame_close(&f);
-    ref_reduce_combine(op, dt, acc, r);
 }
 
 /* ------------------------------------------------------------------ the backend */

@@ -958,6 +958,195 @@ static LLVMValueRef cpu_byte_sums(emitter *e, LLVMValueRef v, int W) {
     return LLVMBuildCall2(B, LLVMIntrinsicGetType(e->c, id, NULL, 0), LLVMGetIntrinsicDeclaration(e->m, id, NULL, 0), args, 2, "");
 }
 
+/* Lanes first, first + step, ... (count of them) of a and b side by side (b NULL: a alone). */
+static LLVMValueRef cpu_shuffle(emitter *e, LLVMValueRef a, LLVMValueRef b, int first, int step, int count) {
+    LLVMValueRef mask[16];
+    for (int l = 0; l < count; l++) mask[l] = LLVMConstInt(e->i32, (unsigned)(first + l * step), 0);
+    return LLVMBuildShuffleVector(B, a, b ? b : LLVMGetPoison(LLVMTypeOf(a)), LLVMConstVector(mask, (unsigned)count), "");
+}
+
+/* The sums of neighbouring lanes of a then b (b NULL: of a alone): count lanes. */
+static LLVMValueRef cpu_pair_sums(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, int count) {
+    return cpu_reduce_step(e, KILN_OP_SUM, dt, cpu_shuffle(e, a, b, 0, 2, count), cpu_shuffle(e, a, b, 1, 2, count), count);
+}
+
+/* Adds the q-th vector v (W lanes) of a step of a float sum's leaf to the leaf's 8 lanes: W >= 8,
+ * its 8-lane slices in order to acc[0]; W == 4, to acc[q] (two accumulators of 4 lanes). */
+static void cpu_lanes_add(emitter *e, kiln_dtype dt, LLVMValueRef *acc, int q, LLVMValueRef v, int W) {
+    if (W < 8) acc[q] = cpu_reduce_step(e, KILN_OP_SUM, dt, acc[q], v, W);
+    else
+        for (int h = 0; h < W / 8; h++) acc[0] = cpu_reduce_step(e, KILN_OP_SUM, dt, acc[0], W == 8 ? v : cpu_shuffle(e, v, NULL, 8 * h, 1, 8), 8);
+}
+
+/* NumPy's leaf (see kd_pairwise) of the elements [off, off + n) of a float sum's row, at the
+ * builder's position; returns the sum and leaves the builder after it.  The values of the
+ * first n & -S elements (S = max(W, 8)) are computed W at a time, as the interpreter's are,
+ * and go to the 8 lanes: an 8-lane accumulator (W >= 8: a register's 8-lane slices added in
+ * order) or two of 4 (W == 4); the values up to n - n % 8 after them, one at a time, to their
+ * lanes; then the tree of lanes, then the rest in order.  With a start value instead (NULL
+ * for a leaf), every element in order after it (KILN_FOLD_IN_ORDER). */
+static LLVMValueRef cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef off, LLVMValueRef n, bool strided,
+                                  LLVMValueRef start) {
+    const kernel_desc *kd = e->kd;
+    int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW;
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), one = LLVMConstInt(e->i64, 1, 0);
+    LLVMValueRef nvv = strided || start ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)S, 1), "");
+    LLVMValueRef n8 = start ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-8, 1), "");
+    LLVMValueRef ident = cpu_reduce_identity(e, KILN_OP_SUM, dt, PW);
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "leafv"), vdone = LLVMAppendBasicBlockInContext(e->c, fn, "leafvd");
+    LLVMBasicBlockRef mloop = LLVMAppendBasicBlockInContext(e->c, fn, "leafm"), mdone = LLVMAppendBasicBlockInContext(e->c, fn, "leafmd");
+    LLVMBasicBlockRef tloop = LLVMAppendBasicBlockInContext(e->c, fn, "leaft"), fin = LLVMAppendBasicBlockInContext(e->c, fn, "leaff");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvv, zero, ""), vloop, vdone);
+
+    LLVMPositionBuilderAtEnd(B, vloop);
+    LLVMValueRef i = LLVMBuildPhi(B, e->i64, ""), acc_in[2], acc[2];
+    for (int p = 0; p < P; p++) acc[p] = acc_in[p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
+    for (int q = 0; q < S / W; q++) {
+        cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
+        cpu_lanes_add(e, dt, acc, q, e->val[kd->out_inst[0]], W);
+    }
+    LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)S, 0), "");
+    LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvv, ""), vloop, vdone);
+    LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
+    for (int p = 0; p < P; p++) LLVMAddIncoming(acc_in[p], (LLVMValueRef[]){ident, acc[p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, vdone);
+    LLVMValueRef pa[2] = {NULL, NULL};
+    for (int p = 0; p < P; p++) {
+        pa[p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
+        LLVMAddIncoming(pa[p], (LLVMValueRef[]){ident, acc[p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
+    }
+    LLVMValueRef a8 = pa[0];
+    if (P == 2) {
+        LLVMValueRef mask[8];
+        for (int l = 0; l < 8; l++) mask[l] = LLVMConstInt(e->i32, (unsigned)l, 0);
+        a8 = LLVMBuildShuffleVector(B, pa[0], pa[1], LLVMConstVector(mask, 8), "");
+    }
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvv, n8, ""), mloop, mdone);
+
+    /* the values after the vector loop that still go to lanes, computed one at a time (scalar
+     * math), eight to the eight lanes (nvv is a multiple of 8) */
+    LLVMPositionBuilderAtEnd(B, mloop);
+    LLVMValueRef j = LLVMBuildPhi(B, e->i64, ""), m = LLVMBuildPhi(B, LLVMTypeOf(a8), ""), eight = LLVMGetPoison(LLVMTypeOf(a8));
+    for (int l = 0; l < 8; l++) {
+        cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
+        eight = LLVMBuildInsertElement(B, eight, e->val[kd->out_inst[0]], LLVMConstInt(e->i32, (unsigned)l, 0), "");
+    }
+    LLVMValueRef mnext = cpu_reduce_step(e, KILN_OP_SUM, dt, m, eight, 8), jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 8, 0), "");
+    LLVMBasicBlockRef mlatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n8, ""), mloop, mdone);
+    LLVMAddIncoming(j, (LLVMValueRef[]){nvv, jnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+    LLVMAddIncoming(m, (LLVMValueRef[]){a8, mnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, mdone);
+    LLVMValueRef lanes = LLVMBuildPhi(B, LLVMTypeOf(a8), ""), lv[8];
+    LLVMAddIncoming(lanes, (LLVMValueRef[]){a8, mnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+    for (int l = 0; l < 8; l++) lv[l] = LLVMBuildExtractElement(B, lanes, LLVMConstInt(e->i32, (unsigned)l, 0), "");
+    for (int w = 8; w > 1; w /= 2)
+        for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, KILN_OP_SUM, dt, lv[2 * k], lv[2 * k + 1], 1);
+    LLVMValueRef r0 = start ? start : lv[0];
+    LLVMBasicBlockRef tpre = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, n8, n, ""), tloop, fin);
+
+    /* the rest, in order */
+    LLVMPositionBuilderAtEnd(B, tloop);
+    LLVMValueRef t = LLVMBuildPhi(B, e->i64, ""), r = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
+    cpu_emit_values(e, LLVMBuildAdd(B, off, t, ""), 1);
+    LLVMValueRef rnext = cpu_reduce_step(e, KILN_OP_SUM, dt, r, e->val[kd->out_inst[0]], 1), tnext = LLVMBuildAdd(B, t, one, "");
+    LLVMBasicBlockRef tlatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, tnext, n, ""), tloop, fin);
+    LLVMAddIncoming(t, (LLVMValueRef[]){n8, tnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
+    LLVMAddIncoming(r, (LLVMValueRef[]){r0, rnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
+
+    LLVMPositionBuilderAtEnd(B, fin);
+    LLVMValueRef res = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
+    LLVMAddIncoming(res, (LLVMValueRef[]){r0, rnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
+    return res;
+}
+
+/* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_LEAVES asks
+ * for n whole leaves (n a multiple of LEAVES_AT_ONCE), which go LEAVES_AT_ONCE at a time
+ * (independent chains of adds, as the other reductions' U accumulators) when no operand is
+ * strided, one at a time else. */
+#define LEAVES_AT_ONCE 4 /* (the side-by-side lane trees take four) */
+static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
+    const kernel_desc *kd = e->kd;
+    kiln_dtype dt = kd_out_dtype(kd, 0);
+    LLVMTypeRef params[6] = {e->i64, e->ptr, e->ptr, e->ptr, e->ptr, e->i64};
+    bool strided;
+    LLVMValueRef fn = cpu_emit_function(e, name, params, 6, &strided);
+    LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), leaf = LLVMConstInt(e->i64, KILN_PAIRWISE_LEAF, 0);
+    LLVMTypeRef st = cpu_type(e, dt, 1);
+    LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(e->c, fn, "row"), leaves = LLVMAppendBasicBlockInContext(e->c, fn, "leaves");
+    LLVMBasicBlockRef inorder = LLVMAppendBasicBlockInContext(e->c, fn, "inorder");
+    LLVMValueRef sw = LLVMBuildSwitch(B, base, row, 2);
+    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_LEAVES, 1), leaves);
+    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_IN_ORDER, 1), inorder);
+
+    LLVMPositionBuilderAtEnd(B, row);
+    LLVMValueRef r = cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL);
+    LLVMBuildStore(B, cpu_reduce_step(e, KILN_OP_SUM, dt, LLVMBuildLoad2(B, st, accp, ""), r, 1), accp);
+    LLVMBuildRetVoid(B);
+
+    LLVMPositionBuilderAtEnd(B, inorder);
+    LLVMBuildStore(B, cpu_emit_leaf(e, fn, dt, zero, n, strided, LLVMBuildLoad2(B, st, accp, "")), accp);
+    LLVMBuildRetVoid(B);
+
+    /* leaves: the n leaves as G runs of n / G, each read in order (a stream the prefetcher
+     * follows); for (g = 0; g < n / G; g++) leaf g of each run */
+    LLVMPositionBuilderAtEnd(B, leaves);
+    int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW, G = strided ? 1 : LEAVES_AT_ONCE;
+    LLVMValueRef run = G == 1 ? n : LLVMBuildSDiv(B, n, LLVMConstInt(e->i64, (unsigned)G, 0), "");
+    LLVMBasicBlockRef gloop = LLVMAppendBasicBlockInContext(e->c, fn, "gloop"), done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
+    LLVMPositionBuilderAtEnd(B, gloop);
+    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), sums[LEAVES_AT_ONCE], at_leaf[LEAVES_AT_ONCE];
+    for (int u = 0; u < G; u++) at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
+    LLVMValueRef g0 = LLVMBuildMul(B, g, leaf, "");
+    if (strided) {
+        sums[0] = cpu_emit_leaf(e, fn, dt, g0, leaf, true, NULL);
+    } else { /* G leaves side by side: step s of each, then the next step */
+        LLVMBasicBlockRef spre = LLVMGetInsertBlock(B), sloop = LLVMAppendBasicBlockInContext(e->c, fn, "steps");
+        LLVMBasicBlockRef sdone = LLVMAppendBasicBlockInContext(e->c, fn, "stepsd");
+        LLVMBuildBr(B, sloop);
+        LLVMPositionBuilderAtEnd(B, sloop);
+        LLVMValueRef s = LLVMBuildPhi(B, e->i64, "s"), acc_in[LEAVES_AT_ONCE][2], acc[LEAVES_AT_ONCE][2];
+        LLVMValueRef ident = cpu_reduce_identity(e, KILN_OP_SUM, dt, PW);
+        for (int u = 0; u < G; u++)
+            for (int p = 0; p < P; p++) acc[u][p] = acc_in[u][p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
+        for (int u = 0; u < G; u++)
+            for (int q = 0; q < S / W; q++) {
+                LLVMValueRef at = LLVMBuildAdd(B, LLVMBuildMul(B, at_leaf[u], leaf, ""), LLVMBuildAdd(B, s, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), "");
+                cpu_emit_values(e, at, W);
+                cpu_lanes_add(e, dt, acc[u], q, e->val[kd->out_inst[0]], W);
+            }
+        LLVMValueRef snext = LLVMBuildAdd(B, s, LLVMConstInt(e->i64, (unsigned)S, 0), "");
+        LLVMBasicBlockRef slatch = LLVMGetInsertBlock(B);
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, snext, leaf, ""), sloop, sdone);
+        LLVMAddIncoming(s, (LLVMValueRef[]){zero, snext}, (LLVMBasicBlockRef[]){spre, slatch}, 2);
+        for (int u = 0; u < G; u++)
+            for (int p = 0; p < P; p++) LLVMAddIncoming(acc_in[u][p], (LLVMValueRef[]){ident, acc[u][p]}, (LLVMBasicBlockRef[]){spre, slatch}, 2);
+        /* the four leaves' lane trees side by side: pairs of neighbours added, three times */
+        LLVMPositionBuilderAtEnd(B, sdone);
+        LLVMValueRef a8[LEAVES_AT_ONCE];
+        for (int u = 0; u < G; u++) a8[u] = P == 2 ? cpu_shuffle(e, acc[u][0], acc[u][1], 0, 1, 8) : acc[u][0];
+        LLVMValueRef s1a = cpu_pair_sums(e, dt, a8[0], a8[1], 8), s1b = cpu_pair_sums(e, dt, a8[2], a8[3], 8);
+        LLVMValueRef s2 = cpu_pair_sums(e, dt, s1a, s1b, 8), s3 = cpu_pair_sums(e, dt, s2, NULL, 4);
+        for (int u = 0; u < G; u++) sums[u] = LLVMBuildExtractElement(B, s3, LLVMConstInt(e->i32, (unsigned)u, 0), "");
+    }
+    for (int u = 0; u < G; u++) /* acc[leaf], 8 bytes a kscalar */
+        LLVMBuildStore(B, sums[u], LLVMBuildGEP2(B, e->i64, accp, &at_leaf[u], 1, ""));
+    LLVMValueRef gnext = LLVMBuildAdd(B, g, LLVMConstInt(e->i64, 1, 0), "");
+    LLVMBasicBlockRef glatch = LLVMGetInsertBlock(B);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, gnext, run, ""), gloop, done);
+    LLVMAddIncoming(g, (LLVMValueRef[]){zero, gnext}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
+    LLVMPositionBuilderAtEnd(B, done);
+    LLVMBuildRetVoid(B);
+}
+
 static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
     int op = kd->reduce;
@@ -1107,7 +1296,8 @@ static kiln_status cpu_build_module(cpu_state *cs, kiln_ctx *ctx, const kernel_d
     e.f32 = LLVMFloatTypeInContext(e.c);
     e.f64 = LLVMDoubleTypeInContext(e.c);
     e.ptr = LLVMPointerTypeInContext(e.c, 0);
-    if (kd->reduce) cpu_emit_reduce_kernel(&e, name);
+    if (kd_pairwise(kd)) cpu_emit_pairwise_kernel(&e, name);
+    else if (kd->reduce) cpu_emit_reduce_kernel(&e, name);
     else cpu_emit_kernel(&e, name);
     LLVMDisposeBuilder(e.b);
     char *msg = NULL;
