@@ -313,11 +313,12 @@ static double np_pairwise(const char *p, int64_t n, int64_t st, bool f32) {
     int64_t n2 = n / 2 - (n / 2) % 8;
     return np_add(np_pairwise(p, n2, st, f32), np_pairwise(p + n2 * st * (f32 ? 4 : 8), n - n2, st, f32), f32);
 }
-static double np_sum(const char *p, int64_t n, int64_t st, bool f32) {
-    double s = 0;
+/* s, then the chunks' sums added in order (a reduction's running value, from 0: np_sum). */
+static double np_sum_after(double s, const char *p, int64_t n, int64_t st, bool f32) {
     for (int64_t b = 0; b < n; b += 8192) s = np_add(s, np_pairwise(p + b * st * (f32 ? 4 : 8), n - b < 8192 ? n - b : 8192, st, f32), f32);
     return s;
 }
+static double np_sum(const char *p, int64_t n, int64_t st, bool f32) { return np_sum_after(0, p, n, st, f32); }
 
 /* Float sums give NumPy's bits: along the innermost dim NumPy's pairwise order (1-D, strided,
  * rows long and short, a fused product), along an outer dim rows added one after another. */
@@ -386,6 +387,56 @@ START_TEST(sums_in_numpys_order) {
         }
     }
     ck_assert_int_eq(checked, 2 * (13 * 3 + 7 * 2));
+}
+END_TEST
+
+/* Sums over several dims in NumPy's order: a run of the innermost reduced dim at a time (its
+ * chunks pairwise), in C order of the others, added in order (batch norm's mean over N, H, W);
+ * a broadcast column times a matrix summed over rows, rows added in order. */
+START_TEST(multi_axis_sums_in_numpys_order) {
+    int64_t shapes[][4] = {{4, 3, 50, 1}, {4, 3, 10000, 1}, {5, 3, 7, 7}, {64, 8, 14, 14}, {3, 2, 1, 9000}};
+    for (int f32 = 0; f32 < 2; f32++) {
+        kiln_dtype dt = f32 ? KILN_F32 : KILN_F64;
+        int64_t es = f32 ? 4 : 8;
+        for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+            int64_t *sh = shapes[si], C = sh[1], run = sh[2] * sh[3]; /* kept: dim 1; reduced: 0, 2, 3 */
+            kiln_array *a = random_array(dt, 4, sh, 300 + si, false);
+            kiln_expr *x = kiln_var(ctx, a), *s = kiln_reduce_axes(ctx, KILN_OP_SUM, x, 1u | 4u | 8u, 0);
+            kiln_array *r = kiln_eval(ctx, s);
+            ck_assert_msg(r != NULL, "%s", kiln_errmsg(ctx));
+            for (int64_t c = 0; c < C; c++) {
+                double want = 0;
+                for (int64_t n = 0; n < sh[0]; n++) want = np_sum_after(want, (const char *)kiln_array_data(a) + (n * C + c) * run * es, run, 1, f32);
+                double got = np_at(kiln_array_data(r), c, 1, f32);
+                ck_assert_msg(got == want, "%s sum over (0, 2, 3) of %lldx%lldx%lldx%lld, channel %lld: %.17g, NumPy's %.17g", f32 ? "float32" : "float64",
+                              (long long)sh[0], (long long)sh[1], (long long)sh[2], (long long)sh[3], (long long)c, got, want);
+            }
+            kiln_array_free(r);
+            kiln_expr_free(s);
+            kiln_expr_free(x);
+            kiln_array_free(a);
+        }
+        /* sum(w * X, 0): w of shape (R, 1) walks only the rows; X's columns decide */
+        int64_t R = 300, K = 100, wsh[2] = {R, 1}, xsh[2] = {R, K};
+        kiln_array *w = random_array(dt, 2, wsh, 7, false), *X = random_array(dt, 2, xsh, 8, false);
+        kiln_expr *we = kiln_var(ctx, w), *xe = kiln_var(ctx, X), *s = kiln_sum(ctx, kiln_mul(ctx, we, xe), 0, 0);
+        kiln_array *r = kiln_eval(ctx, s);
+        ck_assert_msg(r != NULL, "%s", kiln_errmsg(ctx));
+        for (int64_t k = 0; k < K; k++) {
+            double want = 0;
+            for (int64_t i = 0; i < R; i++) {
+                double v = np_at(kiln_array_data(w), i, 1, f32) * np_at(kiln_array_data(X), i * K + k, 1, f32);
+                want = np_add(want, f32 ? (double)(float)v : v, f32);
+            }
+            ck_assert_msg(np_at(kiln_array_data(r), k, 1, f32) == want, "%s sum(w * X, 0), column %lld", f32 ? "float32" : "float64", (long long)k);
+        }
+        kiln_array_free(r);
+        kiln_expr_free(s);
+        kiln_expr_free(we);
+        kiln_expr_free(xe);
+        kiln_array_free(w);
+        kiln_array_free(X);
+    }
 }
 END_TEST
 
@@ -930,6 +981,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, mean_and_fused_producers);
     tcase_add_test(t, big_sums_are_accurate);
     tcase_add_test(t, sums_in_numpys_order);
+    tcase_add_test(t, multi_axis_sums_in_numpys_order);
     tcase_add_test(t, same_bits_for_any_thread_count);
     tcase_add_test(t, matmul_shapes_views_and_dtypes);
     tcase_add_test(t, stacked_matmul);

@@ -106,18 +106,18 @@ typedef struct kiln_reduce_geom {
     char *out;                          /* the output's first element */
 } kiln_reduce_geom;
 
-/* Whether g's one reduced dim is the innermost, as NumPy's iterator orders dims (by the first
- * input that walks it): then NumPy's reduction is its inner loop, pairwise for a float sum;
- * else its inner loop walks kept elements and rows are added one after another. */
+/* Whether g's innermost reduced dim stays inside every kept dim, as NumPy's iterator orders
+ * dims: a kept dim (of more than one element) that an input walks with a smaller stride than
+ * the reduced one (both nonzero) goes inside.  Then NumPy's reduction is its inner loop,
+ * pairwise for a float sum; else its inner loop walks kept elements, adding rows one after
+ * another. */
 static inline bool kiln_reduced_innermost(const kiln_reduce_geom *g) {
     for (int i = 0; i < g->nin; i++) {
-        int64_t r = g->rstr[i][0] < 0 ? -g->rstr[i][0] : g->rstr[i][0];
-        if (r == 0) continue;
-        for (int d = 0; d < g->nk; d++) {
+        int64_t r = g->rstr[i][g->nr - 1] < 0 ? -g->rstr[i][g->nr - 1] : g->rstr[i][g->nr - 1];
+        for (int d = 0; r && d < g->nk; d++) {
             int64_t kk = g->kstr[i][d] < 0 ? -g->kstr[i][d] : g->kstr[i][d];
             if (g->kshape[d] > 1 && kk != 0 && kk < r) return false;
         }
-        return true;
     }
     return true;
 }

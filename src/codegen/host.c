@@ -9,7 +9,8 @@
  *   reductions   every output's reduced range cut into blocks of kiln_reduce_block(R) elements;
  *                a work unit folds one block into its own partial, and the partials of an
  *                output are combined in a fixed pairwise tree: the same bits for any thread
- *                count, and a float sum is pairwise above the block, as NumPy's is
+ *                count.  A float sum goes NumPy's order instead (sum_order, kd_pairwise):
+ *                chunks of 8192 summed pairwise and added in order, or element by element
  *   columns      a reduction over an outer axis as out[j] ⊕= f(x[i, j]), i ascending; threads
  *                split j
  *   products     OpenBLAS's cblas_[sd]gemm/gemv, loaded with dlopen (its OpenMP build first,
@@ -274,25 +275,34 @@ static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduc
     }
 }
 
-/* row[i]: operand i's first reduced element for output o. */
-static void row_start(const kiln_reduce_geom *g, int64_t o, char **row) {
+/* row[i]: operand i's first element of row r of output o's reduced elements (a row: a run of
+ * the innermost reduced dim; rows in C order of the other reduced dims). */
+static void reduced_row(const kiln_reduce_geom *g, int64_t o, int64_t r, char **row) {
     for (int i = 0; i < g->nin; i++) row[i] = g->base[i];
     for (int d = g->nk - 1; d >= 0; d--) {
         for (int i = 0; i < g->nin; i++) row[i] += (o % g->kshape[d]) * g->kstr[i][d];
         o /= g->kshape[d];
     }
+    for (int d = g->nr - 2; d >= 0; d--) {
+        for (int i = 0; i < g->nin; i++) row[i] += (r % g->rshape[d]) * g->rstr[i][d];
+        r /= g->rshape[d];
+    }
 }
 
-/* NumPy's pairwise sum (kd_pairwise) of the n elements from flat position lo of a row whose
- * operands start at row[i] (reduced stride g->rstr[i][0]): a leaf of at most 128 elements is a
+/* Whether n elements are 2^k leaves, k >= 2: one KILN_FOLD_LEAVES call (four leaves side by
+ * side) and a balanced tree, which NumPy's halving of n gives. */
+static bool leaves_whole(int64_t n) { return n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0; }
+
+/* NumPy's pairwise sum (kd_pairwise) of the n elements from position lo of a row whose
+ * operands start at row[i] (stride g->inner[i]): a leaf of at most 128 elements is a
  * row call; 2^k leaves (k >= 2) one KILN_FOLD_LEAVES call and a balanced tree; else NumPy's
  * split at n/2 rounded down to a multiple of 8. */
 static kscalar pairwise_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
                             char *const *row, int64_t lo, int64_t n, char **ptrs) {
     kscalar acc[2];
     ref_reduce_init(KILN_OP_SUM, g->dt, acc);
-    if (n <= KILN_PAIRWISE_LEAF || (n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0)) {
-        for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->rstr[i][0];
+    if (n <= KILN_PAIRWISE_LEAF || leaves_whole(n)) {
+        for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->inner[i];
         if (n <= KILN_PAIRWISE_LEAF) {
             fold(k, n, ptrs, g->inner, consts, acc, 0);
             return acc[0];
@@ -312,15 +322,45 @@ static kscalar pairwise_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_
     return a;
 }
 
-/* How a float sum over one reduced dim goes in NumPy's order: PAIRWISE, blocks of
- * KILN_REDUCE_BLOCK elements, each summed as NumPy sums a buffer of its reduction
- * (pairwise_sum), added in order; IN_ORDER (the reduced dim not the innermost), one element at
- * a time.  Other reductions: ANY_ORDER, blocks and a tree. */
+/* pairwise_sum of m rows at once (1 to KILN_FOLD_ROWS_N; rows[u * nin + i]: row u's operand
+ * i), the same n elements from lo of each: their leaves of at most 128 elements in one
+ * KILN_FOLD_ROWS call (the rows past m given row 0's pointers again), the same tree for each;
+ * the sums into sum[0..m).  ptrs: room for KILN_FOLD_ROWS_N rows' pointers. */
+static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
+                          char *const *rows, int m, int64_t lo, int64_t n, char **ptrs, kscalar *sum) {
+    int nin = g->nin;
+    if (m == 1 || (n > KILN_PAIRWISE_LEAF && leaves_whole(n))) {
+        for (int u = 0; u < m; u++) sum[u] = pairwise_sum(fold, k, g, consts, rows + (size_t)u * (size_t)nin, lo, n, ptrs);
+        return;
+    }
+    if (n <= KILN_PAIRWISE_LEAF) {
+        kscalar acc[KILN_FOLD_ROWS_N];
+        for (int u = 0; u < KILN_FOLD_ROWS_N; u++)
+            for (int i = 0; i < nin; i++) ptrs[u * nin + i] = rows[(u < m ? u : 0) * nin + i] + lo * g->inner[i];
+        fold(k, n, ptrs, g->inner, consts, acc, KILN_FOLD_ROWS);
+        for (int u = 0; u < m; u++) sum[u] = acc[u];
+        return;
+    }
+    int64_t n2 = n / 2 - (n / 2) % 8;
+    kscalar b[KILN_FOLD_ROWS_N];
+    pairwise_rows(fold, k, g, consts, rows, m, lo, n2, ptrs, sum);
+    pairwise_rows(fold, k, g, consts, rows, m, lo + n2, n - n2, ptrs, b);
+    for (int u = 0; u < m; u++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sum[u], &b[u]);
+}
+
+/* How a float sum goes in NumPy's order: PAIRWISE (the innermost reduced dim the innermost),
+ * each row cut into chunks of KILN_REDUCE_BLOCK elements, each chunk summed as NumPy sums a
+ * buffer of its reduction (pairwise_sum), the chunks of all rows added in order; IN_ORDER
+ * (else), one element at a time in C order.  Other reductions: ANY_ORDER, blocks of
+ * kiln_reduce_block and a tree. */
 enum { ANY_ORDER, PAIRWISE, IN_ORDER };
 static int sum_order(const kiln_reduce_geom *g) {
-    if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt) || g->nr != 1) return ANY_ORDER;
+    if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt)) return ANY_ORDER;
     return kiln_reduced_innermost(g) ? PAIRWISE : IN_ORDER;
 }
+/* A float sum's chunks are work units of their own, their sums kept and added in order, up to
+ * this many in all; more (many short rows), and each output is one unit. */
+#define PAIRWISE_PARTIALS ((int64_t)1 << 18)
 
 static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *acc) {
     int64_t rem = o;
@@ -333,21 +373,64 @@ static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *ac
     else ref_store(p, g->out_dt, acc[0]);
 }
 
+/* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): rows' chunk c, of the pairs
+ * (output, row) p0 .. p0 + m - 1 side by side (whole: all of output p0's rows and chunks in
+ * turn, four rows side by side where a row is one chunk); each sum into part (at its job, the
+ * pair's row's chunk) or, a single one per output, its output. */
+static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t p0, int m,
+                          int64_t c, bool whole, int64_t rows, int64_t cpr, kscalar *part, char **scratch) {
+    int nin = g->nin, N = KILN_FOLD_ROWS_N;
+    int64_t inner = g->rshape[g->nr - 1];
+    char **rowp = scratch, **ptrs = scratch + (size_t)N * (size_t)nin;
+    kscalar sums[KILN_FOLD_ROWS_N], acc[2];
+    if (whole) { /* output p0: its chunks added in order */
+        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
+        for (int64_t r = 0; r < rows; r += cpr == 1 ? N : 1) {
+            int mr = cpr == 1 && rows - r < N ? (int)(rows - r) : cpr == 1 ? N : 1;
+            for (int u = 0; u < mr; u++) reduced_row(g, p0, r + u, rowp + (size_t)u * (size_t)nin);
+            for (int64_t q = 0; q < cpr; q++) {
+                int64_t lo = q * KILN_REDUCE_BLOCK;
+                pairwise_rows(fold, k, g, consts, rowp, mr, lo, inner - lo < KILN_REDUCE_BLOCK ? inner - lo : KILN_REDUCE_BLOCK, ptrs, sums);
+                for (int u = 0; u < mr; u++) ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]);
+            }
+        }
+        store_result(g, p0, acc);
+        return;
+    }
+    for (int u = 0; u < m; u++) reduced_row(g, (p0 + u) / rows, (p0 + u) % rows, rowp + (size_t)u * (size_t)nin);
+    int64_t lo = c * KILN_REDUCE_BLOCK;
+    pairwise_rows(fold, k, g, consts, rowp, m, lo, inner - lo < KILN_REDUCE_BLOCK ? inner - lo : KILN_REDUCE_BLOCK, ptrs, sums);
+    for (int u = 0; u < m; u++) {
+        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
+        ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]); /* 0 + the chunk's sum */
+        if (part) memcpy(&part[2 * ((p0 + u) * cpr + c)], acc, sizeof acc);
+        else store_result(g, p0 + u, acc);
+    }
+}
+
 kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                const kscalar *consts, int nthreads) {
     KILN_UNUSED(state);
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
-    int op = g->op, nin = g->nin;
+    int op = g->op, nin = g->nin, N = KILN_FOLD_ROWS_N;
     int order = sum_order(g);
-    bool pairwise = order == PAIRWISE;
-    int64_t blk = pairwise ? KILN_REDUCE_BLOCK : order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R), nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1);
+    bool pairwise = order == PAIRWISE && g->R > 0;
+    /* a float sum: its rows (runs of the innermost reduced dim) in chunks (cpr a row), the
+     * chunks of N (output, row) pairs a unit, or each output one unit (whole) */
+    int64_t inner = g->R > 0 ? g->rshape[g->nr - 1] : 1, rows = g->R / inner, cpr = (inner + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
+    bool whole = pairwise && g->O * rows * cpr > PAIRWISE_PARTIALS;
+    int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R);
+    int64_t nb = g->R == 0 ? 0 : pairwise ? (whole ? 1 : rows * cpr) : (g->R + blk - 1) / blk; /* partials an output */
+    int64_t jobs = g->O * (nb ? nb : 1), groups = (g->O * rows + N - 1) / N;
+    int64_t units = pairwise && !whole ? groups * cpr : jobs;
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;
     if (nt > units) nt = (int)units;
     if (nt < 1) nt = 1;
-    char *ptrs_s[2 * KILN_INLINE_OPERANDS], **ptrs = ptrs_s; /* the threads' row pointers */
-    if ((size_t)nt * (size_t)(2 * nin + 1) > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)(2 * nin + 1) * sizeof *ptrs);
-    kscalar part_s[16], *part = nb <= 1 ? NULL : units <= 8 ? part_s : kiln_malloc(ctx, (size_t)units * 2 * sizeof *part);
+    size_t per = pairwise ? (size_t)(2 * N * nin + 1) : (size_t)(nin + 1); /* a thread's pointers */
+    char *ptrs_s[2 * KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
+    if ((size_t)nt * per > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
+    kscalar part_s[16], *part = nb <= 1 ? NULL : jobs <= 8 ? part_s : kiln_malloc(ctx, (size_t)jobs * 2 * sizeof *part);
     if (!ptrs || (nb > 1 && !part)) {
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
         if (part != part_s) kiln_free(ctx, part);
@@ -357,24 +440,25 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     atomic_bool stopped = false;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t u = 0; u < units; u++) {
-        int64_t o = u / nbu, b = u % nbu;
-        kscalar acc[2];
-        ref_reduce_init(op, g->dt, acc);
+        char **pt = ptrs + (size_t)KILN_OMP_TID(nt) * per;
         if (nb && kiln_interrupted(ctx)) {
             atomic_store(&stopped, true);
-        } else if (nb) {
-            int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
-            char **pt = ptrs + (size_t)KILN_OMP_TID(nt) * (size_t)(2 * nin + 1);
-            if (pairwise) {
-                row_start(g, o, pt + nin);
-                kscalar sum = pairwise_sum(fold, k, g, consts, pt + nin, start, end - start, pt);
-                ref_reduce_combine(op, g->dt, acc, &sum);
-            } else {
+        } else if (pairwise && whole) {
+            pairwise_unit(fold, k, g, consts, u, 1, 0, true, rows, cpr, NULL, pt);
+        } else if (pairwise) {
+            int64_t p0 = u / cpr * N, left = g->O * rows - p0;
+            pairwise_unit(fold, k, g, consts, p0, left < N ? (int)left : N, u % cpr, false, rows, cpr, part, pt);
+        } else {
+            int64_t o = u / nbu, b = u % nbu;
+            kscalar acc[2];
+            ref_reduce_init(op, g->dt, acc);
+            if (nb) {
+                int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
                 fold_range(fold, k, g, consts, o, start, end, acc, pt, order == IN_ORDER);
             }
+            if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
+            else store_result(g, o, acc);
         }
-        if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
-        else store_result(g, o, acc);
     });
     if (nb > 1) { /* each output's partials, in a fixed pairwise tree (a float sum's in order, NumPy's) */
         for (int64_t o = 0; o < g->O; o++) {
@@ -383,7 +467,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
                 for (int64_t b = 1; b < nb; b++) ref_reduce_combine(op, g->dt, p, &p[2 * b]);
             else
                 for (int64_t w = 1; w < nb; w *= 2)
-                for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
+                    for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
             store_result(g, o, p);
         }
     }
@@ -441,7 +525,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
          * time, so that the rows the block reads stay in cache for all R of its passes */
         int64_t block = R <= KILN_SHORT_REDUCTION ? KILN_SHORT_BLOCK : j1 - j0;
         char *lane[8];
-        for (int l = 0; l < 8; l++) lane[l] = part + ((size_t)t * 8 + (size_t)l) * lane_bytes;
+        for (int l = 0; lanes8 && l < 8; l++) lane[l] = part + ((size_t)t * 8 + (size_t)l) * lane_bytes;
         for (int64_t b0 = j0; b0 < j1; b0 += block) {
             int64_t b1 = j1 - b0 < block ? j1 : b0 + block, i = 0;
             if (lanes8) { /* elements i < R - R % 8 to lane i % 8, then the lanes' tree */

@@ -68,11 +68,17 @@ typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *stri
  *     dtype's member), and acc's old values are not read: the many leaves of a block in one
  *     call, several at a time;
  *   - with base == KILN_FOLD_IN_ORDER, the row's elements one at a time after what acc holds
- *     (NumPy's order when the reduced dim is not the innermost: it adds whole rows).
+ *     (NumPy's order when the reduced dim is not the innermost: it adds whole rows);
+ *   - with base == KILN_FOLD_ROWS, KILN_FOLD_ROWS_N rows of n elements side by side, each a
+ *     leaf as a row is: ptrs holds their operands' pointers, the first row's n_in, then the
+ *     next row's...; row u's sum into acc[u] (its dtype's member), acc's old values not read
+ *     (short rows, or the odd leaves of longer ones, several at a time).
  * The host (codegen/host.c) splits each block of NumPy's 8192 elements as NumPy does and adds
  * the blocks in order. */
 #define KILN_FOLD_LEAVES (-1)
 #define KILN_FOLD_IN_ORDER (-2)
+#define KILN_FOLD_ROWS (-3)
+#define KILN_FOLD_ROWS_N 4
 #define KILN_PAIRWISE_LEAF 128
 static inline bool kd_pairwise(const kernel_desc *kd) {
     return kd->reduce == KILN_OP_SUM && dtype_is_float((kiln_dtype)kd->inst[kd->out_inst[0]].dtype);

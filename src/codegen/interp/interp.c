@@ -485,7 +485,7 @@ static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const
 }
 
 /* A row folded after what acc holds; a float sum's KILN_FOLD_LEAVES, its n leaves into
- * acc[0..n) (see kd_pairwise). */
+ * acc[0..n), and KILN_FOLD_ROWS, its rows' sums into acc[0..KILN_FOLD_ROWS_N) (see kd_pairwise). */
 static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
                         kscalar *acc, int64_t base) {
     const interp_kernel *k = (const interp_kernel *)kk;
@@ -495,7 +495,14 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
     bool leaves = kd_pairwise(kd) && base == KILN_FOLD_LEAVES;
     frame_fill_invariants(&f, kd, ptrs, consts, leaves ? n * KILN_PAIRWISE_LEAF : n);
     kscalar r[2];
-    if (kd_pairwise(kd) && base == KILN_FOLD_IN_ORDER) { /* one at a time after acc */
+    if (kd_pairwise(kd) && base == KILN_FOLD_ROWS) {
+        for (int u = 0; u < KILN_FOLD_ROWS_N; u++) {
+            char *const *pu = ptrs + (size_t)u * kd->n_in;
+            frame_fill_invariants(&f, kd, pu, consts, n); /* (this row's broadcast values) */
+            fold_span(k, &f, pu, strides, 0, n, 0, r);
+            acc[u] = r[0];
+        }
+    } else if (kd_pairwise(kd) && base == KILN_FOLD_IN_ORDER) { /* one at a time after acc */
         kiln_dtype dt = kd_out_dtype(kd, 0);
         int64_t es = (int64_t)kiln_dtype_size(dt);
         for (int64_t s = 0; s < n; s += INTERP_BLOCK) {

@@ -978,92 +978,131 @@ static void cpu_lanes_add(emitter *e, kiln_dtype dt, LLVMValueRef *acc, int q, L
         for (int h = 0; h < W / 8; h++) acc[0] = cpu_reduce_step(e, KILN_OP_SUM, dt, acc[0], W == 8 ? v : cpu_shuffle(e, v, NULL, 8 * h, 1, 8), 8);
 }
 
-/* NumPy's leaf (see kd_pairwise) of the elements [off, off + n) of a float sum's row, at the
- * builder's position; returns the sum and leaves the builder after it.  The values of the
- * first n & -S elements (S = max(W, 8)) are computed W at a time, as the interpreter's are,
- * and go to the 8 lanes: an 8-lane accumulator (W >= 8: a register's 8-lane slices added in
- * order) or two of 4 (W == 4); the values up to n - n % 8 after them, one at a time, to their
- * lanes; then the tree of lanes, then the rest in order.  With a start value instead (NULL
- * for a leaf), every element in order after it (KILN_FOLD_IN_ORDER). */
-static LLVMValueRef cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef off, LLVMValueRef n, bool strided,
-                                  LLVMValueRef start) {
+/* A float sum's row set: operand pointers and broadcast values of one of the rows a
+ * KILN_FOLD_ROWS call folds side by side (cpu_emit_values reads e->base and e->bval). */
+typedef struct leaf_row {
+    LLVMValueRef *base, *bval;
+} leaf_row;
+
+/* NumPy's leaf (see kd_pairwise) of the elements [off, off + n) of R rows of a float sum (R <=
+ * ROWS_AT_ONCE, each its own chains of adds), at the builder's position; the sums into res[],
+ * the builder left after them.  The values of the first n & -S elements (S = max(W, 8)) are
+ * computed W at a time, as the interpreter's are, and go to the 8 lanes: an 8-lane accumulator
+ * (W >= 8: a register's 8-lane slices added in order) or two of 4 (W == 4); the values up to
+ * n - n % 8 after them, one at a time, to their lanes; then the tree of lanes, then the rest
+ * in order.  With start values instead (start non-NULL, R == 1), every element in order after
+ * them (KILN_FOLD_IN_ORDER). */
+#define ROWS_AT_ONCE KILN_FOLD_ROWS_N
+static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef off, LLVMValueRef n, bool strided, LLVMValueRef start,
+                          int R, const leaf_row *rows, LLVMValueRef *res) {
     const kernel_desc *kd = e->kd;
     int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW;
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), one = LLVMConstInt(e->i64, 1, 0);
     LLVMValueRef nvv = strided || start ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-(int64_t)S, 1), "");
     LLVMValueRef n8 = start ? zero : LLVMBuildAnd(B, n, LLVMConstInt(e->i64, (unsigned long long)-8, 1), "");
     LLVMValueRef ident = cpu_reduce_identity(e, KILN_OP_SUM, dt, PW);
+    LLVMValueRef *base0 = e->base, *bval0 = e->bval;
+#define ROW(u) (e->base = rows[u].base, e->bval = rows[u].bval)
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
     LLVMBasicBlockRef vloop = LLVMAppendBasicBlockInContext(e->c, fn, "leafv"), vdone = LLVMAppendBasicBlockInContext(e->c, fn, "leafvd");
-    LLVMBasicBlockRef mloop = LLVMAppendBasicBlockInContext(e->c, fn, "leafm"), mdone = LLVMAppendBasicBlockInContext(e->c, fn, "leafmd");
+    /* (the values between the vector loop and n - n % 8 exist only past a register of more than
+     * 8 lanes, or with a strided operand) */
+    bool mid = !start && (strided || S > 8);
+    LLVMBasicBlockRef mloop = mid ? LLVMAppendBasicBlockInContext(e->c, fn, "leafm") : NULL, mdone = LLVMAppendBasicBlockInContext(e->c, fn, "leafmd");
     LLVMBasicBlockRef tloop = LLVMAppendBasicBlockInContext(e->c, fn, "leaft"), fin = LLVMAppendBasicBlockInContext(e->c, fn, "leaff");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, nvv, zero, ""), vloop, vdone);
 
     LLVMPositionBuilderAtEnd(B, vloop);
-    LLVMValueRef i = LLVMBuildPhi(B, e->i64, ""), acc_in[2], acc[2];
-    for (int p = 0; p < P; p++) acc[p] = acc_in[p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
-    for (int q = 0; q < S / W; q++) {
-        cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
-        cpu_lanes_add(e, dt, acc, q, e->val[kd->out_inst[0]], W);
-    }
+    LLVMValueRef i = LLVMBuildPhi(B, e->i64, ""), acc_in[ROWS_AT_ONCE][2], acc[ROWS_AT_ONCE][2];
+    for (int u = 0; u < R; u++)
+        for (int p = 0; p < P; p++) acc[u][p] = acc_in[u][p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
+    for (int q = 0; q < S / W; q++)
+        for (int u = 0; u < R; u++) {
+            ROW(u);
+            cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
+            cpu_lanes_add(e, dt, acc[u], q, e->val[kd->out_inst[0]], W);
+        }
     LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)S, 0), "");
     LLVMBasicBlockRef vlatch = LLVMGetInsertBlock(B);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, inext, nvv, ""), vloop, vdone);
     LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
-    for (int p = 0; p < P; p++) LLVMAddIncoming(acc_in[p], (LLVMValueRef[]){ident, acc[p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
+    for (int u = 0; u < R; u++)
+        for (int p = 0; p < P; p++) LLVMAddIncoming(acc_in[u][p], (LLVMValueRef[]){ident, acc[u][p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
 
     LLVMPositionBuilderAtEnd(B, vdone);
-    LLVMValueRef pa[2] = {NULL, NULL};
-    for (int p = 0; p < P; p++) {
-        pa[p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
-        LLVMAddIncoming(pa[p], (LLVMValueRef[]){ident, acc[p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
-    }
-    LLVMValueRef a8 = pa[0];
-    if (P == 2) {
-        LLVMValueRef mask[8];
-        for (int l = 0; l < 8; l++) mask[l] = LLVMConstInt(e->i32, (unsigned)l, 0);
-        a8 = LLVMBuildShuffleVector(B, pa[0], pa[1], LLVMConstVector(mask, 8), "");
-    }
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvv, n8, ""), mloop, mdone);
+    LLVMValueRef a8[ROWS_AT_ONCE], pa[ROWS_AT_ONCE][2];
+    for (int u = 0; u < R; u++)
+        for (int p = 0; p < P; p++) {
+            pa[u][p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
+            LLVMAddIncoming(pa[u][p], (LLVMValueRef[]){ident, acc[u][p]}, (LLVMBasicBlockRef[]){pre, vlatch}, 2);
+        }
+    for (int u = 0; u < R; u++) a8[u] = P == 2 ? cpu_shuffle(e, pa[u][0], pa[u][1], 0, 1, 8) : pa[u][0]; /* (after the phis) */
+    LLVMValueRef lanes[ROWS_AT_ONCE], r0[ROWS_AT_ONCE], m[ROWS_AT_ONCE], mnext[ROWS_AT_ONCE];
+    if (!mid) {
+        LLVMBuildBr(B, mdone);
+        LLVMPositionBuilderAtEnd(B, mdone);
+        for (int u = 0; u < R; u++) lanes[u] = a8[u];
+    } else {
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvv, n8, ""), mloop, mdone);
 
-    /* the values after the vector loop that still go to lanes, computed one at a time (scalar
-     * math), eight to the eight lanes (nvv is a multiple of 8) */
-    LLVMPositionBuilderAtEnd(B, mloop);
-    LLVMValueRef j = LLVMBuildPhi(B, e->i64, ""), m = LLVMBuildPhi(B, LLVMTypeOf(a8), ""), eight = LLVMGetPoison(LLVMTypeOf(a8));
-    for (int l = 0; l < 8; l++) {
-        cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
-        eight = LLVMBuildInsertElement(B, eight, e->val[kd->out_inst[0]], LLVMConstInt(e->i32, (unsigned)l, 0), "");
-    }
-    LLVMValueRef mnext = cpu_reduce_step(e, KILN_OP_SUM, dt, m, eight, 8), jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 8, 0), "");
-    LLVMBasicBlockRef mlatch = LLVMGetInsertBlock(B);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n8, ""), mloop, mdone);
-    LLVMAddIncoming(j, (LLVMValueRef[]){nvv, jnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
-    LLVMAddIncoming(m, (LLVMValueRef[]){a8, mnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+        /* the values after the vector loop that still go to lanes, computed one at a time (scalar
+         * math), eight to the eight lanes (nvv is a multiple of 8) */
+        LLVMPositionBuilderAtEnd(B, mloop);
+        LLVMValueRef j = LLVMBuildPhi(B, e->i64, "");
+        for (int u = 0; u < R; u++) m[u] = LLVMBuildPhi(B, LLVMTypeOf(a8[u]), "");
+        for (int u = 0; u < R; u++) {
+            LLVMValueRef eight = LLVMGetPoison(LLVMTypeOf(a8[u]));
+            ROW(u);
+            for (int l = 0; l < 8; l++) {
+                cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
+                eight = LLVMBuildInsertElement(B, eight, e->val[kd->out_inst[0]], LLVMConstInt(e->i32, (unsigned)l, 0), "");
+            }
+            mnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, m[u], eight, 8);
+        }
+        LLVMValueRef jnext = LLVMBuildAdd(B, j, LLVMConstInt(e->i64, 8, 0), "");
+        LLVMBasicBlockRef mlatch = LLVMGetInsertBlock(B);
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, jnext, n8, ""), mloop, mdone);
+        LLVMAddIncoming(j, (LLVMValueRef[]){nvv, jnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+        for (int u = 0; u < R; u++) LLVMAddIncoming(m[u], (LLVMValueRef[]){a8[u], mnext[u]}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
 
-    LLVMPositionBuilderAtEnd(B, mdone);
-    LLVMValueRef lanes = LLVMBuildPhi(B, LLVMTypeOf(a8), ""), lv[8];
-    LLVMAddIncoming(lanes, (LLVMValueRef[]){a8, mnext}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
-    for (int l = 0; l < 8; l++) lv[l] = LLVMBuildExtractElement(B, lanes, LLVMConstInt(e->i32, (unsigned)l, 0), "");
-    for (int w = 8; w > 1; w /= 2)
-        for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, KILN_OP_SUM, dt, lv[2 * k], lv[2 * k + 1], 1);
-    LLVMValueRef r0 = start ? start : lv[0];
+        LLVMPositionBuilderAtEnd(B, mdone);
+        for (int u = 0; u < R; u++) {
+            lanes[u] = LLVMBuildPhi(B, LLVMTypeOf(a8[u]), "");
+            LLVMAddIncoming(lanes[u], (LLVMValueRef[]){a8[u], mnext[u]}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
+        }
+    }
+    for (int u = 0; u < R; u++) {
+        LLVMValueRef lv[8];
+        for (int l = 0; l < 8; l++) lv[l] = LLVMBuildExtractElement(B, lanes[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
+        for (int w = 8; w > 1; w /= 2)
+            for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, KILN_OP_SUM, dt, lv[2 * k], lv[2 * k + 1], 1);
+        r0[u] = start ? start : lv[0];
+    }
     LLVMBasicBlockRef tpre = LLVMGetInsertBlock(B);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, n8, n, ""), tloop, fin);
 
     /* the rest, in order */
     LLVMPositionBuilderAtEnd(B, tloop);
-    LLVMValueRef t = LLVMBuildPhi(B, e->i64, ""), r = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
-    cpu_emit_values(e, LLVMBuildAdd(B, off, t, ""), 1);
-    LLVMValueRef rnext = cpu_reduce_step(e, KILN_OP_SUM, dt, r, e->val[kd->out_inst[0]], 1), tnext = LLVMBuildAdd(B, t, one, "");
+    LLVMValueRef t = LLVMBuildPhi(B, e->i64, ""), r[ROWS_AT_ONCE], rnext[ROWS_AT_ONCE];
+    for (int u = 0; u < R; u++) r[u] = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
+    for (int u = 0; u < R; u++) {
+        ROW(u);
+        cpu_emit_values(e, LLVMBuildAdd(B, off, t, ""), 1);
+        rnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, r[u], e->val[kd->out_inst[0]], 1);
+    }
+    LLVMValueRef tnext = LLVMBuildAdd(B, t, one, "");
     LLVMBasicBlockRef tlatch = LLVMGetInsertBlock(B);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, tnext, n, ""), tloop, fin);
     LLVMAddIncoming(t, (LLVMValueRef[]){n8, tnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
-    LLVMAddIncoming(r, (LLVMValueRef[]){r0, rnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
+    for (int u = 0; u < R; u++) LLVMAddIncoming(r[u], (LLVMValueRef[]){r0[u], rnext[u]}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
 
     LLVMPositionBuilderAtEnd(B, fin);
-    LLVMValueRef res = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
-    LLVMAddIncoming(res, (LLVMValueRef[]){r0, rnext}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
-    return res;
+    for (int u = 0; u < R; u++) {
+        res[u] = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
+        LLVMAddIncoming(res[u], (LLVMValueRef[]){r0[u], rnext[u]}, (LLVMBasicBlockRef[]){tpre, tlatch}, 2);
+    }
+#undef ROW
+    e->base = base0, e->bval = bval0;
 }
 
 /* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_LEAVES asks
@@ -1081,19 +1120,47 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), leaf = LLVMConstInt(e->i64, KILN_PAIRWISE_LEAF, 0);
     LLVMTypeRef st = cpu_type(e, dt, 1);
     LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(e->c, fn, "row"), leaves = LLVMAppendBasicBlockInContext(e->c, fn, "leaves");
-    LLVMBasicBlockRef inorder = LLVMAppendBasicBlockInContext(e->c, fn, "inorder");
-    LLVMValueRef sw = LLVMBuildSwitch(B, base, row, 2);
+    LLVMBasicBlockRef inorder = LLVMAppendBasicBlockInContext(e->c, fn, "inorder"), rowsb = LLVMAppendBasicBlockInContext(e->c, fn, "rows");
+    LLVMValueRef sw = LLVMBuildSwitch(B, base, row, 3);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_LEAVES, 1), leaves);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_IN_ORDER, 1), inorder);
+    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_ROWS, 1), rowsb);
+    leaf_row lr[ROWS_AT_ONCE] = {{e->base, e->bval}};
+    LLVMValueRef r;
 
     LLVMPositionBuilderAtEnd(B, row);
-    LLVMValueRef r = cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL);
+    cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL, 1, lr, &r);
     LLVMBuildStore(B, cpu_reduce_step(e, KILN_OP_SUM, dt, LLVMBuildLoad2(B, st, accp, ""), r, 1), accp);
     LLVMBuildRetVoid(B);
 
     LLVMPositionBuilderAtEnd(B, inorder);
-    LLVMBuildStore(B, cpu_emit_leaf(e, fn, dt, zero, n, strided, LLVMBuildLoad2(B, st, accp, "")), accp);
+    cpu_emit_leaf(e, fn, dt, zero, n, strided, LLVMBuildLoad2(B, st, accp, ""), 1, lr, &r);
+    LLVMBuildStore(B, r, accp);
     LLVMBuildRetVoid(B);
+
+    /* rows: ROWS_AT_ONCE rows side by side, their operands' pointers one set after another */
+    LLVMPositionBuilderAtEnd(B, rowsb);
+    int nin = kd->n_in;
+    LLVMValueRef *mem = calloc((size_t)(2 * ROWS_AT_ONCE * nin + 1), sizeof *mem), sums4[ROWS_AT_ONCE];
+    KILN_ASSERT(mem != NULL);
+    for (int u = 1; u < ROWS_AT_ONCE; u++) {
+        lr[u] = (leaf_row){mem + (size_t)(2 * u * nin), mem + (size_t)((2 * u + 1) * nin)};
+        for (int i = 0; i < nin; i++) {
+            LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(u * nin + i), 0);
+            lr[u].base[i] = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, LLVMGetParam(fn, 1), &ix, 1, ""), "");
+        }
+        for (int i = 0; i < kd->n_inst; i++) {
+            const kd_inst *in = &kd->inst[i];
+            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
+            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), lr[u].base[in->slot], "");
+            lr[u].bval[in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+        }
+    }
+    cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL, ROWS_AT_ONCE, lr, sums4);
+    for (int u = 0; u < ROWS_AT_ONCE; u++) /* acc[u], 8 bytes a kscalar */
+        LLVMBuildStore(B, sums4[u], LLVMBuildGEP2(B, e->i64, accp, (LLVMValueRef[]){LLVMConstInt(e->i64, (unsigned)u, 0)}, 1, ""));
+    LLVMBuildRetVoid(B);
+    free(mem);
 
     /* leaves: the n leaves as G runs of n / G, each read in order (a stream the prefetcher
      * follows); for (g = 0; g < n / G; g++) leaf g of each run */
@@ -1107,7 +1174,7 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     for (int u = 0; u < G; u++) at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
     LLVMValueRef g0 = LLVMBuildMul(B, g, leaf, "");
     if (strided) {
-        sums[0] = cpu_emit_leaf(e, fn, dt, g0, leaf, true, NULL);
+        cpu_emit_leaf(e, fn, dt, g0, leaf, true, NULL, 1, lr, &sums[0]);
     } else { /* G leaves side by side: step s of each, then the next step */
         LLVMBasicBlockRef spre = LLVMGetInsertBlock(B), sloop = LLVMAppendBasicBlockInContext(e->c, fn, "steps");
         LLVMBasicBlockRef sdone = LLVMAppendBasicBlockInContext(e->c, fn, "stepsd");
