@@ -1682,6 +1682,104 @@ static bool h_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return fe_got(p, out->s, off);
 }
 
+/* A Python str result (text copied). */
+static bool str_result(parser *p, const char *text, size_t off, kval *out) {
+    memset(out, 0, sizeof *out);
+    out->kind = KV_STR;
+    out->off = off;
+    out->s = kiln_strdup(p->ctx, text);
+    return fe_got(p, out->s, off);
+}
+
+/* Python's chr, hex, oct and bin of an integer (f->op: 0, 16, 8, 2): chr's one character (as
+ * UTF-8), the others' digits after a sign and 0x, 0o or 0b. */
+static bool h_int_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int64_t i;
+    if (!fe_arg_int(p, &a->v[0], f->name, "i", &i)) return false;
+    char b[80], *q = b + sizeof b;
+    *--q = 0;
+    if (f->op == 0) {
+        if (i < 0 || i > 0x10FFFF) return fe_err(p, a->v[0].off, KILN_ERR_ARG, "chr() arg not in range(0x110000)");
+        uint32_t c = (uint32_t)i;
+        char *w = b;
+        if (c < 0x80) *w++ = (char)c;
+        else if (c < 0x800) *w++ = (char)(0xC0 | c >> 6), *w++ = (char)(0x80 | (c & 63));
+        else if (c < 0x10000) *w++ = (char)(0xE0 | c >> 12), *w++ = (char)(0x80 | (c >> 6 & 63)), *w++ = (char)(0x80 | (c & 63));
+        else *w++ = (char)(0xF0 | c >> 18), *w++ = (char)(0x80 | (c >> 12 & 63)), *w++ = (char)(0x80 | (c >> 6 & 63)), *w++ = (char)(0x80 | (c & 63));
+        *w = 0;
+        return str_result(p, b, off, out);
+    }
+    uint64_t m = i < 0 ? 0 - (uint64_t)i : (uint64_t)i; /* (INT64_MIN's magnitude too) */
+    do {
+        *--q = "0123456789abcdef"[m % (uint64_t)f->op];
+        m /= (uint64_t)f->op;
+    } while (m);
+    *--q = f->op == 16 ? 'x' : f->op == 8 ? 'o' : 'b';
+    *--q = '0';
+    if (i < 0) *--q = '-';
+    return str_result(p, q, off, out);
+}
+
+/* Python's ord: the code point of a one-character str (UTF-8). */
+static bool h_ord(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    KILN_UNUSED(f);
+    const kval *c = &a->v[0];
+    if (c->kind != KV_STR) return fe_err(p, c->off, KILN_ERR_ARG, "ord() expected a string of length 1");
+    const unsigned char *s = (const unsigned char *)c->s;
+    int64_t chars = 0, cp = 0;
+    for (size_t k = 0; s[k]; k++)
+        if ((s[k] & 0xC0) != 0x80) chars++;
+    if (chars != 1) return fe_err(p, c->off, KILN_ERR_ARG, "ord() expected a character, but string of length %lld found", (long long)chars);
+    int more = s[0] < 0x80 ? 0 : s[0] < 0xE0 ? 1 : s[0] < 0xF0 ? 2 : 3;
+    cp = more == 0 ? s[0] : s[0] & (0x3F >> more);
+    for (int k = 1; k <= more && s[k]; k++) cp = cp << 6 | (s[k] & 63);
+    return fe_set_expr(p, out, kiln_int(p->ctx, cp), off);
+}
+
+/* math.factorial, math.gcd, math.lcm, math.comb, math.perm, math.isqrt (f->op 0..5) of Python
+ * ints, as Python's, within kiln's 64-bit integers (a larger result is an error, not a wrap). */
+static bool h_math_intfn(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    const char *fn = strchr(f->name, '.') + 1;
+    int64_t x, y = f->op == 2; /* (gcd(a) is |a|, and so is lcm(a)) */
+    bool has_b = f->op >= 1 && f->op <= 4 && a->v[1].kind != KV_ABSENT && a->v[1].kind != KV_NONE;
+    if (!fe_arg_int(p, &a->v[0], fn, "a", &x) || (has_b && !fe_arg_int(p, &a->v[1], fn, "b", &y))) return false;
+    if (f->op == 4 && !has_b) y = x; /* math.perm(n): n! */
+    if ((f->op == 0 || f->op >= 3) && x < 0)
+        return fe_err(p, a->v[0].off, KILN_ERR_ARG, f->op == 0 ? "factorial() not defined for negative values" : f->op == 5 ? "isqrt() argument must be nonnegative" : "%s() n must be a non-negative integer", fn);
+    if ((f->op == 3 || f->op == 4) && y < 0) return fe_err(p, a->v[1].off, KILN_ERR_ARG, "%s() k must be a non-negative integer", fn);
+    __int128 r = 1;
+    bool big = false;
+    if (f->op == 0) {
+        for (int64_t k = 2; k <= x && !big; k++) big = (r *= k) > INT64_MAX;
+    } else if (f->op == 1 || f->op == 2) { /* gcd, lcm: of magnitudes */
+        __int128 u = x < 0 ? -(__int128)x : x, v = y < 0 ? -(__int128)y : y, g0 = u, g1 = v;
+        while (g1) {
+            __int128 t = g0 % g1;
+            g0 = g1, g1 = t;
+        }
+        r = f->op == 1 ? g0 : g0 ? u / g0 * v : 0;
+        big = r > INT64_MAX;
+    } else if (f->op == 3 || f->op == 4) { /* comb(n, k), perm(n, k): 0 for k > n */
+        if (y > x) r = 0;
+        else if (f->op == 3) {
+            int64_t k = y < x - y ? y : x - y;
+            for (int64_t j = 1; j <= k && !big; j++) { /* r = C(x - k + j, j), exact at each step */
+                r = r * (x - k + j) / j;
+                big = r > INT64_MAX;
+            }
+        } else {
+            for (int64_t j = 0; j < y && !big; j++) big = (r *= x - j) > INT64_MAX;
+        }
+    } else { /* isqrt */
+        uint64_t q = (uint64_t)sqrt((double)x);
+        while ((__int128)q * q > x) q--;
+        while ((__int128)(q + 1) * (q + 1) <= x) q++;
+        r = q;
+    }
+    if (big) return fe_err(p, off, KILN_ERR_ARG, "%s(): the result is too large for kiln's 64-bit integers", fn);
+    return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)r), off);
+}
+
 static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a"); /* the array itself: a name bound to it gets a copy (run.c) */
     return result(p, out, x ? kiln_expr_retain(x) : NULL, off, 1, &x);
@@ -8413,6 +8511,17 @@ static const fe_fn functions[] = {
      h_set_printoptions, 0, "the session's print options, as NumPy's: digits after the point, elements before summarizing, edge items, line width, no scientific notation for small numbers", true},
     {"str", "object=''", h_text, 1, "the text print shows for object", true},
     {"repr", "object", h_text, 0, "the text the REPL shows for object", true},
+    {"chr", "i", h_int_text, 0, "the one-character str of code point i (Python's chr)", true},
+    {"ord", "c", h_ord, 0, "the code point of the one-character str c (Python's ord)", true},
+    {"hex", "i", h_int_text, 16, "the int i in hexadecimal, '0x...' (Python's hex)", true},
+    {"oct", "i", h_int_text, 8, "the int i in octal, '0o...' (Python's oct)", true},
+    {"bin", "i", h_int_text, 2, "the int i in binary, '0b...' (Python's bin)", true},
+    {"math.factorial", "a", h_math_intfn, 0, "a!, a Python int (an error past 20!: kiln's ints are 64-bit)", true},
+    {"math.gcd", "a, b=0", h_math_intfn, 1, "the greatest common divisor of two ints (nonnegative)", true},
+    {"math.lcm", "a, b=1", h_math_intfn, 2, "the least common multiple of two ints (nonnegative)", true},
+    {"math.comb", "a, b", h_math_intfn, 3, "the number of ways to choose b of a items, a Python int", true},
+    {"math.perm", "a, b=None", h_math_intfn, 4, "the number of ordered choices of b of a items (b omitted: a!)", true},
+    {"math.isqrt", "a", h_math_intfn, 5, "the integer square root of a nonnegative int", true},
     {"shape", "a", h_query, Q_SHAPE, "a's shape, a tuple", true},
     {"ndim", "a", h_query, Q_NDIM, "a's number of dimensions", true},
     {"size", "a", h_query, Q_SIZE, "a's number of elements", true},

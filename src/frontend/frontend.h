@@ -208,6 +208,13 @@ typedef struct fe_printopts {
 const fe_printopts *fe_scope_printopts(const kiln_scope *s); /* (NULL: no scope) */
 void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po);
 
+/* import numpy as NAME: NAME.f is NumPy's f, as np.f is (a binding of NAME hides it); false
+ * when the name is too long or FE_NUMPY_ALIASES are taken.  fe_scope_is_numpy: np, numpy or
+ * such a name. */
+#define FE_NUMPY_ALIASES 8
+bool fe_scope_alias_numpy(kiln_scope *s, const char *name);
+bool fe_scope_is_numpy(const kiln_scope *s, const char *name);
+
 /* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the
  * shape and dtype named where NumPy names them.  A 0-d a is a NumPy scalar: np.float64(0.5),
  * np.int32(-2), np.True_ (print options leave scalars alone, as NumPy's do). */

@@ -1954,7 +1954,8 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
                                            {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},
                                            {"isfinite", "isfinite"}, {"degrees", "degrees"}, {"radians", "radians"}, {"copysign", "copysign"},
                                            {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"ldexp", "ldexp"}, {"nextafter", "nextafter"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
-                                           {"trunc", "math.trunc"}};
+                                           {"trunc", "math.trunc"}, {"factorial", "math.factorial"}, {"gcd", "math.gcd"}, {"lcm", "math.lcm"},
+                                           {"comb", "math.comb"}, {"perm", "math.perm"}, {"isqrt", "math.isqrt"}};
     advance(p); /* "." */
     char w[32];
     if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, w, sizeof w)) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'math.'");
@@ -1965,7 +1966,8 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
             return true;
         }
     return fe_err(p, p->tok.off, KILN_ERR_NAME, "of math, kiln has pi e inf nan sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 "
-                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt ldexp nextafter floor ceil trunc");
+                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt ldexp nextafter floor ceil trunc "
+                                                "factorial gcd lcm comb perm isqrt");
 }
 
 /* NAME.at, NAME.reduce, NAME.accumulate, NAME.outer of a function (np.add.at, np.maximum.
@@ -1999,7 +2001,8 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         return false; /* (only a name before a '.' is looked up here) */
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
-    if ((strcmp(name, "np") && strcmp(name, "numpy")) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name)) return true;
+    if (!fe_scope_is_numpy(p->env->scope, name) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name) || fe_scope_value(p->env->scope, name))
+        return true;
     *np = true;
     advance(p); /* "." */
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");

@@ -29,6 +29,20 @@ kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
 const fe_printopts *fe_scope_printopts(const kiln_scope *s) { return s ? &s->print : NULL; }
 void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po) { s->print = *po; }
 
+bool fe_scope_is_numpy(const kiln_scope *s, const char *name) {
+    if (!strcmp(name, "np") || !strcmp(name, "numpy")) return true;
+    for (int i = 0; s && i < s->n_np_alias; i++)
+        if (!strcmp(s->np_alias[i], name)) return true;
+    return false;
+}
+
+bool fe_scope_alias_numpy(kiln_scope *s, const char *name) {
+    if (fe_scope_is_numpy(s, name)) return true;
+    if (strlen(name) >= sizeof s->np_alias[0] || s->n_np_alias == FE_NUMPY_ALIASES) return false;
+    snprintf(s->np_alias[s->n_np_alias++], sizeof s->np_alias[0], "%s", name);
+    return true;
+}
+
 void kiln_scope_free(kiln_scope *s) {
     if (!s) return;
     for (int i = 0; i < s->n; i++) {

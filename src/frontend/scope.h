@@ -26,6 +26,8 @@ struct kiln_scope {
     fe_rng *gens;         /* each default_rng()'s Generator, by its number (a value's gen) */
     int ngens, gens_cap;
     fe_printopts print;   /* np.set_printoptions's */
+    char np_alias[FE_NUMPY_ALIASES][32]; /* import numpy as NAME's names (np and numpy aside) */
+    int n_np_alias;
 };
 
 /* A binding's identity, and the bindings its value was computed from (their ids). */

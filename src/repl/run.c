@@ -43,6 +43,8 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
+    S_IMPORT,   /* import numpy as names[0] */
+    S_DELITEM,  /* del names[0][index or slice] of a list (its subscript as S_SETITEM's) */
     S_ASSERT,   /* assert x, message (the message's text at oa, olen; none: olen 0) */
     S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append, extend, insert,
                    pop (names[1] = names[0].pop(...) binds the item), remove, clear and
@@ -752,10 +754,22 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (word_at(t, a, b, "pass") && trim_left(t, a + 4, b) == b) return st->kind = S_PASS, true;
     if (word_at(t, a, b, "break") && trim_left(t, a + 5, b) == b) return st->kind = S_BREAK, true;
     if (word_at(t, a, b, "continue") && trim_left(t, a + 8, b) == b) return st->kind = S_CONTINUE, true;
+    if (word_at(t, a, b, "import") && word_at(t, trim_left(t, a + 6, b), b, "numpy")) { /* import numpy [as NAME] */
+        size_t w = trim_left(t, trim_left(t, a + 6, b) + 5, b), n = w < b && word_at(t, w, b, "as") ? trim_left(t, w + 2, b) : b;
+        if (w == b) return st->kind = S_PASS, true;
+        if (n < b && is_ident(t, n, b) && b - n < 32) {
+            st->kind = S_IMPORT;
+            memcpy(st->names[0], t + n, b - n);
+            st->names[0][b - n] = 0;
+            return true;
+        }
+    }
     if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
-        return st->kind = S_PASS, true; /* import numpy as np: kiln's names are NumPy's already */
+        return st->kind = S_PASS, true; /* from numpy import ...: kiln's names are NumPy's already */
     if (word_at(t, a, b, "import") && word_at(t, trim_left(t, a + 6, b), b, "math") && trim_left(t, a + 6, b) + 4 == b)
         return st->kind = S_PASS, true; /* import math: math.NAME is NumPy's NAME (floor, ceil, trunc: Python ints) */
+    if (word_at(t, a, b, "del") && subscript_target(pg, st, a + 3, b) && st->groups == 1 && !st->attrs)
+        return st->kind = S_DELITEM, true; /* del xs[i], del xs[a:b] */
     if (word_at(t, a, b, "del")) {
         st->kind = S_DEL;
         return parse_targets(pg, st, a + 3, b, false);
@@ -1824,34 +1838,129 @@ static const char *numbers_fit(const kval *v, kiln_dtype dt) {
  * SETITEM_HOST elements), and any other (a mask, integer arrays) element by element at the
  * positions it picks, in order (a repeated index keeps its last value, as NumPy's).  Ctrl-C is
  * held back while it writes. */
-/* xs[i] = value of a list: a new list with item i replaced, bound to the name (Python's list
- * changes in place; kiln's lists are values). */
+/* A list subscript t[a, b) (inside the brackets) against a list of n items: an int index
+ * (*step 0, *start the item, negative counted from the end; out of range reported with what,
+ * Python's words) or a slice start:stop:step, its bounds clipped as Python's are (*count
+ * items, *start then every *step-th). */
+static bool list_subscript(prog *pg, size_t a, size_t b, int64_t n, const char *what, int64_t *start, int64_t *step, int64_t *count) {
+    session *s = pg->s;
+    const char *t = pg->text;
+    char colon = ':';
+    size_t c1 = scan_top(t, a, b, is_char, &colon), c2 = c1 < b ? scan_top(t, c1 + 1, b, is_char, &colon) : b;
+    size_t from[3] = {a, c1 + 1, c2 + 1}, to[3] = {c1, c2, b};
+    int parts = c1 == b ? 1 : c2 == b ? 2 : 3;
+    int64_t v[3] = {0, 0, 1};
+    bool has[3] = {false, false, false};
+    for (int k = 0; k < parts; k++) {
+        size_t x = trim_left(t, from[k], to[k]), y = trim_right(t, x, to[k]);
+        if (x == y) continue; /* an omitted bound */
+        fe_env env = {.scope = s->scope};
+        kval iv = {0};
+        double f;
+        bool ok = fe_parse(s->ctx, &env, t + x, y - x, false, &iv) == KILN_OK;
+        if (!ok) {
+            report_kiln(pg, x);
+        } else if (iv.kind == KV_NONE && parts > 1) {
+            x = y; /* xs[None:2]: omitted */
+        } else if (iv.kind != KV_ARRAY || !fe_is_py(&iv) || !kiln_expr_scalar(iv.e, &f, &v[k]) || !dtype_is_int((kiln_dtype)iv.e->dtype)) {
+            report(pg, x, parts == 1 ? "list indices must be integers or slices" : "slice indices must be integers or None");
+            ok = false;
+        }
+        has[k] = x != y;
+        kval_free(s->ctx, &iv);
+        fe_deps_free(s->ctx, &env.deps);
+        if (!ok) return false;
+    }
+    if (parts == 1) {
+        if (v[0] < -n || v[0] >= n) return report(pg, a, what), false;
+        *start = v[0] < 0 ? v[0] + n : v[0], *step = 0, *count = 1;
+        return true;
+    }
+    int64_t st = has[2] ? v[2] : 1, lo, hi;
+    if (st == 0) return report(pg, from[2], "slice step cannot be zero"), false;
+    /* Python's PySlice_AdjustIndices */
+    lo = !has[0] ? (st > 0 ? 0 : n - 1) : v[0] < 0 ? (v[0] + n < 0 ? (st > 0 ? 0 : -1) : v[0] + n) : v[0] >= n ? (st > 0 ? n : n - 1) : v[0];
+    hi = !has[1] ? (st > 0 ? n : -1) : v[1] < 0 ? (v[1] + n < 0 ? (st > 0 ? 0 : -1) : v[1] + n) : v[1] >= n ? (st > 0 ? n : n - 1) : v[1];
+    *start = lo, *step = st;
+    *count = st > 0 ? (hi > lo ? (hi - lo + st - 1) / st : 0) : (lo > hi ? (lo - hi - st - 1) / -st : 0);
+    return true;
+}
+
+/* xs[i] = value and xs[a:b:c] = items of a list: a new list bound to the name (Python's list
+ * changes in place; kiln's lists are values).  A slice of step 1 takes any number of items in
+ * its place; another step exactly as many as it picks. */
 static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given) {
     session *s = pg->s;
     fe_env env = {.scope = s->scope};
-    kval iv = {0}, vv = {0}, nl = {0};
+    kval vv = {0}, nl = {0}, fz = {0};
     int rc = RUN_OK;
     size_t a = st->lb + 1, b = st->t + st->tlen - 1; /* inside the brackets */
-    double f;
-    int64_t i = 0;
-    if (fe_parse(s->ctx, &env, pg->text + a, b - a, false, &iv) != KILN_OK) rc = report_kiln(pg, a);
-    else if (iv.kind != KV_ARRAY || !fe_is_py(&iv) || !kiln_expr_scalar(iv.e, &f, &i) || !dtype_is_int((kiln_dtype)iv.e->dtype))
-        rc = report(pg, a, "list indices must be integers (a slice of a list is not assigned to here)");
-    else if (i < -list->n || i >= list->n) rc = report(pg, a, "list assignment index out of range");
-    if (rc == RUN_OK && (given ? !fe_kval_copy(s->ctx, &vv, given) : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK))
+    int64_t i = 0, step = 0, count = 0;
+    if (!list_subscript(pg, a, b, list->n, "list assignment index out of range", &i, &step, &count)) return RUN_ERROR;
+    if (given ? !fe_kval_copy(s->ctx, &vv, given) : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK)
         rc = report_kiln(pg, st->x);
-    if (rc == RUN_OK) {
-        kval fz = {0};
-        if (!fe_kval_copy(s->ctx, &nl, list) || !freeze(pg, &vv, &fz)) rc = report_kiln(pg, st->x);
-        else {
-            int k = (int)(i < 0 ? i + list->n : i);
-            kval_free(s->ctx, &nl.items[k]);
-            nl.items[k] = fz;
-            if (fe_scope_set_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
+    else if (step && vv.kind != KV_LIST && vv.kind != KV_TUPLE)
+        rc = report(pg, st->x, "a list's slice takes a list or a tuple of the new items here (xs[a:b] = [...])");
+    else if (step != 0 && step != 1 && vv.n != count) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "attempt to assign sequence of size %d to extended slice of size %lld", vv.n, (long long)count);
+        rc = report(pg, st->x, msg);
+    } else if (!fe_kval_copy(s->ctx, &nl, list) || !freeze(pg, &vv, &fz)) {
+        rc = report_kiln(pg, st->x);
+    } else if (step == 0) {
+        kval_free(s->ctx, &nl.items[i]);
+        nl.items[i] = fz, fz = (kval){0};
+    } else if (step != 1) { /* the picked items, replaced one for one */
+        for (int64_t k = 0; k < count; k++) {
+            kval_free(s->ctx, &nl.items[i + k * step]);
+            nl.items[i + k * step] = fz.items[k], fz.items[k] = (kval){0};
+        }
+    } else { /* items [i, i + count) give way to fz's */
+        int64_t m = nl.n - count + fz.n;
+        kval *items = m ? kiln_calloc(s->ctx, (size_t)m * sizeof *items) : NULL;
+        if (m && !items) {
+            rc = report(pg, st->start, "out of memory");
+        } else {
+            for (int64_t k = 0; k < nl.n; k++)
+                if (k >= i && k < i + count) kval_free(s->ctx, &nl.items[k]);
+                else items[k < i ? k : k - count + fz.n] = nl.items[k];
+            for (int k = 0; k < fz.n; k++) items[i + k] = fz.items[k], fz.items[k] = (kval){0};
+            kiln_free(s->ctx, nl.items);
+            nl.items = items, nl.n = (int)m;
         }
     }
-    kval_free(s->ctx, &iv), kval_free(s->ctx, &vv), kval_free(s->ctx, &nl);
+    if (rc == RUN_OK && fe_scope_set_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
+    kval_free(s->ctx, &vv), kval_free(s->ctx, &nl), kval_free(s->ctx, &fz);
     fe_deps_free(s->ctx, &env.deps);
+    return rc;
+}
+
+/* del xs[i], del xs[a:b:c] of a list: a new list without those items. */
+static int del_list_items(prog *pg, stmt *st) {
+    session *s = pg->s;
+    const char *name = st->names[0];
+    const kval *list = kiln_scope_get(s->scope, name) ? NULL : fe_scope_value(s->scope, name);
+    if (!list || list->kind != KV_LIST) {
+        char msg[160];
+        if (kiln_scope_get(s->scope, name) && !fe_scope_py(s->scope, name)) snprintf(msg, sizeof msg, "cannot delete array elements (np.delete makes an array without them)");
+        else if (list || kiln_scope_get(s->scope, name)) snprintf(msg, sizeof msg, "'%s' does not support item deletion: only a list's items are deleted", name);
+        else snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        return report(pg, st->t, msg);
+    }
+    int64_t i, step, count;
+    if (!list_subscript(pg, st->lb + 1, st->t + st->tlen - 1, list->n, "list assignment index out of range", &i, &step, &count)) return RUN_ERROR;
+    kval nl = {0};
+    if (!fe_kval_copy(s->ctx, &nl, list)) return report_kiln(pg, st->start);
+    int64_t m = 0;
+    for (int64_t k = 0; k < nl.n; k++) { /* keep the items the subscript does not pick */
+        int64_t d = step == 0 ? (k == i ? 0 : 1) : step > 0 ? k - i : i - k, sp = step < 0 ? -step : step ? step : 1;
+        bool picked = step == 0 ? k == i : d >= 0 && d % sp == 0 && d / sp < count;
+        if (picked) kval_free(s->ctx, &nl.items[k]);
+        else nl.items[m++] = nl.items[k];
+    }
+    nl.n = (int)m;
+    int rc = fe_scope_set_value(s->scope, name, &nl) != KILN_OK ? report_kiln(pg, st->start) : RUN_OK;
+    kval_free(s->ctx, &nl);
     return rc;
 }
 
@@ -2582,6 +2691,11 @@ static int exec_one(prog *pg, stmt *st) {
     int rc = RUN_OK;
     switch (st->kind) {
     case S_PASS: return RUN_OK;
+    case S_IMPORT:
+        fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
+        if (!fe_scope_alias_numpy(s->scope, st->names[0])) return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
+        return RUN_OK;
+    case S_DELITEM: return del_list_items(pg, st);
     case S_DEL:
         for (int i = 0; i < st->nnames; i++)
             if (!kiln_scope_get(s->scope, st->names[i]) && !fe_scope_value(s->scope, st->names[i])) {
