@@ -100,24 +100,31 @@ typedef struct kiln_reduce_geom {
     int64_t (*rstr)[KILN_MAX_DIMS];     /* nin × nr byte strides */
     int64_t (*kstr)[KILN_MAX_DIMS];     /* nin × nk */
     int64_t ostr[KILN_MAX_DIMS];        /* the output's stride for each kept dim */
+    uint32_t kafter;                    /* bit d: kept dim d comes after the innermost reduced dim in C order */
     int64_t R, O;                       /* reduced elements per output, outputs */
     int64_t *inner;                     /* nin innermost reduced strides */
     char **base;                        /* nin first elements */
     char *out;                          /* the output's first element */
 } kiln_reduce_geom;
 
-/* Whether g's innermost reduced dim stays inside every kept dim, as NumPy's iterator orders
- * dims: a kept dim (of more than one element) that an input walks with a smaller stride than
- * the reduced one (both nonzero) goes inside.  Then NumPy's reduction is its inner loop,
+/* Whether g's innermost reduced dim goes inside every kept dim, as NumPy's iterator orders two
+ * dims: in C order, unless every input that walks both (nonzero strides) walks the inner one
+ * with the larger stride, and there is one.  Then NumPy's reduction is its inner loop,
  * pairwise for a float sum; else its inner loop walks kept elements, adding rows one after
  * another. */
 static inline bool kiln_reduced_innermost(const kiln_reduce_geom *g) {
-    for (int i = 0; i < g->nin; i++) {
-        int64_t r = g->rstr[i][g->nr - 1] < 0 ? -g->rstr[i][g->nr - 1] : g->rstr[i][g->nr - 1];
-        for (int d = 0; r && d < g->nk; d++) {
-            int64_t kk = g->kstr[i][d] < 0 ? -g->kstr[i][d] : g->kstr[i][d];
-            if (g->kshape[d] > 1 && kk != 0 && kk < r) return false;
+    for (int d = 0; d < g->nk; d++) {
+        if (g->kshape[d] <= 1) continue;
+        bool kept_inner = (g->kafter >> d) & 1, walked = false, swap = true; /* C order's answer, and whether all inputs overturn it */
+        for (int i = 0; i < g->nin; i++) {
+            int64_t r = g->rstr[i][g->nr - 1] < 0 ? -g->rstr[i][g->nr - 1] : g->rstr[i][g->nr - 1];
+            int64_t k = g->kstr[i][d] < 0 ? -g->kstr[i][d] : g->kstr[i][d];
+            if (!r || !k) continue;
+            walked = true;
+            swap = swap && (kept_inner ? k > r : r > k);
         }
+        if (walked && swap) kept_inner = !kept_inner;
+        if (kept_inner) return false;
     }
     return true;
 }

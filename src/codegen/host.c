@@ -358,9 +358,9 @@ static int sum_order(const kiln_reduce_geom *g) {
     if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt)) return ANY_ORDER;
     return kiln_reduced_innermost(g) ? PAIRWISE : IN_ORDER;
 }
-/* A float sum's chunks are work units of their own, their sums kept and added in order, up to
- * this many in all; more (many short rows), and each output is one unit. */
-#define PAIRWISE_PARTIALS ((int64_t)1 << 18)
+/* A float sum's chunks' sums are kept (to be added in order) this many at a time: a wave of
+ * work units, then the next. */
+#define PAIRWISE_PARTIALS ((int64_t)1 << 16)
 
 static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *acc) {
     int64_t rem = o;
@@ -373,64 +373,86 @@ static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *ac
     else ref_store(p, g->out_dt, acc[0]);
 }
 
-/* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): rows' chunk c, of the pairs
- * (output, row) p0 .. p0 + m - 1 side by side (whole: all of output p0's rows and chunks in
- * turn, four rows side by side where a row is one chunk); each sum into part (at its job, the
- * pair's row's chunk) or, a single one per output, its output. */
+/* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): chunk c of the rows of the
+ * pairs (output, row) p0 .. p0 + m - 1 side by side; each sum, after 0, into part[(p - pbase)
+ * * cpr + c] (the pair's chunk), or without part (one chunk an output) into its output. */
 static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t p0, int m,
-                          int64_t c, bool whole, int64_t rows, int64_t cpr, kscalar *part, char **scratch) {
-    int nin = g->nin, N = KILN_FOLD_ROWS_N;
-    int64_t inner = g->rshape[g->nr - 1];
-    char **rowp = scratch, **ptrs = scratch + (size_t)N * (size_t)nin;
+                          int64_t c, int64_t rows, int64_t cpr, kscalar *part, int64_t pbase, char **scratch) {
+    int nin = g->nin;
+    int64_t inner = g->rshape[g->nr - 1], lo = c * KILN_REDUCE_BLOCK;
+    char **rowp = scratch, **ptrs = scratch + (size_t)KILN_FOLD_ROWS_N * (size_t)nin;
     kscalar sums[KILN_FOLD_ROWS_N], acc[2];
-    if (whole) { /* output p0: its chunks added in order */
-        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
-        for (int64_t r = 0; r < rows; r += cpr == 1 ? N : 1) {
-            int mr = cpr == 1 && rows - r < N ? (int)(rows - r) : cpr == 1 ? N : 1;
-            for (int u = 0; u < mr; u++) reduced_row(g, p0, r + u, rowp + (size_t)u * (size_t)nin);
-            for (int64_t q = 0; q < cpr; q++) {
-                int64_t lo = q * KILN_REDUCE_BLOCK;
-                pairwise_rows(fold, k, g, consts, rowp, mr, lo, inner - lo < KILN_REDUCE_BLOCK ? inner - lo : KILN_REDUCE_BLOCK, ptrs, sums);
-                for (int u = 0; u < mr; u++) ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]);
-            }
-        }
-        store_result(g, p0, acc);
-        return;
-    }
     for (int u = 0; u < m; u++) reduced_row(g, (p0 + u) / rows, (p0 + u) % rows, rowp + (size_t)u * (size_t)nin);
-    int64_t lo = c * KILN_REDUCE_BLOCK;
     pairwise_rows(fold, k, g, consts, rowp, m, lo, inner - lo < KILN_REDUCE_BLOCK ? inner - lo : KILN_REDUCE_BLOCK, ptrs, sums);
     for (int u = 0; u < m; u++) {
         ref_reduce_init(KILN_OP_SUM, g->dt, acc);
         ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]); /* 0 + the chunk's sum */
-        if (part) memcpy(&part[2 * ((p0 + u) * cpr + c)], acc, sizeof acc);
+        if (part) memcpy(&part[2 * ((p0 + u - pbase) * cpr + c)], acc, sizeof acc);
         else store_result(g, p0 + u, acc);
     }
+}
+
+/* A float sum in NumPy's order: units of chunk c of KILN_FOLD_ROWS_N pairs (output, row), in
+ * waves of at most PAIRWISE_PARTIALS chunks' sums, each wave's added in order into its outputs'
+ * running sums (where an output has more than one chunk). */
+static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g,
+                                   const kscalar *consts, int nthreads) {
+    int N = KILN_FOLD_ROWS_N, nin = g->nin;
+    int64_t inner = g->rshape[g->nr - 1], rows = g->R / inner, cpr = (inner + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
+    int64_t pairs = g->O * rows, groups = (pairs + N - 1) / N, nb = rows * cpr;
+    int64_t wave = nb > 1 ? (PAIRWISE_PARTIALS / (N * cpr) > 0 ? PAIRWISE_PARTIALS / (N * cpr) : 1) : groups; /* groups a wave */
+    if (wave > groups) wave = groups;
+    if (groups == 0) return KILN_OK; /* (no outputs) */
+    int nt = nthreads;
+    if (g->R * g->O < 2 * KILN_HOST_SPLIT || groups * cpr < 2) nt = 1;
+    if (nt > groups * cpr) nt = (int)(groups * cpr);
+    if (nt < 1) nt = 1;
+    size_t per = (size_t)(2 * N * nin + 1);
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
+    kscalar *part = nb > 1 ? kiln_malloc(ctx, (size_t)(wave * N * cpr) * 2 * sizeof *part) : NULL;
+    kscalar *run = nb > 1 ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *run) : NULL;
+    if (!ptrs || (nb > 1 && (!part || !run))) {
+        kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, run);
+        return KILN_ERR_NOMEM;
+    }
+    for (int64_t o = 0; run && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &run[2 * o]);
+    atomic_bool stopped = false;
+    for (int64_t g0 = 0; g0 < groups && !atomic_load(&stopped); g0 += wave) {
+        int64_t g1 = groups - g0 < wave ? groups : g0 + wave, u0 = g0 * cpr, u1 = g1 * cpr;
+        int ntw = nt > u1 - u0 ? (int)(u1 - u0) : nt;
+        KILN_OMP_IF(ntw, "omp parallel for num_threads(ntw) schedule(static)",
+        for (int64_t u = u0; u < u1; u++) {
+            if (kiln_interrupted(ctx)) {
+                atomic_store(&stopped, true);
+                continue;
+            }
+            int64_t p0 = u / cpr * N;
+            pairwise_unit(fold, k, g, consts, p0, pairs - p0 < N ? (int)(pairs - p0) : N, u % cpr, rows, cpr, part, g0 * N,
+                          ptrs + (size_t)KILN_OMP_TID(ntw) * per);
+        });
+        for (int64_t p = g0 * N; part && p < g1 * N && p < pairs; p++) /* the wave's chunks, in order */
+            for (int64_t c = 0; c < cpr; c++) ref_reduce_combine(KILN_OP_SUM, g->dt, &run[2 * (p / rows)], &part[2 * ((p - g0 * N) * cpr + c)]);
+    }
+    for (int64_t o = 0; run && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &run[2 * o]);
+    kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, run);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
 kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                const kscalar *consts, int nthreads) {
     KILN_UNUSED(state);
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
-    int op = g->op, nin = g->nin, N = KILN_FOLD_ROWS_N;
-    int order = sum_order(g);
-    bool pairwise = order == PAIRWISE && g->R > 0;
-    /* a float sum: its rows (runs of the innermost reduced dim) in chunks (cpr a row), the
-     * chunks of N (output, row) pairs a unit, or each output one unit (whole) */
-    int64_t inner = g->R > 0 ? g->rshape[g->nr - 1] : 1, rows = g->R / inner, cpr = (inner + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
-    bool whole = pairwise && g->O * rows * cpr > PAIRWISE_PARTIALS;
+    int op = g->op, nin = g->nin, order = sum_order(g);
+    if (order == PAIRWISE && g->R > 0) return pairwise_launch(ctx, fold, k, g, consts, nthreads);
     int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R);
-    int64_t nb = g->R == 0 ? 0 : pairwise ? (whole ? 1 : rows * cpr) : (g->R + blk - 1) / blk; /* partials an output */
-    int64_t jobs = g->O * (nb ? nb : 1), groups = (g->O * rows + N - 1) / N;
-    int64_t units = pairwise && !whole ? groups * cpr : jobs;
+    int64_t nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1); /* partials an output, work units */
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;
     if (nt > units) nt = (int)units;
     if (nt < 1) nt = 1;
-    size_t per = pairwise ? (size_t)(2 * N * nin + 1) : (size_t)(nin + 1); /* a thread's pointers */
-    char *ptrs_s[2 * KILN_INLINE_OPERANDS], **ptrs = ptrs_s;
-    if ((size_t)nt * per > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
-    kscalar part_s[16], *part = nb <= 1 ? NULL : jobs <= 8 ? part_s : kiln_malloc(ctx, (size_t)jobs * 2 * sizeof *part);
+    char *ptrs_s[2 * KILN_INLINE_OPERANDS], **ptrs = ptrs_s; /* the threads' row pointers */
+    if ((size_t)nt * (size_t)(nin + 1) > sizeof ptrs_s / sizeof *ptrs_s) ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)(nin + 1) * sizeof *ptrs);
+    kscalar part_s[16], *part = nb <= 1 ? NULL : units <= 8 ? part_s : kiln_malloc(ctx, (size_t)units * 2 * sizeof *part);
     if (!ptrs || (nb > 1 && !part)) {
         if (ptrs != ptrs_s) kiln_free(ctx, ptrs);
         if (part != part_s) kiln_free(ctx, part);
@@ -440,34 +462,23 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     atomic_bool stopped = false;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t u = 0; u < units; u++) {
-        char **pt = ptrs + (size_t)KILN_OMP_TID(nt) * per;
+        int64_t o = u / nbu, b = u % nbu;
+        kscalar acc[2];
+        ref_reduce_init(op, g->dt, acc);
         if (nb && kiln_interrupted(ctx)) {
             atomic_store(&stopped, true);
-        } else if (pairwise && whole) {
-            pairwise_unit(fold, k, g, consts, u, 1, 0, true, rows, cpr, NULL, pt);
-        } else if (pairwise) {
-            int64_t p0 = u / cpr * N, left = g->O * rows - p0;
-            pairwise_unit(fold, k, g, consts, p0, left < N ? (int)left : N, u % cpr, false, rows, cpr, part, pt);
-        } else {
-            int64_t o = u / nbu, b = u % nbu;
-            kscalar acc[2];
-            ref_reduce_init(op, g->dt, acc);
-            if (nb) {
-                int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
-                fold_range(fold, k, g, consts, o, start, end, acc, pt, order == IN_ORDER);
-            }
-            if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
-            else store_result(g, o, acc);
+        } else if (nb) {
+            int64_t start = b * blk, end = start + blk < g->R ? start + blk : g->R;
+            fold_range(fold, k, g, consts, o, start, end, acc, ptrs + (size_t)KILN_OMP_TID(nt) * (size_t)(nin + 1), order == IN_ORDER);
         }
+        if (nb > 1) memcpy(&part[2 * u], acc, sizeof acc);
+        else store_result(g, o, acc);
     });
-    if (nb > 1) { /* each output's partials, in a fixed pairwise tree (a float sum's in order, NumPy's) */
+    if (nb > 1) { /* each output's partials, in a fixed pairwise tree */
         for (int64_t o = 0; o < g->O; o++) {
             kscalar *p = &part[2 * o * nb];
-            if (pairwise)
-                for (int64_t b = 1; b < nb; b++) ref_reduce_combine(op, g->dt, p, &p[2 * b]);
-            else
-                for (int64_t w = 1; w < nb; w *= 2)
-                    for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
+            for (int64_t w = 1; w < nb; w *= 2)
+                for (int64_t b = 0; b + w < nb; b += 2 * w) ref_reduce_combine(op, g->dt, &p[2 * b], &p[2 * (b + w)]);
             store_result(g, o, p);
         }
     }

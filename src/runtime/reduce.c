@@ -20,7 +20,7 @@
 /* Splits the operand's dims into collapsed reduced and kept dims for inputs ins. */
 static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array *out, kiln_reduce_geom *g) {
     const kiln_expr *x = ir_arg(red, 0);
-    int xnd = x->ndim, o = 0, last_kept = -2;
+    int xnd = x->ndim, o = 0, last_kept = -2, last_reduced = -1, kdim[KILN_MAX_DIMS] = {0}; /* (x's dims: C order) */
     g->nr = g->nk = 0;
     for (int d = 0; d < xnd; d++) {
         bool reduced = ir_reduces(red, d);
@@ -28,6 +28,7 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         if (reduced) {
             if (red->keepdims) o++;
             if (n == 1) continue;
+            last_reduced = d;
             int r = g->nr;
             bool merge = r > 0;
             for (int i = 0; i < g->nin; i++) {
@@ -66,6 +67,7 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
                 g->ostr[k2] = os;
                 g->nk++;
             }
+            kdim[g->nk - 1] = d;
             last_kept = d;
         }
     }
@@ -74,6 +76,9 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         for (int i = 0; i < g->nin; i++) g->rstr[i][0] = 0;
         g->nr = 1;
     }
+    g->kafter = 0;
+    for (int d = 0; d < g->nk; d++)
+        if (kdim[d] > last_reduced) g->kafter |= 1u << d;
     g->R = g->O = 1;
     for (int d = 0; d < g->nr; d++) g->R *= g->rshape[d];
     for (int d = 0; d < g->nk; d++) g->O *= g->kshape[d];
