@@ -1700,6 +1700,8 @@ static bool h_int_text(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     *--q = 0;
     if (f->op == 0) {
         if (i < 0 || i > 0x10FFFF) return fe_err(p, a->v[0].off, KILN_ERR_ARG, "chr() arg not in range(0x110000)");
+        if (i == 0 || (i >= 0xD800 && i <= 0xDFFF)) /* (kiln's strings are UTF-8 without NUL) */
+            return fe_err(p, a->v[0].off, KILN_ERR_ARG, "chr(%lld): kiln's strings hold no %s", (long long)i, i ? "surrogates" : "NUL character");
         uint32_t c = (uint32_t)i;
         char *w = b;
         if (c < 0x80) *w++ = (char)c;

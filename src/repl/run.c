@@ -763,6 +763,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             st->names[0][b - n] = 0;
             return true;
         }
+        return report(pg, n < b ? n : w, n < b ? "expected a name (of at most 31 characters) after 'as'" : "expected 'as NAME' after 'import numpy'"), false;
     }
     if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
         return st->kind = S_PASS, true; /* from numpy import ...: kiln's names are NumPy's already */
@@ -1876,13 +1877,13 @@ static bool list_subscript(prog *pg, size_t a, size_t b, int64_t n, const char *
         *start = v[0] < 0 ? v[0] + n : v[0], *step = 0, *count = 1;
         return true;
     }
-    int64_t st = has[2] ? v[2] : 1, lo, hi;
+    int64_t st = has[2] ? (v[2] < -INT64_MAX ? -INT64_MAX : v[2]) : 1, lo, hi; /* (CPython's clamp) */
     if (st == 0) return report(pg, from[2], "slice step cannot be zero"), false;
     /* Python's PySlice_AdjustIndices */
     lo = !has[0] ? (st > 0 ? 0 : n - 1) : v[0] < 0 ? (v[0] + n < 0 ? (st > 0 ? 0 : -1) : v[0] + n) : v[0] >= n ? (st > 0 ? n : n - 1) : v[0];
     hi = !has[1] ? (st > 0 ? n : -1) : v[1] < 0 ? (v[1] + n < 0 ? (st > 0 ? 0 : -1) : v[1] + n) : v[1] >= n ? (st > 0 ? n : n - 1) : v[1];
     *start = lo, *step = st;
-    *count = st > 0 ? (hi > lo ? (hi - lo + st - 1) / st : 0) : (lo > hi ? (lo - hi - st - 1) / -st : 0);
+    *count = st > 0 ? (hi > lo ? (hi - lo - 1) / st + 1 : 0) : (lo > hi ? (lo - hi - 1) / -st + 1 : 0);
     return true;
 }
 
@@ -2692,8 +2693,8 @@ static int exec_one(prog *pg, stmt *st) {
     switch (st->kind) {
     case S_PASS: return RUN_OK;
     case S_IMPORT:
-        fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
         if (!fe_scope_alias_numpy(s->scope, st->names[0])) return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
+        fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
         return RUN_OK;
     case S_DELITEM: return del_list_items(pg, st);
     case S_DEL:
