@@ -1450,6 +1450,7 @@ PROGRAMS = [
     "import math\nn = 7\nprint(math.pi, math.sqrt(2.0), math.floor(2.5), math.ceil(n / 2), list(range(math.ceil(n / 2))), math.trunc(-2.7), math.atan2(1, 1), math.log(math.e), math.isnan(math.nan), math.hypot(3, 4), math.floor(-0.5))",
     # import numpy as another name; del and slice assignment of a list's items; chr, ord, hex, oct, bin; math's integer functions
     "import numpy as xp\na = xp.arange(5.0)\nprint(a, xp.sum(a), xp.linalg.norm(a), xp.random.default_rng(0).integers(0, 9, 3))\nimport numpy as onp\nprint(onp.ones(2) + xp.zeros(2), onp.pi)",
+    "import numpy as xp\nxp.random.seed(0)\nprint(xp.random.rand(2))\nA = xp.zeros((3, 3))\nxp.fill_diagonal(A, 2)\nxp.add.at(A, [0, 0], 1)\nprint(A)\nv = xp.arange(5)\nxp.random.shuffle(v)\nprint(sorted(v.tolist()), xp.sort(v))",
     "import numpy as xp\nxp = 3\nprint(xp + 1)", "import numpy as xp\nxp = 3\nprint(xp.sum([1]))",
     "xs = [1, 2, 3, 4, 5, 6]\ndel xs[1]\nprint(xs)\ndel xs[-1]\nprint(xs)\ndel xs[::2]\nprint(xs)\nys = list(range(10))\ndel ys[2:5]\nprint(ys)\ndel ys[7:2:-2]\nprint(ys)\ndel ys[100:]\nprint(ys)",
     "ys = list(range(10))\nys[1:3] = ['a', 'b', 'c']\nprint(ys)\nys[::3] = [0, 0, 0, 0]\nprint(ys)\nys[:0] = (7,)\nprint(ys)\nys[-2:] = []\nprint(ys, len(ys))\nys[5:100] = [ones(2)]\nprint(ys)\nys[1:3] += [9]\nprint(ys)\nys[::-4] = [5, 6, 7]\nprint(ys)\nys[None:2] = []\nprint(ys)",

@@ -94,6 +94,9 @@ typedef struct prog {
     size_t len;
     uint64_t *src; /* while an assignment binds: what its value was computed from (fe_scope_sources) */
     int nsrc;
+    char np_alias[FE_NUMPY_ALIASES][32]; /* import numpy as NAME's names parsed so far (the scope has
+                                            them once they run) */
+    int n_np_alias;
 } prog;
 
 /* ------------------------------------------------------------------ errors */
@@ -261,6 +264,25 @@ static bool is_ident(const char *t, size_t a, size_t b) {
     for (size_t i = a; i < b; i++)
         if (!(isalnum((unsigned char)t[i]) || t[i] == '_')) return false;
     return true;
+}
+
+/* Whether t[a, b) names numpy: np, numpy, or an import numpy as NAME's NAME (parsed before in
+ * this program, or run before in the session). */
+static bool numpy_name(const prog *pg, const char *t, size_t a, size_t b) {
+    char w[32];
+    if (b - a >= sizeof w) return false;
+    memcpy(w, t + a, b - a);
+    w[b - a] = 0;
+    for (int i = 0; i < pg->n_np_alias; i++)
+        if (!strcmp(pg->np_alias[i], w)) return true;
+    return fe_scope_is_numpy(pg->s->scope, w) && !kiln_scope_get(pg->s->scope, w) && !fe_scope_value(pg->s->scope, w);
+}
+
+/* Where t[a, b) goes on after a leading "np." (numpy_name's names): past the '.', or a. */
+static size_t past_numpy(const prog *pg, const char *t, size_t a, size_t b) {
+    size_t ne = a;
+    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    return ne < b && t[ne] == '.' && ne > a && numpy_name(pg, t, a, ne) ? ne + 1 : a;
 }
 
 /* ------------------------------------------------------------------ logical lines */
@@ -761,6 +783,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             st->kind = S_IMPORT;
             memcpy(st->names[0], t + n, b - n);
             st->names[0][b - n] = 0;
+            if (pg->n_np_alias < FE_NUMPY_ALIASES) memcpy(pg->np_alias[pg->n_np_alias++], st->names[0], b - n + 1); /* (b - n < 32) */
             return true;
         }
         return report(pg, n < b ? n : w, n < b ? "expected a name (of at most 31 characters) after 'as'" : "expected 'as NAME' after 'import numpy'"), false;
@@ -789,11 +812,10 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
-    for (int k = 0; fe_in_place[k]; k++) /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v)...: NAME changed in place */
-        for (int pre = 0; pre < 3; pre++) {
-            char call[48];
-            snprintf(call, sizeof call, "%s%s", pre == 0 ? "np." : pre == 1 ? "numpy." : "", fe_in_place[k]);
-            if (!call_stmt(t, a, b, call, &st->x, &st->xlen)) continue;
+    size_t q = past_numpy(pg, t, a, b); /* (after np. or another name of numpy) */
+    for (int k = 0; fe_in_place[k]; k++) { /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v)...: NAME changed in place */
+        {
+            if (!call_stmt(t, q, b, fe_in_place[k], &st->x, &st->xlen)) continue;
             char comma = ',', msg[160];
             size_t na = trim_left(t, st->x + 1, b - 1), nb = trim_right(t, na, scan_top(t, na, b - 1, is_char, &comma));
             snprintf(msg, sizeof msg, "np.%s() takes the name of an array first (it changes it in place)", fe_in_place[k]);
@@ -804,13 +826,13 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             st->x = a, st->xlen = b - a; /* (the whole call: the frontend gives the array's new value) */
             return st->kind = S_METHOD, true;
         }
+    }
     static const char *const in_place[] = {"append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort", "fill", NULL};
-    if (call_stmt(t, a, b, "np.random.shuffle", &st->x, &st->xlen) || call_stmt(t, a, b, "random.shuffle", &st->x, &st->xlen) ||
-        call_stmt(t, a, b, "shuffle", &st->x, &st->xlen)) /* its argument, a name */
+    if (call_stmt(t, q, b, "random.shuffle", &st->x, &st->xlen) || (q == a && call_stmt(t, a, b, "shuffle", &st->x, &st->xlen))) /* its argument, a name */
         return shuffle_stmt(pg, st, t, b);
     size_t ne = a;
     while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
-    bool module = word_at(t, a, ne, "np") || word_at(t, a, ne, "numpy") || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
+    bool module = q > a || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
     if (!module && is_ident(t, a, ne) && ne - a < sizeof st->names[1] && ne < b && t[ne] == '.' &&
         call_stmt(t, ne + 1, b, "shuffle", &st->x, &st->xlen)) { /* rng.shuffle(NAME): a Generator's (names[1]) */
         memcpy(st->names[1], t + a, ne - a);
@@ -824,8 +846,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             snprintf(st->method, sizeof st->method, "%s", in_place[k]);
             return st->kind = S_METHOD, true;
         }
-    if (call_stmt(t, a, b, "save", &st->x, &st->xlen) || call_stmt(t, a, b, "np.save", &st->x, &st->xlen)) return st->kind = S_SAVE, true;
-    if (call_stmt(t, a, b, "seed", &st->x, &st->xlen) || call_stmt(t, a, b, "np.random.seed", &st->x, &st->xlen))
+    if (call_stmt(t, q, b, "save", &st->x, &st->xlen)) return st->kind = S_SAVE, true;
+    if ((q == a && call_stmt(t, a, b, "seed", &st->x, &st->xlen)) || (q > a && call_stmt(t, q, b, "random.seed", &st->x, &st->xlen)))
         return st->kind = S_SEED, true;
     if (pop_stmt(st, t, a, b)) return st->kind = S_METHOD, true;
     /* an assignment: targets '=' ... '=' value, or NAME augop value */
