@@ -510,7 +510,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
     if (nt > J / 64) nt = (int)(J / 64) > 0 ? (int)(J / 64) : 1;
     /* a float sum's rows of 8 to 32 elements along the innermost dim: NumPy's leaf, its lanes
      * in 8 partial sums per output (per thread, a block of outputs' worth) */
-    bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_SHORT_REDUCTION && kiln_reduced_innermost(g);
+    bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_PAIRWISE_LEAF && kiln_reduced_innermost(g);
     size_t lane_bytes = (size_t)KILN_SHORT_BLOCK * (size_t)es;
     char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)nops * sizeof *ptrs);
     int64_t *inner = kiln_malloc(ctx, (size_t)nops * sizeof *inner);
@@ -534,7 +534,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
             for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
         /* short reductions (rows of a few elements: softmax's) go a block of outputs at a
          * time, so that the rows the block reads stay in cache for all R of its passes */
-        int64_t block = R <= KILN_SHORT_REDUCTION ? KILN_SHORT_BLOCK : j1 - j0;
+        int64_t block = R <= KILN_SHORT_REDUCTION || lanes8 ? KILN_SHORT_BLOCK : j1 - j0;
         char *lane[8];
         for (int l = 0; lanes8 && l < 8; l++) lane[l] = part + ((size_t)t * 8 + (size_t)l) * lane_bytes;
         for (int64_t b0 = j0; b0 < j1; b0 += block) {
