@@ -293,51 +293,42 @@ static void reduced_row(const kiln_reduce_geom *g, int64_t o, int64_t r, char **
  * side) and a balanced tree, which NumPy's halving of n gives. */
 static bool leaves_whole(int64_t n) { return n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0; }
 
-/* NumPy's pairwise sum (kd_pairwise) of the n elements from position lo of a row whose
- * operands start at row[i] (stride g->inner[i]): a leaf of at most 128 elements is a
- * row call; 2^k leaves (k >= 2) one KILN_FOLD_LEAVES call and a balanced tree; else NumPy's
- * split at n/2 rounded down to a multiple of 8. */
-static kscalar pairwise_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
-                            char *const *row, int64_t lo, int64_t n, char **ptrs) {
-    kscalar acc[2];
-    ref_reduce_init(KILN_OP_SUM, g->dt, acc);
-    if (n <= KILN_PAIRWISE_LEAF || leaves_whole(n)) {
-        for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->inner[i];
-        if (n <= KILN_PAIRWISE_LEAF) {
-            fold(k, n, ptrs, g->inner, consts, acc, 0);
-            return acc[0];
-        }
-        kscalar leaf[KILN_REDUCE_BLOCK / KILN_PAIRWISE_LEAF];
-        int64_t nl = n / KILN_PAIRWISE_LEAF;
-        fold(k, nl, ptrs, g->inner, consts, leaf, KILN_FOLD_LEAVES);
-        for (int64_t w = 1; w < nl; w *= 2) /* the balanced tree NumPy's halving gives */
-            for (int64_t b = 0; b + w < nl; b += 2 * w)
-                if (g->dt == KILN_F64) leaf[b].f64 += leaf[b + w].f64;
-                else leaf[b].f32 += leaf[b + w].f32;
-        return leaf[0];
-    }
-    int64_t n2 = n / 2 - (n / 2) % 8;
-    kscalar a = pairwise_sum(fold, k, g, consts, row, lo, n2, ptrs), b = pairwise_sum(fold, k, g, consts, row, lo + n2, n - n2, ptrs);
-    ref_reduce_combine(KILN_OP_SUM, g->dt, &a, &b);
-    return a;
+/* The sum of 2^k leaves (leaves_whole(n)) of n elements from position lo of one row (operand i
+ * at row[i], stride g->inner[i]): one KILN_FOLD_LEAVES call and the balanced tree NumPy's
+ * halving gives. */
+static kscalar leaves_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
+                          char *const *row, int64_t lo, int64_t n, char **ptrs) {
+    kscalar leaf[KILN_REDUCE_BLOCK / KILN_PAIRWISE_LEAF];
+    int64_t nl = n / KILN_PAIRWISE_LEAF;
+    for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->inner[i];
+    fold(k, nl, ptrs, g->inner, consts, leaf, KILN_FOLD_LEAVES);
+    for (int64_t w = 1; w < nl; w *= 2)
+        for (int64_t b = 0; b + w < nl; b += 2 * w)
+            if (g->dt == KILN_F64) leaf[b].f64 += leaf[b + w].f64;
+            else leaf[b].f32 += leaf[b + w].f32;
+    return leaf[0];
 }
 
-/* pairwise_sum of m rows at once (1 to KILN_FOLD_ROWS_N; rows[u * nin + i]: row u's operand
- * i), the same n elements from lo of each: their leaves of at most 128 elements in one
- * KILN_FOLD_ROWS call (the rows past m given row 0's pointers again), the same tree for each;
- * the sums into sum[0..m).  ptrs: room for KILN_FOLD_ROWS_N rows' pointers. */
+/* NumPy's pairwise sum (kd_pairwise) of m rows at once (1 to KILN_FOLD_ROWS_N; rows[u * nin +
+ * i]: row u's operand i, stride g->inner[i]), the same n elements from position lo of each,
+ * into sum[0..m): NumPy's split at n/2 rounded down to a multiple of 8, the same tree for every
+ * row; a leaf of at most 128 elements one row call (one row) or a KILN_FOLD_ROWS call (the rows
+ * past m given row 0's pointers again); 2^k leaves (k >= 2) leaves_sum, row by row.  ptrs: room
+ * for KILN_FOLD_ROWS_N rows' pointers. */
 static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
                           char *const *rows, int m, int64_t lo, int64_t n, char **ptrs, kscalar *sum) {
     int nin = g->nin;
-    if (m == 1 || (n > KILN_PAIRWISE_LEAF && leaves_whole(n))) {
-        for (int u = 0; u < m; u++) sum[u] = pairwise_sum(fold, k, g, consts, rows + (size_t)u * (size_t)nin, lo, n, ptrs);
+    if (n > KILN_PAIRWISE_LEAF && leaves_whole(n)) {
+        for (int u = 0; u < m; u++) sum[u] = leaves_sum(fold, k, g, consts, rows + (size_t)u * (size_t)nin, lo, n, ptrs);
         return;
     }
     if (n <= KILN_PAIRWISE_LEAF) {
         kscalar acc[KILN_FOLD_ROWS_N];
-        for (int u = 0; u < KILN_FOLD_ROWS_N; u++)
+        int R = m == 1 ? 1 : KILN_FOLD_ROWS_N;
+        for (int u = 0; u < R; u++)
             for (int i = 0; i < nin; i++) ptrs[u * nin + i] = rows[(u < m ? u : 0) * nin + i] + lo * g->inner[i];
-        fold(k, n, ptrs, g->inner, consts, acc, KILN_FOLD_ROWS);
+        ref_reduce_init(KILN_OP_SUM, g->dt, acc); /* (a row call adds after acc[0]) */
+        fold(k, n, ptrs, g->inner, consts, acc, m == 1 ? 0 : KILN_FOLD_ROWS);
         for (int u = 0; u < m; u++) sum[u] = acc[u];
         return;
     }
@@ -350,7 +341,7 @@ static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_re
 
 /* How a float sum goes in NumPy's order: PAIRWISE (the innermost reduced dim the innermost),
  * each row cut into chunks of KILN_REDUCE_BLOCK elements, each chunk summed as NumPy sums a
- * buffer of its reduction (pairwise_sum), the chunks of all rows added in order; IN_ORDER
+ * buffer of its reduction (pairwise_rows), the chunks of all rows added in order; IN_ORDER
  * (else), one element at a time in C order.  Other reductions: ANY_ORDER, blocks of
  * kiln_reduce_block and a tree. */
 enum { ANY_ORDER, PAIRWISE, IN_ORDER };

@@ -984,16 +984,16 @@ typedef struct leaf_row {
     LLVMValueRef *base, *bval;
 } leaf_row;
 
-/* NumPy's leaf (see kd_pairwise) of the elements [off, off + n) of R rows of a float sum (R <=
- * ROWS_AT_ONCE, each its own chains of adds), at the builder's position; the sums into res[],
- * the builder left after them.  The values of the first n & -S elements (S = max(W, 8)) are
+/* NumPy's leaf (see kd_pairwise) of the elements [off[u], off[u] + n) of R rows of a float sum
+ * (R <= ROWS_AT_ONCE, each its own chains of adds: several rows, or several leaves of one row),
+ * at the builder's position; the sums into res[], the builder left after them.  The values of the first n & -S elements (S = max(W, 8)) are
  * computed W at a time, as the interpreter's are, and go to the 8 lanes: an 8-lane accumulator
  * (W >= 8: a register's 8-lane slices added in order) or two of 4 (W == 4); the values up to
  * n - n % 8 after them, one at a time, to their lanes; then the tree of lanes, then the rest
  * in order.  With start values instead (start non-NULL, R == 1), every element in order after
  * them (KILN_FOLD_IN_ORDER). */
 #define ROWS_AT_ONCE KILN_FOLD_ROWS_N
-static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef off, LLVMValueRef n, bool strided, LLVMValueRef start,
+static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVMValueRef *off, LLVMValueRef n, bool strided, LLVMValueRef start,
                           int R, const leaf_row *rows, LLVMValueRef *res) {
     const kernel_desc *kd = e->kd;
     int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW;
@@ -1019,7 +1019,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueR
     for (int q = 0; q < S / W; q++)
         for (int u = 0; u < R; u++) {
             ROW(u);
-            cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
+            cpu_emit_values(e, LLVMBuildAdd(B, off[u], LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
             cpu_lanes_add(e, dt, acc[u], q, e->val[kd->out_inst[0]], W);
         }
     LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)S, 0), "");
@@ -1054,7 +1054,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueR
             LLVMValueRef eight = LLVMGetPoison(LLVMTypeOf(a8[u]));
             ROW(u);
             for (int l = 0; l < 8; l++) {
-                cpu_emit_values(e, LLVMBuildAdd(B, off, LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
+                cpu_emit_values(e, LLVMBuildAdd(B, off[u], LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
                 eight = LLVMBuildInsertElement(B, eight, e->val[kd->out_inst[0]], LLVMConstInt(e->i32, (unsigned)l, 0), "");
             }
             mnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, m[u], eight, 8);
@@ -1071,7 +1071,12 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueR
             LLVMAddIncoming(lanes[u], (LLVMValueRef[]){a8[u], mnext[u]}, (LLVMBasicBlockRef[]){vdone, mlatch}, 2);
         }
     }
-    for (int u = 0; u < R; u++) {
+    if (R == 4) { /* the four lane trees side by side: pairs of neighbours added, three times */
+        LLVMValueRef s1a = cpu_pair_sums(e, dt, lanes[0], lanes[1], 8), s1b = cpu_pair_sums(e, dt, lanes[2], lanes[3], 8);
+        LLVMValueRef s3 = cpu_pair_sums(e, dt, cpu_pair_sums(e, dt, s1a, s1b, 8), NULL, 4);
+        for (int u = 0; u < R; u++) r0[u] = LLVMBuildExtractElement(B, s3, LLVMConstInt(e->i32, (unsigned)u, 0), "");
+    }
+    for (int u = 0; u < R && R != 4; u++) {
         LLVMValueRef lv[8];
         for (int l = 0; l < 8; l++) lv[l] = LLVMBuildExtractElement(B, lanes[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
         for (int w = 8; w > 1; w /= 2)
@@ -1087,7 +1092,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueR
     for (int u = 0; u < R; u++) r[u] = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
     for (int u = 0; u < R; u++) {
         ROW(u);
-        cpu_emit_values(e, LLVMBuildAdd(B, off, t, ""), 1);
+        cpu_emit_values(e, LLVMBuildAdd(B, off[u], t, ""), 1);
         rnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, r[u], e->val[kd->out_inst[0]], 1);
     }
     LLVMValueRef tnext = LLVMBuildAdd(B, t, one, "");
@@ -1109,7 +1114,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueR
  * for n whole leaves (n a multiple of LEAVES_AT_ONCE), which go LEAVES_AT_ONCE at a time
  * (independent chains of adds, as the other reductions' U accumulators) when no operand is
  * strided, one at a time else. */
-#define LEAVES_AT_ONCE 4 /* (the side-by-side lane trees take four) */
+#define LEAVES_AT_ONCE ROWS_AT_ONCE
 static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
     kiln_dtype dt = kd_out_dtype(kd, 0);
@@ -1129,12 +1134,12 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMValueRef r;
 
     LLVMPositionBuilderAtEnd(B, row);
-    cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL, 1, lr, &r);
+    cpu_emit_leaf(e, fn, dt, &zero, n, strided, NULL, 1, lr, &r);
     LLVMBuildStore(B, cpu_reduce_step(e, KILN_OP_SUM, dt, LLVMBuildLoad2(B, st, accp, ""), r, 1), accp);
     LLVMBuildRetVoid(B);
 
     LLVMPositionBuilderAtEnd(B, inorder);
-    cpu_emit_leaf(e, fn, dt, zero, n, strided, LLVMBuildLoad2(B, st, accp, ""), 1, lr, &r);
+    cpu_emit_leaf(e, fn, dt, &zero, n, strided, LLVMBuildLoad2(B, st, accp, ""), 1, lr, &r);
     LLVMBuildStore(B, r, accp);
     LLVMBuildRetVoid(B);
 
@@ -1156,54 +1161,30 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
             lr[u].bval[in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
         }
     }
-    cpu_emit_leaf(e, fn, dt, zero, n, strided, NULL, ROWS_AT_ONCE, lr, sums4);
+    LLVMValueRef offs[ROWS_AT_ONCE] = {zero, zero, zero, zero};
+    cpu_emit_leaf(e, fn, dt, offs, n, strided, NULL, ROWS_AT_ONCE, lr, sums4);
     for (int u = 0; u < ROWS_AT_ONCE; u++) /* acc[u], 8 bytes a kscalar */
         LLVMBuildStore(B, sums4[u], LLVMBuildGEP2(B, e->i64, accp, (LLVMValueRef[]){LLVMConstInt(e->i64, (unsigned)u, 0)}, 1, ""));
     LLVMBuildRetVoid(B);
     free(mem);
 
     /* leaves: the n leaves as G runs of n / G, each read in order (a stream the prefetcher
-     * follows); for (g = 0; g < n / G; g++) leaf g of each run */
+     * follows); for (g = 0; g < n / G; g++) leaf g of each run, the G side by side as the rows
+     * of KILN_FOLD_ROWS (one row, the first, its offsets the leaves') */
     LLVMPositionBuilderAtEnd(B, leaves);
-    int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW, G = strided ? 1 : LEAVES_AT_ONCE;
+    int G = strided ? 1 : LEAVES_AT_ONCE;
     LLVMValueRef run = G == 1 ? n : LLVMBuildSDiv(B, n, LLVMConstInt(e->i64, (unsigned)G, 0), "");
     LLVMBasicBlockRef gloop = LLVMAppendBasicBlockInContext(e->c, fn, "gloop"), done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
     LLVMPositionBuilderAtEnd(B, gloop);
-    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), sums[LEAVES_AT_ONCE], at_leaf[LEAVES_AT_ONCE];
-    for (int u = 0; u < G; u++) at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
-    LLVMValueRef g0 = LLVMBuildMul(B, g, leaf, "");
-    if (strided) {
-        cpu_emit_leaf(e, fn, dt, g0, leaf, true, NULL, 1, lr, &sums[0]);
-    } else { /* G leaves side by side: step s of each, then the next step */
-        LLVMBasicBlockRef spre = LLVMGetInsertBlock(B), sloop = LLVMAppendBasicBlockInContext(e->c, fn, "steps");
-        LLVMBasicBlockRef sdone = LLVMAppendBasicBlockInContext(e->c, fn, "stepsd");
-        LLVMBuildBr(B, sloop);
-        LLVMPositionBuilderAtEnd(B, sloop);
-        LLVMValueRef s = LLVMBuildPhi(B, e->i64, "s"), acc_in[LEAVES_AT_ONCE][2], acc[LEAVES_AT_ONCE][2];
-        LLVMValueRef ident = cpu_reduce_identity(e, KILN_OP_SUM, dt, PW);
-        for (int u = 0; u < G; u++)
-            for (int p = 0; p < P; p++) acc[u][p] = acc_in[u][p] = LLVMBuildPhi(B, cpu_type(e, dt, PW), "");
-        for (int u = 0; u < G; u++)
-            for (int q = 0; q < S / W; q++) {
-                LLVMValueRef at = LLVMBuildAdd(B, LLVMBuildMul(B, at_leaf[u], leaf, ""), LLVMBuildAdd(B, s, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), "");
-                cpu_emit_values(e, at, W);
-                cpu_lanes_add(e, dt, acc[u], q, e->val[kd->out_inst[0]], W);
-            }
-        LLVMValueRef snext = LLVMBuildAdd(B, s, LLVMConstInt(e->i64, (unsigned)S, 0), "");
-        LLVMBasicBlockRef slatch = LLVMGetInsertBlock(B);
-        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, snext, leaf, ""), sloop, sdone);
-        LLVMAddIncoming(s, (LLVMValueRef[]){zero, snext}, (LLVMBasicBlockRef[]){spre, slatch}, 2);
-        for (int u = 0; u < G; u++)
-            for (int p = 0; p < P; p++) LLVMAddIncoming(acc_in[u][p], (LLVMValueRef[]){ident, acc[u][p]}, (LLVMBasicBlockRef[]){spre, slatch}, 2);
-        /* the four leaves' lane trees side by side: pairs of neighbours added, three times */
-        LLVMPositionBuilderAtEnd(B, sdone);
-        LLVMValueRef a8[LEAVES_AT_ONCE];
-        for (int u = 0; u < G; u++) a8[u] = P == 2 ? cpu_shuffle(e, acc[u][0], acc[u][1], 0, 1, 8) : acc[u][0];
-        LLVMValueRef s1a = cpu_pair_sums(e, dt, a8[0], a8[1], 8), s1b = cpu_pair_sums(e, dt, a8[2], a8[3], 8);
-        LLVMValueRef s2 = cpu_pair_sums(e, dt, s1a, s1b, 8), s3 = cpu_pair_sums(e, dt, s2, NULL, 4);
-        for (int u = 0; u < G; u++) sums[u] = LLVMBuildExtractElement(B, s3, LLVMConstInt(e->i32, (unsigned)u, 0), "");
+    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), sums[LEAVES_AT_ONCE], at_leaf[LEAVES_AT_ONCE], at[LEAVES_AT_ONCE];
+    leaf_row one[LEAVES_AT_ONCE];
+    for (int u = 0; u < G; u++) {
+        at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
+        at[u] = LLVMBuildMul(B, at_leaf[u], leaf, "");
+        one[u] = lr[0];
     }
+    cpu_emit_leaf(e, fn, dt, at, leaf, strided, NULL, G, one, sums);
     for (int u = 0; u < G; u++) /* acc[leaf], 8 bytes a kscalar */
         LLVMBuildStore(B, sums[u], LLVMBuildGEP2(B, e->i64, accp, &at_leaf[u], 1, ""));
     LLVMValueRef gnext = LLVMBuildAdd(B, g, LLVMConstInt(e->i64, 1, 0), "");
