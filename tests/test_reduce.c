@@ -382,11 +382,34 @@ START_TEST(sums_in_numpys_order) {
                 kiln_expr_free(s);
                 checked++;
             }
+            /* rows times a value of their own (a broadcast operand, one per row of four side
+             * by side and the same for a row's leaves): x * c[:, None] summed along the rows */
+            kiln_array *c = random_array(dt, 2, (int64_t[]){N, 1}, 90 + i, false);
+            kiln_expr *cv = kiln_var(ctx, c), *s = kiln_sum(ctx, kiln_mul(ctx, x, cv), 1, 0);
+            kiln_array *r = kiln_eval(ctx, s);
+            ck_assert_msg(r != NULL, "%s", kiln_errmsg(ctx));
+            char *row = malloc((size_t)(R * es));
+            for (int64_t o = 0; o < N; o++) {
+                for (int64_t k = 0; k < R; k++) {
+                    double v = np_at(p, o * R + k, 1, f32) * np_at(kiln_array_data(c), o, 1, f32);
+                    if (f32) ((float *)(void *)row)[k] = (float)v;
+                    else ((double *)(void *)row)[k] = v;
+                }
+                double want = np_sum(row, R, 1, f32), got = np_at(kiln_array_data(r), o, 1, f32);
+                ck_assert_msg(got == want, "%s sum of %lldx%lld times a column, output %lld: %.17g, NumPy's %.17g", f32 ? "float32" : "float64",
+                              (long long)N, (long long)R, (long long)o, got, want);
+            }
+            free(row);
+            kiln_array_free(r);
+            kiln_expr_free(s);
+            kiln_expr_free(cv);
+            kiln_array_free(c);
+            checked++;
             kiln_expr_free(x);
             kiln_array_free(a);
         }
     }
-    ck_assert_int_eq(checked, 2 * (13 * 3 + 7 * 2));
+    ck_assert_int_eq(checked, 2 * (13 * 3 + 7 * 3));
 }
 END_TEST
 

@@ -984,16 +984,16 @@ typedef struct leaf_row {
     LLVMValueRef *base, *bval;
 } leaf_row;
 
-/* NumPy's leaf (see kd_pairwise) of the elements [off[u], off[u] + n) of R rows of a float sum
- * (R <= ROWS_AT_ONCE, each its own chains of adds: several rows, or several leaves of one row),
- * at the builder's position; the sums into res[], the builder left after them.  The values of the first n & -S elements (S = max(W, 8)) are
- * computed W at a time, as the interpreter's are, and go to the 8 lanes: an 8-lane accumulator
- * (W >= 8: a register's 8-lane slices added in order) or two of 4 (W == 4); the values up to
- * n - n % 8 after them, one at a time, to their lanes; then the tree of lanes, then the rest
- * in order.  With start values instead (start non-NULL, R == 1), every element in order after
+/* NumPy's leaf (see kd_pairwise) of the first n elements of R rows of a float sum (R <=
+ * ROWS_AT_ONCE, each its own chains of adds: several rows, or several leaves of one row, each
+ * its own pointer set), at the builder's position; the sums into res[], the builder left after
+ * them.  The values of the first n & -S elements (S = max(W, 8)) are computed W at a time, as
+ * the interpreter's are, and go to the 8 lanes: an 8-lane accumulator (W >= 8: a register's
+ * 8-lane slices added in order) or two of 4 (W == 4); the values up to n - n % 8 after them,
+ * one at a time, to their lanes; then the tree of lanes, then the rest in order.  With start values instead (start non-NULL, R == 1), every element in order after
  * them (KILN_FOLD_IN_ORDER). */
 #define ROWS_AT_ONCE KILN_FOLD_ROWS_N
-static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVMValueRef *off, LLVMValueRef n, bool strided, LLVMValueRef start,
+static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef n, bool strided, LLVMValueRef start,
                           int R, const leaf_row *rows, LLVMValueRef *res) {
     const kernel_desc *kd = e->kd;
     int W = cpu_lanes_for(e->cs, kd), S = W > 8 ? W : 8, PW = W < 8 ? W : 8, P = 8 / PW;
@@ -1019,7 +1019,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVM
     for (int q = 0; q < S / W; q++)
         for (int u = 0; u < R; u++) {
             ROW(u);
-            cpu_emit_values(e, LLVMBuildAdd(B, off[u], LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), ""), W);
+            cpu_emit_values(e, LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)(q * W), 0), ""), W);
             cpu_lanes_add(e, dt, acc[u], q, e->val[kd->out_inst[0]], W);
         }
     LLVMValueRef inext = LLVMBuildAdd(B, i, LLVMConstInt(e->i64, (unsigned)S, 0), "");
@@ -1054,7 +1054,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVM
             LLVMValueRef eight = LLVMGetPoison(LLVMTypeOf(a8[u]));
             ROW(u);
             for (int l = 0; l < 8; l++) {
-                cpu_emit_values(e, LLVMBuildAdd(B, off[u], LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), ""), 1);
+                cpu_emit_values(e, LLVMBuildAdd(B, j, LLVMConstInt(e->i64, (unsigned)l, 0), ""), 1);
                 eight = LLVMBuildInsertElement(B, eight, e->val[kd->out_inst[0]], LLVMConstInt(e->i32, (unsigned)l, 0), "");
             }
             mnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, m[u], eight, 8);
@@ -1092,7 +1092,7 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVM
     for (int u = 0; u < R; u++) r[u] = LLVMBuildPhi(B, cpu_type(e, dt, 1), "");
     for (int u = 0; u < R; u++) {
         ROW(u);
-        cpu_emit_values(e, LLVMBuildAdd(B, off[u], t, ""), 1);
+        cpu_emit_values(e, t, 1);
         rnext[u] = cpu_reduce_step(e, KILN_OP_SUM, dt, r[u], e->val[kd->out_inst[0]], 1);
     }
     LLVMValueRef tnext = LLVMBuildAdd(B, t, one, "");
@@ -1110,10 +1110,17 @@ static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, const LLVM
     e->base = base0, e->bval = bval0;
 }
 
-/* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_LEAVES asks
- * for n whole leaves (n a multiple of LEAVES_AT_ONCE), which go LEAVES_AT_ONCE at a time
- * (independent chains of adds, as the other reductions' U accumulators) when no operand is
- * strided, one at a time else. */
+/* A phi of a (coming from from[0]) and b (from from[1]) at the builder's position. */
+static LLVMValueRef phi2(emitter *e, LLVMTypeRef ty, LLVMValueRef a, LLVMValueRef b, LLVMBasicBlockRef *from) {
+    LLVMValueRef p = LLVMBuildPhi(B, ty, "");
+    LLVMAddIncoming(p, (LLVMValueRef[]){a, b}, from, 2);
+    return p;
+}
+
+/* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_ROWS asks for
+ * ROWS_AT_ONCE rows' leaves, KILN_FOLD_LEAVES for n whole leaves (n a multiple of
+ * LEAVES_AT_ONCE), which go LEAVES_AT_ONCE at a time (independent chains of adds, as the other
+ * reductions' U accumulators) through the body the rows' go through. */
 #define LEAVES_AT_ONCE ROWS_AT_ONCE
 static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
@@ -1134,62 +1141,88 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMValueRef r;
 
     LLVMPositionBuilderAtEnd(B, row);
-    cpu_emit_leaf(e, fn, dt, &zero, n, strided, NULL, 1, lr, &r);
+    cpu_emit_leaf(e, fn, dt, n, strided, NULL, 1, lr, &r);
     LLVMBuildStore(B, cpu_reduce_step(e, KILN_OP_SUM, dt, LLVMBuildLoad2(B, st, accp, ""), r, 1), accp);
     LLVMBuildRetVoid(B);
 
     LLVMPositionBuilderAtEnd(B, inorder);
-    cpu_emit_leaf(e, fn, dt, &zero, n, strided, LLVMBuildLoad2(B, st, accp, ""), 1, lr, &r);
+    cpu_emit_leaf(e, fn, dt, n, strided, LLVMBuildLoad2(B, st, accp, ""), 1, lr, &r);
     LLVMBuildStore(B, r, accp);
     LLVMBuildRetVoid(B);
 
-    /* rows: ROWS_AT_ONCE rows side by side, their operands' pointers one set after another */
-    LLVMPositionBuilderAtEnd(B, rowsb);
+    /* rows and leaves: one body (cpu_emit_leaf's four rows side by side) that both enter with
+     * four pointer sets.  KILN_FOLD_ROWS gives them one after another; KILN_FOLD_LEAVES, for
+     * (g = 0; g < n / 4; g++), leaf g of each of the four runs of n / 4 leaves (each run read in
+     * order, a stream the prefetcher follows): the first set moved to the leaves.  (Offsets
+     * folded into the pointers, not given to the body: LLVM's codegen takes twice as long over
+     * pointers and offsets that both vary.)  Each sum goes to acc[idx[u]]: u, or the leaf's
+     * number. */
     int nin = kd->n_in;
-    LLVMValueRef *mem = calloc((size_t)(2 * ROWS_AT_ONCE * nin + 1), sizeof *mem), sums4[ROWS_AT_ONCE];
+    LLVMBasicBlockRef four = LLVMAppendBasicBlockInContext(e->c, fn, "four"), gloop = LLVMAppendBasicBlockInContext(e->c, fn, "gloop");
+    LLVMBasicBlockRef glatch = LLVMAppendBasicBlockInContext(e->c, fn, "glatch"), done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
+    LLVMValueRef *mem = calloc((size_t)(5 * ROWS_AT_ONCE * nin + 1), sizeof *mem);
     KILN_ASSERT(mem != NULL);
-    for (int u = 1; u < ROWS_AT_ONCE; u++) {
-        lr[u] = (leaf_row){mem + (size_t)(2 * u * nin), mem + (size_t)((2 * u + 1) * nin)};
+    /* the sets: rows mode's (u >= 1 loaded; bval: broadcast values), leaves mode's, the body's */
+    LLVMValueRef *rbase = mem, *rbval = mem + ROWS_AT_ONCE * nin, *lbase = mem + 2 * ROWS_AT_ONCE * nin;
+    LLVMValueRef *pbase = mem + 3 * ROWS_AT_ONCE * nin, *pbval = mem + 4 * ROWS_AT_ONCE * nin;
+    LLVMPositionBuilderAtEnd(B, rowsb);
+    for (int u = 0; u < ROWS_AT_ONCE; u++) {
         for (int i = 0; i < nin; i++) {
             LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(u * nin + i), 0);
-            lr[u].base[i] = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, LLVMGetParam(fn, 1), &ix, 1, ""), "");
+            rbase[u * nin + i] = u ? LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, LLVMGetParam(fn, 1), &ix, 1, ""), "") : e->base[i];
         }
         for (int i = 0; i < kd->n_inst; i++) {
             const kd_inst *in = &kd->inst[i];
-            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
-            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), lr[u].base[in->slot], "");
-            lr[u].bval[in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST || !u) continue;
+            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), rbase[u * nin + in->slot], "");
+            rbval[u * nin + in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
         }
     }
-    LLVMValueRef offs[ROWS_AT_ONCE] = {zero, zero, zero, zero};
-    cpu_emit_leaf(e, fn, dt, offs, n, strided, NULL, ROWS_AT_ONCE, lr, sums4);
-    for (int u = 0; u < ROWS_AT_ONCE; u++) /* acc[u], 8 bytes a kscalar */
-        LLVMBuildStore(B, sums4[u], LLVMBuildGEP2(B, e->i64, accp, (LLVMValueRef[]){LLVMConstInt(e->i64, (unsigned)u, 0)}, 1, ""));
-    LLVMBuildRetVoid(B);
+    LLVMBuildBr(B, four);
+
+    LLVMPositionBuilderAtEnd(B, leaves);
+    LLVMValueRef G = LLVMConstInt(e->i64, LEAVES_AT_ONCE, 0);
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
+    LLVMPositionBuilderAtEnd(B, gloop); /* (entered from glatch too, which rows mode reaches: run is computed here) */
+    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), at_leaf[LEAVES_AT_ONCE], run = LLVMBuildSDiv(B, n, G, "");
+    for (int u = 0; u < LEAVES_AT_ONCE; u++) {
+        at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
+        LLVMValueRef at = LLVMBuildMul(B, at_leaf[u], leaf, "");
+        for (int i = 0; i < nin; i++) lbase[u * nin + i] = e->base[i];
+        for (int i = 0; i < kd->n_inst; i++) { /* (an operand's element type is its VAR's) */
+            const kd_inst *in = &kd->inst[i];
+            LLVMValueRef *p = &lbase[u * nin + in->slot];
+            if (in->op != KILN_OP_VAR || kd->layout[in->slot] == KD_BCAST) continue;
+            if (kd->layout[in->slot] == KD_STRIDED)
+                *p = LLVMBuildGEP2(B, e->i8, e->base[in->slot], (LLVMValueRef[]){LLVMBuildMul(B, at, e->stride[in->slot], "")}, 1, "");
+            else *p = LLVMBuildGEP2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), e->base[in->slot], &at, 1, "");
+        }
+    }
+    LLVMBuildBr(B, four);
+
+    LLVMPositionBuilderAtEnd(B, four);
+    LLVMBasicBlockRef from[2] = {rowsb, gloop};
+#define PHI2(ty, a, b) phi2(e, ty, a, b, from)
+    LLVMValueRef gg = PHI2(e->i64, zero, g), nn = PHI2(e->i64, n, leaf), idx[ROWS_AT_ONCE], sums4[ROWS_AT_ONCE];
+    for (int u = 0; u < ROWS_AT_ONCE; u++) {
+        idx[u] = PHI2(e->i64, LLVMConstInt(e->i64, (unsigned)u, 0), at_leaf[u]);
+        lr[u] = (leaf_row){pbase + u * nin, u ? pbval + u * nin : e->bval};
+        for (int i = 0; i < nin; i++) {
+            pbase[u * nin + i] = PHI2(e->ptr, rbase[u * nin + i], lbase[u * nin + i]);
+            if (rbval[u * nin + i]) pbval[u * nin + i] = PHI2(LLVMTypeOf(e->bval[i]), rbval[u * nin + i], e->bval[i]);
+        }
+    }
+#undef PHI2
+    cpu_emit_leaf(e, fn, dt, nn, strided, NULL, ROWS_AT_ONCE, lr, sums4);
+    for (int u = 0; u < ROWS_AT_ONCE; u++) /* acc[idx[u]], 8 bytes a kscalar */
+        LLVMBuildStore(B, sums4[u], LLVMBuildGEP2(B, e->i64, accp, &idx[u], 1, ""));
+    LLVMValueRef is_leaves = LLVMBuildICmp(B, LLVMIntEQ, base, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_LEAVES, 1), "");
+    LLVMBuildCondBr(B, is_leaves, glatch, done);
     free(mem);
 
-    /* leaves: the n leaves as G runs of n / G, each read in order (a stream the prefetcher
-     * follows); for (g = 0; g < n / G; g++) leaf g of each run, the G side by side as the rows
-     * of KILN_FOLD_ROWS (one row, the first, its offsets the leaves') */
-    LLVMPositionBuilderAtEnd(B, leaves);
-    int G = strided ? 1 : LEAVES_AT_ONCE;
-    LLVMValueRef run = G == 1 ? n : LLVMBuildSDiv(B, n, LLVMConstInt(e->i64, (unsigned)G, 0), "");
-    LLVMBasicBlockRef gloop = LLVMAppendBasicBlockInContext(e->c, fn, "gloop"), done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
-    LLVMPositionBuilderAtEnd(B, gloop);
-    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), sums[LEAVES_AT_ONCE], at_leaf[LEAVES_AT_ONCE], at[LEAVES_AT_ONCE];
-    leaf_row one[LEAVES_AT_ONCE];
-    for (int u = 0; u < G; u++) {
-        at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
-        at[u] = LLVMBuildMul(B, at_leaf[u], leaf, "");
-        one[u] = lr[0];
-    }
-    cpu_emit_leaf(e, fn, dt, at, leaf, strided, NULL, G, one, sums);
-    for (int u = 0; u < G; u++) /* acc[leaf], 8 bytes a kscalar */
-        LLVMBuildStore(B, sums[u], LLVMBuildGEP2(B, e->i64, accp, &at_leaf[u], 1, ""));
-    LLVMValueRef gnext = LLVMBuildAdd(B, g, LLVMConstInt(e->i64, 1, 0), "");
-    LLVMBasicBlockRef glatch = LLVMGetInsertBlock(B);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, gnext, run, ""), gloop, done);
+    LLVMPositionBuilderAtEnd(B, glatch);
+    LLVMValueRef gnext = LLVMBuildAdd(B, gg, LLVMConstInt(e->i64, 1, 0), "");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, gnext, LLVMBuildSDiv(B, n, G, ""), ""), gloop, done);
     LLVMAddIncoming(g, (LLVMValueRef[]){zero, gnext}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
     LLVMPositionBuilderAtEnd(B, done);
     LLVMBuildRetVoid(B);
