@@ -175,6 +175,11 @@ CASES += [
     ("sum(randn_f.reshape(20, 50) * randn_f[:20, None], axis=1)", 0), ("sum(randn_f.reshape(20, 50)[:, ::2], axis=1)", 0),
     ("sum(randn_f[:100].reshape(10, 10) * randn_f[100:200].reshape(10, 10).T, 1)", 0), ("(randn_f[:100, None] * randn_f[None, :10]).sum(0)", 0),
     ("sum(randn_f[:960].astype(float32).reshape(16, 60), axis=1)", 0), ("sum(randn_f[:999].astype(float32).reshape(9, 111)[:, 1:] * 2, axis=-1)", 0),
+    # several reduced dims: walked in NumPy's iterator order (memory order), not C order
+    ("randn_f.reshape(40, 25).T.sum()", 0), ("randn_f.reshape(40, 25).T.mean()", 0), ("(randn_f.reshape(40, 25).T * 2).sum()", 0),
+    ("randn_f.astype(float32).reshape(10, 100).T.sum()", 0), ("randn_f.reshape(8, 5, 25).transpose(1, 2, 0).sum(axis=(0, 2))", 0),
+    ("randn_f.reshape(8, 5, 25).transpose(2, 0, 1).sum(axis=(1, 2))", 0), ("randn_f.reshape(8, 5, 25).transpose(0, 2, 1).sum(axis=(1, 2))", 0),
+    ("randn_f.reshape(20, 50)[:, ::2].T.sum()", 0), ("randn_f.reshape(10, 100).T[::2].sum(axis=(0, 1))", 0),
     ("sum(A, axis=(-1, 0))", 0), ("sum(Z, keepdims=True)", 0), ("sum(f[:4], dtype=float64)", 0), ("sum(m, 0)", 0),
     ("prod(Z, 1)", 0), ("prod(A % 3 + 1, axis=(0, 1))", 0), ("prod(m)", 0), ("prod(k % 3 + 1, dtype=float64)", 0),
     ("prod(Z, axis=0, keepdims=True)", 0),

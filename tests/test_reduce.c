@@ -439,6 +439,27 @@ START_TEST(multi_axis_sums_in_numpys_order) {
             kiln_expr_free(x);
             kiln_array_free(a);
         }
+        /* transposed operands: NumPy walks the reduced dims in memory order (its iterator's),
+         * so x.T.sum() is x.sum(), pairwise in chunks over the memory; and a permuted
+         * (P, Q, S) array summed over P and Q adds its rows in memory order */
+        int64_t tsh[2] = {120, 300}, psh[3] = {6, 5, 400};
+        kiln_array *ta = random_array(dt, 2, tsh, 9, false), *pa = random_array(dt, 3, psh, 10, false);
+        kiln_expr *te = kiln_var(ctx, ta), *tt = kiln_transpose(ctx, te), *ts = kiln_sum(ctx, tt, KILN_ALL_AXES, 0);
+        kiln_expr *pe = kiln_var(ctx, pa), *pp = kiln_permute(ctx, pe, (int[]){1, 2, 0}), *ps = kiln_reduce_axes(ctx, KILN_OP_SUM, pp, 1u | 4u, 0);
+        kiln_array *tr = kiln_eval(ctx, ts), *pr = kiln_eval(ctx, ps);
+        ck_assert_msg(tr && pr, "%s", kiln_errmsg(ctx));
+        double twant = np_sum(kiln_array_data(ta), tsh[0] * tsh[1], 1, f32);
+        ck_assert_msg(np_at(kiln_array_data(tr), 0, 1, f32) == twant, "%s x.T.sum(): %.17g, NumPy's %.17g", f32 ? "float32" : "float64",
+                      np_at(kiln_array_data(tr), 0, 1, f32), twant);
+        for (int64_t k = 0; k < psh[2]; k++) {
+            double want = 0;
+            for (int64_t i = 0; i < psh[0] * psh[1]; i++) want = np_add(want, np_at(kiln_array_data(pa), i * psh[2] + k, 1, f32), f32);
+            ck_assert_msg(np_at(kiln_array_data(pr), k, 1, f32) == want, "%s sum over (0, 2) of x.transpose(1, 2, 0), output %lld: %.17g, NumPy's %.17g",
+                          f32 ? "float32" : "float64", (long long)k, np_at(kiln_array_data(pr), k, 1, f32), want);
+        }
+        kiln_array_free(tr), kiln_array_free(pr);
+        kiln_expr_free(ts), kiln_expr_free(tt), kiln_expr_free(te), kiln_expr_free(ps), kiln_expr_free(pp), kiln_expr_free(pe);
+        kiln_array_free(ta), kiln_array_free(pa);
         /* sum(w * X, 0): w of shape (R, 1) walks only the rows; X's columns decide */
         int64_t R = 300, K = 100, wsh[2] = {R, 1}, xsh[2] = {R, K};
         kiln_array *w = random_array(dt, 2, wsh, 7, false), *X = random_array(dt, 2, xsh, 8, false);

@@ -71,7 +71,8 @@ typedef struct kiln_map_geom {
 #define KILN_SHORT_ROW 32
 
 /* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
- * C order, so argmax's flat index is NumPy's) and nk kept dims (one output element each).
+ * C order, so argmax's flat index is NumPy's; a float sum's in NumPy's iterator order) and nk
+ * kept dims (one output element each).
  * Output o's reduced range of R elements is cut into blocks of kiln_reduce_block(R) elements;
  * each block is folded in a fixed order into its own partial, and the partials of an output
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
@@ -105,34 +106,17 @@ typedef struct kiln_reduce_geom {
     int64_t (*rstr)[KILN_MAX_DIMS];     /* nin × nr byte strides */
     int64_t (*kstr)[KILN_MAX_DIMS];     /* nin × nk */
     int64_t ostr[KILN_MAX_DIMS];        /* the output's stride for each kept dim */
-    uint32_t kafter;                    /* bit d: kept dim d comes after the innermost reduced dim in C order */
+    bool reduced_inner;                 /* NumPy's iterator order has a reduced dim innermost */
     int64_t R, O;                       /* reduced elements per output, outputs */
     int64_t *inner;                     /* nin innermost reduced strides */
     char **base;                        /* nin first elements */
     char *out;                          /* the output's first element */
 } kiln_reduce_geom;
 
-/* Whether g's innermost reduced dim goes inside every kept dim, as NumPy's iterator orders two
- * dims: in C order, unless every input that walks both (nonzero strides) walks the inner one
- * with the larger stride, and there is one.  Then NumPy's reduction is its inner loop,
- * pairwise for a float sum; else its inner loop walks kept elements, adding rows one after
- * another. */
-static inline bool kiln_reduced_innermost(const kiln_reduce_geom *g) {
-    for (int d = 0; d < g->nk; d++) {
-        if (g->kshape[d] <= 1) continue;
-        bool kept_inner = (g->kafter >> d) & 1, walked = false, swap = true; /* C order's answer, and whether all inputs overturn it */
-        for (int i = 0; i < g->nin; i++) {
-            int64_t r = g->rstr[i][g->nr - 1] < 0 ? -g->rstr[i][g->nr - 1] : g->rstr[i][g->nr - 1];
-            int64_t k = g->kstr[i][d] < 0 ? -g->kstr[i][d] : g->kstr[i][d];
-            if (!r || !k) continue;
-            walked = true;
-            swap = swap && (kept_inner ? k > r : r > k);
-        }
-        if (walked && swap) kept_inner = !kept_inner;
-        if (kept_inner) return false;
-    }
-    return true;
-}
+/* Whether NumPy's iterator walks a reduced dim innermost (see reduce.c's numpy_dim_order): then
+ * NumPy's reduction is its inner loop, pairwise for a float sum; else its inner loop walks kept
+ * elements, adding rows one after another. */
+static inline bool kiln_reduced_innermost(const kiln_reduce_geom *g) { return g->reduced_inner; }
 
 /* A matrix product C = A @ B in dtype dt: A is m×K, B is K×n, C is m×n, each given by its
  * first element and byte strides (a dim of extent 1 may have any stride).  When epilogue is

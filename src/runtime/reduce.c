@@ -17,58 +17,102 @@
 
 #include "exec.h"
 
-/* Splits the operand's dims into collapsed reduced and kept dims for inputs ins. */
+/* Input i's byte stride along the operand's dim d (0 where it broadcasts). */
+static int64_t rgeom_stride(const kiln_expr *x, kiln_array *const *ins, int i, int d) {
+    const kiln_array *a = ins[i];
+    int k = d - (x->ndim - a->ndim);
+    return (k < 0 || a->shape[k] == 1) ? 0 : a->strides[k];
+}
+
+/* NumPy's iterator order of the operand's dims of other lengths than 1 (nditer's
+ * npyiter_find_best_axis_ordering, over the inputs' strides): perm[0] the innermost.  From C
+ * order, each dim moves inside another when every input that walks both (nonzero strides)
+ * walks it with the smaller |stride|; inputs that disagree leave C order; inputs that walk
+ * neither say nothing, and the dim is compared with the next one out.  Returns the count. */
+static int numpy_dim_order(const kiln_expr *x, kiln_array *const *ins, int nin, int *perm) {
+    int n = 0;
+    for (int d = x->ndim - 1; d >= 0; d--)
+        if (x->shape[d] != 1) perm[n++] = d;
+    for (int i0 = 1; i0 < n; i0++) {
+        int pos = i0, d0 = perm[i0];
+        for (int i1 = i0 - 1; i1 >= 0; i1--) {
+            bool said = false, inside = false;
+            for (int i = 0; i < nin; i++) {
+                int64_t s0 = rgeom_stride(x, ins, i, d0), s1 = rgeom_stride(x, ins, i, perm[i1]);
+                if (!s0 || !s1) continue;
+                bool smaller = (s0 < 0 ? -s0 : s0) < (s1 < 0 ? -s1 : s1);
+                inside = smaller && (inside || !said); /* (any input against it: C order) */
+                said = true;
+            }
+            if (!said) continue;
+            if (!inside) break;
+            pos = i1;
+        }
+        memmove(perm + pos + 1, perm + pos, (size_t)(i0 - pos) * sizeof *perm);
+        perm[pos] = d0;
+    }
+    return n;
+}
+
+/* Splits the operand's dims into collapsed reduced and kept dims for inputs ins.  Kept dims go
+ * in C order; reduced dims too, except a float sum's, which go in NumPy's iterator order (so
+ * x.T.sum() adds what NumPy adds, in its order). */
 static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array *out, kiln_reduce_geom *g) {
     const kiln_expr *x = ir_arg(red, 0);
-    int xnd = x->ndim, o = 0, last_kept = -2, last_reduced = -1, kdim[KILN_MAX_DIMS] = {0}; /* (x's dims: C order) */
+    int xnd = x->ndim, o = 0, last_kept = -2;
     g->nr = g->nk = 0;
     for (int d = 0; d < xnd; d++) {
-        bool reduced = ir_reduces(red, d);
         int64_t n = x->shape[d];
-        if (reduced) {
+        if (ir_reduces(red, d)) {
             if (red->keepdims) o++;
-            if (n == 1) continue;
-            last_reduced = d;
-            int r = g->nr;
-            bool merge = r > 0;
-            for (int i = 0; i < g->nin; i++) {
-                const kiln_array *a = ins[i];
-                int k = d - (xnd - a->ndim);
-                int64_t s = (k < 0 || a->shape[k] == 1) ? 0 : a->strides[k];
-                if (merge && g->rstr[i][r - 1] != s * n) merge = false;
-                g->rstr[i][r] = s;
-            }
-            /* only dims next to each other in x merge, so flat indices stay C-order ones */
-            if (merge) {
-                g->rshape[r - 1] *= n;
-                for (int i = 0; i < g->nin; i++) g->rstr[i][r - 1] = g->rstr[i][r];
-            } else {
-                g->rshape[g->nr++] = n;
-            }
+            continue;
+        }
+        int64_t os = out->strides[o++];
+        if (n == 1) continue;
+        int k2 = g->nk;
+        /* merge with the previous kept dim when it was x's previous dim and everyone agrees */
+        bool merge = k2 > 0 && last_kept == d - 1 && g->ostr[k2 - 1] == os * n;
+        for (int i = 0; i < g->nin; i++) {
+            int64_t st = rgeom_stride(x, ins, i, d);
+            if (merge && g->kstr[i][k2 - 1] != st * n) merge = false;
+            g->kstr[i][k2] = st;
+        }
+        if (merge) {
+            g->kshape[k2 - 1] *= n;
+            g->ostr[k2 - 1] = os;
+            for (int i = 0; i < g->nin; i++) g->kstr[i][k2 - 1] = g->kstr[i][k2];
         } else {
-            int64_t os = out->strides[o++];
-            if (n == 1) continue;
-            int k2 = g->nk;
-            /* merge with the previous kept dim when it was x's previous dim and everyone agrees */
-            bool merge = k2 > 0 && last_kept == d - 1 && g->ostr[k2 - 1] == os * n;
-            for (int i = 0; i < g->nin; i++) {
-                const kiln_array *a = ins[i];
-                int k = d - (xnd - a->ndim);
-                int64_t st = (k < 0 || a->shape[k] == 1) ? 0 : a->strides[k];
-                if (merge && g->kstr[i][k2 - 1] != st * n) merge = false;
-                g->kstr[i][k2] = st;
-            }
-            if (merge) {
-                g->kshape[k2 - 1] *= n;
-                g->ostr[k2 - 1] = os;
-                for (int i = 0; i < g->nin; i++) g->kstr[i][k2 - 1] = g->kstr[i][k2];
-            } else {
-                g->kshape[k2] = n;
-                g->ostr[k2] = os;
-                g->nk++;
-            }
-            kdim[g->nk - 1] = d;
-            last_kept = d;
+            g->kshape[k2] = n;
+            g->ostr[k2] = os;
+            g->nk++;
+        }
+        last_kept = d;
+    }
+    int perm[KILN_MAX_DIMS], np_dims = numpy_dim_order(x, ins, g->nin, perm), order[KILN_MAX_DIMS], nred = 0;
+    g->reduced_inner = np_dims == 0 || ir_reduces(red, perm[0]);
+    if (g->op == KILN_OP_SUM && dtype_is_float(g->dt)) {
+        for (int j = np_dims - 1; j >= 0; j--)
+            if (ir_reduces(red, perm[j])) order[nred++] = perm[j];
+    } else {
+        for (int d = 0; d < xnd; d++)
+            if (ir_reduces(red, d) && x->shape[d] != 1) order[nred++] = d;
+    }
+    /* (neighbours in this order merge when every input walks them as one; in C order they are
+     * x's neighbours, so flat indices stay C-order ones) */
+    for (int j = 0; j < nred; j++) {
+        int d = order[j], r = g->nr;
+        int64_t n = x->shape[d];
+        bool merge = r > 0;
+        for (int i = 0; i < g->nin; i++) {
+            int64_t st = rgeom_stride(x, ins, i, d);
+            if (merge && g->rstr[i][r - 1] != st * n) merge = false;
+            g->rstr[i][r] = st;
+        }
+        if (merge) {
+            g->rshape[r - 1] *= n;
+            for (int i = 0; i < g->nin; i++) g->rstr[i][r - 1] = g->rstr[i][r];
+        } else {
+            g->rshape[g->nr++] = n;
         }
     }
     if (g->nr == 0) { /* nothing left to reduce but size-1 dims: one element per output */
@@ -76,9 +120,6 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         for (int i = 0; i < g->nin; i++) g->rstr[i][0] = 0;
         g->nr = 1;
     }
-    g->kafter = 0;
-    for (int d = 0; d < g->nk; d++)
-        if (kdim[d] > last_reduced) g->kafter |= 1u << d;
     g->R = g->O = 1;
     for (int d = 0; d < g->nr; d++) g->R *= g->rshape[d];
     for (int d = 0; d < g->nk; d++) g->O *= g->kshape[d];
