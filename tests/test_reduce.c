@@ -484,6 +484,54 @@ START_TEST(multi_axis_sums_in_numpys_order) {
 }
 END_TEST
 
+/* The sum of a view whose reduced dims do not collapse into one run (rows apart, a row's
+ * slice, rows reversed, a broadcast column times a matrix): NumPy buffers its inner loop, the
+ * reduced dims inside every kept one, flattened, and sums chunks of 8192 of that pairwise,
+ * chunks crossing rows. */
+START_TEST(buffered_sums_in_numpys_order) {
+    for (int f32 = 0; f32 < 2; f32++) {
+        kiln_dtype dt = f32 ? KILN_F32 : KILN_F64;
+        int64_t es = f32 ? 4 : 8, ash[2] = {200, 90}, bsh[3] = {3, 130, 70}, csh[2] = {200, 1};
+        kiln_array *A = random_array(dt, 2, ash, 11, false), *Bb = random_array(dt, 3, bsh, 12, false), *c = random_array(dt, 2, csh, 13, false);
+        char *a = kiln_array_data(A), *bd = kiln_array_data(Bb);
+        kiln_array *views[4] = {
+            kiln_wrap(ctx, dt, 2, (int64_t[]){100, 90}, (int64_t[]){2 * 90 * es, es}, a),                   /* A[::2] */
+            kiln_wrap(ctx, dt, 2, (int64_t[]){200, 89}, (int64_t[]){90 * es, es}, a + es),                  /* A[:, 1:] */
+            kiln_wrap(ctx, dt, 2, (int64_t[]){200, 90}, (int64_t[]){-90 * es, es}, a + 199 * 90 * es),      /* A[::-1] */
+            kiln_wrap(ctx, dt, 3, (int64_t[]){3, 130, 69}, (int64_t[]){130 * 70 * es, 70 * es, es}, bd + es), /* B[:, :, 1:] */
+        };
+        char *flat = malloc((size_t)(200 * 90 * es));
+        for (int v = 0; v < 5; v++) { /* the four views, then c * A */
+            kiln_array *V = v < 4 ? views[v] : A;
+            kiln_expr *x = kiln_var(ctx, V), *cv = kiln_var(ctx, c);
+            kiln_expr *s = v == 3 ? kiln_reduce_axes(ctx, KILN_OP_SUM, x, 2u | 4u, 0) : kiln_sum(ctx, v == 4 ? kiln_mul(ctx, cv, x) : x, KILN_ALL_AXES, 0);
+            kiln_array *r = kiln_eval(ctx, s);
+            ck_assert_msg(r != NULL, "%s", kiln_errmsg(ctx));
+            int64_t outs = v == 3 ? 3 : 1, per = v == 3 ? 130 * 69 : kiln_array_size(V);
+            for (int64_t o = 0; o < outs; o++) {
+                for (int64_t j = 0; j < per; j++) { /* the block, flattened in C order */
+                    double e;
+                    if (v == 0) e = np_at(a, (j / 90) * 180 + j % 90, 1, f32);
+                    else if (v == 1) e = np_at(a, (j / 89) * 90 + 1 + j % 89, 1, f32);
+                    else if (v == 2) e = np_at(a, (199 - j / 90) * 90 + j % 90, 1, f32);
+                    else if (v == 3) e = np_at(bd, o * 130 * 70 + (j / 69) * 70 + 1 + j % 69, 1, f32);
+                    else e = np_at(kiln_array_data(c), j / 90, 1, f32) * np_at(a, j, 1, f32);
+                    if (f32) ((float *)(void *)flat)[j] = (float)e;
+                    else ((double *)(void *)flat)[j] = e;
+                }
+                double want = np_sum(flat, per, 1, f32), got = np_at(kiln_array_data(r), o, 1, f32);
+                ck_assert_msg(got == want, "%s case %d, output %lld: %.17g, NumPy's %.17g", f32 ? "float32" : "float64", v, (long long)o, got, want);
+            }
+            kiln_array_free(r);
+            kiln_expr_free(s), kiln_expr_free(x), kiln_expr_free(cv);
+        }
+        free(flat);
+        for (int v = 0; v < 4; v++) kiln_array_free(views[v]);
+        kiln_array_free(A), kiln_array_free(Bb), kiln_array_free(c);
+    }
+}
+END_TEST
+
 /* Whether two float64 or float32 arrays hold the same values bit for bit (NaN matching any NaN);
  * the first difference into msg. */
 static bool same_bits(const kiln_array *got, const kiln_array *want, char *msg, size_t cap) {
@@ -1026,6 +1074,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, big_sums_are_accurate);
     tcase_add_test(t, sums_in_numpys_order);
     tcase_add_test(t, multi_axis_sums_in_numpys_order);
+    tcase_add_test(t, buffered_sums_in_numpys_order);
     tcase_add_test(t, same_bits_for_any_thread_count);
     tcase_add_test(t, matmul_shapes_views_and_dtypes);
     tcase_add_test(t, stacked_matmul);

@@ -276,14 +276,14 @@ static void fold_range(host_fold_fn fold, const kiln_kernel *k, const kiln_reduc
 }
 
 /* row[i]: operand i's first element of row r of output o's reduced elements (a row: a run of
- * the innermost reduced dim; rows in C order of the other reduced dims). */
-static void reduced_row(const kiln_reduce_geom *g, int64_t o, int64_t r, char **row) {
+ * the last nb reduced dims; rows in order of the others). */
+static void reduced_row(const kiln_reduce_geom *g, int nb, int64_t o, int64_t r, char **row) {
     for (int i = 0; i < g->nin; i++) row[i] = g->base[i];
     for (int d = g->nk - 1; d >= 0; d--) {
         for (int i = 0; i < g->nin; i++) row[i] += (o % g->kshape[d]) * g->kstr[i][d];
         o /= g->kshape[d];
     }
-    for (int d = g->nr - 2; d >= 0; d--) {
+    for (int d = g->nr - 1 - nb; d >= 0; d--) {
         for (int i = 0; i < g->nin; i++) row[i] += (r % g->rshape[d]) * g->rstr[i][d];
         r /= g->rshape[d];
     }
@@ -294,14 +294,14 @@ static void reduced_row(const kiln_reduce_geom *g, int64_t o, int64_t r, char **
 static bool leaves_whole(int64_t n) { return n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0; }
 
 /* The sum of 2^k leaves (leaves_whole(n)) of n elements from position lo of one row (operand i
- * at row[i], stride g->inner[i]): one KILN_FOLD_LEAVES call and the balanced tree NumPy's
- * halving gives. */
+ * at row[i], stride inner[i]): one KILN_FOLD_LEAVES call and the balanced tree NumPy's halving
+ * gives. */
 static kscalar leaves_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
-                          char *const *row, int64_t lo, int64_t n, char **ptrs) {
+                          char *const *row, const int64_t *inner, int64_t lo, int64_t n, char **ptrs) {
     kscalar leaf[KILN_REDUCE_BLOCK / KILN_PAIRWISE_LEAF];
     int64_t nl = n / KILN_PAIRWISE_LEAF;
-    for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * g->inner[i];
-    fold(k, nl, ptrs, g->inner, consts, leaf, KILN_FOLD_LEAVES);
+    for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * inner[i];
+    fold(k, nl, ptrs, inner, consts, leaf, KILN_FOLD_LEAVES);
     for (int64_t w = 1; w < nl; w *= 2)
         for (int64_t b = 0; b + w < nl; b += 2 * w)
             if (g->dt == KILN_F64) leaf[b].f64 += leaf[b + w].f64;
@@ -310,32 +310,32 @@ static kscalar leaves_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_re
 }
 
 /* NumPy's pairwise sum (kd_pairwise) of m rows at once (1 to KILN_FOLD_ROWS_N; rows[u * nin +
- * i]: row u's operand i, stride g->inner[i]), the same n elements from position lo of each,
+ * i]: row u's operand i, stride inner[i]), the same n elements from position lo of each,
  * into sum[0..m): NumPy's split at n/2 rounded down to a multiple of 8, the same tree for every
  * row; a leaf of at most 128 elements one row call (one row) or a KILN_FOLD_ROWS call (the rows
  * past m given row 0's pointers again); 2^k leaves (k >= 2) leaves_sum, row by row.  ptrs: room
  * for KILN_FOLD_ROWS_N rows' pointers. */
 static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
-                          char *const *rows, int m, int64_t lo, int64_t n, char **ptrs, kscalar *sum) {
+                          char *const *rows, const int64_t *inner, int m, int64_t lo, int64_t n, char **ptrs, kscalar *sum) {
     int nin = g->nin;
     if (n > KILN_PAIRWISE_LEAF && leaves_whole(n)) {
-        for (int u = 0; u < m; u++) sum[u] = leaves_sum(fold, k, g, consts, rows + (size_t)u * (size_t)nin, lo, n, ptrs);
+        for (int u = 0; u < m; u++) sum[u] = leaves_sum(fold, k, g, consts, rows + (size_t)u * (size_t)nin, inner, lo, n, ptrs);
         return;
     }
     if (n <= KILN_PAIRWISE_LEAF) {
         kscalar acc[KILN_FOLD_ROWS_N];
         int R = m == 1 ? 1 : KILN_FOLD_ROWS_N;
         for (int u = 0; u < R; u++)
-            for (int i = 0; i < nin; i++) ptrs[u * nin + i] = rows[(u < m ? u : 0) * nin + i] + lo * g->inner[i];
+            for (int i = 0; i < nin; i++) ptrs[u * nin + i] = rows[(u < m ? u : 0) * nin + i] + lo * inner[i];
         ref_reduce_init(KILN_OP_SUM, g->dt, acc); /* (a row call adds after acc[0]) */
-        fold(k, n, ptrs, g->inner, consts, acc, m == 1 ? 0 : KILN_FOLD_ROWS);
+        fold(k, n, ptrs, inner, consts, acc, m == 1 ? 0 : KILN_FOLD_ROWS);
         for (int u = 0; u < m; u++) sum[u] = acc[u];
         return;
     }
     int64_t n2 = n / 2 - (n / 2) % 8;
     kscalar b[KILN_FOLD_ROWS_N];
-    pairwise_rows(fold, k, g, consts, rows, m, lo, n2, ptrs, sum);
-    pairwise_rows(fold, k, g, consts, rows, m, lo + n2, n - n2, ptrs, b);
+    pairwise_rows(fold, k, g, consts, rows, inner, m, lo, n2, ptrs, sum);
+    pairwise_rows(fold, k, g, consts, rows, inner, m, lo + n2, n - n2, ptrs, b);
     for (int u = 0; u < m; u++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sum[u], &b[u]);
 }
 
@@ -364,17 +364,68 @@ static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *ac
     else ref_store(p, g->out_dt, acc[0]);
 }
 
-/* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): chunk c of the rows of the
- * pairs (output, row) p0 .. p0 + m - 1 side by side; each sum, after 0, into part[(p - pbase)
- * * cpr + c] (the pair's chunk), or without part (one chunk an output) into its output. */
+/* Copies elements [lo, lo + n) of input i's block (g's last nblock reduced dims flattened in C
+ * order, from p) into dst, contiguous: NumPy's buffer of its reduction's inner loop. */
+static void block_gather(const kiln_reduce_geom *g, int i, const char *p, int64_t lo, int64_t n, char *dst) {
+    int es = g->gather_es[i], nr = g->nr, b0 = nr - g->nblock;
+    int64_t idx[KILN_MAX_DIMS], rem = lo, L = g->rshape[nr - 1], st = g->rstr[i][nr - 1];
+    for (int d = nr - 1; d >= b0; d--) {
+        idx[d] = rem % g->rshape[d];
+        rem /= g->rshape[d];
+        p += idx[d] * g->rstr[i][d];
+    }
+    while (n > 0) {
+        int64_t cnt = L - idx[nr - 1] < n ? L - idx[nr - 1] : n;
+        if (st == es) memcpy(dst, p, (size_t)(cnt * es));
+        else if (es == 8)
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 8, p + j * st, 8);
+        else if (es == 4)
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 4, p + j * st, 4);
+        else
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * es, p + j * st, (size_t)es);
+        dst += cnt * es;
+        n -= cnt;
+        p += cnt * st;
+        idx[nr - 1] += cnt;
+        for (int d = nr - 1; d > b0 && idx[d] == g->rshape[d]; d--) { /* carry into the next dim out */
+            p += g->rstr[i][d - 1] - g->rshape[d] * g->rstr[i][d];
+            idx[d] = 0;
+            idx[d - 1]++;
+        }
+    }
+}
+
+/* A thread's room for gathered chunks (block_gather) of nin inputs: their data, then their
+ * strides and row pointers. */
+#define GATHER_BYTES(nin) ((size_t)(nin) * (KILN_REDUCE_BLOCK * 8 + sizeof(int64_t) + sizeof(char *)))
+
+/* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): chunk c of the runs of the
+ * pairs (output, run) p0 .. p0 + m - 1 side by side (a run: g's last nblock reduced dims, rows
+ * of them in order of the others); each sum, after 0, into part[(p - pbase) * cpr + c] (the
+ * pair's chunk), or without part (one chunk an output) into its output.  A run of several dims
+ * (NumPy buffers them) is gathered a chunk and a pair at a time into gbuf. */
 static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t p0, int m,
-                          int64_t c, int64_t rows, int64_t cpr, kscalar *part, int64_t pbase, char **scratch) {
-    int nin = g->nin;
-    int64_t inner = g->rshape[g->nr - 1], lo = c * KILN_REDUCE_BLOCK;
+                          int64_t c, int64_t run, int64_t rows, int64_t cpr, kscalar *part, int64_t pbase, char **scratch, char *gbuf) {
+    int nin = g->nin, nb = g->nblock > 1 ? g->nblock : 1;
+    int64_t lo = c * KILN_REDUCE_BLOCK, n = run - lo < KILN_REDUCE_BLOCK ? run - lo : KILN_REDUCE_BLOCK;
     char **rowp = scratch, **ptrs = scratch + (size_t)KILN_FOLD_ROWS_N * (size_t)nin;
     kscalar sums[KILN_FOLD_ROWS_N], acc[2];
-    for (int u = 0; u < m; u++) reduced_row(g, (p0 + u) / rows, (p0 + u) % rows, rowp + (size_t)u * (size_t)nin);
-    pairwise_rows(fold, k, g, consts, rowp, m, lo, inner - lo < KILN_REDUCE_BLOCK ? inner - lo : KILN_REDUCE_BLOCK, ptrs, sums);
+    for (int u = 0; u < m; u++) reduced_row(g, nb, (p0 + u) / rows, (p0 + u) % rows, rowp + (size_t)u * (size_t)nin);
+    if (nb == 1) {
+        pairwise_rows(fold, k, g, consts, rowp, g->inner, m, lo, n, ptrs, sums);
+    } else {
+        int64_t *ginner = (int64_t *)(void *)(gbuf + (size_t)nin * KILN_REDUCE_BLOCK * 8);
+        char **grow = (char **)(ginner + nin);
+        for (int u = 0; u < m; u++) {
+            for (int i = 0; i < nin; i++) {
+                char *row = rowp[(size_t)u * (size_t)nin + (size_t)i];
+                ginner[i] = g->gather_es[i];
+                grow[i] = ginner[i] ? gbuf + (size_t)i * KILN_REDUCE_BLOCK * 8 : row;
+                if (ginner[i]) block_gather(g, i, row, lo, n, grow[i]);
+            }
+            pairwise_rows(fold, k, g, consts, grow, ginner, 1, 0, n, ptrs, &sums[u]);
+        }
+    }
     for (int u = 0; u < m; u++) {
         ref_reduce_init(KILN_OP_SUM, g->dt, acc);
         ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]); /* 0 + the chunk's sum */
@@ -383,13 +434,15 @@ static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_re
     }
 }
 
-/* A float sum in NumPy's order: units of chunk c of KILN_FOLD_ROWS_N pairs (output, row), in
+/* A float sum in NumPy's order: units of chunk c of KILN_FOLD_ROWS_N pairs (output, run), in
  * waves of at most PAIRWISE_PARTIALS chunks' sums, each wave's added in order into its outputs'
  * running sums (where an output has more than one chunk). */
 static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g,
                                    const kscalar *consts, int nthreads) {
     int N = KILN_FOLD_ROWS_N, nin = g->nin;
-    int64_t inner = g->rshape[g->nr - 1], rows = g->R / inner, cpr = (inner + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
+    int64_t run = 1;
+    for (int d = g->nr - (g->nblock > 1 ? g->nblock : 1); d < g->nr; d++) run *= g->rshape[d];
+    int64_t rows = g->R / run, cpr = (run + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
     int64_t pairs = g->O * rows, groups = (pairs + N - 1) / N, nb = rows * cpr;
     int64_t wave = nb > 1 ? (PAIRWISE_PARTIALS / (N * cpr) > 0 ? PAIRWISE_PARTIALS / (N * cpr) : 1) : groups; /* groups a wave */
     if (wave > groups) wave = groups;
@@ -398,15 +451,16 @@ static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || groups * cpr < 2) nt = 1;
     if (nt > groups * cpr) nt = (int)(groups * cpr);
     if (nt < 1) nt = 1;
-    size_t per = (size_t)(2 * N * nin + 1);
+    size_t per = (size_t)(2 * N * nin + 1), gper = g->nblock > 1 ? GATHER_BYTES(nin) : 0;
     char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
+    char *gbuf = gper ? kiln_malloc(ctx, (size_t)nt * gper) : NULL;
     kscalar *part = nb > 1 ? kiln_malloc(ctx, (size_t)(wave * N * cpr) * 2 * sizeof *part) : NULL;
-    kscalar *run = nb > 1 ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *run) : NULL;
-    if (!ptrs || (nb > 1 && (!part || !run))) {
-        kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, run);
+    kscalar *sums = nb > 1 ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *sums) : NULL;
+    if (!ptrs || (gper && !gbuf) || (nb > 1 && (!part || !sums))) {
+        kiln_free(ctx, ptrs), kiln_free(ctx, gbuf), kiln_free(ctx, part), kiln_free(ctx, sums);
         return KILN_ERR_NOMEM;
     }
-    for (int64_t o = 0; run && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &run[2 * o]);
+    for (int64_t o = 0; sums && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &sums[2 * o]);
     atomic_bool stopped = false;
     for (int64_t g0 = 0; g0 < groups && !atomic_load(&stopped); g0 += wave) {
         int64_t g1 = groups - g0 < wave ? groups : g0 + wave, u0 = g0 * cpr, u1 = g1 * cpr;
@@ -418,14 +472,15 @@ static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_
                 continue;
             }
             int64_t p0 = u / cpr * N;
-            pairwise_unit(fold, k, g, consts, p0, pairs - p0 < N ? (int)(pairs - p0) : N, u % cpr, rows, cpr, part, g0 * N,
-                          ptrs + (size_t)KILN_OMP_TID(ntw) * per);
+            int tid = KILN_OMP_TID(ntw);
+            pairwise_unit(fold, k, g, consts, p0, pairs - p0 < N ? (int)(pairs - p0) : N, u % cpr, run, rows, cpr, part, g0 * N,
+                          ptrs + (size_t)tid * per, gbuf ? gbuf + (size_t)tid * gper : NULL);
         });
         for (int64_t p = g0 * N; part && p < g1 * N && p < pairs; p++) /* the wave's chunks, in order */
-            for (int64_t c = 0; c < cpr; c++) ref_reduce_combine(KILN_OP_SUM, g->dt, &run[2 * (p / rows)], &part[2 * ((p - g0 * N) * cpr + c)]);
+            for (int64_t c = 0; c < cpr; c++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sums[2 * (p / rows)], &part[2 * ((p - g0 * N) * cpr + c)]);
     }
-    for (int64_t o = 0; run && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &run[2 * o]);
-    kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, run);
+    for (int64_t o = 0; sums && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &sums[2 * o]);
+    kiln_free(ctx, ptrs), kiln_free(ctx, gbuf), kiln_free(ctx, part), kiln_free(ctx, sums);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 

@@ -267,7 +267,7 @@ typedef struct rt_rgeom {
     kiln_reduce_geom g;
     uint8_t *layout;
     char *mem;
-    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 1) + 3];
+    _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 2) + 3];
 } rt_rgeom;
 /* Builds reduce step s's geometry over ins and out into r: false when out of memory. */
 bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r);

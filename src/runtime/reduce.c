@@ -88,9 +88,11 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         }
         last_kept = d;
     }
-    int perm[KILN_MAX_DIMS], np_dims = numpy_dim_order(x, ins, g->nin, perm), order[KILN_MAX_DIMS], nred = 0;
-    g->reduced_inner = np_dims == 0 || ir_reduces(red, perm[0]);
-    if (g->op == KILN_OP_SUM && dtype_is_float(g->dt)) {
+    int perm[KILN_MAX_DIMS], np_dims = numpy_dim_order(x, ins, g->nin, perm), order[KILN_MAX_DIMS], rdim[KILN_MAX_DIMS] = {0}, nred = 0, nbx = 0;
+    while (nbx < np_dims && ir_reduces(red, perm[nbx])) nbx++; /* NumPy's inner loop: reduced dims inside every kept one */
+    g->reduced_inner = np_dims == 0 || nbx > 0;
+    bool numpy = g->op == KILN_OP_SUM && dtype_is_float(g->dt);
+    if (numpy) {
         for (int j = np_dims - 1; j >= 0; j--)
             if (ir_reduces(red, perm[j])) order[nred++] = perm[j];
     } else {
@@ -114,11 +116,15 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         } else {
             g->rshape[g->nr++] = n;
         }
+        rdim[j] = g->nr - 1;
     }
+    /* (order's last nbx dims, a float sum's, are NumPy's inner loop) */
+    g->nblock = numpy && nbx > 0 ? g->nr - rdim[nred - nbx] : 1;
     if (g->nr == 0) { /* nothing left to reduce but size-1 dims: one element per output */
         g->rshape[0] = 1;
         for (int i = 0; i < g->nin; i++) g->rstr[i][0] = 0;
         g->nr = 1;
+        g->nblock = 1;
     }
     g->R = g->O = 1;
     for (int d = 0; d < g->nr; d++) g->R *= g->rshape[d];
@@ -238,7 +244,7 @@ bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln
     const kiln_expr *red = s->node;
     int nin = s->fk.kd.n_in;
     r->g = (kiln_reduce_geom){.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
-    size_t per = 2 * sizeof *r->g.rstr + sizeof *r->g.inner + sizeof *r->g.base + 1, need = (size_t)(nin + 1) * per + 3;
+    size_t per = 2 * sizeof *r->g.rstr + sizeof *r->g.inner + sizeof *r->g.base + 2, need = (size_t)(nin + 1) * per + 3;
     r->mem = need <= sizeof r->mem_s ? r->mem_s : kiln_malloc(ctx, need);
     if (!r->mem) return false;
     memset(r->mem, 0, need);
@@ -247,7 +253,18 @@ bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln
     r->g.inner = (void *)(r->mem + (size_t)(nin + 1) * 2 * sizeof *r->g.rstr);
     r->g.base = (void *)((char *)r->g.inner + (size_t)(nin + 1) * sizeof *r->g.inner);
     r->layout = (uint8_t *)((char *)r->g.base + (size_t)(nin + 1) * sizeof *r->g.base);
+    uint8_t *gather_es = r->layout + nin + 3;
     rgeom_build(red, ins, out, &r->g);
+    kiln_reduce_geom *g = &r->g;
+    if (g->nblock > 1 && ctx->backend >= 0 && rt_backends[ctx->backend]->device) g->nblock = 1; /* (a device keeps its own order) */
+    if (g->nblock > 1) {
+        for (int i = 0; i < nin; i++) {
+            bool varies = false;
+            for (int d = g->nr - g->nblock; d < g->nr; d++) varies = varies || g->rstr[i][d] != 0;
+            gather_es[i] = varies ? (uint8_t)kiln_dtype_size((kiln_dtype)s->fk.inputs[i]->dtype) : 0;
+        }
+        g->gather_es = gather_es;
+    }
     return true;
 }
 
@@ -261,7 +278,8 @@ bool rt_reduce_in_columns(const kiln_backend_i *be, const rt_step *s, const kiln
 
 void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
     int nin = g->nin;
-    for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
+    for (int i = 0; i < nin; i++)
+        layout[i] = g->nblock > 1 ? (g->gather_es[i] ? KD_CONTIG : KD_BCAST) : rt_layout_of(g->inner[i], (kiln_dtype)s->fk.inputs[i]->dtype);
     layout[nin] = KD_CONTIG; /* the accumulator, not an operand */
     layout[nin + 1] = 0;
 }
