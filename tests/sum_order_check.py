@@ -3,8 +3,11 @@
 Usage: sum_order_check.py KILN [FIRST-LAST]   (the seeds; 1-3 by default)
 
 Each seed makes 150 random arrays (1 to 4 dims, float32 or float64), views of them (a
-transpose, slices with steps 2 and -1, cut ends) and sometimes a fused producer (v * 1.5 + v),
-and sums or averages them over random axes.  kiln evaluates them all in one program (arrays
+transpose, slices with steps 2 and -1, cut ends), sometimes along a new dim and times an array
+broadcast along the view's dims, sometimes a fused producer (v * 1.5 + v), and sums or averages
+them over random axes.  (All of it is one kernel in kiln.  Where kiln computes a value into an
+array of its own first, that array is C-ordered, where NumPy's would follow its operands'
+memory order, and the sums that follow can walk dims in another order than NumPy's.)  kiln evaluates them all in one program (arrays
 through .npy files); each result must be NumPy's bits: NumPy's iterator order of the dims, its
 buffered inner loop over reduced dims that do not collapse, its chunks of 8192 and its pairwise
 sum.  The arrays reach 60000 elements, so chunks cross rows.  Exits 77 (skipped) without NumPy.
@@ -38,11 +41,24 @@ def cases(seed, folder):
         e = "%s.transpose(%s)" % (name, ", ".join(map(str, pick.sample(range(nd), nd)))) if nd > 1 else name
         if pick.random() < 0.4:
             e += "[%s]" % ", ".join(pick.choice([":", "::2", "::-1", "1:", ":-1"]) for _ in range(nd))
+        extra = None
+        if pick.random() < 0.3:  # along a new dim, times an array broadcast along e's: a kept dim only it walks, between reduced ones
+            at = pick.randrange(nd + 1)
+            vshape = list(eval(e, {}, {name: base}).shape)
+            wshape = [1 if pick.random() < 0.6 else v for v in vshape]
+            wshape.insert(at, pick.choice([2, 3, 5]))
+            extra = rng.standard_normal(wshape).astype(base.dtype)
+            np.save(os.path.join(folder, "w%d.npy" % t), extra)
+            prog.append("w%d = load('%s')" % (t, os.path.join(folder, "w%d.npy" % t)))
+            e = "expand_dims(%s, %d)" % (e, at)
+            nd += 1
         if pick.random() < 0.3:
             e = "(%s * 1.5 + %s)" % (e, e)
+        if extra is not None:
+            e = "(%s * w%d)" % (e, t)
         axes = tuple(sorted(pick.sample(range(nd), pick.randint(1, nd))))
         expr = "%s.%s(axis=%s)" % (e, pick.choice(["sum", "mean"]), axes)
-        out.append((name, expr, base))
+        out.append((name, expr, base, extra))
         prog.append("%s = load('%s')" % (name, os.path.join(folder, name + ".npy")))
         prog.append("save('%s', %s)" % (os.path.join(folder, "o" + name + ".npy"), expr))
     return out, "\n".join(prog)
@@ -61,8 +77,8 @@ def main():
                 print("seed %d: kiln failed: %s" % (seed, run.stderr[-2000:]))
                 return 1
             with np.errstate(all="ignore"):
-                for name, expr, base in cs:
-                    want = np.asarray(eval(expr, {}, {name: base}))
+                for name, expr, base, extra in cs:
+                    want = np.asarray(eval(expr, {"expand_dims": np.expand_dims}, {name: base, "w" + name[1:]: extra}))
                     got = np.load(os.path.join(folder, "o" + name + ".npy"))
                     total += 1
                     if want.shape != got.shape or want.dtype != got.dtype or \

@@ -108,7 +108,7 @@ typedef struct kiln_reduce_geom {
     int64_t ostr[KILN_MAX_DIMS];        /* the output's stride for each kept dim */
     bool reduced_inner;                 /* NumPy's iterator order has a reduced dim innermost */
     /* A float sum's inner loop in NumPy (its iterator's reduced dims inside every kept dim,
-     * flattened: NumPy buffers them) is the last nblock reduced dims (0 or 1 elsewhere); when
+     * flattened: NumPy buffers them) is the last nblock reduced dims (1 elsewhere); when
      * they are more than one, a host backend gathers each chunk of them, input i's gather_es[i]
      * bytes an element (0: it does not vary there), and its kernel reads them contiguous. */
     int nblock;

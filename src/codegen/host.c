@@ -339,11 +339,11 @@ static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_re
     for (int u = 0; u < m; u++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sum[u], &b[u]);
 }
 
-/* How a float sum goes in NumPy's order: PAIRWISE (the innermost reduced dim the innermost),
- * each row cut into chunks of KILN_REDUCE_BLOCK elements, each chunk summed as NumPy sums a
- * buffer of its reduction (pairwise_rows), the chunks of all rows added in order; IN_ORDER
- * (else), one element at a time in C order.  Other reductions: ANY_ORDER, blocks of
- * kiln_reduce_block and a tree. */
+/* How a float sum goes in NumPy's order: PAIRWISE (a reduced dim innermost in NumPy's order),
+ * each run of the last g->nblock reduced dims cut into chunks of KILN_REDUCE_BLOCK elements,
+ * each chunk summed as NumPy sums a buffer of its reduction (pairwise_rows), the chunks of all
+ * runs added in order; IN_ORDER (else), one element at a time in the geometry's order.  Other
+ * reductions: ANY_ORDER, blocks of kiln_reduce_block and a tree. */
 enum { ANY_ORDER, PAIRWISE, IN_ORDER };
 static int sum_order(const kiln_reduce_geom *g) {
     if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt)) return ANY_ORDER;
@@ -368,27 +368,28 @@ static void store_result(const kiln_reduce_geom *g, int64_t o, const kscalar *ac
  * order, from p) into dst, contiguous: NumPy's buffer of its reduction's inner loop. */
 static void block_gather(const kiln_reduce_geom *g, int i, const char *p, int64_t lo, int64_t n, char *dst) {
     int es = g->gather_es[i], nr = g->nr, b0 = nr - g->nblock;
-    int64_t idx[KILN_MAX_DIMS], rem = lo, L = g->rshape[nr - 1], st = g->rstr[i][nr - 1];
+    int64_t idx[KILN_MAX_DIMS], rem = lo, L = g->rshape[nr - 1], st = g->rstr[i][nr - 1], off = 0; /* (bytes from p: no pointer outside the array) */
     for (int d = nr - 1; d >= b0; d--) {
         idx[d] = rem % g->rshape[d];
         rem /= g->rshape[d];
-        p += idx[d] * g->rstr[i][d];
+        off += idx[d] * g->rstr[i][d];
     }
-    while (n > 0) {
+    for (;;) {
         int64_t cnt = L - idx[nr - 1] < n ? L - idx[nr - 1] : n;
-        if (st == es) memcpy(dst, p, (size_t)(cnt * es));
+        const char *q = p + off;
+        if (st == es) memcpy(dst, q, (size_t)(cnt * es));
         else if (es == 8)
-            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 8, p + j * st, 8);
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 8, q + j * st, 8);
         else if (es == 4)
-            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 4, p + j * st, 4);
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * 4, q + j * st, 4);
         else
-            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * es, p + j * st, (size_t)es);
+            for (int64_t j = 0; j < cnt; j++) memcpy(dst + j * es, q + j * st, (size_t)es);
+        if ((n -= cnt) == 0) return;
         dst += cnt * es;
-        n -= cnt;
-        p += cnt * st;
+        off += cnt * st;
         idx[nr - 1] += cnt;
         for (int d = nr - 1; d > b0 && idx[d] == g->rshape[d]; d--) { /* carry into the next dim out */
-            p += g->rstr[i][d - 1] - g->rshape[d] * g->rstr[i][d];
+            off += g->rstr[i][d - 1] - g->rshape[d] * g->rstr[i][d];
             idx[d] = 0;
             idx[d - 1]++;
         }

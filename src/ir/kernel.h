@@ -64,9 +64,9 @@ typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *stri
  *     (lane i % 8), the lanes are added ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by
  *     one; the result is added after what acc holds;
  *   - with base == KILN_FOLD_LEAVES, n leaves of KILN_PAIRWISE_LEAF elements each (leaf l:
- *     elements [128 l, 128 l + 128) of the row) are summed so, leaf l into acc[l] (its
- *     dtype's member), and acc's old values are not read: the many leaves of a block in one
- *     call, several at a time;
+ *     elements [128 l, 128 l + 128) of the row; n a multiple of KILN_FOLD_ROWS_N) are summed
+ *     so, leaf l into acc[l] (its dtype's member), and acc's old values are not read: the many
+ *     leaves of a block in one call, several at a time;
  *   - with base == KILN_FOLD_IN_ORDER, the row's elements one at a time after what acc holds
  *     (NumPy's order when the reduced dim is not the innermost: it adds whole rows);
  *   - with base == KILN_FOLD_ROWS, KILN_FOLD_ROWS_N rows of n elements side by side, each a

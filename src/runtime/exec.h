@@ -261,16 +261,17 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);
 /* Runs a reduction step (reduce.c). */
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
-/* A reduction step's geometry, with one block for every per-input array and the layouts
- * (nin + 3 bytes): on the stack for a few inputs. */
+/* A reduction step's geometry, with one block for every per-input array, the layouts (nin + 3
+ * bytes) and gather_es (nin bytes): on the stack for a few inputs. */
 typedef struct rt_rgeom {
     kiln_reduce_geom g;
     uint8_t *layout;
     char *mem;
     _Alignas(64) char mem_s[9 * (2 * KILN_MAX_DIMS * 8 + 8 + 8 + 2) + 3];
 } rt_rgeom;
-/* Builds reduce step s's geometry over ins and out into r: false when out of memory. */
-bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r);
+/* Builds reduce step s's geometry over ins and out into r, for backend be: false when out of
+ * memory. */
+bool rt_rgeom_make(kiln_ctx *ctx, const kiln_backend_i *be, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r);
 /* Frees what rt_rgeom_make allocated (nothing for a few inputs). */
 void rt_rgeom_free(kiln_ctx *ctx, rt_rgeom *r);
 /* The row form's layouts of s over g: the inputs' innermost reduced strides, the accumulator,

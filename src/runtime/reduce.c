@@ -89,22 +89,32 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         last_kept = d;
     }
     int perm[KILN_MAX_DIMS], np_dims = numpy_dim_order(x, ins, g->nin, perm), order[KILN_MAX_DIMS], rdim[KILN_MAX_DIMS] = {0}, nred = 0, nbx = 0;
+    bool apart[KILN_MAX_DIMS] = {false}; /* a kept dim between order[j - 1] and order[j] in NumPy's order */
     while (nbx < np_dims && ir_reduces(red, perm[nbx])) nbx++; /* NumPy's inner loop: reduced dims inside every kept one */
     g->reduced_inner = np_dims == 0 || nbx > 0;
-    bool numpy = g->op == KILN_OP_SUM && dtype_is_float(g->dt);
+    bool numpy = g->op == KILN_OP_SUM && dtype_is_float(g->dt), kept = false;
     if (numpy) {
-        for (int j = np_dims - 1; j >= 0; j--)
-            if (ir_reduces(red, perm[j])) order[nred++] = perm[j];
+        for (int j = np_dims - 1; j >= 0; j--) {
+            if (!ir_reduces(red, perm[j])) {
+                kept = true;
+                continue;
+            }
+            apart[nred] = kept;
+            kept = false;
+            order[nred++] = perm[j];
+        }
     } else {
         for (int d = 0; d < xnd; d++)
             if (ir_reduces(red, d) && x->shape[d] != 1) order[nred++] = d;
     }
-    /* (neighbours in this order merge when every input walks them as one; in C order they are
-     * x's neighbours, so flat indices stay C-order ones) */
+    /* (neighbours in this order merge when every input walks them as one: in C order the flat
+     * index over the reduced dims stays the C-order one argmax gives; a float sum's reduced dims
+     * merge only where no kept dim comes between them in NumPy's order, whose inner loop stops
+     * at a kept dim whatever the strides) */
     for (int j = 0; j < nred; j++) {
         int d = order[j], r = g->nr;
         int64_t n = x->shape[d];
-        bool merge = r > 0;
+        bool merge = r > 0 && !apart[j];
         for (int i = 0; i < g->nin; i++) {
             int64_t st = rgeom_stride(x, ins, i, d);
             if (merge && g->rstr[i][r - 1] != st * n) merge = false;
@@ -240,7 +250,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
 
 /* ------------------------------------------------------------------ the step */
 
-bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r) {
+bool rt_rgeom_make(kiln_ctx *ctx, const kiln_backend_i *be, const rt_step *s, kiln_array *const *ins, kiln_array *out, rt_rgeom *r) {
     const kiln_expr *red = s->node;
     int nin = s->fk.kd.n_in;
     r->g = (kiln_reduce_geom){.op = red->op, .dt = (kiln_dtype)ir_arg(red, 0)->dtype, .out_dt = (kiln_dtype)red->dtype, .nin = nin};
@@ -256,7 +266,7 @@ bool rt_rgeom_make(kiln_ctx *ctx, const rt_step *s, kiln_array *const *ins, kiln
     uint8_t *gather_es = r->layout + nin + 3;
     rgeom_build(red, ins, out, &r->g);
     kiln_reduce_geom *g = &r->g;
-    if (g->nblock > 1 && ctx->backend >= 0 && rt_backends[ctx->backend]->device) g->nblock = 1; /* (a device keeps its own order) */
+    if (be->device) g->nblock = 1; /* (a device keeps its own order) */
     if (g->nblock > 1) {
         for (int i = 0; i < nin; i++) {
             bool varies = false;
@@ -286,7 +296,7 @@ void rt_reduce_row_layout(const rt_step *s, const kiln_reduce_geom *g, uint8_t *
 
 bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins, kiln_array *out, uint8_t *layout) {
     rt_rgeom r;
-    if (!rt_rgeom_make(x->ctx, s, ins, out, &r)) return false;
+    if (!rt_rgeom_make(x->ctx, x->be, s, ins, out, &r)) return false;
     bool row = r.g.R && !rt_reduce_in_columns(x->be, s, &r.g);
     if (row) {
         rt_reduce_row_layout(s, &r.g, r.layout);
@@ -299,7 +309,7 @@ bool rt_reduce_layout(const rt_exec *x, const rt_step *s, kiln_array *const *ins
 kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
     kiln_ctx *ctx = x->ctx;
     rt_rgeom r;
-    if (!rt_rgeom_make(ctx, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    if (!rt_rgeom_make(ctx, x->be, s, ins, out, &r)) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     kiln_reduce_geom *g = &r.g;
     kiln_status st;
     if (rt_reduce_in_columns(x->be, s, g)) {

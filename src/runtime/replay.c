@@ -182,7 +182,7 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
     kiln_array *ins[REPLAY_INPUTS];
     for (int i = 0; i < nin; i++) ins[i] = s->fk.inputs[i]->leaf;
     const kiln_backend_i *be = rt_backends[p->backend];
-    if (slot && s->kind == RT_STEP_REDUCE && rt_rgeom_make(ctx, s, ins, out, &r->rg)) {
+    if (slot && s->kind == RT_STEP_REDUCE && rt_rgeom_make(ctx, be, s, ins, out, &r->rg)) {
         rt_reduce_row_layout(s, &r->rg.g, r->rg.layout);
         /* the row form's kernel, over something to fold, on the host */
         if (!rt_reduce_in_columns(be, s, &r->rg.g) && r->rg.g.R && !be->device && memcmp(r->rg.layout, layout, nl) == 0) {

@@ -151,7 +151,7 @@ static bool red_begin(const rt_exec *x, rt_plan *p, rt_step *rs, rt_run_arrays *
     if (nin > KILN_INLINE_OPERANDS) return false;
     for (int i = 0; i < nin; i++) ins[i] = rt_plan_array(p, rs->fk.inputs[i], ra);
     *sr = (shared_red){.s = rs, .out = rs->root >= 0 ? ra->outs[rs->root] : ra->temps[rs->temp]};
-    if (!rt_rgeom_make(ctx, rs, ins, sr->out, &sr->r)) return false;
+    if (!rt_rgeom_make(ctx, x->be, rs, ins, sr->out, &sr->r)) return false;
     if (sr->r.g.nr != 1 || sr->r.g.nk != 0 || sr->r.g.R != n || !(sr->part = kiln_calloc(ctx, (size_t)nchunks * 2 * sizeof *sr->part))) {
         rt_rgeom_free(ctx, &sr->r);
         return false;
