@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import warnings
 
 try:
     import numpy as np
@@ -65,6 +66,7 @@ def cases(seed, folder):
 
 
 def main():
+    warnings.simplefilter("ignore", RuntimeWarning)  # (NumPy's mean of an empty slice)
     kiln = sys.argv[1]
     first, last = (int(v) for v in (sys.argv[2] if len(sys.argv) > 2 else "1-3").split("-"))
     seeds = range(first, last + 1)

@@ -93,10 +93,11 @@ static inline int64_t kiln_reduce_block(int64_t R) {
 #define KILN_SHORT_REDUCTION 32
 #define KILN_SHORT_BLOCK 512
 /* A float sum along the innermost dim over rows of at most this many elements goes the column
- * form too, its 8 lanes kept as NumPy's leaf keeps them (host_launch_accumulate); measured on
- * 10^6 rows of 40 float64: 19.6 ms, the row form 27.3; at 64 the row form is faster (10.9 ms
- * for 3×10^5 rows of 65, the column form 19.3 for rows of 64). */
-#define KILN_SHORT_COLUMN_SUM 40
+ * form too, its 8 lanes kept as NumPy's leaf keeps them (host_launch_accumulate); longer rows
+ * the row form, many at a time (KILN_FOLD_SERIES).  Measured (10^6 rows, float64, 2 threads):
+ * rows of 10 3.8 ms in the column form, 5.6 in the row form; of 16 10.7 against 6.8; of 40
+ * 19.0 against 12.7. */
+#define KILN_SHORT_COLUMN_SUM 12
 typedef struct kiln_reduce_geom {
     int op;                             /* the reduction (kiln_op) */
     kiln_dtype dt, out_dt;              /* the folded dtype; the result's (int64 for arg*) */

@@ -289,19 +289,23 @@ static void reduced_row(const kiln_reduce_geom *g, int nb, int64_t o, int64_t r,
     }
 }
 
-/* Whether n elements are 2^k leaves, k >= 2: one KILN_FOLD_LEAVES call (four leaves side by
+/* Whether n elements are 2^k leaves, k >= 2: one KILN_FOLD_SERIES call (four leaves side by
  * side) and a balanced tree, which NumPy's halving of n gives. */
 static bool leaves_whole(int64_t n) { return n % (4 * KILN_PAIRWISE_LEAF) == 0 && (n & (n - 1)) == 0; }
 
 /* The sum of 2^k leaves (leaves_whole(n)) of n elements from position lo of one row (operand i
- * at row[i], stride inner[i]): one KILN_FOLD_LEAVES call and the balanced tree NumPy's halving
- * gives. */
+ * at row[i], stride inner[i]): one KILN_FOLD_SERIES call (ptrs: room for two pointer sets) and
+ * the balanced tree NumPy's halving gives. */
 static kscalar leaves_sum(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
                           char *const *row, const int64_t *inner, int64_t lo, int64_t n, char **ptrs) {
     kscalar leaf[KILN_REDUCE_BLOCK / KILN_PAIRWISE_LEAF];
     int64_t nl = n / KILN_PAIRWISE_LEAF;
-    for (int i = 0; i < g->nin; i++) ptrs[i] = row[i] + lo * inner[i];
-    fold(k, nl, ptrs, inner, consts, leaf, KILN_FOLD_LEAVES);
+    for (int i = 0; i < g->nin; i++) {
+        ptrs[i] = row[i] + lo * inner[i];
+        ptrs[g->nin + i] = ptrs[i] + KILN_PAIRWISE_LEAF * inner[i]; /* the next leaf's */
+    }
+    leaf[0].i64 = KILN_PAIRWISE_LEAF;
+    fold(k, nl, ptrs, inner, consts, leaf, KILN_FOLD_SERIES);
     for (int64_t w = 1; w < nl; w *= 2)
         for (int64_t b = 0; b + w < nl; b += 2 * w)
             if (g->dt == KILN_F64) leaf[b].f64 += leaf[b + w].f64;
@@ -435,6 +439,91 @@ static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_re
     }
 }
 
+/* Short runs (one leaf each): next to each other along the innermost dim of the pairs (output,
+ * run), pairs are equally spaced, so up to SERIES_SEG of them go to the kernel in one
+ * KILN_FOLD_SERIES call instead of one KILN_FOLD_ROWS call a four (10^6 rows of 65 float64
+ * summed: the host's work per call was the most of it).  The pair dim: the innermost outer
+ * reduced dim when an output has several runs (their sums are then added in order, at most
+ * PAIRWISE_PARTIALS of them kept at a time), else the innermost kept dim. */
+#define SERIES_SEG 256
+static int64_t series_pairs(const kiln_reduce_geom *g, int64_t run, int64_t rows) {
+    if (g->nblock > 1 || run > KILN_PAIRWISE_LEAF) return 0;
+    if (rows > 1) return g->nr >= 2 && g->rshape[g->nr - 2] <= PAIRWISE_PARTIALS ? g->rshape[g->nr - 2] : 0;
+    return g->nk >= 1 && g->kshape[g->nk - 1] >= 2 * KILN_FOLD_ROWS_N ? g->kshape[g->nk - 1] : 0;
+}
+
+/* Pairs p0 .. p0 + m - 1 (m <= SERIES_SEG, along one run of the pair dim) of a short-run float
+ * sum: each run's sum, after 0, into part[p - pbase] (or its output, without part). */
+static void series_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, int64_t p0, int64_t m,
+                        int64_t run, int64_t rows, kscalar *part, int64_t pbase, char **scratch) {
+    int nin = g->nin, N = KILN_FOLD_ROWS_N;
+    char **rowp = scratch, **ptrs = scratch + (size_t)N * (size_t)nin;
+    kscalar sums[SERIES_SEG], acc[2];
+    int64_t m4 = m & -(int64_t)N;
+    reduced_row(g, 1, p0 / rows, p0 % rows, rowp);
+#define SPACING(i) (rows > 1 ? g->rstr[i][g->nr - 2] : g->kstr[i][g->nk - 1])
+    if (m4) {
+        for (int i = 0; i < nin; i++) {
+            ptrs[i] = rowp[i];
+            ptrs[nin + i] = rowp[i] + SPACING(i);
+        }
+        sums[0].i64 = run;
+        fold(k, m4, ptrs, g->inner, consts, sums, KILN_FOLD_SERIES);
+    }
+    if (m > m4) { /* the last pairs, their rows' pointer sets in place of the first's (that one last) */
+        for (int64_t j = m - m4 - 1; j >= 0; j--)
+            for (int i = 0; i < nin; i++) rowp[j * nin + i] = rowp[i] + (m4 + j) * SPACING(i);
+        pairwise_rows(fold, k, g, consts, rowp, g->inner, (int)(m - m4), 0, run, ptrs, sums + m4);
+    }
+#undef SPACING
+    for (int64_t j = 0; j < m; j++) {
+        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
+        ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[j]); /* 0 + the run's sum */
+        if (part) memcpy(&part[2 * (p0 + j - pbase)], acc, sizeof acc);
+        else store_result(g, p0 + j, acc);
+    }
+}
+
+static kiln_status series_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
+                                 int nthreads, int64_t run, int64_t rows, int64_t lp) {
+    int nin = g->nin;
+    int64_t pairs = g->O * rows, nrun = pairs / lp, segs = (lp + SERIES_SEG - 1) / SERIES_SEG;
+    bool combine = rows > 1; /* an output's runs' sums, added in order */
+    int64_t wave = combine ? (PAIRWISE_PARTIALS / lp > 0 ? PAIRWISE_PARTIALS / lp : 1) : nrun; /* runs of the pair dim a wave */
+    int nt = nthreads;
+    if (g->R * g->O < 2 * KILN_HOST_SPLIT || nrun * segs < 2) nt = 1;
+    if (nt > nrun * segs) nt = (int)(nrun * segs);
+    if (nt < 1) nt = 1;
+    size_t per = (size_t)(2 * KILN_FOLD_ROWS_N * nin + 1);
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
+    kscalar *part = combine ? kiln_malloc(ctx, (size_t)(wave * lp) * 2 * sizeof *part) : NULL;
+    kscalar *sums = combine ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *sums) : NULL;
+    if (!ptrs || (combine && (!part || !sums))) {
+        kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, sums);
+        return KILN_ERR_NOMEM;
+    }
+    for (int64_t o = 0; sums && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &sums[2 * o]);
+    atomic_bool stopped = false;
+    for (int64_t r0 = 0; r0 < nrun && !atomic_load(&stopped); r0 += wave) {
+        int64_t r1 = nrun - r0 < wave ? nrun : r0 + wave, u0 = r0 * segs, u1 = r1 * segs;
+        int ntw = nt > u1 - u0 ? (int)(u1 - u0) : nt;
+        KILN_OMP_IF(ntw, "omp parallel for num_threads(ntw) schedule(static)",
+        for (int64_t u = u0; u < u1; u++) {
+            if (kiln_interrupted(ctx)) {
+                atomic_store(&stopped, true);
+                continue;
+            }
+            int64_t p0 = u / segs * lp + u % segs * SERIES_SEG, m = lp - u % segs * SERIES_SEG < SERIES_SEG ? lp - u % segs * SERIES_SEG : SERIES_SEG;
+            series_unit(fold, k, g, consts, p0, m, run, rows, part, r0 * lp, ptrs + (size_t)KILN_OMP_TID(ntw) * per);
+        });
+        for (int64_t p = r0 * lp; part && p < r1 * lp; p++) /* the wave's runs, in order */
+            ref_reduce_combine(KILN_OP_SUM, g->dt, &sums[2 * (p / rows)], &part[2 * (p - r0 * lp)]);
+    }
+    for (int64_t o = 0; sums && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &sums[2 * o]);
+    kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, sums);
+    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
+}
+
 /* A float sum in NumPy's order: units of chunk c of KILN_FOLD_ROWS_N pairs (output, run), in
  * waves of at most PAIRWISE_PARTIALS chunks' sums, each wave's added in order into its outputs'
  * running sums (where an output has more than one chunk). */
@@ -443,7 +532,8 @@ static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_
     int N = KILN_FOLD_ROWS_N, nin = g->nin;
     int64_t run = 1;
     for (int d = g->nr - (g->nblock > 1 ? g->nblock : 1); d < g->nr; d++) run *= g->rshape[d];
-    int64_t rows = g->R / run, cpr = (run + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK;
+    int64_t rows = g->R / run, cpr = (run + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK, lp = series_pairs(g, run, rows);
+    if (lp) return series_launch(ctx, fold, k, g, consts, nthreads, run, rows, lp);
     int64_t pairs = g->O * rows, groups = (pairs + N - 1) / N, nb = rows * cpr;
     int64_t wave = nb > 1 ? (PAIRWISE_PARTIALS / (N * cpr) > 0 ? PAIRWISE_PARTIALS / (N * cpr) : 1) : groups; /* groups a wave */
     if (wave > groups) wave = groups;

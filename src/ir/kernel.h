@@ -63,10 +63,11 @@ typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *stri
  *   - a row of n elements is one of NumPy's leaves: elements i < n - n % 8 go to 8 lanes
  *     (lane i % 8), the lanes are added ((0+1)+(2+3))+((4+5)+(6+7)), then the rest one by
  *     one; the result is added after what acc holds;
- *   - with base == KILN_FOLD_LEAVES, n leaves of KILN_PAIRWISE_LEAF elements each (leaf l:
- *     elements [128 l, 128 l + 128) of the row; n a multiple of KILN_FOLD_ROWS_N) are summed
- *     so, leaf l into acc[l] (its dtype's member), and acc's old values are not read: the many
- *     leaves of a block in one call, several at a time;
+ *   - with base == KILN_FOLD_SERIES, n items (n a multiple of KILN_FOLD_ROWS_N) of len
+ *     elements each (len: acc[0].i64 on entry) are each summed as a row is, item l into acc[l]
+ *     (its dtype's member): ptrs holds item 0's operand pointers, then item 1's, and item l's
+ *     are item 0's plus l times the distance between those (the many leaves of a block, 128
+ *     elements apart; or many short rows one after another), several items at a time;
  *   - with base == KILN_FOLD_IN_ORDER, the row's elements one at a time after what acc holds
  *     (NumPy's order when the reduced dim is not the innermost: it adds whole rows);
  *   - with base == KILN_FOLD_ROWS, KILN_FOLD_ROWS_N rows of n elements side by side, each a
@@ -75,7 +76,7 @@ typedef void (*kiln_reduce_fn)(int64_t n, char *const *ptrs, const int64_t *stri
  *     (short rows, or the odd leaves of longer ones, several at a time).
  * The host (codegen/host.c) splits each block of NumPy's 8192 elements as NumPy does and adds
  * the blocks in order. */
-#define KILN_FOLD_LEAVES (-1)
+#define KILN_FOLD_SERIES (-1)
 #define KILN_FOLD_IN_ORDER (-2)
 #define KILN_FOLD_ROWS (-3)
 #define KILN_FOLD_ROWS_N 4

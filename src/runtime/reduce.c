@@ -216,10 +216,10 @@ void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s) {
 static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
     if (op_is_arg_reduce(g->op) || g->nr != 1 || g->nk != 1 || g->kshape[0] < 64 || g->R < 2 || g->out_dt != g->dt) return false;
     if (g->ostr[0] != (int64_t)kiln_dtype_size(g->dt)) return false;
-    if (g->R <= KILN_SHORT_REDUCTION) return true;
     /* a float sum along the innermost dim goes NumPy's pairwise order: rows of one leaf in the
      * column form's lanes (KILN_SHORT_COLUMN_SUM), longer ones the row form's */
     if (g->op == KILN_OP_SUM && dtype_is_float(g->dt) && kiln_reduced_innermost(g)) return g->R <= KILN_SHORT_COLUMN_SUM;
+    if (g->R <= KILN_SHORT_REDUCTION) return true;
     bool reduced_contig = false;
     for (int i = 0; i < g->nin; i++) {
         int64_t ie = (int64_t)kiln_dtype_size((kiln_dtype)s->fk.inputs[i]->dtype);

@@ -484,7 +484,7 @@ static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const
     }
 }
 
-/* A row folded after what acc holds; a float sum's KILN_FOLD_LEAVES, its n leaves into
+/* A row folded after what acc holds; a float sum's KILN_FOLD_SERIES, its n items into
  * acc[0..n), and KILN_FOLD_ROWS, its rows' sums into acc[0..KILN_FOLD_ROWS_N) (see kd_pairwise). */
 static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts,
                         kscalar *acc, int64_t base) {
@@ -492,8 +492,9 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
     const kernel_desc *kd = &k->kd;
     frame f;
     if (!frame_open(&f, kd)) abort(); /* rows cannot fail; out of memory here is fatal */
-    bool leaves = kd_pairwise(kd) && base == KILN_FOLD_LEAVES;
-    frame_fill_invariants(&f, kd, ptrs, consts, leaves ? n * KILN_PAIRWISE_LEAF : n);
+    bool series = kd_pairwise(kd) && base == KILN_FOLD_SERIES;
+    int64_t len = series ? acc[0].i64 : n;
+    frame_fill_invariants(&f, kd, ptrs, consts, len);
     kscalar r[2];
     if (kd_pairwise(kd) && base == KILN_FOLD_ROWS) {
         for (int u = 0; u < KILN_FOLD_ROWS_N; u++) {
@@ -514,11 +515,17 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
                 ref_reduce_combine(KILN_OP_SUM, dt, acc, &e);
             }
         }
-    } else if (leaves) {
+    } else if (series) { /* item l at item 0's pointers plus l times item 1's distance */
+        int nin = kd->n_in;
+        char **item = nin ? malloc((size_t)nin * sizeof *item) : NULL;
+        if (nin && !item) abort(); /* (as frame_open) */
         for (int64_t l = 0; l < n; l++) {
-            fold_span(k, &f, ptrs, strides, l * KILN_PAIRWISE_LEAF, KILN_PAIRWISE_LEAF, 0, r);
+            for (int i = 0; i < nin; i++) item[i] = ptrs[i] + l * (ptrs[nin + i] - ptrs[i]);
+            frame_fill_invariants(&f, kd, item, consts, len); /* (this item's broadcast values) */
+            fold_span(k, &f, item, strides, 0, len, 0, r);
             acc[l] = r[0];
         }
+        free(item);
     } else {
         fold_span(k, &f, ptrs, strides, 0, n, base, r);
         ref_reduce_combine(kd->reduce, kd_out_dtype(kd, 0), acc, r);

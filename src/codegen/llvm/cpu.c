@@ -1118,9 +1118,9 @@ static LLVMValueRef phi2(emitter *e, LLVMTypeRef ty, LLVMValueRef a, LLVMValueRe
 }
 
 /* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_ROWS asks for
- * ROWS_AT_ONCE rows' leaves, KILN_FOLD_LEAVES for n whole leaves (n a multiple of
- * LEAVES_AT_ONCE), which go LEAVES_AT_ONCE at a time (independent chains of adds, as the other
- * reductions' U accumulators) through the body the rows' go through. */
+ * ROWS_AT_ONCE rows' leaves, KILN_FOLD_SERIES for n items (n a multiple of LEAVES_AT_ONCE: a
+ * block's leaves, or short rows), which go LEAVES_AT_ONCE at a time (independent chains of adds,
+ * as the other reductions' U accumulators) through the body the rows' go through. */
 #define LEAVES_AT_ONCE ROWS_AT_ONCE
 static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
@@ -1129,12 +1129,12 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     bool strided;
     LLVMValueRef fn = cpu_emit_function(e, name, params, 6, &strided);
     LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
-    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), leaf = LLVMConstInt(e->i64, KILN_PAIRWISE_LEAF, 0);
+    LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
     LLVMTypeRef st = cpu_type(e, dt, 1);
     LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(e->c, fn, "row"), leaves = LLVMAppendBasicBlockInContext(e->c, fn, "leaves");
     LLVMBasicBlockRef inorder = LLVMAppendBasicBlockInContext(e->c, fn, "inorder"), rowsb = LLVMAppendBasicBlockInContext(e->c, fn, "rows");
     LLVMValueRef sw = LLVMBuildSwitch(B, base, row, 3);
-    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_LEAVES, 1), leaves);
+    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_SERIES, 1), leaves);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_IN_ORDER, 1), inorder);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_ROWS, 1), rowsb);
     leaf_row lr[ROWS_AT_ONCE] = {{e->base, e->bval}};
@@ -1150,52 +1150,59 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMBuildStore(B, r, accp);
     LLVMBuildRetVoid(B);
 
-    /* rows and leaves: one body (cpu_emit_leaf's four rows side by side) that both enter with
-     * four pointer sets.  KILN_FOLD_ROWS gives them one after another; KILN_FOLD_LEAVES, for
-     * (g = 0; g < n / 4; g++), leaf g of each of the four runs of n / 4 leaves (each run read in
-     * order, a stream the prefetcher follows): the first set moved to the leaves.  (Offsets
-     * folded into the pointers, not given to the body: LLVM's codegen takes twice as long over
-     * pointers and offsets that both vary.)  Each sum goes to acc[idx[u]]: u, or the leaf's
-     * number. */
+    /* rows and series: one body (cpu_emit_leaf's four rows side by side) that both enter with
+     * four pointer sets (and their broadcast values).  KILN_FOLD_ROWS gives them one after
+     * another; KILN_FOLD_SERIES, for (g = 0; g < n / 4; g++), item g of each of the four runs of
+     * n / 4 items (each run read in order, a stream the prefetcher follows): item 0's set moved
+     * by the items' distance.  (Offsets folded into the pointers, not given to the body: LLVM's
+     * codegen takes twice as long over pointers and offsets that both vary.)  Each sum goes to
+     * acc[idx[u]]: u, or the item's number.  (gloop, four and glatch make a loop with two
+     * entries: values gloop needs on every turn come through its phis or are computed there.) */
     int nin = kd->n_in;
     LLVMBasicBlockRef four = LLVMAppendBasicBlockInContext(e->c, fn, "four"), gloop = LLVMAppendBasicBlockInContext(e->c, fn, "gloop");
     LLVMBasicBlockRef glatch = LLVMAppendBasicBlockInContext(e->c, fn, "glatch"), done = LLVMAppendBasicBlockInContext(e->c, fn, "done");
-    LLVMValueRef *mem = calloc((size_t)(5 * ROWS_AT_ONCE * nin + 1), sizeof *mem);
+    LLVMValueRef *mem = calloc((size_t)((6 * ROWS_AT_ONCE + 1) * nin + 1), sizeof *mem);
     KILN_ASSERT(mem != NULL);
-    /* the sets: rows mode's (u >= 1 loaded; bval: broadcast values), leaves mode's, the body's */
+    /* the sets (base: pointers; bval: broadcast values): rows mode's, series mode's, the body's */
     LLVMValueRef *rbase = mem, *rbval = mem + ROWS_AT_ONCE * nin, *lbase = mem + 2 * ROWS_AT_ONCE * nin;
-    LLVMValueRef *pbase = mem + 3 * ROWS_AT_ONCE * nin, *pbval = mem + 4 * ROWS_AT_ONCE * nin;
+    LLVMValueRef *lbval = mem + 3 * ROWS_AT_ONCE * nin, *pbase = mem + 4 * ROWS_AT_ONCE * nin, *pbval = mem + 5 * ROWS_AT_ONCE * nin;
+    LLVMValueRef *dist = mem + 6 * ROWS_AT_ONCE * nin; /* series mode's: item 1's pointers less item 0's, in bytes */
+    LLVMValueRef ptrs = LLVMGetParam(fn, 1);
     LLVMPositionBuilderAtEnd(B, rowsb);
-    for (int u = 0; u < ROWS_AT_ONCE; u++) {
+    for (int u = 0; u < ROWS_AT_ONCE; u++)
         for (int i = 0; i < nin; i++) {
             LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(u * nin + i), 0);
-            rbase[u * nin + i] = u ? LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, LLVMGetParam(fn, 1), &ix, 1, ""), "") : e->base[i];
+            rbase[u * nin + i] = u ? LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, ptrs, &ix, 1, ""), "") : e->base[i];
         }
+    for (int u = 0; u < ROWS_AT_ONCE; u++)
         for (int i = 0; i < kd->n_inst; i++) {
             const kd_inst *in = &kd->inst[i];
-            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST || !u) continue;
-            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), rbase[u * nin + in->slot], "");
-            rbval[u * nin + in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
+            LLVMValueRef v = u ? LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), rbase[u * nin + in->slot], "") : NULL;
+            rbval[u * nin + in->slot] = !u ? e->bval[in->slot] : in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
         }
-    }
     LLVMBuildBr(B, four);
 
     LLVMPositionBuilderAtEnd(B, leaves);
-    LLVMValueRef G = LLVMConstInt(e->i64, LEAVES_AT_ONCE, 0);
+    LLVMValueRef G = LLVMConstInt(e->i64, LEAVES_AT_ONCE, 0), len0 = LLVMBuildLoad2(B, e->i64, accp, "len");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
-    LLVMPositionBuilderAtEnd(B, gloop); /* (entered from glatch too, which rows mode reaches: run is computed here) */
-    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), at_leaf[LEAVES_AT_ONCE], run = LLVMBuildSDiv(B, n, G, "");
+    LLVMPositionBuilderAtEnd(B, gloop);
+    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), len = LLVMBuildPhi(B, e->i64, "len"), at_leaf[LEAVES_AT_ONCE];
+    LLVMValueRef run = LLVMBuildSDiv(B, n, G, "");
+    for (int i = 0; i < nin; i++) {
+        LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(nin + i), 0);
+        LLVMValueRef p1 = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, ptrs, &ix, 1, ""), "");
+        dist[i] = LLVMBuildSub(B, LLVMBuildPtrToInt(B, p1, e->i64, ""), LLVMBuildPtrToInt(B, e->base[i], e->i64, ""), "");
+    }
     for (int u = 0; u < LEAVES_AT_ONCE; u++) {
         at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
-        LLVMValueRef at = LLVMBuildMul(B, at_leaf[u], leaf, "");
-        for (int i = 0; i < nin; i++) lbase[u * nin + i] = e->base[i];
-        for (int i = 0; i < kd->n_inst; i++) { /* (an operand's element type is its VAR's) */
+        for (int i = 0; i < nin; i++)
+            lbase[u * nin + i] = LLVMBuildGEP2(B, e->i8, e->base[i], (LLVMValueRef[]){LLVMBuildMul(B, at_leaf[u], dist[i], "")}, 1, "");
+        for (int i = 0; i < kd->n_inst; i++) {
             const kd_inst *in = &kd->inst[i];
-            LLVMValueRef *p = &lbase[u * nin + in->slot];
-            if (in->op != KILN_OP_VAR || kd->layout[in->slot] == KD_BCAST) continue;
-            if (kd->layout[in->slot] == KD_STRIDED)
-                *p = LLVMBuildGEP2(B, e->i8, e->base[in->slot], (LLVMValueRef[]){LLVMBuildMul(B, at, e->stride[in->slot], "")}, 1, "");
-            else *p = LLVMBuildGEP2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), e->base[in->slot], &at, 1, "");
+            if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
+            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), lbase[u * nin + in->slot], "");
+            lbval[u * nin + in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
         }
     }
     LLVMBuildBr(B, four);
@@ -1203,27 +1210,28 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMPositionBuilderAtEnd(B, four);
     LLVMBasicBlockRef from[2] = {rowsb, gloop};
 #define PHI2(ty, a, b) phi2(e, ty, a, b, from)
-    LLVMValueRef gg = PHI2(e->i64, zero, g), nn = PHI2(e->i64, n, leaf), idx[ROWS_AT_ONCE], sums4[ROWS_AT_ONCE];
+    LLVMValueRef gg = PHI2(e->i64, zero, g), nn = PHI2(e->i64, n, len), idx[ROWS_AT_ONCE], sums4[ROWS_AT_ONCE];
     for (int u = 0; u < ROWS_AT_ONCE; u++) {
         idx[u] = PHI2(e->i64, LLVMConstInt(e->i64, (unsigned)u, 0), at_leaf[u]);
-        lr[u] = (leaf_row){pbase + u * nin, u ? pbval + u * nin : e->bval};
+        lr[u] = (leaf_row){pbase + u * nin, pbval + u * nin};
         for (int i = 0; i < nin; i++) {
             pbase[u * nin + i] = PHI2(e->ptr, rbase[u * nin + i], lbase[u * nin + i]);
-            if (rbval[u * nin + i]) pbval[u * nin + i] = PHI2(LLVMTypeOf(e->bval[i]), rbval[u * nin + i], e->bval[i]);
+            if (rbval[u * nin + i]) pbval[u * nin + i] = PHI2(LLVMTypeOf(rbval[u * nin + i]), rbval[u * nin + i], lbval[u * nin + i]);
         }
     }
 #undef PHI2
     cpu_emit_leaf(e, fn, dt, nn, strided, NULL, ROWS_AT_ONCE, lr, sums4);
     for (int u = 0; u < ROWS_AT_ONCE; u++) /* acc[idx[u]], 8 bytes a kscalar */
         LLVMBuildStore(B, sums4[u], LLVMBuildGEP2(B, e->i64, accp, &idx[u], 1, ""));
-    LLVMValueRef is_leaves = LLVMBuildICmp(B, LLVMIntEQ, base, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_LEAVES, 1), "");
-    LLVMBuildCondBr(B, is_leaves, glatch, done);
+    LLVMValueRef is_series = LLVMBuildICmp(B, LLVMIntEQ, base, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_SERIES, 1), "");
+    LLVMBuildCondBr(B, is_series, glatch, done);
     free(mem);
 
     LLVMPositionBuilderAtEnd(B, glatch);
     LLVMValueRef gnext = LLVMBuildAdd(B, gg, LLVMConstInt(e->i64, 1, 0), "");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, gnext, LLVMBuildSDiv(B, n, G, ""), ""), gloop, done);
     LLVMAddIncoming(g, (LLVMValueRef[]){zero, gnext}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
+    LLVMAddIncoming(len, (LLVMValueRef[]){len0, nn}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
     LLVMPositionBuilderAtEnd(B, done);
     LLVMBuildRetVoid(B);
 }
