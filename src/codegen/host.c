@@ -484,68 +484,30 @@ static void series_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_redu
     }
 }
 
-static kiln_status series_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts,
-                                 int nthreads, int64_t run, int64_t rows, int64_t lp) {
-    int nin = g->nin;
-    int64_t pairs = g->O * rows, nrun = pairs / lp, segs = (lp + SERIES_SEG - 1) / SERIES_SEG;
-    bool combine = rows > 1; /* an output's runs' sums, added in order */
-    int64_t wave = combine ? (PAIRWISE_PARTIALS / lp > 0 ? PAIRWISE_PARTIALS / lp : 1) : nrun; /* runs of the pair dim a wave */
-    int nt = nthreads;
-    if (g->R * g->O < 2 * KILN_HOST_SPLIT || nrun * segs < 2) nt = 1;
-    if (nt > nrun * segs) nt = (int)(nrun * segs);
-    if (nt < 1) nt = 1;
-    size_t per = (size_t)(2 * KILN_FOLD_ROWS_N * nin + 1);
-    char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
-    kscalar *part = combine ? kiln_malloc(ctx, (size_t)(wave * lp) * 2 * sizeof *part) : NULL;
-    kscalar *sums = combine ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *sums) : NULL;
-    if (!ptrs || (combine && (!part || !sums))) {
-        kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, sums);
-        return KILN_ERR_NOMEM;
-    }
-    for (int64_t o = 0; sums && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &sums[2 * o]);
-    atomic_bool stopped = false;
-    for (int64_t r0 = 0; r0 < nrun && !atomic_load(&stopped); r0 += wave) {
-        int64_t r1 = nrun - r0 < wave ? nrun : r0 + wave, u0 = r0 * segs, u1 = r1 * segs;
-        int ntw = nt > u1 - u0 ? (int)(u1 - u0) : nt;
-        KILN_OMP_IF(ntw, "omp parallel for num_threads(ntw) schedule(static)",
-        for (int64_t u = u0; u < u1; u++) {
-            if (kiln_interrupted(ctx)) {
-                atomic_store(&stopped, true);
-                continue;
-            }
-            int64_t p0 = u / segs * lp + u % segs * SERIES_SEG, m = lp - u % segs * SERIES_SEG < SERIES_SEG ? lp - u % segs * SERIES_SEG : SERIES_SEG;
-            series_unit(fold, k, g, consts, p0, m, run, rows, part, r0 * lp, ptrs + (size_t)KILN_OMP_TID(ntw) * per);
-        });
-        for (int64_t p = r0 * lp; part && p < r1 * lp; p++) /* the wave's runs, in order */
-            ref_reduce_combine(KILN_OP_SUM, g->dt, &sums[2 * (p / rows)], &part[2 * (p - r0 * lp)]);
-    }
-    for (int64_t o = 0; sums && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &sums[2 * o]);
-    kiln_free(ctx, ptrs), kiln_free(ctx, part), kiln_free(ctx, sums);
-    return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
-}
-
-/* A float sum in NumPy's order: units of chunk c of KILN_FOLD_ROWS_N pairs (output, run), in
- * waves of at most PAIRWISE_PARTIALS chunks' sums, each wave's added in order into its outputs'
- * running sums (where an output has more than one chunk). */
+/* A float sum in NumPy's order, in groups of pairs (output, run): KILN_FOLD_ROWS_N pairs,
+ * each unit of work chunk c of them; or for short runs (series_pairs) a run of the pair dim,
+ * each unit a segment of up to SERIES_SEG pairs.  In waves of at most PAIRWISE_PARTIALS
+ * chunks' sums, each wave's added in order into its outputs' running sums (where an output
+ * has more than one chunk). */
 static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, const kiln_reduce_geom *g,
                                    const kscalar *consts, int nthreads) {
     int N = KILN_FOLD_ROWS_N, nin = g->nin;
     int64_t run = 1;
     for (int d = g->nr - (g->nblock > 1 ? g->nblock : 1); d < g->nr; d++) run *= g->rshape[d];
     int64_t rows = g->R / run, cpr = (run + KILN_REDUCE_BLOCK - 1) / KILN_REDUCE_BLOCK, lp = series_pairs(g, run, rows);
-    if (lp) return series_launch(ctx, fold, k, g, consts, nthreads, run, rows, lp);
-    int64_t pairs = g->O * rows, groups = (pairs + N - 1) / N, nb = rows * cpr;
-    int64_t wave = nb > 1 ? (PAIRWISE_PARTIALS / (N * cpr) > 0 ? PAIRWISE_PARTIALS / (N * cpr) : 1) : groups; /* groups a wave */
+    int64_t ppg = lp ? lp : N, upg = lp ? (lp + SERIES_SEG - 1) / SERIES_SEG : cpr; /* pairs, units a group */
+    int64_t pairs = g->O * rows, groups = (pairs + ppg - 1) / ppg, nb = rows * cpr;
+    int64_t wave = nb > 1 ? (PAIRWISE_PARTIALS / (ppg * cpr) > 0 ? PAIRWISE_PARTIALS / (ppg * cpr) : 1) : groups; /* groups a wave */
     if (wave > groups) wave = groups;
     if (groups == 0) return KILN_OK; /* (no outputs) */
     int nt = nthreads;
-    if (g->R * g->O < 2 * KILN_HOST_SPLIT || groups * cpr < 2) nt = 1;
-    if (nt > groups * cpr) nt = (int)(groups * cpr);
+    if (g->R * g->O < 2 * KILN_HOST_SPLIT || groups * upg < 2) nt = 1;
+    if (nt > groups * upg) nt = (int)(groups * upg);
     if (nt < 1) nt = 1;
     size_t per = (size_t)(2 * N * nin + 1), gper = g->nblock > 1 ? GATHER_BYTES(nin) : 0;
     char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
     char *gbuf = gper ? kiln_malloc(ctx, (size_t)nt * gper) : NULL;
-    kscalar *part = nb > 1 ? kiln_malloc(ctx, (size_t)(wave * N * cpr) * 2 * sizeof *part) : NULL;
+    kscalar *part = nb > 1 ? kiln_malloc(ctx, (size_t)(wave * ppg * cpr) * 2 * sizeof *part) : NULL;
     kscalar *sums = nb > 1 ? kiln_malloc(ctx, (size_t)g->O * 2 * sizeof *sums) : NULL;
     if (!ptrs || (gper && !gbuf) || (nb > 1 && (!part || !sums))) {
         kiln_free(ctx, ptrs), kiln_free(ctx, gbuf), kiln_free(ctx, part), kiln_free(ctx, sums);
@@ -554,7 +516,7 @@ static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_
     for (int64_t o = 0; sums && o < g->O; o++) ref_reduce_init(KILN_OP_SUM, g->dt, &sums[2 * o]);
     atomic_bool stopped = false;
     for (int64_t g0 = 0; g0 < groups && !atomic_load(&stopped); g0 += wave) {
-        int64_t g1 = groups - g0 < wave ? groups : g0 + wave, u0 = g0 * cpr, u1 = g1 * cpr;
+        int64_t g1 = groups - g0 < wave ? groups : g0 + wave, u0 = g0 * upg, u1 = g1 * upg;
         int ntw = nt > u1 - u0 ? (int)(u1 - u0) : nt;
         KILN_OMP_IF(ntw, "omp parallel for num_threads(ntw) schedule(static)",
         for (int64_t u = u0; u < u1; u++) {
@@ -562,13 +524,19 @@ static kiln_status pairwise_launch(kiln_ctx *ctx, host_fold_fn fold, const kiln_
                 atomic_store(&stopped, true);
                 continue;
             }
-            int64_t p0 = u / cpr * N;
             int tid = KILN_OMP_TID(ntw);
-            pairwise_unit(fold, k, g, consts, p0, pairs - p0 < N ? (int)(pairs - p0) : N, u % cpr, run, rows, cpr, part, g0 * N,
-                          ptrs + (size_t)tid * per, gbuf ? gbuf + (size_t)tid * gper : NULL);
+            if (lp) {
+                int64_t s0 = u % upg * SERIES_SEG;
+                series_unit(fold, k, g, consts, u / upg * lp + s0, lp - s0 < SERIES_SEG ? lp - s0 : SERIES_SEG, run, rows, part, g0 * ppg,
+                            ptrs + (size_t)tid * per);
+            } else {
+                int64_t p0 = u / cpr * N;
+                pairwise_unit(fold, k, g, consts, p0, pairs - p0 < N ? (int)(pairs - p0) : N, u % cpr, run, rows, cpr, part, g0 * N,
+                              ptrs + (size_t)tid * per, gbuf ? gbuf + (size_t)tid * gper : NULL);
+            }
         });
-        for (int64_t p = g0 * N; part && p < g1 * N && p < pairs; p++) /* the wave's chunks, in order */
-            for (int64_t c = 0; c < cpr; c++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sums[2 * (p / rows)], &part[2 * ((p - g0 * N) * cpr + c)]);
+        for (int64_t p = g0 * ppg; part && p < g1 * ppg && p < pairs; p++) /* the wave's chunks, in order */
+            for (int64_t c = 0; c < cpr; c++) ref_reduce_combine(KILN_OP_SUM, g->dt, &sums[2 * (p / rows)], &part[2 * ((p - g0 * ppg) * cpr + c)]);
     }
     for (int64_t o = 0; sums && !atomic_load(&stopped) && o < g->O; o++) store_result(g, o, &sums[2 * o]);
     kiln_free(ctx, ptrs), kiln_free(ctx, gbuf), kiln_free(ctx, part), kiln_free(ctx, sums);
