@@ -448,8 +448,8 @@ static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_re
 #define SERIES_SEG 256
 static int64_t series_pairs(const kiln_reduce_geom *g, int64_t run, int64_t rows) {
     if (g->nblock > 1 || run > KILN_PAIRWISE_LEAF) return 0;
-    if (rows > 1) return g->nr >= 2 && g->rshape[g->nr - 2] <= PAIRWISE_PARTIALS ? g->rshape[g->nr - 2] : 0;
-    return g->nk >= 1 && g->kshape[g->nk - 1] >= 2 * KILN_FOLD_ROWS_N ? g->kshape[g->nk - 1] : 0;
+    int64_t lp = rows > 1 ? (g->nr >= 2 && g->rshape[g->nr - 2] <= PAIRWISE_PARTIALS ? g->rshape[g->nr - 2] : 0) : g->nk >= 1 ? g->kshape[g->nk - 1] : 0;
+    return lp >= 2 * KILN_FOLD_ROWS_N ? lp : 0; /* (fewer: fours of pairs across outputs waste less) */
 }
 
 /* Pairs p0 .. p0 + m - 1 (m <= SERIES_SEG, along one run of the pair dim) of a short-run float

@@ -211,13 +211,15 @@ void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s) {
 /* Whether g suits the column form: one reduced dim, one kept dim the output walks contiguously,
  * enough of it to split, and a fold that is not arg*; and either short rows (at most
  * KILN_SHORT_REDUCTION elements: the row form would pay a call per output, and vector lanes
- * over outputs beat lanes over so few elements) or operands that walk the kept dim contiguously
- * (or broadcast) and do not walk the reduced one so. */
+ * over outputs beat lanes over so few elements; a float sum along the innermost dim, at most
+ * KILN_SHORT_COLUMN_SUM) or operands that walk the kept dim contiguously (or broadcast) and do
+ * not walk the reduced one so. */
 static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
     if (op_is_arg_reduce(g->op) || g->nr != 1 || g->nk != 1 || g->kshape[0] < 64 || g->R < 2 || g->out_dt != g->dt) return false;
     if (g->ostr[0] != (int64_t)kiln_dtype_size(g->dt)) return false;
-    /* a float sum along the innermost dim goes NumPy's pairwise order: rows of one leaf in the
-     * column form's lanes (KILN_SHORT_COLUMN_SUM), longer ones the row form's */
+    /* a float sum along the innermost dim goes NumPy's pairwise order: the shortest rows in the
+     * column form's lanes (KILN_SHORT_COLUMN_SUM), longer ones the row form's (many rows of one
+     * leaf a call: KILN_FOLD_SERIES) */
     if (g->op == KILN_OP_SUM && dtype_is_float(g->dt) && kiln_reduced_innermost(g)) return g->R <= KILN_SHORT_COLUMN_SUM;
     if (g->R <= KILN_SHORT_REDUCTION) return true;
     bool reduced_contig = false;

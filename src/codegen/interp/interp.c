@@ -517,15 +517,15 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
         }
     } else if (series) { /* item l at item 0's pointers plus l times item 1's distance */
         int nin = kd->n_in;
-        char **item = nin ? malloc((size_t)nin * sizeof *item) : NULL;
-        if (nin && !item) abort(); /* (as frame_open) */
+        char *item_s[16], **item = nin <= 16 ? item_s : malloc((size_t)nin * sizeof *item);
+        if (!item) abort(); /* (as frame_open) */
         for (int64_t l = 0; l < n; l++) {
             for (int i = 0; i < nin; i++) item[i] = ptrs[i] + l * (ptrs[nin + i] - ptrs[i]);
             frame_fill_invariants(&f, kd, item, consts, len); /* (this item's broadcast values) */
             fold_span(k, &f, item, strides, 0, len, 0, r);
             acc[l] = r[0];
         }
-        free(item);
+        if (item != item_s) free(item);
     } else {
         fold_span(k, &f, ptrs, strides, 0, n, base, r);
         ref_reduce_combine(kd->reduce, kd_out_dtype(kd, 0), acc, r);
