@@ -107,7 +107,10 @@ typedef struct kiln_reduce_geom {
     int64_t (*rstr)[KILN_MAX_DIMS];     /* nin × nr byte strides */
     int64_t (*kstr)[KILN_MAX_DIMS];     /* nin × nk */
     int64_t ostr[KILN_MAX_DIMS];        /* the output's stride for each kept dim */
-    bool reduced_inner;                 /* NumPy's iterator order has a reduced dim innermost */
+    /* NumPy's iterator order (reduce.c's numpy_dim_order) has a reduced dim innermost: then
+     * NumPy's reduction is its inner loop, pairwise for a float sum; else its inner loop walks
+     * kept elements, adding rows one after another */
+    bool reduced_inner;
     /* A float sum's inner loop in NumPy (its iterator's reduced dims inside every kept dim,
      * flattened: NumPy buffers them) is the last nblock reduced dims (1 elsewhere); when
      * they are more than one, a host backend gathers each chunk of them, input i's gather_es[i]
@@ -119,11 +122,6 @@ typedef struct kiln_reduce_geom {
     char **base;                        /* nin first elements */
     char *out;                          /* the output's first element */
 } kiln_reduce_geom;
-
-/* Whether NumPy's iterator walks a reduced dim innermost (see reduce.c's numpy_dim_order): then
- * NumPy's reduction is its inner loop, pairwise for a float sum; else its inner loop walks kept
- * elements, adding rows one after another. */
-static inline bool kiln_reduced_innermost(const kiln_reduce_geom *g) { return g->reduced_inner; }
 
 /* A matrix product C = A @ B in dtype dt: A is m×K, B is K×n, C is m×n, each given by its
  * first element and byte strides (a dim of extent 1 may have any stride).  When epilogue is

@@ -351,7 +351,7 @@ static void pairwise_rows(host_fold_fn fold, const kiln_kernel *k, const kiln_re
 enum { ANY_ORDER, PAIRWISE, IN_ORDER };
 static int sum_order(const kiln_reduce_geom *g) {
     if (g->op != KILN_OP_SUM || !dtype_is_float(g->dt)) return ANY_ORDER;
-    return kiln_reduced_innermost(g) ? PAIRWISE : IN_ORDER;
+    return g->reduced_inner ? PAIRWISE : IN_ORDER;
 }
 /* A float sum's chunks' sums are kept (to be added in order) this many at a time: a wave of
  * work units, then the next. */
@@ -404,6 +404,16 @@ static void block_gather(const kiln_reduce_geom *g, int i, const char *p, int64_
  * strides and row pointers. */
 #define GATHER_BYTES(nin) ((size_t)(nin) * (KILN_REDUCE_BLOCK * 8 + sizeof(int64_t) + sizeof(char *)))
 
+/* A chunk's sum s of pair p, after 0 (NumPy's running value starts there), into part[slot],
+ * or without part (one chunk an output) into the pair's output. */
+static void chunk_put(const kiln_reduce_geom *g, int64_t p, const kscalar *s, kscalar *part, int64_t slot) {
+    kscalar acc[2];
+    ref_reduce_init(KILN_OP_SUM, g->dt, acc);
+    ref_reduce_combine(KILN_OP_SUM, g->dt, acc, s);
+    if (part) memcpy(&part[2 * slot], acc, sizeof acc);
+    else store_result(g, p, acc);
+}
+
 /* One unit of a float sum in NumPy's order (sum_order's PAIRWISE): chunk c of the runs of the
  * pairs (output, run) p0 .. p0 + m - 1 side by side (a run: g's last nblock reduced dims, rows
  * of them in order of the others); each sum, after 0, into part[(p - pbase) * cpr + c] (the
@@ -414,7 +424,7 @@ static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_re
     int nin = g->nin, nb = g->nblock > 1 ? g->nblock : 1;
     int64_t lo = c * KILN_REDUCE_BLOCK, n = run - lo < KILN_REDUCE_BLOCK ? run - lo : KILN_REDUCE_BLOCK;
     char **rowp = scratch, **ptrs = scratch + (size_t)KILN_FOLD_ROWS_N * (size_t)nin;
-    kscalar sums[KILN_FOLD_ROWS_N], acc[2];
+    kscalar sums[KILN_FOLD_ROWS_N];
     for (int u = 0; u < m; u++) reduced_row(g, nb, (p0 + u) / rows, (p0 + u) % rows, rowp + (size_t)u * (size_t)nin);
     if (nb == 1) {
         pairwise_rows(fold, k, g, consts, rowp, g->inner, m, lo, n, ptrs, sums);
@@ -431,12 +441,7 @@ static void pairwise_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_re
             pairwise_rows(fold, k, g, consts, grow, ginner, 1, 0, n, ptrs, &sums[u]);
         }
     }
-    for (int u = 0; u < m; u++) {
-        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
-        ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[u]); /* 0 + the chunk's sum */
-        if (part) memcpy(&part[2 * ((p0 + u - pbase) * cpr + c)], acc, sizeof acc);
-        else store_result(g, p0 + u, acc);
-    }
+    for (int u = 0; u < m; u++) chunk_put(g, p0 + u, &sums[u], part, (p0 + u - pbase) * cpr + c);
 }
 
 /* Short runs (one leaf each): next to each other along the innermost dim of the pairs (output,
@@ -458,7 +463,7 @@ static void series_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_redu
                         int64_t run, int64_t rows, kscalar *part, int64_t pbase, char **scratch) {
     int nin = g->nin, N = KILN_FOLD_ROWS_N;
     char **rowp = scratch, **ptrs = scratch + (size_t)N * (size_t)nin;
-    kscalar sums[SERIES_SEG], acc[2];
+    kscalar sums[SERIES_SEG];
     int64_t m4 = m & -(int64_t)N;
     reduced_row(g, 1, p0 / rows, p0 % rows, rowp);
 #define SPACING(i) (rows > 1 ? g->rstr[i][g->nr - 2] : g->kstr[i][g->nk - 1])
@@ -476,12 +481,7 @@ static void series_unit(host_fold_fn fold, const kiln_kernel *k, const kiln_redu
         pairwise_rows(fold, k, g, consts, rowp, g->inner, (int)(m - m4), 0, run, ptrs, sums + m4);
     }
 #undef SPACING
-    for (int64_t j = 0; j < m; j++) {
-        ref_reduce_init(KILN_OP_SUM, g->dt, acc);
-        ref_reduce_combine(KILN_OP_SUM, g->dt, acc, &sums[j]); /* 0 + the run's sum */
-        if (part) memcpy(&part[2 * (p0 + j - pbase)], acc, sizeof acc);
-        else store_result(g, p0 + j, acc);
-    }
+    for (int64_t j = 0; j < m; j++) chunk_put(g, p0 + j, &sums[j], part, p0 + j - pbase);
 }
 
 /* A float sum in NumPy's order, in groups of pairs (output, run): KILN_FOLD_ROWS_N pairs,
@@ -615,7 +615,7 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
     if (nt > J / 64) nt = (int)(J / 64) > 0 ? (int)(J / 64) : 1;
     /* a float sum's rows of 8 to 32 elements along the innermost dim: NumPy's leaf, its lanes
      * in 8 partial sums per output (per thread, a block of outputs' worth) */
-    bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_PAIRWISE_LEAF && kiln_reduced_innermost(g);
+    bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_PAIRWISE_LEAF && g->reduced_inner;
     size_t lane_bytes = (size_t)KILN_SHORT_BLOCK * (size_t)es;
     char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)nops * sizeof *ptrs);
     int64_t *inner = kiln_malloc(ctx, (size_t)nops * sizeof *inner);

@@ -24,6 +24,25 @@ static int64_t rgeom_stride(const kiln_expr *x, kiln_array *const *ins, int i, i
     return (k < 0 || a->shape[k] == 1) ? 0 : a->strides[k];
 }
 
+/* Appends the operand's dim d to the n dims in shape and str (each input's strides), or merges
+ * it into the last of them when may is set and every input walks the two as one. */
+static void rgeom_push(const kiln_expr *x, kiln_array *const *ins, int nin, int d, bool may, int64_t *shape, int64_t (*str)[KILN_MAX_DIMS], int *n) {
+    int64_t len = x->shape[d];
+    int r = *n;
+    bool merge = may && r > 0;
+    for (int i = 0; i < nin; i++) {
+        int64_t st = rgeom_stride(x, ins, i, d);
+        if (merge && str[i][r - 1] != st * len) merge = false;
+        str[i][r] = st;
+    }
+    if (merge) {
+        shape[r - 1] *= len;
+        for (int i = 0; i < nin; i++) str[i][r - 1] = str[i][r];
+    } else {
+        shape[(*n)++] = len;
+    }
+}
+
 /* NumPy's iterator order of the operand's dims of other lengths than 1 (nditer's
  * npyiter_find_best_axis_ordering, over the inputs' strides): perm[0] the innermost.  From C
  * order, each dim moves inside another when every input that walks both (nonzero strides)
@@ -69,23 +88,10 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
         }
         int64_t os = out->strides[o++];
         if (n == 1) continue;
-        int k2 = g->nk;
         /* merge with the previous kept dim when it was x's previous dim and everyone agrees */
-        bool merge = k2 > 0 && last_kept == d - 1 && g->ostr[k2 - 1] == os * n;
-        for (int i = 0; i < g->nin; i++) {
-            int64_t st = rgeom_stride(x, ins, i, d);
-            if (merge && g->kstr[i][k2 - 1] != st * n) merge = false;
-            g->kstr[i][k2] = st;
-        }
-        if (merge) {
-            g->kshape[k2 - 1] *= n;
-            g->ostr[k2 - 1] = os;
-            for (int i = 0; i < g->nin; i++) g->kstr[i][k2 - 1] = g->kstr[i][k2];
-        } else {
-            g->kshape[k2] = n;
-            g->ostr[k2] = os;
-            g->nk++;
-        }
+        bool may = last_kept == d - 1 && g->nk > 0 && g->ostr[g->nk - 1] == os * n;
+        rgeom_push(x, ins, g->nin, d, may, g->kshape, g->kstr, &g->nk);
+        g->ostr[g->nk - 1] = os;
         last_kept = d;
     }
     int perm[KILN_MAX_DIMS], np_dims = numpy_dim_order(x, ins, g->nin, perm), order[KILN_MAX_DIMS], rdim[KILN_MAX_DIMS] = {0}, nred = 0, nbx = 0;
@@ -112,20 +118,7 @@ static void rgeom_build(const kiln_expr *red, kiln_array *const *ins, kiln_array
      * merge only where no kept dim comes between them in NumPy's order, whose inner loop stops
      * at a kept dim whatever the strides) */
     for (int j = 0; j < nred; j++) {
-        int d = order[j], r = g->nr;
-        int64_t n = x->shape[d];
-        bool merge = r > 0 && !apart[j];
-        for (int i = 0; i < g->nin; i++) {
-            int64_t st = rgeom_stride(x, ins, i, d);
-            if (merge && g->rstr[i][r - 1] != st * n) merge = false;
-            g->rstr[i][r] = st;
-        }
-        if (merge) {
-            g->rshape[r - 1] *= n;
-            for (int i = 0; i < g->nin; i++) g->rstr[i][r - 1] = g->rstr[i][r];
-        } else {
-            g->rshape[g->nr++] = n;
-        }
+        rgeom_push(x, ins, g->nin, order[j], !apart[j], g->rshape, g->rstr, &g->nr);
         rdim[j] = g->nr - 1;
     }
     /* (order's last nbx dims, a float sum's, are NumPy's inner loop) */
@@ -220,7 +213,7 @@ static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
     /* a float sum along the innermost dim goes NumPy's pairwise order: the shortest rows in the
      * column form's lanes (KILN_SHORT_COLUMN_SUM), longer ones the row form's (many rows of one
      * leaf a call: KILN_FOLD_SERIES) */
-    if (g->op == KILN_OP_SUM && dtype_is_float(g->dt) && kiln_reduced_innermost(g)) return g->R <= KILN_SHORT_COLUMN_SUM;
+    if (g->op == KILN_OP_SUM && dtype_is_float(g->dt) && g->reduced_inner) return g->R <= KILN_SHORT_COLUMN_SUM;
     if (g->R <= KILN_SHORT_REDUCTION) return true;
     bool reduced_contig = false;
     for (int i = 0; i < g->nin; i++) {

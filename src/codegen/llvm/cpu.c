@@ -704,6 +704,12 @@ static bool cpu_can_stream(emitter *e, int W) {
            (int)kiln_dtype_size(kd_out_dtype(kd, 0)) * W == e->cs->vec_bytes;
 }
 
+/* One value of dtype dt at p (a constant, a broadcast input's), as the kernel uses it. */
+static LLVMValueRef cpu_load_value(emitter *e, kiln_dtype dt, LLVMValueRef p) {
+    LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), p, "");
+    return dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+}
+
 /* Adds function `name` (void, with the parameter types given), its attributes and its entry
  * block, which loads every operand's row pointer, the strides of strided operands, the
  * constants and the values of broadcast inputs.  *strided tells whether any operand is. */
@@ -733,15 +739,11 @@ static LLVMValueRef cpu_emit_function(emitter *e, const char *name, LLVMTypeRef 
     }
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
-        kiln_dtype dt = (kiln_dtype)in->dtype;
-        LLVMValueRef v = NULL;
         if (in->op == KILN_OP_CONST) {
             LLVMValueRef ix = LLVMConstInt(e->i64, in->slot * 8u, 0);
-            v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), LLVMBuildGEP2(B, e->i8, consts, &ix, 1, ""), "");
-            e->cval[in->slot] = dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            e->cval[in->slot] = cpu_load_value(e, (kiln_dtype)in->dtype, LLVMBuildGEP2(B, e->i8, consts, &ix, 1, ""));
         } else if (in->op == KILN_OP_VAR && kd->layout[in->slot] == KD_BCAST) {
-            v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), e->base[in->slot], "");
-            e->bval[in->slot] = dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            e->bval[in->slot] = cpu_load_value(e, (kiln_dtype)in->dtype, e->base[in->slot]);
         }
     }
     return fn;
@@ -990,8 +992,9 @@ typedef struct leaf_row {
  * them.  The values of the first n & -S elements (S = max(W, 8)) are computed W at a time, as
  * the interpreter's are, and go to the 8 lanes: an 8-lane accumulator (W >= 8: a register's
  * 8-lane slices added in order) or two of 4 (W == 4); the values up to n - n % 8 after them,
- * one at a time, to their lanes; then the tree of lanes, then the rest in order.  With start values instead (start non-NULL, R == 1), every element in order after
- * them (KILN_FOLD_IN_ORDER). */
+ * one at a time, to their lanes; then the tree of lanes, then the rest in order.  With start
+ * values instead (start non-NULL, R == 1), every element in order after them
+ * (KILN_FOLD_IN_ORDER). */
 #define ROWS_AT_ONCE KILN_FOLD_ROWS_N
 static void cpu_emit_leaf(emitter *e, LLVMValueRef fn, kiln_dtype dt, LLVMValueRef n, bool strided, LLVMValueRef start,
                           int R, const leaf_row *rows, LLVMValueRef *res) {
@@ -1118,10 +1121,9 @@ static LLVMValueRef phi2(emitter *e, LLVMTypeRef ty, LLVMValueRef a, LLVMValueRe
 }
 
 /* Emits a float sum's kernel `name` (kd_pairwise): a row is one leaf; KILN_FOLD_ROWS asks for
- * ROWS_AT_ONCE rows' leaves, KILN_FOLD_SERIES for n items (n a multiple of LEAVES_AT_ONCE: a
- * block's leaves, or short rows), which go LEAVES_AT_ONCE at a time (independent chains of adds,
+ * ROWS_AT_ONCE rows' leaves, KILN_FOLD_SERIES for n items (n a multiple of ROWS_AT_ONCE: a
+ * block's leaves, or short rows), which go ROWS_AT_ONCE at a time (independent chains of adds,
  * as the other reductions' U accumulators) through the body the rows' go through. */
-#define LEAVES_AT_ONCE ROWS_AT_ONCE
 static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     const kernel_desc *kd = e->kd;
     kiln_dtype dt = kd_out_dtype(kd, 0);
@@ -1131,10 +1133,10 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMValueRef n = LLVMGetParam(fn, 0), accp = LLVMGetParam(fn, 4), base = LLVMGetParam(fn, 5);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
     LLVMTypeRef st = cpu_type(e, dt, 1);
-    LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(e->c, fn, "row"), leaves = LLVMAppendBasicBlockInContext(e->c, fn, "leaves");
+    LLVMBasicBlockRef row = LLVMAppendBasicBlockInContext(e->c, fn, "row"), series = LLVMAppendBasicBlockInContext(e->c, fn, "series");
     LLVMBasicBlockRef inorder = LLVMAppendBasicBlockInContext(e->c, fn, "inorder"), rowsb = LLVMAppendBasicBlockInContext(e->c, fn, "rows");
     LLVMValueRef sw = LLVMBuildSwitch(B, base, row, 3);
-    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_SERIES, 1), leaves);
+    LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_SERIES, 1), series);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_IN_ORDER, 1), inorder);
     LLVMAddCase(sw, LLVMConstInt(e->i64, (unsigned long long)KILN_FOLD_ROWS, 1), rowsb);
     leaf_row lr[ROWS_AT_ONCE] = {{e->base, e->bval}};
@@ -1178,31 +1180,29 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
         for (int i = 0; i < kd->n_inst; i++) {
             const kd_inst *in = &kd->inst[i];
             if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
-            LLVMValueRef v = u ? LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), rbase[u * nin + in->slot], "") : NULL;
-            rbval[u * nin + in->slot] = !u ? e->bval[in->slot] : in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            rbval[u * nin + in->slot] = u ? cpu_load_value(e, (kiln_dtype)in->dtype, rbase[u * nin + in->slot]) : e->bval[in->slot];
         }
     LLVMBuildBr(B, four);
 
-    LLVMPositionBuilderAtEnd(B, leaves);
-    LLVMValueRef G = LLVMConstInt(e->i64, LEAVES_AT_ONCE, 0), len0 = LLVMBuildLoad2(B, e->i64, accp, "len");
+    LLVMPositionBuilderAtEnd(B, series);
+    LLVMValueRef G = LLVMConstInt(e->i64, ROWS_AT_ONCE, 0), len0 = LLVMBuildLoad2(B, e->i64, accp, "len");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, n, zero, ""), gloop, done);
     LLVMPositionBuilderAtEnd(B, gloop);
-    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), len = LLVMBuildPhi(B, e->i64, "len"), at_leaf[LEAVES_AT_ONCE];
+    LLVMValueRef g = LLVMBuildPhi(B, e->i64, "g"), len = LLVMBuildPhi(B, e->i64, "len"), at_item[ROWS_AT_ONCE];
     LLVMValueRef run = LLVMBuildSDiv(B, n, G, "");
     for (int i = 0; i < nin; i++) {
         LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(nin + i), 0);
         LLVMValueRef p1 = LLVMBuildLoad2(B, e->ptr, LLVMBuildGEP2(B, e->ptr, ptrs, &ix, 1, ""), "");
         dist[i] = LLVMBuildSub(B, LLVMBuildPtrToInt(B, p1, e->i64, ""), LLVMBuildPtrToInt(B, e->base[i], e->i64, ""), "");
     }
-    for (int u = 0; u < LEAVES_AT_ONCE; u++) {
-        at_leaf[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
+    for (int u = 0; u < ROWS_AT_ONCE; u++) {
+        at_item[u] = u ? LLVMBuildAdd(B, g, LLVMBuildMul(B, run, LLVMConstInt(e->i64, (unsigned)u, 0), ""), "") : g;
         for (int i = 0; i < nin; i++)
-            lbase[u * nin + i] = LLVMBuildGEP2(B, e->i8, e->base[i], (LLVMValueRef[]){LLVMBuildMul(B, at_leaf[u], dist[i], "")}, 1, "");
+            lbase[u * nin + i] = LLVMBuildGEP2(B, e->i8, e->base[i], (LLVMValueRef[]){LLVMBuildMul(B, at_item[u], dist[i], "")}, 1, "");
         for (int i = 0; i < kd->n_inst; i++) {
             const kd_inst *in = &kd->inst[i];
             if (in->op != KILN_OP_VAR || kd->layout[in->slot] != KD_BCAST) continue;
-            LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, (kiln_dtype)in->dtype, 1), lbase[u * nin + in->slot], "");
-            lbval[u * nin + in->slot] = in->dtype == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+            lbval[u * nin + in->slot] = cpu_load_value(e, (kiln_dtype)in->dtype, lbase[u * nin + in->slot]);
         }
     }
     LLVMBuildBr(B, four);
@@ -1212,7 +1212,7 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
 #define PHI2(ty, a, b) phi2(e, ty, a, b, from)
     LLVMValueRef gg = PHI2(e->i64, zero, g), nn = PHI2(e->i64, n, len), idx[ROWS_AT_ONCE], sums4[ROWS_AT_ONCE];
     for (int u = 0; u < ROWS_AT_ONCE; u++) {
-        idx[u] = PHI2(e->i64, LLVMConstInt(e->i64, (unsigned)u, 0), at_leaf[u]);
+        idx[u] = PHI2(e->i64, LLVMConstInt(e->i64, (unsigned)u, 0), at_item[u]);
         lr[u] = (leaf_row){pbase + u * nin, pbval + u * nin};
         for (int i = 0; i < nin; i++) {
             pbase[u * nin + i] = PHI2(e->ptr, rbase[u * nin + i], lbase[u * nin + i]);
@@ -1230,8 +1230,8 @@ static void cpu_emit_pairwise_kernel(emitter *e, const char *name) {
     LLVMPositionBuilderAtEnd(B, glatch);
     LLVMValueRef gnext = LLVMBuildAdd(B, gg, LLVMConstInt(e->i64, 1, 0), "");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, gnext, LLVMBuildSDiv(B, n, G, ""), ""), gloop, done);
-    LLVMAddIncoming(g, (LLVMValueRef[]){zero, gnext}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
-    LLVMAddIncoming(len, (LLVMValueRef[]){len0, nn}, (LLVMBasicBlockRef[]){leaves, glatch}, 2);
+    LLVMAddIncoming(g, (LLVMValueRef[]){zero, gnext}, (LLVMBasicBlockRef[]){series, glatch}, 2);
+    LLVMAddIncoming(len, (LLVMValueRef[]){len0, nn}, (LLVMBasicBlockRef[]){series, glatch}, 2);
     LLVMPositionBuilderAtEnd(B, done);
     LLVMBuildRetVoid(B);
 }
