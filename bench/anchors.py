@@ -16,6 +16,7 @@ N_BIG, N_SMALL, REPS = 10_000_000, 1000, 21
 SORT_CASES = ["sort(v)", "sort(f)", "sort(i)", "argsort(v)", "sort(M)", "sort(M, axis=0)"]  # bench.c's, in its order
 SEARCH_CASES = ["searchsorted(s, v)", "searchsorted(s, v, side='right')", "isin(i, t)", "digitize(v, s)"]  # bench.c's too
 SCAN_CASES = ["cumsum(v)", "maximum.accumulate(v)", "minimum.accumulate(M, axis=1)", "gradient(v)"]  # bench.c's too
+TRANSPOSE_CASES = ["M.T * 2", "Q.T + Q", "ascontiguousarray(M.T)"]  # bench.c's too
 DRAW_CASES = ["default_rng(0).random(10000000)", "default_rng(0).standard_normal(10000000)",
               "default_rng(0).integers(0, 100, 10000000)", "rand(10000000)", "randn(10000000)"]  # bench.c's too
 LINALG_CASES = ["inv(A)", "solve(B, R)", "slogdet(B)", "svd(A)", "svd(A, compute_uv=False)", "eigh(S)", "cholesky(S)", "qr(A)",
@@ -120,6 +121,8 @@ def main():
     r["searches"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in SEARCH_CASES]
     so.update(cumsum=np.cumsum, maximum=np.maximum, minimum=np.minimum, gradient=np.gradient)
     r["scans"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in SCAN_CASES]
+    so.update(Q=so["v"][:9000000].reshape(3000, 3000), ascontiguousarray=np.ascontiguousarray)
+    r["transposes"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in TRANSPOSE_CASES]
     so.update(default_rng=np.random.default_rng, rand=np.random.rand, randn=np.random.randn)
     r["draws"] = [median_ms(lambda c=c: eval(c, so), reps=5) for c in DRAW_CASES]
     nf, m = 1000, 100000

@@ -318,6 +318,10 @@ int main(int argc, char **argv) {
     static const char *const scans[] = {"cumsum(v)", "maximum.accumulate(v)", "minimum.accumulate(M, axis=1)", "gradient(v)"};
     enum { NSCANS = sizeof scans / sizeof *scans };
     double t_scan[NSCANS];
+    /* ---- operands read across their rows (host map tiles): M 10000 x 1000, Q 3000 x 3000 */
+    static const char *const trans[] = {"M.T * 2", "Q.T + Q", "ascontiguousarray(M.T)"};
+    enum { NTRANS = sizeof trans / sizeof *trans };
+    double t_trans[NTRANS];
     /* ---- random draws, 10^7 of them: a Generator's (PCG64) and np.random's (MT19937) */
     static const char *const draws[] = {"default_rng(0).random(10000000)", "default_rng(0).standard_normal(10000000)",
                                         "default_rng(0).integers(0, 100, 10000000)", "rand(10000000)", "randn(10000000)"};
@@ -335,8 +339,9 @@ int main(int argc, char **argv) {
         kiln_scope_set(ss, "v", v);
         kiln_array_free(v);
         static const char *const derived[][2] = {{"f", "float32(v)"}, {"i", "int64(v * 1e6)"}, {"M", "reshape(v, (10000, 1000))"},
-                                                 {"s", "sort(v[::100])"}, {"t", "i[::10000]"}}; /* (s and t: the searches') */
-        for (int d = 0; d < 5; d++) {
+                                                 {"s", "sort(v[::100])"}, {"t", "i[::10000]"},
+                                                 {"Q", "reshape(v[:9000000], (3000, 3000))"}}; /* (s and t: the searches') */
+        for (int d = 0; d < 6; d++) {
             kiln_array *x = kiln_eval(ctx, kiln_parse(ctx, ss, derived[d][1]));
             check(ctx, x ? KILN_OK : kiln_errcode(ctx));
             kiln_scope_set(ss, derived[d][0], x);
@@ -345,6 +350,7 @@ int main(int argc, char **argv) {
         time_strings(ctx, ss, sorts, NSORTS, t_sort);
         time_strings(ctx, ss, searches, NSEARCHES, t_search);
         time_strings(ctx, ss, scans, NSCANS, t_scan);
+        time_strings(ctx, ss, trans, NTRANS, t_trans);
         time_parsed(ctx, ss, draws, NDRAWS, t_draw);
         kiln_scope_free(ss);
     }
@@ -413,6 +419,7 @@ int main(int argc, char **argv) {
     for (int c = 0; c < NSORTS; c++) printf("  sort %-38s kiln %8.3f ms\n", sorts[c], t_sort[c]);
     for (int c = 0; c < NSEARCHES; c++) printf("  search %-36s kiln %8.3f ms\n", searches[c], t_search[c]);
     for (int c = 0; c < NSCANS; c++) printf("  scan   %-36s kiln %8.3f ms\n", scans[c], t_scan[c]);
+    for (int c = 0; c < NTRANS; c++) printf("  across %-36s kiln %8.3f ms\n", trans[c], t_trans[c]);
     for (int c = 0; c < NDRAWS; c++) printf("  draw   %-36s kiln %8.3f ms\n", draws[c], t_draw[c]);
 
     if (json) {
@@ -443,6 +450,8 @@ int main(int argc, char **argv) {
             fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", searches[c], t_search[c]);
         fprintf(f, "],\n \"scans\": [");
         for (int c = 0; c < NSCANS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", scans[c], t_scan[c]);
+        fprintf(f, "],\n \"transposes\": [");
+        for (int c = 0; c < NTRANS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", trans[c], t_trans[c]);
         fprintf(f, "],\n \"draws\": [");
         for (int c = 0; c < NDRAWS; c++) fprintf(f, "%s{\"case\": \"%s\", \"kiln\": %.4f}", c ? ", " : "", draws[c], t_draw[c]);
         fprintf(f, "],\n");

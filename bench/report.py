@@ -60,6 +60,10 @@ print("\n| scans of the same values | kiln | NumPy | NumPy / kiln |")
 print("|---|---|---|---|")
 for ks, nt in zip(k.get("scans", []), a.get("scans", [])):
     print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
+print("\n| operands read across their rows (M 10000×1000, Q 3000×3000 float64) | kiln | NumPy | NumPy / kiln |")
+print("|---|---|---|---|")
+for ks, nt in zip(k.get("transposes", []), a.get("transposes", [])):
+    print(f"| `{ks['case']}` | {ks['kiln']:.1f} ms | {nt:.1f} ms | {nt / ks['kiln']:.2f}× |")
 print("\n| random draws, 10^7 (the same numbers as NumPy's) | kiln | NumPy | NumPy / kiln |")
 print("|---|---|---|---|")
 for ks, nt in zip(k.get("draws", []), a.get("draws", [])):

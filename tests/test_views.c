@@ -90,6 +90,27 @@ START_TEST(slices_of_arrays_and_expressions) {
 }
 END_TEST
 
+/* Operands read across their rows (transposes: x.T + x) are walked in tiles of rows by
+ * KILN_TILE_COLS columns; rows longer than a tile, groups of rows cut by a thread's or a piece's
+ * edge, a tile dim moved next to the inner one, reversed and float32 operands. */
+START_TEST(transposed_reads_in_tiles) {
+    int64_t sh[2] = {700, 1100}, sq[2] = {600, 600}, s3[3] = {600, 5, 70};
+    kiln_expr *x = rvar(KILN_F64, 2, sh, 11), *f = rvar(KILN_F32, 2, sh, 12), *q = rvar(KILN_F64, 2, sq, 13);
+    kiln_expr *c = rvar(KILN_F64, 3, s3, 14), *two = kiln_scalar(ctx, 2.0);
+    CHECK_REF(kiln_mul(ctx, kiln_transpose(ctx, x), two), 0, "x.T * 2 (1100 rows of 700)");
+    CHECK_REF(kiln_transpose(ctx, kiln_mul(ctx, x, two)), 0, "(x * 2).T");
+    CHECK_REF(kiln_sub(ctx, kiln_transpose(ctx, f), kiln_scalar(ctx, 0.5)), 0, "f.T - 0.5 (float32)");
+    CHECK_REF(kiln_add(ctx, kiln_transpose(ctx, q), kiln_mul(ctx, q, two)), 0, "q.T + q * 2");
+    kiln_ix rev[2] = {ix_s(0, 0, -1, KILN_IX_HAS_STEP), ix_s(1, 0, -3, KILN_IX_HAS_START | KILN_IX_HAS_STEP)};
+    CHECK_REF(kiln_mul(ctx, kiln_index(ctx, kiln_transpose(ctx, x), 2, rev), two), 0, "x.T[::-1, 1::-3] * 2 (reversed)");
+    CHECK_REF(kiln_add(ctx, kiln_permute(ctx, c, (int[]){2, 1, 0}), kiln_scalar(ctx, 1.0)), 0,
+              "c.transpose(2, 1, 0) + 1 (the tile dim moves next to the inner one)");
+    kiln_expr *col = rvar(KILN_F64, 2, (int64_t[]){1100, 1}, 15);
+    CHECK_REF(kiln_mul(ctx, kiln_mul(ctx, kiln_transpose(ctx, x), col), kiln_transpose(ctx, kiln_sin(ctx, x))), MATH_ULP,
+              "x.T * col * sin(x).T (a product: no cancellation to magnify libmvec's ulps)");
+}
+END_TEST
+
 START_TEST(reshapes) {
     int64_t sh[2] = {6, 8};
     kiln_expr *x = rvar(KILN_F64, 2, sh, 4);
@@ -707,6 +728,7 @@ Suite *suite_views(void) {
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_set_timeout(t, 120);
     tcase_add_test(t, slices_of_arrays_and_expressions);
+    tcase_add_test(t, transposed_reads_in_tiles);
     tcase_add_test(t, reshapes);
     tcase_add_test(t, concatenate_and_stack);
     tcase_add_test(t, take_and_take_along_axis);

@@ -158,6 +158,22 @@ static void pack_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geo
     }
 }
 
+/* Rows [0, rows) of dim ndim - 2 from row pointers ptrs (restored on return), KILN_TILE_COLS
+ * columns of each row in turn (see kiln_map_geom's tile). */
+static void tile_walk(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t rows,
+                      char **ptrs) {
+    int nd = g->ndim, nops = g->nops;
+    int64_t inner = g->shape[nd - 1];
+    for (int64_t c = 0; c < inner; c += KILN_TILE_COLS) {
+        int64_t n = inner - c < KILN_TILE_COLS ? inner - c : KILN_TILE_COLS;
+        for (int64_t r = 0; r < rows; r++) {
+            for (int i = 0; i < nops; i++) ptrs[i] += r * g->strides[i][nd - 2] + c * g->strides[i][nd - 1];
+            row(k, n, ptrs, g->inner, consts);
+            for (int i = 0; i < nops; i++) ptrs[i] -= r * g->strides[i][nd - 2] + c * g->strides[i][nd - 1];
+        }
+    }
+}
+
 /* Runs row over flat output elements [start, end), one row call at a time. */
 static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
                       int64_t end, char **ptrs) {
@@ -179,17 +195,24 @@ static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom
         r /= g->shape[d];
     }
     for (int64_t pos = start; pos < end;) {
-        int64_t count = inner - col < end - pos ? inner - col : end - pos;
+        int64_t count = inner - col < end - pos ? inner - col : end - pos, rows = 1;
         for (int i = 0; i < nops; i++) {
             char *p = g->base[i] + col * g->strides[i][nd - 1];
             for (int d = 0; d < nd - 1; d++) p += idx[d] * g->strides[i][d];
             ptrs[i] = p;
         }
-        row(k, count, ptrs, g->inner, consts);
-        pos += count;
+        if (g->tile && col == 0 && count == inner) { /* full rows: a group of them, tile by tile */
+            rows = (end - pos) / inner;
+            if (rows > g->shape[nd - 2] - idx[nd - 2]) rows = g->shape[nd - 2] - idx[nd - 2];
+            if (rows > g->tile) rows = g->tile;
+            tile_walk(row, k, g, consts, rows, ptrs);
+        } else {
+            row(k, count, ptrs, g->inner, consts);
+        }
+        pos += rows * count;
         col = 0;
         for (int d = nd - 2; d >= 0; d--) {
-            if (++idx[d] < g->shape[d]) break;
+            if ((idx[d] += d == nd - 2 ? rows : 1) < g->shape[d]) break;
             idx[d] = 0;
         }
     }
