@@ -418,6 +418,9 @@ CASES += [
     ("isin(0.1, concatenate([g, [float32(0.1)]]))", 0), ("isin(0.1, [float32(0.1), 1])", 0), ("isin(2**40, k)", 0), ("isin(k, 2**40)", 0),
     ("bincount(L)", 0), ("bincount(L, minlength=9)", 0), ("bincount(L, weights=a[:6])", 0), ("bincount(m)", 0), ("bincount(j)", 0),  # NumPy: negative
     ("bincount(L[:0])", 0), ("bincount(LL)", 0),  # NumPy: not 1-D
+    # many values: integer counts split among threads, float weights added in order
+    ("bincount(arange(200000) * 7 % 1000)", 0), ("bincount(int32(arange(100000) % 50), minlength=60)", 0),
+    ("bincount(arange(200000) % 997, weights=arange(200000) % 13 * 0.1)", 0), ("histogram(arange(300000) * 7919 % 10007 / 10007 - 0.5, 20)", 0),
     # cbrt and copysign (ops of their own: libmvec's cbrt, LLVM's copysign), signbit, reciprocal, logspace;
     # a Python number's cbrt is libm's, whose cbrt(-27.0) is 1 ulp from -3 (NumPy's SVML is exact)
     ("cbrt(a)", 4), ("cbrt(f)", 4), ("cbrt(i)", 4), ("cbrt(k)", 4), ("cbrt(-27.0)", 1), ("cbrt(g * 1e5)", 4), ("cbrt(m)", 4),

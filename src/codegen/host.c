@@ -1278,9 +1278,98 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
+/* Adds values [s, e) of a 1-D scatter into x of element type T (acc: x's, or a thread's
+ * contiguous copy when xs is its element size); the position of the first bad index, or -1. */
+#define SCATTER_ADD(T)                                                                                  \
+    static int64_t scatter_add_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs) { \
+        const char *ip = a->idx, *vp = a->out;                                                          \
+        int64_t is = a->idx_str[0], vs = a->out_str[0], n = a->axis_len;                                \
+        for (int64_t i = s; i < e; i++) {                                                               \
+            int64_t j;                                                                                  \
+            T v;                                                                                        \
+            memcpy(&j, ip + i * is, sizeof j);                                                          \
+            memcpy(&v, vp + i * vs, sizeof v);                                                          \
+            if (j < 0) j += n;                                                                          \
+            if ((uint64_t)j >= (uint64_t)n) return i;                                                   \
+            T *xp = (T *)(void *)(acc + j * xs);                                                        \
+            *xp += v;                                                                                   \
+        }                                                                                               \
+        return -1;                                                                                      \
+    }
+SCATTER_ADD(int64_t)
+SCATTER_ADD(int32_t)
+SCATTER_ADD(double)
+SCATTER_ADD(float)
+typedef int64_t (*scatter_add_fn)(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs);
+
+/* Integers' additions in any order give the same sums (they wrap alike): from this many values
+ * on, each thread adds its share into its own copy of x when x is at most SCATTER_PRIVATE bytes */
+#define SCATTER_SPLIT ((int64_t)1 << 16)
+#define SCATTER_PRIVATE ((int64_t)1 << 18)
+
+/* bincount's and add.at's common case: 1-D values and one index, added in x's own dtype, with
+ * no stores first.  False when it is not that case. */
+static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads, kiln_status *st) {
+    scatter_add_fn fn = NULL;
+    switch (dt) {
+    case KILN_I64: fn = scatter_add_int64_t; break;
+    case KILN_I32: fn = scatter_add_int32_t; break;
+    case KILN_F64: fn = scatter_add_double; break;
+    case KILN_F32: fn = scatter_add_float; break;
+    default: break;
+    }
+    if (!fn || a->ndim != 1 || a->idx2 || a->search || a->stores || a->combine != KILN_OP_ADD || a->dt != dt || a->x_str[0])
+        return false;
+    int64_t total = a->shape[0], es = a->elsize, len = a->axis_len, bad = -1;
+    bool split = dtype_is_int(dt) && nthreads > 1 && total >= SCATTER_SPLIT && len * es <= SCATTER_PRIVATE;
+    if (!split) { /* in order, a piece at a time between looks for kiln_interrupt */
+        for (int64_t p = 0; p < total && bad < 0; p += HOST_PIECE) {
+            if (kiln_interrupted(ctx)) {
+                *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+                return true;
+            }
+            bad = fn(a, p, total - p < HOST_PIECE ? total : p + HOST_PIECE, (char *)a->x, a->axis_str);
+        }
+    } else {
+        int nt = (int)(total / (SCATTER_SPLIT / 2) < nthreads ? total / (SCATTER_SPLIT / 2) : nthreads);
+        if (nt > 64) nt = 64;
+        char *priv = kiln_calloc(ctx, (size_t)(nt * len * es));
+        if (!priv) {
+            *st = KILN_ERR_NOMEM;
+            return true;
+        }
+        int64_t first_bad[64];
+#pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num(), n = omp_get_num_threads();
+            first_bad[t] = fn(a, total * t / n, total * (t + 1) / n, priv + (size_t)(t * len * es), es);
+        }
+        for (int t = 0; t < nt && bad < 0; t++) bad = first_bad[t];
+        for (int t = 0; t < nt && bad < 0; t++) /* the copies into x, in thread order */
+            for (int64_t j = 0; j < len; j++) {
+                char *xp = (char *)a->x + j * a->axis_str;
+                const char *pp = priv + (size_t)((t * len + j) * es);
+                if (dt == KILN_I64) *(int64_t *)(void *)xp += *(const int64_t *)(const void *)pp;
+                else *(int32_t *)(void *)xp += *(const int32_t *)(const void *)pp;
+            }
+        kiln_free(ctx, priv);
+    }
+    if (bad >= 0) {
+        int64_t j;
+        memcpy(&j, a->idx + bad * a->idx_str[0], sizeof j);
+        *st = kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)j, a->axis,
+                        (long long)len);
+        return true;
+    }
+    *st = KILN_OK;
+    return true;
+}
+
 kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads) {
     KILN_UNUSED(state);
-    KILN_UNUSED(nthreads); /* one thread: the additions in one fixed order */
+    kiln_status fast;
+    if (scatter_add_1d(ctx, a, dt, nthreads, &fast)) return fast;
+    /* else one thread: the additions in one fixed order */
     int nd = a->ndim;
     int64_t total = 1, idx[KILN_MAX_DIMS] = {0};
     for (int d = 0; d < nd; d++) total *= a->shape[d];

@@ -8031,18 +8031,17 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         tmps_free(&t);
         return fe_err(p, arg(a, "minlength")->off, KILN_ERR_ARG, "bincount(): 'minlength' must not be negative");
     }
-    x = keep(&t, kiln_cast(c, x, KILN_I64));
+    if (x->dtype != KILN_I64) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* (a cast would copy x) */
     if (x && given_not_none(a, "weights")) {
         w = keep(&t, expr_of(p, f, a, "weights"));
         if (w && (w->ndim != 1 || w->shape[0] != x->shape[0])) {
             tmps_free(&t);
             return fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "bincount(): the weights and x must have the same length");
         }
-        w = w ? keep(&t, kiln_cast(c, w, KILN_F64)) : NULL;
-    } else if (x) {
-        kiln_array *ones = kiln_full(c, KILN_I64, 1, x->shape, 1);
-        w = ones ? keep(&t, kiln_var(c, ones)) : NULL;
-        kiln_array_free(ones);
+        if (w && w->dtype != KILN_F64) w = keep(&t, kiln_cast(c, w, KILN_F64));
+    } else if (x) { /* ones, broadcast (no array of them) */
+        kiln_expr *one = keep(&t, kiln_const(c, KILN_I64, 1));
+        w = one ? keep(&t, ir_broadcast_to(&c->graph, one, 1, x->shape)) : NULL;
     }
     if (!w) return done(p, &t, out, NULL, off);
     int64_t len = minlength;
