@@ -329,6 +329,8 @@ CASES += [
     ("split(arange(6), 3)", 0), ("split(M, [1, 3], axis=1)", 0), ("array_split(arange(7), 3)", 0), ("split(arange(7), 3)", 0),
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
+    # masks read across strides (a transpose, a reversed view with NaN, a Fortran-ordered array), and a long one
+    ("M.T[M.T > 0]", 0), ("nonzero(a[::-1])", 0), ("nonzero(F)", 0), ("flatnonzero(arange(100000) % 7 == 3)", 0),
     ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
     ("average(M, returned=True)", 0), ("average(M, axis=1, returned=True)", 0), ("average(Z, returned=True)", 0),
     ("average(M, axis=1, weights=[1, 2, 3, 4], returned=True)", 0), ("average(Q, axis=0, returned=True, keepdims=True)", 0),

@@ -1191,52 +1191,84 @@ kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int n
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
-/* Gathers flat output elements [start, end); the first bad index position found, or -1. */
-static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad, int *which) {
-    int nd = a->ndim;
-    int64_t idx[KILN_MAX_DIMS], rem = start;
-    for (int d = nd - 1; d >= 0; d--) {
-        idx[d] = rem % a->shape[d];
-        rem /= a->shape[d];
+/* Copies n elements of size es, xs and os bytes apart. */
+static void copy_strided(char *op, int64_t os, const char *xp, int64_t xs, int64_t n, int es) {
+    if (xs == es && os == es) {
+        memcpy(op, xp, (size_t)(n * es));
+        return;
     }
-    int64_t L = a->axis_len;
-    for (int64_t pos = start; pos < end; pos++) {
+    for (int64_t k = 0; k < n; k++, op += os, xp += xs) switch (es) {
+        case 1: *op = *xp; break;
+        case 2: memcpy(op, xp, 2); break;
+        case 4: memcpy(op, xp, 4); break;
+        case 8: memcpy(op, xp, 8); break;
+        default: memcpy(op, xp, (size_t)es); break;
+        }
+}
+
+/* Where index ip (and ip2, when a->idx2) points in x, from xp; NULL when one is out of bounds
+ * (*bad its value, *which which index). */
+static const char *gather_at(const kiln_gather_args *a, const char *xp, const char *ip, const char *ip2, int64_t *bad, int *which) {
+    int64_t j;
+    memcpy(&j, ip, sizeof j);
+    if (j < 0) j += a->axis_len;
+    if (j < 0 || j >= a->axis_len) {
+        memcpy(bad, ip, sizeof *bad);
+        *which = 0;
+        return NULL;
+    }
+    xp += j * a->axis_str;
+    if (ip2) {
+        memcpy(&j, ip2, sizeof j);
+        if (j < 0) j += a->axis2_len;
+        if (j < 0 || j >= a->axis2_len) {
+            memcpy(bad, ip2, sizeof *bad);
+            *which = 1;
+            return NULL;
+        }
+        xp += j * a->axis2_str;
+    }
+    return xp;
+}
+
+/* Gathers flat output elements [start, end) a row of the last dim at a time (a row one index
+ * picks, x[idx]'s, is one copy); the first bad index position found, or -1. */
+static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad, int *which) {
+    int nd = a->ndim > 0 ? a->ndim : 1, last = nd - 1, es = a->elsize;
+    int64_t idx[KILN_MAX_DIMS], rem = start, one = 1;
+    const int64_t *shape = a->ndim > 0 ? a->shape : &one;
+    for (int d = nd - 1; d >= 0; d--) {
+        idx[d] = rem % shape[d];
+        rem /= shape[d];
+    }
+    int64_t xs = a->ndim ? a->x_str[last] : 0, is = a->ndim ? a->idx_str[last] : 0, os = a->ndim ? a->out_str[last] : 0;
+    int64_t is2 = a->idx2 && a->ndim ? a->idx2_str[last] : 0;
+    for (int64_t pos = start; pos < end;) {
+        int64_t n = shape[last] - idx[last] < end - pos ? shape[last] - idx[last] : end - pos;
         const char *xp = a->x, *ip = a->idx, *ip2 = a->idx2;
         char *op = a->out;
-        for (int d = 0; d < nd; d++) {
+        for (int d = 0; d < a->ndim; d++) {
             xp += idx[d] * a->x_str[d];
             ip += idx[d] * a->idx_str[d];
             op += idx[d] * a->out_str[d];
             if (ip2) ip2 += idx[d] * a->idx2_str[d];
         }
-        int64_t j;
-        memcpy(&j, ip, sizeof j);
-        if (j < 0) j += L;
-        if (j < 0 || j >= L) {
-            memcpy(bad, ip, sizeof *bad);
-            *which = 0;
-            return pos;
-        }
-        xp += j * a->axis_str;
-        if (ip2) {
-            memcpy(&j, ip2, sizeof j);
-            if (j < 0) j += a->axis2_len;
-            if (j < 0 || j >= a->axis2_len) {
-                memcpy(bad, ip2, sizeof *bad);
-                *which = 1;
-                return pos;
+        if (is == 0 && is2 == 0) { /* one place for the whole row */
+            const char *at = gather_at(a, xp, ip, ip2, bad, which);
+            if (!at) return pos;
+            copy_strided(op, os, at, xs, n, es);
+        } else {
+            for (int64_t k = 0; k < n; k++, xp += xs, ip += is, op += os, ip2 = ip2 ? ip2 + is2 : NULL) {
+                const char *at = gather_at(a, xp, ip, ip2, bad, which);
+                if (!at) return pos + k;
+                copy_strided(op, 0, at, 0, 1, es);
             }
-            xp += j * a->axis2_str;
         }
-        switch (a->elsize) {
-        case 1: *op = *xp; break;
-        case 2: memcpy(op, xp, 2); break;
-        case 4: memcpy(op, xp, 4); break;
-        default: memcpy(op, xp, (size_t)a->elsize); break;
-        }
-        for (int d = nd - 1; d >= 0; d--) {
-            if (++idx[d] < a->shape[d]) break;
+        pos += n;
+        idx[last] += n;
+        for (int d = last; d > 0 && idx[d] >= shape[d]; d--) {
             idx[d] = 0;
+            idx[d - 1]++;
         }
     }
     return -1;

@@ -940,25 +940,52 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     return true;
 }
 
+/* The true elements of bool array (base, nd, shape, strides) in C order: how many, or (at not
+ * NULL, with room for count) their flat positions. */
+static int64_t true_positions(const uint8_t *base, int nd, const int64_t *shape, const int64_t *strides, int64_t *at,
+                              int64_t count) {
+    int64_t n = nd ? shape[nd - 1] : 1, s = nd ? strides[nd - 1] : 0, rows = 1, idx[KILN_MAX_DIMS] = {0}, c = 0;
+    for (int d = 0; d + 1 < nd; d++) rows *= shape[d];
+    for (int64_t r = 0; r < rows && n > 0; r++) {
+        const uint8_t *q = base;
+        for (int d = 0; d + 1 < nd; d++) q += idx[d] * strides[d];
+        if (!at) {
+            int64_t k = 0;
+            if (s == 1)
+                for (int64_t j = 0; j < n; j++) k += q[j] != 0;
+            else
+                for (int64_t j = 0; j < n; j++) k += q[j * s] != 0;
+            c += k;
+        } else { /* branch-free: the next slot takes every position, true ones advance it */
+            for (int64_t j = 0, f = r * n; j < n && c < count; j++, f++) {
+                at[c] = f;
+                c += q[j * s] != 0;
+            }
+        }
+        for (int d = nd - 2; d >= 0; d--) {
+            if (++idx[d] < shape[d]) break;
+            idx[d] = 0;
+        }
+    }
+    return c;
+}
+
 kiln_array *fe_nonzero_now(parser *p, kiln_expr *e, size_t off) {
     kiln_ctx *ctx = p->ctx;
     p->env->volatile_ = true;
-    kiln_array *M = kiln_eval(ctx, e);
+    kiln_expr *b = e->dtype == KILN_BOOL ? e : kiln_cast(ctx, e, KILN_BOOL); /* (nonzero: NaN is true) */
+    kiln_array *M = b ? kiln_eval(ctx, b) : NULL;
+    if (b && b != e) kiln_expr_free(b);
     if (!M) {
         fe_got(p, NULL, off);
         return NULL;
     }
-    int64_t size = kiln_array_size(M), count = 0;
-    kiln_dtype dt = kiln_array_dtype(M);
-    uint8_t *truth = kiln_malloc(ctx, (size_t)(size ? size : 1)); /* C order, whatever M's strides */
-    for (int64_t f = 0; truth && f < size; f++) {
-        const char *q = (const char *)kiln_array_data(M) + kiln_elem_offset(f, kiln_array_ndim(M), kiln_array_shape(M), kiln_array_strides(M));
-        count += truth[f] = ref_cast(ref_load(q, dt), dt, KILN_BOOL).b;
-    }
-    kiln_array *idx = truth ? kiln_array_new(ctx, KILN_I64, 1, &count) : NULL;
-    for (int64_t f = 0, c = 0; idx && f < size; f++)
-        if (truth[f]) ((int64_t *)kiln_array_data(idx))[c++] = f;
-    kiln_free(ctx, truth);
+    const uint8_t *base = kiln_array_data(M);
+    int nd = kiln_array_ndim(M);
+    const int64_t *shape = kiln_array_shape(M), *strides = kiln_array_strides(M);
+    int64_t count = true_positions(base, nd, shape, strides, NULL, 0);
+    kiln_array *idx = kiln_array_new(ctx, KILN_I64, 1, &count);
+    if (idx) true_positions(base, nd, shape, strides, kiln_array_data(idx), count);
     kiln_array_free(M);
     if (!idx) fe_got(p, NULL, off);
     return idx;
