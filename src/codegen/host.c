@@ -1206,29 +1206,22 @@ static void copy_strided(char *op, int64_t os, const char *xp, int64_t xs, int64
         }
 }
 
-/* Where index ip (and ip2, when a->idx2) points in x, from xp; NULL when one is out of bounds
- * (*bad its value, *which which index). */
+/* Index ip along an axis of len elements (negative ones from its end): false when out of
+ * bounds (*bad its value, *which = w). */
+static bool index_in(const char *ip, int64_t len, int w, int64_t *j, int64_t *bad, int *which) {
+    memcpy(j, ip, sizeof *j);
+    if (*j < 0) *j += len;
+    if (*j >= 0 && *j < len) return true;
+    memcpy(bad, ip, sizeof *bad);
+    *which = w;
+    return false;
+}
+
+/* Where index ip (and ip2, when a->idx2) points in x, from xp; NULL when one is out of bounds. */
 static const char *gather_at(const kiln_gather_args *a, const char *xp, const char *ip, const char *ip2, int64_t *bad, int *which) {
-    int64_t j;
-    memcpy(&j, ip, sizeof j);
-    if (j < 0) j += a->axis_len;
-    if (j < 0 || j >= a->axis_len) {
-        memcpy(bad, ip, sizeof *bad);
-        *which = 0;
-        return NULL;
-    }
-    xp += j * a->axis_str;
-    if (ip2) {
-        memcpy(&j, ip2, sizeof j);
-        if (j < 0) j += a->axis2_len;
-        if (j < 0 || j >= a->axis2_len) {
-            memcpy(bad, ip2, sizeof *bad);
-            *which = 1;
-            return NULL;
-        }
-        xp += j * a->axis2_str;
-    }
-    return xp;
+    int64_t j, j2 = 0;
+    if (!index_in(ip, a->axis_len, 0, &j, bad, which) || (ip2 && !index_in(ip2, a->axis2_len, 1, &j2, bad, which))) return NULL;
+    return xp + j * a->axis_str + j2 * a->axis2_str;
 }
 
 /* Gathers flat output elements [start, end) a row of the last dim at a time (a row one index
@@ -1415,21 +1408,10 @@ kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, 
             vp += idx[d] * a->out_str[d];
             if (ip2) ip2 += idx[d] * a->idx2_str[d];
         }
-        int64_t j, which = 0, bad;
-        memcpy(&j, ip, sizeof j);
-        bad = j;
-        if (j < 0) j += a->axis_len;
-        bool ok = j >= 0 && j < a->axis_len;
-        xp += j * a->axis_str;
-        if (ok && ip2) {
-            memcpy(&j, ip2, sizeof j);
-            bad = j;
-            which = 1;
-            if (j < 0) j += a->axis2_len;
-            ok = j >= 0 && j < a->axis2_len;
-            xp += j * a->axis2_str;
-        }
-        if (!ok)
+        int64_t bad = 0;
+        int which = 0;
+        xp = (char *)gather_at(a, xp, ip, ip2, &bad, &which);
+        if (!xp)
             return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
                              which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
         kscalar v = ref_load(vp, a->dt); /* (stored, or joined by the op in the values' dtype; then dt's) */
