@@ -330,6 +330,8 @@ CASES += [
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
     # masks read across strides (a transpose, a reversed view with NaN, a Fortran-ordered array), and a long one
+    ("unique(f)", 0), ("unique(f, return_inverse=True)", 0), ("unique(array([-0.0, 0.0, nan, 1.0, nan]), return_counts=True)", 0),
+    ("unique(i % 5, return_index=True)", 0), ("unique(int32(arange(100000) * 7 % 1001))", 0),
     ("M.T[M.T > 0]", 0), ("nonzero(a[::-1])", 0), ("nonzero(F)", 0), ("flatnonzero(arange(100000) % 7 == 3)", 0),
     ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
     ("average(M, returned=True)", 0), ("average(M, axis=1, returned=True)", 0), ("average(Z, returned=True)", 0),

@@ -3653,13 +3653,24 @@ static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 }
 
 /* Whether elements p and q of dtype dt are equal (NaN equal to NaN when nan_equal). */
-static bool elem_equal(kiln_dtype dt, const char *p, const char *q, bool nan_equal) {
-    if (dt == KILN_F64 || dt == KILN_F32) {
-        double x = dt == KILN_F64 ? *(const double *)(const void *)p : *(const float *)(const void *)p;
-        double y = dt == KILN_F64 ? *(const double *)(const void *)q : *(const float *)(const void *)q;
-        return x == y || (nan_equal && x != x && y != y);
+/* Marks in st where each run of equal values of sorted 1-D (vd, n elements vs bytes apart)
+ * starts (NaN equal to NaN when nan_equal, as unique's equal_nan); how many runs there are. */
+#define RUN_STARTS(T, FLOAT)                                                                            \
+    for (int64_t k = 0; k < n; k++) {                                                                   \
+        T x = *(const T *)(const void *)(vd + k * vs), y = k ? *(const T *)(const void *)(vd + (k - 1) * vs) : x; \
+        bool same = k > 0 && (x == y || (FLOAT && nan_equal && x != x && y != y));                      \
+        st[k] = !same;                                                                                  \
+        runs += !same;                                                                                  \
     }
-    return !memcmp(p, q, kiln_dtype_size(dt));
+static int64_t run_starts(kiln_dtype dt, const char *vd, int64_t vs, int64_t n, bool nan_equal, uint8_t *st) {
+    int64_t runs = 0;
+    if (dt == KILN_F64) RUN_STARTS(double, true)
+    else if (dt == KILN_F32) RUN_STARTS(float, true)
+    else if (kiln_dtype_size(dt) == 8) RUN_STARTS(uint64_t, false)
+    else if (kiln_dtype_size(dt) == 4) RUN_STARTS(uint32_t, false)
+    else if (kiln_dtype_size(dt) == 2) RUN_STARTS(uint16_t, false)
+    else RUN_STARTS(uint8_t, false)
+    return runs;
 }
 
 /* unique's rows along an axis: v's rows (n of r elements, strides rs and cs) compared as NumPy
@@ -3786,31 +3797,40 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
-    kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n)), *order = flat ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
-    kiln_array *v = order ? value_now(p, flat, off) : NULL, *o = v ? value_now(p, order, off) : NULL;
+    /* the values sorted (and, for index or inverse, the stable order that sorts them) */
+    bool by_order = want[0] || want[1];
+    kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n));
+    kiln_expr *order = flat && by_order ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
+    kiln_expr *sorted = !flat || (by_order && !order) ? NULL : keep(&t, by_order ? kiln_take(c, flat, order, 0) : kiln_sort(c, flat, 0));
+    kiln_array *v = sorted ? value_now(p, sorted, off) : NULL, *o = v && by_order ? value_now(p, order, off) : NULL;
     size_t es = kiln_dtype_size(dt);
-    ok = o != NULL;
+    ok = v && (!by_order || o);
     int64_t groups = 0;
     if (ok) { /* the groups of equal values along the sorted order */
         const char *vd = kiln_array_data(v);
-        const int64_t *od = kiln_array_data(o);
+        const int64_t *od = o ? kiln_array_data(o) : NULL;
         int64_t vs = kiln_array_strides(v)[0];
-        for (int64_t k = 0; k < n; k++) groups += k == 0 || !elem_equal(dt, vd + od[k] * vs, vd + od[k - 1] * vs, nan_equal);
+        uint8_t *st = kiln_malloc(c, (size_t)(n ? n : 1));
+        groups = st ? run_starts(dt, vd, vs, n, nan_equal, st) : 0;
         res[0] = kiln_array_new(c, dt, 1, &groups);
         if (want[0]) res[1] = kiln_array_new(c, KILN_I64, 1, &groups);
         if (want[1]) res[2] = kiln_array_new(c, KILN_I64, x->ndim, x->shape);
         if (want[2]) res[3] = kiln_array_new(c, KILN_I64, 1, &groups);
-        ok = res[0] && (!want[0] || res[1]) && (!want[1] || res[2]) && (!want[2] || res[3]);
+        ok = st && res[0] && (!want[0] || res[1]) && (!want[1] || res[2]) && (!want[2] || res[3]);
+        char *values = ok ? kiln_array_data(res[0]) : NULL;
+        int64_t *first = ok && res[1] ? kiln_array_data(res[1]) : NULL, *inverse = ok && res[2] ? kiln_array_data(res[2]) : NULL;
+        int64_t *counts = ok && res[3] ? kiln_array_data(res[3]) : NULL;
         for (int64_t k = 0, g = -1; ok && k < n; k++) {
-            if (k == 0 || !elem_equal(dt, vd + od[k] * vs, vd + od[k - 1] * vs, nan_equal)) {
+            if (st[k]) {
                 g++;
-                memcpy((char *)kiln_array_data(res[0]) + g * (int64_t)es, vd + od[k] * vs, es);
-                if (res[1]) ((int64_t *)kiln_array_data(res[1]))[g] = od[k]; /* (the sort is stable: the first) */
-                if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g] = 0;
+                memcpy(values + g * (int64_t)es, vd + k * vs, es);
+                if (first) first[g] = od[k]; /* (the sort is stable: the first) */
+                if (counts) counts[g] = 0;
             }
-            if (res[2]) ((int64_t *)kiln_array_data(res[2]))[od[k]] = g;
-            if (res[3]) ((int64_t *)kiln_array_data(res[3]))[g]++;
+            if (inverse) inverse[od[k]] = g;
+            if (counts) counts[g]++;
         }
+        kiln_free(c, st);
         if (!ok) fe_got(p, NULL, off);
     }
     kiln_array_free(v);
