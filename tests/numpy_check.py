@@ -518,7 +518,8 @@ CASES += [
     ("convolve(a[12:], u)", 1e-12), ("convolve(u, a[12:], 'same')", 1e-12), ("convolve(k, k[:5], 'valid')", 0), ("convolve(j, [1, 1])", 0),
     ("convolve(u, v4, mode='full')", 1e-12), ("convolve(m, m[:3])", 0), ("convolve(a, [])", 0), ("convolve(a, u, mode='x')", 0),
     # pad: constant blocks, or a gather at positions computed now ('edge', 'reflect', 'symmetric', 'wrap'; any width)
-    ("pad(u, 2)", 0), ("pad(u, (1, 3), constant_values=7.5)", 0), ("pad(M, ((1, 0), (2, 1)), constant_values=((1, 2), (3, 4)))", 0),
+    ("pad(u, 2)", 0), ("pad(M.T * 2, ((0, 1), (3, 0)))", 0), ("pad(m, 1)", 0), ("pad(i, (1, 3), constant_values=0)", 0),
+    ("pad(A, ((0, 1), (2, 0), (1, 1)))", 0), ("pad(Z, 1, constant_values=-0.0)", 0), ("pad(M[:0], 2)", 0), ("pad(u, (1, 3), constant_values=7.5)", 0), ("pad(M, ((1, 0), (2, 1)), constant_values=((1, 2), (3, 4)))", 0),
     ("pad(Z, 1, constant_values=1.5)", 0), ("pad(m[:5], (2, 1), constant_values=True)", 0), ("pad(f[:4], 3, mode='edge')", 0),
     ("pad(M, ((2, 3), (1, 0)), mode='edge')", 0), ("pad(u, (3, 9), mode='reflect')", 0), ("pad(u, (9, 4), mode='symmetric')", 0),
     ("pad(u, (5, 11), mode='wrap')", 0), ("pad(Z, ((4, 1), (6, 7)), mode='reflect')", 0), ("pad(A, 2, mode='symmetric')", 0),

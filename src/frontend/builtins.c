@@ -5569,6 +5569,19 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                 tmps_free(&t);
                 return fe_err(p, arg(a, "pad_width")->off, KILN_ERR_ARG, "pad(): a pad_width of %g is too large", w[d][k]);
             }
+    bool zeros = mode == P_CONSTANT && nd > 0; /* zeros around x: x written into an array of them, in one pass */
+    for (int d = 0; d < nd; d++)
+        for (int k = 0; k < 2; k++) zeros = zeros && cv[d][k] == 0 && !signbit(cv[d][k]);
+    if (zeros) {
+        ir_viewmap m = {.ndim = nd};
+        int64_t shape[KILN_MAX_DIMS];
+        for (int d = 0; d < nd; d++) {
+            m.shape[d] = x->shape[d], m.src[d] = (int8_t)d, m.start[d] = (int64_t)w[d][0], m.step[d] = 1, m.fix[d] = -1;
+            shape[d] = x->shape[d] + (int64_t)w[d][0] + (int64_t)w[d][1];
+        }
+        x = keep(&t, ir_embed(&c->graph, x, &m, nd, shape));
+        return done(p, &t, out, x, off);
+    }
     for (int d = 0; d < nd && x; d++) {
         int64_t b = (int64_t)w[d][0], e = (int64_t)w[d][1], n = x->shape[d];
         if (!b && !e) continue;
