@@ -1193,7 +1193,7 @@ kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int n
 
 /* Copies n elements of size es, xs and os bytes apart. */
 static void copy_strided(char *op, int64_t os, const char *xp, int64_t xs, int64_t n, int es) {
-    if (xs == es && os == es) {
+    if (n > 1 && xs == es && os == es) {
         memcpy(op, xp, (size_t)(n * es));
         return;
     }
@@ -1224,6 +1224,31 @@ static const char *gather_at(const kiln_gather_args *a, const char *xp, const ch
     return xp + j * a->axis_str + j2 * a->axis2_str;
 }
 
+/* Whether the first two indices at ip (is bytes apart) follow each other. */
+static bool consecutive(const char *ip, int64_t is) {
+    int64_t j0, j1;
+    memcpy(&j0, ip, sizeof j0);
+    memcpy(&j1, ip + is, sizeof j1);
+    return j0 >= 0 && j1 == j0 + 1;
+}
+
+/* n elements of size 8 or 4, one index each; how many were gathered before a bad index. */
+#define GATHER_EACH(T, NAME)                                                                                            \
+    static int64_t NAME(const kiln_gather_args *a, const char *xp, int64_t xs, const char *ip, int64_t is, char *op, int64_t os, \
+                        int64_t n) {                                                                                     \
+        int64_t L = a->axis_len, as = a->axis_str;                                                                      \
+        for (int64_t k = 0; k < n; k++) {                                                                               \
+            int64_t j;                                                                                                  \
+            memcpy(&j, ip + k * is, sizeof j);                                                                          \
+            if (j < 0) j += L;                                                                                          \
+            if ((uint64_t)j >= (uint64_t)L) return k;                                                                   \
+            memcpy(op + k * os, xp + k * xs + j * as, sizeof(T));                                                       \
+        }                                                                                                               \
+        return n;                                                                                                       \
+    }
+GATHER_EACH(uint64_t, gather_each_8)
+GATHER_EACH(uint32_t, gather_each_4)
+
 /* Gathers flat output elements [start, end) a row of the last dim at a time (a row one index
  * picks, x[idx]'s, is one copy); the first bad index position found, or -1. */
 static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t end, int64_t *bad, int *which) {
@@ -1250,6 +1275,25 @@ static int64_t gather_range(const kiln_gather_args *a, int64_t start, int64_t en
             const char *at = gather_at(a, xp, ip, ip2, bad, which);
             if (!at) return pos;
             copy_strided(op, os, at, xs, n, es);
+        } else if (!ip2 && n > 1 && consecutive(ip, is)) { /* tile's, roll's: a run of consecutive indices is one copy */
+            for (int64_t k = 0, m; k < n; k += m, xp += m * xs, ip += m * is, op += m * os) {
+                const char *at = gather_at(a, xp, ip, NULL, bad, which);
+                if (!at) return pos + k;
+                int64_t j0, j;
+                memcpy(&j0, ip, sizeof j0);
+                for (m = 1; j0 >= 0 && k + m < n; m++) {
+                    memcpy(&j, ip + m * is, sizeof j);
+                    if (j != j0 + m || j >= a->axis_len) break;
+                }
+                copy_strided(op, os, at, xs + a->axis_str, m, es);
+            }
+        } else if (!ip2 && (es == 8 || es == 4)) { /* an index per element (repeat's, a random take's) */
+            int64_t k = es == 8 ? gather_each_8(a, xp, xs, ip, is, op, os, n) : gather_each_4(a, xp, xs, ip, is, op, os, n);
+            if (k < n) {
+                memcpy(bad, ip + k * is, sizeof *bad);
+                *which = 0;
+                return pos + k;
+            }
         } else {
             for (int64_t k = 0; k < n; k++, xp += xs, ip += is, op += os, ip2 = ip2 ? ip2 + is2 : NULL) {
                 const char *at = gather_at(a, xp, ip, ip2, bad, which);
