@@ -1082,6 +1082,9 @@ PRINTS = [
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
 PROGRAMS = [
+    # A.T @ A and A @ A.T of one array: syrk's upper triangle, mirrored (integer-valued: exact in any order)
+    "A = (arange(120000.) % 7 - 3).reshape(400, 300)\nC = A.T @ A\nB = float32(A) @ float32(A).T\n"
+    "print(C[299, :6], C[:6, 299], B[399, :6], B[:6, 399], (C == C.T).all(), (B == B.T).all(), C.sum(), B.sum())",
     # uint8 arrays written: wrap-around in place, Python integers out of bounds refused
     "x = zeros(4, dtype=uint8)\nx += 250\nx[1:] += 10\nx[3] = 255\nx[0] -= 1\nprint(x, x.dtype)",
     "x = zeros(4, dtype=uint8)\nx[2] = 300",

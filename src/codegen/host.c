@@ -698,18 +698,22 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
 #define SERIAL_PRODUCT 65536.0
 #define PANEL_BYTES (8u << 20) /* output panel: big enough for GEMM's efficiency, small enough for L3 */
 
-enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112, UPPER = 121 };
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *,
                          int);
 typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
 typedef void (*dgemv_fn)(int, int, int, int, double, const double *, int, const double *, int, double, double *, int);
+typedef void (*ssyrk_fn)(int, int, int, int, int, float, const float *, int, float, float *, int);
+typedef void (*dsyrk_fn)(int, int, int, int, int, double, const double *, int, double, double *, int);
 
 static struct {
     sgemm_fn sgemm;
     dgemm_fn dgemm;
     sgemv_fn sgemv;
     dgemv_fn dgemv;
+    ssyrk_fn ssyrk; /* (optional: A @ A.T) */
+    dsyrk_fn dsyrk;
     void (*set_threads)(int);
     char name[128];
 } blas;
@@ -800,6 +804,8 @@ static void blas_load(void) {
     blas.dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
     blas.sgemv = (sgemv_fn)dlsym(h, "cblas_sgemv");
     blas.dgemv = (dgemv_fn)dlsym(h, "cblas_dgemv");
+    blas.ssyrk = (ssyrk_fn)dlsym(h, "cblas_ssyrk");
+    blas.dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
     blas.set_threads = (void (*)(int))dlsym(h, "openblas_set_num_threads");
     char *(*corename)(void) = (char *(*)(void))dlsym(h, "openblas_get_corename");
     int (*parallel)(void) = (int (*)(void))dlsym(h, "openblas_get_parallel");
@@ -994,6 +1000,8 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
         if (rows > m) rows = m;
     }
     if (rows < 1) rows = 1;
+    bool syrk = use_blas && rows == m && m == n && m > 1 && K > 1 && A == B && a_rs == b_cs && a_cs == b_rs &&
+                (dt == KILN_F32 ? blas.ssyrk != NULL : blas.dsyrk != NULL);
     /* OpenBLAS's OpenMP build sets the caller's OpenMP thread count with its own: put back after */
     int icv = nested ? 0 : omp_get_max_threads();
     /* a row vector times a matrix (w.T@X: gemv over the matrix's columns) splits worse: two threads
@@ -1023,6 +1031,11 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
             else
                 blas.dgemv(ROW_MAJOR, trans, (int)M, (int)N, 1.0, (const double *)mat, ld, (const double *)x, (int)incx, 0.0,
                            (double *)mm->c, (int)incy);
+        } else if (syrk) { /* A @ A.T (or A.T @ A): the upper triangle, mirrored, as NumPy's matmul does */
+            if (dt == KILN_F32) blas.ssyrk(ROW_MAJOR, UPPER, ta, (int)m, (int)K, 1.0f, (const float *)A, (int)lda, 0.0f, (float *)mm->c, (int)ldc);
+            else blas.dsyrk(ROW_MAJOR, UPPER, ta, (int)m, (int)K, 1.0, (const double *)A, (int)lda, 0.0, (double *)mm->c, (int)ldc);
+            for (int64_t i = 1; i < m; i++)
+                for (int64_t j = 0; j < i; j++) memcpy(mm->c + i * c_rs + j * es, mm->c + j * c_rs + i * es, (size_t)es);
         } else if (use_blas) {
             const char *ap = A + (ta == NO_TRANS ? i0 * lda : i0) * es;
             if (dt == KILN_F32)
