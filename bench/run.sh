@@ -5,12 +5,13 @@
 # (bench/results/train_table.md); then the size sweep, 10^2 to 10^7 elements, and the examples'
 # epochs (bench/results/sweep_*); then the compile-cost comparison (table, JSON and a
 # plot in bench/results/compile_*); then the tiers: first calls of new expressions, the
-# interpreter's steady state, a workload of 200 distinct expressions (bench/results/tier_*).
+# interpreter's steady state, a workload of 200 distinct expressions (bench/results/tier_*); then
+# everyday NumPy calls timed against NumPy, the slowest first (bench/results/survey_table.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target kiln_bench kiln_compile_cost kiln_tier_bench kiln_train_bench kiln_sweep_bench >/dev/null
+cmake --build build -j "$(nproc)" --target kiln kiln_bench kiln_compile_cost kiln_tier_bench kiln_train_bench kiln_sweep_bench >/dev/null
 [ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 bench/.venv/bin/pip install -q -r bench/requirements.txt # the pinned anchors (quick when they are there)
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
@@ -52,3 +53,6 @@ bench/.venv/bin/python bench/compile_report.py bench/results/compile_kiln.json b
 bench/.venv/bin/python bench/tier_anchors.py bench/results/tier_exprs.txt bench/results/tier_anchors.json
 bench/.venv/bin/python bench/tier_report.py bench/results/tier.json bench/results/tier_anchors.json bench/results/anchors.json \
   | tee bench/results/tier_table.md
+
+# everyday calls (reductions, masks, gathers, sorts, pads, products) against NumPy, the slowest first
+bench/.venv/bin/python bench/numpy_survey.py build/kiln bench/results/survey_table.md

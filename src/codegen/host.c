@@ -985,9 +985,13 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
     int64_t incx = n == 1 ? (K > 1 ? el_div(b_rs, es) : 1) : (K > 1 ? el_div(a_cs, es) : 1);
     int64_t incy = n == 1 ? (m > 1 ? el_div(c_rs, es) : 1) : (n > 1 ? el_div(c_cs, es) : 1);
     bool gemv_ok = incx > 0 && incy > 0 && (n == 1 ? b_rs : a_cs) % es == 0;
+    /* A @ A.T (or A.T @ A) of one array, not so long that it must stop for interrupts: syrk,
+     * whole (then its epilogue, whole) */
+    bool syrk = use_blas && m == n && m > 1 && K > 1 && A == B && a_rs == b_cs && a_cs == b_rs &&
+                (dt == KILN_F32 ? blas.ssyrk != NULL : blas.dsyrk != NULL) && (double)m * (double)n * (double)K <= INTERRUPT_PANEL;
     /* rows per panel: the epilogue runs on each while it is still in cache */
     int64_t rows = m;
-    if (mm->epilogue && mm->panels && !(use_blas && (n == 1 || m == 1) && gemv_ok)) {
+    if (mm->epilogue && mm->panels && !syrk && !(use_blas && (n == 1 || m == 1) && gemv_ok)) {
         rows = (int64_t)PANEL_BYTES / (n * es > 0 ? n * es : 1);
         rows = rows < 64 ? 64 : rows / 16 * 16;
         if (rows > m) rows = m;
@@ -1000,8 +1004,6 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
         if (rows > m) rows = m;
     }
     if (rows < 1) rows = 1;
-    bool syrk = use_blas && rows == m && m == n && m > 1 && K > 1 && A == B && a_rs == b_cs && a_cs == b_rs &&
-                (dt == KILN_F32 ? blas.ssyrk != NULL : blas.dsyrk != NULL);
     /* OpenBLAS's OpenMP build sets the caller's OpenMP thread count with its own: put back after */
     int icv = nested ? 0 : omp_get_max_threads();
     /* a row vector times a matrix (w.T@X: gemv over the matrix's columns) splits worse: two threads
@@ -1361,8 +1363,9 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
 }
 
 /* Adds values [s, e) of a 1-D scatter into x of element type T (acc: x's, or a thread's
- * contiguous copy when xs is its element size); the position of the first bad index, or -1. */
-#define SCATTER_ADD(T)                                                                                  \
+ * contiguous copy when xs is its element size), through type U (integers wrap, as NumPy's
+ * do); the position of the first bad index, or -1. */
+#define SCATTER_ADD(T, U)                                                                               \
     static int64_t scatter_add_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs) { \
         const char *ip = a->idx, *vp = a->out;                                                          \
         int64_t is = a->idx_str[0], vs = a->out_str[0], n = a->axis_len;                                \
@@ -1374,14 +1377,14 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
             if (j < 0) j += n;                                                                          \
             if ((uint64_t)j >= (uint64_t)n) return i;                                                   \
             T *xp = (T *)(void *)(acc + j * xs);                                                        \
-            *xp += v;                                                                                   \
+            *xp = (T)((U)*xp + (U)v);                                                                   \
         }                                                                                               \
         return -1;                                                                                      \
     }
-SCATTER_ADD(int64_t)
-SCATTER_ADD(int32_t)
-SCATTER_ADD(double)
-SCATTER_ADD(float)
+SCATTER_ADD(int64_t, uint64_t)
+SCATTER_ADD(int32_t, uint32_t)
+SCATTER_ADD(double, double)
+SCATTER_ADD(float, float)
 typedef int64_t (*scatter_add_fn)(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs);
 
 /* Integers' additions in any order give the same sums (they wrap alike): from this many values
@@ -1389,8 +1392,8 @@ typedef int64_t (*scatter_add_fn)(const kiln_gather_args *a, int64_t s, int64_t 
 #define SCATTER_SPLIT ((int64_t)1 << 16)
 #define SCATTER_PRIVATE ((int64_t)1 << 18)
 
-/* bincount's and add.at's common case: 1-D values and one index, added in x's own dtype, with
- * no stores first.  False when it is not that case. */
+/* bincount's and histogram's case: 1-D values and one index, added in x's own dtype, with no
+ * stores first (an .at has them).  False when it is not that case. */
 static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads, kiln_status *st) {
     scatter_add_fn fn = NULL;
     switch (dt) {
@@ -1421,18 +1424,30 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
             return true;
         }
         int64_t first_bad[64];
+        for (int t = 0; t < nt; t++) first_bad[t] = -1; /* (a team may be smaller than asked) */
+        atomic_bool stopped = false;
 #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num(), n = omp_get_num_threads();
-            first_bad[t] = fn(a, total * t / n, total * (t + 1) / n, priv + (size_t)(t * len * es), es);
+            int64_t s = total * t / n, e = total * (t + 1) / n;
+            char *acc = priv + (size_t)(t * len * es);
+            for (int64_t p = s; p < e && first_bad[t] < 0 && !atomic_load_explicit(&stopped, memory_order_relaxed); p += HOST_PIECE) {
+                if (kiln_interrupted(ctx)) atomic_store(&stopped, true);
+                else first_bad[t] = fn(a, p, e - p < HOST_PIECE ? e : p + HOST_PIECE, acc, es);
+            }
+        }
+        if (atomic_load(&stopped)) {
+            kiln_free(ctx, priv);
+            *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
+            return true;
         }
         for (int t = 0; t < nt && bad < 0; t++) bad = first_bad[t];
         for (int t = 0; t < nt && bad < 0; t++) /* the copies into x, in thread order */
             for (int64_t j = 0; j < len; j++) {
                 char *xp = (char *)a->x + j * a->axis_str;
                 const char *pp = priv + (size_t)((t * len + j) * es);
-                if (dt == KILN_I64) *(int64_t *)(void *)xp += *(const int64_t *)(const void *)pp;
-                else *(int32_t *)(void *)xp += *(const int32_t *)(const void *)pp;
+                if (dt == KILN_I64) *(uint64_t *)(void *)xp += *(const uint64_t *)(const void *)pp;
+                else *(uint32_t *)(void *)xp += *(const uint32_t *)(const void *)pp;
             }
         kiln_free(ctx, priv);
     }

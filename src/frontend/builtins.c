@@ -3652,7 +3652,6 @@ static bool h_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return true;
 }
 
-/* Whether elements p and q of dtype dt are equal (NaN equal to NaN when nan_equal). */
 /* Marks in st where each run of equal values of sorted 1-D (vd, n elements vs bytes apart)
  * starts (NaN equal to NaN when nan_equal, as unique's equal_nan); how many runs there are. */
 #define RUN_STARTS(T, FLOAT)                                                                            \
@@ -3802,7 +3801,16 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n));
     kiln_expr *order = flat && by_order ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
     kiln_expr *sorted = !flat || (by_order && !order) ? NULL : keep(&t, by_order ? kiln_take(c, flat, order, 0) : kiln_sort(c, flat, 0));
-    kiln_array *v = sorted ? value_now(p, sorted, off) : NULL, *o = v && by_order ? value_now(p, order, off) : NULL;
+    kiln_array *v = NULL, *o = NULL;
+    if (sorted && by_order) { /* both in one plan: one argsort */
+        kiln_expr *both[2] = {sorted, order};
+        kiln_array *got[2] = {NULL, NULL};
+        p->env->volatile_ = true;
+        if (kiln_eval_many(c, 2, both, got) == KILN_OK) v = got[0], o = got[1];
+        else fe_got(p, NULL, off);
+    } else if (sorted) {
+        v = value_now(p, sorted, off);
+    }
     size_t es = kiln_dtype_size(dt);
     ok = v && (!by_order || o);
     int64_t groups = 0;

@@ -1,0 +1,111 @@
+"""numpy_survey.py — kiln against NumPy on everyday calls, to find where kiln is slower.
+
+Each statement of CASES runs in one kiln program under `:timeit` (its best of 7) and in Python
+under timeit (the best of 5 runs of an autoranged loop), on the same arrays made from the same
+seed, in the same session.  Prints a table sorted by NumPy's time over kiln's, the slowest
+first: a ratio below 1 is a call where NumPy is faster.
+
+    bench/.venv/bin/python bench/numpy_survey.py build/kiln [table.md]
+"""
+import re
+import subprocess
+import sys
+import timeit
+
+import numpy as np
+
+SETUP = """import numpy as np
+r = np.random.default_rng(0)
+x = r.standard_normal((2000, 1000))
+w = r.standard_normal((1000, 200))
+v = r.standard_normal(1000000)
+iv = r.integers(0, 1000, 1000000)
+idx = r.integers(0, 2000, 500)
+"""
+
+CASES = """y = x * 2 + 1
+y = np.exp(x)
+y = np.tanh(x)
+y = 1 / (1 + np.exp(-x))
+y = np.where(x > 0, x, 0.1 * x)
+y = np.clip(x, -1, 1)
+y = x ** 2
+y = x.astype(np.float32)
+y = x.T * 2
+y = x[:1000].T + x[:1000]
+y = np.ascontiguousarray(x.T)
+y = x[:, ::2] * 2
+y = x.sum()
+y = x.sum(axis=0)
+y = x.sum(axis=1)
+y = x.mean(axis=0)
+y = x.std(axis=0)
+y = x.max(axis=0)
+y = x.argmax(axis=1)
+y = (x - x.mean(axis=0)) / x.std(axis=0)
+y = np.exp(x - x.max(axis=1, keepdims=True))
+y = x / np.linalg.norm(x, axis=1, keepdims=True)
+y = np.cumsum(x, axis=1)
+y = np.cumsum(x, axis=0)
+y = np.count_nonzero(x > 0.5)
+y = x[x > 1.0]
+y = x[idx]
+y = np.take(x, idx, axis=0)
+y = np.sort(x, axis=1)
+y = np.argsort(v)
+y = np.unique(iv)
+y = np.bincount(iv)
+y = np.histogram(v, bins=50)
+y = np.median(x, axis=1)
+y = np.percentile(v, 90)
+y = np.concatenate([x, x])
+y = np.hstack([x, x])
+y = np.pad(x, 1)
+y = np.roll(x, 3, axis=1)
+y = np.tile(x, 2)
+y = np.repeat(x, 2)
+y = np.diff(x, axis=1)
+y = np.triu(x)
+y = x @ w
+y = x.T @ x
+y = np.dot(v, v)
+y = np.einsum('ij,ij->i', x, x)
+y = np.linalg.norm(x)""".splitlines()
+
+UNITS = {"s": 1e3, "ms": 1.0, "us": 1e-3, "ns": 1e-6}
+
+
+def kiln_times(kiln):
+    prog = SETUP + "".join(f":timeit {c}\n" for c in CASES)
+    out = subprocess.run([kiln], input=prog, capture_output=True, text=True, check=True).stdout
+    found = [re.search(r"([\d.]+) (s|ms|us|ns) per loop", line) for line in out.splitlines()]
+    times = [float(m.group(1)) * UNITS[m.group(2)] for m in found if m]
+    if len(times) != len(CASES):
+        sys.exit(f"numpy_survey: kiln timed {len(times)} of {len(CASES)} cases:\n{out}")
+    return times
+
+
+def numpy_ms(stmt, env):
+    t = timeit.Timer(stmt, globals=env)
+    n, _ = t.autorange()
+    return min(t.repeat(5, n)) / n * 1e3
+
+
+def main():
+    kiln = sys.argv[1] if len(sys.argv) > 1 else "build/kiln"
+    env = {}
+    exec(SETUP, env)
+    k = kiln_times(kiln)
+    rows = sorted(((numpy_ms(c, env) / t, t, c) for c, t in zip(CASES, k)), key=lambda r: r[0])
+    lines = [f"kiln against NumPy {np.__version__} (2000×1000 float64 x, 10^6 v and iv; best times)", "",
+             "| call | kiln | NumPy | NumPy / kiln |", "|---|---|---|---|"]
+    lines += [f"| `{c}` | {t:.3f} ms | {r * t:.3f} ms | {r:.2f}× |" for r, t, c in rows]
+    text = "\n".join(lines)
+    print(text)
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
