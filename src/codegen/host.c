@@ -1221,12 +1221,23 @@ static void copy_strided(char *op, int64_t os, const char *xp, int64_t xs, int64
         }
 }
 
-/* Index ip along an axis of len elements (negative ones from its end): false when out of
- * bounds (*bad its value, *which = w). */
+/* Index *j along an axis of len elements, negative ones counted from its end (made positive):
+ * whether it is in bounds. */
+static inline bool wrap_index(int64_t *j, int64_t len) {
+    if (*j < 0) *j += len;
+    return (uint64_t)*j < (uint64_t)len;
+}
+
+/* kiln's error for index value bad of a gather or scatter (which: its first or second index). */
+static kiln_status index_error(kiln_ctx *ctx, const kiln_gather_args *a, int64_t bad, int which) {
+    return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
+                     which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
+}
+
+/* Index ip along an axis of len elements: false when out of bounds (*bad its value, *which = w). */
 static bool index_in(const char *ip, int64_t len, int w, int64_t *j, int64_t *bad, int *which) {
     memcpy(j, ip, sizeof *j);
-    if (*j < 0) *j += len;
-    if (*j >= 0 && *j < len) return true;
+    if (wrap_index(j, len)) return true;
     memcpy(bad, ip, sizeof *bad);
     *which = w;
     return false;
@@ -1255,8 +1266,7 @@ static bool consecutive(const char *ip, int64_t is) {
         for (int64_t k = 0; k < n; k++) {                                                                               \
             int64_t j;                                                                                                  \
             memcpy(&j, ip + k * is, sizeof j);                                                                          \
-            if (j < 0) j += L;                                                                                          \
-            if ((uint64_t)j >= (uint64_t)L) return k;                                                                   \
+            if (!wrap_index(&j, L)) return k;                                                                           \
             memcpy(op + k * os, xp + k * xs + j * as, sizeof(T));                                                       \
         }                                                                                                               \
         return n;                                                                                                       \
@@ -1356,9 +1366,7 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
             }
         }
     });
-    if (first_bad != INT64_MAX)
-        return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad_value,
-                         bad_which ? a->axis2_said : a->axis, (long long)(bad_which ? a->axis2_len : a->axis_len));
+    if (first_bad != INT64_MAX) return index_error(ctx, a, bad_value, bad_which);
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
@@ -1374,8 +1382,7 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
             T v;                                                                                        \
             memcpy(&j, ip + i * is, sizeof j);                                                          \
             memcpy(&v, vp + i * vs, sizeof v);                                                          \
-            if (j < 0) j += n;                                                                          \
-            if ((uint64_t)j >= (uint64_t)n) return i;                                                   \
+            if (!wrap_index(&j, n)) return i;                                                           \
             T *xp = (T *)(void *)(acc + j * xs);                                                        \
             *xp = (T)((U)*xp + (U)v);                                                                   \
         }                                                                                               \
@@ -1454,8 +1461,7 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
     if (bad >= 0) {
         int64_t j;
         memcpy(&j, a->idx + bad * a->idx_str[0], sizeof j);
-        *st = kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)j, a->axis,
-                        (long long)len);
+        *st = index_error(ctx, a, j, 0);
         return true;
     }
     *st = KILN_OK;
@@ -1483,9 +1489,7 @@ kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, 
         int64_t bad = 0;
         int which = 0;
         xp = (char *)gather_at(a, xp, ip, ip2, &bad, &which);
-        if (!xp)
-            return kiln_fail(ctx, KILN_ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld", (long long)bad,
-                             which ? a->axis2_said : a->axis, (long long)(which ? a->axis2_len : a->axis_len));
+        if (!xp) return index_error(ctx, a, bad, which);
         kscalar v = ref_load(vp, a->dt); /* (stored, or joined by the op in the values' dtype; then dt's) */
         if (pos >= a->stores) v = ref_apply(a->combine, a->dt, a->dt, (kscalar[]){ref_cast(ref_load(xp, dt), dt, a->dt), v});
         ref_store(xp, dt, ref_cast(v, a->dt, dt));
