@@ -593,6 +593,8 @@ CASES += [
     ("zeros((2, 2), bool)", 0),
     ("ones((2, 2), dtype=bool)", 0), ("ones(3, dtype=int64)", 0), ("ones((2, 1, 2), float32)", 0), ("ones(0)", 0),
     ("empty(4)", None), ("empty((2, 3), dtype=int32)", None), ("zeros(3, dtype=float)", 0), ("ones(2, dtype=int)", 0),
+    ("full((700, 3001), -0.0)", 0), ("full((1100, 1000), -3, dtype=int16)", 0), ("full((1500, 1001), 2.5, float32)", 0),
+    ("ones((2000, 1700), bool)", 0), ("zeros((1200, 999), int32) + 1", 0), ("full(3000001, -7, dtype=int8)", 0),
     ("full((2, 3), 7)", 0), ("full((2, 3), 7.5)", 0), ("full(3, True)", 0), ("full((2, 2), 3, dtype=float32)", 0),
     ("full(3, nan)", 0), ("full(2, -9223372036854775807)", 0), ("full((2, 2), 2.5, dtype=int32)", 0),
     ("full((), 4)", 0),

@@ -308,12 +308,50 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     *hi = a->data + h;
 }
 
+/* Writes the es-byte element elem over p[0 .. n): a memset where its bytes are all one value
+ * (zeros), else a typed loop the compiler vectorizes. */
+static void fill_piece(char *p, int64_t n, size_t es, const char *elem) {
+    bool same = true;
+    for (size_t b = 1; b < es; b++) same = same && elem[b] == elem[0];
+    if (same) {
+        memset(p, elem[0], (size_t)n * es);
+        return;
+    }
+#define FILL_AS(T)                                       \
+    {                                                    \
+        T e;                                             \
+        memcpy(&e, elem, sizeof e);                      \
+        for (int64_t i = 0; i < n; i++) ((T *)p)[i] = e; \
+        return;                                          \
+    }
+    if (es == 2) FILL_AS(uint16_t)
+    if (es == 4) FILL_AS(uint32_t)
+    if (es == 8) FILL_AS(uint64_t)
+#undef FILL_AS
+    for (int64_t i = 0; i < n; i++) memcpy(p + (size_t)i * es, elem, es);
+}
+
 kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
     kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
     if (!a) return NULL;
     kscalar s = ref_cast((kscalar){.f64 = v}, KILN_F64, dt);
-    int64_t n = kiln_array_size(a), es = (int64_t)kiln_dtype_size(dt);
-    for (int64_t i = 0; i < n; i++) ref_store(a->data + i * es, dt, s);
+    int64_t n = kiln_array_size(a);
+    size_t es = kiln_dtype_size(dt);
+    char elem[sizeof(kscalar)];
+    ref_store(elem, dt, s);
+    /* a thread a MiB: a buffer from the pool is rewritten at the memory's speed (np.zeros's
+     * calloc defers its pages' cost to their first write instead) */
+    int64_t nt = (int64_t)(((size_t)n * es) >> 20);
+    if (nt > rt_nthreads(ctx)) nt = rt_nthreads(ctx);
+    if (nt < 2) {
+        fill_piece(a->data, n, es, elem);
+        return a;
+    }
+#pragma omp parallel for num_threads((int)nt)
+    for (int64_t t = 0; t < nt; t++) {
+        int64_t b = n * t / nt, e = n * (t + 1) / nt;
+        fill_piece(a->data + (size_t)b * es, e - b, es, elem);
+    }
     return a;
 }
 
