@@ -692,6 +692,16 @@ CASES += [
     ("partition(a, 5)[5]", 0), ("sort(partition(a, 5)[:5])", 0), ("sort(partition(a, 5)[6:]) + 0.0", 0), ("a[argpartition(a, 7)[7]]", 0),
     ("partition(M, 1, axis=0)[1]", 0), ("partition(i, [2, 9])[[2, 9]]", 0), ("partition(i, -1)[-1]", 0), ("partition(M, 1, axis=None)[1]", 0),
     ("partition(i, 64)", 0), ("argpartition(F, 2)[:, 2].shape", 0),
+    ("partition(big, 100000)[100000]", 0), ("sort(partition(big, 1000)[:1000])", 0), ("sort(partition(big, -3)[-2:])", 0),
+    ("sort(partition(big, [5, 200])[5:201])", 0), ("partition(big, [5, 200])[[5, 200]]", 0), ("partition(bigi, [3, 77777])[[3, 77777]]", 0),
+    ("sort(partition(bigi, 70000)[:70000])", 0), ("partition(bigf, 50000)[50000]", 0), ("sort(partition(bigf, 99990)[99990:])", 0),
+    ("partition(big[:200000].reshape(400, 500), 200, axis=0)[200]", 0), ("partition(big[:200000].reshape(400, 500), [0, 499])[:, [0, 499]]", 0),
+    ("sort(partition(bigz, 50000)[:50000]) + 0.0", 0), ("sum(signbit(partition(bigz, 70000)))", 0), ("partition(bign, 99999)[99999]", 0), ("partition(bign, 500)[500]", 0),
+    ("big[argpartition(big, 777)[777]]", 0), ("partition(uint8(bigi), 1000)[1000]", 0), ("partition(int16(bigi) - 25, [9, 10])[[9, 10]]", 0),
+    ("median(big)", 0), ("median(big[1:])", 0), ("median(bigf)", 0), ("median(bigf[1:])", 0), ("median(bigi)", 0), ("median(bign)", 0),
+    ("median(bigz) + 0.0", 0), ("percentile(big, [2.5, 97.5])", 0), ("quantile(bigf, 0.3)", 0), ("percentile(bigi, 90, method='lower')", 0),
+    ("median(big[:200000].reshape(400, 500), axis=1)", 0), ("median(big[:200000].reshape(400, 500), axis=0)", 0),
+    ("quantile(bign[:99000].reshape(99, 1000), 0.7, axis=1)", 0), ("percentile(bigi, [10, 90], method='nearest')", 0),
     ("r_[1:4, 0, 8, [5, 6]]", 0), ("r_[0:1:5j, 2.5]", 0), ("r_[float32(u), 3.5]", 0), ("r_[int32(i[:3]), 3]", 0), ("r_[True, 2]", 0),
     ("c_[a[:3], b[:3]]", 0), ("c_[M[:1], 0, 0, M[1:2]]", 0), ("r_['0,2', [1, 2, 3], [4, 5, 6]]", 0), ("r_['0,2,0', [1, 2, 3], [4, 5, 6]]", 0),
     ("r_['1,2,0', [1, 2, 3], [4, 5, 6]]", 0), ("r_['-1', ones((2, 2)), zeros((2, 1))]", 0), ("np.r_[2:8:2, -1:-4:-1, a[:2]]", 0),
@@ -1838,6 +1848,14 @@ def inputs():
     env["UW"] = rng.integers(0, 2**32, (3, 4)).astype(np.uint32)
     env["H"] = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.675, 1.005, 0.125, 0.375, 1e16, 123.456, -0.0, np.nan,
                          np.inf, -np.inf, 5e-324, 1e300, 0.49999999999999994, 4503599627370497.0, 0.05, -0.15, 77.5])
+    # partitions and medians past the vectorized partition's leaves: distinct values, float32,
+    # integers with many ties, NaN, and zeros of both signs (a line with -0.0 is sorted whole)
+    env["big"] = rng.standard_normal(200001)
+    env["bigf"] = rng.standard_normal(100000).astype(np.float32)
+    env["bigi"] = rng.integers(0, 50, 150000)
+    env["bign"] = rng.standard_normal(100000)
+    env["bign"][[7, 77777]] = np.nan
+    env["bigz"] = np.where(rng.integers(0, 3, 100000) == 0, rng.choice([0.0, -0.0], 100000), rng.standard_normal(100000))
     return env
 
 

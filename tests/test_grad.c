@@ -375,6 +375,43 @@ START_TEST(seeds_zeros_and_refusals) {
 }
 END_TEST
 
+/* A partition's gradient: g at each output position goes back to the input the value came from,
+ * whatever order the partition left the others in (lines long enough for its passes, and a
+ * line with -0.0, which the whole sort serves). */
+START_TEST(partition_gradient_follows_the_values) {
+    for (int form = 0; form < 2; form++) {
+        int64_t n = 3001, kth = 1700;
+        put("x", 2, (int64_t[]){2, n}, -1, 1, 21 + (uint64_t)form);
+        put("w", 2, (int64_t[]){2, n}, -1, 1, 23);
+        if (form) ((double *)kiln_array_data(kiln_scope_get(scope, "x")))[5] = -0.0;
+        kiln_expr *x = kiln_parse(ctx, scope, "x"), *w = kiln_parse(ctx, scope, "w");
+        kiln_expr *y = kiln_partition(ctx, x, kth, kth + 2, 1), *yw = kiln_mul(ctx, y, w), *loss = kiln_sum(ctx, yw, KILN_ALL_AXES, 0), *g = NULL;
+        ck_assert_msg(loss != NULL, "%s", kiln_errmsg(ctx));
+        ck_assert_int_eq(kiln_grad(ctx, loss, 1, &x, &g), KILN_OK);
+        kiln_array *yv = kiln_eval(ctx, y), *gv = kiln_eval(ctx, g);
+        ck_assert_msg(yv && gv, "%s", kiln_errmsg(ctx));
+        const double *xs = kiln_array_data(kiln_scope_get(scope, "x")), *ws = kiln_array_data(kiln_scope_get(scope, "w"));
+        const double *ys = kiln_array_data(yv), *gs = kiln_array_data(gv);
+        int64_t unsorted = 0;
+        for (int64_t l = 0; l < 2; l++)
+            for (int64_t i = 0; i < n; i++) { /* (the values are distinct) */
+                int64_t from = 0;
+                while (from < n && xs[l * n + from] != ys[l * n + i]) from++;
+                ck_assert_msg(from < n, "line %lld: output %lld is no input", (long long)l, (long long)i);
+                ck_assert_msg(gs[l * n + from] == ws[l * n + i], "line %lld: the gradient at %lld is not w at %lld", (long long)l,
+                              (long long)from, (long long)i);
+                unsorted += i && ys[l * n + i - 1] > ys[l * n + i];
+            }
+        if (__builtin_cpu_supports("avx512f") && !getenv("KILN_VECTOR_BYTES") && !form) ck_assert_int_gt(unsorted, 0); /* (a partition, not the sort) */
+        kiln_array_free(yv), kiln_array_free(gv);
+        ck_assert_ptr_null(kiln_partition(ctx, x, kth, kth - 1, 1)); /* (ranks the wrong way round, or past the line) */
+        ck_assert_ptr_null(kiln_partition(ctx, x, 0, n, -1));
+        ck_assert_msg(strstr(kiln_errmsg(ctx), "out of bounds") != NULL, "%s", kiln_errmsg(ctx));
+        kiln_expr_free(g), kiln_expr_free(loss), kiln_expr_free(yw), kiln_expr_free(y), kiln_expr_free(w), kiln_expr_free(x);
+    }
+}
+END_TEST
+
 Suite *suite_grad(void) {
     Suite *s = suite_create("grad");
     TCase *t = tcase_create("grad");
@@ -384,6 +421,7 @@ Suite *suite_grad(void) {
     tcase_add_test(t, gradients_of_gradients);
     tcase_add_test(t, logistic_regression_and_mlp_match_the_hand_written);
     tcase_add_test(t, seeds_zeros_and_refusals);
+    tcase_add_test(t, partition_gradient_follows_the_values);
     suite_add_tcase(s, t);
     return s;
 }

@@ -399,7 +399,8 @@ static void qsort_u64(void *x, void *y, int64_t n) {
 /* The vectorized quicksort of sort's keys, each way it can run: compressing stores or registers,
  * one thread or tasks, its fallback forced, leaves of 8, 32 and 3 registers, on lengths around
  * its registers, leaves and tasks and on the inputs that break quicksorts (sorted, reversed,
- * equal, few values, the largest key). */
+ * equal, few values, the largest key); and its partition (kiln_vselect) by random ranks, the
+ * same ways but threads. */
 START_TEST(vector_sorts) {
     if (!__builtin_cpu_supports("avx512f")) return; /* (sort.c never calls it there) */
     int64_t lens[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 128, 129, 130, 255, 256, 257, 511, 512, 513, 1000, 4099, 70001};
@@ -407,6 +408,8 @@ START_TEST(vector_sorts) {
     int64_t most = 70001;
     uint32_t *a = malloc((size_t)most * 4), *b = malloc((size_t)most * 4), *s32 = malloc((size_t)most * 4);
     uint64_t *c = malloc((size_t)most * 8), *d = malloc((size_t)most * 8), *s64 = malloc((size_t)most * 8);
+    uint32_t *p32 = malloc((size_t)most * 4);
+    uint64_t *p64 = malloc((size_t)most * 8);
     uint64_t seed = 11;
     for (int way = 0; way < 24; way++) { /* (leaves: the default 8 registers, 32, 3) */
         int leaf = way < 8 ? 0 : way < 16 ? 32 : 3;
@@ -433,8 +436,28 @@ START_TEST(vector_sorts) {
                 }
                 memcpy(s32, a, (size_t)n * 4);
                 memcpy(s64, c, (size_t)n * 8);
+                memcpy(p32, a, (size_t)n * 4);
+                memcpy(p64, c, (size_t)n * 8);
                 qsort(s32, (size_t)n, 4, cmp_u32);
                 qsort(s64, (size_t)n, 8, cmp_u64);
+                if (n > 0) { /* a partition by ranks [lo, hi]: one rank, or a span */
+                    int64_t lo = (int64_t)(mix64(&seed) % (uint64_t)n), hi = lo + (form & 1 ? (int64_t)(mix64(&seed) % (uint64_t)(n - lo)) : 0);
+                    kiln_vselect_u32(p32, b, n, lo, hi, &h32);
+                    kiln_vselect_u64(p64, d, n, lo, hi, &h64);
+                    for (int64_t i = 0; i < n; i++) {
+                        bool in = i >= lo && i <= hi;
+                        ck_assert_msg(in ? p32[i] == s32[i] : i < lo ? p32[i] <= s32[lo] : p32[i] >= s32[hi],
+                                      "32-bit partition: way %d, length %lld, form %d, ranks %lld..%lld, at %lld", way, (long long)n, form,
+                                      (long long)lo, (long long)hi, (long long)i);
+                        ck_assert_msg(in ? p64[i] == s64[i] : i < lo ? p64[i] <= s64[lo] : p64[i] >= s64[hi],
+                                      "64-bit partition: way %d, length %lld, form %d, ranks %lld..%lld, at %lld", way, (long long)n, form,
+                                      (long long)lo, (long long)hi, (long long)i);
+                    }
+                    qsort(p32, (size_t)n, 4, cmp_u32); /* (the same keys) */
+                    qsort(p64, (size_t)n, 8, cmp_u64);
+                    ck_assert_msg(!memcmp(p32, s32, (size_t)n * 4) && !memcmp(p64, s64, (size_t)n * 8), "partition: way %d, length %lld, form %d: other keys",
+                                  way, (long long)n, form);
+                }
                 kiln_vsort_u32(a, b, n, nt, &h32);
                 kiln_vsort_u64(c, d, n, nt, &h64);
                 ck_assert_msg(!memcmp(a, s32, (size_t)n * 4), "32-bit keys: way %d, length %lld, form %d", way, (long long)n, form);
@@ -456,7 +479,7 @@ START_TEST(vector_sorts) {
     }
     ck_assert_msg(!bad[0] && !bad[1], "lines sorted by one thread each of a team: %d and %d descents", bad[0], bad[1]);
     free(lx), free(ly);
-    free(a), free(b), free(s32), free(c), free(d), free(s64);
+    free(a), free(b), free(s32), free(c), free(d), free(s64), free(p32), free(p64);
 }
 END_TEST
 

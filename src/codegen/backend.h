@@ -210,9 +210,14 @@ typedef struct kiln_linalg_args {
  * accumulation, so float sums agree with NumPy bit for bit).  With KILN_OP_SORT each line along
  * `axis` is sorted (NaN last); with KILN_OP_ARGSORT out gets the int64 positions that sort it
  * (equal values in their order); dt is in's dtype.  in and out do not overlap (a sort reads in
- * again after writing out, for its zeros' and NaNs' bits). */
+ * again after writing out, for its zeros' and NaNs' bits).  A sort with select is a partition
+ * (NumPy's): only ranks [kth_lo, kth_hi] of each line need the values sorting puts there, with
+ * none greater before them and none smaller after; the rest is in any order, and a backend may
+ * sort the whole line. */
 typedef struct kiln_scan_args {
     int op;
+    bool select;
+    int64_t kth_lo, kth_hi; /* select: 0 <= kth_lo <= kth_hi < the axis's length */
     kiln_dtype dt;
     int ndim, axis;
     int64_t shape[KILN_MAX_DIMS];

@@ -23,6 +23,10 @@
  *   exactness  keys lose -0.0's sign and NaN's payload; where a line has either, the zeros and
  *              the NaNs are written again from the input in its order (they are contiguous in
  *              the result, and a stable sort keeps equal values in their order)
+ *   partition  (a sort with select) the vectorized quicksort's passes go on only into the sides
+ *              that hold the ranks asked for; a line with NaN or -0.0 (whose bits come back only
+ *              from runs) and a CPU without AVX-512 sort the whole line, one of the orders a
+ *              partition allows
  *
  * Scratch (two key buffers of a line per thread) comes from the runtime's pool of huge-page
  * buffers, since fresh pages cost more than the sort on the machines kiln targets.
@@ -163,14 +167,17 @@ static void vsort_fallback64(void *x, void *y, int64_t n) {
 static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_vector_bytes() == 64; }
 
 /* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads where use (from
- * vsort_here) says so; false, and nothing done, where not. */
-static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt) {
+ * vsort_here) says so; false, and nothing done, where not.  With sel, only partitions them so
+ * that ranks [a, b] are in place (one thread). */
+static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b) {
     if (!use || n < 16) return false; /* (a few keys: the radix sort's insertion sort is quicker than a network) */
     /* (AMD: registers, not the compressing stores, which are microcode on Zen 4; leaves of 32
      * registers, 1.2× as fast as 8 on Zen 5, where Intel's Emerald Rapids was the faster with 8) */
     bool amd = __builtin_cpu_is("amd");
     kiln_vsort_how how = {.compress_store = !amd, .fallback = k64 ? vsort_fallback64 : vsort_fallback32, .leaf = amd ? 32 : 8};
-    if (k64) kiln_vsort_u64(x, y, n, nt, &how);
+    if (sel && k64) kiln_vselect_u64(x, y, n, a, b, &how);
+    else if (sel) kiln_vselect_u32(x, y, n, a, b, &how);
+    else if (k64) kiln_vsort_u64(x, y, n, nt, &how);
     else kiln_vsort_u32(x, y, n, nt, &how);
     return true;
 }
@@ -430,7 +437,8 @@ static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, 
     bool sp = false;
     int64_t z = 0, q = 0;
     build_keys(j, l, x, 0, l->len, &lo, &hi, &sp);
-    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, l->len, 1)) switch (j->kind) {
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, l->len, 1, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi))
+        switch (j->kind) {
         case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
         case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
         case SK_REC: sort_msd_rec(x, y, l->len, true, cnt); break;
@@ -452,7 +460,8 @@ static void sort_together(const sort_job *j, const sort_line *l, void *x, void *
         int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
         build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &lo, &hi, &sp);
     }
-    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, n, nt)) switch (j->kind) {
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, n, nt, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi))
+        switch (j->kind) {
         case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
         case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
         case SK_REC: sort_par_rec(x, y, n, lo, hi, nt, hist, cnts); break;

@@ -18,6 +18,8 @@
  *   bounds     past 2 log2(n) levels, a range goes to the caller's sort (sort.c's radix sort),
  *              so no input makes the sort quadratic
  *   threads    ranges longer than VSORT_TASK become OpenMP tasks
+ *   select     partition's: the same passes, each going on only into the sides that hold the
+ *              ranks asked for (expected 2n to 3n keys read, not n log n)
  */
 #include "sort_avx512.h"
 
@@ -209,6 +211,32 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         }                                                                                                     \
         leaf_##sfx(x, n);                                                                                     \
     }                                                                                                         \
+    /* x[0..n) partitioned in place: ranks [a, b] (0 <= a <= b < n) hold their sorted keys, no larger key     \
+     * before them and no smaller after (quicksort's passes, each going on only where a rank wanted is) */   \
+    static void qsel_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, int depth, const kiln_vsort_how *how) { \
+        while (n > (int64_t)how->leaf * L) {                                                                  \
+            if (depth-- == 0) {                                                                               \
+                how->fallback(x, y, n);                                                                       \
+                return;                                                                                       \
+            }                                                                                                 \
+            T lo, hi, p = pivot_##sfx(x, n);                                                                  \
+            int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                  \
+            if (lo == hi) return; /* all equal */                                                             \
+            if (nl == 0) { /* p was the smallest: its copies first, in place */                               \
+                nl = part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                             \
+                if (b < nl) return;                                                                           \
+                a = a > nl ? a - nl : 0;                                                                      \
+            } else if (b < nl) {                                                                              \
+                n = nl;                                                                                       \
+                continue;                                                                                     \
+            } else if (a < nl) {                                                                              \
+                qsel_##sfx(x, y, nl, a, nl - 1, depth, how);                                                  \
+                a = 0;                                                                                        \
+            } else a -= nl;                                                                                   \
+            x += nl, y += nl, n -= nl, b -= nl;                                                               \
+        }                                                                                                     \
+        leaf_##sfx(x, n);                                                                                     \
+    }                                                                                                         \
     /* one register of keys (the lanes in m) from values b: floats (fl) as sort.c's sort_key, with their       \
      * NaN and -0.0 lanes or-ed into *sp, else integers; their range into *mn and *mx */                      \
     static inline __m512i key_##sfx(__m512i b, M m, bool fl, M *sp, __m512i *mn, __m512i *mx) {               \
@@ -258,6 +286,11 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         if (nt > 1 && n > VSORT_TASK) {                                                                       \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, &h), true, &h); \
         } else qs_##sfx(x, y, n, depth_of(n, &h), false, &h);                                                 \
+    }                                                                                                         \
+    void kiln_vselect_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) {         \
+        kiln_vsort_how h = *how;                                                                              \
+        if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
+        qsel_##sfx(x, y, n, a, b, depth_of(n, &h), &h);                                                       \
     }
 
 #define IOTA32 _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)

@@ -22,6 +22,11 @@ typedef struct kiln_vsort_how {
 void kiln_vsort_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how);
 void kiln_vsort_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how);
 
+/* x[0..n) partitioned in place: ranks [a, b] (0 <= a <= b < n) hold the keys sorting puts there,
+ * none larger before them, none smaller after; one thread. */
+void kiln_vselect_u32(uint32_t *x, uint32_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
+void kiln_vselect_u64(uint64_t *x, uint64_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
+
 /* Keys of the n values at in (fl: floats, else integers of the key's width) as sort.c builds them,
  * written to out (which may be in); their range folded into *lo and *hi; true where a value was
  * NaN or -0.0.  And values from n keys (out may be keys). */

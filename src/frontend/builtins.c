@@ -2504,9 +2504,10 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return result(p, out, r, off, 1, &x);
 }
 
-/* partition(a, kth, axis=-1) and argpartition: a's values (positions) sorted along axis, which is
- * one of the orders NumPy's promise allows (each kth element where sorting puts it, none greater
- * before it, none smaller after); kth checked as NumPy checks it. */
+/* partition(a, kth, axis=-1): kiln_partition of the ranks from the first kth to the last;
+ * argpartition: the positions that sort a, one of the orders NumPy's promise allows (each kth
+ * element where sorting puts it, none greater before it, none smaller after); kth checked as
+ * NumPy checks it. */
 static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
     if (!x) return false;
@@ -2538,16 +2539,22 @@ static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     } else if (ok) {
         ok = fe_err(p, kv->off, KILN_ERR_ARG, kv->kind == KV_LIST || kv->kind == KV_TUPLE ? "%s(): kth must not be empty" : "Partition index must be integer", f->name);
     }
+    int64_t lo = INT64_MAX, hi = -1; /* the ranks asked for, from the first to the last */
     for (int64_t i = 0; ok && len && i < kiln_array_size(ka); i++) {
         int64_t k = ((const int64_t *)ka->data)[i];
         if (k < -len || k >= len) ok = fe_err(p, kv->off, KILN_ERR_ARG, "kth(=%lld) out of bounds (%lld)", (long long)k, (long long)len);
+        k += k < 0 ? len : 0;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
     }
     kiln_array_free(ka);
     kval *kd = arg(a, "kind");
     if (ok && kd->kind != KV_ABSENT && (kd->kind != KV_STR || strcmp(kd->s, "introselect")))
         ok = fe_err(p, kd->off, KILN_ERR_ARG, "%s(): kind must be 'introselect'", f->name);
     if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
-    kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
+    kiln_expr *r = !ok                                    ? NULL
+                   : f->op == KILN_OP_ARGSORT             ? kiln_argsort(p->ctx, x, axis)
+                   : hi >= 0 ? kiln_partition(p->ctx, x, lo, hi, axis) : kiln_sort(p->ctx, x, axis);
     return result(p, out, r, off, 1, &x);
 }
 
@@ -2712,14 +2719,23 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         fe_err(p, off, KILN_ERR_ARG, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
         return NULL;
     }
-    kiln_expr *sorted = keep(t, kiln_sort(ctx, x, axis)), *v = sorted; /* v: the sorted values in the result's dtype */
-    if (v && v->dtype != rdt) v = keep(t, kiln_cast(ctx, v, rdt));
-    if (!v) return NULL;
-    kiln_expr *parts[64];
-    kiln_expr *last = n ? keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis)) : NULL;
-    kiln_expr *nan = dtype_is_float((kiln_dtype)x->dtype) && last ? keep(t, kiln_isnan(ctx, last)) : NULL;
+    /* one or two quantiles: a partition each, by the ranks they read (a pass or two over the
+     * line, where a sort is log n of them); more share one sort */
+    bool part = nq <= 2 && n > 0;
+    kiln_expr *whole = part ? NULL : keep(t, kiln_sort(ctx, x, axis)), *sorted = whole, *v = NULL; /* v: sorted in the result's dtype */
+    if (!part && !(v = whole && whole->dtype != rdt ? keep(t, kiln_cast(ctx, whole, rdt)) : whole)) return NULL;
+    kiln_expr *parts[64], *nan = NULL;
+    if (dtype_is_float((kiln_dtype)x->dtype) && n) /* (NaN sorts last) */
+        nan = part ? keep(t, kiln_any(ctx, keep(t, kiln_isnan(ctx, x)), axis, 0))
+                   : keep(t, kiln_isnan(ctx, keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis))));
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
+        if (part) {
+            qpos at = median ? (qpos){(n - 1) / 2, n / 2, 0} : quantile_position(method, n, qs[k], rdt == KILN_F32);
+            int64_t b = median || !quantile_discrete(method) ? at.i1 : at.i0;
+            sorted = keep(t, kiln_partition(ctx, x, at.i0 < b ? at.i0 : b, at.i0 < b ? b : at.i0, axis));
+            if (!(v = sorted && sorted->dtype != rdt ? keep(t, kiln_cast(ctx, sorted, rdt)) : sorted)) return NULL;
+        }
         if (n == 0) {
             r = nan_of_empty(t, ctx, v, axis);
         } else if (median) {
@@ -8266,7 +8282,7 @@ static const fe_fn functions[] = {
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
     {"sort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
     {"argsort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
-    {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, smaller ones before, larger after (kiln's: sorted along axis)", false},
+    {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, none larger before, none smaller after", false},
     {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a (kiln's: those that sort it)", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},

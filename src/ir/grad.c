@@ -448,8 +448,13 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *d = where(s, op2(s, KILN_OP_EQ, nz, num(s, 0)), dv(s, p, a), where(s, lone, p, num(s, 0)));
         return mul(s, expand(s, g, x, a), d);
     }
-    case KILN_OP_SORT: /* take_along_axis(a, argsort(a)): g added back at the positions it came from */
-        return keep(s, ir_scatter(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, a, x->axis)), NULL, x->axis, 1, a->ndim, a->shape));
+    case KILN_OP_SORT: { /* take_along_axis(a, argsort(a)): g added back at the positions it came from */
+        int64_t lo, hi;
+        /* a partition y: y's position argsort(y)[r] holds a's argsort(a)[r] (rank r), so g is
+         * first taken in y's sorted order */
+        if (ir_partition_ranks(x, &lo, &hi)) g = keep(s, ir_take(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, x, x->axis)), x->axis, true, 0));
+        return g ? keep(s, ir_scatter(s->g, g, keep(s, ir_scan(s->g, KILN_OP_ARGSORT, a, x->axis)), NULL, x->axis, 1, a->ndim, a->shape)) : NULL;
+    }
     case KILN_OP_ARGSORT: /* positions */
     case KILN_OP_SEARCH: return NULL;
     case KILN_OP_CUMSUM: return flip(s, keep(s, ir_scan(s->g, KILN_OP_CUMSUM, flip(s, g, x->axis), x->axis)), x->axis);

@@ -826,7 +826,8 @@ kiln_expr *ir_mean(ir_graph *g, kiln_expr *x, unsigned mask, bool keepdims) {
     return r;
 }
 
-kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
+/* ir_scan's node, with a sort's ranks [lo, hi] to partition by (lo < 0: the whole sort). */
+static kiln_expr *scan_node(ir_graph *g, kiln_op op, kiln_expr *x, int axis, int64_t lo, int64_t hi) {
     const char *fn = kiln_op_name(op);
     if (!ir_check_operand(g, x, fn, 1)) return NULL;
     kiln_expr *flat = NULL;
@@ -850,6 +851,10 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
             memcpy(p.shape, x->shape, sizeof p.shape);
             p.axis = (int8_t)__builtin_ctz(mask);
             p.arg[0] = c->id;
+            if (lo >= 0) {
+                p.val.i64 = lo + 1;
+                p.axes = (uint8_t)(hi - lo);
+            }
             r = ir_intern(g, &p);
             ir_release(c);
         }
@@ -861,6 +866,21 @@ kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) {
     }
     if (flat) ir_release(flat);
     return r;
+}
+
+kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) { return scan_node(g, op, x, axis, -1, -1); }
+
+kiln_expr *ir_partition(ir_graph *g, kiln_expr *x, int axis, int64_t lo, int64_t hi) {
+    if (!ir_check_operand(g, x, "partition", 1)) return NULL;
+    int ax = axis == KILN_ALL_AXES ? 0 : axis < 0 ? axis + x->ndim : axis;
+    int64_t len = axis == KILN_ALL_AXES ? ir_size(x) : ax >= 0 && ax < x->ndim ? x->shape[ax] : 0;
+    if (len > 0 && (lo < 0 || hi < lo || hi >= len)) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "partition: kth %lld..%lld is out of bounds (%lld)", (long long)lo, (long long)hi, (long long)len);
+        return NULL;
+    }
+    /* (ranks more than IR_PARTITION_SPAN apart, or a line of one: the sort, which partitions too) */
+    bool whole = len <= 1 || hi - lo > IR_PARTITION_SPAN;
+    return scan_node(g, KILN_OP_SORT, x, axis, whole ? -1 : lo, whole ? -1 : hi);
 }
 
 kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode) {

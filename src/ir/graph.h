@@ -39,12 +39,14 @@ struct kiln_expr {
     uint8_t keepdims; /* reductions: reduced axes kept as size 1; TAKE: 1 for take_along_axis, 2
                          for a pair of indices (arg[1] and arg[2] at axis and axis + 1) */
     uint8_t axes;     /* reductions: bit d set when the operand's axis d is reduced; SCATTER: its
-                         op (ir_scatter_combine), with IR_SCATTER_AT */
+                         op (ir_scatter_combine), with IR_SCATTER_AT; a partition (SORT): its
+                         ranks' span (ir_partition) */
     ir_ref id;        /* index in the graph's arena */
     uint32_t refs;    /* caller handles + uses by other nodes; changed under the graph lock */
     ir_ref arg[3];    /* operands by id; IR_NONE where the op has fewer */
     int64_t shape[KILN_MAX_DIMS]; /* result shape, ndim entries */
-    kscalar val;      /* CONST: the value in dtype (all 8 bytes defined); PARAM: its number */
+    kscalar val;      /* CONST: the value in dtype (all 8 bytes defined); PARAM: its number;
+                         SORT: its first rank + 1 where it is a partition (ir_partition) */
     void *leaf;       /* VAR: the runtime's token for the memory read; PARAM: the array bound
                          now, or NULL (both held through the hooks) */
     union {
@@ -155,6 +157,19 @@ bool ir_axis_mask(ir_graph *g, const char *fn, int axis, int nd, unsigned *mask)
 static inline bool ir_reduces(const kiln_expr *n, int d) { return (n->axes >> d) & 1; }
 /* cumsum / cumprod along axis (KILN_ALL_AXES: of the flattened x). */
 kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis);
+/* x partitioned along axis (KILN_ALL_AXES: flattened), NumPy's partition: ranks lo..hi (0 <= lo
+ * <= hi < the axis's length) hold the values sorting puts there, none greater before them and
+ * none smaller after.  A SORT node whose val.i64 is lo + 1 and axes hi - lo (up to
+ * IR_PARTITION_SPAN; farther apart, the sort itself). */
+#define IR_PARTITION_SPAN 255
+kiln_expr *ir_partition(ir_graph *g, kiln_expr *x, int axis, int64_t lo, int64_t hi);
+/* A partition node's ranks (SORT with val.i64 > 0): true with *lo and *hi. */
+static inline bool ir_partition_ranks(const kiln_expr *n, int64_t *lo, int64_t *hi) {
+    if (n->op != KILN_OP_SORT || n->val.i64 <= 0) return false;
+    *lo = n->val.i64 - 1;
+    *hi = *lo + n->axes;
+    return true;
+}
 /* Along x's last axis (mode in the node's keepdims): 0 softmax, 1 log_softmax, 2 logsumexp
  * (keeping the axis, of length 1), each with the row's maximum subtracted first where it is
  * finite, as the compositions of ops do; a SOFTMAX node, x in float64 unless it is float. */

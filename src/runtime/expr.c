@@ -161,6 +161,11 @@ KILN_OPS(X)
 KILN_STRUCT_OPS(X)
 #undef X
 
+kiln_expr *kiln_partition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis) {
+    ARGCHK(ctx);
+    return ir_partition(G, x, axis, lo, hi);
+}
+
 kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
     ARGCHK(ctx);
     return ir_linalg(G, (int)fn, a, b, flags & (KILN_LA_FULL | KILN_LA_UPPER));

@@ -74,6 +74,7 @@ kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array
     const kiln_expr *n = s->node;
     kiln_scan_args a = {.op = n->op, .dt = (kiln_dtype)in->dtype, .ndim = n->ndim, .axis = n->axis, .in = in->data, .out = out->data,
                         .scratch = rt_buf_alloc, .scratch_free = rt_buf_release};
+    a.select = ir_partition_ranks(n, &a.kth_lo, &a.kth_hi);
     memcpy(a.shape, n->shape, sizeof a.shape);
     memcpy(a.in_str, in->strides, sizeof a.in_str);
     memcpy(a.out_str, out->strides, sizeof a.out_str);
