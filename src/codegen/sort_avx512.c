@@ -186,47 +186,45 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         for (int i = 0; i < 16 / L; i++) _mm512_storeu_si512(s + i * L, r[i]);                                \
         return s[8];                                                                                          \
     }                                                                                                         \
+    /* one pass over x[0..n) (n > 2L): how many keys go left, below a pivot, with *firsts set where           \
+     * the pivot was the smallest key (its copies are then the left side, in place); -1 where x is            \
+     * done (all equal, or sorted by the fallback once *depth passes are spent) */                            \
+    static int64_t pass_##sfx(T *x, T *y, int64_t n, int *depth, const kiln_vsort_how *how, bool *firsts) {   \
+        if ((*depth)-- == 0) {                                                                                \
+            how->fallback(x, y, n);                                                                           \
+            return -1;                                                                                        \
+        }                                                                                                     \
+        T lo, hi, p = pivot_##sfx(x, n);                                                                      \
+        int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                      \
+        if (lo == hi) return -1;                                                                              \
+        *firsts = nl == 0;                                                                                    \
+        return nl ? nl : part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                         \
+    }                                                                                                         \
     /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside kiln_vsort's own parallel      \
      * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,            \
      * and nothing here would wait for it) */                                                                 \
     static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
         while (n > (int64_t)how->leaf * L) {                                                                  \
-            if (depth-- == 0) {                                                                               \
-                how->fallback(x, y, n);                                                                       \
-                return;                                                                                       \
-            }                                                                                                 \
-            T lo, hi, p = pivot_##sfx(x, n);                                                                  \
-            int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                  \
-            if (lo == hi) return; /* all equal */                                                             \
-            if (nl == 0) { /* p was the smallest: its copies first, and done */                               \
-                nl = part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                             \
-                x += nl, y += nl, n -= nl;                                                                    \
-                continue;                                                                                     \
-            }                                                                                                 \
-            if (par && nl > VSORT_TASK) {                                                                     \
+            bool firsts;                                                                                      \
+            int64_t nl = pass_##sfx(x, y, n, &depth, how, &firsts);                                           \
+            if (nl < 0) return;                                                                               \
+            if (!firsts && par && nl > VSORT_TASK) { /* (firsts: the left side is done) */                    \
                 T *a = x, *b = y;                                                                             \
                 _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, true, how);  \
-            } else qs_##sfx(x, y, nl, depth, par, how);                                                       \
+            } else if (!firsts) qs_##sfx(x, y, nl, depth, par, how);                                          \
             x += nl, y += nl, n -= nl;                                                                        \
         }                                                                                                     \
         leaf_##sfx(x, n);                                                                                     \
     }                                                                                                         \
     /* x[0..n) partitioned in place: ranks [a, b] (0 <= a <= b < n) hold their sorted keys, no larger key     \
-     * before them and no smaller after (quicksort's passes, each going on only where a rank wanted is) */   \
-    static void qsel_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, int depth, const kiln_vsort_how *how) { \
+     * before them and no smaller after (quicksort's passes, each going on only where a rank wanted is) */    \
+    static void qsel_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, int depth, const kiln_vsort_how *how) {\
         while (n > (int64_t)how->leaf * L) {                                                                  \
-            if (depth-- == 0) {                                                                               \
-                how->fallback(x, y, n);                                                                       \
-                return;                                                                                       \
-            }                                                                                                 \
-            T lo, hi, p = pivot_##sfx(x, n);                                                                  \
-            int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                  \
-            if (lo == hi) return; /* all equal */                                                             \
-            if (nl == 0) { /* p was the smallest: its copies first, in place */                               \
-                nl = part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                             \
-                if (b < nl) return;                                                                           \
-                a = a > nl ? a - nl : 0;                                                                      \
-            } else if (b < nl) {                                                                              \
+            bool firsts;                                                                                      \
+            int64_t nl = pass_##sfx(x, y, n, &depth, how, &firsts);                                           \
+            if (nl < 0 || (firsts && b < nl)) return;                                                         \
+            if (firsts) a = a > nl ? a - nl : 0;                                                              \
+            else if (b < nl) {                                                                                \
                 n = nl;                                                                                       \
                 continue;                                                                                     \
             } else if (a < nl) {                                                                              \
