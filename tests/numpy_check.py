@@ -338,6 +338,9 @@ CASES += [
     ("tile(float32(arange(70000.)), 3)", 0), ("repeat(arange(70000), 3)", 0),
     # masks read across strides (a transpose, a reversed view with NaN, a Fortran-ordered array), and a long one
     ("M.T[M.T > 0]", 0), ("nonzero(a[::-1])", 0), ("nonzero(F)", 0), ("flatnonzero(arange(100000) % 7 == 3)", 0),
+    ("nonzero(big[:200000].reshape(400, 500) > 2.5)", 0), ("nonzero(big[:199920].reshape(17, 98, 120) > 0)", 0), ("where(bign > 3)", 0),
+    ("argwhere(big[:200000].reshape(500, 400).T > 1)", 0), ("nonzero(bigi.reshape(1500, 100) == 7)[1]", 0), ("nonzero(zeros((3, 5)))", 0),
+    ("nonzero(big[:200000].reshape(2, 100000) < -4)", 0), ("argwhere(bigi.reshape(10, 15000)[:, ::-7] > 48)", 0),
     ("unique(L, return_counts=True)", 0), ("unique(LL, return_index=True, return_inverse=True, return_counts=True)", 0),
     ("average(M, returned=True)", 0), ("average(M, axis=1, returned=True)", 0), ("average(Z, returned=True)", 0),
     ("average(M, axis=1, weights=[1, 2, 3, 4], returned=True)", 0), ("average(Q, axis=0, returned=True, keepdims=True)", 0),

@@ -992,22 +992,37 @@ kiln_array *fe_nonzero_now(parser *p, kiln_expr *e, size_t off) {
 }
 
 bool fe_coordinates(parser *p, const kiln_array *flat, int nd, const int64_t *shape, size_t off, kval *coord) {
-    int64_t cnt = kiln_array_size(flat);
-    for (int d = 0; d < nd; d++) { /* coordinate d of each position */
-        kiln_array *a = kiln_array_new(p->ctx, KILN_I64, 1, &cnt);
-        for (int64_t i = 0; a && i < cnt; i++) {
-            int64_t f = ((const int64_t *)kiln_array_data(flat))[i];
-            for (int e = nd - 1; e > d; e--) f /= shape[e];
-            ((int64_t *)kiln_array_data(a))[i] = f % shape[d];
-        }
-        kiln_expr *e = a ? kiln_var(p->ctx, a) : NULL;
-        kiln_array_free(a);
-        if (!fe_set_expr(p, &coord[d], e, off)) {
-            for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
-            return false;
+    int64_t cnt = kiln_array_size(flat), *out[KILN_MAX_DIMS];
+    const int64_t *pos = kiln_array_data((kiln_array *)flat);
+    kiln_array *a[KILN_MAX_DIMS] = {NULL};
+    bool ok = true;
+    for (int d = 0; d < nd && ok; d++) /* (of one dim: the positions themselves) */
+        ok = (a[d] = nd == 1 ? kiln_array_retain((kiln_array *)flat) : kiln_array_new(p->ctx, KILN_I64, 1, &cnt)) != NULL;
+    if (ok && nd > 1) {
+        for (int d = 0; d < nd; d++) out[d] = kiln_array_data(a[d]);
+        /* the positions ascend: a coordinate is the last one moved along its row, divided out
+         * again only where the row changes */
+        int64_t idx[KILN_MAX_DIMS] = {0}, at = 0, last = shape[nd - 1];
+        for (int64_t i = 0; i < cnt; i++) {
+            int64_t f = pos[i];
+            if (f - at < last - idx[nd - 1]) idx[nd - 1] += f - at;
+            else
+                for (int64_t d = nd - 1, r = f; d >= 0; d--) {
+                    idx[d] = r % shape[d];
+                    r /= shape[d];
+                }
+            at = f;
+            for (int d = 0; d < nd; d++) out[d][i] = idx[d];
         }
     }
-    return true;
+    bool made = ok;
+    for (int d = 0; d < nd && ok; d++) /* (an array not made: its error reported here) */
+        if (!fe_set_expr(p, &coord[d], made ? kiln_var(p->ctx, a[d]) : NULL, off)) {
+            for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
+            ok = false;
+        }
+    for (int d = 0; d < nd; d++) kiln_array_free(a[d]);
+    return ok;
 }
 
 /* x[mask], a boolean mask over x's leading dims: the elements (or rows) where it is true, in C
