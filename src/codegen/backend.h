@@ -86,7 +86,8 @@ typedef struct kiln_map_geom {
  * Output o's reduced range of R elements is cut into blocks of kiln_reduce_block(R) elements;
  * each block is folded in a fixed order into its own partial, and the partials of an output
  * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
- * The accumulate launch reads the same geometry when nr == nk == 1 (see launch_accumulate). */
+ * The accumulate launch reads the same geometry when nr == 1 and nk is 1 or 2 (see
+ * launch_accumulate). */
 #define KILN_REDUCE_BLOCK 8192
 /* The block of a range of R elements: R/16 rounded up to a power of two, from 512 to
  * KILN_REDUCE_BLOCK, so that a range of a few thousand elements still splits evenly between
@@ -333,7 +334,9 @@ typedef struct kiln_backend_i {
                                  const kscalar *consts, int nthreads);
     /* The column form of a reduction over one reduced and one contiguous kept dim: out[j] =
      * out[j] ⊕ f(x[i, j]) for i = 0 .. R-1 in order, by element-wise kernel k whose last input
-     * is the accumulator (the output itself).  out starts at the reduction's identity. */
+     * is the accumulator (the output itself).  out starts at the reduction's identity.  With
+     * nk == 2 the contiguous kept dim is the inner one, and each position b of the outer one is
+     * such a reduction of its own (operands and out offset by b times their strides). */
     kiln_status (*launch_accumulate)(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                      const kscalar *consts, int nthreads);
 

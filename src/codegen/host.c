@@ -627,20 +627,56 @@ static void lanes_tree(kiln_dtype dt, char *const *p, char *out, int64_t m) {
     }
 }
 
+/* The column form's outputs [j0, j1) of batch b (the outer kept dim's position; 0 without
+ * one): out[j] starts at the identity id and takes row i of the operands for i = 0 .. R-1, a
+ * block of outputs at a time; pt: this thread's nin + 2 row pointers and nin more; lane: its 8
+ * lanes of a float sum's short rows (lanes8), else unused. */
+static void accumulate_range(host_row_fn row, const kiln_kernel *k, const kiln_reduce_geom *g, const kscalar *consts, const int64_t *inner,
+                             const kscalar *id, bool lanes8, char **lane, char **pt, int64_t b, int64_t j0, int64_t j1) {
+    int nin = g->nin, kin = g->nk - 1;
+    int64_t R = g->R, es = (int64_t)kiln_dtype_size(g->dt);
+    char *out = g->out + (kin ? b * g->ostr[0] : 0), **bs = pt + nin + 2; /* (the batch's bases: after the pointers) */
+    for (int q = 0; q < nin; q++) bs[q] = g->base[q] + (kin ? b * g->kstr[q][0] : 0);
+    if (!lanes8)
+        for (int64_t j = j0; j < j1; j++) ref_store(out + j * es, g->dt, id[0]);
+    /* short reductions (rows of a few elements: softmax's) go a block of outputs at a time, so
+     * that the rows the block reads stay in cache for all R of its passes */
+    int64_t block = R <= KILN_SHORT_REDUCTION || lanes8 ? KILN_SHORT_BLOCK : j1 - j0;
+    for (int64_t b0 = j0; b0 < j1; b0 += block) {
+        int64_t b1 = j1 - b0 < block ? j1 : b0 + block, i = 0;
+        if (lanes8) { /* elements i < R - R % 8 to lane i % 8, then the lanes' tree */
+            for (int l = 0; l < 8; l++) memset(lane[l], 0, (size_t)((b1 - b0) * es)); /* +0.0 */
+            for (; i < R - R % 8; i++) {
+                for (int q = 0; q < nin; q++) pt[q] = bs[q] + i * g->rstr[q][0] + b0 * g->kstr[q][kin];
+                pt[nin] = pt[nin + 1] = lane[i % 8];
+                row(k, b1 - b0, pt, inner, consts);
+            }
+            lanes_tree(g->dt, lane, out + b0 * es, b1 - b0);
+        }
+        for (; i < R; i++) {
+            for (int q = 0; q < nin; q++) pt[q] = bs[q] + i * g->rstr[q][0] + b0 * g->kstr[q][kin];
+            pt[nin] = pt[nin + 1] = out + b0 * es;
+            row(k, b1 - b0, pt, inner, consts);
+        }
+    }
+}
+
 kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                    const kscalar *consts, int nthreads) {
     KILN_UNUSED(state);
     host_row_fn row = ((const host_kernel *)k)->row;
-    int nin = g->nin, nops = nin + 2;
-    int64_t J = g->kshape[0], R = g->R, es = (int64_t)kiln_dtype_size(g->dt);
+    int nin = g->nin, nops = nin + 2, kin = g->nk - 1;
+    /* the outputs: B batches (the outer kept dim, where there are two) of J, cut among the
+     * threads as one run of B·J */
+    int64_t J = g->kshape[kin], B = kin ? g->kshape[0] : 1, T = B * J, R = g->R, es = (int64_t)kiln_dtype_size(g->dt);
     int nt = nthreads;
-    if (J * R < 2 * KILN_HOST_SPLIT) nt = 1;
-    if (nt > J / 64) nt = (int)(J / 64) > 0 ? (int)(J / 64) : 1;
+    if (T * R < 2 * KILN_HOST_SPLIT) nt = 1;
+    if (nt > T / 64) nt = (int)(T / 64) > 0 ? (int)(T / 64) : 1;
     /* a float sum's rows of 8 to 32 elements along the innermost dim: NumPy's leaf, its lanes
      * in 8 partial sums per output (per thread, a block of outputs' worth) */
     bool lanes8 = g->op == KILN_OP_SUM && dtype_is_float(g->dt) && R >= 8 && R <= KILN_PAIRWISE_LEAF && g->reduced_inner;
-    size_t lane_bytes = (size_t)KILN_SHORT_BLOCK * (size_t)es;
-    char **ptrs = kiln_malloc(ctx, (size_t)nt * (size_t)nops * sizeof *ptrs);
+    size_t lane_bytes = (size_t)KILN_SHORT_BLOCK * (size_t)es, per = (size_t)nops + (size_t)nin;
+    char **ptrs = kiln_malloc(ctx, (size_t)nt * per * sizeof *ptrs);
     int64_t *inner = kiln_malloc(ctx, (size_t)nops * sizeof *inner);
     char *part = lanes8 ? kiln_malloc(ctx, (size_t)nt * 8 * lane_bytes) : NULL;
     if (!ptrs || !inner || (lanes8 && !part)) {
@@ -649,38 +685,20 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
         kiln_free(ctx, part);
         return KILN_ERR_NOMEM;
     }
-    for (int i = 0; i < nin; i++) inner[i] = g->kstr[i][0];
+    for (int i = 0; i < nin; i++) inner[i] = g->kstr[i][kin];
     inner[nin] = inner[nin + 1] = es; /* the accumulator in, the output out: the same array */
     kscalar id[2];
     ref_reduce_init(g->op, g->dt, id);
     KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
     {
         int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
-        int64_t j0 = J * t / n / 64 * 64, j1 = t == n - 1 ? J : J * (t + 1) / n / 64 * 64;
-        char **pt = ptrs + (size_t)t * (size_t)nops;
-        if (!lanes8)
-            for (int64_t j = j0; j < j1; j++) ref_store(g->out + j * es, g->dt, id[0]);
-        /* short reductions (rows of a few elements: softmax's) go a block of outputs at a
-         * time, so that the rows the block reads stay in cache for all R of its passes */
-        int64_t block = R <= KILN_SHORT_REDUCTION || lanes8 ? KILN_SHORT_BLOCK : j1 - j0;
+        int64_t o0 = T * t / n / 64 * 64, o1 = t == n - 1 ? T : T * (t + 1) / n / 64 * 64;
         char *lane[8];
         for (int l = 0; lanes8 && l < 8; l++) lane[l] = part + ((size_t)t * 8 + (size_t)l) * lane_bytes;
-        for (int64_t b0 = j0; b0 < j1; b0 += block) {
-            int64_t b1 = j1 - b0 < block ? j1 : b0 + block, i = 0;
-            if (lanes8) { /* elements i < R - R % 8 to lane i % 8, then the lanes' tree */
-                for (int l = 0; l < 8; l++) memset(lane[l], 0, (size_t)((b1 - b0) * es)); /* +0.0 */
-                for (; i < R - R % 8; i++) {
-                    for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + b0 * g->kstr[q][0];
-                    pt[nin] = pt[nin + 1] = lane[i % 8];
-                    row(k, b1 - b0, pt, inner, consts);
-                }
-                lanes_tree(g->dt, lane, g->out + b0 * es, b1 - b0);
-            }
-            for (; i < R; i++) {
-                for (int q = 0; q < nin; q++) pt[q] = g->base[q] + i * g->rstr[q][0] + b0 * g->kstr[q][0];
-                pt[nin] = pt[nin + 1] = g->out + b0 * es;
-                row(k, b1 - b0, pt, inner, consts);
-            }
+        for (int64_t o = o0; o < o1;) { /* a batch's share of the thread's run at a time */
+            int64_t b = o / J, j0 = o % J, j1 = J - j0 < o1 - o ? J : j0 + (o1 - o);
+            accumulate_range(row, k, g, consts, inner, id, lanes8, lane, ptrs + (size_t)t * per, b, j0, j1);
+            o += j1 - j0;
         }
     });
     kiln_free(ctx, ptrs);

@@ -202,14 +202,16 @@ void rt_reduce_step_free(kiln_ctx *ctx, rt_step *s) {
 }
 
 /* Whether g suits the column form: one reduced dim, one kept dim the output walks contiguously,
- * enough of it to split, and a fold that is not arg*; and either short rows (at most
+ * enough of it to split (and perhaps a second kept dim outside it, batches of such columns:
+ * x.sum(axis=1) of a 3-D x), and a fold that is not arg*; and either short rows (at most
  * KILN_SHORT_REDUCTION elements: the row form would pay a call per output, and vector lanes
  * over outputs beat lanes over so few elements; a float sum along the innermost dim, at most
  * KILN_SHORT_COLUMN_SUM) or operands that walk the kept dim contiguously (or broadcast) and do
  * not walk the reduced one so. */
 static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
-    if (op_is_arg_reduce(g->op) || g->nr != 1 || g->nk != 1 || g->kshape[0] < 64 || g->R < 2 || g->out_dt != g->dt) return false;
-    if (g->ostr[0] != (int64_t)kiln_dtype_size(g->dt)) return false;
+    int kin = g->nk - 1; /* (a second kept dim outside it: batches, each its own columns) */
+    if (op_is_arg_reduce(g->op) || g->nr != 1 || g->nk < 1 || g->nk > 2 || g->kshape[kin] < 64 || g->R < 2 || g->out_dt != g->dt) return false;
+    if (g->ostr[kin] != (int64_t)kiln_dtype_size(g->dt)) return false;
     /* a float sum along the innermost dim goes NumPy's pairwise order: the shortest rows in the
      * column form's lanes (KILN_SHORT_COLUMN_SUM), longer ones the row form's (many rows of one
      * leaf a call: KILN_FOLD_SERIES) */
@@ -218,8 +220,8 @@ static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
     bool reduced_contig = false;
     for (int i = 0; i < g->nin; i++) {
         int64_t ie = (int64_t)kiln_dtype_size((kiln_dtype)s->fk.inputs[i]->dtype);
-        if (g->kstr[i][0] != ie && g->kstr[i][0] != 0) return false;
-        if (g->kstr[i][0] != 0 && g->rstr[i][0] == ie) reduced_contig = true; /* the row form reads it better */
+        if (g->kstr[i][kin] != ie && g->kstr[i][kin] != 0) return false;
+        if (g->kstr[i][kin] != 0 && g->rstr[i][0] == ie) reduced_contig = true; /* the row form reads it better */
     }
     return !reduced_contig;
 }
@@ -229,15 +231,16 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     rt_step *c = column_step(ctx, s);
     if (!c) return KILN_ERR_NOMEM;
     int nin = g->nin;
-    for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->kstr[i][0], (kiln_dtype)s->fk.inputs[i]->dtype);
+    for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->kstr[i][g->nk - 1], (kiln_dtype)s->fk.inputs[i]->dtype);
     layout[nin] = layout[nin + 1] = KD_CONTIG; /* the accumulator in, the output out: the same array */
     layout[nin + 2] = 0;
     kslot *slot = rt_kernel_get(x, c, layout);
     if (!slot) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_COMPILE;
     void *state;
     uint64_t t0;
-    const kiln_kernel *k = rt_kernel_begin(x, slot, g->R * g->kshape[0], &state, &t0);
-    kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, rt_threads_for(ctx, g->R * g->kshape[0], c->fk.cost));
+    int64_t work = g->R * g->O;
+    const kiln_kernel *k = rt_kernel_begin(x, slot, work, &state, &t0);
+    kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, rt_threads_for(ctx, work, c->fk.cost));
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
     return st;
