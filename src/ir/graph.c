@@ -761,6 +761,25 @@ static kiln_expr *arg_unrolled(ir_graph *g, kiln_op op, kiln_expr *x, int axis, 
     return idx;
 }
 
+/* A reduction over axes of length 1 (p: its node, shape and dtype set), element-wise: each
+ * output folds one element, so it is that element as NumPy's reduction leaves it (a sum adds
+ * it to the identity 0: -0.0 becomes 0.0; argmax and argmin are 0).  A call per output in the
+ * row form, where this is one kernel. */
+static kiln_expr *reduce_of_one(ir_graph *g, kiln_op op, kiln_expr *x, kiln_dtype want, const kiln_expr *p) {
+    if (op_is_arg_reduce(op)) {
+        kiln_expr *zero = ir_const(g, KILN_I64, (kscalar){.i64 = 0}, false), *r = zero ? ir_broadcast_to(g, zero, p->ndim, p->shape) : NULL;
+        if (zero) ir_release(zero);
+        return r;
+    }
+    kiln_expr *v = ir_reshape(g, x, p->ndim, p->shape), *c = v ? ir_coerce(g, v, want) : NULL;
+    if (v) ir_release(v);
+    if (!c || op != KILN_OP_SUM || !dtype_is_float(want)) return c;
+    kiln_expr *zero = ir_const(g, want, (kscalar){0}, false), *r = zero ? ir_build(g, KILN_OP_ADD, (kiln_expr *[]){c, zero}, KILN_BOOL) : NULL;
+    if (zero) ir_release(zero);
+    ir_release(c);
+    return r;
+}
+
 kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, bool keepdims) {
     const char *fn = kiln_op_name(op);
     if (!ir_check_operand(g, x, fn, 1)) return NULL;
@@ -804,6 +823,7 @@ kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, 
         if (reduced && !keepdims) continue;
         p.shape[p.ndim++] = reduced ? 1 : x->shape[d];
     }
+    if (mask && !x->weak && reduced_count(x, mask) == 1) return reduce_of_one(g, op, x, want, &p);
     kiln_expr *c = ir_coerce(g, x, want);
     if (!c) return NULL;
     p.arg[0] = c->id;
