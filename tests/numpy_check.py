@@ -1107,6 +1107,19 @@ PRINTS = [
 
 # Programs: the same text runs in kiln and in Python (interactively: bare expressions show too).
 PROGRAMS = [
+    # integer // and % by constants (a magic number each, kiln_rt_div_magic): every dtype, divisors
+    # of every size and sign, powers of two, 0, 1, -1 and MIN, on the extremes and random values
+    "r = np.random.default_rng(5)\nMAX = 9223372036854775807\nMIN = -MAX - 1\n"
+    "e = concatenate([array([MIN, MIN + 1, -2**62, -1, 0, 1, 2, 7, 2**62, MAX, MAX - 1]), r.integers(MIN, MAX, 3000), r.integers(-5000, 5000, 3000)])\n"
+    "for d in [7, -7, 1, -1, 0, 2, -2, 3, 10, 1024, -4096, 641, 6700417, 2**31 - 1, 2**31, 2**31 + 1, -3037000499, 2**32 + 1, 10**18, 2**62, 2**62 + 1, -2**62 - 1, MAX, MIN + 1, MIN]:\n"
+    "    q = e // d\n"
+    "    m = e % d\n"
+    "    print(d, int((q * 3 + m)[::7].sum()), q[:11], m[:11], int(q.sum()), int(m.sum()))\n"
+    "for dt in [int8, int16, int32, uint8, uint16, uint32]:\n"
+    "    x = e.astype(dt)\n"
+    "    for d in [3, 7, 1, 0, 2, 100, 127, -1, -128, -3, -32768, 65535, 2**31 - 1, -2**31, 4000000000]:\n"
+    "        if iinfo(dt).min <= d <= iinfo(dt).max:\n"
+    "            print(dtype(dt).name, d, int((x // d).astype(int64).sum()), int((x % d).astype(int64).sum()), (x // d)[:6], (x % d)[:6])\n",
     # A.T @ A and A @ A.T of one array: syrk's upper triangle, mirrored (integer-valued: exact in any order)
     "A = (arange(120000.) % 7 - 3).reshape(400, 300)\nC = A.T @ A\nB = float32(A) @ float32(A).T\n"
     "print(C[299, :6], C[:6, 299], B[399, :6], B[:6, 399], (C == C.T).all(), (B == B.T).all(), C.sum(), B.sum())",

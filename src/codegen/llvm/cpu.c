@@ -69,6 +69,29 @@ extern const kiln_backend_i kiln_cpu_backend;
 
 /* Integer power for int64 kernels: the scalar semantics' own, with an address to call. */
 static int64_t kiln_rt_ipow(int64_t a, int64_t e) { return ks_ipow(a, e); }
+/* Division by a kernel constant d (|d| >= 2), as libdivide's unsigned 64-bit division: the
+ * magic number m and the shift (with 256 added where the add step is needed), computed once a
+ * row call; then |a| / |d| = mulhi(|a|, m) >> s, or ((|a| - h) / 2 + h) >> s with the add step
+ * (a power of two: m = 0, the add step, s = log2 |d| - 1). */
+static uint64_t kiln_rt_div_magic(int64_t d) {
+    uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+    if (ud < 2 || !(ud & (ud - 1))) return 0;
+    int k = 63 - __builtin_clzll(ud);
+    unsigned __int128 num = (unsigned __int128)1 << (64 + k);
+    uint64_t m = (uint64_t)(num / ud), rem = (uint64_t)(num % ud);
+    if (ud - rem < (1ull << k)) return m + 1;
+    uint64_t twice = rem + rem;
+    return 2 * m + (twice >= ud || twice < rem) + 1;
+}
+static int64_t kiln_rt_div_shift(int64_t d) {
+    uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+    if (ud < 2) return 0;
+    int k = 63 - __builtin_clzll(ud);
+    if (!(ud & (ud - 1))) return 256 + k - 1;
+    unsigned __int128 num = (unsigned __int128)1 << (64 + k);
+    uint64_t rem = (uint64_t)(num % ud);
+    return ud - rem < (1ull << k) ? k : 256 + k;
+}
 /* libm's hypot under names LLVM does not know: as hypot, its vectorizers would turn the calls
  * back into libmvec's, whose bits differ from NumPy's (libm's) in one result of ten */
 static double kiln_rt_hypot(double x, double y) { return hypot(x, y); }
@@ -173,6 +196,8 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
     const LLVMJITSymbolFlags fl = {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0};
     LLVMOrcCSymbolMapPair helpers[] = {
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_div_magic"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_div_magic, fl}},
+        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_div_shift"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_div_shift, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypot"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypot, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypotf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypotf, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexp"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexp, fl}},
@@ -233,6 +258,9 @@ typedef struct emitter {
     LLVMValueRef *cval;   /* per constant slot: the scalar value */
     LLVMValueRef *bval;   /* per input: the scalar value, for broadcast inputs */
     LLVMValueRef *val;    /* per instruction: its value in the loop being emitted */
+    LLVMValueRef *dmagic; /* per integer // or % by a constant: the divisor as int64, its magic
+                             number and shift (kiln_rt_div_magic), from the entry block; NULL
+                             for the others */
     bool stream;          /* the vector loop uses aligned streaming stores */
 } emitter;
 
@@ -387,10 +415,55 @@ static LLVMValueRef cpu_emit_fdivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, 
     return sel(e, bz, q, r);
 }
 
+/* The high 64 bits of the unsigned products a * b, lane by lane, from 32-bit halves (x86's
+ * vector multiplies are 32 x 32 -> 64 bits). */
+static LLVMValueRef cpu_mulhi_u64(emitter *e, LLVMValueRef a, LLVMValueRef b, int L) {
+    LLVMValueRef m32 = cpu_const_int(e, KILN_I64, 0xffffffff, L), s32 = cpu_const_int(e, KILN_I64, 32, L);
+    LLVMValueRef alo = LLVMBuildAnd(B, a, m32, ""), ahi = LLVMBuildLShr(B, a, s32, "");
+    LLVMValueRef blo = LLVMBuildAnd(B, b, m32, ""), bhi = LLVMBuildLShr(B, b, s32, "");
+    LLVMValueRef lolo = LLVMBuildMul(B, alo, blo, ""), lohi = LLVMBuildMul(B, alo, bhi, "");
+    LLVMValueRef hilo = LLVMBuildMul(B, ahi, blo, ""), hihi = LLVMBuildMul(B, ahi, bhi, "");
+    /* (no carry is lost: each term is below 2^64 - 2^33 + 1, the other two below 2^32 each) */
+    LLVMValueRef cross = LLVMBuildAdd(B, LLVMBuildAdd(B, LLVMBuildLShr(B, lolo, s32, ""), LLVMBuildAnd(B, hilo, m32, ""), ""), lohi, "");
+    return LLVMBuildAdd(B, LLVMBuildAdd(B, hihi, LLVMBuildLShr(B, hilo, s32, ""), ""), LLVMBuildLShr(B, cross, s32, ""), "");
+}
+
+/* cpu_emit_idivmod by a constant divisor dm[0] (int64), through its magic number dm[1] and shift
+ * dm[2] (cpu_emit_divisor): the truncated quotient of the magnitudes, its sign, the remainder
+ * from it, then the same floor adjustment; in int64, the result cut back to dt. */
+static LLVMValueRef cpu_emit_idivmod_const(emitter *e, kiln_dtype dt, LLVMValueRef a, const LLVMValueRef *dm, bool want_mod, int L) {
+    bool un = dtype_is_unsigned(dt);
+    LLVMTypeRef t64 = cpu_type(e, KILN_I64, L);
+    LLVMValueRef a64 = dt == KILN_I64 ? a : un ? LLVMBuildZExt(B, a, t64, "") : LLVMBuildSExt(B, a, t64, "");
+    LLVMValueRef zero = cpu_const_int(e, KILN_I64, 0, L), z1 = LLVMConstInt(e->i64, 0, 0), one1 = LLVMConstInt(e->i64, 1, 0);
+    LLVMValueRef d1 = dm[0], nd = LLVMBuildICmp(B, LLVMIntSLT, d1, z1, ""); /* (scalars: the same for every lane) */
+    LLVMValueRef ud1 = un ? d1 : sel(e, nd, LLVMBuildNeg(B, d1, ""), d1);
+    LLVMValueRef add = LLVMBuildICmp(B, LLVMIntUGE, dm[2], LLVMConstInt(e->i64, 256, 0), "");
+    LLVMValueRef sh = cpu_splat(e, LLVMBuildAnd(B, dm[2], LLVMConstInt(e->i64, 255, 0), ""), L), d = cpu_splat(e, d1, L);
+    LLVMValueRef na = un ? NULL : LLVMBuildICmp(B, LLVMIntSLT, a64, zero, "");
+    LLVMValueRef ua = un ? a64 : sel(e, na, LLVMBuildNeg(B, a64, ""), a64); /* (|MIN| is 2^63 unsigned) */
+    LLVMValueRef h = cpu_mulhi_u64(e, ua, cpu_splat(e, dm[1], L), L);
+    LLVMValueRef t = LLVMBuildAdd(B, LLVMBuildLShr(B, LLVMBuildSub(B, ua, h, ""), cpu_const_int(e, KILN_I64, 1, L), ""), h, "");
+    LLVMValueRef qu = LLVMBuildLShr(B, sel(e, add, t, h), sh, "");
+    qu = sel(e, LLVMBuildICmp(B, LLVMIntEQ, ud1, one1, ""), ua, qu);
+    LLVMValueRef q = un ? qu : sel(e, LLVMBuildXor(B, na, cpu_splat(e, nd, L), ""), LLVMBuildNeg(B, qu, ""), qu);
+    LLVMValueRef r = LLVMBuildSub(B, a64, LLVMBuildMul(B, q, d, ""), "");
+    if (!un) { /* Python's signs: a remainder of the divisor's sign */
+        LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, zero, ""),
+                                        LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, d, ""), zero, ""), "");
+        q = sel(e, adj, LLVMBuildSub(B, q, cpu_const_int(e, KILN_I64, 1, L), ""), q);
+        r = sel(e, adj, LLVMBuildAdd(B, r, d, ""), r);
+    }
+    LLVMValueRef v = sel(e, LLVMBuildICmp(B, LLVMIntEQ, d1, z1, ""), zero, want_mod ? r : q); /* (x // 0, x % 0: 0) */
+    return dt == KILN_I64 ? v : LLVMBuildTrunc(B, v, cpu_type(e, dt, L), "");
+}
+
 /* Integer floor division and remainder with Python's signs; x // 0 and x % 0 are 0 and
  * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
- * or MIN/-1 is undefined). */
-static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
+ * or MIN/-1 is undefined).  By a constant (dm: cpu_emit_divisor's, else NULL), through its
+ * magic number. */
+static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, const LLVMValueRef *dm, bool want_mod, int L) {
+    if (dm && dm[0]) return cpu_emit_idivmod_const(e, dt, a, dm, want_mod, L);
     LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L), m1 = cpu_const_int(e, dt, -1, L);
     LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
     if (dtype_is_unsigned(dt)) { /* C's, but 0 for a divisor of 0 */
@@ -534,9 +607,9 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_MUL: return cpu_emit_combine(e, op, odt, x, y, L);
     case KILN_OP_DIV: return LLVMBuildFDiv(B, x, y, "");
     case KILN_OP_FLOORDIV:
-        return fl ? cpu_emit_fdivmod(e, odt, x, y, false, L) : cpu_emit_idivmod(e, odt, x, y, false, L);
+        return fl ? cpu_emit_fdivmod(e, odt, x, y, false, L) : cpu_emit_idivmod(e, odt, x, y, e->dmagic + 3 * (in - e->kd->inst), false, L);
     case KILN_OP_MOD:
-        return fl ? cpu_emit_fdivmod(e, odt, x, y, true, L) : cpu_emit_idivmod(e, odt, x, y, true, L);
+        return fl ? cpu_emit_fdivmod(e, odt, x, y, true, L) : cpu_emit_idivmod(e, odt, x, y, e->dmagic + 3 * (in - e->kd->inst), true, L);
     case KILN_OP_POW:
         if (fl) return cpu_emit_math(e, op, odt, args, 2, L);
         if (odt == KILN_I64) return cpu_call_lanes(e, "kiln_rt_ipow", e->i64, args, 2, L);
@@ -556,7 +629,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_FREXP: return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_frexpef" : "kiln_rt_frexpe", cpu_scalar_type(e, odt), &x, 1, L);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
-        if (un) return cpu_emit_idivmod(e, odt, x, y, true, L);
+        if (un) return cpu_emit_idivmod(e, odt, x, y, NULL, true, L);
         {
             LLVMValueRef zero = LLVMConstNull(t), one = cpu_const_int(e, odt, 1, L);
             LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntEQ, y, zero, ""),
@@ -710,6 +783,27 @@ static LLVMValueRef cpu_load_value(emitter *e, kiln_dtype dt, LLVMValueRef p) {
     return dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
 }
 
+/* Integer floor division and remainder by a constant (d, or a cast of it), the divisor as int64
+ * and its magic number and shift (kiln_rt_div_magic), at the entry block's end: a row call
+ * computes them once, and its elements multiply, where a hardware division per element is
+ * 10 to 20 times slower. */
+static void cpu_emit_divisor(emitter *e, int i) {
+    const kernel_desc *kd = e->kd;
+    const kd_inst *in = &kd->inst[i];
+    e->dmagic[3 * i] = NULL;
+    if (in->op != KILN_OP_FLOORDIV && in->op != KILN_OP_MOD) return;
+    kiln_dtype dt = kd_operand_dtype(kd, in);
+    if (!dtype_is_int(dt)) return;
+    const kd_inst *y = &kd->inst[in->arg[1]], *c = y->op == KILN_OP_CAST ? &kd->inst[y->arg[0]] : y;
+    if (c->op != KILN_OP_CONST) return;
+    LLVMValueRef d = e->cval[c->slot];
+    if (c != y) d = cpu_emit_cast(e, d, (kiln_dtype)c->dtype, dt, 1);
+    if (dt != KILN_I64) d = dtype_is_unsigned(dt) ? LLVMBuildZExt(B, d, e->i64, "") : LLVMBuildSExt(B, d, e->i64, "");
+    e->dmagic[3 * i] = d;
+    e->dmagic[3 * i + 1] = cpu_call(e, "kiln_rt_div_magic", e->i64, &d, 1);
+    e->dmagic[3 * i + 2] = cpu_call(e, "kiln_rt_div_shift", e->i64, &d, 1);
+}
+
 /* Adds function `name` (void, with the parameter types given), its attributes and its entry
  * block, which loads every operand's row pointer, the strides of strided operands, the
  * constants and the values of broadcast inputs.  *strided tells whether any operand is. */
@@ -746,6 +840,7 @@ static LLVMValueRef cpu_emit_function(emitter *e, const char *name, LLVMTypeRef 
             e->bval[in->slot] = cpu_load_value(e, (kiln_dtype)in->dtype, e->base[in->slot]);
         }
     }
+    for (int i = 0; i < kd->n_inst; i++) cpu_emit_divisor(e, i);
     return fn;
 }
 
@@ -1363,8 +1458,9 @@ static kiln_status cpu_build_module(cpu_state *cs, kiln_ctx *ctx, const kernel_d
     e.bval = kiln_calloc(ctx, (size_t)nops * sizeof *e.bval);
     e.cval = kiln_calloc(ctx, (kd->n_const + 1u) * sizeof *e.cval);
     e.val = kiln_calloc(ctx, (kd->n_inst + 1u) * sizeof *e.val);
+    e.dmagic = kiln_calloc(ctx, 3 * (kd->n_inst + 1u) * sizeof *e.dmagic);
     LLVMOrcThreadSafeContextRef tsc = NULL;
-    if (!e.base || !e.stride || !e.bval || !e.cval || !e.val) {
+    if (!e.base || !e.stride || !e.bval || !e.cval || !e.val || !e.dmagic) {
         st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory while compiling");
         goto out;
     }
@@ -1418,6 +1514,7 @@ out:
     kiln_free(ctx, e.bval);
     kiln_free(ctx, e.cval);
     kiln_free(ctx, e.val);
+    kiln_free(ctx, e.dmagic);
     return st;
 }
 
