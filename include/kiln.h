@@ -127,6 +127,7 @@ KILN_API size_t kiln_dtype_size(kiln_dtype dt);      /* bytes per element; 0 if 
     X(SQRT,     sqrt,     "sqrt",          1, FMATH,  "",   "sqrt")        \
     X(EXP,      exp,      "exp",           1, FMATH,  "",   "exp")         \
     X(EXPM1,    expm1,    "expm1",         1, FMATH,  "",   "expm1")       \
+    X(EXP2,     exp2,     "exp2",          1, FMATH,  "",   "exp2")        \
     X(LOG,      log,      "log",           1, FMATH,  "",   "log")         \
     X(LOG1P,    log1p,    "log1p",         1, FMATH,  "",   "log1p")       \
     X(LOG2,     log2,     "log2",          1, FMATH,  "",   "log2")        \

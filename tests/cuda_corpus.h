@@ -106,7 +106,7 @@ static corpus make_corpus(void) {
     static const char *const M[KILN_DTYPE_COUNT] = {"B", "I", "J", "F", "D", "U", "C", "H", "W", "K"};
     static const char *const ops[] = {"+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&", "|", "^", "<<", ">>"};
     static const char *const f2[] = {"maximum", "minimum", "arctan2", "fmod", "hypot", "copysign"};
-    static const char *const f1[] = {"negative", "abs", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "log", "log1p", "log2",
+    static const char *const f1[] = {"negative", "abs", "sign", "floor", "ceil", "sqrt", "exp", "expm1", "exp2", "log", "log1p", "log2",
                                      "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
                                      "arcsinh", "arccosh", "arctanh", "cbrt", "rint", "positive", "isnan", "isinf", "isfinite", "invert"};
     static const char *const red[] = {"sum", "prod", "max", "min", "argmax", "argmin", "any", "all"};

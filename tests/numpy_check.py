@@ -783,7 +783,7 @@ CASES += [
     ("fmax(a, b)", 0), ("fmin(a, b)", 0), ("fmax(f, a[::-1])", 0), ("fmin(i, j)", 0), ("fmax(m, m[::-1])", 0), ("fmin(a, nan)", 0),
     ("degrees(a)", 0), ("rad2deg(f)", 0), ("radians(k)", 0), ("deg2rad(g)", 0), ("radians(3)", 0),
     ("isposinf(a)", 0), ("isneginf(f)", 0), ("isposinf(i)", 0), ("logaddexp(a, b)", 4), ("logaddexp(g, g[::-1])", 8),
-    ("logaddexp(i, j)", 4), ("exp2(g)", 4), ("exp2(a / 100)", 4), ("exp2(j)", 4), ("exp2(3)", 0),
+    ("logaddexp(i, j)", 4), ("exp2(g)", 4), ("exp2(a / 100)", 4), ("exp2(j)", 4), ("exp2(3)", 0), ("exp2(big * 400)", 4), ("exp2(bigf * 60)", 4), ("exp2(H)", 4), ("exp2(int32(bigi) - 25)", 0),
     ("nansum(a)", 8), ("nansum(M, 0)", 0), ("nansum(k)", 0), ("nanprod(a[7:9])", 0), ("nanmax(a)", 0), ("nanmin(f)", 0),
     ("nanmax(where(M > 0, M, nan), 1)", 0), ("nanmin(A, (0, 2), keepdims=True)", 0), ("nanmean(a)", 8),
     ("nanmean(where(M > 0, M, nan), axis=0)", 8), ("nanmean(Q, 1)", 8), ("nanmean(k)", 0), ("nansum(m)", 0),

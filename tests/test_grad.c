@@ -113,7 +113,7 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(fmod(a, p + 1)) + sum(fmod(b, -0.3))", "sum(hypot(a, b) * c)", "sum(copysign(a, b) * c + copysign(p, -1))",
         "sum(ldexp(a, 3) * b + ldexp(p, -2)) + sum(nextafter(a, c) * b) + sum(frexp(p)[0] * a) + sum(spacing(a) * b)",
         /* functions */
-        "sum(sqrt(p) + exp(a) + expm1(b))", "sum(log(p) * log1p(p) + log2(p) - log10(p))", "sum(sin(a) * cos(a) * tan(u))",
+        "sum(sqrt(p) + exp(a) + expm1(b) + exp2(c))", "sum(log(p) * log1p(p) + log2(p) - log10(p))", "sum(sin(a) * cos(a) * tan(u))",
         "sum(arcsin(u) + arccos(u) * 2 + arctan(a))", "sum(sinh(a) * cosh(b) + tanh(c))", "sum(arcsinh(a) + arccosh(q) + arctanh(u))", "sum(cbrt(a + 3 * sign(a)) * b)",
         "sum(where(a > 0, a * a, b))", "sum(floor(p) * a + sign(a) * b + (a // 0.7) * b)", "sum(sigmoid(a) * relu(a - c))",
         "sum(clip(a, -0.5, 0.5) * p)",

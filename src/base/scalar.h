@@ -263,6 +263,7 @@ KS_UINT(u32, uint32_t)
     KS_FN T ks_sqrt_##S(T x) { return sqrt##F(x); }                                      \
     KS_FN T ks_exp_##S(T x) { return exp##F(x); }                                        \
     KS_FN T ks_expm1_##S(T x) { return expm1##F(x); }                                    \
+    KS_FN T ks_exp2_##S(T x) { return exp2##F(x); }                                      \
     KS_FN T ks_log_##S(T x) { return log##F(x); }                                        \
     KS_FN T ks_log1p_##S(T x) { return log1p##F(x); }                                    \
     KS_FN T ks_log2_##S(T x) { return log2##F(x); }                                      \

@@ -68,7 +68,8 @@
     KS_ALL(X, ABS, abs, 1, SAME) KS_NUM(X, SIGN, sign, 1, SAME)                              \
     KS_ALL(X, FLOOR, floor, 1, SAME) KS_ALL(X, CEIL, ceil, 1, SAME)                          \
     KS_FLT(X, SQRT, sqrt, 1, SAME) KS_FLT(X, EXP, exp, 1, SAME)                              \
-    KS_FLT(X, EXPM1, expm1, 1, SAME) KS_FLT(X, LOG, log, 1, SAME)                            \
+    KS_FLT(X, EXPM1, expm1, 1, SAME) KS_FLT(X, EXP2, exp2, 1, SAME)                          \
+    KS_FLT(X, LOG, log, 1, SAME)                                                            \
     KS_FLT(X, LOG1P, log1p, 1, SAME) KS_FLT(X, LOG2, log2, 1, SAME)                          \
     KS_FLT(X, LOG10, log10, 1, SAME) KS_FLT(X, SIN, sin, 1, SAME)                            \
     KS_FLT(X, COS, cos, 1, SAME) KS_FLT(X, TAN, tan, 1, SAME)                                \

@@ -5101,17 +5101,6 @@ static bool h_lexsort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return done(p, &t, out, order, off);
 }
 
-/* exp2(x): 2 ** x in floats (pow: within the transcendental functions' ulps of libm's exp2) */
-static bool h_exp2(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    tmps t = {0};
-    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
-    if (!x) return false;
-    if (!dtype_is_float((kiln_dtype)x->dtype) && !(x->op == KILN_OP_CONST && x->weak))
-        x = keep(&t, kiln_cast(p->ctx, x, dtype_float_of((kiln_dtype)x->dtype)));
-    kiln_expr *two = keep(&t, kiln_scalar(p->ctx, 2.0));
-    return done(p, &t, out, keep(&t, kiln_pow(p->ctx, two, x)), off);
-}
-
 /* ------------------------------------------------------------------ the table */
 
 #define UF1(np, E, doc) {np, "x", h_ufunc, KILN_OP_##E, doc, false}
@@ -8147,7 +8136,7 @@ static const fe_fn functions[] = {
     {"fix", "x", h_floatfn, F_TRUNC, "x rounded toward zero", false}, UF1("sign", SIGN, "-1, 0 or 1 (NaN for NaN)"),
     UF1("floor", FLOOR, "the largest integer <= x"), UF1("ceil", CEIL, "the smallest integer >= x"),
     UF1("rint", RINT, "the nearest integer, halves to even"), UF1("sqrt", SQRT, "the square root"),
-    UF1("exp", EXP, "e ** x"), UF1("expm1", EXPM1, "exp(x) - 1, accurate near 0"), UF1("log", LOG, "the natural logarithm"),
+    UF1("exp", EXP, "e ** x"), UF1("expm1", EXPM1, "exp(x) - 1, accurate near 0"), UF1("exp2", EXP2, "2 ** x"), UF1("log", LOG, "the natural logarithm"),
     UF1("log1p", LOG1P, "log(1 + x), accurate near 0"), UF1("log2", LOG2, "the base-2 logarithm"),
     UF1("log10", LOG10, "the base-10 logarithm"), UF1("sin", SIN, "sine"), UF1("cos", COS, "cosine"), UF1("tan", TAN, "tangent"),
     UF1("arcsin", ARCSIN, "inverse sine"), UF1("arccos", ARCCOS, "inverse cosine"), UF1("arctan", ARCTAN, "inverse tangent"),
@@ -8187,7 +8176,6 @@ static const fe_fn functions[] = {
     {"nancumprod", SIG_CUM, h_nancum, KILN_OP_CUMPROD, "cumprod with NaN as 1", false},
     {"ediff1d", "ary, to_end=None, to_begin=None", h_ediff1d, 0, "the differences of ary ravelled, to_begin before and to_end after", false},
     {"lexsort", "keys, axis=-1", h_lexsort, 0, "positions sorting by the last key, then the ones before it (stable)", false},
-    {"exp2", "x", h_exp2, 0, "2 ** x (a float)", false},
     UF1("cbrt", CBRT, "the cube root (negative for negative x)"), UF2("copysign", COPYSIGN, "|x1| with the sign of x2 (a float)"),
     {"signbit", "x", h_signbit, 0, "whether x's sign bit is set (True for -0.0 and -nan)", false},
     {"reciprocal", "x", h_reciprocal, 0, "1 / x in x's dtype (for integers 0 but for 1 and -1)", false},

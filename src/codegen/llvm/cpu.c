@@ -688,6 +688,7 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_SQRT: return cpu_intrinsic(e, "llvm.sqrt", t, &x, 1);
     case KILN_OP_EXP:
     case KILN_OP_EXPM1:
+    case KILN_OP_EXP2:
     case KILN_OP_LOG:
     case KILN_OP_LOG1P:
     case KILN_OP_LOG2:
