@@ -70,7 +70,14 @@ y = x @ w
 y = x.T @ x
 y = np.dot(v, v)
 y = np.einsum('ij,ij->i', x, x)
-y = np.linalg.norm(x)""".splitlines()
+y = np.linalg.norm(x)
+y = np.zeros((2000, 1000))
+y = np.partition(v, 500)
+y = np.median(v)
+y = np.nonzero(x > 0)
+y = x.reshape(200, 10, 1000).sum(axis=1)
+y = iv // 7
+y = np.exp2(x)""".splitlines()
 
 UNITS = {"s": 1e3, "ms": 1.0, "us": 1e-3, "ns": 1e-6}
 
