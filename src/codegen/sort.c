@@ -174,7 +174,7 @@ static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool 
     /* (AMD: registers, not the compressing stores, which are microcode on Zen 4; leaves of 32
      * registers, 1.2× as fast as 8 on Zen 5, where Intel's Emerald Rapids was the faster with 8) */
     bool amd = __builtin_cpu_is("amd");
-    kiln_vsort_how how = {.compress_store = !amd, .fallback = k64 ? vsort_fallback64 : vsort_fallback32, .leaf = amd ? 32 : 8};
+    kiln_vsort_how how = {.compress_store = !amd, .fallback = k64 ? vsort_fallback64 : vsort_fallback32, .leaf = amd || n <= (k64 ? 128 : 256) ? 32 : 8};
     if (sel && k64) kiln_vselect_u64(x, y, n, a, b, &how);
     else if (sel) kiln_vselect_u32(x, y, n, a, b, &how);
     else if (k64) kiln_vsort_u64(x, y, n, nt, &how);
@@ -492,6 +492,73 @@ static sort_line line_at(const kiln_scan_args *a, int64_t l) {
 
 static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
 
+/* Lines a dim's stride apart (sort(x, axis=0) of a C-ordered x) go SORT_GROUP neighbours at a
+ * time when they fit SORT_GROUP_BYTES: each row's SORT_GROUP elements, one cache line, are
+ * copied into the group's contiguous lines at once, sorted there, and written back row by row,
+ * where each line alone would touch a line and a page per element. */
+#define SORT_GROUP 8
+#define SORT_GROUP_BYTES (1u << 20)
+
+/* Copies n rows of g elements of es bytes: row k from src + k·ss (contiguous) to g lines dst +
+ * i·len·es (back: the other way round). */
+static inline __attribute__((always_inline)) void group_copy_as(char *lines, char *rows, int64_t rs, int64_t len, int g, size_t es,
+                                                                 bool back) {
+    for (int64_t k = 0; k < len; k++) {
+        char *r = rows + k * rs;
+        for (int i = 0; i < g; i++) {
+            char *l = lines + ((size_t)i * (size_t)len + (size_t)k) * es;
+            if (back) memcpy(r + (size_t)i * es, l, es);
+            else memcpy(l, r + (size_t)i * es, es);
+        }
+    }
+}
+static void group_copy(char *lines, char *rows, int64_t rs, int64_t len, int g, size_t es, bool back) {
+    switch (es) { /* (a constant size: a move, not a call, per element) */
+    case 8: group_copy_as(lines, rows, rs, len, g, 8, back); break;
+    case 4: group_copy_as(lines, rows, rs, len, g, 4, back); break;
+    case 2: group_copy_as(lines, rows, rs, len, g, 2, back); break;
+    default: group_copy_as(lines, rows, rs, len, g, 1, back); break;
+    }
+}
+
+/* Lines [l0, l1) sorted by this thread in groups (sort_grouped's condition holds): mine its
+ * counts, then two key buffers, then two groups' worth of values. */
+static void sort_groups(const sort_job *j, int64_t l0, int64_t l1, char *mine, size_t counts, size_t keys, size_t es,
+                        atomic_bool *stopped, kiln_ctx *ctx) {
+    const kiln_scan_args *a = j->a;
+    int last = a->ndim - 1;
+    int64_t len = a->shape[a->axis], row = a->shape[last];
+    char *x = mine + counts, *y = x + keys, *gin = y + keys, *gout = gin + (size_t)SORT_GROUP * (size_t)len * es;
+    for (int64_t l = l0; l < l1 && !atomic_load_explicit(stopped, memory_order_relaxed);) {
+        if (kiln_interrupted(ctx)) {
+            atomic_store(stopped, true);
+            break;
+        }
+        int64_t at = l % row, g = SORT_GROUP; /* (a group stays within its row of the last dim) */
+        if (g > row - at) g = row - at;
+        if (g > l1 - l) g = l1 - l;
+        sort_line first = line_at(a, l);
+        group_copy(gin, (char *)first.in, first.is, len, (int)g, es, false);
+        for (int i = 0; i < g; i++) {
+            sort_line sl = {.in = gin + (size_t)i * (size_t)len * es, .out = gout + (size_t)i * (size_t)len * (size_t)(j->kind == SK_REC ? 8 : es),
+                            .is = (int64_t)es, .os = j->kind == SK_REC ? 8 : (int64_t)es, .len = len};
+            sort_alone(j, &sl, x, y, (int64_t *)(void *)mine);
+        }
+        group_copy(gout, first.out, first.os, len, (int)g, j->kind == SK_REC ? 8 : es, true);
+        l += g;
+    }
+}
+
+/* Whether a's lines go in groups (sort_groups): the axis is not the last dim, which both in
+ * and out walk contiguously, and a group's values fit SORT_GROUP_BYTES. */
+static bool sort_grouped(const sort_job *j, size_t es) {
+    const kiln_scan_args *a = j->a;
+    int last = a->ndim - 1;
+    size_t oes = j->kind == SK_REC ? 8 : es;
+    return a->axis != last && a->in_str[last] == (int64_t)es && a->out_str[last] == (int64_t)oes && a->shape[last] > 1 &&
+           (size_t)SORT_GROUP * (size_t)a->shape[a->axis] * (es + oes) <= SORT_GROUP_BYTES;
+}
+
 kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     int ax = a->axis;
     int64_t len = a->shape[ax], lines = 1;
@@ -509,14 +576,16 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)es, &olo, &ohi);
         j.in_out = a->out + ohi <= a->in + ilo || a->in + ihi <= a->out + olo; /* (the specials are read again from in) */
     }
-    bool together = nthreads > 1 && lines < nthreads && len >= SORT_PAR_MIN;
+    bool together = nthreads > 1 && lines < nthreads && len >= SORT_PAR_MIN, grouped = !together && sort_grouped(&j, es);
+    if (grouped) j.in_out = false; /* (the keys in the thread's own buffers) */
     double work = (double)lines * (double)len * 8.0;
     int nt = together ? nthreads : work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
     if (!together && nt > lines) nt = (int)lines;
     /* per thread (alone) or once (together): the counts, then the line's buffers */
     size_t keys = up64((size_t)len * j.ksz), counts = up64((size_t)SORT_COUNTS * sizeof(int64_t));
     size_t hist = together ? up64(((size_t)nt * (1 << SORT_TOP_BITS) + (1 << SORT_TOP_BITS) + 1) * sizeof(int64_t)) : 0;
-    size_t per = (together ? (size_t)nt * counts + hist : counts) + (j.in_out ? 1 : 2) * keys;
+    size_t group = grouped ? up64((size_t)SORT_GROUP * (size_t)len * (es + (j.kind == SK_REC ? 8 : es))) : 0;
+    size_t per = (together ? (size_t)nt * counts + hist : counts) + (j.in_out ? 1 : 2) * keys + group;
     size_t total = together ? per : per * (size_t)nt;
     char *buf = a->scratch ? a->scratch(ctx, total) : kiln_malloc(ctx, total);
     if (!buf) return KILN_ERR_NOMEM;
@@ -535,15 +604,20 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
         {
             char *mine = buf + per * (size_t)KILN_OMP_TID(nt), *x = mine + counts, *y = j.in_out ? x : x + keys;
-            _Pragma("omp for schedule(static)")
-            for (int64_t l = 0; l < lines; l++) {
-                if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
-                if (kiln_interrupted(ctx)) {
-                    atomic_store(&stopped, true);
-                    continue;
+            if (grouped) { /* (each thread a run of lines, as the static schedule would give it) */
+                int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
+                sort_groups(&j, lines * t / n, lines * (t + 1) / n, mine, counts, keys, es, &stopped, ctx);
+            } else {
+                _Pragma("omp for schedule(static)")
+                for (int64_t l = 0; l < lines; l++) {
+                    if (atomic_load_explicit(&stopped, memory_order_relaxed)) continue;
+                    if (kiln_interrupted(ctx)) {
+                        atomic_store(&stopped, true);
+                        continue;
+                    }
+                    sort_line sl = line_at(a, l);
+                    sort_alone(&j, &sl, x, y, (int64_t *)(void *)mine);
                 }
-                sort_line sl = line_at(a, l);
-                sort_alone(&j, &sl, x, y, (int64_t *)(void *)mine);
             }
         });
     }
