@@ -433,9 +433,10 @@ KILN_STRUCT_OPS(KILN_X_DECL_R)
  * np.maximum.accumulate and np.minimum.accumulate: the running maximum (minimum), NaN from the
  * first NaN on, the dtype kept, on the host) */
 /* np.partition(x, [lo..hi], axis): each line along axis (KILN_ALL_AXES: of the flattened x) with
- * the values of ranks lo to hi (0 <= lo <= hi < its length) where sort puts them, none greater
- * before them and none smaller after, the rest in any order (a sort is one: ranks more than 255
- * apart, a line with NaN or -0.0 and a CPU without AVX-512 get it); on the host. */
+ * the values of ranks lo to hi where sort puts them, none greater before them and none smaller
+ * after, the rest in any order (a sort is one: ranks more than 255 apart, a line shorter than 16
+ * or with NaN or -0.0, and a CPU without AVX-512 get it); on the host.  Ranks outside 0 <= lo <=
+ * hi < the line's length fail with KILN_ERR_ARG. */
 KILN_API kiln_expr *kiln_partition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis);
 /* np.linalg's functions, each over the last two dims of a stack of matrices (the leading dims
  * are the stack): kiln_linalg's fn.  They run on the host through LAPACK (OpenBLAS's, else the

@@ -1015,9 +1015,9 @@ bool fe_coordinates(parser *p, const kiln_array *flat, int nd, const int64_t *sh
             for (int d = 0; d < nd; d++) out[d][i] = idx[d];
         }
     }
-    bool made = ok;
-    for (int d = 0; d < nd && ok; d++) /* (an array not made: its error reported here) */
-        if (!fe_set_expr(p, &coord[d], made ? kiln_var(p->ctx, a[d]) : NULL, off)) {
+    if (!ok) fe_got(p, NULL, off); /* (an array not made: its error) */
+    for (int d = 0; d < nd && ok; d++)
+        if (!fe_set_expr(p, &coord[d], kiln_var(p->ctx, a[d]), off)) {
             for (int j = 0; j < d; j++) kval_free(p->ctx, &coord[j]);
             ok = false;
         }

@@ -385,7 +385,7 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
     case KILN_OP_SQRT: return dv(s, g, mul(s, num(s, 2), y));
     case KILN_OP_EXP: return mul(s, g, y);
     case KILN_OP_EXPM1: return mul(s, g, op2(s, KILN_OP_ADD, y, num(s, 1)));
-    case KILN_OP_EXP2: return mul(s, g, mul(s, y, num(s, 0.6931471805599453)));
+    case KILN_OP_EXP2: return mul(s, g, mul(s, y, num(s, M_LN2)));
     case KILN_OP_LOG: return dv(s, g, a);
     case KILN_OP_LOG1P: return dv(s, g, op2(s, KILN_OP_ADD, a, num(s, 1)));
     case KILN_OP_LOG2: return dv(s, g, mul(s, a, num(s, M_LN2)));

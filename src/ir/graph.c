@@ -764,7 +764,8 @@ static kiln_expr *arg_unrolled(ir_graph *g, kiln_op op, kiln_expr *x, int axis, 
 /* argmax/argmin of x along an axis before its last: the first position of the extreme m, as
  * min(where((x == m) | (x != x), position, R)) (a NaN, where there is one, is m and comes
  * first).  Two reductions over the kept dims' columns (reduce.c's column form), where an arg
- * reduction folds each output's elements one stride apart (x.argmax(axis=0) 5 ms -> 1 ms). */
+ * reduction folds each output's elements one stride apart (x.argmax(axis=0) of 2000x1000:
+ * 5.1 ms -> 0.45 ms).  Fused producers of x are computed twice. */
 static kiln_expr *arg_by_extreme(ir_graph *g, kiln_op op, kiln_expr *x, int axis, bool keepdims) {
     int64_t R = x->shape[axis], line[KILN_MAX_DIMS];
     for (int d = 0; d < x->ndim; d++) line[d] = d == axis ? R : 1;
@@ -823,7 +824,8 @@ kiln_expr *ir_reduce_axes(ir_graph *g, kiln_op op, kiln_expr *x, unsigned mask, 
     if (op_is_arg_reduce(op) && count == 1 && x->ndim >= 2) {
         int axis = __builtin_ctz(mask);
         int64_t R = x->shape[axis];
-        if (R >= 2 && ir_size(x) / R >= 256 && (R <= IR_ARG_UNROLL || axis < x->ndim - 1)) {
+        /* (past the unrolled length, the column form's: a last dim of 64 or more, kept) */
+        if (R >= 2 && ir_size(x) / R >= 256 && (R <= IR_ARG_UNROLL || (axis < x->ndim - 1 && x->shape[x->ndim - 1] >= 64))) {
             kiln_expr *r = R <= IR_ARG_UNROLL ? arg_unrolled(g, op, x, axis, keepdims) : arg_by_extreme(g, op, x, axis, keepdims);
             if (!r && kiln_errcode(g->ctx) == KILN_OK) kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
             return r;

@@ -139,6 +139,7 @@ static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
 }
 
 static void print_node(const kiln_expr *n, kstr *b) {
+    int64_t lo, hi;
     kstr_printf(b, "%%%u = %s", n->id, kiln_op_name((kiln_op)n->op));
     if (n->op == KILN_OP_CONST) {
         kstr_printf(b, " ");
@@ -158,6 +159,8 @@ static void print_node(const kiln_expr *n, kstr *b) {
         }
     } else if (n->op == KILN_OP_SEARCH) {
         kstr_printf(b, n->keepdims == IR_SEARCH_FOUND ? " (found)" : n->keepdims ? " (side right)" : " (side left)");
+    } else if (ir_partition_ranks(n, &lo, &hi)) {
+        kstr_printf(b, " (axis %d, partition by ranks %lld..%lld)", n->axis, (long long)lo, (long long)hi);
     } else if (kiln_op_kind[n->op] == KIND_SCAN || kiln_op_kind[n->op] == KIND_CONCAT || kiln_op_kind[n->op] == KIND_GATHER ||
                kiln_op_kind[n->op] == KIND_SCATTER) {
         kstr_printf(b, " (axis %d%s)", n->axis, n->keepdims == 2 ? ", pair" : n->keepdims ? ", along" : "");

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <omp.h>
 #include <sys/mman.h>
 
 #include "ctx.h"
@@ -343,15 +344,12 @@ kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
      * calloc defers its pages' cost to their first write instead) */
     int64_t nt = (int64_t)(((size_t)n * es) >> 20);
     if (nt > rt_nthreads(ctx)) nt = rt_nthreads(ctx);
-    if (nt < 2) {
-        fill_piece(a->data, n, es, elem);
-        return a;
-    }
-#pragma omp parallel for num_threads((int)nt)
-    for (int64_t t = 0; t < nt; t++) {
-        int64_t b = n * t / nt, e = n * (t + 1) / nt;
+    if (nt < 1) nt = 1;
+    KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
+    {
+        int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;
         fill_piece(a->data + (size_t)b * es, e - b, es, elem);
-    }
+    });
     return a;
 }
 

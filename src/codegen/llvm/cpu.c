@@ -70,27 +70,27 @@ extern const kiln_backend_i kiln_cpu_backend;
 /* Integer power for int64 kernels: the scalar semantics' own, with an address to call. */
 static int64_t kiln_rt_ipow(int64_t a, int64_t e) { return ks_ipow(a, e); }
 /* Division by a kernel constant d (|d| >= 2), as libdivide's unsigned 64-bit division: the
- * magic number m and the shift (with 256 added where the add step is needed), computed once a
- * row call; then |a| / |d| = mulhi(|a|, m) >> s, or ((|a| - h) / 2 + h) >> s with the add step
- * (a power of two: m = 0, the add step, s = log2 |d| - 1). */
-static uint64_t kiln_rt_div_magic(int64_t d) {
+ * magic number m, returned, and the shift s (with 256 added where the add step is needed), in
+ * *shift; computed once a row call.  Then |a| / |d| = mulhi(|a|, m) >> s, or ((|a| - h) / 2 +
+ * h) >> s with the add step (a power of two: m = 0, the add step, s = log2 |d| - 1). */
+static uint64_t kiln_rt_div_magic(int64_t d, int64_t *shift) {
     uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
-    if (ud < 2 || !(ud & (ud - 1))) return 0;
-    int k = 63 - __builtin_clzll(ud);
-    unsigned __int128 num = (unsigned __int128)1 << (64 + k);
-    uint64_t m = (uint64_t)(num / ud), rem = (uint64_t)(num % ud);
-    if (ud - rem < (1ull << k)) return m + 1;
-    uint64_t twice = rem + rem;
-    return 2 * m + (twice >= ud || twice < rem) + 1;
-}
-static int64_t kiln_rt_div_shift(int64_t d) {
-    uint64_t ud = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+    *shift = 0;
     if (ud < 2) return 0;
     int k = 63 - __builtin_clzll(ud);
-    if (!(ud & (ud - 1))) return 256 + k - 1;
+    if (!(ud & (ud - 1))) {
+        *shift = 256 + k - 1;
+        return 0;
+    }
     unsigned __int128 num = (unsigned __int128)1 << (64 + k);
-    uint64_t rem = (uint64_t)(num % ud);
-    return ud - rem < (1ull << k) ? k : 256 + k;
+    uint64_t m = (uint64_t)(num / ud), rem = (uint64_t)(num - (unsigned __int128)m * ud);
+    if (ud - rem < (1ull << k)) {
+        *shift = k;
+        return m + 1;
+    }
+    uint64_t twice = rem + rem;
+    *shift = 256 + k;
+    return 2 * m + (twice >= ud || twice < rem) + 1;
 }
 /* libm's hypot under names LLVM does not know: as hypot, its vectorizers would turn the calls
  * back into libmvec's, whose bits differ from NumPy's (libm's) in one result of ten */
@@ -197,7 +197,6 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
     LLVMOrcCSymbolMapPair helpers[] = {
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ipow"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ipow, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_div_magic"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_div_magic, fl}},
-        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_div_shift"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_div_shift, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypot"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypot, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypotf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypotf, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexp"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexp, fl}},
@@ -800,9 +799,10 @@ static void cpu_emit_divisor(emitter *e, int i) {
     LLVMValueRef d = e->cval[c->slot];
     if (c != y) d = cpu_emit_cast(e, d, (kiln_dtype)c->dtype, dt, 1);
     if (dt != KILN_I64) d = dtype_is_unsigned(dt) ? LLVMBuildZExt(B, d, e->i64, "") : LLVMBuildSExt(B, d, e->i64, "");
+    LLVMValueRef at = LLVMBuildAlloca(B, e->i64, ""), args[2] = {d, at};
     e->dmagic[3 * i] = d;
-    e->dmagic[3 * i + 1] = cpu_call(e, "kiln_rt_div_magic", e->i64, &d, 1);
-    e->dmagic[3 * i + 2] = cpu_call(e, "kiln_rt_div_shift", e->i64, &d, 1);
+    e->dmagic[3 * i + 1] = cpu_call(e, "kiln_rt_div_magic", e->i64, args, 2);
+    e->dmagic[3 * i + 2] = LLVMBuildLoad2(B, e->i64, at, "");
 }
 
 /* Adds function `name` (void, with the parameter types given), its attributes and its entry
