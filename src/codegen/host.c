@@ -627,6 +627,35 @@ static void lanes_tree(kiln_dtype dt, char *const *p, char *out, int64_t m) {
     }
 }
 
+void host_fill(char *p, int64_t n, size_t es, const char *elem) {
+    bool same = true;
+    for (size_t b = 1; b < es; b++) same = same && elem[b] == elem[0];
+    if (same) {
+        memset(p, elem[0], (size_t)n * es);
+        return;
+    }
+#define FILL_AS(T)                                       \
+    {                                                    \
+        T e;                                             \
+        memcpy(&e, elem, sizeof e);                      \
+        for (int64_t i = 0; i < n; i++) ((T *)p)[i] = e; \
+        return;                                          \
+    }
+    if (es == 2) FILL_AS(uint16_t)
+    if (es == 4) FILL_AS(uint32_t)
+    if (es == 8) FILL_AS(uint64_t)
+#undef FILL_AS
+    for (int64_t i = 0; i < n; i++) memcpy(p + (size_t)i * es, elem, es);
+}
+
+/* n elements of dt from p on set to v (a store through ref_store per element cost as much as
+ * the column form's short reductions). */
+static void fill_identity(char *p, int64_t n, kiln_dtype dt, kscalar v) {
+    char e[sizeof v];
+    ref_store(e, dt, v);
+    host_fill(p, n, kiln_dtype_size(dt), e);
+}
+
 /* The column form's outputs [j0, j1) of batch b (the outer kept dim's position; 0 without
  * one): out[j] starts at the identity id and takes row i of the operands for i = 0 .. R-1, a
  * block of outputs at a time; pt: this thread's nin + 2 row pointers and nin more; lane: its 8
@@ -637,8 +666,7 @@ static void accumulate_range(host_row_fn row, const kiln_kernel *k, const kiln_r
     int64_t R = g->R, es = (int64_t)kiln_dtype_size(g->dt);
     char *out = g->out + (kin ? b * g->ostr[0] : 0), **bs = pt + nin + 2; /* (the batch's bases: after the pointers) */
     for (int q = 0; q < nin; q++) bs[q] = g->base[q] + (kin ? b * g->kstr[q][0] : 0);
-    if (!lanes8)
-        for (int64_t j = j0; j < j1; j++) ref_store(out + j * es, g->dt, id[0]);
+    if (!lanes8) fill_identity(out + j0 * es, j1 - j0, g->dt, id[0]);
     /* short reductions (rows of a few elements: softmax's) go a block of outputs at a time, so
      * that the rows the block reads stay in cache for all R of its passes */
     int64_t block = R <= KILN_SHORT_REDUCTION || lanes8 ? KILN_SHORT_BLOCK : j1 - j0;

@@ -71,6 +71,10 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
 kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel *k, const kiln_reduce_geom *g,
                                    const kscalar *consts, int nthreads);
 
+/* The es-byte element elem written over p[0 .. n): a memset where its bytes are all one value
+ * (zeros), else a typed loop the compiler vectorizes (np.full's, a reduction's identities). */
+void host_fill(char *p, int64_t n, size_t es, const char *elem);
+
 /* Scans and gathers, for the same contract. */
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 /* host_scan's sort and argsort (sort.c). */

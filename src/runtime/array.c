@@ -10,6 +10,7 @@
 #include <omp.h>
 #include <sys/mman.h>
 
+#include "../codegen/host.h"
 #include "ctx.h"
 
 #define BIG_BUFFER (4u << 20)      /* from here on: mmap, huge pages, pooling */
@@ -309,29 +310,6 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     *hi = a->data + h;
 }
 
-/* Writes the es-byte element elem over p[0 .. n): a memset where its bytes are all one value
- * (zeros), else a typed loop the compiler vectorizes. */
-static void fill_piece(char *p, int64_t n, size_t es, const char *elem) {
-    bool same = true;
-    for (size_t b = 1; b < es; b++) same = same && elem[b] == elem[0];
-    if (same) {
-        memset(p, elem[0], (size_t)n * es);
-        return;
-    }
-#define FILL_AS(T)                                       \
-    {                                                    \
-        T e;                                             \
-        memcpy(&e, elem, sizeof e);                      \
-        for (int64_t i = 0; i < n; i++) ((T *)p)[i] = e; \
-        return;                                          \
-    }
-    if (es == 2) FILL_AS(uint16_t)
-    if (es == 4) FILL_AS(uint32_t)
-    if (es == 8) FILL_AS(uint64_t)
-#undef FILL_AS
-    for (int64_t i = 0; i < n; i++) memcpy(p + (size_t)i * es, elem, es);
-}
-
 kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
     kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
     if (!a) return NULL;
@@ -348,7 +326,7 @@ kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
     KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
     {
         int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;
-        fill_piece(a->data + (size_t)b * es, e - b, es, elem);
+        host_fill(a->data + (size_t)b * es, e - b, es, elem);
     });
     return a;
 }
