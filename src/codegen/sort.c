@@ -288,6 +288,8 @@ typedef struct sort_job {
     const kiln_scan_args *a;
     sort_kind kind;
     size_t ksz;   /* bytes of one key or record */
+    size_t es;    /* bytes of one input element, and of one output's (argsort's: an int64) */
+    size_t oes;
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
     bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
 } sort_job;
@@ -499,8 +501,8 @@ static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
 #define SORT_GROUP 8
 #define SORT_GROUP_BYTES (1u << 20)
 
-/* Copies n rows of g elements of es bytes: row k from src + k·ss (contiguous) to g lines dst +
- * i·len·es (back: the other way round). */
+/* Copies len rows of g elements of es bytes: row k's, contiguous from rows + k·rs, to element k
+ * of the g contiguous lines at lines + i·len·es (back: the other way round). */
 static inline __attribute__((always_inline)) void group_copy_as(char *lines, char *rows, int64_t rs, int64_t len, int g, size_t es,
                                                                  bool back) {
     for (int64_t k = 0; k < len; k++) {
@@ -523,11 +525,12 @@ static void group_copy(char *lines, char *rows, int64_t rs, int64_t len, int g, 
 
 /* Lines [l0, l1) sorted by this thread in groups (sort_grouped's condition holds): mine its
  * counts, then two key buffers, then two groups' worth of values. */
-static void sort_groups(const sort_job *j, int64_t l0, int64_t l1, char *mine, size_t counts, size_t keys, size_t es,
-                        atomic_bool *stopped, kiln_ctx *ctx) {
+static void sort_groups(const sort_job *j, int64_t l0, int64_t l1, char *mine, size_t counts, size_t keys, atomic_bool *stopped,
+                        kiln_ctx *ctx) {
     const kiln_scan_args *a = j->a;
     int last = a->ndim - 1;
     int64_t len = a->shape[a->axis], row = a->shape[last];
+    size_t es = j->es, oes = j->oes;
     char *x = mine + counts, *y = x + keys, *gin = y + keys, *gout = gin + (size_t)SORT_GROUP * (size_t)len * es;
     for (int64_t l = l0; l < l1 && !atomic_load_explicit(stopped, memory_order_relaxed);) {
         if (kiln_interrupted(ctx)) {
@@ -540,23 +543,22 @@ static void sort_groups(const sort_job *j, int64_t l0, int64_t l1, char *mine, s
         sort_line first = line_at(a, l);
         group_copy(gin, (char *)first.in, first.is, len, (int)g, es, false);
         for (int i = 0; i < g; i++) {
-            sort_line sl = {.in = gin + (size_t)i * (size_t)len * es, .out = gout + (size_t)i * (size_t)len * (size_t)(j->kind == SK_REC ? 8 : es),
-                            .is = (int64_t)es, .os = j->kind == SK_REC ? 8 : (int64_t)es, .len = len};
+            sort_line sl = {.in = gin + (size_t)i * (size_t)len * es, .out = gout + (size_t)i * (size_t)len * oes, .is = (int64_t)es,
+                            .os = (int64_t)oes, .len = len};
             sort_alone(j, &sl, x, y, (int64_t *)(void *)mine);
         }
-        group_copy(gout, first.out, first.os, len, (int)g, j->kind == SK_REC ? 8 : es, true);
+        group_copy(gout, first.out, first.os, len, (int)g, oes, true);
         l += g;
     }
 }
 
 /* Whether a's lines go in groups (sort_groups): the axis is not the last dim, which both in
  * and out walk contiguously, and a group's values fit SORT_GROUP_BYTES. */
-static bool sort_grouped(const sort_job *j, size_t es) {
+static bool sort_grouped(const sort_job *j) {
     const kiln_scan_args *a = j->a;
     int last = a->ndim - 1;
-    size_t oes = j->kind == SK_REC ? 8 : es;
-    return a->axis != last && a->in_str[last] == (int64_t)es && a->out_str[last] == (int64_t)oes && a->shape[last] > 1 &&
-           (size_t)SORT_GROUP * (size_t)a->shape[a->axis] * (es + oes) <= SORT_GROUP_BYTES;
+    return a->axis != last && a->in_str[last] == (int64_t)j->es && a->out_str[last] == (int64_t)j->oes && a->shape[last] > 1 &&
+           (size_t)SORT_GROUP * (size_t)a->shape[a->axis] * (j->es + j->oes) <= SORT_GROUP_BYTES;
 }
 
 kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
@@ -566,7 +568,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         if (d != ax) lines *= a->shape[d];
     if (lines == 0 || len == 0) return KILN_OK;
     size_t es = kiln_dtype_size(a->dt);
-    sort_job j = {.a = a, .vsort = vsort_here()};
+    sort_job j = {.a = a, .vsort = vsort_here(), .es = es, .oes = a->op == KILN_OP_ARGSORT ? sizeof(int64_t) : es};
     if (a->op == KILN_OP_ARGSORT) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
     else if (es == 8) j.kind = SK_K64, j.ksz = 8;
     else j.kind = SK_K32, j.ksz = 4;
@@ -576,7 +578,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)es, &olo, &ohi);
         j.in_out = a->out + ohi <= a->in + ilo || a->in + ihi <= a->out + olo; /* (the specials are read again from in) */
     }
-    bool together = nthreads > 1 && lines < nthreads && len >= SORT_PAR_MIN, grouped = !together && sort_grouped(&j, es);
+    bool together = nthreads > 1 && lines < nthreads && len >= SORT_PAR_MIN, grouped = !together && sort_grouped(&j);
     if (grouped) j.in_out = false; /* (the keys in the thread's own buffers) */
     double work = (double)lines * (double)len * 8.0;
     int nt = together ? nthreads : work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
@@ -584,7 +586,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     /* per thread (alone) or once (together): the counts, then the line's buffers */
     size_t keys = up64((size_t)len * j.ksz), counts = up64((size_t)SORT_COUNTS * sizeof(int64_t));
     size_t hist = together ? up64(((size_t)nt * (1 << SORT_TOP_BITS) + (1 << SORT_TOP_BITS) + 1) * sizeof(int64_t)) : 0;
-    size_t group = grouped ? up64((size_t)SORT_GROUP * (size_t)len * (es + (j.kind == SK_REC ? 8 : es))) : 0;
+    size_t group = grouped ? up64((size_t)SORT_GROUP * (size_t)len * (es + j.oes)) : 0;
     size_t per = (together ? (size_t)nt * counts + hist : counts) + (j.in_out ? 1 : 2) * keys + group;
     size_t total = together ? per : per * (size_t)nt;
     char *buf = a->scratch ? a->scratch(ctx, total) : kiln_malloc(ctx, total);
@@ -606,7 +608,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
             char *mine = buf + per * (size_t)KILN_OMP_TID(nt), *x = mine + counts, *y = j.in_out ? x : x + keys;
             if (grouped) { /* (each thread a run of lines, as the static schedule would give it) */
                 int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
-                sort_groups(&j, lines * t / n, lines * (t + 1) / n, mine, counts, keys, es, &stopped, ctx);
+                sort_groups(&j, lines * t / n, lines * (t + 1) / n, mine, counts, keys, &stopped, ctx);
             } else {
                 _Pragma("omp for schedule(static)")
                 for (int64_t l = 0; l < lines; l++) {

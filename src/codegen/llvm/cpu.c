@@ -427,6 +427,14 @@ static LLVMValueRef cpu_mulhi_u64(emitter *e, LLVMValueRef a, LLVMValueRef b, in
     return LLVMBuildAdd(B, LLVMBuildAdd(B, hihi, LLVMBuildLShr(B, hilo, s32, ""), ""), LLVMBuildLShr(B, cross, s32, ""), "");
 }
 
+/* The truncated quotient *q and remainder *r of a division by d made Python's (the floor's):
+ * where r is nonzero and of the other sign than d, q - 1 and r + d. */
+static void cpu_floor_adjust(emitter *e, LLVMValueRef *q, LLVMValueRef *r, LLVMValueRef d, LLVMValueRef zero, LLVMValueRef one) {
+    LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, *r, zero, ""), LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, *r, d, ""), zero, ""), "");
+    *q = sel(e, adj, LLVMBuildSub(B, *q, one, ""), *q);
+    *r = sel(e, adj, LLVMBuildAdd(B, *r, d, ""), *r);
+}
+
 /* cpu_emit_idivmod by a constant divisor dm[0] (int64), through its magic number dm[1] and shift
  * dm[2] (cpu_emit_divisor): the truncated quotient of the magnitudes, its sign, the remainder
  * from it, then the same floor adjustment; in int64, the result cut back to dt. */
@@ -447,12 +455,7 @@ static LLVMValueRef cpu_emit_idivmod_const(emitter *e, kiln_dtype dt, LLVMValueR
     qu = sel(e, LLVMBuildICmp(B, LLVMIntEQ, ud1, one1, ""), ua, qu);
     LLVMValueRef q = un ? qu : sel(e, LLVMBuildXor(B, na, cpu_splat(e, nd, L), ""), LLVMBuildNeg(B, qu, ""), qu);
     LLVMValueRef r = LLVMBuildSub(B, a64, LLVMBuildMul(B, q, d, ""), "");
-    if (!un) { /* Python's signs: a remainder of the divisor's sign */
-        LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, zero, ""),
-                                        LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, d, ""), zero, ""), "");
-        q = sel(e, adj, LLVMBuildSub(B, q, cpu_const_int(e, KILN_I64, 1, L), ""), q);
-        r = sel(e, adj, LLVMBuildAdd(B, r, d, ""), r);
-    }
+    if (!un) cpu_floor_adjust(e, &q, &r, d, zero, cpu_const_int(e, KILN_I64, 1, L));
     LLVMValueRef v = sel(e, LLVMBuildICmp(B, LLVMIntEQ, d1, z1, ""), zero, want_mod ? r : q); /* (x // 0, x % 0: 0) */
     return dt == KILN_I64 ? v : LLVMBuildTrunc(B, v, cpu_type(e, dt, L), "");
 }
@@ -472,11 +475,9 @@ static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, 
     LLVMValueRef bm1 = LLVMBuildICmp(B, LLVMIntEQ, b, m1, "");
     LLVMValueRef bs = sel(e, LLVMBuildOr(B, bz, bm1, ""), one, b);
     LLVMValueRef q = LLVMBuildSDiv(B, a, bs, ""), r = LLVMBuildSRem(B, a, bs, "");
-    LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, zero, ""),
-                                    LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, b, ""), zero, ""), "");
-    if (want_mod) return sel(e, LLVMBuildOr(B, bz, bm1, ""), zero, sel(e, adj, LLVMBuildAdd(B, r, b, ""), r));
-    LLVMValueRef q1 = sel(e, adj, LLVMBuildSub(B, q, one, ""), q);
-    return sel(e, bz, zero, sel(e, bm1, LLVMBuildSub(B, zero, a, ""), q1));
+    cpu_floor_adjust(e, &q, &r, b, zero, one);
+    if (want_mod) return sel(e, LLVMBuildOr(B, bz, bm1, ""), zero, r);
+    return sel(e, bz, zero, sel(e, bm1, LLVMBuildSub(B, zero, a, ""), q));
 }
 
 /* NumPy's astype on x86-64: float-to-int of NaN or out of range gives the most negative value. */
