@@ -252,7 +252,7 @@ END_TEST
  * a line sorted by several threads together and lines sorted a thread each, every dtype, keys
  * over the whole range (random bits: NaN of many payloads and both signs, subnormals, inf),
  * ties, both zeros (the result keeps each one's bits, in the input's order), and outputs that
- * are not contiguous along the axis. */
+ * are not contiguous along the axis; and partitions and argpartitions of the same lines. */
 typedef struct sort_ref {
     const char *v;
     int64_t pos;
@@ -316,9 +316,15 @@ static void sort_fill(char *p, kiln_dtype dt, int64_t n, uint64_t seed) {
     }
 }
 
-/* Sorts x (C order, shape) along axis with kiln and checks every line against the reference. */
-static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const int64_t *shape, int axis, bool arg, const char *what) {
-    kiln_expr *e = arg ? kiln_argsort(ctx, x, axis) : kiln_sort(ctx, x, axis);
+/* Sorts x (C order, shape) along axis with kiln (arg: argsort) and checks every line against
+ * the reference's sort; or, where lo >= 0, partitions it by ranks lo..hi (arg: argpartition) and
+ * checks that the values at ranks lo..hi (at the positions argpartition gives) order equal to
+ * sort's, none before them after sort's at lo, none after them before sort's at hi, and that
+ * argpartition's positions are a permutation. */
+static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const int64_t *shape, int axis, bool arg, int64_t lo, int64_t hi,
+                            const char *what) {
+    kiln_expr *e = lo < 0 ? (arg ? kiln_argsort(ctx, x, axis) : kiln_sort(ctx, x, axis))
+                          : (arg ? kiln_argpartition(ctx, x, lo, hi, axis) : kiln_partition(ctx, x, lo, hi, axis));
     kiln_array *r = kiln_eval(ctx, e);
     ck_assert_msg(r != NULL, "%s: %s", what, kiln_errmsg(ctx));
     const char *rd = kiln_array_data(r);
@@ -327,15 +333,32 @@ static void check_long_sort(kiln_expr *x, const char *xd, kiln_dtype dt, const i
     int other = 1 - axis;
     int64_t len = shape[axis], xs[2] = {shape[1] * (int64_t)es, (int64_t)es};
     sort_ref *ref = malloc((size_t)len * sizeof *ref);
+    bool *seen = malloc((size_t)len);
     for (int64_t l = 0; l < shape[other]; l++) {
         for (int64_t k = 0; k < len; k++) ref[k] = (sort_ref){xd + l * xs[other] + k * xs[axis], k, dt};
         qsort(ref, (size_t)len, sizeof *ref, ref_cmp);
+        for (int64_t k = 0; k < len; k++) seen[k] = false;
         for (int64_t k = 0; k < len; k++) {
             const char *got = rd + l * rs[other] + k * rs[axis];
-            bool ok = arg ? *(const int64_t *)(const void *)got == ref[k].pos : !memcmp(got, ref[k].v, es);
-            ck_assert_msg(ok, "%s: line %lld, element %lld differs", what, (long long)l, (long long)k);
+            if (lo < 0) {
+                bool ok = arg ? *(const int64_t *)(const void *)got == ref[k].pos : !memcmp(got, ref[k].v, es);
+                ck_assert_msg(ok, "%s: line %lld, element %lld differs", what, (long long)l, (long long)k);
+                continue;
+            }
+            sort_ref v = {got, 0, dt};
+            if (arg) {
+                int64_t pos = *(const int64_t *)(const void *)got;
+                ck_assert_msg(pos >= 0 && pos < len && !seen[pos], "%s: line %lld, position %lld at %lld", what, (long long)l, (long long)pos,
+                              (long long)k);
+                seen[pos] = true;
+                v.v = xd + l * xs[other] + pos * xs[axis];
+            }
+            sort_ref w = {ref[k < lo ? lo : k > hi ? hi : k].v, 0, dt}; /* (values only: positions equal) */
+            int c = ref_cmp(&v, &w);
+            ck_assert_msg(k < lo ? c <= 0 : k > hi ? c >= 0 : c == 0, "%s: line %lld, rank %lld out of order", what, (long long)l, (long long)k);
         }
     }
+    free(seen);
     free(ref);
     kiln_array_free(r);
     kiln_expr_free(e);
@@ -359,10 +382,15 @@ START_TEST(long_sorts) {
                 kiln_expr *x = kiln_var(ctx, a);
                 int axis = shapes[s][0] > shapes[s][1] ? 0 : 1;
                 for (int arg = 0; arg < 2; arg++) {
-                    char what[96];
+                    char what[128];
                     snprintf(what, sizeof what, "%s of dtype %d, shape (%lld, %lld), %d threads", arg ? "argsort" : "sort", (int)dts[d],
                              (long long)shapes[s][0], (long long)shapes[s][1], threads);
-                    check_long_sort(x, ad, dts[d], shapes[s], axis, arg, what);
+                    check_long_sort(x, ad, dts[d], shapes[s], axis, arg, -1, -1, what);
+                    int64_t len = shapes[s][axis], ranks[][2] = {{len / 2, len / 2}, {3, 200}, {len - 257, len - 1}, {0, 0}};
+                    int k = (int)(d + s + (size_t)threads) % 4; /* (one set of ranks a case, in turn) */
+                    snprintf(what, sizeof what, "%spartition of dtype %d, shape (%lld, %lld), %d threads, ranks %lld..%lld", arg ? "arg" : "",
+                             (int)dts[d], (long long)shapes[s][0], (long long)shapes[s][1], threads, (long long)ranks[k][0], (long long)ranks[k][1]);
+                    check_long_sort(x, ad, dts[d], shapes[s], axis, arg, ranks[k][0], ranks[k][1], what);
                 }
                 kiln_expr_free(x);
                 kiln_array_free(a);

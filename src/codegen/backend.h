@@ -214,7 +214,7 @@ typedef struct kiln_linalg_args {
  * again after writing out, for its zeros' and NaNs' bits).  A sort with select is a partition
  * (NumPy's): only ranks [kth_lo, kth_hi] of each line need the values sorting puts there, with
  * none greater before them and none smaller after; the rest is in any order, and a backend may
- * sort the whole line. */
+ * sort the whole line (an argsort with select: the positions of such an order). */
 typedef struct kiln_scan_args {
     int op;
     bool select;

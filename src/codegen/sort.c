@@ -26,7 +26,8 @@
  *   partition  (a sort with select) the vectorized quicksort's passes go on only into the sides
  *              that hold the ranks asked for; a line with NaN or -0.0 (whose bits come back only
  *              from runs) and a CPU without AVX-512 sort the whole line, one of the orders a
- *              partition allows
+ *              partition allows.  argpartition (argsort with select) partitions bare keys the
+ *              same way, then places each position by its key against the ranks' (argsel_alone)
  *
  * Scratch (two key buffers of a line per thread) comes from the runtime's pool of huge-page
  * buffers, since fresh pages cost more than the sort on the machines kiln targets.
@@ -291,6 +292,7 @@ typedef struct sort_job {
     size_t es;    /* bytes of one input element, and of one output's (argsort's: an int64) */
     size_t oes;
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
+    bool argsel;  /* argpartition: bare keys (kind K32 or K64), positions out (argsel_alone) */
     bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
 } sort_job;
 
@@ -394,12 +396,16 @@ static void write_results(const sort_job *j, const sort_line *l, const void *x, 
     }
 }
 
+static inline uint64_t key_at(const sort_job *j, const void *x, int64_t k) {
+    return j->kind == SK_K32 ? ((const uint32_t *)x)[k] : ((const uint64_t *)x)[k];
+}
+
 /* First position of the sorted keys x[0..n) not below key. */
 static int64_t lower_bound(const sort_job *j, const void *x, int64_t n, uint64_t key) {
     int64_t a = 0, b = n;
     while (a < b) {
         int64_t m = a + (b - a) / 2;
-        uint64_t k = j->kind == SK_K32 ? ((const uint32_t *)x)[m] : ((const uint64_t *)x)[m];
+        uint64_t k = key_at(j, x, m);
         if (k < key) a = m + 1;
         else b = m;
     }
@@ -432,8 +438,122 @@ static void rewrite_specials(const sort_job *j, const sort_line *l, int64_t z, i
     }
 }
 
+/* ------------------------------------------------------------------ argpartition */
+
+#define ARGSEL_BLOCK 512 /* keys built again at a time by the placing pass */
+#define ARGSEL_SPAN 256  /* ranks hi - lo at most: fewer keys than that lie strictly between */
+
+/* Where argpartition's positions go as the keys are read again, by their keys against klo and
+ * khi, the keys of ranks lo and hi: below klo to the output from the front, above khi from the
+ * back; equal to klo to eqs (y) from its front, equal to khi (where it is not klo) from its
+ * back; strictly between to mid (fewer than hi - lo of them).  One per thread of a line. */
+typedef struct argsel_at {
+    uint64_t klo, khi;
+    int64_t below, up, eq, eqh, nmid;
+    int64_t *eqs;
+    sort_rec mid[ARGSEL_SPAN];
+} argsel_at;
+
+static inline __attribute__((always_inline)) void argsel_put(const sort_line *l, int64_t os, int64_t at, int64_t pos) {
+    memcpy(l->out + at * os, &pos, sizeof pos);
+}
+
+/* Places positions p0.. of the n keys at keys (inlined with kind and os constant: most keys go
+ * below or above, chosen without a branch); count: only counts them, the class's moves alike. */
+static inline __attribute__((always_inline)) void argsel_place_as(argsel_at *w, const sort_line *l, int64_t os, const void *keys,
+                                                                   int64_t p0, int64_t n, sort_kind kind, bool count) {
+    uint64_t klo = w->klo, khi = w->khi, span = khi - klo;
+    int64_t below = w->below, up = w->up, eq = w->eq, eqh = w->eqh, *eqs = w->eqs; /* (in registers: the stores may alias w) */
+    for (int64_t k = 0; k < n; k++) {
+        uint64_t key = kind == SK_K32 ? ((const uint32_t *)keys)[k] : ((const uint64_t *)keys)[k];
+        if (__builtin_expect(key - klo > span, 1)) { /* (outside [klo, khi]: one compare, the side without a branch) */
+            bool lt = key < klo;
+            if (!count) argsel_put(l, os, lt ? below : up, p0 + k);
+            below += lt;
+            up -= !lt;
+        } else if (key == klo) {
+            if (!count) eqs[eq] = p0 + k;
+            eq++;
+        } else if (key == khi) {
+            if (!count) eqs[eqh] = p0 + k;
+            eqh--;
+        } else if (!count) w->mid[w->nmid++] = (sort_rec){key, p0 + k};
+    }
+    w->below = below, w->up = up, w->eq = eq, w->eqh = eqh;
+}
+
+/* Keys [k0, k1) of line l built again, a block at a time, and placed (or counted) by w. */
+static void argsel_place(const sort_job *j, const sort_line *l, argsel_at *w, int64_t k0, int64_t k1, bool count) {
+    uint64_t keys[ARGSEL_BLOCK], mn = UINT64_MAX, mx = 0;
+    bool sp = false, o8 = l->os == (int64_t)sizeof(int64_t);
+    for (; k0 < k1; k0 += ARGSEL_BLOCK) {
+        int64_t m = k1 - k0 < ARGSEL_BLOCK ? k1 - k0 : ARGSEL_BLOCK;
+        sort_line b = {.in = l->in + k0 * l->is, .is = l->is, .len = m};
+        build_keys(j, &b, keys, 0, m, &mn, &mx, &sp);
+        if (count) j->kind == SK_K64 ? argsel_place_as(w, l, 8, keys, k0, m, SK_K64, true) : argsel_place_as(w, l, 8, keys, k0, m, SK_K32, true);
+        else if (j->kind == SK_K64) o8 ? argsel_place_as(w, l, 8, keys, k0, m, SK_K64, false) : argsel_place_as(w, l, l->os, keys, k0, m, SK_K64, false);
+        else o8 ? argsel_place_as(w, l, 8, keys, k0, m, SK_K32, false) : argsel_place_as(w, l, l->os, keys, k0, m, SK_K32, false);
+    }
+}
+
+/* argpartition's line l (op ARGSORT with select) by nt threads (y: n int64): its keys in x,
+ * partitioned by the quicksort's select (sorted where it does not run) so that ranks lo..hi hold
+ * the keys sorting puts there; then the keys built again, block by block, and each position
+ * placed by its key (argsel_at), each thread a run of the line (counted first where there are
+ * more, so that each knows where its own go); the gap left between those below and those above
+ * is filled with the positions of keys equal to klo, then the few between sorted by key, then
+ * those equal to khi.  Equal keys (so NaNs, and 0.0 with -0.0) come in one of the orders
+ * NumPy's partition allows. */
+static void argsel_line(const sort_job *j, const sort_line *l, void *x, void *y, int nt, argsel_at *w, int64_t *cnt) {
+    int64_t n = l->len, lo = j->a->kth_lo, hi = j->a->kth_hi, chunks = (n + KILN_HOST_GRAIN - 1) / KILN_HOST_GRAIN;
+    bool k64 = j->kind == SK_K64;
+    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
+    for (int64_t c = 0; c < chunks; c++) {
+        int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
+        uint64_t mn = UINT64_MAX, mx = 0;
+        bool sp = false;
+        build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &mn, &mx, &sp);
+    });
+    if (!vsort(j->vsort, k64, x, y, n, 1, true, lo, hi)) {
+        if (k64) sort_msd_k64(x, y, n, true, cnt);
+        else sort_msd_k32(x, y, n, true, cnt);
+    }
+    uint64_t klo = key_at(j, x, lo), khi = key_at(j, x, hi);
+    KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
+    {
+        int t = KILN_OMP_TID(nt);
+        int64_t k0 = n * t / nt, k1 = n * (t + 1) / nt;
+        argsel_at *me = &w[t];
+        *me = (argsel_at){.klo = klo, .khi = khi, .eqs = y};
+        if (nt > 1) { /* (counted first: where the threads before this one leave off) */
+            argsel_place(j, l, me, k0, k1, true);
+            _Pragma("omp barrier")
+            int64_t below = 0, up = 0, eq = 0, eqh = 0;
+            for (int s = 0; s < t; s++) below += w[s].below, up += w[s].up, eq += w[s].eq, eqh += w[s].eqh;
+            _Pragma("omp barrier")
+            *me = (argsel_at){.klo = klo, .khi = khi, .below = below, .up = up, .eq = eq, .eqh = eqh, .eqs = y};
+        }
+        me->up += n - 1, me->eqh += n - 1;
+        argsel_place(j, l, me, k0, k1, false);
+    });
+    /* (each thread's runs of eqs follow the last's: those equal to klo are eqs[0, eq), to khi (eqh, n)) */
+    const int64_t *eqs = y;
+    int64_t at = w[nt - 1].below, nmid = w[0].nmid;
+    for (int64_t i = 0; i < w[nt - 1].eq; i++) argsel_put(l, l->os, at++, eqs[i]);
+    for (int t = 1; t < nt; t++)
+        for (int64_t i = 0; i < w[t].nmid; i++) w[0].mid[nmid++] = w[t].mid[i];
+    sort_ins_rec(w[0].mid, nmid);
+    for (int64_t i = 0; i < nmid; i++) argsel_put(l, l->os, at++, w[0].mid[i].pos);
+    for (int64_t i = n - 1; i > w[nt - 1].eqh; i--) argsel_put(l, l->os, at++, eqs[i]);
+}
+
 /* Line l sorted by this thread alone: x and y its two buffers (x unused where in_out). */
 static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, int64_t *cnt) {
+    if (j->argsel) {
+        argsel_at w;
+        argsel_line(j, l, x, y, 1, &w, cnt);
+        return;
+    }
     if (j->in_out) x = l->out;
     uint64_t lo = UINT64_MAX, hi = 0;
     bool sp = false;
@@ -453,6 +573,10 @@ static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, 
 
 /* Line l sorted by nt threads together (hist, cnts: sort_par_'s). */
 static void sort_together(const sort_job *j, const sort_line *l, void *x, void *y, int nt, int64_t *hist, int64_t *cnts) {
+    if (j->argsel) { /* (hist: room for nt argsel_at) */
+        argsel_line(j, l, x, y, nt, (argsel_at *)(void *)hist, cnts);
+        return;
+    }
     if (j->in_out) x = l->out;
     uint64_t lo = UINT64_MAX, hi = 0;
     bool sp = false;
@@ -568,11 +692,12 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
         if (d != ax) lines *= a->shape[d];
     if (lines == 0 || len == 0) return KILN_OK;
     size_t es = kiln_dtype_size(a->dt);
-    sort_job j = {.a = a, .vsort = vsort_here(), .es = es, .oes = a->op == KILN_OP_ARGSORT ? sizeof(int64_t) : es};
-    if (a->op == KILN_OP_ARGSORT) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
+    sort_job j = {.a = a, .vsort = vsort_here(), .es = es, .oes = a->op == KILN_OP_ARGSORT ? sizeof(int64_t) : es,
+                  .argsel = a->op == KILN_OP_ARGSORT && a->select && a->kth_hi - a->kth_lo <= ARGSEL_SPAN};
+    if (a->op == KILN_OP_ARGSORT && !j.argsel) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
     else if (es == 8) j.kind = SK_K64, j.ksz = 8;
     else j.kind = SK_K32, j.ksz = 4;
-    if (j.kind != SK_REC && j.ksz == es && a->out_str[ax] == (int64_t)es) {
+    if (a->op == KILN_OP_SORT && j.ksz == es && a->out_str[ax] == (int64_t)es) {
         int64_t ilo, ihi, olo, ohi;
         kiln_extent(a->ndim, a->shape, a->in_str, (int64_t)es, &ilo, &ihi);
         kiln_extent(a->ndim, a->shape, a->out_str, (int64_t)es, &olo, &ohi);
@@ -584,8 +709,10 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     int nt = together ? nthreads : work < 2.0 * KILN_HOST_GRAIN || lines < 2 ? 1 : nthreads;
     if (!together && nt > lines) nt = (int)lines;
     /* per thread (alone) or once (together): the counts, then the line's buffers */
-    size_t keys = up64((size_t)len * j.ksz), counts = up64((size_t)SORT_COUNTS * sizeof(int64_t));
-    size_t hist = together ? up64(((size_t)nt * (1 << SORT_TOP_BITS) + (1 << SORT_TOP_BITS) + 1) * sizeof(int64_t)) : 0;
+    size_t keys = up64((size_t)len * (j.argsel ? sizeof(int64_t) : j.ksz)), counts = up64((size_t)SORT_COUNTS * sizeof(int64_t));
+    size_t hist = !together ? 0
+                  : j.argsel  ? up64((size_t)nt * sizeof(argsel_at))
+                              : up64(((size_t)nt * (1 << SORT_TOP_BITS) + (1 << SORT_TOP_BITS) + 1) * sizeof(int64_t));
     size_t group = grouped ? up64((size_t)SORT_GROUP * (size_t)len * (es + j.oes)) : 0;
     size_t per = (together ? (size_t)nt * counts + hist : counts) + (j.in_out ? 1 : 2) * keys + group;
     size_t total = together ? per : per * (size_t)nt;

@@ -2505,9 +2505,7 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 }
 
 /* partition(a, kth, axis=-1): kiln_partition of the ranks from the first kth to the last;
- * argpartition: the positions that sort a, one of the orders NumPy's promise allows (each kth
- * element where sorting puts it, none greater before it, none smaller after); kth checked as
- * NumPy checks it. */
+ * argpartition: kiln_argpartition's positions; kth checked as NumPy checks it. */
 static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, "a");
     if (!x) return false;
@@ -2553,8 +2551,9 @@ static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         ok = fe_err(p, kd->off, KILN_ERR_ARG, "%s(): kind must be 'introselect'", f->name);
     if (ok && given_not_none(a, "order")) ok = fe_err(p, arg(a, "order")->off, KILN_ERR_ARG, "%s(): order= is for structured arrays", f->name);
     kiln_expr *r = !ok                                    ? NULL
-                   : f->op == KILN_OP_ARGSORT             ? kiln_argsort(p->ctx, x, axis)
-                   : hi >= 0 ? kiln_partition(p->ctx, x, lo, hi, axis) : kiln_sort(p->ctx, x, axis);
+                   : hi < 0                               ? (f->op == KILN_OP_ARGSORT ? kiln_argsort(p->ctx, x, axis) : kiln_sort(p->ctx, x, axis))
+                   : f->op == KILN_OP_ARGSORT             ? kiln_argpartition(p->ctx, x, lo, hi, axis)
+                                                          : kiln_partition(p->ctx, x, lo, hi, axis);
     return result(p, out, r, off, 1, &x);
 }
 
@@ -8271,7 +8270,7 @@ static const fe_fn functions[] = {
     {"sort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
     {"argsort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
     {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, none larger before, none smaller after", false},
-    {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a (kiln's: those that sort it)", false},
+    {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
     {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
     {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},

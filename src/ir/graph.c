@@ -923,17 +923,18 @@ static kiln_expr *scan_node(ir_graph *g, kiln_op op, kiln_expr *x, int axis, int
 
 kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis) { return scan_node(g, op, x, axis, -1, -1); }
 
-kiln_expr *ir_partition(ir_graph *g, kiln_expr *x, int axis, int64_t lo, int64_t hi) {
-    if (!ir_check_operand(g, x, "partition", 1)) return NULL;
+kiln_expr *ir_partition(ir_graph *g, kiln_op op, kiln_expr *x, int axis, int64_t lo, int64_t hi) {
+    const char *fn = op == KILN_OP_ARGSORT ? "argpartition" : "partition";
+    if (!ir_check_operand(g, x, fn, 1)) return NULL;
     int ax = axis == KILN_ALL_AXES ? 0 : axis < 0 ? axis + x->ndim : axis;
     int64_t len = axis == KILN_ALL_AXES ? ir_size(x) : ax >= 0 && ax < x->ndim ? x->shape[ax] : 0;
     if (len > 0 && (lo < 0 || hi < lo || hi >= len)) {
-        kiln_fail(g->ctx, KILN_ERR_ARG, "partition: kth %lld..%lld is out of bounds (%lld)", (long long)lo, (long long)hi, (long long)len);
+        kiln_fail(g->ctx, KILN_ERR_ARG, "%s: kth %lld..%lld is out of bounds (%lld)", fn, (long long)lo, (long long)hi, (long long)len);
         return NULL;
     }
     /* (ranks more than IR_PARTITION_SPAN apart, or a line of one: the sort, which partitions too) */
     bool whole = len <= 1 || hi - lo > IR_PARTITION_SPAN;
-    return scan_node(g, KILN_OP_SORT, x, axis, whole ? -1 : lo, whole ? -1 : hi);
+    return scan_node(g, op == KILN_OP_ARGSORT ? op : KILN_OP_SORT, x, axis, whole ? -1 : lo, whole ? -1 : hi);
 }
 
 kiln_expr *ir_rows(ir_graph *g, kiln_expr *x, int mode) {

@@ -157,15 +157,16 @@ bool ir_axis_mask(ir_graph *g, const char *fn, int axis, int nd, unsigned *mask)
 static inline bool ir_reduces(const kiln_expr *n, int d) { return (n->axes >> d) & 1; }
 /* cumsum / cumprod along axis (KILN_ALL_AXES: of the flattened x). */
 kiln_expr *ir_scan(ir_graph *g, kiln_op op, kiln_expr *x, int axis);
-/* x partitioned along axis (KILN_ALL_AXES: flattened), NumPy's partition: ranks lo..hi (0 <= lo
- * <= hi < the axis's length) hold the values sorting puts there, none greater before them and
- * none smaller after.  A SORT node whose val.i64 is lo + 1 and axes hi - lo (up to
- * IR_PARTITION_SPAN; farther apart, the sort itself). */
+/* x partitioned along axis (KILN_ALL_AXES: flattened), NumPy's partition (op SORT) or
+ * argpartition (op ARGSORT: the positions): ranks lo..hi (0 <= lo <= hi < the axis's length)
+ * hold the values sorting puts there, none greater before them and none smaller after.  A
+ * SORT (ARGSORT) node whose val.i64 is lo + 1 and axes hi - lo (up to IR_PARTITION_SPAN;
+ * farther apart, the sort itself). */
 #define IR_PARTITION_SPAN 255
-kiln_expr *ir_partition(ir_graph *g, kiln_expr *x, int axis, int64_t lo, int64_t hi);
-/* A partition node's ranks (SORT with val.i64 > 0): true with *lo and *hi. */
+kiln_expr *ir_partition(ir_graph *g, kiln_op op, kiln_expr *x, int axis, int64_t lo, int64_t hi);
+/* A partition node's ranks (SORT or ARGSORT with val.i64 > 0): true with *lo and *hi. */
 static inline bool ir_partition_ranks(const kiln_expr *n, int64_t *lo, int64_t *hi) {
-    if (n->op != KILN_OP_SORT || n->val.i64 <= 0) return false;
+    if ((n->op != KILN_OP_SORT && n->op != KILN_OP_ARGSORT) || n->val.i64 <= 0) return false;
     *lo = n->val.i64 - 1;
     *hi = *lo + n->axes;
     return true;

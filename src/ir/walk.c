@@ -75,7 +75,7 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
     case KIND_REDUCE: return ir_reduce_axes(g, (kiln_op)n->op, args[0], n->axes, n->keepdims);
     case KIND_SCAN: {
         int64_t lo, hi;
-        return ir_partition_ranks(n, &lo, &hi) ? ir_partition(g, args[0], n->axis, lo, hi) : ir_scan(g, (kiln_op)n->op, args[0], n->axis);
+        return ir_partition_ranks(n, &lo, &hi) ? ir_partition(g, (kiln_op)n->op, args[0], n->axis, lo, hi) : ir_scan(g, (kiln_op)n->op, args[0], n->axis);
     }
     case KIND_MATMUL: return ir_matmul(g, args[0], args[1]);
     case KIND_VIEW:

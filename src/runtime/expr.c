@@ -163,7 +163,12 @@ KILN_STRUCT_OPS(X)
 
 kiln_expr *kiln_partition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis) {
     ARGCHK(ctx);
-    return ir_partition(G, x, axis, lo, hi);
+    return ir_partition(G, KILN_OP_SORT, x, axis, lo, hi);
+}
+
+kiln_expr *kiln_argpartition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis) {
+    ARGCHK(ctx);
+    return ir_partition(G, KILN_OP_ARGSORT, x, axis, lo, hi);
 }
 
 kiln_expr *kiln_linalg(kiln_ctx *ctx, kiln_linalg_fn fn, kiln_expr *a, kiln_expr *b, unsigned flags) {
