@@ -1416,23 +1416,38 @@ kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, i
     return atomic_load(&stopped) ? kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted") : KILN_OK;
 }
 
+/* Integers' additions in any order give the same sums (they wrap alike): from this many values
+ * on, each thread adds its share into its own copy of x when x is at most SCATTER_PRIVATE bytes;
+ * SCATTER_LANES copies of it where they fit too, so that the adds to one element (a few bins:
+ * most of them) do not wait on each other's stores */
+#define SCATTER_SPLIT ((int64_t)1 << 16)
+#define SCATTER_PRIVATE ((int64_t)1 << 18)
+#define SCATTER_LANES 4
+
 /* Adds values [s, e) of a 1-D scatter into x of element type T (acc: x's, or a thread's
  * contiguous copy when xs is its element size), through type U (integers wrap, as NumPy's
  * do); the position of the first bad index, or -1. */
 #define SCATTER_ADD(T, U)                                                                               \
-    static int64_t scatter_add_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs) { \
+    static inline __attribute__((always_inline)) int64_t add_as_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, \
+                                                                    int64_t xs, int64_t is, int64_t vs) { \
         const char *ip = a->idx, *vp = a->out;                                                          \
-        int64_t is = a->idx_str[0], vs = a->out_str[0], n = a->axis_len;                                \
+        int64_t n = a->axis_len;                                                                        \
         for (int64_t i = s; i < e; i++) {                                                               \
             int64_t j;                                                                                  \
             T v;                                                                                        \
             memcpy(&j, ip + i * is, sizeof j);                                                          \
             memcpy(&v, vp + i * vs, sizeof v);                                                          \
-            if (!wrap_index(&j, n)) return i;                                                           \
+            if (__builtin_expect((uint64_t)j >= (uint64_t)n, 0) && !wrap_index(&j, n)) return i;        \
             T *xp = (T *)(void *)(acc + j * xs);                                                        \
             *xp = (T)((U)*xp + (U)v);                                                                   \
         }                                                                                               \
         return -1;                                                                                      \
+    }                                                                                                   \
+    static int64_t scatter_add_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs) { \
+        int64_t is = a->idx_str[0], vs = a->out_str[0], es = (int64_t)sizeof(T);                        \
+        if (is == (int64_t)sizeof(int64_t) && xs == es && (vs == es || vs == 0)) /* (contiguous: no multiplies) */ \
+            return vs ? add_as_##T(a, s, e, acc, es, sizeof(int64_t), es) : add_as_##T(a, s, e, acc, es, sizeof(int64_t), 0); \
+        return add_as_##T(a, s, e, acc, xs, is, vs);                                                    \
     }
 SCATTER_ADD(int64_t, uint64_t)
 SCATTER_ADD(int32_t, uint32_t)
@@ -1440,18 +1455,51 @@ SCATTER_ADD(double, double)
 SCATTER_ADD(float, float)
 typedef int64_t (*scatter_add_fn)(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t xs);
 
-/* Integers' additions in any order give the same sums (they wrap alike): from this many values
- * on, each thread adds its share into its own copy of x when x is at most SCATTER_PRIVATE bytes */
-#define SCATTER_SPLIT ((int64_t)1 << 16)
-#define SCATTER_PRIVATE ((int64_t)1 << 18)
+/* The same for integers into a thread's SCATTER_LANES contiguous copies ls bytes apart, the
+ * indices contiguous: four values at a time, one into each copy (inlined with vs, the values'
+ * stride, constant); from an index that is bad or negative on, the rest as above, into the
+ * first copy. */
+#define SCATTER_ADD_LANES(T, U)                                                                         \
+    static inline __attribute__((always_inline)) int64_t lanes_as_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, \
+                                                                      int64_t ls, int64_t vs) {        \
+        const char *ip = a->idx, *vp = a->out;                                                          \
+        uint64_t n = (uint64_t)a->axis_len;                                                             \
+        T *c0 = (T *)(void *)acc, *c1 = (T *)(void *)(acc + ls), *c2 = (T *)(void *)(acc + 2 * ls), *c3 = (T *)(void *)(acc + 3 * ls); \
+        int64_t i = s;                                                                                  \
+        U one;                                                                                          \
+        memcpy(&one, vp, sizeof one); /* (vs 0: one value, loaded once) */                              \
+        for (; i + 4 <= e; i += 4) {                                                                    \
+            const char *q = ip + i * (int64_t)sizeof(int64_t);                                          \
+            uint64_t j0, j1, j2, j3;                                                                    \
+            memcpy(&j0, q, 8), memcpy(&j1, q + 8, 8), memcpy(&j2, q + 16, 8), memcpy(&j3, q + 24, 8);   \
+            if (__builtin_expect((j0 >= n) | (j1 >= n) | (j2 >= n) | (j3 >= n), 0)) break;              \
+            T v0, v1, v2, v3;                                                                           \
+            if (vs == 0) v0 = v1 = v2 = v3 = (T)one;                                                    \
+            else memcpy(&v0, vp + i * vs, sizeof(T)), memcpy(&v1, vp + (i + 1) * vs, sizeof(T)),        \
+                 memcpy(&v2, vp + (i + 2) * vs, sizeof(T)), memcpy(&v3, vp + (i + 3) * vs, sizeof(T));  \
+            c0[j0] = (T)((U)c0[j0] + (U)v0);                                                            \
+            c1[j1] = (T)((U)c1[j1] + (U)v1);                                                            \
+            c2[j2] = (T)((U)c2[j2] + (U)v2);                                                            \
+            c3[j3] = (T)((U)c3[j3] + (U)v3);                                                            \
+        }                                                                                               \
+        return i < e ? scatter_add_##T(a, i, e, acc, sizeof(T)) : -1;                                   \
+    }                                                                                                   \
+    static int64_t scatter_lanes_##T(const kiln_gather_args *a, int64_t s, int64_t e, char *acc, int64_t ls) { \
+        int64_t vs = a->out_str[0];                                                                     \
+        return vs == 0 ? lanes_as_##T(a, s, e, acc, ls, 0)                                              \
+             : vs == (int64_t)sizeof(T) ? lanes_as_##T(a, s, e, acc, ls, sizeof(T)) : lanes_as_##T(a, s, e, acc, ls, vs); \
+    }
+SCATTER_ADD_LANES(int64_t, uint64_t)
+SCATTER_ADD_LANES(int32_t, uint32_t)
 
 /* bincount's and histogram's case: 1-D values and one index, added in x's own dtype, with no
  * stores first (an .at has them).  False when it is not that case. */
 static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads, kiln_status *st) {
     scatter_add_fn fn = NULL;
+    int64_t (*lanes_fn)(const kiln_gather_args *, int64_t, int64_t, char *, int64_t) = NULL;
     switch (dt) {
-    case KILN_I64: fn = scatter_add_int64_t; break;
-    case KILN_I32: fn = scatter_add_int32_t; break;
+    case KILN_I64: fn = scatter_add_int64_t, lanes_fn = scatter_lanes_int64_t; break;
+    case KILN_I32: fn = scatter_add_int32_t, lanes_fn = scatter_lanes_int32_t; break;
     case KILN_F64: fn = scatter_add_double; break;
     case KILN_F32: fn = scatter_add_float; break;
     default: break;
@@ -1459,7 +1507,7 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
     if (!fn || a->ndim != 1 || a->idx2 || a->search || a->stores || a->combine != KILN_OP_ADD || a->dt != dt || a->x_str[0])
         return false;
     int64_t total = a->shape[0], es = a->elsize, len = a->axis_len, bad = -1;
-    bool split = dtype_is_int(dt) && nthreads > 1 && total >= SCATTER_SPLIT && len * es <= SCATTER_PRIVATE;
+    bool split = dtype_is_int(dt) && total >= SCATTER_SPLIT && len * es <= SCATTER_PRIVATE;
     if (!split) { /* in order, a piece at a time between looks for kiln_interrupt */
         for (int64_t p = 0; p < total && bad < 0; p += HOST_PIECE) {
             if (kiln_interrupted(ctx)) {
@@ -1471,8 +1519,12 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
     } else {
         int nt = (int)(total / (SCATTER_SPLIT / 2) < nthreads ? total / (SCATTER_SPLIT / 2) : nthreads);
         if (nt > 64) nt = 64;
-        char *priv = kiln_calloc(ctx, (size_t)(nt * len * es));
-        if (!priv) {
+        int lanes = len * es * SCATTER_LANES <= SCATTER_PRIVATE && a->idx_str[0] == (int64_t)sizeof(int64_t) ? SCATTER_LANES : 1;
+        /* (a thread's copies on pages of their own: the prefetchers, which fetch lines ahead
+         * within a page, would take the next thread's lines from it) */
+        int64_t copy = len * es, mine = (lanes * copy + 4095) & ~(int64_t)4095;
+        char *mem = kiln_calloc(ctx, (size_t)(nt * mine + 4096)), *priv = mem + (-(uintptr_t)mem & 4095);
+        if (!mem) {
             *st = KILN_ERR_NOMEM;
             return true;
         }
@@ -1483,26 +1535,29 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
         {
             int t = omp_get_thread_num(), n = omp_get_num_threads();
             int64_t s = total * t / n, e = total * (t + 1) / n;
-            char *acc = priv + (size_t)(t * len * es);
+            char *acc = priv + (size_t)(t * mine);
             for (int64_t p = s; p < e && first_bad[t] < 0 && !atomic_load_explicit(&stopped, memory_order_relaxed); p += HOST_PIECE) {
                 if (kiln_interrupted(ctx)) atomic_store(&stopped, true);
-                else first_bad[t] = fn(a, p, e - p < HOST_PIECE ? e : p + HOST_PIECE, acc, es);
+                else {
+                    int64_t pe = e - p < HOST_PIECE ? e : p + HOST_PIECE;
+                    first_bad[t] = lanes > 1 ? lanes_fn(a, p, pe, acc, copy) : fn(a, p, pe, acc, es);
+                }
             }
         }
         if (atomic_load(&stopped)) {
-            kiln_free(ctx, priv);
+            kiln_free(ctx, mem);
             *st = kiln_fail(ctx, KILN_ERR_INTERRUPTED, "interrupted");
             return true;
         }
         for (int t = 0; t < nt && bad < 0; t++) bad = first_bad[t];
-        for (int t = 0; t < nt && bad < 0; t++) /* the copies into x, in thread order */
+        for (int c = 0; c < nt * lanes && bad < 0; c++) /* the copies into x, in thread order */
             for (int64_t j = 0; j < len; j++) {
                 char *xp = (char *)a->x + j * a->axis_str;
-                const char *pp = priv + (size_t)((t * len + j) * es);
+                const char *pp = priv + (size_t)(c / lanes * mine + c % lanes * copy + j * es);
                 if (dt == KILN_I64) *(uint64_t *)(void *)xp += *(const uint64_t *)(const void *)pp;
                 else *(uint32_t *)(void *)xp += *(const uint32_t *)(const void *)pp;
             }
-        kiln_free(ctx, priv);
+        kiln_free(ctx, mem);
     }
     if (bad >= 0) {
         int64_t j;
