@@ -565,7 +565,7 @@ CASES += [
     ("histogram(i, [-20, 0, 20], weights=j)", 0), ("histogram(i, [-20, 0, 20], weights=m)", 0),
     ("nanquantile(zeros((0, 3)), [0.1, 0.9])", 0), ("nanmedian(zeros((0, 3)), axis=1)", 0), ("nanpercentile(float32(zeros(0)), 50)", 0),
     ("Z[((0, 1),)]", 0), ("Z[(0, 2), (1, 3)]", 0), ("Z[1, (0, 2)]", 0), ("A[:, ((1, 0), (2, 2))]", 0), ("column_stack(M)", 0), ("vstack(Z)", 0), ("hstack(M)", 0), ("dstack(M)", 0), ("stack(A)", 0), ("concatenate(A, axis=1)", 0),
-    ("stack(Z, axis=1)", 0), ("concatenate(M[:0])", 0), ("concatenate(u)", 0), ("Z.item((1, 2))", 0), ("logspace(-5, 5, 1001)", 1), ("pad(u, array([1, 2]))", 0), ("pad(u, 2, constant_values=array([7, 8]))", 0),
+    ("stack(Z, axis=1)", 0), ("concatenate(M[:0])", 0), ("concatenate(u)", 0), ("Z.item((1, 2))", 0), ("logspace(-5, 5, 1001)", 1), ("logspace(-300, 300, 200001)", 1), ("logspace(0, 1, 100000, base=2.5, dtype=float32)", 1), ("geomspace(1e-3, 7e5, 100001)", 1), ("geomspace(-2, -3e8, 50000, endpoint=False)", 1), ("pad(u, array([1, 2]))", 0), ("pad(u, 2, constant_values=array([7, 8]))", 0),
     # a 1-D array where a sequence of numbers is read: read now as its values
     ("quantile(a[12:], linspace(0, 1, 5))", 1e-15), ("percentile(Z, arange(0, 101, 50), axis=1)", 1e-15), ("repeat(u, abs(u).astype(int64))", 0),
     ("tile(u, array([2, 2]))", 0), ("roll(M, array([1, -1]), axis=(0, 1))", 0), ("zeros(array([2, 3]))", 0), ("reshape(Z, array([4, 3]))", 0),

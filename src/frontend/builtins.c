@@ -1064,6 +1064,16 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return array_result(p, out, r, off);
 }
 
+/* base ** the float64 array r, by the engine's pow (in vectors, where the host's pow is one value
+ * at a time), r freed; NULL with the context's error. */
+static kiln_array *pow_of(kiln_ctx *c, double base, kiln_array *r) {
+    kiln_expr *e = kiln_var(c, r), *b = kiln_const(c, KILN_F64, base), *w = e && b ? kiln_pow(c, b, e) : NULL;
+    kiln_array_free(r);
+    kiln_array *y = w ? kiln_eval(c, w) : NULL;
+    kiln_expr_free(e), kiln_expr_free(b), kiln_expr_free(w);
+    return y;
+}
+
 /* linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None): float64, as NumPy
  * computes it (with retstep, the pair of it and the step, a float64) */
 static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
@@ -1115,11 +1125,10 @@ static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     double *d = (double *)r->data, div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (v[1] - v[0]) / div : 0;
     for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + v[0];
     if (endpoint && num > 1) d[num - 1] = v[1];
-    if (f->op) /* logspace: base ** linspace, in float64, then astype(dtype) */
-        for (int64_t i = 0; i < num; i++) d[i] = pow(base, d[i]);
+    if (f->op) r = pow_of(p->ctx, base, r); /* logspace: base ** linspace, in float64, then astype(dtype) */
     else if (dtype_is_int(dt))
         for (int64_t i = 0; i < num; i++) d[i] = floor(d[i]); /* NumPy 2 rounds toward -inf for integer dtypes */
-    if (dt == KILN_F64) return array_result(p, out, r, off);
+    if (!r || dt == KILN_F64) return fe_got(p, r, off) && array_result(p, out, r, off);
     kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL; /* cast like astype */
     kiln_array_free(r);
     kiln_expr_free(e);
@@ -6485,8 +6494,10 @@ static bool h_geomspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (!fe_got(p, r, off)) return false;
     double sign = v[0] < 0 ? -1.0 : 1.0, lo = log10(v[0] / sign), hi = log10(v[1] / sign), *d = (double *)r->data;
     double div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (hi - lo) / div : 0;
-    for (int64_t i = 0; i < num; i++) d[i] = pow(10.0, (double)i * step + lo);
-    if (endpoint && num > 1) d[num - 1] = pow(10.0, hi);
+    for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + lo;
+    if (endpoint && num > 1) d[num - 1] = hi;
+    if (!fe_got(p, r = pow_of(p->ctx, 10.0, r), off)) return false;
+    d = (double *)r->data;
     if (num > 0) d[0] = v[0] / sign;
     if (num > 1 && endpoint) d[num - 1] = v[1] / sign;
     for (int64_t i = 0; i < num; i++) d[i] *= sign;
