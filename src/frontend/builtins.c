@@ -3238,9 +3238,20 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
     int64_t ignored;
     if (given_not_none(a, "rcond") && !fe_arg_number(p, arg(a, "rcond"), f->name, "rcond", &rc, &ignored, NULL)) return done(p, t, out, NULL, off);
     kiln_expr *xa = keep(t, kiln_cast(c, x, dt)), *b2 = keep(t, kiln_cast(c, b->ndim == 1 ? keep(t, kiln_expand_dims(c, b, 1)) : b, dt));
-    kiln_expr *sv = la_of(p, t, KILN_LA_SVALS, xa, NULL, 0), *sol = NULL, *big = NULL;
+    kiln_expr *sv = la_of(p, t, KILN_LA_SVALS, xa, NULL, 0), *sol = NULL, *big = NULL, *u = NULL, *vh = NULL;
     int64_t rank = 0;
-    if (sv && k > 0) { /* the singular values above the cutoff, their count now */
+    if (sv && k > 0) { /* the SVD now, one factorization (the rank decides residuals' shape) */
+        u = la_of(p, t, KILN_LA_SVD_U, xa, NULL, 0), vh = la_of(p, t, KILN_LA_SVD_VH, xa, NULL, 0);
+        kiln_array *f[3] = {NULL, NULL, NULL};
+        p->env->volatile_ = true;
+        if (!u || !vh || kiln_eval_many(c, 3, (kiln_expr *[]){u, sv, vh}, f) != KILN_OK) {
+            fe_got(p, NULL, off);
+            return done(p, t, out, NULL, off);
+        }
+        u = keep(t, kiln_var(c, f[0])), sv = keep(t, kiln_var(c, f[1])), vh = keep(t, kiln_var(c, f[2]));
+        for (int i = 0; i < 3; i++) kiln_array_free(f[i]);
+    }
+    if (sv && u && vh) { /* the singular values above the cutoff, their count now */
         kiln_expr *cut = keep(t, kiln_mul(c, keep(t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 1)), keep(t, kiln_scalar(c, rc))));
         big = cut ? keep(t, kiln_gt(c, sv, cut)) : NULL;
         kiln_array *r = big ? value_now(p, keep(t, kiln_reduce(c, KILN_OP_SUM, big, KILN_ALL_AXES, 0)), off) : NULL;
@@ -3248,7 +3259,6 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
         rank = *(const int64_t *)kiln_array_data(r);
         kiln_array_free(r);
         kiln_expr *inv = keep(t, kiln_where(c, big, keep(t, kiln_div(c, keep(t, kiln_scalar(c, 1)), sv)), zero_of(p, t, dt)));
-        kiln_expr *u = la_of(p, t, KILN_LA_SVD_U, xa, NULL, 0), *vh = la_of(p, t, KILN_LA_SVD_VH, xa, NULL, 0);
         kiln_expr *ub = u ? keep(t, kiln_matmul(c, mat_t(p, t, u), b2)) : NULL;
         kiln_expr *sub = inv && ub ? keep(t, kiln_mul(c, keep(t, kiln_expand_dims(c, inv, 1)), ub)) : NULL;
         sol = sub && vh ? keep(t, kiln_matmul(c, mat_t(p, t, vh), sub)) : NULL;
