@@ -4817,7 +4817,10 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr *xr = keep(&t, kiln_cast(c, x, rd)), *wr = keep(&t, kiln_cast(c, w, rd));
     kiln_expr *wb = fe_broadcast_to(p, &t, wr, x->ndim, x->shape, f->name, off);
     kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
-    kiln_expr *num = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_));
+    kiln_array *sa = scl ? value_now(p, scl, off) : NULL; /* (computed once: checked now, and divided by) */
+    scl = sa ? keep(&t, kiln_var(c, sa)) : NULL;
+    kiln_array_free(sa);
+    kiln_expr *num = scl ? keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_)) : NULL;
     bool z;
     if (!num || !truth_now(p, &t, KILN_OP_ANY, keep(&t, kiln_eq(c, scl, keep(&t, kiln_int(c, 0)))), off, &z))
         return done(p, &t, out, NULL, off);
