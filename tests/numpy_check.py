@@ -832,7 +832,7 @@ CASES += [
     ("diagonal(A, 1, 2, 0)", 0), ("A.diagonal(-1, 1, 2)", 0), ("diagonal(A, axis1=-1, axis2=0)", 0), ("diagonal(N, 0, 1, 1)", 0),
     ("diagonal(N, 0, 0, 2)", 0), ("diagonal(A[:, ::-1], 1, 1, 2) * 2", 0), ("diagonal(A, 5, 0, 2)", 0),
     ("trace(A, 0, 0, 2)", 0), ("trace(A, 1, axis1=2, axis2=1)", 0), ("A.trace(dtype=int32)", 0), ("trace(N, 0, 1, 0)", 0),
-    ("tri(3, 4, 1)", 0), ("tri(3, dtype=int32)", 0), ("tri(2, 5, -1, dtype=bool)", 0),
+    ("tri(3, 4, 1)", 0), ("tri(3, dtype=int32)", 0), ("tri(2, 5, -1, dtype=bool)", 0), ("tri(1000, 999, k=-3).sum(axis=1)", 0), ("tri(500, 700, 600, dtype=float32)[::37, ::41]", 0), ("tri(7, 3, -2, dtype=uint8)", 0), ("tri(3, 0)", 0), ("triu(big[:120000].reshape(300, 400), 250).sum(axis=0)", 0), ("tril(big[:120000].reshape(300, 400), -299)[-3:]", 0), ("triu(bigi[:6000].reshape(3, 40, 50), -7)[2, ::5]", 0),
     ("tril(N)", 0), ("triu(M, -1)", 0), ("tril(u, 1)", 0), ("triu(A)", 0), ("tril(Z, 2)", 0), ("triu(m[:5])", 0),
     ("flip(N)", 0), ("flip(A, (0, 2))", 0), ("fliplr(N)", 0), ("flipud(u)", 0), ("flip(a[:5], 0) * 2", 0), ("fliplr(u)", 0),
     ("roll(u, 2)", 0), ("roll(N, -1, 1)", 0), ("roll(N, (1, 2), (0, 1))", 0), ("roll(A, 5)", 0), ("roll(N, 1)", 0),

@@ -4399,14 +4399,23 @@ static bool h_tri(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         n = x->ndim == 1 ? x->shape[0] : x->shape[x->ndim - 2], m = x->shape[x->ndim - 1];
     }
     if (given(a, "k") && !fe_arg_int(p, arg(a, "k"), f->name, "k", &k)) return done(p, &t, out, NULL, off);
-    kiln_array *mask = kiln_array_new(p->ctx, f->op == T_TRI ? dt : KILN_BOOL, 2, (int64_t[]){n, m});
-    if (!mask) return done(p, &t, out, NULL, off);
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < m; j++) {
-            kscalar on = {.i64 = f->op == T_TRIU ? j >= i + k : j <= i + k};
-            ref_store(mask->data + (i * m + j) * (int64_t)kiln_dtype_size((kiln_dtype)mask->dtype), (kiln_dtype)mask->dtype,
-                      ref_cast(on, KILN_I64, (kiln_dtype)mask->dtype));
-        }
+    /* the mask: zeros, then each row's run of ones (j <= i + k; triu: j >= i + k) copied from a row of them */
+    kiln_dtype md = f->op == T_TRI ? dt : KILN_BOOL;
+    size_t es = kiln_dtype_size(md);
+    kiln_array *mask = kiln_full(p->ctx, md, 2, (int64_t[]){n, m}, 0.0);
+    char *ones = mask ? kiln_malloc(p->ctx, (size_t)m * es + 1) : NULL;
+    if (!ones) {
+        kiln_array_free(mask);
+        fe_got(p, NULL, off);
+        return done(p, &t, out, NULL, off);
+    }
+    for (int64_t j = 0; j < m; j++) ref_store(ones + (size_t)j * es, md, ref_cast((kscalar){.i64 = 1}, KILN_I64, md));
+    for (int64_t i = 0; i < n; i++) {
+        int64_t edge = f->op == T_TRIU ? i + k : i + k + 1, lo = f->op == T_TRIU ? edge : 0, hi = f->op == T_TRIU ? m : edge;
+        lo = lo < 0 ? 0 : lo > m ? m : lo, hi = hi < 0 ? 0 : hi > m ? m : hi;
+        if (hi > lo) memcpy(mask->data + ((size_t)i * (size_t)m + (size_t)lo) * es, ones, (size_t)(hi - lo) * es);
+    }
+    kiln_free(p->ctx, ones);
     if (f->op == T_TRI) {
         tmps_free(&t);
         return array_result(p, out, mask, off);
