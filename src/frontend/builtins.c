@@ -994,7 +994,7 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     for (int d = 0; d < nd; d++)
         if (shape[d] < 0) return fe_err(p, arg(a, like ? "a" : "shape")->off, KILN_ERR_SHAPE, "%s(): negative dimensions are not allowed", f->name);
     kiln_array *r = kiln_full(p->ctx, dt, nd, shape, v);
-    if (r && (dt == KILN_I64 || dt == KILN_I32) && (vdt == KILN_I64 || vdt == KILN_I32)) /* exact beyond 2^53 */
+    if (r && (dt == KILN_I64 || dt == KILN_I32) && (vdt == KILN_I64 || vdt == KILN_I32) && (iv > (1ll << 53) || iv < -(1ll << 53))) /* exact beyond 2^53 */
         for (int64_t i = 0; i < kiln_array_size(r); i++) ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast((kscalar){.i64 = iv}, KILN_I64, dt));
     return array_result(p, out, r, off);
 }
