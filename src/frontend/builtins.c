@@ -1048,20 +1048,50 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (count > 1e11) return fe_err(p, off, KILN_ERR_SHAPE, "arange(): %.0f elements is too many", count);
     int64_t len = (int64_t)count;
     if (dt == KILN_BOOL && len > 2) return fe_err(p, off, KILN_ERR_DTYPE, "arange() is only supported for booleans when the result has at most length 2.");
-    kiln_array *r = kiln_array_new(p->ctx, dt, 1, &len);
-    if (!fe_got(p, r, off)) return false;
     double second = v[0] + v[2], delta = second - v[0];
     /* float bounds into an integer dtype: NumPy's fill, from the first two values in that dtype
      * (arange(0, 5, 0.5, dtype=int32) is all zeros) */
-    bool int_fill = !all_int && dtype_is_int(dt) && len > 0;
+    bool int_fill = !all_int && dtype_is_int(dt) && len > 0, ints = all_int || int_fill;
     int64_t a0 = int_fill ? ref_cast((kscalar){.f64 = v[0]}, KILN_F64, KILN_I64).i64 : 0;
     int64_t d0 = int_fill && len > 1 ? ref_cast((kscalar){.f64 = second}, KILN_F64, KILN_I64).i64 - a0 : 0;
-    for (int64_t i = 0; i < len; i++) {
-        kscalar s = all_int || int_fill ? (kscalar){.i64 = all_int ? iv[0] + i * iv[2] : (int64_t)((uint64_t)a0 + (uint64_t)i * (uint64_t)d0)}
-                                        : (kscalar){.f64 = i == 0 ? v[0] : i == 1 ? second : v[0] + (double)i * delta};
-        ref_store(r->data + i * (int64_t)kiln_dtype_size(dt), dt, ref_cast(s, all_int || int_fill ? KILN_I64 : KILN_F64, dt));
+    /* the values in int64 (ints), float32 or float64, then cast to dt by the engine as astype
+     * casts; float32's as NumPy's FLOAT_fill computes them, in float32 from the first two */
+    kiln_dtype rd = dt == KILN_F32 || (dtype_is_int(dt) && ints) ? dt : ints ? KILN_I64 : KILN_F64;
+    kiln_array *r = kiln_array_new(p->ctx, rd, 1, &len);
+    if (!fe_got(p, r, off)) return false;
+    uint64_t s0 = (uint64_t)(all_int ? iv[0] : a0), st = (uint64_t)(all_int ? iv[2] : d0);
+    size_t es = kiln_dtype_size(rd);
+    if (dtype_is_int(rd) && es < 8) { /* (wrapping, as int64's then the cast would) */
+        for (int64_t i = 0; i < len; i++) {
+            uint64_t x = s0 + (uint64_t)i * st;
+            if (es == 4) ((uint32_t *)(void *)r->data)[i] = (uint32_t)x;
+            else if (es == 2) ((uint16_t *)(void *)r->data)[i] = (uint16_t)x;
+            else ((uint8_t *)r->data)[i] = (uint8_t)x;
+        }
+    } else if (dt == KILN_F32) {
+        float *d = (float *)(void *)r->data, f0 = all_int ? (float)iv[0] : (float)v[0];
+        float f1 = all_int ? (float)(iv[0] + iv[2]) : (float)second, fd = f1 - f0;
+        int64_t i = 0;
+        for (; i < len && i <= INT32_MAX; i++) d[i] = f0 + (float)(int32_t)i * fd; /* (a 32-bit index converts in vectors) */
+        for (; i < len; i++) d[i] = f0 + (float)i * fd;
+        if (len > 1) d[1] = f1;
+        if (len > 0) d[0] = f0;
+    } else if (ints) {
+        int64_t *d = (int64_t *)(void *)r->data;
+        for (int64_t i = 0; i < len; i++) d[i] = (int64_t)(s0 + (uint64_t)i * st);
+    } else {
+        double *d = (double *)(void *)r->data;
+        for (int64_t i = 0; i < len; i++) d[i] = v[0] + (double)i * delta;
+        if (len > 1) d[1] = second;
+        if (len > 0) d[0] = v[0];
     }
-    return array_result(p, out, r, off);
+    if ((kiln_dtype)r->dtype == dt) return array_result(p, out, r, off);
+    kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
+    kiln_expr_free(c);
+    return array_result(p, out, cr, off);
 }
 
 /* base ** the float64 array r, by the engine's pow (in vectors, where the host's pow is one value
