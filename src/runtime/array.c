@@ -13,11 +13,17 @@
 #include "../codegen/host.h"
 #include "ctx.h"
 
-#define BIG_BUFFER (4u << 20)      /* from here on: mmap, huge pages, pooling */
+#define POOLED (1u << 20)          /* from here on: mmap and pooling (malloc's heap would give these
+                                      back and fault them in again, one page at a time) */
+#define BIG_BUFFER (4u << 20)      /* from here on: huge pages too */
 #define HUGE_PAGE (2u << 20)
+#define POOL_GRAIN (64u << 10)     /* what a pooled buffer below BIG_BUFFER is rounded to */
 #define POOL_MAX_BYTES (4ull << 30) /* most bytes the pool keeps */
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
+
+/* The bytes a pooled buffer of size bytes spans. */
+static size_t pooled_size(size_t size) { return round_up(size, size >= BIG_BUFFER ? HUGE_PAGE : POOL_GRAIN); }
 
 /* KILN_MAX_ARRAY_MB: the most bytes one array may have (unset: no limit but the machine's). */
 static size_t max_array_bytes = SIZE_MAX;
@@ -34,12 +40,12 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
         kiln_fail(ctx, KILN_ERR_NOMEM, "an array of %zu bytes is over the limit KILN_MAX_ARRAY_MB sets", size);
         return NULL;
     }
-    if (size < BIG_BUFFER) {
+    if (size < POOLED) {
         void *p = aligned_alloc(64, round_up(size ? size : 1, 64));
         if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
         return p;
     }
-    size_t want = round_up(size, HUGE_PAGE);
+    size_t want = pooled_size(size);
     pthread_mutex_lock(&ctx->lock);
     int best = -1;
     for (int i = 0; i < RT_POOL_SLOTS; i++) {
@@ -53,6 +59,12 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
         return p;
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (size < BIG_BUFFER) {
+        void *p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) return p;
+        kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
+        return NULL;
+    }
     /* map with room to align the start to a huge page, then trim both ends */
     char *raw = mmap(NULL, want + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) {
@@ -70,11 +82,11 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
 /* Returns a buffer from rt_buf_alloc: big ones to the pool while it has room. */
 void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
-    if (size < BIG_BUFFER) {
+    if (size < POOLED) {
         free(p);
         return;
     }
-    size_t want = round_up(size, HUGE_PAGE);
+    size_t want = pooled_size(size);
     pthread_mutex_lock(&ctx->lock);
     size_t total = 0;
     int empty = -1;
