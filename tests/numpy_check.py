@@ -1159,6 +1159,9 @@ PROGRAMS = [
      "print(randint(0, 65536, 5, dtype=uint16), randint(100, 1000, 6, dtype=uint16), randint(array([-5, 0, 100]), 120, dtype=int8))\n"
      "rg = np.random.default_rng(9)\nprint(rg.integers(0, 10, 7, dtype=int16), rg.integers(-300, 300, 5, dtype=int16), rg.integers(0, 65535, 4, endpoint=True, dtype=uint16))\n"
      "print(rg.integers(-128, 127, 6, dtype=int8), rg.integers(5, 9, 5, dtype=uint8), rg.integers(1000, 60000, 3, dtype=uint16))"),
+    ("rg = np.random.default_rng(3)\nx = rg.integers(-3, 1000, 100001, dtype=int16)\nprint(x[::997], x.sum(), rg.integers(0, 65536, 3001, dtype=uint16)[::97])\n"
+     "print(np.random.default_rng(5).integers(0, 100, 70001, dtype=uint8)[::701], np.random.default_rng(6).integers(-128, 127, 9001, endpoint=True, dtype=int8)[::301])\n"
+     "seed(2)\nprint(randint(7, 200, 50001, dtype=uint8)[::503], randint(0, 3000, 40000, dtype=uint16).sum(), randint(-9, 9, 20001, dtype=int8)[::999])"),
     ("rg = np.random.default_rng(42)\nprint(rg.integers(0, 256, 10, dtype=uint8), rg.integers(10, 20, 7, dtype=uint8), rg.integers(0, 255, 5, endpoint=True, dtype=uint8))\n"
      "print(rg.integers(array([1, 2, 3]), 100, dtype=uint8), rg.integers(7, dtype=uint8), rg.integers(0, 257, dtype=uint8))"),
     "w8 = ub[:5].copy()\nw8 **= int64(2)\nk2 = k[:3].copy()\nk2 **= float32(2)\nf2 = f[:4].copy()\nf2 **= float64(0.5)\nprint(w8, k2, f2)",

@@ -214,11 +214,16 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     }
     uint32_t buf = 0; /* (1 and 2 bytes: the rest of a 32-bit draw) */
     int bcnt = 0, bits = 8 * (int)kiln_dtype_size(dt);
+    if (!pa[0] && !pa[1] && bits <= 16) {
+        fe_rng_bounded_small_fill(r, iv[0], (uint32_t)(iv[1] - !endpoint - iv[0]), bits, !gen, n, res->data);
+        n = 0;
+    }
     for (int64_t i = 0; i < n; i++) {
         int64_t lo = iparam_at(pa, iv, 0, i), top = iparam_at(pa, iv, 1, i) - !endpoint;
         if (bits <= 16) {
             int64_t x = lo + fe_rng_bounded_small(r, (uint32_t)(top - lo), bits, !gen, &buf, &bcnt);
-            ref_store(res->data + i * (bits / 8), dt, ref_cast((kscalar){.i64 = x}, KILN_I64, dt));
+            if (bits == 16) ((uint16_t *)(void *)res->data)[i] = (uint16_t)x; /* (x is in dt's range: its low bits) */
+            else ((uint8_t *)res->data)[i] = (uint8_t)x;
             continue;
         }
         int64_t x = (int64_t)((uint64_t)lo + fe_rng_bounded(r, (uint64_t)top - (uint64_t)lo, !gen));

@@ -217,21 +217,47 @@ static uint32_t buffered(fe_rng *r, int bits, uint32_t *buf, int *bcnt) {
     return *buf & ((1u << bits) - 1);
 }
 
-uint32_t fe_rng_bounded_small(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t *buf, int *bcnt) {
-    uint32_t top = (1u << bits) - 1, v;
+/* One draw in [0, range] of bits bits (inlined with bits and masked constant by the fill): by
+ * masked rejection (mask: mask_of(range)), or by Lemire's multiply, drawn again while the low
+ * part is below threshold ((top - range) % excl, which is below excl: NumPy tests that first
+ * and computes it only then; the draws are the same). */
+static inline __attribute__((always_inline)) uint32_t small_draw(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t mask,
+                                                                  uint32_t threshold, uint32_t *buf, int *bcnt) {
+    uint32_t top = (1u << bits) - 1, excl = range + 1, v;
     if (range == 0) return 0;
     if (range == top) return buffered(r, bits, buf, bcnt);
     if (masked) {
-        uint32_t mask = (uint32_t)mask_of(range);
         while ((v = buffered(r, bits, buf, bcnt) & mask) > range) {}
         return v;
     }
-    uint32_t excl = range + 1, m = buffered(r, bits, buf, bcnt) * excl; /* (below 2^32 for 16 bits) */
-    if ((m & top) < excl) {
-        uint32_t threshold = (top - range) % excl;
-        while ((m & top) < threshold) m = buffered(r, bits, buf, bcnt) * excl;
-    }
+    uint32_t m = buffered(r, bits, buf, bcnt) * excl; /* (below 2^32 for 16 bits) */
+    while ((m & top) < threshold) m = buffered(r, bits, buf, bcnt) * excl;
     return m >> bits;
+}
+
+static uint32_t small_threshold(uint32_t range, int bits) {
+    uint32_t top = (1u << bits) - 1;
+    return range && range < top ? (top - range) % (range + 1) : 0;
+}
+
+uint32_t fe_rng_bounded_small(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t *buf, int *bcnt) {
+    return small_draw(r, range, bits, masked, (uint32_t)mask_of(range), masked ? 0 : small_threshold(range, bits), buf, bcnt);
+}
+
+static inline __attribute__((always_inline)) void small_fill_as(fe_rng *r, int64_t low, uint32_t range, int bits, bool masked,
+                                                                 int64_t n, void *out) {
+    uint32_t mask = (uint32_t)mask_of(range), threshold = small_threshold(range, bits), buf = 0; /* (once) */
+    int bcnt = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t x = (uint64_t)low + small_draw(r, range, bits, masked, mask, threshold, &buf, &bcnt); /* (in the dtype's range: its low bits) */
+        if (bits == 16) ((uint16_t *)out)[i] = (uint16_t)x;
+        else ((uint8_t *)out)[i] = (uint8_t)x;
+    }
+}
+
+void fe_rng_bounded_small_fill(fe_rng *r, int64_t low, uint32_t range, int bits, bool masked, int64_t n, void *out) {
+    if (bits == 16) masked ? small_fill_as(r, low, range, 16, true, n, out) : small_fill_as(r, low, range, 16, false, n, out);
+    else masked ? small_fill_as(r, low, range, 8, true, n, out) : small_fill_as(r, low, range, 8, false, n, out);
 }
 
 static inline double gauss(fe_rng *r) {

@@ -51,6 +51,9 @@ void fe_rng_advance(fe_rng *r, uint64_t delta);
  * low first (*buf and *bcnt carry the rest from one call to the next; start them at 0), by
  * masked rejection or Lemire's multiply on bits bits. */
 uint32_t fe_rng_bounded_small(fe_rng *r, uint32_t range, int bits, bool masked, uint32_t *buf, int *bcnt);
+/* n such draws (a buffer of its own) plus low, as 8- or 16-bit integers into out: the same values
+ * fe_rng_bounded_small gives one at a time */
+void fe_rng_bounded_small_fill(fe_rng *r, int64_t low, uint32_t range, int bits, bool masked, int64_t n, void *out);
 /* n draws of low + fe_rng_bounded(range, masked) into out */
 void fe_rng_bounded_fill(fe_rng *r, int64_t low, uint64_t range, bool masked, int64_t n, int64_t *out);
 /* A standard normal and a standard exponential: a Generator's (gen: the ziggurat), else
