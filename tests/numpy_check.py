@@ -690,7 +690,7 @@ CASES += [
     ("polydiv(array([1., 2.], dtype=float32), array([1., 1.], dtype=float32))", 0), ("polydiv(f[12:16], 3)", 0), ("ascontiguousarray(5)", 0), ("asfortranarray(5.5)", 0),
     ("histogram2d(a[:0], b[:0], 2)", 0), ("histogram2d([1], [1], [])", 0), ("histogram_bin_edges(array([1., inf]), 2)", 0), ("diag_indices(-2)", 0),
     ("hanning(5.0)", 1e-15), ("bartlett(2.5)", 1e-15), ("hanning(True)", 0), ("block((array([1]), array([2])))", 0), ("ravel_multi_index(([1], [1]), (2**40, 2**40))", 0),
-    ("gcd(i, j)", 0), ("lcm(i[4:], j[4:])", 0), ("gcd(int32(i), 6)", 0), ("lcm(int32(j), 7)", 0), ("gcd(m, i)", 0), ("lcm(2**62, 3)", 0),
+    ("gcd(i, j)", 0), ("gcd(bigi * 6, bigi[::-1] * 4 - 100)", 0), ("lcm(int32(bigi) + 1, 12)", 0), ("gcd(uint8(bigi), uint8(30))", 0), ("lcm(int16(bigi) - 7, int16(bigi[::-1]))", 0), ("gcd(bigi * 2**40, 2**41 * 3)", 0), ("lcm(i[4:], j[4:])", 0), ("gcd(int32(i), 6)", 0), ("lcm(int32(j), 7)", 0), ("gcd(m, i)", 0), ("lcm(2**62, 3)", 0),
     ("gcd(-9223372036854775807 - 1, 0)", 0), ("gcd(M, M.T[:1])", 0), ("gcd(12, 18)", 0), ("gcd(a, 2)", 0), ("gcd(m, m)", 0), ("lcm(i, j)", 0),
     ("partition(a, 5)[5]", 0), ("sort(partition(a, 5)[:5])", 0), ("sort(partition(a, 5)[6:]) + 0.0", 0), ("a[argpartition(a, 7)[7]]", 0),
     ("partition(M, 1, axis=0)[1]", 0), ("partition(i, [2, 9])[[2, 9]]", 0), ("partition(i, -1)[-1]", 0), ("partition(M, 1, axis=None)[1]", 0),

@@ -2598,13 +2598,16 @@ static bool h_partition(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 
 /* gcd(x1, x2) and lcm(x1, x2) of integers (a bool with an integer), as NumPy's: of the absolute
  * values in the unsigned type of the result's width (lcm wraps as NumPy's does), computed now. */
-static uint64_t gcd_u64(uint64_t a, uint64_t b) {
-    while (a) {
-        uint64_t c = a;
-        a = b % a;
-        b = c;
-    }
-    return b;
+static uint64_t gcd_u64(uint64_t a, uint64_t b) { /* (Stein's binary gcd: shifts, where Euclid's divides) */
+    if (!a || !b) return a | b;
+    int k = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+        a = lo, b = hi - lo;
+    } while (b);
+    return a << k;
 }
 static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
@@ -2625,11 +2628,17 @@ static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     if (Y && fe_got(p, r, off)) {
         size_t bits = 8 * kiln_dtype_size(dt);
         uint64_t mask = bits == 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
-        for (int64_t i = 0, n = kiln_array_size(r); i < n; i++) {
+        int64_t n = kiln_array_size(r);
+        int nt = n >= 16384 ? kiln_num_threads(c) : 1; /* (a gcd is tens of dependent steps: worth threads) */
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1)
+        for (int64_t i = 0; i < n; i++) {
             int64_t u = ((const int64_t *)X->data)[i], v = ((const int64_t *)Y->data)[i];
             uint64_t au = (u < 0 ? 0 - (uint64_t)u : (uint64_t)u) & mask, av = (v < 0 ? 0 - (uint64_t)v : (uint64_t)v) & mask, g = gcd_u64(au, av);
-            uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g;
-            ref_store(r->data + i * (int64_t)(bits / 8), dt, ref_cast((kscalar){.i64 = (int64_t)z}, KILN_I64, dt));
+            uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g; /* (its low bits are the dtype's value) */
+            if (bits == 64) ((uint64_t *)(void *)r->data)[i] = z;
+            else if (bits == 32) ((uint32_t *)(void *)r->data)[i] = (uint32_t)z;
+            else if (bits == 16) ((uint16_t *)(void *)r->data)[i] = (uint16_t)z;
+            else ((uint8_t *)r->data)[i] = (uint8_t)z;
         }
     }
     kiln_array_free(X);
