@@ -331,7 +331,11 @@ CASES += [
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
     # unique of float32 with NaN and -0.0, its inverse, index and counts, and of many values
     ("unique(f)", 0), ("unique(f, return_inverse=True)", 0), ("unique(array([-0.0, 0.0, nan, 1.0, nan]), return_counts=True)", 0),
-    ("unique(i % 5, return_index=True)", 0), ("unique(int32(arange(100000) * 7 % 1001))", 0),
+    ("unique(i % 5, return_index=True)", 0), ("unique(bigi - 25, return_index=True, return_inverse=True, return_counts=True)", 0), ("unique(uint8(bigi * 7), return_counts=True)", 0),
+    ("unique(bool_(bigi % 3), return_inverse=True)", 0), ("unique(int16(bigi).reshape(300, 500) * -3, return_inverse=True)", 0), ("unique(bigi * 2**40, return_counts=True)", 0),
+    ("unique(concatenate([bigi[:2000], [70000]]), return_index=True)", 0), ("unique(concatenate([bigi[:2000], [65535]]), return_inverse=True, return_counts=True)", 0),
+    ("unique(array([-9223372036854775807 - 1] * 1500 + [9223372036854775807, 0]), return_counts=True)", 0), ("unique(int32(bigi[::-1]) + 2**31 - 50, return_index=True)", 0),
+    ("unique(uint16(bigi) * 1300, return_inverse=True)[1][::1001]", 0), ("unique(bigi[:1023] * 5, return_counts=True)", 0), ("unique(int32(arange(100000) * 7 % 1001))", 0),
     # gathers: runs of consecutive indices (one copy), equal ones, one index per element; float32 and bool
     ("take(arange(10.), [7, 8, 9, 10])", 0), ("take(arange(10.), [-3, -2, -1, 0, 1])", 0), ("take(M, [2, 3, 4, 4, 1], axis=1)", 0),
     ("tile(M, (2, 3))", 0), ("repeat(f, 3)", 0), ("repeat(M, 2, axis=1)", 0), ("tile(m, 3)", 0), ("roll(M, -2, axis=1)", 0),

@@ -3847,6 +3847,59 @@ static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const 
  * equal_nan=True): the sorted distinct values of the flattened ar, and as asked the position of
  * each one's first occurrence, each element's place among them (in ar's shape), and how many
  * there are of each.  Computed now. */
+/* unique of integers (or bool) whose values span at most UNIQUE_COUNTED_SPAN, or as many as
+ * there are values: one pass marks each value's slot (its count, and the first position it is
+ * at), another numbers the slots used, in order, which gives the values, and the inverse is each
+ * value's slot's number; no sort.  1: done, into res as h_unique's; 0: failed (the error set);
+ * -1: the span is too wide (nothing made), so the sort it is. */
+#define UNIQUE_COUNTED_MIN 1024
+#define UNIQUE_COUNTED_SPAN ((int64_t)1 << 16)
+static int unique_counted(parser *p, kiln_expr *flat, kiln_dtype dt, const bool want[3], int ndim, const int64_t *shape, kiln_array *res[4],
+                          size_t off) {
+    kiln_ctx *c = p->ctx;
+    kiln_expr *wide = kiln_cast(c, flat, KILN_I64);
+    kiln_array *xa = wide ? value_now(p, wide, off) : NULL;
+    kiln_expr_free(wide);
+    if (!xa) return 0;
+    const int64_t *xv = kiln_array_data(xa);
+    int64_t n = kiln_array_size(xa), lo = xv[0], hi = xv[0];
+    for (int64_t i = 1; i < n; i++) lo = xv[i] < lo ? xv[i] : lo, hi = xv[i] > hi ? xv[i] : hi;
+    uint64_t span = (uint64_t)hi - (uint64_t)lo; /* (then + 1: from INT64_MIN to INT64_MAX it would wrap to 0) */
+    if (span++ >= (uint64_t)(n > UNIQUE_COUNTED_SPAN ? n : UNIQUE_COUNTED_SPAN)) {
+        kiln_array_free(xa);
+        return -1;
+    }
+    int64_t *cnt = kiln_calloc(c, (size_t)span * sizeof *cnt), *first = want[0] ? kiln_malloc(c, (size_t)span * sizeof *first) : NULL;
+    bool ok = cnt && (!want[0] || first);
+    for (int64_t i = 0; ok && i < n; i++) {
+        uint64_t s = (uint64_t)xv[i] - (uint64_t)lo;
+        if (first && !cnt[s]) first[s] = i;
+        cnt[s]++;
+    }
+    int64_t groups = 0;
+    for (uint64_t s = 0; ok && s < span; s++) groups += cnt[s] != 0;
+    res[0] = ok ? kiln_array_new(c, dt, 1, &groups) : NULL;
+    if (want[0]) res[1] = ok ? kiln_array_new(c, KILN_I64, 1, &groups) : NULL;
+    if (want[1]) res[2] = ok ? kiln_array_new(c, KILN_I64, ndim, shape) : NULL;
+    if (want[2]) res[3] = ok ? kiln_array_new(c, KILN_I64, 1, &groups) : NULL;
+    ok = ok && res[0] && (!want[0] || res[1]) && (!want[1] || res[2]) && (!want[2] || res[3]);
+    size_t es = kiln_dtype_size(dt);
+    for (uint64_t s = 0, g = 0; ok && s < span; s++) {
+        if (!cnt[s]) continue;
+        uint64_t v = (uint64_t)lo + s; /* (its low bits are dt's value) */
+        memcpy((char *)kiln_array_data(res[0]) + g * es, &v, es); /* (little-endian: the low bytes) */
+        if (want[0]) ((int64_t *)kiln_array_data(res[1]))[g] = first[s];
+        if (want[2]) ((int64_t *)kiln_array_data(res[3]))[g] = cnt[s];
+        cnt[s] = (int64_t)g++; /* (now the slot's number, for the inverse) */
+    }
+    for (int64_t i = 0; ok && want[1] && i < n; i++) ((int64_t *)kiln_array_data(res[2]))[i] = cnt[(uint64_t)xv[i] - (uint64_t)lo];
+    kiln_free(c, cnt);
+    kiln_free(c, first);
+    kiln_array_free(xa);
+    if (!ok) fe_got(p, NULL, off);
+    return ok;
+}
+
 static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -3869,9 +3922,16 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+    kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n));
+    if (flat && (dtype_is_int(dt) || dt == KILN_BOOL) && n >= UNIQUE_COUNTED_MIN) { /* integers over a short range: counted */
+        int r = unique_counted(p, flat, dt, want, x->ndim, x->shape, res, off);
+        if (r >= 0) {
+            tmps_free(&t);
+            return unique_result(p, res, r, -1, perm, off, out);
+        }
+    }
     /* the values sorted (and, for index or inverse, the stable order that sorts them) */
     bool by_order = want[0] || want[1];
-    kiln_expr *flat = keep(&t, kiln_reshape(c, x, 1, &n));
     kiln_expr *order = flat && by_order ? keep(&t, kiln_argsort(c, flat, 0)) : NULL;
     kiln_expr *sorted = !flat || (by_order && !order) ? NULL : keep(&t, by_order ? kiln_take(c, flat, order, 0) : kiln_sort(c, flat, 0));
     kiln_array *v = NULL, *o = NULL;
