@@ -440,7 +440,8 @@ KILN_STRUCT_OPS(KILN_X_DECL_R)
 KILN_API kiln_expr *kiln_partition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis);
 /* np.argpartition(x, [lo..hi], axis): the int64 positions that partition x as kiln_partition
  * does (x's values at the positions are a partition; equal values in any order, as NumPy
- * allows; ranks more than 255 apart: argsort's), on the host. */
+ * allows; ranks more than 255 apart: argsort's), on the host.  Ranks outside 0 <= lo <= hi <
+ * the line's length fail with KILN_ERR_ARG. */
 KILN_API kiln_expr *kiln_argpartition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis);
 /* np.linalg's functions, each over the last two dims of a stack of matrices (the leading dims
  * are the stack): kiln_linalg's fn.  They run on the host through LAPACK (OpenBLAS's, else the

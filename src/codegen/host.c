@@ -1523,11 +1523,12 @@ static bool scatter_add_1d(kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype 
         /* (a thread's copies on pages of their own: the prefetchers, which fetch lines ahead
          * within a page, would take the next thread's lines from it) */
         int64_t copy = len * es, mine = (lanes * copy + 4095) & ~(int64_t)4095;
-        char *mem = kiln_calloc(ctx, (size_t)(nt * mine + 4096)), *priv = mem + (-(uintptr_t)mem & 4095);
+        char *mem = kiln_calloc(ctx, (size_t)(nt * mine + 4096));
         if (!mem) {
             *st = KILN_ERR_NOMEM;
             return true;
         }
+        char *priv = mem + (-(uintptr_t)mem & 4095);
         int64_t first_bad[64];
         for (int t = 0; t < nt; t++) first_bad[t] = -1; /* (a team may be smaller than asked) */
         atomic_bool stopped = false;

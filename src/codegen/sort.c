@@ -27,7 +27,7 @@
  *              that hold the ranks asked for; a line with NaN or -0.0 (whose bits come back only
  *              from runs) and a CPU without AVX-512 sort the whole line, one of the orders a
  *              partition allows.  argpartition (argsort with select) partitions bare keys the
- *              same way, then places each position by its key against the ranks' (argsel_alone)
+ *              same way, then places each position by its key against the ranks' (argsel_line)
  *
  * Scratch (two key buffers of a line per thread) comes from the runtime's pool of huge-page
  * buffers, since fresh pages cost more than the sort on the machines kiln targets.
@@ -292,7 +292,7 @@ typedef struct sort_job {
     size_t es;    /* bytes of one input element, and of one output's (argsort's: an int64) */
     size_t oes;
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
-    bool argsel;  /* argpartition: bare keys (kind K32 or K64), positions out (argsel_alone) */
+    bool argsel;  /* argpartition: bare keys (kind K32 or K64), positions out (argsel_line) */
     bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
 } sort_job;
 
@@ -441,7 +441,8 @@ static void rewrite_specials(const sort_job *j, const sort_line *l, int64_t z, i
 /* ------------------------------------------------------------------ argpartition */
 
 #define ARGSEL_BLOCK 512 /* keys built again at a time by the placing pass */
-#define ARGSEL_SPAN 256  /* ranks hi - lo at most: fewer keys than that lie strictly between */
+#define ARGSEL_SPAN 256  /* ranks hi - lo at most (the IR's IR_PARTITION_SPAN is 255): fewer keys than that lie
+                            strictly between */
 
 /* Where argpartition's positions go as the keys are read again, by their keys against klo and
  * khi, the keys of ranks lo and hi: below klo to the output from the front, above khi from the
@@ -519,13 +520,15 @@ static void argsel_line(const sort_job *j, const sort_line *l, void *x, void *y,
         else sort_msd_k32(x, y, n, true, cnt);
     }
     uint64_t klo = key_at(j, x, lo), khi = key_at(j, x, hi);
+    int team = 1; /* (the threads OpenMP gives, which may be fewer than nt) */
     KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
     {
-        int t = KILN_OMP_TID(nt);
-        int64_t k0 = n * t / nt, k1 = n * (t + 1) / nt;
+        int t = KILN_OMP_TID(nt), nth = KILN_OMP_NTH(nt);
+        if (t == 0) team = nth;
+        int64_t k0 = n * t / nth, k1 = n * (t + 1) / nth;
         argsel_at *me = &w[t];
         *me = (argsel_at){.klo = klo, .khi = khi, .eqs = y};
-        if (nt > 1) { /* (counted first: where the threads before this one leave off) */
+        if (nth > 1) { /* (counted first: where the threads before this one leave off) */
             argsel_place(j, l, me, k0, k1, true);
             _Pragma("omp barrier")
             int64_t below = 0, up = 0, eq = 0, eqh = 0;
@@ -538,13 +541,13 @@ static void argsel_line(const sort_job *j, const sort_line *l, void *x, void *y,
     });
     /* (each thread's runs of eqs follow the last's: those equal to klo are eqs[0, eq), to khi (eqh, n)) */
     const int64_t *eqs = y;
-    int64_t at = w[nt - 1].below, nmid = w[0].nmid;
-    for (int64_t i = 0; i < w[nt - 1].eq; i++) argsel_put(l, l->os, at++, eqs[i]);
-    for (int t = 1; t < nt; t++)
+    int64_t at = w[team - 1].below, nmid = w[0].nmid;
+    for (int64_t i = 0; i < w[team - 1].eq; i++) argsel_put(l, l->os, at++, eqs[i]);
+    for (int t = 1; t < team; t++)
         for (int64_t i = 0; i < w[t].nmid; i++) w[0].mid[nmid++] = w[t].mid[i];
     sort_ins_rec(w[0].mid, nmid);
     for (int64_t i = 0; i < nmid; i++) argsel_put(l, l->os, at++, w[0].mid[i].pos);
-    for (int64_t i = n - 1; i > w[nt - 1].eqh; i--) argsel_put(l, l->os, at++, eqs[i]);
+    for (int64_t i = n - 1; i > w[team - 1].eqh; i--) argsel_put(l, l->os, at++, eqs[i]);
 }
 
 /* Line l sorted by this thread alone: x and y its two buffers (x unused where in_out). */

@@ -1070,7 +1070,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
     } else if (dt == KILN_F32) {
         float *d = (float *)(void *)r->data, f0 = all_int ? (float)iv[0] : (float)v[0];
-        float f1 = all_int ? (float)(iv[0] + iv[2]) : (float)second, fd = f1 - f0;
+        float f1 = all_int ? (float)(int64_t)((uint64_t)iv[0] + (uint64_t)iv[2]) : (float)second, fd = f1 - f0;
         int64_t i = 0;
         for (; i < len && i <= INT32_MAX; i++) d[i] = f0 + (float)(int32_t)i * fd; /* (a 32-bit index converts in vectors) */
         for (; i < len; i++) d[i] = f0 + (float)i * fd;
@@ -3279,18 +3279,24 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
     kiln_expr *xa = keep(t, kiln_cast(c, x, dt)), *b2 = keep(t, kiln_cast(c, b->ndim == 1 ? keep(t, kiln_expand_dims(c, b, 1)) : b, dt));
     kiln_expr *sv = la_of(p, t, KILN_LA_SVALS, xa, NULL, 0), *sol = NULL, *big = NULL, *u = NULL, *vh = NULL;
     int64_t rank = 0;
-    if (sv && k > 0) { /* the SVD now, one factorization (the rank decides residuals' shape) */
+    if (sv && k > 0) {
         u = la_of(p, t, KILN_LA_SVD_U, xa, NULL, 0), vh = la_of(p, t, KILN_LA_SVD_VH, xa, NULL, 0);
-        kiln_array *f[3] = {NULL, NULL, NULL};
+        if (!u || !vh) return done(p, t, out, NULL, off);
+    }
+    if (sv && k > 0 && !p->env->in_grad) { /* the SVD now, one factorization (the rank decides residuals' shape); inside
+                                             grad() the graph stays, for the gradients, and the rank's values are
+                                             factorized once more */
+        kiln_array *fac[3] = {NULL, NULL, NULL};
         p->env->volatile_ = true;
-        if (!u || !vh || kiln_eval_many(c, 3, (kiln_expr *[]){u, sv, vh}, f) != KILN_OK) {
+        if (kiln_eval_many(c, 3, (kiln_expr *[]){u, sv, vh}, fac) != KILN_OK) {
             fe_got(p, NULL, off);
             return done(p, t, out, NULL, off);
         }
-        u = keep(t, kiln_var(c, f[0])), sv = keep(t, kiln_var(c, f[1])), vh = keep(t, kiln_var(c, f[2]));
-        for (int i = 0; i < 3; i++) kiln_array_free(f[i]);
+        u = keep(t, kiln_var(c, fac[0])), sv = keep(t, kiln_var(c, fac[1])), vh = keep(t, kiln_var(c, fac[2]));
+        for (int i = 0; i < 3; i++) kiln_array_free(fac[i]);
+        if (!u || !sv || !vh) return done(p, t, out, NULL, off);
     }
-    if (sv && u && vh) { /* the singular values above the cutoff, their count now */
+    if (sv && k > 0) { /* the singular values above the cutoff, their count now */
         kiln_expr *cut = keep(t, kiln_mul(c, keep(t, kiln_reduce(c, KILN_OP_MAX, sv, -1, 1)), keep(t, kiln_scalar(c, rc))));
         big = cut ? keep(t, kiln_gt(c, sv, cut)) : NULL;
         kiln_array *r = big ? value_now(p, keep(t, kiln_reduce(c, KILN_OP_SUM, big, KILN_ALL_AXES, 0)), off) : NULL;
@@ -4925,9 +4931,11 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_expr *xr = keep(&t, kiln_cast(c, x, rd)), *wr = keep(&t, kiln_cast(c, w, rd));
     kiln_expr *wb = fe_broadcast_to(p, &t, wr, x->ndim, x->shape, f->name, off);
     kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
-    kiln_array *sa = scl ? value_now(p, scl, off) : NULL; /* (computed once: checked now, and divided by) */
-    scl = sa ? keep(&t, kiln_var(c, sa)) : NULL;
-    kiln_array_free(sa);
+    if (scl && !p->env->in_grad) { /* computed once: checked now, and divided by (inside grad(), a graph) */
+        kiln_array *sa = value_now(p, scl, off);
+        scl = sa ? keep(&t, kiln_var(c, sa)) : NULL;
+        kiln_array_free(sa);
+    }
     kiln_expr *num = scl ? keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, xr, wr)), mask, keep_)) : NULL;
     bool z;
     if (!num || !truth_now(p, &t, KILN_OP_ANY, keep(&t, kiln_eq(c, scl, keep(&t, kiln_int(c, 0)))), off, &z))

@@ -83,6 +83,8 @@ typedef struct fe_env {
     bool in_place;        /* an in-place statement, np.add.at(a, i, b) (fe_in_place): its call gives a's new value */
     bool out_ok;          /* a statement of one call with out= (np.add(a, b, out=c)): its call gives the value written into out */
     bool out_done;        /* out_ok: the call took its out= (a function that writes arrays) */
+    int in_grad;          /* the arguments of grad() or value_and_grad() being read: what a function
+                             computes now, as an array, must stay a graph there (gradients flow through) */
 } fe_env;
 
 /* The functions that change their first argument in place, statements of their own (np.add.at,

@@ -1552,8 +1552,12 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     bool at = !self && fe_is_in_place(name), allowed = at && p->env->in_place, out_ok = p->env->out_ok;
     if (at) p->env->in_place = false; /* (the statement's own call only: not one inside its arguments) */
     p->env->out_ok = false;
+    bool grad = !self && (!strcmp(name, "grad") || !strcmp(name, "value_and_grad"));
     advance(p); /* "(" */
-    if (!p_args(p, name, pos, &npos, kw, &nkw)) {
+    p->env->in_grad += grad;
+    bool args = p_args(p, name, pos, &npos, kw, &nkw);
+    p->env->in_grad -= grad;
+    if (!args) {
         if (self) kval_free(p->ctx, self);
         return false;
     }

@@ -54,8 +54,10 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     }
     if (best >= 0) {
         void *p = ctx->pool[best].p;
+        size_t s = ctx->pool[best].size;
         ctx->pool[best] = (rt_pool_buf){0};
         pthread_mutex_unlock(&ctx->lock);
+        if (s > want) munmap((char *)p + want, s - want); /* (released, it is want bytes: its tail would never be unmapped) */
         return p;
     }
     pthread_mutex_unlock(&ctx->lock);
