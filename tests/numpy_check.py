@@ -722,6 +722,8 @@ CASES += [
     ("take_along_axis(bigi.reshape(15000, 10), argpartition(bigi.reshape(15000, 10), 5000, axis=0), axis=0)[5000]", 0),
     ("sort(take_along_axis(big[:120].reshape(10, 12), argpartition(big[:120].reshape(10, 12), 3, axis=1), axis=1)[:, :4], axis=1)", 0),
     ("sort(argpartition(big[:120].reshape(10, 12), 3, axis=1), axis=1)", 0), ("bigf.reshape(100, 1000)[5, argpartition(bigf.reshape(100, 1000), 7)[5, 7]]", 0),
+    ("big[:200000].reshape(400, 50, 10).transpose(0, 2, 1).reshape(400, 500)", 0), ("big[:200000].reshape(400, 500)[:, ::2].reshape(200, 500)", 0),
+    ("bigf.reshape(100, 1000).T.reshape(1000, 100)[::7]", 0), ("(big[:6000].reshape(60, 100).T.reshape(6000), big[:6000].reshape(60, 100).T.reshape(6000)[::-1] + 1)", 0),
     ("big[:200000].reshape(20, 100, 100).sum(axis=1)", 0), ("big[:200000].reshape(200, 10, 100).max(axis=1)", 0),
     ("bigi.reshape(15, 100, 100).sum(axis=1)", 0), ("min(bigf.reshape(10, 100, 100), axis=1)", 0), ("any(big[:200000].reshape(20, 100, 100) > 2, axis=1)", 0),
     ("mean(big[:200000].reshape(4, 5, 100, 100), axis=2)", 0), ("(big[:200000].reshape(20, 100, 100) * bigf[:100]).sum(axis=1)", 0),
@@ -1163,6 +1165,7 @@ PROGRAMS = [
      "print(randint(0, 65536, 5, dtype=uint16), randint(100, 1000, 6, dtype=uint16), randint(array([-5, 0, 100]), 120, dtype=int8))\n"
      "rg = np.random.default_rng(9)\nprint(rg.integers(0, 10, 7, dtype=int16), rg.integers(-300, 300, 5, dtype=int16), rg.integers(0, 65535, 4, endpoint=True, dtype=uint16))\n"
      "print(rg.integers(-128, 127, 6, dtype=int8), rg.integers(5, 9, 5, dtype=uint8), rg.integers(1000, 60000, 3, dtype=uint16))"),
+    ("x = arange(12.).reshape(3, 4)\nx = x.T.reshape(3, 4)\nprint(x)\nv = arange(24.).reshape(2, 3, 4)\nv = v.transpose(2, 1, 0).reshape(6, 4)\nprint(v)\nw = arange(6.).reshape(2, 3)\nw[:] = w.T.reshape(2, 3)\nprint(w)"),
     ("rg = np.random.default_rng(3)\nx = rg.integers(-3, 1000, 100001, dtype=int16)\nprint(x[::997], x.sum(), rg.integers(0, 65536, 3001, dtype=uint16)[::97])\n"
      "print(np.random.default_rng(5).integers(0, 100, 70001, dtype=uint8)[::701], np.random.default_rng(6).integers(-128, 127, 9001, endpoint=True, dtype=int8)[::301])\n"
      "seed(2)\nprint(randint(7, 200, 50001, dtype=uint8)[::503], randint(0, 3000, 40000, dtype=uint16).sum(), randint(-9, 9, 20001, dtype=int8)[::999])"),

@@ -136,6 +136,17 @@ START_TEST(reshapes) {
     ck_assert_int_eq(kept->op, KILN_OP_RESHAPE);
     CHECK_REF(kept, 0, "(x + row).reshape(...)");
     CHECK_REF(kiln_reshape(ctx, kiln_mul(ctx, kiln_transpose(ctx, x), kiln_transpose(ctx, y)), 3, to), 0, "(x.T * y.T).reshape(...)");
+    /* a reshape that copies, the root: its copy goes straight into the output, except where that is
+     * its operand's own memory (evaluated into its operand) */
+    kiln_array *m = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){4, 6});
+    double *md = kiln_array_data(m);
+    for (int k = 0; k < 24; k++) md[k] = k;
+    kiln_expr *mv = kiln_var(ctx, m), *mt = kiln_reshape(ctx, kiln_transpose(ctx, mv), 2, (int64_t[]){4, 6});
+    ck_assert_int_eq(mt->op, KILN_OP_RESHAPE);
+    CHECK_REF(mt, 0, "x.T.reshape(...) as the root");
+    ck_assert_int_eq(kiln_eval_into(ctx, mt, m), KILN_OK);
+    for (int k = 0; k < 24; k++) ck_assert_msg(md[k] == (double)(k % 4 * 6 + k / 4), "into its operand: element %d is %g", k, md[k]);
+    kiln_array_free(m);
     ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){5, -1}));
     ck_assert_msg(strstr(kiln_errmsg(ctx), "cannot reshape array of size 48 into shape (5, -1)"), "%s", kiln_errmsg(ctx));
     ck_assert_ptr_null(kiln_reshape(ctx, x, 2, (int64_t[]){-1, -1}));

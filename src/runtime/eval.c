@@ -60,6 +60,14 @@ static kiln_array **inputs_of(kiln_ctx *ctx, const rt_plan *p, const rt_step *s,
     return ins;
 }
 
+/* Whether a and b are the same elements of memory, laid out alike. */
+static bool same_array(const kiln_array *a, const kiln_array *b) {
+    if (a->data != b->data || a->dtype != b->dtype || a->ndim != b->ndim) return false;
+    for (int d = 0; d < a->ndim; d++)
+        if (a->shape[d] != b->shape[d] || (a->shape[d] > 1 && a->strides[d] != b->strides[d])) return false;
+    return true;
+}
+
 /* Runs step s of p. */
 static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arrays *ra) {
     kiln_ctx *ctx = x->ctx;
@@ -75,7 +83,10 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     kiln_status st = KILN_OK;
     switch (s->kind) {
     case RT_STEP_VIEW: rt_view_make(s->node, a0, &ra->views[s->view]); return KILN_OK;
-    case RT_STEP_RESHAPE: return rt_reshape_run(x, s, a0, &ra->views[s->view], &ra->copies[s->view]);
+    case RT_STEP_RESHAPE: { /* (a root too: its copy step follows) */
+        const rt_step *root = s + 1 < p->steps + p->nsteps && s[1].node == s->node && s[1].root >= 0 && s[1].kind == RT_STEP_MAP ? &s[1] : NULL;
+        return rt_reshape_run(x, s, a0, &ra->views[s->view], &ra->copies[s->view], root ? ra->outs[root->root] : NULL);
+    }
     case RT_STEP_SCAN: return rt_scan_run(x, s, a0, out);
     case RT_STEP_ROWS: return rt_rows_run(x, s, a0, out);
     case RT_STEP_LINALG: {
@@ -104,6 +115,7 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
     case RT_STEP_MAP:
         if (s->in_epilogue) return KILN_OK;
         if (!(ins = inputs_of(ctx, p, s, ra, ins_s))) return KILN_ERR_NOMEM;
+        if (kiln_op_kind[s->node->op] == KIND_VIEW && s->fk.kd.n_in == 1 && same_array(ins[0], out)) break; /* (rt_reshape_run's into) */
         st = rt_map_run(x, s, ins, out);
         break;
     case RT_STEP_REDUCE:

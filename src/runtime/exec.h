@@ -254,7 +254,10 @@ kiln_status rt_linalg_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_arra
                           kiln_array *const *also);
 kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
-kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy);
+/* (into: the output of the root the reshape is, or NULL; where a copy is needed and into can take
+ * it, the copy goes there and into is the view: the root's copy step then finds its input is its
+ * output and does nothing) */
+kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy, kiln_array *into);
 kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out);
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out);

@@ -31,7 +31,22 @@ void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view) {
     view->data = src->data + off;
 }
 
-kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy) {
+/* Whether into can take the reshape n's copy of src in place: n's dtype and shape, C-ordered, and
+ * clear of src's memory. */
+static bool reshape_into(const kiln_expr *n, const kiln_array *src, const kiln_array *into) {
+    if (!into || into->dtype != n->dtype || into->ndim != n->ndim) return false;
+    int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype), want = es;
+    for (int d = n->ndim - 1; d >= 0; d--) {
+        if (into->shape[d] != n->shape[d] || (n->shape[d] != 1 && into->strides[d] != want)) return false;
+        want *= n->shape[d];
+    }
+    int64_t slo, shi, ilo, ihi;
+    kiln_extent(src->ndim, src->shape, src->strides, es, &slo, &shi);
+    kiln_extent(into->ndim, into->shape, into->strides, es, &ilo, &ihi);
+    return into->data + ihi <= src->data + slo || src->data + shi <= into->data + ilo;
+}
+
+kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy, kiln_array *into) {
     const kiln_expr *n = s->node;
     int64_t strides[KILN_MAX_DIMS], size = 1;
     for (int d = 0; d < src->ndim; d++) size *= src->shape[d];
@@ -40,12 +55,24 @@ kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_a
         reshaped(n, src, strides, view);
         return KILN_OK;
     }
+    rt_step *a = &s->aux[0]; /* one input: the reshape node, read as its operand's array */
+    KILN_ASSERT(a->fk.kd.n_in == 1 && a->fk.inputs[0] == n);
+    if (reshape_into(n, src, into)) { /* a root: the copy straight into its output, which is then the view */
+        kiln_array dst;
+        rt_array_view_struct(&dst, into);
+        dst.ndim = src->ndim;
+        memset(dst.shape, 0, sizeof dst.shape);
+        memset(dst.strides, 0, sizeof dst.strides);
+        int64_t st = (int64_t)kiln_dtype_size((kiln_dtype)n->dtype);
+        for (int d = src->ndim - 1; d >= 0; d--) dst.shape[d] = src->shape[d], dst.strides[d] = st, st *= src->shape[d];
+        kiln_status rc = rt_map_run(x, a, &src, &dst);
+        reshaped(n, into, into->strides, view);
+        return rc;
+    }
     /* the layout does not allow it: the operand's values, C-ordered, then reshaped */
     kiln_array_free(*copy);
     *copy = kiln_array_new(x->ctx, (kiln_dtype)src->dtype, src->ndim, src->shape);
     if (!*copy) return kiln_errcode(x->ctx);
-    rt_step *a = &s->aux[0]; /* one input: the reshape node, read as its operand's array */
-    KILN_ASSERT(a->fk.kd.n_in == 1 && a->fk.inputs[0] == n);
     kiln_status st = rt_map_run(x, a, &src, *copy);
     if (st != KILN_OK) return st;
     bool ok = ir_reshape_strides((*copy)->ndim, (*copy)->shape, (*copy)->strides, n->ndim, n->shape, strides);
