@@ -77,7 +77,14 @@ y = np.median(v)
 y = np.nonzero(x > 0)
 y = x.reshape(200, 10, 1000).sum(axis=1)
 y = iv // 7
-y = np.exp2(x)""".splitlines()
+y = np.exp2(x)
+y = np.argpartition(v, 500)
+y = np.bincount(iv)
+y = np.unique(iv)
+y = np.arange(1000000, dtype=np.int32)
+y = np.tri(1000)
+y = np.gcd(iv, 12)
+y = x.reshape(2000, 100, 10).transpose(0, 2, 1).reshape(2000, 1000)""".splitlines()
 
 UNITS = {"s": 1e3, "ms": 1.0, "us": 1e-3, "ns": 1e-6}
 
