@@ -324,14 +324,7 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     *hi = a->data + h;
 }
 
-kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
-    kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
-    if (!a) return NULL;
-    kscalar s = ref_cast((kscalar){.f64 = v}, KILN_F64, dt);
-    int64_t n = kiln_array_size(a);
-    size_t es = kiln_dtype_size(dt);
-    char elem[sizeof(kscalar)];
-    ref_store(elem, dt, s);
+void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem) {
     /* a thread a MiB: a buffer from the pool is rewritten at the memory's speed (np.zeros's
      * calloc defers its pages' cost to their first write instead) */
     int64_t nt = (int64_t)(((size_t)n * es) >> 20);
@@ -340,8 +333,17 @@ kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
     KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
     {
         int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;
-        host_fill(a->data + (size_t)b * es, e - b, es, elem);
+        host_fill(p + (size_t)b * es, e - b, es, elem);
     });
+}
+
+kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
+    kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
+    if (!a) return NULL;
+    kscalar s = ref_cast((kscalar){.f64 = v}, KILN_F64, dt);
+    char elem[sizeof(kscalar)];
+    ref_store(elem, dt, s);
+    rt_fill(ctx, a->data, kiln_array_size(a), kiln_dtype_size(dt), elem);
     return a;
 }
 

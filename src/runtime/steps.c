@@ -187,7 +187,7 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
 }
 
 /* out's elements set to zero (any strides). */
-static void zero_fill(kiln_array *out) {
+static void zero_fill(const rt_exec *x, kiln_array *out) {
     int64_t n = 1, es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype);
     for (int d = 0; d < out->ndim; d++) n *= out->shape[d];
     if (n == 0) return;
@@ -199,7 +199,8 @@ static void zero_fill(kiln_array *out) {
         want *= out->shape[d];
     }
     if (contiguous) {
-        memset(out->data, 0, (size_t)(n * es));
+        static const char zero[sizeof(kscalar)];
+        rt_fill(x->ctx, out->data, n, (size_t)es, zero);
         return;
     }
     int64_t idx[KILN_MAX_DIMS] = {0};
@@ -216,7 +217,7 @@ static void zero_fill(kiln_array *out) {
 
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
     const kiln_expr *n = s->node;
-    zero_fill(out);
+    zero_fill(x, out);
     ir_viewmap m;
     int64_t off, strides[KILN_MAX_DIMS];
     ir_embed_of(n, &m);
@@ -239,7 +240,7 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
     int ax = n->axis;
     bool at = n->axes & IR_SCATTER_AT; /* (an .at's first values are one for each place: no zeros first) */
     if (at) rt_device_sync(out->ctx, out, KILN_SYNC_WRITE); /* (as zero_fill's) */
-    else zero_fill(out);
+    else zero_fill(x, out);
     kiln_gather_args a = {.elsize = (int)kiln_dtype_size((kiln_dtype)n->dtype),
                           .combine = ir_scatter_combine(n->axes),
                           .stores = at ? kiln_array_size(out) : 0,
