@@ -1012,6 +1012,26 @@ static bool h_eye(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     return array_result(p, out, kiln_eye(p->ctx, dt, n, m, k), off);
 }
 
+/* out = the new array r (taken over) cast to dt as astype casts (by the engine), or r itself. */
+static bool cast_result(parser *p, kval *out, kiln_array *r, kiln_dtype dt, size_t off) {
+    if ((kiln_dtype)r->dtype == dt) return array_result(p, out, r, off);
+    kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
+    kiln_expr_free(c);
+    return array_result(p, out, cr, off);
+}
+
+/* Element i of an integer array of es-byte elements at data set to x's low bytes (an integer
+ * dtype's value of x, wrapped). */
+static inline void put_low(void *data, int64_t i, size_t es, uint64_t x) {
+    if (es == 8) ((uint64_t *)data)[i] = x;
+    else if (es == 4) ((uint32_t *)data)[i] = (uint32_t)x;
+    else if (es == 2) ((uint16_t *)data)[i] = (uint16_t)x;
+    else ((uint8_t *)data)[i] = (uint8_t)x;
+}
+
 /* arange(stop) | arange(start, stop[, step]): int64 when all are integers, else float64; the
  * float values as NumPy fills them: start, start + step, then start + i*delta with delta the
  * difference of those two */
@@ -1062,12 +1082,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     uint64_t s0 = (uint64_t)(all_int ? iv[0] : a0), st = (uint64_t)(all_int ? iv[2] : d0);
     size_t es = kiln_dtype_size(rd);
     if (dtype_is_int(rd) && es < 8) { /* (wrapping, as int64's then the cast would) */
-        for (int64_t i = 0; i < len; i++) {
-            uint64_t x = s0 + (uint64_t)i * st;
-            if (es == 4) ((uint32_t *)(void *)r->data)[i] = (uint32_t)x;
-            else if (es == 2) ((uint16_t *)(void *)r->data)[i] = (uint16_t)x;
-            else ((uint8_t *)r->data)[i] = (uint8_t)x;
-        }
+        for (int64_t i = 0; i < len; i++) put_low(r->data, i, es, s0 + (uint64_t)i * st);
     } else if (dt == KILN_F32) {
         float *d = (float *)(void *)r->data, f0 = all_int ? (float)iv[0] : (float)v[0];
         float f1 = all_int ? (float)(int64_t)((uint64_t)iv[0] + (uint64_t)iv[2]) : (float)second, fd = f1 - f0;
@@ -1085,13 +1100,7 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         if (len > 1) d[1] = second;
         if (len > 0) d[0] = v[0];
     }
-    if ((kiln_dtype)r->dtype == dt) return array_result(p, out, r, off);
-    kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL;
-    kiln_array_free(r);
-    kiln_expr_free(e);
-    kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
-    kiln_expr_free(c);
-    return array_result(p, out, cr, off);
+    return cast_result(p, out, r, dt, off);
 }
 
 /* base ** the float64 array r, by the engine's pow (in vectors, where the host's pow is one value
@@ -1158,13 +1167,7 @@ static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (f->op) r = pow_of(p->ctx, base, r); /* logspace: base ** linspace, in float64, then astype(dtype) */
     else if (dtype_is_int(dt))
         for (int64_t i = 0; i < num; i++) d[i] = floor(d[i]); /* NumPy 2 rounds toward -inf for integer dtypes */
-    if (!r || dt == KILN_F64) return fe_got(p, r, off) && array_result(p, out, r, off);
-    kiln_expr *e = kiln_var(p->ctx, r), *c = e ? kiln_cast(p->ctx, e, dt) : NULL; /* cast like astype */
-    kiln_array_free(r);
-    kiln_expr_free(e);
-    kiln_array *cr = c ? kiln_eval(p->ctx, c) : NULL;
-    kiln_expr_free(c);
-    return array_result(p, out, cr, off);
+    return fe_got(p, r, off) && cast_result(p, out, r, dt, off);
 }
 
 static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -2635,10 +2638,7 @@ static bool h_gcd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
             int64_t u = ((const int64_t *)X->data)[i], v = ((const int64_t *)Y->data)[i];
             uint64_t au = (u < 0 ? 0 - (uint64_t)u : (uint64_t)u) & mask, av = (v < 0 ? 0 - (uint64_t)v : (uint64_t)v) & mask, g = gcd_u64(au, av);
             uint64_t z = f->op ? (g ? au / g * av : 0) & mask : g; /* (its low bits are the dtype's value) */
-            if (bits == 64) ((uint64_t *)(void *)r->data)[i] = z;
-            else if (bits == 32) ((uint32_t *)(void *)r->data)[i] = (uint32_t)z;
-            else if (bits == 16) ((uint16_t *)(void *)r->data)[i] = (uint16_t)z;
-            else ((uint8_t *)r->data)[i] = (uint8_t)z;
+            put_low(r->data, i, bits / 8, z);
         }
     }
     kiln_array_free(X);
@@ -3893,7 +3893,7 @@ static int unique_counted(parser *p, kiln_expr *flat, kiln_dtype dt, const bool 
     for (uint64_t s = 0, g = 0; ok && s < span; s++) {
         if (!cnt[s]) continue;
         uint64_t v = (uint64_t)lo + s; /* (its low bits are dt's value) */
-        memcpy((char *)kiln_array_data(res[0]) + g * es, &v, es); /* (little-endian: the low bytes) */
+        put_low(kiln_array_data(res[0]), (int64_t)g, es, v);
         if (want[0]) ((int64_t *)kiln_array_data(res[1]))[g] = first[s];
         if (want[2]) ((int64_t *)kiln_array_data(res[3]))[g] = cnt[s];
         cnt[s] = (int64_t)g++; /* (now the slot's number, for the inverse) */
