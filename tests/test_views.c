@@ -172,6 +172,42 @@ START_TEST(concatenate_and_stack) {
 }
 END_TEST
 
+/* Short rows written across (a concatenation's parts, np.stack's columns: the output is not
+ * contiguous along its rows) are walked down their columns, blocks of rows at a time: rows of 1
+ * to 9 elements, computed and broadcast operands, narrow dtypes, a row cut by a thread's or a
+ * piece's (2^20 elements) edge, 1 and 2 threads, against the reference and every backend. */
+START_TEST(short_rows_written_across) {
+    int64_t Ns[] = {16, 40001, 350003};
+    int widths[][2] = {{1, 1}, {2, 1}, {2, 3}, {3, 5}, {4, 4}, {7, 2}, {8, 1}, {9, 3}};
+    kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I16, KILN_U8};
+    for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
+        for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++) {
+            if (ni == 2 && wi % 3) continue; /* (the reference is slow) */
+            kiln_dtype dt = dts[(ni + wi) % 4];
+            int64_t N = Ns[ni], w1 = widths[wi][0], w2 = widths[wi][1];
+            char what[128];
+            kiln_expr *a = rvar(dt, 2, (int64_t[]){N, w1}, 30 + wi), *b = rvar(dt, 2, (int64_t[]){N, w2}, 40 + wi);
+            kiln_expr *row = rvar(dt, 1, &w2, 50 + wi), *col = rvar(dt, 2, (int64_t[]){N, 1}, 60 + wi);
+            kiln_expr *cols[3] = {kiln_index(ctx, a, 2, (kiln_ix[]){ix_all(), ix_i(0)}), kiln_index(ctx, b, 2, (kiln_ix[]){ix_all(), ix_i(-1)}),
+                                  kiln_index(ctx, a, 2, (kiln_ix[]){ix_all(), ix_i(-1)})};
+            kiln_expr *es[] = {kiln_concatenate(ctx, 2, (kiln_expr *[]){kiln_add(ctx, kiln_mul(ctx, a, a), kiln_scalar(ctx, 1)), b}, 1),
+                               kiln_concatenate(ctx, 3, (kiln_expr *[]){b, kiln_add(ctx, b, row), kiln_mul(ctx, col, row)}, -1),
+                               kiln_stack(ctx, 3, cols, 1), kiln_stack(ctx, 2, (kiln_expr *[]){a, kiln_neg(ctx, a)}, 2)};
+            for (int t = 1; t <= 2; t++) {
+                kiln_set_num_threads(ctx, t);
+                for (size_t k = 0; k < sizeof es / sizeof *es; k++) {
+                    snprintf(what, sizeof what, "%s, %lld rows, widths %lld and %lld, expression %zu, %d threads", kiln_dtype_name(dt),
+                             (long long)N, (long long)w1, (long long)w2, k, t);
+                    CHECK_REF(es[k], 0, what);
+                }
+            }
+            for (size_t k = 0; k < sizeof es / sizeof *es; k++) kiln_expr_free(es[k]);
+            for (int k = 0; k < 3; k++) kiln_expr_free(cols[k]);
+            kiln_expr_free(a), kiln_expr_free(b), kiln_expr_free(row), kiln_expr_free(col);
+        }
+}
+END_TEST
+
 START_TEST(take_and_take_along_axis) {
     kiln_expr *x = rvar(KILN_F32, 2, (int64_t[]){5, 6}, 8);
     int64_t iv[4] = {4, -1, 0, 2};
@@ -802,6 +838,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, transposed_reads_in_tiles);
     tcase_add_test(t, reshapes);
     tcase_add_test(t, concatenate_and_stack);
+    tcase_add_test(t, short_rows_written_across);
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);

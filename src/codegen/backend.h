@@ -73,12 +73,21 @@ typedef struct kiln_map_geom {
      * the lines such an operand touches are used up before they leave the cache, and a tile's
      * pages fit the TLB (a 4000-column row of them would not). */
     int64_t tile;
+    /* Short rows written across (a concatenation's part, a stack's column: the output is not
+     * contiguous along them, so nothing is packed): when cols > 0 (host backends only) the
+     * geometry is 2-D with rows of at most KILN_COLS_ROW elements, and a row call walks down a
+     * column instead: blocks of up to cols full rows, one call per column, the operands' row
+     * strides as the inner ones (g->inner, which the kernel's layouts were chosen from).  An
+     * element of a partly covered row is a call of its own. */
+    int64_t cols;
 } kiln_map_geom;
 /* Measured (4000x4000 float64, 2 threads, x.T * 2): untiled 58 ms; tiles of 32 rows by 64
  * columns 38 ms, by 256 20, by 512 17 (of 64 rows 16), by 1024 15-17, by 2048 35 (a tile then
  * touches more pages than the TLB holds); 512 was best over 1000^2 to 6000x3000. */
 #define KILN_TILE_COLS 512
 #define KILN_SHORT_ROW 32
+#define KILN_COLS_ROW 8
+#define KILN_COLS_BLOCK 512
 
 /* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
  * C order, so argmax's flat index is NumPy's; a float sum's in NumPy's iterator order) and nk

@@ -174,11 +174,35 @@ static void tile_walk(host_row_fn row, const kiln_kernel *k, const kiln_map_geom
     }
 }
 
+/* map_range for a geometry walked down its columns (kiln_map_geom's cols): the elements of a
+ * partly covered row one call each, full rows in blocks of g->cols, a call per column. */
+static void cols_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
+                       int64_t end, char **ptrs) {
+    int64_t R = g->shape[1], nops = g->nops;
+    for (int64_t p = start; p < end;) {
+        int64_t r = p / R, c = p % R, n = 1, cn = 1;
+        if (c == 0 && end - p >= R) { /* full rows: a block of them */
+            n = (end - p) / R;
+            if (n > g->cols) n = g->cols;
+            cn = R;
+        }
+        for (int64_t j = 0; j < cn; j++) {
+            for (int i = 0; i < nops; i++) ptrs[i] = g->base[i] + r * g->strides[i][0] + (c + j) * g->strides[i][1];
+            row(k, n, ptrs, g->inner, consts);
+        }
+        p += n * cn;
+    }
+}
+
 /* Runs row over flat output elements [start, end), one row call at a time. */
 static void map_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t start,
                       int64_t end, char **ptrs) {
     if (g->pack) { /* the packing buffers follow the pointers */
         pack_range(row, k, g, consts, start, end, ptrs, (char *)(ptrs + g->nops));
+        return;
+    }
+    if (g->cols) {
+        cols_range(row, k, g, consts, start, end, ptrs);
         return;
     }
     int nd = g->ndim, nops = g->nops;

@@ -221,7 +221,18 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
             memset(rg->pack_es, 0, (size_t)nops);
         }
     }
-    /* 5c. an operand read across its rows (x.T + x): tile, its short-stride dim next to the inner one */
+    /* 5c. many short rows, an output not contiguous along them (np.stack's columns): down the
+     *     columns, a block of rows at a time, where a call per row cost more than its elements */
+    g->cols = 0;
+    if (!device && !g->pack && w == 2 && g->shape[1] <= KILN_COLS_ROW && g->shape[0] >= 16) {
+        g->cols = KILN_COLS_BLOCK;
+        for (int i = 0; i < nops; i++) {
+            kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+            g->inner[i] = g->strides[i][0];
+            rg->layout[i] = rt_layout_of(g->inner[i], dt);
+        }
+    }
+    /* 5d. an operand read across its rows (x.T + x): tile, its short-stride dim next to the inner one */
     g->tile = 0;
     if (!device && !g->pack && w >= 2 && g->shape[w - 1] > KILN_TILE_COLS)
         for (int i = 0; i < nops && !g->tile; i++) {

@@ -1124,7 +1124,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     if (s->offline) return launch_fail(s, ctx, "launch", 0);
     if (g->total <= 0) return KILN_OK;
     int N = g->nops, C = k->n_const ? k->n_const : 1, nd = g->ndim;
-    KILN_ASSERT(N == k->n_in + k->n_out && g->pack == 0);
+    KILN_ASSERT(N == k->n_in + k->n_out && g->pack == 0 && g->cols == 0);
     size_t size = kc_map_size(N, C);
     char *a = calloc(1, size);
     staging sg;
