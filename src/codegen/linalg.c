@@ -206,6 +206,20 @@ static void copy_out(const void *src, int64_t ld, int64_t rows, int64_t cols, ch
         }
 }
 
+/* Whether the rows x cols column-major matrix at a holds NaN or inf: its exponent bits all set. */
+static bool all_finite(const void *a, int64_t rows, int64_t cols, int64_t ld, size_t es) {
+    bool bad = false;
+    for (int64_t j = 0; j < cols; j++)
+        if (es == 4) {
+            const uint32_t *c = (const uint32_t *)a + j * ld;
+            for (int64_t i = 0; i < rows; i++) bad |= (c[i] & 0x7f800000u) == 0x7f800000u;
+        } else {
+            const uint64_t *c = (const uint64_t *)a + j * ld;
+            for (int64_t i = 0; i < rows; i++) bad |= (c[i] & 0x7ff0000000000000u) == 0x7ff0000000000000u;
+        }
+    return !bad;
+}
+
 /* Where matrix t of the stack starts in an array of nb leading dims (shape, byte strides). */
 static int64_t batch_off(int64_t t, int nb, const int64_t *shape, const int64_t *str) {
     int64_t off = 0;
@@ -349,8 +363,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         int ldu = lda, ucols = full ? M : K, ldvt = full ? (N > 1 ? N : 1) : (K > 1 ? K : 1);
         /* NaN or inf: not converged, as NumPy says (gesdd refuses NaN with info = -4, and on some
          * matrices holding inf its iteration never ends) */
-        for (int64_t i = 0; i < m * n; i++)
-            if (!isfinite(get(w->a, es, i))) return LA_NO_SVD;
+        if (!all_finite(w->a, m, n, lda, es)) return LA_NO_SVD;
         if (m && n) {
             la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
             if (!grow(w, work_count(query, es), 8 * K)) return LA_NOMEM;
@@ -403,17 +416,24 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     }
 }
 
+/* The buffers one matrix of l needs, and no more: a tall matrix's m x m is hundreds of
+ * megabytes, mapped afresh at every call, where the SVD of its thin factors wants a few
+ * hundred kilobytes. */
 static bool work_init(la_work *w, const kiln_linalg_args *l) {
     int nd = l->ndim;
-    int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], mx = m > n ? m : n, ld = m > 1 ? m : 1;
-    int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : n;
+    int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], mx = m > n ? m : n, k = m < n ? m : n, ld = m > 1 ? m : 1;
+    bool full = l->flags & KILN_LA_FULL, svd = l->fn == KILN_LA_SVALS || l->fn == KILN_LA_SVD_U || l->fn == KILN_LA_SVD_VH;
+    bool qr = l->fn == KILN_LA_QR_Q || l->fn == KILN_LA_QR_R;
+    int64_t acols = qr && full ? mx : n; /* (qr's complete q: m columns) */
+    int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : l->fn == KILN_LA_INV ? n : 1;
+    int64_t ucols = svd ? (full ? m : k) : 1, vrows = svd ? (full ? n : k) : 1; /* (gesdd's u: ld x ucols; vt: vrows x n) */
     memset(w, 0, sizeof *w);
     w->es = kiln_dtype_size(l->dt);
-    w->a = malloc((size_t)(ld * (mx > 1 ? mx : 1)) * w->es); /* (qr's complete q: m columns) */
+    w->a = malloc((size_t)(ld * (acols > 1 ? acols : 1)) * w->es);
     w->b = malloc((size_t)(ld * (r > 1 ? r : 1)) * w->es);
     w->w = malloc((size_t)(mx + 1) * w->es);
-    w->u = malloc((size_t)(ld * (m > 1 ? m : 1)) * w->es);
-    w->vt = malloc((size_t)((mx > 1 ? mx : 1) * (n > 1 ? n : 1)) * w->es);
+    w->u = malloc((size_t)(ld * (ucols > 1 ? ucols : 1)) * w->es);
+    w->vt = malloc((size_t)((vrows > 1 ? vrows : 1) * (n > 1 ? n : 1)) * w->es);
     w->ipiv = malloc((size_t)(mx + 1) * sizeof *w->ipiv);
     w->iwork = malloc((size_t)(8 * mx + 8) * sizeof *w->iwork);
     w->liwork = (int)(8 * mx + 8);
