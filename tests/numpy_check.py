@@ -454,6 +454,9 @@ CASES += [
     # ldexp, nextafter, spacing (frexp, of two results, is among PRINTS): exact; x2 of ldexp must be integers
     ("ldexp(a, j)", 0), ("ldexp(f, k)", 0), ("ldexp(f, 3)", 0), ("ldexp(H, -1070)", 0), ("ldexp(H, 1074)", 0), ("ldexp(a, 2000)", 0),
     ("ldexp(a, -2**40)", 0), ("ldexp(f, 2**31)", 0), ("ldexp(f, 2**31 - 1)", 0), ("ldexp(a, -2**31)", 0), ("ldexp(i, k)", 0), ("ldexp(k, 2)", 0), ("ldexp(1.5, j)", 0), ("ldexp(sh, 3)", 0),
+    ("ldexp(wide, ex)", 0), ("ldexp(widef, ex[:100000] // 8)", 0), ("ldexp(wide, 60)", 0), ("ldexp(wide, -60)", 0), ("ldexp(widef, -30)", 0),
+    ("frexp(wide)[0]", 0), ("frexp(wide)[1]", 0), ("frexp(widef)[0]", 0), ("frexp(widef)[1]", 0), ("ldexp(1.5, ex)", 0), ("ldexp(wide, 2000 * (ex % 2) - 1000)", 0),
+    ("ldexp(big, ex % 60 - 1090)", 0), ("ldexp(bigf, ex[:100000] % 30 - 150)", 0), ("ldexp(wide, 2100)", 0), ("ldexp(wide, -2000)", 0), ("ldexp(widef, 260)", 0), ("ldexp(widef, -250)", 0),
     ("ldexp(g, uw)", 0), ("ldexp(a, m)", 0), ("ldexp(3, 4)", 0), ("ldexp(a, 1.5)", 0), ("ldexp(a, b)", 0), ("ldexp(H[::-2], sb[:12])", 0),
     ("nextafter(a, b)", 0), ("nextafter(f, g)", 0), ("nextafter(H, inf)", 0), ("nextafter(H, -inf)", 0), ("nextafter(f, 0)", 0),
     ("nextafter(i, j)", 0), ("nextafter(k, 0)", 0), ("nextafter(0.0, -1.0)", 0), ("nextafter(f, a)", 0), ("nextafter(uh, 0)", 0),
@@ -1924,6 +1927,12 @@ def inputs():
     env["bigi"] = rng.integers(0, 50, 150000)
     env["bign"] = rng.standard_normal(100000)
     env["bign"][[7, 77777]] = np.nan
+    # every exponent, subnormals and the specials: ldexp and frexp, emitted as vector code
+    env["wide"] = rng.standard_normal(200001) * 2.0 ** rng.integers(-1100, 1024, 200001).astype(float)
+    env["wide"][[1, 2, 3, 4, 5, 6, 7]] = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -2.0 ** -1022]
+    env["widef"] = (rng.standard_normal(100000) * 2.0 ** rng.integers(-150, 128, 100000).astype(float)).astype(np.float32)
+    env["widef"][[1, 2, 3, 4, 5]] = [0.0, -0.0, np.inf, np.nan, 1e-45]
+    env["ex"] = rng.integers(-1300, 1300, 200001)
     env["bigz"] = np.where(rng.integers(0, 3, 100000) == 0, rng.choice([0.0, -0.0], 100000), rng.standard_normal(100000))
     return env
 

@@ -96,14 +96,10 @@ static uint64_t kiln_rt_div_magic(int64_t d, int64_t *shift) {
  * back into libmvec's, whose bits differ from NumPy's (libm's) in one result of ten */
 static double kiln_rt_hypot(double x, double y) { return hypot(x, y); }
 static float kiln_rt_hypotf(float x, float y) { return hypotf(x, y); }
-/* ldexp, nextafter and frexp's exponent, lane by lane: the scalar semantics' own (x86 has no
- * vector form of the last two; LLVM 19 calls libm's ldexp per lane for llvm.ldexp anyway) */
-static double kiln_rt_ldexp(double x, double e) { return ks_ldexp_f64(x, e); }
-static float kiln_rt_ldexpf(float x, float e) { return ks_ldexp_f32(x, e); }
+/* nextafter, lane by lane: the scalar semantics' own (ldexp and frexp's exponent are emitted
+ * as vector code: cpu_emit_ldexp; LLVM 19 calls libm per lane for llvm.ldexp and llvm.frexp) */
 static double kiln_rt_nextafter(double x, double y) { return ks_nextafter_f64(x, y); }
 static float kiln_rt_nextafterf(float x, float y) { return ks_nextafter_f32(x, y); }
-static double kiln_rt_frexpe(double x) { return ks_frexp_exponent_f64(x); }
-static float kiln_rt_frexpef(float x) { return ks_frexp_exponent_f32(x); }
 
 static kiln_status llvm_fail(kiln_ctx *ctx, LLVMErrorRef err, const char *what) {
     char *m = LLVMGetErrorMessage(err);
@@ -199,12 +195,8 @@ static kiln_status cpu_start(cpu_state *cs, kiln_ctx *ctx) {
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_div_magic"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_div_magic, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypot"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypot, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_hypotf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_hypotf, fl}},
-        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexp"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexp, fl}},
-        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_ldexpf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_ldexpf, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_nextafter"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_nextafter, fl}},
         {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_nextafterf"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_nextafterf, fl}},
-        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_frexpe"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_frexpe, fl}},
-        {LLVMOrcLLJITMangleAndIntern(jit, "kiln_rt_frexpef"), {(LLVMOrcExecutorAddress)(uintptr_t)&kiln_rt_frexpef, fl}},
     };
     err = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(helpers, sizeof helpers / sizeof *helpers));
     if (err) {
@@ -566,6 +558,53 @@ static void cpu_emit_store(emitter *e, int k, LLVMValueRef v, LLVMValueRef idx, 
     }
 }
 
+/* ldexp(x, n): x * 2**n exactly, rounded once (musl's scalbn, its branches as selects: the
+ * scale's exponent brought into range by at most two steps each way, the steps down stopping
+ * where a second rounding cannot happen); n a float holding an integer, clamped and truncated
+ * as ks_ldexp; NaN n gives n + x.  libm's ldexp lane by lane cost 4 ns an element. */
+static LLVMValueRef cpu_emit_ldexp(emitter *e, kiln_dtype dt, LLVMValueRef x, LLVMValueRef ef, int L) {
+    bool d = dt == KILN_F64;
+    kiln_dtype it = d ? KILN_I64 : KILN_I32;
+    int emax = d ? 1023 : 127, emin = d ? -1022 : -126, down = d ? 1022 - 53 : 126 - 24, mant = d ? 52 : 23;
+    LLVMValueRef lim = cpu_constf(e, dt, 65536, L), nlim = cpu_constf(e, dt, -65536, L);
+    LLVMValueRef c = sel(e, LLVMBuildFCmp(B, LLVMRealOGT, ef, lim, ""), lim, sel(e, LLVMBuildFCmp(B, LLVMRealOLT, ef, nlim, ""), nlim, ef));
+    LLVMValueRef n = LLVMBuildFPToSI(B, c, cpu_type(e, it, L), ""), y = x;
+    LLVMValueRef hi = cpu_const_int(e, it, emax, L), lo = cpu_const_int(e, it, emin, L), step = cpu_const_int(e, it, down, L);
+    for (int k = 0; k < 2; k++) {
+        LLVMValueRef big = LLVMBuildICmp(B, LLVMIntSGT, n, hi, "");
+        y = sel(e, big, LLVMBuildFMul(B, y, cpu_constf(e, dt, ldexp(1, emax), L), ""), y);
+        n = sel(e, big, LLVMBuildSub(B, n, hi, ""), n);
+    }
+    for (int k = 0; k < 2; k++) {
+        LLVMValueRef small = LLVMBuildICmp(B, LLVMIntSLT, n, lo, "");
+        y = sel(e, small, LLVMBuildFMul(B, y, cpu_constf(e, dt, ldexp(1, -down), L), ""), y);
+        n = sel(e, small, LLVMBuildAdd(B, n, step, ""), n);
+    }
+    n = sel(e, LLVMBuildICmp(B, LLVMIntSGT, n, hi, ""), hi, sel(e, LLVMBuildICmp(B, LLVMIntSLT, n, lo, ""), lo, n));
+    LLVMValueRef bits = LLVMBuildShl(B, LLVMBuildAdd(B, n, hi, ""), cpu_const_int(e, it, mant, L), ""); /* (bias = emax) */
+    LLVMValueRef r = LLVMBuildFMul(B, y, LLVMBuildBitCast(B, bits, cpu_type(e, dt, L), ""), "");
+    return sel(e, LLVMBuildFCmp(B, LLVMRealUNO, ef, ef, ""), LLVMBuildFAdd(B, ef, x, ""), r);
+}
+
+/* frexp's exponent as a float: from the exponent bits (a subnormal's after scaling it up
+ * exactly); 0 for 0, the infinities and NaN, as ks_frexp_exponent. */
+static LLVMValueRef cpu_emit_frexpe(emitter *e, kiln_dtype dt, LLVMValueRef x, int L) {
+    bool d = dt == KILN_F64;
+    kiln_dtype it = d ? KILN_I64 : KILN_I32;
+    int mant = d ? 52 : 23, bias = d ? 1022 : 126, up = d ? 64 : 32;
+    LLVMTypeRef ti = cpu_type(e, it, L);
+    int64_t inf = d ? 0x7ff0000000000000 : 0x7f800000;
+    LLVMValueRef a = LLVMBuildAnd(B, LLVMBuildBitCast(B, x, ti, ""), cpu_const_int(e, it, d ? INT64_MAX : INT32_MAX, L), "");
+    LLVMValueRef sub = LLVMBuildICmp(B, LLVMIntULT, a, cpu_const_int(e, it, (int64_t)1 << mant, L), ""); /* zero or subnormal */
+    LLVMValueRef x2 = sel(e, sub, LLVMBuildFMul(B, x, cpu_constf(e, dt, ldexp(1, up), L), ""), x);
+    LLVMValueRef ex = LLVMBuildAnd(B, LLVMBuildLShr(B, LLVMBuildBitCast(B, x2, ti, ""), cpu_const_int(e, it, mant, L), ""),
+                                   cpu_const_int(e, it, d ? 0x7ff : 0xff, L), "");
+    ex = LLVMBuildSub(B, ex, sel(e, sub, cpu_const_int(e, it, bias + up, L), cpu_const_int(e, it, bias, L)), "");
+    LLVMValueRef none = LLVMBuildOr(B, LLVMBuildFCmp(B, LLVMRealOEQ, x, cpu_constf(e, dt, 0, L), ""),
+                                    LLVMBuildICmp(B, LLVMIntUGE, a, cpu_const_int(e, it, inf, L), ""), "");
+    return LLVMBuildSIToFP(B, sel(e, none, LLVMConstNull(ti), ex), cpu_type(e, dt, L), "");
+}
+
 /* The ops that also fold reductions: add, multiply, maximum, minimum (NumPy's: NaN wins, from
  * either side), bitwise and/or.  On bools add is or and multiply is and, as in NumPy. */
 static LLVMValueRef cpu_emit_combine(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, LLVMValueRef y, int L) {
@@ -623,10 +662,10 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_HYPOT: /* libm's, lane by lane: NumPy's bits (libmvec's differ by an ulp in 1 of 10) */
         return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_hypotf" : "kiln_rt_hypot", cpu_scalar_type(e, odt), args, 2, L);
     case KILN_OP_COPYSIGN: return cpu_intrinsic(e, "llvm.copysign", t, args, 2);
-    case KILN_OP_LDEXP: return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_ldexpf" : "kiln_rt_ldexp", cpu_scalar_type(e, odt), args, 2, L);
+    case KILN_OP_LDEXP: return cpu_emit_ldexp(e, odt, x, y, L);
     case KILN_OP_NEXTAFTER:
         return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_nextafterf" : "kiln_rt_nextafter", cpu_scalar_type(e, odt), args, 2, L);
-    case KILN_OP_FREXP: return cpu_call_lanes(e, odt == KILN_F32 ? "kiln_rt_frexpef" : "kiln_rt_frexpe", cpu_scalar_type(e, odt), &x, 1, L);
+    case KILN_OP_FREXP: return cpu_emit_frexpe(e, odt, x, L);
     case KILN_OP_FMOD: /* C's fmod (frem), and for integers C's %, 0 for a divisor of 0 or -1 */
         if (fl) return LLVMBuildFRem(B, x, y, "");
         if (un) return cpu_emit_idivmod(e, odt, x, y, NULL, true, L);
