@@ -88,6 +88,12 @@ void rt_geom_free(kiln_ctx *ctx, rt_geom *rg) {
     kiln_free(ctx, rg->pack_es);
 }
 
+/* Operand i's dtype: a kernel input's, or (from n_in on) an output's. */
+static kiln_dtype operand_dtype(const fused_kernel *fk, int i) {
+    const kernel_desc *kd = &fk->kd;
+    return i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+}
+
 kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
                           const int64_t *ostrides, char *out_data, rt_geom *rg) {
     kiln_map_geom *g = &rg->g;
@@ -184,7 +190,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     memcpy(g->shape, shape, sizeof shape);
     /* 5. the row layout of each operand */
     for (int i = 0; i < nops; i++) {
-        kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+        kiln_dtype dt = operand_dtype(fk, i);
         int64_t s = g->strides[i][w - 1];
         g->inner[i] = s;
         rg->layout[i] = rt_layout_of(s, dt);
@@ -213,7 +219,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
             g->pack = g->shape[1];
             for (int i = 0; i < nops; i++) {
                 bool scalar = i < kd->n_in && g->strides[i][1] == 0 && g->strides[i][0] == 0;
-                kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+                kiln_dtype dt = operand_dtype(fk, i);
                 g->inner[i] = scalar ? 0 : (int64_t)kiln_dtype_size(dt);
                 rg->layout[i] = scalar ? KD_BCAST : KD_CONTIG;
             }
@@ -227,7 +233,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     if (!device && !g->pack && w == 2 && g->shape[1] <= KILN_COLS_ROW && g->shape[0] >= 16) {
         g->cols = KILN_COLS_BLOCK;
         for (int i = 0; i < nops; i++) {
-            kiln_dtype dt = i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
+            kiln_dtype dt = operand_dtype(fk, i);
             g->inner[i] = g->strides[i][0];
             rg->layout[i] = rt_layout_of(g->inner[i], dt);
         }
