@@ -468,8 +468,10 @@ CASES += [
     ("zeros(3, dtype=intc)", 0), ("ones(2, dtype=int_)", 0), ("arange(3, dtype=long)", 0), ("a.astype(longlong)", 0), ("astype(k, intc)", 0),
     ("signbit(a)", 0), ("signbit(f)", 0), ("signbit(i)", 0), ("signbit(m)", 0), ("signbit(-0.0)", 0), ("signbit(copysign(nan, -1))", 0),
     ("reciprocal(a)", 0), ("reciprocal(f)", 0), ("reciprocal(j)", 0), ("reciprocal(k)", 0), ("reciprocal(4.0)", 0),
-    ("logspace(0, 3, 4)", 0), ("logspace(0, 1, 5, base=2.0)", 0), ("logspace(-2, 2, 9, dtype=float32)", 0), ("logspace(0, 3, 4, dtype=int64)", 0),
-    ("logspace(1, 2, 4, endpoint=False)", 0), ("logspace(0, 1, 0)", 0), ("logspace(0, 1, -1)", 0),
+    # (a power of a fractional exponent is libmvec's pow, within an ulp; NumPy's is SVML's on AVX-512
+    # machines, glibc's correctly rounded pow elsewhere: 10 ** 1.25 is 1 ulp apart on an AVX2 machine)
+    ("logspace(0, 3, 4)", 0), ("logspace(0, 1, 5, base=2.0)", 1), ("logspace(-2, 2, 9, dtype=float32)", 0), ("logspace(0, 3, 4, dtype=int64)", 0),
+    ("logspace(1, 2, 4, endpoint=False)", 1), ("logspace(0, 1, 0)", 0), ("logspace(0, 1, -1)", 0),
     # quantile methods: NumPy's thirteen (the discrete ones keep the array's dtype), float32 arithmetic for float32
     ("quantile(a[12:], [0, 0.1, 0.25, 0.5, 0.77, 1], method='inverted_cdf')", 0), ("quantile(f[12:40], 0.3, method='inverted_cdf')", 0),
     ("percentile(Z, 35, axis=1, method='inverted_cdf')", 0), ("quantile(k[:9], 0.5, method='inverted_cdf')", 0), ("quantile(H, 0.9, method='inverted_cdf')", 0),
