@@ -24,9 +24,9 @@
  *              the NaNs are written again from the input in its order (they are contiguous in
  *              the result, and a stable sort keeps equal values in their order)
  *   partition  (a sort with select) the vectorized quicksort's passes go on only into the sides
- *              that hold the ranks asked for; a line with NaN or -0.0 (whose bits come back only
- *              from runs) and a CPU without AVX-512 sort the whole line, one of the orders a
- *              partition allows.  argpartition (argsort with select) partitions bare keys the
+ *              that hold the ranks asked for (without AVX-512, a scalar quickselect's do); a line
+ *              with NaN or -0.0 (whose bits come back only from runs) sorts the whole line, one
+ *              of the orders a partition allows.  argpartition (argsort with select) partitions bare keys the
  *              same way, then places each position by its key against the ranks' (argsel_line)
  *
  * Scratch (two key buffers of a line per thread) comes from the runtime's pool of huge-page
@@ -152,6 +152,55 @@ SORT_DEFINE(k32, uint32_t, KEY_BARE)
 SORT_DEFINE(k64, uint64_t, KEY_BARE)
 SORT_DEFINE(rec, sort_rec, KEY_REC)
 
+/* Bare keys x[lo, hi) partitioned in place so that ranks [a, b] (lo <= a <= b < hi) hold the
+ * keys sorting puts there, none larger before them, none smaller after (what kiln_vselect_ does,
+ * for a CPU without AVX-512): a quickselect around the median of three keys, going on only into
+ * the sides that hold ranks asked for.  Each pass is Lomuto's without branches (every key
+ * swapped, the boundary moved by the compare: a random key's side costs no misprediction), into
+ * keys below the pivot and the rest, and the rest, where ranks lie there, into keys equal to it
+ * and above (so that equal keys end the search).  A range of SORT_LEAF keys or fewer is sorted
+ * by insertion, and one still long after `budget` passes (keys laid out against the median of
+ * three) by the radix sort (y: scratch as long as x, cnt: SORT_COUNTS). */
+#define SELECT_DEFINE(sfx, T)                                                                                      \
+    static void select_##sfx(T *x, T *y, int64_t lo, int64_t hi, int64_t a, int64_t b, int budget, int64_t *cnt) { \
+        while (hi - lo > SORT_LEAF) {                                                                               \
+            if (budget-- == 0) {                                                                                    \
+                sort_msd_##sfx(x + lo, y + lo, hi - lo, true, cnt);                                                 \
+                return;                                                                                             \
+            }                                                                                                       \
+            T p0 = x[lo], p1 = x[lo + (hi - lo) / 2], p2 = x[hi - 1];                                               \
+            T p = p0 < p1 ? (p1 < p2 ? p1 : p0 < p2 ? p2 : p0) : (p0 < p2 ? p0 : p1 < p2 ? p2 : p1);                \
+            int64_t i = lo, e;                                                                                      \
+            for (int64_t j = lo; j < hi; j++) { /* [lo, i) < p <= [i, j) */                                         \
+                T v = x[j];                                                                                         \
+                x[j] = x[i];                                                                                        \
+                x[i] = v;                                                                                           \
+                i += v < p;                                                                                         \
+            }                                                                                                       \
+            if (a < i) {                                                                                            \
+                if (b < i) {                                                                                        \
+                    hi = i;                                                                                         \
+                    continue;                                                                                       \
+                }                                                                                                   \
+                select_##sfx(x, y, lo, i, a, i - 1, budget, cnt); /* (ranks on both sides: the left's) */           \
+                a = i;                                                                                              \
+            }                                                                                                       \
+            e = i;                                                                                                  \
+            for (int64_t j = i; j < hi; j++) { /* [i, e) == p < [e, j) */                                           \
+                T v = x[j];                                                                                         \
+                x[j] = x[e];                                                                                        \
+                x[e] = v;                                                                                           \
+                e += v == p;                                                                                        \
+            }                                                                                                       \
+            if (b < e) return; /* (p is among them: e > i) */                                                       \
+            a = a > e ? a : e;                                                                                      \
+            lo = e;                                                                                                 \
+        }                                                                                                           \
+        sort_ins_##sfx(x + lo, hi - lo);                                                                            \
+    }
+SELECT_DEFINE(k32, uint32_t)
+SELECT_DEFINE(k64, uint64_t)
+
 /* The vectorized quicksort's way out, where its ranges do not shrink: the radix sort. */
 static void vsort_fallback32(void *x, void *y, int64_t n) {
     int64_t cnt[SORT_COUNTS];
@@ -169,8 +218,16 @@ static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_
 
 /* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads where use (from
  * vsort_here) says so; false, and nothing done, where not.  With sel, only partitions them so
- * that ranks [a, b] are in place (one thread). */
+ * that ranks [a, b] are in place (one thread): by the vectorized quicksort's select where use
+ * says so, else by the scalar one. */
 static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b) {
+    if (sel && (!use || n < 16)) { /* (the quickselect in scalar code) */
+        int64_t cnt[SORT_COUNTS];
+        int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1));
+        if (k64) select_k64(x, y, 0, n, a, b, budget, cnt);
+        else select_k32(x, y, 0, n, a, b, budget, cnt);
+        return true;
+    }
     if (!use || n < 16) return false; /* (a few keys: the radix sort's insertion sort is quicker than a network) */
     /* (AMD: registers, not the compressing stores, which are microcode on Zen 4; leaves of 32
      * registers, 1.2× as fast as 8 on Zen 5, where Intel's Emerald Rapids was the faster with 8) */
@@ -498,7 +555,7 @@ static void argsel_place(const sort_job *j, const sort_line *l, argsel_at *w, in
 }
 
 /* argpartition's line l (op ARGSORT with select) by nt threads (y: n int64): its keys in x,
- * partitioned by the quicksort's select (sorted where it does not run) so that ranks lo..hi hold
+ * partitioned by vsort's select (the vectorized quicksort's or the scalar one) so that ranks lo..hi hold
  * the keys sorting puts there; then the keys built again, block by block, and each position
  * placed by its key (argsel_at), each thread a run of the line (counted first where there are
  * more, so that each knows where its own go); the gap left between those below and those above
