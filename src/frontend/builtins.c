@@ -1081,8 +1081,17 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (!fe_got(p, r, off)) return false;
     uint64_t s0 = (uint64_t)(all_int ? iv[0] : a0), st = (uint64_t)(all_int ? iv[2] : d0);
     size_t es = kiln_dtype_size(rd);
-    if (dtype_is_int(rd) && es < 8) { /* (wrapping, as int64's then the cast would) */
-        for (int64_t i = 0; i < len; i++) put_low(r->data, i, es, s0 + (uint64_t)i * st);
+    if (dtype_is_int(rd) && es < 8) { /* (wrapping, as int64's then the cast would: in the narrow type itself) */
+#define FILL_NARROW(T)                                                    \
+    {                                                                     \
+        T *d = (T *)(void *)r->data, x = (T)s0, dt_ = (T)st;              \
+        int64_t n = len; /* (not len, whose address was taken: a byte store may alias it) */ \
+        for (int64_t i = 0; i < n; i++, x = (T)(x + dt_)) d[i] = x;        \
+    }
+        if (es == 4) FILL_NARROW(uint32_t)
+        else if (es == 2) FILL_NARROW(uint16_t)
+        else FILL_NARROW(uint8_t)
+#undef FILL_NARROW
     } else if (dt == KILN_F32) {
         float *d = (float *)(void *)r->data, f0 = all_int ? (float)iv[0] : (float)v[0];
         float f1 = all_int ? (float)(int64_t)((uint64_t)iv[0] + (uint64_t)iv[2]) : (float)second, fd = f1 - f0;
@@ -1092,8 +1101,8 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         if (len > 1) d[1] = f1;
         if (len > 0) d[0] = f0;
     } else if (ints) {
-        int64_t *d = (int64_t *)(void *)r->data;
-        for (int64_t i = 0; i < len; i++) d[i] = (int64_t)(s0 + (uint64_t)i * st);
+        int64_t *d = (int64_t *)(void *)r->data, n = len; /* (n: see FILL_NARROW) */
+        for (int64_t i = 0; i < n; i++) d[i] = (int64_t)(s0 + (uint64_t)i * st);
     } else {
         double *d = (double *)(void *)r->data;
         for (int64_t i = 0; i < len; i++) d[i] = v[0] + (double)i * delta;
