@@ -363,11 +363,6 @@ static void sort_fill(char *p, kiln_dtype dt, int64_t n, uint64_t seed) {
     }
 }
 
-/* Sorts x (C order, shape) along axis with kiln (arg: argsort) and checks every line against
- * the reference's sort; or, where lo >= 0, partitions it by ranks lo..hi (arg: argpartition) and
- * checks that the values at ranks lo..hi (at the positions argpartition gives) order equal to
- * sort's, none before them after sort's at lo, none after them before sort's at hi, and that
- * argpartition's positions are a permutation. */
 /* Every line of x (data xd, C order, shape) along axis, sorted by ref_cmp: line l's at
  * [l * shape[axis], (l + 1) * shape[axis]); the caller frees it. */
 static sort_ref *sorted_lines(const char *xd, kiln_dtype dt, const int64_t *shape, int axis) {
@@ -383,6 +378,11 @@ static sort_ref *sorted_lines(const char *xd, kiln_dtype dt, const int64_t *shap
     return ref;
 }
 
+/* Sorts x (C order, shape) along axis with kiln (arg: argsort) and checks every line against
+ * the reference's sort; or, where lo >= 0, partitions it by ranks lo..hi (arg: argpartition) and
+ * checks that the values at ranks lo..hi (at the positions argpartition gives) order equal to
+ * sort's, none before them after sort's at lo, none after them before sort's at hi, and that
+ * argpartition's positions are a permutation. */
 static void check_long_sort(kiln_expr *x, const char *xd, const sort_ref *sorted, kiln_dtype dt, const int64_t *shape, int axis, bool arg,
                             int64_t lo, int64_t hi, const char *what) {
     kiln_expr *e = lo < 0 ? (arg ? kiln_argsort(ctx, x, axis) : kiln_sort(ctx, x, axis))

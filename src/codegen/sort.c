@@ -219,10 +219,9 @@ static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_
 /* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads where use (from
  * vsort_here) says so; false, and nothing done, where not.  With sel, only partitions them so
  * that ranks [a, b] are in place (one thread): by the vectorized quicksort's select where use
- * says so, else by the scalar one. */
-static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b) {
+ * says so, else by the scalar one (cnt: SORT_COUNTS of scratch for its radix sort). */
+static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b, int64_t *cnt) {
     if (sel && (!use || n < 16)) { /* (the quickselect in scalar code) */
-        int64_t cnt[SORT_COUNTS];
         int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1));
         if (k64) select_k64(x, y, 0, n, a, b, budget, cnt);
         else select_k32(x, y, 0, n, a, b, budget, cnt);
@@ -572,10 +571,7 @@ static void argsel_line(const sort_job *j, const sort_line *l, void *x, void *y,
         bool sp = false;
         build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &mn, &mx, &sp);
     });
-    if (!vsort(j->vsort, k64, x, y, n, 1, true, lo, hi)) {
-        if (k64) sort_msd_k64(x, y, n, true, cnt);
-        else sort_msd_k32(x, y, n, true, cnt);
-    }
+    vsort(j->vsort, k64, x, y, n, 1, true, lo, hi, cnt); /* (a select, vectorized or scalar) */
     uint64_t klo = key_at(j, x, lo), khi = key_at(j, x, hi);
     int team = 1; /* (the threads OpenMP gives, which may be fewer than nt) */
     KILN_OMP_IF(nt, "omp parallel num_threads(nt)",
@@ -619,7 +615,7 @@ static void sort_alone(const sort_job *j, const sort_line *l, void *x, void *y, 
     bool sp = false;
     int64_t z = 0, q = 0;
     build_keys(j, l, x, 0, l->len, &lo, &hi, &sp);
-    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, l->len, 1, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi))
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, l->len, 1, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi, cnt))
         switch (j->kind) {
         case SK_K32: sort_msd_k32(x, y, l->len, true, cnt); break;
         case SK_K64: sort_msd_k64(x, y, l->len, true, cnt); break;
@@ -646,7 +642,7 @@ static void sort_together(const sort_job *j, const sort_line *l, void *x, void *
         int64_t k1 = (c + 1) * KILN_HOST_GRAIN;
         build_keys(j, l, x, c * KILN_HOST_GRAIN, k1 < n ? k1 : n, &lo, &hi, &sp);
     }
-    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, n, nt, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi))
+    if (j->kind == SK_REC || !vsort(j->vsort, j->kind == SK_K64, x, y, n, nt, j->a->select && !sp, j->a->kth_lo, j->a->kth_hi, cnts))
         switch (j->kind) {
         case SK_K32: sort_par_k32(x, y, n, lo, hi, nt, hist, cnts); break;
         case SK_K64: sort_par_k64(x, y, n, lo, hi, nt, hist, cnts); break;
