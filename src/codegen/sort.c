@@ -221,13 +221,13 @@ static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_
  * that ranks [a, b] are in place (one thread): by the vectorized quicksort's select where use
  * says so, else by the scalar one (cnt: SORT_COUNTS of scratch for its radix sort). */
 static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b, int64_t *cnt) {
-    if (sel && (!use || n < 16)) { /* (the quickselect in scalar code) */
-        int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1));
+    if (!use || n < 16) { /* (a few keys: the radix sort's insertion sort is quicker than a network) */
+        if (!sel) return false;
+        int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1)); /* (the quickselect in scalar code) */
         if (k64) select_k64(x, y, 0, n, a, b, budget, cnt);
         else select_k32(x, y, 0, n, a, b, budget, cnt);
         return true;
     }
-    if (!use || n < 16) return false; /* (a few keys: the radix sort's insertion sort is quicker than a network) */
     /* (AMD: registers, not the compressing stores, which are microcode on Zen 4; leaves of 32
      * registers, 1.2× as fast as 8 on Zen 5, where Intel's Emerald Rapids was the faster with 8) */
     bool amd = __builtin_cpu_is("amd");
