@@ -201,6 +201,10 @@ static void steps(void) {
         "cumsum(F[::-1, ::2], 0)", "d[j % len(d)]", "F[j[:100] % F.shape[0]]", "take(B.T, j[:20] % B.shape[0], 1)",
         "D[j % D.shape[0], i % D.shape[1]]", "I[-1 - j[:9] % I.shape[0]]", "cumsum(D[j[:80] % 70], 0)[-1] + 1",
         "d[j + 100000]", "F[:, j[:600] - 100]",
+        /* whole rows moved 16 bytes at a time, from the end, and out of range; a scan of lines
+         * enough for full blocks, each long enough for its batched loads */
+        "reshape(f[:2800], (175, 16))[j % 175]", "reshape(f[:2800], (700, 4))[-1 - j[:50] % 700]", "reshape(f[:2800], (175, 16))[j + 175]",
+        "cumsum(D[:, :1] * d[None, :2000], 0)",
     };
     for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {
         pair p;

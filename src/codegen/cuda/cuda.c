@@ -249,7 +249,7 @@ typedef struct cuda_kernel {
     kiln_kernel head;
     cuda_module *mod;        /* NULL when compile-only */
     CUfunction fn, tree, rows;
-    bool reduce, light;
+    bool reduce;
     int n_in, n_out, n_const;
     uint8_t *es;             /* n_in + n_out element sizes */
     char name[48];
@@ -482,12 +482,12 @@ static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd
 
 /* Compiled bytes: this head, the operands' element sizes (n_in + n_out bytes), then the CUBIN
  * or the PTX (with its NUL). */
-#define BYTES_MAGIC 0x3355434bu /* "KCU3" */
+#define BYTES_MAGIC 0x3455434bu /* "KCU4" */
 typedef struct bytes_head {
     uint32_t magic;
     uint8_t ptx, reduce;
     uint16_t n_in, n_out, n_const;
-    uint8_t light, pad[3]; /* light: the map has the vector path (kc_light) */
+    uint8_t pad[4];
     uint64_t len;
 } bytes_head;
 
@@ -596,7 +596,7 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
     int nops = kd->n_in + kd->n_out;
     char *b = malloc(sizeof(bytes_head) + (size_t)nops + n);
     if (!b) return NULL;
-    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, kc_light(kd), {0, 0, 0}, (uint64_t)n};
+    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, {0, 0, 0, 0}, (uint64_t)n};
     memcpy(b, &h, sizeof h);
     for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)kiln_dtype_size(kc_operand_dtype(kd, k));
     memcpy(b + sizeof h + nops, payload, n);
@@ -701,7 +701,7 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (len < sizeof h) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes (%zu)", name, len);
     memcpy(&h, bytes, sizeof h);
     size_t nops = (size_t)h.n_in + h.n_out;
-    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1 || h.light > 1)
+    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1)
         return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     const uint8_t *es = (const uint8_t *)bytes + sizeof h;
     const char *payload = (const char *)bytes + sizeof h + nops;
@@ -712,7 +712,6 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     k->head.backend = &kiln_cuda_backend;
     k->reduce = h.reduce;
-    k->light = h.light;
     k->n_in = h.n_in;
     k->n_out = h.n_out;
     k->n_const = h.n_const;
@@ -1093,11 +1092,13 @@ static void log_launch(const cuda_state *s, const char *name, uint64_t up0, uint
                 (double)(t1 - t0) / 1e6, (double)(t2 - t1) / 1e6);
 }
 
-static CUresult launch(CUfunction f, unsigned grid, void *args) {
+static CUresult launch_in(CUfunction f, unsigned grid, unsigned block, void *args) {
     void *params[1] = {args};
-    CUresult r = cu.LaunchKernel(f, grid, 1, 1, KC_BLOCK, 1, 1, 0, NULL, params, NULL);
+    CUresult r = cu.LaunchKernel(f, grid, 1, 1, block, 1, 1, 0, NULL, params, NULL);
     return r != CU_OK ? r : cu.CtxSynchronize();
 }
+
+static CUresult launch(CUfunction f, unsigned grid, void *args) { return launch_in(f, grid, KC_BLOCK, args); }
 
 /* ------------------------------------------------------------------ launches */
 
@@ -1134,7 +1135,7 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     }
     int64_t count = 1, span = 0;
     for (int d = 0; d < nd; d++) count *= g->shape[d];
-    bool whole = g->first == 0 && g->total == count, vec = nd == 1 && k->light;
+    bool whole = g->first == 0 && g->total == count, vec = nd == 1;
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
     CUresult r = CU_OK;
@@ -1438,13 +1439,14 @@ static kiln_status routine(cuda_state *s, kiln_ctx *ctx, int which) {
  * args (size bytes, copied: a launch reads it when it starts); when bad is a device word, its
  * value afterwards into *badv. */
 static kiln_status routine_launch(cuda_state *s, kiln_ctx *ctx, staging *sg, CUfunction f, const char *name, unsigned grid,
-                                  const void *args, size_t size, uint64_t t0, uint64_t up0, CUdeviceptr bad, uint64_t *badv) {
+                                  unsigned block, const void *args, size_t size, uint64_t t0, uint64_t up0, CUdeviceptr bad,
+                                  uint64_t *badv) {
     char *a = malloc(size);
     CUresult r = a ? CU_OK : CU_OOM;
     uint64_t t1 = kiln_now_ns(), t2 = t1;
     if (a) {
         memcpy(a, args, size);
-        r = launch(f, grid, a);
+        r = launch_in(f, grid, block, a);
         t2 = kiln_now_ns();
         if (r == CU_OK && bad) r = cu.MemcpyDtoH(badv, bad, 8);
     }
@@ -1488,7 +1490,11 @@ static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a
     CUresult r = stage_all(&sg);
     if (r != CU_OK) return launch_end(s, ctx, &sg, r, routine_names[which], up0, t0, t0, t0, NULL, "launch");
     k.in = sg.v[0].dev, k.out = sg.v[1].dev;
-    return routine_launch(s, ctx, &sg, s->rfn[which], routine_names[which], grid_for(s, lines), &k, sizeof k, t0, up0, 0, NULL);
+    /* a thread a line: blocks of a warp where blocks of KC_BLOCK would leave multiprocessors idle */
+    unsigned block = lines >= (int64_t)(s->sms > 0 ? s->sms : 1) * 2 * KC_BLOCK ? KC_BLOCK : 32;
+    int64_t blocks = (lines + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
+    return routine_launch(s, ctx, &sg, s->rfn[which], routine_names[which], (unsigned)(blocks < cap ? blocks : cap), block, &k, sizeof k,
+                          t0, up0, 0, NULL);
 }
 
 /* The gather's device argument block (routines.cu's kr_gather). */
@@ -1536,6 +1542,16 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
     }
     kiln_status st = routine(s, ctx, R_GATHER);
     if (st != KILN_OK || total == 0) return st;
+    /* whole rows (W[perm]: the indices do not vary along the last dim, along which x and out
+     * are contiguous): 16 bytes of a row move as one element, where the addresses allow */
+    int64_t wide = 0;
+    if (nd >= 1 && a->elsize < 16 && 16 % a->elsize == 0 && a->x_str[nd - 1] == a->elsize && a->out_str[nd - 1] == a->elsize &&
+        a->idx_str[nd - 1] == 0 && (!a->idx2 || a->idx2_str[nd - 1] == 0) && a->shape[nd - 1] % (16 / a->elsize) == 0) {
+        wide = 16 / a->elsize;
+        if (a->axis_str % 16 || (a->idx2 && a->axis2_str % 16)) wide = 0;
+        for (int d = 0; d < nd - 1; d++)
+            if (a->x_str[d] % 16 || a->out_str[d] % 16) wide = 0;
+    }
     /* x: its dims, then the indexed axis (and the second); the indices over the output's dims */
     int n = 0;
     for (int d = 0; d < nd; d++, n++) shape[n] = a->shape[d], str[n] = a->x_str[d];
@@ -1567,8 +1583,13 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
     }
     int o = 0;
     k.x = sg.v[o++].dev, k.idx = sg.v[o++].dev, k.idx2 = a->idx2 ? sg.v[o++].dev : 0, k.out = sg.v[o].dev;
+    if (wide && !((k.x | k.out) % 16)) {
+        k.shape[nd - 1] /= wide, k.xst[nd - 1] = k.ost[nd - 1] = 16;
+        k.total = total / wide, k.elsize = k.unit = 16;
+    }
     CUdeviceptr word = k.bad;
-    st = routine_launch(s, ctx, &sg, s->rfn[R_GATHER], "kiln_gather", grid_for(s, total), &k, sizeof k, t0, up0, word, &bad);
+    st = routine_launch(s, ctx, &sg, s->rfn[R_GATHER], "kiln_gather", grid_for(s, total), KC_BLOCK, &k, sizeof k, t0, up0, word,
+                        &bad);
     pthread_mutex_lock(&s->lock);
     pool_put(s, 8, word);
     pthread_mutex_unlock(&s->lock);

@@ -48,7 +48,8 @@ extern const size_t kc_routines_len;
 void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out);
 /* The dtype of kd's operand k: inputs (as the first VAR instruction reading them), then outputs. */
 kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k);
-/* Whether kd has no math functions: only such kernels get the vector path (KC_VEC). */
+/* Whether kd has no math functions: such a kernel unrolls its vector path (KC_VEC) and the fold
+ * of a full chunk of its reduction. */
 bool kc_light(const kernel_desc *kd);
 /* Whether kd can be rendered (every op and dtype in scalar.h; argument block within limits). */
 bool kc_renderable(const kernel_desc *kd);

@@ -11,9 +11,10 @@
  *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
  *                 indices) with a scalar tail; others walk the collapsed dims; 32-bit indices
  *                 when every offset fits (KC_NARROW), 64-bit otherwise.  Kernels with math
- *                 functions have no vector path: they are bound by arithmetic, not loads, and
- *                 its four inlined copies of the element more than doubled NVRTC's time
- *                 (151 → 68 ms for sin(x)*sin(x)); the host then never sets KC_VEC for them
+ *                 functions take their four elements in a loop, not unrolled: four inlined
+ *                 copies of sin more than doubled NVRTC's time (151 → 68 ms for
+ *                 sin(x)*sin(x)), and without the vector loads a thread had 4 bytes in flight
+ *                 (sin(a)*sin(a) over 10^8 float32 on an H200: 0.36 ms, the copy's rate 0.21)
  *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order),
  *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
  *                 per output for short rows): see cuda.h for the orders, which depend on R only
@@ -151,7 +152,7 @@ bool kc_light(const kernel_desc *kd) { return kd_cost(kd) < 24; }
 
 static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     int N = kd->n_in + kd->n_out, C = kd->n_const ? kd->n_const : 1;
-    bool vec = kc_light(kd);
+    bool light = kc_light(kd);
     char args[64];
     snprintf(args, sizeof args, "kc_map<%d, %d>", N, C);
     /* one element at flat index g */
@@ -176,67 +177,66 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
         kstr_printf(b, "    *(%s *)(a.p[%d] + o%d) = y%d;\n", ctype[kd_out_dtype(kd, k)], kd->n_in + k, kd->n_in + k, k);
     kstr_printf(b, "}\n");
 
-    /* four elements 4j .. 4j+3 of a 1-D launch whose contiguous operands are aligned */
-    if (vec) {
-        kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j) {\n", name, args);
-        for (int k = 0; k < N; k++) {
-            kiln_dtype dt = kc_operand_dtype(kd, k);
-            bool in = k < kd->n_in;
-            if (kd->layout[k] == KD_CONTIG && in)
-                kstr_printf(b, "    const kc_v4_%s X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", sfx[dt], k, sfx[dt], k);
-            else if (kd->layout[k] == KD_CONTIG)
-                kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[dt], k);
-            else if (kd->layout[k] == KD_BCAST && in)
-                kstr_printf(b, "    const %s X%d = *(const %s *)a.p[%d];\n", ctype[dt], k, ctype[dt], k);
-        }
-        kstr_printf(b, "#pragma unroll\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n");
-        for (int k = kd->n_in; k < N; k++)
-            if (kd->layout[k] != KD_CONTIG) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
-        kstr_printf(b, "        kc_f_%s(a.c", name);
-        for (int k = 0; k < N; k++) {
-            kiln_dtype dt = kc_operand_dtype(kd, k);
-            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, ", X%d.v[e]", k);
-            else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
-            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
-            else kstr_printf(b, ", *(const %s *)(a.p[%d] + g * (I)a.st[%d][0])", ctype[dt], k, k);
-        }
-        kstr_printf(b, ");\n");
-        for (int k = kd->n_in; k < N; k++) {
-            if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", ctype[kc_operand_dtype(kd, k)], k, k, k);
-            else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", ctype[kc_operand_dtype(kd, k)], k, k);
-        }
-        kstr_printf(b, "    }\n");
-        for (int k = kd->n_in; k < N; k++)
-            if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
-        kstr_printf(b, "}\n");
+    /* four elements 4j .. 4j+3 of a 1-D launch whose contiguous operands are aligned: one
+     * 16-byte load an operand, four elements in flight a thread.  A light kernel unrolls the
+     * four; a heavy one (math functions) folds them in a loop that picks its element by
+     * selects, so that NVRTC compiles its instructions once more, not four times, and the
+     * vectors stay in registers. */
+    kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j) {\n", name, args);
+    for (int k = 0; k < N; k++) {
+        kiln_dtype dt = kc_operand_dtype(kd, k);
+        bool in = k < kd->n_in;
+        if (kd->layout[k] == KD_CONTIG && in)
+            kstr_printf(b, "    const kc_v4_%s X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", sfx[dt], k, sfx[dt], k);
+        else if (kd->layout[k] == KD_CONTIG)
+            kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[dt], k);
+        else if (kd->layout[k] == KD_BCAST && in)
+            kstr_printf(b, "    const %s X%d = *(const %s *)a.p[%d];\n", ctype[dt], k, ctype[dt], k);
     }
+    kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n", light ? "" : "1");
+    for (int k = kd->n_in; k < N; k++) /* the outputs not written straight into their vector */
+        if (kd->layout[k] != KD_CONTIG || !light) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
+    kstr_printf(b, "        kc_f_%s(a.c", name);
+    for (int k = 0; k < N; k++) {
+        kiln_dtype dt = kc_operand_dtype(kd, k);
+        if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !light) kstr_printf(b, ", e == 0 ? X%d.v[0] : e == 1 ? X%d.v[1] : e == 2 ? X%d.v[2] : X%d.v[3]", k, k, k, k);
+        else if (kd->layout[k] == KD_CONTIG && light) kstr_printf(b, ", X%d.v[e]", k);
+        else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
+        else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
+        else kstr_printf(b, ", *(const %s *)(a.p[%d] + g * (I)a.st[%d][0])", ctype[dt], k, k);
+    }
+    kstr_printf(b, ");\n");
+    for (int k = kd->n_in; k < N; k++) {
+        const char *t = ctype[kc_operand_dtype(kd, k)];
+        if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", t, k, k, k);
+        else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", t, k, k);
+        else if (!light)
+            kstr_printf(b, "        if (e == 0) X%d.v[0] = Y%d;\n        else if (e == 1) X%d.v[1] = Y%d;\n"
+                           "        else if (e == 2) X%d.v[2] = Y%d;\n        else X%d.v[3] = Y%d;\n", k, k, k, k, k, k, k, k);
+    }
+    kstr_printf(b, "    }\n");
+    for (int k = kd->n_in; k < N; k++)
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
+    kstr_printf(b, "}\n");
     /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only) */
-    kstr vecrun = {0};
-    if (vec)
-        kstr_printf(&vecrun,
-                    "    if constexpr (sizeof(I) == 4) {\n"
-                    "        if (a.flags & %d) {\n"
-                    "            const I n4 = n >> 2;\n"
-                    "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j);\n"
-                    "            for (I g = 4 * n4 + t; g < n; g += s) kc_at_%s<I>(a, g);\n"
-                    "            return;\n"
-                    "        }\n"
-                    "    }\n"
-                    "    {\n",
-                    KC_VEC, name, name);
     kstr_printf(b,
                 "template <typename I> static __device__ __forceinline__ void kc_run_%s(const %s &a) {\n"
                 "    const I t = (I)(blockIdx.x * blockDim.x + threadIdx.x), s = (I)(gridDim.x * blockDim.x), n = (I)a.total;\n"
-                "%s"
-                "        for (I i = t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
+                "    if constexpr (sizeof(I) == 4) {\n"
+                "        if (a.flags & %d) {\n"
+                "            const I n4 = n >> 2;\n"
+                "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j);\n"
+                "            for (I g = 4 * n4 + t; g < n; g += s) kc_at_%s<I>(a, g);\n"
+                "            return;\n"
+                "        }\n"
                 "    }\n"
+                "    for (I i = t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
                 "}\n"
                 "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
                 "    if (a.flags & %d) kc_run_%s<int>(a);\n"
                 "    else kc_run_%s<long long>(a);\n"
                 "}\n",
-                name, args, vecrun.s ? vecrun.s : "    {\n", name, KC_BLOCK, name, args, KC_NARROW, name, name);
-    kstr_free(&vecrun);
+                name, args, KC_VEC, name, name, name, KC_BLOCK, name, args, KC_NARROW, name, name);
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -257,7 +257,7 @@ static void identity(int op, kiln_dtype dt, kstr *b) {
 }
 
 static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
-    int op = kd->reduce, N = kd->n_in ? kd->n_in : 1, C = kd->n_const ? kd->n_const : 1;
+    int op = kd->reduce, N = kd->n_in ? kd->n_in : 1, C = kd->n_const ? kd->n_const : 1, light = kc_light(kd);
     kiln_dtype dt = kd_out_dtype(kd, 0);
     const char *T = ctype[dt];
     char args[64], acc[48];
@@ -304,6 +304,12 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
     kstr_printf(b, ", y0);\n    return y0;\n}\n");
+    /* the same where the reduced dims collapse to one (a.nr == 1): no branch between the loads
+     * of a full chunk, so that they are all in flight before the first fold */
+    kstr_printf(b, "static __device__ __forceinline__ %s kc_e1_%s(const %s &a, char *const *q, long long r) {\n    %s y0;\n    kc_f_%s(a.c", T,
+                name, args, T, name);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + r * a.rst[%d][0])", ctype[kc_operand_dtype(kd, k)], k, k);
+    kstr_printf(b, ", y0);\n    return y0;\n}\n");
     /* the result of output o */
     kstr_printf(b,
                 "static __device__ __forceinline__ void kc_store_%s(const %s &a, long long o, const %s &x) {\n"
@@ -343,12 +349,23 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 "        kc_base_%s(a, o, q);\n"
                 "        %s x = kc_id_%s();\n"
                 "        const long long r1 = (ch + 1) * %d < a.R ? (ch + 1) * %d : a.R;\n"
+                "        if (%d && a.nr == 1 && r1 - ch * %d == %d) {\n"
+                "#pragma unroll\n"
+                "            for (int k = 0; k < %d; k++) {\n"
+                "                const long long r = ch * %d + threadIdx.x + k * %d;\n"
+                "                %s y;\n"
+                "                y.v = kc_e1_%s(a, q, r);\n"
+                "                y.i = r;\n"
+                "                kc_comb_%s(x, y);\n"
+                "            }\n"
+                "        } else {\n"
                 "#pragma unroll %d\n"
-                "        for (long long r = ch * %d + threadIdx.x; r < r1; r += %d) {\n"
-                "            %s y;\n"
-                "            y.v = kc_e_%s(a, q, r);\n"
-                "            y.i = r;\n"
-                "            kc_comb_%s(x, y);\n"
+                "            for (long long r = ch * %d + threadIdx.x; r < r1; r += %d) {\n"
+                "                %s y;\n"
+                "                y.v = kc_e_%s(a, q, r);\n"
+                "                y.i = r;\n"
+                "                kc_comb_%s(x, y);\n"
+                "            }\n"
                 "        }\n"
                 "        kc_block_%s(x, sh);\n"
                 "        if (threadIdx.x == 0) {\n"
@@ -357,9 +374,9 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 "        }\n"
                 "    }\n"
                 "}\n",
-                KC_BLOCK, name, args, acc, KC_BLOCK / 32, N, name, acc, name, KC_CHUNK, KC_CHUNK, kc_light(kd) ? 4 : 1, KC_CHUNK,
-                KC_BLOCK, acc, name,
-                name, name, name, acc);
+                KC_BLOCK, name, args, acc, KC_BLOCK / 32, N, name, acc, name, KC_CHUNK, KC_CHUNK, light, KC_CHUNK, KC_CHUNK,
+                KC_CHUNK / KC_BLOCK, KC_CHUNK, KC_BLOCK, acc, name, name, light ? 4 : 1, KC_CHUNK, KC_BLOCK, acc, name, name, name,
+                name, acc);
     kstr_printf(b,
                 "extern \"C\" __global__ void __launch_bounds__(%d) %s_tree(const __grid_constant__ %s a) {\n"
                 "    __shared__ %s sh[%d];\n"
