@@ -203,7 +203,7 @@ static void steps(void) {
         "d[j + 100000]", "F[:, j[:600] - 100]",
         /* whole rows moved 16 bytes at a time, from the end, and out of range; a scan of lines
          * enough for full blocks, each long enough for its batched loads */
-        "reshape(f[:2800], (175, 16))[j % 175]", "reshape(f[:2800], (700, 4))[-1 - j[:50] % 700]", "reshape(f[:2800], (175, 16))[j + 175]",
+        "reshape(f[:2800], (175, 16))[j % 175]", "reshape(f[:2800], (700, 4))[-1 - j % 700]", "reshape(f[:2800], (175, 16))[j + 175]",
         "cumsum(D[:, :1] * d[None, :2000], 0)",
     };
     for (size_t k = 0; k < sizeof ex / sizeof *ex; k++) {

@@ -1588,7 +1588,7 @@ static kiln_status cuda_gather(void *state, kiln_ctx *ctx, const kiln_gather_arg
         k.total = total / wide, k.elsize = k.unit = 16;
     }
     CUdeviceptr word = k.bad;
-    st = routine_launch(s, ctx, &sg, s->rfn[R_GATHER], "kiln_gather", grid_for(s, total), KC_BLOCK, &k, sizeof k, t0, up0, word,
+    st = routine_launch(s, ctx, &sg, s->rfn[R_GATHER], "kiln_gather", grid_for(s, k.total), KC_BLOCK, &k, sizeof k, t0, up0, word,
                         &bad);
     pthread_mutex_lock(&s->lock);
     pool_put(s, 8, word);

@@ -11,11 +11,12 @@
  *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
  *                 indices) with a scalar tail; others walk the collapsed dims; 32-bit indices
  *                 when every offset fits (KC_NARROW), 64-bit otherwise.  Kernels with math
- *                 functions take their four elements in a loop, not unrolled: four inlined
- *                 copies of sin more than doubled NVRTC's time (151 → 68 ms for
- *                 sin(x)*sin(x)), and without the vector loads a thread had 4 bytes in flight
+ *                 functions take their four elements in a loop, not unrolled (four inlined
+ *                 copies of sin took NVRTC 151 ms for sin(x)*sin(x), against 68 without the
+ *                 vector path); without the vector loads a thread had 4 bytes in flight
  *                 (sin(a)*sin(a) over 10^8 float32 on an H200: 0.36 ms, the copy's rate 0.21)
- *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order),
+ *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order;
+ *                 a light kernel's full chunk over one collapsed dim, kc_e1, unrolled),
  *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
  *                 per output for short rows): see cuda.h for the orders, which depend on R only
  *
@@ -218,25 +219,27 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     for (int k = kd->n_in; k < N; k++)
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
     kstr_printf(b, "}\n");
-    /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only) */
+    /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only,
+     * then the scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element
+     * inlined once */
     kstr_printf(b,
                 "template <typename I> static __device__ __forceinline__ void kc_run_%s(const %s &a) {\n"
                 "    const I t = (I)(blockIdx.x * blockDim.x + threadIdx.x), s = (I)(gridDim.x * blockDim.x), n = (I)a.total;\n"
+                "    I i0 = 0;\n"
                 "    if constexpr (sizeof(I) == 4) {\n"
                 "        if (a.flags & %d) {\n"
                 "            const I n4 = n >> 2;\n"
                 "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j);\n"
-                "            for (I g = 4 * n4 + t; g < n; g += s) kc_at_%s<I>(a, g);\n"
-                "            return;\n"
+                "            i0 = 4 * n4;\n"
                 "        }\n"
                 "    }\n"
-                "    for (I i = t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
+                "    for (I i = i0 + t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
                 "}\n"
                 "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
                 "    if (a.flags & %d) kc_run_%s<int>(a);\n"
                 "    else kc_run_%s<long long>(a);\n"
                 "}\n",
-                name, args, KC_VEC, name, name, name, KC_BLOCK, name, args, KC_NARROW, name, name);
+                name, args, KC_VEC, name, name, KC_BLOCK, name, args, KC_NARROW, name, name);
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -304,12 +307,14 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
     kstr_printf(b, ", y0);\n    return y0;\n}\n");
-    /* the same where the reduced dims collapse to one (a.nr == 1): no branch between the loads
-     * of a full chunk, so that they are all in flight before the first fold */
-    kstr_printf(b, "static __device__ __forceinline__ %s kc_e1_%s(const %s &a, char *const *q, long long r) {\n    %s y0;\n    kc_f_%s(a.c", T,
-                name, args, T, name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + r * a.rst[%d][0])", ctype[kc_operand_dtype(kd, k)], k, k);
-    kstr_printf(b, ", y0);\n    return y0;\n}\n");
+    /* (a light kernel's) the same where the reduced dims collapse to one (a.nr == 1): no branch
+     * between the loads of a full chunk, so that they are all in flight before the first fold */
+    if (light) {
+        kstr_printf(b, "static __device__ __forceinline__ %s kc_e1_%s(const %s &a, char *const *q, long long r) {\n    %s y0;\n    kc_f_%s(a.c",
+                    T, name, args, T, name);
+        for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + r * a.rst[%d][0])", ctype[kc_operand_dtype(kd, k)], k, k);
+        kstr_printf(b, ", y0);\n    return y0;\n}\n");
+    }
     /* the result of output o */
     kstr_printf(b,
                 "static __device__ __forceinline__ void kc_store_%s(const %s &a, long long o, const %s &x) {\n"
@@ -338,7 +343,7 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 "    __syncthreads();\n"
                 "}\n",
                 name, acc, acc, acc, name, KC_BLOCK / 32, name);
-    /* the three kernels */
+    /* the three kernels; a light kernel folds a full chunk over one collapsed dim unrolled */
     kstr_printf(b,
                 "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
                 "    __shared__ %s sh[%d];\n"
@@ -348,24 +353,30 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 "        char *q[%d];\n"
                 "        kc_base_%s(a, o, q);\n"
                 "        %s x = kc_id_%s();\n"
-                "        const long long r1 = (ch + 1) * %d < a.R ? (ch + 1) * %d : a.R;\n"
-                "        if (%d && a.nr == 1 && r1 - ch * %d == %d) {\n"
-                "#pragma unroll\n"
-                "            for (int k = 0; k < %d; k++) {\n"
-                "                const long long r = ch * %d + threadIdx.x + k * %d;\n"
-                "                %s y;\n"
-                "                y.v = kc_e1_%s(a, q, r);\n"
-                "                y.i = r;\n"
-                "                kc_comb_%s(x, y);\n"
-                "            }\n"
-                "        } else {\n"
-                "#pragma unroll %d\n"
-                "            for (long long r = ch * %d + threadIdx.x; r < r1; r += %d) {\n"
-                "                %s y;\n"
-                "                y.v = kc_e_%s(a, q, r);\n"
-                "                y.i = r;\n"
-                "                kc_comb_%s(x, y);\n"
-                "            }\n"
+                "        const long long r1 = (ch + 1) * %d < a.R ? (ch + 1) * %d : a.R;\n",
+                KC_BLOCK, name, args, acc, KC_BLOCK / 32, N, name, acc, name, KC_CHUNK, KC_CHUNK);
+    if (light)
+        kstr_printf(b,
+                    "        if (a.nr == 1 && r1 - ch * %d == %d) {\n"
+                    "#pragma unroll\n"
+                    "            for (int k = 0; k < %d; k++) {\n"
+                    "                const long long r = ch * %d + threadIdx.x + k * %d;\n"
+                    "                %s y;\n"
+                    "                y.v = kc_e1_%s(a, q, r);\n"
+                    "                y.i = r;\n"
+                    "                kc_comb_%s(x, y);\n"
+                    "            }\n"
+                    "        } else\n",
+                    KC_CHUNK, KC_CHUNK, KC_CHUNK / KC_BLOCK, KC_CHUNK, KC_BLOCK, acc, name, name);
+    /* (the rest rolled: unrolling it by 4 nearly doubled NVRTC's time for sum(a * b), 340 ->
+     * 625 ms, for the last chunk and the reductions whose dims do not collapse) */
+    kstr_printf(b,
+                "#pragma unroll 1\n"
+                "        for (long long r = ch * %d + threadIdx.x; r < r1; r += %d) {\n"
+                "            %s y;\n"
+                "            y.v = kc_e_%s(a, q, r);\n"
+                "            y.i = r;\n"
+                "            kc_comb_%s(x, y);\n"
                 "        }\n"
                 "        kc_block_%s(x, sh);\n"
                 "        if (threadIdx.x == 0) {\n"
@@ -374,9 +385,7 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 "        }\n"
                 "    }\n"
                 "}\n",
-                KC_BLOCK, name, args, acc, KC_BLOCK / 32, N, name, acc, name, KC_CHUNK, KC_CHUNK, light, KC_CHUNK, KC_CHUNK,
-                KC_CHUNK / KC_BLOCK, KC_CHUNK, KC_BLOCK, acc, name, name, light ? 4 : 1, KC_CHUNK, KC_BLOCK, acc, name, name, name,
-                name, acc);
+                KC_CHUNK, KC_BLOCK, acc, name, name, name, name, acc);
     kstr_printf(b,
                 "extern \"C\" __global__ void __launch_bounds__(%d) %s_tree(const __grid_constant__ %s a) {\n"
                 "    __shared__ %s sh[%d];\n"
