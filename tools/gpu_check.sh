@@ -14,7 +14,8 @@
 #                                   same cases in CuPy and PyTorch with a device-to-device copy
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
-#                                   call of a new process (first), then the corpus at 2^20+3,
+#                                   call of a new process (first), every map in 64-bit indices
+#                                   (wide), then the corpus at 2^20+3,
 #                                   determinism at 10^7 and 2^31+7 elements (diff).  PARTS: a comma
 #                                   list of those, all by default (on an H200 with SMALL_STEP=4 and
 #                                   DIFF_STEP=8 every part took 248 s, machine start-up aside).
@@ -37,7 +38,7 @@ if [ "$mode" = build ]; then
   exit 0
 fi
 # Which parts (a comma list; all by default): a short lease can run them over several calls.
-parts=,${2:-small,bench,anchors,cache,first,diff},
+parts=,${2:-small,bench,anchors,cache,first,wide,diff},
 want() { [[ $parts == *,$1,* ]]; }
 carry=build-gpu/carry
 out=${OUT:-build-gpu}
@@ -63,10 +64,10 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>
 say "parts: $parts; libraries from: $PWD/$carry$cudalibs"
 say '```'
 
-# gpu_check MODE, every STEP-th expression, within LIMIT seconds: its whole log beside the results
-# (it comes back too), its first failures and its PASS count in them
-checks() {
-  local mode=$1 step=$2 limit=$3 log=$out/$1.log
+# gpu_check MODE, every STEP-th expression, within LIMIT seconds: its whole log (LOG.log, else
+# MODE.log) beside the results (it comes back too), its first failures and PASS count in them
+checks() { # MODE STEP LIMIT [LOG]
+  local mode=$1 step=$2 limit=$3 log=$out/${4:-$1}.log
   say '```'
   KILN_CACHE_DIR=$work/c0 KILN_GPU_CHECK_STEP=$step timeout "$limit" "$gc" "$mode" > "$log" 2>&1
   say "exit: $? ($limit s allowed)"
@@ -119,6 +120,10 @@ if want first; then
   say "cold (NVRTC): $(KILN_CACHE_DIR=$c3 KILN_LOG=compile "$gc" first 2>&1 | tr '\n' ' ')"
   for i in 1 2 3; do say "warm (CUBIN on disk): $(KILN_CACHE_DIR=$c3 "$gc" first 2>&1)"; done
   say '```'
+fi
+if want wide; then
+  part "Every map launch in 64-bit indices (KILN_CUDA_WIDE=1: the kernels launches of 2^31 elements or bytes compile), every ${WIDE_STEP:-12}th expression"
+  KILN_CUDA_WIDE=1 checks small "${WIDE_STEP:-12}" 120 wide
 fi
 if want diff; then
   part "The whole corpus at 2^20+3 (every ${DIFF_STEP:-4}th expression), determinism at 10^7, 2^31+7 elements"

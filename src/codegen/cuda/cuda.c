@@ -251,6 +251,9 @@ typedef struct cuda_kernel {
     CUfunction fn, tree, rows;
     bool reduce;
     int n_in, n_out, n_const;
+    const char *body;        /* a map's text but its kernel (NUL-terminated): its 64-bit kernel's source */
+    cuda_module *wmod;       /* the 64-bit kernel's module and function, made at its first launch */
+    CUfunction wfn;
     uint8_t *es;             /* n_in + n_out element sizes */
     char name[48];
     struct cuda_kernel *next;
@@ -277,6 +280,7 @@ typedef struct cuda_state {
     char arch[32];           /* "sm_90" (a CUBIN) or "compute_100" (PTX) */
     bool ptx;
     bool fast_math;
+    bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
     char devname[128];
     cublasHandle_t cublas;
     pthread_mutex_t lock;
@@ -371,6 +375,8 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     pthread_mutex_init(&s->rlock, NULL);
     const char *fm = getenv("KILN_CUDA_FAST_MATH");
     s->fast_math = fm && *fm && strcmp(fm, "0");
+    const char *wd = getenv("KILN_CUDA_WIDE");
+    s->wide = wd && *wd && strcmp(wd, "0");
     const char *want = getenv("KILN_CUDA_ARCH");
     bool ptx = false;
     int wa = want && *want ? arch_number(want, &ptx) : 0;
@@ -480,14 +486,14 @@ static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd
 
 /* ------------------------------------------------------------------ compile and load */
 
-/* Compiled bytes: this head, the operands' element sizes (n_in + n_out bytes), then the CUBIN
- * or the PTX (with its NUL). */
-#define BYTES_MAGIC 0x3455434bu /* "KCU4" */
+/* Compiled bytes: this head, the operands' element sizes (n_in + n_out bytes), the CUBIN or
+ * the PTX (with its NUL), then a map's body (kc_render_body, for its 64-bit kernel). */
+#define BYTES_MAGIC 0x3555434bu /* "KCU5" */
 typedef struct bytes_head {
     uint32_t magic;
     uint8_t ptx, reduce;
     uint16_t n_in, n_out, n_const;
-    uint8_t pad[4];
+    uint32_t body; /* a map's body after the payload: its length */
     uint64_t len;
 } bytes_head;
 
@@ -590,17 +596,24 @@ kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, 
     return KILN_OK;
 }
 
-/* kd's bytes: the head, the operands' element sizes, then payload (n bytes); NULL when out of
- * memory. */
-static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char *payload, size_t n, size_t *len) {
+/* kd's bytes (kernel name): the head, the operands' element sizes, payload (n bytes), a map's
+ * body; NULL when out of memory. */
+static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char *name, const char *payload, size_t n, size_t *len) {
     int nops = kd->n_in + kd->n_out;
-    char *b = malloc(sizeof(bytes_head) + (size_t)nops + n);
-    if (!b) return NULL;
-    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, {0, 0, 0, 0}, (uint64_t)n};
+    kstr body = {0};
+    if (!kd->reduce) kc_render_body(kd, name, &body);
+    char *b = body.oom ? NULL : malloc(sizeof(bytes_head) + (size_t)nops + n + body.len);
+    if (!b) {
+        kstr_free(&body);
+        return NULL;
+    }
+    bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, (uint32_t)body.len, (uint64_t)n};
     memcpy(b, &h, sizeof h);
     for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)kiln_dtype_size(kc_operand_dtype(kd, k));
     memcpy(b + sizeof h + nops, payload, n);
-    *len = sizeof h + (size_t)nops + n;
+    if (body.len) memcpy(b + sizeof h + nops + n, body.s, body.len);
+    *len = sizeof h + (size_t)nops + n + body.len;
+    kstr_free(&body);
     return b;
 }
 
@@ -628,7 +641,7 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
     kstr_free(&src);
     if (st != KILN_OK) return st;
     for (int i = 0; i < n && st == KILN_OK; i++)
-        if (!(bytes[i] = kernel_bytes(s, &kds[i], payload, np, &lens[i]))) {
+        if (!(bytes[i] = kernel_bytes(s, &kds[i], names[i], payload, np, &lens[i]))) {
             for (int j = 0; j < i; j++) free(bytes[j]), bytes[j] = NULL;
             st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
         }
@@ -701,15 +714,18 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (len < sizeof h) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes (%zu)", name, len);
     memcpy(&h, bytes, sizeof h);
     size_t nops = (size_t)h.n_in + h.n_out;
-    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1)
+    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops + h.body != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1 ||
+        (h.body != 0) == (h.reduce != 0))
         return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     const uint8_t *es = (const uint8_t *)bytes + sizeof h;
     const char *payload = (const char *)bytes + sizeof h + nops;
     for (size_t k = 0; k < nops; k++)
         if (es[k] != 1 && es[k] != 2 && es[k] != 4 && es[k] != 8) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     if (!payload_ok(h.ptx, payload, h.len)) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged %s", name, h.ptx ? "PTX" : "CUBIN");
-    cuda_kernel *k = calloc(1, sizeof *k + nops);
+    cuda_kernel *k = calloc(1, sizeof *k + nops + h.body + 1);
     if (!k) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    memcpy((char *)(k + 1) + nops, payload + h.len, h.body);
+    k->body = (const char *)(k + 1) + nops;
     k->head.backend = &kiln_cuda_backend;
     k->reduce = h.reduce;
     k->n_in = h.n_in;
@@ -753,6 +769,7 @@ static void cuda_unload(void *state, const kiln_kernel *kk) {
             cuda_kernel *k = *p;
             *p = k->next;
             if (k->mod) module_put(s, k->mod);
+            if (k->wmod) module_put(s, k->wmod);
             free(k);
             break;
         }
@@ -1117,6 +1134,42 @@ static kiln_status launch_end(cuda_state *s, kiln_ctx *ctx, staging *sg, CUresul
 static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); }
 static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
 
+/* The 64-bit kernel of map k (name_w), compiled from its body and loaded at the first launch
+ * that needs it (s->lock held): few launches do (2^31 elements or bytes), and compiling it with
+ * every map took NVRTC 60% longer. */
+static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunction *fn) {
+    if (!k->wfn) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_w", k->name);
+        kstr src = {0};
+        kc_render_preamble(&src);
+        kstr_printf(&src, "%s", k->body);
+        kc_map_entry(k->name, k->n_in + k->n_out, k->n_const, true, &src);
+        if (src.oom) {
+            kstr_free(&src);
+            return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+        }
+        char *payload;
+        size_t n;
+        uint64_t ns = 0;
+        kiln_status st = kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, &payload, &n, &ns);
+        kstr_free(&src);
+        if (st != KILN_OK) return st;
+        cuda_module *m = NULL;
+        CUfunction f = NULL;
+        CUresult r = module_get(s, payload, n, &m);
+        free(payload);
+        if (r == CU_OK) r = cu.ModuleGetFunction(&f, m->mod, name);
+        if (r != CU_OK) {
+            if (m) module_put(s, m);
+            return load_fail(s, ctx, name, r);
+        }
+        k->wmod = m, k->wfn = f;
+    }
+    *fn = k->wfn;
+    return KILN_OK;
+}
+
 static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_map_geom *g,
                                    const kscalar *consts, int nthreads) {
     KILN_UNUSED(nthreads);
@@ -1147,6 +1200,19 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
         if (hi - lo > span) span = hi - lo;
     }
+    /* 32-bit indices when no index, step or offset can pass 2^31 - 1 (the scalar path's grid,
+     * the larger); else the 64-bit kernel, made at the first launch that needs it */
+    bool narrow = !s->wide && g->first + g->total + (int64_t)grid_for(s, g->total) * KC_BLOCK < ((int64_t)1 << 31) && span < ((int64_t)1 << 31);
+    CUfunction fn = k->fn;
+    if (!narrow) {
+        kiln_status st = wide_fn(s, ctx, (cuda_kernel *)kk, &fn);
+        if (st != KILN_OK) {
+            staging_end(&sg, CU_OOM); /* (nothing staged yet) */
+            pthread_mutex_unlock(&s->lock);
+            free(a);
+            return st;
+        }
+    }
     r = stage_all(&sg);
     for (int op = 0; op < N && r == CU_OK; op++) {
         int64_t es = k->es[op];
@@ -1157,18 +1223,16 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
     }
     if (r == CU_OK) {
-        /* 32-bit indices when no index, step or offset can pass 2^31 - 1 */
-        unsigned grid = grid_for(s, vec ? g->total / 4 + 1 : g->total);
-        bool narrow = g->first + g->total + (int64_t)grid * KC_BLOCK < ((int64_t)1 << 31) && span < ((int64_t)1 << 31);
+        unsigned grid = grid_for(s, vec && narrow ? g->total / 4 + 1 : g->total);
         size_t o = (size_t)(72 * N);
         for (int d = 0; d < nd; d++) put64(a, o + 8 * (size_t)d, g->shape[d]);
         put64(a, o + 64, nd == 1 ? 0 : g->first);
         put64(a, o + 72, g->total);
         if (consts) memcpy(a + o + 80, consts, (size_t)k->n_const * 8);
         put32(a, o + 80 + 8 * (size_t)C, nd);
-        put32(a, o + 84 + 8 * (size_t)C, (vec ? KC_VEC : 0) | (narrow ? KC_NARROW : 0));
+        put32(a, o + 84 + 8 * (size_t)C, (vec && narrow ? KC_VEC : 0) | (narrow ? KC_NARROW : 0));
         t1 = kiln_now_ns();
-        r = launch(k->fn, grid, a);
+        r = launch(fn, grid, a);
         t2 = kiln_now_ns();
     }
     return launch_end(s, ctx, &sg, r, k->name, up0, t0, t1, t2, a, "kernel launch");

@@ -46,6 +46,12 @@ extern const size_t kc_routines_len;
 /* Appends the CUDA C of kd's kernels, named name (and name_tree, name_rows for a reduction),
  * after the preamble when with_preamble. */
 void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out);
+/* Its parts: scalar.h and the preamble; kd's text but a map's kernel; a map's kernel, of nops
+ * operands and nconst constants, in 32-bit indices (name) or in 64 (wide: name_w), the latter
+ * compiled only when a launch needs it, from the body kept with the kernel's bytes. */
+void kc_render_preamble(kstr *out);
+void kc_render_body(const kernel_desc *kd, const char *name, kstr *out);
+void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out);
 /* The dtype of kd's operand k: inputs (as the first VAR instruction reading them), then outputs. */
 kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k);
 /* Whether kd has no math functions: such a kernel unrolls its vector path (KC_VEC) and the fold

@@ -219,9 +219,10 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     for (int k = kd->n_in; k < N; k++)
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
     kstr_printf(b, "}\n");
-    /* the kernel: a grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only,
-     * then the scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element
-     * inlined once */
+    /* the grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only, then the
+     * scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element inlined
+     * once; the kernel (kc_map_entry) runs it in 32 bits, a second one compiled only when a
+     * launch needs them (NAME_w) in 64: both in one program took NVRTC 60% longer */
     kstr_printf(b,
                 "template <typename I> static __device__ __forceinline__ void kc_run_%s(const %s &a) {\n"
                 "    const I t = (I)(blockIdx.x * blockDim.x + threadIdx.x), s = (I)(gridDim.x * blockDim.x), n = (I)a.total;\n"
@@ -234,12 +235,17 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
                 "        }\n"
                 "    }\n"
                 "    for (I i = i0 + t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
-                "}\n"
-                "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ %s a) {\n"
-                "    if (a.flags & %d) kc_run_%s<int>(a);\n"
-                "    else kc_run_%s<long long>(a);\n"
                 "}\n",
-                name, args, KC_VEC, name, name, KC_BLOCK, name, args, KC_NARROW, name, name);
+                name, args, KC_VEC, name, name);
+}
+
+void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out) {
+    if (wide)
+        kstr_printf(out, "extern \"C\" __global__ void __launch_bounds__(%d) %s_w(const __grid_constant__ kc_map<%d, %d> a) { kc_run_%s<long long>(a); }\n",
+                    KC_BLOCK, name, nops, nconst ? nconst : 1, name);
+    else
+        kstr_printf(out, "extern \"C\" __global__ void __launch_bounds__(%d) %s(const __grid_constant__ kc_map<%d, %d> a) { kc_run_%s<int>(a); }\n",
+                    KC_BLOCK, name, nops, nconst ? nconst : 1, name);
 }
 
 /* ------------------------------------------------------------------ reductions */
@@ -416,14 +422,21 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
                 KC_BLOCK, name, args, N, name, acc, name, acc, name, name, name);
 }
 
-void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out) {
-    if (with_preamble) {
-        kstr_printf(out, "%.*s", (int)kc_scalar_len, kc_scalar_text);
-        kstr_printf(out, "%s", preamble);
-    }
+void kc_render_preamble(kstr *out) {
+    kstr_printf(out, "%.*s", (int)kc_scalar_len, kc_scalar_text);
+    kstr_printf(out, "%s", preamble);
+}
+
+void kc_render_body(const kernel_desc *kd, const char *name, kstr *out) {
     kstr_printf(out, "\n/* ---- %s: %s, %d instructions, %d inputs ---- */\n", name,
                 kd->reduce ? kiln_op_name((kiln_op)kd->reduce) : "map", kd->n_inst, kd->n_in);
     render_elem(kd, name, out);
     if (kd->reduce) render_reduce(kd, name, out);
     else render_map(kd, name, out);
+}
+
+void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out) {
+    if (with_preamble) kc_render_preamble(out);
+    kc_render_body(kd, name, out);
+    if (!kd->reduce) kc_map_entry(name, kd->n_in + kd->n_out, kd->n_const, false, out);
 }
