@@ -18,7 +18,8 @@
 #                                   (wide), then the corpus at 2^20+3,
 #                                   determinism at 10^7 and 2^31+7 elements (diff).  PARTS: a comma
 #                                   list of those, all by default (on an H200 with SMALL_STEP=4 and
-#                                   DIFF_STEP=8 every part took 248 s, machine start-up aside).
+#                                   DIFF_STEP=8 every part but wide took 248 s, machine start-up
+#                                   aside).
 #                                   Results as they come: $OUT/gpu_results.md (else
 #                                   build-gpu/gpu_results.md), with the checks' whole logs and the
 #                                   benchmark's KILN_LOG=cuda-time lines beside it.  NVRTC and cuBLAS

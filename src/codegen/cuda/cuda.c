@@ -24,8 +24,8 @@
  *              the disk cache through kiln_base's blob hooks), launched over mirrors as kernels are
  *
  * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
- * every kernel renders, compiles with NVRTC and loads as bytes, and a launch fails with one
- * sentence.  The tests compile the whole corpus that way on machines without a GPU.
+ * every kernel renders, compiles with NVRTC (a map's 64-bit kernel too) and loads as bytes, and
+ * a launch fails with one sentence.  The tests compile the whole corpus that way on machines without a GPU.
  * KILN_CUDA_DUMP=dir keeps each program's CUDA C (.cu) and PTX (.ptx) there; KILN_LOG=cuda
  * prints the source and NVRTC's log of each compile on stderr; KILN_LOG=cuda-time a line per
  * launch: its uploads, the kernel (launch to completion) and its downloads, in milliseconds.
@@ -617,6 +617,26 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
     return b;
 }
 
+/* The program of map name's 64-bit kernel (name_w: nops operands, nconst constants) from its
+ * body, compiled into *payload (n bytes). */
+static kiln_status wide_compile(const cuda_state *s, kiln_ctx *ctx, const char *name, int nops, int nconst, const char *body,
+                                char **payload, size_t *n) {
+    char prog[64];
+    snprintf(prog, sizeof prog, "%s_w", name);
+    kstr src = {0};
+    kc_render_preamble(&src);
+    kstr_printf(&src, "%s", body);
+    kc_map_entry(name, nops, nconst, true, &src);
+    if (src.oom) {
+        kstr_free(&src);
+        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    }
+    uint64_t ns = 0;
+    kiln_status st = kc_compile_source(ctx, src.s, prog, s->arch, s->fast_math, s->ptx, payload, n, &ns);
+    kstr_free(&src);
+    return st;
+}
+
 /* One NVRTC program holding kernels kds[0..n) (names[i]), named after the first: each kernel's
  * bytes carry the whole CUBIN (or PTX), which cuda_load shares between them as one module. */
 static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const kernel_desc *kds, const char *const *names,
@@ -646,6 +666,21 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
             st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
         }
     free(payload);
+    /* compile-only (the tests without a GPU): each map's 64-bit kernel too, which a launch
+     * compiles only when it needs it, so that NVRTC and ptxas see every kernel */
+    for (int i = 0; i < n && st == KILN_OK && s->offline; i++) {
+        if (kds[i].reduce) continue;
+        kstr body = {0};
+        kc_render_body(&kds[i], names[i], &body);
+        char *wp;
+        size_t wn;
+        st = body.oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory")
+                      : wide_compile(s, ctx, names[i], kds[i].n_in + kds[i].n_out, kds[i].n_const, body.s, &wp, &wn);
+        kstr_free(&body);
+        if (st == KILN_OK) free(wp);
+        else
+            for (int j = 0; j < n; j++) free(bytes[j]), bytes[j] = NULL;
+    }
     return st;
 }
 
@@ -714,8 +749,9 @@ static kiln_status cuda_load(void *state, kiln_ctx *ctx, const void *bytes, size
     if (len < sizeof h) return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes (%zu)", name, len);
     memcpy(&h, bytes, sizeof h);
     size_t nops = (size_t)h.n_in + h.n_out;
-    if (h.magic != BYTES_MAGIC || h.len + sizeof h + nops + h.body != len || h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1 ||
-        (h.body != 0) == (h.reduce != 0))
+    if (h.magic != BYTES_MAGIC || len < sizeof h + nops || h.len > len - sizeof h - nops || h.body != len - sizeof h - nops - h.len ||
+        h.ptx > 1 || (bool)h.ptx != s->ptx || h.n_out < 1 || (h.body != 0) == (h.reduce != 0) ||
+        memchr((const char *)bytes + sizeof h + nops + h.len, 0, h.body))
         return kiln_fail(ctx, KILN_ERR_COMPILE, "CUDA kernel %s: damaged bytes", name);
     const uint8_t *es = (const uint8_t *)bytes + sizeof h;
     const char *payload = (const char *)bytes + sizeof h + nops;
@@ -1135,39 +1171,34 @@ static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); 
 static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
 
 /* The 64-bit kernel of map k (name_w), compiled from its body and loaded at the first launch
- * that needs it (s->lock held): few launches do (2^31 elements or bytes), and compiling it with
- * every map took NVRTC 60% longer. */
+ * that needs it, once per context (not kept on disk): few launches do (2^31 elements or
+ * bytes), and compiling it with every map took NVRTC 60% longer.  NVRTC runs under s->rlock
+ * (one such compile at a time, as the routines'), not s->lock, which launches and syncs take. */
 static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunction *fn) {
+    pthread_mutex_lock(&s->rlock);
+    kiln_status st = KILN_OK;
     if (!k->wfn) {
-        char name[64];
-        snprintf(name, sizeof name, "%s_w", k->name);
-        kstr src = {0};
-        kc_render_preamble(&src);
-        kstr_printf(&src, "%s", k->body);
-        kc_map_entry(k->name, k->n_in + k->n_out, k->n_const, true, &src);
-        if (src.oom) {
-            kstr_free(&src);
-            return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-        }
-        char *payload;
+        char *payload, name[64];
         size_t n;
-        uint64_t ns = 0;
-        kiln_status st = kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, &payload, &n, &ns);
-        kstr_free(&src);
-        if (st != KILN_OK) return st;
-        cuda_module *m = NULL;
-        CUfunction f = NULL;
-        CUresult r = module_get(s, payload, n, &m);
-        free(payload);
-        if (r == CU_OK) r = cu.ModuleGetFunction(&f, m->mod, name);
-        if (r != CU_OK) {
-            if (m) module_put(s, m);
-            return load_fail(s, ctx, name, r);
+        snprintf(name, sizeof name, "%s_w", k->name);
+        st = wide_compile(s, ctx, k->name, k->n_in + k->n_out, k->n_const, k->body, &payload, &n);
+        if (st == KILN_OK) {
+            cuda_module *m = NULL;
+            CUfunction f = NULL;
+            pthread_mutex_lock(&s->lock);
+            cu.CtxSetCurrent(s->cuctx);
+            CUresult r = module_get(s, payload, n, &m);
+            if (r == CU_OK) r = cu.ModuleGetFunction(&f, m->mod, name);
+            if (r != CU_OK && m) module_put(s, m);
+            if (r == CU_OK) k->wmod = m, k->wfn = f;
+            pthread_mutex_unlock(&s->lock);
+            free(payload);
+            if (r != CU_OK) st = load_fail(s, ctx, name, r);
         }
-        k->wmod = m, k->wfn = f;
     }
     *fn = k->wfn;
-    return KILN_OK;
+    pthread_mutex_unlock(&s->rlock);
+    return st;
 }
 
 static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel *kk, const kiln_map_geom *g,
@@ -1186,32 +1217,32 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         free(a);
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     }
-    int64_t count = 1, span = 0;
+    int64_t count = 1, span = 0, lo, hi;
     for (int d = 0; d < nd; d++) count *= g->shape[d];
-    bool whole = g->first == 0 && g->total == count, vec = nd == 1;
-    pthread_mutex_lock(&s->lock);
-    cu.CtxSetCurrent(s->cuctx);
-    CUresult r = CU_OK;
-    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
     for (int op = 0; op < N; op++) {
-        int64_t es = k->es[op], lo, hi;
-        kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
-        bool out = op >= k->n_in;
-        want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
+        kiln_extent(nd, g->shape, g->strides[op], k->es[op], &lo, &hi);
         if (hi - lo > span) span = hi - lo;
     }
     /* 32-bit indices when no index, step or offset can pass 2^31 - 1 (the scalar path's grid,
      * the larger); else the 64-bit kernel, made at the first launch that needs it */
     bool narrow = !s->wide && g->first + g->total + (int64_t)grid_for(s, g->total) * KC_BLOCK < ((int64_t)1 << 31) && span < ((int64_t)1 << 31);
     CUfunction fn = k->fn;
-    if (!narrow) {
-        kiln_status st = wide_fn(s, ctx, (cuda_kernel *)kk, &fn);
-        if (st != KILN_OK) {
-            staging_end(&sg, CU_OOM); /* (nothing staged yet) */
-            pthread_mutex_unlock(&s->lock);
-            free(a);
-            return st;
-        }
+    kiln_status wst = narrow ? KILN_OK : wide_fn(s, ctx, (cuda_kernel *)kk, &fn);
+    if (wst != KILN_OK) {
+        staging_end(&sg, CU_OOM); /* (nothing staged) */
+        free(a);
+        return wst;
+    }
+    bool whole = g->first == 0 && g->total == count, vec = nd == 1 && narrow;
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    CUresult r = CU_OK;
+    uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
+    for (int op = 0; op < N; op++) {
+        int64_t es = k->es[op];
+        kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
+        bool out = op >= k->n_in;
+        want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
     }
     r = stage_all(&sg);
     for (int op = 0; op < N && r == CU_OK; op++) {
@@ -1223,14 +1254,14 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
     }
     if (r == CU_OK) {
-        unsigned grid = grid_for(s, vec && narrow ? g->total / 4 + 1 : g->total);
+        unsigned grid = grid_for(s, vec ? g->total / 4 + 1 : g->total);
         size_t o = (size_t)(72 * N);
         for (int d = 0; d < nd; d++) put64(a, o + 8 * (size_t)d, g->shape[d]);
         put64(a, o + 64, nd == 1 ? 0 : g->first);
         put64(a, o + 72, g->total);
         if (consts) memcpy(a + o + 80, consts, (size_t)k->n_const * 8);
         put32(a, o + 80 + 8 * (size_t)C, nd);
-        put32(a, o + 84 + 8 * (size_t)C, (vec && narrow ? KC_VEC : 0) | (narrow ? KC_NARROW : 0));
+        put32(a, o + 84 + 8 * (size_t)C, vec ? KC_VEC : 0);
         t1 = kiln_now_ns();
         r = launch(fn, grid, a);
         t2 = kiln_now_ns();

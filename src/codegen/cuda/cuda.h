@@ -7,7 +7,7 @@
  * constant slots (C >= 1), with D = KILN_MAX_DIMS and every field 8 bytes unless said:
  *
  *   map      p[N] (device pointers), st[N][D] (byte strides), shape[D], first, total, c[C]
- *            (constants' bits, as kscalar), ndim (4), flags (4: KC_VEC, KC_NARROW)
+ *            (constants' bits, as kscalar), ndim (4), flags (4: KC_VEC)
  *   reduce   p[N], rst[N][D], kst[N][D], rshape[D], kshape[D], ost[D], R, O, nch, out, part,
  *            c[C], nr (4), nk (4)
  *
@@ -26,7 +26,6 @@
 #define KC_CHUNK 4096
 #define KC_SHORT 32
 #define KC_VEC 1    /* map flags: 1-D, every contiguous operand aligned to 4 elements */
-#define KC_NARROW 2 /* every index and byte offset fits 32 bits */
 #define KC_PARAM_MAX 32000 /* bytes of kernel argument a launch may pass (Volta and later) */
 
 /* Byte offsets of the argument blocks' fields (see above). */

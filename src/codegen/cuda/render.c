@@ -9,8 +9,9 @@
  *   kc_f_NAME     the instructions, one ks_* call each, over one element's loaded inputs
  *   map           NAME: a grid-stride loop over the flat elements; 1-D launches read
  *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
- *                 indices) with a scalar tail; others walk the collapsed dims; 32-bit indices
- *                 when every offset fits (KC_NARROW), 64-bit otherwise.  Kernels with math
+ *                 indices) with a scalar tail; others walk the collapsed dims; in 32-bit
+ *                 indices (NAME), or in 64 (NAME_w, its own program, compiled when a launch
+ *                 needs it: kc_map_entry).  Kernels with math
  *                 functions take their four elements in a loop, not unrolled (four inlined
  *                 copies of sin took NVRTC 151 ms for sin(x)*sin(x), against 68 without the
  *                 vector path); without the vector loads a thread had 4 bytes in flight
