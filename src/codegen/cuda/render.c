@@ -11,11 +11,11 @@
  *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
  *                 indices) with a scalar tail; others walk the collapsed dims; in 32-bit
  *                 indices (NAME), or in 64 (NAME_w, its own program, compiled when a launch
- *                 needs it: kc_map_entry).  Kernels with math
- *                 functions take their four elements in a loop, not unrolled (four inlined
- *                 copies of sin took NVRTC 151 ms for sin(x)*sin(x), against 68 without the
- *                 vector path); without the vector loads a thread had 4 bytes in flight
- *                 (sin(a)*sin(a) over 10^8 float32 on an H200: 0.36 ms, the copy's rate 0.21)
+ *                 needs it: kc_map_entry).  Kernels with math functions take their four
+ *                 elements in a loop, not unrolled (four inlined copies of sin took NVRTC 151
+ *                 ms for sin(x)*sin(x), against 68 without the vector path); without the
+ *                 vector loads a thread had 4 bytes in flight (sin(a)*sin(a) over 10^8
+ *                 float32 on an H200: 0.36 ms, the copy's rate 0.21)
  *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order;
  *                 a light kernel's full chunk over one collapsed dim, kc_e1, unrolled),
  *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
