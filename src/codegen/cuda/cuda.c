@@ -618,14 +618,14 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
 }
 
 /* The program of map name's 64-bit kernel (name_w: nops operands, nconst constants) from its
- * body, compiled into *payload (n bytes). */
+ * body (blen bytes), compiled into *payload (n bytes). */
 static kiln_status wide_compile(const cuda_state *s, kiln_ctx *ctx, const char *name, int nops, int nconst, const char *body,
-                                char **payload, size_t *n) {
+                                size_t blen, char **payload, size_t *n) {
     char prog[64];
     snprintf(prog, sizeof prog, "%s_w", name);
     kstr src = {0};
     kc_render_preamble(&src);
-    kstr_printf(&src, "%s", body);
+    kstr_printf(&src, "%.*s", (int)blen, body);
     kc_map_entry(name, nops, nconst, true, &src);
     if (src.oom) {
         kstr_free(&src);
@@ -670,13 +670,11 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
      * compiles only when it needs it, so that NVRTC and ptxas see every kernel */
     for (int i = 0; i < n && st == KILN_OK && s->offline; i++) {
         if (kds[i].reduce) continue;
-        kstr body = {0};
-        kc_render_body(&kds[i], names[i], &body);
+        int nops = kds[i].n_in + kds[i].n_out;
+        size_t at = sizeof(bytes_head) + (size_t)nops + np; /* (the body, after the payload) */
         char *wp;
         size_t wn;
-        st = body.oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory")
-                      : wide_compile(s, ctx, names[i], kds[i].n_in + kds[i].n_out, kds[i].n_const, body.s, &wp, &wn);
-        kstr_free(&body);
+        st = wide_compile(s, ctx, names[i], nops, kds[i].n_const, (const char *)bytes[i] + at, lens[i] - at, &wp, &wn);
         if (st == KILN_OK) free(wp);
         else
             for (int j = 0; j < n; j++) free(bytes[j]), bytes[j] = NULL;
@@ -1131,10 +1129,14 @@ static kiln_status launch_fail(cuda_state *s, kiln_ctx *ctx, const char *what, C
     return kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA %s failed: %s", what, cu_text(r, e, sizeof e));
 }
 
-static unsigned grid_for(const cuda_state *s, int64_t work) {
-    int64_t b = (work + KC_BLOCK - 1) / KC_BLOCK, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
+/* Blocks of `block` threads for work items, a thread each, at most 16 a multiprocessor (grid-
+ * stride loops take the rest). */
+static unsigned grid_in(const cuda_state *s, int64_t work, int64_t block) {
+    int64_t b = (work + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
     return (unsigned)(b < 1 ? 1 : b > cap ? cap : b);
 }
+
+static unsigned grid_for(const cuda_state *s, int64_t work) { return grid_in(s, work, KC_BLOCK); }
 
 
 /* KILN_LOG=cuda-time: "kiln: cuda: NAME up 4000 B 0.012 ms, kernel 0.456 ms" (the bytes its
@@ -1181,7 +1183,7 @@ static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunct
         char *payload, name[64];
         size_t n;
         snprintf(name, sizeof name, "%s_w", k->name);
-        st = wide_compile(s, ctx, k->name, k->n_in + k->n_out, k->n_const, k->body, &payload, &n);
+        st = wide_compile(s, ctx, k->name, k->n_in + k->n_out, k->n_const, k->body, strlen(k->body), &payload, &n);
         if (st == KILN_OK) {
             cuda_module *m = NULL;
             CUfunction f = NULL;
@@ -1217,10 +1219,14 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         free(a);
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     }
-    int64_t count = 1, span = 0, lo, hi;
+    int64_t count = 1, span = 0;
     for (int d = 0; d < nd; d++) count *= g->shape[d];
-    for (int op = 0; op < N; op++) {
-        kiln_extent(nd, g->shape, g->strides[op], k->es[op], &lo, &hi);
+    bool whole = g->first == 0 && g->total == count;
+    for (int op = 0; op < N; op++) { /* (what each operand needs on the device: staged under the lock) */
+        int64_t es = k->es[op], lo, hi;
+        kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
+        bool out = op >= k->n_in;
+        want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
         if (hi - lo > span) span = hi - lo;
     }
     /* 32-bit indices when no index, step or offset can pass 2^31 - 1 (the scalar path's grid,
@@ -1233,17 +1239,11 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         free(a);
         return wst;
     }
-    bool whole = g->first == 0 && g->total == count, vec = nd == 1 && narrow;
+    bool vec = nd == 1 && narrow;
     pthread_mutex_lock(&s->lock);
     cu.CtxSetCurrent(s->cuctx);
     CUresult r = CU_OK;
     uint64_t t0 = kiln_now_ns(), t1 = t0, t2 = t0, up0 = s->bytes_up;
-    for (int op = 0; op < N; op++) {
-        int64_t es = k->es[op];
-        kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
-        bool out = op >= k->n_in;
-        want(&sg, g->base[op], lo, hi, out, out && whole && hi - lo == count * es);
-    }
     r = stage_all(&sg);
     for (int op = 0; op < N && r == CU_OK; op++) {
         int64_t es = k->es[op];
@@ -1587,9 +1587,8 @@ static kiln_status cuda_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a
     k.in = sg.v[0].dev, k.out = sg.v[1].dev;
     /* a thread a line: blocks of a warp where blocks of KC_BLOCK would leave multiprocessors idle */
     unsigned block = lines >= (int64_t)(s->sms > 0 ? s->sms : 1) * 2 * KC_BLOCK ? KC_BLOCK : 32;
-    int64_t blocks = (lines + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
-    return routine_launch(s, ctx, &sg, s->rfn[which], routine_names[which], (unsigned)(blocks < cap ? blocks : cap), block, &k, sizeof k,
-                          t0, up0, 0, NULL);
+    return routine_launch(s, ctx, &sg, s->rfn[which], routine_names[which], grid_in(s, lines, block), block, &k, sizeof k, t0, up0, 0,
+                          NULL);
 }
 
 /* The gather's device argument block (routines.cu's kr_gather). */
