@@ -7,7 +7,8 @@
  *                       and bools bit for bit, floats within 16 ulp, float sums and products
  *                       within 1e-9 / 1e-3 relative); the same sum twice gives the same bits;
  *                       a bool array of 2^31 + 7 elements
- *                       (also: device-resident arrays; scans and gathers on the device, bit
+ *                       (also: device-resident arrays; a second context from the disk cache
+ *                       alone, a map's 64-bit kernel too; scans and gathers on the device, bit
  *                       for bit; each plan's kernels in one program)
  *   gpu_check small     diff at the small sizes and determinism, without 2^20+3 and 2^31+7:
  *                       what CTest's cuda_fake runs under the fake driver (tests/fakecuda/)
@@ -440,6 +441,34 @@ static void plans(int64_t n, int64_t rows, int64_t cols) {
     unsetenv("KILN_DISABLE_CACHE");
 }
 
+/* Two contexts in turn evaluate an expression no other check makes: the second compiles nothing
+ * and stores nothing, loading every program the first made or loaded (under KILN_CUDA_WIDE, each
+ * map's 64-bit kernel too) from the disk cache, and gets the same values. */
+static void disk_twice(void) {
+    kiln_stats st[2];
+    double v[2] = {0, 0};
+    for (int round = 0; round < 2; round++) {
+        kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+        kiln_scope *s = corpus_scope(gpu);
+        kiln_expr *e = kiln_parse(gpu, s, "cos(d) * 5 - d");
+        kiln_array *r = e ? kiln_eval(gpu, e) : NULL;
+        v[round] = r ? ((double *)kiln_array_data(r))[3] : NAN;
+        kiln_get_stats(gpu, &st[round]);
+        kiln_array_free(r);
+        kiln_expr_free(e);
+        kiln_scope_free(s);
+        kiln_ctx_free(gpu);
+    }
+    const char *wide = getenv("KILN_CUDA_WIDE");
+    uint64_t programs = wide && *wide && strcmp(wide, "0") ? 2 : 1; /* one map, and its 64-bit kernel when launched */
+    bool ok = v[0] == v[0] && v[0] == v[1] && st[1].kernels_compiled == 0 && st[1].disk_stores == 0 &&
+              st[1].disk_hits == programs && st[0].disk_stores + st[0].disk_hits == programs; /* (warm: the first loads) */
+    printf("%s disk cache: first context stored %llu, the second loaded %llu, compiled %llu, stored %llu\n", ok ? "PASS" : "FAIL",
+           (unsigned long long)st[0].disk_stores, (unsigned long long)st[1].disk_hits,
+           (unsigned long long)st[1].kernels_compiled, (unsigned long long)st[1].disk_stores);
+    failures += !ok;
+}
+
 static void cache_round(void) {
     kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     kiln_scope *s = corpus_scope(gpu);
@@ -566,6 +595,7 @@ int main(int argc, char **argv) {
         diff_at(1, 1, 1);
         diff_at(31, 3, 31);
         resident();
+        disk_twice();
         steps();
         plans(31, 3, 31);
         if (!strcmp(what, "small")) {

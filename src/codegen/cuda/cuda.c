@@ -21,7 +21,8 @@
  *     matmul   cuBLAS (libcublas.so.13, else .so.12) for float32 and float64, the epilogue
  *              right after; other products, scatter-adds and row passes run on the host
  *     routines scans and gathers: routines.cu, each kernel compiled on its first use (kept in
- *              the disk cache through kiln_base's blob hooks), launched over mirrors as kernels are
+ *              the disk cache through kiln_base's blob hooks, as a map's 64-bit kernel is),
+ *              launched over mirrors as kernels are
  *
  * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
  * every kernel renders, compiles with NVRTC (a map's 64-bit kernel too) and loads as bytes, and
@@ -618,23 +619,11 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
 }
 
 /* The program of map name's 64-bit kernel (name_w: nops operands, nconst constants) from its
- * body (blen bytes), compiled into *payload (n bytes). */
-static kiln_status wide_compile(const cuda_state *s, kiln_ctx *ctx, const char *name, int nops, int nconst, const char *body,
-                                size_t blen, char **payload, size_t *n) {
-    char prog[64];
-    snprintf(prog, sizeof prog, "%s_w", name);
-    kstr src = {0};
-    kc_render_preamble(&src);
-    kstr_printf(&src, "%.*s", (int)blen, body);
-    kc_map_entry(name, nops, nconst, true, &src);
-    if (src.oom) {
-        kstr_free(&src);
-        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-    }
-    uint64_t ns = 0;
-    kiln_status st = kc_compile_source(ctx, src.s, prog, s->arch, s->fast_math, s->ptx, payload, n, &ns);
-    kstr_free(&src);
-    return st;
+ * body (blen bytes), into src. */
+static void wide_source(const char *name, int nops, int nconst, const char *body, size_t blen, kstr *src) {
+    kc_render_preamble(src);
+    kstr_printf(src, "%.*s", (int)blen, body);
+    kc_map_entry(name, nops, nconst, true, src);
 }
 
 /* One NVRTC program holding kernels kds[0..n) (names[i]), named after the first: each kernel's
@@ -672,11 +661,17 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
         if (kds[i].reduce) continue;
         int nops = kds[i].n_in + kds[i].n_out;
         size_t at = sizeof(bytes_head) + (size_t)nops + np; /* (the body, after the payload) */
-        char *wp;
+        char *wp = NULL, wname[64];
         size_t wn;
-        st = wide_compile(s, ctx, names[i], nops, kds[i].n_const, (const char *)bytes[i] + at, lens[i] - at, &wp, &wn);
-        if (st == KILN_OK) free(wp);
-        else
+        uint64_t ns = 0;
+        kstr ws = {0};
+        snprintf(wname, sizeof wname, "%s_w", names[i]);
+        wide_source(names[i], nops, kds[i].n_const, (const char *)bytes[i] + at, lens[i] - at, &ws);
+        st = ws.oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory")
+                    : kc_compile_source(ctx, ws.s, wname, s->arch, s->fast_math, s->ptx, &wp, &wn, &ns);
+        kstr_free(&ws);
+        free(wp);
+        if (st != KILN_OK)
             for (int j = 0; j < n; j++) free(bytes[j]), bytes[j] = NULL;
     }
     return st;
@@ -1172,31 +1167,79 @@ static kiln_status launch_end(cuda_state *s, kiln_ctx *ctx, staging *sg, CUresul
 static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); }
 static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
 
-/* The 64-bit kernel of map k (name_w), compiled from its body and loaded at the first launch
- * that needs it, once per context (not kept on disk): few launches do (2^31 elements or
- * bytes), and compiling it with every map took NVRTC 60% longer.  NVRTC runs under s->rlock
+/* Loads payload (n bytes) of program `name` as ud asks, under no lock of ours. */
+typedef CUresult (*program_load)(cuda_state *s, void *ud, const char *name, const char *payload, size_t n);
+
+/* A program compiled apart from the runtime's kernels (a fixed routine, a map's 64-bit kernel):
+ * its text src, of kind ("routine", "wide"), from the disk cache when a process before this one
+ * made it for the same target and text, else compiled by NVRTC and kept there; handed to load.
+ * Cached bytes that do not load are compiled again and replaced, as kernels' are. */
+static kiln_status program_make(cuda_state *s, kiln_ctx *ctx, const char *kind, const char *name, const kstr *src,
+                                program_load load, void *ud) {
+    if (src->oom) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    uint64_t h1 = kiln_hash_bytes(KILN_HASH_SEED, src->s, src->len), h2 = kiln_hash_bytes(KILN_HASH_SEED2, src->s, src->len);
+    char key[400];
+    int klen = snprintf(key, sizeof key, "cuda %s %s %s %016llx%016llx", kind, name, s->target, (unsigned long long)h1,
+                        (unsigned long long)h2);
+    kiln_base *b = kiln_base_of(ctx);
+    uint64_t t0 = kiln_now_ns();
+    void *bytes = NULL;
+    size_t len = 0;
+    bool replace = false, cached = b->blob_load && b->blob_load(ctx, key, (size_t)klen, &bytes, &len, &replace);
+    if (cached && !payload_ok(s->ptx, bytes, len)) {
+        free(bytes);
+        bytes = NULL;
+        cached = false;
+    }
+    if (cached) dump_file(name, "cu", src->s, src->len); /* (KILN_CUDA_DUMP: as a compile would) */
+    CUresult r = CU_OK;
+    for (;;) {
+        uint64_t ns = 0;
+        kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src->s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
+        if (st != KILN_OK) return st;
+        if (log_has("compile"))
+            fprintf(stderr, "kiln: CUDA %s %s %s in %.3f ms\n", kind, name, cached ? "loaded from the disk cache" : "compiled",
+                    (double)(kiln_now_ns() - t0) / 1e6);
+        r = load(s, ud, name, bytes, len);
+        if (r == CU_OK || !cached) break;
+        free(bytes);
+        bytes = NULL;
+        cached = false;
+    }
+    if (r == CU_OK && !cached && replace && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
+    free(bytes);
+    return r == CU_OK ? KILN_OK : load_fail(s, ctx, name, r);
+}
+
+/* A map's 64-bit kernel: its module shared as a program's, under s->lock. */
+static CUresult wide_load(cuda_state *s, void *ud, const char *name, const char *payload, size_t n) {
+    cuda_kernel *k = ud;
+    cuda_module *m = NULL;
+    CUfunction f = NULL;
+    pthread_mutex_lock(&s->lock);
+    cu.CtxSetCurrent(s->cuctx);
+    CUresult r = module_get(s, payload, n, &m);
+    if (r == CU_OK) r = cu.ModuleGetFunction(&f, m->mod, name);
+    if (r != CU_OK && m) module_put(s, m);
+    if (r == CU_OK) k->wmod = m, k->wfn = f;
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+/* The 64-bit kernel of map k (name_w), made from its body at the first launch that needs it,
+ * once per context, and kept on disk apart from the map: few launches need it (2^31 elements
+ * or bytes), and compiling it with every map took NVRTC 60% longer.  NVRTC runs under s->rlock
  * (one such compile at a time, as the routines'), not s->lock, which launches and syncs take. */
 static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunction *fn) {
     pthread_mutex_lock(&s->rlock);
     kiln_status st = KILN_OK;
     if (!k->wfn) {
-        char *payload, name[64];
-        size_t n;
+        char name[64];
         snprintf(name, sizeof name, "%s_w", k->name);
-        st = wide_compile(s, ctx, k->name, k->n_in + k->n_out, k->n_const, k->body, strlen(k->body), &payload, &n);
-        if (st == KILN_OK) {
-            cuda_module *m = NULL;
-            CUfunction f = NULL;
-            pthread_mutex_lock(&s->lock);
-            cu.CtxSetCurrent(s->cuctx);
-            CUresult r = module_get(s, payload, n, &m);
-            if (r == CU_OK) r = cu.ModuleGetFunction(&f, m->mod, name);
-            if (r != CU_OK && m) module_put(s, m);
-            if (r == CU_OK) k->wmod = m, k->wfn = f;
-            pthread_mutex_unlock(&s->lock);
-            free(payload);
-            if (r != CU_OK) st = load_fail(s, ctx, name, r);
-        }
+        kstr src = {0};
+        wide_source(k->name, k->n_in + k->n_out, k->n_const, k->body, strlen(k->body), &src);
+        st = program_make(s, ctx, "wide", name, &src, wide_load, k);
+        kstr_free(&src);
     }
     *fn = k->wfn;
     pthread_mutex_unlock(&s->rlock);
@@ -1464,60 +1507,28 @@ static void routine_source(int which, kstr *src) {
     }
 }
 
+/* A routine's module and function (none in compile-only states). */
+static CUresult routine_load(cuda_state *s, void *ud, const char *name, const char *payload, size_t n) {
+    int which = *(const int *)ud;
+    if (s->offline) return CU_OK;
+    cu.CtxSetCurrent(s->cuctx);
+    CUresult r = cu.ModuleLoadData(&s->rmod[which], payload);
+    if (r == CU_OK) r = cu.ModuleGetFunction(&s->rfn[which], s->rmod[which], name);
+    if (r != CU_OK && s->rmod[which]) {
+        cu.ModuleUnload(s->rmod[which]);
+        s->rmod[which] = NULL;
+    }
+    KILN_UNUSED(n);
+    return r;
+}
+
 static kiln_status routine_make(cuda_state *s, kiln_ctx *ctx, int which) {
-    const char *name = routine_names[which];
     kstr src = {0};
     routine_source(which, &src);
-    if (src.oom) {
-        kstr_free(&src);
-        return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
-    }
-    uint64_t h1 = kiln_hash_bytes(KILN_HASH_SEED, src.s, src.len), h2 = kiln_hash_bytes(KILN_HASH_SEED2, src.s, src.len);
-    char key[400];
-    int klen = snprintf(key, sizeof key, "cuda routine %s %s %016llx%016llx", name, s->target, (unsigned long long)h1,
-                        (unsigned long long)h2);
-    kiln_base *b = kiln_base_of(ctx);
-    uint64_t t0 = kiln_now_ns();
-    void *bytes = NULL;
-    size_t len = 0;
-    bool replace = false, cached = b->blob_load && b->blob_load(ctx, key, (size_t)klen, &bytes, &len, &replace);
-    if (cached && !payload_ok(s->ptx, bytes, len)) {
-        free(bytes);
-        bytes = NULL;
-        cached = false;
-    }
-    if (cached) dump_file(name, "cu", src.s, src.len); /* (KILN_CUDA_DUMP: as a compile would) */
-    CUresult r = CU_OK;
-    for (;;) { /* cached bytes that will not load are compiled again and replaced, as kernels' are */
-        uint64_t ns = 0;
-        kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src.s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
-        if (st != KILN_OK) {
-            kstr_free(&src);
-            return st;
-        }
-        if (log_has("compile"))
-            fprintf(stderr, "kiln: CUDA routine %s %s in %.3f ms\n", name, cached ? "loaded from the disk cache" : "compiled",
-                    (double)(kiln_now_ns() - t0) / 1e6);
-        if (!s->offline) {
-            cu.CtxSetCurrent(s->cuctx);
-            r = cu.ModuleLoadData(&s->rmod[which], bytes);
-            if (r == CU_OK) r = cu.ModuleGetFunction(&s->rfn[which], s->rmod[which], name);
-            if (r != CU_OK && s->rmod[which]) {
-                cu.ModuleUnload(s->rmod[which]);
-                s->rmod[which] = NULL;
-            }
-        }
-        if (r == CU_OK || !cached) break;
-        free(bytes);
-        bytes = NULL;
-        cached = false;
-    }
+    kiln_status st = program_make(s, ctx, "routine", routine_names[which], &src, routine_load, &which);
     kstr_free(&src);
-    if (r == CU_OK && !cached && replace && b->blob_store) b->blob_store(ctx, key, (size_t)klen, bytes, len);
-    free(bytes);
-    if (r != CU_OK) return load_fail(s, ctx, name, r);
-    s->rmade[which] = true;
-    return KILN_OK;
+    if (st == KILN_OK) s->rmade[which] = true;
+    return st;
 }
 
 /* Routine `which`, made when first asked for; compile-only states make it (so the tests see it
