@@ -33,6 +33,7 @@
  * buffers, since fresh pages cost more than the sort on the machines kiln targets.
  */
 #include "host.h"
+#include "sort_avx2.h"
 #include "sort_avx512.h"
 
 #include <omp.h>
@@ -249,13 +250,14 @@ static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool 
 /* The key of the value at v; *special set where it is NaN or -0.0. */
 static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
     switch (dt) {
-    case KILN_F64: { /* (selects, no branches: a contiguous line's keys are built in vectors) */
+    case KILN_F64: { /* (no branches: a random sign would mispredict one in two; negatives' bits
+                        all flipped, by the mask their sign spreads, others' sign bit) */
         uint64_t b;
         memcpy(&b, v, sizeof b);
         bool nan = (b & ~(1ull << 63)) > 0x7ff0000000000000ull, nz = b == 1ull << 63;
         *special |= nan | nz;
         b = nz ? 0 : b;
-        return nan ? F64_NAN_KEY : b >> 63 ? ~b : b | (1ull << 63);
+        return nan ? F64_NAN_KEY : b ^ ((uint64_t)((int64_t)b >> 63) | (1ull << 63));
     }
     case KILN_F32: {
         uint32_t b;
@@ -263,7 +265,7 @@ static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
         bool nan = (b & ~(1u << 31)) > 0x7f800000u, nz = b == 1u << 31;
         *special |= nan | nz;
         b = nz ? 0 : b;
-        return nan ? F32_NAN_KEY : (uint32_t)(b >> 31 ? ~b : b | (1u << 31));
+        return nan ? F32_NAN_KEY : b ^ ((uint32_t)((int32_t)b >> 31) | (1u << 31));
     }
     case KILN_I64: {
         uint64_t x;
@@ -295,12 +297,12 @@ static inline uint64_t sort_key(const char *v, kiln_dtype dt, bool *special) {
 static inline void sort_value(char *v, kiln_dtype dt, uint64_t k) {
     switch (dt) {
     case KILN_F64: {
-        uint64_t b = k >> 63 ? k ^ (1ull << 63) : ~k;
+        uint64_t b = k ^ ((uint64_t)((int64_t)~k >> 63) | (1ull << 63)); /* (sort_key's flips, undone) */
         memcpy(v, &b, sizeof b);
         break;
     }
     case KILN_F32: {
-        uint32_t b = (uint32_t)(k >> 31 ? k ^ (1u << 31) : ~k);
+        uint32_t b = (uint32_t)k ^ ((uint32_t)((int32_t)~(uint32_t)k >> 31) | (1u << 31));
         memcpy(v, &b, sizeof b);
         break;
     }
@@ -350,6 +352,7 @@ typedef struct sort_job {
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
     bool argsel;  /* argpartition: bare keys (kind K32 or K64), positions out (argsel_line) */
     bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
+    bool avx2_keys; /* contiguous lines' keys built by sort_avx2.c (no AVX-512; as wide as the values) */
 } sort_job;
 
 /* Builds keys [k0, k1) of line l into x, the line's elements is bytes apart; their range into lo
@@ -397,6 +400,11 @@ static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k
             *hi = b > *hi ? b : *hi;
         }
         return;
+    }
+    if (j->avx2_keys && l->is == (int64_t)j->ksz && !rec) { /* (vector_keys' lines, without AVX-512) */
+        int64_t m = j->kind == SK_K64 ? kiln_keys_avx2_u64((const uint64_t *)(const void *)l->in + k0, (uint64_t *)x + k0, k1 - k0, fl, lo, hi, sp)
+                                      : kiln_keys_avx2_u32((const uint32_t *)(const void *)l->in + k0, (uint32_t *)x + k0, k1 - k0, fl, lo, hi, sp);
+        k0 += m;
     }
     switch (j->a->dt) {
         BUILD_CASE(KILN_F64, 8, SK_K64)
@@ -753,6 +761,8 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     if (a->op == KILN_OP_ARGSORT && !j.argsel) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
     else if (es == 8) j.kind = SK_K64, j.ksz = 8;
     else j.kind = SK_K32, j.ksz = 4;
+    j.avx2_keys = !j.vsort && j.kind != SK_REC && j.ksz == es && a->dt != KILN_U32 && host_vector_bytes() >= 32 &&
+                  __builtin_cpu_supports("avx2");
     if (a->op == KILN_OP_SORT && j.ksz == es && a->out_str[ax] == (int64_t)es) {
         int64_t ilo, ihi, olo, ohi;
         kiln_extent(a->ndim, a->shape, a->in_str, (int64_t)es, &ilo, &ihi);
