@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "codegen/sort_avx2.h"
 #include "codegen/sort_avx512.h"
 #include "helpers.h"
 
@@ -472,6 +473,53 @@ START_TEST(long_sorts) {
 }
 END_TEST
 
+/* sort_avx2.c's keys against the rule written out the long way (a float's bits all flipped when
+ * its sign is set, else its sign bit set; NaN the largest key, -0.0 +0.0's; an integer's sign bit
+ * flipped): every special value in every lane, lengths that leave a tail for sort.c, the range. */
+START_TEST(avx2_keys) {
+    if (!__builtin_cpu_supports("avx2")) return;
+    static const double f64s[] = {0.0, -0.0, 1.5, -1.5, INFINITY, -INFINITY, NAN, -NAN, 5e-324, -5e-324, 1.7e308, -1.7e308};
+    static const int64_t i64s[] = {0, -1, 1, INT64_MIN, INT64_MAX, -7, 7, INT64_MIN + 1};
+    enum { N = 64 };
+    uint64_t in64[N], out64[N];
+    uint32_t in32[N], out32[N];
+    for (int form = 0; form < 4; form++) /* float64, float32, int64, int32 */
+        for (int n = 0; n <= N; n += n < 12 ? 1 : 13) {
+            uint64_t seed = 77 + (uint64_t)(form * 100 + n), lo = UINT64_MAX, hi = 0, wlo = UINT64_MAX, whi = 0;
+            bool sp = false, wsp = false;
+            for (int k = 0; k < N; k++) {
+                uint64_t r = mix64(&seed);
+                if (form == 0) memcpy(&in64[k], &f64s[r % 12], 8);
+                else if (form == 2) memcpy(&in64[k], &i64s[r % 8], 8);
+                else if (form == 1) {
+                    float f = (float)f64s[r % 12];
+                    memcpy(&in32[k], &f, 4);
+                } else in32[k] = (uint32_t)i64s[r % 8];
+            }
+            bool w64 = form % 2 == 0, fl = form < 2;
+            int64_t m = w64 ? kiln_keys_avx2_u64(in64, out64, n, fl, &lo, &hi, &sp) : kiln_keys_avx2_u32(in32, out32, n, fl, &lo, &hi, &sp);
+            ck_assert_int_eq(m, n - n % (w64 ? 4 : 8));
+            for (int64_t k = 0; k < m; k++) {
+                uint64_t b = w64 ? in64[k] : in32[k], top = w64 ? 1ull << 63 : 1ull << 31, all = w64 ? UINT64_MAX : UINT32_MAX, want;
+                bool nan = fl && (b & ~top) > (w64 ? 0x7ff0000000000000ull : 0x7f800000ull), nz = fl && b == top;
+                if (!fl) want = b ^ top;
+                else if (nan) want = all;
+                else if (nz) want = top;
+                else want = b & top ? ~b & all : b | top;
+                wsp = wsp || nan || nz;
+                wlo = want < wlo ? want : wlo;
+                whi = want > whi ? want : whi;
+                uint64_t got = w64 ? out64[k] : out32[k];
+                ck_assert_msg(got == want, "form %d, n %d, key %lld: %llx, want %llx", form, n, (long long)k, (unsigned long long)got,
+                              (unsigned long long)want);
+            }
+            ck_assert_uint_eq(lo, wlo);
+            ck_assert_uint_eq(hi, whi);
+            ck_assert_int_eq(sp, wsp);
+        }
+}
+END_TEST
+
 static int cmp_u32(const void *a, const void *b) {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
@@ -859,6 +907,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);
     tcase_add_loop_test(t, long_sorts, 0, 2);
+    tcase_add_test(t, avx2_keys);
     tcase_add_test(t, vector_sorts);
     tcase_add_test(t, vector_searches);
     tcase_add_test(t, searches);

@@ -7,7 +7,9 @@
  *   keys       each value becomes an unsigned key whose order is NumPy's order of the values:
  *              NaN last, all NaN equal, -0.0 equal to 0.0.  sort sorts the bare keys (as wide
  *              as the values: a float64 line is sorted in the output's own memory) and turns
- *              them back into values; argsort sorts (key, position) records
+ *              them back into values; argsort sorts (key, position) records.  Built without
+ *              a branch on the sign, a contiguous line's in vectors: sort_avx512.c's where the
+ *              quicksort runs, else sort_avx2.c's where the CPU has AVX2
  *   the sort   sort's keys on a CPU with AVX-512: a vectorized quicksort (sort_avx512.c), since
  *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
  *              passes are sequential, where a radix pass scatters, which costs more than the

@@ -1,12 +1,13 @@
 /*
  * sort_avx2.c — sort's keys built 8 (4) at a time with AVX2 (flags in CMakeLists.txt; sort.c
- * calls here only where the CPU has AVX2 and not AVX-512, whose keys sort_avx512.c builds).
+ * calls here only where the CPU has AVX2 and the vectorized quicksort is off: no AVX-512, or
+ * KILN_VECTOR_BYTES=32; else sort_avx512.c builds them).
  *
  * A float's key is its bits with every bit flipped when negative and the sign bit set when not
  * (so that unsigned order is the values' order), NaN's the largest key, -0.0's +0.0's; an
- * integer's its bits with the sign bit flipped.  Built by scalar code with its branch, the key
- * of a random-signed float cost a misprediction every other value (argpartition of 10^6
- * float64: 3.4 ns a key, most of the call); here, compares and blends.  AVX2 has no unsigned
+ * integer's its bits with the sign bit flipped.  Built by scalar code with a branch on the sign,
+ * the key of a random-signed float cost a misprediction every other value (argpartition of
+ * 10^6 float64: 3.4 ns a key, most of the call); here, compares and blends.  AVX2 has no unsigned
  * compare: the range is kept as the keys with the sign bit flipped again, in signed order.
  */
 #include "sort_avx2.h"

@@ -1,6 +1,6 @@
 /*
- * sort_avx2.h — sort's keys built with AVX2 (sort_avx2.c), for CPUs without AVX-512 (whose
- * keys sort_avx512.c builds); the caller checks the CPU.
+ * sort_avx2.h — sort's keys built with AVX2 (sort_avx2.c), where the vectorized quicksort is off
+ * (sort_avx512.c builds its keys); the caller checks the CPU.
  */
 #ifndef KILN_SORT_AVX2_H
 #define KILN_SORT_AVX2_H

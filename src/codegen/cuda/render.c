@@ -146,8 +146,9 @@ bool kc_light(const kernel_desc *kd) { return kd_cost(kd) < 24; }
 /* The head of a loop that splits var (of type I) into i, its index along each dim d of shape
  * from nd - 1 down to 0 (C order), indented by ind: the caller adds what i moves its offsets by
  * and closes the loop.  Rolled, with no array of indices: splitting into an array out of line
- * (in local memory) took NVRTC twice as long (sum(a * b)'s three kernels 318 ms, now 160; a map
- * 104, now 73), and inlined into loops unrolled over KC_D dims three times as long. */
+ * (in local memory) took NVRTC twice as long (sum(a * b)'s three kernels 339 ms, now 170; a map
+ * 112, now 81: bench/cuda_compile_times.sh), and inlined into loops unrolled over KC_D dims
+ * three times as long. */
 static void split_loop(kstr *b, const char *ind, const char *I, const char *var, const char *shape, const char *nd) {
     kstr_printf(b, "%s%s rem = %s;\n#pragma unroll 1\n%sfor (int d = %s - 1; d >= 0; d--) {\n", ind, I, var, ind, nd);
     kstr_printf(b, "%s    const %s s = (%s)%s[d], t = rem / s, i = rem - t * s;\n%s    rem = t;\n", ind, I, I, shape, ind);
