@@ -19,7 +19,8 @@
  *   gpu_check first     the time to the first result of a new process: context creation, then
  *                       the first call (CUBIN from the disk cache when warm)
  *   gpu_check bench     kiln's side of the GPU benchmark: each case's time per call, whole
- *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it
+ *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it;
+ *                       "bench maps": the element-wise cases alone, into GPU memory
  * Prints "PASS name" / "FAIL name: why" lines; exits 1 when anything failed.
  */
 #include <dlfcn.h>
@@ -545,7 +546,7 @@ static double time_expr(kiln_ctx *ctx, kiln_scope *s, const char *src, int reps,
     return best;
 }
 
-static void bench(void) {
+static void bench(bool maps_only) {
     kiln_ctx *gpu = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     printf("bench backend: %s\n", kiln_backend_info(gpu));
     kiln_scope *s = kiln_scope_new(gpu);
@@ -571,10 +572,11 @@ static void bench(void) {
     static const char *const cases[] = {"a * b + c", "sin(a) * sin(a)", "a64 * b64 + c64", "sin(a64) * sin(a64)", "sum(a * b)",
                                         "sum(a64 * b64)", "W @ X + bias",
                                         "sum((1 / (1 + exp(-(wl @ Xl))) - yl) * Xl, 1)", "cumsum(W, 0)", "W[perm]"};
-    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
-    {
+    for (size_t k = 0; k < (maps_only ? 4 : sizeof cases / sizeof *cases); k++) {
         printf("bench kiln %-50s %10.3f ms per call into GPU memory (kiln_wrap_device)\n", cases[k], time_expr(gpu, s, cases[k], 5, true));
-        printf("bench kiln %-50s %10.3f ms per call into a host array (the result copied back)\n", cases[k], time_expr(gpu, s, cases[k], 3, false));
+        if (!maps_only)
+            printf("bench kiln %-50s %10.3f ms per call into a host array (the result copied back)\n", cases[k],
+                   time_expr(gpu, s, cases[k], 3, false));
     }
     kiln_scope_free(s);
     kiln_ctx_free(gpu);
@@ -615,7 +617,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(what, "first")) {
         first_call();
     } else if (!strcmp(what, "bench")) {
-        bench();
+        bench(argc > 2 && !strcmp(argv[2], "maps"));
     } else {
         fprintf(stderr, "usage: gpu_check diff|small|plans|steps|cache|first|bench\n");
         return 2;

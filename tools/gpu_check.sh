@@ -14,8 +14,9 @@
 #                                   same cases in CuPy and PyTorch with a device-to-device copy
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
-#                                   call of a new process (first), every map in 64-bit indices
-#                                   (wide), then the corpus at 2^20+3,
+#                                   call of a new process (first), map grids of 8 to 64 blocks an
+#                                   SM (grid), every map in 64-bit indices (wide), then the corpus
+#                                   at 2^20+3,
 #                                   determinism at 10^7 and 2^31+7 elements (diff).  PARTS: a comma
 #                                   list of those, all by default (on an H200 with SMALL_STEP=4 and
 #                                   DIFF_STEP=8 every part but wide took 248 s, machine start-up
@@ -39,7 +40,7 @@ if [ "$mode" = build ]; then
   exit 0
 fi
 # Which parts (a comma list; all by default): a short lease can run them over several calls.
-parts=,${2:-small,bench,anchors,cache,first,wide,diff},
+parts=,${2:-small,bench,anchors,cache,first,grid,wide,diff},
 want() { [[ $parts == *,$1,* ]]; }
 carry=build-gpu/carry
 out=${OUT:-build-gpu}
@@ -57,6 +58,13 @@ gc=$carry/gpu_check
 work=$(mktemp -d)
 fail=0
 say() { printf '%s\n' "$*" | tee -a "$res"; }
+# per case of a bench log: the smallest sum of kernel times over its calls (a call's launches
+# between "call" marks)
+kernel_best() {
+  awk '/^case: /{c=substr($0,7); k=0} /^call$/{if(!(c in best) || k < best[c]) best[c]=k; k=0}
+       /kiln: cuda: .* kernel /{for(i=1;i<=NF;i++) if($i=="kernel") k+=$(i+1)}
+       END{for(c in best) printf "kernels of %-50s %10.3f ms\n", c, best[c]}' "$1"
+}
 part() { say "## $* ($(date -u +%T))"; }
 : > "$res"
 say "# kiln on the GPU — $(date -u +%F' '%H:%M) UTC"
@@ -88,10 +96,7 @@ if want bench; then
   KILN_CACHE_DIR=$work/c4 KILN_LOG=cuda-time,compile timeout 200 "$gc" bench > "$out/bench.out" 2> "$out/bench.err"
   say "exit: $? (200 s allowed)"
   cat "$out/bench.out" | tee -a "$res"
-  # per case: the smallest sum of kernel times over its calls (a call's launches between "call" marks)
-  awk '/^case: /{c=substr($0,7); k=0} /^call$/{if(!(c in best) || k < best[c]) best[c]=k; k=0}
-       /kiln: cuda: .* kernel /{for(i=1;i<=NF;i++) if($i=="kernel") k+=$(i+1)}
-       END{for(c in best) printf "kernels of %-50s %10.3f ms\n", c, best[c]}' "$out/bench.err" | tee -a "$res"
+  kernel_best "$out/bench.err" | tee -a "$res"
   grep -m5 'compiled' "$out/bench.err" | sed 's/^/NVRTC: /' | tee -a "$res"
   say '```'
 fi
@@ -120,6 +125,15 @@ if want first; then
   c3=$work/c3
   say "cold (NVRTC): $(KILN_CACHE_DIR=$c3 KILN_LOG=compile "$gc" first 2>&1 | tr '\n' ' ')"
   for i in 1 2 3; do say "warm (CUBIN on disk): $(KILN_CACHE_DIR=$c3 "$gc" first 2>&1)"; done
+  say '```'
+fi
+if want grid; then
+  part "Map grids of 8, 16 (kiln's), 32 and 64 blocks an SM: the element-wise cases' kernels"
+  say '```'
+  for b in 8 16 32 64; do
+    KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 100 "$gc" bench maps > /dev/null 2> "$out/grid$b.err"
+    kernel_best "$out/grid$b.err" | sed "s/^/$b a SM: /" | sort | tee -a "$res"
+  done
   say '```'
 fi
 if want wide; then

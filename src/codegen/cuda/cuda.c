@@ -282,6 +282,8 @@ typedef struct cuda_state {
     bool ptx;
     bool fast_math;
     bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
+    int grid_per_sm;         /* a map's grid: at most this many blocks an SM (16; KILN_CUDA_BLOCKS_PER_SM,
+                                for tools/gpu_check.sh's grid part, which times others) */
     char devname[128];
     cublasHandle_t cublas;
     pthread_mutex_t lock;
@@ -378,6 +380,8 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     s->fast_math = fm && *fm && strcmp(fm, "0");
     const char *wd = getenv("KILN_CUDA_WIDE");
     s->wide = wd && *wd && strcmp(wd, "0");
+    const char *bp = getenv("KILN_CUDA_BLOCKS_PER_SM");
+    s->grid_per_sm = bp && atoi(bp) > 0 && atoi(bp) <= 1024 ? atoi(bp) : 16;
     const char *want = getenv("KILN_CUDA_ARCH");
     bool ptx = false;
     int wa = want && *want ? arch_number(want, &ptx) : 0;
@@ -1124,15 +1128,14 @@ static kiln_status launch_fail(cuda_state *s, kiln_ctx *ctx, const char *what, C
     return kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA %s failed: %s", what, cu_text(r, e, sizeof e));
 }
 
-/* Blocks of `block` threads for work items, a thread each, at most 16 a multiprocessor (grid-
- * stride loops take the rest). */
+/* Blocks of `block` threads for work items, a thread each, at most s->grid_per_sm (16) a
+ * multiprocessor (grid-stride loops take the rest). */
 static unsigned grid_in(const cuda_state *s, int64_t work, int64_t block) {
-    int64_t b = (work + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * 16;
+    int64_t b = (work + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * s->grid_per_sm;
     return (unsigned)(b < 1 ? 1 : b > cap ? cap : b);
 }
 
 static unsigned grid_for(const cuda_state *s, int64_t work) { return grid_in(s, work, KC_BLOCK); }
-
 
 /* KILN_LOG=cuda-time: "kiln: cuda: NAME up 4000 B 0.012 ms, kernel 0.456 ms" (the bytes its
  * inputs needed copied to the device; results come back in cuda_sync's own lines). */
@@ -1167,7 +1170,8 @@ static kiln_status launch_end(cuda_state *s, kiln_ctx *ctx, staging *sg, CUresul
 static void put64(char *buf, size_t off, int64_t v) { memcpy(buf + off, &v, 8); }
 static void put32(char *buf, size_t off, int32_t v) { memcpy(buf + off, &v, 4); }
 
-/* Loads payload (n bytes) of program `name` as ud asks, under no lock of ours. */
+/* Loads payload (n bytes) of program `name` as ud asks; called with s->rlock held, not s->lock
+ * (wide_load takes it). */
 typedef CUresult (*program_load)(cuda_state *s, void *ud, const char *name, const char *payload, size_t n);
 
 /* A program compiled apart from the runtime's kernels (a fixed routine, a map's 64-bit kernel):
@@ -1229,7 +1233,9 @@ static CUresult wide_load(cuda_state *s, void *ud, const char *name, const char 
 /* The 64-bit kernel of map k (name_w), made from its body at the first launch that needs it,
  * once per context, and kept on disk apart from the map: few launches need it (2^31 elements
  * or bytes), and compiling it with every map took NVRTC 60% longer.  NVRTC runs under s->rlock
- * (one such compile at a time, as the routines'), not s->lock, which launches and syncs take. */
+ * (one such compile at a time, as the routines'), not s->lock, which launches and syncs take;
+ * the disk cache's hooks take the runtime's compile lock, so such a launch (as a routine's
+ * first) may wait for another kernel's compile to end. */
 static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunction *fn) {
     pthread_mutex_lock(&s->rlock);
     kiln_status st = KILN_OK;
