@@ -14,39 +14,39 @@
 
 #include <immintrin.h>
 
-#define KEYS_DEFINE(sfx, T, L, W, SET, MAXV, INF)                                                                       \
-    int64_t kiln_keys_avx2_##sfx(const T *in, T *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp) {    \
-        const __m256i sign = SET((T)1 << (W - 1)), zero = _mm256_setzero_si256();                   \
-        const __m256i inf = SET(INF);                                                               \
-        __m256i mn = SET(MAXV ^ ((T)1 << (W - 1))), mx = _mm256_xor_si256(mn, SET(MAXV)); \
-        __m256i special = zero;                                                                                    \
-        int64_t i = 0;                                                                                             \
-        for (; i + L <= n; i += L) {                                                                               \
-            __m256i b = _mm256_loadu_si256((const __m256i *)(in + i)), k;                                          \
-            if (fl) {                                                                                              \
-                __m256i nz = _mm256_cmpeq_epi##W(b, sign);                                                         \
-                b = _mm256_andnot_si256(nz, b);                                                                    \
-                __m256i nan = _mm256_cmpgt_epi##W(_mm256_andnot_si256(sign, b), inf);                              \
-                __m256i neg = _mm256_cmpgt_epi##W(zero, b);                                                        \
-                k = _mm256_or_si256(_mm256_xor_si256(b, _mm256_or_si256(neg, sign)), nan);                         \
-                special = _mm256_or_si256(special, _mm256_or_si256(nan, nz));                                      \
-            } else k = _mm256_xor_si256(b, sign);                                                                  \
-            _mm256_storeu_si256((__m256i *)(out + i), k);                                                          \
-            __m256i s = _mm256_xor_si256(k, sign); /* (signed order) */                                            \
-            mn = _mm256_blendv_epi8(mn, s, _mm256_cmpgt_epi##W(mn, s));                                            \
-            mx = _mm256_blendv_epi8(mx, s, _mm256_cmpgt_epi##W(s, mx));                                            \
-        }                                                                                                          \
-        if (i) {                                                                                                   \
-            T a[L], b[L];                                                                                          \
-            _mm256_storeu_si256((__m256i *)a, _mm256_xor_si256(mn, sign));                                         \
-            _mm256_storeu_si256((__m256i *)b, _mm256_xor_si256(mx, sign));                                         \
-            for (int l = 0; l < L; l++) {                                                                          \
-                *lo = a[l] < *lo ? a[l] : *lo;                                                                     \
-                *hi = b[l] > *hi ? b[l] : *hi;                                                                     \
-            }                                                                                                      \
-            *sp = *sp || !_mm256_testz_si256(special, special);                                                    \
-        }                                                                                                          \
-        return i;                                                                                                  \
+#define KEYS_DEFINE(sfx, T, L, W, SET, MAXV, INF)                                                                     \
+    int64_t kiln_keys_avx2_##sfx(const T *in, T *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp) {     \
+        const __m256i sign = SET((T)1 << (W - 1)), zero = _mm256_setzero_si256();                                     \
+        const __m256i inf = SET(INF);                                                                                 \
+        __m256i mn = SET(MAXV ^ ((T)1 << (W - 1))), mx = _mm256_xor_si256(mn, SET(MAXV));                             \
+        __m256i special = zero;                                                                                       \
+        int64_t i = 0;                                                                                                \
+        for (; i + L <= n; i += L) {                                                                                  \
+            __m256i b = _mm256_loadu_si256((const __m256i *)(in + i)), k;                                             \
+            if (fl) {                                                                                                 \
+                __m256i nz = _mm256_cmpeq_epi##W(b, sign);                                                            \
+                b = _mm256_andnot_si256(nz, b);                                                                       \
+                __m256i nan = _mm256_cmpgt_epi##W(_mm256_andnot_si256(sign, b), inf);                                 \
+                __m256i neg = _mm256_cmpgt_epi##W(zero, b);                                                           \
+                k = _mm256_or_si256(_mm256_xor_si256(b, _mm256_or_si256(neg, sign)), nan);                            \
+                special = _mm256_or_si256(special, _mm256_or_si256(nan, nz));                                         \
+            } else k = _mm256_xor_si256(b, sign);                                                                     \
+            _mm256_storeu_si256((__m256i *)(out + i), k);                                                             \
+            __m256i s = _mm256_xor_si256(k, sign); /* (signed order) */                                               \
+            mn = _mm256_blendv_epi8(mn, s, _mm256_cmpgt_epi##W(mn, s));                                               \
+            mx = _mm256_blendv_epi8(mx, s, _mm256_cmpgt_epi##W(s, mx));                                               \
+        }                                                                                                             \
+        if (i) {                                                                                                      \
+            T a[L], b[L];                                                                                             \
+            _mm256_storeu_si256((__m256i *)a, _mm256_xor_si256(mn, sign));                                            \
+            _mm256_storeu_si256((__m256i *)b, _mm256_xor_si256(mx, sign));                                            \
+            for (int l = 0; l < L; l++) {                                                                             \
+                *lo = a[l] < *lo ? a[l] : *lo;                                                                        \
+                *hi = b[l] > *hi ? b[l] : *hi;                                                                        \
+            }                                                                                                         \
+            *sp = *sp || !_mm256_testz_si256(special, special);                                                       \
+        }                                                                                                             \
+        return i;                                                                                                     \
     }
 KEYS_DEFINE(u32, uint32_t, 8, 32, _mm256_set1_epi32, (int)UINT32_MAX, 0x7f800000)
 KEYS_DEFINE(u64, uint64_t, 4, 64, _mm256_set1_epi64x, (long long)UINT64_MAX, 0x7ff0000000000000ll)
