@@ -313,7 +313,10 @@ typedef struct kiln_stats {
                                   the same expressions, in a cache of 16) */
     uint64_t compiler_runs;    /* runs of the backend's compiler: one per kernel compiled, or one
                                   per plan whose kernels the backend compiles together (CUDA:
-                                  one NVRTC program for the kernels a plan's first run needs) */
+                                  one NVRTC program for the kernels a plan's first run needs),
+                                  and one per fixed routine or 64-bit kernel the CUDA backend
+                                  compiled (not loaded from the disk cache); ns_codegen has
+                                  their time too */
     uint64_t tier_started;     /* background compiles started (tier_queued - tier_started wait in
                                   the queue; tier_started - tier_compiled are running or failed) */
 } kiln_stats;

@@ -317,8 +317,10 @@ START_TEST(routines_compile_and_cache) {
     kiln_stats st[2];
     for (int round = 0; round < 2; round++) compile_only_stats("cumsum(D, 0)", &st[round]);
     ck_assert_uint_eq(st[0].disk_stores, 1);
+    ck_assert_uint_eq(st[0].compiler_runs, 1); /* (NVRTC for the routine, counted as a kernel's compile is) */
     ck_assert_uint_eq(st[1].disk_hits, 1);
     ck_assert_uint_eq(st[1].disk_stores, 0);
+    ck_assert_uint_eq(st[1].compiler_runs, 0);
     const char *ptxas = getenv("KILN_PTXAS") ? getenv("KILN_PTXAS") : "/usr/local/cuda/bin/ptxas";
     if (access(ptxas, X_OK) != 0) return;
     snprintf(cmd, sizeof cmd, "'%s' -arch=sm_90 '%s'/kiln_scan_sum_f64.ptx -o /dev/null", ptxas, dump);

@@ -66,9 +66,12 @@ typedef struct kiln_base {
     /* The disk cache, for bytes a backend makes besides its kernels (the CUDA backend's fixed
      * routines: scans, gathers), set by the runtime: blob_load gives the bytes stored under key
      * (malloc'd: the caller frees them) or false, and in *replace whether blob_store may put
-     * others there (not over an entry someone else owns); blob_store keeps bytes under key. */
+     * others there (not over an entry someone else owns); blob_store keeps bytes under key;
+     * blob_compiled counts a run of the backend's compiler that made such bytes (ns long) in the
+     * context's stats, as a kernel's compile is counted. */
     bool (*blob_load)(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace);
     void (*blob_store)(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
+    void (*blob_compiled)(kiln_ctx *ctx, uint64_t ns);
 } kiln_base;
 
 static inline kiln_base *kiln_base_of(const kiln_ctx *ctx) { return (kiln_base *)(void *)ctx; }

@@ -63,6 +63,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     atomic_init(&ctx->base.interrupt, 0);
     ctx->base.blob_load = rt_blob_load;
     ctx->base.blob_store = rt_blob_store;
+    ctx->base.blob_compiled = rt_blob_compiled;
     atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);

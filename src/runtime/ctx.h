@@ -90,9 +90,11 @@ struct kiln_ctx {
 _Static_assert(offsetof(struct kiln_ctx, base) == 0, "a context begins with its kiln_base");
 
 /* kiln_base's blob hooks (kernels.c): the disk cache for a backend's own bytes, under the
- * context's compile lock, counted with the kernels' hits and stores. */
+ * context's compile lock, counted with the kernels' hits and stores, and the compiles that made
+ * them with the kernels' compiler runs. */
 bool rt_blob_load(kiln_ctx *ctx, const void *key, size_t klen, void **bytes, size_t *len, bool *replace);
 void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *bytes, size_t len);
+void rt_blob_compiled(kiln_ctx *ctx, uint64_t ns);
 
 struct kiln_array {
     atomic_uint refs;

@@ -186,6 +186,11 @@ void rt_blob_store(kiln_ctx *ctx, const void *key, size_t klen, const void *byte
     if (stored) atomic_fetch_add(&ctx->st.disk_stores, 1);
 }
 
+void rt_blob_compiled(kiln_ctx *ctx, uint64_t ns) {
+    atomic_fetch_add(&ctx->st.compiler_runs, 1);
+    atomic_fetch_add(&ctx->st.ns_codegen, ns);
+}
+
 /* n kernels made by one run of the backend's compiler, which took t. */
 static void note_compiled(kiln_ctx *ctx, int n, const kiln_compile_times *t) {
     atomic_fetch_add(&ctx->st.compiled, (uint64_t)n);

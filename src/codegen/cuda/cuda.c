@@ -1201,6 +1201,7 @@ static kiln_status program_make(cuda_state *s, kiln_ctx *ctx, const char *kind, 
         uint64_t ns = 0;
         kiln_status st = cached ? KILN_OK : kc_compile_source(ctx, src->s, name, s->arch, s->fast_math, s->ptx, (char **)&bytes, &len, &ns);
         if (st != KILN_OK) return st;
+        if (!cached && b->blob_compiled) b->blob_compiled(ctx, ns);
         if (log_has("compile"))
             fprintf(stderr, "kiln: CUDA %s %s %s in %.3f ms\n", kind, name, cached ? "loaded from the disk cache" : "compiled",
                     (double)(kiln_now_ns() - t0) / 1e6);
