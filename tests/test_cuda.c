@@ -33,12 +33,14 @@ static char tmp[256];
 /* The whole corpus compiled by NVRTC to PTX for compute_<sm> into tmp/arch, and each kernel's PTX
  * assembled by ptxas for sm_<sm> (what NVRTC does inside for a CUBIN, but one step at a time:
  * half the time, and ptxas's own report). */
-static void corpus_for(int sm) {
-    char dir[400], report[512], cmd[2048], arch[32], virt[32];
+static void corpus_for(int sm, const char *style) {
+    char dir[400], report[512], cmd[2048], arch[32], virt[32], tag[64];
     snprintf(arch, sizeof arch, "sm_%d", sm);
     snprintf(virt, sizeof virt, "compute_%d", sm);
-    snprintf(dir, sizeof dir, "%s/%s", tmp, arch);
+    snprintf(tag, sizeof tag, "%s%s%s", arch, style ? "_" : "", style ? style : "");
+    snprintf(dir, sizeof dir, "%s/%s", tmp, tag);
     setenv("KILN_CUDA_ARCH", virt, 1);
+    if (style) setenv("KILN_CUDA_MAP", style, 1);
     setenv("KILN_CUDA_DUMP", dir, 1);
     setenv("KILN_DISABLE_CACHE", "1", 1);
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
@@ -49,8 +51,8 @@ static void corpus_for(int sm) {
      * under ASan's allocator are most of that build's time); the release build compiles every
      * one for sm_90, the H200's target, and every third for sm_80 (the same CUDA C for an older
      * target: NVRTC and ptxas take 0.4 s of a CPU a kernel, 6 minutes for the whole corpus on a
-     * 2.2 GHz machine) */
-    int step = getenv("KILN_CUDA_TEST_QUICK") ? 10 : sm == 90 ? 1 : 3;
+     * 2.2 GHz machine); in KILN_CUDA_MAP's other style, every fifth (every fiftieth) */
+    int step = (getenv("KILN_CUDA_TEST_QUICK") ? 10 : sm == 90 ? 1 : 3) * (style ? 5 : 1);
     int compiled = 0, refused = 0, bad = 0;
     char first_bad[600] = "";
     for (int k = 0; k < c.n; k++) {
@@ -83,17 +85,17 @@ static void corpus_for(int sm) {
     free(c.v);
     kiln_scope_free(s);
     kiln_ctx_free(ctx);
-    printf("cuda %s: %d expressions compiled, %d refused by the language, %d failed\n", arch, compiled, refused, bad);
-    ck_assert_msg(bad == 0, "%d expressions failed for %s; the first: %s", bad, arch, first_bad);
+    printf("cuda %s: %d expressions compiled, %d refused by the language, %d failed\n", tag, compiled, refused, bad);
+    ck_assert_msg(bad == 0, "%d expressions failed for %s; the first: %s", bad, tag, first_bad);
     ck_assert_int_gt(compiled, 250 / step);
 
     /* ptxas over every kernel's PTX: exit status, registers, stack and spills recorded */
     const char *ptxas = getenv("KILN_PTXAS") ? getenv("KILN_PTXAS") : "/usr/local/cuda/bin/ptxas";
     if (access(ptxas, X_OK) != 0) {
-        printf("cuda %s: no ptxas at %s: PTX not assembled\n", arch, ptxas);
+        printf("cuda %s: no ptxas at %s: PTX not assembled\n", tag, ptxas);
         return;
     }
-    snprintf(report, sizeof report, "cuda_kernels_%s.txt", arch);
+    snprintf(report, sizeof report, "cuda_kernels_%s.txt", tag);
     /* one line per kernel: "<name>.ptx <ptxas's exit status> <registers, stack, spills>" */
     snprintf(cmd, sizeof cmd,
              "cd '%s' && ls *.ptx | xargs -P %ld -I{} sh -c 'out=$(\"$0\" -arch=%s -v {} -o /dev/null 2>&1); rc=$?; "
@@ -113,15 +115,19 @@ static void corpus_for(int sm) {
     if (fail && system(cmd) != 0) printf("could not show the failures\n");
     snprintf(cmd, sizeof cmd, "cp '%s/%s' .", dir, report);
     if (system(cmd) != 0) printf("could not copy %s\n", report);
-    printf("cuda %s: ptxas assembled %d kernels, %d failed; registers and stack in %s\n", arch, n - fail, fail, report);
+    printf("cuda %s: ptxas assembled %d kernels, %d failed; registers and stack in %s\n", tag, n - fail, fail, report);
     ck_assert_int_eq(fail, 0);
     ck_assert_int_ge(n, compiled);
 }
 
-START_TEST(corpus_sm90) { corpus_for(90); }
+START_TEST(corpus_sm90) { corpus_for(90, NULL); }
 END_TEST
 
-START_TEST(corpus_sm80) { corpus_for(80); }
+START_TEST(corpus_sm80) { corpus_for(80, NULL); }
+END_TEST
+
+/* Maps in KILN_CUDA_MAP's other style compile and assemble too. */
+START_TEST(corpus_sm90_styles) { corpus_for(90, "unroll,prefetch"); }
 END_TEST
 
 /* Asking for CUDA where there is no driver: one sentence, and everything else keeps working. */
@@ -150,25 +156,27 @@ START_TEST(no_driver_sentence) {
 }
 END_TEST
 
+/* kiln_set_backend(ctx, "cuda") refused with a message holding words. */
+static void refused_with(const char *words) {
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), words), "%s", kiln_errmsg(ctx));
+    kiln_ctx_free(ctx);
+}
+
 /* The toolkit's stub libcuda answers every call with CUDA_ERROR_STUB_LIBRARY: a sentence too. */
 START_TEST(stub_driver_sentence) {
     const char *stub = "/usr/local/cuda/lib64/stubs/libcuda.so";
     if (access(stub, R_OK) != 0) return;
     setenv("KILN_CUDA_DRIVER", stub, 1);
     unsetenv("KILN_CUDA_ARCH");
-    kiln_ctx *ctx = kiln_ctx_new(NULL);
-    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
-    ck_assert_msg(strstr(kiln_errmsg(ctx), "cuInit failed with CUDA_ERROR_STUB_LIBRARY"), "%s", kiln_errmsg(ctx));
-    kiln_ctx_free(ctx);
+    refused_with("cuInit failed with CUDA_ERROR_STUB_LIBRARY");
 }
 END_TEST
 
 START_TEST(no_nvrtc_sentence) {
     setenv("KILN_NVRTC", "/nonexistent/libnvrtc.so.13", 1);
-    kiln_ctx *ctx = kiln_ctx_new(NULL);
-    ck_assert_int_eq(kiln_set_backend(ctx, "cuda"), KILN_ERR_BACKEND);
-    ck_assert_msg(strstr(kiln_errmsg(ctx), "needs NVRTC"), "%s", kiln_errmsg(ctx));
-    kiln_ctx_free(ctx);
+    refused_with("needs NVRTC");
 }
 END_TEST
 
@@ -344,6 +352,39 @@ START_TEST(cuda_source_without_gpu) {
 }
 END_TEST
 
+/* KILN_CUDA_MAP writes maps another way (for tools/gpu_check.sh's grid part), under a cache key
+ * of its own; a word it does not know is refused with a sentence naming it. */
+START_TEST(map_styles) {
+    char dir[400];
+    compile_only_cached(dir, sizeof dir, "styles_cache");
+    kiln_stats st[3];
+    compile_only_stats("sin(d) * 3 + f", &st[0]);
+    setenv("KILN_CUDA_MAP", "prefetch", 1);
+    for (int round = 1; round < 3; round++) compile_only_stats("sin(d) * 3 + f", &st[round]);
+    ck_assert_uint_eq(st[0].disk_stores, 1);
+    ck_assert_uint_eq(st[1].disk_hits, 0); /* not the default style's bytes */
+    ck_assert_uint_eq(st[1].kernels_compiled, 1);
+    ck_assert_uint_eq(st[2].disk_hits, 1);
+    static const char *const styles[] = {"", "unroll", "prefetch", "unroll,prefetch"};
+    for (int i = 0; i < 4; i++) { /* sin(D) * 2 is heavy: rolled but under unroll */
+        setenv("KILN_CUDA_MAP", styles[i], 1);
+        kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+        kiln_scope *s = corpus_scope(ctx);
+        kiln_expr *e = kiln_parse(ctx, s, "sin(D) * 2");
+        char *d = kiln_dump(ctx, e, KILN_DUMP_CUDA);
+        ck_assert_ptr_nonnull(d);
+        bool unrolled = !strstr(d, "e == 0 ?"), prefetched = strstr(d, "jn < n4") != NULL;
+        ck_assert_msg(unrolled == ((i & 1) != 0) && prefetched == ((i & 2) != 0), "%s:\n%s", styles[i], d);
+        kiln_string_free(d);
+        kiln_expr_free(e);
+        kiln_scope_free(s);
+        kiln_ctx_free(ctx);
+    }
+    setenv("KILN_CUDA_MAP", "unroll,bogus", 1);
+    refused_with("KILN_CUDA_MAP=unroll,bogus");
+}
+END_TEST
+
 int main(void) {
     /* whether NVRTC loads, asked in a child: the tests load the libraries their own ways */
     pid_t pid = fork();
@@ -364,6 +405,8 @@ int main(void) {
     tcase_set_timeout(t, 600);
     tcase_add_test(t, corpus_sm90);
     if (!getenv("KILN_CUDA_TEST_QUICK")) tcase_add_test(t, corpus_sm80);
+    tcase_add_test(t, corpus_sm90_styles);
+    tcase_add_test(t, map_styles);
     tcase_add_test(t, no_driver_sentence);
     tcase_add_test(t, stub_driver_sentence);
     tcase_add_test(t, no_nvrtc_sentence);

@@ -14,8 +14,8 @@
 #                                   same cases in CuPy and PyTorch with a device-to-device copy
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
-#                                   call of a new process (first), map grids of 8 to 64 blocks an
-#                                   SM (grid), every map in 64-bit indices (wide), then the corpus
+#                                   call of a new process (first), maps at 8 to 1024 blocks an SM
+#                                   and in KILN_CUDA_MAP's styles (grid), every map in 64-bit indices (wide), then the corpus
 #                                   at 2^20+3,
 #                                   determinism at 10^7 and 2^31+7 elements (diff).  PARTS: a comma
 #                                   list of those, all by default (on an H200 with SMALL_STEP=4 and
@@ -128,11 +128,13 @@ if want first; then
   say '```'
 fi
 if want grid; then
-  part "Map grids of 8, 16 (kiln's), 32 and 64 blocks an SM: the element-wise cases' kernels"
+  part "Maps written and launched other ways: the element-wise cases' kernels at 8 to 1024 blocks an SM (kiln's: 16), and in the other styles of KILN_CUDA_MAP"
   say '```'
-  for b in 8 16 32 64; do
-    KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 100 "$gc" bench maps > /dev/null 2> "$out/grid$b.err"
-    kernel_best "$out/grid$b.err" | sed "s/^/$b a SM: /" | sort | tee -a "$res"
+  for cfg in default:8 default:16 default:32 default:64 default:256 default:1024 prefetch:16 prefetch:32 unroll:16 unroll,prefetch:16; do
+    st=${cfg%:*} b=${cfg#*:} tag=${cfg//[,:]/_}
+    [ "$st" = default ] && st=
+    KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 60 "$gc" bench maps > /dev/null 2> "$out/grid_$tag.err"
+    kernel_best "$out/grid_$tag.err" | sed "s/^/$cfg a SM: /" | sort | tee -a "$res"
   done
   say '```'
 fi

@@ -284,6 +284,7 @@ typedef struct cuda_state {
     bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
     int grid_per_sm;         /* a map's grid: at most this many blocks an SM (16; KILN_CUDA_BLOCKS_PER_SM,
                                 for tools/gpu_check.sh's grid part, which times others) */
+    unsigned map_style;      /* how maps' vector paths are written (KC_MAP_*; KILN_CUDA_MAP, for the same) */
     char devname[128];
     cublasHandle_t cublas;
     pthread_mutex_t lock;
@@ -347,9 +348,23 @@ static const char *const nvrtc_exact = "--fmad=false", *const nvrtc_fast = "--us
 static atomic_bool nv_no_split;
 enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
+/* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch) into *style; false for another. */
+static bool map_style(const char *v, unsigned *style) {
+    *style = 0;
+    while (*v) {
+        size_t l = strcspn(v, ",");
+        if (l == 6 && !strncmp(v, "unroll", l)) *style |= KC_MAP_UNROLL;
+        else if (l == 8 && !strncmp(v, "prefetch", l)) *style |= KC_MAP_PREFETCH;
+        else if (l) return false;
+        v += l + (v[l] == ',');
+    }
+    return true;
+}
+
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s", s->arch, KILN_CODEGEN_ID, nv.major, nv.minor,
-             nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact);
+    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s%s%s", s->arch, KILN_CODEGEN_ID, nv.major,
+             nv.minor, nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact,
+             s->map_style & KC_MAP_UNROLL ? " map-unroll" : "", s->map_style & KC_MAP_PREFETCH ? " map-prefetch" : "");
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -382,6 +397,11 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     s->wide = wd && *wd && strcmp(wd, "0");
     const char *bp = getenv("KILN_CUDA_BLOCKS_PER_SM");
     s->grid_per_sm = bp && atoi(bp) > 0 && atoi(bp) <= 1024 ? atoi(bp) : 16;
+    const char *ms = getenv("KILN_CUDA_MAP");
+    if (ms && !map_style(ms, &s->map_style)) {
+        cuda_free(s);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_MAP=%.40s: expected a comma list of unroll and prefetch (or nothing)", ms);
+    }
     const char *want = getenv("KILN_CUDA_ARCH");
     bool ptx = false;
     int wa = want && *want ? arch_number(want, &ptx) : 0;
@@ -482,10 +502,12 @@ static bool cuda_supports(void *state, const kernel_desc *kd) {
 }
 
 static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out) {
-    KILN_UNUSED(state);
     if (what != KILN_DUMP_SOURCE) return kiln_fail(ctx, KILN_ERR_BACKEND, "the CUDA backend shows its kernels as CUDA C (:cuda, KILN_DUMP_SOURCE)");
     kstr_printf(out, "/* after base/scalar.h (NumPy's scalar semantics) and kiln's CUDA preamble */\n");
-    kc_render(kd, "kernel", false, out);
+    unsigned style = 0; /* the context's, or (NULL state: not started) KILN_CUDA_MAP's */
+    if (state) style = ((cuda_state *)state)->map_style;
+    else if (getenv("KILN_CUDA_MAP") && !map_style(getenv("KILN_CUDA_MAP"), &style)) style = 0;
+    kc_render(kd, "kernel", false, style, out);
     return out->oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory") : KILN_OK;
 }
 
@@ -606,7 +628,7 @@ kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, 
 static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char *name, const char *payload, size_t n, size_t *len) {
     int nops = kd->n_in + kd->n_out;
     kstr body = {0};
-    if (!kd->reduce) kc_render_body(kd, name, &body);
+    if (!kd->reduce) kc_render_body(kd, name, s->map_style, &body);
     char *b = body.oom ? NULL : malloc(sizeof(bytes_head) + (size_t)nops + n + body.len);
     if (!b) {
         kstr_free(&body);
@@ -637,8 +659,8 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
     cuda_state *s = state;
     uint64_t t0 = kiln_now_ns();
     kstr src = {0};
-    kc_render(&kds[0], names[0], true, &src);
-    for (int i = 1; i < n; i++) kc_render(&kds[i], names[i], false, &src);
+    kc_render(&kds[0], names[0], true, s->map_style, &src);
+    for (int i = 1; i < n; i++) kc_render(&kds[i], names[i], false, s->map_style, &src);
     t->emit += kiln_now_ns() - t0;
     if (src.oom) {
         kstr_free(&src);

@@ -42,14 +42,22 @@ extern const size_t kc_routines_len;
  * the host, where one core walks a long line faster than one GPU thread. */
 #define KC_SCAN_LINES 64
 
+/* How a map's vector path is written (a style: these bits; 0 is kiln's default).  For
+ * tools/gpu_check.sh's grid part, which times the others on a GPU (KILN_CUDA_MAP=unroll,prefetch;
+ * the cache key holds the style):
+ *   KC_MAP_UNROLL    a heavy kernel's four elements unrolled too (four copies of its math)
+ *   KC_MAP_PREFETCH  a thread's next vectors loaded before it works on its current ones */
+#define KC_MAP_UNROLL 1u
+#define KC_MAP_PREFETCH 2u
+
 /* Appends the CUDA C of kd's kernels, named name (and name_tree, name_rows for a reduction),
- * after the preamble when with_preamble. */
-void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out);
+ * after the preamble when with_preamble; a map's vector path in style. */
+void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, unsigned style, kstr *out);
 /* Its parts: scalar.h and the preamble; kd's text but a map's kernel; a map's kernel, of nops
  * operands and nconst constants, in 32-bit indices (name) or in 64 (wide: name_w), the latter
  * compiled only when a launch needs it, from the body kept with the kernel's bytes. */
 void kc_render_preamble(kstr *out);
-void kc_render_body(const kernel_desc *kd, const char *name, kstr *out);
+void kc_render_body(const kernel_desc *kd, const char *name, unsigned style, kstr *out);
 void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out);
 /* The dtype of kd's operand k: inputs (as the first VAR instruction reading them), then outputs. */
 kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k);

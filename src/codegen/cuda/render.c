@@ -154,9 +154,9 @@ static void split_loop(kstr *b, const char *ind, const char *I, const char *var,
     kstr_printf(b, "%s    const %s s = (%s)%s[d], t = rem / s, i = rem - t * s;\n%s    rem = t;\n", ind, I, I, shape, ind);
 }
 
-static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
+static void render_map(const kernel_desc *kd, const char *name, unsigned style, kstr *b) {
     int N = kd->n_in + kd->n_out, C = kd->n_const ? kd->n_const : 1;
-    bool light = kc_light(kd);
+    bool unroll = kc_light(kd) || (style & KC_MAP_UNROLL);
     char args[64];
     snprintf(args, sizeof args, "kc_map<%d, %d>", N, C);
     /* one element at flat index g */
@@ -182,29 +182,37 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "}\n");
 
     /* four elements 4j .. 4j+3 of a 1-D launch whose contiguous operands are aligned: one
-     * 16-byte load an operand, four elements in flight a thread.  A light kernel unrolls the
-     * four; a heavy one (math functions) folds them in a loop that picks its element by
-     * selects, so that NVRTC compiles its instructions once more, not four times, and the
-     * vectors stay in registers. */
-    kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j) {\n", name, args);
+     * 16-byte load an operand (kc_l), four elements in flight a thread.  A light kernel (or
+     * any, under KC_MAP_UNROLL) unrolls the four; a heavy one (math functions) folds them in
+     * a loop that picks its element by selects, so that NVRTC compiles its instructions once
+     * more, not four times, and the vectors stay in registers. */
+    kstr_printf(b, "struct kc_x_%s {\n", name); /* the contiguous inputs' vectors, loaded by kc_l */
+    for (int k = 0; k < kd->n_in; k++)
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[kc_operand_dtype(kd, k)], k);
+    kstr_printf(b, "};\ntemplate <typename I> static __device__ __forceinline__ kc_x_%s kc_l_%s(const %s &a, I j) {\n    kc_x_%s x;\n",
+                name, name, args, name);
+    for (int k = 0; k < kd->n_in; k++)
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", k, sfx[kc_operand_dtype(kd, k)], k);
+    kstr_printf(b, "    return x;\n}\n");
+    kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j, const kc_x_%s &x) {\n", name, args, name);
     for (int k = 0; k < N; k++) {
         kiln_dtype dt = kc_operand_dtype(kd, k);
         bool in = k < kd->n_in;
         if (kd->layout[k] == KD_CONTIG && in)
-            kstr_printf(b, "    const kc_v4_%s X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", sfx[dt], k, sfx[dt], k);
+            kstr_printf(b, "    const kc_v4_%s &X%d = x.X%d;\n", sfx[dt], k, k);
         else if (kd->layout[k] == KD_CONTIG)
             kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[dt], k);
         else if (kd->layout[k] == KD_BCAST && in)
             kstr_printf(b, "    const %s X%d = *(const %s *)a.p[%d];\n", ctype[dt], k, ctype[dt], k);
     }
-    kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n", light ? "" : "1");
+    kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n", unroll ? "" : "1");
     for (int k = kd->n_in; k < N; k++) /* the outputs not written straight into their vector */
-        if (kd->layout[k] != KD_CONTIG || !light) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
+        if (kd->layout[k] != KD_CONTIG || !unroll) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
     kstr_printf(b, "        kc_f_%s(a.c", name);
     for (int k = 0; k < N; k++) {
         kiln_dtype dt = kc_operand_dtype(kd, k);
-        if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !light) kstr_printf(b, ", e == 0 ? X%d.v[0] : e == 1 ? X%d.v[1] : e == 2 ? X%d.v[2] : X%d.v[3]", k, k, k, k);
-        else if (kd->layout[k] == KD_CONTIG && light) kstr_printf(b, ", X%d.v[e]", k);
+        if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !unroll) kstr_printf(b, ", e == 0 ? X%d.v[0] : e == 1 ? X%d.v[1] : e == 2 ? X%d.v[2] : X%d.v[3]", k, k, k, k);
+        else if (kd->layout[k] == KD_CONTIG && unroll) kstr_printf(b, ", X%d.v[e]", k);
         else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
         else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
         else kstr_printf(b, ", *(const %s *)(a.p[%d] + g * (I)a.st[%d][0])", ctype[dt], k, k);
@@ -214,7 +222,7 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
         const char *t = ctype[kc_operand_dtype(kd, k)];
         if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", t, k, k, k);
         else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", t, k, k);
-        else if (!light)
+        else if (!unroll)
             kstr_printf(b, "        if (e == 0) X%d.v[0] = Y%d;\n        else if (e == 1) X%d.v[1] = Y%d;\n"
                            "        else if (e == 2) X%d.v[2] = Y%d;\n        else X%d.v[3] = Y%d;\n", k, k, k, k, k, k, k, k);
     }
@@ -232,14 +240,32 @@ static void render_map(const kernel_desc *kd, const char *name, kstr *b) {
                 "    I i0 = 0;\n"
                 "    if constexpr (sizeof(I) == 4) {\n"
                 "        if (a.flags & %d) {\n"
-                "            const I n4 = n >> 2;\n"
-                "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j);\n"
+                "            const I n4 = n >> 2;\n",
+                name, args, KC_VEC);
+    if (style & KC_MAP_PREFETCH) /* the next vectors' loads issued before this one's element */
+        kstr_printf(b,
+                    "            if (t < n4) {\n"
+                    "                kc_x_%s x = kc_l_%s<I>(a, t);\n"
+                    "                for (I j = t;;) {\n"
+                    "                    const I jn = j + s;\n"
+                    "                    kc_x_%s xn;\n"
+                    "                    if (jn < n4) xn = kc_l_%s<I>(a, jn);\n"
+                    "                    kc_v_%s<I>(a, j, x);\n"
+                    "                    if (jn >= n4) break;\n"
+                    "                    x = xn;\n"
+                    "                    j = jn;\n"
+                    "                }\n"
+                    "            }\n",
+                    name, name, name, name, name);
+    else
+        kstr_printf(b, "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j, kc_l_%s<I>(a, j));\n", name, name);
+    kstr_printf(b,
                 "            i0 = 4 * n4;\n"
                 "        }\n"
                 "    }\n"
                 "    for (I i = i0 + t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
                 "}\n",
-                name, args, KC_VEC, name, name);
+                name);
 }
 
 void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out) {
@@ -420,16 +446,16 @@ void kc_render_preamble(kstr *out) {
     kstr_printf(out, "%s", preamble);
 }
 
-void kc_render_body(const kernel_desc *kd, const char *name, kstr *out) {
+void kc_render_body(const kernel_desc *kd, const char *name, unsigned style, kstr *out) {
     kstr_printf(out, "\n/* ---- %s: %s, %d instructions, %d inputs ---- */\n", name,
                 kd->reduce ? kiln_op_name((kiln_op)kd->reduce) : "map", kd->n_inst, kd->n_in);
     render_elem(kd, name, out);
     if (kd->reduce) render_reduce(kd, name, out);
-    else render_map(kd, name, out);
+    else render_map(kd, name, style, out);
 }
 
-void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, kstr *out) {
+void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, unsigned style, kstr *out) {
     if (with_preamble) kc_render_preamble(out);
-    kc_render_body(kd, name, out);
+    kc_render_body(kd, name, style, out);
     if (!kd->reduce) kc_map_entry(name, kd->n_in + kd->n_out, kd->n_const, false, out);
 }
