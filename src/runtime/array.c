@@ -81,7 +81,9 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     return p;
 }
 
-/* Returns a buffer from rt_buf_alloc: big ones to the pool while it has room. */
+/* Returns a buffer from rt_buf_alloc: big ones to the pool, where the buffers released longest
+ * ago make room for it (a long session's new sizes are recycled too, not only the first
+ * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full). */
 void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
     if (size < POOLED) {
@@ -89,19 +91,30 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
         return;
     }
     size_t want = pooled_size(size);
-    pthread_mutex_lock(&ctx->lock);
-    size_t total = 0;
-    int empty = -1;
-    for (int i = 0; i < RT_POOL_SLOTS; i++) {
-        total += ctx->pool[i].size;
-        if (!ctx->pool[i].size) empty = i;
+    if (want > POOL_MAX_BYTES) {
+        munmap(p, want);
+        return;
     }
-    if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
-        ctx->pool[empty] = (rt_pool_buf){p, want};
-        p = NULL;
+    rt_pool_buf gone[RT_POOL_SLOTS];
+    int ngone = 0;
+    pthread_mutex_lock(&ctx->lock);
+    for (;;) {
+        size_t total = 0;
+        int empty = -1, oldest = -1;
+        for (int i = 0; i < RT_POOL_SLOTS; i++) {
+            total += ctx->pool[i].size;
+            if (!ctx->pool[i].size) empty = i;
+            else if (oldest < 0 || ctx->pool[i].stamp < ctx->pool[oldest].stamp) oldest = i;
+        }
+        if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
+            ctx->pool[empty] = (rt_pool_buf){p, want, ++ctx->pool_clock};
+            break;
+        }
+        gone[ngone++] = ctx->pool[oldest]; /* (want fits alone: some slot is full while it does not) */
+        ctx->pool[oldest] = (rt_pool_buf){0};
     }
     pthread_mutex_unlock(&ctx->lock);
-    if (p) munmap(p, want);
+    for (int i = 0; i < ngone; i++) munmap(gone[i].p, gone[i].size);
 }
 
 void rt_buf_pool_drain(kiln_ctx *ctx) {

@@ -23,6 +23,7 @@
 typedef struct rt_pool_buf {
     void *p;
     size_t size;
+    uint64_t stamp; /* when it was released (ctx->pool_clock): the oldest makes room first */
 } rt_pool_buf;
 #define RT_POOL_SLOTS 16
 #define RT_MANY_PLANS 16
@@ -64,6 +65,7 @@ struct kiln_ctx {
     diskcache disk;            /* opened on the first compile (under cache.compile) */
     bool disk_open;
     rt_pool_buf pool[RT_POOL_SLOTS]; /* free large buffers, size 0 where empty */
+    uint64_t pool_clock;
     struct rt_many {         /* plans of several roots (kiln_eval_many), by their roots */
         struct rt_plan *plan;
         int n;
