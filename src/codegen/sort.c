@@ -38,6 +38,7 @@
 #include "sort_avx2.h"
 #include "sort_avx512.h"
 
+#include <math.h>
 #include <omp.h>
 #include <string.h>
 
@@ -157,14 +158,27 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
 
 /* Bare keys x[lo, hi) partitioned in place so that ranks [a, b] (lo <= a <= b < hi) hold the
  * keys sorting puts there, none larger before them, none smaller after (what kiln_vselect_ does,
- * for a CPU without AVX-512): a quickselect around the median of three keys, going on only into
- * the sides that hold ranks asked for.  Each pass is Lomuto's without branches (every key
- * swapped, the boundary moved by the compare: a random key's side costs no misprediction), into
- * keys below the pivot and the rest, and the rest, where ranks lie there, into keys equal to it
+ * for a CPU without AVX-512): a quickselect going on only into the sides that hold ranks asked
+ * for.  Its pivot is the median of three keys, or in a range of SELECT_SAMPLED keys or more, a
+ * key of a sample picked to fall just past the ranks, on the side nearer the range's end
+ * (select_pivot): most of the range is left behind in one pass (argpartition(v, 500) of 10^6
+ * keys: one pass and a few short ones, where halving took about two passes' work).  Each pass is
+ * Lomuto's without branches (every key swapped, the boundary moved by the compare: a random key's
+ * side costs no misprediction), into keys below the pivot and the rest, and the rest, where ranks
+ * lie there and more than one key equals the pivot (or none is below it), into keys equal to it
  * and above (so that equal keys end the search).  A range of SORT_LEAF keys or fewer is sorted
- * by insertion, and one still long after `budget` passes (keys laid out against the median of
- * three) by the radix sort (y: scratch as long as x, cnt: SORT_COUNTS). */
+ * by insertion, and one still long after `budget` passes (keys laid out against the pivots) by
+ * the radix sort (y: scratch as long as x, cnt: SORT_COUNTS). */
+#define SELECT_SAMPLED (1 << 16)
+#define SELECT_SAMPLE 128
 #define SELECT_DEFINE(sfx, T)                                                                                      \
+    static T select_pivot_##sfx(const T *x, int64_t lo, int64_t hi, int64_t a, int64_t b) {                       \
+        T s[SELECT_SAMPLE];                                                                                         \
+        int64_t n = hi - lo;                                                                                        \
+        for (int k = 0; k < SELECT_SAMPLE; k++) s[k] = x[lo + (2 * k + 1) * n / (2 * SELECT_SAMPLE)];              \
+        sort_ins_##sfx(s, SELECT_SAMPLE);                                                                           \
+        return s[select_sample_at(n, a - lo, b - lo)];                                                              \
+    }                                                                                                               \
     static void select_##sfx(T *x, T *y, int64_t lo, int64_t hi, int64_t a, int64_t b, int budget, int64_t *cnt) { \
         while (hi - lo > SORT_LEAF) {                                                                               \
             if (budget-- == 0) {                                                                                    \
@@ -172,13 +186,15 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
                 return;                                                                                             \
             }                                                                                                       \
             T p0 = x[lo], p1 = x[lo + (hi - lo) / 2], p2 = x[hi - 1];                                               \
-            T p = p0 < p1 ? (p1 < p2 ? p1 : p0 < p2 ? p2 : p0) : (p0 < p2 ? p0 : p1 < p2 ? p2 : p1);                \
-            int64_t i = lo, e;                                                                                      \
+            T p = hi - lo >= SELECT_SAMPLED ? select_pivot_##sfx(x, lo, hi, a, b)                                   \
+                                            : p0 < p1 ? (p1 < p2 ? p1 : p0 < p2 ? p2 : p0) : (p0 < p2 ? p0 : p1 < p2 ? p2 : p1); \
+            int64_t i = lo, e, eqs = 0;                                                                             \
             for (int64_t j = lo; j < hi; j++) { /* [lo, i) < p <= [i, j) */                                         \
                 T v = x[j];                                                                                         \
                 x[j] = x[i];                                                                                        \
                 x[i] = v;                                                                                           \
                 i += v < p;                                                                                         \
+                eqs += v == p;                                                                                      \
             }                                                                                                       \
             if (a < i) {                                                                                            \
                 if (b < i) {                                                                                        \
@@ -187,6 +203,10 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
                 }                                                                                                   \
                 select_##sfx(x, y, lo, i, a, i - 1, budget, cnt); /* (ranks on both sides: the left's) */           \
                 a = i;                                                                                              \
+            }                                                                                                       \
+            if (eqs == 1 && i > lo) { /* (the pivot alone: no pass to set it apart) */                             \
+                lo = i;                                                                                             \
+                continue;                                                                                           \
             }                                                                                                       \
             e = i;                                                                                                  \
             for (int64_t j = i; j < hi; j++) { /* [i, e) == p < [e, j) */                                           \
@@ -201,6 +221,15 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
         }                                                                                                           \
         sort_ins_##sfx(x + lo, hi - lo);                                                                            \
     }
+/* Which key of a sorted sample of SELECT_SAMPLE, spread evenly over n keys, to make the pivot
+ * for ranks [a, b] (of the n): where the ranks lie in the lower half, one that about 2.5
+ * standard deviations of the sample's count make sure is above rank b (so the pass keeps the
+ * keys below it, few where b is small); else one as surely below rank a. */
+static int select_sample_at(int64_t n, int64_t a, int64_t b) {
+    double fa = (double)a / (double)n, fb = (double)(b + 1) / (double)n, m = SELECT_SAMPLE;
+    double q = fa + fb < 1 ? fb * m + 2.5 * sqrt(fb * m * (1 - fb)) + 1 : fa * m - 2.5 * sqrt(fa * m * (1 - fa)) - 1;
+    return q < 0 ? 0 : q > m - 1 ? SELECT_SAMPLE - 1 : (int)q;
+}
 SELECT_DEFINE(k32, uint32_t)
 SELECT_DEFINE(k64, uint64_t)
 
