@@ -15,12 +15,12 @@
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
 #                                   call of a new process (first), maps at 8 to 1024 blocks an SM
-#                                   and in KILN_CUDA_MAP's styles (grid), every map in 64-bit indices (wide), then the corpus
-#                                   at 2^20+3,
-#                                   determinism at 10^7 and 2^31+7 elements (diff).  PARTS: a comma
-#                                   list of those, all by default (on an H200 with SMALL_STEP=4 and
-#                                   DIFF_STEP=8 every part but wide took 248 s, machine start-up
-#                                   aside).
+#                                   and in KILN_CUDA_MAP's styles (grid), every map in 64-bit
+#                                   indices (wide), then the corpus at 2^20+3, determinism at 10^7
+#                                   and 2^31+7 elements (diff).  PARTS: a comma list of those, all
+#                                   by default (on an H200 with SMALL_STEP=4 and DIFF_STEP=8 every
+#                                   part but grid and wide took 248 s, machine start-up aside;
+#                                   grid is ten runs of gpu_check bench maps, not yet timed there).
 #                                   Results as they come: $OUT/gpu_results.md (else
 #                                   build-gpu/gpu_results.md), with the checks' whole logs and the
 #                                   benchmark's KILN_LOG=cuda-time lines beside it.  NVRTC and cuBLAS
@@ -133,8 +133,10 @@ if want grid; then
   for cfg in default:8 default:16 default:32 default:64 default:256 default:1024 prefetch:16 prefetch:32 unroll:16 unroll,prefetch:16; do
     st=${cfg%:*} b=${cfg#*:} tag=${cfg//[,:]/_}
     [ "$st" = default ] && st=
-    KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 60 "$gc" bench maps > /dev/null 2> "$out/grid_$tag.err"
-    kernel_best "$out/grid_$tag.err" | sed "s/^/$cfg a SM: /" | sort | tee -a "$res"
+    KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 90 "$gc" bench maps > "$out/grid_$tag.out" 2> "$out/grid_$tag.err"
+    rc=$?
+    [ $rc != 0 ] && say "${st:-default}, $b blocks an SM: exit $rc (90 s allowed): $(grep -v '^bench kiln' "$out/grid_$tag.out" | head -2 | tr '\n' ' ')"
+    kernel_best "$out/grid_$tag.err" | sed "s/^/${st:-default}, $b blocks an SM: /" | sort | tee -a "$res"
   done
   say '```'
 fi

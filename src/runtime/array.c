@@ -83,7 +83,8 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
 
 /* Returns a buffer from rt_buf_alloc: big ones to the pool, where the buffers released longest
  * ago make room for it (a long session's new sizes are recycled too, not only the first
- * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full). */
+ * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full).
+ * One buffer near POOL_MAX_BYTES may so empty the pool; one above it is unmapped at once. */
 void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
     if (size < POOLED) {

@@ -528,7 +528,7 @@ kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *
     if (what & KILN_DUMP_CUDA) { /* the CUDA renderer, whichever backend runs the plan */
         int b = rt_backend_find("cuda");
         if (b < 0) return kiln_fail(x->ctx, KILN_ERR_BACKEND, "this build of kiln has no CUDA backend");
-        void *state = atomic_load(&x->ctx->be_state[b]); /* NULL when not started: render needs none */
+        void *state = atomic_load(&x->ctx->be_state[b]); /* NULL when not started: render needs none (it reads KILN_CUDA_MAP itself) */
         return rt_backends[b]->render(state, x->ctx, &kd, KILN_DUMP_SOURCE, out);
     }
     return x->be->render(x->state, x->ctx, &kd, what, out);

@@ -284,7 +284,8 @@ typedef struct cuda_state {
     bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
     int grid_per_sm;         /* a map's grid: at most this many blocks an SM (16; KILN_CUDA_BLOCKS_PER_SM,
                                 for tools/gpu_check.sh's grid part, which times others) */
-    unsigned map_style;      /* how maps' vector paths are written (KC_MAP_*; KILN_CUDA_MAP, for the same) */
+    unsigned map_style;      /* how maps' vector paths are written (KC_MAP_*; KILN_CUDA_MAP, for
+                                tools/gpu_check.sh's grid part too) */
     char devname[128];
     cublasHandle_t cublas;
     pthread_mutex_t lock;
@@ -504,7 +505,8 @@ static bool cuda_supports(void *state, const kernel_desc *kd) {
 static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out) {
     if (what != KILN_DUMP_SOURCE) return kiln_fail(ctx, KILN_ERR_BACKEND, "the CUDA backend shows its kernels as CUDA C (:cuda, KILN_DUMP_SOURCE)");
     kstr_printf(out, "/* after base/scalar.h (NumPy's scalar semantics) and kiln's CUDA preamble */\n");
-    unsigned style = 0; /* the context's, or (NULL state: not started) KILN_CUDA_MAP's */
+    unsigned style = 0; /* the context's, or (NULL state: not started) KILN_CUDA_MAP's: where it
+                           holds a word starting the backend would refuse, the default's */
     if (state) style = ((cuda_state *)state)->map_style;
     else if (getenv("KILN_CUDA_MAP") && !map_style(getenv("KILN_CUDA_MAP"), &style)) style = 0;
     kc_render(kd, "kernel", false, style, out);
@@ -644,9 +646,10 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
     return b;
 }
 
-/* The program of map name's 64-bit kernel (name_w: nops operands, nconst constants) from its
- * body (blen bytes), into src. */
-static void wide_source(const char *name, int nops, int nconst, const char *body, size_t blen, kstr *src) {
+/* The program of map name's 64-bit kernel (nops operands, nconst constants) from its body
+ * (blen bytes), into src, and the kernel's name (name_w) into wname (64 bytes). */
+static void wide_source(const char *name, int nops, int nconst, const char *body, size_t blen, kstr *src, char *wname) {
+    snprintf(wname, 64, "%s_w", name);
     kc_render_preamble(src);
     kstr_printf(src, "%.*s", (int)blen, body);
     kc_map_entry(name, nops, nconst, true, src);
@@ -691,8 +694,7 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
         size_t wn;
         uint64_t ns = 0;
         kstr ws = {0};
-        snprintf(wname, sizeof wname, "%s_w", names[i]);
-        wide_source(names[i], nops, kds[i].n_const, (const char *)bytes[i] + at, lens[i] - at, &ws);
+        wide_source(names[i], nops, kds[i].n_const, (const char *)bytes[i] + at, lens[i] - at, &ws, wname);
         st = ws.oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory")
                     : kc_compile_source(ctx, ws.s, wname, s->arch, s->fast_math, s->ptx, &wp, &wn, &ns);
         kstr_free(&ws);
@@ -1264,9 +1266,8 @@ static kiln_status wide_fn(cuda_state *s, kiln_ctx *ctx, cuda_kernel *k, CUfunct
     kiln_status st = KILN_OK;
     if (!k->wfn) {
         char name[64];
-        snprintf(name, sizeof name, "%s_w", k->name);
         kstr src = {0};
-        wide_source(k->name, k->n_in + k->n_out, k->n_const, k->body, strlen(k->body), &src);
+        wide_source(k->name, k->n_in + k->n_out, k->n_const, k->body, strlen(k->body), &src, name);
         st = program_make(s, ctx, "wide", name, &src, wide_load, k);
         kstr_free(&src);
     }

@@ -15,7 +15,9 @@
  *                 elements in a loop, not unrolled (four inlined copies of sin took NVRTC 151
  *                 ms for sin(x)*sin(x), against 68 without the vector path); without the
  *                 vector loads a thread had 4 bytes in flight (sin(a)*sin(a) over 10^8
- *                 float32 on an H200: 0.36 ms, the copy's rate 0.21)
+ *                 float32 on an H200: 0.36 ms, the copy's rate 0.21).  KILN_CUDA_MAP's
+ *                 styles (cuda.h: KC_MAP_UNROLL, KC_MAP_PREFETCH) write the vector path other
+ *                 ways, for tools/gpu_check.sh to time
  *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order;
  *                 a light kernel's full chunk over one collapsed dim, kc_e1, unrolled),
  *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
