@@ -136,8 +136,14 @@ if want grid; then
     KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 90 "$gc" bench maps > "$out/grid_$tag.out" 2> "$out/grid_$tag.err"
     rc=$?
     [ $rc != 0 ] && say "${st:-default}, $b blocks an SM: exit $rc (90 s allowed): $(grep -v '^bench kiln' "$out/grid_$tag.out" | head -2 | tr '\n' ' ')"
-    kernel_best "$out/grid_$tag.err" | sed "s/^/${st:-default}, $b blocks an SM: /" | sort | tee -a "$res"
+    kernel_best "$out/grid_$tag.err" | sed "s/^/${st:-default}, $b blocks an SM: /" | sort | tee -a "$res" "$work/grid.txt"
   done
+  # each case's fastest configuration against kiln's own (default, 16 blocks an SM)
+  awk '{ i = index($0, ": kernels of "); cfg = substr($0, 1, i - 1); c = substr($0, i + 13); t = $(NF - 1) + 0
+         sub(/ +[0-9.]+ ms$/, "", c)
+         if (t > 0 && (!(c in best) || t < best[c])) { best[c] = t; how[c] = cfg }
+         if (cfg == "default, 16 blocks an SM") mine[c] = t }
+       END { for (c in best) printf "fastest for %s: %s, %.3f ms (kiln'"'"'s: %.3f ms)\n", c, how[c], best[c], mine[c] }' "$work/grid.txt" | sort | tee -a "$res"
   say '```'
 fi
 if want wide; then
