@@ -18,6 +18,9 @@
  *                       script runs it cold, warm, corrupted, and twice at once)
  *   gpu_check first     the time to the first result of a new process: context creation, then
  *                       the first call (CUBIN from the disk cache when warm)
+ *   gpu_check ptx_refused
+ *                       an older driver's refusal of NVRTC's PTX as one sentence (the fake
+ *                       driver only: CTest's cuda_fake_ptx)
  *   gpu_check bench     kiln's side of the GPU benchmark: each case's time per call, whole
  *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it;
  *                       "bench maps": the element-wise cases alone, into GPU memory
@@ -260,12 +263,37 @@ static void huge(void) {
 }
 
 /* Arrays that stay on the device: every way the host can see or change their bytes. */
+static double at(kiln_array *a, int64_t i) { return ((double *)kiln_array_data(a))[i]; }
+
 static void check(bool ok, const char *what) {
     printf("%s resident: %s\n", ok ? "PASS" : "FAIL", what);
     failures += !ok;
 }
 
-static double at(kiln_array *a, int64_t i) { return ((double *)kiln_array_data(a))[i]; }
+/* A driver older than NVRTC refusing its PTX (the fake driver's KILN_FAKECUDA_DRIVER=12080 with
+ * KILN_FAKECUDA_CC=130, a device newer than NVRTC knows: no GPU has both): the launch fails
+ * with one sentence saying so, and the interpreter still runs the expression. */
+static void ptx_refused(void) {
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    int64_t n = 37;
+    kiln_array *a = filled(ctx, KILN_F64, 1, &n, 1);
+    kiln_expr *x = kiln_var(ctx, a), *e = kiln_mul(ctx, x, x);
+    kiln_array *r = kiln_eval(ctx, e);
+    const char *m = kiln_errmsg(ctx);
+    printf("%s ptx_refused: %s\n", !r && strstr(m, "is older than NVRTC") && strstr(m, "refuses its PTX") && !strchr(m, '\n') ? "PASS" : "FAIL", m);
+    failures += r || !strstr(m, "refuses its PTX");
+    kiln_array_free(r);
+    r = kiln_set_backend(ctx, "interp") == KILN_OK ? kiln_eval(ctx, e) : NULL;
+    bool ok = r && at(r, 3) == at(a, 3) * at(a, 3);
+    printf("%s ptx_refused: after the refusal, the interpreter runs it\n", ok ? "PASS" : "FAIL");
+    failures += !ok;
+    kiln_array_free(r);
+    kiln_expr_free(e);
+    kiln_expr_free(x);
+    kiln_array_free(a);
+    kiln_ctx_free(ctx);
+}
+
 
 static void resident(void) {
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
@@ -622,6 +650,8 @@ int main(int argc, char **argv) {
         cache_round();
     } else if (!strcmp(what, "first")) {
         first_call();
+    } else if (!strcmp(what, "ptx_refused")) {
+        ptx_refused();
     } else if (!strcmp(what, "bench")) {
         bench(argc > 2 && !strcmp(argv[2], "maps"));
     } else {

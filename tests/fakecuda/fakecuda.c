@@ -15,7 +15,10 @@
  *   launches    a block of blockDim.x threads (pthreads) runs the kernel for each block in
  *               turn; __syncthreads is a barrier of the block, __shfl_down_sync an exchange
  *               through memory between the 32 threads of a warp, __shared__ a static
- * The device: "kiln fake GPU", compute capability 9.0, 2 multiprocessors, driver 13.0.
+ * The device: "kiln fake GPU", compute capability 9.0 (KILN_FAKECUDA_CC=130: 13.0, newer than
+ * NVRTC knows, so kiln sends PTX), 2 multiprocessors, driver 13.0 (KILN_FAKECUDA_DRIVER=12080:
+ * 12.8, which refuses PTX newer than its ISA 8.x with CUDA_ERROR_UNSUPPORTED_PTX_VERSION, as an
+ * older driver does NVRTC 13's).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -60,7 +63,15 @@ API CUresult cuGetErrorString(CUresult r, const char **s) {
     return 0;
 }
 API CUresult cuInit(unsigned f) { return f ? 1 : 0; }
-API CUresult cuDriverGetVersion(int *v) { return *v = 13000, 0; }
+/* KILN_FAKECUDA_<what> as a number, else dflt. */
+static int env_int(const char *what, int dflt) {
+    char name[64];
+    snprintf(name, sizeof name, "KILN_FAKECUDA_%s", what);
+    const char *v = getenv(name);
+    return v && atoi(v) > 0 ? atoi(v) : dflt;
+}
+
+API CUresult cuDriverGetVersion(int *v) { return *v = env_int("DRIVER", 13000), 0; }
 API CUresult cuDeviceGetCount(int *n) { return *n = 1, 0; }
 API CUresult cuDeviceGet(int *d, int i) { return i ? 1 : (*d = 0, 0); }
 API CUresult cuDeviceGetName(char *s, int n, int d) {
@@ -70,7 +81,8 @@ API CUresult cuDeviceGetName(char *s, int n, int d) {
 }
 API CUresult cuDeviceGetAttribute(int *v, int attr, int d) {
     (void)d;
-    *v = attr == 16 ? 2 : attr == 75 ? 9 : attr == 76 ? 0 : 0;
+    int cc = env_int("CC", 90);
+    *v = attr == 16 ? 2 : attr == 75 ? cc / 10 : attr == 76 ? cc % 10 : 0;
     return 0;
 }
 API CUresult cuDeviceTotalMem_v2(size_t *n, int d) {
@@ -107,8 +119,10 @@ API CUresult cuModuleLoadData(void **m, const void *bytes) {
         memcpy(&shentsize, b + 0x3A, 2);
         memcpy(&shnum, b + 0x3C, 2);
         size = (size_t)shoff + (size_t)shentsize * shnum;
-    } else { /* PTX: text */
+    } else { /* PTX: text, refused where its ISA (X.Y) is newer than the driver (CUDA X+4) */
         size = strlen(bytes) + 1;
+        const char *v = strstr(bytes, ".version ");
+        if (v && (atoi(v + 9) + 4) * 1000 > env_int("DRIVER", 13000)) return 222; /* CUDA_ERROR_UNSUPPORTED_PTX_VERSION */
     }
     module *mod = calloc(1, sizeof *mod);
     if (!mod || !(mod->image = malloc(size))) {
