@@ -507,8 +507,9 @@ static kiln_status cuda_render(void *state, kiln_ctx *ctx, const kernel_desc *kd
     kstr_printf(out, "/* after base/scalar.h (NumPy's scalar semantics) and kiln's CUDA preamble */\n");
     unsigned style = 0; /* the context's, or (NULL state: not started) KILN_CUDA_MAP's: where it
                            holds a word starting the backend would refuse, the default's */
+    const char *ms = getenv("KILN_CUDA_MAP");
     if (state) style = ((cuda_state *)state)->map_style;
-    else if (getenv("KILN_CUDA_MAP") && !map_style(getenv("KILN_CUDA_MAP"), &style)) style = 0;
+    else if (ms && !map_style(ms, &style)) style = 0;
     kc_render(kd, "kernel", false, style, out);
     return out->oom ? kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory") : KILN_OK;
 }
