@@ -51,7 +51,7 @@ static void corpus_for(int sm, const char *style) {
      * under ASan's allocator are most of that build's time); the release build compiles every
      * one for sm_90, the H200's target, and every third for sm_80 (the same CUDA C for an older
      * target: NVRTC and ptxas take 0.4 s of a CPU a kernel, 6 minutes for the whole corpus on a
-     * 2.2 GHz machine); in KILN_CUDA_MAP's other style, every fifth (every fiftieth) */
+     * 2.2 GHz machine); in KILN_CUDA_MAP's other styles, every fifth (every fiftieth) */
     int step = (getenv("KILN_CUDA_TEST_QUICK") ? 10 : sm == 90 ? 1 : 3) * (style ? 5 : 1);
     int compiled = 0, refused = 0, bad = 0;
     char first_bad[600] = "";
@@ -126,8 +126,8 @@ END_TEST
 START_TEST(corpus_sm80) { corpus_for(80, NULL); }
 END_TEST
 
-/* Maps in KILN_CUDA_MAP's other style compile and assemble too. */
-START_TEST(corpus_sm90_styles) { corpus_for(90, "unroll,prefetch"); }
+/* Maps in KILN_CUDA_MAP's other styles compile and assemble too. */
+START_TEST(corpus_sm90_styles) { corpus_for(90, "unroll,prefetch,v16"); }
 END_TEST
 
 /* Asking for CUDA where there is no driver: one sentence, and everything else keeps working. */
@@ -366,21 +366,33 @@ START_TEST(map_styles) {
     ck_assert_uint_eq(st[1].disk_hits, 0); /* not the default style's bytes */
     ck_assert_uint_eq(st[1].kernels_compiled, 1);
     ck_assert_uint_eq(st[2].disk_hits, 1);
-    static const char *const styles[] = {"", "unroll", "prefetch", "unroll,prefetch"};
-    for (int i = 0; i < 4; i++) { /* sin(D) * 2 is heavy: rolled but under unroll */
-        setenv("KILN_CUDA_MAP", styles[i], 1);
+    /* sin(D) * 2 (float64) is heavy: rolled, but unrolled under unroll; its vectors hold two
+     * elements under v16, sin(F) * 2's (float32) still four */
+    static const struct {
+        const char *style;
+        bool unrolled, prefetched, v16;
+    } styles[] = {{"", 0, 0, 0}, {"unroll", 1, 0, 0}, {"prefetch", 0, 1, 0}, {"unroll,prefetch", 1, 1, 0}, {"v16", 0, 0, 1}, {"prefetch,v16", 0, 1, 1}};
+    for (int i = 0; i < (int)(sizeof styles / sizeof styles[0]); i++) {
+        setenv("KILN_CUDA_MAP", styles[i].style, 1);
         compile_only_stats("sin(D) * 2", &st[0]); /* NVRTC takes it, under a key of the style's own */
         ck_assert_uint_eq(st[0].kernels_compiled, 1);
         ck_assert_uint_eq(st[0].disk_hits, 0);
         kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
         kiln_scope *s = corpus_scope(ctx);
-        kiln_expr *e = kiln_parse(ctx, s, "sin(D) * 2");
-        char *d = kiln_dump(ctx, e, KILN_DUMP_CUDA);
+        kiln_expr *e = kiln_parse(ctx, s, "sin(D) * 2"), *e32 = kiln_parse(ctx, s, "sin(F) * 2");
+        char *d = kiln_dump(ctx, e, KILN_DUMP_CUDA), *d32 = kiln_dump(ctx, e32, KILN_DUMP_CUDA);
         ck_assert_ptr_nonnull(d);
-        bool unrolled = !strstr(d, "e == 0 ?"), prefetched = strstr(d, "jn < n4") != NULL;
-        ck_assert_msg(unrolled == ((i & 1) != 0) && prefetched == ((i & 2) != 0), "%s:\n%s", styles[i], d);
+        ck_assert_ptr_nonnull(d32);
+        bool unrolled = !strstr(d, "e == 0 ?"), prefetched = strstr(d, "jn < nv") != NULL;
+        bool two = strstr(d, "kc_vec<double, 2> X0") && strstr(d, "const I nv = n >> 1;") && (strstr(d, "e == 0 ? X0.v[0] : X0.v[1]") != NULL) == !unrolled;
+        bool four = strstr(d, "kc_vec<double, 4> X0") && strstr(d, "const I nv = n >> 2;");
+        ck_assert_msg(unrolled == styles[i].unrolled && prefetched == styles[i].prefetched && (styles[i].v16 ? two : four), "%s:\n%s",
+                      styles[i].style, d);
+        ck_assert_msg(strstr(d32, "kc_vec<float, 4> X0") && strstr(d32, "const I nv = n >> 2;"), "%s:\n%s", styles[i].style, d32);
         kiln_string_free(d);
+        kiln_string_free(d32);
         kiln_expr_free(e);
+        kiln_expr_free(e32);
         kiln_scope_free(s);
         kiln_ctx_free(ctx);
     }

@@ -14,7 +14,7 @@
 #                                   same cases in CuPy and PyTorch with a device-to-device copy
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
-#                                   call of a new process (first), maps at 8 to 1024 blocks an SM
+#                                   call of a new process (first), maps at 16 to 1024 blocks an SM
 #                                   and in KILN_CUDA_MAP's styles (grid), every map in 64-bit
 #                                   indices (wide), then the corpus at 2^20+3, determinism at 10^7
 #                                   and 2^31+7 elements (diff).  PARTS: a comma list of those, all
@@ -128,9 +128,9 @@ if want first; then
   say '```'
 fi
 if want grid; then
-  part "Maps written and launched other ways: the element-wise cases' kernels at 8 to 1024 blocks an SM (kiln's: 16), and in the other styles of KILN_CUDA_MAP"
+  part "Maps written and launched other ways: the element-wise cases' kernels at 16 to 1024 blocks an SM (kiln's: 16), and in the other styles of KILN_CUDA_MAP"
   say '```'
-  for cfg in default:8 default:16 default:32 default:64 default:256 default:1024 prefetch:16 prefetch:32 unroll:16 unroll,prefetch:16; do
+  for cfg in default:16 default:32 default:256 default:1024 prefetch:16 unroll:16 unroll,prefetch:16 v16:16 v16:1024 v16,prefetch:16; do
     st=${cfg%:*} b=${cfg#*:} tag=${cfg//[,:]/_}
     [ "$st" = default ] && st=
     KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 90 "$gc" bench maps > "$out/grid_$tag.out" 2> "$out/grid_$tag.err"

@@ -349,13 +349,14 @@ static const char *const nvrtc_exact = "--fmad=false", *const nvrtc_fast = "--us
 static atomic_bool nv_no_split;
 enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
-/* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch) into *style; false for another. */
+/* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch, v16) into *style; false for another. */
 static bool map_style(const char *v, unsigned *style) {
     *style = 0;
     while (*v) {
         size_t l = strcspn(v, ",");
         if (l == 6 && !strncmp(v, "unroll", l)) *style |= KC_MAP_UNROLL;
         else if (l == 8 && !strncmp(v, "prefetch", l)) *style |= KC_MAP_PREFETCH;
+        else if (l == 3 && !strncmp(v, "v16", l)) *style |= KC_MAP_V16;
         else if (l) return false;
         v += l + (v[l] == ',');
     }
@@ -363,9 +364,10 @@ static bool map_style(const char *v, unsigned *style) {
 }
 
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s%s%s", s->arch, KILN_CODEGEN_ID, nv.major,
+    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s%s%s%s", s->arch, KILN_CODEGEN_ID, nv.major,
              nv.minor, nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact,
-             s->map_style & KC_MAP_UNROLL ? " map-unroll" : "", s->map_style & KC_MAP_PREFETCH ? " map-prefetch" : "");
+             s->map_style & KC_MAP_UNROLL ? " map-unroll" : "", s->map_style & KC_MAP_PREFETCH ? " map-prefetch" : "",
+             s->map_style & KC_MAP_V16 ? " map-v16" : "");
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -401,7 +403,7 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     const char *ms = getenv("KILN_CUDA_MAP");
     if (ms && !map_style(ms, &s->map_style)) {
         cuda_free(s);
-        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_MAP=%.40s: expected a comma list of unroll and prefetch (or nothing)", ms);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_MAP=%.40s: expected a comma list of unroll, prefetch and v16 (or nothing)", ms);
     }
     const char *want = getenv("KILN_CUDA_ARCH");
     bool ptx = false;
@@ -1296,6 +1298,10 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
     int64_t count = 1, span = 0;
     for (int d = 0; d < nd; d++) count *= g->shape[d];
     bool whole = g->first == 0 && g->total == count;
+    int es_max = 1;
+    for (int op = 0; op < N; op++)
+        if (k->es[op] > es_max) es_max = k->es[op];
+    const int W = kc_map_width(s->map_style, es_max); /* the vector path's elements a vector */
     for (int op = 0; op < N; op++) { /* (what each operand needs on the device: staged under the lock) */
         int64_t es = k->es[op], lo, hi;
         kiln_extent(nd, g->shape, g->strides[op], es, &lo, &hi);
@@ -1325,10 +1331,10 @@ static kiln_status cuda_launch_map(void *state, kiln_ctx *ctx, const kiln_kernel
         if (nd == 1) d += (CUdeviceptr)(g->first * g->strides[op][0]); /* 1-D: indices from 0 */
         put64(a, (size_t)op * 8, (int64_t)d);
         for (int dd = 0; dd < nd; dd++) put64(a, (size_t)(8 * N + 64 * op + 8 * dd), g->strides[op][dd]);
-        if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(4 * es)) != 0) vec = false;
+        if (g->strides[op][nd - 1] == es && (d % (CUdeviceptr)(W * es)) != 0) vec = false;
     }
     if (r == CU_OK) {
-        unsigned grid = grid_for(s, vec ? g->total / 4 + 1 : g->total);
+        unsigned grid = grid_for(s, vec ? g->total / W + 1 : g->total);
         size_t o = (size_t)(72 * N);
         for (int d = 0; d < nd; d++) put64(a, o + 8 * (size_t)d, g->shape[d]);
         put64(a, o + 64, nd == 1 ? 0 : g->first);

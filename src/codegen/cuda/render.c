@@ -16,8 +16,8 @@
  *                 ms for sin(x)*sin(x), against 68 without the vector path); without the
  *                 vector loads a thread had 4 bytes in flight (sin(a)*sin(a) over 10^8
  *                 float32 on an H200: 0.36 ms, the copy's rate 0.21).  KILN_CUDA_MAP's
- *                 styles (cuda.h: KC_MAP_UNROLL, KC_MAP_PREFETCH) write the vector path other
- *                 ways, for tools/gpu_check.sh to time
+ *                 styles (cuda.h: KC_MAP_UNROLL, KC_MAP_PREFETCH, KC_MAP_V16) write the
+ *                 vector path other ways, for tools/gpu_check.sh to time
  *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order;
  *                 a light kernel's full chunk over one collapsed dim, kc_e1, unrolled),
  *                 NAME_tree (an output's chunk partials, the same way) and NAME_rows (a thread
@@ -52,16 +52,7 @@ static const char preamble[] =
     "    long long R, O, nch; char *out; char *part; long long c[C]; int nr, nk;\n"
     "};\n"
     "template <typename T> struct kc_acc { T v; long long i; };\n"
-    "struct __align__(4) kc_v4_b { ks_bool v[4]; };\n"
-    "struct __align__(4) kc_v4_u8 { uint8_t v[4]; };\n"
-    "struct __align__(4) kc_v4_i8 { int8_t v[4]; };\n"
-    "struct __align__(8) kc_v4_i16 { int16_t v[4]; };\n"
-    "struct __align__(8) kc_v4_u16 { uint16_t v[4]; };\n"
-    "struct __align__(16) kc_v4_u32 { uint32_t v[4]; };\n"
-    "struct __align__(16) kc_v4_i32 { int32_t v[4]; };\n"
-    "struct __align__(32) kc_v4_i64 { int64_t v[4]; };\n"
-    "struct __align__(16) kc_v4_f32 { float v[4]; };\n"
-    "struct __align__(32) kc_v4_f64 { double v[4]; };\n"
+    "template <typename T, int W> struct alignas(sizeof(T) * W) kc_vec { T v[W]; };\n"
     "static __device__ __forceinline__ ks_bool kc_c_b(long long b) { return (ks_bool)(b & 0xff); }\n"
     "static __device__ __forceinline__ uint8_t kc_c_u8(long long b) { return (uint8_t)(b & 0xff); }\n"
     "static __device__ __forceinline__ int8_t kc_c_i8(long long b) { return (int8_t)(uint8_t)(b & 0xff); }\n"
@@ -159,6 +150,10 @@ static void split_loop(kstr *b, const char *ind, const char *I, const char *var,
 static void render_map(const kernel_desc *kd, const char *name, unsigned style, kstr *b) {
     int N = kd->n_in + kd->n_out, C = kd->n_const ? kd->n_const : 1;
     bool unroll = kc_light(kd) || (style & KC_MAP_UNROLL);
+    int es_max = 1;
+    for (int k = 0; k < N; k++)
+        if ((int)kiln_dtype_size(kc_operand_dtype(kd, k)) > es_max) es_max = (int)kiln_dtype_size(kc_operand_dtype(kd, k));
+    const int W = kc_map_width(style, es_max);
     char args[64];
     snprintf(args, sizeof args, "kc_map<%d, %d>", N, C);
     /* one element at flat index g */
@@ -183,37 +178,41 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
         kstr_printf(b, "    *(%s *)(a.p[%d] + o%d) = y%d;\n", ctype[kd_out_dtype(kd, k)], kd->n_in + k, kd->n_in + k, k);
     kstr_printf(b, "}\n");
 
-    /* four elements 4j .. 4j+3 of a 1-D launch whose contiguous operands are aligned: one
-     * 16-byte load an operand (kc_l), four elements in flight a thread.  A light kernel (or
-     * any, under KC_MAP_UNROLL) unrolls the four; a heavy one (math functions) folds them in
-     * a loop that picks its element by selects, so that NVRTC compiles its instructions once
-     * more, not four times, and the vectors stay in registers. */
+    /* W (4; 2 under KC_MAP_V16 with an 8-byte operand) elements Wj .. Wj+W-1 of a 1-D launch
+     * whose contiguous operands are aligned: one vector load an operand (kc_l), W elements in
+     * flight a thread.  A light kernel (or any, under KC_MAP_UNROLL) unrolls the W; a heavy one
+     * (math functions) folds them in a loop that picks its element by selects, so that NVRTC
+     * compiles its instructions once more, not W times, and the vectors stay in registers. */
     kstr_printf(b, "struct kc_x_%s {\n", name); /* the contiguous inputs' vectors, loaded by kc_l */
     for (int k = 0; k < kd->n_in; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[kc_operand_dtype(kd, k)], k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_vec<%s, %d> X%d;\n", ctype[kc_operand_dtype(kd, k)], W, k);
     kstr_printf(b, "};\ntemplate <typename I> static __device__ __forceinline__ kc_x_%s kc_l_%s(const %s &a, I j) {\n    kc_x_%s x;\n",
                 name, name, args, name);
     for (int k = 0; k < kd->n_in; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_v4_%s *)a.p[%d])[j];\n", k, sfx[kc_operand_dtype(kd, k)], k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_vec<%s, %d> *)a.p[%d])[j];\n", k, ctype[kc_operand_dtype(kd, k)], W, k);
     kstr_printf(b, "    return x;\n}\n");
     kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j, const kc_x_%s &x) {\n", name, args, name);
     for (int k = 0; k < N; k++) {
         kiln_dtype dt = kc_operand_dtype(kd, k);
         bool in = k < kd->n_in;
         if (kd->layout[k] == KD_CONTIG && in)
-            kstr_printf(b, "    const kc_v4_%s &X%d = x.X%d;\n", sfx[dt], k, k);
+            kstr_printf(b, "    const kc_vec<%s, %d> &X%d = x.X%d;\n", ctype[dt], W, k, k);
         else if (kd->layout[k] == KD_CONTIG)
-            kstr_printf(b, "    kc_v4_%s X%d;\n", sfx[dt], k);
+            kstr_printf(b, "    kc_vec<%s, %d> X%d;\n", ctype[dt], W, k);
         else if (kd->layout[k] == KD_BCAST && in)
             kstr_printf(b, "    const %s X%d = *(const %s *)a.p[%d];\n", ctype[dt], k, ctype[dt], k);
     }
-    kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < 4; e++) {\n        const I g = 4 * j + e;\n        (void)g;\n", unroll ? "" : "1");
+    kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < %d; e++) {\n        const I g = %d * j + e;\n        (void)g;\n", unroll ? "" : "1", W, W);
     for (int k = kd->n_in; k < N; k++) /* the outputs not written straight into their vector */
         if (kd->layout[k] != KD_CONTIG || !unroll) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
     kstr_printf(b, "        kc_f_%s(a.c", name);
     for (int k = 0; k < N; k++) {
         kiln_dtype dt = kc_operand_dtype(kd, k);
-        if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !unroll) kstr_printf(b, ", e == 0 ? X%d.v[0] : e == 1 ? X%d.v[1] : e == 2 ? X%d.v[2] : X%d.v[3]", k, k, k, k);
+        if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !unroll) {
+            kstr_printf(b, ", ");
+            for (int e = 0; e < W - 1; e++) kstr_printf(b, "e == %d ? X%d.v[%d] : ", e, k, e);
+            kstr_printf(b, "X%d.v[%d]", k, W - 1);
+        }
         else if (kd->layout[k] == KD_CONTIG && unroll) kstr_printf(b, ", X%d.v[e]", k);
         else if (k >= kd->n_in) kstr_printf(b, ", Y%d", k);
         else if (kd->layout[k] == KD_BCAST) kstr_printf(b, ", X%d", k);
@@ -224,13 +223,14 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
         const char *t = ctype[kc_operand_dtype(kd, k)];
         if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", t, k, k, k);
         else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", t, k, k);
-        else if (!unroll)
-            kstr_printf(b, "        if (e == 0) X%d.v[0] = Y%d;\n        else if (e == 1) X%d.v[1] = Y%d;\n"
-                           "        else if (e == 2) X%d.v[2] = Y%d;\n        else X%d.v[3] = Y%d;\n", k, k, k, k, k, k, k, k);
+        else if (!unroll) {
+            for (int e = 0; e < W - 1; e++) kstr_printf(b, "        %sif (e == %d) X%d.v[%d] = Y%d;\n", e ? "else " : "", e, k, e, k);
+            kstr_printf(b, "        else X%d.v[%d] = Y%d;\n", k, W - 1, k);
+        }
     }
     kstr_printf(b, "    }\n");
     for (int k = kd->n_in; k < N; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_v4_%s *)a.p[%d])[j] = X%d;\n", sfx[kc_operand_dtype(kd, k)], k, k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_vec<%s, %d> *)a.p[%d])[j] = X%d;\n", ctype[kc_operand_dtype(kd, k)], W, k, k);
     kstr_printf(b, "}\n");
     /* the grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only, then the
      * scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element inlined
@@ -242,32 +242,32 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
                 "    I i0 = 0;\n"
                 "    if constexpr (sizeof(I) == 4) {\n"
                 "        if (a.flags & %d) {\n"
-                "            const I n4 = n >> 2;\n",
-                name, args, KC_VEC);
+                "            const I nv = n >> %d;\n",
+                name, args, KC_VEC, W == 4 ? 2 : 1);
     if (style & KC_MAP_PREFETCH) /* the next vectors' loads issued before this one's element */
         kstr_printf(b,
-                    "            if (t < n4) {\n"
+                    "            if (t < nv) {\n"
                     "                kc_x_%s x = kc_l_%s<I>(a, t);\n"
                     "                for (I j = t;;) {\n"
                     "                    const I jn = j + s;\n"
                     "                    kc_x_%s xn;\n"
-                    "                    if (jn < n4) xn = kc_l_%s<I>(a, jn);\n"
+                    "                    if (jn < nv) xn = kc_l_%s<I>(a, jn);\n"
                     "                    kc_v_%s<I>(a, j, x);\n"
-                    "                    if (jn >= n4) break;\n"
+                    "                    if (jn >= nv) break;\n"
                     "                    x = xn;\n"
                     "                    j = jn;\n"
                     "                }\n"
                     "            }\n",
                     name, name, name, name, name);
     else
-        kstr_printf(b, "            for (I j = t; j < n4; j += s) kc_v_%s<I>(a, j, kc_l_%s<I>(a, j));\n", name, name);
+        kstr_printf(b, "            for (I j = t; j < nv; j += s) kc_v_%s<I>(a, j, kc_l_%s<I>(a, j));\n", name, name);
     kstr_printf(b,
-                "            i0 = 4 * n4;\n"
+                "            i0 = %d * nv;\n"
                 "        }\n"
                 "    }\n"
                 "    for (I i = i0 + t; i < n; i += s) kc_at_%s<I>(a, (I)a.first + i);\n"
                 "}\n",
-                name);
+                W, name);
 }
 
 void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out) {
