@@ -247,6 +247,25 @@ START_TEST(take_and_take_along_axis) {
 }
 END_TEST
 
+/* A take whose index is the same for every row (x[..., [3, -1, 0, 0, 2, 4, 1]], cross's): each
+ * index made a byte offset once and whole rows copied by that table (host.c: gather_table),
+ * here in every element size over rows the threads' chunks split (3 x 7001 rows of 7: chunks
+ * of 65536 elements), through a transposed operand, and by take_along_axis's broadcast index */
+START_TEST(take_rows_by_table) {
+    int64_t sh[3] = {3, 7001, 5}, iv[7] = {3, -1, 0, 0, 2, 4, 1};
+    kiln_array *ia = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){7}, NULL, iv), *ib = kiln_wrap(ctx, KILN_I64, 3, (int64_t[]){1, 1, 7}, NULL, iv);
+    static const kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I16, KILN_I8};
+    for (int k = 0; k < 4; k++) {
+        kiln_expr *x = rvar(dts[k], 3, sh, 40 + (uint64_t)k);
+        CHECK_REF(kiln_take(ctx, x, kiln_var(ctx, ia), 2), 0, "take(x, idx, 2)");
+        CHECK_REF(kiln_take_along_axis(ctx, x, kiln_var(ctx, ib), 2), 0, "take_along_axis(x, idx[None, None], 2)");
+        CHECK_REF(kiln_take(ctx, kiln_permute(ctx, x, (int[]){2, 0, 1}), kiln_var(ctx, ia), 2), 0, "take(x.transpose(2, 0, 1), idx, 2)");
+    }
+    kiln_array_free(ia);
+    kiln_array_free(ib);
+}
+END_TEST
+
 START_TEST(scans) {
     kiln_expr *x = rvar(KILN_F64, 3, (int64_t[]){4, 300, 5}, 9), *i = rvar(KILN_I32, 2, (int64_t[]){70, 3}, 10);
     for (int ax = -3; ax < 3; ax++) {
@@ -904,6 +923,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, concatenate_and_stack);
     tcase_add_test(t, short_rows_written_across);
     tcase_add_test(t, take_and_take_along_axis);
+    tcase_add_test(t, take_rows_by_table);
     tcase_add_test(t, scans);
     tcase_add_test(t, sorts);
     tcase_add_loop_test(t, long_sorts, 0, 2);
