@@ -5115,7 +5115,9 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 }
 
 /* logaddexp(x1, x2): log(exp(x1) + exp(x2)) as NumPy's npy_logaddexp computes it: x1 + log(2)
- * where equal, else the larger plus log1p(exp(-|x1 - x2|)) (NaN through) */
+ * where equal, else the larger plus log1p(exp(-|x1 - x2|)) (NaN through).  NumPy's two
+ * branches (x1 + log1p(exp(-d)) for d = x1 - x2 > 0, else x2 + log1p(exp(d))) are one here,
+ * with the same operations on the same values: one exp and one log1p an element, not two. */
 static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5128,16 +5130,11 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     }
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
     bool two = f->op == 2; /* logaddexp2: exp2, and log1p times log2(e) (npy_log2_1p) */
-    kiln_expr *base = keep(&t, kiln_scalar(c, 2.0)), *nd = keep(&t, kiln_neg(c, d));
-    kiln_expr *e1 = keep(&t, two ? kiln_pow(c, base, nd) : kiln_exp(c, nd)), *e2 = keep(&t, two ? kiln_pow(c, base, d) : kiln_exp(c, d));
-    kiln_expr *l1 = keep(&t, kiln_log1p(c, e1)), *l2 = keep(&t, kiln_log1p(c, e2));
-    if (two) {
-        kiln_expr *log2e = keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137));
-        l1 = keep(&t, kiln_mul(c, log2e, l1)), l2 = keep(&t, kiln_mul(c, log2e, l2));
-    }
-    kiln_expr *up = keep(&t, kiln_add(c, x, l1)), *down = keep(&t, kiln_add(c, y, l2));
-    kiln_expr *r = keep(&t, kiln_where(c, keep(&t, kiln_le(c, d, zero)), down, d));
-    r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), up, r));
+    kiln_expr *nd = keep(&t, kiln_neg(c, keep(&t, kiln_abs(c, d))));
+    kiln_expr *e = keep(&t, two ? kiln_pow(c, keep(&t, kiln_scalar(c, 2.0)), nd) : kiln_exp(c, nd));
+    kiln_expr *l = keep(&t, kiln_log1p(c, e));
+    if (two) l = keep(&t, kiln_mul(c, keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137)), l));
+    kiln_expr *r = keep(&t, kiln_add(c, keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), x, y)), l));
     r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r));
     return done(p, &t, out, r, off);
 }
