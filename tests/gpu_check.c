@@ -21,6 +21,8 @@
  *   gpu_check ptx_refused
  *                       an older driver's refusal of NVRTC's PTX as one sentence (the fake
  *                       driver only: CTest's cuda_fake_ptx)
+ *   gpu_check libs      the backend's line and the NVRTC, cuBLAS and driver libraries it loaded
+ *                       (CTest's cuda_fake_ptx: a CUDA 12 driver's NVRTC is tried first)
  *   gpu_check bench     kiln's side of the GPU benchmark: each case's time per call, whole
  *                       (with kiln's per-launch staging) — KILN_LOG=cuda-time splits it;
  *                       "bench maps": the element-wise cases alone, into GPU memory
@@ -28,6 +30,7 @@
  */
 #include <dlfcn.h>
 #include <ctype.h>
+#include <link.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -272,6 +275,24 @@ static void check(bool ok, const char *what) {
 /* A driver older than NVRTC refusing its PTX (the fake driver's KILN_FAKECUDA_DRIVER=12080 with
  * KILN_FAKECUDA_CC=130, a device newer than NVRTC knows: no GPU has both): the launch fails
  * with one sentence saying so, and the interpreter still runs the expression. */
+/* dl_iterate_phdr's: the path of each loaded NVRTC, cuBLAS or driver library */
+static int print_cuda_lib(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size, (void)data;
+    const char *n = info->dlpi_name, *b = strrchr(n, '/');
+    b = b ? b + 1 : n;
+    if (!strncmp(b, "libnvrtc.so", 11) || !strncmp(b, "libcublas", 9) || !strncmp(b, "libcuda.so", 10) || strstr(b, "fakecuda"))
+        printf("loaded: %s\n", n);
+    return 0;
+}
+
+static void libs(void) {
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
+    const char *info = kiln_backend_info(ctx);
+    printf("backend: %s\n", info ? info : kiln_errmsg(ctx));
+    dl_iterate_phdr(print_cuda_lib, NULL);
+    kiln_ctx_free(ctx);
+}
+
 static void ptx_refused(void) {
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     int64_t n = 37;
@@ -652,10 +673,12 @@ int main(int argc, char **argv) {
         first_call();
     } else if (!strcmp(what, "ptx_refused")) {
         ptx_refused();
+    } else if (!strcmp(what, "libs")) {
+        libs();
     } else if (!strcmp(what, "bench")) {
         bench(argc > 2 && !strcmp(argv[2], "maps"));
     } else {
-        fprintf(stderr, "usage: gpu_check diff|small|plans|steps|cache|first|bench\n");
+        fprintf(stderr, "usage: gpu_check diff|small|plans|steps|cache|first|ptx_refused|libs|bench\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -71,6 +71,7 @@ say "# kiln on the GPU — $(date -u +%F' '%H:%M) UTC"
 say '```'
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee -a "$res"
 say "parts: $parts; libraries from: $PWD/$carry$cudalibs"
+"$gc" libs 2>&1 | tee -a "$res"
 say '```'
 
 # gpu_check MODE, every STEP-th expression, within LIMIT seconds: its whole log (LOG.log, else

@@ -139,10 +139,22 @@ static void *open_first(const char *env, const char *const *names, int n, char *
 
 static pthread_once_t nv_once = PTHREAD_ONCE_INIT, cu_once = PTHREAD_ONCE_INIT, blas_once = PTHREAD_ONCE_INIT;
 
+static void cu_load(void);
+
+/* The CUDA major version of the driver (12 for 12.8), 0 without one: NVRTC and cuBLAS of that
+ * major are tried first, since what NVRTC 13 makes needs a CUDA 13 driver (one of 12 refuses its
+ * PTX; its CUBINs are not promised to load there) and cuBLAS 13 runs on none older. */
+static int driver_major(void) {
+    pthread_once(&cu_once, cu_load);
+    int v = 0;
+    return cu.lib && !cu.DriverGetVersion(&v) ? v / 1000 : 0;
+}
+
 static void nv_load(void) {
     static const char *const names[] = {"libnvrtc.so.13", "libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.13"};
+    static const char *const cuda12[] = {"libnvrtc.so.12", "libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.13"};
     char err[400] = "";
-    void *h = open_first("KILN_NVRTC", names, 3, err, sizeof err);
+    void *h = open_first("KILN_NVRTC", driver_major() == 12 ? cuda12 : names, 3, err, sizeof err);
     if (!h) {
         snprintf(nv.why, sizeof nv.why, "kiln's CUDA backend needs NVRTC, and libnvrtc.so.13 (or .so.12, or $KILN_NVRTC) cannot be loaded: %s", err);
         return;
@@ -194,9 +206,9 @@ static void cu_load(void) {
 }
 
 static void blas_load(void) {
-    static const char *const names[] = {"libcublas.so.13", "libcublas.so.12"};
+    static const char *const names[] = {"libcublas.so.13", "libcublas.so.12"}, *const cuda12[] = {"libcublas.so.12", "libcublas.so.13"};
     char err[400];
-    void *h = open_first("KILN_CUBLAS", names, 2, err, sizeof err);
+    void *h = open_first("KILN_CUBLAS", driver_major() == 12 ? cuda12 : names, 2, err, sizeof err);
     if (!h) return;
     if (SYM(blas, h, Create, "cublasCreate_v2") && SYM(blas, h, Destroy, "cublasDestroy_v2") &&
         SYM(blas, h, GetVersion, "cublasGetVersion_v2") && SYM(blas, h, Sgemm, "cublasSgemm_v2") &&
