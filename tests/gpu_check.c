@@ -272,9 +272,6 @@ static void check(bool ok, const char *what) {
     failures += !ok;
 }
 
-/* A driver older than NVRTC refusing its PTX (the fake driver's KILN_FAKECUDA_DRIVER=12080 with
- * KILN_FAKECUDA_CC=130, a device newer than NVRTC knows: no GPU has both): the launch fails
- * with one sentence saying so, and the interpreter still runs the expression. */
 /* dl_iterate_phdr's: the path of each loaded NVRTC, cuBLAS or driver library */
 static int print_cuda_lib(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size, (void)data;
@@ -285,6 +282,7 @@ static int print_cuda_lib(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
+/* The backend's line and the CUDA libraries a cuda context loaded, one "loaded: PATH" line each. */
 static void libs(void) {
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     const char *info = kiln_backend_info(ctx);
@@ -293,6 +291,9 @@ static void libs(void) {
     kiln_ctx_free(ctx);
 }
 
+/* A driver older than NVRTC refusing its PTX (the fake driver's KILN_FAKECUDA_DRIVER=12080 with
+ * KILN_FAKECUDA_CC=130, a device newer than NVRTC knows: no GPU has both): the launch fails
+ * with one sentence saying so, and the interpreter still runs the expression. */
 static void ptx_refused(void) {
     kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.backend = "cuda"});
     int64_t n = 37;

@@ -14,8 +14,9 @@
 #                                   same cases in CuPy and PyTorch with a device-to-device copy
 #                                   (anchors: bench/gpu_bench.py), the disk cache cold / warm /
 #                                   damaged / filled by two processes at once (cache), the first
-#                                   call of a new process (first), maps at 16 to 1024 blocks an SM
-#                                   and in KILN_CUDA_MAP's styles (grid), every map in 64-bit
+#                                   call of a new process (first), maps in KILN_CUDA_MAP's styles
+#                                   against the interpreter, then timed at 16 to 1024 blocks an SM
+#                                   and in each style (grid), every map in 64-bit
 #                                   indices (wide), then the corpus at 2^20+3, determinism at 10^7
 #                                   and 2^31+7 elements (diff).  PARTS: a comma list of those, all
 #                                   by default (on an H200 with SMALL_STEP=4 and DIFF_STEP=8 every
@@ -129,7 +130,8 @@ if want first; then
   say '```'
 fi
 if want grid; then
-  part "Maps written and launched other ways: the element-wise cases' kernels at 16 to 1024 blocks an SM (kiln's: 16), and in the other styles of KILN_CUDA_MAP"
+  part "Maps written and launched other ways: every ${STYLE_STEP:-16}th expression in KILN_CUDA_MAP=prefetch,v16 against the interpreter; the element-wise cases' kernels at 16 to 1024 blocks an SM (kiln's: 16), and in the other styles of KILN_CUDA_MAP"
+  KILN_CUDA_MAP=prefetch,v16 checks small "${STYLE_STEP:-16}" 120 styles
   say '```'
   for cfg in default:16 default:32 default:256 default:1024 prefetch:16 unroll:16 unroll,prefetch:16 v16:16 v16:1024 v16,prefetch:16; do
     st=${cfg%:*} b=${cfg#*:} tag=${cfg//[,:]/_}

@@ -70,7 +70,7 @@ static void digit_plan(uint64_t lo, uint64_t hi, int w, int *sh, int64_t *nb) {
 
 /* The sort, for one element type T with key KEY(x): x[0..n) sorted stably, the result in x
  * when in_x, else in y (n more); cnt: SORT_COUNTS of scratch.  sort_par_: the same with the
- * first pass split among nt threads (x's keys span [lo, hi]; hist: nt·2049 + 2049 counts,
+ * first pass split among nt threads (x's keys span [lo, hi]; hist: nt·65537 + 65537 counts,
  * cnts: nt·SORT_COUNTS), the result in x. */
 #define SORT_DEFINE(sfx, T, KEY)                                                                         \
     static void sort_ins_##sfx(T *x, int64_t n) {                                                         \
@@ -122,8 +122,8 @@ static void digit_plan(uint64_t lo, uint64_t hi, int w, int *sh, int64_t *nb) {
         int64_t nb;                                                                                       \
         digit_plan(lo, hi, SORT_TOP_BITS, &sh, &nb);                                                     \
         int64_t *start = hist + (int64_t)nt * nb;                                                         \
-        /* the buckets shared in runs of about SORT_TOP_RUN keys: one at a time, 65536 buckets of \
-         * one or two keys (10^5 int64 of a wide range) took 2 threads 3 to 9.5 ms, one 1.6 */      \
+        /* the buckets shared in runs of about SORT_TOP_RUN keys: one at a time, 65536 buckets            \
+         * of one or two keys (10^5 int64 of a wide range) took 2 threads 3 to 9.5 ms, one 1.6 */         \
         int64_t chunk = nb * SORT_TOP_RUN / n + 1;                                                        \
         _Pragma("omp parallel num_threads(nt)") {                                                         \
             int t = omp_get_thread_num(), m = omp_get_num_threads();                                      \

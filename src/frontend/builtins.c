@@ -5115,9 +5115,10 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 }
 
 /* logaddexp(x1, x2): log(exp(x1) + exp(x2)) as NumPy's npy_logaddexp computes it: x1 + log(2)
- * where equal, else the larger plus log1p(exp(-|x1 - x2|)) (NaN through).  NumPy's two
- * branches (x1 + log1p(exp(-d)) for d = x1 - x2 > 0, else x2 + log1p(exp(d))) are one here,
- * with the same operations on the same values: one exp and one log1p an element, not two. */
+ * where equal, else the larger plus log1p(exp(-|x1 - x2|)), else (a NaN) x1 - x2.  NumPy's
+ * two branches (x1 + log1p(exp(-d)) for d = x1 - x2 > 0, else x2 + log1p(exp(d)) for d <= 0)
+ * are one here, with the same operations on the same values: one exp and one log1p an
+ * element, not two. */
 static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5135,6 +5136,7 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *l = keep(&t, kiln_log1p(c, e));
     if (two) l = keep(&t, kiln_mul(c, keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137)), l));
     kiln_expr *r = keep(&t, kiln_add(c, keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), x, y)), l));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, d, d)), r, d)); /* a NaN difference is the result, as NumPy's (its sign too) */
     r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r));
     return done(p, &t, out, r, off);
 }

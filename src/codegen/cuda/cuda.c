@@ -141,8 +141,8 @@ static pthread_once_t nv_once = PTHREAD_ONCE_INIT, cu_once = PTHREAD_ONCE_INIT, 
 
 static void cu_load(void);
 
-/* The CUDA major version of the driver (12 for 12.8), 0 without one: NVRTC and cuBLAS of that
- * major are tried first, since what NVRTC 13 makes needs a CUDA 13 driver (one of 12 refuses its
+/* The CUDA major version of the driver (12 for 12.8), 0 without one: below 13, NVRTC and cuBLAS
+ * 12 are tried first, since what NVRTC 13 makes needs a CUDA 13 driver (one of 12 refuses its
  * PTX; its CUBINs are not promised to load there) and cuBLAS 13 runs on none older. */
 static int driver_major(void) {
     pthread_once(&cu_once, cu_load);
@@ -152,9 +152,10 @@ static int driver_major(void) {
 
 static void nv_load(void) {
     static const char *const names[] = {"libnvrtc.so.13", "libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.13"};
-    static const char *const cuda12[] = {"libnvrtc.so.12", "libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.13"};
+    static const char *const cuda12[] = {"libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.12", "libnvrtc.so.13"};
     char err[400] = "";
-    void *h = open_first("KILN_NVRTC", driver_major() == 12 ? cuda12 : names, 3, err, sizeof err);
+    int dm = driver_major();
+    void *h = open_first("KILN_NVRTC", dm && dm < 13 ? cuda12 : names, 3, err, sizeof err);
     if (!h) {
         snprintf(nv.why, sizeof nv.why, "kiln's CUDA backend needs NVRTC, and libnvrtc.so.13 (or .so.12, or $KILN_NVRTC) cannot be loaded: %s", err);
         return;
@@ -208,7 +209,8 @@ static void cu_load(void) {
 static void blas_load(void) {
     static const char *const names[] = {"libcublas.so.13", "libcublas.so.12"}, *const cuda12[] = {"libcublas.so.12", "libcublas.so.13"};
     char err[400];
-    void *h = open_first("KILN_CUBLAS", driver_major() == 12 ? cuda12 : names, 2, err, sizeof err);
+    int dm = driver_major();
+    void *h = open_first("KILN_CUBLAS", dm && dm < 13 ? cuda12 : names, 2, err, sizeof err);
     if (!h) return;
     if (SYM(blas, h, Create, "cublasCreate_v2") && SYM(blas, h, Destroy, "cublasDestroy_v2") &&
         SYM(blas, h, GetVersion, "cublasGetVersion_v2") && SYM(blas, h, Sgemm, "cublasSgemm_v2") &&

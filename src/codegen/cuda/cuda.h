@@ -25,7 +25,7 @@
 #define KC_BLOCK 256
 #define KC_CHUNK 4096
 #define KC_SHORT 32
-#define KC_VEC 1    /* map flags: 1-D, every contiguous operand aligned to 4 elements */
+#define KC_VEC 1    /* map flags: 1-D, every contiguous operand aligned to a vector (kc_map_width elements) */
 #define KC_PARAM_MAX 32000 /* bytes of kernel argument a launch may pass (Volta and later) */
 
 /* Byte offsets of the argument blocks' fields (see above). */
@@ -45,7 +45,7 @@ extern const size_t kc_routines_len;
 /* How a map's vector path is written (a style: these bits; 0 is kiln's default).  For
  * tools/gpu_check.sh's grid part, which times the others on a GPU (KILN_CUDA_MAP=unroll,prefetch,v16;
  * the cache key holds the style):
- *   KC_MAP_UNROLL    a heavy kernel's four elements unrolled too (four copies of its math)
+ *   KC_MAP_UNROLL    a heavy kernel's vector of elements unrolled too (a copy of its math each)
  *   KC_MAP_PREFETCH  a thread's next vectors loaded before it works on its current ones
  *   KC_MAP_V16       a kernel with an 8-byte operand takes two elements a vector, not four, so
  *                    that each load is one 16-byte load, as float32's four are (an 8-byte

@@ -8,11 +8,12 @@
  *
  *   kc_f_NAME     the instructions, one ks_* call each, over one element's loaded inputs
  *   map           NAME: a grid-stride loop over the flat elements; 1-D launches read
- *                 contiguous operands 4 elements at a time when aligned (KC_VEC, with 32-bit
- *                 indices) with a scalar tail; others walk the collapsed dims; in 32-bit
- *                 indices (NAME), or in 64 (NAME_w, its own program, compiled when a launch
- *                 needs it: kc_map_entry).  Kernels with math functions take their four
- *                 elements in a loop, not unrolled (four inlined copies of sin took NVRTC 151
+ *                 contiguous operands a vector of 4 elements at a time when aligned (KC_VEC,
+ *                 with 32-bit indices; 2 of an 8-byte type under KC_MAP_V16) with a scalar
+ *                 tail; others walk the collapsed dims; in 32-bit indices (NAME), or in 64
+ *                 (NAME_w, its own program, compiled when a launch needs it: kc_map_entry).
+ *                 Kernels with math functions take their vector's elements in a loop, not
+ *                 unrolled (four inlined copies of sin took NVRTC 151
  *                 ms for sin(x)*sin(x), against 68 without the vector path); without the
  *                 vector loads a thread had 4 bytes in flight (sin(a)*sin(a) over 10^8
  *                 float32 on an H200: 0.36 ms, the copy's rate 0.21).  KILN_CUDA_MAP's
@@ -243,7 +244,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
                 "    if constexpr (sizeof(I) == 4) {\n"
                 "        if (a.flags & %d) {\n"
                 "            const I nv = n >> %d;\n",
-                name, args, KC_VEC, W == 4 ? 2 : 1);
+                name, args, KC_VEC, __builtin_ctz((unsigned)W));
     if (style & KC_MAP_PREFETCH) /* the next vectors' loads issued before this one's element */
         kstr_printf(b,
                     "            if (t < nv) {\n"
