@@ -14,6 +14,7 @@
  *                       what CTest's cuda_fake runs under the fake driver (tests/fakecuda/)
  *   gpu_check plans     the plans' check alone
  *   gpu_check steps     the scans' and gathers' check alone
+ *   gpu_check resident  the device-resident arrays' check alone
  *   gpu_check cache     one expression on the GPU, printing the context's disk-cache stats (the
  *                       script runs it cold, warm, corrupted, and twice at once)
  *   gpu_check first     the time to the first result of a new process: context creation, then
@@ -396,7 +397,19 @@ static void resident(void) {
     mem[1] = 42; /* the caller's own write, between the calls */
     kiln_eval_into(ctx, fill, Wv);
     check(mem[0] == 7 && mem[8] == 7 && mem[1] == 42, "the caller's writes beside an output in its memory survive");
-    kiln_array *more[] = {R1, R2, Q1, Q2, Qh, Ph, P, Wv, Wm};
+    /* one buffer of the caller's as float32 from byte 4 (every other one) and as float64 from
+     * byte 8, in one launch: their copy on the device starts at byte 4 and must keep each as
+     * aligned as on the host (a GPU refuses a float64 at an address 4 bytes from its own; the
+     * fake driver stops) */
+    double *buf = aligned_alloc(64, 64 * 8);
+    for (int i = 0; i < 64; i++) buf[i] = 0.25 * i;
+    int64_t n40 = 40, eight = 8;
+    kiln_array *A32 = kiln_wrap(ctx, KILN_F32, 1, &n40, &eight, (char *)buf + 4), *A64 = kiln_wrap(ctx, KILN_F64, 1, &n40, NULL, buf + 1);
+    kiln_array *U = A32 && A64 ? kiln_eval(ctx, kiln_add(ctx, kiln_var(ctx, A32), kiln_var(ctx, A64))) : NULL;
+    float f5;
+    memcpy(&f5, (char *)buf + 44, 4);
+    check(U && at(U, 5) == (double)f5 + buf[6], "one buffer as float32 at byte 4 and float64 at byte 8: each as aligned on the device");
+    kiln_array *more[] = {R1, R2, Q1, Q2, Qh, Ph, P, Wv, Wm, U, A32, A64};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++) kiln_array_free(more[i]);
     kiln_ctx_free(hc);
     /* memory someone else put on the GPU (the driver's own cuMemAlloc, as CuPy's or PyTorch's
@@ -438,6 +451,7 @@ static void resident(void) {
     kiln_array *all[] = {y, z, z2, s1, s2, M1, T, C, z3, z4, w, M, a};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_array_free(all[i]);
     free(mine);
+    free(buf);
     kiln_scope_free(sc);
     kiln_ctx_free(ctx);
     /* arrays the caller never freed, with device copies, when the context goes (ASan's case) */
@@ -668,6 +682,8 @@ int main(int argc, char **argv) {
         plans(31, 3, 31);
     } else if (!strcmp(what, "steps")) {
         steps();
+    } else if (!strcmp(what, "resident")) {
+        resident();
     } else if (!strcmp(what, "cache")) {
         cache_round();
     } else if (!strcmp(what, "first")) {
@@ -679,7 +695,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(what, "bench")) {
         bench(argc > 2 && !strcmp(argv[2], "maps"));
     } else {
-        fprintf(stderr, "usage: gpu_check diff|small|plans|steps|cache|first|ptx_refused|libs|bench\n");
+        fprintf(stderr, "usage: gpu_check diff|small|plans|steps|resident|cache|first|ptx_refused|libs|bench\n");
         return 2;
     }
     return failures ? 1 : 0;

@@ -5,13 +5,14 @@
  * without a GPU.  KILN_CUDA_DRIVER=libfakecuda.so points kiln at it (CTest: cuda_fake).
  *
  * The driver API kiln calls, on the host:
- *   memory      cuMemAlloc is malloc, its bytes poisoned (0xCD) so that anything kiln forgets
- *               to upload shows; copies are memcpy
+ *   memory      cuMemAlloc is aligned_alloc (256 bytes, as the driver's), its bytes poisoned
+ *               (0xCD) so that anything kiln forgets to upload shows; copies are memcpy
  *   modules     the CUBIN is ignored: the program's CUDA C, which kiln keeps under
  *               $KILN_CUDA_DUMP (<kernel>.cu, or <first kernel>_and_<n>.cu for a program of
  *               a plan's kernels), is compiled by g++ with tests/fakecuda/shim.h
  *               ($KILN_FAKECUDA_SHIM) into a shared object, one entry per kernel (kept by
- *               content under $KILN_FAKECUDA_CACHE, where that is set)
+ *               content under $KILN_FAKECUDA_CACHE, where that is set); a misaligned load
+ *               or store in it stops the process (UBSan's alignment check), as on a GPU
  *   launches    a block of blockDim.x threads (pthreads) runs the kernel for each block in
  *               turn; __syncthreads is a barrier of the block, __shfl_down_sync an exchange
  *               through memory between the 32 threads of a warp, __shared__ a static
@@ -99,7 +100,7 @@ API CUresult cuCtxSetCurrent(void *c) { return c == &ctx_token ? 0 : 1; }
 API CUresult cuCtxSynchronize(void) { return 0; }
 
 API CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t n) {
-    void *m = malloc(n ? n : 1);
+    void *m = aligned_alloc(256, (n + 255) / 256 * 256 + (n == 0) * 256); /* the driver's 256-byte alignment */
     if (!m) return 2;
     memset(m, 0xCD, n);
     *p = (CUdeviceptr)(uintptr_t)m;
@@ -206,7 +207,10 @@ static void *compile(const char *prog) {
         return NULL;
     }
     /* g++'s command, but for its files: part of the cache's key, as the texts are */
-    static const char compile_cmd[] = "%s -std=c++17 -O0 -w -shared -fPIC -include '%s' '%s' -o '%s' '%s'";
+    /* -fsanitize=alignment: a load or store the GPU would refuse (CUDA_ERROR_MISALIGNED_ADDRESS)
+     * stops the process, as x86 would not */
+    static const char compile_cmd[] =
+        "%s -std=c++17 -O0 -w -shared -fPIC -fsanitize=alignment -fno-sanitize-recover=alignment -include '%s' '%s' -o '%s' '%s'";
     if (cache && *cache) {
         uint64_t h = fnv1a(fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, text), shim_text), cxx), compile_cmd);
         snprintf(so, sizeof so, "%s/%016llx.so", cache, (unsigned long long)fnv1a(h, WRAP_FORMAT));

@@ -275,7 +275,12 @@ typedef struct cuda_kernel {
 } cuda_kernel;
 
 /* The device's copies of host memory: each mirror holds host bytes [lo, hi) at dev; dev_ok
- * when the device's bytes are current, host_ok when the host's are (one at least always is). */
+ * when the device's bytes are current, host_ok when the host's are (one at least always is).
+ * dev lies as far into its block (256-aligned) as lo lies past a multiple of MIRROR_ALIGN, so
+ * that every operand in it is as aligned on the device as on the host, up to a vector's 32
+ * bytes (one buffer as float32 from byte 4 and as float64 from byte 8 is one mirror from byte
+ * 4: a block's start there would put the float64 4 bytes off, which a GPU refuses). */
+#define MIRROR_ALIGN 64
 typedef struct mirror mirror;
 struct mirror {
     char *lo, *hi;
@@ -284,6 +289,9 @@ struct mirror {
     int pins;     /* launches using it now (it is not evicted or merged away meanwhile) */
     bool foreign; /* the caller's device memory (kiln_wrap_device): never freed or evicted */
 };
+
+/* Where a mirror of host bytes from lo starts in its device block. */
+static size_t mirror_slack(const char *lo) { return (uintptr_t)lo % MIRROR_ALIGN; }
 
 typedef struct cuda_state {
     kiln_ctx *ctx;
@@ -493,7 +501,7 @@ static void cuda_free(void *state) {
         free(m);
     }
     for (int i = 0; i < s->nmirrors; i++) {
-        if (!s->mirrors[i]->foreign) cu.MemFree(s->mirrors[i]->dev);
+        if (!s->mirrors[i]->foreign) cu.MemFree(s->mirrors[i]->dev - mirror_slack(s->mirrors[i]->lo));
         free(s->mirrors[i]);
     }
     free(s->mirrors);
@@ -931,7 +939,8 @@ static CUresult mirror_down(cuda_state *s, mirror *m) { /* the device's fresher 
 
 static void mirror_drop(cuda_state *s, int i) {
     mirror *m = s->mirrors[i];
-    if (!m->foreign) pool_put(s, (size_t)(m->hi - m->lo), m->dev);
+    size_t slack = mirror_slack(m->lo);
+    if (!m->foreign) pool_put(s, (size_t)(m->hi - m->lo) + slack, m->dev - slack);
     free(m);
     s->mirrors[i] = s->mirrors[--s->nmirrors];
 }
@@ -1002,10 +1011,13 @@ static CUresult mirror_for(cuda_state *s, char *a, char *b, bool write_all, mirr
     if (!m) return CU_OOM;
     m->lo = a;
     m->hi = b;
-    CUresult r = block_get(s, (size_t)(b - a), &m->dev);
+    size_t slack = mirror_slack(a);
+    CUdeviceptr block = 0;
+    CUresult r = block_get(s, (size_t)(b - a) + slack, &block);
+    m->dev = block + slack;
     if (r == CU_OK && !write_all) r = copy_up(s, m->dev, a, (size_t)(b - a));
     if (r != CU_OK) {
-        if (m->dev) pool_put(s, (size_t)(b - a), m->dev);
+        if (block) pool_put(s, (size_t)(b - a) + slack, block);
         free(m);
         return r;
     }
