@@ -563,13 +563,20 @@ static void qsort_u64(void *x, void *y, int64_t n) {
     qsort(x, (size_t)n, 8, cmp_u64);
 }
 
-/* The vectorized quicksort of sort's keys, each way it can run: compressing stores or registers,
- * one thread or tasks, its fallback forced, leaves of 8, 32 and 3 registers, on lengths around
- * its registers, leaves and tasks and on the inputs that break quicksorts (sorted, reversed,
- * equal, few values, the largest key); and its partition (kiln_vselect) by random ranks, the
- * same ways but threads. */
-START_TEST(vector_sorts) {
-    if (!__builtin_cpu_supports("avx512f")) return; /* (sort.c never calls it there) */
+/* One vectorized quicksort's entries: sort_avx512.c's or sort_avx2.c's. */
+typedef struct vsort_entries {
+    void (*sort32)(uint32_t *, uint32_t *, int64_t, int, const kiln_vsort_how *);
+    void (*sort64)(uint64_t *, uint64_t *, int64_t, int, const kiln_vsort_how *);
+    void (*select32)(uint32_t *, uint32_t *, int64_t, int64_t, int64_t, const kiln_vsort_how *);
+    void (*select64)(uint64_t *, uint64_t *, int64_t, int64_t, int64_t, const kiln_vsort_how *);
+} vsort_entries;
+
+/* A vectorized quicksort of sort's keys, each way it can run: compressing stores or registers,
+ * one thread or tasks, its fallback forced, leaves of its default, 32 and 3 registers, on
+ * lengths around its registers, leaves and tasks and on the inputs that break quicksorts
+ * (sorted, reversed, equal, few values, the largest key, the smallest); and its partition
+ * (kiln_vselect) by random ranks, the same ways but threads. */
+static void vector_sorts_of(const vsort_entries *e) {
     int64_t lens[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 127, 128, 129, 130, 255, 256, 257, 511, 512, 513, 1000, 4099, 70001};
     enum { NL = sizeof lens / sizeof *lens, FORMS = 8 };
     int64_t most = 70001;
@@ -609,8 +616,8 @@ START_TEST(vector_sorts) {
                 qsort(s64, (size_t)n, 8, cmp_u64);
                 if (n > 0) { /* a partition by ranks [lo, hi]: one rank, or a span */
                     int64_t lo = (int64_t)(mix64(&seed) % (uint64_t)n), hi = lo + (form & 1 ? (int64_t)(mix64(&seed) % (uint64_t)(n - lo)) : 0);
-                    kiln_vselect_u32(p32, b, n, lo, hi, &h32);
-                    kiln_vselect_u64(p64, d, n, lo, hi, &h64);
+                    e->select32(p32, b, n, lo, hi, &h32);
+                    e->select64(p64, d, n, lo, hi, &h64);
                     for (int64_t i = 0; i < n; i++) {
                         bool in = i >= lo && i <= hi;
                         ck_assert_msg(in ? p32[i] == s32[i] : i < lo ? p32[i] <= s32[lo] : p32[i] >= s32[hi],
@@ -625,8 +632,8 @@ START_TEST(vector_sorts) {
                     ck_assert_msg(!memcmp(p32, s32, (size_t)n * 4) && !memcmp(p64, s64, (size_t)n * 8), "partition: way %d, length %lld, form %d: other keys",
                                   way, (long long)n, form);
                 }
-                kiln_vsort_u32(a, b, n, nt, &h32);
-                kiln_vsort_u64(c, d, n, nt, &h64);
+                e->sort32(a, b, n, nt, &h32);
+                e->sort64(c, d, n, nt, &h64);
                 ck_assert_msg(!memcmp(a, s32, (size_t)n * 4), "32-bit keys: way %d, length %lld, form %d", way, (long long)n, form);
                 ck_assert_msg(!memcmp(c, s64, (size_t)n * 8), "64-bit keys: way %d, length %lld, form %d", way, (long long)n, form);
             }
@@ -641,12 +648,19 @@ START_TEST(vector_sorts) {
     kiln_vsort_how h64 = {.compress_store = true, .fallback = qsort_u64};
 #pragma omp parallel for num_threads(2)
     for (int l = 0; l < 2; l++) {
-        kiln_vsort_u64(lx + l * len, ly + l * len, len, 1, &h64);
+        e->sort64(lx + l * len, ly + l * len, len, 1, &h64);
         for (int64_t i = 1; i < len; i++) bad[l] += lx[l * len + i - 1] > lx[l * len + i]; /* (read at once) */
     }
     ck_assert_msg(!bad[0] && !bad[1], "lines sorted by one thread each of a team: %d and %d descents", bad[0], bad[1]);
     free(lx), free(ly);
     free(a), free(b), free(s32), free(c), free(d), free(s64), free(p32), free(p64);
+}
+
+START_TEST(vector_sorts) { /* (each where this CPU runs it: sort.c never calls it elsewhere) */
+    static const vsort_entries avx512 = {kiln_vsort_u32, kiln_vsort_u64, kiln_vselect_u32, kiln_vselect_u64},
+                               avx2 = {kiln_vsort2_u32, kiln_vsort2_u64, kiln_vselect2_u32, kiln_vselect2_u64};
+    if (__builtin_cpu_supports("avx512f")) vector_sorts_of(&avx512);
+    if (__builtin_cpu_supports("avx2")) vector_sorts_of(&avx2);
 }
 END_TEST
 

@@ -13,7 +13,8 @@
  *   the sort   sort's keys on a CPU with AVX-512: a vectorized quicksort (sort_avx512.c), since
  *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
  *              passes are sequential, where a radix pass scatters, which costs more than the
- *              keys' compares on the machines measured.  Elsewhere, and for argsort's records,
+ *              keys' compares on the machines measured; with AVX2 alone, the same quicksort in
+ *              8 lanes (sort_avx2.c) for 32-bit keys.  Elsewhere, and for argsort's records,
  *              a stable MSD radix sort: each pass takes the keys' range (min to max) and
  *              scatters by its top w bits (w ≤ 11, fewer for short runs), then sorts each
  *              bucket the same way, until a bucket is one key or short enough for an insertion
@@ -26,7 +27,8 @@
  *              the NaNs are written again from the input in its order (they are contiguous in
  *              the result, and a stable sort keeps equal values in their order)
  *   partition  (a sort with select) the vectorized quicksort's passes go on only into the sides
- *              that hold the ranks asked for (without AVX-512, a scalar quickselect's do); a line
+ *              that hold the ranks asked for (AVX2's for 64-bit keys too; without AVX2, a scalar
+ *              quickselect's do); a line
  *              with NaN or -0.0 (whose bits come back only from runs) sorts the whole line, one
  *              of the orders a partition allows.  argpartition (argsort with select) partitions bare keys the
  *              same way, then places each position by its key against the ranks' (argsel_line)
@@ -248,16 +250,30 @@ static void vsort_fallback64(void *x, void *y, int64_t n) {
     sort_msd_k64(x, y, n, true, cnt);
 }
 
-/* Whether sort's keys go to the vectorized quicksort: this CPU has AVX-512F and KILN_VECTOR_BYTES
- * leaves it (asked once per sort, not per line). */
-static bool vsort_here(void) { return __builtin_cpu_supports("avx512f") && host_vector_bytes() == 64; }
+/* Whether sort's keys go to a vectorized quicksort, and which: sort_avx512.c's where this CPU has
+ * AVX-512F and KILN_VECTOR_BYTES leaves it, else sort_avx2.c's where it has AVX2 and 32-byte
+ * vectors are left, for 32-bit keys and selects (vsort says why) (asked once per sort, not per
+ * line). */
+typedef enum vsort_isa { VS_NONE, VS_AVX2, VS_AVX512 } vsort_isa;
+static vsort_isa vsort_here(void) {
+    if (__builtin_cpu_supports("avx512f") && host_vector_bytes() == 64) return VS_AVX512;
+    return __builtin_cpu_supports("avx2") && host_vector_bytes() >= 32 ? VS_AVX2 : VS_NONE;
+}
 
 /* Sorts keys x[0..n) (y: n more) by the vectorized quicksort with nt threads where use (from
  * vsort_here) says so; false, and nothing done, where not.  With sel, only partitions them so
  * that ranks [a, b] are in place (one thread): by the vectorized quicksort's select where use
  * says so, else by the scalar one (cnt: SORT_COUNTS of scratch for its radix sort). */
-static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b, int64_t *cnt) {
-    if (!use || n < 16) { /* (a few keys: the radix sort's insertion sort is quicker than a network) */
+static bool vsort(vsort_isa use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b, int64_t *cnt) {
+    /* AVX2 and 64-bit keys: sorted whole by the radix sort (AVX2's four lanes of them, with no
+     * 64-bit min or max, sorted 10^5 float64 in 1.8 ms and 10^6 in 12, the radix sort in 1.2-1.4
+     * and 9.7-10.2), and selected by the quicksort's only in lines shorter than SELECT_SAMPLED:
+     * in longer ones the scalar select's first pass, around a sample's key just past the ranks,
+     * leaves most keys behind (partition of 10^6 float64 at rank 500 in 1.9 ms, AVX2's 2.8; at
+     * 10^5, 250000 and 500000 2.3-2.8 against 2.8-3.0), where float32's 8 lanes win at any rank
+     * (10^6 at rank 500 in 1.35 ms against 1.75, at 500000 1.4 against 2.9) */
+    bool avx2_no = use == VS_AVX2 && k64 && (!sel || n >= SELECT_SAMPLED);
+    if (use == VS_NONE || n < 16 || avx2_no) { /* (a few keys: the radix sort's insertion sort is quicker than a network) */
         if (!sel) return false;
         int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1)); /* (the quickselect in scalar code) */
         if (k64) select_k64(x, y, 0, n, a, b, budget, cnt);
@@ -268,6 +284,13 @@ static bool vsort(bool use, bool k64, void *x, void *y, int64_t n, int nt, bool 
      * registers, 1.2× as fast as 8 on Zen 5, where Intel's Emerald Rapids was the faster with 8) */
     bool amd = __builtin_cpu_is("amd");
     kiln_vsort_how how = {.compress_store = !amd, .fallback = k64 ? vsort_fallback64 : vsort_fallback32, .leaf = amd || n <= (k64 ? 128 : 256) ? 32 : 8};
+    if (use == VS_AVX2) { /* (leaves of 16 registers: sort_avx2.c's default) */
+        how.leaf = 0;
+        if (sel && k64) kiln_vselect2_u64(x, y, n, a, b, &how);
+        else if (sel) kiln_vselect2_u32(x, y, n, a, b, &how);
+        else kiln_vsort2_u32(x, y, n, nt, &how);
+        return true;
+    }
     if (sel && k64) kiln_vselect_u64(x, y, n, a, b, &how);
     else if (sel) kiln_vselect_u32(x, y, n, a, b, &how);
     else if (k64) kiln_vsort_u64(x, y, n, nt, &how);
@@ -386,7 +409,7 @@ typedef struct sort_job {
     size_t oes;
     bool in_out;  /* sort's keys are built in the output itself (contiguous, as wide as a key) */
     bool argsel;  /* argpartition: bare keys (kind K32 or K64), positions out (argsel_line) */
-    bool vsort;   /* sort's keys by the vectorized quicksort (vsort_here) */
+    vsort_isa vsort; /* sort's keys by a vectorized quicksort, and which (vsort_here) */
     bool avx2_keys; /* contiguous lines' keys built by sort_avx2.c (no AVX-512; as wide as the values) */
 } sort_job;
 
@@ -420,7 +443,7 @@ static inline __attribute__((always_inline)) void build_as(const sort_line *l, i
 /* Whether a contiguous line's keys are built and written back by sort_avx512.c's loops: sort's
  * keys where the quicksort runs (so the CPU has AVX-512), as wide as the values. */
 static bool vector_keys(const sort_job *j, int64_t stride) {
-    return j->vsort && j->kind != SK_REC && stride == (int64_t)j->ksz && kiln_dtype_size(j->a->dt) == j->ksz && j->a->dt != KILN_U32; /* (signed and float keys only) */
+    return j->vsort == VS_AVX512 && j->kind != SK_REC && stride == (int64_t)j->ksz && kiln_dtype_size(j->a->dt) == j->ksz && j->a->dt != KILN_U32; /* (signed and float keys only) */
 }
 
 static void build_keys(const sort_job *j, const sort_line *l, void *x, int64_t k0, int64_t k1, uint64_t *lo, uint64_t *hi,
@@ -796,7 +819,7 @@ kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads) {
     if (a->op == KILN_OP_ARGSORT && !j.argsel) j.kind = SK_REC, j.ksz = sizeof(sort_rec);
     else if (es == 8) j.kind = SK_K64, j.ksz = 8;
     else j.kind = SK_K32, j.ksz = 4;
-    j.avx2_keys = !j.vsort && j.kind != SK_REC && j.ksz == es && a->dt != KILN_U32 && host_vector_bytes() >= 32 &&
+    j.avx2_keys = j.vsort != VS_AVX512 && j.kind != SK_REC && j.ksz == es && a->dt != KILN_U32 && host_vector_bytes() >= 32 &&
                   __builtin_cpu_supports("avx2");
     if (a->op == KILN_OP_SORT && j.ksz == es && a->out_str[ax] == (int64_t)es) {
         int64_t ilo, ihi, olo, ohi;
@@ -963,7 +986,7 @@ kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) 
     bool sp = false; /* (unread) */
     for (int64_t k = 0; keys && k < len; k++) keys[k] = sort_key(a->x + k * a->axis_str, a->dt, &sp);
     /* and, on CPUs with AVX-512 (the quicksort's), as a tree of 8-key nodes searched a node at a time */
-    uint64_t *tree = keys && vsort_here() ? kiln_malloc(ctx, (size_t)kiln_vtree_size(len) * sizeof *tree) : NULL;
+    uint64_t *tree = keys && vsort_here() == VS_AVX512 ? kiln_malloc(ctx, (size_t)kiln_vtree_size(len) * sizeof *tree) : NULL;
     if (tree) kiln_vtree_build(keys, len, tree);
     atomic_bool stopped = false;
     KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(dynamic, 1)",

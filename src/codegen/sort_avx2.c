@@ -1,7 +1,8 @@
 /*
- * sort_avx2.c — sort's keys built 8 (4) at a time with AVX2 (flags in CMakeLists.txt; sort.c
- * calls here only where the CPU has AVX2 and the vectorized quicksort is off: no AVX-512, or
- * KILN_VECTOR_BYTES=32; else sort_avx512.c builds them).
+ * sort_avx2.c — sort on CPUs with AVX2 but not AVX-512 (flags in CMakeLists.txt; sort.c calls
+ * here only where the CPU has AVX2 and sort_avx512.c's quicksort is off: no AVX-512, or
+ * KILN_VECTOR_BYTES=32): sort's keys built 8 (4) at a time, and the vectorized quicksort of
+ * sort_avx512.c in 8 (4) lanes (below the keys).
  *
  * A float's key is its bits with every bit flipped when negative and the sign bit set when not
  * (so that unsigned order is the values' order), NaN's the largest key, -0.0's +0.0's; an
@@ -11,8 +12,10 @@
  * compare: the range is kept as the keys with the sign bit flipped again, in signed order.
  */
 #include "sort_avx2.h"
+#include "sort_vq.h"
 
 #include <immintrin.h>
+#include <string.h>
 
 #define KEYS_DEFINE(sfx, T, L, W, SET, MAXV, INF)                                                                     \
     int64_t kiln_keys_avx2_##sfx(const T *in, T *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp) {     \
@@ -50,3 +53,311 @@
     }
 KEYS_DEFINE(u32, uint32_t, 8, 32, _mm256_set1_epi32, (int)UINT32_MAX, 0x7f800000)
 KEYS_DEFINE(u64, uint64_t, 4, 64, _mm256_set1_epi64x, (long long)UINT64_MAX, 0x7ff0000000000000ll)
+
+/* ------------------------------------------------------------------ the quicksort
+ *
+ * sort_avx512.c's vectorized quicksort (its comment says how) in AVX2's 8 (4) lanes, for CPUs
+ * without AVX-512.  What AVX2 lacks is made up so:
+ *   order      no unsigned compare or 64-bit min and max: the keys' sign bits are flipped on the
+ *              way in and out (one pass each), and the sort is of signed integers; 64-bit min
+ *              and max are a compare and a blend
+ *   compress   a partition's register is put in order by a permutation from a table (the lanes
+ *              below the pivot first, then the rest, each in order: a byte a lane, 256 entries
+ *              for 8 lanes, 16 for 4) and stored whole on both sides, the registers held to the
+ *              end too (part_ says how); no masked loads or stores, which are microcode on AMD
+ *   leaves     a short register padded with the largest key through a buffer, as is its store
+ */
+
+#define VSORT2_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
+#define VSORT2_UNROLL 4      /* registers a partition reads at a time */
+
+/* the permutations: entry m lists the lanes set in m, then the others, a byte each (4 lanes of
+ * 64 bits as 8 of 32) */
+static uint64_t perm8[256], perm4[16];
+
+__attribute__((constructor)) static void perms_init(void) {
+    for (unsigned m = 0; m < 256; m++) {
+        uint64_t p = 0;
+        int k = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (unsigned i = 0; i < 8; i++)
+                if (((m >> i) & 1) == (pass == 0)) p |= (uint64_t)i << (8 * k++);
+        perm8[m] = p;
+        if (m < 16) { /* (m's first 4 lanes come first, in the same order: its bits 4..7 are 0) */
+            uint64_t q = 0;
+            for (int lane = 0; lane < 4; lane++) {
+                uint64_t src = (p >> (8 * lane)) & 7;
+                q |= (2 * src) << (16 * lane) | (2 * src + 1) << (16 * lane + 8);
+            }
+            perm4[m] = q;
+        }
+    }
+}
+
+static inline __m256i perm_at(const uint64_t *p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
+
+/* 32-bit keys, 8 lanes */
+static inline __m256i gt_32(__m256i a, __m256i b) { return _mm256_cmpgt_epi32(a, b); }
+static inline __m256i min_32(__m256i a, __m256i b) { return _mm256_min_epi32(a, b); }
+static inline __m256i max_32(__m256i a, __m256i b) { return _mm256_max_epi32(a, b); }
+static inline __m256i set_32(int64_t v) { return _mm256_set1_epi32((int)v); }
+static inline unsigned bits_32(__m256i m) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m)); }
+static inline __m256i iota_32(void) { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
+static inline __m256i rev_32(__m256i v) { return _mm256_permute2x128_si256(_mm256_shuffle_epi32(v, 0x1B), _mm256_shuffle_epi32(v, 0x1B), 1); }
+static inline __m256i first_32(__m256i v, unsigned m) { return _mm256_permutevar8x32_epi32(v, perm_at(&perm8[m])); }
+static inline __m256i rot_32(__m256i v, int64_t c) { /* lane k from lane (k + c) mod 8 */
+    return _mm256_permutevar8x32_epi32(v, _mm256_add_epi32(iota_32(), _mm256_set1_epi32((int)c)));
+}
+static inline __m256i samples_32(const int32_t *x, int64_t n, int k, int s) { /* x at (2j + 1)n / 2s, j = k..k+7 */
+#define AT(j) x[(n * (2 * (k + j) + 1)) / (2 * s)]
+    return _mm256_setr_epi32(AT(0), AT(1), AT(2), AT(3), AT(4), AT(5), AT(6), AT(7));
+}
+
+/* 64-bit keys, 4 lanes */
+static inline __m256i gt_64(__m256i a, __m256i b) { return _mm256_cmpgt_epi64(a, b); }
+static inline __m256i min_64(__m256i a, __m256i b) { return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(a, b)); }
+static inline __m256i max_64(__m256i a, __m256i b) { return _mm256_blendv_epi8(b, a, _mm256_cmpgt_epi64(a, b)); }
+/* both at once: the larger as a ^ b ^ the smaller (one blend, which takes a port a cycle, not two) */
+static inline void minmax_64(__m256i a, __m256i b, __m256i *mn, __m256i *mx) {
+    *mn = min_64(a, b);
+    *mx = _mm256_xor_si256(_mm256_xor_si256(a, b), *mn);
+}
+static inline void minmax_32(__m256i a, __m256i b, __m256i *mn, __m256i *mx) {
+    *mn = min_32(a, b);
+    *mx = max_32(a, b);
+}
+static inline __m256i set_64(int64_t v) { return _mm256_set1_epi64x((long long)v); }
+static inline unsigned bits_64(__m256i m) { return (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(m)); }
+static inline __m256i iota_64(void) { return _mm256_setr_epi64x(0, 1, 2, 3); }
+static inline __m256i rev_64(__m256i v) { return _mm256_permute2x128_si256(_mm256_shuffle_epi32(v, 0x4E), _mm256_shuffle_epi32(v, 0x4E), 1); }
+static inline __m256i first_64(__m256i v, unsigned m) { return _mm256_permutevar8x32_epi32(v, perm_at(&perm4[m])); }
+static inline __m256i rot_64(__m256i v, int64_t c) {
+    __m256i j = _mm256_and_si256(_mm256_add_epi32(_mm256_srli_epi32(iota_32(), 1), _mm256_set1_epi32((int)c)), _mm256_set1_epi32(3));
+    return _mm256_permutevar8x32_epi32(v, _mm256_add_epi32(_mm256_add_epi32(j, j), _mm256_and_si256(iota_32(), _mm256_set1_epi32(1))));
+}
+static inline __m256i samples_64(const int64_t *x, int64_t n, int k, int s) {
+    return _mm256_setr_epi64x(AT(0), AT(1), AT(2), AT(3));
+#undef AT
+}
+
+/* A bitonic compare-exchange step over lanes i and i ^ j, keeping the larger in the lanes where
+ * ((i & j) != 0) != ((i & k) != 0) (sort_avx512.c's MB); its masks and permutations constants. */
+#define MB2(i, j, k) ((unsigned)((((i) & (j)) != 0) != (((i) & (k)) != 0)) << (i))
+#define SM8(j, k) (MB2(0, j, k) | MB2(1, j, k) | MB2(2, j, k) | MB2(3, j, k) | MB2(4, j, k) | MB2(5, j, k) | MB2(6, j, k) | MB2(7, j, k))
+#define SM4(j, k) (MB2(0, j, k) | MB2(1, j, k) | MB2(2, j, k) | MB2(3, j, k))
+#define WIDEN(m) (((m) & 1 ? 3 : 0) | ((m) & 2 ? 12 : 0) | ((m) & 4 ? 48 : 0) | ((m) & 8 ? 192 : 0))
+/* lane i ^ j, by in-lane shuffles and a swap of halves: on the machine measured (a Zen whose
+ * AVX-512 is hidden), vpermd takes 8 cycles and one every 2, vpshufd 1 and two a cycle,
+ * vperm2i128 3 and one a cycle */
+#define SWAP32(v, j) ((j) == 1 ? _mm256_shuffle_epi32(v, 0xB1) : (j) == 2 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1))
+#define SWAP64(v, j) ((j) == 1 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1))
+#define STEP32(v, j, k)                                                                                               \
+    do {                                                                                                              \
+        __m256i p_ = SWAP32(v, j);                                                                                    \
+        v = _mm256_blend_epi32(min_32(v, p_), max_32(v, p_), SM8(j, k));                                              \
+    } while (0)
+#define STEP64(v, j, k)                                                                                               \
+    do {                                                                                                              \
+        __m256i p_ = SWAP64(v, j);                                                                                    \
+        __m256i mn_, mx_;                                                                                             \
+        minmax_64(v, p_, &mn_, &mx_);                                                                                 \
+        v = _mm256_blend_epi32(mn_, mx_, WIDEN(SM4(j, k)));                                                           \
+    } while (0)
+
+/* one register sorted ascending; one bitonic register sorted ascending */
+static inline __m256i net_32(__m256i v) {
+    STEP32(v, 1, 2);
+    STEP32(v, 2, 4);
+    STEP32(v, 1, 4);
+    STEP32(v, 4, 8);
+    STEP32(v, 2, 8);
+    STEP32(v, 1, 8);
+    return v;
+}
+static inline __m256i half_32(__m256i v) {
+    STEP32(v, 4, 16);
+    STEP32(v, 2, 16);
+    STEP32(v, 1, 16);
+    return v;
+}
+static inline __m256i net_64(__m256i v) {
+    STEP64(v, 1, 2);
+    STEP64(v, 2, 4);
+    STEP64(v, 1, 4);
+    return v;
+}
+static inline __m256i half_64(__m256i v) {
+    STEP64(v, 2, 8);
+    STEP64(v, 1, 8);
+    return v;
+}
+
+/* The sort for one key width W: T the signed key, L the lanes, MAXV and MINV its largest and
+ * smallest.  (sort_avx512.c's VSORT_DEFINE, whose comments say more.) */
+#define VSORT2_DEFINE(W, T, L, MAXV, MINV)                                                                             \
+    /* the sign bits of x[0..n) flipped: unsigned order to signed and back */                                         \
+    static void flip_##W(T *x, int64_t n) {                                                                           \
+        const __m256i s = set_##W(MINV);                                                                              \
+        int64_t i = 0;                                                                                                \
+        for (; i + L <= n; i += L) _mm256_storeu_si256((__m256i *)(x + i), _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + i)), s)); \
+        for (; i < n; i++) x[i] ^= (T)MINV;                                                                           \
+    }                                                                                                                 \
+    /* the caller's sort (of unsigned keys) of x[0..n) */                                                             \
+    static void fallback_##W(T *x, T *y, int64_t n, const kiln_vsort_how *how) {                                     \
+        flip_##W(x, n);                                                                                               \
+        how->fallback(x, y, n);                                                                                       \
+        flip_##W(x, n);                                                                                               \
+    }                                                                                                                 \
+    /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run */                  \
+    static inline void merge_##W(__m256i *r, int n) {                                                                 \
+        for (int i = 0; i < n; i++) {                                                                                 \
+            __m256i a = r[i], b = rev_##W(r[2 * n - 1 - i]), mx;                                                      \
+            minmax_##W(a, b, &r[i], &mx);                                                                             \
+            r[2 * n - 1 - i] = rev_##W(mx);                                                                           \
+        }                                                                                                             \
+        for (int w = n / 2; w > 0; w /= 2)                                                                            \
+            for (int i = 0; i < 2 * n; i++)                                                                           \
+                if (!(i & w)) {                                                                                       \
+                    __m256i a = r[i], b = r[i + w];                                                                   \
+                    minmax_##W(a, b, &r[i], &r[i + w]);                                                               \
+                }                                                                                                     \
+        for (int i = 0; i < 2 * n; i++) r[i] = half_##W(r[i]);                                                        \
+    }                                                                                                                 \
+    /* the lanes below c (any c) */                                                                                   \
+    static inline __m256i lanes_##W(int64_t c) { return gt_##W(set_##W(c < 0 ? 0 : c > L ? L : c), iota_##W()); }     \
+    /* a register of x's first c < L keys, the rest the largest key; and its first c keys back (leaves               \
+     * shorter than a register) */                  \
+    static inline __m256i part_load_##W(const T *x, int64_t c) {                                                      \
+        T b[L];                                                                                                       \
+        for (int i = 0; i < L; i++) b[i] = i < c ? x[i] : (T)MAXV;                                                    \
+        return _mm256_loadu_si256((const __m256i *)b);                                                                \
+    }                                                                                                                 \
+    static inline void part_store_##W(T *x, int64_t c, __m256i v) {                                                   \
+        T b[L];                                                                                                       \
+        _mm256_storeu_si256((__m256i *)b, v);                                                                         \
+        memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
+    }                                                                                                                 \
+    /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                 \
+     * loaded as the L keys ending at x + n, the c - L before them the largest key, and stored as the                 \
+     * last L keys rotated out of the last two registers (a buffer where n < L) */                                    \
+    static void leaf_##W(T *x, int64_t n) {                                                                           \
+        __m256i r[VSORT2_LEAF_MAX];                                                                                   \
+        int regs = 1;                                                                                                 \
+        while ((int64_t)regs * L < n) regs *= 2;                                                                      \
+        for (int i = 0; i < regs; i++) {                                                                              \
+            int64_t c = n - (int64_t)i * L;                                                                           \
+            __m256i v = c >= L  ? _mm256_loadu_si256((const __m256i *)(x + i * L))                                    \
+                        : n < L ? part_load_##W(x, n)                                                                 \
+                        : c > 0 ? _mm256_blendv_epi8(_mm256_loadu_si256((const __m256i *)(x + n - L)), set_##W(MAXV), lanes_##W(L - c)) \
+                                : set_##W(MAXV);                                                                      \
+            r[i] = net_##W(v);                                                                                        \
+        }                                                                                                             \
+        for (int w = 1; w < regs; w *= 2)                                                                             \
+            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+        for (int i = 0; i < regs; i++) {                                                                              \
+            int64_t c = n - (int64_t)i * L;                                                                           \
+            if (c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), r[i]);                                            \
+            else if (n < L) part_store_##W(x, n, r[i]);                                                               \
+            else if (c > 0)                                                                                           \
+                _mm256_storeu_si256((__m256i *)(x + n - L),                                                           \
+                                    _mm256_blendv_epi8(rot_##W(r[i - 1], c), rot_##W(r[i], c), gt_##W(iota_##W(), set_##W(L - c - 1)))); \
+        }                                                                                                             \
+    }                                                                                                                 \
+    /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both         \
+     * sides stored whole (part_ says why each store lands on free space or on the same keys) */                     \
+    static inline void put_##W(T *x, __m256i v, __m256i P, unsigned in, __m256i inv, int64_t *l, int64_t *r,          \
+                               __m256i *mn, __m256i *mx) {                                                            \
+        const unsigned all = (1u << L) - 1;                                                                           \
+        unsigned lt = bits_##W(gt_##W(P, v)) & in, ge = in & ~lt;                                                     \
+        int c = __builtin_popcount(lt), h = __builtin_popcount(ge);                                                   \
+        __m256i s = first_##W(v, lt);                                                                                 \
+        _mm256_storeu_si256((__m256i *)(x + *l), s);                                                                  \
+        _mm256_storeu_si256((__m256i *)(x + *r - L), in == all ? s : first_##W(v, all & ~ge));                        \
+        if (in == all) {                                                                                              \
+            *mn = min_##W(*mn, v);                                                                                    \
+            *mx = max_##W(*mx, v);                                                                                    \
+        } else {                                                                                                      \
+            *mn = min_##W(*mn, _mm256_blendv_epi8(set_##W(MAXV), v, inv));                                           \
+            *mx = max_##W(*mx, _mm256_blendv_epi8(set_##W(MINV), v, inv));                                           \
+        }                                                                                                             \
+        *l += c;                                                                                                      \
+        *r -= h;                                                                                                      \
+    }                                                                                                                 \
+    /* the smallest (dir < 0) or largest of v's keys */                                                             \
+    static inline T hfold_##W(__m256i v, int dir) {                                                                   \
+        T a[L], m;                                                                                                    \
+        _mm256_storeu_si256((__m256i *)a, v);                                                                         \
+        m = a[0];                                                                                                     \
+        for (int i = 1; i < L; i++) m = (dir < 0 ? a[i] < m : a[i] > m) ? a[i] : m;                                   \
+        return m;                                                                                                     \
+    }                                                                                                                 \
+    /* x[0..n) (n >= 2L) partitioned in place, keys below p first; returns how many, the smallest and                 \
+     * largest key in *lo and *hi.  sort_avx512.c's part_, but every store whole: the n mod L keys past               \
+     * the last whole register are put first of those held (2uL places or more are free then, so                    \
+     * its stores on both sides land on free space), and the other registers held each leave kL free                 \
+     * places for the k held then: k ≥ 2, on free space; k = 1, both sides the same L places, and the                \
+     * same register stored there twice.  (Masked stores are microcode on AMD's cores.) */                         \
+    static int64_t part_##W(T *x, int64_t n, T p, T *lo, T *hi) {                                                     \
+        const unsigned all = (1u << L) - 1;                                                                           \
+        __m256i P = set_##W(p), mn = set_##W(MAXV), mx = set_##W(MINV), ones = set_##W(-1);                          \
+        int u = n >= 2 * VSORT2_UNROLL * L ? VSORT2_UNROLL : 1;                                                       \
+        int64_t q = n / L * L, rl = (int64_t)u * L, rr = q - (int64_t)u * L, l = 0, r = n;                            \
+        __m256i held[2 * VSORT2_UNROLL], last = _mm256_loadu_si256((const __m256i *)(x + n - L));                     \
+        __m256i tail = gt_##W(iota_##W(), set_##W(L - (n - q) - 1)); /* (last's lanes past q) */                     \
+        for (int i = 0; i < u; i++) {                                                                                 \
+            held[i] = _mm256_loadu_si256((const __m256i *)(x + i * L));                                               \
+            held[u + i] = _mm256_loadu_si256((const __m256i *)(x + rr + i * L));                                      \
+        }                                                                                                             \
+        while (u > 1 && rr - rl >= (int64_t)u * L) {                                                                  \
+            __m256i v[VSORT2_UNROLL];                                                                                 \
+            const T *at = x + vq_next(&rl, &rr, l, r, (int64_t)u * L);                                                \
+            for (int i = 0; i < VSORT2_UNROLL; i++) v[i] = _mm256_loadu_si256((const __m256i *)(at + i * L));        \
+            for (int i = 0; i < VSORT2_UNROLL; i++) put_##W(x, v[i], P, all, ones, &l, &r, &mn, &mx);                 \
+        }                                                                                                             \
+        while (rl < rr) {                                                                                             \
+            const T *at = x + vq_next(&rl, &rr, l, r, L);                                                             \
+            put_##W(x, _mm256_loadu_si256((const __m256i *)at), P, all, ones, &l, &r, &mn, &mx);                      \
+        }                                                                                                             \
+        if (n > q) put_##W(x, last, P, bits_##W(tail), tail, &l, &r, &mn, &mx);                                        \
+        for (int i = 0; i < 2 * u; i++) put_##W(x, held[i], P, all, ones, &l, &r, &mn, &mx);                          \
+        *lo = hfold_##W(mn, -1);                                                                                           \
+        *hi = hfold_##W(mx, 1);                                                                                           \
+        return l;                                                                                                     \
+    }                                                                                                                 \
+    /* the median of 8 keys sampled across x[0..n), or of 16 where n > 2048, sorted in registers */                  \
+    static T pivot_##W(const T *x, int64_t n) {                                                                       \
+        int ns = n > 2048 ? 16 : 8, regs = ns / L;                                                                    \
+        __m256i r[16 / L];                                                                                            \
+        for (int i = 0; i < regs; i++) r[i] = net_##W(samples_##W(x, n, i * L, ns));                                 \
+        for (int w = 1; w < regs; w *= 2)                                                                             \
+            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+        T s[L];                                                                                                       \
+        _mm256_storeu_si256((__m256i *)s, r[ns / 2 / L]);                                                             \
+        return s[ns / 2 % L];                                                                                         \
+    }                                                                                                                 \
+    static inline int64_t part_how_##W(T *x, int64_t n, T p, const kiln_vsort_how *how, T *lo, T *hi) {          \
+        (void)how;                                                                                                    \
+        return part_##W(x, n, p, lo, hi);                                                                             \
+    }                                                                                                                 \
+    VQ_DRIVER(W, T, L, part_how_##W, fallback_##W)                                                                    \
+    void kiln_vsort2_u##W(uint##W##_t *ux, uint##W##_t *uy, int64_t n, int nt, const kiln_vsort_how *how) {           \
+        kiln_vsort_how h = *how;                                                                                      \
+        T *x = (T *)ux, *y = (T *)uy;                                                                                 \
+        if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
+        flip_##W(x, n);                                                                                               \
+        if (nt > 1 && n > VQ_TASK) {                                                                              \
+            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##W(x, y, n, vq_depth(n, &h), true, &h); \
+        } else qs_##W(x, y, n, vq_depth(n, &h), false, &h);                                                          \
+        flip_##W(x, n);                                                                                               \
+    }                                                                                                                 \
+    void kiln_vselect2_u##W(uint##W##_t *ux, uint##W##_t *uy, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) { \
+        kiln_vsort_how h = *how;                                                                                      \
+        T *x = (T *)ux, *y = (T *)uy;                                                                                 \
+        if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
+        flip_##W(x, n);                                                                                               \
+        qsel_##W(x, y, n, a, b, vq_depth(n, &h), &h);                                                                \
+        flip_##W(x, n);                                                                                               \
+    }
+
+VSORT2_DEFINE(32, int32_t, 8, INT32_MAX, INT32_MIN)
+VSORT2_DEFINE(64, int64_t, 4, INT64_MAX, INT64_MIN)

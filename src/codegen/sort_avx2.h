@@ -5,6 +5,8 @@
 #ifndef KILN_SORT_AVX2_H
 #define KILN_SORT_AVX2_H
 
+#include "sort_avx512.h" /* (kiln_vsort_how) */
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,5 +15,14 @@
  * and *hi, a NaN or -0.0 among them into *sp.  Returns how many it built (the rest: sort.c). */
 int64_t kiln_keys_avx2_u32(const uint32_t *in, uint32_t *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp);
 int64_t kiln_keys_avx2_u64(const uint64_t *in, uint64_t *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp);
+
+/* sort_avx512.c's kiln_vsort_u32 and kiln_vselect_u32 (and u64) in AVX2 (how->compress_store
+ * unused; leaves of 16 registers where how->leaf is not 2 to 32).  sort.c sorts 64-bit keys by
+ * its radix sort, which is faster there (its vsort says by how much), and selects them so in
+ * long lines; kiln_vsort2_u64 is tested beside the others, the same code as the select. */
+void kiln_vsort2_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how);
+void kiln_vsort2_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how);
+void kiln_vselect2_u32(uint32_t *x, uint32_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
+void kiln_vselect2_u64(uint64_t *x, uint64_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
 
 #endif

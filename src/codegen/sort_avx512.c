@@ -17,17 +17,17 @@
  *              key, each register sorted by a bitonic network, then merged in pairs, masked stores
  *   bounds     past 2 log2(n) levels, a range goes to the caller's sort (sort.c's radix sort),
  *              so no input makes the sort quadratic
- *   threads    ranges longer than VSORT_TASK become OpenMP tasks
+ *   threads    ranges longer than VQ_TASK (sort_vq.h) become OpenMP tasks
  *   select     partition's: the same passes, each going on only into the sides that hold the
  *              ranks asked for (expected 2n to 3n keys read, not n log n)
  */
 #include "sort_avx512.h"
+#include "sort_vq.h"
 
 #include <immintrin.h>
 #include <omp.h>
 #include <string.h>
 
-#define VSORT_TASK (1 << 16) /* a range this long is sorted as a task of its own */
 #define VSORT_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
 #define VSORT_UNROLL 4      /* registers a partition reads at a time */
 
@@ -40,11 +40,6 @@
      MB(7, j, k) | MB(8, j, k) | MB(9, j, k) | MB(10, j, k) | MB(11, j, k) | MB(12, j, k) | MB(13, j, k) |    \
      MB(14, j, k) | MB(15, j, k))
 #define STEP(sfx, v, j, k) v = step_##sfx(v, j, SMASK(j, k))
-
-/* Levels of partitions before the fallback. */
-static int depth_of(int64_t n, const kiln_vsort_how *how) {
-    return how->depth > 0 ? how->depth : 2 * (64 - __builtin_clzll((uint64_t)n | 1));
-}
 
 /* The sort for one key width: T the key, L the lanes, S the intrinsics' suffix (epi32, epi64),
  * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers, MAXV the
@@ -153,22 +148,12 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         held[2 * u] = _mm512_maskz_loadu_##S(tail, x + q);                                                    \
         while (u > 1 && rr - rl >= (int64_t)u * L) {                                                          \
             __m512i v[VSORT_UNROLL];                                                                          \
-            const T *at;                                                                                      \
-            if (r - rr < rl - l) at = x + (rr -= (int64_t)u * L);                                             \
-            else {                                                                                            \
-                at = x + rl;                                                                                  \
-                rl += (int64_t)u * L;                                                                         \
-            }                                                                                                 \
+            const T *at = x + vq_next(&rl, &rr, l, r, (int64_t)u * L);                                        \
             for (int i = 0; i < VSORT_UNROLL; i++) v[i] = _mm512_loadu_si512(at + i * L);                     \
             for (int i = 0; i < VSORT_UNROLL; i++) put_##sfx(x, v[i], P, all, true, cs, &l, &r, &mn, &mx);    \
         }                                                                                                     \
         while (rl < rr) { /* one register at a time: u = 1, or fewer than u registers left */                 \
-            const T *at;                                                                                      \
-            if (r - rr < rl - l) at = x + (rr -= L);                                                          \
-            else {                                                                                            \
-                at = x + rl;                                                                                  \
-                rl += L;                                                                                      \
-            }                                                                                                 \
+            const T *at = x + vq_next(&rl, &rr, l, r, L);                                                     \
             put_##sfx(x, _mm512_loadu_si512(at), P, all, true, cs, &l, &r, &mn, &mx);                         \
         }                                                                                                     \
         for (int i = 0; i <= 2 * u; i++) put_##sfx(x, held[i], P, i < 2 * u ? all : tail, false, cs, &l, &r, &mn, &mx); \
@@ -186,55 +171,11 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
         for (int i = 0; i < 16 / L; i++) _mm512_storeu_si512(s + i * L, r[i]);                                \
         return s[8];                                                                                          \
     }                                                                                                         \
-    /* one pass over x[0..n) (n > 2L): how many keys go left, below a pivot, with *firsts set where           \
-     * the pivot was the smallest key (its copies are then the left side, in place); -1 where x is            \
-     * done (all equal, or sorted by the fallback once *depth passes are spent) */                            \
-    static int64_t pass_##sfx(T *x, T *y, int64_t n, int *depth, const kiln_vsort_how *how, bool *firsts) {   \
-        if ((*depth)-- == 0) {                                                                                \
-            how->fallback(x, y, n);                                                                           \
-            return -1;                                                                                        \
-        }                                                                                                     \
-        T lo, hi, p = pivot_##sfx(x, n);                                                                      \
-        int64_t nl = part_##sfx(x, n, p, how->compress_store, &lo, &hi);                                      \
-        if (lo == hi) return -1;                                                                              \
-        *firsts = nl == 0;                                                                                    \
-        return nl ? nl : part_##sfx(x, n, (T)(p + 1), how->compress_store, &lo, &hi);                         \
+    static inline int64_t part_how_##sfx(T *x, int64_t n, T p, const kiln_vsort_how *how, T *lo, T *hi) {     \
+        return part_##sfx(x, n, p, how->compress_store, lo, hi);                                              \
     }                                                                                                         \
-    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside kiln_vsort's own parallel      \
-     * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,            \
-     * and nothing here would wait for it) */                                                                 \
-    static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
-        while (n > (int64_t)how->leaf * L) {                                                                  \
-            bool firsts;                                                                                      \
-            int64_t nl = pass_##sfx(x, y, n, &depth, how, &firsts);                                           \
-            if (nl < 0) return;                                                                               \
-            if (!firsts && par && nl > VSORT_TASK) { /* (firsts: the left side is done) */                    \
-                T *a = x, *b = y;                                                                             \
-                _Pragma("omp task firstprivate(a, b, nl, depth, how)") qs_##sfx(a, b, nl, depth, true, how);  \
-            } else if (!firsts) qs_##sfx(x, y, nl, depth, par, how);                                          \
-            x += nl, y += nl, n -= nl;                                                                        \
-        }                                                                                                     \
-        leaf_##sfx(x, n);                                                                                     \
-    }                                                                                                         \
-    /* x[0..n) partitioned in place: ranks [a, b] (0 <= a <= b < n) hold their sorted keys, no larger key     \
-     * before them and no smaller after (quicksort's passes, each going on only where a rank wanted is) */    \
-    static void qsel_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, int depth, const kiln_vsort_how *how) {\
-        while (n > (int64_t)how->leaf * L) {                                                                  \
-            bool firsts;                                                                                      \
-            int64_t nl = pass_##sfx(x, y, n, &depth, how, &firsts);                                           \
-            if (nl < 0 || (firsts && b < nl)) return;                                                         \
-            if (firsts) a = a > nl ? a - nl : 0;                                                              \
-            else if (b < nl) {                                                                                \
-                n = nl;                                                                                       \
-                continue;                                                                                     \
-            } else if (a < nl) {                                                                              \
-                qsel_##sfx(x, y, nl, a, nl - 1, depth, how);                                                  \
-                a = 0;                                                                                        \
-            } else a -= nl;                                                                                   \
-            x += nl, y += nl, n -= nl, b -= nl;                                                               \
-        }                                                                                                     \
-        leaf_##sfx(x, n);                                                                                     \
-    }                                                                                                         \
+    static inline void fallback_##sfx(T *x, T *y, int64_t n, const kiln_vsort_how *how) { how->fallback(x, y, n); } \
+    VQ_DRIVER(sfx, T, L, part_how_##sfx, fallback_##sfx)                                                      \
     /* one register of keys (the lanes in m) from values b: floats (fl) as sort.c's sort_key, with their       \
      * NaN and -0.0 lanes or-ed into *sp, else integers; their range into *mn and *mx */                      \
     static inline __m512i key_##sfx(__m512i b, M m, bool fl, M *sp, __m512i *mn, __m512i *mx) {               \
@@ -281,14 +222,14 @@ static int depth_of(int64_t n, const kiln_vsort_how *how) {
     void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8; /* (a partition needs 2 registers of keys) */  \
-        if (nt > 1 && n > VSORT_TASK) {                                                                       \
-            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, depth_of(n, &h), true, &h); \
-        } else qs_##sfx(x, y, n, depth_of(n, &h), false, &h);                                                 \
+        if (nt > 1 && n > VQ_TASK) {                                                                          \
+            _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, vq_depth(n, &h), true, &h); \
+        } else qs_##sfx(x, y, n, vq_depth(n, &h), false, &h);                                                 \
     }                                                                                                         \
     void kiln_vselect_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) {         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
-        qsel_##sfx(x, y, n, a, b, depth_of(n, &h), &h);                                                       \
+        qsel_##sfx(x, y, n, a, b, vq_depth(n, &h), &h);                                                       \
     }
 
 #define IOTA32 _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
