@@ -437,8 +437,8 @@ KILN_STRUCT_OPS(KILN_X_DECL_R)
  * first NaN on, the dtype kept, on the host) */
 /* np.partition(x, [lo..hi], axis): each line along axis (KILN_ALL_AXES: of the flattened x) with
  * the values of ranks lo to hi where sort puts them, none greater before them and none smaller
- * after, the rest in any order (a sort is one: ranks more than 255 apart, a line shorter than 16
- * or with NaN or -0.0, and a CPU without AVX-512 get it); on the host.  Ranks outside 0 <= lo <=
+ * after, the rest in any order (a sort is one: ranks more than 255 apart and a line with NaN or
+ * -0.0 get it); on the host.  Ranks outside 0 <= lo <=
  * hi < the line's length fail with KILN_ERR_ARG. */
 KILN_API kiln_expr *kiln_partition(kiln_ctx *ctx, kiln_expr *x, int64_t lo, int64_t hi, int axis);
 /* np.argpartition(x, [lo..hi], axis): the int64 positions that partition x as kiln_partition

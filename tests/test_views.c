@@ -585,8 +585,9 @@ static void vector_sorts_of(const vsort_entries *e) {
     uint32_t *p32 = malloc((size_t)most * 4);
     uint64_t *p64 = malloc((size_t)most * 8);
     uint64_t seed = 11;
-    for (int way = 0; way < 24; way++) { /* (leaves: the default 8 registers, 32, 3) */
-        int leaf = way < 8 ? 0 : way < 16 ? 32 : 3;
+    atomic_store(&fallbacks, 0);
+    for (int way = 0; way < 24; way++) { /* (leaves: the default's registers, 32, 3, 2) */
+        int leaf = way < 8 ? 0 : way < 16 ? 32 : way < 20 ? 3 : 2;
         kiln_vsort_how h32 = {.compress_store = way & 1, .fallback = qsort_u32, .depth = way & 2 ? 3 : 0, .leaf = leaf};
         kiln_vsort_how h64 = {.compress_store = way & 1, .fallback = qsort_u64, .depth = way & 2 ? 3 : 0, .leaf = leaf};
         int nt = way & 4 ? 4 : 1;

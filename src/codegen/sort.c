@@ -8,7 +8,7 @@
  *              NaN last, all NaN equal, -0.0 equal to 0.0.  sort sorts the bare keys (as wide
  *              as the values: a float64 line is sorted in the output's own memory) and turns
  *              them back into values; argsort sorts (key, position) records.  Built without
- *              a branch on the sign, a contiguous line's in vectors: sort_avx512.c's where the
+ *              a branch on the sign, a contiguous line's in vectors: sort_avx512.c's where its
  *              quicksort runs, else sort_avx2.c's where the CPU has AVX2
  *   the sort   sort's keys on a CPU with AVX-512: a vectorized quicksort (sort_avx512.c), since
  *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
@@ -27,8 +27,8 @@
  *              the NaNs are written again from the input in its order (they are contiguous in
  *              the result, and a stable sort keeps equal values in their order)
  *   partition  (a sort with select) the vectorized quicksort's passes go on only into the sides
- *              that hold the ranks asked for (AVX2's for 64-bit keys too; without AVX2, a scalar
- *              quickselect's do); a line
+ *              that hold the ranks asked for (AVX2's for 64-bit keys too, in lines under 65536;
+ *              in longer ones, and without AVX2, a scalar quickselect's do); a line
  *              with NaN or -0.0 (whose bits come back only from runs) sorts the whole line, one
  *              of the orders a partition allows.  argpartition (argsort with select) partitions bare keys the
  *              same way, then places each position by its key against the ranks' (argsel_line)
@@ -164,8 +164,8 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
 
 /* Bare keys x[lo, hi) partitioned in place so that ranks [a, b] (lo <= a <= b < hi) hold the
  * keys sorting puts there, none larger before them, none smaller after (what kiln_vselect_ does,
- * for a CPU without AVX-512): a quickselect going on only into the sides that hold ranks asked
- * for.  Its pivot is the median of three keys, or in a range of SELECT_SAMPLED keys or more, a
+ * for a CPU without AVX2, and for AVX2's 64-bit keys in long lines: vsort says why): a
+ * quickselect going on only into the sides that hold ranks asked for.  Its pivot is the median of three keys, or in a range of SELECT_SAMPLED keys or more, a
  * key of a sample picked to fall just past the ranks, on the side nearer the range's end
  * (select_pivot): most of the range is left behind in one pass (argpartition(v, 500) of 10^6
  * keys: one pass and a few short ones, where halving took about two passes' work).  Each pass is
@@ -441,7 +441,7 @@ static inline __attribute__((always_inline)) void build_as(const sort_line *l, i
     case DT: rec ? BUILD_AS(DT, SZ, SK_REC) : BUILD_AS(DT, SZ, KEYS); break;
 
 /* Whether a contiguous line's keys are built and written back by sort_avx512.c's loops: sort's
- * keys where the quicksort runs (so the CPU has AVX-512), as wide as the values. */
+ * keys where its quicksort runs (so the CPU has AVX-512), as wide as the values. */
 static bool vector_keys(const sort_job *j, int64_t stride) {
     return j->vsort == VS_AVX512 && j->kind != SK_REC && stride == (int64_t)j->ksz && kiln_dtype_size(j->a->dt) == j->ksz && j->a->dt != KILN_U32; /* (signed and float keys only) */
 }

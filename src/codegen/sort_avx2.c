@@ -15,6 +15,7 @@
 #include "sort_vq.h"
 
 #include <immintrin.h>
+#include <pthread.h>
 #include <string.h>
 
 #define KEYS_DEFINE(sfx, T, L, W, SET, MAXV, INF)                                                                     \
@@ -65,7 +66,9 @@ KEYS_DEFINE(u64, uint64_t, 4, 64, _mm256_set1_epi64x, (long long)UINT64_MAX, 0x7
  *              below the pivot first, then the rest, each in order: a byte a lane, 256 entries
  *              for 8 lanes, 16 for 4) and stored whole on both sides, the registers held to the
  *              end too (part_ says how); no masked loads or stores, which are microcode on AMD
- *   leaves     a short register padded with the largest key through a buffer, as is its store
+ *   leaves     a last register of c < L keys loaded as the L keys ending the range, the L - c
+ *              before them the largest key, and stored as the last L keys of the sorted range
+ *              (through a buffer where the range is shorter than a register)
  */
 
 #define VSORT2_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
@@ -75,7 +78,11 @@ KEYS_DEFINE(u64, uint64_t, 4, 64, _mm256_set1_epi64x, (long long)UINT64_MAX, 0x7
  * 64 bits as 8 of 32) */
 static uint64_t perm8[256], perm4[16];
 
-__attribute__((constructor)) static void perms_init(void) {
+/* (made at the first sort, not at load: compiled for AVX2, this could use its instructions on a
+ * CPU without them) */
+static pthread_once_t perms_once = PTHREAD_ONCE_INIT;
+
+static void perms_init(void) {
     for (unsigned m = 0; m < 256; m++) {
         uint64_t p = 0;
         int k = 0;
@@ -238,7 +245,7 @@ static inline __m256i half_64(__m256i v) {
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
     /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                 \
-     * loaded as the L keys ending at x + n, the c - L before them the largest key, and stored as the                 \
+     * loaded as the L keys ending at x + n, the L - c before them the largest key, and stored as the                 \
      * last L keys rotated out of the last two registers (a buffer where n < L) */                                    \
     static void leaf_##W(T *x, int64_t n) {                                                                           \
         __m256i r[VSORT2_LEAF_MAX];                                                                                   \
@@ -344,6 +351,7 @@ static inline __m256i half_64(__m256i v) {
         kiln_vsort_how h = *how;                                                                                      \
         T *x = (T *)ux, *y = (T *)uy;                                                                                 \
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
+        pthread_once(&perms_once, perms_init);                                                                        \
         flip_##W(x, n);                                                                                               \
         if (nt > 1 && n > VQ_TASK) {                                                                              \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##W(x, y, n, vq_depth(n, &h), true, &h); \
@@ -354,6 +362,7 @@ static inline __m256i half_64(__m256i v) {
         kiln_vsort_how h = *how;                                                                                      \
         T *x = (T *)ux, *y = (T *)uy;                                                                                 \
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
+        pthread_once(&perms_once, perms_init);                                                                        \
         flip_##W(x, n);                                                                                               \
         qsel_##W(x, y, n, a, b, vq_depth(n, &h), &h);                                                                \
         flip_##W(x, n);                                                                                               \

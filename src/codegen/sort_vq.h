@@ -40,9 +40,9 @@ static inline int64_t vq_next(int64_t *rl, int64_t *rr, int64_t l, int64_t r, in
         *firsts = nl == 0;                                                                                    \
         return nl ? nl : PART(x, n, (T)(p + 1), how, &lo, &hi);                                               \
     }                                                                                                         \
-    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside the caller's own parallel      \
-     * region, where long ranges become tasks (elsewhere a task would belong to the caller's team,            \
-     * and nothing here would wait for it) */                                                                 \
+    /* x[0..n) sorted in place (y: n of scratch for the fallback); par: inside the entry's own parallel       \
+     * region (kiln_vsort's, kiln_vsort2's), where long ranges become tasks (elsewhere a task would           \
+     * belong to the caller's team, and nothing here would wait for it) */                                    \
     static void qs_##sfx(T *x, T *y, int64_t n, int depth, bool par, const kiln_vsort_how *how) {             \
         while (n > (int64_t)how->leaf * L) {                                                                  \
             bool firsts;                                                                                      \

@@ -208,9 +208,10 @@ static void *compile(const char *prog) {
     }
     /* g++'s command, but for its files: part of the cache's key, as the texts are */
     /* -fsanitize=alignment: a load or store the GPU would refuse (CUDA_ERROR_MISALIGNED_ADDRESS)
-     * stops the process, as x86 would not */
-    static const char compile_cmd[] =
-        "%s -std=c++17 -O0 -w -shared -fPIC -fsanitize=alignment -fno-sanitize-recover=alignment -include '%s' '%s' -o '%s' '%s'";
+     * stops the process, as x86 would not: g++ says where (libubsan, linked into the object);
+     * clang++ links no runtime into a shared object, so there it traps (SIGILL) */
+    static const char compile_cmd[] = "%s -std=c++17 -O0 -w -shared -fPIC -fsanitize=alignment %s -include '%s' '%s' -o '%s' '%s'";
+    const char *stop = strstr(cxx, "clang") ? "-fsanitize-trap=alignment" : "-fno-sanitize-recover=alignment";
     if (cache && *cache) {
         uint64_t h = fnv1a(fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, text), shim_text), cxx), compile_cmd);
         snprintf(so, sizeof so, "%s/%016llx.so", cache, (unsigned long long)fnv1a(h, WRAP_FORMAT));
@@ -252,7 +253,7 @@ static void *compile(const char *prog) {
         snprintf(out, sizeof out, "%s", so);
     }
     /* -O0: the kernels run on a few thousand elements, where g++'s time is what counts */
-    snprintf(cmd, sizeof cmd, compile_cmd, cxx, shim, wrap, out, self.dli_fname);
+    snprintf(cmd, sizeof cmd, compile_cmd, cxx, stop, shim, wrap, out, self.dli_fname);
     if (system(cmd) != 0 || (strcmp(out, so) && rename(out, so) != 0)) {
         fprintf(stderr, "fakecuda: could not make %s: %s\n", so, cmd);
         unlink(out);
