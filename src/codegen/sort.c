@@ -8,8 +8,8 @@
  *              NaN last, all NaN equal, -0.0 equal to 0.0.  sort sorts the bare keys (as wide
  *              as the values: a float64 line is sorted in the output's own memory) and turns
  *              them back into values; argsort sorts (key, position) records.  Built without
- *              a branch on the sign, a contiguous line's in vectors: sort_avx512.c's where its
- *              quicksort runs, else sort_avx2.c's where the CPU has AVX2
+ *              a branch on the sign, a contiguous line's in vectors, and turned back so:
+ *              sort_avx512.c's where its quicksort runs, else sort_avx2.c's where the CPU has AVX2
  *   the sort   sort's keys on a CPU with AVX-512: a vectorized quicksort (sort_avx512.c), since
  *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
  *              passes are sequential, where a radix pass scatters, which costs more than the
@@ -504,6 +504,11 @@ static void write_results(const sort_job *j, const sort_line *l, const void *x, 
         if (j->kind == SK_K64) kiln_vsort_values_u64((const uint64_t *)x + k0, (uint64_t *)(void *)l->out + k0, k1 - k0, fl);
         else kiln_vsort_values_u32((const uint32_t *)x + k0, (uint32_t *)(void *)l->out + k0, k1 - k0, fl);
         return;
+    }
+    if (j->avx2_keys && l->os == (int64_t)j->ksz) { /* (build_keys' vector lines: the values 8 or 4 at a time) */
+        bool fl = dtype_is_float(j->a->dt);
+        k0 += j->kind == SK_K64 ? kiln_values_avx2_u64((const uint64_t *)x + k0, (uint64_t *)(void *)l->out + k0, k1 - k0, fl)
+                                : kiln_values_avx2_u32((const uint32_t *)x + k0, (uint32_t *)(void *)l->out + k0, k1 - k0, fl);
     }
     switch (j->a->dt) {
     case KILN_F64: WRITE_AS(KILN_F64, 8, SK_K64); break;

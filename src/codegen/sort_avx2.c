@@ -1,8 +1,8 @@
 /*
  * sort_avx2.c — sort on CPUs with AVX2 but not AVX-512 (flags in CMakeLists.txt; sort.c calls
  * here only where the CPU has AVX2 and sort_avx512.c's quicksort is off: no AVX-512, or
- * KILN_VECTOR_BYTES=32): sort's keys built 8 (4) at a time, and the vectorized quicksort of
- * sort_avx512.c in 8 (4) lanes (below the keys).
+ * KILN_VECTOR_BYTES=32): sort's keys built and turned back into values 8 (4) at a time, and
+ * the vectorized quicksort of sort_avx512.c in 8 (4) lanes (below them).
  *
  * A float's key is its bits with every bit flipped when negative and the sign bit set when not
  * (so that unsigned order is the values' order), NaN's the largest key, -0.0's +0.0's; an
@@ -54,6 +54,24 @@
     }
 KEYS_DEFINE(u32, uint32_t, 8, 32, _mm256_set1_epi32, (int)UINT32_MAX, 0x7f800000)
 KEYS_DEFINE(u64, uint64_t, 4, 64, _mm256_set1_epi64x, (long long)UINT64_MAX, 0x7ff0000000000000ll)
+
+/* Values from keys (sort.c's sort_value, 8 (4) at a time): a float key with its sign bit set had
+ * only that bit flipped, one without had every bit flipped; an integer's, the sign bit. */
+#define VALUES_DEFINE(sfx, T, L, SET, NEG)                                                                            \
+    int64_t kiln_values_avx2_##sfx(const T *keys, T *out, int64_t n, bool fl) {                                       \
+        const __m256i sign = SET((T)1 << (8 * sizeof(T) - 1)), ones = _mm256_set1_epi32(-1);                          \
+        int64_t i = 0;                                                                                                \
+        for (; i + L <= n; i += L) {                                                                                  \
+            __m256i k = _mm256_loadu_si256((const __m256i *)(keys + i));                                              \
+            __m256i flip = fl ? _mm256_or_si256(_mm256_xor_si256(NEG(k), ones), sign) : sign; /* (NEG: all ones where negative) */ \
+            _mm256_storeu_si256((__m256i *)(out + i), _mm256_xor_si256(k, flip));                                     \
+        }                                                                                                             \
+        return i;                                                                                                     \
+    }
+#define NEG32(k) _mm256_srai_epi32(k, 31)
+#define NEG64(k) _mm256_cmpgt_epi64(_mm256_setzero_si256(), k)
+VALUES_DEFINE(u32, uint32_t, 8, _mm256_set1_epi32, NEG32)
+VALUES_DEFINE(u64, uint64_t, 4, _mm256_set1_epi64x, NEG64)
 
 /* ------------------------------------------------------------------ the quicksort
  *

@@ -16,6 +16,12 @@
 int64_t kiln_keys_avx2_u32(const uint32_t *in, uint32_t *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp);
 int64_t kiln_keys_avx2_u64(const uint64_t *in, uint64_t *out, int64_t n, bool fl, uint64_t *lo, uint64_t *hi, bool *sp);
 
+/* Values from the first n - n % (32 / width) keys (sort.c's sort_value; fl: floats, else signed
+ * integers of the key's width), written to out (which may be keys).  Returns how many (the
+ * rest: sort.c). */
+int64_t kiln_values_avx2_u32(const uint32_t *keys, uint32_t *out, int64_t n, bool fl);
+int64_t kiln_values_avx2_u64(const uint64_t *keys, uint64_t *out, int64_t n, bool fl);
+
 /* sort_avx512.c's kiln_vsort_u32 and kiln_vselect_u32 (and u64) in AVX2 (how->compress_store
  * unused; leaves of 16 registers where how->leaf is not 2 to 32).  sort.c sorts 64-bit keys by
  * its radix sort, which is faster there (its vsort says by how much), and selects them so in
