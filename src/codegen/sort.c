@@ -165,8 +165,9 @@ SORT_DEFINE(rec, sort_rec, KEY_REC)
 /* Bare keys x[lo, hi) partitioned in place so that ranks [a, b] (lo <= a <= b < hi) hold the
  * keys sorting puts there, none larger before them, none smaller after (what kiln_vselect_ does,
  * for a CPU without AVX2, and for AVX2's 64-bit keys in long lines: vsort says why): a
- * quickselect going on only into the sides that hold ranks asked for.  Its pivot is the median of three keys, or in a range of SELECT_SAMPLED keys or more, a
- * key of a sample picked to fall just past the ranks, on the side nearer the range's end
+ * quickselect going on only into the sides that hold ranks asked for.  Its pivot is the median
+ * of three keys, or in a range of SELECT_SAMPLED keys or more, a key of a sample picked to fall
+ * just past the ranks, on the side nearer the range's end
  * (select_pivot): most of the range is left behind in one pass (argpartition(v, 500) of 10^6
  * keys: one pass and a few short ones, where halving took about two passes' work).  Each pass is
  * Lomuto's without branches (every key swapped, the boundary moved by the compare: a random key's

@@ -125,12 +125,16 @@ static inline __m256i perm_at(const uint64_t *p) { return _mm256_cvtepu8_epi32(_
 static inline __m256i gt_32(__m256i a, __m256i b) { return _mm256_cmpgt_epi32(a, b); }
 static inline __m256i min_32(__m256i a, __m256i b) { return _mm256_min_epi32(a, b); }
 static inline __m256i max_32(__m256i a, __m256i b) { return _mm256_max_epi32(a, b); }
+static inline void minmax_32(__m256i a, __m256i b, __m256i *mn, __m256i *mx) {
+    *mn = min_32(a, b);
+    *mx = max_32(a, b);
+}
 static inline __m256i set_32(int64_t v) { return _mm256_set1_epi32((int)v); }
 static inline unsigned bits_32(__m256i m) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m)); }
 static inline __m256i iota_32(void) { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
 static inline __m256i rev_32(__m256i v) { return _mm256_permute2x128_si256(_mm256_shuffle_epi32(v, 0x1B), _mm256_shuffle_epi32(v, 0x1B), 1); }
 static inline __m256i first_32(__m256i v, unsigned m) { return _mm256_permutevar8x32_epi32(v, perm_at(&perm8[m])); }
-static inline __m256i rot_32(__m256i v, int64_t c) { /* lane k from lane (k + c) mod 8 */
+static inline __m256i rot_32(__m256i v, int64_t c) { /* lane k from lane (k + c) mod 8 (vpermd reads 3 bits) */
     return _mm256_permutevar8x32_epi32(v, _mm256_add_epi32(iota_32(), _mm256_set1_epi32((int)c)));
 }
 static inline __m256i samples_32(const int32_t *x, int64_t n, int k, int s) { /* x at (2j + 1)n / 2s, j = k..k+7 */
@@ -146,10 +150,6 @@ static inline __m256i max_64(__m256i a, __m256i b) { return _mm256_blendv_epi8(b
 static inline void minmax_64(__m256i a, __m256i b, __m256i *mn, __m256i *mx) {
     *mn = min_64(a, b);
     *mx = _mm256_xor_si256(_mm256_xor_si256(a, b), *mn);
-}
-static inline void minmax_32(__m256i a, __m256i b, __m256i *mn, __m256i *mx) {
-    *mn = min_32(a, b);
-    *mx = max_32(a, b);
 }
 static inline __m256i set_64(int64_t v) { return _mm256_set1_epi64x((long long)v); }
 static inline unsigned bits_64(__m256i m) { return (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(m)); }
