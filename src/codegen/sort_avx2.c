@@ -219,7 +219,7 @@ static inline __m256i half_64(__m256i v) {
 
 /* The sort for one key width W: T the signed key, L the lanes, MAXV and MINV its largest and
  * smallest.  (sort_avx512.c's VSORT_DEFINE, whose comments say more.) */
-#define VSORT2_DEFINE(W, T, L, MAXV, MINV)                                                                             \
+#define VSORT2_DEFINE(W, T, L, MAXV, MINV)                                                                            \
     /* the sign bits of x[0..n) flipped: unsigned order to signed and back */                                         \
     static void flip_##W(T *x, int64_t n) {                                                                           \
         const __m256i s = set_##W(MINV);                                                                              \
@@ -228,7 +228,7 @@ static inline __m256i half_64(__m256i v) {
         for (; i < n; i++) x[i] ^= (T)MINV;                                                                           \
     }                                                                                                                 \
     /* the caller's sort (of unsigned keys) of x[0..n) */                                                             \
-    static void fallback_##W(T *x, T *y, int64_t n, const kiln_vsort_how *how) {                                     \
+    static void fallback_##W(T *x, T *y, int64_t n, const kiln_vsort_how *how) {                                      \
         flip_##W(x, n);                                                                                               \
         how->fallback(x, y, n);                                                                                       \
         flip_##W(x, n);                                                                                               \
@@ -250,8 +250,8 @@ static inline __m256i half_64(__m256i v) {
     }                                                                                                                 \
     /* the lanes below c (any c) */                                                                                   \
     static inline __m256i lanes_##W(int64_t c) { return gt_##W(set_##W(c < 0 ? 0 : c > L ? L : c), iota_##W()); }     \
-    /* a register of x's first c < L keys, the rest the largest key; and its first c keys back (leaves               \
-     * shorter than a register) */                  \
+    /* a register of x's first c < L keys, the rest the largest key; and its first c keys back (leaves                \
+     * shorter than a register) */                                                                                    \
     static inline __m256i part_load_##W(const T *x, int64_t c) {                                                      \
         T b[L];                                                                                                       \
         for (int i = 0; i < L; i++) b[i] = i < c ? x[i] : (T)MAXV;                                                    \
@@ -262,7 +262,12 @@ static inline __m256i half_64(__m256i v) {
         _mm256_storeu_si256((__m256i *)b, v);                                                                         \
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
-    /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                 \
+    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs */                     \
+    static inline void merge_all_##W(__m256i *r, int regs) {                                                          \
+        for (int w = 1; w < regs; w *= 2)                                                                             \
+            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+    }                                                                                                                 \
+    /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                   \
      * loaded as the L keys ending at x + n, the L - c before them the largest key, and stored as the                 \
      * last L keys rotated out of the last two registers (a buffer where n < L) */                                    \
     static void leaf_##W(T *x, int64_t n) {                                                                           \
@@ -275,10 +280,9 @@ static inline __m256i half_64(__m256i v) {
                         : n < L ? part_load_##W(x, n)                                                                 \
                         : c > 0 ? _mm256_blendv_epi8(_mm256_loadu_si256((const __m256i *)(x + n - L)), set_##W(MAXV), lanes_##W(L - c)) \
                                 : set_##W(MAXV);                                                                      \
-            r[i] = net_##W(v);                                                                                        \
+            r[i] = net_##W(v); /* (here, not in a pass of its own: 3-4% of the sort) */                               \
         }                                                                                                             \
-        for (int w = 1; w < regs; w *= 2)                                                                             \
-            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+        merge_all_##W(r, regs);                                                                                       \
         for (int i = 0; i < regs; i++) {                                                                              \
             int64_t c = n - (int64_t)i * L;                                                                           \
             if (c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), r[i]);                                            \
@@ -288,8 +292,8 @@ static inline __m256i half_64(__m256i v) {
                                     _mm256_blendv_epi8(rot_##W(r[i - 1], c), rot_##W(r[i], c), gt_##W(iota_##W(), set_##W(L - c - 1)))); \
         }                                                                                                             \
     }                                                                                                                 \
-    /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both         \
-     * sides stored whole (part_ says why each store lands on free space or on the same keys) */                     \
+    /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both             \
+     * sides stored whole (part_ says why each store lands on free space or on the same keys) */                      \
     static inline void put_##W(T *x, __m256i v, __m256i P, unsigned in, __m256i inv, int64_t *l, int64_t *r,          \
                                __m256i *mn, __m256i *mx) {                                                            \
         const unsigned all = (1u << L) - 1;                                                                           \
@@ -302,13 +306,13 @@ static inline __m256i half_64(__m256i v) {
             *mn = min_##W(*mn, v);                                                                                    \
             *mx = max_##W(*mx, v);                                                                                    \
         } else {                                                                                                      \
-            *mn = min_##W(*mn, _mm256_blendv_epi8(set_##W(MAXV), v, inv));                                           \
-            *mx = max_##W(*mx, _mm256_blendv_epi8(set_##W(MINV), v, inv));                                           \
+            *mn = min_##W(*mn, _mm256_blendv_epi8(set_##W(MAXV), v, inv));                                            \
+            *mx = max_##W(*mx, _mm256_blendv_epi8(set_##W(MINV), v, inv));                                            \
         }                                                                                                             \
         *l += c;                                                                                                      \
         *r -= h;                                                                                                      \
     }                                                                                                                 \
-    /* the smallest (dir < 0) or largest of v's keys */                                                             \
+    /* the smallest (dir < 0) or largest of v's keys */                                                               \
     static inline T hfold_##W(__m256i v, int dir) {                                                                   \
         T a[L], m;                                                                                                    \
         _mm256_storeu_si256((__m256i *)a, v);                                                                         \
@@ -318,17 +322,17 @@ static inline __m256i half_64(__m256i v) {
     }                                                                                                                 \
     /* x[0..n) (n >= 2L) partitioned in place, keys below p first; returns how many, the smallest and                 \
      * largest key in *lo and *hi.  sort_avx512.c's part_, but every store whole: the n mod L keys past               \
-     * the last whole register are put first of those held (2uL places or more are free then, so                    \
-     * its stores on both sides land on free space), and the other registers held each leave kL free                 \
-     * places for the k held then: k ≥ 2, on free space; k = 1, both sides the same L places, and the                \
-     * same register stored there twice.  (Masked stores are microcode on AMD's cores.) */                         \
+     * the last whole register are put first of those held (2uL places or more are free then, so                      \
+     * its stores on both sides land on free space), and the other registers held each leave kL free                  \
+     * places for the k held then: k ≥ 2, on free space; k = 1, both sides the same L places, and the                 \
+     * same register stored there twice.  (Masked stores are microcode on AMD's cores.) */                            \
     static int64_t part_##W(T *x, int64_t n, T p, T *lo, T *hi) {                                                     \
         const unsigned all = (1u << L) - 1;                                                                           \
-        __m256i P = set_##W(p), mn = set_##W(MAXV), mx = set_##W(MINV), ones = set_##W(-1);                          \
+        __m256i P = set_##W(p), mn = set_##W(MAXV), mx = set_##W(MINV), ones = set_##W(-1);                           \
         int u = n >= 2 * VSORT2_UNROLL * L ? VSORT2_UNROLL : 1;                                                       \
         int64_t q = n / L * L, rl = (int64_t)u * L, rr = q - (int64_t)u * L, l = 0, r = n;                            \
         __m256i held[2 * VSORT2_UNROLL], last = _mm256_loadu_si256((const __m256i *)(x + n - L));                     \
-        __m256i tail = gt_##W(iota_##W(), set_##W(L - (n - q) - 1)); /* (last's lanes past q) */                     \
+        __m256i tail = gt_##W(iota_##W(), set_##W(L - (n - q) - 1)); /* (last's lanes past q) */                      \
         for (int i = 0; i < u; i++) {                                                                                 \
             held[i] = _mm256_loadu_si256((const __m256i *)(x + i * L));                                               \
             held[u + i] = _mm256_loadu_si256((const __m256i *)(x + rr + i * L));                                      \
@@ -336,31 +340,30 @@ static inline __m256i half_64(__m256i v) {
         while (u > 1 && rr - rl >= (int64_t)u * L) {                                                                  \
             __m256i v[VSORT2_UNROLL];                                                                                 \
             const T *at = x + vq_next(&rl, &rr, l, r, (int64_t)u * L);                                                \
-            for (int i = 0; i < VSORT2_UNROLL; i++) v[i] = _mm256_loadu_si256((const __m256i *)(at + i * L));        \
+            for (int i = 0; i < VSORT2_UNROLL; i++) v[i] = _mm256_loadu_si256((const __m256i *)(at + i * L));         \
             for (int i = 0; i < VSORT2_UNROLL; i++) put_##W(x, v[i], P, all, ones, &l, &r, &mn, &mx);                 \
         }                                                                                                             \
         while (rl < rr) {                                                                                             \
             const T *at = x + vq_next(&rl, &rr, l, r, L);                                                             \
             put_##W(x, _mm256_loadu_si256((const __m256i *)at), P, all, ones, &l, &r, &mn, &mx);                      \
         }                                                                                                             \
-        if (n > q) put_##W(x, last, P, bits_##W(tail), tail, &l, &r, &mn, &mx);                                        \
+        if (n > q) put_##W(x, last, P, bits_##W(tail), tail, &l, &r, &mn, &mx);                                       \
         for (int i = 0; i < 2 * u; i++) put_##W(x, held[i], P, all, ones, &l, &r, &mn, &mx);                          \
-        *lo = hfold_##W(mn, -1);                                                                                           \
-        *hi = hfold_##W(mx, 1);                                                                                           \
+        *lo = hfold_##W(mn, -1);                                                                                      \
+        *hi = hfold_##W(mx, 1);                                                                                       \
         return l;                                                                                                     \
     }                                                                                                                 \
-    /* the median of 8 keys sampled across x[0..n), or of 16 where n > 2048, sorted in registers */                  \
+    /* the median of 8 keys sampled across x[0..n), or of 16 where n > 2048, sorted in registers */                   \
     static T pivot_##W(const T *x, int64_t n) {                                                                       \
         int ns = n > 2048 ? 16 : 8, regs = ns / L;                                                                    \
         __m256i r[16 / L];                                                                                            \
-        for (int i = 0; i < regs; i++) r[i] = net_##W(samples_##W(x, n, i * L, ns));                                 \
-        for (int w = 1; w < regs; w *= 2)                                                                             \
-            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+        for (int i = 0; i < regs; i++) r[i] = net_##W(samples_##W(x, n, i * L, ns));                                  \
+        merge_all_##W(r, regs);                                                                                       \
         T s[L];                                                                                                       \
         _mm256_storeu_si256((__m256i *)s, r[ns / 2 / L]);                                                             \
         return s[ns / 2 % L];                                                                                         \
     }                                                                                                                 \
-    static inline int64_t part_how_##W(T *x, int64_t n, T p, const kiln_vsort_how *how, T *lo, T *hi) {          \
+    static inline int64_t part_how_##W(T *x, int64_t n, T p, const kiln_vsort_how *how, T *lo, T *hi) {               \
         (void)how;                                                                                                    \
         return part_##W(x, n, p, lo, hi);                                                                             \
     }                                                                                                                 \
@@ -371,9 +374,9 @@ static inline __m256i half_64(__m256i v) {
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
         pthread_once(&perms_once, perms_init);                                                                        \
         flip_##W(x, n);                                                                                               \
-        if (nt > 1 && n > VQ_TASK) {                                                                              \
+        if (nt > 1 && n > VQ_TASK) {                                                                                  \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##W(x, y, n, vq_depth(n, &h), true, &h); \
-        } else qs_##W(x, y, n, vq_depth(n, &h), false, &h);                                                          \
+        } else qs_##W(x, y, n, vq_depth(n, &h), false, &h);                                                           \
         flip_##W(x, n);                                                                                               \
     }                                                                                                                 \
     void kiln_vselect2_u##W(uint##W##_t *ux, uint##W##_t *uy, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) { \
@@ -382,7 +385,7 @@ static inline __m256i half_64(__m256i v) {
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
         pthread_once(&perms_once, perms_init);                                                                        \
         flip_##W(x, n);                                                                                               \
-        qsel_##W(x, y, n, a, b, vq_depth(n, &h), &h);                                                                \
+        qsel_##W(x, y, n, a, b, vq_depth(n, &h), &h);                                                                 \
         flip_##W(x, n);                                                                                               \
     }
 
