@@ -290,8 +290,9 @@ struct mirror {
     bool foreign; /* the caller's device memory (kiln_wrap_device): never freed or evicted */
 };
 
-/* Where a mirror of host bytes from lo starts in its device block. */
+/* Where a mirror of host bytes from lo starts in its device block; and a mirror's block. */
 static size_t mirror_slack(const char *lo) { return (uintptr_t)lo % MIRROR_ALIGN; }
+static CUdeviceptr mirror_block(const mirror *m) { return m->dev - mirror_slack(m->lo); }
 
 typedef struct cuda_state {
     kiln_ctx *ctx;
@@ -501,7 +502,7 @@ static void cuda_free(void *state) {
         free(m);
     }
     for (int i = 0; i < s->nmirrors; i++) {
-        if (!s->mirrors[i]->foreign) cu.MemFree(s->mirrors[i]->dev - mirror_slack(s->mirrors[i]->lo));
+        if (!s->mirrors[i]->foreign) cu.MemFree(mirror_block(s->mirrors[i]));
         free(s->mirrors[i]);
     }
     free(s->mirrors);
@@ -939,8 +940,7 @@ static CUresult mirror_down(cuda_state *s, mirror *m) { /* the device's fresher 
 
 static void mirror_drop(cuda_state *s, int i) {
     mirror *m = s->mirrors[i];
-    size_t slack = mirror_slack(m->lo);
-    if (!m->foreign) pool_put(s, (size_t)(m->hi - m->lo) + slack, m->dev - slack);
+    if (!m->foreign) pool_put(s, (size_t)(m->hi - m->lo) + mirror_slack(m->lo), mirror_block(m));
     free(m);
     s->mirrors[i] = s->mirrors[--s->nmirrors];
 }
