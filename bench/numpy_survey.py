@@ -21,6 +21,10 @@ w = r.standard_normal((1000, 200))
 v = r.standard_normal(1000000)
 iv = r.integers(0, 1000, 1000000)
 idx = r.integers(0, 2000, 500)
+u4 = r.random(10000)
+s4 = r.standard_normal(10000)
+f4 = u4.astype(np.float32)
+m = r.standard_normal((100, 100))
 """
 
 CASES = """y = x * 2 + 1
@@ -53,6 +57,11 @@ y = x[idx]
 y = np.take(x, idx, axis=0)
 y = np.sort(x, axis=1)
 y = np.argsort(v)
+y = np.sort(u4)
+y = np.sort(s4)
+y = np.sort(f4)
+y = np.sort(m, axis=1)
+y = np.unique(s4)
 y = np.unique(iv)
 y = np.bincount(iv)
 y = np.histogram(v, bins=50)
@@ -111,7 +120,7 @@ def main():
     exec(SETUP, env)
     k = kiln_times(kiln)
     rows = sorted(((numpy_ms(c, env) / t, t, c) for c, t in zip(CASES, k)), key=lambda r: r[0])
-    lines = [f"kiln against NumPy {np.__version__} (2000×1000 float64 x, 10^6 v and iv; best times)", "",
+    lines = [f"kiln against NumPy {np.__version__} (2000×1000 float64 x, 10^6 v and iv, 10^4 u4, s4, f4, 100×100 m; best times)", "",
              "| call | kiln | NumPy | NumPy / kiln |", "|---|---|---|---|"]
     lines += [f"| `{c}` | {t:.3f} ms | {r * t:.3f} ms | {r:.2f}× |" for r, t, c in rows]
     text = "\n".join(lines)

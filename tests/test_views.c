@@ -657,11 +657,37 @@ static void vector_sorts_of(const vsort_entries *e) {
     free(a), free(b), free(s32), free(c), free(d), free(s64), free(p32), free(p64);
 }
 
+/* sort_avx2.c's networks for the radix sort's short buckets (kiln_leaf2_): every length they take,
+ * unsigned keys across the whole range (so that their sign bits must be flipped), a few values,
+ * the largest and the smallest key, against qsort. */
+static void network_leaves(void) {
+    uint32_t a[256], s32[256];
+    uint64_t c[128], s64[128], seed = 5;
+    for (int form = 0; form < 4; form++)
+        for (int64_t n = 2; n <= 256; n++) {
+            for (int64_t i = 0; i < n; i++) {
+                uint64_t r = mix64(&seed);
+                r = form == 1 ? r % 3 : form == 2 ? (r % 4 ? r : UINT64_MAX) : form == 3 ? (r % 4 ? r : 0) : r;
+                a[i] = form == 2 && r == UINT64_MAX ? UINT32_MAX : (uint32_t)(r ^ (r >> 32));
+                if (i < 128) c[i] = r;
+            }
+            memcpy(s32, a, (size_t)n * 4);
+            qsort(s32, (size_t)n, 4, cmp_u32);
+            kiln_leaf2_u32(a, n);
+            ck_assert_msg(!memcmp(a, s32, (size_t)n * 4), "32-bit network leaf: length %lld, form %d", (long long)n, form);
+            if (n > 128) continue;
+            memcpy(s64, c, (size_t)n * 8);
+            qsort(s64, (size_t)n, 8, cmp_u64);
+            kiln_leaf2_u64(c, n);
+            ck_assert_msg(!memcmp(c, s64, (size_t)n * 8), "64-bit network leaf: length %lld, form %d", (long long)n, form);
+        }
+}
+
 START_TEST(vector_sorts) { /* (each where this CPU runs it: sort.c never calls it elsewhere) */
     static const vsort_entries avx512 = {kiln_vsort_u32, kiln_vsort_u64, kiln_vselect_u32, kiln_vselect_u64},
                                avx2 = {kiln_vsort2_u32, kiln_vsort2_u64, kiln_vselect2_u32, kiln_vselect2_u64};
     if (__builtin_cpu_supports("avx512f")) vector_sorts_of(&avx512);
-    if (__builtin_cpu_supports("avx2")) vector_sorts_of(&avx2);
+    if (__builtin_cpu_supports("avx2")) vector_sorts_of(&avx2), network_leaves();
 }
 END_TEST
 

@@ -233,28 +233,30 @@ static inline __m256i half_64(__m256i v) {
         how->fallback(x, y, n);                                                                                       \
         flip_##W(x, n);                                                                                               \
     }                                                                                                                 \
-    /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run */                  \
-    static inline void merge_##W(__m256i *r, int n) {                                                                 \
-        for (int i = 0; i < n; i++) {                                                                                 \
+    /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run, where                \
+     * registers from live on (live > n) hold only the largest key: a compare with one of them changes                \
+     * nothing, so only those below live are compared and they stay the largest */                                    \
+    static inline void merge_##W(__m256i *r, int n, int live) {                                                       \
+        for (int i = 2 * n - live; i < n; i++) {                                                                      \
             __m256i a = r[i], b = rev_##W(r[2 * n - 1 - i]), mx;                                                      \
             minmax_##W(a, b, &r[i], &mx);                                                                             \
             r[2 * n - 1 - i] = rev_##W(mx);                                                                           \
         }                                                                                                             \
         for (int w = n / 2; w > 0; w /= 2)                                                                            \
-            for (int i = 0; i < 2 * n; i++)                                                                           \
+            for (int i = 0; i + w < live; i++)                                                                        \
                 if (!(i & w)) {                                                                                       \
                     __m256i a = r[i], b = r[i + w];                                                                   \
                     minmax_##W(a, b, &r[i], &r[i + w]);                                                               \
                 }                                                                                                     \
-        for (int i = 0; i < 2 * n; i++) r[i] = half_##W(r[i]);                                                        \
+        for (int i = 0; i < live; i++) r[i] = half_##W(r[i]);                                                         \
     }                                                                                                                 \
     /* the lanes below c (any c) */                                                                                   \
     static inline __m256i lanes_##W(int64_t c) { return gt_##W(set_##W(c < 0 ? 0 : c > L ? L : c), iota_##W()); }     \
     /* a register of x's first c < L keys, the rest the largest key; and its first c keys back (leaves                \
      * shorter than a register) */                                                                                    \
-    static inline __m256i part_load_##W(const T *x, int64_t c) {                                                      \
+    static inline __m256i part_load_##W(const T *x, int64_t c, T flip) {                                              \
         T b[L];                                                                                                       \
-        for (int i = 0; i < L; i++) b[i] = i < c ? x[i] : (T)MAXV;                                                    \
+        for (int i = 0; i < L; i++) b[i] = i < c ? x[i] ^ flip : (T)MAXV;                                             \
         return _mm256_loadu_si256((const __m256i *)b);                                                                \
     }                                                                                                                 \
     static inline void part_store_##W(T *x, int64_t c, __m256i v) {                                                   \
@@ -262,36 +264,41 @@ static inline __m256i half_64(__m256i v) {
         _mm256_storeu_si256((__m256i *)b, v);                                                                         \
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
-    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs */                     \
-    static inline void merge_all_##W(__m256i *r, int regs) {                                                          \
+    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs; those from             \
+     * live on hold only the largest key (a run of them and one before needs no merge) */                             \
+    static inline void merge_all_##W(__m256i *r, int regs, int live) {                                                \
         for (int w = 1; w < regs; w *= 2)                                                                             \
-            for (int i = 0; i < regs; i += 2 * w) merge_##W(r + i, w);                                                \
+            for (int i = 0; i + w < live; i += 2 * w) merge_##W(r + i, w, live - i < 2 * w ? live - i : 2 * w);       \
     }                                                                                                                 \
     /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                   \
      * loaded as the L keys ending at x + n, the L - c before them the largest key, and stored as the                 \
-     * last L keys rotated out of the last two registers (a buffer where n < L) */                                    \
-    static void leaf_##W(T *x, int64_t n) {                                                                           \
+     * last L keys rotated out of the last two registers (a buffer where n < L); with flip, x's keys                  \
+     * unsigned, their sign bits flipped on the way in and out */                                                     \
+    static inline __attribute__((always_inline)) void leaf_as_##W(T *x, int64_t n, bool flip) {                       \
+        const __m256i s = set_##W(flip ? MINV : 0);                                                                   \
         __m256i r[VSORT2_LEAF_MAX];                                                                                   \
         int regs = 1;                                                                                                 \
         while ((int64_t)regs * L < n) regs *= 2;                                                                      \
         for (int i = 0; i < regs; i++) {                                                                              \
             int64_t c = n - (int64_t)i * L;                                                                           \
-            __m256i v = c >= L  ? _mm256_loadu_si256((const __m256i *)(x + i * L))                                    \
-                        : n < L ? part_load_##W(x, n)                                                                 \
-                        : c > 0 ? _mm256_blendv_epi8(_mm256_loadu_si256((const __m256i *)(x + n - L)), set_##W(MAXV), lanes_##W(L - c)) \
+            __m256i v = c >= L  ? _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + i * L)), s)               \
+                        : n < L ? part_load_##W(x, n, flip ? (T)MINV : 0)                                             \
+                        : c > 0 ? _mm256_blendv_epi8(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + n - L)), s), set_##W(MAXV), lanes_##W(L - c)) \
                                 : set_##W(MAXV);                                                                      \
-            r[i] = net_##W(v); /* (here, not in a pass of its own: 3-4% of the sort) */                               \
+            r[i] = c > 0 ? net_##W(v) : v; /* (here, not in a pass of its own: 3-4% of the sort) */                   \
         }                                                                                                             \
-        merge_all_##W(r, regs);                                                                                       \
+        merge_all_##W(r, regs, (int)((n + L - 1) / L));                                                               \
         for (int i = 0; i < regs; i++) {                                                                              \
             int64_t c = n - (int64_t)i * L;                                                                           \
-            if (c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), r[i]);                                            \
-            else if (n < L) part_store_##W(x, n, r[i]);                                                               \
+            if (c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), _mm256_xor_si256(r[i], s));                      \
+            else if (n < L) part_store_##W(x, n, _mm256_xor_si256(r[i], s));                                          \
             else if (c > 0)                                                                                           \
                 _mm256_storeu_si256((__m256i *)(x + n - L),                                                           \
-                                    _mm256_blendv_epi8(rot_##W(r[i - 1], c), rot_##W(r[i], c), gt_##W(iota_##W(), set_##W(L - c - 1)))); \
+                                    _mm256_xor_si256(_mm256_blendv_epi8(rot_##W(r[i - 1], c), rot_##W(r[i], c),        \
+                                                                        gt_##W(iota_##W(), set_##W(L - c - 1))), s)); \
         }                                                                                                             \
     }                                                                                                                 \
+    static void leaf_##W(T *x, int64_t n) { leaf_as_##W(x, n, false); }                                               \
     /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both             \
      * sides stored whole (part_ says why each store lands on free space or on the same keys) */                      \
     static inline void put_##W(T *x, __m256i v, __m256i P, unsigned in, __m256i inv, int64_t *l, int64_t *r,          \
@@ -358,7 +365,7 @@ static inline __m256i half_64(__m256i v) {
         int ns = n > 2048 ? 16 : 8, regs = ns / L;                                                                    \
         __m256i r[16 / L];                                                                                            \
         for (int i = 0; i < regs; i++) r[i] = net_##W(samples_##W(x, n, i * L, ns));                                  \
-        merge_all_##W(r, regs);                                                                                       \
+        merge_all_##W(r, regs, regs);                                                                                 \
         T s[L];                                                                                                       \
         _mm256_storeu_si256((__m256i *)s, r[ns / 2 / L]);                                                             \
         return s[ns / 2 % L];                                                                                         \
@@ -378,6 +385,9 @@ static inline __m256i half_64(__m256i v) {
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##W(x, y, n, vq_depth(n, &h), true, &h); \
         } else qs_##W(x, y, n, vq_depth(n, &h), false, &h);                                                           \
         flip_##W(x, n);                                                                                               \
+    }                                                                                                                 \
+    void kiln_leaf2_u##W(uint##W##_t *ux, int64_t n) {                                                                \
+        leaf_as_##W((T *)ux, n, true);                                                                                \
     }                                                                                                                 \
     void kiln_vselect2_u##W(uint##W##_t *ux, uint##W##_t *uy, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) { \
         kiln_vsort_how h = *how;                                                                                      \

@@ -31,4 +31,8 @@ void kiln_vsort2_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vso
 void kiln_vselect2_u32(uint32_t *x, uint32_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
 void kiln_vselect2_u64(uint64_t *x, uint64_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
 
+/* x[0..n) (unsigned keys, 2 <= n <= 32 registers' worth) sorted by sorting networks. */
+void kiln_leaf2_u32(uint32_t *x, int64_t n);
+void kiln_leaf2_u64(uint64_t *x, int64_t n);
+
 #endif
