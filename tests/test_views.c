@@ -661,8 +661,8 @@ static void vector_sorts_of(const vsort_entries *e) {
  * unsigned keys across the whole range (so that their sign bits must be flipped), a few values,
  * the largest and the smallest key, against qsort. */
 static void network_leaves(void) {
-    uint32_t a[256], s32[256];
-    uint64_t c[128], s64[128], seed = 5;
+    uint32_t a[257], s32[256];
+    uint64_t c[129], s64[128], seed = 5;
     for (int form = 0; form < 4; form++)
         for (int64_t n = 2; n <= 256; n++) {
             for (int64_t i = 0; i < n; i++) {
@@ -673,13 +673,15 @@ static void network_leaves(void) {
             }
             memcpy(s32, a, (size_t)n * 4);
             qsort(s32, (size_t)n, 4, cmp_u32);
+            a[n] = 0x5eed; /* (a key past the end, which must stay) */
             kiln_leaf2_u32(a, n);
-            ck_assert_msg(!memcmp(a, s32, (size_t)n * 4), "32-bit network leaf: length %lld, form %d", (long long)n, form);
+            ck_assert_msg(!memcmp(a, s32, (size_t)n * 4) && a[n] == 0x5eed, "32-bit network leaf: length %lld, form %d", (long long)n, form);
             if (n > 128) continue;
             memcpy(s64, c, (size_t)n * 8);
             qsort(s64, (size_t)n, 8, cmp_u64);
+            c[n] = 0x5eed;
             kiln_leaf2_u64(c, n);
-            ck_assert_msg(!memcmp(c, s64, (size_t)n * 8), "64-bit network leaf: length %lld, form %d", (long long)n, form);
+            ck_assert_msg(!memcmp(c, s64, (size_t)n * 8) && c[n] == 0x5eed, "64-bit network leaf: length %lld, form %d", (long long)n, form);
         }
 }
 

@@ -1,8 +1,9 @@
 /*
  * sort_avx2.c — sort on CPUs with AVX2 but not AVX-512 (flags in CMakeLists.txt; sort.c calls
- * here only where the CPU has AVX2 and sort_avx512.c's quicksort is off: no AVX-512, or
- * KILN_VECTOR_BYTES=32): sort's keys built and turned back into values 8 (4) at a time, and
- * the vectorized quicksort of sort_avx512.c in 8 (4) lanes (below them).
+ * here only where the CPU has AVX2; the keys, values and quicksort only where sort_avx512.c's
+ * quicksort is off: no AVX-512, or KILN_VECTOR_BYTES=32): sort's keys built and turned back
+ * into values 8 (4) at a time, the vectorized quicksort of sort_avx512.c in 8 (4) lanes
+ * (below them), and its leaf's networks for the radix sort's short buckets (kiln_leaf2_).
  *
  * A float's key is its bits with every bit flipped when negative and the sign bit set when not
  * (so that unsigned order is the values' order), NaN's the largest key, -0.0's +0.0's; an
@@ -265,7 +266,7 @@ static inline __m256i half_64(__m256i v) {
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
     /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs; those from             \
-     * live on hold only the largest key (a run of them and one before needs no merge) */                             \
+     * live on hold only the largest key (a pair whose second run is all of them needs no merge) */                             \
     static inline void merge_all_##W(__m256i *r, int regs, int live) {                                                \
         for (int w = 1; w < regs; w *= 2)                                                                             \
             for (int i = 0; i + w < live; i += 2 * w) merge_##W(r + i, w, live - i < 2 * w ? live - i : 2 * w);       \

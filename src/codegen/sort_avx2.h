@@ -1,6 +1,7 @@
 /*
  * sort_avx2.h — sort's keys built with AVX2 (sort_avx2.c), where the vectorized quicksort is off
- * (sort_avx512.c builds its keys); the caller checks the CPU.
+ * (sort_avx512.c builds its keys), its quicksort, and its networks for the radix sort's short
+ * buckets (any CPU with AVX2); the caller checks the CPU.
  */
 #ifndef KILN_SORT_AVX2_H
 #define KILN_SORT_AVX2_H
