@@ -77,9 +77,8 @@ static void digit_plan(uint64_t lo, uint64_t hi, int w, int *sh, int64_t *nb) {
 /* The sort, for one element type T with key KEY(x): x[0..n) sorted stably, the result in x
  * when in_x, else in y (n more); cnt: SORT_COUNTS of scratch; net: runs of up to SORT_NET_LEAF
  * sorted by NET, not stably (bare keys only, where equal keys are equal bits; the caller
- * checks for AVX2).  sort_par_: the same with the
- * first pass split among nt threads (x's keys span [lo, hi]; hist: nt·65537 + 65537 counts,
- * cnts: nt·SORT_COUNTS), the result in x. */
+ * checks for AVX2).  sort_par_: the same with the first pass split among nt threads (x's keys
+ * span [lo, hi]; hist: nt·65537 + 65537 counts, cnts: nt·SORT_COUNTS), the result in x. */
 #define SORT_DEFINE(sfx, T, KEY, NET)                                                                    \
     static void sort_ins_##sfx(T *x, int64_t n) {                                                         \
         for (int64_t i = 1; i < n; i++) {                                                                 \
