@@ -265,8 +265,8 @@ static inline __m256i half_64(__m256i v) {
         _mm256_storeu_si256((__m256i *)b, v);                                                                         \
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
-    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs; those from             \
-     * live on hold only the largest key (a pair whose second run is all of them needs no merge) */                             \
+    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs; those                 \
+     * from live on hold only the largest key (a pair whose second run is all of them needs no merge) */              \
     static inline void merge_all_##W(__m256i *r, int regs, int live) {                                                \
         for (int w = 1; w < regs; w *= 2)                                                                             \
             for (int i = 0; i + w < live; i += 2 * w) merge_##W(r + i, w, live - i < 2 * w ? live - i : 2 * w);       \
