@@ -6,7 +6,7 @@
  *
  *   maps         the flat iteration space cut into one contiguous chunk per thread (edges on
  *                multiples of 64 elements, so threads share no cache line), walked row by row
- *   reductions   every output's reduced range cut into blocks of kiln_reduce_block(R) elements;
+ *   reductions   every output's reduced range cut into blocks of kiln_reduce_block(R, O) elements;
  *                a work unit folds one block into its own partial, and the partials of an
  *                output are combined in a fixed pairwise tree: the same bits for any thread
  *                count.  A float sum goes NumPy's order instead (sum_order, kd_pairwise):
@@ -596,7 +596,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
     int op = g->op, nin = g->nin, order = sum_order(g);
     if (order == PAIRWISE && g->R > 0) return pairwise_launch(ctx, fold, k, g, consts, nthreads);
-    int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R);
+    int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R, g->O);
     int64_t nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1); /* partials an output, work units */
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;

@@ -1073,6 +1073,35 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
     *at_out = LLVMBuildAdd(B, base, LLVMBuildAdd(B, k, LLVMBuildZExt(B, tz, e->i64, ""), ""), "");
 }
 
+/* The lanes of U accumulators of W lanes each (lane u·W + l: accumulator u's lane l) folded by
+ * op in a fixed tree, neighbours first: lanes 2k and 2k+1 combined, then the results' 2k and
+ * 2k+1, and so on, as the interpreter folds them.  Each level combines the even lanes with the
+ * odd ones as whole vectors (two accumulators' at a time, then within one), which gives the
+ * same bits as lane by lane for a few shuffles (max(x, axis=1) of 50000 rows of 40 float64,
+ * one thread: 1.39-1.46 ms, lane by lane 1.82-1.90; of 64 float32 1.09 against 1.70).  acc is
+ * overwritten. */
+static LLVMValueRef cpu_fold_tree(emitter *e, int op, kiln_dtype dt, LLVMValueRef *acc, int U, int W) {
+    LLVMValueRef ev[64], od[64];
+    KILN_ASSERT(W <= 64);
+    for (; U > 1; U /= 2) /* pairs of accumulators: each pair's lanes, paired, make one */
+        for (int k = 0; k < U / 2; k++) {
+            for (int l = 0; l < W; l++) ev[l] = LLVMConstInt(e->i32, (unsigned)(2 * l), 0), od[l] = LLVMConstInt(e->i32, (unsigned)(2 * l + 1), 0);
+            LLVMValueRef a = acc[2 * k], b = acc[2 * k + 1];
+            acc[k] = cpu_reduce_step(e, op, dt, LLVMBuildShuffleVector(B, a, b, LLVMConstVector(ev, (unsigned)W), ""),
+                                     LLVMBuildShuffleVector(B, a, b, LLVMConstVector(od, (unsigned)W), ""), W);
+        }
+    LLVMValueRef x = acc[0];
+    for (; W > 2; W /= 2) { /* within the one left (no vector of one lane: the last two are scalars) */
+        for (int l = 0; l < W / 2; l++) ev[l] = LLVMConstInt(e->i32, (unsigned)(2 * l), 0), od[l] = LLVMConstInt(e->i32, (unsigned)(2 * l + 1), 0);
+        LLVMValueRef p = LLVMGetPoison(LLVMTypeOf(x));
+        x = cpu_reduce_step(e, op, dt, LLVMBuildShuffleVector(B, x, p, LLVMConstVector(ev, (unsigned)(W / 2)), ""),
+                            LLVMBuildShuffleVector(B, x, p, LLVMConstVector(od, (unsigned)(W / 2)), ""), W / 2);
+    }
+    LLVMValueRef x0 = LLVMBuildExtractElement(B, x, LLVMConstInt(e->i32, 0, 0), "");
+    if (W == 1) return x0;
+    return cpu_reduce_step(e, op, dt, x0, LLVMBuildExtractElement(B, x, LLVMConstInt(e->i32, 1, 0), ""), 1);
+}
+
 /* Emits the reduction kernel `name` (see kiln_reduce_fn). */
 /* A sum into int64 of bytes alone (uint8 or bool values: sum(img), count_nonzero(img > 128)) on
  * x86: the lanes of one register of bytes, which psadbw adds eight at a time into int64 lanes
@@ -1425,19 +1454,13 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
         LLVMAddIncoming(i, (LLVMValueRef[]){zero, inext}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
         for (int u = 0; u < U; u++) LLVMAddIncoming(acc_in[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
 
-        /* the lanes, folded in a fixed tree: u-major, lane-minor, neighbours first */
         LLVMPositionBuilderAtEnd(B, vdone);
-        LLVMValueRef lv[MAXU * 64], pa[MAXU];
-        int nl = 0;
+        LLVMValueRef pa[MAXU];
         for (int u = 0; u < U; u++) { /* the phis first: they head the block */
             pa[u] = LLVMBuildPhi(B, cpu_type(e, dt, AW), "");
             LLVMAddIncoming(pa[u], (LLVMValueRef[]){ident, acc[u]}, (LLVMBasicBlockRef[]){entry, vlatch}, 2);
         }
-        for (int u = 0; u < U; u++)
-            for (int l = 0; l < AW; l++, nl++) lv[nl] = LLVMBuildExtractElement(B, pa[u], LLVMConstInt(e->i32, (unsigned)l, 0), "");
-        for (int w = nl; w > 1; w /= 2)
-            for (int k = 0; k < w / 2; k++) lv[k] = cpu_reduce_step(e, op, dt, lv[2 * k], lv[2 * k + 1], 1);
-        r0 = lv[0];
+        r0 = cpu_fold_tree(e, op, dt, pa, U, AW);
     }
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, nvec, n, ""), sloop, fin);
 
