@@ -181,6 +181,140 @@ START_TEST(same_bits_for_any_thread_count) {
 }
 END_TEST
 
+/* One value of dtype dt at p: from a double (a float's NaN, an integer's bounds included). */
+static void put_value(char *p, kiln_dtype dt, double v) {
+    kscalar k = {.f64 = v};
+    ref_store(p, dt, ref_cast(k, KILN_F64, dt));
+}
+
+/* Rows of length L for argmax (mx) or argmin in dtype dt, into a (R × L, R rows made): a few
+ * background values repeated (ties everywhere), then the best planted once, twice (the first
+ * wins), as NaN once or twice after a planted best (the first NaN wins), or the identity alone
+ * (-inf, the integer's bound, false: index 0).  want[r]: the answer, or -1 where only the
+ * reference knows it (the background rows). */
+static int64_t planted_rows(kiln_dtype dt, bool mx, int64_t L, char *a, int64_t *want, uint64_t *seed) {
+    size_t es = kiln_dtype_size(dt);
+    bool fl = dtype_is_float(dt), un = dt == KILN_BOOL || dt == KILN_U8 || dt == KILN_U16 || dt == KILN_U32;
+    int64_t lo, hi;
+    if (!fl) dtype_int_bounds(dt, &lo, &hi);
+    double best = dt == KILN_BOOL ? !!mx : mx ? 100 : un ? 0 : -100;
+    double ident = fl ? (mx ? -INFINITY : INFINITY) : (double)(mx ? lo : hi);
+    int64_t at[64][2], n = 0, tail = L - L % 32;
+    for (int k = 0; k < 3; k++) at[n][0] = -1, at[n++][1] = 0; /* background alone */
+    int64_t fixed[] = {0, 1, L - 1, L - 2, L / 2, tail, tail - 1, 32512, 32511};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        if (fixed[k] >= 0 && fixed[k] < L) at[n][0] = fixed[k], at[n++][1] = -1;
+    for (int k = 0; k < 8; k++) at[n][0] = (int64_t)(rng_next(seed) % (uint64_t)L), at[n++][1] = -1;
+    for (int64_t d = 1; d <= 256; d *= 2) /* twice: the second d later (a lane, a register, an iteration apart) */
+        if (d < L) {
+            at[n][0] = (int64_t)(rng_next(seed) % (uint64_t)(L - d));
+            at[n][1] = at[n][0] + d, n++;
+        }
+    if (L > 200) at[n][0] = L / 8, at[n][1] = L - L / 64, n++; /* (an index that wrapped would put the second first) */
+    at[n][0] = -2, at[n++][1] = 0; /* the identity alone */
+    int nan_from = (int)n;
+    for (int k = 0; fl && k < 6; k++) { /* NaN once (k even) or twice */
+        at[n][0] = (int64_t)(rng_next(seed) % (uint64_t)L);
+        at[n][1] = k % 2 && at[n][0] + 1 + k < L ? at[n][0] + 1 + k : -1, n++;
+    }
+    for (int64_t r = 0; r < n; r++) {
+        char *row = a + (size_t)(r * L) * es;
+        for (int64_t i = 0; i < L; i++) {
+            double v = dt == KILN_BOOL ? !mx : fl ? (double)(rng_next(seed) % 5) - 2 : (double)(rng_next(seed) % 5) + (un ? 10 : -2);
+            put_value(row + (size_t)i * es, dt, at[r][0] == -2 ? ident : v);
+        }
+        want[r] = at[r][0] == -2 ? 0 : at[r][0];
+        if (at[r][0] < 0) continue;
+        if (r >= nan_from) { /* a best first, then the NaNs */
+            if (at[r][0] > 0) put_value(row, dt, best);
+            put_value(row + (size_t)at[r][0] * es, dt, NAN);
+            if (at[r][1] >= 0) put_value(row + (size_t)at[r][1] * es, dt, NAN);
+            continue;
+        }
+        put_value(row + (size_t)at[r][0] * es, dt, best);
+        if (at[r][1] >= 0) put_value(row + (size_t)at[r][1] * es, dt, best);
+    }
+    return n;
+}
+
+/* argmax and argmin along rows and over all, at the lengths around the vector loop's edges, every
+ * dtype, every vector width: the planted answers, the reference's, the interpreter's; and rows of
+ * bytes past the blocks of their 8-bit iteration counts (int16's are the same code, with blocks
+ * of 2^15 - 1 iterations: rows of 4 million, which 256 of would take 2 GB). */
+START_TEST(arg_reductions_keep_the_first_best) {
+    const char *widths[] = {NULL, "32", "16"};
+    int64_t lens[] = {1, 3, 8, 15, 17, 31, 33, 64, 100, 129, 257, 1000, 1031, 20000};
+    char msg[256] = "";
+    for (int w = 0; w < 3; w++) {
+        if (widths[w]) setenv("KILN_VECTOR_BYTES", widths[w], 1);
+        kiln_ctx *c = kiln_ctx_new(NULL);
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++)
+            for (size_t li = 0; li < sizeof lens / sizeof *lens; li++)
+                for (int mx = 0; mx < 2; mx++) {
+                    int64_t L = lens[li], want[64], sh[2] = {64, L};
+                    uint64_t seed = 11 + (uint64_t)(dt * 100 + (int)li * 2 + mx);
+                    kiln_array *a = kiln_array_new(c, (kiln_dtype)dt, 2, sh);
+                    sh[0] = planted_rows((kiln_dtype)dt, mx, L, kiln_array_data(a), want, &seed);
+                    int64_t st[2] = {L * (int64_t)kiln_dtype_size((kiln_dtype)dt), (int64_t)kiln_dtype_size((kiln_dtype)dt)};
+                    kiln_array *v = kiln_array_view(c, a, 2, sh, st, 0); /* (the rows made) */
+                    kiln_expr *x = kiln_var(c, v);
+                    for (int all = 0; all < 2; all++) {
+                        kiln_expr *e = kiln_reduce(c, mx ? KILN_OP_ARGMAX : KILN_OP_ARGMIN, x, all ? KILN_ALL_AXES : 1, 0);
+                        kiln_array *r = kiln_eval(c, e);
+                        ck_assert_msg(r, "%s", kiln_errmsg(c));
+                        for (int64_t i = 0; !all && i < sh[0]; i++)
+                            ck_assert_msg(want[i] < 0 || ((int64_t *)kiln_array_data(r))[i] == want[i], "%s of %s rows of %lld (width %s): row %lld at %lld, want %lld",
+                                          mx ? "argmax" : "argmin", kiln_dtype_name((kiln_dtype)dt), (long long)L, widths[w] ? widths[w] : "widest",
+                                          (long long)i, (long long)((int64_t *)kiln_array_data(r))[i], (long long)want[i]);
+                        int64_t bad = jit_vs_ref(c, e, 0, msg, sizeof msg);
+                        if (bad == 0) bad = backends_agree(c, e, 0, msg, sizeof msg);
+                        ck_assert_msg(bad == 0, "%s of %s rows of %lld (width %s, %s): %s", mx ? "argmax" : "argmin", kiln_dtype_name((kiln_dtype)dt),
+                                      (long long)L, widths[w] ? widths[w] : "widest", all ? "all axes" : "rows", msg);
+                        kiln_array_free(r);
+                        kiln_expr_free(e);
+                    }
+                    kiln_expr_free(x);
+                    kiln_array_free(v);
+                    kiln_array_free(a);
+                }
+        kiln_ctx_free(c);
+    }
+    unsetenv("KILN_VECTOR_BYTES");
+    /* 256 rows or more each go to the kernel whole (fewer are cut into blocks of 8192): bytes
+     * past their blocks of 127 iterations (32512 elements at 64 lanes), and past 256 iterations,
+     * where an 8-bit iteration count would have wrapped */
+    int64_t L = 70000, sh[2] = {256, L}, at[4][2] = {{L / 8, L - L / 64}, {32517, -1}, {40000, 40001}, {-1, -1}};
+    for (int w = 0; w < 3; w++) {
+        if (widths[w]) setenv("KILN_VECTOR_BYTES", widths[w], 1);
+        kiln_ctx *c = kiln_ctx_new(NULL);
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
+            if (kiln_dtype_size((kiln_dtype)dt) != 1) continue;
+            kiln_array *a = kiln_array_new(c, (kiln_dtype)dt, 2, sh);
+            char *p = kiln_array_data(a);
+            memset(p, 0, (size_t)(sh[0] * L));
+            for (int r = 0; r < 4; r++)
+                for (int k = 0; k < 2; k++)
+                    if (at[r][k] >= 0) put_value(p + r * L + at[r][k], (kiln_dtype)dt, 1);
+            kiln_expr *x = kiln_var(c, a), *e = kiln_reduce(c, KILN_OP_ARGMAX, x, 1, 0);
+            kiln_array *r = kiln_eval(c, e);
+            ck_assert_ptr_nonnull(r);
+            int64_t *got = kiln_array_data(r);
+            for (int i = 0; i < sh[0]; i++) {
+                int64_t want = i < 4 && at[i][0] >= 0 ? at[i][0] : 0;
+                ck_assert_msg(got[i] == want, "argmax of %s rows of %lld (width %s): row %d at %lld, want %lld", kiln_dtype_name((kiln_dtype)dt),
+                              (long long)L, widths[w] ? widths[w] : "widest", i, (long long)got[i], (long long)want);
+            }
+            kiln_array_free(r);
+            kiln_expr_free(e);
+            kiln_expr_free(x);
+            kiln_array_free(a);
+        }
+        kiln_ctx_free(c);
+    }
+    unsetenv("KILN_VECTOR_BYTES");
+}
+END_TEST
+
 /* e against the reference elementwise within tol relative to |want| or floor, the larger (NaN
  * matching NaN, infinities equal): logs near 0 come from log(1 + tiny), relative to 1. */
 static int64_t compare_rel(kiln_expr *e, double tol, double floor, char *msg, size_t cap) {
@@ -1077,6 +1211,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, multi_axis_sums_in_numpys_order);
     tcase_add_test(t, buffered_sums_in_numpys_order);
     tcase_add_test(t, same_bits_for_any_thread_count);
+    tcase_add_test(t, arg_reductions_keep_the_first_best);
     tcase_add_test(t, matmul_shapes_views_and_dtypes);
     tcase_add_test(t, stacked_matmul);
     tcase_add_test(t, fused_epilogues);
