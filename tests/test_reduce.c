@@ -198,10 +198,12 @@ static int64_t planted_rows(kiln_dtype dt, bool mx, int64_t L, char *a, int64_t 
     int64_t lo, hi;
     if (!fl) dtype_int_bounds(dt, &lo, &hi);
     double best = dt == KILN_BOOL ? !!mx : mx ? 100 : un ? 0 : -100;
-    double ident = fl ? (mx ? -INFINITY : INFINITY) : (double)(mx ? lo : hi);
+    kscalar ident = {.f64 = mx ? -INFINITY : INFINITY}; /* (the integers' bounds as int64: 2^63 - 1 is no double) */
+    if (!fl) ident = ref_cast((kscalar){.i64 = dt == KILN_BOOL ? !mx : mx ? lo : hi}, KILN_I64, dt);
+    else ident = ref_cast(ident, KILN_F64, dt);
     int64_t at[64][2], n = 0, tail = L - L % 32;
     for (int k = 0; k < 3; k++) at[n][0] = -1, at[n++][1] = 0; /* background alone */
-    int64_t fixed[] = {0, 1, L - 1, L - 2, L / 2, tail, tail - 1, 32512, 32511};
+    int64_t fixed[] = {0, 1, L - 1, L - 2, L / 2, tail, tail - 1};
     for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
         if (fixed[k] >= 0 && fixed[k] < L) at[n][0] = fixed[k], at[n++][1] = -1;
     for (int k = 0; k < 8; k++) at[n][0] = (int64_t)(rng_next(seed) % (uint64_t)L), at[n++][1] = -1;
@@ -221,7 +223,8 @@ static int64_t planted_rows(kiln_dtype dt, bool mx, int64_t L, char *a, int64_t 
         char *row = a + (size_t)(r * L) * es;
         for (int64_t i = 0; i < L; i++) {
             double v = dt == KILN_BOOL ? !mx : fl ? (double)(rng_next(seed) % 5) - 2 : (double)(rng_next(seed) % 5) + (un ? 10 : -2);
-            put_value(row + (size_t)i * es, dt, at[r][0] == -2 ? ident : v);
+            if (at[r][0] == -2) ref_store(row + (size_t)i * es, dt, ident);
+            else put_value(row + (size_t)i * es, dt, v);
         }
         want[r] = at[r][0] == -2 ? 0 : at[r][0];
         if (at[r][0] < 0) continue;
@@ -280,35 +283,36 @@ START_TEST(arg_reductions_keep_the_first_best) {
         kiln_ctx_free(c);
     }
     unsetenv("KILN_VECTOR_BYTES");
-    /* 256 rows or more each go to the kernel whole (fewer are cut into blocks of 8192): bytes
-     * past their blocks of 127 iterations (32512 elements at 64 lanes), and past 256 iterations,
-     * where an 8-bit iteration count would have wrapped */
+    /* 256 rows or more each go to the kernel whole (fewer are cut into blocks): rows of bytes
+     * past their blocks of 127 iterations (of four registers of 64 lanes: 32512 elements), and
+     * past 256 iterations, where an 8-bit iteration count would have wrapped; the best planted
+     * on a background of 0 (argmax) or 1 (argmin) */
     int64_t L = 70000, sh[2] = {256, L}, at[4][2] = {{L / 8, L - L / 64}, {32517, -1}, {40000, 40001}, {-1, -1}};
     for (int w = 0; w < 3; w++) {
         if (widths[w]) setenv("KILN_VECTOR_BYTES", widths[w], 1);
         kiln_ctx *c = kiln_ctx_new(NULL);
-        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
-            if (kiln_dtype_size((kiln_dtype)dt) != 1) continue;
-            kiln_array *a = kiln_array_new(c, (kiln_dtype)dt, 2, sh);
-            char *p = kiln_array_data(a);
-            memset(p, 0, (size_t)(sh[0] * L));
-            for (int r = 0; r < 4; r++)
-                for (int k = 0; k < 2; k++)
-                    if (at[r][k] >= 0) put_value(p + r * L + at[r][k], (kiln_dtype)dt, 1);
-            kiln_expr *x = kiln_var(c, a), *e = kiln_reduce(c, KILN_OP_ARGMAX, x, 1, 0);
-            kiln_array *r = kiln_eval(c, e);
-            ck_assert_ptr_nonnull(r);
-            int64_t *got = kiln_array_data(r);
-            for (int i = 0; i < sh[0]; i++) {
-                int64_t want = i < 4 && at[i][0] >= 0 ? at[i][0] : 0;
-                ck_assert_msg(got[i] == want, "argmax of %s rows of %lld (width %s): row %d at %lld, want %lld", kiln_dtype_name((kiln_dtype)dt),
-                              (long long)L, widths[w] ? widths[w] : "widest", i, (long long)got[i], (long long)want);
+        for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++)
+            for (int mx = 0; mx < 2 && kiln_dtype_size((kiln_dtype)dt) == 1; mx++) {
+                kiln_array *a = kiln_array_new(c, (kiln_dtype)dt, 2, sh);
+                char *p = kiln_array_data(a);
+                memset(p, !mx, (size_t)(sh[0] * L));
+                for (int r = 0; r < 4; r++)
+                    for (int k = 0; k < 2; k++)
+                        if (at[r][k] >= 0) put_value(p + r * L + at[r][k], (kiln_dtype)dt, mx);
+                kiln_expr *x = kiln_var(c, a), *e = kiln_reduce(c, mx ? KILN_OP_ARGMAX : KILN_OP_ARGMIN, x, 1, 0);
+                kiln_array *r = kiln_eval(c, e);
+                ck_assert_ptr_nonnull(r);
+                int64_t *got = kiln_array_data(r);
+                for (int i = 0; i < sh[0]; i++) {
+                    int64_t want = i < 4 && at[i][0] >= 0 ? at[i][0] : 0;
+                    ck_assert_msg(got[i] == want, "%s of %s rows of %lld (width %s): row %d at %lld, want %lld", mx ? "argmax" : "argmin",
+                                  kiln_dtype_name((kiln_dtype)dt), (long long)L, widths[w] ? widths[w] : "widest", i, (long long)got[i], (long long)want);
+                }
+                kiln_array_free(r);
+                kiln_expr_free(e);
+                kiln_expr_free(x);
+                kiln_array_free(a);
             }
-            kiln_array_free(r);
-            kiln_expr_free(e);
-            kiln_expr_free(x);
-            kiln_array_free(a);
-        }
         kiln_ctx_free(c);
     }
     unsetenv("KILN_VECTOR_BYTES");

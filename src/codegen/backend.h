@@ -99,17 +99,19 @@ typedef struct kiln_map_geom {
  * launch_accumulate). */
 #define KILN_REDUCE_BLOCK 8192
 /* The block of a range of R elements of one of O outputs: R/16 rounded up to a power of two,
- * from 512 to KILN_REDUCE_BLOCK, so that a range of a few thousand elements still splits evenly
- * between threads (5000 elements: ten blocks, five a thread, where blocks of 1024 gave one thread
- * three of five); the whole range where there are KILN_REDUCE_OUTPUTS outputs or more, which
- * share out among threads as they are (each block costs a call and a partial: max(x, axis=1)
- * of 2000x1000 float64, one thread, took 307-315 us in blocks of 512, 230-250 in one).  A
+ * from 512 to KILN_REDUCE_BLOCK (to 8 times that where the result is exact, whatever the
+ * blocks: integer reductions, argmax and argmin), so that a range of a few thousand elements
+ * still splits evenly between threads (5000 elements: ten blocks, five a thread, where blocks of
+ * 1024 gave one thread three of five); the whole range where there are KILN_REDUCE_OUTPUTS
+ * outputs or more, which share out among threads as they are.  Each block costs a call and a
+ * partial: max(x, axis=1) of 2000x1000 float64, one thread, took 307-315 us in blocks of 512,
+ * 230-250 in one; argmax of 2^24 uint8 214-228 us in blocks of 8192, 155-182 in 65536.  A
  * function of the shape alone: the same bits for any thread count. */
 #define KILN_REDUCE_OUTPUTS 256
-static inline int64_t kiln_reduce_block(int64_t R, int64_t O) {
+static inline int64_t kiln_reduce_block(int64_t R, int64_t O, bool exact) {
     if (O >= KILN_REDUCE_OUTPUTS) return R > 0 ? R : 1;
     int64_t b = 512;
-    while (b < KILN_REDUCE_BLOCK && b * 16 < R) b *= 2;
+    while (b < (exact ? 8 : 1) * KILN_REDUCE_BLOCK && b * 16 < R) b *= 2;
     return b;
 }
 /* Reductions of at most this many elements per output (short rows: softmax over 10 classes) go

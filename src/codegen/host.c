@@ -596,7 +596,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     host_fold_fn fold = k ? ((const host_kernel *)k)->fold : NULL; /* no kernel for an empty range */
     int op = g->op, nin = g->nin, order = sum_order(g);
     if (order == PAIRWISE && g->R > 0) return pairwise_launch(ctx, fold, k, g, consts, nthreads);
-    int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R, g->O);
+    int64_t blk = order == IN_ORDER ? (g->R > 0 ? g->R : 1) : kiln_reduce_block(g->R, g->O, !dtype_is_float(g->dt) || op_is_arg_reduce(op));
     int64_t nb = g->R == 0 ? 0 : (g->R + blk - 1) / blk, units = g->O * (nb ? nb : 1); /* partials an output, work units */
     int nt = nthreads;
     if (g->R * g->O < 2 * KILN_HOST_SPLIT || units < 2) nt = 1;

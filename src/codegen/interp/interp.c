@@ -237,7 +237,7 @@ static kiln_status interp_load(void *state, kiln_ctx *ctx, const void *bytes, si
     k->vec_bytes = is->vec_bytes;
     k->loops = is->loops;
     k->lanes = kd.reduce ? host_reduce_lanes(&k->kd, is->vec_bytes) : 0;
-    if (k->lanes > 64) k->lanes = 64; /* (argmax of bytes: 128 lanes in the JIT; its answer no lane count changes) */
+    if (k->lanes > 64) k->lanes = 64; /* (argmax of bytes: 256 lanes in the JIT on AVX-512; its answer no lane count changes) */
     k->head = (host_kernel){{&kiln_interp_backend}, interp_row, interp_fold};
     pthread_mutex_lock(&is->lock);
     k->next = is->kernels;

@@ -1000,7 +1000,8 @@ static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMVa
 
 /* The vector part [0, nvec) of argmax/argmin (nvec a multiple of U·W), in blocks.  Each of U
  * accumulators keeps, per lane, the best value so far and the iteration it came in (integers of
- * IB bits, IB·W a register's, so a block is at most 2^(IB-1) - 1 iterations), both replaced only
+ * IB bits, W of them a register: 8 bits for a kernel of bytes, 64 for one of float64; a block
+ * is at most 2^(IB-1) - 1 iterations, 2^30 where IB is 32 or more), both replaced only
  * where a value is strictly better: each lane holds its first best, and no pass reads the block
  * again (a pass of maxima alone, then a search of the block for its best, took argmax(x, axis=1)
  * of 2000 rows of 1000 float64 363 us on one thread, this 221-227).  At a block's end, its best is the best of the
@@ -1017,7 +1018,7 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
     bool fl = dtype_is_float(dt);
     kiln_op comb = op == KILN_OP_ARGMAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM, better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
     int ib = 8 * e->cs->vec_bytes / W;
-    ib = ib < 8 ? 8 : ib > 64 ? 64 : ib;
+    KILN_ASSERT(ib >= 8 && ib <= 64); /* (W is at least 4 lanes and at most a register of bytes) */
     int64_t max_it = ib >= 32 ? (int64_t)1 << 30 : ((int64_t)1 << (ib - 1)) - 1; /* iterations a block */
     LLVMTypeRef it_t = LLVMIntTypeInContext(e->c, (unsigned)ib), itv_t = LLVMVectorType(it_t, (unsigned)W), iw = LLVMIntTypeInContext(e->c, (unsigned)W);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0), uw = LLVMConstInt(e->i64, (unsigned)(U * W), 0);
@@ -1103,8 +1104,9 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
         LLVMValueRef x = e->val[kd->out_inst[0]];
         LLVMValueRef bits = LLVMBuildBitCast(B, LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), iw, "");
         LLVMValueRef knext = LLVMBuildAdd(B, k, LLVMConstInt(e->i64, (unsigned)W, 0), "");
+        LLVMBasicBlockRef flatch = LLVMGetInsertBlock(B);
         LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, bits, LLVMConstNull(iw), ""), found, find);
-        LLVMAddIncoming(k, (LLVMValueRef[]){bs, knext}, (LLVMBasicBlockRef[]){bdone, find}, 2);
+        LLVMAddIncoming(k, (LLVMValueRef[]){bs, knext}, (LLVMBasicBlockRef[]){bdone, flatch}, 2);
         LLVMPositionBuilderAtEnd(B, found);
         LLVMValueRef tz = cpu_intrinsic(e, "llvm.cttz", iw, (LLVMValueRef[]){bits, LLVMConstInt(e->i1, 1, 0)}, 2);
         nbest_nan = LLVMBuildExtractElement(B, x, tz, "");
@@ -1138,7 +1140,7 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
  * overwritten. */
 static LLVMValueRef cpu_fold_tree(emitter *e, int op, kiln_dtype dt, LLVMValueRef *acc, int U, int W) {
     LLVMValueRef ev[64], od[64];
-    KILN_ASSERT(W <= 64);
+    KILN_ASSERT(W >= 2 && W <= 64 && (W & (W - 1)) == 0 && U >= 1 && (U & (U - 1)) == 0);
     for (; U > 1; U /= 2) /* pairs of accumulators: each pair's lanes, paired, make one */
         for (int k = 0; k < U / 2; k++) {
             for (int l = 0; l < W; l++) ev[l] = LLVMConstInt(e->i32, (unsigned)(2 * l), 0), od[l] = LLVMConstInt(e->i32, (unsigned)(2 * l + 1), 0);
