@@ -981,7 +981,15 @@ static void cpu_arg_step(emitter *e, int op, kiln_dtype dt, LLVMValueRef *a, LLV
     *ai = sel(e, take, bi, *ai);
 }
 
-/* x's W lanes folded into one by op (maximum, minimum: NaN wins), halves first */
+/* The better of x and y, lane-wise, by compare op (GT for maxima, LT for minima): where neither
+ * is NaN, a maximum (minimum) of one instruction, not the NaN-wins combine's three. */
+static LLVMValueRef cpu_better_of(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, LLVMValueRef y, int L) {
+    KILN_UNUSED(L);
+    return sel(e, cpu_emit_cmp(e, op, dt, x, y), x, y);
+}
+
+/* x's W lanes folded into one by op (maximum, minimum: NaN wins; or, where no lane is NaN,
+ * cpu_better_of's GT or LT), halves first */
 static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, int W) {
     for (int w = W / 2; w >= 1; w /= 2) {
         LLVMValueRef lo[32], hi[32], a, b;
@@ -993,7 +1001,7 @@ static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMVa
             a = LLVMBuildShuffleVector(B, x, LLVMGetPoison(LLVMTypeOf(x)), LLVMConstVector(lo, (unsigned)w), "");
             b = LLVMBuildShuffleVector(B, x, LLVMGetPoison(LLVMTypeOf(x)), LLVMConstVector(hi, (unsigned)w), "");
         }
-        x = cpu_emit_combine(e, op, dt, b, a, w);
+        x = op == KILN_OP_GT || op == KILN_OP_LT ? cpu_better_of(e, op, dt, b, a, w) : cpu_emit_combine(e, op, dt, b, a, w);
     }
     return x;
 }
@@ -1016,7 +1024,7 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
     const kernel_desc *kd = e->kd;
     enum { MAXU = 16 };
     bool fl = dtype_is_float(dt);
-    kiln_op comb = op == KILN_OP_ARGMAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM, better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
+    kiln_op better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
     int ib = 8 * e->cs->vec_bytes / W;
     KILN_ASSERT(ib >= 8 && ib <= 64); /* (W is at least 4 lanes and at most a register of bytes) */
     int64_t max_it = ib >= 32 ? (int64_t)1 << 30 : ((int64_t)1 << (ib - 1)) - 1; /* iterations a block */
@@ -1079,8 +1087,8 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
     /* no NaN: the best of the lanes, its earliest iteration, the first lane holding it then */
     LLVMPositionBuilderAtEnd(B, lanes);
     LLVMValueRef a = acc[0];
-    for (int u = 1; u < U; u++) a = cpu_emit_combine(e, comb, dt, acc[u], a, W);
-    LLVMValueRef lbest = cpu_fold_lanes(e, comb, dt, a, W), bv = cpu_splat(e, lbest, W), hit[MAXU], first = none;
+    for (int u = 1; u < U; u++) a = cpu_better_of(e, better, dt, acc[u], a, W);
+    LLVMValueRef lbest = cpu_fold_lanes(e, better, dt, a, W), bv = cpu_splat(e, lbest, W), hit[MAXU], first = none;
     for (int u = 0; u < U; u++) {
         hit[u] = cpu_emit_cmp(e, KILN_OP_EQ, dt, acc[u], bv);
         first = cpu_intrinsic(e, "llvm.umin", itv_t, (LLVMValueRef[]){first, sel(e, hit[u], idx[u], none)}, 2);
