@@ -181,6 +181,39 @@ START_TEST(same_bits_for_any_thread_count) {
 }
 END_TEST
 
+/* Reductions with no outputs (a kept dim of 0) or with empty ranges (a reduced dim of 0: the
+ * identity), max, min, argmax and argmin only where they have a range to look in (else NumPy's
+ * error). */
+START_TEST(empty_outputs_and_ranges) {
+    int64_t shapes[4][3] = {{0, 7, 0}, {7, 0, 0}, {2, 0, 3}, {300, 0, 0}};
+    int nds[4] = {2, 2, 3, 2};
+    kiln_dtype dts[3] = {KILN_F64, KILN_I32, KILN_U8};
+    for (int s = 0; s < 4; s++)
+        for (int d = 0; d < 3; d++) {
+            kiln_array *a = random_array(dts[d], nds[s], shapes[s], 7, false);
+            kiln_expr *x = kiln_var(ctx, a);
+            for (size_t r = 0; r < sizeof reductions / sizeof *reductions; r++)
+                for (int axis = 0; axis < nds[s]; axis++) {
+                    kiln_op op = reductions[r];
+                    int64_t left = 1; /* (the outputs' count: max, min, argmax, argmin need each range non-empty) */
+                    for (int k = 0; k < nds[s]; k++) left *= k == axis ? 1 : shapes[s][k];
+                    bool ident = op == KILN_OP_SUM || op == KILN_OP_PROD || op == KILN_OP_ANY || op == KILN_OP_ALL;
+                    if (!ident && shapes[s][axis] == 0 && left > 0) continue;
+                    kiln_expr *e = kiln_reduce(ctx, op, x, axis, 0);
+                    ck_assert_msg(e, "%s: %s", kiln_op_name(op), kiln_errmsg(ctx));
+                    char msg[256] = "";
+                    int64_t bad = jit_vs_ref(ctx, e, 0, msg, sizeof msg);
+                    if (bad == 0) bad = backends_agree(ctx, e, 0, msg, sizeof msg);
+                    ck_assert_msg(bad == 0, "%s(%s, axis %d) of a %dd array with an empty dim: %s", kiln_op_name(op), kiln_dtype_name(dts[d]), axis,
+                                  nds[s], msg);
+                    kiln_expr_free(e);
+                }
+            kiln_expr_free(x);
+            kiln_array_free(a);
+        }
+}
+END_TEST
+
 /* One value of dtype dt at p: from a double (a float's NaN, an integer's bounds included). */
 static void put_value(char *p, kiln_dtype dt, double v) {
     kscalar k = {.f64 = v};
@@ -1216,6 +1249,7 @@ Suite *suite_reduce(void) {
     tcase_add_test(t, buffered_sums_in_numpys_order);
     tcase_add_test(t, same_bits_for_any_thread_count);
     tcase_add_test(t, arg_reductions_keep_the_first_best);
+    tcase_add_test(t, empty_outputs_and_ranges);
     tcase_add_test(t, matmul_shapes_views_and_dtypes);
     tcase_add_test(t, stacked_matmul);
     tcase_add_test(t, fused_epilogues);
