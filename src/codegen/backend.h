@@ -92,9 +92,10 @@ typedef struct kiln_map_geom {
 /* A reduction launch: the operand's dims split into nr reduced dims (walked in the operand's
  * C order, so argmax's flat index is NumPy's; a float sum's in NumPy's iterator order) and nk
  * kept dims (one output element each).
- * Output o's reduced range of R elements is cut into blocks of kiln_reduce_block(R, O) elements;
- * each block is folded in a fixed order into its own partial, and the partials of an output
- * are combined in a fixed pairwise tree, so the result does not depend on the thread count.
+ * Output o's reduced range of R elements is cut into blocks of kiln_reduce_block(R, O,
+ * exact) elements; each block is folded in a fixed order into its own partial, and the
+ * partials of an output are combined in a fixed pairwise tree, so the result does not depend
+ * on the thread count.
  * The accumulate launch reads the same geometry when nr == 1 and nk is 1 or 2 (see
  * launch_accumulate). */
 #define KILN_REDUCE_BLOCK 8192

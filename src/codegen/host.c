@@ -6,8 +6,8 @@
  *
  *   maps         the flat iteration space cut into one contiguous chunk per thread (edges on
  *                multiples of 64 elements, so threads share no cache line), walked row by row
- *   reductions   every output's reduced range cut into blocks of kiln_reduce_block(R, O) elements;
- *                a work unit folds one block into its own partial, and the partials of an
+ *   reductions   every output's reduced range cut into blocks (kiln_reduce_block); a work
+ *                unit folds one block into its own partial, and the partials of an
  *                output are combined in a fixed pairwise tree: the same bits for any thread
  *                count.  A float sum goes NumPy's order instead (sum_order, kd_pairwise):
  *                chunks of 8192 summed pairwise and added in order, or element by element
@@ -607,14 +607,12 @@ static bool fold_rows(kiln_ctx *ctx, host_fold_fn fold, const kiln_kernel *k, co
         for (int i = 0; i < g->nin; i++) ptrs[i] += kidx[d] * g->kstr[i][d];
     }
     bool arg = op_is_arg_reduce(g->op);
-    size_t es = kiln_dtype_size(g->out_dt);
     for (int64_t o = o0; o < o1; o++) {
-        if ((o & 63) == 0 && kiln_interrupted(ctx)) return false;
+        if (kiln_interrupted(ctx)) return false;
         kscalar acc[2];
         ref_reduce_init(g->op, g->dt, acc);
         fold(k, g->R, ptrs, g->inner, consts, acc, mode);
         if (arg) memcpy(out, &acc[1].i64, sizeof acc[1].i64);
-        else if (es == 8) memcpy(out, &acc[0], 8); /* (kscalar's 8-byte members share its first bytes) */
         else ref_store(out, g->out_dt, acc[0]);
         for (int d = g->nk - 1; d >= 0; d--) {
             int64_t step = ++kidx[d] < g->kshape[d] ? 1 : 1 - g->kshape[d];
@@ -649,7 +647,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
     }
     int64_t nbu = nb ? nb : 1;
     atomic_bool stopped = false;
-    if (nb == 1 && g->nr == 1 && g->R > 0) { /* a row an output: fold_rows, a range of outputs a thread */
+    if (nb == 1 && g->nr == 1) { /* a row an output: fold_rows, a range of outputs a thread */
         KILN_OMP_IF(nt, "omp parallel num_threads(nt)", {
             int t = KILN_OMP_TID(nt), n = KILN_OMP_NTH(nt);
             if (!fold_rows(ctx, fold, k, g, consts, g->O * t / n, g->O * (t + 1) / n, ptrs + (size_t)t * (size_t)(nin + 1),
@@ -658,7 +656,7 @@ kiln_status host_launch_reduce(void *state, kiln_ctx *ctx, const kiln_kernel *k,
         });
         nb = units = 0; /* (done: the loop below has nothing left) */
     }
-    KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
+    if (units > 0) KILN_OMP_IF(nt, "omp parallel for num_threads(nt) schedule(static)",
     for (int64_t u = 0; u < units; u++) {
         int64_t o = u / nbu, b = u % nbu;
         kscalar acc[2];
