@@ -1009,16 +1009,16 @@ static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMVa
 /* The vector part [0, nvec) of argmax/argmin (nvec a multiple of U·W), in blocks.  Each of U
  * accumulators keeps, per lane, the best value so far and the iteration it came in (integers of
  * IB bits, W of them a register: 8 bits for a kernel of bytes, 64 for one of float64; a block
- * is at most 2^(IB-1) - 1 iterations, 2^30 where IB is 32 or more), both replaced only
- * where a value is strictly better: each lane holds its first best, and no pass reads the block
- * again (a pass of maxima alone, then a search of the block for its best, took argmax(x, axis=1)
- * of 2000 rows of 1000 float64 363 us on one thread, this 221-227).  At a block's end, its best is the best of the
- * lanes, at the earliest iteration among the lanes holding it, in the first of those lanes (a
- * lane never replaced holds the identity, which only a block of identities has best, first at
- * iteration 0).  NaN beats every number and the first NaN stays: the lanes skip NaNs (an ordered
- * compare) but note them, and a block with one is searched W elements a step for its first.
- * Blocks combine in order, a later one winning only when better.  Leaves the builder in a block
- * that branches nowhere yet, with *best and *at (an index from 0) set. */
+ * is at most 2^(IB-1) - 1 iterations, 2^30 where IB is 32 or more), both replaced only where a
+ * value is strictly better: each lane holds its first best, and no pass reads the block again
+ * (a pass of maxima alone, then a search of the block for its best, took argmax(x, axis=1) of
+ * 2000 rows of 1000 float64 363 us on one thread, this 221-227).  At a block's end, its best is
+ * the best of the lanes, at the earliest iteration among the lanes holding it, in the first of
+ * those lanes (a lane never replaced holds the identity, which only a block of identities has
+ * best, first at iteration 0).  NaN beats every number and the first NaN stays: the lanes skip
+ * NaNs (an ordered compare) but note them, and a block with one is searched W elements a step
+ * for its first.  Blocks combine in order, a later one winning only when better.  Leaves the
+ * builder in a block that branches nowhere yet, with *best and *at (an index from 0) set. */
 static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype dt, LLVMValueRef nvec, int W, int U,
                                 LLVMValueRef *best_out, LLVMValueRef *at_out) {
     const kernel_desc *kd = e->kd;
