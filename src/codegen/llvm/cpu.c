@@ -1517,13 +1517,18 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
             rit = LLVMBuildPhi(B, e->i64, "");
             LLVMValueRef rtphi = rt, ritphi = rit, q = sel(e, LLVMBuildICmp(B, LLVMIntSLT, p, nw, ""), p, nw);
             cpu_emit_values(e, q, W);
-            LLVMValueRef x = e->val[kd->out_inst[0]], vb = cpu_fold_lanes(e, op == KILN_OP_ARGMAX ? KILN_OP_MAXIMUM : KILN_OP_MINIMUM, dt, x, W);
-            LLVMValueRef hit = cpu_emit_cmp(e, KILN_OP_EQ, dt, x, cpu_splat(e, vb, W));
-            if (dtype_is_float(dt)) /* (a NaN best: the first NaN) */
-                hit = LLVMBuildOr(B, hit, LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""),
-                                                       cpu_splat(e, LLVMBuildFCmp(B, LLVMRealUNO, vb, vb, ""), W), ""), "");
+            /* its best by plain maxima (minima), its first lane holding it; or, where it has a NaN, its first NaN */
+            kiln_op better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
             LLVMTypeRef iw = LLVMIntTypeInContext(e->c, (unsigned)W);
-            LLVMValueRef tz = cpu_intrinsic(e, "llvm.cttz", iw, (LLVMValueRef[]){LLVMBuildBitCast(B, hit, iw, ""), LLVMConstInt(e->i1, 1, 0)}, 2);
+            LLVMValueRef x = e->val[kd->out_inst[0]], vb = cpu_fold_lanes(e, better, dt, x, W);
+            LLVMValueRef bits = LLVMBuildBitCast(B, cpu_emit_cmp(e, KILN_OP_EQ, dt, x, cpu_splat(e, vb, W)), iw, ""), nan = NULL;
+            if (dtype_is_float(dt)) {
+                LLVMValueRef nb = LLVMBuildBitCast(B, LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), iw, "");
+                nan = LLVMBuildICmp(B, LLVMIntNE, nb, LLVMConstNull(iw), "");
+                bits = sel(e, nan, nb, bits);
+            }
+            LLVMValueRef tz = cpu_intrinsic(e, "llvm.cttz", iw, (LLVMValueRef[]){bits, LLVMConstInt(e->i1, 1, 0)}, 2);
+            if (nan) vb = sel(e, nan, LLVMBuildExtractElement(B, x, tz, ""), vb);
             cpu_arg_step(e, op, dt, &rt, &rit, vb, LLVMBuildAdd(B, base, LLVMBuildAdd(B, q, LLVMBuildZExt(B, tz, e->i64, ""), ""), ""), 1);
             LLVMValueRef pnext = LLVMBuildAdd(B, p, LLVMConstInt(e->i64, (unsigned)W, 0), "");
             vtlatch = LLVMGetInsertBlock(B);
