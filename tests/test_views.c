@@ -640,6 +640,28 @@ static void vector_sorts_of(const vsort_entries *e) {
             }
     }
     ck_assert_int_gt(atomic_load(&fallbacks), 0); /* (the forced depth reached it) */
+    /* every length a leaf takes whole (leaves of 32 registers: up to 512 32-bit keys, 256 64-bit),
+     * random, few values, and the largest key among small ones (the leaves' padding) */
+    kiln_vsort_how l32 = {.fallback = qsort_u32, .leaf = 32}, l64 = {.fallback = qsort_u64, .leaf = 32};
+    for (int form = 0; form < 3; form++)
+        for (int64_t n = 0; n <= 512; n++) {
+            for (int64_t i = 0; i < n; i++) {
+                uint64_t r = mix64(&seed);
+                r = form == 1 ? r % 3 : form == 2 ? (r % 5 ? r % 1000 : UINT64_MAX) : r;
+                c[i] = r;
+                a[i] = r == UINT64_MAX ? UINT32_MAX : (uint32_t)(r ^ (r >> 32));
+            }
+            memcpy(s32, a, (size_t)n * 4);
+            memcpy(s64, c, (size_t)n * 8);
+            qsort(s32, (size_t)n, 4, cmp_u32);
+            qsort(s64, (size_t)n, 8, cmp_u64);
+            a[n] = c[n] = 0x5eed; /* (a key past the end, which must stay) */
+            e->sort32(a, b, n, 1, &l32);
+            ck_assert_msg(!memcmp(a, s32, (size_t)n * 4) && a[n] == 0x5eed, "32-bit leaf: length %lld, form %d", (long long)n, form);
+            if (n > 256) continue;
+            e->sort64(c, d, n, 1, &l64);
+            ck_assert_msg(!memcmp(c, s64, (size_t)n * 8) && c[n] == 0x5eed, "64-bit leaf: length %lld, form %d", (long long)n, form);
+        }
     /* one thread's sort inside a team of the caller's (sort.c's line to a thread), long enough for
      * tasks: done when it returns */
     int64_t len = 200000;

@@ -8,13 +8,16 @@
  * (argsort's records keep the stable radix sort).
  *
  *   partition  in place, a pass over the keys with 16 (8) lanes at a time: a lane compare
- *              against the pivot and two compressed stores, the lows to the left and the highs
- *              to the right (part_ says why no store overwrites a key not yet read)
- *   pivot      the median of 16 keys sampled across the range, sorted in one register; the
- *              pass also takes the range's smallest and largest key: a range of equal keys is
- *              done, and a pivot that was the smallest splits again at pivot + 1
- *   leaves     up to kiln_vsort_how.leaf registers of keys: masked loads padded with the largest
- *              key, each register sorted by a bitonic network, then merged in pairs, masked stores
+ *              against the pivot, the lows stored to the left and the highs to the right (by
+ *              compressing stores on Intel; on AMD, 64-bit keys permuted once by a table of the
+ *              compare's masks, 32-bit ones compressed; part_ says why no store overwrites a key
+ *              not yet read)
+ *   pivot      the median of 16 keys sampled across the range, sorted by a leaf; the pass also
+ *              takes the range's smallest and largest key: a range of equal keys is done, and a
+ *              pivot that was the smallest splits again at pivot + 1
+ *   leaves     up to kiln_vsort_how.leaf registers of keys (a power of two of them), sorted in
+ *              registers as x86-simd-sort sorts them (VSORT_DEFINE says how): masked loads
+ *              padded with the largest key, masked stores
  *   bounds     past 2 log2(n) levels, a range goes to the caller's sort (sort.c's radix sort),
  *              so no input makes the sort quadratic
  *   threads    ranges longer than VQ_TASK (sort_vq.h) become OpenMP tasks
@@ -26,89 +29,144 @@
 
 #include <immintrin.h>
 #include <omp.h>
+#include <pthread.h>
 #include <string.h>
 
 #define VSORT_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
 #define VSORT_UNROLL 4      /* registers a partition reads at a time */
 
-/* The lanes of a bitonic compare-exchange step over lanes i and i ^ j that keep the larger:
- * those where ((i & j) != 0) != ((i & k) != 0); k = 2·lanes (or more) for every pair ascending.
- * (A constant expression: a mask computed in a loop stayed a loop in every step.) */
-#define MB(i, j, k) ((unsigned)((((i) & (j)) != 0) != (((i) & (k)) != 0)) << (i))
-#define SMASK(j, k)                                                                                           \
-    (MB(0, j, k) | MB(1, j, k) | MB(2, j, k) | MB(3, j, k) | MB(4, j, k) | MB(5, j, k) | MB(6, j, k) |        \
-     MB(7, j, k) | MB(8, j, k) | MB(9, j, k) | MB(10, j, k) | MB(11, j, k) | MB(12, j, k) | MB(13, j, k) |    \
-     MB(14, j, k) | MB(15, j, k))
-#define STEP(sfx, v, j, k) v = step_##sfx(v, j, SMASK(j, k))
+/* For each mask m of 8 lanes, the lanes in m, then the others (each in order): the permutation that
+ * partitions a register of 64-bit keys by a compare's mask in one step */
+static uint8_t vsort_order[256][8];
+static pthread_once_t vsort_order_once = PTHREAD_ONCE_INIT;
+
+static void vsort_order_fill(void) {
+    for (int m = 0; m < 256; m++) {
+        int k = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < 8; i++)
+                if ((m >> i & 1) != pass) vsort_order[m][k++] = (uint8_t)i;
+    }
+}
+
+static inline __m512i vsort_order_of(unsigned m) {
+    return _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)vsort_order[m]));
+}
+
+/* The mask of the lanes i (of 16) where i & h != 0: the upper lanes of blocks of 2h.  (A constant
+ * expression where h is: a mask computed in a loop stayed a loop in every step.) */
+#define MB(i, h) ((unsigned)(((i) & (h)) != 0) << (i))
+#define UPPER(h)                                                                                              \
+    (MB(0, h) | MB(1, h) | MB(2, h) | MB(3, h) | MB(4, h) | MB(5, h) | MB(6, h) | MB(7, h) | MB(8, h) |       \
+     MB(9, h) | MB(10, h) | MB(11, h) | MB(12, h) | MB(13, h) | MB(14, h) | MB(15, h))
+#define LOG2_LANES(L) ((L) == 16 ? 4 : 3)
 
 /* The sort for one key width: T the key, L the lanes, S the intrinsics' suffix (epi32, epi64),
  * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers, MAXV the
- * largest key, INF the bits of the float of T's width that is +inf. */
-#define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV, INF)                                                          \
-    static inline __m512i step_##sfx(__m512i v, int j, unsigned mx) {                                         \
-        __m512i p = _mm512_permutexvar_##S(_mm512_xor_si512(IOTA, _mm512_set1_##S(j)), v);                    \
-        return _mm512_mask_blend_##S((M)mx, _mm512_min_##U(v, p), _mm512_max_##U(v, p));                      \
-    }                                                                                                         \
-    /* one register sorted ascending */                                                                       \
-    static inline __m512i net_##sfx(__m512i v) {                                                              \
-        STEP(sfx, v, 1, 2);                                                                                   \
-        STEP(sfx, v, 2, 4);                                                                                   \
-        STEP(sfx, v, 1, 4);                                                                                   \
-        STEP(sfx, v, 4, 8);                                                                                   \
-        STEP(sfx, v, 2, 8);                                                                                   \
-        STEP(sfx, v, 1, 8);                                                                                   \
-        if (L == 16) {                                                                                        \
-            STEP(sfx, v, 8, 16);                                                                              \
-            STEP(sfx, v, 4, 16);                                                                              \
-            STEP(sfx, v, 2, 16);                                                                              \
-            STEP(sfx, v, 1, 16);                                                                              \
+ * largest key, INF the bits of the float of T's width that is +inf.
+ *
+ * A leaf of r registers sorts its r·L keys as x86-simd-sort does (Intel's, NumPy's): first each
+ * lane's column across the registers, by Batcher's odd-even merge network (compare-exchanges of
+ * whole registers: no shuffles); then, for blocks of s = 2, 4, ..., L lanes, the two sorted halves
+ * of every block merged into one run ordered register by register: a bitonic merge across the
+ * registers (the upper registers' blocks reversed, mirror compare-exchanges, halved down to
+ * pairs), then within each register (a reversal and lane swaps).  The leaf's functions are
+ * inlined with r constant, so every loop unrolls and the keys stay in registers. */
+#define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV, INF)                                                     \
+    /* v's lanes i ^ h: an in-lane shuffle where h spans 4 or 8 bytes, a shuffle of 128-bit blocks            \
+     * where it spans 16 or 32 (cheaper than a permute by an index register) */                               \
+    static inline __m512i swap_##sfx(__m512i v, int h) {                                                      \
+        switch (h * (int)sizeof(T)) {                                                                         \
+        case 4: return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0xB1);                                          \
+        case 8: return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x4E);                                          \
+        case 16: return _mm512_shuffle_i64x2(v, v, 0xB1);                                                     \
+        default: return _mm512_shuffle_i64x2(v, v, 0x4E);                                                     \
         }                                                                                                     \
-        return v;                                                                                             \
     }                                                                                                         \
-    /* one bitonic register sorted ascending */                                                               \
-    static inline __m512i half_##sfx(__m512i v) {                                                             \
-        if (L == 16) STEP(sfx, v, 8, 32);                                                                     \
-        STEP(sfx, v, 4, 32);                                                                                  \
-        STEP(sfx, v, 2, 32);                                                                                  \
-        STEP(sfx, v, 1, 32);                                                                                  \
-        return v;                                                                                             \
-    }                                                                                                         \
-    static inline __m512i rev_##sfx(__m512i v) {                                                              \
-        return _mm512_permutexvar_##S(_mm512_sub_##S(_mm512_set1_##S(L - 1), IOTA), v);                       \
-    }                                                                                                         \
-    /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run */          \
-    static inline void merge_##sfx(__m512i *r, int n) {                                                       \
-        for (int i = 0; i < n; i++) { /* the second run reversed: the 2n registers are bitonic */             \
-            __m512i a = r[i], b = rev_##sfx(r[2 * n - 1 - i]);                                                \
-            r[i] = _mm512_min_##U(a, b);                                                                      \
-            r[2 * n - 1 - i] = rev_##sfx(_mm512_max_##U(a, b));                                               \
+    /* v's lanes reversed within blocks of s */                                                               \
+    static inline __m512i rev_##sfx(__m512i v, int s) {                                                       \
+        switch (s * (int)sizeof(T)) {                                                                         \
+        case 8: return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0xB1);                                          \
+        case 16: return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)(sizeof(T) == 4 ? 0x1B : 0x4E));               \
+        case 32:                                                                                              \
+            if (sizeof(T) == 8) return _mm512_permutex_epi64(v, 0x1B);                                        \
+            /* fall through */                                                                                \
+        default: return _mm512_permutexvar_##S(_mm512_xor_si512(IOTA, _mm512_set1_##S(s - 1)), v);            \
         }                                                                                                     \
-        for (int w = n / 2; w > 0; w /= 2) /* each half bitonic: halved register-wise ... */                  \
-            for (int i = 0; i < 2 * n; i++)                                                                   \
-                if (!(i & w)) {                                                                               \
-                    __m512i a = r[i], b = r[i + w];                                                           \
-                    r[i] = _mm512_min_##U(a, b);                                                              \
-                    r[i + w] = _mm512_max_##U(a, b);                                                          \
+    }                                                                                                         \
+    /* *a the lane-wise smaller of *a and *b, *b the larger */                                                \
+    static inline __attribute__((always_inline)) void coex_##sfx(__m512i *a, __m512i *b) {                    \
+        __m512i t = *a;                                                                                       \
+        *a = _mm512_min_##U(t, *b);                                                                           \
+        *b = _mm512_max_##U(t, *b);                                                                           \
+    }                                                                                                         \
+    /* v against p (v's lanes moved within blocks of 2h): the smaller to the blocks' lower halves */          \
+    static inline __m512i keep_##sfx(__m512i v, __m512i p, int h) {                                           \
+        return _mm512_mask_blend_##S((M)UPPER(h), _mm512_min_##U(v, p), _mm512_max_##U(v, p));                \
+    }                                                                                                         \
+    /* each lane's column across r[0..n) sorted (Batcher's odd-even merge network, by stages p, k) */         \
+    static inline __attribute__((always_inline)) void columns_##sfx(__m512i *r, const int n) {                \
+        _Pragma("GCC unroll 8") for (int lp = 0; (1 << lp) < n; lp++)                                         \
+            _Pragma("GCC unroll 8") for (int lk = lp; lk >= 0; lk--)                                          \
+                _Pragma("GCC unroll 32") for (int a = 0; a < n; a++) {                                        \
+                    int k = 1 << lk, j0 = lk == lp ? 0 : k, b = a + k;                                        \
+                    if (b < n && a >= j0 && !((a - j0) & k) && (a >> (lp + 1)) == (b >> (lp + 1)))            \
+                        coex_##sfx(&r[a], &r[b]);                                                             \
                 }                                                                                             \
-        for (int i = 0; i < 2 * n; i++) r[i] = half_##sfx(r[i]); /* ... then lane-wise */                     \
+    }                                                                                                         \
+    /* each block of s lanes of r[0..n), its halves each sorted register by register, merged into one         \
+     * run register by register */                                                                            \
+    static inline __attribute__((always_inline)) void blocks_##sfx(__m512i *r, const int n, const int ls) {   \
+        const int s = 1 << ls;                                                                                \
+        _Pragma("GCC unroll 8") for (int lm = 0; (n >> lm) >= 2; lm++) /* groups of m registers */            \
+            _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                            \
+                int m = n >> lm, g = i & ~(m - 1), o = i - g;                                                 \
+                if (o < m / 2) {                                                                              \
+                    r[g + m - 1 - o] = rev_##sfx(r[g + m - 1 - o], s);                                        \
+                    coex_##sfx(&r[i], &r[g + m - 1 - o]);                                                     \
+                }                                                                                             \
+            }                                                                                                 \
+        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
+            r[i] = keep_##sfx(r[i], rev_##sfx(r[i], s), s / 2);                                               \
+            _Pragma("GCC unroll 4") for (int lh = ls - 2; lh >= 0; lh--)                                      \
+                r[i] = keep_##sfx(r[i], swap_##sfx(r[i], 1 << lh), 1 << lh);                                  \
+        }                                                                                                     \
     }                                                                                                         \
     /* the mask of a register's first c lanes (c may be below 0 or above L) */                                \
     static inline M lanes_##sfx(int64_t c) { return c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0; }     \
-    /* up to VSORT_LEAF_MAX registers' keys of x sorted in place */                                           \
-    static void leaf_##sfx(T *x, int64_t n) {                                                                 \
+    /* r[0..n) sorted, the keys ordered register by register */                                               \
+    static inline __attribute__((always_inline)) void regs_##sfx(__m512i *r, const int n) {                   \
+        columns_##sfx(r, n);                                                                                  \
+        _Pragma("GCC unroll 4") for (int ls = 1; ls <= LOG2_LANES(L); ls++) blocks_##sfx(r, n, ls);           \
+    }                                                                                                         \
+    /* x[0..c) (n/2·L < c <= n·L, or c <= L where n = 1) sorted in place in n registers (a constant           \
+     * where inlined), padded with the largest key */                                                         \
+    static inline __attribute__((always_inline)) void leaf_n_##sfx(T *x, int64_t c, const int n) {            \
         __m512i r[VSORT_LEAF_MAX];                                                                            \
-        int regs = 1;                                                                                         \
-        while ((int64_t)regs * L < n) regs *= 2;                                                              \
-        for (int i = 0; i < regs; i++)                                                                        \
-            r[i] = net_##sfx(_mm512_mask_loadu_##S(_mm512_set1_##S(MAXV), lanes_##sfx(n - (int64_t)i * L), x + i * L)); \
-        for (int w = 1; w < regs; w *= 2) /* sorted runs of w registers, merged in pairs */                   \
-            for (int i = 0; i < regs; i += 2 * w) merge_##sfx(r + i, w);                                      \
-        for (int i = 0; i < regs; i++) _mm512_mask_storeu_##S(x + i * L, lanes_##sfx(n - (int64_t)i * L), r[i]); \
+        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++)                                                  \
+            r[i] = i < n / 2 ? _mm512_loadu_si512(x + i * L)                                                  \
+                             : _mm512_mask_loadu_##S(_mm512_set1_##S(MAXV), lanes_##sfx(c - (int64_t)i * L),  \
+                                                     x + i * L);                                              \
+        regs_##sfx(r, n);                                                                                     \
+        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
+            if (i < n / 2) _mm512_storeu_si512(x + i * L, r[i]);                                              \
+            else _mm512_mask_storeu_##S(x + i * L, lanes_##sfx(c - (int64_t)i * L), r[i]);                    \
+        }                                                                                                     \
+    }                                                                                                         \
+    /* up to VSORT_LEAF_MAX registers' keys of x sorted in place, by the leaf of the fewest registers */      \
+    static void leaf_##sfx(T *x, int64_t n) {                                                                 \
+        if (n <= L) leaf_n_##sfx(x, n, 1);                                                                    \
+        else if (n <= 2 * L) leaf_n_##sfx(x, n, 2);                                                           \
+        else if (n <= 4 * L) leaf_n_##sfx(x, n, 4);                                                           \
+        else if (n <= 8 * L) leaf_n_##sfx(x, n, 8);                                                           \
+        else if (n <= 16 * L) leaf_n_##sfx(x, n, 16);                                                         \
+        else leaf_n_##sfx(x, n, 32);                                                                          \
     }                                                                                                         \
     /* v's keys below P to x + *l on, the others to end at x + *r: by compressing stores where cs (one        \
-     * instruction each, the fastest on Intel's cores, but microcode on AMD's), else compressed in the        \
-     * register and stored whole where whole (the lanes past its keys land on free space: the caller's        \
-     * care) or masked */                                                                                     \
+     * instruction each, the fastest on Intel's cores, but microcode on AMD's); else, where whole, v          \
+     * permuted (64-bit keys: by vsort_order, one permute; 32-bit: compressed, and expanded to the top)       \
+     * and stored whole to both sides (the lanes past their keys land on free space: the caller's care);      \
+     * else compressed and stored masked */                                                                   \
     static inline void put_##sfx(T *x, __m512i v, __m512i P, M in, bool whole, bool cs, int64_t *l, int64_t *r, \
                                  __m512i *mn, __m512i *mx) {                                                  \
         M lt = _mm512_mask_cmp_##U##_mask(in, v, P, _MM_CMPINT_LT), ge = (M)(in & ~lt);                       \
@@ -116,6 +174,10 @@
         if (cs) {                                                                                             \
             _mm512_mask_compressstoreu_##S(x + *l, lt, v);                                                    \
             _mm512_mask_compressstoreu_##S(x + *r - h, ge, v);                                                \
+        } else if (whole && L == 8) { /* (one permute: the keys below P first, then the others) */            \
+            __m512i w = _mm512_permutexvar_epi64(vsort_order_of((unsigned)lt), v);                            \
+            _mm512_storeu_si512(x + *l, w);                                                                   \
+            _mm512_storeu_si512(x + *r - L, w);                                                               \
         } else if (whole) {                                                                                   \
             _mm512_storeu_si512(x + *l, _mm512_maskz_compress_##S(lt, v));                                    \
             _mm512_storeu_si512(x + *r - L, _mm512_maskz_expand_##S((M)(~0u << (L - h)),                      \
@@ -165,10 +227,7 @@
     static T pivot_##sfx(const T *x, int64_t n) {                                                             \
         T s[16];                                                                                              \
         for (int i = 0; i < 16; i++) s[i] = x[(n * (2 * i + 1)) / 32];                                        \
-        __m512i r[2];                                                                                         \
-        for (int i = 0; i < 16 / L; i++) r[i] = net_##sfx(_mm512_loadu_si512(s + i * L));                     \
-        if (L < 16) merge_##sfx(r, 1);                                                                        \
-        for (int i = 0; i < 16 / L; i++) _mm512_storeu_si512(s + i * L, r[i]);                                \
+        leaf_n_##sfx(s, 16, 16 / L);                                                                          \
         return s[8];                                                                                          \
     }                                                                                                         \
     static inline int64_t part_how_##sfx(T *x, int64_t n, T p, const kiln_vsort_how *how, T *lo, T *hi) {     \
@@ -176,15 +235,15 @@
     }                                                                                                         \
     static inline void fallback_##sfx(T *x, T *y, int64_t n, const kiln_vsort_how *how) { how->fallback(x, y, n); } \
     VQ_DRIVER(sfx, T, L, part_how_##sfx, fallback_##sfx)                                                      \
-    /* one register of keys (the lanes in m) from values b: floats (fl) as sort.c's sort_key, with their       \
+    /* one register of keys (the lanes in m) from values b: floats (fl) as sort.c's sort_key, with their      \
      * NaN and -0.0 lanes or-ed into *sp, else integers; their range into *mn and *mx */                      \
     static inline __m512i key_##sfx(__m512i b, M m, bool fl, M *sp, __m512i *mn, __m512i *mx) {               \
         __m512i sign = _mm512_set1_##S((T)1 << (8 * sizeof(T) - 1)), ones = _mm512_set1_##S(MAXV), k;         \
         if (fl) {                                                                                             \
             M nan = _mm512_mask_cmp_##U##_mask(m, _mm512_andnot_si512(sign, b), _mm512_set1_##S(INF), _MM_CMPINT_NLE); \
             M nz = _mm512_mask_cmp_##U##_mask(m, b, sign, _MM_CMPINT_EQ);                                     \
-            b = _mm512_mask_mov_##S(b, nz, _mm512_setzero_si512());                                         \
-            k = _mm512_mask_blend_##S(_mm512_test_##S##_mask(b, sign), _mm512_or_si512(b, sign),               \
+            b = _mm512_mask_mov_##S(b, nz, _mm512_setzero_si512());                                           \
+            k = _mm512_mask_blend_##S(_mm512_test_##S##_mask(b, sign), _mm512_or_si512(b, sign),              \
                                       _mm512_xor_si512(b, ones));                                             \
             k = _mm512_mask_mov_##S(k, nan, ones);                                                            \
             *sp = (M)(*sp | nan | nz);                                                                        \
@@ -201,7 +260,7 @@
             _mm512_storeu_si512(out + i, key_##sfx(_mm512_loadu_si512(in + i), (M)~(M)0, fl, &sp, &mn, &mx)); \
         M t = lanes_##sfx(n - i);                                                                             \
         if (t) _mm512_mask_storeu_##S(out + i, t, key_##sfx(_mm512_maskz_loadu_##S(t, in + i), t, fl, &sp, &mn, &mx)); \
-        T a = (T)_mm512_reduce_min_##U(mn), b = (T)_mm512_reduce_max_##U(mx);                                \
+        T a = (T)_mm512_reduce_min_##U(mn), b = (T)_mm512_reduce_max_##U(mx);                                 \
         *lo = a < *lo ? a : *lo;                                                                              \
         *hi = b > *hi ? b : *hi;                                                                              \
         return sp != 0;                                                                                       \
@@ -215,13 +274,14 @@
     }                                                                                                         \
     void kiln_vsort_values_##sfx(const T *keys, T *out, int64_t n, bool fl) {                                 \
         int64_t i = 0;                                                                                        \
-        for (; i + L <= n; i += L) _mm512_storeu_si512(out + i, value_##sfx(_mm512_loadu_si512(keys + i), fl));  \
+        for (; i + L <= n; i += L) _mm512_storeu_si512(out + i, value_##sfx(_mm512_loadu_si512(keys + i), fl)); \
         M t = lanes_##sfx(n - i);                                                                             \
         if (t) _mm512_mask_storeu_##S(out + i, t, value_##sfx(_mm512_maskz_loadu_##S(t, keys + i), fl));      \
     }                                                                                                         \
     void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8; /* (a partition needs 2 registers of keys) */  \
+        if (L == 8) pthread_once(&vsort_order_once, vsort_order_fill);                                        \
         if (nt > 1 && n > VQ_TASK) {                                                                          \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, vq_depth(n, &h), true, &h); \
         } else qs_##sfx(x, y, n, vq_depth(n, &h), false, &h);                                                 \
@@ -229,6 +289,7 @@
     void kiln_vselect_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) {         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
+        if (L == 8) pthread_once(&vsort_order_once, vsort_order_fill);                                        \
         qsel_##sfx(x, y, n, a, b, vq_depth(n, &h), &h);                                                       \
     }
 
