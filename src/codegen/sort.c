@@ -276,14 +276,16 @@ static vsort_isa vsort_here(void) {
  * that ranks [a, b] are in place (one thread): by the vectorized quicksort's select where use
  * says so, else by the scalar one (cnt: SORT_COUNTS of scratch for its radix sort). */
 static bool vsort(vsort_isa use, bool k64, void *x, void *y, int64_t n, int nt, bool sel, int64_t a, int64_t b, int64_t *cnt) {
-    /* AVX2 and 64-bit keys: sorted whole by the radix sort (AVX2's four lanes of them, with no
-     * 64-bit min or max, sorted 10^5 float64 in 1.8 ms and 10^6 in 12, the radix sort in 1.2-1.4
-     * and 9.7-10.2), and selected by the quicksort's only in lines shorter than SELECT_SAMPLED:
-     * in longer ones the scalar select's first pass, around a sample's key just past the ranks,
-     * leaves most keys behind (partition of 10^6 float64 at rank 500 in 1.9 ms, AVX2's 2.8; at
-     * 10^5, 250000 and 500000 2.3-2.8 against 2.8-3.0), where float32's 8 lanes win at any rank
-     * (10^6 at rank 500 in 1.35 ms against 1.75, at 500000 1.4 against 2.9) */
-    bool avx2_no = use == VS_AVX2 && k64 && (!sel || n >= SELECT_SAMPLED);
+    /* AVX2 and 64-bit keys: sorted by the quicksort since its leaves sort in registers (Zen 5
+     * with KILN_VECTOR_BYTES=32, one thread: 10^4 float64 in 47-49 us, 10^5 in 0.61 ms, 10^6 in
+     * 8.1-8.6 and rows of 1000 in 4.9-5.3, the radix sort in 49-52, 0.80, 10.3-10.8 and 9.7-10.2;
+     * the old leaves lost to it: 10^5 in 1.8 ms against 1.2-1.4 on an AVX2 Zen); selected by the
+     * quicksort's only in lines shorter than SELECT_SAMPLED: in longer ones the scalar select's
+     * first pass, around a sample's key just past the ranks, leaves most keys behind (partition
+     * of 10^6 float64 at rank 500 in 1.9 ms, AVX2's 2.8; at 10^5, 250000 and 500000 2.3-2.8
+     * against 2.8-3.0), where float32's 8 lanes win at any rank (10^6 at rank 500 in 1.35 ms
+     * against 1.75, at 500000 1.4 against 2.9) */
+    bool avx2_no = use == VS_AVX2 && k64 && sel && n >= SELECT_SAMPLED;
     if (use == VS_NONE || n < 16 || avx2_no) { /* (a few keys: the radix sort's leaf sorts them) */
         if (!sel) return false;
         int budget = 2 * (64 - __builtin_clzll((uint64_t)n | 1)); /* (the quickselect in scalar code) */
@@ -299,6 +301,7 @@ static bool vsort(vsort_isa use, bool k64, void *x, void *y, int64_t n, int nt, 
         how.leaf = 0;
         if (sel && k64) kiln_vselect2_u64(x, y, n, a, b, &how);
         else if (sel) kiln_vselect2_u32(x, y, n, a, b, &how);
+        else if (k64) kiln_vsort2_u64(x, y, n, nt, &how);
         else kiln_vsort2_u32(x, y, n, nt, &how);
         return true;
     }

@@ -166,56 +166,33 @@ static inline __m256i samples_64(const int64_t *x, int64_t n, int k, int s) {
 #undef AT
 }
 
-/* A bitonic compare-exchange step over lanes i and i ^ j, keeping the larger in the lanes where
- * ((i & j) != 0) != ((i & k) != 0) (sort_avx512.c's MB); its masks and permutations constants. */
-#define MB2(i, j, k) ((unsigned)((((i) & (j)) != 0) != (((i) & (k)) != 0)) << (i))
-#define SM8(j, k) (MB2(0, j, k) | MB2(1, j, k) | MB2(2, j, k) | MB2(3, j, k) | MB2(4, j, k) | MB2(5, j, k) | MB2(6, j, k) | MB2(7, j, k))
-#define SM4(j, k) (MB2(0, j, k) | MB2(1, j, k) | MB2(2, j, k) | MB2(3, j, k))
+/* The moves and compare-exchanges of the leaves' networks (sort_vq.h's VQ_NETWORKS): lane moves
+ * by in-lane shuffles and a swap of halves: on the
+ * machine measured (a Zen whose AVX-512 is hidden), vpermd takes 8 cycles and one every 2,
+ * vpshufd 1 and two a cycle, vperm2i128 3 and one a cycle. */
+#define UB(i, h) ((((i) & (h)) != 0) << (i))
+#define UPPER8(h) (UB(0, h) | UB(1, h) | UB(2, h) | UB(3, h) | UB(4, h) | UB(5, h) | UB(6, h) | UB(7, h))
 #define WIDEN(m) (((m) & 1 ? 3 : 0) | ((m) & 2 ? 12 : 0) | ((m) & 4 ? 48 : 0) | ((m) & 8 ? 192 : 0))
-/* lane i ^ j, by in-lane shuffles and a swap of halves: on the machine measured (a Zen whose
- * AVX-512 is hidden), vpermd takes 8 cycles and one every 2, vpshufd 1 and two a cycle,
- * vperm2i128 3 and one a cycle */
-#define SWAP32(v, j) ((j) == 1 ? _mm256_shuffle_epi32(v, 0xB1) : (j) == 2 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1))
-#define SWAP64(v, j) ((j) == 1 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1))
-#define STEP32(v, j, k)                                                                                               \
-    do {                                                                                                              \
-        __m256i p_ = SWAP32(v, j);                                                                                    \
-        v = _mm256_blend_epi32(min_32(v, p_), max_32(v, p_), SM8(j, k));                                              \
-    } while (0)
-#define STEP64(v, j, k)                                                                                               \
-    do {                                                                                                              \
-        __m256i p_ = SWAP64(v, j);                                                                                    \
-        __m256i mn_, mx_;                                                                                             \
-        minmax_64(v, p_, &mn_, &mx_);                                                                                 \
-        v = _mm256_blend_epi32(mn_, mx_, WIDEN(SM4(j, k)));                                                           \
-    } while (0)
-
-/* one register sorted ascending; one bitonic register sorted ascending */
-static inline __m256i net_32(__m256i v) {
-    STEP32(v, 1, 2);
-    STEP32(v, 2, 4);
-    STEP32(v, 1, 4);
-    STEP32(v, 4, 8);
-    STEP32(v, 2, 8);
-    STEP32(v, 1, 8);
-    return v;
+/* lane i ^ h */
+static inline __m256i swap_32(__m256i v, int h) {
+    return h == 1 ? _mm256_shuffle_epi32(v, 0xB1) : h == 2 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1);
 }
-static inline __m256i half_32(__m256i v) {
-    STEP32(v, 4, 16);
-    STEP32(v, 2, 16);
-    STEP32(v, 1, 16);
-    return v;
+static inline __m256i swap_64(__m256i v, int h) { return h == 1 ? _mm256_shuffle_epi32(v, 0x4E) : _mm256_permute2x128_si256(v, v, 1); }
+/* lanes reversed within blocks of s */
+static inline __m256i revs_32(__m256i v, int s) {
+    return s == 2 ? _mm256_shuffle_epi32(v, 0xB1) : s == 4 ? _mm256_shuffle_epi32(v, 0x1B) : rev_32(v);
 }
-static inline __m256i net_64(__m256i v) {
-    STEP64(v, 1, 2);
-    STEP64(v, 2, 4);
-    STEP64(v, 1, 4);
-    return v;
+static inline __m256i revs_64(__m256i v, int s) { return s == 2 ? _mm256_shuffle_epi32(v, 0x4E) : rev_64(v); }
+/* v against p (v's lanes moved within blocks of 2h): the smaller to the blocks' lower halves (the
+ * blends' masks immediates in every case) */
+static inline __m256i keep_32(__m256i v, __m256i p, int h) {
+    __m256i mn = min_32(v, p), mx = max_32(v, p);
+    return h == 1 ? _mm256_blend_epi32(mn, mx, UPPER8(1)) : h == 2 ? _mm256_blend_epi32(mn, mx, UPPER8(2)) : _mm256_blend_epi32(mn, mx, UPPER8(4));
 }
-static inline __m256i half_64(__m256i v) {
-    STEP64(v, 2, 8);
-    STEP64(v, 1, 8);
-    return v;
+static inline __m256i keep_64(__m256i v, __m256i p, int h) {
+    __m256i mn, mx;
+    minmax_64(v, p, &mn, &mx);
+    return h == 1 ? _mm256_blend_epi32(mn, mx, WIDEN(UPPER8(1))) : _mm256_blend_epi32(mn, mx, WIDEN(UPPER8(2)));
 }
 
 /* The sort for one key width W: T the signed key, L the lanes, MAXV and MINV its largest and
@@ -234,23 +211,7 @@ static inline __m256i half_64(__m256i v) {
         how->fallback(x, y, n);                                                                                       \
         flip_##W(x, n);                                                                                               \
     }                                                                                                                 \
-    /* r[0..2n) (n registers each way, sorted ascending as a whole) merged into one ascending run, where                \
-     * registers from live on (live > n) hold only the largest key: a compare with one of them changes                \
-     * nothing, so only those below live are compared and they stay the largest */                                    \
-    static inline void merge_##W(__m256i *r, int n, int live) {                                                       \
-        for (int i = 2 * n - live; i < n; i++) {                                                                      \
-            __m256i a = r[i], b = rev_##W(r[2 * n - 1 - i]), mx;                                                      \
-            minmax_##W(a, b, &r[i], &mx);                                                                             \
-            r[2 * n - 1 - i] = rev_##W(mx);                                                                           \
-        }                                                                                                             \
-        for (int w = n / 2; w > 0; w /= 2)                                                                            \
-            for (int i = 0; i + w < live; i++)                                                                        \
-                if (!(i & w)) {                                                                                       \
-                    __m256i a = r[i], b = r[i + w];                                                                   \
-                    minmax_##W(a, b, &r[i], &r[i + w]);                                                               \
-                }                                                                                                     \
-        for (int i = 0; i < live; i++) r[i] = half_##W(r[i]);                                                         \
-    }                                                                                                                 \
+    VQ_NETWORKS(W, __m256i, L, minmax_##W, revs_##W, swap_##W, keep_##W)                                              \
     /* the lanes below c (any c) */                                                                                   \
     static inline __m256i lanes_##W(int64_t c) { return gt_##W(set_##W(c < 0 ? 0 : c > L ? L : c), iota_##W()); }     \
     /* a register of x's first c < L keys, the rest the largest key; and its first c keys back (leaves                \
@@ -265,39 +226,39 @@ static inline __m256i half_64(__m256i v) {
         _mm256_storeu_si256((__m256i *)b, v);                                                                         \
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
-    /* r[0..regs) (a power of 2, each register sorted) merged into one ascending run, in pairs; those                 \
-     * from live on hold only the largest key (a pair whose second run is all of them needs no merge) */              \
-    static inline void merge_all_##W(__m256i *r, int regs, int live) {                                                \
-        for (int w = 1; w < regs; w *= 2)                                                                             \
-            for (int i = 0; i + w < live; i += 2 * w) merge_##W(r + i, w, live - i < 2 * w ? live - i : 2 * w);       \
-    }                                                                                                                 \
-    /* x[0..n) (n ≤ VSORT2_LEAF_MAX registers) sorted by networks: a last register of c < L keys is                   \
-     * loaded as the L keys ending at x + n, the L - c before them the largest key, and stored as the                 \
-     * last L keys rotated out of the last two registers (a buffer where n < L); with flip, x's keys                  \
-     * unsigned, their sign bits flipped on the way in and out */                                                     \
-    static inline __attribute__((always_inline)) void leaf_as_##W(T *x, int64_t n, bool flip) {                       \
+    /* x[0..n) (n/2·L < n <= regs·L, or n <= L where regs = 1; regs a constant where inlined) sorted in              \
+     * registers: a last register of c < L keys is loaded as the L keys ending at x + n, the L - c before             \
+     * them the largest key, and stored as the last L keys rotated out of the last two registers (a                   \
+     * buffer where n < L); with flip, x's keys unsigned, their sign bits flipped on the way in and out */            \
+    static inline __attribute__((always_inline)) void leaf_n_##W(T *x, int64_t n, bool flip, const int regs) {        \
         const __m256i s = set_##W(flip ? MINV : 0);                                                                   \
         __m256i r[VSORT2_LEAF_MAX];                                                                                   \
-        int regs = 1;                                                                                                 \
-        while ((int64_t)regs * L < n) regs *= 2;                                                                      \
-        for (int i = 0; i < regs; i++) {                                                                              \
+        _Pragma("GCC unroll 32") for (int i = 0; i < regs; i++) {                                                     \
             int64_t c = n - (int64_t)i * L;                                                                           \
-            __m256i v = c >= L  ? _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + i * L)), s)               \
-                        : n < L ? part_load_##W(x, n, flip ? (T)MINV : 0)                                             \
-                        : c > 0 ? _mm256_blendv_epi8(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + n - L)), s), set_##W(MAXV), lanes_##W(L - c)) \
-                                : set_##W(MAXV);                                                                      \
-            r[i] = c > 0 ? net_##W(v) : v; /* (here, not in a pass of its own: 3-4% of the sort) */                   \
+            r[i] = i < regs / 2 || c >= L ? _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + i * L)), s)     \
+                   : n < L ? part_load_##W(x, n, flip ? (T)MINV : 0)                                                  \
+                   : c > 0 ? _mm256_blendv_epi8(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + n - L)), s), set_##W(MAXV), lanes_##W(L - c)) \
+                           : set_##W(MAXV);                                                                           \
         }                                                                                                             \
-        merge_all_##W(r, regs, (int)((n + L - 1) / L));                                                               \
-        for (int i = 0; i < regs; i++) {                                                                              \
+        regs_##W(r, regs);                                                                                            \
+        _Pragma("GCC unroll 32") for (int i = 0; i < regs; i++) {                                                     \
             int64_t c = n - (int64_t)i * L;                                                                           \
-            if (c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), _mm256_xor_si256(r[i], s));                      \
+            if (i < regs / 2 || c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), _mm256_xor_si256(r[i], s));       \
             else if (n < L) part_store_##W(x, n, _mm256_xor_si256(r[i], s));                                          \
             else if (c > 0)                                                                                           \
                 _mm256_storeu_si256((__m256i *)(x + n - L),                                                           \
                                     _mm256_xor_si256(_mm256_blendv_epi8(rot_##W(r[i - 1], c), rot_##W(r[i], c),        \
                                                                         gt_##W(iota_##W(), set_##W(L - c - 1))), s)); \
         }                                                                                                             \
+    }                                                                                                                 \
+    /* x[0..n) (n <= VSORT2_LEAF_MAX registers) sorted by the leaf of the fewest registers */                         \
+    static inline __attribute__((always_inline)) void leaf_as_##W(T *x, int64_t n, bool flip) {                       \
+        if (n <= L) leaf_n_##W(x, n, flip, 1);                                                                        \
+        else if (n <= 2 * L) leaf_n_##W(x, n, flip, 2);                                                               \
+        else if (n <= 4 * L) leaf_n_##W(x, n, flip, 4);                                                               \
+        else if (n <= 8 * L) leaf_n_##W(x, n, flip, 8);                                                               \
+        else if (n <= 16 * L) leaf_n_##W(x, n, flip, 16);                                                             \
+        else leaf_n_##W(x, n, flip, 32);                                                                              \
     }                                                                                                                 \
     static void leaf_##W(T *x, int64_t n) { leaf_as_##W(x, n, false); }                                               \
     /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both             \
@@ -363,10 +324,11 @@ static inline __m256i half_64(__m256i v) {
     }                                                                                                                 \
     /* the median of 8 keys sampled across x[0..n), or of 16 where n > 2048, sorted in registers */                   \
     static T pivot_##W(const T *x, int64_t n) {                                                                       \
-        int ns = n > 2048 ? 16 : 8, regs = ns / L;                                                                    \
+        int ns = n > 2048 ? 16 : 8;                                                                                   \
         __m256i r[16 / L];                                                                                            \
-        for (int i = 0; i < regs; i++) r[i] = net_##W(samples_##W(x, n, i * L, ns));                                  \
-        merge_all_##W(r, regs, regs);                                                                                 \
+        for (int i = 0; i < ns / L; i++) r[i] = samples_##W(x, n, i * L, ns);                                         \
+        if (ns == 16) regs_##W(r, 16 / L);                                                                            \
+        else regs_##W(r, 8 / L);                                                                                      \
         T s[L];                                                                                                       \
         _mm256_storeu_si256((__m256i *)s, r[ns / 2 / L]);                                                             \
         return s[ns / 2 % L];                                                                                         \

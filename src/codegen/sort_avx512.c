@@ -59,19 +59,11 @@ static inline __m512i vsort_order_of(unsigned m) {
 #define UPPER(h)                                                                                              \
     (MB(0, h) | MB(1, h) | MB(2, h) | MB(3, h) | MB(4, h) | MB(5, h) | MB(6, h) | MB(7, h) | MB(8, h) |       \
      MB(9, h) | MB(10, h) | MB(11, h) | MB(12, h) | MB(13, h) | MB(14, h) | MB(15, h))
-#define LOG2_LANES(L) ((L) == 16 ? 4 : 3)
 
 /* The sort for one key width: T the key, L the lanes, S the intrinsics' suffix (epi32, epi64),
  * U the unsigned compares' (epu32, epu64), M the mask type, IOTA the lane numbers, MAXV the
- * largest key, INF the bits of the float of T's width that is +inf.
- *
- * A leaf of r registers sorts its r·L keys as x86-simd-sort does (Intel's, NumPy's): first each
- * lane's column across the registers, by Batcher's odd-even merge network (compare-exchanges of
- * whole registers: no shuffles); then, for blocks of s = 2, 4, ..., L lanes, the two sorted halves
- * of every block merged into one run ordered register by register: a bitonic merge across the
- * registers (the upper registers' blocks reversed, mirror compare-exchanges, halved down to
- * pairs), then within each register (a reversal and lane swaps).  The leaf's functions are
- * inlined with r constant, so every loop unrolls and the keys stay in registers. */
+ * largest key, INF the bits of the float of T's width that is +inf.  A leaf of n registers sorts
+ * their keys by VQ_NETWORKS (sort_vq.h), inlined with n constant. */
 #define VSORT_DEFINE(sfx, T, L, S, U, M, IOTA, MAXV, INF)                                                     \
     /* v's lanes i ^ h: an in-lane shuffle where h spans 4 or 8 bytes, a shuffle of 128-bit blocks            \
      * where it spans 16 or 32 (cheaper than a permute by an index register) */                               \
@@ -94,51 +86,18 @@ static inline __m512i vsort_order_of(unsigned m) {
         default: return _mm512_permutexvar_##S(_mm512_xor_si512(IOTA, _mm512_set1_##S(s - 1)), v);            \
         }                                                                                                     \
     }                                                                                                         \
-    /* *a the lane-wise smaller of *a and *b, *b the larger */                                                \
-    static inline __attribute__((always_inline)) void coex_##sfx(__m512i *a, __m512i *b) {                    \
-        __m512i t = *a;                                                                                       \
-        *a = _mm512_min_##U(t, *b);                                                                           \
-        *b = _mm512_max_##U(t, *b);                                                                           \
+    /* the lane-wise smaller of a and b to *mn, the larger to *mx */                                          \
+    static inline void minmax_##sfx(__m512i a, __m512i b, __m512i *mn, __m512i *mx) {                         \
+        *mn = _mm512_min_##U(a, b);                                                                           \
+        *mx = _mm512_max_##U(a, b);                                                                           \
     }                                                                                                         \
     /* v against p (v's lanes moved within blocks of 2h): the smaller to the blocks' lower halves */          \
     static inline __m512i keep_##sfx(__m512i v, __m512i p, int h) {                                           \
         return _mm512_mask_blend_##S((M)UPPER(h), _mm512_min_##U(v, p), _mm512_max_##U(v, p));                \
     }                                                                                                         \
-    /* each lane's column across r[0..n) sorted (Batcher's odd-even merge network, by stages p, k) */         \
-    static inline __attribute__((always_inline)) void columns_##sfx(__m512i *r, const int n) {                \
-        _Pragma("GCC unroll 8") for (int lp = 0; (1 << lp) < n; lp++)                                         \
-            _Pragma("GCC unroll 8") for (int lk = lp; lk >= 0; lk--)                                          \
-                _Pragma("GCC unroll 32") for (int a = 0; a < n; a++) {                                        \
-                    int k = 1 << lk, j0 = lk == lp ? 0 : k, b = a + k;                                        \
-                    if (b < n && a >= j0 && !((a - j0) & k) && (a >> (lp + 1)) == (b >> (lp + 1)))            \
-                        coex_##sfx(&r[a], &r[b]);                                                             \
-                }                                                                                             \
-    }                                                                                                         \
-    /* each block of s lanes of r[0..n), its halves each sorted register by register, merged into one         \
-     * run register by register */                                                                            \
-    static inline __attribute__((always_inline)) void blocks_##sfx(__m512i *r, const int n, const int ls) {   \
-        const int s = 1 << ls;                                                                                \
-        _Pragma("GCC unroll 8") for (int lm = 0; (n >> lm) >= 2; lm++) /* groups of m registers */            \
-            _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                            \
-                int m = n >> lm, g = i & ~(m - 1), o = i - g;                                                 \
-                if (o < m / 2) {                                                                              \
-                    r[g + m - 1 - o] = rev_##sfx(r[g + m - 1 - o], s);                                        \
-                    coex_##sfx(&r[i], &r[g + m - 1 - o]);                                                     \
-                }                                                                                             \
-            }                                                                                                 \
-        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
-            r[i] = keep_##sfx(r[i], rev_##sfx(r[i], s), s / 2);                                               \
-            _Pragma("GCC unroll 4") for (int lh = ls - 2; lh >= 0; lh--)                                      \
-                r[i] = keep_##sfx(r[i], swap_##sfx(r[i], 1 << lh), 1 << lh);                                  \
-        }                                                                                                     \
-    }                                                                                                         \
+    VQ_NETWORKS(sfx, __m512i, L, minmax_##sfx, rev_##sfx, swap_##sfx, keep_##sfx)                             \
     /* the mask of a register's first c lanes (c may be below 0 or above L) */                                \
     static inline M lanes_##sfx(int64_t c) { return c >= L ? (M)~(M)0 : c > 0 ? (M)((1u << c) - 1) : 0; }     \
-    /* r[0..n) sorted, the keys ordered register by register */                                               \
-    static inline __attribute__((always_inline)) void regs_##sfx(__m512i *r, const int n) {                   \
-        columns_##sfx(r, n);                                                                                  \
-        _Pragma("GCC unroll 4") for (int ls = 1; ls <= LOG2_LANES(L); ls++) blocks_##sfx(r, n, ls);           \
-    }                                                                                                         \
     /* x[0..c) (n/2·L < c <= n·L, or c <= L where n = 1) sorted in place in n registers (a constant           \
      * where inlined), padded with the largest key */                                                         \
     static inline __attribute__((always_inline)) void leaf_n_##sfx(T *x, int64_t c, const int n) {            \

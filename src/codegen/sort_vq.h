@@ -3,7 +3,7 @@
  * (sort_avx512.c, sort_avx2.c): each defines, for its key type T of L lanes, pivot_<sfx>,
  * leaf_<sfx>, a partition PART(x, n, p, how, &lo, &hi) and a fallback FALLBACK(x, y, n, how),
  * then VQ_DRIVER(sfx, T, L, PART, FALLBACK) makes pass_<sfx>, qs_<sfx> and qsel_<sfx>
- * (sort_avx512.c's comment says what each does).
+ * (sort_avx512.c's comment says what each does); VQ_NETWORKS makes their leaves' networks.
  */
 #ifndef KILN_SORT_VQ_H
 #define KILN_SORT_VQ_H
@@ -24,6 +24,45 @@ static inline int64_t vq_next(int64_t *rl, int64_t *rr, int64_t l, int64_t r, in
     *rl += k;
     return *rl - k;
 }
+
+/* A leaf's networks for registers of type V with L lanes, as x86-simd-sort (Intel's, NumPy's)
+ * sorts n registers' keys: first each lane's column across the registers, by Batcher's odd-even
+ * merge network (compare-exchanges of whole registers: no shuffles); then, for blocks of s = 2,
+ * 4, .., L lanes, the two sorted halves of every block merged into one run ordered register by
+ * register: a bitonic merge across the registers (the upper registers' blocks reversed, mirror
+ * compare-exchanges, halved down to pairs), then within each register (a reversal and lane
+ * swaps).  MINMAX(a, b, &mn, &mx) is a compare-exchange; REVS(v, s) reverses v's lanes within
+ * blocks of s; SWAP(v, h) moves lane i to i ^ h; KEEP(v, p, h) keeps the smaller of v and p in
+ * the lower halves of blocks of 2h lanes, the larger in the upper.  Inlined with n constant,
+ * every loop unrolls and the keys stay in registers.  Makes regs_<sfx>(r, n): r[0..n) sorted,
+ * the keys ordered register by register. */
+#define VQ_NETWORKS(sfx, V, L, MINMAX, REVS, SWAP, KEEP)                                                      \
+    static inline __attribute__((always_inline)) void columns_##sfx(V *r, const int n) {                      \
+        _Pragma("GCC unroll 8") for (int lp = 0; (1 << lp) < n; lp++)                                         \
+            _Pragma("GCC unroll 8") for (int lk = lp; lk >= 0; lk--)                                          \
+                _Pragma("GCC unroll 32") for (int a = 0; a < n; a++) {                                        \
+                    int k = 1 << lk, j0 = lk == lp ? 0 : k, b = a + k;                                         \
+                    if (b < n && a >= j0 && !((a - j0) & k) && (a >> (lp + 1)) == (b >> (lp + 1)))            \
+                        MINMAX(r[a], r[b], &r[a], &r[b]);                                                      \
+                }                                                                                             \
+    }                                                                                                         \
+    static inline __attribute__((always_inline)) void blocks_##sfx(V *r, const int n, const int ls) {         \
+        const int s = 1 << ls;                                                                                \
+        _Pragma("GCC unroll 8") for (int lm = 0; (n >> lm) >= 2; lm++) /* groups of n >> lm registers */     \
+            _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                            \
+                int m = n >> lm, g = i & ~(m - 1), o = i - g;                                                  \
+                if (o < m / 2) MINMAX(r[i], REVS(r[g + m - 1 - o], s), &r[i], &r[g + m - 1 - o]);             \
+            }                                                                                                 \
+        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
+            r[i] = KEEP(r[i], REVS(r[i], s), s / 2);                                                          \
+            _Pragma("GCC unroll 4") for (int lh = ls - 2; lh >= 0; lh--)                                      \
+                r[i] = KEEP(r[i], SWAP(r[i], 1 << lh), 1 << lh);                                              \
+        }                                                                                                     \
+    }                                                                                                         \
+    static inline __attribute__((always_inline)) void regs_##sfx(V *r, const int n) {                         \
+        columns_##sfx(r, n);                                                                                  \
+        _Pragma("GCC unroll 4") for (int ls = 1; (1 << ls) <= L; ls++) blocks_##sfx(r, n, ls);                \
+    }
 
 #define VQ_DRIVER(sfx, T, L, PART, FALLBACK)                                                                  \
     /* one pass over x[0..n) (n > 2L): how many keys go left, below a pivot, with *firsts set where           \
