@@ -14,12 +14,13 @@
  *              equal keys are equal values (NaN's and -0.0's bits are put back below) and its
  *              passes are sequential, where a radix pass scatters, which costs more than the
  *              keys' compares on the machines measured; with AVX2 alone, the same quicksort in
- *              8 lanes (sort_avx2.c) for 32-bit keys.  Elsewhere, and for argsort's records,
- *              a stable MSD radix sort: each pass takes the keys' range (min to max) and
+ *              8 lanes (4 for 64-bit keys: sort_avx2.c).  Elsewhere, for argsort's records and
+ *              as the quicksorts' fallback, a stable MSD radix sort: each pass takes the keys' range (min to max) and
  *              scatters by its top w bits (w ≤ 11, fewer for short runs), then sorts each
  *              bucket the same way, until a bucket is one key or short enough for an insertion
- *              sort (bare keys with AVX2: up to 128 by sort_avx2.c's networks, 10^4 float64
- *              of rand in 88-93 µs against 138, lines of 100 in 0.7 against 1.8).  Taking the
+ *              sort (bare keys with AVX2: up to 128 by sort_avx2.c's networks; when it sorted
+ *              float64 there, 10^4 of rand in 88-93 µs against 138, lines of 100 in 0.7 against
+ *              1.8).  Taking the
  *              range at every level makes skewed keys (a float's exponent) cost no extra
  *              passes, and past the first pass a bucket fits in cache
  *   threads    many lines: a line to a thread; fewer lines than threads: one line at a time,
@@ -263,8 +264,8 @@ static void vsort_fallback64(void *x, void *y, int64_t n) {
 
 /* Whether sort's keys go to a vectorized quicksort, and which: sort_avx512.c's where this CPU has
  * AVX-512F and KILN_VECTOR_BYTES leaves it, else sort_avx2.c's where it has AVX2 and 32-byte
- * vectors are left, for 32-bit keys and selects (vsort says why) (asked once per sort, not per
- * line). */
+ * vectors are left (64-bit selects only in short lines: vsort says why) (asked once per sort,
+ * not per line). */
 typedef enum vsort_isa { VS_NONE, VS_AVX2, VS_AVX512 } vsort_isa;
 static vsort_isa vsort_here(void) {
     if (__builtin_cpu_supports("avx512f") && host_vector_bytes() == 64) return VS_AVX512;

@@ -94,8 +94,9 @@ VALUES_DEFINE(u64, uint64_t, 4, _mm256_set1_epi64x, NEG64)
 #define VSORT2_UNROLL 4      /* registers a partition reads at a time */
 
 /* the permutations: entry m lists the lanes set in m, then the others, a byte each (4 lanes of
- * 64 bits as 8 of 32) */
-static uint64_t perm8[256], perm4[16];
+ * 64 bits as 8 of 32; kiln_perm8 is sort_avx512.c's for 8 lanes of 64 bits too) */
+uint64_t kiln_perm8[256];
+static uint64_t perm4[16];
 
 /* (made at the first sort, not at load: compiled for AVX2, this could use its instructions on a
  * CPU without them) */
@@ -108,7 +109,7 @@ static void perms_init(void) {
         for (int pass = 0; pass < 2; pass++)
             for (unsigned i = 0; i < 8; i++)
                 if (((m >> i) & 1) == (pass == 0)) p |= (uint64_t)i << (8 * k++);
-        perm8[m] = p;
+        kiln_perm8[m] = p;
         if (m < 16) { /* (m's first 4 lanes come first, in the same order: its bits 4..7 are 0) */
             uint64_t q = 0;
             for (int lane = 0; lane < 4; lane++) {
@@ -119,6 +120,8 @@ static void perms_init(void) {
         }
     }
 }
+
+void kiln_perms_ready(void) { pthread_once(&perms_once, perms_init); }
 
 static inline __m256i perm_at(const uint64_t *p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)); }
 
@@ -134,7 +137,7 @@ static inline __m256i set_32(int64_t v) { return _mm256_set1_epi32((int)v); }
 static inline unsigned bits_32(__m256i m) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m)); }
 static inline __m256i iota_32(void) { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
 static inline __m256i rev_32(__m256i v) { return _mm256_permute2x128_si256(_mm256_shuffle_epi32(v, 0x1B), _mm256_shuffle_epi32(v, 0x1B), 1); }
-static inline __m256i first_32(__m256i v, unsigned m) { return _mm256_permutevar8x32_epi32(v, perm_at(&perm8[m])); }
+static inline __m256i first_32(__m256i v, unsigned m) { return _mm256_permutevar8x32_epi32(v, perm_at(&kiln_perm8[m])); }
 static inline __m256i rot_32(__m256i v, int64_t c) { /* lane k from lane (k + c) mod 8 (vpermd reads 3 bits) */
     return _mm256_permutevar8x32_epi32(v, _mm256_add_epi32(iota_32(), _mm256_set1_epi32((int)c)));
 }
@@ -167,9 +170,9 @@ static inline __m256i samples_64(const int64_t *x, int64_t n, int k, int s) {
 }
 
 /* The moves and compare-exchanges of the leaves' networks (sort_vq.h's VQ_NETWORKS): lane moves
- * by in-lane shuffles and a swap of halves: on the
- * machine measured (a Zen whose AVX-512 is hidden), vpermd takes 8 cycles and one every 2,
- * vpshufd 1 and two a cycle, vperm2i128 3 and one a cycle. */
+ * by in-lane shuffles and a swap of halves: on the machine measured (a Zen whose AVX-512 is
+ * hidden), vpermd takes 8 cycles and one every 2, vpshufd 1 and two a cycle, vperm2i128 3 and
+ * one a cycle. */
 #define UB(i, h) ((((i) & (h)) != 0) << (i))
 #define UPPER8(h) (UB(0, h) | UB(1, h) | UB(2, h) | UB(3, h) | UB(4, h) | UB(5, h) | UB(6, h) | UB(7, h))
 #define WIDEN(m) (((m) & 1 ? 3 : 0) | ((m) & 2 ? 12 : 0) | ((m) & 4 ? 48 : 0) | ((m) & 8 ? 192 : 0))
@@ -226,7 +229,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
         _mm256_storeu_si256((__m256i *)b, v);                                                                         \
         memcpy(x, b, (size_t)c * sizeof *x);                                                                          \
     }                                                                                                                 \
-    /* x[0..n) (n/2·L < n <= regs·L, or n <= L where regs = 1; regs a constant where inlined) sorted in              \
+    /* x[0..n) (regs/2·L < n <= regs·L, or n <= L where regs = 1; regs a constant where inlined) sorted in         \
      * registers: a last register of c < L keys is loaded as the L keys ending at x + n, the L - c before             \
      * them the largest key, and stored as the last L keys rotated out of the last two registers (a                   \
      * buffer where n < L); with flip, x's keys unsigned, their sign bits flipped on the way in and out */            \
@@ -342,7 +345,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
         kiln_vsort_how h = *how;                                                                                      \
         T *x = (T *)ux, *y = (T *)uy;                                                                                 \
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
-        pthread_once(&perms_once, perms_init);                                                                        \
+        kiln_perms_ready();                                                                                           \
         flip_##W(x, n);                                                                                               \
         if (nt > 1 && n > VQ_TASK) {                                                                                  \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##W(x, y, n, vq_depth(n, &h), true, &h); \
@@ -356,7 +359,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
         kiln_vsort_how h = *how;                                                                                      \
         T *x = (T *)ux, *y = (T *)uy;                                                                                 \
         if (h.leaf < 2 || h.leaf > VSORT2_LEAF_MAX) h.leaf = 16;                                                      \
-        pthread_once(&perms_once, perms_init);                                                                        \
+        kiln_perms_ready();                                                                                           \
         flip_##W(x, n);                                                                                               \
         qsel_##W(x, y, n, a, b, vq_depth(n, &h), &h);                                                                 \
         flip_##W(x, n);                                                                                               \

@@ -24,9 +24,8 @@ int64_t kiln_values_avx2_u32(const uint32_t *keys, uint32_t *out, int64_t n, boo
 int64_t kiln_values_avx2_u64(const uint64_t *keys, uint64_t *out, int64_t n, bool fl);
 
 /* sort_avx512.c's kiln_vsort_u32 and kiln_vselect_u32 (and u64) in AVX2 (how->compress_store
- * unused; leaves of 16 registers where how->leaf is not 2 to 32).  sort.c sorts 64-bit keys by
- * its radix sort, which is faster there (its vsort says by how much), and selects them so in
- * long lines; kiln_vsort2_u64 is tested beside the others, the same code as the select. */
+ * unused; leaves of 16 registers where how->leaf is not 2 to 32).  sort.c selects 64-bit keys
+ * so only in lines shorter than SELECT_SAMPLED (its vsort says why). */
 void kiln_vsort2_u32(uint32_t *x, uint32_t *y, int64_t n, int nt, const kiln_vsort_how *how);
 void kiln_vsort2_u64(uint64_t *x, uint64_t *y, int64_t n, int nt, const kiln_vsort_how *how);
 void kiln_vselect2_u32(uint32_t *x, uint32_t *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how);
@@ -35,5 +34,11 @@ void kiln_vselect2_u64(uint64_t *x, uint64_t *y, int64_t n, int64_t a, int64_t b
 /* x[0..n) (unsigned keys, 2 <= n <= 32 registers' worth) sorted by sorting networks. */
 void kiln_leaf2_u32(uint32_t *x, int64_t n);
 void kiln_leaf2_u64(uint64_t *x, int64_t n);
+
+/* For each mask m of 8 lanes, the lanes in m, then the others, a byte each (in order), filled
+ * by kiln_perms_ready (once; any CPU with AVX2): the permutations that partition a register by
+ * a compare's mask (sort_avx512.c's for 64-bit keys too). */
+extern uint64_t kiln_perm8[256];
+void kiln_perms_ready(void);
 
 #endif

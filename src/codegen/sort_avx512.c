@@ -16,7 +16,7 @@
  *              takes the range's smallest and largest key: a range of equal keys is done, and a
  *              pivot that was the smallest splits again at pivot + 1
  *   leaves     up to kiln_vsort_how.leaf registers of keys (a power of two of them), sorted in
- *              registers as x86-simd-sort sorts them (VSORT_DEFINE says how): masked loads
+ *              registers as x86-simd-sort sorts them (sort_vq.h's VQ_NETWORKS): masked loads
  *              padded with the largest key, masked stores
  *   bounds     past 2 log2(n) levels, a range goes to the caller's sort (sort.c's radix sort),
  *              so no input makes the sort quadratic
@@ -25,33 +25,18 @@
  *              ranks asked for (expected 2n to 3n keys read, not n log n)
  */
 #include "sort_avx512.h"
+#include "sort_avx2.h"
 #include "sort_vq.h"
 
 #include <immintrin.h>
 #include <omp.h>
-#include <pthread.h>
 #include <string.h>
 
 #define VSORT_LEAF_MAX 32   /* registers of keys a leaf may sort (kiln_vsort_how.leaf) */
 #define VSORT_UNROLL 4      /* registers a partition reads at a time */
 
-/* For each mask m of 8 lanes, the lanes in m, then the others (each in order): the permutation that
- * partitions a register of 64-bit keys by a compare's mask in one step */
-static uint8_t vsort_order[256][8];
-static pthread_once_t vsort_order_once = PTHREAD_ONCE_INIT;
-
-static void vsort_order_fill(void) {
-    for (int m = 0; m < 256; m++) {
-        int k = 0;
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < 8; i++)
-                if ((m >> i & 1) != pass) vsort_order[m][k++] = (uint8_t)i;
-    }
-}
-
-static inline __m512i vsort_order_of(unsigned m) {
-    return _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)vsort_order[m]));
-}
+/* the permutation that puts the lanes in m (of 8) first, then the others (sort_avx2.c's table) */
+static inline __m512i vsort_order_of(unsigned m) { return _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)kiln_perm8[m])); }
 
 /* The mask of the lanes i (of 16) where i & h != 0: the upper lanes of blocks of 2h.  (A constant
  * expression where h is: a mask computed in a loop stayed a loop in every step.) */
@@ -123,7 +108,7 @@ static inline __m512i vsort_order_of(unsigned m) {
     }                                                                                                         \
     /* v's keys below P to x + *l on, the others to end at x + *r: by compressing stores where cs (one        \
      * instruction each, the fastest on Intel's cores, but microcode on AMD's); else, where whole, v          \
-     * permuted (64-bit keys: by vsort_order, one permute; 32-bit: compressed, and expanded to the top)       \
+     * permuted (64-bit keys: by kiln_perm8, one permute; 32-bit: compressed, and expanded to the top)        \
      * and stored whole to both sides (the lanes past their keys land on free space: the caller's care);      \
      * else compressed and stored masked */                                                                   \
     static inline void put_##sfx(T *x, __m512i v, __m512i P, M in, bool whole, bool cs, int64_t *l, int64_t *r, \
@@ -240,7 +225,7 @@ static inline __m512i vsort_order_of(unsigned m) {
     void kiln_vsort_##sfx(T *x, T *y, int64_t n, int nt, const kiln_vsort_how *how) {                         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8; /* (a partition needs 2 registers of keys) */  \
-        if (L == 8) pthread_once(&vsort_order_once, vsort_order_fill);                                        \
+        if (L == 8) kiln_perms_ready();                                                                       \
         if (nt > 1 && n > VQ_TASK) {                                                                          \
             _Pragma("omp parallel num_threads(nt)") _Pragma("omp single") qs_##sfx(x, y, n, vq_depth(n, &h), true, &h); \
         } else qs_##sfx(x, y, n, vq_depth(n, &h), false, &h);                                                 \
@@ -248,7 +233,7 @@ static inline __m512i vsort_order_of(unsigned m) {
     void kiln_vselect_##sfx(T *x, T *y, int64_t n, int64_t a, int64_t b, const kiln_vsort_how *how) {         \
         kiln_vsort_how h = *how;                                                                              \
         if (h.leaf < 2 || h.leaf > VSORT_LEAF_MAX) h.leaf = 8;                                                \
-        if (L == 8) pthread_once(&vsort_order_once, vsort_order_fill);                                        \
+        if (L == 8) kiln_perms_ready();                                                                       \
         qsel_##sfx(x, y, n, a, b, vq_depth(n, &h), &h);                                                       \
     }
 

@@ -3765,14 +3765,17 @@ static int64_t run_starts(kiln_dtype dt, const char *vd, int64_t vs, int64_t n, 
     return runs;
 }
 
-/* The values of sorted 1-D (vd, n elements of es bytes, vs bytes apart) where st marks a run's
- * start, packed into out (groups of them): each value stored at its run's place, from the last
- * to the first, so that a run's first value is the one left there; no branch on st (typed
- * copies: a memcpy of run-time size for each took a quarter of unique(10^4 float64)). */
+/* The values of sorted 1-D (vd, n elements of es bytes, vs bytes apart: whole elements, as in
+ * run_starts) where st marks a run's start, packed into out (groups of them): each value stored
+ * at its run's place, from the last to the first, so that a run's first value is the one left
+ * there; no branch on st (typed copies: a memcpy of run-time size for each took a quarter of
+ * unique(10^4 float64)). */
 #define GATHER_STARTS(T)                                                                                \
     {                                                                                                   \
+        const T *x = (const T *)(const void *)vd;                                                       \
+        int64_t e = vs / (int64_t)sizeof(T);                                                            \
         for (int64_t k = n - 1, g = groups - 1; k >= 0; k--) {                                          \
-            ((T *)(void *)out)[g] = *(const T *)(const void *)(vd + k * vs);                            \
+            ((T *)(void *)out)[g] = x[k * e];                                                           \
             g -= st[k];                                                                                 \
         }                                                                                               \
     }
