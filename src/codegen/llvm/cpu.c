@@ -1009,6 +1009,9 @@ static LLVMValueRef cpu_better_of(emitter *e, kiln_op op, kiln_dtype dt, LLVMVal
     return sel(e, cpu_emit_cmp(e, op, dt, x, y), x, y);
 }
 
+/* The compare by which argmax (argmin) finds a better value: cpu_better_of's op for it. */
+static kiln_op cpu_arg_better(kiln_op op) { return op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT; }
+
 /* x's W lanes folded into one by op (maximum, minimum: NaN wins; or, where no lane is NaN,
  * cpu_better_of's GT or LT), halves first */
 static LLVMValueRef cpu_fold_lanes(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef x, int W) {
@@ -1045,7 +1048,7 @@ static void cpu_emit_arg_vector(emitter *e, LLVMValueRef fn, int op, kiln_dtype 
     const kernel_desc *kd = e->kd;
     enum { MAXU = 16 };
     bool fl = dtype_is_float(dt);
-    kiln_op better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
+    kiln_op better = cpu_arg_better(op);
     int ib = 8 * e->cs->vec_bytes / W;
     KILN_ASSERT(ib >= 8 && ib <= 64); /* (W is at least 4 lanes and at most a register of bytes) */
     int64_t max_it = ib >= 32 ? (int64_t)1 << 30 : ((int64_t)1 << (ib - 1)) - 1; /* iterations a block */
@@ -1539,7 +1542,7 @@ static void cpu_emit_reduce_kernel(emitter *e, const char *name) {
             LLVMValueRef rtphi = rt, ritphi = rit, q = sel(e, LLVMBuildICmp(B, LLVMIntSLT, p, nw, ""), p, nw);
             cpu_emit_values(e, q, W);
             /* its best by plain maxima (minima), its first lane holding it; or, where it has a NaN, its first NaN */
-            kiln_op better = op == KILN_OP_ARGMAX ? KILN_OP_GT : KILN_OP_LT;
+            kiln_op better = cpu_arg_better(op);
             LLVMTypeRef iw = LLVMIntTypeInContext(e->c, (unsigned)W);
             LLVMValueRef x = e->val[kd->out_inst[0]], vb = cpu_fold_lanes(e, better, dt, x, W);
             LLVMValueRef bits = LLVMBuildBitCast(B, cpu_emit_cmp(e, KILN_OP_EQ, dt, x, cpu_splat(e, vb, W)), iw, ""), nan = NULL;
