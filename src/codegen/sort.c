@@ -15,14 +15,14 @@
  *              passes are sequential, where a radix pass scatters, which costs more than the
  *              keys' compares on the machines measured; with AVX2 alone, the same quicksort in
  *              8 lanes (4 for 64-bit keys: sort_avx2.c).  Elsewhere, for argsort's records and
- *              as the quicksorts' fallback, a stable MSD radix sort: each pass takes the keys' range (min to max) and
- *              scatters by its top w bits (w ≤ 11, fewer for short runs), then sorts each
- *              bucket the same way, until a bucket is one key or short enough for an insertion
- *              sort (bare keys with AVX2: up to 128 by sort_avx2.c's networks; when it sorted
- *              float64 there, 10^4 of rand in 88-93 µs against 138, lines of 100 in 0.7 against
- *              1.8).  Taking the
- *              range at every level makes skewed keys (a float's exponent) cost no extra
- *              passes, and past the first pass a bucket fits in cache
+ *              as the quicksorts' fallback, a stable MSD radix sort: each pass takes the keys'
+ *              range (min to max) and scatters by its top w bits (w ≤ 11, fewer for short
+ *              runs), then sorts each bucket the same way, until a bucket is one key or short
+ *              enough for an insertion sort (bare keys with AVX2: up to 128 by sort_avx2.c's
+ *              networks; when it sorted float64 there, 10^4 of rand in 88-93 µs against 138,
+ *              lines of 100 in 0.7 against 1.8).  Taking the range at every level makes skewed
+ *              keys (a float's exponent) cost no extra passes, and past the first pass a
+ *              bucket fits in cache
  *   threads    many lines: a line to a thread; fewer lines than threads: one line at a time,
  *              its keys built, its first pass counted and scattered, and its buckets sorted
  *              by all the threads
