@@ -330,7 +330,11 @@ CASES += [
     ("array_split(A, 4, axis=2)", 0), ("split(u, [-1, 10])", 0), ("nonzero(Z)", 0), ("nonzero(m)[0]", 0), ("argwhere(Z > 0)", 0),
     ("flatnonzero(M > 0)", 0), ("nonzero(array(3))", 0), ("Z.nonzero()", 0), ("unique(Z)", 0), ("unique(H)", 0),
     # unique of float32 with NaN and -0.0, its inverse, index and counts, and of many values
-    ("unique(f)", 0), ("unique(f, return_inverse=True)", 0), ("unique(array([-0.0, 0.0, nan, 1.0, nan]), return_counts=True)", 0),
+    ("unique(f)", 0), ("unique(f, return_inverse=True)", 0), ("unique(array([nan, 1.0, nan, -0.0, 2.0, nan, 1.0]))", 0),
+    ("unique(float32(array([nan, 1.0, nan, 2.0, 0.0])), equal_nan=False)", 0), ("unique(array([nan, nan]))", 0),
+    # (the values alone: sorted runs in registers, their tails)
+    ("unique(floor(randn_f * 3))", 0), ("unique(float32(floor(randn_f * 8)))", 0), ("unique(int32(randn_f * 4))", 0),
+    ("unique(uint32(abs(randn_f[:333]) * 5))", 0), ("unique(int64(randn_f[:77] * 50))", 0), ("unique(array([-0.0, 0.0, nan, 1.0, nan]), return_counts=True)", 0),
     ("unique(i % 5, return_index=True)", 0), ("unique(bigi - 25, return_index=True, return_inverse=True, return_counts=True)", 0), ("unique(uint8(bigi * 7), return_counts=True)", 0),
     ("unique(bool_(bigi % 3), return_inverse=True)", 0), ("unique(int16(bigi).reshape(300, 500) * -3, return_inverse=True)", 0), ("unique(bigi * 2**40, return_counts=True)", 0),
     ("unique(concatenate([bigi[:2000], [70000]]), return_index=True)", 0), ("unique(concatenate([bigi[:2000], [65535]]), return_inverse=True, return_counts=True)", 0),

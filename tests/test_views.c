@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "codegen/host.h"
 #include "codegen/sort_avx2.h"
 #include "codegen/sort_avx512.h"
 #include "helpers.h"
@@ -715,6 +716,71 @@ START_TEST(vector_sorts) { /* (each where this CPU runs it: sort.c never calls i
 }
 END_TEST
 
+static int cmp_f64(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* unique's runs (host_runs; and sort_avx512.c's kiln_vruns_ and sort_avx2.c's kiln_vruns2_ where
+ * this CPU has them, which host_runs takes only where KILN_VECTOR_BYTES leaves 64 or 32), against
+ * a plain scan: every length up to 70 and a few long ones, each dtype's width, sorted values all
+ * distinct, in runs, all equal, and -0.0 among 0.0 (equal: a run's first kept), and nothing
+ * written past the runs. */
+#define RUNS_CHECK(T, dt, hv, vec, vec2)                                                                                \
+    {                                                                                                                   \
+        T *x = malloc((size_t)(n ? n : 1) * sizeof(T));                                                                 \
+        int64_t want = 0;                                                                                               \
+        for (int64_t i = 0; i < n; i++) x[i] = (T)v[i];                                                                 \
+        for (int64_t i = 0; i < n; i++) want += i == 0 || x[i] != x[i - 1];                                             \
+        T *ref = malloc((size_t)(want ? want : 1) * sizeof(T)), *got = malloc((size_t)(want + 16) * sizeof(T));         \
+        for (int64_t i = 0, g = 0; i < n; i++)                                                                          \
+            if (i == 0 || x[i] != x[i - 1]) ref[g++] = x[i];                                                            \
+        for (int way = 0; way < 3; way++) {                                                                             \
+            static const char *const names[3] = {"host_runs", #vec, #vec2};                                             \
+            if (way && !(hv && (way == 1 ? __builtin_cpu_supports("avx512f") : __builtin_cpu_supports("avx2")))) continue; \
+            int64_t runs = way == 2 ? vec2(x, n, NULL, 0) : way ? vec(x, n, NULL) : host_runs(dt, x, n, NULL, 0);       \
+            ck_assert_msg(runs == want, "%s, %s: length %lld, form %d: %lld runs, want %lld", #T, names[way],            \
+                          (long long)n, form, (long long)runs, (long long)want);                                        \
+            memset(got, 0x5a, (size_t)(want + 16) * sizeof(T));                                                        \
+            if (way == 2) vec2(x, n, got, runs);                                                                        \
+            else if (way) vec(x, n, got);                                                                               \
+            else host_runs(dt, x, n, got, runs);                                                                        \
+            ck_assert_msg(!memcmp(got, ref, (size_t)want * sizeof(T)), "%s, %s: length %lld, form %d: other values", #T, \
+                          names[way], (long long)n, form);                                                              \
+            for (size_t b = (size_t)want * sizeof(T); b < (size_t)(want + 16) * sizeof(T); b++)                         \
+                ck_assert_msg(((unsigned char *)got)[b] == 0x5a, "%s, %s: length %lld, form %d: a write past the runs", \
+                              #T, names[way], (long long)n, form);                                                      \
+        }                                                                                                               \
+        free(x), free(ref), free(got);                                                                                  \
+    }
+static int64_t no_vruns16(const uint16_t *x, int64_t n, uint16_t *out) { return (void)x, (void)out, n; }
+static int64_t no_vruns8(const uint8_t *x, int64_t n, uint8_t *out) { return (void)x, (void)out, n; }
+static int64_t no_vruns2_16(const uint16_t *x, int64_t n, uint16_t *out, int64_t runs) { return (void)x, (void)out, (void)runs, n; }
+static int64_t no_vruns2_8(const uint8_t *x, int64_t n, uint8_t *out, int64_t runs) { return (void)x, (void)out, (void)runs, n; }
+START_TEST(unique_runs) {
+    int64_t lens[] = {1000, 1001, 4097};
+    double *v = malloc(4097 * sizeof *v);
+    uint64_t seed = 3;
+    for (int t = 0; t < 71 + 3; t++)
+        for (int form = 0; form < 4; form++) {
+            int64_t n = t < 71 ? t : lens[t - 71];
+            for (int64_t i = 0; i < n; i++) {
+                uint64_t r = mix64(&seed);
+                v[i] = form == 0 ? (double)(r >> 40) : form == 1 ? (double)(r % 5) : form == 2 ? 7.0 : (double)(r % 3) - 1.0;
+                if (form == 3 && v[i] == 0.0 && r % 7 < 3) v[i] = -0.0;
+            }
+            qsort(v, (size_t)n, sizeof *v, cmp_f64);
+            RUNS_CHECK(double, KILN_F64, true, kiln_vruns_f64, kiln_vruns2_f64)
+            RUNS_CHECK(float, KILN_F32, true, kiln_vruns_f32, kiln_vruns2_f32)
+            RUNS_CHECK(uint64_t, KILN_I64, true, kiln_vruns_u64, kiln_vruns2_u64)
+            RUNS_CHECK(uint32_t, KILN_U32, true, kiln_vruns_u32, kiln_vruns2_u32)
+            RUNS_CHECK(uint16_t, KILN_I16, false, no_vruns16, no_vruns2_16)
+            RUNS_CHECK(uint8_t, KILN_U8, false, no_vruns8, no_vruns2_8)
+        }
+    free(v);
+}
+END_TEST
+
 /* searchsorted's tree of sorted keys (AVX-512 CPUs), against a plain count: every length up to
  * 600 and a few past 8^4, keys with runs of ties and the largest key (NaN's), values that are
  * keys, between them and past both ends, both sides, in blocks of 16 and shorter. */
@@ -995,6 +1061,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, avx2_keys);
     tcase_add_test(t, vector_sorts);
     tcase_add_test(t, vector_searches);
+    tcase_add_test(t, unique_runs);
     tcase_add_test(t, searches);
     tcase_add_test(t, compositions_are_stable);
     tcase_add_test(t, placeholders_compile_once);

@@ -80,6 +80,10 @@ kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int n
 /* host_scan's sort and argsort (sort.c). */
 kiln_status host_sort(kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);
 kiln_status host_gather(void *state, kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
+/* unique's runs (sort.c): of sorted, contiguous x[0..n) of dt (NaNs taken off: they equal
+ * nothing), how many runs of equal values there are (by ==: -0.0 equals 0.0) where out is NULL;
+ * else, runs being that count, the first value of each run written in order to out. */
+int64_t host_runs(kiln_dtype dt, const void *x, int64_t n, void *out, int64_t runs);
 /* host_gather's searchsorted (a->search; sort.c, where NumPy's order of values is). */
 kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads);
 kiln_status host_scatter(void *state, kiln_ctx *ctx, const kiln_gather_args *a, kiln_dtype dt, int nthreads);

@@ -367,3 +367,46 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
 
 VSORT2_DEFINE(32, int32_t, 8, INT32_MAX, INT32_MIN)
 VSORT2_DEFINE(64, int64_t, 4, INT64_MAX, INT64_MIN)
+
+/* ------------------------------------------------------------------ runs */
+
+/* unique's runs (kiln_vruns2_*): as sort_avx512.c's, a register of keys against the same keys a
+ * lane back, the lanes that differ put first by the partition's permutation and the register
+ * stored whole while one fits in the runs left; the rest by a scalar loop.  NEQ: the mask of the
+ * lanes that differ. */
+static inline unsigned neq_f64(__m256i a, __m256i b) {
+    return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_castsi256_pd(a), _mm256_castsi256_pd(b), _CMP_NEQ_OQ));
+}
+static inline unsigned neq_f32(__m256i a, __m256i b) {
+    return (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b), _CMP_NEQ_OQ));
+}
+static inline unsigned neq_u64(__m256i a, __m256i b) { return (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(a, b))) ^ 0xFu; }
+static inline unsigned neq_u32(__m256i a, __m256i b) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b))) ^ 0xFFu; }
+
+#define VRUNS2_DEFINE(sfx, T, L, NEQ, FIRST)                                                                          \
+    static inline __attribute__((always_inline)) int64_t vruns2_##sfx(const T *x, int64_t n, T *out, int64_t runs, const bool put) { \
+        if (n <= 0) return 0;                                                                                         \
+        int64_t g = 1, k = 1;                                                                                         \
+        if (put) out[0] = x[0];                                                                                       \
+        for (; k + L <= n && (!put || g + L <= runs); k += L) {                                                       \
+            __m256i cur = _mm256_loadu_si256((const __m256i *)(x + k)), prev = _mm256_loadu_si256((const __m256i *)(x + k - 1)); \
+            unsigned d = NEQ(cur, prev);                                                                              \
+            if (put) _mm256_storeu_si256((__m256i *)(out + g), FIRST(cur, d));                                        \
+            g += __builtin_popcount(d);                                                                               \
+        }                                                                                                             \
+        for (; k < n; k++) {                                                                                          \
+            bool starts = x[k] != x[k - 1];                                                                           \
+            if (put && starts) out[g] = x[k];                                                                         \
+            g += starts;                                                                                              \
+        }                                                                                                             \
+        return g;                                                                                                     \
+    }                                                                                                                 \
+    int64_t kiln_vruns2_##sfx(const T *x, int64_t n, T *out, int64_t runs) {                                          \
+        kiln_perms_ready();                                                                                           \
+        return out ? vruns2_##sfx(x, n, out, runs, true) : vruns2_##sfx(x, n, NULL, 0, false);                        \
+    }
+
+VRUNS2_DEFINE(f64, double, 4, neq_f64, first_64)
+VRUNS2_DEFINE(f32, float, 8, neq_f32, first_32)
+VRUNS2_DEFINE(u64, uint64_t, 4, neq_u64, first_64)
+VRUNS2_DEFINE(u32, uint32_t, 8, neq_u32, first_32)

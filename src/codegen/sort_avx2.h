@@ -35,6 +35,13 @@ void kiln_vselect2_u64(uint64_t *x, uint64_t *y, int64_t n, int64_t a, int64_t b
 void kiln_leaf2_u32(uint32_t *x, int64_t n);
 void kiln_leaf2_u64(uint64_t *x, int64_t n);
 
+/* unique's runs, as sort_avx512.h's kiln_vruns_; out, where not NULL, holds runs (the count a
+ * call without it returned) and nothing past them. */
+int64_t kiln_vruns2_f64(const double *x, int64_t n, double *out, int64_t runs);
+int64_t kiln_vruns2_f32(const float *x, int64_t n, float *out, int64_t runs);
+int64_t kiln_vruns2_u64(const uint64_t *x, int64_t n, uint64_t *out, int64_t runs);
+int64_t kiln_vruns2_u32(const uint32_t *x, int64_t n, uint32_t *out, int64_t runs);
+
 /* For each mask m of 8 lanes, the lanes in m, then the others, a byte each (in order), filled
  * by kiln_perms_ready (once; any CPU with AVX2): the permutations that partition a register by
  * a compare's mask (sort_avx512.c's for 64-bit keys too). */

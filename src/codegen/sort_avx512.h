@@ -42,4 +42,11 @@ int64_t kiln_vtree_size(int64_t len);
 void kiln_vtree_build(const uint64_t *keys, int64_t len, uint64_t *tree);
 void kiln_vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, int m, bool right, int64_t *pos);
 
+/* unique's runs: of sorted x[0..n) (no NaN), the first value of each run of equal values (by
+ * ==: floats' -0.0 equals 0.0) written in order to out, where out is not NULL; how many runs. */
+int64_t kiln_vruns_f64(const double *x, int64_t n, double *out);
+int64_t kiln_vruns_f32(const float *x, int64_t n, float *out);
+int64_t kiln_vruns_u64(const uint64_t *x, int64_t n, uint64_t *out);
+int64_t kiln_vruns_u32(const uint32_t *x, int64_t n, uint32_t *out);
+
 #endif

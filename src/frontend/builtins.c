@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../codegen/host.h"
 #include "handlers.h"
 
 /* ------------------------------------------------------------------ binding */
@@ -3988,7 +3989,24 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     size_t es = kiln_dtype_size(dt);
     ok = v && (!by_order || o);
     int64_t groups = 0;
-    if (ok) { /* the groups of equal values along the sorted order */
+    if (ok && !want[0] && !want[1] && !want[2] && kiln_array_strides(v)[0] == (int64_t)es) { /* the values alone */
+        const char *vd = kiln_array_data(v);
+        int64_t m = n; /* (the NaNs, last: the first kept, or all without equal_nan) */
+        if (dt == KILN_F64)
+            while (m > 0 && isnan(((const double *)(const void *)vd)[m - 1])) m--;
+        if (dt == KILN_F32)
+            while (m > 0 && isnan(((const float *)(const void *)vd)[m - 1])) m--;
+        int64_t runs = host_runs(dt, vd, m, NULL, 0);
+        groups = runs + (m == n ? 0 : nan_equal ? 1 : n - m);
+        ok = (res[0] = kiln_array_new(c, dt, 1, &groups)) != NULL;
+        if (ok) {
+            char *values = kiln_array_data(res[0]);
+            host_runs(dt, vd, m, values, runs);
+            memcpy(values + (size_t)runs * es, vd + (size_t)m * es, (size_t)(groups - runs) * es);
+        } else {
+            fe_got(p, NULL, off);
+        }
+    } else if (ok) { /* the groups of equal values along the sorted order */
         const char *vd = kiln_array_data(v);
         const int64_t *od = o ? kiln_array_data(o) : NULL;
         int64_t vs = kiln_array_strides(v)[0];
