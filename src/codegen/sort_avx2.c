@@ -236,7 +236,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
     static inline __attribute__((always_inline)) void leaf_n_##W(T *x, int64_t n, bool flip, const int regs) {        \
         const __m256i s = set_##W(flip ? MINV : 0);                                                                   \
         __m256i r[VSORT2_LEAF_MAX];                                                                                   \
-        _Pragma("GCC unroll 32") for (int i = 0; i < regs; i++) {                                                     \
+        VQ_UNROLL(32) for (int i = 0; i < regs; i++) {                                                                \
             int64_t c = n - (int64_t)i * L;                                                                           \
             r[i] = i < regs / 2 || c >= L ? _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(x + i * L)), s)     \
                    : n < L ? part_load_##W(x, n, flip ? (T)MINV : 0)                                                  \
@@ -244,7 +244,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
                            : set_##W(MAXV);                                                                           \
         }                                                                                                             \
         regs_##W(r, regs);                                                                                            \
-        _Pragma("GCC unroll 32") for (int i = 0; i < regs; i++) {                                                     \
+        VQ_UNROLL(32) for (int i = 0; i < regs; i++) {                                                                \
             int64_t c = n - (int64_t)i * L;                                                                           \
             if (i < regs / 2 || c >= L) _mm256_storeu_si256((__m256i *)(x + i * L), _mm256_xor_si256(r[i], s));       \
             else if (n < L) part_store_##W(x, n, _mm256_xor_si256(r[i], s));                                          \

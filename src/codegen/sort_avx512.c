@@ -87,12 +87,12 @@ static inline __m512i vsort_order_of(unsigned m) { return _mm512_cvtepu8_epi64(_
      * where inlined), padded with the largest key */                                                         \
     static inline __attribute__((always_inline)) void leaf_n_##sfx(T *x, int64_t c, const int n) {            \
         __m512i r[VSORT_LEAF_MAX];                                                                            \
-        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++)                                                  \
+        VQ_UNROLL(32) for (int i = 0; i < n; i++)                                                             \
             r[i] = i < n / 2 ? _mm512_loadu_si512(x + i * L)                                                  \
                              : _mm512_mask_loadu_##S(_mm512_set1_##S(MAXV), lanes_##sfx(c - (int64_t)i * L),  \
                                                      x + i * L);                                              \
         regs_##sfx(r, n);                                                                                     \
-        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
+        VQ_UNROLL(32) for (int i = 0; i < n; i++) {                                                           \
             if (i < n / 2) _mm512_storeu_si512(x + i * L, r[i]);                                              \
             else _mm512_mask_storeu_##S(x + i * L, lanes_##sfx(c - (int64_t)i * L), r[i]);                    \
         }                                                                                                     \

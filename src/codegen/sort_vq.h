@@ -12,6 +12,16 @@
 
 #define VQ_TASK (1 << 16) /* a range this long is sorted as a task of its own */
 
+/* The loop after it unrolled up to n times (the leaves' loops, whose registers then stay in
+ * registers); nothing where KILN_NO_UNROLL is defined (the sanitizers' build: GCC under UBSan
+ * cannot unroll them and warns at every loop; correct there, only slower). */
+#define VQ_PRAGMA(x) _Pragma(#x)
+#ifdef KILN_NO_UNROLL
+#define VQ_UNROLL(n)
+#else
+#define VQ_UNROLL(n) VQ_PRAGMA(GCC unroll n)
+#endif
+
 /* Levels of partitions before the fallback. */
 static inline int vq_depth(int64_t n, const kiln_vsort_how *how) {
     return how->depth > 0 ? how->depth : 2 * (64 - __builtin_clzll((uint64_t)n | 1));
@@ -38,9 +48,9 @@ static inline int64_t vq_next(int64_t *rl, int64_t *rr, int64_t l, int64_t r, in
  * the keys ordered register by register. */
 #define VQ_NETWORKS(sfx, V, L, MINMAX, REVS, SWAP, KEEP)                                                      \
     static inline __attribute__((always_inline)) void columns_##sfx(V *r, const int n) {                      \
-        _Pragma("GCC unroll 8") for (int lp = 0; (1 << lp) < n; lp++)                                         \
-            _Pragma("GCC unroll 8") for (int lk = lp; lk >= 0; lk--)                                          \
-                _Pragma("GCC unroll 32") for (int a = 0; a < n; a++) {                                        \
+        VQ_UNROLL(8) for (int lp = 0; (1 << lp) < n; lp++)                                                    \
+            VQ_UNROLL(8) for (int lk = lp; lk >= 0; lk--)                                                     \
+                VQ_UNROLL(32) for (int a = 0; a < n; a++) {                                                   \
                     int k = 1 << lk, j0 = lk == lp ? 0 : k, b = a + k;                                         \
                     if (b < n && a >= j0 && !((a - j0) & k) && (a >> (lp + 1)) == (b >> (lp + 1)))            \
                         MINMAX(r[a], r[b], &r[a], &r[b]);                                                      \
@@ -48,20 +58,20 @@ static inline int64_t vq_next(int64_t *rl, int64_t *rr, int64_t l, int64_t r, in
     }                                                                                                         \
     static inline __attribute__((always_inline)) void blocks_##sfx(V *r, const int n, const int ls) {         \
         const int s = 1 << ls;                                                                                \
-        _Pragma("GCC unroll 8") for (int lm = 0; (n >> lm) >= 2; lm++) /* groups of n >> lm registers */     \
-            _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                            \
+        VQ_UNROLL(8) for (int lm = 0; (n >> lm) >= 2; lm++) /* groups of n >> lm registers */                \
+            VQ_UNROLL(32) for (int i = 0; i < n; i++) {                                                       \
                 int m = n >> lm, g = i & ~(m - 1), o = i - g;                                                  \
                 if (o < m / 2) MINMAX(r[i], REVS(r[g + m - 1 - o], s), &r[i], &r[g + m - 1 - o]);             \
             }                                                                                                 \
-        _Pragma("GCC unroll 32") for (int i = 0; i < n; i++) {                                                \
+        VQ_UNROLL(32) for (int i = 0; i < n; i++) {                                                           \
             r[i] = KEEP(r[i], REVS(r[i], s), s / 2);                                                          \
-            _Pragma("GCC unroll 4") for (int lh = ls - 2; lh >= 0; lh--)                                      \
+            VQ_UNROLL(4) for (int lh = ls - 2; lh >= 0; lh--)                                                 \
                 r[i] = KEEP(r[i], SWAP(r[i], 1 << lh), 1 << lh);                                              \
         }                                                                                                     \
     }                                                                                                         \
     static inline __attribute__((always_inline)) void regs_##sfx(V *r, const int n) {                         \
         columns_##sfx(r, n);                                                                                  \
-        _Pragma("GCC unroll 4") for (int ls = 1; (1 << ls) <= L; ls++) blocks_##sfx(r, n, ls);                \
+        VQ_UNROLL(4) for (int ls = 1; (1 << ls) <= L; ls++) blocks_##sfx(r, n, ls);                           \
     }
 
 #define VQ_DRIVER(sfx, T, L, PART, FALLBACK)                                                                  \
