@@ -256,12 +256,7 @@ static inline __m256i keep_64(__m256i v, __m256i p, int h) {
     }                                                                                                                 \
     /* x[0..n) (n <= VSORT2_LEAF_MAX registers) sorted by the leaf of the fewest registers */                         \
     static inline __attribute__((always_inline)) void leaf_as_##W(T *x, int64_t n, bool flip) {                       \
-        if (n <= L) leaf_n_##W(x, n, flip, 1);                                                                        \
-        else if (n <= 2 * L) leaf_n_##W(x, n, flip, 2);                                                               \
-        else if (n <= 4 * L) leaf_n_##W(x, n, flip, 4);                                                               \
-        else if (n <= 8 * L) leaf_n_##W(x, n, flip, 8);                                                               \
-        else if (n <= 16 * L) leaf_n_##W(x, n, flip, 16);                                                             \
-        else leaf_n_##W(x, n, flip, 32);                                                                              \
+        VQ_BY_REGS(n, L, leaf_n_##W, x, n, flip);                                                                     \
     }                                                                                                                 \
     static void leaf_##W(T *x, int64_t n) { leaf_as_##W(x, n, false); }                                               \
     /* v's keys (the lanes in in; inv its vector) below P to x + *l on, the others to end at x + *r, both             \

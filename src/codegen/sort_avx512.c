@@ -98,14 +98,7 @@ static inline __m512i vsort_order_of(unsigned m) { return _mm512_cvtepu8_epi64(_
         }                                                                                                     \
     }                                                                                                         \
     /* up to VSORT_LEAF_MAX registers' keys of x sorted in place, by the leaf of the fewest registers */      \
-    static void leaf_##sfx(T *x, int64_t n) {                                                                 \
-        if (n <= L) leaf_n_##sfx(x, n, 1);                                                                    \
-        else if (n <= 2 * L) leaf_n_##sfx(x, n, 2);                                                           \
-        else if (n <= 4 * L) leaf_n_##sfx(x, n, 4);                                                           \
-        else if (n <= 8 * L) leaf_n_##sfx(x, n, 8);                                                           \
-        else if (n <= 16 * L) leaf_n_##sfx(x, n, 16);                                                         \
-        else leaf_n_##sfx(x, n, 32);                                                                          \
-    }                                                                                                         \
+    static void leaf_##sfx(T *x, int64_t n) { VQ_BY_REGS(n, L, leaf_n_##sfx, x, n); }                         \
     /* v's keys below P to x + *l on, the others to end at x + *r: by compressing stores where cs (one        \
      * instruction each, the fastest on Intel's cores, but microcode on AMD's); else, where whole, v          \
      * permuted (64-bit keys: by kiln_perm8, one permute; 32-bit: compressed, and expanded to the top)        \

@@ -22,6 +22,18 @@
 #define VQ_UNROLL(n) VQ_PRAGMA(GCC unroll n)
 #endif
 
+/* F(args.., r) for the n keys of a leaf: r the fewest registers of L lanes (1, 2, 4, .., 32) that
+ * hold them, a constant in each call (the leaves' copies inlined with their register count). */
+#define VQ_BY_REGS(n, L, F, ...)                                                                              \
+    do {                                                                                                      \
+        if ((n) <= (L)) F(__VA_ARGS__, 1);                                                                    \
+        else if ((n) <= 2 * (L)) F(__VA_ARGS__, 2);                                                           \
+        else if ((n) <= 4 * (L)) F(__VA_ARGS__, 4);                                                           \
+        else if ((n) <= 8 * (L)) F(__VA_ARGS__, 8);                                                           \
+        else if ((n) <= 16 * (L)) F(__VA_ARGS__, 16);                                                         \
+        else F(__VA_ARGS__, 32);                                                                              \
+    } while (0)
+
 /* Levels of partitions before the fallback. */
 static inline int vq_depth(int64_t n, const kiln_vsort_how *how) {
     return how->depth > 0 ? how->depth : 2 * (64 - __builtin_clzll((uint64_t)n | 1));
