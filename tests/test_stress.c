@@ -238,6 +238,53 @@ START_TEST(buffer_pool_keeps_recent_sizes) {
 }
 END_TEST
 
+static bool pooled(const kiln_ctx *c, const void *p) {
+    for (int k = 0; k < RT_POOL_SLOTS; k++)
+        if (c->pool[k].size && c->pool[k].p == p) return true;
+    return false;
+}
+
+/* Middling buffers (64 KiB to 1 MiB, malloc's heap) are pooled too, so that a call's buffers at
+ * the heap's top are not given back and faulted in again at the next: released, each is kept
+ * where a slot is free and comes back for a request of its size; only to such requests (never
+ * a mapped buffer to them, nor they to a large request); with every slot full they are freed,
+ * making no room (the large buffers stay); below 64 KiB, none is kept. */
+START_TEST(middling_buffers_pooled_on_the_heap) {
+    kiln_ctx *c = kiln_ctx_new(NULL);
+    size_t mid[3] = {80000, 100000, 200000};
+    void *m[3];
+    for (int i = 0; i < 3; i++) m[i] = rt_buf_alloc(c, mid[i]);
+    for (int i = 0; i < 3; i++) rt_buf_release(c, m[i], mid[i]);
+    for (int i = 0; i < 3; i++) ck_assert_msg(pooled(c, m[i]), "a buffer of %zu bytes is not in the pool", mid[i]);
+    void *again = rt_buf_alloc(c, 80000);
+    ck_assert_ptr_eq(again, m[0]);
+    memset(again, 1, 80000);
+    void *large = rt_buf_alloc(c, 8 << 20); /* (mapped, not a heap buffer) */
+    ck_assert(large != m[1] && large != m[2]);
+    rt_buf_release(c, large, 8 << 20);
+    void *small = rt_buf_alloc(c, 4000);
+    rt_buf_release(c, small, 4000);
+    ck_assert(!pooled(c, small));
+    rt_buf_release(c, again, 80000);
+    rt_buf_pool_drain(c); /* (heap ones freed, mapped ones unmapped: ASan sees either mistake) */
+    void *mapped = rt_buf_alloc(c, 1 << 20);
+    rt_buf_release(c, mapped, 1 << 20);
+    void *want = rt_buf_alloc(c, 600000); /* (in the 2x window of the mapped one) */
+    ck_assert_ptr_ne(want, mapped);
+    ck_assert(pooled(c, mapped));
+    rt_buf_release(c, want, 600000);
+    rt_buf_pool_drain(c);
+    void *big[RT_POOL_SLOTS];
+    for (int i = 0; i < RT_POOL_SLOTS; i++) big[i] = rt_buf_alloc(c, (size_t)(2 + i) << 20);
+    for (int i = 0; i < RT_POOL_SLOTS; i++) rt_buf_release(c, big[i], (size_t)(2 + i) << 20);
+    void *late = rt_buf_alloc(c, 90000);
+    rt_buf_release(c, late, 90000);
+    ck_assert(!pooled(c, late));
+    for (int i = 0; i < RT_POOL_SLOTS; i++) ck_assert_msg(pooled(c, big[i]), "large buffer %d left the pool for a middling one", i);
+    kiln_ctx_free(c);
+}
+END_TEST
+
 Suite *suite_stress(void) {
     Suite *s = suite_create("stress");
     TCase *t = tcase_create("threads");
@@ -248,6 +295,7 @@ Suite *suite_stress(void) {
     suite_add_tcase(s, t);
     TCase *pool = tcase_create("pool");
     tcase_add_test(pool, buffer_pool_keeps_recent_sizes);
+    tcase_add_test(pool, middling_buffers_pooled_on_the_heap);
     suite_add_tcase(s, pool);
     return s;
 }

@@ -15,6 +15,10 @@
 
 #define POOLED (1u << 20)          /* from here on: mmap and pooling (malloc's heap would give these
                                       back and fault them in again, one page at a time) */
+#define HEAP_POOLED (64u << 10)    /* from here to POOLED: malloc's heap, pooled where a slot is free
+                                      (freed, a few such buffers at the heap's top went back to the
+                                      system and came again at the next call, each page faulted in:
+                                      unique(10^4 float64) 30 or 38 us by where its buffers fell) */
 #define BIG_BUFFER (4u << 20)      /* from here on: huge pages too */
 #define HUGE_PAGE (2u << 20)
 #define POOL_GRAIN (64u << 10)     /* what a pooled buffer below BIG_BUFFER is rounded to */
@@ -40,27 +44,32 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
         kiln_fail(ctx, KILN_ERR_NOMEM, "an array of %zu bytes is over the limit KILN_MAX_ARRAY_MB sets", size);
         return NULL;
     }
-    if (size < POOLED) {
-        void *p = aligned_alloc(64, round_up(size ? size : 1, 64));
+    bool heap = size < POOLED;
+    size_t want = heap ? round_up(size ? size : 1, 64) : pooled_size(size);
+    if (size >= HEAP_POOLED) {
+        pthread_mutex_lock(&ctx->lock);
+        int best = -1;
+        for (int i = 0; i < RT_POOL_SLOTS; i++) {
+            size_t s = ctx->pool[i].size;
+            if (ctx->pool[i].heap == heap && s >= want && s <= 2 * want && (best < 0 || s < ctx->pool[best].size)) best = i;
+        }
+        if (best >= 0) {
+            void *p = ctx->pool[best].p;
+            size_t s = ctx->pool[best].size;
+            ctx->pool[best] = (rt_pool_buf){0};
+            pthread_mutex_unlock(&ctx->lock);
+            /* (released, a mapped one is want bytes: its tail would never be unmapped; a heap one
+             * keeps its bytes, of which free needs no count) */
+            if (!heap && s > want) munmap((char *)p + want, s - want);
+            return p;
+        }
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    if (heap) {
+        void *p = aligned_alloc(64, want);
         if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
         return p;
     }
-    size_t want = pooled_size(size);
-    pthread_mutex_lock(&ctx->lock);
-    int best = -1;
-    for (int i = 0; i < RT_POOL_SLOTS; i++) {
-        size_t s = ctx->pool[i].size;
-        if (s >= want && s <= 2 * want && (best < 0 || s < ctx->pool[best].size)) best = i;
-    }
-    if (best >= 0) {
-        void *p = ctx->pool[best].p;
-        size_t s = ctx->pool[best].size;
-        ctx->pool[best] = (rt_pool_buf){0};
-        pthread_mutex_unlock(&ctx->lock);
-        if (s > want) munmap((char *)p + want, s - want); /* (released, it is want bytes: its tail would never be unmapped) */
-        return p;
-    }
-    pthread_mutex_unlock(&ctx->lock);
     if (size < BIG_BUFFER) {
         void *p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p != MAP_FAILED) return p;
@@ -81,22 +90,29 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     return p;
 }
 
+static void pool_buf_free(const rt_pool_buf *b) {
+    if (b->heap) free(b->p);
+    else munmap(b->p, b->size);
+}
+
 /* Returns a buffer from rt_buf_alloc: big ones to the pool, where the buffers released longest
  * ago make room for it (a long session's new sizes are recycled too, not only the first
  * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full).
- * One buffer near POOL_MAX_BYTES may so empty the pool; one above it is unmapped at once. */
+ * One buffer near POOL_MAX_BYTES may so empty the pool; one above it is unmapped at once.  A
+ * middling one (the heap's) takes only a free slot, else is freed. */
 void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
-    if (size < POOLED) {
+    bool heap = size < POOLED;
+    if (size < HEAP_POOLED) {
         free(p);
         return;
     }
-    size_t want = pooled_size(size);
+    size_t want = heap ? round_up(size, 64) : pooled_size(size);
     if (want > POOL_MAX_BYTES) {
         munmap(p, want);
         return;
     }
-    rt_pool_buf gone[RT_POOL_SLOTS];
+    rt_pool_buf gone[RT_POOL_SLOTS], mine = {p, want, 0, heap};
     int ngone = 0;
     pthread_mutex_lock(&ctx->lock);
     for (;;) {
@@ -108,19 +124,24 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
             else if (oldest < 0 || ctx->pool[i].stamp < ctx->pool[oldest].stamp) oldest = i;
         }
         if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
-            ctx->pool[empty] = (rt_pool_buf){p, want, ++ctx->pool_clock};
+            mine.stamp = ++ctx->pool_clock;
+            ctx->pool[empty] = mine;
+            break;
+        }
+        if (heap) { /* (no room made for it) */
+            gone[ngone++] = mine;
             break;
         }
         gone[ngone++] = ctx->pool[oldest]; /* (want fits alone: some slot is full while it does not) */
         ctx->pool[oldest] = (rt_pool_buf){0};
     }
     pthread_mutex_unlock(&ctx->lock);
-    for (int i = 0; i < ngone; i++) munmap(gone[i].p, gone[i].size);
+    for (int i = 0; i < ngone; i++) pool_buf_free(&gone[i]);
 }
 
 void rt_buf_pool_drain(kiln_ctx *ctx) {
     for (int i = 0; i < RT_POOL_SLOTS; i++) {
-        if (ctx->pool[i].size) munmap(ctx->pool[i].p, ctx->pool[i].size);
+        if (ctx->pool[i].size) pool_buf_free(&ctx->pool[i]);
         ctx->pool[i] = (rt_pool_buf){0};
     }
 }

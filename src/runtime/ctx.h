@@ -19,11 +19,12 @@
 #include "cache.h"
 #include "diskcache.h"
 
-/* A recycled large buffer. */
+/* A recycled buffer: a large one (mapped), or a middling one of malloc's heap. */
 typedef struct rt_pool_buf {
     void *p;
     size_t size;
     uint64_t stamp; /* when it was released (ctx->pool_clock): the oldest makes room first */
+    bool heap;      /* freed, not unmapped */
 } rt_pool_buf;
 #define RT_POOL_SLOTS 16
 #define RT_MANY_PLANS 16
