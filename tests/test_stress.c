@@ -248,7 +248,8 @@ static bool pooled(const kiln_ctx *c, const void *p) {
  * the heap's top are not given back and faulted in again at the next: released, each is kept
  * where a slot is free and comes back for a request of its size; only to such requests (never
  * a mapped buffer to them, nor they to a large request); with every slot full they are freed,
- * making no room (the large buffers stay); below 64 KiB, none is kept. */
+ * making no room (the large buffers stay), and a large buffer's release drops one of them before
+ * any large one; below 64 KiB, none is kept. */
 START_TEST(middling_buffers_pooled_on_the_heap) {
     kiln_ctx *c = kiln_ctx_new(NULL);
     size_t mid[3] = {80000, 100000, 200000};
@@ -281,6 +282,12 @@ START_TEST(middling_buffers_pooled_on_the_heap) {
     rt_buf_release(c, late, 90000);
     ck_assert(!pooled(c, late));
     for (int i = 0; i < RT_POOL_SLOTS; i++) ck_assert_msg(pooled(c, big[i]), "large buffer %d left the pool for a middling one", i);
+    void *one = rt_buf_alloc(c, (size_t)(2 + RT_POOL_SLOTS - 1) << 20), *mid2 = rt_buf_alloc(c, 90000);
+    ck_assert_ptr_eq(one, big[RT_POOL_SLOTS - 1]); /* (a slot free for the middling one) */
+    rt_buf_release(c, mid2, 90000);
+    ck_assert(pooled(c, mid2));
+    rt_buf_release(c, one, (size_t)(2 + RT_POOL_SLOTS - 1) << 20); /* (the pool full: the middling one goes, not big[0]) */
+    ck_assert(!pooled(c, mid2) && pooled(c, big[0]) && pooled(c, one));
     kiln_ctx_free(c);
 }
 END_TEST

@@ -725,12 +725,13 @@ static int cmp_f64(const void *a, const void *b) {
  * this CPU has them, which host_runs takes only where KILN_VECTOR_BYTES leaves 64 or 32), against
  * a plain scan: every length up to 70 and a few long ones, each dtype's width, sorted values all
  * distinct, in runs, all equal, and -0.0 among 0.0 (equal: a run's first kept), and nothing
- * written past the runs. */
-#define RUNS_CHECK(T, dt, hv, vec, vec2)                                                                                \
+ * written past the runs (integers of whole values, wrapped in 8 and 16 bits, where runs are of
+ * equal neighbours all the same). */
+#define RUNS_CHECK(T, dt, fl, hv, vec, vec2)                                                                            \
     {                                                                                                                   \
         T *x = malloc((size_t)(n ? n : 1) * sizeof(T));                                                                 \
         int64_t want = 0;                                                                                               \
-        for (int64_t i = 0; i < n; i++) x[i] = (T)v[i];                                                                 \
+        for (int64_t i = 0; i < n; i++) x[i] = fl ? (T)v[i] : (T)(int64_t)v[i]; /* (integers wrapped) */                \
         for (int64_t i = 0; i < n; i++) want += i == 0 || x[i] != x[i - 1];                                             \
         T *ref = malloc((size_t)(want ? want : 1) * sizeof(T)), *got = malloc((size_t)(want + 16) * sizeof(T));         \
         for (int64_t i = 0, g = 0; i < n; i++)                                                                          \
@@ -770,12 +771,12 @@ START_TEST(unique_runs) {
                 if (form == 3 && v[i] == 0.0 && r % 7 < 3) v[i] = -0.0;
             }
             qsort(v, (size_t)n, sizeof *v, cmp_f64);
-            RUNS_CHECK(double, KILN_F64, true, kiln_vruns_f64, kiln_vruns2_f64)
-            RUNS_CHECK(float, KILN_F32, true, kiln_vruns_f32, kiln_vruns2_f32)
-            RUNS_CHECK(uint64_t, KILN_I64, true, kiln_vruns_u64, kiln_vruns2_u64)
-            RUNS_CHECK(uint32_t, KILN_U32, true, kiln_vruns_u32, kiln_vruns2_u32)
-            RUNS_CHECK(uint16_t, KILN_I16, false, no_vruns16, no_vruns2_16)
-            RUNS_CHECK(uint8_t, KILN_U8, false, no_vruns8, no_vruns2_8)
+            RUNS_CHECK(double, KILN_F64, true, true, kiln_vruns_f64, kiln_vruns2_f64)
+            RUNS_CHECK(float, KILN_F32, true, true, kiln_vruns_f32, kiln_vruns2_f32)
+            RUNS_CHECK(uint64_t, KILN_I64, false, true, kiln_vruns_u64, kiln_vruns2_u64)
+            RUNS_CHECK(uint32_t, KILN_U32, false, true, kiln_vruns_u32, kiln_vruns2_u32)
+            RUNS_CHECK(uint16_t, KILN_I16, false, false, no_vruns16, no_vruns2_16)
+            RUNS_CHECK(uint8_t, KILN_U8, false, false, no_vruns8, no_vruns2_8)
         }
     free(v);
 }

@@ -1051,7 +1051,7 @@ kiln_status host_search(kiln_ctx *ctx, const kiln_gather_args *a, int nthreads) 
         if (n > 0) o[0] = v[0];                                                                         \
         return runs;                                                                                    \
     }
-#define RUNS_NONE(x, n, o, ...) 0
+#define RUNS_NONE(...) 0
 int64_t host_runs(kiln_dtype dt, const void *x, int64_t n, void *out, int64_t runs) {
     size_t es = kiln_dtype_size(dt);
     vsort_isa use = es == 4 || es == 8 ? vsort_here() : VS_NONE;

@@ -367,8 +367,10 @@ VSORT2_DEFINE(64, int64_t, 4, INT64_MAX, INT64_MIN)
 
 /* unique's runs (kiln_vruns2_*): as sort_avx512.c's, a register of keys against the same keys a
  * lane back, the lanes that differ put first by the partition's permutation and the register
- * stored whole while one fits in the runs left; the rest by a scalar loop.  NEQ: the mask of the
- * lanes that differ. */
+ * stored whole while one fits in the runs left, then under a mask of its count (a few long runs
+ * last left most of a line to the scalar loop, now only its last part register); NEQ: the mask
+ * of the lanes that differ; LANES(c): the mask of the first c lanes (the quicksort's); MSTORE: the
+ * masked store. */
 static inline unsigned neq_f64(__m256i a, __m256i b) {
     return (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_castsi256_pd(a), _mm256_castsi256_pd(b), _CMP_NEQ_OQ));
 }
@@ -378,16 +380,21 @@ static inline unsigned neq_f32(__m256i a, __m256i b) {
 static inline unsigned neq_u64(__m256i a, __m256i b) { return (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(a, b))) ^ 0xFu; }
 static inline unsigned neq_u32(__m256i a, __m256i b) { return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b))) ^ 0xFFu; }
 
-#define VRUNS2_DEFINE(sfx, T, L, NEQ, FIRST)                                                                          \
+static inline void mstore_64(void *p, __m256i m, __m256i v) { _mm256_maskstore_epi64((long long *)p, m, v); }
+static inline void mstore_32(void *p, __m256i m, __m256i v) { _mm256_maskstore_epi32((int *)p, m, v); }
+
+#define VRUNS2_DEFINE(sfx, T, L, NEQ, FIRST, LANES, MSTORE)                                                           \
     static inline __attribute__((always_inline)) int64_t vruns2_##sfx(const T *x, int64_t n, T *out, int64_t runs, const bool put) { \
         if (n <= 0) return 0;                                                                                         \
         int64_t g = 1, k = 1;                                                                                         \
         if (put) out[0] = x[0];                                                                                       \
-        for (; k + L <= n && (!put || g + L <= runs); k += L) {                                                       \
+        for (; k + L <= n; k += L) {                                                                                  \
             __m256i cur = _mm256_loadu_si256((const __m256i *)(x + k)), prev = _mm256_loadu_si256((const __m256i *)(x + k - 1)); \
             unsigned d = NEQ(cur, prev);                                                                              \
-            if (put) _mm256_storeu_si256((__m256i *)(out + g), FIRST(cur, d));                                        \
-            g += __builtin_popcount(d);                                                                               \
+            int c = __builtin_popcount(d);                                                                            \
+            if (put && g + L <= runs) _mm256_storeu_si256((__m256i *)(out + g), FIRST(cur, d));                       \
+            else if (put) MSTORE(out + g, LANES(c), FIRST(cur, d));                                                   \
+            g += c;                                                                                                   \
         }                                                                                                             \
         for (; k < n; k++) {                                                                                          \
             bool starts = x[k] != x[k - 1];                                                                           \
@@ -401,7 +408,7 @@ static inline unsigned neq_u32(__m256i a, __m256i b) { return (unsigned)_mm256_m
         return out ? vruns2_##sfx(x, n, out, runs, true) : vruns2_##sfx(x, n, NULL, 0, false);                        \
     }
 
-VRUNS2_DEFINE(f64, double, 4, neq_f64, first_64)
-VRUNS2_DEFINE(f32, float, 8, neq_f32, first_32)
-VRUNS2_DEFINE(u64, uint64_t, 4, neq_u64, first_64)
-VRUNS2_DEFINE(u32, uint32_t, 8, neq_u32, first_32)
+VRUNS2_DEFINE(f64, double, 4, neq_f64, first_64, lanes_64, mstore_64)
+VRUNS2_DEFINE(f32, float, 8, neq_f32, first_32, lanes_32, mstore_32)
+VRUNS2_DEFINE(u64, uint64_t, 4, neq_u64, first_64, lanes_64, mstore_64)
+VRUNS2_DEFINE(u32, uint32_t, 8, neq_u32, first_32, lanes_32, mstore_32)

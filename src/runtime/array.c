@@ -21,7 +21,7 @@
                                       unique(10^4 float64) 30 or 38 us by where its buffers fell) */
 #define BIG_BUFFER (4u << 20)      /* from here on: huge pages too */
 #define HUGE_PAGE (2u << 20)
-#define POOL_GRAIN (64u << 10)     /* what a pooled buffer below BIG_BUFFER is rounded to */
+#define POOL_GRAIN (64u << 10)     /* what a mapped buffer below BIG_BUFFER is rounded to (a heap one: to 64 bytes) */
 #define POOL_MAX_BYTES (4ull << 30) /* most bytes the pool keeps */
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
@@ -99,7 +99,8 @@ static void pool_buf_free(const rt_pool_buf *b) {
  * ago make room for it (a long session's new sizes are recycled too, not only the first
  * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full).
  * One buffer near POOL_MAX_BYTES may so empty the pool; one above it is unmapped at once.  A
- * middling one (the heap's) takes only a free slot, else is freed. */
+ * middling one (the heap's) takes only a free slot, else is freed; and they make room first,
+ * the oldest of them, since they cost little to allocate again. */
 void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
     if (!p) return;
     bool heap = size < POOLED;
@@ -119,9 +120,11 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
         size_t total = 0;
         int empty = -1, oldest = -1;
         for (int i = 0; i < RT_POOL_SLOTS; i++) {
-            total += ctx->pool[i].size;
-            if (!ctx->pool[i].size) empty = i;
-            else if (oldest < 0 || ctx->pool[i].stamp < ctx->pool[oldest].stamp) oldest = i;
+            const rt_pool_buf *b = &ctx->pool[i];
+            total += b->size;
+            if (!b->size) empty = i;
+            else if (oldest < 0 || b->heap > ctx->pool[oldest].heap || (b->heap == ctx->pool[oldest].heap && b->stamp < ctx->pool[oldest].stamp))
+                oldest = i;
         }
         if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
             mine.stamp = ++ctx->pool_clock;

@@ -65,7 +65,7 @@ struct kiln_ctx {
     rt_tier worker;            /* background compiles */
     diskcache disk;            /* opened on the first compile (under cache.compile) */
     bool disk_open;
-    rt_pool_buf pool[RT_POOL_SLOTS]; /* free large buffers, size 0 where empty */
+    rt_pool_buf pool[RT_POOL_SLOTS]; /* free large and middling buffers, size 0 where empty */
     uint64_t pool_clock;       /* releases to the pool so far: its buffers' stamps */
     struct rt_many {         /* plans of several roots (kiln_eval_many), by their roots */
         struct rt_plan *plan;
