@@ -315,18 +315,19 @@ void kiln_vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, int
 /* unique's runs (kiln_vruns_*): a register of keys against the same keys a lane back (an
  * unaligned load at k - 1), the lanes that differ compressed in the register and stored under a
  * mask of their count (compressing stores are microcode on AMD); the tail by masked loads.
- * out NULL: only counted.  NEQ(m, a, b) the lanes of mask m where a != b. */
-#define VRUNS_DEFINE(sfx, T, L, V, M, LOAD, NEQ, COMPRESS, STORE)                                            \
+ * out NULL: only counted.  NEQ(m, a, b) the lanes of mask m where a != b; LANES(c) the mask of
+ * the first c lanes (the quicksort's). */
+#define VRUNS_DEFINE(sfx, T, L, V, M, LANES, LOAD, NEQ, COMPRESS, STORE)                                     \
     static inline __attribute__((always_inline)) int64_t vruns_##sfx(const T *x, int64_t n, T *out, const bool put) { \
         if (n <= 0) return 0;                                                                                \
         int64_t g = 1, k = 1;                                                                                \
         if (put) out[0] = x[0];                                                                              \
         for (; k < n; k += L) {                                                                              \
-            M in = n - k >= L ? (M)~(M)0 : (M)((1u << (n - k)) - 1);                                         \
+            M in = LANES(n - k);                                                                             \
             V cur = LOAD(in, x + k), prev = LOAD(in, x + k - 1);                                             \
             M d = NEQ(in, cur, prev);                                                                        \
             int c = __builtin_popcount(d);                                                                   \
-            if (put) STORE(out + g, (M)((1u << c) - 1), COMPRESS(d, cur));                                   \
+            if (put) STORE(out + g, LANES(c), COMPRESS(d, cur));                                             \
             g += c;                                                                                          \
         }                                                                                                    \
         return g;                                                                                            \
@@ -335,9 +336,9 @@ void kiln_vtree_search(const uint64_t *tree, int64_t len, const uint64_t *v, int
 
 #define NEQ_PD(m, a, b) _mm512_mask_cmp_pd_mask(m, a, b, _CMP_NEQ_OQ)
 #define NEQ_PS(m, a, b) _mm512_mask_cmp_ps_mask(m, a, b, _CMP_NEQ_OQ)
-VRUNS_DEFINE(f64, double, 8, __m512d, __mmask8, _mm512_maskz_loadu_pd, NEQ_PD, _mm512_maskz_compress_pd, _mm512_mask_storeu_pd)
-VRUNS_DEFINE(f32, float, 16, __m512, __mmask16, _mm512_maskz_loadu_ps, NEQ_PS, _mm512_maskz_compress_ps, _mm512_mask_storeu_ps)
-VRUNS_DEFINE(u64, uint64_t, 8, __m512i, __mmask8, _mm512_maskz_loadu_epi64, _mm512_mask_cmpneq_epu64_mask, _mm512_maskz_compress_epi64,
+VRUNS_DEFINE(f64, double, 8, __m512d, __mmask8, lanes_u64, _mm512_maskz_loadu_pd, NEQ_PD, _mm512_maskz_compress_pd, _mm512_mask_storeu_pd)
+VRUNS_DEFINE(f32, float, 16, __m512, __mmask16, lanes_u32, _mm512_maskz_loadu_ps, NEQ_PS, _mm512_maskz_compress_ps, _mm512_mask_storeu_ps)
+VRUNS_DEFINE(u64, uint64_t, 8, __m512i, __mmask8, lanes_u64, _mm512_maskz_loadu_epi64, _mm512_mask_cmpneq_epu64_mask, _mm512_maskz_compress_epi64,
              _mm512_mask_storeu_epi64)
-VRUNS_DEFINE(u32, uint32_t, 16, __m512i, __mmask16, _mm512_maskz_loadu_epi32, _mm512_mask_cmpneq_epu32_mask, _mm512_maskz_compress_epi32,
+VRUNS_DEFINE(u32, uint32_t, 16, __m512i, __mmask16, lanes_u32, _mm512_maskz_loadu_epi32, _mm512_mask_cmpneq_epu32_mask, _mm512_maskz_compress_epi32,
              _mm512_mask_storeu_epi32)
