@@ -113,6 +113,39 @@ START_TEST(transposed_reads_in_tiles) {
 }
 END_TEST
 
+/* Tiles whose strided operands are inputs with their rows one element apart take block calls
+ * (kernel.h): KILN_BLOCK_ROWS rows at a time, those operands read a register across rows and
+ * transposed in registers.  Every dtype of them (the kernel's lanes set by its widest: int8 and
+ * uint16 registers of 8 or 16 lanes), two of them in one kernel, rows and columns left past the
+ * blocks (1037 rows; 700 columns: a tile of 512, then 188 of which 176 in blocks), operands
+ * broadcast along a row or down a column, a comparison and a select, and a math function; and
+ * an operand whose rows are two elements apart, which keeps to row calls. */
+START_TEST(transposed_reads_in_blocks) {
+    int64_t sh[2] = {700, 1037};
+    kiln_dtype dts[7] = {KILN_F64, KILN_F32, KILN_I64, KILN_I32, KILN_U32, KILN_I8, KILN_U16};
+    kiln_expr *x = rvar(KILN_F64, 2, sh, 21), *xt = kiln_transpose(ctx, x), *three = kiln_scalar(ctx, 3.0);
+    kiln_expr *col = rvar(KILN_F64, 2, (int64_t[]){1037, 1}, 22), *row = rvar(KILN_F32, 1, (int64_t[]){700}, 23);
+    for (int k = 0; k < 7; k++) {
+        char what[96];
+        kiln_expr *t = kiln_transpose(ctx, rvar(dts[k], 2, sh, 30 + (uint64_t)k));
+        kiln_expr *wide = kiln_cast(ctx, t, dts[k] == KILN_I8 ? KILN_F64 : dts[k] == KILN_U16 ? KILN_F32 : dts[k]);
+        snprintf(what, sizeof what, "astype(y.T) * 3 (%s)", kiln_dtype_name(dts[k]));
+        CHECK_REF(kiln_mul(ctx, wide, kiln_cast(ctx, three, kiln_expr_dtype(wide))), 0, what);
+    }
+    kiln_expr *f = kiln_transpose(ctx, rvar(KILN_F32, 2, sh, 24));
+    CHECK_REF(kiln_add(ctx, kiln_mul(ctx, xt, col), kiln_mul(ctx, f, row)), 0, "x.T * col + f.T * row (two transposed)");
+    CHECK_REF(kiln_where(ctx, kiln_gt(ctx, xt, col), xt, kiln_cast(ctx, f, KILN_F64)), 0, "where(x.T > col, x.T, f.T)");
+    kiln_expr *b = kiln_transpose(ctx, kiln_gt(ctx, x, kiln_scalar(ctx, 0.0)));
+    CHECK_REF(kiln_where(ctx, b, f, row), 0, "where(b.T, f.T, row) (a bool operand)");
+    CHECK_REF(kiln_mul(ctx, kiln_sin(ctx, xt), col), MATH_ULP, "sin(x.T) * col");
+    kiln_expr *sq = rvar(KILN_F64, 2, (int64_t[]){600, 600}, 25);
+    CHECK_REF(kiln_sub(ctx, kiln_transpose(ctx, sq), sq), 0, "q.T - q");
+    kiln_ix every2[2] = {ix_all(), ix_s(0, 0, 2, KILN_IX_HAS_STEP)};
+    CHECK_REF(kiln_mul(ctx, kiln_transpose(ctx, kiln_index(ctx, x, 2, every2)), three), 0,
+              "x[:, ::2].T * 3 (rows two elements apart: row calls)");
+}
+END_TEST
+
 START_TEST(reshapes) {
     int64_t sh[2] = {6, 8};
     kiln_expr *x = rvar(KILN_F64, 2, sh, 4);
@@ -1051,6 +1084,7 @@ Suite *suite_views(void) {
     tcase_set_timeout(t, 120);
     tcase_add_test(t, slices_of_arrays_and_expressions);
     tcase_add_test(t, transposed_reads_in_tiles);
+    tcase_add_test(t, transposed_reads_in_blocks);
     tcase_add_test(t, reshapes);
     tcase_add_test(t, concatenate_and_stack);
     tcase_add_test(t, short_rows_written_across);

@@ -73,6 +73,11 @@ typedef struct kiln_map_geom {
      * the lines such an operand touches are used up before they leave the cache, and a tile's
      * pages fit the TLB (a 4000-column row of them would not). */
     int64_t tile;
+    /* Blocks of rows: when block > 0 (KILN_BLOCK_ROWS; with tile, host backends only) the
+     * kernel takes block calls (kernel.h), inner holding the operands' row strides (along dim
+     * ndim - 2) after their inner ones: the host makes them for each tile's full groups of
+     * block rows, over its columns' multiple of block. */
+    int64_t block;
     /* Short rows written across (a concatenation's part, a stack's column: the output is not
      * contiguous along them, so nothing is packed): when cols > 0 (host backends only) the
      * geometry is 2-D with rows of at most KILN_COLS_ROW elements, and a row call walks down a

@@ -158,18 +158,35 @@ static void pack_range(host_row_fn row, const kiln_kernel *k, const kiln_map_geo
     }
 }
 
+/* Moves row pointers ptrs by r rows (dim ndim - 2) and c columns, or back when sign is -1. */
+static void tile_move(const kiln_map_geom *g, char **ptrs, int64_t r, int64_t c, int sign) {
+    int nd = g->ndim;
+    for (int i = 0; i < g->nops; i++) ptrs[i] += sign * (r * g->strides[i][nd - 2] + c * g->strides[i][nd - 1]);
+}
+
 /* Rows [0, rows) of dim ndim - 2 from row pointers ptrs (restored on return), KILN_TILE_COLS
- * columns of each row in turn (see kiln_map_geom's tile). */
+ * columns of each row in turn (see kiln_map_geom's tile); with g->block, a group of that many
+ * rows takes one block call over its columns' multiple of it, and a row call each for the rest. */
 static void tile_walk(host_row_fn row, const kiln_kernel *k, const kiln_map_geom *g, const kscalar *consts, int64_t rows,
                       char **ptrs) {
-    int nd = g->ndim, nops = g->nops;
-    int64_t inner = g->shape[nd - 1];
+    int64_t inner = g->shape[g->ndim - 1], B = g->block;
     for (int64_t c = 0; c < inner; c += KILN_TILE_COLS) {
-        int64_t n = inner - c < KILN_TILE_COLS ? inner - c : KILN_TILE_COLS;
-        for (int64_t r = 0; r < rows; r++) {
-            for (int i = 0; i < nops; i++) ptrs[i] += r * g->strides[i][nd - 2] + c * g->strides[i][nd - 1];
-            row(k, n, ptrs, g->inner, consts);
-            for (int i = 0; i < nops; i++) ptrs[i] -= r * g->strides[i][nd - 2] + c * g->strides[i][nd - 1];
+        int64_t n = inner - c < KILN_TILE_COLS ? inner - c : KILN_TILE_COLS, nb = B ? n / B * B : 0;
+        for (int64_t r = 0; r < rows;) {
+            bool block = nb > 0 && rows - r >= B;
+            tile_move(g, ptrs, r, c, 1);
+            if (block) {
+                row(k, -nb, ptrs, g->inner, consts);
+                for (int64_t j = 0; j < B && nb < n; j++) { /* the columns past the block's */
+                    tile_move(g, ptrs, j, nb, 1);
+                    row(k, n - nb, ptrs, g->inner, consts);
+                    tile_move(g, ptrs, j, nb, -1);
+                }
+            } else {
+                row(k, n, ptrs, g->inner, consts);
+            }
+            tile_move(g, ptrs, r, c, -1);
+            r += block ? B : 1;
         }
     }
 }

@@ -130,7 +130,7 @@ size_t kd_key(const kernel_desc *kd, uint8_t *buf) {
     uint16_t head[4] = {kd->n_inst, kd->n_in, kd->n_const, kd->n_out};
     memcpy(p, head, 8);
     p += 8;
-    *p++ = kd->stream;
+    *p++ = (uint8_t)(kd->stream | kd->block << 1);
     *p++ = kd->reduce;
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
@@ -158,8 +158,8 @@ void kd_print(const kernel_desc *kd, kstr *b) {
         kstr_printf(b, "kernel: %s-reduction of %u inputs, %u constants, %u instructions\n",
                     kiln_op_name((kiln_op)kd->reduce), kd->n_in, kd->n_const, kd->n_inst);
     else
-        kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions%s\n", kd->n_in,
-                    kd->n_const, kd->n_out, kd->n_inst, kd->stream ? ", streaming stores" : "");
+        kstr_printf(b, "kernel: %u inputs, %u constants, %u outputs, %u instructions%s%s\n", kd->n_in, kd->n_const,
+                    kd->n_out, kd->n_inst, kd->stream ? ", streaming stores" : "", kd->block ? ", blocks of rows" : "");
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
         kstr_printf(b, "  %%%d = ", i);

@@ -13,6 +13,15 @@
  *     void kernel(int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts)
  * ptrs[i] is operand i's first element for this row, strides[i] its byte stride (read only
  * for KD_STRIDED operands).
+ *
+ * Block calls (kd->block, element-wise kernels only): a call with n < 0 computes
+ * KILN_BLOCK_ROWS rows of -n elements each (-n a multiple of KILN_BLOCK_ROWS), row r's
+ * operands at ptrs[i] + r * strides[nops + i] (nops: inputs and outputs).  The runtime asks
+ * for them only where every KD_STRIDED operand is an input whose rows are one element apart
+ * (strides[nops + i] its element size: x.T read into a C-ordered result), every output is
+ * KD_CONTIG, the kernel's widest dtype has 4 bytes or more and nothing streams; a backend may
+ * then read such an operand a register across rows at a time and transpose in registers.  The
+ * values are those of the same rows' row calls, bit for bit.
  */
 #ifndef KILN_IR_KERNEL_H
 #define KILN_IR_KERNEL_H
@@ -38,12 +47,15 @@ typedef struct kd_inst {
 typedef struct kernel_desc {
     uint16_t n_inst, n_in, n_const, n_out;
     uint8_t stream;       /* a hint: the output is large; write it around the caches */
+    uint8_t block;        /* the kernel also takes block calls (see the ABI above) */
     uint8_t reduce;       /* 0, or a reduction op: the kernel folds out_inst[0]'s values into an
                              accumulator instead of storing them (see the reduction ABI) */
     kd_inst *inst;        /* n_inst, topological */
     uint16_t *out_inst;   /* n_out: which instruction each output stores */
     uint8_t *layout;      /* n_in + n_out: inputs then outputs */
 } kernel_desc;
+
+#define KILN_BLOCK_ROWS 16
 
 typedef void (*kiln_kernel_fn)(int64_t n, char *const *ptrs, const int64_t *strides,
                                const kscalar *consts);
@@ -90,6 +102,14 @@ static inline kiln_dtype kd_operand_dtype(const kernel_desc *kd, const kd_inst *
 }
 static inline kiln_dtype kd_out_dtype(const kernel_desc *kd, int k) {
     return (kiln_dtype)kd->inst[kd->out_inst[k]].dtype;
+}
+/* Operand k's dtype: an input's (the first VAR reading it; float64 for one none reads), or from
+ * n_in on an output's. */
+static inline kiln_dtype kd_slot_dtype(const kernel_desc *kd, int k) {
+    if (k >= kd->n_in) return kd_out_dtype(kd, k - kd->n_in);
+    for (int i = 0; i < kd->n_inst; i++)
+        if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return (kiln_dtype)kd->inst[i].dtype;
+    return KILN_F64;
 }
 
 /* The cache key: a byte string that is equal exactly when two descriptions are.  Writes at

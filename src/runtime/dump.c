@@ -37,9 +37,7 @@ static bool dump_kernel(kiln_ctx *ctx, const rt_exec *x, rt_step *s, int what, k
     rt_geom g;
     ok = ok && rt_geom_build(ctx, &s->fk, ins, shape_of->ndim, shape_of->shape, cstr, NULL, &g) == KILN_OK;
     if (ok) {
-        kernel_desc kd = s->fk.kd;
-        kd.layout = g.layout;
-        kd.stream = g.layout[g.g.nops];
+        kernel_desc kd = rt_specialize(s, g.layout);
         if (what & KILN_DUMP_KERNELS) kd_print(&kd, b);
         if ((what & CODE) && rt_kernel_render(x, s, g.layout, what, b) != KILN_OK) ok = false;
         rt_geom_free(ctx, &g);

@@ -165,10 +165,10 @@ bool rt_exec_for(kiln_ctx *ctx, const rt_plan *p, rt_exec *x);
  * ordered by the output's strides and collapsed, and each operand's row layout. */
 typedef struct rt_geom {
     kiln_map_geom g;
-    uint8_t *layout;                   /* nops layouts (kd_layout), then the streaming hint */
+    uint8_t *layout;                   /* nops layouts (kd_layout), then RT_STREAM and RT_BLOCK */
     char *base_s[KILN_INLINE_OPERANDS]; /* inline storage for small kernels */
     int64_t strides_s[KILN_INLINE_OPERANDS][KILN_MAX_DIMS];
-    int64_t inner_s[KILN_INLINE_OPERANDS];
+    int64_t inner_s[2 * KILN_INLINE_OPERANDS]; /* (block calls: the row strides after the inner ones) */
     uint8_t layout_s[KILN_INLINE_OPERANDS + 1];
     uint8_t pack_s[KILN_INLINE_OPERANDS];
     uint8_t *pack_es;                  /* g.pack_es's storage */
@@ -180,6 +180,12 @@ typedef struct rt_geom {
 kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
                           const int64_t *ostrides, char *out_data, rt_geom *g);
 void rt_geom_free(kiln_ctx *ctx, rt_geom *g);
+/* The flags of a layout's last byte: the kernel writes with streaming stores (kd.stream); it
+ * takes block calls (kd.block, kernel.h). */
+#define RT_STREAM 1
+#define RT_BLOCK 2
+/* s's kernel description with the layouts of a run. */
+kernel_desc rt_specialize(const rt_step *s, const uint8_t *layout);
 /* A stand-in for the array node n will have in a run that has not happened (kiln_dump's
  * kernels, a plan's kernels compiled before its first run): n's dtype and shape, C-ordered,
  * its data a dummy address aligned as kiln's buffers are (never read). */

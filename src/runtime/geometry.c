@@ -15,7 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../codegen/host.h"
 #include "exec.h"
+
+/* Block calls for kernels of this cost (kd_cost) or less: their body is unrolled over a
+ * group's rows; heavier work gains little from cheaper loads. */
+#define BLOCK_COST 32
 
 #define STREAM_BYTES (16u << 20) /* outputs from this size on are written around the caches, */
 
@@ -94,6 +99,11 @@ static kiln_dtype operand_dtype(const fused_kernel *fk, int i) {
     return i < kd->n_in ? (kiln_dtype)fk->inputs[i]->dtype : kd_out_dtype(kd, i - kd->n_in);
 }
 
+static bool no_blocks(void) {
+    const char *v = getenv("KILN_TEST_BLOCKS");
+    return v && !strcmp(v, "0");
+}
+
 kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *const *ins, int ondim, const int64_t *oshape,
                           const int64_t *ostrides, char *out_data, rt_geom *rg) {
     kiln_map_geom *g = &rg->g;
@@ -104,7 +114,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     if (rg->heap) {
         g->base = kiln_calloc(ctx, (size_t)nops * sizeof *g->base);
         g->strides = kiln_calloc(ctx, (size_t)nops * sizeof *g->strides);
-        g->inner = kiln_calloc(ctx, (size_t)nops * sizeof *g->inner);
+        g->inner = kiln_calloc(ctx, 2 * (size_t)nops * sizeof *g->inner);
         rg->layout = kiln_calloc(ctx, (size_t)nops + 1);
         rg->pack_es = kiln_calloc(ctx, (size_t)nops);
         if (!g->base || !g->strides || !g->inner || !rg->layout || !rg->pack_es) {
@@ -267,6 +277,25 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
         if (walked) traffic += g->total * (int64_t)kiln_dtype_size((kiln_dtype)fk->inputs[i]->dtype);
     }
     rg->layout[nops] = kd->n_out == 1 && rg->layout[outop] == KD_CONTIG && aligned && g->total * es >= (int64_t)STREAM_BYTES && traffic > rt_llc_bytes();
+    /* 7. a tiled walk whose strided operands are inputs with their rows one element apart
+     *    (x.T * 2, ascontiguousarray(x.T)): block calls (kernel.h), which read those a register
+     *    across rows at a time and transpose in registers, where a row call loads lane by lane
+     *    (2000x1000 float64, x.T * 2, one thread: 0.98 ms in rows); they write through the
+     *    caches, so no streaming stores.  KILN_TEST_BLOCKS=0 keeps to row calls (to compare) */
+    g->block = 0;
+    if (g->tile && nops <= KILN_INLINE_OPERANDS && host_vector_lanes(kd, 64) <= 16 && fk->cost <= BLOCK_COST && !no_blocks()) {
+        bool any = false, ok = true;
+        for (int i = 0; i < nops && ok; i++) {
+            if (rg->layout[i] != KD_STRIDED) continue;
+            any = true;
+            ok = i < kd->n_in && g->strides[i][w - 2] == (int64_t)kiln_dtype_size(operand_dtype(fk, i));
+        }
+        if (any && ok) {
+            g->block = KILN_BLOCK_ROWS;
+            rg->layout[nops] = RT_BLOCK;
+            for (int i = 0; i < nops; i++) g->inner[nops + i] = g->strides[i][w - 2];
+        }
+    }
     return KILN_OK;
 }
 

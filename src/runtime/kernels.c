@@ -328,11 +328,11 @@ static kslot *make_slot(const rt_exec *x, const kernel_desc *kd, const uint8_t *
     return slot;
 }
 
-/* s's kernel description with the layouts of this run. */
-static kernel_desc specialize(const rt_step *s, const uint8_t *layout) {
+kernel_desc rt_specialize(const rt_step *s, const uint8_t *layout) {
     kernel_desc kd = s->fk.kd;
     kd.layout = (uint8_t *)layout;
-    kd.stream = layout[kd.n_in + kd.n_out];
+    kd.stream = layout[kd.n_in + kd.n_out] & RT_STREAM;
+    kd.block = (layout[kd.n_in + kd.n_out] & RT_BLOCK) != 0;
     return kd;
 }
 
@@ -409,7 +409,7 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
     pthread_mutex_lock(&ctx->cache.compile);
     for (int i = 0; i < n; i++) {
         batch_kernel *k = &b[m];
-        k->kd = specialize(steps[i], layouts[i]);
+        k->kd = rt_specialize(steps[i], layouts[i]);
         if (!x->be->supports(x->state, &k->kd) || !(k->key = kernel_key(x, &k->kd, NULL, 0, &k->klen))) continue;
         k->h = kiln_hash_mem(KILN_HASH_SEED, k->key, k->klen);
         kiln_hash_name(k->name, sizeof k->name, "kiln_", k->key, k->klen);
@@ -450,7 +450,7 @@ kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
         atomic_fetch_add(&ctx->st.hits, 1);
         return slot;
     }
-    kernel_desc kd = specialize(s, layout);
+    kernel_desc kd = rt_specialize(s, layout);
     uint8_t kbuf[512];
     size_t klen;
     uint8_t *key = kernel_key(x, &kd, kbuf, sizeof kbuf, &klen);
@@ -524,7 +524,7 @@ void rt_kernel_timed(kiln_ctx *ctx, kslot *slot, uint64_t t0) {
 }
 
 kiln_status rt_kernel_render(const rt_exec *x, const rt_step *s, const uint8_t *layout, int what, kstr *out) {
-    kernel_desc kd = specialize(s, layout);
+    kernel_desc kd = rt_specialize(s, layout);
     if (what & KILN_DUMP_CUDA) { /* the CUDA renderer, whichever backend runs the plan */
         int b = rt_backend_find("cuda");
         if (b < 0) return kiln_fail(x->ctx, KILN_ERR_BACKEND, "this build of kiln has no CUDA backend");

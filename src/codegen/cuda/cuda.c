@@ -664,7 +664,7 @@ static char *kernel_bytes(const cuda_state *s, const kernel_desc *kd, const char
     }
     bytes_head h = {BYTES_MAGIC, s->ptx, kd->reduce != 0, kd->n_in, kd->n_out, kd->n_const, (uint32_t)body.len, (uint64_t)n};
     memcpy(b, &h, sizeof h);
-    for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)kiln_dtype_size(kc_operand_dtype(kd, k));
+    for (int k = 0; k < nops; k++) b[sizeof h + (size_t)k] = (char)kiln_dtype_size(kd_slot_dtype(kd, k));
     memcpy(b + sizeof h + nops, payload, n);
     if (body.len) memcpy(b + sizeof h + nops + n, body.s, body.len);
     *len = sizeof h + (size_t)nops + n + body.len;

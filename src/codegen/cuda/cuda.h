@@ -67,8 +67,6 @@ void kc_render(const kernel_desc *kd, const char *name, bool with_preamble, unsi
 void kc_render_preamble(kstr *out);
 void kc_render_body(const kernel_desc *kd, const char *name, unsigned style, kstr *out);
 void kc_map_entry(const char *name, int nops, int nconst, bool wide, kstr *out);
-/* The dtype of kd's operand k: inputs (as the first VAR instruction reading them), then outputs. */
-kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k);
 /* Whether kd has no math functions: such a kernel unrolls its vector path (KC_VEC) and the fold
  * of a full chunk of its reduction. */
 bool kc_light(const kernel_desc *kd);

@@ -95,7 +95,7 @@ bool kc_renderable(const kernel_desc *kd) {
 /* static __device__ void kc_f_NAME(const long long *c, T0 x0, ..., To0 &y0, ...) */
 static void render_elem(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "static __device__ __forceinline__ void kc_f_%s(const long long *c", name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", %s x%d", ctype[kc_operand_dtype(kd, k)], k);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", %s x%d", ctype[kd_slot_dtype(kd, k)], k);
     int nst = kd->reduce ? 1 : kd->n_out;
     for (int k = 0; k < nst; k++) kstr_printf(b, ", %s &y%d", ctype[kd_out_dtype(kd, k)], k);
     kstr_printf(b, ") {\n    (void)c;\n");
@@ -124,13 +124,6 @@ static void render_elem(const kernel_desc *kd, const char *name, kstr *b) {
     kstr_printf(b, "}\n");
 }
 
-kiln_dtype kc_operand_dtype(const kernel_desc *kd, int k) {
-    if (k >= kd->n_in) return kd_out_dtype(kd, k - kd->n_in);
-    for (int i = 0; i < kd->n_inst; i++) /* an input's dtype: the first VAR reading it */
-        if (kd->inst[i].op == KILN_OP_VAR && kd->inst[i].slot == k) return (kiln_dtype)kd->inst[i].dtype;
-    return KILN_F64;
-}
-
 /* ------------------------------------------------------------------ maps */
 
 /* Whether kd is cheap per element (no math functions): its loads are what it waits for, so
@@ -153,7 +146,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     bool unroll = kc_light(kd) || (style & KC_MAP_UNROLL);
     int es_max = 1;
     for (int k = 0; k < N; k++)
-        if ((int)kiln_dtype_size(kc_operand_dtype(kd, k)) > es_max) es_max = (int)kiln_dtype_size(kc_operand_dtype(kd, k));
+        if ((int)kiln_dtype_size(kd_slot_dtype(kd, k)) > es_max) es_max = (int)kiln_dtype_size(kd_slot_dtype(kd, k));
     const int W = kc_map_width(style, es_max);
     char args[64];
     snprintf(args, sizeof args, "kc_map<%d, %d>", N, C);
@@ -162,7 +155,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     for (int k = 0; k < N; k++) kstr_printf(b, "    I o%d = 0;\n", k);
     kstr_printf(b, "    if (a.ndim == 1) {\n");
     for (int k = 0; k < N; k++) {
-        int es = (int)kiln_dtype_size(kc_operand_dtype(kd, k));
+        int es = (int)kiln_dtype_size(kd_slot_dtype(kd, k));
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "        o%d = g * (I)%d;\n", k, es);
         else if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        o%d = g * (I)a.st[%d][0];\n", k, k);
     }
@@ -172,7 +165,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     kstr_printf(b, "        }\n    }\n");
     for (int k = 0; k < kd->n_out; k++) kstr_printf(b, "    %s y%d;\n", ctype[kd_out_dtype(kd, k)], k);
     kstr_printf(b, "    kc_f_%s(a.c", name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(a.p[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(a.p[%d] + o%d)", ctype[kd_slot_dtype(kd, k)], k, k);
     for (int k = 0; k < kd->n_out; k++) kstr_printf(b, ", y%d", k);
     kstr_printf(b, ");\n");
     for (int k = 0; k < kd->n_out; k++)
@@ -186,15 +179,15 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
      * compiles its instructions once more, not W times, and the vectors stay in registers. */
     kstr_printf(b, "struct kc_x_%s {\n", name); /* the contiguous inputs' vectors, loaded by kc_l */
     for (int k = 0; k < kd->n_in; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_vec<%s, %d> X%d;\n", ctype[kc_operand_dtype(kd, k)], W, k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_vec<%s, %d> X%d;\n", ctype[kd_slot_dtype(kd, k)], W, k);
     kstr_printf(b, "};\ntemplate <typename I> static __device__ __forceinline__ kc_x_%s kc_l_%s(const %s &a, I j) {\n    kc_x_%s x;\n",
                 name, name, args, name);
     for (int k = 0; k < kd->n_in; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_vec<%s, %d> *)a.p[%d])[j];\n", k, ctype[kc_operand_dtype(kd, k)], W, k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_vec<%s, %d> *)a.p[%d])[j];\n", k, ctype[kd_slot_dtype(kd, k)], W, k);
     kstr_printf(b, "    return x;\n}\n");
     kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j, const kc_x_%s &x) {\n", name, args, name);
     for (int k = 0; k < N; k++) {
-        kiln_dtype dt = kc_operand_dtype(kd, k);
+        kiln_dtype dt = kd_slot_dtype(kd, k);
         bool in = k < kd->n_in;
         if (kd->layout[k] == KD_CONTIG && in)
             kstr_printf(b, "    const kc_vec<%s, %d> &X%d = x.X%d;\n", ctype[dt], W, k, k);
@@ -205,10 +198,10 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     }
     kstr_printf(b, "#pragma unroll %s\n    for (int e = 0; e < %d; e++) {\n        const I g = %d * j + e;\n        (void)g;\n", unroll ? "" : "1", W, W);
     for (int k = kd->n_in; k < N; k++) /* the outputs not written straight into their vector */
-        if (kd->layout[k] != KD_CONTIG || !unroll) kstr_printf(b, "        %s Y%d;\n", ctype[kc_operand_dtype(kd, k)], k);
+        if (kd->layout[k] != KD_CONTIG || !unroll) kstr_printf(b, "        %s Y%d;\n", ctype[kd_slot_dtype(kd, k)], k);
     kstr_printf(b, "        kc_f_%s(a.c", name);
     for (int k = 0; k < N; k++) {
-        kiln_dtype dt = kc_operand_dtype(kd, k);
+        kiln_dtype dt = kd_slot_dtype(kd, k);
         if (kd->layout[k] == KD_CONTIG && (k < kd->n_in) && !unroll) {
             kstr_printf(b, ", ");
             for (int e = 0; e < W - 1; e++) kstr_printf(b, "e == %d ? X%d.v[%d] : ", e, k, e);
@@ -221,7 +214,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     }
     kstr_printf(b, ");\n");
     for (int k = kd->n_in; k < N; k++) {
-        const char *t = ctype[kc_operand_dtype(kd, k)];
+        const char *t = ctype[kd_slot_dtype(kd, k)];
         if (kd->layout[k] == KD_STRIDED) kstr_printf(b, "        *(%s *)(a.p[%d] + g * (I)a.st[%d][0]) = Y%d;\n", t, k, k, k);
         else if (kd->layout[k] == KD_BCAST) kstr_printf(b, "        *(%s *)a.p[%d] = Y%d;\n", t, k, k);
         else if (!unroll) {
@@ -231,7 +224,7 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     }
     kstr_printf(b, "    }\n");
     for (int k = kd->n_in; k < N; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_vec<%s, %d> *)a.p[%d])[j] = X%d;\n", ctype[kc_operand_dtype(kd, k)], W, k, k);
+        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_vec<%s, %d> *)a.p[%d])[j] = X%d;\n", ctype[kd_slot_dtype(kd, k)], W, k, k);
     kstr_printf(b, "}\n");
     /* the grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only, then the
      * scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element inlined
@@ -338,14 +331,14 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
     split_loop(b, "        ", "long long", "r", "a.rshape", "a.nr");
     for (int k = 0; k < kd->n_in; k++) kstr_printf(b, "            o%d += i * a.rst[%d][d];\n", k, k);
     kstr_printf(b, "        }\n    }\n    %s y0;\n    kc_f_%s(a.c", T, name);
-    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[kc_operand_dtype(kd, k)], k, k);
+    for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + o%d)", ctype[kd_slot_dtype(kd, k)], k, k);
     kstr_printf(b, ", y0);\n    return y0;\n}\n");
     /* (a light kernel's) the same where the reduced dims collapse to one (a.nr == 1): no branch
      * between the loads of a full chunk, so that they are all in flight before the first fold */
     if (light) {
         kstr_printf(b, "static __device__ __forceinline__ %s kc_e1_%s(const %s &a, char *const *q, long long r) {\n    %s y0;\n    kc_f_%s(a.c",
                     T, name, args, T, name);
-        for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + r * a.rst[%d][0])", ctype[kc_operand_dtype(kd, k)], k, k);
+        for (int k = 0; k < kd->n_in; k++) kstr_printf(b, ", *(const %s *)(q[%d] + r * a.rst[%d][0])", ctype[kd_slot_dtype(kd, k)], k, k);
         kstr_printf(b, ", y0);\n    return y0;\n}\n");
     }
     /* the result of output o */

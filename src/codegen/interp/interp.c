@@ -404,6 +404,16 @@ static void store_block(const interp_kernel *k, const frame *f, char *const *ptr
 
 static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, const int64_t *strides, const kscalar *consts) {
     const interp_kernel *k = (const interp_kernel *)kk;
+    if (n < 0) { /* a block call (kernel.h): its rows one by one */
+        int nops = k->kd.n_in + k->kd.n_out;
+        char *rp[KILN_INLINE_OPERANDS];
+        KILN_ASSERT(nops <= KILN_INLINE_OPERANDS);
+        for (int r = 0; r < KILN_BLOCK_ROWS; r++) {
+            for (int i = 0; i < nops; i++) rp[i] = ptrs[i] + r * strides[nops + i];
+            interp_row(kk, -n, rp, strides, consts);
+        }
+        return;
+    }
     frame f;
     if (!frame_open(&f, &k->kd)) abort(); /* rows cannot fail; out of memory here is fatal */
     frame_fill_invariants(&f, &k->kd, ptrs, consts, n);

@@ -262,6 +262,8 @@ typedef struct emitter {
     LLVMValueRef *dmagic; /* per integer // or % by a constant: the divisor as int64, its magic
                              number and shift (kiln_rt_div_magic), from the entry block; NULL
                              for the others */
+    LLVMValueRef *tvec;   /* per input, in a block call's rows: this row's register of a
+                             transposed operand, as in memory (NULL: loaded as the layout says) */
     bool stream;          /* the vector loop uses aligned streaming stores */
 } emitter;
 
@@ -525,6 +527,8 @@ static LLVMValueRef cpu_emit_load(emitter *e, const kd_inst *in, LLVMValueRef id
     if (e->kd->layout[op] == KD_BCAST) return cpu_splat(e, e->bval[op], L);
     LLVMTypeRef mt = cpu_mem_type(e, dt, 1), lt = cpu_mem_type(e, dt, L);
     LLVMValueRef p;
+    if (e->tvec && e->tvec[op]) /* transposed already (cpu_emit_blocks) */
+        return dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, e->tvec[op], LLVMConstNull(lt), "") : e->tvec[op];
     if (e->kd->layout[op] == KD_STRIDED && L > 1) { /* lane l at base + (idx + l) * stride */
         LLVMValueRef v = LLVMGetPoison(lt);
         if (e->cs->lane_loads) { /* a load per lane */
@@ -811,22 +815,114 @@ static void cpu_emit_body(emitter *e, LLVMValueRef idx, int L, bool stream) {
 /* The widest dtype of the kernel decides the lane count: a full register of it. */
 static int cpu_lanes_for(const cpu_state *cs, const kernel_desc *kd) { return host_vector_lanes(kd, cs->vec_bytes); }
 
+/* One value of dtype dt at p (a constant, a broadcast input's), as the kernel uses it. */
+static LLVMValueRef cpu_load_value(emitter *e, kiln_dtype dt, LLVMValueRef p) {
+    LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), p, "");
+    return dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
+}
+
+/* A counted loop being emitted: for (i = from; i < to; i += step), its body between
+ * cpu_loop_begin and cpu_loop_end, which leaves the builder after it. */
+typedef struct cpu_loop {
+    LLVMBasicBlockRef pre, body, after;
+    LLVMValueRef from, to, i;
+} cpu_loop;
+
+static cpu_loop cpu_loop_begin(emitter *e, LLVMValueRef from, LLVMValueRef to, const char *name) {
+    cpu_loop l = {.pre = LLVMGetInsertBlock(e->b), .from = from, .to = to};
+    LLVMValueRef fn = LLVMGetBasicBlockParent(l.pre);
+    l.body = LLVMAppendBasicBlockInContext(e->c, fn, name);
+    l.after = LLVMAppendBasicBlockInContext(e->c, fn, "after");
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, from, to, ""), l.body, l.after);
+    LLVMPositionBuilderAtEnd(e->b, l.body);
+    l.i = LLVMBuildPhi(e->b, e->i64, "i");
+    return l;
+}
+
+static void cpu_loop_end(emitter *e, cpu_loop *l, int step) {
+    LLVMValueRef next = LLVMBuildAdd(e->b, l->i, LLVMConstInt(e->i64, (unsigned)step, 0), "");
+    LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, next, l->to, ""), l->body, l->after);
+    LLVMAddIncoming(l->i, (LLVMValueRef[]){l->from, next}, (LLVMBasicBlockRef[]){l->pre, latch}, 2);
+    LLVMPositionBuilderAtEnd(e->b, l->after);
+}
+
 /* Emits  for (i = from; i < to; i += L) body(i)  at the builder's position and leaves the
  * builder after the loop. */
 static void cpu_emit_loop(emitter *e, LLVMValueRef from, LLVMValueRef to, int L, bool stream) {
-    LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
-    LLVMValueRef fn = LLVMGetBasicBlockParent(pre);
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(e->c, fn, L == 1 ? "sloop" : "vloop");
-    LLVMBasicBlockRef after = LLVMAppendBasicBlockInContext(e->c, fn, "after");
-    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, from, to, ""), body, after);
-    LLVMPositionBuilderAtEnd(e->b, body);
-    LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
-    cpu_emit_body(e, i, L, stream);
-    LLVMValueRef next = LLVMBuildAdd(e->b, i, LLVMConstInt(e->i64, (unsigned)L, 0), "");
-    LLVMBasicBlockRef latch = LLVMGetInsertBlock(e->b);
-    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntSLT, next, to, ""), body, after);
-    LLVMAddIncoming(i, (LLVMValueRef[]){from, next}, (LLVMBasicBlockRef[]){pre, latch}, 2);
-    LLVMPositionBuilderAtEnd(e->b, after);
+    cpu_loop l = cpu_loop_begin(e, from, to, L == 1 ? "sloop" : "vloop");
+    cpu_emit_body(e, l.i, L, stream);
+    cpu_loop_end(e, &l, L);
+}
+
+/* The L x L transpose of registers v[0 .. L) (lane a of v[b] becomes lane b of v[a]), L a power
+ * of two: log2(L) rounds, each swapping one bit of the register's index with the same bit of
+ * the lane's, by shuffles of pairs of registers. */
+static void cpu_transpose(emitter *e, LLVMValueRef *v, int L) {
+    for (int bit = 1; bit < L; bit <<= 1)
+        for (int p = 0; p < L; p++) {
+            if (p & bit) continue;
+            LLVMValueRef mp[16], mq[16];
+            for (int l = 0; l < L; l++) {
+                mp[l] = LLVMConstInt(e->i32, (unsigned)(l & bit ? L + (l & ~bit) : l), 0);
+                mq[l] = LLVMConstInt(e->i32, (unsigned)(l & bit ? L + l : l | bit), 0);
+            }
+            LLVMValueRef np = LLVMBuildShuffleVector(B, v[p], v[p | bit], LLVMConstVector(mp, (unsigned)L), "");
+            v[p | bit] = LLVMBuildShuffleVector(B, v[p], v[p | bit], LLVMConstVector(mq, (unsigned)L), "");
+            v[p] = np;
+        }
+}
+
+/* A block call's path (kernel.h): KILN_BLOCK_ROWS rows of -n elements (a multiple of L), in
+ * groups of L rows.  For each L columns of a group, every strided input's L registers along
+ * the group's rows (its rows one element apart) are loaded and transposed; then the vector
+ * body runs for each row of the group in turn (unrolled: the registers stay registers, where a
+ * buffer on the stack cost a failed store-to-load forwarding per row on Zen 5), with that row's
+ * operand pointers and its register of each transposed input. */
+static void cpu_emit_blocks(emitter *e, LLVMValueRef fn, int L) {
+    const kernel_desc *kd = e->kd;
+    int nops = kd->n_in + kd->n_out;
+    KILN_ASSERT(nops <= KILN_INLINE_OPERANDS && L <= 16 && KILN_BLOCK_ROWS % L == 0);
+    LLVMValueRef strides = LLVMGetParam(fn, 2), n = LLVMBuildNeg(B, LLVMGetParam(fn, 0), "");
+    LLVMValueRef base0[KILN_INLINE_OPERANDS], bval0[KILN_INLINE_OPERANDS], rs[KILN_INLINE_OPERANDS];
+    LLVMValueRef tvec[KILN_INLINE_OPERANDS] = {0}, reg[KILN_INLINE_OPERANDS][16];
+    bool transposed[KILN_INLINE_OPERANDS];
+    for (int i = 0; i < nops; i++) {
+        LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(nops + i), 0);
+        rs[i] = LLVMBuildLoad2(B, e->i64, LLVMBuildGEP2(B, e->i64, strides, &ix, 1, ""), "");
+        base0[i] = e->base[i];
+        bval0[i] = e->bval[i];
+        transposed[i] = i < kd->n_in && kd->layout[i] == KD_STRIDED;
+    }
+    e->tvec = tvec;
+    cpu_loop g = cpu_loop_begin(e, LLVMConstInt(e->i64, 0, 0), LLVMConstInt(e->i64, KILN_BLOCK_ROWS, 0), "group");
+    cpu_loop v = cpu_loop_begin(e, LLVMConstInt(e->i64, 0, 0), n, "columns");
+    for (int i = 0; i < nops; i++) {
+        if (!transposed[i]) continue;
+        kiln_dtype dt = kd_slot_dtype(kd, i);
+        LLVMValueRef off = LLVMBuildAdd(B, LLVMBuildMul(B, g.i, rs[i], ""), LLVMBuildMul(B, v.i, e->stride[i], ""), "");
+        for (int b = 0; b < L; b++) {
+            reg[i][b] = LLVMBuildLoad2(B, cpu_mem_type(e, dt, L), LLVMBuildGEP2(B, e->i8, base0[i], &off, 1, ""), "");
+            LLVMSetAlignment(reg[i][b], (unsigned)kiln_dtype_size(dt));
+            off = LLVMBuildAdd(B, off, e->stride[i], "");
+        }
+        cpu_transpose(e, reg[i], L);
+    }
+    for (int a = 0; a < L; a++) {
+        LLVMValueRef r = LLVMBuildAdd(B, g.i, LLVMConstInt(e->i64, (unsigned)a, 0), "");
+        for (int i = 0; i < nops; i++) {
+            LLVMValueRef off = LLVMBuildMul(B, r, rs[i], "");
+            e->base[i] = LLVMBuildGEP2(B, e->i8, base0[i], &off, 1, "");
+            if (i < kd->n_in && kd->layout[i] == KD_BCAST) e->bval[i] = cpu_load_value(e, kd_slot_dtype(kd, i), e->base[i]);
+            if (transposed[i]) tvec[i] = reg[i][a];
+        }
+        cpu_emit_body(e, v.i, L, false);
+    }
+    cpu_loop_end(e, &v, L);
+    cpu_loop_end(e, &g, L);
+    LLVMBuildRetVoid(B);
+    e->tvec = NULL;
+    for (int i = 0; i < nops; i++) e->base[i] = base0[i], e->bval[i] = bval0[i];
 }
 
 /* Streaming (non-temporal) stores bypass the caches for outputs too big to stay there; the
@@ -836,12 +932,6 @@ static bool cpu_can_stream(emitter *e, int W) {
     const kernel_desc *kd = e->kd;
     return kd->stream && kd->n_out == 1 && kd->layout[kd->n_in] == KD_CONTIG &&
            (int)kiln_dtype_size(kd_out_dtype(kd, 0)) * W == e->cs->vec_bytes;
-}
-
-/* One value of dtype dt at p (a constant, a broadcast input's), as the kernel uses it. */
-static LLVMValueRef cpu_load_value(emitter *e, kiln_dtype dt, LLVMValueRef p) {
-    LLVMValueRef v = LLVMBuildLoad2(B, cpu_mem_type(e, dt, 1), p, "");
-    return dt == KILN_BOOL ? LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstInt(e->i8, 0, 0), "") : v;
 }
 
 /* Integer floor division and remainder by a constant (d, or a cast of it), the divisor as int64
@@ -915,6 +1005,13 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
     LLVMValueRef n = LLVMGetParam(fn, 0);
     int W = cpu_lanes_for(e->cs, kd);
     LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+    LLVMBasicBlockRef blocks = NULL;
+    if (kd->block) { /* n < 0: a block call */
+        blocks = LLVMAppendBasicBlockInContext(e->c, fn, "blocks");
+        LLVMBasicBlockRef rows = LLVMAppendBasicBlockInContext(e->c, fn, "rows");
+        LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, n, zero, ""), blocks, rows);
+        LLVMPositionBuilderAtEnd(B, rows);
+    }
     /* strided inputs are gathered in the vector loop; a strided output makes every element
      * scalar (host_map_split: the interpreter splits the same way) */
     strided = false;
@@ -944,6 +1041,10 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
         LLVMBuildCall2(B, ft, f, NULL, 0, "");
     }
     LLVMBuildRetVoid(B);
+    if (blocks) {
+        LLVMPositionBuilderAtEnd(B, blocks);
+        cpu_emit_blocks(e, fn, W);
+    }
 }
 /* ------------------------------------------------------------------ reduction kernels */
 
