@@ -140,6 +140,8 @@ START_TEST(transposed_reads_in_blocks) {
     CHECK_REF(kiln_mul(ctx, kiln_sin(ctx, xt), col), MATH_ULP, "sin(x.T) * col");
     kiln_expr *sq = rvar(KILN_F64, 2, (int64_t[]){600, 600}, 25);
     CHECK_REF(kiln_sub(ctx, kiln_transpose(ctx, sq), sq), 0, "q.T - q");
+    kiln_ix back[2] = {ix_all(), ix_s(0, 0, -1, KILN_IX_HAS_STEP)};
+    CHECK_REF(kiln_add(ctx, kiln_index(ctx, xt, 2, back), col), 0, "x.T[:, ::-1] + col (columns walked backwards)");
     kiln_ix every2[2] = {ix_all(), ix_s(0, 0, 2, KILN_IX_HAS_STEP)};
     CHECK_REF(kiln_mul(ctx, kiln_transpose(ctx, kiln_index(ctx, x, 2, every2)), three), 0,
               "x[:, ::2].T * 3 (rows two elements apart: row calls)");

@@ -59,7 +59,8 @@ typedef struct kiln_map_geom {
     int64_t shape[KILN_MAX_DIMS];
     char **base;                       /* nops first elements */
     int64_t (*strides)[KILN_MAX_DIMS]; /* nops × ndim byte strides */
-    int64_t *inner;                    /* nops innermost strides (what a row call gets) */
+    int64_t *inner;                    /* nops innermost strides (what a row call gets); with
+                                          block, the nops row strides after them */
     /* Short rows: when pack > 0 the geometry is 2-D with rows of pack (<= KILN_SHORT_ROW)
      * elements, every output contiguous, and the kernel was specialized for contiguous rows of
      * any length: operands with pack_es[op] != 0 (their element size) are copied a block at a

@@ -19,7 +19,8 @@
 #define KILN_HOST_SPLIT 512
 
 /* An element-wise row: out and inputs at ptrs[op] (the row's first elements), n elements,
- * inner byte strides (read only for strided operands). */
+ * inner byte strides (read only for strided operands); n < 0, a block call of
+ * KILN_BLOCK_ROWS rows (kernel.h), the row strides after the inner ones. */
 typedef void (*host_row_fn)(const kiln_kernel *k, int64_t n, char *const *ptrs, const int64_t *strides,
                             const kscalar *consts);
 /* A reduction row (the reduction ABI of ir/kernel.h): folded into acc after what it holds;

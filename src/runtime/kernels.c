@@ -438,7 +438,7 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
 
 kslot *rt_kernel_get(const rt_exec *x, rt_step *s, const uint8_t *layout) {
     kiln_ctx *ctx = x->ctx;
-    size_t nl = (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1; /* layouts and the streaming hint */
+    size_t nl = (size_t)s->fk.kd.n_in + s->fk.kd.n_out + 1; /* layouts and the flags (RT_STREAM, RT_BLOCK) */
     kslot *slot = NULL;
     pthread_mutex_lock(&s->lock);
     if (s->memo_slot && memcmp(s->memo_layout, layout, nl) == 0) {

@@ -167,7 +167,7 @@ void rt_replay_record(kiln_ctx *ctx, rt_plan *p, kiln_array *out) {
     if (atomic_exchange_explicit(&r->busy, true, memory_order_acquire)) return;
     /* the kernel the step used last (compiled, or the interpreter's while it waits), and its layouts */
     int nin = s->fk.kd.n_in;
-    size_t nl = (size_t)nin + 2; /* the inputs', the output's, the streaming hint */
+    size_t nl = (size_t)nin + 2; /* the inputs', the output's, the flags (RT_STREAM, RT_BLOCK) */
     uint8_t layout[REPLAY_INPUTS + 2];
     pthread_mutex_lock(&s->lock);
     kslot *slot = s->memo_slot;

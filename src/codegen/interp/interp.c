@@ -115,6 +115,7 @@ static void *mvec_for(const kernel_desc *kd, const kd_inst *in, int vec_bytes, m
 
 /* ------------------------------------------------------------------ programs */
 
+/* (kd->block is not kept: interp_row takes a block call, n < 0, from any program) */
 typedef struct program_head {
     uint32_t magic;
     uint16_t n_inst, n_in, n_const, n_out;
