@@ -19,9 +19,9 @@
  * operands at ptrs[i] + r * strides[nops + i] (nops: inputs and outputs).  The runtime asks
  * for them only where every KD_STRIDED operand is an input whose rows are one element apart
  * (strides[nops + i] its element size: x.T read into a C-ordered result), every output is
- * KD_CONTIG, nops is at most KILN_INLINE_OPERANDS, the kernel's widest dtype has 4 bytes or
- * more and nothing streams (kd->stream is 0); a backend may then read such an operand a
- * register across rows at a time and transpose in registers.  The values are those of the same
+ * KD_CONTIG, nops is at most KILN_INLINE_OPERANDS and nothing streams (kd->stream is 0); a
+ * backend may then read such an operand a register across rows at a time and transpose in
+ * registers.  The values are those of the same
  * rows' row calls, bit for bit (rows without streaming stores: with them, a row's first
  * elements up to the output's alignment are scalar).
  */

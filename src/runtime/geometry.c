@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../codegen/host.h"
 #include "exec.h"
 
 /* Block calls for kernels of this cost (kd_cost) or less: their body is unrolled over a
@@ -284,7 +283,7 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
      *    (2000x1000 float64, x.T * 2, one thread: 1.03-1.07 ms in rows, 0.69-0.73 in blocks); they write through the
      *    caches, so no streaming stores.  KILN_TEST_BLOCKS=0 keeps to row calls (to compare) */
     g->block = 0;
-    if (g->tile && nops <= KILN_INLINE_OPERANDS && host_vector_lanes(kd, 64) <= 16 && fk->cost <= BLOCK_COST && !no_blocks()) {
+    if (g->tile && nops <= KILN_INLINE_OPERANDS && fk->cost <= BLOCK_COST && !no_blocks()) {
         bool any = false, ok = true;
         for (int i = 0; i < nops && ok; i++) {
             if (rg->layout[i] != KD_STRIDED) continue;

@@ -1048,7 +1048,7 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
     LLVMBuildRetVoid(B);
     if (blocks) {
         LLVMPositionBuilderAtEnd(B, blocks);
-        cpu_emit_blocks(e, fn, W);
+        cpu_emit_blocks(e, fn, W < 16 ? W : 16); /* (more lanes are bytes or int16: exact in any) */
     }
 }
 /* ------------------------------------------------------------------ reduction kernels */
