@@ -21,9 +21,8 @@
  * (strides[nops + i] its element size: x.T read into a C-ordered result), every output is
  * KD_CONTIG, nops is at most KILN_INLINE_OPERANDS and nothing streams (kd->stream is 0); a
  * backend may then read such an operand a register across rows at a time and transpose in
- * registers.  The values are those of the same
- * rows' row calls, bit for bit (rows without streaming stores: with them, a row's first
- * elements up to the output's alignment are scalar).
+ * registers.  The values are those of the same rows' row calls, bit for bit (rows without
+ * streaming stores: with them, a row's first elements up to the output's alignment are scalar).
  */
 #ifndef KILN_IR_KERNEL_H
 #define KILN_IR_KERNEL_H

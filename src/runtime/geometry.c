@@ -280,8 +280,9 @@ kiln_status rt_geom_build(kiln_ctx *ctx, const fused_kernel *fk, kiln_array *con
     /* 7. a tiled walk whose strided operands are inputs with their rows one element apart
      *    (x.T * 2, ascontiguousarray(x.T)): block calls (kernel.h), which read those a register
      *    across rows at a time and transpose in registers, where a row call loads lane by lane
-     *    (2000x1000 float64, x.T * 2, one thread: 1.03-1.07 ms in rows, 0.69-0.73 in blocks); they write through the
-     *    caches, so no streaming stores.  KILN_TEST_BLOCKS=0 keeps to row calls (to compare) */
+     *    (2000x1000 float64, x.T * 2, one thread: 1.03-1.07 ms in rows, 0.69-0.73 in blocks).
+     *    They write through the caches, so no streaming stores.  KILN_TEST_BLOCKS=0 keeps to
+     *    row calls (to compare) */
     g->block = 0;
     if (g->tile && nops <= KILN_INLINE_OPERANDS && fk->cost <= BLOCK_COST && !no_blocks()) {
         bool any = false, ok = true;

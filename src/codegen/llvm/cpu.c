@@ -874,7 +874,9 @@ static void cpu_transpose(emitter *e, LLVMValueRef *v, int L) {
 }
 
 /* A block call's path (kernel.h): KILN_BLOCK_ROWS rows of -n elements (a multiple of L), in
- * groups of L rows.  For each L columns of a group, every strided input's L registers along
+ * groups of L rows.  L is the row path's lanes, or 16 where those are more: only kernels whose
+ * widest dtype has 1 or 2 bytes (integers and bools, no float or libmvec op) have more, and
+ * their values do not depend on the lanes.  For each L columns of a group, every strided input's L registers along
  * the group's rows (its rows one element apart) are loaded and transposed; then the vector
  * body runs for each row of the group in turn (unrolled: the registers stay registers, where a
  * buffer on the stack cost a failed store-to-load forwarding per row on Zen 5), with that row's
@@ -1048,7 +1050,7 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
     LLVMBuildRetVoid(B);
     if (blocks) {
         LLVMPositionBuilderAtEnd(B, blocks);
-        cpu_emit_blocks(e, fn, W < 16 ? W : 16); /* (more lanes are bytes or int16: exact in any) */
+        cpu_emit_blocks(e, fn, W < 16 ? W : 16);
     }
 }
 /* ------------------------------------------------------------------ reduction kernels */
