@@ -876,11 +876,12 @@ static void cpu_transpose(emitter *e, LLVMValueRef *v, int L) {
 /* A block call's path (kernel.h): KILN_BLOCK_ROWS rows of -n elements (a multiple of L), in
  * groups of L rows.  L is the row path's lanes, or 16 where those are more: only kernels whose
  * widest dtype has 1 or 2 bytes (integers and bools, no float or libmvec op) have more, and
- * their values do not depend on the lanes.  For each L columns of a group, every strided input's L registers along
- * the group's rows (its rows one element apart) are loaded and transposed; then the vector
- * body runs for each row of the group in turn (unrolled: the registers stay registers, where a
- * buffer on the stack cost a failed store-to-load forwarding per row on Zen 5), with that row's
- * operand pointers and its register of each transposed input. */
+ * their values do not depend on the lanes.  For each L columns of a group, every strided
+ * input's L registers along the group's rows (its rows one element apart) are loaded and
+ * transposed; then the vector body runs for each row of the group in turn (unrolled: the
+ * registers stay registers, where a buffer on the stack cost a failed store-to-load forwarding
+ * per row on Zen 5), with that row's operand pointers and its register of each transposed
+ * input. */
 static void cpu_emit_blocks(emitter *e, LLVMValueRef fn, int L) {
     const kernel_desc *kd = e->kd;
     int nops = kd->n_in + kd->n_out;
