@@ -888,7 +888,8 @@ static void cpu_emit_blocks(emitter *e, LLVMValueRef fn, int L) {
     KILN_ASSERT(nops <= KILN_INLINE_OPERANDS && L <= 16 && KILN_BLOCK_ROWS % L == 0);
     LLVMValueRef strides = LLVMGetParam(fn, 2), n = LLVMBuildNeg(B, LLVMGetParam(fn, 0), "");
     LLVMValueRef base0[KILN_INLINE_OPERANDS], bval0[KILN_INLINE_OPERANDS], rs[KILN_INLINE_OPERANDS];
-    LLVMValueRef tvec[KILN_INLINE_OPERANDS] = {0}, reg[KILN_INLINE_OPERANDS][16], bv[KILN_INLINE_OPERANDS][16];
+    LLVMValueRef tvec[KILN_INLINE_OPERANDS] = {0}, reg[KILN_INLINE_OPERANDS][16], rowp[KILN_INLINE_OPERANDS][16];
+    LLVMValueRef bv[KILN_INLINE_OPERANDS][16];
     bool transposed[KILN_INLINE_OPERANDS];
     for (int i = 0; i < nops; i++) {
         LLVMValueRef ix = LLVMConstInt(e->i64, (unsigned)(nops + i), 0);
@@ -899,10 +900,11 @@ static void cpu_emit_blocks(emitter *e, LLVMValueRef fn, int L) {
     }
     e->tvec = tvec;
     cpu_loop g = cpu_loop_begin(e, LLVMConstInt(e->i64, 0, 0), LLVMConstInt(e->i64, KILN_BLOCK_ROWS, 0), "group");
-    for (int i = 0; i < kd->n_in; i++) /* each row's value of an input broadcast along it, once a group */
-        for (int a = 0; a < L && kd->layout[i] == KD_BCAST; a++) {
+    for (int i = 0; i < nops; i++) /* each row's operand pointers, and values of inputs broadcast along it, once a group */
+        for (int a = 0; a < L; a++) {
             LLVMValueRef off = LLVMBuildMul(B, LLVMBuildAdd(B, g.i, LLVMConstInt(e->i64, (unsigned)a, 0), ""), rs[i], "");
-            bv[i][a] = cpu_load_value(e, kd_slot_dtype(kd, i), LLVMBuildGEP2(B, e->i8, base0[i], &off, 1, ""));
+            rowp[i][a] = LLVMBuildGEP2(B, e->i8, base0[i], &off, 1, "");
+            if (i < kd->n_in && kd->layout[i] == KD_BCAST) bv[i][a] = cpu_load_value(e, kd_slot_dtype(kd, i), rowp[i][a]);
         }
     cpu_loop v = cpu_loop_begin(e, LLVMConstInt(e->i64, 0, 0), n, "columns");
     for (int i = 0; i < nops; i++) {
@@ -917,10 +919,8 @@ static void cpu_emit_blocks(emitter *e, LLVMValueRef fn, int L) {
         cpu_transpose(e, reg[i], L);
     }
     for (int a = 0; a < L; a++) {
-        LLVMValueRef r = LLVMBuildAdd(B, g.i, LLVMConstInt(e->i64, (unsigned)a, 0), "");
         for (int i = 0; i < nops; i++) {
-            LLVMValueRef off = LLVMBuildMul(B, r, rs[i], "");
-            e->base[i] = LLVMBuildGEP2(B, e->i8, base0[i], &off, 1, "");
+            e->base[i] = rowp[i][a];
             if (i < kd->n_in && kd->layout[i] == KD_BCAST) e->bval[i] = bv[i][a];
             if (transposed[i]) tvec[i] = reg[i][a];
         }
