@@ -1770,6 +1770,13 @@ PROGRAMS = [
     "print(gradient(array([1.])))", "print(gradient(array([1., 2]), edge_order=2))", "print(gradient(arange(4.), 1, 2))", "print(gradient(arange(4.), [[1., 2]]))",
     "print(gradient(arange(4.), [1., 2]))", "print(gradient(arange(4.), edge_order=3))", "print(gradient(array([True, False])))", "print(gradient(zeros((2, 3)), axis=(0, 0)))",
     "x = 5\nnp.add.at(x, 0, 1)", "x = zeros(3)\nnp.add.at(x, [0])", "x = zeros(3)\nnp.add.at(x, -4, 1)", "x = zeros(3)\nnp.logaddexp.at(x, [0], 2)",
+    # a loop's statement keeps its graph, and so the arrays its constructors made: the names bound
+    # to them (alone, in a tuple or a list, by views, chained; below and above the size copied)
+    # are changed in place, and the next run must start from the constructor's values again
+    "for n in [3, 32768, 32769]:\n    for i in range(3):\n        y = zeros(n)\n        a, b = zeros(n), ones(2)\n        f = [zeros(n)]\n"
+    "        v = zeros((2, n))[0]\n        t = arange(2 * n).reshape(2, n).T\n        d = e = linspace(0, 1, n)\n        u = (arange(n),)\n"
+    "        print(n, i, y[:2], a[:2], b, f[0][:2], v[:2], t[:2], d[:2], u[0][:2])\n"
+    "        y[0] += 5\n        a[0] += 5\n        f[0][0] += 5\n        v[0] += 5\n        t[0] += 5\n        d[0] += 5\n        u[0][0] = 7\n        b += 1",
 ]
 
 

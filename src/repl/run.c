@@ -88,6 +88,11 @@ struct stmt {
     kiln_array *spare;     /* a buffer of the value's dtype and shape to evaluate into */
 };
 
+/* The most bytes of a kept graph's own arrays an assignment copies to its names, rather than
+ * building the statement again at its next run: about where a copy (in cache) costs as much as
+ * parsing the statement and filling an array of zeros again (2-3 us here). */
+#define KEPT_COPY_BYTES (1 << 18)
+
 typedef struct prog {
     session *s;
     const char *text;
@@ -1154,15 +1159,37 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
     return kiln_eval(ctx, e);
 }
 
+/* The array node under v's chain of views (v's own node when there is none). */
+static const kiln_expr *under_views(const kval *v) {
+    const kiln_expr *e = v->e, *chain[VIEW_CHAIN];
+    int depth;
+    return view_chain(e, chain, &depth) ? ir_arg(chain[depth - 1], 0) : e;
+}
+
 /* Whether materialize gives v's value as memory of an array something besides v's graph holds
  * (a name, a binding): v is such an array, or a view of one.  A constructor's new array is
  * held by its graph node alone. */
 static bool shares_memory(const kval *v) {
-    const kiln_expr *e = v->e, *chain[VIEW_CHAIN];
-    int depth;
-    if (view_chain(e, chain, &depth)) e = ir_arg(chain[depth - 1], 0);
+    const kiln_expr *e = under_views(v);
     if (e->op == KILN_OP_VAR) return atomic_load(&kiln_expr_array(e)->refs) > 1;
     return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
+}
+
+/* The bytes of the arrays v's graph made itself (its constructors': zeros(3), arange(n)) that
+ * binding v would give names: v's own, or the one under its views, and those of a tuple's or a
+ * list's items; INT64_MAX where one is not in C order (a copy would not keep its layout). */
+static int64_t own_bytes(const kval *v) {
+    int64_t n = 0;
+    for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++) {
+        int64_t b = own_bytes(&v->items[i]);
+        n = b > INT64_MAX - n ? INT64_MAX : n + b;
+    }
+    if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return n;
+    const kiln_expr *e = under_views(v);
+    if (e->op != KILN_OP_VAR) return n;
+    const kiln_array *a = kiln_expr_array(e);
+    int64_t b = kiln_array_size(a) * (int64_t)kiln_dtype_size(kiln_array_dtype(a));
+    return !rt_array_c_contiguous(a) || b > INT64_MAX - n ? INT64_MAX : n + b;
 }
 
 /* Row i of a: a view of it, as NumPy's; of a 1-D array, the element copied (NumPy's scalar: an
@@ -1352,16 +1379,64 @@ static bool evaluate_together(prog *pg, kval *v) {
     return ok;
 }
 
-/* A new array of a's values (NumPy's copy), a's reference given up; NULL after an error. */
-static kiln_array *copied(kiln_ctx *ctx, kiln_array *a) {
-    kiln_array *c = kiln_array_new(ctx, (kiln_dtype)a->dtype, a->ndim, a->shape);
-    kiln_expr *ve = c ? kiln_var(ctx, a) : NULL;
+/* A new array of a's values (NumPy's copy), a's reference given up: st's spare buffer where it
+ * has one that fits (st may be NULL); NULL after an error.  A small C-ordered a is copied by
+ * memcpy, the rest by the engine (in parallel, any strides). */
+static kiln_array *copied(kiln_ctx *ctx, stmt *st, kiln_array *a) {
+    kiln_array *c, *sp = st ? st->spare : NULL;
+    if (sp && exclusive(sp) && sp->dtype == a->dtype && sp->ndim == a->ndim && !memcmp(sp->shape, a->shape, (size_t)a->ndim * sizeof *a->shape))
+        c = sp, st->spare = NULL;
+    else if (!(c = kiln_array_new(ctx, (kiln_dtype)a->dtype, a->ndim, a->shape)))
+        return kiln_array_free(a), NULL;
+    size_t bytes = (size_t)kiln_array_size(a) * kiln_dtype_size((kiln_dtype)a->dtype);
+    if (bytes <= KEPT_COPY_BYTES && rt_array_c_contiguous(a)) {
+        memcpy(kiln_array_data(c), kiln_array_data(a), bytes);
+        kiln_array_free(a);
+        return c;
+    }
+    kiln_expr *ve = kiln_var(ctx, a);
     kiln_status cs = ve ? kiln_eval_into(ctx, ve, c) : KILN_ERR_NOMEM;
     kiln_expr_free(ve);
     kiln_array_free(a);
     if (cs == KILN_OK) return c;
     kiln_array_free(c);
     return NULL;
+}
+
+/* For ir_rebuild: the node from (the graph's VAR of an array it made) becomes to. */
+typedef struct leaf_swap {
+    const kiln_expr *from;
+    kiln_expr *to;
+} leaf_swap;
+static kiln_status swap_leaf(void *ud, kiln_expr *node, kiln_expr *const *args, kiln_expr **out) {
+    (void)args;
+    const leaf_swap *w = ud;
+    if (node == w->from) ir_retain(*out = w->to);
+    return KILN_OK;
+}
+
+/* v (a kval of its own, changed in place) with every array own_bytes counts replaced by a new
+ * copy of it, views of it by the same views of the copy: what the names may take while a kept
+ * graph holds the arrays themselves.  False with an error on the context. */
+static bool own_copies(prog *pg, stmt *st, kval *v) {
+    kiln_ctx *ctx = pg->s->ctx;
+    for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++)
+        if (!own_copies(pg, st, &v->items[i])) return false;
+    if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return true;
+    const kiln_expr *leaf = under_views(v);
+    if (leaf->op != KILN_OP_VAR) return true;
+    kiln_array *c = copied(ctx, leaf == v->e ? st : NULL, kiln_array_retain(kiln_expr_array(leaf)));
+    kiln_expr *to = c ? kiln_var(ctx, c) : NULL, *e = to;
+    kiln_array_free(c);
+    if (to && leaf != v->e) {
+        leaf_swap w = {leaf, to};
+        if (ir_rebuild(&ctx->graph, &v->e, 1, swap_leaf, &w, &e) != KILN_OK) e = NULL;
+        kiln_expr_free(to);
+    }
+    if (!e) return false;
+    kiln_expr_free(v->e);
+    v->e = e;
+    return true;
 }
 
 /* Every array in v (a copy: changed in place) evaluated into a VAR of its array: a view of a
@@ -1372,7 +1447,7 @@ static bool freeze_items(prog *pg, kval *out) {
     if (out->kind == KV_ARRAY && !fe_is_py(out) && (out->e->op != KILN_OP_VAR || shared)) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
-        if (a && (a->base || shared) && !out->alias) a = copied(pg->s->ctx, a);
+        if (a && (a->base || shared) && !out->alias) a = copied(pg->s->ctx, NULL, a);
         kiln_expr_free(out->e);
         out->e = a ? kiln_var(pg->s->ctx, a) : NULL;
         kiln_array_free(a);
@@ -1412,7 +1487,7 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     kiln_array *a = materialize(pg, st, v, &py);
     if (a && shared) /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy: an in-place
                         update of either name (a += 1) must not reach the other */
-        a = copied(s->ctx, a);
+        a = copied(s->ctx, st, a);
     if (!a) return report_kiln(pg, off);
     int rc = bind_name(pg, st, name, a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
     kiln_array_free(a);
@@ -2834,19 +2909,31 @@ static int exec_one(prog *pg, stmt *st) {
         return (rc = set_item(pg, st, NULL)) == RUN_OK ? show_out(pg, st) : rc;
     case S_ASSIGN: {
         if ((rc = build(pg, st, true))) return rc;
-        if (st->value.kind == KV_ARRAY && st->value.e->op == KILN_OP_VAR)
-            st->cached = false; /* a name bound to a constructor's array: a kept graph must not
-                                   hold it (an in-place update would change the graph's value) */
+        /* The names must not hold arrays a kept graph holds (an in-place update would change the
+         * graph's value): up to KEPT_COPY_BYTES of them are copied, and the graph is kept (a copy
+         * costs less than parsing the statement again); more, and the names take them, and the
+         * statement is built again at its next run. */
+        int64_t own = st->cached ? own_bytes(&st->value) : 0;
+        if (own > KEPT_COPY_BYTES) st->cached = false;
+        kval fresh = {0}, *value = &st->value;
+        if (own > 0 && st->cached) { /* the names take copies, as they would take a rebuilt graph's arrays */
+            if (!fe_kval_copy(s->ctx, &fresh, &st->value) || !own_copies(pg, st, &fresh)) {
+                kval_free(s->ctx, &fresh);
+                release(pg, st);
+                return report_kiln(pg, st->x + st->value.off);
+            }
+            value = &fresh;
+        }
         int first = 0;
         sources_begin(pg, st);
         /* a = b = zeros(2): one array, which both names hold (as Python's one object) */
-        kval one = st->value;
+        kval one = *value;
         kiln_array *A = NULL;
         bool py = false;
         if (st->nchain > 1 && one.kind == KV_ARRAY && !fe_is_py(&one) && one.e->ndim > 0) { /* (a 0-d value is NumPy's immutable scalar: a copy each) */
-            A = materialize(pg, st, &st->value, &py);
-            one = (kval){.kind = KV_ARRAY, .e = A ? kiln_var(s->ctx, A) : NULL, .alias = true, .off = st->value.off};
-            if (!one.e) rc = report_kiln(pg, st->x + st->value.off);
+            A = materialize(pg, st, value, &py);
+            one = (kval){.kind = KV_ARRAY, .e = A ? kiln_var(s->ctx, A) : NULL, .alias = true, .off = value->off};
+            if (!one.e) rc = report_kiln(pg, st->x + value->off);
         }
         for (int c = st->nchain - 1; c >= 0 && rc == RUN_OK; c--) { /* a = b = v binds b, then a */
             first = 0;
@@ -2857,6 +2944,7 @@ static int exec_one(prog *pg, stmt *st) {
             kiln_expr_free(one.e);
             kiln_array_free(A);
         }
+        kval_free(s->ctx, &fresh);
         sources_end(pg);
         release(pg, st);
         return rc;

@@ -355,6 +355,15 @@ int64_t kiln_array_size(const kiln_array *a) {
     return n;
 }
 
+bool rt_array_c_contiguous(const kiln_array *a) {
+    int64_t s = (int64_t)kiln_dtype_size((kiln_dtype)a->dtype);
+    for (int d = a->ndim - 1; d >= 0; d--) {
+        if (a->shape[d] != 1 && a->strides[d] != s) return false;
+        s *= a->shape[d];
+    }
+    return true;
+}
+
 void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     int64_t l, h;
     kiln_extent(a->ndim, a->shape, a->strides, (int64_t)kiln_dtype_size((kiln_dtype)a->dtype), &l, &h);

@@ -139,6 +139,8 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size);
 void rt_buf_pool_drain(kiln_ctx *ctx);
 /* The lowest and one-past-highest byte an array touches. */
 void rt_array_extent(const kiln_array *a, const char **lo, const char **hi);
+/* Whether a's elements lie in C order, one after another (dims of length 1 aside). */
+bool rt_array_c_contiguous(const kiln_array *a);
 /* p's n elements of es bytes set to elem's, by up to the context's threads (one a MiB). */
 void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem);
 /* Tells every device backend ctx has started that the host is about to read (KILN_SYNC_READ)

@@ -271,15 +271,6 @@ out:
 
 /* ------------------------------------------------------------------ save */
 
-static bool is_c_contiguous(const kiln_array *a) {
-    int64_t s = (int64_t)kiln_dtype_size((kiln_dtype)a->dtype);
-    for (int d = a->ndim - 1; d >= 0; d--) {
-        if (a->shape[d] != 1 && a->strides[d] != s) return false;
-        s *= a->shape[d];
-    }
-    return true;
-}
-
 static bool write_all(int fd, const void *p, size_t n) {
     const char *c = p;
     while (n) {
@@ -355,7 +346,7 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     if (!ctx) return KILN_ERR_ARG;
     if (!path || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_save_npy: %s is NULL", path ? "array" : "path");
     kiln_array *src = a, *copy = NULL;
-    if (!is_c_contiguous(a)) { /* a C-ordered copy, by kiln itself */
+    if (!rt_array_c_contiguous(a)) { /* a C-ordered copy, by kiln itself */
         kiln_expr *v = kiln_var(ctx, a);
         copy = v ? kiln_eval(ctx, v) : NULL;
         kiln_expr_free(v);
