@@ -145,6 +145,9 @@ CASES += [
     ("clip(k, -3, 3)", 0),
     ("clip(a, b, 2)", 0), ("clip(M, max=0)", 0), ("a.clip(0)", 0), ("M.clip(max=0)", 0), ("M.clip(-0.5, 0.5)", 0),
     ("Z.clip(min=-2)", 0), ("clip(f, 0, 1e300)", 0), ("clip(a, 0, 1)", 0),
+    # a NaN bound: NaN everywhere, given as a scalar too (the ufunc's maximum, then minimum)
+    ("clip(a, 1, nan)", 0), ("clip(a, nan, 2)", 0), ("clip(f, nan, nan)", 0), ("clip(i, 1, nan)", 0), ("clip(f, float32(nan), 2)", 0),
+    ("clip(a, 1., array(nan))", 0),
     ("round(a, 2)", 0), ("round(H)", 0), ("round(H, 2)", 0), ("round(H, -1)", 0), ("around(a * 1000, -2)", 0),
     ("round(i, -1)", 0), ("around(Z * 5, -1)", 0), ("round(f, 3)", 0), ("round(k, 1)", 0), ("round(M, 1)", 0),
     ("around(H, 1)", 0), ("round(2.5)", 0), ("round(2.675, 2)", 0), ("a.round(1)", 0), ("M.round(decimals=3)", 0),

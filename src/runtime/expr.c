@@ -341,10 +341,15 @@ kiln_expr *kiln_square(kiln_ctx *ctx, kiln_expr *x) {
     ARGCHK(ctx);
     return kiln_mul(ctx, x, x);
 }
+/* Whether the constant c is a float NaN. */
+static bool const_nan(const kiln_expr *c) {
+    return (c->dtype == KILN_F64 && isnan(c->val.f64)) || (c->dtype == KILN_F32 && isnan(c->val.f32));
+}
 kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
     ARGCHK(ctx);
-    if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST) {
-        /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept) */
+    if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST && !const_nan(lo) && !const_nan(hi)) {
+        /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept; a
+         * NaN bound is the ufunc's below: NaN everywhere) */
         kiln_expr *below = kiln_lt(ctx, x, lo), *m = kiln_where(ctx, below, lo, x), *above = kiln_gt(ctx, m, hi);
         return drop(kiln_where(ctx, above, hi, m), 3, (kiln_expr *[]){below, m, above});
     }
