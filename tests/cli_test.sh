@@ -27,6 +27,10 @@ expect "precedence" 0 "np.float64(-4.0)" -- "$kiln" -c 'x = -2**2; x + zeros(())
 expect "syntax error" 1 "error: -c:1:" -- "$kiln" -c 'a = arange(5); b = a +'
 expect "error message" 1 "expected an expression, found end of input" -- "$kiln" -c 'a = arange(5); b = a +'
 expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broadcast" -- "$kiln" -c 'a = zeros(3); a + zeros(4)'
+# the caret stands under the character the message names, as a terminal shows the line: one
+# column for a 2-byte character, two for a wide one (a column per byte put it to the right)
+out=$("$kiln" -c 's = "é日"; y = arange(3) + ones(4)' 2>&1 | sed -n 3p)
+[ "$out" = "                           ^" ] && ok "the caret after wide characters" || no "the caret after wide characters (line: '$out')"
 expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
 out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 [ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"

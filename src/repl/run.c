@@ -110,7 +110,28 @@ static void note(const session *s, const char *text, size_t len, size_t off, con
 
 void run_report(const session *s, const char *text, size_t len, size_t off, const char *msg) { note(s, text, len, off, "error", msg); }
 
-/* A message about text at off, labelled "error" or "warning": the line with a caret under off. */
+/* The columns a terminal gives the UTF-8 text p[0 .. n): one per character, two for East Asian
+ * wide ones (CJK, Hangul, full-width forms, emoji), none for combining marks. */
+static int display_width(const char *p, size_t n) {
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)p[i];
+        int len = c < 0x80 ? 1 : c >> 5 == 6 ? 2 : c >> 4 == 14 ? 3 : c >> 3 == 30 ? 4 : 1;
+        uint32_t u = len == 1 ? c : c & (0x3f >> (len - 1));
+        for (int k = 1; k < len; k++) u = i + (size_t)k < n ? u << 6 | ((unsigned char)p[i + k] & 0x3f) : 0;
+        i += (size_t)len;
+        if ((u >= 0x300 && u < 0x370) || (u >= 0x200b && u < 0x2010) || (u >= 0xfe00 && u < 0xfe10)) continue;
+        bool wide = (u >= 0x1100 && u < 0x1160) || (u >= 0x2e80 && u < 0xa4d0) || (u >= 0xac00 && u < 0xd7a4) ||
+                    (u >= 0xf900 && u < 0xfb00) || (u >= 0xfe30 && u < 0xfe50) || (u >= 0xff00 && u < 0xff61) ||
+                    (u >= 0xffe0 && u < 0xffe7) || (u >= 0x1f300 && u < 0x1f650) || (u >= 0x1f900 && u < 0x1fa00) ||
+                    (u >= 0x20000 && u < 0x3fffe);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+/* A message about text at off, labelled "error" or "warning": the line with a caret under off
+ * (under the character there, as a terminal shows the line). */
 static void note(const session *s, const char *text, size_t len, size_t off, const char *label, const char *msg) {
     fflush(stdout); /* what the program printed before the error comes first */
     if (off > len) off = len;
@@ -125,12 +146,14 @@ static void note(const session *s, const char *text, size_t len, size_t off, con
     bool cut_left = false, cut_right = false;
     if (le - ls > 120) {
         size_t a = col > 60 ? off - 60 : ls, b = a + 120 < le ? a + 120 : le;
+        while (a < off && ((unsigned char)text[a] & 0xc0) == 0x80) a++; /* (whole characters) */
+        while (b < le && ((unsigned char)text[b] & 0xc0) == 0x80) b++;
         cut_left = a > ls;
         cut_right = b < le;
-        col = off - a + (cut_left ? 3 : 0);
         ls = a;
         le = b;
     }
+    col = (size_t)display_width(text + ls, off - ls) + (cut_left ? 3 : 0);
     char *shown = malloc(le - ls + 7);
     if (!shown) return;
     size_t o = 0;
