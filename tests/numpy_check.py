@@ -647,6 +647,10 @@ CASES += [
     ("linspace(1, 0, 11)", 0), ("linspace(0, 1)", 0), ("linspace(0, 1, 4, dtype=float32)", 0),
     ("linspace(5, 5, 3)", 0),
     ("linspace(0.1, 0.7, 7)", 0), ("linspace(-2.5, 1e10, 6, endpoint=False)", 0),
+    # ramps of several MiB, whole: filled by chunks on two threads (rt_ramp), each in vectors
+    ("arange(-3.5, 7e5, 1.25)", 0), ("arange(2**24 - 5, 2**24 + 600000, dtype=float32)", 0), ("arange(0.1, 9e4, 0.1, dtype=float32)", 0),
+    ("linspace(-1, 1, 700001)", 0), ("linspace(0, 3, 700000, endpoint=False)", 0), ("arange(2000001, dtype=int16)", 0),
+    ("arange(3, 3e7, 11, dtype=uint8)", 0), ("arange(7, -2**40, -3**19)", 0), ("arange(-9, 2**21 + 7, dtype=int32)", 0),
     ("array([[1, 2], [3, 4]])", 0), ("array([1.5, 2])", 0), ("array([True, False])", 0), ("array([1, True])", 0),
     ("array([[1, 2.5], [True, 0]])", 0), ("array([1, 2], dtype=float32)", 0), ("asarray([1, 2, 3])", 0),
     ("asarray(M)", 0),

@@ -75,6 +75,9 @@ kiln_status host_launch_accumulate(void *state, kiln_ctx *ctx, const kiln_kernel
 /* The es-byte element elem written over p[0 .. n): a memset where its bytes are all one value
  * (zeros), else a typed loop the compiler vectorizes (np.full's, a reduction's identities). */
 void host_fill(char *p, int64_t n, size_t es, const char *elem);
+/* Elements i0 .. i0 + n of a ramp of dt written from p: start + i * step, as NumPy's fill
+ * (integers: start.i64 and step.i64, wrapping in dt; float32: .f32; float64: .f64) (ramp.c). */
+void host_ramp(char *p, int64_t i0, int64_t n, kiln_dtype dt, kscalar start, kscalar step);
 
 /* Scans and gathers, for the same contract. */
 kiln_status host_scan(void *state, kiln_ctx *ctx, const kiln_scan_args *a, int nthreads);

@@ -1081,35 +1081,22 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_array *r = kiln_array_new(p->ctx, rd, 1, &len);
     if (!fe_got(p, r, off)) return false;
     uint64_t s0 = (uint64_t)(all_int ? iv[0] : a0), st = (uint64_t)(all_int ? iv[2] : d0);
-    size_t es = kiln_dtype_size(rd);
-    if (dtype_is_int(rd) && es < 8) { /* (wrapping, as int64's then the cast would: in the narrow type itself) */
-#define FILL_NARROW(T)                                                    \
-    {                                                                     \
-        T *d = (T *)(void *)r->data, x = (T)s0, dt_ = (T)st;              \
-        int64_t n = len; /* (not len, whose address was taken: a byte store may alias it) */ \
-        for (int64_t i = 0; i < n; i++, x = (T)(x + dt_)) d[i] = x;        \
-    }
-        if (es == 4) FILL_NARROW(uint32_t)
-        else if (es == 2) FILL_NARROW(uint16_t)
-        else FILL_NARROW(uint8_t)
-#undef FILL_NARROW
-    } else if (dt == KILN_F32) {
-        float *d = (float *)(void *)r->data, f0 = all_int ? (float)iv[0] : (float)v[0];
-        float f1 = all_int ? (float)(int64_t)((uint64_t)iv[0] + (uint64_t)iv[2]) : (float)second, fd = f1 - f0;
-        int64_t i = 0;
-        for (; i < len && i <= INT32_MAX; i++) d[i] = f0 + (float)(int32_t)i * fd; /* (a 32-bit index converts in vectors) */
-        for (; i < len; i++) d[i] = f0 + (float)i * fd;
-        if (len > 1) d[1] = f1;
-        if (len > 0) d[0] = f0;
-    } else if (ints) {
-        int64_t *d = (int64_t *)(void *)r->data, n = len; /* (n: see FILL_NARROW) */
-        for (int64_t i = 0; i < n; i++) d[i] = (int64_t)(s0 + (uint64_t)i * st);
+    /* start + i * step: integers wrapping in rd itself (as int64's then the cast would), floats
+     * from the first two values, float32's in float32 (NumPy's FLOAT_fill); those two written
+     * as they are (0 * an infinite step is NaN) */
+    kscalar start, step, first, second_v;
+    if (dtype_is_int(rd)) {
+        start.i64 = (int64_t)s0, step.i64 = (int64_t)st;
+    } else if (rd == KILN_F32) {
+        first.f32 = all_int ? (float)iv[0] : (float)v[0];
+        second_v.f32 = all_int ? (float)(int64_t)((uint64_t)iv[0] + (uint64_t)iv[2]) : (float)second;
+        start = first, step.f32 = second_v.f32 - first.f32;
     } else {
-        double *d = (double *)(void *)r->data;
-        for (int64_t i = 0; i < len; i++) d[i] = v[0] + (double)i * delta;
-        if (len > 1) d[1] = second;
-        if (len > 0) d[0] = v[0];
+        start = first = (kscalar){.f64 = v[0]}, step.f64 = delta, second_v.f64 = second;
     }
+    rt_ramp(p->ctx, r->data, len, rd, start, step);
+    if (!dtype_is_int(rd) && len > 1) ref_store(r->data + kiln_dtype_size(rd), rd, second_v);
+    if (!dtype_is_int(rd) && len > 0) ref_store(r->data, rd, first);
     return cast_result(p, out, r, dt, off);
 }
 
@@ -1172,7 +1159,7 @@ static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_array *r = kiln_array_new(p->ctx, KILN_F64, 1, &num);
     if (!fe_got(p, r, off)) return false;
     double *d = (double *)r->data, div = endpoint ? (double)(num - 1) : (double)num, step = div > 0 ? (v[1] - v[0]) / div : 0;
-    for (int64_t i = 0; i < num; i++) d[i] = (double)i * step + v[0];
+    rt_ramp(p->ctx, r->data, num, KILN_F64, (kscalar){.f64 = v[0]}, (kscalar){.f64 = step}); /* i * step + start */
     if (endpoint && num > 1) d[num - 1] = v[1];
     if (f->op) r = pow_of(p->ctx, base, r); /* logspace: base ** linspace, in float64, then astype(dtype) */
     else if (dtype_is_int(dt))

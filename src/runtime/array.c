@@ -384,6 +384,18 @@ void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem) {
     });
 }
 
+void rt_ramp(kiln_ctx *ctx, char *p, int64_t n, kiln_dtype dt, kscalar start, kscalar step) {
+    size_t es = kiln_dtype_size(dt);
+    int64_t nt = (int64_t)(((size_t)n * es) >> 20); /* (a thread a MiB, as rt_fill) */
+    if (nt > rt_nthreads(ctx)) nt = rt_nthreads(ctx);
+    if (nt < 1) nt = 1;
+    KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
+    {
+        int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;
+        host_ramp(p + (size_t)b * es, b, e - b, dt, start, step);
+    });
+}
+
 kiln_array *kiln_full(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, double v) {
     kiln_array *a = kiln_array_new(ctx, dt, ndim, shape);
     if (!a) return NULL;

@@ -143,6 +143,9 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi);
 bool rt_array_c_contiguous(const kiln_array *a);
 /* p's n elements of es bytes set to elem's, by up to the context's threads (one a MiB). */
 void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem);
+/* p's n elements of dt set to arange's and linspace's ramp, start + i * step (host_ramp's
+ * values), by up to the context's threads (one a MiB). */
+void rt_ramp(kiln_ctx *ctx, char *p, int64_t n, kiln_dtype dt, kscalar start, kscalar step);
 /* Tells every device backend ctx has started that the host is about to read (KILN_SYNC_READ)
  * or write (KILN_SYNC_WRITE) a's bytes, or frees them (KILN_SYNC_FREE); a NULL: all memory.
  * Nothing for host backends. */
