@@ -1784,6 +1784,12 @@ PROGRAMS = [
     "        v = zeros((2, n))[0]\n        t = arange(2 * n).reshape(2, n).T\n        d = e = linspace(0, 1, n)\n        u = (arange(n),)\n"
     "        print(n, i, y[:2], a[:2], b, f[0][:2], v[:2], t[:2], d[:2], u[0][:2])\n"
     "        y[0] += 5\n        a[0] += 5\n        f[0][0] += 5\n        v[0] += 5\n        t[0] += 5\n        d[0] += 5\n        u[0][0] = 7\n        b += 1",
+    # the arrays of a name's list or tuple are the list's own (Python's objects): a name taking one
+    # (an item, unpacking, a loop's variable, zip's, a comprehension's) shares it, also a second
+    # time and in a loop, and an in-place update through either reaches the other
+    "xs = [zeros(2)]\na = xs[0]\nb = xs[0]\nxs[0][0] = 7\nprint(a, b, xs)\nws = [zeros(2), zeros(3)]\ngs = [ones(2), ones(3)]\n"
+    "for k in range(3):\n    c = ws[1]\n    c += 1\n    for w, g in zip(ws, gs):\n        w -= 0.5 * g\n    p, q = ws\n    p *= 2\n    for i, w in enumerate(ws):\n        w[0] += i\n"
+    "    for w in [v for v in ws]:\n        w += 10\n    print(k, ws, c, p, q)\nr = modf(array([1.5, -2.25]))\nf, n = r\nf += 1\nprint(r)",
 ]
 
 

@@ -905,6 +905,14 @@ static bool p_subscript_item(parser *p, kval *out) {
     return ok;
 }
 
+/* The arrays in v, a name's tuple or list (its items, nested), are the ones the name holds: what
+ * takes one (a = xs[0], a, b = xs, for w in xs, [w for w in xs]) shares it, as Python's objects
+ * are shared, and an in-place update through either reaches the other. */
+static void held(kval *v) {
+    if (v->kind == KV_ARRAY) v->alias = true;
+    for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++) held(&v->items[i]);
+}
+
 /* x[items] of a tuple or a list: an index or a slice of it, as Python's. */
 static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     const char *kind = x->kind == KV_LIST ? "list" : "tuple";
@@ -2830,6 +2838,7 @@ static bool p_atom(parser *p, kval *out) {
         if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */
             p->env->volatile_ = true;
             if (!fe_kval_copy(p->ctx, out, bound)) return fe_got(p, NULL, t.off);
+            held(out);
             out->off = t.off;
             return true;
         }
