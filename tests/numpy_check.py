@@ -147,7 +147,7 @@ CASES += [
     ("Z.clip(min=-2)", 0), ("clip(f, 0, 1e300)", 0), ("clip(a, 0, 1)", 0),
     # a NaN bound: NaN everywhere, given as a scalar too (the ufunc's maximum, then minimum)
     ("clip(a, 1, nan)", 0), ("clip(a, nan, 2)", 0), ("clip(f, nan, nan)", 0), ("clip(i, 1, nan)", 0), ("clip(f, float32(nan), 2)", 0),
-    ("clip(a, 1., array(nan))", 0),
+    ("clip(a, 1., array(nan))", 0), ("clip(a, None, None)", 0), ("a.clip()", 0), ("clip(i)", 0),  # (no bound: a copy, NumPy 2)
     ("round(a, 2)", 0), ("round(H)", 0), ("round(H, 2)", 0), ("round(H, -1)", 0), ("around(a * 1000, -2)", 0),
     ("round(i, -1)", 0), ("around(Z * 5, -1)", 0), ("round(f, 3)", 0), ("round(k, 1)", 0), ("round(M, 1)", 0),
     ("around(H, 1)", 0), ("round(2.5)", 0), ("round(2.675, 2)", 0), ("a.round(1)", 0), ("M.round(decimals=3)", 0),
@@ -1040,6 +1040,9 @@ CASES += [
 ]
 
 PRINTS = [
+    # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
+    "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)",
+    "x = arange(3.)\ny = clip(x, None, None)\nz = x.clip()\ny[0] = 5\nz[1] = 6\nprint(x, y, z)",
     # frexp: (mantissa, int32 exponent); 0, the infinities and NaN give (x, 0); subnormals' exponents below -1021
     "print(frexp(H), frexp(f[:12]), frexp(k[:5]), frexp(0.75), frexp(g[:3]), frexp(-0.0), frexp(array([5e-324, -1e-310, 2.0**-1022])))",
     "print(frexp(sh[:4]), ldexp(*frexp(H[:15])), frexp(array([1.0, 2.0, 3.0], dtype=float32) * 1e-44), spacing(array([1e308, 1.0])))",

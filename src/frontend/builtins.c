@@ -196,10 +196,6 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         fe_err(p, off, KILN_ERR_ARG, "clip(): give a_min or min, and a_max or max, not both");
         return result(p, out, NULL, off, 1, t);
     }
-    if (!given_not_none(a, lo_name) && !given_not_none(a, hi_name)) {
-        kiln_expr_free(t[0]);
-        return fe_err(p, off, KILN_ERR_ARG, "clip(): one of max or min must be given");
-    }
     if (given_not_none(a, lo_name) && !(t[1] = expr_of(p, f, a, lo_name))) return result(p, out, NULL, off, 1, t);
     if (given_not_none(a, hi_name) && !(t[2] = expr_of(p, f, a, hi_name))) return result(p, out, NULL, off, 2, t);
     /* NumPy drops a Python int bound past an integer dtype's end it cannot reach (clip(u8, 10,
@@ -215,7 +211,7 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             t[k] = NULL;
         }
     }
-    if (!t[1] && !t[2]) return result(p, out, kiln_expr_retain(t[0]), off, 3, t);
+    if (!t[1] && !t[2]) return result(p, out, kiln_expr_retain(t[0]), off, 3, t); /* (no bound: a copy, as NumPy 2's) */
     return result(p, out, kiln_clip(p->ctx, t[0], t[1], t[2]), off, 3, t);
 }
 

@@ -2970,9 +2970,31 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             for (int k = 1; *c >= '0' && *c <= '9' && k < 8; c++) prec[k++] = *c;
         }
         char t = *c;
-        if (!t || !strchr("diouxXeEfFgGrsa", t)) return fe_err(p, off, KILN_ERR_ARG, "unsupported format character '%c'", t ? t : '?');
+        if (!t || !strchr("diouxXeEfFgGrsac", t)) return fe_err(p, off, KILN_ERR_ARG, "unsupported format character '%c'", t ? t : '?');
         if (used >= n) return fe_err(p, off, KILN_ERR_ARG, "not enough arguments for format string");
         const kval *v = &items[used++];
+        kval ch = {0}; /* %c: chr(v) of an integer, or v, a one-character str, shown as %s shows it */
+        if (t == 'c') {
+            size_t chars = 0;
+            for (const char *q = v->kind == KV_STR ? v->s : ""; *q; q++) chars += ((unsigned char)*q & 0xC0) != 0x80;
+            if (v->kind == KV_STR && chars != 1)
+                return fe_err(p, v->off, KILN_ERR_ARG, "%%c requires an int or a unicode character, not a string of length %zu", chars);
+            if (v->kind != KV_STR && (v->kind != KV_ARRAY || v->e->ndim != 0 || !(dtype_is_int((kiln_dtype)v->e->dtype) || v->e->dtype == KILN_BOOL)))
+                return fe_err(p, v->off, KILN_ERR_ARG, "%%c requires an int or a unicode character, not %s",
+                              v->kind == KV_ARRAY && v->e->ndim == 0 ? "a float" : kind_name(v));
+            kval arg = {0};
+            kscalar code;
+            kiln_dtype cdt;
+            if (v->kind == KV_STR) {
+                if (!fe_kval_copy(p->ctx, &ch, v)) return fe_got(p, NULL, v->off);
+            } else if (!eval_one(p, v, &code, &cdt) ||
+                       !fe_set_expr(p, &arg, kiln_int(p->ctx, cdt == KILN_BOOL ? code.b : kscalar_int(cdt, code)), v->off) ||
+                       !fe_call(p, "chr", v->off, NULL, &arg, 1, NULL, 0, &ch)) { /* (True is 1, as Python's) */
+                return false;
+            }
+            v = &ch;
+            t = 's';
+        }
         bool text = t == 's' || t == 'r' || t == 'a'; /* (printf's %7s is right-aligned, format()'s {:7} left) */
         snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : text ? ">" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
                  zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : text ? "" : (char[]){t, 0});
@@ -2980,6 +3002,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             kstr txt = {0};
             bool ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
             kstr_free(&txt);
+            kval_free(p->ctx, &ch);
             if (!ok) return fe_got(p, NULL, off) && false;
             continue;
         }
