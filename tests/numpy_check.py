@@ -314,7 +314,10 @@ CASES += [
     ("sort(a)", 0), ("sort(M, axis=0)", 0), ("sort(A, axis=None)", 0), ("sort(Z)", 0), ("sort(m)", 0), ("sort(f, kind='stable')", 0),
     ("sort(H)", 0), ("argsort(a, kind='stable')", 0), ("argsort(Z, axis=0, kind='stable')", 0), ("argsort(H, kind='stable')", 0),
     ("M.argsort(axis=0)", 0), ("sort(-N.T, 1)[:, ::-1]", 0), ("median(a)", 0), ("median(M, axis=1)", 0), ("median(Z, axis=0)", 0),
-    ("median(A, axis=(1))", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
+    ("median(A, axis=(1))", 0), ("median(A, axis=(0, 2))", 0), ("median(A, axis=(2, 0), keepdims=True)", 0), ("median(A, axis=(0, 1, 2))", 0),
+    ("median(A, axis=())", 0), ("quantile(A, [0.2, 0.7], axis=(0, 2), keepdims=True)", 0), ("percentile(A, 35, axis=(-1, 1), method='nearest')", 0),
+    ("nanmedian(where(A > 3, nan, A), axis=(0, 2))", 0), ("nanquantile(where(A > 3, nan, A), [0.1, 0.9], axis=(1, 2), keepdims=True)", 0),
+    ("quantile(Z[None], 1, axis=(0, 2), keepdims=True)", 0), ("median(Z, axis=(0, 0))", 0), ("median(A, axis=(0, 3))", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
     ("quantile(Z, 1)", 0), ("quantile(k, [0, 1])", 0), ("quantile(Z > 0, 1, axis=0)", 0), ("quantile(Z, True, axis=1, keepdims=True)", 0),
     ("quantile(Z, [1, 0], axis=0, keepdims=True)", 0), ("quantile(Z, 1.0)", 0), ("percentile(Z, 100)", 0),  # integer q: NumPy keeps the dtype
     ("percentile(Z, 40, axis=1, keepdims=True)", 0), ("percentile(g, 25)", 0), ("quantile(M.T, 1)", 0), ("median(N, keepdims=True)", 0),

@@ -2912,6 +2912,14 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
 enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
+/* keepdims of quantiles over a tuple of axes: r reshaped to shape (nd dims, 1 at each axis
+ * taken), after the nq values of q where nq is not 0. */
+static kiln_expr *kept_axes(parser *p, tmps *t, kiln_expr *r, int nq, int nd, const int64_t *shape) {
+    int64_t s[KILN_MAX_DIMS + 1] = {nq};
+    memcpy(s + (nq > 0), shape, (size_t)nd * sizeof *s);
+    return r ? keep(t, kiln_reshape(p->ctx, r, nd + (nq > 0), s)) : NULL;
+}
+
 static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
@@ -2919,8 +2927,32 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     bool keepdims = false, many = false;
     double qs[64] = {0.5};
     int nq = 1, method = QM_LINEAR;
-    if (!x || !one_axis(p, f, a, &axis) || (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
+    kval *av = arg(a, "axis");
+    unsigned mask = 0; /* a tuple of axes: NumPy's, the axes moved last and made one */
+    bool all = false, axes = av->kind == KV_TUPLE || av->kind == KV_LIST;
+    if (!x || (axes ? !fe_arg_axes(p, av, x->ndim, f->name, &mask, &all) : !one_axis(p, f, a, &axis)) ||
+        (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
         return done(p, &t, out, NULL, off);
+    int64_t kept_shape[KILN_MAX_DIMS]; /* keepdims of a tuple: the shape, 1 at each axis */
+    int nd = x->ndim, nr = 0;
+    if (axes && !all) { /* (axis=(): a length-1 axis of each element, as NumPy's) */
+        int perm[KILN_MAX_DIMS], np_ = 0;
+        int64_t shape[KILN_MAX_DIMS], merged = 1;
+        for (int d = 0; d < nd; d++) {
+            kept_shape[d] = mask >> d & 1 ? 1 : x->shape[d];
+            if (!(mask >> d & 1)) shape[np_] = x->shape[d], perm[np_++] = d;
+        }
+        for (int d = 0; d < nd; d++)
+            if (mask >> d & 1) perm[np_ + nr++] = d, merged *= x->shape[d];
+        shape[np_] = merged;
+        if (!(x = keep(&t, kiln_permute(p->ctx, x, perm))) || !(x = keep(&t, kiln_reshape(p->ctx, x, np_ + 1, shape))))
+            return done(p, &t, out, NULL, off);
+        axis = np_;
+    } else if (axes) {
+        axes = false, axis = KILN_ALL_AXES; /* (every axis) */
+    }
+    bool tuple_keep = axes && keepdims;
+    if (tuple_keep) keepdims = false;
     if (f->op != Q_MEDIAN && f->op != Q_NANMEDIAN) {
         kval *qv = arg(a, "q");
         kval *m = arg(a, "method");
@@ -2960,7 +2992,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 rs[k] = keep(&t, kiln_reduce(p->ctx, qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX, x, axis, keepdims));
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
-            return done(p, &t, out, many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0], off);
+            kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
+            return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, many ? nq : 0, nd, kept_shape) : r, off);
         }
     }
     bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
@@ -2974,9 +3007,10 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         unsigned mask = axis == KILN_ALL_AXES ? KILN_EVERY_AXIS : 1u << (axis < 0 ? axis + x->ndim : axis);
         return done(p, &t, out, keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims)), off);
     }
-    if (f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype))
-        return done(p, &t, out, nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
-    return done(p, &t, out, quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off), off);
+    kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
+                       ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off)
+                       : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off);
+    return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, many ? nq : 0, nd, kept_shape) : r, off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
