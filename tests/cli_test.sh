@@ -31,6 +31,10 @@ expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broa
 # column for a 2-byte character, two for a wide one (a column per byte put it to the right)
 out=$("$kiln" -c 's = "é日"; y = arange(3) + ones(4)' 2>&1 | sed -n 3p)
 [ "$out" = "                           ^" ] && ok "the caret after wide characters" || no "the caret after wide characters (line: '$out')"
+# max's gradient goes to the element equal to the row's maximum: sin(w) in the gradient's kernel
+# has the bits of sin(w) in the reduction's (a row of 4, a kernel's tail, took libm's sin, 1 ulp
+# from libmvec's, and the first row's gradient was all zeros)
+expect "max's gradient of sin, rows of 4" 0 "[[ 0.         -0.41614684  0.          0.        ]" -- "$kiln" -c 'w = array([[1.0, 2.0, 0.5, -1.0], [0.3, 1.4, -0.2, 2.5]]); print(grad(sum(max(sin(w), axis=1)), w))'
 expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
 out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 [ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"

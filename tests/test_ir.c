@@ -37,13 +37,14 @@ START_TEST(cse_sin_twice_is_one_node) {
     char *g = kiln_dump(ctx, y, KILN_DUMP_GRAPH);
     ck_assert_int_eq(count_in(g, "= sin"), 1);
     kiln_string_free(g);
-    /* one kernel, calling sin once per element (one vector call, one scalar tail call) */
+    /* one kernel, calling sin once per element: libmvec's in the vector loop and in the tail
+     * (the scalar padded to a register: its bits as the vector loop's), never libm's */
     char *k = dump_kernels(ctx, y);
     ck_assert_int_eq(count_in(k, "kernel:"), 1);
     ck_assert_int_eq(count_in(k, "= sin"), 1);
     if (uses_llvm(ctx)) {
-        ck_assert_int_eq(count_in(k, "call <8 x double> @_ZGVeN8v_sin") + count_in(k, "call <4 x double> @_ZGVdN4v_sin"), 1);
-        ck_assert_int_eq(count_in(k, "call double @sin("), 1);
+        ck_assert_int_eq(count_in(k, "call <8 x double> @_ZGVeN8v_sin") + count_in(k, "call <4 x double> @_ZGVdN4v_sin"), 2);
+        ck_assert_int_eq(count_in(k, "call double @sin("), 0);
     }
     kiln_string_free(k);
     kiln_expr *all[] = {y, s1, s2, x1, x2};

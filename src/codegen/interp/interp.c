@@ -19,10 +19,10 @@
  *
  * Every block loop is instantiated from base/scalar.h through base/scalar_table.h, so the
  * interpreter computes exactly the scalar semantics the reference evaluator and the JIT are
- * held to.  Transcendental functions call the libmvec variants the JIT calls, over the same
- * part of each row (host_map_split: the JIT's peel, vector and tail loops), and libm for the
- * rest; reductions fold a row in the same lanes, tree and tail order as the JIT's reduction
- * kernels (host_reduce_lanes).  So the two backends give the same bits.
+ * held to.  Transcendental functions call the libmvec variant the JIT calls (the register's
+ * width for the dtype) on every element, a block's rest padded to a register as the JIT pads
+ * its tail; reductions fold a row in the same lanes, tree and tail order as the JIT's
+ * reduction kernels (host_reduce_lanes).  So the two backends give the same bits.
  */
 #include <dlfcn.h>
 #include <immintrin.h>
@@ -98,12 +98,13 @@ static bool uses_mvec(kiln_op op, kiln_dtype dt) {
     return dtype_is_float(dt) && ((kiln_op_kind[op] == KIND_FMATH && !own) || op == KILN_OP_POW);
 }
 
-/* The variant of libmvec the JIT would call for instruction in of kd, and how to call it. */
+/* The variant of libmvec the JIT calls for instruction in of kd (the register's width for its
+ * dtype, whatever the kernel's lanes), and how to call it. */
 static void *mvec_for(const kernel_desc *kd, const kd_inst *in, int vec_bytes, mv_fn *wrap) {
     kiln_dtype dt = kd_operand_dtype(kd, in);
     if (!uses_mvec((kiln_op)in->op, dt) || !host_mvec_loaded()) return NULL;
     char name[64];
-    int chunk = host_mvec_variant((kiln_op)in->op, dt, host_vector_lanes(kd, vec_bytes), vec_bytes, name, sizeof name);
+    int chunk = host_mvec_variant((kiln_op)in->op, dt, vec_bytes / (int)kiln_dtype_size(dt), vec_bytes, name, sizeof name);
     int bytes = chunk * (int)kiln_dtype_size(dt), two = kiln_op_arity((kiln_op)in->op) == 2;
     bool f64 = dt == KILN_F64;
     static const mv_fn wraps[3][2][2] = {{{mv_b_f32_1, mv_b_f32_2}, {mv_b_f64_1, mv_b_f64_2}},
@@ -341,10 +342,25 @@ static void scatter(char *p, int64_t st, const char *src, int64_t es, int64_t n)
         for (int64_t j = 0; j < n; j++) memcpy(p + j * st, src + j * 8, 8);
 }
 
-/* Computes every instruction over elements [s, s+n) of the row (n <= INTERP_BLOCK), the first
- * nv of them in the JIT's vector loop: there transcendental functions are libmvec's. */
-static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const int64_t *strides, int64_t s, int64_t n,
-                      int64_t nv) {
+/* out = libmvec variant f (through wrap, registers of vb bytes) of x (and y), n elements of es
+ * bytes: whole registers, then the rest padded to one (lane l the rest's l % r), as the JIT
+ * calls it on a tail. */
+static void mvec_run(mv_fn wrap, void *f, int vb, int64_t es, int64_t n, char *out, const char *x, const char *y) {
+    int64_t whole = n * es / vb * vb, rest = n * es - whole;
+    if (whole) wrap(f, whole, out, x, y);
+    if (!rest) return;
+    _Alignas(64) char px[64], py[64], po[64];
+    for (int64_t b = 0; b < vb; b += es) {
+        memcpy(px + b, x + whole + b % rest, (size_t)es);
+        if (y) memcpy(py + b, y + whole + b % rest, (size_t)es);
+    }
+    wrap(f, vb, po, px, y ? py : NULL);
+    memcpy(out + whole, po, (size_t)rest);
+}
+
+/* Computes every instruction over elements [s, s+n) of the row (n <= INTERP_BLOCK); its
+ * transcendental functions are libmvec's, for every element, as the JIT's. */
+static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const int64_t *strides, int64_t s, int64_t n) {
     const kernel_desc *kd = &k->kd;
     for (int i = 0; i < kd->n_inst; i++) {
         const kd_inst *in = &kd->inst[i];
@@ -370,10 +386,8 @@ static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const
         }
         int ar = kiln_op_arity((kiln_op)in->op);
         const char *x = f->val[in->arg[0]], *y = ar > 1 ? f->val[in->arg[1]] : NULL, *z = ar > 2 ? f->val[in->arg[2]] : NULL;
-        if (k->mvec[i] && nv > 0) {
-            int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)in->dtype), o = nv * es;
-            k->mwrap[i](k->mvec[i], o, b, x, y);
-            if (nv < n) k->fn[i](n - nv, b + o, x + o, y ? y + o : NULL, NULL);
+        if (k->mvec[i]) {
+            mvec_run(k->mwrap[i], k->mvec[i], k->vec_bytes, (int64_t)kiln_dtype_size((kiln_dtype)in->dtype), n, b, x, y);
         } else {
             k->fn[i](n, b, x, y, z);
         }
@@ -421,12 +435,12 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
     int64_t start, nvec; /* blocks start where the JIT's vector loop does */
     host_map_split(&k->kd, k->vec_bytes, n, ptrs[k->kd.n_in], &start, &nvec);
     if (start > 0) {
-        run_block(k, &f, ptrs, strides, 0, start, 0);
+        run_block(k, &f, ptrs, strides, 0, start);
         store_block(k, &f, ptrs, strides, 0, start);
     }
     for (int64_t s = start; s < n; s += INTERP_BLOCK) {
-        int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK, nv = nvec - s < m ? nvec - s : m;
-        run_block(k, &f, ptrs, strides, s, m, nv > 0 ? nv : 0);
+        int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
+        run_block(k, &f, ptrs, strides, s, m);
         store_block(k, &f, ptrs, strides, s, m);
     }
     if (k->kd.stream) _mm_sfence(); /* streaming stores are weakly ordered: fence before others read */
@@ -437,11 +451,8 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
 
 /* Folds elements [off, off + n) of a row as the JIT's reduction kernels do into r: element i
  * of the first n & -L goes to lane i mod L; the lanes are combined in a tree of neighbours; the
- * rest follows one by one.  The values of the first nvv elements are computed with the JIT's
- * vector math, the others with its scalar math: nvv is n & -L for most reductions (with a
- * strided operand, 0: every element in the rest); for a float sum (kd_pairwise: L = 8) it is
- * n & -max(W, 8) (W: the JIT's vector lanes), 0 with a strided operand, while the lanes still
- * take n & -8. */
+ * rest follows one by one (with a strided operand, every element but a float sum's).  The
+ * values are computed as the JIT's: transcendental functions by libmvec, every element. */
 static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const int64_t *strides, int64_t off, int64_t n,
                       int64_t base, kscalar *r) {
     const kernel_desc *kd = &k->kd;
@@ -450,8 +461,7 @@ static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const
     int64_t es = (int64_t)kiln_dtype_size(dt);
     bool strided = false, pairwise = kd_pairwise(kd);
     for (int i = 0; i < kd->n_in; i++) strided = strided || kd->layout[i] == KD_STRIDED;
-    int W = host_vector_lanes(kd, k->vec_bytes), S = W > 8 ? W : 8;
-    int64_t nvec = strided && !pairwise ? 0 : n / L * L, nvv = strided ? 0 : pairwise ? n / S * S : nvec;
+    int64_t nvec = strided && !pairwise ? 0 : n / L * L;
     bool arg = op_is_arg_reduce(op);
     fold_fn ff = arg ? NULL : k->loops->fold[op][dt]; /* typed lanes */
     argfold_fn af = arg ? k->loops->argfold[op == KILN_OP_ARGMIN][dt] : NULL;
@@ -465,8 +475,8 @@ static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const
         index[l] = lanes[2 * l + 1].i64;
     }
     for (int64_t s = 0; s < nvec; s += INTERP_BLOCK) { /* the lanes' part */
-        int64_t m = nvec - s < INTERP_BLOCK ? nvec - s : INTERP_BLOCK, nv = nvv - s < m ? nvv - s : m;
-        run_block(k, f, ptrs, strides, off + s, m, nv > 0 ? nv : 0);
+        int64_t m = nvec - s < INTERP_BLOCK ? nvec - s : INTERP_BLOCK;
+        run_block(k, f, ptrs, strides, off + s, m);
         const char *v = f->val[kd->out_inst[0]];
         if (ff) ff(m, L, typed, v);
         else af(m, L, typed, index, v, base + s);
@@ -486,7 +496,7 @@ static void fold_span(const interp_kernel *k, frame *f, char *const *ptrs, const
     r[1] = lanes[1];
     for (int64_t s = nvec; s < n; s += INTERP_BLOCK) { /* the rest, one by one */
         int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
-        run_block(k, f, ptrs, strides, off + s, m, 0);
+        run_block(k, f, ptrs, strides, off + s, m);
         const char *v = f->val[kd->out_inst[0]];
         for (int64_t j = 0; j < m; j++) {
             kscalar e[2] = {dt == KILN_BOOL ? (kscalar){.b = ((const bool *)v)[j]} : ref_load(v + j * es, dt), {.i64 = base + s + j}};
@@ -519,7 +529,7 @@ static void interp_fold(const kiln_kernel *kk, int64_t n, char *const *ptrs, con
         int64_t es = (int64_t)kiln_dtype_size(dt);
         for (int64_t s = 0; s < n; s += INTERP_BLOCK) {
             int64_t m = n - s < INTERP_BLOCK ? n - s : INTERP_BLOCK;
-            run_block(k, &f, ptrs, strides, s, m, 0);
+            run_block(k, &f, ptrs, strides, s, m);
             const char *v = f.val[kd->out_inst[0]];
             for (int64_t j = 0; j < m; j++) {
                 kscalar e = ref_load(v + j * es, dt);

@@ -362,17 +362,33 @@ static LLVMValueRef cpu_concat(emitter *e, LLVMValueRef a, LLVMValueRef b, int c
     return LLVMBuildShuffleVector(e->b, a, b, LLVMConstVector(mask, (unsigned)(2 * count)), "");
 }
 
-/* A C math function (op's column in KILN_OPS) on L lanes of dt: libm for scalars, libmvec's
- * vector variants (split to the register width) for vectors. */
+/* A C math function (op's column in KILN_OPS) on L lanes of dt: libmvec's variant of the
+ * register's width for dt, whatever L is (L lanes split into registers; fewer, a scalar tail's,
+ * a strided kernel's, a float32 op in a float64 kernel's 8 lanes, padded to one register and
+ * the lanes taken back), so that an element's bits depend on its value alone, not on where it
+ * sits or which kernel computes it (x == x.max(axis=1, keepdims=True) of sin(x) holds, and so
+ * max's gradient); libm's, lane by lane, without libmvec. */
 static LLVMValueRef cpu_emit_math(emitter *e, kiln_op op, kiln_dtype dt, LLVMValueRef *args, int n, int L) {
     char name[64];
     const char *cf = kiln_op_cfunc[op];
     LLVMTypeRef st = cpu_scalar_type(e, dt);
     snprintf(name, sizeof name, "%s%s", cf, dt == KILN_F32 ? "f" : "");
-    if (L == 1 || !e->cs->mvec) return cpu_call_lanes(e, name, st, args, n, L);
+    if (!e->cs->mvec) return cpu_call_lanes(e, name, st, args, n, L);
     char vname[128];
-    int chunk = host_mvec_variant(op, dt, L, e->cs->vec_bytes, vname, sizeof vname); /* the interpreter calls the same */
+    int full = e->cs->vec_bytes / (int)kiln_dtype_size(dt);
+    int chunk = host_mvec_variant(op, dt, full, e->cs->vec_bytes, vname, sizeof vname); /* the interpreter calls the same */
     LLVMTypeRef vt = LLVMVectorType(st, (unsigned)chunk);
+    if (L < chunk) { /* lane l of the register is lane l % L of the value (its one lane, a scalar's) */
+        LLVMValueRef mask[64], a[2];
+        for (int l = 0; l < chunk; l++) mask[l] = LLVMConstInt(e->i32, (unsigned)(l % L), 0);
+        for (int i = 0; i < n; i++) {
+            LLVMValueRef v = args[i];
+            if (L == 1) v = LLVMBuildInsertElement(e->b, LLVMGetPoison(LLVMVectorType(st, 1)), v, LLVMConstInt(e->i32, 0, 0), "");
+            a[i] = LLVMBuildShuffleVector(e->b, v, LLVMGetPoison(LLVMTypeOf(v)), LLVMConstVector(mask, (unsigned)chunk), "");
+        }
+        LLVMValueRef r = cpu_call(e, vname, vt, a, n);
+        return L == 1 ? LLVMBuildExtractElement(e->b, r, LLVMConstInt(e->i32, 0, 0), "") : cpu_lanes(e, r, 0, L);
+    }
     LLVMValueRef parts[16];
     int np = L / chunk;
     KILN_ASSERT(np <= 16 && np * chunk == L);
