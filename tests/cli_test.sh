@@ -35,6 +35,8 @@ out=$("$kiln" -c 's = "é日"; y = arange(3) + ones(4)' 2>&1 | sed -n 3p)
 # has the bits of sin(w) in the reduction's (a row of 4, a kernel's tail, took libm's sin, 1 ulp
 # from libmvec's, and the first row's gradient was all zeros)
 expect "max's gradient of sin, rows of 4" 0 "[[ 0.         -0.41614684  0.          0.        ]" -- "$kiln" -c 'w = array([[1.0, 2.0, 0.5, -1.0], [0.3, 1.4, -0.2, 2.5]]); print(grad(sum(max(sin(w), axis=1)), w))'
+# unique's values inside grad(): a gather at each value's first place (a constant gave zeros)
+expect "unique's gradient: to each value's first place" 0 "[100.   1.   0.  10.   0.] 14.0 [6. 2. 0. 4. 0.]" -- "$kiln" -c $'v = array([3.0, 1.0, 3.0, 2.0, 1.0])\nl, g = value_and_grad(sum(unique(v) ** 2), v)\nprint(grad(sum(unique(v) * array([1.0, 10.0, 100.0])), v), l, g)'
 expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
 out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 [ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"

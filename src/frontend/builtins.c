@@ -3909,7 +3909,7 @@ static bool unique_rows(parser *p, kiln_expr *x, int axis, const bool *want, kil
     return ok;
 }
 
-static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const int *perm, size_t off, kval *out);
+static bool unique_result(parser *p, kiln_array **res, kiln_expr *values, bool ok, int axis, const int *perm, size_t off, kval *out);
 
 /* unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
  * equal_nan=True): the sorted distinct values of the flattened ar, and as asked the position of
@@ -3980,13 +3980,17 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (!x) return false;
     kiln_dtype dt = (kiln_dtype)x->dtype;
     kiln_array *res[4] = {NULL, NULL, NULL, NULL};
+    /* inside grad(), float values are a gather of ar at each one's first place (return_index's),
+     * found now: the gradient of each value goes back there */
+    bool diff = p->env->in_grad && dtype_is_float(dt) && !given_not_none(a, "axis"), own_index = diff && !want[0];
+    want[0] = want[0] || diff;
     bool ok;
     int perm[KILN_MAX_DIMS], axis = -1; /* axis given: the rows along it, their dims moved back at the end */
     if (given_not_none(a, "axis")) {
         if (!axis_in(p, arg(a, "axis"), f->name, "axis", x->ndim, &axis)) return done(p, &t, out, NULL, off);
         ok = unique_rows(p, x, axis, want, res, perm, off);
         tmps_free(&t);
-        return unique_result(p, res, ok, axis, perm, off, out);
+        return unique_result(p, res, NULL, ok, axis, perm, off, out);
     }
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
@@ -3995,7 +3999,7 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         int r = unique_counted(p, flat, dt, want, x->ndim, x->shape, res, off);
         if (r >= 0) {
             tmps_free(&t);
-            return unique_result(p, res, r, -1, perm, off, out);
+            return unique_result(p, res, NULL, r, -1, perm, off, out);
         }
     }
     /* the values sorted (and, for index or inverse, the stable order that sorts them) */
@@ -4057,19 +4061,25 @@ static bool h_unique(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     kiln_array_free(v);
     kiln_array_free(o);
+    kiln_expr *ix = ok && diff ? kiln_var(c, res[1]) : NULL, *gathered = ix ? kiln_take(c, flat, ix, 0) : NULL;
+    kiln_expr_free(ix);
+    if (ok && diff && !gathered) ok = fe_got(p, NULL, off);
+    if (own_index) kiln_array_free(res[1]), res[1] = NULL;
     tmps_free(&t);
-    return unique_result(p, res, ok, -1, perm, off, out);
+    return unique_result(p, res, gathered, ok, -1, perm, off, out);
 }
 
 /* unique's results res (the values, and those asked of index, inverse, counts) as its value: the
- * one array, or a tuple; with an axis, the values' dims moved back (perm moved axis first). */
-static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const int *perm, size_t off, kval *out) {
+ * one array, or a tuple; with an axis, the values' dims moved back (perm moved axis first).  A
+ * values expression (taken over) stands for res[0]. */
+static bool unique_result(parser *p, kiln_array **res, kiln_expr *values, bool ok, int axis, const int *perm, size_t off, kval *out) {
     kiln_ctx *c = p->ctx;
     int nres = 0;
     kval items[4];
     for (int k = 0; k < 4; k++) {
         if (ok && res[k]) {
-            kiln_expr *e = kiln_var(c, res[k]);
+            kiln_expr *e = k == 0 && values ? values : kiln_var(c, res[k]);
+            if (k == 0) values = NULL;
             if (e && k == 0 && axis >= 0) {
                 int back[KILN_MAX_DIMS];
                 for (int d = 0; d < res[k]->ndim; d++) back[perm[d]] = d;
@@ -4082,6 +4092,7 @@ static bool unique_result(parser *p, kiln_array **res, bool ok, int axis, const 
         }
         kiln_array_free(res[k]);
     }
+    kiln_expr_free(values);
     if (!ok || nres == 1) {
         if (ok) *out = items[0];
         else
