@@ -37,6 +37,9 @@ out=$("$kiln" -c 's = "é日"; y = arange(3) + ones(4)' 2>&1 | sed -n 3p)
 expect "max's gradient of sin, rows of 4" 0 "[[ 0.         -0.41614684  0.          0.        ]" -- "$kiln" -c 'w = array([[1.0, 2.0, 0.5, -1.0], [0.3, 1.4, -0.2, 2.5]]); print(grad(sum(max(sin(w), axis=1)), w))'
 # unique's values inside grad(): a gather at each value's first place (a constant gave zeros)
 expect "unique's gradient: to each value's first place" 0 "[100.   1.   0.  10.   0.] 14.0 [6. 2. 0. 4. 0.]" -- "$kiln" -c $'v = array([3.0, 1.0, 3.0, 2.0, 1.0])\nl, g = value_and_grad(sum(unique(v) ** 2), v)\nprint(grad(sum(unique(v) * array([1.0, 10.0, 100.0])), v), l, g)'
+# grad()'s errors at the argument at fault: a seed of another shape, an integer variable
+expect "a seed of another shape" 1 "error: -c:1:38: grad(): seed has shape (3,), which is not the expression's (2,)" -- "$kiln" -c 'w = ones(2); print(grad(w*2, w, seed=array([1.,2.,3.])))'
+expect "an integer variable" 1 "error: -c:1:54: grad(): this variable is int64" -- "$kiln" -c 'w = ones(2); k = arange(2); print(grad(sum(w*k), (w, k)))'
 expect "the first error ends a program" 1 "error:" -- "$kiln" -c $'a = arange(3)\nnope\na'
 out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 [ -z "$out" ] && ok "nothing runs after the error" || no "statements ran after the error: $out"

@@ -899,11 +899,24 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         if (v->kind != KV_ARRAY || (v->e->op != KILN_OP_VAR && v->e->op != KILN_OP_PARAM))
             return fe_err(p, v->off, KILN_ERR_ARG, "%s(): 'wrt' must be names of arrays (the variables), not %s", f->name,
                           v->kind != KV_ARRAY ? "this value" : "an expression");
+        if (!dtype_is_float((kiln_dtype)v->e->dtype)) /* (at the name, not at grad) */
+            return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): this variable is %s: integer and bool arrays have no gradient (astype(float64) makes one that has)",
+                          f->name, kiln_dtype_name((kiln_dtype)v->e->dtype));
         wrt[i] = v->e;
     }
     kiln_expr *e = expr_of(p, f, a, "expr"), *seed = NULL;
     if (!e) return false;
     if (given_not_none(a, "seed") && !(seed = expr_of(p, f, a, "seed"))) return result(p, out, NULL, off, 1, &e);
+    bool fits = seed && seed->ndim <= e->ndim; /* seed: the cotangent, e's shape (or one that broadcasts to it) */
+    for (int d = 1; seed && fits && d <= seed->ndim; d++)
+        fits = seed->shape[seed->ndim - d] == e->shape[e->ndim - d] || seed->shape[seed->ndim - d] == 1;
+    if (seed && !fits) {
+        rt_shape_text ss = rt_shape_str(seed->ndim, seed->shape), es = rt_shape_str(e->ndim, e->shape);
+        kiln_expr_free(seed);
+        kiln_expr_free(e);
+        return fe_err(p, arg(a, "seed")->off, KILN_ERR_SHAPE, "%s(): seed has shape %s, which is not the expression's %s (nor broadcasts to it)",
+                      f->name, ss.s, es.s);
+    }
     kiln_status st = kiln_vjp(p->ctx, e, seed, n, wrt, grads);
     kiln_expr_free(seed);
     if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
