@@ -229,7 +229,7 @@ typedef enum kiln_tier {
 typedef struct kiln_config {
     kiln_alloc_fn alloc; /* NULL: the C library's realloc/free */
     void *alloc_ud;      /* passed to alloc */
-    int num_threads;     /* 0: KILN_NUM_THREADS, else OMP_NUM_THREADS, else all cores */
+    int num_threads;     /* 0: KILN_NUM_THREADS, else OMP_NUM_THREADS, else all cores (at most 4096) */
     const char *backend; /* NULL: KILN_BACKEND, else the build's default (see kiln_backends) */
     kiln_tier tier;      /* KILN_TIER_DEFAULT: KILN_TIER, else AUTO */
 } kiln_config;
@@ -630,7 +630,8 @@ KILN_API kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *
 typedef struct kiln_scope kiln_scope;
 KILN_API kiln_scope *kiln_scope_new(kiln_ctx *ctx);   /* NULL when out of memory */
 KILN_API void kiln_scope_free(kiln_scope *s);          /* releases every binding */
-/* Binds name to a (retained), replacing and releasing any earlier binding. */
+/* Binds name to a (retained), replacing and releasing any earlier binding.  name must be one a
+ * program can write (a letter, _ or a UTF-8 character first, then those or digits). */
 KILN_API kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a);
 KILN_API kiln_array *kiln_scope_get(const kiln_scope *s, const char *name); /* borrowed, or NULL */
 KILN_API int kiln_scope_count(const kiln_scope *s);
@@ -666,11 +667,13 @@ KILN_API kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const ch
 /* The same for a text that may be a tuple of values ("a*b, sum(a*b)"): its values (each an
  * array expression) go to values (new references, at most cap_values), over one set of
  * placeholders, so that kiln_eval_many computes what they share once.  Returns the number of
- * values (1 for a text that is not a tuple), or -1 with an error. */
+ * values (1 for a text that is not a tuple), or -1 with an error.  With cap_values 1 the text is
+ * read as kiln_parse_params reads it: one value, where a tuple is an array, as np.array's. */
 KILN_API int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
                                     int cap, kiln_expr **params, int *which, int *n, int *reusable);
 /* The same, and *tuple is 1 when the value is a tuple, 0 otherwise: a tuple of one value
- * (nonzero(x) of a 1-D x, "(a*b,)") is one value too, but NumPy's caller wants it as a tuple. */
+ * (nonzero(x) of a 1-D x, "(a*b,)") is one value too, but NumPy's caller wants it as a tuple
+ * (with cap_values of 2 or more: with 1 there are no tuples, as above). */
 KILN_API int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
                                      int cap, kiln_expr **params, int *which, int *n, int *reusable, int *tuple);
 
@@ -685,7 +688,9 @@ KILN_API kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e);
 /* Evaluates n expressions together into outs (as kiln_eval_into each): what they share is
  * computed once (a training step's gradients, say).  outs[i] may be NULL, and then receives a
  * new array that the caller owns (on failure every such outs[i] is left NULL).  An expression
- * given twice is computed once, its value copied into the second output. */
+ * given twice is computed once, its value copied into the second output.  An output may be an
+ * input of the expressions: every value is computed from the inputs as they were before the
+ * call (as a tuple assignment's, x, y = x - x.mean(), x * 2), then written. */
 KILN_API kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs);
 
 /* What kiln did with e, as text: KILN_DUMP_GRAPH (the graph after CSE and simplification),

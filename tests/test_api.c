@@ -174,6 +174,72 @@ START_TEST(output_checks_and_contexts) {
 }
 END_TEST
 
+/* kiln_eval_many's outputs may be its inputs: every value is of the inputs as they were (a
+ * tuple assignment's), the outputs written after: swapped, in place beside another value of the
+ * same input, and a reduction's input centred in place. */
+START_TEST(eval_many_outputs_that_are_inputs) {
+    int64_t n = 1000;
+    double *a = malloc(8 * n), *b = malloc(8 * n), *c = malloc(8 * n);
+    for (int64_t i = 0; i < n; i++) a[i] = (double)i, b[i] = 10.0 * (double)(i % 7), c[i] = 1.0;
+    kiln_array *A = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, a), *B = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, b);
+    kiln_array *C = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, c);
+    kiln_expr *x = kiln_var(ctx, A), *y = kiln_var(ctx, B), *two = kiln_scalar(ctx, 2), *one = kiln_scalar(ctx, 1);
+    kiln_expr *es[2] = {kiln_add(ctx, y, one), kiln_mul(ctx, x, two)}; /* A <- y + 1, B <- x * 2: swapped */
+    kiln_array *outs[2] = {A, B};
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, es, outs), KILN_OK);
+    for (int64_t i = 0; i < n; i++) {
+        ck_assert_double_eq(a[i], 10.0 * (double)(i % 7) + 1);
+        ck_assert_double_eq(b[i], 2.0 * (double)i);
+    }
+    kiln_expr *mean = kiln_mean(ctx, x, KILN_ALL_AXES, false), *cen = kiln_sub(ctx, x, mean), *sq = kiln_mul(ctx, x, x);
+    double m = 0;
+    for (int64_t i = 0; i < n; i++) m += a[i];
+    m /= (double)n;
+    double a0 = a[0], a5 = a[5];
+    kiln_expr *es2[2] = {cen, sq}; /* A <- x - mean(x), C <- x * x */
+    kiln_array *outs2[2] = {A, C};
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, es2, outs2), KILN_OK);
+    ck_assert_double_eq_tol(a[0], a0 - m, 1e-9);
+    ck_assert_double_eq_tol(a[5], a5 - m, 1e-9);
+    ck_assert_double_eq(c[5], a5 * a5);
+    kiln_expr *all[] = {x, y, two, one, es[0], es[1], mean, cen, sq};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) kiln_expr_free(all[i]);
+    kiln_array_free(A);
+    kiln_array_free(B);
+    kiln_array_free(C);
+    free(a), free(b), free(c);
+}
+END_TEST
+
+/* Edges an embedder meets: a view whose bytes reach past int64 offsets, a scope name no program
+ * can write, a config's thread count past kiln_set_num_threads' bound. */
+START_TEST(api_edges_are_refused_or_bounded) {
+    int64_t n = 4, two = 2, three = 3, eight = 8, back = -8;
+    double buf[4] = {0};
+    kiln_array *B = kiln_wrap(ctx, KILN_F64, 1, &n, NULL, buf);
+    ck_assert_ptr_null(kiln_array_view(ctx, B, 1, &two, &eight, INT64_MAX - 7));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "64-bit byte offsets"));
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_array_view(ctx, B, 1, &three, &back, INT64_MIN + 8));
+    kiln_clear_error(ctx);
+    kiln_array *v = kiln_array_view(ctx, B, 1, &two, &eight, 16); /* (a fine one) */
+    ck_assert_ptr_nonnull(v);
+    kiln_array_free(v);
+    kiln_scope *sc = kiln_scope_new(ctx);
+    ck_assert_int_eq(kiln_scope_set(sc, "", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "1abc", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "a b", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "_w2", B), KILN_OK);
+    kiln_clear_error(ctx);
+    kiln_scope_free(sc);
+    kiln_config cfg = {.num_threads = 100000};
+    kiln_ctx *big = kiln_ctx_new(&cfg);
+    ck_assert_int_eq(kiln_num_threads(big), 4096);
+    kiln_ctx_free(big);
+    kiln_array_free(B);
+}
+END_TEST
+
 /* A new length, new data and new constant values reuse the compiled kernel. */
 START_TEST(cache_reuses_kernels_across_sizes) {
     kiln_stats s0, s1;
@@ -385,6 +451,8 @@ Suite *suite_api(void) {
     tcase_add_test(t, null_and_bad_arguments);
     tcase_add_test(t, builders_refuse_what_does_not_fit);
     tcase_add_test(t, first_error_survives_nesting);
+    tcase_add_test(t, eval_many_outputs_that_are_inputs);
+    tcase_add_test(t, api_edges_are_refused_or_bounded);
     tcase_add_test(t, output_checks_and_contexts);
     tcase_add_test(t, cache_reuses_kernels_across_sizes);
     tcase_add_test(t, scalars_and_empty_arrays);

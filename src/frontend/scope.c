@@ -74,10 +74,23 @@ static int find_at(const kiln_scope *s, const char *name, int hint) {
     return hint >= 0 && hint < s->n && !strcmp(s->names[hint], name) ? hint : find(s, name);
 }
 
-kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) { return fe_scope_set(s, name, a, false); }
+/* Whether name is one a program can write: a letter or _ (or a UTF-8 character) first, then
+ * those or digits. */
+static bool a_name(const char *name) {
+    if (!name || !*name || (*name >= '0' && *name <= '9')) return false;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        if (!(*c >= 0x80 || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) return false;
+    return true;
+}
+
+kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {
+    if (s && name && !a_name(name)) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: '%s' is not a name a program can write", name);
+    return fe_scope_set(s, name, a, false);
+}
 
 kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a) {
     if (!s) return KILN_ERR_ARG;
+    if (name && !a_name(name)) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set_number: '%s' is not a name a program can write", name);
     if (a && (a->ndim != 0 || (a->dtype != KILN_F64 && a->dtype != KILN_I64 && a->dtype != KILN_BOOL)))
         return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set_number: a Python number is a 0-d float64, int64 or bool array");
     return fe_scope_set(s, name, a, true);

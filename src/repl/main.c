@@ -295,6 +295,7 @@ static void usage(FILE *f) {
 int main(int argc, char **argv) {
     const char *prog = NULL, *file = NULL, *backend = NULL;
     bool as_transcript = false;
+    setenv("KILN_LOG", "env", 0); /* the library names an environment variable it cannot read only under KILN_LOG */
     if (argc >= 2 && !strcmp(argv[1], "cache")) {
         if (argc != 3) {
             usage(stderr);

@@ -317,6 +317,14 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the offset and strides must be multiples of the element size (%lld bytes)", (long long)es);
         return NULL;
     }
+    int64_t lo = byte_offset, hi = byte_offset, step; /* the first and last bytes' offsets: they must not overflow */
+    bool over = __builtin_add_overflow(hi, n > 0 ? es - 1 : 0, &hi);
+    for (int d = 0; d < ndim && n > 0 && !over; d++)
+        over = __builtin_mul_overflow(shape[d] - 1, strides[d], &step) || __builtin_add_overflow(step < 0 ? lo : hi, step, step < 0 ? &lo : &hi);
+    if (over) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the view's offset and strides reach past 64-bit byte offsets");
+        return NULL;
+    }
     kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
     if (!a) return NULL;
     memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);

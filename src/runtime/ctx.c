@@ -45,10 +45,11 @@ int rt_forked_threads(void) {
 }
 static void watch_forks(void) { pthread_atfork(NULL, NULL, after_fork_child); }
 
+#define MAX_THREADS 4096 /* (kiln_set_num_threads' bound; a larger config or environment is taken as it) */
 static int env_threads(void) {
     const char *v = getenv("KILN_NUM_THREADS");
-    if (v && atoi(v) > 0) return atoi(v);
-    return omp_get_max_threads(); /* honours OMP_NUM_THREADS */
+    int n = v && atoi(v) > 0 ? atoi(v) : omp_get_max_threads(); /* honours OMP_NUM_THREADS */
+    return n < MAX_THREADS ? n : MAX_THREADS;
 }
 
 kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
@@ -64,7 +65,7 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
     ctx->base.blob_load = rt_blob_load;
     ctx->base.blob_store = rt_blob_store;
     ctx->base.blob_compiled = rt_blob_compiled;
-    atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? cfg->num_threads : env_threads());
+    atomic_init(&ctx->nthreads, cfg && cfg->num_threads > 0 ? (cfg->num_threads < MAX_THREADS ? cfg->num_threads : MAX_THREADS) : env_threads());
     atomic_init(&ctx->generation, 0);
     pthread_mutex_init(&ctx->lock, NULL);
     pthread_mutex_init(&ctx->replay_lock, NULL);
@@ -116,7 +117,7 @@ void kiln_clear_interrupt(kiln_ctx *ctx) {
 }
 kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n) {
     if (!ctx) return KILN_ERR_ARG;
-    if (n < 1 || n > 4096) return kiln_fail(ctx, KILN_ERR_ARG, "thread count must be in 1..4096, not %d", n);
+    if (n < 1 || n > MAX_THREADS) return kiln_fail(ctx, KILN_ERR_ARG, "thread count must be in 1..%d, not %d", MAX_THREADS, n);
     atomic_store(&ctx->nthreads, n);
     return KILN_OK;
 }

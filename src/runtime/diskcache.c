@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "diskcache.h"
+#include "exec.h"
 
 #define MAGIC "KILNOBJ"
 #define FORMAT 1u
@@ -73,15 +74,16 @@ void dc_open(diskcache *dc) {
         return;
     }
     if (!cache_path(dc->dir, sizeof dc->dir)) {
-        snprintf(dc->why, sizeof dc->why, "no KILN_CACHE_DIR, XDG_CACHE_HOME or HOME");
+        const char *d = getenv("KILN_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+        snprintf(dc->why, sizeof dc->why, "%s", (d && *d) || (x && *x) || (h && *h) ? "the cache directory's path is too long" : "no KILN_CACHE_DIR, XDG_CACHE_HOME or HOME");
         return;
     }
     const char *mb = getenv("KILN_CACHE_MAX_MB");
     char *end = NULL;
     double cap = mb && *mb ? strtod(mb, &end) : 256.0;
-    if (mb && *mb && (end == mb || *end || !(cap > 0))) { /* (0, -5, abc: a word on stderr, and the default) */
+    if (mb && *mb && (end == mb || *end || !(cap > 0))) { /* (0, -5, abc: the default, and a word on stderr under KILN_LOG) */
         static atomic_bool told;
-        if (!atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_CACHE_MAX_MB=%s is not a positive number of megabytes; using 256\n", mb);
+        if (rt_log_env() && !atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_CACHE_MAX_MB=%s is not a positive number of megabytes; using 256\n", mb);
         cap = 256.0;
     }
     dc->max_bytes = cap >= 0x1p44 ? UINT64_MAX : (uint64_t)(cap * 1048576.0); /* (past 2^44 MB: no cap, not an overflow to 0) */

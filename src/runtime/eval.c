@@ -424,15 +424,30 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
         if (dup[i] < 0) ue[nu] = exprs[i], uo[nu++] = outs[i];
     rt_plan *p = st == KILN_OK ? rt_plan_many(ctx, ue, nu) : NULL;
     if (st == KILN_OK && !p) st = kiln_errcode(ctx);
-    for (int i = 0; p && i < nu && st == KILN_OK; i++)
-        if (needs_temporary(p, uo[i]))
-            st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: output %d overlaps an input; evaluate it on its own", i);
-    if (st == KILN_OK && rt_device_started(ctx)) device_begin(ctx, p, uo, nu);
-    if (st == KILN_OK) st = plan_run(ctx, p, uo);
+    /* an output that overlaps an input (A = x - mean(x) into x, beside another value of x) takes
+     * a temporary, copied into it once every value is computed: the values are all of the inputs
+     * as they were, as a tuple assignment's are */
+    kiln_array **run = st == KILN_OK ? kiln_calloc(ctx, (size_t)nu * sizeof *run) : NULL;
+    if (st == KILN_OK && !run) st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    for (int i = 0; run && i < nu && st == KILN_OK; i++) {
+        run[i] = needs_temporary(p, uo[i]) ? kiln_array_new(ctx, (kiln_dtype)uo[i]->dtype, uo[i]->ndim, uo[i]->shape) : kiln_array_retain(uo[i]);
+        if (!run[i]) st = kiln_errcode(ctx);
+    }
+    if (st == KILN_OK && rt_device_started(ctx)) device_begin(ctx, p, run, nu);
+    if (st == KILN_OK) st = plan_run(ctx, p, run);
     if (st == KILN_OK) atomic_fetch_add(&ctx->st.evals, 1);
     if (st == KILN_OK && rt_device_started(ctx))
-        for (int i = 0; i < nu; i++) result_home(ctx, uo[i]);
+        for (int i = 0; i < nu; i++) result_home(ctx, run[i]);
     rt_plan_release(ctx, p);
+    for (int i = 0; run && i < nu; i++) {
+        if (st == KILN_OK && run[i] != uo[i]) {
+            kiln_expr *v = kiln_var(ctx, run[i]);
+            st = v ? kiln_eval_into(ctx, v, uo[i]) : kiln_errcode(ctx);
+            kiln_expr_free(v);
+        }
+        kiln_array_free(run[i]);
+    }
+    kiln_free(ctx, run);
     for (int i = 0; i < n && st == KILN_OK; i++) { /* a repeat: a copy of the first one's value */
         if (dup[i] < 0) continue;
         kiln_expr *v = kiln_var(ctx, outs[dup[i]]);

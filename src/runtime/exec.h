@@ -242,6 +242,9 @@ void rt_kernels_make_many(const rt_exec *x, int n, rt_step *const *steps, uint8_
 void rt_kernel_made(uint64_t *count, uint64_t *ns);
 /* Whether KILN_LOG=compile asks for a line per kernel made. */
 bool rt_log_compiles(void);
+/* Whether KILN_LOG is set (any value): then an environment variable kiln cannot read is named on
+ * stderr, once (the library prints nothing otherwise; the kiln program sets KILN_LOG=env). */
+bool rt_log_env(void);
 /* Whether KILN_DEBUG names what ("fuse", "steps"). */
 bool rt_debug(const char *what);
 bool rt_debug_steps(void); /* rt_debug("steps"), for every run */

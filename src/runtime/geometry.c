@@ -37,7 +37,7 @@ static int64_t llc_read(void) {
         long long v = strtoll(env, &end, 10);
         if (end != env && v >= 0 && v < (1ll << 40) && (*end == 0 || ((*end == 'K' || *end == 'M') && !end[1])))
             return (int64_t)v << (*end == 'K' ? 10 : *end == 'M' ? 20 : 0);
-        fprintf(stderr, "kiln: KILN_LLC_BYTES=%s is not a number of bytes (or of K or M); using the cache's size\n", env);
+        if (rt_log_env()) fprintf(stderr, "kiln: KILN_LLC_BYTES=%s is not a number of bytes (or of K or M); using the cache's size\n", env);
     }
     int64_t b = 0;
     FILE *lv = fopen("/sys/devices/system/cpu/cpu0/cache/index3/level", "r"), *sz = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "r");

@@ -42,11 +42,12 @@ static const char *miss_reason(dc_result r) {
 }
 
 /* The environment's switches, read once (a thread-safe lazy initialization). */
-static bool log_compile, debug_fuse, debug_steps;
+static bool log_compile, log_env, debug_fuse, debug_steps;
 static pthread_once_t switches_once = PTHREAD_ONCE_INIT;
 static void switches_read(void) {
     const char *l = getenv("KILN_LOG"), *d = getenv("KILN_DEBUG");
     log_compile = l && strstr(l, "compile");
+    log_env = l && *l;
     debug_fuse = d && strstr(d, "fuse");
     debug_steps = d && strstr(d, "steps");
 }
@@ -54,6 +55,11 @@ static void switches_read(void) {
 bool rt_log_compiles(void) {
     pthread_once(&switches_once, switches_read);
     return log_compile;
+}
+
+bool rt_log_env(void) {
+    pthread_once(&switches_once, switches_read);
+    return log_env;
 }
 
 bool rt_debug_steps(void) {

@@ -39,7 +39,7 @@ static kiln_tier tier_from_env(void) {
     if (!strcmp(t, "interp")) return KILN_TIER_INTERP;
     if (!strcmp(t, "jit")) return KILN_TIER_JIT;
     static atomic_bool told;
-    if (!atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_TIER=%s is not auto, interp or jit; using auto\n", t);
+    if (rt_log_env() && !atomic_exchange(&told, true)) fprintf(stderr, "kiln: KILN_TIER=%s is not auto, interp or jit; using auto\n", t);
     return KILN_TIER_AUTO;
 }
 
