@@ -317,7 +317,8 @@ CASES += [
     ("median(A, axis=(1))", 0), ("median(A, axis=(0, 2))", 0), ("median(A, axis=(2, 0), keepdims=True)", 0), ("median(A, axis=(0, 1, 2))", 0),
     ("median(A, axis=())", 0), ("quantile(A, [0.2, 0.7], axis=(0, 2), keepdims=True)", 0), ("percentile(A, 35, axis=(-1, 1), method='nearest')", 0),
     ("nanmedian(where(A > 3, nan, A), axis=(0, 2))", 0), ("nanquantile(where(A > 3, nan, A), [0.1, 0.9], axis=(1, 2), keepdims=True)", 0),
-    ("quantile(Z[None], 1, axis=(0, 2), keepdims=True)", 0), ("median(Z, axis=(0, 0))", 0), ("median(A, axis=(0, 3))", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
+    ("quantile(Z[None], 1, axis=(0, 2), keepdims=True)", 0), ("median(Z, axis=(0, 0))", 0), ("median(A, axis=(0, 3))", 0),
+    ("median(A, axis=[0, 2])", 0), ("nanmedian(zeros((0, 3)), axis=(0,), keepdims=True)", 0), ("nanquantile(zeros((0, 3, 2)), 0.5, axis=(0, 2), keepdims=True)", 0), ("median(f)", 0), ("median(H)", 0), ("quantile(M, 0.3, axis=1)", 0), ("quantile(a, [0.05, 0.5, 0.95])", 0),
     ("quantile(Z, 1)", 0), ("quantile(k, [0, 1])", 0), ("quantile(Z > 0, 1, axis=0)", 0), ("quantile(Z, True, axis=1, keepdims=True)", 0),
     ("quantile(Z, [1, 0], axis=0, keepdims=True)", 0), ("quantile(Z, 1.0)", 0), ("percentile(Z, 100)", 0),  # integer q: NumPy keeps the dtype
     ("percentile(Z, 40, axis=1, keepdims=True)", 0), ("percentile(g, 25)", 0), ("quantile(M.T, 1)", 0), ("median(N, keepdims=True)", 0),
@@ -1044,7 +1045,7 @@ CASES += [
 
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
-    "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)",
+    "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",
     "cx = arange(3.)\ncy = clip(cx, None, None)\ncz = cx.clip()\ncy[0] = 5\ncz[1] = 6\nprint(cx, cy, cz)",
     # a transcendental function's bits depend on the value alone: not on the element's place (a
     # row's tail), the operand's layout (strided), the kernel (a reduction's) or the kernel's
@@ -1802,6 +1803,8 @@ PROGRAMS = [
     "xs = [zeros(2)]\na = xs[0]\nb = xs[0]\nxs[0][0] = 7\nprint(a, b, xs)\nws = [zeros(2), zeros(3)]\ngs = [ones(2), ones(3)]\n"
     "for k in range(3):\n    c = ws[1]\n    c += 1\n    for w, g in zip(ws, gs):\n        w -= 0.5 * g\n    p, q = ws\n    p *= 2\n    for i, w in enumerate(ws):\n        w[0] += i\n"
     "    for w in [v for v in ws]:\n        w += 10\n    print(k, ws, c, p, q)\nr = modf(array([1.5, -2.25]))\nf, n = r\nf += 1\nprint(r)",
+    # one array twice in a list is one array, at the top and in a loop (the kept graph's copy is one copy)
+    "t = [zeros(2)] * 2\na = t[0]\na += 1\nprint(t[1])\nfor i in range(3):\n    u = [zeros(2)] * 2\n    u[0][0] += 1\n    print(u)\nxs = [1.5]\nprint(asarray(xs[0], copy=False))",
 ]
 
 

@@ -2941,6 +2941,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     double qs[64] = {0.5};
     int nq = 1, method = QM_LINEAR;
     kval *av = arg(a, "axis");
+    if (av->kind == KV_LIST) av->kind = KV_TUPLE; /* (NumPy's normalize_axis_tuple takes a list too) */
     unsigned mask = 0; /* a tuple of axes: NumPy's, the axes moved last and made one */
     bool all = false, axes = av->kind == KV_TUPLE || av->kind == KV_LIST;
     if (!x || (axes ? !fe_arg_axes(p, av, x->ndim, f->name, &mask, &all) : !one_axis(p, f, a, &axis)) ||
@@ -3018,7 +3019,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return fe_err(p, off, KILN_ERR_ARG, "axis %d is out of bounds for array of dimension %d", axis, x->ndim);
         }
         unsigned mask = axis == KILN_ALL_AXES ? KILN_EVERY_AXIS : 1u << (axis < 0 ? axis + x->ndim : axis);
-        return done(p, &t, out, keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims)), off);
+        kiln_expr *r = keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims));
+        return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, 0, nd, kept_shape) : r, off);
     }
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
                        ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off)

@@ -909,7 +909,7 @@ static bool p_subscript_item(parser *p, kval *out) {
  * takes one (a = xs[0], a, b = xs, for w in xs, [w for w in xs]) shares it, as Python's objects
  * are shared, and an in-place update through either reaches the other. */
 static void held(kval *v) {
-    if (v->kind == KV_ARRAY) v->alias = true;
+    if (v->kind == KV_ARRAY && !fe_is_py(v)) v->alias = true; /* (a Python number is a value) */
     for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++) held(&v->items[i]);
 }
 
@@ -2985,9 +2985,12 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             kval arg = {0};
             kscalar code;
             kiln_dtype cdt;
+            prec[0] = 0; /* (Python's %c takes no precision) */
             if (v->kind == KV_STR) {
                 if (!fe_kval_copy(p->ctx, &ch, v)) return fe_got(p, NULL, v->off);
             } else if (!eval_one(p, v, &code, &cdt) ||
+                       (cdt != KILN_BOOL && (kscalar_int(cdt, code) < 0 || kscalar_int(cdt, code) > 0x10FFFF) &&
+                        !fe_err(p, v->off, KILN_ERR_ARG, "%%c arg not in range(0x110000)")) ||
                        !fe_set_expr(p, &arg, kiln_int(p->ctx, cdt == KILN_BOOL ? code.b : kscalar_int(cdt, code)), v->off) ||
                        !fe_call(p, "chr", v->off, NULL, &arg, 1, NULL, 0, &ch)) { /* (True is 1, as Python's) */
                 return false;

@@ -1198,21 +1198,39 @@ static bool shares_memory(const kval *v) {
     return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
 }
 
-/* The bytes of the arrays v's graph made itself (its constructors': zeros(3), arange(n)) that
- * binding v would give names: v's own, or the one under its views, and those of a tuple's or a
- * list's items; INT64_MAX where one is not in C order (a copy would not keep its layout). */
-static int64_t own_bytes(const kval *v) {
+/* The arrays a graph made itself (its constructors': zeros(3), arange(n)) that binding a value
+ * would give names, each once (a list's repeated item, views of one array), and the copy each
+ * takes (own_copies). */
+#define OWN_MAX 64
+typedef struct owned {
+    int n;
+    const kiln_expr *leaf[OWN_MAX];
+    kiln_expr *copy[OWN_MAX];
+} owned;
+
+/* Their bytes in v: v's own, or the one under its views, and those of a tuple's or a list's
+ * items, each array once; INT64_MAX where one is not in C order (a copy would not keep its
+ * layout) or there are more than OWN_MAX of them. */
+static int64_t own_bytes_in(const kval *v, owned *o) {
     int64_t n = 0;
     for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++) {
-        int64_t b = own_bytes(&v->items[i]);
+        int64_t b = own_bytes_in(&v->items[i], o);
         n = b > INT64_MAX - n ? INT64_MAX : n + b;
     }
     if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return n;
     const kiln_expr *e = under_views(v);
     if (e->op != KILN_OP_VAR) return n;
+    for (int k = 0; k < o->n; k++)
+        if (o->leaf[k] == e) return n; /* (counted) */
+    if (o->n == OWN_MAX) return INT64_MAX;
+    o->leaf[o->n++] = e;
     const kiln_array *a = kiln_expr_array(e);
     int64_t b = kiln_array_size(a) * (int64_t)kiln_dtype_size(kiln_array_dtype(a));
     return !rt_array_c_contiguous(a) || b > INT64_MAX - n ? INT64_MAX : n + b;
+}
+static int64_t own_bytes(const kval *v) {
+    owned o = {0};
+    return own_bytes_in(v, &o);
 }
 
 /* Row i of a: a view of it, as NumPy's; of a 1-D array, the element copied (NumPy's scalar: an
@@ -1439,24 +1457,33 @@ static kiln_status swap_leaf(void *ud, kiln_expr *node, kiln_expr *const *args, 
 }
 
 /* v (a kval of its own, changed in place) with every array own_bytes counts replaced by a new
- * copy of it, views of it by the same views of the copy: what the names may take while a kept
- * graph holds the arrays themselves.  False with an error on the context. */
-static bool own_copies(prog *pg, stmt *st, kval *v) {
+ * copy of it, one copy an array (o: those made, their VARs held until the caller frees them),
+ * views of it by the same views of the copy: what the names may take while a kept graph holds
+ * the arrays themselves.  False with an error on the context. */
+static bool own_copies(prog *pg, stmt *st, kval *v, owned *o) {
     kiln_ctx *ctx = pg->s->ctx;
     for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++)
-        if (!own_copies(pg, st, &v->items[i])) return false;
+        if (!own_copies(pg, st, &v->items[i], o)) return false;
     if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return true;
     const kiln_expr *leaf = under_views(v);
     if (leaf->op != KILN_OP_VAR) return true;
-    kiln_array *c = copied(ctx, leaf == v->e ? st : NULL, kiln_array_retain(kiln_expr_array(leaf)));
-    kiln_expr *to = c ? kiln_var(ctx, c) : NULL, *e = to;
-    kiln_array_free(c);
-    if (to && leaf != v->e) {
-        leaf_swap w = {leaf, to};
-        if (ir_rebuild(&ctx->graph, &v->e, 1, swap_leaf, &w, &e) != KILN_OK) e = NULL;
-        kiln_expr_free(to);
+    int k = 0;
+    while (k < o->n && o->leaf[k] != leaf) k++;
+    if (k == o->n) { /* (own_bytes counted at most OWN_MAX) */
+        kiln_array *c = copied(ctx, leaf == v->e ? st : NULL, kiln_array_retain(kiln_expr_array(leaf)));
+        o->leaf[k] = leaf;
+        o->copy[k] = c ? kiln_var(ctx, c) : NULL;
+        kiln_array_free(c);
+        if (!o->copy[k]) return false;
+        o->n++;
     }
-    if (!e) return false;
+    kiln_expr *to = o->copy[k], *e = to;
+    if (leaf != v->e) {
+        leaf_swap w = {leaf, to};
+        if (ir_rebuild(&ctx->graph, &v->e, 1, swap_leaf, &w, &e) != KILN_OK) return false;
+    } else {
+        kiln_expr_retain(e);
+    }
     kiln_expr_free(v->e);
     v->e = e;
     return true;
@@ -2940,7 +2967,10 @@ static int exec_one(prog *pg, stmt *st) {
         if (own > KEPT_COPY_BYTES) st->cached = false;
         kval fresh = {0}, *value = &st->value;
         if (own > 0 && st->cached) { /* the names take copies, as they would take a rebuilt graph's arrays */
-            if (!fe_kval_copy(s->ctx, &fresh, &st->value) || !own_copies(pg, st, &fresh)) {
+            owned o = {0};
+            bool ok = fe_kval_copy(s->ctx, &fresh, &st->value) && own_copies(pg, st, &fresh, &o);
+            for (int k = 0; k < o.n; k++) kiln_expr_free(o.copy[k]);
+            if (!ok) {
                 kval_free(s->ctx, &fresh);
                 release(pg, st);
                 return report_kiln(pg, st->x + st->value.off);
