@@ -2925,9 +2925,10 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
 enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
-/* keepdims of quantiles over a tuple of axes: r reshaped to shape (nd dims, 1 at each axis
- * taken), after the nq values of q where nq is not 0. */
-static kiln_expr *kept_axes(parser *p, tmps *t, kiln_expr *r, int nq, int nd, const int64_t *shape) {
+/* keepdims of quantiles over a tuple of axes (on): r reshaped to shape (nd dims, 1 at each axis
+ * taken), after the nq values of q where nq is not 0; r itself when not on. */
+static kiln_expr *kept_axes(parser *p, tmps *t, bool on, kiln_expr *r, int nq, int nd, const int64_t *shape) {
+    if (!on) return r;
     int64_t s[KILN_MAX_DIMS + 1] = {nq};
     memcpy(s + (nq > 0), shape, (size_t)nd * sizeof *s);
     return r ? keep(t, kiln_reshape(p->ctx, r, nd + (nq > 0), s)) : NULL;
@@ -2943,7 +2944,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kval *av = arg(a, "axis");
     if (av->kind == KV_LIST) av->kind = KV_TUPLE; /* (NumPy's normalize_axis_tuple takes a list too) */
     unsigned mask = 0; /* a tuple of axes: NumPy's, the axes moved last and made one */
-    bool all = false, axes = av->kind == KV_TUPLE || av->kind == KV_LIST;
+    bool all = false, axes = av->kind == KV_TUPLE;
     if (!x || (axes ? !fe_arg_axes(p, av, x->ndim, f->name, &mask, &all) : !one_axis(p, f, a, &axis)) ||
         (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
         return done(p, &t, out, NULL, off);
@@ -3007,7 +3008,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
             kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
-            return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, many ? nq : 0, nd, kept_shape) : r, off);
+            return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
         }
     }
     bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
@@ -3020,12 +3021,12 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
         unsigned mask = axis == KILN_ALL_AXES ? KILN_EVERY_AXIS : 1u << (axis < 0 ? axis + x->ndim : axis);
         kiln_expr *r = keep(&t, kiln_mean_axes(p->ctx, x, mask, keepdims));
-        return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, 0, nd, kept_shape) : r, off);
+        return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, 0, nd, kept_shape), off);
     }
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
                        ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off)
                        : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off);
-    return done(p, &t, out, tuple_keep ? kept_axes(p, &t, r, many ? nq : 0, nd, kept_shape) : r, off);
+    return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */

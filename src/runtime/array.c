@@ -379,12 +379,17 @@ void rt_array_extent(const kiln_array *a, const char **lo, const char **hi) {
     *hi = a->data + h;
 }
 
-void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem) {
-    /* a thread a MiB: a buffer from the pool is rewritten at the memory's speed (np.zeros's
-     * calloc defers its pages' cost to their first write instead) */
-    int64_t nt = (int64_t)(((size_t)n * es) >> 20);
+/* The threads that write bytes of a new array: one a MiB, at most the context's (a buffer from
+ * the pool is rewritten at the memory's speed; np.zeros's calloc defers its pages' cost to their
+ * first write instead). */
+static int64_t write_threads(kiln_ctx *ctx, size_t bytes) {
+    int64_t nt = (int64_t)(bytes >> 20);
     if (nt > rt_nthreads(ctx)) nt = rt_nthreads(ctx);
-    if (nt < 1) nt = 1;
+    return nt < 1 ? 1 : nt;
+}
+
+void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem) {
+    int64_t nt = write_threads(ctx, (size_t)n * es);
     KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
     {
         int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;
@@ -394,9 +399,7 @@ void rt_fill(kiln_ctx *ctx, char *p, int64_t n, size_t es, const char *elem) {
 
 void rt_ramp(kiln_ctx *ctx, char *p, int64_t n, kiln_dtype dt, kscalar start, kscalar step) {
     size_t es = kiln_dtype_size(dt);
-    int64_t nt = (int64_t)(((size_t)n * es) >> 20); /* (a thread a MiB, as rt_fill) */
-    if (nt > rt_nthreads(ctx)) nt = rt_nthreads(ctx);
-    if (nt < 1) nt = 1;
+    int64_t nt = write_threads(ctx, (size_t)n * es);
     KILN_OMP_IF(nt, "omp parallel num_threads((int)nt)",
     {
         int64_t t = KILN_OMP_TID(nt), m = KILN_OMP_NTH(nt), b = n * t / m, e = n * (t + 1) / m;

@@ -331,12 +331,18 @@ static void result_home(kiln_ctx *ctx, const kiln_array *out) {
     if (!root->on_device) rt_device_sync(ctx, out, KILN_SYNC_READ);
 }
 
+/* src's values copied into out (of its shape and dtype). */
+static kiln_status copy_into(kiln_ctx *ctx, kiln_array *src, kiln_array *out) {
+    kiln_expr *v = kiln_var(ctx, src);
+    kiln_status st = v ? kiln_eval_into(ctx, v, out) : kiln_errcode(ctx);
+    kiln_expr_free(v);
+    return st;
+}
+
 /* Evaluates into a fresh array, then copies it into out. */
 static kiln_status via_temporary(kiln_ctx *ctx, kiln_expr *e, kiln_array *out) {
     kiln_array *tmp = kiln_eval(ctx, e);
-    kiln_expr *copy = tmp ? kiln_var(ctx, tmp) : NULL;
-    kiln_status st = copy ? kiln_eval_into(ctx, copy, out) : kiln_errcode(ctx);
-    kiln_expr_free(copy);
+    kiln_status st = tmp ? copy_into(ctx, tmp, out) : kiln_errcode(ctx);
     kiln_array_free(tmp);
     return st;
 }
@@ -440,19 +446,13 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
         for (int i = 0; i < nu; i++) result_home(ctx, run[i]);
     rt_plan_release(ctx, p);
     for (int i = 0; run && i < nu; i++) {
-        if (st == KILN_OK && run[i] != uo[i]) {
-            kiln_expr *v = kiln_var(ctx, run[i]);
-            st = v ? kiln_eval_into(ctx, v, uo[i]) : kiln_errcode(ctx);
-            kiln_expr_free(v);
-        }
+        if (st == KILN_OK && run[i] != uo[i]) st = copy_into(ctx, run[i], uo[i]);
         kiln_array_free(run[i]);
     }
     kiln_free(ctx, run);
     for (int i = 0; i < n && st == KILN_OK; i++) { /* a repeat: a copy of the first one's value */
         if (dup[i] < 0) continue;
-        kiln_expr *v = kiln_var(ctx, outs[dup[i]]);
-        st = v ? kiln_eval_into(ctx, v, outs[i]) : kiln_errcode(ctx);
-        kiln_expr_free(v);
+        st = copy_into(ctx, outs[dup[i]], outs[i]);
     }
     for (int i = 0; made && i < n && st != KILN_OK; i++)
         if (made[i]) {
