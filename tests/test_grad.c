@@ -314,6 +314,16 @@ START_TEST(seeds_zeros_and_refusals) {
     kiln_expr_free(g);
     kiln_expr_free(want);
     kiln_expr_free(seed);
+    /* a seed that does not broadcast to the output: the seed's error, whether or not the output
+     * depends on the variable (e's does not: it would have been zeros) */
+    kiln_expr *bad = kiln_parse(ctx, scope, "e"), *ey = kiln_parse(ctx, scope, "d * 2");
+    ck_assert_int_eq(kiln_vjp(ctx, y, bad, 1, &a, &g), KILN_ERR_SHAPE);
+    ck_assert_ptr_null(g);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "seed has shape (5,), which is not the output's (3,4)") != NULL, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(kiln_vjp(ctx, ey, b, 1, &a, &g), KILN_ERR_SHAPE);
+    ck_assert_msg(strstr(kiln_errmsg(ctx), "seed has shape (4,), which is not the output's (4,5)") != NULL, "%s", kiln_errmsg(ctx));
+    kiln_expr_free(bad);
+    kiln_expr_free(ey);
     /* integer and bool variables and losses are refused, naming them */
     kiln_expr *i = kiln_parse(ctx, scope, "i"), *li = kiln_parse(ctx, scope, "sum(i)"), *ls = kiln_parse(ctx, scope, "sum(a * b)");
     ck_assert_int_eq(kiln_grad(ctx, ls, 1, &i, &g), KILN_ERR_DTYPE);

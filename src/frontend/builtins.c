@@ -907,10 +907,7 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *e = expr_of(p, f, a, "expr"), *seed = NULL;
     if (!e) return false;
     if (given_not_none(a, "seed") && !(seed = expr_of(p, f, a, "seed"))) return result(p, out, NULL, off, 1, &e);
-    bool fits = seed && seed->ndim <= e->ndim; /* seed: the cotangent, e's shape (or one that broadcasts to it) */
-    for (int d = 1; seed && fits && d <= seed->ndim; d++)
-        fits = seed->shape[seed->ndim - d] == e->shape[e->ndim - d] || seed->shape[seed->ndim - d] == 1;
-    if (seed && !fits) {
+    if (seed && !ir_broadcasts_to(seed, e->ndim, e->shape)) { /* kiln_vjp's check, at the seed */
         rt_shape_text ss = rt_shape_str(seed->ndim, seed->shape), es = rt_shape_str(e->ndim, e->shape);
         kiln_expr_free(seed);
         kiln_expr_free(e);

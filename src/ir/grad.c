@@ -571,6 +571,12 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
     if (!seed && out->ndim != 0)
         return kiln_fail(ctx, KILN_ERR_SHAPE, "grad: the output has %d dimension%s, not 0: reduce it to a scalar first, or give "
                                               "a seed (a vector-Jacobian product)", out->ndim, out->ndim == 1 ? "" : "s");
+    if (seed && !ir_broadcasts_to(seed, out->ndim, out->shape)) {
+        char ss[64], os[64];
+        ir_shape_str(seed, ss, sizeof ss);
+        ir_shape_str(out, os, sizeof os);
+        return kiln_fail(ctx, KILN_ERR_SHAPE, "grad: the seed has shape %s, which is not the output's %s (nor broadcasts to it)", ss, os);
+    }
 
     grad s = {.g = g};
     kiln_expr **order = NULL;

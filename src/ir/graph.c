@@ -371,11 +371,18 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
 
 /* ------------------------------------------------------------------ shapes */
 
-static void shape_str(const kiln_expr *e, char *buf, size_t cap) {
+void ir_shape_str(const kiln_expr *e, char *buf, size_t cap) {
     size_t o = (size_t)snprintf(buf, cap, "(");
     for (int d = 0; d < e->ndim && o < cap; d++)
         o += (size_t)snprintf(buf + o, cap - o, "%s%lld", d ? "," : "", (long long)e->shape[d]);
     if (o < cap) snprintf(buf + o, cap - o, e->ndim == 1 ? ",)" : ")");
+}
+
+bool ir_broadcasts_to(const kiln_expr *x, int ndim, const int64_t *shape) {
+    if (x->ndim > ndim) return false;
+    for (int d = 1; d <= x->ndim; d++)
+        if (x->shape[x->ndim - d] != shape[ndim - d] && x->shape[x->ndim - d] != 1) return false;
+    return true;
 }
 
 /* NumPy broadcasting of args' shapes into *res. */
@@ -395,7 +402,7 @@ kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *
                 char m[256] = "", one[64];
                 size_t o = 0;
                 for (int j = 0; j < n; j++) {
-                    shape_str(args[j], one, sizeof one);
+                    ir_shape_str(args[j], one, sizeof one);
                     o += (size_t)snprintf(m + o, sizeof m - o, " %s", one);
                     if (o >= sizeof m) break;
                 }
@@ -983,8 +990,8 @@ static bool full_batch(ir_graph *g, const char *fn, kiln_expr *a1, kiln_expr *b1
     }
     if (ir_broadcast(g, (kiln_expr *[]){&lead[0], &lead[1]}, 2, &bs) != KILN_OK) {
         char ta[64], tb[64];
-        shape_str(a, ta, sizeof ta);
-        shape_str(b, tb, sizeof tb);
+        ir_shape_str(a, ta, sizeof ta);
+        ir_shape_str(b, tb, sizeof tb);
         kiln_fail(g->ctx, KILN_ERR_SHAPE, "%s: the leading (batch) dims of shapes %s and %s cannot be broadcast together", fn, ta, tb);
         return false;
     }
@@ -1121,8 +1128,8 @@ kiln_expr *ir_matmul(ir_graph *g, kiln_expr *a, kiln_expr *b) {
     int64_t k1 = a->shape[a->ndim - 1], k2 = b->shape[0];
     if (k1 != k2) {
         char sa[64], sb[64];
-        shape_str(a, sa, sizeof sa);
-        shape_str(b, sb, sizeof sb);
+        ir_shape_str(a, sa, sizeof sa);
+        ir_shape_str(b, sb, sizeof sb);
         kiln_fail(g->ctx, KILN_ERR_SHAPE, "matmul: shapes %s and %s are not aligned: %lld (dim %d) != %lld (dim 0)", sa, sb,
                   (long long)k1, a->ndim - 1, (long long)k2);
         return NULL;

@@ -271,6 +271,10 @@ kiln_op ir_scatter_combine(unsigned how);
 kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads);
 
 /* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
+/* Whether x's shape broadcasts to (ndim, shape) without changing it (NumPy's broadcast_to). */
+bool ir_broadcasts_to(const kiln_expr *x, int ndim, const int64_t *shape);
+/* x's shape as NumPy prints it, "(2,3)", "(4,)", "()", cut at cap. */
+void ir_shape_str(const kiln_expr *x, char *buf, size_t cap);
 kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res);
 /* The new byte offset and strides of memory (shape, strides) viewed through m: an array leaf
  * or a result read through a VIEW node. */
