@@ -106,6 +106,9 @@ expect "'%d' % inf (a fuzzer's find)" 1 "cannot convert float infinity to intege
 expect "'%x' % nan" 1 "cannot convert float NaN to integer" -- "$kiln" -c 'print("%x" % nan)'
 expect "'%d' % 1e30" 1 "too large" -- "$kiln" -c 'print("%d" % 1e30)'
 expect "None = 1" 1 "cannot assign to a literal" -- "$kiln" -c 'None = 1'
+expect "and = 1" 1 "'and' is a keyword, not a name" -- "$kiln" -c 'and = 1'
+expect "a keyword in a target list" 1 "1:4: 'in' is a keyword" -- "$kiln" -c 'x, in = 1, 2'
+expect "a keyword as a loop's variable" 1 "'not' is a keyword" -- "$kiln" -c 'for not in range(2): print(1)'
 expect "a mask's values that do not fit" 1 "cannot assign 2 input values to the 3 output values where the mask is true" -- "$kiln" -c 'r = arange(6)
 r[r > 2] = [1, 2]'
 expect "an index array's values that do not fit" 1 "could not broadcast input array from shape (3,) into shape (2,)" -- "$kiln" -c 'r = arange(6)

@@ -229,6 +229,8 @@ START_TEST(api_edges_are_refused_or_bounded) {
     ck_assert_int_eq(kiln_scope_set(sc, "", B), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set(sc, "1abc", B), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set(sc, "a b", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "in", B), KILN_ERR_ARG); /* a keyword: x = in reads nothing */
+    ck_assert_int_eq(kiln_scope_set_number(sc, "not", B), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set(sc, "_w2", B), KILN_OK);
     kiln_clear_error(ctx);
     kiln_scope_free(sc);

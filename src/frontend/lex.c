@@ -248,6 +248,15 @@ bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
     return true;
 }
 
+bool lex_is_keyword(const char *s, size_t len) {
+    static const char *const kw[] = {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
+                                     "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+                                     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", NULL};
+    for (const char *const *k = kw; *k; k++)
+        if (strlen(*k) == len && !memcmp(*k, s, len)) return true;
+    return false;
+}
+
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap) {
     size_t off = t->off, len = t->len;
     if (t->kind == TK_STRING) { /* without the quotes */

@@ -38,6 +38,9 @@ typedef struct lexer {
 void lex_init(lexer *lx, const char *src, size_t len);
 /* The next token (TK_END forever at the end). */
 token lex_next(lexer *lx);
+/* Whether s[0, len) is one of Python's keywords other than True, False and None (those are
+ * literals): no program can assign to or read such a name. */
+bool lex_is_keyword(const char *s, size_t len);
 /* Copies a TK_NAME or TK_STRING's text (string without quotes, escapes undone) into buf; false
  * if too long. */
 bool lex_text(const lexer *lx, const token *t, char *buf, size_t cap);

@@ -7,6 +7,7 @@
 #include "scope.h"
 
 #include "frontend.h"
+#include "lex.h"
 
 #include <math.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static int find_at(const kiln_scope *s, const char *name, int hint) {
 /* Whether name is one a program can write: a letter or _ (or a UTF-8 character) first, then
  * those or digits. */
 static bool a_name(const char *name) {
-    if (!name || !*name || (*name >= '0' && *name <= '9')) return false;
+    if (!name || !*name || (*name >= '0' && *name <= '9') || lex_is_keyword(name, strlen(name))) return false;
     for (const unsigned char *c = (const unsigned char *)name; *c; c++)
         if (!(*c >= 0x80 || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) return false;
     return true;

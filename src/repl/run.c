@@ -565,6 +565,12 @@ static bool target_name(prog *pg, stmt *st, size_t a, size_t ne, bool items) {
         report(pg, a, "cannot assign to a literal");
         return false;
     }
+    if (lex_is_keyword(nm, ne - a)) {
+        char why[64];
+        snprintf(why, sizeof why, "'%s' is a keyword, not a name", nm);
+        report(pg, a, why);
+        return false;
+    }
     st->group[st->nnames++] = 0;
     return true;
 }
