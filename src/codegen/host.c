@@ -76,22 +76,14 @@ int host_reduce_lanes(const kernel_desc *kd, int vec_bytes) {
     return op_is_arg_reduce(kd->reduce) ? host_vector_lanes(kd, vec_bytes) * 4 : lanes_of(kd, 64, 4) * 4;
 }
 
-void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec) {
-    bool strided = false; /* a strided output: every element scalar (strided inputs are gathered) */
-    for (int i = kd->n_in; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
-    if (strided) {
-        *start = *nvec = 0;
-        return;
-    }
+int64_t host_map_start(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out) {
+    for (int i = kd->n_in; i < kd->n_in + kd->n_out; i++)
+        if (kd->layout[i] == KD_STRIDED) return 0;
     int W = host_vector_lanes(kd, vec_bytes);
-    int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0)), s = 0;
-    bool stream = kd->stream && kd->n_out == 1 && kd->layout[kd->n_in] == KD_CONTIG && es * W == vec_bytes;
-    if (stream) {
-        int64_t peel = ((64 - (int64_t)((uintptr_t)out & 63)) & 63) / es;
-        s = peel < n ? peel : n;
-    }
-    *start = s;
-    *nvec = s + ((n - s) & -(int64_t)W);
+    int64_t es = (int64_t)kiln_dtype_size(kd_out_dtype(kd, 0));
+    if (!kd->stream || kd->n_out != 1 || kd->layout[kd->n_in] != KD_CONTIG || es * W != vec_bytes) return 0;
+    int64_t peel = ((64 - (int64_t)((uintptr_t)out & 63)) & 63) / es;
+    return peel < n ? peel : n;
 }
 
 /* ------------------------------------------------------------------ libmvec */

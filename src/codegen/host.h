@@ -39,13 +39,12 @@ int host_vector_bytes(void);
 int host_reduce_lanes(const kernel_desc *kd, int vec_bytes);
 int host_vector_lanes(const kernel_desc *kd, int vec_bytes);
 
-/* A map kernel's row of n elements, as the JIT's loops cut it: scalar [0, *start) until the
- * output is 64-byte aligned (only for kernels that write with streaming stores: kd->stream,
- * one contiguous output filling whole vectors of vec_bytes), then vectors of
- * host_vector_lanes(kd) elements [*start, *nvec), then scalar [*nvec, n).  Strided inputs are
- * gathered into vectors; a strided output makes the whole row scalar.  out is the output's
- * first element of the row. */
-void host_map_split(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out, int64_t *start, int64_t *nvec);
+/* Where a map kernel's row of n elements, as the JIT's loops cut it, starts its vectors: after
+ * scalar elements until the output is 64-byte aligned, for kernels that write with streaming
+ * stores (kd->stream, one contiguous output filling whole vectors of vec_bytes); 0 otherwise
+ * (a strided output makes the whole row scalar, which starts nothing).  out is the output's first
+ * element of the row.  The interpreter's blocks start there too, so the two tiers round alike. */
+int64_t host_map_start(const kernel_desc *kd, int vec_bytes, int64_t n, const char *out);
 
 /* glibc's libmvec, loaded once with RTLD_GLOBAL (the JIT links against it); false when this
  * system has none.  Vector math then goes lane by lane through libm. */

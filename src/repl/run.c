@@ -1214,6 +1214,20 @@ typedef struct owned {
     kiln_expr *copy[OWN_MAX];
 } owned;
 
+/* The array of v itself (not its items) that is one: v's VAR, or the one under its views; NULL
+ * for anything else (a name's array that v aliases, a Python number, an expression). */
+static const kiln_expr *own_leaf(const kval *v) {
+    if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return NULL;
+    const kiln_expr *e = under_views(v);
+    return e->op == KILN_OP_VAR ? e : NULL;
+}
+/* Where leaf is among o's, or o->n. */
+static int owned_at(const owned *o, const kiln_expr *leaf) {
+    int k = 0;
+    while (k < o->n && o->leaf[k] != leaf) k++;
+    return k;
+}
+
 /* Their bytes in v: v's own, or the one under its views, and those of a tuple's or a list's
  * items, each array once; INT64_MAX where one is not in C order (a copy would not keep its
  * layout) or there are more than OWN_MAX of them. */
@@ -1223,11 +1237,8 @@ static int64_t own_bytes_in(const kval *v, owned *o) {
         int64_t b = own_bytes_in(&v->items[i], o);
         n = b > INT64_MAX - n ? INT64_MAX : n + b;
     }
-    if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return n;
-    const kiln_expr *e = under_views(v);
-    if (e->op != KILN_OP_VAR) return n;
-    for (int k = 0; k < o->n; k++)
-        if (o->leaf[k] == e) return n; /* (counted) */
+    const kiln_expr *e = own_leaf(v);
+    if (!e || owned_at(o, e) < o->n) return n; /* (none, or counted) */
     if (o->n == OWN_MAX) return INT64_MAX;
     o->leaf[o->n++] = e;
     const kiln_array *a = kiln_expr_array(e);
@@ -1470,11 +1481,9 @@ static bool own_copies(prog *pg, stmt *st, kval *v, owned *o) {
     kiln_ctx *ctx = pg->s->ctx;
     for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++)
         if (!own_copies(pg, st, &v->items[i], o)) return false;
-    if (v->kind != KV_ARRAY || fe_is_py(v) || v->alias) return true;
-    const kiln_expr *leaf = under_views(v);
-    if (leaf->op != KILN_OP_VAR) return true;
-    int k = 0;
-    while (k < o->n && o->leaf[k] != leaf) k++;
+    const kiln_expr *leaf = own_leaf(v);
+    if (!leaf) return true;
+    int k = owned_at(o, leaf);
     if (k == o->n) { /* (own_bytes counted at most OWN_MAX) */
         kiln_array *c = copied(ctx, leaf == v->e ? st : NULL, kiln_array_retain(kiln_expr_array(leaf)));
         o->leaf[k] = leaf;

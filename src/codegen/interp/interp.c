@@ -432,8 +432,7 @@ static void interp_row(const kiln_kernel *kk, int64_t n, char *const *ptrs, cons
     frame f;
     if (!frame_open(&f, &k->kd)) abort(); /* rows cannot fail; out of memory here is fatal */
     frame_fill_invariants(&f, &k->kd, ptrs, consts, n);
-    int64_t start, nvec; /* blocks start where the JIT's vector loop does */
-    host_map_split(&k->kd, k->vec_bytes, n, ptrs[k->kd.n_in], &start, &nvec);
+    int64_t start = host_map_start(&k->kd, k->vec_bytes, n, ptrs[k->kd.n_in]); /* where the JIT's vector loop starts */
     if (start > 0) {
         run_block(k, &f, ptrs, strides, 0, start);
         store_block(k, &f, ptrs, strides, 0, start);

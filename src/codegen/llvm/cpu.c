@@ -1037,7 +1037,7 @@ static void cpu_emit_kernel(emitter *e, const char *name) {
         LLVMPositionBuilderAtEnd(B, rows);
     }
     /* strided inputs are gathered in the vector loop; a strided output makes every element
-     * scalar (host_map_split: the interpreter splits the same way) */
+     * scalar (host_map_start: the interpreter starts the same way) */
     strided = false;
     for (int i = kd->n_in; i < kd->n_in + kd->n_out; i++) strided = strided || kd->layout[i] == KD_STRIDED;
     e->stream = cpu_can_stream(e, W) && !strided;
