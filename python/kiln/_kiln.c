@@ -40,6 +40,10 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
     const char *msg = kiln_errmsg(ctx);
     int64_t off = kiln_error_offset(ctx);
     PyObject *type = st == KILN_ERR_NOMEM ? PyExc_MemoryError : st == KILN_ERR_DTYPE ? PyExc_TypeError : st == KILN_ERR_INDEX ? PyExc_IndexError : PyExc_ValueError;
+    /* two of kiln's dtype errors are NumPy's sentences of other exceptions: a Python integer out
+     * of an array's range (OverflowError) and an integer's negative power (ValueError) */
+    if (st == KILN_ERR_DTYPE && strstr(msg, "Python integer ") && strstr(msg, " out of bounds for ")) type = PyExc_OverflowError;
+    if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
     if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
         char pad[4097];
         memset(pad, ' ', (size_t)off);
@@ -682,7 +686,7 @@ static kiln_array *number_array(PyObject *v) {
 }
 
 /* The names text reads: identifiers outside strings, not after a dot (attributes), not before
- * a parenthesis (calls), in order, each once. */
+ * a parenthesis (calls) or a lone '=' (keyword arguments), in order, each once. */
 static PyObject *names_of(const char *text) {
     PyObject *seen = PyDict_New();
     if (!seen) return NULL;
@@ -705,7 +709,8 @@ static PyObject *names_of(const char *text) {
         while (*after == ' ' || *after == '\t') after++;
         const char *before = b;
         while (before > text && (before[-1] == ' ' || before[-1] == '\t')) before--;
-        if (*after == '(' || (before > text && before[-1] == '.')) continue;
+        if (*after == '(' || (*after == '=' && after[1] != '=') || (before > text && before[-1] == '.'))
+            continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute */
         PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
         if (!nm || PyDict_SetItem(seen, nm, Py_None) < 0) {
             Py_XDECREF(nm);
@@ -761,7 +766,7 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
         }
     }
     int nv = kiln_parse_params_tuple(ctx, scope, text, MAX_VALUES, t->e, MAX_OPERANDS, t->params, t->which, &t->n, reusable, &t->tuple);
-    if (nv < 1) {
+    if (nv < 0 || (nv == 0 && !t->tuple)) { /* ("()" is the empty tuple) */
         raise_kiln(kiln_errcode(ctx), text);
         goto fail;
     }
@@ -790,13 +795,13 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
         if (kind != g->kind) return false;
         if (kind == OPD_NUMBER) {
             if (Py_TYPE(vals[i]) != Py_TYPE(g->num)) return false;
-            if (!PyIndex_Check(vals[i])) { /* a float: the same bits (-0.0 is not 0.0; a NaN is a NaN) */
+            if (!PyIndex_Check(vals[i])) { /* a float: the same bits (-0.0 is not 0.0, nor -nan nan) */
                 double x = PyFloat_AsDouble(vals[i]), y = PyFloat_AsDouble(g->num);
                 if (PyErr_Occurred()) {
                     PyErr_Clear();
                     return false;
                 }
-                if (memcmp(&x, &y, sizeof x) && !(isnan(x) && isnan(y))) return false;
+                if (memcmp(&x, &y, sizeof x)) return false;
                 continue;
             }
             int eq = PyObject_RichCompareBool(vals[i], g->num, Py_EQ);
@@ -849,6 +854,7 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
         PyErr_Format(PyExc_ValueError, "out: the expression has %d values; out must be a tuple of as many arrays", nv);
         return NULL;
     }
+    if (!nv) return out != Py_None ? Py_NewRef(out) : PyTuple_New(0);
     for (; out != Py_None && got < nv; got++) {
         if (operand_get(PyTuple_GET_ITEM(out, got), true, NULL, &res[got]) < 0 || operand_wrap(&res[got], NULL) < 0) {
             got++;
@@ -941,7 +947,9 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         PyErr_Format(PyExc_ValueError, "evaluate: the expression holds a NUL character (byte %zd)", (Py_ssize_t)(nul - src));
         return NULL;
     }
-    PyObject *list = PyDict_GetItemWithError(templates, text); /* borrowed */
+    /* a reference of our own: reading the operands may run Python code (a mapping's __getitem__,
+     * an item's __array__) that clears the templates */
+    PyObject *list = Py_XNewRef(PyDict_GetItemWithError(templates, text));
     if (!list && PyErr_Occurred()) return NULL;
     PyObject *names = list && PyList_GET_SIZE(list) ? ((TemplateObject *)PyList_GET_ITEM(list, 0))->names : NULL;
     if (names) Py_INCREF(names);
@@ -949,6 +957,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     int n = (int)PyTuple_GET_SIZE(names);
     if (n > MAX_OPERANDS) {
         Py_DECREF(names);
+        Py_XDECREF(list);
         PyErr_Format(PyExc_ValueError, "evaluate: the expression reads more than %d names", MAX_OPERANDS);
         return NULL;
     }
@@ -979,7 +988,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
             Py_SETREF(v, x);
             if (!v) goto done_got;
         } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */
-            PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "O", v) : NULL;
+            PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "(O)", v) : NULL; /* (one argument, a tuple too) */
             Py_XDECREF(np);
             Py_SETREF(v, x);
             if (!v) goto done_got;
@@ -1016,13 +1025,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         }
         if (reusable) {
             if (!list && PyDict_Size(templates) >= MAX_TEXTS) PyDict_Clear(templates); /* a bound, as numexpr's */
-            if (!list) {
-                if (!(list = PyList_New(0)) || PyDict_SetItem(templates, text, list) < 0) {
-                    Py_XDECREF(list);
-                    goto done;
-                }
-                Py_DECREF(list); /* the dict's */
-            }
+            if (!list && (!(list = PyList_New(0)) || PyDict_SetItem(templates, text, list) < 0)) goto done;
             if (PyList_GET_SIZE(list) >= TEMPLATES_PER_TEXT && PySequence_DelItem(list, 0) < 0) goto done;
             if (PyList_Append(list, (PyObject *)t) < 0) goto done;
         }
@@ -1080,6 +1083,7 @@ done_got:
         Py_XDECREF(vals[got]);
     }
     Py_XDECREF((PyObject *)t);
+    Py_XDECREF(list);
     Py_DECREF(names);
     return result;
 }

@@ -267,6 +267,37 @@ def test_bad_input():
     assert np.array_equal(a, np.arange(10.0))  # nothing the caller had is touched
 
 
+def test_operands_as_numpy_reads_them():
+    """Found by a hunt: each of these crashed or gave another value than NumPy's."""
+    a = np.arange(3.0)
+
+    class Clearing:  # a mapping whose lookups clear the templates (the list being searched)
+        def __getitem__(self, name):
+            kiln.clear_cache()
+            return {"a": a}[name]
+
+    for _ in range(3):
+        assert np.array_equal(np.asarray(kiln.evaluate("a + 1", Clearing(), {})), a + 1)
+    # a tuple is one value (its items were asarray's arguments: (7,) gave shape ())
+    assert np.asarray(kiln.evaluate("x * 2", {"x": (7,)}, {})).shape == (1,)
+    assert np.array_equal(np.asarray(kiln.evaluate("x * 2", {"x": (1.5, 2.5)}, {})), [3.0, 5.0])
+    # a float keys its template by its bits: -nan is not nan
+    o = np.ones(2)
+    for x in (float("nan"), -float("nan"), float("nan")):
+        got = np.asarray(kiln.evaluate("copysign(1.0, x) * o", {"x": x, "o": o}, {}))
+        assert np.array_equal(got, np.copysign(1.0, x) * o)
+
+    def f(a, axis=None, keepdims=None, dtype="float32"):  # keywords of calls are not operands
+        return kiln.evaluate("sum(a, axis=0, keepdims=True, dtype=float32)")
+    assert np.array_equal(np.asarray(f(np.ones((2, 3)))), np.ones((1, 3), np.float32) * 2)
+    # NumPy's exceptions for NumPy's sentences
+    with pytest.raises(OverflowError, match="out of bounds for int8"):
+        kiln.evaluate("i + 300", {"i": np.ones(2, np.int8)}, {})
+    with pytest.raises(ValueError, match="negative integer powers"):
+        kiln.evaluate("i ** -1", {"i": np.ones(2, np.int64)}, {})
+    assert kiln.evaluate("()") == ()
+
+
 def test_arguments_and_ndarrays_read_directly():
     """evaluate's arguments as Python's own parser takes them; ndarrays of every dtype, order,
     view and subclass read through their fields as their buffers read."""
