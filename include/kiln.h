@@ -319,6 +319,8 @@ typedef struct kiln_stats {
                                   their time too */
     uint64_t tier_started;     /* background compiles started (tier_queued - tier_started wait in
                                   the queue; tier_started - tier_compiled are running or failed) */
+    uint64_t spare_bytes;      /* temporaries the plans keep for their next runs, now (a plan keeps
+                                  up to 16 MiB, the context's plans up to 64 MiB together) */
 } kiln_stats;
 KILN_API kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out);
 

@@ -432,6 +432,37 @@ START_TEST(replayed_reductions) {
 }
 END_TEST
 
+/* A plan keeps its temporaries for its next run, but the context's plans keep at most 64 MiB of
+ * them together (twelve plans of an 8 MB temporary each, as twelve templates of a binding or the
+ * statements of a loop, would hold 96 MB); freeing the plans gives the count back. */
+START_TEST(spare_temporaries_are_bounded) {
+    kiln_scope *sc = kiln_scope_new(ctx);
+    int64_t n = 1000000;
+    kiln_array *A = kiln_array_new(ctx, KILN_F64, 1, &n);
+    double *a = kiln_array_data(A);
+    for (int64_t i = 0; i < n; i++) a[i] = (double)(i % 7);
+    ck_assert_int_eq(kiln_scope_set(sc, "a", A), KILN_OK);
+    kiln_expr *e[12];
+    kiln_stats s;
+    for (int k = 0; k < 12; k++) {
+        char text[32];
+        snprintf(text, sizeof text, "cumsum(a) + %d", k); /* the scan's result: a temporary of 8 MB */
+        ck_assert_ptr_nonnull(e[k] = kiln_parse(ctx, sc, text));
+        kiln_array *r = kiln_eval(ctx, e[k]);
+        ck_assert_ptr_nonnull(r);
+        ck_assert_double_eq(((double *)kiln_array_data(r))[n - 1], 2999997.0 + k); /* the sum of i % 7 */
+        kiln_array_free(r);
+        kiln_get_stats(ctx, &s);
+        ck_assert_uint_eq(s.spare_bytes, (k < 8 ? k + 1 : 8) * (uint64_t)n * 8);
+    }
+    for (int k = 0; k < 12; k++) kiln_expr_free(e[k]);
+    kiln_get_stats(ctx, &s);
+    ck_assert_uint_eq(s.spare_bytes, 0);
+    kiln_array_free(A);
+    kiln_scope_free(sc);
+}
+END_TEST
+
 START_TEST(two_threads_one_context) {
     pthread_t th[2];
     job jobs[2] = {{ctx, 0, 0}, {ctx, 1, 0}};
@@ -460,6 +491,7 @@ Suite *suite_api(void) {
     tcase_add_test(t, scalars_and_empty_arrays);
     tcase_add_test(t, replayed_calls);
     tcase_add_test(t, replayed_reductions);
+    tcase_add_test(t, spare_temporaries_are_bounded);
     tcase_add_test(t, two_threads_one_context);
     suite_add_tcase(s, t);
     return s;

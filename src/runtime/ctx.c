@@ -157,6 +157,7 @@ kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
     out->tier_compiled = atomic_load(&c->st.tier_compiled);
     out->tier_dropped = atomic_load(&c->st.tier_dropped);
     out->ns_background = atomic_load(&c->st.ns_background);
+    out->spare_bytes = atomic_load(&c->spare_bytes);
     pthread_mutex_lock(&c->cache.lock);
     out->kernels_cached = c->cache.count;
     out->cache_evictions = c->cache.evictions;

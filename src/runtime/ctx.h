@@ -52,6 +52,7 @@ extern atomic_bool rt_forked, rt_threads_used;
 struct kiln_ctx {
     kiln_base base;            /* the allocator hook: first, as base/base.h requires */
     atomic_int nthreads;       /* threads for kernels, >= 1 */
+    atomic_size_t spare_bytes; /* the plans' spare temporaries' bytes (at most RT_SPARE_CTX_BYTES) */
     ir_graph graph;            /* every expression node */
     ir_hooks hooks;            /* what the graph calls for arrays and plans it holds */
     kcache cache;              /* compiled kernels by backend, target and structure */

@@ -187,6 +187,12 @@ static void plan_prefetch(const rt_exec *x, rt_plan *p, kiln_array *const *outs)
     kiln_error_restore(&kept);
 }
 
+size_t rt_spare_bytes(kiln_array *const *temps, int n) {
+    size_t bytes = 0;
+    for (int i = 0; i < n; i++) bytes += (size_t)kiln_array_size(temps[i]) * kiln_dtype_size(kiln_array_dtype(temps[i]));
+    return bytes;
+}
+
 static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *outs) {
     rt_exec x;
     if (!rt_exec_for(ctx, p, &x)) return kiln_fail(ctx, KILN_ERR_BACKEND, "the plan's backend is not running");
@@ -199,6 +205,7 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
     kiln_array views_s[4], *copies_s[4] = {NULL, NULL, NULL, NULL};
     /* the temporaries: the last run's when no other run holds them (no fresh pages), else new */
     kiln_array **spare = p->ntemps ? atomic_exchange(&p->spare, NULL) : NULL, *no_temps[1] = {NULL};
+    if (spare) atomic_fetch_sub(&ctx->spare_bytes, rt_spare_bytes(spare, p->ntemps));
     rt_run_arrays ra = {.temps = spare ? spare : p->ntemps ? kiln_calloc(ctx, (size_t)p->ntemps * sizeof *ra.temps) : no_temps,
                         .outs = outs,
                         .views = p->nviews <= 4 ? views_s : kiln_calloc(ctx, (size_t)p->nviews * sizeof *ra.views),
@@ -253,13 +260,16 @@ static kiln_status plan_run_steps(kiln_ctx *ctx, rt_plan *p, kiln_array *const *
                     (double)(kiln_now_ns() - t0) * 1e-6);
     }
     if (shared && shared != shared_s) kiln_free(ctx, shared);
-    /* the temporaries stay with the plan for its next run (small ones: big ones go back to
-     * the buffer pool, which recycles them anyway) */
-    size_t bytes = 0;
-    for (int i = 0; i < made; i++) bytes += (size_t)kiln_array_size(ra.temps[i]) * kiln_dtype_size(kiln_array_dtype(ra.temps[i]));
-    kiln_array **keep = NULL;
-    if (ra.temps && made == p->ntemps && made > 0 && bytes <= RT_SPARE_TEMPS_BYTES && atomic_compare_exchange_strong(&p->spare, &keep, ra.temps))
-        made = 0, ra.temps = NULL;
+    /* the temporaries stay with the plan for its next run (small ones, while the context's
+     * plans hold few: big ones go back to the buffer pool, which recycles them anyway) */
+    size_t bytes = ra.temps && made == p->ntemps && made > 0 ? rt_spare_bytes(ra.temps, made) : SIZE_MAX;
+    if (bytes <= RT_SPARE_TEMPS_BYTES && atomic_fetch_add(&ctx->spare_bytes, bytes) + bytes <= RT_SPARE_CTX_BYTES) {
+        kiln_array **keep = NULL;
+        if (atomic_compare_exchange_strong(&p->spare, &keep, ra.temps)) made = 0, ra.temps = NULL;
+        else atomic_fetch_sub(&ctx->spare_bytes, bytes);
+    } else if (bytes <= RT_SPARE_TEMPS_BYTES) {
+        atomic_fetch_sub(&ctx->spare_bytes, bytes);
+    }
     for (int i = 0; i < made; i++) kiln_array_free(ra.temps[i]);
     for (int v = 0; ra.copies && v < p->nviews; v++) kiln_array_free(ra.copies[v]);
     if (ra.temps != no_temps) kiln_free(ctx, ra.temps);

@@ -78,6 +78,8 @@ typedef struct rt_plan {
     kiln_expr **temps;     /* nodes computed into temporaries */
     _Atomic(kiln_array **) spare; /* the last run's temporaries, for the next (no fresh pages) */
 #define RT_SPARE_TEMPS_BYTES (16u << 20)
+#define RT_SPARE_CTX_BYTES (64u << 20) /* all plans' together: a program of many plans (a binding's
+                                          templates, a long loop body) must not hold 16 MiB each */
     int nviews;
     kiln_expr **views;     /* VIEW and RESHAPE nodes: read through view arrays made as the plan
                               runs (by their steps) */
@@ -87,6 +89,8 @@ typedef struct rt_plan {
     atomic_bool warm;      /* a run made no kernel: later runs are not timed as first runs */
     atomic_bool prefetched; /* its kernels were asked of the backend at once (compile_many) */
 } rt_plan;
+/* The bytes of a plan's n temporaries (what ctx->spare_bytes counts of them). */
+size_t rt_spare_bytes(kiln_array *const *temps, int n);
 
 /* What a step runs with: the context and the plan's backend, started. */
 typedef struct rt_exec {

@@ -43,6 +43,7 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     }
     for (int r = 0; p->owned && r < p->nroots; r++) kiln_expr_free(p->owned[r]);
     kiln_array **spare = atomic_load(&p->spare);
+    if (spare) atomic_fetch_sub(&ctx->spare_bytes, rt_spare_bytes(spare, p->ntemps));
     for (int t = 0; spare && t < p->ntemps; t++) kiln_array_free(spare[t]);
     kiln_free(ctx, spare);
     kiln_free(ctx, p->steps);
