@@ -1112,6 +1112,9 @@ PRINTS = [
     "print(sum(Z, initial=1.5), sum(Z, initial=10, axis=0), max(zeros((0, 3)), axis=0, initial=-1), max(Z, where=Z > 2, initial=-5), sum(a, where=a > 0), sum(f, initial=0.1), min(a, initial=0), prod(Z, initial=2, axis=1, keepdims=True), Z.sum(initial=3), M.max(initial=100), min(Z, axis=1, where=[True, False, True, False], initial=99))",
     "print(sum(i, where=m), prod(k[:8], where=m[:8], axis=0), max(f, initial=-inf, where=~isnan(f)), max(zeros(0, dtype=int32), initial=-3), min(M, axis=(0, 1), initial=-1, keepdims=True), sum(m, initial=True))",
     "print(max(arange(5), where=arange(5) > 2))", "print(max(int32([1, 2]), initial=2**40))",
+    # a sum's or product's initial is in the accumulator's dtype (int64 for bool and narrow integers), not the input's
+    "bm2 = array([[True, True], [False, True]]); print(sum(bm2, initial=5), sum(bm2, axis=0, initial=5), prod(bm2[0], initial=3), add.reduce(bm2[0], initial=5), sum(bm2, initial=-2), sum(bm2, where=[True, False], initial=5))",
+    "print(sum(int8([1, 2]), initial=1000), sum(int8([1, 2]), initial=2.5), sum(int8([1, 2]), dtype=int8, initial=100), prod(int32([3, 4]), initial=5000000000), sum(int16([1, 2]), initial=40000), max(array([True]), initial=False))",
     # review 37: NumPy scalars are immutable (chained, in lists); ascontiguousarray and ravel copy what is not one block; order 'A' and 'K'
     "x = arange(3.)\na = b = x[0]\na += 1\nc = d = x.sum()\nc -= 1\ns = float64(2.0)\nxs = [s, x[1]]\nxs[0] *= 3\nxs[1] += 1\nfor q in range(2):\n    e = g = x[q]\n    e += 10\nprint(a, b, c, d, s, xs, e, g, x)",
     "x = arange(4.)\nm = arange(8.).reshape(2, 4)\ny = ascontiguousarray(x[::2])\ny[0] = 9\nz = ascontiguousarray(m)\nz[0, 0] = -3\nt = ascontiguousarray(m.T)\nt[0, 1] = 44\nq = m[:, ::2].T.ravel('F')\nq[0] = 100\nr = x[::2].ravel()\nr[0] = -1\nu = m.ravel()\nu[1] = 55\nv = m.T.ravel('F')\nv[2] = 66\nprint(x, m, y, z, t, q, r, u, v)",

@@ -427,9 +427,11 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         fe_err(p, wv->off, KILN_ERR_ARG, "reduction operation '%s' does not have an identity, so to use a where mask one has to specify 'initial'",
                op == KILN_OP_MAX ? "maximum" : "minimum");
     }
-    if (have_init && x) {
-        kiln_expr *iv = py_ints_fit(p, arg(a, "initial"), (kiln_dtype)x->dtype) ? fe_arg_expr(p, arg(a, "initial"), f->name, "initial") : NULL;
-        init = iv ? kiln_cast(p->ctx, iv, (kiln_dtype)x->dtype) : NULL;
+    if (have_init && x) { /* in the accumulator's dtype: max's and min's is x's, a sum's or a product's int64 for
+                           * integers and bool (NumPy's sum(bools, initial=5) adds 5, not True) unless dtype= says */
+        kiln_dtype idt = extreme || given_not_none(a, "dtype") || dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
+        kiln_expr *iv = py_ints_fit(p, arg(a, "initial"), idt) ? fe_arg_expr(p, arg(a, "initial"), f->name, "initial") : NULL;
+        init = iv ? kiln_cast(p->ctx, iv, idt) : NULL;
         kiln_expr_free(iv);
         if (!init) kiln_expr_free(x), x = NULL;
     }
