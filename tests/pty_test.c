@@ -1,6 +1,7 @@
 /*
  * pty_test.c — drives the interactive kiln REPL through a pseudo-terminal, as a person would:
  * prompts, a failing statement that changes nothing, the caret under an error, tab completion,
+ * a long line and UTF-8 text,
  * Ctrl-C at the prompt and during a loop, one long kernel and a product, :timeit's progress,
  * :quit, and the history file left behind.
  *
@@ -84,6 +85,18 @@ static size_t type(const char *keys) {
     return mark;
 }
 
+/* Types a long line in pieces, reading the echo between them (the terminal's buffers are
+ * small); returns where the screen was. */
+static size_t type_long(const char *keys) {
+    wait_prompt();
+    size_t mark = seen, n = strlen(keys);
+    for (size_t i = 0; i < n; i += 256) {
+        if (write(master, keys + i, n - i < 256 ? n - i : 256) < 0) perror("write");
+        read_some();
+    }
+    return mark;
+}
+
 /* Types keys and checks that want appears after them. */
 static void expect(const char *keys, const char *want, const char *what) {
     size_t m = type(keys);
@@ -139,6 +152,17 @@ int main(int argc, char **argv) {
     expect("b = (1 +\r", "... ", "an open parenthesis continues the statement");
     expect("2)\r", "kiln> ", "closing it runs the statement");
     expect("b\r", "3\r\n", "the statement spread over two lines");
+    /* a line of 12 KB (libedit's callbacks wrote past a freed buffer from 1 KB, and crashed
+     * from about 5 KB); characters beyond ASCII (libedit in the C locale dropped them) */
+    static char longline[12100];
+    strcpy(longline, "long_sum = 0");
+    for (int k = 0; k < 3000; k++) strcat(longline, " + 1");
+    strcat(longline, "\r");
+    m = type_long(longline);
+    check(wait_for("kiln> ", m + 1), "a line of 12 KB is read");
+    expect("long_sum\r", "3000\r\n", "and run");
+    expect("s = 'h\xc3\xa9llo \xe2\x98\x83'\r", "kiln> ", "a string of UTF-8 characters");
+    expect("len(s), s\r", "(7, 'h\xc3\xa9llo \xe2\x98\x83')", "keeps them all");
     expect("partial line\x03", "kiln> ", "Ctrl-C at the prompt gives a fresh prompt");
     expect("a\r", "array([0, 1, 2])", "and dropped the line typed so far");
     expect("big = zeros(20000000)\r", "kiln> ", "a big array");

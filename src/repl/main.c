@@ -17,6 +17,8 @@
 #include <editline/readline.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,9 +110,49 @@ static void prompt(const char *p) {
     rl_callback_handler_install(p, on_line);
 }
 
-static int repl(session *s) {
+/* libedit 3.1-20221030's rl_callback_read_char ends each key by writing a NUL at
+ * rl_line_buffer[rl_end], a pointer it does not follow when the line's encoded copy is
+ * reallocated (past 1 KiB): a long line wrote into freed memory, and from about 5 KB crashed the
+ * REPL.  Before each key rl_line_buffer is a buffer of ours, longer than one key can make the line
+ * (a character, a history line, a yank: twice the longest line yet, and 64 KiB more). */
+static struct {
+    char *buf;
+    size_t cap, longest;
+} sink;
+
+static void line_buffer_guard(void) {
+    size_t n = sink.longest > (size_t)rl_end ? sink.longest : (size_t)rl_end, need = 2 * n + 65536;
+    if (sink.cap < need) {
+        char *b = realloc(sink.buf, need);
+        if (b) sink.buf = b, sink.cap = need;
+    }
+    if (sink.buf) rl_line_buffer = sink.buf;
+}
+
+/* The terminal's characters as UTF-8 (libedit in the C locale drops every other byte): the
+ * user's locale, or C.UTF-8 when that one's characters are not UTF-8 (as Python's coercion). */
+static void utf8_terminal(void) {
+    const char *l = setlocale(LC_CTYPE, "");
+    if (!l || strcmp(nl_langinfo(CODESET), "UTF-8")) setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+/* The history file, unless something other than a file is there (a FIFO would block at start). */
+static void history_file(void) {
     const char *home = getenv("HOME");
-    if (home) snprintf(R.hist, sizeof R.hist, "%s/.kiln_history", home);
+    struct stat st;
+    if (!home) return;
+    snprintf(R.hist, sizeof R.hist, "%s/.kiln_history", home);
+    if (stat(R.hist, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "kiln: %s is not a regular file: this session keeps no history\n", R.hist);
+        R.hist[0] = 0;
+        return;
+    }
+    if (stat(R.hist, &st) == 0) sink.longest = (size_t)st.st_size; /* (no line of it is longer) */
+}
+
+static int repl(session *s) {
+    utf8_terminal();
+    history_file();
     rl_readline_name = "kiln";
     rl_attempted_completion_function = complete;
     using_history();
@@ -138,6 +180,7 @@ static int repl(session *s) {
         int r = select(1, &fds, NULL, NULL, NULL);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) break;
+        line_buffer_guard();
         rl_callback_read_char();
         if (R.eof) {
             printf("\n");
@@ -148,6 +191,7 @@ static int repl(session *s) {
         char *line = R.line;
         R.line = NULL;
         if (*line) {
+            if (strlen(line) > sink.longest) sink.longest = strlen(line);
             add_history(line);
             if (R.hist[0]) write_history(R.hist); /* now: a killed session keeps its history */
         }
@@ -168,7 +212,7 @@ static int repl(session *s) {
     rl_callback_handler_remove();
     if (R.hist[0]) write_history(R.hist);
     kstr_free(&R.chunk);
-    return 0;
+    return 0; /* (sink.buf stays: libedit may write through rl_line_buffer until the exit) */
 }
 
 /* ------------------------------------------------------------------ main */
