@@ -178,6 +178,10 @@ int main(int argc, char **argv) {
     expect("W = randn(4000, 4000)\r", "kiln> ", "a big matrix");
     interrupt_after("P = W @ W\r", "a product (when BLAS returns)");
     expect("P\r", "name 'P' is not defined", "and its target is not bound");
+    /* a host routine runs to its end; its value is not bound then either (as Python's) */
+    expect("to_sort = rand(20000000)\r", "kiln> ", "a big vector");
+    interrupt_after("order = argsort(to_sort)\r", "a sort (when it returns)");
+    expect("order\r", "name 'order' is not defined", "and its target is not bound");
     /* :timeit of a slow statement shows progress and binds nothing */
     expect("V = randn(2500, 2500)\r", "kiln> ", "a smaller matrix");
     m = type(":timeit c = V @ V\r");

@@ -1554,6 +1554,10 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
                         update of either name (a += 1) must not reach the other */
         a = copied(s->ctx, st, a);
     if (!a) return report_kiln(pg, off);
+    if (repl_sigint) { /* Ctrl-C while a host routine (a sort, LAPACK) ran to its end: not bound, as Python's */
+        kiln_array_free(a);
+        return RUN_INTERRUPTED;
+    }
     int rc = bind_name(pg, st, name, a, py) == KILN_OK ? RUN_OK : report(pg, st->start, kiln_errmsg(s->ctx));
     kiln_array_free(a);
     return rc;
@@ -1682,6 +1686,7 @@ static int assign_items(prog *pg, stmt *st, int first, int nnames, bool seq, con
     if ((v->kind == KV_TUPLE || v->kind == KV_LIST) && v->n == count && v != &rows) {
         if (!fe_kval_copy(s->ctx, &together, v)) return report(pg, st->x, "out of memory");
         if (!evaluate_together(pg, &together)) rc = report_kiln(pg, st->x);
+        else if (repl_sigint) rc = RUN_INTERRUPTED; /* (none of the targets bound) */
         v = &together;
     }
     char msg[128];
