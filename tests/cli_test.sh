@@ -18,6 +18,10 @@ out=$("$kiln" -c 'assert False, ""' 2>&1 | head -1)
 out=$("$kiln" "$d/doc.kiln" 2>&1)
 [ "$out" = "after" ] && ok "a program's docstring is not shown" || no "a program's docstring is not shown (output: $out)"
 rm -f "$d/doc.kiln"
+# output that cannot be written (a full disk, a closed stdout) is an error, not status 0
+expect "a full disk" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' > /dev/full"
+expect "a closed stdout" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' >&-"
+expect "abs of the smallest Python int" 1 "integer overflow: kiln's Python integers are 64-bit" -- "$kiln" -c 'm = -9223372036854775807 - 1; abs(m)'
 expect "--help" 0 "usage: kiln" -- "$kiln" --help
 expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
 expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'

@@ -157,6 +157,10 @@ static bool keepdims_of(parser *p, const fe_fn *f, fe_args *a, bool *keep) {
 static bool h_ufunc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x[3] = {NULL, NULL, NULL};
     int n = a->n;
+    const kval *v0 = n == 1 ? arg(a, a->names[0]) : NULL;
+    if (v0 && (f->op == KILN_OP_ABS || f->op == KILN_OP_NEG) && v0->kind == KV_ARRAY && fe_is_py(v0) && v0->e->dtype == KILN_I64 &&
+        v0->e->val.i64 == INT64_MIN) /* (Python's abs(-2**63) is 2**63, past kiln's Python integers) */
+        return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
     for (int i = 0; i < n; i++)
         if (!(x[i] = expr_of(p, f, a, a->names[i]))) return result(p, out, NULL, off, i, x);
     return result(p, out, kiln_apply(p->ctx, (kiln_op)f->op, x), off, n, x);

@@ -418,5 +418,10 @@ int main(int argc, char **argv) {
     }
     kiln_scope_free(s.scope);
     kiln_ctx_free(s.ctx);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) { /* a full disk, a closed stdout: what was printed is lost, so not 0 */
+        fprintf(stderr, "kiln: the output could not be written: %s\n", errno ? strerror(errno) : "a write to standard output failed");
+        if (rc == 0) rc = 1;
+    }
     return rc;
 }
