@@ -549,21 +549,33 @@ void fe_format_dtype(kiln_dtype dt, kstr *b) { kstr_printf(b, "dtype('%s')", kil
 /* ------------------------------------------------------------------ format specs */
 
 typedef struct spec {
-    char fill, align, sign, type, group;
-    bool alt, zero, nozero;
+    char fill[5];       /* one character, UTF-8 */
+    char align, sign, type, group;
+    bool filled, alt, zero, nozero;
     int width, prec; /* -1: none */
 } spec;
+
+/* The bytes of the UTF-8 character at s (1 for a stray byte). */
+static size_t char_len(const char *s) {
+    unsigned char c = (unsigned char)*s;
+    size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    for (size_t k = 1; k < n; k++)
+        if (((unsigned char)s[k] & 0xC0) != 0x80) return 1;
+    return n;
+}
 
 /* Python's format-spec mini-language: [[fill]align][sign][z][#][0][width][grouping][.precision][type] */
 static bool spec_parse(const char *s, spec *f) {
     memset(f, 0, sizeof *f);
-    f->fill = ' ';
+    f->fill[0] = ' ';
     f->width = f->prec = -1;
-    size_t n = strlen(s), i = 0;
-    if (n >= 2 && strchr("<>^=", s[1])) {
-        f->fill = s[0];
-        f->align = s[1];
-        i = 2;
+    size_t n = strlen(s), i = 0, c = n ? char_len(s) : 0;
+    if (n > c && strchr("<>^=", s[c]) && s[c]) { /* a fill character, then the alignment */
+        memcpy(f->fill, s, c);
+        f->fill[c] = 0;
+        f->filled = true;
+        f->align = s[c];
+        i = c + 1;
     } else if (n >= 1 && strchr("<>^=", s[0])) {
         f->align = s[0];
         i = 1;
@@ -584,26 +596,14 @@ static bool spec_parse(const char *s, spec *f) {
         i++;
         if (i >= n || s[i] < '0' || s[i] > '9') return false;
         f->prec = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9' && f->prec < 1000) f->prec = f->prec * 10 + (s[i++] - '0');
+        while (i < n && s[i] >= '0' && s[i] <= '9' && f->prec < 10000) f->prec = f->prec * 10 + (s[i++] - '0');
     }
     if (i < n && strchr("bcdeEfFgGnosxX%", s[i])) f->type = s[i++];
-    return i == n;
-}
-
-/* Inserts the grouping character every 3 digits of the integer part of digits[0..) */
-static void group_digits(char *d, size_t cap, char g) {
-    if (!g) return;
-    size_t n = strlen(d), end = strcspn(d, ".eE");
-    char out[512];
-    size_t o = 0;
-    for (size_t i = 0; i < end && o + 2 < sizeof out; i++) {
-        out[o++] = d[i];
-        size_t left = end - i - 1;
-        if (left && left % 3 == 0) out[o++] = g;
+    if (f->zero && !f->filled) { /* '0': zeros fill, and a number's go between its sign and digits */
+        f->fill[0] = '0';
+        f->fill[1] = 0;
     }
-    for (size_t i = end; i < n && o + 1 < sizeof out; i++) out[o++] = d[i];
-    out[o] = 0;
-    snprintf(d, cap, "%s", out);
+    return i == n;
 }
 
 int fe_text_chars(const char *s) {
@@ -612,108 +612,191 @@ int fe_text_chars(const char *s) {
     return n;
 }
 
-/* body (digits, without sign) padded per f into b */
-static void pad_out(const spec *f, bool neg, const char *body, bool numeric, kstr *b) {
-    char sign[2] = {0, 0};
-    if (neg) sign[0] = '-';
-    else if (numeric && f->sign == '+') sign[0] = '+';
-    else if (numeric && f->sign == ' ') sign[0] = ' ';
-    int len = fe_text_chars(body) + (sign[0] != 0);
-    char fill = f->fill, align = f->align ? f->align : numeric ? '>' : '<';
-    if (f->zero && !f->align) fill = '0', align = '=';
+static void fill_n(kstr *b, const char *fill, int n) {
+    for (int i = 0; i < n; i++) kstr_printf(b, "%s", fill);
+}
+
+/* lead (a sign, a prefix such as 0x), then body, padded per f into b: numbers align right and
+ * pad between lead and body for '=' (and a bare '0'), text aligns left. */
+static void pad_out(const spec *f, const char *lead, const char *body, bool numeric, kstr *b) {
+    int len = fe_text_chars(lead) + fe_text_chars(body);
+    char align = f->align ? f->align : numeric ? (f->zero ? '=' : '>') : '<';
     int padn = f->width > len ? f->width - len : 0;
     int left = align == '>' ? padn : align == '^' ? padn / 2 : 0, right = align == '<' ? padn : align == '^' ? padn - padn / 2 : 0;
-    for (int i = 0; i < left; i++) kstr_printf(b, "%c", fill);
-    if (sign[0]) kstr_printf(b, "%s", sign);
-    if (align == '=')
-        for (int i = 0; i < padn; i++) kstr_printf(b, "%c", fill);
+    fill_n(b, f->fill, left);
+    kstr_printf(b, "%s", lead);
+    if (align == '=') fill_n(b, f->fill, padn);
     kstr_printf(b, "%s", body);
-    for (int i = 0; i < right; i++) kstr_printf(b, "%c", fill);
+    fill_n(b, f->fill, right);
 }
 
 bool fe_format_spec_str(const char *s, const char *specs, kstr *b) {
     spec f;
-    if (!spec_parse(specs, &f) || (f.type && f.type != 's') || f.sign || f.group || f.alt) return false;
-    char body[4096];
-    snprintf(body, sizeof body, "%.*s", f.prec >= 0 ? f.prec : (int)sizeof body, s);
-    pad_out(&f, false, body, false, b);
+    if (!spec_parse(specs, &f) || (f.type && f.type != 's') || f.sign || f.group || f.alt || f.align == '=') return false;
+    size_t cut = strlen(s); /* a precision: that many characters */
+    for (size_t at = 0, k = 0; f.prec >= 0 && at < cut; at += char_len(s + at), k++)
+        if ((int)k == f.prec) cut = at;
+    kstr body = {0};
+    kstr_printf(&body, "%.*s", (int)cut, s);
+    pad_out(&f, "", body.s ? body.s : "", false, b);
+    kstr_free(&body);
     return true;
+}
+
+/* digits[0, n) grouped into b as Python's formatter groups them: every `every` digits from the
+ * right, `sep` between groups, and (zero padding) leading zeros and separators until the whole
+ * is min_width characters or more (never a separator first). */
+static void grouped(const char *digits, int n, char sep, int every, int min_width, kstr *b) {
+    char *out = NULL;
+    size_t cap = (size_t)n + (size_t)(min_width > 0 ? min_width : 0) + (size_t)n / (size_t)every + 8, o = cap;
+    if (!(out = malloc(cap))) return;
+    out[--o] = 0;
+    int remaining = n;
+    bool sep_next = false;
+    for (;;) { /* (CPython's _PyUnicode_InsertThousandsGrouping, right to left) */
+        int most = remaining > min_width ? remaining : min_width;
+        int l = every < (most > 1 ? most : 1) ? every : (most > 1 ? most : 1);
+        int zeros = l - remaining > 0 ? l - remaining : 0, chars = remaining < l ? remaining : l;
+        if (sep_next) out[--o] = sep;
+        for (int k = 0; k < chars; k++) out[--o] = digits[--remaining];
+        for (int k = 0; k < zeros; k++) out[--o] = '0';
+        sep_next = true;
+        min_width -= l;
+        if (remaining <= 0 && min_width <= 0) break;
+        min_width -= 1;
+    }
+    kstr_printf(b, "%s", out + o);
+    free(out);
+}
+
+/* A number's text: lead (sign and prefix), its digits (the integer part), the rest (a fraction,
+ * an exponent, '%'), grouped and padded per f. */
+static void number_out(const spec *f, const char *lead, const char *digits, const char *rest, kstr *b) {
+    int every = f->type && strchr("bxXo", f->type) ? 4 : 3;
+    kstr body = {0};
+    int n = (int)strlen(digits);
+    if (f->group) {
+        bool zero_padded = f->fill[0] == '0' && !f->fill[1] && (f->align == '=' || (!f->align && f->zero));
+        int min_width = zero_padded && f->width > 0 ? f->width - fe_text_chars(lead) - fe_text_chars(rest) : 0;
+        grouped(digits, n, f->group, every, min_width, &body);
+    } else {
+        kstr_printf(&body, "%s", digits);
+    }
+    kstr_printf(&body, "%s", rest);
+    pad_out(f, lead, body.s ? body.s : "", true, b);
+    kstr_free(&body);
+}
+
+/* text (a number's digits, a point, an exponent...) split at the end of its leading digits */
+static void number_text_out(const spec *f, const char *lead, const char *text, kstr *b) {
+    size_t n = strspn(text, "0123456789");
+    char *digits = strndup(text, n);
+    if (!digits) return;
+    number_out(f, lead, digits, text + n, b);
+    free(digits);
+}
+
+/* Python's general format of a >= 0 with p significant digits: %g's choice of notation (sci
+ * when the exponent is < -4 or >= sci_at), trailing zeros dropped unless alt. */
+static void general(double a, int p, int sci_at, bool alt, bool upper, kstr *out) {
+    if (p == 0) p = 1;
+    char e[64];
+    snprintf(e, sizeof e, "%.*e", p - 1, a); /* (the exponent after rounding to p digits) */
+    int x = atoi(strchr(e, 'e') + 1);
+    if (x < -4 || x >= sci_at) kstr_printf(out, alt ? "%#.*e" : "%.*e", p - 1, a);
+    else kstr_printf(out, alt ? "%#.*f" : "%.*f", p - 1 - x, a);
+    char *s = out->s;
+    if (!s) return;
+    if (!alt && strchr(s, '.')) { /* drop the fraction's trailing zeros, and a bare point */
+        char *ex = strchr(s, 'e'), *end = ex ? ex : s + strlen(s), *z = end;
+        while (z[-1] == '0') z--;
+        if (z[-1] == '.') z--;
+        memmove(z, end, strlen(end) + 1);
+        out->len = strlen(s);
+    }
+    if (upper)
+        for (char *c = s; *c; c++) *c = (char)(*c == 'e' ? 'E' : *c == 'n' ? 'N' : *c == 'i' ? 'I' : *c == 'f' ? 'F' : *c == 'a' ? 'A' : *c);
 }
 
 bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
     spec f;
-    if (!spec_parse(specs, &f)) return false;
+    if (!spec_parse(specs, &f) || f.type == 's') return false;
     bool is_int = dt != KILN_F32 && dt != KILN_F64;
     char t = f.type;
-    char body[512];
+    if (f.group == ',' && t && strchr("bcoxX", t)) return false; /* (Python: Cannot specify ',' with 'x'.) */
     if (is_int && (!t || strchr("bcdnoxX", t))) {
         if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
         int64_t x = kscalar_int(dt, v);
-        if (dt == KILN_BOOL && !t && !f.width && !f.sign) { /* format(True, '') is 'True' */
+        if (dt == KILN_BOOL && !t && f.width < 0 && !f.sign) { /* format(True, '') is 'True' */
             kstr_printf(b, "%s", v.b ? "True" : "False");
             return true;
         }
         bool neg = x < 0;
         uint64_t u = neg ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
-        if (t == 'c') { /* the character of code point x, in UTF-8 */
-            if (neg || u == 0 || u > 0x10FFFF) return false;
-            if (u < 0x80) snprintf(body, sizeof body, "%c", (int)u);
-            else if (u < 0x800) snprintf(body, sizeof body, "%c%c", (int)(0xC0 | u >> 6), (int)(0x80 | (u & 0x3F)));
-            else if (u < 0x10000) snprintf(body, sizeof body, "%c%c%c", (int)(0xE0 | u >> 12), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
-            else snprintf(body, sizeof body, "%c%c%c%c", (int)(0xF0 | u >> 18), (int)(0x80 | (u >> 12 & 0x3F)), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
-        } else if (t == 'b' || t == 'o' || t == 'x' || t == 'X') {
-            int base = t == 'b' ? 2 : t == 'o' ? 8 : 16;
-            char dig[80];
-            int n = 0;
-            do {
-                int d = (int)(u % (uint64_t)base);
-                dig[n++] = (char)(d < 10 ? '0' + d : (t == 'X' ? 'A' : 'a') + d - 10);
-                u /= (uint64_t)base;
-            } while (u);
-            int o = 0;
-            if (f.alt) o = snprintf(body, sizeof body, "0%c", t == 'b' ? 'b' : t == 'o' ? 'o' : t);
-            while (n) body[o++] = dig[--n];
-            body[o] = 0;
-        } else {
-            snprintf(body, sizeof body, "%llu", (unsigned long long)u);
-            group_digits(body, sizeof body, f.group);
+        char lead[8] = "", digits[80];
+        size_t l = 0;
+        if (neg) lead[l++] = '-';
+        else if (f.sign == '+' || f.sign == ' ') lead[l++] = f.sign;
+        if (t == 'c') { /* the character of code point x, in UTF-8 (no sign: Python refuses one) */
+            if (neg || u > 0x10FFFF || f.sign || f.group || f.alt) return false;
+            if (u < 0x80) snprintf(digits, sizeof digits, "%c", (int)u);
+            else if (u < 0x800) snprintf(digits, sizeof digits, "%c%c", (int)(0xC0 | u >> 6), (int)(0x80 | (u & 0x3F)));
+            else if (u < 0x10000) snprintf(digits, sizeof digits, "%c%c%c", (int)(0xE0 | u >> 12), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
+            else snprintf(digits, sizeof digits, "%c%c%c%c", (int)(0xF0 | u >> 18), (int)(0x80 | (u >> 12 & 0x3F)), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
+            pad_out(&f, "", digits, true, b);
+            return true;
         }
-        pad_out(&f, neg, body, true, b);
+        int base = t == 'b' ? 2 : t == 'o' ? 8 : t == 'x' || t == 'X' ? 16 : 10, n = 0;
+        char rev[72];
+        do {
+            int d = (int)(u % (uint64_t)base);
+            rev[n++] = (char)(d < 10 ? '0' + d : (t == 'X' ? 'A' : 'a') + d - 10);
+            u /= (uint64_t)base;
+        } while (u);
+        for (int k = 0; k < n; k++) digits[k] = rev[n - 1 - k];
+        digits[n] = 0;
+        if (f.alt && base != 10) lead[l++] = '0', lead[l++] = t == 'X' ? 'X' : t;
+        lead[l] = 0;
+        number_out(&f, lead, digits, "", b);
         return true;
     }
     if (t && strchr("bcdoxX", t)) return false; /* integer-only types on a float */
     double x = dt == KILN_F32 || dt == KILN_F64 ? v.f64 : (double)kscalar_int(dt, v);
     if (dt == KILN_F32) x = (double)v.f32;
-    bool neg = signbit(x) && !(f.nozero && x == 0);
-    double a = fabs(x);
     bool upper = t == 'E' || t == 'F' || t == 'G';
+    kstr body = {0};
+    double a = fabs(x);
     if (isnan(a) || isinf(a)) {
-        snprintf(body, sizeof body, "%s", isnan(a) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"));
-        if (t == '%') strcat(body, "%");
-        if (isnan(a)) neg = signbit(x) && !f.nozero;
-    } else if (!t && f.prec < 0) { /* repr */
-        kstr r = {0};
-        float_str(a, dt == KILN_F32, &r);
-        snprintf(body, sizeof body, "%s", r.s ? r.s : "");
-        kstr_free(&r);
+        kstr_printf(&body, "%s%s", isnan(a) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"), t == '%' ? "%" : "");
+    } else if (!t && f.prec < 0) { /* repr (with '#': a point always) */
+        float_str(a, dt == KILN_F32, &body);
+        if (f.alt && body.s && !strchr(body.s, '.')) {
+            char *e = strchr(body.s, 'e');
+            kstr alt = {0};
+            kstr_printf(&alt, "%.*s.%s", (int)(e ? e - body.s : (ptrdiff_t)strlen(body.s)), body.s, e ? e : "");
+            kstr_free(&body);
+            body = alt;
+        }
     } else {
         int p = f.prec < 0 ? 6 : f.prec;
         switch (t) {
         case 'f':
-        case 'F': snprintf(body, sizeof body, f.alt ? "%#.*f" : "%.*f", p, a); break;
+        case 'F': kstr_printf(&body, f.alt ? "%#.*f" : "%.*f", p, a); break;
         case 'e':
-        case 'E': snprintf(body, sizeof body, f.alt ? (upper ? "%#.*E" : "%#.*e") : (upper ? "%.*E" : "%.*e"), p, a); break;
-        case '%': snprintf(body, sizeof body, f.alt ? "%#.*f%%" : "%.*f%%", p, a * 100); break;
-        default: { /* g, G, n, and none with a precision: general */
-            if (p == 0) p = 1;
-            snprintf(body, sizeof body, f.alt ? (upper ? "%#.*G" : "%#.*g") : (upper ? "%.*G" : "%.*g"), p, a);
-            if (!t && !strpbrk(body, ".eE")) strcat(body, ".0"); /* none: a digit past the point */
+        case 'E': kstr_printf(&body, f.alt ? (upper ? "%#.*E" : "%#.*e") : (upper ? "%.*E" : "%.*e"), p, a); break;
+        case '%': kstr_printf(&body, f.alt ? "%#.*f%%" : "%.*f%%", p, a * 100); break;
+        case 0: /* a precision, no type: general, switching to sci at p - 1, a digit past a fixed point */
+            general(a, p, (p ? p : 1) - 1, f.alt, false, &body);
+            if (body.s && !strpbrk(body.s, ".e")) kstr_printf(&body, ".0");
             break;
+        default: general(a, p, p ? p : 1, f.alt, upper, &body); break; /* g, G, n */
         }
-        }
-        if (f.nozero && strspn(body, "0.") == strcspn(body, "eE%")) neg = false; /* z: -0.00 prints 0.00 */
-        group_digits(body, sizeof body, f.group);
     }
-    pad_out(&f, neg, body, true, b);
+    if (!body.s) return false;
+    bool neg = signbit(x) && !(f.nozero && x == 0);
+    if (f.nozero && !isnan(a) && strspn(body.s, "0.") == strcspn(body.s, "eE%")) neg = false; /* z: -0.00 prints 0.00 */
+    char lead[2] = {neg ? '-' : f.sign == '+' || f.sign == ' ' ? f.sign : 0, 0};
+    number_text_out(&f, lead, body.s, b);
+    kstr_free(&body);
     return true;
 }

@@ -3014,7 +3014,8 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
         if (v->kind != KV_ARRAY || v->e->ndim != 0) return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: a number is required, not %s", t, kind_name(v));
         if (!eval_one(p, v, &x, &dt)) return false;
         if (dtype_is_int(dt)) x = (kscalar){.i64 = kscalar_int(dt, x)}, dt = KILN_I64;
-        if (strchr("doxX", t) && (dt == KILN_F32 || dt == KILN_F64)) { /* %d of a float truncates */
+        if (strchr("oxX", t) && (dt == KILN_F32 || dt == KILN_F64)) return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: an integer is required, not float", t);
+        if (strchr("diu", t) && (dt == KILN_F32 || dt == KILN_F64)) { /* %d of a float truncates */
             double f = dt == KILN_F32 ? (double)x.f32 : x.f64;
             if (f != f) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float NaN to integer");
             if (f == INFINITY || f == -INFINITY) return fe_err(p, v->off, KILN_ERR_ARG, "cannot convert float infinity to integer");
@@ -3022,6 +3023,26 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
                 return fe_err(p, v->off, KILN_ERR_ARG, "%%%c format: %g is too large for kiln's 64-bit integers", t, f);
             x = (kscalar){.i64 = (int64_t)f};
             dt = KILN_I64;
+        }
+        bool digits = prec[0] && strchr("diuoxX", t); /* %5.3d: at least 3 digits, as C's printf */
+        if (digits) { /* formatted without width and precision, then zeros after the sign and prefix */
+            kstr num = {0};
+            char bare[8];
+            snprintf(bare, sizeof bare, "%s%s%c", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "", t == 'i' || t == 'u' ? 'd' : t);
+            bool ok = fe_format_spec_num(x, dt, bare, &num);
+            size_t lead = ok ? strspn(num.s, "+- ") : 0;
+            if (ok && alt && (t == 'x' || t == 'X' || t == 'o')) lead += 2;
+            int want = atoi(prec + 1), have = ok ? (int)(num.len - lead) : 0;
+            kstr body = {0};
+            if (ok) kstr_printf(&body, "%.*s", (int)lead, num.s);
+            for (int k = have; ok && k < want; k++) kstr_printf(&body, "0");
+            if (ok) kstr_printf(&body, "%s", num.s + lead);
+            snprintf(spec, sizeof spec, "%s%s", align ? "<" : ">", width);
+            ok = ok && fe_format_spec_str(body.s ? body.s : "", spec, out);
+            kstr_free(&num);
+            kstr_free(&body);
+            if (!ok) return fe_err(p, off, KILN_ERR_ARG, "bad format '%%%c'", t);
+            continue;
         }
         if (!fe_format_spec_num(x, dt, spec, out)) return fe_err(p, off, KILN_ERR_ARG, "bad format '%%%c'", t);
     }
