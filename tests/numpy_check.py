@@ -846,6 +846,11 @@ CASES += [
     ("logaddexp(array([inf, -inf, nan, 1.0, -inf, inf, 0.0, -0.0, 1e308, -1e308, 5e-324]), array([inf, -inf, 1.0, nan, 3.0, -inf, -0.0, 0.0, 1e308, 1e308, -5e-324]))", 0),
     ("logaddexp2(array([inf, -inf, nan, 1.0, -inf, inf, 0.0, -0.0, 1e308, -1e308, 5e-324]), array([inf, -inf, 1.0, nan, 3.0, -inf, -0.0, 0.0, 1e308, 1e308, -5e-324]))", 0),
     ("signbit(logaddexp(array([nan, 1.0, -nan, -nan]), array([1.0, nan, 2.0, -1.0])))", 0), ("signbit(logaddexp2(array([-nan, 3.0]), array([1.0, -nan])))", 0),
+    # float-only ufuncs take NumPy's loop: the smallest float each array casts to safely (int8 with float32: float32)
+    ("logaddexp(int8([1, 2]), float32([0.5, 1.5]))", 4), ("logaddexp(float32([0.5, 1.5]), int8([1, 2]))", 4), ("logaddexp2(int16([1, 5]), uint16([2, 2]))", 4),
+    ("logaddexp(array([True, False]), float32([0.5, 1.5]))", 4), ("heaviside(int16([-1, 0, 2]), uint16([3, 3, 3]))", 0), ("heaviside(int8([-1, 0]), uint16([3, 3]))", 0),
+    # bools' square and conjugate are int8's loops, and ** 2 is square (fast_scalar_power)
+    ("square(array([True, False]))", 0), ("conj(array([True, False]))", 0), ("array([True, False]) ** 2", 0), ("array([True, False]) ** 2.0", 0), ("array([True, False]) ** int64(2)", 0),
     ("logaddexp(i, j)", 4), ("exp2(g)", 4), ("exp2(a / 100)", 4), ("exp2(j)", 4), ("exp2(3)", 0), ("exp2(big * 400)", 4), ("exp2(bigf * 60)", 4), ("exp2(H)", 4), ("exp2(int32(bigi) - 25)", 0),
     ("nansum(a)", 8), ("nansum(M, 0)", 0), ("nansum(k)", 0), ("nanprod(a[7:9])", 0), ("nanmax(a)", 0), ("nanmin(f)", 0),
     ("nanmax(where(M > 0, M, nan), 1)", 0), ("nanmin(A, (0, 2), keepdims=True)", 0), ("nanmean(a)", 8),

@@ -170,6 +170,11 @@ enum { C_SIGMOID, C_RELU, C_SQUARE, C_SOFTMAX, C_LOG_SOFTMAX };
 static bool h_compose(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x = expr_of(p, f, a, a->names[0]);
     if (!x) return false;
+    if (f->op == C_SQUARE && x->dtype == KILN_BOOL) { /* square of bools: NumPy's loop is int8's */
+        kiln_expr *i8 = kiln_cast(p->ctx, x, KILN_I8);
+        kiln_expr_free(x);
+        if (!(x = i8)) return result(p, out, NULL, off, 0, NULL);
+    }
     unsigned mask = 0;
     bool all;
     if ((f->op == C_SOFTMAX || f->op == C_LOG_SOFTMAX) && !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all))
@@ -5220,11 +5225,10 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
-    if (!dtype_is_float((kiln_dtype)x->dtype) && !dtype_is_float((kiln_dtype)y->dtype)) { /* integers: float64 */
-        kiln_expr *both = keep(&t, kiln_add(c, x, y)); /* (their promoted dtype: a bool array and a Python int are int64) */
-        x = both ? keep(&t, kiln_cast(c, x, dtype_float_of((kiln_dtype)both->dtype))) : NULL;
-        if (!x) return done(p, &t, out, NULL, off);
-    }
+    kiln_dtype dt = ir_float_loop_dtype((kiln_expr *[]){x, y}, 2); /* both in NumPy's loop's dtype (int8 with float32: float32) */
+    if (x->dtype != dt) x = keep(&t, kiln_cast(c, x, dt));
+    if (x && y->dtype != dt) y = keep(&t, kiln_cast(c, y, dt));
+    if (!x || !y) return done(p, &t, out, NULL, off);
     kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
     bool two = f->op == 2; /* logaddexp2: exp2, and log1p times log2(e) (npy_log2_1p) */
     kiln_expr *nd = keep(&t, kiln_neg(c, keep(&t, kiln_abs(c, d))));
@@ -5254,8 +5258,7 @@ static bool h_heaviside(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *h = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!h) return done(p, &t, out, NULL, off);
-    /* their promoted dtype, a Python number weak (a bool array and a Python int: int64; uint8 and 300: uint8) */
-    kiln_dtype dt = dtype_float_of(fe_result_dtype(2, (kiln_dtype[]){(kiln_dtype)x->dtype, (kiln_dtype)h->dtype}, (bool[]){x->weak, h->weak}));
+    kiln_dtype dt = ir_float_loop_dtype((kiln_expr *[]){x, h}, 2); /* NumPy's loop (int16 with uint16: float32) */
     if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, dt));
     kiln_expr *zero = keep(&t, kiln_int(c, 0)), *r = keep(&t, kiln_where(c, keep(&t, kiln_gt(c, x, zero)), keep(&t, kiln_int(c, 1)), h));
     r = keep(&t, kiln_where(c, keep(&t, kiln_lt(c, x, zero)), zero, r));
@@ -6674,6 +6677,11 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         if (!fe_set_expr(p, arg(a, "v"), r, off)) return false;
     }
     if (!recall(p, to[f->op].to, a, to[f->op].spec, off, out)) return false;
+    if (f->op == 3 && out->kind == KV_ARRAY && out->e->dtype == KILN_BOOL) { /* conj of bools: NumPy's loop is int8's */
+        kiln_expr *r = kiln_cast(p->ctx, out->e, KILN_I8);
+        kval_free(p->ctx, out);
+        return fe_set_expr(p, out, r, off);
+    }
     if (f->op == 9 && out->kind == KV_ARRAY && out->alias && !contiguous(out->e, false)) out->alias = false; /* (a copy of what is not one block) */
     if (f->op == 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray: at least 1-D */
         kiln_expr *r = kiln_reshape(p->ctx, out->e, 1, (int64_t[]){1});

@@ -3349,6 +3349,17 @@ static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
     double v;
     int64_t iv;
     if (base->kind != KV_ARRAY || base->e->ndim == 0 || ex->kind != KV_ARRAY || ex->e->ndim != 0) return;
+    if (base->e->dtype == KILN_BOOL && ex->e->dtype != KILN_BOOL && !inplace && kiln_expr_scalar(ex->e, &v, &iv) && v == 2) {
+        kiln_expr *b = kiln_cast(p->ctx, base->e, KILN_I8), *two = b ? kiln_int(p->ctx, 2) : NULL; /* square of bools: int8 */
+        if (!two) {
+            kiln_expr_free(b);
+            return;
+        }
+        kiln_expr_free(base->e), kiln_expr_free(ex->e);
+        base->e = b, ex->e = two;
+        base->alias = false;
+        return;
+    }
     if (ex->e->weak) { /* a Python float 2.0: k **= 2.0 squares an integer array in place (k ** 2.0 is float64, as usual) */
         if (inplace && dtype_is_int((kiln_dtype)base->e->dtype) && dtype_is_float((kiln_dtype)ex->e->dtype) &&
             kiln_expr_scalar(ex->e, &v, &iv) && v == 2) {

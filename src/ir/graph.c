@@ -296,6 +296,20 @@ static const char *dt_list(kiln_expr *const *a, int n, char *buf, size_t cap) {
     return buf;
 }
 
+kiln_dtype ir_float_loop_dtype(kiln_expr *const *vals, int n) {
+    bool all_weak;
+    kiln_dtype t = common_dtype(vals, n, &all_weak);
+    if (dtype_is_float(t)) return t;
+    kiln_dtype s = KILN_BOOL, f = KILN_F32; /* the smallest float every array casts to safely */
+    bool strong = false;
+    for (int i = 0; i < n; i++)
+        if (!vals[i]->weak) {
+            s = strong ? dtype_promote(s, (kiln_dtype)vals[i]->dtype) : (kiln_dtype)vals[i]->dtype, strong = true;
+            if (dtype_float_of((kiln_dtype)vals[i]->dtype) == KILN_F64) f = KILN_F64;
+        }
+    return strong && s == t ? f : dtype_float_of(t); /* (a Python int that widens the dtype: its float) */
+}
+
 /* Decides the operand dtype *odt and result dtype *out of op on args, or fails. */
 static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, int n,
                              kiln_dtype *odt, kiln_dtype *out, bool *all_weak) {
@@ -338,16 +352,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
         if (t == KILN_BOOL) *odt = *out = KILN_I8; /* NumPy's loop for bools is int8's */
         return KILN_OK;
     case KIND_FMATH:
-        if (!dtype_is_float(t)) { /* NumPy's loop: the smallest float every array casts to safely (int16 with uint16: float32) */
-            kiln_dtype s = KILN_BOOL, f = KILN_F32;
-            bool strong = false;
-            for (int i = 0; i < nv; i++)
-                if (!vals[i]->weak) {
-                    s = strong ? dtype_promote(s, (kiln_dtype)vals[i]->dtype) : (kiln_dtype)vals[i]->dtype, strong = true;
-                    if (dtype_float_of((kiln_dtype)vals[i]->dtype) == KILN_F64) f = KILN_F64;
-                }
-            *odt = *out = strong && s == t ? f : dtype_float_of(t); /* (a Python int that widens the dtype: its float) */
-        }
+        *odt = *out = ir_float_loop_dtype(vals, nv);
         return KILN_OK;
     case KIND_CMP:
         *out = KILN_BOOL;

@@ -270,6 +270,10 @@ kiln_op ir_scatter_combine(unsigned how);
  * floating point.  On failure grads[] are NULL. */
 kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads);
 
+/* The dtype of a ufunc that has float loops only (arctan2, logaddexp, heaviside) on vals: their
+ * common float, or NumPy's loop for integers, the smallest float every array casts to safely
+ * (int16 with uint16: float32; bool with float32: float32), a Python number weak. */
+kiln_dtype ir_float_loop_dtype(kiln_expr *const *vals, int n);
 /* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
 /* Whether x's shape broadcasts to (ndim, shape) without changing it (NumPy's broadcast_to). */
 bool ir_broadcasts_to(const kiln_expr *x, int ndim, const int64_t *shape);
