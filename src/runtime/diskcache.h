@@ -12,6 +12,8 @@ typedef struct diskcache {
     char why[1100];       /* why it is not enabled */
     uint64_t max_bytes;
     uint64_t evicted;     /* entries removed for the size cap by this process */
+    uint64_t bytes_seen;  /* the directory's bytes at the last scan, and this process's stores since */
+    int stores_unseen;    /* stores since that scan (-1: none yet) */
 } diskcache;
 
 typedef enum dc_result {

@@ -33,9 +33,9 @@ static const char *miss_reason(dc_result r) {
     switch (r) {
     case DC_OFF: return "new kernel; no disk cache";
     case DC_MISS: return "new kernel; not in the disk cache";
-    case DC_CORRUPT: return "new kernel; its disk entry was corrupt, replaced";
-    case DC_FOREIGN: return "new kernel; another kernel's disk entry under its name, replaced";
-    case DC_REFUSED: return "new kernel; its disk entry is not trusted (owner or permissions), replaced";
+    case DC_CORRUPT: return "new kernel; its disk entry was corrupt (written again where it can be)";
+    case DC_FOREIGN: return "new kernel; another kernel's disk entry under its name (written over)";
+    case DC_REFUSED: return "new kernel; its disk entry is not trusted (owner or permissions): not used, and left alone";
     case DC_HIT: break;
     }
     return "new kernel";
