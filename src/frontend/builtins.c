@@ -355,7 +355,7 @@ enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
 
 /* NumPy's sum of x in dt over axes (wrapping as dt does), divided by n in float64 and cast back
  * to dt (truncated): the division of an integer mean or variance. */
-static kiln_expr *int_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool keep, int64_t n, kiln_dtype dt) {
+static kiln_expr *moment_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool keep, int64_t n, kiln_dtype dt) {
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, x, axes, keep), *sd = kiln_cast(ctx, s, dt), *sf = kiln_cast(ctx, sd, KILN_F64);
     kiln_expr *c = kiln_const(ctx, KILN_F64, (double)(n > 0 ? n : 0)), *q = kiln_div(ctx, sf, c), *r = kiln_cast(ctx, q, dt);
     kiln_expr *t[] = {s, sd, sf, c, q};
@@ -363,20 +363,23 @@ static kiln_expr *int_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool 
     return r;
 }
 
-/* mean, var or std of x (x0 cast to dt) with an integer or bool dtype=, as NumPy computes them:
- * the sum in dt, divided in float64 and cast back (truncated); var's mean is that, kept as an
- * axis, before the deviations of x0 are taken, squared, cast to dt and divided the same way by
- * max(n - ddof, 0); std is var's square root cast to dt, which NumPy allows only for a scalar. */
-static kiln_expr *int_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, int ddof, bool keep,
+/* mean, var or std of x (x0 cast to dt) with a dtype= other than x0's, as NumPy computes them:
+ * the sum in dt, divided in float64 and cast back (an integer's truncated); var's mean is that,
+ * kept as an axis, before the deviations of x0 are taken (in x0's and dt's promoted dtype: float64
+ * for float64 data and dtype=float32), squared, cast to dt and divided the same way by
+ * max(n - ddof, 0); std is var's square root in dt, which for an integer dt NumPy allows only
+ * for a scalar. */
+static kiln_expr *dtype_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, int ddof, bool keep,
                              kiln_dtype dt) {
     kiln_ctx *ctx = p->ctx;
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++)
         if ((mask >> d) & 1) n *= x->shape[d];
-    if (f->op == R_MEAN) return int_quotient(ctx, x, mask, keep, n, dt);
-    kiln_expr *mu = int_quotient(ctx, x, mask, true, n, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
-    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *var = int_quotient(ctx, sqd, mask, keep, n - ddof, dt), *r = NULL;
-    if (var && f->op == R_STD && var->ndim > 0)
+    if (f->op == R_MEAN) return moment_quotient(ctx, x, mask, keep, n, dt);
+    kiln_expr *mu = moment_quotient(ctx, x, mask, true, n, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
+    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *var = moment_quotient(ctx, sqd, mask, keep, n - ddof, dt), *r = NULL;
+    if (var && f->op == R_STD && dtype_is_float(dt)) r = kiln_sqrt(ctx, var);
+    else if (var && f->op == R_STD && var->ndim > 0)
         fe_err(p, off, KILN_ERR_DTYPE, "Cannot cast ufunc 'sqrt' output from dtype('float64') to dtype('%s') with casting rule 'same_kind'",
                kiln_dtype_name(dt));
     else if (var && f->op == R_STD) {
@@ -467,8 +470,8 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
     }
     bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
-    if (x && moment && given_not_none(a, "dtype") && !dtype_is_float((kiln_dtype)x->dtype)) {
-        if (!(r = int_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
+    if (x && moment && given_not_none(a, "dtype") && (!dtype_is_float((kiln_dtype)x->dtype) || x->dtype != x0->dtype)) {
+        if (!(r = dtype_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
             kiln_expr_free(x);
             x = NULL;
         }
