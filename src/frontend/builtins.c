@@ -235,6 +235,15 @@ static bool round_of(parser *p, const fe_fn *f, fe_args *a, const char *a_name, 
         fe_err(p, off, KILN_ERR_ARG, "round(): %s out of range", dec);
         return result(p, out, NULL, off, 1, &x);
     }
+    if (x->dtype == KILN_BOOL) { /* NumPy's: rint's float loop (float16: kiln's float32), and other places refused */
+        if (d != 0) {
+            fe_err(p, off, KILN_ERR_DTYPE, "Cannot cast ufunc 'multiply' output from dtype('float64') to dtype('bool') with casting rule 'same_kind'");
+            return result(p, out, NULL, off, 1, &x);
+        }
+        kiln_expr *f32 = kiln_cast(p->ctx, x, KILN_F32);
+        kiln_expr_free(x);
+        return result(p, out, f32, off, 0, NULL);
+    }
     return result(p, out, kiln_round(p->ctx, x, (int)d), off, 1, &x);
 }
 static bool h_round(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) { return round_of(p, f, a, "a", "decimals", off, out); }
