@@ -18,6 +18,11 @@ out=$("$kiln" -c 'assert False, ""' 2>&1 | head -1)
 out=$("$kiln" "$d/doc.kiln" 2>&1)
 [ "$out" = "after" ] && ok "a program's docstring is not shown" || no "a program's docstring is not shown (output: $out)"
 rm -f "$d/doc.kiln"
+# a backslash ending a line inside a quoted string continues the string (Python's), in a file and at the REPL
+printf 'print("a\\\nb", len(f"c\\\nd"))\n' > "$d/bsnl.kiln"
+expect "a backslash-newline inside a string" 0 "ab 2" -- "$kiln" "$d/bsnl.kiln"
+rm -f "$d/bsnl.kiln"
+expect "a backslash-newline inside a string, typed" 0 "ab" -- sh -c "printf 'print(\"a\\\\\\nb\")\\n' | \"$kiln\" --transcript"
 # output that cannot be written (a full disk, a closed stdout) is an error, not status 0
 expect "a full disk" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' > /dev/full"
 expect "a closed stdout" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' >&-"

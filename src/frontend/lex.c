@@ -190,7 +190,7 @@ token lex_next(lexer *lx) {
         size_t q = lex_quote_width(lx->src, start, lx->len); /* 3: a triple-quoted string, newlines in it */
         lx->pos += q;
         while (lx->pos < lx->len && (q == 1 ? lx->src[lx->pos] != c : !lex_closes(lx->src, lx->pos, lx->len, c))) {
-            if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] != '\n') {
+            if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) { /* (a backslash ending a line: the string goes on, as Python's) */
                 char b[4];
                 int n;
                 const char *why = NULL;

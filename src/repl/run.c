@@ -196,8 +196,8 @@ static size_t skip_string(const char *t, size_t i, size_t len) {
         }
         return NOT_CLOSED;
     }
-    i++;
-    while (i < len && t[i] != q && t[i] != '\n') i += t[i] == '\\' && i + 1 < len && t[i + 1] != '\n' ? 2 : 1;
+    i++; /* (a backslash ending a line: the string goes on to the next, as Python's) */
+    while (i < len && t[i] != q && t[i] != '\n') i += t[i] != '\\' || i + 1 >= len ? 1 : t[i + 1] == '\r' && i + 2 < len && t[i + 2] == '\n' ? 3 : 2;
     return i < len && t[i] == q ? i + 1 : NOT_CLOSED;
 }
 
@@ -398,7 +398,11 @@ bool run_needs_more(const char *t, size_t len) {
             char c = t[i];
             if (c == '\'' || c == '"') {
                 size_t e = skip_string(t, i, len); /* an unclosed triple-quoted string needs more lines; another, an error to report */
-                if (e == NOT_CLOSED) return lex_quote_width(t, i, len) == 3;
+                if (e == NOT_CLOSED) { /* a triple-quoted string, or one whose line ends in a backslash, goes on */
+                    size_t end = trim_right(t, i, len), slashes = 0; /* (an odd run: the last escapes the newline) */
+                    while (end - slashes > i + 1 && t[end - 1 - slashes] == '\\') slashes++;
+                    return lex_quote_width(t, i, len) == 3 || slashes % 2 == 1;
+                }
                 i = e;
                 content = i;
                 continue;
