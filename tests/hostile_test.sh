@@ -103,7 +103,8 @@ for i in range(40):
     s = s, s
 '
 expect "'%d' % inf (a fuzzer's find)" 1 "cannot convert float infinity to integer" -- "$kiln" -c 'print("%d" % inf)'
-expect "'%x' % nan" 1 "cannot convert float NaN to integer" -- "$kiln" -c 'print("%x" % nan)'
+expect "'%x' % nan" 1 "%x format: an integer is required, not float" -- "$kiln" -c 'print("%x" % nan)'
+expect "'%d' % nan" 1 "cannot convert float NaN to integer" -- "$kiln" -c 'print("%d" % nan)'
 expect "'%d' % 1e30" 1 "too large" -- "$kiln" -c 'print("%d" % 1e30)'
 expect "None = 1" 1 "cannot assign to a literal" -- "$kiln" -c 'None = 1'
 expect "and = 1" 1 "'and' is a keyword, not a name" -- "$kiln" -c 'and = 1'
