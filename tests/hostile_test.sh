@@ -136,5 +136,10 @@ if [ "$(id -u)" -ne 0 ]; then
   expect "an unreadable cache directory" 0 "disk cache: off" -- env KILN_CACHE_DIR="$d/locked/c" "$kiln" -c ':cache'
 fi
 chmod 700 "$d/locked"
+# a cache directory that is a symbolic link says so; one named with a trailing slash is made 0700
+mkdir -m 700 "$d/real-cache" && ln -s "$d/real-cache" "$d/link-cache"
+expect "a cache directory that is a symbolic link" 1 "is a symbolic link" -- env KILN_CACHE_DIR="$d/link-cache" "$kiln" cache info
+expect "a cache directory named with a trailing slash" 0 "2.0" -- env KILN_TIER=jit KILN_CACHE_DIR="$d/slash-cache/" "$kiln" -c 'print(sum(ones(2)))'
+[ "$(stat -c %a "$d/slash-cache")" = 700 ] && ok "and is made 0700" || no "a trailing slash's cache directory is $(stat -c %a "$d/slash-cache"), not 700"
 
 finish

@@ -79,6 +79,7 @@ void dc_open(diskcache *dc) {
         snprintf(dc->why, sizeof dc->why, "%s", (d && *d) || (x && *x) || (h && *h) ? "the cache directory's path is too long" : "no KILN_CACHE_DIR, XDG_CACHE_HOME or HOME");
         return;
     }
+    for (size_t n = strlen(dc->dir); n > 1 && dc->dir[n - 1] == '/'; n--) dc->dir[n - 1] = 0; /* (dir/ is dir: made 0700 below) */
     const char *mb = getenv("KILN_CACHE_MAX_MB");
     char *end = NULL;
     double cap = mb && *mb ? strtod(mb, &end) : 256.0;
@@ -102,8 +103,10 @@ void dc_open(diskcache *dc) {
         return;
     }
     struct stat st;
-    if (lstat(dc->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(dc->why, sizeof dc->why, "%.900s is not a directory", dc->dir);
+    bool seen = lstat(dc->dir, &st) == 0;
+    if (!seen || !S_ISDIR(st.st_mode)) {
+        snprintf(dc->why, sizeof dc->why, "%.900s is %s", dc->dir,
+                 seen && S_ISLNK(st.st_mode) ? "a symbolic link (the cache must be a directory itself: name the one it points to)" : "not a directory");
         return;
     }
     if (!trusted(&st)) {
