@@ -40,6 +40,7 @@ expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broa
 # column for a 2-byte character, two for a wide one (a column per byte put it to the right)
 out=$("$kiln" -c 's = "é日"; y = arange(3) + ones(4)' 2>&1 | sed -n 3p)
 [ "$out" = "                           ^" ] && ok "the caret after wide characters" || no "the caret after wide characters (line: '$out')"
+expect "the column counts characters" 1 "error: -c:1:25: operands could not be broadcast" -- "$kiln" -c 's = "é日"; y = arange(3) + ones(4)'
 # max's gradient goes to the element equal to the row's maximum: sin(w) in the gradient's kernel
 # has the bits of sin(w) in the reduction's (a row of 4, a kernel's tail, took libm's sin, 1 ulp
 # from libmvec's, and the first row's gradient was all zeros)

@@ -141,7 +141,8 @@ static void note(const session *s, const char *text, size_t len, size_t off, con
     while (le < len && text[le] != '\n') le++;
     int lineno = 1;
     for (size_t i = 0; i < ls; i++) lineno += text[i] == '\n';
-    size_t col = off - ls, column = col + 1;
+    size_t col = off - ls, column = 1; /* (the column: characters, not bytes) */
+    for (size_t i = ls; i < off; i++) column += ((unsigned char)text[i] & 0xc0) != 0x80;
     /* a long line is shown as a window around the column */
     bool cut_left = false, cut_right = false;
     if (le - ls > 120) {
