@@ -1456,6 +1456,9 @@ PROGRAMS = [
     "rng = np.random.default_rng(3)\nprint(rng.laplace(1, 2, 2).tolist(), rng.logistic(0, 1, 2).tolist(), rng.gumbel(0, 1, 2).tolist(), rng.triangular(0, 1, 3, 3).tolist())",
     "rng = np.random.default_rng(4)\nprint(rng.lognormal(0, 1, 2), rng.pareto(3, 2), rng.weibull(1.5, 2), rng.power(2, 2), rng.rayleigh(2, 2), rng.wald(1, 2, 3))",
     "seed(0)\nprint(multinomial(20, [0.2, 0.3, 0.5]), multinomial(100, [0.1] * 10, size=3), multinomial(5, [0.5, 0.5], size=(2, 2)))",
+    "rng_oc = np.random.default_rng(0)\nx_oc = zeros(6)\nrng_oc.random(out=x_oc[::2])",  # out= must be one block (NumPy's check_output)
+    # a count of 0 or a probability of 0 before the last draws nothing (random_binomial's), so the stream stays NumPy's
+    "seed(0)\nprint(multinomial(10, [0.0, 0.5, 0.5]), multinomial(0, [0.5, 0.5]), multinomial(10, [0.5, 0.0, 0.5]), multinomial(0, [0.2, 0.8], size=3), rand(2))",
     "seed(1)\nprint(dirichlet([1, 2, 3]).tolist(), dirichlet([0.05, 0.01, 0.2], 2).tolist())",
     "rng = np.random.default_rng(0)\nprint(rng.multinomial(20, [0.2, 0.3, 0.5]), rng.multinomial(1000, [0.1] * 10, size=3), rng.multinomial(0, [0.5, 0.5]))",
     "rng = np.random.default_rng(1)\nprint(rng.dirichlet([1, 2, 3]), rng.dirichlet([0.05, 0.01, 0.02], 2), rng.dirichlet([0.05, 0.0, 0.0]), rng.random())",

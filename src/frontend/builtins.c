@@ -9151,6 +9151,8 @@ static bool generator_out(parser *p, const char *fn, fe_args *a, const out_args 
     if (present(arg(a, "dtype")) && !fe_arg_dtype(p, arg(a, "dtype"), fn, &dt)) return false;
     if (dt != odt)
         return fe_err(p, ov->off, KILN_ERR_DTYPE, "Supplied output array has the wrong type. Expected %s, got %s", kiln_dtype_name(dt), kiln_dtype_name(odt));
+    if (ov->alias && !contiguous(ov->e, false) && !contiguous(ov->e, true)) /* (NumPy's check_output: C or Fortran order) */
+        return fe_err(p, ov->off, KILN_ERR_ARG, "Supplied output array must be contiguous, writable, aligned, and in machine byte-order.");
     kval *size = arg(a, "size");
     if (present(size)) { /* (checked before a draw) */
         int nd;

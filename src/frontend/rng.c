@@ -637,8 +637,10 @@ void fe_rng_multinomial(fe_rng *r, bool gen, int64_t n, const double *p, int64_t
     double remaining = 1.0;
     int64_t left = n;
     for (int64_t j = 0; j < d; j++) out[j] = 0;
-    for (int64_t j = 0; j < d - 1; j++) { /* each count a binomial of what is left */
-        out[j] = binomial(r, gen, left, p[j] / remaining);
+    (void)gen; /* (a Generator draws the same way) */
+    for (int64_t j = 0; j < d - 1; j++) { /* each count a binomial of what is left (random_binomial's, which draws nothing
+                                             for n or p zero, in a RandomState's multinomial too) */
+        out[j] = binomial(r, true, left, p[j] / remaining);
         if ((left -= out[j]) <= 0) break;
         remaining -= p[j];
     }
