@@ -328,9 +328,18 @@ static PyObject *Array_get_shape(ArrayObject *self, void *closure) {
     return t;
 }
 
+/* numpy.dtype of it (r.dtype == np.float64 holds, and == "float64"), or its name without NumPy */
 static PyObject *Array_get_dtype(ArrayObject *self, void *closure) {
     (void)closure;
-    return PyUnicode_FromString(kiln_dtype_name(kiln_array_dtype(self->a)));
+    const char *name = kiln_array_dtype(self->a) == KILN_BOOL ? "bool" : kiln_dtype_name(kiln_array_dtype(self->a));
+    PyObject *np = PyImport_ImportModule("numpy");
+    if (!np) {
+        PyErr_Clear();
+        return PyUnicode_FromString(name);
+    }
+    PyObject *r = PyObject_CallMethod(np, "dtype", "s", name);
+    Py_DECREF(np);
+    return r;
 }
 
 static PyObject *Array_get_ndim(ArrayObject *self, void *closure) {
@@ -365,7 +374,7 @@ static PyObject *Array_get_array_interface(ArrayObject *self, void *closure) {
 static PyGetSetDef Array_getset[] = {
     {"__array_interface__", (getter)Array_get_array_interface, NULL, "NumPy's array interface (no copy)", NULL},
     {"shape", (getter)Array_get_shape, NULL, "the shape, as NumPy's", NULL},
-    {"dtype", (getter)Array_get_dtype, NULL, "NumPy's name of the dtype", NULL},
+    {"dtype", (getter)Array_get_dtype, NULL, "the dtype, a numpy.dtype (its name without NumPy)", NULL},
     {"ndim", (getter)Array_get_ndim, NULL, NULL, NULL},
     {"size", (getter)Array_get_size, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
@@ -565,6 +574,18 @@ static PyObject *Array_repr(ArrayObject *self) {
     return r;
 }
 
+/* str(r), print(r): NumPy's str of the values, without NumPy the repr */
+static PyObject *Array_str(ArrayObject *self) {
+    PyObject *a = Array_numpy(self);
+    if (!a) {
+        PyErr_Clear();
+        return Array_repr(self);
+    }
+    PyObject *r = PyObject_Str(a);
+    Py_DECREF(a);
+    return r;
+}
+
 static PyTypeObject ArrayType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kiln.Array",
     .tp_doc = "An array kiln computed; numpy.asarray(x) wraps its memory without a copy (indexing, iteration and tolist() go through it).",
@@ -580,6 +601,7 @@ static PyTypeObject ArrayType = {
     .tp_richcompare = Array_richcompare,
     .tp_getset = Array_getset,
     .tp_repr = (reprfunc)Array_repr,
+    .tp_str = (reprfunc)Array_str,
 };
 
 static PyObject *array_new(kiln_array *a) {

@@ -80,6 +80,13 @@ class Expr:
     def __ror__(self, o): return self._bin(o, "|", True)
     def __xor__(self, o): return self._bin(o, "^")
     def __rxor__(self, o): return self._bin(o, "^", True)
+    def __lshift__(self, o): return self._bin(o, "<<")
+    def __rlshift__(self, o): return self._bin(o, "<<", True)
+    def __rshift__(self, o): return self._bin(o, ">>")
+    def __rrshift__(self, o): return self._bin(o, ">>", True)
+    def __divmod__(self, o): return _call("divmod", {}, (self, o), {})
+    def __rdivmod__(self, o): return _call("divmod", {}, (o, self), {})
+    def __round__(self, ndigits=None): return _call("round", {}, (self,) if ndigits is None else (self, ndigits), {})
     def __lt__(self, o): return self._bin(o, "<")
     def __le__(self, o): return self._bin(o, "<=")
     def __gt__(self, o): return self._bin(o, ">")
@@ -122,7 +129,13 @@ class Expr:
         return n
 
     def __len__(self):
-        shape = self.shape
+        try:
+            shape = self.shape
+        except ValueError:  # a tuple's values (list(kiln.linalg.svd(x))): how many
+            v = self.numpy()
+            if isinstance(v, tuple):
+                return len(v)
+            raise
         if not shape:
             raise TypeError("len() of unsized object")
         return shape[0]

@@ -298,6 +298,20 @@ def test_operands_as_numpy_reads_them():
     assert kiln.evaluate("()") == ()
 
 
+def test_lazy_operators_and_result_text():
+    a = np.arange(6, dtype=np.int64)
+    x = kiln.asarray(a)
+    assert np.array_equal(np.asarray(x << 2), a << 2) and np.array_equal(np.asarray(40 >> x), 40 >> a)
+    q, r = divmod(x, 4)
+    assert np.array_equal(np.asarray(q), a // 4) and np.array_equal(np.asarray(r), a % 4)
+    f = np.array([1.25, 2.5, -3.75])
+    assert np.array_equal(np.asarray(round(kiln.asarray(f), 1)), np.round(f, 1))
+    m = kiln.asarray(np.arange(6.0).reshape(2, 3) + np.eye(2, 3))
+    assert len(kiln.linalg.svd(m)) == 3 and len(list(kiln.linalg.svd(m))) == 3  # a tuple's values
+    r = kiln.evaluate("a * 2")
+    assert r.dtype == np.int64 and r.dtype == "int64" and str(r) == str(a * 2) and "kiln.Array" in repr(r)
+
+
 def test_arguments_and_ndarrays_read_directly():
     """evaluate's arguments as Python's own parser takes them; ndarrays of every dtype, order,
     view and subclass read through their fields as their buffers read."""
