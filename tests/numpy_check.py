@@ -205,6 +205,10 @@ CASES += [
     ("var(M)", 4), ("var(N, axis=0)", 4), ("var(Z, ddof=1)", 4), ("std(Z, axis=1, ddof=1)", 4),
     ("std(A, axis=(0, 2))", 4), ("var(g)", 8), ("std(M, axis=0, keepdims=True)", 4), ("var(k, dtype=float32)", 4),
     ("std(m)", 4), ("var(u, ddof=1)", 0), ("std(Q)", 8), ("var(A, axis=-1, ddof=2)", 4),
+    # where= of mean, var, std, any and all: the picked elements alone
+    ("mean(Z, where=Z > 3)", 4), ("mean(M, axis=1, where=M > 0)", 4), ("var(M, where=M > 0, ddof=1)", 4), ("std(M, axis=0, where=M > 0)", 4),
+    ("M.mean(axis=0, where=[True, False, True, True], keepdims=True)", 4), ("mean(i, where=i > 2)", 4), ("var(f, axis=1, where=f > 0, ddof=3)", 4),
+    ("any(M > 1, where=M > 0)", 0), ("all(M > 1, axis=0, where=M > 0)", 0), ("all(M, where=False)", 0), ("any(Z, axis=1, where=Z > 100)", 0),
     # dtype= narrower than the data: the mean in dtype, the deviations in the data's (float64), their squares summed in dtype
     ("var(arange(30.).reshape(5, 6) * 1.37 - 7, axis=1, dtype=float32, ddof=2)", 0), ("std(arange(30.).reshape(5, 6) * 1.37 - 7, axis=1, dtype=float32)", 0),
     ("var(arange(30).reshape(5, 6) * 7 - 3, axis=1, dtype=float32)", 0), ("std(arange(60.) * 0.37 - 3, dtype=float32)", 0),

@@ -402,6 +402,44 @@ static kiln_expr *dtype_moment(parser *p, const fe_fn *f, size_t off, kiln_expr 
     return r;
 }
 
+static kiln_expr *over_count(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *n);
+
+/* A reduction with where=m (broadcast to x's shape) as NumPy's: any and all of the picked
+ * elements (False and True where none is); mean, var and std of them, in float64 for integers:
+ * the picked sum over the picked count, var's squared deviations from that mean summed where
+ * picked over max(count - ddof, 0) (0/0 a NaN, as NumPy's with its warning). A new reference. */
+static kiln_expr *masked_reduce(parser *p, const fe_fn *f, kiln_expr *x, kiln_expr *m, unsigned mask, int64_t ddof, bool keepdims,
+                                size_t at) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int op = f->op;
+    kiln_expr *pick = keep(&t, kiln_cast(c, m, KILN_BOOL)), *r = NULL;
+    if (pick) pick = fe_broadcast_to(p, &t, pick, x->ndim, x->shape, f->name, at);
+    if (pick && (op == KILN_OP_ANY || op == KILN_OP_ALL)) {
+        kiln_expr *b = keep(&t, kiln_cast(c, x, KILN_BOOL)), *v = keep(&t, kiln_where(c, pick, b, keep(&t, kiln_bool(c, op == KILN_OP_ALL))));
+        r = kiln_reduce_axes(c, (kiln_op)op, v, mask, keepdims);
+    } else if (pick) {
+        if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_F64));
+        kiln_expr *zero = keep(&t, kiln_int(c, 0));
+        bool mean = op == R_MEAN;
+        kiln_expr *cnt = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, pick, mask, mean ? keepdims : 1));
+        kiln_expr *avg = over_count(c, &t, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_where(c, pick, x, zero)), mask, mean ? keepdims : 1)), cnt);
+        if (mean) {
+            r = kiln_expr_retain(avg);
+        } else {
+            kiln_expr *dev = keep(&t, kiln_where(c, pick, keep(&t, kiln_sub(c, x, avg)), zero));
+            kiln_expr *ss = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, dev, dev)), mask, keepdims));
+            if (!keepdims) cnt = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, cnt, mask, 0)); /* (axes of length 1 now) */
+            kiln_expr *dof = keep(&t, kiln_maximum(c, keep(&t, kiln_sub(c, cnt, keep(&t, kiln_int(c, ddof)))), zero));
+            kiln_expr *var = over_count(c, &t, ss, dof);
+            r = var ? (op == R_STD ? kiln_sqrt(c, var) : kiln_expr_retain(var)) : NULL;
+        }
+    }
+    tmps_free(&t);
+    if (!r && kiln_errcode(c) == KILN_OK) fe_got(p, NULL, at);
+    return r;
+}
+
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *g = arg(a, "a");
     if (f->op == KILN_OP_SUM && g->kind == KV_LIST && g->gen) { /* Python's sum(items, start=0): element-wise */
@@ -479,7 +517,14 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
     }
     bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
-    if (x && moment && given_not_none(a, "dtype") && (!dtype_is_float((kiln_dtype)x->dtype) || x->dtype != x0->dtype)) {
+    kval *pick = x && !joins && has(a, "where") && given(a, "where") ? arg(a, "where") : NULL;
+    if (pick && fe_is_py(pick) && pick->e->dtype == KILN_BOOL && pick->e->val.b) pick = NULL; /* (where=True: everything) */
+    if (pick && (moment || op == KILN_OP_ANY || op == KILN_OP_ALL)) {
+        kiln_expr *m = fe_arg_expr(p, pick, f->name, "where");
+        r = m ? masked_reduce(p, f, x, m, mask, ddof, keep, pick->off) : NULL;
+        kiln_expr_free(m);
+        if (!r) kiln_expr_free(x), x = NULL;
+    } else if (x && moment && given_not_none(a, "dtype") && (!dtype_is_float((kiln_dtype)x->dtype) || x->dtype != x0->dtype)) {
         if (!(r = dtype_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
             kiln_expr_free(x);
             x = NULL;
@@ -8377,6 +8422,9 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
 #define SIG_ARG "a, axis=None, out=None, *, keepdims=False"
 #define SIG_VAR "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
 #define SIG_CUM "a, axis=None, dtype=None, out=None"
+#define SIG_MEAN "a, axis=None, dtype=None, out=None, keepdims=False, *, where=True"
+#define SIG_VARW "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True"
+#define SIG_ANY "a, axis=None, out=None, keepdims=False, *, where=True"
 
 static const fe_fn functions[] = {
     /* element-wise, from the op list (the docs say what NumPy's ufunc computes) */
@@ -8457,16 +8505,16 @@ static const fe_fn functions[] = {
     /* reductions and scans */
     RED("sum", KILN_OP_SUM, SIG_SUMI, "the sum over axis (an int, a tuple, or None for all; initial added; where= picks the elements)"),
     RED("prod", KILN_OP_PROD, SIG_SUMI, "the product over axis (initial multiplied in; where= picks the elements)"),
-    RED("mean", R_MEAN, SIG_SUM, "the arithmetic mean over axis (float64 for integers)"),
+    RED("mean", R_MEAN, SIG_MEAN, "the arithmetic mean over axis (float64 for integers)"),
     RED("max", KILN_OP_MAX, SIG_MAXI, "the maximum over axis (NaN propagates; initial counts too, and is the max of nothing; where= picks the elements)"),
     RED("min", KILN_OP_MIN, SIG_MAXI, "the minimum over axis (NaN propagates; initial counts too; where= picks the elements)"),
     RED("amax", KILN_OP_MAX, SIG_MAXI, "np.max"), RED("amin", KILN_OP_MIN, SIG_MAXI, "np.min"),
     RED("argmax", KILN_OP_ARGMAX, SIG_ARG, "the index of the first maximum along axis (of the flattened array when None)"),
     RED("argmin", KILN_OP_ARGMIN, SIG_ARG, "the index of the first minimum along axis"),
-    RED("any", KILN_OP_ANY, SIG_MAX, "whether any element along axis is true"),
-    RED("all", KILN_OP_ALL, SIG_MAX, "whether every element along axis is true"),
-    RED("var", R_VAR, SIG_VAR, "the variance: mean(abs(a - a.mean())**2) * n / (n - ddof)"),
-    RED("std", R_STD, SIG_VAR, "the standard deviation: sqrt(var(a, ddof=ddof))"),
+    RED("any", KILN_OP_ANY, SIG_ANY, "whether any element along axis is true"),
+    RED("all", KILN_OP_ALL, SIG_ANY, "whether every element along axis is true"),
+    RED("var", R_VAR, SIG_VARW, "the variance: mean(abs(a - a.mean())**2) * n / (n - ddof)"),
+    RED("std", R_STD, SIG_VARW, "the standard deviation: sqrt(var(a, ddof=ddof))"),
     {"nansum", SIG_SUM, h_nanreduce, KILN_OP_SUM, "the sum over axis with NaN left out (0 for none)", false},
     {"nanprod", SIG_SUM, h_nanreduce, KILN_OP_PROD, "the product over axis with NaN left out", false},
     {"nanmax", SIG_MAX, h_nanreduce, KILN_OP_MAX, "the maximum over axis with NaN left out (NaN where all are)", false},
