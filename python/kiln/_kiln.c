@@ -994,7 +994,8 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         memset(&ops[got], 0, sizeof ops[got]);
         vals[got] = NULL;
         if (locals) {
-            v = PyDict_Check(locals) ? Py_XNewRef(PyDict_GetItemWithError(locals, nm)) : PyObject_GetItem(locals, nm);
+            /* (a dict subclass through its __getitem__ and __missing__, as numexpr reads local_dict[name]) */
+            v = PyDict_CheckExact(locals) ? Py_XNewRef(PyDict_GetItemWithError(locals, nm)) : PyObject_GetItem(locals, nm);
             if (!v && PyErr_Occurred()) {
                 if (!PyErr_ExceptionMatches(PyExc_KeyError)) goto done_got;
                 PyErr_Clear();

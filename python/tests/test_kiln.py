@@ -297,6 +297,11 @@ def test_operands_as_numpy_reads_them():
         kiln.evaluate("i ** -1", {"i": np.ones(2, np.int64)}, {})
     assert kiln.evaluate("()") == ()
 
+    class Defaults(dict):  # a dict subclass is read through its own lookups, as numexpr reads it
+        def __missing__(self, name):
+            return np.full(3, 2.0)
+    assert np.array_equal(np.asarray(kiln.evaluate("a + b", Defaults(a=np.ones(3)), {})), np.full(3, 3.0))
+
 
 def test_lazy_operators_and_result_text():
     a = np.arange(6, dtype=np.int64)
