@@ -1461,6 +1461,9 @@ PROGRAMS = [
     "rng = np.random.default_rng(4)\nprint(rng.lognormal(0, 1, 2), rng.pareto(3, 2), rng.weibull(1.5, 2), rng.power(2, 2), rng.rayleigh(2, 2), rng.wald(1, 2, 3))",
     "seed(0)\nprint(multinomial(20, [0.2, 0.3, 0.5]), multinomial(100, [0.1] * 10, size=3), multinomial(5, [0.5, 0.5], size=(2, 2)))",
     "rng_oc = np.random.default_rng(0)\nx_oc = zeros(6)\nrng_oc.random(out=x_oc[::2])",  # out= must be one block (NumPy's check_output)
+    # a name's list, tuple or string read in place (xs[i], s[i], len(xs)): the item's value, an array item shared
+    "a_ip = zeros(2)\nxs_ip = [a_ip, [1, 2], 'héllo']\nb_ip = xs_ip[0]\nb_ip += 1\ns_ip = xs_ip[2]\nt_ip = (1, (2, 3))\nprint(a_ip, s_ip[1], s_ip[-1], s_ip[-5], xs_ip[2][1], xs_ip[-1][0:2], xs_ip[1][-1], s_ip[::-1], t_ip[1][0], t_ip[-1], len(xs_ip), len(s_ip), len(t_ip), len(xs_ip[1]))",
+    "s_oor = 'héllo'\nprint(s_oor[5])", "s_oor2 = 'héllo'\nprint(s_oor2[-6])",
     # a count of 0 or a probability of 0 before the last draws nothing (random_binomial's), so the stream stays NumPy's
     "seed(0)\nprint(multinomial(10, [0.0, 0.5, 0.5]), multinomial(0, [0.5, 0.5]), multinomial(10, [0.5, 0.0, 0.5]), multinomial(0, [0.2, 0.8], size=3), rand(2))",
     "seed(1)\nprint(dirichlet([1, 2, 3]).tolist(), dirichlet([0.05, 0.01, 0.2], 2).tolist())",

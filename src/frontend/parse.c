@@ -913,8 +913,9 @@ static void held(kval *v) {
     for (int i = 0; (v->kind == KV_LIST || v->kind == KV_TUPLE) && i < v->n; i++) held(&v->items[i]);
 }
 
-/* x[items] of a tuple or a list: an index or a slice of it, as Python's. */
-static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
+/* x[items] of a tuple or a list: an index or a slice of it, as Python's.  The items are moved
+ * out of x, or copied when x is borrowed (a name's value, read in place). */
+static bool index_tuple_of(parser *p, kval *x, bool borrowed, kval *items, int n, kval *out) {
     const char *kind = x->kind == KV_LIST ? "list" : "tuple";
     if (n != 1 || (items[0].kind != KV_ARRAY && items[0].kind != KV_SLICE))
         return fe_err(p, items[0].off, KILN_ERR_ARG, "%s indices must be integers or slices", kind);
@@ -928,6 +929,7 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
         if (dt == KILN_BOOL && fe_is_py(&items[0])) i = items[0].e->val.b; /* (True is 1, as in Python) */
         else if (!fe_arg_int(p, &items[0], x->kind == KV_LIST ? "list index" : "tuple index", "index", &i)) return false;
         if (i < -len || i >= len) return fe_err(p, items[0].off, KILN_ERR_INDEX, "%s index out of range", kind);
+        if (borrowed) return fe_kval_copy(p->ctx, out, &x->items[i < 0 ? i + len : i]) || fe_got(p, NULL, items[0].off);
         *out = x->items[i < 0 ? i + len : i];
         memset(&x->items[i < 0 ? i + len : i], 0, sizeof(kval));
         return true;
@@ -942,11 +944,13 @@ static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) {
     simple(out, x->kind, x->off);
     for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
         kval item = x->items[i];
-        memset(&x->items[i], 0, sizeof item);
+        if (borrowed && !fe_kval_copy(p->ctx, &item, &x->items[i])) return fe_got(p, NULL, s->off);
+        if (!borrowed) memset(&x->items[i], 0, sizeof item);
         if (!push_item(p, out, &item)) return false;
     }
     return true;
 }
+static bool index_tuple(parser *p, kval *x, kval *items, int n, kval *out) { return index_tuple_of(p, x, false, items, n, out); }
 
 /* The true elements of bool array (base, nd, shape, strides) in C order: how many, or (at not
  * NULL, with room for count) their flat positions. */
@@ -1396,8 +1400,28 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
     return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0 && (r->ndim > 0 || ellipsis)) || true);
 }
 
-/* subscript = "[" item ("," item)* [","] "]"   (the "[" is current) */
-static bool p_subscript(parser *p, kval *x, kval *out) {
+/* The character at index i of the UTF-8 text s (Python's s[i]) into out; false (reported at at)
+ * out of range. */
+static bool str_char_at(parser *p, const char *s, int64_t i, size_t at, kval *out) {
+    int64_t n = 0;
+    if (i < 0)
+        for (const char *c = s; *c; c++) n += ((unsigned char)*c & 0xC0) != 0x80;
+    int64_t want = i < 0 ? i + n : i, k = -1;
+    const char *c = s, *start = NULL;
+    for (; *c && want >= 0; c++) {
+        if (((unsigned char)*c & 0xC0) == 0x80) continue;
+        if (++k == want) start = c;
+        else if (k == want + 1) break;
+    }
+    if (!start) return fe_err(p, at, KILN_ERR_INDEX, "string index out of range");
+    kstr b = {0};
+    kstr_printf(&b, "%.*s", (int)(c - start), start);
+    return str_result(p, &b, at, out);
+}
+
+/* subscript = "[" item ("," item)* [","] "]"   (the "[" is current); x borrowed: read, not
+ * taken apart (a name's list or string, where a copy of the whole would cost its length) */
+static bool p_subscript_of(parser *p, kval *x, bool borrowed, kval *out) {
     size_t off = p->tok.off;
     advance(p);
     kval items[2 * KILN_MAX_DIMS + 2];
@@ -1418,8 +1442,11 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     if (ok && n == 0) ok = fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected an index inside '[]'");
     if (ok) ok = expect(p, "]", "to close the subscript");
     if (ok) {
-        if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple(p, x, items, n, out);
-        else if (x->kind == KV_STR) { /* s[i], s[a:b:c]: as the list of its characters, joined again */
+        int64_t at;
+        if (x->kind == KV_TUPLE || x->kind == KV_LIST) ok = index_tuple_of(p, x, borrowed, items, n, out);
+        else if (x->kind == KV_STR && n == 1 && items[0].kind == KV_ARRAY && items[0].e->ndim == 0 && dtype_is_int((kiln_dtype)items[0].e->dtype))
+            ok = fe_arg_int(p, &items[0], "string index", "index", &at) && str_char_at(p, x->s, at, items[0].off, out); /* s[i]: one character */
+        else if (x->kind == KV_STR) { /* s[a:b:c]: as the list of its characters, joined again */
             kval chars = {0}, r = {0};
             ok = fe_str_chars(p->ctx, x->s, &chars) || fe_got(p, NULL, off);
             chars.off = x->off;
@@ -1472,6 +1499,7 @@ static bool p_subscript(parser *p, kval *x, kval *out) {
     for (int k = 0; k < n; k++) kval_free(p->ctx, &items[k]);
     return ok;
 }
+static bool p_subscript(parser *p, kval *x, kval *out) { return p_subscript_of(p, x, false, out); }
 
 /* args = [arg ("," arg)* [","]] ")"   arg = NAME "=" test | test   (the "(" is consumed) */
 static bool comprehension_ahead(parser *p);
@@ -1562,6 +1590,20 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     p->env->out_ok = false;
     bool grad = !self && (!strcmp(name, "grad") || !strcmp(name, "value_and_grad"));
     advance(p); /* "(" */
+    if (!self && !strcmp(name, "len") && p->tok.kind == TK_NAME && !p->frame) { /* len(xs) of a name's list: not a copy of it */
+        lexer ahead = p->lx;
+        token close = lex_next(&ahead);
+        char nm[64];
+        const kval *v = close.kind == TK_OP && !strcmp(close.text, ")") && lex_text(&p->lx, &p->tok, nm, sizeof nm) &&
+                                !kiln_scope_get(p->env->scope, nm)
+                            ? fe_scope_value(p->env->scope, nm)
+                            : NULL;
+        if (v && (v->kind == KV_LIST || v->kind == KV_TUPLE || v->kind == KV_STR)) {
+            p->env->volatile_ = true;
+            advance(p), advance(p); /* NAME ")" */
+            return fe_set_expr(p, out, kiln_int(p->ctx, v->kind == KV_STR ? fe_text_chars(v->s) : v->n), off);
+        }
+    }
     p->env->in_grad += grad;
     bool args = p_args(p, name, pos, &npos, kw, &nkw);
     p->env->in_grad -= grad;
@@ -2837,6 +2879,13 @@ static bool p_atom(parser *p, kval *out) {
         if (a) return scope_value(p, name, a, t.off, out);
         if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */
             p->env->volatile_ = true;
+            if (is_op(p, "[") && (bound->kind == KV_LIST || bound->kind == KV_TUPLE || bound->kind == KV_STR)) {
+                kval in_place = *bound; /* xs[i]: the item read where it is, not a copy of the whole list first */
+                in_place.off = t.off;
+                if (!p_subscript_of(p, &in_place, true, out)) return false;
+                held(out);
+                return true;
+            }
             if (!fe_kval_copy(p->ctx, out, bound)) return fe_got(p, NULL, t.off);
             held(out);
             out->off = t.off;
