@@ -1464,6 +1464,8 @@ PROGRAMS = [
     # a name's list, tuple or string read in place (xs[i], s[i], len(xs)): the item's value, an array item shared
     "a_ip = zeros(2)\nxs_ip = [a_ip, [1, 2], 'héllo']\nb_ip = xs_ip[0]\nb_ip += 1\ns_ip = xs_ip[2]\nt_ip = (1, (2, 3))\nprint(a_ip, s_ip[1], s_ip[-1], s_ip[-5], xs_ip[2][1], xs_ip[-1][0:2], xs_ip[1][-1], s_ip[::-1], t_ip[1][0], t_ip[-1], len(xs_ip), len(s_ip), len(t_ip), len(xs_ip[1]))",
     "s_oor = 'héllo'\nprint(s_oor[5])", "s_oor2 = 'héllo'\nprint(s_oor2[-6])",
+    # a list or tuple times a NumPy integer repeats it (the integer's __index__), as times a Python int
+    "y_rep = array([0, 2, 1])\nk_rep = y_rep.max() + 1\nc_rep = [0] * k_rep\nxs_rep = [1, 2]\nxs_rep *= int64(2)\nprint(c_rep, len(c_rep), (1, 2) * int64(3), [[0, 0]] * int64(2), int64(2) * [5], xs_rep, [1, 2] * array([3]), [1] * int32(0))",
     # a count of 0 or a probability of 0 before the last draws nothing (random_binomial's), so the stream stays NumPy's
     "seed(0)\nprint(multinomial(10, [0.0, 0.5, 0.5]), multinomial(0, [0.5, 0.5]), multinomial(10, [0.5, 0.0, 0.5]), multinomial(0, [0.2, 0.8], size=3), rand(2))",
     "seed(1)\nprint(dirichlet([1, 2, 3]).tolist(), dirichlet([0.05, 0.01, 0.2], 2).tolist())",
@@ -2149,6 +2151,7 @@ DOCUMENTED = {
     "round(m)": "float functions of booleans give float32 (NumPy: float16)",
     "histogram(u, 'stone')": "histogram's 'stone' bin estimator (a minimisation over bin counts) is not supported",
     "array(3)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
+    "[1, 2] * array(3)": "a 0-d array is NumPy's scalar, so a list times a 0-d integer repeats the list, as times int64(3) (NumPy: an ndarray's product)",
     "array(2.5)": "a 0-d array prints as the NumPy scalar NumPy's operations would give",
     "2 ** 63": "Python integers are 64-bit",
     "9223372036854775807 + 1": "Python integers are 64-bit",

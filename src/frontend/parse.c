@@ -3230,8 +3230,9 @@ static const char *py_type(const kval *v) {
 }
 
 /* Python's arithmetic on lists and tuples (no array on either side): a + b of one kind joins
- * them, a * n and n * a repeat a; anything else is Python's TypeError.  ([1, 2] * 3 is
- * [1, 2, 1, 2, 1, 2]; [1, 2] * array(3) is NumPy's, the list read as an array.) */
+ * them, a * n and n * a repeat a, n a Python int or a NumPy integer scalar; anything else is
+ * Python's TypeError.  ([1, 2] * 3 and [1, 2] * int64(3) are [1, 2, 1, 2, 1, 2]; [1, 2] *
+ * array([3]) is NumPy's, the list read as an array.) */
 static bool seq_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     bool ok = true, join = false;
     int64_t times = 1;
@@ -3239,9 +3240,10 @@ static bool seq_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval
     if (op == KILN_OP_ADD && is_seq(l) && is_seq(r) && l->kind == r->kind) {
         join = true;
     } else if (op == KILN_OP_MUL && !is_seq(k)) {
-        if (k->e->dtype == KILN_F64)
+        if (dtype_is_float((kiln_dtype)k->e->dtype))
             ok = fe_err(p, off, KILN_ERR_ARG, "can't multiply sequence by non-int of type 'float'");
-        else times = ref_cast(k->e->val, (kiln_dtype)k->e->dtype, KILN_I64).i64;
+        else if (fe_is_py(k)) times = ref_cast(k->e->val, (kiln_dtype)k->e->dtype, KILN_I64).i64;
+        else ok = fe_arg_int(p, k, "*", "repeat count", &times); /* a NumPy integer (y.max() + 1): its value now */
     } else if (op == KILN_OP_ADD && is_seq(l) && is_seq(r)) {
         ok = fe_err(p, off, KILN_ERR_ARG, "can only concatenate %s (not \"%s\") to %s", py_type(l), py_type(r), py_type(l));
     } else {
@@ -3344,6 +3346,12 @@ static bool imag_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kva
     return true;
 }
 
+/* A NumPy integer scalar (a 0-d integer array: y.max() + 1, int64(3)): a list times it repeats
+ * the list, as Python's does through its __index__ (a 0-d bool does not have one). */
+static bool np_int_scalar(const kval *v) {
+    return v->kind == KV_ARRAY && !fe_is_py(v) && v->e->ndim == 0 && dtype_is_int((kiln_dtype)v->e->dtype);
+}
+
 static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     if (l->imag || r->imag) return imag_binary(p, op, l, r, off, out);
     bool str_py = (l->kind == KV_STR && (r->kind == KV_ARRAY || is_seq(r))) || (r->kind == KV_STR && (l->kind == KV_ARRAY || is_seq(l))); /* 1 == 'a': False */
@@ -3352,7 +3360,8 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
         return compare_other(p, op, l, r, off, out);
     if (l->kind == KV_STR || r->kind == KV_STR) return string_binary(p, op, l, r, off, out);
     bool cmp = op == KILN_OP_EQ || op == KILN_OP_NE || op == KILN_OP_LT || op == KILN_OP_LE || op == KILN_OP_GT || op == KILN_OP_GE;
-    if (!cmp && (is_seq(l) || is_seq(r)) && (is_seq(l) || fe_is_py(l)) && (is_seq(r) || fe_is_py(r)))
+    if (!cmp && (is_seq(l) || is_seq(r)) && (is_seq(l) || fe_is_py(l) || (op == KILN_OP_MUL && np_int_scalar(l))) &&
+        (is_seq(r) || fe_is_py(r) || (op == KILN_OP_MUL && np_int_scalar(r))))
         return seq_binary(p, op, l, r, off, out);
     if (cmp && (is_seq(l) || is_seq(r)) && (l->kind != KV_ARRAY || fe_is_py(l)) && (r->kind != KV_ARRAY || fe_is_py(r))) {
         bool res, ok = seq_compare(p, op, l, r, off, &res); /* (1, 2) == (1, 2), M.shape < (4, 0) */
