@@ -42,8 +42,14 @@ FIXED = ['f"{100.0: 15,.0%}"', 'f"{123456.0:<8_.0%}"', 'f"{1234.5:,}"', 'f"{1234
          'f"{65:c}"', 'f"{1e22:#}"', 'f"{-0.0:z.2f}"', 'f"{True:>5}"',
          '"%5.3d" % 5', '"%-6.3d|" % -5', '"%+.4i" % 7', '"%#8.4x" % 255', '"%.3o" % 8', '"%i" % 2.5', '"%u" % -2.5',
          '"%#010x" % 255', '"%#08o" % 8', '"%.0d" % 0', '"%05d" % -3', '"%x" % True', '"%-8.3f|" % 3.14159',
-         'len("%.1000f" % 5e-324)', 'len("%s" % ("x" * 5000))', 'len(f"{\'a\' * 5000:.4999}")']
-REFUSED = ['f"{3:s}"', 'f"{1:.2s}"', 'f"{1:,x}"', 'f"{\'a\':=5}"', '"%x" % 255.5', '"%o" % 8.0']
+         'len("%.1000f" % 5e-324)', 'len("%s" % ("x" * 5000))', 'len(f"{\'a\' * 5000:.4999}")',
+         # a review's finds: long general precisions, zeros to the width with a precision, inf and nan not grouped,
+         # a bool under any spec but the empty one, NaN never signed, %s and %r ignoring + and #
+         'f"{1.5:.62g}"', '"%.100g" % 1.5', 'f"{1e-300:.61g}"', 'f"{1e-300:.59}"', '"%06.3d" % 1', '"%+012.3i" % 1', '"%0#12.8o" % 1',
+         'f"{float(\'inf\'):,}"', 'f"{-float(\'inf\'):0=25,.0G}"', 'f"{float(\'nan\'):010,}"', 'f"{True:<}"', 'f"{True:,}"', 'f"{False:5}"',
+         'f"{-float(\'nan\'):f}"', '"%f" % -float(\'nan\')', '"%+s" % \'a\'', '"% #6.25r" % -0.0']
+REFUSED = ['f"{3:s}"', 'f"{1:.2s}"', 'f"{1:,x}"', 'f"{\'a\':=5}"', '"%x" % 255.5', '"%o" % 8.0', 'f"{1234:_n}"', 'f"{-5:z}"',
+           'f"{0:c}"']  # (the last: Python's is a NUL, which kiln's strings cannot hold)
 
 
 def main():

@@ -1464,6 +1464,10 @@ PROGRAMS = [
     # a name's list, tuple or string read in place (xs[i], s[i], len(xs)): the item's value, an array item shared
     "a_ip = zeros(2)\nxs_ip = [a_ip, [1, 2], 'héllo']\nb_ip = xs_ip[0]\nb_ip += 1\ns_ip = xs_ip[2]\nt_ip = (1, (2, 3))\nprint(a_ip, s_ip[1], s_ip[-1], s_ip[-5], xs_ip[2][1], xs_ip[-1][0:2], xs_ip[1][-1], s_ip[::-1], t_ip[1][0], t_ip[-1], len(xs_ip), len(s_ip), len(t_ip), len(xs_ip[1]))",
     "s_oor = 'héllo'\nprint(s_oor[5])", "s_oor2 = 'héllo'\nprint(s_oor2[-6])",
+    # a review's finds: np.abs of the smallest int wraps as NumPy's (Python's abs is the overflow error), list.copy() is a list,
+    # an unsigned sum's negative initial is NumPy's error (its accumulator is uint64), a keyword is no comprehension variable
+    "m_ab = -9223372036854775807 - 1\nprint(np.abs(m_ab), np.negative(m_ab), absolute(m_ab))", "xs_cp = [1, 2, 3]\nys_cp = xs_cp.copy()\nys_cp.append(0)\nprint(xs_cp, ys_cp, [1.5, 2].copy())",
+    "print(sum(uint8([1, 2]), initial=-1))", "print(abs(True), +True, -True, ~False, repr(abs(-3)), repr(abs(-2.5)))", "print([or_ for or_ in range(2)])", "print(sum(uint8([1, 2]), initial=7), prod(uint16([3]), initial=2))",
     # a list or tuple times a NumPy integer repeats it (the integer's __index__), as times a Python int
     "y_rep = array([0, 2, 1])\nk_rep = y_rep.max() + 1\nc_rep = [0] * k_rep\nxs_rep = [1, 2]\nxs_rep *= int64(2)\nprint(c_rep, len(c_rep), (1, 2) * int64(3), [[0, 0]] * int64(2), int64(2) * [5], xs_rep, [1, 2] * array([3]), [1] * int32(0))",
     # a count of 0 or a probability of 0 before the last draws nothing (random_binomial's), so the stream stays NumPy's
@@ -1927,8 +1931,13 @@ def namespace():
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
               **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
                                                     "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
-                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round)
+                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round, abs=py_abs)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
+
+
+def py_abs(x):
+    """kiln's abs: Python's of a Python number (abs(True) is 1), np.abs's of anything else"""
+    return abs(x) if type(x) in (int, float, bool) else np.abs(x)
 
 
 def py_round(number, ndigits=None, decimals=None):

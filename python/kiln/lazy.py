@@ -131,10 +131,13 @@ class Expr:
     def __len__(self):
         try:
             shape = self.shape
-        except ValueError:  # a tuple's values (list(kiln.linalg.svd(x))): how many
-            v = self.numpy()
-            if isinstance(v, tuple):
-                return len(v)
+        except ValueError:  # a tuple's values (list(kiln.linalg.svd(x))): how many, from the parse alone
+            import numpy as np
+            text, ops = _canonical(f"len({self._text})", self._ops)
+            try:
+                return int(np.asarray(evaluate(text, ops, {})))
+            except (ValueError, TypeError):
+                pass
             raise
         if not shape:
             raise TypeError("len() of unsized object")

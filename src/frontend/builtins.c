@@ -158,9 +158,15 @@ static bool h_ufunc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     kiln_expr *x[3] = {NULL, NULL, NULL};
     int n = a->n;
     const kval *v0 = n == 1 ? arg(a, a->names[0]) : NULL;
-    if (v0 && (f->op == KILN_OP_ABS || f->op == KILN_OP_NEG) && v0->kind == KV_ARRAY && fe_is_py(v0) && v0->e->dtype == KILN_I64 &&
-        v0->e->val.i64 == INT64_MIN) /* (Python's abs(-2**63) is 2**63, past kiln's Python integers) */
+    if (v0 && f->py && f->op == KILN_OP_ABS && v0->kind == KV_ARRAY && fe_is_py(v0) && v0->e->dtype == KILN_I64 &&
+        v0->e->val.i64 == INT64_MIN) /* (Python's abs(-2**63) is 2**63, past kiln's Python integers; np.abs wraps, as NumPy's) */
         return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
+    if (v0 && f->py && f->op == KILN_OP_ABS && v0->kind == KV_ARRAY && fe_is_py(v0)) { /* Python's abs of a Python number: one */
+        kiln_expr *e = v0->e;
+        return fe_set_expr(p, out, e->dtype == KILN_BOOL ? kiln_int(p->ctx, e->val.b) /* (abs(True) is the int 1) */
+                                   : e->dtype == KILN_I64 ? kiln_int(p->ctx, e->val.i64 < 0 ? -e->val.i64 : e->val.i64)
+                                                          : kiln_scalar(p->ctx, fabs(e->val.f64)), off);
+    }
     for (int i = 0; i < n; i++)
         if (!(x[i] = expr_of(p, f, a, a->names[i]))) return result(p, out, NULL, off, i, x);
     return result(p, out, kiln_apply(p->ctx, (kiln_op)f->op, x), off, n, x);
@@ -489,7 +495,13 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (have_init && x) { /* in the accumulator's dtype: max's and min's is x's, a sum's or a product's int64 for
                            * integers and bool (NumPy's sum(bools, initial=5) adds 5, not True) unless dtype= says */
         kiln_dtype idt = extreme || given_not_none(a, "dtype") || dtype_is_float((kiln_dtype)x->dtype) ? (kiln_dtype)x->dtype : KILN_I64;
-        kiln_expr *iv = py_ints_fit(p, arg(a, "initial"), idt) ? fe_arg_expr(p, arg(a, "initial"), f->name, "initial") : NULL;
+        kval *iv0 = arg(a, "initial");
+        bool unsigned_in = !extreme && !given_not_none(a, "dtype") && (x->dtype == KILN_U8 || x->dtype == KILN_U16 || x->dtype == KILN_U32);
+        if (unsigned_in && iv0->kind == KV_ARRAY && fe_is_py(iv0) && iv0->e->dtype == KILN_I64 && iv0->e->val.i64 < 0) { /* (NumPy's accumulator: uint64) */
+            fe_err(p, iv0->off, KILN_ERR_DTYPE, "Python integer %lld out of bounds for uint64", (long long)iv0->e->val.i64);
+            idt = KILN_DTYPE_COUNT;
+        }
+        kiln_expr *iv = idt != KILN_DTYPE_COUNT && py_ints_fit(p, iv0, idt) ? fe_arg_expr(p, iv0, f->name, "initial") : NULL;
         init = iv ? kiln_cast(p->ctx, iv, idt) : NULL;
         kiln_expr_free(iv);
         if (!init) kiln_expr_free(x), x = NULL;
@@ -519,7 +531,10 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     bool moment = f->op == R_MEAN || f->op == R_VAR || f->op == R_STD;
     kval *pick = x && !joins && has(a, "where") && given(a, "where") ? arg(a, "where") : NULL;
     if (pick && fe_is_py(pick) && pick->e->dtype == KILN_BOOL && pick->e->val.b) pick = NULL; /* (where=True: everything) */
-    if (pick && (moment || op == KILN_OP_ANY || op == KILN_OP_ALL)) {
+    if (pick && moment && given_not_none(a, "dtype") && !dtype_is_float((kiln_dtype)x->dtype)) {
+        fe_err(p, pick->off, KILN_ERR_ARG, "%s(): where= with an integer dtype= is not supported (a float dtype is)", f->name);
+        kiln_expr_free(x), x = NULL;
+    } else if (pick && (moment || op == KILN_OP_ANY || op == KILN_OP_ALL)) {
         kiln_expr *m = fe_arg_expr(p, pick, f->name, "where");
         r = m ? masked_reduce(p, f, x, m, mask, ddof, keep, pick->off) : NULL;
         kiln_expr_free(m);
@@ -8859,6 +8874,7 @@ static const fe_fn functions[] = {
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
+    {"py.abs", "x", h_ufunc, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
     {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
@@ -8943,7 +8959,7 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
 }
 
 const char *fe_py_builtin(const char *name) {
-    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}};
+    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}};
     for (size_t k = 0; k < sizeof py / sizeof *py; k++)
         if (!strcmp(name, py[k][0])) return py[k][1];
     return name;
@@ -9232,6 +9248,12 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);
     if (self && self->kind == KV_STR) return fe_str_method(p, name, self, pos, npos, kw, nkw, off, out);
+    if (self && self->kind == KV_LIST && !strcmp(name, "copy") && !npos && !nkw) { /* xs.copy(): the list (shallow: its arrays shared) */
+        *out = *self;
+        out->off = off;
+        memset(self, 0, sizeof *self);
+        return true;
+    }
     if (self) {
         bool gen = self->kind == KV_GEN; /* rng.integers(...): "Generator.integers" */
         snprintf(shown, sizeof shown, "%s", name);

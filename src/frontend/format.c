@@ -675,7 +675,7 @@ static void number_out(const spec *f, const char *lead, const char *digits, cons
     int every = f->type && strchr("bxXo", f->type) ? 4 : 3;
     kstr body = {0};
     int n = (int)strlen(digits);
-    if (f->group) {
+    if (f->group && n > 0) { /* (inf and nan have no digits to group, as CPython's) */
         bool zero_padded = f->fill[0] == '0' && !f->fill[1] && (f->align == '=' || (!f->align && f->zero));
         int min_width = zero_padded && f->width > 0 ? f->width - fe_text_chars(lead) - fe_text_chars(rest) : 0;
         grouped(digits, n, f->group, every, min_width, &body);
@@ -700,9 +700,11 @@ static void number_text_out(const spec *f, const char *lead, const char *text, k
  * when the exponent is < -4 or >= sci_at), trailing zeros dropped unless alt. */
 static void general(double a, int p, int sci_at, bool alt, bool upper, kstr *out) {
     if (p == 0) p = 1;
-    char e[64];
-    snprintf(e, sizeof e, "%.*e", p - 1, a); /* (the exponent after rounding to p digits) */
-    int x = atoi(strchr(e, 'e') + 1);
+    kstr e = {0};
+    kstr_printf(&e, "%.*e", p - 1, a); /* (the exponent after rounding to p digits) */
+    const char *ep = e.s ? strchr(e.s, 'e') : NULL;
+    int x = ep ? atoi(ep + 1) : 0;
+    kstr_free(&e);
     if (x < -4 || x >= sci_at) kstr_printf(out, alt ? "%#.*e" : "%.*e", p - 1, a);
     else kstr_printf(out, alt ? "%#.*f" : "%.*f", p - 1 - x, a);
     char *s = out->s;
@@ -724,10 +726,12 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
     bool is_int = dt != KILN_F32 && dt != KILN_F64;
     char t = f.type;
     if (f.group == ',' && t && strchr("bcoxX", t)) return false; /* (Python: Cannot specify ',' with 'x'.) */
+    if (f.group && t == 'n') return false;                        /* (nor with 'n', the locale's) */
+    if (f.nozero && is_int && (!t || strchr("bcdnoxX", t))) return false; /* (z is for floats) */
     if (is_int && (!t || strchr("bcdnoxX", t))) {
         if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
         int64_t x = kscalar_int(dt, v);
-        if (dt == KILN_BOOL && !t && f.width < 0 && !f.sign) { /* format(True, '') is 'True' */
+        if (dt == KILN_BOOL && !specs[0]) { /* format(True, '') is 'True'; any other spec formats the int */
             kstr_printf(b, "%s", v.b ? "True" : "False");
             return true;
         }
@@ -738,7 +742,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         if (neg) lead[l++] = '-';
         else if (f.sign == '+' || f.sign == ' ') lead[l++] = f.sign;
         if (t == 'c') { /* the character of code point x, in UTF-8 (no sign: Python refuses one) */
-            if (neg || u > 0x10FFFF || f.sign || f.group || f.alt) return false;
+            if (neg || u == 0 || u > 0x10FFFF || f.sign || f.group || f.alt) return false; /* (no NUL in kiln's strings) */
             if (u < 0x80) snprintf(digits, sizeof digits, "%c", (int)u);
             else if (u < 0x800) snprintf(digits, sizeof digits, "%c%c", (int)(0xC0 | u >> 6), (int)(0x80 | (u & 0x3F)));
             else if (u < 0x10000) snprintf(digits, sizeof digits, "%c%c%c", (int)(0xE0 | u >> 12), (int)(0x80 | (u >> 6 & 0x3F)), (int)(0x80 | (u & 0x3F)));
@@ -793,7 +797,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         }
     }
     if (!body.s) return false;
-    bool neg = signbit(x) && !(f.nozero && x == 0);
+    bool neg = signbit(x) && !(f.nozero && x == 0) && !isnan(x); /* (Python never signs a NaN) */
     if (f.nozero && !isnan(a) && strspn(body.s, "0.") == strcspn(body.s, "eE%")) neg = false; /* z: -0.00 prints 0.00 */
     char lead[2] = {neg ? '-' : f.sign == '+' || f.sign == ' ' ? f.sign : 0, 0};
     number_text_out(&f, lead, body.s, b);

@@ -2256,6 +2256,10 @@ static int p_target(parser *p, ctargets *T) {
         fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "name too long");
         return -1;
     }
+    if (lex_is_keyword(c->name, strlen(c->name))) { /* ([or for or in xs] is Python's syntax error) */
+        fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "'%s' is a keyword, not a name", c->name);
+        return -1;
+    }
     advance(p);
     return T->count++;
 }
@@ -3048,7 +3052,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             t = 's';
         }
         bool text = t == 's' || t == 'r' || t == 'a'; /* (printf's %7s is right-aligned, format()'s {:7} left) */
-        snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : text ? ">" : "", sign == '+' ? "+" : sign == ' ' ? " " : "", alt ? "#" : "",
+        snprintf(spec, sizeof spec, "%s%s%s%s%s%s%s", align ? "<" : text ? ">" : "", text ? "" : sign == '+' ? "+" : sign == ' ' ? " " : "", alt && !text ? "#" : "", /* (%s and %r ignore + and #) */
                  zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : text ? "" : (char[]){t, 0});
         if (text) {
             kstr txt = {0};
@@ -3082,6 +3086,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             size_t lead = ok ? strspn(num.s, "+- ") : 0;
             if (ok && alt && (t == 'x' || t == 'X' || t == 'o')) lead += 2;
             int want = atoi(prec + 1), have = ok ? (int)(num.len - lead) : 0;
+            if (zero && !align && width[0] && atoi(width) - (int)lead > want) want = atoi(width) - (int)lead; /* %06.3d: zeros to the width */
             kstr body = {0};
             if (ok) kstr_printf(&body, "%.*s", (int)lead, num.s);
             for (int k = have; ok && k < want; k++) kstr_printf(&body, "0");
@@ -3490,10 +3495,10 @@ static bool p_factor(parser *p, kval *out) {
     bool ok = p_factor(p, &x);
     leave(p);
     if (!ok) return false;
-    if (fe_is_py(&x) && x.e->dtype == KILN_BOOL && op != '+') { /* -True is -1, ~True is -2: Python's ints */
+    if (fe_is_py(&x) && x.e->dtype == KILN_BOOL) { /* -True is -1, ~True is -2, +True is 1: Python's ints */
         int64_t b = x.e->val.b;
         kval_free(p->ctx, &x);
-        return fe_set_expr(p, out, kiln_int(p->ctx, op == '-' ? -b : ~b), off);
+        return fe_set_expr(p, out, kiln_int(p->ctx, op == '-' ? -b : op == '+' ? b : ~b), off);
     }
     if (fe_is_py(&x) && x.e->dtype == KILN_I64 && op == '-' && x.e->val.i64 == INT64_MIN) {
         kval_free(p->ctx, &x);

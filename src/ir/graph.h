@@ -274,11 +274,11 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
  * common float, or NumPy's loop for integers, the smallest float every array casts to safely
  * (int16 with uint16: float32; bool with float32: float32), a Python number weak. */
 kiln_dtype ir_float_loop_dtype(kiln_expr *const *vals, int n);
-/* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
 /* Whether x's shape broadcasts to (ndim, shape) without changing it (NumPy's broadcast_to). */
 bool ir_broadcasts_to(const kiln_expr *x, int ndim, const int64_t *shape);
-/* x's shape as NumPy prints it, "(2,3)", "(4,)", "()", cut at cap. */
+/* x's shape as NumPy's broadcasting errors print it, "(2,3)", "(4,)", "()", cut at cap. */
 void ir_shape_str(const kiln_expr *x, char *buf, size_t cap);
+/* NumPy broadcasting of args' shapes into res's ndim and shape (an error naming them). */
 kiln_status ir_broadcast(ir_graph *g, kiln_expr *const *args, int n, kiln_expr *res);
 /* The new byte offset and strides of memory (shape, strides) viewed through m: an array leaf
  * or a result read through a VIEW node. */

@@ -400,7 +400,9 @@ bool run_needs_more(const char *t, size_t len) {
             if (c == '\'' || c == '"') {
                 size_t e = skip_string(t, i, len); /* an unclosed triple-quoted string needs more lines; another, an error to report */
                 if (e == NOT_CLOSED) { /* a triple-quoted string, or one whose line ends in a backslash, goes on */
-                    size_t end = trim_right(t, i, len), slashes = 0; /* (an odd run: the last escapes the newline) */
+                    size_t end = len, slashes = 0; /* (an odd run just before the newline: the last escapes it) */
+                    if (end > i && t[end - 1] == '\n') end--;
+                    if (end > i && t[end - 1] == '\r') end--;
                     while (end - slashes > i + 1 && t[end - 1 - slashes] == '\\') slashes++;
                     return lex_quote_width(t, i, len) == 3 || slashes % 2 == 1;
                 }
@@ -1547,6 +1549,10 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     if (v->kind != KV_ARRAY) {
         kval fz = {0};
         bool ok = freeze(pg, v, &fz);
+        if (ok && repl_sigint) { /* Ctrl-C while a tuple's values were computed: not bound (as an array's) */
+            kval_free(s->ctx, &fz);
+            return RUN_INTERRUPTED;
+        }
         kiln_status rc = ok ? fe_scope_set_value(s->scope, name, &fz) : kiln_errcode(s->ctx);
         if (rc == KILN_OK) fe_scope_derive(s->scope, name, pg->src, pg->nsrc, false);
         kval_free(s->ctx, &fz);
