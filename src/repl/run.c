@@ -2041,6 +2041,11 @@ static bool list_subscript(prog *pg, size_t a, size_t b, int64_t n, const char *
             report_kiln(pg, x);
         } else if (iv.kind == KV_NONE && parts > 1) {
             x = y; /* xs[None:2]: omitted */
+        } else if (iv.kind == KV_ARRAY && !fe_is_py(&iv) && iv.e->ndim == 0 && dtype_is_int((kiln_dtype)iv.e->dtype)) {
+            kiln_array *A = kiln_eval(s->ctx, iv.e); /* a NumPy integer (h[v] += 1 for v in an array): its value, as its __index__ */
+            if (A) v[k] = kscalar_int((kiln_dtype)A->dtype, ref_load(kiln_array_data(A), (kiln_dtype)A->dtype));
+            else ok = report_kiln(pg, x) == RUN_OK;
+            kiln_array_free(A);
         } else if (iv.kind != KV_ARRAY || !fe_is_py(&iv) || !kiln_expr_scalar(iv.e, &f, &v[k]) || !dtype_is_int((kiln_dtype)iv.e->dtype)) {
             report(pg, x, parts == 1 ? "list indices must be integers or slices" : "slice indices must be integers or None");
             ok = false;
