@@ -1468,6 +1468,8 @@ PROGRAMS = [
     # an unsigned sum's negative initial is NumPy's error (its accumulator is uint64), a keyword is no comprehension variable
     "m_ab = -9223372036854775807 - 1\nprint(np.abs(m_ab), np.negative(m_ab), absolute(m_ab))", "xs_cp = [1, 2, 3]\nys_cp = xs_cp.copy()\nys_cp.append(0)\nprint(xs_cp, ys_cp, [1.5, 2].copy())",
     "print(sum(uint8([1, 2]), initial=-1))", "print(abs(True), +True, -True, ~False, repr(abs(-3)), repr(abs(-2.5)))", "print([or_ for or_ in range(2)])", "print(sum(uint8([1, 2]), initial=7), prod(uint16([3]), initial=2))",
+    # adjacent literals join, f-strings and raw strings among them, as Python's
+    "e_fs = 3\nl_fs = 0.12345\nprint(f'epoch {e_fs} ' f'loss {l_fs:.3f}', 'a' f'{1}' 'b', r'\\d+\\n', R'x\\y', f'{e_fs}' r'\\t', r'\\xZZ', len(r'\\x'))",
     # a NumPy integer indexes a list for writing too, as its __index__ (a histogram over an array's values)
     "h_ix = [0, 0, 0]\nfor v_ix in array([0, 2, 2]):\n    h_ix[v_ix] += 1\nxs_ix = [1, 2, 3, 4]\nk_ix = int64(2)\nxs_ix[k_ix] = 9\nxs_ix[k_ix:] = [7]\ndel xs_ix[int32(0)]\nprint(h_ix, xs_ix)",
     # a list or tuple times a NumPy integer repeats it (the integer's __index__), as times a Python int

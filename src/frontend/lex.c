@@ -188,8 +188,14 @@ token lex_next(lexer *lx) {
     }
     if (c == '\'' || c == '"') {
         size_t q = lex_quote_width(lx->src, start, lx->len); /* 3: a triple-quoted string, newlines in it */
+        char pre = start > 0 ? lx->src[start - 1] : 0; /* r"...": escapes are text, unchecked (a backslash still keeps a quote) */
+        bool raw = (pre == 'r' || pre == 'R') && (start < 2 || !(isalnum((unsigned char)lx->src[start - 2]) || lx->src[start - 2] == '_'));
         lx->pos += q;
         while (lx->pos < lx->len && (q == 1 ? lx->src[lx->pos] != c : !lex_closes(lx->src, lx->pos, lx->len, c))) {
+            if (raw && lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) {
+                lx->pos += 2;
+                continue;
+            }
             if (lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) { /* (a backslash ending a line: the string goes on, as Python's) */
                 char b[4];
                 int n;

@@ -1985,6 +1985,41 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
 }
 
 /* f"text {expr!r:spec} text" (t: the string token after the f): its text, now. */
+static bool p_fstring(parser *p, token t, size_t off, kval *out);
+
+/* Whether the current token is a string's prefix: f, F, r or R right before its quote. */
+static bool string_prefix(const parser *p) {
+    if (p->tok.kind != TK_NAME || p->tok.len != 1 || !strchr("fFrR", p->lx.src[p->tok.off])) return false;
+    lexer ahead = p->lx;
+    token q = lex_next(&ahead);
+    return q.kind == TK_STRING && q.off == p->tok.off + 1;
+}
+
+/* Adjacent string literals joined into s, as Python joins them: "a" "b", "a" f"{x}", f"{x}"
+ * "b", r"\d" (a raw one: its text as written). */
+static bool string_pieces(parser *p, kstr *s) {
+    for (;;) {
+        char kind = string_prefix(p) ? p->lx.src[p->tok.off] : 0;
+        if (kind) advance(p); /* (to the string) */
+        else if (p->tok.kind != TK_STRING) return true;
+        token str = p->tok;
+        advance(p);
+        if (kind == 'f' || kind == 'F') {
+            kval piece = {0};
+            if (!p_fstring(p, str, str.off - 1, &piece)) return false;
+            kstr_printf(s, "%s", piece.s);
+            kval_free(p->ctx, &piece);
+        } else if (kind) { /* r"...": no escapes */
+            size_t q = lex_quote_width(p->lx.src, str.off, str.off + str.len);
+            kstr_printf(s, "%.*s", (int)(str.len - 2 * q), p->lx.src + str.off + q);
+        } else {
+            char buf[4096];
+            if (!lex_text(&p->lx, &str, buf, sizeof buf)) return fe_err(p, str.off, KILN_ERR_SYNTAX, "string is too long");
+            kstr_printf(s, "%s", buf);
+        }
+    }
+}
+
 static bool p_fstring(parser *p, token t, size_t off, kval *out) {
     const char *src = p->lx.src;
     size_t q = lex_quote_width(src, t.off, t.off + t.len), a = t.off + q, b = t.off + t.len - q;
@@ -2835,26 +2870,15 @@ static bool p_atom(parser *p, kval *out) {
         return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off) && (out->imag = true);
     case TK_STRING: {
         kstr s = {0};
-        while (p->tok.kind == TK_STRING) { /* "a" "b" is "ab", as in Python */
-            char buf[4096];
-            if (!lex_text(&p->lx, &p->tok, buf, sizeof buf)) {
-                kstr_free(&s);
-                return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "string is too long");
-            }
-            kstr_printf(&s, "%s", buf);
-            advance(p);
-        }
-        return str_result(p, &s, t.off, out);
+        return string_pieces(p, &s) ? str_result(p, &s, t.off, out) : (kstr_free(&s), false);
     }
     case TK_NAME: {
         char name[128];
-        advance(p);
-        if ((t.len == 1 && (p->lx.src[t.off] == 'f' || p->lx.src[t.off] == 'F')) && p->tok.kind == TK_STRING &&
-            p->tok.off == t.off + 1) { /* an f-string */
-            token str = p->tok;
-            advance(p);
-            return p_fstring(p, str, t.off, out);
+        if (string_prefix(p)) { /* f"...", r"...": a piece of a string, and those beside it */
+            kstr s = {0};
+            return string_pieces(p, &s) ? str_result(p, &s, t.off, out) : (kstr_free(&s), false);
         }
+        advance(p);
         bool np; /* np.NAME is NumPy's NAME, whatever the program calls NAME (mean = x.mean(0); np.mean(y)) */
         if (!read_name(p, t, name, sizeof name, &np) || p->failed) return false;
         if (!strcmp(name, "True") || !strcmp(name, "False")) return fe_set_expr(p, out, kiln_bool(p->ctx, name[0] == 'T'), t.off);
