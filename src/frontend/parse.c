@@ -836,24 +836,57 @@ static bool push_item(parser *p, kval *v, kval *item) {
 
 /* tuple = test ("," test)* [","]   — a tuple when there is a comma, else the one value
  * (the items end at one of the tokens in `end`) */
+/* One item of a tuple or list display into seq: an expression, or *xs, whose items (a list's,
+ * a tuple's, a string's characters) go in one by one, as Python's (*a.shape, 1); false with
+ * seq freed. */
+static bool p_display_item(parser *p, kval *seq) {
+    bool star = is_op(p, "*");
+    size_t at = p->tok.off;
+    if (star) advance(p);
+    kval item = {0};
+    if (!p_test(p, &item)) {
+        kval_free(p->ctx, seq);
+        return false;
+    }
+    if (!star) return push_item(p, seq, &item) || (kval_free(p->ctx, seq), false);
+    kval items = {0};
+    bool ok = true;
+    if (item.kind == KV_STR) ok = fe_str_chars(p->ctx, item.s, &items) || fe_got(p, NULL, at);
+    else if (item.kind == KV_LIST || item.kind == KV_TUPLE) items = item, memset(&item, 0, sizeof item);
+    else ok = fe_err(p, at, KILN_ERR_ARG, "*: a list, a tuple or a string unpacks here, not %s", kind_name(&item));
+    for (int i = 0; ok && i < items.n; i++) {
+        ok = push_item(p, seq, &items.items[i]);
+        memset(&items.items[i], 0, sizeof items.items[i]);
+    }
+    kval_free(p->ctx, &item);
+    kval_free(p->ctx, &items);
+    if (!ok) kval_free(p->ctx, seq);
+    return ok;
+}
+
 static bool p_tuple_or_test(parser *p, const char *end, kval *out) {
     size_t off = p->tok.off;
     kval first = {0};
-    if (!p_test(p, &first)) return false;
-    if (!is_op(p, ",")) {
-        *out = first;
-        return true;
+    if (is_op(p, "*")) { /* (*xs, 1): a tuple (*xs alone is Python's syntax error) */
+        simple(out, KV_TUPLE, off);
+        if (!p_display_item(p, out)) return false;
+        if (!is_op(p, ",")) {
+            kval_free(p->ctx, out);
+            return fe_err(p, off, KILN_ERR_SYNTAX, "can't use starred expression here");
+        }
+    } else {
+        if (!p_test(p, &first)) return false;
+        if (!is_op(p, ",")) {
+            *out = first;
+            return true;
+        }
+        simple(out, KV_TUPLE, off);
+        if (!push_item(p, out, &first)) return false;
     }
-    simple(out, KV_TUPLE, off);
-    if (!push_item(p, out, &first)) return false;
     while (is_op(p, ",")) {
         advance(p);
         if (p->tok.kind == TK_END || (end && p->tok.kind == TK_OP && strstr(end, p->tok.text))) break;
-        kval item = {0};
-        if (!p_test(p, &item) || !push_item(p, out, &item)) {
-            kval_free(p->ctx, out);
-            return false;
-        }
+        if (!p_display_item(p, out)) return false;
     }
     return true;
 }
@@ -2952,11 +2985,7 @@ static bool p_atom(parser *p, kval *out) {
             if (comprehension_ahead(p)) return p_comprehension(p, "]", true, t.off, out);
             simple(out, KV_LIST, t.off);
             while (!is_op(p, "]")) {
-                kval item = {0};
-                if (!p_test(p, &item) || !push_item(p, out, &item)) {
-                    kval_free(p->ctx, out);
-                    return false;
-                }
+                if (!p_display_item(p, out)) return false;
                 if (!is_op(p, ",")) break;
                 advance(p);
             }
