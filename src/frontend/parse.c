@@ -3431,6 +3431,19 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
         }
         return fe_set_expr(p, out, kiln_bool(p->ctx, res), off);
     }
+    if (cmp && fe_is_py(l) && fe_is_py(r) && ((l->e->dtype == KILN_I64 && r->e->dtype == KILN_F64) || (l->e->dtype == KILN_F64 && r->e->dtype == KILN_I64))) {
+        /* a Python int against a float: exactly, as Python compares them (2**53 + 1 > 2.0**53), not in float64 */
+        bool int_left = l->e->dtype == KILN_I64;
+        int64_t i = int_left ? l->e->val.i64 : r->e->val.i64;
+        double f = int_left ? r->e->val.f64 : l->e->val.f64;
+        int c = isnan(f) ? 2 : f >= 0x1p63 ? -1 : f < -0x1p63 ? 1 : (__int128)i < (__int128)floor(f) ? -1 : (__int128)i > (__int128)floor(f) ? 1 : f > floor(f) ? -1 : 0;
+        if (c != 2 && !int_left) c = -c; /* (c: the sign of left - right) */
+        bool res = c == 2 ? op == KILN_OP_NE
+                          : op == KILN_OP_EQ ? c == 0 : op == KILN_OP_NE ? c != 0 : op == KILN_OP_LT ? c < 0 : op == KILN_OP_LE ? c <= 0 : op == KILN_OP_GT ? c > 0 : c >= 0;
+        kval_free(p->ctx, l);
+        kval_free(p->ctx, r);
+        return fe_set_expr(p, out, kiln_bool(p->ctx, res), off);
+    }
     if (fe_is_py(l) && fe_is_py(r)) {
         if (!py_binary(p, op, l, r, off)) {
             kval_free(p->ctx, l);
