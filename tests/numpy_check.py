@@ -1468,6 +1468,7 @@ PROGRAMS = [
     # an unsigned sum's negative initial is NumPy's error (its accumulator is uint64), a keyword is no comprehension variable
     "m_ab = -9223372036854775807 - 1\nprint(np.abs(m_ab), np.negative(m_ab), absolute(m_ab))", "xs_cp = [1, 2, 3]\nys_cp = xs_cp.copy()\nys_cp.append(0)\nprint(xs_cp, ys_cp, [1.5, 2].copy())",
     "print(sum(uint8([1, 2]), initial=-1))", "print(abs(True), +True, -True, ~False, repr(abs(-3)), repr(abs(-2.5)))", "print([or_ for or_ in range(2)])", "print(sum(uint8([1, 2]), initial=7), prod(uint16([3]), initial=2))",
+    "a_nn = array([1, 2])\nprint(a_nn == None, a_nn != None, None == a_nn, array(3) == None, None == None, [1] == None)",  # element-wise against None
     # a Python int against a Python float compares exactly, as Python's (not in float64)
     "print(2**53 + 1 == 2.0**53, 2**53 + 1 > 2.0**53, 9223372036854775807 == 9223372036854775807.0, -3 > -3.5, 2 == 2.0, 1 != float('nan'), 5 < float('inf'), 2.5 > 2, sorted([2**53 + 1, 2.0**53]))",
     # *xs in a tuple or list display: its items, as Python's

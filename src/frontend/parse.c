@@ -3257,12 +3257,13 @@ static bool compare_other(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
         eq = okx && oky && x == y;
     } else if (l->kind == KV_STR && r->kind == KV_STR) {
         eq = !strcmp(l->s, r->s);
-    } else if (l->kind == KV_NONE || r->kind == KV_NONE) {
+    } else if ((l->kind == KV_NONE || r->kind == KV_NONE) && !((l->kind == KV_ARRAY && !fe_is_py(l) && l->e->ndim > 0) ||
+                                                                (r->kind == KV_ARRAY && !fe_is_py(r) && r->e->ndim > 0))) {
         eq = l->kind == r->kind;
-    } else {
+    } else { /* (an array against None or a string: element-wise below) */
         eq = false;
         const kval *arr = l->kind == KV_ARRAY && !fe_is_py(l) ? l : r->kind == KV_ARRAY && !fe_is_py(r) ? r : NULL;
-        if (arr && arr->e->ndim > 0) { /* an array against a string: NumPy's element-wise False (True for !=) */
+        if (arr && arr->e->ndim > 0) { /* an array against a string or None: NumPy's element-wise False (True for !=) */
             kiln_expr *b = kiln_cast(p->ctx, arr->e, KILN_BOOL), *f = kiln_bool(p->ctx, op != KILN_OP_EQ);
             kiln_expr *res = b && f ? (op == KILN_OP_EQ ? kiln_and(p->ctx, b, f) : kiln_or(p->ctx, b, f)) : NULL;
             kiln_expr_free(b);
