@@ -139,7 +139,7 @@ chmod 700 "$d/locked"
 # a cache directory that is a symbolic link says so; one named with a trailing slash is made 0700
 mkdir -m 700 "$d/real-cache" && ln -s "$d/real-cache" "$d/link-cache"
 expect "a cache directory that is a symbolic link" 1 "is a symbolic link" -- env KILN_CACHE_DIR="$d/link-cache" "$kiln" cache info
-expect "a cache directory named with a trailing slash" 0 "2.0" -- env KILN_TIER=jit KILN_CACHE_DIR="$d/slash-cache/" "$kiln" -c 'print(sum(ones(2)))'
+expect "a cache directory named with a trailing slash" 0 "slash-cache" -- env KILN_CACHE_DIR="$d/slash-cache/" "$kiln" cache info
 [ "$(stat -c %a "$d/slash-cache")" = 700 ] && ok "and is made 0700" || no "a trailing slash's cache directory is $(stat -c %a "$d/slash-cache"), not 700"
 
 finish
