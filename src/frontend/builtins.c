@@ -157,19 +157,21 @@ static bool keepdims_of(parser *p, const fe_fn *f, fe_args *a, bool *keep) {
 static bool h_ufunc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kiln_expr *x[3] = {NULL, NULL, NULL};
     int n = a->n;
-    const kval *v0 = n == 1 ? arg(a, a->names[0]) : NULL;
-    if (v0 && f->py && f->op == KILN_OP_ABS && v0->kind == KV_ARRAY && fe_is_py(v0) && v0->e->dtype == KILN_I64 &&
-        v0->e->val.i64 == INT64_MIN) /* (Python's abs(-2**63) is 2**63, past kiln's Python integers; np.abs wraps, as NumPy's) */
-        return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
-    if (v0 && f->py && f->op == KILN_OP_ABS && v0->kind == KV_ARRAY && fe_is_py(v0)) { /* Python's abs of a Python number: one */
-        kiln_expr *e = v0->e;
-        return fe_set_expr(p, out, e->dtype == KILN_BOOL ? kiln_int(p->ctx, e->val.b) /* (abs(True) is the int 1) */
-                                   : e->dtype == KILN_I64 ? kiln_int(p->ctx, e->val.i64 < 0 ? -e->val.i64 : e->val.i64)
-                                                          : kiln_scalar(p->ctx, fabs(e->val.f64)), off);
-    }
     for (int i = 0; i < n; i++)
         if (!(x[i] = expr_of(p, f, a, a->names[i]))) return result(p, out, NULL, off, i, x);
     return result(p, out, kiln_apply(p->ctx, (kiln_op)f->op, x), off, n, x);
+}
+
+/* Python's abs: of a Python number a Python number (abs(True) is the int 1; abs(-2**63) is 2**63,
+ * past kiln's Python integers: the overflow error), of anything else np.abs (which wraps) */
+static bool h_py_abs(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    const kval *v = arg(a, "x");
+    if (v->kind != KV_ARRAY || !fe_is_py(v)) return h_ufunc(p, f, a, off, out);
+    const kiln_expr *e = v->e;
+    if (e->dtype == KILN_I64 && e->val.i64 == INT64_MIN) return fe_err(p, off, KILN_ERR_ARG, "integer overflow: kiln's Python integers are 64-bit");
+    return fe_set_expr(p, out, e->dtype == KILN_BOOL ? kiln_int(p->ctx, e->val.b)
+                               : e->dtype == KILN_I64 ? kiln_int(p->ctx, e->val.i64 < 0 ? -e->val.i64 : e->val.i64)
+                                                      : kiln_scalar(p->ctx, fabs(e->val.f64)), off);
 }
 
 enum { C_SIGMOID, C_RELU, C_SQUARE, C_SOFTMAX, C_LOG_SOFTMAX };
@@ -8874,7 +8876,7 @@ static const fe_fn functions[] = {
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
-    {"py.abs", "x", h_ufunc, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
+    {"py.abs", "x", h_py_abs, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
     {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
     {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},

@@ -360,7 +360,7 @@ bool fe_draw_multi(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     }
     for (int64_t i = 0, rows = d ? kiln_array_size(res) / d : 0; i < rows; i++)
         if (dir) fe_rng_dirichlet(r, gen, pr, d, (double *)res->data + i * d);
-        else fe_rng_multinomial(r, gen, n, pr, d, (int64_t *)res->data + i * d);
+        else fe_rng_multinomial(r, n, pr, d, (int64_t *)res->data + i * d);
     kiln_array_free(pv);
     return array_result(p, out, res, off);
 }

@@ -1436,10 +1436,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
 /* The character at index i of the UTF-8 text s (Python's s[i]) into out; false (reported at at)
  * out of range. */
 static bool str_char_at(parser *p, const char *s, int64_t i, size_t at, kval *out) {
-    int64_t n = 0;
-    if (i < 0)
-        for (const char *c = s; *c; c++) n += ((unsigned char)*c & 0xC0) != 0x80;
-    int64_t want = i < 0 ? i + n : i, k = -1;
+    int64_t want = i < 0 ? i + fe_text_chars(s) : i, k = -1;
     const char *c = s, *start = NULL;
     for (; *c && want >= 0; c++) {
         if (((unsigned char)*c & 0xC0) == 0x80) continue;

@@ -633,11 +633,10 @@ int64_t fe_rng_count(fe_rng *r, bool gen, fe_dist d, const double *prm, int64_t 
     }
 }
 
-void fe_rng_multinomial(fe_rng *r, bool gen, int64_t n, const double *p, int64_t d, int64_t *out) {
+void fe_rng_multinomial(fe_rng *r, int64_t n, const double *p, int64_t d, int64_t *out) {
     double remaining = 1.0;
     int64_t left = n;
     for (int64_t j = 0; j < d; j++) out[j] = 0;
-    (void)gen; /* (a Generator draws the same way) */
     for (int64_t j = 0; j < d - 1; j++) { /* each count a binomial of what is left (random_binomial's, which draws nothing
                                              for n or p zero, in a RandomState's multinomial too) */
         out[j] = binomial(r, true, left, p[j] / remaining);

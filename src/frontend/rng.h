@@ -76,8 +76,8 @@ typedef enum fe_dist {
 double fe_rng_draw(fe_rng *r, bool gen, fe_dist d, const double *prm);
 int64_t fe_rng_count(fe_rng *r, bool gen, fe_dist d, const double *prm, int64_t n); /* n: binomial's */
 
-/* multinomial(n, p[0..d)) counts into out[0..d); dirichlet(alpha[0..k)) into out[0..k). */
-void fe_rng_multinomial(fe_rng *r, bool gen, int64_t n, const double *p, int64_t d, int64_t *out);
+/* multinomial(n, p[0..d)) counts into out[0..d) (a RandomState's and a Generator's alike); dirichlet(alpha[0..k)) into out[0..k). */
+void fe_rng_multinomial(fe_rng *r, int64_t n, const double *p, int64_t d, int64_t *out);
 void fe_rng_dirichlet(fe_rng *r, bool gen, const double *alpha, int64_t k, double *out);
 
 #endif

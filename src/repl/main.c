@@ -142,12 +142,13 @@ static void history_file(void) {
     struct stat st;
     if (!home) return;
     snprintf(R.hist, sizeof R.hist, "%s/.kiln_history", home);
-    if (stat(R.hist, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (stat(R.hist, &st) != 0) return; /* (none yet) */
+    if (!S_ISREG(st.st_mode)) {
         fprintf(stderr, "kiln: %s is not a regular file: this session keeps no history\n", R.hist);
         R.hist[0] = 0;
         return;
     }
-    if (stat(R.hist, &st) == 0) sink.longest = (size_t)st.st_size; /* (no line of it is longer) */
+    sink.longest = (size_t)st.st_size; /* (no line of it is longer) */
 }
 
 static int repl(session *s) {
