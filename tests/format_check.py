@@ -1,6 +1,8 @@
 """format_check.py — kiln formats numbers and text as Python does: f-string format specs (the
 mini-language: fill, alignment, sign, z, #, 0, width, grouping, precision, type) and printf-style
-'%' formatting, compared with Python's own format() and str % on the same values.  The specs are
+'%' formatting, compared with Python's own format() and str % on the same values; and the string
+methods that search (find rfind index rindex count startswith endswith, with start and end) against
+Python's on text beyond ASCII.  The specs are
 drawn at random from a fixed seed (every combination Python accepts), then the cases that were
 once wrong: grouping beside '%' and inside zero padding, '#' with zeros, a precision without a
 type, fills beyond ASCII, long results.
@@ -52,12 +54,28 @@ REFUSED = ['f"{3:s}"', 'f"{1:.2s}"', 'f"{1:,x}"', 'f"{\'a\':=5}"', '"%x" % 255.5
            'f"{0:c}"']  # (the last: Python's is a NUL, which kiln's strings cannot hold)
 
 
+def searched():
+    """(expression, Python's text) for the searching string methods over starts and ends in and out of range."""
+    out = []
+    for s in ["abc", "héllo wörld", "aaaa", "", "abcabc"]:
+        for sub in ["", "a", "l", "ö", "aa", "bc", "zz"]:
+            for args in [(), (1,), (3,), (-1,), (-5,), (2, 1), (1, 1), (0, -1), (4,), (None, 2), (0, 100)]:
+                for m in ["find", "rfind", "count", "startswith", "endswith", "index", "rindex"]:
+                    e = f"{s!r}.{m}({sub!r}{''.join(', ' + repr(x) for x in args)})"
+                    try:
+                        out.append((e, str(eval(e))))
+                    except ValueError:
+                        REFUSED.append(e)
+    return out
+
+
 def main():
     kiln = sys.argv[1]
-    table = drawn(1500, 7) + [(e, repr(eval(e)) if e.startswith("len") else eval(e)) for e in FIXED]
+    table = drawn(1500, 7) + searched() + [(e, repr(eval(e)) if e.startswith("len") else eval(e)) for e in FIXED]
     src = "".join(f'print("[" + str({e}) + "]")\n' for e, _ in table)
     run = subprocess.run([kiln, "-"], input=src.encode(), capture_output=True)
     got = run.stdout.decode().split("\n")
+    got += [None] * (len(table) - len(got))  # (a program that stopped early printed fewer lines: each missing one fails)
     failures = 0 if run.returncode == 0 else 1
     if run.returncode:
         print("FAILED: the program stopped:", run.stderr.decode()[:500])

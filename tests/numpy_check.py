@@ -1116,6 +1116,15 @@ PRINTS = [
     "print(sorted([3, 1, 2]), sorted([3, 1, 2], reverse=True), sorted((2.5, -1, True)), sorted('hello'), sorted(['b', 'a', 'c']), sorted([[2, 1], [1, 5], [1, 2]]), sorted([]), sorted(array([3., 1, 2])), sorted([1, 1.0, True], reverse=True))",
     "xs = [1, 2, 3, 2]\nprint(list(reversed(xs)), list(reversed((4, 5))), list(reversed('ab')), xs.index(2), xs.count(2), (1, 2).count(1), ('a', 'b').index('b'), xs.count(9), [arange(2), 3].count(3))\nfor q in reversed(range(3)):\n    print(q, 'a' < 'b', 'b' <= 'a', 'abc' > 'ab', 'x' >= 'x')",
     "print(sorted([1, 'a']))", "print([1, 2].index(5))", "print('a' < 1)",
+    # int(s, base) as Python's: prefixes (base 0 infers them; 2, 8, 16 accept their own), '_' between digits and after a prefix, blanks, signs, the int64 ends
+    "print(int('ff', 16), int('0xff', 16), int('0xff', 0), int('0x_ff', 16), int('0b1', 16), int('0b101', 0), int('0o17', 0), int('00', 0), int('0_0', base=0), int(' -1_0 ', 0), int('z', 36), int('Z', 36), int('10', 2), int('-0x10', 0), int('+0b1', 0), int('0O7', 8), int('0B1', 2), int('7fffffffffffffff', 16), int('-8000000000000000', 16), int('12', base=10))", "print(int('12', None))",
+    # Python's pow(base, exp, mod) of ints (a negative exp inverts base; the result takes mod's sign); math.log(x, base)
+    "print(pow(3, 4, 5), pow(2, 100, 1000000007), pow(-3, 3, 7), pow(3, 3, -7), pow(3, -1, 7), pow(0, 0, 1), pow(5, 0, -3), pow(True, 2, 3), pow(2, 3, mod=5), pow(2, 3, None), repr(pow(3, 4, 5)), pow(2, 3), pow(arange(3), 2))",
+    "print(pow(-9223372036854775807, 9223372036854775807, 9223372036854775807), pow(123456789, -1, 9223372036854775783))",
+    "print(pow(3, 4, 0))", "print(pow(2, -1, 4))", "print(pow(2.0, 3, 5))", "print(pow(arange(2), 3, 5))",
+    "import math\nprint(math.log(8, 2), math.log(100, 10), math.log(2.5), math.log(1000, 10), math.log(5, 1.5))",
+    "print(int('017', 0))", "print(int('2', 2))", "print(int('1__0', 10))", "print(int('_1', 10))", "print(int('1_', 10))", "print(int('0x', 16))", "print(int(' ', 10))",
+    "print(int('1 2', 10))", "print(int('12', 1))", "print(int('12', 37))", "print(int(5, 16))", "print(int('1e3', 10))", "print(int(base=16))",
     # a list's insert, pop, remove, clear and reverse (statements on a name; v = xs.pop() binds the item)
     "xs = [1, 2, 3]\nxs.insert(0, 9)\nxs.insert(-1, 7)\nxs.insert(100, 5)\nxs.insert(-100, 4)\nv1 = xs.pop()\nv2 = xs.pop(0)\nv3 = xs.pop(-2)\nxs.remove(2)\nys = [zeros(2), 'a', [1, 2], 2.5]\nys.remove([1, 2])\nys.remove(2.5)\nv4a = ys.pop(0)\nv4a += 1\nys.reverse()\nzs = list(xs)\nzs.clear()\nzs.append(1)\nprint(xs, v1, v2, v3, ys, v4a, zs)\nstack = [1, 2, 3]\nwhile stack:\n    top = stack.pop()\n    print(top, len(stack))",
     "w3 = arange(3)\nys = [[w3, 1], 5]\nys.remove([w3, 1])\nzs = [(w3, 2), 4]\nzs.remove((w3, 2))\nxs = [1, 2, 3]\nxs.insert(True, 7)\nv5 = xs.pop(False)\nprint(ys, zs, xs, v5, [w3, 1] == [w3, 1], (w3, 2) != (w3, 2), [w3, 3].index(w3), [w3, w3].count(w3))",
@@ -1632,7 +1641,7 @@ PROGRAMS = [
     "xs = [1, 2, 3, 4, 5, 6]\ndel xs[1]\nprint(xs)\ndel xs[-1]\nprint(xs)\ndel xs[::2]\nprint(xs)\nys = list(range(10))\ndel ys[2:5]\nprint(ys)\ndel ys[7:2:-2]\nprint(ys)\ndel ys[100:]\nprint(ys)",
     "ys = list(range(10))\nys[1:3] = ['a', 'b', 'c']\nprint(ys)\nys[::3] = [0, 0, 0, 0]\nprint(ys)\nys[:0] = (7,)\nprint(ys)\nys[-2:] = []\nprint(ys, len(ys))\nys[5:100] = [ones(2)]\nprint(ys)\nys[1:3] += [9]\nprint(ys)\nys[::-4] = [5, 6, 7]\nprint(ys)\nys[None:2] = []\nprint(ys)",
     "xs = [1, 2, 3]\ndel xs[0:5:9223372036854775807]\nprint(xs)\nys = [1, 2, 3]\nys[::-9223372036854775807] = [7]\nprint(ys)\nzs = [1, 2, 3]\ndel zs[::-9223372036854775807 - 1]\nprint(zs)",
-    "import numpy as", "import numpy as 1x", "xs = [1, 2]\ndel xs[5]", "xs = [1, 2]\ndel xs[1.0]", "xs = [1, 2, 3]\nxs[::2] = [1]", "xs = [1, 2, 3]\nxs[::0] = []", "a = arange(3)\ndel a[0]", "x = 3\ndel x[0]",
+    "import numpy as", "import numpy as 1x", "xs = [1, 2]\ndel xs[5]", "xs = [1, 2]\ndel xs[1.0]", "xs = [1, 2, 3]\nxs[::2] = [1]", "xs = [1, 2, 3]\nxs[::0] = []", "a = arange(3)\ndel a[0]", "x = 3\ndel x[0]", "x_d = 1\ny_d = 2\ndel y_d, x_d, x_d",
     "t = (1, 2)\ndel t[0]", "del nothing[0]",
     "print(chr(65), chr(955), chr(128512), ord('A'), ord('\u03bb'), ord(chr(128512)), hex(255), hex(-42), oct(8), oct(-8), bin(5), bin(0), hex(0), hex(9223372036854775807), bin(-9223372036854775807 - 1))",
     "print(chr(-1))", "print(chr(1114112))", "print(ord('ab'))", "print(ord(''))", "print(ord(3))", "print(hex(1.5))",
@@ -1940,13 +1949,20 @@ def namespace():
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
               **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
                                                     "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
-                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round, abs=py_abs)
+                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round, abs=py_abs, pow=py_pow)
     return ns  # float, int, bool, len, range, print, divmod: Python's own
 
 
 def py_abs(x):
     """kiln's abs: Python's of a Python number (abs(True) is 1), np.abs's of anything else"""
     return abs(x) if type(x) in (int, float, bool) else np.abs(x)
+
+
+def py_pow(x1, x2, *args, **kw):
+    """kiln's pow: Python's modular pow(base, exp, mod) given a third argument, else np.pow"""
+    if args or "mod" in kw:
+        return pow(x1, x2, *args, **kw)
+    return np.pow(x1, x2, **kw)
 
 
 def py_round(number, ndigits=None, decimals=None):

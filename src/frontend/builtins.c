@@ -1634,9 +1634,19 @@ static bool h_cast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return result(p, out, x ? kiln_cast(p->ctx, x, dt) : NULL, off, 1, &x);
 }
 
-/* float(x) int(x) bool(x): Python numbers, computed now */
+/* float(x) int(x) bool(x): Python numbers, computed now; int(s, base) of a string */
 static bool h_pyconv(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *v = arg(a, "x");
+    if (has(a, "base") && given(a, "base")) {
+        int64_t base;
+        if (!fe_arg_int(p, arg(a, "base"), "int", "base", &base)) return false;
+        if (base != 0 && (base < 2 || base > 36)) return fe_err(p, arg(a, "base")->off, KILN_ERR_ARG, "int() base must be >= 2 and <= 36, or 0");
+        if (v->kind != KV_STR) return fe_err(p, v->kind == KV_ABSENT ? off : v->off, KILN_ERR_ARG, "int() can't convert non-string with explicit base");
+        kval x = *v;
+        memset(v, 0, sizeof *v);
+        if (!fe_int_of_string(p, &x, (int)base)) return kval_free(p->ctx, &x), false;
+        return *out = x, true;
+    }
     if (v->kind == KV_ABSENT) return fe_set_expr(p, out, f->op == KILN_F64 ? kiln_scalar(p->ctx, 0) : f->op == KILN_I64 ? kiln_int(p->ctx, 0) : kiln_bool(p->ctx, 0), off);
     if (f->op == KILN_BOOL) {
         bool t;
@@ -1866,6 +1876,48 @@ static bool h_ord(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     cp = more == 0 ? s[0] : s[0] & (0x3F >> more);
     for (int k = 1; k <= more && s[k]; k++) cp = cp << 6 | (s[k] & 63);
     return fe_set_expr(p, out, kiln_int(p->ctx, cp), off);
+}
+
+/* math.log(x, base=None): NumPy's log (element-wise, as kiln's math functions are), and with a
+ * base log(x) / log(base), Python's quotient */
+static bool h_math_log(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    bool based = given_not_none(a, "base");
+    kiln_expr *x[2] = {expr_of(p, f, a, "x"), NULL};
+    if (!x[0] || (based && !(x[1] = expr_of(p, f, a, "base")))) return result(p, out, NULL, off, 2, x);
+    kiln_expr *l[3] = {kiln_apply(p->ctx, KILN_OP_LOG, (kiln_expr *[]){x[0], NULL}), based ? kiln_apply(p->ctx, KILN_OP_LOG, (kiln_expr *[]){x[1], NULL}) : NULL, NULL};
+    kiln_expr *r = !based ? kiln_expr_retain(l[0]) : l[0] && l[1] ? kiln_apply(p->ctx, KILN_OP_DIV, l) : NULL;
+    kiln_expr_free(l[0]);
+    kiln_expr_free(l[1]);
+    return result(p, out, r, off, 2, x);
+}
+
+/* Python's pow(base, exp, mod) of three Python ints (pos, taken over): (base ** exp) % mod, taken
+ * step by step (a negative exp: the inverse of base modulo mod), a Python int. */
+static bool py_pow_mod(parser *p, kval *pos, size_t off, kval *out) {
+    int64_t v[3];
+    bool ok = true;
+    for (int k = 0; ok && k < 3; k++)
+        if (!fe_is_py(&pos[k]) || pos[k].e->dtype == KILN_F64)
+            ok = fe_err(p, pos[k].off, KILN_ERR_ARG, "pow() 3rd argument not allowed unless all arguments are integers (np.pow's out= is a keyword here)");
+        else v[k] = pos[k].e->dtype == KILN_BOOL ? pos[k].e->val.b : pos[k].e->val.i64;
+    size_t at[3] = {pos[0].off, pos[1].off, pos[2].off};
+    for (int k = 0; k < 3; k++) kval_free(p->ctx, &pos[k]);
+    if (!ok) return false;
+    if (v[2] == 0) return fe_err(p, at[2], KILN_ERR_ARG, "pow() 3rd argument cannot be 0");
+    __int128 n = v[2] < 0 ? -(__int128)v[2] : v[2], b = ((__int128)v[0] % n + n) % n, r = 1 % n;
+    if (v[1] < 0) { /* b's inverse modulo n (extended Euclid), where gcd(b, n) is 1 */
+        __int128 g0 = n, g1 = b, s0 = 0, s1 = 1;
+        while (g1) {
+            __int128 q = g0 / g1, t = g0 - q * g1, u = s0 - q * s1;
+            g0 = g1, g1 = t, s0 = s1, s1 = u;
+        }
+        if (g0 != 1) return fe_err(p, at[0], KILN_ERR_ARG, "base is not invertible for the given modulus");
+        b = (s0 % n + n) % n;
+    }
+    for (unsigned __int128 e = v[1] < 0 ? -(__int128)v[1] : v[1]; e; e >>= 1, b = b * b % n)
+        if (e & 1) r = r * b % n;
+    if (v[2] < 0 && r) r -= n; /* (the result takes mod's sign, as Python's %) */
+    return fe_set_expr(p, out, kiln_int(p->ctx, (int64_t)r), off);
 }
 
 /* math.factorial, math.gcd, math.lcm, math.comb, math.perm, math.isqrt (f->op 0..5) of Python
@@ -8876,10 +8928,11 @@ static const fe_fn functions[] = {
     {"math.ceil", "x", h_math_int, 1, "the smallest integer not below x, a Python int", true},
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
+    {"math.log", "x, base=None", h_math_log, 0, "NumPy's log; with base, log(x) / log(base) as Python's", true},
     {"py.abs", "x", h_py_abs, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
     {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
-    {"int", "x=0", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now", true},
+    {"int", "x=0, base=10", h_pyconv, KILN_I64, "a Python int (truncated) of a one-element array, computed now; of a string in base (2 to 36, 0: its prefix's)", true},
     {"bool", "x=False", h_pyconv, KILN_BOOL, "the truth value of a one-element array, computed now", true},
     {"len", "a", h_query, Q_LEN, "the length of the first dimension", true},
     {"set_printoptions", "precision=None, threshold=None, edgeitems=None, linewidth=None, suppress=None, nanstr=None, infstr=None, formatter=None, sign=None, floatmode=None, *, legacy=None, override_repr=None",
@@ -8961,7 +9014,7 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
 }
 
 const char *fe_py_builtin(const char *name) {
-    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}};
+    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"}};
     for (size_t k = 0; k < sizeof py / sizeof *py; k++)
         if (!strcmp(name, py[k][0])) return py[k][1];
     return name;
@@ -9249,6 +9302,12 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);
+    if (!self && !strcmp(name, "py.pow")) { /* Python's pow(base, exp, mod); np.pow's out= is a keyword here */
+        if (nkw == 1 && npos == 2 && !strcmp(kw[0].name, "mod")) pos[npos++] = kw[0].v, nkw = 0; /* (as the third) */
+        if (!nkw && npos == 3 && pos[2].kind == KV_NONE) npos--; /* (mod=None: np.pow's) */
+        if (!nkw && npos == 3) return py_pow_mod(p, pos, off, out);
+        name = "pow";
+    }
     if (self && self->kind == KV_STR) return fe_str_method(p, name, self, pos, npos, kw, nkw, off, out);
     if (self && self->kind == KV_LIST && !strcmp(name, "copy") && !npos && !nkw) { /* xs.copy(): the list (shallow: its arrays shared) */
         *out = *self;

@@ -653,36 +653,65 @@ bool fe_float_fits(double f, kiln_dtype dt) {
     return f > (double)lo - 1 && f < (double)hi + 1;
 }
 
-/* float(s) and int(s) of a string, as Python reads it (blanks around it, '_' between digits;
- * float's inf and nan): v becomes the Python number. */
+static bool is_blank(char c);
+
+/* float(s) of a string, as Python reads it (blanks around it, '_' between digits, inf and nan;
+ * int(s) is fe_int_of_string's): v becomes the Python number. */
 static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
+    if (dt != KILN_F64) return fe_int_of_string(p, v, 10);
     char buf[128];
     size_t n = 0;
     const char *s = v->s;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') s++;
+    while (is_blank(*s)) s++;
     for (; *s && n + 1 < sizeof buf; s++) {
         if (*s == '_' && n > 0 && isalnum((unsigned char)buf[n - 1]) && isalnum((unsigned char)s[1])) continue;
         buf[n++] = *s;
     }
-    while (n > 0 && strchr(" \t\n\r\f\v", buf[n - 1])) n--;
+    while (n > 0 && is_blank(buf[n - 1])) n--;
     buf[n] = 0;
     char *end = NULL;
-    errno = 0;
     bool word = false; /* strtod's own words beyond Python's (0x1p3, infinity's spellings are Python's too) */
     for (size_t i = 0; i < n; i++) word |= buf[i] == 'x' || buf[i] == 'X' || buf[i] == 'p' || buf[i] == 'P';
-    if (dt == KILN_F64) {
-        double f = n && !word ? strtod(buf, &end) : 0;
-        if (!n || word || *end || *s) return fe_err(p, v->off, KILN_ERR_ARG, "could not convert string to float: '%s'", v->s);
-        kval_free(p->ctx, v);
-        return fe_set_expr(p, v, kiln_scalar(p->ctx, f), v->off);
-    }
-    long long i = n ? strtoll(buf, &end, 10) : 0;
-    bool digits = n > 0;
-    for (size_t k = buf[0] == '+' || buf[0] == '-'; k < n; k++) digits &= isdigit((unsigned char)buf[k]) != 0;
-    if (!digits || *end || *s || errno == ERANGE || (n == 1 && !isdigit((unsigned char)buf[0])))
-        return fe_err(p, v->off, KILN_ERR_ARG, errno == ERANGE ? "int(): '%s' is too large for kiln's 64-bit integers" : "invalid literal for int() with base 10: '%s'", v->s);
+    double f = n && !word ? strtod(buf, &end) : 0;
+    if (!n || word || *end || *s) return fe_err(p, v->off, KILN_ERR_ARG, "could not convert string to float: '%s'", v->s);
     kval_free(p->ctx, v);
-    return fe_set_expr(p, v, kiln_int(p->ctx, i), v->off);
+    return fe_set_expr(p, v, kiln_scalar(p->ctx, f), v->off);
+}
+
+/* Python's int(s, base) of a string (base 0: the literal's own prefix, 0x 0o 0b; 2 to 36 take
+ * their own prefix too): blanks around it, a sign, '_' between digits and after a prefix; v
+ * becomes the Python int. */
+bool fe_int_of_string(parser *p, kval *v, int base) {
+    const char *s = v->s;
+    int given = base;
+    while (is_blank(*s)) s++;
+    bool neg = *s == '-';
+    s += *s == '-' || *s == '+';
+    char pre = s[0] == '0' ? (char)tolower((unsigned char)s[1]) : 0;
+    int of = pre == 'x' ? 16 : pre == 'o' ? 8 : pre == 'b' ? 2 : 0;
+    bool prefixed = of && (base == 0 || base == of), lead0 = false, zeros = true, ok = true, any = false;
+    if (prefixed) s += 2, base = of;
+    else if (base == 0) base = 10, lead0 = s[0] == '0'; /* (base 0 refuses 010, as the literal is refused) */
+    uint64_t mag = 0, most = neg ? (uint64_t)1 << 63 : INT64_MAX;
+    bool over = false;
+    for (bool last_ = prefixed; *s && !is_blank(*s); s++) { /* last_: a '_' may follow */
+        if (*s == '_') {
+            ok &= last_, last_ = false;
+            continue;
+        }
+        int d = isdigit((unsigned char)*s) ? *s - '0' : isalpha((unsigned char)*s) ? tolower((unsigned char)*s) - 'a' + 10 : 99;
+        if (d >= base) ok = false;
+        if (!ok) break;
+        zeros &= d == 0, any = last_ = true;
+        over |= mag > (most - (uint64_t)d) / (uint64_t)base;
+        if (!over) mag = mag * (uint64_t)base + (uint64_t)d;
+    }
+    ok = ok && any && s[-1] != '_' && !(lead0 && !zeros);
+    while (ok && is_blank(*s)) s++;
+    if (!ok || *s) return fe_err(p, v->off, KILN_ERR_ARG, "invalid literal for int() with base %d: '%s'", given, v->s);
+    if (over) return fe_err(p, v->off, KILN_ERR_ARG, "int(): '%s' is too large for kiln's 64-bit integers", v->s);
+    kval_free(p->ctx, v);
+    return fe_set_expr(p, v, kiln_int(p->ctx, neg ? (int64_t)(0 - mag) : (int64_t)mag), v->off);
 }
 
 bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off) {
@@ -1707,6 +1736,33 @@ static size_t char_len(const char *s) {
     return k;
 }
 
+/* The characters in the first n bytes of s. */
+static int64_t str_len_n(const char *s, size_t n) {
+    int64_t k = 0;
+    for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Python's s[start:end] for a method's optional start and end (positional arguments first and
+ * first + 1; None or absent: the ends) as the bytes [*lo, *hi) of s; *none where Python finds
+ * nothing there, not even '' (start past the end, or end before start). */
+static bool str_span(parser *p, const char *m, const char *s, const kval *pos, int npos, int first, const char **lo, const char **hi, bool *none) {
+    int64_t len = str_len(s), at[2] = {0, len};
+    for (int k = 0; k < 2; k++) {
+        if (first + k >= npos || pos[first + k].kind == KV_NONE) continue;
+        if (!fe_arg_int(p, &pos[first + k], m, k ? "end" : "start", &at[k])) return false;
+        if (at[k] < 0) at[k] = at[k] + len < 0 ? 0 : at[k] + len;
+    }
+    *none = at[0] > len || at[1] < at[0];
+    if (at[1] > len) at[1] = len;
+    const char *c = s;
+    for (int64_t k = 0; *c && k < at[0]; c += char_len(c)) k++;
+    *lo = c;
+    for (int64_t k = at[0]; *c && k < at[1]; c += char_len(c)) k++;
+    *hi = *none ? *lo : c;
+    return true;
+}
+
 /* Whether the character at s (k bytes) is one of chars' (None: a blank). */
 static bool char_in(const char *s, size_t k, const char *chars) {
     if (!chars) return k == 1 && is_blank(*s);
@@ -1776,8 +1832,8 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         const char *name;
         int most;
     } arity[] = {{"upper", 0}, {"lower", 0}, {"title", 0}, {"capitalize", 0}, {"isdigit", 0}, {"isalpha", 0}, {"isspace", 0}, {"isupper", 0},
-                 {"islower", 0}, {"strip", 1}, {"lstrip", 1}, {"rstrip", 1}, {"split", 2}, {"join", 1}, {"replace", 3}, {"startswith", 1},
-                 {"endswith", 1}, {"find", 1}, {"count", 1}, {"index", 1}, {"zfill", 1}, {"ljust", 2}, {"rjust", 2}, {"center", 2}};
+                 {"islower", 0}, {"strip", 1}, {"lstrip", 1}, {"rstrip", 1}, {"split", 2}, {"join", 1}, {"replace", 3}, {"startswith", 3},
+                 {"endswith", 3}, {"find", 3}, {"rfind", 3}, {"count", 3}, {"index", 3}, {"rindex", 3}, {"zfill", 1}, {"ljust", 2}, {"rjust", 2}, {"center", 2}};
     for (size_t k = 0; ok && k < sizeof arity / sizeof *arity; k++)
         if (!strcmp(m, arity[k].name) && npos > arity[k].most)
             ok = fe_err(p, pos[arity[k].most].off, KILN_ERR_ARG, "str.%s() takes at most %d argument%s (%d given)", m, arity[k].most, arity[k].most == 1 ? "" : "s", npos);
@@ -1869,33 +1925,41 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         }
         if (ok && !done) ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
-        kval *opts = npos == 1 && is_seq(&pos[0]) ? pos[0].items : pos;
-        int nopt = npos == 1 && is_seq(&pos[0]) ? pos[0].n : npos;
-        bool hit = false;
-        if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one prefix (or a tuple of them)", m);
+        kval *opts = is_seq(&pos[0]) ? pos[0].items : pos;
+        int nopt = is_seq(&pos[0]) ? pos[0].n : 1;
+        const char *lo, *hi;
+        bool hit = false, none = false;
+        if (npos < 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one prefix (or a tuple of them)", m);
+        else ok = str_span(p, m, s, pos, npos, 1, &lo, &hi, &none);
         for (int i = 0; ok && i < nopt; i++) {
-            if ((ok = str_arg(p, m, opts, nopt, i, false, &a)) && a) {
-                size_t ls = strlen(s), la = strlen(a);
-                hit |= la <= ls && !memcmp(m[0] == 's' ? s : s + ls - la, a, la);
+            if ((ok = str_arg(p, m, opts, nopt, i, false, &a)) && a && !none) {
+                size_t ls = (size_t)(hi - lo), la = strlen(a);
+                hit |= la <= ls && !memcmp(m[0] == 's' ? lo : hi - la, a, la);
             }
         }
         if (ok) ok = fe_set_expr(p, out, kiln_bool(p->ctx, hit), off), done = true;
-    } else if (!strcmp(m, "find") || !strcmp(m, "count") || !strcmp(m, "index")) {
-        if (npos != 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one string", m);
-        else if ((ok = str_arg(p, m, pos, npos, 0, false, &a)) && a) {
-            const char *e = strstr(s, a);
-            if (m[0] == 'c') {
-                for (const char *c = s; a[0] && (c = strstr(c, a)); c += strlen(a)) n++;
-                if (!a[0]) n = str_len(s) + 1;
-            } else if (!e && m[0] == 'i') {
-                ok = fe_err(p, off, KILN_ERR_ARG, "substring not found");
-            } else {
-                n = -1;
-                if (e) { /* in characters */
-                    n = 0;
-                    for (const char *c = s; c < e; c++) n += ((unsigned char)*c & 0xC0) != 0x80;
+    } else if (!strcmp(m, "find") || !strcmp(m, "rfind") || !strcmp(m, "count") || !strcmp(m, "index") || !strcmp(m, "rindex")) {
+        const char *lo, *hi;
+        bool none = false, last = m[0] == 'r', counting = m[0] == 'c', raising = m[last] == 'i';
+        if (npos < 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one string", m);
+        else ok = str_arg(p, m, pos, npos, 0, false, &a) && str_span(p, m, s, pos, npos, 1, &lo, &hi, &none);
+        if (ok) { /* in s[lo, hi): Python's s[start:end] */
+            size_t la = strlen(a);
+            const char *e = NULL;
+            for (const char *c = lo; !none && c + la <= hi;) {
+                if (!memcmp(c, a, la)) {
+                    if (counting && la) { /* matches do not overlap */
+                        n++, c += la;
+                        continue;
+                    }
+                    n += counting, e = c;
+                    if (!counting && !last) break;
                 }
+                if (!*c) break;
+                c += char_len(c);
             }
+            if (!counting && !e && raising) ok = fe_err(p, off, KILN_ERR_ARG, "substring not found");
+            else if (!counting) n = e ? str_len_n(s, (size_t)(e - s)) : -1; /* in characters */
             if (ok) ok = fe_set_expr(p, out, kiln_int(p->ctx, n), off), done = true;
         }
     } else if (!strcmp(m, "zfill") || !strcmp(m, "ljust") || !strcmp(m, "rjust") || !strcmp(m, "center")) {
@@ -1932,7 +1996,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         ok = fe_set_expr(p, out, kiln_bool(p->ctx, all), off), done = true;
     } else {
         ok = fe_err(p, off, KILN_ERR_NAME, "a string has no method '%s' (kiln's: format join split strip lstrip rstrip replace upper lower title capitalize "
-                                           "startswith endswith find index count zfill ljust rjust center isdigit isalpha isspace isupper islower)", m);
+                                           "startswith endswith find rfind index rindex count zfill ljust rjust center isdigit isalpha isspace isupper islower)", m);
     }
     if (!done && ok) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s(): bad arguments", m);
     if (!ok) {
@@ -2109,7 +2173,7 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
  * ints, as Python's) */
 static bool read_math_name(parser *p, char *name, size_t cap) {
     static const char *const names[][2] = {{"pi", "pi"}, {"e", "e"}, {"inf", "inf"}, {"nan", "nan"}, {"sqrt", "sqrt"}, {"exp", "exp"},
-                                           {"log", "log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
+                                           {"log", "math.log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
                                            {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"}, {"asin", "arcsin"}, {"acos", "arccos"},
                                            {"atan", "arctan"}, {"atan2", "arctan2"}, {"sinh", "sinh"}, {"cosh", "cosh"}, {"tanh", "tanh"},
                                            {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},

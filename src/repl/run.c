@@ -2880,14 +2880,15 @@ static int exec_one(prog *pg, stmt *st) {
         fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
         return RUN_OK;
     case S_DELITEM: return del_list_items(pg, st);
-    case S_DEL:
-        for (int i = 0; i < st->nnames; i++)
+    case S_DEL: /* one name after another, as Python's: del x, x deletes x, then finds it gone */
+        for (int i = 0; i < st->nnames; i++) {
             if (!kiln_scope_get(s->scope, st->names[i]) && !fe_scope_value(s->scope, st->names[i])) {
                 char msg[128];
                 snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[i]);
                 return report(pg, st->start, msg);
             }
-        for (int i = 0; i < st->nnames; i++) fe_scope_del(s->scope, st->names[i]);
+            fe_scope_del(s->scope, st->names[i]);
+        }
         return RUN_OK;
     case S_BREAK: return RUN_BREAK;
     case S_CONTINUE: return RUN_CONTINUE;
