@@ -391,6 +391,11 @@ CASES += [
     ("matrix_power(Z[:, :3], 0)", 0), ("matrix_power(Z[:, :3], 3)", 0), ("matrix_power(A[:, :, :3], 6)", 1e-13),
     ("cond(M[:, :3])", 1e-12), ("cond(A[:, :, 1:], -2)", 1e-12), ("cond(M[:, :3], 1)", 1e-12), ("cond(M[:, 1:], -1)", 1e-12),
     ("cond(A[:, :, 1:], inf)", 1e-12), ("cond(A[:, :, 1:], -inf)", 1e-12), ("cond(M[:, :3], 'fro')", 1e-12),
+    ("np.linalg.outer(arange(3), [1, 2])", 0), ("np.linalg.outer(ones((3, 3)), ones(3))", 0), ("norm(-3.0, 1)", 0), ("norm(-3.0, 'fro')", 0), ("norm(-3.0)", 0),  # (errors: not vectors, an order of a 0-d array)
+    # integer matrices: norms in floats, not wrapping in the integers
+    ("cond(array([[100, 0], [0, 1]], dtype=int8), 'fro')", 1e-12), ("cond(array([[-128, 0], [0, 1]], dtype=int8), 1)", 1e-12),
+    ("cond(array([[-128, -128], [3, 100]], dtype=int8), -inf)", 1e-12), ("cond(array([[200, 1], [3, 100]]) * 100000000, 'fro')", 1e-12),
+    ("cond(array([[200, 1], [3, 100]], dtype=int16) * 2, 'fro')", 1e-12), ("cond(array([[3, 1], [2, 7]], dtype=uint8), inf)", 1e-12),
     ("cond(A[:, :, 1:], 'nuc')", 1e-12), ("cond(ones((2, 3, 3)), 1)", 0), ("cond(float32(M[:, :3]), inf)", 1e-5),
     ("np.linalg.trace(A)", 0), ("np.linalg.trace(A, offset=1)", 0), ("np.linalg.trace(M, offset=-2)", 0),
     ("np.linalg.trace(Z, dtype=float32)", 0), ("np.linalg.diagonal(A)", 0), ("np.linalg.diagonal(A, offset=-1)", 0),

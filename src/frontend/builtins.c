@@ -894,7 +894,7 @@ static bool h_one_hot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 
 /* ------------------------------------------------------------------ products */
 
-enum { M_MATMUL, M_DOT, M_OUTER };
+enum { M_MATMUL, M_DOT, M_OUTER, M_LA_OUTER };
 static kiln_expr *dot_nd(parser *p, kiln_expr *a, kiln_expr *b, size_t off);
 /* x as NumPy's asarray makes a Python number: an array of its default dtype (a new reference;
  * np.dot(u8, 3) is int64, not uint8 as u8 * 3 is). */
@@ -926,7 +926,11 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     }
     if (f->op == M_DOT && (t[0]->ndim == 0 || t[1]->ndim == 0)) /* np.dot with a scalar multiplies */
         return result(p, out, scalar_dot(p, t[0], t[1]), off, 2, t);
-    if (f->op == M_OUTER) {
+    if (f->op == M_LA_OUTER && (t[0]->ndim != 1 || t[1]->ndim != 1)) {
+        fe_err(p, off, KILN_ERR_SHAPE, "Input arrays must be one-dimensional, but they are x1.ndim=%d and x2.ndim=%d.", t[0]->ndim, t[1]->ndim);
+        return result(p, out, NULL, off, 2, t);
+    }
+    if (f->op == M_OUTER || f->op == M_LA_OUTER) {
         kiln_expr *u = kiln_reshape(p->ctx, t[0], 2, (int64_t[]){-1, 1}), *v = kiln_reshape(p->ctx, t[1], 2, (int64_t[]){1, -1});
         t[2] = u;
         t[3] = v;
@@ -3256,7 +3260,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         int64_t i;
         if (!fe_arg_number(p, ov, f->name, "ord", &ord, &i, NULL)) return done(p, &t, out, NULL, off);
     }
-    if (!vec && all && given_ord && x->ndim > 2) {
+    if (!vec && all && given_ord && (x->ndim > 2 || x->ndim == 0)) { /* (NumPy's takes a vector's or a matrix's order) */
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "Improper number of dimensions to norm.");
     }
@@ -3635,7 +3639,8 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
                 return fe_err(p, off, KILN_ERR_LINALG, "Last 2 dimensions of the array must be square");
             } else {
                 kiln_expr *inv = keep(&t, ir_linalg(&c->graph, KILN_LA_INV, x, NULL, IR_LA_QUIET));
-                kiln_expr *n1 = cond_norm(p, &t, x, ps, pv), *n2 = inv ? cond_norm(p, &t, inv, ps, pv) : NULL;
+                kiln_expr *xf = keep(&t, kiln_cast(c, x, la_dtype(x))); /* (integers: norm's sums in floats, as NumPy's, not wrapping) */
+                kiln_expr *n1 = xf ? cond_norm(p, &t, xf, ps, pv) : NULL, *n2 = inv ? cond_norm(p, &t, inv, ps, pv) : NULL;
                 r = n1 && n2 ? keep(&t, kiln_mul(c, n1, n2)) : NULL;
             }
             /* NaN (0/0) becomes inf unless x holds a NaN */
@@ -8693,6 +8698,7 @@ static const fe_fn functions[] = {
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
     {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
+    {"linalg.outer", "x1, x2", h_product, M_LA_OUTER, "np.linalg.outer: x1[:, None] * x2[None, :] of two vectors", false},
     {"inner", "a, b", h_inner, 0, "the sum over the last axes of a and b (a's other dims, then b's)", false},
     {"kron", "a, b", h_kron, 0, "the Kronecker product: blocks of b, each times an element of a", false},
     {"cross", "a, b, axis=None", h_cross, 0, "the cross product of 3-vectors (the last axes, broadcast)", false},
@@ -9297,7 +9303,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     const fe_fn *f = NULL;
     char shown[64];
     const char *dot = self ? NULL : strchr(name, '.');
-    if (dot && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
+    if (dot && strncmp(name, "linalg.", 7) && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
         return ufunc_method(p, name, off, pos, npos, kw, nkw, out);
     if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))

@@ -2249,7 +2249,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
                                                         "matrix_norm vecdot matrix_transpose svdvals trace diagonal tensorsolve tensorinv "
                                                         "(not eig and eigvals: their results are complex)");
         advance(p);
-        if (!strcmp(name, "trace") || !strcmp(name, "diagonal")) { /* np.linalg's: over the last two axes */
+        if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer")) { /* np.linalg's: over the last two axes; of vectors */
             char la_name[32];
             snprintf(la_name, sizeof la_name, "linalg.%.16s", name);
             snprintf(name, cap, "%s", la_name);
