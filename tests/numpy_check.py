@@ -367,6 +367,7 @@ CASES += [
     ("average(M, returned=True)", 0), ("average(M, axis=1, returned=True)", 0), ("average(Z, returned=True)", 0),
     ("average(M, axis=1, weights=[1, 2, 3, 4], returned=True)", 0), ("average(Q, axis=0, returned=True, keepdims=True)", 0),
     # np.linalg (LAPACK's answers: within a fraction of the largest value; vectors' signs are LAPACK's)
+    ("solve(zeros((3, 3)), zeros((3, 0)))", 0), ("solve(zeros((2, 3, 3)), zeros((2, 3, 0)))", 0),  # (no right-hand sides: no singular matrix found)
     ("solve(M[:, :3], M[:, 3])", 1e-13), ("solve(A[:, :, :3], A[:, :, 3:])", 1e-13), ("np.linalg.solve(N[:4], u)", 1e-13),
     ("solve(M[:, :3], N[:3].T @ N[:3])", 1e-13), ("inv(M[:, :3])", 1e-13), ("inv(A[:, :, 1:])", 1e-13), ("inv(Z[:, 1:])", 1e-13),
     ("det(M[:, :3])", 1e-13), ("det(Z[:, :3])", 1e-13), ("det(A[:, :, :3])", 1e-13), ("det(float32(M[:, :3]))", 1e-6),
@@ -1299,6 +1300,13 @@ PROGRAMS = [
     "x = zeros(3)\nx[1] = 5\nprint(x)",
     "x = zeros((2, 3, 4))\nx[1].T[0] = 5\nx[0].T[1:, 2] = 7\nx[0].reshape(12)[::5] += 1\nprint(x)",
     "x = zeros((2, 3, 4))\nx[[0, 1], [2, 0], [3, 1]] = 9\nx[True] = x[True] + 1\nprint(x)",
+    # lists with no numbers index as integers ([[]]), put/putmask of no values change nothing, a mask in ufunc.at, Python bools as slice bounds
+    "x_ei = arange(6).reshape(2, 3)\nprint(x_ei[[[]]].shape, x_ei[[]].shape, x_ei[[], 1].shape, x_ei[[[], []]].shape, x_ei[:, []].shape)\nprint(take(x_ei, []), take(x_ei, [], axis=0).shape, take(x_ei, [[]], axis=1).shape)\ny_ei = arange(5)\ny_ei[[]] = 7\ny_ei[[[]]] += 1\nprint(y_ei, y_ei[[]].dtype)",
+    "a_pe = arange(5)\nnp.put(a_pe, [1, 2], [])\nnp.put(a_pe, [100], [])\nnp.putmask(a_pe, a_pe > 2, [])\nprint(a_pe)", "a_pl = arange(5)\nnp.place(a_pl, a_pl > 2, [])",
+    "x_am = arange(4.)\nnp.add.at(x_am, array([True, False, True, True]), 1)\ny_am = arange(6.).reshape(2, 3)\nnp.multiply.at(y_am, array([True, False]), 3)\nnp.add.at(y_am, y_am > 4, 100)\nz_am = zeros(4)\nnp.add.at(z_am, z_am > 1, 5)\nprint(x_am, y_am, z_am)",
+    "x_am2 = arange(4.)\nnp.add.at(x_am2, array([True, False]), 1)",
+    "a_bs = arange(5)\nprint(a_bs[True:3], a_bs[:True], a_bs[::True], [1, 2, 3][True:])\nb_bs = arange(5)\nb_bs[False:2] = 9\nprint(b_bs)", "print(arange(5)[bool_(True):3])",
+    "a_bm = arange(3)\na_bm[a_bm.sum() > 1] = 5\nprint(a_bm, a_bm[a_bm.sum() > 100], a_bm[a_bm.sum() > 1])\ns_bm = a_bm.sum()\nprint(s_bm[s_bm > 1], s_bm[s_bm < 1])\nfor k_bm in range(3):\n    b_bm = arange(4)\n    b_bm[b_bm.sum() > 5 * k_bm] += 1\n    print(b_bm, b_bm[b_bm.max() > 3 * k_bm])",
     "a = arange(12.).reshape(3, 4)\nb = a[1:]\nb[0, ::2] = -1\na[a > 5] = 0\na[[0, 2]] += 100\na[:, 0] = [7, 8, 9]\nprint(a)",
     "x = arange(5.)\nx[1:] = x[:-1]\nv = x\nx[0] = 42\nprint(v)",
     "i = arange(5)\ni[0] = 2.9\ni[1:3] += 1\ni[-1] //= 2\nprint(i)",

@@ -469,7 +469,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
     if (m > INT_MAX / 8 || n > INT_MAX / 8 || r > INT_MAX / 8 || m * n > INT_MAX / 2)
         return kiln_fail(ctx, KILN_ERR_SHAPE, "%s: a %lld x %lld matrix is too large for LAPACK's 32-bit sizes", fn, (long long)m,
                          (long long)n);
-    if (batch == 0) return KILN_OK;
+    if (batch == 0 || (l->fn == KILN_LA_SOLVE && r == 0)) return KILN_OK; /* (no right-hand sides: nothing solved, no singular matrix found, as NumPy's) */
     la_outs o = {0};
     o.base[l->fn] = l->out, o.str[l->fn] = l->out_str;
     for (int i = 0; i < l->nalso; i++) o.base[l->also[i].fn] = l->also[i].out, o.str[l->also[i].fn] = l->also[i].str;

@@ -843,7 +843,7 @@ static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     bool along = f->op;
     kiln_expr *t[2] = {expr_of(p, f, a, along ? "arr" : "a"), NULL};
-    if (!t[0] || !(t[1] = expr_of(p, f, a, "indices"))) return result(p, out, NULL, off, 2, t);
+    if (!t[0] || !(t[1] = fe_index_expr(p, arg(a, "indices"), f->name, "indices"))) return result(p, out, NULL, off, 2, t);
     int axis = KILN_ALL_AXES;
     if (!one_axis(p, f, a, &axis)) return result(p, out, NULL, off, 2, t);
     if (along && axis == KILN_ALL_AXES && t[0]->ndim != 1) {
@@ -8215,6 +8215,7 @@ static bool h_put(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
     for (int d = 0; d < v->ndim; d++) nv *= v->shape[d];
     bool ok = true;
+    if (nv == 0 && (f->op == IP_PUT || f->op == IP_PUTMASK)) return done(p, &t, out, kiln_expr_retain(x), off); /* no values: NumPy's put and putmask change nothing (place refuses) */
     if (f->op == IP_FILL_DIAGONAL) { /* the positions of a's diagonal (2-D: up to a square's unless wrap) */
         bool wrap = false;
         if (given(a, "wrap") && !fe_arg_bool(p, arg(a, "wrap"), f->name, "wrap", &wrap)) return tmps_free(&t), false;
@@ -8366,9 +8367,30 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (!in_place_call(p, f, off)) return false;
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *ix[2] = {NULL, NULL};
-    kval *iv = arg(a, "indices");
+    kval *iv = arg(a, "indices"), picked = {.kind = KV_TUPLE, .off = iv->off};
     int nix = iv->kind == KV_TUPLE ? iv->n : 1;
     if (!x) return done(p, &t, out, NULL, off);
+    if (iv->kind == KV_ARRAY && iv->e->dtype == KILN_BOOL && iv->e->ndim > 0 && iv->e->ndim <= x->ndim) { /* a mask: the places it picks, as x[mask]'s */
+        const kiln_expr *m = iv->e;
+        for (int d = 0; d < m->ndim; d++)
+            if (m->shape[d] != x->shape[d])
+                return tmps_free(&t), fe_err(p, iv->off, KILN_ERR_INDEX, "boolean index did not match indexed array along axis %d; size of axis is %lld but "
+                                                                        "size of corresponding boolean axis is %lld", d, (long long)x->shape[d], (long long)m->shape[d]);
+        kiln_array *flat = fe_nonzero_now(p, iv->e, iv->off);
+        picked.items = flat ? kiln_calloc(c, (size_t)m->ndim * sizeof *picked.items) : NULL;
+        bool ok = picked.items && fe_coordinates(p, flat, m->ndim, m->shape, iv->off, picked.items);
+        kiln_array_free(flat);
+        if (!ok) { /* (fe_nonzero_now and fe_coordinates report their own failures) */
+            bool oom = flat && !picked.items;
+            kiln_free(c, picked.items);
+            tmps_free(&t);
+            return oom && fe_got(p, NULL, iv->off);
+        }
+        picked.n = m->ndim;
+        kval_free(c, iv);
+        *iv = picked;
+        nix = picked.n;
+    }
     if (nix < 1 || nix > 2 || nix > x->ndim) {
         tmps_free(&t);
         return fe_err(p, iv->off, KILN_ERR_INDEX, x->ndim == 0 ? "np.%s(): a must have at least one dimension"
@@ -9467,6 +9489,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         if (x->ndim >= 2) perm[x->ndim - 1] = x->ndim - 2, perm[x->ndim - 2] = x->ndim - 1;
         ok = x->ndim >= 2 ? fe_set_expr(p, out, kiln_permute(p->ctx, x, perm), off)
                           : fe_err(p, off, KILN_ERR_ARG, "matrix transpose with ndim < 2 is undefined");
+        out->alias = ok && alias; /* a view */
     } else if (!strcmp(name, "shape")) {
         out->kind = KV_TUPLE;
         ok = true;

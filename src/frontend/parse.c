@@ -483,6 +483,22 @@ kiln_expr *fe_arg_expr(parser *p, const kval *v, const char *fn, const char *par
     return e;
 }
 
+/* An argument of indices: fe_arg_expr's, but a list holding no numbers ([], [[], []]) is an empty
+ * array of integers, as NumPy takes it (np.array([]) is float64). */
+kiln_expr *fe_index_expr(parser *p, const kval *v, const char *fn, const char *param) {
+    kiln_expr *e = fe_arg_expr(p, v, fn, param);
+    if (!e || !is_seq(v) || e->dtype != KILN_F64) return e;
+    int64_t n = 1;
+    for (int d = 0; d < e->ndim; d++) n *= e->shape[d];
+    if (n) return e;
+    kiln_array *none = kiln_array_new(p->ctx, KILN_I64, e->ndim, e->shape);
+    kiln_expr_free(e);
+    e = none ? kiln_var(p->ctx, none) : NULL;
+    kiln_array_free(none);
+    fe_got(p, e, v->off);
+    return e;
+}
+
 static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt);
 
 /* A number argument: a constant, or a computed 0-d array, evaluated now (as NumPy's scalars
@@ -958,7 +974,13 @@ static bool p_subscript_item(parser *p, kval *out) {
     bool ok = true;
     for (int k = 0; k < np && ok; k++) {
         if (part[k].kind == KV_ABSENT || part[k].kind == KV_NONE) continue;
-        ok = fe_arg_int(p, &part[k], "slice", k == 0 ? "start" : k == 1 ? "stop" : "step", &out->sl[k]);
+        if (part[k].kind == KV_ARRAY && part[k].e->dtype == KILN_BOOL && part[k].e->ndim == 0) { /* (a bool is an int here, as NumPy's __index__: x[True:3]) */
+            double f;
+            ok = fe_arg_number(p, &part[k], "slice", "bound", &f, &out->sl[k], NULL);
+            out->sl[k] = f != 0;
+        } else {
+            ok = fe_arg_int(p, &part[k], "slice", k == 0 ? "start" : k == 1 ? "stop" : "step", &out->sl[k]);
+        }
         out->sl_flags |= 1 << k;
     }
     for (int k = 0; k < np; k++) kval_free(p->ctx, &part[k]);
@@ -1333,10 +1355,10 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                 break;
             }
             if (it->e->dtype == KILN_BOOL && it->e->ndim == 0) { /* x[True]: a new axis; x[False]: one of length 0 */
-                if (!kiln_expr_scalar(it->e, &f, &i)) {
-                    kiln_expr_free(x);
-                    return fe_err(p, it->off, KILN_ERR_INDEX, "a boolean scalar index must be True or False as written (its value "
-                                                              "decides the shape); where(mask, x, 0) picks");
+                bool t;
+                if (!kiln_expr_scalar(it->e, &f, &i)) { /* a computed one: its value now (it decides the shape; the statement is rebuilt at each run) */
+                    if (!fe_truth(p, it, &t)) return kiln_expr_free(x), false;
+                    i = t;
                 }
                 if (nbool++) {
                     kiln_expr_free(x);
@@ -1530,19 +1552,13 @@ static bool p_subscript_of(parser *p, kval *x, bool borrowed, kval *out) {
             bool whole = n == 1 && !comma && items[0].kind == KV_TUPLE; /* x[()]: x itself */
             for (int k = 0; k < n && !whole; k++) /* a tuple among the items: an index array, as a list */
                 if (items[k].kind == KV_TUPLE) items[k].kind = KV_LIST;
-            for (int k = 0; k < n && ok; k++) /* a list of booleans is a mask, as in NumPy; [] picks nothing */
-                if (items[k].kind == KV_LIST && items[k].n == 0) {
-                    int64_t zero = 0;
-                    kiln_array *none = kiln_array_new(p->ctx, KILN_I64, 1, &zero);
-                    kiln_expr *e = none ? kiln_var(p->ctx, none) : NULL;
-                    kiln_array_free(none);
+            for (int k = 0; k < n && ok; k++) /* a list of booleans is a mask, as in NumPy; [] and [[]] pick nothing */
+                if (items[k].kind == KV_LIST) {
+                    kiln_expr *e = fe_index_expr(p, &items[k], "subscript", "index");
                     size_t at = items[k].off;
-                    kval_free(p->ctx, &items[k]);
-                    ok = fe_set_expr(p, &items[k], e, at);
-                } else if (items[k].kind == KV_LIST) {
-                    kiln_expr *e = fe_arg_expr(p, &items[k], "subscript", "index");
-                    size_t at = items[k].off;
-                    if (e && e->dtype == KILN_BOOL) {
+                    int64_t count = 1;
+                    for (int d = 0; e && d < e->ndim; d++) count *= e->shape[d];
+                    if (e && (e->dtype == KILN_BOOL || !count)) { /* (a mask; or no numbers, fe_index_expr's integers) */
                         kval_free(p->ctx, &items[k]);
                         ok = fe_set_expr(p, &items[k], e, at);
                     } else {
