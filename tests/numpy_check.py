@@ -1307,6 +1307,8 @@ PROGRAMS = [
     "x_am2 = arange(4.)\nnp.add.at(x_am2, array([True, False]), 1)",
     "a_bs = arange(5)\nprint(a_bs[True:3], a_bs[:True], a_bs[::True], [1, 2, 3][True:])\nb_bs = arange(5)\nb_bs[False:2] = 9\nprint(b_bs)", "print(arange(5)[bool_(True):3])",
     "a_mt = arange(6).reshape(2, 3)\nm_mt = a_mt.mT\na_mt[0, 0] = 100\nprint(m_mt)\nm_mt[1, 1] = -1\nm_mt += 1\na_mt.mT[0, 0] = 7\nprint(a_mt)\nb_mt = arange(8).reshape(2, 2, 2)\nc_mt = b_mt.mT.mT\nc_mt[1, 1, 0] = 50\nprint(b_mt)",
+    "m_m2 = zeros((2, 3))\nm_m2[m_m2 == 0] = arange(6.).reshape(2, 3)", "m_m3 = zeros((2, 3))\nm_m3[m_m3 == 0] = arange(6.).reshape(1, 6)", "a_m4 = arange(5)\na_m4[a_m4 > 2] = array([[5]])",
+    "x_m5 = zeros((3, 2))\nx_m5[array([True, False, True])] = ones((2, 2))\nx_m5[array([False, True, False])] = ones((1, 2)) * 3\nprint(x_m5)\nx_m5[x_m5 == 1] = array(7.)\nx_m5[x_m5 > 0] = arange(6.)\nprint(x_m5)",
     "a_bm = arange(3)\na_bm[a_bm.sum() > 1] = 5\nprint(a_bm, a_bm[a_bm.sum() > 100], a_bm[a_bm.sum() > 1])\ns_bm = a_bm.sum()\nprint(s_bm[s_bm > 1], s_bm[s_bm < 1])\nfor k_bm in range(3):\n    b_bm = arange(4)\n    b_bm[b_bm.sum() > 5 * k_bm] += 1\n    print(b_bm, b_bm[b_bm.max() > 3 * k_bm])",
     "a = arange(12.).reshape(3, 4)\nb = a[1:]\nb[0, ::2] = -1\na[a > 5] = 0\na[[0, 2]] += 100\na[:, 0] = [7, 8, 9]\nprint(a)",
     "x = arange(5.)\nx[1:] = x[:-1]\nv = x\nx[0] = 42\nprint(v)",

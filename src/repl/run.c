@@ -1951,11 +1951,11 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const s
     return P;
 }
 
-/* Whether the target's one subscript is a boolean mask (NAME[mask]), for NumPy's words when
- * the value does not fit what it picks. */
-static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
+/* The dims of the target's one subscript when it is a boolean mask (NAME[mask]), else 0: for
+ * NumPy's words when the value does not fit what it picks. */
+static int whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
-    if (st->groups != 1 || st->attrs) return false;
+    if (st->groups != 1 || st->attrs) return 0;
     fe_env env = {.scope = pg->s->scope};
     kval mv = {0};
     kiln_error_kept kept;
@@ -1965,7 +1965,7 @@ static bool whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
                             (mv.kind == KV_ARRAY || mv.kind == KV_LIST)
                         ? fe_as_expr(ctx, &mv, "the subscript")
                         : NULL;
-    bool mask = me && me->dtype == KILN_BOOL && me->ndim >= 1;
+    int mask = me && me->dtype == KILN_BOOL ? me->ndim : 0;
     kiln_expr_free(me);
     kiln_error_restore(&kept); /* the error that brought us here */
     kval_free(ctx, &mv);
@@ -2316,6 +2316,11 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
     } else if (rc == RUN_OK && ve) {
         A = kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape);
         if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
+    }
+    if (rc == RUN_OK && P && A && A->ndim > 1 && whole_mask(pg, st, rng0) == T->ndim) { /* (NumPy's: a mask of all of T's dims takes no 2-d value) */
+        char msg[160];
+        snprintf(msg, sizeof msg, "NumPy boolean array indexing assignment requires a 0 or 1-dimensional input, input has %d dimensions", A->ndim);
+        rc = report(pg, st->x, msg);
     }
     kiln_array *B = rc == RUN_OK && !direct ? assigned_view(ctx, A, V ? V->ndim : P->ndim, V ? V->shape : P->shape) : NULL;
     if (rc == RUN_OK && !B && P && A->ndim > 0 && whole_mask(pg, st, rng0)) { /* NumPy's words */
