@@ -628,6 +628,7 @@ static bool as_view(const fe_fn *f, fe_args *a, kval *out, bool ok) {
         out->alias = view_strides(x->e, st) && ir_reshape_strides(x->e->ndim, x->e->shape, st, out->e->ndim, out->e->shape, ns);
     }
     if (out->alias && !strcmp(f->name, "ravel")) out->alias = contiguous(x->e, false); /* (NumPy's ravel copies what is not one block) */
+    if (strcmp(f->name, "flatten")) fe_view_readonly(out, x);
     return ok;
 }
 
@@ -667,6 +668,7 @@ static bool fortran_reshape(parser *p, const fe_fn *f, fe_args *a, kiln_expr *x,
     if (!fe_set_expr(p, out, r, off)) return false;
     int64_t st[KILN_MAX_DIMS];
     out->alias = alias && view_strides(out->e, st);
+    if (strcmp(f->name, "flatten")) fe_view_readonly(out, xa);
     return true;
 }
 
@@ -2569,8 +2571,10 @@ static bool h_trim_zeros(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
     if (strchr(how, 'b') || strchr(how, 'B'))
         while (hi > lo && !m[hi - 1]) hi--;
     kiln_array_free(nz);
-    bool alias = arg(a, "filt")->alias, ok = done(p, &t, out, slice_along(p, &t, x, 0, lo, hi, 1), off);
-    out->alias = ok && alias;
+    kval filt = *arg(a, "filt");
+    bool ok = done(p, &t, out, slice_along(p, &t, x, 0, lo, hi, 1), off);
+    out->alias = ok && filt.alias;
+    fe_view_readonly(out, &filt);
     return ok;
 }
 
@@ -3750,7 +3754,7 @@ static bool h_split(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         int64_t lo = cuts[k], hi = cuts[k + 1] < lo ? lo : cuts[k + 1];
         kiln_expr *v = slice_along(p, &t, x, axis, lo, hi, 1);
         ok = fe_set_expr(p, &items[m], v ? kiln_expr_retain(v) : NULL, off);
-        if (ok) items[m++].alias = arg(a, "ary")->alias; /* views of a name's array are views too */
+        if (ok) items[m].alias = arg(a, "ary")->alias, fe_view_readonly(&items[m++], arg(a, "ary")); /* views of a name's array are views too */
     }
     tmps_free(&t);
     *out = (kval){.kind = KV_LIST, .off = off, .n = m, .items = items};
@@ -3818,8 +3822,9 @@ static bool h_vecdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_SHAPE, "matrix_transpose(): the array must be at least 2-dimensional");
         }
-        bool alias = arg(a, "x")->alias, ok = done(p, &t, out, mat_t(p, &t, x), off);
-        if (ok) out->alias = alias; /* a view of a name's array is one too */
+        kval xv = *arg(a, "x");
+        bool ok = done(p, &t, out, mat_t(p, &t, x), off);
+        if (ok) out->alias = xv.alias, fe_view_readonly(out, &xv); /* a view of a name's array is one too */
         return ok;
     }
     kiln_expr *y = keep(&t, expr_of(p, f, a, "x2"));
@@ -4703,7 +4708,13 @@ static bool h_diagonal(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         kiln_expr *s = d ? keep(&t, kiln_reduce(p->ctx, KILN_OP_SUM, d, d->ndim - 1, 0)) : NULL;
         return done(p, &t, out, s ? keep(&t, with_dtype(p, f, a, s)) : NULL, off);
     }
-    if (f->op == G_DIAGONAL || la || x->ndim == 2) return done(p, &t, out, diagonal_of(p, &t, x, k, a1, a2, f->name, off), off);
+    if (f->op == G_DIAGONAL || la || x->ndim == 2) { /* NumPy's: a read-only view (one of a name's memory where its strides allow) */
+        bool alias = arg(a, f->op == G_DIAG ? "v" : la ? "x" : "a")->alias, ok = done(p, &t, out, diagonal_of(p, &t, x, k, a1, a2, f->name, off), off);
+        int64_t st[KILN_MAX_DIMS];
+        out->alias = ok && alias && view_strides(out->e, st);
+        out->readonly = ok;
+        return ok;
+    }
     if (x->ndim != 1) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_ARG, "diag(): input must be 1- or 2-d");
@@ -4787,9 +4798,10 @@ static bool h_flip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_ix ix[KILN_MAX_DIMS];
     for (int d = 0; d < x->ndim; d++)
         ix[d] = (kiln_ix){.kind = KILN_IX_SLICE, .step = (mask >> d) & 1 ? -1 : 1, .flags = KILN_IX_HAS_STEP};
-    bool alias = arg(a, "m")->alias;
+    kval mv = *arg(a, "m");
     bool ok = done(p, &t, out, keep(&t, kiln_index(p->ctx, x, x->ndim, ix)), off);
-    out->alias = ok && alias; /* a view of a name's array is one too */
+    out->alias = ok && mv.alias; /* a view of a name's array is one too */
+    fe_view_readonly(out, &mv);
     return ok;
 }
 
@@ -4820,9 +4832,10 @@ static bool h_rot90(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     if (k == 2) r = slice_along(p, &t, slice_along(p, &t, x, (int)ax[0], 0, 0, -1), (int)ax[1], 0, 0, -1);
     else if (k == 1) r = keep(&t, kiln_permute(p->ctx, slice_along(p, &t, x, (int)ax[1], 0, 0, -1), perm));
     else if (k == 3) r = slice_along(p, &t, keep(&t, kiln_permute(p->ctx, x, perm)), (int)ax[1], 0, 0, -1);
-    bool alias = arg(a, "m")->alias;
+    kval mv = *arg(a, "m");
     bool ok = done(p, &t, out, r, off);
-    out->alias = ok && alias; /* (a view) */
+    out->alias = ok && mv.alias; /* (a view) */
+    fe_view_readonly(out, &mv);
     return ok;
 }
 
@@ -5052,7 +5065,12 @@ static bool h_broadcast_to(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
     int64_t shape[KILN_MAX_DIMS];
     kiln_expr *x = keep(&t, expr_of(p, f, a, "array"));
     if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return done(p, &t, out, NULL, off);
-    return done(p, &t, out, fe_broadcast_to(p, &t, x, nd, shape, f->name, off), off);
+    bool alias = arg(a, "array")->alias;
+    kiln_expr *r = fe_broadcast_to(p, &t, x, nd, shape, f->name, off); /* (its checks; of a name's array, a view of its memory) */
+    if (r && alias) r = keep(&t, ir_broadcast_to(&p->ctx->graph, x, nd, shape));
+    bool ok = done(p, &t, out, r, off);
+    out->alias = ok && alias, out->readonly = ok; /* (NumPy's: a read-only view) */
+    return ok;
 }
 
 /* meshgrid(*xi, indexing='xy', sparse=False): coordinate arrays, a tuple; with 'xy' the first
@@ -7094,7 +7112,7 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
     int n = xv->kind == KV_TUPLE ? xv->n : 0, nd = 0;
     int64_t shape[KILN_MAX_DIMS];
     tmps t = {0};
-    kiln_expr *xs[FE_MAX_ARGS];
+    kiln_expr *xs[FE_MAX_ARGS] = {0};
     if (n > FE_MAX_ARGS) return fe_err(p, off, KILN_ERR_ARG, "%s(): too many arrays", f->name);
     for (int k = 0; k < n; k++) {
         if (!(xs[k] = keep(&t, fe_arg_expr(p, &xv->items[k], f->name, "args")))) return done(p, &t, out, NULL, off);
@@ -7103,9 +7121,15 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
             return fe_err(p, xv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
         }
     }
-    for (int k = 0; k < n; k++)
-        if (!(xs[k] = fe_broadcast_to(p, &t, xs[k], nd, shape, f->name, off))) return done(p, &t, out, NULL, off);
-    return tuple_result(p, &t, out, xs, n, off);
+    bool alias[FE_MAX_ARGS];
+    for (int k = 0; k < n; k++) {
+        alias[k] = xv->items[k].alias;
+        kiln_expr *r = fe_broadcast_to(p, &t, xs[k], nd, shape, f->name, off); /* (as broadcast_to's) */
+        if (!(xs[k] = r && alias[k] ? keep(&t, ir_broadcast_to(&p->ctx->graph, xs[k], nd, shape)) : r)) return done(p, &t, out, NULL, off);
+    }
+    if (!tuple_result(p, &t, out, xs, n, off)) return false;
+    for (int k = 0; k < n; k++) out->items[k].alias = alias[k], out->items[k].readonly = true; /* (views NumPy warns against writing through: kiln refuses) */
+    return true;
 }
 
 /* finfo(dtype) (f->op 0), iinfo(int_type) (1): the dtype's limits, of a dtype, its name or a
@@ -7530,6 +7554,7 @@ static bool h_unstack(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
             return done(p, &t, out, NULL, off);
         }
         items[i].alias = arg(a, "x")->alias;
+        fe_view_readonly(&items[i], arg(a, "x"));
     }
     tmps_free(&t);
     *out = (kval){.kind = KV_TUPLE, .off = off, .n = (int)n, .items = items};
@@ -7558,9 +7583,10 @@ static bool h_rollaxis(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (d != axis) axes[k++] = d;
     }
     if (k == start) axes[k++] = axis;
-    bool alias = arg(a, "a")->alias;
+    kval av = *arg(a, "a");
     bool ok = done(p, &t, out, keep(&t, kiln_permute(p->ctx, x, axes)), off);
-    out->alias = ok && alias;
+    out->alias = ok && av.alias;
+    fe_view_readonly(out, &av);
     return ok;
 }
 
@@ -9474,7 +9500,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     }
     if (self->kind != KV_ARRAY && self->kind != KV_LIST)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);
-    bool alias = self->alias;
+    bool alias = self->alias, ro = self->readonly;
     kiln_expr *x = fe_arg_expr(p, self, name, "self");
     if (!x) return false;
     bool ok;
@@ -9483,6 +9509,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     if (!strcmp(name, "T")) {
         ok = fe_set_expr(p, out, kiln_transpose(p->ctx, x), off);
         out->alias = ok && alias; /* a view */
+        out->readonly = ok && ro;
     } else if (!strcmp(name, "mT")) { /* the last two axes swapped */
         int perm[KILN_MAX_DIMS];
         for (int d = 0; d < x->ndim; d++) perm[d] = d;
@@ -9490,6 +9517,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         ok = x->ndim >= 2 ? fe_set_expr(p, out, kiln_permute(p->ctx, x, perm), off)
                           : fe_err(p, off, KILN_ERR_ARG, "matrix transpose with ndim < 2 is undefined");
         out->alias = ok && alias; /* a view */
+        out->readonly = ok && ro;
     } else if (!strcmp(name, "shape")) {
         out->kind = KV_TUPLE;
         ok = true;

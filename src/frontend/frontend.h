@@ -40,6 +40,9 @@ typedef struct kval {
     /* KV_ARRAY: a name's array or a view of one, which NumPy's value would share memory with;
      * false for what operators and functions compute (a*1, copy(a): new arrays in NumPy) */
     bool alias;
+    /* KV_ARRAY: NumPy's value is a read-only view (diagonal, broadcast_to, broadcast_arrays, and
+     * views of them): a name bound to it is not written through */
+    bool readonly;
     /* KV_LIST: a generator expression, a call's one argument (sum(x for x in xs) is Python's
      * sum of the items, as NumPy's np.sum of a generator is) */
     bool gen;

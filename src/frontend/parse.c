@@ -1320,7 +1320,7 @@ static kiln_expr *take_many(parser *p, kiln_expr *x, const kiln_ix *ix, int n, k
 
 /* x[items] of an array: basic indexing as views, one integer array as a take. */
 static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kval *out) {
-    bool alias = xv->alias;
+    bool alias = xv->alias, readonly = xv->readonly;
     if (n == 1 && items[0].kind == KV_TUPLE && items[0].n == 0) n = 0; /* x[()]: x itself, as a view */
     kiln_expr *x = fe_arg_expr(p, xv, "subscript", "array");
     if (!x) return false;
@@ -1481,7 +1481,8 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
      * is a 0-d view) */
     bool ellipsis = false;
     for (int k = 0; k < n; k++) ellipsis |= ix[k].kind == KILN_IX_ELLIPSIS;
-    return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0 && (r->ndim > 0 || ellipsis)) || true);
+    bool ro = readonly && adv < 0;
+    return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0 && (r->ndim > 0 || ellipsis)) || true) && ((out->readonly = ro && (out->alias || !alias)) || true);
 }
 
 /* The character at index i of the UTF-8 text s (Python's s[i]) into out; false (reported at at)
@@ -2953,6 +2954,7 @@ bool fe_items(parser *p, const kval *v, kval **items, int *n) {
             kiln_ix ix = {.kind = KILN_IX_INDEX, .index = i};
             ok = fe_set_expr(p, &it[k], kiln_index(p->ctx, v->e, 1, &ix), v->off);
             it[k].alias = ok && v->alias;
+            fe_view_readonly(&it[k], v);
         }
     }
     kiln_array_free(vals);

@@ -88,6 +88,9 @@ bool fe_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out);
 /* v, evaluated now, as a weak Python number of kind dt (float(x), int(x), x.item()). */
 bool fe_to_py(parser *p, kval *v, kiln_dtype dt, size_t off);
 bool fe_int_of_string(parser *p, kval *v, int base);
+/* out, a view of x by NumPy's rules (out->alias set where x is a name's): read-only where x is
+ * one (a view of a diagonal), and where x is a read-only value that is not a name's. */
+static inline void fe_view_readonly(kval *out, const kval *x) { out->readonly = x->readonly && (out->alias || !x->alias); }
 kiln_expr *fe_index_expr(parser *p, const kval *v, const char *fn, const char *param);
 /* A function's result from Python numbers is a NumPy scalar: strong (NEP 50). */
 void fe_make_strong(parser *p, kval *v);

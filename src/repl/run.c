@@ -1126,8 +1126,26 @@ static kiln_array *view_chain(const kiln_expr *e, const kiln_expr **chain, int *
     return e->op == KILN_OP_VAR ? kiln_expr_array(e) : e->leaf;
 }
 
-/* An array whose only owner is the caller's handle, owning its buffer: safe to write into. */
-static bool exclusive(const kiln_array *a) { return atomic_load(&a->refs) == 1 && a->buf && !a->base && !a->map; }
+/* An array whose only owner is the caller's handle, owning its buffer: safe to write into (a
+ * read-only one is not reused: its flag would come with it). */
+static bool exclusive(const kiln_array *a) { return atomic_load(&a->refs) == 1 && a->buf && !a->base && !a->map && !a->readonly; }
+
+/* a, just made for v by materialize: where NumPy's value is a read-only view (diagonal's,
+ * broadcast_to's) the array bound stays one (not a name's own array, which v may be). */
+static void keep_readonly(const kval *v, kiln_array *a) {
+    if (!a || v->kind != KV_ARRAY || !v->readonly || fe_is_py(v)) return;
+    const kiln_expr *e = v->e;
+    if ((e->op == KILN_OP_VAR && kiln_expr_array(e) == a) || (e->op == KILN_OP_PARAM && e->leaf == a)) return;
+    a->readonly = true;
+}
+
+/* A write into name's array refused: it is a read-only view (NumPy's words, then kiln's). */
+static int read_only(prog *pg, size_t at, const char *name) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "assignment destination is read-only ('%s' is a read-only view, as NumPy's diagonal, broadcast_to and "
+                              "broadcast_arrays give; '%s' = %s.copy() makes one that can be written)", name, name, name);
+    return report(pg, at, msg);
+}
 
 /* The array a value stands for (a new reference; *py when it is a Python number): the array
  * of a name as it is, a number as a 0-d array, anything else evaluated (into st's spare
@@ -1431,6 +1449,7 @@ static bool evaluate_together(prog *pg, kval *v) {
     bool ok = made == n && kiln_eval_many(ctx, n, es, outs) == KILN_OK;
     for (int i = 0; i < made; i++) {
         if (ok) {
+            outs[i]->readonly = found[i]->readonly; /* (a new array, NumPy's read-only view's values) */
             kiln_expr *leaf = kiln_var(ctx, outs[i]);
             if (leaf) {
                 kiln_expr_free(found[i]->e);
@@ -1520,6 +1539,7 @@ static bool freeze_items(prog *pg, kval *out) {
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
         if (a && (a->base || shared) && !out->alias) a = copied(pg->s->ctx, NULL, a);
+        keep_readonly(out, a);
         kiln_expr_free(out->e);
         out->e = a ? kiln_var(pg->s->ctx, a) : NULL;
         kiln_array_free(a);
@@ -1565,6 +1585,7 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
                         update of either name (a += 1) must not reach the other */
         a = copied(s->ctx, st, a);
     if (!a) return report_kiln(pg, off);
+    keep_readonly(v, a);
     if (repl_sigint) { /* Ctrl-C while a host routine (a sort, LAPACK) ran to its end: not bound, as Python's */
         kiln_array_free(a);
         return RUN_INTERRUPTED;
@@ -2240,6 +2261,7 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0];
+    if (T->readonly) return read_only(pg, st->start, name);
     kiln_array_retain(T);
     fe_env env = {.scope = s->scope};
     kval tv = {0}, vv = {0};
@@ -2607,6 +2629,7 @@ static int exec_in_place(prog *pg, stmt *st) {
         else snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[0]);
         return report(pg, st->start, msg);
     }
+    if (T->readonly) return read_only(pg, st->start, st->names[0]);
     fe_env env = {.scope = s->scope, .in_place = true};
     kval v = {0};
     kiln_clear_error(ctx);
@@ -2743,6 +2766,7 @@ static int exec_method(prog *pg, stmt *st) {
         else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort(), fill() and shuffle() take an array here", name);
         return report(pg, st->start, msg);
     }
+    if (!list && T->readonly) return read_only(pg, st->start, name);
     callargs c = {0};
     int rc = m[1] == 'h' ? RUN_OK : parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
@@ -2983,6 +3007,7 @@ static int exec_one(prog *pg, stmt *st) {
          * of what it views, see the change.  An array nothing else holds is not observed by
          * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
         kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
+        if (target && target->readonly && !fe_scope_py(s->scope, st->names[0])) return read_only(pg, st->start, st->names[0]);
         bool shared = target && (kiln_array_ndim(target) > 0 || target->base || st->out) && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
         if (shared) kiln_array_retain(target);
         if ((rc = build(pg, st, false))) {

@@ -328,6 +328,7 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
     kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
     if (!a) return NULL;
     memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
+    a->readonly = base->readonly;
     a->data = base->data + byte_offset;
     a->base = kiln_array_retain(base);
     return a;

@@ -114,6 +114,8 @@ struct kiln_array {
     void *map;                      /* owned file mapping (kiln_load_npy), else NULL */
     size_t map_size;
     bool on_device;                 /* kiln_wrap_device: its home is a device's memory; buf is its host copy */
+    bool readonly;                  /* NumPy's read-only view (diagonal's, broadcast_to's) bound to a name: the
+                                       kiln program refuses to write into it; views of it are read-only too */
     kiln_array *prev, *next;        /* the context's list of live arrays, under ctx->lock */
 };
 
