@@ -3326,6 +3326,17 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_SVDVALS, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT, L_LSTSQ };
 
 /* out = the tuple items[0..n) (new references taken), then the temporaries go. */
+static const fe_named slogdet_result = {"SlogdetResult", {"sign", "logabsdet"}}, eigh_result = {"EighResult", {"eigenvalues", "eigenvectors"}},
+                      svd_result = {"SVDResult", {"U", "S", "Vh"}}, qr_result = {"QRResult", {"Q", "R"}},
+                      unique_results[4] = {{NULL, {NULL}}, {"UniqueCountsResult", {"values", "counts"}}, {"UniqueInverseResult", {"values", "inverse_indices"}},
+                                           {"UniqueAllResult", {"values", "indices", "inverse_indices", "counts"}}};
+
+/* out, a tuple just made, becomes NumPy's named tuple nt; ok passed through. */
+static bool named(kval *out, const fe_named *nt, bool ok) {
+    if (ok && out->kind == KV_TUPLE) out->named = nt;
+    return ok;
+}
+
 static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off) {
     bool ok = true;
     for (int i = 0; i < n; i++) ok = ok && items[i];
@@ -3550,8 +3561,8 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     case KILN_LA_INV:
     case KILN_LA_DET: return done(p, &t, out, la_of(p, &t, fn, x, NULL, 0), off);
     case L_SLOGDET:
-        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SIGNDET, x, NULL, 0), la_of(p, &t, KILN_LA_LOGDET, x, NULL, 0)},
-                            2, off);
+        return named(out, &slogdet_result, tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SIGNDET, x, NULL, 0), la_of(p, &t, KILN_LA_LOGDET, x, NULL, 0)},
+                                                        2, off));
     case KILN_LA_CHOLESKY:
         if (given(a, "upper") && !fe_arg_bool(p, arg(a, "upper"), f->name, "upper", &b1)) return done(p, &t, out, NULL, off);
         return done(p, &t, out, la_of(p, &t, fn, x, NULL, b1 ? KILN_LA_UPPER : 0), off);
@@ -3564,9 +3575,8 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
         flags = u->kind == KV_STR && !strcasecmp(u->s, "U") ? KILN_LA_UPPER : 0;
         if (fn == KILN_LA_EIGVALSH) return done(p, &t, out, la_of(p, &t, fn, x, NULL, flags), off);
-        return tuple_result(p, &t, out,
-                            (kiln_expr *[]){la_of(p, &t, KILN_LA_EIGVALSH, x, NULL, flags), la_of(p, &t, KILN_LA_EIGVECSH, x, NULL, flags)},
-                            2, off);
+        return named(out, &eigh_result, tuple_result(p, &t, out,
+                                                     (kiln_expr *[]){la_of(p, &t, KILN_LA_EIGVALSH, x, NULL, flags), la_of(p, &t, KILN_LA_EIGVECSH, x, NULL, flags)}, 2, off));
     }
     case L_SVDVALS: return done(p, &t, out, la_of(p, &t, KILN_LA_SVALS, x, NULL, 0), off);
     case L_SVD: {
@@ -3578,8 +3588,8 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         kiln_expr *sv = la_of(p, &t, KILN_LA_SVALS, x, NULL, 0);
         if (!uv) return done(p, &t, out, sv, off);
         flags = full ? KILN_LA_FULL : 0;
-        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SVD_U, x, NULL, flags), sv, la_of(p, &t, KILN_LA_SVD_VH, x, NULL, flags)},
-                            3, off);
+        return named(out, &svd_result, tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_SVD_U, x, NULL, flags), sv, la_of(p, &t, KILN_LA_SVD_VH, x, NULL, flags)},
+                                                    3, off));
     }
     case L_QR: {
         kval *mv = arg(a, "mode");
@@ -3592,7 +3602,7 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         flags = !strcmp(mode, "complete") ? KILN_LA_FULL : 0;
         kiln_expr *r = la_of(p, &t, KILN_LA_QR_R, x, NULL, flags);
         if (!strcmp(mode, "r")) return done(p, &t, out, r, off);
-        return tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_QR_Q, x, NULL, flags), r}, 2, off);
+        return named(out, &qr_result, tuple_result(p, &t, out, (kiln_expr *[]){la_of(p, &t, KILN_LA_QR_Q, x, NULL, flags), r}, 2, off));
     }
     case L_PINV:
     case L_RANK:
@@ -7309,7 +7319,7 @@ static bool h_unique_api(parser *p, const fe_fn *f, fe_args *a, size_t off, kval
         if (!fe_set_expr(p, inv, r, off)) return kiln_expr_free(xe), kval_free(p->ctx, out), false;
     }
     kiln_expr_free(xe);
-    return true;
+    return named(out, &unique_results[f->op], true); /* (unique_values: an array, not named) */
 }
 
 /* histogram_bin_edges(a, bins=10, range=None, weights=None): histogram's edges */
@@ -9497,6 +9507,16 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         out->kind = KV_STR;
         out->s = kiln_strdup(p->ctx, text);
         return fe_got(p, out->s, off);
+    }
+    if (self->kind == KV_TUPLE && self->named) { /* a named tuple's field: its item */
+        const fe_named *nt = self->named;
+        for (int k = 0; k < self->n && nt->fields[k]; k++)
+            if (!strcmp(nt->fields[k], name)) return fe_kval_copy(p->ctx, out, &self->items[k]) ? (out->off = off, true) : fe_got(p, NULL, off);
+        kstr b = {0};
+        for (int k = 0; nt->fields[k]; k++) kstr_printf(&b, " .%s", nt->fields[k]);
+        bool r = fe_err(p, off, KILN_ERR_NAME, "'%s' object has no attribute '%s' (its fields:%s)", nt->name, name, b.s ? b.s : "");
+        kstr_free(&b);
+        return r;
     }
     if (self->kind != KV_ARRAY && self->kind != KV_LIST)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);

@@ -26,6 +26,12 @@
 
 typedef enum kv_kind { KV_NONE, KV_ARRAY, KV_TUPLE, KV_LIST, KV_STR, KV_DTYPE, KV_SLICE, KV_ELLIPSIS, KV_GEN, KV_INFO, KV_ABSENT } kv_kind;
 
+/* One of NumPy's named tuples (np.linalg's results, unique_*'s): its type's name and fields. */
+typedef struct fe_named {
+    const char *name;
+    const char *fields[5]; /* (NULL after the last) */
+} fe_named;
+
 typedef struct kval {
     kv_kind kind;
     size_t off;           /* where it starts in the source (for messages) */
@@ -43,6 +49,8 @@ typedef struct kval {
     /* KV_ARRAY: NumPy's value is a read-only view (diagonal, broadcast_to, broadcast_arrays, and
      * views of them): a name bound to it is not written through */
     bool readonly;
+    /* KV_TUPLE: NumPy's named tuple it is (eigh(A).eigenvalues; shown as EighResult(...)), or NULL */
+    const fe_named *named;
     /* KV_LIST: a generator expression, a call's one argument (sum(x for x in xs) is Python's
      * sum of the items, as NumPy's np.sum of a generator is) */
     bool gen;

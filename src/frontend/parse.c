@@ -815,9 +815,10 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
         return true;
     case KV_TUPLE:
     case KV_LIST:
-        kstr_printf(b, "%c", v->kind == KV_TUPLE ? '(' : '[');
+        kstr_printf(b, "%s%c", v->kind == KV_TUPLE && v->named ? v->named->name : "", v->kind == KV_TUPLE ? '(' : '[');
         for (int i = 0; i < v->n; i++) {
             if (i) kstr_printf(b, ", ");
+            if (v->kind == KV_TUPLE && v->named && v->named->fields[i]) kstr_printf(b, "%s=", v->named->fields[i]); /* (NumPy's named tuple) */
             if (!fe_text(ctx, po, &v->items[i], false, b)) return false;
         }
         kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
