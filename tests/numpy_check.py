@@ -441,6 +441,8 @@ CASES += [
     ("kron(M, N[:2, :2])", 0), ("kron(u, k[:3])", 0), ("kron(eye(2), Z)", 0), ("kron(u, N)", 0), ("kron(A, u)", 0),
     ("cross(M[:, :3], N[:3, 1:])", 1e-15), ("cross(A[..., :3], u[:3])", 0), ("cross(Z[:, :3], i[:3])", 0), ("cross(u, u)", 0),  # NumPy: 4-vectors
     ("isin(i, j)", 0), ("isin(a, b[::-1])", 0), ("isin(Z, [1, 2, 3], invert=True)", 0), ("isin(H, [nan, 0.5, -0.0])", 0), ("isin(u, [])", 0),
+    ("searchsorted(a, b, sorter=argsort(a))", 0), ("searchsorted(H, H, side='right', sorter=argsort(H))", 0), ("a.searchsorted(0.5, sorter=argsort(a).astype(int32))", 0),
+    ("searchsorted([3, 1, 2], 2, sorter=[1, 2, 0])", 0), ("searchsorted([1, 2], 1, sorter=[0])", 0), ("searchsorted([1, 2], 1, sorter=[0., 1])", 0),
     ("searchsorted(sort(a), b)", 0), ("searchsorted(sort(a), b, side='right')", 0), ("searchsorted(sort(i), Z)", 0),
     ("searchsorted(sort(H), H)", 0), ("searchsorted(sort(H), H, side='right')", 0), ("searchsorted(sort(f), 0.5)", 0),
     # searchsorted is a binary search per value, compared in the promoted dtype (a Python float against

@@ -8155,13 +8155,17 @@ static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
         }
         right = !strcmp(sv->s, "right");
     }
-    if (given_not_none(a, "sorter")) {
-        tmps_free(&t);
-        return fe_err(p, arg(a, "sorter")->off, KILN_ERR_ARG, "searchsorted(): sorter= is not supported: pass a[sorter]");
-    }
     if (s->ndim != 1) {
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_SHAPE, "searchsorted(): a must be 1-D");
+    }
+    if (given_not_none(a, "sorter")) { /* a's order: the search in a[sorter] */
+        kval *sv = arg(a, "sorter");
+        kiln_expr *o = keep(&t, fe_index_expr(p, sv, f->name, "sorter"));
+        if (!o) return done(p, &t, out, NULL, off);
+        if (!dtype_is_int((kiln_dtype)o->dtype)) return tmps_free(&t), fe_err(p, sv->off, KILN_ERR_DTYPE, "searchsorted(): sorter must be integers, not %s", kiln_dtype_name((kiln_dtype)o->dtype));
+        if (o->ndim != 1 || o->shape[0] != s->shape[0]) return tmps_free(&t), fe_err(p, sv->off, KILN_ERR_ARG, "sorter.size must equal a.size");
+        s = keep(&t, kiln_take(c, s, o, 0));
     }
     return done(p, &t, out, sorted_position(&t, c, s, v, right), off);
 }
