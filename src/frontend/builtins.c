@@ -1210,9 +1210,73 @@ static kiln_array *pow_of(kiln_ctx *c, double base, kiln_array *r) {
 /* linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None): float64, as NumPy
  * computes it (with retstep, the pair of it and the step, a float64) */
 static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
+static kiln_expr *index_expr(parser *p, tmps *t, int64_t n, int64_t div, int64_t mod);
+static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off);
+
+/* linspace (f->op 0) and logspace (1) of a start or a stop that is an array: NumPy's steps as an
+ * expression, the samples along a new axis 0 then moved to axis; with retstep, (samples, step). */
+static bool linspace_arrays(parser *p, const fe_fn *f, fe_args *a, bool retstep, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    int64_t num = 50, axis = 0, iv;
+    bool endpoint = true;
+    double base = 10;
+    kiln_dtype dt = KILN_F64, want;
+    kiln_expr *s = keep(&t, expr_of(p, f, a, "start")), *e = s ? keep(&t, expr_of(p, f, a, "stop")) : NULL;
+    if (!e || (given(a, "num") && !fe_arg_int(p, arg(a, "num"), f->name, "num", &num)) ||
+        (given(a, "endpoint") && !fe_arg_bool(p, arg(a, "endpoint"), f->name, "endpoint", &endpoint)) ||
+        (f->op && given(a, "base") && !fe_arg_number(p, arg(a, "base"), f->name, "base", &base, &iv, NULL)) ||
+        (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
+        return done(p, &t, out, NULL, off);
+    if (num < 0) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "%s(): number of samples, %lld, must be non-negative", f->name, (long long)num);
+    dt = s->weak && e->weak ? KILN_F64 : s->weak ? (kiln_dtype)e->dtype : e->weak ? (kiln_dtype)s->dtype : dtype_promote((kiln_dtype)s->dtype, (kiln_dtype)e->dtype);
+    if (!dtype_is_float(dt)) dt = KILN_F64; /* (NumPy's result_type, a Python number weak, made inexact) */
+    want = dt;
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &want)) return done(p, &t, out, NULL, off);
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS + 1];
+    if (!fe_merge_shape(&nd, shape, s) || !fe_merge_shape(&nd, shape, e))
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "%s(): start and stop could not be broadcast together", f->name);
+    if (nd + 1 > KILN_MAX_DIMS) return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "%s(): more than %d dimensions", f->name, KILN_MAX_DIMS);
+    if (axis < -(nd + 1) || axis > nd)
+        return tmps_free(&t), fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, nd + 1);
+    s = keep(&t, kiln_cast(c, s, dt)), e = s ? keep(&t, kiln_cast(c, e, dt)) : NULL;
+    int64_t col[KILN_MAX_DIMS + 1] = {num}; /* idx: 0 .. num-1 along axis 0, length 1 along the rest */
+    for (int d = 0; d < nd; d++) col[d + 1] = 1;
+    kiln_expr *idx = keep(&t, kiln_cast(c, keep(&t, kiln_reshape(c, index_expr(p, &t, num, 1, 0), nd + 1, col)), dt));
+    double div = endpoint ? (double)(num - 1) : (double)num;
+    kiln_expr *delta = e ? keep(&t, kiln_sub(c, e, s)) : NULL, *y = NULL, *step = NULL, *dv = keep(&t, kiln_const(c, dt, div));
+    if (delta && div > 0) { /* y = idx * step, or (idx / div) * delta where a step is 0 (it underflowed) */
+        step = keep(&t, kiln_div(c, delta, dv));
+        kiln_expr *zero = step ? keep(&t, kiln_reduce(c, KILN_OP_ANY, keep(&t, kiln_eq(c, step, keep(&t, kiln_const(c, dt, 0)))), KILN_ALL_AXES, 0)) : NULL;
+        kiln_expr *scaled = zero ? keep(&t, kiln_mul(c, keep(&t, kiln_div(c, idx, dv)), delta)) : NULL;
+        y = scaled ? keep(&t, kiln_where(c, zero, scaled, keep(&t, kiln_mul(c, idx, step)))) : NULL;
+    } else if (delta) { /* no step: NaN (a Python float), and idx * delta */
+        step = keep(&t, kiln_scalar(c, NAN));
+        y = keep(&t, kiln_mul(c, idx, delta));
+    }
+    y = y ? keep(&t, kiln_add(c, y, s)) : NULL;
+    if (y && endpoint && num > 1) y = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, idx, keep(&t, kiln_const(c, dt, (double)(num - 1))))), e, y));
+    if (y && f->op) y = keep(&t, kiln_pow(c, keep(&t, kiln_const(c, dt, base)), y)); /* logspace: base ** y */
+    if (y && !f->op && dtype_is_int(want)) y = keep(&t, kiln_floor(c, y)); /* (NumPy 2 rounds toward -inf for integer dtypes) */
+    if (y && want != dt) y = keep(&t, kiln_cast(c, y, want));
+    if (y && axis != 0 && axis != -(nd + 1)) { /* the new axis moved */
+        int perm[KILN_MAX_DIMS], to = axis < 0 ? (int)axis + nd + 1 : (int)axis, k = 1;
+        for (int d = 0; d < nd + 1; d++) perm[d] = d == to ? 0 : k++;
+        y = keep(&t, kiln_permute(c, y, perm));
+    }
+    if (!retstep) return done(p, &t, out, y, off);
+    return y && step ? tuple_result(p, &t, out, (kiln_expr *[]){y, step}, 2, off) : done(p, &t, out, NULL, off);
+}
+
 static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     bool retstep = false;
     if (!f->op && given(a, "retstep") && !fe_arg_bool(p, arg(a, "retstep"), f->name, "retstep", &retstep)) return false;
+    for (int k = 0; k < 2; k++) {
+        const kval *v = arg(a, k ? "stop" : "start");
+        if (v->kind == KV_LIST || v->kind == KV_TUPLE || (v->kind == KV_ARRAY && v->e->ndim > 0) || (given(a, "axis") && !k))
+            return linspace_arrays(p, f, a, retstep, off, out);
+    }
     double v[2];
     int64_t iv, num = 50;
     bool endpoint = true;
@@ -8891,8 +8955,8 @@ static const fe_fn functions[] = {
     {"eye", "N, M=None, k=0, dtype=float", h_eye, 0, "ones on the k-th diagonal of an N x M array", false},
     {"identity", "n, dtype=float", h_eye, 1, "the n x n identity matrix", false},
     {"arange", "start=None, stop=None, step=None, dtype=None", h_arange, 0, "evenly spaced values in [start, stop) (int64 from integers)", false},
-    {"linspace", "start, stop, num=50, endpoint=True, retstep=False, dtype=None", h_linspace, 0, "num evenly spaced values from start to stop (retstep: and the step)", false},
-    {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
+    {"linspace", "start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0", h_linspace, 0, "num evenly spaced values from start to stop (retstep: and the step)", false},
+    {"logspace", "start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0", h_linspace, 1, "base ** linspace(start, stop, num, endpoint)", false},
     {"rand", "*shape", fe_draw_rand, D_RAND, "uniform random values in [0, 1), NumPy's for the same seed (np.random.rand; seed(n) seeds np.random)", true},
     {"randn", "*shape", fe_draw_rand, D_RANDN, "standard normal random values, NumPy's for the same seed (np.random.randn)", true},
     {"random", "size=None", fe_draw_rand, D_RAND, "uniform random values in [0, 1) (np.random.random)", true},
