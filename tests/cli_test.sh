@@ -229,4 +229,18 @@ out=$("$kiln" -c $'w = ones(3)\nfor i in range(3):\n    h = w * 2\n    g = grad(
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)
 [ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once in a loop" || no "the warning once in a loop (output: $out)"
 
+# NumPy's words where kiln refuses a write: into a read-only view (however it was reached), and a
+# value of two dims into a mask of all of the array's
+ro="assignment destination is read-only"
+expect "a write into a diagonal" 1 "$ro" -- "$kiln" -c $'a = arange(9.).reshape(3, 3)\nd = a.diagonal()\nd[0] = 5'
+expect "a write through a.diagonal()[...]" 1 "error: -c:2:1: $ro" -- "$kiln" -c $'a = arange(9.).reshape(3, 3)\na.diagonal()[1:][0] += 5'
+expect "a write into a row of a broadcast in a for loop" 1 "error: -c:3:5: $ro" -- "$kiln" -c $'a = arange(3.)\nfor r in broadcast_to(a, (3, 3)):\n    r[0] = 7'
+expect "a write into a row unpacked from a broadcast" 1 "$ro" -- "$kiln" -c $'a = arange(3.)\nx, y = broadcast_to(a, (2, 3))\nx[0] = 9'
+expect "a write into one of a chained assignment's names" 1 "$ro" -- "$kiln" -c $'a = arange(9.).reshape(3, 3)\nb = c = a.diagonal()\nc[0] = 9'
+expect "a write into a broadcast to the array's own shape" 1 "$ro" -- "$kiln" -c $'a = arange(3.)\nb = broadcast_to(a, (3,))\nb[0] = 9'
+expect "a write into a broadcast in a tuple" 1 "$ro" -- "$kiln" -c $'a = arange(3.)\nt = (broadcast_to(a, a.shape), 1)\nt[0][0] = 5'
+expect "an element of a diagonal is a value of its own" 0 "1.0 3.0" -- "$kiln" -c $'a = arange(9.).reshape(3, 3)\ns = diagonal(a * 2)[0]\ns += 1\nt = broadcast_to(arange(3.0), (2, 3))[1, 2]\nt += 1\nprint(s, t)'
+expect "the array itself is written" 0 "[[0. 1.]" -- "$kiln" -c $'a = arange(4.).reshape(2, 2)\nd = a.diagonal()\nb = broadcast_to(a, (2, 2))\na += 0\na[0, 0] = 0\nprint(a)'
+expect "a 2-d value into a mask of all dims" 1 "NumPy boolean array indexing assignment requires a 0 or 1-dimensional input, input has 2 dimensions" -- "$kiln" -c $'m = zeros((2, 3))\nm[m == 0] = arange(6.).reshape(2, 3)'
+
 finish

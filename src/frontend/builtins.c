@@ -845,7 +845,7 @@ static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 static bool h_take(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     bool along = f->op;
     kiln_expr *t[2] = {expr_of(p, f, a, along ? "arr" : "a"), NULL};
-    if (!t[0] || !(t[1] = fe_index_expr(p, arg(a, "indices"), f->name, "indices"))) return result(p, out, NULL, off, 2, t);
+    if (!t[0] || !(t[1] = along ? expr_of(p, f, a, "indices") : fe_index_expr(p, arg(a, "indices"), f->name, "indices"))) return result(p, out, NULL, off, 2, t);
     int axis = KILN_ALL_AXES;
     if (!one_axis(p, f, a, &axis)) return result(p, out, NULL, off, 2, t);
     if (along && axis == KILN_ALL_AXES && t[0]->ndim != 1) {
@@ -3389,7 +3389,7 @@ static bool h_norm(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
 
 enum { L_SLOGDET = KILN_LA_COUNT, L_EIGH, L_SVD, L_SVDVALS, L_QR, L_PINV, L_RANK, L_POWER, L_COND, L_MULTI_DOT, L_LSTSQ };
 
-/* out = the tuple items[0..n) (new references taken), then the temporaries go. */
+/* NumPy's named tuples */
 static const fe_named slogdet_result = {"SlogdetResult", {"sign", "logabsdet"}}, eigh_result = {"EighResult", {"eigenvalues", "eigenvectors"}},
                       svd_result = {"SVDResult", {"U", "S", "Vh"}}, qr_result = {"QRResult", {"Q", "R"}},
                       unique_results[4] = {{NULL, {NULL}}, {"UniqueCountsResult", {"values", "counts"}}, {"UniqueInverseResult", {"values", "inverse_indices"}},
@@ -3401,6 +3401,7 @@ static bool named(kval *out, const fe_named *nt, bool ok) {
     return ok;
 }
 
+/* out = the tuple items[0..n) (new references taken), then the temporaries go. */
 static bool tuple_result(parser *p, tmps *t, kval *out, kiln_expr *const *items, int n, size_t off) {
     bool ok = true;
     for (int i = 0; i < n; i++) ok = ok && items[i];
@@ -6508,9 +6509,26 @@ static bool h_interp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x")), *xp = x ? f64_line(p, &t, f, a, "xp") : NULL, *fp = xp ? f64_line(p, &t, f, a, "fp") : NULL;
     if (!fp) return done(p, &t, out, NULL, off);
-    if (given_not_none(a, "period")) {
-        tmps_free(&t);
-        return fe_err(p, arg(a, "period")->off, KILN_ERR_ARG, "interp(): period= is not supported");
+    bool periodic = given_not_none(a, "period");
+    if (periodic) { /* NumPy's: x and xp taken modulo period, xp sorted, one point more at each end; no left, right */
+        double per;
+        int64_t iv;
+        if (!fe_arg_number(p, arg(a, "period"), f->name, "period", &per, &iv, NULL)) return done(p, &t, out, NULL, off);
+        if (per == 0) return tmps_free(&t), fe_err(p, arg(a, "period")->off, KILN_ERR_ARG, "period must be a non-zero value");
+        if (fp->shape[0] != xp->shape[0]) return tmps_free(&t), fe_err(p, off, KILN_ERR_ARG, "fp and xp are not of the same length");
+        int64_t m = xp->shape[0];
+        kiln_expr *P = keep(&t, kiln_const(c, KILN_F64, fabs(per)));
+        x = op2(&t, c, KILN_OP_MOD, keep(&t, kiln_cast(c, x, KILN_F64)), P);
+        xp = op2(&t, c, KILN_OP_MOD, xp, P);
+        kiln_expr *o = xp ? keep(&t, kiln_argsort(c, xp, 0)) : NULL;
+        xp = o ? keep(&t, kiln_take(c, xp, o, 0)) : NULL, fp = o ? keep(&t, kiln_take(c, fp, o, 0)) : NULL;
+        if (!fp || !x) return done(p, &t, out, NULL, off);
+        if (m) {
+            kiln_expr *xs[3] = {op2(&t, c, KILN_OP_SUB, slice_along(p, &t, xp, 0, m - 1, m, 1), P), xp, op2(&t, c, KILN_OP_ADD, slice_along(p, &t, xp, 0, 0, 1, 1), P)};
+            kiln_expr *fs[3] = {slice_along(p, &t, fp, 0, m - 1, m, 1), fp, slice_along(p, &t, fp, 0, 0, 1, 1)};
+            xp = xs[0] && xs[2] ? keep(&t, kiln_concatenate(c, 3, xs, 0)) : NULL, fp = fs[0] && fs[2] ? keep(&t, kiln_concatenate(c, 3, fs, 0)) : NULL;
+            if (!xp || !fp) return done(p, &t, out, NULL, off);
+        }
     }
     int64_t n = xp->shape[0];
     if (fp->shape[0] != n || n == 0) {
@@ -6519,8 +6537,8 @@ static bool h_interp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     x = keep(&t, kiln_cast(c, x, KILN_F64));
     kiln_expr *first = at1(&t, c, fp, 0), *last = at1(&t, c, fp, n - 1);
-    kiln_expr *lo = given_not_none(a, "left") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "left")), KILN_F64)) : first;
-    kiln_expr *hi = given_not_none(a, "right") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "right")), KILN_F64)) : last;
+    kiln_expr *lo = !periodic && given_not_none(a, "left") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "left")), KILN_F64)) : first;
+    kiln_expr *hi = !periodic && given_not_none(a, "right") ? keep(&t, kiln_cast(c, keep(&t, expr_of(p, f, a, "right")), KILN_F64)) : last;
     kiln_expr *r = first;
     if (n > 1) {
         kiln_expr *j = op2(&t, c, KILN_OP_SUB, sorted_position(&t, c, xp, x, true), keep(&t, kiln_int(c, 1)));
@@ -8319,7 +8337,15 @@ static bool h_put(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
     for (int d = 0; d < v->ndim; d++) nv *= v->shape[d];
     bool ok = true;
-    if (nv == 0 && (f->op == IP_PUT || f->op == IP_PUTMASK)) return done(p, &t, out, kiln_expr_retain(x), off); /* no values: NumPy's put and putmask change nothing (place refuses) */
+    if (nv == 0 && (f->op == IP_PUT || f->op == IP_PUTMASK)) { /* no values: NumPy's put and putmask change nothing (place refuses), past their first checks */
+        kiln_expr *w0 = keep(&t, expr_of(p, f, a, nm[2]));
+        if (!w0) return done(p, &t, out, NULL, off);
+        if (f->op == IP_PUTMASK && !ir_same_shape(w0, x)) return tmps_free(&t), fe_err(p, arg(a, nm[2])->off, KILN_ERR_SHAPE, "%s(): mask and data must be the same size", f->name);
+        int64_t ni = 1;
+        for (int d = 0; d < w0->ndim; d++) ni *= w0->shape[d];
+        if (f->op == IP_PUT && size == 0 && ni) return tmps_free(&t), fe_err(p, off, KILN_ERR_INDEX, "cannot replace elements of an empty array");
+        return done(p, &t, out, kiln_expr_retain(x), off);
+    }
     if (f->op == IP_FILL_DIAGONAL) { /* the positions of a's diagonal (2-D: up to a square's unless wrap) */
         bool wrap = false;
         if (given(a, "wrap") && !fe_arg_bool(p, arg(a, "wrap"), f->name, "wrap", &wrap)) return tmps_free(&t), false;

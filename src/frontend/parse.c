@@ -975,12 +975,13 @@ static bool p_subscript_item(parser *p, kval *out) {
     bool ok = true;
     for (int k = 0; k < np && ok; k++) {
         if (part[k].kind == KV_ABSENT || part[k].kind == KV_NONE) continue;
+        const char *which = k == 0 ? "start" : k == 1 ? "stop" : "step";
         if (part[k].kind == KV_ARRAY && part[k].e->dtype == KILN_BOOL && part[k].e->ndim == 0) { /* (a bool is an int here, as NumPy's __index__: x[True:3]) */
-            double f;
-            ok = fe_arg_number(p, &part[k], "slice", "bound", &f, &out->sl[k], NULL);
+            double f = 0;
+            ok = fe_arg_number(p, &part[k], "slice", which, &f, &out->sl[k], NULL);
             out->sl[k] = f != 0;
         } else {
-            ok = fe_arg_int(p, &part[k], "slice", k == 0 ? "start" : k == 1 ? "stop" : "step", &out->sl[k]);
+            ok = fe_arg_int(p, &part[k], "slice", which, &out->sl[k]);
         }
         out->sl_flags |= 1 << k;
     }
@@ -1482,7 +1483,7 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
      * is a 0-d view) */
     bool ellipsis = false;
     for (int k = 0; k < n; k++) ellipsis |= ix[k].kind == KILN_IX_ELLIPSIS;
-    bool ro = readonly && adv < 0;
+    bool ro = readonly && adv < 0 && (r->ndim > 0 || ellipsis); /* (an element is NumPy's scalar, a value of its own) */
     return fe_set_expr(p, out, r, off) && ((out->alias = alias && adv < 0 && (r->ndim > 0 || ellipsis)) || true) && ((out->readonly = ro && (out->alias || !alias)) || true);
 }
 
@@ -1767,8 +1768,10 @@ static int64_t str_len_n(const char *s, size_t n) {
 static bool str_span(parser *p, const char *m, const char *s, const kval *pos, int npos, int first, const char **lo, const char **hi, bool *none) {
     int64_t len = str_len(s), at[2] = {0, len};
     for (int k = 0; k < 2; k++) {
-        if (first + k >= npos || pos[first + k].kind == KV_NONE) continue;
-        if (!fe_arg_int(p, &pos[first + k], m, k ? "end" : "start", &at[k])) return false;
+        const kval *v = first + k < npos ? &pos[first + k] : NULL;
+        if (!v || v->kind == KV_NONE) continue;
+        if (fe_is_py(v) && v->e->dtype == KILN_BOOL) at[k] = v->e->val.b; /* (Python's bool is an int) */
+        else if (!fe_arg_int(p, v, m, k ? "end" : "start", &at[k])) return false;
         if (at[k] < 0) at[k] = at[k] + len < 0 ? 0 : at[k] + len;
     }
     *none = at[0] > len || at[1] < at[0];
@@ -1943,13 +1946,14 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         }
         if (ok && !done) ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
-        kval *opts = is_seq(&pos[0]) ? pos[0].items : pos;
-        int nopt = is_seq(&pos[0]) ? pos[0].n : 1;
+        bool tuple = npos > 0 && pos[0].kind == KV_TUPLE; /* (a tuple of prefixes, as Python's; not a list) */
+        kval *opts = tuple ? pos[0].items : pos;
+        int nopt = tuple ? pos[0].n : 1;
         const char *lo, *hi;
         bool hit = false, none = false;
         if (npos < 1) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s() takes one prefix (or a tuple of them)", m);
         else ok = str_span(p, m, s, pos, npos, 1, &lo, &hi, &none);
-        for (int i = 0; ok && i < nopt; i++) {
+        for (int i = 0; ok && i < nopt && !hit; i++) { /* (the first that matches: Python's reads no further) */
             if ((ok = str_arg(p, m, opts, nopt, i, false, &a)) && a && !none) {
                 size_t ls = (size_t)(hi - lo), la = strlen(a);
                 hit |= la <= ls && !memcmp(m[0] == 's' ? lo : hi - la, a, la);

@@ -1130,27 +1130,36 @@ static kiln_array *view_chain(const kiln_expr *e, const kiln_expr **chain, int *
  * read-only one is not reused: its flag would come with it). */
 static bool exclusive(const kiln_array *a) { return atomic_load(&a->refs) == 1 && a->buf && !a->base && !a->map && !a->readonly; }
 
-/* a, just made for v by materialize: where NumPy's value is a read-only view (diagonal's,
- * broadcast_to's) the array bound stays one (not a name's own array, which v may be). */
+/* a, a copy just made of v's values (NumPy's copy of a read-only view is writable, but kiln's
+ * stands for the view itself): read-only where v is. */
 static void keep_readonly(const kval *v, kiln_array *a) {
-    if (!a || v->kind != KV_ARRAY || !v->readonly || fe_is_py(v)) return;
-    const kiln_expr *e = v->e;
-    if ((e->op == KILN_OP_VAR && kiln_expr_array(e) == a) || (e->op == KILN_OP_PARAM && e->leaf == a)) return;
-    a->readonly = true;
+    if (a && v->kind == KV_ARRAY && v->readonly && !fe_is_py(v)) a->readonly = true;
 }
 
-/* A write into name's array refused: it is a read-only view (NumPy's words, then kiln's). */
-static int read_only(prog *pg, size_t at, const char *name) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "assignment destination is read-only ('%s' is a read-only view, as NumPy's diagonal, broadcast_to and "
-                              "broadcast_arrays give; '%s' = %s.copy() makes one that can be written)", name, name, name);
-    return report(pg, at, msg);
+/* A write refused: its array is a read-only view (NumPy's words, then kiln's). */
+static int read_only(prog *pg, size_t at) {
+    return report(pg, at, "assignment destination is read-only (a read-only view, as NumPy's diagonal, broadcast_to and broadcast_arrays "
+                          "give: its .copy() can be written)");
 }
 
 /* The array a value stands for (a new reference; *py when it is a Python number): the array
  * of a name as it is, a number as a 0-d array, anything else evaluated (into st's spare
  * buffer when it has one that fits).  NULL with an error on the context. */
+static kiln_array *value_array(prog *pg, stmt *st, const kval *v, bool *py);
 static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
+    kiln_array *a = value_array(pg, st, v, py);
+    if (!a || v->kind != KV_ARRAY || !v->readonly || *py) return a;
+    const kiln_expr *e = v->e; /* NumPy's read-only view: an array marked so, never a name's own (a view of all of it) */
+    if ((e->op == KILN_OP_VAR && kiln_expr_array(e) == a) || (e->op == KILN_OP_PARAM && e->leaf == a)) {
+        kiln_array *w = kiln_array_view(pg->s->ctx, a, a->ndim, a->shape, a->strides, 0);
+        kiln_array_free(a);
+        if (!(a = w)) return NULL;
+    }
+    a->readonly = true;
+    return a;
+}
+
+static kiln_array *value_array(prog *pg, stmt *st, const kval *v, bool *py) {
     kiln_ctx *ctx = pg->s->ctx;
     *py = false;
     if (v->kind == KV_LIST || v->kind == KV_TUPLE) { /* np.array of it */
@@ -1158,7 +1167,7 @@ static kiln_array *materialize(prog *pg, stmt *st, const kval *v, bool *py) {
         list.kind = KV_LIST;
         kiln_expr *e = fe_as_expr(ctx, &list, "the value");
         kval tmp = {.kind = KV_ARRAY, .e = e};
-        kiln_array *a = e ? materialize(pg, NULL, &tmp, py) : NULL;
+        kiln_array *a = e ? value_array(pg, NULL, &tmp, py) : NULL;
         kiln_expr_free(e);
         return a;
     }
@@ -1535,7 +1544,7 @@ static bool own_copies(prog *pg, stmt *st, kval *v, owned *o) {
  * NumPy's scalar). */
 static bool freeze_items(prog *pg, kval *out) {
     bool shared = out->kind == KV_ARRAY && !fe_is_py(out) && !out->alias && shares_memory(out); /* (x.copy() and x*1 are x in kiln's graph) */
-    if (out->kind == KV_ARRAY && !fe_is_py(out) && (out->e->op != KILN_OP_VAR || shared)) {
+    if (out->kind == KV_ARRAY && !fe_is_py(out) && (out->e->op != KILN_OP_VAR || shared || out->readonly)) { /* (read-only: materialize's view) */
         bool py;
         kiln_array *a = materialize(pg, NULL, out, &py);
         if (a && (a->base || shared) && !out->alias) a = copied(pg->s->ctx, NULL, a);
@@ -1905,19 +1914,24 @@ static kiln_status parse_again(prog *pg, const char *src, size_t len, const scop
 }
 
 /* Whether the target's text up to `end` (x[:, 1] of x[:, 1][mask], x.T of x.T[0]) is T or a
- * view of T's memory. */
-static bool view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const scope_rngs *rng0) {
+ * view of T's memory (UPTO_VIEW), NumPy's read-only view (a.diagonal() of a.diagonal()[0]), or a
+ * copy. */
+enum { UPTO_COPY, UPTO_VIEW, UPTO_READONLY };
+static int view_upto(prog *pg, const stmt *st, size_t end, kiln_array *T, const scope_rngs *rng0) {
     kiln_ctx *ctx = pg->s->ctx;
     fe_env env = {.scope = pg->s->scope};
     kval v = {0};
     const kiln_expr *chain[VIEW_CHAIN];
     int depth;
-    bool py, view = false;
-    if (parse_again(pg, pg->text + st->t, end - st->t, rng0, &env, &v) == KILN_OK && v.kind == KV_ARRAY && v.alias) {
-        if (v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) view = true;
+    bool py;
+    int view = UPTO_COPY;
+    if (parse_again(pg, pg->text + st->t, end - st->t, rng0, &env, &v) == KILN_OK && v.kind == KV_ARRAY && v.readonly) {
+        view = UPTO_READONLY;
+    } else if (v.kind == KV_ARRAY && v.alias) {
+        if (v.e->op == KILN_OP_VAR && kiln_expr_array(v.e) == T) view = UPTO_VIEW;
         else if (view_chain(v.e, chain, &depth)) { /* (a reshape the memory cannot take is a copy) */
             kiln_array *V = materialize(pg, NULL, &v, &py);
-            view = V && root_of(V) == root_of(T);
+            view = V && root_of(V) == root_of(T) ? UPTO_VIEW : UPTO_COPY;
             kiln_array_free(V);
         }
     }
@@ -1940,7 +1954,14 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const s
     size_t sub = st->t + st->tlen - from, len = strlen(POSITIONS) + sub;
     char *src = pos ? malloc(len + 1) : NULL;
     *rc = RUN_OK;
-    if (st->groups - (st->sub_from != 0) > 1 && !view_upto(pg, st, st->llb, T, rng0)) {
+    int upto = st->groups - (st->sub_from != 0) > 1 ? view_upto(pg, st, st->llb, T, rng0) : UPTO_VIEW;
+    if (upto == UPTO_READONLY) {
+        kiln_array_free(pos);
+        free(src);
+        *rc = read_only(pg, st->t);
+        return NULL;
+    }
+    if (upto == UPTO_COPY) {
         /* x[idx][0] = v: NumPy assigns into x[idx]'s copy, which changes nothing (x[:, 1][mask] = v,
          * into a view of x, does change x) */
         kiln_array_free(pos);
@@ -2261,7 +2282,7 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0];
-    if (T->readonly) return read_only(pg, st->start, name);
+    if (T->readonly) return read_only(pg, st->start);
     kiln_array_retain(T);
     fe_env env = {.scope = s->scope};
     kval tv = {0}, vv = {0};
@@ -2280,12 +2301,14 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
         kval_free(ctx, &vv);
         return report(pg, st->t, "out of memory");
     }
-    if (rc == RUN_OK && st->attrs && !view_upto(pg, st, st->lb, T, rng0)) { /* x.attr[...] = v into a copy: NumPy changes nothing */
+    int upto = rc == RUN_OK && st->attrs ? view_upto(pg, st, st->lb, T, rng0) : UPTO_VIEW;
+    if (upto != UPTO_VIEW) { /* x.attr[...] = v into a copy: NumPy changes nothing; into a read-only view: NumPy's error */
         kiln_array_free(T);
         kval_free(ctx, &vv);
         scope_rngs_free(s->scope, rng0);
-        return report(pg, st->t, "x.attr[...] = value would write into a copy (this attribute of x is not a view of its memory), "
-                                 "which changes nothing");
+        return upto == UPTO_READONLY ? read_only(pg, st->t)
+                                     : report(pg, st->t, "x.attr[...] = value would write into a copy (this attribute of x is not a view of its memory), "
+                                                         "which changes nothing");
     }
     if (rc != RUN_OK) {
     } else if (fe_parse(ctx, &env, pg->text + st->t, st->tlen, false, &tv) != KILN_OK) rc = report_kiln(pg, st->t);
@@ -2629,7 +2652,7 @@ static int exec_in_place(prog *pg, stmt *st) {
         else snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[0]);
         return report(pg, st->start, msg);
     }
-    if (T->readonly) return read_only(pg, st->start, st->names[0]);
+    if (T->readonly) return read_only(pg, st->start);
     fe_env env = {.scope = s->scope, .in_place = true};
     kval v = {0};
     kiln_clear_error(ctx);
@@ -2766,7 +2789,7 @@ static int exec_method(prog *pg, stmt *st) {
         else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort(), fill() and shuffle() take an array here", name);
         return report(pg, st->start, msg);
     }
-    if (!list && T->readonly) return read_only(pg, st->start, name);
+    if (!list && T->readonly) return read_only(pg, st->start);
     callargs c = {0};
     int rc = m[1] == 'h' ? RUN_OK : parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
@@ -3007,7 +3030,7 @@ static int exec_one(prog *pg, stmt *st) {
          * of what it views, see the change.  An array nothing else holds is not observed by
          * anyone: it is replaced instead (evaluated into the spare buffer, no copy back). */
         kiln_array *target = kiln_scope_get(s->scope, st->names[0]);
-        if (target && target->readonly && !fe_scope_py(s->scope, st->names[0])) return read_only(pg, st->start, st->names[0]);
+        if (target && target->readonly && !fe_scope_py(s->scope, st->names[0])) return read_only(pg, st->start);
         bool shared = target && (kiln_array_ndim(target) > 0 || target->base || st->out) && !fe_scope_py(s->scope, st->names[0]) && !exclusive(target);
         if (shared) kiln_array_retain(target);
         if ((rc = build(pg, st, false))) {
