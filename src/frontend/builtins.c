@@ -6744,6 +6744,15 @@ static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     cols[order - 1] = keep(&t, kiln_add(c, keep(&t, kiln_mul(c, x, keep(&t, kiln_scalar(c, 0.0)))), keep(&t, kiln_scalar(c, 1.0))));
     for (int k = order - 2; k >= 0; k--) cols[k] = k == order - 2 ? x : op2(&t, c, KILN_OP_MUL, cols[k + 1], x);
     kiln_expr *lhs = keep(&t, kiln_stack(c, order, cols, 1));
+    if (lhs && given_not_none(a, "w")) { /* weights: the rows of lhs and y scaled by them, as NumPy's */
+        kiln_expr *w = keep(&t, expr_of(p, f, a, "w"));
+        if (w && (w->ndim != 1 || w->shape[0] != n))
+            return tmps_free(&t), fe_err(p, arg(a, "w")->off, KILN_ERR_ARG, w->ndim != 1 ? "expected a 1-d array for weights" : "expected w and y to have the same length");
+        kiln_expr *wc = w ? keep(&t, kiln_reshape(c, keep(&t, kiln_cast(c, w, KILN_F64)), 2, (int64_t[]){n, 1})) : NULL;
+        lhs = op2(&t, c, KILN_OP_MUL, lhs, wc);
+        y = op2(&t, c, KILN_OP_MUL, y, y && y->ndim == 2 ? wc : keep(&t, kiln_cast(c, w, KILN_F64)));
+        if (!y) return done(p, &t, out, NULL, off);
+    }
     kiln_expr *scale = lhs ? keep(&t, kiln_sqrt(c, keep(&t, kiln_reduce(c, KILN_OP_SUM, keep(&t, kiln_mul(c, lhs, lhs)), 0, 0)))) : NULL;
     lhs = op2(&t, c, KILN_OP_DIV, lhs, scale);
     if (!lhs) return done(p, &t, out, NULL, off);
@@ -8869,7 +8878,7 @@ static const fe_fn functions[] = {
     {"unravel_index", "indices, shape, order='C'", h_unravel_index, 0, "the coordinates of flat C-order indices in an array of shape (a tuple of arrays; the indices checked now)", false},
     {"interp", "x, xp, fp, left=None, right=None, period=None", h_interp, 0, "piecewise-linear interpolation of (xp, fp) at x (xp increasing), in float64", false},
     {"polyval", "p, x", h_polyval, 0, "the polynomial with coefficients p (highest first) at x, by Horner's rule", false},
-    {"polyfit", "x, y, deg", h_polyfit, 0, "least-squares polynomial coefficients of degree deg, highest first (NumPy's scaled Vandermonde and lstsq)", false},
+    {"polyfit", "x, y, deg, *, w=None", h_polyfit, 0, "least-squares polynomial coefficients of degree deg, highest first (NumPy's scaled Vandermonde and lstsq)", false},
     {"select", "condlist, choicelist, default=0", h_select, 0, "the choice of the first condition that holds, else default", false},
     {"trapezoid", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "the integral by the trapezoidal rule along axis", false},
     {"trapz", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "trapezoid (NumPy's older name)", false},
