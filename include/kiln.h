@@ -239,9 +239,9 @@ typedef struct kiln_config {
  * does not have, or that cannot run on this machine, makes evaluations fail with
  * KILN_ERR_BACKEND and one sentence saying why (see kiln_set_backend to find out early). */
 KILN_API kiln_ctx *kiln_ctx_new(const kiln_config *cfg);
-/* Frees the context, its graph, its compiled kernels, its buffer pool, and every array and
- * expression the caller has not freed (those handles become invalid; memory the caller
- * wrapped stays the caller's). NULL is a no-op. */
+/* Frees the context, its graph, its compiled kernels, its buffer pool, and every array,
+ * expression and scope the caller has not freed (those handles become invalid: free them
+ * before, or not at all; memory the caller wrapped stays the caller's). NULL is a no-op. */
 KILN_API void kiln_ctx_free(kiln_ctx *ctx);
 
 KILN_API kiln_status kiln_errcode(const kiln_ctx *ctx); /* this thread's last error, or KILN_OK */

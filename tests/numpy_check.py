@@ -1312,6 +1312,8 @@ PROGRAMS = [
     "a_mt = arange(6).reshape(2, 3)\nm_mt = a_mt.mT\na_mt[0, 0] = 100\nprint(m_mt)\nm_mt[1, 1] = -1\nm_mt += 1\na_mt.mT[0, 0] = 7\nprint(a_mt)\nb_mt = arange(8).reshape(2, 2, 2)\nc_mt = b_mt.mT.mT\nc_mt[1, 1, 0] = 50\nprint(b_mt)",
     "m_m2 = zeros((2, 3))\nm_m2[m_m2 == 0] = arange(6.).reshape(2, 3)", "m_m3 = zeros((2, 3))\nm_m3[m_m3 == 0] = arange(6.).reshape(1, 6)", "a_m4 = arange(5)\na_m4[a_m4 > 2] = array([[5]])",
     "x_m5 = zeros((3, 2))\nx_m5[array([True, False, True])] = ones((2, 2))\nx_m5[array([False, True, False])] = ones((1, 2)) * 3\nprint(x_m5)\nx_m5[x_m5 == 1] = array(7.)\nx_m5[x_m5 > 0] = arange(6.)\nprint(x_m5)",
+    # names beyond ASCII, as Python's (letters: not punctuation nor symbols)
+    "α_u = 0.5\nβ_2u = arange(3.)\nété_u = α_u * β_2u\nprint(α_u * 2, été_u, été_u.sum())\nfor θ_u in range(2):\n    print(θ_u, 'αr' + r'\\d')\nw_u = [α_u, 2]\nñ_u = w_u[0]\nñ_u += 1\nprint(ñ_u, f'{α_u:.2f}', len('αβ'))", "x_u8 = 1\u00b2", "a\u00d7b = 1",
     # interp(period=): x and xp modulo the period
     "x_ip = array([-180., -170, -185, 185, -10, -5, 0, 365])\nxp_ip = array([190., -190, 350, -350])\nfp_ip = array([5., 10, 3, 4])\nprint(interp(x_ip, xp_ip, fp_ip, period=360))\nprint(interp([0.5, 1.5, 7.25, -3], [0, 1, 2], [10, 20, 30], period=3), interp(2.5, [1, 2], [3, 4], period=-2, left=0, right=9))\nprint(interp([1, 2], [0.], [5.], period=4))", "print(interp(1, [1, 2], [3, 4], period=0))", "print(interp(1, [], [], period=2))",
     # linspace and logspace of arrays (NumPy's steps along a new axis, axis=, retstep, dtype, a float32 start with a Python stop)

@@ -232,12 +232,43 @@ START_TEST(api_edges_are_refused_or_bounded) {
     ck_assert_int_eq(kiln_scope_set(sc, "in", B), KILN_ERR_ARG); /* a keyword: x = in reads nothing */
     ck_assert_int_eq(kiln_scope_set_number(sc, "not", B), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set(sc, "_w2", B), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set(sc, "True", B), KILN_ERR_ARG); /* (a literal: the program never reads the name) */
+    ck_assert_int_eq(kiln_scope_set(sc, "None", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "\xff\xfe", B), KILN_ERR_ARG); /* not UTF-8 */
+    ck_assert_int_eq(kiln_scope_set(sc, "a\xc3", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "x\xc2\xa0", B), KILN_ERR_ARG); /* a no-break space is no letter */
+    ck_assert_int_eq(kiln_scope_set(sc, "\xc3\xa9t\xc3\xa9", B), KILN_OK); /* été: a name a program can write and read */
+    kiln_expr *e = kiln_parse(ctx, sc, "\xc3\xa9t\xc3\xa9 * 2 + _w2");
+    ck_assert_ptr_nonnull(e);
+    kiln_expr_free(e);
     kiln_clear_error(ctx);
     kiln_scope_free(sc);
     kiln_config cfg = {.num_threads = 100000};
     kiln_ctx *big = kiln_ctx_new(&cfg);
     ck_assert_int_eq(kiln_num_threads(big), 4096);
     kiln_ctx_free(big);
+    kiln_config odd = {.tier = (kiln_tier)99};
+    kiln_ctx *c2 = kiln_ctx_new(&odd); /* a tier that is none: the default, and the context says so */
+    ck_assert_int_ne(kiln_get_tier(c2), 99);
+    ck_assert_int_eq(kiln_errcode(c2), KILN_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(c2), "tier 99"));
+    kiln_scope *left = kiln_scope_new(c2); /* a scope left to the context (the sanitizer runs find a leak) */
+    ck_assert_int_eq(kiln_scope_set(left, "b", B), KILN_ERR_ARG); /* (B is ctx's: refused, nothing bound) */
+    kiln_ctx_free(c2);
+    int64_t four = 4, wild = INT64_MAX - 7, wild2[2] = {INT64_MIN / 2, INT64_MIN / 2}, three2[2] = {3, 3};
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_F64, 1, &four, &wild, buf)); /* strides past 64-bit offsets, as kiln_array_view refuses */
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "kiln_wrap: the offset and strides reach past 64-bit byte offsets"));
+    ck_assert_ptr_null(kiln_wrap(ctx, KILN_F64, 2, three2, wild2, buf));
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_apply(ctx, KILN_OP_ADD, NULL));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "args is NULL"));
+    kiln_expr *xs[1] = {kiln_var(ctx, B)};
+    ck_assert_int_eq(kiln_eval_many(ctx, 1, xs, NULL), KILN_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "outs is NULL"));
+    kiln_expr_free(xs[0]);
+    ck_assert_int_eq(kiln_get_stats(ctx, NULL), KILN_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "out is NULL"));
+    kiln_clear_error(ctx);
     kiln_array_free(B);
 }
 END_TEST

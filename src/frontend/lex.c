@@ -60,7 +60,7 @@ static token lex_radix(lexer *lx, size_t start) {
         v = v * (uint64_t)base + (uint64_t)d;
         any = true;
     }
-    if (!any || (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_')))
+    if (!any || (lx->pos < lx->len && lex_name_char(lx->src, lx->pos, lx->len)))
         return err_tok(lx, any ? lx->pos : start,
                        base == 16 ? "invalid digit in a hexadecimal literal" : base == 8 ? "invalid digit in an octal literal" : "invalid digit in a binary literal");
     if (over || v > (uint64_t)INT64_MAX) return err_tok(lx, start, "integer literal is too large for int64");
@@ -90,11 +90,11 @@ static token lex_number(lexer *lx) {
     if (n >= sizeof buf - 1) return err_tok(lx, start, "number is too long");
     buf[n] = 0;
     if (lx->pos < lx->len && (lx->src[lx->pos] == 'j' || lx->src[lx->pos] == 'J') &&
-        !(lx->pos + 1 < lx->len && (isalnum((unsigned char)lx->src[lx->pos + 1]) || lx->src[lx->pos + 1] == '_'))) {
+        !(lx->pos + 1 < lx->len && lex_name_char(lx->src, lx->pos + 1, lx->len))) {
         lx->pos++; /* 5j */
         return (token){.kind = TK_IMAG, .off = start, .len = lx->pos - start, .fval = strtod(buf, NULL)};
     }
-    if (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_'))
+    if (lx->pos < lx->len && lex_name_char(lx->src, lx->pos, lx->len))
         return err_tok(lx, lx->pos, lx->src[lx->pos] == 'j' || lx->src[lx->pos] == 'J' ? "complex numbers are not supported"
                                                                                        : "invalid character in a number");
     token t = {.kind = is_float ? TK_FLOAT : TK_INT, .off = start, .len = lx->pos - start};
@@ -182,14 +182,15 @@ token lex_next(lexer *lx) {
     char c = lx->src[start];
     if (isdigit((unsigned char)c) || (c == '.' && start + 1 < lx->len && isdigit((unsigned char)lx->src[start + 1])))
         return lex_number(lx);
-    if (isalpha((unsigned char)c) || c == '_') {
-        while (lx->pos < lx->len && (isalnum((unsigned char)lx->src[lx->pos]) || lx->src[lx->pos] == '_')) lx->pos++;
+    if (!isdigit((unsigned char)c) && lex_name_char(lx->src, start, lx->len)) {
+        for (size_t k; lx->pos < lx->len && (k = lex_name_char(lx->src, lx->pos, lx->len));) lx->pos += k;
         return (token){.kind = TK_NAME, .off = start, .len = lx->pos - start};
     }
     if (c == '\'' || c == '"') {
         size_t q = lex_quote_width(lx->src, start, lx->len); /* 3: a triple-quoted string, newlines in it */
         char pre = start > 0 ? lx->src[start - 1] : 0; /* r"...": escapes are text, unchecked (a backslash still keeps a quote) */
-        bool raw = (pre == 'r' || pre == 'R') && (start < 2 || !(isalnum((unsigned char)lx->src[start - 2]) || lx->src[start - 2] == '_'));
+        unsigned char pp = start < 2 ? 0 : (unsigned char)lx->src[start - 2]; /* (r not the end of a longer name) */
+        bool raw = (pre == 'r' || pre == 'R') && !(isalnum(pp) || pp == '_' || pp >= 0x80);
         lx->pos += q;
         while (lx->pos < lx->len && (q == 1 ? lx->src[lx->pos] != c : !lex_closes(lx->src, lx->pos, lx->len, c))) {
             if (raw && lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) {
@@ -251,6 +252,32 @@ bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
         n += (size_t)k, i += used;
     }
     buf[n] = 0;
+    return true;
+}
+
+size_t lex_name_char(const char *s, size_t i, size_t len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) return isalnum(c) || c == '_';
+    size_t k = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    if (!k || i + k > len) return 0;
+    uint32_t cp = c & (0x7F >> k);
+    for (size_t j = 1; j < k; j++) {
+        if (((unsigned char)s[i + j] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | ((unsigned char)s[i + j] & 0x3F);
+    }
+    if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp < 0xE000)) return 0; /* (overlong, surrogates) */
+    static const uint32_t not_letters[][2] = {{0x80, 0xA9}, {0xAB, 0xB4}, {0xB6, 0xB9}, {0xBB, 0xBF}, {0xD7, 0xD7}, {0xF7, 0xF7},
+                                              {0x2000, 0x209F}, {0x20A0, 0x20CF}, {0x2190, 0x2BFF}, {0x3000, 0x303F}, {0xFE00, 0xFE0F},
+                                              {0xFEFF, 0xFEFF}, {0xFF00, 0xFF0F}, {0xFF1A, 0xFF20}};
+    for (size_t r = 0; r < sizeof not_letters / sizeof *not_letters; r++)
+        if (cp >= not_letters[r][0] && cp <= not_letters[r][1]) return 0;
+    return k;
+}
+
+bool lex_is_name(const char *s, size_t a, size_t b) {
+    if (a >= b || isdigit((unsigned char)s[a])) return false;
+    for (size_t i = a, k; i < b; i += k)
+        if (!(k = lex_name_char(s, i, b))) return false;
     return true;
 }
 

@@ -36,6 +36,12 @@ typedef struct lexer {
 } lexer;
 
 void lex_init(lexer *lx, const char *src, size_t len);
+/* The bytes of the name character at s[i] (s has len bytes): 1 for an ASCII letter, digit or
+ * '_'; 2 to 4 for a letter beyond ASCII (a well-formed UTF-8 sequence outside the spaces,
+ * punctuation and symbols: Python's names take them, α = 0.1); 0 for anything else. */
+size_t lex_name_char(const char *s, size_t i, size_t len);
+/* Whether s[a, b) is a name: name characters, not a digit first. */
+bool lex_is_name(const char *s, size_t a, size_t b);
 /* The next token (TK_END forever at the end). */
 token lex_next(lexer *lx);
 /* Whether s[0, len) is one of Python's keywords other than True, False and None (those are

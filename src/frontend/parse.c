@@ -2342,7 +2342,7 @@ static void skip_to(parser *p, const char *const *names, bool ops) {
     if (p->tok.kind == TK_ERROR) fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "%s", p->lx.err);
 }
 
-static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80; /* (a byte of a UTF-8 letter) */ }
 
 /* 1 + the offset of the last word w (not part of a longer name) in p's source at or after the
  * current token, or 0 (the scan stops there: an f-string's field has a parser of its own) */

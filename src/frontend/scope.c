@@ -14,11 +14,15 @@
 
 #include "../runtime/ctx.h"
 
+static void scope_release(rt_owned *o) { kiln_scope_free((kiln_scope *)(void *)((char *)o - offsetof(kiln_scope, own))); }
+
 kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
     if (!ctx) return NULL;
     kiln_scope *s = kiln_calloc(ctx, sizeof *s);
     if (!s) return NULL;
     s->ctx = ctx;
+    s->own.release = scope_release;
+    rt_own(ctx, &s->own);
     s->print = FE_PRINTOPTS;
     s->rng.key = s->mt_key;
     uint32_t key[FE_MT_WORDS]; /* np.random's legacy state, unseeded: the operating system's entropy, as NumPy's */
@@ -46,6 +50,7 @@ bool fe_scope_alias_numpy(kiln_scope *s, const char *name) {
 
 void kiln_scope_free(kiln_scope *s) {
     if (!s) return;
+    rt_disown(s->ctx, &s->own);
     for (int i = 0; i < s->n; i++) {
         kiln_free(s->ctx, s->names[i]);
         kiln_array_free(s->arrays[i]);
@@ -77,11 +82,9 @@ static int find_at(const kiln_scope *s, const char *name, int hint) {
 
 /* Whether name is one a program can write: a letter or _ (or a UTF-8 character) first, then
  * those or digits. */
-static bool a_name(const char *name) {
-    if (!name || !*name || (*name >= '0' && *name <= '9') || lex_is_keyword(name, strlen(name))) return false;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        if (!(*c >= 0x80 || *c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) return false;
-    return true;
+static bool a_name(const char *name) { /* (the lexer's names, not a keyword nor True, False, None: a program reads them) */
+    size_t n = name ? strlen(name) : 0;
+    return lex_is_name(name, 0, n) && !lex_is_keyword(name, n) && strcmp(name, "True") && strcmp(name, "False") && strcmp(name, "None");
 }
 
 kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {

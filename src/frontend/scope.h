@@ -5,10 +5,12 @@
 #define KILN_FRONTEND_SCOPE_H
 
 #include "../base/base.h"
+#include "../runtime/ctx.h"
 #include "frontend.h"
 #include "rng.h"
 
 struct kiln_scope {
+    rt_owned own;         /* on the context's list: kiln_ctx_free frees a scope left */
     kiln_ctx *ctx;
     char **names;         /* n names, owned */
     kiln_array **arrays;  /* n arrays, one reference each */

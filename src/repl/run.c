@@ -277,7 +277,7 @@ static bool only_strings(const char *t, size_t a, size_t b) {
 
 static bool word_at(const char *t, size_t a, size_t b, const char *w) {
     size_t n = strlen(w);
-    return b - a >= n && !memcmp(t + a, w, n) && (a + n == b || !(isalnum((unsigned char)t[a + n]) || t[a + n] == '_'));
+    return b - a >= n && !memcmp(t + a, w, n) && (a + n == b || !lex_name_char(t, a + n, b));
 }
 
 /* Whether w occurs in t[a, b). */
@@ -288,11 +288,12 @@ static bool strstr_in(const char *t, size_t a, size_t b, const char *w) {
     return false;
 }
 
-static bool is_ident(const char *t, size_t a, size_t b) {
-    if (a >= b || !(isalpha((unsigned char)t[a]) || t[a] == '_')) return false;
-    for (size_t i = a; i < b; i++)
-        if (!(isalnum((unsigned char)t[i]) || t[i] == '_')) return false;
-    return true;
+static bool is_ident(const char *t, size_t a, size_t b) { return lex_is_name(t, a, b); }
+
+/* The end of the name characters from t[a] (a itself where there are none). */
+static size_t name_end(const char *t, size_t a, size_t b) {
+    for (size_t k; a < b && (k = lex_name_char(t, a, b));) a += k;
+    return a;
 }
 
 /* Whether t[a, b) names numpy: np, numpy, or an import numpy as NAME's NAME (parsed before in
@@ -310,7 +311,7 @@ static bool numpy_name(const prog *pg, const char *t, size_t a, size_t b) {
 /* Where t[a, b) goes on after a leading "np." (numpy_name's names): past the '.', or a. */
 static size_t past_numpy(const prog *pg, const char *t, size_t a, size_t b) {
     size_t ne = a;
-    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    ne = name_end(t, ne, b);
     return ne < b && t[ne] == '.' && ne > a && numpy_name(pg, t, a, ne) ? ne + 1 : a;
 }
 
@@ -469,7 +470,7 @@ static stmt *push_stmt(stmt **v, int *n) {
  * call's arguments, or 0 when it is not one. */
 static size_t skip_attribute(const char *t, size_t at, size_t b) {
     size_t e = trim_left(t, at + 1, b), s0 = e;
-    while (e < b && (isalnum((unsigned char)t[e]) || t[e] == '_')) e++;
+    e = name_end(t, e, b);
     if (e == s0 || isdigit((unsigned char)t[s0])) return 0;
     e = trim_left(t, e, b);
     if (e < b && t[e] == '(') { /* its call's arguments, to the matching ')' */
@@ -497,7 +498,7 @@ static bool subscript_target(prog *pg, stmt *st, size_t a, size_t b) {
     a = trim_left(t, a, b);
     b = trim_right(t, a, b);
     size_t ne = a;
-    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    ne = name_end(t, ne, b);
     size_t lb = trim_left(t, ne, b);
     while (lb < b && t[lb] == '.') /* an attribute chain: x.T[0], x.reshape(6, 4)[m] (a view of x, or refused) */
         if (!(lb = skip_attribute(t, lb, b))) return false;
@@ -687,10 +688,10 @@ static bool call_stmt(const char *t, size_t a, size_t b, const char *name, size_
 /* NAME = LIST.pop(...): the item taken out of the list (names[0]), bound to NAME (names[1]) */
 static bool pop_stmt(stmt *st, const char *t, size_t a, size_t b) {
     size_t n = a;
-    while (n < b && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
+    n = name_end(t, n, b);
     size_t eq = trim_left(t, n, b), r = eq + 1 < b ? trim_left(t, eq + 1, b) : b, rn = r;
     if (!is_ident(t, a, n) || n - a >= sizeof st->names[1] || eq + 1 >= b || t[eq] != '=' || t[eq + 1] == '=') return false;
-    while (rn < b && (isalnum((unsigned char)t[rn]) || t[rn] == '_')) rn++;
+    rn = name_end(t, rn, b);
     if (!is_ident(t, r, rn) || rn - r >= sizeof st->names[0] || rn >= b || t[rn] != '.' || !call_stmt(t, rn + 1, b, "pop", &st->x, &st->xlen))
         return false;
     memcpy(st->names[0], t + r, rn - r);
@@ -746,7 +747,7 @@ static bool out_argument(const char *t, size_t a, size_t b, size_t *oa, size_t *
         else if (strchr(")]}", ch)) {
             if (--depth < 0) return false; /* (a close without its open) */
         }
-        else if (depth == 0 && !isalnum((unsigned char)ch) && ch != '_' && ch != '.') return false; /* an operator: more than a call */
+        else if (depth == 0 && !isalnum((unsigned char)ch) && ch != '_' && ch != '.' && (unsigned char)ch < 0x80) return false; /* an operator: more than a call */
         i++;
     }
     if (lp >= b || lp == a || t[lp] != '(') return false;
@@ -872,7 +873,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (call_stmt(t, q, b, "random.shuffle", &st->x, &st->xlen) || (q == a && call_stmt(t, a, b, "shuffle", &st->x, &st->xlen))) /* its argument, a name */
         return shuffle_stmt(pg, st, t, b);
     size_t ne = a;
-    while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+    ne = name_end(t, ne, b);
     bool module = q > a || word_at(t, a, ne, "math"); /* np.sort(x) is a value */
     if (!module && is_ident(t, a, ne) && ne - a < sizeof st->names[1] && ne < b && t[ne] == '.' &&
         call_stmt(t, ne + 1, b, "shuffle", &st->x, &st->xlen)) { /* rng.shuffle(NAME): a Generator's (names[1]) */

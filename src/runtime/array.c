@@ -223,6 +223,17 @@ void rt_arrays_free_all(kiln_ctx *ctx) {
     while (ctx->arrays) array_destroy(ctx->arrays); /* views and bases alike: no refcounts now */
 }
 
+/* Whether the bytes of n elements of es bytes, at byte offset off with shape and strides, lie
+ * within 64-bit byte offsets of the start; else an error naming fn. */
+static bool span_fits(kiln_ctx *ctx, const char *fn, int64_t n, int64_t es, int ndim, const int64_t *shape, const int64_t *strides, int64_t off) {
+    int64_t lo = off, hi = off, step; /* the first and last bytes' offsets: they must not overflow */
+    bool over = __builtin_add_overflow(hi, n > 0 ? es - 1 : 0, &hi);
+    for (int d = 0; d < ndim && n > 0 && !over; d++)
+        over = __builtin_mul_overflow(shape[d] - 1, strides[d], &step) || __builtin_add_overflow(step < 0 ? lo : hi, step, step < 0 ? &lo : &hi);
+    if (over) kiln_fail(ctx, KILN_ERR_ARG, "%s: the offset and strides reach past 64-bit byte offsets", fn);
+    return !over;
+}
+
 kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape, const int64_t *strides, void *data) {
     if (!ctx) return NULL;
     int64_t n;
@@ -239,6 +250,7 @@ kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *sha
                   es, kiln_dtype_name(dt));
         return NULL;
     }
+    if (strides && !span_fits(ctx, "kiln_wrap", n, (int64_t)es, ndim, shape, strides, 0)) return NULL;
     kiln_array *a = array_alloc(ctx, dt, ndim, shape);
     if (!a) return NULL;
     if (strides) memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);
@@ -317,14 +329,7 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the offset and strides must be multiples of the element size (%lld bytes)", (long long)es);
         return NULL;
     }
-    int64_t lo = byte_offset, hi = byte_offset, step; /* the first and last bytes' offsets: they must not overflow */
-    bool over = __builtin_add_overflow(hi, n > 0 ? es - 1 : 0, &hi);
-    for (int d = 0; d < ndim && n > 0 && !over; d++)
-        over = __builtin_mul_overflow(shape[d] - 1, strides[d], &step) || __builtin_add_overflow(step < 0 ? lo : hi, step, step < 0 ? &lo : &hi);
-    if (over) {
-        kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the view's offset and strides reach past 64-bit byte offsets");
-        return NULL;
-    }
+    if (!span_fits(ctx, "kiln_array_view", n, es, ndim, shape, strides, byte_offset)) return NULL;
     kiln_array *a = array_alloc(ctx, (kiln_dtype)base->dtype, ndim, shape);
     if (!a) return NULL;
     memcpy(a->strides, strides, (size_t)ndim * sizeof *strides);

@@ -77,6 +77,10 @@ kiln_ctx *kiln_ctx_new(const kiln_config *cfg) {
         ir_graph_destroy(&ctx->graph);
         goto fail;
     }
+    if (cfg && (cfg->tier < KILN_TIER_DEFAULT || cfg->tier > KILN_TIER_JIT)) /* (the context is made: the error is its first) */
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_ctx_new: tier %d is not a kiln_tier: the default is used", (int)cfg->tier);
+    else if (cfg && cfg->num_threads < 0)
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_ctx_new: num_threads %d is negative: the default is used", cfg->num_threads);
     return ctx;
 fail:
     rt_tier_shutdown(ctx);
@@ -86,8 +90,26 @@ fail:
     return NULL;
 }
 
+void rt_own(kiln_ctx *ctx, rt_owned *o) {
+    pthread_mutex_lock(&ctx->lock);
+    o->prev = NULL, o->next = ctx->owned;
+    if (ctx->owned) ctx->owned->prev = o;
+    ctx->owned = o;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+void rt_disown(kiln_ctx *ctx, rt_owned *o) {
+    pthread_mutex_lock(&ctx->lock);
+    if (o->prev) o->prev->next = o->next;
+    else if (ctx->owned == o) ctx->owned = o->next;
+    if (o->next) o->next->prev = o->prev;
+    o->prev = o->next = NULL;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
 void kiln_ctx_free(kiln_ctx *ctx) {
     if (!ctx) return;
+    while (ctx->owned) ctx->owned->release(ctx->owned); /* (each disowns itself: a scope its caller left) */
     rt_tier_shutdown(ctx); /* first: the background compiler uses the cache and the backends */
     if (ctx->disk_open)
         dc_add_counters(&ctx->disk, atomic_load(&ctx->st.disk_hits), atomic_load(&ctx->st.disk_misses),
@@ -127,7 +149,8 @@ kiln_status kiln_set_num_threads(kiln_ctx *ctx, int n) {
 void kiln_note_parse(kiln_ctx *ctx, uint64_t ns) { atomic_fetch_add(&ctx->st.ns_parse, ns); }
 
 kiln_status kiln_get_stats(const kiln_ctx *ctx, kiln_stats *out) {
-    if (!ctx || !out) return KILN_ERR_ARG;
+    if (!ctx) return KILN_ERR_ARG;
+    if (!out) return kiln_fail((kiln_ctx *)ctx, KILN_ERR_ARG, "kiln_get_stats: out is NULL");
     kiln_ctx *c = (kiln_ctx *)ctx;
     uint64_t rc, ri; /* runs by replay records: evaluations, hits and launches */
     rt_replay_count(c, &rc, &ri);

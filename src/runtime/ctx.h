@@ -49,6 +49,15 @@ typedef struct rt_tier {
  * rt_threads_used; OpenBLAS is told through the ICV, on the first call after). */
 extern atomic_bool rt_forked, rt_threads_used;
 
+/* A handle a layer above made on the context (a frontend's scope): released by kiln_ctx_free
+ * when its owner has not released it first (rt_disown). */
+typedef struct rt_owned {
+    struct rt_owned *prev, *next;
+    void (*release)(struct rt_owned *o);
+} rt_owned;
+void rt_own(kiln_ctx *ctx, rt_owned *o);
+void rt_disown(kiln_ctx *ctx, rt_owned *o);
+
 struct kiln_ctx {
     kiln_base base;            /* the allocator hook: first, as base/base.h requires */
     atomic_int nthreads;       /* threads for kernels, >= 1 */
@@ -77,6 +86,7 @@ struct kiln_ctx {
     } many[RT_MANY_PLANS];
     uint64_t many_tick;
     kiln_array *arrays;        /* every live array (a list through prev/next), freed last */
+    rt_owned *owned;           /* the handles of layers above not yet released, under lock */
     pthread_mutex_t replay_lock; /* guards the list of replay records */
     struct rt_replay *replays; /* every plan's replay record (replay.c), for kiln_get_stats */
     struct {

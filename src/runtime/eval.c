@@ -411,7 +411,8 @@ kiln_array *kiln_eval(kiln_ctx *ctx, kiln_expr *e) {
 
 kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_array **outs) {
     if (!ctx) return KILN_ERR_ARG;
-    if (n < 1 || !exprs || !outs) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: nothing to evaluate");
+    if (n < 1) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: nothing to evaluate (n is %d)", n);
+    if (!exprs || !outs) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: %s is NULL", !exprs ? "exprs" : "outs");
     /* made[i]: outs[i] is kiln's; dup[i]: the earlier expression exprs[i] repeats (a, a; a shape's
      * equal dims), or -1; the distinct ones, and their outputs, go to the plan */
     bool *made = kiln_calloc(ctx, (size_t)n);

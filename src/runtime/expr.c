@@ -113,7 +113,11 @@ kiln_expr *kiln_cast(kiln_ctx *ctx, kiln_expr *x, kiln_dtype dt) {
 kiln_expr *kiln_apply(kiln_ctx *ctx, kiln_op op, kiln_expr *const *args) {
     ARGCHK(ctx);
     if (op == KILN_OP_MATMUL && args) return ir_matmul(G, args[0], args[1]);
-    if ((unsigned)op >= KILN_OP_COUNT || op <= KILN_OP_CAST || !op_is_elementwise(op) || !args) {
+    if (!args) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_apply: args is NULL");
+        return NULL;
+    }
+    if ((unsigned)op >= KILN_OP_COUNT || op <= KILN_OP_CAST || !op_is_elementwise(op)) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_apply: op %d is not an element-wise op", (int)op);
         return NULL;
     }

@@ -49,7 +49,8 @@ void rt_tier_init(kiln_ctx *ctx, kiln_tier tier) {
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);
-    atomic_init(&ctx->tier, tier == KILN_TIER_DEFAULT ? tier_from_env() : tier);
+    bool known = tier > KILN_TIER_DEFAULT && tier <= KILN_TIER_JIT; /* (another number: the default, kiln_ctx_new says so) */
+    atomic_init(&ctx->tier, known ? tier : tier_from_env());
     const char *ms = getenv("KILN_JIT_AFTER_MS");
     double v = ms && *ms ? atof(ms) : 10.0;
     ctx->jit_after_ns = v > 0 ? (uint64_t)(v * 1e6) : 0;
