@@ -85,6 +85,12 @@ typedef struct rt_plan {
                               runs (by their steps) */
     int nleaves;
     kiln_expr **leaves;    /* the arrays and placeholders every step reads, for overlap checks */
+    struct rt_plan_slot {  /* each step's node and view by node (open addressing, mask + 1
+                              slots): a plan of many steps finds its arrays in constant time */
+        const kiln_expr *node;
+        int step, view;    /* -1 where the node is no step's (no view) */
+    } *index;
+    uint32_t index_mask;
     _Atomic(struct rt_replay *) replay; /* one MAP or REDUCE step over arrays: its last run (replay.c) */
     atomic_bool warm;      /* a run made no kernel: later runs are not timed as first runs */
     atomic_bool prefetched; /* its kernels were asked of the backend at once (compile_many) */

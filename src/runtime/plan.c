@@ -52,6 +52,7 @@ void rt_plan_free(kiln_ctx *ctx, rt_plan *p) {
     kiln_free(ctx, p->temps);
     kiln_free(ctx, p->views);
     kiln_free(ctx, p->leaves);
+    kiln_free(ctx, p->index);
     kiln_free(ctx, p);
 }
 
@@ -62,18 +63,41 @@ bool rt_exec_for(kiln_ctx *ctx, const rt_plan *p, rt_exec *x) {
     return x->state != NULL;
 }
 
+/* n's slot in p's index (the empty one where it would go). */
+static struct rt_plan_slot *slot_of(const rt_plan *p, const kiln_expr *n) {
+    uint32_t h = (uint32_t)(((uintptr_t)n >> 4) * 0x9E3779B97F4A7C15ull >> 32) & p->index_mask;
+    while (p->index[h].node && p->index[h].node != n) h = (h + 1) & p->index_mask;
+    return &p->index[h];
+}
+
+/* p's index of its steps' nodes and its views (the first step of a node, the first view). */
+static kiln_status index_plan(kiln_ctx *ctx, rt_plan *p) {
+    uint32_t cap = 16;
+    while (cap < 2u * (uint32_t)(p->nsteps + p->nviews) + 1) cap *= 2;
+    if (!(p->index = kiln_calloc(ctx, cap * sizeof *p->index))) return KILN_ERR_NOMEM;
+    p->index_mask = cap - 1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < (pass ? p->nviews : p->nsteps); i++) {
+            const kiln_expr *n = pass ? p->views[i] : p->steps[i].node;
+            struct rt_plan_slot *s = slot_of(p, n);
+            if (!s->node) *s = (struct rt_plan_slot){n, -1, -1};
+            if (pass && s->view < 0) s->view = i;
+            if (!pass && s->step < 0) s->step = i;
+        }
+    return KILN_OK;
+}
+
 static int step_of(const rt_plan *p, const kiln_expr *n) {
-    for (int i = 0; i < p->nsteps; i++)
-        if (p->steps[i].node == n) return i;
-    return -1;
+    const struct rt_plan_slot *s = slot_of(p, n);
+    return s->node ? s->step : -1;
 }
 
 kiln_array *rt_plan_array(const rt_plan *p, const kiln_expr *n, const rt_run_arrays *ra) {
     if (op_is_array_leaf(n->op)) return n->leaf;
     /* a view first: a transposed root is copied out of its view by its own step */
-    for (int v = 0; v < p->nviews; v++)
-        if (p->views[v] == n) return &ra->views[v];
-    int k = step_of(p, n);
+    const struct rt_plan_slot *at = slot_of(p, n);
+    if (at->node && at->view >= 0) return &ra->views[at->view];
+    int k = at->node ? at->step : -1;
     if (k >= 0) {
         const rt_step *src = &p->steps[k];
         return src->root >= 0 ? ra->outs[src->root] : ra->temps[src->temp];
@@ -578,6 +602,7 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);
     if (st == KILN_OK) st = cap_regions(ctx, order, n, mat);
     if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
+    if (st == KILN_OK) st = index_plan(ctx, p);
     if (st == KILN_OK) fuse_epilogues(p);
     if (st == KILN_OK) fuse_shared(p);
     kiln_free(ctx, order);
