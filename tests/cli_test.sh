@@ -229,6 +229,11 @@ out=$("$kiln" -c $'w = ones(3)\nfor i in range(3):\n    h = w * 2\n    g = grad(
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)
 [ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once in a loop" || no "the warning once in a loop (output: $out)"
 
+# :vars shows a list's length and its repr on one line, cut
+expect ":vars of a long list" 0 "z            list     10000 items: [0, 1, 2, 3" -- "$kiln" -c $'z = list(range(10000))\nm = [eye(2), 2]\n:vars'
+out=$("$kiln" -c $'z = list(range(10000))\nm = [eye(2), 2]\n:vars' 2>&1)
+[ "$(wc -l <<<"$out")" = 2 ] && grep -q '26, 2 \.\.\.$' <<<"$out" && grep -q 'm            list     2 items: \[array(\[\[1., 0.\], \[0., 1.\]\]), 2\]' <<<"$out" && ok ":vars: one line each, cut at 100 characters" || no ":vars: one line each, cut at 100 characters (output: $out)"
+
 # NumPy's words where kiln refuses a write: into a read-only view (however it was reached), and a
 # value of two dims into a mask of all of the array's
 ro="assignment destination is read-only"

@@ -110,15 +110,40 @@ static int cmd_help(session *s, const char *arg) {
     return RUN_OK;
 }
 
+/* The first VARS_CHARS characters of text on one line (a newline and the blanks after it one
+ * space), " ..." after them where there were more. */
+#define VARS_CHARS 100
+static void one_line(const char *text) {
+    int chars = 0;
+    for (const char *c = text; *c; chars++) {
+        if (chars == VARS_CHARS) {
+            fputs(" ...", stdout);
+            break;
+        }
+        if (*c == '\n') {
+            while (*c == '\n' || *c == ' ') c++;
+            putchar(' ');
+            continue;
+        }
+        int k = 1;
+        while (((unsigned char)c[k] & 0xC0) == 0x80) k++; /* (a UTF-8 character whole) */
+        fwrite(c, 1, (size_t)k, stdout);
+        c += k;
+    }
+}
+
 static int cmd_vars(session *s) {
     for (int i = 0; i < kiln_scope_count(s->scope); i++) {
         const char *n = kiln_scope_name(s->scope, i);
         kiln_array *a = kiln_scope_get(s->scope, n);
-        if (!a) { /* a tuple, a string...: its repr */
+        if (!a) { /* a tuple, a string...: its kind, and its repr on one line, cut */
             kstr b = {0};
             const kval *v = fe_scope_value(s->scope, n);
             if (v) fe_text(s->ctx, fe_scope_printopts(s->scope), v, false, &b);
-            printf("%-12s %s\n", n, b.s ? b.s : "");
+            if (v && (v->kind == KV_LIST || v->kind == KV_TUPLE)) printf("%-12s %-8s %d item%s: ", n, v->kind == KV_LIST ? "list" : "tuple", v->n, v->n == 1 ? "" : "s");
+            else printf("%-12s %-8s ", n, v && v->kind == KV_STR ? "str" : "");
+            one_line(b.s ? b.s : "");
+            putchar('\n');
             kstr_free(&b);
             continue;
         }
