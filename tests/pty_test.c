@@ -149,6 +149,10 @@ int main(int argc, char **argv) {
     expect("    print(i * 10)\r", "... ", "the block goes on until an empty line");
     m = type("\r");
     check(wait_for("20\r\n", m) && wait_for("kiln> ", m), "an empty line runs the block");
+    expect("if a.sum() > 0: print('pos')\r", "... ", "a compound statement on one line waits, as Python's REPL, for an else");
+    expect("else: print('neg')\r", "... ", "which continues it");
+    m = type("\r");
+    check(wait_for("pos\r\n", m) && wait_for("kiln> ", m), "an empty line runs it");
     expect("b = (1 +\r", "... ", "an open parenthesis continues the statement");
     expect("2)\r", "kiln> ", "closing it runs the statement");
     expect("b\r", "3\r\n", "the statement spread over two lines");

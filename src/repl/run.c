@@ -396,6 +396,7 @@ bool run_needs_more(const char *t, size_t len) {
     bool block = false;
     for (size_t i = 0; i < len;) {
         size_t ls = i, content = i;
+        bool colon = false; /* a ':' outside brackets: a header's end (if x: print(x) too) */
         for (; i < len && t[i] != '\n';) {
             char c = t[i];
             if (c == '\'' || c == '"') {
@@ -417,12 +418,17 @@ bool run_needs_more(const char *t, size_t len) {
             }
             if (c == '(' || c == '[' || c == '{') depth++;
             else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+            colon |= c == ':' && depth == 0 && i > trim_left(t, ls, len);
             i++;
             if (c != ' ' && c != '\t' && c != '\r') content = i;
         }
-        /* a block header: a line whose code ends in ':' outside brackets (not a :command) */
+        /* a block header: a line whose code ends in ':' outside brackets (not a :command), or a
+         * compound statement with its body on the line (if x: print(x)), as Python's REPL waits
+         * for an else or an empty line after it */
         size_t first = trim_left(t, ls, content);
         if (depth == 0 && content > ls && t[content - 1] == ':' && first < content && t[first] != ':') block = true;
+        static const char *const compound[] = {"if", "elif", "else", "for", "while", NULL};
+        for (int k = 0; depth == 0 && colon && compound[k]; k++) block |= word_at(t, first, content, compound[k]);
         if (i < len) i++;
     }
     if (depth > 0) return true;
