@@ -153,6 +153,10 @@ int main(int argc, char **argv) {
     expect("else: print('neg')\r", "... ", "which continues it");
     m = type("\r");
     check(wait_for("pos\r\n", m) && wait_for("kiln> ", m), "an empty line runs it");
+    expect("for j in range(2):\r", "... ", "a block again");
+    expect("\tprint(j * 7)\r", "... ", "a tab where no word begins (a pasted block's) indents");
+    m = type("\r");
+    check(wait_for("7\r\n", m) && wait_for("kiln> ", m), "and the block runs");
     expect("b = (1 +\r", "... ", "an open parenthesis continues the statement");
     expect("2)\r", "kiln> ", "closing it runs the statement");
     expect("b\r", "3\r\n", "the statement spread over two lines");

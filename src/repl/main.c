@@ -85,6 +85,10 @@ static char **complete(const char *text, int start, int end) {
     (void)start;
     (void)end;
     rl_attempted_completion_over = 1;
+    if (!text[0]) { /* no word begun (a line's start, a pasted block's tab): indentation, not every name */
+        rl_insert_text("    ");
+        return NULL;
+    }
     rl_completion_append_character = '\0'; /* "sin" completes to "sin", ready for "(" */
     return rl_completion_matches(text, completion_gen);
 }
