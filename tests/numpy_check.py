@@ -442,7 +442,8 @@ CASES += [
     ("cross(M[:, :3], N[:3, 1:])", 1e-15), ("cross(A[..., :3], u[:3])", 0), ("cross(Z[:, :3], i[:3])", 0), ("cross(u, u)", 0),  # NumPy: 4-vectors
     ("isin(i, j)", 0), ("isin(a, b[::-1])", 0), ("isin(Z, [1, 2, 3], invert=True)", 0), ("isin(H, [nan, 0.5, -0.0])", 0), ("isin(u, [])", 0),
     ("searchsorted(a, b, sorter=argsort(a))", 0), ("searchsorted(H, H, side='right', sorter=argsort(H))", 0), ("a.searchsorted(0.5, sorter=argsort(a).astype(int32))", 0),
-    ("searchsorted([3, 1, 2], 2, sorter=[1, 2, 0])", 0), ("searchsorted([1, 2], 1, sorter=[0])", 0), ("searchsorted([1, 2], 1, sorter=[0., 1])", 0),
+    ("searchsorted([3, 1, 2], 2, sorter=[1, 2, 0])", 0), ("searchsorted([3., 1, 2, 5], [4., 9.], sorter=[1, 2, 0, -1])", 0),
+    ("linspace(float32(0), 1, 3)", 0), ("logspace(float32(0), 1, 3)", 1e-6), ("linspace(arange(3).sum(), 5, 3)", 0), ("polyfit([0., 1, 2], [1., 2, 4], 1, None, False, [1, 1, 2])", 1e-12), ("searchsorted([1, 2], 1, sorter=[0])", 0), ("searchsorted([1, 2], 1, sorter=[0., 1])", 0),
     ("searchsorted(sort(a), b)", 0), ("searchsorted(sort(a), b, side='right')", 0), ("searchsorted(sort(i), Z)", 0),
     ("searchsorted(sort(H), H)", 0), ("searchsorted(sort(H), H, side='right')", 0), ("searchsorted(sort(f), 0.5)", 0),
     # searchsorted is a binary search per value, compared in the promoted dtype (a Python float against
@@ -1324,6 +1325,8 @@ PROGRAMS = [
     "A_nt2 = array([[2., 1], [1, 3]])\nprint(eigh(A_nt2).values)",
     # diagonal, diag, np.linalg.diagonal, broadcast_to, broadcast_arrays: read-only views (of a name's memory where its strides allow)
     "a_rv = arange(9).reshape(3, 3)\nd_rv = a_rv.diagonal()\nd1_rv = np.diagonal(a_rv, 1)\nd2_rv = np.diag(a_rv)\nd3_rv = np.linalg.diagonal(a_rv)\nt_rv = broadcast_to(a_rv[0], (2, 3))\na_rv[0, 0] = 100\na_rv[1, 2] = 50\nprint(d_rv, d1_rv, d2_rv, d3_rv, t_rv)\ne_rv = d_rv[1:]\na_rv[2, 2] = -1\nprint(e_rv, d_rv.T, t_rv.T, t_rv[1])\nc_rv = d_rv.copy()\nc_rv[0] = 7\nf_rv = d_rv * 2\nf_rv[0] = 1\nprint(c_rv, f_rv, a_rv[0, 0])\nx_rv = arange(3)\ns_rv, u_rv = broadcast_arrays(x_rv, zeros((2, 1)))\nx_rv[0] = 7\nprint(s_rv, u_rv)\nfor r_rv in t_rv:\n    print(r_rv)",
+    "a_bq = arange(3.)\nb2_bq, c2_bq = broadcast_arrays(a_bq, ones(3))\nb2_bq[0] = 7\nc2_bq[0] = 7\nprint(a_bq, c2_bq)",  # (of one shape already: the arrays themselves, writable)
+    "a_r13 = arange(9.).reshape(3, 3)\na_r13[:2].diagonal()[0] = 1", "a_r14 = arange(9.).reshape(3, 3)\na_r14[...].diagonal()[1:] = -1", "a_r15 = arange(8.).reshape(2, 2, 2)\na_r15[0].diagonal()[0] = 50",
     "a_r1 = arange(9).reshape(3, 3)\nd_r1 = a_r1.diagonal()\nd_r1[0] = 5", "a_r2 = arange(9).reshape(3, 3)\nd_r2 = np.diag(a_r2)\nd_r2 += 1", "a_r3 = arange(6)\nt_r3 = broadcast_to(a_r3, (3, 6))\nt_r3[0, 0] = 5",
     "a_r4 = arange(6)\nt_r4 = broadcast_to(a_r4, (3, 6))\nnp.add(t_r4, 1, out=t_r4)", "a_r5 = arange(6)\nt_r5 = broadcast_to(a_r5, (3, 6))\nt_r5.fill(1)", "a_r6 = arange(6)\nt_r6 = broadcast_to(a_r6, (3, 6))\nnp.copyto(t_r6, 1)",
     "a_r7 = arange(6)\nt_r7 = broadcast_to(a_r7, (3, 6))\nr_r7 = t_r7[1]\nr_r7[0] = 3", "a_r8 = arange(6.)\nt_r8 = broadcast_to(a_r8, (3, 6))\nfor r_r8 in t_r8:\n    r_r8 += 1", "t_r9 = broadcast_to(arange(6.), (3, 6))\nt_r9.sort()",

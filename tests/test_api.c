@@ -236,6 +236,9 @@ START_TEST(api_edges_are_refused_or_bounded) {
     ck_assert_int_eq(kiln_scope_set(sc, "None", B), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set(sc, "\xff\xfe", B), KILN_ERR_ARG); /* not UTF-8 */
     ck_assert_int_eq(kiln_scope_set(sc, "a\xc3", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "\xf5\x80\x80", B), KILN_ERR_ARG); /* (no UTF-8 lead byte: 0xF5 and above) */
+    ck_assert_int_eq(kiln_scope_set(sc, "\xf8\x88\x80\x80", B), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set(sc, "\xcc\x81" "a", B), KILN_ERR_ARG); /* a combining mark first */
     ck_assert_int_eq(kiln_scope_set(sc, "x\xc2\xa0", B), KILN_ERR_ARG); /* a no-break space is no letter */
     ck_assert_int_eq(kiln_scope_set(sc, "\xc3\xa9t\xc3\xa9", B), KILN_OK); /* été: a name a program can write and read */
     kiln_expr *e = kiln_parse(ctx, sc, "\xc3\xa9t\xc3\xa9 * 2 + _w2");

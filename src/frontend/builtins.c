@@ -1274,7 +1274,7 @@ static bool h_linspace(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (!f->op && given(a, "retstep") && !fe_arg_bool(p, arg(a, "retstep"), f->name, "retstep", &retstep)) return false;
     for (int k = 0; k < 2; k++) {
         const kval *v = arg(a, k ? "stop" : "start");
-        if (v->kind == KV_LIST || v->kind == KV_TUPLE || (v->kind == KV_ARRAY && v->e->ndim > 0) || (given(a, "axis") && !k))
+        if (v->kind == KV_LIST || v->kind == KV_TUPLE || (v->kind == KV_ARRAY && !fe_is_py(v)) || (given(a, "axis") && !k)) /* (NumPy's dtype of an array start, float32 0-d too) */
             return linspace_arrays(p, f, a, retstep, off, out);
     }
     double v[2];
@@ -6739,6 +6739,12 @@ static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         return fe_err(p, off, KILN_ERR_ARG, "%s", bad);
     }
     y = keep(&t, kiln_cast(c, y, KILN_F64));
+    bool flag = false;
+    for (int k = 0; k < 3; k++) { /* (rcond, full and cov are not kiln's) */
+        const char *nm = k == 0 ? "rcond" : k == 1 ? "full" : "cov";
+        if (given_not_none(a, nm) && (k == 0 || !fe_arg_bool(p, arg(a, nm), f->name, nm, &flag) || flag))
+            return tmps_free(&t), p->failed ? false : fe_err(p, arg(a, nm)->off, KILN_ERR_ARG, "polyfit(): %s= is not supported (kiln gives the coefficients alone, with NumPy's rcond)", nm);
+    }
     int order = (int)deg + 1;
     kiln_expr *cols[64];
     cols[order - 1] = keep(&t, kiln_add(c, keep(&t, kiln_mul(c, x, keep(&t, kiln_scalar(c, 0.0)))), keep(&t, kiln_scalar(c, 1.0))));
@@ -7222,14 +7228,15 @@ static bool h_broadcast_arrays(parser *p, const fe_fn *f, fe_args *a, size_t off
             return fe_err(p, xv->items[k].off, KILN_ERR_SHAPE, "shape mismatch: objects cannot be broadcast to a single shape");
         }
     }
-    bool alias[FE_MAX_ARGS];
+    bool alias[FE_MAX_ARGS], same = true; /* (all of the shape already: NumPy's returns the arrays themselves) */
+    for (int k = 0; k < n; k++) same &= xs[k]->ndim == nd && !memcmp(xs[k]->shape, shape, (size_t)nd * sizeof *shape);
     for (int k = 0; k < n; k++) {
         alias[k] = xv->items[k].alias;
         kiln_expr *r = fe_broadcast_to(p, &t, xs[k], nd, shape, f->name, off); /* (as broadcast_to's) */
         if (!(xs[k] = r && alias[k] ? keep(&t, ir_broadcast_to(&p->ctx->graph, xs[k], nd, shape)) : r)) return done(p, &t, out, NULL, off);
     }
     if (!tuple_result(p, &t, out, xs, n, off)) return false;
-    for (int k = 0; k < n; k++) out->items[k].alias = alias[k], out->items[k].readonly = true; /* (views NumPy warns against writing through: kiln refuses) */
+    for (int k = 0; k < n; k++) out->items[k].alias = alias[k], out->items[k].readonly = !same; /* (views NumPy warns against writing through: kiln refuses) */
     return true;
 }
 
@@ -8256,7 +8263,14 @@ static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
         if (!o) return done(p, &t, out, NULL, off);
         if (!dtype_is_int((kiln_dtype)o->dtype)) return tmps_free(&t), fe_err(p, sv->off, KILN_ERR_DTYPE, "searchsorted(): sorter must be integers, not %s", kiln_dtype_name((kiln_dtype)o->dtype));
         if (o->ndim != 1 || o->shape[0] != s->shape[0]) return tmps_free(&t), fe_err(p, sv->off, KILN_ERR_ARG, "sorter.size must equal a.size");
-        s = keep(&t, kiln_take(c, s, o, 0));
+        kiln_array *ov = value_now(p, keep(&t, kiln_cast(c, o, KILN_I64)), sv->off); /* (its range checked now: no index wraps) */
+        if (!ov) return tmps_free(&t), false;
+        bool in = true;
+        for (int64_t i = 0; in && i < o->shape[0]; i++) in = ((const int64_t *)kiln_array_data(ov))[i] >= 0 && ((const int64_t *)kiln_array_data(ov))[i] < o->shape[0];
+        o = keep(&t, kiln_var(c, ov));
+        kiln_array_free(ov);
+        if (!in) return tmps_free(&t), fe_err(p, sv->off, KILN_ERR_ARG, "Sorter index out of range.");
+        s = o ? keep(&t, kiln_take(c, s, o, 0)) : NULL;
     }
     return done(p, &t, out, sorted_position(&t, c, s, v, right), off);
 }
@@ -8878,7 +8892,7 @@ static const fe_fn functions[] = {
     {"unravel_index", "indices, shape, order='C'", h_unravel_index, 0, "the coordinates of flat C-order indices in an array of shape (a tuple of arrays; the indices checked now)", false},
     {"interp", "x, xp, fp, left=None, right=None, period=None", h_interp, 0, "piecewise-linear interpolation of (xp, fp) at x (xp increasing), in float64", false},
     {"polyval", "p, x", h_polyval, 0, "the polynomial with coefficients p (highest first) at x, by Horner's rule", false},
-    {"polyfit", "x, y, deg, *, w=None", h_polyfit, 0, "least-squares polynomial coefficients of degree deg, highest first (NumPy's scaled Vandermonde and lstsq)", false},
+    {"polyfit", "x, y, deg, rcond=None, full=False, w=None, cov=False", h_polyfit, 0, "least-squares polynomial coefficients of degree deg, highest first (NumPy's scaled Vandermonde and lstsq)", false},
     {"select", "condlist, choicelist, default=0", h_select, 0, "the choice of the first condition that holds, else default", false},
     {"trapezoid", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "the integral by the trapezoidal rule along axis", false},
     {"trapz", "y, x=None, dx=1.0, axis=-1", h_trapezoid, 0, "trapezoid (NumPy's older name)", false},

@@ -67,6 +67,8 @@ static token lex_radix(lexer *lx, size_t start) {
     return (token){.kind = TK_INT, .off = start, .len = lx->pos - start, .ival = (int64_t)v};
 }
 
+static bool name_start(const char *s, size_t i, size_t len);
+
 static token lex_number(lexer *lx) {
     size_t start = lx->pos, n = 0;
     char buf[128];
@@ -182,7 +184,7 @@ token lex_next(lexer *lx) {
     char c = lx->src[start];
     if (isdigit((unsigned char)c) || (c == '.' && start + 1 < lx->len && isdigit((unsigned char)lx->src[start + 1])))
         return lex_number(lx);
-    if (!isdigit((unsigned char)c) && lex_name_char(lx->src, start, lx->len)) {
+    if (name_start(lx->src, start, lx->len)) {
         for (size_t k; lx->pos < lx->len && (k = lex_name_char(lx->src, lx->pos, lx->len));) lx->pos += k;
         return (token){.kind = TK_NAME, .off = start, .len = lx->pos - start};
     }
@@ -258,7 +260,7 @@ bool lex_unescape(const char *s, size_t a, size_t b, char *buf, size_t cap) {
 size_t lex_name_char(const char *s, size_t i, size_t len) {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80) return isalnum(c) || c == '_';
-    size_t k = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    size_t k = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
     if (!k || i + k > len) return 0;
     uint32_t cp = c & (0x7F >> k);
     for (size_t j = 1; j < k; j++) {
@@ -268,14 +270,21 @@ size_t lex_name_char(const char *s, size_t i, size_t len) {
     if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp < 0xE000)) return 0; /* (overlong, surrogates) */
     static const uint32_t not_letters[][2] = {{0x80, 0xA9}, {0xAB, 0xB4}, {0xB6, 0xB9}, {0xBB, 0xBF}, {0xD7, 0xD7}, {0xF7, 0xF7},
                                               {0x2000, 0x209F}, {0x20A0, 0x20CF}, {0x2190, 0x2BFF}, {0x3000, 0x303F}, {0xFE00, 0xFE0F},
-                                              {0xFEFF, 0xFEFF}, {0xFF00, 0xFF0F}, {0xFF1A, 0xFF20}};
+                                              {0xFEFF, 0xFEFF}, {0xFF00, 0xFF0F}, {0xFF1A, 0xFF20}, {0x1F000, 0x1FAFF}}; /* (the last: emoji) */
     for (size_t r = 0; r < sizeof not_letters / sizeof *not_letters; r++)
         if (cp >= not_letters[r][0] && cp <= not_letters[r][1]) return 0;
     return k;
 }
 
+/* Whether the name character at s[i] can begin a name: not a digit, nor a combining mark. */
+static bool name_start(const char *s, size_t i, size_t len) {
+    unsigned char c = (unsigned char)s[i];
+    bool combining = c == 0xCC || (c == 0xCD && i + 1 < len && (unsigned char)s[i + 1] < 0xB0); /* (U+0300..U+036F) */
+    return !isdigit(c) && !combining && lex_name_char(s, i, len);
+}
+
 bool lex_is_name(const char *s, size_t a, size_t b) {
-    if (a >= b || isdigit((unsigned char)s[a])) return false;
+    if (a >= b || !name_start(s, a, b)) return false;
     for (size_t i = a, k; i < b; i += k)
         if (!(k = lex_name_char(s, i, b))) return false;
     return true;

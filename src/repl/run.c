@@ -2246,6 +2246,9 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
             snprintf(msg, sizeof msg, "a list's item takes xs[i] = value here (not op=, not a slice): write %s[i] = %s[i] + v", name, name);
         else if (T || list)
             snprintf(msg, sizeof msg, "'%s' does not support item assignment: only arrays and lists change in place", name);
+        else if (numpy_name(pg, name, 0, strlen(name)))
+            snprintf(msg, sizeof msg, "%s.f(...)[...] = value writes into what a function returns, which no name holds: write into a name's array "
+                                      "(NumPy's diagonal and broadcast_to give read-only views)", name);
         else
             snprintf(msg, sizeof msg, "name '%s' is not defined", name);
         return report(pg, st->t, msg);
@@ -2309,6 +2312,9 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
         return report(pg, st->t, "out of memory");
     }
     int upto = rc == RUN_OK && st->attrs ? view_upto(pg, st, st->lb, T, rng0) : UPTO_VIEW;
+    if (upto == UPTO_VIEW && rc == RUN_OK && st->groups > 1 && st->llb > st->lb &&
+        view_upto(pg, st, st->llb, T, rng0) == UPTO_READONLY) /* (a[:2].diagonal()[0] = v: a read-only view before the last subscript) */
+        upto = UPTO_READONLY;
     if (upto != UPTO_VIEW) { /* x.attr[...] = v into a copy: NumPy changes nothing; into a read-only view: NumPy's error */
         kiln_array_free(T);
         kval_free(ctx, &vv);
