@@ -45,6 +45,13 @@ expect "the column counts characters" 1 "error: -c:1:25: operands could not be b
 # has the bits of sin(w) in the reduction's (a row of 4, a kernel's tail, took libm's sin, 1 ulp
 # from libmvec's, and the first row's gradient was all zeros)
 expect "max's gradient of sin, rows of 4" 0 "[[ 0.         -0.41614684  0.          0.        ]" -- "$kiln" -c 'w = array([[1.0, 2.0, 0.5, -1.0], [0.3, 1.4, -0.2, 2.5]]); print(grad(sum(max(sin(w), axis=1)), w))'
+# a variable under two names (p = W, a list's item and a loop's name) is one variable: the gradient sums both, in a
+# statement bound to a name as in one printed, and a loop whose names share arrays differently in each run rebuilds it
+expect "grad with respect to another name of the array" 0 "[2. 4.] 8.0 [3. 5.]" -- "$kiln" -c $'W = array([1.0, 2.0])\np = W\ng = grad(sum(W ** 2), p)\nv, g2 = value_and_grad(sum(W ** 2 + p), p)\nprint(g, v, g2)'
+expect "grad over a list of parameters in a loop" 0 "[[0.704 0.704]" -- "$kiln" -c $'W = ones((2, 2))\nb = zeros(2)\nparams = [W, b]\nfor k in range(2):\n    for q in params:\n        q -= 0.1 * grad(sum(params[0] @ params[1] + params[1] ** 2 + params[0] ** 2), q)\nprint(W, b)'
+expect "the names' sharing changes between runs" 0 "2 [2. 3.]" -- "$kiln" -c $'X = array([1.0, 2.0])\nY = array([3.0, 4.0])\nfor k in range(3):\n    for z in [X, Y]:\n        gz = grad(sum(X * Y + z), z)\n        print(k, gz)'
+out=$("$kiln" -c $'X = array([1.0, 2.0])\nY = array([3.0, 4.0])\nfor k in range(3):\n    for z in [X, Y]:\n        gz = grad(sum(X * Y + z), z)\n        print(k, gz)' 2>&1)
+[ "$(grep -c '\[4. 5.\]' <<<"$out")" = 3 ] && [ "$(grep -c '\[2. 3.\]' <<<"$out")" = 3 ] && ok "each run's gradient for its own sharing" || no "each run's gradient for its own sharing (output: $out)"
 # unique's values inside grad(): a gather at each value's first place (a constant gave zeros)
 expect "unique's gradient: to each value's first place" 0 "[100.   1.   0.  10.   0.] 14.0 [6. 2. 0. 4. 0.]" -- "$kiln" -c $'v = array([3.0, 1.0, 3.0, 2.0, 1.0])\nl, g = value_and_grad(sum(unique(v) ** 2), v)\nprint(grad(sum(unique(v) * array([1.0, 10.0, 100.0])), v), l, g)'
 # grad()'s errors at the argument at fault: a seed of another shape, an integer variable

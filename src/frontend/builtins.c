@@ -1005,9 +1005,38 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         return fe_err(p, arg(a, "seed")->off, KILN_ERR_SHAPE, "%s(): seed has shape %s, which is not the expression's %s (nor broadcasts to it)",
                       f->name, ss.s, es.s);
     }
-    kiln_status st = kiln_vjp(p->ctx, e, seed, n, wrt, grads);
+    /* a leaf of e holding a wrt's array under another node (p = W; grad(f(W), p); a list's item
+     * beside a loop's name) is that variable too: its gradient is added to the wrt's */
+    kiln_expr **order = NULL, *all[FE_MAX_ARGS];
+    int of[FE_MAX_ARGS], m = n;
+    uint32_t count = 0;
+    memcpy(all, wrt, (size_t)n * sizeof *wrt);
+    if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) return result(p, out, NULL, off, 1, &e);
+    for (uint32_t k = 0; k < count; k++) {
+        kiln_expr *l = order[k];
+        const void *arr = l->op == KILN_OP_VAR ? (const void *)kiln_expr_array(l) : l->op == KILN_OP_PARAM ? l->leaf : NULL;
+        for (int i = 0; arr && i < n && m < FE_MAX_ARGS; i++) {
+            const void *wa = wrt[i]->op == KILN_OP_VAR ? (const void *)kiln_expr_array(wrt[i]) : wrt[i]->leaf;
+            bool listed = false;
+            for (int j = 0; j < m; j++) listed |= all[j] == l;
+            if (wa == arr && !listed) of[m] = i, all[m++] = l;
+        }
+    }
+    kiln_free(p->ctx, order);
+    kiln_status st = kiln_vjp(p->ctx, e, seed, m, all, grads);
     kiln_expr_free(seed);
     if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
+    bool summed = true;
+    for (int j = n; j < m; j++) { /* (each alias's gradient released, added or not) */
+        kiln_expr *sum = summed ? kiln_add(p->ctx, grads[of[j]], grads[j]) : NULL;
+        if (sum) kiln_expr_free(grads[of[j]]), grads[of[j]] = sum;
+        summed = sum != NULL;
+        kiln_expr_free(grads[j]);
+    }
+    if (!summed) {
+        for (int j = 0; j < n; j++) kiln_expr_free(grads[j]);
+        return result(p, out, NULL, off, 1, &e);
+    }
     warn_derived(p, e, n, wrt, off);
     kval g = {0};
     bool ok = true;

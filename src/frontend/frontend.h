@@ -75,6 +75,8 @@ typedef struct fe_dep {
     int64_t shape[KILN_MAX_DIMS];
     uint64_t bits;        /* FE_DEP_PY: the value */
     int slot;             /* where the scope had the name when last looked up (fe_scope_get_at) */
+    int same_as;          /* FE_DEP_ARRAY: the earlier dep bound to the same array then, or -1 (p = W:
+                             grad(f(W), p) sums what flows to both; another pattern rebuilds it) */
 } fe_dep;
 enum { FE_DEP_ARRAY, FE_DEP_PY, FE_DEP_FREE };
 

@@ -226,6 +226,10 @@ bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
             memcpy(&bits, a->data, kiln_dtype_size(a->dtype));
             if (bits != d->bits) return false;
         }
+        int same = -1; /* (which names share an array is part of what the statement was built for) */
+        for (int j = 0; d->what == FE_DEP_ARRAY && j < i && same < 0; j++)
+            if (deps->d[j].what == FE_DEP_ARRAY && fe_scope_get_at(scope, deps->d[j].name, &deps->d[j].slot, NULL) == a) same = j;
+        if (d->what == FE_DEP_ARRAY && same != d->same_as) return false;
     }
     for (int i = 0; i < deps->n; i++)
         if (deps->d[i].what == FE_DEP_ARRAY && kiln_bind(ctx, deps->d[i].param, fe_scope_get_at(scope, deps->d[i].name, &deps->d[i].slot, NULL)) != KILN_OK)
@@ -288,6 +292,9 @@ static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, 
         memcpy(d->shape, a->shape, sizeof d->shape);
         d->param = kiln_param(p->ctx, d->dt, d->ndim, d->shape);
         if (!d->param || kiln_bind(p->ctx, d->param, a) != KILN_OK) return fe_got(p, NULL, off);
+        d->same_as = -1;
+        for (int j = 0; j < (int)(d - p->env->deps.d) && d->same_as < 0; j++)
+            if (p->env->deps.d[j].what == FE_DEP_ARRAY && p->env->deps.d[j].param->leaf == a) d->same_as = j;
     }
     return fe_set_expr(p, out, kiln_expr_retain(d->param), off) && (out->alias = true);
 }
