@@ -52,6 +52,13 @@ expect "grad over a list of parameters in a loop" 0 "[[0.704 0.704]" -- "$kiln" 
 expect "the names' sharing changes between runs" 0 "2 [2. 3.]" -- "$kiln" -c $'X = array([1.0, 2.0])\nY = array([3.0, 4.0])\nfor k in range(3):\n    for z in [X, Y]:\n        gz = grad(sum(X * Y + z), z)\n        print(k, gz)'
 out=$("$kiln" -c $'X = array([1.0, 2.0])\nY = array([3.0, 4.0])\nfor k in range(3):\n    for z in [X, Y]:\n        gz = grad(sum(X * Y + z), z)\n        print(k, gz)' 2>&1)
 [ "$(grep -c '\[4. 5.\]' <<<"$out")" = 3 ] && [ "$(grep -c '\[2. 3.\]' <<<"$out")" = 3 ] && ok "each run's gradient for its own sharing" || no "each run's gradient for its own sharing (output: $out)"
+# gradients at edges: sigmoid's far below zero is 0 (not NaN), logaddexp's at equal arguments half each, hypot's at
+# the origin 0; and one update after another (w -= ..., b -= ...) warns of nothing: w is updated, not made from b
+expect "sigmoid's gradient far below zero" 0 "[0.00000000e+000 0.00000000e+000 1.21678075e-308 2.50000000e-001] [0. 0.]" -- "$kiln" -c $'x = array([-1000., -710., -709., 0.])\nf = array([-89., -100.], dtype=float32)\nprint(grad(sum(sigmoid(x)), x), grad(sum(sigmoid(f)), f))'
+expect "logaddexp's gradient at a tie" 0 "(array([0.5, 0.5]), array([0.5, 0.5])) [-0.38333333  0.08333333]" -- "$kiln" -c $'x = array([0.3, 0.0]); y = array([0.3, 0.0])\nX = array([[1.0, 2.0], [-1.0, 0.5], [0.3, -2.0]]); t = array([1.0, 0.0, 1.0]); w = zeros(2)\nprint(grad(sum(logaddexp(x, y)), (x, y)), grad(mean(logaddexp(0, X @ w) - t * (X @ w)), w))'
+expect "hypot's gradient at the origin" 0 "(array([0. , 0.6]), array([0. , 0.8]))" -- "$kiln" -c $'x = array([0., 3.]); y = array([0., 4.])\nprint(grad(sum(hypot(x, y)), (x, y)))'
+out=$("$kiln" -c $'x = array([1., 2., 3.]); y = array([2., 4., 7.])\nw = array(0.5); b = array(0.0)\nfor k in range(3):\n    w -= 0.1 * grad(mean((w * x + b - y) ** 2), w)\n    b -= 0.1 * grad(mean((w * x + b - y) ** 2), b)\nprint(w, b)' 2>&1)
+[ "$out" = "2.2092266666666664 -0.009344000000000015" ] && ok "updates one after another warn of nothing" || no "updates one after another warn of nothing (output: $out)"
 # unique's values inside grad(): a gather at each value's first place (a constant gave zeros)
 expect "unique's gradient: to each value's first place" 0 "[100.   1.   0.  10.   0.] 14.0 [6. 2. 0. 4. 0.]" -- "$kiln" -c $'v = array([3.0, 1.0, 3.0, 2.0, 1.0])\nl, g = value_and_grad(sum(unique(v) ** 2), v)\nprint(grad(sum(unique(v) * array([1.0, 10.0, 100.0])), v), l, g)'
 # grad()'s errors at the argument at fault: a seed of another shape, an integer variable

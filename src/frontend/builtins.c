@@ -5490,7 +5490,8 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (two) l = keep(&t, kiln_mul(c, keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137)), l));
     kiln_expr *r = keep(&t, kiln_add(c, keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), x, y)), l));
     r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, d, d)), r, d)); /* a NaN difference is the result, as NumPy's (its sign too) */
-    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, x, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r));
+    kiln_expr *half = keep(&t, kiln_scalar(c, 0.5)), *mid = keep(&t, kiln_add(c, keep(&t, kiln_mul(c, x, half)), keep(&t, kiln_mul(c, y, half))));
+    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, mid, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r)); /* (equal: x/2 + y/2, which is x, and a gradient shared equally, as JAX's) */
     return done(p, &t, out, r, off);
 }
 

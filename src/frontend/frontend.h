@@ -77,6 +77,8 @@ typedef struct fe_dep {
     int slot;             /* where the scope had the name when last looked up (fe_scope_get_at) */
     int same_as;          /* FE_DEP_ARRAY: the earlier dep bound to the same array then, or -1 (p = W:
                              grad(f(W), p) sums what flows to both; another pattern rebuilds it) */
+    bool outside_grad;    /* read outside the arguments of grad() too (w -= lr * grad(f(w, b), w)
+                             updates w: not made from b, as z = x @ w is made from w) */
 } fe_dep;
 enum { FE_DEP_ARRAY, FE_DEP_PY, FE_DEP_FREE };
 
@@ -181,10 +183,11 @@ bool fe_list_find(kiln_ctx *ctx, fe_env *env, const kval *xs, const kval *v, int
 /* Where values came from, for grad()'s warning: every binding has an identity, and a binding a
  * statement makes keeps those of the bindings its value read, and theirs (while still bound).
  * fe_scope_sources: those identities for a value that read deps (a new list in *ids that the
- * caller frees with kiln_free; its length returned); fe_scope_derive: name's binding gets them
+ * caller frees with kiln_free; its length returned; update: an x OP= v's, without the names only
+ * v's grad() arguments read); fe_scope_derive: name's binding gets them
  * (add: gains them, as x[i] = v does); fe_scope_derived: whether name's value was computed from
  * what `from` is bound to now; fe_scope_name_of: the name bound to a, or NULL. */
-int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids);
+int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids, bool update);
 /* ... the same for the value e alone (its leaves: placeholders named by deps, or names' arrays) */
 int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64_t **ids);
 /* The name a leaf of a parsed graph stands for: a placeholder's (in deps) or a variable's (the

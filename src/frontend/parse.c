@@ -275,12 +275,13 @@ static kiln_expr *py_const(kiln_ctx *ctx, const kiln_array *a) {
 static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, kval *out) {
     bool py = fe_scope_py(p->env->scope, name);
     if (py) {
-        if (p->env->params && !dep_find(p, name)) {
-            fe_dep *d = dep_add(p, name, FE_DEP_PY);
-            if (!d) return fe_got(p, NULL, off);
+        fe_dep *d = p->env->params ? dep_find(p, name) : NULL;
+        if (p->env->params && !d) {
+            if (!(d = dep_add(p, name, FE_DEP_PY))) return fe_got(p, NULL, off);
             d->dt = (kiln_dtype)a->dtype;
             memcpy(&d->bits, a->data, kiln_dtype_size(a->dtype));
         }
+        if (d && !p->env->in_grad) d->outside_grad = true;
         return fe_set_expr(p, out, py_const(p->ctx, a), off);
     }
     if (!p->env->params) return fe_set_expr(p, out, kiln_var(p->ctx, a), off) && (out->alias = true);
@@ -296,6 +297,7 @@ static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, 
         for (int j = 0; j < (int)(d - p->env->deps.d) && d->same_as < 0; j++)
             if (p->env->deps.d[j].what == FE_DEP_ARRAY && p->env->deps.d[j].param->leaf == a) d->same_as = j;
     }
+    if (!p->env->in_grad) d->outside_grad = true;
     return fe_set_expr(p, out, kiln_expr_retain(d->param), off) && (out->alias = true);
 }
 

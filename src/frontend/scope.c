@@ -313,11 +313,11 @@ static int sources_end(kiln_scope *s, source_list *l, uint64_t **ids) {
     return l->n;
 }
 
-int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids) {
+int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids, bool update) {
     source_list l;
     bool ok = sources_begin(s, &l);
-    for (int d = 0; ok && d < deps->n; d++)
-        if (deps->d[d].what != FE_DEP_FREE) ok = add_sources(s, deps->d[d].name, deps->d[d].slot, &l); /* (out of memory: what was found) */
+    for (int d = 0; ok && d < deps->n; d++) /* (an update, x -= ..., is not made from what only its gradients read) */
+        if (deps->d[d].what != FE_DEP_FREE && (!update || deps->d[d].outside_grad)) ok = add_sources(s, deps->d[d].name, deps->d[d].slot, &l); /* (out of memory: what was found) */
     return sources_end(s, &l, ids);
 }
 

@@ -370,7 +370,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         kiln_expr *t = where(s, op2(s, KILN_OP_LT, q, num(s, 0)), op1(s, KILN_OP_CEIL, q), op1(s, KILN_OP_FLOOR, q));
         return neg(s, mul(s, g, t));
     }
-    case KILN_OP_HYPOT: return mul(s, g, dv(s, i == 0 ? a : b, y)); /* a / hypot, b / hypot */
+    case KILN_OP_HYPOT: /* a / hypot, b / hypot; 0 at the origin (as JAX's) */
+        return mul(s, g, where(s, op2(s, KILN_OP_EQ, y, num(s, 0)), num(s, 0), dv(s, i == 0 ? a : b, y)));
     case KILN_OP_LDEXP: return i == 0 ? op2(s, KILN_OP_LDEXP, g, b) : NULL; /* g * 2**b; b is an integer */
     case KILN_OP_NEXTAFTER: return i == 0 ? g : NULL;                      /* a moved by one ulp */
     case KILN_OP_COPYSIGN: /* ±g, as the signs of a and b differ or agree; nothing to b */
@@ -555,6 +556,27 @@ static void accumulate(grad *s, kiln_expr *a, kiln_expr *c) {
 
 static bool differentiable(const kiln_expr *n) { return dtype_is_float((kiln_dtype)n->dtype); }
 
+/* Whether c is the constant 1. */
+static bool const_one(const kiln_expr *c) {
+    if (c->op != KILN_OP_CONST || c->ndim != 0) return false;
+    double f;
+    int64_t i;
+    return kiln_expr_scalar(c, &f, &i) && f == 1;
+}
+
+/* The z of a sigmoid, 1 / (1 + exp(-z)) (kiln_sigmoid's nodes), whose division is x; else NULL.
+ * Its adjoint goes to z at once, as JAX's logistic's, g * y * (1 - y): through exp(-z) it
+ * would be 0 * inf = NaN where exp overflows (z below -709, or -88 in float32). */
+static kiln_expr *sigmoid_of(kiln_expr *x) {
+    if (x->op != KILN_OP_DIV || !const_one(ir_arg(x, 0))) return NULL;
+    kiln_expr *d = ir_arg(x, 1);
+    if (d->op != KILN_OP_ADD) return NULL;
+    kiln_expr *e = const_one(ir_arg(d, 0)) ? ir_arg(d, 1) : const_one(ir_arg(d, 1)) ? ir_arg(d, 0) : NULL;
+    if (!e || e->op != KILN_OP_EXP || ir_arg(e, 0)->op != KILN_OP_NEG) return NULL;
+    kiln_expr *z = ir_arg(ir_arg(e, 0), 0);
+    return ir_same_shape(z, x) ? z : NULL;
+}
+
 kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_expr *const *wrt, kiln_expr **grads) {
     kiln_ctx *ctx = g->ctx;
     for (int i = 0; i < n; i++) grads[i] = NULL;
@@ -618,6 +640,12 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
         kiln_expr *x = order[k], *gx = s.adj[x->id];
         if (!gx) continue;
         bool elementwise = x->op > KILN_OP_PARAM && x->op < KILN_OP_SUM;
+        kiln_expr *z = sigmoid_of(x);
+        if (z && s.needed[z->id]) { /* g * y * (1 - y), straight to z */
+            kiln_expr *c = mul(&s, gx, mul(&s, x, op2(&s, KILN_OP_SUB, num(&s, 1), x)));
+            if (c) accumulate(&s, z, cast(&s, c, (kiln_dtype)z->dtype));
+            continue;
+        }
         for (int i = 0; i < 3 && !s.failed; i++) {
             if (x->arg[i] == IR_NONE || !s.needed[x->arg[i]]) continue;
             kiln_expr *a = ir_arg(x, i);

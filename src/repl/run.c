@@ -1105,7 +1105,7 @@ static int build(prog *pg, stmt *st, bool tuple) {
 }
 
 /* An assignment's bindings remember what its value was computed from (grad()'s warning). */
-static void sources_begin(prog *pg, stmt *st) { pg->nsrc = fe_scope_sources(pg->s->scope, &st->deps, &pg->src); }
+static void sources_begin(prog *pg, stmt *st) { pg->nsrc = fe_scope_sources(pg->s->scope, &st->deps, &pg->src, st->kind == S_AUG); }
 static void sources_end(prog *pg) {
     kiln_free(pg->s->ctx, pg->src);
     pg->src = NULL;
