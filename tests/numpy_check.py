@@ -1126,6 +1126,7 @@ PRINTS = [
     "print(sorted([3, 1, 2]), sorted([3, 1, 2], reverse=True), sorted((2.5, -1, True)), sorted('hello'), sorted(['b', 'a', 'c']), sorted([[2, 1], [1, 5], [1, 2]]), sorted([]), sorted(array([3., 1, 2])), sorted([1, 1.0, True], reverse=True))",
     "xs = [1, 2, 3, 2]\nprint(list(reversed(xs)), list(reversed((4, 5))), list(reversed('ab')), xs.index(2), xs.count(2), (1, 2).count(1), ('a', 'b').index('b'), xs.count(9), [arange(2), 3].count(3))\nfor q in reversed(range(3)):\n    print(q, 'a' < 'b', 'b' <= 'a', 'abc' > 'ab', 'x' >= 'x')",
     "print(sorted([1, 'a']))", "print([1, 2].index(5))", "print('a' < 1)",
+    "print(repr(np.bool(True)), repr(np.bool(0)), repr(np.True_), repr(np.False_ | True), repr(np.True_ + 1), array([1, 2], dtype=np.bool), zeros(2, dtype=np.bool))",
     # int(s, base) as Python's: prefixes (base 0 infers them; 2, 8, 16 accept their own), '_' between digits and after a prefix, blanks, signs, the int64 ends
     "print(int('ff', 16), int('0xff', 16), int('0xff', 0), int('0x_ff', 16), int('0b1', 16), int('0b101', 0), int('0o17', 0), int('00', 0), int('0_0', base=0), int(' -1_0 ', 0), int('z', 36), int('Z', 36), int('10', 2), int('-0x10', 0), int('+0b1', 0), int('0O7', 8), int('0B1', 2), int('7fffffffffffffff', 16), int('-8000000000000000', 16), int('12', base=10))", "print(int('12', None))",
     # Python's pow(base, exp, mod) of ints (a negative exp inverts base; the result takes mod's sign); math.log(x, base)

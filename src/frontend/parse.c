@@ -320,6 +320,12 @@ bool fe_builtin_value(parser *p, const char *name, size_t off, kval *out) {
             fe_note_free(p, name);
             return fe_set_expr(p, out, kiln_scalar(p->ctx, consts[i].v), off);
         }
+    if (!strcmp(name, "True_") || !strcmp(name, "False_")) { /* NumPy's bool scalars, np.True_ */
+        fe_note_free(p, name);
+        if (!fe_set_expr(p, out, kiln_bool(p->ctx, name[0] == 'T'), off)) return false;
+        fe_make_strong(p, out);
+        return true;
+    }
     if (!strcmp(name, "newaxis")) {
         fe_note_free(p, name);
         memset(out, 0, sizeof *out);
@@ -2264,6 +2270,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (p->tok.kind != TK_NAME) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'np.'");
     if (!lex_text(&p->lx, &p->tok, name, cap)) return fe_err(p, p->tok.off, KILN_ERR_NAME, "name is too long");
     advance(p);
+    if (!strcmp(name, "bool")) snprintf(name, cap, "bool_"); /* (np.bool is NumPy 2's bool type, np.bool_; bool alone is Python's) */
     if (!read_ufunc_method(p, name, cap)) return false;
     if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
         advance(p);
