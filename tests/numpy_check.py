@@ -392,6 +392,8 @@ CASES += [
     ("matrix_power(Z[:, :3], 0)", 0), ("matrix_power(Z[:, :3], 3)", 0), ("matrix_power(A[:, :, :3], 6)", 1e-13),
     ("cond(M[:, :3])", 1e-12), ("cond(A[:, :, 1:], -2)", 1e-12), ("cond(M[:, :3], 1)", 1e-12), ("cond(M[:, 1:], -1)", 1e-12),
     ("cond(A[:, :, 1:], inf)", 1e-12), ("cond(A[:, :, 1:], -inf)", 1e-12), ("cond(M[:, :3], 'fro')", 1e-12),
+    ("np.linalg.cross(array([1., 2, 3]), array([4., 5, 6]))", 0), ("np.linalg.cross(ones((2, 3)), arange(3.), axis=-1)", 0), ("np.linalg.cross(ones((3, 2)), ones((3, 2)), axis=0)", 0),
+    ("np.linalg.cross(array([1., 2]), array([4., 5]))", 0),  # (NumPy's error: 3-vectors only)
     ("np.linalg.outer(arange(3), [1, 2])", 0), ("np.linalg.outer(ones((3, 3)), ones(3))", 0), ("norm(-3.0, 1)", 0), ("norm(-3.0, 'fro')", 0), ("norm(-3.0)", 0),  # (errors: not vectors, an order of a 0-d array)
     # integer matrices: norms in floats, not wrapping in the integers
     ("cond(array([[100, 0], [0, 1]], dtype=int8), 'fro')", 1e-12), ("cond(array([[-128, 0], [0, 1]], dtype=int8), 1)", 1e-12),

@@ -297,6 +297,38 @@ START_TEST(logistic_regression_and_mlp_match_the_hand_written) {
 }
 END_TEST
 
+/* sigmoid's adjoint goes straight to z (g * y * (1 - y): 0, not NaN, far below zero), unless a
+ * variable is a node inside it (exp(-z) then gets its own: -1 / (1 + exp(-z))**2) */
+START_TEST(sigmoid_far_below_zero_and_inside) {
+    double zd[4] = {-1000.0, -1.0, 0.5, 2.0};
+    kiln_array *za = kiln_wrap(ctx, KILN_F64, 1, (int64_t[]){4}, NULL, zd);
+    kiln_expr *z = kiln_var(ctx, za), *s = kiln_sigmoid(ctx, z), *loss = kiln_reduce(ctx, KILN_OP_SUM, s, KILN_ALL_AXES, 0);
+    kiln_expr *nz = kiln_neg(ctx, z), *ez = kiln_exp(ctx, nz), *wrt[2] = {ez, z}, *g[2];
+    ck_assert_int_eq(kiln_grad(ctx, loss, 1, &z, g), KILN_OK);
+    kiln_array *gz = kiln_eval(ctx, g[0]);
+    for (int i = 0; i < 4; i++) {
+        double y = 1 / (1 + exp(-zd[i]));
+        ck_assert_double_eq_tol(((double *)kiln_array_data(gz))[i], y * (1 - y), 1e-15);
+    }
+    kiln_array_free(gz);
+    kiln_expr_free(g[0]);
+    ck_assert_int_eq(kiln_grad(ctx, loss, 2, wrt, g), KILN_OK);
+    kiln_array *ge = kiln_eval(ctx, g[0]);
+    for (int i = 1; i < 4; i++) {
+        double d = 1 + exp(-zd[i]);
+        ck_assert_double_eq_tol(((double *)kiln_array_data(ge))[i], -1 / (d * d), 1e-15);
+    }
+    kiln_array_free(ge);
+    for (int k = 0; k < 2; k++) kiln_expr_free(g[k]);
+    kiln_expr_free(ez);
+    kiln_expr_free(nz);
+    kiln_expr_free(loss);
+    kiln_expr_free(s);
+    kiln_expr_free(z);
+    kiln_array_free(za);
+}
+END_TEST
+
 START_TEST(seeds_zeros_and_refusals) {
     kiln_expr *a = kiln_parse(ctx, scope, "a"), *b = kiln_parse(ctx, scope, "b"), *y = kiln_sin(ctx, a), *g = NULL;
     /* a non-scalar output needs a seed */
@@ -431,6 +463,7 @@ Suite *suite_grad(void) {
     tcase_add_test(t, gradients_of_gradients);
     tcase_add_test(t, logistic_regression_and_mlp_match_the_hand_written);
     tcase_add_test(t, seeds_zeros_and_refusals);
+    tcase_add_test(t, sigmoid_far_below_zero_and_inside);
     tcase_add_test(t, partition_gradient_follows_the_values);
     suite_add_tcase(s, t);
     return s;

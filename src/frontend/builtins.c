@@ -954,6 +954,11 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
 /* grad()'s trap: names hold arrays, not graphs, so a name in expr that an earlier statement
  * computed from a wrt name is a constant here, and the gradient through it is zero.  That is
  * sometimes meant (a target held fixed), so it is a warning, not an error. */
+/* The array a leaf of a gradient's graph holds (a variable's, a bound placeholder's), or NULL. */
+static const void *grad_array(const kiln_expr *l) {
+    return l->op == KILN_OP_VAR ? (const void *)kiln_expr_array(l) : l->op == KILN_OP_PARAM ? l->leaf : NULL;
+}
+
 static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, size_t off) {
     if (p->env->warning[0] || !p->env->scope) return;
     kiln_expr **order = NULL;
@@ -962,8 +967,8 @@ static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, 
     for (uint32_t k = 0; k < count && !p->env->warning[0]; k++) {
         const kiln_expr *l = order[k]; /* (integer and bool arrays carry no gradient: no warning) */
         const char *name = op_is_array_leaf(l->op) && dtype_is_float((kiln_dtype)l->dtype) ? fe_leaf_name(p->env->scope, &p->env->deps, l) : NULL;
-        for (int i = 0; name && i < n; i++) /* a variable itself: the gradient flows to it, wherever its value came from */
-            if (l == wrt[i]) name = NULL;
+        for (int i = 0; name && i < n; i++) /* a variable itself (or its array under another name): the gradient flows to it, wherever its value came from */
+            if (l == wrt[i] || (grad_array(l) && grad_array(l) == grad_array(wrt[i]))) name = NULL;
         for (int i = 0; name && i < n && !p->env->warning[0]; i++) {
             const char *w = fe_leaf_name(p->env->scope, &p->env->deps, wrt[i]);
             if (!w || !fe_scope_derived(p->env->scope, name, w)) continue;
@@ -1006,35 +1011,55 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
                       f->name, ss.s, es.s);
     }
     /* a leaf of e holding a wrt's array under another node (p = W; grad(f(W), p); a list's item
-     * beside a loop's name) is that variable too: its gradient is added to the wrt's */
-    kiln_expr **order = NULL, *all[FE_MAX_ARGS];
-    int of[FE_MAX_ARGS], m = n;
+     * beside a loop's name) is that variable too: every wrt naming an array gets what flows to
+     * all the nodes holding it */
+    kiln_expr **order = NULL, *all[FE_MAX_ARGS], *part[FE_MAX_ARGS];
+    int m = 0;
     uint32_t count = 0;
-    memcpy(all, wrt, (size_t)n * sizeof *wrt);
-    if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) return result(p, out, NULL, off, 1, &e);
-    for (uint32_t k = 0; k < count; k++) {
+    for (int i = 0; i < n; i++) { /* the wrt nodes, each once */
+        bool listed = false;
+        for (int j = 0; j < m; j++) listed |= all[j] == wrt[i];
+        if (!listed) all[m++] = wrt[i];
+    }
+    bool fits = true;
+    if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) {
+        kiln_expr_free(seed);
+        return result(p, out, NULL, off, 1, &e);
+    }
+    for (uint32_t k = 0; k < count && fits; k++) {
         kiln_expr *l = order[k];
-        const void *arr = l->op == KILN_OP_VAR ? (const void *)kiln_expr_array(l) : l->op == KILN_OP_PARAM ? l->leaf : NULL;
-        for (int i = 0; arr && i < n && m < FE_MAX_ARGS; i++) {
-            const void *wa = wrt[i]->op == KILN_OP_VAR ? (const void *)kiln_expr_array(wrt[i]) : wrt[i]->leaf;
-            bool listed = false;
-            for (int j = 0; j < m; j++) listed |= all[j] == l;
-            if (wa == arr && !listed) of[m] = i, all[m++] = l;
+        const void *arr = grad_array(l);
+        bool listed = !arr, same = false;
+        for (int j = 0; j < m && !listed; j++) listed = all[j] == l;
+        for (int i = 0; i < n && !listed && !same; i++) same = grad_array(wrt[i]) == arr;
+        if (!listed && same) {
+            if (m == FE_MAX_ARGS) fits = false;
+            else all[m++] = l;
         }
     }
     kiln_free(p->ctx, order);
-    kiln_status st = kiln_vjp(p->ctx, e, seed, m, all, grads);
+    if (!fits) {
+        kiln_expr_free(seed);
+        kiln_expr_free(e);
+        return fe_err(p, wv->off, KILN_ERR_ARG, "%s(): the variables and the other names of their arrays in the expression are more than %d", f->name, FE_MAX_ARGS);
+    }
+    kiln_status st = kiln_vjp(p->ctx, e, seed, m, all, part);
     kiln_expr_free(seed);
     if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
     bool summed = true;
-    for (int j = n; j < m; j++) { /* (each alias's gradient released, added or not) */
-        kiln_expr *sum = summed ? kiln_add(p->ctx, grads[of[j]], grads[j]) : NULL;
-        if (sum) kiln_expr_free(grads[of[j]]), grads[of[j]] = sum;
-        summed = sum != NULL;
-        kiln_expr_free(grads[j]);
+    for (int i = 0; i < n; i++) { /* wrt i: the sum over the nodes holding its array */
+        grads[i] = NULL;
+        for (int j = 0; j < m && summed; j++) {
+            if (all[j] != wrt[i] && !(grad_array(wrt[i]) && grad_array(all[j]) == grad_array(wrt[i]))) continue;
+            kiln_expr *sum = grads[i] ? kiln_add(p->ctx, grads[i], part[j]) : kiln_expr_retain(part[j]);
+            kiln_expr_free(grads[i]);
+            grads[i] = sum;
+            summed = sum != NULL;
+        }
     }
+    for (int j = 0; j < m; j++) kiln_expr_free(part[j]);
     if (!summed) {
-        for (int j = 0; j < n; j++) kiln_expr_free(grads[j]);
+        for (int i = 0; i < n; i++) kiln_expr_free(grads[i]);
         return result(p, out, NULL, off, 1, &e);
     }
     warn_derived(p, e, n, wrt, off);
@@ -5482,16 +5507,17 @@ static bool h_logaddexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (x->dtype != dt) x = keep(&t, kiln_cast(c, x, dt));
     if (x && y->dtype != dt) y = keep(&t, kiln_cast(c, y, dt));
     if (!x || !y) return done(p, &t, out, NULL, off);
-    kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0));
+    kiln_expr *d = keep(&t, kiln_sub(c, x, y)), *zero = keep(&t, kiln_int(c, 0)), *tie = keep(&t, kiln_eq(c, x, y));
+    kiln_expr *ds = keep(&t, kiln_where(c, tie, zero, d)); /* (0 at a tie, taken by the tie's branch: inf - inf makes no NaN gradient there) */
     bool two = f->op == 2; /* logaddexp2: exp2, and log1p times log2(e) (npy_log2_1p) */
-    kiln_expr *nd = keep(&t, kiln_neg(c, keep(&t, kiln_abs(c, d))));
+    kiln_expr *nd = keep(&t, kiln_neg(c, keep(&t, kiln_abs(c, ds))));
     kiln_expr *e = keep(&t, two ? kiln_pow(c, keep(&t, kiln_scalar(c, 2.0)), nd) : kiln_exp(c, nd));
     kiln_expr *l = keep(&t, kiln_log1p(c, e));
     if (two) l = keep(&t, kiln_mul(c, keep(&t, kiln_scalar(c, 1.442695040888963407359924681001892137)), l));
     kiln_expr *r = keep(&t, kiln_add(c, keep(&t, kiln_where(c, keep(&t, kiln_gt(c, d, zero)), x, y)), l));
     r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, d, d)), r, d)); /* a NaN difference is the result, as NumPy's (its sign too) */
     kiln_expr *half = keep(&t, kiln_scalar(c, 0.5)), *mid = keep(&t, kiln_add(c, keep(&t, kiln_mul(c, x, half)), keep(&t, kiln_mul(c, y, half))));
-    r = keep(&t, kiln_where(c, keep(&t, kiln_eq(c, x, y)), keep(&t, kiln_add(c, mid, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r)); /* (equal: x/2 + y/2, which is x, and a gradient shared equally, as JAX's) */
+    r = keep(&t, kiln_where(c, tie, keep(&t, kiln_add(c, mid, keep(&t, kiln_scalar(c, two ? 1.0 : 0.69314718055994530942)))), r)); /* (equal: x/2 + y/2, which is x, and a gradient shared equally, as JAX's) */
     return done(p, &t, out, r, off);
 }
 
@@ -8069,10 +8095,17 @@ static kiln_expr *move_axis(tmps *t, kiln_ctx *c, kiln_expr *x, int ax, bool las
 static bool h_cross(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
-    kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
+    kiln_expr *x = keep(&t, expr_of(p, f, a, f->op ? "x1" : "a")), *y = x ? keep(&t, expr_of(p, f, a, f->op ? "x2" : "b")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
     int64_t axis = -1;
     bool moved = given_not_none(a, "axis");
+    if (f->op) { /* (np.linalg's: 3-vectors only, in its words) */
+        int64_t ax = -1;
+        if (moved && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &ax)) return done(p, &t, out, NULL, off);
+        int64_t n1 = ax >= -x->ndim && ax < x->ndim ? x->shape[ax < 0 ? ax + x->ndim : ax] : 0, n2 = ax >= -y->ndim && ax < y->ndim ? y->shape[ax < 0 ? ax + y->ndim : ax] : 0;
+        if ((n1 != 3 || n2 != 3) && n1 && n2)
+            return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "Both input arrays must be (arrays of) 3-dimensional vectors, but they are %lld and %lld dimensional instead.", (long long)n1, (long long)n2);
+    }
     if (moved) {
         if (!fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)) return done(p, &t, out, NULL, off);
         if (axis < -x->ndim || axis >= x->ndim || axis < -y->ndim || axis >= y->ndim) {
@@ -8907,6 +8940,7 @@ static const fe_fn functions[] = {
     {"inner", "a, b", h_inner, 0, "the sum over the last axes of a and b (a's other dims, then b's)", false},
     {"kron", "a, b", h_kron, 0, "the Kronecker product: blocks of b, each times an element of a", false},
     {"cross", "a, b, axis=None", h_cross, 0, "the cross product of 3-vectors (the last axes, broadcast)", false},
+    {"linalg.cross", "x1, x2, *, axis=-1", h_cross, 1, "np.linalg.cross: the cross product of 3-vectors along axis (broadcast)", false},
     {"ptp", "a, axis=None, out=None, keepdims=False", h_ptp, 0, "max - min along axis (peak to peak)", false},
     {"append", "arr, values, axis=None", h_append, 0, "arr and values joined (both ravelled when axis is None)", false},
     {"gradient", "f, *varargs, axis=None, edge_order=1", h_gradient, 0, "central differences inside, one-sided at the ends, per axis (a tuple for several); spacing numbers or coordinates", false},

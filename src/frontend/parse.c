@@ -2277,17 +2277,17 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
                                          "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
                                          "vector_norm", "matrix_norm", "vecdot", "matrix_transpose", "svdvals", "trace", "diagonal",
-                                         "tensorsolve", "tensorinv", NULL};
+                                         "tensorsolve", "tensorinv", "cross", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; la[k]; k++) known |= !strcmp(name, la[k]);
         if (!known)
             return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
                                                         "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot vector_norm "
-                                                        "matrix_norm vecdot matrix_transpose svdvals trace diagonal tensorsolve tensorinv "
+                                                        "matrix_norm vecdot matrix_transpose svdvals trace diagonal tensorsolve tensorinv cross "
                                                         "(not eig and eigvals: their results are complex)");
         advance(p);
-        if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer")) { /* np.linalg's: over the last two axes; of vectors */
+        if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer") || !strcmp(name, "cross")) { /* np.linalg's: over the last two axes; of vectors */
             char la_name[32];
             snprintf(la_name, sizeof la_name, "linalg.%.16s", name);
             snprintf(name, cap, "%s", la_name);

@@ -641,6 +641,10 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
         if (!gx) continue;
         bool elementwise = x->op > KILN_OP_PARAM && x->op < KILN_OP_SUM;
         kiln_expr *z = sigmoid_of(x);
+        for (int i = 0; z && i < n; i++) { /* (a variable inside the chain needs its own adjoint: the chain's rules then) */
+            kiln_expr *d = ir_arg(x, 1), *e = const_one(ir_arg(d, 0)) ? ir_arg(d, 1) : ir_arg(d, 0);
+            if (wrt[i] == d || wrt[i] == e || wrt[i] == ir_arg(e, 0)) z = NULL;
+        }
         if (z && s.needed[z->id]) { /* g * y * (1 - y), straight to z */
             kiln_expr *c = mul(&s, gx, mul(&s, x, op2(&s, KILN_OP_SUB, num(&s, 1), x)));
             if (c) accumulate(&s, z, cast(&s, c, (kiln_dtype)z->dtype));

@@ -1105,7 +1105,14 @@ static int build(prog *pg, stmt *st, bool tuple) {
 }
 
 /* An assignment's bindings remember what its value was computed from (grad()'s warning). */
-static void sources_begin(prog *pg, stmt *st) { pg->nsrc = fe_scope_sources(pg->s->scope, &st->deps, &pg->src, st->kind == S_AUG); }
+/* st's sources (pg->src); an update, x OP= v or x = f(x, ...) (x read outside grad()), leaves out
+ * what only its gradients read: w = w - lr * grad(loss(w, b), w) is w's new value, not made from b. */
+static void sources_begin(prog *pg, stmt *st) {
+    bool update = st->kind == S_AUG;
+    for (int i = 0; st->kind == S_ASSIGN && st->nnames == 1 && !st->item_len[0] && i < st->deps.n; i++)
+        update |= st->deps.d[i].outside_grad && !strcmp(st->deps.d[i].name, st->names[0]);
+    pg->nsrc = fe_scope_sources(pg->s->scope, &st->deps, &pg->src, update);
+}
 static void sources_end(prog *pg) {
     kiln_free(pg->s->ctx, pg->src);
     pg->src = NULL;
