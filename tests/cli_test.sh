@@ -249,6 +249,11 @@ out=$("$kiln" -c $'w = ones(3)\nfor i in range(3):\n    h = w * 2\n    g = grad(
 out=$("$kiln" -c $'w = ones(3)\nfor i in range(4):\n    z = w * 2\n    g = grad(sum(z), w)' 2>&1)
 [ "$(grep -c '^warning:' <<<"$out")" = 1 ] && ok "the warning once in a loop" || no "the warning once in a loop (output: $out)"
 
+# the vector products' shape errors in NumPy's words (they named matmul)
+expect "vecdot's core dimensions" 1 "vecdot: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n),(n)->() (size 3 is different from 4)" -- "$kiln" -c 'print(vecdot(ones((2, 3, 4)), ones(3)))'
+expect "vecmat's core dimensions" 1 "vecmat: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n),(n,m)->(m) (size 3 is different from 4)" -- "$kiln" -c 'print(vecmat(ones(4), ones((2, 3, 4))))'
+expect "matvec's core dimensions" 1 "matvec: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (m,n),(n)->(m) (size 3 is different from 4)" -- "$kiln" -c 'print(matvec(ones((2, 3, 4)), ones(3)))'
+expect "vdot's lengths" 1 "cannot reshape array of size 4 into shape (3,)" -- "$kiln" -c 'print(vdot(ones(3), ones(4)))'
 # :vars shows a list's length and its repr on one line, cut
 expect ":vars of a long list" 0 "z            list     10000 items: [0, 1, 2, 3" -- "$kiln" -c $'z = list(range(10000))\nm = [eye(2), 2]\n:vars'
 out=$("$kiln" -c $'z = list(range(10000))\nm = [eye(2), 2]\n:vars' 2>&1)

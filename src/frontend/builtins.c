@@ -2523,6 +2523,8 @@ static bool h_vdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a")), *y = x ? keep(&t, expr_of(p, f, a, "b")) : NULL;
     x = y ? keep(&t, kiln_ravel(p->ctx, x)) : NULL, y = x ? keep(&t, kiln_ravel(p->ctx, y)) : NULL;
+    if (x && y && x->shape[0] != y->shape[0]) /* (NumPy's words: it reshapes b to a's length) */
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "cannot reshape array of size %lld into shape (%lld,)", (long long)y->shape[0], (long long)x->shape[0]);
     bool ok = y && call_exprs(p, "dot", 2, (kiln_expr *[]){x, y}, NULL, 0, off, out);
     tmps_free(&t);
     return ok || fe_got(p, NULL, off);
@@ -3960,8 +3962,10 @@ static bool h_vecdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int64_t axis = -1;
     if (!y || (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis))) return done(p, &t, out, NULL, off);
     kiln_expr *v[2] = {x, y};
+    int64_t core[2] = {0, 0};
     for (int i = 0; i < 2; i++) {
         int nd = v[i]->ndim, ax = (int)(axis < 0 ? axis + nd : axis);
+        core[i] = nd > 0 && ax >= 0 && ax < nd ? v[i]->shape[ax] : 0;
         if (nd == 0 || ax < 0 || ax >= nd) {
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_ARG, "vecdot(): axis %lld is out of bounds for an array of dimension %d", (long long)axis, nd);
@@ -3976,6 +3980,9 @@ static bool h_vecdot(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         if (v[i]) v[i] = keep(&t, kiln_expand_dims(c, v[i], i == 0 ? nd - 1 : nd));
         if (!v[i]) return done(p, &t, out, NULL, off);
     }
+    if (core[0] != core[1]) /* (NumPy's words, not matmul's) */
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "vecdot: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n),(n)->() (size %lld is different from %lld)",
+                                     (long long)core[1], (long long)core[0]);
     kiln_expr *r = keep(&t, kiln_matmul(c, v[0], v[1])); /* (..., 1, n) @ (..., n, 1) */
     kiln_expr *r1 = r ? keep(&t, kiln_squeeze(c, r, r->ndim - 1)) : NULL;
     return done(p, &t, out, r1 ? keep(&t, kiln_squeeze(c, r1, r1->ndim - 1)) : NULL, off);
@@ -7679,6 +7686,10 @@ static bool h_matvec(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         tmps_free(&t);
         return fe_err(p, off, KILN_ERR_SHAPE, "%s: %s must have at least one dimension and %s two", f->name, f->op ? "x1" : "x2", f->op ? "x2" : "x1");
     }
+    int64_t vn = v->shape[v->ndim - 1], mn = m->shape[m->ndim - (f->op ? 2 : 1)]; /* the core n of each */
+    if (vn != mn)
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "%s: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature %s (size %lld is different from %lld)",
+                                     f->name, f->op ? "(n),(n,m)->(m)" : "(m,n),(n)->(m)", (long long)(f->op ? mn : vn), (long long)(f->op ? vn : mn));
     int64_t s[KILN_MAX_DIMS];
     memcpy(s, v->shape, (size_t)v->ndim * sizeof *s);
     s[v->ndim] = 1;
