@@ -1318,6 +1318,9 @@ PROGRAMS = [
     "x_m5 = zeros((3, 2))\nx_m5[array([True, False, True])] = ones((2, 2))\nx_m5[array([False, True, False])] = ones((1, 2)) * 3\nprint(x_m5)\nx_m5[x_m5 == 1] = array(7.)\nx_m5[x_m5 > 0] = arange(6.)\nprint(x_m5)",
     # names beyond ASCII, as Python's (letters: not punctuation nor symbols)
     "α_u = 0.5\nβ_2u = arange(3.)\nété_u = α_u * β_2u\nprint(α_u * 2, été_u, été_u.sum())\nfor θ_u in range(2):\n    print(θ_u, 'αr' + r'\\d')\nw_u = [α_u, 2]\nñ_u = w_u[0]\nñ_u += 1\nprint(ñ_u, f'{α_u:.2f}', len('αβ'))", "x_u8 = 1\u00b2", "a\u00d7b = 1",
+    # dot(out=) and trace(out=): NumPy's out, dot's of the exact dtype and shape, one C block
+    "a_do = ones((2, 2))\nc_do = zeros((2, 2))\nnp.dot(a_do, a_do, out=c_do)\nprint(c_do)\nc_do = np.dot(a_do, a_do * 2, out=c_do)\nprint(c_do)\nx_do = zeros(())\nx_do = np.trace(eye(3), out=x_do)\nprint(x_do)",
+    "a_d2 = ones((2, 2))\nc_d2 = zeros((2, 2), dtype=float32)\nnp.dot(a_d2, a_d2, out=c_d2)", "a_d3 = ones((2, 2))\nc_d3 = zeros((2, 3))\nnp.dot(a_d3, a_d3, out=c_d3[:, :2])",
     # interp(period=): x and xp modulo the period
     "x_ip = array([-180., -170, -185, 185, -10, -5, 0, 365])\nxp_ip = array([190., -190, 350, -350])\nfp_ip = array([5., 10, 3, 4])\nprint(interp(x_ip, xp_ip, fp_ip, period=360))\nprint(interp([0.5, 1.5, 7.25, -3], [0, 1, 2], [10, 20, 30], period=3), interp(2.5, [1, 2], [3, 4], period=-2, left=0, right=9))\nprint(interp([1, 2], [0.], [5.], period=4))", "print(interp(1, [1, 2], [3, 4], period=0))", "print(interp(1, [], [], period=2))",
     # linspace and logspace of arrays (NumPy's steps along a new axis, axis=, retstep, dtype, a float32 start with a Python stop)

@@ -8875,7 +8875,7 @@ static const fe_fn functions[] = {
     {"meshgrid", "*xi, indexing='xy', sparse=False", h_meshgrid, 0, "coordinate arrays from 1-d arrays, a tuple ('xy': the first two axes swapped)", false},
     {"diagonal", "a, offset=0, axis1=0, axis2=1", h_diagonal, G_DIAGONAL, "the diagonal of a over axis1 and axis2, last (offset: above it, negative below)", false},
     {"diag", "v, k=0", h_diagonal, G_DIAG, "the k-th diagonal of a 2-d v, or a 2-d array with the 1-d v on it", false},
-    {"trace", "a, offset=0, axis1=0, axis2=1, dtype=None", h_diagonal, G_TRACE, "the sum of a's diagonal over axis1 and axis2", false},
+    {"trace", "a, offset=0, axis1=0, axis2=1, dtype=None, out=None", h_diagonal, G_TRACE, "the sum of a's diagonal over axis1 and axis2", false},
     {"linalg.diagonal", "x, offset=0", h_diagonal, G_LA_DIAGONAL, "np.linalg.diagonal: the diagonals of x's last two axes (a view)", false},
     {"linalg.trace", "x, offset=0, dtype=None", h_diagonal, G_LA_TRACE, "np.linalg.trace: the sums of the diagonals of x's last two axes", false},
     {"tensorsolve", "a, b, axes=None", h_tensor, 0, "np.linalg.tensorsolve: x with tensordot(a, x, x.ndim) = b", false},
@@ -8945,7 +8945,7 @@ static const fe_fn functions[] = {
     {"unique", "ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True", h_unique, 0, "the sorted distinct values (and first positions, inverse, counts as asked; computed now)", false},
     {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
-    {"dot", "a, b", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
+    {"dot", "a, b, out=None", h_product, M_DOT, "the dot product (matmul for 1-D and 2-D; a product with a scalar)", false},
     {"outer", "a, b", h_product, M_OUTER, "a.ravel()[:, None] * b.ravel()[None, :]", false},
     {"linalg.outer", "x1, x2", h_product, M_LA_OUTER, "np.linalg.outer: x1[:, None] * x2[None, :] of two vectors", false},
     {"inner", "a, b", h_inner, 0, "the sum over the last axes of a and b (a's other dims, then b's)", false},
@@ -9477,6 +9477,8 @@ static bool into_out(parser *p, const fe_fn *f, const out_args *o, size_t off, k
         return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule 'same_kind'", inner,
                       kiln_dtype_name(vt), kiln_dtype_name(tt));
     if (!strcmp(nm, "nanmean") && dtype_is_float(vt) && !dtype_is_float(tt)) return fe_err(p, ov->off, KILN_ERR_DTYPE, "If a is inexact, then out must be inexact");
+    if (!strcmp(nm, "dot") && (vt != tt || v->ndim != T->ndim || memcmp(v->shape, T->shape, (size_t)v->ndim * sizeof *v->shape) || !contiguous(T, false)))
+        return fe_err(p, ov->off, KILN_ERR_ARG, "output array is not acceptable (must have the right datatype, number of dimensions, and be a C-Array)");
     if (o->ufunc && !cast_allowed((kiln_dtype)v->dtype, (kiln_dtype)T->dtype, casting))
         return fe_err(p, ov->off, KILN_ERR_DTYPE, "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule '%s'",
                       f->name, kiln_dtype_name((kiln_dtype)v->dtype), kiln_dtype_name((kiln_dtype)T->dtype), casting);
