@@ -1104,8 +1104,8 @@ static int build(prog *pg, stmt *st, bool tuple) {
     return RUN_OK;
 }
 
-/* An assignment's bindings remember what its value was computed from (grad()'s warning). */
-/* st's sources (pg->src); an update, x OP= v or x = f(x, ...) (x read outside grad()), leaves out
+/* An assignment's bindings remember what its value was computed from (grad()'s warning): st's
+ * sources (pg->src).  An update, x OP= v or x = f(x, ...) (x read outside grad()), leaves out
  * what only its gradients read: w = w - lr * grad(loss(w, b), w) is w's new value, not made from b. */
 static void sources_begin(prog *pg, stmt *st) {
     bool update = st->kind == S_AUG;
