@@ -895,6 +895,8 @@ static bool push_item(parser *p, kval *v, kval *item) {
     return true;
 }
 
+static int64_t str_len(const char *s);
+
 /* tuple = test ("," test)* [","]   — a tuple when there is a comma, else the one value
  * (the items end at one of the tokens in `end`) */
 /* One item of a tuple or list display into seq: an expression, or *xs, whose items (a list's,
@@ -912,11 +914,17 @@ static bool p_display_item(parser *p, kval *seq) {
     if (!star) return push_item(p, seq, &item) || (kval_free(p->ctx, seq), false);
     kval items = {0};
     bool ok = true;
-    if (item.kind == KV_STR) ok = fe_str_chars(p->ctx, item.s, &items) || fe_got(p, NULL, at);
+    int64_t count = item.kind == KV_STR ? str_len(item.s) : item.kind == KV_LIST || item.kind == KV_TUPLE ? item.n : 0;
+    if (count + seq->n > FE_MAX_ITEMS) /* (before a character's item is made: "ab" * 10**6 unpacked) */
+        ok = fe_err(p, at, KILN_ERR_ARG, "*: more than %d items in a tuple or list", FE_MAX_ITEMS);
+    else if (item.kind == KV_STR) ok = fe_str_chars(p->ctx, item.s, &items) || fe_got(p, NULL, at);
     else if (item.kind == KV_LIST || item.kind == KV_TUPLE) items = item, memset(&item, 0, sizeof item);
     else ok = fe_err(p, at, KILN_ERR_ARG, "*: a list, a tuple or a string unpacks here, not %s", kind_name(&item));
+    kval *grown = ok && items.n ? kiln_realloc(p->ctx, seq->items, (size_t)(seq->n + items.n) * sizeof *grown) : NULL; /* (once, not an item at a time) */
+    if (ok && items.n && !(ok = grown != NULL)) fe_got(p, NULL, at);
+    if (grown) seq->items = grown;
     for (int i = 0; ok && i < items.n; i++) {
-        ok = push_item(p, seq, &items.items[i]);
+        seq->items[seq->n++] = items.items[i];
         memset(&items.items[i], 0, sizeof items.items[i]);
     }
     kval_free(p->ctx, &item);
