@@ -103,6 +103,12 @@ static void expect(const char *keys, const char *want, const char *what) {
     check(wait_for(want, m + 1), what);
 }
 
+/* Types an empty line: the block before it runs, want appears and the prompt comes back. */
+static void run_block(const char *want, const char *what) {
+    size_t m = type("\r");
+    check(wait_for(want, m) && wait_for("kiln> ", m), what);
+}
+
 /* Types line (the last of a statement), waits 300 ms, presses Ctrl-C: the statement must stop (KeyboardInterrupt) and
  * the prompt come back; says how long the stop took. */
 static void interrupt_after(const char *line, const char *what) {
@@ -147,16 +153,13 @@ int main(int argc, char **argv) {
     expect(":vars\r", "int64", ":vars lists bindings");
     expect("for i in range(3):\r", "... ", "a block header gets the continuation prompt");
     expect("    print(i * 10)\r", "... ", "the block goes on until an empty line");
-    m = type("\r");
-    check(wait_for("20\r\n", m) && wait_for("kiln> ", m), "an empty line runs the block");
+    run_block("20\r\n", "an empty line runs the block");
     expect("if a.sum() > 0: print('pos')\r", "... ", "a compound statement on one line waits, as Python's REPL, for an else");
     expect("else: print('neg')\r", "... ", "which continues it");
-    m = type("\r");
-    check(wait_for("pos\r\n", m) && wait_for("kiln> ", m), "an empty line runs it");
+    run_block("pos\r\n", "an empty line runs it");
     expect("for j in range(2):\r", "... ", "a block again");
     expect("\tprint(j * 7)\r", "... ", "a tab where no word begins (a pasted block's) indents");
-    m = type("\r");
-    check(wait_for("7\r\n", m) && wait_for("kiln> ", m), "and the block runs");
+    run_block("7\r\n", "and the block runs");
     expect("b = (1 +\r", "... ", "an open parenthesis continues the statement");
     expect("2)\r", "kiln> ", "closing it runs the statement");
     expect("b\r", "3\r\n", "the statement spread over two lines");

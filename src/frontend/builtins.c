@@ -959,11 +959,9 @@ static const void *grad_array(const kiln_expr *l) {
     return l->op == KILN_OP_VAR ? (const void *)kiln_expr_array(l) : l->op == KILN_OP_PARAM ? l->leaf : NULL;
 }
 
-static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, size_t off) {
+/* (order: the count nodes of the loss, h_grad's walk of it) */
+static void warn_derived(parser *p, kiln_expr *const *order, uint32_t count, int n, kiln_expr *const *wrt, size_t off) {
     if (p->env->warning[0] || !p->env->scope) return;
-    kiln_expr **order = NULL;
-    uint32_t count = 0;
-    if (ir_walk(&p->ctx->graph, &e, 1, NULL, NULL, &order, &count) != KILN_OK) return;
     for (uint32_t k = 0; k < count && !p->env->warning[0]; k++) {
         const kiln_expr *l = order[k]; /* (integer and bool arrays carry no gradient: no warning) */
         const char *name = op_is_array_leaf(l->op) && dtype_is_float((kiln_dtype)l->dtype) ? fe_leaf_name(p->env->scope, &p->env->deps, l) : NULL;
@@ -978,7 +976,6 @@ static void warn_derived(parser *p, kiln_expr *e, int n, kiln_expr *const *wrt, 
             p->env->warning_off = off;
         }
     }
-    kiln_free(p->ctx, order);
 }
 
 static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -1037,15 +1034,15 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             else all[m++] = l;
         }
     }
-    kiln_free(p->ctx, order);
     if (!fits) {
+        kiln_free(p->ctx, order);
         kiln_expr_free(seed);
         kiln_expr_free(e);
         return fe_err(p, wv->off, KILN_ERR_ARG, "%s(): the variables and the other names of their arrays in the expression are more than %d", f->name, FE_MAX_ARGS);
     }
     kiln_status st = kiln_vjp(p->ctx, e, seed, m, all, part);
     kiln_expr_free(seed);
-    if (st != KILN_OK) return result(p, out, NULL, off, 1, &e);
+    if (st != KILN_OK) return kiln_free(p->ctx, order), result(p, out, NULL, off, 1, &e);
     bool summed = true;
     for (int i = 0; i < n; i++) { /* wrt i: the sum over the nodes holding its array */
         grads[i] = NULL;
@@ -1060,9 +1057,11 @@ static bool h_grad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     for (int j = 0; j < m; j++) kiln_expr_free(part[j]);
     if (!summed) {
         for (int i = 0; i < n; i++) kiln_expr_free(grads[i]);
+        kiln_free(p->ctx, order);
         return result(p, out, NULL, off, 1, &e);
     }
-    warn_derived(p, e, n, wrt, off);
+    warn_derived(p, order, count, n, wrt, off);
+    kiln_free(p->ctx, order);
     kval g = {0};
     bool ok = true;
     if (!many) ok = fe_set_expr(p, &g, grads[0], off);

@@ -564,15 +564,18 @@ static bool const_one(const kiln_expr *c) {
     return kiln_expr_scalar(c, &f, &i) && f == 1;
 }
 
-/* The z of a sigmoid, 1 / (1 + exp(-z)) (kiln_sigmoid's nodes), whose division is x; else NULL.
- * Its adjoint goes to z at once, as JAX's logistic's, g * y * (1 - y): through exp(-z) it
+/* The z of a sigmoid, 1 / (1 + exp(-z)) (kiln_sigmoid's nodes), whose division is x, when none
+ * of its inner nodes is one of the n variables wrt (each of those needs its own adjoint); else
+ * NULL.  Its adjoint goes to z at once, as JAX's logistic's, g * y * (1 - y): through exp(-z) it
  * would be 0 * inf = NaN where exp overflows (z below -709, or -88 in float32). */
-static kiln_expr *sigmoid_of(kiln_expr *x) {
+static kiln_expr *sigmoid_of(kiln_expr *x, int n, kiln_expr *const *wrt) {
     if (x->op != KILN_OP_DIV || !const_one(ir_arg(x, 0))) return NULL;
     kiln_expr *d = ir_arg(x, 1);
     if (d->op != KILN_OP_ADD) return NULL;
     kiln_expr *e = const_one(ir_arg(d, 0)) ? ir_arg(d, 1) : const_one(ir_arg(d, 1)) ? ir_arg(d, 0) : NULL;
     if (!e || e->op != KILN_OP_EXP || ir_arg(e, 0)->op != KILN_OP_NEG) return NULL;
+    for (int i = 0; i < n; i++)
+        if (wrt[i] == d || wrt[i] == e || wrt[i] == ir_arg(e, 0)) return NULL;
     kiln_expr *z = ir_arg(ir_arg(e, 0), 0);
     return ir_same_shape(z, x) ? z : NULL;
 }
@@ -640,11 +643,7 @@ kiln_status ir_vjp(ir_graph *g, kiln_expr *out, kiln_expr *seed, int n, kiln_exp
         kiln_expr *x = order[k], *gx = s.adj[x->id];
         if (!gx) continue;
         bool elementwise = x->op > KILN_OP_PARAM && x->op < KILN_OP_SUM;
-        kiln_expr *z = sigmoid_of(x);
-        for (int i = 0; z && i < n; i++) { /* (a variable inside the chain needs its own adjoint: the chain's rules then) */
-            kiln_expr *d = ir_arg(x, 1), *e = const_one(ir_arg(d, 0)) ? ir_arg(d, 1) : ir_arg(d, 0);
-            if (wrt[i] == d || wrt[i] == e || wrt[i] == ir_arg(e, 0)) z = NULL;
-        }
+        kiln_expr *z = sigmoid_of(x, n, wrt);
         if (z && s.needed[z->id]) { /* g * y * (1 - y), straight to z */
             kiln_expr *c = mul(&s, gx, mul(&s, x, op2(&s, KILN_OP_SUB, num(&s, 1), x)));
             if (c) accumulate(&s, z, cast(&s, c, (kiln_dtype)z->dtype));
