@@ -1655,6 +1655,9 @@ PROGRAMS = [
     "print(int('1.5'))", "print(float('abc'))", "print(int('0x10'))",
     "counts = [0, 0, 0]\nfor w in [0, 2, 2, 1, 2]:\n    counts[w] = counts[w] + 1\ncounts[-1] = 'x'\nl2 = [1, 2]\na, l2[0] = 5, 'q'\nprint(counts, l2)",
     "l = [1]\nl[3] = 2",
+    # lists written and grown in place, strings grown and repeated (in place, and by doubling)
+    "gw = [0.0] * 5\nfor i in range(5):\n    gw[i] = i * 0.5\n    gw[-1] += 1\ngw[2] = [gw[0], 'z']\ngr = []\nfor i in range(4):\n    gr += [i, (i,)]\n    gr += 'ab'[i % 2]\n    gr.extend((i * 2,))\ngr.extend(gr)\ngr += gr\nprint(gw, gr, len(gr))",
+    "gs = ''\nfor i in range(300):\n    gs += str(i % 7)\ngs += gs\nprint(len(gs), gs[:20], gs[-5:], len('ab' * 0), 'xy' * 1, 'abc' * 7, len('q' * 100001), ('ab' * 3)[::-1])",
     "xs = [0]\nxs.extend('ab')\nxs.extend(arange(3))\nM = arange(4).reshape(2, 2)\nxs.extend(M)\nprint(xs)\nprint(*range(20))\ns = sort(array([3., 1., 2.]))\nprint(s.searchsorted(2.5), s.searchsorted([0, 3], side='right'))",
     # review: stored copies stay copies; np.sort(x) as a statement; generators in parentheses; strings' edge cases
     "x = zeros(2)\nxs = []\nxs.append(x.copy())\nxs += [x * 1]\nt = (x.copy(),)\nu = [x * 1, 5]\nx += 1\nprint(xs, t, u)",

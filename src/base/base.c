@@ -132,24 +132,38 @@ bool kiln_grow(kiln_ctx *ctx, void **p, uint32_t *cap, uint32_t need, size_t ele
 
 /* ------------------------------------------------------------------ strings */
 
+/* Room in b for n more characters and the terminator; false (b marked) when memory ran out. */
+static bool kstr_room(kstr *b, size_t n) {
+    if (b->oom) return false;
+    if (b->len + n + 1 <= b->cap) return true;
+    size_t nc = b->cap ? b->cap : 256;
+    while (nc < b->len + n + 1) nc *= 2;
+    char *s = realloc(b->s, nc);
+    if (!s) {
+        b->oom = true;
+        return false;
+    }
+    b->s = s;
+    b->cap = nc;
+    return true;
+}
+void kstr_putn(kstr *b, const char *s, size_t n) {
+    bool inside = b->s && s >= b->s && s < b->s + b->len; /* (b's own characters: where they are after growing) */
+    size_t at = inside ? (size_t)(s - b->s) : 0;
+    if (!kstr_room(b, n)) return;
+    if (inside) s = b->s + at;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+void kstr_puts(kstr *b, const char *s) { kstr_putn(b, s, strlen(s)); }
 void kstr_printf(kstr *b, const char *fmt, ...) {
     if (b->oom) return;
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->len + (size_t)n + 1) nc *= 2;
-        char *s = realloc(b->s, nc);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = nc;
-    }
+    if (n < 0 || !kstr_room(b, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

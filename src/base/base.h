@@ -125,6 +125,8 @@ typedef struct kstr {
     bool oom; /* an append failed; s holds what came before */
 } kstr;
 void kstr_printf(kstr *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kstr_puts(kstr *b, const char *s); /* (appends s as it is: no format, no vsnprintf) */
+void kstr_putn(kstr *b, const char *s, size_t n);
 void kstr_free(kstr *b);
 
 /* ---------------------------------------------------------------- dtypes */

@@ -1604,7 +1604,7 @@ static bool text_of_value(parser *p, kscalar v, kiln_dtype dt, const char *fmt, 
         double x = dtype_is_float(dt) ? d : ref_cast(v, dt, KILN_F64).f64;
         kstr_printf(b, spec, isnan(x) ? fabs(x) : x); /* (a NaN's sign: Python prints nan) */
     }
-    kstr_printf(b, "%s", t + 1);
+    kstr_puts(b, t + 1);
     return true;
 }
 
@@ -1660,19 +1660,19 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
             for (int64_t i = 0; ok2 && i < nr; i++) {
                 for (int64_t j = 0; ok2 && j < nc; j++) {
                     const char *q = (const char *)kiln_array_data(r) + i * kiln_array_strides(r)[0] + (r->ndim == 2 ? j * kiln_array_strides(r)[1] : 0);
-                    if (j) kstr_printf(&b, "%s", sv[0]);
+                    if (j) kstr_puts(&b, sv[0]);
                     ok2 = text_of_value(p, ref_load(q, rd), rd, fmts[nfmt == 1 ? 0 : j], &b, off);
                 }
-                kstr_printf(&b, "%s", sv[1]);
+                kstr_puts(&b, sv[1]);
             }
         }
         if (!sv[k][0] || !ok2) continue;
-        kstr_printf(&b, "%s", sv[4]);
+        kstr_puts(&b, sv[4]);
         for (const char *h = sv[k]; *h; h++) {
             if (*h == '\n') kstr_printf(&b, "\n%s", sv[4]);
             else kstr_printf(&b, "%c", *h);
         }
-        kstr_printf(&b, "%s", sv[1]);
+        kstr_puts(&b, sv[1]);
     }
     if (!ok2) {
         kstr_free(&b);

@@ -165,7 +165,7 @@ static void float_str(double v, bool f32, kstr *b) {
     decimal d = a == 0 ? (decimal){0, 0} : shortest(a, f32);
     if (a == 0 || (a >= 1e-4 && a < 1e16)) write_positional(t, signbit(v), d, 1);
     else write_scientific(t, signbit(v), d, 0, false, 2);
-    kstr_printf(b, "%s", t);
+    kstr_puts(b, t);
 }
 
 /* ------------------------------------------------------------------ numbers */
@@ -369,7 +369,7 @@ static void extend_line(kstr *s, kstr *line, const char *word, int width, int in
         if (line->s) line->s[0] = 0;
         spaces(line, indent);
     }
-    kstr_printf(line, "%s", word);
+    kstr_puts(line, word);
 }
 
 /* Axis d of the sub-array at p as _formatArray's recurser writes it, '[' to ']', appended to
@@ -388,15 +388,15 @@ static void format_axis(const layout *L, int d, const char *p, int indent, int w
         for (int64_t i = 0; i < n; i++) {
             if (summary && i == edge) {
                 extend_line(&s, &line, "...", ew, indent);
-                kstr_printf(&line, "%s", L->sep);
+                kstr_puts(&line, L->sep);
                 i = n - edge;
             }
             char w[128];
             format_elem(L->f, p + i * st, w);
             extend_line(&s, &line, w, ew, indent);
-            if (i < n - 1) kstr_printf(&line, "%s", L->sep);
+            if (i < n - 1) kstr_puts(&line, L->sep);
         }
-        if (line.s) kstr_printf(&s, "%s", line.s);
+        if (line.s) kstr_puts(&s, line.s);
         kstr_free(&line);
     } else {
         char line_sep[16]; /* the separator without trailing spaces, then a newline per axis left below */
@@ -412,7 +412,7 @@ static void format_axis(const layout *L, int d, const char *p, int indent, int w
             }
             spaces(&s, indent);
             format_axis(L, d + 1, p + i * st, indent + 1, width - 1, &s);
-            if (i < n - 1) kstr_printf(&s, "%s", line_sep);
+            if (i < n - 1) kstr_puts(&s, line_sep);
         }
     }
     /* the hanging indent of the first line is where the '[' goes */
@@ -447,7 +447,7 @@ static void scalar_repr(kiln_dtype dt, const char *p, kstr *b) {
 
 /* str() of the NumPy scalar at p: 0.5, -2, True. */
 static void scalar_str(kiln_dtype dt, const char *p, kstr *b) {
-    if (dt == KILN_BOOL) kstr_printf(b, "%s", load_int(p, dt) ? "True" : "False");
+    if (dt == KILN_BOOL) kstr_puts(b, load_int(p, dt) ? "True" : "False");
     else if (dtype_is_float(dt)) float_str(load_float(p, dt), dt == KILN_F32, b);
     else kstr_printf(b, "%lld", (long long)load_int(p, dt));
 }
@@ -613,7 +613,7 @@ int fe_text_chars(const char *s) {
 }
 
 static void fill_n(kstr *b, const char *fill, int n) {
-    for (int i = 0; i < n; i++) kstr_printf(b, "%s", fill);
+    for (int i = 0; i < n; i++) kstr_puts(b, fill);
 }
 
 /* lead (a sign, a prefix such as 0x), then body, padded per f into b: numbers align right and
@@ -624,9 +624,9 @@ static void pad_out(const spec *f, const char *lead, const char *body, bool nume
     int padn = f->width > len ? f->width - len : 0;
     int left = align == '>' ? padn : align == '^' ? padn / 2 : 0, right = align == '<' ? padn : align == '^' ? padn - padn / 2 : 0;
     fill_n(b, f->fill, left);
-    kstr_printf(b, "%s", lead);
+    kstr_puts(b, lead);
     if (align == '=') fill_n(b, f->fill, padn);
-    kstr_printf(b, "%s", body);
+    kstr_puts(b, body);
     fill_n(b, f->fill, right);
 }
 
@@ -665,7 +665,7 @@ static void grouped(const char *digits, int n, char sep, int every, int min_widt
         if (remaining <= 0 && min_width <= 0) break;
         min_width -= 1;
     }
-    kstr_printf(b, "%s", out + o);
+    kstr_puts(b, out + o);
     free(out);
 }
 
@@ -680,9 +680,9 @@ static void number_out(const spec *f, const char *lead, const char *digits, cons
         int min_width = zero_padded && f->width > 0 ? f->width - fe_text_chars(lead) - fe_text_chars(rest) : 0;
         grouped(digits, n, f->group, every, min_width, &body);
     } else {
-        kstr_printf(&body, "%s", digits);
+        kstr_puts(&body, digits);
     }
-    kstr_printf(&body, "%s", rest);
+    kstr_puts(&body, rest);
     pad_out(f, lead, body.s ? body.s : "", true, b);
     kstr_free(&body);
 }
@@ -732,7 +732,7 @@ bool fe_format_spec_num(kscalar v, kiln_dtype dt, const char *specs, kstr *b) {
         if (f.prec >= 0) return false; /* Python: precision not allowed for integers */
         int64_t x = kscalar_int(dt, v);
         if (dt == KILN_BOOL && !specs[0]) { /* format(True, '') is 'True'; any other spec formats the int */
-            kstr_printf(b, "%s", v.b ? "True" : "False");
+            kstr_puts(b, v.b ? "True" : "False");
             return true;
         }
         bool neg = x < 0;

@@ -98,6 +98,7 @@ typedef struct fe_env {
     bool in_place;        /* an in-place statement, np.add.at(a, i, b) (fe_in_place): its call gives a's new value */
     bool out_ok;          /* a statement of one call with out= (np.add(a, b, out=c)): its call gives the value written into out */
     bool out_done;        /* out_ok: the call took its out= (a function that writes arrays) */
+    bool extends;         /* xs += items of a list xs: the value is the items, appended in place (fe_parse_augmented) */
     int in_grad;          /* the arguments of grad() or value_and_grad() being read: what a function
                              computes now, as an array, must stay a graph there (gradients flow through) */
 } fe_env;
@@ -169,13 +170,16 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name);
  * arrays must be arrays, not expressions of placeholders); fe_scope_value gives it back, or
  * NULL where the name is unbound or has an array. */
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
+kiln_status fe_scope_take_value(kiln_scope *s, const char *name, kval *v); /* (v taken over, zeroed; left where it fails) */
 const kval *fe_scope_value(const kiln_scope *s, const char *name);
 /* item (taken over) appended to the list name holds, in place: xs.append(v) without a copy of
  * the list; KILN_ERR_ARG when name holds no list. */
 kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item);
+kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items); /* (a list's items taken over, *items zeroed) */
 /* The list name holds, edited in place by xs.insert(), xs.pop()...: its items are the scope's,
  * freed and allocated with the scope's context; NULL when name holds no list. */
 kval *fe_scope_list(kiln_scope *s, const char *name);
+void fe_scope_renew(kiln_scope *s, const char *name); /* (its value changed in place: a new origin, as a new value's) */
 /* The position of the first item of list xs equal to v (Python's ==: the same array, equal
  * sequences, or NumPy's comparison true), or -1; false with the context's error when comparing
  * fails. */

@@ -821,11 +821,11 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
     switch (v->kind) {
     case KV_NONE: kstr_printf(b, "None"); return true;
     case KV_STR:
-        if (str) kstr_printf(b, "%s", v->s);
+        if (str) kstr_puts(b, v->s);
         else text_string(v->s, b);
         return true;
     case KV_DTYPE:
-        if (str) kstr_printf(b, "%s", kiln_dtype_name(v->dt));
+        if (str) kstr_puts(b, kiln_dtype_name(v->dt));
         else fe_format_dtype(v->dt, b);
         return true;
     case KV_TUPLE:
@@ -836,7 +836,7 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
             if (v->kind == KV_TUPLE && v->named && v->named->fields[i]) kstr_printf(b, "%s=", v->named->fields[i]); /* (NumPy's named tuple) */
             if (!fe_text(ctx, po, &v->items[i], false, b)) return false;
         }
-        kstr_printf(b, "%s", v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
+        kstr_puts(b, v->kind == KV_TUPLE ? (v->n == 1 ? ",)" : ")") : "]");
         return true;
     case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return true;
     case KV_GEN: kstr_printf(b, "Generator(PCG64)"); return true;
@@ -847,7 +847,7 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
     }
     if (fe_is_py(v)) {
         kiln_expr *e = v->e;
-        if (e->dtype == KILN_BOOL) kstr_printf(b, "%s", e->val.b ? "True" : "False");
+        if (e->dtype == KILN_BOOL) kstr_puts(b, e->val.b ? "True" : "False");
         else if (e->dtype == KILN_I64) fe_format_pyint(e->val.i64, b);
         else fe_format_pyfloat(e->val.f64, b);
         return true;
@@ -1561,7 +1561,7 @@ static bool p_subscript_of(parser *p, kval *x, bool borrowed, kval *out) {
             kval_free(p->ctx, &chars);
             if (ok && r.kind == KV_LIST) {
                 kstr b = {0};
-                for (int i = 0; i < r.n; i++) kstr_printf(&b, "%s", r.items[i].s);
+                for (int i = 0; i < r.n; i++) kstr_puts(&b, r.items[i].s);
                 kval_free(p->ctx, &r);
                 ok = str_result(p, &b, off, out);
             } else if (ok) {
@@ -1730,7 +1730,7 @@ static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at
         kstr t = {0};
         ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, k == 's', &t);
         if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
-        else if (ok) kstr_printf(out, "%s", t.s ? t.s : "");
+        else if (ok) kstr_puts(out, t.s ? t.s : "");
         kstr_free(&t);
     } else if (v->kind == KV_STR) {
         ok = fe_format_spec_str(v->s, spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
@@ -1951,7 +1951,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         else if ((ok = str_arg(p, m, pos, npos, 0, false, &a) && str_arg(p, m, pos, npos, 1, false, &b2)) && npos > 2) ok = fe_arg_int(p, &pos[2], "replace", "count", &count);
         if (ok && !a[0]) { /* '' matches before each character and at the end: count insertions */
             for (const char *c = s;; c += char_len(c)) {
-                if (count != 0) kstr_printf(&b, "%s", b2), count -= count > 0;
+                if (count != 0) kstr_puts(&b, b2), count -= count > 0;
                 if (!*c) break;
                 kstr_printf(&b, "%.*s", (int)char_len(c), c);
             }
@@ -1960,7 +1960,7 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         for (const char *c = s; ok && !done;) {
             const char *e = count != 0 ? strstr(c, a) : NULL;
             if (!e) {
-                kstr_printf(&b, "%s", c);
+                kstr_puts(&b, c);
                 break;
             }
             kstr_printf(&b, "%.*s%s", (int)(e - c), c, b2);
@@ -2021,11 +2021,11 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
             bool sign = s[0] == '+' || s[0] == '-';
             if (sign) kstr_printf(&b, "%c", s[0]);
             for (int64_t i = 0; i < pad; i++) kstr_printf(&b, "0");
-            kstr_printf(&b, "%s", s + sign);
+            kstr_puts(&b, s + sign);
         } else if (ok) {
-            for (int64_t i = 0; i < left; i++) kstr_printf(&b, "%s", fill);
-            kstr_printf(&b, "%s", s);
-            for (int64_t i = left; i < pad; i++) kstr_printf(&b, "%s", fill);
+            for (int64_t i = 0; i < left; i++) kstr_puts(&b, fill);
+            kstr_puts(&b, s);
+            for (int64_t i = left; i < pad; i++) kstr_puts(&b, fill);
         }
         if (ok) ok = str_result(p, &b, off, out), done = true;
     } else if (!strcmp(m, "isdigit") || !strcmp(m, "isalpha") || !strcmp(m, "isspace") || !strcmp(m, "isupper") || !strcmp(m, "islower")) {
@@ -2146,7 +2146,7 @@ static bool string_pieces(parser *p, kstr *s) {
         if (kind == 'f' || kind == 'F') {
             kval piece = {0};
             if (!p_fstring(p, str, str.off - 1, &piece)) return false;
-            kstr_printf(s, "%s", piece.s);
+            kstr_puts(s, piece.s);
             kval_free(p->ctx, &piece);
         } else if (kind) { /* r"...": no escapes */
             size_t q = lex_quote_width(p->lx.src, str.off, str.off + str.len);
@@ -2154,7 +2154,7 @@ static bool string_pieces(parser *p, kstr *s) {
         } else {
             char buf[4096];
             if (!lex_text(&p->lx, &str, buf, sizeof buf)) return fe_err(p, str.off, KILN_ERR_SYNTAX, "string is too long");
-            kstr_printf(s, "%s", buf);
+            kstr_puts(s, buf);
         }
     }
 }
@@ -2199,7 +2199,7 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
             const char *why = "";
             size_t used = lex_escape(src, i, b, e, &n, &why); /* (checked when lexed) */
             if (!used) ok = fe_err(p, i, KILN_ERR_SYNTAX, "%s", why);
-            kstr_printf(&text, "%s", e);
+            kstr_puts(&text, e);
             i += used ? used : 1;
         } else {
             kstr_printf(&text, "%c", c);
@@ -3251,7 +3251,7 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
             kstr body = {0};
             if (ok) kstr_printf(&body, "%.*s", (int)lead, num.s);
             for (int k = have; ok && k < want; k++) kstr_printf(&body, "0");
-            if (ok) kstr_printf(&body, "%s", num.s + lead);
+            if (ok) kstr_puts(&body, num.s + lead);
             snprintf(spec, sizeof spec, "%s%s", align ? "<" : ">", width);
             ok = ok && fe_format_spec_str(body.s ? body.s : "", spec, out);
             kstr_free(&num);
@@ -3266,14 +3266,31 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
 }
 
 /* Strings: s + t, s * n, s % args. */
+/* *out = the string l + r. */
+static bool concat(parser *p, const char *l, const char *r, size_t off, kval *out) {
+    size_t ln = strlen(l), rn = strlen(r);
+    if (ln + rn > FE_MAX_STRING) {
+        memset(out, 0, sizeof *out);
+        return fe_err(p, off, KILN_ERR_ARG, "the string would have %zu characters: kiln's strings stop at %d", ln + rn, FE_MAX_STRING);
+    }
+    simple(out, KV_STR, off);
+    if ((out->s = kiln_malloc(p->ctx, ln + rn + 1))) {
+        memcpy(out->s, l, ln);
+        memcpy(out->s + ln, r, rn + 1);
+    }
+    return fe_got(p, out->s, off);
+}
+
 static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     kstr b = {0};
     bool ok = true;
     if (op == KILN_OP_ADD && l->kind == KV_STR && r->kind == KV_STR) {
-        if (strlen(l->s) + strlen(r->s) > FE_MAX_STRING)
-            ok = fe_err(p, off, KILN_ERR_ARG, "the string would have %zu characters: kiln's strings stop at %d", strlen(l->s) + strlen(r->s),
-                        FE_MAX_STRING);
-        else kstr_printf(&b, "%s%s", l->s, r->s);
+        kval v;
+        ok = concat(p, l->s, r->s, off, &v);
+        kval_free(p->ctx, l);
+        kval_free(p->ctx, r);
+        *out = v;
+        return ok;
     } else if (op == KILN_OP_MUL && (l->kind == KV_STR) != (r->kind == KV_STR)) {
         const kval *s = l->kind == KV_STR ? l : r, *k = l->kind == KV_STR ? r : l;
         int64_t times;
@@ -3282,7 +3299,10 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
         if (ok && times > 0 && len > 0 && (uint64_t)times > FE_MAX_STRING / len)
             ok = fe_err(p, off, KILN_ERR_ARG, "the string would have %llu characters: kiln's strings stop at %d",
                         (unsigned long long)times * (unsigned long long)len, FE_MAX_STRING);
-        for (int64_t i = 0; ok && len > 0 && i < times; i++) kstr_printf(&b, "%s", s->s);
+        if (ok && len > 0 && times > 0) { /* (doubling what is there: log(times) copies) */
+            kstr_putn(&b, s->s, len);
+            while (!b.oom && b.len < (size_t)times * len) kstr_putn(&b, b.s, b.len <= (size_t)times * len - b.len ? b.len : (size_t)times * len - b.len);
+        }
     } else if (op == KILN_OP_MOD && l->kind == KV_STR) {
         p->env->volatile_ = true;
         ok = percent_format(p, l->s, r, off, &b);
@@ -4045,6 +4065,20 @@ kiln_status fe_parse_augmented(kiln_ctx *ctx, fe_env *env, const char *name, kil
         kval_free(ctx, &rhs);
         rhs = items;
         if (!ok) return kiln_errcode(ctx);
+    }
+    if (bound && bound->kind == KV_LIST && op == KILN_OP_ADD && rhs.kind == KV_LIST) { /* appended in place: not a new list of copies */
+        if ((int64_t)bound->n + rhs.n > max_items || items_in(&rhs, max_items) > max_items) {
+            kval_free(ctx, &rhs);
+            return kiln_fail_at(ctx, KILN_ERR_ARG, 0, "the list would have more than %lld items", (long long)max_items);
+        }
+        env->extends = true;
+        *out = rhs;
+        return KILN_OK;
+    }
+    if (bound && bound->kind == KV_STR && rhs.kind == KV_STR && op == KILN_OP_ADD) { /* s += 'x': s is not copied first */
+        bool ok = concat(&p, bound->s, rhs.s, 0, out);
+        kval_free(ctx, &rhs);
+        return ok ? KILN_OK : kiln_errcode(ctx);
     }
     bool have = a ? scope_value(&p, name, a, 0, &self) : fe_kval_copy(ctx, &self, bound);
     if (have && op == KILN_OP_POW) fast_power_exponent(&p, &self, &rhs, true);

@@ -154,11 +154,19 @@ static void live_remove(kiln_scope *s, uint64_t id) {
 
 /* Drops what slot i holds; what it gets next is a new binding (an id larger than any, so it goes
  * last in s->live, which has room for every slot's). */
-static void clear_slot(kiln_scope *s, int i) {
+/* Slot i holds a new value: it comes from nothing yet. */
+static void new_origin(kiln_scope *s, int i) {
     kiln_free(s->ctx, s->origin[i].from);
     if (s->origin[i].id) live_remove(s, s->origin[i].id);
     s->origin[i] = (struct scope_origin){.id = ++s->next_id};
     s->live[s->nlive++] = s->next_id;
+}
+void fe_scope_renew(kiln_scope *s, const char *name) {
+    int i = s && name ? find(s, name) : -1;
+    if (i >= 0) new_origin(s, i);
+}
+static void clear_slot(kiln_scope *s, int i) {
+    new_origin(s, i);
     kiln_array_free(s->arrays[i]);
     s->arrays[i] = NULL;
     if (s->vals[i]) kval_free(s->ctx, s->vals[i]);
@@ -181,19 +189,25 @@ kiln_status fe_scope_set(kiln_scope *s, const char *name, kiln_array *a, bool py
 
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v) {
     if (!s || !name || !v) return KILN_ERR_ARG;
-    kval *copy = kiln_calloc(s->ctx, sizeof *copy);
-    if (!copy || !fe_kval_copy(s->ctx, copy, v)) {
-        kiln_free(s->ctx, copy);
-        return KILN_ERR_NOMEM;
-    }
-    int i = slot(s, name);
+    kval copy = {0};
+    if (!fe_kval_copy(s->ctx, &copy, v)) return KILN_ERR_NOMEM;
+    kiln_status st = fe_scope_take_value(s, name, &copy);
+    kval_free(s->ctx, &copy);
+    return st;
+}
+
+kiln_status fe_scope_take_value(kiln_scope *s, const char *name, kval *v) {
+    if (!s || !name || !v) return KILN_ERR_ARG;
+    kval *held = kiln_calloc(s->ctx, sizeof *held);
+    int i = held ? slot(s, name) : -1;
     if (i < 0) {
-        kval_free(s->ctx, copy);
-        kiln_free(s->ctx, copy);
+        kiln_free(s->ctx, held);
         return KILN_ERR_NOMEM;
     }
+    *held = *v;
+    memset(v, 0, sizeof *v);
     clear_slot(s, i);
-    s->vals[i] = copy;
+    s->vals[i] = held;
     return KILN_OK;
 }
 
@@ -206,6 +220,21 @@ kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item) {
     v->items = ni;
     v->items[v->n++] = *item;
     memset(item, 0, sizeof *item);
+    return KILN_OK;
+}
+
+kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items) {
+    int i = s && name ? find(s, name) : -1;
+    kval *v = i < 0 ? NULL : s->vals[i];
+    if (!v || v->kind != KV_LIST || items->kind != KV_LIST) return KILN_ERR_ARG;
+    if (!items->n) return KILN_OK;
+    kval *ni = kiln_realloc(s->ctx, v->items, (size_t)(v->n + items->n) * sizeof *ni);
+    if (!ni) return KILN_ERR_NOMEM;
+    memcpy(ni + v->n, items->items, (size_t)items->n * sizeof *ni);
+    v->items = ni;
+    v->n += items->n;
+    kiln_free(s->ctx, items->items);
+    memset(items, 0, sizeof *items);
     return KILN_OK;
 }
 

@@ -168,7 +168,7 @@ void kd_print(const kernel_desc *kd, kstr *b) {
         else if (in->op == KILN_OP_CONST)
             kstr_printf(b, "const c%u", in->slot);
         else {
-            kstr_printf(b, "%s", kiln_op_name((kiln_op)in->op));
+            kstr_puts(b, kiln_op_name((kiln_op)in->op));
             for (int a = 0; a < kiln_op_arity((kiln_op)in->op); a++)
                 kstr_printf(b, "%s%%%u", a ? ", " : " ", in->arg[a]);
         }

@@ -131,7 +131,7 @@ kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn 
 
 static void print_scalar(kstr *b, kiln_dtype dt, kscalar v) {
     switch (dt) {
-    case KILN_BOOL: kstr_printf(b, "%s", v.b ? "True" : "False"); break;
+    case KILN_BOOL: kstr_puts(b, v.b ? "True" : "False"); break;
     case KILN_F32: kstr_printf(b, "%.9g", v.f32); break;
     case KILN_F64: kstr_printf(b, "%.17g", v.f64); break;
     default: kstr_printf(b, "%lld", (long long)kscalar_int(dt, v)); break;

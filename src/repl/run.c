@@ -84,6 +84,7 @@ struct stmt {
     kval value;
     fe_deps deps;
     bool built, cached;
+    bool extends;          /* S_AUG of a list: the value is the items to append (fe_env.extends) */
     bool warned;           /* a warning about it was printed (once per statement) */
     kiln_array *spare;     /* a buffer of the value's dtype and shape to evaluate into */
 };
@@ -1093,6 +1094,7 @@ static int build(prog *pg, stmt *st, bool tuple) {
                          : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, tuple, &st->value);
     s->ns_build += kiln_now_ns() - t0;
     st->deps = env.deps;
+    st->extends = env.extends;
     if (rc != KILN_OK) {
         fe_deps_unbind(s->ctx, &st->deps);
         fe_deps_free(s->ctx, &st->deps);
@@ -1373,12 +1375,12 @@ static int exec_print(prog *pg, stmt *st) {
     kstr b = {0};
     int err = 0;
     for (int i = 0; i < c.npos && rc == RUN_OK && !err; i++) {
-        if (i) kstr_printf(&b, "%s", sep);
+        if (i) kstr_puts(&b, sep);
         repr_value(pg->s, &c.pos[i], &b, true, &err);
         if (err) rc = report_kiln(pg, st->x + c.pos[i].off);
     }
     if (rc == RUN_OK) {
-        kstr_printf(&b, "%s", end);
+        kstr_puts(&b, end);
         if (b.s) print_out(b.s);
     }
     kstr_free(&b);
@@ -1596,7 +1598,7 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
             kval_free(s->ctx, &fz);
             return RUN_INTERRUPTED;
         }
-        kiln_status rc = ok ? fe_scope_set_value(s->scope, name, &fz) : kiln_errcode(s->ctx);
+        kiln_status rc = ok ? fe_scope_take_value(s->scope, name, &fz) : kiln_errcode(s->ctx);
         if (rc == KILN_OK) fe_scope_derive(s->scope, name, pg->src, pg->nsrc, false);
         kval_free(s->ctx, &fz);
         if (!ok) return report_kiln(pg, off);
@@ -1619,6 +1621,19 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
 }
 
 static int set_item(prog *pg, stmt *st, const kval *given);
+
+/* xs += items: st's value (the items) frozen and appended to the list in place. */
+static int extend_list(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kval fz = {0};
+    if (!freeze(pg, &st->value, &fz)) return report_kiln(pg, st->x);
+    kiln_status rc = fe_scope_extend(s->scope, st->names[0], &fz);
+    kval_free(s->ctx, &fz);
+    if (rc != KILN_OK) return report(pg, st->start, "out of memory");
+    fe_scope_renew(s->scope, st->names[0]);
+    fe_scope_derive(s->scope, st->names[0], pg->src, pg->nsrc, false);
+    return RUN_OK;
+}
 
 /* Target k of st, a subscript (st->item_len[k]), assigned v: as x[...] = v, v computed already. */
 static int store_item(prog *pg, stmt *st, int k, const kval *v) {
@@ -2126,8 +2141,8 @@ static bool list_subscript(prog *pg, size_t a, size_t b, int64_t n, const char *
     return true;
 }
 
-/* xs[i] = value and xs[a:b:c] = items of a list: a new list bound to the name (Python's list
- * changes in place; kiln's lists are values).  A slice of step 1 takes any number of items in
+/* xs[i] = value and xs[a:b:c] = items of a list: the item replaced in place, or a new list bound
+ * to the name (Python's list changes in place; kiln's lists are values: no two names share one).  A slice of step 1 takes any number of items in
  * its place; another step exactly as many as it picks. */
 static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given) {
     session *s = pg->s;
@@ -2145,11 +2160,16 @@ static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given
         char msg[128];
         snprintf(msg, sizeof msg, "attempt to assign sequence of size %d to extended slice of size %lld", vv.n, (long long)count);
         rc = report(pg, st->x, msg);
+    } else if (step == 0) { /* one item: in place (no other name holds this list; a statement reading it is rebuilt) */
+        kval *xs = fe_scope_list(s->scope, st->names[0]);
+        if (!freeze(pg, &vv, &fz)) rc = report_kiln(pg, st->x);
+        else {
+            kval_free(s->ctx, &xs->items[i]);
+            xs->items[i] = fz, fz = (kval){0};
+            fe_scope_renew(s->scope, st->names[0]);
+        }
     } else if (!fe_kval_copy(s->ctx, &nl, list) || !freeze(pg, &vv, &fz)) {
         rc = report_kiln(pg, st->x);
-    } else if (step == 0) {
-        kval_free(s->ctx, &nl.items[i]);
-        nl.items[i] = fz, fz = (kval){0};
     } else if (step != 1) { /* the picked items, replaced one for one */
         for (int64_t k = 0; k < count; k++) {
             kval_free(s->ctx, &nl.items[i + k * step]);
@@ -2169,7 +2189,7 @@ static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given
             nl.items = items, nl.n = (int)m;
         }
     }
-    if (rc == RUN_OK && fe_scope_set_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
+    if (rc == RUN_OK && step != 0 && fe_scope_take_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
     kval_free(s->ctx, &vv), kval_free(s->ctx, &nl), kval_free(s->ctx, &fz);
     fe_deps_free(s->ctx, &env.deps);
     return rc;
@@ -2199,7 +2219,7 @@ static int del_list_items(prog *pg, stmt *st) {
         else nl.items[m++] = nl.items[k];
     }
     nl.n = (int)m;
-    int rc = fe_scope_set_value(s->scope, name, &nl) != KILN_OK ? report_kiln(pg, st->start) : RUN_OK;
+    int rc = fe_scope_take_value(s->scope, name, &nl) != KILN_OK ? report_kiln(pg, st->start) : RUN_OK;
     kval_free(s->ctx, &nl);
     return rc;
 }
@@ -2784,7 +2804,7 @@ static int list_sort(prog *pg, stmt *st) {
     kiln_clear_error(s->ctx);
     int rc = RUN_OK;
     if (!src.s || fe_parse(s->ctx, &env, src.s, strlen(src.s), false, &v) != KILN_OK) rc = src.s ? report(pg, st->x, kiln_errmsg(s->ctx)) : report(pg, st->x, "out of memory");
-    else if (!freeze(pg, &v, &fz) || fe_scope_set_value(s->scope, st->names[0], &fz) != KILN_OK) rc = report_kiln(pg, st->x);
+    else if (!freeze(pg, &v, &fz) || fe_scope_take_value(s->scope, st->names[0], &fz) != KILN_OK) rc = report_kiln(pg, st->x);
     kval_free(s->ctx, &v);
     kval_free(s->ctx, &fz);
     kstr_free(&src);
@@ -2829,17 +2849,17 @@ static int exec_method(prog *pg, stmt *st) {
             if (!freeze(pg, &one, &fz)) rc = report_kiln(pg, st->x);
             else if (fe_scope_append(s->scope, name, &fz.items[0]) != KILN_OK) rc = report(pg, st->x, "out of memory");
             kval_free(ctx, &fz);
-        } else if (rc == RUN_OK) { /* the old items and the new ones (copies), frozen as an assignment's are */
-            kval both = {.kind = KV_LIST, .n = bound->n + items.n};
-            both.items = kiln_calloc(ctx, (size_t)(both.n ? both.n : 1) * sizeof *both.items);
-            bool ok = both.items != NULL;
-            for (int i = 0; ok && i < both.n; i++) {
-                ok = fe_kval_copy(ctx, &both.items[i], i < bound->n ? &bound->items[i] : &items.items[i - bound->n]);
-                if (!ok) both.n = i;
+        } else if (rc == RUN_OK) { /* the new items, frozen as an assignment's are, appended in place */
+            kval more = {.kind = KV_LIST, .n = items.n, .items = items.items};
+            if ((int64_t)bound->n + items.n > FE_MAX_ITEMS) {
+                char msg[80];
+                snprintf(msg, sizeof msg, "the list would have more than %d items", FE_MAX_ITEMS);
+                rc = report(pg, st->x, msg);
+            } else if (!freeze(pg, &more, &v)) {
+                rc = report_kiln(pg, st->x);
+            } else if (fe_scope_extend(s->scope, name, &v) != KILN_OK) {
+                rc = report(pg, st->x, "out of memory");
             }
-            ok = ok && freeze(pg, &both, &v);
-            kval_free(ctx, &both);
-            if (!ok || fe_scope_set_value(s->scope, name, &v) != KILN_OK) rc = report_kiln(pg, st->x);
             kval_free(ctx, &v);
         }
     } else {
@@ -3058,7 +3078,8 @@ static int exec_one(prog *pg, stmt *st) {
             return rc;
         }
         sources_begin(pg, st);
-        rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, false, &st->value);
+        if (st->extends) rc = extend_list(pg, st);
+        else rc = shared ? assign_in_place(pg, st, target) : assign(pg, st, 0, 1, false, &st->value);
         if (shared && rc == RUN_OK) fe_scope_derive(s->scope, st->names[0], pg->src, pg->nsrc, true);
         sources_end(pg);
         if (shared) kiln_array_free(target);

@@ -281,7 +281,7 @@ static void identity(int op, kiln_dtype dt, kstr *b) {
     if (op == KILN_OP_SUM || op == KILN_OP_ANY) kstr_printf(b, "ks_cast_i64_%s(0)", sfx[dt]);
     else if (op == KILN_OP_PROD || op == KILN_OP_ALL) kstr_printf(b, "ks_cast_i64_%s(1)", sfx[dt]);
     else if (dt == KILN_BOOL) kstr_printf(b, "(ks_bool)%d", hi);
-    else if (dt == KILN_I64) kstr_printf(b, "%s", hi ? "KS_I64_MAX" : "KS_I64_MIN");
+    else if (dt == KILN_I64) kstr_puts(b, hi ? "KS_I64_MAX" : "KS_I64_MIN");
     else if (dtype_is_int(dt)) {
         int64_t lo, top;
         dtype_int_bounds(dt, &lo, &top);
@@ -439,7 +439,7 @@ static void render_reduce(const kernel_desc *kd, const char *name, kstr *b) {
 
 void kc_render_preamble(kstr *out) {
     kstr_printf(out, "%.*s", (int)kc_scalar_len, kc_scalar_text);
-    kstr_printf(out, "%s", preamble);
+    kstr_puts(out, preamble);
 }
 
 void kc_render_body(const kernel_desc *kd, const char *name, unsigned style, kstr *out) {

@@ -1847,7 +1847,7 @@ static kiln_status cpu_render(void *state, kiln_ctx *ctx, const kernel_desc *kd,
     if (st != KILN_OK) return st;
     if (what & (KILN_DUMP_LLVM | KILN_DUMP_SOURCE)) {
         char *ir = LLVMPrintModuleToString(m);
-        kstr_printf(out, "%s", ir);
+        kstr_puts(out, ir);
         LLVMDisposeMessage(ir);
     }
     if (what & KILN_DUMP_ASM) {
