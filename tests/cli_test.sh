@@ -28,13 +28,43 @@ expect "a full disk" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 
 expect "a closed stdout" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' >&-"
 expect "abs of the smallest Python int" 1 "integer overflow: kiln's Python integers are 64-bit" -- "$kiln" -c 'm = -9223372036854775807 - 1; abs(m)'
 expect "--help" 0 "usage: kiln" -- "$kiln" --help
+# the language hunt: Python's compile-time errors before anything runs, where they are; unsupported Python said so
+expect "break outside a loop, before anything runs" 1 "error: -c:3:5: 'break' outside loop" -- "$kiln" -c $'print("ran")\nif True:\n    break'
+out=$("$kiln" -c $'print("ran")\ncontinue' 2>&1)
+case "$out" in *ran*) no "nothing runs before a loose continue (output: $out)" ;; *) ok "nothing runs before a loose continue" ;; esac
+expect "continue in a loop's else" 1 "error: -c:4:5: 'continue' not properly in loop" -- "$kiln" -c $'for i in range(2):\n    pass\nelse:\n    continue'
+out=$("$kiln" -c $'print("ran")\nif False:\n    x = 5 5' 2>&1)
+case "$out" in *ran*) no "a syntax error in a branch never taken (output: $out)" ;; *"-c:3:11: invalid syntax: two values side by side"*) ok "a syntax error in a branch never taken" ;; *) no "a syntax error in a branch never taken (output: $out)" ;; esac
+expect "an operator with nothing after it, in a loop's later branch" 1 "error: -c:4:17: expected a value after '+', found ')'" -- "$kiln" -c $'for i in range(3):\n    print(i)\n    if i > 5:\n        y = (1 +)'
+expect "Python 2's print" 1 "two values side by side" -- "$kiln" -c 'print "x"'
+expect "an empty item" 1 "invalid syntax: an empty item before ','" -- "$kiln" -c 'print(1,, 2)'
+expect "a dot without a name" 1 "invalid syntax: a name must follow '.'" -- "$kiln" -c 'x = a.'
+expect "strings side by side, and a :command after ';'" 0 "ab1c" -- "$kiln" -c $'print("a" "b" f"{1}" r"c"); :threads 1'
+expect "an unmatched bracket" 1 "error: -c:1:9: unmatched ')'" -- "$kiln" -c 'print(1))'
+expect "a bracket closing another's" 1 "closing parenthesis ']' does not match opening parenthesis '('" -- "$kiln" -c 'x = [1, (2]'
+expect "raise" 1 "this is Python, but not part of kiln's language" -- "$kiln" -c 'raise ValueError'
+expect "await" 1 "error: -c:1:5: 'await' is not part of kiln's language here" -- "$kiln" -c 'x = await y'
+expect "a walrus" 1 "assignment expressions (x := ...) are not part of kiln's language" -- "$kiln" -c $'x = 1\nprint(x := 5)'
+expect "an annotation" 1 "annotations (x: int = v) are not part of kiln's language" -- "$kiln" -c 'x: int = 5'
+expect "a bytes literal" 1 "bytes literals" -- "$kiln" -c 'print(b"ab")'
+expect "a keyword as a value" 1 "invalid syntax: 'else' cannot begin a value" -- "$kiln" -c 'x = else'
+expect "a number's append" 1 "'int' object has no attribute 'append'" -- "$kiln" -c $'x = 5\nx.append(1)'
+expect "a number called" 1 "'float' object is not callable" -- "$kiln" -c $'sum = 3.5\nprint(sum([1, 2]))'
+expect "range of a float in a loop" 1 "'float' object cannot be interpreted as an integer" -- "$kiln" -c 'for i in range(1.5): pass'
+expect "range of too many" 1 "range expected at most 3 arguments, got 4" -- "$kiln" -c 'for i in range(1, 2, 3, 4): pass'
+expect "split's unknown keyword" 1 "'sepp' is an invalid keyword argument for split()" -- "$kiln" -c 'print("a".split(sepp=1))'
+expect "f-string fields nested twice" 1 "f-string: expressions nested too deeply" -- "$kiln" -c $'x = 1\nprint(f"{x:{x:{x}}}")'
+expect "float modulo by zero" 1 "float modulo" -- "$kiln" -c 'print(1.0 % 0.0)'
+printf 'x = 1\rprint(x + 1)\r\nif x:\r    print("cr")\r' > "$d/cr.kiln"
+expect "a file whose lines end in CR (universal newlines)" 0 "cr" -- "$kiln" "$d/cr.kiln"
+rm -f "$d/cr.kiln"
 expect "bad option" 2 "unknown option" -- "$kiln" --frobnicate
 expect "-c prints like NumPy" 0 "array([0, 2, 4, 6, 8])" -- "$kiln" -c 'a = arange(5); a*2'
 expect "floats like NumPy" 0 "array([0. , 0.5, 1. ])" -- "$kiln" -c 'linspace(0, 1, 3)'
 expect "float32 named" 0 "dtype=float32)" -- "$kiln" -c 'float32(arange(3))/3'
 expect "precedence" 0 "np.float64(-4.0)" -- "$kiln" -c 'x = -2**2; x + zeros(())'
 expect "syntax error" 1 "error: -c:1:" -- "$kiln" -c 'a = arange(5); b = a +'
-expect "error message" 1 "expected an expression, found end of input" -- "$kiln" -c 'a = arange(5); b = a +'
+expect "error message" 1 "error: -c:1:22: expected a value after '+', found the end of the line" -- "$kiln" -c 'a = arange(5); b = a +'
 expect "shape error has an offset" 1 "error: -c:1:17: operands could not be broadcast" -- "$kiln" -c 'a = zeros(3); a + zeros(4)'
 # the caret stands under the character the message names, as a terminal shows the line: one
 # column for a 2-byte character, two for a wide one (a column per byte put it to the right)

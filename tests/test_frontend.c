@@ -179,7 +179,7 @@ static const struct {
     {"12345678901234567890", 0, KILN_ERR_SYNTAX, "too large"},
     {"M @ M", 2, KILN_ERR_SHAPE, "not aligned"},
     {"sum(a, 1)", 7, KILN_ERR_ARG, "axis 1 is out of bounds"},
-    {"max(a, axis=0.5)", 12, KILN_ERR_ARG, "must be an integer"},
+    {"max(a, axis=0.5)", 12, KILN_ERR_ARG, "cannot be interpreted as an integer (max()'s 'axis')"},
     {"a.foo", 2, KILN_ERR_NAME, "no attribute 'foo'"},
     {"(a, b)", 0, KILN_ERR_ARG, "not a tuple"},
     {"int32(a) + 2**40", 9, KILN_ERR_DTYPE, "out of bounds for int32"},

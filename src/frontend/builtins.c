@@ -2111,7 +2111,7 @@ static bool h_range(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     int64_t v[3] = {0, 0, 1};
     if (n < 1 || n > 3) return fe_err(p, off, KILN_ERR_ARG, "range expected 1 to 3 integer arguments, got %d", n);
     for (int i = 0; i < n; i++)
-        if (!fe_arg_int(p, &args->items[i], f->name, "args", &v[i])) return false;
+        if (!fe_arg_int(p, &args->items[i], f->name, n == 1 || i == 1 ? "stop" : i ? "step" : "start", &v[i])) return false;
     int64_t r0 = n == 1 ? 0 : v[0], r1 = n == 1 ? v[0] : v[1], step = n == 3 ? v[2] : 1;
     if (step == 0) return fe_err(p, args->items[2].off, KILN_ERR_ARG, "range() arg 3 must not be zero");
     /* how many, in exact integers (as a for loop's): the span over the step, rounded up */

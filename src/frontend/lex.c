@@ -104,10 +104,10 @@ static token lex_number(lexer *lx) {
     if (is_float) {
         t.fval = strtod(buf, NULL);
     } else {
-        if (n > 1 && buf[0] == '0') return err_tok(lx, start, "leading zeros in a decimal integer are not allowed");
+        if (n > 1 && buf[0] == '0' && strspn(buf, "0") != n) return err_tok(lx, start, "leading zeros in a decimal integer are not allowed");
         unsigned long long v = strtoull(buf, NULL, 10);
-        if (errno == ERANGE || v > (unsigned long long)INT64_MAX) return err_tok(lx, start, "integer literal is too large for int64");
-        t.ival = (int64_t)v;
+        if (errno == ERANGE || v > (unsigned long long)INT64_MAX + 1) return err_tok(lx, start, "integer literal is too large for int64");
+        t.ival = (int64_t)v; /* (2**63 is INT64_MIN: the parser takes it after a unary minus only) */
     }
     return t;
 }
@@ -190,9 +190,11 @@ token lex_next(lexer *lx) {
     }
     if (c == '\'' || c == '"') {
         size_t q = lex_quote_width(lx->src, start, lx->len); /* 3: a triple-quoted string, newlines in it */
-        char pre = start > 0 ? lx->src[start - 1] : 0; /* r"...": escapes are text, unchecked (a backslash still keeps a quote) */
-        unsigned char pp = start < 2 ? 0 : (unsigned char)lx->src[start - 2]; /* (r not the end of a longer name) */
-        bool raw = (pre == 'r' || pre == 'R') && !(isalnum(pp) || pp == '_' || pp >= 0x80);
+        size_t pa = start; /* r"...", rf"...", Rb"...": escapes are text, unchecked (a backslash still keeps a quote) */
+        while (pa > 0 && start - pa < 3 && isalpha((unsigned char)lx->src[pa - 1])) pa--;
+        unsigned char pp = pa ? (unsigned char)lx->src[pa - 1] : 0; /* (the prefix not the end of a longer name) */
+        bool raw = start - pa >= 1 && start - pa <= 2 && !(isdigit(pp) || pp == '_' || pp >= 0x80) &&
+                   (memchr(lx->src + pa, 'r', start - pa) || memchr(lx->src + pa, 'R', start - pa));
         lx->pos += q;
         while (lx->pos < lx->len && (q == 1 ? lx->src[lx->pos] != c : !lex_closes(lx->src, lx->pos, lx->len, c))) {
             if (raw && lx->src[lx->pos] == '\\' && lx->pos + 1 < lx->len) {

@@ -25,7 +25,7 @@ typedef struct token {
     tok_kind kind;
     size_t off, len;  /* where it is in the source */
     char text[4];     /* TK_OP: its spelling ("**", "(", ...) */
-    int64_t ival;     /* TK_INT */
+    int64_t ival;     /* TK_INT (2**63, the literal of -2**63's magnitude: INT64_MIN) */
     double fval;      /* TK_FLOAT, TK_IMAG */
 } token;
 

@@ -539,8 +539,9 @@ bool fe_arg_int(parser *p, const kval *v, const char *fn, const char *param, int
     double f;
     kiln_dtype dt = KILN_F64;
     if (!fe_arg_number(p, v, fn, param, &f, out, &dt)) return false;
-    if (!dtype_is_int(dt))
-        return fe_err(p, v->off, KILN_ERR_ARG, "%s(): '%s' must be an integer, not %s", fn, param, kiln_dtype_name(dt));
+    if (!dtype_is_int(dt)) /* (Python's words, then where) */
+        return fe_err(p, v->off, KILN_ERR_ARG, "'%s%s' object cannot be interpreted as an integer (%s()'s '%s')", fe_is_py(v) ? "" : "numpy.",
+                      fe_is_py(v) ? "float" : kiln_dtype_name(dt), fn, param);
     return true;
 }
 
@@ -684,7 +685,31 @@ bool fe_float_fits(double f, kiln_dtype dt) {
     return f > (double)lo - 1 && f < (double)hi + 1;
 }
 
-static bool is_blank(char c);
+/* The bytes of the Python whitespace character (str.isspace's: ASCII's, \x1c-\x1f, NEL, NBSP
+ * and Unicode's spaces and separators) at s in UTF-8, or 0. */
+static size_t space_len(const char *s) {
+    unsigned char c = (unsigned char)s[0], d = c ? (unsigned char)s[1] : 0, e = d ? (unsigned char)s[2] : 0;
+    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) return 1;
+    if (c == 0xC2 && (d == 0x85 || d == 0xA0)) return 2;
+    if ((c == 0xE1 && d == 0x9A && e == 0x80) || (c == 0xE3 && d == 0x80 && e == 0x80) || (c == 0xE2 && d == 0x81 && e == 0x9F) ||
+        (c == 0xE2 && d == 0x80 && (e <= 0x8A || e == 0xA8 || e == 0xA9 || e == 0xAF)) )
+        return e >= 0x80 ? 3 : 0;
+    return 0;
+}
+/* s past its leading whitespace; the length of s[0, n) without its trailing whitespace. */
+static const char *skip_space(const char *s) {
+    for (size_t k; (k = space_len(s));) s += k;
+    return s;
+}
+static size_t trim_space(const char *s, size_t n) {
+    while (n > 0) {
+        size_t k = n - 1;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--; /* the last character's first byte */
+        if (space_len(s + k) != n - k) break;
+        n = k;
+    }
+    return n;
+}
 
 /* float(s) of a string, as Python reads it (blanks around it, '_' between digits, inf and nan;
  * int(s) is fe_int_of_string's): v becomes the Python number. */
@@ -693,12 +718,12 @@ static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
     char buf[128];
     size_t n = 0;
     const char *s = v->s;
-    while (is_blank(*s)) s++;
+    s = skip_space(s);
     for (; *s && n + 1 < sizeof buf; s++) {
-        if (*s == '_' && n > 0 && isalnum((unsigned char)buf[n - 1]) && isalnum((unsigned char)s[1])) continue;
+        if (*s == '_' && n > 0 && isdigit((unsigned char)buf[n - 1]) && isdigit((unsigned char)s[1])) continue; /* (between digits only: 1_e3 is refused) */
         buf[n++] = *s;
     }
-    while (n > 0 && is_blank(buf[n - 1])) n--;
+    n = trim_space(buf, n);
     buf[n] = 0;
     char *end = NULL;
     bool word = false; /* strtod's own words beyond Python's (0x1p3, infinity's spellings are Python's too) */
@@ -715,7 +740,7 @@ static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
 bool fe_int_of_string(parser *p, kval *v, int base) {
     const char *s = v->s;
     int given = base;
-    while (is_blank(*s)) s++;
+    s = skip_space(s);
     bool neg = *s == '-';
     s += *s == '-' || *s == '+';
     char pre = s[0] == '0' ? (char)tolower((unsigned char)s[1]) : 0;
@@ -725,7 +750,7 @@ bool fe_int_of_string(parser *p, kval *v, int base) {
     else if (base == 0) base = 10, lead0 = s[0] == '0'; /* (base 0 refuses 010, as the literal is refused) */
     uint64_t mag = 0, most = neg ? (uint64_t)1 << 63 : INT64_MAX;
     bool over = false;
-    for (bool last_ = prefixed; *s && !is_blank(*s); s++) { /* last_: a '_' may follow */
+    for (bool last_ = prefixed; *s && !space_len(s); s++) { /* last_: a '_' may follow */
         if (*s == '_') {
             ok &= last_, last_ = false;
             continue;
@@ -738,7 +763,7 @@ bool fe_int_of_string(parser *p, kval *v, int base) {
         if (!over) mag = mag * (uint64_t)base + (uint64_t)d;
     }
     ok = ok && any && s[-1] != '_' && !(lead0 && !zeros);
-    while (ok && is_blank(*s)) s++;
+    if (ok) s = skip_space(s);
     if (!ok || *s) return fe_err(p, v->off, KILN_ERR_ARG, "invalid literal for int() with base %d: '%s'", given, v->s);
     if (over) return fe_err(p, v->off, KILN_ERR_ARG, "int(): '%s' is too large for kiln's 64-bit integers", v->s);
     kval_free(p->ctx, v);
@@ -1718,15 +1743,16 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
 }
 
 /* v's text as a replacement field writes it (f-strings, str.format): conversion k ('s', 'r' or
- * 'a') and format spec, appended to out; errors point at `at` (the spec's at spec_at). */
+ * 'a', or 0 for none) and format spec, appended to out; errors point at `at` (the spec's at spec_at). */
 static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at, size_t spec_at, kstr *out) {
-    bool ok = true;
-    if (!spec[0] && k == 's' && v->kind == KV_ARRAY && v->e->ndim == 0 && v->e->dtype == KILN_F32 && !fe_is_py(v)) {
+    bool ok = true, conv = k != 0; /* (0: no conversion; format(v, spec) itself) */
+    if (!conv) k = 's';
+    if (!spec[0] && !conv && v->kind == KV_ARRAY && v->e->ndim == 0 && v->e->dtype == KILN_F32 && !fe_is_py(v)) {
         kscalar x; /* format(np.float32(0.1), '') goes through Python's float: 0.10000000149011612 */
         kiln_dtype dt;
         ok = eval_one(p, v, &x, &dt);
         if (ok) fe_format_pyfloat((double)x.f32, out);
-    } else if (!spec[0] || k == 'r' || k == 'a') {
+    } else if (!spec[0] || conv) { /* f"{x!s:>6}": the spec formats str(x) */
         kstr t = {0};
         ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, k == 's', &t);
         if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
@@ -1759,7 +1785,6 @@ static int64_t str_len(const char *s) {
     return n;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 /* Positional argument i of a string method, a string (or NULL where it is not given, or is None
  * and none_ok). */
@@ -1809,15 +1834,24 @@ static bool str_span(parser *p, const char *m, const char *s, const kval *pos, i
 
 /* Whether the character at s (k bytes) is one of chars' (None: a blank). */
 static bool char_in(const char *s, size_t k, const char *chars) {
-    if (!chars) return k == 1 && is_blank(*s);
+    if (!chars) return space_len(s) == k;
     for (const char *c = chars; *c; c += char_len(c))
         if (char_len(c) == k && !memcmp(c, s, k)) return true;
     return false;
 }
 
-/* str.format: "{}", "{0}", "{name}", with "!r" and ":spec", "{{" and "}}". */
-static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kstr *b) {
-    int next = 0;
+/* Where the field that opens at t[0] == '{' closes: its '}' (nested fields' braces counted), or NULL. */
+static const char *field_close(const char *t) {
+    int depth = 0;
+    for (const char *c = t + 1; *c; c++)
+        if (*c == '{') depth++;
+        else if (*c == '}' && !depth--) return c;
+    return NULL;
+}
+
+/* str.format's fields of t appended to b: "{}", "{0}", "{name}", with "!r" and ":spec" (whose
+ * own fields, "{0:.{1}f}", are formatted first, numbered after the field's), "{{" and "}}". */
+static bool format_fields(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, int *next, int depth, kstr *b) {
     for (const char *c = t; *c; c++) {
         if ((*c == '{' && c[1] == '{') || (*c == '}' && c[1] == '}')) {
             kstr_printf(b, "%c", *c++);
@@ -1828,28 +1862,28 @@ static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *
             kstr_printf(b, "%c", *c);
             continue;
         }
-        const char *e = strchr(c, '}');
-        if (!e) return fe_err(p, off, KILN_ERR_ARG, "Single '{' encountered in format string");
-        char field[160] = "", spec[128] = "", conv = 's';
+        if (depth > 1) return fe_err(p, off, KILN_ERR_ARG, "Max string recursion exceeded");
+        const char *e = field_close(c);
+        if (!e) return fe_err(p, off, KILN_ERR_ARG, depth ? "unmatched '{' in format spec" : "Single '{' encountered in format string");
+        char field[160] = "", conv = 0;
         if ((size_t)(e - c - 1) >= sizeof field) return fe_err(p, off, KILN_ERR_ARG, "format(): a replacement field is too long");
         memcpy(field, c + 1, (size_t)(e - c - 1));
-        char *colon = strchr(field, ':'), *bang = strchr(field, '!');
+        char *colon = strchr(field, ':'), *bang = strchr(field, '!'), *inner = NULL;
         if (bang && colon && bang > colon) bang = NULL;
-        if (colon) snprintf(spec, sizeof spec, "%s", colon + 1), *colon = 0;
+        if (colon) inner = colon + 1, *colon = 0;
         if (bang) {
             if (!bang[1] || !strchr("rsa", bang[1]) || bang[2]) return fe_err(p, off, KILN_ERR_ARG, "format(): expected 'r', 's' or 'a' after '!'");
             conv = bang[1], *bang = 0;
         }
         if (strpbrk(field, ".[")) return fe_err(p, off, KILN_ERR_ARG, "format(): fields of an attribute or an item ({0.x}, {0[1]}) are not supported");
-        if (strchr(spec, '{')) return fe_err(p, off, KILN_ERR_ARG, "format(): nested fields in a format spec are not supported");
         kval *v = NULL;
         if (!field[0]) {
-            if (next < 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from manual field specification to automatic field numbering");
-            if (next >= npos) return fe_err(p, off, KILN_ERR_ARG, "Replacement index %d out of range for positional args tuple", next);
-            v = &pos[next++];
+            if (*next < 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from manual field specification to automatic field numbering");
+            if (*next >= npos) return fe_err(p, off, KILN_ERR_ARG, "Replacement index %d out of range for positional args tuple", *next);
+            v = &pos[(*next)++];
         } else if (isdigit((unsigned char)field[0])) {
-            if (next > 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from automatic field numbering to manual field specification");
-            next = -1;
+            if (*next > 0) return fe_err(p, off, KILN_ERR_ARG, "cannot switch from automatic field numbering to manual field specification");
+            *next = -1;
             char *end;
             long i = strtol(field, &end, 10);
             if (*end) return fe_err(p, off, KILN_ERR_NAME, "format(): no keyword argument '%s'", field);
@@ -1860,8 +1894,69 @@ static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *
                 if (!strcmp(kw[k].name, field)) v = &kw[k].v;
             if (!v) return fe_err(p, off, KILN_ERR_NAME, "format(): no keyword argument '%s'", field);
         }
-        if (!format_value(p, v, conv, spec, off, off, b)) return false;
+        kstr spec = {0};
+        bool ok = !inner || format_fields(p, inner, pos, npos, kw, nkw, off, next, depth + 1, &spec);
+        ok = ok && format_value(p, v, conv, spec.s ? spec.s : "", off, off, b);
+        kstr_free(&spec);
+        if (!ok) return false;
         c = e;
+    }
+    return true;
+}
+static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kstr *b) {
+    int next = 0;
+    return format_fields(p, t, pos, npos, kw, nkw, off, &next, 0, b);
+}
+
+/* str.split (right: str.rsplit) of s into the list *out: its pieces between sep, or between runs
+ * of whitespace (sep NULL: no empty pieces, none at the ends), at most maxsplit splits (-1: any
+ * number), taken from the start (from the end for rsplit). */
+static bool split_str(parser *p, const char *s, const char *sep, int64_t maxsplit, bool right, size_t off, kval *out) {
+    size_t n = strlen(s), k = sep ? strlen(sep) : 0, i = 0, j = n; /* what is left to split: s[i, j) */
+    simple(out, KV_LIST, off);
+    for (bool more = true; more;) {
+        size_t a, b; /* the next piece, s[a, b) */
+        if (!sep) {
+            if (right) j = trim_space(s, j);
+            else i = (size_t)(skip_space(s + i) - s);
+            if (i >= j) break;
+        }
+        more = maxsplit != 0;
+        if (!more) {
+            a = i, b = j;
+        } else if (sep && !right) {
+            const char *at = strstr(s + i, sep);
+            more = at && (size_t)(at - s) + k <= j;
+            a = i, b = more ? (size_t)(at - s) : j, i = b + k;
+        } else if (sep) { /* the last sep in s[i, j) */
+            size_t at = SIZE_MAX;
+            for (size_t c = j - i >= k ? j - k + 1 : i; at == SIZE_MAX && c-- > i;)
+                if (!memcmp(s + c, sep, k)) at = c;
+            more = at != SIZE_MAX;
+            a = more ? at + k : i, b = j, j = more ? at : j;
+        } else if (!right) {
+            size_t e = i;
+            while (e < j && !space_len(s + e)) e += char_len(s + e);
+            a = i, b = e, i = e, more = e < j;
+        } else {
+            size_t e = j;
+            while (e > i) {
+                size_t c = e - 1;
+                while (c > i && ((unsigned char)s[c] & 0xC0) == 0x80) c--;
+                if (space_len(s + c)) break;
+                e = c;
+            }
+            a = e, b = j, j = e, more = e > i;
+        }
+        kval item = {.kind = KV_STR, .off = off, .s = kiln_calloc(p->ctx, b - a + 1)};
+        if (!fe_got(p, item.s, off)) return false;
+        memcpy(item.s, s + a, b - a);
+        if (!push_item(p, out, &item)) return false;
+        if (maxsplit > 0) maxsplit--;
+    }
+    for (int x = 0, y = out->n - 1; right && x < y; x++, y--) { /* (made from the end) */
+        kval t = out->items[x];
+        out->items[x] = out->items[y], out->items[y] = t;
     }
     return true;
 }
@@ -1876,13 +1971,13 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
         const char *name;
         int most;
     } arity[] = {{"upper", 0}, {"lower", 0}, {"title", 0}, {"capitalize", 0}, {"isdigit", 0}, {"isalpha", 0}, {"isspace", 0}, {"isupper", 0},
-                 {"islower", 0}, {"strip", 1}, {"lstrip", 1}, {"rstrip", 1}, {"split", 2}, {"join", 1}, {"replace", 3}, {"startswith", 3},
+                 {"islower", 0}, {"strip", 1}, {"lstrip", 1}, {"rstrip", 1}, {"split", 2}, {"rsplit", 2}, {"join", 1}, {"replace", 3}, {"startswith", 3},
                  {"endswith", 3}, {"find", 3}, {"rfind", 3}, {"count", 3}, {"index", 3}, {"rindex", 3}, {"zfill", 1}, {"ljust", 2}, {"rjust", 2}, {"center", 2}};
     for (size_t k = 0; ok && k < sizeof arity / sizeof *arity; k++)
         if (!strcmp(m, arity[k].name) && npos > arity[k].most)
             ok = fe_err(p, pos[arity[k].most].off, KILN_ERR_ARG, "str.%s() takes at most %d argument%s (%d given)", m, arity[k].most, arity[k].most == 1 ? "" : "s", npos);
     if (!ok) {
-    } else if (nkw && strcmp(m, "format")) ok = fe_err(p, kw[0].off, KILN_ERR_ARG, "str.%s() takes no keyword arguments here", m);
+    } else if (nkw && strcmp(m, "format") && strcmp(m, "split") && strcmp(m, "rsplit")) ok = fe_err(p, kw[0].off, KILN_ERR_ARG, "str.%s() takes no keyword arguments here", m);
     else if (!strcmp(m, "format")) {
         p->env->volatile_ = true;
         if ((ok = str_format(p, s, pos, npos, kw, nkw, off, &b))) ok = str_result(p, &b, off, out), done = true;
@@ -1910,28 +2005,19 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
             kstr_printf(&b, "%.*s", (int)(j - i), s + i);
             ok = str_result(p, &b, off, out), done = true;
         }
-    } else if (!strcmp(m, "split")) {
-        int64_t maxsplit = -1;
-        if ((ok = str_arg(p, m, pos, npos, 0, true, &a)) && npos > 1) ok = fe_arg_int(p, &pos[1], "split", "maxsplit", &maxsplit);
-        if (ok && a && !a[0]) ok = fe_err(p, pos[0].off, KILN_ERR_ARG, "empty separator");
-        simple(out, KV_LIST, off);
-        for (const char *c = s; ok;) {
-            if (!a) while (is_blank(*c)) c++;
-            if (!a && !*c) break;
-            const char *e = NULL;
-            if (maxsplit != 0) {
-                if (a) e = strstr(c, a);
-                else for (e = c; *e && !is_blank(*e); e++) {}
-                if (e && !*e) e = NULL;
-            }
-            size_t len = e ? (size_t)(e - c) : strlen(c);
-            kval item = {.kind = KV_STR, .off = off, .s = kiln_calloc(p->ctx, len + 1)};
-            if (!(ok = fe_got(p, item.s, off))) break;
-            memcpy(item.s, c, len);
-            if (!(ok = push_item(p, out, &item)) || !e) break;
-            c = e + (a ? strlen(a) : 1);
-            if (maxsplit > 0) maxsplit--;
+    } else if (!strcmp(m, "split") || !strcmp(m, "rsplit")) {
+        kval args[2] = {{.kind = KV_NONE}, {.kind = KV_NONE}}; /* sep, maxsplit: positional or keywords (views, not owned) */
+        int given = npos;
+        for (int i = 0; i < npos; i++) args[i] = pos[i];
+        for (int k = 0; ok && k < nkw; k++) {
+            int i = !strcmp(kw[k].name, "sep") ? 0 : !strcmp(kw[k].name, "maxsplit") ? 1 : -1;
+            if (i < 0 || i < npos) ok = fe_err(p, kw[k].off, KILN_ERR_ARG, i < 0 ? "'%2$s' is an invalid keyword argument for %1$s()" : "argument for %1$s() given by name ('%2$s') and position", m, kw[k].name);
+            else args[i] = kw[k].v, given = given > i + 1 ? given : i + 1;
         }
+        int64_t maxsplit = -1;
+        if (ok && (ok = str_arg(p, m, args, given, 0, true, &a)) && given > 1) ok = fe_arg_int(p, &args[1], m, "maxsplit", &maxsplit);
+        if (ok && a && !a[0]) ok = fe_err(p, args[0].off, KILN_ERR_ARG, "empty separator");
+        if (ok) ok = split_str(p, s, a, maxsplit, m[0] == 'r', off, out);
         done = ok;
     } else if (!strcmp(m, "join")) {
         kval *items = NULL;
@@ -2034,13 +2120,13 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
             unsigned char ch = (unsigned char)*c;
             if (m[2] == 'd') all &= isdigit(ch) != 0;
             else if (m[2] == 'a') all &= isalpha(ch) != 0 || ch >= 0x80;
-            else if (m[2] == 's') all &= is_blank((char)ch);
+            else if (m[2] == 's') all &= space_len(c) > 0, c += space_len(c) ? space_len(c) - 1 : 0;
             else if (isalpha(ch)) cased = true, all &= m[2] == 'u' ? isupper(ch) != 0 : islower(ch) != 0;
         }
         if (m[2] == 'u' || m[2] == 'l') all = all && cased;
         ok = fe_set_expr(p, out, kiln_bool(p->ctx, all), off), done = true;
     } else {
-        ok = fe_err(p, off, KILN_ERR_NAME, "a string has no method '%s' (kiln's: format join split strip lstrip rstrip replace upper lower title capitalize "
+        ok = fe_err(p, off, KILN_ERR_NAME, "a string has no method '%s' (kiln's: format join split rsplit strip lstrip rstrip replace upper lower title capitalize "
                                            "startswith endswith find rfind index rindex count zfill ljust rjust center isdigit isalpha isspace isupper islower)", m);
     }
     if (!done && ok) ok = fe_err(p, off, KILN_ERR_ARG, "str.%s(): bad arguments", m);
@@ -2054,9 +2140,29 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
     return ok;
 }
 
+/* Where the f-string field that opens at src[i] == '{' closes (its '}': brackets, nested fields
+ * and quoted strings skipped), or b. */
+static size_t fstring_close(const char *src, size_t i, size_t b) {
+    int depth = 0;
+    size_t e = i + 1;
+    for (; e < b; e++) {
+        char d = src[e];
+        if (d == '\'' || d == '"') {
+            for (e++; e < b && src[e] != d; e++) {
+            }
+            continue;
+        }
+        if (d == '(' || d == '[' || d == '{') depth++;
+        else if ((d == ')' || d == ']') && depth) depth--;
+        else if (d == '}' && depth) depth--;
+        else if (d == '}') break;
+    }
+    return e;
+}
+
 /* One replacement field of an f-string: src[a, b) holds "expr[=][!r|!s][:spec]" (the braces
- * excluded); its text appended to out. */
-static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
+ * excluded; nest: inside another's spec, whose fields hold no fields); its text appended to out. */
+static bool fstring_field(parser *p, size_t a, size_t b, int nest, kstr *out) {
     const char *src = p->lx.src;
     int depth = 0;
     size_t e = a, conv = 0, colon = 0;
@@ -2093,12 +2199,6 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
                 return fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expected ':' or '}' after the conversion");
             }
     }
-    char spec[128] = "";
-    if (colon) {
-        if (!lex_unescape(src, colon + 1, b, spec, sizeof spec)) /* (its escapes undone, as the string's) */
-            return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: format spec too long");
-        if (strchr(spec, '{')) return fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: nested fields in a format spec are not supported");
-    }
     /* the expression, parsed in place (offsets stay the source's) */
     parser sub = {.ctx = p->ctx, .env = p->env, .frame = p->frame};
     lex_init(&sub.lx, src, xe);
@@ -2116,39 +2216,68 @@ static bool fstring_field(parser *p, size_t a, size_t b, kstr *out) {
         return false;
     }
     p->env->volatile_ = true; /* the text depends on the values */
-    if (debug) kstr_printf(out, "%.*s", (int)((colon ? colon : conv ? conv : e) - a), src + a);
-    char k = conv ? src[conv + 1] : debug && !colon ? 'r' : 's';
-    ok = format_value(p, &v, k, spec, a, colon, out);
+    kstr spec = {0}; /* after the value, as Python: its escapes undone, its own fields (f"{x:>{w}}") formatted */
+    for (size_t i = colon + 1, lit = i; ok && colon; i++) {
+        if (i < b && src[i] != '{') continue;
+        char piece[128];
+        if (!lex_unescape(src, lit, i, piece, sizeof piece)) ok = fe_err(p, colon, KILN_ERR_SYNTAX, "f-string: format spec too long");
+        else kstr_puts(&spec, piece);
+        if (i == b || !ok) break;
+        size_t close = fstring_close(src, i, b);
+        if (close >= b) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expecting '}'");
+        else if (nest) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expressions nested too deeply");
+        else if (close == i + 1) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: empty expression not allowed");
+        else ok = fstring_field(p, i + 1, close, nest + 1, &spec);
+        i = close, lit = close + 1;
+    }
+    if (ok && debug) kstr_printf(out, "%.*s", (int)((conv ? conv : colon ? colon : e) - a), src + a);
+    char k = conv ? src[conv + 1] : debug && !colon ? 'r' : 0;
+    ok = ok && format_value(p, &v, k, spec.s ? spec.s : "", a, colon, out);
+    kstr_free(&spec);
     kval_free(p->ctx, &v);
     return ok;
 }
 
-/* f"text {expr!r:spec} text" (t: the string token after the f): its text, now. */
-static bool p_fstring(parser *p, token t, size_t off, kval *out);
+/* f"text {expr!r:spec} text" (t: the string token after the f; raw: rf"...", its backslashes
+ * kept): its text, now. */
+static bool p_fstring(parser *p, token t, size_t off, bool raw, kval *out);
 
-/* Whether the current token is a string's prefix: f, F, r or R right before its quote. */
-static bool string_prefix(const parser *p) {
-    if (p->tok.kind != TK_NAME || p->tok.len != 1 || !strchr("fFrR", p->lx.src[p->tok.off])) return false;
+/* The current token as a string's prefix right before its quote: 'f' (f, F), 'r' (r, R), 'g'
+ * (a raw f-string: rf, fr, in any case), 'u' (u, U: a plain string), 'b' (bytes: b, rb, ...), or 0. */
+static char string_prefix(const parser *p) {
+    const char *w = p->lx.src + p->tok.off;
+    if (p->tok.kind != TK_NAME || p->tok.len > 2) return 0;
     lexer ahead = p->lx;
     token q = lex_next(&ahead);
-    return q.kind == TK_STRING && q.off == p->tok.off + 1;
+    if (q.kind != TK_STRING || q.off != p->tok.off + p->tok.len) return 0;
+    bool f = false, r = false, u = false, b = false;
+    for (size_t i = 0; i < p->tok.len; i++) {
+        char c = (char)tolower((unsigned char)w[i]);
+        bool *seen = c == 'f' ? &f : c == 'r' ? &r : c == 'u' ? &u : c == 'b' ? &b : NULL;
+        if (!seen || *seen) return 0;
+        *seen = true;
+    }
+    if (u && p->tok.len > 1) return 0; /* (ur"" is not Python 3's) */
+    if ((f && b)) return 0;
+    return b ? 'b' : f && r ? 'g' : f ? 'f' : r ? 'r' : 'u';
 }
 
 /* Adjacent string literals joined into s, as Python joins them: "a" "b", "a" f"{x}", f"{x}"
  * "b", r"\d" (a raw one: its text as written). */
 static bool string_pieces(parser *p, kstr *s) {
     for (;;) {
-        char kind = string_prefix(p) ? p->lx.src[p->tok.off] : 0;
+        char kind = string_prefix(p);
+        if (kind == 'b') return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "bytes literals (b\"...\") are not part of kiln's language: strings are");
         if (kind) advance(p); /* (to the string) */
         else if (p->tok.kind != TK_STRING) return true;
         token str = p->tok;
         advance(p);
-        if (kind == 'f' || kind == 'F') {
+        if (kind == 'f' || kind == 'g') {
             kval piece = {0};
-            if (!p_fstring(p, str, str.off - 1, &piece)) return false;
+            if (!p_fstring(p, str, str.off - 1, kind == 'g', &piece)) return false;
             kstr_puts(s, piece.s);
             kval_free(p->ctx, &piece);
-        } else if (kind) { /* r"...": no escapes */
+        } else if (kind == 'r') { /* r"...": no escapes */
             size_t q = lex_quote_width(p->lx.src, str.off, str.off + str.len);
             kstr_printf(s, "%.*s", (int)(str.len - 2 * q), p->lx.src + str.off + q);
         } else {
@@ -2159,7 +2288,7 @@ static bool string_pieces(parser *p, kstr *s) {
     }
 }
 
-static bool p_fstring(parser *p, token t, size_t off, kval *out) {
+static bool p_fstring(parser *p, token t, size_t off, bool raw, kval *out) {
     const char *src = p->lx.src;
     size_t q = lex_quote_width(src, t.off, t.off + t.len), a = t.off + q, b = t.off + t.len - q;
     kstr text = {0};
@@ -2175,25 +2304,12 @@ static bool p_fstring(parser *p, token t, size_t off, kval *out) {
         } else if (c == '}') {
             ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: single '}' is not allowed");
         } else if (c == '{') {
-            size_t e = i + 1;
-            int depth = 0;
-            for (; e < b; e++) {
-                char d = src[e];
-                if (d == '\'' || d == '"') {
-                    for (e++; e < b && src[e] != d; e++) {
-                    }
-                    continue;
-                }
-                if (d == '(' || d == '[' || d == '{') depth++;
-                else if ((d == ')' || d == ']') && depth) depth--;
-                else if (d == '}' && depth) depth--;
-                else if (d == '}') break;
-            }
+            size_t e = fstring_close(src, i, b);
             if (e >= b) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: expecting '}'");
             else if (e == i + 1) ok = fe_err(p, i, KILN_ERR_SYNTAX, "f-string: empty expression not allowed");
-            else ok = fstring_field(p, i + 1, e, &text);
+            else ok = fstring_field(p, i + 1, e, 0, &text);
             i = e + 1;
-        } else if (c == '\\' && i + 1 < b) {
+        } else if (c == '\\' && i + 1 < b && !raw) {
             char e[5] = {0};
             int n;
             const char *why = "";
@@ -3002,7 +3118,10 @@ static bool p_atom(parser *p, kval *out) {
     char b[64];
     if (p->failed) return false;
     switch (t.kind) {
-    case TK_INT: advance(p); return fe_set_expr(p, out, kiln_int(p->ctx, t.ival), t.off);
+    case TK_INT:
+        if (t.ival == INT64_MIN) return fe_err(p, t.off, KILN_ERR_SYNTAX, "integer literal is too large for int64"); /* (but -9223372036854775808: p_factor's) */
+        advance(p);
+        return fe_set_expr(p, out, kiln_int(p->ctx, t.ival), t.off);
     case TK_FLOAT: advance(p); return fe_set_expr(p, out, kiln_scalar(p->ctx, t.fval), t.off);
     case TK_IMAG:
         if (!p->imag_unit) return fe_err(p, t.off + t.len - 1, KILN_ERR_SYNTAX, "complex numbers are not supported");
@@ -3027,8 +3146,14 @@ static bool p_atom(parser *p, kval *out) {
             simple(out, KV_NONE, t.off);
             return true;
         }
-        if (!strcmp(name, "lambda") || !strcmp(name, "def") || !strcmp(name, "import") || !strcmp(name, "yield"))
-            return fe_err(p, t.off, KILN_ERR_SYNTAX, "'%s' is not part of kiln's language", name);
+        if (lex_is_keyword(name, strlen(name))) { /* (lambda x: ..., await f(), yield v; else, in... cannot begin a value) */
+            char word[32];
+            snprintf(word, sizeof word, " %s ", name);
+            bool python = strstr(" lambda def import yield await async nonlocal global raise class with try return from del assert ", word);
+            return fe_err(p, t.off, KILN_ERR_SYNTAX, python ? "'%s' is not part of kiln's language here" : "invalid syntax: '%s' cannot begin a value", name);
+        }
+        if (is_op(p, ":") && p->lx.src[p->tok.off + 1] == '=')
+            return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "assignment expressions (%s := ...) are not part of kiln's language: assign first, name = ...", name);
         for (const fe_frame *fr = np ? NULL : p->frame; fr; fr = fr->outer)
             for (int i = fr->n - 1; i >= 0; i--)
                 if (!strcmp(fr->local[i].name, name)) { /* a comprehension's variable */
@@ -3041,6 +3166,8 @@ static bool p_atom(parser *p, kval *out) {
         kiln_array *a = np ? NULL : kiln_scope_get(p->env->scope, name);
         const kval *bound = np ? NULL : fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {
+            if (a && fe_scope_py(p->env->scope, name))
+                return fe_err(p, t.off, KILN_ERR_ARG, "'%s' object is not callable ('%s' is a number here)", a->dtype == KILN_F64 ? "float" : a->dtype == KILN_BOOL ? "bool" : "int", name);
             if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
             return p_call(p, np ? name : fe_py_builtin(name), t.off, NULL, out);
@@ -3325,6 +3452,20 @@ static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, k
     return false;
 }
 
+/* x / y (y not 0) rounded once to the nearest float64, ties to even, as Python divides ints: the
+ * quotient scaled to 55 bits or more in 128-bit integers, its remainder kept as a sticky bit. */
+static double exact_quotient(int64_t x, int64_t y) {
+    bool neg = (x < 0) != (y < 0);
+    unsigned __int128 a = x < 0 ? (unsigned __int128)0 - (unsigned __int128)(__int128)x : (unsigned __int128)x;
+    unsigned __int128 b = y < 0 ? (unsigned __int128)0 - (unsigned __int128)(__int128)y : (unsigned __int128)y;
+    if (!a) return neg ? -0.0 : 0.0;
+    int shift = 55 + (64 - __builtin_clzll((uint64_t)b)) - (64 - __builtin_clzll((uint64_t)a)) + 1;
+    if (shift < 0) shift = 0;
+    unsigned __int128 q = (a << shift) / b, r = (a << shift) % b;
+    double d = ldexp((double)(q | (r != 0)), -shift);
+    return neg ? -d : d;
+}
+
 /* Python's arithmetic on two Python numbers where it differs from NumPy's: True + True is 2,
  * division by zero is an error, integers do not wrap (kiln's are 64-bit: an error instead). */
 static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
@@ -3343,7 +3484,7 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
     b = r->e;
     bool zero = b->dtype == KILN_I64 ? b->val.i64 == 0 : b->val.f64 == 0;
     if (zero && (op == KILN_OP_DIV || op == KILN_OP_FLOORDIV || op == KILN_OP_MOD))
-        return fe_err(p, off, KILN_ERR_ARG, op == KILN_OP_DIV ? "division by zero" : a->dtype == KILN_I64 && b->dtype == KILN_I64 ? "integer division or modulo by zero" : "float floor division by zero");
+        return fe_err(p, off, KILN_ERR_ARG, op == KILN_OP_DIV ? "division by zero" : a->dtype == KILN_I64 && b->dtype == KILN_I64 ? "integer division or modulo by zero" : op == KILN_OP_MOD ? "float modulo" : "float floor division by zero");
     bool base_zero = a->dtype == KILN_I64 ? a->val.i64 == 0 : a->val.f64 == 0;
     if (op == KILN_OP_POW && base_zero && (b->dtype == KILN_I64 ? b->val.i64 < 0 : b->val.f64 < 0 && isfinite(b->val.f64))) /* (0.0 ** -inf is inf) */
         return fe_err(p, off, KILN_ERR_ARG, "zero cannot be raised to a negative power (0.0 ** -1 is an error in Python)");
@@ -3365,6 +3506,13 @@ static bool py_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off) {
             if (!fe_set_expr(p, &f, kiln_scalar(p->ctx, (double)x), l->off)) return false;
             kval_free(p->ctx, l);
             *l = f;
+        }
+        if (op == KILN_OP_DIV && ((uint64_t)(x < 0 ? -(x + 1) : x) >= (1ull << 53) || (uint64_t)(y < 0 ? -(y + 1) : y) >= (1ull << 53))) {
+            kval q = {0}, one = {0}; /* Python's x / y is the exact quotient rounded once; x and y as float64 first is not, past 2**53 */
+            if (!fe_set_expr(p, &q, kiln_scalar(p->ctx, exact_quotient(x, y)), l->off) || !fe_set_expr(p, &one, kiln_scalar(p->ctx, 1.0), r->off))
+                return kval_free(p->ctx, &q), false;
+            kval_free(p->ctx, l), kval_free(p->ctx, r);
+            *l = q, *r = one;
         }
         if ((op == KILN_OP_LSHIFT || op == KILN_OP_RSHIFT) && y < 0) return fe_err(p, off, KILN_ERR_ARG, "negative shift count");
         if (op == KILN_OP_LSHIFT && x != 0) over = y >= 64 || (int64_t)((uint64_t)x << y) >> y != x;
@@ -3415,6 +3563,7 @@ static const char *py_type(const kval *v) {
     if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
     return kind_name(v);
 }
+const char *fe_py_type(const kval *v) { return py_type(v); }
 
 /* Python's arithmetic on lists and tuples (no array on either side): a + b of one kind joins
  * them, a * n and n * a repeat a, n a Python int or a NumPy integer scalar; anything else is
@@ -3685,6 +3834,14 @@ static bool p_factor(parser *p, kval *out) {
     char op = p->tok.text[0];
     size_t off = p->tok.off;
     advance(p);
+    if (op == '-' && p->tok.kind == TK_INT && p->tok.ival == INT64_MIN) { /* -9223372036854775808, unless a power or a call follows */
+        lexer ahead = p->lx;
+        token next = lex_next(&ahead);
+        if (!(next.kind == TK_OP && (!strcmp(next.text, "**") || !strcmp(next.text, ".") || !strcmp(next.text, "(") || !strcmp(next.text, "[")))) {
+            advance(p);
+            return fe_set_expr(p, out, kiln_int(p->ctx, INT64_MIN), off);
+        }
+    }
     if (!enter(p)) return false;
     kval x = {0};
     bool ok = p_factor(p, &x);

@@ -339,6 +339,7 @@ static int split_lines(prog *pg, line **out) {
         size_t cs = i;
         int depth = 0;
         size_t open_at = 0;
+        char opened[64]; /* the open brackets' closers, innermost last (the first 64 levels) */
         for (;;) { /* to the end of the logical line */
             if (i >= len) break;
             char c = t[i];
@@ -357,8 +358,20 @@ static int split_lines(prog *pg, line **out) {
                 continue;
             }
             if (c == '(' || c == '[' || c == '{') {
+                if (depth < (int)sizeof opened) opened[depth] = c == '(' ? ')' : c == '[' ? ']' : '}';
                 if (depth++ == 0) open_at = i;
-            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+            } else if (c == ')' || c == ']' || c == '}') {
+                char msg[80];
+                if (depth == 0) snprintf(msg, sizeof msg, "unmatched '%c'", c);
+                else if (depth <= (int)sizeof opened && opened[depth - 1] != c)
+                    snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match opening parenthesis '%c'", c,
+                             opened[depth - 1] == ')' ? '(' : opened[depth - 1] == ']' ? '[' : '{');
+                else msg[0] = 0;
+                if (msg[0]) {
+                    free(v);
+                    report(pg, i, msg);
+                    return -1;
+                }
                 depth--;
             } else if (c == '\\' && i + 1 < len && t[i + 1] == '\n') {
                 i += 2;
@@ -857,9 +870,13 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         if (cm < b && !st->olen) return report(pg, cm, "expected a message after ','"), false;
         return true;
     }
-    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", NULL};
+    static const char *const kw[] = {"def", "class", "import", "from", "return", "lambda", "try", "with", "global", "nonlocal", "raise", "async",
+                                     "await", "except", "finally", NULL};
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
+    size_t after = trim_left(t, name_end(t, a, b), b);
+    if (after > a && after < b && t[after] == ':' && (after + 1 == b || t[after + 1] != '='))
+        return report(pg, after, "annotations (x: int = v) are not part of kiln's language: write x = v"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
     size_t q = past_numpy(pg, t, a, b); /* (after np. or another name of numpy) */
     for (int k = 0; fe_in_place[k]; k++) { /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v)...: NAME changed in place */
@@ -2551,10 +2568,17 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
     if (is_range) {
         int64_t v[3] = {0, 0, 1};
         bool ok = c.npos >= 1 && c.npos <= 3 && !c.nkw;
+        int bad = -1;
         kiln_clear_error(s->ctx);
-        for (int i = 0; i < c.npos && ok; i++) ok = int_now(s->ctx, &c.pos[i], &v[i], false);
+        for (int i = 0; i < c.npos && ok; i++) bad = (ok = int_now(s->ctx, &c.pos[i], &v[i], false)) ? -1 : i;
         if (!ok && kiln_errcode(s->ctx) != KILN_OK) rc = report_kiln(pg, call);
-        else if (!ok) rc = report(pg, call, "range() takes 1 to 3 integers");
+        else if (!ok) {
+            char msg[96];
+            if (c.nkw) snprintf(msg, sizeof msg, "range() takes no keyword arguments");
+            else if (bad < 0) snprintf(msg, sizeof msg, "range expected %s, got %d", c.npos ? "at most 3 arguments" : "at least 1 argument", c.npos);
+            else snprintf(msg, sizeof msg, "'%s' object cannot be interpreted as an integer", fe_py_type(&c.pos[bad]));
+            rc = report(pg, call, msg);
+        }
         int64_t r0 = c.npos == 1 ? 0 : v[0], r1 = c.npos == 1 ? v[0] : v[1], step = c.npos == 3 ? v[2] : 1;
         if (rc == RUN_OK && step == 0) rc = report(pg, call, "range() arg 3 must not be zero");
         if (rc == RUN_OK) {
@@ -2825,6 +2849,7 @@ static int exec_method(prog *pg, stmt *st) {
     char msg[200];
     if (list ? !bound || (bound->kind != KV_LIST) : !T || fe_scope_py(s->scope, name)) {
         if (!T && !bound) snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        else if (list && T && fe_scope_py(s->scope, name)) snprintf(msg, sizeof msg, "'%s' object has no attribute '%s' ('%s' is a number)", T->dtype == KILN_F64 ? "float" : T->dtype == KILN_BOOL ? "bool" : "int", m, name);
         else if (list && T) snprintf(msg, sizeof msg, "an array has no method '%s' (np.append makes a new array: x = append(x, v))", m);
         else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort(), fill() and shuffle() take an array here", name);
         return report(pg, st->start, msg);
@@ -3146,7 +3171,79 @@ static int exec_block(prog *pg, stmt *v, int n) {
     return RUN_OK;
 }
 
+static int run_text(session *s, const char *text, size_t len);
+
+/* Token-level syntax errors of the logical line t[a, b), found before anything runs, as Python's
+ * compiler finds them (statements are parsed in full only when they run): two values side by
+ * side (x = 5 5, print "x"), an operator with nothing after it (y = (1 +), x =), a '.' without a
+ * name, an empty item (f(1,, 2)).  Conservative: a line the tokenizer cannot read, or one whose
+ * oddity this does not know, is left to the parser.  False after reporting. */
+static bool tokens_hold(prog *pg, size_t a, size_t b) {
+    const char *t = pg->text;
+    if (t[a] == ':') return true; /* (a :command) */
+    lexer lx;
+    lex_init(&lx, t, b);
+    lx.pos = a;
+    token prev = {.kind = TK_END};
+    for (;;) {
+        token cur = lex_next(&lx);
+        if (cur.kind == TK_ERROR) return true;
+        bool pk = prev.kind == TK_NAME && lex_is_keyword(t + prev.off, prev.len), ck = cur.kind == TK_NAME && lex_is_keyword(t + cur.off, cur.len);
+        bool ends = (prev.kind == TK_NAME && !pk) || prev.kind == TK_INT || prev.kind == TK_FLOAT || prev.kind == TK_IMAG || prev.kind == TK_STRING ||
+                    (prev.kind == TK_OP && strchr(")]}", prev.text[0]) && !prev.text[1]);
+        bool begins = (cur.kind == TK_NAME && !ck) || cur.kind == TK_INT || cur.kind == TK_FLOAT || cur.kind == TK_IMAG || cur.kind == TK_STRING;
+        bool prefix = cur.kind == TK_NAME && cur.off + cur.len < b && (t[cur.off + cur.len] == '"' || t[cur.off + cur.len] == '\''); /* f"...": a string */
+        bool joined = (cur.kind == TK_STRING || prefix) && (prev.kind == TK_STRING || (prev.kind == TK_NAME && prev.off + prev.len == cur.off)); /* "a" f"b" */
+        if (ends && begins && !joined)
+            return report(pg, cur.off, "invalid syntax: two values side by side (an operator or a comma missing?)"), false;
+        bool binary = prev.kind == TK_OP && (strstr("+ - * / // % ** @ & | ^ ~ << >> < > <= >= == != = .", prev.text) != NULL);
+        bool closes = cur.kind == TK_END || (cur.kind == TK_OP && strchr(")],;", cur.text[0]) && !cur.text[1]);
+        if (binary && !strcmp(prev.text, ".") && cur.kind != TK_NAME)
+            return report(pg, cur.off, "invalid syntax: a name must follow '.'"), false;
+        if (binary && closes) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "expected a value after '%s', found %s%s%s", prev.text, cur.kind == TK_END ? "the end of the line" : "'",
+                     cur.kind == TK_END ? "" : cur.text, cur.kind == TK_END ? "" : "'");
+            return report(pg, cur.kind == TK_END ? prev.off : cur.off, msg), false;
+        }
+        size_t next = cur.kind == TK_OP && !strcmp(cur.text, ";") ? trim_left(t, cur.off + 1, b) : b;
+        if (next < b && t[next] == ':') return true; /* (then a :command) */
+        if (cur.kind == TK_OP && !strcmp(cur.text, ",") && prev.kind == TK_OP && strchr("(,[", prev.text[0]) && !prev.text[1])
+            return report(pg, cur.off, "invalid syntax: an empty item before ','"), false;
+        if (cur.kind == TK_END) return true;
+        prev = cur;
+    }
+}
+
+/* A break or continue outside any loop among n statements (in_loop: they are a loop's body),
+ * reported before anything runs, as Python's compiler refuses it; false then. */
+static bool loops_hold(prog *pg, const stmt *v, int n, bool in_loop) {
+    for (int i = 0; i < n; i++) {
+        const stmt *st = &v[i];
+        if ((st->kind == S_BREAK || st->kind == S_CONTINUE) && !in_loop)
+            return report(pg, st->start, st->kind == S_BREAK ? "'break' outside loop" : "'continue' not properly in loop"), false;
+        bool loop = st->kind == S_FOR || st->kind == S_WHILE; /* (a loop's else: is outside it) */
+        if (!loops_hold(pg, st->body, st->nbody, in_loop || loop) || !loops_hold(pg, st->orelse, st->nelse, in_loop)) return false;
+    }
+    return true;
+}
+
 int run_program(session *s, const char *text, size_t len) {
+    char *lf = NULL; /* Python's universal newlines: a "\r\n" or a lone "\r" ends a line as "\n" does */
+    if (memchr(text, '\r', len)) {
+        if (!(lf = malloc(len + 1))) return report(&(prog){s, text, len}, 0, "out of memory");
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+            if (text[i] != '\r') lf[n++] = text[i];
+            else if (i + 1 == len || text[i + 1] != '\n') lf[n++] = '\n';
+        text = lf, len = n;
+    }
+    int rc = run_text(s, text, len);
+    free(lf);
+    return rc;
+}
+
+static int run_text(session *s, const char *text, size_t len) {
     prog pg = {s, text, len};
     line *ln = NULL;
     int nl = split_lines(&pg, &ln);
@@ -3156,9 +3253,12 @@ int run_program(session *s, const char *text, size_t len) {
     if (nl > 0 && ln[0].indent > 0) rc = report(&pg, ln[0].start, "unexpected indent");
     if (rc == RUN_OK && !parse_suite(&pg, ln, nl, &li, 0, &top, &ntop, 0)) rc = RUN_ERROR;
     if (rc == RUN_OK && li < nl) rc = report(&pg, ln[li].start, "unindent does not match any outer indentation level");
+    if (rc == RUN_OK && !loops_hold(&pg, top, ntop, false)) rc = RUN_ERROR;
+    for (int i = 0; rc == RUN_OK && i < nl; i++)
+        if (!tokens_hold(&pg, ln[i].start, ln[i].end)) rc = RUN_ERROR;
     free(ln);
     if (rc == RUN_OK) rc = exec_block(&pg, top, ntop);
-    if (rc == RUN_BREAK || rc == RUN_CONTINUE) rc = report(&pg, 0, "'break' or 'continue' outside a loop");
+    if (rc == RUN_BREAK || rc == RUN_CONTINUE) rc = report(&pg, 0, "'break' or 'continue' outside a loop"); /* (refused above) */
     stmts_free(s, top, ntop);
     return rc;
 }
