@@ -1067,6 +1067,22 @@ CASES += [
     ("pad(uw[:3], (1, 2), constant_values=(2**32 - 1, 5))", 0), ("pad(sh[:3], 1, constant_values=2.7)", 0),
 ]
 
+# nansum and nanprod of floats with dtype=: NaN is 0 (1) before the cast to dtype, as NumPy's
+# _replace_nan; of integers they are sum and prod with dtype= (wrapped in a narrow one); nanmean,
+# nanvar and nanstd of integers take an integer dtype= as mean and var do, of floats only an
+# inexact one (NumPy's TypeError)
+CASES += [
+    ("nansum(array([1.5, nan, 3.0]), dtype=int64)", 0), ("nanprod(array([2.0, nan, 3.0]), dtype=int32)", 0),
+    ("nanprod(array([[2.0, nan], [3.0, 4.0]]), axis=0, dtype=int32)", 0), ("nansum(array([1.5, nan, 3.0]), dtype=bool)", 0),
+    ("nansum(a, dtype=int32)", 0), ("nansum(f, axis=0, dtype=uint8)", 0), ("nanprod(array([nan, 0.5]), dtype=bool)", 0),
+    ("nansum(array([100, 27, 3], dtype=int8), dtype=int8)", 0), ("nanprod(array([100, 4], dtype=int8), dtype=int8)", 0),
+    ("nansum(array([200, 100], dtype=uint8), dtype=uint8)", 0), ("nansum(array([200, 100], dtype=uint8), dtype=int16)", 0),
+    ("nansum(SB, 1, dtype=int32, keepdims=True)", 0), ("nanprod(sb[:6], dtype=int16)", 0),
+    ("nanmean(array([1, 2, 4]), dtype=int64)", 0), ("nanvar(array([1, 2, 4]), dtype=int64)", 0), ("nanmean(SB, 0, dtype=int8)", 0),
+    ("nanmean(array([1.0, nan, 4.0]), dtype=int64)", 0), ("nanvar(array([1.0, nan, 4.0]), dtype=int64)", 0),
+    ("nanstd(array([1.0, nan, 4.0]), dtype=int64)", 0), ("nanstd(array([1.0, 4.0]), dtype=int32)", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

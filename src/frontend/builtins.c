@@ -5458,9 +5458,12 @@ static bool h_nanarg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     return done(p, &t, out, keep(&t, kiln_reduce(c, (kiln_op)f->op, x, axis, keep_)), off);
 }
 
-/* nansum, nanprod, nanmax, nanmin, nanmean: the reduction with NaN left out (NumPy's: NaN
- * replaced by the identity for sums and products; a slice of NaN alone gives NaN for max and
- * min, and for the mean, whose count is the values that are not NaN) */
+/* nansum, nanprod, nanmax, nanmin, nanmean, nanvar, nanstd: the reduction with NaN left out,
+ * NumPy's steps: for data that cannot hold NaN, the plain reduction (h_reduce, with the same
+ * dtype=); for floats, NaN replaced by the identity for sums and products before dtype= casts
+ * (nansum([1.5, nan], dtype=int64) adds 1 and 0), a slice of NaN alone gives NaN for max and min,
+ * and the mean's count is the values that are not NaN; the moments of floats take only an
+ * inexact dtype=, as NumPy's */
 static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5469,23 +5472,33 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
     if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_))
         return done(p, &t, out, NULL, off);
-    if (has(a, "dtype") && given_not_none(a, "dtype")) x = keep(&t, with_dtype(p, f, a, x));
-    if (!x) return done(p, &t, out, NULL, off);
+    if (!dtype_is_float((kiln_dtype)x->dtype)) { /* nothing to leave out */
+        tmps_free(&t);
+        return h_reduce(p, f, a, off, out);
+    }
     int op = f->op;
+    bool moment = op == R_MEAN || op == R_VAR || op == R_STD, typed = has(a, "dtype") && given_not_none(a, "dtype");
+    kiln_dtype want = KILN_DTYPE_COUNT;
+    if (typed && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &want)) return done(p, &t, out, NULL, off);
+    if (moment && typed && !dtype_is_float(want)) {
+        tmps_free(&t);
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "If a is inexact, then dtype must be inexact");
+    }
     int64_t ddof = 0;
     if ((op == R_VAR || op == R_STD) && given(a, "ddof") && !fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof))
         return done(p, &t, out, NULL, off);
-    bool fl = dtype_is_float((kiln_dtype)x->dtype);
-    if (!fl) /* nothing to leave out: the plain reduction (the mean in float64) */
-        return done(p, &t, out,
-                    keep(&t, op == R_MEAN  ? kiln_mean_axes(c, x, mask, keep_)
-                             : op == R_VAR ? kiln_variance(c, x, mask, (int)ddof, keep_)
-                             : op == R_STD ? kiln_std(c, x, mask, (int)ddof, keep_)
-                                           : kiln_reduce_axes(c, (kiln_op)op, x, mask, keep_)),
-                    off);
+    if (op == KILN_OP_SUM || op == KILN_OP_PROD) { /* NaN as the identity, then NumPy's sum or prod with dtype= */
+        kiln_expr *clean = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_int(c, op == KILN_OP_PROD)), x));
+        if (typed) clean = keep(&t, with_dtype(p, f, a, clean));
+        kiln_expr *r = keep(&t, kiln_reduce_axes(c, (kiln_op)op, clean, mask, keep_));
+        if (r && typed && r->dtype != want) r = keep(&t, kiln_cast(c, r, want)); /* (a narrower integer: wrapped as NumPy's) */
+        return done(p, &t, out, r, off);
+    }
+    if (typed) x = keep(&t, with_dtype(p, f, a, x));
+    if (!x) return done(p, &t, out, NULL, off);
     kiln_expr *nan = keep(&t, kiln_isnan(c, x));
     if (op == R_VAR || op == R_STD) return done(p, &t, out, nan_variance(c, &t, x, nan, mask, ddof, keep_, op == R_STD), off);
-    double fill = op == KILN_OP_PROD ? 1 : op == KILN_OP_MAX ? -INFINITY : op == KILN_OP_MIN ? INFINITY : 0;
+    double fill = op == KILN_OP_MAX ? -INFINITY : op == KILN_OP_MIN ? INFINITY : 0;
     kiln_expr *clean = keep(&t, kiln_where(c, nan, keep(&t, kiln_scalar(c, fill)), x));
     kiln_expr *r = keep(&t, kiln_reduce_axes(c, op == R_MEAN ? KILN_OP_SUM : (kiln_op)op, clean, mask, keep_));
     if (op == R_MEAN) { /* sum / count in float64, then x's dtype (NumPy's true_divide into the sum) */
