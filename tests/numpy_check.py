@@ -1083,6 +1083,15 @@ CASES += [
     ("nanstd(array([1.0, nan, 4.0]), dtype=int64)", 0), ("nanstd(array([1.0, 4.0]), dtype=int32)", 0),
 ]
 
+# cov and corrcoef with rowvar=False transpose a 2-D m even of one row (NumPy 2's m.ndim != 1;
+# y keeps the one-row test); corrcoef of one variable is c / c, exactly 1
+CASES += [
+    ("cov(array([[1.0, 2.0, 5.0]]), rowvar=False)", 0), ("corrcoef(array([[1.0, 2.0, 5.0]]), rowvar=False)", 0),
+    ("cov(array([[1.0, 2.0, 5.0]]), array([1.0, 3.0, 4.0]), rowvar=False)", 0),
+    ("corrcoef(array([1.0, 2.0, 5.0]))", 0), ("corrcoef(array([[1.0, 2.0, 5.0]]))", 0), ("corrcoef(array([0.3, 2.7, 5.1, 9.9]))", 0),
+    ("corrcoef(array([[1.0], [2.0], [5.0]]), rowvar=False)", 0), ("corrcoef(array([1.0, 1.0, 1.0]))", 0), ("corrcoef(a[12:])", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

@@ -3894,8 +3894,9 @@ static bool h_split(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
 
 /* cov(m, y=None, rowvar=True, bias=False, ddof=None) and corrcoef(x, y=None, rowvar=True) as
  * NumPy computes them: float64; each variable (a row, or a column with rowvar=False) less its
- * mean, X @ X.T times 1 / (N - ddof), squeezed; corrcoef divides by the standard deviations on
- * both sides and clips to [-1, 1]. */
+ * mean, X @ X.T times 1 / (N - ddof), squeezed; rowvar=False transposes a 2-D m even of one row,
+ * and y unless it is one row; corrcoef divides by the standard deviations on both sides and clips
+ * to [-1, 1], or for one variable is c / c. */
 static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -3917,7 +3918,8 @@ static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         }
         if (x->dtype != KILN_F64) x = keep(&t, kiln_cast(c, x, KILN_F64));
         if (x && x->ndim < 2) x = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){1, x->ndim ? x->shape[0] : 1}));
-        if (x && !rowvar && x->shape[0] != 1) x = keep(&t, kiln_transpose(c, x));
+        bool vec = x && (k ? x->shape[0] == 1 : xs[k]->ndim == 1); /* (NumPy's tests: m's ndim, y's rows after ndmin=2) */
+        if (x && !rowvar && !vec) x = keep(&t, kiln_transpose(c, x));
         if (!(xs[k] = x)) return done(p, &t, out, NULL, off);
     }
     kiln_expr *X = xs[1] ? keep(&t, kiln_concatenate(c, 2, xs, 0)) : xs[0];
@@ -3927,7 +3929,9 @@ static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_expr *centered = keep(&t, kiln_sub(c, X, keep(&t, kiln_mean(c, X, 1, 1))));
     kiln_expr *prod = centered ? keep(&t, kiln_matmul(c, centered, keep(&t, kiln_transpose(c, centered)))) : NULL;
     kiln_expr *cv = prod ? keep(&t, kiln_mul(c, prod, keep(&t, kiln_scalar(c, 1.0 / fact)))) : NULL;
-    if (cv && f->op) { /* corrcoef */
+    if (cv && f->op && cv->shape[0] == 1) { /* corrcoef of one variable: NumPy's c / c (1, or NaN for NaN, inf or 0) */
+        cv = keep(&t, kiln_div(c, cv, cv));
+    } else if (cv && f->op) { /* corrcoef */
         int64_t nv = cv->shape[0];
         kiln_expr *flat = keep(&t, kiln_reshape(c, cv, 1, (int64_t[]){nv * nv}));
         kiln_expr *d = flat ? slice_along(p, &t, flat, 0, 0, nv * nv, nv + 1) : NULL;
