@@ -1092,6 +1092,19 @@ CASES += [
     ("corrcoef(array([[1.0], [2.0], [5.0]]), rowvar=False)", 0), ("corrcoef(array([1.0, 1.0, 1.0]))", 0), ("corrcoef(a[12:])", 0),
 ]
 
+# the dtype of quantile and percentile with q's: NumPy's result_type of the array's and q's (a
+# Python number, or a float64 scalar in quantile, of a float array's dtype; a list np.array's;
+# percentile's q / 100 with 100 of a float array's dtype), the positions in q's; integer q takes
+# the element (the array's dtype, an infinity kept)
+CASES += [
+    ("quantile(g, array([0.3], dtype=float32))", 0), ("quantile(g, [0, 1])", 0), ("percentile(g, array([30, 60], dtype=int8))", 0),
+    ("nanquantile(g, [0, 1])", 0), ("percentile(g, float64(30))", 0), ("quantile(g, float64(0.3))", 0), ("quantile(g, [True, False])", 0),
+    ("quantile(Q, array([0.25, 0.9], dtype=float32), axis=1)", 0), ("nanpercentile(Q, array([10, 95], dtype=int16), axis=0, keepdims=True)", 0),
+    ("quantile(sb, float32(0.3))", 0), ("percentile(k, float32(30))", 0), ("quantile(array([1.0, inf]), [0, 1])", 0),
+    ("nanquantile(array([[1.0, nan], [nan, nan]], dtype=float32), [0, 1], axis=1)", 0), ("nanquantile(f, array([0.3, 0.7], dtype=float32))", 0),
+    ("nanpercentile(f, [30.5, 99])", 0), ("quantile(Q, [0.3, 0.6], method='hazen')", 0), ("percentile(g, 30)", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

@@ -3018,8 +3018,17 @@ static qpos quantile_position(int m, int64_t n, double q, bool f32) {
 #undef R
 }
 
+/* NumPy's dtype of a median of x: float32 stays float32, anything else is float64 */
+static kiln_dtype median_dtype(const kiln_expr *x) {
+    return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
+}
+
+/* The quantiles qs[0..nq) (fractions; the median when median) of x along axis, as NumPy's
+ * _quantile: the positions and each g (and 1 - g) in q's dtype, float32 when qf32, the values
+ * between which g interpolates in rdt (NumPy's result_type of the array's and q's dtypes), and
+ * what the discrete methods pick in x's dtype.  NULL after an error. */
 static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many, bool median,
-                               bool keepdims, int method, size_t off) {
+                               bool keepdims, int method, kiln_dtype rdt, bool qf32, size_t off) {
     kiln_ctx *ctx = p->ctx;
     int nd0 = x->ndim;
     if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
@@ -3028,7 +3037,6 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         fe_err(p, off, KILN_ERR_INDEX, "cannot do a non-empty take from an empty axes.");
         return NULL;
     }
-    kiln_dtype rdt = x->dtype == KILN_F32 && !many ? KILN_F32 : KILN_F64;
     if (x->dtype == KILN_BOOL && !median) {
         fe_err(p, off, KILN_ERR_ARG, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
         return NULL;
@@ -3045,7 +3053,7 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
         if (part) {
-            qpos at = median ? (qpos){(n - 1) / 2, n / 2, 0} : quantile_position(method, n, qs[k], rdt == KILN_F32);
+            qpos at = median ? (qpos){(n - 1) / 2, n / 2, 0} : quantile_position(method, n, qs[k], qf32);
             int64_t b = median || !quantile_discrete(method) ? at.i1 : at.i0;
             sorted = keep(t, kiln_partition(ctx, x, at.i0 < b ? at.i0 : b, at.i0 < b ? b : at.i0, axis));
             if (!(v = sorted && sorted->dtype != rdt ? keep(t, kiln_cast(ctx, sorted, rdt)) : sorted)) return NULL;
@@ -3057,12 +3065,12 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
             kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
             r = n % 2 ? a : keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
         } else if (quantile_discrete(method)) { /* the element itself, in the array's dtype */
-            qpos at = quantile_position(method, n, qs[k], rdt == KILN_F32);
+            qpos at = quantile_position(method, n, qs[k], qf32);
             r = keep(t, kiln_squeeze(ctx, slice_along(p, t, sorted, axis, at.i0, at.i0 + 1, 1), axis));
         } else {
-            /* NumPy's q (a Python number) is of the array's dtype, and so is all that follows */
-            qpos at = quantile_position(method, n, qs[k], rdt == KILN_F32);
-            double g = at.g, h = rdt == KILN_F32 ? (double)(1.0f - (float)g) : 1 - g;
+            /* g and 1 - g in q's dtype, the rest in the result's (NumPy's lerp) */
+            qpos at = quantile_position(method, n, qs[k], qf32);
+            double g = at.g, h = qf32 ? (double)(1.0f - (float)g) : 1 - g;
             int64_t i0 = at.i0, i1 = at.i1;
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i0, i0 + 1, 1), axis));
             kiln_expr *b = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, i1, i1 + 1, 1), axis));
@@ -3100,29 +3108,25 @@ static kiln_expr *nan_between(tmps *t, kiln_ctx *ctx, kiln_expr *sorted, kiln_ex
  * quantile_position as arrays: sorted[i0] for the methods that pick an element, else
  * nan_between. */
 static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, kiln_expr *v, kiln_expr *cnt, int axis, double q,
-                                        int method, kiln_dtype rdt, size_t off) {
+                                        int method, kiln_dtype rdt, bool qf32, size_t off) {
     kiln_ctx *ctx = p->ctx;
     kiln_array *ca = value_now(p, cnt, off), *at[4] = {NULL, NULL, NULL, NULL}; /* i0, i1, g, h = 1 - g */
     kiln_expr *e[4] = {NULL, NULL, NULL, NULL};
     if (!ca) return NULL;
-    bool f32 = rdt == KILN_F32, ok = true;
-    for (int k = 0; k < 4 && ok; k++) ok = (at[k] = kiln_array_new(ctx, k < 2 ? KILN_I64 : rdt, ca->ndim, ca->shape)) != NULL;
+    bool ok = true;
+    for (int k = 0; k < 4 && ok; k++) ok = (at[k] = kiln_array_new(ctx, k < 2 ? KILN_I64 : KILN_F64, ca->ndim, ca->shape)) != NULL;
     int64_t lines = ok ? kiln_array_size(ca) : 0;
     const int64_t *c = ok ? (const int64_t *)kiln_array_data(ca) : NULL;
     for (int64_t l = 0; l < lines; l++) {
-        qpos ps = c[l] ? quantile_position(method, c[l], q, f32) : (qpos){0, 0, 0};
+        qpos ps = c[l] ? quantile_position(method, c[l], q, qf32) : (qpos){0, 0, 0};
         ((int64_t *)kiln_array_data(at[0]))[l] = ps.i0;
         ((int64_t *)kiln_array_data(at[1]))[l] = ps.i1;
-        if (f32) {
-            ((float *)kiln_array_data(at[2]))[l] = (float)ps.g;
-            ((float *)kiln_array_data(at[3]))[l] = 1.0f - (float)ps.g;
-        } else {
-            ((double *)kiln_array_data(at[2]))[l] = ps.g;
-            ((double *)kiln_array_data(at[3]))[l] = 1 - ps.g;
-        }
+        ((double *)kiln_array_data(at[2]))[l] = ps.g; /* (g and 1 - g in q's dtype, exact in float64) */
+        ((double *)kiln_array_data(at[3]))[l] = qf32 ? (double)(1.0f - (float)ps.g) : 1 - ps.g;
     }
     for (int k = 0; k < 4; k++) {
         e[k] = ok ? keep(t, kiln_var(ctx, at[k])) : NULL;
+        if (e[k] && k >= 2 && rdt != KILN_F64) e[k] = keep(t, kiln_cast(ctx, e[k], rdt));
         kiln_array_free(at[k]);
     }
     kiln_array_free(ca);
@@ -3138,11 +3142,11 @@ static kiln_expr *nan_quantile_by_lines(parser *p, tmps *t, kiln_expr *sorted, k
  * other methods: the counts computed now, and each line's positions from quantile_position, as
  * index arrays.  A line of NaN alone gives NaN. */
 static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const double *qs, int nq, bool many,
-                                   bool median, bool keepdims, int method, size_t off) {
+                                   bool median, bool keepdims, int method, kiln_dtype rdt, bool qf32, size_t off) {
     kiln_ctx *ctx = p->ctx;
     int nd0 = x->ndim;
     if (!(x = quantile_line(p, t, x, &axis, off))) return NULL;
-    kiln_dtype rdt = x->dtype == KILN_F32 && !many ? KILN_F32 : KILN_F64;
+    kiln_dtype qdt = qf32 ? KILN_F32 : KILN_F64; /* (the positions' dtype) */
     kiln_expr *sorted = keep(t, kiln_sort(ctx, x, axis)), *v = sorted;
     if (v && v->dtype != rdt) v = keep(t, kiln_cast(ctx, v, rdt));
     kiln_expr *isnan_ = keep(t, kiln_isnan(ctx, x));
@@ -3160,18 +3164,19 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
             if (!r) return NULL;
             continue;
         }
-        if (!median && method != QM_LINEAR) r = nan_quantile_by_lines(p, t, sorted, v, cnt, axis, qs[k], method, rdt, off);
+        if (!median && method != QM_LINEAR) r = nan_quantile_by_lines(p, t, sorted, v, cnt, axis, qs[k], method, rdt, qf32, off);
         else if (median) { /* v[(cnt - 1) // 2], and the mean with v[cnt // 2] for an even cnt */
             kiln_expr *lo = keep(t, kiln_floordiv(ctx, last, two)), *hi = keep(t, kiln_floordiv(ctx, cnt, two));
             kiln_expr *a = AT(v, lo), *b = AT(v, keep(t, kiln_minimum(ctx, hi, last)));
             kiln_expr *mean = keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
             r = keep(t, kiln_where(ctx, keep(t, kiln_eq(ctx, lo, hi)), a, mean));
         } else {
-            kiln_expr *vi = keep(t, kiln_mul(ctx, keep(t, kiln_cast(ctx, last, rdt)), keep(t, kiln_const(ctx, rdt, qs[k]))));
+            kiln_expr *vi = keep(t, kiln_mul(ctx, keep(t, kiln_cast(ctx, last, qdt)), keep(t, kiln_const(ctx, qdt, qs[k]))));
             kiln_expr *lo = keep(t, kiln_floor(ctx, vi)), *g = keep(t, kiln_sub(ctx, vi, lo));
             kiln_expr *i0 = keep(t, kiln_cast(ctx, lo, KILN_I64));
             kiln_expr *i1 = keep(t, kiln_minimum(ctx, keep(t, kiln_add(ctx, i0, one)), last));
-            kiln_expr *h = keep(t, kiln_sub(ctx, keep(t, kiln_const(ctx, rdt, 1)), g));
+            kiln_expr *h = keep(t, kiln_sub(ctx, keep(t, kiln_const(ctx, qdt, 1)), g));
+            if (g && qdt != rdt) g = keep(t, kiln_cast(ctx, g, rdt)), h = keep(t, kiln_cast(ctx, h, rdt));
             r = nan_between(t, ctx, sorted, v, i0, i1, g, h, axis, rdt);
         }
         r = keep(t, kiln_where(ctx, none, keep(t, kiln_scalar(ctx, NAN)), r));
@@ -3229,7 +3234,9 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     }
     bool tuple_keep = axes && keepdims;
     if (tuple_keep) keepdims = false;
-    if (f->op != Q_MEDIAN && f->op != Q_NANMEDIAN) {
+    bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN, qf32 = false;
+    kiln_dtype xdt = (kiln_dtype)x->dtype, rdt = median_dtype(x);
+    if (!median) {
         kval *qv = arg(a, "q");
         kval *m = arg(a, "method");
         if (m->kind != KV_ABSENT) {
@@ -3248,31 +3255,54 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): 1 to 64 values of q", f->name);
         }
         double scale = f->op == Q_PERCENTILE || f->op == Q_NANPERCENTILE ? 100 : 1;
-        bool int_q = (f->op == Q_QUANTILE || f->op == Q_NANQUANTILE) && (dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL);
+        kiln_dtype qdt = KILN_BOOL; /* q's dtype: a number's, or np.array's of the list (Python numbers no weaker there) */
+        bool qweak = !many, xf = dtype_is_float(xdt);
         for (int k = 0; k < nq; k++) {
             int64_t iq;
             kiln_dtype qd;
             const kval *e = many ? &qv->items[k] : qv;
             if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, &qd)) return done(p, &t, out, NULL, off);
-            int_q = int_q && qd != KILN_F64 && qd != KILN_F32;
+            qdt = k ? dtype_promote(qdt, qd) : qd;
+            qweak = qweak && fe_is_py(e);
             if (!(qs[k] >= 0 && qs[k] <= scale)) {
                 tmps_free(&t);
                 return fe_err(p, e->off, KILN_ERR_ARG, scale == 100 ? "Percentiles must be in the range [0, 100]"
                                                                              : "Quantiles must be in the range [0, 1]");
             }
-            qs[k] = x->dtype == KILN_F32 && !many ? (double)((float)qs[k] / (float)scale) : qs[k] / scale;
         }
-        if (int_q && (method == QM_LINEAR || quantile_discrete(method))) { /* NumPy's: integer q of an integer or bool array keeps its dtype: q 0 the min, 1 the max */
-            kiln_expr *rs[64];
+        if (scale == 100) { /* NumPy's percentile: q / 100, that 100 of a float array's dtype (a Python int's otherwise) */
+            qdt = fe_result_dtype(2, (kiln_dtype[]){qdt, xf ? xdt : KILN_I64}, (bool[]){qweak, !xf});
+            if (!dtype_is_float(qdt)) qdt = KILN_F64; /* (true_divide of integers) */
+        } else if ((qweak || (!many && qdt == KILN_F64)) && xf) {
+            qdt = xdt; /* NumPy's quantile: a Python number (or a float64 scalar, a Python float; 0-d arrays are such scalars here) is of a float array's dtype */
+        }
+        qf32 = qdt == KILN_F32;
+        for (int k = 0; k < nq; k++) qs[k] = qf32 ? (double)((float)qs[k] / (float)scale) : qs[k] / scale; /* (the division in q's dtype) */
+        bool int_q = !dtype_is_float(qdt); /* (quantile's only) */
+        rdt = int_q ? KILN_F64 : dtype_promote(xdt == KILN_BOOL ? KILN_I64 : xdt, qdt); /* (NumPy's lerp; the discrete methods keep xdt) */
+        int64_t n = 1;
+        for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        if (int_q && (method == QM_LINEAR || quantile_discrete(method)) && (!xf || n > 0)) {
+            /* NumPy's: integer (or bool) q takes the element, in the array's dtype: q 0 the min, 1 the max (NaN for a line
+             * holding NaN; nanquantile's of the others) */
+            kiln_expr *rs[64], *nan = xf ? keep(&t, kiln_isnan(p->ctx, x)) : NULL, *y = x;
+            if (nan && f->op == Q_NANQUANTILE) y = NULL;
             for (int k = 0; k < nq; k++) {
-                rs[k] = keep(&t, kiln_reduce(p->ctx, qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX, x, axis, keepdims));
+                kiln_op op = qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX;
+                if (!y) { /* nanmin / nanmax: NaN as +inf (-inf) for the min (max), NaN where the line is all NaN */
+                    kiln_expr *far = keep(&t, kiln_scalar(p->ctx, op == KILN_OP_MIN ? INFINITY : -INFINITY));
+                    kiln_expr *m = keep(&t, kiln_reduce(p->ctx, op, keep(&t, kiln_where(p->ctx, nan, far, x)), axis, keepdims));
+                    kiln_expr *none = keep(&t, kiln_reduce(p->ctx, KILN_OP_ALL, nan, axis, keepdims));
+                    rs[k] = keep(&t, kiln_where(p->ctx, none, keep(&t, kiln_scalar(p->ctx, NAN)), m));
+                } else {
+                    rs[k] = keep(&t, kiln_reduce(p->ctx, op, y, axis, keepdims));
+                }
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
             kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
             return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
         }
     }
-    bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN;
     int64_t size = 1;
     for (int d = 0; d < x->ndim; d++) size *= x->shape[d];
     if (f->op >= Q_NANMEDIAN && size == 0) { /* NumPy's: nanmean(a, axis) of an empty a, whatever q */
@@ -3285,8 +3315,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, 0, nd, kept_shape), off);
     }
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
-                       ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off)
-                       : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, off);
+                       ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off)
+                       : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off);
     return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
 }
 
@@ -6175,7 +6205,7 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
                         : mode == P_MAX      ? keep(&t, kiln_reduce(c, KILN_OP_MAX, end, d, 1))
                         : mode == P_MIN      ? keep(&t, kiln_reduce(c, KILN_OP_MIN, end, d, 1))
                         : mode == P_MEAN     ? keep(&t, kiln_mean_axes(c, end, 1u << d, 1))
-                                             : quantiles_of(p, &t, end, d, &half, 1, false, true, true, QM_LINEAR, off);
+                                             : quantiles_of(p, &t, end, d, &half, 1, false, true, true, QM_LINEAR, median_dtype(end), false, off);
                     if (v && (mode == P_MEAN || mode == P_MEDIAN) && dtype_is_int((kiln_dtype)x->dtype)) /* NumPy rounds for integers */
                         v = keep(&t, kiln_rint(c, v));
                 } else {
