@@ -1105,6 +1105,13 @@ CASES += [
     ("nanpercentile(f, [30.5, 99])", 0), ("quantile(Q, [0.3, 0.6], method='hazen')", 0), ("percentile(g, 30)", 0),
 ]
 
+# histogram's counts with bins as edges are of the weights' dtype (wrapped), as with a number of bins
+CASES += [
+    ("histogram(array([1, 2, 6]), bins=[0, 5, 9], weights=array([100, 100, 1], dtype=int8))", 0),
+    ("histogram(sh, bins=[-40000, -5, 0, 40000], weights=sb)", 0), ("histogram(g, bins=[-3, 0, 0.5, 3], weights=UB.ravel()[:1].repeat(64))", 0),
+    ("histogram(array([1, 2, 6]), bins=[0, 5, 9], weights=array([100, 100, 1], dtype=int8), density=True)", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

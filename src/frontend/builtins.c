@@ -6499,8 +6499,8 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         kiln_expr *val = keep(&t, kiln_where(c, keep_, keep(&t, kiln_cast(c, one, w ? KILN_F64 : KILN_I64)), keep(&t, kiln_int(c, 0))));
         if (val && val->ndim == 0) val = fe_broadcast_to(p, &t, val, 1, x->shape, f->name, off);
         n = val ? keep(&t, ir_scatter(&c->graph, val, idx, NULL, 0, 0, 1, &nb)) : NULL;
-        if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct));
     }
+    if (n && n->dtype != ct) n = keep(&t, kiln_cast(c, n, ct)); /* (the weights' dtype: int8's wrap, as NumPy's counts do) */
     if (n && density) { /* n / diff(edges) / n.sum(), in float64 */
         kiln_expr *ef = keep(&t, kiln_cast(c, edges, KILN_F64));
         kiln_expr *db = ef ? keep(&t, kiln_sub(c, slice_along(p, &t, ef, 0, 1, nb + 1, 1), slice_along(p, &t, ef, 0, 0, nb, 1))) : NULL;
