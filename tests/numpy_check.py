@@ -1713,6 +1713,10 @@ PROGRAMS = [
     "for i in range(1.5):\n    print(i)",
     # lists written and grown in place, strings grown and repeated (in place, and by doubling)
     "gw = [0.0] * 5\nfor i in range(5):\n    gw[i] = i * 0.5\n    gw[-1] += 1\ngw[2] = [gw[0], 'z']\ngr = []\nfor i in range(4):\n    gr += [i, (i,)]\n    gr += 'ab'[i % 2]\n    gr.extend((i * 2,))\ngr.extend(gr)\ngr += gr\nprint(gw, gr, len(gr))",
+    "nm = [[1, 2], [3, 4]]\nnm[1][0] = 5\nnm[0][1] += 10\nnm[0][-1] -= 1\nnm[1][0:1] = [7, 8]\nnm[0][::2] = [9]\nnt = [[[0] * 3 for i in range(2)] for j in range(2)]\nnt[1][0][2] = 'x'\nnt[0][1][0] += 4\nnu = ([1, 2], 3)\nnu[0][1] = 6\nng = [[0] * 3 for _ in range(3)]\nfor i in range(3):\n    for j in range(3):\n        ng[i][j] = i * j\n        ng[i][j] += 1\nng[0][1], nx = 5, 6\nng[1][0], ng[0][0] = ng[0][0], ng[1][0]\nprint(nm, nt, nu, ng, nx)",
+    "print(min([], default=3), max([1, 5, 2], default=0), min((4, 2), default=None), max('abc', default='z'), max([], default=None), max(arange(3), default=7), [1, 2, 1, 3].index(1, 1), [1, 2, 1].index(1, -2), (5, 6, 5).index(5, 1, 3), [1, 2].index(2, 0, 5), list(zip([1, 2], [3, 4], strict=True)))",
+    "print([1, 2, 1].index(2, 2))", "print(list(zip([1, 2], [3], strict=True)))", "print(list(zip([1], [3, 4], strict=True)))",
+    "nv = [(1, 2)]\nnv[0][1] = 5", "nw = ['ab']\nnw[0][0] = 'x'", "ny = [[1]]\nny[1][0] = 5", "nz = [[1], 2]\nnz[1][0] = 5",
     "gs = ''\nfor i in range(300):\n    gs += str(i % 7)\ngs += gs\nprint(len(gs), gs[:20], gs[-5:], len('ab' * 0), 'xy' * 1, 'abc' * 7, len('q' * 100001), ('ab' * 3)[::-1])",
     "xs = [0]\nxs.extend('ab')\nxs.extend(arange(3))\nM = arange(4).reshape(2, 2)\nxs.extend(M)\nprint(xs)\nprint(*range(20))\ns = sort(array([3., 1., 2.]))\nprint(s.searchsorted(2.5), s.searchsorted([0, 3], side='right'))",
     # review: stored copies stay copies; np.sort(x) as a statement; generators in parentheses; strings' edge cases
@@ -2052,8 +2056,21 @@ def namespace():
               standard_normal=np.random.standard_normal, shuffle=np.random.shuffle,
               **{k: getattr(np.random, k) for k in ["gamma", "standard_gamma", "beta", "chisquare", "standard_t", "standard_cauchy", "lognormal",
                                                     "laplace", "logistic", "gumbel", "pareto", "weibull", "rayleigh", "wald", "triangular",
-                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round, abs=py_abs, pow=py_pow)
+                                                    "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal"]}, np=np, numpy=np, round=py_round, abs=py_abs, pow=py_pow,
+              max=py_extreme(max, np.max), min=py_extreme(min, np.min))
     return ns  # float, int, bool, len, range, print, divmod: Python's own
+
+
+def py_extreme(builtin, numpy_fn):
+    """kiln's max and min: Python's for max(iterable, default=v) and for max(a, b, ...) of single
+    values, NumPy's otherwise (max(x, axis))"""
+    def one(v):
+        return isinstance(v, (int, float, bool, str, np.generic)) or (isinstance(v, np.ndarray) and v.ndim == 0)
+    def f(*args, **kw):
+        if "default" in kw or (len(args) >= 2 and not kw and one(args[0]) and (len(args) == 2 or one(args[1]))):
+            return builtin(*args, **kw)
+        return numpy_fn(*args, **kw)
+    return f
 
 
 def py_abs(x):

@@ -2206,10 +2206,16 @@ static bool h_seq_find(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     const kval *s = arg(a, "a"), *v = arg(a, "value");
     if (s->kind != KV_LIST && s->kind != KV_TUPLE)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no method '%s'", s->kind == KV_ARRAY ? "an array" : "this value", f->name);
-    int64_t count, first;
-    if (!seq_find(p, s, v, f->op, off, &first, &count)) return false;
-    if (!f->op && first < 0) return fe_err(p, off, KILN_ERR_ARG, "list.index(x): x not in %s", s->kind == KV_LIST ? "list" : "tuple");
-    return fe_set_expr(p, out, kiln_int(p->ctx, f->op ? count : first), off);
+    int64_t count, first, lo = 0, hi = s->n;
+    if (!f->op && given(a, "start") && !fe_arg_int(p, arg(a, "start"), "index", "start", &lo)) return false;
+    if (!f->op && given_not_none(a, "stop") && !fe_arg_int(p, arg(a, "stop"), "index", "stop", &hi)) return false;
+    lo = lo < 0 ? (lo + s->n < 0 ? 0 : lo + s->n) : lo > s->n ? s->n : lo; /* (Python's clamped slice bounds) */
+    hi = hi < 0 ? (hi + s->n < 0 ? 0 : hi + s->n) : hi > s->n ? s->n : hi;
+    kval part = *s; /* xs[lo:hi], not owned */
+    part.items += lo, part.n = hi > lo ? (int)(hi - lo) : 0;
+    if (!seq_find(p, &part, v, f->op, off, &first, &count)) return false;
+    if (!f->op && first < 0) return fe_err(p, off, KILN_ERR_ARG, "%s.index(x): x not in %s", s->kind == KV_LIST ? "list" : "tuple", s->kind == KV_LIST ? "list" : "tuple");
+    return fe_set_expr(p, out, kiln_int(p->ctx, f->op ? count : first + lo), off);
 }
 
 /* zip(*iterables): a list of tuples, as long as the shortest; enumerate(iterable, start=0): a
@@ -2224,9 +2230,14 @@ static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kval *parts[16] = {0};
     int len[16] = {0};
     bool ok = true;
+    bool strict = false;
+    if (!en && given(a, "strict") && !fe_arg_bool(p, arg(a, "strict"), f->name, "strict", &strict)) return false;
     for (int i = 0; ok && i < k; i++) {
         ok = fe_items(p, en ? src : &src->items[i], &parts[i], &len[i]);
         if (ok && len[i] < m) m = len[i];
+        if (ok && strict && i && len[i] != len[0]) /* (Python's words) */
+            ok = fe_err(p, src->items[i].off, KILN_ERR_ARG, "zip() argument %d is %s than argument%s%s", i + 1, len[i] < len[0] ? "shorter" : "longer",
+                        i > 1 ? "s 1-" : " 1", i > 1 ? (char[2]){(char)('0' + i), 0} : "");
     }
     if (!k) m = 0;
     kval *rows = ok && m ? kiln_calloc(p->ctx, (size_t)m * sizeof *rows) : NULL;
@@ -9258,7 +9269,7 @@ static const fe_fn functions[] = {
     {"range", "*args", h_range, 0, "range(stop) or range(start, stop, step): for i in range(n): ...; in an expression, a list of its numbers", true},
     {"list", "iterable=None", h_sequence, 0, "a list of the iterable's items (an array's rows)", true},
     {"tuple", "iterable=None", h_sequence, 1, "a tuple of the iterable's items (an array's rows)", true},
-    {"zip", "*iterables", h_zip, 0, "a list of tuples of the iterables' items, as long as the shortest", true},
+    {"zip", "*iterables, strict=False", h_zip, 0, "a list of tuples of the iterables' items, as long as the shortest (strict=True: an error unless all are as long)", true},
     {"sorted", "iterable, *, key=None, reverse=False", h_sorted, 0, "a list of the items in order (Python's stable sort by <; reverse=True: largest first)", true},
     {"reversed", "seq", h_sorted, 1, "a list of the items, last first", true},
     {"enumerate", "iterable, start=0", h_zip, 1, "a list of (count, item) tuples", true},
@@ -9269,7 +9280,7 @@ static const fe_fn functions[] = {
 
 /* Methods whose signature differs from the function's (self is the first parameter). */
 static const fe_fn methods[] = {
-    {"index", "a, value", h_seq_find, 0, "xs.index(v) of a list or tuple: the first position of an item equal to v", true},
+    {"index", "a, value, start=0, stop=None", h_seq_find, 0, "xs.index(v, start=0, stop=None) of a list or tuple: the first position of an item equal to v (in xs[start:stop])", true},
     {"count", "a, value", h_seq_find, 1, "xs.count(v) of a list or tuple: how many items equal v", true},
     {"reshape", "a, *shape, order='C'", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4)) (order='F': Fortran order)", false},
     {"transpose", "a, *axes", h_transpose, 0, "x.transpose(1, 0) or x.transpose((1, 0))", false},
@@ -9603,6 +9614,16 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     const char *dot = self ? NULL : strchr(name, '.');
     if (dot && strncmp(name, "linalg.", 7) && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
         return ufunc_method(p, name, off, pos, npos, kw, nkw, out);
+    if (!self && nkw == 1 && !strcmp(kw[0].name, "default") && npos == 1 && (!strcmp(name, "max") || !strcmp(name, "min"))) {
+        kval *items = NULL; /* Python's max(iterable, default=v): v when it is empty, else the largest item, compared as Python compares */
+        int n = 0;
+        bool ok = fe_items(p, &pos[0], &items, &n);
+        if (ok && !n) *out = kw[0].v, memset(&kw[0].v, 0, sizeof kw[0].v);
+        else if (ok) ok = py_extreme(p, name[1] == 'a', items, n, out);
+        kiln_free(p->ctx, items);
+        kval_free(p->ctx, &pos[0]), kval_free(p->ctx, &kw[0].v);
+        return ok;
+    }
     if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);

@@ -179,6 +179,7 @@ kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items); /* (a
 /* The list name holds, edited in place by xs.insert(), xs.pop()...: its items are the scope's,
  * freed and allocated with the scope's context; NULL when name holds no list. */
 kval *fe_scope_list(kiln_scope *s, const char *name);
+kval *fe_scope_seq(kiln_scope *s, const char *name); /* (a list or a tuple, to change a list inside it) */
 void fe_scope_renew(kiln_scope *s, const char *name); /* (its value changed in place: a new origin, as a new value's) */
 /* The position of the first item of list xs equal to v (Python's ==: the same array, equal
  * sequences, or NumPy's comparison true), or -1; false with the context's error when comparing

@@ -238,6 +238,11 @@ kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items) {
     return KILN_OK;
 }
 
+kval *fe_scope_seq(kiln_scope *s, const char *name) {
+    int i = s && name ? find(s, name) : -1;
+    return i < 0 || !s->vals[i] || (s->vals[i]->kind != KV_LIST && s->vals[i]->kind != KV_TUPLE) ? NULL : s->vals[i];
+}
+
 kval *fe_scope_list(kiln_scope *s, const char *name) {
     int i = s && name ? find(s, name) : -1;
     return i < 0 || !s->vals[i] || s->vals[i]->kind != KV_LIST ? NULL : s->vals[i];

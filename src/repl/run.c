@@ -2158,17 +2158,65 @@ static bool list_subscript(prog *pg, size_t a, size_t b, int64_t n, const char *
     return true;
 }
 
-/* xs[i] = value and xs[a:b:c] = items of a list: the item replaced in place, or a new list bound
- * to the name (Python's list changes in place; kiln's lists are values: no two names share one).  A slice of step 1 takes any number of items in
- * its place; another step exactly as many as it picks. */
-static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given) {
+/* Where the subscript that opens at t[i] == '[' closes (its ']'), or end. */
+static size_t subscript_close(const char *t, size_t i, size_t end) {
+    for (int depth = 0; i < end; i++) {
+        if (t[i] == '\'' || t[i] == '"') {
+            if ((i = skip_string(t, i, end)) == NOT_CLOSED) return end;
+            i--;
+        } else if (strchr("([{", t[i])) {
+            depth++;
+        } else if (strchr(")]}", t[i]) && --depth == 0) {
+            return i;
+        }
+    }
+    return end;
+}
+
+/* The list st's last subscript writes into: names[0]'s list, or the list its other subscripts
+ * pick through lists and tuples (M[1][0] = v), with the last subscript's inside at [*a, *b).
+ * NULL after reporting. */
+static kval *list_target(prog *pg, stmt *st, size_t *a, size_t *b) {
+    const char *t = pg->text;
+    size_t end = st->t + st->tlen, i = st->lb;
+    kval *xs = fe_scope_seq(pg->s->scope, st->names[0]);
+    for (int g = 0; xs; g++) {
+        size_t close = subscript_close(t, i, end);
+        if (close >= end) return report(pg, i, "this subscript is not closed"), NULL;
+        if (g == st->groups - 1) {
+            if (xs->kind != KV_LIST) return report(pg, st->start, "'tuple' object does not support item assignment"), NULL;
+            *a = i + 1, *b = close;
+            return xs;
+        }
+        int64_t k, step, count;
+        if (!list_subscript(pg, i + 1, close, xs->n, xs->kind == KV_LIST ? "list index out of range" : "tuple index out of range", &k, &step, &count))
+            return NULL;
+        if (step) return report(pg, i, "a slice of a list is a new list, and a write into it changes nothing: write the items (xs[i][j] = v)"), NULL;
+        kval *item = &xs->items[k];
+        if (item->kind != KV_LIST && item->kind != KV_TUPLE) {
+            char msg[240];
+            if (item->kind == KV_ARRAY && !fe_is_py(item))
+                snprintf(msg, sizeof msg, "an array inside lists inside '%s': take it by a name first (a = %s[...]; a[...] = v)", st->names[0], st->names[0]);
+            else snprintf(msg, sizeof msg, "'%s' object does not support item assignment", fe_py_type(item));
+            return report(pg, st->start, msg), NULL;
+        }
+        xs = item, i = close + 1;
+    }
+    return report(pg, st->start, "name is not a list"), NULL;
+}
+
+/* xs[i] = value and xs[a:b:c] = items of a list (a list inside one: M[1][0] = v), in place (no
+ * other name holds this list; a statement reading it is rebuilt).  A slice of step 1 takes any
+ * number of items in its place; another step exactly as many as it picks. */
+static int set_list_item(prog *pg, stmt *st, const kval *given) {
     session *s = pg->s;
     fe_env env = {.scope = s->scope};
-    kval vv = {0}, nl = {0}, fz = {0};
+    kval vv = {0}, fz = {0};
     int rc = RUN_OK;
-    size_t a = st->lb + 1, b = st->t + st->tlen - 1; /* inside the brackets */
+    size_t a, b;
+    kval *xs = list_target(pg, st, &a, &b);
     int64_t i = 0, step = 0, count = 0;
-    if (!list_subscript(pg, a, b, list->n, "list assignment index out of range", &i, &step, &count)) return RUN_ERROR;
+    if (!xs || !list_subscript(pg, a, b, xs->n, "list assignment index out of range", &i, &step, &count)) return RUN_ERROR;
     if (given ? !fe_kval_copy(s->ctx, &vv, given) : fe_parse(s->ctx, &env, pg->text + st->x, st->xlen, false, &vv) != KILN_OK)
         rc = report_kiln(pg, st->x);
     else if (step && vv.kind != KV_LIST && vv.kind != KV_TUPLE)
@@ -2177,37 +2225,34 @@ static int set_list_item(prog *pg, stmt *st, const kval *list, const kval *given
         char msg[128];
         snprintf(msg, sizeof msg, "attempt to assign sequence of size %d to extended slice of size %lld", vv.n, (long long)count);
         rc = report(pg, st->x, msg);
-    } else if (step == 0) { /* one item: in place (no other name holds this list; a statement reading it is rebuilt) */
-        kval *xs = fe_scope_list(s->scope, st->names[0]);
-        if (!freeze(pg, &vv, &fz)) rc = report_kiln(pg, st->x);
-        else {
-            kval_free(s->ctx, &xs->items[i]);
-            xs->items[i] = fz, fz = (kval){0};
-            fe_scope_renew(s->scope, st->names[0]);
-        }
-    } else if (!fe_kval_copy(s->ctx, &nl, list) || !freeze(pg, &vv, &fz)) {
+    } else if (!freeze(pg, &vv, &fz)) {
         rc = report_kiln(pg, st->x);
+    } else if (step == 0) {
+        kval_free(s->ctx, &xs->items[i]);
+        xs->items[i] = fz, fz = (kval){0};
     } else if (step != 1) { /* the picked items, replaced one for one */
         for (int64_t k = 0; k < count; k++) {
-            kval_free(s->ctx, &nl.items[i + k * step]);
-            nl.items[i + k * step] = fz.items[k], fz.items[k] = (kval){0};
+            kval_free(s->ctx, &xs->items[i + k * step]);
+            xs->items[i + k * step] = fz.items[k], fz.items[k] = (kval){0};
         }
     } else { /* items [i, i + count) give way to fz's */
-        int64_t m = nl.n - count + fz.n;
-        kval *items = m ? kiln_calloc(s->ctx, (size_t)m * sizeof *items) : NULL;
-        if (m && !items) {
-            rc = report(pg, st->start, "out of memory");
+        int64_t m = xs->n - count + fz.n;
+        kval *items = m > FE_MAX_ITEMS ? NULL : kiln_calloc(s->ctx, (size_t)(m ? m : 1) * sizeof *items);
+        if (!items) {
+            char msg[80];
+            snprintf(msg, sizeof msg, m > FE_MAX_ITEMS ? "the list would have more than %d items" : "out of memory", FE_MAX_ITEMS);
+            rc = report(pg, st->start, msg);
         } else {
-            for (int64_t k = 0; k < nl.n; k++)
-                if (k >= i && k < i + count) kval_free(s->ctx, &nl.items[k]);
-                else items[k < i ? k : k - count + fz.n] = nl.items[k];
+            for (int64_t k = 0; k < xs->n; k++)
+                if (k >= i && k < i + count) kval_free(s->ctx, &xs->items[k]);
+                else items[k < i ? k : k - count + fz.n] = xs->items[k];
             for (int k = 0; k < fz.n; k++) items[i + k] = fz.items[k], fz.items[k] = (kval){0};
-            kiln_free(s->ctx, nl.items);
-            nl.items = items, nl.n = (int)m;
+            kiln_free(s->ctx, xs->items);
+            xs->items = items, xs->n = (int)m;
         }
     }
-    if (rc == RUN_OK && step != 0 && fe_scope_take_value(s->scope, st->names[0], &nl) != KILN_OK) rc = report_kiln(pg, st->start);
-    kval_free(s->ctx, &vv), kval_free(s->ctx, &nl), kval_free(s->ctx, &fz);
+    if (rc == RUN_OK) fe_scope_renew(s->scope, st->names[0]);
+    kval_free(s->ctx, &vv), kval_free(s->ctx, &fz);
     fe_deps_free(s->ctx, &env.deps);
     return rc;
 }
@@ -2245,7 +2290,7 @@ static kiln_array *list_item_array(prog *pg, stmt *st);
 static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T);
 
 /* ns[i] op= v of a number item: ns[i] = ns[i] op (v), computed from the statement's text. */
-static int aug_list_item(prog *pg, stmt *st, const kval *list) {
+static int aug_list_item(prog *pg, stmt *st) {
     session *s = pg->s;
     const char *t = pg->text;
     size_t eq = st->x;
@@ -2256,7 +2301,7 @@ static int aug_list_item(prog *pg, stmt *st, const kval *list) {
     snprintf(src, len + 1, "%.*s(%.*s)", (int)head, t + st->t, (int)st->xlen, t + st->x);
     fe_env env = {.scope = s->scope};
     kval v = {0};
-    int rc = fe_parse(s->ctx, &env, src, strlen(src), false, &v) == KILN_OK ? set_list_item(pg, st, list, &v) : report_kiln(pg, st->start);
+    int rc = fe_parse(s->ctx, &env, src, strlen(src), false, &v) == KILN_OK ? set_list_item(pg, st, &v) : report_kiln(pg, st->start);
     kval_free(s->ctx, &v);
     fe_deps_free(s->ctx, &env.deps);
     free(src);
@@ -2269,7 +2314,7 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
     const char *name = st->names[0];
     kiln_array *T = kiln_scope_get(s->scope, name);
     const kval *list = T ? NULL : fe_scope_value(s->scope, name);
-    if (list && list->kind == KV_LIST && !st->aug && !st->out && !st->attrs && st->groups == 1) return set_list_item(pg, st, list, given);
+    if (list && list->kind == KV_LIST && !st->aug && !st->out && !st->attrs && st->groups == 1) return set_list_item(pg, st, given);
     if (list && (list->kind == KV_LIST || (list->kind == KV_TUPLE && st->groups > 1)) && !st->attrs) {
         /* params[0] -= v, xs[0][2] = v, t[0][2] = v: into the array item's memory */
         kiln_array *I = list_item_array(pg, st);
@@ -2279,13 +2324,13 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
             kiln_array_free(I);
             return rc;
         }
-        if (list->kind == KV_LIST && st->aug && st->groups == 1 && !given) return aug_list_item(pg, st, list);
+        if (st->aug && !given && !st->out) return aug_list_item(pg, st); /* (ns[i] += v, M[i][j] += v) */
+        if (st->groups > 1 && !st->aug && !st->out) return set_list_item(pg, st, given); /* a list inside: M[1][0] = v */
     }
     if (!T || fe_scope_py(s->scope, name)) {
         char msg[256];
         if (list && list->kind == KV_LIST && st->groups > 1)
-            snprintf(msg, sizeof msg, "%s[i] here is not an array: an item of a list that is a list, a string or a number changes as a whole (%s[i] = new value)",
-                     name, name);
+            snprintf(msg, sizeof msg, "out= writes into an array, and %s[i] here is not one", name);
         else if (list && list->kind == KV_LIST)
             snprintf(msg, sizeof msg, "a list's item takes xs[i] = value here (not op=, not a slice): write %s[i] = %s[i] + v", name, name);
         else if (T || list)
@@ -2304,18 +2349,7 @@ static int set_item(prog *pg, stmt *st, const kval *given) {
  * [i]), or NULL (a number or a NumPy scalar: xs[i] = v replaces it, set_list_item's). */
 static kiln_array *list_item_array(prog *pg, stmt *st) {
     const char *t = pg->text;
-    size_t end = st->t + st->tlen, i = st->lb;
-    int depth = 0;
-    for (; i < end; i++) { /* the first subscript's ']' */
-        if (t[i] == '\'' || t[i] == '"') {
-            if ((i = skip_string(t, i, end)) == NOT_CLOSED) return NULL;
-            i--;
-        } else if (strchr("([{", t[i])) {
-            depth++;
-        } else if (strchr(")]}", t[i]) && --depth == 0) {
-            break;
-        }
-    }
+    size_t end = st->t + st->tlen, i = subscript_close(t, st->lb, end); /* the first subscript's ']' */
     if (i >= end) return NULL;
     fe_env env = {.scope = pg->s->scope};
     kval iv = {0};
