@@ -2039,6 +2039,52 @@ static kiln_array *positions_of(prog *pg, const stmt *st, kiln_array *T, const s
     return P;
 }
 
+/* positions_of for x[idx] = v with a 1-D x and one subscript that is an array of integers: idx
+ * itself (negative entries wrapped, each checked against x's length), without the array of all
+ * of x's positions and the gather through it.  NULL where the subscript is anything else (no
+ * error: positions_of takes it), or after reporting (*rc). */
+static kiln_array *index_positions(prog *pg, const stmt *st, kiln_array *T, const scope_rngs *rng0, int *rc) {
+    kiln_ctx *ctx = pg->s->ctx;
+    if (T->ndim != 1 || st->groups != 1 || st->attrs || st->sub_from) return NULL;
+    fe_env env = {.scope = pg->s->scope};
+    kval iv = {0};
+    kiln_error_kept kept;
+    kiln_error_keep(&kept);
+    size_t e = st->t + st->tlen - 1;
+    bool ints = parse_again(pg, pg->text + st->lb + 1, e - st->lb - 1, rng0, &env, &iv) == KILN_OK && iv.kind == KV_ARRAY && !fe_is_py(&iv) &&
+                iv.e->ndim >= 1 && dtype_is_int((kiln_dtype)iv.e->dtype);
+    kiln_array *I = ints ? kiln_eval(ctx, iv.e) : NULL, *P = NULL;
+    kval_free(ctx, &iv);
+    fe_deps_free(ctx, &env.deps);
+    if (!I) {
+        if (ints) *rc = report_kiln(pg, st->t);
+        else kiln_error_restore(&kept); /* (not an integer array: positions_of's) */
+        return NULL;
+    }
+    int64_t n = T->shape[0], m = kiln_array_size(I);
+    bool as_is = I->dtype == KILN_I64 && rt_array_c_contiguous(I);
+    const int64_t *src = as_is ? (const int64_t *)kiln_array_data(I) : NULL;
+    for (int64_t k = 0; as_is && k < m; k++) as_is = src[k] >= 0 && src[k] < n;
+    if (as_is) return I; /* (in range already: idx itself) */
+    if (!(P = kiln_array_new(ctx, KILN_I64, I->ndim, I->shape))) *rc = report_kiln(pg, st->t);
+    const char *id = kiln_array_data(I);
+    int64_t *pd = P ? (int64_t *)kiln_array_data(P) : NULL;
+    for (int64_t k = 0; P && k < m; k++) {
+        int64_t i = ref_cast(ref_load(id + kiln_elem_offset(k, I->ndim, I->shape, I->strides), (kiln_dtype)I->dtype), (kiln_dtype)I->dtype, KILN_I64).i64;
+        if (i < -n || i >= n) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "index %lld is out of bounds for axis 0 with size %lld", (long long)i, (long long)n);
+            *rc = report(pg, st->t, msg);
+            kiln_array_free(P);
+            P = NULL;
+            break;
+        }
+        pd[k] = i < 0 ? i + n : i;
+    }
+    kiln_array_free(I);
+    return P;
+}
+
 /* The dims of the target's one subscript when it is a boolean mask (NAME[mask]), else 0: for
  * NumPy's words when the value does not fit what it picks. */
 static int whole_mask(prog *pg, const stmt *st, const scope_rngs *rng0) {
@@ -2440,7 +2486,8 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
             kiln_array_free(V);
             V = NULL;
         }
-        if (!V) P = positions_of(pg, st, T, rng0, &rc);
+        if (!V) P = index_positions(pg, st, T, rng0, &rc);
+        if (!V && !P && rc == RUN_OK) P = positions_of(pg, st, T, rng0, &rc);
     }
     bool direct = false; /* params[0] -= lr * g: one pass, written straight into the view, Ctrl-C held back for it */
     if (rc == RUN_OK && ve && V && one_pass(ve, 0) && kiln_array_size(V) > SETITEM_HOST && ve->ndim == V->ndim &&
@@ -2449,6 +2496,8 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
         if (kiln_eval_into(ctx, ve, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
         release_interrupts(ctx, &h);
         direct = true;
+    } else if (rc == RUN_OK && ve && ve->op == KILN_OP_VAR && root_of(kiln_expr_array(ve)) != root_of(T)) {
+        A = kiln_array_retain(kiln_expr_array(ve)); /* (a name's array of T's dtype, apart from T: read where it is) */
     } else if (rc == RUN_OK && ve) {
         A = kiln_array_new(ctx, (kiln_dtype)T->dtype, ve->ndim, ve->shape);
         if (!A || kiln_eval_into(ctx, ve, A) != KILN_OK) rc = report_kiln(pg, st->x);
@@ -2474,6 +2523,17 @@ static int set_item_in(prog *pg, stmt *st, const kval *given, kiln_array *T) {
             kiln_expr *b = kiln_var(ctx, B);
             if (!b || kiln_eval_into(ctx, b, V) != KILN_OK) rc = report(pg, st->start, kiln_errmsg(ctx));
             kiln_expr_free(b);
+        } else if (P && T->ndim == 1 && P->ndim == 1 && B->ndim == 1 && rt_array_c_contiguous(P)) { /* x[idx] = v of a 1-D x: one loop */
+            char *td = kiln_array_data(T);
+            const char *bd = kiln_array_data(B);
+            const int64_t *pd = kiln_array_data(P);
+            int64_t ts = T->strides[0], bs = B->strides[0], m = B->shape[0];
+            switch (kiln_dtype_size((kiln_dtype)T->dtype)) {
+            case 8: for (int64_t k = 0; k < m; k++) memcpy(td + pd[k] * ts, bd + k * bs, 8); break;
+            case 4: for (int64_t k = 0; k < m; k++) memcpy(td + pd[k] * ts, bd + k * bs, 4); break;
+            case 2: for (int64_t k = 0; k < m; k++) memcpy(td + pd[k] * ts, bd + k * bs, 2); break;
+            default: for (int64_t k = 0; k < m; k++) td[pd[k] * ts] = bd[k * bs]; break;
+            }
         } else { /* a few elements through a view (no kernel to look up), or T's at positions P */
             char *td = kiln_array_data(T); /* (the host's bytes, current) */
             const char *bd = kiln_array_data(B), *pd = P ? kiln_array_data(P) : NULL;
