@@ -40,6 +40,12 @@ expect "Python 2's print" 1 "two values side by side" -- "$kiln" -c 'print "x"'
 expect "an empty item" 1 "invalid syntax: an empty item before ','" -- "$kiln" -c 'print(1,, 2)'
 expect "a dot without a name" 1 "invalid syntax: a name must follow '.'" -- "$kiln" -c 'x = a.'
 expect "strings side by side, and a :command after ';'" 0 "ab1c" -- "$kiln" -c $'print("a" "b" f"{1}" r"c"); :threads 1'
+expect "from numpy import * is not an operator without its value" 0 "1" -- "$kiln" -c $'from numpy import *\nprint(1)'
+expect "a NumPy float in a loop's range" 1 "'numpy.float64' object cannot be interpreted as an integer" -- "$kiln" -c $'import numpy as np\nfor i in range(np.float64(2)):\n    print(i)'
+expect "the first error in the text is the one reported" 1 "error: -c:1:7: invalid syntax" -- "$kiln" -c $'x = 5 5\nbreak'
+printf 'x = 1\ry = x:' > "$d/cr_end.kiln"
+expect "a CR file ending in a name and a colon" 1 "unexpected ':'" -- "$kiln" "$d/cr_end.kiln"
+rm -f "$d/cr_end.kiln"
 expect "an unmatched bracket" 1 "error: -c:1:9: unmatched ')'" -- "$kiln" -c 'print(1))'
 expect "a bracket closing another's" 1 "closing parenthesis ']' does not match opening parenthesis '('" -- "$kiln" -c 'x = [1, (2]'
 expect "raise" 1 "this is Python, but not part of kiln's language" -- "$kiln" -c 'raise ValueError'

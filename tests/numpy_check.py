@@ -1707,7 +1707,7 @@ PROGRAMS = [
     "print(9007199254740993 / 3, -9007199254740993 / 7, 9223372036854775807 / 3, (-9223372036854775807 - 1) / 9007199254740993, 123456789012345678 / -987654321098765432, 2 ** 62 / 3, 7 / 2, -1 / 3)",
     "print(float('1_e3'))", "print(float('1e_3'))", "print(float('1__0'))",
     "print(float(' 1_0.2_5e1_0\\xa0'), int('\\u3000 12 \\x85'), 'a\\x1cb\\u3000c d\\xa0e'.split(), '\\x1c'.isspace(), '\\xa0x\\xa0'.strip(), ' a b '.rsplit(), 'a,b,,c'.rsplit(',', 1), 'aaa'.rsplit('aa'), 'aaa'.split('aa'), 'x y z'.split(maxsplit=1), 'x-y-z'.rsplit(sep='-', maxsplit=1), '  a b  '.rsplit(None, 0), ''.rsplit(','))",
-    "print('a b'.split(sepp=1))", "print('a'.split(',', sep=','))",
+    "print('a b'.split(sepp=1))", "print(int('\\x1c5'))", "print(float('5\\x1f'))", "print('a'.split(',', sep=','))",
     "print(00, 0_0, 000, -9223372036854775808, - 9223372036854775808, (-9223372036854775808) // 2)",
     "print(-9223372036854775808 ** 1)",
     "for i in range(1.5):\n    print(i)",

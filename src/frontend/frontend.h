@@ -175,7 +175,9 @@ const kval *fe_scope_value(const kiln_scope *s, const char *name);
 /* item (taken over) appended to the list name holds, in place: xs.append(v) without a copy of
  * the list; KILN_ERR_ARG when name holds no list. */
 kiln_status fe_scope_append(kiln_scope *s, const char *name, kval *item);
-kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items); /* (a list's items taken over, *items zeroed) */
+/* name's list gains the items of the list *items, taken over (*items zeroed; left as it was when
+ * memory ran out, KILN_ERR_NOMEM, or name holds no list, KILN_ERR_ARG). */
+kiln_status fe_scope_extend(kiln_scope *s, const char *name, kval *items);
 /* The list name holds, edited in place by xs.insert(), xs.pop()...: its items are the scope's,
  * freed and allocated with the scope's context; NULL when name holds no list. */
 kval *fe_scope_list(kiln_scope *s, const char *name);

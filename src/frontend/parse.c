@@ -686,26 +686,29 @@ bool fe_float_fits(double f, kiln_dtype dt) {
 }
 
 /* The bytes of the Python whitespace character (str.isspace's: ASCII's, \x1c-\x1f, NEL, NBSP
- * and Unicode's spaces and separators) at s in UTF-8, or 0. */
-static size_t space_len(const char *s) {
+ * and Unicode's spaces and separators) at s in NUL-terminated UTF-8, or 0; number_space: as int()
+ * and float() strip them, without the separators \x1c-\x1f. */
+static size_t space_in(const char *s, bool number_space) {
     unsigned char c = (unsigned char)s[0], d = c ? (unsigned char)s[1] : 0, e = d ? (unsigned char)s[2] : 0;
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)) return 1;
+    if (c == ' ' || (c >= '\t' && c <= '\r') || (!number_space && c >= 0x1c && c <= 0x1f)) return 1;
     if (c == 0xC2 && (d == 0x85 || d == 0xA0)) return 2;
     if ((c == 0xE1 && d == 0x9A && e == 0x80) || (c == 0xE3 && d == 0x80 && e == 0x80) || (c == 0xE2 && d == 0x81 && e == 0x9F) ||
         (c == 0xE2 && d == 0x80 && (e <= 0x8A || e == 0xA8 || e == 0xA9 || e == 0xAF)) )
         return e >= 0x80 ? 3 : 0;
     return 0;
 }
-/* s past its leading whitespace; the length of s[0, n) without its trailing whitespace. */
-static const char *skip_space(const char *s) {
-    for (size_t k; (k = space_len(s));) s += k;
+static size_t space_len(const char *s) { return space_in(s, false); }
+/* s past its leading whitespace (number_space: space_in's); the length of s[0, n) without its
+ * trailing whitespace (s[n] a NUL or a character's first byte). */
+static const char *skip_space(const char *s, bool number_space) {
+    for (size_t k; (k = space_in(s, number_space));) s += k;
     return s;
 }
-static size_t trim_space(const char *s, size_t n) {
+static size_t trim_space(const char *s, size_t n, bool number_space) {
     while (n > 0) {
         size_t k = n - 1;
         while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--; /* the last character's first byte */
-        if (space_len(s + k) != n - k) break;
+        if (space_in(s + k, number_space) != n - k) break;
         n = k;
     }
     return n;
@@ -718,12 +721,13 @@ static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
     char buf[128];
     size_t n = 0;
     const char *s = v->s;
-    s = skip_space(s);
+    s = skip_space(s, true);
     for (; *s && n + 1 < sizeof buf; s++) {
         if (*s == '_' && n > 0 && isdigit((unsigned char)buf[n - 1]) && isdigit((unsigned char)s[1])) continue; /* (between digits only: 1_e3 is refused) */
         buf[n++] = *s;
     }
-    n = trim_space(buf, n);
+    buf[n] = 0;
+    n = trim_space(buf, n, true);
     buf[n] = 0;
     char *end = NULL;
     bool word = false; /* strtod's own words beyond Python's (0x1p3, infinity's spellings are Python's too) */
@@ -740,7 +744,7 @@ static bool number_of_string(parser *p, kval *v, kiln_dtype dt) {
 bool fe_int_of_string(parser *p, kval *v, int base) {
     const char *s = v->s;
     int given = base;
-    s = skip_space(s);
+    s = skip_space(s, true);
     bool neg = *s == '-';
     s += *s == '-' || *s == '+';
     char pre = s[0] == '0' ? (char)tolower((unsigned char)s[1]) : 0;
@@ -750,7 +754,7 @@ bool fe_int_of_string(parser *p, kval *v, int base) {
     else if (base == 0) base = 10, lead0 = s[0] == '0'; /* (base 0 refuses 010, as the literal is refused) */
     uint64_t mag = 0, most = neg ? (uint64_t)1 << 63 : INT64_MAX;
     bool over = false;
-    for (bool last_ = prefixed; *s && !space_len(s); s++) { /* last_: a '_' may follow */
+    for (bool last_ = prefixed; *s && !space_in(s, true); s++) { /* last_: a '_' may follow */
         if (*s == '_') {
             ok &= last_, last_ = false;
             continue;
@@ -763,7 +767,7 @@ bool fe_int_of_string(parser *p, kval *v, int base) {
         if (!over) mag = mag * (uint64_t)base + (uint64_t)d;
     }
     ok = ok && any && s[-1] != '_' && !(lead0 && !zeros);
-    if (ok) s = skip_space(s);
+    if (ok) s = skip_space(s, true);
     if (!ok || *s) return fe_err(p, v->off, KILN_ERR_ARG, "invalid literal for int() with base %d: '%s'", given, v->s);
     if (over) return fe_err(p, v->off, KILN_ERR_ARG, "int(): '%s' is too large for kiln's 64-bit integers", v->s);
     kval_free(p->ctx, v);
@@ -1903,6 +1907,8 @@ static bool format_fields(parser *p, const char *t, kval *pos, int npos, fe_kwar
     }
     return true;
 }
+
+/* str.format of t with its arguments, appended to b. */
 static bool str_format(parser *p, const char *t, kval *pos, int npos, fe_kwarg *kw, int nkw, size_t off, kstr *b) {
     int next = 0;
     return format_fields(p, t, pos, npos, kw, nkw, off, &next, 0, b);
@@ -1917,8 +1923,8 @@ static bool split_str(parser *p, const char *s, const char *sep, int64_t maxspli
     for (bool more = true; more;) {
         size_t a, b; /* the next piece, s[a, b) */
         if (!sep) {
-            if (right) j = trim_space(s, j);
-            else i = (size_t)(skip_space(s + i) - s);
+            if (right) j = trim_space(s, j, false);
+            else i = (size_t)(skip_space(s + i, false) - s);
             if (i >= j) break;
         }
         more = maxsplit != 0;
@@ -3152,7 +3158,7 @@ static bool p_atom(parser *p, kval *out) {
             bool python = strstr(" lambda def import yield await async nonlocal global raise class with try return from del assert ", word);
             return fe_err(p, t.off, KILN_ERR_SYNTAX, python ? "'%s' is not part of kiln's language here" : "invalid syntax: '%s' cannot begin a value", name);
         }
-        if (is_op(p, ":") && p->lx.src[p->tok.off + 1] == '=')
+        if (is_op(p, ":") && p->tok.off + 1 < p->lx.len && p->lx.src[p->tok.off + 1] == '=')
             return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "assignment expressions (%s := ...) are not part of kiln's language: assign first, name = ...", name);
         for (const fe_frame *fr = np ? NULL : p->frame; fr; fr = fr->outer)
             for (int i = fr->n - 1; i >= 0; i--)
@@ -3392,7 +3398,6 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
     return true;
 }
 
-/* Strings: s + t, s * n, s % args. */
 /* *out = the string l + r. */
 static bool concat(parser *p, const char *l, const char *r, size_t off, kval *out) {
     size_t ln = strlen(l), rn = strlen(r);
@@ -3408,6 +3413,7 @@ static bool concat(parser *p, const char *l, const char *r, size_t off, kval *ou
     return fe_got(p, out->s, off);
 }
 
+/* Strings: s + t, s * n, s % args. */
 static bool string_binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *out) {
     kstr b = {0};
     bool ok = true;

@@ -152,9 +152,8 @@ static void live_remove(kiln_scope *s, uint64_t id) {
     if (k >= 0) memmove(s->live + k, s->live + k + 1, (size_t)(--s->nlive - k) * sizeof *s->live);
 }
 
-/* Drops what slot i holds; what it gets next is a new binding (an id larger than any, so it goes
+/* Slot i's binding is a new one: it comes from nothing yet (an id larger than any, so it goes
  * last in s->live, which has room for every slot's). */
-/* Slot i holds a new value: it comes from nothing yet. */
 static void new_origin(kiln_scope *s, int i) {
     kiln_free(s->ctx, s->origin[i].from);
     if (s->origin[i].id) live_remove(s, s->origin[i].id);
@@ -165,6 +164,8 @@ void fe_scope_renew(kiln_scope *s, const char *name) {
     int i = s && name ? find(s, name) : -1;
     if (i >= 0) new_origin(s, i);
 }
+
+/* Drops what slot i holds; what it gets next is a new binding. */
 static void clear_slot(kiln_scope *s, int i) {
     new_origin(s, i);
     kiln_array_free(s->arrays[i]);

@@ -1646,7 +1646,7 @@ static int extend_list(prog *pg, stmt *st) {
     if (!freeze(pg, &st->value, &fz)) return report_kiln(pg, st->x);
     kiln_status rc = fe_scope_extend(s->scope, st->names[0], &fz);
     kval_free(s->ctx, &fz);
-    if (rc != KILN_OK) return report(pg, st->start, "out of memory");
+    if (rc != KILN_OK) return report(pg, st->start, rc == KILN_ERR_NOMEM ? "out of memory" : "this name holds no list now");
     fe_scope_renew(s->scope, st->names[0]);
     fe_scope_derive(s->scope, st->names[0], pg->src, pg->nsrc, false);
     return RUN_OK;
@@ -2251,9 +2251,9 @@ static kval *list_target(prog *pg, stmt *st, size_t *a, size_t *b) {
     return report(pg, st->start, "name is not a list"), NULL;
 }
 
-/* xs[i] = value and xs[a:b:c] = items of a list (a list inside one: M[1][0] = v), in place (no
- * other name holds this list; a statement reading it is rebuilt).  A slice of step 1 takes any
- * number of items in its place; another step exactly as many as it picks. */
+/* xs[i] = value and xs[a:b:c] = items of a list (a list inside one: M[1][0] = v), in place
+ * (no other name holds this list; a statement reading it is rebuilt).  A slice of step 1 takes
+ * any number of items in its place; another step exactly as many as it picks. */
 static int set_list_item(prog *pg, stmt *st, const kval *given) {
     session *s = pg->s;
     fe_env env = {.scope = s->scope};
@@ -2670,6 +2670,8 @@ static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
             char msg[96];
             if (c.nkw) snprintf(msg, sizeof msg, "range() takes no keyword arguments");
             else if (bad < 0) snprintf(msg, sizeof msg, "range expected %s, got %d", c.npos ? "at most 3 arguments" : "at least 1 argument", c.npos);
+            else if (c.pos[bad].kind == KV_ARRAY && !fe_is_py(&c.pos[bad]) && c.pos[bad].e->ndim == 0) /* (a NumPy scalar: numpy.float64) */
+                snprintf(msg, sizeof msg, "'numpy.%s' object cannot be interpreted as an integer", kiln_dtype_name((kiln_dtype)c.pos[bad].e->dtype));
             else snprintf(msg, sizeof msg, "'%s' object cannot be interpreted as an integer", fe_py_type(&c.pos[bad]));
             rc = report(pg, call, msg);
         }
@@ -3274,7 +3276,8 @@ static int run_text(session *s, const char *text, size_t len);
  * oddity this does not know, is left to the parser.  False after reporting. */
 static bool tokens_hold(prog *pg, size_t a, size_t b) {
     const char *t = pg->text;
-    if (t[a] == ':') return true; /* (a :command) */
+    if (t[a] == ':' || word_at(t, a, b, "import") || word_at(t, a, b, "from")) return true; /* (a :command; from numpy import *) */
+    static const char *const binary_ops[] = {"+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "~", "<<", ">>", "<", ">", "<=", ">=", "==", "!=", "=", "."};
     lexer lx;
     lex_init(&lx, t, b);
     lx.pos = a;
@@ -3290,7 +3293,8 @@ static bool tokens_hold(prog *pg, size_t a, size_t b) {
         bool joined = (cur.kind == TK_STRING || prefix) && (prev.kind == TK_STRING || (prev.kind == TK_NAME && prev.off + prev.len == cur.off)); /* "a" f"b" */
         if (ends && begins && !joined)
             return report(pg, cur.off, "invalid syntax: two values side by side (an operator or a comma missing?)"), false;
-        bool binary = prev.kind == TK_OP && (strstr("+ - * / // % ** @ & | ^ ~ << >> < > <= >= == != = .", prev.text) != NULL);
+        bool binary = false;
+        for (size_t k = 0; prev.kind == TK_OP && !binary && k < sizeof binary_ops / sizeof *binary_ops; k++) binary = !strcmp(prev.text, binary_ops[k]);
         bool closes = cur.kind == TK_END || (cur.kind == TK_OP && strchr(")],;", cur.text[0]) && !cur.text[1]);
         if (binary && !strcmp(prev.text, ".") && cur.kind != TK_NAME)
             return report(pg, cur.off, "invalid syntax: a name must follow '.'"), false;
@@ -3330,6 +3334,7 @@ int run_program(session *s, const char *text, size_t len) {
         for (size_t i = 0; i < len; i++)
             if (text[i] != '\r') lf[n++] = text[i];
             else if (i + 1 == len || text[i + 1] != '\n') lf[n++] = '\n';
+        lf[n] = 0;
         text = lf, len = n;
     }
     int rc = run_text(s, text, len);
@@ -3347,9 +3352,9 @@ static int run_text(session *s, const char *text, size_t len) {
     if (nl > 0 && ln[0].indent > 0) rc = report(&pg, ln[0].start, "unexpected indent");
     if (rc == RUN_OK && !parse_suite(&pg, ln, nl, &li, 0, &top, &ntop, 0)) rc = RUN_ERROR;
     if (rc == RUN_OK && li < nl) rc = report(&pg, ln[li].start, "unindent does not match any outer indentation level");
-    if (rc == RUN_OK && !loops_hold(&pg, top, ntop, false)) rc = RUN_ERROR;
     for (int i = 0; rc == RUN_OK && i < nl; i++)
         if (!tokens_hold(&pg, ln[i].start, ln[i].end)) rc = RUN_ERROR;
+    if (rc == RUN_OK && !loops_hold(&pg, top, ntop, false)) rc = RUN_ERROR;
     free(ln);
     if (rc == RUN_OK) rc = exec_block(&pg, top, ntop);
     if (rc == RUN_BREAK || rc == RUN_CONTINUE) rc = report(&pg, 0, "'break' or 'continue' outside a loop"); /* (refused above) */
