@@ -133,9 +133,10 @@ bool fe_draw_rand(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     int si = f->op == D_NORMAL ? 1 : 0; /* (the scale's parameter) */
     for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
         double lo = param_at(pa, v, 0, k), hi = param_at(pa, v, 1, k), range = hi - lo;
-        const char *bad = (f->op == D_NORMAL || f->op == D_EXP) && param_at(pa, v, si, k) < 0 ? "%s(): scale < 0"
+        double scale = param_at(pa, v, si, k); /* (NumPy's test is the sign bit: a scale of -0.0 is refused) */
+        const char *bad = (f->op == D_NORMAL || f->op == D_EXP) && !isnan(scale) && signbit(scale) ? "%s(): scale < 0"
                         : f->op == D_UNIFORM && !isfinite(range) ? (has(a, "self") ? "%s(): high - low range exceeds valid bounds" : "%s(): Range exceeds valid bounds")
-                        : f->op == D_UNIFORM && has(a, "self") && range < 0 ? "%s(): high - low < 0" : NULL;
+                        : f->op == D_UNIFORM && has(a, "self") && signbit(range) ? "%s(): high - low < 0" : NULL;
         if (bad) return params_free(pa) || fe_err(p, off, KILN_ERR_ARG, bad, f->name);
     }
     fe_rng *r = rng_of(p, f, a, off, &gen);
@@ -199,7 +200,7 @@ bool fe_draw_integers(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     int64_t n = 1, bound, least;
     dtype_int_bounds(dt, &least, &bound);
     for (int d = 0; d < nd; d++) n *= shape[d];
-    for (int64_t k = 0; k < (pa[0] || pa[1] ? n : 1); k++) {
+    for (int64_t k = 0; k < (pa[0] || pa[1] || !n ? n : 1); k++) { /* (no draws, no check: integers(0, 0, 0) is empty, as NumPy's) */
         int64_t lo = iparam_at(pa, iv, 0, k), hi = iparam_at(pa, iv, 1, k);
         const char *bad = (endpoint ? hi < lo : hi <= lo) ? (!two ? "%s(): high <= 0" : endpoint ? "%s(): low > high" : "%s(): low >= high")
                         : lo < least ? "%s(): low is out of bounds for %s" : (endpoint ? hi : hi - 1) > bound ? "%s(): high is out of bounds for %s" : NULL;

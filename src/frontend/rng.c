@@ -457,13 +457,14 @@ static double loggam(double x) {
     return gl;
 }
 
-/* Poisson: multiplication of uniforms below lam 10, Hoermann's PTRS above */
+/* Poisson: multiplication of uniforms below lam 10, Hoermann's PTRS above (NaN, which only
+ * negative_binomial's gamma gives here, takes the first: one draw, 0, as NumPy's) */
 static int64_t poisson(fe_rng *r, double lam) {
     if (lam == 0) return 0;
-    if (lam < 10) {
+    if (!(lam >= 10)) {
         double enlam = exp(-lam), prod = 1.0;
         for (int64_t x = 0;; x++)
-            if ((prod *= fe_rng_double(r)) <= enlam) return x;
+            if (!((prod *= fe_rng_double(r)) > enlam)) return x;
     }
     double slam = sqrt(lam), loglam = log(lam), b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
     double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
