@@ -1516,6 +1516,8 @@ PROGRAMS = [
     # float32 exponentials: 'inv' (in double, as NumPy) bit for bit; the ziggurat's to an ulp (four float table entries are NumPy's rounding, not ours)
     "rng = np.random.default_rng(9)\nx = rng.standard_exponential(20000, dtype=float32)\ny = rng.standard_exponential((2, 3), float32, 'inv')\nz = rng.standard_exponential(4, method='inv')\n"
     "print(x.dtype, y.dtype, abs(x - x.astype(float64)).max(), around(x[:5], 5).tolist(), y.tolist(), z.tolist(), rng.integers(0, 9, 3))",
+    # float64 exponentials bit for bit (the ziggurat's tables in quadruple precision), and what is made of them
+    "rng = np.random.default_rng(1)\nprint(rng.standard_exponential(60).tolist(), np.random.default_rng(2).pareto(3.0, 20).tolist(), np.random.default_rng(3).weibull(1.5, 20).tolist(), np.random.default_rng(4).gamma(1.0, 2.0, 20).tolist())",
     "rng = np.random.default_rng(9)\nprint(rng.standard_exponential(3, method='fast'), rng.standard_exponential(2, method=None), rng.standard_exponential(2, method='zig'))",
     "rng = np.random.default_rng(7)\ny = arange(8)\nrng.shuffle(y)\nprint(y, rng.integers(0, 2**40, 3), rng.integers(1, 6, 4, endpoint=True))",
     "rng = np.random.default_rng([1, 2, 2**40])\nr2 = rng\nprint(rng.random(2).tolist(), r2.random(1).tolist(), rng)",
