@@ -1112,6 +1112,17 @@ CASES += [
     ("histogram(array([1, 2, 6]), bins=[0, 5, 9], weights=array([100, 100, 1], dtype=int8), density=True)", 0),
 ]
 
+# var, std, nanvar and nanstd take any number as ddof (True is 1), NumPy 2's correction= (not
+# with a ddof other than 0) and mean= (the mean as keepdims gives it, of any dtype)
+CASES += [
+    ("var(a[12:], ddof=True)", 0), ("std(g, ddof=0.5)", 0), ("var(g, ddof=0.1)", 0), ("nanvar(f, ddof=1.5)", 0), ("nanstd(a, ddof=False)", 0),
+    ("var(N, axis=0, correction=1)", 0), ("std(k, correction=2.5)", 0), ("nanvar(a, correction=1)", 0), ("var(k, ddof=1, correction=1)", 0),
+    ("var(k, ddof=0, correction=1)", 0), ("var(M, ddof=1, where=M > 0)", 0), ("var(M, ddof=0.5, where=M > 0)", 0), ("var(k, dtype=float32, ddof=0.5)", 0),
+    ("std(N, axis=1, mean=mean(N, axis=1, keepdims=True))", 0), ("var(Z, axis=0, mean=2, keepdims=True)", 0), ("var(Q, mean=float64(0.25))", 0),
+    ("var(Q, axis=1, mean=array([[0.5], [0.0], [-0.5]]))", 0), ("nanvar(Q, axis=0, mean=Q[:1], correction=1)", 0), ("nanstd(f, mean=0.5)", 0),
+    ("var(k, dtype=int64, mean=3)", 0), ("std(M, mean=0.1, where=M > 0)", 0), ("var(N, axis=0, mean=zeros(3))", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

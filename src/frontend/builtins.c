@@ -372,7 +372,7 @@ enum { R_MEAN = KILN_OP_COUNT, R_VAR, R_STD };
 
 /* NumPy's sum of x in dt over axes (wrapping as dt does), divided by n in float64 and cast back
  * to dt (truncated): the division of an integer mean or variance. */
-static kiln_expr *moment_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool keep, int64_t n, kiln_dtype dt) {
+static kiln_expr *moment_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bool keep, double n, kiln_dtype dt) {
     kiln_expr *s = kiln_reduce_axes(ctx, KILN_OP_SUM, x, axes, keep), *sd = kiln_cast(ctx, s, dt), *sf = kiln_cast(ctx, sd, KILN_F64);
     kiln_expr *c = kiln_const(ctx, KILN_F64, (double)(n > 0 ? n : 0)), *q = kiln_div(ctx, sf, c), *r = kiln_cast(ctx, q, dt);
     kiln_expr *t[] = {s, sd, sf, c, q};
@@ -380,21 +380,25 @@ static kiln_expr *moment_quotient(kiln_ctx *ctx, kiln_expr *x, unsigned axes, bo
     return r;
 }
 
-/* mean, var or std of x (x0 cast to dt) with a dtype= other than x0's, as NumPy computes them:
- * the sum in dt, divided in float64 and cast back (an integer's truncated); var's mean is that,
- * kept as an axis, before the deviations of x0 are taken (in x0's and dt's promoted dtype: float64
- * for float64 data and dtype=float32), squared, cast to dt and divided the same way by
+/* mean, var or std of x (x0 cast to dt) with a dtype= other than x0's, or var and std about a
+ * mean= given, as NumPy computes them: the sum in dt, divided in float64 and cast back (an
+ * integer's truncated); var's mean is that, kept as an axis, or mean (broadcast to x0's shape),
+ * before the deviations of x0 are taken (in x0's and the mean's promoted dtype: float64 for
+ * float64 data and dtype=float32), squared, cast to dt (no dtype= given, dt KILN_DTYPE_COUNT:
+ * float64 for integers and bool, else the deviations' dtype) and divided the same way by
  * max(n - ddof, 0); std is var's square root in dt, which for an integer dt NumPy allows only
  * for a scalar. */
-static kiln_expr *dtype_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, int ddof, bool keep,
-                             kiln_dtype dt) {
+static kiln_expr *dtype_moment(parser *p, const fe_fn *f, size_t off, kiln_expr *x0, kiln_expr *x, unsigned mask, double ddof, bool keep,
+                             kiln_dtype dt, kiln_expr *mean) {
     kiln_ctx *ctx = p->ctx;
     int64_t n = 1;
     for (int d = 0; d < x->ndim; d++)
         if ((mask >> d) & 1) n *= x->shape[d];
-    if (f->op == R_MEAN) return moment_quotient(ctx, x, mask, keep, n, dt);
-    kiln_expr *mu = moment_quotient(ctx, x, mask, true, n, dt), *d = kiln_sub(ctx, x0, mu), *sq = kiln_mul(ctx, d, d);
-    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *var = moment_quotient(ctx, sqd, mask, keep, n - ddof, dt), *r = NULL;
+    if (f->op == R_MEAN) return moment_quotient(ctx, x, mask, keep, (double)n, dt);
+    kiln_expr *mu = mean ? kiln_expr_retain(mean) : moment_quotient(ctx, x, mask, true, (double)n, dt), *d = kiln_sub(ctx, x0, mu);
+    if (d && dt == KILN_DTYPE_COUNT) dt = dtype_is_float((kiln_dtype)x0->dtype) ? (kiln_dtype)d->dtype : KILN_F64;
+    kiln_expr *sq = kiln_mul(ctx, d, d);
+    kiln_expr *sqd = kiln_cast(ctx, sq, dt), *var = moment_quotient(ctx, sqd, mask, keep, (double)n - ddof, dt), *r = NULL;
     if (var && f->op == R_STD && dtype_is_float(dt)) r = kiln_sqrt(ctx, var);
     else if (var && f->op == R_STD && var->ndim > 0)
         fe_err(p, off, KILN_ERR_DTYPE, "Cannot cast ufunc 'sqrt' output from dtype('float64') to dtype('%s') with casting rule 'same_kind'",
@@ -412,12 +416,17 @@ static kiln_expr *dtype_moment(parser *p, const fe_fn *f, size_t off, kiln_expr 
 
 static kiln_expr *over_count(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *n);
 
+/* ddof as a Python number: an int where it is whole (the count stays an integer), else a float. */
+static kiln_expr *dof_const(kiln_ctx *c, double ddof) {
+    return ddof == (double)(int64_t)ddof ? kiln_int(c, (int64_t)ddof) : kiln_scalar(c, ddof);
+}
+
 /* A reduction with where=m (broadcast to x's shape) as NumPy's: any and all of the picked
  * elements (False and True where none is); mean, var and std of them, in float64 for integers:
  * the picked sum over the picked count, var's squared deviations from that mean summed where
  * picked over max(count - ddof, 0) (0/0 a NaN, as NumPy's with its warning). A new reference. */
-static kiln_expr *masked_reduce(parser *p, const fe_fn *f, kiln_expr *x, kiln_expr *m, unsigned mask, int64_t ddof, bool keepdims,
-                                size_t at) {
+static kiln_expr *masked_reduce(parser *p, const fe_fn *f, kiln_expr *x, kiln_expr *m, unsigned mask, double ddof, kiln_expr *mean,
+                                bool keepdims, size_t at) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     int op = f->op;
@@ -428,17 +437,18 @@ static kiln_expr *masked_reduce(parser *p, const fe_fn *f, kiln_expr *x, kiln_ex
         r = kiln_reduce_axes(c, (kiln_op)op, v, mask, keepdims);
     } else if (pick) {
         if (!dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_F64));
-        kiln_expr *zero = keep(&t, kiln_int(c, 0));
+        kiln_expr *zero = keep(&t, kiln_int(c, 0)), *given_mean = mean;
         bool mean = op == R_MEAN;
         kiln_expr *cnt = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, pick, mask, mean ? keepdims : 1));
-        kiln_expr *avg = over_count(c, &t, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_where(c, pick, x, zero)), mask, mean ? keepdims : 1)), cnt);
+        kiln_expr *avg = given_mean ? given_mean
+                                    : over_count(c, &t, keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_where(c, pick, x, zero)), mask, mean ? keepdims : 1)), cnt);
         if (mean) {
             r = kiln_expr_retain(avg);
         } else {
             kiln_expr *dev = keep(&t, kiln_where(c, pick, keep(&t, kiln_sub(c, x, avg)), zero));
             kiln_expr *ss = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, keep(&t, kiln_mul(c, dev, dev)), mask, keepdims));
             if (!keepdims) cnt = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, cnt, mask, 0)); /* (axes of length 1 now) */
-            kiln_expr *dof = keep(&t, kiln_maximum(c, keep(&t, kiln_sub(c, cnt, keep(&t, kiln_int(c, ddof)))), zero));
+            kiln_expr *dof = keep(&t, kiln_maximum(c, keep(&t, kiln_sub(c, cnt, keep(&t, dof_const(c, ddof)))), zero));
             kiln_expr *var = over_count(c, &t, ss, dof);
             r = var ? (op == R_STD ? kiln_sqrt(c, var) : kiln_expr_retain(var)) : NULL;
         }
@@ -446,6 +456,28 @@ static kiln_expr *masked_reduce(parser *p, const fe_fn *f, kiln_expr *x, kiln_ex
     tmps_free(&t);
     if (!r && kiln_errcode(c) == KILN_OK) fe_got(p, NULL, at);
     return r;
+}
+
+/* var's, std's, nanvar's and nanstd's ddof=, or NumPy 2's correction= (its other name): any
+ * number (True is 1, 0.5 a half), as NumPy's max(n - ddof, 0) takes; both given is NumPy's error,
+ * unless ddof is 0. */
+static bool ddof_of(parser *p, const fe_fn *f, fe_args *a, double *ddof) {
+    int64_t i;
+    *ddof = 0;
+    if (given(a, "ddof") && !fe_arg_number(p, arg(a, "ddof"), f->name, "ddof", ddof, &i, NULL)) return false;
+    if (!has(a, "correction") || !given_not_none(a, "correction")) return true;
+    if (*ddof != 0) return fe_err(p, arg(a, "correction")->off, KILN_ERR_ARG, "ddof and correction can't be provided simultaneously.");
+    return fe_arg_number(p, arg(a, "correction"), f->name, "correction", ddof, &i, NULL);
+}
+
+/* var's and std's mean= (NumPy 2: the mean, as keepdims=True gives it), broadcast to x's shape;
+ * NULL, with no error, where none is given. A reference kept in t. */
+static kiln_expr *mean_of(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, bool *ok) {
+    if (!has(a, "mean") || !given_not_none(a, "mean")) return NULL;
+    kiln_expr *m = keep(t, fe_arg_expr(p, arg(a, "mean"), f->name, "mean"));
+    if (m) m = fe_broadcast_to(p, t, m, x->ndim, x->shape, f->name, arg(a, "mean")->off);
+    *ok = m != NULL;
+    return m;
 }
 
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -478,8 +510,11 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || scan;
     bool ok = (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
     if (ok && !scan) ok = keepdims_of(p, f, a, &keep);
-    int64_t ddof = 0;
-    if (ok && (f->op == R_VAR || f->op == R_STD) && given(a, "ddof")) ok = fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof);
+    double ddof = 0;
+    tmps mt = {0};
+    kiln_expr *mean = NULL;
+    if (ok && (f->op == R_VAR || f->op == R_STD)) ok = ddof_of(p, f, a, &ddof);
+    if (ok && (f->op == R_VAR || f->op == R_STD)) mean = mean_of(p, f, a, &mt, x0, &ok);
     if (ok) x = has(a, "dtype") ? with_dtype(p, f, a, x0) : kiln_expr_retain(x0);
     kiln_expr *r = NULL, *init = NULL;
     /* initial= and where= of sum, prod, max and min: the elements where is false read as the op's
@@ -538,19 +573,20 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         kiln_expr_free(x), x = NULL;
     } else if (pick && (moment || op == KILN_OP_ANY || op == KILN_OP_ALL)) {
         kiln_expr *m = fe_arg_expr(p, pick, f->name, "where");
-        r = m ? masked_reduce(p, f, x, m, mask, ddof, keep, pick->off) : NULL;
+        r = m ? masked_reduce(p, f, x, m, mask, ddof, mean, keep, pick->off) : NULL;
         kiln_expr_free(m);
         if (!r) kiln_expr_free(x), x = NULL;
-    } else if (x && moment && given_not_none(a, "dtype") && (!dtype_is_float((kiln_dtype)x->dtype) || x->dtype != x0->dtype)) {
-        if (!(r = dtype_moment(p, f, off, x0, x, mask, (int)ddof, keep, (kiln_dtype)x->dtype))) {
+    } else if (x && moment && (mean || (given_not_none(a, "dtype") && (!dtype_is_float((kiln_dtype)x->dtype) || x->dtype != x0->dtype)))) {
+        kiln_dtype dt = given_not_none(a, "dtype") ? (kiln_dtype)x->dtype : KILN_DTYPE_COUNT;
+        if (!(r = dtype_moment(p, f, off, x0, x, mask, ddof, keep, dt, mean))) {
             kiln_expr_free(x);
             x = NULL;
         }
     } else if (x) {
         switch (f->op) {
         case R_MEAN: r = kiln_mean_axes(p->ctx, x, mask, keep); break;
-        case R_VAR: r = kiln_variance(p->ctx, x, mask, (int)ddof, keep); break;
-        case R_STD: r = kiln_std(p->ctx, x, mask, (int)ddof, keep); break;
+        case R_VAR: r = kiln_variance(p->ctx, x, mask, ddof, keep); break;
+        case R_STD: r = kiln_std(p->ctx, x, mask, ddof, keep); break;
         case KILN_OP_CUMSUM: r = kiln_cumsum(p->ctx, x, axis); break;
         case KILN_OP_CUMPROD: r = kiln_cumprod(p->ctx, x, axis); break;
         case KILN_OP_CUMMAX: r = kiln_cummax(p->ctx, x, axis); break;
@@ -569,6 +605,7 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         r = j;
     }
     kiln_expr_free(init);
+    tmps_free(&mt);
     if (!x) return result(p, out, NULL, off, 1, &x0);
     kiln_dtype want;
     if (r && has(a, "dtype") && given_not_none(a, "dtype") && fe_arg_dtype(p, arg(a, "dtype"), f->name, &want) && r->dtype != want &&
@@ -5463,17 +5500,17 @@ static kiln_expr *over_count(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *n) {
 }
 
 /* nanvar / nanstd of floats, NumPy's steps: the mean of the values that are not NaN (their sum
- * over their count), the squared deviations with NaN's as 0, their sum over count - ddof, and
+ * over their count; or mean=, the deviations then in x's dtype), the squared deviations with NaN's as 0, their sum over count - ddof, and
  * NaN where that is 0 or less */
-static kiln_expr *nan_variance(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *nan, unsigned mask, int64_t ddof, bool keepdims,
-                               bool root) {
+static kiln_expr *nan_variance(kiln_ctx *c, tmps *t, kiln_expr *x, kiln_expr *nan, unsigned mask, double ddof, kiln_expr *mean,
+                               bool keepdims, bool root) {
     kiln_expr *zero = keep(t, kiln_int(c, 0));
     kiln_expr *cnt = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_invert(c, nan)), mask, 1));
-    kiln_expr *avg = over_count(c, t, keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_where(c, nan, zero, x)), mask, 1)), cnt);
-    kiln_expr *dev = keep(t, kiln_where(c, nan, zero, keep(t, kiln_sub(c, x, avg))));
+    kiln_expr *avg = mean ? mean : over_count(c, t, keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_where(c, nan, zero, x)), mask, 1)), cnt);
+    kiln_expr *dev = keep(t, kiln_where(c, nan, zero, keep(t, kiln_cast(c, keep(t, kiln_sub(c, x, avg)), (kiln_dtype)x->dtype))));
     kiln_expr *ss = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, keep(t, kiln_mul(c, dev, dev)), mask, keepdims));
     if (!keepdims) cnt = keep(t, kiln_reduce_axes(c, KILN_OP_SUM, cnt, mask, 0)); /* (axes of length 1 now) */
-    kiln_expr *dof = keep(t, kiln_sub(c, cnt, keep(t, kiln_int(c, ddof))));
+    kiln_expr *dof = keep(t, kiln_sub(c, cnt, keep(t, dof_const(c, ddof))));
     kiln_expr *var = over_count(c, t, ss, dof);
     var = keep(t, kiln_where(c, keep(t, kiln_le(c, dof, zero)), keep(t, kiln_scalar(c, NAN)), var));
     return root ? keep(t, kiln_sqrt(c, var)) : var;
@@ -5529,8 +5566,10 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         tmps_free(&t);
         return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "If a is inexact, then dtype must be inexact");
     }
-    int64_t ddof = 0;
-    if ((op == R_VAR || op == R_STD) && given(a, "ddof") && !fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof))
+    double ddof = 0;
+    bool ok = true;
+    kiln_expr *mean = NULL;
+    if ((op == R_VAR || op == R_STD) && (!ddof_of(p, f, a, &ddof) || ((mean = mean_of(p, f, a, &t, x, &ok)), !ok)))
         return done(p, &t, out, NULL, off);
     if (op == KILN_OP_SUM || op == KILN_OP_PROD) { /* NaN as the identity, then NumPy's sum or prod with dtype= */
         kiln_expr *clean = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), keep(&t, kiln_int(c, op == KILN_OP_PROD)), x));
@@ -5542,7 +5581,7 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (typed) x = keep(&t, with_dtype(p, f, a, x));
     if (!x) return done(p, &t, out, NULL, off);
     kiln_expr *nan = keep(&t, kiln_isnan(c, x));
-    if (op == R_VAR || op == R_STD) return done(p, &t, out, nan_variance(c, &t, x, nan, mask, ddof, keep_, op == R_STD), off);
+    if (op == R_VAR || op == R_STD) return done(p, &t, out, nan_variance(c, &t, x, nan, mask, ddof, mean, keep_, op == R_STD), off);
     double fill = op == KILN_OP_MAX ? -INFINITY : op == KILN_OP_MIN ? INFINITY : 0;
     kiln_expr *clean = keep(&t, kiln_where(c, nan, keep(&t, kiln_scalar(c, fill)), x));
     kiln_expr *r = keep(&t, kiln_reduce_axes(c, op == R_MEAN ? KILN_OP_SUM : (kiln_op)op, clean, mask, keep_));
@@ -8800,10 +8839,10 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
 #define SIG_SUMI "a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True"
 #define SIG_MAXI "a, axis=None, out=None, keepdims=False, initial=None, where=True"
 #define SIG_ARG "a, axis=None, out=None, *, keepdims=False"
-#define SIG_VAR "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
+#define SIG_VAR "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, mean=None, correction=None"
 #define SIG_CUM "a, axis=None, dtype=None, out=None"
 #define SIG_MEAN "a, axis=None, dtype=None, out=None, keepdims=False, *, where=True"
-#define SIG_VARW "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True"
+#define SIG_VARW "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None, correction=None"
 #define SIG_ANY "a, axis=None, out=None, keepdims=False, *, where=True"
 
 static const fe_fn functions[] = {
