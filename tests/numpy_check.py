@@ -1123,6 +1123,15 @@ CASES += [
     ("var(k, dtype=int64, mean=3)", 0), ("std(M, mean=0.1, where=M > 0)", 0), ("var(N, axis=0, mean=zeros(3))", 0),
 ]
 
+# convolve's and correlate's mode as an integer (0 'valid', 1 'same', 2 'full', NumPy's
+# converter), or a string by its first letter; others are NumPy's errors
+CASES += [
+    ("convolve(N.ravel()[:8], u, mode=0)", 0), ("convolve(k[:9], array([1, 2, 3]), 1)", 0), ("convolve(N[0], N.ravel()[3:11], mode=2)", 0),
+    ("correlate(N.ravel()[:8], u, mode=0)", 0), ("correlate(k[:9], array([1, 2, 3]), mode=1)", 0), ("correlate(u, N.ravel()[5:13], 2)", 0),
+    ("convolve(u, u, mode=int8(1))", 0), ("convolve(u, u, mode=3)", 0), ("correlate(u, u, mode=-1)", 0), ("convolve(u, u, mode=True)", 0),
+    ("convolve(u, u, mode=1.0)", 0), ("convolve(u, u, mode=None)", 0), ("correlate(u, u, mode=None)", 0), ("convolve(u, u, mode='x')", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

@@ -6830,6 +6830,27 @@ static bool h_tri_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     return tuple_result(p, &t, out, items, 2, off);
 }
 
+/* convolve's and correlate's mode as NumPy's converter reads it: a string by its first letter,
+ * any case ('valid', 'same', 'full'; NumPy warns of all but those three), or an integer, 0 'valid',
+ * 1 'same', 2 'full'; md is kiln's: 0 full, 1 same, 2 valid. False with NumPy's error. */
+static bool correlate_mode(parser *p, const kval *v, int *md) {
+    if (v->kind == KV_STR) {
+        char c0 = (char)tolower((unsigned char)v->s[0]);
+        *md = c0 == 'f' ? 0 : c0 == 's' ? 1 : c0 == 'v' ? 2 : -1;
+        if (*md < 0) return fe_err(p, v->off, KILN_ERR_ARG, "mode must be one of 'valid', 'same', or 'full' (got '%s')", v->s);
+        return true;
+    }
+    double d;
+    int64_t i;
+    kiln_dtype dt;
+    if (v->kind != KV_ARRAY || v->e->ndim != 0) return fe_err(p, v->off, KILN_ERR_ARG, "convolve/correlate mode not understood");
+    if (!fe_arg_number(p, v, "convolve", "mode", &d, &i, &dt)) return false;
+    if (!dtype_is_int(dt)) return fe_err(p, v->off, KILN_ERR_ARG, "convolve/correlate mode not understood");
+    if (i < 0 || i > 2) return fe_err(p, v->off, KILN_ERR_ARG, "integer convolve/correlate mode must be 0, 1, or 2");
+    *md = 2 - (int)i;
+    return true;
+}
+
 /* convolve(a, v, mode='full'): sum_j a[k - j] v[j], the longer array first (as NumPy swaps
  * them): the shorter's taps times shifted views of the longer, zero-padded (mode 'full':
  * n + m - 1 values, 'same': max(n, m) centred, 'valid': n - m + 1) */
@@ -6840,11 +6861,11 @@ static bool h_convolve(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (!v) return done(p, &t, out, NULL, off);
     if (x->ndim == 0) x = keep(&t, kiln_reshape(c, x, 1, (int64_t[]){1}));
     if (v->ndim == 0) v = keep(&t, kiln_reshape(c, v, 1, (int64_t[]){1}));
-    const char *mode = given_not_none(a, "mode") && arg(a, "mode")->kind == KV_STR ? arg(a, "mode")->s : given_not_none(a, "mode") ? "?" : "full";
-    int md = !strcmp(mode, "full") ? 0 : !strcmp(mode, "same") ? 1 : !strcmp(mode, "valid") ? 2 : -1;
-    if (!x || !v || x->ndim != 1 || v->ndim != 1 || md < 0) {
+    int md = 0;
+    if (given(a, "mode") && !correlate_mode(p, arg(a, "mode"), &md)) return done(p, &t, out, NULL, off);
+    if (!x || !v || x->ndim != 1 || v->ndim != 1) {
         tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_ARG, md < 0 ? "convolve(): mode must be 'full', 'same' or 'valid'" : "convolve(): object too deep for desired array");
+        return fe_err(p, off, KILN_ERR_ARG, "convolve(): object too deep for desired array");
     }
     if (x->shape[0] < v->shape[0]) {
         kiln_expr *s = x;
