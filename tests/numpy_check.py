@@ -1983,6 +1983,15 @@ PROGRAMS = [
     "    for w in [v for v in ws]:\n        w += 10\n    print(k, ws, c, p, q)\nr = modf(array([1.5, -2.25]))\nf, n = r\nf += 1\nprint(r)",
     # one array twice in a list is one array, at the top and in a loop (the kept graph's copy is one copy)
     "t = [zeros(2)] * 2\na = t[0]\na += 1\nprint(t[1])\nfor i in range(3):\n    u = [zeros(2)] * 2\n    u[0][0] += 1\n    print(u)\nxs = [1.5]\nprint(asarray(xs[0], copy=False))",
+    # an array's sort method takes kind= and stable= as np.sort does; partition changes the array in
+    # place (the kth values where sorting puts them; a view sees it), argpartition gives positions
+    "x_sk = array([3., 1, 2, 9, -1, 4])\nx_sk.sort(kind='stable')\ny_sk = array([[3, 1, 2], [0, 5, -4]])\ny_sk.sort(axis=0, stable=True)\n"
+    "z_sk = array([2, 1])\nz_sk.sort(-1, 'heapsort')\nprint(x_sk, y_sk, z_sk)",
+    "x_pt = array([5., 1, 4, 2, 3, 0, 9])\nv_pt = x_pt[:3]\nx_pt.partition(3)\nprint(x_pt[3], sort(x_pt[:3]), sort(x_pt[4:]), sort(v_pt))\n"
+    "y_pt = array([[3, 1, 2], [0, 5, -4]])\ny_pt.partition(1, axis=0)\nprint(y_pt)\nw_pt = array([5, 1, 4, 2, 3])\nw_pt.partition([0, 4])\nprint(w_pt[[0, 4]])",
+    "x_ap = array([5., 1, 4, 2, 3])\nprint(x_ap.argpartition(2)[2], x_ap.argpartition(kth=[0, 4])[[0, 4]], arange(6).reshape(2, 3).argpartition(1, axis=None)[1])",
+    "x_pn = arange(6.).reshape(2, 3)\nx_pn.partition(1, axis=None)", "x_sn = arange(6.)\nx_sn.sort(axis=None)", "x_sf = arange(3.)\nx_sf.sort(kind='foo')",
+    "x_pk = arange(3.)\nx_pk.partition(5)",
 ]
 
 

@@ -9353,7 +9353,7 @@ static const fe_fn methods[] = {
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
-                                           "diagonal", "trace", "argsort", "swapaxes", "nonzero", "searchsorted", NULL};
+                                           "diagonal", "trace", "argsort", "argpartition", "swapaxes", "nonzero", "searchsorted", NULL};
 
 /* The functions table's entries sorted by name (of equal names the first in the table first),
  * built once: a call looks its name up by binary search, not a walk through ~900 names. */
@@ -9714,7 +9714,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
         bool seq_method = f && f->fn == h_seq_find && self->kind == KV_TUPLE; /* (tuples have index and count) */
         if (!f || (!gen && !seq_method && self->kind != KV_ARRAY && self->kind != KV_LIST)) {
-            static const char *const in_place[] = {"sort", "fill", "append", "extend", "insert", "pop", "remove", "clear", "reverse", NULL};
+            static const char *const in_place[] = {"sort", "partition", "fill", "append", "extend", "insert", "pop", "remove", "clear", "reverse", NULL};
             bool place = false;
             for (int k = 0; in_place[k]; k++) place |= !strcmp(name, in_place[k]);
             bool ok = gen && !strcmp(name, "shuffle")

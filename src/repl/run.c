@@ -893,7 +893,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
             return st->kind = S_METHOD, true;
         }
     }
-    static const char *const in_place[] = {"append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort", "fill", NULL};
+    static const char *const in_place[] = {"append", "extend", "insert", "pop", "remove", "clear", "reverse", "sort", "partition", "fill", NULL};
     if (call_stmt(t, q, b, "random.shuffle", &st->x, &st->xlen) || (q == a && call_stmt(t, a, b, "shuffle", &st->x, &st->xlen))) /* its argument, a name */
         return shuffle_stmt(pg, st, t, b);
     size_t ne = a;
@@ -2931,11 +2931,59 @@ static int list_sort(prog *pg, stmt *st) {
     return rc;
 }
 
+/* x.sort(axis=-1, kind=None, order=None, *, stable=None) and x.partition(kth, axis=-1,
+ * kind='introselect', order=None) of an array: x's values become np.sort(x, ...)'s
+ * (np.partition(x, ...)'s), with that function's checks; axis=None, the ravelled array to the
+ * function, is NumPy's error for the method. */
+static int array_sort(prog *pg, stmt *st) {
+    session *s = pg->s;
+    kiln_ctx *ctx = s->ctx;
+    const char *name = st->names[0], *m = st->method, *t = pg->text;
+    kiln_array *T = kiln_scope_get(s->scope, name);
+    char msg[200];
+    if (!T || fe_scope_py(s->scope, name)) {
+        if (!T && !fe_scope_value(s->scope, name)) snprintf(msg, sizeof msg, "name '%s' is not defined", name);
+        else snprintf(msg, sizeof msg, "'%s' is not an array: %s() takes an array here", name, m);
+        return report(pg, st->start, msg);
+    }
+    if (T->readonly) return read_only(pg, st->start);
+    callargs c = {0};
+    int rc = parse_call(pg, st, st->x, st->xlen, &c), at = m[0] == 'p'; /* (axis's position: after partition's kth) */
+    if (rc) return rc;
+    const kval *ax = c.npos > at ? &c.pos[at] : NULL;
+    for (int i = 0; i < c.nkw; i++)
+        if (!strcmp(c.kw[i].name, "axis")) ax = &c.kw[i].v;
+    if (ax && ax->kind == KV_NONE) rc = report(pg, st->x + ax->off, "'NoneType' object cannot be interpreted as an integer");
+    callargs_free(s, &c);
+    if (rc) return rc;
+    size_t a = trim_left(t, st->x + 1, st->x + st->xlen - 1), b = trim_right(t, a, st->x + st->xlen - 1); /* inside the parentheses */
+    kstr src = {0};
+    kstr_printf(&src, "%s(%s%s%.*s\n)", m, name, b > a ? ", " : "", (int)(b - a), t + a); /* (a comment may end the arguments) */
+    fe_env env = {.scope = s->scope};
+    kval v = {0};
+    kiln_clear_error(ctx);
+    if (!src.s) rc = report(pg, st->x, "out of memory");
+    else if (fe_parse(ctx, &env, src.s, strlen(src.s), false, &v) != KILN_OK) rc = report(pg, st->x, kiln_errmsg(ctx));
+    kiln_array *A = rc == RUN_OK ? kiln_eval(ctx, v.e) : NULL; /* (into an array of its own: a sort reads what it writes) */
+    kiln_expr *e = A ? kiln_var(ctx, A) : NULL;
+    if (rc == RUN_OK) {
+        held h = hold_interrupts(ctx);
+        if (!e || kiln_eval_into(ctx, e, T) != KILN_OK) rc = report_kiln(pg, st->x);
+        release_interrupts(ctx, &h);
+    }
+    kiln_expr_free(e);
+    kiln_array_free(A);
+    kval_free(ctx, &v);
+    kstr_free(&src);
+    return rc;
+}
+
 static int exec_method(prog *pg, stmt *st) {
     session *s = pg->s;
     for (int k = 0; fe_in_place[k]; k++)
         if (!strcmp(st->method, fe_in_place[k])) return exec_in_place(pg, st);
     if (!strcmp(st->method, "sort") && fe_scope_list(s->scope, st->names[0])) return list_sort(pg, st);
+    if (!strcmp(st->method, "sort") || !strcmp(st->method, "partition")) return array_sort(pg, st);
     if (strchr("iprc", st->method[0]) || !strcmp(st->method, "reverse")) return exec_list_edit(pg, st);
     kiln_ctx *ctx = s->ctx;
     const char *name = st->names[0], *m = st->method;
@@ -2984,16 +3032,8 @@ static int exec_method(prog *pg, stmt *st) {
             kval_free(ctx, &v);
         }
     } else {
-        int64_t axis = -1;
         kiln_expr *x = kiln_var(ctx, T), *e = NULL, *cast = NULL;
-        if (m[0] == 's' && (c.npos > 1 || (c.nkw && (c.nkw > 1 || strcmp(c.kw[0].name, "axis")))))
-            rc = report(pg, st->x, "sort() takes axis= (kind= and order= are not supported)");
-        else if (m[0] == 'f' && (c.npos != 1 || c.nkw))
-            rc = report(pg, st->x, "fill() takes exactly one value");
-        const kval *ax = c.npos ? &c.pos[0] : c.nkw ? &c.kw[0].v : NULL;
-        double f;
-        if (rc == RUN_OK && m[0] == 's' && ax && (ax->kind != KV_ARRAY || !kiln_expr_scalar(ax->e, &f, &axis)))
-            rc = report(pg, st->x + ax->off, "sort(): axis must be an integer");
+        if (m[0] == 'f' && (c.npos != 1 || c.nkw)) rc = report(pg, st->x, "fill() takes exactly one value");
         if (rc == RUN_OK && m[1] == 'h' && T->ndim == 0) rc = report(pg, st->x, "shuffle(): the array must be at least 1-dimensional");
         fe_rng *gen = m[1] == 'h' && st->names[1][0] ? fe_scope_generator(s->scope, st->names[1]) : &s->scope->rng;
         if (rc == RUN_OK && !gen) {
@@ -3013,7 +3053,7 @@ static int exec_method(prog *pg, stmt *st) {
             e = idx ? kiln_take(ctx, x, idx, 0) : NULL;
             kiln_expr_free(idx);
             kiln_array_free(perm);
-        } else if (rc == RUN_OK && m[0] == 's') e = kiln_sort(ctx, x, (int)axis);
+        }
         if (rc == RUN_OK && m[0] == 'f') { /* the value in x's dtype, broadcast to its shape */
             kiln_expr *v = fe_as_expr(ctx, &c.pos[0], "fill()'s value");
             const char *bad = v && v->ndim > 0 ? "Input object to FillWithScalar is not a scalar"
