@@ -1132,6 +1132,20 @@ CASES += [
     ("convolve(u, u, mode=1.0)", 0), ("convolve(u, u, mode=None)", 0), ("correlate(u, u, mode=None)", 0), ("convolve(u, u, mode='x')", 0),
 ]
 
+# the set functions' assume_unique= (NumPy's steps without unique: setdiff1d keeps ar1's order,
+# repeated values go through as they are), intersect1d's return_indices=, isin's and in1d's kind=
+CASES += [
+    ("intersect1d(array([1, 3, 4, 3]), array([3, 1, 2, 1]), return_indices=True)", 0), ("intersect1d(L, LL, return_indices=True)", 0),
+    ("intersect1d(array([1, 3, 4, 3]), array([3, 1, 2, 1]), assume_unique=True)", 0), ("intersect1d(array([1, 1, 2]), array([2, 3]), assume_unique=True)", 0),
+    ("intersect1d(array([5., 1, 3]), array([3., 7, 5]), assume_unique=True, return_indices=True)", 0), ("intersect1d(array([]), array([1.]), return_indices=True)", 0),
+    ("intersect1d(k[:20], i[:30], return_indices=True)", 0), ("intersect1d(array([1]), array([1.5]), return_indices=True)", 0),
+    ("setdiff1d(array([5, 1, 4, 3]), array([4, 9]), assume_unique=True)", 0), ("setdiff1d(array([[5., 1], [4, 3]]), [4, 9], assume_unique=True)", 0),
+    ("setdiff1d(L, [4, 9], assume_unique=False)", 0), ("setxor1d(array([5, 1, 4, 3]), array([4, 9]), assume_unique=True)", 0),
+    ("setxor1d(array([1, 1, 2]), array([2, 3]), assume_unique=True)", 0), ("setxor1d(L, LL, assume_unique=False)", 0),
+    ("isin(L, [2, 3], kind='table')", 0), ("isin(a, b[:20], kind='sort')", 0), ("isin(i, j, kind=None, invert=True)", 0), ("isin(m, [True], kind='table')", 0),
+    ("isin(a, [2, 3], kind='table')", 0), ("isin(L, [2, 3], kind='x')", 0), ("in1d(L, [2, 3], kind='table', assume_unique=True)", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

@@ -5079,12 +5079,49 @@ static kiln_expr *masked(parser *p, tmps *t, kiln_expr *x, kiln_expr *mask, size
     return idx ? keep(t, kiln_take(p->ctx, flat, idx, 0)) : NULL;
 }
 
+/* intersect1d(ar1, ar2) with assume_unique or return_indices, NumPy's steps: the distinct values
+ * of each (unique's, with their first positions; ravelled as they are where assume_unique), both
+ * sorted together (argsorted, stably, for the indices) and each value equal to the next one
+ * taken; the indices are the sort's positions of those pairs, into ar1 and ar2. */
+static bool intersect_steps(parser *p, tmps *t, kiln_expr *x, kiln_expr *y, bool assume, bool indices, size_t off, kval *out) {
+    kiln_ctx *c = p->ctx;
+    kiln_expr *first[2] = {NULL, NULL}, *xs[2] = {x, y};
+    for (int k = 0; k < 2 && !assume; k++) {
+        fe_kwarg kw[1] = {{.name = "return_index", .off = off}};
+        kval r = {0};
+        if (!fe_set_expr(p, &kw[0].v, kiln_bool(c, indices), off) || !call_exprs(p, "unique", 1, &xs[k], kw, 1, off, &r)) return done(p, t, out, NULL, off);
+        bool pair = r.kind == KV_TUPLE && r.n == 2;
+        xs[k] = keep(t, kiln_expr_retain(pair ? r.items[0].e : r.e));
+        if (pair) first[k] = keep(t, kiln_expr_retain(r.items[1].e));
+        kval_free(c, &r);
+    }
+    kiln_expr *aux = keep(t, kiln_concatenate(c, 2, xs, 0)), *order = NULL;
+    if (aux && indices) order = call_expr(p, t, "argsort", aux, off), aux = order ? keep(t, kiln_take(c, aux, order, 0)) : NULL;
+    else aux = call_expr(p, t, "sort", aux, off);
+    if (!aux) return done(p, t, out, NULL, off);
+    int64_t n = aux->shape[0], m = n > 0 ? n - 1 : 0;
+    kiln_expr *same = keep(t, kiln_eq(c, slice_along(p, t, aux, 0, 1, 1 + m, 1), slice_along(p, t, aux, 0, 0, m, 1)));
+    kiln_expr *r = same ? masked(p, t, slice_along(p, t, aux, 0, 0, m, 1), same, off) : NULL;
+    if (!indices) return done(p, t, out, r, off);
+    kiln_expr *i1 = r ? masked(p, t, slice_along(p, t, order, 0, 0, m, 1), same, off) : NULL;
+    kiln_expr *i2 = i1 ? masked(p, t, slice_along(p, t, order, 0, 1, 1 + m, 1), same, off) : NULL;
+    if (i2) i2 = keep(t, kiln_sub(c, i2, keep(t, kiln_int(c, xs[0]->shape[0]))));
+    if (i2 && !assume) i1 = keep(t, kiln_take(c, first[0], i1, 0)), i2 = keep(t, kiln_take(c, first[1], i2, 0));
+    return tuple_result(p, t, out, (kiln_expr *[]){r, i1, i2}, 3, off);
+}
+
 /* union1d, intersect1d, setdiff1d, setxor1d (f->op 0..3) of ar1 and ar2: sorted distinct values,
- * as NumPy's (unique and isin, computed now); in1d(ar1, ar2, invert=False): isin of ar1 ravelled */
+ * as NumPy's (unique and isin, computed now); in1d(ar1, ar2, invert=False): isin of ar1 ravelled.
+ * assume_unique skips unique as NumPy's does: setdiff1d is then ar1's values, ravelled in their
+ * order, not in ar2; setxor1d's and intersect1d's steps see repeated values as they are. */
 enum { SET_UNION, SET_INTERSECT, SET_DIFF, SET_XOR, SET_IN1D };
 static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
+    bool assume = false, indices = false;
+    if ((f->op != SET_UNION && given(a, "assume_unique") && !fe_arg_bool(p, arg(a, "assume_unique"), f->name, "assume_unique", &assume)) ||
+        (f->op == SET_INTERSECT && given(a, "return_indices") && !fe_arg_bool(p, arg(a, "return_indices"), f->name, "return_indices", &indices)))
+        return false;
     if (f->op != SET_UNION) { /* (NumPy's asarray: a Python number is int64 or float64; union1d concatenates them as they are) */
         fe_make_strong(p, arg(a, "ar1"));
         fe_make_strong(p, arg(a, "ar2"));
@@ -5103,15 +5140,29 @@ static bool h_set1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     if (f->op == SET_IN1D) {
         bool inv = false;
         if (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv)) return tmps_free(&t), false;
-        fe_kwarg kw[1] = {{.name = "invert", .off = off}};
-        bool ok = fe_set_expr(p, &kw[0].v, kiln_bool(c, inv), off) && call_exprs(p, "isin", 2, (kiln_expr *[]){x, y}, kw, 1, off, out);
+        fe_kwarg kw[2] = {{.name = "invert", .off = off}, {.name = "kind", .off = off}};
+        kval *kind = arg(a, "kind");
+        int nkw = 1 + (kind->kind != KV_ABSENT);
+        if (nkw == 2) kw[1].v = *kind, *kind = (kval){.kind = KV_ABSENT}; /* (taken over) */
+        bool ok = fe_set_expr(p, &kw[0].v, kiln_bool(c, inv), off) && call_exprs(p, "isin", 2, (kiln_expr *[]){x, y}, kw, nkw, off, out);
         tmps_free(&t);
         return ok;
+    }
+    if (f->op == SET_INTERSECT && (assume || indices)) return intersect_steps(p, &t, x, y, assume, indices, off, out);
+    if (f->op == SET_DIFF && assume) { /* ar1[isin(ar1, ar2, invert=True)] */
+        kval r = {0};
+        fe_kwarg kw[1] = {{.name = "invert", .off = off}};
+        if (!fe_set_expr(p, &kw[0].v, kiln_bool(c, true), off) || !call_exprs(p, "isin", 2, (kiln_expr *[]){x, y}, kw, 1, off, &r))
+            return done(p, &t, out, NULL, off);
+        kiln_expr *keep_ = keep(&t, kiln_expr_retain(r.e));
+        kval_free(c, &r);
+        return done(p, &t, out, masked(p, &t, x, keep_, off), off);
     }
     /* the distinct values of each (of both, for a union), through unique */
     kiln_expr *u[2] = {NULL, NULL};
     for (int k = 0; k < (f->op == SET_UNION ? 1 : 2); k++)
-        if (!(u[k] = call_expr(p, &t, "unique", f->op == SET_UNION ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){x, y}, 0)) : k ? y : x, off)))
+        if (assume) u[k] = k ? y : x;
+        else if (!(u[k] = call_expr(p, &t, "unique", f->op == SET_UNION ? keep(&t, kiln_concatenate(c, 2, (kiln_expr *[]){x, y}, 0)) : k ? y : x, off)))
             return done(p, &t, out, NULL, off);
     if (f->op == SET_UNION) return done(p, &t, out, u[0], off);
     if (!u[0] || !u[1]) return done(p, &t, out, NULL, off);
@@ -8416,6 +8467,16 @@ static bool h_isin(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *x = keep(&t, expr_of(p, f, a, "element")), *y = x ? keep(&t, expr_of(p, f, a, "test_elements")) : NULL;
     bool inv = false;
     if (!y || (given(a, "invert") && !fe_arg_bool(p, arg(a, "invert"), f->name, "invert", &inv))) return done(p, &t, out, NULL, off);
+    kval *kind = arg(a, "kind"); /* (None, 'sort' and 'table' give one answer; 'table' is NumPy's for integers and bools only) */
+    bool table = kind->kind == KV_STR && !strcmp(kind->s, "table");
+    if (kind->kind != KV_ABSENT && kind->kind != KV_NONE && !table && (kind->kind != KV_STR || strcmp(kind->s, "sort"))) {
+        tmps_free(&t);
+        return fe_err(p, kind->off, KILN_ERR_ARG, "Invalid kind: '%s'. Please use None, 'sort' or 'table'.", kind->kind == KV_STR ? kind->s : "?");
+    }
+    if (table && (dtype_is_float((kiln_dtype)x->dtype) || dtype_is_float((kiln_dtype)y->dtype))) {
+        tmps_free(&t);
+        return fe_err(p, kind->off, KILN_ERR_ARG, "The 'table' method is only supported for boolean or integer arrays. Please select 'sort' or None for kind.");
+    }
     int64_t m = 1;
     for (int d = 0; d < y->ndim; d++) m *= y->shape[d];
     kiln_op cmp = inv ? KILN_OP_NE : KILN_OP_EQ;
@@ -8919,10 +8980,10 @@ static const fe_fn functions[] = {
     {"vsplit", "ary, indices_or_sections", h_split_axis, 0, "split along axis 0 (at least 2-D)", false},
     {"dsplit", "ary, indices_or_sections", h_split_axis, 2, "split along axis 2 (at least 3-D)", false},
     {"union1d", "ar1, ar2", h_set1d, SET_UNION, "the sorted distinct values of both (computed now)", false},
-    {"intersect1d", "ar1, ar2", h_set1d, SET_INTERSECT, "the sorted distinct values in both (computed now)", false},
-    {"setdiff1d", "ar1, ar2", h_set1d, SET_DIFF, "the sorted distinct values of ar1 not in ar2 (computed now)", false},
-    {"setxor1d", "ar1, ar2", h_set1d, SET_XOR, "the sorted distinct values in exactly one of them (computed now)", false},
-    {"in1d", "ar1, ar2, invert=False", h_set1d, SET_IN1D, "isin of ar1 ravelled", false},
+    {"intersect1d", "ar1, ar2, assume_unique=False, return_indices=False", h_set1d, SET_INTERSECT, "the sorted distinct values in both (computed now)", false},
+    {"setdiff1d", "ar1, ar2, assume_unique=False", h_set1d, SET_DIFF, "the sorted distinct values of ar1 not in ar2 (computed now)", false},
+    {"setxor1d", "ar1, ar2, assume_unique=False", h_set1d, SET_XOR, "the sorted distinct values in exactly one of them (computed now)", false},
+    {"in1d", "ar1, ar2, assume_unique=False, invert=False, *, kind=None", h_set1d, SET_IN1D, "isin of ar1 ravelled", false},
     {"nancumsum", SIG_CUM, h_nancum, KILN_OP_CUMSUM, "cumsum with NaN as 0", false},
     {"nancumprod", SIG_CUM, h_nancum, KILN_OP_CUMPROD, "cumprod with NaN as 1", false},
     {"ediff1d", "ary, to_end=None, to_begin=None", h_ediff1d, 0, "the differences of ary ravelled, to_begin before and to_end after", false},
@@ -9160,7 +9221,7 @@ static const fe_fn functions[] = {
     {"histogram2d", "x, y, bins=10, range=None, density=None, weights=None", h_histogram2d, 0, "(H, xedges, yedges): the points (x, y) counted in a grid of bins (NumPy's histogram2d; computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
-    {"isin", "element, test_elements, assume_unique=False, invert=False", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
+    {"isin", "element, test_elements, assume_unique=False, invert=False, *, kind=None", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
     {"searchsorted", "a, v, side='left', sorter=None", h_searchsorted, 0, "where v would go in the sorted 1-D a to keep it sorted (a binary search per value)", false},
     {"fill_diagonal", "a, val, wrap=False", h_put, IP_FILL_DIAGONAL, "a statement: a's diagonal set to val (repeated as needed)", false},
     {"put", "a, ind, v, mode='raise'", h_put, IP_PUT, "a statement: a's flat elements at ind set to v (repeated as needed)", false},
