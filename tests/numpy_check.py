@@ -1146,6 +1146,15 @@ CASES += [
     ("isin(a, [2, 3], kind='table')", 0), ("isin(L, [2, 3], kind='x')", 0), ("in1d(L, [2, 3], kind='table', assume_unique=True)", 0),
 ]
 
+# ediff1d's to_begin/to_end cast to ary's dtype only as same_kind allows (a Python number is its
+# int64 or float64); bincount of a float array is NumPy's cast error, even empty ([] is not)
+CASES += [
+    ("ediff1d(array([1, 2, 4]), to_begin=0.5)", 0), ("ediff1d(array([1, 2, 4]), to_begin=1)", 0), ("ediff1d(ub[:5], to_begin=1)", 0),
+    ("ediff1d(array([True, False]), to_end=array([3]))", 0), ("ediff1d(a[:5], to_end=array([True]))", 0), ("ediff1d(k[:5], to_begin=[0.5], to_end=sb[:2])", 0),
+    ("ediff1d(sh[:4], to_end=ub[:2])", 0), ("ediff1d(ub[:4], to_end=sb[:2])", 0),
+    ("bincount(array([]))", 0), ("bincount(array([], dtype=float32))", 0), ("bincount([])", 0), ("bincount(array([1.0, 2.0]))", 0),
+]
+
 PRINTS = [
     # printf's %c: chr of an integer (a bool is one), or a one-character str; width and '-' as %s's
     "print('%c|%c|%3c|%-3c|%c' % (65, 'z', 'é', 0x65e5, int8(66)), repr('%c' % True))", "print('%c' % 'ab')", "print('%c' % 2.5)", "print('%c' % -1)", "print(repr('%.0c|%3.1c' % ('x', 66)))", "print('%c' % 1114112)",

@@ -5724,6 +5724,12 @@ static bool h_nancum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 
 /* ediff1d(ary, to_end=None, to_begin=None): the differences of ary ravelled, to_begin before and
  * to_end after (ravelled, in ary's dtype) */
+/* A dtype's kind in NumPy's same_kind order: bool 0, unsigned 1, signed 2, float 3 (a cast is
+ * same_kind where the rank does not fall). */
+static int kind_rank(kiln_dtype dt) {
+    return dt == KILN_BOOL ? 0 : dtype_is_unsigned(dt) ? 1 : dtype_is_int(dt) ? 2 : 3;
+}
+
 static bool h_ediff1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -5738,7 +5744,7 @@ static bool h_ediff1d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         if (!given_not_none(a, ends[k])) continue;
         kiln_expr *e = keep(&t, kiln_ravel(c, keep(&t, expr_of(p, f, a, ends[k]))));
         if (!e) return done(p, &t, out, NULL, off);
-        if (dtype_is_float((kiln_dtype)e->dtype) && !dtype_is_float((kiln_dtype)x->dtype) && !fe_is_py(arg(a, ends[k])))
+        if (kind_rank((kiln_dtype)e->dtype) > kind_rank((kiln_dtype)x->dtype)) /* (NumPy's can_cast, same_kind: a Python number is its int64 or float64) */
             return tmps_free(&t), fe_err(p, arg(a, ends[k])->off, KILN_ERR_DTYPE, "dtype of `%s` must be compatible with input `ary` under the `same_kind` rule.", ends[k]);
         parts[np_++] = keep(&t, kiln_cast(c, e, (kiln_dtype)x->dtype));
     }
@@ -8877,7 +8883,14 @@ static bool h_bincount(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     int64_t minlength = 0;
     if (!x || (given_not_none(a, "minlength") && !fe_arg_int(p, arg(a, "minlength"), f->name, "minlength", &minlength)))
         return done(p, &t, out, NULL, off);
-    if (x->ndim == 1 && x->shape[0] == 0 && dtype_is_float((kiln_dtype)x->dtype)) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* bincount([]) */
+    kval *xv = arg(a, "x");
+    bool seq = xv->kind == KV_LIST || xv->kind == KV_TUPLE;
+    if (x->ndim == 1 && x->shape[0] == 0 && dtype_is_float((kiln_dtype)x->dtype) && seq) x = keep(&t, kiln_cast(c, x, KILN_I64)); /* bincount([]) */
+    if (x && x->ndim == 1 && dtype_is_float((kiln_dtype)x->dtype)) { /* (an empty float array too, as NumPy's) */
+        kiln_dtype dt = (kiln_dtype)x->dtype;
+        tmps_free(&t);
+        return fe_err(p, xv->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('int64') according to the rule 'safe'", kiln_dtype_name(dt));
+    }
     if (x && (x->ndim != 1 || !(dtype_is_int((kiln_dtype)x->dtype) || x->dtype == KILN_BOOL))) {
         tmps_free(&t);
         return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, "bincount(): x must be a 1-D array of non-negative integers");
