@@ -1428,9 +1428,10 @@ static int exec_seed(prog *pg, stmt *st) {
     callargs c;
     int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
-    uint32_t words[FE_MT_WORDS];
-    int n = 0;
-    const kval *v = c.npos <= 1 && !c.nkw ? (c.npos ? &c.pos[0] : &(const kval){.kind = KV_NONE}) : NULL;
+    uint32_t few[FE_MT_WORDS], *words = few; /* (more: malloc'd; init_by_array takes any number) */
+    int n = 0, cap = FE_MT_WORDS;
+    bool by_name = c.npos == 0 && c.nkw == 1 && !strcmp(c.kw[0].name, "seed"); /* seed(seed=5) */
+    const kval *v = by_name ? &c.kw[0].v : c.npos <= 1 && !c.nkw ? (c.npos ? &c.pos[0] : &(const kval){.kind = KV_NONE}) : NULL;
     const char *bad = !v ? "usage: seed(n), seed([n0, n1, ...]) or seed(None)" : NULL;
     bool list = v && (v->kind == KV_LIST || v->kind == KV_TUPLE || (v->kind == KV_ARRAY && v->e->ndim == 1));
     if (v && v->kind == KV_NONE) { /* fresh entropy, as NumPy's */
@@ -1448,8 +1449,14 @@ static int exec_seed(prog *pg, stmt *st) {
             for (int64_t k = 0; I && !bad && k < kiln_array_size(I); k++) {
                 int64_t x = ((const int64_t *)kiln_array_data(I))[k];
                 if (x < 0 || x > 0xffffffffll) bad = "Seed must be between 0 and 2**32 - 1";
-                else if (n == FE_MT_WORDS) bad = "seed(): kiln takes at most 624 words";
-                else words[n++] = (uint32_t)x;
+                else if (n == cap) {
+                    uint32_t *more = n < FE_MAX_ITEMS ? malloc((size_t)(cap *= 2) * sizeof *more) : NULL;
+                    if (!more) bad = "seed(): out of memory";
+                    else memcpy(more, words, (size_t)n * sizeof *more);
+                    if (words != few) free(words);
+                    words = more;
+                }
+                if (!bad) words[n++] = (uint32_t)x;
             }
             kiln_array_free(I);
         }
@@ -1457,7 +1464,8 @@ static int exec_seed(prog *pg, stmt *st) {
         if (!bad && list) fe_rng_seed_mt_words(&pg->s->scope->rng, words, n);
         else if (!bad) fe_rng_seed_mt(&pg->s->scope->rng, words[0]);
     }
-    if (bad) rc = report(pg, v && c.npos ? st->x + v->off : st->x, bad);
+    if (bad) rc = report(pg, v && (c.npos || by_name) ? st->x + v->off : st->x, bad);
+    if (words != few) free(words);
     callargs_free(pg->s, &c);
     return rc;
 }
