@@ -3085,7 +3085,7 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
         fe_err(p, off, KILN_ERR_INDEX, "cannot do a non-empty take from an empty axes.");
         return NULL;
     }
-    if (x->dtype == KILN_BOOL && !median) {
+    if (x->dtype == KILN_BOOL && !median && !quantile_discrete(method)) { /* (lower, nearest...: an element, no subtraction) */
         fe_err(p, off, KILN_ERR_ARG, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
         return NULL;
     }
@@ -6475,6 +6475,10 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         tmps_free(&t);
         return fe_err(p, bv->off, KILN_ERR_ARG, "Automated estimation of the number of bins is not supported for weighted data");
     }
+    if (edges_given && w && w->dtype == KILN_BOOL) { /* (NumPy's edges sum the weights' cumsum, int64, back into bool) */
+        tmps_free(&t);
+        return fe_err(p, arg(a, "weights")->off, KILN_ERR_DTYPE, "Cannot cast ufunc 'add' output from dtype('int64') to dtype('bool') with casting rule 'same_kind'");
+    }
     if (!edges_given) { /* equal bins */
         double r[2] = {0, 1};
         bool ints = false;
@@ -6839,17 +6843,18 @@ static bool h_trapezoid(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     kiln_expr *d;
     if (given_not_none(a, "x")) {
         kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+        kiln_op sub = x && x->dtype == KILN_BOOL ? KILN_OP_NE : KILN_OP_SUB; /* (np.diff of bools: where they differ) */
         if (x && x->ndim == 1) { /* along the axis: its differences shaped to broadcast there */
             int64_t s[KILN_MAX_DIMS];
             for (int k = 0; k < y->ndim; k++) s[k] = k == ax ? n - 1 : 1;
-            d = x->shape[0] == n ? op2(&t, c, KILN_OP_SUB, slice_along(p, &t, x, 0, 1, n, 1), slice_along(p, &t, x, 0, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
+            d = x->shape[0] == n ? op2(&t, c, sub, slice_along(p, &t, x, 0, 1, n, 1), slice_along(p, &t, x, 0, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
             if (x->shape[0] != n) {
                 tmps_free(&t);
                 return fe_err(p, arg(a, "x")->off, KILN_ERR_SHAPE, "trapezoid(): x has %lld values along the axis of %lld", (long long)x->shape[0], (long long)n);
             }
             d = d ? keep(&t, kiln_reshape(c, d, y->ndim, s)) : NULL;
         } else {
-            d = x ? op2(&t, c, KILN_OP_SUB, slice_along(p, &t, x, ax, 1, n, 1), slice_along(p, &t, x, ax, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
+            d = x ? op2(&t, c, sub, slice_along(p, &t, x, ax, 1, n, 1), slice_along(p, &t, x, ax, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
         }
     } else {
         d = given(a, "dx") ? keep(&t, expr_of(p, f, a, "dx")) : keep(&t, kiln_scalar(c, 1.0));
