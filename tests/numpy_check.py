@@ -1769,6 +1769,7 @@ PROGRAMS = [
     "print(np.quantile(np.array([True, False]), 0.5))",
     "print(repr(np.trapezoid(np.array([True, False]), x=np.array([False, True]))), repr(np.trapezoid(np.array([True, False, True]))), repr(np.trapezoid(np.array([True, False, True]), dx=0.5)), repr(np.trapezoid(np.array([[True, False, True], [False, False, True]]), x=np.array([[True, False, False], [True, True, False]]), axis=1)), repr(np.trapezoid(np.array([1.0, 2.0, 4.0]), x=np.array([True, False, True]))))",
     "print(np.histogram(np.array([1, 2, 6]), bins=2, weights=np.array([True, False, True])))", "print(np.histogram(np.array([1, 2, 6]), bins=[0, 5, 9], weights=np.array([True, False, True])))",
+    "asq = 'é€😀a'\nprint(f'{asq!a}', f'{asq!a:>20}|', '%a' % asq, '%a|%5a' % ('x', 'é'), f'{[asq, 1]!a}', '{!a}'.format(asq), f'{\"a\"!a}')",
     "print(np.random.normal(0, -0.0, size=3))", "print(np.random.exponential(-0.0, size=3))", "print(np.random.default_rng(1).uniform(0, -0.0, size=3))", "print(np.random.default_rng(1).normal(0, np.array([1.0, -0.0])))",
     "nv = [(1, 2)]\nnv[0][1] = 5", "nw = ['ab']\nnw[0][0] = 'x'", "ny = [[1]]\nny[1][0] = 5", "nz = [[1], 2]\nnz[1][0] = 5",
     "gs = ''\nfor i in range(300):\n    gs += str(i % 7)\ngs += gs\nprint(len(gs), gs[:20], gs[-5:], len('ab' * 0), 'xy' * 1, 'abc' * 7, len('q' * 100001), ('ab' * 3)[::-1])",

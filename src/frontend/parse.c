@@ -1746,6 +1746,23 @@ static bool p_call(parser *p, const char *name, size_t off, kval *self, kval *ou
     return fe_call(p, name, off, self, pos, npos, kw, nkw, out);
 }
 
+/* t's non-ASCII characters escaped as Python's ascii() escapes them (\xe9, \u20ac, \U0001f600). */
+static void ascii_of(kstr *t) {
+    if (!t->s) return;
+    kstr a = {0};
+    for (const unsigned char *c = (const unsigned char *)t->s; *c;) {
+        int n = *c < 0x80 ? 1 : *c >> 5 == 6 ? 2 : *c >> 4 == 14 ? 3 : 4;
+        uint32_t cp = n == 1 ? *c : n == 2 ? *c & 0x1fu : n == 3 ? *c & 0x0fu : *c & 0x07u;
+        int k = 1;
+        for (; k < n && (c[k] & 0xC0) == 0x80; k++) cp = cp << 6 | (c[k] & 0x3fu);
+        if (n == 1) kstr_putn(&a, (const char *)c, 1);
+        else kstr_printf(&a, cp < 0x100 ? "\\x%02x" : cp < 0x10000 ? "\\u%04x" : "\\U%08x", (unsigned)cp);
+        c += k;
+    }
+    kstr_free(t);
+    *t = a;
+}
+
 /* v's text as a replacement field writes it (f-strings, str.format): conversion k ('s', 'r' or
  * 'a', or 0 for none) and format spec, appended to out; errors point at `at` (the spec's at spec_at). */
 static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at, size_t spec_at, kstr *out) {
@@ -1759,6 +1776,7 @@ static bool format_value(parser *p, kval *v, char k, const char *spec, size_t at
     } else if (!spec[0] || conv) { /* f"{x!s:>6}": the spec formats str(x) */
         kstr t = {0};
         ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, k == 's', &t);
+        if (ok && k == 'a') ascii_of(&t);
         if (ok && spec[0]) ok = fe_format_spec_str(t.s ? t.s : "", spec, out) || fe_err(p, spec_at, KILN_ERR_ARG, "invalid format spec '%s' for a string", spec);
         else if (ok) kstr_puts(out, t.s ? t.s : "");
         kstr_free(&t);
@@ -3350,7 +3368,9 @@ static bool percent_format(parser *p, const char *fmt, const kval *args, size_t 
                  zero && !align ? "0" : "", width, prec, t == 'i' || t == 'u' ? "d" : text ? "" : (char[]){t, 0});
         if (text) {
             kstr txt = {0};
-            bool ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, t == 's', &txt) && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
+            bool ok = fe_text(p->ctx, fe_scope_printopts(p->env->scope), v, t == 's', &txt);
+            if (ok && t == 'a') ascii_of(&txt);
+            ok = ok && fe_format_spec_str(txt.s ? txt.s : "", spec, out);
             kstr_free(&txt);
             kval_free(p->ctx, &ch);
             if (!ok) return fe_got(p, NULL, off) && false;
