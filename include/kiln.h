@@ -483,10 +483,10 @@ KILN_API kiln_expr *kiln_reduce(kiln_ctx *ctx, kiln_op op, kiln_expr *x, int axi
 KILN_API kiln_expr *kiln_reduce_axes(kiln_ctx *ctx, kiln_op op, kiln_expr *x, unsigned axes, int keepdims);
 KILN_API kiln_expr *kiln_mean_axes(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int keepdims);
 /* The variance and the standard deviation over axes (KILN_ALL_AXES: every one; else a bit mask
- * as kiln_reduce_axes), with NumPy's ddof (any number: the sum of squares over max(n - ddof, 0));
+ * as kiln_reduce_axes), with NumPy's ddof (the sum of squares over max(n - ddof, 0));
  * float64 for bool and integers. */
-KILN_API kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
-KILN_API kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
+KILN_API kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims);
+KILN_API kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims);
 #define KILN_EVERY_AXIS 0xffu /* for the axes masks: all of them */
 /* The mean: sum / count, float64 for bool and integers (NumPy's rule). */
 KILN_API kiln_expr *kiln_mean(kiln_ctx *ctx, kiln_expr *x, int axis, int keepdims);

@@ -585,8 +585,8 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     } else if (x) {
         switch (f->op) {
         case R_MEAN: r = kiln_mean_axes(p->ctx, x, mask, keep); break;
-        case R_VAR: r = kiln_variance(p->ctx, x, mask, ddof, keep); break;
-        case R_STD: r = kiln_std(p->ctx, x, mask, ddof, keep); break;
+        case R_VAR: r = rt_variance(p->ctx, x, mask, ddof, keep); break;
+        case R_STD: r = rt_std(p->ctx, x, mask, ddof, keep); break;
         case KILN_OP_CUMSUM: r = kiln_cumsum(p->ctx, x, axis); break;
         case KILN_OP_CUMPROD: r = kiln_cumprod(p->ctx, x, axis); break;
         case KILN_OP_CUMMAX: r = kiln_cummax(p->ctx, x, axis); break;
@@ -2272,9 +2272,16 @@ static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     for (int i = 0; ok && i < k; i++) {
         ok = fe_items(p, en ? src : &src->items[i], &parts[i], &len[i]);
         if (ok && len[i] < m) m = len[i];
-        if (ok && strict && i && len[i] != len[0]) /* (Python's words) */
-            ok = fe_err(p, src->items[i].off, KILN_ERR_ARG, "zip() argument %d is %s than argument%s%s", i + 1, len[i] < len[0] ? "shorter" : "longer",
-                        i > 1 ? "s 1-" : " 1", i > 1 ? (char[2]){(char)('0' + i), 0} : "");
+    }
+    int first = 0, other = 0; /* strict: Python's lockstep, m items in: the first argument out of items, or one left over */
+    while (ok && strict && first < k && len[first] != m) first++;
+    if (ok && strict && first == 0)
+        for (other = 1; other < k && len[other] == m; other++) {}
+    if (ok && strict && (first > 0 || other < k)) {
+        int j = first > 0 ? first : other; /* (0-based: Python counts from 1) */
+        char others[32];
+        snprintf(others, sizeof others, j == 1 ? "argument 1" : "arguments 1-%d", j);
+        ok = fe_err(p, src->items[j].off, KILN_ERR_ARG, "zip() argument %d is %s than %s", j + 1, first > 0 ? "shorter" : "longer", others);
     }
     if (!k) m = 0;
     kval *rows = ok && m ? kiln_calloc(p->ctx, (size_t)m * sizeof *rows) : NULL;
@@ -2857,6 +2864,8 @@ static bool h_sort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (ok && f->op == KILN_OP_ARGSORT && x->ndim == 0 && (axis == 0 || axis == -1)) axis = KILN_ALL_AXES; /* NumPy's argsort of a 0-d: [0] */
     bool stable;
     if (ok && given_not_none(a, "stable")) ok = fe_arg_bool(p, arg(a, "stable"), f->name, "stable", &stable); /* (kiln's sort is) */
+    if (ok && given_not_none(a, "stable") && kv->kind != KV_ABSENT && kv->kind != KV_NONE)
+        ok = fe_err(p, arg(a, "stable")->off, KILN_ERR_ARG, "`kind` and `stable` parameters can't be provided at the same time. Use only one of them.");
     kiln_expr *r = !ok ? NULL : f->op == KILN_OP_SORT ? kiln_sort(p->ctx, x, axis) : kiln_argsort(p->ctx, x, axis);
     return result(p, out, r, off, 1, &x);
 }
@@ -9753,6 +9762,12 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     const char *dot = self ? NULL : strchr(name, '.');
     if (dot && strncmp(name, "linalg.", 7) && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
         return ufunc_method(p, name, off, pos, npos, kw, nkw, out);
+    if (!self && nkw == 1 && !strcmp(kw[0].name, "default") && npos > 1 && (!strcmp(name, "max") || !strcmp(name, "min"))) {
+        fe_err(p, kw[0].off, KILN_ERR_ARG, "Cannot specify a default for %s() with multiple positional arguments", name);
+        for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
+        kval_free(p->ctx, &kw[0].v);
+        return false;
+    }
     if (!self && nkw == 1 && !strcmp(kw[0].name, "default") && npos == 1 && (!strcmp(name, "max") || !strcmp(name, "min"))) {
         kval *items = NULL; /* Python's max(iterable, default=v): v when it is empty, else the largest item, compared as Python compares */
         int n = 0;

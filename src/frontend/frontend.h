@@ -134,6 +134,9 @@ typedef struct fe_kwarg {
     kval v;
 } fe_kwarg;
 kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, kval *pos, int *npos, fe_kwarg *kw, int *nkw);
+/* The function `name` of kiln's table (np.sort, not a name of the program's) called with the
+ * values pos and kw (taken over) into *out; an error on ctx otherwise. */
+kiln_status fe_call_values(kiln_ctx *ctx, fe_env *env, const char *name, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out);
 /* name OP= src[0..len) as NumPy does it in place: name's array combined with the value by op
  * (KILN_OP_ADD for +=, ...), cast back to its dtype where NumPy's same_kind rule allows and
  * required to keep its shape; for a name bound to a Python number, name OP value. */

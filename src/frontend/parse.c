@@ -4198,6 +4198,13 @@ kiln_status fe_parse(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, bo
     return KILN_OK;
 }
 
+kiln_status fe_call_values(kiln_ctx *ctx, fe_env *env, const char *name, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out) {
+    parser p = {.ctx = ctx, .env = env};
+    memset(out, 0, sizeof *out);
+    if (fe_call(&p, name, 0, NULL, pos, npos, kw, nkw, out)) return KILN_OK;
+    return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_ARG;
+}
+
 kiln_status fe_parse_args(kiln_ctx *ctx, fe_env *env, const char *src, size_t len, kval *pos, int *npos, fe_kwarg *kw, int *nkw) {
     *npos = *nkw = 0;
     parser p = {.ctx = ctx, .env = env};

@@ -2946,7 +2946,7 @@ static int list_sort(prog *pg, stmt *st) {
 static int array_sort(prog *pg, stmt *st) {
     session *s = pg->s;
     kiln_ctx *ctx = s->ctx;
-    const char *name = st->names[0], *m = st->method, *t = pg->text;
+    const char *name = st->names[0], *m = st->method;
     kiln_array *T = kiln_scope_get(s->scope, name);
     char msg[200];
     if (!T || fe_scope_py(s->scope, name)) {
@@ -2962,16 +2962,18 @@ static int array_sort(prog *pg, stmt *st) {
     for (int i = 0; i < c.nkw; i++)
         if (!strcmp(c.kw[i].name, "axis")) ax = &c.kw[i].v;
     if (ax && ax->kind == KV_NONE) rc = report(pg, st->x + ax->off, "'NoneType' object cannot be interpreted as an integer");
-    callargs_free(s, &c);
-    if (rc) return rc;
-    size_t a = trim_left(t, st->x + 1, st->x + st->xlen - 1), b = trim_right(t, a, st->x + st->xlen - 1); /* inside the parentheses */
-    kstr src = {0};
-    kstr_printf(&src, "%s(%s%s%.*s\n)", m, name, b > a ? ", " : "", (int)(b - a), t + a); /* (a comment may end the arguments) */
+    if (rc == RUN_OK && c.npos == FE_MAX_ARGS) rc = report(pg, st->x, "too many arguments");
     fe_env env = {.scope = s->scope};
-    kval v = {0};
-    kiln_clear_error(ctx);
-    if (!src.s) rc = report(pg, st->x, "out of memory");
-    else if (fe_parse(ctx, &env, src.s, strlen(src.s), false, &v) != KILN_OK) rc = report(pg, st->x, kiln_errmsg(ctx));
+    kval v = {0}, args[FE_MAX_ARGS] = {{.kind = KV_ARRAY, .e = rc == RUN_OK ? kiln_var(ctx, T) : NULL}}; /* x, then the call's own (parsed once) */
+    if (rc == RUN_OK && !args[0].e) rc = report_kiln(pg, st->x);
+    if (rc == RUN_OK) {
+        for (int i = 0; i < c.npos; i++) args[i + 1] = c.pos[i];
+        int n = c.npos + 1, nkw = c.nkw;
+        c.npos = c.nkw = 0; /* (taken over) */
+        kiln_clear_error(ctx);
+        if (fe_call_values(ctx, &env, m, args, n, c.kw, nkw, &v) != KILN_OK) rc = report(pg, st->x, kiln_errmsg(ctx)); /* np.sort's, whatever the program calls sort */
+    }
+    callargs_free(s, &c);
     kiln_array *A = rc == RUN_OK ? kiln_eval(ctx, v.e) : NULL; /* (into an array of its own: a sort reads what it writes) */
     kiln_expr *e = A ? kiln_var(ctx, A) : NULL;
     if (rc == RUN_OK) {
@@ -2982,7 +2984,6 @@ static int array_sort(prog *pg, stmt *st) {
     kiln_expr_free(e);
     kiln_array_free(A);
     kval_free(ctx, &v);
-    kstr_free(&src);
     return rc;
 }
 

@@ -140,6 +140,10 @@ typedef struct rt_shape_text {
     char s[200];
 } rt_shape_text;
 rt_shape_text rt_shape_str(int ndim, const int64_t *shape);
+/* kiln_variance and kiln_std with any ddof (NumPy's: 0.5, True; the C API's is an int, as it was
+ * in libkiln.so.0) */
+kiln_expr *rt_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
+kiln_expr *rt_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
 /* A view struct of a (its memory, dtype, shape and strides; nothing of its ownership), for
  * arrays made on the stack while a plan runs. */
 void rt_array_view_struct(kiln_array *dst, const kiln_array *a);

@@ -471,7 +471,7 @@ kiln_expr *kiln_one_hot(kiln_ctx *ctx, kiln_expr *labels, int64_t k, kiln_dtype 
     kiln_array_free(r);
     return drop(kiln_cast(ctx, eq, dt), 3, (kiln_expr *[]){range, col, eq});
 }
-kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims) {
+kiln_expr *rt_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims) {
     ARGCHK(ctx);
     if (axes == (unsigned)KILN_ALL_AXES) axes = KILN_EVERY_AXIS;
     if (!ir_check_operand(G, x, "var", 1) || !axes_fit(ctx, "var", x, axes)) return NULL;
@@ -483,18 +483,21 @@ kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof
     kiln_expr *s = sq ? ir_reduce_axes(G, KILN_OP_SUM, sq, axes, keepdims != 0) : NULL;
     /* NumPy divides by max(n - ddof, 0): inf, or NaN where the sum is 0; a count float32 cannot
      * hold exactly (ddof=0.1) divides in float64, as NumPy's float64 count does */
-    double dof = (double)n - ddof > 0 ? (double)n - ddof : 0;
+    double dof = (double)n - ddof; /* (NaN stays NaN, as NumPy's maximum keeps it) */
+    if (dof < 0) dof = 0;
     bool exact = !s || s->dtype != KILN_F32 || (double)(float)dof == dof;
     kiln_expr *sw = s && !exact ? kiln_cast(ctx, s, KILN_F64) : kiln_expr_retain(s);
     kiln_expr *c = sw ? kiln_const(ctx, (kiln_dtype)sw->dtype, dof) : NULL, *q = c ? kiln_div(ctx, sw, c) : NULL;
     kiln_expr *r = q && !exact ? kiln_cast(ctx, q, KILN_F32) : kiln_expr_retain(q);
     return drop(r, 7, (kiln_expr *[]){mu, d, sq, s, sw, c, q});
 }
-kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims) {
+kiln_expr *rt_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims) {
     ARGCHK(ctx);
-    kiln_expr *v = kiln_variance(ctx, x, axes, ddof, keepdims);
+    kiln_expr *v = rt_variance(ctx, x, axes, ddof, keepdims);
     return drop(kiln_sqrt(ctx, v), 1, &v);
 }
+kiln_expr *kiln_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) { return rt_variance(ctx, x, axes, ddof, keepdims); }
+kiln_expr *kiln_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, int ddof, int keepdims) { return rt_std(ctx, x, axes, ddof, keepdims); }
 
 /* ------------------------------------------------------------------ gradients */
 
