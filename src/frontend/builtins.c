@@ -1419,12 +1419,17 @@ static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 }
 
 static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval *v = arg(a, "file");
+    kval *v = arg(a, "file"), *mm = arg(a, "mmap_mode");
     if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): takes a file name in quotes", f->name);
+    if (given_not_none(a, "mmap_mode") && (mm->kind != KV_STR || !strchr("rc", mm->s[0]) || mm->s[1])) /* (r+ and w+ write into the file: not kiln's) */
+        return fe_err(p, mm->off, KILN_ERR_ARG, "%s(): kiln reads the file whole: mmap_mode None, 'r' or 'c' (not 'r+' or 'w+', which write into it)", f->name);
     p->env->volatile_ = true;
     kiln_array *r = kiln_load_npy(p->ctx, v->s);
     if (!r) return fe_got(p, r, v->off);
-    return array_result(p, out, r, off);
+    bool ro = given_not_none(a, "mmap_mode") && mm->s[0] == 'r'; /* (NumPy's memmap of mode 'r' cannot be written) */
+    if (!array_result(p, out, r, off)) return false;
+    if (ro) out->readonly = true;
+    return true;
 }
 
 /* A text file's bytes (NUL-terminated, kiln_malloc'd), or NULL after an error naming fn. */
@@ -1510,6 +1515,11 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
             if (!fe_arg_int(p, many ? &uv->items[k] : uv, f->name, "usecols", &cols_of[k])) return false;
     }
     const char *com = cv->kind == KV_ABSENT ? "#" : cv->kind == KV_STR ? cv->s : NULL, *delim = dv->kind == KV_STR ? dv->s : NULL;
+    if (given_not_none(a, "converters")) /* (kiln reads numbers: they would be taken silently otherwise) */
+        return fe_err(p, arg(a, "converters")->off, KILN_ERR_ARG, "loadtxt(): kiln has no converters= (it reads numbers: convert the array afterwards)");
+    if (com && com[0] && !com[1] && (delim ? com[0] == delim[0] : strchr(" \t", com[0]) != NULL)) /* (NumPy's parser's words) */
+        return fe_err(p, cv->off, KILN_ERR_ARG, delim ? "The values for control characters 'comment' and 'delimiter' are incompatible"
+                                                      : "The values for control characters 'delimiter' and 'comment' are incompatible");
     p->env->volatile_ = true;
     size_t len;
     char *text = file_text(p, f->name, fv, &len);
@@ -1523,7 +1533,9 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     size_t clen = com ? strlen(com) : 0;
     const char **fs = NULL, **fe = NULL; /* a line's fields: [start, stop) pairs, room for fcap */
     int fcap = 0;
-    if (memchr(text, 0, len)) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s holds a NUL byte: not a text file of numbers", fv->s);
+    bool packed = len > 2 && ((text[0] == '\x1f' && text[1] == '\x8b') || !memcmp(text, "BZh", 3) || !memcmp(text, "\xfd" "7zXZ", 5)); /* gzip, bzip2, xz */
+    if (packed) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s is compressed (NumPy decompresses .gz and .bz2): kiln reads plain text", fv->s);
+    else if (memchr(text, 0, len)) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s holds a NUL byte: not a text file of numbers", fv->s);
     for (char *at = text; ok && *at && (maxrows < 0 || rows < maxrows); line++) {
         /* a line ends at \n, \r or \r\n (Python's universal newlines) */
         char *end = at + strcspn(at, "\r\n"), *next = *end == '\r' && end[1] == '\n' ? end + 2 : *end ? end + 1 : end;
@@ -1651,6 +1663,9 @@ static bool text_of_value(parser *p, kscalar v, kiln_dtype dt, const char *fmt, 
 static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *fv = arg(a, "fname"), *mv = arg(a, "fmt");
     if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): takes a file name in quotes");
+    size_t fl = strlen(fv->s); /* (NumPy compresses these: a plain file under the name would not load there) */
+    if ((fl > 3 && !strcmp(fv->s + fl - 3, ".gz")) || (fl > 4 && !strcmp(fv->s + fl - 4, ".bz2")) || (fl > 3 && !strcmp(fv->s + fl - 3, ".xz")))
+        return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): kiln writes plain text, and NumPy would compress a file named %s: name it without the ending", fv->s);
     static const char *const strs[] = {"delimiter", "newline", "header", "footer", "comments"};
     const char *sv[5] = {" ", "\n", "", "", "# "};
     for (int k = 0; k < 5; k++) {
@@ -1717,11 +1732,13 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         return false;
     }
     kiln_array_free(r);
-    FILE *fp = b.oom ? NULL : fopen(fv->s, "wb");
-    ok = fp && fwrite(b.s ? b.s : "", 1, b.len, fp) == b.len;
-    if (fp && fclose(fp)) ok = false;
+    if (b.oom) { /* (as save writes it: whole or not at all) */
+        kstr_free(&b);
+        return fe_err(p, fv->off, KILN_ERR_NOMEM, "savetxt(): out of memory");
+    }
+    ok = rt_write_file(p->ctx, fv->s, "", 0, b.s ? b.s : "", b.len) == KILN_OK;
     kstr_free(&b);
-    if (!ok) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): %s: %s", fv->s, errno ? strerror(errno) : "cannot write it");
+    if (!ok) return fe_got(p, NULL, fv->off);
     p->env->volatile_ = true;
     *out = (kval){.kind = KV_NONE, .off = off};
     return true;
@@ -9357,7 +9374,8 @@ static const fe_fn functions[] = {
     {"Generator.integers", "self, low, high=None, size=None, dtype=None, endpoint=False", fe_draw_integers, 0, "rng.integers(low, high, size): in [low, high), or [low, high] with endpoint=True", false},
     {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", fe_draw_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
     {"Generator.permutation", "self, x, axis=0", fe_draw_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
-    {"load", "file", h_load, 0, "the array in a .npy file", false},
+    {"load", "file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding='ASCII', *, max_header_size=10000", h_load, 0,
+     "the array in a .npy file (read whole: mmap_mode='r' and 'c' give it too, read-only and writable)", false},
     {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",
      h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
     {"savetxt", "fname, X, fmt='%.18e', delimiter=None, newline=None, header='', footer='', comments=None, encoding=None",

@@ -1409,14 +1409,27 @@ static int exec_save(prog *pg, stmt *st) {
     callargs c;
     int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
-    if (c.npos != 2 || c.nkw || c.pos[0].kind != KV_STR) {
+    const kval *file = c.npos > 0 ? &c.pos[0] : NULL, *arr = c.npos > 1 ? &c.pos[1] : NULL; /* np.save(file, arr, allow_pickle=True, fix_imports=True) */
+    bool usage = c.npos > 2;
+    for (int i = 0; i < c.nkw; i++) {
+        const char *k = c.kw[i].name;
+        if (!strcmp(k, "file") && !file) file = &c.kw[i].v;
+        else if (!strcmp(k, "arr") && !arr) arr = &c.kw[i].v;
+        else if (strcmp(k, "allow_pickle") && strcmp(k, "fix_imports")) usage = true; /* (kiln's arrays hold no objects to pickle) */
+    }
+    if (usage || !file || !arr || file->kind != KV_STR) {
         rc = report(pg, st->x, "usage: save(\"file.npy\", expression)");
     } else {
         bool py;
-        kiln_array *a = materialize(pg, NULL, &c.pos[1], &py);
-        if (!a) rc = report_kiln(pg, st->x + c.pos[1].off);
-        else if (kiln_save_npy(pg->s->ctx, c.pos[0].s, a) != KILN_OK) rc = report(pg, st->x + c.pos[0].off, kiln_errmsg(pg->s->ctx));
+        size_t n = strlen(file->s); /* NumPy's: a name without .npy gets it */
+        char *path = malloc(n + 5);
+        if (path) snprintf(path, n + 5, "%s%s", file->s, n >= 4 && !strcmp(file->s + n - 4, ".npy") ? "" : ".npy");
+        kiln_array *a = path ? materialize(pg, NULL, arr, &py) : NULL;
+        if (!path) rc = report(pg, st->x, "out of memory");
+        else if (!a) rc = report_kiln(pg, st->x + arr->off);
+        else if (kiln_save_npy(pg->s->ctx, path, a) != KILN_OK) rc = report(pg, st->x + file->off, kiln_errmsg(pg->s->ctx));
         kiln_array_free(a);
+        free(path);
     }
     callargs_free(pg->s, &c);
     return rc;

@@ -162,7 +162,11 @@ static kiln_status read_header(kiln_ctx *ctx, const char *path, int fd, size_t f
     unsigned char pre[12];
     memset(hd, 0, sizeof *hd);
     if (fsize < 10 || pread(fd, pre, sizeof pre, 0) < 10) return bad(ctx, path, "file is too short");
-    if (memcmp(pre, NPY_MAGIC, 6) != 0) return bad(ctx, path, "missing the \\x93NUMPY magic");
+    if (memcmp(pre, NPY_MAGIC, 6) != 0) /* (what it is, where that is known) */
+        return bad(ctx, path, !memcmp(pre, "PK\x03\x04", 4) ? "it is a zip archive (np.savez's .npz; kiln reads .npy files)"
+                              : pre[0] == 0x80                  ? "it is a pickle (kiln's arrays are never pickled)"
+                              : pre[0] == 0x1f && pre[1] == 0x8b ? "it is gzip-compressed"
+                                                                 : "missing the \\x93NUMPY magic");
     int major = pre[6];
     size_t hlen, pos;
     if (major == 1) {
@@ -264,6 +268,9 @@ kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path) {
         if (hd.big_endian) bswap_n(t->data, es, (int64_t)count);
         a = t;
     }
+    if (a && hd.dtype == KILN_BOOL) /* NumPy's bools are any byte (True unless 0), kiln's kernels' 0 or 1: another writer's 2 becomes 1 */
+        for (unsigned char *b = (unsigned char *)a->data, *e = b + count; b < e; b++)
+            if (*b > 1) *b = 1;
 out:
     close(fd);
     return a;
@@ -295,6 +302,10 @@ static char *save_target(kiln_ctx *ctx, const char *path) {
     for (int hops = 0;; hops++) {
         struct stat st;
         if (lstat(cur, &st) != 0) break; /* a new file (errors come when it is created) */
+        if (S_ISREG(st.st_mode) && access(cur, W_OK) != 0 && errno == EACCES) { /* (a read-only file is not replaced: open() refuses it) */
+            kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(EACCES));
+            return NULL;
+        }
         if (S_ISREG(st.st_mode)) break;
         if (!S_ISLNK(st.st_mode)) {
             kiln_fail(ctx, KILN_ERR_IO, "%s: not a regular file (%s); kiln saves .npy files to regular files only", path,
@@ -342,6 +353,55 @@ static mode_t new_file_mode(const char *path) {
     return 0666 & ~mask;
 }
 
+kiln_status rt_write_file(kiln_ctx *ctx, const char *path, const void *head, size_t hlen, const void *body, size_t blen) {
+    char *target = save_target(ctx, path);
+    if (!target) return kiln_errcode(ctx);
+    size_t plen = strlen(target);
+    char *tmp = kiln_malloc(ctx, plen + 16);
+    if (!tmp) {
+        kiln_free(ctx, target);
+        return KILN_ERR_NOMEM;
+    }
+    memcpy(tmp, target, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+    /* a file-size limit makes write() fail with EFBIG and raise SIGXFSZ, whose default kills
+     * the process: held back here, and taken off the thread if it came */
+    sigset_t xfsz, old;
+    sigemptyset(&xfsz);
+    sigaddset(&xfsz, SIGXFSZ);
+    pthread_sigmask(SIG_BLOCK, &xfsz, &old);
+    kiln_status st = KILN_OK;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
+    } else {
+        errno = 0;
+        bool ok = write_all(fd, head, hlen) && write_all(fd, body, blen);
+        int err = errno;
+        ok = ok && fchmod(fd, new_file_mode(target)) == 0 && fsync(fd) == 0;
+        if (!err) err = errno;
+        if (close(fd) != 0 && ok) {
+            ok = false;
+            err = errno;
+        }
+        if (ok && rename(tmp, target) != 0) {
+            ok = false;
+            err = errno;
+        }
+        if (!ok) {
+            st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
+            unlink(tmp);
+        }
+    }
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&xfsz, NULL, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    kiln_free(ctx, target);
+    kiln_free(ctx, tmp);
+    return st;
+}
+
 kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     if (!ctx) return KILN_ERR_ARG;
     if (!path || !a) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_save_npy: %s is NULL", path ? "array" : "path");
@@ -369,57 +429,8 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     memset(head + 10 + o, ' ', padded - 10 - (size_t)o - 1);
     head[padded - 1] = '\n';
 
-    char *target = save_target(ctx, path);
-    if (!target) {
-        kiln_array_free(copy);
-        return kiln_errcode(ctx);
-    }
-    size_t plen = strlen(target);
-    char *tmp = kiln_malloc(ctx, plen + 16);
-    if (!tmp) {
-        kiln_free(ctx, target);
-        kiln_array_free(copy);
-        return KILN_ERR_NOMEM;
-    }
-    memcpy(tmp, target, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    /* a file-size limit makes write() fail with EFBIG and raise SIGXFSZ, whose default kills
-     * the process: held back here, and taken off the thread if it came */
-    sigset_t xfsz, old;
-    sigemptyset(&xfsz);
-    sigaddset(&xfsz, SIGXFSZ);
-    pthread_sigmask(SIG_BLOCK, &xfsz, &old);
-    kiln_status st = KILN_OK;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
-    } else {
-        size_t nbytes = (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype);
-        rt_device_sync(ctx, src, KILN_SYNC_READ);
-        errno = 0;
-        bool ok = write_all(fd, head, padded) && write_all(fd, src->data, nbytes);
-        int err = errno;
-        ok = ok && fchmod(fd, new_file_mode(target)) == 0 && fsync(fd) == 0;
-        if (!err) err = errno;
-        if (close(fd) != 0 && ok) {
-            ok = false;
-            err = errno;
-        }
-        if (ok && rename(tmp, target) != 0) {
-            ok = false;
-            err = errno;
-        }
-        if (!ok) {
-            st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
-            unlink(tmp);
-        }
-    }
-    struct timespec zero = {0, 0};
-    while (sigtimedwait(&xfsz, NULL, &zero) > 0) {
-    }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    kiln_free(ctx, target);
-    kiln_free(ctx, tmp);
+    rt_device_sync(ctx, src, KILN_SYNC_READ);
+    kiln_status st = rt_write_file(ctx, path, head, padded, src->data, (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype));
     kiln_array_free(copy);
     return st;
 }
