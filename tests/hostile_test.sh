@@ -117,6 +117,14 @@ printf '1,2,3\n4,5,6\n' > "$d/c.csv"
 expect "loadtxt's comments as its delimiter" 1 "'comment' and 'delimiter' are incompatible" -- "$kiln" -c "loadtxt(\"$d/c.csv\", delimiter=\",\", comments=\",\")"
 expect "loadtxt's converters" 1 "kiln has no converters=" -- "$kiln" -c "loadtxt(\"$d/c.csv\", delimiter=\",\", converters=bool)"
 python3 -c "import sys; open(sys.argv[1], 'wb').write(b\"\\x93NUMPY\\x01\\x00\" + (118).to_bytes(2, 'little') + (\"{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }\".ljust(117) + '\\n').encode() + bytes([0, 1, 2, 255]))" "$d/b2.npy"
+python3 - "$d" <<'END'
+import struct, sys
+for name, descr, data in [("code_b", "|b", bytes([1, 255])), ("code_l", "<l", struct.pack("<2q", 5, -6)), ("code_d", "d", struct.pack("<2d", 1.5, 2.5)),
+                          ("code_name", "float64", struct.pack("<2d", 1.5, 2.5))]:
+    head = ("{'descr': '%s', 'fortran_order': False, 'shape': (2,), }" % descr).ljust(117) + "\n"
+    open(f"{sys.argv[1]}/{name}.npy", "wb").write(b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little") + head.encode() + data)
+END
+expect "a header's one-letter codes and names, as np.dtype reads them" 0 "[ 1 -1] [ 5 -6] [1.5 2.5] [1.5 2.5]" -- "$kiln" -c "print(load(\"$d/code_b.npy\"), load(\"$d/code_l.npy\"), load(\"$d/code_d.npy\"), load(\"$d/code_name.npy\"))"
 expect "bools of other bytes than 0 and 1" 0 "[False  True] [1 3] 3" -- "$kiln" -c "x = load(\"$d/b2.npy\"); print(unique(x), unique_counts(x).counts, x.sum())"
 
 # 9. smaller ones

@@ -77,29 +77,26 @@ static kiln_status bad(kiln_ctx *ctx, const char *path, const char *why) {
 }
 
 static kiln_status parse_descr(kiln_ctx *ctx, const char *path, const char *d, npy_header *hd) {
-    char order = d[0];
-    if (!strcmp(d, "?") || !strcmp(d, "|b1") || !strcmp(d, "b1")) {
-        hd->dtype = KILN_BOOL;
-        return KILN_OK;
-    }
-    if (order != '<' && order != '>' && order != '=' && order != '|')
-        return kiln_fail(ctx, KILN_ERR_IO, "%s: unsupported dtype '%s'", path, d);
-    hd->big_endian = order == '>';
-    const char *t = d + 1;
-    if (!strcmp(t, "f8")) hd->dtype = KILN_F64;
-    else if (!strcmp(t, "f4")) hd->dtype = KILN_F32;
-    else if (!strcmp(t, "i8")) hd->dtype = KILN_I64;
-    else if (!strcmp(t, "i4")) hd->dtype = KILN_I32;
-    else if (!strcmp(t, "b1")) hd->dtype = KILN_BOOL;
-    else if (!strcmp(t, "u1")) hd->dtype = KILN_U8;
-    else if (!strcmp(t, "i1")) hd->dtype = KILN_I8;
-    else if (!strcmp(t, "i2")) hd->dtype = KILN_I16;
-    else if (!strcmp(t, "u2")) hd->dtype = KILN_U16;
-    else if (!strcmp(t, "u4")) hd->dtype = KILN_U32;
-    else
-        return kiln_fail(ctx, KILN_ERR_IO,
-                         "%s: dtype '%s' is not supported (kiln has bool, int8, uint8, int16, uint16, int32, uint32, int64, float32, float64)", path, d);
-    return KILN_OK;
+    /* a byte order (optional: '=' and none are this machine's), then NumPy's type string: a kind
+     * and a size (f8), a one-letter code (d, ?, B), or a name (float64), as np.dtype reads them */
+    static const struct {
+        const char *name;
+        kiln_dtype dt;
+    } types[] = {{"f8", KILN_F64}, {"f4", KILN_F32}, {"i8", KILN_I64}, {"i4", KILN_I32}, {"i2", KILN_I16}, {"i1", KILN_I8},
+                 {"u4", KILN_U32}, {"u2", KILN_U16}, {"u1", KILN_U8}, {"b1", KILN_BOOL}, {"d", KILN_F64}, {"f", KILN_F32},
+                 {"l", KILN_I64}, {"q", KILN_I64}, {"i", KILN_I32}, {"h", KILN_I16}, {"b", KILN_I8}, {"I", KILN_U32},
+                 {"H", KILN_U16}, {"B", KILN_U8}, {"?", KILN_BOOL}, {"float64", KILN_F64}, {"float32", KILN_F32},
+                 {"int64", KILN_I64}, {"int32", KILN_I32}, {"int16", KILN_I16}, {"int8", KILN_I8}, {"uint32", KILN_U32},
+                 {"uint16", KILN_U16}, {"uint8", KILN_U8}, {"bool", KILN_BOOL}};
+    const char *t = strchr("<>=|", d[0]) && d[0] ? d + 1 : d;
+    hd->big_endian = d[0] == '>';
+    for (size_t k = 0; k < sizeof types / sizeof *types; k++)
+        if (!strcmp(t, types[k].name)) {
+            hd->dtype = types[k].dt;
+            return KILN_OK;
+        }
+    return kiln_fail(ctx, KILN_ERR_IO, "%s: dtype '%s' is not supported (kiln has bool, int8, uint8, int16, uint16, int32, uint32, int64, float32, float64)",
+                     path, d);
 }
 
 /* Parses {'descr': ..., 'fortran_order': ..., 'shape': (...), } in any key order. */
