@@ -46,6 +46,8 @@ expect "the first error in the text is the one reported" 1 "error: -c:1:7: inval
 printf 'x = 1\ry = x:' > "$d/cr_end.kiln"
 expect "a CR file ending in a name and a colon" 1 "unexpected ':'" -- "$kiln" "$d/cr_end.kiln"
 rm -f "$d/cr_end.kiln"
+out=$("$kiln" -c 'print("a"); savetxt("/dev/stdout", eye(2), fmt="%d"); print("b")' 2>&1 | tr '\n' '|')
+[ "$out" = "a|1 0|0 1|b|" ] && ok "savetxt to /dev/stdout, in order" || no "savetxt to /dev/stdout (output: $out)"
 expect "an unmatched bracket" 1 "error: -c:1:9: unmatched ')'" -- "$kiln" -c 'print(1))'
 expect "a bracket closing another's" 1 "closing parenthesis ']' does not match opening parenthesis '('" -- "$kiln" -c 'x = [1, (2]'
 expect "raise" 1 "this is Python, but not part of kiln's language" -- "$kiln" -c 'raise ValueError'
