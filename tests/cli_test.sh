@@ -48,6 +48,8 @@ expect "a CR file ending in a name and a colon" 1 "unexpected ':'" -- "$kiln" "$
 rm -f "$d/cr_end.kiln"
 out=$("$kiln" -c 'print("a"); savetxt("/dev/stdout", eye(2), fmt="%d"); print("b")' 2>&1 | tr '\n' '|')
 [ "$out" = "a|1 0|0 1|b|" ] && ok "savetxt to /dev/stdout, in order" || no "savetxt to /dev/stdout (output: $out)"
+expect "a match statement" 1 "match statements are Python, but not part of kiln's language" -- "$kiln" -c $'x = 1\nmatch x:\n    case 1:\n        print(1)'
+expect "match and case as names" 0 "5 [1]" -- "$kiln" -c $'match = 5\ncase = [1]\nprint(match, case)'
 expect "an unmatched bracket" 1 "error: -c:1:9: unmatched ')'" -- "$kiln" -c 'print(1))'
 expect "a bracket closing another's" 1 "closing parenthesis ']' does not match opening parenthesis '('" -- "$kiln" -c 'x = [1, (2]'
 expect "raise" 1 "this is Python, but not part of kiln's language" -- "$kiln" -c 'raise ValueError'

@@ -874,6 +874,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
                                      "await", "except", "finally", NULL};
     for (int k = 0; kw[k]; k++)
         if (word_at(t, a, b, kw[k])) return report(pg, a, "this is Python, but not part of kiln's language (:help lists what is)"), false;
+    if ((word_at(t, a, b, "match") || word_at(t, a, b, "case")) && b > a && t[b - 1] == ':') /* (soft keywords: match = 5 is a name's) */
+        return report(pg, a, "match statements are Python, but not part of kiln's language: write if/elif"), false;
     size_t after = trim_left(t, name_end(t, a, b), b);
     if (after > a && after < b && t[after] == ':' && (after + 1 == b || t[after + 1] != '='))
         return report(pg, after, "annotations (x: int = v) are not part of kiln's language: write x = v"), false;
