@@ -109,7 +109,7 @@ if [ "$(id -u)" -ne 0 ]; then # (root writes a read-only file anyway, as NumPy's
 fi
 # text and archives kiln does not read or write, said so
 printf '1 2\n' | gzip > "$d/c.txt.gz"
-expect "loadtxt of a gzip file" 1 "is compressed (NumPy decompresses .gz and .bz2)" -- "$kiln" -c "loadtxt(\"$d/c.txt.gz\")"
+expect "loadtxt of a gzip file" 1 "is compressed (NumPy decompresses .gz, .bz2, .xz and .lzma)" -- "$kiln" -c "loadtxt(\"$d/c.txt.gz\")"
 expect "savetxt to a .gz name" 1 "kiln writes plain text, and NumPy would compress" -- "$kiln" -c "savetxt(\"$d/k.txt.gz\", eye(2))"
 printf 'PK\003\004 the rest of an archive' > "$d/z.npz"
 expect "load of an .npz" 1 "it is a zip archive (np.savez's .npz" -- "$kiln" -c "load(\"$d/z.npz\")"

@@ -1422,12 +1422,13 @@ static bool linspace_of(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *v = arg(a, "file"), *mm = arg(a, "mmap_mode");
     if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): takes a file name in quotes", f->name);
-    if (given_not_none(a, "mmap_mode") && (mm->kind != KV_STR || !strchr("rc", mm->s[0]) || mm->s[1])) /* (r+ and w+ write into the file: not kiln's) */
+    bool mapped = given_not_none(a, "mmap_mode") && !(mm->kind == KV_STR && !mm->s[0]); /* ('' is None to NumPy) */
+    if (mapped && (mm->kind != KV_STR || !strchr("rc", mm->s[0]) || mm->s[1])) /* (r+ and w+ write into the file: not kiln's) */
         return fe_err(p, mm->off, KILN_ERR_ARG, "%s(): kiln reads the file whole: mmap_mode None, 'r' or 'c' (not 'r+' or 'w+', which write into it)", f->name);
     p->env->volatile_ = true;
     kiln_array *r = kiln_load_npy(p->ctx, v->s);
     if (!r) return fe_got(p, r, v->off);
-    bool ro = given_not_none(a, "mmap_mode") && mm->s[0] == 'r'; /* (NumPy's memmap of mode 'r' cannot be written) */
+    bool ro = mapped && mm->s[0] == 'r'; /* (NumPy's memmap of mode 'r' cannot be written) */
     if (!array_result(p, out, r, off)) return false;
     if (ro) out->readonly = true;
     return true;
@@ -1535,7 +1536,7 @@ static bool h_loadtxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     const char **fs = NULL, **fe = NULL; /* a line's fields: [start, stop) pairs, room for fcap */
     int fcap = 0;
     bool packed = len > 2 && ((text[0] == '\x1f' && text[1] == '\x8b') || !memcmp(text, "BZh", 3) || !memcmp(text, "\xfd" "7zXZ", 5)); /* gzip, bzip2, xz */
-    if (packed) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s is compressed (NumPy decompresses .gz and .bz2): kiln reads plain text", fv->s);
+    if (packed) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s is compressed (NumPy decompresses .gz, .bz2, .xz and .lzma): kiln reads plain text", fv->s);
     else if (memchr(text, 0, len)) ok = fe_err(p, fv->off, KILN_ERR_ARG, "loadtxt(): %s holds a NUL byte: not a text file of numbers", fv->s);
     for (char *at = text; ok && *at && (maxrows < 0 || rows < maxrows); line++) {
         /* a line ends at \n, \r or \r\n (Python's universal newlines) */
@@ -1665,7 +1666,8 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kval *fv = arg(a, "fname"), *mv = arg(a, "fmt");
     if (fv->kind != KV_STR) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): takes a file name in quotes");
     size_t fl = strlen(fv->s); /* (NumPy compresses these: a plain file under the name would not load there) */
-    if ((fl > 3 && !strcmp(fv->s + fl - 3, ".gz")) || (fl > 4 && !strcmp(fv->s + fl - 4, ".bz2")) || (fl > 3 && !strcmp(fv->s + fl - 3, ".xz")))
+    if ((fl > 3 && !strcmp(fv->s + fl - 3, ".gz")) || (fl > 4 && !strcmp(fv->s + fl - 4, ".bz2")) || (fl > 3 && !strcmp(fv->s + fl - 3, ".xz")) ||
+        (fl > 5 && !strcmp(fv->s + fl - 5, ".lzma")))
         return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): kiln writes plain text, and NumPy would compress a file named %s: name it without the ending", fv->s);
     static const char *const strs[] = {"delimiter", "newline", "header", "footer", "comments"};
     const char *sv[5] = {" ", "\n", "", "", "# "};
@@ -6513,7 +6515,7 @@ static bool h_histogram(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
         tmps_free(&t);
         return fe_err(p, bv->off, KILN_ERR_ARG, "Automated estimation of the number of bins is not supported for weighted data");
     }
-    if (edges_given && w && w->dtype == KILN_BOOL) { /* (NumPy's edges sum the weights' cumsum, int64, back into bool) */
+    if (edges_given && w && w->dtype == KILN_BOOL && ir_size(x) > 0) { /* (NumPy's edges sum the weights' cumsum, int64, back into bool) */
         tmps_free(&t);
         return fe_err(p, arg(a, "weights")->off, KILN_ERR_DTYPE, "Cannot cast ufunc 'add' output from dtype('int64') to dtype('bool') with casting rule 'same_kind'");
     }
@@ -9136,8 +9138,8 @@ static const fe_fn functions[] = {
     {"average", "a, axis=None, weights=None, returned=False, *, keepdims=False", h_average, 0, "the mean, or sum(a * weights) / sum(weights), along axis", false},
     {"nan_to_num", "x, copy=True, nan=0.0, posinf=None, neginf=None", h_nan_to_num, 0, "NaN as nan, infinities as posinf and neginf (the dtype's largest finite values by default)", false},
     {"matmul", "x1, x2", h_product, M_MATMUL, "the matrix product x1 @ x2", false},
-    {"sort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
-    {"argsort", "a, axis=-1, kind=None, order=None, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
+    {"sort", "a, axis=-1, kind=None, order=None, *, stable=None", h_sort, KILN_OP_SORT, "a's values sorted along axis (NaN last; equal values keep their order)", false},
+    {"argsort", "a, axis=-1, kind=None, order=None, *, stable=None", h_sort, KILN_OP_ARGSORT, "the positions that sort a along axis (int64; equal values in order)", false},
     {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, none larger before, none smaller after", false},
     {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},

@@ -1412,7 +1412,7 @@ static int exec_save(prog *pg, stmt *st) {
     int rc = parse_call(pg, st, st->x, st->xlen, &c);
     if (rc) return rc;
     const kval *file = c.npos > 0 ? &c.pos[0] : NULL, *arr = c.npos > 1 ? &c.pos[1] : NULL; /* np.save(file, arr, allow_pickle=True, fix_imports=True) */
-    bool usage = c.npos > 2;
+    bool usage = c.npos > 4;
     for (int i = 0; i < c.nkw; i++) {
         const char *k = c.kw[i].name;
         if (!strcmp(k, "file") && !file) file = &c.kw[i].v;
@@ -1465,7 +1465,8 @@ static int exec_seed(prog *pg, stmt *st) {
                 int64_t x = ((const int64_t *)kiln_array_data(I))[k];
                 if (x < 0 || x > 0xffffffffll) bad = "Seed must be between 0 and 2**32 - 1";
                 else if (n == cap) {
-                    uint32_t *more = n < FE_MAX_ITEMS ? malloc((size_t)(cap *= 2) * sizeof *more) : NULL;
+                    cap *= 2;
+                    uint32_t *more = malloc((size_t)cap * sizeof *more);
                     if (!more) bad = "seed(): out of memory";
                     else memcpy(more, words, (size_t)n * sizeof *more);
                     if (words != few) free(words);

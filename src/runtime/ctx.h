@@ -140,12 +140,13 @@ typedef struct rt_shape_text {
     char s[200];
 } rt_shape_text;
 rt_shape_text rt_shape_str(int ndim, const int64_t *shape);
-/* kiln_variance and kiln_std with any ddof (NumPy's: 0.5, True; the C API's is an int, as it was
- * in libkiln.so.0) */
 /* head then body written to path as kiln_save_npy writes a file: a temporary file beside it
  * renamed over it once whole (a full disk or a size limit leaves the old file as it was),
- * through symlinks, keeping an existing file's mode, refusing a read-only one. */
+ * through symlinks, keeping an existing file's mode, refusing a read-only one; where no file can
+ * be made beside it (a directory not writable) but the file can be written, into it. */
 kiln_status rt_write_file(kiln_ctx *ctx, const char *path, const void *head, size_t hlen, const void *body, size_t blen);
+/* kiln_variance and kiln_std with any ddof (NumPy's: 0.5, True; the C API's is an int, as it was
+ * in libkiln.so.0) */
 kiln_expr *rt_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
 kiln_expr *rt_std(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);
 /* A view struct of a (its memory, dtype, shape and strides; nothing of its ownership), for
