@@ -305,8 +305,10 @@ typedef struct cuda_state {
     bool ptx;
     bool fast_math;
     bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
-    int grid_per_sm;         /* a map's grid: at most this many blocks an SM (16; KILN_CUDA_BLOCKS_PER_SM,
-                                for tools/gpu_check.sh's grid part, which times others) */
+    int grid_per_sm;         /* a map's grid: at most this many blocks an SM (1024, a block a KC_BLOCK of
+                                work items up to 10^7 and more: the grid part on an H100 found it 5-11%
+                                faster than 16 and grid-stride loops; KILN_CUDA_BLOCKS_PER_SM for
+                                tools/gpu_check.sh's grid part, which times others) */
     unsigned map_style;      /* how maps' vector paths are written (KC_MAP_*; KILN_CUDA_MAP, for
                                 tools/gpu_check.sh's grid part too) */
     char devname[128];
@@ -422,7 +424,7 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     const char *wd = getenv("KILN_CUDA_WIDE");
     s->wide = wd && *wd && strcmp(wd, "0");
     const char *bp = getenv("KILN_CUDA_BLOCKS_PER_SM");
-    s->grid_per_sm = bp && atoi(bp) > 0 && atoi(bp) <= 1024 ? atoi(bp) : 16;
+    s->grid_per_sm = bp && atoi(bp) > 0 && atoi(bp) <= 1024 ? atoi(bp) : 1024;
     const char *ms = getenv("KILN_CUDA_MAP");
     if (ms && !map_style(ms, &s->map_style)) {
         cuda_free(s);
@@ -1181,7 +1183,7 @@ static kiln_status launch_fail(cuda_state *s, kiln_ctx *ctx, const char *what, C
     return kiln_fail(ctx, KILN_ERR_BACKEND, "CUDA %s failed: %s", what, cu_text(r, e, sizeof e));
 }
 
-/* Blocks of `block` threads for work items, a thread each, at most s->grid_per_sm (16) a
+/* Blocks of `block` threads for work items, a thread each, at most s->grid_per_sm (1024) a
  * multiprocessor (grid-stride loops take the rest). */
 static unsigned grid_in(const cuda_state *s, int64_t work, int64_t block) {
     int64_t b = (work + block - 1) / block, cap = (int64_t)(s->sms > 0 ? s->sms : 1) * s->grid_per_sm;
