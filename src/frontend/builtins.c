@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "../codegen/host.h"
 #include "handlers.h"
@@ -1739,20 +1738,10 @@ static bool h_savetxt(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         kstr_free(&b);
         return fe_err(p, fv->off, KILN_ERR_NOMEM, "savetxt(): out of memory");
     }
-    struct stat fst; /* (a terminal, a pipe, /dev/stdout even redirected to a file: written straight into, as NumPy's open() writes) */
-    bool direct = !strncmp(fv->s, "/dev/", 5) || !strncmp(fv->s, "/proc/", 6) || (stat(fv->s, &fst) == 0 && !S_ISREG(fst.st_mode) && !S_ISDIR(fst.st_mode));
-    if (direct) {
-        fflush(stdout); /* (what was printed comes first) */
-        FILE *fp = fopen(fv->s, "wb");
-        ok = fp && fwrite(b.s ? b.s : "", 1, b.len, fp) == b.len;
-        if (fp && fclose(fp)) ok = false;
-        kstr_free(&b);
-        if (!ok) return fe_err(p, fv->off, KILN_ERR_ARG, "savetxt(): %s: %s", fv->s, errno ? strerror(errno) : "cannot write it");
-    } else {
-        ok = rt_write_file(p->ctx, fv->s, "", 0, b.s ? b.s : "", b.len) == KILN_OK;
-        kstr_free(&b);
-        if (!ok) return fe_got(p, NULL, fv->off);
-    }
+    fflush(stdout); /* (what was printed comes first, where the file is /dev/stdout) */
+    ok = rt_write_file(p->ctx, fv->s, true, "", 0, b.s ? b.s : "", b.len) == KILN_OK;
+    kstr_free(&b);
+    if (!ok) return fe_got(p, NULL, fv->off);
     p->env->volatile_ = true;
     *out = (kval){.kind = KV_NONE, .off = off};
     return true;

@@ -143,8 +143,10 @@ rt_shape_text rt_shape_str(int ndim, const int64_t *shape);
 /* head then body written to path as kiln_save_npy writes a file: a temporary file beside it
  * renamed over it once whole (a full disk or a size limit leaves the old file as it was),
  * through symlinks, keeping an existing file's mode, refusing a read-only one; where no file can
- * be made beside it (a directory not writable) but the file can be written, into it. */
-kiln_status rt_write_file(kiln_ctx *ctx, const char *path, const void *head, size_t hlen, const void *body, size_t blen);
+ * be made beside it (a directory not writable) but the file can be written, into it.  streams: a
+ * path under /dev or /proc, a terminal or a pipe (/dev/stdout, even redirected to a file) is
+ * written into as it is, as NumPy's open() writes it (without: refused, not a regular file). */
+kiln_status rt_write_file(kiln_ctx *ctx, const char *path, bool streams, const void *head, size_t hlen, const void *body, size_t blen);
 /* kiln_variance and kiln_std with any ddof (NumPy's: 0.5, True; the C API's is an int, as it was
  * in libkiln.so.0) */
 kiln_expr *rt_variance(kiln_ctx *ctx, kiln_expr *x, unsigned axes, double ddof, int keepdims);

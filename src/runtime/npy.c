@@ -352,9 +352,11 @@ static mode_t new_file_mode(const char *path) {
     return 0666 & ~mask;
 }
 
-kiln_status rt_write_file(kiln_ctx *ctx, const char *path, const void *head, size_t hlen, const void *body, size_t blen) {
-    char *target = save_target(ctx, path);
-    if (!target) return kiln_errcode(ctx);
+kiln_status rt_write_file(kiln_ctx *ctx, const char *path, bool streams, const void *head, size_t hlen, const void *body, size_t blen) {
+    struct stat sb;
+    bool stream = streams && (!strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)));
+    char *target = stream ? kiln_strdup(ctx, path) : save_target(ctx, path);
+    if (!target) return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : KILN_ERR_NOMEM;
     size_t plen = strlen(target);
     char *tmp = kiln_malloc(ctx, plen + 16);
     if (!tmp) {
@@ -370,33 +372,29 @@ kiln_status rt_write_file(kiln_ctx *ctx, const char *path, const void *head, siz
     sigaddset(&xfsz, SIGXFSZ);
     pthread_sigmask(SIG_BLOCK, &xfsz, &old);
     kiln_status st = KILN_OK;
-    int fd = mkstemp(tmp), direct = -1;
-    if (fd < 0 && errno == EACCES && access(target, W_OK) == 0) /* (its directory is closed, the file open: written in place, as NumPy's open()) */
-        direct = open(target, O_WRONLY | O_TRUNC);
-    if (direct >= 0) {
-        bool ok = write_all(direct, head, hlen) && write_all(direct, body, blen);
-        int err = errno;
-        if (close(direct) != 0 && ok) ok = false, err = errno;
-        if (!ok) st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
-    } else if (fd < 0) {
+    bool in_place = stream; /* (a stream is written into as it is; a file through a temporary file beside it) */
+    int fd = stream ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : mkstemp(tmp);
+    if (fd < 0 && !stream && errno == EACCES && access(target, W_OK) == 0) /* (its directory is closed, the file open: written in place, as NumPy's open()) */
+        fd = open(target, O_WRONLY | O_TRUNC), in_place = true;
+    if (fd < 0) {
         st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(errno));
     } else {
         errno = 0;
         bool ok = write_all(fd, head, hlen) && write_all(fd, body, blen);
         int err = errno;
-        ok = ok && fchmod(fd, new_file_mode(target)) == 0 && fsync(fd) == 0;
+        ok = ok && (in_place || (fchmod(fd, new_file_mode(target)) == 0 && fsync(fd) == 0));
         if (!err) err = errno;
         if (close(fd) != 0 && ok) {
             ok = false;
             err = errno;
         }
-        if (ok && rename(tmp, target) != 0) {
+        if (ok && !in_place && rename(tmp, target) != 0) {
             ok = false;
             err = errno;
         }
         if (!ok) {
             st = kiln_fail(ctx, KILN_ERR_IO, "%s: %s", path, strerror(err ? err : EIO));
-            unlink(tmp);
+            if (!in_place) unlink(tmp);
         }
     }
     struct timespec zero = {0, 0};
@@ -436,7 +434,7 @@ kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a) {
     head[padded - 1] = '\n';
 
     rt_device_sync(ctx, src, KILN_SYNC_READ);
-    kiln_status st = rt_write_file(ctx, path, head, padded, src->data, (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype));
+    kiln_status st = rt_write_file(ctx, path, false, head, padded, src->data, (size_t)kiln_array_size(src) * kiln_dtype_size((kiln_dtype)src->dtype));
     kiln_array_free(copy);
     return st;
 }
