@@ -265,6 +265,8 @@ void fe_format_float(double v, bool f32, kstr *b);
 void fe_format_pyint(int64_t v, kstr *b);
 /* Python's name of v's type in messages: int, float, str, list, NoneType, ... (float64 for a NumPy float64). */
 const char *fe_py_type(const kval *v);
+/* The Python type of a Python number held as dt: float, bool or int. */
+const char *fe_py_number_type(kiln_dtype dt);
 /* repr of a dtype: dtype('float64') (its str is kiln_dtype_name's float64). */
 void fe_format_dtype(kiln_dtype dt, kstr *b);
 

@@ -698,6 +698,12 @@ static size_t space_in(const char *s, bool number_space) {
     return 0;
 }
 static size_t space_len(const char *s) { return space_in(s, false); }
+/* Where the UTF-8 character that ends at s[end] begins (end > lo: no further back than lo). */
+static size_t char_before(const char *s, size_t lo, size_t end) {
+    size_t k = end - 1;
+    while (k > lo && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+    return k;
+}
 /* s past its leading whitespace (number_space: space_in's); the length of s[0, n) without its
  * trailing whitespace (s[n] a NUL or a character's first byte). */
 static const char *skip_space(const char *s, bool number_space) {
@@ -706,8 +712,7 @@ static const char *skip_space(const char *s, bool number_space) {
 }
 static size_t trim_space(const char *s, size_t n, bool number_space) {
     while (n > 0) {
-        size_t k = n - 1;
-        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) k--; /* the last character's first byte */
+        size_t k = char_before(s, 0, n);
         if (space_in(s + k, number_space) != n - k) break;
         n = k;
     }
@@ -1965,8 +1970,7 @@ static bool split_str(parser *p, const char *s, const char *sep, int64_t maxspli
         } else {
             size_t e = j;
             while (e > i) {
-                size_t c = e - 1;
-                while (c > i && ((unsigned char)s[c] & 0xC0) == 0x80) c--;
+                size_t c = char_before(s, i, e);
                 if (space_len(s + c)) break;
                 e = c;
             }
@@ -2020,9 +2024,8 @@ bool fe_str_method(parser *p, const char *m, kval *self, kval *pos, int npos, fe
             size_t i = 0, j = strlen(s);
             bool left = m[0] != 'r', right = m[0] != 'l';
             while (left && i < j && char_in(s + i, char_len(s + i), a)) i += char_len(s + i);
-            for (size_t k = j; right && k > i; k = j) {
-                while (k > i && ((unsigned char)s[k - 1] & 0xC0) == 0x80) k--; /* the last character's first byte */
-                if (k > i) k--;
+            while (right && j > i) {
+                size_t k = char_before(s, i, j);
                 if (!char_in(s + k, j - k, a)) break;
                 j = k;
             }
@@ -3191,7 +3194,7 @@ static bool p_atom(parser *p, kval *out) {
         const kval *bound = np ? NULL : fe_scope_value(p->env->scope, name);
         if (is_op(p, "(")) {
             if (a && fe_scope_py(p->env->scope, name))
-                return fe_err(p, t.off, KILN_ERR_ARG, "'%s' object is not callable ('%s' is a number here)", a->dtype == KILN_F64 ? "float" : a->dtype == KILN_BOOL ? "bool" : "int", name);
+                return fe_err(p, t.off, KILN_ERR_ARG, "'%s' object is not callable ('%s' is a number here)", fe_py_number_type((kiln_dtype)a->dtype), name);
             if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
             return p_call(p, np ? name : fe_py_builtin(name), t.off, NULL, out);
@@ -3586,10 +3589,11 @@ static const char *py_type(const kval *v) {
     if (v->kind == KV_STR) return "str";
     if (v->kind == KV_GEN) return "Generator";
     if (v->kind == KV_INFO) return dtype_is_float(v->dt) ? "finfo" : "iinfo";
-    if (fe_is_py(v)) return v->e->dtype == KILN_F64 ? "float" : v->e->dtype == KILN_BOOL ? "bool" : "int";
+    if (fe_is_py(v)) return fe_py_number_type((kiln_dtype)v->e->dtype);
     return kind_name(v);
 }
 const char *fe_py_type(const kval *v) { return py_type(v); }
+const char *fe_py_number_type(kiln_dtype dt) { return dt == KILN_F64 ? "float" : dt == KILN_BOOL ? "bool" : "int"; }
 
 /* Python's arithmetic on lists and tuples (no array on either side): a + b of one kind joins
  * them, a * n and n * a repeat a, n a Python int or a NumPy integer scalar; anything else is

@@ -245,8 +245,8 @@ kval *fe_scope_seq(kiln_scope *s, const char *name) {
 }
 
 kval *fe_scope_list(kiln_scope *s, const char *name) {
-    int i = s && name ? find(s, name) : -1;
-    return i < 0 || !s->vals[i] || s->vals[i]->kind != KV_LIST ? NULL : s->vals[i];
+    kval *v = fe_scope_seq(s, name);
+    return v && v->kind == KV_LIST ? v : NULL;
 }
 
 const kval *fe_scope_value(const kiln_scope *s, const char *name) {

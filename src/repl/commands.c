@@ -148,7 +148,7 @@ static int cmd_vars(session *s) {
             continue;
         }
         if (fe_scope_py(s->scope, n)) {
-            printf("%-12s %-8s (a Python number)\n", n, kiln_array_dtype(a) == KILN_F64 ? "float" : kiln_array_dtype(a) == KILN_BOOL ? "bool" : "int");
+            printf("%-12s %-8s (a Python number)\n", n, fe_py_number_type(kiln_array_dtype(a)));
             continue;
         }
         printf("%-12s %-8s (", n, kiln_dtype_name(kiln_array_dtype(a)));

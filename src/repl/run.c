@@ -3018,7 +3018,7 @@ static int exec_method(prog *pg, stmt *st) {
     char msg[200];
     if (list ? !bound || (bound->kind != KV_LIST) : !T || fe_scope_py(s->scope, name)) {
         if (!T && !bound) snprintf(msg, sizeof msg, "name '%s' is not defined", name);
-        else if (list && T && fe_scope_py(s->scope, name)) snprintf(msg, sizeof msg, "'%s' object has no attribute '%s' ('%s' is a number)", T->dtype == KILN_F64 ? "float" : T->dtype == KILN_BOOL ? "bool" : "int", m, name);
+        else if (list && T && fe_scope_py(s->scope, name)) snprintf(msg, sizeof msg, "'%s' object has no attribute '%s' ('%s' is a number)", fe_py_number_type((kiln_dtype)T->dtype), m, name);
         else if (list && T) snprintf(msg, sizeof msg, "an array has no method '%s' (np.append makes a new array: x = append(x, v))", m);
         else snprintf(msg, sizeof msg, list ? "'%s' is not a list: append() and extend() are a list's" : "'%s' is not an array: sort(), fill() and shuffle() take an array here", name);
         return report(pg, st->start, msg);
