@@ -127,7 +127,7 @@ START_TEST(corpus_sm80) { corpus_for(80, NULL); }
 END_TEST
 
 /* Maps in KILN_CUDA_MAP's other styles compile and assemble too. */
-START_TEST(corpus_sm90_styles) { corpus_for(90, "unroll,prefetch,v16"); }
+START_TEST(corpus_sm90_styles) { corpus_for(90, "unroll,prefetch,v16,stream"); }
 END_TEST
 
 /* Asking for CUDA where there is no driver: one sentence, and everything else keeps working. */
@@ -370,8 +370,9 @@ START_TEST(map_styles) {
      * elements under v16, sin(F) * 2's (float32) still four */
     static const struct {
         const char *style;
-        bool unrolled, prefetched, v16;
-    } styles[] = {{"", 0, 0, 0}, {"unroll", 1, 0, 0}, {"prefetch", 0, 1, 0}, {"unroll,prefetch", 1, 1, 0}, {"v16", 0, 0, 1}, {"prefetch,v16", 0, 1, 1}};
+        bool unrolled, prefetched, v16, stream;
+    } styles[] = {{"", 0, 0, 0, 0},         {"unroll", 1, 0, 0, 0},       {"prefetch", 0, 1, 0, 0}, {"unroll,prefetch", 1, 1, 0, 0},
+                  {"v16", 0, 0, 1, 0},      {"prefetch,v16", 0, 1, 1, 0}, {"stream", 0, 0, 0, 1},   {"v16,stream", 0, 0, 1, 1}};
     for (int i = 0; i < (int)(sizeof styles / sizeof styles[0]); i++) {
         setenv("KILN_CUDA_MAP", styles[i].style, 1);
         compile_only_stats("sin(D) * 2", &st[0]); /* NVRTC takes it, under a key of the style's own */
@@ -386,8 +387,11 @@ START_TEST(map_styles) {
         bool unrolled = !strstr(d, "e == 0 ?"), prefetched = strstr(d, "jn < nv") != NULL;
         bool two = strstr(d, "kc_vec<double, 2> X0") && strstr(d, "const I nv = n >> 1;") && (strstr(d, "e == 0 ? X0.v[0] : X0.v[1]") != NULL) == !unrolled;
         bool four = strstr(d, "kc_vec<double, 4> X0") && strstr(d, "const I nv = n >> 2;");
-        ck_assert_msg(unrolled == styles[i].unrolled && prefetched == styles[i].prefetched && (styles[i].v16 ? two : four), "%s:\n%s",
-                      styles[i].style, d);
+        /* streamed: the inputs' vectors loaded, the output's stored evict-first */
+        bool streamed = strstr(d, "x.X0 = kc_lds((const kc_vec<double, ") && strstr(d, "kc_sts((kc_vec<double, ");
+        ck_assert_msg(unrolled == styles[i].unrolled && prefetched == styles[i].prefetched && (styles[i].v16 ? two : four) &&
+                          streamed == styles[i].stream && (strstr(d, "x.X0 = ((const kc_vec<double, ") != NULL) == !streamed,
+                      "%s:\n%s", styles[i].style, d);
         ck_assert_msg(strstr(d32, "kc_vec<float, 4> X0") && strstr(d32, "const I nv = n >> 2;"), "%s:\n%s", styles[i].style, d32);
         kiln_string_free(d);
         kiln_string_free(d32);

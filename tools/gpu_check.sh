@@ -130,10 +130,10 @@ if want first; then
   say '```'
 fi
 if want grid; then
-  part "Maps written and launched other ways: every ${STYLE_STEP:-16}th expression in KILN_CUDA_MAP=prefetch,v16 against the interpreter; the element-wise cases' kernels at 16 to 1024 blocks an SM (kiln's: 1024), and in the other styles of KILN_CUDA_MAP"
-  KILN_CUDA_MAP=prefetch,v16 checks small "${STYLE_STEP:-16}" 120 styles
+  part "Maps written and launched other ways: every ${STYLE_STEP:-16}th expression in KILN_CUDA_MAP=prefetch,v16,stream against the interpreter; the element-wise cases' kernels at 16 to 1024 blocks an SM (kiln's: 1024), and in the other styles of KILN_CUDA_MAP"
+  KILN_CUDA_MAP=prefetch,v16,stream checks small "${STYLE_STEP:-16}" 120 styles
   say '```'
-  for cfg in default:16 default:32 default:256 default:1024 prefetch:16 unroll:16 unroll,prefetch:16 v16:16 v16:1024 v16,prefetch:16; do
+  for cfg in default:16 default:256 default:1024 prefetch:1024 unroll:1024 v16:1024 stream:1024 v16,stream:1024 unroll,stream:1024 prefetch,stream:1024; do
     st=${cfg%:*} b=${cfg#*:} tag=${cfg//[,:]/_}
     [ "$st" = default ] && st=
     KILN_CUDA_MAP=$st KILN_CUDA_BLOCKS_PER_SM=$b KILN_CACHE_DIR=$work/c5 KILN_LOG=cuda-time timeout 90 "$gc" bench maps > "$out/grid_$tag.out" 2> "$out/grid_$tag.err"

@@ -374,7 +374,7 @@ static const char *const nvrtc_exact = "--fmad=false", *const nvrtc_fast = "--us
 static atomic_bool nv_no_split;
 enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
 
-/* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch, v16) into *style; false for another. */
+/* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch, v16, stream) into *style; false for another. */
 static bool map_style(const char *v, unsigned *style) {
     *style = 0;
     while (*v) {
@@ -382,6 +382,7 @@ static bool map_style(const char *v, unsigned *style) {
         if (l == 6 && !strncmp(v, "unroll", l)) *style |= KC_MAP_UNROLL;
         else if (l == 8 && !strncmp(v, "prefetch", l)) *style |= KC_MAP_PREFETCH;
         else if (l == 3 && !strncmp(v, "v16", l)) *style |= KC_MAP_V16;
+        else if (l == 6 && !strncmp(v, "stream", l)) *style |= KC_MAP_STREAM;
         else if (l) return false;
         v += l + (v[l] == ',');
     }
@@ -389,10 +390,10 @@ static bool map_style(const char *v, unsigned *style) {
 }
 
 static void fill_texts(cuda_state *s) {
-    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s%s%s%s", s->arch, KILN_CODEGEN_ID, nv.major,
+    snprintf(s->target, sizeof s->target, "cuda %s codegen %s nvrtc %d.%d %s %s %s %s%s%s%s%s", s->arch, KILN_CODEGEN_ID, nv.major,
              nv.minor, nvrtc_opts[0], nvrtc_opts[1], nvrtc_opts[2], s->fast_math ? nvrtc_fast : nvrtc_exact,
              s->map_style & KC_MAP_UNROLL ? " map-unroll" : "", s->map_style & KC_MAP_PREFETCH ? " map-prefetch" : "",
-             s->map_style & KC_MAP_V16 ? " map-v16" : "");
+             s->map_style & KC_MAP_V16 ? " map-v16" : "", s->map_style & KC_MAP_STREAM ? " map-stream" : "");
     if (s->ptx) { /* the driver finishes PTX: its version is part of what the bytes mean */
         size_t l = strlen(s->target);
         snprintf(s->target + l, sizeof s->target - l, " driver %d", s->driver);
@@ -428,7 +429,7 @@ static kiln_status cuda_init(kiln_ctx *ctx, void **state) {
     const char *ms = getenv("KILN_CUDA_MAP");
     if (ms && !map_style(ms, &s->map_style)) {
         cuda_free(s);
-        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_MAP=%.40s: expected a comma list of unroll, prefetch and v16 (or nothing)", ms);
+        return kiln_fail(ctx, KILN_ERR_BACKEND, "KILN_CUDA_MAP=%.40s: expected a comma list of unroll, prefetch, v16 and stream (or nothing)", ms);
     }
     const char *want = getenv("KILN_CUDA_ARCH");
     bool ptx = false;

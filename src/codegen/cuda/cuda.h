@@ -43,17 +43,20 @@ extern const size_t kc_routines_len;
 #define KC_SCAN_LINES 64
 
 /* How a map's vector path is written (a style: these bits; 0 is kiln's default).  For
- * tools/gpu_check.sh's grid part, which times the others on a GPU (KILN_CUDA_MAP=unroll,prefetch,v16;
+ * tools/gpu_check.sh's grid part, which times the others on a GPU (KILN_CUDA_MAP=unroll,prefetch,v16,stream;
  * the cache key holds the style):
  *   KC_MAP_UNROLL    a heavy kernel's vector of elements unrolled too (a copy of its math each)
  *   KC_MAP_PREFETCH  a thread's next vectors loaded before it works on its current ones
  *   KC_MAP_V16       a kernel with an 8-byte operand takes two elements a vector, not four, so
  *                    that each load is one 16-byte load, as float32's four are (an 8-byte
  *                    type's four are two 16-byte loads 32 bytes apart: a warp's each touches
- *                    half of every sector it reads; sm_90 has no 32-byte load) */
+ *                    half of every sector it reads; sm_90 has no 32-byte load)
+ *   KC_MAP_STREAM    the contiguous operands' vectors loaded and stored evict-first
+ *                    (ld.global.cs / st.global.cs: __ldcs, __stcs), each byte being touched once */
 #define KC_MAP_UNROLL 1u
 #define KC_MAP_PREFETCH 2u
 #define KC_MAP_V16 4u
+#define KC_MAP_STREAM 8u
 /* The elements of a thread's vector in a map's vector path, whose operands' widest element is
  * es_max bytes: the renderer's and the launch's (the alignment KC_VEC asks, the grid) */
 static inline int kc_map_width(unsigned style, int es_max) { return (style & KC_MAP_V16) && es_max >= 8 ? 2 : 4; }

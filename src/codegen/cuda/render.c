@@ -17,7 +17,7 @@
  *                 ms for sin(x)*sin(x), against 68 without the vector path); without the
  *                 vector loads a thread had 4 bytes in flight (sin(a)*sin(a) over 10^8
  *                 float32 on an H200: 0.36 ms, the copy's rate 0.21).  KILN_CUDA_MAP's
- *                 styles (cuda.h: KC_MAP_UNROLL, KC_MAP_PREFETCH, KC_MAP_V16) write the
+ *                 styles (cuda.h: KC_MAP_UNROLL, KC_MAP_PREFETCH, KC_MAP_V16, KC_MAP_STREAM) write the
  *                 vector path other ways, for tools/gpu_check.sh to time
  *   reduction     NAME (chunks of KC_CHUNK per block, warp shuffles, then the warps in order;
  *                 a light kernel's full chunk over one collapsed dim, kc_e1, unrolled),
@@ -54,6 +54,23 @@ static const char preamble[] =
     "};\n"
     "template <typename T> struct kc_acc { T v; long long i; };\n"
     "template <typename T, int W> struct alignas(sizeof(T) * W) kc_vec { T v[W]; };\n"
+    /* a vector loaded or stored evict-first (KC_MAP_STREAM), as 16, 8 or 4-byte words */
+    "template <typename V> static __device__ __forceinline__ V kc_lds(const V *p) {\n"
+    "    V v;\n"
+    "    if constexpr (sizeof(V) % 16 == 0) {\n"
+    "        for (int i = 0; i < (int)(sizeof(V) / 16); i++) ((int4 *)&v)[i] = __ldcs((const int4 *)p + i);\n"
+    "    } else if constexpr (sizeof(V) == 8) *(int2 *)&v = __ldcs((const int2 *)p);\n"
+    "    else if constexpr (sizeof(V) == 4) *(int *)&v = __ldcs((const int *)p);\n"
+    "    else v = *p;\n"
+    "    return v;\n"
+    "}\n"
+    "template <typename V> static __device__ __forceinline__ void kc_sts(V *p, const V &v) {\n"
+    "    if constexpr (sizeof(V) % 16 == 0) {\n"
+    "        for (int i = 0; i < (int)(sizeof(V) / 16); i++) __stcs((int4 *)p + i, ((const int4 *)&v)[i]);\n"
+    "    } else if constexpr (sizeof(V) == 8) __stcs((int2 *)p, *(const int2 *)&v);\n"
+    "    else if constexpr (sizeof(V) == 4) __stcs((int *)p, *(const int *)&v);\n"
+    "    else *p = v;\n"
+    "}\n"
     "static __device__ __forceinline__ ks_bool kc_c_b(long long b) { return (ks_bool)(b & 0xff); }\n"
     "static __device__ __forceinline__ uint8_t kc_c_u8(long long b) { return (uint8_t)(b & 0xff); }\n"
     "static __device__ __forceinline__ int8_t kc_c_i8(long long b) { return (int8_t)(uint8_t)(b & 0xff); }\n"
@@ -182,8 +199,11 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
         if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    kc_vec<%s, %d> X%d;\n", ctype[kd_slot_dtype(kd, k)], W, k);
     kstr_printf(b, "};\ntemplate <typename I> static __device__ __forceinline__ kc_x_%s kc_l_%s(const %s &a, I j) {\n    kc_x_%s x;\n",
                 name, name, args, name);
+    const bool stream = style & KC_MAP_STREAM;
     for (int k = 0; k < kd->n_in; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    x.X%d = ((const kc_vec<%s, %d> *)a.p[%d])[j];\n", k, ctype[kd_slot_dtype(kd, k)], W, k);
+        if (kd->layout[k] == KD_CONTIG)
+            kstr_printf(b, stream ? "    x.X%d = kc_lds((const kc_vec<%s, %d> *)a.p[%d] + j);\n" : "    x.X%d = ((const kc_vec<%s, %d> *)a.p[%d])[j];\n", k,
+                        ctype[kd_slot_dtype(kd, k)], W, k);
     kstr_printf(b, "    return x;\n}\n");
     kstr_printf(b, "template <typename I> static __device__ __forceinline__ void kc_v_%s(const %s &a, I j, const kc_x_%s &x) {\n", name, args, name);
     for (int k = 0; k < N; k++) {
@@ -224,7 +244,9 @@ static void render_map(const kernel_desc *kd, const char *name, unsigned style, 
     }
     kstr_printf(b, "    }\n");
     for (int k = kd->n_in; k < N; k++)
-        if (kd->layout[k] == KD_CONTIG) kstr_printf(b, "    ((kc_vec<%s, %d> *)a.p[%d])[j] = X%d;\n", ctype[kd_slot_dtype(kd, k)], W, k, k);
+        if (kd->layout[k] == KD_CONTIG)
+            kstr_printf(b, stream ? "    kc_sts((kc_vec<%s, %d> *)a.p[%d] + j, X%d);\n" : "    ((kc_vec<%s, %d> *)a.p[%d])[j] = X%d;\n",
+                        ctype[kd_slot_dtype(kd, k)], W, k, k);
     kstr_printf(b, "}\n");
     /* the grid-stride loop in 32-bit or 64-bit indices (the vector path in 32 only, then the
      * scalar loop takes its tail: a 1-D launch's a.first is 0), each path's element inlined
