@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """gpu_bench.py — the GPU anchors for kiln's CUDA backend (tools/gpu_check.sh runs it on the GPU
-machine): the same cases as `gpu_check bench` in CuPy (cupy.fuse, ElementwiseKernel) and PyTorch
-(eager, and torch.compile for float32), and a device-to-device copy, the bandwidth floor; a scan and a gather
-(cumsum(W, 0), W[perm]) against CuPy's and PyTorch's own.  Times are the best
+machine): the same cases as `gpu_check bench` in CuPy (cupy.fuse, ElementwiseKernel, plain CuPy
+for the logistic gradient) and PyTorch (eager, and torch.compile for float32), and a
+device-to-device copy, the bandwidth floor; a scan and a gather (cumsum(W, 0), W[perm]) against
+CuPy's and PyTorch's own.  Times are the best
 of several runs between CUDA events, in ms; bandwidth counts bytes read plus written."""
 import time
 
@@ -64,6 +65,8 @@ def cupy_cases():
         row("cupy ElementwiseKernel", f"a*b+c {cp.dtype(dt).name}", best_ms(lambda: ek(a, b, c, out), sync), 4 * N * es)
         s2 = cp.fuse(sin2_)
         row("cupy.fuse", f"sin(a)*sin(a) {cp.dtype(dt).name}", best_ms(lambda: s2(a), sync), 2 * N * es)
+        eks = cp.ElementwiseKernel("T x", "T o", "o = sin(x) * sin(x)", "kiln_sin2")
+        row("cupy ElementwiseKernel", f"sin(a)*sin(a) {cp.dtype(dt).name}", best_ms(lambda: eks(a, out), sync), 2 * N * es)
         row("cupy", f"sum(a) {cp.dtype(dt).name} (a read alone)", best_ms(lambda: cp.sum(a), sync), N * es)
         row("cupy", f"sum(a*b) {cp.dtype(dt).name}", best_ms(lambda: cp.sum(a * b), sync), 2 * N * es)
         dot = cp.fuse(dot_)
@@ -77,6 +80,11 @@ def cupy_cases():
     perm = cp.arange(8192) * 7919 % 8192
     row("cupy", "cumsum(W, 0)", best_ms(lambda: cp.cumsum(W, 0), sync), 2 * W.nbytes)
     row("cupy", "W[perm]", best_ms(lambda: W[perm], sync), 2 * W.nbytes)
+    del W, X
+    Xl = cp.random.random((20, 1_000_000), dtype=cp.float64)
+    wl = cp.random.random((1, 20), dtype=cp.float64)
+    yl = cp.random.random((1, 1_000_000), dtype=cp.float64)
+    row("cupy", "logistic gradient (20 x 1e6 f64)", best_ms(lambda: ((1 / (1 + cp.exp(-(wl @ Xl))) - yl) * Xl).sum(1), sync))
 
 
 def torch_cases():
