@@ -9468,14 +9468,16 @@ static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", 
  * built once: a call looks its name up by binary search, not a walk through ~900 names. */
 _Static_assert(sizeof functions / sizeof *functions < 65536, "fn_order holds 16-bit positions");
 static uint16_t fn_order[sizeof functions / sizeof *functions];
+static bool fn_ufunc[sizeof functions / sizeof *functions]; /* each function's is_ufunc, found once too */
 static pthread_once_t fn_order_once = PTHREAD_ONCE_INIT;
+static bool is_ufunc(const char *name);
 static int fn_cmp(const void *x, const void *y) {
     uint16_t i = *(const uint16_t *)x, j = *(const uint16_t *)y;
     int c = strcmp(functions[i].name, functions[j].name);
     return c ? c : (i > j) - (i < j);
 }
 static void fn_order_build(void) {
-    for (size_t i = 0; i < sizeof functions / sizeof *functions; i++) fn_order[i] = (uint16_t)i;
+    for (size_t i = 0; i < sizeof functions / sizeof *functions; i++) fn_order[i] = (uint16_t)i, fn_ufunc[i] = is_ufunc(functions[i].name);
     qsort(fn_order, sizeof functions / sizeof *functions, sizeof *fn_order, fn_cmp);
 }
 
@@ -9863,7 +9865,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     out_args o = {.out.kind = KV_ABSENT, .where.kind = KV_ABSENT, .dtype.kind = KV_ABSENT, .casting.kind = KV_ABSENT};
     fe_fn uf = *f;
     char usig[256];
-    o.ufunc = !self && is_ufunc(f->name);
+    o.ufunc = !self && f >= functions && f < functions + sizeof functions / sizeof *functions && fn_ufunc[f - functions];
     if (o.ufunc) { /* (positional out= after the inputs, where no parameter has a default) */
         snprintf(usig, sizeof usig, "%s%s", f->sig, strchr(f->sig, '=') ? ", *, out=None, where=True, dtype=None, casting='same_kind'"
                                                                         : ", out=None, *, where=True, dtype=None, casting='same_kind'");

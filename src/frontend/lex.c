@@ -296,8 +296,9 @@ bool lex_is_keyword(const char *s, size_t len) {
     static const char *const kw[] = {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
                                      "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
                                      "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", NULL};
+    if (len < 2 || len > 8 || *s < 'a' || *s > 'y') return false; /* (the words' lengths and first letters) */
     for (const char *const *k = kw; *k; k++)
-        if (strlen(*k) == len && !memcmp(*k, s, len)) return true;
+        if (**k == *s && !strncmp(*k, s, len) && !(*k)[len]) return true;
     return false;
 }
 

@@ -65,8 +65,9 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
         }
         pthread_mutex_unlock(&ctx->lock);
     }
-    if (heap) {
-        void *p = aligned_alloc(64, want);
+    if (heap) { /* (a few elements: malloc's 16-byte alignment holds any element, which is all kernels
+                   ask, and costs a third of aligned_alloc's: a loop's scalars are such arrays) */
+        void *p = want <= 64 ? malloc(want) : aligned_alloc(64, want);
         if (!p) kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory (%zu bytes of array data)", size);
         return p;
     }
