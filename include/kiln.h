@@ -354,6 +354,11 @@ KILN_API kiln_array *kiln_wrap(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int
 /* Allocates a C-ordered, uninitialized array; large ones get huge pages and come from a pool
  * of recycled buffers.  Returns a new reference, or NULL. */
 KILN_API kiln_array *kiln_array_new(kiln_ctx *ctx, kiln_dtype dt, int ndim, const int64_t *shape);
+/* Gives the context's pool of freed buffers back to the system now (the pool keeps up to 16
+ * freed buffers of 64 KiB or more, 4 GiB in all, so that the next call of the same sizes
+ * faults no fresh pages in; a buffer passed over by 3 allocations it could not serve goes back
+ * by itself).  Arrays alive are not touched.  Thread-safe. */
+KILN_API void kiln_trim(kiln_ctx *ctx);
 /* An array over GPU memory someone else allocated (a CUDA device pointer: cudaMalloc's, CuPy's
  * or PyTorch's data pointer), for a context whose backend runs on that GPU (cuda).  Kernels
  * read and write it in place and results evaluated into it stay there; kiln_array_data copies

@@ -292,6 +292,38 @@ START_TEST(middling_buffers_pooled_on_the_heap) {
 }
 END_TEST
 
+/* A buffer the pool could not give for RT_POOL_STALE allocations goes back to the system: a
+ * program whose sizes grow (n MB for n = 1 .. 40, each freed before the next) keeps the last
+ * few, not 16 of them (it kept up to 4 GB resident); buffers taken again at each call stay
+ * however many other sizes miss; kiln_trim empties the pool, and the next allocation maps anew. */
+START_TEST(stale_buffers_leave_the_pool) {
+    kiln_ctx *c = kiln_ctx_new(NULL);
+    for (int n = 1; n <= 40; n++) {
+        void *b = rt_buf_alloc(c, (size_t)n << 20);
+        ck_assert_ptr_nonnull(b);
+        rt_buf_release(c, b, (size_t)n << 20);
+        int held = 0;
+        for (int k = 0; k < RT_POOL_SLOTS; k++) held += c->pool[k].size != 0;
+        ck_assert_msg(held <= RT_POOL_STALE + 1, "after %d MB the pool holds %d buffers", n, held);
+    }
+    kiln_trim(c);
+    for (int k = 0; k < RT_POOL_SLOTS; k++) ck_assert_uint_eq(c->pool[k].size, 0);
+    void *hot = rt_buf_alloc(c, 8 << 20);
+    rt_buf_release(c, hot, 8 << 20);
+    for (int n = 0; n < 3 * RT_POOL_STALE; n++) { /* (each round: the hot one again, a new size missing) */
+        void *h = rt_buf_alloc(c, 8 << 20), *m = rt_buf_alloc(c, (size_t)(20 + n) << 20);
+        ck_assert_ptr_eq(h, hot);
+        rt_buf_release(c, m, (size_t)(20 + n) << 20);
+        rt_buf_release(c, h, 8 << 20);
+    }
+    ck_assert(pooled(c, hot));
+    kiln_trim(c);
+    ck_assert(!pooled(c, hot));
+    kiln_trim(NULL);
+    kiln_ctx_free(c);
+}
+END_TEST
+
 Suite *suite_stress(void) {
     Suite *s = suite_create("stress");
     TCase *t = tcase_create("threads");
@@ -303,6 +335,7 @@ Suite *suite_stress(void) {
     TCase *pool = tcase_create("pool");
     tcase_add_test(pool, buffer_pool_keeps_recent_sizes);
     tcase_add_test(pool, middling_buffers_pooled_on_the_heap);
+    tcase_add_test(pool, stale_buffers_leave_the_pool);
     suite_add_tcase(s, pool);
     return s;
 }

@@ -44,7 +44,8 @@ linalg = _Linalg()
 
 
 def clear_cache():
-    """Forgets every parsed expression (compiled kernels stay in kiln's caches)."""
+    """Forgets every parsed expression (compiled kernels stay in kiln's caches) and gives the
+    freed buffers kiln keeps for the next call's sizes back to the system."""
     _clear_cache()
 
 

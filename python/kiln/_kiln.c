@@ -1115,6 +1115,7 @@ static PyObject *py_clear_cache(PyObject *mod, PyObject *unused) {
     (void)mod;
     (void)unused;
     PyDict_Clear(templates);
+    kiln_trim(ctx); /* (the freed buffers kept for the next call's sizes go back to the system) */
     Py_RETURN_NONE;
 }
 
@@ -1145,7 +1146,7 @@ static PyMethodDef methods[] = {
      "in place, Python numbers as NumPy reads Python scalars.  With out (a writable buffer of the result's shape and\n"
      "dtype) the result is written there and out is returned; otherwise a new kiln.Array (numpy.asarray wraps it\n"
      "without a copy).  The expression is parsed once for its operands' dtypes and shapes."},
-    {"_clear_cache", py_clear_cache, METH_NOARGS, "Forgets every parsed expression."},
+    {"_clear_cache", py_clear_cache, METH_NOARGS, "Forgets every parsed expression and gives kiln's pool of freed buffers back."},
     {"_cache_size", py_cache_size, METH_NOARGS, "How many parsed expressions are kept."},
     {"stats", py_stats, METH_NOARGS, "kiln's counters: evaluations, kernels compiled, cache hits and misses, plans built."},
     {NULL, NULL, 0, NULL},

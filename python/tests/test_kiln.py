@@ -494,3 +494,31 @@ def test_eval_many():
         kiln.evaluate("a*b, sum(a*b)", out=np.empty(10001))
     with pytest.raises(TypeError, match="cannot read a object"):
         kiln.asarray(object())
+
+
+def _rss_mb():
+    # smaps_rollup walks the page tables (statm's counters lag behind, batched per thread)
+    with open("/proc/self/smaps_rollup") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("Rss:")) // 1024
+
+
+def test_clear_cache_gives_freed_buffers_back():
+    # kiln keeps freed buffers for the next call's sizes; sizes that change do not pile up
+    # (growing results kept up to 4 GB resident), and clear_cache() gives what is kept back
+    def grow():  # (in a frame of its own: Python 3.11's snapshot of a frame's locals, which
+        for n in range(1, 13):  # evaluate() reads names from, holds the last b until it returns)
+            b = np.ones(n * 4 * 10**6)
+            r = kiln.evaluate("b + 1")
+            assert r[0] == 2.0
+            del r, b
+
+    gc.collect()
+    kiln.clear_cache()
+    base = _rss_mb()
+    grow()
+    gc.collect()
+    kept = _rss_mb() - base
+    # (all twelve, 2496 MB, were kept; now the last three or four)
+    assert kept < 1750, f"{kept} MB kept after results of 32 .. 384 MB"
+    kiln.clear_cache()
+    assert _rss_mb() - base < 64, f"{_rss_mb() - base} MB kept after clear_cache()"

@@ -38,6 +38,11 @@ static void max_read(void) {
     if (mb > 0) max_array_bytes = (size_t)(mb * 1048576.0);
 }
 
+static void pool_buf_free(const rt_pool_buf *b) {
+    if (b->heap) free(b->p);
+    else munmap(b->p, b->size);
+}
+
 void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     pthread_once(&max_once, max_read);
     if (size > max_array_bytes) {
@@ -63,7 +68,17 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
             if (!heap && s > want) munmap((char *)p + want, s - want);
             return p;
         }
+        /* a miss: the buffers that have sat through RT_POOL_STALE of them go back */
+        rt_pool_buf stale[RT_POOL_SLOTS];
+        int nstale = 0;
+        ctx->pool_misses++;
+        for (int i = 0; i < RT_POOL_SLOTS; i++)
+            if (ctx->pool[i].size && ctx->pool_misses - ctx->pool[i].since >= RT_POOL_STALE) {
+                stale[nstale++] = ctx->pool[i];
+                ctx->pool[i] = (rt_pool_buf){0};
+            }
         pthread_mutex_unlock(&ctx->lock);
+        for (int i = 0; i < nstale; i++) pool_buf_free(&stale[i]);
     }
     if (heap) { /* (a few elements: malloc's 16-byte alignment holds any element, which is all kernels
                    ask, and costs a third of aligned_alloc's: a loop's scalars are such arrays) */
@@ -91,11 +106,6 @@ void *rt_buf_alloc(kiln_ctx *ctx, size_t size) {
     return p;
 }
 
-static void pool_buf_free(const rt_pool_buf *b) {
-    if (b->heap) free(b->p);
-    else munmap(b->p, b->size);
-}
-
 /* Returns a buffer from rt_buf_alloc: big ones to the pool, where the buffers released longest
  * ago make room for it (a long session's new sizes are recycled too, not only the first
  * sixteen's: a 4 MB result of every call faulted its pages in afresh once the slots were full).
@@ -114,7 +124,7 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
         munmap(p, want);
         return;
     }
-    rt_pool_buf gone[RT_POOL_SLOTS], mine = {p, want, 0, heap};
+    rt_pool_buf gone[RT_POOL_SLOTS], mine = {.p = p, .size = want, .heap = heap};
     int ngone = 0;
     pthread_mutex_lock(&ctx->lock);
     for (;;) {
@@ -129,6 +139,7 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
         }
         if (empty >= 0 && total + want <= POOL_MAX_BYTES) {
             mine.stamp = ++ctx->pool_clock;
+            mine.since = ctx->pool_misses;
             ctx->pool[empty] = mine;
             break;
         }
@@ -144,10 +155,17 @@ void rt_buf_release(kiln_ctx *ctx, void *p, size_t size) {
 }
 
 void rt_buf_pool_drain(kiln_ctx *ctx) {
-    for (int i = 0; i < RT_POOL_SLOTS; i++) {
-        if (ctx->pool[i].size) pool_buf_free(&ctx->pool[i]);
-        ctx->pool[i] = (rt_pool_buf){0};
-    }
+    rt_pool_buf gone[RT_POOL_SLOTS];
+    pthread_mutex_lock(&ctx->lock);
+    memcpy(gone, ctx->pool, sizeof gone);
+    memset(ctx->pool, 0, sizeof ctx->pool);
+    pthread_mutex_unlock(&ctx->lock);
+    for (int i = 0; i < RT_POOL_SLOTS; i++)
+        if (gone[i].size) pool_buf_free(&gone[i]);
+}
+
+void kiln_trim(kiln_ctx *ctx) {
+    if (ctx) rt_buf_pool_drain(ctx);
 }
 
 /* ------------------------------------------------------------------ arrays */

@@ -24,9 +24,14 @@ typedef struct rt_pool_buf {
     void *p;
     size_t size;
     uint64_t stamp; /* when it was released (ctx->pool_clock): the oldest makes room first */
+    uint64_t since; /* ctx->pool_misses when it came: RT_POOL_STALE misses later it goes */
     bool heap;      /* freed, not unmapped */
 } rt_pool_buf;
 #define RT_POOL_SLOTS 16
+/* Allocations the pool could not serve, while a buffer sat in it unused, after which the buffer
+ * is given back (a program whose sizes change, n * 10^6 elements for n = 1, 2, ..., kept 4 GB
+ * resident of buffers no size would take again) */
+#define RT_POOL_STALE 3
 #define RT_MANY_PLANS 16
 #define RT_MAX_BACKENDS 4
 #define RT_TIER_QUEUE 32 /* background compiles waiting at most; more are dropped and retried */
@@ -77,6 +82,7 @@ struct kiln_ctx {
     bool disk_open;
     rt_pool_buf pool[RT_POOL_SLOTS]; /* free large and middling buffers, size 0 where empty */
     uint64_t pool_clock;       /* releases to the pool so far: its buffers' stamps */
+    uint64_t pool_misses;      /* allocations of pooled sizes it could not serve (rt_pool_buf.since) */
     struct rt_many {         /* plans of several roots (kiln_eval_many), by their roots */
         struct rt_plan *plan;
         int n;
