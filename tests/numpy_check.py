@@ -962,6 +962,9 @@ CASES += [
     ("argmax(where(randn_f > 1.5, nan, randn_f).reshape(250, 4), axis=-1)", 0), ("argmin(reshape(randn_f > 0, (100, 10)).T, 0)", 0),
     ("argmax(reshape((randn_f * 3).astype(uint8), (50, 5, 4)), 1)", 0),
     ("ub.clip(None, 300)", 0), ("clip(ub, 300, 400)", 0), ("clip(ub, None, -1)", 0), ("ubyte(7)", 0), ("ubyte(ub[:3] + 1)", 0),
+    # both bounds Python ints, one past the end it can reach: NumPy's OverflowError (was cast round: 255)
+    ("clip(ub, 0, -1)", 0), ("ub.clip(0, -1)", 0), ("clip(ub, 300, 255)", 0), ("clip(ub, -1, 300)", 0), ("clip(ub, 2, 7)", 0),
+    ("fmax(ub, -1)", 0), ("fmin(-1, ub)", 0), ("fmax(ub, 300)", 0), ("fmin(ub, 3)", 0), ("fmax(ub, 2.5)", 0), ("fmax(-1, 5)", 0),
 ]
 
 # int8, int16, uint16, uint32 (sb, sh, uh, uw: 1-D with 0, 1, each end of the range; SB, SH, UH,

@@ -215,20 +215,7 @@ static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     }
     if (given_not_none(a, lo_name) && !(t[1] = expr_of(p, f, a, lo_name))) return result(p, out, NULL, off, 1, t);
     if (given_not_none(a, hi_name) && !(t[2] = expr_of(p, f, a, hi_name))) return result(p, out, NULL, off, 2, t);
-    /* NumPy drops a Python int bound past an integer dtype's end it cannot reach (clip(u8, 10,
-     * 300) is clip(u8, 10, None)); past the other end it is NumPy's OverflowError */
-    kiln_dtype dt = (kiln_dtype)t[0]->dtype;
-    for (int k = 1; k < 3 && dtype_is_narrow_int(dt); k++) {
-        const kiln_expr *b = t[k];
-        if (!b || !(b->op == KILN_OP_CONST && b->weak && b->dtype == KILN_I64)) continue;
-        int64_t v = b->val.i64, lo, hi;
-        dtype_int_bounds(dt, &lo, &hi);
-        if ((k == 1 && v < lo) || (k == 2 && v > hi)) {
-            kiln_expr_free(t[k]);
-            t[k] = NULL;
-        }
-    }
-    if (!t[1] && !t[2]) return result(p, out, kiln_expr_retain(t[0]), off, 3, t); /* (no bound: a copy, as NumPy 2's) */
+    /* (a Python int bound past the dtype's end: kiln_clip drops it or refuses it, as NumPy 2) */
     return result(p, out, kiln_clip(p->ctx, t[0], t[1], t[2]), off, 3, t);
 }
 
@@ -5511,6 +5498,9 @@ static bool h_fminmax(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     kiln_ctx *c = p->ctx;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "x1")), *y = x ? keep(&t, expr_of(p, f, a, "x2")) : NULL;
     if (!y) return done(p, &t, out, NULL, off);
+    if (!ir_weak_fits(&c->graph, x, x->weak ? (kiln_dtype)y->dtype : (kiln_dtype)x->dtype) ||
+        !ir_weak_fits(&c->graph, y, y->weak ? (kiln_dtype)x->dtype : (kiln_dtype)y->dtype)) /* (fmax(u8, -1): NumPy 2's OverflowError) */
+        return fe_got(p, NULL, off), done(p, &t, out, NULL, off);
     kiln_expr *better = keep(&t, f->op ? kiln_lt(c, x, y) : kiln_gt(c, x, y));
     if (dtype_is_float((kiln_dtype)y->dtype) || dtype_is_float((kiln_dtype)x->dtype))
         better = keep(&t, kiln_or(c, better, keep(&t, kiln_isnan(c, y))));

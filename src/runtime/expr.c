@@ -351,6 +351,17 @@ static bool const_nan(const kiln_expr *c) {
 }
 kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) {
     ARGCHK(ctx);
+    /* NumPy 2 drops a Python int bound past a narrow integer dtype's end it cannot reach
+     * (clip(u8, 10, 300) is clip(u8, 10, None)); past the other end (clip(u8, 0, -1), a max below
+     * every uint8) it is NumPy's OverflowError, not a bound cast round to 255 */
+    for (int k = 0; x && !x->weak && k < 2; k++) {
+        kiln_expr **b = k ? &hi : &lo;
+        if (!*b || !((*b)->op == KILN_OP_CONST && (*b)->weak && (*b)->dtype == KILN_I64) || !dtype_is_narrow_int((kiln_dtype)x->dtype)) continue;
+        int64_t v = (*b)->val.i64, min, max;
+        dtype_int_bounds((kiln_dtype)x->dtype, &min, &max);
+        if (k ? v > max : v < min) *b = NULL;
+        else if (!ir_weak_fits(&ctx->graph, *b, (kiln_dtype)x->dtype)) return NULL;
+    }
     if (lo && hi && lo->ndim == 0 && hi->ndim == 0 && lo->op == KILN_OP_CONST && hi->op == KILN_OP_CONST && !const_nan(lo) && !const_nan(hi)) {
         /* NumPy's clip with scalar bounds: x < lo ? lo : x > hi ? hi : x (NaN and -0.0 kept; a
          * NaN bound is the ufunc's below: NaN everywhere) */
