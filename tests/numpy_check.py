@@ -573,6 +573,11 @@ CASES += [
     ("triu_indices(3)", 0), ("tril_indices(4, -1)", 0), ("triu_indices(2, 1, 4)", 0), ("tril_indices(0)", 0),
     ("convolve(a[12:], u)", 1e-12), ("convolve(u, a[12:], 'same')", 1e-12), ("convolve(k, k[:5], 'valid')", 0), ("convolve(j, [1, 1])", 0),
     ("convolve(u, v4, mode='full')", 1e-12), ("convolve(m, m[:3])", 0), ("convolve(a, [])", 0), ("convolve(a, u, mode='x')", 0),
+    # an inf or NaN in the shorter operand reaches only the outputs it is multiplied into (the zero padding was multiplied by it: NaN)
+    ("convolve(array([1.0, 2.0, 3.0]), array([1.0, nan]))", 0), ("convolve(array([1., 2, 3, 4]), array([inf, 1.0, 1.0]))", 0),
+    ("correlate(array([1., 2, 3]), array([1.0, nan]), 'full')", 0), ("polymul(array([1.0, nan]), array([1., 2, 3]))", 0),
+    ("convolve(array([1., 2, 3, 4, 5]), array([inf, 1.0, -1.0]), 'same')", 0), ("convolve(array([1., 2]), array([3., -inf, 1, 2]))", 0),
+    ("convolve(a[:40], where(u > 0.5, inf, u)[:7])", 1e-12), ("convolve(a[:40], where(u > 0.5, nan, u)[:7], 'same')", 1e-12),
     # pad: constant blocks, or a gather at positions computed now ('edge', 'reflect', 'symmetric', 'wrap'; any width)
     ("pad(u, 2)", 0), ("pad(M.T * 2, ((0, 1), (3, 0)))", 0), ("pad(m, 1)", 0), ("pad(i, (1, 3), constant_values=0)", 0),
     ("pad(A, ((0, 1), (2, 0), (1, 1)))", 0), ("pad(Z, 1, constant_values=-0.0)", 0), ("pad(M[:0], 2)", 0), ("pad(u, (1, 3), constant_values=7.5)", 0), ("pad(M, ((1, 0), (2, 1)), constant_values=((1, 2), (3, 4)))", 0),

@@ -6935,6 +6935,30 @@ static bool correlate_mode(parser *p, const kval *v, int *md) {
 /* convolve(a, v, mode='full'): sum_j a[k - j] v[j], the longer array first (as NumPy swaps
  * them): the shorter's taps times shifted views of the longer, zero-padded (mode 'full':
  * n + m - 1 values, 'same': max(n, m) centred, 'valid': n - m + 1) */
+static kiln_expr *index_ramp(kiln_ctx *c, int64_t n, int64_t div, int64_t mod);
+
+/* convolve's outputs k0 .. k1 - 1 over xp, x with m - 1 zeros each side (n of x's own): out[k]
+ * (padded index k + start + m - 1 - j) gets x[k + start - j] v[j] for each tap j in order, a
+ * tap that reaches the padding there masked out where it does */
+static kiln_expr *conv_outputs(parser *p, tmps *t, kiln_expr *xp, kiln_expr *v, int64_t start, int64_t n, int64_t k0, int64_t k1) {
+    kiln_ctx *c = p->ctx;
+    int64_t m = v->shape[0];
+    kiln_expr *r = NULL, *kidx = NULL; /* (kidx: the outputs' positions, once a tap needs them) */
+    for (int64_t j = 0; j < m; j++) {
+        int64_t lo = start + (m - 1) - j + k0, first = j - start, past = n + j - start; /* (out[first .. past) read x itself) */
+        kiln_expr *term = op2(t, c, KILN_OP_MUL, slice_along(p, t, xp, 0, lo, lo + k1 - k0, 1), at1(t, c, v, j));
+        if (term && (first > k0 || past < k1)) {
+            if (!kidx) kidx = keep(t, kiln_add(c, keep(t, index_ramp(c, k1 - k0, 1, k1 - k0)), keep(t, kiln_int(c, k0))));
+            kiln_expr *in = op2(t, c, KILN_OP_AND, op2(t, c, KILN_OP_GE, kidx, keep(t, kiln_int(c, first))), op2(t, c, KILN_OP_LT, kidx, keep(t, kiln_int(c, past))));
+            term = in ? keep(t, kiln_where(c, in, term, keep(t, kiln_const(c, (kiln_dtype)term->dtype, 0)))) : NULL;
+        }
+        if (!term) return NULL;
+        r = r ? op2(t, c, KILN_OP_ADD, r, term) : term;
+        if (!r) return NULL;
+    }
+    return r;
+}
+
 static bool h_convolve(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -6972,12 +6996,15 @@ static bool h_convolve(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         kiln_array_free(za);
         xp = z ? keep(&t, kiln_concatenate(c, 3, (kiln_expr *[]){z, x, z}, 0)) : NULL;
     }
-    kiln_expr *r = NULL;
-    for (int64_t j = 0; xp && j < m; j++) { /* out[k] (padded index k + start) gets x[k + start - j] v[j] */
-        int64_t lo = start + (m - 1) - j;
-        kiln_expr *term = op2(&t, c, KILN_OP_MUL, slice_along(p, &t, xp, 0, lo, lo + len, 1), at1(&t, c, v, j));
-        r = r ? op2(&t, c, KILN_OP_ADD, r, term) : term;
-    }
+    /* the outputs every tap reads x itself for, [mid0, mid1), and the edges either side, whose
+     * taps on the padding are left out (0 * v[j] is NaN where v[j] is inf or NaN) */
+    int64_t mid0 = m - 1 - start < 0 ? 0 : m - 1 - start > len ? len : m - 1 - start, mid1 = n - start < mid0 ? mid0 : n - start > len ? len : n - start;
+    int64_t edge[4] = {0, mid0, mid1, len};
+    kiln_expr *part[3];
+    int np_ = 0;
+    for (int e = 0; xp && e < 3; e++)
+        if (edge[e + 1] > edge[e] && !(part[np_++] = conv_outputs(p, &t, xp, v, start, n, edge[e], edge[e + 1]))) xp = NULL;
+    kiln_expr *r = !xp ? NULL : np_ == 1 ? part[0] : keep(&t, kiln_concatenate(c, np_, part, 0));
     if (r && (kiln_dtype)r->dtype != dt) r = keep(&t, kiln_cast(c, r, dt));
     return done(p, &t, out, r, off);
 }
