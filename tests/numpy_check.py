@@ -410,6 +410,12 @@ CASES += [
     ("tensorinv(ones((4, 6, 8, 3)))", 0), ("tensorinv(ones((4, 6)), 0)", 0), ("tensorsolve(ones((4, 6)), ones(4))", 0),  # NumPy: errors
     ("cond(M, 1)", 0), ("cond(M, 3)", 0), ("cond(M[:, :3], 'f')", 1e-12), ("cond(M[:, :3], 'max')", 0),  # NumPy: not square; bad orders ("norm(M, 2)", 1e-13), ("norm(A, 'nuc', axis=(0, 2))", 1e-13),
     ("norm(M, -2, keepdims=True)", 1e-13), ("np.linalg.multi_dot([M, N.T, N])", 1e-13), ("np.linalg.norm(M, 'nuc')", 1e-13),
+    # multi_dot in NumPy's cheapest order (left to right, (A @ B) overflowed where A @ (B @ C) does not)
+    ("np.linalg.multi_dot([full((3, 1), 1e200), full((1, 3), 1e200), array([[0.0], [0.0], [1e-300]])])", 0),
+    ("np.linalg.multi_dot([full((4, 1), 1e155), full((1, 4), 1e155), full((4, 1), 1e-5)])", 0),
+    ("np.linalg.multi_dot([full((1, 5), 1e200), full((5, 1), 1e200), full((1, 5), 0.0), full((5, 1), 1.0)])", 0),
+    ("np.linalg.multi_dot([arange(3.), ones((3, 4)), arange(8.).reshape(4, 2)])", 0), ("np.linalg.multi_dot([ones((2, 3)), ones((3, 4)), arange(4.)])", 0),
+    ("np.linalg.multi_dot([arange(6.).reshape(2, 3), arange(12.).reshape(3, 4), arange(20.).reshape(4, 5), arange(10.).reshape(5, 2)])", 0),
     ("lstsq(N, N[:, 0] + 1)[0]", 1e-12), ("lstsq(N, N[:, 0] + 1)[1]", 1e-10), ("lstsq(N, N[:, 0] + 1)[2]", 0),
     ("lstsq(N, N[:, 0] + 1)[3]", 1e-13), ("lstsq(M, M[:, :2])[0]", 1e-12), ("lstsq(M, M[:, :2])[1]", 0),
     ("lstsq(ones((4, 3)), u)[0]", 1e-12), ("lstsq(ones((4, 3)), u)[2]", 0), ("lstsq(N, N[:, :2] * 2 - 1)[1]", 1e-10),

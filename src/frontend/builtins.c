@@ -3729,10 +3729,19 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
     return tuple_result(p, t, out, (kiln_expr *[]){xs, res, rk, sv}, 4, off);
 }
 
+#define MULTI_DOT_MAX 64
+/* The product of xs[i .. j] in the order split gives (multi_dot's: split[i][j] the last product's
+ * left end). */
+static kiln_expr *chain_product(tmps *t, kiln_ctx *c, kiln_expr *const *xs, uint8_t (*split)[MULTI_DOT_MAX], int i, int j) {
+    if (i == j) return xs[i];
+    kiln_expr *l = chain_product(t, c, xs, split, i, split[i][j]), *r = l ? chain_product(t, c, xs, split, split[i][j] + 1, j) : NULL;
+    return r ? keep(t, kiln_matmul(c, l, r)) : NULL;
+}
+
 /* np.linalg's solve, inv, det, slogdet, cholesky, eigh, eigvalsh, svd, qr (kiln_linalg), and
  * compositions of them as NumPy composes them: pinv (svd, small values dropped), matrix_rank
  * (the singular values above the tolerance), matrix_power (squarings; inv for n < 0), cond (the
- * singular values' ratio), multi_dot (products left to right). */
+ * singular values' ratio), multi_dot (NumPy's cheapest order of the products). */
 static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
@@ -3741,19 +3750,35 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         kval *lv = arg(a, "arrays");
         if ((lv->kind != KV_LIST && lv->kind != KV_TUPLE) || lv->n < 2)
             return fe_err(p, lv->off, KILN_ERR_ARG, "multi_dot(): Expecting at least two arrays.");
-        kiln_expr *r = NULL;
-        for (int i = 0; i < lv->n; i++) {
-            kiln_expr *x = keep(&t, fe_arg_expr(p, &lv->items[i], f->name, "arrays"));
+        int n = lv->n;
+        if (n > MULTI_DOT_MAX) return fe_err(p, lv->off, KILN_ERR_ARG, "multi_dot(): kiln multiplies at most %d arrays at once", MULTI_DOT_MAX);
+        kiln_expr *xs[MULTI_DOT_MAX];
+        for (int i = 0; i < n; i++) {
+            kiln_expr *x = xs[i] = keep(&t, fe_arg_expr(p, &lv->items[i], f->name, "arrays"));
             if (!x) return done(p, &t, out, NULL, off);
-            if (x->ndim < 1 || x->ndim > 2 || ((i > 0 && i < lv->n - 1) && x->ndim != 2)) {
+            if (x->ndim < 1 || x->ndim > 2 || ((i > 0 && i < n - 1) && x->ndim != 2)) {
                 tmps_free(&t);
                 return fe_err(p, lv->items[i].off, KILN_ERR_ARG, "multi_dot(): %d-dimensional array given. Array must be two-dimensional",
                               x->ndim);
             }
-            r = r ? keep(&t, kiln_matmul(c, r, x)) : x;
-            if (!r) return done(p, &t, out, NULL, off);
         }
-        return done(p, &t, out, r, off);
+        /* NumPy's order: the cheapest parenthesization by the matrix-chain dynamic program (three
+         * arrays by its two costs, the same answer), a 1-D first a row and a 1-D last a column:
+         * A @ (B @ v) of square A, B is two matrix-vector products, not a matrix product */
+        double dims[MULTI_DOT_MAX + 1], cost[MULTI_DOT_MAX][MULTI_DOT_MAX];
+        uint8_t split[MULTI_DOT_MAX][MULTI_DOT_MAX];
+        for (int i = 0; i < n; i++) dims[i] = i == 0 && xs[0]->ndim == 1 ? 1 : (double)xs[i]->shape[0];
+        dims[n] = xs[n - 1]->ndim == 1 ? 1 : (double)xs[n - 1]->shape[1];
+        for (int len = 1; len < n; len++)
+            for (int i = 0; i + len < n; i++) {
+                int j = i + len;
+                cost[i][j] = INFINITY;
+                for (int k = i; k < j; k++) { /* (the first cheapest k, as NumPy's loop keeps) */
+                    double q = (k > i ? cost[i][k] : 0) + (k + 1 < j ? cost[k + 1][j] : 0) + dims[i] * dims[k + 1] * dims[j + 1];
+                    if (q < cost[i][j]) cost[i][j] = q, split[i][j] = (uint8_t)k;
+                }
+            }
+        return done(p, &t, out, chain_product(&t, c, xs, split, 0, n - 1), off);
     }
     kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND || fn == L_SVDVALS ? "x" : "a"));
     if (!x) return false;
