@@ -410,6 +410,7 @@ CASES += [
     ("tensorinv(ones((4, 6, 8, 3)))", 0), ("tensorinv(ones((4, 6)), 0)", 0), ("tensorsolve(ones((4, 6)), ones(4))", 0),  # NumPy: errors
     ("cond(M, 1)", 0), ("cond(M, 3)", 0), ("cond(M[:, :3], 'f')", 1e-12), ("cond(M[:, :3], 'max')", 0),  # NumPy: not square; bad orders ("norm(M, 2)", 1e-13), ("norm(A, 'nuc', axis=(0, 2))", 1e-13),
     ("norm(M, -2, keepdims=True)", 1e-13), ("np.linalg.multi_dot([M, N.T, N])", 1e-13), ("np.linalg.norm(M, 'nuc')", 1e-13),
+    ("positive(array([True, False]))", 0), ("positive(True)", 0), ("positive(i)", 0),
     # multi_dot in NumPy's cheapest order (left to right, (A @ B) overflowed where A @ (B @ C) does not)
     ("np.linalg.multi_dot([full((3, 1), 1e200), full((1, 3), 1e200), array([[0.0], [0.0], [1e-300]])])", 0),
     ("np.linalg.multi_dot([full((4, 1), 1e155), full((1, 4), 1e155), full((4, 1), 1e-5)])", 0),

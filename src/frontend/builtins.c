@@ -159,6 +159,10 @@ static bool h_ufunc(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     int n = a->n;
     for (int i = 0; i < n; i++)
         if (!(x[i] = expr_of(p, f, a, a->names[i]))) return result(p, out, NULL, off, i, x);
+    if (f->op == KILN_OP_POSITIVE && x[0]->dtype == KILN_BOOL) { /* (as +x of bools) */
+        fe_err(p, off, KILN_ERR_DTYPE, "ufunc 'positive' did not contain a loop with signature matching types (bool)");
+        return result(p, out, NULL, off, n, x);
+    }
     return result(p, out, kiln_apply(p->ctx, (kiln_op)f->op, x), off, n, x);
 }
 

@@ -618,9 +618,9 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt) {
                 *dt = codes[i].dt;
                 return true;
             }
-        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, uint8, int32, int64, float32, float64)", fn, v->s);
+        return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): data type '%s' not understood (kiln has bool, int8, int16, int32, int64, uint8, uint16, uint32, float32, float64)", fn, v->s);
     }
-    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, uint8, int32, int64, float32, float64)", fn,
+    return fe_err(p, v->off, KILN_ERR_DTYPE, "%s(): cannot interpret %s as a data type (kiln has bool, int8, int16, int32, int64, uint8, uint16, uint32, float32, float64)", fn,
                   kind_name(v));
 }
 
