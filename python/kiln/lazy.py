@@ -28,14 +28,24 @@ def _canonical(text, ops):
     return _OPERAND.sub(lambda m: names[m.group(0)], text), {names[k]: v for k, v in ops.items() if k in names}
 
 
+# Python's operator precedence, as kiln's language reads it: an operand is parenthesized only where
+# it binds looser than its operator (each pair of parentheses is a level of the parser's 200:
+# "(lhs) op (rhs)" took two a step, and x*1.0 + 1 fifty times was too deep)
+_PREC = {"<": 1, "<=": 1, ">": 1, ">=": 1, "==": 1, "!=": 1, "|": 2, "^": 3, "&": 4, "<<": 5, ">>": 5,
+         "+": 6, "-": 6, "*": 7, "/": 7, "//": 7, "%": 7, "@": 7, "**": 9}
+_UNARY, _ATOM = 8, 10
+
+
 class Expr:
     """A lazy array: kiln text over named operands (buffers or other expressions' operands)."""
 
-    __slots__ = ("_text", "_ops")
+    __slots__ = ("_text", "_ops", "_prec")
     __array_ufunc__ = None  # NumPy's operators defer to ours: np_array + expr builds an expression
 
-    def __init__(self, text, ops):
+    def __init__(self, text, ops, prec=None):
         self._text, self._ops = text, ops
+        # (a literal such as -1 is a unary minus; a name, a call or a subscript an atom)
+        self._prec = prec if prec is not None else _UNARY if text[:1] in "-+~" else _ATOM
 
     # ---- evaluation
     def numpy(self, out=None):
@@ -56,7 +66,16 @@ class Expr:
         o = _as_expr(other)
         ops = {**self._ops, **o._ops}
         lhs, rhs = (o, self) if right else (self, o)
-        return Expr(f"({lhs._text}) {op} ({rhs._text})", ops)
+        p = _PREC[op]
+        if op == "**":  # (right-associative, and its right side may be unary: 2 ** -x)
+            wrap_l, wrap_r = lhs._prec <= p, rhs._prec < _UNARY
+        elif p == 1:  # (comparisons chain: a < b < c is not (a < b) < c)
+            wrap_l, wrap_r = lhs._prec <= p, rhs._prec <= p
+        else:
+            wrap_l, wrap_r = lhs._prec < p, rhs._prec <= p
+        lt = f"({lhs._text})" if wrap_l else lhs._text
+        rt = f"({rhs._text})" if wrap_r else rhs._text
+        return Expr(f"{lt} {op} {rt}", ops, p)
 
     def __add__(self, o): return self._bin(o, "+")
     def __radd__(self, o): return self._bin(o, "+", True)
@@ -93,9 +112,9 @@ class Expr:
     def __ge__(self, o): return self._bin(o, ">=")
     def __eq__(self, o): return self._bin(o, "==")  # noqa: PLE0307 -- element-wise, as NumPy's
     def __ne__(self, o): return self._bin(o, "!=")
-    def __neg__(self): return Expr(f"-({self._text})", self._ops)
+    def __neg__(self): return Expr(f"-{self._text}" if self._prec > _UNARY else f"-({self._text})", self._ops, _UNARY)
     def __pos__(self): return self
-    def __invert__(self): return Expr(f"~({self._text})", self._ops)
+    def __invert__(self): return Expr(f"~{self._text}" if self._prec > _UNARY else f"~({self._text})", self._ops, _UNARY)
     def __abs__(self): return Expr(f"abs({self._text})", self._ops)
     __hash__ = None
 

@@ -522,3 +522,29 @@ def test_clear_cache_gives_freed_buffers_back():
     assert kept < 1750, f"{kept} MB kept after results of 32 .. 384 MB"
     kiln.clear_cache()
     assert _rss_mb() - base < 64, f"{_rss_mb() - base} MB kept after clear_cache()"
+
+
+def test_lazy_text_parenthesized_by_precedence():
+    # an operand is parenthesized only where it binds looser than its operator: a chain of 90
+    # x*1.0 + 1 steps (50 was too deep) and of 1000 additions evaluate, each operator's meaning kept
+    a = np.arange(1.0, 4.0)
+    x = kiln.asarray(a)
+    s = x
+    for _ in range(90):
+        s = s * 1.0 + 1
+    assert np.array_equal(np.asarray(s), a + 90)
+    s = x
+    for _ in range(1000):
+        s = s + 1
+    assert np.array_equal(np.asarray(s), a + 1000)
+    i = np.arange(1, 4)
+    k = kiln.asarray(i)
+    cases = [(-x ** 2, -a ** 2), ((-x) ** 2, (-a) ** 2), (2 ** -x, 2 ** -a), ((x ** 2) ** 0.5, (a ** 2) ** 0.5),
+             (x - (x - 1), a - (a - 1)), ((x - x) - 1, (a - a) - 1), (x / (x * 2), a / (a * 2)), (1 / x / 2, 1 / a / 2),
+             (-(x - 1), -(a - 1)), (~(x > 1), ~(a > 1)), ((x < 2) == (x < 3), (a < 2) == (a < 3)), (x - -1, a - -1),
+             ((-1) ** x, (-1.0) ** a), (1 - x + 2, 1 - a + 2), (x % 2 * x, a % 2 * a), (-(-x), a), (-x ** -x, -a ** -a),
+             ((k << 1) + 1, (i << 1) + 1), (k << 1 + 1, i << 1 + 1), (k & 1 | 2, i & 1 | 2), (k | 1 & 2, i | 1 & 2),
+             ((k ^ 1) & 3, (i ^ 1) & 3), (-k // 2, -i // 2), (-(k // 2), -(i // 2)), (~k + 1, ~i + 1), (~(k + 1), ~(i + 1))]
+    for e, want in cases:
+        got = np.asarray(e)
+        assert got.dtype == np.asarray(want).dtype and np.allclose(got, want, rtol=1e-14, atol=0), (e, got, want)
