@@ -441,14 +441,35 @@ static PyObject *Array_round(ArrayObject *self, PyObject *args) {
     Py_XDECREF(a);
     return r;
 }
+/* pickle and copy: the values as a NumPy array (numpy.array of them: a kiln.Array comes back as
+ * the ndarray it wraps, so that multiprocessing and copy.deepcopy take results) */
+static PyObject *Array_reduce(ArrayObject *self, PyObject *unused) {
+    (void)unused;
+    PyObject *np = PyImport_ImportModule("numpy"), *fn = np ? PyObject_GetAttrString(np, "array") : NULL, *a = fn ? Array_numpy(self) : NULL;
+    Py_XDECREF(np);
+    if (!a) {
+        Py_XDECREF(fn);
+        return NULL;
+    }
+    return Py_BuildValue("(N(N))", fn, a);
+}
+
 static PyMethodDef Array_methods[] = {
+    {"__reduce__", (PyCFunction)Array_reduce, METH_NOARGS, "pickled as the NumPy array of its values"},
     {"tolist", (PyCFunction)Array_tolist, METH_NOARGS, "the values as nested Python lists (NumPy's tolist)"},
     {"__format__", (PyCFunction)Array_format, METH_O, "NumPy's format of the array (a 0-d one: of its number)"},
     {"__round__", (PyCFunction)Array_round, METH_VARARGS, "NumPy's round"},
     {NULL, NULL, 0, NULL},
 };
 
-static PySequenceMethods Array_as_sequence = {.sq_length = (lenfunc)Array_len};
+/* v in x: NumPy's (any(x == v)) */
+static int Array_contains(ArrayObject *self, PyObject *v) {
+    PyObject *a = Array_numpy(self);
+    int r = a ? PySequence_Contains(a, v) : -1;
+    Py_XDECREF(a);
+    return r;
+}
+static PySequenceMethods Array_as_sequence = {.sq_length = (lenfunc)Array_len, .sq_contains = (objobjproc)Array_contains};
 static PyMappingMethods Array_as_mapping = {.mp_length = (lenfunc)Array_len, .mp_subscript = (binaryfunc)Array_subscript,
                                             .mp_ass_subscript = (objobjargproc)Array_ass_subscript};
 
@@ -535,7 +556,38 @@ ARRAY_BINARY(or, PyNumber_Or)
 ARRAY_BINARY(xor, PyNumber_Xor)
 ARRAY_BINARY(lshift, PyNumber_Lshift)
 ARRAY_BINARY(rshift, PyNumber_Rshift)
+ARRAY_BINARY(divmod, PyNumber_Divmod)
 #undef ARRAY_BINARY
+/* x += y and the like change x's memory in place, as NumPy's (x stays the kiln.Array it was, and
+ * every name of it sees the change); NumPy's casting errors are its */
+#define ARRAY_INPLACE(NAME, CALL)                                          \
+    static PyObject *Array_i##NAME(PyObject *x, PyObject *y) {             \
+        PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL; \
+        PyObject *r = a && b ? CALL(a, b) : NULL;                          \
+        Py_XDECREF(b);                                                     \
+        if (r && r == a) Py_SETREF(r, Py_NewRef(x));                       \
+        Py_XDECREF(a);                                                     \
+        return r;                                                          \
+    }
+ARRAY_INPLACE(add, PyNumber_InPlaceAdd)
+ARRAY_INPLACE(sub, PyNumber_InPlaceSubtract)
+ARRAY_INPLACE(mul, PyNumber_InPlaceMultiply)
+ARRAY_INPLACE(truediv, PyNumber_InPlaceTrueDivide)
+ARRAY_INPLACE(floordiv, PyNumber_InPlaceFloorDivide)
+ARRAY_INPLACE(mod, PyNumber_InPlaceRemainder)
+ARRAY_INPLACE(and, PyNumber_InPlaceAnd)
+ARRAY_INPLACE(or, PyNumber_InPlaceOr)
+ARRAY_INPLACE(xor, PyNumber_InPlaceXor)
+ARRAY_INPLACE(lshift, PyNumber_InPlaceLshift)
+ARRAY_INPLACE(rshift, PyNumber_InPlaceRshift)
+#undef ARRAY_INPLACE
+static PyObject *Array_ipow(PyObject *x, PyObject *y, PyObject *z) {
+    PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL, *r = a && b ? PyNumber_InPlacePower(a, b, z) : NULL;
+    Py_XDECREF(b);
+    if (r && r == a) Py_SETREF(r, Py_NewRef(x));
+    Py_XDECREF(a);
+    return r;
+}
 static PyObject *Array_pow(PyObject *x, PyObject *y, PyObject *z) {
     PyObject *a = as_numpy_operand(x), *b = a ? as_numpy_operand(y) : NULL, *r = a && b ? PyNumber_Power(a, b, z) : NULL;
     Py_XDECREF(a);
@@ -564,7 +616,11 @@ static PyNumberMethods Array_as_number = {
     .nb_add = Array_add, .nb_subtract = Array_sub, .nb_multiply = Array_mul, .nb_true_divide = Array_truediv,
     .nb_floor_divide = Array_floordiv, .nb_remainder = Array_mod, .nb_power = Array_pow, .nb_matrix_multiply = Array_matmul,
     .nb_and = Array_and, .nb_or = Array_or, .nb_xor = Array_xor, .nb_lshift = Array_lshift, .nb_rshift = Array_rshift,
-    .nb_negative = (unaryfunc)Array_neg, .nb_positive = (unaryfunc)Array_pos, .nb_absolute = (unaryfunc)Array_abs, .nb_invert = (unaryfunc)Array_invert};
+    .nb_negative = (unaryfunc)Array_neg, .nb_positive = (unaryfunc)Array_pos, .nb_absolute = (unaryfunc)Array_abs, .nb_invert = (unaryfunc)Array_invert,
+    .nb_divmod = Array_divmod, .nb_inplace_add = Array_iadd, .nb_inplace_subtract = Array_isub, .nb_inplace_multiply = Array_imul,
+    .nb_inplace_true_divide = Array_itruediv, .nb_inplace_floor_divide = Array_ifloordiv, .nb_inplace_remainder = Array_imod,
+    .nb_inplace_power = Array_ipow, .nb_inplace_and = Array_iand, .nb_inplace_or = Array_ior, .nb_inplace_xor = Array_ixor,
+    .nb_inplace_lshift = Array_ilshift, .nb_inplace_rshift = Array_irshift};
 
 static PyObject *Array_repr(ArrayObject *self) {
     PyObject *shape = Array_get_shape(self, NULL);

@@ -548,3 +548,28 @@ def test_lazy_text_parenthesized_by_precedence():
     for e, want in cases:
         got = np.asarray(e)
         assert got.dtype == np.asarray(want).dtype and np.allclose(got, want, rtol=1e-14, atol=0), (e, got, want)
+
+
+def test_array_in_place_divmod_contains_pickle():
+    import copy
+    import pickle
+
+    a = np.arange(6.0).reshape(2, 3)
+    r = kiln.evaluate("a * 2")
+    alias = r
+    r += 1  # in place, as NumPy's: the name stays the kiln.Array, its other names see it
+    assert r is alias and type(r) is kiln.Array
+    assert np.array_equal(np.asarray(alias), a * 2 + 1)
+    r *= 2
+    r **= 2
+    assert np.array_equal(np.asarray(alias), ((a * 2 + 1) * 2) ** 2)
+    i = kiln.evaluate("arange(6)")
+    with pytest.raises(TypeError, match="same_kind"):  # NumPy's UFuncTypeError (a TypeError)
+        i += 0.5
+    i <<= 2
+    assert np.array_equal(np.asarray(i), np.arange(6) << 2)
+    q, m = divmod(kiln.evaluate("a * 3"), 4)
+    assert np.array_equal(q, (a * 3) // 4) and np.array_equal(m, (a * 3) % 4)
+    assert 4.0 in kiln.evaluate("a * 2") and 5.0 not in kiln.evaluate("a * 2")
+    for got in (pickle.loads(pickle.dumps(kiln.evaluate("a + 1"))), copy.deepcopy(kiln.evaluate("a + 1")), copy.copy(kiln.evaluate("a + 1"))):
+        assert type(got) is np.ndarray and np.array_equal(got, a + 1)
