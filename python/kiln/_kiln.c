@@ -46,8 +46,10 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
     if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
     if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
         char pad[4097];
-        memset(pad, ' ', (size_t)off);
-        pad[off] = 0;
+        size_t cols = 0; /* (the characters before the offset, not its UTF-8 bytes: ü + zz) */
+        for (int64_t i = 0; i < off; i++) cols += ((unsigned char)text[i] & 0xC0) != 0x80;
+        memset(pad, ' ', cols);
+        pad[cols] = 0;
         PyErr_Format(type, "%s\n    %s\n    %s^", msg, text, pad);
     } else {
         PyErr_SetString(type, msg);

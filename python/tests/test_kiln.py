@@ -573,3 +573,16 @@ def test_array_in_place_divmod_contains_pickle():
     assert 4.0 in kiln.evaluate("a * 2") and 5.0 not in kiln.evaluate("a * 2")
     for got in (pickle.loads(pickle.dumps(kiln.evaluate("a + 1"))), copy.deepcopy(kiln.evaluate("a + 1")), copy.copy(kiln.evaluate("a + 1"))):
         assert type(got) is np.ndarray and np.array_equal(got, a + 1)
+
+
+def test_error_caret_counts_characters():
+    # the caret goes under the name at its character, not its UTF-8 byte (ü is two bytes)
+    ü = np.ones(3)  # noqa: F841 (read by evaluate)
+    with pytest.raises(ValueError) as e:
+        kiln.evaluate("ü + zz")
+    lines = str(e.value).splitlines()
+    assert lines[-1].index("^") == lines[-2].index("zz"), str(e.value)
+    with pytest.raises(ValueError) as e:
+        kiln.evaluate("'ñññ' + zz")
+    lines = str(e.value).splitlines()
+    assert lines[-1].index("^") == lines[-2].index("zz"), str(e.value)
