@@ -411,6 +411,11 @@ CASES += [
     ("cond(M, 1)", 0), ("cond(M, 3)", 0), ("cond(M[:, :3], 'f')", 1e-12), ("cond(M[:, :3], 'max')", 0),  # NumPy: not square; bad orders ("norm(M, 2)", 1e-13), ("norm(A, 'nuc', axis=(0, 2))", 1e-13),
     ("norm(M, -2, keepdims=True)", 1e-13), ("np.linalg.multi_dot([M, N.T, N])", 1e-13), ("np.linalg.norm(M, 'nuc')", 1e-13),
     ("positive(array([True, False]))", 0), ("positive(True)", 0), ("positive(i)", 0),
+    # concatenate / stack / hstack / vstack: dtype= and casting=
+    ("concatenate([a, k], dtype=int64)", 0), ("concatenate([a, k], dtype=int64, casting='unsafe')", 0), ("stack([a, k], dtype=float32)", 0),
+    ("hstack([a, k], dtype=int32, casting='unsafe')", 0), ("vstack([a, k], dtype='float32')", 0), ("concatenate([a], casting='bogus')", 0),
+    ("concatenate([k, k], dtype=bool)", 0), ("concatenate([a], dtype=float32, casting='safe')", 0), ("concatenate([a, k], casting='no')", 0),
+    ("concatenate([k, k], axis=None, dtype=float32)", 0), ("concatenate([k, a], casting='safe')", 0), ("stack([k, k], 1, dtype=uint8, casting='unsafe')", 0),
     # multi_dot in NumPy's cheapest order (left to right, (A @ B) overflowed where A @ (B @ C) does not)
     ("np.linalg.multi_dot([full((3, 1), 1e200), full((1, 3), 1e200), array([[0.0], [0.0], [1e-300]])])", 0),
     ("np.linalg.multi_dot([full((4, 1), 1e155), full((1, 4), 1e155), full((4, 1), 1e-5)])", 0),
@@ -977,6 +982,11 @@ CASES += [
     # both bounds Python ints, one past the end it can reach: NumPy's OverflowError (was cast round: 255)
     ("clip(ub, 0, -1)", 0), ("ub.clip(0, -1)", 0), ("clip(ub, 300, 255)", 0), ("clip(ub, -1, 300)", 0), ("clip(ub, 2, 7)", 0),
     ("fmax(ub, -1)", 0), ("fmin(-1, ub)", 0), ("fmax(ub, 300)", 0), ("fmin(ub, 3)", 0), ("fmax(ub, 2.5)", 0), ("fmax(-1, 5)", 0),
+    # the Python int bound checked against the dtype the three make, x cast to it first; a Python number x an int64 array
+    ("clip(ub, 300, nan)", 0), ("clip(ub, 300, array([1.5]))", 0), ("clip(ub, 2.5, -1)", 0), ("clip(ub, int16(-5), -1)", 0),
+    ("clip(ub, 300, 400.5)", 0), ("clip(ub, 300, int16(400))", 0), ("clip(300, uint8(0), uint8(255))", 0), ("clip(5, uint8(0), 300)", 0),
+    ("clip(ub, 2, 2.5)", 0), ("clip(ub, -1, int16(300))", 0), ("clip(5.5, 0, 3)", 0),
+    ("np.linalg.multi_dot([eye(2)] * 70)", 0), ("convolve(array([-3.]), array([1., -3, 0, -inf]), 'valid')", 0), ("convolve(array([-0.0]), array([1.0]))", 0),
 ]
 
 # int8, int16, uint16, uint32 (sb, sh, uh, uw: 1-D with 0, 1, each end of the range; SB, SH, UH,

@@ -209,6 +209,7 @@ static bool h_logsumexp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
 }
 
 static bool h_clip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    fe_make_strong(p, arg(a, "a")); /* (NumPy's asanyarray: clip(300, u8(0), u8(255)) is int64) */
     kiln_expr *t[3] = {expr_of(p, f, a, "a"), NULL, NULL};
     if (!t[0]) return false;
     bool positional = has(a, "a_min"); /* the function has a_min/a_max and min=/max=; the method min/max */
@@ -837,6 +838,8 @@ static bool joined(parser *p, kval *out, kiln_expr *r, size_t off, int n, kiln_e
 }
 
 enum { J_CONCAT, J_STACK, J_VSTACK, J_HSTACK };
+static bool cast_allowed(kiln_dtype from, kiln_dtype to, const char *casting);
+static bool casting_valid(const char *s);
 static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     int n = 0;
     kiln_expr **xs = seq_of(p, f, arg(a, f->op == J_VSTACK || f->op == J_HSTACK ? "tup" : "arrays"), &n);
@@ -865,6 +868,31 @@ static bool h_join(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         if (xs[0]->ndim == 0) fe_err(p, off, KILN_ERR_ARG, "zero-dimensional arrays cannot be concatenated");
         else fe_err(p, off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, xs[0]->ndim);
         return joined(p, out, NULL, off, n, xs);
+    }
+    /* dtype= and casting= (keyword-only, NumPy's): each array cast to dtype, or to the arrays'
+     * common dtype, where the casting rule allows it */
+    kiln_dtype to = n ? (kiln_dtype)xs[0]->dtype : KILN_F64;
+    bool cast = given_not_none(a, "dtype");
+    const kval *cv = given(a, "casting") ? arg(a, "casting") : NULL;
+    if (cv && (cv->kind != KV_STR || !casting_valid(cv->s))) {
+        fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'%s%s%s", cv->kind == KV_STR ? " (got '" : "",
+               cv->kind == KV_STR ? cv->s : "", cv->kind == KV_STR ? "')" : "");
+        return joined(p, out, NULL, off, n, xs);
+    }
+    if (cast && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &to)) return joined(p, out, NULL, off, n, xs);
+    for (int i = 1; !cast && i < n; i++) to = dtype_promote(to, (kiln_dtype)xs[i]->dtype);
+    const char *rule = cv ? cv->s : "same_kind";
+    for (int i = 0; (cast || cv) && i < n; i++) {
+        if (!cast_allowed((kiln_dtype)xs[i]->dtype, to, rule)) {
+            fe_err(p, cv ? cv->off : arg(a, "dtype")->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('%s') according to the rule '%s'",
+                   kiln_dtype_name((kiln_dtype)xs[i]->dtype), kiln_dtype_name(to), rule);
+            return joined(p, out, NULL, off, n, xs);
+        }
+        if (cast && xs[i]->dtype != to) {
+            kiln_expr *c = kiln_cast(p->ctx, xs[i], to);
+            kiln_expr_free(xs[i]);
+            if (!(xs[i] = c)) return joined(p, out, NULL, off, n, xs);
+        }
     }
     kiln_expr *r = f->op == J_STACK ? kiln_stack(p->ctx, n, xs, (int)axis) : kiln_concatenate(p->ctx, n, xs, (int)axis);
     return joined(p, out, r, off, n, xs);
@@ -3733,12 +3761,12 @@ static bool lstsq(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_expr *x, 
     return tuple_result(p, t, out, (kiln_expr *[]){xs, res, rk, sv}, 4, off);
 }
 
-#define MULTI_DOT_MAX 64
-/* The product of xs[i .. j] in the order split gives (multi_dot's: split[i][j] the last product's
- * left end). */
-static kiln_expr *chain_product(tmps *t, kiln_ctx *c, kiln_expr *const *xs, uint8_t (*split)[MULTI_DOT_MAX], int i, int j) {
+/* The product of xs[i .. j] in the order split gives (multi_dot's: split[i * n + j] the last
+ * product's left end). */
+static kiln_expr *chain_product(tmps *t, kiln_ctx *c, kiln_expr *const *xs, const int *split, int n, int i, int j) {
     if (i == j) return xs[i];
-    kiln_expr *l = chain_product(t, c, xs, split, i, split[i][j]), *r = l ? chain_product(t, c, xs, split, split[i][j] + 1, j) : NULL;
+    int k = split[i * n + j];
+    kiln_expr *l = chain_product(t, c, xs, split, n, i, k), *r = l ? chain_product(t, c, xs, split, n, k + 1, j) : NULL;
     return r ? keep(t, kiln_matmul(c, l, r)) : NULL;
 }
 
@@ -3755,13 +3783,19 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         if ((lv->kind != KV_LIST && lv->kind != KV_TUPLE) || lv->n < 2)
             return fe_err(p, lv->off, KILN_ERR_ARG, "multi_dot(): Expecting at least two arrays.");
         int n = lv->n;
-        if (n > MULTI_DOT_MAX) return fe_err(p, lv->off, KILN_ERR_ARG, "multi_dot(): kiln multiplies at most %d arrays at once", MULTI_DOT_MAX);
-        kiln_expr *xs[MULTI_DOT_MAX];
+        /* (the arrays, their dims, and the program's costs and splits, n x n each) */
+        size_t nn = (size_t)n * (size_t)n;
+        char *mem = kiln_malloc(c, (size_t)n * sizeof(kiln_expr *) + (size_t)(n + 1) * sizeof(double) + nn * (sizeof(double) + sizeof(int)));
+        if (!mem) return fe_got(p, NULL, off);
+        kiln_expr **xs = (kiln_expr **)mem;
+        double *dims = (double *)(mem + (size_t)n * sizeof *xs), *cost = dims + n + 1;
+        int *split = (int *)(cost + nn);
         for (int i = 0; i < n; i++) {
             kiln_expr *x = xs[i] = keep(&t, fe_arg_expr(p, &lv->items[i], f->name, "arrays"));
-            if (!x) return done(p, &t, out, NULL, off);
+            if (!x) return kiln_free(c, mem), done(p, &t, out, NULL, off);
             if (x->ndim < 1 || x->ndim > 2 || ((i > 0 && i < n - 1) && x->ndim != 2)) {
                 tmps_free(&t);
+                kiln_free(c, mem);
                 return fe_err(p, lv->items[i].off, KILN_ERR_ARG, "multi_dot(): %d-dimensional array given. Array must be two-dimensional",
                               x->ndim);
             }
@@ -3769,20 +3803,20 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         /* NumPy's order: the cheapest parenthesization by the matrix-chain dynamic program (three
          * arrays by its two costs, the same answer), a 1-D first a row and a 1-D last a column:
          * A @ (B @ v) of square A, B is two matrix-vector products, not a matrix product */
-        double dims[MULTI_DOT_MAX + 1], cost[MULTI_DOT_MAX][MULTI_DOT_MAX];
-        uint8_t split[MULTI_DOT_MAX][MULTI_DOT_MAX];
         for (int i = 0; i < n; i++) dims[i] = i == 0 && xs[0]->ndim == 1 ? 1 : (double)xs[i]->shape[0];
         dims[n] = xs[n - 1]->ndim == 1 ? 1 : (double)xs[n - 1]->shape[1];
         for (int len = 1; len < n; len++)
             for (int i = 0; i + len < n; i++) {
                 int j = i + len;
-                cost[i][j] = INFINITY;
+                cost[i * n + j] = INFINITY;
                 for (int k = i; k < j; k++) { /* (the first cheapest k, as NumPy's loop keeps) */
-                    double q = (k > i ? cost[i][k] : 0) + (k + 1 < j ? cost[k + 1][j] : 0) + dims[i] * dims[k + 1] * dims[j + 1];
-                    if (q < cost[i][j]) cost[i][j] = q, split[i][j] = (uint8_t)k;
+                    double q = (k > i ? cost[i * n + k] : 0) + (k + 1 < j ? cost[(k + 1) * n + j] : 0) + dims[i] * dims[k + 1] * dims[j + 1];
+                    if (q < cost[i * n + j]) cost[i * n + j] = q, split[i * n + j] = k;
                 }
             }
-        return done(p, &t, out, chain_product(&t, c, xs, split, 0, n - 1), off);
+        kiln_expr *r = chain_product(&t, c, xs, split, n, 0, n - 1);
+        kiln_free(c, mem);
+        return done(p, &t, out, r, off);
     }
     kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND || fn == L_SVDVALS ? "x" : "a"));
     if (!x) return false;
@@ -7035,6 +7069,7 @@ static bool h_convolve(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (edge[e + 1] > edge[e] && !(part[np_++] = conv_outputs(p, &t, xp, v, start, n, edge[e], edge[e + 1]))) xp = NULL;
     kiln_expr *r = !xp ? NULL : np_ == 1 ? part[0] : keep(&t, kiln_concatenate(c, np_, part, 0));
     if (r && (kiln_dtype)r->dtype != dt) r = keep(&t, kiln_cast(c, r, dt));
+    if (r && dtype_is_float(dt)) r = op2(&t, c, KILN_OP_ADD, r, keep(&t, kiln_scalar(c, 0.0))); /* (NumPy's dot sums from +0.0: no -0.0) */
     return done(p, &t, out, r, off);
 }
 
@@ -9128,10 +9163,10 @@ static const fe_fn functions[] = {
     {"transpose", "a, axes=None", h_transpose, 0, "the dims permuted (reversed when axes is None); a view", false},
     {"expand_dims", "a, axis", h_dims, 1, "a new axis of length 1 at axis (an int or a tuple)", false},
     {"squeeze", "a, axis=None", h_dims, 0, "axes of length 1 removed (all of them when axis is None)", false},
-    {"concatenate", "arrays, axis=0", h_join, J_CONCAT, "the arrays joined along an existing axis (flattened when None)", false},
-    {"stack", "arrays, axis=0", h_join, J_STACK, "the arrays joined along a new axis", false},
-    {"vstack", "tup", h_join, J_VSTACK, "the arrays stacked as rows (1-D arrays become rows)", false},
-    {"hstack", "tup", h_join, J_HSTACK, "the arrays joined along columns (along the one axis of 1-D arrays)", false},
+    {"concatenate", "arrays, axis=0, *, dtype=None, casting='same_kind'", h_join, J_CONCAT, "the arrays joined along an existing axis (flattened when None)", false},
+    {"stack", "arrays, axis=0, *, dtype=None, casting='same_kind'", h_join, J_STACK, "the arrays joined along a new axis", false},
+    {"vstack", "tup, *, dtype=None, casting='same_kind'", h_join, J_VSTACK, "the arrays stacked as rows (1-D arrays become rows)", false},
+    {"hstack", "tup, *, dtype=None, casting='same_kind'", h_join, J_HSTACK, "the arrays joined along columns (along the one axis of 1-D arrays)", false},
     {"take", "a, indices, axis=None, out=None, mode='raise'", h_take, 0, "the elements at integer indices along axis (of the flattened a when None; mode 'wrap' or 'clip' for indices out of range)", false},
     {"take_along_axis", "arr, indices, axis", h_take, 1, "arr[..., indices[...], ...] with indices broadcast along axis", false},
     {"diff", "a, n=1, axis=-1, prepend=None, append=None", h_diff, 0, "a[..., 1:] - a[..., :-1] along axis, n times (prepend and append joined to a first)", false},

@@ -54,13 +54,14 @@ static const char preamble[] =
     "};\n"
     "template <typename T> struct kc_acc { T v; long long i; };\n"
     "template <typename T, int W> struct alignas(sizeof(T) * W) kc_vec { T v[W]; };\n"
-    /* a vector loaded or stored evict-first (KC_MAP_STREAM), as 16, 8 or 4-byte words */
+    /* a vector loaded or stored evict-first (KC_MAP_STREAM), as 16, 8, 4 or 2-byte words */
     "template <typename V> static __device__ __forceinline__ V kc_lds(const V *p) {\n"
     "    V v;\n"
     "    if constexpr (sizeof(V) % 16 == 0) {\n"
     "        for (int i = 0; i < (int)(sizeof(V) / 16); i++) ((int4 *)&v)[i] = __ldcs((const int4 *)p + i);\n"
     "    } else if constexpr (sizeof(V) == 8) *(int2 *)&v = __ldcs((const int2 *)p);\n"
     "    else if constexpr (sizeof(V) == 4) *(int *)&v = __ldcs((const int *)p);\n"
+    "    else if constexpr (sizeof(V) == 2) *(short *)&v = __ldcs((const short *)p);\n"
     "    else v = *p;\n"
     "    return v;\n"
     "}\n"
@@ -69,6 +70,7 @@ static const char preamble[] =
     "        for (int i = 0; i < (int)(sizeof(V) / 16); i++) __stcs((int4 *)p + i, ((const int4 *)&v)[i]);\n"
     "    } else if constexpr (sizeof(V) == 8) __stcs((int2 *)p, *(const int2 *)&v);\n"
     "    else if constexpr (sizeof(V) == 4) __stcs((int *)p, *(const int *)&v);\n"
+    "    else if constexpr (sizeof(V) == 2) __stcs((short *)p, *(const short *)&v);\n"
     "    else *p = v;\n"
     "}\n"
     "static __device__ __forceinline__ ks_bool kc_c_b(long long b) { return (ks_bool)(b & 0xff); }\n"
