@@ -235,9 +235,9 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
     kiln_get_stats(s->ctx, &a);
     uint64_t build0 = s->ns_build, t0 = kiln_now_ns();
     int rc;
-    s->quiet = true;
+    s->quiet = s->timing = true;
     rc = run_simple(s, text, len, st);
-    s->quiet = false;
+    s->quiet = s->timing = false;
     double t_first = secs_since(t0), t_build = (double)(s->ns_build - build0) * 1e-9;
     kiln_get_stats(s->ctx, &b);
     if (rc != RUN_OK) {

@@ -33,7 +33,8 @@ typedef struct session {
     bool quiet;            /* :time and :timeit: expression statements print nothing */
     FILE *err;             /* where errors go (NULL: stderr) */
     uint64_t budget;       /* statements it may still run (0: no limit; for the fuzzer) */
-    uint64_t ns_build;     /* time spent parsing and building graphs (for :time) */
+    uint64_t ns_build;     /* time spent parsing and building graphs, while timing (for :time) */
+    bool timing;           /* :time is running a statement: build() reads the clock */
 } session;
 
 /* Set by SIGINT (the handler also calls kiln_interrupt): statements stop at the next boundary. */
