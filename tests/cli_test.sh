@@ -23,6 +23,10 @@ printf 'print("a\\\nb", len(f"c\\\nd"))\n' > "$d/bsnl.kiln"
 expect "a backslash-newline inside a string" 0 "ab 2" -- "$kiln" "$d/bsnl.kiln"
 rm -f "$d/bsnl.kiln"
 expect "a backslash-newline inside a string, typed" 0 "ab" -- sh -c "printf 'print(\"a\\\\\\nb\")\\n' | \"$kiln\" --transcript"
+printf 'y_c = 2 # C:\\dir\\\nprint(y_c + 1)\n' > "$d/combs.txt"
+expect "a comment ending in a backslash joins no line, typed" 0 "kiln> print(y_c + 1)
+3" -- sh -c "\"$kiln\" --transcript < \"$d/combs.txt\""
+rm -f "$d/combs.txt"
 # output that cannot be written (a full disk, a closed stdout) is an error, not status 0
 expect "a full disk" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' > /dev/full"
 expect "a closed stdout" 1 "the output could not be written" -- sh -c "\"$kiln\" -c 'print(1)' >&-"

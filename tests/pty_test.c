@@ -3,7 +3,7 @@
  * prompts, a failing statement that changes nothing, the caret under an error, tab completion,
  * a long line and UTF-8 text,
  * Ctrl-C at the prompt and during a loop, one long kernel and a product, :timeit's progress,
- * :quit, and the history file left behind.
+ * :quit, the history file left behind, Ctrl-D at '...', and a session whose output is a file.
  *
  *     pty_test /path/to/kiln
  */
@@ -150,6 +150,8 @@ int main(int argc, char **argv) {
     check(strstr(screen + m, "  a = a + nope\r\n") && strstr(screen + m, "          ^"), "with the line and a caret under 'nope'");
     expect("a\r", "array([0, 1, 2])", "and changed nothing bound before it");
     expect("lins\t(0, 1, 3)\r", "array([0. , 0.5, 1. ])", "tab completes function names");
+    expect("np.lins\t(0, 1, 4)\r", "array([0.        , 0.33333333, 0.66666667, 1.        ])", "and np.NAME (np.linspace)");
+    expect("sorte\t([3, 1])\r", "[1, 3]", "and names far down the table (sorted: the list stopped at 400)");
     expect(":vars\r", "int64", ":vars lists bindings");
     expect("for i in range(3):\r", "... ", "a block header gets the continuation prompt");
     expect("    print(i * 10)\r", "... ", "the block goes on until an empty line");
@@ -236,6 +238,16 @@ int main(int argc, char **argv) {
     memset(screen, 0, sizeof screen);
     check(wait_for("kiln> ", 0), "a second session starts");
     expect("hist_marker = 42\r", "kiln> ", "a line is entered");
+    /* Ctrl-D at "...": the block runs as it stands and the session goes on (it ended, the block
+     * unrun); an open bracket is an error, and the session goes on too */
+    type("for i in range(2):\r");
+    type("    print(i + 100)\r");
+    m = type("\x04");
+    check(wait_for("101", m) && wait_for("kiln> ", m), "Ctrl-D at '...' runs the block and the session goes on");
+    type("x_open = (1,\r");
+    m = type("\x04");
+    check(wait_for("error", m) && wait_for("kiln> ", m), "Ctrl-D in an open bracket reports it and the session goes on");
+    expect("hist_marker + 1\r", "43", "the names are still there");
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     h = fopen(path, "r");
@@ -247,6 +259,29 @@ int main(int argc, char **argv) {
         snprintf(line, sizeof line, "cat %s >&2", path);
         if (system(line) != 0) failures++;
     }
+    /* a terminal's input, the output elsewhere (kiln > out.txt): each statement runs as it comes,
+     * the prompts on the terminal (libedit never handed a line over: nothing ran) */
+    char outp[96];
+    snprintf(outp, sizeof outp, "%s/out.txt", home);
+    pid = forkpty(&master, NULL, NULL, NULL);
+    if (pid == 0) {
+        setenv("HOME", home, 1);
+        setenv("TERM", "dumb", 1);
+        if (!freopen(outp, "w", stdout)) _exit(126);
+        execl(argv[1], argv[1], (char *)NULL);
+        _exit(127);
+    }
+    seen = 0;
+    memset(screen, 0, sizeof screen);
+    check(wait_for("kiln> ", 0), "with the output in a file, the prompt appears");
+    expect("print(4200 + 42)\r", "kiln> ", "a statement is entered");
+    type(":quit\r");
+    for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) usleep(50000);
+    h = fopen(outp, "r");
+    found = 0;
+    while (h && fgets(line, sizeof line, h)) found |= strstr(line, "4242") != NULL;
+    if (h) fclose(h);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0 && found, "it ran, printed into the file, and :quit ended it");
     snprintf(line, sizeof line, "rm -rf %s", home);
     if (system(line) != 0) failures++;
     if (failures) fprintf(stderr, "--- screen ---\n%s\n", screen);

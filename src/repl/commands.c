@@ -446,30 +446,40 @@ int run_command(session *s, const char *text, size_t tlen, size_t off, size_t le
     return RUN_ERROR;
 }
 
+/* Adds name to list (n of cap) unless it is there. */
+static void completion_add(const char **list, int *n, int cap, const char *name) {
+    for (int k = 0; k < *n; k++)
+        if (!strcmp(list[k], name)) return;
+    if (*n < cap) list[(*n)++] = name;
+}
+
 const char *const *run_completions(void) {
-    static const char *list[512];
-    if (list[0]) return list;
-    int n = 0;
+    static const char **list; /* (made at the first Tab, kept for the session) */
+    if (list) return list;
     const fe_fninfo *fns;
-    int nf = fe_functions(&fns);
-    for (int i = 0; i < nf && n < 400; i++) {
-        bool dup = false;
-        for (int k = 0; k < n && !dup; k++) dup = !strcmp(list[k], fns[i].name);
-        if (!dup) list[n++] = fns[i].name;
-    }
-    for (const char *const *b = fe_builtin_names(); *b && n < 450; b++) {
-        bool dup = false;
-        for (int k = 0; k < n && !dup; k++) dup = !strcmp(list[k], *b);
-        if (!dup) list[n++] = *b;
-    }
+    int nf = fe_functions(&fns), nb = 0, n = 0;
+    const char *const *builtins = fe_builtin_names();
+    while (builtins[nb]) nb++;
     static const char *const extra[] = {"for", "in", "range", "while", "if", "elif", "else", "break", "continue", "pass", "assert", "print",
                                         ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":code", ":cuda", ":backend",
                                         ":threads", ":cache", ":quit", NULL};
-    for (int k = 0; extra[k] && n < 510; k++) {
-        bool dup = false;
-        for (int j = 0; j < n && !dup; j++) dup = !strcmp(list[j], extra[k]);
-        if (!dup) list[n++] = extra[k];
+    int cap = 2 * nf + nb + (int)(sizeof extra / sizeof *extra) + 1;
+    const char **l = calloc((size_t)cap, sizeof *l);
+    char *np = malloc((size_t)nf * 48); /* every function as np.NAME too ("np.linalg.inv"); a dotted one only so */
+    if (!l || !np) {
+        free(l);
+        free(np);
+        static const char *none[] = {NULL};
+        return none;
     }
-    list[n] = NULL;
-    return list;
+    for (int i = 0; i < nf; i++) {
+        snprintf(np + (size_t)i * 48, 48, "np.%s", fns[i].name);
+        if (!strncmp(fns[i].name, "Generator.", 10)) continue; /* (a Generator's methods: rng.integers) */
+        if (!strchr(fns[i].name, '.')) completion_add(l, &n, cap - 1, fns[i].name);
+        completion_add(l, &n, cap - 1, np + (size_t)i * 48);
+    }
+    for (int i = 0; i < nb; i++) completion_add(l, &n, cap - 1, builtins[i]);
+    for (int k = 0; extra[k]; k++) completion_add(l, &n, cap - 1, extra[k]);
+    l[n] = NULL;
+    return list = l;
 }

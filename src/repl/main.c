@@ -187,6 +187,18 @@ static int repl(session *s) {
         if (r < 0) break;
         line_buffer_guard();
         rl_callback_read_char();
+        if (R.eof && R.chunk.s && R.chunk.s[0]) { /* Ctrl-D at "...": the block runs as it stands (an
+                                                      open bracket is its error) and the session goes on, as Python's */
+            R.eof = false;
+            rl_callback_handler_remove();
+            printf("\n");
+            fflush(stdout);
+            int rc = run_text(s, R.chunk.s, strlen(R.chunk.s));
+            kstr_free(&R.chunk);
+            if (rc == RUN_QUIT) break;
+            prompt("kiln> ");
+            continue;
+        }
         if (R.eof) {
             printf("\n");
             break;
@@ -218,6 +230,51 @@ static int repl(session *s) {
     if (R.hist[0]) write_history(R.hist);
     kstr_free(&R.chunk);
     return 0; /* (sink.buf stays: libedit may write through rl_line_buffer until the exit) */
+}
+
+/* The REPL without line editing, for a terminal's input whose output goes elsewhere (kiln >
+ * out.txt, kiln | tee log: libedit then never hands a line over): the prompts on stderr, each
+ * statement run as it is complete, Ctrl-C drops the pending lines, Ctrl-D runs them and ends. */
+static int plain_repl(session *s) {
+    kstr chunk = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    printf("kiln %s — NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
+    fflush(stdout);
+    catch_sigint();
+    for (;;) {
+        fputs(chunk.s && chunk.s[0] ? "... " : "kiln> ", stderr);
+        fflush(stderr);
+        errno = 0;
+        ssize_t n = getline(&line, &cap, stdin);
+        if (repl_sigint) { /* Ctrl-C at the prompt: the pending lines are dropped */
+            repl_sigint = 0;
+            kiln_clear_interrupt(s->ctx);
+            clearerr(stdin);
+            kstr_free(&chunk);
+            fputs("\nKeyboardInterrupt\n", stderr);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            clearerr(stdin);
+            continue;
+        }
+        if (n < 0) { /* Ctrl-D: what is pending runs, and the session ends */
+            fputs("\n", stderr);
+            if (chunk.s && chunk.s[0]) run_text(s, chunk.s, strlen(chunk.s));
+            break;
+        }
+        kstr_printf(&chunk, "%s%s", line, n > 0 && line[n - 1] == '\n' ? "" : "\n");
+        if (!chunk.s) break;
+        if (run_needs_more(chunk.s, strlen(chunk.s))) continue;
+        int rc = run_text(s, chunk.s, strlen(chunk.s));
+        kstr_free(&chunk);
+        fflush(stdout);
+        if (rc == RUN_QUIT) break;
+    }
+    free(line);
+    kstr_free(&chunk);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -419,7 +476,7 @@ int main(int argc, char **argv) {
     } else {
         s.interactive = true;
         s.src = "<stdin>";
-        rc = repl(&s);
+        rc = isatty(1) ? repl(&s) : plain_repl(&s);
     }
     kiln_scope_free(s.scope);
     kiln_ctx_free(s.ctx);

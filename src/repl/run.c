@@ -407,7 +407,7 @@ static int split_lines(prog *pg, line **out) {
 
 bool run_needs_more(const char *t, size_t len) {
     int depth = 0;
-    bool block = false;
+    bool block = false, joined = false; /* joined: the last line's code (its comment aside) ends in a backslash */
     for (size_t i = 0; i < len;) {
         size_t ls = i, content = i;
         bool colon = false; /* a ':' outside brackets: a header's end (if x: print(x) too) */
@@ -443,11 +443,11 @@ bool run_needs_more(const char *t, size_t len) {
         if (depth == 0 && content > ls && t[content - 1] == ':' && first < content && t[first] != ':') block = true;
         static const char *const compound[] = {"if", "elif", "else", "for", "while", NULL};
         for (int k = 0; depth == 0 && colon && compound[k]; k++) block |= word_at(t, first, content, compound[k]);
+        joined = content > ls && t[content - 1] == '\\'; /* (y = 2 # C:\dir\ is whole: the backslash is the comment's) */
         if (i < len) i++;
     }
     if (depth > 0) return true;
-    size_t e = trim_right(t, 0, len);
-    if (e > 0 && t[e - 1] == '\\') return true;
+    if (joined) return true;
     if (!block) return false;
     /* a block goes on until an empty line */
     size_t last = len;
