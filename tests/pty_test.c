@@ -128,20 +128,30 @@ static void interrupt_after(const char *line, const char *what) {
     check(wait_for("kiln> ", before), "and the prompt comes back");
 }
 
+/* Starts kiln in a new terminal (HOME home, TERM dumb; its standard output into the file out
+ * when given), the screen cleared. */
+static pid_t start(const char *kiln, const char *home, const char *out) {
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    if (pid == 0) {
+        setenv("HOME", home, 1);
+        setenv("TERM", "dumb", 1);
+        if (out && !freopen(out, "w", stdout)) _exit(126);
+        execl(kiln, kiln, (char *)NULL);
+        _exit(127);
+    }
+    seen = 0;
+    memset(screen, 0, sizeof screen);
+    return pid;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     char home[] = "/tmp/kiln-pty-XXXXXX";
     if (!mkdtemp(home)) return 2;
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    pid_t pid = start(argv[1], home, NULL);
     if (pid < 0) {
         perror("forkpty");
         return 2;
-    }
-    if (pid == 0) {
-        setenv("HOME", home, 1);
-        setenv("TERM", "dumb", 1);
-        execl(argv[1], argv[1], (char *)NULL);
-        _exit(127);
     }
     check(wait_for("kiln> ", 0), "the prompt appears");
     size_t m = type("a = arange(3)\r");
@@ -227,15 +237,7 @@ int main(int argc, char **argv) {
     check(found, "history is saved across sessions");
 
     /* a session killed without a clean exit still leaves its history */
-    pid = forkpty(&master, NULL, NULL, NULL);
-    if (pid == 0) {
-        setenv("HOME", home, 1);
-        setenv("TERM", "dumb", 1);
-        execl(argv[1], argv[1], (char *)NULL);
-        _exit(127);
-    }
-    seen = 0;
-    memset(screen, 0, sizeof screen);
+    pid = start(argv[1], home, NULL);
     check(wait_for("kiln> ", 0), "a second session starts");
     expect("hist_marker = 42\r", "kiln> ", "a line is entered");
     /* Ctrl-D at "...": the block runs as it stands and the session goes on (it ended, the block
@@ -263,16 +265,7 @@ int main(int argc, char **argv) {
      * the prompts on the terminal (libedit never handed a line over: nothing ran) */
     char outp[96];
     snprintf(outp, sizeof outp, "%s/out.txt", home);
-    pid = forkpty(&master, NULL, NULL, NULL);
-    if (pid == 0) {
-        setenv("HOME", home, 1);
-        setenv("TERM", "dumb", 1);
-        if (!freopen(outp, "w", stdout)) _exit(126);
-        execl(argv[1], argv[1], (char *)NULL);
-        _exit(127);
-    }
-    seen = 0;
-    memset(screen, 0, sizeof screen);
+    pid = start(argv[1], home, outp);
     check(wait_for("kiln> ", 0), "with the output in a file, the prompt appears");
     expect("print(4200 + 42)\r", "kiln> ", "a statement is entered");
     type(":quit\r");
