@@ -7,6 +7,9 @@ kiln=$1
 . "$(dirname "$0")/harness.sh" # $d, ok, no, expect NAME STATUS PATTERN -- command..., finish
 
 expect "--version" 0 "kiln 0.1.0" -- "$kiln" --version
+expect "KILN_MAX_ARRAY_MB past size_t's MB is no limit" 0 "10.0" -- env KILN_MAX_ARRAY_MB=1e30 "$kiln" -c 'print(ones(10).sum())'
+expect "KILN_MAX_ARRAY_MB=inf too" 0 "10.0" -- env KILN_MAX_ARRAY_MB=inf "$kiln" -c 'print(ones(10).sum())'
+expect "KILN_MAX_ARRAY_MB still limits" 1 "over the limit" -- env KILN_MAX_ARRAY_MB=0.001 "$kiln" -c 'print(ones(1000).sum())'
 expect "assert's message" 1 "error: -c:2:1: AssertionError: bad shape (2, 3)" -- "$kiln" -c $'x = zeros((2, 3))\nassert x.shape == (3, 2), f"bad shape {x.shape}"'
 expect "assert passes" 0 "ok" -- "$kiln" -c $'assert 1 < 2 < 3, "no"\nprint("ok")'
 printf '"""A docstring,\nover lines."""\nprint("after")\n' > "$d/doc.kiln"

@@ -164,6 +164,37 @@ START_TEST(output_checks_and_contexts) {
     kiln_expr *y = kiln_var(other, b);
     ck_assert_ptr_null(kiln_add(ctx, x, y));
     ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_ARG);
+    /* the other context's expression or array refused where they were taken (an embedder's
+     * hunt: kiln_eval_many with a NULL output overran the heap, kiln_dump crashed in LLVM, a view
+     * of the other's array outlived it) */
+    kiln_clear_error(ctx);
+    kiln_array *outs[1] = {NULL};
+    ck_assert_int_eq(kiln_eval_many(ctx, 1, &y, outs), KILN_ERR_ARG);
+    ck_assert_ptr_null(outs[0]);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "another context"));
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_dump(ctx, y, KILN_DUMP_KERNELS));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "another context"));
+    kiln_clear_error(ctx);
+    int64_t st8 = 8;
+    ck_assert_ptr_null(kiln_array_view(ctx, b, 1, &n, &st8, 0));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "another context"));
+    kiln_clear_error(ctx);
+    /* a negative room for parameters, one array concatenated along no axis it has */
+    kiln_scope *sc = kiln_scope_new(ctx);
+    int np_ = 0, re = 0;
+    ck_assert_ptr_null(kiln_parse_params(ctx, sc, "1 * 2", -1, NULL, NULL, &np_, &re));
+    ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_ARG);
+    kiln_scope_free(sc);
+    kiln_clear_error(ctx);
+    ck_assert_ptr_null(kiln_concatenate(ctx, 1, &x, 3));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "out of bounds"));
+    kiln_clear_error(ctx);
+    kiln_expr *zero_d = kiln_scalar(ctx, 1.0);
+    ck_assert_ptr_null(kiln_concatenate(ctx, 1, &zero_d, 0));
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "zero-dimensional"));
+    kiln_expr_free(zero_d);
+    kiln_clear_error(ctx);
     kiln_expr_free(y);
     kiln_array_free(b);
     kiln_ctx_free(other);

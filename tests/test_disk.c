@@ -279,6 +279,37 @@ START_TEST(single_flight_compilation) {
 }
 END_TEST
 
+/* A directory the user keeps other files in: kiln counts, evicts and clears only the files it
+ * names itself (32 hex digits and .ko), and a stats file that is not its own is left alone (a
+ * driver.ko was evicted and cleared as an entry, a stats file overwritten at every exit). */
+START_TEST(files_not_kilns_are_left_alone) {
+    char drv[128], stats[128], buf[64] = "";
+    snprintf(drv, sizeof drv, "%s/driver.ko", dir);
+    snprintf(stats, sizeof stats, "%s/stats", dir);
+    FILE *f = fopen(drv, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("not kiln's", f);
+    fclose(f);
+    f = fopen(stats, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("my important stats", f);
+    fclose(f);
+    run_expr(40);
+    kiln_cache_stats cs;
+    kiln_cache_info(&cs);
+    ck_assert_uint_eq(cs.entries, 1); /* (kiln's one, not driver.ko) */
+    uint64_t removed = 0;
+    ck_assert_int_eq(kiln_cache_clear(&removed), KILN_OK);
+    ck_assert_uint_eq(removed, 1);
+    ck_assert_int_eq(access(drv, F_OK), 0);
+    f = fopen(stats, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "my important stats");
+}
+END_TEST
+
 Suite *suite_disk(void) {
     Suite *s = suite_create("disk");
     kiln_ctx *probe = kiln_ctx_new(NULL);
@@ -296,6 +327,7 @@ Suite *suite_disk(void) {
     tcase_add_test(t, eviction_under_the_size_cap);
     tcase_add_test(t, untrusted_directories_and_entries_are_refused);
     tcase_add_test(t, single_flight_compilation);
+    tcase_add_test(t, files_not_kilns_are_left_alone);
     suite_add_tcase(s, t);
     return s;
 }

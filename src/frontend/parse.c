@@ -4366,6 +4366,10 @@ int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, i
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: a NULL argument");
         return -1;
     }
+    if (cap < 0) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: cap is %d (the room in params and which: 0 or more)", cap);
+        return -1;
+    }
     fe_env env = {.scope = scope, .params = true};
     kval v = {0};
     int nv = -1;

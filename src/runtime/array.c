@@ -35,7 +35,7 @@ static pthread_once_t max_once = PTHREAD_ONCE_INIT;
 static void max_read(void) {
     const char *m = getenv("KILN_MAX_ARRAY_MB");
     double mb = m ? atof(m) : 0;
-    if (mb > 0) max_array_bytes = (size_t)(mb * 1048576.0);
+    if (mb > 0 && mb < (double)(SIZE_MAX >> 21)) max_array_bytes = (size_t)(mb * 1048576.0); /* (beyond: no limit, not a cast past size_t) */
 }
 
 static void pool_buf_free(const rt_pool_buf *b) {
@@ -337,6 +337,10 @@ kiln_array *kiln_array_view(kiln_ctx *ctx, kiln_array *base, int ndim, const int
     if (!ctx) return NULL;
     if (!base || !strides) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: %s is NULL", base ? "strides" : "base");
+        return NULL;
+    }
+    if (base->ctx != ctx) { /* (the view would outlive its base, freed with the other context) */
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_array_view: the base array belongs to another context");
         return NULL;
     }
     int64_t n;

@@ -19,6 +19,7 @@
  * cache at once both succeed.  Loading object code is running code: the directory must belong to
  * this user and be writable by nobody else (it is created 0700), and so must every entry.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -179,6 +180,15 @@ static int by_age(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* Whether a file name is an entry's, as entry_name writes them: 32 hex digits and SUFFIX (the
+ * directory may be one the user keeps other files in: a driver.ko is not kiln's to count, evict
+ * or clear). */
+static bool entry_named(const char *name) {
+    for (int i = 0; i < 32; i++)
+        if (!isxdigit((unsigned char)name[i]) || isupper((unsigned char)name[i])) return false;
+    return !strcmp(name + 32, SUFFIX);
+}
+
 /* Lists the entries (NULL when the directory cannot be read); *n their count. */
 static dc_file *list_entries(const char *dir, size_t *n) {
     DIR *d = opendir(dir);
@@ -189,7 +199,7 @@ static dc_file *list_entries(const char *dir, size_t *n) {
     struct dirent *de;
     while (v && (de = readdir(d))) {
         size_t len = strlen(de->d_name);
-        if (len < 4 || len >= sizeof v->name || strcmp(de->d_name + len - 3, SUFFIX)) continue;
+        if (!entry_named(de->d_name) || len >= sizeof v->name) continue;
         char path[4200];
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
@@ -311,7 +321,11 @@ void dc_add_counters(const diskcache *dc, uint64_t hits, uint64_t misses, uint64
         char buf[256] = "";
         ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
         unsigned long long h = 0, m = 0, c = 0, s = 0;
-        if (r > 0) sscanf(buf, "hits %llu misses %llu corrupt %llu stores %llu", &h, &m, &c, &s);
+        if (r > 0 && sscanf(buf, "hits %llu misses %llu corrupt %llu stores %llu", &h, &m, &c, &s) != 4) { /* a stats file not kiln's: left alone */
+            flock(fd, LOCK_UN);
+            close(fd);
+            return;
+        }
         int len = snprintf(buf, sizeof buf, "hits %llu misses %llu corrupt %llu stores %llu\n", h + hits, m + misses,
                            c + corrupt, s + stores);
         if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)len, 0) != len) { /* best effort */
@@ -344,9 +358,14 @@ kiln_status kiln_cache_clear(uint64_t *removed) {
     if (!open_enabled(&dc)) return KILN_ERR_IO;
     uint64_t r;
     evict(dc.dir, 0, &r);
-    char path[sizeof dc.dir + 16];
+    char path[sizeof dc.dir + 16], buf[256] = "";
+    unsigned long long h, m, c, s;
     snprintf(path, sizeof path, "%s/stats", dc.dir);
-    unlink(path);
+    const char *why;
+    int fd = kiln_open_regular(path, O_NOFOLLOW, &why);
+    ssize_t got = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+    if (fd >= 0) close(fd);
+    if (got > 0 && sscanf(buf, "hits %llu misses %llu corrupt %llu stores %llu", &h, &m, &c, &s) == 4) unlink(path); /* (only kiln's) */
     if (removed) *removed = r;
     return KILN_OK;
 }

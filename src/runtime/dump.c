@@ -53,6 +53,10 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
         if (kiln_errcode(ctx) == KILN_OK) kiln_fail(ctx, KILN_ERR_ARG, "kiln_dump: expression is NULL");
         return NULL;
     }
+    if (e->g != &ctx->graph) {
+        kiln_fail(ctx, KILN_ERR_ARG, "kiln_dump: expression belongs to another context");
+        return NULL;
+    }
     kstr b = {0};
     if (what & KILN_DUMP_GRAPH) ir_print(e, &b);
     rt_plan *p = what & (KILN_DUMP_KERNELS | CODE) ? rt_plan_get(ctx, e) : NULL;

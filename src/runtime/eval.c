@@ -426,6 +426,10 @@ kiln_status kiln_eval_many(kiln_ctx *ctx, int n, kiln_expr *const *exprs, kiln_a
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expression %d is NULL", i);
             break;
         }
+        if (exprs[i]->g != &ctx->graph) { /* (checked with a given output by check_out; a new one's too) */
+            st = kiln_fail(ctx, KILN_ERR_ARG, "kiln_eval_many: expression %d belongs to another context", i);
+            break;
+        }
         dup[i] = -1;
         for (int j = 0; j < i && dup[i] < 0; j++)
             if (exprs[j] == exprs[i]) dup[i] = j;

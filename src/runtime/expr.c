@@ -273,7 +273,15 @@ kiln_expr *kiln_concatenate(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis
         kiln_fail(ctx, KILN_ERR_ARG, "need at least one array to concatenate");
         return NULL;
     }
-    if (n == 1) return ir_check_operand(G, xs[0], "concatenate", 1) ? kiln_expr_retain(xs[0]) : NULL;
+    if (n == 1) { /* (one array: itself, where two would be joined: the same checks) */
+        unsigned mask;
+        if (!ir_check_operand(G, xs[0], "concatenate", 1)) return NULL;
+        if (xs[0]->ndim == 0) {
+            kiln_fail(ctx, KILN_ERR_SHAPE, "concatenate: zero-dimensional arrays cannot be concatenated");
+            return NULL;
+        }
+        return ir_axis_mask(G, "concatenate", axis, xs[0]->ndim, &mask) ? kiln_expr_retain(xs[0]) : NULL;
+    }
     /* pairwise, balanced: each value is copied about log2(n) times */
     int h = n / 2;
     kiln_expr *a = kiln_concatenate(ctx, h, xs, axis), *b = a ? kiln_concatenate(ctx, n - h, xs + h, axis) : NULL;
