@@ -39,6 +39,7 @@
 #define FORMAT 1u
 #define HEADER 32u
 #define SUFFIX ".ko"
+#define STATS_LINE "hits %llu misses %llu corrupt %llu stores %llu" /* the stats file's one line (a file of another form is not kiln's) */
 
 typedef struct entry_head {
     char magic[8];
@@ -295,7 +296,7 @@ kiln_status kiln_cache_info(kiln_cache_stats *out) {
     if (f) {
         unsigned long long hit = 0, miss = 0, bad = 0, st = 0;
         flock(fileno(f), LOCK_SH); /* (a writer truncates, then writes, under LOCK_EX) */
-        if (fscanf(f, "hits %llu misses %llu corrupt %llu stores %llu", &hit, &miss, &bad, &st) == 4) {
+        if (fscanf(f, STATS_LINE, &hit, &miss, &bad, &st) == 4) {
             out->hits = hit;
             out->misses = miss;
             out->corrupt = bad;
@@ -321,12 +322,12 @@ void dc_add_counters(const diskcache *dc, uint64_t hits, uint64_t misses, uint64
         char buf[256] = "";
         ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
         unsigned long long h = 0, m = 0, c = 0, s = 0;
-        if (r > 0 && sscanf(buf, "hits %llu misses %llu corrupt %llu stores %llu", &h, &m, &c, &s) != 4) { /* a stats file not kiln's: left alone */
+        if (r > 0 && sscanf(buf, STATS_LINE, &h, &m, &c, &s) != 4) { /* a stats file not kiln's: left alone */
             flock(fd, LOCK_UN);
             close(fd);
             return;
         }
-        int len = snprintf(buf, sizeof buf, "hits %llu misses %llu corrupt %llu stores %llu\n", h + hits, m + misses,
+        int len = snprintf(buf, sizeof buf, STATS_LINE "\n", h + hits, m + misses,
                            c + corrupt, s + stores);
         if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)len, 0) != len) { /* best effort */
         }
@@ -365,7 +366,7 @@ kiln_status kiln_cache_clear(uint64_t *removed) {
     int fd = kiln_open_regular(path, O_NOFOLLOW, &why);
     ssize_t got = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
     if (fd >= 0) close(fd);
-    if (got > 0 && sscanf(buf, "hits %llu misses %llu corrupt %llu stores %llu", &h, &m, &c, &s) == 4) unlink(path); /* (only kiln's) */
+    if (got > 0 && sscanf(buf, STATS_LINE, &h, &m, &c, &s) == 4) unlink(path); /* (only kiln's) */
     if (removed) *removed = r;
     return KILN_OK;
 }
