@@ -2,7 +2,8 @@
  * shim.h — what a kiln CUDA program needs of CUDA to compile as host C++ (g++ -std=c++17
  * -include shim.h) and run under the fake driver (fakecuda.c): the qualifiers as nothing or
  * their C++ twins, the thread and block indices as thread-local variables the fake driver sets,
- * __syncthreads and __shfl_down_sync as calls into it, atomicMin, and the bit casts.
+ * __syncthreads and __shfl_down_sync as calls into it, atomicMin, the bit casts, and the vector
+ * words and cache-hinted loads of KILN_CUDA_MAP=stream.
  * base/scalar.h is then compiled as the C it also is (the host branch of its #if), so the kernels compute with the
  * host's libm: what is checked is kiln's code around the math (indexing, layouts, argument
  * blocks, staging, fold orders), not CUDA's libdevice.
@@ -61,6 +62,17 @@ static inline unsigned long long atomicMin(unsigned long long *p, unsigned long 
     }
     return old;
 }
+
+/* CUDA's vector words and its evict-first loads and stores (KILN_CUDA_MAP=stream's), as plain
+ * ones: the host has no cache hint to give */
+struct alignas(8) int2 {
+    int x, y;
+};
+struct alignas(16) int4 {
+    int x, y, z, w;
+};
+template <typename T> static inline T __ldcs(const T *p) { return *p; }
+template <typename T> static inline void __stcs(T *p, T v) { *p = v; }
 
 /* The entry the fake driver calls: kernel f with its argument block at p. */
 template <typename A> static inline void kc_fake_call(void (*f)(A), const void *p) { f(*(const A *)p); }
