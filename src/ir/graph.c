@@ -266,9 +266,7 @@ static kiln_dtype promote_weak(const kiln_expr *w, kiln_dtype strong) {
     return dtype_is_float(strong) ? strong : KILN_F64;
 }
 
-/* The common dtype of operands a[0..n): strong ones promote as arrays; weak ones join per
- * NEP 50.  *all_weak tells whether every operand was a Python scalar. */
-static kiln_dtype common_dtype(kiln_expr *const *a, int n, bool *all_weak) {
+kiln_dtype ir_common_dtype(kiln_expr *const *a, int n, bool *all_weak) {
     int have_strong = 0, wk = -1;
     kiln_dtype s = KILN_BOOL;
     const kiln_expr *weakest = NULL;
@@ -298,7 +296,7 @@ static const char *dt_list(kiln_expr *const *a, int n, char *buf, size_t cap) {
 
 kiln_dtype ir_float_loop_dtype(kiln_expr *const *vals, int n) {
     bool all_weak;
-    kiln_dtype t = common_dtype(vals, n, &all_weak);
+    kiln_dtype t = ir_common_dtype(vals, n, &all_weak);
     if (dtype_is_float(t)) return t;
     kiln_dtype s = KILN_BOOL, f = KILN_F32; /* the smallest float every array casts to safely */
     bool strong = false;
@@ -315,7 +313,7 @@ static kiln_status type_rule(ir_graph *g, kiln_op op, kiln_expr *const *args, in
                              kiln_dtype *odt, kiln_dtype *out, bool *all_weak) {
     kiln_expr *const *vals = op == KILN_OP_WHERE ? args + 1 : args;
     int nv = op == KILN_OP_WHERE ? 2 : n;
-    kiln_dtype t = common_dtype(vals, nv, all_weak);
+    kiln_dtype t = ir_common_dtype(vals, nv, all_weak);
     char buf[64];
     *odt = *out = t;
     switch (kiln_op_kind[op]) {

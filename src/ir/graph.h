@@ -231,6 +231,9 @@ kiln_expr *ir_concat(ir_graph *g, kiln_expr *a, kiln_expr *b, int axis);
 /* Whether x, if a Python integer, fits dtype dt (NumPy 2 refuses int32(2**31)); false with the
  * error on the context if not. */
 bool ir_weak_fits(ir_graph *g, const kiln_expr *x, kiln_dtype dt);
+/* The common dtype of operands a[0..n): strong ones promote as arrays; weak ones join per
+ * NEP 50.  *all_weak tells whether every operand was a Python scalar. */
+kiln_dtype ir_common_dtype(kiln_expr *const *a, int n, bool *all_weak);
 kiln_expr *ir_take(ir_graph *g, kiln_expr *x, kiln_expr *idx, int axis, bool along, int64_t said);
 /* x[..., i, j, ...] with integer arrays i and j (broadcast together) at axes axis, axis + 1:
  * NumPy's x[i, j] for two adjacent integer-array indices.  A TAKE node with keepdims 2. */

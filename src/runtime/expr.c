@@ -363,19 +363,20 @@ kiln_expr *kiln_clip(kiln_ctx *ctx, kiln_expr *x, kiln_expr *lo, kiln_expr *hi) 
      * (clip(u8, 10, 300) is clip(u8, 10, None)); then the clip ufunc's promotion of the three
      * (Python numbers weak) holds each Python int bound or is NumPy's OverflowError: clip(u8, 0,
      * -1) is refused, not cast round to 255, but clip(u8, 300, nan) is float64 */
-    kiln_dtype to = x ? (kiln_dtype)x->dtype : KILN_F64;
     for (int k = 0; x && !x->weak && k < 2; k++) {
         kiln_expr **b = k ? &hi : &lo;
-        if (!*b || !((*b)->op == KILN_OP_CONST && (*b)->weak && (*b)->dtype == KILN_I64) || !dtype_is_narrow_int(to)) continue;
+        if (!*b || !((*b)->op == KILN_OP_CONST && (*b)->weak && (*b)->dtype == KILN_I64) || !dtype_is_narrow_int((kiln_dtype)x->dtype)) continue;
         int64_t v = (*b)->val.i64, min, max;
-        dtype_int_bounds(to, &min, &max);
+        dtype_int_bounds((kiln_dtype)x->dtype, &min, &max);
         if (k ? v > max : v < min) *b = NULL;
     }
-    for (int k = 0; k < 2; k++) { /* (the dtype the three make: a weak float makes an integer float64) */
-        const kiln_expr *b = k ? hi : lo;
-        if (b && !b->weak) to = dtype_promote(to, (kiln_dtype)b->dtype);
-        else if (b && dtype_is_float((kiln_dtype)b->dtype) && !dtype_is_float(to)) to = KILN_F64;
-    }
+    kiln_expr *ops[3];
+    int nops = 0;
+    bool all_weak;
+    if (x) ops[nops++] = x;
+    if (lo) ops[nops++] = lo;
+    if (hi) ops[nops++] = hi;
+    kiln_dtype to = nops ? ir_common_dtype(ops, nops, &all_weak) : KILN_F64; /* (the dtype the three make) */
     for (int k = 0; x && k < 2; k++)
         if ((k ? hi : lo) && !ir_weak_fits(&ctx->graph, k ? hi : lo, to)) return NULL;
     if (x && !x->weak && to != x->dtype) { /* x in that dtype first, as the ufunc casts its inputs (clip(u8, 300, 400.5) is 300.) */
