@@ -155,6 +155,12 @@ static void history_file(void) {
     sink.longest = (size_t)st.st_size; /* (no line of it is longer) */
 }
 
+/* The REPL's first line, either way it reads. */
+static void banner(void) {
+    printf("kiln %s — NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
+    fflush(stdout);
+}
+
 static int repl(session *s) {
     utf8_terminal();
     history_file();
@@ -163,8 +169,7 @@ static int repl(session *s) {
     using_history();
     stifle_history(1000);
     if (R.hist[0]) read_history(R.hist);
-    printf("kiln %s — NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
-    fflush(stdout);
+    banner();
     catch_sigint();
     prompt("kiln> ");
     for (;;) {
@@ -239,8 +244,7 @@ static int plain_repl(session *s) {
     kstr chunk = {0};
     char *line = NULL;
     size_t cap = 0;
-    printf("kiln %s — NumPy expressions, JIT-compiled. :help for help, :quit to leave.\n", KILN_VERSION);
-    fflush(stdout);
+    banner();
     catch_sigint();
     for (;;) {
         fputs(chunk.s && chunk.s[0] ? "... " : "kiln> ", stderr);

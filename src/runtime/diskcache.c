@@ -272,6 +272,16 @@ bool dc_store(diskcache *dc, const uint8_t *key, size_t klen, const void *obj, s
 
 /* ------------------------------------------------------------------ the public face */
 
+/* The stats file's four counters from fd (hits, misses, corrupt, stores): 1 when it holds
+ * kiln's line, 0 when it is empty, -1 when it holds something else (not kiln's to touch). */
+static int stats_read(int fd, unsigned long long *c) {
+    char buf[256] = "";
+    ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
+    c[0] = c[1] = c[2] = c[3] = 0;
+    if (r <= 0) return 0;
+    return sscanf(buf, STATS_LINE, &c[0], &c[1], &c[2], &c[3]) == 4 ? 1 : -1;
+}
+
 kiln_status kiln_cache_info(kiln_cache_stats *out) {
     if (!out) return KILN_ERR_ARG;
     memset(out, 0, sizeof *out);
@@ -291,18 +301,11 @@ kiln_status kiln_cache_info(kiln_cache_stats *out) {
     snprintf(path, sizeof path, "%s/stats", dc.dir);
     const char *why;
     int sfd = dc.enabled ? kiln_open_regular(path, O_NOFOLLOW, &why) : -1;
-    FILE *f = sfd >= 0 ? fdopen(sfd, "r") : NULL;
-    if (sfd >= 0 && !f) close(sfd);
-    if (f) {
-        unsigned long long hit = 0, miss = 0, bad = 0, st = 0;
-        flock(fileno(f), LOCK_SH); /* (a writer truncates, then writes, under LOCK_EX) */
-        if (fscanf(f, STATS_LINE, &hit, &miss, &bad, &st) == 4) {
-            out->hits = hit;
-            out->misses = miss;
-            out->corrupt = bad;
-            out->stores = st;
-        }
-        fclose(f);
+    if (sfd >= 0) {
+        unsigned long long c[4];
+        flock(sfd, LOCK_SH); /* (a writer truncates, then writes, under LOCK_EX) */
+        if (stats_read(sfd, c) == 1) out->hits = c[0], out->misses = c[1], out->corrupt = c[2], out->stores = c[3];
+        close(sfd);
     }
     return KILN_OK;
 }
@@ -319,16 +322,14 @@ void dc_add_counters(const diskcache *dc, uint64_t hits, uint64_t misses, uint64
         return;
     }
     if (flock(fd, LOCK_EX) == 0) { /* processes add up one at a time */
-        char buf[256] = "";
-        ssize_t r = pread(fd, buf, sizeof buf - 1, 0);
-        unsigned long long h = 0, m = 0, c = 0, s = 0;
-        if (r > 0 && sscanf(buf, STATS_LINE, &h, &m, &c, &s) != 4) { /* a stats file not kiln's: left alone */
+        char buf[256];
+        unsigned long long c[4];
+        if (stats_read(fd, c) < 0) { /* a stats file not kiln's: left alone */
             flock(fd, LOCK_UN);
             close(fd);
             return;
         }
-        int len = snprintf(buf, sizeof buf, STATS_LINE "\n", h + hits, m + misses,
-                           c + corrupt, s + stores);
+        int len = snprintf(buf, sizeof buf, STATS_LINE "\n", c[0] + hits, c[1] + misses, c[2] + corrupt, c[3] + stores);
         if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)len, 0) != len) { /* best effort */
         }
         flock(fd, LOCK_UN);
@@ -359,14 +360,13 @@ kiln_status kiln_cache_clear(uint64_t *removed) {
     if (!open_enabled(&dc)) return KILN_ERR_IO;
     uint64_t r;
     evict(dc.dir, 0, &r);
-    char path[sizeof dc.dir + 16], buf[256] = "";
-    unsigned long long h, m, c, s;
+    char path[sizeof dc.dir + 16];
+    unsigned long long c[4];
     snprintf(path, sizeof path, "%s/stats", dc.dir);
     const char *why;
-    int fd = kiln_open_regular(path, O_NOFOLLOW, &why);
-    ssize_t got = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+    int fd = kiln_open_regular(path, O_NOFOLLOW, &why), ours = fd >= 0 ? stats_read(fd, c) : -1;
     if (fd >= 0) close(fd);
-    if (got > 0 && sscanf(buf, STATS_LINE, &h, &m, &c, &s) == 4) unlink(path); /* (only kiln's) */
+    if (ours == 1) unlink(path); /* (only kiln's) */
     if (removed) *removed = r;
     return KILN_OK;
 }
