@@ -86,6 +86,10 @@ static inline double rng_unit(uint64_t *s) { return (double)(rng_next(s) >> 11) 
 /* Fills n elements of dtype dt at p (contiguous): special values first, then random ones. */
 void fill_values(void *p, kiln_dtype dt, int64_t n, uint64_t *seed, bool specials);
 
+/* Waits for the forked child pid at most seconds: its wait status, or -1 once a child still
+ * running then (hung) has been killed. */
+int child_wait(int pid, int seconds);
+
 /* Distance in units of the last place between two floats of dtype dt (0 if both NaN). */
 uint64_t ulp_diff(kscalar a, kscalar b, kiln_dtype dt);
 

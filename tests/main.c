@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -66,6 +69,19 @@ static void scalar_str(kscalar v, kiln_dtype dt, char *b, size_t cap) {
     case KILN_DTYPE_COUNT: snprintf(b, cap, "?"); break;
     default: snprintf(b, cap, "%lld", (long long)kscalar_int(dt, v)); break;
     }
+}
+
+int child_wait(int pid, int seconds) {
+    int st = 0;
+    for (int waited = 0; waited < 10 * seconds; waited++) {
+        pid_t done = waitpid(pid, &st, WNOHANG);
+        if (done == pid) return st;
+        if (done < 0) return -1;
+        usleep(100 * 1000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
 }
 
 int64_t compare_arrays(const kiln_array *got, const kiln_array *want, uint64_t max_ulp, char *msg, size_t cap) {

@@ -192,15 +192,8 @@ START_TEST(forked_child_after_threads) {
         for (int64_t i = 0; ok && i < n; i++) ok = ((double *)kiln_array_data(t))[i] == 2.0 * a[i];
         _exit(ok ? 0 : 3);
     }
-    int st = 0, waited = 0;
-    pid_t done;
-    while ((done = waitpid(pid, &st, WNOHANG)) == 0 && waited++ < 600) usleep(100 * 1000);
-    if (done == 0) { /* hung: a minute is far past what the child needs */
-        kill(pid, SIGKILL);
-        waitpid(pid, &st, 0);
-        ck_abort_msg("the forked child hung (killed after 60 s)");
-    }
-    ck_assert_int_eq(done, pid);
+    int st = child_wait(pid, 60); /* (a minute is far past what the child needs) */
+    ck_assert_msg(st != -1, "the forked child hung (killed after 60 s)");
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the forked child %s %d", WIFEXITED(st) ? "exited with" : "died of signal",
                   WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
     ck_assert_int_eq(kiln_num_threads(c), 4); /* (the parent keeps its threads) */

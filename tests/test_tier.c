@@ -2,10 +2,12 @@
  * test_tier.c — the tier policy: the interpreter and the JIT give the same bits; a kernel keeps
  * running while its compile is in flight and switches when it lands; freeing a context with
  * compiles in flight leaves no thread and no leak; 10^4 distinct expressions keep memory and
- * the queue bounded; the disk cache still skips both tiers.
+ * the queue bounded; the disk cache still skips both tiers; a child forked mid-compile
+ * compiles its own.
  */
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -191,6 +193,61 @@ START_TEST(freeing_a_context_with_compiles_in_flight) {
         kiln_ctx_free(ctx); /* compiles still queued */
     }
     ck_assert_int_eq(threads_now(), before);
+}
+END_TEST
+
+/* A chain of n element-wise steps over x whose shape depends on n (each n a distinct kernel,
+ * the longer the slower to compile). */
+static kiln_expr *chain(kiln_ctx *ctx, kiln_expr *x, int n) {
+    kiln_expr *e = kiln_expr_retain(x);
+    for (int j = 0; j < n; j++) {
+        kiln_expr *f = j % 3 == 0 ? kiln_sin(ctx, e) : j % 3 == 1 ? kiln_mul(ctx, e, x) : kiln_add(ctx, e, kiln_scalar(ctx, j));
+        kiln_expr_free(e);
+        e = f;
+    }
+    return e;
+}
+
+/* fork() while the background compiler runs (Python's multiprocessing, a server's workers): the
+ * child inherited the locks that compile held, with no thread to release them, and its first
+ * compile of its own hung.  fork() now waits for the compile; the child compiles a kernel of its
+ * own, and the parent's (queued or done there) runs in the child too, with the parent's bits. */
+START_TEST(forking_while_a_compile_runs) {
+    if (KILN_TEST_TSAN) return; /* threads after fork(): ThreadSanitizer does not follow them */
+    kiln_ctx *ctx = eager_auto_tiered();
+    if (!ctx) return;
+    int64_t n = 64;
+    kiln_array *A = filled(ctx, n, 3, false);
+    kiln_expr *x = kiln_var(ctx, A);
+    for (int round = 0; round < 6; round++) {
+        kiln_expr *e = chain(ctx, x, 40 + round); /* about 20 ms of compiling, queued at its first launch */
+        kiln_array *want = kiln_eval(ctx, e);
+        ck_assert_ptr_nonnull(want);
+        fflush(NULL);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            kiln_expr *own = chain(ctx, x, 100 + round);
+            kiln_set_tier(ctx, KILN_TIER_JIT);
+            kiln_array *mine = kiln_eval(ctx, own);
+            kiln_set_tier(ctx, KILN_TIER_AUTO);
+            kiln_array *got = kiln_eval(ctx, e);
+            kiln_wait_compiles(ctx);
+            kiln_array *again = kiln_eval(ctx, e);
+            char msg[256];
+            bool ok = mine && got && again && compare_arrays(got, want, 0, msg, sizeof msg) == 0 &&
+                      compare_arrays(again, want, 0, msg, sizeof msg) == 0;
+            _exit(ok ? 0 : 3);
+        }
+        int st = child_wait(pid, 60);
+        ck_assert_msg(st != -1, "round %d: the child forked mid-compile hung (killed after 60 s)", round);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d: the child ended with status %d", round, st);
+        kiln_array_free(want);
+        kiln_expr_free(e);
+    }
+    kiln_expr_free(x);
+    kiln_array_free(A);
+    kiln_ctx_free(ctx);
 }
 END_TEST
 
@@ -563,6 +620,7 @@ Suite *suite_tier(void) {
     tcase_add_test(t, tiers_give_the_same_bits);
     tcase_add_test(t, kernel_used_while_its_compile_is_in_flight);
     tcase_add_test(t, freeing_a_context_with_compiles_in_flight);
+    tcase_add_test(t, forking_while_a_compile_runs);
     tcase_add_test(t, ten_thousand_distinct_expressions);
     tcase_add_test(t, a_full_queue_drops_and_offers_again);
     tcase_add_test(t, interpreted_kernels_are_replayed);

@@ -46,6 +46,7 @@ typedef struct rt_tier {
     pid_t pid; /* the process that started thread (a forked child has no thread: it starts one) */
     kslot *queue[RT_TIER_QUEUE];
     int head, count, busy;
+    struct rt_tier *next; /* the process's list of them, which fork() waits on (tier.c) */
 } rt_tier;
 
 /* A child made by fork() after kiln ran OpenMP threads: libgomp's pool is gone there, and a

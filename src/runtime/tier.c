@@ -25,6 +25,11 @@
  * offered again on a later launch.  The thread runs at a lower priority than the caller's, so
  * compiling slows the computation it is meant to speed up as little as it can.  Freeing the
  * context stops the thread after the compile it is running.
+ *
+ * fork() waits for every context's thread to finish the compile it is running (a pthread_atfork
+ * handler): a child forked mid-compile inherited the locks that compile held (the backend's,
+ * LLVM's own) with no thread left to release them, and its first compile of its own hung.  The
+ * child has no thread; its first queued compile starts one.
  */
 #include <string.h>
 #include <sys/resource.h>
@@ -43,12 +48,52 @@ static kiln_tier tier_from_env(void) {
     return KILN_TIER_AUTO;
 }
 
+/* Every context's compiler (rt_tier.next), for the fork handlers below. */
+static pthread_mutex_t tiers_lock = PTHREAD_MUTEX_INITIALIZER;
+static rt_tier *tiers;
+static pthread_once_t tiers_once = PTHREAD_ONCE_INIT;
+
+/* Before fork(): holds every compiler's lock, once its thread has no compile running (it holds
+ * nothing then but waits for w->lock or the next job). */
+static void fork_prepare(void) {
+    pthread_mutex_lock(&tiers_lock);
+    for (rt_tier *w = tiers; w; w = w->next) {
+        pthread_mutex_lock(&w->lock);
+        while (w->busy > 0 && w->started && w->pid == getpid()) pthread_cond_wait(&w->idle, &w->lock);
+    }
+}
+
+static void fork_parent(void) {
+    for (rt_tier *w = tiers; w; w = w->next) pthread_mutex_unlock(&w->lock);
+    pthread_mutex_unlock(&tiers_lock);
+}
+
+/* In the child, the only thread: the parent's compilers stayed there, and their conditions may
+ * count waiters that do not exist here, so each is made anew; its queue is offered again on
+ * a later launch (rt_tier_queue drops it). */
+static void fork_child(void) {
+    for (rt_tier *w = tiers; w; w = w->next) {
+        pthread_mutex_init(&w->lock, NULL);
+        pthread_cond_init(&w->wake, NULL);
+        pthread_cond_init(&w->idle, NULL);
+        for (int i = 0; i < w->count; i++) atomic_store(&w->queue[(w->head + i) % RT_TIER_QUEUE]->state, KSLOT_INTERP);
+    }
+    pthread_mutex_init(&tiers_lock, NULL);
+}
+
+static void watch_forks(void) { pthread_atfork(fork_prepare, fork_parent, fork_child); }
+
 void rt_tier_init(kiln_ctx *ctx, kiln_tier tier) {
     rt_tier *w = &ctx->worker;
     memset(w, 0, sizeof *w);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->idle, NULL);
+    pthread_once(&tiers_once, watch_forks);
+    pthread_mutex_lock(&tiers_lock);
+    w->next = tiers;
+    tiers = w;
+    pthread_mutex_unlock(&tiers_lock);
     bool known = tier > KILN_TIER_DEFAULT && tier <= KILN_TIER_JIT; /* (another number: the default, kiln_ctx_new says so) */
     atomic_init(&ctx->tier, known ? tier : tier_from_env());
     const char *ms = getenv("KILN_JIT_AFTER_MS");
@@ -130,9 +175,12 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
     int expected = KSLOT_INTERP;
     if (!atomic_compare_exchange_strong(&slot->state, &expected, KSLOT_QUEUED)) return true; /* someone else did */
     pthread_mutex_lock(&w->lock);
-    if (w->started && w->pid != getpid()) { /* a forked child: the parent's worker and its queue stay there */
+    kslot *stale[RT_TIER_QUEUE];
+    int nstale = 0;
+    if (w->started && w->pid != getpid()) { /* a forked child: the parent's worker stayed there (fork_child) */
+        for (; w->count > 0; w->count--, w->head = (w->head + 1) % RT_TIER_QUEUE) stale[nstale++] = w->queue[w->head];
         w->started = false;
-        w->count = w->busy = 0;
+        w->busy = 0;
     }
     bool ok = !w->stop && w->count < RT_TIER_QUEUE;
     if (ok && !w->started) {
@@ -148,6 +196,7 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
         pthread_cond_signal(&w->wake);
     }
     pthread_mutex_unlock(&w->lock);
+    for (int i = 0; i < nstale; i++) rt_kernel_release(ctx, stale[i]); /* (the queue's references) */
     if (ok) {
         if (rt_log_compiles()) {
             char name[48];
@@ -164,6 +213,13 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
 
 void rt_tier_shutdown(kiln_ctx *ctx) {
     rt_tier *w = &ctx->worker;
+    pthread_mutex_lock(&tiers_lock);
+    for (rt_tier **p = &tiers; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    pthread_mutex_unlock(&tiers_lock);
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_broadcast(&w->wake);
