@@ -70,6 +70,9 @@ if grep -q -a -e __asan_init -e __tsan_init "$kiln"; then
 else
   expect "a product under ulimit -v" 1 "error:" -- bash -c "ulimit -v 450000; exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
   expect "the same with KILN_NO_BLAS=1" 0 "np.float64(500.0)" -- bash -c "ulimit -v 450000; KILN_NO_BLAS=1 exec \"$kiln\" -c 'A = ones((500, 500)); (A @ A)[0, 0]'"
+  # 64 threads' stacks (512 MB) where the limit leaves about 300 MB: libgomp exited the process
+  # ("Thread creation failed"); kiln now runs the team the room takes
+  expect "64 threads under ulimit -v" 0 "60000000.0" -- bash -c "ulimit -v 1000000; KILN_NUM_THREADS=64 exec \"$kiln\" -c 'big = ones(60000000); print(sum(big))'"
 fi
 
 # 5. sizes that overflow are refused, as NumPy refuses them

@@ -2,8 +2,13 @@
  * test_fault.c — allocation failure: fail the Nth allocation for N = 0, 1, 2, ... until a
  * whole scenario (context, arrays, expressions, compile, evaluate) succeeds.  Every run must
  * end in an error status or success, never a crash, and free everything it took (the hook
- * counts live blocks; the ASan build also checks with LeakSanitizer).
+ * counts live blocks; the ASan build also checks with LeakSanitizer).  And an address-space
+ * limit (ulimit -v) with almost no room left: a compile is an error, not LLVM's abort.
  */
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "helpers.h"
 
 typedef struct faulty {
@@ -111,11 +116,65 @@ START_TEST(every_allocation_failure_is_an_error) {
 }
 END_TEST
 
+/* The process's address space now, in bytes. */
+static uint64_t vm_bytes(void) {
+    long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) pages = 0;
+    if (f) fclose(f);
+    return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* A compile under an address-space limit that leaves a megabyte: LLVM's failed allocation used
+ * to abort the process (std::bad_alloc); now the evaluation fails with KILN_ERR_NOMEM saying so,
+ * and once the limit is raised the same expression compiles and runs.  In a child process, the
+ * limit its own (not under a sanitizer, whose shadow memory is address space). */
+START_TEST(a_compile_with_no_room_is_an_error) {
+#if defined(__SANITIZE_ADDRESS__) || KILN_TEST_TSAN
+    return;
+#endif
+    kiln_ctx *ctx = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_JIT});
+    bool llvm = uses_llvm(ctx);
+    kiln_ctx_free(ctx);
+    if (!llvm) return; /* (the interpreter allocates nothing unbounded) */
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        kiln_ctx *c = kiln_ctx_new(&(kiln_config){.tier = KILN_TIER_JIT, .num_threads = 1});
+        int64_t n = 64;
+        kiln_array *A = kiln_array_new(c, KILN_F64, 1, &n), *O = kiln_array_new(c, KILN_F64, 1, &n);
+        for (int64_t i = 0; i < n; i++) ((double *)kiln_array_data(A))[i] = (double)i;
+        kiln_expr *x = kiln_var(c, A), *e = kiln_add(c, kiln_mul(c, kiln_sin(c, x), kiln_cos(c, x)), kiln_tanh(c, x));
+        struct rlimit old, tight;
+        getrlimit(RLIMIT_AS, &old);
+        tight = (struct rlimit){vm_bytes() + (1u << 20), old.rlim_max};
+        if (setrlimit(RLIMIT_AS, &tight) != 0) _exit(10);
+        kiln_status st = kiln_eval_into(c, e, O);
+        bool said = strstr(kiln_errmsg(c), "ulimit -v") != NULL;
+        setrlimit(RLIMIT_AS, &old);
+        if (st != KILN_ERR_NOMEM) _exit(st == KILN_OK ? 11 : 12);
+        if (!said) _exit(13);
+        if (kiln_eval_into(c, e, O) != KILN_OK) _exit(14);
+        double *o = kiln_array_data(O);
+        for (int64_t i = 0; i < n; i++)
+            if (fabs(o[i] - (sin((double)i) * cos((double)i) + tanh((double)i))) > 1e-12) _exit(15); /* (vector math: ulps apart) */
+        _exit(0);
+    }
+    int st = child_wait(pid, 120);
+    ck_assert_msg(st != -1, "the child hung");
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child %s %d (10: no limit; 11: the compile had room; 12: another "
+                  "error; 13: no word of the limit; 14: no compile once the limit was raised; 15: wrong values)",
+                  WIFEXITED(st) ? "exited with" : "died of signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+END_TEST
+
 Suite *suite_fault(void) {
     Suite *s = suite_create("fault");
     TCase *t = tcase_create("alloc");
     tcase_set_timeout(t, 600);
     tcase_add_test(t, every_allocation_failure_is_an_error);
+    tcase_add_test(t, a_compile_with_no_room_is_an_error);
     suite_add_tcase(s, t);
     return s;
 }

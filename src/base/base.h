@@ -270,6 +270,14 @@ extern const kiln_op reduce_combine_op[KILN_OP_COUNT];
 
 uint64_t kiln_now_ns(void); /* monotonic */
 
+/* ---------------------------------------------------------------- address space */
+
+/* The address space this process has left under its limit (RLIMIT_AS, ulimit -v), in MB; a
+ * huge number without a limit.  What does not handle failing to map memory (LLVM's allocations,
+ * which abort the process; libgomp's thread stacks, which exit it; OpenBLAS's buffers, which it
+ * retries forever) is asked for only where this leaves room. */
+double kiln_room_mb(void);
+
 /* ---------------------------------------------------------------- files */
 
 /* Opens path for reading only if it is a regular file, without ever blocking on a FIFO or a

@@ -31,7 +31,6 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <omp.h>
 #include <pthread.h>
@@ -851,23 +850,12 @@ static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 #define BLAS_THREAD_MB 140
 static atomic_bool blas_ran, blas_limited;
 
-/* The address space left under RLIMIT_AS, in MB (a huge number without a limit). */
-static double room_mb(void) {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1e18;
-    long pages = 0, page = sysconf(_SC_PAGESIZE);
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (!f || fscanf(f, "%ld", &pages) != 1) pages = 0;
-    if (f) fclose(f);
-    return ((double)rl.rlim_cur - (double)pages * (double)page) / 1048576.0;
-}
-
 static kiln_status blas_limit_error(kiln_ctx *ctx, double need, int nthreads) {
     return kiln_fail(ctx, KILN_ERR_NOMEM,
                      "matmul: OpenBLAS needs about %.0f MB more address space for its buffers with %d thread%s, and the "
                      "address-space limit (ulimit -v) leaves %.0f MB; raise the limit, use fewer threads, or set "
                      "KILN_NO_BLAS=1 for kiln's own (slower) product",
-                     need, nthreads, nthreads == 1 ? "" : "s", room_mb());
+                     need, nthreads, nthreads == 1 ? "" : "s", kiln_room_mb());
 }
 
 /* Before a product that OpenBLAS runs, or would run were there room to load it. */
@@ -875,7 +863,7 @@ static kiln_status blas_room(kiln_ctx *ctx, int nthreads) {
     if (atomic_load(&blas_limited)) return blas_limit_error(ctx, BLAS_LOAD_MB + (double)BLAS_THREAD_MB * (nthreads - 1), nthreads);
     if (atomic_load(&blas_ran)) return KILN_OK; /* its buffers are there */
     double need = (double)BLAS_THREAD_MB * (nthreads - 1) + 16;
-    if (room_mb() < need) return blas_limit_error(ctx, need, nthreads);
+    if (kiln_room_mb() < need) return blas_limit_error(ctx, need, nthreads);
     atomic_store(&blas_ran, true);
     return KILN_OK;
 }
@@ -887,7 +875,7 @@ static pthread_once_t openblas_once = PTHREAD_ONCE_INIT;
 /* Loads OpenBLAS (its OpenMP build first) with the best kernels this CPU has, where there is
  * room to map its buffers. */
 static void openblas_load(void) {
-    if (room_mb() < BLAS_LOAD_MB) { /* it would hang trying to map its buffers */
+    if (kiln_room_mb() < BLAS_LOAD_MB) { /* it would hang trying to map its buffers */
         openblas_no_room = true;
         return;
     }

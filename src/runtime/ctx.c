@@ -45,6 +45,53 @@ int rt_forked_threads(void) {
 }
 static void watch_forks(void) { pthread_atfork(NULL, NULL, after_fork_child); }
 
+/* A team of n threads where the pool has had fewer: libgomp exits the process when it cannot
+ * make a thread ("Thread creation failed"), so under an address-space limit (ulimit -v) the team
+ * is as big as the room left takes, each new thread a stack (OMP_STACKSIZE, else the default
+ * thread stack) and a megabyte besides, 16 MB kept for the rest; from then on, no team is
+ * bigger (the memory a program frees is not looked for again). */
+atomic_int rt_threads_room = 1;
+static atomic_bool rt_threads_capped; /* from then on, teams are at most rt_threads_room */
+
+static double stack_mb(void) {
+    const char *v = getenv("OMP_STACKSIZE");
+    if (!v || !*v) v = getenv("GOMP_STACKSIZE");
+    if (v && *v) {
+        char *end;
+        double x = strtod(v, &end);
+        while (*end == ' ') end++;
+        int unit = *end == 'B' || *end == 'b' ? 0 : *end == 'M' || *end == 'm' ? 20 : *end == 'G' || *end == 'g' ? 30 : 10;
+        if (x > 0) return x * (double)(1ull << unit) / 1048576.0;
+    }
+    pthread_attr_t a;
+    size_t size = 8u << 20;
+    if (pthread_getattr_default_np(&a) == 0) {
+        pthread_attr_getstacksize(&a, &size);
+        pthread_attr_destroy(&a);
+    }
+    return (double)size / 1048576.0;
+}
+
+int rt_threads_grow(int n) {
+    if (!atomic_load(&rt_threads_used)) atomic_store(&rt_threads_used, true); /* (n > 1 here) */
+    if (atomic_load(&rt_threads_capped)) {
+        int cap = atomic_load(&rt_threads_room);
+        return n < cap ? n : cap;
+    }
+    double room = kiln_room_mb(), more = (room - 16) / (stack_mb() + 1);
+    if (room >= 1e17 || more >= n - 1) { /* (no limit, or room for all of them: a new pool's) */
+        int had = atomic_load(&rt_threads_room);
+        while (n > had && !atomic_compare_exchange_weak(&rt_threads_room, &had, n)) {
+        }
+        return n;
+    }
+    int fit = more >= 1 ? 1 + (int)more : 1; /* (as if the pool had none: fewer than there may be room for) */
+    atomic_store(&rt_threads_room, fit);
+    atomic_store(&rt_threads_capped, true);
+    if (rt_log_env()) fprintf(stderr, "kiln: the address-space limit (ulimit -v) leaves room for %d of %d threads' stacks\n", fit, n);
+    return fit;
+}
+
 #define MAX_THREADS 4096 /* (kiln_set_num_threads' bound; a larger config or environment is taken as it) */
 static int env_threads(void) {
     const char *v = getenv("KILN_NUM_THREADS");

@@ -218,13 +218,15 @@ kiln_kernel *rt_disk_load(kiln_ctx *ctx, kslot *slot, dc_result *r);
 
 void kiln_note_parse(kiln_ctx *ctx, uint64_t ns); /* the frontend's time, for kiln_stats */
 
-/* The threads ctx's kernels run on: its count, or 1 in a forked child (rt_forked). */
+/* The threads ctx's kernels run on: its count, or 1 in a forked child (rt_forked), or fewer
+ * where the address-space limit leaves no room for more threads' stacks (rt_threads_grow). */
 int rt_forked_threads(void); /* 1, the ICV made 1 the first time */
+extern atomic_int rt_threads_room; /* a team this big has had room (OpenMP's threads stay) */
+int rt_threads_grow(int n);
 static inline int rt_nthreads(const kiln_ctx *ctx) {
     if (atomic_load_explicit(&rt_forked, memory_order_relaxed)) return rt_forked_threads();
     int n = atomic_load_explicit(&((kiln_ctx *)ctx)->nthreads, memory_order_relaxed);
-    if (n > 1 && !atomic_load_explicit(&rt_threads_used, memory_order_relaxed)) atomic_store(&rt_threads_used, true);
-    return n;
+    return n <= atomic_load_explicit(&rt_threads_room, memory_order_relaxed) ? n : rt_threads_grow(n);
 }
 
 /* The reference evaluator on arrays (for the tests and the tools): e into out. */

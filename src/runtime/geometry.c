@@ -328,7 +328,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
     } else {
         st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
     }
-    if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
+    if (st == KILN_ERR_NOMEM && slot) kiln_fail(ctx, st, "out of memory"); /* (a launch's; a compile's says why) */
     rt_geom_free(ctx, &g);
     return st;
 }

@@ -229,7 +229,7 @@ static bool column_suits(const rt_step *s, const kiln_reduce_geom *g) {
 static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_geom *g, uint8_t *layout) {
     kiln_ctx *ctx = x->ctx;
     rt_step *c = column_step(ctx, s);
-    if (!c) return KILN_ERR_NOMEM;
+    if (!c) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     int nin = g->nin;
     for (int i = 0; i < nin; i++) layout[i] = rt_layout_of(g->kstr[i][g->nk - 1], (kiln_dtype)s->fk.inputs[i]->dtype);
     layout[nin] = layout[nin + 1] = KD_CONTIG; /* the accumulator in, the output out: the same array */
@@ -243,7 +243,7 @@ static kiln_status column_run(const rt_exec *x, rt_step *s, const kiln_reduce_ge
     kiln_status st = k->backend->launch_accumulate(state, ctx, k, g, s->fk.consts, rt_threads_for(ctx, work, c->fk.cost));
     rt_kernel_end(x, slot, t0);
     rt_kernel_release(ctx, slot);
-    return st;
+    return st == KILN_ERR_NOMEM ? kiln_fail(ctx, st, "out of memory") : st;
 }
 
 /* ------------------------------------------------------------------ the step */
@@ -315,7 +315,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
     } else {
         rt_reduce_row_layout(s, g, r.layout);
         kslot *slot = g->R ? rt_kernel_get(x, s, r.layout) : NULL;
-        if (g->R && !slot) {
+        if (g->R && !slot) { /* (the compile's error says why) */
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
         } else if (!slot) { /* nothing to fold: the backend stores identities */
             st = x->be->launch_reduce(x->state, ctx, NULL, g, s->fk.consts, 1);
@@ -327,8 +327,8 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
             rt_kernel_end(x, slot, t0);
             rt_kernel_release(ctx, slot);
         }
+        if (st == KILN_ERR_NOMEM && (slot || !g->R)) kiln_fail(ctx, st, "out of memory"); /* (a launch's) */
     }
     rt_rgeom_free(ctx, &r);
-    if (st == KILN_ERR_NOMEM) kiln_fail(ctx, st, "out of memory");
     return st;
 }

@@ -1833,9 +1833,23 @@ out:
 }
 
 /* The optimized LLVM IR (KILN_DUMP_LLVM) and the machine code (KILN_DUMP_ASM) of kd. */
+/* LLVM's allocations abort the process when they fail (std::bad_alloc, which its C API cannot
+ * return), so it runs only where the address-space limit (ulimit -v) leaves room: a kernel's
+ * compile grows the process by about 2 MB here, the JIT's start by less. */
+#define CPU_ROOM_MB 32
+static kiln_status cpu_room(kiln_ctx *ctx, const char *what) {
+    double room = kiln_room_mb();
+    if (room >= CPU_ROOM_MB) return KILN_OK;
+    return kiln_fail(ctx, KILN_ERR_NOMEM,
+                     "out of memory: kiln keeps %d MB of address space for LLVM to %s in, and the address-space limit "
+                     "(ulimit -v) leaves %.0f MB; free arrays or raise the limit",
+                     CPU_ROOM_MB, what, room < 0 ? 0 : room);
+}
+
 static kiln_status cpu_render(void *state, kiln_ctx *ctx, const kernel_desc *kd, int what, kstr *out) {
     cpu_state *cs = state;
     if (!(what & (KILN_DUMP_LLVM | KILN_DUMP_ASM | KILN_DUMP_SOURCE))) return KILN_OK;
+    if (cpu_room(ctx, "render a kernel") != KILN_OK) return KILN_ERR_NOMEM;
     pthread_mutex_lock(&cs->lock);
     char name[64];
     snprintf(name, sizeof name, "kiln_dump%u", cs->counter++);
@@ -1870,6 +1884,7 @@ static kiln_status cpu_render(void *state, kiln_ctx *ctx, const kernel_desc *kd,
 static kiln_status cpu_compile(void *state, kiln_ctx *ctx, const kernel_desc *kd, const char *name, void **bytes, size_t *len,
                                kiln_compile_times *t) {
     cpu_state *cs = state;
+    if (cpu_room(ctx, "compile a kernel") != KILN_OK) return KILN_ERR_NOMEM;
     pthread_mutex_lock(&cs->lock);
     LLVMOrcThreadSafeContextRef tsc;
     LLVMModuleRef m;
@@ -1902,6 +1917,7 @@ static void cpu_fold(const kiln_kernel *k, int64_t n, char *const *ptrs, const i
 /* Adds object code to the JIT and finds its kernel `name`. */
 static kiln_status cpu_load(void *state, kiln_ctx *ctx, const void *obj, size_t len, const char *name, kiln_kernel **out) {
     cpu_state *cs = state;
+    if (cpu_room(ctx, "load a kernel") != KILN_OK) return KILN_ERR_NOMEM;
     cpu_kernel *k = kiln_calloc(ctx, sizeof *k);
     if (!k) return KILN_ERR_NOMEM;
     pthread_mutex_lock(&cs->lock);
