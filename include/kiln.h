@@ -625,10 +625,15 @@ KILN_API kiln_expr *kiln_transpose(kiln_ctx *ctx, kiln_expr *x);
 
 /* ---------------------------------------------------------------- .npy files */
 
-/* Reads a NumPy .npy file (format 1.0-3.0, either byte order, C or Fortran order).  Files in
- * this machine's byte order are mapped copy-on-write, not read.  Returns a new reference, or
- * NULL with KILN_ERR_IO and a message naming the problem. */
+/* Reads a NumPy .npy file (format 1.0-3.0, either byte order, C or Fortran order) into a new
+ * array, as np.load.  Returns a new reference, or NULL with KILN_ERR_IO and a message naming
+ * the problem. */
 KILN_API kiln_array *kiln_load_npy(kiln_ctx *ctx, const char *path);
+/* The same, with a file in this machine's byte order mapped copy-on-write rather than read, as
+ * np.load's mmap_mode='c': no copy (the pages are read when first used; writes stay in memory),
+ * but the array is the file's, and a program rewriting or truncating the file in place changes
+ * its values or kills this process with SIGBUS when it reads a page the file lost. */
+KILN_API kiln_array *kiln_map_npy(kiln_ctx *ctx, const char *path);
 /* Writes a in C order as .npy 1.0, through a temporary file renamed into place: on failure no
  * file is left behind and an existing file at path is untouched. */
 KILN_API kiln_status kiln_save_npy(kiln_ctx *ctx, const char *path, kiln_array *a);

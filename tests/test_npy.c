@@ -3,6 +3,7 @@
  * (Fortran order, big-endian, format 2.0), and a table of corrupt, truncated and hostile
  * files, each refused with a clear message.  Saving leaves no file behind when it fails.
  */
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,14 +60,16 @@ START_TEST(round_trip_every_dtype_and_rank) {
             char path[128];
             snprintf(path, sizeof path, "%s/rt.npy", dir);
             ck_assert_int_eq(kiln_save_npy(ctx, path, a), KILN_OK);
-            kiln_array *b = kiln_load_npy(ctx, path);
-            ck_assert_msg(b, "%s", kiln_errmsg(ctx));
-            ck_assert_int_eq(kiln_array_dtype(b), dt);
-            ck_assert_int_eq(kiln_array_ndim(b), r);
-            char msg[256] = "";
-            ck_assert_msg(compare_arrays(b, a, 0, msg, sizeof msg) == 0, "%s", msg);
+            for (int mapped = 0; mapped < 2; mapped++) {
+                kiln_array *b = mapped ? kiln_map_npy(ctx, path) : kiln_load_npy(ctx, path);
+                ck_assert_msg(b, "%s", kiln_errmsg(ctx));
+                ck_assert_int_eq(kiln_array_dtype(b), dt);
+                ck_assert_int_eq(kiln_array_ndim(b), r);
+                char msg[256] = "";
+                ck_assert_msg(compare_arrays(b, a, 0, msg, sizeof msg) == 0, "%s%s", mapped ? "mapped: " : "", msg);
+                kiln_array_free(b);
+            }
             kiln_array_free(a);
-            kiln_array_free(b);
         }
     }
 }
@@ -182,7 +185,7 @@ START_TEST(corrupt_files_are_refused) {
     int32_t vals[3] = {7, -2, 5};
     memcpy(img2 + 127, vals, sizeof vals);
     write_file(path, (const char *)img2, 127 + sizeof vals);
-    kiln_array *m = kiln_load_npy(ctx, path);
+    kiln_array *m = kiln_map_npy(ctx, path);
     ck_assert_ptr_nonnull(m);
     ck_assert_int_eq((uintptr_t)kiln_array_data(m) % 4, 0);
     ck_assert_int_eq(memcmp(kiln_array_data(m), vals, sizeof vals), 0);
@@ -194,6 +197,42 @@ START_TEST(corrupt_files_are_refused) {
     kiln_array *w = kiln_wrap(ctx, KILN_I64, 1, (int64_t[]){4}, NULL, raw);
     ck_assert_ptr_null(kiln_array_view(ctx, w, 1, (int64_t[]){2}, (int64_t[]){8}, 3));
     kiln_array_free(w);
+}
+END_TEST
+
+/* A loaded array is the program's own: the file rewritten in place afterwards (np.save opens it
+ * with O_TRUNC), or cut to nothing, leaves it as it was.  (It used to be the file's pages,
+ * mapped: it took the new values, and reading it after the cut was SIGBUS.)  A mapped one
+ * written to leaves the file as it was. */
+START_TEST(a_loaded_array_is_its_own) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/own.npy", dir);
+    int64_t n = 3 << 16;
+    kiln_array *a = kiln_array_new(ctx, KILN_F64, 1, &n), *z = kiln_full(ctx, KILN_F64, 1, &n, -1.0);
+    for (int64_t i = 0; i < n; i++) ((double *)kiln_array_data(a))[i] = (double)i;
+    ck_assert_int_eq(kiln_save_npy(ctx, path, a), KILN_OK);
+    kiln_array *b = kiln_load_npy(ctx, path);
+    ck_assert_ptr_nonnull(b);
+    int fd = open(path, O_WRONLY | O_TRUNC); /* np.save's way: the same file, written again */
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    char msg[256] = "";
+    ck_assert_msg(compare_arrays(b, a, 0, msg, sizeof msg) == 0, "after the file was cut: %s", msg);
+    size_t bytes = (size_t)n * 8 + 128;
+    char *junk = malloc(bytes);
+    memset(junk, 0x7f, bytes);
+    write_file(path, junk, bytes); /* other bytes, in place */
+    free(junk);
+    ck_assert_msg(compare_arrays(b, a, 0, msg, sizeof msg) == 0, "after the file was written again: %s", msg);
+    ck_assert_int_eq(kiln_save_npy(ctx, path, z), KILN_OK);
+    kiln_array *m = kiln_map_npy(ctx, path);
+    ck_assert_ptr_nonnull(m);
+    ((double *)kiln_array_data(m))[5] = 42.0; /* copy-on-write: the file keeps -1 */
+    kiln_array *again = kiln_load_npy(ctx, path);
+    ck_assert_ptr_nonnull(again);
+    ck_assert(((double *)kiln_array_data(again))[5] == -1.0);
+    kiln_array *arrs[] = {a, z, b, m, again};
+    for (int i = 0; i < 5; i++) kiln_array_free(arrs[i]);
 }
 END_TEST
 
@@ -222,6 +261,7 @@ Suite *suite_npy(void) {
     tcase_add_test(t, fortran_big_endian_and_version_2);
     tcase_add_test(t, corrupt_files_are_refused);
     tcase_add_test(t, failed_save_leaves_nothing);
+    tcase_add_test(t, a_loaded_array_is_its_own);
     suite_add_tcase(s, t);
     return s;
 }

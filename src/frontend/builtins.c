@@ -1442,9 +1442,9 @@ static bool h_load(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (v->kind != KV_STR) return fe_err(p, v->off, KILN_ERR_ARG, "%s(): takes a file name in quotes", f->name);
     bool mapped = given_not_none(a, "mmap_mode") && !(mm->kind == KV_STR && !mm->s[0]); /* ('' is None to NumPy) */
     if (mapped && (mm->kind != KV_STR || !strchr("rc", mm->s[0]) || mm->s[1])) /* (r+ and w+ write into the file: not kiln's) */
-        return fe_err(p, mm->off, KILN_ERR_ARG, "%s(): kiln reads the file whole: mmap_mode None, 'r' or 'c' (not 'r+' or 'w+', which write into it)", f->name);
+        return fe_err(p, mm->off, KILN_ERR_ARG, "%s(): mmap_mode None, 'r' or 'c' (not 'r+' or 'w+', which write into the file)", f->name);
     p->env->volatile_ = true;
-    kiln_array *r = kiln_load_npy(p->ctx, v->s);
+    kiln_array *r = mapped ? kiln_map_npy(p->ctx, v->s) : kiln_load_npy(p->ctx, v->s); /* (NumPy's memmap: the file's pages) */
     if (!r) return fe_got(p, r, v->off);
     bool ro = mapped && mm->s[0] == 'r'; /* (NumPy's memmap of mode 'r' cannot be written) */
     if (!array_result(p, out, r, off)) return false;
@@ -9459,7 +9459,7 @@ static const fe_fn functions[] = {
     {"Generator.choice", "self, a, size=None, replace=True, p=None, axis=0, shuffle=True", fe_draw_choice, 0, "rng.choice(a, size): samples of a (or of arange(a)) along axis, with or without replacement, or by probabilities p", true},
     {"Generator.permutation", "self, x, axis=0", fe_draw_permutation, 0, "rng.permutation(x): a shuffled arange(x), or x's slices along axis shuffled", false},
     {"load", "file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding='ASCII', *, max_header_size=10000", h_load, 0,
-     "the array in a .npy file (read whole: mmap_mode='r' and 'c' give it too, read-only and writable)", false},
+     "the array in a .npy file, read (mmap_mode='r' or 'c': the file mapped, read-only or copy-on-write)", false},
     {"loadtxt", "fname, dtype=float64, comments='#', delimiter=None, converters=None, skiprows=0, usecols=None, unpack=False, ndmin=0, encoding=None, max_rows=None",
      h_loadtxt, 0, "the numbers in a text file, a row per line (read now)", false},
     {"savetxt", "fname, X, fmt='%.18e', delimiter=None, newline=None, header='', footer='', comments=None, encoding=None",

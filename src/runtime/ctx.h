@@ -128,7 +128,7 @@ struct kiln_array {
     kiln_array *base;               /* view: the array whose memory this is (a reference) */
     void *buf;                      /* owned buffer (kiln_array_new), else NULL */
     size_t buf_size;
-    void *map;                      /* owned file mapping (kiln_load_npy), else NULL */
+    void *map;                      /* owned file mapping (kiln_map_npy), else NULL */
     size_t map_size;
     bool on_device;                 /* kiln_wrap_device: its home is a device's memory; buf is its host copy */
     bool readonly;                  /* NumPy's read-only view (diagonal's, broadcast_to's) bound to a name: the
