@@ -174,6 +174,9 @@ static const struct {
     {"'abc'", 0, KILN_ERR_ARG, "not a string"},
     {"zeros(-1)", 6, KILN_ERR_SHAPE, "negative"},
     {"zeros(x)", 6, KILN_ERR_SHAPE, "more than 8 dimensions"}, /* (x, read as a shape, has 10 elements) */
+    {"stack([M, M], axis=3)", 0, KILN_ERR_ARG, "stack: axis 3 is out of bounds for array of dimension 3"},
+    {"stack([zeros((1, 1, 1, 1, 1, 1, 1, 2))] * 2)", 0, KILN_ERR_ARG, "stack: the result would have more than 8 dimensions"},
+    {"array([zeros((1, 1, 1, 1, 1, 1, 1, 2))] * 2)", 40, KILN_ERR_ARG, "the array would have more than 8 dimensions"},
     {"load('/nonexistent/a.npy')", 5, KILN_ERR_IO, "No such file"},
     {"s3 + s4", 3, KILN_ERR_SHAPE, "could not be broadcast together with shapes (3,) (4,)"},
     {"12345678901234567890", 0, KILN_ERR_SYNTAX, "too large"},
@@ -266,7 +269,7 @@ START_TEST(deep_nesting_is_refused) {
         kiln_clear_error(ctx);
         kiln_expr *e = kiln_parse(ctx, scope, src);
         ck_assert_msg(e == NULL, "'%s' x %d parsed", opens[k], N);
-        ck_assert_msg(strstr(kiln_errmsg(ctx), "nested too deeply (more than 200 levels)"), "'%s': %s", opens[k], kiln_errmsg(ctx));
+        ck_assert_msg(strstr(kiln_errmsg(ctx), "nested too deeply (more than 200 levels: each bracket takes two)"), "'%s': %s", opens[k], kiln_errmsg(ctx));
         ck_assert_int_eq(kiln_errcode(ctx), KILN_ERR_SYNTAX);
     }
     free(src);

@@ -175,7 +175,7 @@ static bool expect(parser *p, const char *op, const char *what) {
 /* Nesting: every rule that recurses goes through here. */
 static bool enter(parser *p) {
     if (++p->env->depth > FE_MAX_DEPTH)
-        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expression nested too deeply (more than %d levels)", FE_MAX_DEPTH);
+        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expression nested too deeply (more than %d levels: each bracket takes two)", FE_MAX_DEPTH);
     return true;
 }
 static void leave(parser *p) { p->env->depth--; }
@@ -476,6 +476,10 @@ static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
     if (!parts) return NULL;
     for (; made < v->n; made++)
         if (!(parts[made] = fe_as_expr(ctx, &v->items[made], what))) goto out;
+    if (parts[0]->ndim >= KILN_MAX_DIMS) {
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: the array would have more than %d dimensions", what, KILN_MAX_DIMS);
+        goto out;
+    }
     r = kiln_stack(ctx, v->n, parts, 0);
     if (!r && kiln_errcode(ctx) == KILN_ERR_SHAPE)
         kiln_fail(ctx, KILN_ERR_SHAPE, "%s: the list's items have different shapes (a ragged list is not an array)", what);

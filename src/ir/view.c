@@ -319,7 +319,11 @@ kiln_expr *ir_transpose(ir_graph *g, kiln_expr *x) {
 kiln_expr *ir_expand_dims(ir_graph *g, kiln_expr *x, int axis) {
     if (!ir_check_operand(g, x, "expand_dims", 1)) return NULL;
     int nd = x->ndim + 1;
-    if (axis < -nd || axis >= nd || nd > KILN_MAX_DIMS) {
+    if (nd > KILN_MAX_DIMS) {
+        kiln_fail(g->ctx, KILN_ERR_ARG, "expand_dims: the result would have more than %d dimensions", KILN_MAX_DIMS);
+        return NULL;
+    }
+    if (axis < -nd || axis >= nd) {
         kiln_fail(g->ctx, KILN_ERR_ARG, "expand_dims: axis %d is out of bounds for array of dimension %d", axis, nd);
         return NULL;
     }
