@@ -123,6 +123,14 @@ out=$("$kiln" -c $'a = arange(3)\nnope\na' 2>/dev/null)
 expect ":help lists signatures" 0 "logsumexp(a, axis=None, keepdims=False)" -- "$kiln" -c ':help'
 expect ":help NAME" 0 "the sum over axis" -- "$kiln" -c ':help sum'
 expect ":help of a constant" 0 "as numpy.pi" -- "$kiln" -c ':help pi'
+expect ":help np.NAME" 0 "np.linalg.svd: (u, s, vh)" -- "$kiln" -c ':help np.linalg.svd'
+expect "help(np.sin), as Python's help()" 0 "sine" -- "$kiln" -c 'help(np.sin)'
+expect "help() lists" 0 "Functions (:help NAME" -- "$kiln" -c 'help()'
+expect "exit(n) is the status" 5 "" -- "$kiln" -c 'x = 3; exit(x + 2); print("not run")'
+out=$("$kiln" -c $'for i in range(9):\n    if i == 3:\n        exit("stopped")\n    print(i)' 2>&1; echo "status $?")
+[ "$out" = $'0\n1\n2\nstopped\nstatus 1' ] && ok "exit(message) in a loop: printed, status 1" || no "exit(message) in a loop (output: $out)"
+out=$(printf 'print(1)\nquit()\nprint(2)\n' | "$kiln" 2>&1; echo "status $?")
+[ "$out" = $'1\nstatus 0' ] && ok "quit() ends standard input's program" || no "quit() (output: $out)"
 expect "max and min of numbers are Python's" 0 "1.5 2.5 1 2 3" -- "$kiln" -c $'best = 10.0\nfor loss in [3.0, 5.0, 1.5]:\n    best = min(best, loss)\nprint(best, max(1, 2.5), min(3, 1, 2), max(2, 2.0), max(float64(2.0), 3))'
 expect "choice without replacement: a permutation" 0 "[0 1 2 3 4 5 6 7 8 9]" -- "$kiln" -c 'seed(3); print(sort(np.random.choice(10, 10, replace=False)))'
 expect "choice by probabilities" 0 "0 True (2000,)" -- "$kiln" -c 'd = choice(4, 2000, p=[0.1, 0.0, 0.6, 0.3]); print((d == 1).sum(), abs((d == 2).mean() - 0.6) < 0.05, d.shape)'

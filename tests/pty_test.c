@@ -3,7 +3,7 @@
  * prompts, a failing statement that changes nothing, the caret under an error, tab completion,
  * a long line and UTF-8 text,
  * Ctrl-C at the prompt and during a loop, one long kernel and a product, :timeit's progress,
- * :quit, the history file left behind, Ctrl-D at '...', and a session whose output is a file.
+ * :quit and exit(n), the history file left behind, Ctrl-D at '...', and a session whose output is a file.
  *
  *     pty_test /path/to/kiln
  */
@@ -271,13 +271,13 @@ int main(int argc, char **argv) {
     pid = start(argv[1], home, outp);
     check(wait_for("kiln> ", 0), "with the output in a file, the prompt appears");
     expect("print(4200 + 42)\r", "kiln> ", "a statement is entered");
-    type(":quit\r");
+    type("exit(3)\r");
     for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) usleep(50000);
     h = fopen(outp, "r");
     found = 0;
     while (h && fgets(line, sizeof line, h)) found |= strstr(line, "4242") != NULL;
     if (h) fclose(h);
-    check(WIFEXITED(status) && WEXITSTATUS(status) == 0 && found, "it ran, printed into the file, and :quit ended it");
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 3 && found, "it ran, printed into the file, and exit(3) ended it with status 3");
     snprintf(line, sizeof line, "rm -rf %s", home);
     if (system(line) != 0) failures++;
     if (failures) fprintf(stderr, "--- screen ---\n%s\n", screen);

@@ -34,7 +34,7 @@ static const struct {
     {"backend", ":backend [name]", "show or switch the backend"},
     {"threads", ":threads [n]", "show or set the number of threads"},
     {"cache", ":cache", "kernel and disk-cache statistics of this session"},
-    {"quit", ":quit", "leave (also :q, :exit, Ctrl-D)"},
+    {"quit", ":quit", "leave (also :q, :exit, Ctrl-D, exit(), exit(n) for status n)"},
 };
 
 /* The names that are values, not functions. */
@@ -54,6 +54,10 @@ static const struct {
 static int cmd_help(session *s, const char *arg) {
     const fe_fninfo *fns;
     int n = fe_functions(&fns);
+    for (size_t i = 0; *arg && i < 4; i++) { /* np.sin, numpy.linalg.svd, np.random.normal: NumPy's names of kiln's */
+        static const char *const prefix[] = {"np.", "numpy.", "linalg.", "random."};
+        if (!strncmp(arg, prefix[i], strlen(prefix[i]))) arg += strlen(prefix[i]);
+    }
     if (*arg) {
         for (size_t i = 0; i < sizeof constants / sizeof *constants; i++)
             if (!strcmp(constants[i].name, arg)) {
@@ -81,6 +85,8 @@ static int cmd_help(session *s, const char *arg) {
            "  for i in range(n):     an indented block; also while cond:, if/elif/else, break,\n"
            "                         continue, pass (the REPL reads until an empty line)\n"
            "  save(\"f.npy\", expr)    write a .npy file;   seed(n)  seed rand() and randn()\n"
+           "  help(NAME)             what NAME computes (help(np.sin), as :help sin)\n"
+           "  exit(), exit(n)        end the session (status n), as Python's; also quit()\n"
            "Expressions: Python's operators and precedence; x[i, a:b:s, None, ...] and x[idx];\n"
            "  x.T .shape .ndim .size .dtype; methods x.sum() .mean() .max() .reshape() .astype()\n"
            "  .ravel() .flatten() .squeeze() .clip() .round() .transpose() .item() ...;\n"

@@ -323,7 +323,7 @@ static char *read_all(FILE *f, size_t *n) {
     return b;
 }
 
-static int exit_code(int rc) { return rc == RUN_ERROR ? 1 : rc == RUN_INTERRUPTED ? 130 : 0; }
+static int exit_code(const session *s, int rc) { return rc == RUN_ERROR ? 1 : rc == RUN_INTERRUPTED ? 130 : rc == RUN_QUIT ? s->exit_status : 0; }
 
 /* kiln --transcript: standard input typed into the REPL, line by line, printed as a session
  * shows it (prompts, the lines, what they print, errors in the REPL's form), without line
@@ -460,7 +460,7 @@ int main(int argc, char **argv) {
     } else if (prog) {
         s.src = "-c";
         catch_sigint();
-        rc = exit_code(run_text(&s, prog, strlen(prog)));
+        rc = exit_code(&s, run_text(&s, prog, strlen(prog)));
     } else if (file || !isatty(0)) {
         const char *why = NULL;
         int fd = !file || !strcmp(file, "-") ? 0 : kiln_open_regular(file, 0, &why); /* a FIFO or a device: refused, not waited on */
@@ -473,7 +473,7 @@ int main(int argc, char **argv) {
             rc = 1;
         } else {
             catch_sigint();
-            rc = exit_code(run_text(&s, text, n));
+            rc = exit_code(&s, run_text(&s, text, n));
         }
         free(text);
         if (f && f != stdin) fclose(f);
@@ -481,6 +481,7 @@ int main(int argc, char **argv) {
         s.interactive = true;
         s.src = "<stdin>";
         rc = isatty(1) ? repl(&s) : plain_repl(&s);
+        if (rc == 0) rc = s.exit_status; /* (exit(n) ended it) */
     }
     kiln_scope_free(s.scope);
     kiln_ctx_free(s.ctx);

@@ -35,6 +35,8 @@ typedef enum stmt_kind {
     S_PRINT,    /* print(...) (x: "(...)") */
     S_SAVE,     /* save(...) */
     S_SEED,     /* seed(...) */
+    S_EXIT,     /* exit(...) or quit(...): the session ends (x: "(...)") */
+    S_HELP,     /* help() or help(NAME): :help's text (x: "(...)") */
     S_CMD,      /* ":name args" (x: the whole command) */
     S_PASS,
     S_BREAK,
@@ -880,6 +882,8 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
     if (after > a && after < b && t[after] == ':' && (after + 1 == b || t[after + 1] != '='))
         return report(pg, after, "annotations (x: int = v) are not part of kiln's language: write x = v"), false;
     if (call_stmt(t, a, b, "print", &st->x, &st->xlen)) return st->kind = S_PRINT, true;
+    if (call_stmt(t, a, b, "exit", &st->x, &st->xlen) || call_stmt(t, a, b, "quit", &st->x, &st->xlen)) return st->kind = S_EXIT, true;
+    if (call_stmt(t, a, b, "help", &st->x, &st->xlen)) return st->kind = S_HELP, true;
     size_t q = past_numpy(pg, t, a, b); /* (after np. or another name of numpy) */
     for (int k = 0; fe_in_place[k]; k++) { /* np.add.at(NAME, indices, b), np.fill_diagonal(NAME, v)...: NAME changed in place */
         {
@@ -1483,6 +1487,53 @@ static int exec_seed(prog *pg, stmt *st) {
     if (bad) rc = report(pg, v && (c.npos || by_name) ? st->x + v->off : st->x, bad);
     if (words != few) free(words);
     callargs_free(pg->s, &c);
+    return rc;
+}
+
+/* The integer v stands for: a constant, or a computed 0-d integer array evaluated now (range(n)
+ * with n = sum(m), as NumPy's integers are indices); with bools, True and False too (a list's
+ * insert and pop take them, as Python's do). */
+static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out, bool bools) {
+    kscalar s;
+    kiln_dtype dt;
+    if (v->kind != KV_ARRAY || v->e->ndim != 0 || !(dtype_is_int((kiln_dtype)v->e->dtype) || (bools && v->e->dtype == KILN_BOOL)) ||
+        !fe_scalar_now(ctx, v->e, &s, &dt))
+        return false;
+    *out = ref_cast(s, dt, KILN_I64).i64;
+    return true;
+}
+
+/* exit(), exit(n), exit(None), exit("message"), quit(...): Python's sys.exit, the session's status
+ * n (a message is printed on stderr, status 1). */
+static int exec_exit(prog *pg, stmt *st) {
+    callargs c;
+    int rc = parse_call(pg, st, st->x, st->xlen, &c);
+    if (rc) return rc;
+    const kval *v = c.npos == 1 && !c.nkw ? &c.pos[0] : NULL;
+    int64_t n = 0;
+    if (c.nkw || c.npos > 1) rc = report(pg, st->x, "usage: exit(), exit(n) or exit(\"message\")");
+    else if (v && v->kind == KV_STR) {
+        fflush(stdout);
+        fprintf(stderr, "%s\n", v->s);
+        pg->s->exit_status = 1;
+    } else if (v && v->kind != KV_NONE) {
+        if (!int_now(pg->s->ctx, v, &n, true)) rc = report(pg, st->x + v->off, "exit(): the status must be an integer, None or a message");
+        else pg->s->exit_status = (int)(n & 255); /* (what the system keeps of it) */
+    } else {
+        pg->s->exit_status = 0;
+    }
+    callargs_free(pg->s, &c);
+    return rc ? rc : RUN_QUIT;
+}
+
+/* help() and help(NAME) (help(np.sin), help("sin")): :help's text for it. */
+static int exec_help(prog *pg, stmt *st) {
+    size_t a = trim_left(pg->text, st->x + 1, st->x + st->xlen - 1), b = trim_right(pg->text, a, st->x + st->xlen - 1);
+    if (b > a + 1 && (pg->text[a] == '"' || pg->text[a] == '\'') && pg->text[b - 1] == pg->text[a]) a++, b--;
+    kstr cmd = {0};
+    kstr_printf(&cmd, ":help %.*s", (int)(b - a), pg->text + a);
+    int rc = cmd.s ? run_command(pg->s, cmd.s, strlen(cmd.s), 0, strlen(cmd.s)) : report(pg, st->start, "out of memory");
+    kstr_free(&cmd);
     return rc;
 }
 
@@ -2645,19 +2696,6 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
     return RUN_OK;
 }
 
-/* The integer v stands for: a constant, or a computed 0-d integer array evaluated now (range(n)
- * with n = sum(m), as NumPy's integers are indices); with bools, True and False too (a list's
- * insert and pop take them, as Python's do). */
-static bool int_now(kiln_ctx *ctx, const kval *v, int64_t *out, bool bools) {
-    kscalar s;
-    kiln_dtype dt;
-    if (v->kind != KV_ARRAY || v->e->ndim != 0 || !(dtype_is_int((kiln_dtype)v->e->dtype) || (bools && v->e->dtype == KILN_BOOL)) ||
-        !fe_scalar_now(ctx, v->e, &s, &dt))
-        return false;
-    *out = ref_cast(s, dt, KILN_I64).i64;
-    return true;
-}
-
 /* Parses the iterable text[x, x+len) into it. */
 static int iter_parse(prog *pg, stmt *st, size_t x, size_t len, iter *it) {
     session *s = pg->s;
@@ -3175,6 +3213,8 @@ static int exec_one(prog *pg, stmt *st) {
     case S_SAVE: return exec_save(pg, st);
     case S_METHOD: return exec_method(pg, st);
     case S_SEED: return exec_seed(pg, st);
+    case S_EXIT: return exec_exit(pg, st);
+    case S_HELP: return exec_help(pg, st);
     case S_FOR: return exec_for(pg, st);
     case S_WHILE:
         for (;;) {
