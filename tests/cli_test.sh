@@ -126,6 +126,9 @@ expect ":help of a constant" 0 "as numpy.pi" -- "$kiln" -c ':help pi'
 expect ":help np.NAME" 0 "np.linalg.svd: (u, s, vh)" -- "$kiln" -c ':help np.linalg.svd'
 expect "help(np.sin), as Python's help()" 0 "sine" -- "$kiln" -c 'help(np.sin)'
 expect "help() lists" 0 "Functions (:help NAME" -- "$kiln" -c 'help()'
+# _ is the last value the REPL showed (as Python's), until the user binds a _ of their own
+out=$(printf 'a = arange(4.)\na * 10\n_.sum()\n_ = 7\n1 + 1\n_\ndel _\n3\n_ + 1\n' | "$kiln" --transcript 2>&1 | grep -v '^kiln>' | tr '\n' ' ')
+[ "$out" = "array([ 0., 10., 20., 30.]) np.float64(60.0) 2 7 3 4 " ] && ok "_ is the last value shown" || no "_ is the last value shown (output: $out)"
 expect "exit(n) is the status" 5 "" -- "$kiln" -c 'x = 3; exit(x + 2); print("not run")'
 out=$("$kiln" -c $'for i in range(9):\n    if i == 3:\n        exit("stopped")\n    print(i)' 2>&1; echo "status $?")
 [ "$out" = $'0\n1\n2\nstopped\nstatus 1' ] && ok "exit(message) in a loop: printed, status 1" || no "exit(message) in a loop (output: $out)"

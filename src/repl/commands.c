@@ -141,6 +141,7 @@ static void one_line(const char *text) {
 static int cmd_vars(session *s) {
     for (int i = 0; i < kiln_scope_count(s->scope); i++) {
         const char *n = kiln_scope_name(s->scope, i);
+        if (!strcmp(n, "_") && run_underscore_ours(s)) continue; /* (the last value shown: Python's builtins._) */
         kiln_array *a = kiln_scope_get(s->scope, n);
         if (!a) { /* a tuple, a string...: its kind, and its repr on one line, cut */
             kstr b = {0};

@@ -3184,6 +3184,12 @@ static int timed_items(const kval *v, kiln_expr **es, int n) {
     return n;
 }
 
+bool run_underscore_ours(const session *s) {
+    kiln_array *a = kiln_scope_get(s->scope, "_");
+    const void *now = a ? (const void *)a : (const void *)fe_scope_value(s->scope, "_");
+    return !now || now == s->underscore;
+}
+
 static int exec_one(prog *pg, stmt *st) {
     session *s = pg->s;
     if (repl_sigint) return RUN_INTERRUPTED;
@@ -3263,7 +3269,18 @@ static int exec_one(prog *pg, stmt *st) {
         if (!s->quiet && st->value.kind != KV_NONE) {
             kstr b = {0};
             int err = 0;
-            repr_value(s, &st->value, &b, false, &err);
+            kval shown = {0};
+            if (s->interactive && run_underscore_ours(s)) { /* _ = the value, shown from there (computed once) */
+                fe_env env = {.scope = s->scope};
+                if ((rc = assign_one(pg, st, "_", &st->value, st->x)) || fe_parse(s->ctx, &env, "_", 1, false, &shown) != KILN_OK) {
+                    release(pg, st);
+                    return rc ? rc : report_kiln(pg, st->x);
+                }
+                kiln_array *a = kiln_scope_get(s->scope, "_");
+                s->underscore = a ? (const void *)a : (const void *)fe_scope_value(s->scope, "_");
+            }
+            repr_value(s, shown.kind != KV_NONE ? &shown : &st->value, &b, false, &err);
+            kval_free(s->ctx, &shown);
             if (err) rc = report_kiln(pg, st->x);
             else if (b.s) {
                 kstr_printf(&b, "\n");

@@ -36,7 +36,11 @@ typedef struct session {
     uint64_t ns_build;     /* time spent parsing and building graphs, while timing (for :time) */
     bool timing;           /* :time is running a statement: build() reads the clock */
     int exit_status;       /* exit(n)'s n, the process's status once the session ends */
+    const void *underscore; /* what the REPL last bound to _ (its array or value), as Python's last value */
 } session;
+
+/* Whether _ is unbound or still what the REPL bound it to (a name _ of the user's own stays). */
+bool run_underscore_ours(const session *s);
 
 /* Set by SIGINT (the handler also calls kiln_interrupt): statements stop at the next boundary. */
 extern volatile sig_atomic_t repl_sigint;
