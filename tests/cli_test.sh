@@ -253,6 +253,8 @@ else
   expect ":llvm without LLVM" 1 "no LLVM IR" -- "$kiln" -c 'a = arange(3.); :llvm sin(a)*sin(a)'
 fi
 expect ":time" 0 "cached" -- "$kiln" -c 'a = arange(1000.); :time exp(a)*2'
+out=$("$kiln" -c ':time print(4242)' 2>&1 | grep -c '^4242$')
+[ "$out" = 1 ] && ok ":time print(x) prints once (its cached runs are mute)" || no ":time print(x) printed $out times"
 expect ":cuda without a GPU" 0 "extern \"C\" __global__" -- env KILN_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$kiln" -c 'a = arange(3.); :cuda sum(a*2)'
 expect "unknown command" 1 "unknown command" -- "$kiln" -c ':frob'
 if [ "$llvm" = 0 ]; then

@@ -232,7 +232,8 @@ static int timed_reps(session *s, const char *text, size_t len, stmt *st, int re
 /* :time stmt — what the first run cost, phase by phase, and what a cached run costs (up to 7
  * of them, fewer when they are slow: one more when a run takes over a second; none for an
  * augmented assignment, which writes into its target).  The names keep what the first run
- * bound; an interrupted run puts them back as they were before the command. */
+ * bound, and print() prints what the first run printed; an interrupted run puts the names
+ * back as they were before the command. */
 static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t n) {
     stmt *st = run_parse_simple(s, text, len, off, n);
     if (!st) return RUN_ERROR;
@@ -261,7 +262,9 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
     /* an augmented assignment writes into its target: it runs once */
     int reps = run_stmt_augmented(st) ? 0 : t_first > 1.0 ? 1 : t_first > 0.3 ? 3 : 7;
     double best = 1e30;
+    s->mute = true; /* (print's text once, as IPython's %time runs it once) */
     rc = timed_reps(s, text, len, st, reps, 1, &best, t0);
+    s->mute = false;
     run_restore_targets(s, before, true);
     kiln_get_stats(s->ctx, &d);
     if (rc == RUN_OK) {

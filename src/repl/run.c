@@ -1404,7 +1404,7 @@ static int exec_print(prog *pg, stmt *st) {
     }
     if (rc == RUN_OK) {
         kstr_puts(&b, end);
-        if (b.s) print_out(b.s);
+        if (b.s && !pg->s->mute) print_out(b.s);
     }
     kstr_free(&b);
     callargs_free(pg->s, &c);

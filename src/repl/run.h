@@ -35,6 +35,7 @@ typedef struct session {
     uint64_t budget;       /* statements it may still run (0: no limit; for the fuzzer) */
     uint64_t ns_build;     /* time spent parsing and building graphs, while timing (for :time) */
     bool timing;           /* :time is running a statement: build() reads the clock */
+    bool mute;             /* :time's cached runs: print() writes nothing (the first run's output stands) */
     int exit_status;       /* exit(n)'s n, the process's status once the session ends */
     const void *underscore; /* what the REPL last bound to _ (its array or value), as Python's last value */
 } session;
