@@ -24,6 +24,7 @@ rm -f "$d/doc.kiln"
 # a backslash ending a line inside a quoted string continues the string (Python's), in a file and at the REPL
 printf 'print("a\\\nb", len(f"c\\\nd"))\n' > "$d/bsnl.kiln"
 expect "a backslash-newline inside a string" 0 "ab 2" -- "$kiln" "$d/bsnl.kiln"
+expect "if x: \\ and the body on the next line (Python's joined line)" 0 "in" -- "$kiln" -c $'x = 1\nif x: \\\n    print("in")'
 rm -f "$d/bsnl.kiln"
 expect "a backslash-newline inside a string, typed" 0 "ab" -- sh -c "printf 'print(\"a\\\\\\nb\")\\n' | \"$kiln\" --transcript"
 printf 'y_c = 2 # C:\\dir\\\nprint(y_c + 1)\n' > "$d/combs.txt"

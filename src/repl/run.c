@@ -241,13 +241,21 @@ static bool is_assign(const char *t, size_t i, size_t b, void *ud) {
     return !(i > 0 && strchr("=<>!", t[i - 1]));
 }
 
+/* Blanks between tokens: spaces, tabs, line ends, and a backslash joining lines (if x: \
+ * then the body on the next line, as Python's). */
 static size_t trim_left(const char *t, size_t a, size_t b) {
-    while (a < b && (t[a] == ' ' || t[a] == '\t' || t[a] == '\r' || t[a] == '\n' || t[a] == '\f')) a++;
-    return a;
+    for (;;) {
+        while (a < b && (t[a] == ' ' || t[a] == '\t' || t[a] == '\r' || t[a] == '\n' || t[a] == '\f')) a++;
+        if (a + 1 < b && t[a] == '\\' && (t[a + 1] == '\n' || (t[a + 1] == '\r' && a + 2 < b && t[a + 2] == '\n'))) a += 2;
+        else return a;
+    }
 }
 static size_t trim_right(const char *t, size_t a, size_t b) {
-    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r' || t[b - 1] == '\n' || t[b - 1] == '\f')) b--;
-    return b;
+    for (size_t end = b;;) {
+        while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r' || t[b - 1] == '\n' || t[b - 1] == '\f')) b--;
+        if (b > a && b < end && t[b - 1] == '\\' && (t[b] == '\n' || t[b] == '\r')) b--;
+        else return b;
+    }
 }
 /* The end of t[a, b) without a trailing comment: one on its last physical line (the lexer skips
  * those inside brackets on the lines before, as Python's does; a triple-quoted string's lines
