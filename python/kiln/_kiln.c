@@ -20,6 +20,7 @@
 #include <Python.h>
 #include <kiln.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #ifdef KILN_HAVE_NUMPY /* NumPy's C API: an ndarray's fields read directly, not through its buffer export */
@@ -32,6 +33,54 @@
 
 static kiln_ctx *ctx;       /* one context for the interpreter's life */
 static PyObject *templates; /* key -> Template */
+
+/* ------------------------------------------------------------------ Ctrl-C */
+
+/* Kernels run with the GIL released, and Python's SIGINT handler only notes the signal for the
+ * main thread to act on once it holds the GIL again: a ten-second kernel ignored Ctrl-C for ten
+ * seconds.  Where Python's handler is installed when kiln loads, kiln's goes in front of it: it
+ * stops the context's kernels at their next piece (kiln_interrupt) and calls Python's.  The
+ * evaluation that comes back interrupted then raises the KeyboardInterrupt in the main thread
+ * (PyErr_CheckSignals); in another thread, or where the handler raised nothing, it runs again.
+ * (A handler the program installs later, signal.signal, replaces kiln's: kernels then finish.) */
+static struct sigaction python_sigint;
+
+static void on_sigint(int sig, siginfo_t *info, void *uc) {
+    if (ctx) kiln_interrupt(ctx); /* (an atomic store) */
+    if (python_sigint.sa_flags & SA_SIGINFO) python_sigint.sa_sigaction(sig, info, uc);
+    else if (python_sigint.sa_handler != SIG_DFL && python_sigint.sa_handler != SIG_IGN) python_sigint.sa_handler(sig);
+}
+
+static void watch_sigint(void) {
+    struct sigaction sa;
+    if (sigaction(SIGINT, NULL, &python_sigint) != 0 || python_sigint.sa_handler == SIG_DFL || python_sigint.sa_handler == SIG_IGN) return;
+    sa = python_sigint;
+    sa.sa_flags |= SA_SIGINFO;
+    sa.sa_sigaction = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+typedef enum { RUN_ONE, RUN_INTO, RUN_MANY } run_kind;
+
+/* An evaluation with the GIL released, run again after a Ctrl-C that raised nothing here; -1
+ * with the handler's exception set (KeyboardInterrupt), else the evaluation's status (its
+ * result in *got for RUN_ONE). */
+static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array **outs, kiln_array *into, kiln_array **got) {
+    for (;;) {
+        kiln_status st;
+        kiln_array *a = NULL;
+        Py_BEGIN_ALLOW_THREADS
+        if (kind == RUN_MANY) st = kiln_eval_many(ctx, n, es, outs);
+        else if (kind == RUN_INTO) st = kiln_eval_into(ctx, es[0], into);
+        else st = (a = kiln_eval(ctx, es[0])) ? KILN_OK : kiln_errcode(ctx);
+        Py_END_ALLOW_THREADS
+        if (got) *got = a;
+        if (st != KILN_ERR_INTERRUPTED) return st;
+        kiln_clear_interrupt(ctx);
+        kiln_clear_error(ctx);
+        if (PyErr_CheckSignals() < 0) return -1;
+    }
+}
 
 /* ------------------------------------------------------------------ errors */
 
@@ -942,12 +991,9 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
         }
         outs[got] = res[got].a;
     }
-    kiln_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = kiln_eval_many(ctx, nv, t->e, outs);
-    Py_END_ALLOW_THREADS
+    int st = run_released(RUN_MANY, nv, t->e, outs, NULL, NULL);
     if (st != KILN_OK) {
-        raise_kiln(st, NULL);
+        if (st > 0) raise_kiln((kiln_status)st, NULL);
         goto done;
     }
     if (out != Py_None) {
@@ -1128,18 +1174,13 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         result = evaluate_many(t, out);
     } else if (out != Py_None) {
         if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;
-        kiln_status st;
-        Py_BEGIN_ALLOW_THREADS
-        st = kiln_eval_into(ctx, t->e[0], res.a);
-        Py_END_ALLOW_THREADS
-        if (st != KILN_OK) raise_kiln(st, NULL);
-        else result = Py_NewRef(out);
+        int st = run_released(RUN_INTO, 1, t->e, NULL, res.a, NULL);
+        if (st > 0) raise_kiln((kiln_status)st, NULL);
+        else if (st == KILN_OK) result = Py_NewRef(out);
     } else {
-        kiln_array *a;
-        Py_BEGIN_ALLOW_THREADS
-        a = kiln_eval(ctx, t->e[0]);
-        Py_END_ALLOW_THREADS
-        result = a ? array_new(a) : raise_kiln(kiln_errcode(ctx), NULL);
+        kiln_array *a = NULL;
+        int st = run_released(RUN_ONE, 1, t->e, NULL, NULL, &a);
+        result = a ? array_new(a) : st >= 0 ? raise_kiln((kiln_status)st, NULL) : NULL;
     }
 unbind:
     /* bindings to the template's own wrappers stay (the next call with the same memory binds
@@ -1213,8 +1254,9 @@ static PyMethodDef methods[] = {
 static void module_free(void *m) {
     (void)m;
     Py_CLEAR(templates);
-    kiln_ctx_free(ctx);
-    ctx = NULL;
+    kiln_ctx *c = ctx;
+    ctx = NULL; /* (first: the SIGINT handler reads it) */
+    kiln_ctx_free(c);
 }
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kiln", "kiln's C extension (see the kiln package).", -1, methods,
@@ -1227,6 +1269,7 @@ PyMODINIT_FUNC PyInit__kiln(void) {
         PyErr_SetString(PyExc_RuntimeError, "kiln: could not make a context");
         return NULL;
     }
+    watch_sigint();
     templates = PyDict_New();
     PyObject *m = templates ? PyModule_Create(&module) : NULL;
     if (!m || PyModule_AddObjectRef(m, "Array", (PyObject *)&ArrayType) < 0) {

@@ -377,6 +377,36 @@ def test_threads():
     assert not errors
 
 
+def test_ctrl_c_stops_a_kernel():
+    """Ctrl-C during a long kernel (the GIL released) raises KeyboardInterrupt there, not once the
+    kernel has finished: a reduction of 9 * 10^8 terms into out is cut with its rows unwritten. A
+    thread's evaluation caught by the same Ctrl-C runs again and gets its answer; later calls run."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is not Python's default handler here")
+    a, b = np.linspace(0, 1, 30000), np.linspace(1, 2, 30000)
+    expr = "sum(sin(a[:, None] * b[None, :]) * cos(a[:, None] + b[None, :]), axis=1)"
+    out = np.full(30000, np.nan)
+    x = np.linspace(-1, 1, 2_000_000)
+    got = []
+
+    def other():  # in another thread, caught by the same Ctrl-C
+        for _ in range(40):
+            got.append(np.allclose(np.asarray(kiln.evaluate("tanh(x) * 3 + x")), np.tanh(x) * 3 + x))
+
+    t = threading.Thread(target=other)
+    t.start()
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        kiln.evaluate(expr, out=out)
+    t.join()
+    assert np.isnan(out).all()  # (a finished kernel would have written every row)
+    assert got and all(got)
+    small = np.arange(5.0)
+    assert np.array_equal(np.asarray(kiln.evaluate("small * 2")), small * 2)
+
+
 def test_lazy_arrays():
     a = np.linspace(-2, 2, 1001)
     b = np.arange(1001.0)
