@@ -273,7 +273,9 @@ KILN_API kiln_status kiln_set_tier(kiln_ctx *ctx, kiln_tier tier);
 KILN_API kiln_tier kiln_get_tier(const kiln_ctx *ctx);
 /* Waits until every background compile queued so far has finished (for measuring, and for a
  * program that wants compiled speed from here on).  A program never needs to call it: fork()
- * waits for the compiles running then by itself, and the child compiles on a thread of its own. */
+ * waits for the background compiles running then, and the child compiles on a thread of its own.
+ * (A compile the program runs on another of its threads, KILN_TIER_JIT's, holds LLVM's locks as
+ * any library's call holds its own: a child forked then is the program's to keep from kiln.) */
 KILN_API kiln_status kiln_wait_compiles(kiln_ctx *ctx);
 /* One line on ctx's backend as it runs here (versions, target, products), starting it if
  * needed; owned by ctx.  NULL (error set) when it cannot start. */

@@ -273,11 +273,14 @@ uint64_t kiln_now_ns(void) {
 double kiln_room_mb(void) {
     struct rlimit rl;
     if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1e18;
-    long pages = 0, page = sysconf(_SC_PAGESIZE);
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (!f || fscanf(f, "%ld", &pages) != 1) pages = 0;
-    if (f) fclose(f);
-    return ((double)rl.rlim_cur - (double)pages * (double)page) / 1048576.0;
+    char buf[64]; /* (read without malloc, which is what fails near the limit) */
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (got <= 0) return 0; /* (no measure: no room) */
+    buf[got] = 0;
+    double pages = strtod(buf, NULL);
+    return ((double)rl.rlim_cur - pages * (double)sysconf(_SC_PAGESIZE)) / 1048576.0;
 }
 
 void kiln_hash_name(char *buf, size_t cap, const char *prefix, const void *key, size_t len) {

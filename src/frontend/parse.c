@@ -476,11 +476,9 @@ static kiln_expr *list_expr(kiln_ctx *ctx, const kval *v, const char *what) {
     if (!parts) return NULL;
     for (; made < v->n; made++)
         if (!(parts[made] = fe_as_expr(ctx, &v->items[made], what))) goto out;
-    if (parts[0]->ndim >= KILN_MAX_DIMS) {
-        kiln_fail(ctx, KILN_ERR_ARG, "%s: the array would have more than %d dimensions", what, KILN_MAX_DIMS);
-        goto out;
-    }
     r = kiln_stack(ctx, v->n, parts, 0);
+    if (!r && kiln_errcode(ctx) == KILN_ERR_ARG && parts[0]->ndim >= KILN_MAX_DIMS) /* (stack's words, in the list's) */
+        kiln_fail(ctx, KILN_ERR_ARG, "%s: the array would have more than %d dimensions", what, KILN_MAX_DIMS);
     if (!r && kiln_errcode(ctx) == KILN_ERR_SHAPE)
         kiln_fail(ctx, KILN_ERR_SHAPE, "%s: the list's items have different shapes (a ragged list is not an array)", what);
 out:

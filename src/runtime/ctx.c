@@ -45,13 +45,14 @@ int rt_forked_threads(void) {
 }
 static void watch_forks(void) { pthread_atfork(NULL, NULL, after_fork_child); }
 
-/* A team of n threads where the pool has had fewer: libgomp exits the process when it cannot
- * make a thread ("Thread creation failed"), so under an address-space limit (ulimit -v) the team
- * is as big as the room left takes, each new thread a stack (OMP_STACKSIZE, else the default
- * thread stack) and a megabyte besides, 16 MB kept for the rest; from then on, no team is
- * bigger (the memory a program frees is not looked for again). */
+/* A team of n threads: libgomp exits the process when it cannot make a thread ("Thread
+ * creation failed"), so under an address-space limit (ulimit -v) every team is as big as the room
+ * left takes, each thread a stack (OMP_STACKSIZE, else the default thread stack) and a megabyte
+ * besides, 16 MB kept for the rest.  Measured at each team, not once: libgomp lets a pool's
+ * threads go when a smaller team follows (their room is then anyone's), and each calling thread
+ * has a pool of its own.  Without a limit the first team's measure stands (rt_threads_room: the
+ * fast path); a limit set after that is not seen. */
 atomic_int rt_threads_room = 1;
-static atomic_bool rt_threads_capped; /* from then on, teams are at most rt_threads_room */
 
 static double stack_mb(void) {
     const char *v = getenv("OMP_STACKSIZE");
@@ -74,21 +75,19 @@ static double stack_mb(void) {
 
 int rt_threads_grow(int n) {
     if (!atomic_load(&rt_threads_used)) atomic_store(&rt_threads_used, true); /* (n > 1 here) */
-    if (atomic_load(&rt_threads_capped)) {
-        int cap = atomic_load(&rt_threads_room);
-        return n < cap ? n : cap;
-    }
-    double room = kiln_room_mb(), more = (room - 16) / (stack_mb() + 1);
-    if (room >= 1e17 || more >= n - 1) { /* (no limit, or room for all of them: a new pool's) */
+    double room = kiln_room_mb();
+    if (room >= 1e17) { /* no limit */
         int had = atomic_load(&rt_threads_room);
         while (n > had && !atomic_compare_exchange_weak(&rt_threads_room, &had, n)) {
         }
         return n;
     }
-    int fit = more >= 1 ? 1 + (int)more : 1; /* (as if the pool had none: fewer than there may be room for) */
-    atomic_store(&rt_threads_room, fit);
-    atomic_store(&rt_threads_capped, true);
-    if (rt_log_env()) fprintf(stderr, "kiln: the address-space limit (ulimit -v) leaves room for %d of %d threads' stacks\n", fit, n);
+    double more = (room - 16) / (stack_mb() + 1); /* (the threads there now are in the measure: fewer may be asked for than fit) */
+    if (more >= n - 1) return n;
+    int fit = more >= 1 ? 1 + (int)more : 1;
+    static atomic_bool told;
+    if (rt_log_env() && !atomic_exchange(&told, true))
+        fprintf(stderr, "kiln: the address-space limit (ulimit -v) leaves room for %d of %d threads' stacks\n", fit, n);
     return fit;
 }
 

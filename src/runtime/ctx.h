@@ -221,7 +221,7 @@ void kiln_note_parse(kiln_ctx *ctx, uint64_t ns); /* the frontend's time, for ki
 /* The threads ctx's kernels run on: its count, or 1 in a forked child (rt_forked), or fewer
  * where the address-space limit leaves no room for more threads' stacks (rt_threads_grow). */
 int rt_forked_threads(void); /* 1, the ICV made 1 the first time */
-extern atomic_int rt_threads_room; /* a team this big has had room (OpenMP's threads stay) */
+extern atomic_int rt_threads_room; /* teams this big need no measure (no address-space limit) */
 int rt_threads_grow(int n);
 static inline int rt_nthreads(const kiln_ctx *ctx) {
     if (atomic_load_explicit(&rt_forked, memory_order_relaxed)) return rt_forked_threads();

@@ -301,21 +301,22 @@ kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
     int i = 0;
     for (; i < n; i++) {
         if (!ir_check_operand(G, xs[i], "stack", i + 1)) break;
-        int nd = xs[i]->ndim + 1; /* (the checks expand_dims makes, in stack's words) */
-        if (nd > KILN_MAX_DIMS) {
-            kiln_fail(ctx, KILN_ERR_ARG, "stack: the result would have more than %d dimensions", KILN_MAX_DIMS);
-            break;
-        }
-        if (axis < -nd || axis >= nd) {
-            kiln_fail(ctx, KILN_ERR_ARG, "stack: axis %d is out of bounds for array of dimension %d", axis, nd);
-            break;
-        }
-        if (!ir_same_shape(xs[i], xs[0])) {
+        if (!ir_same_shape(xs[i], xs[0])) { /* (first, as NumPy's) */
             kiln_fail(ctx, KILN_ERR_SHAPE, "stack: all input arrays must have the same shape");
             break;
         }
-        if (!(ex[i] = ir_expand_dims(G, xs[i], axis))) break;
     }
+    int nd = i == n ? xs[0]->ndim + 1 : 0; /* (the checks expand_dims makes, in stack's words) */
+    if (i == n && nd > KILN_MAX_DIMS) {
+        kiln_fail(ctx, KILN_ERR_ARG, "stack: the result would have more than %d dimensions", KILN_MAX_DIMS);
+        i = -1;
+    } else if (i == n && (axis < -nd || axis >= nd)) {
+        kiln_fail(ctx, KILN_ERR_ARG, "stack: axis %d is out of bounds for array of dimension %d", axis, nd);
+        i = -1;
+    }
+    if (i == n)
+        for (i = 0; i < n; i++)
+            if (!(ex[i] = ir_expand_dims(G, xs[i], axis))) break;
     if (i == n) r = kiln_concatenate(ctx, n, ex, axis);
     for (int k = 0; k < n; k++) kiln_expr_free(ex[k]);
     kiln_free(ctx, ex);

@@ -307,6 +307,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
         return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     kslot *slot = rt_kernel_get(x, s, g.layout);
     kiln_status st = KILN_OK;
+    bool launched = slot != NULL;
     if (slot) {
         /* an interpreted launch while its compile is on the way runs in pieces, each with the
          * best kernel there is when it starts: the compiled one takes over mid-launch */
@@ -328,7 +329,7 @@ kiln_status rt_map_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kil
     } else {
         st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
     }
-    if (st == KILN_ERR_NOMEM && slot) kiln_fail(ctx, st, "out of memory"); /* (a launch's; a compile's says why) */
+    if (st == KILN_ERR_NOMEM && launched) kiln_fail(ctx, st, "out of memory"); /* (a launch's; a compile's says why) */
     rt_geom_free(ctx, &g);
     return st;
 }

@@ -315,6 +315,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
     } else {
         rt_reduce_row_layout(s, g, r.layout);
         kslot *slot = g->R ? rt_kernel_get(x, s, r.layout) : NULL;
+        bool launched = slot || !g->R;
         if (g->R && !slot) { /* (the compile's error says why) */
             st = kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_COMPILE, "no kernel");
         } else if (!slot) { /* nothing to fold: the backend stores identities */
@@ -327,7 +328,7 @@ kiln_status rt_reduce_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, 
             rt_kernel_end(x, slot, t0);
             rt_kernel_release(ctx, slot);
         }
-        if (st == KILN_ERR_NOMEM && (slot || !g->R)) kiln_fail(ctx, st, "out of memory"); /* (a launch's) */
+        if (st == KILN_ERR_NOMEM && launched) kiln_fail(ctx, st, "out of memory"); /* (a launch's) */
     }
     rt_rgeom_free(ctx, &r);
     return st;

@@ -173,8 +173,11 @@ static void *worker_main(void *arg) {
 bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
     rt_tier *w = &ctx->worker;
     int expected = KSLOT_INTERP;
-    if (!atomic_compare_exchange_strong(&slot->state, &expected, KSLOT_QUEUED)) return true; /* someone else did */
-    pthread_mutex_lock(&w->lock);
+    pthread_mutex_lock(&w->lock); /* (first: a fork() finds no slot taken and not yet in the queue) */
+    if (!atomic_compare_exchange_strong(&slot->state, &expected, KSLOT_QUEUED)) { /* someone else did */
+        pthread_mutex_unlock(&w->lock);
+        return true;
+    }
     kslot *stale[RT_TIER_QUEUE];
     int nstale = 0;
     if (w->started && w->pid != getpid()) { /* a forked child: the parent's worker stayed there (fork_child) */
@@ -213,19 +216,19 @@ bool rt_tier_queue(kiln_ctx *ctx, kslot *slot) {
 
 void rt_tier_shutdown(kiln_ctx *ctx) {
     rt_tier *w = &ctx->worker;
-    pthread_mutex_lock(&tiers_lock);
-    for (rt_tier **p = &tiers; *p; p = &(*p)->next)
-        if (*p == w) {
-            *p = w->next;
-            break;
-        }
-    pthread_mutex_unlock(&tiers_lock);
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_broadcast(&w->wake);
     bool started = w->started && w->pid == getpid(); /* (a forked child has no thread to join) */
     pthread_mutex_unlock(&w->lock);
     if (started) pthread_join(w->thread, NULL);
+    pthread_mutex_lock(&tiers_lock); /* (after the join: fork() waits for the compile it finishes) */
+    for (rt_tier **p = &tiers; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    pthread_mutex_unlock(&tiers_lock);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->idle);
