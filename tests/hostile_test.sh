@@ -73,6 +73,9 @@ else
   # 64 threads' stacks (512 MB) where the limit leaves about 300 MB: libgomp exited the process
   # ("Thread creation failed"); kiln now runs the team the room takes
   expect "64 threads under ulimit -v" 0 "60000000.0" -- bash -c "ulimit -v 1000000; KILN_NUM_THREADS=64 exec \"$kiln\" -c 'big = ones(60000000); print(sum(big))'"
+  # and again after a small team let the pool's threads go and an array took their room
+  expect "a full team after a small one, under ulimit -v" 0 "300000.0
+60000000.0" -- bash -c "ulimit -v 1000000; KILN_NUM_THREADS=64 exec \"$kiln\" -c 'big = ones(60000000); s = sum(big); print(sum(ones(300000))); more = zeros(19000000); print(sum(big))'"
 fi
 
 # 5. sizes that overflow are refused, as NumPy refuses them
