@@ -8,15 +8,24 @@
 An expression is kept as kiln's own text over its operands, so evaluating it is a call of
 kiln.evaluate: the same expression over arrays of the same dtypes and shapes is parsed and
 planned once.  Every function of kiln's language is reachable as kiln.NAME(...).
+
+Text has no names for what an expression shares: x - (x*x - 2) / (2*x) writes x out four times,
+so ten such steps wrote it 4**10 times (11 MB, and 15 steps ran out of memory).  An expression
+whose text passes _LIMIT_TEXT characters, _LIMIT_DEPTH brackets or _LIMIT_OPS operands is
+computed when it is made and goes on as an array (the same values; what follows fuses from
+there).  grad refuses a variable that such a computed part depends on, rather than give its
+derivative without that part.
 """
 import itertools
 import operator
 import re
+import weakref
 
 from ._kiln import evaluate
 
 _counter = itertools.count()
 _OPERAND = re.compile(r"\b_k\d+\b")
+_LIMIT_TEXT, _LIMIT_DEPTH, _LIMIT_OPS = 8192, 40, 48  # (kiln's parser: 100 brackets deep; evaluate: 64 names)
 
 
 def _canonical(text, ops):
@@ -36,16 +45,46 @@ _PREC = {"<": 1, "<=": 1, ">": 1, ">=": 1, "==": 1, "!=": 1, "|": 2, "^": 3, "&"
 _UNARY, _ATOM = 8, 10
 
 
+def _merge(items):
+    """The operands of items (expressions) as one set: one name per object (an array under two
+    names is one variable, as grad needs: asarray(W) twice, or an expression and W itself), and a
+    name two objects had (a deep copy, an unpickled or a forked expression's) kept by one of them.
+    Returns the items' texts, renamed where needed, the operands and their computed parts' sources."""
+    ops, named, texts, parts = {}, {}, [], {}
+    for e in items:
+        ren = {}
+        for k, v in e._ops.items():
+            j = named.get(id(v))
+            if j is None:
+                j = k if k not in ops else f"_k{next(_counter)}"
+                ops[j], named[id(v)] = v, j
+                if k in e._parts:
+                    parts[j] = e._parts[k]
+            if j != k:
+                ren[k] = j
+        texts.append(_OPERAND.sub(lambda m: ren.get(m.group(0), m.group(0)), e._text) if ren else e._text)
+    return texts, ops, parts
+
+
 class Expr:
     """A lazy array: kiln text over named operands (buffers or other expressions' operands)."""
 
-    __slots__ = ("_text", "_ops", "_prec")
+    __slots__ = ("_text", "_ops", "_prec", "_depth", "_parts")
     __array_ufunc__ = None  # NumPy's operators defer to ours: np_array + expr builds an expression
 
-    def __init__(self, text, ops, prec=None):
+    def __init__(self, text, ops, prec=None, depth=0, parts=None):
         self._text, self._ops = text, ops
         # (a literal such as -1 is a unary minus; a name, a call or a subscript an atom)
         self._prec = prec if prec is not None else _UNARY if text[:1] in "-+~" else _ATOM
+        self._depth = depth  # brackets deep
+        self._parts = parts or {}  # operand name -> weak references to what a computed part was made from
+
+    def __getstate__(self):  # (pickle, copy: the weak references stay behind)
+        return self._text, self._ops, self._prec, self._depth
+
+    def __setstate__(self, state):
+        self._text, self._ops, self._prec, self._depth = state
+        self._parts = {}
 
     # ---- evaluation
     def numpy(self, out=None):
@@ -64,8 +103,8 @@ class Expr:
     # ---- operators (Python's, as kiln's language reads them)
     def _bin(self, other, op, right=False):
         o = _as_expr(other)
-        ops = {**self._ops, **o._ops}
         lhs, rhs = (o, self) if right else (self, o)
+        (lt, rt), ops, parts = _merge((lhs, rhs))
         p = _PREC[op]
         if op == "**":  # (right-associative, and its right side may be unary: 2 ** -x)
             wrap_l, wrap_r = lhs._prec <= p, rhs._prec < _UNARY
@@ -73,9 +112,9 @@ class Expr:
             wrap_l, wrap_r = lhs._prec <= p, rhs._prec <= p
         else:
             wrap_l, wrap_r = lhs._prec < p, rhs._prec <= p
-        lt = f"({lhs._text})" if wrap_l else lhs._text
-        rt = f"({rhs._text})" if wrap_r else rhs._text
-        return Expr(f"{lt} {op} {rt}", ops, p)
+        lt = f"({lt})" if wrap_l else lt
+        rt = f"({rt})" if wrap_r else rt
+        return _made(f"{lt} {op} {rt}", ops, p, max(lhs._depth + wrap_l, rhs._depth + wrap_r), parts)
 
     def __add__(self, o): return self._bin(o, "+")
     def __radd__(self, o): return self._bin(o, "+", True)
@@ -112,15 +151,22 @@ class Expr:
     def __ge__(self, o): return self._bin(o, ">=")
     def __eq__(self, o): return self._bin(o, "==")  # noqa: PLE0307 -- element-wise, as NumPy's
     def __ne__(self, o): return self._bin(o, "!=")
-    def __neg__(self): return Expr(f"-{self._text}" if self._prec > _UNARY else f"-({self._text})", self._ops, _UNARY)
+    def _unary(self, op):
+        wrap = self._prec <= _UNARY
+        return _made(f"{op}({self._text})" if wrap else f"{op}{self._text}", self._ops, _UNARY, self._depth + wrap, self._parts)
+
+    def __neg__(self): return self._unary("-")
     def __pos__(self): return self
-    def __invert__(self): return Expr(f"~{self._text}" if self._prec > _UNARY else f"~({self._text})", self._ops, _UNARY)
-    def __abs__(self): return Expr(f"abs({self._text})", self._ops)
+    def __invert__(self): return self._unary("~")
+    def __abs__(self): return _made(f"abs({self._text})", self._ops, None, self._depth + 1, self._parts)
     __hash__ = None
+
+    def __contains__(self, v):  # NumPy's: v in x is (x == v).any()
+        return bool(self._bin(v, "==").any())
 
     @property
     def T(self):
-        return Expr(f"({self._text}).T", self._ops)
+        return _made(f"({self._text}).T", self._ops, None, self._depth + 1, self._parts)
 
     # ---- what NumPy's arrays tell: kiln knows the shape and dtype from the expression, without
     # computing it (a parse, cached as any evaluate's)
@@ -180,8 +226,8 @@ class Expr:
         return bool(np.asarray(self))
 
     def __getitem__(self, key):
-        text, ops = _index(key)
-        return Expr(f"({self._text})[{text}]", {**self._ops, **ops})
+        items = [self] + [k if isinstance(k, Expr) else Expr(k, {}) for k in _index(key)]
+        return _compose("({})[" + ", ".join("{}" for _ in items[1:]) + "]", items)
 
     def __iter__(self):
         """Iterating evaluates: a tuple's values (u, s, vh = kiln.linalg.svd(x)), or an array's
@@ -200,16 +246,16 @@ class Expr:
         def method(*args, **kw):
             if kw.get("order", "C") in ("C", "K", "A") and name in ("reshape", "ravel", "flatten", "copy", "astype"):
                 kw.pop("order", None)  # (numpy.reshape(x, s) passes order='C'; kiln's arrays are C-ordered)
-            return _call(f"({self._text}).{name}", self._ops, args, kw)
+            return _call(f"({{}}).{name}", (self,), args, kw)
         return method
 
 
 def _index(key):
-    """A subscript as kiln's text, and the operands it names (index arrays, masks)."""
+    """A subscript's items: kiln's text of each, or an expression (an index array, a mask)."""
     import numpy as np
     if not isinstance(key, tuple):
         key = (key,)
-    parts, ops = [], {}
+    parts = []
     for k in key:
         if isinstance(k, slice):
             parts.append(":".join("" if v is None else repr(operator.index(v)) for v in (k.start, k.stop, k.step)))
@@ -220,16 +266,14 @@ def _index(key):
         elif isinstance(k, (bool, np.bool_)):
             parts.append("True" if k else "False")
         elif isinstance(k, (Expr, list, np.ndarray)) or (not isinstance(k, (int, np.integer)) and hasattr(k, "__array_interface__")):
-            e = _arg(k)  # an index array or a mask
-            parts.append(e._text)
-            ops.update(e._ops)
+            parts.append(_arg(k))  # an index array or a mask
         else:
             try:
                 parts.append(repr(operator.index(k)))
             except TypeError:
                 raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
                                  "boolean arrays are valid indices") from None
-    return ", ".join(parts), ops
+    return parts
 
 
 def _literal(v):
@@ -269,9 +313,8 @@ def _arg(v):
         return v
     if isinstance(v, (tuple, list)) and any(isinstance(x, Expr) for x in v):  # grad(f, (W, b)); x[[i, 2]]
         items = [_arg(x) for x in v]
-        ops = {k: o for e in items for k, o in e._ops.items()}
-        inner = ", ".join(e._text for e in items)
-        return Expr(f"({inner},)" if isinstance(v, tuple) else f"[{inner}]", ops)
+        inner = ", ".join("{}" for _ in items)
+        return _compose(f"({inner},)" if isinstance(v, tuple) else f"[{inner}]", items)
     lit = _literal(v)
     if lit is not None:
         return Expr(lit, {})
@@ -284,18 +327,57 @@ def _arg(v):
     return asarray(v)
 
 
-def _call(fn, ops, args, kw):
-    ops = dict(ops)
-    texts = []
+def _compose(fmt, items, prec=None):
+    """fmt (str.format's {} for each of items' texts) over items' operands, one bracket deeper."""
+    texts, ops, parts = _merge(items)
+    return _made(fmt.format(*texts), ops, prec, 1 + max((e._depth for e in items), default=0), parts)
+
+
+def _made(text, ops, prec, depth, parts):
+    """A new expression, computed now when it has grown past the limits (see the module's note)."""
+    e = Expr(text, ops, prec, depth, parts)
+    if len(text) <= _LIMIT_TEXT and depth <= _LIMIT_DEPTH and len(ops) <= _LIMIT_OPS:
+        return e
+    v = e.numpy()
+    if isinstance(v, tuple):  # (a tuple's values stay an expression)
+        return e
+    sources = [weakref.ref(o) for o in ops.values() if _weak(o)]
+    sources += [r for refs in parts.values() for r in refs if r() is not None]
+    name = f"_k{next(_counter)}"
+    return Expr(name, {name: v}, None, 0, {name: sources})
+
+
+def _weak(o):
+    try:
+        weakref.ref(o)
+        return True
+    except TypeError:
+        return False
+
+
+def _call(fn, heads, args, kw):
+    """fn(args, kw=...) where fn is a name, or a format over heads' texts ("({}).sum" for x.sum)."""
+    items, inner = list(heads), []
     for a in args:
-        e = _arg(a)
-        ops.update(e._ops)
-        texts.append(e._text)
+        items.append(_arg(a))
+        inner.append("{}")
     for k, a in kw.items():
-        e = _arg(a)
-        ops.update(e._ops)
-        texts.append(f"{k}={e._text}")
-    return Expr(f"{fn}({', '.join(texts)})", ops)
+        items.append(_arg(a))
+        inner.append(f"{k}={{}}")
+    return _compose(fn + "(" + ", ".join(inner) + ")", items)
+
+
+def _grad_sources_check(name, args):
+    """grad(f, x): a computed part of f made from x would be a constant to kiln: refused."""
+    if len(args) < 2 or not isinstance(args[0], Expr):
+        return
+    wrt = args[1] if isinstance(args[1], (tuple, list)) else (args[1],)
+    targets = [o for w in wrt if isinstance(w, Expr) for o in w._ops.values()]
+    for refs in args[0]._parts.values():
+        if any(r() is t for r in refs for t in targets):
+            raise ValueError(f"{name}(): part of the function was computed ahead from the variable (its text grew past "
+                             f"{_LIMIT_TEXT} characters, {_LIMIT_DEPTH} brackets or {_LIMIT_OPS} operands), and kiln "
+                             "cannot differentiate through it: build the function without reusing so much of it")
 
 
 def eval_many(*exprs, out=None):
@@ -304,8 +386,8 @@ def eval_many(*exprs, out=None):
     items = [_as_expr(e) for e in exprs]
     if len(items) == 1:
         return (items[0].numpy(out=out[0] if out else None),)
-    ops = {k: o for e in items for k, o in e._ops.items()}
-    text, ops = _canonical(", ".join(f"({e._text})" for e in items), ops)
+    texts, ops, _ = _merge(items)
+    text, ops = _canonical(", ".join(f"({t})" for t in texts), ops)
     return evaluate(text, ops, {}, out=tuple(out) if out is not None else None)
 
 
@@ -333,7 +415,9 @@ def asarray(a):
 def function(name):
     """kiln's function NAME as a Python function building expressions (kiln.sin, kiln.sum...)."""
     def f(*args, **kw):
-        return _call(name, {}, args, kw)
+        if name in ("grad", "value_and_grad"):
+            _grad_sources_check(name, args)
+        return _call(name, (), args, kw)
     f.__name__ = name
     f.__doc__ = f"kiln's {name}(...), lazily: an expression evaluated by .numpy() or numpy.asarray."
     return f

@@ -580,6 +580,55 @@ def test_lazy_text_parenthesized_by_precedence():
         assert got.dtype == np.asarray(want).dtype and np.allclose(got, want, rtol=1e-14, atol=0), (e, got, want)
 
 
+def test_lazy_names_sharing_and_limits():
+    """Operands are named one per object: an expression copied, unpickled (or forked) keeps its own
+    array beside the original's (the shared name picked one of them: x - copy(x) was 0), and an
+    array reached twice is one variable (grad of sum(asarray(W)**2) by asarray(W) was 0). Text that
+    would grow past the limits (Newton's step writes x four times: 10 steps were 11 MB) is computed
+    there, and grad refuses a variable such a part was made from."""
+    import copy
+    import pickle
+
+    A = np.array([1.0, 2.0, 3.0])
+    x = kiln.asarray(A)
+    snap = copy.deepcopy(x)
+    A[:] = 10
+    assert np.array_equal(np.asarray(x - snap), [9.0, 8.0, 7.0])
+    e = kiln.asarray(np.arange(3.0)) * 2
+    again = pickle.loads(pickle.dumps(e))  # (the same name, another array)
+    assert np.array_equal(np.asarray(again + kiln.asarray(np.array([100.0, 200, 300])) + e), [100.0, 204, 308])
+    W = np.arange(4.0)
+    assert np.array_equal(np.asarray(kiln.grad(kiln.sum(kiln.asarray(W) ** 2), kiln.asarray(W))), 2 * W)
+    w = kiln.asarray(W)
+    assert np.array_equal(np.asarray(kiln.grad(kiln.sum(w * W), w)), 2 * W)
+    a = np.linspace(1, 2, 5)
+    r = kiln.asarray(a)
+    for _ in range(30):
+        r = r - (r * r - 2) / (2 * r)
+    assert len(r._text) < 10000 and np.allclose(np.asarray(r), np.sqrt(2))
+    y, want = kiln.asarray(a), a.copy()
+    for _ in range(200):  # (200 brackets deep)
+        y, want = y * 0.9 + 1, want * 0.9 + 1
+    assert np.allclose(np.asarray(y), want, rtol=1e-14)
+    s = kiln.asarray(a)
+    for _ in range(70):  # one operand, 70 times
+        s = s + a
+    assert np.allclose(np.asarray(s), a * 71)
+    parts = [np.full(3, float(i)) for i in range(100)]  # 100 operands (evaluate reads 64 names)
+    s = kiln.asarray(parts[0])
+    for p in parts[1:]:
+        s = s + p
+    assert np.array_equal(np.asarray(s), np.full(3, 4950.0))
+    v = kiln.asarray(np.arange(3.0))
+    z = v
+    for _ in range(6):
+        z = z * z - z / (z + 1)
+    with pytest.raises(ValueError, match="computed ahead"):
+        kiln.grad(kiln.sum(z), v)
+    assert np.asarray(pickle.loads(pickle.dumps(z))).shape == (3,)
+    assert 3.0 in kiln.asarray(np.arange(5.0)) and 7.0 not in kiln.asarray(np.arange(5.0))  # NumPy's (x == v).any()
+
+
 def test_array_in_place_divmod_contains_pickle():
     import copy
     import pickle
