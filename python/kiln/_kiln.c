@@ -739,7 +739,15 @@ typedef struct sig {
     int ndim;
     Py_ssize_t shape[KILN_MAX_DIMS];
     PyObject *num; /* OPD_NUMBER: the value (a reference) */
+    int same;      /* OPD_ARRAY: the earlier name holding the same object (one variable: grad's), or -1 */
 } sig;
+
+/* The first name before i whose value is the object vals[i] (an array under two names), or -1. */
+static int same_object(PyObject **vals, const operand *ops, int i) {
+    for (int j = 0; j < i; j++)
+        if (vals[j] == vals[i] && ops[j].held) return j;
+    return -1;
+}
 
 /* The wrapper of an operand's memory from the last call, reused while the memory is the same
  * (so that kiln's replayed launch finds the same arrays). */
@@ -879,7 +887,8 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i));
         kiln_array *num = g->kind == OPD_NUMBER ? number_array(vals[i]) : NULL;
         if (!name || (g->kind == OPD_NUMBER && !num)) goto fail;
-        kiln_status st = num ? kiln_scope_set_number(scope, name, num) : kiln_scope_set(scope, name, ops[i].a);
+        g->same = g->kind == OPD_ARRAY ? same_object(vals, ops, i) : -1;
+        kiln_status st = num ? kiln_scope_set_number(scope, name, num) : kiln_scope_set(scope, name, ops[g->same >= 0 ? g->same : i].a);
         kiln_array_free(num);
         if (st != KILN_OK) {
             raise_kiln(st, NULL);
@@ -940,7 +949,7 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
             }
         } else if (kind == OPD_ARRAY) {
             if (ops[i].dt != g->dt || ops[i].view.ndim != g->ndim ||
-                memcmp(ops[i].view.shape, g->shape, (size_t)g->ndim * sizeof *g->shape))
+                memcmp(ops[i].view.shape, g->shape, (size_t)g->ndim * sizeof *g->shape) || same_object(vals, ops, i) != g->same)
                 return false;
         }
     }

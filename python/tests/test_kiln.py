@@ -601,6 +601,10 @@ def test_lazy_names_sharing_and_limits():
     assert np.array_equal(np.asarray(kiln.grad(kiln.sum(kiln.asarray(W) ** 2), kiln.asarray(W))), 2 * W)
     w = kiln.asarray(W)
     assert np.array_equal(np.asarray(kiln.grad(kiln.sum(w * W), w)), 2 * W)
+    # evaluate's names too: one object under two names is one variable; two objects, two (another template)
+    assert np.array_equal(np.asarray(kiln.evaluate("grad(sum(p*W), W)", {"p": W, "W": W})), 2 * W)
+    assert np.array_equal(np.asarray(kiln.evaluate("grad(sum(p*W), W)", {"p": W.copy(), "W": W})), W)
+    assert np.array_equal(np.asarray(kiln.evaluate("grad(sum(p*W), W)", {"p": W, "W": W})), 2 * W)
     a = np.linspace(1, 2, 5)
     r = kiln.asarray(a)
     for _ in range(30):

@@ -291,11 +291,12 @@ static bool scope_value(parser *p, const char *name, kiln_array *a, size_t off, 
         d->dt = (kiln_dtype)a->dtype;
         d->ndim = a->ndim;
         memcpy(d->shape, a->shape, sizeof d->shape);
-        d->param = kiln_param(p->ctx, d->dt, d->ndim, d->shape);
-        if (!d->param || kiln_bind(p->ctx, d->param, a) != KILN_OK) return fe_got(p, NULL, off);
         d->same_as = -1;
         for (int j = 0; j < (int)(d - p->env->deps.d) && d->same_as < 0; j++)
             if (p->env->deps.d[j].what == FE_DEP_ARRAY && p->env->deps.d[j].param->leaf == a) d->same_as = j;
+        /* an array under two names is one variable (grad's), as kiln_var's one node for it */
+        d->param = d->same_as >= 0 ? kiln_expr_retain(p->env->deps.d[d->same_as].param) : kiln_param(p->ctx, d->dt, d->ndim, d->shape);
+        if (!d->param || (d->same_as < 0 && kiln_bind(p->ctx, d->param, a) != KILN_OK)) return fe_got(p, NULL, off);
     }
     if (!p->env->in_grad) d->outside_grad = true;
     return fe_set_expr(p, out, kiln_expr_retain(d->param), off) && (out->alias = true);
