@@ -355,6 +355,17 @@ def test_arguments_and_ndarrays_read_directly():
         kiln.evaluate("ro * 2", {"ro": ro}, {}, out=ro)
 
 
+def test_big_endian_broadcast_is_copied_once():
+    """An operand in the other byte order is read through a native copy: of what its memory holds,
+    not of its broadcast shape (a scalar broadcast to 2**40 elements was an 8 TB copy: MemoryError)."""
+    zb = np.broadcast_to(np.array(1.5, ">f8"), (2**40,))
+    assert np.array_equal(np.asarray(kiln.evaluate("zb[:3] * 2")), [3.0, 3.0, 3.0])
+    c = np.broadcast_to(np.arange(4, dtype=">i4"), (3, 4))
+    assert np.array_equal(np.asarray(kiln.evaluate("c * 2")), c * 2)
+    m = np.broadcast_to(np.arange(3.0, dtype=">f8")[:, None], (3, 5))
+    assert np.array_equal(np.asarray(kiln.evaluate("m + 1")), m + 1)
+
+
 def test_threads():
     """Kernels run without the GIL: threads evaluate at once, each getting its own answers."""
     errors = []
