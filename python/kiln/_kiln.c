@@ -84,6 +84,19 @@ static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array *
 
 /* ------------------------------------------------------------------ errors */
 
+/* NumPy's exception class module.name (a new reference), or NULL without an error where NumPy
+ * is not there. */
+static PyObject *numpy_class(const char *module, const char *name) {
+    PyObject *m = PyImport_ImportModule(module), *c = m ? PyObject_GetAttrString(m, name) : NULL;
+    Py_XDECREF(m);
+    if (!c || !PyExceptionClass_Check(c)) {
+        Py_XDECREF(c);
+        PyErr_Clear();
+        return NULL;
+    }
+    return c;
+}
+
 /* The context's error as a Python exception (with a caret under text's offending token). */
 static PyObject *raise_kiln(kiln_status st, const char *text) {
     const char *msg = kiln_errmsg(ctx);
@@ -93,6 +106,14 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
      * of an array's range (OverflowError) and an integer's negative power (ValueError) */
     if (st == KILN_ERR_DTYPE && strstr(msg, "Python integer ") && strstr(msg, " out of bounds for ")) type = PyExc_OverflowError;
     if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
+    /* and NumPy's own classes, as its callers catch them: np.linalg.LinAlgError (a ValueError) and
+     * numpy.exceptions.AxisError (a ValueError and an IndexError) */
+    PyObject *own = NULL;
+    const char *linalg[] = {"Singular matrix", "Matrix is not positive definite", "did not converge"};
+    for (int i = 0; i < 3 && !own; i++)
+        if (strstr(msg, linalg[i])) own = numpy_class("numpy.linalg", "LinAlgError");
+    if (!own && strstr(msg, " is out of bounds for array of dimension ")) own = numpy_class("numpy.exceptions", "AxisError");
+    if (own) type = own;
     if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
         char pad[4097];
         size_t cols = 0; /* (the characters before the offset, not its UTF-8 bytes: ü + zz) */
@@ -103,6 +124,7 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
     } else {
         PyErr_SetString(type, msg);
     }
+    Py_XDECREF(own);
     kiln_clear_error(ctx);
     return NULL;
 }

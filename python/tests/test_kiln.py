@@ -355,6 +355,23 @@ def test_arguments_and_ndarrays_read_directly():
         kiln.evaluate("ro * 2", {"ro": ro}, {}, out=ro)
 
 
+def test_numpy_exception_classes():
+    """NumPy's callers catch its own classes: LinAlgError (a ValueError) for a singular matrix or
+    one not positive definite, AxisError (a ValueError and an IndexError) for an axis out of bounds."""
+    from numpy.exceptions import AxisError
+
+    S = np.ones((3, 3))
+    for text in ["np.linalg.inv(S)", "np.linalg.solve(S, S)", "np.linalg.cholesky(-np.eye(2))"]:
+        with pytest.raises(np.linalg.LinAlgError):
+            kiln.evaluate(text)
+    with pytest.raises(np.linalg.LinAlgError):
+        np.asarray(kiln.linalg.inv(kiln.asarray(S)))
+    with pytest.raises(AxisError):
+        kiln.evaluate("sum(S, axis=5)")
+    with pytest.raises(IndexError):
+        kiln.evaluate("sum(S, axis=-3)")
+
+
 def test_big_endian_broadcast_is_copied_once():
     """An operand in the other byte order is read through a native copy: of what its memory holds,
     not of its broadcast shape (a scalar broadcast to 2**40 elements was an 8 TB copy: MemoryError)."""
