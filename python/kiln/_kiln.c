@@ -866,12 +866,14 @@ static kiln_array *number_array(PyObject *v) {
 static PyObject *names_of(const char *text) {
     PyObject *seen = PyDict_New();
     if (!seen) return NULL;
+    int depth = 0; /* (brackets: a keyword argument is inside one; "a = 3" outside is the parser's error to say) */
     for (const char *c = text; *c;) {
         if (*c == '"' || *c == '\'') {
             const char *q = strchr(c + 1, *c);
             c = q ? q + 1 : c + strlen(c);
             continue;
         }
+        depth += (*c == '(' || *c == '[' || *c == '{') - (*c == ')' || *c == ']' || *c == '}');
         bool start = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' || (unsigned char)*c >= 0x80;
         if (!start || (c > text && c[-1] >= '0' && c[-1] <= '9')) {
             c++;
@@ -885,7 +887,7 @@ static PyObject *names_of(const char *text) {
         while (*after == ' ' || *after == '\t') after++;
         const char *before = b;
         while (before > text && (before[-1] == ' ' || before[-1] == '\t')) before--;
-        if (*after == '(' || (*after == '=' && after[1] != '=') || (before > text && before[-1] == '.'))
+        if (*after == '(' || (*after == '=' && after[1] != '=' && depth > 0) || (before > text && before[-1] == '.'))
             continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute */
         PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
         if (!nm || PyDict_SetItem(seen, nm, Py_None) < 0) {
@@ -1109,7 +1111,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     PyObject *text = a[0], *locals = a[1] ? a[1] : Py_None, *globals = a[2] ? a[2] : Py_None, *out = a[3] ? a[3] : Py_None;
     if (locals == Py_None) locals = PyEval_GetLocals(); /* the caller's, as numexpr's */
     if (globals == Py_None) globals = PyEval_GetGlobals();
-    if ((locals && !PyMapping_Check(locals)) || (globals && !PyDict_Check(globals))) {
+    if ((locals && (!PyMapping_Check(locals) || PyList_Check(locals) || PyTuple_Check(locals))) || (globals && !PyDict_Check(globals))) {
         PyErr_SetString(PyExc_TypeError, "evaluate: local_dict must be a mapping and global_dict a dict");
         return NULL;
     }
@@ -1220,6 +1222,9 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     }
     if (t->nvals > 1 || t->tuple) {
         result = evaluate_many(t, out);
+    } else if (out != Py_None && (PyTuple_Check(out) || PyList_Check(out))) {
+        PyErr_Format(PyExc_TypeError, "out: the expression has one value; out must be an array, not a %s (a tuple is for a tuple's values)",
+                     Py_TYPE(out)->tp_name);
     } else if (out != Py_None) {
         if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;
         int st = run_released(RUN_INTO, 1, t->e, NULL, res.a, NULL);

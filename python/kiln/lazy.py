@@ -383,6 +383,8 @@ def _grad_sources_check(name, args):
 def eval_many(*exprs, out=None):
     """The values of several expressions from one plan (what they share computed once): a tuple
     of kiln.Array, or written into out (a tuple of as many arrays)."""
+    if not exprs:
+        raise TypeError("eval_many() takes one expression or more")
     items = [_as_expr(e) for e in exprs]
     if len(items) == 1:
         return (items[0].numpy(out=out[0] if out else None),)

@@ -372,6 +372,19 @@ def test_numpy_exception_classes():
         kiln.evaluate("sum(S, axis=-3)")
 
 
+def test_messages_in_the_callers_terms():
+    a = np.arange(3.0)
+    with pytest.raises(ValueError, match="unexpected '='"):  # (it said name 'a' is not defined)
+        kiln.evaluate("a = 3")
+    with pytest.raises(TypeError, match="local_dict must be a mapping"):
+        kiln.evaluate("a * 2", [1])
+    with pytest.raises(TypeError, match="out must be an array, not a tuple"):
+        kiln.evaluate("a * 2", out=(np.zeros(3),))
+    with pytest.raises(TypeError, match="one expression or more"):
+        kiln.eval_many()
+    assert np.array_equal(np.asarray(kiln.evaluate("sum(a, axis=0)")), 3.0)  # (a keyword argument is not an operand)
+
+
 def test_big_endian_broadcast_is_copied_once():
     """An operand in the other byte order is read through a native copy: of what its memory holds,
     not of its broadcast shape (a scalar broadcast to 2**40 elements was an 8 TB copy: MemoryError)."""
