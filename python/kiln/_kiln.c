@@ -370,12 +370,14 @@ typedef struct {
     PyObject_HEAD
     kiln_array *a;
     Py_ssize_t shape[KILN_MAX_DIMS], strides[KILN_MAX_DIMS];
+    PyObject *weakrefs; /* (weakref.ref(x), as an ndarray's: caches keyed on arrays) */
 } ArrayObject;
 
 static const char *const formats[] = {[KILN_BOOL] = "?", [KILN_I32] = "i", [KILN_I64] = "q", [KILN_F32] = "f", [KILN_F64] = "d",
                                       [KILN_U8] = "B",   [KILN_I8] = "b",  [KILN_I16] = "h", [KILN_U16] = "H", [KILN_U32] = "I"};
 
 static void Array_dealloc(ArrayObject *self) {
+    if (self->weakrefs) PyObject_ClearWeakRefs((PyObject *)self);
     kiln_array_free(self->a);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -737,6 +739,7 @@ static PyTypeObject ArrayType = {
     .tp_doc = "An array kiln computed; numpy.asarray(x) wraps its memory without a copy (indexing, iteration and tolist() go through it).",
     .tp_basicsize = sizeof(ArrayObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_weaklistoffset = offsetof(ArrayObject, weakrefs),
     .tp_dealloc = (destructor)Array_dealloc,
     .tp_as_buffer = &Array_as_buffer,
     .tp_as_sequence = &Array_as_sequence,
@@ -757,6 +760,7 @@ static PyObject *array_new(kiln_array *a) {
         return NULL;
     }
     self->a = a;
+    self->weakrefs = NULL;
     for (int d = 0; d < kiln_array_ndim(a); d++) {
         self->shape[d] = (Py_ssize_t)kiln_array_shape(a)[d];
         self->strides[d] = (Py_ssize_t)kiln_array_strides(a)[d];

@@ -372,6 +372,17 @@ def test_numpy_exception_classes():
         kiln.evaluate("sum(S, axis=-3)")
 
 
+def test_array_weakref():
+    import weakref
+
+    r = kiln.evaluate("arange(3.0) * 2")
+    w = weakref.ref(r)
+    assert w() is r
+    del r
+    gc.collect()
+    assert w() is None
+
+
 def test_messages_in_the_callers_terms():
     a = np.arange(3.0)
     with pytest.raises(ValueError, match="unexpected '='"):  # (it said name 'a' is not defined)
