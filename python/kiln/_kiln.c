@@ -62,10 +62,38 @@ static void watch_sigint(void) {
 
 typedef enum { RUN_ONE, RUN_INTO, RUN_MANY } run_kind;
 
-/* An evaluation with the GIL released, run again after a Ctrl-C that raised nothing here; -1
- * with the handler's exception set (KeyboardInterrupt), else the evaluation's status (its
- * result in *got for RUN_ONE). */
-static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array **outs, kiln_array *into, kiln_array **got) {
+/* The bytes an array's elements span. */
+static void extent(const kiln_array *a, const char **lo, const char **hi) {
+    const char *p = kiln_array_data((kiln_array *)a);
+    int64_t l = 0, h = (int64_t)kiln_dtype_size(kiln_array_dtype(a));
+    for (int d = 0; d < kiln_array_ndim(a); d++) {
+        int64_t span = (kiln_array_shape(a)[d] - 1) * kiln_array_strides(a)[d];
+        if (kiln_array_shape(a)[d] == 0) h = l; /* (empty: nothing) */
+        else if (span < 0) l += span;
+        else h += span;
+    }
+    *lo = p + l, *hi = p + h;
+}
+
+/* Whether running again is safe after a partial run: no output shares memory with an input
+ * (out=a of a*2, cut midway, would double the part already written twice). */
+static bool rerun_safe(kiln_array *const *outs, int nout, kiln_array *const *ins, int nin) {
+    for (int o = 0; o < nout; o++) {
+        const char *ol, *oh, *il, *ih;
+        if (!outs[o]) continue;
+        extent(outs[o], &ol, &oh);
+        for (int i = 0; i < nin; i++)
+            if (ins[i] && (extent(ins[i], &il, &ih), il < oh && ol < ih)) return false;
+    }
+    return true;
+}
+
+/* An evaluation with the GIL released, run again after a Ctrl-C that raised nothing here (another
+ * thread's, a handler that returns) where that is safe; -1 with the handler's exception set
+ * (KeyboardInterrupt), else the evaluation's status (its result in *got for RUN_ONE).  ins are
+ * the evaluation's inputs (nin of them). */
+static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array **outs, kiln_array *into, kiln_array **got,
+                        kiln_array *const *ins, int nin) {
     for (;;) {
         kiln_status st;
         kiln_array *a = NULL;
@@ -79,6 +107,10 @@ static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array *
         kiln_clear_interrupt(ctx);
         kiln_clear_error(ctx);
         if (PyErr_CheckSignals() < 0) return -1;
+        if (kind != RUN_ONE && !rerun_safe(kind == RUN_INTO ? &into : outs, kind == RUN_INTO ? 1 : n, ins, nin)) {
+            PyErr_SetString(PyExc_KeyboardInterrupt, "kiln: Ctrl-C stopped this evaluation, whose out overlaps its operands: out is partly written");
+            return -1;
+        }
     }
 }
 
@@ -1045,7 +1077,7 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
         }
         outs[got] = res[got].a;
     }
-    int st = run_released(RUN_MANY, nv, t->e, outs, NULL, NULL);
+    int st = run_released(RUN_MANY, nv, t->e, outs, NULL, NULL, t->bound, t->n);
     if (st != KILN_OK) {
         if (st > 0) raise_kiln((kiln_status)st, NULL);
         goto done;
@@ -1231,12 +1263,12 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
                      Py_TYPE(out)->tp_name);
     } else if (out != Py_None) {
         if (operand_get(out, true, NULL, &res) < 0 || wrap_reused(&t->out, &res, NULL) < 0) goto unbind;
-        int st = run_released(RUN_INTO, 1, t->e, NULL, res.a, NULL);
+        int st = run_released(RUN_INTO, 1, t->e, NULL, res.a, NULL, t->bound, t->n);
         if (st > 0) raise_kiln((kiln_status)st, NULL);
         else if (st == KILN_OK) result = Py_NewRef(out);
     } else {
         kiln_array *a = NULL;
-        int st = run_released(RUN_ONE, 1, t->e, NULL, NULL, &a);
+        int st = run_released(RUN_ONE, 1, t->e, NULL, NULL, &a, t->bound, t->n);
         result = a ? array_new(a) : st >= 0 ? raise_kiln((kiln_status)st, NULL) : NULL;
     }
 unbind:
