@@ -21,6 +21,7 @@
 #include <kiln.h>
 #include <math.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <string.h>
 #ifdef KILN_HAVE_NUMPY /* NumPy's C API: an ndarray's fields read directly, not through its buffer export */
@@ -38,23 +39,39 @@ static PyObject *templates; /* key -> Template */
 
 /* Kernels run with the GIL released, and Python's SIGINT handler only notes the signal for the
  * main thread to act on once it holds the GIL again: a ten-second kernel ignored Ctrl-C for ten
- * seconds.  Where Python's handler is installed when kiln loads, kiln's goes in front of it: it
- * stops the context's kernels at their next piece (kiln_interrupt) and calls Python's.  The
- * evaluation that comes back interrupted then raises the KeyboardInterrupt in the main thread
- * (PyErr_CheckSignals); in another thread, or where the handler raised nothing, it runs again.
- * (A handler the program installs later, signal.signal, replaces kiln's: kernels then finish.) */
+ * seconds.  Where Python's handler is installed when kiln loads, kiln's goes in front of it: while
+ * the main thread runs a kernel (main_running) it stops the context's kernels at their next piece
+ * (kiln_interrupt), and it always calls Python's.  The main thread's evaluation that comes back
+ * interrupted raises the KeyboardInterrupt there (PyErr_CheckSignals) and clears the context's
+ * flag.  Another thread's evaluation caught by it waits for the main thread's to end (which
+ * clears the flag) and runs again, or, where its out is also an operand (its partial writes would
+ * be read again), raises KeyboardInterrupt in its thread too; so does the main thread's where the
+ * handler raised nothing.  A Ctrl-C while Python code runs leaves kiln alone.  (A handler the
+ * program installs later, signal.signal, replaces kiln's: kernels then finish.) */
 static struct sigaction python_sigint;
+static volatile sig_atomic_t main_running; /* the main thread is in a kernel (its GIL released) */
+static unsigned long main_thread;
 
 static void on_sigint(int sig, siginfo_t *info, void *uc) {
-    if (ctx) kiln_interrupt(ctx); /* (an atomic store) */
+    if (ctx && main_running) kiln_interrupt(ctx); /* (an atomic store) */
     if (python_sigint.sa_flags & SA_SIGINFO) python_sigint.sa_sigaction(sig, info, uc);
     else if (python_sigint.sa_handler != SIG_DFL && python_sigint.sa_handler != SIG_IGN) python_sigint.sa_handler(sig);
 }
 
 static void watch_sigint(void) {
-    struct sigaction sa;
-    if (sigaction(SIGINT, NULL, &python_sigint) != 0 || python_sigint.sa_handler == SIG_DFL || python_sigint.sa_handler == SIG_IGN) return;
-    sa = python_sigint;
+    struct sigaction now, sa;
+    PyObject *th = PyImport_ImportModule("threading"), *m = th ? PyObject_CallMethod(th, "main_thread", NULL) : NULL;
+    PyObject *id = m ? PyObject_GetAttrString(m, "ident") : NULL;
+    main_thread = id ? PyLong_AsUnsignedLong(id) : PyThread_get_thread_ident();
+    Py_XDECREF(id);
+    Py_XDECREF(m);
+    Py_XDECREF(th);
+    PyErr_Clear();
+    if (sigaction(SIGINT, NULL, &now) != 0 || now.sa_handler == SIG_DFL || now.sa_handler == SIG_IGN ||
+        ((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_sigint)) /* (a second load of the module: in front already) */
+        return;
+    python_sigint = now;
+    sa = now;
     sa.sa_flags |= SA_SIGINFO;
     sa.sa_sigaction = on_sigint;
     sigaction(SIGINT, &sa, NULL);
@@ -88,25 +105,32 @@ static bool rerun_safe(kiln_array *const *outs, int nout, kiln_array *const *ins
     return true;
 }
 
-/* An evaluation with the GIL released, run again after a Ctrl-C that raised nothing here (another
- * thread's, a handler that returns) where that is safe; -1 with the handler's exception set
- * (KeyboardInterrupt), else the evaluation's status (its result in *got for RUN_ONE).  ins are
- * the evaluation's inputs (nin of them). */
+/* An evaluation with the GIL released (see the note above on Ctrl-C); -1 with the handler's
+ * exception set (KeyboardInterrupt), else the evaluation's status (its result in *got for
+ * RUN_ONE).  ins are the evaluation's inputs (nin of them). */
 static int run_released(run_kind kind, int n, kiln_expr *const *es, kiln_array **outs, kiln_array *into, kiln_array **got,
                         kiln_array *const *ins, int nin) {
+    bool main = PyThread_get_thread_ident() == main_thread;
     for (;;) {
         kiln_status st;
         kiln_array *a = NULL;
         Py_BEGIN_ALLOW_THREADS
+        if (main) main_running = 1;
         if (kind == RUN_MANY) st = kiln_eval_many(ctx, n, es, outs);
         else if (kind == RUN_INTO) st = kiln_eval_into(ctx, es[0], into);
         else st = (a = kiln_eval(ctx, es[0])) ? KILN_OK : kiln_errcode(ctx);
+        if (main) {
+            main_running = 0;
+            kiln_clear_interrupt(ctx); /* (only the main thread's kernels are stopped: the flag is its) */
+        } else if (st == KILN_ERR_INTERRUPTED) {
+            while (main_running) usleep(1000); /* (the main thread's run clears it as it ends) */
+            kiln_clear_interrupt(ctx);         /* (or a stale one: set as the main thread's run ended) */
+        }
         Py_END_ALLOW_THREADS
         if (got) *got = a;
         if (st != KILN_ERR_INTERRUPTED) return st;
-        kiln_clear_interrupt(ctx);
         kiln_clear_error(ctx);
-        if (PyErr_CheckSignals() < 0) return -1;
+        if (main && PyErr_CheckSignals() < 0) return -1;
         if (kind != RUN_ONE && !rerun_safe(kind == RUN_INTO ? &into : outs, kind == RUN_INTO ? 1 : n, ins, nin)) {
             PyErr_SetString(PyExc_KeyboardInterrupt, "kiln: Ctrl-C stopped this evaluation, whose out overlaps its operands: out is partly written");
             return -1;
@@ -131,6 +155,12 @@ static PyObject *numpy_class(const char *module, const char *name) {
 
 /* The context's error as a Python exception (with a caret under text's offending token). */
 static PyObject *raise_kiln(kiln_status st, const char *text) {
+    if (st == KILN_ERR_INTERRUPTED) { /* (a parse's evaluation, cut by a stale flag: Ctrl-C's all the same) */
+        kiln_clear_interrupt(ctx);
+        kiln_clear_error(ctx);
+        if (PyErr_CheckSignals() == 0) PyErr_SetString(PyExc_KeyboardInterrupt, "kiln: interrupted");
+        return NULL;
+    }
     const char *msg = kiln_errmsg(ctx);
     int64_t off = kiln_error_offset(ctx);
     PyObject *type = st == KILN_ERR_NOMEM ? PyExc_MemoryError : st == KILN_ERR_DTYPE ? PyExc_TypeError : st == KILN_ERR_INDEX ? PyExc_IndexError : PyExc_ValueError;
@@ -141,10 +171,12 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
     /* and NumPy's own classes, as its callers catch them: np.linalg.LinAlgError (a ValueError) and
      * numpy.exceptions.AxisError (a ValueError and an IndexError) */
     PyObject *own = NULL;
-    const char *linalg[] = {"Singular matrix", "Matrix is not positive definite", "did not converge"};
-    for (int i = 0; i < 3 && !own; i++)
-        if (strstr(msg, linalg[i])) own = numpy_class("numpy.linalg", "LinAlgError");
-    if (!own && strstr(msg, " is out of bounds for array of dimension ")) own = numpy_class("numpy.exceptions", "AxisError");
+    const char *linalg[] = {": Singular matrix", ": Matrix is not positive definite", ": SVD did not converge", ": Eigenvalues did not converge"};
+    size_t ml = strlen(msg);
+    for (int i = 0; i < 4 && !own; i++) /* (linalg.c's sentences, ending the message: not a user's text inside one) */
+        if (ml >= strlen(linalg[i]) && !strcmp(msg + ml - strlen(linalg[i]), linalg[i])) own = numpy_class("numpy.linalg", "LinAlgError");
+    const char *ax = strstr(msg, "axis "), *oob = ax ? strstr(ax, " is out of bounds for array of dimension ") : NULL;
+    if (!own && st == KILN_ERR_ARG && oob && !strchr(oob + 41, ' ') && !strchr(oob + 41, '\'')) own = numpy_class("numpy.exceptions", "AxisError");
     if (own) type = own;
     if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
         char pad[4097];
