@@ -11,10 +11,11 @@ planned once.  Every function of kiln's language is reachable as kiln.NAME(...).
 
 Text has no names for what an expression shares: x - (x*x - 2) / (2*x) writes x out four times,
 so ten such steps wrote it 4**10 times (11 MB, and 15 steps ran out of memory).  An expression
-whose text passes _LIMIT_TEXT characters, _LIMIT_DEPTH brackets or _LIMIT_OPS operands is
-computed when it is made and goes on as an array (the same values; what follows fuses from
-there).  grad refuses a variable that such a computed part depends on, rather than give its
-derivative without that part.
+whose text passes _LIMIT_TEXT characters, _LIMIT_DEPTH of the parser's levels or _LIMIT_OPS
+operands is computed when it is made and goes on as an array (the same values; what follows
+fuses from there; the arrays it read are read then, and rand() drawn then).  grad refuses a
+variable that such a computed part depends on, rather than give its derivative without that
+part (an unpickled expression no longer knows its parts' sources).
 """
 import itertools
 import operator
@@ -24,8 +25,8 @@ import weakref
 from ._kiln import evaluate
 
 _counter = itertools.count()
-_OPERAND = re.compile(r"\b_k\d+\b")
-_LIMIT_TEXT, _LIMIT_DEPTH, _LIMIT_OPS = 8192, 40, 48  # (kiln's parser: 100 brackets deep; evaluate: 64 names)
+_OPERAND = re.compile(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|\b_k\d+\b""")  # (a string literal: skipped)
+_LIMIT_TEXT, _LIMIT_DEPTH, _LIMIT_OPS = 8192, 80, 48  # (kiln's parser: 200 levels, a bracket two; evaluate: 64 names)
 
 
 def _canonical(text, ops):
@@ -33,8 +34,9 @@ def _canonical(text, ops):
     those names: the same expression over other arrays is the same text (evaluate's cache)."""
     names = {}
     for m in _OPERAND.finditer(text):
-        names.setdefault(m.group(0), f"_k{len(names)}")
-    return _OPERAND.sub(lambda m: names[m.group(0)], text), {names[k]: v for k, v in ops.items() if k in names}
+        if not m.group(1):
+            names.setdefault(m.group(0), f"_k{len(names)}")
+    return _OPERAND.sub(lambda m: m.group(1) or names[m.group(0)], text), {names[k]: v for k, v in ops.items() if k in names}
 
 
 # Python's operator precedence, as kiln's language reads it: an operand is parenthesized only where
@@ -58,11 +60,11 @@ def _merge(items):
             if j is None:
                 j = k if k not in ops else f"_k{next(_counter)}"
                 ops[j], named[id(v)] = v, j
-                if k in e._parts:
-                    parts[j] = e._parts[k]
+            if k in e._parts:  # (every occurrence's sources: one may hold a copy's)
+                parts[j] = _union(parts.get(j, []), e._parts[k])
             if j != k:
                 ren[k] = j
-        texts.append(_OPERAND.sub(lambda m: ren.get(m.group(0), m.group(0)), e._text) if ren else e._text)
+        texts.append(_OPERAND.sub(lambda m: m.group(1) or ren.get(m.group(0), m.group(0)), e._text) if ren else e._text)
     return texts, ops, parts
 
 
@@ -79,12 +81,19 @@ class Expr:
         self._depth = depth  # brackets deep
         self._parts = parts or {}  # operand name -> weak references to what a computed part was made from
 
-    def __getstate__(self):  # (pickle, copy: the weak references stay behind)
+    def __getstate__(self):  # (pickle: the weak references stay behind)
         return self._text, self._ops, self._prec, self._depth
 
     def __setstate__(self, state):
         self._text, self._ops, self._prec, self._depth = state
         self._parts = {}
+
+    def __copy__(self):
+        return Expr(self._text, dict(self._ops), self._prec, self._depth, dict(self._parts))
+
+    def __deepcopy__(self, memo):  # (the operands copied; the computed parts' sources still the originals)
+        import copy
+        return Expr(self._text, copy.deepcopy(self._ops, memo), self._prec, self._depth, dict(self._parts))
 
     # ---- evaluation
     def numpy(self, out=None):
@@ -114,7 +123,8 @@ class Expr:
             wrap_l, wrap_r = lhs._prec < p, rhs._prec <= p
         lt = f"({lt})" if wrap_l else lt
         rt = f"({rt})" if wrap_r else rt
-        return _made(f"{lt} {op} {rt}", ops, p, max(lhs._depth + wrap_l, rhs._depth + wrap_r), parts)
+        nest = op == "**"  # (the parser's levels: a bracket two, a power or a unary operator one)
+        return _made(f"{lt} {op} {rt}", ops, p, max(lhs._depth + 2 * wrap_l + nest, rhs._depth + 2 * wrap_r + nest), parts)
 
     def __add__(self, o): return self._bin(o, "+")
     def __radd__(self, o): return self._bin(o, "+", True)
@@ -153,12 +163,12 @@ class Expr:
     def __ne__(self, o): return self._bin(o, "!=")
     def _unary(self, op):
         wrap = self._prec <= _UNARY
-        return _made(f"{op}({self._text})" if wrap else f"{op}{self._text}", self._ops, _UNARY, self._depth + wrap, self._parts)
+        return _made(f"{op}({self._text})" if wrap else f"{op}{self._text}", self._ops, _UNARY, self._depth + 1 + 2 * wrap, self._parts)
 
     def __neg__(self): return self._unary("-")
     def __pos__(self): return self
     def __invert__(self): return self._unary("~")
-    def __abs__(self): return _made(f"abs({self._text})", self._ops, None, self._depth + 1, self._parts)
+    def __abs__(self): return _made(f"abs({self._text})", self._ops, None, self._depth + 2, self._parts)
     __hash__ = None
 
     def __contains__(self, v):  # NumPy's: v in x is (x == v).any()
@@ -166,7 +176,7 @@ class Expr:
 
     @property
     def T(self):
-        return _made(f"({self._text}).T", self._ops, None, self._depth + 1, self._parts)
+        return _made(f"({self._text}).T", self._ops, None, self._depth + 2, self._parts)
 
     # ---- what NumPy's arrays tell: kiln knows the shape and dtype from the expression, without
     # computing it (a parse, cached as any evaluate's)
@@ -330,7 +340,7 @@ def _arg(v):
 def _compose(fmt, items, prec=None):
     """fmt (str.format's {} for each of items' texts) over items' operands, one bracket deeper."""
     texts, ops, parts = _merge(items)
-    return _made(fmt.format(*texts), ops, prec, 1 + max((e._depth for e in items), default=0), parts)
+    return _made(fmt.format(*texts), ops, prec, 2 + max((e._depth for e in items), default=0), parts)
 
 
 def _made(text, ops, prec, depth, parts):
@@ -341,18 +351,29 @@ def _made(text, ops, prec, depth, parts):
     v = e.numpy()
     if isinstance(v, tuple):  # (a tuple's values stay an expression)
         return e
-    sources = [weakref.ref(o) for o in ops.values() if _weak(o)]
-    sources += [r for refs in parts.values() for r in refs if r() is not None]
+    sources = _union([_ref(o) for o in ops.values()], [r for refs in parts.values() for r in refs])
     name = f"_k{next(_counter)}"
     return Expr(name, {name: v}, None, 0, {name: sources})
 
 
-def _weak(o):
+def _union(refs, more):
+    """refs and the references in more to objects refs lacks (each object once, the dead left out)."""
+    seen = {id(r()) for r in refs if r() is not None}
+    out = [r for r in refs if r() is not None]
+    for r in more:
+        o = r()
+        if o is not None and id(o) not in seen:
+            seen.add(id(o))
+            out.append(r)
+    return out
+
+
+def _ref(o):
+    """A reference to o: weak where o takes one (a bytearray does not: held then)."""
     try:
-        weakref.ref(o)
-        return True
+        return weakref.ref(o)
     except TypeError:
-        return False
+        return lambda: o
 
 
 def _call(fn, heads, args, kw):
@@ -367,13 +388,15 @@ def _call(fn, heads, args, kw):
     return _compose(fn + "(" + ", ".join(inner) + ")", items)
 
 
-def _grad_sources_check(name, args):
+def _grad_sources_check(name, args, kw):
     """grad(f, x): a computed part of f made from x would be a constant to kiln: refused."""
-    if len(args) < 2 or not isinstance(args[0], Expr):
+    f = args[0] if args else kw.get("expr")
+    wrt = args[1] if len(args) > 1 else kw.get("wrt")
+    if not isinstance(f, Expr) or wrt is None:
         return
-    wrt = args[1] if isinstance(args[1], (tuple, list)) else (args[1],)
-    targets = [o for w in wrt if isinstance(w, Expr) for o in w._ops.values()]
-    for refs in args[0]._parts.values():
+    wrt = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
+    targets = [o for w in wrt for o in (w._ops.values() if isinstance(w, Expr) else (w,))]
+    for refs in f._parts.values():
         if any(r() is t for r in refs for t in targets):
             raise ValueError(f"{name}(): part of the function was computed ahead from the variable (its text grew past "
                              f"{_LIMIT_TEXT} characters, {_LIMIT_DEPTH} brackets or {_LIMIT_OPS} operands), and kiln "
@@ -418,7 +441,7 @@ def function(name):
     """kiln's function NAME as a Python function building expressions (kiln.sin, kiln.sum...)."""
     def f(*args, **kw):
         if name in ("grad", "value_and_grad"):
-            _grad_sources_check(name, args)
+            _grad_sources_check(name, args, kw)
         return _call(name, (), args, kw)
     f.__name__ = name
     f.__doc__ = f"kiln's {name}(...), lazily: an expression evaluated by .numpy() or numpy.asarray."

@@ -710,8 +710,30 @@ def test_lazy_names_sharing_and_limits():
         z = z * z - z / (z + 1)
     with pytest.raises(ValueError, match="computed ahead"):
         kiln.grad(kiln.sum(z), v)
+    for call in (lambda: kiln.grad(kiln.sum(z), wrt=v), lambda: kiln.grad(expr=kiln.sum(z), wrt=v),
+                 lambda: kiln.value_and_grad(kiln.sum(z), wrt=v), lambda: kiln.grad(kiln.sum(copy.copy(z) * v), v),
+                 lambda: kiln.grad(kiln.sum(copy.copy(z) + z), v)):
+        with pytest.raises(ValueError, match="computed ahead"):  # (keywords, copies: refused all the same)
+            call()
+    e = x
+    for _ in range(220):  # (a power tower nests in the parser without brackets)
+        e = x ** e
+    assert np.asarray(e).shape == (3,)
     assert np.asarray(pickle.loads(pickle.dumps(z))).shape == (3,)
     assert 3.0 in kiln.asarray(np.arange(5.0)) and 7.0 not in kiln.asarray(np.arange(5.0))  # NumPy's (x == v).any()
+
+
+def test_lazy_string_literals_keep_their_text(tmp_path):
+    """A name like an operand's inside a string literal (a file name) is not renamed when
+    expressions are put together."""
+    import copy
+
+    path = tmp_path / "w _k3.npy"
+    np.save(path, np.array([10.0, 20.0]))
+    x = kiln.asarray(np.array([1.0, 2.0]))
+    y = x + kiln.load(str(path))
+    z = copy.deepcopy(x) + y  # (x's name twice, two arrays: one renamed)
+    assert np.array_equal(np.asarray(z), [12.0, 24.0])
 
 
 def test_array_in_place_divmod_contains_pickle():
