@@ -339,7 +339,14 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_EIGVECSH: {
         char jobz = o->base[KILN_LA_EIGVECSH] ? 'V' : 'N', uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
         int qi;
-        if (n) {
+        bool nan = false; /* in the triangle read: the answer is NaN (Debian's syevd gave zeros: eigenvalues 0 and -0 of [[nan, 0], [0, 1]]) */
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t i = uplo == 'U' ? 0 : j; i < (uplo == 'U' ? j + 1 : n); i++) nan |= isnan(get(w->a, es, i + j * lda));
+        if (nan) {
+            for (int64_t i = 0; i < n; i++) put(w->w, es, i, NAN);
+            for (int64_t j = 0; j < n; j++)
+                for (int64_t i = 0; i < n; i++) put(w->a, es, i + j * lda, NAN);
+        } else if (n) {
             la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, query, &q, &qi, &q, &info, 1, 1);
             if (!grow(w, work_count(query, es), qi)) return LA_NOMEM;
             la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
