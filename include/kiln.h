@@ -675,7 +675,9 @@ KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *s
  * again for other arrays of the same dtypes and shapes by rebinding its placeholders
  * (kiln_bind), with neither parsing nor planning.  The placeholders go to params (new
  * references, at most cap) and the scope index of each one's name to which; *n gets their
- * number.  Python numbers (kiln_scope_set_number) are read as their values.  *reusable is false
+ * number.  An array the scope holds under two names is one variable (grad's) and one placeholder,
+ * listed once under the first name's index: the expression is then for one array under both
+ * names.  Python numbers (kiln_scope_set_number) are read as their values.  *reusable is false
  * when the value depends on more than its names (rand(), load()).  Returns a new reference, or
  * NULL with an error as kiln_parse's. */
 KILN_API kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params,

@@ -130,6 +130,34 @@ START_TEST(builders_refuse_what_does_not_fit) {
 }
 END_TEST
 
+/* kiln_parse_params: an array under two names is one placeholder, listed once (its gradient
+ * counts both uses: grad(sum(p*W), W) with p the same array is 2W, not W). */
+START_TEST(one_array_under_two_names_is_one_placeholder) {
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    kiln_scope *sc = kiln_scope_new(ctx);
+    int64_t n = 3;
+    kiln_array *W = kiln_array_new(ctx, KILN_F64, 1, &n);
+    for (int i = 0; i < 3; i++) ((double *)kiln_array_data(W))[i] = i + 1;
+    ck_assert_int_eq(kiln_scope_set(sc, "p", W), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set(sc, "W", W), KILN_OK);
+    kiln_expr *params[4];
+    int which[4], np_ = 0, re = 0;
+    kiln_expr *g = kiln_parse_params(ctx, sc, "grad(sum(p * W), W)", 4, params, which, &np_, &re);
+    ck_assert_msg(g, "%s", kiln_errmsg(ctx));
+    ck_assert_int_eq(np_, 1);
+    ck_assert_str_eq(kiln_scope_name(sc, which[0]), "p");
+    kiln_array *r = kiln_eval(ctx, g);
+    ck_assert_ptr_nonnull(r);
+    for (int i = 0; i < 3; i++) ck_assert(((double *)kiln_array_data(r))[i] == 2.0 * (i + 1));
+    kiln_array_free(r);
+    kiln_expr_free(params[0]);
+    kiln_expr_free(g);
+    kiln_array_free(W);
+    kiln_scope_free(sc);
+    kiln_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(first_error_survives_nesting) {
     int64_t n3 = 3, n4 = 4;
     double d[4] = {0};
@@ -558,6 +586,7 @@ Suite *suite_api(void) {
     tcase_add_test(t, replayed_reductions);
     tcase_add_test(t, spare_temporaries_are_bounded);
     tcase_add_test(t, two_threads_one_context);
+    tcase_add_test(t, one_array_under_two_names_is_one_placeholder);
     suite_add_tcase(s, t);
     return s;
 }

@@ -4403,7 +4403,7 @@ int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, i
     int k = 0;
     for (int i = 0; nv > 0 && i < env.deps.n; i++) {
         const fe_dep *d = &env.deps.d[i];
-        if (d->what != FE_DEP_ARRAY) continue;
+        if (d->what != FE_DEP_ARRAY || d->same_as >= 0) continue; /* (a second name of one array: its placeholder is listed once) */
         if (k == cap) {
             kiln_fail(ctx, KILN_ERR_ARG, "the expression reads more than %d arrays", cap);
             while (nv > 0) kiln_expr_free(values[--nv]);
