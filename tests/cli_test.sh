@@ -254,6 +254,9 @@ else
   expect ":llvm without LLVM" 1 "no LLVM IR" -- "$kiln" -c 'a = arange(3.); :llvm sin(a)*sin(a)'
 fi
 expect ":time" 0 "cached" -- "$kiln" -c 'a = arange(1000.); :time exp(a)*2'
+# :time's cached runs change nothing: a del runs once, the random draws are the first run's (NumPy's next after)
+out=$(printf 'xs = list(range(20))\n:time del xs[0]\nlen(xs)\nnp.random.seed(0)\n:time r = np.random.rand(3)\nnp.random.rand(2)\n:timeit t = np.random.rand(2)\nnp.random.rand(1)\n' | "$kiln" --transcript 2>&1 | grep -E '^(19|array)' | tr '\n' ' ')
+[ "$out" = "19 array([0.54488318, 0.4236548 ]) array([0.64589411]) " ] && ok ":time and :timeit leave lists and random state as one run (or none) does" || no ":time's side effects (output: $out)"
 out=$("$kiln" -c ':time print(4242)' 2>&1 | grep -c '^4242$')
 [ "$out" = 1 ] && ok ":time print(x) prints once (its cached runs are mute)" || no ":time print(x) printed $out times"
 expect ":cuda without a GPU" 0 "extern \"C\" __global__" -- env KILN_CUDA_DRIVER=/nonexistent/libcuda.so.1 "$kiln" -c 'a = arange(3.); :cuda sum(a*2)'

@@ -259,11 +259,13 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
     before = run_save_targets(s, st);
     kiln_wait_compiles(s->ctx); /* cached runs show the speed the kernels settle at */
     kiln_get_stats(s->ctx, &c);
-    /* an augmented assignment writes into its target: it runs once */
+    /* a statement that changes its target (x += 1, del xs[0], seed(1)) runs once */
     int reps = run_stmt_augmented(st) ? 0 : t_first > 1.0 ? 1 : t_first > 0.3 ? 3 : 7;
     double best = 1e30;
     s->mute = true; /* (print's text once, as IPython's %time runs it once) */
+    void *rng = run_rng_save(s); /* (the draws the first run made stand: rand() after :time r = rand(3) is NumPy's next) */
     rc = timed_reps(s, text, len, st, reps, 1, &best, t0);
+    run_rng_restore(s, rng);
     s->mute = false;
     run_restore_targets(s, before, true);
     kiln_get_stats(s->ctx, &d);
@@ -293,7 +295,7 @@ static int cmd_time(session *s, const char *text, size_t len, size_t off, size_t
         const char *tier = d.runs_interp > c.runs_interp ? (d.runs_compiled > c.runs_compiled ? "partly interpreted" : "interpreted")
                                                          : "compiled";
         if (reps) printf(" · cached %.3f ms (%s, best of %d)\n", best * 1e3, tier, reps);
-        else printf(" (an augmented assignment runs once)\n");
+        else printf(" (a statement that changes its target runs once)\n");
     }
     run_stmt_free(s, st);
     return rc;
@@ -306,11 +308,12 @@ static int cmd_timeit(session *s, const char *text, size_t len, size_t off, size
     stmt *st = run_parse_simple(s, text, len, off, n);
     if (!st) return RUN_ERROR;
     if (run_stmt_augmented(st)) {
-        run_report(s, text, len, off, ":timeit would write into the target again at every run: time the expression, or x = x op y");
+        run_report(s, text, len, off, ":timeit would change the target again at every run: time the expression, or x = x op y");
         run_stmt_free(s, st);
         return RUN_ERROR;
     }
     run_saved *before = run_save_targets(s, st);
+    void *rng = run_rng_save(s); /* (it binds nothing, and draws nothing either) */
     int rc;
     uint64_t t0 = kiln_now_ns();
     double first = timed_run(s, text, len, st, &rc); /* builds and compiles */
@@ -336,6 +339,7 @@ static int cmd_timeit(session *s, const char *text, size_t len, size_t off, size
         if (rc == RUN_OK) rc = timed_reps(s, text, len, st, reps, loops, &best, t0);
     }
     run_restore_targets(s, before, true);
+    run_rng_restore(s, rng);
     if (rc == RUN_OK) {
         printf("%ld loop%s, best of %d: ", loops, loops == 1 ? "" : "s", reps);
         show_time(best);

@@ -3531,7 +3531,24 @@ struct run_saved {
 bool run_stmt_augmented(const stmt *st) {
     bool items = false;
     for (int k = 0; st->kind == S_ASSIGN && k < st->nnames; k++) items |= st->item_len[k] > 0;
-    return st->kind == S_AUG || st->kind == S_SETITEM || st->kind == S_METHOD || items;
+    return st->kind == S_AUG || st->kind == S_SETITEM || st->kind == S_METHOD || st->kind == S_DEL || st->kind == S_DELITEM ||
+           st->kind == S_SEED || st->kind == S_EXIT || items;
+}
+
+void *run_rng_save(session *s) {
+    scope_rngs *r = calloc(1, sizeof *r);
+    if (r && !scope_rngs_save(s->scope, r)) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+void run_rng_restore(session *s, void *saved) {
+    if (!saved) return;
+    scope_rngs_load(s->scope, saved);
+    scope_rngs_free(s->scope, saved);
+    free(saved);
 }
 
 /* What names[0 .. n) are bound to now (n <= MAX_TARGETS), for run_restore_targets. */

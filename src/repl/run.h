@@ -69,6 +69,10 @@ void run_stmt_free(session *s, stmt *st);
  * put back after runs that must not bind (:timeit) or were interrupted (:time). */
 typedef struct run_saved run_saved;
 /* Whether st is an augmented assignment (it writes into its target's array: not to be repeated). */
+/* The random state of the session's np.random and Generators, to put back after timing runs
+ * (:time's cached runs, :timeit's), as if they had not drawn; NULL when out of memory. */
+void *run_rng_save(session *s);
+void run_rng_restore(session *s, void *saved); /* and frees it */
 bool run_stmt_augmented(const stmt *st);
 run_saved *run_save_targets(session *s, const stmt *st);
 void run_restore_targets(session *s, run_saved *saved, bool put_back); /* frees saved (NULL: nothing) */
