@@ -130,6 +130,12 @@ expect "help() lists" 0 "Functions (:help NAME" -- "$kiln" -c 'help()'
 # _ is the last value the REPL showed (as Python's), until the user binds a _ of their own
 out=$(printf 'a = arange(4.)\na * 10\n_.sum()\n_ = 7\n1 + 1\n_\ndel _\n3\n_ + 1\n' | "$kiln" --transcript 2>&1 | grep -v '^kiln>' | tr '\n' ' ')
 [ "$out" = "array([ 0., 10., 20., 30.]) np.float64(60.0) 2 7 3 4 " ] && ok "_ is the last value shown" || no "_ is the last value shown (output: $out)"
+expect "exit(n) typed into the REPL is its status" 7 "kiln> exit(7)" -- sh -c "printf 'exit(7)\\n' | \"$kiln\" --transcript"
+out=$(printf 'x = "%s"\nprint(len(x))\n' "$(head -c 6000 /dev/zero | tr '\0' a)" | "$kiln" - 2>&1)
+[ "$out" = 6000 ] && ok "a string literal of 6000 characters (4095 were the most)" || no "a long string literal (output: $out)"
+printf 'print(len("a\0b"))\n' > "$d/nul.kiln"
+expect "a NUL byte inside a string literal is an error (it cut the string)" 1 "a NUL byte in the source" -- "$kiln" "$d/nul.kiln"
+rm -f "$d/nul.kiln"
 expect "exit(n) is the status" 5 "" -- "$kiln" -c 'x = 3; exit(x + 2); print("not run")'
 out=$("$kiln" -c $'for i in range(9):\n    if i == 3:\n        exit("stopped")\n    print(i)' 2>&1; echo "status $?")
 [ "$out" = $'0\n1\n2\nstopped\nstatus 1' ] && ok "exit(message) in a loop: printed, status 1" || no "exit(message) in a loop (output: $out)"

@@ -211,6 +211,7 @@ token lex_next(lexer *lx) {
                 continue;
             }
             if (lx->src[lx->pos] == '\n' && q == 1) break;
+            if (lx->src[lx->pos] == 0) return err_tok(lx, lx->pos, "a NUL byte in the source"); /* (the string would end there) */
             lx->pos++;
         }
         if (lx->pos >= lx->len || lx->src[lx->pos] != c) return err_tok(lx, start, "unterminated string");

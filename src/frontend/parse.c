@@ -2310,10 +2310,15 @@ static bool string_pieces(parser *p, kstr *s) {
         } else if (kind == 'r') { /* r"...": no escapes */
             size_t q = lex_quote_width(p->lx.src, str.off, str.off + str.len);
             kstr_printf(s, "%.*s", (int)(str.len - 2 * q), p->lx.src + str.off + q);
-        } else {
-            char buf[4096];
-            if (!lex_text(&p->lx, &str, buf, sizeof buf)) return fe_err(p, str.off, KILN_ERR_SYNTAX, "string is too long");
+        } else { /* (its text unescaped is no longer than it) */
+            char small[4096], *buf = str.len < sizeof small ? small : kiln_malloc(p->ctx, str.len + 1);
+            if (!buf) return fe_got(p, NULL, str.off);
+            if (!lex_text(&p->lx, &str, buf, str.len < sizeof small ? sizeof small : str.len + 1)) {
+                if (buf != small) kiln_free(p->ctx, buf);
+                return fe_err(p, str.off, KILN_ERR_SYNTAX, "string is too long");
+            }
             kstr_puts(s, buf);
+            if (buf != small) kiln_free(p->ctx, buf);
         }
     }
 }

@@ -351,7 +351,7 @@ static int transcript(session *s) {
     }
     kstr_free(&chunk);
     free(text);
-    return 0;
+    return rc == RUN_QUIT ? s->exit_status : 0;
 }
 
 static void list_one(const char *name, uint64_t bytes, int64_t mtime, void *ud) {
