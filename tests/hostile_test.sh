@@ -73,6 +73,8 @@ else
   # 64 threads' stacks (512 MB) where the limit leaves about 300 MB: libgomp exited the process
   # ("Thread creation failed"); kiln now runs the team the room takes
   expect "64 threads under ulimit -v" 0 "60000000.0" -- bash -c "ulimit -v 1000000; KILN_NUM_THREADS=64 exec \"$kiln\" -c 'big = ones(60000000); print(sum(big))'"
+  # broadcast_to is a view with stride 0: of a name's array, or of what an expression computes
+  expect "broadcast_to of one element to 10**12, under ulimit -v" 0 "(1000, 1000000000) 1.0" -- bash -c "ulimit -v 1000000; exec \"$kiln\" -c 'a = np.ones(1); x = np.broadcast_to(a, (1000, 10**9)); y = np.broadcast_to(np.ones(1) * 2, (10**6, 10**6)); print(x.shape, x[999, 10**9 - 1]); print(y[3, 4])'"
   # and again after a small team let the pool's threads go and an array took their room
   expect "a full team after a small one, under ulimit -v" 0 "300000.0
 60000000.0" -- bash -c "ulimit -v 1000000; KILN_NUM_THREADS=64 exec \"$kiln\" -c 'big = ones(60000000); s = sum(big); print(sum(ones(300000))); more = zeros(19000000); print(sum(big))'"

@@ -2426,17 +2426,16 @@ kiln_expr *fe_broadcast_to(parser *p, tmps *t, kiln_expr *x, int nd, const int64
         fe_err(p, off, KILN_ERR_SHAPE, "%s(): cannot broadcast a %d-d array to %d dimensions", fn, x->ndim, nd);
         return NULL;
     }
-    x = lift(p, t, x, nd);
-    for (int d = 0; d < nd && x; d++) {
-        if (x->shape[d] == shape[d]) continue;
-        if (x->shape[d] != 1) {
+    int lead = nd - x->ndim;
+    for (int d = lead; d < nd; d++)
+        if (x->shape[d - lead] != shape[d] && x->shape[d - lead] != 1) {
             fe_err(p, off, KILN_ERR_SHAPE, "%s(): cannot broadcast dimension %d of length %lld to %lld", fn, d,
-                   (long long)x->shape[d], (long long)shape[d]);
+                   (long long)x->shape[d - lead], (long long)shape[d]);
             return NULL;
         }
-        x = take_index(p, t, x, d, shape[d], 1, 1);
-    }
-    return x;
+    /* a view with stride 0 where x has length 1 (a gather by an index array of the new length
+     * was as big as that length: broadcast_to(ones(1), (10**9, 10**9)) ran out of memory) */
+    return keep(t, ir_broadcast_to(&p->ctx->graph, x, nd, shape));
 }
 
 /* diff's a with prepend= and append= joined along axis ax, as NumPy's (a scalar of them
@@ -5413,8 +5412,7 @@ static bool h_broadcast_to(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
     kiln_expr *x = keep(&t, expr_of(p, f, a, "array"));
     if (!x || !fe_arg_shape(p, arg(a, "shape"), f->name, "shape", &nd, shape)) return done(p, &t, out, NULL, off);
     bool alias = arg(a, "array")->alias;
-    kiln_expr *r = fe_broadcast_to(p, &t, x, nd, shape, f->name, off); /* (its checks; of a name's array, a view of its memory) */
-    if (r && alias) r = keep(&t, ir_broadcast_to(&p->ctx->graph, x, nd, shape));
+    kiln_expr *r = fe_broadcast_to(p, &t, x, nd, shape, f->name, off); /* (of a name's array, a view of its memory) */
     bool ok = done(p, &t, out, r, off);
     out->alias = ok && alias, out->readonly = ok; /* (NumPy's: a read-only view) */
     return ok;

@@ -1233,7 +1233,14 @@ static kiln_array *value_array(prog *pg, stmt *st, const kval *v, bool *py) {
     if (e->op == KILN_OP_PARAM && e->leaf) return kiln_array_retain((kiln_array *)e->leaf);
     int depth = 0;
     const kiln_expr *chain[VIEW_CHAIN];
-    kiln_array *src = view_chain(e, chain, &depth);
+    kiln_array *src = view_chain(e, chain, &depth), *computed = NULL;
+    if (!src && depth > 0 && v->readonly && st && st->kind == S_ASSIGN && ir_size(e) > ir_size(ir_arg(chain[depth - 1], 0))) {
+        /* a name bound to views that broadcast what an expression computes (y =
+         * broadcast_to(ones(1) * 2, (10**6, 10**6))): the expression computed, the views of it,
+         * as NumPy's read-only view (not where the value is written into a target: out=, x[...] =) */
+        src = computed = kiln_eval(ctx, ir_arg(chain[depth - 1], 0));
+        if (!src) return NULL;
+    }
     if (src) {
         /* x[::2], x.T, x.reshape(...), x.reshape(2, 3).T[1] of a name or an array: a view of its
          * array, as NumPy's, each step's strides from the one below (a reshape the memory
@@ -1258,7 +1265,9 @@ static kiln_array *value_array(prog *pg, stmt *st, const kval *v, bool *py) {
             memcpy(shape, n->shape, (size_t)nd * sizeof *shape);
             memcpy(strides, next, (size_t)nd * sizeof *strides);
         }
-        if (ok) return kiln_array_view(ctx, src, e->ndim, e->shape, strides, off);
+        kiln_array *v = ok ? kiln_array_view(ctx, src, e->ndim, e->shape, strides, off) : NULL;
+        kiln_array_free(computed);
+        if (ok) return v;
     }
     kiln_array *sp = st ? st->spare : NULL;
     if (sp && exclusive(sp) && sp->dtype == e->dtype && sp->ndim == e->ndim && !memcmp(sp->shape, e->shape, (size_t)e->ndim * sizeof *e->shape)) {
