@@ -130,6 +130,8 @@ expect "help() lists" 0 "Functions (:help NAME" -- "$kiln" -c 'help()'
 # _ is the last value the REPL showed (as Python's), until the user binds a _ of their own
 out=$(printf 'a = arange(4.)\na * 10\n_.sum()\n_ = 7\n1 + 1\n_\ndel _\n3\n_ + 1\n' | "$kiln" --transcript 2>&1 | grep -v '^kiln>' | tr '\n' ' ')
 [ "$out" = "array([ 0., 10., 20., 30.]) np.float64(60.0) 2 7 3 4 " ] && ok "_ is the last value shown" || no "_ is the last value shown (output: $out)"
+out=$(printf '0\nxs = [1, 2, 3]; xs.pop()\n_ * 10\nx = np.arange(3.)\nnp.add(x, 1, out=x)\n_.sum()\nhelp(np.sin,)\n' | "$kiln" --transcript 2>&1 | grep -v '^kiln>' | tr '\n' ' ')
+[ "$out" = "0 3 30 array([1., 2., 3.]) np.float64(6.0) sin(x)     sine " ] && ok "_ after a pop and an out= shown; help(np.sin,)" || no "_ after xs.pop() and out= (output: $out)"
 expect "exit(n) typed into the REPL is its status" 7 "kiln> exit(7)" -- sh -c "printf 'exit(7)\\n' | \"$kiln\" --transcript"
 out=$(printf 'x = "%s"\nprint(len(x))\n' "$(head -c 6000 /dev/zero | tr '\0' a)" | "$kiln" - 2>&1)
 [ "$out" = 6000 ] && ok "a string literal of 6000 characters (4095 were the most)" || no "a long string literal (output: $out)"

@@ -49,6 +49,9 @@ static const struct {
     {"True", "the bool true (a Python bool: weak in NumPy's promotion, as a Python literal)"},
     {"False", "the bool false (a Python bool: weak in NumPy's promotion, as a Python literal)"},
     {"None", "no value: axis=None is every axis, x[None] a new axis"},
+    {"exit", "exit(), exit(n), exit(\"message\"): the session ends (status n; a message printed, status 1), as Python's"},
+    {"quit", "quit(): the session ends, as exit()"},
+    {"help", "help(NAME): what NAME computes (help(np.sin), as :help sin); help() lists them"},
 };
 
 static int cmd_help(session *s, const char *arg) {

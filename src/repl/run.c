@@ -1546,6 +1546,7 @@ static int exec_exit(prog *pg, stmt *st) {
 /* help() and help(NAME) (help(np.sin), help("sin")): :help's text for it. */
 static int exec_help(prog *pg, stmt *st) {
     size_t a = trim_left(pg->text, st->x + 1, st->x + st->xlen - 1), b = trim_right(pg->text, a, st->x + st->xlen - 1);
+    if (b > a && pg->text[b - 1] == ',') b = trim_right(pg->text, a, b - 1); /* (help(np.sin,)) */
     if (b > a + 1 && (pg->text[a] == '"' || pg->text[a] == '\'') && pg->text[b - 1] == pg->text[a]) a++, b--;
     kstr cmd = {0};
     kstr_printf(&cmd, ":help %.*s", (int)(b - a), pg->text + a);
@@ -1991,6 +1992,16 @@ static int assign_in_place(prog *pg, stmt *st, kiln_array *target) {
 }
 
 /* After a call alone with out= (np.add(a, b, out=c)): out, shown as NumPy's call returns it. */
+/* _ = v, where the REPL shows v (Python's last value), unless the user's own _ is bound. */
+static int bind_underscore(prog *pg, stmt *st, const kval *v, size_t off) {
+    session *s = pg->s;
+    if (!s->interactive || !run_underscore_ours(s)) return RUN_OK;
+    int rc = assign_one(pg, st, "_", v, off);
+    kiln_array *a = kiln_scope_get(s->scope, "_");
+    s->underscore = a ? (const void *)a : (const void *)fe_scope_value(s->scope, "_");
+    return rc;
+}
+
 static int show_out(prog *pg, stmt *st) {
     session *s = pg->s;
     if (!st->show || s->quiet) return RUN_OK;
@@ -2000,13 +2011,14 @@ static int show_out(prog *pg, stmt *st) {
     int err = 0;
     if (fe_parse(s->ctx, &env, pg->text + st->oa, st->olen, false, &v) != KILN_OK) return report_kiln(pg, st->oa);
     repr_value(s, &v, &b, false, &err);
+    int rc = err ? RUN_OK : bind_underscore(pg, st, &v, st->oa);
     kval_free(s->ctx, &v);
     if (!err && b.s) {
         kstr_printf(&b, "\n");
         print_out(b.s);
     }
     kstr_free(&b);
-    return err ? report_kiln(pg, st->oa) : RUN_OK;
+    return err ? report_kiln(pg, st->oa) : rc;
 }
 
 /* ------------------------------------------------------------------ item assignment */
@@ -2972,7 +2984,7 @@ static int exec_list_edit(prog *pg, stmt *st) {
                 int err = 0;
                 repr_value(s, &item, &b, false, &err);
                 if (err) rc = report_kiln(pg, st->x);
-                else if (b.s) kstr_printf(&b, "\n"), print_out(b.s);
+                else if (b.s) kstr_printf(&b, "\n"), print_out(b.s), rc = bind_underscore(pg, st, &item, st->x);
                 kstr_free(&b);
             }
             kval_free(ctx, &item);
@@ -3289,12 +3301,10 @@ static int exec_one(prog *pg, stmt *st) {
             kval shown = {0};
             if (s->interactive && run_underscore_ours(s)) { /* _ = the value, shown from there (computed once) */
                 fe_env env = {.scope = s->scope};
-                if ((rc = assign_one(pg, st, "_", &st->value, st->x)) || fe_parse(s->ctx, &env, "_", 1, false, &shown) != KILN_OK) {
+                if ((rc = bind_underscore(pg, st, &st->value, st->x)) || fe_parse(s->ctx, &env, "_", 1, false, &shown) != KILN_OK) {
                     release(pg, st);
                     return rc ? rc : report_kiln(pg, st->x);
                 }
-                kiln_array *a = kiln_scope_get(s->scope, "_");
-                s->underscore = a ? (const void *)a : (const void *)fe_scope_value(s->scope, "_");
             }
             repr_value(s, shown.kind != KV_NONE ? &shown : &st->value, &b, false, &err);
             kval_free(s->ctx, &shown);
