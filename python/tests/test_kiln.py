@@ -429,12 +429,27 @@ def test_threads():
     assert not errors
 
 
+def _interrupted(fn, after=0.2):
+    """fn() with a Ctrl-C `after` seconds in: whether KeyboardInterrupt came (one that lands a little
+    before fn starts or after it ends is caught here too: nothing escapes to pytest)."""
+    import signal
+    import time
+
+    try:
+        threading.Timer(after, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        fn()
+        time.sleep(after + 1)  # (a kernel done before the signal: it lands here)
+    except KeyboardInterrupt:
+        return True
+    return False
+
+
 def test_ctrl_c_stops_a_kernel():
     """Ctrl-C during a long kernel (the GIL released) raises KeyboardInterrupt there, not once the
     kernel has finished: a reduction of 9 * 10^8 terms into out is cut with its rows unwritten. A
-    thread's evaluation caught by the same Ctrl-C runs again and gets its answer; later calls run."""
+    thread's evaluation caught by the same Ctrl-C runs again and gets its answer, or, where its out
+    is also an operand, raises too; a Ctrl-C in Python code leaves kiln alone; later calls run."""
     import signal
-    import time
 
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is not Python's default handler here")
@@ -442,20 +457,18 @@ def test_ctrl_c_stops_a_kernel():
     expr = "sum(sin(a[:, None] * b[None, :]) * cos(a[:, None] + b[None, :]), axis=1)"
     out = np.full(30000, np.nan)
     x = np.linspace(-1, 1, 2_000_000)
-    got = []
+    got, done = [], threading.Event()
 
     def other():  # in another thread, caught by the same Ctrl-C
         for _ in range(40):
-            got.append(np.allclose(np.asarray(kiln.evaluate("tanh(x) * 3 + x")), np.tanh(x) * 3 + x))
+            got.append(np.allclose(np.asarray(kiln.evaluate("tanh(x) * 3 + x", {"x": x})), np.tanh(x) * 3 + x))
+        done.set()
 
-    t = threading.Thread(target=other)
-    t.start()
-    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
-    with pytest.raises(KeyboardInterrupt):
-        kiln.evaluate(expr, out=out)
-    t.join()
+    threading.Thread(target=other).start()
+    assert _interrupted(lambda: kiln.evaluate(expr, {"a": a, "b": b}, out=out))
+    done.wait(120)
     assert np.isnan(out).all()  # (a finished kernel would have written every row)
-    assert got and all(got)
+    assert len(got) == 40 and all(got)
     small = np.arange(5.0)
     assert np.array_equal(np.asarray(kiln.evaluate("small * 2")), small * 2)
     # a thread's evaluation whose out is also an operand is not run again over its partial writes
@@ -471,17 +484,11 @@ def test_ctrl_c_stops_a_kernel():
         done.set()
 
     threading.Thread(target=in_place).start()
-    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
-    with pytest.raises(KeyboardInterrupt):  # (the main thread's kernel running: kernels are stopped)
-        kiln.evaluate(expr, out=out)
-    done.wait(60)
+    assert _interrupted(lambda: kiln.evaluate(expr, {"a": a, "b": b}, out=out))  # (the main thread's kernel running: kernels are stopped)
+    done.wait(120)
     assert seen and ("partly written" in seen[0] or seen[0] == "finished"), seen
     # a Ctrl-C while Python code runs leaves kiln alone: later calls run, nothing stale
-    try:
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+    assert _interrupted(lambda: None)
     m = np.arange(-3.0, 3.0)
     assert np.array_equal(np.asarray(kiln.evaluate("m[m > 0]")), m[m > 0])
     kiln.evaluate("m * 2", out=m)
