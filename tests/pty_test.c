@@ -162,6 +162,8 @@ int main(int argc, char **argv) {
     expect("lins\t(0, 1, 3)\r", "array([0. , 0.5, 1. ])", "tab completes function names");
     expect("np.lins\t(0, 1, 4)\r", "array([0.        , 0.33333333, 0.66666667, 1.        ])", "and np.NAME (np.linspace)");
     expect("sorte\t([3, 1])\r", "[1, 3]", "and names far down the table (sorted: the list stopped at 400)");
+    expect("np.linalg.matrix_ra\t(np.eye(3))\r", "np.int64(3)", "and NumPy's module names (np.linalg.matrix_rank)");
+    expect("math.isq\t(17)\r", "4", "and math's (math.isqrt)");
     expect(":vars\r", "int64", ":vars lists bindings");
     expect("for i in range(3):\r", "... ", "a block header gets the continuation prompt");
     expect("    print(i * 10)\r", "... ", "the block goes on until an empty line");
