@@ -89,6 +89,7 @@ CASES += [
     ("power(a, 2)", 0), ("power(i, 3)", 0), ("pow(f, 2)", 0), ("power(2, 10)", 0), ("power(2.0, -2)", 0),
     ("pow(k, 2)", 0),
     ("power(i, j)", 0),  # a negative integer power: NumPy raises
+    ("np.power(2, -1)", 0), ("np.power(3, 2)", 0),  # (Python ints in a function are NumPy's int64: raises; 2 ** -1, Python's operator, is 0.5)
     ("maximum(2, 3)", 0), ("maximum(k, 2.5)", 0), ("maximum(i, k)", 0), ("minimum(a, nan)", 0), ("minimum(m, ~m)", 0),
     ("maximum(f, 0)", 0), ("minimum(k, j)", 0), ("maximum(-0.0, 0.0)", 0), ("minimum(2.5, 1)", 0),
     ("arctan2(1, 2)", 4), ("atan2(f, 1)", 4), ("atan2(a, b)", 4), ("arctan2(k, i)", 4),

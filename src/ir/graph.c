@@ -601,9 +601,6 @@ kiln_expr *ir_build(ir_graph *g, kiln_op op, kiln_expr *const *args, kiln_dtype 
     } else if (type_rule(g, op, args, n, &odt, &out, &all_weak) != KILN_OK) {
         return NULL;
     }
-    /* Python's int ** negative int is a float: 2**-1 is 0.5 */
-    if (op == KILN_OP_POW && all_weak && dtype_is_int(odt) && args[1]->op == KILN_OP_CONST && args[1]->val.i64 < 0)
-        odt = out = KILN_F64;
     ir_proto(&proto, op, out);
     if (ir_broadcast(g, args, n, &proto) != KILN_OK) return NULL;
 
