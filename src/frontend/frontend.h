@@ -287,6 +287,9 @@ typedef struct fe_fninfo {
     const char *name, *sig, *doc;
 } fe_fninfo;
 int fe_functions(const fe_fninfo **list);
+/* The names kiln reads after math. (module 0), np.linalg. (1) and np.random. (2): at most cap
+ * of them into out; their number. */
+int fe_module_names(int module, const char **out, int cap);
 /* The constants and other names (nan, inf, pi, e, newaxis, the dtypes, True, False, None). */
 const char *const *fe_builtin_names(void);
 

@@ -2367,22 +2367,42 @@ static bool p_fstring(parser *p, token t, size_t off, bool raw, kval *out) {
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
 /* math.NAME: NumPy's function or constant of that name (math.floor, ceil and trunc give Python
  * ints, as Python's) */
+/* NumPy's module names kiln has: math.NAME (and what it reads as), np.linalg.NAME, np.random.NAME. */
+static const char *const math_names[][2] = {{"pi", "pi"}, {"e", "e"}, {"inf", "inf"}, {"nan", "nan"}, {"sqrt", "sqrt"}, {"exp", "exp"},
+                                       {"log", "math.log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
+                                       {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"}, {"asin", "arcsin"}, {"acos", "arccos"},
+                                       {"atan", "arctan"}, {"atan2", "arctan2"}, {"sinh", "sinh"}, {"cosh", "cosh"}, {"tanh", "tanh"},
+                                       {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},
+                                       {"isfinite", "isfinite"}, {"degrees", "degrees"}, {"radians", "radians"}, {"copysign", "copysign"},
+                                       {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"ldexp", "ldexp"}, {"nextafter", "nextafter"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
+                                       {"trunc", "math.trunc"}, {"factorial", "math.factorial"}, {"gcd", "math.gcd"}, {"lcm", "math.lcm"},
+                                       {"comb", "math.comb"}, {"perm", "math.perm"}, {"isqrt", "math.isqrt"}};
+static const char *const linalg_names[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
+                                 "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
+                                 "vector_norm", "matrix_norm", "vecdot", "matrix_transpose", "svdvals", "trace", "diagonal",
+                                 "tensorsolve", "tensorinv", "cross", NULL};
+static const char *const random_names[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
+                                  "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle",
+                                  "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy", "lognormal",
+                                  "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald", "triangular",
+                                  "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal", NULL};
+
+int fe_module_names(int module, const char **out, int cap) {
+    int n = 0;
+    if (module == 0)
+        for (size_t k = 0; k < sizeof math_names / sizeof *math_names && n < cap; k++) out[n++] = math_names[k][0];
+    for (const char *const *l = module == 1 ? linalg_names : module == 2 ? random_names : NULL; l && *l && n < cap; l++) out[n++] = *l;
+    return n;
+}
+
 static bool read_math_name(parser *p, char *name, size_t cap) {
-    static const char *const names[][2] = {{"pi", "pi"}, {"e", "e"}, {"inf", "inf"}, {"nan", "nan"}, {"sqrt", "sqrt"}, {"exp", "exp"},
-                                           {"log", "math.log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
-                                           {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"}, {"asin", "arcsin"}, {"acos", "arccos"},
-                                           {"atan", "arctan"}, {"atan2", "arctan2"}, {"sinh", "sinh"}, {"cosh", "cosh"}, {"tanh", "tanh"},
-                                           {"fabs", "fabs"}, {"hypot", "hypot"}, {"isnan", "isnan"}, {"isinf", "isinf"},
-                                           {"isfinite", "isfinite"}, {"degrees", "degrees"}, {"radians", "radians"}, {"copysign", "copysign"},
-                                           {"fmod", "fmod"}, {"cbrt", "cbrt"}, {"ldexp", "ldexp"}, {"nextafter", "nextafter"}, {"floor", "math.floor"}, {"ceil", "math.ceil"},
-                                           {"trunc", "math.trunc"}, {"factorial", "math.factorial"}, {"gcd", "math.gcd"}, {"lcm", "math.lcm"},
-                                           {"comb", "math.comb"}, {"perm", "math.perm"}, {"isqrt", "math.isqrt"}};
+
     advance(p); /* "." */
     char w[32];
     if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, w, sizeof w)) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'math.'");
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        if (!strcmp(w, names[k][0])) {
-            snprintf(name, cap, "%s", names[k][1]);
+    for (size_t k = 0; k < sizeof math_names / sizeof *math_names; k++)
+        if (!strcmp(w, math_names[k][0])) {
+            snprintf(name, cap, "%s", math_names[k][1]);
             advance(p);
             return true;
         }
@@ -2433,13 +2453,9 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (!read_ufunc_method(p, name, cap)) return false;
     if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
         advance(p);
-        static const char *const la[] = {"norm", "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr",
-                                         "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
-                                         "vector_norm", "matrix_norm", "vecdot", "matrix_transpose", "svdvals", "trace", "diagonal",
-                                         "tensorsolve", "tensorinv", "cross", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
-            for (int k = 0; la[k]; k++) known |= !strcmp(name, la[k]);
+            for (int k = 0; linalg_names[k]; k++) known |= !strcmp(name, linalg_names[k]);
         if (!known)
             return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
                                                         "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot vector_norm "
@@ -2454,14 +2470,9 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     }
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
-        static const char *const rnd[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
-                                          "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle",
-                                          "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy", "lognormal",
-                                          "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald", "triangular",
-                                          "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal", NULL};
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
-            for (int k = 0; rnd[k]; k++) known |= !strcmp(name, rnd[k]);
+            for (int k = 0; random_names[k]; k++) known |= !strcmp(name, random_names[k]);
         if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn random random_sample standard_normal normal uniform exponential "
                                                                      "standard_exponential randint permutation choice shuffle seed default_rng gamma standard_gamma "
                                                                      "beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto weibull "

@@ -480,26 +480,11 @@ const char *const *run_completions(void) {
     static const char *const extra[] = {"for", "in", "range", "while", "if", "elif", "else", "break", "continue", "pass", "assert", "print",
                                         ":help", ":vars", ":time", ":timeit", ":ir", ":llvm", ":asm", ":code", ":cuda", ":backend",
                                         ":threads", ":cache", ":quit", NULL};
-    /* NumPy's modules' names for kiln's functions: np.linalg.svd, np.random.normal, math.floor */
-    static const char *const linalg[] = {"cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",
-                                         "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot",
-                                         "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "tensordot", "tensorinv",
-                                         "tensorsolve", "trace", "vecdot", "vector_norm", NULL};
-    static const char *const random[] = {"beta", "binomial", "chisquare", "choice", "default_rng", "exponential", "f", "gamma",
-                                         "geometric", "gumbel", "hypergeometric", "laplace", "logistic", "lognormal", "logseries",
-                                         "multinomial", "negative_binomial", "normal", "pareto", "permutation", "poisson", "power",
-                                         "rand", "randint", "randn", "random", "random_sample", "rayleigh", "seed", "shuffle",
-                                         "standard_cauchy", "standard_exponential", "standard_gamma", "standard_normal",
-                                         "standard_t", "triangular", "uniform", "vonmises", "wald", "weibull", "zipf", NULL};
-    static const char *const math[] = {"pi", "e", "inf", "nan", "sqrt", "exp", "log", "log2", "log10", "log1p", "expm1", "sin", "cos",
-                                       "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "fabs", "hypot", "isnan",
-                                       "isinf", "isfinite", "degrees", "radians", "copysign", "fmod", "cbrt", "ldexp", "nextafter",
-                                       "floor", "ceil", "trunc", "factorial", "gcd", "lcm", "comb", "perm", "isqrt", NULL}; /* (the frontend's math) */
-    static const char *const *const modules[] = {linalg, random, math};
-    static const char *const prefix[] = {"np.linalg.", "np.random.", "math."};
-    int nmod = 0;
-    for (int m = 0; m < 3; m++)
-        for (int k = 0; modules[m][k]; k++) nmod++;
+    /* NumPy's modules' names of kiln's functions, as the parser reads them: np.linalg.svd, np.random.normal, math.floor */
+    static const char *const prefix[] = {"math.", "np.linalg.", "np.random."};
+    const char *mods[3][64];
+    int nm[3], nmod = 0;
+    for (int m = 0; m < 3; m++) nmod += nm[m] = fe_module_names(m, mods[m], 64);
     int cap = 2 * nf + nb + nmod + (int)(sizeof extra / sizeof *extra) + 1;
     const char **l = calloc((size_t)cap, sizeof *l);
     char *np = malloc((size_t)(nf + nmod) * 48); /* every function as np.NAME too ("np.linalg.inv"); a dotted one only so */
@@ -516,16 +501,10 @@ const char *const *run_completions(void) {
         completion_add(l, &n, cap - 1, np + (size_t)i * 48);
     }
     char *mod = np + (size_t)nf * 48;
-    for (int m = 0; m < 3; m++) /* (those kiln has: a function, or a name it knows) */
-        for (int k = 0; modules[m][k]; k++) {
-            bool have = false;
-            for (int i = 0; i < nf && !have; i++) have = !strcmp(fns[i].name, modules[m][k]);
-            for (int i = 0; i < nb && !have; i++) have = !strcmp(builtins[i], modules[m][k]);
-            have |= m == 2; /* (math's: all the frontend's) */
-            if (!have) continue;
-            snprintf(mod, 48, "%s%s", prefix[m], modules[m][k]);
+    for (int m = 0; m < 3; m++)
+        for (int k = 0; k < nm[m]; k++, mod += 48) {
+            snprintf(mod, 48, "%s%s", prefix[m], mods[m][k]);
             completion_add(l, &n, cap - 1, mod);
-            mod += 48;
         }
     for (int i = 0; i < nb; i++) completion_add(l, &n, cap - 1, builtins[i]);
     for (int k = 0; extra[k]; k++) completion_add(l, &n, cap - 1, extra[k]);
