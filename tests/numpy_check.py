@@ -856,6 +856,11 @@ CASES += [
     ("np.exp(1) + np.sum(u)", 0), ("numpy.sqrt(4.0)", 0), ("np.float32(1) * 3", 0), ("np.pi", 0),
     # ---- more dtype rules, empty arrays, and what NumPy refuses (kiln must report an error too)
     ("i ** 0.5", 1), ("power(m, 2)", 0),  # NumPy's pow of an int64 array: not sqrt
+    # a float array's ** 0.5 is sqrt, -0.0 and -inf too (fast_scalar_power); np.power's is pow's
+    ("array([-0.0, -inf, inf, 4.0, -1.0, nan]) ** 0.5", 0), ("power(array([-0.0, -inf, inf, 4.0, -1.0, nan]), 0.5)", 0),
+    ("signbit(array([-0.0, 0.0, 2.0]) ** 0.5)", 0), ("signbit(power(array([-0.0, 0.0, 2.0]), 0.5))", 0),
+    ("array([-0.0, -inf, 2.0], dtype=float32) ** 0.5", 0), ("power(array([-0.0, -inf, 2.0], dtype=float32), 0.5)", 0),
+    ("signbit(array([-0.0], dtype=float32) ** float64(0.5))", 0), ("signbit(float_power(array([-0.0]), 0.5))", 0),
     ("f ** k", 4), ("m / m", 0), ("i % -3", 0), ("clip(a, 1, -1)", 0), ("clip(i, 2.5, None)", 0),
     ("k ** -1", 0), ("~a", 0), ("a & 1", 0), ("m - m", 0), ("+m", 0), ("-m", 0),  # NumPy: TypeError or ValueError
     ("M[:, 2:2] + 1", 0), ("sum(M[:, 2:2], axis=1)", 0), ("zeros((3, 0)) * 2", 0), ("M[:, 2:2].T", 0), ("eye(0)", 0),

@@ -3801,6 +3801,20 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
  * such an exponent becomes a Python number (weak), whose result dtype is the array's (made
  * float64 first for the float 2.0, except in place: u **= 2.0 squares u).  (np.power and a
  * 0-d base take the usual dtypes.) */
+/* x ** 0.5 of a float array is sqrt(x), -0.0 and -inf too, as NumPy's operator (np.power(x, 0.5) is
+ * pow's): the base becomes sqrt(x) and the exponent 1. */
+static void root(parser *p, kval *base, kval *ex) {
+    kiln_expr *r = kiln_sqrt(p->ctx, base->e), *one = r ? kiln_scalar(p->ctx, 1.0) : NULL;
+    if (!one) {
+        kiln_expr_free(r);
+        kiln_clear_error(p->ctx); /* (the usual power then reports it) */
+        return;
+    }
+    kiln_expr_free(base->e), kiln_expr_free(ex->e);
+    base->e = r, ex->e = one;
+    base->alias = false;
+}
+
 static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
     double v;
     int64_t iv;
@@ -3816,6 +3830,9 @@ static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
         base->alias = false;
         return;
     }
+    if (ex->e->weak && dtype_is_float((kiln_dtype)base->e->dtype) && dtype_is_float((kiln_dtype)ex->e->dtype) &&
+        kiln_expr_scalar(ex->e, &v, &iv) && v == 0.5)
+        return root(p, base, ex);
     if (ex->e->weak) { /* a Python float 2.0: k **= 2.0 squares an integer array in place (k ** 2.0 is float64, as usual) */
         if (inplace && dtype_is_int((kiln_dtype)base->e->dtype) && dtype_is_float((kiln_dtype)ex->e->dtype) &&
             kiln_expr_scalar(ex->e, &v, &iv) && v == 2) {
@@ -3839,6 +3856,7 @@ static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
         return;
     kiln_dtype bt = (kiln_dtype)base->e->dtype, et = (kiln_dtype)ex->e->dtype;
     if (et == KILN_BOOL || !(dtype_is_float(bt) ? v == 2 || v == 1 || v == -1 || v == 0 || v == 0.5 : dtype_is_int(bt) && v == 2)) return;
+    if (dtype_is_float(bt) && v == 0.5) return root(p, base, ex);
     kiln_expr *w = dtype_is_float(bt) ? kiln_scalar(p->ctx, v) : kiln_int(p->ctx, 2);
     bool widen = dtype_is_int(bt) && dtype_is_float(et) && !inplace;
     kiln_expr *b = w && widen ? kiln_cast(p->ctx, base->e, KILN_F64) : NULL;

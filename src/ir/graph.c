@@ -478,6 +478,27 @@ static bool is_const_val(const kiln_expr *n, double v) {
 /* IEEE-safe rewrites of op(a) (operands already coerced).  Returns a new reference to an
  * equivalent node, or NULL when no rule applies (no error is set then).  *err is set when a
  * rule applied but building its result failed. */
+/* pow(x, 0.5) as where(x == -inf, inf, sqrt(x) + 0.0): sqrt's rounding, pow's +0.0 and +inf. */
+static kiln_expr *pow_half(ir_graph *g, kiln_expr *x) {
+    kiln_dtype dt = (kiln_dtype)x->dtype;
+    kscalar ninf = {.bits = 0}, inf = {.bits = 0}, zero = {.bits = 0};
+    if (dt == KILN_F32) ninf.f32 = -INFINITY, inf.f32 = INFINITY;
+    else ninf.f64 = -INFINITY, inf.f64 = INFINITY;
+    kiln_expr *c[3] = {ir_const(g, dt, ninf, false), ir_const(g, dt, inf, false), ir_const(g, dt, zero, false)};
+    kiln_expr *s = ir_build(g, KILN_OP_SQRT, &x, KILN_BOOL), *p = NULL, *isinf = NULL, *r = NULL;
+    if (c[0] && c[1] && c[2] && s) {
+        kiln_expr *add[2] = {s, c[2]}, *eq[2] = {x, c[0]};
+        p = ir_build(g, KILN_OP_ADD, add, KILN_BOOL);
+        isinf = ir_build(g, KILN_OP_EQ, eq, KILN_BOOL);
+        kiln_expr *w[3] = {isinf, c[1], p};
+        if (p && isinf) r = ir_build(g, KILN_OP_WHERE, w, KILN_BOOL);
+    }
+    kiln_expr *made[6] = {c[0], c[1], c[2], s, p, isinf};
+    for (int i = 0; i < 6; i++)
+        if (made[i]) ir_release(made[i]);
+    return r;
+}
+
 static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
     kiln_expr *same = NULL;
     switch (op) {
@@ -510,8 +531,9 @@ static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
         if (a[1] == a[2]) same = a[1];
         break;
     case KILN_OP_POW: {
-        /* NumPy's `**` fast paths for a scalar exponent (fast_scalar_power): x**1 is x,
-         * x**2 is x*x, and for floats x**0.5 is sqrt(x) and x**-1 is 1/x. */
+        /* x**1 is x, x**2 is x*x and, for floats, x**-1 is 1/x: the same bits as pow's. x**0.5 is
+         * sqrt(x) + 0.0 but for -inf, pow's values for -0.0 and -inf (NumPy's `**` operator is
+         * sqrt itself, fast_scalar_power: the frontend builds that). */
         kiln_expr *x = a[0], *r = NULL;
         bool fl = dtype_is_float((kiln_dtype)x->dtype);
         if (is_const_val(a[1], 1)) same = x;
@@ -519,7 +541,7 @@ static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
             kiln_expr *m[2] = {x, x};
             r = ir_build(g, KILN_OP_MUL, m, KILN_BOOL);
         } else if (fl && is_const_val(a[1], 0.5)) {
-            r = ir_build(g, KILN_OP_SQRT, &x, KILN_BOOL);
+            r = pow_half(g, x);
         } else if (fl && is_const_val(a[1], -1)) {
             kscalar one = {.bits = 0};
             if (x->dtype == KILN_F32) one.f32 = 1; else one.f64 = 1;
