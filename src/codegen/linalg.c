@@ -4,10 +4,11 @@
  * Pipeline position: a host routine of the backend contract (kiln_backend_i.linalg), as scans
  * and rows are; the CUDA backend brings its arrays back and calls it too.  Each matrix of the
  * stack is copied into a column-major buffer (whatever its strides: a view, a transpose, a
- * broadcast), handed to the LAPACK routine NumPy calls for the same function (gesv, getrf,
- * potrf, syevd, gesdd, geqrf with orgqr), and the answer copied out through the output's
- * strides.  LAPACK is OpenBLAS's (loaded for products already; its LAPACK is the reference
- * one with OpenBLAS's BLAS underneath), else the system's liblapack.so.3.
+ * broadcast), handed to the LAPACK routine NumPy calls for the same function (gesv as getrf
+ * and getrs, potrf, syevd, gesdd, geqrf with orgqr), and the answer copied out through the output's
+ * strides; float32's are computed in float64 and rounded, as NumPy's are (its _commonType).
+ * LAPACK is OpenBLAS's (loaded for products already; its LAPACK is the reference one with
+ * OpenBLAS's BLAS underneath), else the system's liblapack.so.3.
  *
  * A stack of many small matrices goes a matrix to a thread, each on LAPACK's single thread;
  * otherwise the matrices go one after another, LAPACK using every thread.  kiln_interrupt stops
@@ -24,6 +25,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "host.h"
 
@@ -34,6 +36,8 @@
  * arrays where these say void. */
 typedef void (*gesv_fn)(const int *n, const int *nrhs, void *a, const int *lda, int *ipiv, void *b, const int *ldb, int *info);
 typedef void (*getrf_fn)(const int *m, const int *n, void *a, const int *lda, int *ipiv, int *info);
+typedef void (*getrs_fn)(const char *trans, const int *n, const int *nrhs, const void *a, const int *lda, const int *ipiv, void *b,
+                         const int *ldb, int *info, size_t);
 typedef void (*potrf_fn)(const char *uplo, const int *n, void *a, const int *lda, int *info, size_t);
 typedef void (*syevd_fn)(const char *jobz, const char *uplo, const int *n, void *a, const int *lda, void *w, void *work,
                          const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);
@@ -46,6 +50,7 @@ typedef void (*orgqr_fn)(const int *m, const int *n, const int *k, void *a, cons
 static struct {
     gesv_fn gesv[2];
     getrf_fn getrf[2];
+    getrs_fn getrs[2];
     potrf_fn potrf[2];
     syevd_fn syevd[2];
     gesdd_fn gesdd[2];
@@ -53,12 +58,13 @@ static struct {
     orgqr_fn orgqr[2];
     void (*set_threads)(int);
     const char *from;
+    bool fma; /* OpenBLAS runs its AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids): its C loops fuse a*b + c */
 } la;
 static pthread_once_t la_once = PTHREAD_ONCE_INIT;
 
 static bool la_find(void *h) {
 #define SYM(f, name) (la.f[0] = (f##_fn)dlsym(h, "s" name "_"), la.f[1] = (f##_fn)dlsym(h, "d" name "_"), la.f[0] && la.f[1])
-    return SYM(gesv, "gesv") && SYM(getrf, "getrf") && SYM(potrf, "potrf") && SYM(syevd, "syevd") && SYM(gesdd, "gesdd") &&
+    return SYM(gesv, "gesv") && SYM(getrf, "getrf") && SYM(getrs, "getrs") && SYM(potrf, "potrf") && SYM(syevd, "syevd") && SYM(gesdd, "gesdd") &&
            SYM(geqrf, "geqrf") && SYM(orgqr, "orgqr");
 #undef SYM
 }
@@ -69,6 +75,9 @@ static void la_load(void) {
     if (h && la_find(h)) {
         la.from = "OpenBLAS";
         la.set_threads = (void (*)(int))dlsym(h, "openblas_set_num_threads");
+        char *(*core)(void) = (char *(*)(void))dlsym(h, "openblas_get_corename");
+        const char *name = core ? core() : NULL;
+        la.fma = name && (!strcasecmp(name, "SkylakeX") || !strcasecmp(name, "Cooperlake") || !strcasecmp(name, "SapphireRapids"));
         return;
     }
     static const char *const paths[] = {"liblapack.so.3", "liblapack.so"};
@@ -82,99 +91,111 @@ static void la_load(void) {
 
 /* ------------------------------------------------------------------ small matrices */
 
-/* OpenBLAS's getrf, gesv and potrf take a buffer from its pool, under a lock, at every call:
- * more than the factorization of a 3 x 3 matrix costs.  Matrices of SMALL_N rows or fewer are
- * factored here instead, as LAPACK's unblocked getf2 and potf2 do (the pivot: the largest
- * |a_ik| below, the first of equals; the column scaled by the pivot's reciprocal). */
+/* OpenBLAS's getrf takes a buffer from its pool, under a lock, at every call: more than the
+ * factorization of a 3 x 3 matrix costs.  Matrices of SMALL_LU rows or fewer are factored here
+ * instead, with OpenBLAS's bits (its singular matrices too): its getf2 is Crout's, column by
+ * column (each u_ij a dot product, then the column below the diagonal less a matrix-vector
+ * product, its pivot the first largest |x|, the column scaled by the pivot's reciprocal), and
+ * those sums are its kernels' plain C loops up to 5 rows, fused multiply-adds where OpenBLAS
+ * runs its AVX-512 kernels (la.fma); beyond, vector kernels sum in orders of their own, so
+ * getrf factors from 6 rows on.  inv and solve then call getrs (gesv's second half: triangular
+ * solves multiplying by the pivots' reciprocals in its GEMM kernels' orders), and cholesky is
+ * potrf's: NumPy's bits, and NumPy's inv of [[1, 2, 3], [4, 5, 6], [7, 8, 9]] raises, as kiln's
+ * does.  Without LAPACK, kiln's own routines (getrs's and potf2's sums, in plain order) answer
+ * up to SMALL_N rows. */
 #define SMALL_N 8
-#define SFMIN_s FLT_MIN /* LAPACK's sfmin: the smallest number whose reciprocal does not overflow */
-#define SFMIN_d DBL_MIN
-#define SMALL_ROUTINES(T, SUF)                                                                              \
-    /* LU of n x n column-major a (leading dim lda) in place; ipiv 1-based, as getrf's; info > 0:      \
-     * a zero pivot (the first one's column, 1-based) */                                                 \
-    static int lu_##SUF(T *a, int n, int lda, int *ipiv) {                                               \
-        int info = 0;                                                                                    \
-        for (int j = 0; j < n; j++) {                                                                    \
-            int p = j;                                                                                   \
-            for (int i = j + 1; i < n; i++)                                                              \
-                if (fabs((double)a[i + j * lda]) > fabs((double)a[p + j * lda])) p = i;                  \
-            ipiv[j] = p + 1;                                                                             \
-            if (a[p + j * lda] == 0) {                                                                   \
-                if (!info) info = j + 1;                                                                 \
-                continue;                                                                                \
-            }                                                                                            \
-            if (p != j)                                                                                  \
-                for (int k = 0; k < n; k++) {                                                            \
-                    T t = a[j + k * lda];                                                                \
-                    a[j + k * lda] = a[p + k * lda], a[p + k * lda] = t;                                 \
-                }                                                                                        \
-            T piv = a[j + j * lda], r = (T)1 / piv; /* 1/pivot, unless it overflows (a subnormal pivot) */ \
-            if (fabs((double)piv) >= SFMIN_##SUF)                                                        \
-                for (int i = j + 1; i < n; i++) a[i + j * lda] *= r;                                     \
-            else                                                                                         \
-                for (int i = j + 1; i < n; i++) a[i + j * lda] /= piv;                                   \
-            for (int k = j + 1; k < n; k++) {                                                            \
-                T f = a[j + k * lda];                                                                    \
-                for (int i = j + 1; i < n; i++) a[i + k * lda] -= a[i + j * lda] * f;                    \
-            }                                                                                            \
-        }                                                                                                \
-        return info;                                                                                     \
-    }                                                                                                    \
-    /* b (n x nrhs, leading dim ldb) = a⁻¹ b by lu_'s factors, as getrs */                              \
-    static void lu_solve_##SUF(const T *a, int n, int lda, const int *ipiv, T *b, int ldb, int nrhs) {  \
-        for (int c = 0; c < nrhs; c++) {                                                                 \
-            T *x = b + c * ldb;                                                                          \
-            for (int i = 0; i < n; i++)                                                                  \
-                if (ipiv[i] - 1 != i) {                                                                  \
-                    T t = x[i];                                                                          \
-                    x[i] = x[ipiv[i] - 1], x[ipiv[i] - 1] = t;                                           \
-                }                                                                                        \
-            for (int k = 0; k < n; k++)                                                                  \
-                for (int i = k + 1; i < n; i++) x[i] -= x[k] * a[i + k * lda];                           \
-            for (int k = n - 1; k >= 0; k--) {                                                           \
-                x[k] /= a[k + k * lda];                                                                  \
-                for (int i = 0; i < k; i++) x[i] -= x[k] * a[i + k * lda];                               \
-            }                                                                                            \
-        }                                                                                                \
-    }                                                                                                    \
-    /* Cholesky of n x n a in place (its lower triangle, or with upper its upper), as potf2; info > 0: \
-     * not positive definite */                                                                          \
-    static int chol_##SUF(T *a, int n, int lda, bool upper) {                                            \
-        for (int j = 0; j < n; j++) {                                                                    \
-            T d = a[j + j * lda];                                                                        \
-            for (int k = 0; k < j; k++) {                                                                \
-                T v = upper ? a[k + j * lda] : a[j + k * lda];                                           \
-                d -= v * v;                                                                              \
-            }                                                                                            \
-            if (d <= 0) return j + 1; /* (NaN goes on, as OpenBLAS's potrf: NumPy's NaNs) */               \
-            d = (T)sqrt((double)d);                                                                      \
-            a[j + j * lda] = d;                                                                          \
-            T r = (T)1 / d;                                                                              \
-            for (int i = j + 1; i < n; i++) {                                                            \
-                T s = upper ? a[j + i * lda] : a[i + j * lda];                                           \
-                for (int k = 0; k < j; k++)                                                              \
-                    s -= upper ? a[k + j * lda] * a[k + i * lda] : a[i + k * lda] * a[j + k * lda];      \
-                if (upper) a[j + i * lda] = s * r;                                                       \
-                else a[i + j * lda] = s * r;                                                             \
-            }                                                                                            \
-        }                                                                                                \
-        return 0;                                                                                        \
-    }
-SMALL_ROUTINES(float, s)
-SMALL_ROUTINES(double, d)
+#define SMALL_LU 5
+#define SFMIN DBL_MIN /* LAPACK's sfmin: the smallest number whose reciprocal does not overflow */
 
-static int small_lu(void *a, int n, int lda, int *ipiv, size_t es) {
-    return es == 4 ? lu_s(a, n, lda, ipiv) : lu_d(a, n, lda, ipiv);
+/* acc + a b, rounded as OpenBLAS's kernels round it */
+static inline double mac(double acc, double a, double b) { return la.fma ? fma(a, b, acc) : acc + a * b; }
+/* LU of n x n column-major a (leading dim lda) in place; ipiv 1-based, as getrf's; info > 0:
+ * a zero pivot (the first one's column, 1-based) */
+static int lu(double *a, int n, int lda, int *ipiv) {
+    int info = 0;
+    for (int j = 0; j < n; j++) {
+        double *b = a + j * lda;
+        for (int i = 0; i < j; i++)
+            if (ipiv[i] - 1 != i) {
+                double t = b[i];
+                b[i] = b[ipiv[i] - 1], b[ipiv[i] - 1] = t;
+            }
+        for (int i = 0; i < n; i++) { /* u_ij (i < j), then the column below, less the sums */
+            double d = 0;
+            for (int k = 0; k < (i < j ? i : j); k++) d = mac(d, a[i + k * lda], b[k]);
+            b[i] -= d;
+        }
+        int p = j;
+        for (int i = j + 1; i < n; i++)
+            if (fabs(b[i]) > fabs(b[p])) p = i;
+        ipiv[j] = p + 1;
+        if (b[p] == 0) {
+            if (!info) info = j + 1;
+            continue;
+        }
+        if (p != j)
+            for (int k = 0; k <= j; k++) {
+                double t = a[j + k * lda];
+                a[j + k * lda] = a[p + k * lda], a[p + k * lda] = t;
+            }
+        double piv = b[j], r = 1 / piv; /* 1/pivot, unless it overflows (a subnormal pivot) */
+        if (fabs(piv) >= SFMIN)
+            for (int i = j + 1; i < n; i++) b[i] *= r;
+        else
+            for (int i = j + 1; i < n; i++) b[i] /= piv;
+    }
+    return info;
+}
+
+/* b (n x nrhs, leading dim ldb) = a⁻¹ b by lu's factors, as getrs (dividing by the pivots) */
+static void lu_solve(const double *a, int n, int lda, const int *ipiv, double *b, int ldb, int nrhs) {
+    for (int c = 0; c < nrhs; c++) {
+        double *x = b + c * ldb;
+        for (int i = 0; i < n; i++)
+            if (ipiv[i] - 1 != i) {
+                double t = x[i];
+                x[i] = x[ipiv[i] - 1], x[ipiv[i] - 1] = t;
+            }
+        for (int k = 0; k < n; k++)
+            for (int i = k + 1; i < n; i++) x[i] -= x[k] * a[i + k * lda];
+        for (int k = n - 1; k >= 0; k--) {
+            x[k] /= a[k + k * lda];
+            for (int i = 0; i < k; i++) x[i] -= x[k] * a[i + k * lda];
+        }
+    }
+}
+
+/* Cholesky of n x n a in place (its lower triangle, or with upper its upper), as potf2; info > 0:
+ * not positive definite */
+static int chol(double *a, int n, int lda, bool upper) {
+    for (int j = 0; j < n; j++) {
+        double d = a[j + j * lda];
+        for (int k = 0; k < j; k++) {
+            double v = upper ? a[k + j * lda] : a[j + k * lda];
+            d -= v * v;
+        }
+        if (d <= 0) return j + 1; /* (NaN goes on, as OpenBLAS's potrf: NumPy's NaNs) */
+        d = sqrt(d);
+        a[j + j * lda] = d;
+        double r = 1 / d;
+        for (int i = j + 1; i < n; i++) {
+            double s = upper ? a[j + i * lda] : a[i + j * lda];
+            for (int k = 0; k < j; k++)
+                s -= upper ? a[k + j * lda] * a[k + i * lda] : a[i + k * lda] * a[j + k * lda];
+            if (upper) a[j + i * lda] = s * r;
+            else a[i + j * lda] = s * r;
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ one matrix */
 
 /* The work of one matrix: its buffers (column-major), reused from matrix to matrix. */
 typedef struct la_work {
-    void *a, *b, *w, *u, *vt, *work;
+    double *a, *b, *w, *u, *vt, *work; /* float64, float32's too: NumPy computes them in float64, and rounds */
     int *ipiv, *iwork;
     int lwork, liwork;
-    size_t es; /* element size: 4 or 8 */
 } la_work;
 
 static inline double get(const void *p, size_t es, int64_t i) { return es == 4 ? ((const float *)p)[i] : ((const double *)p)[i]; }
@@ -183,40 +204,29 @@ static inline void put(void *p, size_t es, int64_t i, double v) {
     else ((double *)p)[i] = v;
 }
 
-/* rows × cols elements at src (byte strides rs, cs) into dst, column-major with leading dim ld. */
-static void copy_in(const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs, void *dst, int64_t ld, size_t es) {
+/* rows × cols elements at src (byte strides rs, cs; es bytes each) into the float64 dst,
+ * column-major with leading dim ld. */
+static void copy_in(const char *src, int64_t rows, int64_t cols, int64_t rs, int64_t cs, double *dst, int64_t ld, size_t es) {
     for (int64_t j = 0; j < cols; j++)
-        for (int64_t i = 0; i < rows; i++) {
-            const char *s = src + i * rs + j * cs;
-            if (es == 4) ((float *)dst)[i + j * ld] = *(const float *)s;
-            else ((double *)dst)[i + j * ld] = *(const double *)s;
-        }
+        for (int64_t i = 0; i < rows; i++) dst[i + j * ld] = get(src + i * rs + j * cs, es, 0);
 }
 
-/* The reverse: column-major src (leading dim ld) into dst's rows × cols through rs, cs; lower
- * (upper) keeps only the lower (upper) triangle, zeros elsewhere. */
-static void copy_out(const void *src, int64_t ld, int64_t rows, int64_t cols, char *dst, int64_t rs, int64_t cs, size_t es,
+/* The reverse: column-major float64 src (leading dim ld) into dst's rows × cols through rs, cs,
+ * rounded to its dtype; lower (upper) keeps only the lower (upper) triangle, zeros elsewhere. */
+static void copy_out(const double *src, int64_t ld, int64_t rows, int64_t cols, char *dst, int64_t rs, int64_t cs, size_t es,
                      int tri) {
     for (int64_t i = 0; i < rows; i++)
         for (int64_t j = 0; j < cols; j++) {
             bool zero = (tri < 0 && j > i) || (tri > 0 && j < i);
-            double v = zero ? 0.0 : get(src, es, i + j * ld);
-            if (es == 4) *(float *)(dst + i * rs + j * cs) = (float)v;
-            else *(double *)(dst + i * rs + j * cs) = v;
+            put(dst + i * rs + j * cs, es, 0, zero ? 0.0 : src[i + j * ld]);
         }
 }
 
-/* Whether the rows x cols column-major matrix at a holds NaN or inf: its exponent bits all set. */
-static bool all_finite(const void *a, int64_t rows, int64_t cols, int64_t ld, size_t es) {
+/* Whether the rows x cols column-major matrix at a holds NaN or inf. */
+static bool all_finite(const double *a, int64_t rows, int64_t cols, int64_t ld) {
     bool bad = false;
     for (int64_t j = 0; j < cols; j++)
-        if (es == 4) {
-            const uint32_t *c = (const uint32_t *)a + j * ld;
-            for (int64_t i = 0; i < rows; i++) bad |= (c[i] & 0x7f800000u) == 0x7f800000u;
-        } else {
-            const uint64_t *c = (const uint64_t *)a + j * ld;
-            for (int64_t i = 0; i < rows; i++) bad |= (c[i] & 0x7ff0000000000000u) == 0x7ff0000000000000u;
-        }
+        for (int64_t i = 0; i < rows; i++) bad |= !isfinite(a[i + j * ld]);
     return !bad;
 }
 
@@ -234,14 +244,13 @@ static int64_t batch_off(int64_t t, int nb, const int64_t *shape, const int64_t 
 enum { LA_OK, LA_SINGULAR, LA_NOT_PD, LA_NO_EIG, LA_NO_SVD, LA_NOMEM, LA_STOPPED };
 
 /* LAPACK's workspace query (lwork = -1) answer, as a count. */
-static int work_count(const void *q, size_t es) {
-    double v = get(q, es, 0);
+static int work_count(double v) {
     return v < 1 ? 1 : v > INT_MAX / 2 ? INT_MAX / 2 : (int)v + 1;
 }
 
 static bool grow(la_work *w, int lwork, int liwork) {
     if (lwork > w->lwork) {
-        void *p = realloc(w->work, (size_t)lwork * w->es);
+        double *p = realloc(w->work, (size_t)lwork * sizeof *p);
         if (!p) return false;
         w->work = p, w->lwork = lwork;
     }
@@ -266,16 +275,34 @@ static char *part(const kiln_linalg_args *l, const la_outs *o, int fn, int64_t t
     return o->base[fn] + batch_off(t, nb, l->shape, o->str[fn]);
 }
 
+/* LU of matrix t of l (copied into w->a already), as getrf; info > 0: singular.  *own: the factors
+ * are kiln's (a pivot below DBL_MIN, whose reciprocal overflows: OpenBLAS before 0.3.22 scaled by
+ * it, NaN, where NumPy's divides; kiln's getf2 divides too). */
+static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, int lda, bool *own) {
+    int info = 0;
+    *own = N <= SMALL_LU || !la.gesv[0];
+    if (*own) return lu(w->a, N, lda, w->ipiv);
+    la.getrf[1](&N, &N, w->a, &lda, w->ipiv, &info);
+    bool tiny = false;
+    for (int i = 0; i < N && info == 0; i++) tiny |= fabs(w->a[i + i * lda]) < DBL_MIN;
+    if (!tiny) return info;
+    int nd = l->ndim;
+    copy_in(l->a + batch_off(t, nd - 2, l->shape, l->a_str), N, N, l->a_str[nd - 2], l->a_str[nd - 1], w->a, lda,
+            kiln_dtype_size(l->dt));
+    *own = true;
+    return lu(w->a, N, lda, w->ipiv);
+}
+
 /* l's function (and its siblings') of matrix t of the stack, into their places. */
 static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, int64_t t) {
-    int nd = l->ndim, nb = nd - 2, p = l->dt == KILN_F64;
-    size_t es = w->es;
+    int nd = l->ndim, nb = nd - 2, p = 1; /* (LAPACK's double routines) */
+    size_t es = kiln_dtype_size(l->dt);
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], k = m < n ? m : n;
     int M = (int)m, N = (int)n, K = (int)k, info = 0, lda = M > 1 ? M : 1, q = -1;
     const int64_t *os;
     char *out;
     copy_in(l->a + batch_off(t, nb, l->shape, l->a_str), m, n, l->a_str[nd - 2], l->a_str[nd - 1], w->a, lda, es);
-    char query[16];
+    double query[2];
     switch (l->fn) {
     case KILN_LA_SOLVE:
     case KILN_LA_INV: {
@@ -285,16 +312,18 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             copy_in(l->b + batch_off(t, nb, l->b_shape, l->b_str), n, r, l->b_str[nd - 2], l->b_str[nd - 1], w->b, lda, es);
         else
             for (int64_t j = 0; j < n; j++)
-                for (int64_t i = 0; i < n; i++) put(w->b, es, i + j * lda, i == j);
-        if (n <= SMALL_N) {
-            if ((info = small_lu(w->a, N, lda, w->ipiv, es)) == 0) {
-                if (es == 4) lu_solve_s(w->a, N, lda, w->ipiv, w->b, lda, R);
-                else lu_solve_d(w->a, N, lda, w->ipiv, w->b, lda, R);
-            }
-        } else if (r) la.gesv[p](&N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info);
+                for (int64_t i = 0; i < n; i++) w->b[i + j * lda] = i == j;
+        /* getrf and getrs: gesv's bits (its triangular solves, in its GEMM kernels' orders) */
+        bool own;
+        if ((info = lu_factor(l, w, t, N, lda, &own)) == 0) {
+            bool tiny = false;
+            for (int i = 0; i < N; i++) tiny |= fabs(w->a[i + i * lda]) < DBL_MIN;
+            if (own && (tiny || !la.gesv[0])) lu_solve(w->a, N, lda, w->ipiv, w->b, lda, R); /* (dividing by the pivots) */
+            else la.getrs[p]("N", &N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info, 1);
+        }
         if (info > 0 && !(l->flags & IR_LA_QUIET)) return LA_SINGULAR;
         for (int64_t j = 0; info > 0 && j < r; j++) /* (quiet: NaN) */
-            for (int64_t i = 0; i < n; i++) put(w->b, es, i + j * lda, NAN);
+            for (int64_t i = 0; i < n; i++) w->b[i + j * lda] = NAN;
         out = part(l, o, l->fn, t, &os);
         copy_out(w->b, lda, n, r, out, os[0], os[1], es, 0);
         return LA_OK;
@@ -302,25 +331,22 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_DET:
     case KILN_LA_SIGNDET:
     case KILN_LA_LOGDET: {
-        if (n <= SMALL_N) small_lu(w->a, N, lda, w->ipiv, es);
-        else la.getrf[p](&N, &N, w->a, &lda, w->ipiv, &info);
-        /* NumPy's: the sign of the permutation and of each u_ii, the sum of log|u_ii| in the
-         * dtype, det = sign * exp(logdet) */
+        bool own;
+        lu_factor(l, w, t, N, lda, &own);
+        /* NumPy's: the sign of the permutation and of each u_ii, the sum of log|u_ii|,
+         * det = sign * exp(logdet) (float32's rounded from these) */
         double sign = 1, logdet = 0;
-        float logdet32 = 0;
         for (int64_t i = 0; i < n && sign != 0; i++) {
-            double u = get(w->a, es, i + i * lda);
+            double u = w->a[i + i * lda];
             if (w->ipiv[i] != i + 1) sign = -sign;
             if (u == 0) sign = 0;
             else {
                 if (u < 0) sign = -sign;
-                if (es == 4) logdet32 += logf(fabsf((float)u));
-                else logdet += log(fabs(u));
+                logdet += log(fabs(u));
             }
         }
-        if (es == 4) logdet = logdet32;
         if (sign == 0) logdet = -INFINITY;
-        double det = es == 4 ? (double)((float)sign * expf((float)logdet)) : sign * exp(logdet);
+        double det = sign * exp(logdet);
         if (o->base[KILN_LA_DET]) put(part(l, o, KILN_LA_DET, t, &os), es, 0, det);
         if (o->base[KILN_LA_SIGNDET]) put(part(l, o, KILN_LA_SIGNDET, t, &os), es, 0, sign);
         if (o->base[KILN_LA_LOGDET]) put(part(l, o, KILN_LA_LOGDET, t, &os), es, 0, logdet);
@@ -328,7 +354,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     }
     case KILN_LA_CHOLESKY: {
         char uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
-        if (n <= SMALL_N) info = es == 4 ? chol_s(w->a, N, lda, uplo == 'U') : chol_d(w->a, N, lda, uplo == 'U');
+        if (!la.gesv[0]) info = chol(w->a, N, lda, uplo == 'U');
         else la.potrf[p](&uplo, &N, w->a, &lda, &info, 1);
         if (info > 0) return LA_NOT_PD;
         out = part(l, o, l->fn, t, &os);
@@ -341,20 +367,20 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         int qi;
         bool nan = false; /* in the triangle read: the answer is NaN (Debian's syevd gave zeros: eigenvalues 0 and -0 of [[nan, 0], [0, 1]]) */
         for (int64_t j = 0; j < n; j++)
-            for (int64_t i = uplo == 'U' ? 0 : j; i < (uplo == 'U' ? j + 1 : n); i++) nan |= isnan(get(w->a, es, i + j * lda));
+            for (int64_t i = uplo == 'U' ? 0 : j; i < (uplo == 'U' ? j + 1 : n); i++) nan |= isnan(w->a[i + j * lda]);
         if (nan) {
-            for (int64_t i = 0; i < n; i++) put(w->w, es, i, NAN);
+            for (int64_t i = 0; i < n; i++) w->w[i] = NAN;
             for (int64_t j = 0; j < n; j++)
-                for (int64_t i = 0; i < n; i++) put(w->a, es, i + j * lda, NAN);
+                for (int64_t i = 0; i < n; i++) w->a[i + j * lda] = NAN;
         } else if (n) {
             la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, query, &q, &qi, &q, &info, 1, 1);
-            if (!grow(w, work_count(query, es), qi)) return LA_NOMEM;
+            if (!grow(w, work_count(query[0]), qi)) return LA_NOMEM;
             la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
         }
         if (info != 0) return LA_NO_EIG;
         if (o->base[KILN_LA_EIGVALSH]) {
             out = part(l, o, KILN_LA_EIGVALSH, t, &os);
-            for (int64_t i = 0; i < n; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
+            for (int64_t i = 0; i < n; i++) put(out + i * os[0], es, 0, w->w[i]);
         }
         if (jobz == 'V') {
             out = part(l, o, KILN_LA_EIGVECSH, t, &os);
@@ -370,21 +396,21 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         int ldu = lda, ucols = full ? M : K, ldvt = full ? (N > 1 ? N : 1) : (K > 1 ? K : 1);
         /* NaN or inf: not converged, as NumPy says (gesdd refuses NaN with info = -4, and on some
          * matrices holding inf its iteration never ends) */
-        if (!all_finite(w->a, m, n, lda, es)) return LA_NO_SVD;
+        if (!all_finite(w->a, m, n, lda)) return LA_NO_SVD;
         if (m && n) {
             la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
-            if (!grow(w, work_count(query, es), 8 * K)) return LA_NOMEM;
+            if (!grow(w, work_count(query[0]), 8 * K)) return LA_NOMEM;
             la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, w->work, &w->lwork, w->iwork, &info, 1);
         } else if (vecs) { /* an empty matrix: NumPy's u and vh are identities */
             for (int64_t j = 0; j < ucols; j++)
-                for (int64_t i = 0; i < m; i++) put(w->u, es, i + j * ldu, i == j);
+                for (int64_t i = 0; i < m; i++) w->u[i + j * ldu] = i == j;
             for (int64_t j = 0; j < n; j++)
-                for (int64_t i = 0; i < (full ? n : k); i++) put(w->vt, es, i + j * ldvt, i == j);
+                for (int64_t i = 0; i < (full ? n : k); i++) w->vt[i + j * ldvt] = i == j;
         }
         if (info != 0) return LA_NO_SVD;
         if (o->base[KILN_LA_SVALS]) {
             out = part(l, o, KILN_LA_SVALS, t, &os);
-            for (int64_t i = 0; i < k; i++) put(out + i * os[0], es, 0, get(w->w, es, i));
+            for (int64_t i = 0; i < k; i++) put(out + i * os[0], es, 0, w->w[i]);
         }
         if (o->base[KILN_LA_SVD_U]) {
             out = part(l, o, KILN_LA_SVD_U, t, &os);
@@ -400,7 +426,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_QR_R: {
         if (m && n) {
             la.geqrf[p](&M, &N, w->a, &lda, w->w, query, &q, &info);
-            if (!grow(w, work_count(query, es), 0)) return LA_NOMEM;
+            if (!grow(w, work_count(query[0]), 0)) return LA_NOMEM;
             la.geqrf[p](&M, &N, w->a, &lda, w->w, w->work, &w->lwork, &info);
         }
         bool full = l->flags & KILN_LA_FULL;
@@ -412,7 +438,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         int Q = full ? M : K; /* q's columns: the reflections applied to the identity's first Q */
         if (m && Q) {
             la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, query, &q, &info);
-            if (!grow(w, work_count(query, es), 0)) return LA_NOMEM;
+            if (!grow(w, work_count(query[0]), 0)) return LA_NOMEM;
             la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, w->work, &w->lwork, &info);
         }
         out = part(l, o, KILN_LA_QR_Q, t, &os);
@@ -435,12 +461,11 @@ static bool work_init(la_work *w, const kiln_linalg_args *l) {
     int64_t r = l->fn == KILN_LA_SOLVE ? l->b_shape[nd - 1] : l->fn == KILN_LA_INV ? n : 1;
     int64_t ucols = svd ? (full ? m : k) : 1, vrows = svd ? (full ? n : k) : 1; /* (gesdd's u: ld x ucols; vt: vrows x n) */
     memset(w, 0, sizeof *w);
-    w->es = kiln_dtype_size(l->dt);
-    w->a = malloc((size_t)(ld * (acols > 1 ? acols : 1)) * w->es);
-    w->b = malloc((size_t)(ld * (r > 1 ? r : 1)) * w->es);
-    w->w = malloc((size_t)(mx + 1) * w->es);
-    w->u = malloc((size_t)(ld * (ucols > 1 ? ucols : 1)) * w->es);
-    w->vt = malloc((size_t)((vrows > 1 ? vrows : 1) * (n > 1 ? n : 1)) * w->es);
+    w->a = malloc((size_t)(ld * (acols > 1 ? acols : 1)) * sizeof(double));
+    w->b = malloc((size_t)(ld * (r > 1 ? r : 1)) * sizeof(double));
+    w->w = malloc((size_t)(mx + 1) * sizeof(double));
+    w->u = malloc((size_t)(ld * (ucols > 1 ? ucols : 1)) * sizeof(double));
+    w->vt = malloc((size_t)((vrows > 1 ? vrows : 1) * (n > 1 ? n : 1)) * sizeof(double));
     w->ipiv = malloc((size_t)(mx + 1) * sizeof *w->ipiv);
     w->iwork = malloc((size_t)(8 * mx + 8) * sizeof *w->iwork);
     w->liwork = (int)(8 * mx + 8);
