@@ -1005,9 +1005,11 @@ const char *host_gemm(void *state, kiln_dtype dt) {
         OWN_LOOP(T, ZERO, ADD(*cij, aik, bkj))                                                           \
     }
 
-/* Floats where the CPU fuses multiply-adds: each sum a chain of fma() from 0 in k's order, as
- * BLAS's gemm kernels (Haswell's and SkylakeX's alike) sum one element of C; NumPy's small
- * products are gemm's, so kiln's have their bits. */
+/* Floats of a product NumPy hands to gemm, where the CPU fuses multiply-adds: each sum a chain
+ * of fma() from 0 in k's order, as gemm's kernels (Haswell's and SkylakeX's alike) sum one
+ * element of C, so kiln's small products have NumPy's bits (the products NumPy computes in its
+ * own loop, s + a*b, are own_rows' plain ones). */
+#if defined(__x86_64__) && defined(__GNUC__)
 #define FMA64(s, a, b) __builtin_fma((a), (b), (s))
 #define FMA32(s, a, b) __builtin_fmaf((a), (b), (s))
 __attribute__((target("fma"))) static void own_rows_fma(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A,
@@ -1016,15 +1018,33 @@ __attribute__((target("fma"))) static void own_rows_fma(kiln_dtype dt, int64_t i
     if (dt == KILN_F32) OWN_BOTH(float, 0.0f, FMA32)
     else OWN_BOTH(double, 0.0, FMA64)
 }
+#define HAVE_OWN_FMA 1
+#endif
 
-static void own_rows(kiln_dtype dt, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A, int64_t a_rs, int64_t a_cs,
-                     const char *B, int64_t b_rs, int64_t b_cs, char *C, int64_t c_rs, int64_t c_cs) {
-    static int fma = -1; /* (a race writes the same answer) */
-    if (fma < 0) fma = __builtin_cpu_supports("fma");
-    if (fma && (dt == KILN_F32 || dt == KILN_F64)) {
+/* Whether NumPy's matmul (umath/matmul.c.src) gives this product to BLAS: gemm where both
+ * operands and the result are blasable (rows or columns of unit stride, the other stride a
+ * positive multiple of the element at least the row's length), gemv or dot for a vector side
+ * (dot for two vectors of positive strides); else its own loop.  Strides in bytes. */
+static bool blasable2d(int64_t s1, int64_t s2, int64_t d2, int64_t es) { return s2 == es && s1 % es == 0 && s1 / es >= d2; }
+static bool numpy_blas(int64_t m, int64_t n, int64_t K, int64_t a_rs, int64_t a_cs, int64_t b_rs, int64_t b_cs, int64_t c_rs,
+                       int64_t c_cs, int64_t es) {
+    bool a_ok = blasable2d(a_rs, a_cs, K, es) || blasable2d(a_cs, a_rs, m, es);
+    bool b_ok = blasable2d(b_rs, b_cs, n, es) || blasable2d(b_cs, b_rs, K, es);
+    if (m == 1 && n == 1) return a_cs > 0 && a_cs % es == 0 && b_rs > 0 && b_rs % es == 0;
+    if (m == 1 || n == 1 || K == 1) return (m == 1 && b_ok && blasable2d(a_cs, es, 1, es)) || (n == 1 && a_ok && blasable2d(b_rs, es, 1, es));
+    return a_ok && b_ok && blasable2d(c_rs, c_cs, n, es);
+}
+
+static void own_rows(kiln_dtype dt, bool fused, int64_t i0, int64_t i1, int64_t n, int64_t K, const char *A, int64_t a_rs,
+                     int64_t a_cs, const char *B, int64_t b_rs, int64_t b_cs, char *C, int64_t c_rs, int64_t c_cs) {
+#ifdef HAVE_OWN_FMA
+    if (fused) {
         own_rows_fma(dt, i0, i1, n, K, A, a_rs, a_cs, B, b_rs, b_cs, C, c_rs, c_cs);
         return;
     }
+#else
+    KILN_UNUSED(fused);
+#endif
     switch (dt) {
     case KILN_F32: OWN_BOTH(float, 0.0f, FADD) break;
     case KILN_F64: OWN_BOTH(double, 0.0, FADD) break;
@@ -1177,11 +1197,16 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
                            (int)ldb, 0.0, (double *)(mm->c + i0 * c_rs), (int)ldc);
         } else {
             int t = (double)r * (double)n * (double)K >= 4.0 * KILN_HOST_GRAIN && r > 1 ? nthreads : 1;
+            bool fused = false;
+#ifdef HAVE_OWN_FMA
+            fused = (dt == KILN_F32 || dt == KILN_F64) && __builtin_cpu_supports("fma") &&
+                    numpy_blas(m, n, K, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, es);
+#endif
             int64_t i1 = i0 + r, nq = (r + 3) / 4; /* quads of rows (own_rows' dots go four rows at a time) */
             KILN_OMP_IF(t, "omp parallel for num_threads(t) schedule(static)",
             for (int64_t q = 0; q < nq; q++) {
                 int64_t a = i0 + 4 * q, z = a + 4 < i1 ? a + 4 : i1;
-                own_rows(dt, a, z, n, K, A, a_rs, a_cs, B, b_rs, b_cs, mm->c, c_rs, c_cs);
+                own_rows(dt, fused, a, z, n, K, A, a_rs, a_cs, B, b_rs, b_cs, mm->c, c_rs, c_cs);
             });
         }
         if (mm->epilogue) st = mm->epilogue(mm->epilogue_ud, i0, r);

@@ -275,13 +275,12 @@ static char *part(const kiln_linalg_args *l, const la_outs *o, int fn, int64_t t
     return o->base[fn] + batch_off(t, nb, l->shape, o->str[fn]);
 }
 
-/* LU of matrix t of l (copied into w->a already), as getrf; info > 0: singular.  *own: the factors
- * are kiln's (a pivot below DBL_MIN, whose reciprocal overflows: OpenBLAS before 0.3.22 scaled by
- * it, NaN, where NumPy's divides; kiln's getf2 divides too). */
-static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, int lda, bool *own) {
+/* LU of matrix t of l (copied into w->a already), as getrf; info > 0: singular.  A pivot below
+ * DBL_MIN, whose reciprocal overflows, is factored again by kiln's getf2, which divides by it as
+ * NumPy's OpenBLAS does (Debian's, 0.3.21, scales by the reciprocal: NaN). */
+static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, int lda) {
     int info = 0;
-    *own = N <= SMALL_LU || !la.gesv[0];
-    if (*own) return lu(w->a, N, lda, w->ipiv);
+    if (N <= SMALL_LU || !la.gesv[0]) return lu(w->a, N, lda, w->ipiv);
     la.getrf[1](&N, &N, w->a, &lda, w->ipiv, &info);
     bool tiny = false;
     for (int i = 0; i < N && info == 0; i++) tiny |= fabs(w->a[i + i * lda]) < DBL_MIN;
@@ -289,7 +288,6 @@ static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, in
     int nd = l->ndim;
     copy_in(l->a + batch_off(t, nd - 2, l->shape, l->a_str), N, N, l->a_str[nd - 2], l->a_str[nd - 1], w->a, lda,
             kiln_dtype_size(l->dt));
-    *own = true;
     return lu(w->a, N, lda, w->ipiv);
 }
 
@@ -314,12 +312,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             for (int64_t j = 0; j < n; j++)
                 for (int64_t i = 0; i < n; i++) w->b[i + j * lda] = i == j;
         /* getrf and getrs: gesv's bits (its triangular solves, in its GEMM kernels' orders) */
-        bool own;
-        if ((info = lu_factor(l, w, t, N, lda, &own)) == 0) {
-            bool tiny = false;
-            for (int i = 0; i < N; i++) tiny |= fabs(w->a[i + i * lda]) < DBL_MIN;
-            if (own && (tiny || !la.gesv[0])) lu_solve(w->a, N, lda, w->ipiv, w->b, lda, R); /* (dividing by the pivots) */
-            else la.getrs[p]("N", &N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info, 1);
+        if ((info = lu_factor(l, w, t, N, lda)) == 0) {
+            if (la.gesv[0]) la.getrs[p]("N", &N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info, 1);
+            else lu_solve(w->a, N, lda, w->ipiv, w->b, lda, R);
         }
         if (info > 0 && !(l->flags & IR_LA_QUIET)) return LA_SINGULAR;
         for (int64_t j = 0; info > 0 && j < r; j++) /* (quiet: NaN) */
@@ -331,8 +326,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_DET:
     case KILN_LA_SIGNDET:
     case KILN_LA_LOGDET: {
-        bool own;
-        lu_factor(l, w, t, N, lda, &own);
+        lu_factor(l, w, t, N, lda);
         /* NumPy's: the sign of the permutation and of each u_ii, the sum of log|u_ii|,
          * det = sign * exp(logdet) (float32's rounded from these) */
         double sign = 1, logdet = 0;
@@ -363,7 +357,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     }
     case KILN_LA_EIGVALSH:
     case KILN_LA_EIGVECSH: {
-        char jobz = o->base[KILN_LA_EIGVECSH] ? 'V' : 'N', uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
+        char jobz = o->base[KILN_LA_EIGVECSH] || (l->flags & IR_LA_VECTORS) ? 'V' : 'N', uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
         int qi;
         bool nan = false; /* in the triangle read: the answer is NaN (Debian's syevd gave zeros: eigenvalues 0 and -0 of [[nan, 0], [0, 1]]) */
         for (int64_t j = 0; j < n; j++)
@@ -382,7 +376,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             out = part(l, o, KILN_LA_EIGVALSH, t, &os);
             for (int64_t i = 0; i < n; i++) put(out + i * os[0], es, 0, w->w[i]);
         }
-        if (jobz == 'V') {
+        if (o->base[KILN_LA_EIGVECSH]) {
             out = part(l, o, KILN_LA_EIGVECSH, t, &os);
             copy_out(w->a, lda, n, n, out, os[0], os[1], es, 0);
         }

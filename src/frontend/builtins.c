@@ -3851,8 +3851,10 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
         }
         flags = u->kind == KV_STR && !strcasecmp(u->s, "U") ? KILN_LA_UPPER : 0;
         if (fn == KILN_LA_EIGVALSH) return done(p, &t, out, la_of(p, &t, fn, x, NULL, flags), off);
-        return named(out, &eigh_result, tuple_result(p, &t, out,
-                                                     (kiln_expr *[]){la_of(p, &t, KILN_LA_EIGVALSH, x, NULL, flags), la_of(p, &t, KILN_LA_EIGVECSH, x, NULL, flags)}, 2, off));
+        flags |= IR_LA_VECTORS; /* (eigh(a)[0] alone: NumPy's values, computed with the vectors) */
+        kiln_expr *w = keep(&t, ir_linalg(&c->graph, KILN_LA_EIGVALSH, x, NULL, flags));
+        kiln_expr *v = w ? keep(&t, ir_linalg(&c->graph, KILN_LA_EIGVECSH, x, NULL, flags)) : NULL;
+        return named(out, &eigh_result, tuple_result(p, &t, out, (kiln_expr *[]){w, v}, 2, off));
     }
     case L_SVDVALS: return done(p, &t, out, la_of(p, &t, KILN_LA_SVALS, x, NULL, 0), off);
     case L_SVD: {
@@ -3928,10 +3930,13 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
                 tmps_free(&t);
                 return fe_err(p, off, KILN_ERR_LINALG, "Last 2 dimensions of the array must be square");
             } else {
-                kiln_expr *inv = keep(&t, ir_linalg(&c->graph, KILN_LA_INV, x, NULL, IR_LA_QUIET));
+                /* (NumPy's: x's norm in its dtype times the float64 inverse's, rounded to x's) */
+                kiln_expr *x64 = keep(&t, kiln_cast(c, x, KILN_F64));
+                kiln_expr *inv = x64 ? keep(&t, ir_linalg(&c->graph, KILN_LA_INV, x64, NULL, IR_LA_QUIET)) : NULL;
                 kiln_expr *xf = keep(&t, kiln_cast(c, x, la_dtype(x))); /* (integers: norm's sums in floats, as NumPy's, not wrapping) */
                 kiln_expr *n1 = xf ? cond_norm(p, &t, xf, ps, pv) : NULL, *n2 = inv ? cond_norm(p, &t, inv, ps, pv) : NULL;
                 r = n1 && n2 ? keep(&t, kiln_mul(c, n1, n2)) : NULL;
+                if (r && la_dtype(x) == KILN_F32) r = keep(&t, kiln_cast(c, r, KILN_F32));
             }
             /* NaN (0/0) becomes inf unless x holds a NaN */
             kiln_expr *xn = r ? keep(&t, kiln_reduce_axes(c, KILN_OP_ANY, keep(&t, kiln_isnan(c, x)), 3u << (nd - 2), 0)) : NULL;

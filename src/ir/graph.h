@@ -186,6 +186,10 @@ kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned f
 /* ... and one that makes a singular matrix's solve or inverse NaN, not an error (cond's, as
  * NumPy computes it under errstate(all='ignore')). */
 #define IR_LA_QUIET 8u
+/* ... and eigh's: its values computed with its vectors (syevd's jobz 'V'), as NumPy's eigh always
+ * does, even where the vectors are not used (the values of 'N', eigvalsh's, differ in their last
+ * bits). */
+#define IR_LA_VECTORS 16u
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
