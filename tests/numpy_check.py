@@ -388,6 +388,7 @@ CASES += [
     ("solve(diag([1e-310, 1, 2, 3, 4, 5.]) + triu(ones((6, 6)), 1), arange(6.))", 0), ("det(diag([1e-310, 1, 2, 3, 4, 5.]) + triu(ones((6, 6)), 1))", 0),
     ("cholesky(float32(M[:, :3] @ M[:, :3].T + eye(3)))", 0), ("cholesky(M[:, :3] @ M[:, :3].T + eye(3))", 0),
     ("eigvalsh(float32(A[:, :, 1:] + A[:, :, 1:].transpose(0, 2, 1)))", 0), ("svd(float32(M), compute_uv=False)", 0), ("qr(float32(M.T))[1]", 0),
+    ("dot(M[::-1, :3], M)", 0), ("inner(M[:, ::2], M[:, 1::2])", 0), ("dot(M[:, ::-2], M.T[::2])", 0),  # np.dot's: gemm after copies, as NumPy's
     ("M[::-1, :3] @ M", 0), ("M[:, ::2] @ M.T[::2]", 0), ("M[:, :3] @ M[:, ::-1]", 0), ("broadcast_to(v4, (3, 4)) @ M.T", 0),  # NumPy's own loop: s + a*b
     ("inv(diag([1e-310, 1, 2.]) + triu(ones((3, 3)), 1))", 0), ("solve(diag([1, 2, 3, 4, 5, 6, 1e-310]) + tril(ones((7, 7)), -1), ones((7, 2)))", 0),
     ("eigh(M[:, :3] + M[:, :3].T)[0]", 0), ("eigvalsh(M[:, :3] + M[:, :3].T)", 0), ("eigh(float32(A[:, :, 1:] + A[:, :, 1:].transpose(0, 2, 1)))[0]", 0),

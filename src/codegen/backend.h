@@ -170,6 +170,7 @@ typedef struct kiln_matmul_args {
     char *c;
     int64_t a_rs, a_cs, b_rs, b_cs, c_rs, c_cs;
     bool panels; /* C is a 2-D result whose rows the epilogue can take a panel at a time */
+    bool copies; /* np.dot's or inner's (IR_MATMUL_COPIES): NumPy's gemm whatever the operands' strides */
     kiln_status (*epilogue)(void *ud, int64_t i0, int64_t rows);
     void *epilogue_ud;
     int64_t batch;                        /* products in the stack (0 or 1: one) */

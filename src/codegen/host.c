@@ -1200,7 +1200,7 @@ static kiln_status product(void *state, kiln_ctx *ctx, const kiln_matmul_args *m
             bool fused = false;
 #ifdef HAVE_OWN_FMA
             fused = (dt == KILN_F32 || dt == KILN_F64) && __builtin_cpu_supports("fma") &&
-                    numpy_blas(m, n, K, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, es);
+                    (mm->copies || numpy_blas(m, n, K, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, es));
 #endif
             int64_t i1 = i0 + r, nq = (r + 3) / 4; /* quads of rows (own_rows' dots go four rows at a time) */
             KILN_OMP_IF(t, "omp parallel for num_threads(t) schedule(static)",

@@ -999,7 +999,8 @@ static bool h_product(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
         return result(p, out, NULL, off, 2, t);
     }
     if (f->op == M_DOT && (t[0]->ndim > 2 || t[1]->ndim > 2)) return result(p, out, dot_nd(p, t[0], t[1], off), off, 2, t);
-    return result(p, out, kiln_matmul(p->ctx, t[0], t[1]), off, 2, t);
+    kiln_expr *m = f->op == M_DOT ? ir_matmul_flags(&p->ctx->graph, t[0], t[1], IR_MATMUL_COPIES) : kiln_matmul(p->ctx, t[0], t[1]);
+    return result(p, out, m, off, 2, t);
 }
 
 /* ------------------------------------------------------------------ constructors */
@@ -2375,7 +2376,7 @@ static kiln_expr *dot_nd(parser *p, kiln_expr *a, kiln_expr *b, size_t off) {
     kiln_expr *a2 = keep(&t, kiln_reshape(p->ctx, a, 2, (int64_t[]){rows, K}));
     kiln_expr *bt = keep(&t, kiln_permute(p->ctx, b, ax));
     kiln_expr *b2 = keep(&t, kiln_reshape(p->ctx, bt, 2, (int64_t[]){K, cols}));
-    kiln_expr *r = keep(&t, kiln_matmul(p->ctx, a2, b2));
+    kiln_expr *r = keep(&t, ir_matmul_flags(&p->ctx->graph, a2, b2, IR_MATMUL_COPIES));
     r = kiln_reshape(p->ctx, r, nd, shape);
     tmps_free(&t);
     return r;
@@ -8343,7 +8344,8 @@ static bool h_inner(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     for (int d = 0; d < x->ndim - 1; d++) shape[nd++] = x->shape[d], rx *= x->shape[d];
     for (int d = 0; d < y->ndim - 1; d++) shape[nd++] = y->shape[d], ry *= y->shape[d];
     kiln_expr *x2 = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){rx, k})), *y2 = keep(&t, kiln_reshape(c, y, 2, (int64_t[]){ry, k}));
-    kiln_expr *m = x2 && y2 ? keep(&t, kiln_matmul(c, x2, keep(&t, kiln_transpose(c, y2)))) : NULL;
+    kiln_expr *yt = y2 ? keep(&t, kiln_transpose(c, y2)) : NULL;
+    kiln_expr *m = x2 && yt ? keep(&t, ir_matmul_flags(&c->graph, x2, yt, IR_MATMUL_COPIES)) : NULL;
     return done(p, &t, out, m ? keep(&t, kiln_reshape(c, m, nd, shape)) : NULL, off);
 }
 

@@ -193,6 +193,11 @@ kiln_expr *ir_linalg(ir_graph *g, int fn, kiln_expr *a, kiln_expr *b, unsigned f
 /* x @ y for 1-D and 2-D operands (NumPy's matmul); always a MATMUL node: how a product is
  * computed (BLAS, kiln's loop, or a reduction) is the planner's choice. */
 kiln_expr *ir_matmul(ir_graph *g, kiln_expr *x, kiln_expr *y);
+/* ... with flags, its node's axes: IR_MATMUL_COPIES, np.dot's and inner's product, which NumPy
+ * hands to gemm after copying an operand BLAS cannot read (cblas_matrixproduct), where matmul's
+ * own loop reads it as it is (the two round differently). */
+#define IR_MATMUL_COPIES 1u
+kiln_expr *ir_matmul_flags(ir_graph *g, kiln_expr *x, kiln_expr *y, unsigned flags);
 /* A product with a vector side rewritten as a reduction of an element-wise product:
  *     (k,)·(k,)  sum(a*b)        (m,k)·(k,)  sum(a*b, 1)
  *     (m,k)·(k,1)  sum(a*b.T, 1, keepdims)      (1,k)·(k,n)  sum(a.T*b, 0, keepdims)

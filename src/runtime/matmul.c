@@ -80,7 +80,7 @@ static kiln_status stack_run(const rt_exec *x, kiln_matmul_args *mm, kiln_array 
 
 kiln_status rt_matmul_run(const rt_exec *x, rt_step *s, kiln_array *a, kiln_array *b, kiln_array *out, rt_step *epi,
                           kiln_array *const *epi_ins) {
-    kiln_matmul_args mm = {.dt = (kiln_dtype)s->node->dtype};
+    kiln_matmul_args mm = {.dt = (kiln_dtype)s->node->dtype, .copies = s->node->axes & IR_MATMUL_COPIES};
     if (out->ndim > 2) { /* a stack of products (never an epilogue: plan.c fuses only 2-D ones) */
         int nd = out->ndim;
         mm.m = a->shape[nd - 2], mm.K = a->shape[nd - 1], mm.n = b->shape[nd - 1];
