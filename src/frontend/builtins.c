@@ -3119,6 +3119,12 @@ static kiln_dtype median_dtype(const kiln_expr *x) {
     return x->dtype == KILN_F32 ? KILN_F32 : KILN_F64;
 }
 
+/* A median, r + 0.0: NumPy's is the mean of the middle one or two, a sum from 0.0 (-0.0's is 0.0). */
+static kiln_expr *plus_zero(tmps *t, kiln_ctx *ctx, kiln_expr *r) { return r ? keep(t, kiln_add(ctx, r, keep(t, kiln_scalar(ctx, 0.0)))) : NULL; }
+
+/* The most values of q one call takes (each a composition of its own over the sorted lines). */
+#define Q_MAX 1024
+
 /* The quantiles qs[0..nq) (fractions; the median when median) of x along axis, as NumPy's
  * _quantile: the positions and each g (and 1 - g) in q's dtype, float32 when qf32, the values
  * between which g interpolates in rdt (NumPy's result_type of the array's and q's dtypes), and
@@ -3142,7 +3148,7 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
     bool part = nq <= 2 && n > 0;
     kiln_expr *whole = part ? NULL : keep(t, kiln_sort(ctx, x, axis)), *sorted = whole, *v = NULL; /* v: sorted in the result's dtype */
     if (!part && !(v = whole && whole->dtype != rdt ? keep(t, kiln_cast(ctx, whole, rdt)) : whole)) return NULL;
-    kiln_expr *parts[64], *nan = NULL;
+    kiln_expr *parts[Q_MAX], *nan = NULL;
     if (dtype_is_float((kiln_dtype)x->dtype) && n) /* (NaN sorts last) */
         nan = part ? keep(t, kiln_any(ctx, keep(t, kiln_isnan(ctx, x)), axis, 0))
                    : keep(t, kiln_isnan(ctx, keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n - 1, n, 1), axis))));
@@ -3160,6 +3166,7 @@ static kiln_expr *quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, const
             kiln_expr *a = keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, (n - 1) / 2, (n - 1) / 2 + 1, 1), axis));
             kiln_expr *b = n % 2 ? a : keep(t, kiln_squeeze(ctx, slice_along(p, t, v, axis, n / 2, n / 2 + 1, 1), axis));
             r = n % 2 ? a : keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
+            r = plus_zero(t, ctx, r);
         } else if (quantile_discrete(method)) { /* the element itself, in the array's dtype */
             qpos at = quantile_position(method, n, qs[k], qf32);
             r = keep(t, kiln_squeeze(ctx, slice_along(p, t, sorted, axis, at.i0, at.i0 + 1, 1), axis));
@@ -3251,7 +3258,7 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
     kiln_expr *last = keep(t, kiln_maximum(ctx, keep(t, kiln_sub(ctx, cnt, one)), keep(t, kiln_int(ctx, 0))));
     kiln_expr *none = keep(t, kiln_eq(ctx, cnt, keep(t, kiln_int(ctx, 0))));
     if (!v || !none) return NULL;
-    kiln_expr *parts[64];
+    kiln_expr *parts[Q_MAX];
     for (int k = 0; k < nq; k++) {
         kiln_expr *r;
         if (x->shape[axis] == 0) {
@@ -3265,7 +3272,7 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
             kiln_expr *lo = keep(t, kiln_floordiv(ctx, last, two)), *hi = keep(t, kiln_floordiv(ctx, cnt, two));
             kiln_expr *a = AT(v, lo), *b = AT(v, keep(t, kiln_minimum(ctx, hi, last)));
             kiln_expr *mean = keep(t, kiln_div(ctx, keep(t, kiln_add(ctx, a, b)), keep(t, kiln_scalar(ctx, 2.0))));
-            r = keep(t, kiln_where(ctx, keep(t, kiln_eq(ctx, lo, hi)), a, mean));
+            r = plus_zero(t, ctx, keep(t, kiln_where(ctx, keep(t, kiln_eq(ctx, lo, hi)), a, mean)));
         } else {
             kiln_expr *vi = keep(t, kiln_mul(ctx, keep(t, kiln_cast(ctx, last, qdt)), keep(t, kiln_const(ctx, qdt, qs[k]))));
             kiln_expr *lo = keep(t, kiln_floor(ctx, vi)), *g = keep(t, kiln_sub(ctx, vi, lo));
@@ -3287,6 +3294,9 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
 enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
+/* r's first q's values, none of them, where on (q = []); r itself otherwise */
+static kiln_expr *none_taken(parser *p, tmps *t, bool on, kiln_expr *r) { return on && r ? slice_along(p, t, r, 0, 0, 0, 1) : r; }
+
 /* keepdims of quantiles over a tuple of axes (on): r reshaped to shape (nd dims, 1 at each axis
  * taken), after the nq values of q where nq is not 0; r itself when not on. */
 static kiln_expr *kept_axes(parser *p, tmps *t, bool on, kiln_expr *r, int nq, int nd, const int64_t *shape) {
@@ -3300,8 +3310,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
     int axis = KILN_ALL_AXES;
-    bool keepdims = false, many = false;
-    double qs[64] = {0.5};
+    bool keepdims = false, many = false, empty = false;
+    double qs[Q_MAX] = {0.5};
     int nq = 1, method = QM_LINEAR;
     kval *av = arg(a, "axis");
     if (av->kind == KV_LIST) av->kind = KV_TUPLE; /* (NumPy's normalize_axis_tuple takes a list too) */
@@ -3346,9 +3356,11 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         }
         many = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
         nq = many ? qv->n : 1;
-        if (nq < 1 || nq > 64) {
+        empty = many && !nq; /* (q = []: the quantiles of one float64 q, none of them taken) */
+        if (empty) nq = 1;
+        if (nq > Q_MAX) {
             tmps_free(&t);
-            return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): 1 to 64 values of q", f->name);
+            return fe_err(p, qv->off, KILN_ERR_ARG, "%s(): at most %d values of q", f->name, Q_MAX);
         }
         double scale = f->op == Q_PERCENTILE || f->op == Q_NANPERCENTILE ? 100 : 1;
         kiln_dtype qdt = KILN_BOOL; /* q's dtype: a number's, or np.array's of the list (Python numbers no weaker there) */
@@ -3356,7 +3368,11 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         for (int k = 0; k < nq; k++) {
             int64_t iq;
             kiln_dtype qd;
-            const kval *e = many ? &qv->items[k] : qv;
+            const kval *e = many && !empty ? &qv->items[k] : qv;
+            if (empty) {
+                qs[k] = scale / 2, qdt = KILN_F64;
+                continue;
+            }
             if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, &qd)) return done(p, &t, out, NULL, off);
             qdt = k ? dtype_promote(qdt, qd) : qd;
             qweak = qweak && fe_is_py(e);
@@ -3381,7 +3397,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         if (int_q && (method == QM_LINEAR || quantile_discrete(method)) && (!xf || n > 0)) {
             /* NumPy's: integer (or bool) q takes the element, in the array's dtype: q 0 the min, 1 the max (NaN for a line
              * holding NaN; nanquantile's of the others) */
-            kiln_expr *rs[64], *nan = xf ? keep(&t, kiln_isnan(p->ctx, x)) : NULL, *y = x;
+            kiln_expr *rs[Q_MAX], *nan = xf ? keep(&t, kiln_isnan(p->ctx, x)) : NULL, *y = x;
             if (nan && f->op == Q_NANQUANTILE) y = NULL;
             for (int k = 0; k < nq; k++) {
                 kiln_op op = qs[k] == 0 ? KILN_OP_MIN : KILN_OP_MAX;
@@ -3396,7 +3412,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
             kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
-            return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
+            return done(p, &t, out, none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape)), off);
         }
     }
     int64_t size = 1;
@@ -3413,7 +3429,7 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
                        ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off)
                        : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off);
-    return done(p, &t, out, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape), off);
+    return done(p, &t, out, none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape)), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
@@ -5537,7 +5553,8 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     }
     if (!w) return done(p, &t, out, NULL, off);
     kiln_dtype xd = (kiln_dtype)x->dtype, wd = (kiln_dtype)w->dtype;
-    kiln_dtype rd = !dtype_is_float(xd) ? KILN_F64 : xd == KILN_F32 && (wd == KILN_F32 || wd == KILN_BOOL) ? KILN_F32 : KILN_F64;
+    kiln_dtype rd = dtype_is_float(xd) ? dtype_promote(xd, wd) : KILN_F64; /* (NumPy's result_type(a, w), with 'f8' for integers) */
+    if (!dtype_is_float(rd)) rd = KILN_F64;
     kiln_expr *xr = keep(&t, kiln_cast(c, x, rd)), *wr = keep(&t, kiln_cast(c, w, rd));
     kiln_expr *wb = fe_broadcast_to(p, &t, wr, x->ndim, x->shape, f->name, off);
     kiln_expr *scl = keep(&t, kiln_reduce_axes(c, KILN_OP_SUM, wb, mask, keep_));
