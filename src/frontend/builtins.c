@@ -3291,9 +3291,83 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
     return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, quantile_discrete(method) && !median ? (kiln_dtype)x->dtype : rdt);
 }
 
+/* q of two dims or more (a nested list, or an array): its numbers in C order as a list of their
+ * own (*flat, kval_free'd by the caller) and its shape (*qnd dims); *qnd 0 and nothing made
+ * for other q.  False after an error (a ragged list: NumPy's inhomogeneous shape). */
+static bool q_flat(parser *p, const kval *qv, kval *flat, int64_t *qshape, int *qnd) {
+    *qnd = 0;
+    bool seq = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
+    if (qv->kind == KV_ARRAY && qv->e->ndim >= 2) {
+        kiln_array *r = value_now(p, qv->e, qv->off);
+        if (!r) return false;
+        int64_t n = kiln_array_size(r);
+        kiln_dtype dt = kiln_array_dtype(r);
+        kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+        bool ok = (!n || fe_got(p, items, qv->off)) && n <= INT_MAX;
+        *flat = (kval){.kind = KV_LIST, .off = qv->off, .n = ok ? (int)n : 0, .items = items};
+        for (int64_t k = 0; ok && k < n; k++) { /* (a fresh array: C-ordered) */
+            kscalar v = ref_load((const char *)kiln_array_data(r) + k * (int64_t)kiln_dtype_size(dt), dt);
+            ok = fe_set_expr(p, &items[k], ir_const(&p->ctx->graph, dt, v, false), qv->off);
+        }
+        *qnd = qv->e->ndim;
+        memcpy(qshape, qv->e->shape, (size_t)*qnd * sizeof *qshape);
+        kiln_array_free(r);
+        return ok;
+    }
+    if (!seq || !qv->n || (qv->items[0].kind != KV_LIST && qv->items[0].kind != KV_TUPLE)) return true;
+    const kval *v = qv; /* the shape: down the first items */
+    int64_t total = 1;
+    while (v->kind == KV_LIST || v->kind == KV_TUPLE) {
+        if (*qnd == KILN_MAX_DIMS - 1) return fe_err(p, qv->off, KILN_ERR_SHAPE, "q has too many dimensions");
+        qshape[(*qnd)++] = v->n, total *= v->n;
+        if (!v->n) break;
+        v = &v->items[0];
+    }
+    kval *items = total ? kiln_calloc(p->ctx, (size_t)total * sizeof *items) : NULL;
+    if (total && !fe_got(p, items, qv->off)) return false;
+    *flat = (kval){.kind = KV_LIST, .off = qv->off, .n = 0, .items = items};
+    const kval *stack[KILN_MAX_DIMS];
+    int64_t at[KILN_MAX_DIMS] = {0};
+    int d = 0;
+    stack[0] = qv;
+    while (d >= 0) { /* (depth first, checking every list's length against the shape) */
+        const kval *l = stack[d];
+        if (at[d] == 0 && ((l->kind != KV_LIST && l->kind != KV_TUPLE) || l->n != qshape[d]))
+            return fe_err(p, l->off, KILN_ERR_SHAPE, "setting an array element with a sequence. The requested array has an inhomogeneous shape after %d dimensions.", d);
+        if (at[d] == l->n) {
+            d--;
+            if (d >= 0) at[d]++;
+            continue;
+        }
+        const kval *e = &l->items[at[d]];
+        if (d + 1 < *qnd) {
+            stack[++d] = e, at[d] = 0;
+            continue;
+        }
+        if (e->kind == KV_LIST || e->kind == KV_TUPLE)
+            return fe_err(p, e->off, KILN_ERR_SHAPE, "setting an array element with a sequence. The requested array has an inhomogeneous shape after %d dimensions.", d + 1);
+        if (!fe_kval_copy(p->ctx, &items[flat->n], e)) return false;
+        flat->n++, at[d]++;
+    }
+    return true;
+}
+
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
 enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
+/* r's leading dim (q's values) as q's qnd dims, where q had them; r itself otherwise */
+static kiln_expr *q_shaped(parser *p, tmps *t, kiln_expr *r, const int64_t *qshape, int qnd, size_t off) {
+    if (!r || qnd == 0) return r;
+    int64_t s[KILN_MAX_DIMS];
+    if (qnd + r->ndim - 1 > KILN_MAX_DIMS) {
+        fe_err(p, off, KILN_ERR_SHAPE, "quantile(): the result would have more than %d dimensions", KILN_MAX_DIMS);
+        return NULL;
+    }
+    memcpy(s, qshape, (size_t)qnd * sizeof *s);
+    memcpy(s + qnd, r->shape + 1, (size_t)(r->ndim - 1) * sizeof *s);
+    return keep(t, kiln_reshape(p->ctx, r, qnd + r->ndim - 1, s));
+}
+
 /* r's first q's values, none of them, where on (q = []); r itself otherwise */
 static kiln_expr *none_taken(parser *p, tmps *t, bool on, kiln_expr *r) { return on && r ? slice_along(p, t, r, 0, 0, 0, 1) : r; }
 
@@ -3342,8 +3416,17 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (tuple_keep) keepdims = false;
     bool median = f->op == Q_MEDIAN || f->op == Q_NANMEDIAN, qf32 = false;
     kiln_dtype xdt = (kiln_dtype)x->dtype, rdt = median_dtype(x);
+    kval qflat = {.kind = KV_ABSENT}; /* q of two dims or more, flattened */
+    int64_t qshape[KILN_MAX_DIMS];
+    int qnd = 0;
     if (!median) {
         kval *qv = arg(a, "q");
+        bool flat_ok = q_flat(p, qv, &qflat, qshape, &qnd);
+        if (qflat.kind != KV_ABSENT) { /* (the arguments' own from now on: freed with them) */
+            kval_free(p->ctx, qv);
+            *qv = qflat;
+        }
+        if (!flat_ok) return done(p, &t, out, NULL, off);
         kval *m = arg(a, "method");
         if (m->kind != KV_ABSENT) {
             for (method = 0; m->kind == KV_STR && quantile_methods[method] && strcmp(m->s, quantile_methods[method]); method++) {}
@@ -3412,7 +3495,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
             kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
-            return done(p, &t, out, none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape)), off);
+            r = none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape));
+            return done(p, &t, out, q_shaped(p, &t, r, qshape, qnd, off), off);
         }
     }
     int64_t size = 1;
@@ -3429,7 +3513,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
                        ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off)
                        : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off);
-    return done(p, &t, out, none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape)), off);
+    r = none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape));
+    return done(p, &t, out, q_shaped(p, &t, r, qshape, qnd, off), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
