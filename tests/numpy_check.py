@@ -472,6 +472,10 @@ CASES += [
     ("svdvals(A)", 1e-13),
     ("inv(ones((2, 2)))", 0), ("det(M)", 0), ("cholesky(-eye(2))", 0), ("inv(u)", 0), ("solve(M[:, :3], u)", 0),
     ("cov(M)", 4), ("cov(M, rowvar=False)", 4), ("cov(u)", 4), ("cov(Z, bias=True)", 4), ("cov(M, ddof=0)", 4), ("cov(M[0], M[1])", 4),
+    ("cov(M, fweights=[1, 2, 3, 1])", 0), ("cov(M, aweights=[0.5, 1, 2, 1.5])", 0), ("cov(M, fweights=[1, 2, 3, 1], aweights=[0.5, 1, 2, 1.5], ddof=0)", 0),
+    ("cov(Z, aweights=arange(1., 5.), bias=True)", 0), ("cov(M, dtype=float32)", 0), ("cov(M, aweights=[0.5, 1, 2, 1.5], dtype=float32)", 0),
+    ("corrcoef(M, dtype=float32)", 0), ("cov(M.T, rowvar=False, fweights=[1, 2, 3, 1], ddof=2)", 0), ("cov(M, fweights=[1, 2, 3, 1.5])", 0),
+    ("cov(M, aweights=[1, -1, 1, 1])", 0), ("cov(M, fweights=[1, 2])", 0), ("cov(M, fweights=[[1, 2, 3, 1]])", 0), ("cov(M, fweights=[0, 0, 0, 0])", 0),
     ("corrcoef(M)", 4), ("corrcoef(N, rowvar=False)", 4), ("corrcoef(u, u[::-1])", 4), ("cov(f[:8])", 4), ("corrcoef(Q)", 4),
     ("unique(H, equal_nan=False)", 0), ("unique(m)", 0), ("unique(zeros(0))", 0),
     # unique rows (NaN rows all distinct, -0.0 equal to 0.0: NumPy's)

@@ -4155,19 +4155,47 @@ static bool h_split(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     return ok;
 }
 
-/* cov(m, y=None, rowvar=True, bias=False, ddof=None) and corrcoef(x, y=None, rowvar=True) as
- * NumPy computes them: float64; each variable (a row, or a column with rowvar=False) less its
- * mean, X @ X.T times 1 / (N - ddof), squeezed; rowvar=False transposes a 2-D m even of one row,
- * and y unless it is one row; corrcoef divides by the standard deviations on both sides and clips
- * to [-1, 1], or for one variable is c / c. */
+/* cov's fweights or aweights (name): float64, one per observation (n), checked now as NumPy
+ * checks them; NULL after an error. */
+static kiln_expr *cov_weights(parser *p, const fe_fn *f, fe_args *a, tmps *t, const char *name, int64_t n) {
+    kiln_ctx *c = p->ctx;
+    kval *v = arg(a, name);
+    kiln_expr *w = keep(t, expr_of(p, f, a, name));
+    if (w && w->dtype != KILN_F64) w = keep(t, kiln_cast(c, w, KILN_F64));
+    if (!w) return NULL;
+    if (w->ndim > 1) return fe_err(p, v->off, KILN_ERR_ARG, "cannot handle multidimensional %s", name), NULL;
+    if (w->ndim == 0 || w->shape[0] != n) return fe_err(p, v->off, KILN_ERR_ARG, "incompatible numbers of samples and %s", name), NULL;
+    bool bad;
+    if (name[0] == 'f') {
+        if (!truth_now(p, t, KILN_OP_ANY, keep(t, kiln_ne(c, w, keep(t, kiln_rint(c, w)))), v->off, &bad)) return NULL;
+        if (bad) return fe_err(p, v->off, KILN_ERR_DTYPE, "fweights must be integer"), NULL;
+    }
+    if (!truth_now(p, t, KILN_OP_ANY, keep(t, kiln_lt(c, w, keep(t, kiln_scalar(c, 0.0)))), v->off, &bad)) return NULL;
+    if (bad) return fe_err(p, v->off, KILN_ERR_ARG, "%s cannot be negative", name), NULL;
+    return w;
+}
+
+/* cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None)
+ * and corrcoef(x, y=None, rowvar=True, dtype=None) as NumPy computes them: in float64 (or
+ * dtype); each variable (a row, or a column with rowvar=False) less its mean (average's with the
+ * weights w = fweights * aweights), X @ (X * w).T times 1 / fact, squeezed, fact N - ddof, or
+ * with weights their sum less ddof (times sum(w * aweights) / sum(w) with aweights);
+ * rowvar=False transposes a 2-D m even of one row, and y unless it is one row; corrcoef divides
+ * by the standard deviations on both sides and clips to [-1, 1], or for one variable is c / c. */
 static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     const char *mname = f->op ? "x" : "m";
     bool rowvar = true, bias = false;
     int64_t ddof = 1;
+    kiln_dtype dt = KILN_F64;
     kiln_expr *xs[2] = {keep(&t, expr_of(p, f, a, mname)), NULL};
     if (!xs[0] || (given(a, "rowvar") && !fe_arg_bool(p, arg(a, "rowvar"), f->name, "rowvar", &rowvar))) return done(p, &t, out, NULL, off);
+    if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return done(p, &t, out, NULL, off);
+    if (!dtype_is_float(dt)) { /* (NumPy's own dot of integers would follow; kiln computes in floats) */
+        tmps_free(&t);
+        return fe_err(p, arg(a, "dtype")->off, KILN_ERR_DTYPE, "%s(): kiln computes in float32 or float64 (dtype=)", f->name);
+    }
     if (!f->op && given(a, "bias") && !fe_arg_bool(p, arg(a, "bias"), f->name, "bias", &bias)) return done(p, &t, out, NULL, off);
     if (bias) ddof = 0;
     if (!f->op && given_not_none(a, "ddof") && !fe_arg_int(p, arg(a, "ddof"), f->name, "ddof", &ddof)) return done(p, &t, out, NULL, off);
@@ -4179,7 +4207,7 @@ static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_ARG, "%s(): %s has more than 2 dimensions", f->name, k ? "y" : mname);
         }
-        if (x->dtype != KILN_F64) x = keep(&t, kiln_cast(c, x, KILN_F64));
+        if (x->dtype != dt) x = keep(&t, kiln_cast(c, x, dt));
         if (x && x->ndim < 2) x = keep(&t, kiln_reshape(c, x, 2, (int64_t[]){1, x->ndim ? x->shape[0] : 1}));
         bool vec = x && (k ? x->shape[0] == 1 : xs[k]->ndim == 1); /* (NumPy's tests: m's ndim, y's rows after ndmin=2) */
         if (x && !rowvar && !vec) x = keep(&t, kiln_transpose(c, x));
@@ -4187,11 +4215,44 @@ static bool h_cov(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     }
     kiln_expr *X = xs[1] ? keep(&t, kiln_concatenate(c, 2, xs, 0)) : xs[0];
     if (!X) return done(p, &t, out, NULL, off);
+    kiln_expr *fw = NULL, *aw = NULL, *w = NULL;
+    if (!f->op && given_not_none(a, "fweights") && !(w = fw = cov_weights(p, f, a, &t, "fweights", X->shape[1]))) return done(p, &t, out, NULL, off);
+    if (!f->op && given_not_none(a, "aweights") && !(aw = cov_weights(p, f, a, &t, "aweights", X->shape[1]))) return done(p, &t, out, NULL, off);
+    if (aw) w = fw ? keep(&t, kiln_mul(c, fw, aw)) : aw;
     double fact = (double)(X->shape[1] - ddof);
+    kiln_expr *avg;
+    if (w) { /* average(X, axis=1, weights=w): float64, its sum of weights the normalization's */
+        kiln_expr *wsum = keep(&t, kiln_sum(c, w, 0, 0));
+        kiln_array *ws = wsum ? value_now(p, wsum, off) : NULL;
+        if (!ws) return done(p, &t, out, NULL, off);
+        double sw = *(const double *)kiln_array_data(ws);
+        kiln_array_free(ws);
+        if (sw == 0) {
+            tmps_free(&t);
+            return fe_err(p, off, KILN_ERR_ARG, "Weights sum to zero, can't be normalized");
+        }
+        fact = sw - (ddof == 0 ? 0 : !aw ? (double)ddof : 0);
+        if (aw && ddof != 0) {
+            kiln_expr *wa = keep(&t, kiln_sum(c, keep(&t, kiln_mul(c, w, aw)), 0, 0));
+            kiln_array *wv = wa ? value_now(p, wa, off) : NULL;
+            if (!wv) return done(p, &t, out, NULL, off);
+            fact = sw - (double)ddof * *(const double *)kiln_array_data(wv) / sw;
+            kiln_array_free(wv);
+        }
+        kiln_expr *num = keep(&t, kiln_sum(c, keep(&t, kiln_mul(c, keep(&t, kiln_cast(c, X, KILN_F64)), w)), 1, 1));
+        avg = num ? keep(&t, kiln_div(c, num, keep(&t, kiln_const(c, KILN_F64, sw)))) : NULL;
+    } else {
+        avg = keep(&t, kiln_mean(c, X, 1, 1));
+    }
     if (fact <= 0) fact = 0; /* (NumPy warns and divides by zero) */
-    kiln_expr *centered = keep(&t, kiln_sub(c, X, keep(&t, kiln_mean(c, X, 1, 1))));
-    kiln_expr *prod = centered ? keep(&t, kiln_matmul(c, centered, keep(&t, kiln_transpose(c, centered)))) : NULL;
-    kiln_expr *cv = prod ? keep(&t, kiln_mul(c, prod, keep(&t, kiln_scalar(c, 1.0 / fact)))) : NULL;
+    kiln_expr *centered = avg ? keep(&t, kiln_sub(c, X, avg)) : NULL; /* (X -= avg: X's dtype) */
+    if (centered && centered->dtype != dt) centered = keep(&t, kiln_cast(c, centered, dt));
+    kiln_expr *xw = centered && w ? keep(&t, kiln_mul(c, centered, w)) : centered;
+    kiln_expr *prod = xw ? keep(&t, ir_matmul_flags(&c->graph, centered, keep(&t, kiln_transpose(c, xw)), IR_MATMUL_COPIES)) : NULL;
+    /* (c *= true_divide(1, fact): a float64 scalar, not a Python float: float32's product in float64, rounded) */
+    kiln_expr *p64 = prod && prod->dtype != KILN_F64 ? keep(&t, kiln_cast(c, prod, KILN_F64)) : prod;
+    kiln_expr *cv = p64 ? keep(&t, kiln_mul(c, p64, keep(&t, kiln_const(c, KILN_F64, 1.0 / fact)))) : NULL;
+    if (cv && prod->dtype != KILN_F64) cv = keep(&t, kiln_cast(c, cv, (kiln_dtype)prod->dtype));
     if (cv && f->op && cv->shape[0] == 1) { /* corrcoef of one variable: NumPy's c / c (1, or NaN for NaN, inf or 0) */
         cv = keep(&t, kiln_div(c, cv, cv));
     } else if (cv && f->op) { /* corrcoef */
@@ -9353,8 +9414,8 @@ static const fe_fn functions[] = {
     {"nonzero", "a", h_nonzero, Z_NONZERO, "a tuple of the nonzero elements' coordinates, one int64 array per dim (computed now)", false},
     {"argwhere", "a", h_nonzero, Z_ARGWHERE, "the nonzero elements' coordinates as rows of one (count, ndim) array (computed now)", false},
     {"flatnonzero", "a", h_nonzero, Z_FLAT, "the nonzero elements' positions in the flattened a (computed now)", false},
-    {"cov", "m, y=None, rowvar=True, bias=False, ddof=None", h_cov, 0, "the covariance matrix of the rows (variables), float64", false},
-    {"corrcoef", "x, y=None, rowvar=True", h_cov, 1, "the correlation coefficients of the rows (variables), float64", false},
+    {"cov", "m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None", h_cov, 0, "the covariance matrix of the rows (variables), float64", false},
+    {"corrcoef", "x, y=None, rowvar=True, dtype=None", h_cov, 1, "the correlation coefficients of the rows (variables), float64", false},
     {"unique", "ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True", h_unique, 0, "the sorted distinct values (and first positions, inverse, counts as asked; computed now)", false},
     {"einsum", "subscripts, *operands, optimize=False", h_einsum, 0, "Einstein summation: einsum('ij,jk->ik', a, b), 'bij,bjk->bik', 'ii', '...i->...'", false},
     {"tensordot", "a, b, axes=2", h_tensordot, 0, "the sum over a's last axes against b's first (or axes=((a's), (b's)))", false},
