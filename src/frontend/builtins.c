@@ -5683,19 +5683,32 @@ static bool h_average(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     }
     kiln_expr *w = keep(&t, expr_of(p, f, a, "weights"));
     if (!w) return done(p, &t, out, NULL, off);
-    if (!ir_same_shape(w, x)) {
-        int ax = -1;
-        for (int d = 0; d < x->ndim; d++)
-            if (mask == 1u << d) ax = d;
-        if (all || ax < 0 || w->ndim != 1 || w->shape[0] != x->shape[ax]) {
+    if (!ir_same_shape(w, x)) { /* weights of a's shape along the axes, in their order (NumPy's) */
+        const kval *av = arg(a, "axis");
+        int axes[KILN_MAX_DIMS], na = 0;
+        bool seq = av->kind == KV_TUPLE || av->kind == KV_LIST, fits = !all;
+        for (int i = 0; fits && i < (seq ? av->n : 1) && na < KILN_MAX_DIMS; i++) {
+            int64_t ax;
+            if (!fe_arg_int(p, seq ? &av->items[i] : av, f->name, "axis", &ax)) return done(p, &t, out, NULL, off);
+            axes[na++] = (int)(ax < 0 ? ax + x->ndim : ax); /* (in bounds: fe_arg_axes checked) */
+        }
+        fits = fits && w->ndim == na;
+        for (int i = 0; fits && i < na; i++) fits = w->shape[i] == x->shape[axes[i]];
+        if (!fits) {
             tmps_free(&t);
             return fe_err(p, arg(a, "weights")->off, KILN_ERR_ARG,
                           all ? "average(): axis must be specified when shapes of a and weights differ"
-                              : "average(): weights must be 1-d along one axis, of its length, or of a's shape");
+                              : "average(): Shape of weights must be consistent with shape of a along specified axis.");
         }
+        int perm[KILN_MAX_DIMS], k = 0; /* w's dims in the axes' ascending order */
         int64_t s[KILN_MAX_DIMS];
-        for (int d = 0; d < x->ndim; d++) s[d] = d == ax ? w->shape[0] : 1;
-        w = keep(&t, kiln_reshape(c, w, x->ndim, s));
+        for (int d = 0; d < x->ndim; d++) {
+            s[d] = (mask >> d) & 1 ? x->shape[d] : 1;
+            for (int i = 0; i < na; i++)
+                if (axes[i] == d) perm[k++] = i;
+        }
+        if (na > 1) w = keep(&t, kiln_permute(c, w, perm));
+        w = w ? keep(&t, kiln_reshape(c, w, x->ndim, s)) : NULL;
     }
     if (!w) return done(p, &t, out, NULL, off);
     kiln_dtype xd = (kiln_dtype)x->dtype, wd = (kiln_dtype)w->dtype;
