@@ -31,41 +31,38 @@
 
 #include "../ir/graph.h"
 
-/* LAPACK's Fortran interface: every argument by address, character arguments' lengths after
- * the rest.  The same routine in single ([0]) and double ([1]) precision takes float or double
- * arrays where these say void. */
-typedef void (*gesv_fn)(const int *n, const int *nrhs, void *a, const int *lda, int *ipiv, void *b, const int *ldb, int *info);
-typedef void (*getrf_fn)(const int *m, const int *n, void *a, const int *lda, int *ipiv, int *info);
-typedef void (*getrs_fn)(const char *trans, const int *n, const int *nrhs, const void *a, const int *lda, const int *ipiv, void *b,
-                         const int *ldb, int *info, size_t);
-typedef void (*potrf_fn)(const char *uplo, const int *n, void *a, const int *lda, int *info, size_t);
-typedef void (*syevd_fn)(const char *jobz, const char *uplo, const int *n, void *a, const int *lda, void *w, void *work,
+/* LAPACK's Fortran interface, double precision (float32's are computed in float64, as NumPy's):
+ * every argument by address, character arguments' lengths after the rest. */
+typedef void (*getrf_fn)(const int *m, const int *n, double *a, const int *lda, int *ipiv, int *info);
+typedef void (*getrs_fn)(const char *trans, const int *n, const int *nrhs, const double *a, const int *lda, const int *ipiv,
+                         double *b, const int *ldb, int *info, size_t);
+typedef void (*potrf_fn)(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t);
+typedef void (*syevd_fn)(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work,
                          const int *lwork, int *iwork, const int *liwork, int *info, size_t, size_t);
-typedef void (*gesdd_fn)(const char *jobz, const int *m, const int *n, void *a, const int *lda, void *s, void *u, const int *ldu,
-                         void *vt, const int *ldvt, void *work, const int *lwork, int *iwork, int *info, size_t);
-typedef void (*geqrf_fn)(const int *m, const int *n, void *a, const int *lda, void *tau, void *work, const int *lwork, int *info);
-typedef void (*orgqr_fn)(const int *m, const int *n, const int *k, void *a, const int *lda, const void *tau, void *work,
+typedef void (*gesdd_fn)(const char *jobz, const int *m, const int *n, double *a, const int *lda, double *s, double *u,
+                         const int *ldu, double *vt, const int *ldvt, double *work, const int *lwork, int *iwork, int *info, size_t);
+typedef void (*geqrf_fn)(const int *m, const int *n, double *a, const int *lda, double *tau, double *work, const int *lwork,
+                         int *info);
+typedef void (*orgqr_fn)(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau, double *work,
                          const int *lwork, int *info);
 
 static struct {
-    gesv_fn gesv[2];
-    getrf_fn getrf[2];
-    getrs_fn getrs[2];
-    potrf_fn potrf[2];
-    syevd_fn syevd[2];
-    gesdd_fn gesdd[2];
-    geqrf_fn geqrf[2];
-    orgqr_fn orgqr[2];
+    getrf_fn getrf;
+    getrs_fn getrs;
+    potrf_fn potrf;
+    syevd_fn syevd;
+    gesdd_fn gesdd;
+    geqrf_fn geqrf;
+    orgqr_fn orgqr;
     void (*set_threads)(int);
-    const char *from;
+    const char *from; /* where LAPACK came from; NULL: none loaded */
     bool fma; /* OpenBLAS runs its AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids): its C loops fuse a*b + c */
 } la;
 static pthread_once_t la_once = PTHREAD_ONCE_INIT;
 
 static bool la_find(void *h) {
-#define SYM(f, name) (la.f[0] = (f##_fn)dlsym(h, "s" name "_"), la.f[1] = (f##_fn)dlsym(h, "d" name "_"), la.f[0] && la.f[1])
-    return SYM(gesv, "gesv") && SYM(getrf, "getrf") && SYM(getrs, "getrs") && SYM(potrf, "potrf") && SYM(syevd, "syevd") && SYM(gesdd, "gesdd") &&
-           SYM(geqrf, "geqrf") && SYM(orgqr, "orgqr");
+#define SYM(f) (la.f = (f##_fn)dlsym(h, "d" #f "_"))
+    return SYM(getrf) && SYM(getrs) && SYM(potrf) && SYM(syevd) && SYM(gesdd) && SYM(geqrf) && SYM(orgqr);
 #undef SYM
 }
 
@@ -86,7 +83,6 @@ static void la_load(void) {
             la.from = paths[i];
             return;
         }
-    la.gesv[0] = NULL;
 }
 
 /* ------------------------------------------------------------------ small matrices */
@@ -109,17 +105,24 @@ static void la_load(void) {
 
 /* acc + a b, rounded as OpenBLAS's kernels round it */
 static inline double mac(double acc, double a, double b) { return la.fma ? fma(a, b, acc) : acc + a * b; }
+
+/* The row swaps of ipiv's first n pivots (1-based, getrf's) applied to the vector x in order, as
+ * laswp. */
+static void swap_rows(double *x, const int *ipiv, int n) {
+    for (int i = 0; i < n; i++)
+        if (ipiv[i] - 1 != i) {
+            double t = x[i];
+            x[i] = x[ipiv[i] - 1], x[ipiv[i] - 1] = t;
+        }
+}
+
 /* LU of n x n column-major a (leading dim lda) in place; ipiv 1-based, as getrf's; info > 0:
  * a zero pivot (the first one's column, 1-based) */
 static int lu(double *a, int n, int lda, int *ipiv) {
     int info = 0;
     for (int j = 0; j < n; j++) {
         double *b = a + j * lda;
-        for (int i = 0; i < j; i++)
-            if (ipiv[i] - 1 != i) {
-                double t = b[i];
-                b[i] = b[ipiv[i] - 1], b[ipiv[i] - 1] = t;
-            }
+        swap_rows(b, ipiv, j);
         for (int i = 0; i < n; i++) { /* u_ij (i < j), then the column below, less the sums */
             double d = 0;
             for (int k = 0; k < (i < j ? i : j); k++) d = mac(d, a[i + k * lda], b[k]);
@@ -151,11 +154,7 @@ static int lu(double *a, int n, int lda, int *ipiv) {
 static void lu_solve(const double *a, int n, int lda, const int *ipiv, double *b, int ldb, int nrhs) {
     for (int c = 0; c < nrhs; c++) {
         double *x = b + c * ldb;
-        for (int i = 0; i < n; i++)
-            if (ipiv[i] - 1 != i) {
-                double t = x[i];
-                x[i] = x[ipiv[i] - 1], x[ipiv[i] - 1] = t;
-            }
+        swap_rows(x, ipiv, n);
         for (int k = 0; k < n; k++)
             for (int i = k + 1; i < n; i++) x[i] -= x[k] * a[i + k * lda];
         for (int k = n - 1; k >= 0; k--) {
@@ -280,8 +279,8 @@ static char *part(const kiln_linalg_args *l, const la_outs *o, int fn, int64_t t
  * NumPy's OpenBLAS does (Debian's, 0.3.21, scales by the reciprocal: NaN). */
 static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, int lda) {
     int info = 0;
-    if (N <= SMALL_LU || !la.gesv[0]) return lu(w->a, N, lda, w->ipiv);
-    la.getrf[1](&N, &N, w->a, &lda, w->ipiv, &info);
+    if (N <= SMALL_LU || !la.from) return lu(w->a, N, lda, w->ipiv);
+    la.getrf(&N, &N, w->a, &lda, w->ipiv, &info);
     bool tiny = false;
     for (int i = 0; i < N && info == 0; i++) tiny |= fabs(w->a[i + i * lda]) < DBL_MIN;
     if (!tiny) return info;
@@ -293,7 +292,7 @@ static int lu_factor(const kiln_linalg_args *l, la_work *w, int64_t t, int N, in
 
 /* l's function (and its siblings') of matrix t of the stack, into their places. */
 static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, int64_t t) {
-    int nd = l->ndim, nb = nd - 2, p = 1; /* (LAPACK's double routines) */
+    int nd = l->ndim, nb = nd - 2;
     size_t es = kiln_dtype_size(l->dt);
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], k = m < n ? m : n;
     int M = (int)m, N = (int)n, K = (int)k, info = 0, lda = M > 1 ? M : 1, q = -1;
@@ -313,7 +312,7 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
                 for (int64_t i = 0; i < n; i++) w->b[i + j * lda] = i == j;
         /* getrf and getrs: gesv's bits (its triangular solves, in its GEMM kernels' orders) */
         if ((info = lu_factor(l, w, t, N, lda)) == 0) {
-            if (la.gesv[0]) la.getrs[p]("N", &N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info, 1);
+            if (la.from) la.getrs("N", &N, &R, w->a, &lda, w->ipiv, w->b, &lda, &info, 1);
             else lu_solve(w->a, N, lda, w->ipiv, w->b, lda, R);
         }
         if (info > 0 && !(l->flags & IR_LA_QUIET)) return LA_SINGULAR;
@@ -348,8 +347,8 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     }
     case KILN_LA_CHOLESKY: {
         char uplo = l->flags & KILN_LA_UPPER ? 'U' : 'L';
-        if (!la.gesv[0]) info = chol(w->a, N, lda, uplo == 'U');
-        else la.potrf[p](&uplo, &N, w->a, &lda, &info, 1);
+        if (!la.from) info = chol(w->a, N, lda, uplo == 'U');
+        else la.potrf(&uplo, &N, w->a, &lda, &info, 1);
         if (info > 0) return LA_NOT_PD;
         out = part(l, o, l->fn, t, &os);
         copy_out(w->a, lda, n, n, out, os[0], os[1], es, uplo == 'L' ? -1 : 1);
@@ -367,9 +366,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
             for (int64_t j = 0; j < n; j++)
                 for (int64_t i = 0; i < n; i++) w->a[i + j * lda] = NAN;
         } else if (n) {
-            la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, query, &q, &qi, &q, &info, 1, 1);
+            la.syevd(&jobz, &uplo, &N, w->a, &lda, w->w, query, &q, &qi, &q, &info, 1, 1);
             if (!grow(w, work_count(query[0]), qi)) return LA_NOMEM;
-            la.syevd[p](&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
+            la.syevd(&jobz, &uplo, &N, w->a, &lda, w->w, w->work, &w->lwork, w->iwork, &w->liwork, &info, 1, 1);
         }
         if (info != 0) return LA_NO_EIG;
         if (o->base[KILN_LA_EIGVALSH]) {
@@ -392,9 +391,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
          * matrices holding inf its iteration never ends) */
         if (!all_finite(w->a, m, n, lda)) return LA_NO_SVD;
         if (m && n) {
-            la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
+            la.gesdd(&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, query, &q, w->iwork, &info, 1);
             if (!grow(w, work_count(query[0]), 8 * K)) return LA_NOMEM;
-            la.gesdd[p](&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, w->work, &w->lwork, w->iwork, &info, 1);
+            la.gesdd(&jobz, &M, &N, w->a, &lda, w->w, w->u, &ldu, w->vt, &ldvt, w->work, &w->lwork, w->iwork, &info, 1);
         } else if (vecs) { /* an empty matrix: NumPy's u and vh are identities */
             for (int64_t j = 0; j < ucols; j++)
                 for (int64_t i = 0; i < m; i++) w->u[i + j * ldu] = i == j;
@@ -419,9 +418,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
     case KILN_LA_QR_Q:
     case KILN_LA_QR_R: {
         if (m && n) {
-            la.geqrf[p](&M, &N, w->a, &lda, w->w, query, &q, &info);
+            la.geqrf(&M, &N, w->a, &lda, w->w, query, &q, &info);
             if (!grow(w, work_count(query[0]), 0)) return LA_NOMEM;
-            la.geqrf[p](&M, &N, w->a, &lda, w->w, w->work, &w->lwork, &info);
+            la.geqrf(&M, &N, w->a, &lda, w->w, w->work, &w->lwork, &info);
         }
         bool full = l->flags & KILN_LA_FULL;
         if (o->base[KILN_LA_QR_R]) { /* (before orgqr overwrites it) */
@@ -431,9 +430,9 @@ static int one_matrix(const kiln_linalg_args *l, const la_outs *o, la_work *w, i
         if (!o->base[KILN_LA_QR_Q]) return LA_OK;
         int Q = full ? M : K; /* q's columns: the reflections applied to the identity's first Q */
         if (m && Q) {
-            la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, query, &q, &info);
+            la.orgqr(&M, &Q, &K, w->a, &lda, w->w, query, &q, &info);
             if (!grow(w, work_count(query[0]), 0)) return LA_NOMEM;
-            la.orgqr[p](&M, &Q, &K, w->a, &lda, w->w, w->work, &w->lwork, &info);
+            la.orgqr(&M, &Q, &K, w->a, &lda, w->w, w->work, &w->lwork, &info);
         }
         out = part(l, o, KILN_LA_QR_Q, t, &os);
         copy_out(w->a, lda, m, Q, out, os[0], os[1], es, 0);
@@ -485,7 +484,7 @@ kiln_status host_linalg(void *state, kiln_ctx *ctx, const kiln_linalg_args *l, i
     int64_t m = l->shape[nd - 2], n = l->shape[nd - 1], batch = 1;
     bool own = n <= SMALL_N && (l->fn == KILN_LA_SOLVE || l->fn == KILN_LA_INV || l->fn == KILN_LA_DET || l->fn == KILN_LA_SIGNDET ||
                                 l->fn == KILN_LA_LOGDET || l->fn == KILN_LA_CHOLESKY); /* kiln's own routines: no LAPACK */
-    if (!la.gesv[0] && !own)
+    if (!la.from && !own)
         return kiln_fail(ctx, KILN_ERR_BACKEND,
                          host_blas_off() ? "%s needs LAPACK, which KILN_NO_BLAS=1 keeps from being loaded (with OpenBLAS)"
                                   : "%s needs LAPACK, and neither OpenBLAS (libopenblas0-openmp) nor liblapack.so.3 could be loaded here",
