@@ -3291,6 +3291,33 @@ static kiln_expr *nan_quantiles_of(parser *p, tmps *t, kiln_expr *x, int axis, c
     return quantile_result(t, ctx, parts, nq, many, keepdims, nd0, x, axis, quantile_discrete(method) && !median ? (kiln_dtype)x->dtype : rdt);
 }
 
+/* e's values now, in C order, as a list of numbers (*list: KV_LIST, off for messages); false
+ * after an error. */
+static bool values_as_list(parser *p, kiln_expr *e, size_t off, kval *list) {
+    kiln_array *r = value_now(p, e, off);
+    if (!r) return false;
+    int64_t n = kiln_array_size(r);
+    kiln_dtype dt = kiln_array_dtype(r);
+    if (n > INT_MAX) {
+        kiln_array_free(r);
+        return fe_err(p, off, KILN_ERR_ARG, "%lld values: too many for a list", (long long)n);
+    }
+    kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+    bool ok = !n || fe_got(p, items, off);
+    for (int64_t k = 0; ok && k < n; k++) { /* (a fresh array: C-ordered) */
+        kscalar s = ref_load((const char *)kiln_array_data(r) + k * (int64_t)kiln_dtype_size(dt), dt);
+        ok = fe_set_expr(p, &items[k], ir_const(&p->ctx->graph, dt, s, false), off);
+    }
+    kiln_array_free(r);
+    if (!ok) {
+        for (int64_t k = 0; items && k < n; k++) kval_free(p->ctx, &items[k]);
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    *list = (kval){.kind = KV_LIST, .off = off, .n = (int)n, .items = items};
+    return true;
+}
+
 /* q of two dims or more (a nested list, or an array): its numbers in C order as a list of their
  * own (*flat, kval_free'd by the caller) and its shape (*qnd dims); *qnd 0 and nothing made
  * for other q.  False after an error (a ragged list: NumPy's inhomogeneous shape). */
@@ -3298,21 +3325,10 @@ static bool q_flat(parser *p, const kval *qv, kval *flat, int64_t *qshape, int *
     *qnd = 0;
     bool seq = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
     if (qv->kind == KV_ARRAY && qv->e->ndim >= 2) {
-        kiln_array *r = value_now(p, qv->e, qv->off);
-        if (!r) return false;
-        int64_t n = kiln_array_size(r);
-        kiln_dtype dt = kiln_array_dtype(r);
-        kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
-        bool ok = (!n || fe_got(p, items, qv->off)) && n <= INT_MAX;
-        *flat = (kval){.kind = KV_LIST, .off = qv->off, .n = ok ? (int)n : 0, .items = items};
-        for (int64_t k = 0; ok && k < n; k++) { /* (a fresh array: C-ordered) */
-            kscalar v = ref_load((const char *)kiln_array_data(r) + k * (int64_t)kiln_dtype_size(dt), dt);
-            ok = fe_set_expr(p, &items[k], ir_const(&p->ctx->graph, dt, v, false), qv->off);
-        }
+        if (!values_as_list(p, qv->e, qv->off, flat)) return false;
         *qnd = qv->e->ndim;
         memcpy(qshape, qv->e->shape, (size_t)*qnd * sizeof *qshape);
-        kiln_array_free(r);
-        return ok;
+        return true;
     }
     if (!seq || !qv->n || (qv->items[0].kind != KV_LIST && qv->items[0].kind != KV_TUPLE)) return true;
     const kval *v = qv; /* the shape: down the first items */
@@ -3355,8 +3371,10 @@ static bool q_flat(parser *p, const kval *qv, kval *flat, int64_t *qshape, int *
 /* median(a, axis=None, keepdims=False), quantile(a, q, axis=None, keepdims=False, method='linear'),
  * percentile(a, q, ...) (q in percent) */
 enum { Q_MEDIAN, Q_QUANTILE, Q_PERCENTILE, Q_NANMEDIAN, Q_NANQUANTILE, Q_NANPERCENTILE };
-/* r's leading dim (q's values) as q's qnd dims, where q had them; r itself otherwise */
-static kiln_expr *q_shaped(parser *p, tmps *t, kiln_expr *r, const int64_t *qshape, int qnd, size_t off) {
+/* r's leading dim (q's values) in q's own shape: none of them where q is empty (r made for one
+ * q), q's qnd dims where it had them; r itself otherwise */
+static kiln_expr *q_shaped(parser *p, tmps *t, kiln_expr *r, bool empty, const int64_t *qshape, int qnd, size_t off) {
+    if (r && empty) r = slice_along(p, t, r, 0, 0, 0, 1);
     if (!r || qnd == 0) return r;
     int64_t s[KILN_MAX_DIMS];
     if (qnd + r->ndim - 1 > KILN_MAX_DIMS) {
@@ -3367,9 +3385,6 @@ static kiln_expr *q_shaped(parser *p, tmps *t, kiln_expr *r, const int64_t *qsha
     memcpy(s + qnd, r->shape + 1, (size_t)(r->ndim - 1) * sizeof *s);
     return keep(t, kiln_reshape(p->ctx, r, qnd + r->ndim - 1, s));
 }
-
-/* r's first q's values, none of them, where on (q = []); r itself otherwise */
-static kiln_expr *none_taken(parser *p, tmps *t, bool on, kiln_expr *r) { return on && r ? slice_along(p, t, r, 0, 0, 0, 1) : r; }
 
 /* keepdims of quantiles over a tuple of axes (on): r reshaped to shape (nd dims, 1 at each axis
  * taken), after the nq values of q where nq is not 0; r itself when not on. */
@@ -3451,11 +3466,11 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         for (int k = 0; k < nq; k++) {
             int64_t iq;
             kiln_dtype qd;
-            const kval *e = many && !empty ? &qv->items[k] : qv;
             if (empty) {
                 qs[k] = scale / 2, qdt = KILN_F64;
                 continue;
             }
+            const kval *e = many ? &qv->items[k] : qv;
             if (!fe_arg_number(p, e, f->name, "q", &qs[k], &iq, &qd)) return done(p, &t, out, NULL, off);
             qdt = k ? dtype_promote(qdt, qd) : qd;
             qweak = qweak && fe_is_py(e);
@@ -3495,8 +3510,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                 if (!rs[k]) return done(p, &t, out, NULL, off);
             }
             kiln_expr *r = many ? keep(&t, kiln_stack(p->ctx, nq, rs, 0)) : rs[0];
-            r = none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape));
-            return done(p, &t, out, q_shaped(p, &t, r, qshape, qnd, off), off);
+            r = kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape);
+            return done(p, &t, out, q_shaped(p, &t, r, empty, qshape, qnd, off), off);
         }
     }
     int64_t size = 1;
@@ -3513,8 +3528,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_expr *r = f->op >= Q_NANMEDIAN && dtype_is_float((kiln_dtype)x->dtype)
                        ? nan_quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off)
                        : quantiles_of(p, &t, x, axis, qs, nq, many, median, keepdims, method, rdt, qf32, off);
-    r = none_taken(p, &t, empty, kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape));
-    return done(p, &t, out, q_shaped(p, &t, r, qshape, qnd, off), off);
+    r = kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape);
+    return done(p, &t, out, q_shaped(p, &t, r, empty, qshape, qnd, off), off);
 }
 
 /* ------------------------------------------------------------------ axes, norms, splits */
@@ -6063,25 +6078,10 @@ static bool arrays_as_lists(parser *p, fe_args *a) {
         bool named = false;
         for (int k = 0; seqs[k] && !named; k++) named = !strcmp(a->names[i], seqs[k]);
         if (!named || v->kind != KV_ARRAY || v->e->ndim != 1) continue;
-        kiln_array *r = value_now(p, v->e, v->off);
-        if (!r) return false;
-        int64_t n = kiln_array_size(r);
-        kiln_dtype dt = kiln_array_dtype(r);
-        kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
-        bool ok = !n || fe_got(p, items, v->off);
-        for (int64_t k = 0; ok && k < n; k++) {
-            kscalar s = ref_load((const char *)kiln_array_data(r) + k * (int64_t)kiln_dtype_size(dt), dt);
-            ok = fe_set_expr(p, &items[k], ir_const(&p->ctx->graph, dt, s, false), v->off);
-        }
-        kiln_array_free(r);
-        if (!ok) {
-            for (int64_t k = 0; items && k < n; k++) kval_free(p->ctx, &items[k]);
-            kiln_free(p->ctx, items);
-            return false;
-        }
-        size_t at = v->off;
+        kval list;
+        if (!values_as_list(p, v->e, v->off, &list)) return false;
         kval_free(p->ctx, v);
-        *v = (kval){.kind = KV_LIST, .off = at, .n = (int)n, .items = items};
+        *v = list;
     }
     return true;
 }

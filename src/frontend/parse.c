@@ -2364,9 +2364,6 @@ static bool p_fstring(parser *p, token t, size_t off, bool raw, kval *out) {
     return str_result(p, &text, off, out);
 }
 
-/* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
-/* math.NAME: NumPy's function or constant of that name (math.floor, ceil and trunc give Python
- * ints, as Python's) */
 /* NumPy's module names kiln has: math.NAME (and what it reads as), np.linalg.NAME, np.random.NAME. */
 static const char *const math_names[][2] = {{"pi", "pi"}, {"e", "e"}, {"inf", "inf"}, {"nan", "nan"}, {"sqrt", "sqrt"}, {"exp", "exp"},
                                        {"log", "math.log"}, {"log2", "log2"}, {"log10", "log10"}, {"log1p", "log1p"}, {"expm1", "expm1"},
@@ -2381,11 +2378,12 @@ static const char *const linalg_names[] = {"norm", "solve", "inv", "det", "slogd
                                  "pinv", "matrix_rank", "matrix_power", "cond", "multi_dot", "lstsq", "matmul", "outer", "tensordot",
                                  "vector_norm", "matrix_norm", "vecdot", "matrix_transpose", "svdvals", "trace", "diagonal",
                                  "tensorsolve", "tensorinv", "cross", NULL};
-static const char *const random_names[] = {"rand", "randn", "seed", "normal", "uniform", "randint", "permutation", "choice", "random",
-                                  "random_sample", "standard_normal", "exponential", "standard_exponential", "default_rng", "shuffle",
-                                  "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy", "lognormal",
-                                  "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald", "triangular",
-                                  "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet", "multivariate_normal", NULL};
+static const char *const random_names[] = {"rand", "randn", "random", "random_sample", "standard_normal", "normal", "uniform",
+                                  "exponential", "standard_exponential", "randint", "permutation", "choice", "shuffle", "seed",
+                                  "default_rng", "gamma", "standard_gamma", "beta", "chisquare", "f", "standard_t", "standard_cauchy",
+                                  "lognormal", "laplace", "logistic", "gumbel", "pareto", "weibull", "power", "rayleigh", "wald",
+                                  "triangular", "poisson", "binomial", "negative_binomial", "geometric", "multinomial", "dirichlet",
+                                  "multivariate_normal", NULL};
 
 int fe_module_names(int module, const char **out, int cap) {
     int n = 0;
@@ -2395,8 +2393,21 @@ int fe_module_names(int module, const char **out, int cap) {
     return n;
 }
 
-static bool read_math_name(parser *p, char *name, size_t cap) {
+/* fe_module_names' names of module, space-separated (the last after "and " with and_last), into
+ * buf: what an error lists. */
+static const char *module_text(int module, bool and_last, char *buf, size_t cap) {
+    const char *names[64];
+    int nn = fe_module_names(module, names, 64);
+    size_t n = 0;
+    buf[0] = 0;
+    for (int k = 0; k < nn && n < cap; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s%s", k ? " " : "", and_last && k == nn - 1 ? "and " : "", names[k]);
+    return buf;
+}
 
+/* math.NAME: NumPy's function or constant of that name (math.floor, ceil and trunc give Python
+ * ints, as Python's) */
+static bool read_math_name(parser *p, char *name, size_t cap) {
     advance(p); /* "." */
     char w[32];
     if (p->tok.kind != TK_NAME || !lex_text(&p->lx, &p->tok, w, sizeof w)) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected a name after 'math.'");
@@ -2406,9 +2417,8 @@ static bool read_math_name(parser *p, char *name, size_t cap) {
             advance(p);
             return true;
         }
-    return fe_err(p, p->tok.off, KILN_ERR_NAME, "of math, kiln has pi e inf nan sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 "
-                                                "sinh cosh tanh fabs hypot isnan isinf isfinite degrees radians copysign fmod cbrt ldexp nextafter floor ceil trunc "
-                                                "factorial gcd lcm comb perm isqrt");
+    char all[1024];
+    return fe_err(p, p->tok.off, KILN_ERR_NAME, "of math, kiln has %s", module_text(0, false, all, sizeof all));
 }
 
 /* NAME.at, NAME.reduce, NAME.accumulate, NAME.outer of a function (np.add.at, np.maximum.
@@ -2435,6 +2445,7 @@ static bool read_ufunc_method(parser *p, char *name, size_t cap) {
     return true;
 }
 
+/* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
     if (!lex_text(&p->lx, &t, name, cap)) return fe_err(p, t.off, KILN_ERR_NAME, "name is too long");
@@ -2456,11 +2467,10 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; linalg_names[k]; k++) known |= !strcmp(name, linalg_names[k]);
+        char all[1024];
         if (!known)
-            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has norm solve inv det slogdet cholesky eigh eigvalsh svd "
-                                                        "qr pinv matrix_rank matrix_power cond multi_dot lstsq matmul outer tensordot vector_norm "
-                                                        "matrix_norm vecdot matrix_transpose svdvals trace diagonal tensorsolve tensorinv cross "
-                                                        "(not eig and eigvals: their results are complex)");
+            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has %s (not eig and eigvals: their results are complex)",
+                          module_text(1, false, all, sizeof all));
         advance(p);
         if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer") || !strcmp(name, "cross")) { /* np.linalg's: over the last two axes; of vectors */
             char la_name[32];
@@ -2473,10 +2483,8 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         bool known = false;
         if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
             for (int k = 0; random_names[k]; k++) known |= !strcmp(name, random_names[k]);
-        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has rand randn random random_sample standard_normal normal uniform exponential "
-                                                                     "standard_exponential randint permutation choice shuffle seed default_rng gamma standard_gamma "
-                                                                     "beta chisquare f standard_t standard_cauchy lognormal laplace logistic gumbel pareto weibull "
-                                                                     "power rayleigh wald triangular poisson binomial negative_binomial geometric multinomial dirichlet and multivariate_normal");
+        char all[1024];
+        if (!known) return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.random, kiln has %s", module_text(2, true, all, sizeof all));
         if (!strcmp(name, "power") || !strcmp(name, "f")) { /* (np.power is the ufunc; f a common name) */
             snprintf(name, cap, "random.%s", name[0] == 'f' ? "f" : "power");
         }
@@ -3794,13 +3802,6 @@ static bool binary(parser *p, kiln_op op, kval *l, kval *r, size_t off, kval *ou
     return ok;
 }
 
-/* NumPy's `**` on an array with a scalar exponent (fast_scalar_power): a NumPy scalar or 0-d
- * exponent of 2 (for a float array also 1, -1, 0 and 0.5) is square, positive, reciprocal, ones
- * or sqrt of the array, in the array's dtype (u8 ** int64(2) is uint8, f32 ** float64(0.5)
- * float32), or for an integer array and a float 2.0, the square of the array in float64.  So
- * such an exponent becomes a Python number (weak), whose result dtype is the array's (made
- * float64 first for the float 2.0, except in place: u **= 2.0 squares u).  (np.power and a
- * 0-d base take the usual dtypes.) */
 /* x ** 0.5 of a float array is sqrt(x), -0.0 and -inf too, as NumPy's operator (np.power(x, 0.5) is
  * pow's): the base becomes sqrt(x) and the exponent 1. */
 static void root(parser *p, kval *base, kval *ex) {
@@ -3815,6 +3816,13 @@ static void root(parser *p, kval *base, kval *ex) {
     base->alias = false;
 }
 
+/* NumPy's `**` on an array with a scalar exponent (fast_scalar_power): a NumPy scalar or 0-d
+ * exponent of 2 (for a float array also 1, -1, 0 and 0.5) is square, positive, reciprocal, ones
+ * or sqrt of the array, in the array's dtype (u8 ** int64(2) is uint8, f32 ** float64(0.5)
+ * float32), or for an integer array and a float 2.0, the square of the array in float64.  So
+ * such an exponent becomes a Python number (weak), whose result dtype is the array's (made
+ * float64 first for the float 2.0, except in place: u **= 2.0 squares u).  (np.power and a
+ * 0-d base take the usual dtypes.) */
 static void fast_power_exponent(parser *p, kval *base, kval *ex, bool inplace) {
     double v;
     int64_t iv;

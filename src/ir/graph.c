@@ -475,9 +475,6 @@ static bool is_const_val(const kiln_expr *n, double v) {
     }
 }
 
-/* IEEE-safe rewrites of op(a) (operands already coerced).  Returns a new reference to an
- * equivalent node, or NULL when no rule applies (no error is set then).  *err is set when a
- * rule applied but building its result failed. */
 /* pow(x, 0.5) as where(x == -inf, inf, sqrt(x) + 0.0): sqrt's rounding, pow's +0.0 and +inf. */
 static kiln_expr *pow_half(ir_graph *g, kiln_expr *x) {
     kiln_dtype dt = (kiln_dtype)x->dtype;
@@ -499,6 +496,9 @@ static kiln_expr *pow_half(ir_graph *g, kiln_expr *x) {
     return r;
 }
 
+/* IEEE-safe rewrites of op(a) (operands already coerced).  Returns a new reference to an
+ * equivalent node, or NULL when no rule applies (no error is set then).  *err is set when a
+ * rule applied but building its result failed. */
 static kiln_expr *simplify(ir_graph *g, kiln_op op, kiln_expr **a, bool *err) {
     kiln_expr *same = NULL;
     switch (op) {
