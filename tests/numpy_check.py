@@ -337,7 +337,7 @@ CASES += [
     ("percentile(M, arange(101))", 0), ("quantile(A, linspace(0, 1, 65), axis=1)", 0), ("nanpercentile(N, arange(0, 100, 1.5), axis=0)", 0),
     ("percentile(M, [[10, 50], [90, 100]])", 0), ("quantile(A, array([[0.1], [0.9]]), axis=1)", 0), ("nanquantile(N, [[0.1, 0.2, 0.3]], axis=0, keepdims=True)", 0),
     ("percentile(M, [[10, 50], [90]])", 0), ("quantile(Z, [[0, 1], [1, 0]])", 0),
-    ("percentile(M, [])", 0), ("quantile(A, [], axis=(0, 2), keepdims=True)", 0), ("nanquantile(M, [], axis=1)", 0), ("quantile(Z, [], method='lower')", 0),
+    ("percentile(M, [])", 0), ("quantile(A, [], axis=(0, 2), keepdims=True)", 0), ("nanquantile(M, [], axis=1)", 0), ("quantile(Z, [], method='lower')", 0), ("percentile(M, [[]])", 0), ("quantile(M, zeros((2, 0)))", 0),  # (NumPy: errors)
     ("average(float32(M), weights=int8(Z), axis=1)", 0), ("average(float32(M), axis=0, weights=uint16([1, 2, 3]), returned=True)", 0),
     ("average(float32(M), weights=int32(Z))", 0), ("average(A, axis=(0, 2), weights=arange(8.).reshape(2, 4))", 0),
     ("average(A, axis=(2, 0), weights=arange(8.).reshape(4, 2), returned=True)", 0), ("average(A, axis=(0, 2), weights=arange(8.).reshape(4, 2))", 0),

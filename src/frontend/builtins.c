@@ -3442,6 +3442,10 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             *qv = qflat;
         }
         if (!flat_ok) return done(p, &t, out, NULL, off);
+        if (qnd >= 2 && !qv->n) { /* (NumPy checks such a q's range with its min) */
+            tmps_free(&t);
+            return fe_err(p, qv->off, KILN_ERR_ARG, "zero-size array to reduction operation minimum which has no identity");
+        }
         kval *m = arg(a, "method");
         if (m->kind != KV_ABSENT) {
             for (method = 0; m->kind == KV_STR && quantile_methods[method] && strcmp(m->s, quantile_methods[method]); method++) {}
@@ -8803,7 +8807,8 @@ static bool h_searchsorted(parser *p, const fe_fn *f, fe_args *a, size_t off, kv
         kval *sv = arg(a, "side");
         if (sv->kind != KV_STR || (strcmp(sv->s, "left") && strcmp(sv->s, "right"))) {
             tmps_free(&t);
-            return fe_err(p, sv->off, KILN_ERR_ARG, "searchsorted(): side must be 'left' or 'right'");
+            return sv->kind == KV_STR ? fe_err(p, sv->off, KILN_ERR_ARG, "search side must be 'left' or 'right' (got '%s')", sv->s)
+                                      : fe_err(p, sv->off, KILN_ERR_ARG, "searchsorted(): side must be 'left' or 'right'");
         }
         right = !strcmp(sv->s, "right");
     }
