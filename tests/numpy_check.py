@@ -757,6 +757,11 @@ CASES += [
     ("histogram2d(f[12:], float32(b[12:]), bins=4)", 0), ("histogram2d(arange(10), arange(10) % 3, bins=3)", 0), ("histogram2d(ones(4), zeros(4), bins=2)", 0),
     ("histogram2d(a[12:], b[12:], bins=[-3, -1, 1, 3])", 0), ("histogram2d(a[12:], b[12:], bins=3, range=[None, [0, 1]])", 0),
     ("histogram2d(a, b)", 0), ("histogram2d(a[12:], b[13:])", 0), ("histogram2d(a[12:], b[12:], bins=0)", 0), ("histogram2d(i, j, bins=[3, [5, 1]])", 0),
+    # histogramdd: an (N, D) array, a list of columns, a 1-D array; bins per dimension, ranges, density (np.diff of the edges in their dtype)
+    ("histogramdd(A.reshape(6, 4))", 0), ("histogramdd(N, bins=[2, 3, [-5, 0, 5], 2], density=True)", 1e-15), ("histogramdd([a[12:], b[12:], a[12:] * b[12:]], bins=3)", 0),
+    ("histogramdd(Q, bins=2, range=[None, (-1, 1), None, (0, 0.5)], density=True)", 1e-15), ("histogramdd(g, bins=7)", 0), ("histogramdd(Z, bins=array([2, 3, 4, 5]))", 0),
+    ("histogramdd(a[12:], weights=b[12:])", 0), ("histogramdd(UB, bins=[array([0, 100, 255], dtype=uint8)] * 4, density=True)", 1e-15), ("histogramdd(M[:0])", 0),
+    ("histogramdd(N, bins=[2, 3])", 0), ("histogramdd(A)", 0), ("histogramdd(N, bins=[2, 0, 1, 1])", 0), ("histogramdd(N, range=[(0, 1)])", 0),  # (NumPy: errors)
     ("asanyarray([1, 2])", 0), ("ascontiguousarray(a, dtype=float32)", 0), ("asfortranarray(M)", 0), 
     ("conj(a)", 0), ("conjugate(i)", 0), ("real(a)", 0), ("imag(f)", 0), ("angle(a)", 1e-15), ("angle(i, deg=True)", 1e-15), ("isreal(a)", 0), ("iscomplex(M)", 0),
     ("isrealobj(a)", 0), ("iscomplexobj(a)", 0), ("isscalar(3.0)", 0), ("isscalar(a)", 0), ("isscalar('a')", 0), ("diagflat(M)", 0), ("diagflat([1, 2], k=1)", 0),
@@ -2179,7 +2184,7 @@ def namespace():
         "ptp", "append", "atleast_1d", "atleast_2d", "atleast_3d", "column_stack", "inner", "kron", "cross", "isin",
         "searchsorted", "bincount", "cbrt", "copysign", "ldexp", "frexp", "nextafter", "spacing", "intc", "int_", "long", "longlong", "signbit", "reciprocal", "logspace",
         "nanvar", "nanstd", "nanargmax", "nanargmin", "nanmedian", "nanquantile", "nanpercentile", "dstack", "ix_", "digitize", "diff", "pad", "histogram",
-        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "gcd", "lcm", "partition", "argpartition", "histogram2d", "asanyarray", "ascontiguousarray", "asfortranarray", "array_str", "array_repr", "conj", "conjugate", "real", "imag", "angle", "isreal", "iscomplex", "isrealobj", "iscomplexobj", "isscalar", "diagflat", "permute_dims", "concat", "geomspace", "vander", "indices", "diag_indices", "diag_indices_from", "tril_indices_from", "triu_indices_from", "ravel_multi_index", "broadcast_shapes", "broadcast_arrays", "result_type", "promote_types", "can_cast", "dtype", "finfo", "iinfo", "bitwise_count", "packbits", "unpackbits", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift", "astype", "block", "unique_values", "unique_counts", "unique_inverse", "unique_all", "histogram_bin_edges", "bartlett", "blackman", "hamming", "hanning", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv", "poly", "matvec", "vecmat", "unstack", "rollaxis", "asarray_chkfinite", "correlate", "cumulative_sum", "cumulative_prod", "extract", "compress", "choose", "binary_repr", "base_repr", "fill_diagonal", "put", "put_along_axis", "putmask", "place", "copyto", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
+        "unravel_index", "insert", "delete", "gradient", "set_printoptions", "loadtxt", "savetxt", "rot90", "hsplit", "vsplit", "dsplit", "union1d", "intersect1d", "setdiff1d", "setxor1d", "in1d", "sinc", "heaviside", "nancumsum", "nancumprod", "ediff1d", "lexsort", "logaddexp2", "vdot", "float_power", "resize", "modf", "unwrap", "trim_zeros", "array_equiv", "gcd", "lcm", "partition", "argpartition", "histogram2d", "histogramdd", "asanyarray", "ascontiguousarray", "asfortranarray", "array_str", "array_repr", "conj", "conjugate", "real", "imag", "angle", "isreal", "iscomplex", "isrealobj", "iscomplexobj", "isscalar", "diagflat", "permute_dims", "concat", "geomspace", "vander", "indices", "diag_indices", "diag_indices_from", "tril_indices_from", "triu_indices_from", "ravel_multi_index", "broadcast_shapes", "broadcast_arrays", "result_type", "promote_types", "can_cast", "dtype", "finfo", "iinfo", "bitwise_count", "packbits", "unpackbits", "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift", "astype", "block", "unique_values", "unique_counts", "unique_inverse", "unique_all", "histogram_bin_edges", "bartlett", "blackman", "hamming", "hanning", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv", "poly", "matvec", "vecmat", "unstack", "rollaxis", "asarray_chkfinite", "correlate", "cumulative_sum", "cumulative_prod", "extract", "compress", "choose", "binary_repr", "base_repr", "fill_diagonal", "put", "put_along_axis", "putmask", "place", "copyto", "interp", "polyval", "polyfit", "select", "trapezoid", "triu_indices", "tril_indices", "convolve",
         "zeros_like", "ones_like", "empty_like", "full_like", "eye", "identity", "arange", "linspace", "load",
         "array", "asarray", "copy", "shape", "ndim", "size", "nan", "inf", "pi", "e", "newaxis", "repeat", "tile", "roll",
         "flip", "fliplr", "flipud", "broadcast_to", "meshgrid", "diagonal", "diag", "trace", "tri", "tril", "triu",
@@ -2517,6 +2522,22 @@ def verdict(text, problem):
 
 # ---------------------------------------------------------------- the three sections
 
+def array_paths(value, at=""):
+    """The arrays of a tuple or list of them (histogramdd's (H, [edges]): nested), each with its
+    subscript ("[1][0]"), in order; None where value holds anything else."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return [(at, np.asarray(value))]
+    if not isinstance(value, (tuple, list)) or not value:
+        return None
+    paths = []
+    for k, v in enumerate(value):
+        inner = array_paths(v, f"{at}[{k}]")
+        if inner is None:
+            return None
+        paths += inner
+    return paths
+
+
 def check_values(kiln, d, env, prelude):
     """CASES: kiln saves each value; NumPy evaluates the same text; dtype, shape, values."""
     cases = [(e.replace("{dir}", d), t) for e, t in CASES]
@@ -2527,20 +2548,21 @@ def check_values(kiln, d, env, prelude):
             nerr = None
         except Exception as ex:  # noqa: BLE001 -- NumPy's refusal is the expected outcome
             value, nerr = None, f"{type(ex).__name__}: {ex}"
-        parts, want = None, None  # parts: a tuple or list of arrays of different shapes (histogram's, split's), each compared
+        parts, want, paths = None, None, None  # parts: a tuple or list of arrays of different shapes (histogram's, split's), each compared
         if nerr is None:
             try:
                 want = np.asarray(value)
             except ValueError as ex:
-                if isinstance(value, (tuple, list)) and all(isinstance(v, (np.ndarray, np.generic)) for v in value):
-                    parts = [np.asarray(v) for v in value]
+                paths = array_paths(value)
+                if paths:
+                    parts = [v for _, v in paths]
                 else:
                     nerr = f"{type(ex).__name__}: {ex}"
         wants.append((want, parts, nerr))
         if parts is None:
             blocks.append(f'save("{d}/r{n}.npy", {expr})')
         else:
-            blocks.append("; ".join([f"_t = {expr}"] + [f'save("{d}/r{n}_{k}.npy", _t[{k}])' for k in range(len(parts))]))
+            blocks.append("; ".join([f"_t = {expr}"] + [f'save("{d}/r{n}_{k}.npy", _t{at})' for k, (at, _) in enumerate(paths)]))
     ran = run_blocks(kiln, d, prelude, blocks, "values")
     failures = 0
     both_refuse = []

@@ -7308,66 +7308,51 @@ static bool h_polyfit(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
     return done(p, &t, out, op2(&t, c, KILN_OP_DIV, coef, scale), off);
 }
 
-/* histogram2d(x, y, bins=10, range=None, density=None, weights=None): (H, xedges, yedges) as
- * NumPy's histogramdd makes them: each axis's edges the given ones or equal bins over its range
- * (x's or y's min and max, now); a point's bin searchsorted(edges, v, 'right') - 1 with the last
- * edge in the last bin; H float64 counts (or weights' sums), density over the bins' areas. */
-static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    tmps t = {0};
+/* NumPy's histogramdd of the D columns cols (1-D, n points each): each column's edges (*edges,
+ * kept in t) the given ones or equal bins over its range (the given one, or the column's min and
+ * max, now), from bv (bins: an integer or edges; one of those for each column where per_axis) and
+ * rv (range: absent, None, or one (min, max) or None for each column); a point's bin
+ * searchsorted(edges, v, 'right') - 1 with the last edge in the last bin; *H float64 counts (or
+ * weights' sums) of D dims, density over the bins' volumes.  xoff: the points' position. */
+static bool histogram_nd(parser *p, tmps *t, const fe_fn *f, int D, kiln_expr *const *cols, kval *bv, bool per_axis, kval *rv,
+                         kiln_expr *w, bool density, size_t xoff, size_t off, kiln_expr **edges, kiln_expr **Hout) {
     kiln_ctx *c = p->ctx;
-    kiln_expr *xy[2] = {keep(&t, expr_of(p, f, a, "x")), NULL}, *w = NULL;
-    xy[1] = xy[0] ? keep(&t, expr_of(p, f, a, "y")) : NULL;
-    bool density = false;
-    if (!xy[1] || (given_not_none(a, "density") && !fe_arg_bool(p, arg(a, "density"), f->name, "density", &density))) return done(p, &t, out, NULL, off);
-    if (xy[0]->ndim != 1 || xy[1]->ndim != 1 || xy[0]->shape[0] != xy[1]->shape[0]) {
-        tmps_free(&t);
-        return fe_err(p, off, KILN_ERR_SHAPE, "histogram2d(): x and y must be 1-D and of the same length");
-    }
-    int64_t n = xy[0]->shape[0];
-    if (given_not_none(a, "weights") && (!(w = keep(&t, expr_of(p, f, a, "weights"))) || w->ndim != 1 || w->shape[0] != n)) {
-        tmps_free(&t);
-        return w ? fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "histogram2d(): weights must be 1-D, one for each point") : false;
-    }
-    /* the points as NumPy's sample: x and y in their promoted dtype */
-    kiln_dtype st = dtype_promote((kiln_dtype)xy[0]->dtype, (kiln_dtype)xy[1]->dtype);
+    int64_t n = cols[0]->shape[0];
+    kiln_dtype st = (kiln_dtype)cols[0]->dtype; /* the points as NumPy's sample: in the columns' promoted dtype */
+    for (int i = 1; i < D; i++) st = dtype_promote(st, (kiln_dtype)cols[i]->dtype);
     if (st == KILN_BOOL) st = KILN_I64;
-    kval *bv = arg(a, "bins"), *rv = arg(a, "range");
-    bool per_axis = (bv->kind == KV_LIST || bv->kind == KV_TUPLE) && bv->n == 2; /* [bx, by] */
-    kiln_expr *edges[2] = {NULL, NULL};
-    kiln_array *ev[2] = {NULL, NULL}, *sv[2] = {NULL, NULL}, *wv = NULL;
+    kiln_array *ev[KILN_MAX_DIMS] = {0}, *sv[KILN_MAX_DIMS] = {0}, *wv = NULL;
+    kiln_dtype edt[KILN_MAX_DIMS];
     bool ok = true;
-    for (int i = 0; ok && i < 2; i++) {
+    if (rv->kind != KV_ABSENT && rv->kind != KV_NONE && ((rv->kind != KV_LIST && rv->kind != KV_TUPLE) || rv->n != D))
+        ok = fe_err(p, rv->off, KILN_ERR_ARG, "%s(): range must be one (min, max) or None for each of the %d dimensions", f->name, D);
+    for (int i = 0; ok && i < D; i++) {
         kval *b = per_axis ? &bv->items[i] : bv;
-        kiln_expr *xs = keep(&t, kiln_cast(c, xy[i], st == KILN_F32 ? KILN_F32 : KILN_F64));
-        ok = xs && (sv[i] = value_now(p, keep(&t, kiln_cast(c, xs, KILN_F64)), off));
+        kiln_expr *xs = keep(t, kiln_cast(c, cols[i], st == KILN_F32 ? KILN_F32 : KILN_F64));
+        ok = xs && (sv[i] = value_now(p, keep(t, kiln_cast(c, xs, KILN_F64)), off));
         if (ok && (b->kind == KV_ABSENT || (b->kind == KV_ARRAY && b->e->ndim == 0))) { /* equal bins */
             int64_t nb = 10;
             if (b->kind == KV_ARRAY && !fe_arg_int(p, b, f->name, "bins", &nb)) ok = false;
             else if (nb < 1) ok = fe_err(p, b->off, KILN_ERR_ARG, "`bins[%d]` must be positive, when an integer", i);
             double r[2] = {0, 0};
-            bool given_range = false;
-            if (ok && rv->kind != KV_ABSENT && rv->kind != KV_NONE) { /* range=[[xmin, xmax], [ymin, ymax]] (None: that axis's own) */
-                kval *ri = (rv->kind == KV_LIST || rv->kind == KV_TUPLE) && rv->n == 2 ? &rv->items[i] : NULL;
-                if (!ri) ok = fe_err(p, rv->off, KILN_ERR_ARG, "histogram2d(): range must be [[xmin, xmax], [ymin, ymax]]");
-                else if (ri->kind != KV_NONE) {
-                    int64_t iv;
-                    given_range = true;
-                    if ((ri->kind != KV_LIST && ri->kind != KV_TUPLE) || ri->n != 2) ok = fe_err(p, ri->off, KILN_ERR_ARG, "histogram2d(): each range is (min, max)");
-                    for (int k = 0; ok && k < 2; k++) ok = fe_arg_number(p, &ri->items[k], f->name, "range", &r[k], &iv, NULL);
-                    if (ok && r[0] > r[1]) ok = fe_err(p, ri->off, KILN_ERR_ARG, "max must be larger than min in range parameter.");
-                    if (ok && (!isfinite(r[0]) || !isfinite(r[1]))) ok = fe_err(p, ri->off, KILN_ERR_ARG, "supplied range of [%g, %g] is not finite", r[0], r[1]);
-                }
+            kval *ri = rv->kind == KV_LIST || rv->kind == KV_TUPLE ? &rv->items[i] : NULL;
+            bool given_range = ri && ri->kind != KV_NONE;
+            if (ok && given_range) { /* this column's (min, max) */
+                int64_t iv;
+                if ((ri->kind != KV_LIST && ri->kind != KV_TUPLE) || ri->n != 2) ok = fe_err(p, ri->off, KILN_ERR_ARG, "%s(): each range is (min, max)", f->name);
+                for (int k = 0; ok && k < 2; k++) ok = fe_arg_number(p, &ri->items[k], f->name, "range", &r[k], &iv, NULL);
+                if (ok && r[0] > r[1]) ok = fe_err(p, ri->off, KILN_ERR_ARG, "max must be larger than min in range parameter.");
+                if (ok && (!isfinite(r[0]) || !isfinite(r[1]))) ok = fe_err(p, ri->off, KILN_ERR_ARG, "supplied range of [%g, %g] is not finite", r[0], r[1]);
             }
             if (ok && !given_range && n == 0) r[1] = 1; /* (no points: NumPy's 0 to 1) */
-            if (ok && !given_range && n > 0) { /* the axis's min and max */
+            if (ok && !given_range && n > 0) { /* the column's min and max */
                 const double *d = (const double *)sv[i]->data;
                 r[0] = r[1] = d[0];
                 for (int64_t k = 0; k < n; k++) {
                     if (isnan(d[k])) r[0] = r[1] = NAN;
                     if (!isnan(r[0])) r[0] = d[k] < r[0] ? d[k] : r[0], r[1] = d[k] > r[1] ? d[k] : r[1];
                 }
-                if (!isfinite(r[0]) || !isfinite(r[1]))
-                    ok = range_not_finite(p, arg(a, i ? "y" : "x")->off, r[0], r[1]);
+                if (!isfinite(r[0]) || !isfinite(r[1])) ok = range_not_finite(p, xoff, r[0], r[1]);
             }
             bool f32 = st == KILN_F32 && !given_range;
             if (ok && r[0] == r[1]) { /* 0.5 either side (in float32 for float32 points) */
@@ -7377,7 +7362,7 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
             ev[i] = ok ? equal_edges(c, nb, r[0], r[1], f32 ? KILN_F32 : KILN_F64, f32) : NULL;
             ok = ok && fe_got(p, ev[i], off);
         } else if (ok) { /* the edges given */
-            kiln_expr *e = keep(&t, per_axis ? fe_arg_expr(p, b, f->name, "bins") : expr_of(p, f, a, "bins"));
+            kiln_expr *e = keep(t, fe_arg_expr(p, b, f->name, "bins"));
             if (e && e->ndim != 1) ok = fe_err(p, b->off, KILN_ERR_ARG, "`bins[%d]` must be a scalar or 1d array", i);
             ev[i] = ok && e ? value_now(p, e, b->off) : NULL;
             ok = ok && ev[i];
@@ -7385,9 +7370,10 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
         kiln_array *e64 = NULL;
         if (ok && kiln_array_size(ev[i]) == 0) ok = fe_err(p, b->off, KILN_ERR_INDEX, "index -1 is out of bounds for axis 0 with size 0");
         if (ok) { /* the edges as float64, checked increasing */
-            kiln_expr *ee = keep(&t, kiln_var(c, ev[i]));
+            kiln_expr *ee = keep(t, kiln_var(c, ev[i]));
             edges[i] = ee;
-            e64 = value_now(p, keep(&t, kiln_cast(c, ee, KILN_F64)), off);
+            edt[i] = kiln_array_dtype(ev[i]);
+            e64 = value_now(p, keep(t, kiln_cast(c, ee, KILN_F64)), off);
             ok = e64 != NULL;
             for (int64_t k = 1; ok && k < kiln_array_size(e64); k++)
                 if (((double *)e64->data)[k - 1] > ((double *)e64->data)[k])
@@ -7396,37 +7382,126 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
         kiln_array_free(ev[i]);
         ev[i] = e64;
     }
-    if (ok && w) ok = (wv = value_now(p, keep(&t, kiln_cast(c, w, KILN_F64)), off)) != NULL;
+    if (ok && w) ok = (wv = value_now(p, keep(t, kiln_cast(c, w, KILN_F64)), off)) != NULL;
     kiln_array *H = NULL;
+    int64_t ne[KILN_MAX_DIMS], hs[KILN_MAX_DIMS], cells = 1;
+    for (int i = 0; ok && i < D; i++) {
+        ne[i] = kiln_array_size(ev[i]), hs[i] = ne[i] > 1 ? ne[i] - 1 : 0;
+        if (hs[i] && cells > INT64_MAX / 8 / hs[i]) ok = fe_err(p, off, KILN_ERR_NOMEM, "%s(): too many bins", f->name);
+        cells *= hs[i];
+    }
+    if (ok) ok = fe_got(p, H = kiln_array_new(c, KILN_F64, D, hs), off);
     if (ok) {
-        int64_t ne[2] = {kiln_array_size(ev[0]), kiln_array_size(ev[1])}, hs[2] = {ne[0] > 1 ? ne[0] - 1 : 0, ne[1] > 1 ? ne[1] - 1 : 0};
-        ok = fe_got(p, H = kiln_array_new(c, KILN_F64, 2, hs), off);
-        double *h = ok ? (double *)H->data : NULL, total = 0;
-        for (int64_t k = 0; h && k < hs[0] * hs[1]; k++) h[k] = 0;
-        for (int64_t k = 0; h && k < n; k++) {
-            int64_t at[2];
-            for (int i = 0; i < 2; i++) {
+        double *h = (double *)H->data, total = 0;
+        for (int64_t k = 0; k < cells; k++) h[k] = 0;
+        for (int64_t k = 0; k < n; k++) {
+            int64_t at = 0;
+            bool in = true;
+            for (int i = 0; in && i < D; i++) {
                 const double *e = (const double *)ev[i]->data;
                 double v = ((const double *)sv[i]->data)[k];
-                at[i] = search_right(e, ne[i], v) - (ne[i] && v == e[ne[i] - 1]); /* (the last edge: in the last bin) */
+                int64_t j = search_right(e, ne[i], v) - (ne[i] && v == e[ne[i] - 1]); /* (the last edge: in the last bin) */
+                in = j >= 1 && j <= hs[i];
+                at = at * hs[i] + j - 1;
             }
-            if (at[0] >= 1 && at[0] <= hs[0] && at[1] >= 1 && at[1] <= hs[1]) h[(at[0] - 1) * hs[1] + at[1] - 1] += wv ? ((double *)wv->data)[k] : 1;
+            if (in) h[at] += wv ? ((double *)wv->data)[k] : 1;
         }
-        if (h && density) { /* / each bin's width along x, then along y, then / the total */
-            for (int64_t k = 0; k < hs[0] * hs[1]; k++) total += h[k];
-            const double *ex = (const double *)ev[0]->data, *ey = (const double *)ev[1]->data;
-            for (int64_t k = 0; k < hs[0] * hs[1]; k++) {
-                int64_t ix = k / hs[1], iy = k % hs[1];
-                h[k] = h[k] / (ex[ix + 1] - ex[ix]) / (ey[iy + 1] - ey[iy]) / total;
+        if (density) { /* / each bin's width along each axis in turn (np.diff of the edges, in their dtype), then / the total */
+            for (int64_t k = 0; k < cells; k++) total += h[k];
+            for (int64_t k = 0; k < cells; k++) {
+                int64_t idx[KILN_MAX_DIMS], rest = k;
+                for (int i = D - 1; i >= 0; i--) idx[i] = rest % hs[i], rest /= hs[i];
+                for (int i = 0; i < D; i++) {
+                    const double *e = (const double *)ev[i]->data;
+                    double lo = e[idx[i]], hi = e[idx[i] + 1];
+                    h[k] /= edt[i] == KILN_F32 ? (double)((float)hi - (float)lo) : hi - lo;
+                }
+                h[k] /= total;
             }
         }
     }
-    for (int i = 0; i < 2; i++) kiln_array_free(ev[i]), kiln_array_free(sv[i]);
+    for (int i = 0; i < D; i++) kiln_array_free(ev[i]), kiln_array_free(sv[i]);
     kiln_array_free(wv);
-    kiln_expr *he = H ? keep(&t, kiln_var(c, H)) : NULL;
+    *Hout = H ? keep(t, kiln_var(c, H)) : NULL;
     kiln_array_free(H);
-    if (!ok || !he) return done(p, &t, out, NULL, off);
-    return tuple_result(p, &t, out, (kiln_expr *[]){he, edges[0], edges[1]}, 3, off);
+    return ok && *Hout;
+}
+
+/* bool density=None and weights=None (1-D, one for each of n points) of a histogram's arguments */
+static bool histogram_weights(parser *p, const fe_fn *f, fe_args *a, tmps *t, int64_t n, bool *density, kiln_expr **w) {
+    *w = NULL;
+    if (given_not_none(a, "density") && !fe_arg_bool(p, arg(a, "density"), f->name, "density", density)) return false;
+    if (!given_not_none(a, "weights")) return true;
+    if (!(*w = keep(t, expr_of(p, f, a, "weights")))) return false;
+    if ((*w)->ndim != 1 || (*w)->shape[0] != n) return fe_err(p, arg(a, "weights")->off, KILN_ERR_SHAPE, "%s(): weights must be 1-D, one for each point", f->name);
+    return true;
+}
+
+/* histogram2d(x, y, bins=10, range=None, density=None, weights=None): (H, xedges, yedges), NumPy's
+ * histogramdd of the points (x, y); bins a list of two is one for each axis (NumPy's rule) */
+static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *xy[2] = {keep(&t, expr_of(p, f, a, "x")), NULL}, *w = NULL, *edges[2] = {NULL, NULL}, *H = NULL;
+    xy[1] = xy[0] ? keep(&t, expr_of(p, f, a, "y")) : NULL;
+    if (!xy[1]) return done(p, &t, out, NULL, off);
+    if (xy[0]->ndim != 1 || xy[1]->ndim != 1 || xy[0]->shape[0] != xy[1]->shape[0]) {
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_SHAPE, "histogram2d(): x and y must be 1-D and of the same length");
+    }
+    bool density = false;
+    kval *bv = arg(a, "bins");
+    bool per_axis = (bv->kind == KV_LIST || bv->kind == KV_TUPLE) && bv->n == 2; /* [bx, by] */
+    if (!histogram_weights(p, f, a, &t, xy[0]->shape[0], &density, &w) ||
+        !histogram_nd(p, &t, f, 2, xy, bv, per_axis, arg(a, "range"), w, density, arg(a, "x")->off, off, edges, &H))
+        return done(p, &t, out, NULL, off);
+    return tuple_result(p, &t, out, (kiln_expr *[]){H, edges[0], edges[1]}, 3, off);
+}
+
+/* histogramdd(sample, bins=10, range=None, density=None, weights=None): (H, [edges of each
+ * dimension]), NumPy's: sample an (N, D) array of N points (a 1-D one: N points of one
+ * dimension), or a list of D columns; bins an integer, or one (an integer or edges) for each
+ * dimension */
+static bool h_histogramdd(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_ctx *c = p->ctx;
+    kval *sa = arg(a, "sample");
+    bool columns = sa->kind == KV_LIST || sa->kind == KV_TUPLE; /* (NumPy's atleast_2d(sample).T) */
+    kiln_expr *s = keep(&t, expr_of(p, f, a, "sample")), *cols[KILN_MAX_DIMS], *w = NULL, *edges[KILN_MAX_DIMS] = {0}, *H = NULL;
+    if (!s) return done(p, &t, out, NULL, off);
+    if (s->ndim > 2) return tmps_free(&t), fe_err(p, sa->off, KILN_ERR_SHAPE, "%s(): sample must be an (N, D) array of N points or a list of D columns", f->name);
+    if (s->ndim < 2) s = keep(&t, kiln_reshape(c, s, 2, (int64_t[]){1, ir_size(s)}));
+    else if (!columns) s = keep(&t, kiln_transpose(c, s));
+    if (!s) return done(p, &t, out, NULL, off);
+    int D = (int)s->shape[0];
+    if (D < 1 || D > KILN_MAX_DIMS) return tmps_free(&t), fe_err(p, sa->off, KILN_ERR_SHAPE, "%s(): kiln counts points of 1 to %d dimensions, not %d", f->name, KILN_MAX_DIMS, D);
+    for (int i = 0; i < D; i++)
+        if (!(cols[i] = keep(&t, kiln_index(c, s, 1, &(kiln_ix){.kind = KILN_IX_INDEX, .index = i})))) return done(p, &t, out, NULL, off);
+    bool density = false;
+    kval *bv = arg(a, "bins"), blist = {.kind = KV_ABSENT};
+    if (bv->kind == KV_ARRAY && bv->e->ndim == 1) { /* an array of integers: one for each dimension */
+        if (!values_as_list(p, bv->e, bv->off, &blist)) return done(p, &t, out, NULL, off);
+        kval_free(c, bv);
+        *bv = blist;
+    }
+    bool per_axis = bv->kind == KV_LIST || bv->kind == KV_TUPLE;
+    if (per_axis && bv->n != D) return tmps_free(&t), fe_err(p, bv->off, KILN_ERR_ARG, "The dimension of bins must be equal to the dimension of the sample x.");
+    if (bv->kind == KV_ARRAY && bv->e->ndim > 1) return tmps_free(&t), fe_err(p, bv->off, KILN_ERR_ARG, "%s(): bins must be an integer or one (an integer or edges) for each dimension", f->name);
+    if (!histogram_weights(p, f, a, &t, s->shape[1], &density, &w) ||
+        !histogram_nd(p, &t, f, D, cols, bv, per_axis, arg(a, "range"), w, density, sa->off, off, edges, &H))
+        return done(p, &t, out, NULL, off);
+    kval *ev = kiln_calloc(c, (size_t)D * sizeof *ev), *items = kiln_calloc(c, 2 * sizeof *items);
+    bool ok = fe_got(p, ev, off) && fe_got(p, items, off) && fe_set_expr(p, &items[0], kiln_expr_retain(H), off);
+    for (int i = 0; ok && i < D; i++) ok = fe_set_expr(p, &ev[i], kiln_expr_retain(edges[i]), off);
+    tmps_free(&t);
+    if (ok) {
+        items[1] = (kval){.kind = KV_LIST, .off = off, .n = D, .items = ev};
+        *out = (kval){.kind = KV_TUPLE, .off = off, .n = 2, .items = items};
+        return true;
+    }
+    for (int i = 0; ev && i < D; i++) kval_free(c, &ev[i]);
+    if (items) kval_free(c, &items[0]);
+    kiln_free(c, ev), kiln_free(c, items);
+    return false;
 }
 
 /* ------------------------------------------------------------------ more of NumPy's API, mostly as compositions */
@@ -9533,6 +9608,7 @@ static const fe_fn functions[] = {
     {"binary_repr", "num, width=None", h_repr_int, 0, "num in binary, a string (two's complement in width bits when negative)", true},
     {"base_repr", "number, base=2, padding=0", h_repr_int, 1, "number in base 2..36, a string", true},
     {"histogram2d", "x, y, bins=10, range=None, density=None, weights=None", h_histogram2d, 0, "(H, xedges, yedges): the points (x, y) counted in a grid of bins (NumPy's histogram2d; computed now)", false},
+    {"histogramdd", "sample, bins=10, range=None, density=None, weights=None", h_histogramdd, 0, "(H, [edges of each dimension]): points of D dimensions counted in a grid of bins (NumPy's histogramdd; computed now)", false},
     {"digitize", "x, bins, right=False", h_digitize, 0, "the index of each x's bin, as NumPy's (bins increasing or decreasing, read now)", false},
     {"column_stack", "tup", h_column_stack, 0, "1-D arrays as the columns of a 2-D array (2-D ones joined along axis 1)", false},
     {"isin", "element, test_elements, assume_unique=False, invert=False, *, kind=None", h_isin, 0, "whether each element is among test_elements (fused compares for up to 32 of them, else sorted and searched)", false},
