@@ -143,6 +143,8 @@ START_TEST(every_adjoint_against_finite_differences) {
         "sum(a[1:, ::-2] ** 2)", "sum(a[:, 1] * b[::-1][:3])", "sum(a[None, :, 2:] * a[:, None, 2:])", "sum(reshape(a, (4, 3)) @ a)",
         "sum(a.reshape(12)[::5] ** 3)", "sum(transpose(a) * d[:, :3])", "sum(expand_dims(b, 0) * a)", "sum(squeeze(c) * a[:, 0])",
         "sum(exp(a)[::2] * c[1:3])", "sum(sum(a, 0)[1:] ** 2)",
+        /* a 0-d value of a view or a reduction times an array of one element (its sum a reshape that stops there) */
+        "sum(ones(1) * a[1, 2]) + sum(ones((1, 1)) * b[3] * sum(p)) + sum(c[1, :] * logsumexp(a))",
         /* concatenation and gathers (repeated and negative indices) */
         "sum(concatenate([a, a * 2, p], 0) ** 2)", "sum(stack([b, q]) * b)", "sum(take(a, i, 1) ** 2)", "sum(take(b, i) * b[0])",
         "sum(take_along_axis(a, j, 1) ** 3)", "sum(a[k, i[:3]] ** 2)", "sum(take(a @ d, k, 0) ** 2)",

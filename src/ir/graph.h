@@ -338,6 +338,10 @@ typedef kiln_status (*ir_subst_fn)(void *ud, kiln_expr *node, kiln_expr *const *
  * roots[i]'s counterpart (a new reference; roots[i] itself when nothing under it changed).
  * On failure nothing is left in out. */
 kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn sub, void *ud, kiln_expr **out);
+/* ... not below a node for which stop(ud, node) is true (ir_walk's): sub is applied to such a node
+ * (args all NULL), which is kept as it is where sub leaves *out NULL. */
+kiln_status ir_rebuild_until(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(void *ud, const kiln_expr *node), ir_subst_fn sub, void *ud,
+                             kiln_expr **out);
 
 /* Appends a readable listing of the graph under root (one node per line, in topological
  * order, shared nodes once) to b. */

@@ -486,7 +486,7 @@ kiln_expr *ir_reshape(ir_graph *g, kiln_expr *x, int ndim, const int64_t *shape_
         kiln_free(g->ctx, order);
         kiln_expr *r = NULL;
         if (rp.ok) { /* (x not 0-d: an array of its shape is under it, so r has the new shape) */
-            if (ir_rebuild(g, &x, 1, reshape_leaf, &rp, &r) != KILN_OK) return NULL;
+            if (ir_rebuild_until(g, &x, 1, reshape_operands, reshape_leaf, &rp, &r) != KILN_OK) return NULL;
             KILN_ASSERT(r->ndim == ndim && memcmp(r->shape, shape, (size_t)ndim * sizeof *shape) == 0);
             return r;
         }

@@ -100,18 +100,24 @@ static kiln_expr *rebuild_one(ir_graph *g, kiln_expr *n, kiln_expr *const *args)
 }
 
 kiln_status ir_rebuild(ir_graph *g, kiln_expr *const *roots, int n, ir_subst_fn sub, void *ud, kiln_expr **out) {
+    return ir_rebuild_until(g, roots, n, NULL, sub, ud, out);
+}
+
+kiln_status ir_rebuild_until(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(void *ud, const kiln_expr *node), ir_subst_fn sub, void *ud,
+                             kiln_expr **out) {
     kiln_expr **order;
     uint32_t count;
-    if (ir_walk(g, roots, n, NULL, NULL, &order, &count) != KILN_OK) return kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
+    if (ir_walk(g, roots, n, stop, ud, &order, &count) != KILN_OK) return kiln_fail(g->ctx, KILN_ERR_NOMEM, "out of memory");
     uint32_t top = ir_top(g);
     kiln_expr **memo = kiln_calloc(g->ctx, (size_t)top * sizeof *memo);
     kiln_status st = memo ? KILN_OK : KILN_ERR_NOMEM;
     for (uint32_t k = 0; k < count && st == KILN_OK; k++) {
         kiln_expr *x = order[k], *args[3] = {NULL, NULL, NULL}, *r = NULL;
-        for (int i = 0; i < 3; i++)
+        bool below = !stop || !stop(ud, x); /* (its operands walked and rebuilt) */
+        for (int i = 0; below && i < 3; i++)
             if (x->arg[i] != IR_NONE) args[i] = memo[x->arg[i]];
         st = sub ? sub(ud, x, args, &r) : KILN_OK;
-        if (st == KILN_OK && !r) r = rebuild_one(g, x, args);
+        if (st == KILN_OK && !r) r = below ? rebuild_one(g, x, args) : (ir_retain(x), x);
         if (st == KILN_OK && !r) st = kiln_errcode(g->ctx) != KILN_OK ? kiln_errcode(g->ctx) : KILN_ERR_NOMEM;
         memo[x->id] = r; /* ids here are below top: x was alive before the walk */
     }

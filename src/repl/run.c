@@ -12,6 +12,7 @@
  * running kernel at its next piece and the program at the next statement.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -1851,7 +1852,7 @@ static int assign_items(prog *pg, stmt *st, int first, int nnames, bool seq, con
                 break;
             }
         }
-        rows = (kval){.kind = KV_TUPLE, .n = a->shape[0] == count ? count : -1, .items = row_items};
+        rows = (kval){.kind = KV_TUPLE, .n = (int)(a->shape[0] < INT_MAX ? a->shape[0] : INT_MAX), .items = row_items}; /* (its n rows, for the message where n is not count: no items made) */
         kiln_array_free(a);
         v = &rows;
     }
