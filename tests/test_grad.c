@@ -331,6 +331,33 @@ START_TEST(sigmoid_far_below_zero_and_inside) {
 }
 END_TEST
 
+/* At the points where a composition's pieces have corners, its own derivative: modf's fraction
+ * has slope 1 at every integer and at -0.0 (its sign fixed with no corner); copysign(x, b) has
+ * |x|'s 0 at 0 */
+START_TEST(corners_of_modf_and_copysign) {
+    static const double xd[7] = {-2, -1, -0.0, 0, 1, 2, 2.5};
+    kiln_array *xa = kiln_wrap(ctx, KILN_F64, 1, (int64_t[]){7}, NULL, (void *)xd);
+    kiln_scope_set(scope, "x", xa);
+    kiln_expr *x = kiln_var(ctx, xa), *g;
+    static const char *const src[2] = {"sum(modf(x)[0])", "sum(copysign(x, -1.0))"};
+    for (int k = 0; k < 2; k++) {
+        kiln_expr *loss = kiln_parse(ctx, scope, src[k]);
+        ck_assert_msg(loss && kiln_grad(ctx, loss, 1, &x, &g) == KILN_OK, "%s: %s", src[k], kiln_errmsg(ctx));
+        kiln_array *ga = kiln_eval(ctx, g);
+        ck_assert_ptr_nonnull(ga);
+        for (int i = 0; i < 7; i++) {
+            double want = k == 0 ? 1 : xd[i] == 0 ? 0 : -copysign(1, xd[i]);
+            ck_assert_msg(((double *)kiln_array_data(ga))[i] == want, "%s at %g: %g, not %g", src[k], xd[i], ((double *)kiln_array_data(ga))[i], want);
+        }
+        kiln_array_free(ga);
+        kiln_expr_free(g);
+        kiln_expr_free(loss);
+    }
+    kiln_expr_free(x);
+    kiln_array_free(xa);
+}
+END_TEST
+
 START_TEST(seeds_zeros_and_refusals) {
     kiln_expr *a = kiln_parse(ctx, scope, "a"), *b = kiln_parse(ctx, scope, "b"), *y = kiln_sin(ctx, a), *g = NULL;
     /* a non-scalar output needs a seed */
@@ -466,6 +493,7 @@ Suite *suite_grad(void) {
     tcase_add_test(t, logistic_regression_and_mlp_match_the_hand_written);
     tcase_add_test(t, seeds_zeros_and_refusals);
     tcase_add_test(t, sigmoid_far_below_zero_and_inside);
+    tcase_add_test(t, corners_of_modf_and_copysign);
     tcase_add_test(t, partition_gradient_follows_the_values);
     suite_add_tcase(s, t);
     return s;

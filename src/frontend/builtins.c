@@ -2677,14 +2677,18 @@ static kiln_expr *in_float(tmps *t, kiln_ctx *c, kiln_expr *x) {
     return x && !dtype_is_float((kiln_dtype)x->dtype) ? keep(t, kiln_cast(c, x, dtype_float_of((kiln_dtype)x->dtype))) : x;
 }
 
-/* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities) */
+/* modf(x): (x - trunc(x), trunc(x)), the fraction with x's sign (0 with it for the infinities):
+ * x - trunc(x) where x's sign bit is clear, -(trunc(x) - x) where it is set (-0.0 for -2.0 and
+ * -0.0), so that the fraction's gradient is 1 everywhere, as that of x - trunc(x) */
 static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;
     kiln_expr *x = in_float(&t, c, keep(&t, expr_of(p, f, a, "x")));
-    kiln_expr *neg = x ? keep(&t, kiln_lt(c, x, keep(&t, kiln_int(c, 0)))) : NULL; /* (toward zero) */
-    kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL;
-    kiln_expr *fr = i ? keep(&t, kiln_copysign(c, keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), keep(&t, kiln_int(c, 0)), keep(&t, kiln_sub(c, x, i)))), x)) : NULL;
+    kiln_expr *neg = x ? keep(&t, kiln_lt(c, keep(&t, kiln_copysign(c, keep(&t, kiln_int(c, 1)), x)), keep(&t, kiln_int(c, 0)))) : NULL; /* (signbit) */
+    kiln_expr *i = neg ? keep(&t, kiln_where(c, neg, keep(&t, kiln_ceil(c, x)), keep(&t, kiln_floor(c, x)))) : NULL; /* (toward zero) */
+    kiln_expr *fr = i ? keep(&t, kiln_where(c, neg, keep(&t, kiln_neg(c, keep(&t, kiln_sub(c, i, x)))), keep(&t, kiln_sub(c, x, i)))) : NULL;
+    kiln_expr *zero = x ? keep(&t, kiln_copysign(c, keep(&t, kiln_int(c, 0)), x)) : NULL;
+    fr = fr && zero ? keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), zero, fr)) : NULL;
     return pair_of(p, &t, fr, i, off, out);
 }
 

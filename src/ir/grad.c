@@ -374,8 +374,8 @@ static kiln_expr *rule(grad *s, kiln_expr *x, int i, kiln_expr *g) {
         return mul(s, g, where(s, op2(s, KILN_OP_EQ, y, num(s, 0)), num(s, 0), dv(s, i == 0 ? a : b, y)));
     case KILN_OP_LDEXP: return i == 0 ? op2(s, KILN_OP_LDEXP, g, b) : NULL; /* g * 2**b; b is an integer */
     case KILN_OP_NEXTAFTER: return i == 0 ? g : NULL;                      /* a moved by one ulp */
-    case KILN_OP_COPYSIGN: /* ±g, as the signs of a and b differ or agree; nothing to b */
-        return i == 0 ? mul(s, g, mul(s, op2(s, KILN_OP_COPYSIGN, num(s, 1), a), op2(s, KILN_OP_COPYSIGN, num(s, 1), b))) : NULL;
+    case KILN_OP_COPYSIGN: /* ±g, as the signs of a and b differ or agree, 0 where a is 0 (|a|'s, as JAX's); nothing to b */
+        return i == 0 ? mul(s, g, mul(s, op1(s, KILN_OP_SIGN, a), op2(s, KILN_OP_COPYSIGN, num(s, 1), b))) : NULL;
     case KILN_OP_ARCTAN2: { /* atan2(a, b): b / (a² + b²), -a / (a² + b²) */
         kiln_expr *r = op2(s, KILN_OP_ADD, sq(s, a), sq(s, b));
         return i == 0 ? mul(s, g, dv(s, b, r)) : neg(s, mul(s, g, dv(s, a, r)));
