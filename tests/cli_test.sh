@@ -314,6 +314,8 @@ no_warning "a training loop: no warning" $'w = ones(3)\nx = ones((4, 3))\nfor i 
 expect "grad warns inside print" 0 "'h' was computed from 'w'" -- "$kiln" -c 'w = ones(3); h = w * 2; print(grad(sum(h * w), w))'
 expect "grad warns after x[i] = f(w)" 0 "'x' was computed from 'w'" -- "$kiln" -c 'w = ones(3); x = zeros(3); x[0] = w[1] * 2; g = grad(sum(x * w), w)'
 expect "grad warns of a loop variable" 0 "'r' was computed from 'w'" -- "$kiln" -c $'w = ones(3)\nfor r in w * 2:\n    g = grad(sum(r * w), w)'
+expect "grad warns of a tuple's item" 0 "'t' was computed from 'a'" -- "$kiln" -c 'a = ones(2); t = (a, a * 2); g = grad(sum(t[1]), a)'
+expect "grad does not warn of a variable in a tuple" 0 "[2. 2.]" -- "$kiln" -c 'a = ones(2); t = (a, a * 2); print(grad(sum(t[0] * t[0]), a))'
 expect "grad warns of an array's rows unpacked" 0 "'a' was computed from 'w'" -- "$kiln" -c 'w = ones(3); a, b = ones((2, 3)) * w; g = grad(sum(a * w), w)'
 no_warning "a tuple's names: each its own sources" 'w = ones(3); x = ones(3); a, c = w * 2, x; g = grad(sum(c * w), w)'
 no_warning "integer and bool names carry no gradient: no warning" 'w = ones(3); m = w > 0; i = argsort(w); g = grad(sum(where(m, w, 0)) + sum(w[i]), w)'

@@ -196,7 +196,7 @@ bool fe_list_find(kiln_ctx *ctx, fe_env *env, const kval *xs, const kval *v, int
  * caller frees with kiln_free; its length returned; update: an x OP= v's, without the names only
  * v's grad() arguments read); fe_scope_derive: name's binding gets them
  * (add: gains them, as x[i] = v does); fe_scope_derived: whether name's value was computed from
- * what `from` is bound to now; fe_scope_name_of: the name bound to a, or NULL. */
+ * what `from` is bound to now; fe_scope_name_of: the name bound to a (or to a tuple or list holding it), or NULL. */
 int fe_scope_sources(kiln_scope *s, const fe_deps *deps, uint64_t **ids, bool update);
 /* ... the same for the value e alone (its leaves: placeholders named by deps, or names' arrays) */
 int fe_scope_sources_of(kiln_scope *s, const fe_deps *deps, kiln_expr *e, uint64_t **ids);

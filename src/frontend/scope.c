@@ -397,9 +397,19 @@ bool fe_scope_derived(const kiln_scope *s, const char *name, const char *from) {
     return false;
 }
 
+/* Whether a is one of v's arrays (an item of a tuple or list, at any depth). */
+static bool holds(const kval *v, const kiln_array *a, int depth) {
+    if (v->kind == KV_ARRAY) return v->e && v->e->op == KILN_OP_VAR && kiln_expr_array(v->e) == a;
+    for (int k = 0; (v->kind == KV_TUPLE || v->kind == KV_LIST) && depth < 64 && k < v->n; k++)
+        if (holds(&v->items[k], a, depth + 1)) return true;
+    return false;
+}
+
 const char *fe_scope_name_of(const kiln_scope *s, const kiln_array *a) {
     for (int i = 0; s && a && i < s->n; i++)
         if (s->arrays[i] == a) return s->names[i];
+    for (int i = 0; s && a && i < s->n; i++) /* (a tuple's or a list's item: the name of the whole) */
+        if (s->vals[i] && holds(s->vals[i], a, 0)) return s->names[i];
     return NULL;
 }
 
