@@ -172,6 +172,8 @@ expect "c, = an array of one row" 0 "7.0" -- "$kiln" -c 'c, = array([7.]); print
 expect "a, = nonzero(...)" 0 "[3 4]" -- "$kiln" -c 'x = arange(5.); a, = nonzero(x > 2); print(a)'
 expect "(b) is b, (b,) unpacks" 0 "1 2 3" -- "$kiln" -c 'a, (b) = 1, 2; c, (d,) = 1, (3,); print(a, b, d)'
 expect "n, = two values" 1 "too many values to unpack (expected 1)" -- "$kiln" -c 'n, = (1, 2)'
+expect "for over a Python number" 1 "'int' object is not iterable" -- "$kiln" -c $'for i in 5:\n    pass'
+expect "linalg. without np." 0 "[2. 2.] 4.0" -- "$kiln" -c 'A = eye(2) * 2; print(linalg.diagonal(A), linalg.det(A))'
 expect "an array's rows, too many" 1 "too many values to unpack (expected 2)" -- "$kiln" -c 'a, b = ones(3)'
 expect "an array's rows, too few" 1 "not enough values to unpack (expected 2, got 1)" -- "$kiln" -c 'a, b = ones(1)'
 expect "for u, in: refused" 1 "not supported in a for loop" -- "$kiln" -c $'for u, in [(1,), (2,)]:\n    print(u)'

@@ -2445,6 +2445,26 @@ static bool read_ufunc_method(parser *p, char *name, size_t cap) {
     return true;
 }
 
+/* np.linalg.NAME (the '.' after linalg next): NAME, or linalg.NAME for np.linalg's own trace,
+ * diagonal, outer and cross. */
+static bool read_linalg_name(parser *p, char *name, size_t cap) {
+    advance(p);
+    bool known = false;
+    if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
+        for (int k = 0; linalg_names[k]; k++) known |= !strcmp(name, linalg_names[k]);
+    char all[1024];
+    if (!known)
+        return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has %s (not eig and eigvals: their results are complex)",
+                      module_text(1, false, all, sizeof all));
+    advance(p);
+    if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer") || !strcmp(name, "cross")) { /* np.linalg's: over the last two axes; of vectors */
+        char la_name[32];
+        snprintf(la_name, sizeof la_name, "linalg.%.16s", name);
+        snprintf(name, cap, "%s", la_name);
+    }
+    return true;
+}
+
 /* The name at t: np.NAME and np.random.NAME (rand, randn) stand for NAME. */
 static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     *np = false;
@@ -2453,6 +2473,8 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         return false; /* (only a name before a '.' is looked up here) */
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
+    if (!strcmp(name, "linalg") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
+        return (*np = true) && read_linalg_name(p, name, cap); /* (np. is optional: linalg.solve) */
     if (!fe_scope_is_numpy(p->env->scope, name) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name) || fe_scope_value(p->env->scope, name))
         return true;
     *np = true;
@@ -2462,22 +2484,7 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     advance(p);
     if (!strcmp(name, "bool")) snprintf(name, cap, "bool_"); /* (np.bool is NumPy 2's bool type, np.bool_; bool alone is Python's) */
     if (!read_ufunc_method(p, name, cap)) return false;
-    if (!strcmp(name, "linalg") && is_op(p, ".")) { /* np.linalg.solve */
-        advance(p);
-        bool known = false;
-        if (p->tok.kind == TK_NAME && lex_text(&p->lx, &p->tok, name, cap))
-            for (int k = 0; linalg_names[k]; k++) known |= !strcmp(name, linalg_names[k]);
-        char all[1024];
-        if (!known)
-            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.linalg, kiln has %s (not eig and eigvals: their results are complex)",
-                          module_text(1, false, all, sizeof all));
-        advance(p);
-        if (!strcmp(name, "trace") || !strcmp(name, "diagonal") || !strcmp(name, "outer") || !strcmp(name, "cross")) { /* np.linalg's: over the last two axes; of vectors */
-            char la_name[32];
-            snprintf(la_name, sizeof la_name, "linalg.%.16s", name);
-            snprintf(name, cap, "%s", la_name);
-        }
-    }
+    if (!strcmp(name, "linalg") && is_op(p, ".") && !read_linalg_name(p, name, cap)) return false; /* np.linalg.solve */
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
         bool known = false;

@@ -2718,8 +2718,12 @@ static int iter_of_value(prog *pg, kval *v, size_t off, iter *it) {
     kval_free(pg->s->ctx, v);
     if (!a) return report_kiln(pg, off);
     if (a->ndim == 0) {
+        const char *type = !py ? NULL : a->dtype == KILN_BOOL ? "bool" : dtype_is_float(a->dtype) ? "float" : "int";
         kiln_array_free(a);
-        return report(pg, off, "iteration over a 0-d array");
+        if (!type) return report(pg, off, "iteration over a 0-d array");
+        char msg[64];
+        snprintf(msg, sizeof msg, "'%s' object is not iterable", type); /* (a Python number's: Python's words) */
+        return report(pg, off, msg);
     }
     it->rows = a;
     it->n = a->shape[0];
