@@ -761,6 +761,12 @@ CASES += [
     ("sum(ones(1) * a[2])", 0), ("(array([5.]) * b[1]).reshape(())", 0), ("(ones((2, 1)) * M[1, 2] + u[:2, None]).reshape(2)", 0), ("sum(N[:1, 1] * sum(M, 0)[3])", 0),
     ("(N - N[3, 2]).reshape(2, 12)", 0), ("(a - a.max()).reshape(-1, 4)", 0), ("(M > u[1]).ravel()", 0), ("cumsum(M - u.prod())", 0), ("where(k.prod(), N, 0).reshape(3, 2, 4)", 0),
     ("(u.sum() + ones((1, 1))).reshape(1, 1)", 0), ("sum(L.argmax() * ones(1))", 0), ("(M - u @ u).reshape(2, 6)", 0), ("sum(cumsum(u)[1] * ones(1))", 0), ("(M + u[1]).astype(float32).reshape(-1)", 0),
+    # a hunt's finds: k past int64's middle (no i + k wraps), arange's count of far-apart integers, roll's shifts summed modulo n, interp of one point at NaN
+    ("tri(3, 3, 9223372036854775807)", 0), ("tri(3, 3, 9223372036854775806)", 0), ("tril(N, 9223372036854775807)", 0), ("triu(N, 9223372036854775807)", 0),
+    ("tril_indices(3, 9223372036854775807)", 0), ("triu_indices(3, 9223372036854775807)", 0), ("eye(3, 4, 9223372036854775807)", 0), ("eye(4, 3, -2)", 0),
+    ("roll(arange(5), (9223372036854775807, 9223372036854775807), axis=(0, 0))", 0), ("arange(0, 5, 9223372036854775807)", 0),
+    ("arange(-9223372036854775807 - 1, 9223372036854775807, 4611686018427387904)", 0), ("arange(9223372036854775807, -9223372036854775807, -4611686018427387904)", 0),
+    ("interp(array([0., nan, 2.]), array([1.]), array([5.]))", 0), ("eye(2**40, 0)", 0),  # (tri(2**40, 0): NumPy MemoryError; kiln empty, at once)
     # histogramdd: an (N, D) array, a list of columns, a 1-D array; bins per dimension, ranges, density (np.diff of the edges in their dtype)
     ("histogramdd(A.reshape(6, 4))", 0), ("histogramdd(N, bins=[2, 3, [-5, 0, 5], 2], density=True)", 1e-15), ("histogramdd([a[12:], b[12:], a[12:] * b[12:]], bins=3)", 0),
     ("histogramdd(Q, bins=2, range=[None, (-1, 1), None, (0, 0.5)], density=True)", 1e-15), ("histogramdd(g, bins=7)", 0), ("histogramdd(Z, bins=array([2, 3, 4, 5]))", 0),

@@ -1261,7 +1261,8 @@ static bool h_arange(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     dt = all_int ? KILN_I64 : KILN_F64;
     if (given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) return false;
     if (v[2] == 0) return fe_err(p, off, KILN_ERR_ARG, "arange(): step must not be zero");
-    double count = all_int ? (double)((iv[1] - iv[0] + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
+    __int128 span = (__int128)iv[1] - iv[0]; /* (integers: the count exactly, however far apart start and stop are) */
+    double count = all_int ? (double)((span + iv[2] + (iv[2] > 0 ? -1 : 1)) / iv[2]) : ceil((v[1] - v[0]) / v[2]);
     if (isnan(count)) return fe_err(p, off, KILN_ERR_ARG, "arange: cannot compute length");
     if (!(count > 0)) count = 0;
     /* the start, and the second value where there is one, must fit (NumPy's OverflowError; the rest wraps) */
@@ -5253,7 +5254,8 @@ static bool h_tri(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         return done(p, &t, out, NULL, off);
     }
     for (int64_t j = 0; j < m; j++) ref_store(ones + (size_t)j * es, md, ref_cast((kscalar){.i64 = 1}, KILN_I64, md));
-    for (int64_t i = 0; i < n; i++) {
+    k = k > m ? m + 1 : k < -n - 1 ? -n - 1 : k; /* (the same mask: no i + k wraps around) */
+    for (int64_t i = 0; m > 0 && i < n; i++) {
         int64_t edge = f->op == T_TRIU ? i + k : i + k + 1, lo = f->op == T_TRIU ? edge : 0, hi = f->op == T_TRIU ? m : edge;
         lo = lo < 0 ? 0 : lo > m ? m : lo, hi = hi < 0 ? 0 : hi > m ? m : hi;
         if (hi > lo) memcpy(mask->data + ((size_t)i * (size_t)m + (size_t)lo) * es, ones, (size_t)(hi - lo) * es);
@@ -5495,7 +5497,9 @@ static bool h_roll(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_ARG, "roll(): axis %lld is out of bounds for array of dimension %d", (long long)ax, x->ndim);
         }
-        by[ax < 0 ? ax + x->ndim : ax] += shifts[ns == 1 ? 0 : i];
+        int d = (int)(ax < 0 ? ax + x->ndim : ax);
+        int64_t n = x->shape[d];
+        if (n) by[d] = (by[d] + shifts[ns == 1 ? 0 : i] % n) % n; /* (each shift taken modulo n first: their sum cannot wrap) */
     }
     for (int d = 0; x && d < x->ndim; d++) {
         int64_t n = x->shape[d], s = n ? ((by[d] % n) + n) % n : 0;
@@ -7052,7 +7056,7 @@ static bool h_interp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     kiln_expr *below = op2(&t, c, KILN_OP_LT, x, at1(&t, c, xp, 0)), *above = op2(&t, c, KILN_OP_GT, x, at1(&t, c, xp, n - 1));
     r = below && lo && r ? keep(&t, kiln_where(c, below, lo, r)) : NULL;
     r = above && hi && r ? keep(&t, kiln_where(c, above, hi, r)) : NULL;
-    if (r) r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, r)); /* a NaN x is NaN, as NumPy's first check */
+    if (r && n > 1) r = keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, r)); /* a NaN x is NaN, as NumPy's first check (of one point: fp's, as its loop's) */
     return done(p, &t, out, r, off);
 }
 
@@ -7144,6 +7148,7 @@ static bool h_tri_indices(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     if (n < 0 || m < 0 || (double)n * (double)m > (double)FE_MAX_ITEMS * 64)
         return fe_err(p, off, KILN_ERR_ARG, "%s(): n and m must be non-negative (and the matrix not too large)", f->name);
     int64_t count = 0;
+    k = k > m ? m + 1 : k < -n - 1 ? -n - 1 : k; /* (the same triangle: no i + k wraps around) */
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < m; j++) count += f->op ? j <= i + k : j >= i + k;
     kiln_array *ra = kiln_array_new(p->ctx, KILN_I64, 1, &count), *ca = ra ? kiln_array_new(p->ctx, KILN_I64, 1, &count) : NULL;
@@ -7539,7 +7544,7 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         const char *spec[4];
     } to[] = {{"asarray", {"a", "dtype=dtype"}}, {"str", {"a"}}, {"repr", {"arr"}}, {"copy", {"x"}}, {"asarray", {"val"}},
               {"diag", {"v", "k=k"}}, {"transpose", {"a", "axes=axes"}}, {"vstack", {"tup"}}, {"concatenate", {"arrays", "axis=axis"}},
-              {"asarray", {"a", "dtype=dtype"}}};
+              {"asarray", {"a", "dtype=dtype"}}, {"asarray", {"a", "dtype=dtype"}}};
     KILN_ASSERT(f->op >= 0 && (size_t)f->op < sizeof to / sizeof *to);
     if (f->op == 5) { /* diagflat: of v ravelled */
         kiln_expr *v = expr_of(p, f, a, "v"), *r = v ? kiln_ravel(p->ctx, v) : NULL;
@@ -7553,8 +7558,8 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
         kval_free(p->ctx, out);
         return fe_set_expr(p, out, r, off);
     }
-    if (f->op == 9 && out->kind == KV_ARRAY && out->alias && !contiguous(out->e, false)) out->alias = false; /* (a copy of what is not one block) */
-    if (f->op == 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray: at least 1-D */
+    if (f->op >= 9 && out->kind == KV_ARRAY && out->alias && !contiguous(out->e, f->op == 10)) out->alias = false; /* (a copy of what is not one block in that order) */
+    if (f->op >= 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray, asfortranarray: at least 1-D */
         kiln_expr *r = kiln_reshape(p->ctx, out->e, 1, (int64_t[]){1});
         kval_free(p->ctx, out);
         return fe_set_expr(p, out, r, off);
@@ -9227,6 +9232,8 @@ static bool h_ufunc_at(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     kiln_expr *one = b ? keep(&t, kiln_const(c, pd, 1)) : NULL, *probe = one ? keep(&t, kiln_apply(c, (kiln_op)f->op, (kiln_expr *[]){one, one})) : NULL;
     if (!probe) return done(p, &t, out, NULL, off);
     pd = (kiln_dtype)probe->dtype;
+    if (f->op == KILN_OP_POW && dtype_is_int(pd) && b->op == KILN_OP_CONST && ref_cast(b->val, (kiln_dtype)b->dtype, KILN_I64).i64 < 0)
+        return tmps_free(&t), fe_err(p, arg(a, "b")->off, KILN_ERR_DTYPE, "Integers to negative integer powers are not allowed."); /* (a constant's, as x ** -1's) */
     b = keep(&t, ir_broadcast_to(&c->graph, b, nd + nrest, shape));
     b = b ? keep(&t, kiln_cast(c, b, pd)) : NULL;
     /* a's elements (every place once, in order), then b's, as rows along one new first axis */
@@ -9548,7 +9555,7 @@ static const fe_fn functions[] = {
     {"choice", "a, size=None, replace=True, p=None", fe_draw_choice, 0, "random samples of a (or of arange(a)), with or without replacement, or by probabilities p (np.random.choice)", true},
     {"asanyarray", "a, dtype=None", h_alias, 0, "np.asarray (kiln has no subclasses)", false},
     {"ascontiguousarray", "a, dtype=None", h_alias, 9, "np.asarray, at least 1-D (kiln's arrays are C-ordered)", false},
-    {"asfortranarray", "a, dtype=None", h_alias, 9, "np.asarray (the values; kiln's arrays are C-ordered)", false},
+    {"asfortranarray", "a, dtype=None", h_alias, 10, "np.asarray, at least 1-D: a's memory where a is one block in Fortran order (a.T of a C-ordered array), else a copy (the values; kiln's arrays are C-ordered)", false},
     {"array_str", "a", h_alias, 1, "str(a)", false},
     {"array_repr", "arr", h_alias, 2, "repr(arr)", false},
     {"conj", "x", h_alias, 3, "x (kiln's numbers are real): a copy", false},

@@ -458,7 +458,7 @@ kiln_array *kiln_eye(kiln_ctx *ctx, kiln_dtype dt, int64_t n, int64_t m, int64_t
     kiln_array *a = kiln_full(ctx, dt, 2, (int64_t[]){n, m}, 0.0);
     if (!a) return NULL;
     kscalar one = ref_cast((kscalar){.f64 = 1.0}, KILN_F64, dt);
-    for (int64_t i = 0; i < n; i++)
-        if (i + k >= 0 && i + k < m) ref_store(a->data + i * a->strides[0] + (i + k) * a->strides[1], dt, one);
+    if (k >= m || k <= -n) return a; /* (no diagonal in it; nor does i + k wrap below) */
+    for (int64_t i = k < 0 ? -k : 0; i < n && i + k < m; i++) ref_store(a->data + i * a->strides[0] + (i + k) * a->strides[1], dt, one);
     return a;
 }
