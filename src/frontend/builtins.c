@@ -5090,7 +5090,12 @@ static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     for (int k = 0; k < nterms; k++)
         if (!ein_prepare(p, &t, &terms[k], size, k, off)) return done(p, &t, out, NULL, off);
-    return done(p, &t, out, ein_contract(p, &t, terms, nterms, outl, nout), off);
+    kiln_expr *r = ein_contract(p, &t, terms, nterms, outl, nout);
+    int labels = 0;
+    for (int l = 0; l < EIN_LABELS; l++) labels += counts[l] > 0;
+    if (r && dtype_is_float((kiln_dtype)r->dtype) && (nterms > 1 || labels > nout))
+        r = plus_zero(&t, p->ctx, r); /* (NumPy's sums of products start from zeros: -0.0 products come out 0.0; one operand's view keeps them) */
+    return done(p, &t, out, r, off);
 }
 
 /* tensordot(a, b, axes=2): the sum over a's last axes (or those named) against b's first (or
