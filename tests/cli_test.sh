@@ -177,6 +177,7 @@ expect "linalg. without np." 0 "[2. 2.] 4.0" -- "$kiln" -c 'A = eye(2) * 2; prin
 expect "asfortranarray of a C-ordered array copies" 0 "[0. 1. 2.]" -- "$kiln" -c 'a = arange(6.).reshape(2, 3); b = asfortranarray(a); b[0, 0] = 9; print(a[0])'
 expect "asfortranarray of a transpose is a view" 0 "[7. 4. 5.]" -- "$kiln" -c 'a = arange(6.).reshape(2, 3); b = asfortranarray(a.T); b[0, 1] = 7; print(a[1])'
 expect "power.at of a negative integer exponent" 1 "Integers to negative integer powers are not allowed." -- "$kiln" -c 'a = arange(6); np.power.at(a, [2, 3], -1)'
+expect "einsum's invalid subscript whole in UTF-8" 1 "invalid subscript 'é'" -- "$kiln" -c "einsum('é', arange(3))"
 expect "an array's rows, too many" 1 "too many values to unpack (expected 2)" -- "$kiln" -c 'a, b = ones(3)'
 expect "an array's rows, too few" 1 "not enough values to unpack (expected 2, got 1)" -- "$kiln" -c 'a, b = ones(1)'
 expect "for u, in: refused" 1 "not supported in a for loop" -- "$kiln" -c $'for u, in [(1,), (2,)]:\n    print(u)'

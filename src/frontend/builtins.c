@@ -4962,6 +4962,13 @@ static bool ein_prepare(parser *p, tmps *tm, ein_term *t, const int64_t *size, i
  * repeated labels take its diagonal, labels no one else needs are summed, then the operands are
  * contracted pairwise from the left, each pair as one (batched) matrix product; optimize is
  * accepted and ignored (the order is the left-to-right one). */
+/* The bytes of the UTF-8 character s starts with (its continuation bytes after it). */
+static int utf8_char_len(const char *s) {
+    int n = 1;
+    while (n < 4 && ((unsigned char)s[n] & 0xC0) == 0x80) n++;
+    return n;
+}
+
 static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *sv = arg(a, "subscripts"), *ov = arg(a, "operands");
     if (sv->kind != KV_STR) return fe_err(p, sv->off, KILN_ERR_ARG, "einsum(): the subscripts must be a string, 'ij,jk->ik'");
@@ -5001,7 +5008,7 @@ static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             } else {
                 tmps_free(&t);
                 return fe_err(p, sv->off, KILN_ERR_ARG,
-                              "einsum(): invalid subscript '%c' in einstein sum subscripts string, subscripts must be letters", ch);
+                              "einsum(): invalid subscript '%.*s' in einstein sum subscripts string, subscripts must be letters", utf8_char_len(spec + c), spec + c);
             }
         }
         int nd = tk->x->ndim, extra = nd - nl;
@@ -5058,7 +5065,7 @@ static bool h_einsum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
             else {
                 tmps_free(&t);
                 return fe_err(p, sv->off, KILN_ERR_ARG,
-                              "einsum(): invalid subscript '%c' in einstein sum subscripts string, subscripts must be letters", *c);
+                              "einsum(): invalid subscript '%.*s' in einstein sum subscripts string, subscripts must be letters", utf8_char_len(c), c);
             }
             const char *why = !counts[l] ? "einsum(): output subscript '%c' does not appear in an input"
                                          : memchr(outl, l, (size_t)nout) ? "einsum(): output subscript '%c' appears more than once"
