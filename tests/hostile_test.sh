@@ -11,7 +11,7 @@ export KILN_CACHE_DIR=$d/cache
 
 # 1. nesting: an error naming the limit, not a stack overflow
 python3 -c "print('(' * 100000 + '1' + ')' * 100000)" >"$d/parens.kiln"
-expect "100000 nested parentheses" 1 "nested too deeply (more than 200 levels: each bracket takes two)" -- "$kiln" "$d/parens.kiln"
+expect "100000 nested parentheses" 1 "nested too deeply (more than 200 levels: each bracket takes two, each unary operator one)" -- "$kiln" "$d/parens.kiln"
 python3 -c "print('x = ' + '-' * 100000 + '1')" >"$d/minus.kiln"
 expect "100000 unary minuses" 1 "nested too deeply" -- "$kiln" "$d/minus.kiln"
 python3 -c "print('x = ' + 'sin(' * 20000 + '1' + ')' * 20000)" >"$d/sin.kiln"

@@ -175,7 +175,7 @@ static bool expect(parser *p, const char *op, const char *what) {
 /* Nesting: every rule that recurses goes through here. */
 static bool enter(parser *p) {
     if (++p->env->depth > FE_MAX_DEPTH)
-        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expression nested too deeply (more than %d levels: each bracket takes two)", FE_MAX_DEPTH);
+        return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expression nested too deeply (more than %d levels: each bracket takes two, each unary operator one)", FE_MAX_DEPTH);
     return true;
 }
 static void leave(parser *p) { p->env->depth--; }
