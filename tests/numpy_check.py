@@ -621,6 +621,7 @@ CASES += [
     ("polyfit(u, u, -1)", 0), ("polyfit(sort(b[12:40]), a[12:40], 2, w=abs(b[12:40]) + 1)", 1e-9), ("polyfit(arange(6.), N[:, :2], 3, w=arange(6) % 3 + 1)", 1e-9),
     ("polyfit(arange(3.), arange(3.), 1, w=[1, 2])", 0), ("polyfit(arange(3.), arange(3.), 1, w=ones((3, 1)))", 0),
     ("select([a < 0, a > 1], [a * 10, a * 100])", 0), ("select([Z < 0], [Z], default=-1.5)", 0), ("select([m], [g], 7)", 0), ("select([a], [a])", 0),
+    ("trapezoid(M, [0., 2.])", 8), ("trapezoid(M, ones((2, 3, 4)) * v4)", 8), ("trapezoid(M, A ** 2, axis=-2)", 8), ("trapezoid(M, A, axis=1)", 0), ("trapezoid(M, [1.])", 0),  # (x's own axis; its 2 values broadcast; NumPy: errors)
     ("trapezoid(a[12:])", 8), ("trapezoid(g, x=sort(g))", 1e-5), ("trapezoid(A, dx=0.5)", 8), ("trapezoid(A, axis=1)", 8), ("trapezoid(M, x=v4)", 8),
     ("triu_indices(3)", 0), ("tril_indices(4, -1)", 0), ("triu_indices(2, 1, 4)", 0), ("tril_indices(0)", 0),
     ("convolve(a[12:], u)", 1e-12), ("convolve(u, a[12:], 'same')", 1e-12), ("convolve(k, k[:5], 'valid')", 0), ("convolve(j, [1, 1])", 0),

@@ -7130,24 +7130,32 @@ static bool h_trapezoid(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     if (given_not_none(a, "x")) {
         kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
         kiln_op sub = x && x->dtype == KILN_BOOL ? KILN_OP_NE : KILN_OP_SUB; /* (np.diff of bools: where they differ) */
-        if (x && x->ndim == 1) { /* along the axis: its differences shaped to broadcast there */
-            int64_t s[KILN_MAX_DIMS];
-            for (int k = 0; k < y->ndim; k++) s[k] = k == ax ? n - 1 : 1;
-            d = x->shape[0] == n ? op2(&t, c, sub, slice_along(p, &t, x, 0, 1, n, 1), slice_along(p, &t, x, 0, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
-            if (x->shape[0] != n) {
-                tmps_free(&t);
-                return fe_err(p, arg(a, "x")->off, KILN_ERR_SHAPE, "trapezoid(): x has %lld values along the axis of %lld", (long long)x->shape[0], (long long)n);
-            }
+        if (x && x->ndim == 1) { /* np.diff(x) shaped to lie along y's axis (broadcasting there, as NumPy's: two values of x are one width for all) */
+            int64_t s[KILN_MAX_DIMS], m = x->shape[0];
+            for (int k = 0; k < y->ndim; k++) s[k] = k == ax ? (m > 1 ? m - 1 : 0) : 1;
+            d = op2(&t, c, sub, slice_along(p, &t, x, 0, 1, m, 1), slice_along(p, &t, x, 0, 0, m - 1 > 0 ? m - 1 : 0, 1));
             d = d ? keep(&t, kiln_reshape(c, d, y->ndim, s)) : NULL;
+        } else if (x) { /* np.diff(x, axis=axis): the axis as x's own */
+            if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim) {
+                tmps_free(&t);
+                return fe_err(p, arg(a, "x")->off, KILN_ERR_ARG, x->ndim ? "axis %lld is out of bounds for array of dimension %d" : "diff requires input that is at least one dimensional", (long long)axis, x->ndim);
+            }
+            int xa = (int)(axis < 0 ? axis + x->ndim : axis);
+            int64_t m = x->shape[xa];
+            d = op2(&t, c, sub, slice_along(p, &t, x, xa, 1, m, 1), slice_along(p, &t, x, xa, 0, m - 1 > 0 ? m - 1 : 0, 1));
         } else {
-            d = x ? op2(&t, c, sub, slice_along(p, &t, x, ax, 1, n, 1), slice_along(p, &t, x, ax, 0, n - 1 > 0 ? n - 1 : 0, 1)) : NULL;
+            d = NULL;
         }
     } else {
         d = given(a, "dx") ? keep(&t, expr_of(p, f, a, "dx")) : keep(&t, kiln_scalar(c, 1.0));
     }
     kiln_expr *s = op2(&t, c, KILN_OP_ADD, slice_along(p, &t, y, ax, 1, n, 1), slice_along(p, &t, y, ax, 0, n - 1 > 0 ? n - 1 : 0, 1));
     kiln_expr *v = op2(&t, c, KILN_OP_DIV, op2(&t, c, KILN_OP_MUL, d, s), keep(&t, kiln_scalar(c, 2.0)));
-    return done(p, &t, out, v ? keep(&t, kiln_reduce(c, KILN_OP_SUM, v, ax, 0)) : NULL, off);
+    if (v && (axis < -v->ndim || axis >= v->ndim)) { /* (summed along axis of the product, which x may have widened: NumPy's .sum(axis)) */
+        tmps_free(&t);
+        return fe_err(p, off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, v->ndim);
+    }
+    return done(p, &t, out, v ? keep(&t, kiln_reduce(c, KILN_OP_SUM, v, (int)(axis < 0 ? axis + v->ndim : axis), 0)) : NULL, off);
 }
 
 /* triu_indices(n, k=0, m=None) and tril_indices (f->op 0 and 1): the rows and columns of the
