@@ -178,13 +178,19 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
     const char *ax = strstr(msg, "axis "), *oob = ax ? strstr(ax, " is out of bounds for array of dimension ") : NULL;
     if (!own && st == KILN_ERR_ARG && oob && !strchr(oob + 41, ' ') && !strchr(oob + 41, '\'')) own = numpy_class("numpy.exceptions", "AxisError");
     if (own) type = own;
-    if (text && off >= 0 && off <= (int64_t)strlen(text) && off < 4096) {
+    if (text && off >= 0 && off <= (int64_t)strlen(text)) {
+        /* the line the offset is on, and the caret under it: a tab for a tab before it, a space
+         * for each other character (not its UTF-8 bytes: ü + zz) */
+        int64_t line = off;
+        while (line > 0 && text[line - 1] != '\n' && text[line - 1] != '\r') line--;
+        size_t len = strcspn(text + line, "\n\r"), cols = 0;
         char pad[4097];
-        size_t cols = 0; /* (the characters before the offset, not its UTF-8 bytes: ü + zz) */
-        for (int64_t i = 0; i < off; i++) cols += ((unsigned char)text[i] & 0xC0) != 0x80;
-        memset(pad, ' ', cols);
+        for (int64_t i = line; i < off && cols < sizeof pad - 1; i++)
+            if (((unsigned char)text[i] & 0xC0) != 0x80) pad[cols++] = text[i] == '\t' ? '\t' : ' ';
         pad[cols] = 0;
-        PyErr_Format(type, "%s\n    %s\n    %s^", msg, text, pad);
+        PyObject *src = PyUnicode_DecodeUTF8(text + line, (Py_ssize_t)len, "replace");
+        if (src) PyErr_Format(type, "%s\n    %U\n    %s^", msg, src, pad);
+        Py_XDECREF(src);
     } else {
         PyErr_SetString(type, msg);
     }
@@ -316,10 +322,9 @@ static void describe(PyObject *name, char *buf, size_t cap) {
 static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
     if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
-        if (writable && PyObject_CheckBuffer(obj)) {
-            describe(name, what, sizeof what);
-            PyErr_Format(PyExc_ValueError, "%s is read-only", what);
-        }
+        describe(name, what, sizeof what);
+        if (writable && PyObject_CheckBuffer(obj)) PyErr_Format(PyExc_ValueError, "%s is read-only", what);
+        else if (!PyObject_CheckBuffer(obj)) PyErr_Format(PyExc_TypeError, "%s is of type %s, not an array (an object with the buffer protocol)", what, Py_TYPE(obj)->tp_name);
         return -1;
     }
     o->held = true;
@@ -331,9 +336,11 @@ static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand 
     }
     if (dtype_of(&o->view, &o->dt, &o->swap) < 0) {
         describe(name, what, sizeof what);
-        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for buffer format '%s' (float64, float32, int64, int32, int16, int8, "
+        const char *f = o->view.format ? o->view.format : "B", *c = f + strlen(f) - (*f ? 1 : 0); /* (NumPy's name for the usual ones) */
+        const char *np = strchr("LQ", *c) && o->view.itemsize == 8 ? "uint64" : *c == 'e' ? "float16" : *c == 'g' ? "longdouble" : strchr(f, 'Z') ? "complex" : NULL;
+        PyErr_Format(PyExc_TypeError, "%s: kiln has no dtype for %s%sbuffer format '%s'%s (kiln's: float64, float32, int64, int32, int16, int8, "
                      "uint32, uint16, uint8 and bool)",
-                     what, o->view.format ? o->view.format : "B");
+                     what, np ? np : "", np ? " (" : "", f, np ? ")" : "");
         operand_release(o);
         return -1;
     }
@@ -354,7 +361,14 @@ static int operand_get(PyObject *obj, bool writable, PyObject *name, operand *o)
     o->flip = o->swap;
     bool unaligned = (uintptr_t)o->view.buf % (uintptr_t)o->view.itemsize != 0; /* (a record's field, frombuffer at an offset) */
     for (int d = 0; d < o->view.ndim && o->view.strides; d++) unaligned |= o->view.strides[d] % o->view.itemsize != 0;
-    if (unaligned && !writable) o->swap = true; /* an input: read through an aligned copy (an output is kiln_wrap's error) */
+    if (unaligned && !writable) o->swap = true; /* an input: read through an aligned copy */
+    if (unaligned && writable) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_ValueError, "%s is not aligned (its data or strides are not multiples of its %d-byte items): kiln writes aligned "
+                     "arrays only (pass an aligned one and copy it into this one)", what, (int)o->view.itemsize);
+        operand_release(o);
+        return -1;
+    }
     if (o->view.ndim > KILN_MAX_DIMS) {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_ValueError, "%s has %d dimensions; kiln has at most %d", what, o->view.ndim, KILN_MAX_DIMS);
@@ -929,16 +943,24 @@ static kiln_array *number_array(PyObject *v) {
     return a;
 }
 
-/* The names text reads: identifiers outside strings, not after a dot (attributes), not before
- * a parenthesis (calls) or a lone '=' (keyword arguments), in order, each once. */
+static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* The names text reads: identifiers outside strings (a backslash escaping a character in them)
+ * and comments, not after a dot (attributes), not before a parenthesis (calls) or a lone '='
+ * (keyword arguments), blanks and newlines between, in order, each once. */
 static PyObject *names_of(const char *text) {
     PyObject *seen = PyDict_New();
     if (!seen) return NULL;
     int depth = 0; /* (brackets: a keyword argument is inside one; "a = 3" outside is the parser's error to say) */
     for (const char *c = text; *c;) {
         if (*c == '"' || *c == '\'') {
-            const char *q = strchr(c + 1, *c);
-            c = q ? q + 1 : c + strlen(c);
+            const char *q = c + 1;
+            while (*q && *q != *c) q += q[0] == '\\' && q[1] ? 2 : 1;
+            c = *q ? q + 1 : q;
+            continue;
+        }
+        if (*c == '#') { /* a comment, to the line's end */
+            c += strcspn(c, "\n\r");
             continue;
         }
         depth += (*c == '(' || *c == '[' || *c == '{') - (*c == ')' || *c == ']' || *c == '}');
@@ -952,9 +974,9 @@ static PyObject *names_of(const char *text) {
                (unsigned char)*c >= 0x80)
             c++;
         const char *after = c;
-        while (*after == ' ' || *after == '\t') after++;
+        while (blank(*after)) after++;
         const char *before = b;
-        while (before > text && (before[-1] == ' ' || before[-1] == '\t')) before--;
+        while (before > text && blank(before[-1])) before--;
         if (*after == '(' || (*after == '=' && after[1] != '=' && depth > 0) || (before > text && before[-1] == '.'))
             continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute */
         PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
@@ -1177,7 +1199,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     PyObject *a[4] = {NULL, NULL, NULL, NULL};
     if (evaluate_args(args, nargs, kwnames, a) < 0) return NULL;
     PyObject *text = a[0], *locals = a[1] ? a[1] : Py_None, *globals = a[2] ? a[2] : Py_None, *out = a[3] ? a[3] : Py_None;
-    if (locals == Py_None) locals = PyEval_GetLocals(); /* the caller's, as numexpr's */
+    if (locals == Py_None && !(locals = PyEval_GetLocals())) PyErr_Clear(); /* the caller's, as numexpr's (none without a Python frame) */
     if (globals == Py_None) globals = PyEval_GetGlobals();
     if ((locals && (!PyMapping_Check(locals) || PyList_Check(locals) || PyTuple_Check(locals))) || (globals && !PyDict_Check(globals))) {
         PyErr_SetString(PyExc_TypeError, "evaluate: local_dict must be a mapping and global_dict a dict");
@@ -1246,7 +1268,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         } else if (PyModule_Check(v) || PyCallable_Check(v)) {
             Py_DECREF(v); /* a module, a function...: not an operand; kiln reads the name itself */
         } else {
-            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a %s: kiln takes arrays (the buffer protocol) of float64, float32, "
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is of type %s: kiln takes arrays (the buffer protocol) of float64, float32, "
                          "integers to int64 and uint32, or bool, lists of numbers, and Python numbers", nm, Py_TYPE(v)->tp_name);
             Py_DECREF(v);
             goto done_got;

@@ -178,6 +178,26 @@ class Expr:
     def T(self):
         return _made(f"({self._text}).T", self._ops, None, self._depth + 2, self._parts)
 
+    @property
+    def mT(self):
+        return _made(f"({self._text}).mT", self._ops, None, self._depth + 2, self._parts)
+
+    @property
+    def real(self):  # (kiln's numbers are real: the array itself, as NumPy's .real of a real array)
+        return self
+
+    @property
+    def imag(self):
+        return _compose("imag({})", [self])
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.size * self.dtype.itemsize
+
     # ---- what NumPy's arrays tell: kiln knows the shape and dtype from the expression, without
     # computing it (a parse, cached as any evaluate's)
     @property
@@ -249,6 +269,8 @@ class Expr:
     def __getattr__(self, name):  # x.sum(axis=1), x.reshape(...), x.astype(float32)...: kiln's methods
         if name.startswith("_"):
             raise AttributeError(name)
+        if name in _NO_ATTRIBUTES:  # NumPy's attributes of memory, which a lazy expression has none of
+            raise AttributeError(f"a lazy kiln expression has no attribute '{name}' (kiln.evaluate(...) or numpy.asarray(x) gives an array that has)")
         if name in ("tolist", "item"):  # Python values: computed now, as NumPy's
             import numpy as np
             return lambda *args: getattr(np.asarray(self), name)(*args)
@@ -258,6 +280,9 @@ class Expr:
                 kw.pop("order", None)  # (numpy.reshape(x, s) passes order='C'; kiln's arrays are C-ordered)
             return _call(f"({{}}).{name}", (self,), args, kw)
         return method
+
+
+_NO_ATTRIBUTES = frozenset(("flat", "strides", "flags", "base", "data", "ctypes", "device"))
 
 
 def _index(key):
@@ -299,8 +324,10 @@ def _literal(v):
         return repr(v)  # dtype names: astype('float32')
     if v is None:
         return "None"
+    if isinstance(v, list) and any(type(x) not in (bool, int, float) and getattr(x, "shape", None) == () for x in v):
+        return None  # a list of NumPy's scalars is data: np.asarray's dtype ([np.float32(1)] is float32)
     if isinstance(v, (tuple, list)):
-        items = [_literal(x.item() if hasattr(x, "item") and getattr(x, "shape", None) == () else x) for x in v]  # NumPy's scalars too
+        items = [_literal(x.item() if hasattr(x, "item") and getattr(x, "shape", None) == () else x) for x in v]  # a tuple's NumPy scalars: shapes, axes
         if any(x is None for x in items):
             return None
         inner = ", ".join(items)
@@ -409,11 +436,15 @@ def eval_many(*exprs, out=None):
     if not exprs:
         raise TypeError("eval_many() takes one expression or more")
     items = [_as_expr(e) for e in exprs]
+    if out is not None:
+        out = tuple(out) if isinstance(out, (tuple, list)) else None
+        if out is None or len(out) != len(items):
+            raise ValueError(f"eval_many(): out must be a tuple of {len(items)} array{'s' if len(items) > 1 else ''}, one for each expression")
     if len(items) == 1:
         return (items[0].numpy(out=out[0] if out else None),)
     texts, ops, _ = _merge(items)
     text, ops = _canonical(", ".join(f"({t})" for t in texts), ops)
-    return evaluate(text, ops, {}, out=tuple(out) if out is not None else None)
+    return evaluate(text, ops, {}, out=out)
 
 
 def asarray(a):

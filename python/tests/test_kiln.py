@@ -260,7 +260,7 @@ def test_bad_input():
         TWO = 2
     assert np.array_equal(np.asarray(kiln.evaluate("a * c", {"a": a, "c": K.TWO}, {})), a * 2)
     for bad in (1j, None, "x", fractions.Fraction(1, 3)):
-        with pytest.raises(TypeError, match="'c' is a"):
+        with pytest.raises(TypeError, match="'c' is of type"):
             kiln.evaluate("a * c", {"a": a, "c": bad}, {})
     with pytest.raises(ValueError, match="NUL character"):
         kiln.evaluate("a\x00+1")  # (not a, its + 1 dropped)
@@ -779,3 +779,49 @@ def test_error_caret_counts_characters():
         kiln.evaluate("'ñññ' + zz")
     lines = str(e.value).splitlines()
     assert lines[-1].index("^") == lines[-2].index("zz"), str(e.value)
+    # on its own line: the line the error is on, a tab under a tab
+    with pytest.raises(ValueError) as e:
+        kiln.evaluate("ü +\n  nosuch")
+    lines = str(e.value).splitlines()
+    assert lines[-2] == "      nosuch" and lines[-1].index("^") == lines[-2].index("nosuch"), str(e.value)
+    with pytest.raises(ValueError) as e:
+        kiln.evaluate("ü +\tnosuch")
+    lines = str(e.value).splitlines()
+    assert lines[-1] == "       \t^", str(e.value)
+
+
+def test_a_review_of_the_binding():
+    # full's fill value read from an operand: a template is not kept with the first one's value
+    for v in (1.0, 2.0, 3.0):
+        assert np.array_equal(np.asarray(kiln.evaluate("full(3, n)", {"n": np.float64(v)}, {})), np.full(3, v))
+    s, x = np.array(1.0), np.zeros(3)
+    kiln.evaluate("full_like(x, s)")
+    s[()] = 7.0
+    assert np.array_equal(np.asarray(kiln.evaluate("full_like(x, s)")), np.full(3, 7.0))
+    # the names an expression reads: not in comments, escaped quotes, or before a call on the next line
+    a, scale, d = np.arange(3.0), "x", {}  # noqa: F841 (read, or not, by evaluate)
+    assert np.array_equal(np.asarray(kiln.evaluate("a * 2  # times scale")), a * 2)
+    assert np.array_equal(np.asarray(kiln.evaluate("a + len('it\\'s d')")), a + 6)
+    assert float(np.asarray(kiln.evaluate("sum\n(a)"))) == 3.0
+    assert np.asarray(kiln.evaluate("a # " + " ".join(f"w{i}" for i in range(100)))).shape == (3,)
+    # a lazy expression's attributes: mT, itemsize, nbytes, real, imag; none of memory's
+    m = kiln.asarray(np.arange(6.0).reshape(2, 3))
+    assert np.array_equal(np.asarray(m.mT), np.arange(6.0).reshape(2, 3).T) and m.itemsize == 8 and m.nbytes == 48
+    assert np.array_equal(np.asarray(m.imag), np.zeros((2, 3))) and m.real is m
+    with pytest.raises(AttributeError, match="no attribute 'strides'"):
+        m.strides
+    # a list of NumPy scalars is data of their dtype
+    assert np.asarray(kiln.array([np.float32(1), np.float32(2)])).dtype == np.float32
+    assert np.asarray(kiln.maximum(kiln.asarray(np.array([1, -2], np.int8)), [np.int8(1)])).dtype == np.int8
+    # eval_many's out: a tuple of one array for each expression
+    e = m * 2
+    for bad in (np.empty((2, 3)), (), (np.empty((2, 3)), np.empty((2, 3)))):
+        with pytest.raises(ValueError, match="one for each expression"):
+            kiln.eval_many(e, out=bad)
+    # messages: out of no buffer, an unaligned out, uint64
+    with pytest.raises(TypeError, match="out is of type int, not an array"):
+        kiln.evaluate("a * 2", out=5)
+    with pytest.raises(ValueError, match="out is not aligned"):
+        kiln.evaluate("a * 2", out=np.frombuffer(bytearray(25), np.float64, 3, 1))
+    with pytest.raises(TypeError, match=r"no dtype for uint64 \(buffer format"):
+        kiln.evaluate("u * 2", {"u": np.arange(3, dtype=np.uint64)}, {})

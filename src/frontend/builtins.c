@@ -1177,9 +1177,11 @@ static bool h_fill(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     double fd;
     int64_t fi;
     if (fv && !(fv->kind == KV_ARRAY && fv->e->ndim == 0 && kiln_expr_scalar(fv->e, &fd, &fi))) {
-        /* an array-like fill value: broadcast to the shape, as np.full does */
+        /* an array-like fill value: broadcast to the shape, as np.full does (computed now: the
+         * statement is rebuilt at each run, so a name's new value is read) */
         kiln_expr *x = expr_of(p, f, a, "fill_value");
         if (!x) return false;
+        p->env->volatile_ = true;
         if (f->op == K_FULL && !given_not_none(a, "dtype")) dt = (kiln_dtype)x->dtype;
         if ((given_not_none(a, "dtype") && !fe_arg_dtype(p, arg(a, "dtype"), f->name, &dt)) || !py_ints_fit(p, fv, dt))
             return result(p, out, NULL, off, 1, &x);
