@@ -4855,8 +4855,11 @@ static bool ein_pair(parser *p, tmps *tm, ein_term *a, ein_term *b, uint64_t nee
         ein_join(la, bat, nb, lef, nl, con, nc);
         ein_join(lb, bat, nb, con, nc, rig, nr);
         int ga[3] = {nb, nl, nc}, gb[3] = {nb, nc, nr}, skip = nb ? 0 : 1; /* no batch dims: a plain product */
-        kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ga + skip, 3 - skip);
-        kiln_expr *y = x ? ein_arrange(p, tm, b, lb, b->n, gb + skip, 3 - skip) : NULL;
+        /* (no rows, or no columns, and no batch: a vector there, as NumPy's dot of vectors, not a
+         * product of 1 x K and K x 1 matrices) */
+        int sa = skip + (!nb && !nl), nga = 3 - sa, ngb = 3 - skip - (!nb && !nr);
+        kiln_expr *x = ein_arrange(p, tm, a, la, a->n, ga + sa, nga);
+        kiln_expr *y = x ? ein_arrange(p, tm, b, lb, b->n, gb + skip, ngb) : NULL;
         m = y ? keep(tm, kiln_matmul(p->ctx, x, y)) : NULL;
     }
     if (!m) return false;
