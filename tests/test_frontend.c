@@ -364,6 +364,34 @@ START_TEST(parse_with_placeholders) {
     }
     ck_assert_int_eq(kiln_parse_params_many(ctx, scope, "x, y, z", 2, vals, 4, params, which, &n, &reusable), -1);
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 values"));
+    /* a value of any nesting: its arrays in order, and its form (a list is a list, None is None) */
+    static const struct {
+        const char *src, *form;
+        int nv;
+    } forms[] = {{"x * 2", "v", 1},          {"(x * 2,)", "(v)", 1},  {"split(x, 3)", "[vvv]", 3}, {"x, [x, (x,)], None", "(v[v(v)]n)", 3},
+                 {"[]", "[]", 0},             {"None", "n", 0},       {"[1, 2.5]", "[vv]", 2},     {"(array_split(x, 5), sum(x))", "([vvvvv]v)", 6}};
+    for (size_t c = 0; c < sizeof forms / sizeof *forms; c++) {
+        kiln_expr *many[8];
+        char form[32];
+        ck_assert_int_eq(kiln_parse_params_form(ctx, scope, forms[c].src, 8, many, form, sizeof form, 4, params, which, &n, &reusable),
+                         forms[c].nv);
+        ck_assert_msg(!strcmp(form, forms[c].form), "%s: form %s", forms[c].src, form);
+        if (c == 7) { /* the arrays in order: array_split's five pieces (12 = 3+3+2+2+2), then the sum */
+            ck_assert_int_eq(kiln_expr_shape(many[1])[0], 3);
+            ck_assert_int_eq(kiln_expr_shape(many[4])[0], 2);
+            ck_assert_int_eq(kiln_expr_ndim(many[5]), 0);
+        }
+        for (int i = 0; i < forms[c].nv; i++) kiln_expr_free(many[i]);
+        for (int i = 0; i < n; i++) kiln_expr_free(params[i]);
+    }
+    char small[4];
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "split(x, 3)", 3, vals, small, sizeof small, 4, params, which, &n, &reusable), -1);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 3 items"));
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "x, (x, 'a')", 3, vals, small, 0, 4, params, which, &n, &reusable), -1);
+    char form[16];
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "x, (x, 'a')", 3, vals, form, sizeof form, 4, params, which, &n, &reusable), -1);
+    ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "a value of the tuple must be an array"));
+    ck_assert_int_eq(kiln_error_offset(ctx), 7);
     /* too many arrays for cap; a syntax error at its token */
     ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + y + z", 2, params, which, &n, &reusable));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 arrays"));

@@ -30,7 +30,8 @@
 #endif
 
 #define MAX_OPERANDS 64
-#define MAX_VALUES 16 /* values of a tuple ("a*b, sum(a*b)"), evaluated together */
+#define MAX_VALUES 4096 /* arrays of a value's tuples and lists ("a*b, sum(a*b)", split(x, 3)), evaluated together */
+#define MAX_FORM (4 * MAX_VALUES) /* the room for the value's form (kiln_parse_params_form) */
 
 static kiln_ctx *ctx;       /* one context for the interpreter's life */
 static PyObject *templates; /* key -> Template */
@@ -886,8 +887,8 @@ typedef struct {
     wrapper *wraps;  /* nnames */
     wrapper out;
     int nvals;
-    int tuple; /* the value is a tuple (one of one value too: nonzero(x) of a 1-D x) */
-    kiln_expr *e[MAX_VALUES]; /* the values (one, or a tuple's) */
+    kiln_expr **e; /* the value's arrays (nvals: one, or its tuples' and lists' items) */
+    char *form;    /* its form, kiln_parse_params_form's: "v" one array, "(vv)" a pair, "[vvv]" a list... */
     int n;
     kiln_expr *params[MAX_OPERANDS];
     int which[MAX_OPERANDS]; /* each placeholder's name */
@@ -899,6 +900,8 @@ typedef struct {
 static void Template_dealloc(TemplateObject *self) {
     for (int k = 0; k < self->n; k++) kiln_expr_free(self->params[k]);
     for (int k = 0; k < self->nvals; k++) kiln_expr_free(self->e[k]);
+    PyMem_Free(self->e);
+    PyMem_Free(self->form);
     for (int i = 0; i < self->nnames; i++) {
         if (self->sigs) Py_XDECREF(self->sigs[i].num);
         if (self->wraps) kiln_array_free(self->wraps[i].a);
@@ -1003,6 +1006,8 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
     t->wraps = PyMem_Calloc((size_t)n + 1, sizeof *t->wraps);
     memset(&t->out, 0, sizeof t->out);
     t->nvals = 0;
+    t->e = NULL;
+    t->form = NULL;
     t->n = 0;
     t->busy = false;
     kiln_scope *scope = kiln_scope_new(ctx);
@@ -1034,11 +1039,26 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
             memcpy(g->shape, ops[i].view.shape, (size_t)g->ndim * sizeof *g->shape);
         }
     }
-    int nv = kiln_parse_params_tuple(ctx, scope, text, MAX_VALUES, t->e, MAX_OPERANDS, t->params, t->which, &t->n, reusable, &t->tuple);
-    if (nv < 0 || (nv == 0 && !t->tuple)) { /* ("()" is the empty tuple) */
+    kiln_expr **values = PyMem_Malloc(MAX_VALUES * sizeof *values);
+    char *form = PyMem_Malloc(MAX_FORM);
+    if (!values || !form) {
+        PyMem_Free(values);
+        PyMem_Free(form);
+        PyErr_NoMemory();
+        goto fail;
+    }
+    int nv = kiln_parse_params_form(ctx, scope, text, MAX_VALUES, values, form, MAX_FORM, MAX_OPERANDS, t->params, t->which, &t->n, reusable);
+    if (nv < 0) {
+        PyMem_Free(values);
+        PyMem_Free(form);
         raise_kiln(kiln_errcode(ctx), text);
         goto fail;
     }
+    /* (kept at their sizes: a few pointers and bytes, where the parse had room for thousands) */
+    kiln_expr **e = PyMem_Realloc(values, (nv ? (size_t)nv : 1) * sizeof *values);
+    char *f = PyMem_Realloc(form, strlen(form) + 1);
+    t->e = e ? e : values;
+    t->form = f ? f : form;
     t->nvals = nv;
     for (int k = 0; k < t->n; k++) {
         t->which[k] = name_of[t->which[k]];
@@ -1110,51 +1130,143 @@ static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
 
 /* ------------------------------------------------------------------ evaluate */
 
-/* A tuple's values, evaluated together (what they share computed once): a tuple of new
- * arrays, or written into out (a tuple of as many writable buffers), which is returned. */
+/* The number of items of the tuple or list whose items start at f (just past its bracket); *end
+ * gets where it ends (just past its closing bracket). */
+static Py_ssize_t form_items(const char *f, const char **end) {
+    Py_ssize_t items = 0;
+    for (int depth = 0; *f && (depth || (*f != ')' && *f != ']')); f++) {
+        if (!depth) items++;
+        if (*f == '(' || *f == '[') depth++;
+        else if (*f == ')' || *f == ']') depth--;
+    }
+    *end = *f ? f + 1 : f;
+    return items;
+}
+
+/* Whether form is a tuple of arrays alone ("(vvv)", evaluate("a*b, sum(a*b)")'s). */
+static bool form_flat(const char *form) {
+    return form[0] == '(' && strspn(form + 1, "v") == strlen(form) - 2;
+}
+
+/* form as Python's text of such a value, arrays written x: "(x, [x, x])", "(x,)". */
+static void form_text(const char *f, char *buf, size_t cap) {
+    size_t n = 0;
+    int items[128] = {0}, depth = 0; /* items of each open tuple or list so far */
+    for (const char *p = f; *p && n + 8 < cap; p++) {
+        const char *w = *p == 'v' ? "x" : *p == 'n' ? "None" : *p == '(' ? "(" : *p == '[' ? "[" : *p == ']' ? "]" : ")";
+        if (*p != ')' && *p != ']') {
+            if (depth && items[depth]++) n += (size_t)snprintf(buf + n, cap - n, ", ");
+            if ((*p == '(' || *p == '[') && depth < 127) items[++depth] = 0;
+        } else {
+            if (*p == ')' && items[depth] == 1) n += (size_t)snprintf(buf + n, cap - n, ",");
+            if (depth) depth--;
+        }
+        n += (size_t)snprintf(buf + n, cap - n, "%s", w);
+    }
+    if (n + 8 >= cap) snprintf(buf + cap - 4, 4, "...");
+}
+
+/* out's arrays into flat (at most nv), walking it along form from *f: -1 with a ValueError where
+ * out's nesting is not the value's (None where the value has None). */
+static int out_flatten(PyObject *o, const char **f, PyObject **flat, int *k, int nv) {
+    char c = *(*f)++;
+    if (c == 'v') {
+        if (*k == nv) return -1;
+        flat[(*k)++] = o;
+        return 0;
+    }
+    if (c == 'n') return o == Py_None ? 0 : -1;
+    const char *end;
+    Py_ssize_t items = form_items(*f, &end);
+    if (!(PyTuple_Check(o) || PyList_Check(o)) || PySequence_Fast_GET_SIZE(o) != items) return -1;
+    for (Py_ssize_t i = 0; i < items; i++)
+        if (out_flatten(PySequence_Fast_GET_ITEM(o, i), f, flat, k, nv) < 0) return -1;
+    *f = end;
+    return 0;
+}
+
+/* The value of form from *f over the arrays of vals (new references, taken from *k on). */
+static PyObject *form_build(const char **f, PyObject **vals, int *k) {
+    char c = *(*f)++;
+    if (c == 'v') return Py_NewRef(vals[(*k)++]);
+    if (c == 'n') return Py_NewRef(Py_None);
+    const char *end;
+    Py_ssize_t items = form_items(*f, &end);
+    PyObject *r = c == '(' ? PyTuple_New(items) : PyList_New(items);
+    for (Py_ssize_t i = 0; r && i < items; i++) {
+        PyObject *x = form_build(f, vals, k);
+        if (!x) Py_CLEAR(r);
+        else if (c == '(') PyTuple_SET_ITEM(r, i, x);
+        else PyList_SET_ITEM(r, i, x);
+    }
+    *f = end;
+    return r;
+}
+
+/* A value of several arrays (a tuple's, a list's, nested ones', or none: "()", None), evaluated
+ * together (what they share computed once): tuples and lists of new arrays as Python's value
+ * would be, or written into out (tuples or lists of writable buffers nested as the value), which
+ * is returned. */
 static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
     int nv = t->nvals;
-    kiln_array *outs[MAX_VALUES] = {NULL};
-    operand res[MAX_VALUES];
-    memset(res, 0, sizeof res);
-    PyObject *result = NULL;
+    PyObject *result = NULL, **flat = PyMem_Calloc((size_t)nv + 1, sizeof *flat);
+    kiln_array **outs = PyMem_Calloc((size_t)nv + 1, sizeof *outs);
+    operand *res = PyMem_Calloc((size_t)nv + 1, sizeof *res);
     int got = 0;
-    if (out != Py_None && (!PyTuple_Check(out) || PyTuple_GET_SIZE(out) != nv)) {
-        PyErr_Format(PyExc_ValueError, "out: the expression has %d values; out must be a tuple of as many arrays", nv);
-        return NULL;
+    if (!flat || !outs || !res) {
+        PyErr_NoMemory();
+        goto done;
     }
-    if (!nv) return out != Py_None ? Py_NewRef(out) : PyTuple_New(0);
+    if (out != Py_None) {
+        const char *f = t->form;
+        int k = 0;
+        if (out_flatten(out, &f, flat, &k, nv) < 0 || k != nv) {
+            char text[256];
+            form_text(t->form, text, sizeof text);
+            if (form_flat(t->form))
+                PyErr_Format(PyExc_ValueError, "out: the expression has %d values; out must be a tuple of as many arrays", nv);
+            else
+                PyErr_Format(PyExc_ValueError, "out: the expression's value is %s; out must be tuples or lists nested as it, "
+                             "an array for each x", text);
+            goto done;
+        }
+    }
     for (; out != Py_None && got < nv; got++) {
-        if (operand_get(PyTuple_GET_ITEM(out, got), true, NULL, &res[got]) < 0 || operand_wrap(&res[got], NULL) < 0) {
+        if (operand_get(flat[got], true, NULL, &res[got]) < 0 || operand_wrap(&res[got], NULL) < 0) {
             got++;
             goto done;
         }
         outs[got] = res[got].a;
     }
-    int st = run_released(RUN_MANY, nv, t->e, outs, NULL, NULL, t->bound, t->n);
-    if (st != KILN_OK) {
-        if (st > 0) raise_kiln((kiln_status)st, NULL);
-        goto done;
+    if (nv) {
+        int st = run_released(RUN_MANY, nv, t->e, outs, NULL, NULL, t->bound, t->n);
+        if (st != KILN_OK) {
+            if (st > 0) raise_kiln((kiln_status)st, NULL);
+            goto done;
+        }
     }
     if (out != Py_None) {
         result = Py_NewRef(out);
         goto done;
     }
-    if (!(result = PyTuple_New(nv))) {
-        for (int i = 0; i < nv; i++) kiln_array_free(outs[i]);
-        goto done;
+    int made = 0;
+    for (; made < nv; made++) {
+        kiln_array *a = outs[made];
+        outs[made] = NULL;
+        if (!(flat[made] = array_new(a))) break;
     }
-    for (int i = 0; i < nv; i++) {
-        PyObject *a = array_new(outs[i]);
-        if (!a) {
-            for (int j = i + 1; j < nv; j++) kiln_array_free(outs[j]);
-            Py_CLEAR(result);
-            break;
-        }
-        PyTuple_SET_ITEM(result, i, a);
+    if (made == nv) {
+        const char *f = t->form;
+        int k = 0;
+        result = form_build(&f, flat, &k);
     }
+    for (int i = 0; i < made; i++) Py_DECREF(flat[i]);
+    for (int i = made; i < nv; i++) kiln_array_free(outs[i]);
 done:
-    for (int i = 0; i < got; i++) operand_release(&res[i]);
+    for (int i = 0; res && i < got; i++) operand_release(&res[i]);
+    PyMem_Free(flat);
+    PyMem_Free(outs);
+    PyMem_Free(res);
     return result;
 }
 
@@ -1310,7 +1422,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
             goto unbind;
         }
     }
-    if (t->nvals > 1 || t->tuple) {
+    if (strcmp(t->form, "v")) {
         result = evaluate_many(t, out);
     } else if (out != Py_None && (PyTuple_Check(out) || PyList_Check(out))) {
         PyErr_Format(PyExc_TypeError, "out: the expression has one value; out must be an array, not a %s (a tuple is for a tuple's values)",

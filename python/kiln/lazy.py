@@ -260,11 +260,11 @@ class Expr:
         return _compose("({})[" + ", ".join("{}" for _ in items[1:]) + "]", items)
 
     def __iter__(self):
-        """Iterating evaluates: a tuple's values (u, s, vh = kiln.linalg.svd(x)), or an array's
-        rows (indexing alone, lazily, would never end)."""
+        """Iterating evaluates: a tuple's or a list's values (u, s, vh = kiln.linalg.svd(x);
+        kiln.split(x, 3)), or an array's rows (indexing alone, lazily, would never end)."""
         import numpy as np
         v = self.numpy()
-        return iter(v if isinstance(v, tuple) else np.asarray(v))
+        return iter(v if isinstance(v, (tuple, list)) else np.asarray(v))
 
     def __getattr__(self, name):  # x.sum(axis=1), x.reshape(...), x.astype(float32)...: kiln's methods
         if name.startswith("_"):

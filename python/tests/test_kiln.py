@@ -571,6 +571,41 @@ def test_one_tuples():
     assert isinstance(kiln.evaluate("(x * 2,)"), tuple) and not isinstance(kiln.evaluate("x * 2"), tuple)
 
 
+def _shapes(v):
+    """A value's nesting with each array's shape in its place (tuples and lists kept apart)."""
+    if isinstance(v, (tuple, list)):
+        return (tuple if isinstance(v, tuple) else list)(_shapes(x) for x in v)  # (a named tuple as a tuple)
+    return None if v is None else np.asarray(v).shape
+
+
+def test_nested_values():
+    a = np.arange(10.0)
+    M = np.diag([3.0, 2.0, 1.0])
+    # lists are lists (ragged ones too), tuples in tuples stay tuples, None is None: NumPy's nesting
+    for ex in ["np.split(a, 2)", "np.array_split(a, 3)", "(np.linalg.svd(M), a)", "[a, a * 2]", "(a, [a, (a,)], None)",
+               "np.histogram(a, 4)", "[]", "([], ())", "None"]:
+        want = eval(ex, {"np": np}, {"a": a, "M": M})  # noqa: S307 -- the test's own texts
+        got = kiln.evaluate(ex)
+        assert _shapes(got) == _shapes(want), ex
+    parts = kiln.evaluate("np.array_split(a, 3)")
+    assert all(np.array_equal(np.asarray(p), q) for p, q in zip(parts, np.array_split(a, 3)))
+    (u, s, vh), y = kiln.evaluate("(np.linalg.svd(M), a * 2)")
+    assert np.allclose(np.asarray(s), [3, 2, 1]) and np.array_equal(np.asarray(y), a * 2)
+    # out nested as the value: written in place and returned
+    o = ((np.empty((3, 3)), np.empty(3), np.empty((3, 3))), np.empty(10))
+    assert kiln.evaluate("(np.linalg.svd(M), a * 2)", out=o) is o and np.allclose(o[0][1], [3, 2, 1]) and np.array_equal(o[1], a * 2)
+    halves = [np.empty(5), np.empty(5)]
+    assert kiln.evaluate("np.split(a, 2)", out=halves) is halves and np.array_equal(halves[1], a[5:])
+    for bad in [(halves[0],), halves + [halves[0]], halves[0], ((halves[0], halves[1]),)]:
+        with pytest.raises((ValueError, TypeError), match=r"\[x, x\]|out must"):
+            kiln.evaluate("np.split(a, 2)", out=bad)
+    with pytest.raises(ValueError, match=r"value is \(\[x, x\], \(x,\), None\)"):
+        kiln.evaluate("(np.split(a, 2), (a,), None)", out=(halves, (a,), 1))
+    # lazily: iterating a list's expression gives its arrays
+    pieces = list(kiln.array_split(kiln.asarray(a), 4))
+    assert [np.asarray(p).shape for p in pieces] == [(3,), (3,), (2,), (2,)]
+
+
 def test_linalg():
     rng = np.random.default_rng(3)
     A = rng.standard_normal((4, 4)) + 4 * np.eye(4)

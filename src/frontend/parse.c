@@ -4410,11 +4410,59 @@ int kiln_parse_params_many(kiln_ctx *ctx, kiln_scope *scope, const char *src, in
     return kiln_parse_params_tuple(ctx, scope, src, cap_values, values, cap, params, which, n, reusable, &tuple);
 }
 
-int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, int cap,
-                            kiln_expr **params, int *which, int *n, int *reusable, int *tuple_out) {
+/* Where the values of a parse go: a tuple's items at the top (tuple mode), or every array of the
+ * value's nested tuples and lists with its form (form mode). */
+typedef struct values_out {
+    kiln_expr **values;
+    int cap, n;
+    char *form; /* form mode: 'v' an array, 'n' None, "(...)" a tuple's items, "[...]" a list's */
+    int cap_form, nf;
+} values_out;
+
+/* One value as an array into o: false with an error at the value's position. */
+static bool value_put(kiln_ctx *ctx, const kval *v, const char *what, values_out *o) {
+    if (o->n == o->cap) {
+        kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v->off, "more than %d values", o->cap);
+        return false;
+    }
+    if (!(o->values[o->n] = fe_as_expr(ctx, v, what))) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
+        kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)v->off, "%s", msg);
+        return false;
+    }
+    o->n++;
+    return true;
+}
+
+/* v's arrays into o in order, a tuple's or a list's items (nested too) each in turn, and its form. */
+static bool value_nested(kiln_ctx *ctx, const kval *v, const char *what, values_out *o) {
+    bool seq = v->kind == KV_TUPLE || v->kind == KV_LIST;
+    if (o->nf + (seq ? 2 : 1) >= o->cap_form) {
+        kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v->off, "the value's tuples and lists hold more than %d items", o->cap_form - 1);
+        return false;
+    }
+    if (!seq) {
+        if (v->kind == KV_NONE) {
+            o->form[o->nf++] = 'n';
+            return true;
+        }
+        o->form[o->nf++] = 'v';
+        return value_put(ctx, v, what, o);
+    }
+    o->form[o->nf++] = v->kind == KV_TUPLE ? '(' : '[';
+    for (int i = 0; i < v->n; i++)
+        if (!value_nested(ctx, &v->items[i], v->kind == KV_TUPLE ? "a value of the tuple" : "an item of the list", o)) return false;
+    o->form[o->nf++] = v->kind == KV_TUPLE ? ')' : ']';
+    return true;
+}
+
+/* kiln_parse_params_tuple's and kiln_parse_params_form's parse (o->form set: form mode). */
+static int parse_values(kiln_ctx *ctx, kiln_scope *scope, const char *src, values_out *o, int cap, kiln_expr **params, int *which,
+                        int *n, int *reusable, int *tuple_out) {
     if (tuple_out) *tuple_out = 0;
     if (!ctx) return -1;
-    if (!src || !n || !reusable || cap_values < 1 || !values || (cap > 0 && (!params || !which))) {
+    if (!src || !n || !reusable || o->cap < 1 || !o->values || (cap > 0 && (!params || !which)) ) {
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: a NULL argument");
         return -1;
     }
@@ -4424,39 +4472,26 @@ int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, i
     }
     fe_env env = {.scope = scope, .params = true};
     kval v = {0};
-    int nv = -1;
-    if (fe_parse(ctx, &env, src, strlen(src), cap_values > 1, &v) == KILN_OK) {
-        /* one value, or (with room for several) a tuple's items, each an array */
-        bool tuple = v.kind == KV_TUPLE && cap_values > 1;
-        int count = tuple ? v.n : 1;
-        if (tuple_out) *tuple_out = tuple;
-        nv = 0;
-        if (count > cap_values) {
-            kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v.off, "more than %d values", cap_values);
-            nv = -1;
-        }
-        for (int i = 0; nv >= 0 && i < count; i++) {
-            const kval *item = tuple ? &v.items[i] : &v;
-            if (!(values[nv] = fe_as_expr(ctx, item, tuple ? "a value of the tuple" : "the expression"))) {
-                char msg[512];
-                snprintf(msg, sizeof msg, "%s", kiln_errmsg(ctx));
-                kiln_fail_at(ctx, kiln_errcode(ctx), (int64_t)item->off, "%s", msg);
-                while (nv > 0) kiln_expr_free(values[--nv]);
-                nv = -1;
-            } else {
-                nv++;
-            }
+    bool ok = false;
+    if (fe_parse(ctx, &env, src, strlen(src), o->form || o->cap > 1, &v) == KILN_OK) {
+        if (o->form) { /* every array of the value, as nested as it is */
+            ok = value_nested(ctx, &v, "the expression", o);
+            o->form[o->nf] = 0;
+        } else { /* one value, or (with room for several) a tuple's items, each an array */
+            bool tuple = v.kind == KV_TUPLE && o->cap > 1;
+            if (tuple_out) *tuple_out = tuple;
+            ok = true;
+            for (int i = 0; ok && i < (tuple ? v.n : 1); i++) ok = value_put(ctx, tuple ? &v.items[i] : &v, tuple ? "a value of the tuple" : "the expression", o);
         }
     }
     kval_free(ctx, &v);
     int k = 0;
-    for (int i = 0; nv > 0 && i < env.deps.n; i++) {
+    for (int i = 0; ok && i < env.deps.n; i++) {
         const fe_dep *d = &env.deps.d[i];
         if (d->what != FE_DEP_ARRAY || d->same_as >= 0) continue; /* (a second name of one array: its placeholder is listed once) */
         if (k == cap) {
             kiln_fail(ctx, KILN_ERR_ARG, "the expression reads more than %d arrays", cap);
-            while (nv > 0) kiln_expr_free(values[--nv]);
-            nv = -1;
+            ok = false;
             break;
         }
         int j = 0;
@@ -4464,12 +4499,31 @@ int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, i
         params[k] = kiln_expr_retain(d->param);
         which[k++] = j;
     }
-    if (nv < 0)
+    if (!ok) {
         while (k > 0) kiln_expr_free(params[--k]);
+        while (o->n > 0) kiln_expr_free(o->values[--o->n]);
+    }
     *n = k;
     *reusable = !env.volatile_;
     fe_deps_free(ctx, &env.deps);
-    return nv;
+    return ok ? o->n : -1;
+}
+
+int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, int cap,
+                            kiln_expr **params, int *which, int *n, int *reusable, int *tuple_out) {
+    values_out o = {.values = values, .cap = cap_values};
+    return parse_values(ctx, scope, src, &o, cap, params, which, n, reusable, tuple_out);
+}
+
+int kiln_parse_params_form(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values, char *form,
+                           int cap_form, int cap, kiln_expr **params, int *which, int *n, int *reusable) {
+    if (!form || cap_form < 2) {
+        if (ctx) kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params_form: %s", form ? "cap_form is less than 2" : "a NULL argument");
+        return -1;
+    }
+    form[0] = 0;
+    values_out o = {.values = values, .cap = cap_values, .form = form, .cap_form = cap_form};
+    return parse_values(ctx, scope, src, &o, cap, params, which, n, reusable, NULL);
 }
 
 kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params, int *which, int *n,
