@@ -775,6 +775,10 @@ CASES += [
     ("histogramdd(Q, bins=2, range=[None, (-1, 1), None, (0, 0.5)], density=True)", 1e-15), ("histogramdd(g, bins=7)", 0), ("histogramdd(Z, bins=array([2, 3, 4, 5]))", 0),
     ("histogramdd(a[12:], weights=b[12:])", 0), ("histogramdd(UB, bins=[array([0, 100, 255], dtype=uint8)] * 4, density=True)", 1e-15), ("histogramdd(M[:0])", 0),
     ("histogramdd(N, bins=[2, 3])", 0), ("histogramdd(A)", 0), ("histogramdd(N, bins=[2, 0, 1, 1])", 0), ("histogramdd(N, range=[(0, 1)])", 0),  # (NumPy: errors)
+    # bins as an array: NumPy's len(bins) and bins[i] (two numbers or rows: one for each axis; a 2-D array's rows: each dimension's edges)
+    ("histogram2d(a[12:], b[12:], bins=array([2, 3]))", 0), ("histogram2d(a[12:], b[12:], bins=array([[-2, 0, 2.0], [-1, 0, 1]]))", 0),
+    ("histogram2d(a[12:], b[12:], bins=array([-2, 0, 1, 2.0]))", 0), ("histogram2d(a[12:], b[12:], bins=array([4]))", 0), ("histogram2d(a[12:], b[12:], bins=[4])", 0),
+    ("histogramdd(stack([a[12:], b[12:]], axis=1), bins=array([[-2, 0, 2.0], [-1, 0, 1]]))", 0), ("histogramdd(N, bins=ones((4, 2, 2)))", 0),
     ("asanyarray([1, 2])", 0), ("ascontiguousarray(a, dtype=float32)", 0), ("asfortranarray(M)", 0), 
     ("conj(a)", 0), ("conjugate(i)", 0), ("real(a)", 0), ("imag(f)", 0), ("angle(a)", 1e-15), ("angle(i, deg=True)", 1e-15), ("isreal(a)", 0), ("iscomplex(M)", 0),
     ("isrealobj(a)", 0), ("iscomplexobj(a)", 0), ("isscalar(3.0)", 0), ("isscalar(a)", 0), ("isscalar('a')", 0), ("diagflat(M)", 0), ("diagflat([1, 2], k=1)", 0),
@@ -2109,6 +2113,9 @@ PROGRAMS = [
     "xs = [zeros(2)]\na = xs[0]\nb = xs[0]\nxs[0][0] = 7\nprint(a, b, xs)\nws = [zeros(2), zeros(3)]\ngs = [ones(2), ones(3)]\n"
     "for k in range(3):\n    c = ws[1]\n    c += 1\n    for w, g in zip(ws, gs):\n        w -= 0.5 * g\n    p, q = ws\n    p *= 2\n    for i, w in enumerate(ws):\n        w[0] += i\n"
     "    for w in [v for v in ws]:\n        w += 10\n    print(k, ws, c, p, q)\nr = modf(array([1.5, -2.25]))\nf, n = r\nf += 1\nprint(r)",
+    # ascontiguousarray and asfortranarray of a 0-d array: a 1-D view of its memory; modf of -nan keeps the sign
+    "b = array(3.0)\nf = asfortranarray(b)\nf[0] = 7\nc = array(4.0)\ng = ascontiguousarray(c)\ng += 1\nd = array(5)\nh = ascontiguousarray(d, dtype=float64)\n"
+    "h[0] = 1\nprint(b, f, c, g, d, h, signbit(modf(-array([nan, 1.5]))[0]), signbit(modf(float32(-nan))[1]))",
     # one array twice in a list is one array, at the top and in a loop (the kept graph's copy is one copy)
     "t = [zeros(2)] * 2\na = t[0]\na += 1\nprint(t[1])\nfor i in range(3):\n    u = [zeros(2)] * 2\n    u[0][0] += 1\n    print(u)\nxs = [1.5]\nprint(asarray(xs[0], copy=False))",
     # an array's sort method takes kind= and stable= as np.sort does; partition changes the array in

@@ -323,9 +323,21 @@ static void describe(PyObject *name, char *buf, size_t cap) {
 static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
     if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
+        PyObject *type, *value, *tb; /* (the exporter's reason: NumPy's for a datetime64 array) */
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *why = value ? PyObject_Str(value) : NULL;
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+        bool readable = writable && PyObject_GetBuffer(obj, &o->view, PyBUF_RECORDS_RO) == 0;
+        if (readable) PyBuffer_Release(&o->view);
         describe(name, what, sizeof what);
-        if (writable && PyObject_CheckBuffer(obj)) PyErr_Format(PyExc_ValueError, "%s is read-only", what);
+        if (readable) PyErr_Format(PyExc_ValueError, "%s is read-only", what);
         else if (!PyObject_CheckBuffer(obj)) PyErr_Format(PyExc_TypeError, "%s is of type %s, not an array (an object with the buffer protocol)", what, Py_TYPE(obj)->tp_name);
+        else PyErr_Format(PyExc_TypeError, "%s: kiln cannot read its buffer (%S): kiln's dtypes are float64, float32, int64, int32, int16, int8, "
+                          "uint32, uint16, uint8 and bool", what, why ? why : Py_None);
+        Py_XDECREF(why);
         return -1;
     }
     o->held = true;

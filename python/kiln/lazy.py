@@ -311,6 +311,15 @@ def _index(key):
     return parts
 
 
+def _strong_scalar(x):
+    """Whether x is a NumPy scalar or 0-d array whose dtype a literal would lose: not bool,
+    float64 or int64 (np.float32(1), np.int8(1); np.int64(1) reads as 1, so that a list of
+    argsort's integers stays a list of axes)."""
+    dt = getattr(x, "dtype", None)
+    return (type(x) not in (bool, int, float) and getattr(x, "shape", None) == () and dt is not None and
+            (dt.kind, dt.itemsize) not in (("b", 1), ("f", 8), ("i", 8)))
+
+
 def _literal(v):
     """v as kiln's text when it is a Python literal; NumPy's scalars (np.float64 derives from
     float) are not: they go in as 0-d arrays, strong as in NumPy."""
@@ -324,8 +333,8 @@ def _literal(v):
         return repr(v)  # dtype names: astype('float32')
     if v is None:
         return "None"
-    if isinstance(v, list) and any(type(x) not in (bool, int, float) and getattr(x, "shape", None) == () for x in v):
-        return None  # a list of NumPy's scalars is data: np.asarray's dtype ([np.float32(1)] is float32)
+    if isinstance(v, list) and any(_strong_scalar(x) for x in v):
+        return None  # data: np.asarray's dtype ([np.float32(1)] is float32)
     if isinstance(v, (tuple, list)):
         items = [_literal(x.item() if hasattr(x, "item") and getattr(x, "shape", None) == () else x) for x in v]  # a tuple's NumPy scalars: shapes, axes
         if any(x is None for x in items):

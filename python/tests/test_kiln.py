@@ -848,12 +848,24 @@ def test_a_review_of_the_binding():
     # a list of NumPy scalars is data of their dtype
     assert np.asarray(kiln.array([np.float32(1), np.float32(2)])).dtype == np.float32
     assert np.asarray(kiln.maximum(kiln.asarray(np.array([1, -2], np.int8)), [np.int8(1)])).dtype == np.int8
+    # a list of NumPy's int64 (argsort's, say) is axes or a shape, as a list of Python integers
+    x = kiln.asarray(np.arange(6.0).reshape(2, 3))
+    i0, i1 = np.int64(0), np.int64(1)
+    assert np.asarray(x.transpose([i1, i0])).shape == (3, 2) and np.asarray(kiln.permute_dims(x, [i1, i0])).shape == (3, 2)
+    assert np.array_equal(np.asarray(kiln.roll(x, [i1], axis=[i0])), np.roll(np.arange(6.0).reshape(2, 3), [1], axis=[0]))
+    assert np.asarray(kiln.moveaxis(x, [i0], [i1])).shape == (3, 2) and np.asarray(x.reshape([np.int64(3), i1 * 2])).shape == (3, 2)
     # eval_many's out: a tuple of one array for each expression
     e = m * 2
     for bad in (np.empty((2, 3)), (), (np.empty((2, 3)), np.empty((2, 3)))):
         with pytest.raises(ValueError, match="one for each expression"):
             kiln.eval_many(e, out=bad)
     # messages: out of no buffer, an unaligned out, uint64
+    # a buffer kiln cannot read (NumPy's datetime64 has none): a TypeError with NumPy's reason, not a SystemError
+    for bad in (np.array(["2020-01-01"], dtype="datetime64[D]"), np.array([1], dtype="timedelta64[s]")):
+        with pytest.raises(TypeError, match="operand 'u': kiln cannot read its buffer"):
+            kiln.evaluate("u * 2", {"u": bad}, {})
+        with pytest.raises(TypeError, match="out: kiln cannot read its buffer"):
+            kiln.evaluate("a + 1", {"a": np.zeros(1)}, {}, out=bad)
     with pytest.raises(TypeError, match="out is of type int, not an array"):
         kiln.evaluate("a * 2", out=5)
     with pytest.raises(ValueError, match="out is not aligned"):

@@ -2692,6 +2692,7 @@ static bool h_modf(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     kiln_expr *fr = i ? keep(&t, kiln_where(c, neg, keep(&t, kiln_neg(c, keep(&t, kiln_sub(c, i, x)))), keep(&t, kiln_sub(c, x, i)))) : NULL;
     kiln_expr *zero = x ? keep(&t, kiln_copysign(c, keep(&t, kiln_int(c, 0)), x)) : NULL;
     fr = fr && zero ? keep(&t, kiln_where(c, keep(&t, kiln_isinf(c, x)), zero, fr)) : NULL;
+    fr = fr ? keep(&t, kiln_where(c, keep(&t, kiln_isnan(c, x)), x, fr)) : NULL; /* (NaN itself: -nan's sign kept) */
     return pair_of(p, &t, fr, i, off, out);
 }
 
@@ -7471,8 +7472,21 @@ static bool histogram_weights(parser *p, const fe_fn *f, fe_args *a, tmps *t, in
     return true;
 }
 
+/* bins given as an array of one dim or more: its items as a list in its place, as NumPy's
+ * len(bins) and bins[i] see it (a 1-D array's numbers, a 2-D one's rows of edges). */
+static bool bins_items(parser *p, kval *bv) {
+    if (bv->kind != KV_ARRAY || bv->e->ndim == 0) return true;
+    kval list = {.kind = KV_LIST, .off = bv->off};
+    if (!fe_items(p, bv, &list.items, &list.n)) return false;
+    for (int i = 0; i < list.n; i++) list.items[i].off = bv->off;
+    kval_free(p->ctx, bv);
+    *bv = list;
+    return true;
+}
+
 /* histogram2d(x, y, bins=10, range=None, density=None, weights=None): (H, xedges, yedges), NumPy's
- * histogramdd of the points (x, y); bins a list of two is one for each axis (NumPy's rule) */
+ * histogramdd of the points (x, y); bins of two items (a list, a tuple, an array's two numbers or
+ * rows) is one for each axis, of one item an error, of more the edges of both (NumPy's rule) */
 static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_expr *xy[2] = {keep(&t, expr_of(p, f, a, "x")), NULL}, *w = NULL, *edges[2] = {NULL, NULL}, *H = NULL;
@@ -7484,7 +7498,10 @@ static bool h_histogram2d(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     }
     bool density = false;
     kval *bv = arg(a, "bins");
-    bool per_axis = (bv->kind == KV_LIST || bv->kind == KV_TUPLE) && bv->n == 2; /* [bx, by] */
+    int64_t nb = bv->kind == KV_LIST || bv->kind == KV_TUPLE ? bv->n : bv->kind == KV_ARRAY && bv->e->ndim ? bv->e->shape[0] : -1;
+    if (nb == 1) return tmps_free(&t), fe_err(p, bv->off, KILN_ERR_ARG, "The dimension of bins must be equal to the dimension of the sample x.");
+    if (nb == 2 && !bins_items(p, bv)) return done(p, &t, out, NULL, off);
+    bool per_axis = nb == 2; /* [bx, by] */
     if (!histogram_weights(p, f, a, &t, xy[0]->shape[0], &density, &w) ||
         !histogram_nd(p, &t, f, 2, xy, bv, per_axis, arg(a, "range"), w, density, arg(a, "x")->off, off, edges, &H))
         return done(p, &t, out, NULL, off);
@@ -7511,15 +7528,10 @@ static bool h_histogramdd(parser *p, const fe_fn *f, fe_args *a, size_t off, kva
     for (int i = 0; i < D; i++)
         if (!(cols[i] = keep(&t, kiln_index(c, s, 1, &(kiln_ix){.kind = KILN_IX_INDEX, .index = i})))) return done(p, &t, out, NULL, off);
     bool density = false;
-    kval *bv = arg(a, "bins"), blist = {.kind = KV_ABSENT};
-    if (bv->kind == KV_ARRAY && bv->e->ndim == 1) { /* an array of integers: one for each dimension */
-        if (!values_as_list(p, bv->e, bv->off, &blist)) return done(p, &t, out, NULL, off);
-        kval_free(c, bv);
-        *bv = blist;
-    }
+    kval *bv = arg(a, "bins");
+    if (!bins_items(p, bv)) return done(p, &t, out, NULL, off); /* an array: an integer or a row of edges for each dimension */
     bool per_axis = bv->kind == KV_LIST || bv->kind == KV_TUPLE;
     if (per_axis && bv->n != D) return tmps_free(&t), fe_err(p, bv->off, KILN_ERR_ARG, "The dimension of bins must be equal to the dimension of the sample x.");
-    if (bv->kind == KV_ARRAY && bv->e->ndim > 1) return tmps_free(&t), fe_err(p, bv->off, KILN_ERR_ARG, "%s(): bins must be an integer or one (an integer or edges) for each dimension", f->name);
     if (!histogram_weights(p, f, a, &t, s->shape[1], &density, &w) ||
         !histogram_nd(p, &t, f, D, cols, bv, per_axis, arg(a, "range"), w, density, sa->off, off, edges, &H))
         return done(p, &t, out, NULL, off);
@@ -7586,8 +7598,11 @@ static bool h_alias(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out
     if (f->op >= 9 && out->kind == KV_ARRAY && out->alias && !contiguous(out->e, f->op == 10)) out->alias = false; /* (a copy of what is not one block in that order) */
     if (f->op >= 9 && out->kind == KV_ARRAY && out->e->ndim == 0) { /* ascontiguousarray, asfortranarray: at least 1-D */
         kiln_expr *r = kiln_reshape(p->ctx, out->e, 1, (int64_t[]){1});
+        bool alias = out->alias; /* (a view of the 0-d array's memory, as NumPy's) */
         kval_free(p->ctx, out);
-        return fe_set_expr(p, out, r, off);
+        if (!fe_set_expr(p, out, r, off)) return false;
+        out->alias = alias;
+        return true;
     }
     return true;
 }
