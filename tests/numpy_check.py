@@ -988,6 +988,10 @@ CASES += [
     ("tri(3, 4, 1)", 0), ("tri(3, dtype=int32)", 0), ("tri(2, 5, -1, dtype=bool)", 0), ("tri(1000, 999, k=-3).sum(axis=1)", 0), ("tri(500, 700, 600, dtype=float32)[::37, ::41]", 0), ("tri(7, 3, -2, dtype=uint8)", 0), ("tri(3, 0)", 0), ("triu(big[:120000].reshape(300, 400), 250).sum(axis=0)", 0), ("tril(big[:120000].reshape(300, 400), -299)[-3:]", 0), ("triu(bigi[:6000].reshape(3, 40, 50), -7)[2, ::5]", 0),
     ("tril(N)", 0), ("triu(M, -1)", 0), ("tril(u, 1)", 0), ("triu(A)", 0), ("tril(Z, 2)", 0), ("triu(m[:5])", 0),
     ("flip(N)", 0), ("flip(A, (0, 2))", 0), ("fliplr(N)", 0), ("flipud(u)", 0), ("flip(a[:5], 0) * 2", 0), ("fliplr(u)", 0),
+    # axes as a list or a 1-D integer array where NumPy takes one (flip, expand_dims, transpose, moveaxis, roll, rot90, a Generator's size)
+    ("flip(A, [0, 2])", 0), ("flip(A, array([1]))", 0), ("expand_dims(N, [0, 3]).shape", 0), ("transpose(A, array([2, 0, 1]))", 0),
+    ("N.transpose(argsort(array([1, 0])))", 0), ("moveaxis(A, array([0]), array([2])).shape", 0), ("roll(N, array([1, 2]), axis=array([0, 1]))", 0),
+    ("rot90(N, axes=array([1, 0]))", 0), ("sum(N, axis=array([0, 1]))", 0), ("squeeze(N[None], [0])", 0), ("random.default_rng(1).random(array([2, 3])).shape", 0),
     ("roll(u, 2)", 0), ("roll(N, -1, 1)", 0), ("roll(N, (1, 2), (0, 1))", 0), ("roll(A, 5)", 0), ("roll(N, 1)", 0),
     ("roll(N, (1, 1), 0)", 0), ("roll(u, 2, 3)", 0),
     ("repeat(u, 2)", 0), ("repeat(N, 3, axis=1)", 0), ("repeat(N, [1, 0, 2, 1, 0, 3], axis=0)", 0), ("N.repeat(2)", 0),

@@ -779,6 +779,7 @@ static bool h_dims(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!x) return false;
     bool expand = f->op;
     kval *ax = arg(a, "axis");
+    if (expand && ax->kind == KV_LIST) ax->kind = KV_TUPLE; /* (NumPy's normalize_axis_tuple takes a list) */
     if (!expand && (ax->kind == KV_ABSENT || ax->kind == KV_NONE))
         return as_view(f, a, out, result(p, out, kiln_squeeze(p->ctx, x, KILN_ALL_AXES), off, 1, &x));
     int n = ax->kind == KV_TUPLE ? ax->n : 1, rank = expand ? x->ndim + n : x->ndim;
@@ -5296,6 +5297,7 @@ static bool h_flip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!x) return false;
     unsigned mask = f->op == FL_LR ? 2u : 1u;
     bool all;
+    if (f->op == FL_FLIP && arg(a, "axis")->kind == KV_LIST) arg(a, "axis")->kind = KV_TUPLE; /* (NumPy's normalize_axis_tuple takes a list) */
     if (f->op == FL_FLIP && !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all)) return done(p, &t, out, NULL, off);
     if (f->op != FL_FLIP && x->ndim < (f->op == FL_LR ? 2 : 1)) {
         tmps_free(&t);
@@ -6101,7 +6103,8 @@ static bool h_lexsort(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *o
  * 1-D array there is read now as the list of its values, as NumPy takes any array-like. */
 static bool arrays_as_lists(parser *p, fe_args *a) {
     static const char *const seqs[] = {"shape", "q", "repeats", "reps", "shift", "indices_or_sections", "newshape", "pad_width",
-                                       "constant_values", "stat_length", NULL};
+                                       "constant_values", "stat_length", "axes", "axis", "source", "destination", "size", "new_shape",
+                                       "dims", NULL}; /* (axes too: transpose(x, argsort(order)), roll's, flip's, moveaxis') */
     for (int i = 0; i < a->n; i++) {
         kval *v = &a->v[i];
         if (v->kind == KV_TUPLE && v->n == 1) v = &v->items[0]; /* x.reshape(*shape) given one array */
