@@ -655,6 +655,11 @@ KILN_API const char *kiln_scope_name(const kiln_scope *s, int i); /* i-th name i
 /* Binds name to a Python number: a 0-d float64, int64 or bool array (retained), read by
  * expressions as NumPy reads a Python scalar (2.5 * x keeps a float32 x float32). */
 KILN_API kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a);
+/* Binds name to the value of a literal: Python numbers, strings and None, in tuples and lists
+ * nested as the text has them ("(1, 2)", "('float32', None)", "[[0, 1], 2.5]", "'C'", "None"), as
+ * Python's values are read (x[t] of a tuple t indexes as x[1, 2] does; sum(x, axis=t)).  An error
+ * with its position for any other text. */
+KILN_API kiln_status kiln_scope_set_literal(kiln_scope *s, const char *name, const char *text);
 /* Seeds np.random's legacy generator (MT19937) behind rand(), randn() ... in expressions parsed
  * with s, as np.random.seed(seed) does, so they give NumPy's numbers (a seed past 32 bits as
  * np.random.seed([low 32 bits, high 32 bits])).  A new scope's is seeded from the operating

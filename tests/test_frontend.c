@@ -392,6 +392,32 @@ START_TEST(parse_with_placeholders) {
     ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "x, (x, 'a')", 3, vals, form, sizeof form, 4, params, which, &n, &reusable), -1);
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "a value of the tuple must be an array"));
     ck_assert_int_eq(kiln_error_offset(ctx), 7);
+    /* a literal bound to a name is Python's value: a tuple indexes as a tuple, is an axis; a string a dtype */
+    kiln_array *sq = kiln_array_new(ctx, KILN_F64, 2, (int64_t[]){3, 4});
+    for (int i = 0; i < 12; i++) ((double *)kiln_array_data(sq))[i] = i;
+    ck_assert_int_eq(kiln_scope_set(scope, "sq", sq), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "t", "(1, 2)"), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "ax", "(0, 1)"), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "dt", "'float32'"), KILN_OK);
+    static const struct {
+        const char *src;
+        double want;
+    } lits[] = {{"sq[t]", 6}, {"sum(sq, axis=ax)", 66}, {"sq[t].astype(dt) * 2", 12}, {"len(t) + t[1]", 4}};
+    for (size_t c = 0; c < sizeof lits / sizeof *lits; c++) {
+        kiln_expr *e1 = kiln_parse(ctx, scope, lits[c].src);
+        ck_assert_msg(e1 != NULL, "%s: %s", lits[c].src, kiln_errmsg(ctx));
+        ck_assert_int_eq(kiln_expr_ndim(e1), 0);
+        kiln_array *r1 = kiln_eval(ctx, e1);
+        double got = kiln_array_dtype(r1) == KILN_F32 ? *(float *)kiln_array_data(r1) : kiln_array_dtype(r1) == KILN_I64 ? (double)*(int64_t *)kiln_array_data(r1) : *(double *)kiln_array_data(r1);
+        ck_assert_msg(got == lits[c].want, "%s: %g", lits[c].src, got);
+        kiln_array_free(r1);
+        kiln_expr_free(e1);
+    }
+    ck_assert_int_ne(kiln_scope_set_literal(scope, "bad", "(1, sq)"), KILN_OK); /* (a literal reads no names) */
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "(1, zeros(2))"), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "(1, 2) + "), KILN_ERR_SYNTAX);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "None", "1"), KILN_ERR_ARG);
+    kiln_array_free(sq);
     /* too many arrays for cap; a syntax error at its token */
     ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + y + z", 2, params, which, &n, &reusable));
     ck_assert_ptr_nonnull(strstr(kiln_errmsg(ctx), "more than 2 arrays"));

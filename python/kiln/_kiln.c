@@ -322,6 +322,18 @@ static void describe(PyObject *name, char *buf, size_t cap) {
  * dtype; -1 with a Python error. */
 static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
+    PyObject *dt = PyObject_GetAttrString(obj, "dtype"); /* a NumPy scalar's (a datetime64 exports 8 bytes, format 'B') */
+    PyObject *kind = dt ? PyObject_GetAttrString(dt, "kind") : NULL;
+    const char *k = kind && PyUnicode_Check(kind) ? PyUnicode_AsUTF8(kind) : NULL;
+    PyErr_Clear();
+    if (k && (!strcmp(k, "M") || !strcmp(k, "m"))) {
+        describe(name, what, sizeof what);
+        PyErr_Format(PyExc_TypeError, "%s is of dtype %S: kiln's dtypes are float64, float32, int64, int32, int16, int8, uint32, uint16, "
+                     "uint8 and bool", what, dt);
+    }
+    Py_XDECREF(kind);
+    Py_XDECREF(dt);
+    if (PyErr_Occurred()) return -1;
     if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
         PyObject *type, *value, *tb; /* (the exporter's reason: NumPy's for a datetime64 array) */
         PyErr_Fetch(&type, &value, &tb);
@@ -864,7 +876,7 @@ static PyObject *array_new(kiln_array *a) {
 #define TEMPLATES_PER_TEXT 8 /* signatures kept for one text (the oldest goes) */
 #define MAX_TEXTS 1024        /* texts kept (all are forgotten when a new one would pass it) */
 
-enum { OPD_ABSENT, OPD_ARRAY, OPD_NUMBER };
+enum { OPD_ABSENT, OPD_ARRAY, OPD_NUMBER, OPD_LITERAL };
 
 /* What a name was when its template was made. */
 typedef struct sig {
@@ -872,7 +884,7 @@ typedef struct sig {
     kiln_dtype dt;
     int ndim;
     Py_ssize_t shape[KILN_MAX_DIMS];
-    PyObject *num; /* OPD_NUMBER: the value (a reference) */
+    PyObject *num; /* OPD_NUMBER: the value (a reference); OPD_LITERAL: its text (a str) */
     int same;      /* OPD_ARRAY: the earlier name holding the same object (one variable: grad's), or -1 */
 } sig;
 
@@ -937,6 +949,80 @@ static PyTypeObject TemplateType = {
  * (np.float64 derives from float) are strong: they go in as 0-d arrays, through their buffers. */
 static bool is_number(PyObject *v) { return PyFloat_CheckExact(v) || PyLong_CheckExact(v) || PyBool_Check(v); }
 
+/* A NumPy scalar's (or 0-d array's) number as a Python int, bool or float: integers and bools,
+ * float64 (an index x[(np.int64(0), 1)], an axis); NULL, without an error, for other v. */
+static PyObject *numpy_number(PyObject *v) {
+    PyObject *dt = PyObject_GetAttrString(v, "dtype"), *shape = dt ? PyObject_GetAttrString(v, "shape") : NULL;
+    PyObject *kind = dt ? PyObject_GetAttrString(dt, "kind") : NULL, *size = dt ? PyObject_GetAttrString(dt, "itemsize") : NULL;
+    const char *k = kind && PyUnicode_Check(kind) ? PyUnicode_AsUTF8(kind) : NULL;
+    long bytes = size ? PyLong_AsLong(size) : 0;
+    PyErr_Clear();
+    PyObject *r = NULL;
+    if (k && shape && PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0) {
+        if (!strcmp(k, "b")) r = PyBool_FromLong(PyObject_IsTrue(v) == 1);
+        else if (!strcmp(k, "i") || !strcmp(k, "u")) r = PyNumber_Index(v);
+        else if (!strcmp(k, "f") && bytes == 8) r = PyNumber_Float(v);
+        if (!r) PyErr_Clear();
+    }
+    Py_XDECREF(dt);
+    Py_XDECREF(shape);
+    Py_XDECREF(kind);
+    Py_XDECREF(size);
+    return r;
+}
+
+/* v's text as a Python literal: None, a string, a Python number (integers within int64), and
+ * (below the top) NumPy's numbers as numpy_number reads them, in tuples and lists nested to depth
+ * levels; a new str, or NULL for other v (and any Python error left set). */
+static PyObject *literal_of(PyObject *v, int depth, bool top) {
+    if (v == Py_None || PyUnicode_CheckExact(v) || PyBool_Check(v)) return PyObject_Repr(v);
+    if (PyLong_CheckExact(v)) {
+        int over;
+        (void)PyLong_AsLongLongAndOverflow(v, &over);
+        return over || PyErr_Occurred() ? NULL : PyObject_Str(v);
+    }
+    if (PyFloat_CheckExact(v)) {
+        double d = PyFloat_AS_DOUBLE(v);
+        return d != d ? PyUnicode_FromString("nan") : d == INFINITY ? PyUnicode_FromString("inf")
+                      : d == -INFINITY ? PyUnicode_FromString("-inf") : PyObject_Repr(v);
+    }
+    if (PyTuple_CheckExact(v) || PyList_CheckExact(v)) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+        if (depth == 0 || n > 4096) return NULL;
+        PyObject *items = PyList_New(n), *sep = PyUnicode_FromString(", "), *joined = NULL, *r = NULL;
+        for (Py_ssize_t i = 0; items && sep && i < n; i++) {
+            PyObject *x = literal_of(PySequence_Fast_GET_ITEM(v, i), depth - 1, false);
+            if (!x) {
+                Py_CLEAR(items);
+                break;
+            }
+            PyList_SET_ITEM(items, i, x);
+        }
+        if (items && sep && (joined = PyUnicode_Join(sep, items)))
+            r = PyUnicode_FromFormat(PyList_CheckExact(v) ? "[%U]" : n == 1 ? "(%U,)" : "(%U)", joined);
+        Py_XDECREF(items);
+        Py_XDECREF(sep);
+        Py_XDECREF(joined);
+        return r;
+    }
+    PyObject *num = top ? NULL : numpy_number(v), *r = num ? literal_of(num, depth, false) : NULL;
+    Py_XDECREF(num);
+    return r;
+}
+
+/* Python's text of v where kiln reads v as Python's value, not as an array: None, a string, or a
+ * tuple of literals (an index x[t], an axis, a shape); a new str, or NULL (no error) for other v
+ * (a list is NumPy's array of its numbers, as numexpr's callers pass them). */
+static PyObject *literal_text(PyObject *v) {
+    if (v != Py_None && !PyUnicode_CheckExact(v) && !PyTuple_CheckExact(v)) return NULL;
+    PyObject *r = literal_of(v, 32, true);
+    if (!r) PyErr_Clear();
+    return r;
+}
+
+/* What an operand is: absent, an array (its buffer held), a Python number, or a literal. */
+static int operand_kind(PyObject *v, const operand *o) { return !v ? OPD_ABSENT : o->held ? OPD_ARRAY : is_number(v) ? OPD_NUMBER : OPD_LITERAL; }
+
 /* A Python number as a 0-d kiln array, or NULL with a Python error. */
 static kiln_array *number_array(PyObject *v) {
     kiln_dtype dt = PyBool_Check(v) ? KILN_BOOL : PyLong_Check(v) ? KILN_I64 : KILN_F64;
@@ -994,6 +1080,10 @@ static PyObject *names_of(const char *text) {
         while (before > text && blank(before[-1])) before--;
         if (*after == '(' || (*after == '=' && after[1] != '=' && depth > 0) || (before > text && before[-1] == '.'))
             continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute */
+        static const char *const keywords[] = {"True", "False", "None", "and", "or", "not", "in", "is", "if", "else", "for", "lambda", NULL};
+        bool keyword = false; /* (Python's: never an operand, whatever the dicts hold) */
+        for (int k = 0; keywords[k] && !keyword; k++) keyword = strlen(keywords[k]) == (size_t)(c - b) && !memcmp(keywords[k], b, (size_t)(c - b));
+        if (keyword) continue;
         PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
         if (!nm || PyDict_SetItem(seen, nm, Py_None) < 0) {
             Py_XDECREF(nm);
@@ -1030,18 +1120,27 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
     }
     for (int i = 0; i < n; i++) {
         sig *g = &t->sigs[i];
-        g->kind = !vals[i] ? OPD_ABSENT : ops[i].held ? OPD_ARRAY : OPD_NUMBER;
+        g->kind = operand_kind(vals[i], &ops[i]);
         if (g->kind == OPD_ABSENT) continue;
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i));
         kiln_array *num = g->kind == OPD_NUMBER ? number_array(vals[i]) : NULL;
-        if (!name || (g->kind == OPD_NUMBER && !num)) goto fail;
+        PyObject *text = g->kind == OPD_LITERAL ? literal_text(vals[i]) : NULL;
+        const char *lit = text ? PyUnicode_AsUTF8(text) : NULL;
+        if (!name || (g->kind == OPD_NUMBER && !num) || (g->kind == OPD_LITERAL && !lit)) {
+            Py_XDECREF(text);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "evaluate: an operand's value changed as it was read");
+            goto fail;
+        }
         g->same = g->kind == OPD_ARRAY ? same_object(vals, ops, i) : -1;
-        kiln_status st = num ? kiln_scope_set_number(scope, name, num) : kiln_scope_set(scope, name, ops[g->same >= 0 ? g->same : i].a);
+        kiln_status st = num ? kiln_scope_set_number(scope, name, num) : lit ? kiln_scope_set_literal(scope, name, lit)
+                                                                           : kiln_scope_set(scope, name, ops[g->same >= 0 ? g->same : i].a);
         kiln_array_free(num);
+        if (g->kind == OPD_LITERAL) g->num = text; /* (its reference) */
         if (st != KILN_OK) {
             raise_kiln(st, NULL);
             goto fail;
         }
+        if (g->kind == OPD_LITERAL) continue; /* (a value of the parse: no placeholder) */
         name_of[kiln_scope_count(scope) - 1] = i;
         if (g->kind == OPD_NUMBER) {
             g->num = Py_NewRef(vals[i]);
@@ -1092,8 +1191,16 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
     if (t->busy) return false;
     for (int i = 0; i < t->nnames; i++) {
         const sig *g = &t->sigs[i];
-        int kind = !vals[i] ? OPD_ABSENT : ops[i].held ? OPD_ARRAY : OPD_NUMBER;
+        int kind = operand_kind(vals[i], &ops[i]);
         if (kind != g->kind) return false;
+        if (kind == OPD_LITERAL) { /* the same text ((1, 2) is not (1.0, 2.0)) */
+            PyObject *text = literal_text(vals[i]);
+            int eq = text ? PyUnicode_Compare(text, g->num) == 0 : 0;
+            Py_XDECREF(text);
+            PyErr_Clear();
+            if (!eq) return false;
+            continue;
+        }
         if (kind == OPD_NUMBER) {
             if (Py_TYPE(vals[i]) != Py_TYPE(g->num)) return false;
             if (!PyIndex_Check(vals[i])) { /* a float: the same bits (-0.0 is not 0.0, nor -nan nan) */
@@ -1358,7 +1465,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     TemplateObject *t = NULL;
     int got = 0;
     for (; got < n; got++) {
-        PyObject *nm = PyTuple_GET_ITEM(names, got), *v = NULL;
+        PyObject *nm = PyTuple_GET_ITEM(names, got), *v = NULL, *lit = NULL;
         memset(&ops[got], 0, sizeof ops[got]);
         vals[got] = NULL;
         if (locals) {
@@ -1378,14 +1485,16 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
             PyObject *x = PyLong_Check(v) ? PyNumber_Index(v) : PyFloat_FromDouble(PyFloat_AsDouble(v));
             Py_SETREF(v, x);
             if (!v) goto done_got;
+        } else if (v == Py_None || PyUnicode_CheckExact(v) || (PyTuple_CheckExact(v) && (lit = literal_text(v)))) {
+            Py_CLEAR(lit); /* None, a string, a tuple of literals: Python's values (x[t] as x[1, 2]; axis=t; astype(s)) */
         } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */
             PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "(O)", v) : NULL; /* (one argument, a tuple too) */
             Py_XDECREF(np);
             Py_SETREF(v, x);
             if (!v) goto done_got;
         }
-        if (is_number(v)) {
-            vals[got] = v;
+        if (is_number(v) || v == Py_None || PyUnicode_CheckExact(v) || PyTuple_CheckExact(v)) {
+            vals[got] = v; /* (a tuple here is a literal: another went through numpy.asarray) */
         } else if (PyObject_CheckBuffer(v)) {
             vals[got] = v;
             if (operand_get(v, false, nm, &ops[got]) < 0) goto done_got;

@@ -467,6 +467,9 @@ def asarray(a):
                                                     ("u", 1), ("b", 1)):
             raise TypeError(f"kiln has no dtype for these values (NumPy reads them as {a.dtype}): "
                             "kiln's are float64, float32, int64, int32, int16, int8, uint32, uint16, uint8 and bool")
+    if getattr(getattr(a, "dtype", None), "kind", "") in ("M", "m"):  # (a datetime64 scalar exports its 8 bytes as uint8)
+        raise TypeError(f"kiln.asarray: this array is of dtype {a.dtype}: kiln's dtypes are float64, float32, int64, int32, int16, "
+                        "int8, uint32, uint16, uint8 and bool")
     try:
         memoryview(a)
     except TypeError:

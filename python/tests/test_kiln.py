@@ -259,8 +259,11 @@ def test_bad_input():
     class K(enum.IntEnum):
         TWO = 2
     assert np.array_equal(np.asarray(kiln.evaluate("a * c", {"a": a, "c": K.TWO}, {})), a * 2)
-    for bad in (1j, None, "x", fractions.Fraction(1, 3)):
+    for bad in (1j, fractions.Fraction(1, 3)):
         with pytest.raises(TypeError, match="'c' is of type"):
+            kiln.evaluate("a * c", {"a": a, "c": bad}, {})
+    for bad in (None, "x"):  # Python's values, which the language refuses to multiply, with a caret
+        with pytest.raises(ValueError, match=r"\n    a \* c\n"):
             kiln.evaluate("a * c", {"a": a, "c": bad}, {})
     with pytest.raises(ValueError, match="NUL character"):
         kiln.evaluate("a\x00+1")  # (not a, its + 1 dropped)
@@ -278,9 +281,10 @@ def test_operands_as_numpy_reads_them():
 
     for _ in range(3):
         assert np.array_equal(np.asarray(kiln.evaluate("a + 1", Clearing(), {})), a + 1)
-    # a tuple is one value (its items were asarray's arguments: (7,) gave shape ())
-    assert np.asarray(kiln.evaluate("x * 2", {"x": (7,)}, {})).shape == (1,)
-    assert np.array_equal(np.asarray(kiln.evaluate("x * 2", {"x": (1.5, 2.5)}, {})), [3.0, 5.0])
+    # a tuple is Python's value, as the text's own would be ((7,) * 2 repeats it); a list NumPy's array of its numbers
+    assert [float(v) for v in kiln.evaluate("x * 2", {"x": (7,)}, {})] == [7.0, 7.0]
+    assert np.array_equal(np.asarray(kiln.evaluate("x * 2", {"x": [1.5, 2.5]}, {})), [3.0, 5.0])
+    assert np.array_equal(np.asarray(kiln.evaluate("asarray(x) * 2", {"x": (1.5, 2.5)}, {})), [3.0, 5.0])
     # a float keys its template by its bits: -nan is not nan
     o = np.ones(2)
     for x in (float("nan"), -float("nan"), float("nan")):
@@ -578,6 +582,22 @@ def _shapes(v):
     return None if v is None else np.asarray(v).shape
 
 
+def test_literal_operands():
+    # a tuple, a string and None are Python's values: an index, an axis, a dtype (as NumPy reads them)
+    x = np.arange(12.0).reshape(3, 4)
+    for t in [(1, 2), (0, [1, 3]), (np.int64(2), 1), (np.bool_(True),)]:
+        assert np.array_equal(np.asarray(kiln.evaluate("x[t]", {"x": x, "t": t}, {})), x[t]), t
+    for k in range(3):  # each tuple its own template (keyed by its text)
+        assert float(kiln.evaluate("x[t]", {"x": x, "t": (k, 1)}, {})) == x[k, 1]
+    assert float(kiln.evaluate("sum(x, axis=ax)", {"x": x, "ax": (0, 1)}, {})) == 66
+    assert np.asarray(kiln.evaluate("sum(x, axis=ax)", {"x": x, "ax": None}, {})).shape == ()
+    assert kiln.evaluate("x.astype(dt)", {"x": x, "dt": "float32"}, {}).dtype == np.float32
+    assert kiln.evaluate("x.reshape(s)", {"x": x, "s": (4, 3)}, {}).shape == (4, 3)
+    assert np.array_equal(np.asarray(kiln.evaluate("x * t", {"x": x, "t": (1, 2, 3, 4)}, {})), x * (1, 2, 3, 4))
+    # a name that is Python's keyword is never an operand
+    assert float(kiln.evaluate("x + True", {"x": 1, "True": 5}, {})) == 2
+
+
 def test_nested_values():
     a = np.arange(10.0)
     M = np.diag([3.0, 2.0, 1.0])
@@ -860,12 +880,15 @@ def test_a_review_of_the_binding():
         with pytest.raises(ValueError, match="one for each expression"):
             kiln.eval_many(e, out=bad)
     # messages: out of no buffer, an unaligned out, uint64
-    # a buffer kiln cannot read (NumPy's datetime64 has none): a TypeError with NumPy's reason, not a SystemError
-    for bad in (np.array(["2020-01-01"], dtype="datetime64[D]"), np.array([1], dtype="timedelta64[s]")):
-        with pytest.raises(TypeError, match="operand 'u': kiln cannot read its buffer"):
+    # NumPy's datetime64 and timedelta64 (arrays have no buffer; scalars export 8 bytes as uint8): a TypeError, not a
+    # SystemError nor eight uint8 values
+    for bad in (np.array(["2020-01-01"], dtype="datetime64[D]"), np.array([1], dtype="timedelta64[s]"), np.datetime64("2020-01-01"), np.timedelta64(5, "s")):
+        with pytest.raises(TypeError, match="operand 'u' is of dtype (datetime64|timedelta64)"):
             kiln.evaluate("u * 2", {"u": bad}, {})
-        with pytest.raises(TypeError, match="out: kiln cannot read its buffer"):
+        with pytest.raises(TypeError, match="out is of dtype"):
             kiln.evaluate("a + 1", {"a": np.zeros(1)}, {}, out=bad)
+        with pytest.raises(TypeError, match="is of dtype"):
+            np.asarray(kiln.asarray(bad) + 1)
     with pytest.raises(TypeError, match="out is of type int, not an array"):
         kiln.evaluate("a * 2", out=5)
     with pytest.raises(ValueError, match="out is not aligned"):

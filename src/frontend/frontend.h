@@ -173,6 +173,7 @@ kiln_status fe_scope_del(kiln_scope *s, const char *name);
  * arrays must be arrays, not expressions of placeholders); fe_scope_value gives it back, or
  * NULL where the name is unbound or has an array. */
 kiln_status fe_scope_set_value(kiln_scope *s, const char *name, const kval *v);
+bool fe_scope_name_ok(const char *name); /* a name a program can write (not a keyword, True, False, None) */
 kiln_status fe_scope_take_value(kiln_scope *s, const char *name, kval *v); /* (v taken over, zeroed; left where it fails) */
 const kval *fe_scope_value(const kiln_scope *s, const char *name);
 /* item (taken over) appended to the list name holds, in place: xs.append(v) without a copy of

@@ -4526,6 +4526,35 @@ int kiln_parse_params_form(kiln_ctx *ctx, kiln_scope *scope, const char *src, in
     return parse_values(ctx, scope, src, &o, cap, params, which, n, reusable, NULL);
 }
 
+/* Whether v is a literal's value: Python numbers, strings and None in tuples and lists. */
+static bool literal_value(const kval *v) {
+    if (v->kind == KV_TUPLE || v->kind == KV_LIST) {
+        for (int i = 0; i < v->n; i++)
+            if (!literal_value(&v->items[i])) return false;
+        return true;
+    }
+    return v->kind == KV_NONE || v->kind == KV_STR || fe_is_py(v);
+}
+
+kiln_status kiln_scope_set_literal(kiln_scope *s, const char *name, const char *text) {
+    if (!s) return KILN_ERR_ARG;
+    kiln_ctx *ctx = s->ctx;
+    if (!name || !text) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_scope_set_literal: a NULL argument");
+    if (!fe_scope_name_ok(name)) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_scope_set_literal: '%s' is not a name a program can write", name);
+    kiln_scope *none = kiln_scope_new(ctx); /* (a literal reads no names) */
+    if (!none) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
+    fe_env env = {.scope = none};
+    kval v = {0};
+    kiln_status st = fe_parse(ctx, &env, text, strlen(text), true, &v);
+    if (st == KILN_OK && (env.deps.n || !literal_value(&v)))
+        st = kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v.off, "kiln_scope_set_literal: not a literal of numbers, strings and None in tuples and lists");
+    if (st == KILN_OK) st = fe_scope_set_value(s, name, &v);
+    kval_free(ctx, &v);
+    fe_deps_free(ctx, &env.deps);
+    kiln_scope_free(none);
+    return st;
+}
+
 kiln_expr *kiln_parse_params(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap, kiln_expr **params, int *which, int *n,
                              int *reusable) {
     kiln_expr *e = NULL;

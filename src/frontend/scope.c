@@ -87,6 +87,8 @@ static bool a_name(const char *name) { /* (the lexer's names, not a keyword nor 
     return lex_is_name(name, 0, n) && !lex_is_keyword(name, n) && strcmp(name, "True") && strcmp(name, "False") && strcmp(name, "None");
 }
 
+bool fe_scope_name_ok(const char *name) { return a_name(name); }
+
 kiln_status kiln_scope_set(kiln_scope *s, const char *name, kiln_array *a) {
     if (s && name && !a_name(name)) return kiln_fail(s->ctx, KILN_ERR_ARG, "kiln_scope_set: '%s' is not a name a program can write", name);
     return fe_scope_set(s, name, a, false);
