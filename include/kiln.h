@@ -703,8 +703,9 @@ KILN_API int kiln_parse_params_tuple(kiln_ctx *ctx, kiln_scope *scope, const cha
  * value (a tuple's and a list's items, nested ones too, in order) goes to values (at most
  * cap_values), and form (room for cap_form bytes, NUL-terminated) gets the value's form: 'v' for
  * an array, 'n' for None, "(...)" around a tuple's items and "[...]" around a list's.  "v" is one
- * array; "(vv)" a pair (svd(M)[:2]); "(v)" a tuple of one; "[vvv]" np.split(x, 3)'s list;
- * "((vvv)v)" (svd(M), x).  Returns the number of values, or -1 with an error. */
+ * array; "(vv)" a pair (x, x + 1); "(v)" a tuple of one; "[vvv]" np.split(x, 3)'s list;
+ * "((vv)[v]n)" ((x, y), [z], None).  A named tuple's bracket is followed by its name and
+ * fields: "(<SVDResult U S Vh>vvv)" for svd(M).  Returns the number of values, or -1 with an error. */
 KILN_API int kiln_parse_params_form(kiln_ctx *ctx, kiln_scope *scope, const char *src, int cap_values, kiln_expr **values,
                                     char *form, int cap_form, int cap, kiln_expr **params, int *which, int *n, int *reusable);
 

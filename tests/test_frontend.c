@@ -369,10 +369,11 @@ START_TEST(parse_with_placeholders) {
         const char *src, *form;
         int nv;
     } forms[] = {{"x * 2", "v", 1},          {"(x * 2,)", "(v)", 1},  {"split(x, 3)", "[vvv]", 3}, {"x, [x, (x,)], None", "(v[v(v)]n)", 3},
-                 {"[]", "[]", 0},             {"None", "n", 0},       {"[1, 2.5]", "[vv]", 2},     {"(array_split(x, 5), sum(x))", "([vvvvv]v)", 6}};
+                 {"[]", "[]", 0},             {"None", "n", 0},       {"[1, 2.5]", "[vv]", 2},     {"(array_split(x, 5), sum(x))", "([vvvvv]v)", 6},
+                 {"linalg.qr(x.reshape(3, 4))", "(<QRResult Q R>vv)", 2}};
     for (size_t c = 0; c < sizeof forms / sizeof *forms; c++) {
         kiln_expr *many[8];
-        char form[32];
+        char form[40];
         ck_assert_int_eq(kiln_parse_params_form(ctx, scope, forms[c].src, 8, many, form, sizeof form, 4, params, which, &n, &reusable),
                          forms[c].nv);
         ck_assert_msg(!strcmp(form, forms[c].form), "%s: form %s", forms[c].src, form);

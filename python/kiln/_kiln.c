@@ -35,6 +35,7 @@
 
 static kiln_ctx *ctx;       /* one context for the interpreter's life */
 static PyObject *templates; /* key -> Template */
+static PyObject *named_types; /* a named tuple's head ("SVDResult U S Vh") -> its namedtuple class */
 
 /* ------------------------------------------------------------------ Ctrl-C */
 
@@ -1254,12 +1255,26 @@ static int wrap_reused(wrapper *w, operand *o, PyObject *name) {
 static Py_ssize_t form_items(const char *f, const char **end) {
     Py_ssize_t items = 0;
     for (int depth = 0; *f && (depth || (*f != ')' && *f != ']')); f++) {
+        if (*f == '<') { /* a named tuple's name and fields: not an item */
+            f += strcspn(f, ">") - (f[strcspn(f, ">")] ? 0 : 1);
+            continue;
+        }
         if (!depth) items++;
         if (*f == '(' || *f == '[') depth++;
         else if (*f == ')' || *f == ']') depth--;
     }
     *end = *f ? f + 1 : f;
     return items;
+}
+
+/* Past a named tuple's head at f ("<SVDResult U S Vh>", just past its bracket), or f where it has
+ * none; *head gets the head's text without its angle brackets (a new str) where given and there is one. */
+static const char *form_head(const char *f, PyObject **head) {
+    if (head) *head = NULL;
+    if (*f != '<') return f;
+    size_t n = strcspn(f, ">");
+    if (head) *head = PyUnicode_FromStringAndSize(f + 1, (Py_ssize_t)n - 1);
+    return f + n + (f[n] ? 1 : 0);
 }
 
 /* Whether form is a tuple of arrays alone ("(vvv)", evaluate("a*b, sum(a*b)")'s). */
@@ -1272,6 +1287,10 @@ static void form_text(const char *f, char *buf, size_t cap) {
     size_t n = 0;
     int items[128] = {0}, depth = 0; /* items of each open tuple or list so far */
     for (const char *p = f; *p && n + 8 < cap; p++) {
+        if (*p == '<') { /* (a named tuple's head: shown as a tuple) */
+            p = form_head(p, NULL) - 1;
+            continue;
+        }
         const char *w = *p == 'v' ? "x" : *p == 'n' ? "None" : *p == '(' ? "(" : *p == '[' ? "[" : *p == ']' ? "]" : ")";
         if (*p != ')' && *p != ']') {
             if (depth && items[depth]++) n += (size_t)snprintf(buf + n, cap - n, ", ");
@@ -1295,6 +1314,7 @@ static int out_flatten(PyObject *o, const char **f, PyObject **flat, int *k, int
         return 0;
     }
     if (c == 'n') return o == Py_None ? 0 : -1;
+    *f = form_head(*f, NULL);
     const char *end;
     Py_ssize_t items = form_items(*f, &end);
     if (!(PyTuple_Check(o) || PyList_Check(o)) || PySequence_Fast_GET_SIZE(o) != items) return -1;
@@ -1309,6 +1329,8 @@ static PyObject *form_build(const char **f, PyObject **vals, int *k) {
     char c = *(*f)++;
     if (c == 'v') return Py_NewRef(vals[(*k)++]);
     if (c == 'n') return Py_NewRef(Py_None);
+    PyObject *head = NULL;
+    *f = form_head(*f, &head);
     const char *end;
     Py_ssize_t items = form_items(*f, &end);
     PyObject *r = c == '(' ? PyTuple_New(items) : PyList_New(items);
@@ -1319,6 +1341,21 @@ static PyObject *form_build(const char **f, PyObject **vals, int *k) {
         else PyList_SET_ITEM(r, i, x);
     }
     *f = end;
+    if (r && head) { /* NumPy's named tuple (svd's SVDResult): a namedtuple of its name and fields, made once */
+        PyObject *cls = PyDict_GetItemWithError(named_types, head);
+        if (!cls && !PyErr_Occurred()) {
+            PyObject *collections = PyImport_ImportModule("collections"), *parts = PyUnicode_Split(head, NULL, 1);
+            cls = collections && parts && PyList_GET_SIZE(parts) == 2
+                      ? PyObject_CallMethod(collections, "namedtuple", "OO", PyList_GET_ITEM(parts, 0), PyList_GET_ITEM(parts, 1))
+                      : NULL;
+            Py_XDECREF(collections);
+            Py_XDECREF(parts);
+            if (cls && PyDict_SetItem(named_types, head, cls) < 0) Py_CLEAR(cls);
+            Py_XDECREF(cls); /* (the dict's reference stays) */
+        }
+        Py_SETREF(r, cls ? PyObject_Call(cls, r, NULL) : NULL);
+    }
+    Py_XDECREF(head);
     return r;
 }
 
@@ -1630,6 +1667,7 @@ static PyMethodDef methods[] = {
 static void module_free(void *m) {
     (void)m;
     Py_CLEAR(templates);
+    Py_CLEAR(named_types);
     kiln_ctx *c = ctx;
     ctx = NULL; /* (first: the SIGINT handler reads it) */
     kiln_ctx_free(c);
@@ -1647,7 +1685,8 @@ PyMODINIT_FUNC PyInit__kiln(void) {
     }
     watch_sigint();
     templates = PyDict_New();
-    PyObject *m = templates ? PyModule_Create(&module) : NULL;
+    named_types = PyDict_New();
+    PyObject *m = templates && named_types ? PyModule_Create(&module) : NULL;
     if (!m || PyModule_AddObjectRef(m, "Array", (PyObject *)&ArrayType) < 0) {
         Py_XDECREF(m);
         return NULL;

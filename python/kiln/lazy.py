@@ -271,6 +271,8 @@ class Expr:
             raise AttributeError(name)
         if name in _NO_ATTRIBUTES:  # NumPy's attributes of memory, which a lazy expression has none of
             raise AttributeError(f"a lazy kiln expression has no attribute '{name}' (kiln.evaluate(...) or numpy.asarray(x) gives an array that has)")
+        if name in _RESULT_FIELDS:  # a field of NumPy's named tuple: kiln.linalg.svd(m).S
+            return _made(f"({self._text}).{name}", self._ops, None, self._depth + 2, self._parts)
         if name in ("tolist", "item"):  # Python values: computed now, as NumPy's
             import numpy as np
             return lambda *args: getattr(np.asarray(self), name)(*args)
@@ -282,6 +284,9 @@ class Expr:
         return method
 
 
+# the fields of NumPy's named tuples (svd's, eigh's, slogdet's, qr's, unique_all's...)
+_RESULT_FIELDS = frozenset(("U", "S", "Vh", "Q", "R", "sign", "logabsdet", "eigenvalues", "eigenvectors", "values", "indices",
+                            "inverse_indices", "counts"))
 _NO_ATTRIBUTES = frozenset(("flat", "strides", "flags", "base", "data", "ctypes", "device"))
 
 

@@ -621,6 +621,15 @@ def test_nested_values():
             kiln.evaluate("np.split(a, 2)", out=bad)
     with pytest.raises(ValueError, match=r"value is \(\[x, x\], \(x,\), None\)"):
         kiln.evaluate("(np.split(a, 2), (a,), None)", out=(halves, (a,), 1))
+    # NumPy's named tuples keep their names and fields, evaluated and lazily
+    r = kiln.evaluate("np.linalg.svd(M)")
+    assert type(r).__name__ == "SVDResult" and r._fields == ("U", "S", "Vh") and np.allclose(np.asarray(r.S), [3, 2, 1])
+    r = kiln.evaluate("(np.linalg.eigh(M), np.linalg.slogdet(M), np.unique_counts(a % 3))")
+    assert [type(x).__name__ for x in r] == ["EighResult", "SlogdetResult", "UniqueCountsResult"] and float(r[1].sign) == 1.0
+    assert np.array_equal(np.asarray(r[2].counts), [4, 3, 3])
+    m = kiln.asarray(M)
+    assert np.allclose(np.asarray(kiln.linalg.svd(m).S), [3, 2, 1]) and float(kiln.linalg.slogdet(m).sign) == 1.0
+    assert np.allclose(np.asarray(kiln.linalg.eigh(m).eigenvalues), [1, 2, 3]) and np.asarray(kiln.linalg.qr(m).Q).shape == (3, 3)
     # lazily: iterating a list's expression gives its arrays
     pieces = list(kiln.array_split(kiln.asarray(a), 4))
     assert [np.asarray(p).shape for p in pieces] == [(3,), (3,), (2,), (2,)]

@@ -4435,7 +4435,8 @@ static bool value_put(kiln_ctx *ctx, const kval *v, const char *what, values_out
     return true;
 }
 
-/* v's arrays into o in order, a tuple's or a list's items (nested too) each in turn, and its form. */
+/* v's arrays into o in order, a tuple's or a list's items (nested too) each in turn, and its form
+ * (a named tuple's name and fields after its bracket: "(<EighResult eigenvalues eigenvectors>vv)"). */
 static bool value_nested(kiln_ctx *ctx, const kval *v, const char *what, values_out *o) {
     bool seq = v->kind == KV_TUPLE || v->kind == KV_LIST;
     if (o->nf + (seq ? 2 : 1) >= o->cap_form) {
@@ -4451,6 +4452,18 @@ static bool value_nested(kiln_ctx *ctx, const kval *v, const char *what, values_
         return value_put(ctx, v, what, o);
     }
     o->form[o->nf++] = v->kind == KV_TUPLE ? '(' : '[';
+    if (v->kind == KV_TUPLE && v->named) { /* NumPy's named tuple: "<SVDResult U S Vh>" */
+        char head[128];
+        int len = snprintf(head, sizeof head, "<%s", v->named->name);
+        for (int k = 0; k < 5 && v->named->fields[k]; k++) len += snprintf(head + len, sizeof head - (size_t)len, " %s", v->named->fields[k]);
+        len += snprintf(head + len, sizeof head - (size_t)len, ">");
+        if (o->nf + len + 1 >= o->cap_form) {
+            kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v->off, "the value's tuples and lists hold more than %d items", o->cap_form - 1);
+            return false;
+        }
+        memcpy(o->form + o->nf, head, (size_t)len);
+        o->nf += len;
+    }
     for (int i = 0; i < v->n; i++)
         if (!value_nested(ctx, &v->items[i], v->kind == KV_TUPLE ? "a value of the tuple" : "an item of the list", o)) return false;
     o->form[o->nf++] = v->kind == KV_TUPLE ? ')' : ']';
