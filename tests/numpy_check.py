@@ -2120,6 +2120,11 @@ PROGRAMS = [
     # ascontiguousarray and asfortranarray of a 0-d array: a 1-D view of its memory; modf of -nan keeps the sign
     "b = array(3.0)\nf = asfortranarray(b)\nf[0] = 7\nc = array(4.0)\ng = ascontiguousarray(c)\ng += 1\nd = array(5)\nh = ascontiguousarray(d, dtype=float64)\n"
     "h[0] = 1\nprint(b, f, c, g, d, h, signbit(modf(-array([nan, 1.5]))[0]), signbit(modf(float32(-nan))[1]))",
+    # astype(copy=False) of the same dtype and view() are the array itself; astype's casting rule; several arrays to atleast_*d
+    "x = arange(3.)\ny = x.astype(float64, copy=False)\ny[0] = 7\nz = x.astype(int64, copy=False)\nz[1] = 9\nv = x.view()\nv[2] += 1\n"
+    "w = atleast_2d(x)\nw[0, 1] = -1\nprint(x, z, x.astype('float32', casting='same_kind'), x.view(float64), x.conj(), x.conjugate(), x.copy(order='C'))\n"
+    "a, b = atleast_2d(x, 1.0)\nprint(a.shape, b.shape, atleast_1d(x, x)[1], atleast_1d(), x.compress([True, False, True]), array([0, 1, 1]).choose([[1, 2, 3], [4, 5, 6]]))",
+    "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
     # one array twice in a list is one array, at the top and in a loop (the kept graph's copy is one copy)
     "t = [zeros(2)] * 2\na = t[0]\na += 1\nprint(t[1])\nfor i in range(3):\n    u = [zeros(2)] * 2\n    u[0][0] += 1\n    print(u)\nxs = [1.5]\nprint(asarray(xs[0], copy=False))",
     # an array's sort method takes kind= and stable= as np.sort does; partition changes the array in

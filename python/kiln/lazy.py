@@ -72,7 +72,6 @@ class Expr:
     """A lazy array: kiln text over named operands (buffers or other expressions' operands)."""
 
     __slots__ = ("_text", "_ops", "_prec", "_depth", "_parts")
-    __array_ufunc__ = None  # NumPy's operators defer to ours: np_array + expr builds an expression
 
     def __init__(self, text, ops, prec=None, depth=0, parts=None):
         self._text, self._ops = text, ops
@@ -94,6 +93,21 @@ class Expr:
     def __deepcopy__(self, memo):  # (the operands copied; the computed parts' sources still the originals)
         import copy
         return Expr(self._text, copy.deepcopy(self._ops, memo), self._prec, self._depth, dict(self._parts))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy's ufuncs of a lazy array build kiln's expressions (np.sin(x), np_array + x,
+        np.add.reduce(x, axis=0)); with out= the value is computed into out, as NumPy's (a += x)."""
+        if method not in ("__call__", "reduce", "accumulate", "outer"):
+            return NotImplemented
+        out = kwargs.pop("out", None)
+        e = _call(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}", (), inputs, kwargs)
+        if out is None:
+            return e
+        return e.numpy(out=out[0] if isinstance(out, tuple) and len(out) == 1 else out)
+
+    def __format__(self, spec):  # computed, as NumPy's (a 0-d value formats as its number)
+        import numpy as np
+        return format(np.asarray(self), spec)
 
     # ---- evaluation
     def numpy(self, out=None):

@@ -582,6 +582,27 @@ def _shapes(v):
     return None if v is None else np.asarray(v).shape
 
 
+def test_numpy_ufuncs_of_lazy_arrays():
+    a = np.arange(6.0).reshape(2, 3)
+    x = kiln.asarray(a)
+    assert isinstance(np.sin(x), kiln.Expr) and np.allclose(np.asarray(np.sin(x) * 2), np.sin(a) * 2)
+    assert isinstance(a + x, kiln.Expr) and np.array_equal(np.asarray(a + x), a + a)  # NumPy's operand on the left
+    assert np.array_equal(np.asarray(np.add.reduce(x, axis=0)), a.sum(axis=0))
+    assert np.array_equal(np.asarray(np.multiply.outer(x[0], x[1])), np.multiply.outer(a[0], a[1]))
+    b = a.copy()
+    b += x  # in place, as NumPy's
+    assert np.array_equal(b, 2 * a)
+    o = np.empty((2, 3))
+    assert np.exp(x, out=o) is o and np.allclose(o, np.exp(a))
+    q, r = np.divmod(x, 4)
+    assert np.array_equal(np.asarray(q), a // 4) and np.array_equal(np.asarray(r), a % 4)
+    assert f"{x.sum():.2f}" == "15.00" and format(x[0, 1], "g") == "1"
+    # astype(copy=False) and casting=, as NumPy's
+    assert np.asarray(x.astype(np.float32, copy=False)).dtype == np.float32
+    with pytest.raises(TypeError, match="according to the rule 'safe'"):
+        np.asarray(x.astype(np.int64, casting="safe"))
+
+
 def test_literal_operands():
     # a tuple, a string and None are Python's values: an index, an axis, a dtype (as NumPy reads them)
     x = np.arange(12.0).reshape(3, 4)

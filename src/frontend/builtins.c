@@ -2173,6 +2173,20 @@ static bool h_copy(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     return result(p, out, x ? kiln_expr_retain(x) : NULL, off, 1, &x);
 }
 
+/* x.view(dtype=None): x itself, a view of its memory (a name bound to it writes through); another
+ * dtype, a reinterpretation of its bytes, kiln does not have */
+static bool h_view(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *x = arg(a, "a"), *dv = arg(a, "dtype");
+    kiln_dtype dt;
+    if (x->kind != KV_ARRAY) return fe_err(p, x->off, KILN_ERR_ARG, "%s(): of an array", f->name);
+    if (given_not_none(a, "dtype") && (!fe_arg_dtype(p, dv, f->name, &dt) ||
+                                       (dt != (kiln_dtype)x->e->dtype &&
+                                        !fe_err(p, dv->off, KILN_ERR_DTYPE, "view(): kiln's views keep the dtype (%s); for the values as %s, astype", kiln_dtype_name((kiln_dtype)x->e->dtype), kiln_dtype_name(dt)))))
+        return false;
+    if (given_not_none(a, "type")) return fe_err(p, arg(a, "type")->off, KILN_ERR_ARG, "view(): kiln's arrays have one type (no type=)");
+    return fe_kval_copy(p->ctx, out, x) || fe_got(p, NULL, off);
+}
+
 static bool h_statement(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     KILN_UNUSED(a);
     KILN_UNUSED(out);
@@ -6451,8 +6465,29 @@ static kiln_expr *at_least(kiln_ctx *c, kiln_expr *x, int want) {
     return kiln_reshape(c, x, want, s);
 }
 static bool h_atleast(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kiln_expr *x = expr_of(p, f, a, "a");
-    return as_view(f, a, out, result(p, out, x ? at_least(p->ctx, x, (int)f->op) : NULL, off, 1, &x));
+    kval *xs = arg(a, "arys"); /* (a tuple of the arguments) */
+    int n = xs->kind == KV_TUPLE ? xs->n : 0;
+    kval *items = n ? kiln_calloc(p->ctx, (size_t)n * sizeof *items) : NULL;
+    if (n && !fe_got(p, items, off)) return false;
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) { /* each a view of its argument where that is one */
+        kiln_expr *x = fe_arg_expr(p, &xs->items[i], f->name, "arys");
+        ok = x && fe_set_expr(p, &items[i], at_least(p->ctx, x, (int)f->op), xs->items[i].off);
+        kiln_expr_free(x);
+        if (ok) items[i].alias = xs->items[i].alias, fe_view_readonly(&items[i], &xs->items[i]);
+    }
+    if (!ok) {
+        for (int i = 0; i < n; i++) kval_free(p->ctx, &items[i]);
+        kiln_free(p->ctx, items);
+        return false;
+    }
+    if (n == 1) { /* one array: itself, as NumPy's; several: a tuple of them */
+        *out = items[0];
+        kiln_free(p->ctx, items);
+        return true;
+    }
+    seq_result(out, KV_TUPLE, items, n, off);
+    return true;
 }
 
 /* column_stack(tup): 1-D arrays (and 0-d) as columns, joined along axis 1 */
@@ -9578,9 +9613,9 @@ static const fe_fn functions[] = {
     {"gradient", "f, *varargs, axis=None, edge_order=1", h_gradient, 0, "central differences inside, one-sided at the ends, per axis (a tuple for several); spacing numbers or coordinates", false},
     {"insert", "arr, obj, values, axis=None", h_insert, 0, "values put before the entries obj names along axis (arr ravelled when None)", false},
     {"delete", "arr, obj, axis=None", h_delete, 0, "arr without the entries obj names (indices or a mask) along axis (ravelled when None)", false},
-    {"atleast_1d", "a", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
-    {"atleast_2d", "a", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
-    {"atleast_3d", "a", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
+    {"atleast_1d", "*arys", h_atleast, 1, "a, with a dim added if it is 0-d (a view)", false},
+    {"atleast_2d", "*arys", h_atleast, 2, "a with dims of length 1 in front up to 2 (a view)", false},
+    {"atleast_3d", "*arys", h_atleast, 3, "a as NumPy's atleast_3d: (1, n, 1) for 1-D, (m, n, 1) for 2-D (a view)", false},
     {"pad", "array, pad_width, mode='constant', constant_values=0, stat_length=None", h_pad, 0, "array with pad_width values before and after along each axis: 'constant', 'edge', 'reflect', 'symmetric', 'wrap', 'maximum', 'minimum', 'mean', 'median'", false},
     {"histogram", "a, bins=10, range=None, density=None, weights=None", h_histogram, 0, "(counts, edges): equal bins over range (a's min and max, computed now), or the edges given, or bins by an estimator ('auto', 'fd', 'sturges'...)", false},
     {"dstack", "tup", h_dstack, 0, "the arrays joined along a third axis (atleast_3d first)", false},
@@ -9782,7 +9817,7 @@ static const fe_fn functions[] = {
      h_savetxt, 0, "X written to a text file, a row per line, each value by fmt (delimiter ' ', newline '\\n', comments '# '); None", true},
     {"array", "object, dtype=None, *, copy=True, order='K', subok=False, ndmin=0, like=None", h_array, 0, "an array from a (nested) list of numbers or arrays (copy=None or False: the array itself where it can be)", false},
     {"asarray", "object, dtype=None, order=None, *, device=None, copy=None, like=None", h_array, 1, "np.array, or an array itself when its dtype is dtype (no copy)", false},
-    {"copy", "a", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
+    {"copy", "a, order='K', subok=False", h_copy, 0, "a's values as a new array (an in-place update of one does not reach the other)", false},
     /* dtypes as functions, and Python's builtins */
     {"float32", "x", h_cast, KILN_F32, "x as float32 (np.float32)", false},
     {"float64", "x", h_cast, KILN_F64, "x as float64", false},
@@ -9850,8 +9885,10 @@ static const fe_fn methods[] = {
     {"count", "a, value", h_seq_find, 1, "xs.count(v) of a list or tuple: how many items equal v", true},
     {"reshape", "a, *shape, order='C'", h_reshape, 0, "x.reshape(3, 4) or x.reshape((3, 4)) (order='F': Fortran order)", false},
     {"transpose", "a, *axes", h_transpose, 0, "x.transpose(1, 0) or x.transpose((1, 0))", false},
-    {"astype", "a, dtype", h_cast, KILN_F64, "x as dtype", false},
+    {"astype", "a, dtype, order='K', casting='unsafe', subok=True, copy=True", h_cast, KILN_F64, "x as dtype (casting by NumPy's rule; copy=False: x itself where the dtype is x's)", false},
     {"flatten", "a, order='C'", h_ravel, 0, "the values as one dimension (a copy; order='F': in Fortran order)", false},
+    {"compress", "a, condition, axis=None", h_extract, 1, "x.compress(condition, axis=None): compress(condition, x, axis)", false},
+    {"view", "a, dtype=None, type=None", h_view, 0, "x.view(): a view of x's memory, x itself (of x's dtype)", false},
     {"clip", "a, min=None, max=None, out=None", h_clip, 0, "minimum(maximum(x, min), max)", false},
     {"item", "a, *args", h_item, 0, "the one element (x.item(i): of the flattened x; x.item(i, j): at [i, j]) as a Python number, computed now", true},
     {"tolist", "a", h_tolist, 0, "the values as nested Python lists of Python numbers (a 0-d array's: one number), computed now", true},
@@ -9859,7 +9896,8 @@ static const fe_fn methods[] = {
 /* Functions that are also methods (x.sum(axis=0) is sum(x, axis=0)). */
 static const char *const method_names[] = {"sum", "prod", "mean", "max", "min", "argmax", "argmin", "any", "all", "std", "var",
                                            "cumsum", "cumprod", "ravel", "squeeze", "round", "dot", "take", "copy", "repeat",
-                                           "diagonal", "trace", "argsort", "argpartition", "swapaxes", "nonzero", "searchsorted", NULL};
+                                           "diagonal", "trace", "argsort", "argpartition", "swapaxes", "nonzero", "searchsorted",
+                                           "conj", "conjugate", "choose", NULL};
 
 /* The functions table's entries sorted by name (of equal names the first in the table first),
  * built once: a call looks its name up by binary search, not a walk through ~900 names. */
@@ -10306,11 +10344,24 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
             args_free(p, &a);
             return false;
         }
+        kval *cv = arg(&a, "casting"), *ov = arg(&a, "order"), *x = &a.v[0];
+        bool copy = true, ok = true;
+        if (given(&a, "copy")) ok = fe_arg_bool(p, arg(&a, "copy"), "astype", "copy", &copy);
+        if (ok && ov->kind != KV_ABSENT && (ov->kind != KV_STR || !strchr("KACF", ov->s[0]) || ov->s[0] == 0 || ov->s[1] != 0))
+            ok = fe_err(p, ov->off, KILN_ERR_ARG, "order must be one of 'C', 'F', 'A', or 'K'");
+        if (ok && cv->kind != KV_ABSENT && (cv->kind != KV_STR || !casting_valid(cv->s)))
+            ok = fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
+        if (ok && cv->kind == KV_STR && x->kind == KV_ARRAY && !cast_allowed((kiln_dtype)x->e->dtype, dt, cv->s))
+            ok = fe_err(p, cv->off, KILN_ERR_DTYPE, "Cannot cast array data from dtype('%s') to dtype('%s') according to the rule '%s'",
+                        kiln_dtype_name((kiln_dtype)x->e->dtype), kiln_dtype_name(dt), cv->s);
         fe_fn cast = *f;
         cast.op = dt;
         kval_free(p->ctx, arg(&a, "dtype"));
         arg(&a, "dtype")->kind = KV_ABSENT;
-        bool ok = cast.fn(p, &cast, &a, off, out);
+        if (ok && !copy && x->kind == KV_ARRAY && x->e->dtype == dt) /* x itself, as NumPy's copy=False */
+            ok = fe_kval_copy(p->ctx, out, x) || fe_got(p, NULL, off);
+        else
+            ok = ok && cast.fn(p, &cast, &a, off, out);
         args_free(p, &a);
         return ok;
     }
