@@ -1416,6 +1416,14 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                 ix[k].index = i;
                 break;
             }
+            if (it->e->ndim == 0 && alias && it->e->dtype != KILN_BOOL && dtype_is_int((kiln_dtype)it->e->dtype)) {
+                /* a computed integer (argmax(v)) of a name's array: its value now, a view as NumPy's x[i] is (the
+                 * statement is rebuilt at each run); of a computed array a gather, which no name sees into */
+                if (!fe_arg_int(p, it, "subscript", "index", &i)) return kiln_expr_free(x), false;
+                ix[k].kind = KILN_IX_INDEX;
+                ix[k].index = i;
+                break;
+            }
             if (it->e->dtype == KILN_BOOL && it->e->ndim == 0) { /* x[True]: a new axis; x[False]: one of length 0 */
                 bool t;
                 if (!kiln_expr_scalar(it->e, &f, &i)) { /* a computed one: its value now (it decides the shape; the statement is rebuilt at each run) */
