@@ -170,12 +170,23 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
      * of an array's range (OverflowError) and an integer's negative power (ValueError) */
     if (st == KILN_ERR_DTYPE && strstr(msg, "Python integer ") && strstr(msg, " out of bounds for ")) type = PyExc_OverflowError;
     if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
+    /* Python's own sentences, of the exceptions Python raises with them: a call's arguments
+     * (TypeError), a Python number's division by zero (ZeroDivisionError) */
+    static const char *const type_errors[] = {"got an unexpected keyword argument", " missing required argument", "object cannot be interpreted as an integer",
+                                              "got multiple values for argument", "positional argument", "object is not iterable",
+                                              "object is not callable", "object is not subscriptable", "len() of unsized object", NULL};
+    for (int i = 0; st == KILN_ERR_ARG && type_errors[i]; i++)
+        if (strstr(msg, type_errors[i])) type = PyExc_TypeError;
+    if (st == KILN_ERR_ARG && (!strcmp(msg, "division by zero") || !strcmp(msg, "float division by zero") || !strcmp(msg, "integer division or modulo by zero") ||
+                               !strcmp(msg, "float modulo") || !strcmp(msg, "float floor division by zero") || !strcmp(msg, "integer modulo by zero")))
+        type = PyExc_ZeroDivisionError;
     /* and NumPy's own classes, as its callers catch them: np.linalg.LinAlgError (a ValueError) and
      * numpy.exceptions.AxisError (a ValueError and an IndexError) */
     PyObject *own = NULL;
-    const char *linalg[] = {": Singular matrix", ": Matrix is not positive definite", ": SVD did not converge", ": Eigenvalues did not converge"};
+    const char *linalg[] = {": Singular matrix", ": Matrix is not positive definite", ": SVD did not converge", ": Eigenvalues did not converge",
+                            "Last 2 dimensions of the array must be square", "-dimensional array given. Array must be at least two-dimensional"};
     size_t ml = strlen(msg);
-    for (int i = 0; i < 4 && !own; i++) /* (linalg.c's sentences, ending the message: not a user's text inside one) */
+    for (int i = 0; i < 6 && !own; i++) /* (linalg.c's sentences, ending the message: not a user's text inside one) */
         if (ml >= strlen(linalg[i]) && !strcmp(msg + ml - strlen(linalg[i]), linalg[i])) own = numpy_class("numpy.linalg", "LinAlgError");
     const char *ax = strstr(msg, "axis "), *oob = ax ? strstr(ax, " is out of bounds for array of dimension ") : NULL;
     if (!own && st == KILN_ERR_ARG && oob && !strchr(oob + 41, ' ') && !strchr(oob + 41, '\'')) own = numpy_class("numpy.exceptions", "AxisError");

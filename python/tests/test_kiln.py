@@ -603,6 +603,19 @@ def test_numpy_ufuncs_of_lazy_arrays():
         np.asarray(x.astype(np.int64, casting="safe"))
 
 
+def test_exception_types_as_numpy_and_python_raise_them():
+    import numpy.linalg
+    cases = [("1 // 0", ZeroDivisionError), ("5 / 0", ZeroDivisionError), ("np.linalg.eigh(np.ones((2, 3)))", numpy.linalg.LinAlgError),
+             ("np.linalg.det(np.ones(3))", numpy.linalg.LinAlgError), ("np.linalg.inv(np.ones((2, 3)))", numpy.linalg.LinAlgError),
+             ("np.sum(np.ones(3), axis=np.float32(0))", TypeError), ("np.sum(np.ones(3), foo=1)", TypeError), ("np.sum()", TypeError),
+             ("len(5)", TypeError)]
+    for ex, kind in cases:
+        with pytest.raises(kind):
+            eval(ex, {"np": np})  # noqa: S307 -- NumPy's and Python's own exception, the test's own texts
+        with pytest.raises(kind, match=r"\n    "):  # kiln's, with the caret
+            kiln.evaluate(ex)
+
+
 def test_literal_operands():
     # a tuple, a string and None are Python's values: an index, an axis, a dtype (as NumPy reads them)
     x = np.arange(12.0).reshape(3, 4)

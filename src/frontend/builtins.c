@@ -3963,6 +3963,10 @@ static bool h_linalg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     }
     kiln_expr *x = keep(&t, expr_of(p, f, a, fn == L_RANK ? "A" : fn == L_COND || fn == L_SVDVALS ? "x" : "a"));
     if (!x) return false;
+    if ((fn == KILN_LA_EIGVALSH || fn == L_EIGH) && x->ndim < 2) /* (eigh's and eigvalsh's words: not the kernel's name) */
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_LINALG, "%d-dimensional array given. Array must be at least two-dimensional", x->ndim);
+    if ((fn == KILN_LA_EIGVALSH || fn == L_EIGH) && x->shape[x->ndim - 1] != x->shape[x->ndim - 2])
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_LINALG, "Last 2 dimensions of the array must be square");
     if (fn == L_LSTSQ) return lstsq(p, f, a, &t, x, off, out);
     if (fn == L_RANK && x->ndim < 2) /* int(not all(A == 0)) */
         return done(p, &t, out, keep(&t, kiln_cast(c, keep(&t, kiln_reduce(c, KILN_OP_ANY, x, KILN_ALL_AXES, 0)), KILN_I64)), off);
