@@ -267,7 +267,8 @@ class Expr:
 
     def __bool__(self):
         import numpy as np
-        return bool(np.asarray(self))
+        v = self.numpy()
+        return bool(v) if isinstance(v, (tuple, list)) else bool(np.asarray(v))  # (a tuple's or list's: Python's, its length)
 
     def __getitem__(self, key):
         items = [self] + [k if isinstance(k, Expr) else Expr(k, {}) for k in _index(key)]

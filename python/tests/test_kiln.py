@@ -666,6 +666,7 @@ def test_nested_values():
     assert np.allclose(np.asarray(kiln.linalg.eigh(m).eigenvalues), [1, 2, 3]) and np.asarray(kiln.linalg.qr(m).Q).shape == (3, 3)
     # lazily: iterating a list's expression gives its arrays
     pieces = list(kiln.array_split(kiln.asarray(a), 4))
+    assert bool(kiln.split(kiln.asarray(a), 2))  # a list's truth: Python's
     assert [np.asarray(p).shape for p in pieces] == [(3,), (3,), (2,), (2,)]
 
 
