@@ -2125,6 +2125,8 @@ PROGRAMS = [
     "w = atleast_2d(x)\nw[0, 1] = -1\nprint(x, z, x.astype('float32', casting='same_kind'), x.view(float64), x.conj(), x.conjugate(), x.copy(order='C'))\n"
     "a, b = atleast_2d(x, 1.0)\nprint(a.shape, b.shape, atleast_1d(x, x)[1], atleast_1d(), x.compress([True, False, True]), array([0, 1, 1]).choose([[1, 2, 3], [4, 5, 6]]))",
     "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
+    # diff(n=0) is the array itself
+    "x = arange(4.)\ny = diff(x, n=0)\ny[0] = 9\nz = diff(x, n=0, prepend=1)\nz[1] = -1\nprint(x, y, z, diff(x * 2, n=0))",
     # a computed integer index of a name's array is a view, as NumPy's (a hunt's find: it was a copy)
     "x = arange(6).reshape(2, 3)\nv = array([0, 5, 1])\ny = x[argmax(v)]\ny += 100\nx[argmax(v) - 1][0] = -7\nz = x[..., argmin(v)]\nz += 1\n"
     "w = x[v.sum() % 2, 1:]\nw *= 2\nfor k in range(3):\n    r = x[argmax(v) - k % 2]\n    r -= 1\nprint(x, (x * 2)[argmax(v)])",

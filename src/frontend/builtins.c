@@ -2516,7 +2516,10 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
         kiln_expr_free(x);
         x = d;
     }
-    return fe_set_expr(p, out, x, off);
+    kval av = *arg(a, "a");
+    bool ok = fe_set_expr(p, out, x, off);
+    if (ok && n == 0) out->alias = av.alias, fe_view_readonly(out, &av); /* (n=0: a itself, as NumPy's) */
+    return ok;
 }
 /* x[lo:hi] along axis (a view). */
 static kiln_expr *slice_along(parser *p, tmps *t, kiln_expr *x, int axis, int64_t lo, int64_t hi, int64_t step) {
