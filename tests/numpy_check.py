@@ -337,6 +337,14 @@ CASES += [
     ("percentile(M, arange(101))", 0), ("quantile(A, linspace(0, 1, 65), axis=1)", 0), ("nanpercentile(N, arange(0, 100, 1.5), axis=0)", 0),
     ("percentile(M, [[10, 50], [90, 100]])", 0), ("quantile(A, array([[0.1], [0.9]]), axis=1)", 0), ("nanquantile(N, [[0.1, 0.2, 0.3]], axis=0, keepdims=True)", 0),
     ("percentile(M, [[10, 50], [90]])", 0), ("quantile(Z, [[0, 1], [1, 0]])", 0),
+    # weights= (NumPy 2's, with method='inverted_cdf'): of a's shape, or of its axis' (axes') shape; nan* give NaN no weight
+    ("quantile(M, 0.3, weights=abs(M) % 3, method='inverted_cdf')", 0), ("quantile(M, [0, 0.5, 1], axis=1, weights=abs(M) % 3, method='inverted_cdf')", 0),
+    ("percentile(M, 40, axis=1, weights=arange(M.shape[1]) % 3, method='inverted_cdf', keepdims=True)", 0),
+    ("quantile(f, float32(0.7), weights=abs(f), method='inverted_cdf')", 0), ("quantile(i, 0.5, weights=abs(i), method='inverted_cdf')", 0),
+    ("nanquantile(where(M > 0.5, nan, M), [0.2, 0.5], axis=0, weights=abs(M) + 1, method='inverted_cdf')", 0),
+    ("quantile(where(M > 0.5, nan, M), 0.5, axis=1, weights=abs(M) + 1, method='inverted_cdf')", 0),
+    ("quantile(M, 0.5, weights=M)", 0), ("quantile(M, 0.5, weights=-abs(M), method='inverted_cdf')", 0), ("quantile(M, 0.5, weights=M[0], method='inverted_cdf')", 0),
+    ("quantile(M, 0.5, axis=1, weights=M[0, :2], method='inverted_cdf')", 0),
     ("percentile(M, [])", 0), ("quantile(A, [], axis=(0, 2), keepdims=True)", 0), ("nanquantile(M, [], axis=1)", 0), ("quantile(Z, [], method='lower')", 0), ("percentile(M, [[]])", 0), ("quantile(M, zeros((2, 0)))", 0),  # (NumPy: errors)
     ("average(float32(M), weights=int8(Z), axis=1)", 0), ("average(float32(M), axis=0, weights=uint16([1, 2, 3]), returned=True)", 0),
     ("average(float32(M), weights=int32(Z))", 0), ("average(A, axis=(0, 2), weights=arange(8.).reshape(2, 4))", 0),

@@ -472,6 +472,17 @@ static kiln_expr *mean_of(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_e
     return m;
 }
 
+static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
+
+/* Python's sum(iterable, start=0) (the bare name): of a list or a tuple its items added in turn
+ * (sum(rows) of arrays is element-wise, as Python's; np.sum's would be the total), of an array
+ * (or a generator) as h_reduce's sum */
+static bool h_py_sum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *g = arg(a, "a");
+    if (g->kind == KV_TUPLE || g->kind == KV_LIST) g->kind = KV_LIST, g->gen = true; /* (h_reduce's Python sum of a generator) */
+    return h_reduce(p, f, a, off, out);
+}
+
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     kval *g = arg(a, "a");
     if (f->op == KILN_OP_SUM && g->kind == KV_LIST && g->gen) { /* Python's sum(items, start=0): element-wise */
@@ -3421,6 +3432,98 @@ static kiln_expr *kept_axes(parser *p, tmps *t, bool on, kiln_expr *r, int nq, i
     return r ? keep(t, kiln_reshape(p->ctx, r, nd + (nq > 0), s)) : NULL;
 }
 
+/* quantile's weights= for x (NumPy's checks and words): of x's shape, or of the shape of x's axes
+ * in av's order (one axis, or a tuple), broadcast to x's shape here; not negative (read now);
+ * nanquantile's 0 at x's NaN.  NULL after an error. */
+static kiln_expr *quantile_weights(parser *p, tmps *t, const fe_fn *f, fe_args *a, kiln_expr *x, const kval *av) {
+    kiln_ctx *c = p->ctx;
+    kval *wv = arg(a, "weights");
+    kiln_expr *w = keep(t, expr_of(p, f, a, "weights"));
+    if (!w) return NULL;
+    bool same = w->ndim == x->ndim;
+    for (int d = 0; same && d < x->ndim; d++) same = w->shape[d] == x->shape[d];
+    if (!same) {
+        if (av->kind == KV_ABSENT || av->kind == KV_NONE) {
+            fe_err(p, wv->off, KILN_ERR_ARG, "Axis must be specified when shapes of a and weights differ.");
+            return NULL;
+        }
+        int axl[KILN_MAX_DIMS], k = av->kind == KV_TUPLE ? av->n : 1; /* (checked by the caller: in range, not repeated) */
+        for (int i = 0; i < k; i++) {
+            int64_t v;
+            if (!fe_arg_int(p, av->kind == KV_TUPLE ? &av->items[i] : av, f->name, "axis", &v)) return NULL;
+            axl[i] = (int)(v < 0 ? v + x->ndim : v);
+        }
+        bool fits = w->ndim == k;
+        for (int i = 0; fits && i < k; i++) fits = w->shape[i] == x->shape[axl[i]];
+        if (!fits) {
+            fe_err(p, wv->off, KILN_ERR_ARG, "Shape of weights must be consistent with shape of a along specified axis.");
+            return NULL;
+        }
+        int perm[KILN_MAX_DIMS], np_ = 0; /* w's axes in x's order, then length 1 at x's others */
+        for (int d = 0; d < x->ndim; d++)
+            for (int i = 0; i < k; i++)
+                if (axl[i] == d) perm[np_++] = i;
+        int64_t shape[KILN_MAX_DIMS];
+        for (int d = 0; d < x->ndim; d++) {
+            shape[d] = 1;
+            for (int i = 0; i < k; i++)
+                if (axl[i] == d) shape[d] = x->shape[d];
+        }
+        if (!(w = keep(t, kiln_permute(c, w, perm))) || !(w = keep(t, kiln_reshape(c, w, x->ndim, shape))) ||
+            !(w = fe_broadcast_to(p, t, w, x->ndim, x->shape, f->name, wv->off))) {
+            fe_got(p, NULL, wv->off);
+            return NULL;
+        }
+    }
+    kiln_array *neg = value_now(p, keep(t, kiln_reduce(c, KILN_OP_ANY, keep(t, kiln_lt(c, w, keep(t, kiln_int(c, 0)))), KILN_ALL_AXES, 0)), wv->off);
+    bool bad = neg && *(bool *)kiln_array_data(neg);
+    kiln_array_free(neg);
+    if (!neg) return NULL;
+    if (bad) {
+        fe_err(p, wv->off, KILN_ERR_ARG, "Weights must be non-negative.");
+        return NULL;
+    }
+    if ((f->op == Q_NANQUANTILE || f->op == Q_NANPERCENTILE) && dtype_is_float((kiln_dtype)x->dtype)) /* (a NaN weighs nothing) */
+        w = keep(t, kiln_where(c, keep(t, kiln_isnan(c, x)), keep(t, kiln_int(c, 0)), w));
+    return w;
+}
+
+/* The quantiles qs[0..nq) of x along axis weighted by w (x's shape), NumPy's 'inverted_cdf' with
+ * weights: the values sorted along the line (stably) with their weights, the weights' running
+ * sum over their total (leading zeros -1, so that q = 0 passes weightless values), and for each q
+ * the first value whose running sum reaches q (the last at most); NaN for a line holding NaN
+ * where nan_line.  In x's dtype.  NULL after an error. */
+static kiln_expr *weighted_quantiles_of(parser *p, tmps *t, kiln_expr *x, kiln_expr *w, int axis, const double *qs, int nq, bool many,
+                                        bool keepdims, bool qf32, bool nan_line, size_t off) {
+    kiln_ctx *c = p->ctx;
+    int nd0 = x->ndim, ax = axis;
+    if (!(x = quantile_line(p, t, x, &ax, off)) || !(w = quantile_line(p, t, w, &axis, off))) return NULL;
+    int64_t n = x->shape[ax];
+    if (n == 0) {
+        fe_err(p, off, KILN_ERR_INDEX, "index -1 is out of bounds for axis %d with size 0", ax);
+        return NULL;
+    }
+    kiln_expr *order = keep(t, kiln_argsort(c, x, ax));
+    kiln_expr *sx = order ? keep(t, kiln_take_along_axis(c, x, order, ax)) : NULL;
+    kiln_expr *sw = order ? keep(t, kiln_take_along_axis(c, keep(t, kiln_cast(c, w, KILN_F64)), order, ax)) : NULL;
+    kiln_expr *cum = sw ? keep(t, kiln_cumsum(c, sw, ax)) : NULL;
+    kiln_expr *cdf = cum ? keep(t, kiln_div(c, cum, slice_along(p, t, cum, ax, n - 1, n, 1))) : NULL;
+    if (cdf && qf32) cdf = keep(t, kiln_cast(c, cdf, KILN_F32)); /* (NumPy's: in q's float dtype) */
+    cdf = cdf ? keep(t, kiln_where(c, keep(t, kiln_eq(c, cdf, keep(t, kiln_int(c, 0)))), keep(t, kiln_int(c, -1)), cdf)) : NULL;
+    if (!cdf) return NULL;
+    kiln_expr *parts[Q_MAX];
+    for (int k = 0; k < nq; k++) { /* searchsorted(cdf, q, 'left'): how many are below q */
+        kiln_expr *q = keep(t, kiln_const(c, qf32 ? KILN_F32 : KILN_F64, qs[k]));
+        kiln_expr *below = keep(t, kiln_reduce(c, KILN_OP_SUM, keep(t, kiln_lt(c, cdf, q)), ax, 1));
+        kiln_expr *at = below ? keep(t, kiln_minimum(c, keep(t, kiln_cast(c, below, KILN_I64)), keep(t, kiln_int(c, n - 1)))) : NULL;
+        kiln_expr *v = at ? keep(t, kiln_take_along_axis(c, sx, at, ax)) : NULL;
+        if (v && nan_line) /* quantile's (not nanquantile's): NaN for a line holding NaN (sorted last) */
+            v = keep(t, kiln_where(c, keep(t, kiln_isnan(c, slice_along(p, t, sx, ax, n - 1, n, 1))), keep(t, kiln_scalar(c, NAN)), v));
+        if (!v || !(parts[k] = keep(t, kiln_squeeze(c, v, ax)))) return NULL;
+    }
+    return quantile_result(t, c, parts, nq, many, keepdims, nd0, x, ax, (kiln_dtype)x->dtype);
+}
+
 static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
@@ -3435,6 +3538,9 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
     if (!x || (axes ? !fe_arg_axes(p, av, x->ndim, f->name, &mask, &all) : !one_axis(p, f, a, &axis)) ||
         (given(a, "keepdims") && !fe_arg_bool(p, arg(a, "keepdims"), f->name, "keepdims", &keepdims)))
         return done(p, &t, out, NULL, off);
+    kiln_expr *w = NULL; /* weights=: of x's shape from here on */
+    if (has(a, "weights") && given_not_none(a, "weights") && !(w = quantile_weights(p, &t, f, a, x, av)))
+        return done(p, &t, out, NULL, off);
     int64_t kept_shape[KILN_MAX_DIMS]; /* keepdims of a tuple: the shape, 1 at each axis */
     int nd = x->ndim, nr = 0;
     if (axes && !all) { /* (axis=(): a length-1 axis of each element, as NumPy's) */
@@ -3448,6 +3554,8 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
             if (mask >> d & 1) perm[np_ + nr++] = d, merged *= x->shape[d];
         shape[np_] = merged;
         if (!(x = keep(&t, kiln_permute(p->ctx, x, perm))) || !(x = keep(&t, kiln_reshape(p->ctx, x, np_ + 1, shape))))
+            return done(p, &t, out, NULL, off);
+        if (w && (!(w = keep(&t, kiln_permute(p->ctx, w, perm))) || !(w = keep(&t, kiln_reshape(p->ctx, w, np_ + 1, shape)))))
             return done(p, &t, out, NULL, off);
         axis = np_;
     } else if (axes) {
@@ -3481,6 +3589,10 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
                               "'inverted_cdf', 'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', "
                               "'weibull', 'median_unbiased', 'normal_unbiased'", f->name);
             }
+        }
+        if (w && method != QM_INVERTED_CDF) {
+            tmps_free(&t);
+            return fe_err(p, m->off, KILN_ERR_ARG, "Only method 'inverted_cdf' supports weights. Got: %s.", quantile_methods[method]);
         }
         many = qv->kind == KV_LIST || qv->kind == KV_TUPLE;
         nq = many ? qv->n : 1;
@@ -3522,6 +3634,12 @@ static bool h_quantile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *
         rdt = int_q ? KILN_F64 : dtype_promote(xdt == KILN_BOOL ? KILN_I64 : xdt, qdt); /* (NumPy's lerp; the discrete methods keep xdt) */
         int64_t n = 1;
         for (int d = 0; d < x->ndim; d++) n *= x->shape[d];
+        if (w) { /* NumPy's weighted inverted_cdf: an element, in x's dtype */
+            kiln_expr *r = weighted_quantiles_of(p, &t, x, w, axis, qs, nq, many, keepdims, qf32 && !int_q,
+                                                 f->op != Q_NANQUANTILE && f->op != Q_NANPERCENTILE && xf, off);
+            r = kept_axes(p, &t, tuple_keep, r, many ? nq : 0, nd, kept_shape);
+            return done(p, &t, out, q_shaped(p, &t, r, empty, qshape, qnd, off), off);
+        }
         if (int_q && (method == QM_LINEAR || quantile_discrete(method)) && (!xf || n > 0)) {
             /* NumPy's: integer (or bool) q takes the element, in the array's dtype: q 0 the min, 1 the max (NaN for a line
              * holding NaN; nanquantile's of the others) */
@@ -9570,11 +9688,11 @@ static const fe_fn functions[] = {
     {"partition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_SORT, "a with each kth value where sorting puts it, none larger before, none smaller after", false},
     {"argpartition", "a, kth, axis=-1, kind='introselect', order=None", h_partition, KILN_OP_ARGSORT, "the positions that partition a", false},
     {"median", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_MEDIAN, "the middle value along axis (the mean of the two middle ones)", false},
-    {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
-    {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
+    {"quantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False, weights=None", h_quantile, Q_QUANTILE, "the q-th quantiles along axis (linear between the sorted values)", false},
+    {"percentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False, weights=None", h_quantile, Q_PERCENTILE, "the q-th percentiles along axis", false},
     {"nanmedian", "a, axis=None, out=None, overwrite_input=False, keepdims=False", h_quantile, Q_NANMEDIAN, "median of the values that are not NaN (NaN for a line of NaN alone)", false},
-    {"nanquantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_NANQUANTILE, "quantile of the values that are not NaN", false},
-    {"nanpercentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False", h_quantile, Q_NANPERCENTILE, "percentile of the values that are not NaN", false},
+    {"nanquantile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False, weights=None", h_quantile, Q_NANQUANTILE, "quantile of the values that are not NaN", false},
+    {"nanpercentile", "a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False, weights=None", h_quantile, Q_NANPERCENTILE, "percentile of the values that are not NaN", false},
     {"swapaxes", "a, axis1, axis2", h_axes, 0, "a with two axes swapped (a view)", false},
     {"moveaxis", "a, source, destination", h_axes, 1, "a with axes moved to new places, the others in order (a view)", false},
     {"vector_norm", "x, axis=None, keepdims=False, ord=2", h_norm, N_VECTOR, "np.linalg.vector_norm: a vector norm (2, 1, inf, 0, p) over the axes (all: the flattened x)", false},
@@ -9850,6 +9968,7 @@ static const fe_fn functions[] = {
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
     {"math.log", "x, base=None", h_math_log, 0, "NumPy's log; with base, log(x) / log(base) as Python's", true},
+    {"py.sum", SIG_SUMI, h_py_sum, KILN_OP_SUM, "Python's sum: of a list or a tuple its items added in turn (element-wise for arrays; sum(xs, start)); of an array np.sum", false},
     {"py.abs", "x", h_py_abs, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
     {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},
@@ -9940,7 +10059,7 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
 }
 
 const char *fe_py_builtin(const char *name) {
-    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"}};
+    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"}, {"sum", "py.sum"}};
     for (size_t k = 0; k < sizeof py / sizeof *py; k++)
         if (!strcmp(name, py[k][0])) return py[k][1];
     return name;
@@ -10333,7 +10452,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
                (present(&o.dtype) && (!fe_arg_dtype(p, &o.dtype, shown, &udt) ||
                                       (udt != KILN_BOOL && !ufunc_inputs_to(p, f, &a, udt, casting)))); /* (bool: a comparison's output) */
     if (!bad && present(&o.out) && !strncmp(f->name, "Generator.", 10)) bad = !generator_out(p, shown, &a, &o);
-    static const char *const in_out_dtype[] = {"sum", "prod", "mean", "cumsum", "cumprod", "nansum", "nanprod", "nanmean", "nancumsum", "nancumprod", NULL};
+    static const char *const in_out_dtype[] = {"sum", "py.sum", "prod", "mean", "cumsum", "cumprod", "nansum", "nanprod", "nanmean", "nancumsum", "nancumprod", NULL};
     const kval *ov = o.out.kind == KV_TUPLE && o.out.n == 1 ? &o.out.items[0] : &o.out;
     for (int k = 0; !bad && ov->kind == KV_ARRAY && in_out_dtype[k]; k++) /* sum(x, out=o): summed in o's dtype, as NumPy's */
         if (!strcmp(f->name, in_out_dtype[k]) && has(&a, "dtype") && !present(arg(&a, "dtype"))) {

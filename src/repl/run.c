@@ -861,8 +861,27 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         }
         return report(pg, n < b ? n : w, n < b ? "expected a name (of at most 31 characters) after 'as'" : "expected 'as NAME' after 'import numpy'"), false;
     }
-    if ((word_at(t, a, b, "import") || word_at(t, a, b, "from")) && strstr_in(t, a, b, "numpy"))
-        return st->kind = S_PASS, true; /* from numpy import ...: kiln's names are NumPy's already */
+    if (word_at(t, a, b, "from") && strstr_in(t, a, b, "numpy")) { /* from numpy import ...: kiln's names are NumPy's already */
+        size_t w = trim_left(t, a + 4, b), e = w; /* from numpy[.linalg] import linalg as LA: LA is numpy's name */
+        while (e < b && !strchr(" \t", t[e])) e++;
+        size_t imp = trim_left(t, e, b), what = imp + 6 <= b && word_at(t, imp, b, "import") ? trim_left(t, imp + 6, b) : b;
+        bool linalg_as = e - w == 5 && !memcmp(t + w, "numpy", 5) && what + 6 <= b && word_at(t, what, b, "linalg"); /* (np.linalg's names are kiln's too) */
+        size_t as = what;
+        while (as + 4 <= b && !(strchr(" \t", t[as]) && word_at(t, trim_left(t, as, b), b, "as"))) as++;
+        if (as + 4 > b) return st->kind = S_PASS, true;
+        size_t n = trim_left(t, trim_left(t, as, b) + 2, b), ne = n;
+        while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
+        if (!linalg_as || ne != b || n == b || ne - n >= 32 || memchr(t + what, ',', b - what))
+            return report(pg, n < b ? n : as, "from numpy import NAME as ALIAS binds no ALIAS in kiln (but 'from numpy import linalg as LA'): "
+                                              "kiln's names are NumPy's, so call NAME or np.NAME"), false;
+        st->kind = S_IMPORT; /* (LA.norm: numpy's norm) */
+        memcpy(st->names[0], t + n, ne - n);
+        st->names[0][ne - n] = 0;
+        if (pg->n_np_alias < FE_NUMPY_ALIASES) memcpy(pg->np_alias[pg->n_np_alias++], st->names[0], ne - n + 1);
+        return true;
+    }
+    if (word_at(t, a, b, "import") && strstr_in(t, a, b, "numpy"))
+        return st->kind = S_PASS, true; /* import numpy.linalg...: kiln's names are NumPy's already */
     if (word_at(t, a, b, "import") && word_at(t, trim_left(t, a + 6, b), b, "math") && trim_left(t, a + 6, b) + 4 == b)
         return st->kind = S_PASS, true; /* import math: math.NAME is NumPy's NAME (floor, ceil, trunc: Python ints) */
     if (word_at(t, a, b, "del") && subscript_target(pg, st, a + 3, b) && st->groups == 1 && !st->attrs)
