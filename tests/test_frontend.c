@@ -418,6 +418,24 @@ START_TEST(parse_with_placeholders) {
     ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "(1, zeros(2))"), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "(1, 2) + "), KILN_ERR_SYNTAX);
     ck_assert_int_eq(kiln_scope_set_literal(scope, "None", "1"), KILN_ERR_ARG);
+    /* nothing in a text that is not a literal's tokens runs (a review's find: savetxt wrote its file) */
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "savetxt('/nonexistent-kiln/x.txt', [1.0])"), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_error_offset(ctx), 0);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "ok", "(1.5e-3, -2, 'a\\'b', None, [True, nan, -inf], 0x1f)"), KILN_OK);
+    /* a statement reading a literal stays reusable (its caller keys the literal) */
+    kiln_expr *lp[4];
+    int ln = 0, lre = 0;
+    kiln_expr *le = kiln_parse_params(ctx, scope, "sq[t] * 2", 4, lp, which, &ln, &lre);
+    ck_assert_ptr_nonnull(le);
+    ck_assert_int_eq(lre, 1);
+    kiln_expr_free(le);
+    for (int i = 0; i < ln; i++) kiln_expr_free(lp[i]);
+    /* the form's room holds the brackets still open (a review's find: "[None]" in 3 bytes wrote past them) */
+    char tiny[5];
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "[None]", 3, vals, tiny, 3, 4, params, which, &n, &reusable), -1);
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "((((None,),),),)", 3, vals, tiny, 5, 4, params, which, &n, &reusable), -1);
+    ck_assert_int_eq(kiln_parse_params_form(ctx, scope, "[None]", 3, vals, tiny, 4, 4, params, which, &n, &reusable), 0);
+    ck_assert_str_eq(tiny, "[n]");
     kiln_array_free(sq);
     /* too many arrays for cap; a syntax error at its token */
     ck_assert_ptr_null(kiln_parse_params(ctx, scope, "x + y + z", 2, params, which, &n, &reusable));

@@ -987,23 +987,32 @@ static PyObject *numpy_number(PyObject *v) {
  * (below the top) NumPy's numbers as numpy_number reads them, in tuples and lists nested to depth
  * levels; a new str, or NULL for other v (and any Python error left set). */
 static PyObject *literal_of(PyObject *v, int depth, bool top) {
-    if (v == Py_None || PyUnicode_CheckExact(v) || PyBool_Check(v)) return PyObject_Repr(v);
-    if (PyLong_CheckExact(v)) {
-        int over;
-        (void)PyLong_AsLongLongAndOverflow(v, &over);
-        return over || PyErr_Occurred() ? NULL : PyObject_Str(v);
+    if (v == Py_None || PyBool_Check(v)) return PyObject_Repr(v);
+    if (PyUnicode_Check(v)) { /* (a str subclass: its text) */
+        PyObject *t = PyUnicode_CheckExact(v) ? Py_NewRef(v) : PyObject_Str(v), *r = t ? PyObject_Repr(t) : NULL;
+        Py_XDECREF(t);
+        return r;
     }
-    if (PyFloat_CheckExact(v)) {
-        double d = PyFloat_AS_DOUBLE(v);
-        return d != d ? PyUnicode_FromString("nan") : d == INFINITY ? PyUnicode_FromString("inf")
-                      : d == -INFINITY ? PyUnicode_FromString("-inf") : PyObject_Repr(v);
+    if (PyLong_Check(v)) { /* (an IntEnum: its number) */
+        int over;
+        long long i = PyLong_AsLongLongAndOverflow(v, &over);
+        return over || PyErr_Occurred() ? NULL : PyUnicode_FromFormat("%lld", i);
+    }
+    if (PyFloat_Check(v)) {
+        double d = PyFloat_AsDouble(v);
+        if (d != d) return PyUnicode_FromString(signbit(d) ? "(-nan)" : "nan"); /* (-nan keys apart from nan, as a number's bits do) */
+        if (isinf(d)) return PyUnicode_FromString(d > 0 ? "inf" : "(-inf)");
+        PyObject *f = PyFloat_FromDouble(d), *r = f ? PyObject_Repr(f) : NULL;
+        Py_XDECREF(f);
+        return r;
     }
     if (PyTuple_CheckExact(v) || PyList_CheckExact(v)) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
-        if (depth == 0 || n > 4096) return NULL;
+        PyObject *snap = depth > 0 && PySequence_Fast_GET_SIZE(v) <= 4096 ? PySequence_Tuple(v) : NULL; /* (Python code below may change a list) */
+        if (!snap) return NULL;
+        Py_ssize_t n = PyTuple_GET_SIZE(snap);
         PyObject *items = PyList_New(n), *sep = PyUnicode_FromString(", "), *joined = NULL, *r = NULL;
         for (Py_ssize_t i = 0; items && sep && i < n; i++) {
-            PyObject *x = literal_of(PySequence_Fast_GET_ITEM(v, i), depth - 1, false);
+            PyObject *x = literal_of(PyTuple_GET_ITEM(snap, i), depth - 1, false);
             if (!x) {
                 Py_CLEAR(items);
                 break;
@@ -1015,6 +1024,7 @@ static PyObject *literal_of(PyObject *v, int depth, bool top) {
         Py_XDECREF(items);
         Py_XDECREF(sep);
         Py_XDECREF(joined);
+        Py_DECREF(snap);
         return r;
     }
     PyObject *num = top ? NULL : numpy_number(v), *r = num ? literal_of(num, depth, false) : NULL;
@@ -1321,7 +1331,7 @@ static int out_flatten(PyObject *o, const char **f, PyObject **flat, int *k, int
     char c = *(*f)++;
     if (c == 'v') {
         if (*k == nv) return -1;
-        flat[(*k)++] = o;
+        flat[(*k)++] = Py_NewRef(o); /* (a reference: reading a buffer may run Python code that changes out's lists) */
         return 0;
     }
     if (c == 'n') return o == Py_None ? 0 : -1;
@@ -1333,6 +1343,35 @@ static int out_flatten(PyObject *o, const char **f, PyObject **flat, int *k, int
         if (out_flatten(PySequence_Fast_GET_ITEM(o, i), f, flat, k, nv) < 0) return -1;
     *f = end;
     return 0;
+}
+
+/* The namedtuple class of a named tuple's head ("SVDResult U S Vh"), made once, of module kiln
+ * and kiln's attribute too (kiln.SVDResult: pickle finds it there); borrowed, or NULL with an error. */
+static PyObject *named_class(PyObject *head) {
+    PyObject *cls = PyDict_GetItemWithError(named_types, head);
+    if (cls || PyErr_Occurred()) return cls;
+    PyObject *parts = PyUnicode_Split(head, NULL, 1);
+    if (parts && PyList_GET_SIZE(parts) != 2) {
+        PyErr_Format(PyExc_ValueError, "kiln: the named tuple '%U' has no fields", head);
+        Py_CLEAR(parts);
+    }
+    PyObject *collections = parts ? PyImport_ImportModule("collections") : NULL;
+    PyObject *make = collections ? PyObject_GetAttrString(collections, "namedtuple") : NULL;
+    PyObject *args = make ? PyTuple_Pack(2, PyList_GET_ITEM(parts, 0), PyList_GET_ITEM(parts, 1)) : NULL;
+    PyObject *kw = args ? Py_BuildValue("{s:s}", "module", "kiln") : NULL;
+    PyObject *made = kw ? PyObject_Call(make, args, kw) : NULL;
+    Py_XDECREF(collections);
+    Py_XDECREF(make);
+    Py_XDECREF(args);
+    Py_XDECREF(kw);
+    if (made) cls = PyDict_SetDefault(named_types, head, made); /* (two threads' classes: the first one kept) */
+    Py_XDECREF(made);
+    PyObject *package = cls ? PyImport_ImportModule("kiln") : NULL;
+    if (package && PyObject_SetAttr(package, PyList_GET_ITEM(parts, 0), cls) < 0) cls = NULL;
+    if (cls && !package) PyErr_Clear(); /* (no kiln package: _kiln alone, unpicklable but whole) */
+    Py_XDECREF(package);
+    Py_XDECREF(parts);
+    return cls;
 }
 
 /* The value of form from *f over the arrays of vals (new references, taken from *k on). */
@@ -1352,18 +1391,8 @@ static PyObject *form_build(const char **f, PyObject **vals, int *k) {
         else PyList_SET_ITEM(r, i, x);
     }
     *f = end;
-    if (r && head) { /* NumPy's named tuple (svd's SVDResult): a namedtuple of its name and fields, made once */
-        PyObject *cls = PyDict_GetItemWithError(named_types, head);
-        if (!cls && !PyErr_Occurred()) {
-            PyObject *collections = PyImport_ImportModule("collections"), *parts = PyUnicode_Split(head, NULL, 1);
-            cls = collections && parts && PyList_GET_SIZE(parts) == 2
-                      ? PyObject_CallMethod(collections, "namedtuple", "OO", PyList_GET_ITEM(parts, 0), PyList_GET_ITEM(parts, 1))
-                      : NULL;
-            Py_XDECREF(collections);
-            Py_XDECREF(parts);
-            if (cls && PyDict_SetItem(named_types, head, cls) < 0) Py_CLEAR(cls);
-            Py_XDECREF(cls); /* (the dict's reference stays) */
-        }
+    if (r && head) { /* NumPy's named tuple (svd's SVDResult): a namedtuple of its name and fields */
+        PyObject *cls = named_class(head);
         Py_SETREF(r, cls ? PyObject_Call(cls, r, NULL) : NULL);
     }
     Py_XDECREF(head);
@@ -1379,7 +1408,7 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
     PyObject *result = NULL, **flat = PyMem_Calloc((size_t)nv + 1, sizeof *flat);
     kiln_array **outs = PyMem_Calloc((size_t)nv + 1, sizeof *outs);
     operand *res = PyMem_Calloc((size_t)nv + 1, sizeof *res);
-    int got = 0;
+    int got = 0, owned = 0;
     if (!flat || !outs || !res) {
         PyErr_NoMemory();
         goto done;
@@ -1387,7 +1416,9 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
     if (out != Py_None) {
         const char *f = t->form;
         int k = 0;
-        if (out_flatten(out, &f, flat, &k, nv) < 0 || k != nv) {
+        int bad = out_flatten(out, &f, flat, &k, nv);
+        owned = k; /* (out_flatten's references, let go at the end) */
+        if (bad < 0 || k != nv) {
             char text[256];
             form_text(t->form, text, sizeof text);
             if (form_flat(t->form))
@@ -1431,6 +1462,7 @@ static PyObject *evaluate_many(TemplateObject *t, PyObject *out) {
     for (int i = made; i < nv; i++) kiln_array_free(outs[i]);
 done:
     for (int i = 0; res && i < got; i++) operand_release(&res[i]);
+    for (int i = 0; i < owned; i++) Py_DECREF(flat[i]);
     PyMem_Free(flat);
     PyMem_Free(outs);
     PyMem_Free(res);

@@ -100,14 +100,26 @@ class Expr:
         if method not in ("__call__", "reduce", "accumulate", "outer"):
             return NotImplemented
         out = kwargs.pop("out", None)
+        out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+        where = kwargs.pop("where", True) if out is not None else True
+        casting = kwargs.pop("casting", "same_kind") if out is not None else None
         e = _call(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}", (), inputs, kwargs)
-        if out is None:
-            return e
-        return e.numpy(out=out[0] if isinstance(out, tuple) and len(out) == 1 else out)
-
-    def __format__(self, spec):  # computed, as NumPy's (a 0-d value formats as its number)
+        if out is None or isinstance(out, tuple):  # (several outputs: kiln's own out= check says so)
+            return e if out is None else e.numpy(out=out)
         import numpy as np
-        return format(np.asarray(self), spec)
+        dt = getattr(out, "dtype", None)
+        if dt is not None and e.dtype != dt:  # NumPy's casting of the value into out (float64 into a float32 out: same_kind)
+            if not np.can_cast(e.dtype, dt, casting=casting):
+                raise TypeError(f"Cannot cast ufunc '{ufunc.__name__}' output from {e.dtype!r} to {dt!r} with casting rule {casting!r}")
+            e = e.astype(dt)
+        if where is not True:  # out keeps its values where where is false
+            e = function("where")(where, e, asarray(out))
+        return e.numpy(out=out)
+
+    def __format__(self, spec):  # computed, as NumPy's (a 0-d value formats as its number; a tuple as Python's)
+        import numpy as np
+        v = self.numpy()
+        return format(v if isinstance(v, (tuple, list)) else np.asarray(v), spec)
 
     # ---- evaluation
     def numpy(self, out=None):

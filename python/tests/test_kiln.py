@@ -597,6 +597,16 @@ def test_numpy_ufuncs_of_lazy_arrays():
     q, r = np.divmod(x, 4)
     assert np.array_equal(np.asarray(q), a // 4) and np.array_equal(np.asarray(r), a % 4)
     assert f"{x.sum():.2f}" == "15.00" and format(x[0, 1], "g") == "1"
+    # where= with out= keeps out where it is false; out's dtype by NumPy's casting rule (same_kind: float64 into float32)
+    m = np.array([[True, False, True], [False, True, False]])
+    assert np.array_equal(np.sqrt(x, where=m, out=np.zeros((2, 3))), np.sqrt(a, where=m, out=np.zeros((2, 3))))
+    f = np.zeros((2, 3), np.float32)
+    f += x
+    assert f.dtype == np.float32 and np.array_equal(f, a)
+    with pytest.raises(TypeError, match="same_kind"):
+        i = np.zeros((2, 3), np.int64)
+        i += x
+    assert f"{kiln.linalg.svd(kiln.asarray(np.eye(2)))}".startswith("SVDResult(U=")
     # astype(copy=False) and casting=, as NumPy's
     assert np.asarray(x.astype(np.float32, copy=False)).dtype == np.float32
     with pytest.raises(TypeError, match="according to the rule 'safe'"):
@@ -630,6 +640,17 @@ def test_literal_operands():
     assert np.array_equal(np.asarray(kiln.evaluate("x * t", {"x": x, "t": (1, 2, 3, 4)}, {})), x * (1, 2, 3, 4))
     # a name that is Python's keyword is never an operand
     assert float(kiln.evaluate("x + True", {"x": 1, "True": 5}, {})) == 2
+    # an IntEnum in a tuple is its number; -nan keeps its sign (its own template); a literal's template is kept
+    import enum
+
+    class K(enum.IntEnum):
+        ONE = 1
+    assert float(kiln.evaluate("x[t]", {"x": x, "t": (K.ONE, 2)}, {})) == x[1, 2]
+    assert float(kiln.evaluate("copysign(1.0, t)[0]", {"t": (float("-nan"),)}, {})) == -1.0
+    assert float(kiln.evaluate("copysign(1.0, t)[0]", {"t": (float("nan"),)}, {})) == 1.0
+    kiln.clear_cache()
+    kiln.evaluate("x[t] * 2", {"x": x, "t": (1, 2)}, {})
+    assert kiln.cache_size() == 1
 
 
 def test_nested_values():
@@ -657,6 +678,9 @@ def test_nested_values():
         kiln.evaluate("(np.split(a, 2), (a,), None)", out=(halves, (a,), 1))
     # NumPy's named tuples keep their names and fields, evaluated and lazily
     r = kiln.evaluate("np.linalg.svd(M)")
+    import pickle
+    back = pickle.loads(pickle.dumps(r))  # (kiln.SVDResult: pickle finds the class)
+    assert type(back).__name__ == "SVDResult" and np.allclose(np.asarray(back.S), [3, 2, 1])
     assert type(r).__name__ == "SVDResult" and r._fields == ("U", "S", "Vh") and np.allclose(np.asarray(r.S), [3, 2, 1])
     r = kiln.evaluate("(np.linalg.eigh(M), np.linalg.slogdet(M), np.unique_counts(a % 3))")
     assert [type(x).__name__ for x in r] == ["EighResult", "SlogdetResult", "UniqueCountsResult"] and float(r[1].sign) == 1.0

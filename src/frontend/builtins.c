@@ -10472,8 +10472,9 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         }
         kval *cv = arg(&a, "casting"), *ov = arg(&a, "order"), *x = &a.v[0];
         bool copy = true, ok = true;
-        if (given(&a, "copy")) ok = fe_arg_bool(p, arg(&a, "copy"), "astype", "copy", &copy);
-        if (ok && ov->kind != KV_ABSENT && (ov->kind != KV_STR || !strchr("KACF", ov->s[0]) || ov->s[0] == 0 || ov->s[1] != 0))
+        if (given_not_none(&a, "copy")) ok = fe_arg_bool(p, arg(&a, "copy"), "astype", "copy", &copy);
+        else if (given(&a, "copy")) copy = false; /* (None: a copy only where one is needed) */
+        if (ok && ov->kind != KV_ABSENT && ov->kind != KV_NONE && (ov->kind != KV_STR || !strchr("KACFkacf", ov->s[0]) || ov->s[0] == 0 || ov->s[1] != 0))
             ok = fe_err(p, ov->off, KILN_ERR_ARG, "order must be one of 'C', 'F', 'A', or 'K'");
         if (ok && cv->kind != KV_ABSENT && (cv->kind != KV_STR || !casting_valid(cv->s)))
             ok = fe_err(p, cv->off, KILN_ERR_ARG, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");

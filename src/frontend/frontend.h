@@ -57,6 +57,9 @@ typedef struct kval {
     /* KV_ARRAY: an imaginary number of a step of r_'s and mgrid's (5j, n*1j), read as its factor:
      * kept through + - * / and nothing else */
     bool imag;
+    /* a value bound by kiln_scope_set_literal, which its caller keys: reading it does not make a
+     * statement volatile (a program's own tuples and lists may change between runs) */
+    bool fixed;
 } kval;
 
 void kval_free(kiln_ctx *ctx, kval *v);
@@ -90,6 +93,8 @@ typedef struct fe_deps {
 typedef struct fe_env {
     kiln_scope *scope;
     bool params;          /* read array names through placeholders, recorded in deps */
+    bool values_only;     /* the parse's values are computed into new arrays (kiln_parse_params'): a view
+                             of a name's array is never seen as one, so none is made at a cost */
     fe_deps deps;
     bool volatile_;       /* the value depends on more than deps: rand(), load(), float(x) */
     char warning[320];    /* the first thing worth a warning, with its offset (NUL: none) */

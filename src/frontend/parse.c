@@ -1416,9 +1416,10 @@ static bool index_array(parser *p, kval *xv, kval *items, int n, size_t off, kva
                 ix[k].index = i;
                 break;
             }
-            if (it->e->ndim == 0 && alias && it->e->dtype != KILN_BOOL && dtype_is_int((kiln_dtype)it->e->dtype)) {
+            if (it->e->ndim == 0 && alias && !p->env->values_only && it->e->dtype != KILN_BOOL && dtype_is_int((kiln_dtype)it->e->dtype)) {
                 /* a computed integer (argmax(v)) of a name's array: its value now, a view as NumPy's x[i] is (the
-                 * statement is rebuilt at each run); of a computed array a gather, which no name sees into */
+                 * statement is rebuilt at each run); of a computed array a gather, which no name sees into, as
+                 * in a parse over placeholders (kiln_parse_params: its values are new arrays, and it is kept) */
                 if (!fe_arg_int(p, it, "subscript", "index", &i)) return kiln_expr_free(x), false;
                 ix[k].kind = KILN_IX_INDEX;
                 ix[k].index = i;
@@ -3243,7 +3244,7 @@ static bool p_atom(parser *p, kval *out) {
         }
         if (a) return scope_value(p, name, a, t.off, out);
         if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */
-            p->env->volatile_ = true;
+            if (!bound->fixed) p->env->volatile_ = true;
             if (is_op(p, "[") && (bound->kind == KV_LIST || bound->kind == KV_TUPLE || bound->kind == KV_STR)) {
                 kval in_place = *bound; /* xs[i]: the item read where it is, not a copy of the whole list first */
                 in_place.off = t.off;
@@ -3254,6 +3255,7 @@ static bool p_atom(parser *p, kval *out) {
             if (!fe_kval_copy(p->ctx, out, bound)) return fe_got(p, NULL, t.off);
             held(out);
             out->off = t.off;
+            out->fixed = false; /* (the binding's, not a copy's) */
             return true;
         }
         if (is_op(p, "[") && (!strcmp(name, "r_") || !strcmp(name, "c_") || !strcmp(name, "mgrid") || !strcmp(name, "ogrid")))
@@ -4425,6 +4427,7 @@ typedef struct values_out {
     int cap, n;
     char *form; /* form mode: 'v' an array, 'n' None, "(...)" a tuple's items, "[...]" a list's */
     int cap_form, nf;
+    int open; /* tuples and lists begun and not yet closed (the room their brackets need) */
 } values_out;
 
 /* One value as an array into o: false with an error at the value's position. */
@@ -4447,7 +4450,17 @@ static bool value_put(kiln_ctx *ctx, const kval *v, const char *what, values_out
  * (a named tuple's name and fields after its bracket: "(<EighResult eigenvalues eigenvectors>vv)"). */
 static bool value_nested(kiln_ctx *ctx, const kval *v, const char *what, values_out *o) {
     bool seq = v->kind == KV_TUPLE || v->kind == KV_LIST;
-    if (o->nf + (seq ? 2 : 1) >= o->cap_form) {
+    char head[256] = "";
+    int len = 0;
+    if (v->kind == KV_TUPLE && v->named) { /* NumPy's named tuple: "<SVDResult U S Vh>" */
+        len = snprintf(head, sizeof head, "<%s", v->named->name);
+        for (int k = 0; k < 5 && v->named->fields[k] && len < (int)sizeof head; k++)
+            len += snprintf(head + len, sizeof head - (size_t)len, " %s", v->named->fields[k]);
+        if (len < (int)sizeof head) len += snprintf(head + len, sizeof head - (size_t)len, ">");
+        if (len >= (int)sizeof head) len = 0; /* (a name past the room: shown as a plain tuple) */
+    }
+    /* the room for this value, the closing brackets of those still open, and the NUL */
+    if (o->nf + (seq ? 2 + len : 1) + o->open + 1 > o->cap_form) {
         kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v->off, "the value's tuples and lists hold more than %d items", o->cap_form - 1);
         return false;
     }
@@ -4460,20 +4473,12 @@ static bool value_nested(kiln_ctx *ctx, const kval *v, const char *what, values_
         return value_put(ctx, v, what, o);
     }
     o->form[o->nf++] = v->kind == KV_TUPLE ? '(' : '[';
-    if (v->kind == KV_TUPLE && v->named) { /* NumPy's named tuple: "<SVDResult U S Vh>" */
-        char head[128];
-        int len = snprintf(head, sizeof head, "<%s", v->named->name);
-        for (int k = 0; k < 5 && v->named->fields[k]; k++) len += snprintf(head + len, sizeof head - (size_t)len, " %s", v->named->fields[k]);
-        len += snprintf(head + len, sizeof head - (size_t)len, ">");
-        if (o->nf + len + 1 >= o->cap_form) {
-            kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v->off, "the value's tuples and lists hold more than %d items", o->cap_form - 1);
-            return false;
-        }
-        memcpy(o->form + o->nf, head, (size_t)len);
-        o->nf += len;
-    }
+    memcpy(o->form + o->nf, head, (size_t)len);
+    o->nf += len;
+    o->open++;
     for (int i = 0; i < v->n; i++)
         if (!value_nested(ctx, &v->items[i], v->kind == KV_TUPLE ? "a value of the tuple" : "an item of the list", o)) return false;
+    o->open--;
     o->form[o->nf++] = v->kind == KV_TUPLE ? ')' : ']';
     return true;
 }
@@ -4491,7 +4496,7 @@ static int parse_values(kiln_ctx *ctx, kiln_scope *scope, const char *src, value
         kiln_fail(ctx, KILN_ERR_ARG, "kiln_parse_params: cap is %d (the room in params and which: 0 or more)", cap);
         return -1;
     }
-    fe_env env = {.scope = scope, .params = true};
+    fe_env env = {.scope = scope, .params = true, .values_only = true};
     kval v = {0};
     bool ok = false;
     if (fe_parse(ctx, &env, src, strlen(src), o->form || o->cap > 1, &v) == KILN_OK) {
@@ -4557,11 +4562,40 @@ static bool literal_value(const kval *v) {
     return v->kind == KV_NONE || v->kind == KV_STR || fe_is_py(v);
 }
 
+/* Where text stops being a literal's tokens (numbers, strings, None True False nan inf, brackets,
+ * commas, signs): -1 where it is all such, else the offset (nothing in it is run then). */
+static int64_t literal_tokens(const char *text) {
+    static const char *const words[] = {"None", "True", "False", "nan", "inf", NULL};
+    for (const char *c = text; *c;) {
+        if (*c == '\'' || *c == '"') { /* a string, its escapes skipped */
+            const char *q = c + 1;
+            while (*q && *q != *c) q += q[0] == '\\' && q[1] ? 2 : 1;
+            if (!*q) return c - text;
+            c = q + 1;
+        } else if (isdigit((unsigned char)*c) || (*c == '.' && isdigit((unsigned char)c[1]))) { /* 12, 1.5e-3, 0x1f */
+            while (isalnum((unsigned char)*c) || *c == '.' || *c == '_' || ((*c == '+' || *c == '-') && (c[-1] == 'e' || c[-1] == 'E'))) c++;
+        } else if (isalpha((unsigned char)*c) || *c == '_') {
+            const char *b = c;
+            while (isalnum((unsigned char)*c) || *c == '_') c++;
+            bool known = false;
+            for (int k = 0; words[k] && !known; k++) known = strlen(words[k]) == (size_t)(c - b) && !memcmp(words[k], b, (size_t)(c - b));
+            if (!known) return b - text;
+        } else if (strchr("()[],+- \t\n\r", *c)) {
+            c++;
+        } else {
+            return c - text;
+        }
+    }
+    return -1;
+}
+
 kiln_status kiln_scope_set_literal(kiln_scope *s, const char *name, const char *text) {
     if (!s) return KILN_ERR_ARG;
     kiln_ctx *ctx = s->ctx;
     if (!name || !text) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_scope_set_literal: a NULL argument");
     if (!fe_scope_name_ok(name)) return kiln_fail(ctx, KILN_ERR_ARG, "kiln_scope_set_literal: '%s' is not a name a program can write", name);
+    int64_t bad = literal_tokens(text);
+    if (bad >= 0) return kiln_fail_at(ctx, KILN_ERR_ARG, bad, "kiln_scope_set_literal: not a literal of numbers, strings and None in tuples and lists");
     kiln_scope *none = kiln_scope_new(ctx); /* (a literal reads no names) */
     if (!none) return kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
     fe_env env = {.scope = none};
@@ -4569,6 +4603,7 @@ kiln_status kiln_scope_set_literal(kiln_scope *s, const char *name, const char *
     kiln_status st = fe_parse(ctx, &env, text, strlen(text), true, &v);
     if (st == KILN_OK && (env.deps.n || !literal_value(&v)))
         st = kiln_fail_at(ctx, KILN_ERR_ARG, (int64_t)v.off, "kiln_scope_set_literal: not a literal of numbers, strings and None in tuples and lists");
+    v.fixed = true; /* (its value is the caller's to key: reading it leaves a statement reusable) */
     if (st == KILN_OK) st = fe_scope_set_value(s, name, &v);
     kval_free(ctx, &v);
     fe_deps_free(ctx, &env.deps);
