@@ -2133,6 +2133,8 @@ PROGRAMS = [
     "w = atleast_2d(x)\nw[0, 1] = -1\nprint(x, z, x.astype('float32', casting='same_kind'), x.view(float64), x.conj(), x.conjugate(), x.copy(order='C'))\n"
     "a, b = atleast_2d(x, 1.0)\nprint(a.shape, b.shape, atleast_1d(x, x)[1], atleast_1d(), x.compress([True, False, True]), array([0, 1, 1]).choose([[1, 2, 3], [4, 5, 6]]))",
     "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
+    # cbrt of a number as of an array (a tutorial's find: glibc's cbrt(27.0) is 3.0000000000000004)
+    "print(cbrt(27.0), cbrt(array(27.0)), cbrt(array([27.0, 64.0, -8.0, 1e-300, 0.001, 1e300])), cbrt(-0.0), cbrt(inf), cbrt(nan))",
     # diff(n=0) is the array itself
     "x = arange(4.)\ny = diff(x, n=0)\ny[0] = 9\nz = diff(x, n=0, prepend=1)\nz[1] = -1\nprint(x, y, z, diff(x * 2, n=0))",
     # a computed integer index of a name's array is a view, as NumPy's (a hunt's find: it was a copy)

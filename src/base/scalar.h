@@ -50,6 +50,28 @@ typedef unsigned long long uint64_t;
 #define KS_INF_F64 ((double)INFINITY)
 #endif
 
+#if defined(__CUDACC_RTC__) || defined(__CUDACC__)
+#define ks_cbrt_near cbrt
+#define ks_cbrt_nearf cbrtf
+#else
+/* The cube root rounded to the nearest double: libm's (glibc's is an ulp off at times, cbrt(27.0)
+ * 3.0000000000000004, where NumPy's is 3.0) or a neighbour of it, whichever's cube (in long
+ * double) is nearest x.  CUDA's cbrt is its own. */
+KS_FN double ks_cbrt_near(double x) {
+    double y = cbrt(x);
+    if (!(y == y) || y == 0 || fabs(y) == KS_INF_F64) return y;
+    long double best = fabsl((long double)y * y * y - x);
+    double r = y;
+    for (int k = 0; k < 2; k++) {
+        double z = nextafter(y, k ? KS_INF_F64 : -KS_INF_F64);
+        long double d = fabsl((long double)z * z * z - x);
+        if (d < best) best = d, r = z;
+    }
+    return r;
+}
+KS_FN float ks_cbrt_nearf(float x) { return (float)ks_cbrt_near((double)x); }
+#endif
+
 typedef uint8_t ks_bool;
 
 #define KS_I32_MIN (-2147483647 - 1)
@@ -280,7 +302,7 @@ KS_UINT(u32, uint32_t)
     KS_FN T ks_arcsinh_##S(T x) { return asinh##F(x); }                                  \
     KS_FN T ks_arccosh_##S(T x) { return acosh##F(x); }                                  \
     KS_FN T ks_arctanh_##S(T x) { return atanh##F(x); }                                  \
-    KS_FN T ks_cbrt_##S(T x) { return cbrt##F(x); }                                      \
+    KS_FN T ks_cbrt_##S(T x) { return ks_cbrt_near##F(x); }                              \
     KS_FN T ks_rint_##S(T x) { return rint##F(x); } /* halves to even, as np.round */    \
     KS_FN T ks_positive_##S(T x) { return x; }                                           \
     KS_FN ks_bool ks_isnan_##S(T x) { return (ks_bool)(x != x); }                        \
