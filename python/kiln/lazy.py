@@ -101,8 +101,9 @@ class Expr:
             return NotImplemented
         out = kwargs.pop("out", None)
         out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
-        where = kwargs.pop("where", True) if out is not None else True
-        casting = kwargs.pop("casting", "same_kind") if out is not None else None
+        call = out is not None and method == "__call__"  # (reduce's where= picks the elements: kiln's own)
+        where = kwargs.pop("where", True) if call else True
+        casting = kwargs.pop("casting", "same_kind") if call else "same_kind"
         e = _call(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}", (), inputs, kwargs)
         if out is None or isinstance(out, tuple):  # (several outputs: kiln's own out= check says so)
             return e if out is None else e.numpy(out=out)
@@ -311,6 +312,9 @@ class Expr:
         return method
 
 
+# names whose bare call in kiln's text is Python's (sum of a list, round of a number...): kiln.sum is np.sum
+_PY_BUILTINS = frozenset(("sum", "round", "abs", "divmod", "pow"))
+
 # the fields of NumPy's named tuples (svd's, eigh's, slogdet's, qr's, unique_all's...)
 _RESULT_FIELDS = frozenset(("U", "S", "Vh", "Q", "R", "sign", "logabsdet", "eigenvalues", "eigenvectors", "values", "indices",
                             "inverse_indices", "counts"))
@@ -517,7 +521,7 @@ def function(name):
     def f(*args, **kw):
         if name in ("grad", "value_and_grad"):
             _grad_sources_check(name, args, kw)
-        return _call(name, (), args, kw)
+        return _call(f"np.{name}" if name in _PY_BUILTINS else name, (), args, kw)
     f.__name__ = name
     f.__doc__ = f"kiln's {name}(...), lazily: an expression evaluated by .numpy() or numpy.asarray."
     return f

@@ -597,6 +597,10 @@ def test_numpy_ufuncs_of_lazy_arrays():
     q, r = np.divmod(x, 4)
     assert np.array_equal(np.asarray(q), a // 4) and np.array_equal(np.asarray(r), a % 4)
     assert f"{x.sum():.2f}" == "15.00" and format(x[0, 1], "g") == "1"
+    # reduce's where= picks the elements (not out's); kiln.sum of a list is np.sum's, not Python's sum
+    o = np.full(3, -1.0)
+    assert np.array_equal(np.add.reduce(x, axis=0, where=np.array([True, False, True]), out=o), [3, 0, 7])
+    assert float(kiln.sum([x, x])) == 30 and np.array_equal(np.asarray(kiln.sum((x, x), axis=1)), np.sum((a, a), axis=1))
     # where= with out= keeps out where it is false; out's dtype by NumPy's casting rule (same_kind: float64 into float32)
     m = np.array([[True, False, True], [False, True, False]])
     assert np.array_equal(np.sqrt(x, where=m, out=np.zeros((2, 3))), np.sqrt(a, where=m, out=np.zeros((2, 3))))

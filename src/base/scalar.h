@@ -50,27 +50,24 @@ typedef unsigned long long uint64_t;
 #define KS_INF_F64 ((double)INFINITY)
 #endif
 
-#if defined(__CUDACC_RTC__) || defined(__CUDACC__)
-#define ks_cbrt_near cbrt
-#define ks_cbrt_nearf cbrtf
-#else
-/* The cube root rounded to the nearest double: libm's (glibc's is an ulp off at times, cbrt(27.0)
- * 3.0000000000000004, where NumPy's is 3.0) or a neighbour of it, whichever's cube (in long
- * double) is nearest x.  CUDA's cbrt is its own. */
-KS_FN double ks_cbrt_near(double x) {
-    double y = cbrt(x);
-    if (!(y == y) || y == 0 || fabs(y) == KS_INF_F64) return y;
-    long double best = fabsl((long double)y * y * y - x);
-    double r = y;
-    for (int k = 0; k < 2; k++) {
-        double z = nextafter(y, k ? KS_INF_F64 : -KS_INF_F64);
-        long double d = fabsl((long double)z * z * z - x);
-        if (d < best) best = d, r = z;
-    }
-    return r;
+/* y, a cube root of x within a few ulps (libm's, libmvec's, CUDA's), made the nearest double to it:
+ * y³ - x from an exact square (fma) and one Newton step, whose last rounding gives the nearest
+ * (glibc's cbrt(27.0) is 3.0000000000000004 and libmvec's cbrt(2197.0) 12.999999999999998, where
+ * NumPy's are 3.0 and 13.0), the same bits in every tier and on the GPU; a tiny x scaled by 2^300
+ * for the step.  0, inf and NaN keep y. */
+KS_FN double ks_cbrt_step(double x, double y) {
+    double t = y * y, e1 = fma(y, y, -t);
+    double r = fma(t, y, -x) + e1 * y;
+    return y - r / (3.0 * t);
 }
-KS_FN float ks_cbrt_nearf(float x) { return (float)ks_cbrt_near((double)x); }
-#endif
+KS_FN double ks_cbrt_refine(double x, double y) {
+    double ax = fabs(x);
+    if (!(ax > 0 && ax < KS_INF_F64)) return y;
+    if (ax < 0x1p-900) return ks_cbrt_step(x * 0x1p300, y * 0x1p100) * 0x1p-100; /* (scaled, exactly: no subnormal steps) */
+    return ks_cbrt_step(x, y);
+}
+KS_FN double ks_cbrt_near(double x) { return ks_cbrt_refine(x, cbrt(x)); }
+KS_FN float ks_cbrt_nearf(float x) { return cbrtf(x); } /* (float32's: libm's, as the kernels' libmvec and NumPy's agree on them) */
 
 typedef uint8_t ks_bool;
 

@@ -478,8 +478,23 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
  * (sum(rows) of arrays is element-wise, as Python's; np.sum's would be the total), of an array
  * (or a generator) as h_reduce's sum */
 static bool h_py_sum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
-    kval *g = arg(a, "a");
-    if (g->kind == KV_TUPLE || g->kind == KV_LIST) g->kind = KV_LIST, g->gen = true; /* (h_reduce's Python sum of a generator) */
+    kval *g = arg(a, "a"), *start = arg(a, "start");
+    bool seq = g->kind == KV_TUPLE || g->kind == KV_LIST; /* (a generator's items too: a list) */
+    if (!seq && given(a, "start")) return fe_err(p, start->off, KILN_ERR_ARG, "sum() of an array is NumPy's, which takes no 'start' (Python's sum of a list does)");
+    if (!seq) return h_reduce(p, f, a, off, out);
+    static const char *const numpy_only[] = {"dtype", "out", "keepdims", "initial", "where", NULL};
+    for (int k = 0; numpy_only[k]; k++)
+        if (given(a, numpy_only[k]))
+            return fe_err(p, arg(a, numpy_only[k])->off, KILN_ERR_ARG, "'%s' is an invalid keyword argument for sum() of a list (Python's sum; np.sum(...) is NumPy's)",
+                          numpy_only[k]);
+    if (given(a, "start")) { /* sum(xs, start=v): Python's start, where h_reduce's generator sum reads it */
+        if (given(a, "axis")) return fe_err(p, start->off, KILN_ERR_ARG, "sum() got multiple values for argument 'start'");
+        kval_free(p->ctx, arg(a, "axis"));
+        *arg(a, "axis") = *start;
+        memset(start, 0, sizeof *start);
+        start->kind = KV_ABSENT;
+    }
+    g->kind = KV_LIST, g->gen = true; /* (h_reduce's Python sum of a generator: items added in turn from start) */
     return h_reduce(p, f, a, off, out);
 }
 
@@ -9968,7 +9983,7 @@ static const fe_fn functions[] = {
     {"math.trunc", "x", h_math_int, 2, "x truncated toward zero, a Python int", true},
     {"py.round", "number, ndigits=None, *, decimals=None, out=None", h_py_round, 3, "Python's round: of one number a Python int (halves to even); with ndigits, or of an array, np.round", true},
     {"math.log", "x, base=None", h_math_log, 0, "NumPy's log; with base, log(x) / log(base) as Python's", true},
-    {"py.sum", SIG_SUMI, h_py_sum, KILN_OP_SUM, "Python's sum: of a list or a tuple its items added in turn (element-wise for arrays; sum(xs, start)); of an array np.sum", false},
+    {"py.sum", SIG_SUMI ", start=None", h_py_sum, KILN_OP_SUM, "Python's sum: of a list or a tuple its items added in turn (element-wise for arrays; sum(xs, start)); of an array np.sum", false},
     {"py.abs", "x", h_py_abs, KILN_OP_ABS, "Python's abs: np.abs, but of the smallest Python int an overflow error (Python's is 2**63)", true},
     {"py.divmod", "x1, x2", h_divmod, 1, "Python's divmod: (x1 // x2, x1 % x2), of Python numbers Python numbers", true},
     {"float", "x=0", h_pyconv, KILN_F64, "a Python float of a one-element array, computed now", true},

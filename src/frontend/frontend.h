@@ -248,6 +248,10 @@ void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po);
 #define FE_NUMPY_ALIASES 8
 bool fe_scope_alias_numpy(kiln_scope *s, const char *name);
 bool fe_scope_is_numpy(const kiln_scope *s, const char *name);
+/* from numpy import linalg as NAME: NAME.solve is np.linalg.solve (false when FE_NUMPY_ALIASES are
+ * taken); an import of the name as numpy's, or as linalg's, takes it off the other list */
+bool fe_scope_alias_linalg(kiln_scope *s, const char *name);
+bool fe_scope_is_linalg(const kiln_scope *s, const char *name);
 
 /* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the
  * shape and dtype named where NumPy names them.  A 0-d a is a NumPy scalar: np.float64(0.5),

@@ -2482,8 +2482,9 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
         return false; /* (only a name before a '.' is looked up here) */
     if (!strcmp(name, "math") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
         return (*np = true) && read_math_name(p, name, cap);
-    if (!strcmp(name, "linalg") && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) && !fe_scope_value(p->env->scope, name))
-        return (*np = true) && read_linalg_name(p, name, cap); /* (np. is optional: linalg.solve) */
+    if ((!strcmp(name, "linalg") || fe_scope_is_linalg(p->env->scope, name)) && is_op(p, ".") && !kiln_scope_get(p->env->scope, name) &&
+        !fe_scope_value(p->env->scope, name))
+        return (*np = true) && read_linalg_name(p, name, cap); /* (np. is optional: linalg.solve; LA.solve of from numpy import linalg as LA) */
     if (!fe_scope_is_numpy(p->env->scope, name) || !is_op(p, ".") || kiln_scope_get(p->env->scope, name) || fe_scope_value(p->env->scope, name))
         return true;
     *np = true;

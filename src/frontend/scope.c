@@ -34,17 +34,37 @@ kiln_scope *kiln_scope_new(kiln_ctx *ctx) {
 const fe_printopts *fe_scope_printopts(const kiln_scope *s) { return s ? &s->print : NULL; }
 void fe_scope_set_printopts(kiln_scope *s, const fe_printopts *po) { s->print = *po; }
 
+static int alias_at(char (*list)[32], int n, const char *name);
+
 bool fe_scope_is_numpy(const kiln_scope *s, const char *name) {
-    if (!strcmp(name, "np") || !strcmp(name, "numpy")) return true;
-    for (int i = 0; s && i < s->n_np_alias; i++)
-        if (!strcmp(s->np_alias[i], name)) return true;
-    return false;
+    return !strcmp(name, "np") || !strcmp(name, "numpy") || (s && alias_at((char(*)[32])s->np_alias, s->n_np_alias, name) >= 0);
 }
 
+/* Where name is on an alias list, or -1. */
+static int alias_at(char (*list)[32], int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(list[i], name)) return i;
+    return -1;
+}
+
+bool fe_scope_is_linalg(const kiln_scope *s, const char *name) { return s && alias_at((char(*)[32])s->la_alias, s->n_la_alias, name) >= 0; }
+
+/* name onto the alias list to (n of FE_NUMPY_ALIASES), off the other one (a later import rebinds it) */
+static bool alias(char (*to)[32], int *n, char (*other)[32], int *nother, const char *name) {
+    int i = alias_at(other, *nother, name);
+    if (i >= 0) memmove(other[i], other[i + 1], (size_t)(--*nother - i) * sizeof *other);
+    if (alias_at(to, *n, name) >= 0) return true;
+    if (strlen(name) >= sizeof *to || *n == FE_NUMPY_ALIASES) return false;
+    snprintf(to[(*n)++], sizeof *to, "%s", name);
+    return true;
+}
+
+bool fe_scope_alias_linalg(kiln_scope *s, const char *name) { return alias(s->la_alias, &s->n_la_alias, s->np_alias, &s->n_np_alias, name); }
+
 bool fe_scope_alias_numpy(kiln_scope *s, const char *name) {
-    if (fe_scope_is_numpy(s, name)) return true;
-    if (strlen(name) >= sizeof s->np_alias[0] || s->n_np_alias == FE_NUMPY_ALIASES) return false;
-    snprintf(s->np_alias[s->n_np_alias++], sizeof s->np_alias[0], "%s", name);
+    if (strcmp(name, "np") && strcmp(name, "numpy")) return alias(s->np_alias, &s->n_np_alias, s->la_alias, &s->n_la_alias, name);
+    int i = alias_at(s->la_alias, s->n_la_alias, name); /* (numpy's own names: on no list, off linalg's) */
+    if (i >= 0) memmove(s->la_alias[i], s->la_alias[i + 1], (size_t)(--s->n_la_alias - i) * sizeof *s->la_alias);
     return true;
 }
 

@@ -30,6 +30,8 @@ struct kiln_scope {
     fe_printopts print;   /* np.set_printoptions's */
     char np_alias[FE_NUMPY_ALIASES][32]; /* import numpy as NAME's names (np and numpy aside) */
     int n_np_alias;
+    char la_alias[FE_NUMPY_ALIASES][32]; /* from numpy import linalg as NAME's names */
+    int n_la_alias;
 };
 
 /* A binding's identity, and the bindings its value was computed from (their ids). */

@@ -352,6 +352,9 @@ void ir_print(const kiln_expr *root, kstr *b);
 /* Applies op to operands a[] (in the op's operand dtype odt; WHERE's a[0] is bool) giving a
  * value of dtype out.  CAST converts a[0] from odt to out. */
 kscalar ref_apply(kiln_op op, kiln_dtype odt, kiln_dtype out, const kscalar *a);
+/* scalar.h's ks_cbrt_refine: y, a float64 cube root of x within a few ulps, made the nearest (the
+ * interpreter's step after libmvec's cbrt, as the JIT's) */
+double ref_cbrt_refine(double x, double y);
 kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to);
 kscalar ref_load(const void *p, kiln_dtype dt);
 void ref_store(void *p, kiln_dtype dt, kscalar v);

@@ -35,6 +35,8 @@ kscalar ref_apply(kiln_op op, kiln_dtype odt, kiln_dtype out, const kscalar *a) 
     return r;
 }
 
+double ref_cbrt_refine(double x, double y) { return ks_cbrt_refine(x, y); }
+
 bool ref_has(kiln_op op, kiln_dtype dt) {
     switch ((int)op * KILN_DTYPE_COUNT + (int)dt) {
 #define X(OP, fn, ar, DT, S, T, R) case KILN_OP_##OP * KILN_DTYPE_COUNT + DT:

@@ -46,7 +46,7 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
-    S_IMPORT,   /* import numpy as names[0] */
+    S_IMPORT,   /* import numpy as names[0] (from numpy import linalg as names[0]: op 1) */
     S_DELITEM,  /* del names[0][index or slice] of a list (its subscript as S_SETITEM's) */
     S_ASSERT,   /* assert x, message (the message's text at oa, olen; none: olen 0) */
     S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append, extend, insert,
@@ -70,7 +70,7 @@ struct stmt {
     bool seq[MAX_TARGETS];  /* each target list: a sequence ("n," "(n,)" "[n]"), even of one name */
     bool star[MAX_TARGETS]; /* S_ASSIGN: a starred target, *rest (at most one a list: the items left over) */
     int nchain;
-    kiln_op op;            /* S_AUG, and S_SETITEM when aug */
+    kiln_op op;            /* S_AUG, and S_SETITEM when aug; S_IMPORT: 1 for linalg's name */
     bool aug;
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
@@ -865,6 +865,7 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         size_t w = trim_left(t, a + 4, b), e = w; /* from numpy[.linalg] import linalg as LA: LA is numpy's name */
         while (e < b && !strchr(" \t", t[e])) e++;
         size_t imp = trim_left(t, e, b), what = imp + 6 <= b && word_at(t, imp, b, "import") ? trim_left(t, imp + 6, b) : b;
+        if (what < b && t[what] == '(' && t[b - 1] == ')') what = trim_left(t, what + 1, b), b = trim_right(t, what, b - 1); /* import (linalg as LA) */
         bool linalg_as = e - w == 5 && !memcmp(t + w, "numpy", 5) && what + 6 <= b && word_at(t, what, b, "linalg"); /* (np.linalg's names are kiln's too) */
         size_t as = what;
         while (as + 4 <= b && !(strchr(" \t", t[as]) && word_at(t, trim_left(t, as, b), b, "as"))) as++;
@@ -874,10 +875,10 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         if (!linalg_as || ne != b || n == b || ne - n >= 32 || memchr(t + what, ',', b - what))
             return report(pg, n < b ? n : as, "from numpy import NAME as ALIAS binds no ALIAS in kiln (but 'from numpy import linalg as LA'): "
                                               "kiln's names are NumPy's, so call NAME or np.NAME"), false;
-        st->kind = S_IMPORT; /* (LA.norm: numpy's norm) */
+        st->kind = S_IMPORT; /* (LA.norm: np.linalg's norm) */
+        st->op = 1;
         memcpy(st->names[0], t + n, ne - n);
         st->names[0][ne - n] = 0;
-        if (pg->n_np_alias < FE_NUMPY_ALIASES) memcpy(pg->np_alias[pg->n_np_alias++], st->names[0], ne - n + 1);
         return true;
     }
     if (word_at(t, a, b, "import") && strstr_in(t, a, b, "numpy"))
@@ -3251,7 +3252,8 @@ static int exec_one(prog *pg, stmt *st) {
     switch (st->kind) {
     case S_PASS: return RUN_OK;
     case S_IMPORT:
-        if (!fe_scope_alias_numpy(s->scope, st->names[0])) return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
+        if (!(st->op ? fe_scope_alias_linalg : fe_scope_alias_numpy)(s->scope, st->names[0]))
+            return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
         fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
         return RUN_OK;
     case S_DELITEM: return del_list_items(pg, st);

@@ -388,6 +388,8 @@ static void run_block(const interp_kernel *k, frame *f, char *const *ptrs, const
         const char *x = f->val[in->arg[0]], *y = ar > 1 ? f->val[in->arg[1]] : NULL, *z = ar > 2 ? f->val[in->arg[2]] : NULL;
         if (k->mvec[i]) {
             mvec_run(k->mwrap[i], k->mvec[i], k->vec_bytes, (int64_t)kiln_dtype_size((kiln_dtype)in->dtype), n, b, x, y);
+            if (in->op == KILN_OP_CBRT && in->dtype == KILN_F64) /* (the JIT's step to the nearest, cpu_emit_cbrt) */
+                for (int64_t j = 0; j < n; j++) ((double *)(void *)b)[j] = ref_cbrt_refine(((const double *)(const void *)x)[j], ((double *)(void *)b)[j]);
         } else {
             k->fn[i](n, b, x, y, z);
         }

@@ -407,6 +407,27 @@ static LLVMValueRef sel(emitter *e, LLVMValueRef c, LLVMValueRef x, LLVMValueRef
     return LLVMBuildSelect(B, c, x, y, "");
 }
 
+/* float64 cbrt: libmvec's, made the nearest double by ks_cbrt_refine's step (the same operations,
+ * so that the interpreter, a folded constant and the GPU give these bits) */
+static LLVMValueRef cpu_emit_cbrt(emitter *e, LLVMValueRef x, int L) {
+    LLVMTypeRef t = cpu_type(e, KILN_F64, L);
+    LLVMValueRef y = cpu_emit_math(e, KILN_OP_CBRT, KILN_F64, &x, 1, L);
+    LLVMValueRef ax = cpu_intrinsic(e, "llvm.fabs", t, &x, 1);
+    LLVMValueRef ok = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOGT, ax, cpu_constf(e, KILN_F64, 0, L), ""),
+                                   LLVMBuildFCmp(B, LLVMRealOLT, ax, cpu_constf(e, KILN_F64, INFINITY, L), ""), "");
+    LLVMValueRef tiny = LLVMBuildFCmp(B, LLVMRealOLT, ax, cpu_constf(e, KILN_F64, 0x1p-900, L), "");
+    LLVMValueRef xs = sel(e, tiny, LLVMBuildFMul(B, x, cpu_constf(e, KILN_F64, 0x1p300, L), ""), x);
+    LLVMValueRef ys = sel(e, tiny, LLVMBuildFMul(B, y, cpu_constf(e, KILN_F64, 0x1p100, L), ""), y);
+    LLVMValueRef sq = LLVMBuildFMul(B, ys, ys, "");
+    LLVMValueRef a1[3] = {ys, ys, LLVMBuildFNeg(B, sq, "")}, a2[3] = {sq, ys, LLVMBuildFNeg(B, xs, "")};
+    LLVMValueRef e1 = cpu_intrinsic(e, "llvm.fma", t, a1, 3);
+    LLVMValueRef r = LLVMBuildFAdd(B, cpu_intrinsic(e, "llvm.fma", t, a2, 3), LLVMBuildFMul(B, e1, ys, ""), "");
+    LLVMValueRef c = LLVMBuildFDiv(B, r, LLVMBuildFMul(B, cpu_constf(e, KILN_F64, 3.0, L), sq, ""), "");
+    LLVMValueRef z = LLVMBuildFSub(B, ys, c, "");
+    z = sel(e, tiny, LLVMBuildFMul(B, z, cpu_constf(e, KILN_F64, 0x1p-100, L), ""), z);
+    return sel(e, ok, z, y);
+}
+
 /* Float floor division and remainder, exactly as NumPy's npy_divmod. */
 static LLVMValueRef cpu_emit_fdivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
     LLVMTypeRef t = cpu_type(e, dt, L);
@@ -784,8 +805,8 @@ static LLVMValueRef cpu_emit_inst(emitter *e, const kd_inst *in, LLVMValueRef id
     case KILN_OP_TANH:
     case KILN_OP_ARCSINH:
     case KILN_OP_ARCCOSH:
-    case KILN_OP_ARCTANH:
-    case KILN_OP_CBRT: return cpu_emit_math(e, op, odt, &x, 1, L);
+    case KILN_OP_ARCTANH: return cpu_emit_math(e, op, odt, &x, 1, L);
+    case KILN_OP_CBRT: return odt == KILN_F64 ? cpu_emit_cbrt(e, x, L) : cpu_emit_math(e, op, odt, &x, 1, L);
     case KILN_OP_WHERE: return sel(e, x, y, z);
     case KILN_OP_SUM:
     case KILN_OP_PROD:
