@@ -174,7 +174,8 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
      * (TypeError), a Python number's division by zero (ZeroDivisionError) */
     static const char *const type_errors[] = {"got an unexpected keyword argument", " missing required argument", "object cannot be interpreted as an integer",
                                               "got multiple values for argument", "positional argument", "object is not iterable",
-                                              "object is not callable", "object is not subscriptable", "len() of unsized object", NULL};
+                                              "object is not callable", "object is not subscriptable", "len() of unsized object",
+                                              "Axis must be specified when shapes of a and weights differ", NULL};
     for (int i = 0; st == KILN_ERR_ARG && type_errors[i]; i++)
         if (strstr(msg, type_errors[i])) type = PyExc_TypeError;
     if (st == KILN_ERR_ARG && (!strcmp(msg, "division by zero") || !strcmp(msg, "float division by zero") || !strcmp(msg, "integer division or modulo by zero") ||
