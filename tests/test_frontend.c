@@ -422,6 +422,8 @@ START_TEST(parse_with_placeholders) {
     ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "savetxt('/nonexistent-kiln/x.txt', [1.0])"), KILN_ERR_ARG);
     ck_assert_int_eq(kiln_error_offset(ctx), 0);
     ck_assert_int_eq(kiln_scope_set_literal(scope, "ok", "(1.5e-3, -2, 'a\\'b', None, [True, nan, -inf], 0x1f)"), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "bad", "(1.0.repeat(3), 2)"), KILN_ERR_ARG);
+    ck_assert_int_eq(kiln_scope_set_literal(scope, "ok", "(.5, 1_000, 2E+3, 0b101)"), KILN_OK);
     /* a statement reading a literal stays reusable (its caller keys the literal) */
     kiln_expr *lp[4];
     int ln = 0, lre = 0;

@@ -4573,8 +4573,18 @@ static int64_t literal_tokens(const char *text) {
             while (*q && *q != *c) q += q[0] == '\\' && q[1] ? 2 : 1;
             if (!*q) return c - text;
             c = q + 1;
-        } else if (isdigit((unsigned char)*c) || (*c == '.' && isdigit((unsigned char)c[1]))) { /* 12, 1.5e-3, 0x1f */
-            while (isalnum((unsigned char)*c) || *c == '.' || *c == '_' || ((*c == '+' || *c == '-') && (c[-1] == 'e' || c[-1] == 'E'))) c++;
+        } else if (isdigit((unsigned char)*c) || (*c == '.' && isdigit((unsigned char)c[1]))) { /* 12, 1.5e-3, .5, 0x1f */
+            const char *b = c;
+            if (c[0] == '0' && c[1] && strchr("xXoObB", c[1])) {
+                for (c += 2; isxdigit((unsigned char)*c) || *c == '_';) c++;
+            } else {
+                while (isdigit((unsigned char)*c) || *c == '_') c++;
+                if (*c == '.')
+                    for (c++; isdigit((unsigned char)*c) || *c == '_';) c++;
+                if ((*c == 'e' || *c == 'E') && (isdigit((unsigned char)c[1]) || ((c[1] == '+' || c[1] == '-') && isdigit((unsigned char)c[2]))))
+                    for (c += 2; isdigit((unsigned char)*c);) c++;
+            }
+            if (isalnum((unsigned char)*c) || *c == '.' || *c == '_') return b - text; /* (1.0.astype(...): a method of a number) */
         } else if (isalpha((unsigned char)*c) || *c == '_') {
             const char *b = c;
             while (isalnum((unsigned char)*c) || *c == '_') c++;
