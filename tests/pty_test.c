@@ -251,7 +251,8 @@ int main(int argc, char **argv) {
     expect("    print(i + 100)\r", "... ", "and its body");
     m = type("\x04");
     check(wait_for("101", m) && wait_for("kiln> ", m), "Ctrl-D at '...' runs the block and the session goes on");
-    type("x_open = (1,\r");
+    expect("x_open = (1,\r", "... ", "an open bracket's line"); /* (its prompt seen first: a Ctrl-D typed while the REPL ran the
+                                                                 line met the terminal's cooked mode, which took it as its own EOF) */
     m = type("\x04");
     check(wait_for("error", m) && wait_for("kiln> ", m), "Ctrl-D in an open bracket reports it and the session goes on");
     expect("hist_marker + 1\r", "43", "the names are still there");
