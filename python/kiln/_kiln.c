@@ -258,6 +258,7 @@ typedef struct operand {
     bool borrowed; /* a is a template's wrapper (not a reference of the operand's) */
     kiln_array *a;
     kiln_dtype dt;
+    PyObject *lit; /* a literal operand's text (literal_text's: read once a call) */
 } operand;
 
 static void operand_release(operand *o) {
@@ -267,6 +268,7 @@ static void operand_release(operand *o) {
     if (o->held && o->direct) Py_CLEAR(o->view.obj);
     else if (o->held) PyBuffer_Release(&o->view);
     o->held = o->direct = false;
+    Py_CLEAR(o->lit);
 }
 
 /* An ndarray of kiln's dtypes in this machine's byte order (writable for an output) read as its
@@ -1147,11 +1149,10 @@ static TemplateObject *template_make(const char *text, PyObject *names, PyObject
         if (g->kind == OPD_ABSENT) continue;
         const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i));
         kiln_array *num = g->kind == OPD_NUMBER ? number_array(vals[i]) : NULL;
-        PyObject *text = g->kind == OPD_LITERAL ? literal_text(vals[i]) : NULL;
+        PyObject *text = g->kind == OPD_LITERAL ? Py_NewRef(ops[i].lit) : NULL;
         const char *lit = text ? PyUnicode_AsUTF8(text) : NULL;
         if (!name || (g->kind == OPD_NUMBER && !num) || (g->kind == OPD_LITERAL && !lit)) {
             Py_XDECREF(text);
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "evaluate: an operand's value changed as it was read");
             goto fail;
         }
         g->same = g->kind == OPD_ARRAY ? same_object(vals, ops, i) : -1;
@@ -1217,11 +1218,7 @@ static bool template_fits(const TemplateObject *t, PyObject **vals, const operan
         int kind = operand_kind(vals[i], &ops[i]);
         if (kind != g->kind) return false;
         if (kind == OPD_LITERAL) { /* the same text ((1, 2) is not (1.0, 2.0)) */
-            PyObject *text = literal_text(vals[i]);
-            int eq = text ? PyUnicode_Compare(text, g->num) == 0 : 0;
-            Py_XDECREF(text);
-            PyErr_Clear();
-            if (!eq) return false;
+            if (PyUnicode_Compare(ops[i].lit, g->num) != 0) return false;
             continue;
         }
         if (kind == OPD_NUMBER) {
@@ -1546,7 +1543,7 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
     TemplateObject *t = NULL;
     int got = 0;
     for (; got < n; got++) {
-        PyObject *nm = PyTuple_GET_ITEM(names, got), *v = NULL, *lit = NULL;
+        PyObject *nm = PyTuple_GET_ITEM(names, got), *v = NULL;
         memset(&ops[got], 0, sizeof ops[got]);
         vals[got] = NULL;
         if (locals) {
@@ -1566,16 +1563,19 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
             PyObject *x = PyLong_Check(v) ? PyNumber_Index(v) : PyFloat_FromDouble(PyFloat_AsDouble(v));
             Py_SETREF(v, x);
             if (!v) goto done_got;
-        } else if (v == Py_None || PyUnicode_CheckExact(v) || (PyTuple_CheckExact(v) && (lit = literal_text(v)))) {
-            Py_CLEAR(lit); /* None, a string, a tuple of literals: Python's values (x[t] as x[1, 2]; axis=t; astype(s)) */
+        } else if ((v == Py_None || PyUnicode_CheckExact(v) || PyTuple_CheckExact(v)) && (ops[got].lit = literal_text(v))) {
+            /* None, a string, a tuple of literals: Python's values (x[t] as x[1, 2]; axis=t; astype(s)), their text read once */
+        } else if (v == Py_None || PyUnicode_CheckExact(v)) {
+            PyErr_NoMemory(); /* (literal_text fails for these only without memory) */
+            goto done_got;
         } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */
             PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "(O)", v) : NULL; /* (one argument, a tuple too) */
             Py_XDECREF(np);
             Py_SETREF(v, x);
             if (!v) goto done_got;
         }
-        if (is_number(v) || v == Py_None || PyUnicode_CheckExact(v) || PyTuple_CheckExact(v)) {
-            vals[got] = v; /* (a tuple here is a literal: another went through numpy.asarray) */
+        if (is_number(v) || ops[got].lit) {
+            vals[got] = v;
         } else if (PyObject_CheckBuffer(v)) {
             vals[got] = v;
             if (operand_get(v, false, nm, &ops[got]) < 0) goto done_got;
