@@ -49,10 +49,15 @@ static int alias_at(char (*list)[32], int n, const char *name) {
 
 bool fe_scope_is_linalg(const kiln_scope *s, const char *name) { return s && alias_at((char(*)[32])s->la_alias, s->n_la_alias, name) >= 0; }
 
-/* name onto the alias list to (n of FE_NUMPY_ALIASES), off the other one (a later import rebinds it) */
+/* name off an alias list (a later import rebinds it) */
+static void unalias(char (*list)[32], int *n, const char *name) {
+    int i = alias_at(list, *n, name);
+    if (i >= 0) memmove(list[i], list[i + 1], (size_t)(--*n - i) * sizeof *list);
+}
+
+/* name onto the alias list to (n of FE_NUMPY_ALIASES), off the other one */
 static bool alias(char (*to)[32], int *n, char (*other)[32], int *nother, const char *name) {
-    int i = alias_at(other, *nother, name);
-    if (i >= 0) memmove(other[i], other[i + 1], (size_t)(--*nother - i) * sizeof *other);
+    unalias(other, nother, name);
     if (alias_at(to, *n, name) >= 0) return true;
     if (strlen(name) >= sizeof *to || *n == FE_NUMPY_ALIASES) return false;
     snprintf(to[(*n)++], sizeof *to, "%s", name);
@@ -63,8 +68,7 @@ bool fe_scope_alias_linalg(kiln_scope *s, const char *name) { return alias(s->la
 
 bool fe_scope_alias_numpy(kiln_scope *s, const char *name) {
     if (strcmp(name, "np") && strcmp(name, "numpy")) return alias(s->np_alias, &s->n_np_alias, s->la_alias, &s->n_la_alias, name);
-    int i = alias_at(s->la_alias, s->n_la_alias, name); /* (numpy's own names: on no list, off linalg's) */
-    if (i >= 0) memmove(s->la_alias[i], s->la_alias[i + 1], (size_t)(--s->n_la_alias - i) * sizeof *s->la_alias);
+    unalias(s->la_alias, &s->n_la_alias, name); /* (numpy's own names: on no list, off linalg's) */
     return true;
 }
 
