@@ -333,20 +333,28 @@ static void describe(PyObject *name, char *buf, size_t cap) {
     PyErr_Clear();
 }
 
+/* A NumPy dtype's kind character ('f', 'i', 'M'...), or 0 where dt is NULL or has none (an error
+ * may be left set: callers clear it). */
+static char dtype_kind(PyObject *dt) {
+    PyObject *kind = dt ? PyObject_GetAttrString(dt, "kind") : NULL;
+    const char *k = kind && PyUnicode_Check(kind) ? PyUnicode_AsUTF8(kind) : NULL;
+    char c = k && k[0] && !k[1] ? k[0] : 0;
+    Py_XDECREF(kind);
+    return c;
+}
+
 /* Takes obj's buffer through the buffer protocol (writable for an output) into o, with its
  * dtype; -1 with a Python error. */
 static int operand_buffer(PyObject *obj, bool writable, PyObject *name, operand *o) {
     char what[96];
     PyObject *dt = PyObject_GetAttrString(obj, "dtype"); /* a NumPy scalar's (a datetime64 exports 8 bytes, format 'B') */
-    PyObject *kind = dt ? PyObject_GetAttrString(dt, "kind") : NULL;
-    const char *k = kind && PyUnicode_Check(kind) ? PyUnicode_AsUTF8(kind) : NULL;
+    char k = dtype_kind(dt);
     PyErr_Clear();
-    if (k && (!strcmp(k, "M") || !strcmp(k, "m"))) {
+    if (k == 'M' || k == 'm') {
         describe(name, what, sizeof what);
         PyErr_Format(PyExc_TypeError, "%s is of dtype %S: kiln's dtypes are float64, float32, int64, int32, int16, int8, uint32, uint16, "
                      "uint8 and bool", what, dt);
     }
-    Py_XDECREF(kind);
     Py_XDECREF(dt);
     if (PyErr_Occurred()) return -1;
     if (PyObject_GetBuffer(obj, &o->view, writable ? PyBUF_RECORDS : PyBUF_RECORDS_RO) < 0) {
@@ -968,20 +976,19 @@ static bool is_number(PyObject *v) { return PyFloat_CheckExact(v) || PyLong_Chec
  * float64 (an index x[(np.int64(0), 1)], an axis); NULL, without an error, for other v. */
 static PyObject *numpy_number(PyObject *v) {
     PyObject *dt = PyObject_GetAttrString(v, "dtype"), *shape = dt ? PyObject_GetAttrString(v, "shape") : NULL;
-    PyObject *kind = dt ? PyObject_GetAttrString(dt, "kind") : NULL, *size = dt ? PyObject_GetAttrString(dt, "itemsize") : NULL;
-    const char *k = kind && PyUnicode_Check(kind) ? PyUnicode_AsUTF8(kind) : NULL;
+    PyObject *size = dt ? PyObject_GetAttrString(dt, "itemsize") : NULL;
+    char k = dtype_kind(dt);
     long bytes = size ? PyLong_AsLong(size) : 0;
     PyErr_Clear();
     PyObject *r = NULL;
     if (k && shape && PyTuple_Check(shape) && PyTuple_GET_SIZE(shape) == 0) {
-        if (!strcmp(k, "b")) r = PyBool_FromLong(PyObject_IsTrue(v) == 1);
-        else if (!strcmp(k, "i") || !strcmp(k, "u")) r = PyNumber_Index(v);
-        else if (!strcmp(k, "f") && bytes == 8) r = PyNumber_Float(v);
+        if (k == 'b') r = PyBool_FromLong(PyObject_IsTrue(v) == 1);
+        else if (k == 'i' || k == 'u') r = PyNumber_Index(v);
+        else if (k == 'f' && bytes == 8) r = PyNumber_Float(v);
         if (!r) PyErr_Clear();
     }
     Py_XDECREF(dt);
     Py_XDECREF(shape);
-    Py_XDECREF(kind);
     Py_XDECREF(size);
     return r;
 }
