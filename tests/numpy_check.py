@@ -1308,6 +1308,8 @@ PRINTS = [
     "print(arange(0, 5, 0.5, dtype=int32), arange(1.5, 7, 1.3, dtype=int64), arange(-3.7, 2, 1.1, dtype=int32), arange(5.0, dtype=int32), arange(2.5, -1, -0.75, dtype=int64))",
     "print(linspace(0, 1, 5, retstep=True), linspace(2, 3, 1, retstep=True), linspace(0, 10, 4, endpoint=False, retstep=True, dtype=int32), linspace(-1, 1, 0, retstep=True))",
     "print(M.nbytes, M.itemsize, f.nbytes, m.itemsize, zeros((3, 0)).nbytes, (M > 0).nbytes, k.T.nbytes)",
+    # numexpr's tests: .real and .imag of real arrays (the array; zeros of its dtype)
+    "print((M - 10).real, M.imag, k.real.dtype, k.imag, (M > 0).imag, M.T.real.shape, f.real.dtype, f.imag.dtype)",
     # uint8: repr with its dtype, NumPy scalars, formats
     "ub[:6]", "print(ub[:6])", "UB", "print(UB)", "ub[3]", "print(ub[3])", "uint8(7)", "ub.dtype", "print(UB.dtype, UB.itemsize, UB.nbytes)",
     "print(f'{ub[5]:5d} {ub[4]:x} {ub[3]:.2f}')", "ub[:3] / 2", "zeros(2, uint8)", "print(ub[5] + 1, ub[5] - 200, ub[:4] + 250)",

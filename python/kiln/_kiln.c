@@ -170,6 +170,10 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
      * of an array's range (OverflowError) and an integer's negative power (ValueError) */
     if (st == KILN_ERR_DTYPE && strstr(msg, "Python integer ") && strstr(msg, " out of bounds for ")) type = PyExc_OverflowError;
     if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
+    /* text that does not parse is Python's SyntaxError (numexpr's too); Python that kiln's
+     * language leaves out (complex numbers, import, :=) stays a ValueError */
+    if (st == KILN_ERR_SYNTAX && !strstr(msg, "not supported") && !strstr(msg, "not part of kiln's language") && !strstr(msg, "too large"))
+        type = PyExc_SyntaxError;
     /* Python's own sentences, of the exceptions Python raises with them: a call's arguments
      * (TypeError), a Python number's division by zero (ZeroDivisionError) */
     static const char *const type_errors[] = {"got an unexpected keyword argument", " missing required argument", "object cannot be interpreted as an integer",

@@ -10566,6 +10566,15 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
                           : fe_err(p, off, KILN_ERR_ARG, "matrix transpose with ndim < 2 is undefined");
         out->alias = ok && alias; /* a view */
         out->readonly = ok && ro;
+    } else if (!strcmp(name, "real")) { /* (kiln's numbers are real: the array itself, a view) */
+        ok = fe_set_expr(p, out, kiln_expr_retain(x), off);
+        out->alias = ok && alias;
+        out->readonly = ok && ro;
+    } else if (!strcmp(name, "imag")) { /* zeros of its shape and dtype, read-only as NumPy's */
+        kiln_expr *zero = kiln_const(p->ctx, (kiln_dtype)x->dtype, 0);
+        ok = fe_set_expr(p, out, zero ? ir_broadcast_to(&p->ctx->graph, zero, x->ndim, x->shape) : NULL, off);
+        kiln_expr_free(zero);
+        out->readonly = ok;
     } else if (!strcmp(name, "shape")) {
         out->kind = KV_TUPLE;
         ok = true;
@@ -10601,7 +10610,7 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
         for (int i = 0; method_names[i]; i++) method |= !strcmp(method_names[i], name);
         ok = fe_err(p, off, KILN_ERR_NAME,
                     method ? "'%s' is a method: call it, as in x.%s()" : "an array has no attribute '%s'%s", name,
-                    method ? name : " (kiln has .T .mT .shape .ndim .size .dtype .itemsize .nbytes)");
+                    method ? name : " (kiln has .T .mT .real .imag .shape .ndim .size .dtype .itemsize .nbytes)");
     }
     kiln_expr_free(x);
     return ok;
