@@ -299,6 +299,35 @@ END_TEST
 /* kiln_parse_params: array names become placeholders (rebound to other arrays, evaluated again
  * without parsing), Python numbers their values (weak: x*k stays float64, f*k float32),
  * rand() makes the value unfit for reuse, and errors keep their offsets. */
+/* An expression kiln_parse made is evaluated again after the caller's arrays change: an index
+ * computed from them (argmax(v)) is read at each evaluation, not fixed at the parse. */
+START_TEST(computed_index_read_at_each_eval) {
+    double X[3][2] = {{0, 1}, {10, 11}, {20, 21}}, v[3] = {1, 5, 2};
+    int64_t shx[2] = {3, 2}, shv = 3;
+    kiln_array *xa = kiln_wrap(ctx, KILN_F64, 2, shx, NULL, X), *va = kiln_wrap(ctx, KILN_F64, 1, &shv, NULL, v);
+    ck_assert_int_eq(kiln_scope_set(scope, "X", xa), KILN_OK);
+    ck_assert_int_eq(kiln_scope_set(scope, "v", va), KILN_OK);
+    const char *srcs[] = {"X[argmax(v)]", "X[argmax(v), :]", "X[argmax(v), 1] * 2"};
+    for (int k = 0; k < 3; k++) {
+        v[1] = 5, v[2] = 2;
+        kiln_expr *e = kiln_parse(ctx, scope, srcs[k]);
+        ck_assert_msg(e, "%s: %s", srcs[k], kiln_errmsg(ctx));
+        for (int run = 0; run < 2; run++) {
+            kiln_array *r = kiln_eval(ctx, e);
+            ck_assert_msg(r, "%s: %s", srcs[k], kiln_errmsg(ctx));
+            const double *d = kiln_array_data(r);
+            double want = k < 2 ? (run ? 20 : 10) : (run ? 42 : 22);
+            ck_assert_msg(d[0] == want, "%s, run %d: %g, not %g", srcs[k], run, d[0], want);
+            kiln_array_free(r);
+            v[2] = 99; /* argmax(v) is 2 now */
+        }
+        kiln_expr_free(e);
+    }
+    kiln_array_free(xa);
+    kiln_array_free(va);
+}
+END_TEST
+
 START_TEST(parse_with_placeholders) {
     kiln_array *k = kiln_array_new(ctx, KILN_F64, 0, NULL);
     *(double *)kiln_array_data(k) = 2.5;
@@ -464,6 +493,7 @@ Suite *suite_frontend(void) {
     tcase_add_test(t, deep_nesting_is_refused);
     tcase_add_test(t, random_input_never_crashes);
     tcase_add_test(t, parse_with_placeholders);
+    tcase_add_test(t, computed_index_read_at_each_eval);
     tcase_add_test(t, einsum_picks_the_cheap_order);
     suite_add_tcase(s, t);
     return s;

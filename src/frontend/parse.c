@@ -4401,7 +4401,7 @@ kiln_status fe_parse_item_update(kiln_ctx *ctx, fe_env *env, const kval *target,
 
 kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len) {
     if (!ctx) return NULL;
-    fe_env env = {.scope = scope};
+    fe_env env = {.scope = scope, .values_only = true}; /* (kept and evaluated again: a computed index stays a gather, read at each run) */
     kval v = {0};
     if (fe_parse(ctx, &env, src, len, false, &v) != KILN_OK) return NULL;
     kiln_expr *e = v.kind == KV_TUPLE ? NULL : fe_as_expr(ctx, &v, "the expression"); /* (its values: kiln_parse_values) */
