@@ -10500,7 +10500,12 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         cast.op = dt;
         kval_free(p->ctx, arg(&a, "dtype"));
         arg(&a, "dtype")->kind = KV_ABSENT;
-        if (ok && !copy && x->kind == KV_ARRAY && x->e->dtype == dt) /* x itself, as NumPy's copy=False */
+        /* x itself, as NumPy's copy=False, where its layout is the order asked for (a view of a name's
+         * array as it lies; a computed value is C-ordered) */
+        char order = ov->kind == KV_STR ? (char)toupper((unsigned char)ov->s[0]) : 'K';
+        bool laid = order == 'K' || (!x->alias && order != 'F') ||
+                    (x->kind == KV_ARRAY && ((order != 'F' && contiguous(x->e, false)) || (order != 'C' && contiguous(x->e, true))));
+        if (ok && !copy && x->kind == KV_ARRAY && x->e->dtype == dt && laid)
             ok = fe_kval_copy(p->ctx, out, x) || fe_got(p, NULL, off);
         else
             ok = ok && cast.fn(p, &cast, &a, off, out);
