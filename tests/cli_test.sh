@@ -366,6 +366,11 @@ expect "a write into what np.f() returns" 1 "writes into what a function returns
 expect "a write into a broadcast in a tuple" 1 "$ro" -- "$kiln" -c $'a = arange(3.)\nt = (broadcast_to(a, a.shape), 1)\nt[0][0] = 5'
 expect "an element of a diagonal is a value of its own" 0 "1.0 3.0" -- "$kiln" -c $'a = arange(9.).reshape(3, 3)\ns = diagonal(a * 2)[0]\ns += 1\nt = broadcast_to(arange(3.0), (2, 3))[1, 2]\nt += 1\nprint(s, t)'
 expect "the array itself is written" 0 "[[0. 1.]" -- "$kiln" -c $'a = arange(4.).reshape(2, 2)\nd = a.diagonal()\nb = broadcast_to(a, (2, 2))\na += 0\na[0, 0] = 0\nprint(a)'
+# from numpy import makes Python's builtins NumPy's (numpy-100's exercise 26); before it, and without it, they are Python's
+expect "from numpy import *" 0 $'9 5 2 2 3\n10 [5 7] [1 0] 2.57 3 [4 6]' -- "$kiln" -c $'print(sum(range(5), -1), max(3, 5), min([4, 2, 8]), round(2.5), abs(-3))\nfrom numpy import *\nprint(sum(range(5), -1), max([[1, 5], [7, 0]], 1), min([[1, 5], [7, 0]], 0), round(2.567, 2), abs(-3), sum([[1, 2], [3, 4]], 0))'
+expect "from numpy import sum, max" 0 "10 [5 7] 3 2" -- "$kiln" -c $'from numpy import sum, max\nprint(sum(range(5), -1), max([[1, 5], [7, 0]], 1), min(3, 4), round(2.5))'
+expect "Python's sum takes no axis=" 1 "'axis' is an invalid keyword argument for sum() of a list" -- "$kiln" -c $'a = array([1., 2.])\nprint(sum([a, a * 10], axis=1))'
+expect "Python's sum's start" 0 "[6. 7.] 6" -- "$kiln" -c 'print(sum([arange(2.), ones(2)], 5), sum([1, 2], start=3))'
 expect "a write through .real is the array's" 0 "[7. 9. 2.]" -- "$kiln" -c $'a = arange(3.)\nb = a.real\nb[0] = 7\na.real[1] = 9\nprint(a)'
 expect "a write into .imag" 1 "error: -c:2:1: $ro" -- "$kiln" -c $'a = arange(3.)\na.imag[0] = 1'
 expect "a 2-d value into a mask of all dims" 1 "NumPy boolean array indexing assignment requires a 0 or 1-dimensional input, input has 2 dimensions" -- "$kiln" -c $'m = zeros((2, 3))\nm[m == 0] = arange(6.).reshape(2, 3)'

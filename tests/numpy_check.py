@@ -2135,6 +2135,8 @@ PROGRAMS = [
     "w = atleast_2d(x)\nw[0, 1] = -1\nprint(x, z, x.astype('float32', casting='same_kind'), x.view(float64), x.conj(), x.conjugate(), x.copy(order='C'))\n"
     "a, b = atleast_2d(x, 1.0)\nprint(a.shape, b.shape, atleast_1d(x, x)[1], atleast_1d(), x.compress([True, False, True]), array([0, 1, 1]).choose([[1, 2, 3], [4, 5, 6]]))",
     "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
+    # np.max and np.min are NumPy's even of 0-d values (np.max(3, 5) took 5 as Python's second value; from numpy import: cli_test)
+    "print(np.max(3, 5))", "print(np.min(M[0, 0], axis=None), np.max(Z, 1))",
     # astype(copy=False or None) with an order the view does not have copies (a review's find: the view was returned)
     "x = arange(6.).reshape(2, 3)\ny = x.T.astype(float64, copy=False, order='C')\ny[0, 0] = 42\ny = x.astype(float64, copy=False, order='F')\ny[0, 1] = 42\n"
     "y = x[:, ::2].astype(float64, copy=None, order='A')\ny[0, 0] = 42\ny = x.T.astype(float64, copy=False, order='A')\ny[1, 0] = 43\n"

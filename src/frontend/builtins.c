@@ -29,6 +29,7 @@ static bool bind(parser *p, const fe_fn *f, const char *shown, size_t off, kval 
     char sig[256];
     snprintf(sig, sizeof sig, "%s", f->sig);
     a->n = 0;
+    a->by_keyword = 0;
     int kwonly_from = FE_MAX_ARGS, var = -1, npositional = 0;
     bool required[FE_MAX_ARGS] = {false};
     for (char *save = NULL, *t = strtok_r(sig, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
@@ -86,6 +87,7 @@ static bool bind(parser *p, const fe_fn *f, const char *shown, size_t off, kval 
             ok = fe_err(p, kw[k].off, KILN_ERR_ARG, "%s() got multiple values for argument '%s'", shown, kw[k].name);
         } else {
             a->v[j] = kw[k].v;
+            a->by_keyword |= 1u << j;
             memset(&kw[k].v, 0, sizeof kw[k].v);
         }
     }
@@ -482,9 +484,9 @@ static bool h_py_sum(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     bool seq = g->kind == KV_TUPLE || g->kind == KV_LIST; /* (a generator's items too: a list) */
     if (!seq && given(a, "start")) return fe_err(p, start->off, KILN_ERR_ARG, "sum() of an array is NumPy's, which takes no 'start' (Python's sum of a list does)");
     if (!seq) return h_reduce(p, f, a, off, out);
-    static const char *const numpy_only[] = {"dtype", "out", "keepdims", "initial", "where", NULL};
+    static const char *const numpy_only[] = {"axis", "dtype", "out", "keepdims", "initial", "where", NULL};
     for (int k = 0; numpy_only[k]; k++)
-        if (given(a, numpy_only[k]))
+        if (given(a, numpy_only[k]) && (k || by_keyword(a, "axis"))) /* (a second argument is Python's start) */
             return fe_err(p, arg(a, numpy_only[k])->off, KILN_ERR_ARG, "'%s' is an invalid keyword argument for sum() of a list (Python's sum; np.sum(...) is NumPy's)",
                           numpy_only[k]);
     if (given(a, "start")) { /* sum(xs, start=v): Python's start, where h_reduce's generator sum reads it */
@@ -10073,11 +10075,21 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
     return lo < n && !strcmp(functions[fn_order[lo]].name, name) ? &functions[fn_order[lo]] : NULL;
 }
 
-const char *fe_py_builtin(const char *name) {
-    static const char *const py[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"}, {"sum", "py.sum"}};
-    for (size_t k = 0; k < sizeof py / sizeof *py; k++)
-        if (!strcmp(name, py[k][0])) return py[k][1];
+/* Python's builtins that are NumPy's names too, and kiln's function of the Python one */
+static const char *const py_builtins[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"},
+                                             {"sum", "py.sum"},     {"max", "py.max"},       {"min", "py.min"}};
+
+const char *fe_py_builtin(const kiln_scope *s, const char *name) {
+    for (size_t k = 0; k < sizeof py_builtins / sizeof *py_builtins; k++)
+        if (!strcmp(name, py_builtins[k][0])) return s && (s->np_builtins >> k) & 1u ? name : py_builtins[k][1];
     return name;
+}
+
+bool fe_scope_numpy_builtin(kiln_scope *s, const char *name) {
+    bool found = false;
+    for (size_t k = 0; k < sizeof py_builtins / sizeof *py_builtins; k++)
+        if (!strcmp(name, "*") || !strcmp(name, py_builtins[k][0])) s->np_builtins |= 1u << k, found = true;
+    return found;
 }
 
 bool fe_is_function(const char *name) { return find(functions, sizeof functions / sizeof *functions, name) != NULL; }
@@ -10361,13 +10373,15 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
     const char *dot = self ? NULL : strchr(name, '.');
     if (dot && strncmp(name, "linalg.", 7) && (!strcmp(dot, ".reduce") || !strcmp(dot, ".accumulate") || !strcmp(dot, ".outer")))
         return ufunc_method(p, name, off, pos, npos, kw, nkw, out);
-    if (!self && nkw == 1 && !strcmp(kw[0].name, "default") && npos > 1 && (!strcmp(name, "max") || !strcmp(name, "min"))) {
+    bool py_extremes = !self && (!strcmp(name, "py.max") || !strcmp(name, "py.min")); /* (Python's max and min: the bare names) */
+    if (py_extremes) name += 3;
+    if (py_extremes && nkw == 1 && !strcmp(kw[0].name, "default") && npos > 1) {
         fe_err(p, kw[0].off, KILN_ERR_ARG, "Cannot specify a default for %s() with multiple positional arguments", name);
         for (int i = 0; i < npos; i++) kval_free(p->ctx, &pos[i]);
         kval_free(p->ctx, &kw[0].v);
         return false;
     }
-    if (!self && nkw == 1 && !strcmp(kw[0].name, "default") && npos == 1 && (!strcmp(name, "max") || !strcmp(name, "min"))) {
+    if (py_extremes && nkw == 1 && !strcmp(kw[0].name, "default") && npos == 1) {
         kval *items = NULL; /* Python's max(iterable, default=v): v when it is empty, else the largest item, compared as Python compares */
         int n = 0;
         bool ok = fe_items(p, &pos[0], &items, &n);
@@ -10377,7 +10391,7 @@ bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int
         kval_free(p->ctx, &pos[0]), kval_free(p->ctx, &kw[0].v);
         return ok;
     }
-    if (!self && !nkw && npos >= 2 && (!strcmp(name, "max") || !strcmp(name, "min")) && one_value(&pos[0]) &&
+    if (py_extremes && !nkw && npos >= 2 && one_value(&pos[0]) &&
         (npos == 2 || one_value(&pos[1])))
         return py_extreme(p, name[1] == 'a', pos, npos, out);
     if (!self && !strcmp(name, "py.pow")) { /* Python's pow(base, exp, mod); np.pow's out= is a keyword here */

@@ -251,6 +251,9 @@ bool fe_scope_is_numpy(const kiln_scope *s, const char *name);
 /* from numpy import linalg as NAME: NAME.solve is np.linalg.solve (false when FE_NUMPY_ALIASES are
  * taken); an import of the name as numpy's, or as linalg's, takes it off the other list */
 bool fe_scope_alias_linalg(kiln_scope *s, const char *name);
+/* from numpy import name (or *): a Python builtin of that name (sum, max, min, round, abs, pow,
+ * divmod) is NumPy's function from now on; false where name is none of them. */
+bool fe_scope_numpy_builtin(kiln_scope *s, const char *name);
 bool fe_scope_is_linalg(const kiln_scope *s, const char *name);
 
 /* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the

@@ -16,6 +16,7 @@ typedef struct fe_args {
     int n;
     char names[FE_MAX_ARGS][24];
     kval v[FE_MAX_ARGS]; /* KV_ABSENT where not given */
+    uint32_t by_keyword; /* bit i: v[i] was given as name=value */
 } fe_args;
 
 typedef struct fe_fn fe_fn;
@@ -44,6 +45,12 @@ static inline bool has(const fe_args *a, const char *name) {
 static inline bool given(fe_args *a, const char *name) {
     kval *v = arg(a, name);
     return v->kind != KV_ABSENT;
+}
+/* Whether parameter name was given as name=value (not by its position). */
+static inline bool by_keyword(const fe_args *a, const char *name) {
+    for (int i = 0; i < a->n; i++)
+        if (!strcmp(a->names[i], name)) return (a->by_keyword >> i) & 1u;
+    return false;
 }
 static inline bool given_not_none(fe_args *a, const char *name) {
     kval *v = arg(a, name);

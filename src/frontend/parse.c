@@ -3241,7 +3241,7 @@ static bool p_atom(parser *p, kval *out) {
                 return fe_err(p, t.off, KILN_ERR_ARG, "'%s' object is not callable ('%s' is a number here)", fe_py_number_type((kiln_dtype)a->dtype), name);
             if (a || bound) return fe_err(p, t.off, KILN_ERR_ARG, "'%s' is %s, not a function", name, a ? "an array" : kind_name(bound));
             fe_note_free(p, name);
-            return p_call(p, np ? name : fe_py_builtin(name), t.off, NULL, out);
+            return p_call(p, np ? name : fe_py_builtin(p->env->scope, name), t.off, NULL, out);
         }
         if (a) return scope_value(p, name, a, t.off, out);
         if (bound) { /* a tuple, list, string...: its value now (a statement reading it is rebuilt each run) */

@@ -32,6 +32,7 @@ struct kiln_scope {
     int n_np_alias;
     char la_alias[FE_NUMPY_ALIASES][32]; /* from numpy import linalg as NAME's names */
     int n_la_alias;
+    uint32_t np_builtins; /* Python's builtins that from numpy import made NumPy's (bits of fe_py_builtin's table) */
 };
 
 /* A binding's identity, and the bindings its value was computed from (their ids). */

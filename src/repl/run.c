@@ -46,7 +46,7 @@ typedef enum stmt_kind {
     S_WHILE,    /* while x: body else: orelse (the same) */
     S_IF,       /* if x: body else: orelse (elif: an S_IF alone in orelse) */
     S_DEL,      /* del names */
-    S_IMPORT,   /* import numpy as names[0] (from numpy import linalg as names[0]: op 1) */
+    S_IMPORT,   /* import numpy as names[0] (from numpy import linalg as names[0]: op 1; from numpy import names: op 2) */
     S_DELITEM,  /* del names[0][index or slice] of a list (its subscript as S_SETITEM's) */
     S_ASSERT,   /* assert x, message (the message's text at oa, olen; none: olen 0) */
     S_METHOD,   /* names[0].method(...) that changes names[0]: a list's append, extend, insert,
@@ -70,7 +70,7 @@ struct stmt {
     bool seq[MAX_TARGETS];  /* each target list: a sequence ("n," "(n,)" "[n]"), even of one name */
     bool star[MAX_TARGETS]; /* S_ASSIGN: a starred target, *rest (at most one a list: the items left over) */
     int nchain;
-    kiln_op op;            /* S_AUG, and S_SETITEM when aug; S_IMPORT: 1 for linalg's name */
+    kiln_op op;            /* S_AUG, and S_SETITEM when aug; S_IMPORT: 1 for linalg's name, 2 for numpy's names */
     bool aug;
     size_t t, tlen;        /* S_SETITEM: the target, NAME[...] */
     size_t lb, llb;        /* S_SETITEM: its first '[', its last subscript's '[' */
@@ -869,7 +869,23 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         bool linalg_as = e - w == 5 && !memcmp(t + w, "numpy", 5) && what + 6 <= b && word_at(t, what, b, "linalg"); /* (np.linalg's names are kiln's too) */
         size_t as = what;
         while (as + 4 <= b && !(strchr(" \t", t[as]) && word_at(t, trim_left(t, as, b), b, "as"))) as++;
-        if (as + 4 > b) return st->kind = S_PASS, true;
+        if (as + 4 > b && (e - w != 5 || memcmp(t + w, "numpy", 5))) return st->kind = S_PASS, true;
+        if (as + 4 > b) { /* from numpy import *, or names: Python's sum, max, min, round... become NumPy's (the rest are kiln's already) */
+            st->nnames = 0;
+            for (size_t i = what; i < b && st->nnames < MAX_TARGETS;) {
+                size_t c = i;
+                while (c < b && t[c] != ',') c++;
+                size_t na = trim_left(t, i, c), nb = trim_right(t, na, c);
+                if (nb > na && nb - na < sizeof st->names[0] && (t[na] == '*' || is_ident(t, na, nb))) {
+                    memcpy(st->names[st->nnames], t + na, nb - na);
+                    st->names[st->nnames++][nb - na] = 0;
+                }
+                i = c + 1;
+            }
+            st->kind = S_IMPORT;
+            st->op = 2;
+            return true;
+        }
         size_t n = trim_left(t, trim_left(t, as, b) + 2, b), ne = n;
         while (ne < b && (isalnum((unsigned char)t[ne]) || t[ne] == '_')) ne++;
         if (!linalg_as || ne != b || n == b || ne - n >= 32 || memchr(t + what, ',', b - what))
@@ -3252,6 +3268,9 @@ static int exec_one(prog *pg, stmt *st) {
     switch (st->kind) {
     case S_PASS: return RUN_OK;
     case S_IMPORT:
+        for (int i = 0; st->op == 2 && i < st->nnames; i++) /* (from numpy import: the builtins NumPy shadows, as Python's import rebinds them) */
+            if (fe_scope_numpy_builtin(s->scope, st->names[i]) && st->names[i][0] != '*') fe_scope_del(s->scope, st->names[i]);
+        if (st->op == 2) return RUN_OK;
         if (!(st->op ? fe_scope_alias_linalg : fe_scope_alias_numpy)(s->scope, st->names[0]))
             return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
         fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
