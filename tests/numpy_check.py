@@ -2137,6 +2137,8 @@ PROGRAMS = [
     "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
     # np.max and np.min are NumPy's even of 0-d values (np.max(3, 5) took 5 as Python's second value; from numpy import: cli_test)
     "print(np.max(3, 5))", "print(np.min(M[0, 0], axis=None), np.max(Z, 1))",
+    "print(np.min(M[0, 0], 0), np.sum(M[0, 0], -1), np.argmax(M[0, 0], 0), M[0, 0].max(0), np.max(3, 0))",
+    "print(np.sum(M[0, 0], (0,)))", "print(np.mean(M[0, 0], 0))", "print(np.sum(M[0, 0], 1))",
     # astype(copy=False or None) with an order the view does not have copies (a review's find: the view was returned)
     "x = arange(6.).reshape(2, 3)\ny = x.T.astype(float64, copy=False, order='C')\ny[0, 0] = 42\ny = x.astype(float64, copy=False, order='F')\ny[0, 1] = 42\n"
     "y = x[:, ::2].astype(float64, copy=None, order='A')\ny[0, 0] = 42\ny = x.T.astype(float64, copy=False, order='A')\ny[1, 0] = 43\n"

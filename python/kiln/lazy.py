@@ -103,7 +103,7 @@ class Expr:
         out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
         call = out is not None and method == "__call__"  # (reduce's where= picks the elements: kiln's own)
         where = kwargs.pop("where", True) if call else True
-        casting = kwargs.pop("casting", "same_kind") if call else "same_kind"
+        casting = kwargs.get("casting", "same_kind") if call else "same_kind"  # (kiln's own check of the inputs reads it too)
         e = _call(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}", (), inputs, kwargs)
         if out is None or isinstance(out, tuple):  # (several outputs: kiln's own out= check says so)
             return e if out is None else e.numpy(out=out)
@@ -113,6 +113,9 @@ class Expr:
             if not np.can_cast(e.dtype, dt, casting=casting):
                 raise TypeError(f"Cannot cast ufunc '{ufunc.__name__}' output from {e.dtype!r} to {dt!r} with casting rule {casting!r}")
             e = e.astype(dt)
+        shape = getattr(out, "shape", None)
+        if shape is not None and tuple(shape) != e.shape:  # NumPy's: the value broadcast to out's shape
+            e = function("broadcast_to")(e, tuple(shape))
         if where is not True:  # out keeps its values where where is false
             e = function("where")(where, e, asarray(out))
         return e.numpy(out=out)
@@ -313,7 +316,7 @@ class Expr:
 
 
 # names whose bare call in kiln's text is Python's (sum of a list, round of a number...): kiln.sum is np.sum
-_PY_BUILTINS = frozenset(("sum", "round", "abs", "divmod", "pow"))
+_PY_BUILTINS = frozenset(("sum", "round", "abs", "divmod", "pow", "max", "min"))
 
 # the fields of NumPy's named tuples (svd's, eigh's, slogdet's, qr's, unique_all's...)
 _RESULT_FIELDS = frozenset(("U", "S", "Vh", "Q", "R", "sign", "logabsdet", "eigenvalues", "eigenvectors", "values", "indices",

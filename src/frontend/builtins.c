@@ -528,6 +528,16 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (!x0) return false;
     bool scan = op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD || op == KILN_OP_CUMMAX || op == KILN_OP_CUMMIN;
     bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || scan;
+    kval *av = arg(a, "axis");
+    double fa;
+    int64_t ia;
+    bool ufunc_reduce = op == KILN_OP_SUM || op == KILN_OP_PROD || op == KILN_OP_MAX || op == KILN_OP_MIN || op == KILN_OP_ANY ||
+                        op == KILN_OP_ALL || op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; /* (not scans: np.add.accumulate(5.) is NumPy's error) */
+    if (x0->ndim == 0 && ufunc_reduce && av->kind == KV_ARRAY && av->e->ndim == 0 && dtype_is_int((kiln_dtype)av->e->dtype) &&
+        kiln_expr_scalar(av->e, &fa, &ia) && (ia == 0 || ia == -1)) { /* NumPy's ufunc reductions take axis 0 (or -1) of a 0-d value: np.max(np.float64(3), 0) */
+        kval_free(p->ctx, av);
+        av->kind = KV_NONE;
+    }
     bool ok = (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
     if (ok && !scan) ok = keepdims_of(p, f, a, &keep);
     double ddof = 0;
