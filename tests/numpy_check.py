@@ -2147,6 +2147,7 @@ PROGRAMS = [
     "print(cbrt(27.0), cbrt(array(27.0)), cbrt(array([27.0, 64.0, -8.0, 1e-300, 0.001, 1e300])), cbrt(-0.0), cbrt(inf), cbrt(nan))",
     # diff(n=0) is the array itself
     "x = arange(4.)\ny = diff(x, n=0)\ny[0] = 9\nz = diff(x, n=0, prepend=1)\nz[1] = -1\nprint(x, y, z, diff(x * 2, n=0))",
+    "print(diff(M[0, 0], n=0), diff(arange(3), n=0, axis=5))", "print(diff(M[0, 0], n=1))",
     # a computed integer index of a name's array is a view, as NumPy's (a hunt's find: it was a copy)
     "x = arange(6).reshape(2, 3)\nv = array([0, 5, 1])\ny = x[argmax(v)]\ny += 100\nx[argmax(v) - 1][0] = -7\nz = x[..., argmin(v)]\nz += 1\n"
     "w = x[v.sum() % 2, 1:]\nw *= 2\nfor k in range(3):\n    r = x[argmax(v) - k % 2]\n    r -= 1\nprint(x, (x * 2)[argmax(v)])",

@@ -2533,14 +2533,14 @@ static bool h_diff(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
     if (!x || (given(a, "n") && !fe_arg_int(p, arg(a, "n"), f->name, "n", &n)) ||
         (given(a, "axis") && !fe_arg_int(p, arg(a, "axis"), f->name, "axis", &axis)))
         return result(p, out, NULL, off, 1, &x);
-    if (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0) { /* NumPy's words */
+    if (n != 0 && (x->ndim == 0 || axis < -x->ndim || axis >= x->ndim || n < 0)) { /* NumPy's words (n=0: a itself, before any check of a) */
         int nd = x->ndim;
         kiln_expr_free(x);
         if (nd == 0) return fe_err(p, off, KILN_ERR_ARG, "diff requires input that is at least one dimensional");
         if (n < 0) return fe_err(p, arg(a, "n")->off, KILN_ERR_ARG, "order must be non-negative but got %lld", (long long)n);
         return fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)axis, nd);
     }
-    int ax = (int)(axis < 0 ? axis + x->ndim : axis);
+    int ax = n == 0 ? 0 : (int)(axis < 0 ? axis + x->ndim : axis);
     if (n > 0 && (given_not_none(a, "prepend") || given_not_none(a, "append")) && !(x = diff_joined(p, f, a, x, ax, off))) return false;
     for (int64_t k = 0; k < n && x; k++) {
         kiln_ix hi[KILN_MAX_DIMS], lo[KILN_MAX_DIMS];
