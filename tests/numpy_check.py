@@ -98,6 +98,11 @@ CASES += [
     ("remainder(a, -3.5)", 0), ("remainder(k, 7)", 0), ("remainder(f, 1.5)", 0),
     ("power(a, 2)", 0), ("power(i, 3)", 0), ("pow(f, 2)", 0), ("power(2, 10)", 0), ("power(2.0, -2)", 0),
     ("pow(k, 2)", 0),
+    # sliding_window_view (np.lib.stride_tricks'; numpy-100's exercises 75, 76, 81, 84)
+    ("sliding_window_view(a, 3)", 0), ("sliding_window_view(M, (2, 3))", 0), ("np.lib.stride_tricks.sliding_window_view(Z, 2, axis=0)", 0),
+    ("sliding_window_view(Z, (2, 2), axis=(1, 1))", 0), ("sliding_window_view(A, 2, axis=-1).mean(axis=-1)", 0), ("sliding_window_view(k, 0)", 0),
+    ("sliding_window_view(m, (4,), axis=(0,))", 0), ("sliding_window_view(a, len(a) + 1)", 0), ("sliding_window_view(M, 2)", 0),
+    ("sliding_window_view(M, (2, 2), axis=0)", 0), ("sliding_window_view(M, 2, axis=2)", 0), ("sliding_window_view(a, -1)", 0),
     ("power(i, j)", 0),  # a negative integer power: NumPy raises
     ("np.power(2, -1)", 0), ("np.power(3, 2)", 0),  # (Python ints in a function are NumPy's int64: raises; 2 ** -1, Python's operator, is 0.5)
     ("maximum(2, 3)", 0), ("maximum(k, 2.5)", 0), ("maximum(i, k)", 0), ("minimum(a, nan)", 0), ("minimum(m, ~m)", 0),
@@ -2253,7 +2258,7 @@ def namespace():
     for name in ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "qr", "pinv", "matrix_rank",
                  "matrix_power", "cond", "multi_dot", "lstsq", "svdvals", "tensorsolve", "tensorinv"]:
         ns[name] = getattr(np.linalg, name)
-    ns.update(norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
+    ns.update(sliding_window_view=np.lib.stride_tricks.sliding_window_view, norm=np.linalg.norm, sigmoid=sigmoid, expit=sigmoid, relu=relu, softmax=softmax, log_softmax=log_softmax,
               logsumexp=logsumexp, one_hot=one_hot, rand=np.random.rand, randn=np.random.randn,
               seed=np.random.seed, randint=np.random.randint, r_=np.r_, c_=np.c_, mgrid=np.mgrid, ogrid=np.ogrid, normal=np.random.normal, uniform=np.random.uniform,
               permutation=np.random.permutation, choice=np.random.choice, exponential=np.random.exponential,

@@ -5657,6 +5657,72 @@ static bool ints_of(parser *p, const fe_fn *f, const kval *v, const char *param,
     return true;
 }
 
+/* sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False) (NumPy's
+ * np.lib.stride_tricks): every window of window_shape over axis (all of x's axes when None) as
+ * trailing dims, the windowed axes shortened to the windows' count.  NumPy's is a read-only view
+ * through overlapping strides; kiln's view maps do not overlap, so each axis is a gather
+ * (take of the (count, w) starts plus offsets, its window dim moved last): read-only too, a copy. */
+static bool h_sliding_window_view(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    tmps t = {0};
+    kiln_expr *x = keep(&t, expr_of(p, f, a, "x"));
+    int64_t w[KILN_MAX_DIMS], ax[KILN_MAX_DIMS];
+    int nw = 0, na = 0;
+    bool writeable = false;
+    if (!x || !ints_of(p, f, arg(a, "window_shape"), "window_shape", w, &nw, KILN_MAX_DIMS) ||
+        (given(a, "writeable") && !fe_arg_bool(p, arg(a, "writeable"), f->name, "writeable", &writeable)))
+        return done(p, &t, out, NULL, off);
+    if (writeable)
+        return tmps_free(&t), fe_err(p, arg(a, "writeable")->off, KILN_ERR_ARG,
+                                     "sliding_window_view(writeable=True): kiln's windows are a copy, which writes would not reach x through");
+    for (int k = 0; k < nw; k++)
+        if (w[k] < 0) return tmps_free(&t), fe_err(p, arg(a, "window_shape")->off, KILN_ERR_ARG, "`window_shape` cannot contain negative values");
+    if (!given_not_none(a, "axis")) {
+        if (nw != x->ndim)
+            return tmps_free(&t), fe_err(p, arg(a, "window_shape")->off, KILN_ERR_ARG,
+                                         "Since axis is `None`, must provide window_shape for all dimensions of `x`; got %d window_shape elements and `x.ndim` is %d.",
+                                         nw, x->ndim);
+        for (na = 0; na < nw; na++) ax[na] = na;
+    } else if (!ints_of(p, f, arg(a, "axis"), "axis", ax, &na, KILN_MAX_DIMS)) {
+        return done(p, &t, out, NULL, off);
+    } else if (na != nw) {
+        return tmps_free(&t), fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG,
+                                     "Must provide matching length window_shape and axis; got %d window_shape elements and %d axes elements.", nw, na);
+    }
+    int nd0 = x->ndim;
+    for (int k = 0; k < na; k++) {
+        if (ax[k] < -nd0 || ax[k] >= nd0)
+            return tmps_free(&t), fe_err(p, arg(a, "axis")->off, KILN_ERR_ARG, "axis %lld is out of bounds for array of dimension %d", (long long)ax[k], nd0);
+        ax[k] += ax[k] < 0 ? nd0 : 0;
+    }
+    if (nd0 + nw > KILN_MAX_DIMS)
+        return tmps_free(&t), fe_err(p, off, KILN_ERR_SHAPE, "sliding_window_view(): the result would have %d dims; kiln's arrays have at most %d", nd0 + nw,
+                                     KILN_MAX_DIMS);
+    int64_t len[KILN_MAX_DIMS];
+    for (int d = 0; d < nd0; d++) len[d] = x->shape[d];
+    for (int k = 0; k < nw; k++) {
+        if (len[ax[k]] < w[k]) return tmps_free(&t), fe_err(p, arg(a, "window_shape")->off, KILN_ERR_ARG, "window shape cannot be larger than input array shape");
+        len[ax[k]] -= w[k] - 1;
+    }
+    for (int k = 0; k < nw && x; k++) {
+        int64_t n = x->shape[ax[k]] - w[k] + 1, shape[2] = {n, w[k]};
+        kiln_array *idx = kiln_array_new(p->ctx, KILN_I64, 2, shape);
+        if (!idx) return done(p, &t, out, NULL, off);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < w[k]; j++) ((int64_t *)idx->data)[i * w[k] + j] = i + j;
+        kiln_expr *ie = keep(&t, kiln_var(p->ctx, idx));
+        kiln_array_free(idx);
+        x = ie ? keep(&t, kiln_take(p->ctx, x, ie, (int)ax[k])) : NULL;
+        int perm[KILN_MAX_DIMS], m = 0; /* (the window dim, at ax + 1, to the end) */
+        for (int d = 0; x && d < x->ndim; d++)
+            if (d != ax[k] + 1) perm[m++] = d;
+        perm[m] = (int)ax[k] + 1;
+        if (x) x = keep(&t, kiln_permute(p->ctx, x, perm));
+    }
+    bool ok = done(p, &t, out, x, off);
+    if (ok) out->readonly = true; /* (NumPy's writeable=False) */
+    return ok;
+}
+
 /* roll(a, shift, axis=None): the elements shifted along the axes, those leaving at one end
  * coming back at the other (of the flattened array when axis is None) */
 static bool h_roll(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
@@ -9675,6 +9741,8 @@ static const fe_fn functions[] = {
     {"one_hot", "labels, k, dtype=float64", h_one_hot, 0, "labels[..., None] == arange(k), as dtype; a label outside [0, k) gives zeros (jax.nn.one_hot's)", false},
     {"repeat", "a, repeats, axis=None", h_repeat, 0, "each element repeats times along axis (flattened when None); repeats an int or one per element", false},
     {"tile", "A, reps", h_tile, 0, "A repeated reps times along each axis (an int or a tuple)", false},
+    {"sliding_window_view", "x, window_shape, axis=None, *, subok=False, writeable=False", h_sliding_window_view, 0,
+     "every window of window_shape over axis as trailing dims (np.lib.stride_tricks'; a read-only copy here)", false},
     {"roll", "a, shift, axis=None", h_roll, 0, "the elements shifted along axis, wrapping around (flattened when None)", false},
     {"flip", "m, axis=None", h_flip, FL_FLIP, "the elements in reverse order along axis (every axis when None); a view", false},
     {"fliplr", "m", h_flip, FL_LR, "flip(m, axis=1)", false},

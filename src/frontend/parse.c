@@ -2495,6 +2495,20 @@ static bool read_name(parser *p, token t, char *name, size_t cap, bool *np) {
     if (!strcmp(name, "bool")) snprintf(name, cap, "bool_"); /* (np.bool is NumPy 2's bool type, np.bool_; bool alone is Python's) */
     if (!read_ufunc_method(p, name, cap)) return false;
     if (!strcmp(name, "linalg") && is_op(p, ".") && !read_linalg_name(p, name, cap)) return false; /* np.linalg.solve */
+    if (!strcmp(name, "lib") && is_op(p, ".")) { /* np.lib.stride_tricks.sliding_window_view */
+        advance(p);
+        char sub[32] = "";
+        if (p->tok.kind == TK_NAME) lex_text(&p->lx, &p->tok, sub, sizeof sub);
+        size_t at = p->tok.off;
+        if (strcmp(sub, "stride_tricks")) return fe_err(p, at, KILN_ERR_NAME, "of np.lib, kiln has stride_tricks.sliding_window_view");
+        advance(p);
+        if (!is_op(p, ".")) return fe_err(p, p->tok.off, KILN_ERR_SYNTAX, "expected '.' after 'np.lib.stride_tricks'");
+        advance(p);
+        if (p->tok.kind == TK_NAME) lex_text(&p->lx, &p->tok, name, cap);
+        if (p->tok.kind != TK_NAME || strcmp(name, "sliding_window_view"))
+            return fe_err(p, p->tok.off, KILN_ERR_NAME, "of np.lib.stride_tricks, kiln has sliding_window_view (as_strided reads memory by raw strides, which kiln's arrays do not allow)");
+        advance(p);
+    }
     if (!strcmp(name, "random") && is_op(p, ".")) {
         advance(p);
         bool known = false;
