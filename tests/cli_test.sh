@@ -371,6 +371,7 @@ expect "from numpy import *" 0 $'9 5 2 2 3\n10 [5 7] [1 0] 2.57 3 [4 6]' -- "$ki
 expect "from numpy import sum, max" 0 "10 [5 7] 3 2" -- "$kiln" -c $'from numpy import sum, max\nprint(sum(range(5), -1), max([[1, 5], [7, 0]], 1), min(3, 4), round(2.5))'
 expect "Python's sum takes no axis=" 1 "'axis' is an invalid keyword argument for sum() of a list" -- "$kiln" -c $'a = array([1., 2.])\nprint(sum([a, a * 10], axis=1))'
 expect "Python's sum's start" 0 "[6. 7.] 6" -- "$kiln" -c 'print(sum([arange(2.), ones(2)], 5), sum([1, 2], start=3))'
+expect "a ufunc's reduceat" 1 "error: -c:1:14: np.add.reduceat is not supported: of a ufunc, kiln has .reduce, .accumulate, .outer and .at" -- "$kiln" -c 'print(np.add.reduceat(np.arange(8), [0, 4]))'
 expect "sliding windows are read-only" 1 "error: -c:3:1: $ro" -- "$kiln" -c $'x = arange(6.)\nw = sliding_window_view(x, 3)\nw[0, 0] = 5'
 expect "a gradient through sliding windows" 0 "[ 0.  4. 12. 18. 16. 10.]" -- "$kiln" -c $'x = arange(6.)\nprint(grad(sum(sliding_window_view(x, 3) ** 2), x))'
 expect "a write through .real is the array's" 0 "[7. 9. 2.]" -- "$kiln" -c $'a = arange(3.)\nb = a.real\nb[0] = 7\na.real[1] = 9\nprint(a)'

@@ -2140,6 +2140,15 @@ PROGRAMS = [
     "w = atleast_2d(x)\nw[0, 1] = -1\nprint(x, z, x.astype('float32', casting='same_kind'), x.view(float64), x.conj(), x.conjugate(), x.copy(order='C'))\n"
     "a, b = atleast_2d(x, 1.0)\nprint(a.shape, b.shape, atleast_1d(x, x)[1], atleast_1d(), x.compress([True, False, True]), array([0, 1, 1]).choose([[1, 2, 3], [4, 5, 6]]))",
     "x = arange(3.)\nprint(x.astype(int64, casting='safe'))", "x = arange(3.)\nprint(x.astype(int64, casting='bad'))",
+    # Python's slice (numpy-100's exercise 80): a slice value for a subscript, alone or in a tuple
+    "x = arange(10)\nprint(x[slice(2, 8, 2)], x[slice(5)], x[slice(None, None, -1)], slice(1, None), slice(3), slice(1, 2, 3))\n"
+    "W = arange(12).reshape(3, 4)\nidx = [slice(None)] * W.ndim\nidx[1] = slice(1, 3)\nprint(W[tuple(idx)], W[(slice(None), 0)], W[slice(1, None), slice(None, 2)])\n"
+    "W[slice(0, 1)] = 0\nprint(W, x[slice(True, 3)])",
+    "print(arange(3)[slice(1, 2, 0)])", "print(slice())",
+    # np.ndindex and np.ndenumerate (numpy-100's exercises 55 and 62): lists for a for loop
+    "for idx in np.ndindex(2, 3):\n    print(idx, Z[idx])\nprint(list(np.ndindex((2, 2))), list(np.ndindex()), list(np.ndindex(0, 3)))\n"
+    "for index, value in np.ndenumerate(UB[:2, :2]):\n    print(index, value)\nprint(list(np.ndenumerate(M[0, 0])), list(np.ndenumerate(zeros(0))), len(list(np.ndenumerate(A))))",
+    "print(list(np.ndindex(-1, 2)))",
     # np.max and np.min are NumPy's even of 0-d values (np.max(3, 5) took 5 as Python's second value; from numpy import: cli_test)
     "print(np.max(3, 5))", "print(np.min(M[0, 0], axis=None), np.max(Z, 1))",
     "print(np.min(M[0, 0], 0), np.sum(M[0, 0], -1), np.argmax(M[0, 0], 0), M[0, 0].max(0), np.max(3, 0))",

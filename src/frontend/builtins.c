@@ -2406,6 +2406,82 @@ static bool h_zip(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     return true;
 }
 
+/* Python's slice(stop), slice(start, stop[, step]): a slice value (x[slice(1, None)] is x[1:]) */
+static bool h_slice(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    kval *args = arg(a, "args");
+    int n = args->kind == KV_TUPLE ? args->n : 0;
+    if (n < 1 || n > 3) return fe_err(p, off, KILN_ERR_ARG, "slice expected %s argument%s, got %d", n < 1 ? "at least 1" : "at most 3", n < 1 ? "" : "s", n);
+    kval part[3];
+    memset(part, 0, sizeof part);
+    for (int k = 0; k < 3; k++) part[k].kind = KV_ABSENT;
+    for (int k = 0; k < n; k++) part[n == 1 ? 1 : k] = args->items[k], memset(&args->items[k], 0, sizeof args->items[k]);
+    KILN_UNUSED(f);
+    return fe_slice_of(p, part, 3, off, out);
+}
+
+/* ndindex(*shape): every index tuple of shape in C order; ndenumerate(arr): (index, item) pairs
+ * of arr's elements (NumPy scalars, read now), as lists for a for loop */
+static bool h_ndindex(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
+    int nd = 0;
+    int64_t shape[KILN_MAX_DIMS], total = 1;
+    kval flat = {0}, *vals = NULL;
+    int nvals = 0;
+    if (f->op == 0) {
+        kval *sv = arg(a, "shape");
+        if (sv->kind == KV_TUPLE && sv->n > 0 && !fe_arg_shape(p, sv, f->name, "shape", &nd, shape)) return false;
+    } else {
+        kiln_expr *x = expr_of(p, f, a, "arr");
+        if (!x) return false;
+        nd = x->ndim;
+        memcpy(shape, x->shape, (size_t)nd * sizeof *shape);
+        bool ok = fe_set_expr(p, &flat, kiln_ravel(p->ctx, x), off);
+        kiln_expr_free(x);
+        if (!ok || !fe_items(p, &flat, &vals, &nvals)) return kval_free(p->ctx, &flat), false;
+        kval_free(p->ctx, &flat);
+    }
+    for (int d = 0; d < nd; d++) {
+        if (shape[d] < 0) return fe_err(p, off, KILN_ERR_ARG, "negative dimensions are not allowed");
+        total = shape[d] && total > FE_MAX_ITEMS / shape[d] ? FE_MAX_ITEMS + 1 : total * shape[d];
+    }
+    bool ok = total <= FE_MAX_ITEMS || fe_err(p, off, KILN_ERR_ARG, "%s(): more than %d indices", f->name, FE_MAX_ITEMS);
+    kval *rows = ok && total ? kiln_calloc(p->ctx, (size_t)total * sizeof *rows) : NULL;
+    ok = ok && (!total || fe_got(p, rows, off));
+    int64_t made = 0, at[KILN_MAX_DIMS] = {0};
+    for (; ok && made < total; made++) {
+        kval *ix = nd ? kiln_calloc(p->ctx, (size_t)nd * sizeof *ix) : NULL;
+        ok = !nd || fe_got(p, ix, off);
+        for (int d = 0; ok && d < nd; d++) ok = fe_set_expr(p, &ix[d], kiln_int(p->ctx, at[d]), off);
+        if (!ok) {
+            for (int d = 0; ix && d < nd; d++) kval_free(p->ctx, &ix[d]);
+            kiln_free(p->ctx, ix);
+            break;
+        }
+        kval idx;
+        seq_result(&idx, KV_TUPLE, ix, nd, off);
+        if (f->op == 0) {
+            rows[made] = idx;
+        } else {
+            kval *pair = kiln_calloc(p->ctx, 2 * sizeof *pair);
+            if (!(ok = fe_got(p, pair, off))) {
+                kval_free(p->ctx, &idx);
+                break;
+            }
+            pair[0] = idx, pair[1] = vals[made], memset(&vals[made], 0, sizeof vals[made]);
+            seq_result(&rows[made], KV_TUPLE, pair, 2, off);
+        }
+        for (int d = nd - 1; d >= 0 && ++at[d] == shape[d]; d--) at[d] = 0;
+    }
+    for (int i = 0; i < nvals; i++) kval_free(p->ctx, &vals[i]);
+    kiln_free(p->ctx, vals);
+    if (!ok) {
+        for (int64_t j = 0; j < made; j++) kval_free(p->ctx, &rows[j]);
+        kiln_free(p->ctx, rows);
+        return false;
+    }
+    seq_result(out, KV_LIST, rows, (int)total, off);
+    return true;
+}
+
 /* ------------------------------------------------------------------ NumPy's compositions */
 
 /* np.dot with an operand of 3 dims or more: a sum over the last axis of a and the second-to-last
@@ -10095,6 +10171,9 @@ static const fe_fn functions[] = {
     {"sorted", "iterable, *, key=None, reverse=False", h_sorted, 0, "a list of the items in order (Python's stable sort by <; reverse=True: largest first)", true},
     {"reversed", "seq", h_sorted, 1, "a list of the items, last first", true},
     {"enumerate", "iterable, start=0", h_zip, 1, "a list of (count, item) tuples", true},
+    {"slice", "*args", h_slice, 0, "Python's slice(stop) or slice(start, stop[, step]): x[slice(1, None)] is x[1:]", true},
+    {"ndindex", "*shape", h_ndindex, 0, "a list of every index tuple of shape, in C order (ndindex(3, 4) or ndindex((3, 4)))", false},
+    {"ndenumerate", "arr", h_ndindex, 1, "a list of (index tuple, element) pairs of arr's elements, in C order", false},
     {"print", "*args", h_statement, 0, "print(values..., sep=' ', end='\\n'): a statement", true},
     {"save", "*args", h_statement, 0, "save(\"f.npy\", expr): a statement", true},
     {"seed", "*args", h_statement, 0, "seed(n), seed([n0, n1, ...]), seed(None): a statement; seeds np.random's legacy generator as NumPy does (rand randn randint normal ... then draw NumPy's numbers)", true},

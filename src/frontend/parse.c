@@ -878,7 +878,14 @@ bool fe_text(kiln_ctx *ctx, const fe_printopts *po, const kval *v, bool str, kst
     case KV_ELLIPSIS: kstr_printf(b, "Ellipsis"); return true;
     case KV_GEN: kstr_printf(b, "Generator(PCG64)"); return true;
     case KV_INFO: fe_format_info(v->dt, str, b); return true;
-    case KV_SLICE:
+    case KV_SLICE: /* (Python's words: slice(1, None, None)) */
+        kstr_puts(b, "slice(");
+        for (int k = 0; k < 3; k++) {
+            if (v->sl_flags & (1 << k)) fe_format_pyint(v->sl[k], b);
+            else kstr_puts(b, "None");
+            kstr_puts(b, k < 2 ? ", " : ")");
+        }
+        return true;
     case KV_ABSENT: kstr_printf(b, "slice(...)"); return true;
     case KV_ARRAY: break;
     }
@@ -1031,6 +1038,10 @@ static bool p_subscript_item(parser *p, kval *out) {
         *out = part[0];
         return true;
     }
+    return fe_slice_of(p, part, np, off, out);
+}
+
+bool fe_slice_of(parser *p, kval *part, int np, size_t off, kval *out) {
     simple(out, KV_SLICE, off);
     bool ok = true;
     for (int k = 0; k < np && ok; k++) {
@@ -2437,9 +2448,12 @@ static bool read_ufunc_method(parser *p, char *name, size_t cap) {
     lexer lx = p->lx;
     token m = lex_next(&lx);
     char w[16];
-    if (m.kind != TK_NAME || !lex_text(&lx, &m, w, sizeof w) ||
-        (strcmp(w, "at") && strcmp(w, "reduce") && strcmp(w, "accumulate") && strcmp(w, "outer")))
-        return true;
+    if (m.kind != TK_NAME || !lex_text(&lx, &m, w, sizeof w)) return true;
+    static const char *const others[] = {"reduceat", "identity", "nin", "nout", "nargs", "ntypes", "types", "signature", NULL};
+    for (int k = 0; others[k]; k++) /* (a ufunc's other methods and attributes: not 'add' called with no arguments) */
+        if (!strcmp(w, others[k]))
+            return fe_err(p, m.off, KILN_ERR_NAME, "np.%s.%s is not supported: of a ufunc, kiln has .reduce, .accumulate, .outer and .at", name, w);
+    if (strcmp(w, "at") && strcmp(w, "reduce") && strcmp(w, "accumulate") && strcmp(w, "outer")) return true;
     if (!strcmp(w, "at")) { /* (fe_in_place names them) */
         char full[40];
         bool known = false;

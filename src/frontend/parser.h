@@ -71,6 +71,9 @@ bool fe_arg_dtype(parser *p, const kval *v, const char *fn, kiln_dtype *dt);
  * array's rows (views; a 0-d array is refused), a string's characters; *items is new (n of
  * them, to free with kval_free each and kiln_free), false after an error. */
 bool fe_items(parser *p, const kval *v, kval **items, int *n);
+/* A slice of parts start, stop, step (np of them; KV_ABSENT or None where not given, each an int
+ * or a bool), as x[a:b:c] makes it; the parts are freed.  False with an error (a zero step). */
+bool fe_slice_of(parser *p, kval *part, int np, size_t off, kval *out);
 /* Python's a OP b for two items of sequences (*res: its truth): sequences as Python compares
  * them, strings by their characters, anything else as the truth of NumPy's comparison. */
 bool fe_item_compare(parser *p, kiln_op op, const kval *a, const kval *b, size_t off, bool *res);
