@@ -1056,6 +1056,25 @@ static PyObject *literal_text(PyObject *v) {
     return r;
 }
 
+/* Whether tuple v holds an array of at least one dim (a NumPy array, a buffer), in it or in the
+ * tuples and lists inside it, depth levels down. */
+static bool tuple_holds_array(PyObject *v, int depth) {
+    if (depth <= 0 || !(PyTuple_Check(v) || PyList_Check(v))) return false;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++) {
+        PyObject *x = PySequence_Fast_GET_ITEM(v, i);
+        if (PyTuple_Check(x) || PyList_Check(x)) {
+            if (tuple_holds_array(x, depth - 1)) return true;
+        } else if (PyObject_CheckBuffer(x)) {
+            PyObject *nd = PyObject_GetAttrString(x, "ndim"); /* (a NumPy scalar has a buffer too, of no dims) */
+            long d = nd && PyLong_Check(nd) ? PyLong_AsLong(nd) : 1;
+            Py_XDECREF(nd);
+            PyErr_Clear();
+            if (d != 0) return true;
+        }
+    }
+    return false;
+}
+
 /* What an operand is: absent, an array (its buffer held), a Python number, or a literal. */
 static int operand_kind(PyObject *v, const operand *o) { return !v ? OPD_ABSENT : o->held ? OPD_ARRAY : is_number(v) ? OPD_NUMBER : OPD_LITERAL; }
 
@@ -1082,13 +1101,43 @@ static kiln_array *number_array(PyObject *v) {
 
 static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-/* The names text reads: identifiers outside strings (a backslash escaping a character in them)
- * and comments, not after a dot (attributes), not before a parenthesis (calls) or a lone '='
- * (keyword arguments), blanks and newlines between, in order, each once. */
+/* A name of the text, where it is and in how many brackets. */
+typedef struct name_at {
+    const char *b;
+    size_t len;
+    int depth;
+    bool word;  /* a keyword (for, in, if...): no operand */
+    int target; /* a variable a comprehension binds (its index + 1), between a 'for' and its 'in' */
+} name_at;
+
+/* A comprehension ([... for t in it if c] in a bracket from at to end): the names its 'for'
+ * clauses bind are its own inside it, but in its first iterable (from the first 'in' to the next
+ * 'for' or 'if'), which is read outside, as Python's. */
+typedef struct comp_at {
+    const char *at, *end, *iter_from, *iter_to;
+    int depth; /* the bracket's inside */
+} comp_at;
+
+static bool name_is(const name_at *m, const char *w) { return m->len == strlen(w) && !memcmp(m->b, w, m->len); }
+
+/* The names text reads: identifiers outside strings (a backslash escaping a character in them),
+ * comments and numbers (0xab, 1e5), not after a dot (attributes), not before a parenthesis
+ * (calls) or a lone '=' (keyword arguments), blanks and newlines between, nor a comprehension's
+ * variables where it binds them; in order, each once. */
 static PyObject *names_of(const char *text) {
+    size_t cap = strlen(text) / 2 + 2;
+    name_at *nm = PyMem_Calloc(cap, sizeof *nm);
+    comp_at *cs = PyMem_Calloc(cap, sizeof *cs);
+    const char **open = PyMem_Calloc(cap, sizeof *open); /* the brackets open, by depth */
+    int *comp_of = PyMem_Calloc(cap, sizeof *comp_of);  /* the comprehension a bracket holds (+1), by depth */
     PyObject *seen = PyDict_New();
-    if (!seen) return NULL;
-    int depth = 0; /* (brackets: a keyword argument is inside one; "a = 3" outside is the parser's error to say) */
+    if (!nm || !cs || !open || !comp_of || !seen) {
+        PyMem_Free(nm), PyMem_Free(cs), PyMem_Free(open), PyMem_Free(comp_of);
+        Py_XDECREF(seen);
+        return PyErr_NoMemory();
+    }
+    int nn = 0, nc = 0, depth = 0; /* (brackets: a keyword argument is inside one; "a = 3" outside is the parser's error to say) */
+    int collecting = 0; /* the comprehension whose 'for' targets are being read (+1) */
     for (const char *c = text; *c;) {
         if (*c == '"' || *c == '\'') {
             const char *q = c + 1;
@@ -1100,9 +1149,19 @@ static PyObject *names_of(const char *text) {
             c += strcspn(c, "\n\r");
             continue;
         }
-        depth += (*c == '(' || *c == '[' || *c == '{') - (*c == ')' || *c == ']' || *c == '}');
-        bool start = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' || (unsigned char)*c >= 0x80;
-        if (!start || (c > text && c[-1] >= '0' && c[-1] <= '9')) {
+        bool ident = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' || (unsigned char)*c >= 0x80;
+        if (*c >= '0' && *c <= '9') { /* a number, its letters too (0xab, 1e5, 2j) */
+            while ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' || *c == '.') c++;
+            continue;
+        }
+        if (*c == '(' || *c == '[' || *c == '{') {
+            if ((size_t)depth < cap) open[depth] = c, comp_of[depth] = 0;
+            depth++;
+        } else if ((*c == ')' || *c == ']' || *c == '}') && depth > 0) {
+            depth--;
+            if ((size_t)depth < cap && comp_of[depth]) cs[comp_of[depth] - 1].end = c;
+        }
+        if (!ident) {
             c++;
             continue;
         }
@@ -1114,22 +1173,52 @@ static PyObject *names_of(const char *text) {
         while (blank(*after)) after++;
         const char *before = b;
         while (before > text && blank(before[-1])) before--;
-        if (*after == '(' || (*after == '=' && after[1] != '=' && depth > 0) || (before > text && before[-1] == '.'))
-            continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute */
         static const char *const keywords[] = {"True", "False", "None", "and", "or", "not", "in", "is", "if", "else", "for", "lambda", NULL};
-        bool keyword = false; /* (Python's: never an operand, whatever the dicts hold) */
-        for (int k = 0; keywords[k] && !keyword; k++) keyword = strlen(keywords[k]) == (size_t)(c - b) && !memcmp(keywords[k], b, (size_t)(c - b));
-        if (keyword) continue;
-        PyObject *nm = PyUnicode_FromStringAndSize(b, c - b);
-        if (!nm || PyDict_SetItem(seen, nm, Py_None) < 0) {
-            Py_XDECREF(nm);
-            Py_DECREF(seen);
-            return NULL;
+        name_at m = {.b = b, .len = (size_t)(c - b), .depth = depth};
+        for (int k = 0; keywords[k] && !m.word; k++) m.word = name_is(&m, keywords[k]); /* (Python's: never an operand, whatever the dicts hold) */
+        if (!m.word && (*after == '(' || (*after == '=' && after[1] != '=' && depth > 0) || (before > text && before[-1] == '.')))
+            continue; /* a call, a keyword argument (sum(a, axis=0)), an attribute (for (i, j) in ...: a keyword) */
+        comp_at *cur = depth > 0 && (size_t)depth <= cap && comp_of[depth - 1] ? &cs[comp_of[depth - 1] - 1] : NULL;
+        if (!m.word && collecting) m.target = collecting;
+        nm[nn++] = m;
+        if (m.word && name_is(&m, "for") && depth > 0 && (size_t)depth <= cap) {
+            if (!cur) { /* the bracket's first 'for': a comprehension */
+                cs[nc] = (comp_at){.at = open[depth - 1], .end = c, .depth = depth};
+                comp_of[depth - 1] = ++nc;
+                cur = &cs[nc - 1];
+            } else if (!cur->iter_to) {
+                cur->iter_to = b;
+            }
+            collecting = (int)(cur - cs) + 1;
+        } else if (m.word && name_is(&m, "in") && cur && collecting == (int)(cur - cs) + 1) {
+            collecting = 0;
+            if (!cur->iter_from) cur->iter_from = c;
+        } else if (m.word && name_is(&m, "if") && cur && cur->iter_from && !cur->iter_to) {
+            cur->iter_to = b;
         }
-        Py_DECREF(nm);
     }
-    PyObject *t = PySequence_Tuple(seen);
-    Py_DECREF(seen);
+    for (int i = 0; i < nn; i++) {
+        if (nm[i].word) continue;
+        bool bound = nm[i].target != 0; /* (by a comprehension around it, outside its first iterable) */
+        for (int k = 0; k < nc && !bound; k++) {
+            const comp_at *q = &cs[k];
+            const char *to = q->iter_to ? q->iter_to : q->end;
+            if (nm[i].b < q->at || nm[i].b > q->end || (q->iter_from && nm[i].b >= q->iter_from && nm[i].b < to)) continue;
+            for (int j = 0; j < nn && !bound; j++)
+                bound = nm[j].target == k + 1 && nm[j].len == nm[i].len && !memcmp(nm[j].b, nm[i].b, nm[i].len);
+        }
+        if (bound) continue;
+        PyObject *name = PyUnicode_FromStringAndSize(nm[i].b, (Py_ssize_t)nm[i].len);
+        if (!name || PyDict_SetItem(seen, name, Py_None) < 0) {
+            Py_XDECREF(name);
+            Py_CLEAR(seen);
+            break;
+        }
+        Py_DECREF(name);
+    }
+    PyMem_Free(nm), PyMem_Free(cs), PyMem_Free(open), PyMem_Free(comp_of);
+    PyObject *t = seen ? PySequence_Tuple(seen) : NULL;
+    Py_XDECREF(seen);
     return t;
 }
 
@@ -1578,6 +1667,11 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
             /* None, a string, a tuple of literals: Python's values (x[t] as x[1, 2]; axis=t; astype(s)), their text read once */
         } else if (v == Py_None || PyUnicode_CheckExact(v)) {
             PyErr_NoMemory(); /* (literal_text fails for these only without memory) */
+            goto done_got;
+        } else if (PyTuple_Check(v) && tuple_holds_array(v, 32)) { /* (NumPy's y[t] of a tuple of index arrays is no array of them) */
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a tuple holding arrays: kiln takes a tuple of Python numbers, strings and None; "
+                         "name its arrays in the text instead (y[i, j], not y[t])", nm);
+            Py_DECREF(v);
             goto done_got;
         } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */
             PyObject *np = PyImport_ImportModule("numpy"), *x = np ? PyObject_CallMethod(np, "asarray", "(O)", v) : NULL; /* (one argument, a tuple too) */

@@ -650,6 +650,26 @@ def test_real_and_imag_attributes():
     assert kiln.evaluate("np.arange(3).imag").dtype == np.int64
 
 
+def test_names_that_are_no_operands():
+    # a hex literal's letters and a comprehension's variables are not looked up (a value of a kind kiln does not take was an error)
+    a = np.arange(4)
+    ab, x, ff, i, j = {1: 2}, {3}, 2**70, {5}, {6}  # noqa: F841 -- what the caller's frame holds under those names
+    assert np.array_equal(kiln.evaluate("a & 0xab"), a & 0xAB) and np.array_equal(kiln.evaluate("a + 0xff"), a + 255)
+    assert np.asarray(kiln.evaluate("[x * 2 for x in a]")).tolist() == [0, 2, 4, 6]
+    assert np.asarray(kiln.evaluate("[i + j for (i, j) in zip(a, a)]")).tolist() == [0, 2, 4, 6]
+    assert np.asarray(kiln.evaluate("[x * y for x in a for y in a[:2]]")).tolist() == [0, 0, 0, 1, 0, 2, 0, 3]
+    y = np.arange(3.0)
+    assert float(kiln.evaluate("sum([y * 2 for y in y])")) == 6.0  # (the first iterable is read outside: the caller's y)
+
+
+def test_a_tuple_holding_arrays_is_refused():
+    # NumPy's y[t] of a tuple of index arrays indexes each axis; kiln read the tuple as one array (an index of axis 0)
+    y = np.arange(20.0).reshape(4, 5)
+    with pytest.raises(TypeError, match="tuple holding arrays"):
+        kiln.evaluate("y[t]", {"y": y, "t": (np.array([0, 1]), np.array([2, 3]))}, {})
+    assert np.array_equal(kiln.evaluate("y[t]", {"y": y, "t": ([0, 1], [2, 3])}, {}), y[[0, 1], [2, 3]])
+
+
 def test_literal_operands():
     # a tuple, a string and None are Python's values: an index, an axis, a dtype (as NumPy reads them)
     x = np.arange(12.0).reshape(3, 4)
