@@ -403,10 +403,14 @@ def _arg(v):
     lit = _literal(v)
     if lit is not None:
         return Expr(lit, {})
+    if isinstance(v, type):  # a type NumPy reads as a dtype (np.float32, int as int64; np.float16 and complex: kiln's message names them)
+        import numpy as np
+        try:
+            return Expr(repr(np.dtype(v).name), {})
+        except TypeError:
+            pass
     if hasattr(v, "__name__") and getattr(v, "__module__", "") == "numpy":  # np.float32 as a dtype
         return Expr(v.__name__, {})
-    if v is int or v is float or v is bool:  # Python's types as dtypes, as NumPy reads them: astype(int)
-        return Expr({int: "int64", float: "float64", bool: "bool"}[v], {})
     if type(v).__name__.endswith("DType") or type(v).__name__ == "dtype":  # numpy.dtype('int32')
         return Expr(repr(str(v)), {})
     return asarray(v)

@@ -662,6 +662,14 @@ def test_names_that_are_no_operands():
     assert float(kiln.evaluate("sum([y * 2 for y in y])")) == 6.0  # (the first iterable is read outside: the caller's y)
 
 
+def test_lazy_astype_of_a_dtype_kiln_lacks_names_it():
+    x = kiln.asarray(np.arange(3.0))
+    for d, name in ((np.float16, "float16"), (complex, "complex128")):
+        with pytest.raises(TypeError, match=f"data type '{name}' not understood"):  # (it said name 'float16' is not defined)
+            np.asarray(x.astype(d))
+    assert np.asarray(x.astype(int)).dtype == np.int64 and np.asarray(x.astype(bool)).dtype == np.bool_
+
+
 def test_a_tuple_holding_arrays_is_refused():
     # NumPy's y[t] of a tuple of index arrays indexes each axis; kiln read the tuple as one array (an index of axis 0)
     y = np.arange(20.0).reshape(4, 5)
