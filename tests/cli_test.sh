@@ -369,6 +369,10 @@ expect "the array itself is written" 0 "[[0. 1.]" -- "$kiln" -c $'a = arange(4.)
 # from numpy import makes Python's builtins NumPy's (numpy-100's exercise 26); before it, and without it, they are Python's
 expect "from numpy import *" 0 $'9 5 2 2 3\n10 [5 7] [1 0] 2.57 3 [4 6]' -- "$kiln" -c $'print(sum(range(5), -1), max(3, 5), min([4, 2, 8]), round(2.5), abs(-3))\nfrom numpy import *\nprint(sum(range(5), -1), max([[1, 5], [7, 0]], 1), min([[1, 5], [7, 0]], 0), round(2.567, 2), abs(-3), sum([[1, 2], [3, 4]], 0))'
 expect "from numpy import sum, max" 0 "10 [5 7] 3 2" -- "$kiln" -c $'from numpy import sum, max\nprint(sum(range(5), -1), max([[1, 5], [7, 0]], 1), min(3, 4), round(2.5))'
+expect "from numpy import in a loop" 0 $'9\n9\n10' -- "$kiln" -c $'for i in range(3):\n    s = sum(range(5), -1)\n    print(s)\n    if i == 1:\n        from numpy import sum'
+expect "from numpy import of many names" 0 "10" -- "$kiln" -c $'from numpy import array, zeros, ones, arange, linspace, exp, log, sqrt, sum\nprint(sum(range(5), -1))'
+expect "del after from numpy import" 0 $'9\n9' -- "$kiln" -c $'from numpy import sum\nsum = 5\ndel sum\nprint(sum(range(5), -1))\nfrom numpy import sum\ndel sum\nprint(sum(range(5), -1))'
+expect "from numpy import rebinds a name" 0 $'3.141592653589793\n10' -- "$kiln" -c $'pi = 3\nfrom numpy import pi\nprint(pi)\nsum = 5\nfrom numpy import *\nprint(sum(range(5), -1))'
 expect "Python's sum takes no axis=" 1 "'axis' is an invalid keyword argument for sum() of a list" -- "$kiln" -c $'a = array([1., 2.])\nprint(sum([a, a * 10], axis=1))'
 expect "Python's sum's start" 0 "[6. 7.] 6" -- "$kiln" -c 'print(sum([arange(2.), ones(2)], 5), sum([1, 2], start=3))'
 expect "a ufunc's reduceat" 1 "error: -c:1:14: np.add.reduceat is not supported: of a ufunc, kiln has .reduce, .accumulate, .outer and .at" -- "$kiln" -c 'print(np.add.reduceat(np.arange(8), [0, 4]))'

@@ -170,10 +170,18 @@ static PyObject *raise_kiln(kiln_status st, const char *text) {
      * of an array's range (OverflowError) and an integer's negative power (ValueError) */
     if (st == KILN_ERR_DTYPE && strstr(msg, "Python integer ") && strstr(msg, " out of bounds for ")) type = PyExc_OverflowError;
     if (st == KILN_ERR_DTYPE && !strncmp(msg, "Integers to negative integer powers", 35)) type = PyExc_ValueError;
-    /* text that does not parse is Python's SyntaxError (numexpr's too); Python that kiln's
-     * language leaves out (complex numbers, import, :=) stays a ValueError */
-    if (st == KILN_ERR_SYNTAX && !strstr(msg, "not supported") && !strstr(msg, "not part of kiln's language") && !strstr(msg, "too large"))
-        type = PyExc_SyntaxError;
+    /* text that is no Python is Python's SyntaxError (numexpr's too), as Python's own compile
+     * says; Python that kiln's language leaves out (5j, {1: 2}, import) stays a ValueError */
+    if (st == KILN_ERR_SYNTAX && text) {
+        const char *t = text;
+        while (*t == ' ' || *t == '\t') t++; /* (kiln reads an indented expression) */
+        PyCompilerFlags flags = _PyCompilerFlags_INIT;
+        flags.cf_flags = PyCF_ONLY_AST; /* (the parse alone: no compiler's warnings, [1, 2](0)'s SyntaxWarning) */
+        PyObject *code = Py_CompileStringExFlags(t, "<kiln>", Py_eval_input, &flags, -1);
+        if (!code && PyErr_ExceptionMatches(PyExc_SyntaxError)) type = PyExc_SyntaxError;
+        Py_XDECREF(code);
+        PyErr_Clear();
+    }
     /* Python's own sentences, of the exceptions Python raises with them: a call's arguments
      * (TypeError), a Python number's division by zero (ZeroDivisionError) */
     static const char *const type_errors[] = {"got an unexpected keyword argument", " missing required argument", "object cannot be interpreted as an integer",
@@ -1056,23 +1064,20 @@ static PyObject *literal_text(PyObject *v) {
     return r;
 }
 
-/* Whether tuple v holds an array of at least one dim (a NumPy array, a buffer), in it or in the
- * tuples and lists inside it, depth levels down. */
-static bool tuple_holds_array(PyObject *v, int depth) {
-    if (depth <= 0 || !(PyTuple_Check(v) || PyList_Check(v))) return false;
-    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++) {
-        PyObject *x = PySequence_Fast_GET_ITEM(v, i);
-        if (PyTuple_Check(x) || PyList_Check(x)) {
-            if (tuple_holds_array(x, depth - 1)) return true;
-        } else if (PyObject_CheckBuffer(x)) {
-            PyObject *nd = PyObject_GetAttrString(x, "ndim"); /* (a NumPy scalar has a buffer too, of no dims) */
-            long d = nd && PyLong_Check(nd) ? PyLong_AsLong(nd) : 1;
-            Py_XDECREF(nd);
-            PyErr_Clear();
-            if (d != 0) return true;
-        }
+/* Whether tuple v holds numbers alone (Python's, NumPy's scalars: what NumPy's asarray makes an
+ * array of numbers of), not arrays, lists or tuples. */
+static bool tuple_of_numbers(PyObject *v) {
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(v); i++) {
+        PyObject *x = PyTuple_GET_ITEM(v, i);
+        if (PyLong_Check(x) || PyFloat_Check(x)) continue;
+        if (!PyObject_CheckBuffer(x) || PyTuple_Check(x) || PyList_Check(x)) return false;
+        PyObject *nd = PyObject_GetAttrString(x, "ndim"); /* (a NumPy scalar has a buffer, of no dims) */
+        long d = nd && PyLong_Check(nd) ? PyLong_AsLong(nd) : 1;
+        Py_XDECREF(nd);
+        PyErr_Clear();
+        if (d != 0) return false;
     }
-    return false;
+    return true;
 }
 
 /* What an operand is: absent, an array (its buffer held), a Python number, or a literal. */
@@ -1668,9 +1673,9 @@ static PyObject *py_evaluate(PyObject *mod, PyObject *const *args, Py_ssize_t na
         } else if (v == Py_None || PyUnicode_CheckExact(v)) {
             PyErr_NoMemory(); /* (literal_text fails for these only without memory) */
             goto done_got;
-        } else if (PyTuple_Check(v) && tuple_holds_array(v, 32)) { /* (NumPy's y[t] of a tuple of index arrays is no array of them) */
-            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a tuple holding arrays: kiln takes a tuple of Python numbers, strings and None; "
-                         "name its arrays in the text instead (y[i, j], not y[t])", nm);
+        } else if (PyTuple_Check(v) && !tuple_of_numbers(v)) { /* (NumPy's y[t] of a tuple of index arrays is no array of them) */
+            PyErr_Format(PyExc_TypeError, "evaluate: '%U' is a tuple holding arrays (or lists of more than 4096 items): kiln takes a tuple of "
+                         "Python numbers, strings and None in tuples and lists; name its arrays in the text instead (y[i, j], not y[t])", nm);
             Py_DECREF(v);
             goto done_got;
         } else if (PyList_Check(v) || PyTuple_Check(v)) { /* nested lists of numbers: NumPy's array of them */

@@ -114,7 +114,7 @@ class Expr:
                 raise TypeError(f"Cannot cast ufunc '{ufunc.__name__}' output from {e.dtype!r} to {dt!r} with casting rule {casting!r}")
             e = e.astype(dt)
         shape = getattr(out, "shape", None)
-        if shape is not None and tuple(shape) != e.shape:  # NumPy's: the value broadcast to out's shape
+        if call and shape is not None and tuple(shape) != e.shape:  # NumPy's: a call's value broadcast to out's shape (not reduce's)
             e = function("broadcast_to")(e, tuple(shape))
         if where is not True:  # out keeps its values where where is false
             e = function("where")(where, e, asarray(out))

@@ -614,6 +614,8 @@ def test_numpy_ufuncs_of_lazy_arrays():
     h = kiln.asarray(np.array([1.5, 2.5, 3.5]))
     assert np.array_equal(np.add(h, 1, out=np.zeros(3, np.int64), dtype=np.int64, casting="unsafe"), [2, 3, 4])
     assert np.array_equal(np.add(h, 1, out=np.zeros((2, 3))), np.add(np.array([1.5, 2.5, 3.5]), 1, out=np.zeros((2, 3))))
+    with pytest.raises(ValueError):  # (a reduction's out is not broadcast into: NumPy's error)
+        np.add.reduce(kiln.asarray(np.ones((2, 3))), axis=0, out=np.zeros((4, 3)))
     # kiln.max and kiln.min are NumPy's, as kiln.sum: of a 0-d value a second argument is an axis (Python's would compare)
     s = kiln.sum(kiln.asarray([1.0, 2.0, 3.0]))
     assert float(kiln.min(s, 0)) == 6.0 and float(kiln.max(s, -1)) == 6.0
@@ -629,14 +631,14 @@ def test_exception_types_as_numpy_and_python_raise_them():
     cases = [("1 // 0", ZeroDivisionError), ("5 / 0", ZeroDivisionError), ("np.linalg.eigh(np.ones((2, 3)))", numpy.linalg.LinAlgError),
              ("np.linalg.det(np.ones(3))", numpy.linalg.LinAlgError), ("np.linalg.inv(np.ones((2, 3)))", numpy.linalg.LinAlgError),
              ("np.sum(np.ones(3), axis=np.float32(0))", TypeError), ("np.sum(np.ones(3), foo=1)", TypeError), ("np.sum()", TypeError),
-             ("len(5)", TypeError), ("2 +", SyntaxError), ("(np.ones(3)", SyntaxError)]
+             ("len(5)", TypeError), ("2 +", SyntaxError), ("(np.ones(3)", SyntaxError), ("import os", SyntaxError)]
     for ex, kind in cases:
         with pytest.raises(kind):
             eval(ex, {"np": np})  # noqa: S307 -- NumPy's and Python's own exception, the test's own texts
         with pytest.raises(kind, match=r"\n    "):  # kiln's, with the caret
             kiln.evaluate(ex)
 
-    for ex in ("5j", "import os", "x := 3"):  # Python that kiln's language leaves out: numexpr's ValueError, not a SyntaxError
+    for ex in ("5j", "{1: 2}", "[1, 2](0)"):  # Python that kiln's language leaves out: a ValueError, not a SyntaxError (Python compiles it)
         with pytest.raises(ValueError, match=r"\n    "):
             kiln.evaluate(ex)
 
@@ -675,6 +677,9 @@ def test_a_tuple_holding_arrays_is_refused():
     y = np.arange(20.0).reshape(4, 5)
     with pytest.raises(TypeError, match="tuple holding arrays"):
         kiln.evaluate("y[t]", {"y": y, "t": (np.array([0, 1]), np.array([2, 3]))}, {})
+    for t in ((kiln.asarray(np.array([0, 1])), kiln.asarray(np.array([2, 3]))), (list(range(3)) * 2000, [0] * 6000)):  # (__array__, long lists)
+        with pytest.raises(TypeError, match="tuple holding arrays"):
+            kiln.evaluate("y[t]", {"y": y, "t": t}, {})
     assert np.array_equal(kiln.evaluate("y[t]", {"y": y, "t": ([0, 1], [2, 3])}, {}), y[[0, 1], [2, 3]])
 
 

@@ -10236,10 +10236,28 @@ static const fe_fn *find(const fe_fn *t, size_t n, const char *name) {
 static const char *const py_builtins[][2] = {{"round", "py.round"}, {"divmod", "py.divmod"}, {"abs", "py.abs"}, {"pow", "py.pow"},
                                              {"sum", "py.sum"},     {"max", "py.max"},       {"min", "py.min"}};
 
-const char *fe_py_builtin(const kiln_scope *s, const char *name) {
+static int py_builtin_at(const char *name) {
     for (size_t k = 0; k < sizeof py_builtins / sizeof *py_builtins; k++)
-        if (!strcmp(name, py_builtins[k][0])) return s && (s->np_builtins >> k) & 1u ? name : py_builtins[k][1];
-    return name;
+        if (!strcmp(name, py_builtins[k][0])) return (int)k;
+    return -1;
+}
+
+bool fe_numpy_shadows(const char *name) { return py_builtin_at(name) >= 0; }
+const char *fe_numpy_shadowed(int k) { return k >= 0 && (size_t)k < sizeof py_builtins / sizeof *py_builtins ? py_builtins[k][0] : NULL; }
+
+bool fe_scope_is_numpy_builtin(const kiln_scope *s, const char *name) {
+    int k = py_builtin_at(name);
+    return s && k >= 0 && (s->np_builtins >> k) & 1u;
+}
+
+void fe_scope_unshadow(kiln_scope *s, const char *name) {
+    int k = py_builtin_at(name);
+    if (s && k >= 0) s->np_builtins &= ~(1u << k);
+}
+
+const char *fe_py_builtin(const kiln_scope *s, const char *name) {
+    int k = py_builtin_at(name);
+    return k < 0 || fe_scope_is_numpy_builtin(s, name) ? name : py_builtins[k][1];
 }
 
 bool fe_scope_numpy_builtin(kiln_scope *s, const char *name) {

@@ -76,7 +76,7 @@ typedef struct fe_dep {
     kiln_dtype dt;
     int ndim;
     int64_t shape[KILN_MAX_DIMS];
-    uint64_t bits;        /* FE_DEP_PY: the value */
+    uint64_t bits;        /* FE_DEP_PY: the value; FE_DEP_FREE: whether from numpy import made it NumPy's */
     int slot;             /* where the scope had the name when last looked up (fe_scope_get_at) */
     int same_as;          /* FE_DEP_ARRAY: the earlier dep bound to the same array then, or -1 (p = W:
                              grad(f(W), p) sums what flows to both; another pattern rebuilds it) */
@@ -254,6 +254,14 @@ bool fe_scope_alias_linalg(kiln_scope *s, const char *name);
 /* from numpy import name (or *): a Python builtin of that name (sum, max, min, round, abs, pow,
  * divmod) is NumPy's function from now on; false where name is none of them. */
 bool fe_scope_numpy_builtin(kiln_scope *s, const char *name);
+/* Whether name is a function of kiln's table (for messages about a name used without a call). */
+bool fe_is_function(const char *name);
+/* Whether name is such a builtin, and whether it is NumPy's in s now; a binding or a del of the
+ * name ends the import's (Python's name is its own again after del). */
+bool fe_numpy_shadows(const char *name);
+const char *fe_numpy_shadowed(int k); /* the k-th of them, NULL past the last */
+bool fe_scope_is_numpy_builtin(const kiln_scope *s, const char *name);
+void fe_scope_unshadow(kiln_scope *s, const char *name);
 bool fe_scope_is_linalg(const kiln_scope *s, const char *name);
 
 /* repr(a): array([0.5 , 0.25]), rows wrapped at 75 columns, over 1000 elements summarized, the

@@ -206,7 +206,8 @@ static fe_dep *dep_find(parser *p, const char *name) {
 }
 
 void fe_note_free(parser *p, const char *name) {
-    if (p->env->params && !dep_find(p, name)) dep_add(p, name, FE_DEP_FREE);
+    fe_dep *d = p->env->params && !dep_find(p, name) ? dep_add(p, name, FE_DEP_FREE) : NULL;
+    if (d) d->bits = fe_scope_is_numpy_builtin(p->env->scope, name); /* (sum is Python's or NumPy's: from numpy import) */
 }
 
 bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
@@ -215,7 +216,7 @@ bool fe_deps_valid(kiln_ctx *ctx, fe_deps *deps, kiln_scope *scope) {
         bool py;
         kiln_array *a = scope ? fe_scope_get_at(scope, d->name, &d->slot, &py) : NULL;
         if (d->what == FE_DEP_FREE) {
-            if (a) return false;
+            if (a || fe_scope_is_numpy_builtin(scope, d->name) != (d->bits != 0)) return false;
             continue;
         }
         if (!a || py != (d->what == FE_DEP_PY) || a->dtype != d->dt || a->ndim != d->ndim ||

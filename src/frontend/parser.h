@@ -104,8 +104,6 @@ void fe_make_strong(parser *p, kval *v);
 /* Calls the function `name` (or, with self, the method `name` of self) with positional
  * arguments pos and keyword arguments kw (both taken over) into *out. */
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out);
-/* Whether name is a function (for messages about a name used without a call). */
-bool fe_is_function(const char *name);
 /* The function a call of name without np. calls: Python's builtin where it differs from NumPy's
  * function of that name (round(2.5) is 2, np.round(2.5) is 2.0), else name. */
 /* The function a bare name calls: Python's own for Python's builtins (round: py.round), unless

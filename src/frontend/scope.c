@@ -128,6 +128,7 @@ kiln_status kiln_scope_set_number(kiln_scope *s, const char *name, kiln_array *a
 
 /* The slot of name, made when there is none; -1 when out of memory. */
 static int slot(kiln_scope *s, const char *name) {
+    fe_scope_unshadow(s, name); /* (a binding of sum is the program's own, whatever from numpy import did) */
     int i = find(s, name);
     if (i >= 0) return i;
     if (s->n == s->cap) {

@@ -870,20 +870,10 @@ static bool parse_simple_at(prog *pg, stmt *st, size_t a, size_t b) {
         size_t as = what;
         while (as + 4 <= b && !(strchr(" \t", t[as]) && word_at(t, trim_left(t, as, b), b, "as"))) as++;
         if (as + 4 > b && (e - w != 5 || memcmp(t + w, "numpy", 5))) return st->kind = S_PASS, true;
-        if (as + 4 > b) { /* from numpy import *, or names: Python's sum, max, min, round... become NumPy's (the rest are kiln's already) */
-            st->nnames = 0;
-            for (size_t i = what; i < b && st->nnames < MAX_TARGETS;) {
-                size_t c = i;
-                while (c < b && t[c] != ',') c++;
-                size_t na = trim_left(t, i, c), nb = trim_right(t, na, c);
-                if (nb > na && nb - na < sizeof st->names[0] && (t[na] == '*' || is_ident(t, na, nb))) {
-                    memcpy(st->names[st->nnames], t + na, nb - na);
-                    st->names[st->nnames++][nb - na] = 0;
-                }
-                i = c + 1;
-            }
+        if (as + 4 > b) { /* from numpy import *, or names (st->x: their text), bound to NumPy's at each run */
             st->kind = S_IMPORT;
             st->op = 2;
+            st->x = what, st->xlen = b - what;
             return true;
         }
         size_t n = trim_left(t, trim_left(t, as, b) + 2, b), ne = n;
@@ -3260,6 +3250,34 @@ bool run_underscore_ours(const session *s) {
     return !now || now == s->underscore;
 }
 
+/* from numpy import NAMES (or *), the text at st->x: each name is NumPy's from here on, as Python's
+ * import rebinds it: a binding of the program's under it goes (pi = 3 before it is np.pi after),
+ * and Python's builtins NumPy shadows (sum, max, min, round, abs, pow, divmod) become NumPy's;
+ * '*' does that for the builtins. */
+static int import_numpy_names(prog *pg, stmt *st) {
+    session *s = pg->s;
+    const char *t = pg->text;
+    size_t b = st->x + st->xlen;
+    for (size_t i = st->x; i < b;) {
+        size_t c = i;
+        while (c < b && t[c] != ',') c++;
+        size_t na = trim_left(t, i, c), nb = trim_right(t, na, c);
+        char name[64];
+        if (nb > na && nb - na < sizeof name && (t[na] == '*' || is_ident(t, na, nb))) {
+            memcpy(name, t + na, nb - na);
+            name[nb - na] = 0;
+            bool star = name[0] == '*';
+            if (!star && (fe_is_function(name) || fe_numpy_shadows(name) || !strcmp(name, "pi") || !strcmp(name, "e") ||
+                          !strcmp(name, "nan") || !strcmp(name, "inf") || !strcmp(name, "newaxis")))
+                fe_scope_del(s->scope, name); /* (NumPy's name of kiln's: the program's binding of it goes) */
+            for (int k = 0; star && fe_numpy_shadowed(k); k++) fe_scope_del(s->scope, fe_numpy_shadowed(k)); /* (the builtins NumPy's * rebinds) */
+            fe_scope_numpy_builtin(s->scope, name);
+        }
+        i = c + 1;
+    }
+    return RUN_OK;
+}
+
 static int exec_one(prog *pg, stmt *st) {
     session *s = pg->s;
     if (repl_sigint) return RUN_INTERRUPTED;
@@ -3268,9 +3286,7 @@ static int exec_one(prog *pg, stmt *st) {
     switch (st->kind) {
     case S_PASS: return RUN_OK;
     case S_IMPORT:
-        for (int i = 0; st->op == 2 && i < st->nnames; i++) /* (from numpy import: the builtins NumPy shadows, as Python's import rebinds them) */
-            if (fe_scope_numpy_builtin(s->scope, st->names[i]) && st->names[i][0] != '*') fe_scope_del(s->scope, st->names[i]);
-        if (st->op == 2) return RUN_OK;
+        if (st->op == 2) return import_numpy_names(pg, st);
         if (!(st->op ? fe_scope_alias_linalg : fe_scope_alias_numpy)(s->scope, st->names[0]))
             return report(pg, st->start, "too many names for numpy (kiln keeps 8)");
         fe_scope_del(s->scope, st->names[0]); /* (the name now means numpy, as Python's import rebinds it) */
@@ -3279,6 +3295,10 @@ static int exec_one(prog *pg, stmt *st) {
     case S_DEL: /* one name after another, as Python's: del x, x deletes x, then finds it gone */
         for (int i = 0; i < st->nnames; i++) {
             if (!kiln_scope_get(s->scope, st->names[i]) && !fe_scope_value(s->scope, st->names[i])) {
+                if (fe_scope_is_numpy_builtin(s->scope, st->names[i])) { /* from numpy import sum; del sum: Python's sum again */
+                    fe_scope_unshadow(s->scope, st->names[i]);
+                    continue;
+                }
                 char msg[128];
                 snprintf(msg, sizeof msg, "name '%s' is not defined", st->names[i]);
                 return report(pg, st->start, msg);
