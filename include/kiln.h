@@ -670,7 +670,11 @@ KILN_API void kiln_scope_seed(kiln_scope *s, uint64_t seed);
  * precedence, int/float/True/False literals, names from scope, calls of every op by its NumPy
  * name, casts float32(x) ... bool(x), x.T, and the constructors zeros ones arange linspace rand
  * randn load("f.npy").  Returns a new reference, or NULL with an error whose kiln_error_offset
- * is the byte offset of the offending token in src. */
+ * is the byte offset of the offending token in src.  The expression reads the scope's arrays at
+ * each evaluation (an index computed from them, x[argmax(v)], too), but what the parse itself
+ * must know is read once, at the parse: a shape (x[v[0] > 0], x[:int(n[0])]), a condition
+ * (a if c else b), int(x), float(x); evaluated again, the expression keeps those values
+ * (kiln_parse_params says so through *reusable). */
 KILN_API kiln_expr *kiln_parse(kiln_ctx *ctx, kiln_scope *scope, const char *src);
 /* The same for src[0..len): for statements that embed an expression in a longer line. */
 KILN_API kiln_expr *kiln_parse_n(kiln_ctx *ctx, kiln_scope *scope, const char *src, size_t len);

@@ -1315,6 +1315,7 @@ PRINTS = [
     "print(M.nbytes, M.itemsize, f.nbytes, m.itemsize, zeros((3, 0)).nbytes, (M > 0).nbytes, k.T.nbytes)",
     # numexpr's tests: .real and .imag of real arrays (the array; zeros of its dtype)
     "print((M - 10).real, M.imag, k.real.dtype, k.imag, (M > 0).imag, M.T.real.shape, f.real.dtype, f.imag.dtype)",
+    "print(True.real, repr(True.imag), repr((2.5).imag), repr((2.5).real))\nn = 7\nprint(repr(n.imag), repr(n.real + 1), repr(M[0, 0].imag))",
     # uint8: repr with its dtype, NumPy scalars, formats
     "ub[:6]", "print(ub[:6])", "UB", "print(UB)", "ub[3]", "print(ub[3])", "uint8(7)", "ub.dtype", "print(UB.dtype, UB.itemsize, UB.nbytes)",
     "print(f'{ub[5]:5d} {ub[4]:x} {ub[3]:.2f}')", "ub[:3] / 2", "zeros(2, uint8)", "print(ub[5] + 1, ub[5] - 200, ub[:4] + 250)",

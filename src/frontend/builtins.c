@@ -10742,6 +10742,12 @@ bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out
     }
     if (self->kind != KV_ARRAY && self->kind != KV_LIST)
         return fe_err(p, off, KILN_ERR_NAME, "%s has no attribute '%s'", self->kind == KV_TUPLE ? "a tuple" : "this value", name);
+    if (fe_is_py(self) && (!strcmp(name, "real") || !strcmp(name, "imag"))) { /* a Python number's: Python numbers (True.real is 1) */
+        kiln_dtype dt = self->e->dtype == KILN_F64 ? KILN_F64 : KILN_I64;
+        kscalar v = name[0] == 'i' ? (kscalar){.bits = 0} : ref_cast(self->e->val, (kiln_dtype)self->e->dtype, dt);
+        memset(out, 0, sizeof *out);
+        return fe_set_expr(p, out, ir_const(&p->ctx->graph, dt, v, true), off);
+    }
     bool alias = self->alias, ro = self->readonly;
     kiln_expr *x = fe_arg_expr(p, self, name, "self");
     if (!x) return false;
