@@ -105,9 +105,8 @@ void fe_make_strong(parser *p, kval *v);
  * arguments pos and keyword arguments kw (both taken over) into *out. */
 bool fe_call(parser *p, const char *name, size_t off, kval *self, kval *pos, int npos, fe_kwarg *kw, int nkw, kval *out);
 /* The function a call of name without np. calls: Python's builtin where it differs from NumPy's
- * function of that name (round(2.5) is 2, np.round(2.5) is 2.0), else name. */
-/* The function a bare name calls: Python's own for Python's builtins (round: py.round), unless
- * from numpy import made it NumPy's in s. */
+ * function of that name (round(2.5) is 2, np.round(2.5) is 2.0: py.round), unless from numpy
+ * import made it NumPy's in s; else name. */
 const char *fe_py_builtin(const kiln_scope *s, const char *name);
 /* Attributes that are not calls: .T .shape .ndim .size .dtype. */
 bool fe_attribute(parser *p, kval *self, const char *name, size_t off, kval *out);
