@@ -231,7 +231,7 @@ expect "a bad binary digit" 1 "invalid digit in a binary literal" -- "$kiln" -c 
 expect "len() and padding count characters" 0 "5 [  héllo] [  héllo] [     ab]" -- "$kiln" -c 's = "héllo"; print(len(s), f"[{s:>7}]", "[%7s]" % s, "[%7s]" % "ab")'
 printf '\xef\xbb\xbfx = 1\nprint(x + 1)\n' > "$d/bom.kiln"
 expect "a file starting with UTF-8's byte order mark" 0 "2" -- "$kiln" "$d/bom.kiln"
-expect "the truth value of an empty array" 1 "the truth value of an empty array is ambiguous" -- "$kiln" -c 'bool(zeros(0))'
+expect "the truth value of an empty array" 1 "The truth value of an empty array is ambiguous. Use \`array.size > 0\` to check that an array is not empty." -- "$kiln" -c 'bool(zeros(0))'
 # from the review of the above: a tuple then a comma is an index array; views; edge cases
 expect "x[(0, 1),] is x[[0, 1]]" 0 "[[0 1 2]" -- "$kiln" -c 'x = arange(6).reshape(2, 3); print(x[(0, 1),])'
 expect "x[(0,),] keeps the axis" 0 "[[0]]" -- "$kiln" -c 'print(arange(3).reshape(3, 1)[(0,),])'

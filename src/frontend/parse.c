@@ -647,8 +647,8 @@ bool fe_scalar_now(kiln_ctx *ctx, kiln_expr *e, kscalar *out, kiln_dtype *dt) {
 }
 
 const char *fe_truth_ambiguous(int64_t n) {
-    return n ? "the truth value of an array with more than one element is ambiguous; use a.any() or a.all()"
-             : "the truth value of an empty array is ambiguous; use a.size > 0 to check that it is not empty";
+    return n ? "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()" /* (NumPy's words) */
+             : "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.";
 }
 
 static bool eval_one(parser *p, const kval *v, kscalar *out, kiln_dtype *dt) {
