@@ -2154,6 +2154,9 @@ PROGRAMS = [
     "print(np.max(3, 5))", "print(np.min(M[0, 0], axis=None), np.max(Z, 1))",
     "print(np.min(M[0, 0], 0), np.sum(M[0, 0], -1), np.argmax(M[0, 0], 0), M[0, 0].max(0), np.max(3, 0))",
     "print(np.sum(M[0, 0], (0,)))", "print(np.mean(M[0, 0], 0))", "print(np.sum(M[0, 0], 1))",
+    "print(repr(np.nansum(M[0, 0], 0)), repr(np.nanmax(M[0, 0], -1)), repr(np.nanmean(M[0, 0], 0)), repr(np.nanstd(M[0, 0], 0)), repr(np.nanargmax(M[0, 0], 0)))\n"
+    "print(repr(np.count_nonzero(M[0, 0], 0)), repr(np.ptp(M[0, 0], 0)), repr(np.nansum(Z[0, 0], 0)))",
+    "print(np.nanmedian(M[0, 0], 0))", "print(np.nanmean(Z[0, 0], 0))", "print(np.ptp(M[0, 0], 1))",
     # astype(copy=False or None) with an order the view does not have copies (a review's find: the view was returned)
     "x = arange(6.).reshape(2, 3)\ny = x.T.astype(float64, copy=False, order='C')\ny[0, 0] = 42\ny = x.astype(float64, copy=False, order='F')\ny[0, 1] = 42\n"
     "y = x[:, ::2].astype(float64, copy=None, order='A')\ny[0, 0] = 42\ny = x.T.astype(float64, copy=False, order='A')\ny[1, 0] = 43\n"

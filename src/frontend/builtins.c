@@ -476,6 +476,21 @@ static kiln_expr *mean_of(parser *p, const fe_fn *f, fe_args *a, tmps *t, kiln_e
 
 static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out);
 
+/* NumPy's ufunc reductions (and nansum, nanmax..., ptp, count_nonzero) take axis 0 or -1 of a
+ * 0-d value, as if None: np.max(np.float64(3), 0) is 3.0.  The axis argument of a's made None
+ * so (an empty tuple with none_as_empty: count_nonzero's value of an axis is NumPy's int64). */
+static void legacy_axis_0d(parser *p, fe_args *a, const kiln_expr *x, bool none_as_empty) {
+    kval *av = arg(a, "axis");
+    double fa;
+    int64_t ia;
+    if (x->ndim == 0 && av->kind == KV_ARRAY && av->e->ndim == 0 && dtype_is_int((kiln_dtype)av->e->dtype) && kiln_expr_scalar(av->e, &fa, &ia) &&
+        (ia == 0 || ia == -1)) {
+        size_t at = av->off;
+        kval_free(p->ctx, av);
+        *av = (kval){.kind = none_as_empty ? KV_TUPLE : KV_NONE, .off = at};
+    }
+}
+
 /* Python's sum(iterable, start=0) (the bare name): of a list or a tuple its items added in turn
  * (sum(rows) of arrays is element-wise, as Python's; np.sum's would be the total), of an array
  * (or a generator) as h_reduce's sum */
@@ -528,16 +543,9 @@ static bool h_reduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     if (!x0) return false;
     bool scan = op == KILN_OP_CUMSUM || op == KILN_OP_CUMPROD || op == KILN_OP_CUMMAX || op == KILN_OP_CUMMIN;
     bool one = op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN || scan;
-    kval *av = arg(a, "axis");
-    double fa;
-    int64_t ia;
-    bool ufunc_reduce = op == KILN_OP_SUM || op == KILN_OP_PROD || op == KILN_OP_MAX || op == KILN_OP_MIN || op == KILN_OP_ANY ||
-                        op == KILN_OP_ALL || op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN; /* (not scans: np.add.accumulate(5.) is NumPy's error) */
-    if (x0->ndim == 0 && ufunc_reduce && av->kind == KV_ARRAY && av->e->ndim == 0 && dtype_is_int((kiln_dtype)av->e->dtype) &&
-        kiln_expr_scalar(av->e, &fa, &ia) && (ia == 0 || ia == -1)) { /* NumPy's ufunc reductions take axis 0 (or -1) of a 0-d value: np.max(np.float64(3), 0) */
-        kval_free(p->ctx, av);
-        av->kind = KV_NONE;
-    }
+    if (op == KILN_OP_SUM || op == KILN_OP_PROD || op == KILN_OP_MAX || op == KILN_OP_MIN || op == KILN_OP_ANY || op == KILN_OP_ALL ||
+        op == KILN_OP_ARGMAX || op == KILN_OP_ARGMIN) /* (not scans: np.add.accumulate(5.) is NumPy's error; nor mean, var, std) */
+        legacy_axis_0d(p, a, x0, false);
     bool ok = (one ? one_axis(p, f, a, &axis) : fe_arg_axes(p, arg(a, "axis"), x0->ndim, f->name, &mask, &all));
     if (ok && !scan) ok = keepdims_of(p, f, a, &keep);
     double ddof = 0;
@@ -2978,6 +2986,7 @@ static bool h_count_nonzero(parser *p, const fe_fn *f, fe_args *a, size_t off, k
     unsigned mask;
     bool all, keep_;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (x) legacy_axis_0d(p, a, x, true);
     if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_)) {
         tmps_free(&t);
         return false;
@@ -6192,6 +6201,7 @@ static bool h_nanarg(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
     int axis;
     bool keep_, bad = false;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (x) legacy_axis_0d(p, a, x, false);
     if (!x || !one_axis(p, f, a, &axis) || !keepdims_of(p, f, a, &keep_)) return done(p, &t, out, NULL, off);
     if (dtype_is_float((kiln_dtype)x->dtype)) {
         kiln_expr *nan = keep(&t, kiln_isnan(c, x));
@@ -6220,6 +6230,7 @@ static bool h_nanreduce(parser *p, const fe_fn *f, fe_args *a, size_t off, kval 
     unsigned mask;
     bool all, keep_;
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
+    if (x && (dtype_is_float((kiln_dtype)x->dtype) || f->op < KILN_OP_COUNT)) legacy_axis_0d(p, a, x, false); /* (nanmean of an integer is np.mean's: no) */
     if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &keep_))
         return done(p, &t, out, NULL, off);
     if (!dtype_is_float((kiln_dtype)x->dtype)) { /* nothing to leave out */
@@ -6439,6 +6450,7 @@ static bool h_ptp(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
     kiln_expr *x = keep(&t, expr_of(p, f, a, "a"));
     unsigned mask;
     bool all, kd;
+    if (x) legacy_axis_0d(p, a, x, false);
     if (!x || !fe_arg_axes(p, arg(a, "axis"), x->ndim, f->name, &mask, &all) || !keepdims_of(p, f, a, &kd)) return done(p, &t, out, NULL, off);
     kiln_expr *hi = keep(&t, kiln_reduce_axes(p->ctx, KILN_OP_MAX, x, mask, kd)), *lo = keep(&t, kiln_reduce_axes(p->ctx, KILN_OP_MIN, x, mask, kd));
     return done(p, &t, out, op2(&t, p->ctx, KILN_OP_SUB, hi, lo), off);
