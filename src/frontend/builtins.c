@@ -10269,14 +10269,12 @@ void fe_scope_unshadow(kiln_scope *s, const char *name) {
 
 const char *fe_py_builtin(const kiln_scope *s, const char *name) {
     int k = py_builtin_at(name);
-    return k < 0 || fe_scope_is_numpy_builtin(s, name) ? name : py_builtins[k][1];
+    return k < 0 || (s && (s->np_builtins >> k) & 1u) ? name : py_builtins[k][1];
 }
 
-bool fe_scope_numpy_builtin(kiln_scope *s, const char *name) {
-    bool found = false;
+void fe_scope_numpy_builtin(kiln_scope *s, const char *name) {
     for (size_t k = 0; k < sizeof py_builtins / sizeof *py_builtins; k++)
-        if (!strcmp(name, "*") || !strcmp(name, py_builtins[k][0])) s->np_builtins |= 1u << k, found = true;
-    return found;
+        if (!strcmp(name, "*") || !strcmp(name, py_builtins[k][0])) s->np_builtins |= 1u << k;
 }
 
 bool fe_is_function(const char *name) { return find(functions, sizeof functions / sizeof *functions, name) != NULL; }

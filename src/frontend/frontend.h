@@ -252,8 +252,8 @@ bool fe_scope_is_numpy(const kiln_scope *s, const char *name);
  * taken); an import of the name as numpy's, or as linalg's, takes it off the other list */
 bool fe_scope_alias_linalg(kiln_scope *s, const char *name);
 /* from numpy import name (or *): a Python builtin of that name (sum, max, min, round, abs, pow,
- * divmod) is NumPy's function from now on; false where name is none of them. */
-bool fe_scope_numpy_builtin(kiln_scope *s, const char *name);
+ * divmod) is NumPy's function from now on (any other name: nothing to do). */
+void fe_scope_numpy_builtin(kiln_scope *s, const char *name);
 /* Whether name is a function of kiln's table (for messages about a name used without a call). */
 bool fe_is_function(const char *name);
 /* Whether name is such a builtin, and whether it is NumPy's in s now; a binding or a del of the

@@ -3266,10 +3266,9 @@ static int import_numpy_names(prog *pg, stmt *st) {
         if (nb > na && nb - na < sizeof name && (t[na] == '*' || is_ident(t, na, nb))) {
             memcpy(name, t + na, nb - na);
             name[nb - na] = 0;
-            bool star = name[0] == '*';
-            if (!star && (fe_is_function(name) || fe_numpy_shadows(name) || !strcmp(name, "pi") || !strcmp(name, "e") ||
-                          !strcmp(name, "nan") || !strcmp(name, "inf") || !strcmp(name, "newaxis")))
-                fe_scope_del(s->scope, name); /* (NumPy's name of kiln's: the program's binding of it goes) */
+            bool star = name[0] == '*', numpy_name = fe_is_function(name) || fe_numpy_shadows(name);
+            for (const char *const *v = fe_builtin_names(); !numpy_name && *v; v++) numpy_name = !strcmp(name, *v); /* (pi, e, nan, newaxis...) */
+            if (!star && numpy_name) fe_scope_del(s->scope, name); /* (NumPy's name of kiln's: the program's binding of it goes) */
             for (int k = 0; star && fe_numpy_shadowed(k); k++) fe_scope_del(s->scope, fe_numpy_shadowed(k)); /* (the builtins NumPy's * rebinds) */
             fe_scope_numpy_builtin(s->scope, name);
         }
