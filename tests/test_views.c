@@ -218,6 +218,53 @@ START_TEST(concatenate_and_stack) {
 }
 END_TEST
 
+/* Many parts: the tree of pairs under one concatenation is one step writing every part where it
+ * goes (plan.c's absorb_concats), in any dtypes, computed or not, of any lengths (none too); a
+ * concatenation that something else reads too (a root, both operands of another, one along
+ * another axis) keeps its own array. */
+START_TEST(concatenate_many_parts) {
+    enum { N = 37 };
+    kiln_expr *xs[N];
+    kiln_dtype dts[] = {KILN_F64, KILN_I32, KILN_F32, KILN_U8};
+    for (int i = 0; i < N; i++) {
+        int64_t sh[2] = {3, i % 5 == 4 ? 0 : 1 + i % 7};
+        kiln_expr *v = rvar(dts[i % 3 == 1 ? 1 : i % 4], 2, sh, 100 + (uint64_t)i);
+        xs[i] = i % 3 == 2 ? kiln_mul(ctx, v, v) : kiln_expr_retain(v);
+        kiln_expr_free(v);
+    }
+    kiln_expr *all = kiln_concatenate(ctx, N, xs, 1), *same = kiln_concatenate(ctx, 9, xs + 1, -1);
+    ck_assert_int_eq(kiln_expr_dtype(all), KILN_F64);
+    CHECK_REF(all, 0, "concatenate of 37 parts along axis 1");
+    CHECK_REF(same, 0, "concatenate of 9 parts of int32, float32 and uint8");
+    CHECK_REF(kiln_exp(ctx, all), MATH_ULP, "exp of a concatenation of 37 parts");
+    char *d = kiln_dump(ctx, all, KILN_DUMP_KERNELS);
+    ck_assert_ptr_nonnull(d);
+    const char *at = strstr(d, "concatenate ->");
+    ck_assert_msg(at && !strstr(at + 1, "concatenate ->"), "one concatenation step: %.200s", at ? at : d);
+    kiln_string_free(d);
+    /* shared: both operands, a root beside its user, another axis */
+    kiln_expr *two = kiln_concatenate(ctx, 2, (kiln_expr *[]){xs[0], xs[3]}, 1);
+    kiln_expr *twice = kiln_concatenate(ctx, 3, (kiln_expr *[]){two, two, xs[5]}, 1);
+    CHECK_REF(twice, 0, "concatenate((t, t, c)) of a concatenation t");
+    kiln_expr *rows = kiln_concatenate(ctx, 3, (kiln_expr *[]){two, kiln_concatenate(ctx, 2, (kiln_expr *[]){xs[0], xs[3]}, 1), two}, 0);
+    CHECK_REF(rows, 0, "concatenations along axis 1 joined along axis 0");
+    kiln_expr *roots[2] = {two, twice};
+    kiln_array *outs[2] = {NULL, NULL};
+    ck_assert_int_eq(kiln_eval_many(ctx, 2, roots, outs), KILN_OK);
+    kiln_array *alone = kiln_eval(ctx, two);
+    ck_assert_int_eq(memcmp(kiln_array_data(outs[0]), kiln_array_data(alone), (size_t)kiln_array_size(alone) * 8), 0);
+    double *tw = kiln_array_data(outs[1]), *t = kiln_array_data(alone);
+    int64_t w = kiln_expr_shape(two)[1], tww = kiln_expr_shape(twice)[1];
+    for (int64_t r = 0; r < 3; r++)
+        for (int64_t c = 0; c < 2 * w; c++) ck_assert_msg(tw[r * tww + c] == t[r * w + c % w], "twice[%lld, %lld]", (long long)r, (long long)c);
+    for (int k = 0; k < 2; k++) kiln_array_free(outs[k]);
+    kiln_array_free(alone);
+    for (int i = 0; i < N; i++) kiln_expr_free(xs[i]);
+    kiln_expr *held[] = {all, same, two, twice, rows};
+    for (size_t i = 0; i < sizeof held / sizeof *held; i++) kiln_expr_free(held[i]);
+}
+END_TEST
+
 /* Short rows written across (a concatenation's parts, np.stack's columns: the output is not
  * contiguous along its rows) are walked down their columns, blocks of rows at a time: rows of 1
  * to 9 elements, computed and broadcast operands, narrow dtypes, a row cut by a thread's or a
@@ -1098,6 +1145,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, transposed_reads_in_blocks);
     tcase_add_test(t, reshapes);
     tcase_add_test(t, concatenate_and_stack);
+    tcase_add_test(t, concatenate_many_parts);
     tcase_add_test(t, short_rows_written_across);
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, take_rows_by_table);

@@ -122,7 +122,7 @@ bool fe_is_in_place(const char *name);
  * them where Python shares them (s = s, s in a loop doubles each time). */
 #define FE_MAX_ITEMS (1 << 20)
 /* Arrays at most this many are joined into one (array(list), stack, concatenate...): a
- * balanced tree of concatenations, each value copied about log2(n) times. */
+ * balanced tree of concatenations, which one step writes (each value copied once). */
 #define FE_MAX_JOIN (1 << 16)
 /* Longer strings than this are refused (s * n, s + t: a message, not an allocation of gigabytes). */
 #define FE_MAX_STRING (16 << 20)

@@ -89,7 +89,7 @@ char *kiln_dump(kiln_ctx *ctx, kiln_expr *e, int what) {
                                             [RT_STEP_CONCAT] = "concatenate", [RT_STEP_EMBED] = "embed",
                                             [RT_STEP_ROWS] = "softmax rows",
                                             [RT_STEP_LINALG] = "linalg"};
-        int naux = s->kind == RT_STEP_CONCAT ? 2 : (s->kind == RT_STEP_EMBED || s->kind == RT_STEP_RESHAPE) && s->aux ? 1 : 0;
+        int naux = s->aux ? s->naux : 0; /* (a reduction's, made on demand, has none) */
         if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && (what & KILN_DUMP_KERNELS))
             kstr_printf(&b, "%s -> %s[%d dims]%s\n", moves[s->kind], kiln_dtype_name((kiln_dtype)s->node->dtype), s->node->ndim,
                         naux ? ", writing with:" : "");

@@ -20,7 +20,8 @@ typedef enum rt_step_kind {
     RT_STEP_REDUCE,  /* a reduction kernel folds its operand's region */
     RT_STEP_MATMUL,  /* a matrix product, with an optional element-wise epilogue */
     RT_STEP_SCAN,    /* cumsum / cumprod of the operand's array */
-    RT_STEP_CONCAT,  /* two element-wise kernels (aux[0], aux[1]) write the halves of node */
+    RT_STEP_CONCAT,  /* element-wise kernels (aux[0..naux)) write node's parts, one after another
+                        along its axis */
     RT_STEP_TAKE,    /* a gather from the operand's array by the index array */
     RT_STEP_VIEW,    /* node's view array, from its operand's array (no kernel) */
     RT_STEP_RESHAPE, /* node's view array: its operand's, reshaped, or a C-ordered copy of it */
@@ -59,8 +60,9 @@ typedef struct rt_step {
                               then the streaming hint) */
     kslot *memo_slot;
     struct rt_step *aux;   /* REDUCE: the accumulate step of the column form, made on demand;
-                              CONCAT: the two halves' steps; RESHAPE: the copy step; EMBED: the
-                              step writing the values */
+                              CONCAT: the parts' steps; RESHAPE: the copy step; EMBED: the step
+                              writing the values */
+    int naux;              /* CONCAT, RESHAPE, EMBED: how many aux steps there are */
 } rt_step;
 
 typedef struct rt_plan {
@@ -277,7 +279,9 @@ void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
  * it, the copy goes there and into is the view: the root's copy step then finds its input is its
  * output and does nothing) */
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy, kiln_array *into);
-kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out);
+/* Writes part h of concatenation step s (its aux[h]) into out, at *at along the axis, and
+ * moves *at past it. */
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out, int64_t *at);
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);

@@ -267,27 +267,43 @@ kiln_expr *kiln_squeeze(kiln_ctx *ctx, kiln_expr *x, int axis) {
     ARGCHK(ctx);
     return ir_squeeze(G, x, axis);
 }
+/* xs joined as a balanced tree of pairs (the planner writes a tree of one dtype in one step:
+ * plan.c's absorb_concats). */
+static kiln_expr *concat_tree(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
+    if (n == 1) return kiln_expr_retain(xs[0]);
+    int h = n / 2;
+    kiln_expr *a = concat_tree(ctx, h, xs, axis), *b = a ? concat_tree(ctx, n - h, xs + h, axis) : NULL;
+    kiln_expr *r = b ? ir_concat(G, a, b, axis) : NULL;
+    kiln_expr_free(a);
+    kiln_expr_free(b);
+    return r;
+}
 kiln_expr *kiln_concatenate(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {
     ARGCHK(ctx);
     if (n < 1 || !xs) {
         kiln_fail(ctx, KILN_ERR_ARG, "need at least one array to concatenate");
         return NULL;
     }
+    for (int i = 0; i < n; i++)
+        if (!ir_check_operand(G, xs[i], "concatenate", i + 1)) return NULL;
     if (n == 1) { /* (one array: itself, where two would be joined: the same checks) */
         unsigned mask;
-        if (!ir_check_operand(G, xs[0], "concatenate", 1)) return NULL;
         if (xs[0]->ndim == 0) {
             kiln_fail(ctx, KILN_ERR_SHAPE, "concatenate: zero-dimensional arrays cannot be concatenated");
             return NULL;
         }
         return ir_axis_mask(G, "concatenate", axis, xs[0]->ndim, &mask) ? kiln_expr_retain(xs[0]) : NULL;
     }
-    /* pairwise, balanced: each value is copied about log2(n) times */
-    int h = n / 2;
-    kiln_expr *a = kiln_concatenate(ctx, h, xs, axis), *b = a ? kiln_concatenate(ctx, n - h, xs + h, axis) : NULL;
-    kiln_expr *r = b ? ir_concat(G, a, b, axis) : NULL;
-    kiln_expr_free(a);
-    kiln_expr_free(b);
+    kiln_dtype dt = (kiln_dtype)xs[0]->dtype;
+    bool mixed = false;
+    for (int i = 1; i < n; i++) mixed |= xs[i]->dtype != dt, dt = dtype_promote(dt, (kiln_dtype)xs[i]->dtype);
+    if (!mixed) return concat_tree(ctx, n, xs, axis);
+    kiln_expr **cast = kiln_calloc(ctx, (size_t)n * sizeof *cast), *r = NULL; /* each part once, in the result's dtype */
+    int i = 0;
+    while (cast && i < n && (cast[i] = ir_coerce(G, xs[i], dt))) i++;
+    if (i == n) r = concat_tree(ctx, n, cast, axis);
+    for (int k = 0; cast && k < n; k++) kiln_expr_free(cast[k]);
+    kiln_free(ctx, cast);
     return r;
 }
 kiln_expr *kiln_stack(kiln_ctx *ctx, int n, kiln_expr *const *xs, int axis) {

@@ -23,6 +23,7 @@
  *                      composed of (rows_composed)
  *     materialize      which nodes get arrays: roots, reductions, products, their operands,
  *                      and costly element-wise nodes that a consumer would recompute
+ *     absorb_concats   a concatenation only another one reads writes into that one's array
  *     make_steps       one step per materialized node, each fused (ir/fuse.c)
  *     fuse_epilogues   roots of one product's shape run on its panels
  */
@@ -114,7 +115,7 @@ static int readers(const rt_plan *p, const kiln_expr *n) {
         for (int k = 0; k < s->fk.kd.n_in; k++) c += s->fk.inputs[k] == n;
         if (s->kind != RT_STEP_MAP && s->kind != RT_STEP_REDUCE && s->kind != RT_STEP_CONCAT && s->kind != RT_STEP_EMBED)
             for (int a = 0; a < 3; a++) c += s->node->arg[a] != IR_NONE && ir_arg(s->node, a) == n;
-        for (int h = 0; (s->kind == RT_STEP_CONCAT || s->kind == RT_STEP_EMBED) && s->aux && h < (s->kind == RT_STEP_CONCAT ? 2 : 1); h++)
+        for (int h = 0; (s->kind == RT_STEP_CONCAT || s->kind == RT_STEP_EMBED) && h < s->naux; h++)
             for (int k = 0; k < s->aux[h].fk.kd.n_in; k++) c += s->aux[h].fk.inputs[k] == n;
     }
     return c;
@@ -261,6 +262,28 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
     for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1 | 4;
 }
 
+/* Takes their arrays from concatenations that only another concatenation along the same axis
+ * reads (np.concatenate of many arrays is a balanced tree of pairs): the outermost one's step
+ * writes all their parts into its own array (concat_parts), once each, where every level of
+ * the tree would copy them again. */
+static kiln_status absorb_concats(kiln_ctx *ctx, kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat) {
+    uint8_t *uses = kiln_calloc(ctx, ir_top(&ctx->graph)); /* 0, 1, or 2 for more */
+    if (!uses) return KILN_ERR_NOMEM;
+    for (int r = 0; r < nroots; r++) uses[roots[r]->id] = 2; /* a root keeps its array */
+    for (uint32_t k = 0; k < n; k++)
+        for (int i = 0; i < 3; i++)
+            if (order[k]->arg[i] != IR_NONE && uses[order[k]->arg[i]] < 2) uses[order[k]->arg[i]]++;
+    for (uint32_t k = 0; k < n; k++) {
+        const kiln_expr *x = order[k];
+        for (int i = 0; i < 2 && x->op == KILN_OP_CONCAT; i++) {
+            const kiln_expr *c = ir_arg(x, i);
+            if (c->op == KILN_OP_CONCAT && c->axis == x->axis && c->dtype == x->dtype && uses[c->id] == 1) mat[c->id] = 0;
+        }
+    }
+    kiln_free(ctx, uses);
+    return KILN_OK;
+}
+
 /* Instructions a fused kernel grows to before the planner cuts it: beyond this LLVM's
  * register allocation grows faster than linearly (a sum of 20000 terms took a minute to
  * compile as one kernel), and kernels this big gain nothing from being one. */
@@ -302,6 +325,42 @@ static kiln_status aux_map(kiln_ctx *ctx, rt_step *s, int h, kiln_expr *root, co
     pthread_mutex_init(&a->lock, NULL);
     kiln_status st = ir_fuse(&ctx->graph, root, mat, 0, &a->fk);
     if (st == KILN_OK && !(a->memo_layout = kiln_calloc(ctx, a->fk.kd.n_in + a->fk.kd.n_out + 1u))) st = KILN_ERR_NOMEM;
+    return st;
+}
+
+/* The aux steps of concatenation s: one a part, in order along the axis, where the parts are
+ * the operands of s's node and, in their place, of the concatenations absorbed into it
+ * (absorb_concats: no array of their own). */
+static kiln_status concat_parts(kiln_ctx *ctx, rt_step *s, const uint8_t *mat) {
+    int n = 0, cap = 8, top = 0, scap = 8;
+    kiln_expr **parts = kiln_malloc(ctx, (size_t)cap * sizeof *parts), **stack = kiln_malloc(ctx, (size_t)scap * sizeof *stack);
+    kiln_status st = parts && stack ? KILN_OK : KILN_ERR_NOMEM;
+    if (st == KILN_OK) stack[top++] = s->node;
+    while (st == KILN_OK && top) { /* depth first, the first operand first */
+        kiln_expr *c = stack[--top];
+        if (c == s->node || (c->op == KILN_OP_CONCAT && !(mat[c->id] & 1))) {
+            if (top + 2 > scap) {
+                kiln_expr **t = kiln_realloc(ctx, stack, (size_t)(scap *= 2) * sizeof *stack);
+                if (!t) st = KILN_ERR_NOMEM;
+                else stack = t;
+            }
+            if (st == KILN_OK) stack[top++] = ir_arg(c, 1), stack[top++] = ir_arg(c, 0);
+            continue;
+        }
+        if (n == cap) {
+            kiln_expr **t = kiln_realloc(ctx, parts, (size_t)(cap *= 2) * sizeof *parts);
+            if (!t) st = KILN_ERR_NOMEM;
+            else parts = t;
+        }
+        if (st == KILN_OK) parts[n++] = c;
+    }
+    if (st == KILN_OK && !(s->aux = kiln_calloc(ctx, (size_t)n * sizeof *s->aux))) st = KILN_ERR_NOMEM;
+    for (int h = 0; st == KILN_OK && h < n; h++) {
+        st = aux_map(ctx, s, h, parts[h], mat);
+        s->naux = h + 1; /* (the ones made: freed with the step) */
+    }
+    kiln_free(ctx, parts);
+    kiln_free(ctx, stack);
     return st;
 }
 
@@ -375,6 +434,7 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
                                                    reading the reshape's operand array (given
                                                    for x, its one input) */
                     if (!(s->aux = kiln_calloc(ctx, sizeof *s->aux))) return KILN_ERR_NOMEM;
+                    s->naux = 1;
                     st = aux_map(ctx, s, 0, x, mat);
                 }
                 if (st != KILN_OK) return st;
@@ -400,13 +460,12 @@ static kiln_status make_steps(kiln_ctx *ctx, rt_plan *p, kiln_expr **order, uint
             case KIND_EMBED:
                 s->kind = RT_STEP_EMBED;
                 if (!(s->aux = kiln_calloc(ctx, sizeof *s->aux))) return KILN_ERR_NOMEM;
+                s->naux = 1;
                 st = aux_map(ctx, s, 0, ir_arg(x, 0), mat);
                 break;
             case KIND_CONCAT:
                 s->kind = RT_STEP_CONCAT;
-                if (!(s->aux = kiln_calloc(ctx, 2 * sizeof *s->aux))) return KILN_ERR_NOMEM;
-                st = aux_map(ctx, s, 0, ir_arg(x, 0), mat);
-                if (st == KILN_OK) st = aux_map(ctx, s, 1, ir_arg(x, 1), mat);
+                st = concat_parts(ctx, s, mat);
                 break;
             default:
                 s->kind = RT_STEP_MAP;
@@ -600,6 +659,7 @@ rt_plan *rt_plan_build(kiln_ctx *ctx, kiln_expr *const *roots, int nroots) {
     for (uint32_t k = 0; st == KILN_OK && k < n; k++)
         if (op_is_array_leaf(order[k]->op)) p->leaves[p->nleaves++] = order[k];
     if (st == KILN_OK) materialize(p->roots, nroots, order, n, mat, &nviews);
+    if (st == KILN_OK) st = absorb_concats(ctx, p->roots, nroots, order, n, mat);
     if (st == KILN_OK) st = cap_regions(ctx, order, n, mat);
     if (st == KILN_OK) st = make_steps(ctx, p, order, n, mat, nviews);
     if (st == KILN_OK) st = index_plan(ctx, p);

@@ -81,20 +81,15 @@ kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_a
     return KILN_OK;
 }
 
-kiln_status rt_concat_run(const rt_exec *x, rt_step *s, kiln_array *const *ins0, kiln_array *const *ins1, kiln_array *out) {
-    const kiln_expr *n = s->node;
-    int ax = n->axis;
-    int64_t first = ir_arg(n, 0)->shape[ax];
-    kiln_array half;
-    kiln_status st = KILN_OK;
-    for (int h = 0; h < 2 && st == KILN_OK; h++) {
-        rt_array_view_struct(&half, out);
-        half.shape[ax] = h ? out->shape[ax] - first : first;
-        if (h) half.data += first * out->strides[ax];
-        if (half.shape[ax] == 0) continue;
-        st = rt_map_run(x, &s->aux[h], h ? ins1 : ins0, &half);
-    }
-    return st;
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out, int64_t *at) {
+    int ax = s->node->axis;
+    int64_t len = s->aux[h].node->shape[ax];
+    kiln_array part;
+    rt_array_view_struct(&part, out);
+    part.shape[ax] = len;
+    part.data += *at * out->strides[ax];
+    *at += len;
+    return len ? rt_map_run(x, &s->aux[h], ins, &part) : KILN_OK;
 }
 
 kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out) {
@@ -282,8 +277,7 @@ kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_arr
 
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s) {
     if (!s->aux) return;
-    int n = s->kind == RT_STEP_CONCAT ? 2 : s->kind == RT_STEP_RESHAPE || s->kind == RT_STEP_EMBED ? 1 : 0;
-    for (int h = 0; h < n; h++) {
+    for (int h = 0; h < s->naux; h++) {
         rt_kernel_release(ctx, s->aux[h].memo_slot);
         ir_fused_free(&ctx->graph, &s->aux[h].fk);
         kiln_free(ctx, s->aux[h].memo_layout);
