@@ -75,6 +75,8 @@ struct kiln_ctx {
     int backend;               /* index in the backend table of the one evaluations use, or -1 */
     char backend_why[256];     /* when -1: why (an unknown name) */
     _Atomic(void *) be_state[RT_MAX_BACKENDS]; /* each backend's state once started, by index */
+    uint64_t be_target[RT_MAX_BACKENDS][2]; /* a 128-bit hash of each started backend's target
+                                  (set before its state is published): kernels' keys hold it */
     atomic_uint generation;    /* bumped when the backend changes: older plans are stale */
     atomic_int tier;           /* kiln_tier: AUTO, INTERP or JIT */
     uint64_t jit_after_ns;     /* AUTO: interpreted time after which a kernel is compiled */

@@ -8,9 +8,9 @@
  * Location: $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln; KILN_DISABLE_CACHE=1
  * turns it off; KILN_CACHE_MAX_MB caps its size (default 256 MB), least recently used first out.
  *
- * One file per kernel, named by a 128-bit hash of its complete key: the backend's name and
- * target (kiln's version, LLVM's, the target triple, CPU name and features), then the kernel's
- * structure.  A file is
+ * One file per kernel, named by a 128-bit hash of its complete key: the backend's name, a
+ * 128-bit hash of its target (kiln's version, LLVM's, the target triple, CPU name and features),
+ * then the kernel's structure.  A file is
  *     "KILNOBJ\0" | u32 format | u32 key length | u64 object length | u64 checksum | key | object
  * and is trusted only when all of it checks out: magic, format, lengths against the file size,
  * the key byte for byte (a hash collision or a foreign file is a miss), and the checksum over key

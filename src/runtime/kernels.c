@@ -3,7 +3,7 @@
  * cache, or a fresh compile, in that order.
  *
  * Pipeline position: between geometry and launch.  A kernel is keyed by its backend's name
- * and target, then by the kernel description specialized to the operands' layouts (ops,
+ * and a 128-bit hash of its target, then by the kernel description specialized to the operands' layouts (ops,
  * dtypes, layouts; never sizes or constant values), so a new length or a new constant reuses
  * it and a changed CPU, backend or version never does.
  *
@@ -93,12 +93,15 @@ static void fingerprint_make(void) {
     ir_fingerprint = kiln_hash_bytes(h, sizes, sizeof sizes);
 }
 
-/* The full key of kd: "<backend>\0<target>\0" and the IR's fingerprint, then kd's bytes, into
- * buf (cap bytes) or a new allocation; NULL when out of memory. */
+/* The full key of kd: "<backend>\0", a 128-bit hash of its target, the IR's fingerprint, then
+ * kd's bytes, into buf (cap bytes) or a new allocation; NULL when out of memory.  (The target
+ * itself, a CPU's features, is two thousand bytes: building, hashing and comparing it was most
+ * of the cost of a kernel found in the cache.) */
 static uint8_t *kernel_key(const rt_exec *x, const kernel_desc *kd, uint8_t *buf, size_t cap, size_t *len) {
     pthread_once(&fingerprint_once, fingerprint_make);
-    const char *name = x->be->name, *target = x->be->target(x->state);
-    size_t nlen = strlen(name) + 1, tlen = strlen(target) + 1, flen = sizeof ir_fingerprint;
+    const char *name = x->be->name;
+    const uint64_t *target = x->ctx->be_target[rt_backend_index(x->be)];
+    size_t nlen = strlen(name) + 1, tlen = 2 * sizeof *target, flen = sizeof ir_fingerprint;
     size_t need = nlen + tlen + flen + kd_key_size(kd);
     uint8_t *key = need <= cap ? buf : kiln_malloc(x->ctx, need);
     if (!key) return NULL;
