@@ -156,6 +156,8 @@ cbrt_want="[3.0, 13.0, 19.0, 1e+100, 4.641588833612774e-104, -2.0, 0.1, 2.154434
 for tier in jit interp; do # the nearest float64 cube roots in both tiers (libmvec's were an ulp off at times: 12.999999999999998)
   expect "cbrt rounded to the nearest, KILN_TIER=$tier" 0 "$cbrt_want" -- env KILN_TIER=$tier "$kiln" -c $'v = array([27.0, 2197.0, 6859.0, 1e300, 1e-310, -8.0, 0.001, 1e-290, 3.0, -1e-320])\nprint(cbrt(v).tolist())'
 done
+# a number's too (NumPy's is its libm's or SVML's: 3.0000000000000004 without AVX-512, 3.0 with it)
+expect "cbrt of a number rounded to the nearest" 0 "3.0 3.0 13.0 [ 3. 13.]" -- "$kiln" -c $'print(cbrt(27.0), cbrt(array(27.0)), cbrt(2197), cbrt(array([27.0, 2197.0])))'
 expect "sum(list, start=...) is Python's" 0 "[[2. 2.]]" -- "$kiln" -c $'print(sum([ones((1, 2)), zeros((1, 2))], start=ones(2)))'
 expect "sum(list) takes no NumPy keywords" 1 "'keepdims' is an invalid keyword argument for sum() of a list" -- "$kiln" -c $'print(sum([ones(2), ones(2)], keepdims=True))'
 expect "sum(list) is Python's: element-wise of arrays (np.sum's is the total)" 0 "[0 2 4] [1. 3. 5.] 3.5 [4. 4.] 0 6 6" -- "$kiln" -c $'rows = [arange(3), arange(3)]\nprint(sum(rows), sum(rows, ones(3)), sum([1, 2.5]), sum((ones(2), ones(2) * 3)), sum([]), np.sum(rows), sum(arange(4)))'
