@@ -905,7 +905,8 @@ START_TEST(stacked_matmul) {
         {3, 3, {3, 7, 5}, {3, 5, 4}},           {4, 3, {2, 1, 7, 5}, {3, 5, 4}},    {2, 3, {7, 5}, {4, 5, 6}},
         {3, 2, {4, 7, 5}, {5, 6}},              {1, 3, {5}, {4, 5, 6}},             {3, 1, {4, 7, 5}, {5}},
         {3, 3, {2000, 8, 8}, {2000, 8, 8}},     {3, 3, {2, 150, 100}, {1, 100, 90}}, {3, 3, {0, 3, 4}, {0, 4, 2}},
-        {3, 3, {2, 3, 0}, {2, 0, 4}},           {4, 4, {2, 3, 1, 1}, {2, 3, 1, 1}},
+        {3, 3, {2, 3, 0}, {2, 0, 4}},           {4, 4, {2, 3, 1, 1}, {2, 3, 1, 1}}, {3, 3, {1000, 3, 3}, {1000, 3, 3}},
+        {3, 3, {9, 5, 2}, {9, 2, 7}},           {3, 2, {40, 6, 9}, {9, 5}},         {3, 3, {5, 2, 9}, {5, 9, 1}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
         for (int dt = 0; dt < KILN_DTYPE_COUNT; dt++) {
@@ -920,6 +921,14 @@ START_TEST(stacked_matmul) {
     kiln_array *V = kiln_wrap(ctx, KILN_F64, 3, (int64_t[]){600, 16, 16}, (int64_t[]){32 * 32 * 8, 2 * 32 * 8, 2 * 8}, kiln_array_data(W));
     kiln_expr *vv = kiln_var(ctx, V);
     check_matmul(vv, vv, 1e-13, "every other row and column");
+    kiln_expr_free(vv);
+    kiln_array_free(V);
+    V = kiln_wrap(ctx, KILN_F64, 3, (int64_t[]){300, 4, 4}, (int64_t[]){2 * 32 * 32 * 8, 3 * 32 * 8, 5 * 8}, kiln_array_data(W));
+    vv = kiln_var(ctx, V);
+    check_matmul(vv, vv, 1e-13, "a stack of small products, strided");
+    kiln_expr *vt = kiln_permute(ctx, vv, (int[]){0, 2, 1});
+    check_matmul(vv, vt, 1e-13, "a stack of small products, one transposed");
+    kiln_expr_free(vt);
     kiln_expr_free(vv);
     kiln_array_free(V);
     kiln_array_free(W);
