@@ -2164,6 +2164,15 @@ PROGRAMS = [
     # cbrt of a number as of an array (a tutorial's find: glibc's cbrt(27.0) is 3.0000000000000004,
     # kiln's the nearest, 3.0, as NumPy's with AVX-512: cli_test has it; these every libm has exact)
     "print(cbrt(64.0), cbrt(array(125.0)), cbrt(array([8.0, 64.0, -8.0, 1e-300, 0.001, 1e300])), cbrt(-0.0), cbrt(inf), cbrt(nan))",
+    # integer // and % of 32 bits or fewer (divided in float64 or float32): every dtype's extremes,
+    # 0, -1, against arrays, constants and small divisors
+    "r = np.random.default_rng(5)\nfor dt in ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32']:\n"
+    "    info = np.iinfo(dt)\n    a = r.integers(info.min, info.max, 20000, endpoint=True).astype(dt)\n"
+    "    b = r.integers(info.min, info.max, 20000, endpoint=True).astype(dt)\n    s = r.integers(-9, 10, 20000).astype(dt)\n"
+    "    e = np.array([info.min, info.max, 0, 1, info.max - 1, info.min + 1, 2, 3, 7], dtype=dt)\n"
+    "    a[:81] = np.repeat(e, 9)\n    b[:81] = np.tile(e, 9)\n"
+    "    print(dt, (a // b)[:81].tolist(), (a % b)[:81].tolist())\n"
+    "    print([x.astype(np.int64).sum() for x in (a // b, a % b, a // s, a % s, a // 3, a % 7, a // (s - 9), a % (s + 4))])",
     # diff(n=0) is the array itself
     "x = arange(4.)\ny = diff(x, n=0)\ny[0] = 9\nz = diff(x, n=0, prepend=1)\nz[1] = -1\nprint(x, y, z, diff(x * 2, n=0))",
     "print(diff(M[0, 0], n=0), diff(arange(3), n=0, axis=5))", "print(diff(M[0, 0], n=1))",

@@ -505,7 +505,32 @@ static LLVMValueRef cpu_emit_idivmod_const(emitter *e, kiln_dtype dt, LLVMValueR
  * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
  * or MIN/-1 is undefined).  By a constant (dm: cpu_emit_divisor's, else NULL), through its
  * magic number. */
+/* cpu_emit_idivmod of integers of 32 bits or fewer, in float64 (16 or fewer: float32): the
+ * quotient of two such integers rounded to the float is never on the far side of an integer
+ * from the exact one (its error, under 2^-21 / |b| (2^-8 / |b|), is less than its distance to
+ * any integer it is not, at least 1 / |b|), so floor of it is the floor quotient, in vector
+ * divisions where integers divide lane by lane, or by a constant's magic number in 64 bits
+ * (10^6 int32 elements, two threads, AVX2: // 3 0.80 ms → 0.19, % 3 0.59 → 0.19, // an array
+ * 1.00 → 0.25); the remainder is a - q·b.  b of 0, and MIN // -1, whose quotient has no int,
+ * are selected away as cpu_emit_idivmod's. */
+static LLVMValueRef cpu_emit_idivmod_float(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, bool want_mod, int L) {
+    bool un = dtype_is_unsigned(dt);
+    LLVMTypeRef td = cpu_type(e, kiln_dtype_size(dt) <= 2 ? KILN_F32 : KILN_F64, L), ti = cpu_type(e, dt, L);
+    LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L);
+    LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, ""), bad = bz;
+    if (!un) bad = LLVMBuildOr(B, bz, LLVMBuildICmp(B, LLVMIntEQ, b, cpu_const_int(e, dt, -1, L), ""), "");
+    LLVMValueRef bs = sel(e, bad, one, b);
+    LLVMValueRef fa = un ? LLVMBuildUIToFP(B, a, td, "") : LLVMBuildSIToFP(B, a, td, "");
+    LLVMValueRef fb = un ? LLVMBuildUIToFP(B, bs, td, "") : LLVMBuildSIToFP(B, bs, td, "");
+    LLVMValueRef fq = LLVMBuildFDiv(B, fa, fb, "");
+    if (!un) fq = cpu_intrinsic(e, "llvm.floor", td, &fq, 1);
+    LLVMValueRef q = un ? LLVMBuildFPToUI(B, fq, ti, "") : LLVMBuildFPToSI(B, fq, ti, "");
+    if (want_mod) return sel(e, bad, zero, LLVMBuildSub(B, a, LLVMBuildMul(B, q, bs, ""), ""));
+    return un ? sel(e, bz, zero, q) : sel(e, bz, zero, sel(e, bad, LLVMBuildSub(B, zero, a, ""), q));
+}
+
 static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, const LLVMValueRef *dm, bool want_mod, int L) {
+    if (dt != KILN_BOOL && kiln_dtype_size(dt) <= 4) return cpu_emit_idivmod_float(e, dt, a, b, want_mod, L);
     if (dm && dm[0]) return cpu_emit_idivmod_const(e, dt, a, dm, want_mod, L);
     LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L), m1 = cpu_const_int(e, dt, -1, L);
     LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
@@ -989,7 +1014,7 @@ static void cpu_emit_divisor(emitter *e, int i) {
     e->dmagic[3 * i] = NULL;
     if (in->op != KILN_OP_FLOORDIV && in->op != KILN_OP_MOD) return;
     kiln_dtype dt = kd_operand_dtype(kd, in);
-    if (!dtype_is_int(dt)) return;
+    if (!dtype_is_int(dt) || kiln_dtype_size(dt) <= 4) return; /* (narrower: cpu_emit_idivmod_float) */
     const kd_inst *y = &kd->inst[in->arg[1]], *c = y->op == KILN_OP_CAST ? &kd->inst[y->arg[0]] : y;
     if (c->op != KILN_OP_CONST) return;
     LLVMValueRef d = e->cval[c->slot];
