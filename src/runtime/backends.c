@@ -85,8 +85,9 @@ void *rt_backend_start(kiln_ctx *ctx, int b) {
             uint64_t t0 = kiln_now_ns();
             if (be->init(ctx, &s) == KILN_OK) {
                 const char *t = be->target(s); /* (fixed from init on) */
-                ctx->be_target[b][0] = kiln_hash_bytes(KILN_HASH_SEED, t, strlen(t));
-                ctx->be_target[b][1] = kiln_hash_bytes(KILN_HASH_SEED2, t, strlen(t));
+                size_t tn = strlen(t);
+                ctx->be_target[b][0] = kiln_hash_bytes(KILN_HASH_SEED, t, tn);
+                ctx->be_target[b][1] = kiln_hash_bytes(KILN_HASH_SEED2, t, tn);
                 atomic_store_explicit(&ctx->be_state[b], s, memory_order_release);
             }
             atomic_fetch_add(&ctx->st.ns_jit_init, kiln_now_ns() - t0);

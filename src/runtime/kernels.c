@@ -3,9 +3,9 @@
  * cache, or a fresh compile, in that order.
  *
  * Pipeline position: between geometry and launch.  A kernel is keyed by its backend's name
- * and a 128-bit hash of its target, then by the kernel description specialized to the operands' layouts (ops,
- * dtypes, layouts; never sizes or constant values), so a new length or a new constant reuses
- * it and a changed CPU, backend or version never does.
+ * and a 128-bit hash of its target, then by the kernel description specialized to the
+ * operands' layouts (ops, dtypes, layouts; never sizes or constant values), so a new length or
+ * a new constant reuses it and a changed CPU, backend or version never does.
  *
  *     step memo ──miss──▶ in-memory cache ──miss──▶ disk cache ──miss──▶ backend compile
  *         ▲                    ▲                        │ hit                  │ bytes

@@ -267,6 +267,10 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
  * writes all their parts into its own array (concat_parts), once each, where every level of
  * the tree would copy them again. */
 static kiln_status absorb_concats(kiln_ctx *ctx, kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat) {
+    bool nested = false; /* (most plans have none: no count of uses to make) */
+    for (uint32_t k = 0; k < n && !nested; k++)
+        nested = order[k]->op == KILN_OP_CONCAT && (ir_arg(order[k], 0)->op == KILN_OP_CONCAT || ir_arg(order[k], 1)->op == KILN_OP_CONCAT);
+    if (!nested) return KILN_OK;
     uint8_t *uses = kiln_calloc(ctx, ir_top(&ctx->graph)); /* 0, 1, or 2 for more */
     if (!uses) return KILN_ERR_NOMEM;
     for (int r = 0; r < nroots; r++) uses[roots[r]->id] = 2; /* a root keeps its array */

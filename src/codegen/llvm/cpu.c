@@ -501,10 +501,6 @@ static LLVMValueRef cpu_emit_idivmod_const(emitter *e, kiln_dtype dt, LLVMValueR
     return dt == KILN_I64 ? v : LLVMBuildTrunc(B, v, cpu_type(e, dt, L), "");
 }
 
-/* Integer floor division and remainder with Python's signs; x // 0 and x % 0 are 0 and
- * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
- * or MIN/-1 is undefined).  By a constant (dm: cpu_emit_divisor's, else NULL), through its
- * magic number. */
 /* cpu_emit_idivmod of integers of 32 bits or fewer, in float64 (16 or fewer: float32): the
  * quotient of two such integers rounded to the float is never on the far side of an integer
  * from the exact one (its error, under 2^-21 / |b| (2^-8 / |b|), is less than its distance to
@@ -529,6 +525,10 @@ static LLVMValueRef cpu_emit_idivmod_float(emitter *e, kiln_dtype dt, LLVMValueR
     return un ? sel(e, bz, zero, q) : sel(e, bz, zero, sel(e, bad, LLVMBuildSub(B, zero, a, ""), q));
 }
 
+/* Integer floor division and remainder with Python's signs; x // 0 and x % 0 are 0 and
+ * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
+ * or MIN/-1 is undefined).  Of 32 bits or fewer in floats (cpu_emit_idivmod_float); int64 by a
+ * constant (dm: cpu_emit_divisor's, else NULL) through its magic number. */
 static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, const LLVMValueRef *dm, bool want_mod, int L) {
     if (dt != KILN_BOOL && kiln_dtype_size(dt) <= 4) return cpu_emit_idivmod_float(e, dt, a, b, want_mod, L);
     if (dm && dm[0]) return cpu_emit_idivmod_const(e, dt, a, dm, want_mod, L);
