@@ -10,6 +10,14 @@
 # tools/fuzz.sh).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# each part's time, said when the next begins (and at the end): where CI's minutes go
+part_name="" part_start=$SECONDS
+part() {
+  [ -z "$part_name" ] || echo "kiln: $part_name took $((SECONDS - part_start)) s (the whole run so far $SECONDS s)"
+  part_name=$1 part_start=$SECONDS
+}
+trap 'part ""' EXIT
+part "setting up"
 tools/deps.sh
 # NumPy for the test that checks kiln against NumPy itself (skipped if PyPI cannot be reached)
 if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c 'import numpy' 2>/dev/null; then
@@ -17,30 +25,37 @@ if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c 'import numpy'
     echo "kiln: could not install NumPy into bench/.venv; the NumPy comparison will be skipped"
 fi
 jobs=$(nproc)
+part "the release build"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs"
+part "the release suite"
 ctest --test-dir build --output-on-failure -j "$jobs"
 # the Python binding: `pip install .` (scikit-build-core, pinned in pyproject.toml) into
 # bench/.venv, then its tests (every numpy_check case through kiln.evaluate, zero copy, reference
 # counts, bad input, threads) and the Python examples
+part "the Python binding (build and tests)"
 if bench/.venv/bin/python -c 'import numpy' 2>/dev/null && bench/.venv/bin/pip install -q "pytest==9.2.0" .; then
   bench/.venv/bin/python -m pytest -q -p no:warnings python/tests
 else
   echo "kiln: could not install the Python binding's build tools into bench/.venv; its tests are skipped"
 fi
+part "the build without LLVM and its suite"
 cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
 cmake --build build-nollvm -j "$jobs"
 ctest --test-dir build-nollvm --output-on-failure -j "$jobs" -E "cuda_compile|cuda_fake" # the same CUDA code as build/
 # (cuda_fake's g++ objects are the release build's: the same kernels, compiled once)
+part "the sanitizer build"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON -DKILN_FAKECUDA_CACHE="$PWD/build/fakecuda-cache" >/dev/null
 cmake --build build-asan -j "$jobs"
 # (the NumPy comparison once, in the default tier: the JIT tier's, 5 minutes under ASan, runs in
 # the Release suite above, and the JIT itself under ASan in unit_jit)
+part "the sanitizer suite"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 KILN_CUDA_TEST_QUICK=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -E numpy_check_jit
 
 # ThreadSanitizer: the unit suite, OpenMP included (Archer), BLAS off (OpenBLAS's threads are not
 # instrumented); the suppressions name only libraries kiln does not build
+part "the ThreadSanitizer build and suite"
 CC=clang-14 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_TSAN=ON >/dev/null
 cmake --build build-tsan -j "$jobs" --target kiln_tests
 # (as two processes, one per core: the reduce suite, the heaviest, and all the others)
@@ -54,4 +69,5 @@ tsan env KILN_SKIP_SUITES=reduce || { kill "$tsan_reduce" 2>/dev/null; exit 1; }
 wait "$tsan_reduce" || { cat "$tsan_log"; exit 1; }
 cat "$tsan_log"
 rm -f "$tsan_log"
+part "fuzzing (builds and runs)"
 bash tools/fuzz.sh "${FUZZ_SECONDS:-45}"
