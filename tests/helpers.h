@@ -35,6 +35,13 @@
 #ifndef KILN_TEST_TSAN
 #define KILN_TEST_TSAN 0
 #endif
+/* Built with either sanitizer, under which every access costs many times more: a test's largest
+ * sizes, which only repeat at length what its smaller ones already check, step aside. */
+#if KILN_TEST_TSAN || defined(__SANITIZE_ADDRESS__)
+#define KILN_TEST_SANITIZED 1
+#else
+#define KILN_TEST_SANITIZED 0
+#endif
 
 Suite *suite_ir(void);
 Suite *suite_jit(void);

@@ -275,7 +275,7 @@ START_TEST(short_rows_written_across) {
     kiln_dtype dts[] = {KILN_F64, KILN_F32, KILN_I16, KILN_U8};
     for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
         for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++) {
-            if (ni == 2 && wi % 3) continue; /* (the reference is slow) */
+            if (ni == 2 && (wi % 3 || KILN_TEST_SANITIZED)) continue; /* (the reference is slow; 40001 rows are several blocks) */
             kiln_dtype dt = dts[(ni + wi) % 4];
             int64_t N = Ns[ni], w1 = widths[wi][0], w2 = widths[wi][1];
             char what[128];
