@@ -476,29 +476,25 @@ static void cpu_floor_adjust(emitter *e, LLVMValueRef *q, LLVMValueRef *r, LLVMV
     *r = sel(e, adj, LLVMBuildAdd(B, *r, d, ""), *r);
 }
 
-/* cpu_emit_idivmod by a constant divisor dm[0] (int64), through its magic number dm[1] and shift
- * dm[2] (cpu_emit_divisor): the truncated quotient of the magnitudes, its sign, the remainder
- * from it, then the same floor adjustment; in int64, the result cut back to dt. */
-static LLVMValueRef cpu_emit_idivmod_const(emitter *e, kiln_dtype dt, LLVMValueRef a, const LLVMValueRef *dm, bool want_mod, int L) {
-    bool un = dtype_is_unsigned(dt);
-    LLVMTypeRef t64 = cpu_type(e, KILN_I64, L);
-    LLVMValueRef a64 = dt == KILN_I64 ? a : un ? LLVMBuildZExt(B, a, t64, "") : LLVMBuildSExt(B, a, t64, "");
+/* cpu_emit_idivmod of int64 (the one integer of more than 32 bits) by a constant divisor dm[0],
+ * through its magic number dm[1] and shift dm[2] (cpu_emit_divisor): the truncated quotient of
+ * the magnitudes, its sign, the remainder from it, then the same floor adjustment. */
+static LLVMValueRef cpu_emit_idivmod_const(emitter *e, LLVMValueRef a, const LLVMValueRef *dm, bool want_mod, int L) {
     LLVMValueRef zero = cpu_const_int(e, KILN_I64, 0, L), z1 = LLVMConstInt(e->i64, 0, 0), one1 = LLVMConstInt(e->i64, 1, 0);
     LLVMValueRef d1 = dm[0], nd = LLVMBuildICmp(B, LLVMIntSLT, d1, z1, ""); /* (scalars: the same for every lane) */
-    LLVMValueRef ud1 = un ? d1 : sel(e, nd, LLVMBuildNeg(B, d1, ""), d1);
+    LLVMValueRef ud1 = sel(e, nd, LLVMBuildNeg(B, d1, ""), d1);
     LLVMValueRef add = LLVMBuildICmp(B, LLVMIntUGE, dm[2], LLVMConstInt(e->i64, 256, 0), "");
     LLVMValueRef sh = cpu_splat(e, LLVMBuildAnd(B, dm[2], LLVMConstInt(e->i64, 255, 0), ""), L), d = cpu_splat(e, d1, L);
-    LLVMValueRef na = un ? NULL : LLVMBuildICmp(B, LLVMIntSLT, a64, zero, "");
-    LLVMValueRef ua = un ? a64 : sel(e, na, LLVMBuildNeg(B, a64, ""), a64); /* (|MIN| is 2^63 unsigned) */
+    LLVMValueRef na = LLVMBuildICmp(B, LLVMIntSLT, a, zero, "");
+    LLVMValueRef ua = sel(e, na, LLVMBuildNeg(B, a, ""), a); /* (|MIN| is 2^63 unsigned) */
     LLVMValueRef h = cpu_mulhi_u64(e, ua, cpu_splat(e, dm[1], L), L);
     LLVMValueRef t = LLVMBuildAdd(B, LLVMBuildLShr(B, LLVMBuildSub(B, ua, h, ""), cpu_const_int(e, KILN_I64, 1, L), ""), h, "");
     LLVMValueRef qu = LLVMBuildLShr(B, sel(e, add, t, h), sh, "");
     qu = sel(e, LLVMBuildICmp(B, LLVMIntEQ, ud1, one1, ""), ua, qu);
-    LLVMValueRef q = un ? qu : sel(e, LLVMBuildXor(B, na, cpu_splat(e, nd, L), ""), LLVMBuildNeg(B, qu, ""), qu);
-    LLVMValueRef r = LLVMBuildSub(B, a64, LLVMBuildMul(B, q, d, ""), "");
-    if (!un) cpu_floor_adjust(e, &q, &r, d, zero, cpu_const_int(e, KILN_I64, 1, L));
-    LLVMValueRef v = sel(e, LLVMBuildICmp(B, LLVMIntEQ, d1, z1, ""), zero, want_mod ? r : q); /* (x // 0, x % 0: 0) */
-    return dt == KILN_I64 ? v : LLVMBuildTrunc(B, v, cpu_type(e, dt, L), "");
+    LLVMValueRef q = sel(e, LLVMBuildXor(B, na, cpu_splat(e, nd, L), ""), LLVMBuildNeg(B, qu, ""), qu);
+    LLVMValueRef r = LLVMBuildSub(B, a, LLVMBuildMul(B, q, d, ""), "");
+    cpu_floor_adjust(e, &q, &r, d, zero, cpu_const_int(e, KILN_I64, 1, L));
+    return sel(e, LLVMBuildICmp(B, LLVMIntEQ, d1, z1, ""), zero, want_mod ? r : q); /* (x // 0, x % 0: 0) */
 }
 
 /* cpu_emit_idivmod of integers of 32 bits or fewer, in float64 (16 or fewer: float32): the
@@ -526,18 +522,14 @@ static LLVMValueRef cpu_emit_idivmod_float(emitter *e, kiln_dtype dt, LLVMValueR
 }
 
 /* Integer floor division and remainder with Python's signs; x // 0 and x % 0 are 0 and
- * MIN // -1 wraps, as in NumPy.  The divisor is made safe before dividing (LLVM's sdiv by 0
- * or MIN/-1 is undefined).  Of 32 bits or fewer in floats (cpu_emit_idivmod_float); int64 by a
- * constant (dm: cpu_emit_divisor's, else NULL) through its magic number. */
+ * MIN // -1 wraps, as in NumPy.  Of 32 bits or fewer in floats (cpu_emit_idivmod_float); int64
+ * by a constant (dm: cpu_emit_divisor's, else NULL) through its magic number, else by sdiv, the
+ * divisor made safe first (LLVM's sdiv by 0 or MIN/-1 is undefined). */
 static LLVMValueRef cpu_emit_idivmod(emitter *e, kiln_dtype dt, LLVMValueRef a, LLVMValueRef b, const LLVMValueRef *dm, bool want_mod, int L) {
     if (dt != KILN_BOOL && kiln_dtype_size(dt) <= 4) return cpu_emit_idivmod_float(e, dt, a, b, want_mod, L);
-    if (dm && dm[0]) return cpu_emit_idivmod_const(e, dt, a, dm, want_mod, L);
+    if (dm && dm[0]) return cpu_emit_idivmod_const(e, a, dm, want_mod, L);
     LLVMValueRef zero = cpu_const_int(e, dt, 0, L), one = cpu_const_int(e, dt, 1, L), m1 = cpu_const_int(e, dt, -1, L);
     LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
-    if (dtype_is_unsigned(dt)) { /* C's, but 0 for a divisor of 0 */
-        LLVMValueRef bs = sel(e, bz, one, b);
-        return sel(e, bz, zero, want_mod ? LLVMBuildURem(B, a, bs, "") : LLVMBuildUDiv(B, a, bs, ""));
-    }
     LLVMValueRef bm1 = LLVMBuildICmp(B, LLVMIntEQ, b, m1, "");
     LLVMValueRef bs = sel(e, LLVMBuildOr(B, bz, bm1, ""), one, b);
     LLVMValueRef q = LLVMBuildSDiv(B, a, bs, ""), r = LLVMBuildSRem(B, a, bs, "");
@@ -1014,12 +1006,11 @@ static void cpu_emit_divisor(emitter *e, int i) {
     e->dmagic[3 * i] = NULL;
     if (in->op != KILN_OP_FLOORDIV && in->op != KILN_OP_MOD) return;
     kiln_dtype dt = kd_operand_dtype(kd, in);
-    if (!dtype_is_int(dt) || kiln_dtype_size(dt) <= 4) return; /* (narrower: cpu_emit_idivmod_float) */
+    if (dt != KILN_I64) return; /* (narrower: cpu_emit_idivmod_float) */
     const kd_inst *y = &kd->inst[in->arg[1]], *c = y->op == KILN_OP_CAST ? &kd->inst[y->arg[0]] : y;
     if (c->op != KILN_OP_CONST) return;
     LLVMValueRef d = e->cval[c->slot];
     if (c != y) d = cpu_emit_cast(e, d, (kiln_dtype)c->dtype, dt, 1);
-    if (dt != KILN_I64) d = dtype_is_unsigned(dt) ? LLVMBuildZExt(B, d, e->i64, "") : LLVMBuildSExt(B, d, e->i64, "");
     LLVMValueRef at = LLVMBuildAlloca(B, e->i64, ""), args[2] = {d, at};
     e->dmagic[3 * i] = d;
     e->dmagic[3 * i + 1] = cpu_call(e, "kiln_rt_div_magic", e->i64, args, 2);
