@@ -13,8 +13,9 @@
 #define VQ_TASK (1 << 16) /* a range this long is sorted as a task of its own */
 
 /* The loop after it unrolled up to n times (the leaves' loops, whose registers then stay in
- * registers); nothing where KILN_NO_UNROLL is defined (the sanitizers' build: GCC under UBSan
- * cannot unroll them and warns at every loop; correct there, only slower). */
+ * registers); nothing where KILN_NO_UNROLL is defined (the sanitizers' builds: GCC under UBSan
+ * cannot unroll them and warns at every loop, clang under ASan and UBSan takes minutes; correct
+ * there, only slower). */
 #define VQ_PRAGMA(x) _Pragma(#x)
 #ifdef KILN_NO_UNROLL
 #define VQ_UNROLL(n)
