@@ -15,6 +15,7 @@
  * process.  Without NVRTC the program says why and exits 77 (CTest's skip).
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +86,10 @@ static void corpus_for(int sm, const char *style) {
     free(c.v);
     kiln_scope_free(s);
     kiln_ctx_free(ctx);
-    printf("cuda %s: %d expressions compiled, %d refused by the language, %d failed\n", tag, compiled, refused, bad);
+    int made, uses;
+    kc_pch_counts(&made, &uses);
+    printf("cuda %s: %d expressions compiled, %d refused by the language, %d failed (%d compiles through the precompiled preamble)\n",
+           tag, compiled, refused, bad, uses);
     ck_assert_msg(bad == 0, "%d expressions failed for %s; the first: %s", bad, tag, first_bad);
     ck_assert_int_gt(compiled, 250 / step);
 
@@ -313,6 +317,143 @@ START_TEST(no_fma_contraction) {
 }
 END_TEST
 
+/* The preamble precompiled (NVRTC 12.8 and later): a process's first program of kiln's compiles
+ * whole, its second makes the PCH, later ones use it, from several threads at once, each with the
+ * PTX of its whole compile; a program with an error in it says so as when whole (its line
+ * counted in the whole program), and the PCH stays in use after it. */
+typedef struct {
+    const char *src, *name, *want; /* want: the whole compile's PTX */
+    int bad;
+} pch_job;
+
+static char *pch_program(const char *fn, const char *body) {
+    kstr k = {0};
+    kc_render_preamble(&k);
+    kstr_printf(&k, "extern \"C\" __global__ void %s(double *p) {\n    %s\n}\n", fn, body);
+    ck_assert(!k.oom);
+    return k.s;
+}
+
+static char *pch_compile(const char *src, const char *name, kiln_status want) {
+    kiln_ctx *ctx = kiln_ctx_new(NULL);
+    char *out = NULL;
+    size_t len = 0;
+    uint64_t ns = 0;
+    kiln_status st = kc_compile_source(ctx, src, name, "compute_90", false, true, &out, &len, &ns);
+    ck_assert_msg(st == want, "%s: %s", name, kiln_errmsg(ctx));
+    if (st != KILN_OK) {
+        out = strdup(kiln_errmsg(ctx));
+        ck_assert_ptr_nonnull(out);
+    }
+    kiln_ctx_free(ctx);
+    return out;
+}
+
+static void *pch_thread(void *arg) {
+    pch_job *j = arg;
+    for (int r = 0; r < 2; r++) {
+        char *ptx = pch_compile(j->src, j->name, KILN_OK);
+        if (strcmp(ptx, j->want)) j->bad++;
+        free(ptx);
+    }
+    return NULL;
+}
+
+START_TEST(preamble_precompiled) {
+    int made, uses;
+    kc_pch_counts(&made, &uses);
+    ck_assert_int_eq(made + uses, 0);
+    const char *bodies[4] = {"p[threadIdx.x] = ks_sin_f64(p[threadIdx.x]);", "p[threadIdx.x] = ks_floordiv_f64(p[0], p[1]);",
+                             "p[threadIdx.x] = (double)ks_mod_i64((int64_t)p[0], 7);", "p[threadIdx.x] = ks_pow_f64(p[0], p[1]);"};
+    char *src[4], *whole[4], name[4][16];
+    for (int i = 0; i < 4; i++) {
+        snprintf(name[i], sizeof name[i], "k_pch%d", i);
+        src[i] = pch_program(name[i], bodies[i]);
+    }
+    /* whole: the first of the process's programs (the others', after, are compared through it) */
+    whole[0] = pch_compile(src[0], name[0], KILN_OK);
+    kc_pch_counts(&made, &uses);
+    if (made + uses == 0) { /* the second makes it, where NVRTC can (12.8 and later) */
+        whole[1] = pch_compile(src[1], name[1], KILN_OK);
+        kc_pch_counts(&made, &uses);
+        if (!made) {
+            printf("preamble_precompiled: this NVRTC made no precompiled header; programs compile whole\n");
+            free(whole[0]), free(whole[1]);
+            for (int i = 0; i < 4; i++) free(src[i]);
+            return;
+        }
+    }
+    ck_assert_int_eq(made, 1);
+    /* the whole compiles of the others, in a process without the PCH, to compare with */
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        setenv("KILN_CUDA_PCH", "0", 1); /* (read at the first compile: this child's is later) */
+        for (int i = 1; i < 4; i++) {
+            char *w = pch_compile(src[i], name[i], KILN_OK);
+            size_t n = strlen(w) + 1;
+            if (write(fds[1], &n, sizeof n) != sizeof n || write(fds[1], w, n) != (ssize_t)n) _exit(1);
+            free(w);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    for (int i = 1; i < 4; i++) {
+        size_t n = 0;
+        ck_assert_int_eq(read(fds[0], &n, sizeof n), sizeof n);
+        if (i == 1) free(whole[1]);
+        whole[i] = malloc(n);
+        for (size_t got = 0; got < n;) {
+            ssize_t r = read(fds[0], whole[i] + got, n - got);
+            ck_assert_int_gt(r, 0);
+            got += (size_t)r;
+        }
+    }
+    close(fds[0]);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* through the PCH: the first program again, and the others from four threads at once */
+    char *again = pch_compile(src[0], name[0], KILN_OK);
+    ck_assert_str_eq(again, whole[0]);
+    free(again);
+    pch_job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (pch_job){src[i], name[i], whole[i], 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, pch_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_msg(jobs[i].bad == 0, "%s: PTX through the precompiled preamble differs from the whole compile's", name[i]);
+    }
+    int uses_before;
+    kc_pch_counts(&made, &uses_before);
+    ck_assert_int_ge(uses_before, 9);
+    /* an error: the message of the whole program (the kernel's line after the preamble's) */
+    char *bad = pch_program("k_pch_bad", "p[0] = undefined_thing;");
+    char *msg = pch_compile(bad, "k_pch_bad", KILN_ERR_COMPILE);
+    kstr pre = {0};
+    kc_render_preamble(&pre);
+    int line = 2;
+    for (size_t i = 0; i < pre.len; i++) line += pre.s[i] == '\n';
+    char where[48];
+    snprintf(where, sizeof where, "k_pch_bad(%d): error", line);
+    ck_assert_msg(strstr(msg, where) && strstr(msg, "undefined_thing"), "wanted %s in: %s", where, msg);
+    kstr_free(&pre);
+    free(msg);
+    free(bad);
+    again = pch_compile(src[3], name[3], KILN_OK);
+    ck_assert_str_eq(again, whole[3]);
+    free(again);
+    kc_pch_counts(&made, &uses);
+    ck_assert_int_eq(uses, uses_before + 1);
+    for (int i = 0; i < 4; i++) free(src[i]), free(whole[i]);
+}
+END_TEST
+
 /* A fixed routine (cumsum's, of routines.cu) compiles once per context, goes to the disk cache,
  * and comes back from it in a second context without NVRTC; its PTX assembles. */
 START_TEST(routines_compile_and_cache) {
@@ -435,6 +576,7 @@ int main(void) {
     tcase_add_test(t, plan_in_one_program);
     tcase_add_test(t, cuda_source_without_gpu);
     tcase_add_test(t, no_fma_contraction);
+    tcase_add_test(t, preamble_precompiled);
     tcase_add_test(t, routines_compile_and_cache);
     suite_add_tcase(su, t);
     SRunner *sr = srunner_create(su);

@@ -33,9 +33,12 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../host.h"
 #include "cuda.h"
@@ -79,6 +82,7 @@ static struct nvrtc_api {
     nvrtcResult (*GetPTX)(nvrtcProgram, char *);
     nvrtcResult (*GetCUBINSize)(nvrtcProgram, size_t *);
     nvrtcResult (*GetCUBIN)(nvrtcProgram, char *);
+    nvrtcResult (*GetPCHCreateStatus)(nvrtcProgram); /* NVRTC 12.8 and later; else NULL */
 } nv;
 
 static struct cu_api {
@@ -174,6 +178,7 @@ static void nv_load(void) {
         dlclose(h);
         return;
     }
+    SYM(nv, h, GetPCHCreateStatus, "nvrtcGetPCHCreateStatus");
     nv.narchs = na;
     nv.lib = h;
 }
@@ -372,7 +377,7 @@ static void pick_arch(cuda_state *s) {
 static const char *const nvrtc_opts[] = {"--std=c++17", "-default-device", "--split-compile=0"};
 static const char *const nvrtc_exact = "--fmad=false", *const nvrtc_fast = "--use_fast_math";
 static atomic_bool nv_no_split;
-enum { NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_INVALID_OPTION */
+enum { NVRTC_OUT_OF_MEMORY = 1, NVRTC_INVALID_OPTION = 5 }; /* NVRTC_ERROR_... */
 
 /* KILN_CUDA_MAP's words (comma-separated: unroll, prefetch, v16, stream) into *style; false for another. */
 static bool map_style(const char *v, unsigned *style) {
@@ -587,26 +592,159 @@ bool kc_nvrtc_loaded(const char **why) {
     return nv.lib != NULL;
 }
 
+/* ------------------------------------------------------------------ the preamble, precompiled
+ *
+ * Every program of kiln's kernels begins with the same 28 KB: scalar.h and the preamble, which
+ * NVRTC parses in about 40 ms of a sin kernel's 130.  NVRTC 12.8 and later precompile a header
+ * (--create-pch, --use-pch), so from a process's second such program on, each is compiled as
+ *     #include "kiln_preamble.cuh"     (the preamble, given to NVRTC as a header in memory)
+ *     #line <its lines + 1>            (so that an error names the line of the whole program)
+ *     <the rest of the program>
+ * with the header precompiled (the second program makes it: a first one pays nothing for a
+ * header no other program may use).  The PCH is made in a private directory, then opened and
+ * removed with its directory: the file lives as long as the process holds it, named
+ * /proc/self/fd/N, and no longer.  Only one a process, for the options of the program that made
+ * it (NVRTC keeps the precompiled header's memory in one heap); programs of other options
+ * (another architecture, fast math) compile whole, as every program does where NVRTC is older
+ * or KILN_CUDA_PCH=0.  The PTX is the same either way (test_cuda.c compares), threads use it at
+ * once (NVRTC serializes its parser), and a compile through it that fails is done again whole:
+ * if that one succeeds, the PCH is dropped. */
+enum { PCH_NONE, PCH_SEEN, PCH_MAKING, PCH_READY, PCH_OFF };
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t lock;
+    kstr text; /* the preamble */
+    int lines; /* its lines */
+    int state; /* PCH_... */
+    char arch[24];
+    bool fast_math;
+    int fd;                 /* PCH_READY: the PCH file, open */
+    atomic_int made, uses; /* (kc_pch_counts) */
+} pch = {PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, {0}, 0, PCH_NONE, "", false, -1, 0, 0};
+static const char *const pch_header = "kiln_preamble.cuh";
+
+static void pch_init(void) {
+    kc_render_preamble(&pch.text);
+    for (size_t i = 0; i < pch.text.len; i++) pch.lines += pch.text.s[i] == '\n';
+    const char *e = getenv("KILN_CUDA_PCH");
+    if (pch.text.oom || !nv.GetPCHCreateStatus || (e && !strcmp(e, "0"))) pch.state = PCH_OFF;
+}
+
+void kc_pch_counts(int *made, int *uses) {
+    *made = atomic_load(&pch.made);
+    *uses = atomic_load(&pch.uses);
+}
+
+enum { COMPILE_WHOLE, COMPILE_MAKE, COMPILE_USE };
+/* How src (of arch, fast_math) is compiled: COMPILE_USE (with *fd), COMPILE_MAKE (the PCH made
+ * into dir, a fresh directory) or COMPILE_WHOLE. */
+static int pch_plan(const char *src, const char *arch, bool fast_math, char *dir, size_t cap, int *fd) {
+    pthread_once(&pch.once, pch_init);
+    if (pch.text.oom || strncmp(src, pch.text.s, pch.text.len)) return COMPILE_WHOLE;
+    int how = COMPILE_WHOLE;
+    pthread_mutex_lock(&pch.lock);
+    if (pch.state == PCH_OFF) {
+        how = COMPILE_WHOLE;
+    } else if (pch.state == PCH_NONE) {
+        pch.state = PCH_SEEN;
+        snprintf(pch.arch, sizeof pch.arch, "%s", arch);
+        pch.fast_math = fast_math;
+    } else if (strcmp(pch.arch, arch) || pch.fast_math != fast_math) {
+        how = COMPILE_WHOLE;
+    } else if (pch.state == PCH_READY) {
+        how = COMPILE_USE;
+        *fd = pch.fd;
+    } else if (pch.state == PCH_SEEN) {
+        const char *t = getenv("TMPDIR");
+        snprintf(dir, cap, "%s/kiln-pch-XXXXXX", t && *t ? t : "/tmp");
+        if (mkdtemp(dir)) {
+            how = COMPILE_MAKE;
+            pch.state = PCH_MAKING;
+        } else {
+            pch.state = PCH_OFF;
+        }
+    }
+    pthread_mutex_unlock(&pch.lock);
+    return how;
+}
+
+/* After a COMPILE_MAKE compile (r its result): the PCH kept, or PCH_OFF; dir removed. */
+static void pch_made(nvrtcProgram prog, nvrtcResult r, const char *dir) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/kiln.pch", dir);
+    int fd = !r && !nv.GetPCHCreateStatus(prog) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    unlink(path);
+    rmdir(dir);
+    if (fd >= 0) { /* NVRTC opens it by that name: it must be there (no /proc, no PCH) */
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (access(path, R_OK)) close(fd), fd = -1;
+    }
+    pthread_mutex_lock(&pch.lock);
+    pch.state = fd >= 0 ? PCH_READY : r ? PCH_SEEN : PCH_OFF; /* (a failed compile may be the program's fault) */
+    pch.fd = fd;
+    pthread_mutex_unlock(&pch.lock);
+    if (fd >= 0) atomic_fetch_add(&pch.made, 1);
+}
+
+/* After a compile through the PCH failed and the whole program then compiled (ok): the PCH
+ * dropped, since it failed a program that compiles. */
+static void pch_failed(bool ok) {
+    pthread_mutex_lock(&pch.lock);
+    if (ok) pch.state = PCH_OFF; /* (its file left open: another thread may be reading it) */
+    pthread_mutex_unlock(&pch.lock);
+}
+
+/* NVRTC over src (named name) with opts (n of them), and extra (NULL for none) after them; an
+ * NVRTC without --split-compile (12.0, which refuses it) asked once, then left out. */
+static nvrtcResult nvrtc_run(nvrtcProgram *prog, const char *src, const char *name, bool header, const char **opts, int n,
+                             const char *extra) {
+    const char *hsrc = pch.text.s;
+    for (;;) {
+        bool split = !atomic_load_explicit(&nv_no_split, memory_order_relaxed);
+        const char *o[8];
+        int k = 0;
+        for (int i = 0; i < n; i++) o[k++] = opts[i];
+        if (split) o[k++] = nvrtc_opts[2];
+        if (extra) o[k++] = extra;
+        nvrtcResult r = nv.CreateProgram(prog, src, name, header, header ? &hsrc : NULL, header ? &pch_header : NULL);
+        if (r) return *prog = NULL, r;
+        r = nv.CompileProgram(*prog, k, o);
+        if (r != NVRTC_INVALID_OPTION || !split) return r;
+        atomic_store(&nv_no_split, true);
+        nv.DestroyProgram(prog);
+    }
+}
+
 kiln_status kc_compile_source(kiln_ctx *ctx, const char *src, const char *name, const char *arch, bool fast_math, bool ptx,
                               char **out, size_t *len, uint64_t *ns) {
     pthread_once(&nv_once, nv_load);
     if (!nv.lib) return kiln_fail(ctx, KILN_ERR_BACKEND, "%s", nv.why);
     uint64_t t0 = kiln_now_ns();
-    char archopt[48];
+    char archopt[48], dir[512], extra[640];
     snprintf(archopt, sizeof archopt, "--gpu-architecture=%s", arch);
+    /* -w: no warnings (the preamble's unused functions were thousands of lines of log a compile) */
+    const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], fast_math ? nvrtc_fast : nvrtc_exact, "-w"};
     nvrtcProgram prog = NULL;
     nvrtcResult r;
-    for (;;) {
-        /* an NVRTC without --split-compile (12.0) refuses it: asked once, then left out */
-        bool split = !atomic_load_explicit(&nv_no_split, memory_order_relaxed);
-        const char *opts[5] = {archopt, nvrtc_opts[0], nvrtc_opts[1], fast_math ? nvrtc_fast : nvrtc_exact, nvrtc_opts[2]};
-        r = nv.CreateProgram(&prog, src, name, 0, NULL, NULL);
-        if (r) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
-        r = nv.CompileProgram(prog, 4 + split, opts);
-        if (r != NVRTC_INVALID_OPTION || !split) break;
-        atomic_store(&nv_no_split, true);
-        nv.DestroyProgram(&prog);
+    int fd = -1, how = pch_plan(src, arch, fast_math, dir, sizeof dir, &fd);
+    if (how != COMPILE_WHOLE) {
+        kstr rest = {0};
+        kstr_printf(&rest, "#include \"%s\"\n#line %d\n%s", pch_header, pch.lines + 1, src + pch.text.len);
+        if (how == COMPILE_MAKE) snprintf(extra, sizeof extra, "--create-pch=%s/kiln.pch", dir);
+        else snprintf(extra, sizeof extra, "--use-pch=/proc/self/fd/%d", fd);
+        r = rest.oom ? NVRTC_OUT_OF_MEMORY : nvrtc_run(&prog, rest.s, name, true, opts, 5, extra);
+        kstr_free(&rest);
+        if (how == COMPILE_MAKE) pch_made(prog, r, dir);
+        else if (!r) atomic_fetch_add(&pch.uses, 1);
+        if (r) { /* again, whole */
+            if (prog) nv.DestroyProgram(&prog);
+            r = nvrtc_run(&prog, src, name, false, opts, 5, NULL);
+            if (how == COMPILE_USE || !r) pch_failed(!r);
+        }
+    } else {
+        r = nvrtc_run(&prog, src, name, false, opts, 5, NULL);
     }
+    if (!prog) return kiln_fail(ctx, KILN_ERR_COMPILE, "NVRTC could not take kernel %s: %s", name, nv.GetErrorString(r));
     size_t ll = 0;
     char *log = NULL;
     if (!nv.GetProgramLogSize(prog, &ll) && ll > 1 && (log = malloc(ll))) nv.GetProgramLog(prog, log);

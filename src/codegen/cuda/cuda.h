@@ -78,6 +78,8 @@ bool kc_renderable(const kernel_desc *kd);
 
 /* NVRTC, loaded once: true, or false with *why saying what is missing. */
 bool kc_nvrtc_loaded(const char **why);
+/* How many precompiled preambles this process made (0 or 1), and how many compiles used one. */
+void kc_pch_counts(int *made, int *uses);
 /* Compiles a whole program src with NVRTC for arch ("sm_90": a CUBIN; "compute_90": PTX, which
  * ptx must then say) into *out (malloc'd, *len bytes; PTX ends with its NUL); adds the time to
  * *ns.  NVRTC's first error line becomes the error message (KILN_LOG=cuda: all of it). */
