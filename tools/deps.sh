@@ -5,9 +5,11 @@
 # binding: python3-venv, python3-dev.
 # The fuzzing and ThreadSanitizer runs: clang 14 with its runtimes (libFuzzer, sanitizers) and
 # LLVM's OpenMP (libomp, with the Archer tool that annotates OpenMP for ThreadSanitizer).
+# The test run: ccache (the Python binding's build and the build without LLVM take the release
+# build's objects where they are the same).
 set -euo pipefail
 need=(build-essential cmake pkg-config llvm-19-dev check libedit-dev libopenblas0-openmp python3-venv python3-dev
-      clang-14 libclang-rt-14-dev libomp-14-dev)
+      clang-14 libclang-rt-14-dev libomp-14-dev ccache)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

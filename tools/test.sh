@@ -25,8 +25,17 @@ if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c 'import numpy'
     echo "kiln: could not install NumPy into bench/.venv; the NumPy comparison will be skipped"
 fi
 jobs=$(nproc)
+# ccache for this run's release, Python and no-LLVM builds (its cache in build-ccache/, new in a
+# new clone; paths taken relative to the checkout; the compiler named alike in each, since ccache
+# tells cc from gcc): the latter two compile most of the release build's files again, to the
+# same bytes (the build without LLVM: 100 s → 6 s)
+cc_launch=() py_launch=()
+if command -v ccache >/dev/null; then
+  export CCACHE_DIR=$PWD/build-ccache CCACHE_BASEDIR=$PWD CC=${CC:-cc}
+  cc_launch=(-DCMAKE_C_COMPILER_LAUNCHER=ccache) py_launch=(CMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 part "the release build"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${cc_launch[@]}" >/dev/null
 cmake --build build -j "$jobs"
 part "the release suite"
 ctest --test-dir build --output-on-failure -j "$jobs"
@@ -34,13 +43,14 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 # bench/.venv, then its tests (every numpy_check case through kiln.evaluate, zero copy, reference
 # counts, bad input, threads) and the Python examples
 part "the Python binding (build and tests)"
-if bench/.venv/bin/python -c 'import numpy' 2>/dev/null && bench/.venv/bin/pip install -q "pytest==9.2.0" .; then
+if bench/.venv/bin/python -c 'import numpy' 2>/dev/null &&
+  env "${py_launch[@]}" bench/.venv/bin/pip install -q "pytest==9.2.0" .; then
   bench/.venv/bin/python -m pytest -q -p no:warnings python/tests
 else
   echo "kiln: could not install the Python binding's build tools into bench/.venv; its tests are skipped"
 fi
 part "the build without LLVM and its suite"
-cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF >/dev/null
+cmake -S . -B build-nollvm -DCMAKE_BUILD_TYPE=Release -DKILN_LLVM=OFF "${cc_launch[@]}" >/dev/null
 cmake --build build-nollvm -j "$jobs"
 ctest --test-dir build-nollvm --output-on-failure -j "$jobs" -E "cuda_compile|cuda_fake" # the same CUDA code as build/
 # (cuda_fake's g++ objects are the release build's: the same kernels, compiled once)
