@@ -83,11 +83,26 @@ def main():
         if have != f"[{want}]":
             failures += 1
             print(f"FAILED: {e}: Python {want!r}, kiln {have!r}")
-    for e in REFUSED:
+    # Python's errors are kiln's: the first few each as a program (which stops with status 1 and
+    # an error), all of them typed into one REPL session (--transcript: the session goes on after
+    # an error), where each must print an error and nothing else
+    for e in REFUSED[:5]:
         r = subprocess.run([kiln, "-c", f"print({e})"], capture_output=True)
         if r.returncode != 1 or b"error:" not in r.stderr:
             failures += 1
             print(f"FAILED: {e} is Python's error, kiln printed {r.stdout.decode()!r}")
+    mark = "@@refused {}@@"
+    src = "".join(f'print("{mark.format(i)}")\nprint({e})\n' for i, e in enumerate(REFUSED))
+    run = subprocess.run([kiln, "--transcript"], input=src.encode(), capture_output=True)
+    text = run.stdout.decode() + run.stderr.decode()
+    for i, e in enumerate(REFUSED):
+        at = text.find("\n" + mark.format(i) + "\n")
+        end = text.find("\n" + mark.format(i + 1) + "\n") if i + 1 < len(REFUSED) else len(text)
+        said = text[at:end] if at >= 0 and end >= 0 else ""
+        printed = [ln for ln in said.split("\n")[2:] if ln and not ln.startswith(("kiln> ", "  ", "error: "))]
+        if "\nerror: " not in said or printed:
+            failures += 1
+            print(f"FAILED: {e} is Python's error, kiln said {said[:300]!r}")
     print(f"{len(table) + len(REFUSED) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
