@@ -3247,7 +3247,7 @@ static bool p_atom(parser *p, kval *out) {
             return true;
         }
         if (lex_is_keyword(name, strlen(name))) { /* (lambda x: ..., await f(), yield v; else, in... cannot begin a value) */
-            char word[32];
+            char word[sizeof name + 3]; /* (a keyword: short) */
             snprintf(word, sizeof word, " %s ", name);
             bool python = strstr(" lambda def import yield await async nonlocal global raise class with try return from del assert ", word);
             return fe_err(p, t.off, KILN_ERR_SYNTAX, python ? "'%s' is not part of kiln's language here" : "invalid syntax: '%s' cannot begin a value", name);
