@@ -25,7 +25,7 @@
  *              launched over mirrors as kernels are
  *
  * Without a driver, KILN_CUDA_ARCH=sm_90 (or compute_90...) starts the backend compile-only:
- * every kernel renders, compiles with NVRTC (a map's 64-bit kernel too) and loads as bytes, and
+ * every kernel renders, compiles with NVRTC (with KILN_CUDA_WIDE=1 a map's 64-bit kernel too) and loads as bytes, and
  * a launch fails with one sentence.  The tests compile the whole corpus that way on machines without a GPU.
  * KILN_CUDA_DUMP=dir keeps each program's CUDA C (.cu) and PTX (.ptx) there; KILN_LOG=cuda
  * prints the source and NVRTC's log of each compile on stderr; KILN_LOG=cuda-time a line per
@@ -309,7 +309,7 @@ typedef struct cuda_state {
     char arch[32];           /* "sm_90" (a CUBIN) or "compute_100" (PTX) */
     bool ptx;
     bool fast_math;
-    bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices */
+    bool wide;               /* KILN_CUDA_WIDE=1 (for tests): every map launch in 64-bit indices (compile-only: every map's 64-bit kernel compiled) */
     int grid_per_sm;         /* a map's grid: at most this many blocks an SM (1024, a block a KC_BLOCK of
                                 work items up to 10^7 and more: the grid part on an H100 found it 5-11%
                                 faster than 16 and grid-stride loops; KILN_CUDA_BLOCKS_PER_SM for
@@ -851,9 +851,10 @@ static kiln_status cuda_compile_many(void *state, kiln_ctx *ctx, int n, const ke
             st = kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
         }
     free(payload);
-    /* compile-only (the tests without a GPU): each map's 64-bit kernel too, which a launch
-     * compiles only when it needs it, so that NVRTC and ptxas see every kernel */
-    for (int i = 0; i < n && st == KILN_OK && s->offline; i++) {
+    /* compile-only with KILN_CUDA_WIDE=1 (the tests without a GPU), where the 64-bit kernels
+     * are the ones launches would run: each map's too, which a launch compiles only when it needs
+     * it, so that NVRTC and ptxas see it */
+    for (int i = 0; i < n && st == KILN_OK && s->offline && s->wide; i++) {
         if (kds[i].reduce) continue;
         int nops = kds[i].n_in + kds[i].n_out;
         size_t at = sizeof(bytes_head) + (size_t)nops + np; /* (the body, after the payload) */
