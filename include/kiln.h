@@ -209,7 +209,9 @@ typedef struct kiln_array kiln_array;
 typedef struct kiln_expr kiln_expr;
 
 /* Allocator hook, as Lua's lua_Alloc: size 0 frees ptr and returns NULL; otherwise it behaves
- * as realloc.  All of kiln's own bookkeeping goes through it (not LLVM's, not array data). */
+ * as realloc.  All of kiln's own bookkeeping goes through it (not LLVM's, not array data).  kiln
+ * calls it from its own threads too (the background compiler of the default tier): it must be
+ * safe to call from several threads at once. */
 typedef void *(*kiln_alloc_fn)(void *ud, void *ptr, size_t size);
 
 /* Tiers: how a new kernel gets run.  With AUTO (the default) its first calls run on the
