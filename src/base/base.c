@@ -182,10 +182,7 @@ const char *kiln_dtype_name(kiln_dtype dt) {
     static const char *const n[KILN_DTYPE_COUNT] = {"bool", "int32", "int64", "float32", "float64", "uint8", "int8", "int16", "uint16", "uint32"};
     return dtype_valid(dt) ? n[dt] : "invalid";
 }
-size_t kiln_dtype_size(kiln_dtype dt) {
-    static const size_t s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8, 1, 1, 2, 2, 4};
-    return dtype_valid(dt) ? s[dt] : 0;
-}
+size_t kiln_dtype_size(kiln_dtype dt) { return dtype_bytes(dt); }
 
 /* NumPy's rules: bool gives way to anything; integers of one signedness take the wider; a signed
  * and an unsigned integer take the signed one if it is wider, else the signed integer twice the

@@ -179,6 +179,11 @@ static inline kiln_dtype dtype_float_of(kiln_dtype dt) {
 /* NumPy's kinds in same_kind casting's order: bool, unsigned, signed, float ('b' 'u' 'i' 'f'). */
 static inline int dtype_kind_order(kiln_dtype dt) { return dt == KILN_BOOL ? 0 : dtype_is_unsigned(dt) ? 1 : dtype_is_int(dt) ? 2 : 3; }
 static inline bool dtype_valid(int dt) { return dt >= 0 && dt < KILN_DTYPE_COUNT; }
+/* kiln_dtype_size, inline (the reference's element loads, ir/graph.h) */
+static inline size_t dtype_bytes(kiln_dtype dt) {
+    static const unsigned char s[KILN_DTYPE_COUNT] = {1, 4, 8, 4, 8, 1, 1, 2, 2, 4};
+    return dtype_valid(dt) ? s[dt] : 0;
+}
 /* The values integer dtype dt holds, [*lo, *hi] (int64: all of them). */
 static inline void dtype_int_bounds(kiln_dtype dt, int64_t *lo, int64_t *hi) {
     *lo = dt == KILN_I8 ? INT8_MIN : dt == KILN_I16 ? INT16_MIN : dt == KILN_I32 ? INT32_MIN : dtype_is_unsigned(dt) ? 0 : INT64_MIN;

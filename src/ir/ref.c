@@ -61,18 +61,6 @@ kscalar ref_cast(kscalar v, kiln_dtype from, kiln_dtype to) {
     return r;
 }
 
-kscalar ref_load(const void *p, kiln_dtype dt) {
-    kscalar v = {.bits = 0};
-    if (dt == KILN_BOOL) v.b = *(const uint8_t *)p != 0;
-    else memcpy(&v, p, kiln_dtype_size(dt)); /* (every member starts at the union's first byte) */
-    return v;
-}
-
-void ref_store(void *p, kiln_dtype dt, kscalar v) {
-    if (dt == KILN_BOOL) *(uint8_t *)p = v.b;
-    else memcpy(p, &v, kiln_dtype_size(dt));
-}
-
 /* ------------------------------------------------------------------ reductions */
 
 void ref_reduce_init(int op, kiln_dtype dt, kscalar *acc) {
