@@ -4,12 +4,13 @@ Writes input arrays with NumPy (float64 and float32 with NaN, infinities and sig
 int64, int32, bool, a 2-D array, a Fortran-ordered one, a big-endian one, a 3-D one, integer
 labels, halves for rounding), and checks three things against NumPy 2:
 
-  values   the kiln program evaluates each expression of CASES and saves the result
-           (save("dir/rN.npy", EXPR)); the very same text is evaluated with Python's eval over
-           NumPy's names (plus kiln's own: sigmoid, relu, softmax, log_softmax, logsumexp,
-           one_hot, written below in plain NumPy as SciPy defines them) and compared: dtype,
-           shape, and values bit for bit, or within a few ulp where a transcendental function is
-           computed by a different library.  Where NumPy raises, kiln must report an error.
+  values   a kiln REPL session (kiln --transcript) evaluates each expression of CASES and saves
+           the result (save("dir/rN.npy", EXPR)), going on after an error; the very same text
+           is evaluated with Python's eval over NumPy's names (plus kiln's own: sigmoid, relu,
+           softmax, log_softmax, logsumexp, one_hot, written below in plain NumPy as SciPy
+           defines them) and compared: dtype, shape, and values bit for bit, or within a few ulp
+           where a transcendental function is computed by a different library.  Where NumPy
+           raises, kiln must report an error.
   printing each line of PRINTS (print(...) and bare expression statements) runs in one kiln
            program; Python runs the same line as an interactive statement (bare expressions
            show their repr), and the text printed must be the same.
@@ -17,7 +18,8 @@ labels, halves for rounding), and checks three things against NumPy 2:
            runs in kiln and in Python with `from numpy import *`-like names; same output.
 
 A kiln error ends a kiln program: the harness notes it against the case whose line it names,
-and runs the other cases again (run_blocks); a crash is noted against the case that was running.
+and runs the other cases again (run_blocks); a crash is noted against the case that was running
+(the values too, run so when their session crashes).
 
     python numpy_check.py path/to/kiln        (exit 77, "skipped", without NumPy)
 """
@@ -2452,6 +2454,30 @@ ERROR_RE = re.compile(r"^error: .*?:(\d+):\d+: (.*)$", re.M)
 CHUNK = 64  # blocks per kiln program: an error reruns only the rest of its chunk
 
 
+def run_session(kiln, prelude, blocks):
+    """One-line blocks typed after the prelude into one REPL session (kiln --transcript), which
+    goes on after an error as a user's does (an error ends its line): each block's error message
+    or None, read from between its marker and the next (its output is not kept).  A program per
+    error (run_blocks) started 400 kiln processes for CASES, two thirds of this check's time
+    under the sanitizers.  None where the session did not end as it should (an error in the
+    prelude, a crash, a hang): run_blocks then tells which block it was."""
+    lines = list(prelude)
+    for n, block in enumerate(blocks):
+        lines += [f'print("{MARK.format(n)}")', block]
+    lines.append(f'print("{MARK.format(-1)}")')
+    try:
+        r = subprocess.run([kiln, "--transcript"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+                           timeout=60 + len(blocks) // 10)
+    except subprocess.TimeoutExpired:
+        return None
+    parts = MARK_RE.split(r.stdout)
+    if r.returncode != 0 or len(parts) != 2 * len(blocks) + 3 or re.search(r"^error: ", parts[0], re.M) or \
+            [int(parts[x]) for x in range(1, len(parts), 2)] != list(range(len(blocks))) + [-1]:
+        return None
+    errors = [re.findall(r"^error: (.*)$", parts[2 * n + 2], re.M) for n in range(len(blocks))]
+    return [("", e[-1] if e else None) for e in errors]
+
+
 def run_blocks(kiln, d, prelude, blocks, tag):
     """run_chunk over the blocks, CHUNK at a time (each after the prelude): an error late in a long
     program would otherwise rerun everything after it, which under a sanitizer takes minutes."""
@@ -2646,7 +2672,7 @@ def check_values(kiln, d, env, prelude):
             blocks.append(f'save("{d}/r{n}.npy", {expr})')
         else:
             blocks.append("; ".join([f"_t = {expr}"] + [f'save("{d}/r{n}_{k}.npy", _t{at})' for k, (at, _) in enumerate(paths)]))
-    ran = run_blocks(kiln, d, prelude, blocks, "values")
+    ran = run_session(kiln, prelude, blocks) or run_blocks(kiln, d, prelude, blocks, "values")
     failures = 0
     both_refuse = []
     for n, ((expr, tol), (_, kerr), (want, parts, nerr)) in enumerate(zip(cases, ran, wants)):
