@@ -11,6 +11,14 @@
 #ifndef KILN_FAKECUDA_SHIM_H
 #define KILN_FAKECUDA_SHIM_H
 
+/* glibc's <math.h> as C declares it (what base/scalar.h calls: sinf, cbrt, fma, by their C
+ * names), not libstdc++'s, whose <cmath> (templates and special functions: 21 thousand lines a
+ * kernel, of 4 thousand) took two thirds of g++'s time; its guard then set, so that scalar.h's
+ * #include <math.h> adds nothing */
+#define _GLIBCXX_INCLUDE_NEXT_C_HEADERS 1
+#include <math.h>
+#undef _GLIBCXX_INCLUDE_NEXT_C_HEADERS
+#define _GLIBCXX_MATH_H 1
 #include <stdint.h>
 #include <string.h>
 
