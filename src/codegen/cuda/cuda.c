@@ -641,20 +641,17 @@ enum { COMPILE_WHOLE, COMPILE_MAKE, COMPILE_USE };
 static int pch_plan(const char *src, const char *arch, bool fast_math, char *dir, size_t cap, int *fd) {
     pthread_once(&pch.once, pch_init);
     if (pch.text.oom || strncmp(src, pch.text.s, pch.text.len)) return COMPILE_WHOLE;
-    int how = COMPILE_WHOLE;
+    int how = COMPILE_WHOLE; /* (so too with the PCH off, or for another target or fast-math than its) */
     pthread_mutex_lock(&pch.lock);
-    if (pch.state == PCH_OFF) {
-        how = COMPILE_WHOLE;
-    } else if (pch.state == PCH_NONE) {
+    bool its = pch.state != PCH_NONE && pch.state != PCH_OFF && !strcmp(pch.arch, arch) && pch.fast_math == fast_math;
+    if (pch.state == PCH_NONE) { /* the first program's target and options are the PCH's */
         pch.state = PCH_SEEN;
         snprintf(pch.arch, sizeof pch.arch, "%s", arch);
         pch.fast_math = fast_math;
-    } else if (strcmp(pch.arch, arch) || pch.fast_math != fast_math) {
-        how = COMPILE_WHOLE;
-    } else if (pch.state == PCH_READY) {
+    } else if (its && pch.state == PCH_READY) {
         how = COMPILE_USE;
         *fd = pch.fd;
-    } else if (pch.state == PCH_SEEN) {
+    } else if (its && pch.state == PCH_SEEN) {
         const char *t = getenv("TMPDIR");
         snprintf(dir, cap, "%s/kiln-pch-XXXXXX", t && *t ? t : "/tmp");
         if (mkdtemp(dir)) {
