@@ -6,7 +6,7 @@
 # builds it with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs the suite
 # under them; then with ThreadSanitizer (build-tsan/: clang, LLVM's OpenMP annotated by Archer)
 # and runs the unit suite (the 8-thread stress test among it); then fuzzes the parser, the .npy
-# reader, the disk cache's entry reader and whole programs for FUZZ_SECONDS each (default 45;
+# reader, the disk cache's entry reader and whole programs for FUZZ_SECONDS each (default 30;
 # tools/fuzz.sh).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,4 +80,4 @@ wait "$tsan_reduce" || { cat "$tsan_log"; exit 1; }
 cat "$tsan_log"
 rm -f "$tsan_log"
 part "fuzzing (builds and runs)"
-bash tools/fuzz.sh "${FUZZ_SECONDS:-45}"
+bash tools/fuzz.sh "${FUZZ_SECONDS:-30}"
