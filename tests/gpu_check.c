@@ -12,8 +12,8 @@
  *                       for bit; each plan's kernels in one program)
  *   gpu_check small     diff at the small sizes and determinism, without 2^20+3 and 2^31+7:
  *                       what CTest's cuda_fake runs under the fake driver (tests/fakecuda/);
-                       KILN_GPU_CHECK_STEP=n: every n-th corpus expression; with
-                       KILN_GPU_CHECK_RESIDENT=0, not the device-resident arrays' check
+ *                       KILN_GPU_CHECK_STEP=n: every n-th corpus expression; with
+ *                       KILN_GPU_CHECK_RESIDENT=0, not the device-resident arrays' check
  *   gpu_check plans     the plans' check alone
  *   gpu_check steps     the scans' and gathers' check alone
  *   gpu_check resident  the device-resident arrays' check alone
