@@ -35,6 +35,21 @@ static bool is_input(const region *r, const kiln_expr *n) {
 }
 static bool stop_at_input(void *ud, const kiln_expr *n) { return is_input(ud, n) || ir_free_broadcast(n); }
 
+kiln_status ir_fused_alloc(kiln_ctx *ctx, fused_kernel *fk, uint32_t n_inst, uint32_t n_in, uint32_t n_const) {
+    /* one block: the constants, the inputs, the instructions, the output, the layouts */
+    size_t consts = (n_const + 1u) * sizeof *fk->consts, inputs = (n_in + 1u) * sizeof *fk->inputs;
+    size_t inst = (n_inst + 1u) * sizeof *fk->kd.inst, out = 2 * sizeof *fk->kd.out_inst;
+    char *b = kiln_calloc(ctx, consts + inputs + inst + out + n_in + 2u);
+    if (!b) return KILN_ERR_NOMEM;
+    fk->block = b;
+    fk->consts = (kscalar *)b;
+    fk->inputs = (kiln_expr **)(b + consts);
+    fk->kd.inst = (kd_inst *)(b + consts + inputs);
+    fk->kd.out_inst = (uint16_t *)(b + consts + inputs + inst);
+    fk->kd.layout = (uint8_t *)(b + consts + inputs + inst + out);
+    return KILN_OK;
+}
+
 kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk) {
     kiln_ctx *ctx = g->ctx;
     memset(fk, 0, sizeof *fk);
@@ -43,9 +58,9 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
     /* a reduction whose operand gets an array of its own (an earlier step computes it for
      * another reader) reads that array instead of computing its region again */
     region rg = {reduce && mat && mat[root->id] && op_is_elementwise(root->op) ? NULL : root, mat};
-    kiln_expr **order = NULL;
-    uint32_t count = 0, *map = NULL;
-    if (ir_walk(g, &root, 1, stop_at_input, &rg, &order, &count) != KILN_OK) goto fail;
+    kiln_expr *alone = root, **order = &alone; /* a region of one input (a copy) needs no walk */
+    uint32_t count = 1, *map = NULL;
+    if (!stop_at_input(&rg, root) && ir_walk(g, &root, 1, stop_at_input, &rg, &order, &count) != KILN_OK) goto fail;
     if (count > KD_MAX_INST) {
         kiln_fail(ctx, KILN_ERR_ARG, "expression has more than %d nodes", KD_MAX_INST);
         goto fail;
@@ -59,13 +74,8 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
         kiln_fail(ctx, KILN_ERR_ARG, "expression reads more than %d arrays", KD_MAX_OPERANDS - 2);
         goto fail;
     }
-    map = kiln_malloc(ctx, (size_t)ir_top(g) * sizeof *map); /* node id -> instruction */
-    kd->inst = kiln_calloc(ctx, (count + 1u) * sizeof *kd->inst);
-    fk->inputs = kiln_malloc(ctx, (nin + 1u) * sizeof *fk->inputs);
-    fk->consts = kiln_malloc(ctx, (ncon + 1u) * sizeof *fk->consts);
-    kd->out_inst = kiln_malloc(ctx, sizeof *kd->out_inst);
-    kd->layout = kiln_calloc(ctx, nin + 1u);
-    if (!map || !kd->inst || !fk->inputs || !fk->consts || !kd->out_inst || !kd->layout) goto fail;
+    if (count > 1 && !(map = kiln_malloc(ctx, (size_t)ir_top(g) * sizeof *map))) goto fail; /* node id -> instruction */
+    if (ir_fused_alloc(ctx, fk, count, nin, ncon) != KILN_OK) goto fail;
     for (uint32_t k = 0; k < count; k++) {
         kiln_expr *n = order[k];
         kd_inst *in = &kd->inst[k];
@@ -83,28 +93,24 @@ kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce
             fk->consts[kd->n_const] = n->val;
             in->slot = kd->n_const++;
         }
-        map[n->id] = k;
+        if (map) map[n->id] = k;
     }
     kd->n_inst = (uint16_t)count;
     kd->n_out = 1;
-    kd->out_inst[0] = (uint16_t)map[root->id];
+    kd->out_inst[0] = (uint16_t)(map ? map[root->id] : 0);
     fk->cost = kd_cost(kd);
     kiln_free(ctx, map);
-    kiln_free(ctx, order);
+    if (order != &alone) kiln_free(ctx, order);
     return KILN_OK;
 fail:
     kiln_free(ctx, map);
-    kiln_free(ctx, order);
+    if (order != &alone) kiln_free(ctx, order);
     ir_fused_free(g, fk);
     return kiln_errcode(ctx) != KILN_OK ? kiln_errcode(ctx) : kiln_fail(ctx, KILN_ERR_NOMEM, "out of memory");
 }
 
 void ir_fused_free(ir_graph *g, fused_kernel *fk) {
-    kiln_free(g->ctx, fk->kd.inst);
-    kiln_free(g->ctx, fk->kd.out_inst);
-    kiln_free(g->ctx, fk->kd.layout);
-    kiln_free(g->ctx, fk->inputs);
-    kiln_free(g->ctx, fk->consts);
+    kiln_free(g->ctx, fk->block);
     memset(fk, 0, sizeof *fk);
 }
 

@@ -14,6 +14,7 @@ typedef struct fused_kernel {
                             alive by the root they were fused from */
     kscalar *consts; /* n_const values */
     uint32_t cost;   /* work per element (kd_cost), for the choice of threads */
+    void *block;     /* the one allocation the arrays above and kd's live in (ir_fused_alloc) */
 } fused_kernel;
 
 /* Fuses the element-wise region under root into fk (which the caller frees with
@@ -23,5 +24,9 @@ typedef struct fused_kernel {
  * Returns KILN_OK or an error set on ctx. */
 kiln_status ir_fuse(ir_graph *g, kiln_expr *root, const uint8_t *mat, int reduce, fused_kernel *fk);
 void ir_fused_free(ir_graph *g, fused_kernel *fk);
+/* Gives fk zeroed room for n_inst instructions, n_in inputs, n_const constants and one output
+ * (each array one longer), in one block that ir_fused_free frees.  KILN_ERR_NOMEM (not set on
+ * ctx) when out of memory. */
+kiln_status ir_fused_alloc(kiln_ctx *ctx, fused_kernel *fk, uint32_t n_inst, uint32_t n_in, uint32_t n_const);
 
 #endif

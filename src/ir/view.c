@@ -185,6 +185,7 @@ kiln_expr *ir_view(ir_graph *g, kiln_expr *x, const ir_viewmap *m) {
             if (m->fix[e] >= 0 && in.src[e] >= 0) o.fix[in.src[e]] = in.start[e] + in.step[e] * m->fix[e];
         return ir_view(g, y, &o);
     }
+    if (broadcast || op_is_leaf(x->op)) return view_node(g, x, m);
     kiln_expr **order;
     uint32_t count;
     bool structural = false;
@@ -193,7 +194,7 @@ kiln_expr *ir_view(ir_graph *g, kiln_expr *x, const ir_viewmap *m) {
         return NULL;
     }
     kiln_free(g->ctx, order);
-    if (structural || broadcast || op_is_leaf(x->op)) return view_node(g, x, m);
+    if (structural) return view_node(g, x, m);
     push p = {g, m, x};
     kiln_expr *r = NULL;
     if (ir_rebuild(g, &x, 1, push_leaf, &p, &r) != KILN_OK) return NULL;

@@ -16,17 +16,14 @@
 kiln_status ir_walk(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(void *ud, const kiln_expr *node),
                     void *ud, kiln_expr ***order_out, uint32_t *count) {
     uint32_t top = ir_top(g); /* every node reachable from a held root has a smaller id */
-    kiln_expr **order = kiln_malloc(g->ctx, (size_t)top * sizeof *order);
-    kiln_expr **stk = kiln_malloc(g->ctx, (size_t)top * sizeof *stk);
-    uint8_t *state = kiln_calloc(g->ctx, top); /* 1 pushed, 2 listed */
     *order_out = NULL;
     *count = 0;
-    if (!order || !stk || !state) {
-        kiln_free(g->ctx, order);
-        kiln_free(g->ctx, stk);
-        kiln_free(g->ctx, state);
-        return KILN_ERR_NOMEM;
-    }
+    /* one block: the order (returned), the stack, each node's state (1 pushed, 2 listed) */
+    kiln_expr **order = kiln_malloc(g->ctx, (size_t)top * (2 * sizeof *order + 1));
+    if (!order) return KILN_ERR_NOMEM;
+    kiln_expr **stk = order + top;
+    uint8_t *state = (uint8_t *)(stk + top);
+    memset(state, 0, top);
     uint32_t c = 0;
     for (int r = 0; r < n; r++) {
         if (state[roots[r]->id]) continue;
@@ -50,8 +47,6 @@ kiln_status ir_walk(ir_graph *g, kiln_expr *const *roots, int n, bool (*stop)(vo
             order[c++] = x;
         }
     }
-    kiln_free(g->ctx, stk);
-    kiln_free(g->ctx, state);
     *order_out = order;
     *count = c;
     return KILN_OK;

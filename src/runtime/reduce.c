@@ -158,14 +158,10 @@ static rt_step *column_step_make(kiln_ctx *ctx, rt_step *s) {
     if (!c) return NULL;
     c->kind = RT_STEP_MAP;
     c->node = s->node;
-    c->fk.inputs = kiln_malloc(ctx, (kd->n_in + 1u) * sizeof *c->fk.inputs);
-    c->fk.consts = kiln_malloc(ctx, (kd->n_const + 1u) * sizeof *c->fk.consts);
-    c->fk.kd.inst = kiln_malloc(ctx, (kd->n_inst + 2u) * sizeof *c->fk.kd.inst);
-    c->fk.kd.out_inst = kiln_malloc(ctx, sizeof *c->fk.kd.out_inst);
-    c->fk.kd.layout = kiln_calloc(ctx, kd->n_in + 2u);
+    kiln_status made = ir_fused_alloc(ctx, &c->fk, kd->n_inst + 1u, kd->n_in + 1u, kd->n_const);
     c->memo_layout = kiln_calloc(ctx, kd->n_in + 3u);
     pthread_mutex_init(&c->lock, NULL);
-    if (!c->fk.inputs || !c->fk.consts || !c->fk.kd.inst || !c->fk.kd.out_inst || !c->fk.kd.layout || !c->memo_layout) {
+    if (made != KILN_OK || !c->memo_layout) {
         ir_fused_free(&ctx->graph, &c->fk);
         kiln_free(ctx, c->memo_layout);
         pthread_mutex_destroy(&c->lock);
