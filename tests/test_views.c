@@ -220,8 +220,8 @@ END_TEST
 
 /* Many parts: the tree of pairs under one concatenation is one step writing every part where it
  * goes (plan.c's absorb_concats), in any dtypes, computed or not, of any lengths (none too); a
- * concatenation that something else reads too (a root, both operands of another, one along
- * another axis) keeps its own array. */
+ * concatenation that something else reads too (a root, both operands of another, two of a
+ * concatenation along another axis) keeps its own array. */
 START_TEST(concatenate_many_parts) {
     enum { N = 37 };
     kiln_expr *xs[N];
@@ -262,6 +262,53 @@ START_TEST(concatenate_many_parts) {
     for (int i = 0; i < N; i++) kiln_expr_free(xs[i]);
     kiln_expr *held[] = {all, same, two, twice, rows};
     for (size_t i = 0; i < sizeof held / sizeof *held; i++) kiln_expr_free(held[i]);
+}
+END_TEST
+
+/* x, kept in held[*n] to be freed at the end (one call for each: nested uses are sequenced). */
+static kiln_expr *hold(kiln_expr **held, int *n, kiln_expr *x) { return held[(*n)++] = x; }
+
+/* Blocks (np.block's, np.pad's): concatenations along different axes, each read only by the
+ * next, are one step writing every block where it starts in the result, nested in any order of
+ * axes.  Small parts that are arrays of the result's dtype are copied by the runtime (strided,
+ * reversed and broadcast views too); the others by kernels (computed, cast, a large part). */
+START_TEST(concatenate_blocks) {
+    kiln_expr *a = rvar(KILN_F64, 2, (int64_t[]){4, 5}, 31), *b = rvar(KILN_F64, 2, (int64_t[]){5, 3}, 32);
+    kiln_expr *c = rvar(KILN_I32, 2, (int64_t[]){2, 8}, 33), *big = rvar(KILN_F64, 2, (int64_t[]){300, 400}, 34);
+    kiln_ix rev[2] = {{.kind = KILN_IX_SLICE, .step = -1, .flags = KILN_IX_HAS_STEP}, {.kind = KILN_IX_SLICE}};
+    kiln_ix first[2] = {{.kind = KILN_IX_SLICE, .start = 0, .stop = 1, .flags = KILN_IX_HAS_START | KILN_IX_HAS_STOP}, {.kind = KILN_IX_SLICE}};
+    kiln_ix corner[2] = {{.kind = KILN_IX_SLICE, .stop = 2, .flags = KILN_IX_HAS_STOP}, {.kind = KILN_IX_SLICE, .stop = 2, .flags = KILN_IX_HAS_STOP}};
+    kiln_expr *held[32];
+    int nh = 0;
+#define H(x) hold(held, &nh, (x))
+    kiln_expr *row = H(kiln_index(ctx, a, 2, first));
+    kiln_expr *top = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){H(kiln_index(ctx, a, 2, rev)), H(kiln_exp(ctx, a))}, 1));
+    kiln_expr *mid = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){H(kiln_transpose(ctx, b)), H(ir_broadcast_to(&ctx->graph, row, 2, (int64_t[]){3, 5}))}, 1));
+    kiln_expr *bottom = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){c, H(kiln_index(ctx, a, 2, corner))}, -1));
+    kiln_expr *blk = H(kiln_concatenate(ctx, 3, (kiln_expr *[]){top, mid, bottom}, 0));
+    ck_assert_int_eq(kiln_expr_shape(blk)[0], 9);
+    ck_assert_int_eq(kiln_expr_shape(blk)[1], 10);
+    CHECK_REF(blk, MATH_ULP, "a block of rows of blocks");
+    char *d = kiln_dump(ctx, blk, KILN_DUMP_KERNELS);
+    ck_assert_ptr_nonnull(d);
+    const char *at = strstr(d, "concatenate ->");
+    ck_assert_msg(at && !strstr(at + 1, "concatenate ->"), "one concatenation step: %.300s", at ? at : d);
+    kiln_string_free(d);
+    /* three levels along axes 0, 2, 1, of int16 */
+    kiln_expr *p = H(rvar(KILN_I16, 3, (int64_t[]){2, 3, 4}, 35)), *q = H(rvar(KILN_I16, 3, (int64_t[]){1, 3, 4}, 36));
+    kiln_expr *r = H(rvar(KILN_I16, 3, (int64_t[]){3, 3, 2}, 37)), *s = H(rvar(KILN_I16, 3, (int64_t[]){3, 2, 6}, 38));
+    kiln_expr *pq = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){p, q}, 0));
+    kiln_expr *pqr = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){pq, r}, 2));
+    CHECK_REF(H(kiln_concatenate(ctx, 2, (kiln_expr *[]){s, pqr}, 1)), 0, "blocks along axes 0, 2 and 1");
+    /* a part big enough for threads (a kernel) beside small ones, and the whole padded by rows */
+    kiln_ix cols[2] = {{.kind = KILN_IX_SLICE}, {.kind = KILN_IX_SLICE, .stop = 3, .flags = KILN_IX_HAS_STOP}};
+    kiln_expr *wide = H(kiln_concatenate(ctx, 2, (kiln_expr *[]){big, H(kiln_index(ctx, big, 2, cols))}, 1));
+    kiln_expr *edge = H(ir_broadcast_to(&ctx->graph, H(kiln_index(ctx, wide, 2, first)), 2, (int64_t[]){2, 403}));
+    CHECK_REF(H(kiln_concatenate(ctx, 2, (kiln_expr *[]){wide, edge}, 0)), 0, "a large block, its columns and its first row twice");
+#undef H
+    for (int i = 0; i < nh; i++) kiln_expr_free(held[i]);
+    kiln_expr *own[] = {a, b, c, big};
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++) kiln_expr_free(own[i]);
 }
 END_TEST
 
@@ -1146,6 +1193,7 @@ Suite *suite_views(void) {
     tcase_add_test(t, reshapes);
     tcase_add_test(t, concatenate_and_stack);
     tcase_add_test(t, concatenate_many_parts);
+    tcase_add_test(t, concatenate_blocks);
     tcase_add_test(t, short_rows_written_across);
     tcase_add_test(t, take_and_take_along_axis);
     tcase_add_test(t, take_rows_by_table);

@@ -6853,6 +6853,33 @@ static bool pad_pairs(parser *p, const kval *v, const char *param, int kind, int
     return true;
 }
 
+/* x padded with its edge values along dims d and after (widths w): its middle (padded along the
+ * dims after d), and before and after it the end slices, padded the same way, stretched to the
+ * widths.  The blocks of each level join the next level's concatenation, so that one step writes
+ * every block of the result once (where a gather per axis read and wrote all of it per axis). */
+static kiln_expr *edge_blocks(parser *p, tmps *t, kiln_expr *x, int d, double (*w)[2], const char *fn, size_t off) {
+    while (x && d < x->ndim && !w[d][0] && !w[d][1]) d++;
+    if (!x || d == x->ndim) return x;
+    kiln_expr *parts[3];
+    int np_ = 0, nd = x->ndim;
+    int64_t n = x->shape[d];
+    for (int k = 0; k < 3; k++) {
+        int64_t len = (int64_t)w[d][k / 2];
+        if (k == 1) {
+            if (!(parts[np_++] = edge_blocks(p, t, x, d + 1, w, fn, off))) return NULL;
+            continue;
+        }
+        if (!len) continue;
+        kiln_expr *end = edge_blocks(p, t, slice_along(p, t, x, d, k ? n - 1 : 0, k ? n : 1, 1), d + 1, w, fn, off);
+        if (!end) return NULL;
+        int64_t shape[KILN_MAX_DIMS];
+        memcpy(shape, end->shape, (size_t)nd * sizeof *shape);
+        shape[d] = len;
+        if (!(parts[np_++] = fe_broadcast_to(p, t, end, nd, shape, fn, off))) return NULL;
+    }
+    return keep(t, kiln_concatenate(p->ctx, np_, parts, d));
+}
+
 /* pad(array, pad_width, mode='constant', constant_values=0, stat_length=None): each axis in
  * turn (so the last axis's values fill the corners, as NumPy's); 'constant' joins blocks of the
  * value, 'maximum' 'minimum' 'mean' 'median' blocks of that statistic of the stat_length values
@@ -6915,6 +6942,9 @@ static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) 
         x = keep(&t, ir_embed(&c->graph, x, &m, nd, shape));
         return done(p, &t, out, x, off);
     }
+    bool blocks = mode == P_EDGE && nd <= 4; /* (3^nd blocks at most) */
+    for (int d = 0; d < nd && blocks; d++) blocks = x->shape[d] > 0 || (!w[d][0] && !w[d][1]);
+    if (blocks) return done(p, &t, out, edge_blocks(p, &t, x, 0, w, f->name, off), off);
     for (int d = 0; d < nd && x; d++) {
         int64_t b = (int64_t)w[d][0], e = (int64_t)w[d][1], n = x->shape[d];
         if (!b && !e) continue;

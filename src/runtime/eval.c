@@ -109,9 +109,9 @@ static kiln_status run_step(const rt_exec *x, rt_plan *p, rt_step *s, rt_run_arr
         st = rt_embed_run(x, s, ins, out);
         break;
     case RT_STEP_CONCAT:
-        for (int64_t h = 0, at = 0; h < s->naux && st == KILN_OK; h++) {
+        for (int h = 0; h < s->naux && st == KILN_OK; h++) {
             if (!(ins = inputs_of(ctx, p, &s->aux[h], ra, ins_s))) return KILN_ERR_NOMEM;
-            st = rt_concat_run(x, s, (int)h, ins, out, &at);
+            st = rt_concat_run(x, s, h, ins, out);
             if (ins != ins_s) kiln_free(ctx, ins);
         }
         return st;

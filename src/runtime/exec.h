@@ -63,6 +63,7 @@ typedef struct rt_step {
                               CONCAT: the parts' steps; RESHAPE: the copy step; EMBED: the step
                               writing the values */
     int naux;              /* CONCAT, RESHAPE, EMBED: how many aux steps there are */
+    int64_t (*part_at)[KILN_MAX_DIMS]; /* CONCAT: where each aux step's part starts in the output */
 } rt_step;
 
 typedef struct rt_plan {
@@ -279,9 +280,8 @@ void rt_view_make(const kiln_expr *n, const kiln_array *src, kiln_array *view);
  * it, the copy goes there and into is the view: the root's copy step then finds its input is its
  * output and does nothing) */
 kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_array *view, kiln_array **copy, kiln_array *into);
-/* Writes part h of concatenation step s (its aux[h]) into out, at *at along the axis, and
- * moves *at past it. */
-kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out, int64_t *at);
+/* Writes part h of concatenation step s (its aux[h]) into out, where it starts (s->part_at[h]). */
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out);
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out);
 kiln_status rt_scatter_run(const rt_exec *x, rt_step *s, kiln_array *v, kiln_array *idx, kiln_array *idx2, kiln_array *out);
 void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s);

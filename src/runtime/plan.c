@@ -281,7 +281,7 @@ static kiln_status absorb_concats(kiln_ctx *ctx, kiln_expr *const *roots, int nr
         const kiln_expr *x = order[k];
         for (int i = 0; i < 2 && x->op == KILN_OP_CONCAT; i++) {
             const kiln_expr *c = ir_arg(x, i);
-            if (c->op == KILN_OP_CONCAT && c->axis == x->axis && c->dtype == x->dtype && uses[c->id] == 1) mat[c->id] = 0;
+            if (c->op == KILN_OP_CONCAT && c->dtype == x->dtype && uses[c->id] == 1) mat[c->id] = 0;
         }
     }
     kiln_free(ctx, uses);
@@ -332,35 +332,49 @@ static kiln_status aux_map(kiln_ctx *ctx, rt_step *s, int h, kiln_expr *root, co
     return st;
 }
 
-/* The aux steps of concatenation s: one a part, in order along the axis, where the parts are
- * the operands of s's node and, in their place, of the concatenations absorbed into it
- * (absorb_concats: no array of their own). */
+/* A part of a concatenation and where it starts in the concatenation's output. */
+typedef struct placed {
+    kiln_expr *node;
+    int64_t at[KILN_MAX_DIMS];
+} placed;
+
+/* Room for one more entry in *v (of *cap); false when out of memory. */
+static bool placed_room(kiln_ctx *ctx, placed **v, int n, int *cap) {
+    if (n < *cap) return true;
+    placed *t = kiln_realloc(ctx, *v, (size_t)(*cap *= 2) * sizeof *t);
+    if (t) *v = t;
+    return t != NULL;
+}
+
+/* The aux steps of concatenation s: one a part, where the parts are the operands of s's node
+ * and, in their place, of the concatenations absorbed into it (absorb_concats: no array of
+ * their own; along s's axis or another, np.block's and pad's blocks), each written where it
+ * starts in s's output (s->part_at). */
 static kiln_status concat_parts(kiln_ctx *ctx, rt_step *s, const uint8_t *mat) {
     int n = 0, cap = 8, top = 0, scap = 8;
-    kiln_expr **parts = kiln_malloc(ctx, (size_t)cap * sizeof *parts), **stack = kiln_malloc(ctx, (size_t)scap * sizeof *stack);
+    placed *parts = kiln_malloc(ctx, (size_t)cap * sizeof *parts), *stack = kiln_malloc(ctx, (size_t)scap * sizeof *stack);
     kiln_status st = parts && stack ? KILN_OK : KILN_ERR_NOMEM;
-    if (st == KILN_OK) stack[top++] = s->node;
+    if (st == KILN_OK) stack[top++] = (placed){.node = s->node};
     while (st == KILN_OK && top) { /* depth first, the first operand first */
-        kiln_expr *c = stack[--top];
-        if (c == s->node || (c->op == KILN_OP_CONCAT && !(mat[c->id] & 1))) {
-            if (top + 2 > scap) {
-                kiln_expr **t = kiln_realloc(ctx, stack, (size_t)(scap *= 2) * sizeof *stack);
-                if (!t) st = KILN_ERR_NOMEM;
-                else stack = t;
-            }
-            if (st == KILN_OK) stack[top++] = ir_arg(c, 1), stack[top++] = ir_arg(c, 0);
-            continue;
+        placed c = stack[--top];
+        if (c.node == s->node || (c.node->op == KILN_OP_CONCAT && !(mat[c.node->id] & 1))) {
+            placed second = c;
+            second.node = ir_arg(c.node, 1);
+            second.at[c.node->axis] += ir_arg(c.node, 0)->shape[c.node->axis];
+            c.node = ir_arg(c.node, 0);
+            if (!placed_room(ctx, &stack, top + 1, &scap)) st = KILN_ERR_NOMEM;
+            else stack[top++] = second, stack[top++] = c;
+        } else if (!placed_room(ctx, &parts, n, &cap)) {
+            st = KILN_ERR_NOMEM;
+        } else {
+            parts[n++] = c;
         }
-        if (n == cap) {
-            kiln_expr **t = kiln_realloc(ctx, parts, (size_t)(cap *= 2) * sizeof *parts);
-            if (!t) st = KILN_ERR_NOMEM;
-            else parts = t;
-        }
-        if (st == KILN_OK) parts[n++] = c;
     }
-    if (st == KILN_OK && !(s->aux = kiln_calloc(ctx, (size_t)n * sizeof *s->aux))) st = KILN_ERR_NOMEM;
+    if (st == KILN_OK && (!(s->aux = kiln_calloc(ctx, (size_t)n * sizeof *s->aux)) || !(s->part_at = kiln_malloc(ctx, (size_t)n * sizeof *s->part_at))))
+        st = KILN_ERR_NOMEM;
     for (int h = 0; st == KILN_OK && h < n; h++) {
-        st = aux_map(ctx, s, h, parts[h], mat);
+        memcpy(s->part_at[h], parts[h].at, sizeof parts[h].at);
+        st = aux_map(ctx, s, h, parts[h].node, mat);
         s->naux = h + 1; /* (the ones made: freed with the step) */
     }
     kiln_free(ctx, parts);

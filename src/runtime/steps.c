@@ -81,15 +81,55 @@ kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_a
     return KILN_OK;
 }
 
-kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out, int64_t *at) {
-    int ax = s->node->axis;
-    int64_t len = s->aux[h].node->shape[ax];
+/* src's elements into dst (of src's shape, dtype size es), row by row along the last dim. */
+static void copy_elements(const kiln_array *src, const kiln_array *dst, size_t es) {
+    int nd = dst->ndim, last = nd - 1;
+    int64_t n = nd ? dst->shape[last] : 1, ss = nd ? src->strides[last] : 0, ds = nd ? dst->strides[last] : 0, rows = 1;
+    for (int d = 0; d < last; d++) rows *= dst->shape[d];
+    int64_t idx[KILN_MAX_DIMS] = {0};
+    const char *sp = src->data;
+    char *dp = dst->data;
+    for (int64_t r = 0; r < rows; r++) {
+        if (ss == (int64_t)es && ds == (int64_t)es) memmove(dp, sp, (size_t)n * es);
+        else
+            for (int64_t i = 0; i < n; i++) memmove(dp + i * ds, sp + i * ss, es);
+        for (int d = last - 1; d >= 0; d--) { /* the next row */
+            sp += src->strides[d], dp += dst->strides[d];
+            if (++idx[d] < dst->shape[d]) break;
+            sp -= src->strides[d] * dst->shape[d], dp -= dst->strides[d] * dst->shape[d], idx[d] = 0;
+        }
+    }
+}
+
+/* Whether aux step a only copies its one input, an array of part's dtype and shape, little
+ * enough for one thread, on a backend whose arrays are this machine's memory: the runtime then
+ * copies it (np.concatenate of many small arrays: a kernel launch each cost ten times the copy). */
+static bool copy_here(const rt_exec *x, const rt_step *a, kiln_array *const *ins, const kiln_array *part) {
+    const kernel_desc *kd = &a->fk.kd;
+    if (x->be->device || kd->n_inst != 1 || kd->inst[0].op != KILN_OP_VAR || ins[0]->dtype != part->dtype || ins[0]->ndim != part->ndim)
+        return false;
+    int64_t n = 1;
+    for (int d = 0; d < part->ndim; d++) {
+        if (ins[0]->shape[d] != part->shape[d]) return false;
+        n *= part->shape[d];
+    }
+    return rt_threads_for(x->ctx, n, a->fk.cost) == 1;
+}
+
+kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out) {
+    const kiln_expr *n = s->aux[h].node;
     kiln_array part;
     rt_array_view_struct(&part, out);
-    part.shape[ax] = len;
-    part.data += *at * out->strides[ax];
-    *at += len;
-    return len ? rt_map_run(x, &s->aux[h], ins, &part) : KILN_OK;
+    int64_t count = 1;
+    for (int d = 0; d < out->ndim; d++) {
+        part.shape[d] = n->shape[d];
+        part.data += s->part_at[h][d] * out->strides[d];
+        count *= n->shape[d];
+    }
+    if (!count) return KILN_OK;
+    if (!copy_here(x, &s->aux[h], ins, &part)) return rt_map_run(x, &s->aux[h], ins, &part);
+    copy_elements(ins[0], &part, dtype_bytes((kiln_dtype)part.dtype));
+    return KILN_OK;
 }
 
 kiln_status rt_scan_run(const rt_exec *x, rt_step *s, kiln_array *in, kiln_array *out) {
@@ -182,40 +222,88 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
 }
 
 /* out's elements set to zero (any strides). */
-static void zero_fill(const rt_exec *x, kiln_array *out) {
-    int64_t n = 1, es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype);
-    for (int d = 0; d < out->ndim; d++) n *= out->shape[d];
-    if (n == 0) return;
-    rt_device_sync(out->ctx, out, KILN_SYNC_WRITE);
+/* Zeros in the elements of (data, nd, shape, strides), element size es: rt_fill's threads where
+ * they are contiguous, else row by row. */
+static void zero_region(kiln_ctx *ctx, char *data, int nd, const int64_t *shape, const int64_t *strides, int64_t es) {
+    static const char zero[sizeof(kscalar)];
+    int64_t n = 1, want = es;
     bool contiguous = true;
-    int64_t want = es;
-    for (int d = out->ndim - 1; d >= 0 && contiguous; d--) {
-        contiguous = out->shape[d] == 1 || out->strides[d] == want;
-        want *= out->shape[d];
+    for (int d = nd - 1; d >= 0; d--) {
+        contiguous = contiguous && (shape[d] == 1 || strides[d] == want);
+        want *= shape[d];
+        n *= shape[d];
     }
+    if (n == 0) return;
     if (contiguous) {
-        static const char zero[sizeof(kscalar)];
-        rt_fill(x->ctx, out->data, n, (size_t)es, zero);
+        rt_fill(ctx, data, n, (size_t)es, zero);
         return;
     }
-    int64_t idx[KILN_MAX_DIMS] = {0};
-    for (int64_t e = 0; e < n; e++) {
-        char *p = out->data;
-        for (int d = 0; d < out->ndim; d++) p += idx[d] * out->strides[d];
-        memset(p, 0, (size_t)es);
-        for (int d = out->ndim - 1; d >= 0; d--) {
-            if (++idx[d] < out->shape[d]) break;
-            idx[d] = 0;
+    int last = nd - 1;
+    int64_t len = shape[last], step = strides[last], idx[KILN_MAX_DIMS] = {0};
+    for (int64_t r = 0; r < n / len; r++) {
+        if (step == es) memset(data, 0, (size_t)(len * es));
+        else
+            for (int64_t i = 0; i < len; i++) memset(data + i * step, 0, (size_t)es);
+        for (int d = last - 1; d >= 0; d--) { /* the next row */
+            data += strides[d];
+            if (++idx[d] < shape[d]) break;
+            data -= strides[d] * shape[d], idx[d] = 0;
         }
+    }
+}
+
+static void zero_fill(const rt_exec *x, kiln_array *out) {
+    rt_device_sync(out->ctx, out, KILN_SYNC_WRITE);
+    zero_region(x->ctx, out->data, out->ndim, out->shape, out->strides, (int64_t)kiln_dtype_size((kiln_dtype)out->dtype));
+}
+
+/* Where embed map m writes, when it is a box of out (each dim of out one index, or a run of
+ * consecutive ones read by one dim of the values): [lo[k], hi[k]) along each dim k.  False
+ * for any other pattern (steps, a dim read twice), and for an empty one. */
+static bool embed_box(const ir_viewmap *m, const kiln_array *out, int64_t *lo, int64_t *hi) {
+    int covered[KILN_MAX_DIMS] = {0};
+    for (int k = 0; k < out->ndim; k++)
+        if (m->fix[k] >= 0) lo[k] = m->fix[k], hi[k] = m->fix[k] + 1, covered[k]++;
+    for (int d = 0; d < m->ndim; d++) {
+        int k = m->src[d];
+        if (m->shape[d] == 0) return false;
+        if (k < 0) {
+            if (m->shape[d] != 1) return false;
+            continue;
+        }
+        if (m->shape[d] > 1 && m->step[d] != 1 && m->step[d] != -1) return false;
+        int64_t first = m->start[d], last = m->start[d] + (m->shape[d] - 1) * (m->shape[d] > 1 ? m->step[d] : 0);
+        lo[k] = first < last ? first : last, hi[k] = (first < last ? last : first) + 1, covered[k]++;
+    }
+    for (int k = 0; k < out->ndim; k++)
+        if (covered[k] != 1) return false;
+    return true;
+}
+
+/* Zeros in out around box [lo, hi): for each dim k, the slabs before and after the box along k,
+ * within it along the dims before k. */
+static void zero_around(const rt_exec *x, kiln_array *out, const int64_t *lo, const int64_t *hi) {
+    rt_device_sync(out->ctx, out, KILN_SYNC_WRITE);
+    int nd = out->ndim;
+    int64_t es = (int64_t)kiln_dtype_size((kiln_dtype)out->dtype), shape[KILN_MAX_DIMS];
+    char *inside = out->data; /* the box's corner along the dims before k */
+    for (int k = 0; k < nd; k++) {
+        for (int j = 0; j < nd; j++) shape[j] = j < k ? hi[j] - lo[j] : out->shape[j];
+        shape[k] = lo[k];
+        zero_region(x->ctx, inside, nd, shape, out->strides, es);
+        shape[k] = out->shape[k] - hi[k];
+        zero_region(x->ctx, inside + hi[k] * out->strides[k], nd, shape, out->strides, es);
+        inside += lo[k] * out->strides[k];
     }
 }
 
 kiln_status rt_embed_run(const rt_exec *x, rt_step *s, kiln_array *const *ins, kiln_array *out) {
     const kiln_expr *n = s->node;
-    zero_fill(x, out);
     ir_viewmap m;
-    int64_t off, strides[KILN_MAX_DIMS];
+    int64_t off, strides[KILN_MAX_DIMS], lo[KILN_MAX_DIMS], hi[KILN_MAX_DIMS];
     ir_embed_of(n, &m);
+    if (embed_box(&m, out, lo, hi)) zero_around(x, out, lo, hi); /* (np.pad's zeros: only the border) */
+    else zero_fill(x, out);
     ir_view_memory(&m, out->shape, out->strides, &off, strides);
     kiln_array view; /* where the view read: the values go there */
     rt_array_view_struct(&view, out);
@@ -284,5 +372,7 @@ void rt_aux_steps_free(kiln_ctx *ctx, rt_step *s) {
         pthread_mutex_destroy(&s->aux[h].lock);
     }
     kiln_free(ctx, s->aux);
+    kiln_free(ctx, s->part_at);
     s->aux = NULL;
+    s->part_at = NULL;
 }
