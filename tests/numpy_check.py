@@ -2201,6 +2201,10 @@ PROGRAMS = [
     "x_ap = array([5., 1, 4, 2, 3])\nprint(x_ap.argpartition(2)[2], x_ap.argpartition(kth=[0, 4])[[0, 4]], arange(6).reshape(2, 3).argpartition(1, axis=None)[1])",
     "x_pn = arange(6.).reshape(2, 3)\nx_pn.partition(1, axis=None)", "x_sn = arange(6.)\nx_sn.sort(axis=None)", "x_sf = arange(3.)\nx_sf.sort(kind='foo')",
     "x_pk = arange(3.)\nx_pk.partition(5)",
+    # a reshape the memory cannot take is a new array (its own, not the name's: no copy of it is
+    # needed), a reshape it can take a view: an update of the name reaches only the view
+    "a_rs = arange(6.)\nb_rs = broadcast_to(a_rs[None], (2, 6)).reshape(12)\nt_rs = tile(a_rs, 2)\nr_rs = a_rs[::2].reshape(3)\n"
+    "c_rs = a_rs.reshape(2, 3).T.reshape(6)\nd_rs = a_rs.reshape(3, 2)\na_rs += 1\nt_rs[0] = -1\nc_rs *= 10\nprint(a_rs, b_rs, t_rs, r_rs, c_rs, d_rs)",
 ]
 
 

@@ -5925,14 +5925,26 @@ static bool h_tile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
             return fe_err(p, off, KILN_ERR_ARG, "tile(): negative dimensions are not allowed");
         }
     x = lift(p, &t, x, nd);
+    /* x with a new axis before each repeated one, broadcast along it to the repeats, reshaped:
+     * one copy writes the result (a take per axis read and wrote all of it per axis); with too
+     * many dims for that, the takes */
+    int64_t split[2 * KILN_MAX_DIMS], wide[2 * KILN_MAX_DIMS], whole[KILN_MAX_DIMS];
+    int ns = 0;
     for (int d = 0; x && d < nd; d++) {
-        int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d], len;
-        if (__builtin_mul_overflow(n, r, &len)) {
+        int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d];
+        if (__builtin_mul_overflow(n, r, &whole[d])) {
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_ARG, "tile(): array is too big");
         }
-        if (r != 1) x = take_index(p, &t, x, d, len, 1, n);
+        if (r != 1) split[ns] = 1, wide[ns++] = r;
+        split[ns] = wide[ns] = n, ns++;
     }
+    if (x && ns <= KILN_MAX_DIMS) {
+        x = fe_broadcast_to(p, &t, keep(&t, kiln_reshape(p->ctx, x, ns, split)), ns, wide, f->name, off);
+        return done(p, &t, out, x ? keep(&t, kiln_reshape(p->ctx, x, nd, whole)) : NULL, off);
+    }
+    for (int d = 0; x && d < nd; d++)
+        if (whole[d] != x->shape[d]) x = take_index(p, &t, x, d, whole[d], 1, x->shape[d]);
     return done(p, &t, out, x, off);
 }
 

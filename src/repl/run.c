@@ -1321,6 +1321,16 @@ static bool shares_memory(const kval *v) {
     return e->op == KILN_OP_PARAM && e->leaf; /* a placeholder: bound to a name's array */
 }
 
+/* Whether a, materialize's array for v, is the memory of the array under v's views (itself, or a
+ * view of it) rather than a copy (a reshape that memory cannot take, as np.tile's). */
+static bool memory_of(const kiln_array *a, const kval *v) {
+    const kiln_expr *e = under_views(v);
+    const kiln_array *m = e->op == KILN_OP_VAR ? kiln_expr_array(e) : e->leaf;
+    while (a->base) a = a->base;
+    while (m && m->base) m = m->base;
+    return a == m;
+}
+
 /* The arrays a graph made itself (its constructors': zeros(3), arange(n)) that binding a value
  * would give names, each once (a list's repeated item, views of one array), and the copy each
  * takes (own_copies). */
@@ -1743,8 +1753,8 @@ static int assign_one(prog *pg, stmt *st, const char *name, const kval *v, size_
     }
     bool py, shared = !fe_is_py(v) && !v->alias && shares_memory(v); /* (before materialize's reference) */
     kiln_array *a = materialize(pg, st, v, &py);
-    if (a && shared) /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy: an in-place
-                        update of either name (a += 1) must not reach the other */
+    if (a && shared && memory_of(a, v)) /* a*1 or copy(a) is a's own array in kiln's graph, and a new one in NumPy:
+                                           an in-place update of either name (a += 1) must not reach the other */
         a = copied(s->ctx, st, a);
     if (!a) return report_kiln(pg, off);
     keep_readonly(v, a);
