@@ -2205,6 +2205,10 @@ PROGRAMS = [
     # needed), a reshape it can take a view: an update of the name reaches only the view
     "a_rs = arange(6.)\nb_rs = broadcast_to(a_rs[None], (2, 6)).reshape(12)\nt_rs = tile(a_rs, 2)\nr_rs = a_rs[::2].reshape(3)\n"
     "c_rs = a_rs.reshape(2, 3).T.reshape(6)\nd_rs = a_rs.reshape(3, 2)\na_rs += 1\nt_rs[0] = -1\nc_rs *= 10\nprint(a_rs, b_rs, t_rs, r_rs, c_rs, d_rs)",
+    # tile is new memory, also where every repeated axis has length 1 (a broadcast reshaped would
+    # still be a view)
+    "b_tl = tile(arange(3.)[:, None], (1, 4))\nb_tl[0, 0] = 9\nc_tl = tile(arange(1.), 3)\nc_tl[0] = 7\nd_tl = tile(arange(2.), (2, 2))\nd_tl[0, 0] = 5\n"
+    "e_tl = tile(ones((1, 1)), (2, 0))\nprint(b_tl, c_tl, d_tl, e_tl.shape)",
 ]
 
 

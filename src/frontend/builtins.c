@@ -5911,7 +5911,9 @@ static bool h_repeat(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *ou
 }
 
 /* tile(A, reps): A repeated reps times along each axis (reps and A's dims aligned on the
- * right, the shorter padded with ones); a take per repeated axis */
+ * right, the shorter padded with ones): a broadcast view reshaped, which copies; a take per
+ * repeated axis where that reshape would be a view (every repeated axis of length 1: NumPy's
+ * tile is new memory) or would need more than 8 dims */
 static bool h_tile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     int64_t reps[KILN_MAX_DIMS];
@@ -5930,16 +5932,17 @@ static bool h_tile(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out)
      * many dims for that, the takes */
     int64_t split[2 * KILN_MAX_DIMS], wide[2 * KILN_MAX_DIMS], whole[KILN_MAX_DIMS];
     int ns = 0;
+    bool copies = false; /* (the reshape cannot be a view: a repeated axis longer than 1) */
     for (int d = 0; x && d < nd; d++) {
         int64_t r = d < nd - nr ? 1 : reps[d - (nd - nr)], n = x->shape[d];
         if (__builtin_mul_overflow(n, r, &whole[d])) {
             tmps_free(&t);
             return fe_err(p, off, KILN_ERR_ARG, "tile(): array is too big");
         }
-        if (r != 1) split[ns] = 1, wide[ns++] = r;
+        if (r != 1) split[ns] = 1, wide[ns++] = r, copies = copies || n > 1;
         split[ns] = wide[ns] = n, ns++;
     }
-    if (x && ns <= KILN_MAX_DIMS) {
+    if (x && copies && ns <= KILN_MAX_DIMS) {
         x = fe_broadcast_to(p, &t, keep(&t, kiln_reshape(p->ctx, x, ns, split)), ns, wide, f->name, off);
         return done(p, &t, out, x ? keep(&t, kiln_reshape(p->ctx, x, nd, whole)) : NULL, off);
     }
@@ -6867,8 +6870,9 @@ static bool pad_pairs(parser *p, const kval *v, const char *param, int kind, int
 
 /* x padded with its edge values along dims d and after (widths w): its middle (padded along the
  * dims after d), and before and after it the end slices, padded the same way, stretched to the
- * widths.  The blocks of each level join the next level's concatenation, so that one step writes
- * every block of the result once (where a gather per axis read and wrote all of it per axis). */
+ * widths.  The middles of each level join the next level's concatenation, so that one step
+ * writes the result once (where a gather per axis read and wrote all of it per axis); the end
+ * slices, padded, are small arrays of their own first. */
 static kiln_expr *edge_blocks(parser *p, tmps *t, kiln_expr *x, int d, double (*w)[2], const char *fn, size_t off) {
     while (x && d < x->ndim && !w[d][0] && !w[d][1]) d++;
     if (!x || d == x->ndim) return x;
@@ -6895,8 +6899,9 @@ static kiln_expr *edge_blocks(parser *p, tmps *t, kiln_expr *x, int d, double (*
 /* pad(array, pad_width, mode='constant', constant_values=0, stat_length=None): each axis in
  * turn (so the last axis's values fill the corners, as NumPy's); 'constant' joins blocks of the
  * value, 'maximum' 'minimum' 'mean' 'median' blocks of that statistic of the stat_length values
- * at the line's end (rounded for integers); 'edge', 'reflect', 'symmetric' and 'wrap' are a
- * gather at positions computed here (any width: the reflections repeat, as NumPy's do) */
+ * at the line's end (rounded for integers); 'edge' joins blocks of its end slices (up to 4 dims,
+ * edge_blocks); 'reflect', 'symmetric' and 'wrap' (and 'edge' of more dims) are a gather at
+ * positions computed here (any width: the reflections repeat, as NumPy's do) */
 static bool h_pad(parser *p, const fe_fn *f, fe_args *a, size_t off, kval *out) {
     tmps t = {0};
     kiln_ctx *c = p->ctx;

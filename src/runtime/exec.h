@@ -20,8 +20,8 @@ typedef enum rt_step_kind {
     RT_STEP_REDUCE,  /* a reduction kernel folds its operand's region */
     RT_STEP_MATMUL,  /* a matrix product, with an optional element-wise epilogue */
     RT_STEP_SCAN,    /* cumsum / cumprod of the operand's array */
-    RT_STEP_CONCAT,  /* element-wise kernels (aux[0..naux)) write node's parts, one after another
-                        along its axis */
+    RT_STEP_CONCAT,  /* element-wise kernels (aux[0..naux)) write node's parts, each where it
+                        starts in the output (part_at), or small arrays copied as they are */
     RT_STEP_TAKE,    /* a gather from the operand's array by the index array */
     RT_STEP_VIEW,    /* node's view array, from its operand's array (no kernel) */
     RT_STEP_RESHAPE, /* node's view array: its operand's, reshaped, or a C-ordered copy of it */

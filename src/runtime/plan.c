@@ -262,10 +262,10 @@ static void materialize(kiln_expr *const *roots, int nroots, kiln_expr **order, 
     for (uint32_t k = 0; k < n; k++) mat[order[k]->id] &= 1 | 4;
 }
 
-/* Takes their arrays from concatenations that only another concatenation along the same axis
- * reads (np.concatenate of many arrays is a balanced tree of pairs): the outermost one's step
- * writes all their parts into its own array (concat_parts), once each, where every level of
- * the tree would copy them again. */
+/* Takes their arrays from concatenations that only another concatenation (along any axis) of
+ * their dtype reads (np.concatenate of many arrays is a balanced tree of pairs; np.block's and
+ * pad's blocks nest along several axes): the outermost one's step writes all their parts into
+ * its own array (concat_parts), once each, where every level would copy them again. */
 static kiln_status absorb_concats(kiln_ctx *ctx, kiln_expr *const *roots, int nroots, kiln_expr **order, uint32_t n, uint8_t *mat) {
     bool nested = false; /* (most plans have none: no count of uses to make) */
     for (uint32_t k = 0; k < n && !nested; k++)

@@ -221,7 +221,6 @@ kiln_status rt_take_run(const rt_exec *x, rt_step *s, kiln_array *xa, kiln_array
     return st;
 }
 
-/* out's elements set to zero (any strides). */
 /* Zeros in the elements of (data, nd, shape, strides), element size es: rt_fill's threads where
  * they are contiguous, else row by row. */
 static void zero_region(kiln_ctx *ctx, char *data, int nd, const int64_t *shape, const int64_t *strides, int64_t es) {
@@ -252,6 +251,7 @@ static void zero_region(kiln_ctx *ctx, char *data, int nd, const int64_t *shape,
     }
 }
 
+/* out's elements set to zero (any strides). */
 static void zero_fill(const rt_exec *x, kiln_array *out) {
     rt_device_sync(out->ctx, out, KILN_SYNC_WRITE);
     zero_region(x->ctx, out->data, out->ndim, out->shape, out->strides, (int64_t)kiln_dtype_size((kiln_dtype)out->dtype));
