@@ -5,7 +5,8 @@
  *     view         a view array over its operand's array (strides and an offset, no kernel)
  *     reshape      its operand's array reshaped where the layout allows (NumPy's no-copy
  *                  rule), else a C-ordered copy made by its aux map step, then reshaped
- *     concatenate  its two aux map steps, each writing its operand's values into its half
+ *     concatenate  its aux map steps, a part each (the tree of pairs under it absorbed), each
+ *                  writing its part's values where it starts; small arrays copied as they are
  *     scan, take   the backend's scan and gather launches
  */
 #include <string.h>
