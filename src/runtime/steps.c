@@ -82,6 +82,19 @@ kiln_status rt_reshape_run(const rt_exec *x, rt_step *s, kiln_array *src, kiln_a
     return KILN_OK;
 }
 
+/* From one row of shape (its dims before the last counted in idx) to the next: dp by strides
+ * ds, and sp by ss where it is not NULL. */
+static void next_row(int nd, const int64_t *shape, int64_t *idx, char **dp, const int64_t *ds, const char **sp, const int64_t *ss) {
+    for (int d = nd - 2; d >= 0; d--) {
+        *dp += ds[d];
+        if (sp) *sp += ss[d];
+        if (++idx[d] < shape[d]) return;
+        *dp -= ds[d] * shape[d];
+        if (sp) *sp -= ss[d] * shape[d];
+        idx[d] = 0;
+    }
+}
+
 /* src's elements into dst (of src's shape, dtype size es), row by row along the last dim. */
 static void copy_elements(const kiln_array *src, const kiln_array *dst, size_t es) {
     int nd = dst->ndim, last = nd - 1;
@@ -90,31 +103,22 @@ static void copy_elements(const kiln_array *src, const kiln_array *dst, size_t e
     int64_t idx[KILN_MAX_DIMS] = {0};
     const char *sp = src->data;
     char *dp = dst->data;
-    for (int64_t r = 0; r < rows; r++) {
+    for (int64_t r = 0; r < rows; r++, next_row(nd, dst->shape, idx, &dp, dst->strides, &sp, src->strides)) {
         if (ss == (int64_t)es && ds == (int64_t)es) memmove(dp, sp, (size_t)n * es);
         else
             for (int64_t i = 0; i < n; i++) memmove(dp + i * ds, sp + i * ss, es);
-        for (int d = last - 1; d >= 0; d--) { /* the next row */
-            sp += src->strides[d], dp += dst->strides[d];
-            if (++idx[d] < dst->shape[d]) break;
-            sp -= src->strides[d] * dst->shape[d], dp -= dst->strides[d] * dst->shape[d], idx[d] = 0;
-        }
     }
 }
 
 /* Whether aux step a only copies its one input, an array of part's dtype and shape, little
  * enough for one thread, on a backend whose arrays are this machine's memory: the runtime then
  * copies it (np.concatenate of many small arrays: a kernel launch each cost ten times the copy). */
-static bool copy_here(const rt_exec *x, const rt_step *a, kiln_array *const *ins, const kiln_array *part) {
+static bool copy_here(const rt_exec *x, const rt_step *a, kiln_array *const *ins, const kiln_array *part, int64_t count) {
     const kernel_desc *kd = &a->fk.kd;
-    if (x->be->device || kd->n_inst != 1 || kd->inst[0].op != KILN_OP_VAR || ins[0]->dtype != part->dtype || ins[0]->ndim != part->ndim)
+    if (x->be->device || kd->n_inst != 1 || kd->inst[0].op != KILN_OP_VAR || ins[0]->dtype != part->dtype || ins[0]->ndim != part->ndim ||
+        memcmp(ins[0]->shape, part->shape, (size_t)part->ndim * sizeof *part->shape) != 0)
         return false;
-    int64_t n = 1;
-    for (int d = 0; d < part->ndim; d++) {
-        if (ins[0]->shape[d] != part->shape[d]) return false;
-        n *= part->shape[d];
-    }
-    return rt_threads_for(x->ctx, n, a->fk.cost) == 1;
+    return rt_threads_for(x->ctx, count, a->fk.cost) == 1;
 }
 
 kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const *ins, kiln_array *out) {
@@ -128,8 +132,8 @@ kiln_status rt_concat_run(const rt_exec *x, rt_step *s, int h, kiln_array *const
         count *= n->shape[d];
     }
     if (!count) return KILN_OK;
-    if (!copy_here(x, &s->aux[h], ins, &part)) return rt_map_run(x, &s->aux[h], ins, &part);
-    copy_elements(ins[0], &part, dtype_bytes((kiln_dtype)part.dtype));
+    if (!copy_here(x, &s->aux[h], ins, &part, count)) return rt_map_run(x, &s->aux[h], ins, &part);
+    copy_elements(ins[0], &part, kiln_dtype_size((kiln_dtype)part.dtype));
     return KILN_OK;
 }
 
@@ -238,17 +242,11 @@ static void zero_region(kiln_ctx *ctx, char *data, int nd, const int64_t *shape,
         rt_fill(ctx, data, n, (size_t)es, zero);
         return;
     }
-    int last = nd - 1;
-    int64_t len = shape[last], step = strides[last], idx[KILN_MAX_DIMS] = {0};
-    for (int64_t r = 0; r < n / len; r++) {
+    int64_t len = shape[nd - 1], step = strides[nd - 1], idx[KILN_MAX_DIMS] = {0};
+    for (int64_t r = 0; r < n / len; r++, next_row(nd, shape, idx, &data, strides, NULL, NULL)) {
         if (step == es) memset(data, 0, (size_t)(len * es));
         else
             for (int64_t i = 0; i < len; i++) memset(data + i * step, 0, (size_t)es);
-        for (int d = last - 1; d >= 0; d--) { /* the next row */
-            data += strides[d];
-            if (++idx[d] < shape[d]) break;
-            data -= strides[d] * shape[d], idx[d] = 0;
-        }
     }
 }
 
